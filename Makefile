@@ -1,0 +1,47 @@
+# Groundrules: `make demo` and `make test` work on a fresh clone with Python 3.11+ and make.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test test-fast bench lint format i18n console clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
+		|| { echo "groundrules needs Python 3.11 or newer (PYTHON=$(PYTHON))"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+## demo: replay the bundled example conversation on SQLite and show what the bot did
+demo: $(STAMP)
+	$(BIN)/groundrules replay examples/demo.jsonl
+
+## test: the whole suite (SQLite always; PostgreSQL too when DATABASE_URL is set)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## bench: replay a large generated conversation and print throughput and latency
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.replay
+
+## console: chat as several people in the terminal
+console: $(STAMP)
+	$(BIN)/groundrules console
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## i18n: bring the English and Dutch catalogues in step with the code
+i18n: $(STAMP)
+	$(BIN)/python scripts/i18n.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

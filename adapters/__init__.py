@@ -1,0 +1,1 @@
+"""Platform edges: console and replay, Slack, Discord. Only these import a platform."""

@@ -1,0 +1,1 @@
+"""The token-free adapters: transcript replay and an interactive console chat."""

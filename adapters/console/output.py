@@ -1,0 +1,124 @@
+"""How replay and the console show what the bot did: readable text or JSON Lines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from typing import TextIO
+
+from bot.presenting import plain
+from rules.actions import (
+    AnnounceAgreement,
+    AnnounceReview,
+    Outbound,
+    PostConcernRound,
+    PostRoundSummary,
+    RemindMembers,
+    Reply,
+    RoundView,
+    SendNudge,
+    UpdateRoundProgress,
+)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _round(view: RoundView) -> dict:
+    return {
+        "round_id": view.round_id,
+        "proposer": view.proposer,
+        "proposal": view.proposal,
+        "participants": list(view.participants),
+        "answered": list(view.answered),
+        "waiting": list(view.waiting),
+        "no_concerns": list(view.no_concerns),
+        "concerns": [{"user": u, "text": t} for u, t in view.concerns],
+    }
+
+
+def as_record(action: Outbound, at: datetime) -> dict:
+    """One JSON object per action; `type` says which, `at` when it happened."""
+    record: dict = {"at": _iso(at), "channel": action.channel}
+    match action:
+        case SendNudge():
+            record |= {"type": "nudge", "user": action.user, "problem_ts": action.problem_id,
+                       "thread": action.thread_id, "problem": action.problem_text,
+                       "again": action.again}  # fmt: skip
+        case Reply():
+            record |= {"type": "reply", "user": action.user, "private": action.private}
+        case PostConcernRound():
+            record |= {"type": "concern_round", "deadline": _iso(action.round.deadline)}
+            record |= _round(action.round)
+        case UpdateRoundProgress():
+            record |= {"type": "round_progress"} | _round(action.round)
+        case RemindMembers():
+            record |= {"type": "reminder", "users": list(action.users)} | _round(action.round)
+        case PostRoundSummary():
+            closed = {"type": "round_closed", "outcome": action.outcome,
+                      "suggest_agreement": action.suggest_agreement}  # fmt: skip
+            record |= closed | _round(action.round)
+        case AnnounceAgreement() | AnnounceReview():
+            agreement = action.agreement
+            record |= {
+                "type": "agreement" if isinstance(action, AnnounceAgreement) else "review",
+                "number": agreement.number, "text": agreement.text, "why": agreement.why,
+                "owner": agreement.owner, "consenters": list(agreement.consenters),
+                "concerns": [{"user": u, "text": t} for u, t in agreement.concerns],
+                "review_on": agreement.review_on.isoformat(),
+            }  # fmt: skip
+    record["message"] = plain(action)
+    return record
+
+
+_TITLES = {
+    "nudge": "private nudge to {user}",
+    "reply": "reply",
+    "concern_round": "concern round opened",
+    "round_progress": "progress",
+    "reminder": "reminder to {users}",
+    "round_closed": "concern round closed ({outcome})",
+    "agreement": "agreement #{number} recorded",
+    "review": "agreement #{number} due for review",
+}
+
+
+class TextOutput:
+    """For people: when, where, what happened, and what the bot said."""
+
+    def __init__(self, stream: TextIO = sys.stdout) -> None:
+        self.stream = stream
+
+    def show(self, action: Outbound, at: datetime) -> None:
+        record = as_record(action, at)
+        kind = record["type"]
+        title = _TITLES[kind].format(
+            user=record.get("user"),
+            users=", ".join(record.get("users", [])),
+            outcome=record.get("outcome"),
+            number=record.get("number"),
+        )
+        if kind == "reply":
+            title = f"private reply to {action.user}" if action.private else "reply"
+        when = at.strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{when}  #{action.channel}  {title}", file=self.stream)
+        for line in record["message"].splitlines():
+            print(f"    {line}", file=self.stream)
+
+    def note(self, text: str) -> None:
+        print(text, file=self.stream)
+
+
+class JsonOutput:
+    """For programs: one JSON object per action (see `as_record`)."""
+
+    def __init__(self, stream: TextIO = sys.stdout) -> None:
+        self.stream = stream
+
+    def show(self, action: Outbound, at: datetime) -> None:
+        self.stream.write(json.dumps(as_record(action, at), ensure_ascii=False) + "\n")
+
+    def note(self, text: str) -> None:
+        pass

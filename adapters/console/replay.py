@@ -1,0 +1,103 @@
+"""Replay a transcript through the real engine and storage, on the transcript's clock.
+
+Before each line, every timer due before it fires, at its own due time and in order;
+after the last line, all remaining timers fire, so nothing scheduled is left out.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import islice
+from typing import Protocol
+
+from adapters.console.transcript import TranscriptError, TranscriptLine, read_transcript, to_event
+from bot.bootstrap import Groundrules
+from bot.store import Delivery
+from rules.actions import Outbound, PostConcernRound
+from rules.events import CommandInvoked
+
+# Lines are classified in batches: spaCy's pipe is much faster than one call a line.
+BATCH = 256
+_JUST_BEFORE = timedelta(microseconds=1)
+
+
+class Output(Protocol):
+    def show(self, action: Outbound, at: datetime) -> None: ...
+
+    def note(self, text: str) -> None: ...
+
+
+@dataclass
+class ReplayResult:
+    lines: int = 0
+    messages: int = 0
+    commands: int = 0
+    channels: set[str] = field(default_factory=set)
+    actions: int = 0
+    errors: list[TranscriptError] = field(default_factory=list)
+
+
+class Replay:
+    def __init__(self, app: Groundrules, output: Output, *, workspace: str = "replay") -> None:
+        self.app = app
+        self.output = output
+        self.workspace = workspace
+        self.delivered = 0
+
+    def run(self, lines: Iterable[str], *, on_error=None) -> ReplayResult:
+        result = ReplayResult()
+        for batch in _batches(read_transcript(lines), BATCH):
+            good: list[TranscriptLine] = []
+            for item in batch:
+                if isinstance(item, TranscriptError):
+                    result.errors.append(item)
+                    if on_error:
+                        on_error(item)
+                else:
+                    good.append(item)
+            events = [to_event(line, workspace=self.workspace) for line in good]
+            understood = self.app.service.engine.interpret_many(events)
+            for event, meaning in zip(events, understood, strict=True):
+                self._fire_timers(before=event.at)
+                self._deliver(self.app.service.handle_understood(meaning))
+                result.lines += 1
+                result.channels.add(event.channel)
+                if isinstance(event, CommandInvoked):
+                    result.commands += 1
+                else:
+                    result.messages += 1
+        self._fire_timers(before=None)
+        result.actions = self.delivered
+        return result
+
+    def _fire_timers(self, *, before: datetime | None) -> None:
+        limit = None if before is None else before - _JUST_BEFORE
+        service = self.app.service
+        while (fired := service.fire_next_timer(limit, simulated=True)) is not None:
+            self._deliver(fired)
+
+    def _deliver(self, deliveries: list[Delivery]) -> None:
+        for delivery in deliveries:
+            self.output.show(delivery.action, delivery.at)
+            ref_key = _ref_key(delivery.action)
+            self.app.store.mark_delivered(
+                delivery.outbox_id, delivery.at, ref_key=ref_key, ref=ref_key
+            )
+            self.delivered += 1
+
+
+def _ref_key(action: Outbound) -> str | None:
+    return f"round:{action.round.round_id}" if isinstance(action, PostConcernRound) else None
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def report_error(error: TranscriptError) -> None:
+    print(f"groundrules replay: {error} (skipped)", file=sys.stderr)

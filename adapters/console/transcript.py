@@ -1,0 +1,125 @@
+"""Read transcripts (JSON Lines, see DESIGN.md) into neutral events, line by line.
+
+A bad line is reported with its number and skipped; the rest still replays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from rules.events import CommandInvoked, MessagePosted
+
+_COMMAND = re.compile(r"^/([a-zA-Z][\w-]*)(?:\s+(.*))?$", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptError:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptLine:
+    line: int
+    ts: str
+    at: datetime
+    channel: str
+    user: str
+    text: str
+    thread: str | None
+    raw_hash: str
+
+
+def parse_ts(value: object) -> datetime:
+    """ISO 8601 ("2026-03-02T09:14:05Z") or Slack's epoch ts ("1700000000.000100")."""
+    if isinstance(value, int | float) or (isinstance(value, str) and _is_number(value)):
+        return datetime.fromtimestamp(float(value), tz=UTC)
+    if not isinstance(value, str):
+        raise ValueError("ts must be a string")
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _field(record: dict, name: str) -> str:
+    value = record.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"“{name}” must be a non-empty string")
+    return value
+
+
+def read_transcript(lines: Iterable[str]) -> Iterator[TranscriptLine | TranscriptError]:
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as error:
+            yield TranscriptError(number, f"not valid JSON ({error.msg})")
+            continue
+        if not isinstance(record, dict):
+            yield TranscriptError(number, "expected a JSON object")
+            continue
+        try:
+            ts = record.get("ts")
+            at = parse_ts(ts)
+            text = record.get("text", "")
+            if not isinstance(text, str):
+                raise ValueError("“text” must be a string")
+            thread = record.get("thread")
+            if thread is not None and not isinstance(thread, str | int | float):
+                raise ValueError("“thread” must be null or the ts of the thread's first message")
+            yield TranscriptLine(
+                line=number,
+                ts=str(ts),
+                at=at,
+                channel=_field(record, "channel"),
+                user=_field(record, "user"),
+                text=text,
+                thread=None if thread is None else str(thread),
+                raw_hash=hashlib.sha1(raw.encode()).hexdigest()[:12],
+            )
+        except (ValueError, TypeError, OverflowError) as error:
+            yield TranscriptError(number, str(error))
+
+
+def to_event(line: TranscriptLine, *, workspace: str) -> MessagePosted | CommandInvoked:
+    """A line whose text starts with /name is that user's slash command."""
+    event_id = f"transcript:{line.line}:{line.raw_hash}"
+    command = _COMMAND.match(line.text.strip())
+    if command:
+        return CommandInvoked(
+            workspace=workspace,
+            channel=line.channel,
+            at=line.at,
+            event_id=event_id,
+            user=line.user,
+            name=command.group(1),
+            args=command.group(2) or "",
+            thread_id=line.thread,
+        )
+    return MessagePosted(
+        workspace=workspace,
+        channel=line.channel,
+        at=line.at,
+        event_id=event_id,
+        user=line.user,
+        message_id=line.ts,
+        text=line.text,
+        thread_id=line.thread,
+    )

@@ -1,0 +1,1 @@
+"""The Groundrules application: settings, wiring, storage, timers, CLI."""

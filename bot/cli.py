@@ -1,0 +1,114 @@
+"""The `groundrules` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.settings import SettingsError, load_settings
+
+app = typer.Typer(
+    help="Groundrules keeps a team to its own ground rules in chat.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _settings(**overrides):
+    try:
+        return load_settings(**{k: v for k, v in overrides.items() if v is not None})
+    except SettingsError as error:
+        typer.echo(f"groundrules: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def replay(
+    transcript: Annotated[Path, typer.Argument(help="JSON Lines transcript; - for stdin.")],
+    window: Annotated[
+        str | None, typer.Option(help="Problem window, e.g. 10m or 90s (default: settings).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per action.")] = False,
+    database: Annotated[
+        str, typer.Option(help="Database URL; the default keeps nothing after the run.")
+    ] = "sqlite://",
+    workspace: Annotated[
+        str, typer.Option(help="Workspace name for the replayed data.")
+    ] = "replay",
+) -> None:
+    """Replay a transcript through the real engine, on the transcript's own clock."""
+    from adapters.console.output import JsonOutput, TextOutput
+    from adapters.console.replay import Replay, report_error
+    from bot.bootstrap import bootstrap
+    from bot.summary import print_summary
+
+    settings = _settings(database_url=database, problem_window=window)
+    if str(transcript) != "-" and not transcript.is_file():
+        typer.echo(f"groundrules: no such transcript: {transcript}", err=True)
+        raise typer.Exit(2)
+    groundrules = bootstrap(settings)
+    output = JsonOutput() if as_json else TextOutput()
+    stream = sys.stdin if str(transcript) == "-" else transcript.open(encoding="utf-8")
+    with stream:
+        result = Replay(groundrules, output, workspace=workspace).run(stream, on_error=report_error)
+    if not as_json:
+        print_summary(groundrules, workspace, result)
+    if result.errors:
+        typer.echo(f"groundrules: {len(result.errors)} line(s) skipped", err=True)
+
+
+@app.command()
+def console(
+    database: Annotated[
+        str | None, typer.Option(help="Database URL (default: DATABASE_URL or a local file).")
+    ] = None,
+    channel: Annotated[str, typer.Option(help="Channel to start in.")] = "general",
+    user: Annotated[str, typer.Option(help="Who you are at first; change with /as.")] = "anna",
+    window: Annotated[str | None, typer.Option(help="Problem window, e.g. 2m.")] = None,
+) -> None:
+    """Chat in the terminal as several people and watch the bot work."""
+    from adapters.console.console import ConsoleChat
+
+    from bot.bootstrap import bootstrap
+
+    settings = _settings(database_url=database, problem_window=window)
+    ConsoleChat(bootstrap(settings), channel=channel, user=user).run()
+
+
+@app.command()
+def classify(
+    classifier: Annotated[
+        str | None, typer.Option(help="rules or trained (default: settings).")
+    ] = None,
+) -> None:
+    """Classify JSON Lines from stdin ({"id", "text", "lang"?}) to stdout."""
+    from bot.bootstrap import build_classifier
+    from bot.classify import classify_stream
+
+    settings = _settings(classifier=classifier)
+    errors = classify_stream(build_classifier(settings.classifier), sys.stdin, sys.stdout)
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database (DATABASE_URL) to the newest schema."""
+    from bot.database import make_engine, redact
+    from bot.migrate import upgrade
+
+    settings = _settings()
+    upgrade(make_engine(settings.database_url))
+    typer.echo(f"groundrules: {redact(settings.database_url)} is up to date")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

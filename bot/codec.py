@@ -1,0 +1,72 @@
+"""Outbound actions to JSON and back, for the outbox table.
+
+Tagged with their class names; only classes registered here can come back out, so a
+payload can never name arbitrary code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date, datetime, timedelta
+from types import MappingProxyType
+
+from rules import actions, say
+
+_CLASSES = {
+    cls.__name__: cls
+    for module in (actions, say)
+    for cls in vars(module).values()
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+}
+
+
+def _encode(value: object) -> object:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"$": type(value).__name__, **fields}
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, timedelta):
+        return {"$td": value.total_seconds()}
+    if isinstance(value, tuple | list):
+        return [_encode(v) for v in value]
+    if isinstance(value, frozenset):
+        return {"$set": sorted(_encode(v) for v in value)}
+    if isinstance(value, dict | MappingProxyType):
+        return {"$map": [[k, _encode(v)] for k, v in value.items()]}
+    return value
+
+
+def _decode(value: object) -> object:
+    if isinstance(value, list):
+        return tuple(_decode(v) for v in value)
+    if not isinstance(value, dict):
+        return value
+    if "$" in value:
+        cls = _CLASSES[value["$"]]
+        return cls(**{k: _decode(v) for k, v in value.items() if k != "$"})
+    if "$dt" in value:
+        return datetime.fromisoformat(value["$dt"])
+    if "$d" in value:
+        return date.fromisoformat(value["$d"])
+    if "$td" in value:
+        return timedelta(seconds=value["$td"])
+    if "$set" in value:
+        return frozenset(_decode(v) for v in value["$set"])
+    if "$map" in value:
+        return {k: _decode(v) for k, v in value["$map"]}
+    raise ValueError(f"unknown payload object: {sorted(value)}")
+
+
+def dumps(action: actions.Outbound) -> str:
+    return json.dumps(_encode(action), ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(payload: str) -> actions.Outbound:
+    action = _decode(json.loads(payload))
+    if not isinstance(action, actions.Outbound):
+        raise ValueError("payload is not an outbound action")
+    return action

@@ -1,0 +1,59 @@
+"""Database engines from a plain SQLAlchemy URL; the project picks the drivers."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+from sqlmodel import create_engine
+
+
+def normalise_url(url: str) -> str:
+    """`postgresql://` and `postgres://` use psycopg 3; SQLite stays as it is."""
+    parsed = make_url(url.replace("postgres://", "postgresql://", 1))
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for logs and error messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def make_engine(url: str, **options: object) -> Engine:
+    url = normalise_url(url)
+    if not is_sqlite(url):
+        return create_engine(url, pool_pre_ping=True, **options)
+    memory = make_url(url).database in (None, "", ":memory:")
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        poolclass=StaticPool if memory else None,
+        **options,
+    )
+    _serialise_sqlite_writers(engine)
+    return engine
+
+
+def _serialise_sqlite_writers(engine: Engine) -> None:
+    """Take SQLite's write lock at BEGIN, so two processes never decide on the same
+    timer or event at once (SQLite's own deferred BEGIN would let both read first)."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

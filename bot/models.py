@@ -1,0 +1,203 @@
+"""SQLModel tables. Every row carries its workspace: workspaces never share data.
+
+Message text is kept only where a rule needs it: an open problem's text (until it is
+answered, dismissed or its retention ends) and corrections people make.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in Python, plain UTC in the database (SQLite has no zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use UTC-aware times")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utc_column(*, nullable: bool = False, index: bool = False) -> Column:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class TableConfig(SQLModel, table=True):
+    """A table's overrides of the bot-wide defaults; absent means default."""
+
+    __tablename__ = "table_config"
+    workspace: str = Field(primary_key=True)
+    channel: str = Field(primary_key=True)
+    problem_window_s: int | None = None
+    language: str | None = None
+    updated_at: datetime = Field(sa_column=utc_column())
+
+
+class MemberRow(SQLModel, table=True):
+    __tablename__ = "member"
+    workspace: str = Field(primary_key=True)
+    channel: str = Field(primary_key=True)
+    user: str = Field(primary_key=True)
+    active: bool = True
+    joined_at: datetime = Field(sa_column=utc_column())
+
+
+class WatchRow(SQLModel, table=True):
+    """A problem statement waiting for a proposal (ground rule 1)."""
+
+    __tablename__ = "problem_watch"
+    __table_args__ = (Index("ix_problem_watch_channel_status", "workspace", "channel", "status"),)
+    workspace: str = Field(primary_key=True)
+    channel: str = Field(primary_key=True)
+    problem_id: str = Field(primary_key=True)
+    thread_id: str | None = None
+    user: str
+    text: str | None = None
+    lang: str = "en"
+    posted_at: datetime = Field(sa_column=utc_column())
+    deadline: datetime = Field(sa_column=utc_column())
+    status: str = "open"
+    closed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    answered_by: str | None = None
+
+
+class RoundRow(SQLModel, table=True):
+    """A concern round about one proposal (ground rule 4)."""
+
+    __tablename__ = "concern_round"
+    __table_args__ = (Index("ix_concern_round_channel_status", "workspace", "channel", "status"),)
+    workspace: str = Field(primary_key=True)
+    round_id: str = Field(primary_key=True)
+    channel: str
+    proposal: str
+    proposer: str
+    thread_id: str | None = None
+    lang: str = "en"
+    started_at: datetime = Field(sa_column=utc_column())
+    deadline: datetime = Field(sa_column=utc_column())
+    status: str = "open"
+    outcome: str | None = None
+    closed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    reminders_sent: int = 0
+    agreement_number: int | None = None
+
+
+class AnswerRow(SQLModel, table=True):
+    """One polled member of a round; `answered_at` is empty until they answer."""
+
+    __tablename__ = "round_answer"
+    workspace: str = Field(primary_key=True)
+    round_id: str = Field(primary_key=True)
+    user: str = Field(primary_key=True)
+    position: int = 0
+    concern: str | None = None
+    answered_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class AgreementRow(SQLModel, table=True):
+    """One version of an agreement (a TWO); a revision is a new row that replaces it."""
+
+    __tablename__ = "agreement"
+    __table_args__ = (
+        Index("ux_agreement_number_version", "workspace", "number", "version", unique=True),
+        Index("ix_agreement_channel", "workspace", "channel"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str
+    channel: str
+    number: int
+    version: int = 1
+    text: str
+    why: str
+    recorded_by: str
+    owner: str
+    consenters: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    concerns: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    review_on: date
+    status: str = "current"
+    lang: str = "en"
+    replaces: int | None = None
+    round_id: str | None = None
+    recorded_at: datetime = Field(sa_column=utc_column())
+
+
+class TimerRow(SQLModel, table=True):
+    """A stored deadline; exactly one ticker fires it (`fired_at` set in its transaction)."""
+
+    __tablename__ = "timer"
+    __table_args__ = (Index("ix_timer_pending", "fired_at", "due"),)
+    workspace: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    channel: str
+    kind: str
+    subject: str
+    due: datetime = Field(sa_column=utc_column())
+    fired_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    fired_by: str | None = None
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Event ids already handled, so platform retries are handled once."""
+
+    __tablename__ = "processed_event"
+    workspace: str = Field(primary_key=True)
+    event_id: str = Field(primary_key=True)
+    processed_at: datetime = Field(sa_column=utc_column(index=True))
+
+
+class CorrectionRow(SQLModel, table=True):
+    """ "This was not a problem" and the like, kept with the text to learn from."""
+
+    __tablename__ = "correction"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str = Field(index=True)
+    channel: str
+    user: str
+    text: str
+    label: str
+    applies: bool
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class OutboxRow(SQLModel, table=True):
+    """Messages to people, written with the decision that caused them and delivered
+    after it commits, so that a crash in between loses none."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "delivered_at", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str
+    channel: str
+    payload: str
+    created_at: datetime = Field(sa_column=utc_column())
+    next_attempt_at: datetime = Field(sa_column=utc_column())
+    delivered_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    attempts: int = 0
+    last_error: str | None = None
+
+
+class PostedMessage(SQLModel, table=True):
+    """Where the bot posted something it will edit later (a round's progress line)."""
+
+    __tablename__ = "posted_message"
+    workspace: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    channel: str
+    ref: str
+    posted_at: datetime = Field(sa_column=utc_column())
+
+
+def now_utc() -> datetime:
+    """The one place outside tests where the application reads the clock."""
+    return datetime.now(UTC)

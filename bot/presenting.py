@@ -1,0 +1,200 @@
+"""What each outbound action says, as translatable text.
+
+Shared by every adapter: the console prints it, Slack and Discord put it in their
+own blocks and embeds (with buttons where they have them) and keep it as fallback.
+"""
+
+from __future__ import annotations
+
+from rules.actions import (
+    AgreementView,
+    AnnounceAgreement,
+    AnnounceReview,
+    Outbound,
+    PostConcernRound,
+    PostRoundSummary,
+    RemindMembers,
+    Reply,
+    RoundView,
+    SendNudge,
+    UpdateRoundProgress,
+)
+from rules.agreements import owner_param
+from rules.i18n import render
+from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Text
+
+
+def nudge_text(action: SendNudge, *, with_commands: bool = True) -> Text:
+    opening = (
+        N_("Hi {user}, a gentle reminder about the problem you named earlier:")
+        if action.again
+        else N_("Hi {user}, you named a problem a little while ago:")
+    )
+    parts: list[Say] = [
+        Say.of(opening, user=Member(action.user)),
+        Say.of(N_("> {problem}"), problem=Quote(action.problem_text)),
+        Say.of(
+            N_("Our ground rule: naming a problem is fine, as long as a proposal follows. "
+               "What would you suggest? A small first step is plenty.")
+        ),
+    ]  # fmt: skip
+    if with_commands:
+        parts.append(
+            Say.of(
+                N_(
+                    "Reply in its thread with your proposal. Not a problem after all? "
+                    "/not-a-problem. Later? /snooze."
+                )
+            )
+        )
+    return Lines(tuple(parts))
+
+
+def progress_text(view: RoundView) -> Say:
+    answered, total = len(view.answered), len(view.participants)
+    if not view.waiting:
+        return Say.of(N_("Everyone has answered ({answered} of {total})."), answered=answered,
+                      total=total)  # fmt: skip
+    return Say.of(
+        N_("{answered} of {total} answered; waiting for {waiting}."),
+        answered=answered,
+        total=total,
+        waiting=Members(view.waiting),
+    )
+
+
+def round_text(view: RoundView, *, with_commands: bool = True) -> Text:
+    parts: list[Say] = [
+        Say.of(N_("Concern round: {proposer} proposes"), proposer=Member(view.proposer)),
+        Say.of(N_("> {proposal}"), proposal=Quote(view.proposal)),
+        Say.of(
+            N_("Everyone at the table: do you have concerns or reservations? Silence is not "
+               "consent, so please answer, even if it is “no concerns”.")
+        ),
+    ]  # fmt: skip
+    if with_commands:
+        parts.append(Say.of(N_("Answer with /concern none or /concern <your concern>.")))
+    parts.append(progress_text(view))
+    return Lines(tuple(parts))
+
+
+def reminder_text(action: RemindMembers, *, with_commands: bool = True) -> Text:
+    parts: list[Say] = [
+        Say.of(
+            N_("A friendly reminder: the table would like your answer on this proposal by "
+               "{proposer}:"),
+            proposer=Member(action.round.proposer),
+        ),
+        Say.of(N_("> {proposal}"), proposal=Quote(action.round.proposal)),
+    ]  # fmt: skip
+    if with_commands:
+        parts.append(Say.of(N_("Answer with /concern none or /concern <your concern>.")))
+    return Lines(tuple(parts))
+
+
+def summary_text(action: PostRoundSummary) -> Text:
+    view = action.round
+    parts: list[Say] = [
+        Say.of(
+            N_("The concern round on this proposal has closed:")
+            if action.outcome == "answered"
+            else N_("The concern round on this proposal reached its deadline:")
+        ),
+        Say.of(N_("> {proposal}"), proposal=Quote(view.proposal)),
+        Say.of(N_("Answered: {answered} of {total}."), answered=len(view.answered),
+               total=len(view.participants)),
+    ]  # fmt: skip
+    if view.no_concerns:
+        parts.append(Say.of(N_("No concerns: {users}."), users=Members(view.no_concerns)))
+    for user, concern in view.concerns:
+        parts.append(
+            Say.of(N_("Concern from {user}: {concern}"), user=Member(user), concern=Quote(concern))
+        )
+    if view.waiting:
+        parts.append(Say.of(N_("Did not answer: {users}."), users=Members(view.waiting)))
+    if action.suggest_agreement:
+        parts.append(
+            Say.of(
+                N_(
+                    "No open concerns. Record this as an agreement? /agree <what we agree> "
+                    "because <why>"
+                )
+            )
+        )
+    elif view.concerns:
+        parts.append(
+            Say.of(
+                N_(
+                    "There are open concerns. Talk them through, adjust the proposal, and start "
+                    "a new round when it is ready."
+                )
+            )
+        )
+    return Lines(tuple(parts))
+
+
+def agreement_lines(agreement: AgreementView) -> list[Say]:
+    parts = [
+        Say.of(N_("Agreement #{number}: {text}"), number=agreement.number,
+               text=Quote(agreement.text)),
+        Say.of(N_("Why: {why}"), why=Quote(agreement.why)),
+        Say.of(N_("Owner: {owner}. Consent: {consenters}."), owner=owner_param(agreement.owner),
+               consenters=Members(agreement.consenters)),
+    ]  # fmt: skip
+    for user, concern in agreement.concerns:
+        parts.append(
+            Say.of(N_("Concern heard from {user}: {concern}"), user=Member(user),
+                   concern=Quote(concern))
+        )  # fmt: skip
+    parts.append(
+        Say.of(
+            N_("A temporary workable agreement: we review it on {date}."),
+            date=Day(agreement.review_on),
+        )
+    )
+    return parts
+
+
+def agreement_text(action: AnnounceAgreement) -> Text:
+    return Lines((Say.of(N_("Agreement recorded.")), *agreement_lines(action.agreement)))
+
+
+def review_text(action: AnnounceReview, *, with_commands: bool = True) -> Text:
+    agreement = action.agreement
+    parts: list[Say] = [
+        Say.of(
+            N_("Time to review agreement #{number}. What has practice taught us?"),
+            number=agreement.number,
+        ),
+        Say.of(N_("> {text}"), text=Quote(agreement.text)),
+        Say.of(N_("Why: {why}"), why=Quote(agreement.why)),
+    ]
+    if with_commands:
+        parts.append(Say.of(N_("Keep it, revise it or retire it.")))
+    return Lines(tuple(parts))
+
+
+def text_of(action: Outbound) -> Text:
+    """The plain text of any outbound action (console, replay, notifications)."""
+    match action:
+        case SendNudge():
+            return nudge_text(action)
+        case Reply():
+            return action.text
+        case PostConcernRound():
+            return round_text(action.round)
+        case UpdateRoundProgress():
+            return progress_text(action.round)
+        case RemindMembers():
+            return reminder_text(action)
+        case PostRoundSummary():
+            return summary_text(action)
+        case AnnounceAgreement():
+            return agreement_text(action)
+        case AnnounceReview():
+            return review_text(action)
+    raise TypeError(f"no text for {type(action).__name__}")
+
+
+def plain(action: Outbound, *, name_of=lambda user: user) -> str:
+    return render(text_of(action), action.lang, name_of=name_of)

@@ -1,0 +1,99 @@
+"""The service around the pure engine: one transaction per event or timer.
+
+Claim the event id (retries are handled once), load the state the engine asks for,
+let it decide, apply the changes and write outbound messages to the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
+
+from bot.store import Delivery, Store, UnitOfWork
+from rules.actions import Action, Change, Outbound
+from rules.engine import Engine
+from rules.events import Event, TimerFired
+from rules.understanding import Command, Message, Understood
+
+log = logging.getLogger(__name__)
+
+
+def event_of(understood: Understood) -> Event:
+    return understood.event if isinstance(understood, Message | Command) else understood
+
+
+class Service:
+    def __init__(self, engine: Engine, store: Store, *, worker: str = "local") -> None:
+        self.engine = engine
+        self.store = store
+        self.worker = worker
+
+    def handle(self, event: Event) -> list[Delivery]:
+        return self.handle_understood(self.engine.interpret(event))
+
+    def handle_many(self, events: Sequence[Event]) -> list[list[Delivery]]:
+        return [self.handle_understood(u) for u in self.engine.interpret_many(events)]
+
+    def handle_understood(self, understood: Understood) -> list[Delivery]:
+        event = event_of(understood)
+        reads = self.engine.reads(understood)
+        # Two processes may take the same agreement number; the loser decides again.
+        for attempt in Retrying(
+            retry=retry_if_exception_type(IntegrityError), stop=stop_after_attempt(3), reraise=True
+        ):
+            with attempt, self.store.unit_of_work() as uow:
+                if not uow.claim_event(event.workspace, event.event_id, event.at):
+                    log.info("event %s already handled; skipped", event.event_id)
+                    return []
+                state = uow.load(event.workspace, event.channel, reads)
+                return self._carry_out(uow, self.engine.decide(understood, state), event.at)
+        raise AssertionError("unreachable")
+
+    def fire_next_timer(
+        self, now: datetime | None, *, simulated: bool = False
+    ) -> list[Delivery] | None:
+        """Fire the earliest due timer, if any; None when nothing is due.
+
+        Live, the timer fires at `now` (late if the bot was down). A replay passes
+        `simulated=True`: the timer fires at its own due time.
+        """
+        with self.store.unit_of_work() as uow:
+            timer = uow.claim_due_timer(now, worker=self.worker)
+            if timer is None:
+                return None
+            at = timer.due if simulated or now is None else now
+            fired = TimerFired(
+                workspace=timer.workspace,
+                channel=timer.channel,
+                at=at,
+                event_id=f"{timer.key}@{timer.due.isoformat()}",
+                kind=timer.kind,
+                subject=timer.subject,
+                due=timer.due,
+            )
+            state = uow.load(timer.workspace, timer.channel, self.engine.reads(fired))
+            deliveries = self._carry_out(uow, self.engine.decide(fired, state), at)
+            uow.mark_fired(timer, at, worker=self.worker)
+            return deliveries
+
+    def fire_due_timers(self, now: datetime, *, limit: int = 500) -> list[Delivery]:
+        deliveries: list[Delivery] = []
+        for _ in range(limit):
+            fired = self.fire_next_timer(now)
+            if fired is None:
+                break
+            deliveries += fired
+        return deliveries
+
+    def _carry_out(self, uow: UnitOfWork, actions: list[Action], at: datetime) -> list[Delivery]:
+        deliveries = []
+        for action in actions:
+            if isinstance(action, Change):
+                uow.apply(action)
+            elif isinstance(action, Outbound):
+                deliveries.append(uow.enqueue(action, at))
+        return deliveries

@@ -1,0 +1,94 @@
+"""Settings from the environment and `.env`, validated once at start-up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, BeforeValidator, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rules.durations import DurationError, parse_duration
+from rules.state import TableSettings
+
+
+def _duration(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return parse_duration(value, bare_unit="m")
+        except DurationError:
+            raise ValueError("not a duration; write it like 90s, 10m, 4h or 2d") from None
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+
+
+class Settings(BaseSettings):
+    """Every setting is an environment variable; the names are the ones in the README."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GROUNDRULES_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = Field(
+        "sqlite:///groundrules.db",
+        validation_alias=AliasChoices("DATABASE_URL", "GROUNDRULES_DATABASE_URL"),
+    )
+    problem_window: Duration = timedelta(minutes=10)
+    reminder_delay: Duration = timedelta(hours=4)
+    max_reminders: int = Field(2, ge=0, le=10)
+    round_deadline: Duration = timedelta(hours=24)
+    review_after: Duration = timedelta(weeks=4)
+    poll_proposer: bool = False
+    language: Literal["en", "nl"] | None = None
+    retention: Duration = timedelta(days=2)
+    tick_interval: Duration = timedelta(seconds=5)
+    classifier: Literal["rules", "trained"] = "rules"
+    log_level: str = "INFO"
+    http_port: int = Field(3000, ge=1, le=65535)
+
+    slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str | None = Field(None, validation_alias="SLACK_API_URL")
+    discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
+    discord_api_url: str | None = Field(None, validation_alias="DISCORD_API_URL")
+    discord_gateway_url: str | None = Field(None, validation_alias="DISCORD_GATEWAY_URL")
+
+    def table_defaults(self) -> TableSettings:
+        return TableSettings(
+            problem_window=self.problem_window,
+            language=self.language,
+            reminder_delay=self.reminder_delay,
+            max_reminders=self.max_reminders,
+            round_deadline=self.round_deadline,
+            review_after=self.review_after,
+            poll_proposer=self.poll_proposer,
+        )
+
+
+ENV_NAMES = {
+    "database_url": "DATABASE_URL",
+    "slack_bot_token": "SLACK_BOT_TOKEN",
+    "slack_signing_secret": "SLACK_SIGNING_SECRET",
+    "slack_app_token": "SLACK_APP_TOKEN",
+    "slack_api_url": "SLACK_API_URL",
+    "discord_token": "DISCORD_TOKEN",
+    "discord_api_url": "DISCORD_API_URL",
+    "discord_gateway_url": "DISCORD_GATEWAY_URL",
+}
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it in one line."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        name = ENV_NAMES.get(field, f"GROUNDRULES_{field.upper()}")
+        raise SettingsError(f"{name}: {first['msg']}") from None

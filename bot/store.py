@@ -1,0 +1,569 @@
+"""Storage for the engine: load the state a decision reads, apply what it decides.
+
+One `UnitOfWork` is one transaction: the event's id is claimed, state is loaded,
+changes are applied and outbound messages are written to the outbox, all or nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import MappingProxyType
+
+from sqlalchemy import Engine, and_, func, or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, delete, select
+
+from bot import codec
+from bot.models import (
+    AgreementRow,
+    AnswerRow,
+    CorrectionRow,
+    MemberRow,
+    OutboxRow,
+    PostedMessage,
+    ProcessedEvent,
+    RoundRow,
+    TableConfig,
+    TimerRow,
+    WatchRow,
+)
+from rules import actions as act
+from rules.state import Agreement, Reads, Round, TableSettings, TableState, Watch
+
+log = logging.getLogger(__name__)
+
+WAITING_STATUSES = ("open", "nudged", "snoozed")
+# A delivery not confirmed within this lease is tried again by the outbox sweep.
+DELIVERY_LEASE = timedelta(seconds=30)
+MAX_DELIVERY_ATTEMPTS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """An outbound action waiting in the outbox; `at` is when its cause happened."""
+
+    outbox_id: int
+    action: act.Outbound
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DueTimer:
+    workspace: str
+    channel: str
+    key: str
+    kind: str
+    subject: str
+    due: datetime
+
+
+class Store:
+    """Shared by every unit of work of one process."""
+
+    def __init__(self, engine: Engine, defaults: TableSettings) -> None:
+        self.engine = engine
+        self.defaults = defaults
+        self._insert = sqlite_insert if engine.dialect.name == "sqlite" else pg_insert
+        # Members known to be active, so an ordinary message costs no write.
+        self._known_members: set[tuple[str, str, str]] = set()
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            uow = UnitOfWork(self, session)
+            try:
+                yield uow
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            self._known_members |= uow.members_noted
+            self._known_members -= uow.members_forgotten
+
+    # --- delivery bookkeeping, each its own short transaction ------------------
+
+    def mark_delivered(
+        self, outbox_id: int, at: datetime, *, ref_key: str | None = None, ref=None
+    ) -> None:
+        with self.unit_of_work() as uow:
+            session = uow.session
+            row = session.get(OutboxRow, outbox_id)
+            if row is None:
+                return
+            row.delivered_at = at
+            row.attempts += 1
+            if ref_key and ref is not None:
+                uow.upsert(
+                    PostedMessage,
+                    {"workspace": row.workspace, "key": ref_key, "channel": row.channel,
+                     "ref": str(ref), "posted_at": at},
+                    ("workspace", "key"),
+                    {"ref": str(ref), "posted_at": at},
+                )  # fmt: skip
+
+    def mark_failed(self, outbox_id: int, at: datetime, error: str) -> None:
+        with self.unit_of_work() as uow:
+            row = uow.session.get(OutboxRow, outbox_id)
+            if row is None:
+                return
+            row.attempts += 1
+            row.last_error = error[:500]
+            if row.attempts >= MAX_DELIVERY_ATTEMPTS:
+                # Give up but keep the row: an operator can see what was not delivered.
+                row.delivered_at = at
+                log.error("giving up on outbox item %s after %s attempts", row.id, row.attempts)
+            else:
+                row.next_attempt_at = at + timedelta(seconds=min(3600, 15 * 2**row.attempts))
+
+    def claim_undelivered(self, now: datetime, limit: int = 50) -> list[Delivery]:
+        """Outbox items whose delivery was never confirmed (a crash, an outage)."""
+        with self.unit_of_work() as uow:
+            rows = uow.session.exec(
+                select(OutboxRow)
+                .where(col(OutboxRow.delivered_at).is_(None), OutboxRow.next_attempt_at <= now)
+                .order_by(col(OutboxRow.id))
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).all()
+            for row in rows:
+                row.next_attempt_at = now + DELIVERY_LEASE
+            return [Delivery(row.id, codec.loads(row.payload), row.created_at) for row in rows]
+
+    def message_ref(self, workspace: str, key: str) -> str | None:
+        with Session(self.engine) as session:
+            row = session.get(PostedMessage, (workspace, key))
+            return row.ref if row else None
+
+    def sweep(self, now: datetime, retention: timedelta) -> dict[str, int]:
+        """Forget what is no longer needed: old event ids, kept texts, delivered items."""
+        cutoff = now - retention
+        with self.unit_of_work() as uow:
+            session = uow.session
+            events = session.exec(
+                delete(ProcessedEvent).where(ProcessedEvent.processed_at < cutoff)
+            ).rowcount
+            texts = session.exec(
+                update(WatchRow)
+                .where(
+                    col(WatchRow.status).in_(("nudged", "snoozed")),
+                    WatchRow.posted_at < cutoff,
+                )
+                .values(text=None, status="expired")
+            ).rowcount
+            outbox = session.exec(
+                delete(OutboxRow).where(
+                    col(OutboxRow.delivered_at).is_not(None), OutboxRow.delivered_at < cutoff
+                )
+            ).rowcount
+        return {"events": events, "texts": texts, "outbox": outbox}
+
+
+class UnitOfWork:
+    def __init__(self, store: Store, session: Session) -> None:
+        self.store = store
+        self.session = session
+        self.members_noted: set[tuple[str, str, str]] = set()
+        self.members_forgotten: set[tuple[str, str, str]] = set()
+
+    # --- helpers -----------------------------------------------------------------
+
+    def upsert(self, model, values: dict, keys: tuple[str, ...], changes: dict | None) -> bool:
+        """Insert, or on conflict update `changes` (or do nothing); True if a row was written.
+
+        RETURNING tells what happened: psycopg reports no rowcount for these statements.
+        """
+        statement = self.store._insert(model).values(**values)
+        if changes:
+            statement = statement.on_conflict_do_update(index_elements=list(keys), set_=changes)
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=list(keys))
+        key_column = getattr(model, keys[0])
+        return self.session.exec(statement.returning(key_column)).first() is not None
+
+    def claim_event(self, workspace: str, event_id: str, at: datetime) -> bool:
+        """True the first time an event id is seen: platform retries are handled once."""
+        values = {"workspace": workspace, "event_id": event_id, "processed_at": at}
+        return self.upsert(ProcessedEvent, values, ("workspace", "event_id"), None)
+
+    # --- loading -------------------------------------------------------------------
+
+    def load(self, workspace: str, channel: str, reads: Reads) -> TableState:
+        parts: dict[str, object] = {}
+        if reads.settings:
+            parts["settings"] = self._settings(workspace, channel)
+        if reads.members:
+            parts["members"] = frozenset(
+                self.session.exec(
+                    select(MemberRow.user).where(
+                        MemberRow.workspace == workspace,
+                        MemberRow.channel == channel,
+                        col(MemberRow.active).is_(True),
+                    )
+                ).all()
+            )
+        if reads.watches or reads.watch_ids:
+            parts["watches"] = self._watches(workspace, channel, reads)
+        rounds: dict[str, Round] = {}
+        if reads.round:
+            open_row = self.session.exec(
+                select(RoundRow).where(
+                    RoundRow.workspace == workspace,
+                    RoundRow.channel == channel,
+                    RoundRow.status == "open",
+                )
+            ).first()
+            closed_row = self.session.exec(
+                select(RoundRow)
+                .where(
+                    RoundRow.workspace == workspace,
+                    RoundRow.channel == channel,
+                    RoundRow.status == "closed",
+                )
+                .order_by(col(RoundRow.closed_at).desc())
+                .limit(1)
+            ).first()
+            if open_row:
+                parts["open_round"] = rounds.setdefault(open_row.round_id, self._round(open_row))
+            if closed_row:
+                parts["last_closed_round"] = rounds.setdefault(
+                    closed_row.round_id, self._round(closed_row)
+                )
+        for round_id in reads.round_ids:
+            row = self.session.get(RoundRow, (workspace, round_id))
+            if row is not None and row.channel == channel:
+                rounds.setdefault(round_id, self._round(row))
+        if rounds:
+            parts["rounds_by_id"] = MappingProxyType(rounds)
+        if reads.agreements or reads.agreement_numbers:
+            parts.update(self._agreements(workspace, channel, reads))
+        if reads.numbering:
+            highest = self.session.exec(
+                select(func.max(AgreementRow.number)).where(AgreementRow.workspace == workspace)
+            ).one()
+            parts["next_agreement_number"] = (highest or 0) + 1
+        return TableState(workspace=workspace, channel=channel, **parts)
+
+    def _settings(self, workspace: str, channel: str) -> TableSettings:
+        row = self.session.get(TableConfig, (workspace, channel))
+        if row is None:
+            return self.store.defaults
+        window = timedelta(seconds=row.problem_window_s) if row.problem_window_s else None
+        return self.store.defaults.with_overrides(problem_window=window, language=row.language)
+
+    def _watches(self, workspace: str, channel: str, reads: Reads) -> tuple[Watch, ...]:
+        conditions = []
+        if reads.watches:
+            conditions.append(col(WatchRow.status).in_(WAITING_STATUSES))
+        if reads.watch_ids:
+            conditions.append(col(WatchRow.problem_id).in_(reads.watch_ids))
+        rows = self.session.exec(
+            select(WatchRow)
+            .where(WatchRow.workspace == workspace, WatchRow.channel == channel, or_(*conditions))
+            .order_by(col(WatchRow.posted_at))
+        ).all()
+        return tuple(
+            Watch(
+                problem_id=r.problem_id,
+                thread_id=r.thread_id,
+                user=r.user,
+                text=r.text or "",
+                lang=r.lang,
+                posted_at=r.posted_at,
+                deadline=r.deadline,
+                status=r.status,
+            )
+            for r in rows
+        )
+
+    def _round(self, row: RoundRow) -> Round:
+        answers = self.session.exec(
+            select(AnswerRow)
+            .where(AnswerRow.workspace == row.workspace, AnswerRow.round_id == row.round_id)
+            .order_by(col(AnswerRow.position))
+        ).all()
+        return Round(
+            round_id=row.round_id,
+            proposal=row.proposal,
+            proposer=row.proposer,
+            thread_id=row.thread_id,
+            lang=row.lang,
+            started_at=row.started_at,
+            deadline=row.deadline,
+            participants=tuple(a.user for a in answers),
+            answers=MappingProxyType(
+                {a.user: a.concern for a in answers if a.answered_at is not None}
+            ),
+            reminders_sent=row.reminders_sent,
+            status=row.status,
+            agreement_number=row.agreement_number,
+            closed_at=row.closed_at,
+        )
+
+    def _agreements(self, workspace: str, channel: str, reads: Reads) -> dict[str, object]:
+        query = select(AgreementRow).where(AgreementRow.workspace == workspace)
+        if reads.agreements:
+            query = query.where(AgreementRow.channel == channel)
+        else:
+            query = query.where(col(AgreementRow.number).in_(reads.agreement_numbers))
+        rows = self.session.exec(
+            query.order_by(col(AgreementRow.number), col(AgreementRow.version))
+        ).all()
+        agreements = tuple(_agreement(r) for r in rows)
+        latest = {a.number: a for a in agreements}  # ordered by version: last one wins
+        return {
+            "agreements": agreements if reads.agreements else (),
+            "agreements_by_number": MappingProxyType(latest),
+        }
+
+    # --- applying --------------------------------------------------------------------
+
+    def apply(self, change: act.Change) -> None:
+        handler = getattr(self, "_apply_" + type(change).__name__)
+        handler(change)
+
+    def enqueue(self, action: act.Outbound, at: datetime) -> Delivery:
+        row = OutboxRow(
+            workspace=action.workspace,
+            channel=action.channel,
+            payload=codec.dumps(action),
+            created_at=at,
+            next_attempt_at=at + DELIVERY_LEASE,
+        )
+        self.session.add(row)
+        self.session.flush()
+        assert row.id is not None
+        return Delivery(row.id, action, at)
+
+    def _apply_NoteMember(self, c: act.NoteMember) -> None:
+        key = (c.workspace, c.channel, c.user)
+        if key in self.store._known_members or key in self.members_noted:
+            return
+        self.upsert(
+            MemberRow,
+            {"workspace": c.workspace, "channel": c.channel, "user": c.user, "active": True,
+             "joined_at": c.at},
+            ("workspace", "channel", "user"),
+            {"active": True},
+        )  # fmt: skip
+        self.members_noted.add(key)
+
+    def _apply_ForgetMember(self, c: act.ForgetMember) -> None:
+        self.session.exec(
+            update(MemberRow)
+            .where(
+                MemberRow.workspace == c.workspace,
+                MemberRow.channel == c.channel,
+                MemberRow.user == c.user,
+            )
+            .values(active=False)
+        )
+        key = (c.workspace, c.channel, c.user)
+        self.members_noted.discard(key)
+        self.members_forgotten.add(key)
+
+    def _apply_WatchProblem(self, c: act.WatchProblem) -> None:
+        self.upsert(
+            WatchRow,
+            {"workspace": c.workspace, "channel": c.channel, "problem_id": c.problem_id,
+             "thread_id": c.thread_id, "user": c.user, "text": c.text, "lang": c.lang,
+             "posted_at": c.posted_at, "deadline": c.deadline, "status": "open"},
+            ("workspace", "channel", "problem_id"),
+            None,
+        )  # fmt: skip
+
+    def _apply_CloseWatch(self, c: act.CloseWatch) -> None:
+        values: dict[str, object] = {"status": c.outcome, "closed_at": c.at}
+        if c.answered_by is not None:
+            values["answered_by"] = c.answered_by
+        if not c.keep_text:
+            values["text"] = None
+        self.session.exec(
+            update(WatchRow)
+            .where(
+                WatchRow.workspace == c.workspace,
+                WatchRow.channel == c.channel,
+                WatchRow.problem_id == c.problem_id,
+            )
+            .values(**values)
+        )
+
+    def _apply_OpenRound(self, c: act.OpenRound) -> None:
+        self.session.add(
+            RoundRow(
+                workspace=c.workspace,
+                round_id=c.round_id,
+                channel=c.channel,
+                proposal=c.proposal,
+                proposer=c.proposer,
+                thread_id=c.thread_id,
+                lang=c.lang,
+                started_at=c.started_at,
+                deadline=c.deadline,
+            )
+        )
+        for position, user in enumerate(c.participants):
+            self.session.add(
+                AnswerRow(workspace=c.workspace, round_id=c.round_id, user=user, position=position)
+            )
+        self.session.flush()
+
+    def _apply_RecordAnswer(self, c: act.RecordAnswer) -> None:
+        position = self.session.exec(
+            select(func.count()).where(
+                AnswerRow.workspace == c.workspace, AnswerRow.round_id == c.round_id
+            )
+        ).one()
+        self.upsert(
+            AnswerRow,
+            {"workspace": c.workspace, "round_id": c.round_id, "user": c.user,
+             "position": position, "concern": c.concern, "answered_at": c.at},
+            ("workspace", "round_id", "user"),
+            {"concern": c.concern, "answered_at": c.at},
+        )  # fmt: skip
+
+    def _apply_NoteReminded(self, c: act.NoteReminded) -> None:
+        self.session.exec(
+            update(RoundRow)
+            .where(RoundRow.workspace == c.workspace, RoundRow.round_id == c.round_id)
+            .values(reminders_sent=RoundRow.reminders_sent + 1)
+        )
+
+    def _apply_CloseRound(self, c: act.CloseRound) -> None:
+        self.session.exec(
+            update(RoundRow)
+            .where(RoundRow.workspace == c.workspace, RoundRow.round_id == c.round_id)
+            .values(status="closed", outcome=c.outcome, closed_at=c.at)
+        )
+
+    def _apply_LinkRound(self, c: act.LinkRound) -> None:
+        self.session.exec(
+            update(RoundRow)
+            .where(RoundRow.workspace == c.workspace, RoundRow.round_id == c.round_id)
+            .values(agreement_number=c.number)
+        )
+
+    def _apply_RecordAgreement(self, c: act.RecordAgreement) -> None:
+        self.session.add(
+            AgreementRow(
+                workspace=c.workspace,
+                channel=c.channel,
+                number=c.number,
+                version=c.version,
+                text=c.text,
+                why=c.why,
+                recorded_by=c.recorded_by,
+                owner=c.owner,
+                consenters=list(c.consenters),
+                concerns=[list(pair) for pair in c.concerns],
+                review_on=c.review_on,
+                lang=c.lang,
+                replaces=c.replaces,
+                round_id=c.round_id,
+                recorded_at=c.at,
+            )
+        )
+        # Surface a number taken by another process now, inside the retry.
+        self.session.flush()
+
+    def _apply_ConfigureTable(self, c: act.ConfigureTable) -> None:
+        changes: dict[str, object] = {}
+        if c.problem_window is not None:
+            changes["problem_window_s"] = int(c.problem_window.total_seconds())
+        if c.language is not None:
+            changes["language"] = c.language
+        row = self.session.get(TableConfig, (c.workspace, c.channel))
+        if row is None:
+            row = TableConfig(workspace=c.workspace, channel=c.channel, updated_at=c.at)
+        for key, value in changes.items():
+            setattr(row, key, value)
+        row.updated_at = c.at
+        self.session.add(row)
+
+    def _apply_ScheduleTimer(self, c: act.ScheduleTimer) -> None:
+        self.upsert(
+            TimerRow,
+            {"workspace": c.workspace, "key": c.key, "channel": c.channel, "kind": c.kind,
+             "subject": c.subject, "due": c.due, "fired_at": None},
+            ("workspace", "key"),
+            {"due": c.due, "fired_at": None, "fired_by": None},
+        )  # fmt: skip
+
+    def _apply_CancelTimer(self, c: act.CancelTimer) -> None:
+        self.session.exec(
+            delete(TimerRow).where(
+                TimerRow.workspace == c.workspace,
+                TimerRow.key == c.key,
+                col(TimerRow.fired_at).is_(None),
+            )
+        )
+
+    def _apply_StoreCorrection(self, c: act.StoreCorrection) -> None:
+        self.session.add(
+            CorrectionRow(
+                workspace=c.workspace,
+                channel=c.channel,
+                user=c.user,
+                text=c.text,
+                label=c.label,
+                applies=c.applies,
+                created_at=c.at,
+            )
+        )
+
+    # --- timers ----------------------------------------------------------------------
+
+    def claim_due_timer(self, now: datetime | None, *, worker: str) -> DueTimer | None:
+        """Lock the earliest due timer; other tickers skip it (FOR UPDATE SKIP LOCKED).
+
+        `now` None means any pending timer (a replay draining its future).
+        """
+        query = select(TimerRow).where(col(TimerRow.fired_at).is_(None))
+        if now is not None:
+            query = query.where(TimerRow.due <= now)
+        row = self.session.exec(
+            query.order_by(col(TimerRow.due), col(TimerRow.key))
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if row is None:
+            return None
+        return DueTimer(row.workspace, row.channel, row.key, row.kind, row.subject, row.due)
+
+    def next_timer_due(self, before: datetime | None) -> datetime | None:
+        query = select(func.min(TimerRow.due)).where(col(TimerRow.fired_at).is_(None))
+        if before is not None:
+            query = query.where(TimerRow.due < before)
+        return self.session.exec(query).one()
+
+    def mark_fired(self, timer: DueTimer, at: datetime, *, worker: str) -> None:
+        self.session.exec(
+            update(TimerRow)
+            .where(
+                and_(TimerRow.workspace == timer.workspace, TimerRow.key == timer.key),
+                TimerRow.due == timer.due,
+            )
+            .values(fired_at=at, fired_by=worker)
+        )
+
+
+def _agreement(row: AgreementRow) -> Agreement:
+    return Agreement(
+        number=row.number,
+        text=row.text,
+        why=row.why,
+        owner=row.owner,
+        recorded_by=row.recorded_by,
+        consenters=tuple(row.consenters),
+        concerns=tuple((pair[0], pair[1]) for pair in row.concerns),
+        review_on=row.review_on,
+        version=row.version,
+        replaces=row.replaces,
+        status=row.status,
+        recorded_at=row.recorded_at,
+        lang=row.lang,
+    )

@@ -1,0 +1,39 @@
+"""The short report printed after a replay: what happened, and what was agreed."""
+
+from __future__ import annotations
+
+from bot import views
+from bot.bootstrap import Groundrules
+
+
+def print_summary(app: Groundrules, workspace: str, result) -> None:
+    problems = views.problem_counts(app.database, workspace)
+    rounds = views.round_outcomes(app.database, workspace)
+    agreements = [a for a in views.agreements(app.database, workspace) if a.status == "current"]
+    print()
+    print("Summary")
+    print(
+        f"  {result.messages} messages and {result.commands} commands "
+        f"in {len(result.channels)} channel(s); {result.actions} bot actions"
+    )
+    print(
+        f"  problems named: {problems.named}; answered by a proposal: {problems.answered}; "
+        f"nudged: {problems.nudged}; withdrawn or not a problem: {problems.dismissed}; "
+        f"still waiting: {problems.waiting}"
+    )
+    closed = {k: v for k, v in rounds.items() if k != "open"}
+    print(
+        f"  concern rounds: {sum(rounds.values())} "
+        f"(closed when all answered: {closed.get('answered', 0)}, "
+        f"at the deadline: {closed.get('deadline', 0)}, open: {rounds.get('open', 0)})"
+    )
+    print(f"  agreements: {len(agreements)}")
+    for a in agreements:
+        print(f"    #{a.number} {a.text}")
+        print(f"       why: {a.why}")
+        print(
+            f"       owner: {a.owner}; consent: {', '.join(a.consenters)}; "
+            f"review on {a.review_on.isoformat()}"
+        )
+    if result.errors:
+        print(f"  skipped lines: {', '.join(str(e.line) for e in result.errors)}")

@@ -1,0 +1,1 @@
+"""The Groundrules rules engine: pure and deterministic; events in, actions out."""

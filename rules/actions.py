@@ -1,0 +1,257 @@
+"""Orders the engine gives. `Change`s are applied to storage in one transaction;
+`Outbound`s are delivered by an adapter after that transaction commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from rules.say import Text
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Action:
+    workspace: str
+    channel: str
+
+
+# --- changes to stored state ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change(Action):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoteMember(Change):
+    user: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForgetMember(Change):
+    user: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WatchProblem(Change):
+    problem_id: str
+    thread_id: str | None
+    user: str
+    text: str
+    lang: str
+    posted_at: datetime
+    deadline: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloseWatch(Change):
+    """Outcome: answered, nudged, snoozed, dismissed or withdrawn."""
+
+    problem_id: str
+    outcome: str
+    at: datetime
+    answered_by: str | None = None
+    keep_text: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenRound(Change):
+    round_id: str
+    proposal: str
+    proposer: str
+    thread_id: str | None
+    lang: str
+    started_at: datetime
+    deadline: datetime
+    participants: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordAnswer(Change):
+    round_id: str
+    user: str
+    concern: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoteReminded(Change):
+    round_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloseRound(Change):
+    """Outcome: answered (everyone did) or deadline."""
+
+    round_id: str
+    outcome: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkRound(Change):
+    """The round's proposal became agreement `number`: it is not offered again."""
+
+    round_id: str
+    number: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordAgreement(Change):
+    number: int
+    text: str
+    why: str
+    recorded_by: str
+    owner: str
+    consenters: tuple[str, ...]
+    concerns: tuple[tuple[str, str], ...]
+    review_on: date
+    lang: str
+    at: datetime
+    round_id: str | None = None
+    version: int = 1
+    replaces: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConfigureTable(Change):
+    """Per-table overrides of the defaults; only the fields given change."""
+
+    at: datetime
+    problem_window: timedelta | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScheduleTimer(Change):
+    key: str
+    kind: str
+    subject: str
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CancelTimer(Change):
+    key: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoreCorrection(Change):
+    """A person told the bot it judged a message wrongly; the text is kept to learn from."""
+
+    user: str
+    text: str
+    label: str
+    applies: bool
+    at: datetime
+
+
+# --- messages to people ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outbound(Action):
+    lang: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SendNudge(Outbound):
+    """A private, kind reminder to add a proposal to a problem the author named."""
+
+    user: str
+    problem_id: str
+    thread_id: str | None
+    problem_text: str
+    posted_at: datetime
+    again: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reply(Outbound):
+    """Text for the channel, or only for `user` when `private`."""
+
+    user: str | None
+    text: Text
+    private: bool
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundView:
+    """What a concern round looks like at one moment, for showing it."""
+
+    round_id: str
+    proposal: str
+    proposer: str
+    thread_id: str | None
+    deadline: datetime
+    participants: tuple[str, ...]
+    no_concerns: tuple[str, ...]
+    concerns: tuple[tuple[str, str], ...]
+
+    @property
+    def answered(self) -> tuple[str, ...]:
+        done = set(self.no_concerns) | {user for user, _ in self.concerns}
+        return tuple(u for u in self.participants if u in done)
+
+    @property
+    def waiting(self) -> tuple[str, ...]:
+        done = set(self.answered)
+        return tuple(u for u in self.participants if u not in done)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostConcernRound(Outbound):
+    round: RoundView
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpdateRoundProgress(Outbound):
+    round: RoundView
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemindMembers(Outbound):
+    """Reach only those who have not answered yet, privately."""
+
+    round: RoundView
+    users: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostRoundSummary(Outbound):
+    round: RoundView
+    outcome: str
+    suggest_agreement: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementView:
+    number: int
+    text: str
+    why: str
+    owner: str
+    recorded_by: str
+    consenters: tuple[str, ...]
+    concerns: tuple[tuple[str, str], ...]
+    review_on: date
+    version: int
+    replaces: int | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnnounceAgreement(Outbound):
+    agreement: AgreementView
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnnounceReview(Outbound):
+    """A temporary workable agreement reached its review date: keep, revise or retire?"""
+
+    agreement: AgreementView

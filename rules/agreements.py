@@ -1,0 +1,175 @@
+"""Ground rule 5 and the TWO: agreements are recorded as they are reached, with why,
+who consented, the concerns heard, an owner and a review date. They are temporary
+and workable: at the review date the table looks at them again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from rules.actions import (
+    Action,
+    AnnounceAgreement,
+    AnnounceReview,
+    LinkRound,
+    RecordAgreement,
+    ScheduleTimer,
+)
+from rules.events import TimerFired
+from rules.grammar import Agree, ListAgreements
+from rules.say import N_, Day, Lines, Member, Members, Quote, Say
+from rules.speech import language, private
+from rules.state import Agreement, Round, TableState
+from rules.understanding import Command
+
+REVIEW_TIMER = "review"
+# Reviews are announced in the morning (UTC) of the review day, not at midnight.
+REVIEW_HOUR = time(9, 0, tzinfo=UTC)
+
+
+def review_key(number: int, version: int) -> str:
+    return f"review:{number}:{version}"
+
+
+def linkable_round(state: TableState, now: datetime) -> Round | None:
+    """The round this agreement settles: the table's last closed, unrecorded one."""
+    last = state.last_closed_round
+    if last is None or last.agreement_number is not None or last.closed_at is None:
+        return None
+    if now - last.closed_at > state.settings.round_link_window:
+        return None
+    return last
+
+
+def record(command: Command, state: TableState) -> list[Action]:
+    event = command.event
+    agree = command.parsed
+    assert isinstance(agree, Agree)
+    lang = language(state, command.lang)
+    number = state.next_agreement_number
+    review_on = agree.review_on or (event.at + state.settings.review_after).date()
+    round_ = linkable_round(state, event.at)
+    consenters: list[str] = [event.user]
+    concerns: tuple[tuple[str, str], ...] = ()
+    if round_ is not None:
+        view = round_.view()
+        for user in (round_.proposer, *view.no_concerns):
+            if user not in consenters:
+                consenters.append(user)
+        concerns = view.concerns
+    owner = agree.owner or event.user
+    recorded = RecordAgreement(
+        workspace=event.workspace,
+        channel=event.channel,
+        number=number,
+        text=agree.text,
+        why=agree.why,
+        recorded_by=event.user,
+        owner=owner,
+        consenters=tuple(consenters),
+        concerns=concerns,
+        review_on=review_on,
+        lang=lang,
+        at=event.at,
+        round_id=round_.round_id if round_ else None,
+    )
+    actions: list[Action] = [recorded]
+    if round_ is not None:
+        actions.append(
+            LinkRound(
+                workspace=event.workspace,
+                channel=event.channel,
+                round_id=round_.round_id,
+                number=number,
+            )
+        )
+    actions += [
+        ScheduleTimer(
+            workspace=event.workspace,
+            channel=event.channel,
+            key=review_key(number, 1),
+            kind=REVIEW_TIMER,
+            subject=str(number),
+            due=datetime.combine(review_on, REVIEW_HOUR),
+        ),
+        AnnounceAgreement(
+            workspace=event.workspace,
+            channel=event.channel,
+            lang=lang,
+            thread_id=event.thread_id,
+            agreement=Agreement(
+                number=number,
+                text=agree.text,
+                why=agree.why,
+                owner=owner,
+                recorded_by=event.user,
+                consenters=tuple(consenters),
+                concerns=concerns,
+                review_on=review_on,
+                version=1,
+                replaces=None,
+                status="current",
+                recorded_at=event.at,
+            ).view(),
+        ),
+    ]
+    return actions
+
+
+def listing(command: Command, state: TableState) -> list[Action]:
+    event = command.event
+    assert isinstance(command.parsed, ListAgreements)
+    lang = language(state, command.lang)
+    shown = [a for a in state.agreements if command.parsed.include_history or a.status == "current"]
+    if not shown:
+        text: Say | Lines = Say.of(
+            N_("No agreements recorded at this table yet. Record one with /agree.")
+        )
+    else:
+        text = Lines(
+            (
+                Say.of(N_("Agreements at this table:")),
+                *(describe(a) for a in sorted(shown, key=lambda a: (a.number, a.version))),
+            )
+        )
+    return [private(event, event.user, text, lang)]
+
+
+def describe(agreement: Agreement) -> Say:
+    """One line per agreement: what, why, owner, consent and review date."""
+    msgid = {
+        "current": N_(
+            "#{number} {text} (because {why}). Owner: {owner}. Consent: "
+            "{consenters}. Review on {review_on}."
+        ),
+        "revised": N_("#{number} (revised) {text} (because {why})."),
+        "retired": N_("#{number} (retired) {text} (because {why})."),
+    }[agreement.status]
+    return Say.of(
+        msgid,
+        number=agreement.number,
+        text=Quote(agreement.text),
+        why=Quote(agreement.why),
+        owner=owner_param(agreement.owner),
+        consenters=Members(agreement.consenters),
+        review_on=Day(agreement.review_on),
+    )
+
+
+def owner_param(owner: str) -> Member | Quote:
+    """Owners are usually members; a role or free text is quoted as written."""
+    return Quote(owner) if " " in owner else Member(owner)
+
+
+def on_timer(event: TimerFired, state: TableState) -> list[Action]:
+    agreement = state.agreements_by_number.get(int(event.subject))
+    if agreement is None or agreement.status != "current":
+        return []
+    return [
+        AnnounceReview(
+            workspace=event.workspace,
+            channel=event.channel,
+            lang=language(state, agreement.lang),
+            agreement=agreement.view(),
+        )
+    ]

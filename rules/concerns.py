@@ -1,0 +1,309 @@
+"""Ground rule 4: every participant voices their concerns or reservations.
+
+A concern round asks every member of the table about one proposal, shows progress,
+reminds only those who have not answered, and closes when all have answered or at
+its deadline, with a summary. No open concern at the close: propose an agreement.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from types import MappingProxyType
+
+from rules.actions import (
+    Action,
+    CancelTimer,
+    CloseRound,
+    NoteMember,
+    NoteReminded,
+    OpenRound,
+    PostConcernRound,
+    PostRoundSummary,
+    RecordAnswer,
+    RemindMembers,
+    ScheduleTimer,
+    UpdateRoundProgress,
+)
+from rules.events import ConcernAnswered, Event, TimerFired
+from rules.grammar import AnswerRound, StartRound
+from rules.say import N_, Quote, Say
+from rules.speech import language, private
+from rules.state import Round, TableState
+from rules.understanding import Command
+
+REMINDER_TIMER = "round_reminder"
+DEADLINE_TIMER = "round_deadline"
+
+
+def round_id_for(event: Event) -> str:
+    """Short, stable and the same on every replay: it ends up in button ids."""
+    digest = hashlib.sha1(f"{event.workspace}|{event.channel}|{event.event_id}".encode())
+    return digest.hexdigest()[:16]
+
+
+def reminder_key(round_id: str, number: int) -> str:
+    return f"round:{round_id}:reminder:{number}"
+
+
+def deadline_key(round_id: str) -> str:
+    return f"round:{round_id}:deadline"
+
+
+def start_round(command: Command, state: TableState) -> list[Action]:
+    event = command.event
+    assert isinstance(command.parsed, StartRound)
+    lang = language(state, command.lang)
+    if state.open_round is not None:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(
+                    N_(
+                        "A concern round is already open here, about: {proposal}. Let it "
+                        "close first, so that everyone can answer one question at a time."
+                    ),
+                    proposal=Quote(state.open_round.proposal),
+                ),
+                lang,
+            )
+        ]
+    settings = state.settings
+    participants = tuple(
+        sorted(m for m in state.members if settings.poll_proposer or m != event.user)
+    )
+    if not participants:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(
+                    N_(
+                        "There is nobody else at this table to ask yet. Members join the "
+                        "table when they join the channel or speak in it."
+                    )
+                ),
+                lang,
+            )
+        ]
+    round_id = round_id_for(event)
+    deadline = event.at + settings.round_deadline
+    opened = Round(
+        round_id=round_id,
+        proposal=command.parsed.proposal,
+        proposer=event.user,
+        thread_id=event.thread_id,
+        lang=lang,
+        started_at=event.at,
+        deadline=deadline,
+        participants=participants,
+        answers=MappingProxyType({}),
+        reminders_sent=0,
+        status="open",
+    )
+    actions: list[Action] = [
+        NoteMember(workspace=event.workspace, channel=event.channel, user=event.user, at=event.at),
+        OpenRound(
+            workspace=event.workspace,
+            channel=event.channel,
+            round_id=round_id,
+            proposal=opened.proposal,
+            proposer=event.user,
+            thread_id=event.thread_id,
+            lang=lang,
+            started_at=event.at,
+            deadline=deadline,
+            participants=participants,
+        ),
+        ScheduleTimer(
+            workspace=event.workspace,
+            channel=event.channel,
+            key=deadline_key(round_id),
+            kind=DEADLINE_TIMER,
+            subject=round_id,
+            due=deadline,
+        ),
+    ]
+    first_reminder = event.at + settings.reminder_delay
+    if settings.max_reminders > 0 and first_reminder < deadline:
+        actions.append(
+            ScheduleTimer(
+                workspace=event.workspace,
+                channel=event.channel,
+                key=reminder_key(round_id, 1),
+                kind=REMINDER_TIMER,
+                subject=round_id,
+                due=first_reminder,
+            )
+        )
+    actions.append(
+        PostConcernRound(
+            workspace=event.workspace, channel=event.channel, lang=lang, round=opened.view()
+        )
+    )
+    return actions
+
+
+def answer_by_command(command: Command, state: TableState) -> list[Action]:
+    event = command.event
+    assert isinstance(command.parsed, AnswerRound)
+    if state.open_round is None:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(N_("No concern round is open here right now.")),
+                language(state, command.lang),
+            )
+        ]
+    answered = ConcernAnswered(
+        workspace=event.workspace,
+        channel=event.channel,
+        at=event.at,
+        event_id=event.event_id,
+        user=event.user,
+        round_id=state.open_round.round_id,
+        concern=command.parsed.concern,
+    )
+    return record_answer(answered, state.open_round, state, command.lang)
+
+
+def on_answered(event: ConcernAnswered, state: TableState) -> list[Action]:
+    round_ = state.rounds_by_id.get(event.round_id)
+    if round_ is None:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(N_("I do not know that concern round.")),
+                language(state),
+            )
+        ]
+    return record_answer(event, round_, state, None)
+
+
+def record_answer(
+    event: ConcernAnswered, round_: Round, state: TableState, hint: str | None
+) -> list[Action]:
+    lang = language(state, hint or round_.lang)
+    if round_.status != "open":
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(
+                    N_(
+                        "That concern round has closed. Start a new one with /concerns if the "
+                        "proposal needs another look."
+                    )
+                ),
+                lang,
+            )
+        ]
+    answers = dict(round_.answers)
+    answers[event.user] = event.concern
+    participants = round_.participants
+    if event.user not in participants:
+        participants = (*participants, event.user)
+    updated = replace(round_, answers=MappingProxyType(answers), participants=participants)
+    actions: list[Action] = [
+        RecordAnswer(
+            workspace=event.workspace,
+            channel=event.channel,
+            round_id=round_.round_id,
+            user=event.user,
+            concern=event.concern,
+            at=event.at,
+        ),
+        private(
+            event,
+            event.user,
+            Say.of(N_("Thank you, your concern is noted: {concern}"), concern=Quote(event.concern))
+            if event.concern
+            else Say.of(N_("Thank you, noted: no concerns.")),
+            lang,
+        ),
+    ]
+    view = updated.view()
+    if not view.waiting:
+        actions += close_round(event, updated, "answered")
+    else:
+        actions.append(
+            UpdateRoundProgress(
+                workspace=event.workspace, channel=event.channel, lang=round_.lang, round=view
+            )
+        )
+    return actions
+
+
+def close_round(event: Event, round_: Round, outcome: str) -> list[Action]:
+    view = round_.view()
+    actions: list[Action] = [
+        CloseRound(
+            workspace=event.workspace,
+            channel=event.channel,
+            round_id=round_.round_id,
+            outcome=outcome,
+            at=event.at,
+        ),
+        CancelTimer(
+            workspace=event.workspace, channel=event.channel, key=deadline_key(round_.round_id)
+        ),
+    ]
+    # Only the next reminder is ever scheduled; the ones before it have fired.
+    actions.append(
+        CancelTimer(
+            workspace=event.workspace,
+            channel=event.channel,
+            key=reminder_key(round_.round_id, round_.reminders_sent + 1),
+        )
+    )
+    actions.append(
+        PostRoundSummary(
+            workspace=event.workspace,
+            channel=event.channel,
+            lang=round_.lang,
+            round=view,
+            outcome=outcome,
+            suggest_agreement=not view.concerns and bool(view.answered),
+        )
+    )
+    return actions
+
+
+def on_timer(event: TimerFired, state: TableState) -> list[Action]:
+    round_ = state.rounds_by_id.get(event.subject)
+    if round_ is None or round_.status != "open":
+        return []
+    if event.kind == DEADLINE_TIMER:
+        return close_round(event, round_, "deadline")
+    waiting = round_.view().waiting
+    if not waiting:
+        return []
+    sent = round_.reminders_sent + 1
+    actions: list[Action] = [
+        RemindMembers(
+            workspace=event.workspace,
+            channel=event.channel,
+            lang=round_.lang,
+            round=round_.view(),
+            users=waiting,
+        ),
+        NoteReminded(
+            workspace=event.workspace, channel=event.channel, round_id=round_.round_id, at=event.at
+        ),
+    ]
+    next_due = event.at + state.settings.reminder_delay
+    if sent < state.settings.max_reminders and next_due < round_.deadline:
+        actions.append(
+            ScheduleTimer(
+                workspace=event.workspace,
+                channel=event.channel,
+                key=reminder_key(round_.round_id, sent + 1),
+                kind=REMINDER_TIMER,
+                subject=round_.round_id,
+                due=next_due,
+            )
+        )
+    return actions

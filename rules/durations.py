@@ -1,0 +1,117 @@
+"""Durations and dates as people type them, in English and Dutch."""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from datetime import date, timedelta
+
+_UNIT_SECONDS = {
+    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "seconde": 1, "seconden": 1,
+    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60, "minuut": 60, "minuten": 60,
+    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600, "u": 3600, "uur": 3600,
+    "uren": 3600,
+    "d": 86400, "day": 86400, "days": 86400, "dag": 86400, "dagen": 86400,
+    "w": 604800, "wk": 604800, "week": 604800, "weeks": 604800, "weken": 604800,
+}  # fmt: skip
+
+_PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*([a-z]+)?", re.IGNORECASE)
+
+
+class DurationError(ValueError):
+    """The text is not a duration we understand."""
+
+
+def parse_duration(text: str, *, bare_unit: str = "m") -> timedelta:
+    """Parse "90s", "10m", "1h30m", "10 minutes", "2 uur"; a bare number uses `bare_unit`."""
+    cleaned = text.strip().lower().replace(" en ", " ").replace(" and ", " ")
+    if not cleaned:
+        raise DurationError(text)
+    total = 0.0
+    pos = 0
+    matched = False
+    for match in _PART.finditer(cleaned):
+        if cleaned[pos : match.start()].strip(" ,"):
+            raise DurationError(text)
+        number = float(match.group(1).replace(",", "."))
+        unit = (match.group(2) or bare_unit).lower()
+        if unit not in _UNIT_SECONDS:
+            raise DurationError(text)
+        total += number * _UNIT_SECONDS[unit]
+        pos = match.end()
+        matched = True
+    if not matched or cleaned[pos:].strip():
+        raise DurationError(text)
+    return timedelta(seconds=round(total))
+
+
+def format_duration(span: timedelta) -> str:
+    """Compact and unambiguous: 90s, 10m, 1h30m, 2d."""
+    seconds = int(span.total_seconds())
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds >= size:
+            parts.append(f"{seconds // size}{unit}")
+            seconds %= size
+    return "".join(parts) or "0s"
+
+
+MONTHS = {
+    "january": 1, "jan": 1, "januari": 1, "february": 2, "feb": 2, "februari": 2,
+    "march": 3, "mar": 3, "maart": 3, "mrt": 3, "april": 4, "apr": 4, "may": 5, "mei": 5,
+    "june": 6, "jun": 6, "juni": 6, "july": 7, "jul": 7, "juli": 7, "august": 8, "aug": 8,
+    "augustus": 8, "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10,
+    "oktober": 10, "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+
+_RELATIVE = re.compile(
+    r"^(?:in|over|na)\s+(\d+)\s*(days?|dagen|dag|weeks?|weken|week|months?|maanden|maand)$"
+)
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?(?:\s+(\d{4}))?$")
+_MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
+
+
+class DateError(ValueError):
+    """The text is not a date we understand."""
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def parse_date(text: str, *, today: date) -> date:
+    """Parse "2026-05-01", "01-05-2026", "1 May", "mei 1 2026", "in 6 weeks", "over 2 maanden".
+
+    A day and month without a year mean the next such day from `today` on.
+    """
+    cleaned = " ".join(text.strip().lower().split())
+    if match := _RELATIVE.match(cleaned):
+        count, unit = int(match.group(1)), match.group(2)
+        if unit.startswith(("day", "dag")):
+            return today + timedelta(days=count)
+        if unit.startswith("we"):
+            return today + timedelta(weeks=count)
+        return add_months(today, count)
+    try:
+        if match := _ISO.match(cleaned):
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if match := _DMY.match(cleaned):
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        day_text = month_text = year_text = None
+        if match := _DAY_MONTH.match(cleaned):
+            day_text, month_text, year_text = match.groups()
+        elif match := _MONTH_DAY.match(cleaned):
+            month_text, day_text, year_text = match.groups()
+        if month_text in MONTHS and day_text:
+            month, day_number = MONTHS[month_text], int(day_text)
+            if year_text:
+                return date(int(year_text), month, day_number)
+            candidate = date(today.year, month, day_number)
+            return candidate if candidate >= today else date(today.year + 1, month, day_number)
+    except ValueError as error:
+        raise DateError(text) from error
+    raise DateError(text)

@@ -1,0 +1,108 @@
+"""Inbound facts, platform-neutral. Adapters build these; the engine reads them.
+
+Time always arrives on the event (`at`, timezone-aware UTC): the engine reads no clock.
+`event_id` is unique per workspace and lets storage handle each event once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    workspace: str
+    channel: str
+    at: datetime
+    event_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessagePosted(Event):
+    user: str
+    message_id: str
+    text: str
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageEdited(Event):
+    """A message's text changed; the engine reclassifies it."""
+
+    user: str
+    message_id: str
+    text: str
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommandInvoked(Event):
+    """A slash command (or a transcript line starting with `/`), not yet parsed."""
+
+    user: str
+    name: str
+    args: str = ""
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConcernAnswered(Event):
+    """A member answered a concern round (button or modal): no concern when `concern` is None."""
+
+    user: str
+    round_id: str
+    concern: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberJoined(Event):
+    user: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberLeft(Event):
+    user: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RosterSynced(Event):
+    """The platform's full member list of a channel (humans only), e.g. after start-up."""
+
+    members: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProposalAdded(Event):
+    """The author answered a nudge with a proposal; the adapter already posted it."""
+
+    user: str
+    problem_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NudgeSnoozed(Event):
+    user: str
+    problem_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageRelabelled(Event):
+    """A person corrected the bot: this message was (not) a problem / a proposal / ..."""
+
+    user: str
+    message_id: str
+    text: str
+    label: str
+    applies: bool
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimerFired(Event):
+    """A stored deadline came due. `event_id` is the timer's key."""
+
+    kind: str
+    subject: str
+    due: datetime

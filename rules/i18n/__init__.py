@@ -1,0 +1,119 @@
+"""English and Dutch for everything the bot says: gettext catalogues read with Babel.
+
+The msgids are the English texts; `locale/<lang>.po` holds each language. Catalogues
+are compiled in memory the first time a language is used (a start-up cost, like the
+classifier's model), so the `.po` files stay the single source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import cache
+from importlib import resources
+from io import BytesIO
+
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from rules.say import Day, Lines, Member, Members, Quote, Say, Span, Text
+
+LANGUAGES = ("en", "nl")
+DEFAULT_LANGUAGE = "en"
+
+
+def supported(lang: str | None) -> str:
+    """Map anything (None, "nl-BE", "en_US") onto a language we speak."""
+    if lang:
+        short = lang.replace("_", "-").split("-")[0].lower()
+        if short in LANGUAGES:
+            return short
+    return DEFAULT_LANGUAGE
+
+
+def catalog_path(lang: str):
+    return resources.files("rules.i18n") / "locale" / f"{lang}.po"
+
+
+@cache
+def translations(lang: str) -> Translations:
+    with catalog_path(lang).open("rb") as po_file:
+        catalog = read_po(po_file, locale=lang)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def gettext(msgid: str, lang: str) -> str:
+    return translations(supported(lang)).gettext(msgid)
+
+
+def ngettext(singular: str, plural: str, count: int, lang: str) -> str:
+    return translations(supported(lang)).ngettext(singular, plural, count)
+
+
+def _as_is(value: str) -> str:
+    return value
+
+
+def format_span(span: timedelta, lang: str) -> str:
+    """Exact spans in words ("1 hour and 30 minutes"); Babel's own rounds them."""
+    seconds = int(span.total_seconds())
+    units = (
+        (86400, "{n} day", "{n} days"),
+        (3600, "{n} hour", "{n} hours"),
+        (60, "{n} minute", "{n} minutes"),
+        (1, "{n} second", "{n} seconds"),
+    )
+    parts = []
+    for size, singular, plural in units:
+        if seconds >= size:
+            count, seconds = divmod(seconds, size)
+            parts.append(ngettext(singular, plural, count, lang).format(n=count))
+    if not parts:
+        parts.append(ngettext("{n} second", "{n} seconds", 0, lang).format(n=0))
+    return format_list(parts, locale=Locale(supported(lang)))
+
+
+def render(
+    text: Text,
+    lang: str,
+    *,
+    name_of: Callable[[str], str] = _as_is,
+    quote: Callable[[str], str] = _as_is,
+) -> str:
+    """Translate and fill in a message; `name_of` and `quote` are the platform's own."""
+    lang = supported(lang)
+    if isinstance(text, Lines):
+        rendered = (render(part, lang, name_of=name_of, quote=quote) for part in text.parts)
+        return "\n".join(line for line in rendered if line)
+    values = {}
+    for key, value in text.params:
+        values[key] = _param(value, lang, name_of, quote)
+    template = gettext(text.msgid, lang)
+    return template.format(**values) if values else template
+
+
+def _param(value: object, lang: str, name_of, quote) -> str:
+    match value:
+        case Member(user=user):
+            return name_of(user)
+        case Members(users=users):
+            if not users:
+                return gettext("nobody", lang)
+            return format_list([name_of(u) for u in users], locale=Locale(lang))
+        case Quote(text=quoted):
+            return quote(quoted)
+        case Day(value=day):
+            return format_date(day, format="long", locale=Locale(lang))
+        case Span(value=span):
+            return format_span(span, lang)
+        case Say() | Lines():
+            return render(value, lang, name_of=name_of, quote=quote)
+        case _:
+            return str(value)

@@ -1,0 +1,331 @@
+"""Ground rule 1: naming a problem is fine, but it is always followed by a proposal.
+
+A problem opens a watch. A proposal in the same channel within the window answers it,
+at the channel's top level or in the problem's own thread. When the window passes,
+the author gets one private, kind nudge quoting the problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from rules.actions import (
+    Action,
+    CancelTimer,
+    CloseWatch,
+    NoteMember,
+    ScheduleTimer,
+    SendNudge,
+    StoreCorrection,
+    WatchProblem,
+)
+from rules.events import (
+    Event,
+    MessageEdited,
+    MessageRelabelled,
+    NudgeSnoozed,
+    ProposalAdded,
+    TimerFired,
+)
+from rules.grammar import NotAProblem, Snooze
+from rules.say import N_, Quote, Say, Span
+from rules.speech import language, private
+from rules.state import TableState, Watch
+from rules.understanding import Command, Message
+
+PROBLEM_TIMER = "problem"
+SNOOZE_TIMER = "snooze"
+STILL_WAITING = ("open", "nudged", "snoozed")
+
+
+def problem_timer_key(channel: str, problem_id: str) -> str:
+    return f"{PROBLEM_TIMER}:{channel}:{problem_id}"
+
+
+def snooze_timer_key(channel: str, problem_id: str) -> str:
+    return f"{SNOOZE_TIMER}:{channel}:{problem_id}"
+
+
+def on_message(message: Message, state: TableState) -> list[Action]:
+    event = message.event
+    actions: list[Action] = [
+        NoteMember(workspace=event.workspace, channel=event.channel, user=event.user, at=event.at)
+    ]
+    if isinstance(event, MessageEdited):
+        actions += _withdraw_if_no_longer_a_problem(message, state)
+    if message.is_proposal:
+        actions += answer_watches(
+            state.watches, event, thread_id=event.thread_id, by=event.message_id
+        )
+    if message.is_problem and _not_watched_before(event, state):
+        deadline = event.at + state.settings.problem_window
+        actions += [
+            WatchProblem(
+                workspace=event.workspace,
+                channel=event.channel,
+                problem_id=event.message_id,
+                thread_id=event.thread_id,
+                user=event.user,
+                text=event.text,
+                lang=language(state, message.lang),
+                posted_at=event.at,
+                deadline=deadline,
+            ),
+            ScheduleTimer(
+                workspace=event.workspace,
+                channel=event.channel,
+                key=problem_timer_key(event.channel, event.message_id),
+                kind=PROBLEM_TIMER,
+                subject=event.message_id,
+                due=deadline,
+            ),
+        ]
+    return actions
+
+
+def _not_watched_before(event, state: TableState) -> bool:
+    """An edit only opens a watch for a message that never had one."""
+    if not isinstance(event, MessageEdited):
+        return True
+    return state.watch(event.message_id) is None
+
+
+def _withdraw_if_no_longer_a_problem(message: Message, state: TableState) -> list[Action]:
+    watch = state.watch(message.event.message_id)
+    if watch is None or watch.status != "open" or message.is_problem:
+        return []
+    return _close(message.event, watch, "withdrawn", message.event.at)
+
+
+def answer_watches(
+    watches: Iterable[Watch],
+    event: Event,
+    *,
+    thread_id: str | None,
+    by: str | None,
+    lenient: bool = False,
+) -> list[Action]:
+    """Close every watch this proposal answers.
+
+    An open watch is answered within its window, from the top level or its own thread.
+    A nudged one is still answered from its own thread: the author followed up.
+    `lenient` (a person said "this was a proposal") drops the window.
+    """
+    actions: list[Action] = []
+    for watch in watches:
+        if watch.problem_id == by or watch.posted_at > event.at:
+            continue
+        if not watch.in_scope_of(thread_id):
+            continue
+        if (watch.status == "open" and (lenient or event.at <= watch.deadline)) or (
+            watch.status in ("nudged", "snoozed") and (lenient or thread_id is not None)
+        ):
+            actions += _close(event, watch, "answered", event.at, answered_by=by)
+    return actions
+
+
+def _close(
+    event: Event, watch: Watch, outcome: str, at: datetime, *, answered_by: str | None = None
+) -> list[Action]:
+    return [
+        CloseWatch(
+            workspace=event.workspace,
+            channel=event.channel,
+            problem_id=watch.problem_id,
+            outcome=outcome,
+            at=at,
+            answered_by=answered_by,
+        ),
+        CancelTimer(
+            workspace=event.workspace,
+            channel=event.channel,
+            key=problem_timer_key(event.channel, watch.problem_id),
+        ),
+        CancelTimer(
+            workspace=event.workspace,
+            channel=event.channel,
+            key=snooze_timer_key(event.channel, watch.problem_id),
+        ),
+    ]
+
+
+def on_timer(event: TimerFired, state: TableState) -> list[Action]:
+    """The window passed (or a snooze ended): nudge the author, once."""
+    watch = state.watch(event.subject)
+    expected = "open" if event.kind == PROBLEM_TIMER else "snoozed"
+    if watch is None or watch.status != expected:
+        return []
+    return [
+        SendNudge(
+            workspace=event.workspace,
+            channel=event.channel,
+            lang=watch.lang,
+            user=watch.user,
+            problem_id=watch.problem_id,
+            thread_id=watch.thread_id,
+            problem_text=watch.text,
+            posted_at=watch.posted_at,
+            again=event.kind == SNOOZE_TIMER,
+        ),
+        # The text stays for the retention period so the author can still correct
+        # or snooze; the retention sweep erases it.
+        CloseWatch(
+            workspace=event.workspace,
+            channel=event.channel,
+            problem_id=watch.problem_id,
+            outcome="nudged",
+            at=event.at,
+            keep_text=True,
+        ),
+    ]
+
+
+def on_snoozed(event: NudgeSnoozed, state: TableState, span=None) -> list[Action]:
+    watch = state.watch(event.problem_id)
+    lang = language(state, watch.lang if watch else None)
+    if watch is None or watch.status not in STILL_WAITING or watch.user != event.user:
+        return [
+            private(
+                event, event.user, Say.of(N_("There is nothing of yours to snooze here.")), lang
+            )
+        ]
+    span = span or state.settings.snooze
+    return [
+        CloseWatch(
+            workspace=event.workspace,
+            channel=event.channel,
+            problem_id=watch.problem_id,
+            outcome="snoozed",
+            at=event.at,
+            keep_text=True,
+        ),
+        CancelTimer(
+            workspace=event.workspace,
+            channel=event.channel,
+            key=problem_timer_key(event.channel, watch.problem_id),
+        ),
+        ScheduleTimer(
+            workspace=event.workspace,
+            channel=event.channel,
+            key=snooze_timer_key(event.channel, watch.problem_id),
+            kind=SNOOZE_TIMER,
+            subject=watch.problem_id,
+            due=event.at + span,
+        ),
+        private(
+            event,
+            event.user,
+            Say.of(N_("Snoozed. I will remind you again in {span}."), span=Span(span)),
+            lang,
+        ),
+    ]
+
+
+def on_proposal_added(event: ProposalAdded, state: TableState) -> list[Action]:
+    """The author answered the nudge with a proposal (posted for them by the adapter)."""
+    watch = state.watch(event.problem_id)
+    lang = language(state, watch.lang if watch else None)
+    actions: list[Action] = []
+    if watch is not None and watch.status in STILL_WAITING:
+        actions += _close(event, watch, "answered", event.at)
+    actions.append(
+        private(event, event.user, Say.of(N_("Thank you! Your proposal is in the thread.")), lang)
+    )
+    return actions
+
+
+def on_relabelled(event: MessageRelabelled, state: TableState) -> list[Action]:
+    """A person corrected the bot. Keep the text to learn from, and act on it now."""
+    lang = language(state)
+    actions: list[Action] = [
+        StoreCorrection(
+            workspace=event.workspace,
+            channel=event.channel,
+            user=event.user,
+            text=event.text,
+            label=event.label,
+            applies=event.applies,
+            at=event.at,
+        )
+    ]
+    if event.label == "problem" and not event.applies:
+        watch = state.watch(event.message_id)
+        if watch is not None and watch.status in STILL_WAITING:
+            actions += _close(event, watch, "dismissed", event.at)
+        actions.append(
+            private(
+                event,
+                event.user,
+                Say.of(N_("Thanks for telling me. I will not treat that as a problem.")),
+                lang,
+            )
+        )
+    elif event.label == "proposal" and event.applies:
+        actions += answer_watches(
+            state.watches, event, thread_id=event.thread_id, by=event.message_id, lenient=True
+        )
+        actions.append(
+            private(
+                event,
+                event.user,
+                Say.of(N_("Thanks for telling me. I count that as a proposal.")),
+                lang,
+            )
+        )
+    else:
+        actions.append(
+            private(event, event.user, Say.of(N_("Thanks for telling me. Noted.")), lang)
+        )
+    return actions
+
+
+def latest_watch_of(user: str, state: TableState) -> Watch | None:
+    mine = [w for w in state.watches if w.user == user and w.status in STILL_WAITING]
+    return max(mine, key=lambda w: w.posted_at, default=None)
+
+
+def on_command(command: Command, state: TableState) -> list[Action]:
+    """/not-a-problem and /snooze act on the caller's latest waiting problem here."""
+    event = command.event
+    lang = language(state, command.lang)
+    watch = latest_watch_of(event.user, state)
+    if watch is None:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(N_("I have no problem of yours waiting for a proposal here.")),
+                lang,
+            )
+        ]
+    if isinstance(command.parsed, NotAProblem):
+        return on_relabelled(
+            MessageRelabelled(
+                workspace=event.workspace,
+                channel=event.channel,
+                at=event.at,
+                event_id=event.event_id,
+                user=event.user,
+                message_id=watch.problem_id,
+                text=watch.text,
+                label="problem",
+                applies=False,
+                thread_id=watch.thread_id,
+            ),
+            state,
+        )
+    assert isinstance(command.parsed, Snooze)
+    snoozed = NudgeSnoozed(
+        workspace=event.workspace,
+        channel=event.channel,
+        at=event.at,
+        event_id=event.event_id,
+        user=event.user,
+        problem_id=watch.problem_id,
+    )
+    return on_snoozed(snoozed, state, command.parsed.span)
+
+
+def quote_of(watch: Watch) -> Quote:
+    return Quote(watch.text)

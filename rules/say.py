@@ -1,0 +1,63 @@
+"""Translatable text the engine asks adapters to show, kept as data until rendered.
+
+The engine never formats strings: it names a message (an English gettext msgid) and
+its parameters. Parameters that need care stay typed: a `Member` is shown by name and
+never pings; a `Quote` is someone's own words and is escaped by each platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+def N_(msgid: str) -> str:
+    """Mark a msgid for extraction without translating it yet."""
+    return msgid
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class Members:
+    users: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    value: date
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    value: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """One translatable message: `msgid` is the English text with `{name}` fields."""
+
+    msgid: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, msgid: str, **params: object) -> Say:
+        return cls(msgid, tuple(params.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """Several messages shown together, one per line (lists, reports, help)."""
+
+    parts: tuple[Say | Lines, ...]
+
+
+Text = Say | Lines

@@ -1,0 +1,149 @@
+"""The slice of stored state a decision reads, as immutable snapshots.
+
+Storage loads only the parts a decision asks for (`Reads`), so that the common case,
+an ordinary chat message, touches almost nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+from rules.actions import AgreementView, RoundView
+
+
+@dataclass(frozen=True, slots=True)
+class TableSettings:
+    """How one table (channel) applies the rules. Defaults come from the bot's settings."""
+
+    problem_window: timedelta = timedelta(minutes=10)
+    language: str | None = None
+    reminder_delay: timedelta = timedelta(hours=4)
+    max_reminders: int = 2
+    round_deadline: timedelta = timedelta(hours=24)
+    review_after: timedelta = timedelta(weeks=4)
+    poll_proposer: bool = False
+    snooze: timedelta = timedelta(hours=1)
+    round_link_window: timedelta = timedelta(days=7)
+
+    def with_overrides(self, **overrides: object) -> TableSettings:
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return replace(self, **given) if given else self
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """A problem waiting for a proposal."""
+
+    problem_id: str
+    thread_id: str | None
+    user: str
+    text: str
+    lang: str
+    posted_at: datetime
+    deadline: datetime
+    status: str  # open, nudged, snoozed, answered, dismissed, withdrawn
+
+    def in_scope_of(self, thread_id: str | None) -> bool:
+        """A proposal answers at the channel's top level or in the problem's own thread."""
+        if thread_id is None:
+            return True
+        own_thread = self.thread_id if self.thread_id is not None else self.problem_id
+        return thread_id == own_thread
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    round_id: str
+    proposal: str
+    proposer: str
+    thread_id: str | None
+    lang: str
+    started_at: datetime
+    deadline: datetime
+    participants: tuple[str, ...]
+    answers: Mapping[str, str | None]  # user -> concern text, None for "no concerns"
+    reminders_sent: int
+    status: str  # open, closed
+    agreement_number: int | None = None
+    closed_at: datetime | None = None
+
+    def view(self) -> RoundView:
+        return RoundView(
+            round_id=self.round_id,
+            proposal=self.proposal,
+            proposer=self.proposer,
+            thread_id=self.thread_id,
+            deadline=self.deadline,
+            participants=self.participants,
+            no_concerns=tuple(u for u, c in self.answers.items() if c is None),
+            concerns=tuple((u, c) for u, c in self.answers.items() if c is not None),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    number: int
+    text: str
+    why: str
+    owner: str
+    recorded_by: str
+    consenters: tuple[str, ...]
+    concerns: tuple[tuple[str, str], ...]
+    review_on: date
+    version: int
+    replaces: int | None
+    status: str  # current, revised, retired
+    recorded_at: datetime
+    lang: str = "en"
+
+    def view(self) -> AgreementView:
+        return AgreementView(
+            number=self.number,
+            text=self.text,
+            why=self.why,
+            owner=self.owner,
+            recorded_by=self.recorded_by,
+            consenters=self.consenters,
+            concerns=self.concerns,
+            review_on=self.review_on,
+            version=self.version,
+            replaces=self.replaces,
+            status=self.status,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reads:
+    """Which parts of a table's state a decision needs."""
+
+    settings: bool = False
+    members: bool = False
+    watches: bool = False
+    round: bool = False
+    agreements: bool = False
+    numbering: bool = False
+    watch_ids: tuple[str, ...] = ()
+    round_ids: tuple[str, ...] = ()
+    agreement_numbers: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TableState:
+    """A read-only snapshot of one table; parts not asked for are left empty."""
+
+    workspace: str
+    channel: str
+    settings: TableSettings = TableSettings()
+    members: frozenset[str] = frozenset()
+    watches: tuple[Watch, ...] = ()
+    open_round: Round | None = None
+    last_closed_round: Round | None = None
+    rounds_by_id: Mapping[str, Round] = field(default_factory=dict)
+    agreements: tuple[Agreement, ...] = ()
+    agreements_by_number: Mapping[int, Agreement] = field(default_factory=dict)
+    next_agreement_number: int = 1
+
+    def watch(self, problem_id: str) -> Watch | None:
+        return next((w for w in self.watches if w.problem_id == problem_id), None)

@@ -1,0 +1,103 @@
+"""A table's own settings and the help text: the six ground rules and the commands."""
+
+from __future__ import annotations
+
+from rules.actions import Action, ConfigureTable
+from rules.grammar import COMMANDS, ProblemWindow, ShowRules, UnknownCommand, UsageError
+from rules.say import N_, Lines, Quote, Say, Span
+from rules.speech import language, private, public
+from rules.state import TableState
+from rules.understanding import Command
+
+# The six ground rules of the seed ("Spelregels"), translated faithfully.
+GROUND_RULES = (
+    N_("We only talk about solutions we can put in place or realise ourselves. Naming "
+       "problems is fine, but always followed by a proposal or a solution!"),
+    N_("Everyone is at the table on behalf of their organisation and has the mandate to "
+       "make agreements."),
+    N_("After every meeting, each person renews their mandate based on the outcome of the "
+       "meeting."),
+    N_("Every participant voices their concerns or reservations."),
+    N_("We work with concise, concrete reports that explain which agreements and choices we "
+       "make, and why."),
+    N_("Responsibility for a part = co-responsibility for the whole."),
+)  # fmt: skip
+
+
+def show_rules(command: Command, state: TableState) -> list[Action]:
+    assert isinstance(command.parsed, ShowRules)
+    lang = language(state, command.lang)
+    parts: list[Say | Lines] = [Say.of(N_("Our ground rules:"))]
+    parts += [
+        Say.of(N_("{number}. {rule}"), number=n, rule=Say.of(rule))
+        for n, rule in enumerate(GROUND_RULES, start=1)
+    ]
+    if command.parsed.with_commands:
+        parts.append(Say.of(N_("Commands:")))
+        parts += [
+            Say.of(
+                N_("{usage} — {summary}"), usage=Say.of(spec.usage), summary=Say.of(spec.summary)
+            )
+            for spec in COMMANDS
+        ]
+    else:
+        parts.append(Say.of(N_("Type /groundrules help to see the commands.")))
+    return [private(command.event, command.event.user, Lines(tuple(parts)), lang)]
+
+
+def problem_window(command: Command, state: TableState) -> list[Action]:
+    event = command.event
+    assert isinstance(command.parsed, ProblemWindow)
+    lang = language(state, command.lang)
+    window = command.parsed.window
+    if window is None:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(
+                    N_(
+                        "Here a problem waits {window} for a proposal before I remind its "
+                        "author, privately."
+                    ),
+                    window=Span(state.settings.problem_window),
+                ),
+                lang,
+            )
+        ]
+    return [
+        ConfigureTable(
+            workspace=event.workspace, channel=event.channel, at=event.at, problem_window=window
+        ),
+        public(
+            event,
+            Say.of(
+                N_(
+                    "From now on a problem here waits {window} for a proposal before I remind "
+                    "its author, privately."
+                ),
+                window=Span(window),
+            ),
+            lang,
+        ),
+    ]
+
+
+def usage(command: Command, state: TableState) -> list[Action]:
+    """A malformed command gets its usage, privately and in the caller's language."""
+    event = command.event
+    lang = language(state, command.lang)
+    parsed = command.parsed
+    if isinstance(parsed, UnknownCommand):
+        text = Say.of(
+            N_("I do not know the command /{name}. Type /groundrules help to see the commands."),
+            name=Quote(parsed.name[:40]),
+        )
+    else:
+        assert isinstance(parsed, UsageError)
+        lines: list[Say] = []
+        if parsed.reason is not None:
+            lines.append(parsed.reason)
+        lines.append(Say.of(N_("Usage: {usage}"), usage=Say.of(parsed.spec.usage)))
+        text = Lines(tuple(lines))
+    return [private(event, event.user, text, lang)]

@@ -1,0 +1,218 @@
+"""Ground rule 1 through the real service and storage, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.actions import Reply, SendNudge
+from tests.helpers import Chat, at
+
+
+def nudges(chat: Chat) -> list[tuple[str, str, str]]:
+    """(user, problem id, time fired) of every nudge sent."""
+    return [
+        (action.user, action.problem_id, moment.strftime("%H:%M:%S"))
+        for moment, action in chat.sent
+        if isinstance(action, SendNudge)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("proposal_at", "expected"),
+    [
+        ("09:09:59", []),  # within the window: answered
+        ("09:10:00", []),  # the window's last second still counts
+        ("09:10:01", [("ben", "09:00", "09:10:00")]),  # too late: the nudge went at 09:10
+    ],
+)
+def test_problem_rule_window_edges(app, proposal_at, expected):
+    chat = Chat(app)
+    chat.say("ben", "#problem the staging deploy is broken", "09:00")
+    chat.say("anna", "#proposal let's pin the base image", proposal_at)
+    chat.tick("12:00")
+    assert nudges(chat) == expected
+
+
+def test_problem_rule_unanswered_problem_gets_one_private_nudge_quoting_it(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the printer is jammed again", "09:00")
+    chat.say("anna", "good morning", "09:05")
+    chat.tick("23:00")
+    [nudge] = chat.of_type(SendNudge)
+    assert (nudge.user, nudge.channel, nudge.problem_id) == ("ben", "C1", "09:00")
+    assert nudge.problem_text == "#problem the printer is jammed again"
+    assert not nudge.again
+    # one nudge only, however long the bot keeps ticking
+    chat.tick("23:59")
+    assert len(chat.of_type(SendNudge)) == 1
+
+
+def test_problem_rule_proposal_in_the_problems_own_thread_answers(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the rota app logs me out", "09:00")
+    chat.say("anna", "#proposal ask IT to extend sessions", "09:04", thread="09:00")
+    chat.tick("10:00")
+    assert nudges(chat) == []
+
+
+def test_problem_rule_proposal_in_another_thread_does_not_answer(app):
+    chat = Chat(app)
+    chat.say("carl", "lunch plans?", "08:50")
+    chat.say("ben", "#problem the rota app logs me out", "09:00")
+    chat.say("anna", "#proposal let's order pizza", "09:04", thread="08:50")
+    chat.tick("10:00")
+    assert nudges(chat) == [("ben", "09:00", "09:10:00")]
+
+
+def test_problem_rule_problem_inside_a_thread_is_answered_in_that_thread(app):
+    chat = Chat(app)
+    chat.say("carl", "release 2.3 thread", "08:50")
+    chat.say("ben", "#problem the changelog is missing", "09:00", thread="08:50")
+    chat.say("anna", "#proposal I'll write it now", "09:03", thread="08:50")
+    chat.tick("10:00")
+    assert nudges(chat) == []
+
+
+def test_problem_rule_top_level_proposal_answers_a_problem_in_a_thread(app):
+    chat = Chat(app)
+    chat.say("carl", "release 2.3 thread", "08:50")
+    chat.say("ben", "#problem the changelog is missing", "09:00", thread="08:50")
+    chat.say("anna", "#proposal let's generate changelogs from commits", "09:03")
+    chat.tick("10:00")
+    assert nudges(chat) == []
+
+
+def test_problem_rule_proposal_in_another_channel_does_not_answer(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the changelog is missing", "09:00")
+    chat.say("anna", "#proposal let's generate changelogs", "09:03", channel="C2")
+    chat.tick("10:00")
+    assert nudges(chat) == [("ben", "09:00", "09:10:00")]
+
+
+def test_problem_rule_a_proposal_before_the_problem_does_not_answer_it(app):
+    chat = Chat(app)
+    chat.say("anna", "#proposal let's move standup to 9:30", "08:58")
+    chat.say("ben", "#problem standup keeps overrunning", "09:00")
+    chat.tick("10:00")
+    assert nudges(chat) == [("ben", "09:00", "09:10:00")]
+
+
+def test_problem_rule_a_message_that_is_both_answers_itself(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem #proposal printer jammed, let's call the vendor", "09:00")
+    chat.tick("10:00")
+    assert nudges(chat) == []
+
+
+def test_problem_rule_one_proposal_answers_every_waiting_problem_in_scope(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem VPN is down", "09:00")
+    chat.say("dana", "#problem and the wiki too", "09:02")
+    chat.say("anna", "#proposal I'll call the provider", "09:05")
+    chat.tick("10:00")
+    assert nudges(chat) == []
+
+
+def test_problem_rule_windows_are_per_table(app):
+    chat = Chat(app)
+    chat.command("anna", "/problem-window 2", "08:00")
+    chat.say("ben", "#problem VPN is down", "09:00")
+    chat.tick("09:05")
+    assert nudges(chat) == [("ben", "09:00", "09:02:00")]
+    other = Chat(app, channel="C2")
+    other.say("ben", "#problem VPN is down", "09:00")
+    other.tick("09:05")
+    assert nudges(other) == []
+
+
+def test_problem_rule_editing_away_the_problem_withdraws_it(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem VPN is down", "09:00")
+    chat.edit("ben", "09:00", "VPN was down for a minute, all good", "09:02")
+    chat.tick("10:00")
+    assert nudges(chat) == []
+
+
+def test_problem_rule_editing_in_a_problem_starts_its_window_at_the_edit(app):
+    chat = Chat(app)
+    chat.say("ben", "morning", "09:00")
+    chat.edit("ben", "09:00", "#problem morning, and the VPN is down", "09:03")
+    chat.tick("10:00")
+    assert nudges(chat) == [("ben", "09:00", "09:13:00")]
+
+
+def test_problem_rule_not_a_problem_dismisses_and_stores_the_correction(app):
+    from sqlmodel import Session, select
+
+    from bot.models import CorrectionRow
+
+    chat = Chat(app)
+    chat.say("ben", "#problem VPN is down", "09:00")
+    [reply] = chat.command("ben", "/not-a-problem", "09:01")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "ben"
+    chat.tick("10:00")
+    assert nudges(chat) == []
+    with Session(app.database) as session:
+        [correction] = session.exec(select(CorrectionRow)).all()
+    assert (correction.text, correction.label, correction.applies) == (
+        "#problem VPN is down",
+        "problem",
+        False,
+    )
+
+
+def test_problem_rule_snooze_after_a_nudge_nudges_again_later(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem VPN is down", "09:00")
+    chat.tick("09:30")
+    chat.command("ben", "/snooze 1h", "09:30")
+    chat.tick("11:00")
+    assert [(n.user, n.again) for n in chat.of_type(SendNudge)] == [("ben", False), ("ben", True)]
+    assert nudges(chat)[-1][2] == "10:30:00"
+
+
+def test_problem_rule_answer_in_the_thread_after_a_nudge_closes_it(app):
+    from bot import views
+
+    chat = Chat(app)
+    chat.say("ben", "#problem VPN is down", "09:00")
+    chat.tick("09:20")
+    chat.say("ben", "#proposal I'll ask IT for a second line", "09:25", thread="09:00")
+    counts = views.problem_counts(app.database, "W1")
+    assert (counts.answered, counts.nudged) == (1, 0)
+
+
+def test_problem_rule_restart_in_the_middle_of_a_window_still_nudges_once(tmp_path, tagged):
+    from tests.conftest import make_app
+
+    url = f"sqlite:///{tmp_path}/restart.db"
+    first = make_app(url, tagged)
+    Chat(first).say("ben", "#problem VPN is down", "09:00")
+    first.database.dispose()  # the bot stops
+
+    second = make_app(url, tagged)  # a new process: new engine, new connections
+    chat = Chat(second)
+    chat.tick("09:40")  # it was down past the deadline: the timer fires late, once
+    chat.tick("10:40")
+    assert nudges(chat) == [("ben", "09:00", "09:10:00")]
+
+    third = make_app(url, tagged)
+    assert Chat(third).tick("12:00") == []
+
+
+def test_problem_rule_live_timer_fires_late_at_now_not_at_its_due_time(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem VPN is down", "09:00")
+    [delivery] = app.service.fire_due_timers(at("09:45"))
+    assert delivery.at == at("09:45")
+    assert isinstance(delivery.action, SendNudge)
+
+
+def test_problem_rule_nudge_speaks_the_problems_language(app):
+    chat = Chat(app)
+    chat.say("fatima", "#problem de overdracht gaat steeds mis met de huisarts", "09:00")
+    chat.tick("10:00")
+    [nudge] = chat.of_type(SendNudge)
+    assert nudge.lang == "nl"
+    assert "Hoi fatima" in chat.texts()[0]

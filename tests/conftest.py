@@ -1,0 +1,75 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when DATABASE_URL names one)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import text
+
+from bot.bootstrap import Groundrules, bootstrap
+from bot.database import make_engine
+from bot.settings import Settings
+from rules.classifier.rule_based import RuleClassifier
+from tests.helpers import TaggedClassifier
+
+
+def postgres_base_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgresql", "postgres:")) else None
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/groundrules.db"
+        return
+    yield from _postgres_schema()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    yield from _postgres_schema()
+
+
+def _postgres_schema() -> Iterator[str]:
+    base = postgres_base_url()
+    if base is None:
+        pytest.skip("DATABASE_URL does not name a PostgreSQL database")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def rule_classifier() -> RuleClassifier:
+    return RuleClassifier()
+
+
+@pytest.fixture
+def tagged() -> TaggedClassifier:
+    return TaggedClassifier()
+
+
+def make_app(url: str, classifier, **settings) -> Groundrules:
+    return bootstrap(Settings(database_url=url, **settings), classifier=classifier)
+
+
+@pytest.fixture
+def app(database_url, tagged) -> Iterator[Groundrules]:
+    """The real service and storage, with labels written into the test messages."""
+    groundrules = make_app(database_url, tagged)
+    yield groundrules
+    groundrules.database.dispose()

@@ -1,0 +1,140 @@
+"""Test helpers: a classifier that reads labels from the text, and a chat driver."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+from bot.bootstrap import Groundrules
+from bot.presenting import plain
+from rules.actions import Outbound
+from rules.classifier import LABELS, Classification
+from rules.events import (
+    CommandInvoked,
+    ConcernAnswered,
+    MemberJoined,
+    MessageEdited,
+    MessagePosted,
+)
+from rules.language import detect_language
+
+_TAG = re.compile(r"#(problem|proposal|concern|agreement)\b")
+
+
+class TaggedClassifier:
+    """Labels come from #problem / #proposal tags in the text, so engine tests say
+    exactly what the message is, independent of any classifier's judgement."""
+
+    name = "tagged"
+
+    def classify(self, text: str, *, lang: str | None = None) -> Classification:
+        labels = frozenset(_TAG.findall(text))
+        scores = {label: 1.0 if label in labels else 0.0 for label in LABELS}
+        return Classification(labels, scores, lang or detect_language(_TAG.sub("", text)))
+
+    def classify_many(self, texts: Iterable[str], *, lang: str | None = None):
+        return [self.classify(text, lang=lang) for text in texts]
+
+
+DAY = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def at(clock: str, day: datetime = DAY) -> datetime:
+    """ "09:14" or "09:14:05" on the test day, UTC."""
+    parts = [int(p) for p in clock.split(":")]
+    hours, minutes, seconds = [*parts, 0, 0][:3]
+    return day + timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+@dataclass
+class Chat:
+    """Drives the real service like an adapter would, collecting what the bot does."""
+
+    app: Groundrules
+    workspace: str = "W1"
+    channel: str = "C1"
+    sent: list[tuple[datetime, Outbound]] = field(default_factory=list)
+    _ids: count = field(default_factory=lambda: count(1))
+
+    def _deliver(self, deliveries) -> list[Outbound]:
+        actions = []
+        for delivery in deliveries:
+            self.app.store.mark_delivered(delivery.outbox_id, delivery.at)
+            self.sent.append((delivery.at, delivery.action))
+            actions.append(delivery.action)
+        return actions
+
+    def event_id(self) -> str:
+        return f"e{next(self._ids)}"
+
+    def say(
+        self,
+        user: str,
+        text: str,
+        when: str,
+        *,
+        thread: str | None = None,
+        message_id: str | None = None,
+        channel: str | None = None,
+    ) -> list[Outbound]:
+        moment = at(when)
+        self.tick(moment - timedelta(microseconds=1))
+        event = MessagePosted(
+            workspace=self.workspace, channel=channel or self.channel, at=moment,
+            event_id=self.event_id(), user=user, message_id=message_id or when, text=text,
+            thread_id=thread,
+        )  # fmt: skip
+        return self._deliver(self.app.service.handle(event))
+
+    def edit(self, user: str, message_id: str, text: str, when: str) -> list[Outbound]:
+        moment = at(when)
+        self.tick(moment - timedelta(microseconds=1))
+        event = MessageEdited(
+            workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
+            user=user, message_id=message_id, text=text,
+        )  # fmt: skip
+        return self._deliver(self.app.service.handle(event))
+
+    def command(self, user: str, line: str, when: str, *, thread: str | None = None):
+        moment = at(when)
+        self.tick(moment - timedelta(microseconds=1))
+        name, _, args = line.lstrip("/").partition(" ")
+        event = CommandInvoked(
+            workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
+            user=user, name=name, args=args, thread_id=thread,
+        )  # fmt: skip
+        return self._deliver(self.app.service.handle(event))
+
+    def answer(self, user: str, round_id: str, concern: str | None, when: str):
+        moment = at(when)
+        self.tick(moment - timedelta(microseconds=1))
+        event = ConcernAnswered(
+            workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
+            user=user, round_id=round_id, concern=concern,
+        )  # fmt: skip
+        return self._deliver(self.app.service.handle(event))
+
+    def join(self, *users: str, when: str = "08:00") -> None:
+        for user in users:
+            event = MemberJoined(
+                workspace=self.workspace, channel=self.channel, at=at(when),
+                event_id=self.event_id(), user=user,
+            )  # fmt: skip
+            self._deliver(self.app.service.handle(event))
+
+    def tick(self, until: datetime | str) -> list[Outbound]:
+        """Fire every timer due up to `until`, each at its own due time."""
+        moment = at(until) if isinstance(until, str) else until
+        actions = []
+        while (fired := self.app.service.fire_next_timer(moment, simulated=True)) is not None:
+            actions += self._deliver(fired)
+        return actions
+
+    def of_type(self, kind: type) -> list:
+        return [action for _, action in self.sent if isinstance(action, kind)]
+
+    def texts(self) -> list[str]:
+        return [plain(action) for _, action in self.sent]
