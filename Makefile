@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-fast bench lint format i18n console clean
+.PHONY: demo test bench train eval lint format i18n console clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -26,6 +26,14 @@ test: $(STAMP)
 ## bench: replay a large generated conversation and print throughput and latency
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.replay
+
+## train: build the shipped classifier from data/ (fixed seed)
+train: $(STAMP)
+	$(BIN)/python -m training.train
+
+## eval: per-label and nudge figures, trained pipeline beside the rule classifier
+eval: $(STAMP)
+	$(BIN)/python -m training.evaluate
 
 ## console: chat as several people in the terminal
 console: $(STAMP)

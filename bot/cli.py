@@ -95,6 +95,68 @@ def classify(
         raise typer.Exit(1)
 
 
+PLATFORMS = ("slack", "discord")
+
+
+def configured_platforms(settings) -> list[str]:
+    chosen = []
+    if settings.slack_bot_token or settings.slack_client_id:
+        chosen.append("slack")
+    if settings.discord_token:
+        chosen.append("discord")
+    return chosen
+
+
+@app.command()
+def run(
+    platforms: Annotated[
+        list[str] | None,
+        typer.Argument(help="slack and/or discord; default: every platform configured."),
+    ] = None,
+) -> None:
+    """Run the bot: one engine and one database behind every configured platform."""
+    import asyncio
+    import importlib
+    import signal
+
+    from bot.bootstrap import bootstrap
+    from bot.logs import configure_logging
+    from bot.runtime import Runtime
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    chosen = platforms or configured_platforms(settings)
+    unknown = sorted(set(chosen) - set(PLATFORMS))
+    if unknown:
+        typer.echo(
+            f"groundrules: unknown platform {unknown[0]!r} (choose slack or discord)", err=True
+        )
+        raise typer.Exit(2)
+    if not chosen:
+        typer.echo(
+            "groundrules: no platform configured: set SLACK_BOT_TOKEN (or SLACK_CLIENT_ID for "
+            "OAuth) and SLACK_SIGNING_SECRET, or DISCORD_TOKEN",
+            err=True,
+        )
+        raise typer.Exit(2)
+    try:
+        adapters = [
+            importlib.import_module(f"adapters.{name}").build_adapter(settings) for name in chosen
+        ]
+    except SettingsError as error:
+        typer.echo(f"groundrules: {error}", err=True)
+        raise typer.Exit(2) from None
+    runtime = Runtime(bootstrap(settings), adapters)
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, runtime.stop)
+        await runtime.run()
+
+    asyncio.run(main())
+
+
 @app.command()
 def migrate() -> None:
     """Bring the database (DATABASE_URL) to the newest schema."""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from bot.models import AgreementRow, RoundRow, WatchRow
+from bot.models import AgreementRow, AnswerRow, MemberRow, RoundRow, WatchRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +54,77 @@ def agreements(database: Engine, workspace: str, channel: str | None = None) -> 
         return list(
             session.exec(query.order_by(col(AgreementRow.number), col(AgreementRow.version))).all()
         )
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingRound:
+    channel: str
+    round_id: str
+    proposal: str
+    proposer: str
+    deadline: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MemberHome:
+    """What one member sees on their home page (Slack App Home, /groundrules me)."""
+
+    rounds_waiting: list[WaitingRound]
+    reviews_due: list[AgreementRow]
+    recent_agreements: list[AgreementRow]
+    channels: list[str]
+
+
+def member_home(
+    database: Engine, workspace: str, user: str, *, today: date, soon: int = 7, recent: int = 10
+) -> MemberHome:
+    """Open rounds waiting for this member, agreements of their tables due for review
+    within `soon` days, and the most recent agreements of their tables."""
+    with Session(database) as session:
+        channels = list(
+            session.exec(
+                select(MemberRow.channel).where(
+                    MemberRow.workspace == workspace,
+                    MemberRow.user == user,
+                    col(MemberRow.active).is_(True),
+                )
+            ).all()
+        )
+        waiting = session.exec(
+            select(RoundRow)
+            .join(
+                AnswerRow,
+                (AnswerRow.workspace == RoundRow.workspace)
+                & (AnswerRow.round_id == RoundRow.round_id),
+            )
+            .where(
+                RoundRow.workspace == workspace,
+                RoundRow.status == "open",
+                AnswerRow.user == user,
+                col(AnswerRow.answered_at).is_(None),
+            )
+            .order_by(col(RoundRow.deadline))
+        ).all()
+        current = list(
+            session.exec(
+                select(AgreementRow)
+                .where(
+                    AgreementRow.workspace == workspace,
+                    col(AgreementRow.channel).in_(channels),
+                    AgreementRow.status == "current",
+                )
+                .order_by(col(AgreementRow.recorded_at).desc())
+            ).all()
+        )
+    due = sorted(
+        (a for a in current if a.review_on <= today + timedelta(days=soon)),
+        key=lambda a: a.review_on,
+    )
+    return MemberHome(
+        rounds_waiting=[
+            WaitingRound(r.channel, r.round_id, r.proposal, r.proposer, r.deadline) for r in waiting
+        ],
+        reviews_due=due,
+        recent_agreements=current[:recent],
+        channels=channels,
+    )

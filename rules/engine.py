@@ -13,6 +13,7 @@ from rules import agreements, concerns, problems, tables
 from rules.actions import Action, ForgetMember, NoteMember
 from rules.classifier import Classifier
 from rules.events import (
+    AgreementSubmitted,
     CommandInvoked,
     ConcernAnswered,
     Event,
@@ -27,6 +28,8 @@ from rules.events import (
     TimerFired,
 )
 from rules.grammar import (
+    MAX_FIELD,
+    PAST_REVIEW,
     Agree,
     AnswerRound,
     ListAgreements,
@@ -41,7 +44,7 @@ from rules.grammar import (
     parse_command,
 )
 from rules.state import Reads, TableState
-from rules.understanding import Command, Message, Understood
+from rules.understanding import Command, Message, Thresholds, Understood
 
 _TIMER_HANDLERS = {
     problems.PROBLEM_TIMER: problems.on_timer,
@@ -53,16 +56,19 @@ _TIMER_HANDLERS = {
 
 
 class Engine:
-    def __init__(self, classifier: Classifier) -> None:
+    def __init__(self, classifier: Classifier, thresholds: Thresholds | None = None) -> None:
         self.classifier = classifier
+        self.thresholds = thresholds or Thresholds()
 
     # --- 1. understand ---------------------------------------------------------
 
     def interpret(self, event: Event) -> Understood:
         if isinstance(event, MessagePosted | MessageEdited):
-            return Message.of(event, self.classifier.classify(event.text))
+            return Message.of(event, self.classifier.classify(event.text), self.thresholds)
         if isinstance(event, CommandInvoked):
             return self._parse(event)
+        if isinstance(event, AgreementSubmitted):
+            return _submitted_as_command(event)
         return event
 
     def interpret_many(self, events: Sequence[Event]) -> list[Understood]:
@@ -70,7 +76,7 @@ class Engine:
         messages = [e for e in events if isinstance(e, MessagePosted | MessageEdited)]
         results = iter(self.classifier.classify_many(e.text for e in messages))
         return [
-            Message.of(e, next(results))
+            Message.of(e, next(results), self.thresholds)
             if isinstance(e, MessagePosted | MessageEdited)
             else self.interpret(e)
             for e in events
@@ -147,6 +153,28 @@ class Engine:
                 return _sync_roster(synced, state)
             case _:
                 return []
+
+
+def _submitted_as_command(event: AgreementSubmitted) -> Command:
+    """A filled-in form says the same as a typed /agree, minus the parsing."""
+    spec = find_command("agree")
+    assert spec is not None
+    as_typed = CommandInvoked(
+        workspace=event.workspace,
+        channel=event.channel,
+        at=event.at,
+        event_id=event.event_id,
+        user=event.user,
+        name="agree",
+        thread_id=event.thread_id,
+    )
+    text, why = " ".join(event.text.split()), " ".join(event.why.split())
+    if not text or not why:
+        return Command(as_typed, spec[0], UsageError(spec[0]), None)
+    if event.review_on is not None and event.review_on <= event.at.date():
+        return Command(as_typed, spec[0], UsageError(spec[0], PAST_REVIEW), None)
+    parsed = Agree(text[:MAX_FIELD], why[:MAX_FIELD], event.owner or None, event.review_on)
+    return Command(as_typed, spec[0], parsed, None)
 
 
 def _command_reads(command: Command) -> Reads:

@@ -7,7 +7,7 @@ Time always arrives on the event (`at`, timezone-aware UTC): the engine reads no
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,3 +106,27 @@ class TimerFired(Event):
     kind: str
     subject: str
     due: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgreementSubmitted(Event):
+    """An agreement filled in a form (modal, shortcut, button) rather than typed."""
+
+    user: str
+    text: str
+    why: str
+    owner: str | None = None
+    review_on: date | None = None
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewDecided(Event):
+    """At an agreement's review: keep it, revise it (with what practice taught) or retire it."""
+
+    user: str
+    number: int
+    decision: str  # keep, revise, retire
+    lesson: str | None = None
+    new_text: str | None = None
+    why: str | None = None

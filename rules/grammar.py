@@ -173,6 +173,7 @@ _CLAUSE = re.compile(
 _NO_CONCERN = {"none", "no", "nee", "geen", "-", "ok", "no concerns", "geen zorgen",
                "geen bezwaar", "none.", "nothing", "niets"}  # fmt: skip
 MAX_FIELD = 2000
+PAST_REVIEW = Say.of(N_("The review date must be in the future."))
 
 
 def _clip(text: str) -> str:
@@ -216,7 +217,7 @@ def _agree(spec: CommandSpec, args: str, today: date) -> Agree | UsageError:
                     ),
                 )
             if review_on <= today:
-                return UsageError(spec, Say.of(N_("The review date must be in the future.")))
+                return UsageError(spec, PAST_REVIEW)
     if not why:
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     if owner is not None and not owner.strip():

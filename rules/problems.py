@@ -238,19 +238,21 @@ def on_proposal_added(event: ProposalAdded, state: TableState) -> list[Action]:
 def on_relabelled(event: MessageRelabelled, state: TableState) -> list[Action]:
     """A person corrected the bot. Keep the text to learn from, and act on it now."""
     lang = language(state)
+    watch = state.watch(event.message_id)
+    # A button on a nudge carries no text; the watch kept it for this.
+    text = event.text or (watch.text if watch else "")
     actions: list[Action] = [
         StoreCorrection(
             workspace=event.workspace,
             channel=event.channel,
             user=event.user,
-            text=event.text,
+            text=text,
             label=event.label,
             applies=event.applies,
             at=event.at,
         )
     ]
     if event.label == "problem" and not event.applies:
-        watch = state.watch(event.message_id)
         if watch is not None and watch.status in STILL_WAITING:
             actions += _close(event, watch, "dismissed", event.at)
         actions.append(

@@ -10,24 +10,43 @@ from rules.grammar import CommandSpec, Parsed, UnknownCommand, UsageError
 
 
 @dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The bars for acting, apart from the classifier's own label thresholds.
+
+    A nudge needs a higher bar than a label (a false nudge annoys a whole team), and a
+    proposal answers at a lower one (a missed proposal also causes a false nudge).
+    None means: use the classifier's labels as they are.
+    """
+
+    watch: float | None = None
+    answer: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     """A posted or edited message with the classifier's judgement."""
 
     event: MessagePosted | MessageEdited
     labels: frozenset[str]
     lang: str
-
-    @property
-    def is_problem(self) -> bool:
-        return "problem" in self.labels and "proposal" not in self.labels
-
-    @property
-    def is_proposal(self) -> bool:
-        return "proposal" in self.labels
+    is_proposal: bool
+    is_problem: bool  # a problem that still needs a proposal: it opens a watch
 
     @classmethod
-    def of(cls, event: MessagePosted | MessageEdited, result: Classification) -> Message:
-        return cls(event, result.labels, result.lang)
+    def of(
+        cls,
+        event: MessagePosted | MessageEdited,
+        result: Classification,
+        thresholds: Thresholds = Thresholds(),
+    ) -> Message:
+        def passes(label: str, bar: float | None) -> bool:
+            if bar is None:
+                return label in result.labels
+            return result.scores.get(label, 0.0) >= bar
+
+        proposal = passes("proposal", thresholds.answer)
+        problem = passes("problem", thresholds.watch) and not proposal
+        return cls(event, result.labels, result.lang, proposal, problem)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,30 @@
+"""Prometheus metrics: what operators watch. Served by the HTTP adapters at /metrics."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+EVENTS = Counter(
+    "groundrules_events_handled", "Events handled, by platform and kind",
+    ["platform", "kind"], registry=REGISTRY,
+)  # fmt: skip
+DUPLICATES = Counter(
+    "groundrules_events_duplicate", "Retried events skipped because already handled",
+    ["platform"], registry=REGISTRY,
+)  # fmt: skip
+ACTIONS = Counter(
+    "groundrules_actions_delivered", "Outbound actions delivered, by kind",
+    ["platform", "kind"], registry=REGISTRY,
+)  # fmt: skip
+DELIVERY_FAILURES = Counter(
+    "groundrules_delivery_failures", "Outbound actions whose delivery failed (retried later)",
+    ["platform", "kind"], registry=REGISTRY,
+)  # fmt: skip
+TIMERS = Counter("groundrules_timers_fired", "Timers fired", registry=REGISTRY)
+LATENCY = Histogram(
+    "groundrules_handler_seconds", "Time to decide on one event (classify, load, decide, store)",
+    ["platform"], registry=REGISTRY,
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)  # fmt: skip

@@ -1,0 +1,166 @@
+"""The live bot: platform adapters feed events in; the runtime decides (in a worker
+thread, since storage is synchronous), delivers through the owning adapter, fires
+due timers and re-delivers anything a crash or an outage left in the outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Sequence
+from typing import Protocol
+
+from sqlalchemy import text
+
+from bot import metrics
+from bot.bootstrap import Groundrules
+from bot.models import now_utc
+from bot.store import Delivery
+from rules.actions import AnnounceReview, Outbound, PostConcernRound
+from rules.events import Event
+
+log = logging.getLogger(__name__)
+
+# Retention sweeps are cheap but need not run on every tick.
+SWEEP_EVERY_S = 3600.0
+
+
+class Adapter(Protocol):
+    """A platform edge. It owns the workspaces whose ids start with `prefix`."""
+
+    name: str
+    prefix: str
+
+    async def start(self, runtime: Runtime) -> None:
+        """Connect or start serving; return once running."""
+
+    async def stop(self) -> None: ...
+
+    async def deliver(self, action: Outbound) -> str | None:
+        """Carry out one action; return the platform's id of a message it posted."""
+
+
+def ref_key(action: Outbound) -> str | None:
+    """Messages the bot will edit later are remembered under these keys."""
+    if isinstance(action, PostConcernRound):
+        return f"round:{action.round.round_id}"
+    if isinstance(action, AnnounceReview):
+        return f"review:{action.agreement.number}"
+    return None
+
+
+def kind_of(action: Outbound) -> str:
+    return type(action).__name__
+
+
+class Runtime:
+    def __init__(self, app: Groundrules, adapters: Sequence[Adapter]) -> None:
+        self.app = app
+        self.adapters = list(adapters)
+        self._stopping = asyncio.Event()
+        self._last_sweep = 0.0
+
+    # --- events in ------------------------------------------------------------------
+
+    async def submit(self, event: Event, *, platform: str = "unknown") -> list[Delivery]:
+        """Decide on one event and deliver what follows. Returns what was delivered."""
+        started = time.perf_counter()
+        deliveries = await asyncio.to_thread(self.app.service.handle, event)
+        metrics.LATENCY.labels(platform).observe(time.perf_counter() - started)
+        metrics.EVENTS.labels(platform, type(event).__name__).inc()
+        await self.deliver_all(deliveries)
+        return deliveries
+
+    # --- actions out ----------------------------------------------------------------
+
+    def adapter_for(self, workspace: str) -> Adapter | None:
+        return next((a for a in self.adapters if workspace.startswith(a.prefix)), None)
+
+    async def deliver_all(self, deliveries: Sequence[Delivery]) -> None:
+        for delivery in deliveries:
+            await self.deliver(delivery)
+
+    async def deliver(self, delivery: Delivery) -> None:
+        action = delivery.action
+        adapter = self.adapter_for(action.workspace)
+        if adapter is None:
+            log.warning("no adapter for workspace %s; %s stays in the outbox",
+                        action.workspace, kind_of(action))  # fmt: skip
+            return
+        try:
+            ref = await adapter.deliver(action)
+        except Exception as error:  # a platform outage must not lose the action
+            log.warning("delivering %s failed: %s", kind_of(action), type(error).__name__)
+            metrics.DELIVERY_FAILURES.labels(adapter.name, kind_of(action)).inc()
+            await asyncio.to_thread(
+                self.app.store.mark_failed, delivery.outbox_id, now_utc(), repr(error)
+            )
+            return
+        metrics.ACTIONS.labels(adapter.name, kind_of(action)).inc()
+        await asyncio.to_thread(
+            self.app.store.mark_delivered,
+            delivery.outbox_id,
+            now_utc(),
+            ref_key=ref_key(action),
+            ref=ref,
+        )
+
+    async def message_ref(self, workspace: str, key: str) -> str | None:
+        return await asyncio.to_thread(self.app.store.message_ref, workspace, key)
+
+    # --- time -----------------------------------------------------------------------
+
+    async def tick(self) -> int:
+        """Fire due timers, retry undelivered actions, sweep old data. Returns actions sent."""
+        now = now_utc()
+        fired = await asyncio.to_thread(self.app.service.fire_due_timers, now)
+        if fired:
+            metrics.TIMERS.inc(len(fired))
+        pending = await asyncio.to_thread(self.app.store.claim_undelivered, now)
+        await self.deliver_all([*fired, *pending])
+        if time.monotonic() - self._last_sweep > SWEEP_EVERY_S:
+            self._last_sweep = time.monotonic()
+            swept = await asyncio.to_thread(self.app.store.sweep, now, self.app.settings.retention)
+            log.info("retention sweep: %s", swept)
+        return len(fired) + len(pending)
+
+    async def run_ticker(self) -> None:
+        interval = self.app.settings.tick_interval.total_seconds()
+        while not self._stopping.is_set():
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("tick failed; trying again next time")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), timeout=interval)
+
+    # --- life cycle -------------------------------------------------------------------
+
+    def healthy(self) -> bool:
+        """The database answers: what /healthz reports."""
+        try:
+            with self.app.database.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
+
+    async def run(self) -> None:
+        """Start every adapter and the ticker; run until `stop()`."""
+        for adapter in self.adapters:
+            await adapter.start(self)
+            log.info("%s adapter running", adapter.name)
+        ticker = asyncio.create_task(self.run_ticker())
+        try:
+            await self._stopping.wait()
+        finally:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+            for adapter in reversed(self.adapters):
+                await adapter.stop()
+
+    def stop(self) -> None:
+        self._stopping.set()
