@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from dataclasses import dataclass
 
 from sqlalchemy import Engine as Database
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from bot.database import make_engine
 from bot.migrate import upgrade
@@ -15,6 +19,8 @@ from bot.settings import Settings, load_settings
 from bot.store import Store
 from rules.classifier import Classifier
 from rules.engine import Engine
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -34,6 +40,19 @@ def build_classifier(name: str) -> Classifier:
     raise ValueError(f"unknown classifier {name!r}")
 
 
+@retry(
+    retry=retry_if_exception_type(OperationalError),
+    wait=wait_exponential(multiplier=0.5, max=5),
+    stop=stop_after_delay(60),
+    reraise=True,
+    before_sleep=lambda state: log.warning("database not reachable yet; waiting"),
+)
+def wait_for_database(database: Database) -> None:
+    """A container may start before its database accepts connections."""
+    with database.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -48,6 +67,7 @@ def bootstrap(
     settings = settings or load_settings()
     classifier = classifier or build_classifier(settings.classifier)
     database = make_engine(settings.database_url)
+    wait_for_database(database)
     if migrate:
         upgrade(database)
     store = Store(database, settings.table_defaults())

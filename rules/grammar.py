@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from rules.durations import DateError, DurationError, parse_date, parse_duration
 from rules.mentions import member_reference
-from rules.say import N_, Say
+from rules.say import N_, Quote, Say
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "agree", "afspraak",
         N_("Record an agreement, with why, an owner and a review date"),
-        N_("/agree <what we agree> because <why> [owner <who>] [review <date | in N weeks>]"),
+        N_("/agree <what we agree> because <why> [owner @who] [review <date | in N weeks>]"),
     ),
     CommandSpec(
         "agreements", "afspraken",
@@ -167,8 +167,13 @@ class UnknownCommand:
 # --- parsing -------------------------------------------------------------------
 
 _BECAUSE = re.compile(r"\s+(?:because|omdat|want|since)\s+", re.IGNORECASE)
+# A clause keyword counts only when what follows looks like its value: an owner is a
+# mention (or "role <name>"), a review a date; otherwise the words belong to the reason
+# ("because the review found gaps").
 _CLAUSE = re.compile(
-    r"\s+(owner|eigenaar|review|herzien|evalueer|evalueren)\s*:?\s+", re.IGNORECASE
+    r"\s+(?:(owner|eigenaar)\s*:?\s+(?=@|<@|role\s|rol\s)"
+    r"|(review|herzien|evalueer|evalueren)\s*:?\s+(?=\d|in\s|over\s|na\s|[a-z]+\.?\s+\d))",
+    re.IGNORECASE,
 )
 _NO_CONCERN = {"none", "no", "nee", "geen", "-", "ok", "no concerns", "geen zorgen",
                "geen bezwaar", "none.", "nothing", "niets"}  # fmt: skip
@@ -194,30 +199,29 @@ def _agree(spec: CommandSpec, args: str, today: date) -> Agree | UsageError:
     if len(parts) < 2 or not parts[0].strip():
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     text, rest = parts[0].strip(), parts[1]
-    why, owner, review_on = rest, None, None
-    # Optional clauses follow the reason; each keyword counts from its last use.
-    pieces = _CLAUSE.split(" " + rest)
-    why = pieces[0].strip()
-    for keyword, value in zip(pieces[1::2], pieces[2::2], strict=True):
-        keyword, value = keyword.lower(), value.strip()
-        if keyword in {"owner", "eigenaar"}:
-            owner = member_reference(value) or value
-        else:
-            try:
-                review_on = parse_date(value, today=today)
-            except DateError:
-                return UsageError(
-                    spec,
-                    Say.of(
-                        N_(
-                            "I could not read the review date “{date}”. Try 2026-05-01 or "
-                            "“in 6 weeks”."
-                        ),
-                        date=value[:60],
-                    ),
-                )
-            if review_on <= today:
-                return UsageError(spec, PAST_REVIEW)
+    owner, review_on = None, None
+    rest = " " + rest
+    clauses = list(_CLAUSE.finditer(rest))
+    why = rest[: clauses[0].start()].strip() if clauses else rest.strip()
+    for index, clause in enumerate(clauses):
+        end = clauses[index + 1].start() if index + 1 < len(clauses) else len(rest)
+        value = rest[clause.end() : end].strip()
+        if clause.group(1):
+            owner = member_reference(value) or re.sub(r"^(role|rol)\s+", "", value, flags=re.I)
+            continue
+        try:
+            review_on = parse_date(value, today=today)
+        except DateError:
+            return UsageError(
+                spec,
+                Say.of(
+                    N_("I could not read the review date “{date}”. Try 2026-05-01 or “in 6 "
+                       "weeks”."),
+                    date=Quote(value[:60]),
+                ),
+            )  # fmt: skip
+        if review_on <= today:
+            return UsageError(spec, PAST_REVIEW)
     if not why:
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     if owner is not None and not owner.strip():

@@ -16,6 +16,11 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural msgid pair for extraction."""
+    return singular, plural
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
     user: str

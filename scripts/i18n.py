@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "rules" / "i18n" / "locale"
-KEYWORDS = {"N_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"N_": None, "NP_": (1, 2), "gettext": None}
 
 
 def template() -> Catalog:

@@ -88,8 +88,8 @@ _TITLES = {
 class TextOutput:
     """For people: when, where, what happened, and what the bot said."""
 
-    def __init__(self, stream: TextIO = sys.stdout) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdout
 
     def show(self, action: Outbound, at: datetime) -> None:
         record = as_record(action, at)
@@ -114,8 +114,8 @@ class TextOutput:
 class JsonOutput:
     """For programs: one JSON object per action (see `as_record`)."""
 
-    def __init__(self, stream: TextIO = sys.stdout) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdout
 
     def show(self, action: Outbound, at: datetime) -> None:
         self.stream.write(json.dumps(as_record(action, at), ensure_ascii=False) + "\n")

@@ -16,7 +16,7 @@ WEAK = 0.55
 
 
 def phrases(text: str) -> tuple[str, ...]:
-    return tuple(p.strip() for p in text.replace("\n", " ").split("|") if p.strip())
+    return tuple(" ".join(p.split()) for p in text.split("|") if p.strip())
 
 
 # label -> kind -> phrases

@@ -20,7 +20,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from rules.say import Day, Lines, Member, Members, Quote, Say, Span, Text
+from rules.say import NP_, Day, Lines, Member, Members, Quote, Say, Span, Text
 
 LANGUAGES = ("en", "nl")
 DEFAULT_LANGUAGE = "en"
@@ -65,18 +65,19 @@ def format_span(span: timedelta, lang: str) -> str:
     """Exact spans in words ("1 hour and 30 minutes"); Babel's own rounds them."""
     seconds = int(span.total_seconds())
     units = (
-        (86400, "{n} day", "{n} days"),
-        (3600, "{n} hour", "{n} hours"),
-        (60, "{n} minute", "{n} minutes"),
-        (1, "{n} second", "{n} seconds"),
+        (86400, NP_("{n} day", "{n} days")),
+        (3600, NP_("{n} hour", "{n} hours")),
+        (60, NP_("{n} minute", "{n} minutes")),
+        (1, NP_("{n} second", "{n} seconds")),
     )
     parts = []
-    for size, singular, plural in units:
+    for size, (singular, plural) in units:
         if seconds >= size:
             count, seconds = divmod(seconds, size)
             parts.append(ngettext(singular, plural, count, lang).format(n=count))
     if not parts:
-        parts.append(ngettext("{n} second", "{n} seconds", 0, lang).format(n=0))
+        singular, plural = units[-1][1]
+        parts.append(ngettext(singular, plural, 0, lang).format(n=0))
     return format_list(parts, locale=Locale(supported(lang)))
 
 

@@ -1,0 +1,17 @@
+# The Groundrules bot. `docker compose up` runs it beside PostgreSQL 16.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY rules ./rules
+COPY adapters ./adapters
+RUN pip install . && useradd --system --uid 10001 groundrules
+
+USER groundrules
+EXPOSE 3000
+# Migrates the database on start, then serves every platform that is configured.
+CMD ["groundrules", "run"]

@@ -1,0 +1,232 @@
+"""An interactive terminal chat: type as several people and watch the bot work.
+
+Console-only commands (everything else starting with / goes to the bot):
+  /as NAME             speak as NAME
+  /in CHANNEL          move to another channel
+  /thread N | /top     reply in the thread of message #N, or back to the top level
+  /wait DURATION       let time pass (e.g. /wait 11m) so timers can fire
+  /correct N LABEL     tell the bot message #N was LABEL (problem, proposal, concern,
+                       agreement); "/correct N not LABEL" says it was not
+  /help, /quit
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+from bot.bootstrap import Groundrules
+from bot.presenting import plain
+from rules.actions import Outbound, Reply, SendNudge
+from rules.classifier import LABELS
+from rules.durations import DurationError, parse_duration
+from rules.events import CommandInvoked, Event, MessagePosted, MessageRelabelled
+
+WORKSPACE = "console"
+CONSOLE_COMMANDS = {"as", "in", "thread", "top", "wait", "correct", "help", "quit", "exit"}
+
+
+@dataclass
+class Posted:
+    channel: str
+    thread: str | None
+    text: str
+
+
+class ConsoleChat:
+    def __init__(
+        self,
+        app: Groundrules,
+        *,
+        channel: str = "general",
+        user: str = "anna",
+        start: datetime | None = None,
+        write: Callable[[str], None] = print,
+    ) -> None:
+        self.app = app
+        self.channel = channel
+        self.user = user
+        self.thread: str | None = None
+        self.now = start or datetime.now(UTC).replace(microsecond=0)
+        self.write = write
+        self.messages: dict[str, Posted] = {}
+        self._numbers = count(1)
+        self._events = count(1)
+
+    # --- the loop --------------------------------------------------------------------
+
+    def run(self, lines: Iterable[str] | None = None) -> None:
+        self.write("Groundrules console. /help for help, /quit to leave.")
+        source = lines if lines is not None else self._prompted()
+        for line in source:
+            if not self.handle(line):
+                break
+
+    def _prompted(self):
+        while True:
+            try:
+                yield input(self.prompt())
+            except EOFError:
+                return
+
+    def prompt(self) -> str:
+        where = f"#{self.channel}" + (f" (thread #{self.thread})" if self.thread else "")
+        return f"{self.now:%H:%M} {self.user} in {where}> "
+
+    # --- one line ----------------------------------------------------------------------
+
+    def handle(self, line: str) -> bool:
+        """Act on one typed line; False when the user wants to leave."""
+        line = line.rstrip("\n")
+        self.now += timedelta(seconds=1)  # a typed line takes a moment
+        self._fire_timers()
+        if not line.strip():
+            return True
+        if line.startswith("/"):
+            name, _, args = line[1:].partition(" ")
+            if name.lower() in CONSOLE_COMMANDS:
+                return self._console_command(name.lower(), args.strip())
+            self._submit(
+                CommandInvoked(
+                    workspace=WORKSPACE,
+                    channel=self.channel,
+                    at=self.now,
+                    event_id=self._event_id(),
+                    user=self.user,
+                    name=name,
+                    args=args,
+                    thread_id=self.thread,
+                )
+            )
+            return True
+        number = str(next(self._numbers))
+        self.messages[number] = Posted(self.channel, self.thread, line)
+        self.write(f"  #{number}")
+        self._submit(
+            MessagePosted(
+                workspace=WORKSPACE,
+                channel=self.channel,
+                at=self.now,
+                event_id=self._event_id(),
+                user=self.user,
+                message_id=number,
+                text=line,
+                thread_id=self.thread,
+            )
+        )
+        return True
+
+    def _console_command(self, name: str, args: str) -> bool:
+        if name in {"quit", "exit"}:
+            return False
+        if name == "help":
+            self.write(__doc__.split("\n\n", 1)[1].rstrip())
+            self._submit(
+                CommandInvoked(
+                    workspace=WORKSPACE,
+                    channel=self.channel,
+                    at=self.now,
+                    event_id=self._event_id(),
+                    user=self.user,
+                    name="groundrules",
+                    args="help",
+                )
+            )
+        elif name == "as" and args:
+            self.user = args.split()[0].lstrip("@")
+        elif name == "in" and args:
+            self.channel, self.thread = args.split()[0].lstrip("#"), None
+        elif name == "top":
+            self.thread = None
+        elif name == "thread":
+            self._enter_thread(args.lstrip("#"))
+        elif name == "wait":
+            self._wait(args)
+        elif name == "correct":
+            self._correct(args)
+        else:
+            self.write("  (usage: see /help)")
+        return True
+
+    def _enter_thread(self, number: str) -> None:
+        posted = self.messages.get(number)
+        if posted is None or posted.channel != self.channel:
+            self.write(f"  (no message #{number} in #{self.channel})")
+            return
+        self.thread = posted.thread or number
+
+    def _wait(self, args: str) -> None:
+        try:
+            span = parse_duration(args or "1m", bare_unit="m")
+        except DurationError:
+            self.write("  (say how long, e.g. /wait 11m)")
+            return
+        self.now += span
+        self.write(f"  ... it is now {self.now:%Y-%m-%d %H:%M}")
+        self._fire_timers()
+
+    def _correct(self, args: str) -> None:
+        words = args.lower().replace("not-", "not ").split()
+        if len(words) < 2 or words[0].lstrip("#") not in self.messages:
+            self.write("  (usage: /correct N [not] problem|proposal|concern|agreement)")
+            return
+        number = words[0].lstrip("#")
+        applies = words[1] != "not"
+        label = words[-1]
+        if label not in LABELS:
+            self.write(f"  (labels: {', '.join(LABELS)})")
+            return
+        posted = self.messages[number]
+        self._submit(
+            MessageRelabelled(
+                workspace=WORKSPACE,
+                channel=posted.channel,
+                at=self.now,
+                event_id=self._event_id(),
+                user=self.user,
+                message_id=number,
+                text=posted.text,
+                label=label,
+                applies=applies,
+                thread_id=posted.thread,
+            )
+        )
+
+    # --- the bot's side ----------------------------------------------------------------
+
+    def _event_id(self) -> str:
+        return f"console:{self.now.isoformat()}:{next(self._events)}"
+
+    def _submit(self, event: Event) -> None:
+        self._show(self.app.service.handle(event))
+
+    def _fire_timers(self) -> None:
+        while (fired := self.app.service.fire_next_timer(self.now)) is not None:
+            self._show(fired)
+
+    def _show(self, deliveries) -> None:
+        for delivery in deliveries:
+            self.write(render_for_console(delivery.action))
+            self.app.store.mark_delivered(delivery.outbox_id, self.now)
+
+
+def render_for_console(action: Outbound) -> str:
+    text = plain(action)
+    if isinstance(action, SendNudge):
+        header = f"[bot → {action.user}, privately]"
+    elif isinstance(action, Reply) and action.private:
+        header = f"[bot → {action.user}, only they see this]"
+    else:
+        header = f"[bot in #{action.channel}]"
+    body = "\n".join(f"    {line}" for line in text.splitlines())
+    return f"{header}\n{body}"
+
+
+def main() -> None:  # pragma: no cover - interactive entry point
+    from bot.bootstrap import bootstrap
+
+    ConsoleChat(bootstrap()).run()
+    sys.exit(0)

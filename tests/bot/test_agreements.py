@@ -1,0 +1,134 @@
+"""Ground rule 5 and the TWO: agreements with why, consent, owner and review date."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from rules.actions import AnnounceAgreement, AnnounceReview, PostConcernRound, Reply
+from rules.events import AgreementSubmitted
+from tests.helpers import Chat, at
+
+
+def test_agreement_is_recorded_with_why_owner_and_default_review(app):
+    chat = Chat(app)
+    [announced] = chat.command(
+        "ben", "/agree stand-up moves to 9:30 because the school run makes 9:00 hard", "10:00"
+    )
+    assert isinstance(announced, AnnounceAgreement) and not hasattr(announced, "private")
+    agreement = announced.agreement
+    assert (agreement.number, agreement.text, agreement.why) == (
+        1,
+        "stand-up moves to 9:30",
+        "the school run makes 9:00 hard",
+    )
+    assert agreement.owner == "ben"
+    assert agreement.consenters == ("ben",)
+    assert agreement.review_on == date(2026, 3, 30)  # four weeks after
+
+
+def test_agreement_owner_and_review_clauses(app):
+    chat = Chat(app)
+    [announced] = chat.command(
+        "ben",
+        "/agree rotate the weekend shift because two people burned out owner @anna "
+        "review in 2 weeks",
+        "10:00",
+    )
+    assert announced.agreement.owner == "anna"
+    assert announced.agreement.review_on == date(2026, 3, 16)
+
+
+def test_agreement_in_dutch(app):
+    chat = Chat(app)
+    [announced] = chat.command(
+        "fatima",
+        "/afspraak elke maandag een belmoment omdat de brieven te laat komen eigenaar <@U42> "
+        "herzien 2026-06-01",
+        "10:00",
+    )
+    assert announced.lang == "nl"
+    assert (announced.agreement.owner, announced.agreement.review_on) == ("U42", date(2026, 6, 1))
+    assert "Afspraak #1" in chat.texts()[0]
+
+
+def test_agreement_after_a_round_records_consent_and_concerns_heard(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    [posted] = [
+        a
+        for a in chat.command("ben", "/concerns pin the base image", "09:00")
+        if isinstance(a, PostConcernRound)
+    ]
+    round_id = posted.round.round_id
+    chat.answer("anna", round_id, None, "09:01")
+    chat.answer("chris", round_id, "only until the root cause is known", "09:02")
+    chat.answer("dana", round_id, None, "09:03")
+    [announced] = chat.command("ben", "/agree pin the base image because deploys broke", "09:10")
+    agreement = announced.agreement
+    assert agreement.consenters == ("ben", "anna", "dana")
+    assert agreement.concerns == (("chris", "only until the root cause is known"),)
+    # the round is linked now: the next agreement does not claim it again
+    [second] = chat.command("anna", "/agree tea on fridays because morale", "09:20")
+    assert second.agreement.consenters == ("anna",)
+    assert second.agreement.number == 2
+
+
+def test_agreements_listing_is_private_and_per_table(app):
+    chat = Chat(app)
+    chat.command("ben", "/agree a because b", "09:00")
+    Chat(app, channel="C2").command("ben", "/agree other table because c", "09:00")
+    [listing] = chat.command("anna", "/agreements", "09:05")
+    assert isinstance(listing, Reply) and listing.private and listing.user == "anna"
+    text = chat.texts()[-1]
+    assert "#1 a (because b)" in text
+    assert "other table" not in text
+
+
+def test_agreements_are_numbered_per_workspace_and_kept_apart(app):
+    one = Chat(app, workspace="W1")
+    two = Chat(app, workspace="W2")
+    assert one.command("ben", "/agree a because b", "09:00")[0].agreement.number == 1
+    assert two.command("ben", "/agree c because d", "09:00")[0].agreement.number == 1
+    assert one.command("ben", "/agree e because f", "09:01")[0].agreement.number == 2
+    listing = one.command("ben", "/agreements", "09:02")
+    assert "c (because d)" not in one.texts()[-1] and listing
+
+
+def test_agreement_review_is_announced_in_its_channel_on_the_day(app):
+    chat = Chat(app)
+    chat.command("ben", "/agree a because b review 2026-03-10", "09:00")
+    assert chat.tick(at("23:00")) == []
+    due = chat.tick(datetime(2026, 3, 10, 9, 0, 1, tzinfo=UTC))
+    [review] = due
+    assert isinstance(review, AnnounceReview)
+    assert (review.channel, review.agreement.number) == ("C1", 1)
+
+
+def test_agreement_from_a_form_is_recorded_like_a_command(app):
+    Chat(app)
+    event = AgreementSubmitted(
+        workspace="W1", channel="C1", at=at("09:00"), event_id="form-1", user="ben",
+        text="  rotate   weekends ", why="fairness", owner="anna", review_on=date(2026, 4, 1),
+    )  # fmt: skip
+    [announced] = [d.action for d in app.service.handle(event)]
+    assert (announced.agreement.text, announced.agreement.owner) == ("rotate weekends", "anna")
+
+
+def test_agreement_form_with_a_past_review_date_is_refused(app):
+    event = AgreementSubmitted(
+        workspace="W1", channel="C1", at=at("09:00"), event_id="form-2", user="ben",
+        text="x", why="y", review_on=date(2026, 1, 1),
+    )  # fmt: skip
+    [reply] = [d.action for d in app.service.handle(event)]
+    assert isinstance(reply, Reply) and reply.private
+
+
+def test_agreement_retried_command_is_recorded_once(app):
+    from rules.events import CommandInvoked
+
+    event = CommandInvoked(
+        workspace="W1", channel="C1", at=at("09:00"), event_id="slack-retry-1", user="ben",
+        name="agree", args="a because b",
+    )  # fmt: skip
+    assert len(app.service.handle(event)) == 1
+    assert app.service.handle(event) == []  # the platform retried: handled once

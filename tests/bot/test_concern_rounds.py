@@ -1,0 +1,186 @@
+"""Ground rule 4 through the real service and storage: every member is asked."""
+
+from __future__ import annotations
+
+from rules.actions import (
+    PostConcernRound,
+    PostRoundSummary,
+    RemindMembers,
+    Reply,
+    UpdateRoundProgress,
+)
+from tests.conftest import make_app
+from tests.helpers import Chat
+
+
+def start(chat: Chat, proposer: str = "ben", when: str = "09:00") -> str:
+    [posted] = [
+        a
+        for a in chat.command(proposer, "/concerns pin the base image to 1.4", when)
+        if isinstance(a, PostConcernRound)
+    ]
+    return posted.round.round_id
+
+
+def test_concern_round_polls_every_member_but_the_proposer(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    chat.say("eve", "hello", "08:30")  # speaking also brings you to the table
+    round_id = start(chat)
+    [posted] = chat.of_type(PostConcernRound)
+    assert posted.round.participants == ("anna", "chris", "dana", "eve")
+    assert posted.round.proposer == "ben"
+    assert posted.round.proposal == "pin the base image to 1.4"
+    assert round_id
+
+
+def test_concern_round_progress_names_who_we_are_waiting_for(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    round_id = start(chat)
+    chat.answer("anna", round_id, None, "09:05")
+    [progress] = chat.of_type(UpdateRoundProgress)
+    assert progress.round.answered == ("anna",)
+    assert progress.round.waiting == ("chris", "dana")
+    assert chat.texts()[-1] == "1 of 3 answered; waiting for chris and dana."
+
+
+def test_concern_round_reminds_only_those_who_have_not_answered(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    round_id = start(chat)
+    chat.answer("anna", round_id, None, "09:05")
+    chat.answer("chris", round_id, "only if we unpin it next sprint", "10:00")
+    chat.tick("13:00:01")
+    [reminder] = chat.of_type(RemindMembers)
+    assert reminder.users == ("dana",)
+    # the second reminder, 4 h later, again only to dana; then no more (max 2)
+    chat.tick("21:00:01")
+    assert [r.users for r in chat.of_type(RemindMembers)] == [("dana",), ("dana",)]
+
+
+def test_concern_round_closes_when_everyone_has_answered(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    round_id = start(chat)
+    chat.answer("anna", round_id, None, "09:05")
+    chat.answer("chris", round_id, None, "09:06")
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.outcome == "answered"
+    assert summary.suggest_agreement
+    assert summary.round.no_concerns == ("anna", "chris")
+    # no reminder or deadline fires for a closed round
+    chat.tick("23:59")
+    assert chat.of_type(RemindMembers) == []
+    assert len(chat.of_type(PostRoundSummary)) == 1
+
+
+def test_concern_round_with_a_concern_does_not_suggest_an_agreement(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    round_id = start(chat)
+    chat.answer("anna", round_id, "the night shift cannot cover this", "09:05")
+    [summary] = chat.of_type(PostRoundSummary)
+    assert not summary.suggest_agreement
+    assert summary.round.concerns == (("anna", "the night shift cannot cover this"),)
+
+
+def test_concern_round_closes_at_its_deadline_with_who_did_not_answer(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    round_id = start(chat)
+    chat.answer("anna", round_id, None, "09:05")
+    chat.tick(at_next_day("09:00:01"))
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.outcome == "deadline"
+    assert summary.round.waiting == ("chris",)
+    assert summary.suggest_agreement  # one answered, no concern
+
+
+def at_next_day(clock: str):
+    from datetime import timedelta
+
+    from tests.helpers import at
+
+    return at(clock) + timedelta(days=1)
+
+
+def test_concern_round_answer_can_be_changed_while_open(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    round_id = start(chat)
+    chat.answer("anna", round_id, "worried about cost", "09:05")
+    chat.answer("anna", round_id, None, "09:10")  # withdrawn after a talk
+    chat.answer("chris", round_id, None, "09:11")
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.round.concerns == ()
+    assert summary.suggest_agreement
+
+
+def test_concern_round_text_command_answers_the_open_round(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    start(chat)
+    chat.command("anna", "/concern none", "09:05")
+    assert chat.of_type(PostRoundSummary)[0].round.no_concerns == ("anna",)
+
+
+def test_concern_round_dutch_command_answers_in_dutch(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    start(chat)
+    [reply, _progress] = chat.command("anna", "/zorg mits de privacy geregeld is", "09:05")
+    assert isinstance(reply, Reply) and reply.lang == "nl"
+    assert chat.texts()[-2] == "Dank je, je zorg is genoteerd: mits de privacy geregeld is"
+
+
+def test_concern_round_only_one_at_a_time_per_table(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    start(chat)
+    [reply] = chat.command("anna", "/concerns something else", "09:02")
+    assert isinstance(reply, Reply) and reply.private
+    assert len(chat.of_type(PostConcernRound)) == 1
+
+
+def test_concern_round_needs_someone_to_ask(app):
+    chat = Chat(app)
+    chat.join("ben")
+    [reply] = chat.command("ben", "/concerns pin the image", "09:00")
+    assert isinstance(reply, Reply) and reply.private
+    assert chat.of_type(PostConcernRound) == []
+
+
+def test_concern_round_answer_to_a_closed_round_is_kindly_refused(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    round_id = start(chat)
+    chat.answer("anna", round_id, None, "09:05")
+    [reply] = chat.answer("anna", round_id, "wait", "09:06")
+    assert isinstance(reply, Reply) and reply.private
+    assert len(chat.of_type(PostRoundSummary)) == 1
+
+
+def test_concern_round_late_joiner_may_answer(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    round_id = start(chat)
+    chat.answer("zoe", round_id, None, "09:03")  # joined after the round began
+    progress = chat.of_type(UpdateRoundProgress)[-1]
+    assert progress.round.participants == ("anna", "zoe")
+    assert progress.round.waiting == ("anna",)
+
+
+def test_concern_round_survives_a_restart(tmp_path, tagged):
+    url = f"sqlite:///{tmp_path}/rounds.db"
+    first = make_app(url, tagged)
+    chat = Chat(first)
+    chat.join("anna", "ben", "chris")
+    round_id = start(chat)
+    chat.answer("anna", round_id, None, "09:05")
+    first.database.dispose()
+
+    again = Chat(make_app(url, tagged), _ids=chat._ids)
+    again.tick("13:00:01")
+    [reminder] = again.of_type(RemindMembers)
+    assert reminder.users == ("chris",)

@@ -1,0 +1,156 @@
+"""Storage: migrations, retried events, the outbox, retention, codecs."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import Session, SQLModel, select
+
+from bot import codec
+from bot.database import make_engine, normalise_url, redact
+from bot.migrate import upgrade
+from bot.models import OutboxRow, ProcessedEvent, WatchRow
+from rules.actions import (
+    AgreementView,
+    AnnounceAgreement,
+    PostConcernRound,
+    Reply,
+    RoundView,
+    SendNudge,
+)
+from rules.events import MessagePosted
+from rules.say import Day, Lines, Member, Members, Quote, Say, Span
+from tests.conftest import make_app
+from tests.helpers import Chat, at
+
+
+def test_storage_migrations_build_exactly_the_models_schema(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, SQLModel.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_storage_migrating_twice_is_harmless(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine)
+    upgrade(engine)
+    engine.dispose()
+
+
+def test_storage_retried_event_is_handled_once_across_two_processes(database_url, tagged):
+    first, second = make_app(database_url, tagged), make_app(database_url, tagged)
+    event = MessagePosted(
+        workspace="W1", channel="C1", at=at("09:00"), event_id="Ev-retried", user="ben",
+        message_id="1.0", text="#problem the deploy is broken",
+    )  # fmt: skip
+    barrier = threading.Barrier(2)
+    results = []
+
+    def handle(app):
+        barrier.wait()
+        results.append(app.service.handle(event))
+
+    threads = [threading.Thread(target=handle, args=(a,)) for a in (first, second)]
+    [t.start() for t in threads]
+    [t.join(timeout=60) for t in threads]
+    with Session(first.database) as session:
+        assert len(session.exec(select(WatchRow)).all()) == 1
+        assert len(session.exec(select(ProcessedEvent)).all()) == 1
+
+
+def test_storage_outbox_keeps_what_was_not_delivered(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem broken", "09:00")
+    [delivery] = app.service.fire_due_timers(at("09:30"))  # decided, never delivered
+    assert app.store.claim_undelivered(at("09:30")) == []  # still within its lease
+    [again] = app.store.claim_undelivered(at("09:31"))
+    assert again.outbox_id == delivery.outbox_id and again.action == delivery.action
+    app.store.mark_delivered(again.outbox_id, at("09:31"))
+    assert app.store.claim_undelivered(at("11:00")) == []
+
+
+def test_storage_failed_delivery_is_retried_with_backoff(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem broken", "09:00")
+    [delivery] = app.service.fire_due_timers(at("09:30"))
+    app.store.mark_failed(delivery.outbox_id, at("09:30"), "ConnectionError()")
+    assert app.store.claim_undelivered(at("09:30:10")) == []
+    assert len(app.store.claim_undelivered(at("09:31"))) == 1
+    with Session(app.database) as session:
+        row = session.get(OutboxRow, delivery.outbox_id)
+        assert (row.attempts, row.last_error) == (1, "ConnectionError()")
+
+
+def test_storage_retention_forgets_old_texts_and_event_ids(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the secret project is late", "09:00")
+    chat.tick("09:30")  # nudged: the text is kept a while, for corrections and snoozes
+    with Session(app.database) as session:
+        assert session.exec(select(WatchRow.text)).one() == "#problem the secret project is late"
+    swept = app.store.sweep(at("09:30") + timedelta(days=3), timedelta(days=2))
+    assert swept["events"] >= 1
+    with Session(app.database) as session:
+        watch = session.exec(select(WatchRow)).one()
+        assert (watch.text, watch.status) == (None, "expired")
+        assert session.exec(select(ProcessedEvent)).all() == []
+
+
+def test_storage_answered_problem_text_is_erased_at_once(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the secret project is late", "09:00")
+    chat.say("anna", "#proposal let's cut scope", "09:02")
+    with Session(app.database) as session:
+        assert session.exec(select(WatchRow.text)).one() is None
+
+
+def test_storage_workspaces_never_see_each_others_rows(app):
+    Chat(app, workspace="W1").say("ben", "#problem broken", "09:00")
+    other = Chat(app, workspace="W2")
+    other.say("ben", "#proposal let's fix it", "09:01")  # must not answer W1's problem
+    Chat(app, workspace="W1").tick("09:30")
+    assert Chat(app).of_type(SendNudge) == []  # (a fresh driver has sent nothing)
+    with Session(app.database) as session:
+        statuses = dict(session.exec(select(WatchRow.workspace, WatchRow.status)).all())
+    assert statuses == {"W1": "nudged"}
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        SendNudge(workspace="W", channel="C", lang="nl", user="U1", problem_id="1.2",
+                  thread_id=None, problem_text="kapot <!channel>",
+                  posted_at=datetime(2026, 3, 2, 9, tzinfo=UTC)),
+        Reply(workspace="W", channel="C", lang="en", user=None, private=False,
+              text=Lines((Say.of("a {x}", x=Quote("q")), Say.of("{m} {n} {d} {s}",
+                         m=Member("U"), n=Members(("a", "b")), d=Day(date(2026, 1, 2)),
+                         s=Span(timedelta(minutes=5)))))),
+        PostConcernRound(workspace="W", channel="C", lang="en",
+                         round=RoundView("r1", "p", "ben", None,
+                                         datetime(2026, 3, 3, tzinfo=UTC), ("a", "b"), ("a",),
+                                         (("b", "c"),))),
+        AnnounceAgreement(workspace="W", channel="C", lang="en", agreement=AgreementView(
+            1, "t", "w", "o", "r", ("a",), (("b", "c"),), date(2026, 4, 1), 1, None, "current")),
+    ],
+)  # fmt: skip
+def test_storage_outbox_codec_round_trips_every_shape(action):
+    assert codec.loads(codec.dumps(action)) == action
+
+
+def test_storage_codec_refuses_unknown_types():
+    with pytest.raises(KeyError):
+        codec.loads('{"$": "os.system", "x": 1}')
+
+
+def test_storage_urls_pick_drivers_and_hide_passwords():
+    assert normalise_url("postgresql://u:pw@h/db").startswith("postgresql+psycopg://")
+    assert normalise_url("postgres://u@h/db").startswith("postgresql+psycopg://")
+    assert normalise_url("sqlite:///x.db") == "sqlite:///x.db"
+    assert "pw" not in redact("postgresql://u:pw@h/db")

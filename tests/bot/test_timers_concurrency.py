@@ -1,0 +1,84 @@
+"""Durable timers with several bot processes on one database: each fires exactly once."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+from sqlmodel import Session, func, select
+
+from bot.models import TimerRow
+from rules.actions import SendNudge
+from tests.conftest import make_app
+from tests.helpers import Chat, at
+
+PROBLEMS = 120
+
+
+def seed_problems(app) -> None:
+    chat = Chat(app)
+    for n in range(PROBLEMS):
+        minute, second = divmod(n, 60)
+        chat.say(f"user{n % 7}", f"#problem broken thing {n}", f"09:{minute:02d}:{second:02d}",
+                 message_id=f"m{n}", channel=f"C{n % 5}")  # fmt: skip
+
+
+def run_tickers(apps, now) -> Counter:
+    fired: Counter = Counter()
+    lock = threading.Lock()
+    start = threading.Barrier(len(apps))
+
+    def ticker(app) -> None:
+        start.wait()
+        while (deliveries := app.service.fire_next_timer(now)) is not None:
+            with lock:
+                for d in deliveries:
+                    if isinstance(d.action, SendNudge):
+                        fired[(d.action.channel, d.action.problem_id)] += 1
+
+    threads = [threading.Thread(target=ticker, args=(app,)) for app in apps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return fired
+
+
+def assert_each_fired_once(first, fired: Counter) -> None:
+    assert len(fired) == PROBLEMS
+    assert set(fired.values()) == {1}
+    with Session(first.database) as session:
+        pending = session.exec(
+            select(func.count()).select_from(TimerRow).where(TimerRow.fired_at.is_(None))
+        ).one()
+        workers = session.exec(select(TimerRow.fired_by).distinct()).all()
+    assert pending == 0
+    return workers
+
+
+def test_two_tickers_on_postgresql_fire_each_timer_exactly_once(postgres_url, tagged):
+    first = make_app(postgres_url, tagged)
+    second = make_app(postgres_url, tagged)
+    first.service.worker, second.service.worker = "ticker-a", "ticker-b"
+    seed_problems(first)
+    fired = run_tickers([first, second], at("12:00"))
+    workers = assert_each_fired_once(first, fired)
+    # both really worked (SKIP LOCKED let them share), not one after the other
+    assert set(workers) == {"ticker-a", "ticker-b"}
+
+
+def test_two_tickers_on_one_sqlite_file_fire_each_timer_exactly_once(tmp_path, tagged):
+    url = f"sqlite:///{tmp_path}/shared.db"
+    first, second = make_app(url, tagged), make_app(url, tagged)
+    first.service.worker, second.service.worker = "ticker-a", "ticker-b"
+    seed_problems(first)
+    fired = run_tickers([first, second], at("12:00"))
+    assert_each_fired_once(first, fired)
+
+
+def test_a_timer_not_yet_due_does_not_fire(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem broken", "09:00")
+    assert app.service.fire_next_timer(at("09:10") - timedelta(seconds=1)) is None
+    assert app.service.fire_next_timer(at("09:10")) is not None

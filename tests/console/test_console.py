@@ -1,0 +1,66 @@
+"""The interactive console, driven by scripted lines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import Session, select
+
+from adapters.console.console import ConsoleChat
+from bot.models import CorrectionRow
+from tests.conftest import make_app
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def chat(tmp_path, rule_classifier):
+    app = make_app(f"sqlite:///{tmp_path}/console.db", rule_classifier)
+    shown: list[str] = []
+    return ConsoleChat(app, start=START, write=shown.append), shown, app
+
+
+def test_console_nudge_appears_after_waiting(tmp_path, rule_classifier):
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(["/as ben", "The staging deploy is broken again", "/wait 11m", "/quit", "never"])
+    text = "\n".join(shown)
+    assert "[bot → ben, privately]" in text
+    assert "> The staging deploy is broken again" in text
+
+
+def test_console_several_people_a_round_and_an_agreement(tmp_path, rule_classifier):
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(
+        [
+            "/as anna", "morning", "/as chris", "hi", "/as ben",
+            "/concerns pin the base image", "/as anna", "/concern none",
+            "/as chris", "/concern none", "/as ben",
+            "/agree pin the base image because deploys broke",
+        ]
+    )  # fmt: skip
+    text = "\n".join(shown)
+    assert "2 of 2 answered" not in text  # the closing summary says it instead
+    assert "No open concerns. Record this as an agreement?" in text
+    assert "Agreement #1: pin the base image" in text
+    assert "Consent: ben, anna, and chris." in text
+
+
+def test_console_threads_and_corrections(tmp_path, rule_classifier):
+    console, shown, app = chat(tmp_path, rule_classifier)
+    console.run(
+        ["/as ben", "The staging deploy is broken again", "/thread 1", "fixing the yaml now",
+         "/correct 2 proposal", "/wait 20m"]
+    )  # fmt: skip
+    assert not any("privately" in line for line in shown)  # corrected to a proposal in time
+    with Session(app.database) as session:
+        [correction] = session.exec(select(CorrectionRow)).all()
+    assert (correction.text, correction.label, correction.applies) == (
+        "fixing the yaml now", "proposal", True,
+    )  # fmt: skip
+
+
+def test_console_bad_input_is_explained(tmp_path, rule_classifier):
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(["/wait forever", "/thread 99", "/correct x", "/agree", "/as"])
+    text = "\n".join(shown)
+    assert "(say how long" in text and "(no message #99" in text
+    assert "Usage: /agree" in text

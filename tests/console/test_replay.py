@@ -1,0 +1,159 @@
+"""`groundrules replay`: the transcript's clock, JSON output and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+def line(ts: str, user: str, text: str, *, channel: str = "C-ops", thread=None) -> str:
+    return json.dumps({"ts": ts, "channel": channel, "user": user, "text": text, "thread": thread})
+
+
+def replay_json(tmp_path, lines: list[str], *args: str) -> tuple[list[dict], str]:
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["replay", str(transcript), "--json", *args])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(x) for x in result.stdout.splitlines() if x.strip()]
+    return records, result.stderr
+
+
+def test_replay_json_nudge_line_has_the_contract_fields(tmp_path):
+    records, _ = replay_json(
+        tmp_path,
+        [
+            line("2026-03-02T09:00:00Z", "ben", "The staging deploy is broken again"),
+            line("2026-03-02T09:30:00Z", "anna", "coffee?"),
+        ],
+    )
+    [nudge] = [r for r in records if r["type"] == "nudge"]
+    assert nudge["channel"] == "C-ops"
+    assert nudge["user"] == "ben"
+    assert nudge["problem_ts"] == "2026-03-02T09:00:00Z"
+    assert nudge["at"] == "2026-03-02T09:10:00Z"
+
+
+def test_replay_fires_timers_after_the_last_message(tmp_path):
+    records, _ = replay_json(
+        tmp_path, [line("2026-03-02T09:00:00Z", "ben", "The staging deploy is broken again")]
+    )
+    assert [r["type"] for r in records] == ["nudge"]
+
+
+def test_replay_window_option(tmp_path):
+    records, _ = replay_json(
+        tmp_path,
+        [line("2026-03-02T09:00:00Z", "ben", "The staging deploy is broken again")],
+        "--window",
+        "90s",
+    )
+    assert records[0]["at"] == "2026-03-02T09:01:30Z"
+
+
+def test_replay_bad_lines_are_named_and_the_rest_still_replays(tmp_path):
+    lines = [
+        line("2026-03-02T09:00:00Z", "ben", "The staging deploy is broken again"),
+        '{"ts": "2026-03-02T09:01:00Z", "channel": "C-ops", "user": ',  # half-written
+        '["not", "an", "object"]',
+        json.dumps({"ts": "yesterday", "channel": "C-ops", "user": "x", "text": "hi"}),
+        json.dumps({"ts": "2026-03-02T09:02:00Z", "channel": "", "user": "x", "text": "hi"}),
+        line("2026-03-02T09:20:00Z", "dana", "Why is the wiki down again?"),
+    ]
+    records, stderr = replay_json(tmp_path, lines)
+    assert [r["problem_ts"] for r in records if r["type"] == "nudge"] == [
+        "2026-03-02T09:00:00Z",
+        "2026-03-02T09:20:00Z",
+    ]
+    for number in (2, 3, 4, 5):
+        assert f"line {number}:" in stderr
+    assert "4 line(s) skipped" in stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "x" * 100_000, "\u202e\u0000 🙂 ̸̢̛ zalgo \ud7ff", "<!channel> <!here> @everyone", "\t\n"],
+)
+def test_replay_odd_and_huge_messages_never_crash(tmp_path, text):
+    _records, stderr = replay_json(
+        tmp_path,
+        [
+            line("2026-03-02T09:00:00Z", "ben", text),
+            line("2026-03-02T09:01:00Z", "ben", "/agree " + text),
+            line("2026-03-02T09:02:00Z", "ben", "/" + text[:50]),
+        ],
+    )
+    assert "Traceback" not in stderr
+
+
+def test_replay_commands_in_transcripts(tmp_path):
+    records, _ = replay_json(
+        tmp_path,
+        [
+            line("2026-03-02T09:00:00Z", "anna", "morning"),
+            line("2026-03-02T09:01:00Z", "ben", "/concerns pin the base image"),
+            line("2026-03-02T09:02:00Z", "anna", "/concern none"),
+            line("2026-03-02T09:03:00Z", "ben", "/agree pin the base image because deploys broke"),
+            line("2026-03-02T09:04:00Z", "ben", "/frobnicate"),
+        ],
+    )
+    kinds = [r["type"] for r in records]
+    assert kinds[:2] == ["concern_round", "reply"]
+    assert "round_closed" in kinds and "agreement" in kinds
+    [agreement] = [r for r in records if r["type"] == "agreement"]
+    assert agreement["consenters"] == ["ben", "anna"]
+    assert records[-2]["type"] == "reply" and "frobnicate" in records[-2]["message"]
+
+
+def test_replay_text_output_ends_with_a_summary(tmp_path):
+    transcript = ROOT / "examples" / "demo.jsonl"
+    result = runner.invoke(app, ["replay", str(transcript)])
+    assert result.exit_code == 0
+    assert "private nudge to anna" in result.stdout
+    assert "Summary" in result.stdout
+    assert "agreements: 2" in result.stdout
+
+
+def test_replay_missing_file_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["replay", str(tmp_path / "nope.jsonl")])
+    assert result.exit_code == 2
+    assert "no such transcript" in result.stderr
+
+
+def test_replay_same_transcript_twice_into_one_database_acts_once(tmp_path):
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text(line("2026-03-02T09:00:00Z", "ben", "The deploy is broken again") + "\n")
+    url = f"sqlite:///{tmp_path}/kept.db"
+    first = runner.invoke(app, ["replay", str(transcript), "--json", "--database", url])
+    second = runner.invoke(app, ["replay", str(transcript), "--json", "--database", url])
+    assert len(first.stdout.splitlines()) == 1
+    assert second.stdout.strip() == ""
+
+
+def test_replay_console_script_runs_as_installed(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "replay",
+            str(ROOT / "examples" / "demo.jsonl"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert any(json.loads(x)["type"] == "nudge" for x in result.stdout.splitlines())

@@ -1,0 +1,50 @@
+"""Durations and dates as people type them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from rules.durations import DateError, DurationError, format_duration, parse_date, parse_duration
+
+TODAY = date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("90s", 90), ("10m", 600), ("10", 600), ("1h30m", 5400), ("2 uur", 7200),
+     ("1,5 uur", 5400), ("1 hour and 5 minutes", 3900), ("2d", 172800), ("1 week", 604800)],
+)  # fmt: skip
+def test_durations_parse(text, expected):
+    assert parse_duration(text) == timedelta(seconds=expected)
+
+
+@pytest.mark.parametrize("text", ["", "soon", "10 parsecs", "m10", "1h x"])
+def test_durations_reject(text):
+    with pytest.raises(DurationError):
+        parse_duration(text)
+
+
+def test_durations_format_round_trips():
+    for seconds in (1, 59, 90, 600, 5400, 90061):
+        span = timedelta(seconds=seconds)
+        assert parse_duration(format_duration(span)) == span
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2026-05-01", date(2026, 5, 1)), ("01-05-2026", date(2026, 5, 1)),
+     ("1 mei 2026", date(2026, 5, 1)), ("May 1, 2026", date(2026, 5, 1)),
+     ("1 May", date(2026, 5, 1)), ("1 februari", date(2027, 2, 1)),
+     ("in 6 weeks", TODAY + timedelta(weeks=6)), ("over 10 dagen", TODAY + timedelta(days=10)),
+     ("in 1 month", date(2026, 4, 2)), ("over 12 maanden", date(2027, 3, 2))],
+)  # fmt: skip
+def test_dates_parse(text, expected):
+    assert parse_date(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize("text", ["someday", "31 februari 2026", "2026-13-01", "in weeks"])
+def test_dates_reject(text):
+    with pytest.raises(DateError):
+        parse_date(text, today=TODAY)

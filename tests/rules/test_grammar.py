@@ -1,0 +1,139 @@
+"""The shared command grammar: every command parses or explains itself, never crashes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from rules.grammar import (
+    COMMANDS,
+    Agree,
+    AnswerRound,
+    ListAgreements,
+    ProblemWindow,
+    StartRound,
+    UsageError,
+    find_command,
+    parse_command,
+)
+
+TODAY = date(2026, 3, 2)
+
+
+def parse(name: str, args: str):
+    spec, _ = find_command(name)
+    return parse_command(spec, args, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("name", "lang"),
+    [
+        ("agree", "en"),
+        ("afspraak", "nl"),
+        ("/afspraken", "nl"),
+        ("zorgen", "nl"),
+        ("spelregels", "nl"),
+        ("concerns", "en"),
+        ("round", None),
+        ("probleemvenster", "nl"),
+    ],
+)
+def test_grammar_names_and_dutch_aliases(name, lang):
+    found = find_command(name)
+    assert found is not None and found[1] == lang
+
+
+def test_grammar_unknown_name():
+    assert find_command("frobnicate") is None
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            "stand-up at 9:30 because school run",
+            Agree("stand-up at 9:30", "school run", None, None),
+        ),
+        ("x because y owner @anna", Agree("x", "y", "anna", None)),
+        ("x because y review in 6 weeks", Agree("x", "y", None, TODAY + timedelta(weeks=6))),
+        ("x because y review 2026-05-01 owner <@U1|anna>", Agree("x", "y", "U1", date(2026, 5, 1))),
+        (
+            "x omdat y eigenaar @gerrit herzien over 2 maanden",
+            Agree("x", "y", "gerrit", date(2026, 5, 2)),
+        ),
+        ("x because the review found gaps", Agree("x", "the review found gaps", None, None)),
+        ("x because the owner left", Agree("x", "the owner left", None, None)),
+        ("x because y owner role night lead", Agree("x", "y", "night lead", None)),
+    ],
+)
+def test_grammar_agree_clauses(args, expected):
+    assert parse("agree", args) == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        "",
+        "no reason given",
+        " because only a reason",
+        "x because y review in many weeks",
+        "x because y review 2020-01-01",
+        "x because",
+    ],
+)
+def test_grammar_agree_malformed_gets_usage(args):
+    result = parse("agree", args)
+    assert isinstance(result, UsageError) and result.spec.name == "agree"
+
+
+def test_grammar_concern_answers():
+    assert parse("concern", "none") == AnswerRound(None)
+    assert parse("zorg", "geen") == AnswerRound(None)
+    assert parse("concern", "No concerns.") == AnswerRound(None)
+    assert parse("concern", "cost is too high") == AnswerRound("cost is too high")
+    assert isinstance(parse("concern", ""), UsageError)
+
+
+def test_grammar_round_needs_a_proposal():
+    assert parse("concerns", "  pin it ") == StartRound("pin it")
+    assert isinstance(parse("concerns", ""), UsageError)
+
+
+@pytest.mark.parametrize(
+    ("args", "window"),
+    [
+        ("15", timedelta(minutes=15)),
+        ("90s", timedelta(seconds=90)),
+        ("1h30m", timedelta(minutes=90)),
+        ("2 uur", timedelta(hours=2)),
+        ("", None),
+    ],
+)
+def test_grammar_problem_window(args, window):
+    assert parse("problem-window", args) == ProblemWindow(window)
+
+
+@pytest.mark.parametrize("args", ["soon", "5s", "9d", "-3", "10 parsecs"])
+def test_grammar_problem_window_out_of_range_or_unreadable(args):
+    assert isinstance(parse("problem-window", args), UsageError)
+
+
+def test_grammar_agreements_listing():
+    assert parse("agreements", "") == ListAgreements(False)
+    assert parse("afspraken", "alle") == ListAgreements(True)
+    assert isinstance(parse("agreements", "everything please"), UsageError)
+
+
+def test_grammar_huge_and_odd_input_is_clipped_not_crashed():
+    huge = "x" * 100_000
+    result = parse("agree", f"{huge} because {huge}")
+    assert isinstance(result, Agree) and len(result.text) == 2000
+    odd = "\u202e\u0000🙂 ̸̢ because ‮zalgo"
+    assert isinstance(parse("agree", odd), Agree)
+
+
+def test_grammar_every_command_has_a_parser_and_usage():
+    for spec in COMMANDS:
+        parse_command(spec, "", today=TODAY)
+        assert spec.usage.startswith("/" + spec.name)

@@ -1,0 +1,82 @@
+"""Every string the bot says exists in English and Dutch, with the same fields."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from rules.i18n import catalog_path, format_span, render
+from rules.say import Day, Lines, Member, Members, Quote, Say, Span
+from scripts.i18n import template
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _catalog(lang: str):
+    with catalog_path(lang).open("rb") as handle:
+        return read_po(handle, locale=lang)
+
+
+def test_i18n_every_msgid_in_the_code_is_translated_in_both_languages():
+    wanted = {m.id for m in template() if m.id}
+    for lang in ("en", "nl"):
+        catalog = _catalog(lang)
+        missing = []
+        for msgid in wanted:
+            message = catalog.get(msgid)
+            strings = message.string if message else None
+            ok = all(strings) if isinstance(strings, tuple | list) else bool(strings)
+            if not ok or (message and message.fuzzy):
+                missing.append(msgid)
+        assert not missing, f"{lang}.po lacks: {missing[:10]} (run make i18n)"
+
+
+def test_i18n_translations_keep_the_same_fields():
+    for message in _catalog("nl"):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for translated in strings:
+            assert _fields(translated) == _fields(ids[0]), message.id
+
+
+def test_i18n_render_fills_typed_parameters():
+    from datetime import date, timedelta
+
+    text = Lines(
+        (
+            Say.of("Agreement #{number}: {text}", number=3, text=Quote("<b>")),
+            Say.of("No concerns: {users}.", users=Members(("anna", "ben", "chris"))),
+            Say.of("A temporary workable agreement: we review it on {date}.",
+                   date=Day(date(2026, 5, 1))),
+            Say.of("Hi {user}, you named a problem a little while ago:", user=Member("U1")),
+            Say.of("Snoozed. I will remind you again in {span}.", span=Span(timedelta(hours=1))),
+        )
+    )  # fmt: skip
+    names = {"U1": "Anna", "anna": "Anna", "ben": "Ben", "chris": "Chris"}
+    dutch = render(text, "nl", name_of=names.get, quote=lambda t: t.replace("<", "&lt;"))
+    assert dutch.splitlines() == [
+        "Afspraak #3: &lt;b>",
+        "Geen zorgen: Anna, Ben en Chris.",
+        "Een tijdelijk werkbare overeenstemming (TWO): we herzien haar op 1 mei 2026.",
+        "Hoi Anna, je noemde net een probleem:",
+        "Gesluimerd. Over 1 uur herinner ik je er weer aan.",
+    ]
+
+
+def test_i18n_spans_are_exact():
+    from datetime import timedelta
+
+    assert format_span(timedelta(minutes=90), "en") == "1 hour and 30 minutes"
+    assert format_span(timedelta(seconds=61), "nl") == "1 minuut en 1 seconde"
+
+
+def test_i18n_unknown_language_falls_back_to_english():
+    assert render(Say.of("Our ground rules:"), "fr") == "Our ground rules:"

@@ -1,0 +1,23 @@
+"""Telling Dutch from English in short chat messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.language import detect_language
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("the server is down again", "en"), ("de server ligt er weer uit", "nl"),
+     ("zullen we het rooster omgooien?", "nl"), ("should we ask legal?", "en"),
+     ("Ik stel voor dat we morgen bellen", "nl"), ("waarom staat staging er weer uit?", "nl"),
+     ("ff checken of de deploy gelukt is", "nl"), ("can someone reset my password", "en")],
+)  # fmt: skip
+def test_language_detects(text, lang):
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize("text", ["", "+1", "👍", "https://example.com", "12:30"])
+def test_language_falls_back_when_nothing_tips_it(text):
+    assert detect_language(text, fallback="nl") == "nl"

@@ -1,0 +1,69 @@
+"""What users deploy: docker-compose.yml, the Dockerfile and the settings they read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.settings import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_compose_runs_the_bot_beside_postgres_16_with_a_volume_and_health_checks():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"db", "bot"}
+    db, bot = services["db"], services["bot"]
+    assert db["image"] == "postgres:16"
+    volume = db["volumes"][0].split(":")[0]
+    assert volume in compose["volumes"]
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    assert bot["depends_on"]["db"]["condition"] == "service_healthy"
+    url = bot["environment"]["DATABASE_URL"]
+    assert url.startswith("postgresql://") and "@db:5432/" in url
+    assert "/healthz" in " ".join(bot["healthcheck"]["test"])
+    assert bot["build"] == "."
+
+
+def test_dockerfile_installs_the_project_and_runs_the_bot():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "pip install ." in dockerfile
+    assert 'CMD ["groundrules", "run"]' in dockerfile
+    for package in ("bot", "rules", "adapters"):
+        assert f"COPY {package} ./{package}" in dockerfile
+
+
+def test_settings_malformed_duration_names_the_variable(monkeypatch):
+    monkeypatch.setenv("GROUNDRULES_PROBLEM_WINDOW", "soonish")
+    with pytest.raises(SettingsError, match=r"^GROUNDRULES_PROBLEM_WINDOW: "):
+        load_settings()
+
+
+def test_settings_read_durations_and_database_url(monkeypatch):
+    monkeypatch.setenv("GROUNDRULES_PROBLEM_WINDOW", "90s")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
+    settings = load_settings()
+    assert settings.problem_window.total_seconds() == 90
+    assert settings.database_url == "postgresql://u@h/db"
+
+
+def test_settings_secrets_never_show_in_their_repr(monkeypatch):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-123-secret")
+    settings = load_settings()
+    assert "xoxb-123-secret" not in repr(settings)
+
+
+def test_logs_redact_tokens(caplog):
+    import logging
+
+    from bot.logs import RedactingFilter
+
+    logger = logging.getLogger("groundrules.test")
+    logger.addFilter(RedactingFilter())
+    with caplog.at_level(logging.INFO):
+        logger.info("calling with %s and Bearer xoxb-1-2-abc", "xapp-1-A1-xyz")
+    assert "xoxb" not in caplog.text and "xapp-1" not in caplog.text
+    assert "[redacted]" in caplog.text
