@@ -12,6 +12,13 @@ from bot.database import is_sqlite
 
 # Several bot processes may start at once against one PostgreSQL database.
 _MIGRATION_LOCK = 74_201_113
+# Tables that a library defines, not bot.models: slack_sdk's OAuth stores (migration 0002).
+LIBRARY_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states"})
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Autogenerate compares only the models' tables; it leaves the library ones alone."""
+    return not (type_ == "table" and name in LIBRARY_TABLES)
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -118,6 +118,7 @@ class Runtime:
         fired = await asyncio.to_thread(self.app.service.fire_due_timers, now)
         if fired:
             metrics.TIMERS.inc(len(fired))
+        await asyncio.to_thread(self.app.store.flush)
         pending = await asyncio.to_thread(self.app.store.claim_undelivered, now)
         await self.deliver_all([*fired, *pending])
         if time.monotonic() - self._last_sweep > SWEEP_EVERY_S:

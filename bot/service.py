@@ -17,6 +17,7 @@ from bot.store import Delivery, Store, UnitOfWork
 from rules.actions import Action, Change, Outbound
 from rules.engine import Engine
 from rules.events import Event, TimerFired
+from rules.state import TableState
 from rules.understanding import Command, Message, Understood
 
 log = logging.getLogger(__name__)
@@ -41,16 +42,32 @@ class Service:
     def handle_understood(self, understood: Understood) -> list[Delivery]:
         event = event_of(understood)
         reads = self.engine.reads(understood)
+        decided = None
+        if reads.nothing:
+            # Most chat messages read nothing and change nothing the store does not
+            # already know: no transaction at all. Handling such an event twice has no
+            # effect, so it needs no claim either.
+            decided = self.engine.decide(understood, TableState(event.workspace, event.channel))
+            if self.store.absorb(decided):
+                return []
         # Two processes may take the same agreement number; the loser decides again.
         for attempt in Retrying(
             retry=retry_if_exception_type(IntegrityError), stop=stop_after_attempt(3), reraise=True
         ):
             with attempt, self.store.unit_of_work() as uow:
+                if decided is None:
+                    state = uow.load(event.workspace, event.channel, reads)
+                    actions = self.engine.decide(understood, state)
+                else:
+                    actions = decided
+                if not actions:
+                    return []  # nothing to do: nothing to remember having done
+                # Claimed in the same transaction as its effects: a retry that decided on
+                # the same state finds the claim taken and changes nothing.
                 if not uow.claim_event(event.workspace, event.event_id, event.at):
                     log.info("event %s already handled; skipped", event.event_id)
                     return []
-                state = uow.load(event.workspace, event.channel, reads)
-                return self._carry_out(uow, self.engine.decide(understood, state), event.at)
+                return self._carry_out(uow, actions, event.at)
         raise AssertionError("unreachable")
 
     def fire_next_timer(

@@ -7,15 +7,14 @@ changes are applied and outbound messages are written to the outbox, all or noth
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
-from sqlalchemy import Engine, and_, func, or_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Engine, func, update
 from sqlmodel import Session, col, delete, select
 
 from bot import codec
@@ -32,12 +31,12 @@ from bot.models import (
     TimerRow,
     WatchRow,
 )
+from bot.statements import Statements
 from rules import actions as act
 from rules.state import Agreement, Reads, Round, TableSettings, TableState, Watch
 
 log = logging.getLogger(__name__)
 
-WAITING_STATUSES = ("open", "nudged", "snoozed")
 # A delivery not confirmed within this lease is tried again by the outbox sweep.
 DELIVERY_LEASE = timedelta(seconds=30)
 MAX_DELIVERY_ATTEMPTS = 8
@@ -68,22 +67,69 @@ class Store:
     def __init__(self, engine: Engine, defaults: TableSettings) -> None:
         self.engine = engine
         self.defaults = defaults
-        self._insert = sqlite_insert if engine.dialect.name == "sqlite" else pg_insert
-        # Members known to be active, so an ordinary message costs no write.
+        self.sql = Statements(engine)
+        self._insert = self.sql.insert
+        # Members known to be active, so an ordinary message costs no write; a newly
+        # seen one is buffered and written with the next transaction (or `flush`).
         self._known_members: set[tuple[str, str, str]] = set()
+        self._pending_members: dict[tuple[str, str, str], datetime] = {}
+        self._lock = threading.Lock()
+        # The earliest due time scheduled by this process since last asked (replay's
+        # clock uses it to skip looking for due timers before every message).
+        self._scheduled_hint: datetime | None = None
+
+    def absorb(self, actions: list[act.Action]) -> bool:
+        """True when `actions` need no transaction of their own.
+
+        That is the case when they only note members: known ones need nothing, new ones
+        are buffered for the next transaction. Members are soft state (a restart simply
+        notes them again), and any decision that reads members flushes the buffer first.
+        """
+        if not all(isinstance(a, act.NoteMember) for a in actions):
+            return False
+        with self._lock:
+            for note in actions:
+                key = (note.workspace, note.channel, note.user)
+                if key not in self._known_members:
+                    self._known_members.add(key)
+                    self._pending_members[key] = note.at
+        return True
+
+    def flush(self) -> None:
+        """Write buffered member notes now (the ticker does this every tick)."""
+        with self.unit_of_work():
+            pass
+
+    def _take_pending_members(self) -> dict[tuple[str, str, str], datetime]:
+        with self._lock:
+            pending, self._pending_members = self._pending_members, {}
+        return pending
+
+    def pop_scheduled_hint(self) -> datetime | None:
+        hint, self._scheduled_hint = self._scheduled_hint, None
+        return hint
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
+        pending = self._take_pending_members()
         with Session(self.engine, expire_on_commit=False) as session:
             uow = UnitOfWork(self, session)
             try:
+                if pending:
+                    uow.write_members(pending)
                 yield uow
                 session.commit()
             except BaseException:
                 session.rollback()
+                with self._lock:
+                    self._pending_members = pending | self._pending_members
                 raise
-            self._known_members |= uow.members_noted
-            self._known_members -= uow.members_forgotten
+            with self._lock:
+                self._known_members |= uow.members_noted
+                self._known_members -= uow.members_forgotten
+            if uow.earliest_scheduled is not None:
+                hint = self._scheduled_hint
+                self._scheduled_hint = min(hint or uow.earliest_scheduled, uow.earliest_scheduled)
 
     # --- delivery bookkeeping, each its own short transaction ------------------
 
@@ -91,13 +137,10 @@ class Store:
         self, outbox_id: int, at: datetime, *, ref_key: str | None = None, ref=None
     ) -> None:
         with self.unit_of_work() as uow:
-            session = uow.session
-            row = session.get(OutboxRow, outbox_id)
-            if row is None:
-                return
-            row.delivered_at = at
-            row.attempts += 1
-            if ref_key and ref is not None:
+            row = uow.connection.execute(
+                self.sql.mark_delivered, {"outbox_id": outbox_id, "delivered": at}
+            ).first()
+            if row is not None and ref_key and ref is not None:
                 uow.upsert(
                     PostedMessage,
                     {"workspace": row.workspace, "key": ref_key, "channel": row.channel,
@@ -169,26 +212,47 @@ class UnitOfWork:
         self.session = session
         self.members_noted: set[tuple[str, str, str]] = set()
         self.members_forgotten: set[tuple[str, str, str]] = set()
+        self.earliest_scheduled: datetime | None = None
+        self._connection: Connection | None = None
+
+    @property
+    def connection(self) -> Connection:
+        """The session's own connection: prepared Core statements skip the ORM layer."""
+        if self._connection is None:
+            self._connection = self.session.connection()
+        return self._connection
 
     # --- helpers -----------------------------------------------------------------
+
+    def write_members(self, notes: dict[tuple[str, str, str], datetime]) -> None:
+        self.connection.execute(
+            self.store.sql.note_member,
+            [
+                {"workspace": w, "channel": c, "user": u, "active": True, "joined_at": at}
+                for (w, c, u), at in notes.items()
+            ],
+        )
 
     def upsert(self, model, values: dict, keys: tuple[str, ...], changes: dict | None) -> bool:
         """Insert, or on conflict update `changes` (or do nothing); True if a row was written.
 
         RETURNING tells what happened: psycopg reports no rowcount for these statements.
         """
-        statement = self.store._insert(model).values(**values)
+        statement = self.store._insert(model.__table__).values(**values)
         if changes:
             statement = statement.on_conflict_do_update(index_elements=list(keys), set_=changes)
         else:
             statement = statement.on_conflict_do_nothing(index_elements=list(keys))
-        key_column = getattr(model, keys[0])
-        return self.session.exec(statement.returning(key_column)).first() is not None
+        key_column = model.__table__.c[keys[0]]
+        return self.session.execute(statement.returning(key_column)).first() is not None
 
     def claim_event(self, workspace: str, event_id: str, at: datetime) -> bool:
-        """True the first time an event id is seen: platform retries are handled once."""
+        """True the first time an event id is seen: platform retries are handled once.
+
+        RETURNING tells what happened: psycopg reports no rowcount for this statement.
+        """
         values = {"workspace": workspace, "event_id": event_id, "processed_at": at}
-        return self.upsert(ProcessedEvent, values, ("workspace", "event_id"), None)
+        return self.connection.execute(self.store.sql.claim_event, values).first() is not None
 
     # --- loading -------------------------------------------------------------------
 
@@ -249,23 +313,22 @@ class UnitOfWork:
         return TableState(workspace=workspace, channel=channel, **parts)
 
     def _settings(self, workspace: str, channel: str) -> TableSettings:
-        row = self.session.get(TableConfig, (workspace, channel))
+        row = self.connection.execute(
+            self.store.sql.table_config, {"w": workspace, "c": channel}
+        ).first()
         if row is None:
             return self.store.defaults
         window = timedelta(seconds=row.problem_window_s) if row.problem_window_s else None
         return self.store.defaults.with_overrides(problem_window=window, language=row.language)
 
     def _watches(self, workspace: str, channel: str, reads: Reads) -> tuple[Watch, ...]:
-        conditions = []
-        if reads.watches:
-            conditions.append(col(WatchRow.status).in_(WAITING_STATUSES))
-        if reads.watch_ids:
-            conditions.append(col(WatchRow.problem_id).in_(reads.watch_ids))
-        rows = self.session.exec(
-            select(WatchRow)
-            .where(WatchRow.workspace == workspace, WatchRow.channel == channel, or_(*conditions))
-            .order_by(col(WatchRow.posted_at))
-        ).all()
+        sql = self.store.sql
+        if reads.watches and reads.watch_ids:
+            statement = sql.waiting_or_by_id
+        else:
+            statement = sql.waiting_watches if reads.watches else sql.watches_by_id
+        params = {"w": workspace, "c": channel, "ids": list(reads.watch_ids)}
+        rows = self.connection.execute(statement, params).all()
         return tuple(
             Watch(
                 problem_id=r.problem_id,
@@ -343,12 +406,10 @@ class UnitOfWork:
         key = (c.workspace, c.channel, c.user)
         if key in self.store._known_members or key in self.members_noted:
             return
-        self.upsert(
-            MemberRow,
+        self.connection.execute(
+            self.store.sql.note_member,
             {"workspace": c.workspace, "channel": c.channel, "user": c.user, "active": True,
              "joined_at": c.at},
-            ("workspace", "channel", "user"),
-            {"active": True},
         )  # fmt: skip
         self.members_noted.add(key)
 
@@ -365,32 +426,23 @@ class UnitOfWork:
         key = (c.workspace, c.channel, c.user)
         self.members_noted.discard(key)
         self.members_forgotten.add(key)
+        with self.store._lock:
+            self.store._pending_members.pop(key, None)
 
     def _apply_WatchProblem(self, c: act.WatchProblem) -> None:
-        self.upsert(
-            WatchRow,
+        self.connection.execute(
+            self.store.sql.watch_problem,
             {"workspace": c.workspace, "channel": c.channel, "problem_id": c.problem_id,
              "thread_id": c.thread_id, "user": c.user, "text": c.text, "lang": c.lang,
              "posted_at": c.posted_at, "deadline": c.deadline, "status": "open"},
-            ("workspace", "channel", "problem_id"),
-            None,
         )  # fmt: skip
 
     def _apply_CloseWatch(self, c: act.CloseWatch) -> None:
-        values: dict[str, object] = {"status": c.outcome, "closed_at": c.at}
-        if c.answered_by is not None:
-            values["answered_by"] = c.answered_by
-        if not c.keep_text:
-            values["text"] = None
-        self.session.exec(
-            update(WatchRow)
-            .where(
-                WatchRow.workspace == c.workspace,
-                WatchRow.channel == c.channel,
-                WatchRow.problem_id == c.problem_id,
-            )
-            .values(**values)
-        )
+        self.connection.execute(
+            self.store.sql.close_watch[c.keep_text],
+            {"w": c.workspace, "c": c.channel, "p": c.problem_id, "status": c.outcome,
+             "closed_at": c.at, "answered_by": c.answered_by},
+        )  # fmt: skip
 
     def _apply_OpenRound(self, c: act.OpenRound) -> None:
         self.session.add(
@@ -485,22 +537,16 @@ class UnitOfWork:
         self.session.add(row)
 
     def _apply_ScheduleTimer(self, c: act.ScheduleTimer) -> None:
-        self.upsert(
-            TimerRow,
+        earliest = self.earliest_scheduled
+        self.earliest_scheduled = min(earliest or c.due, c.due)
+        self.connection.execute(
+            self.store.sql.schedule_timer,
             {"workspace": c.workspace, "key": c.key, "channel": c.channel, "kind": c.kind,
-             "subject": c.subject, "due": c.due, "fired_at": None},
-            ("workspace", "key"),
-            {"due": c.due, "fired_at": None, "fired_by": None},
+             "subject": c.subject, "due": c.due, "fired_at": None, "fired_by": None},
         )  # fmt: skip
 
     def _apply_CancelTimer(self, c: act.CancelTimer) -> None:
-        self.session.exec(
-            delete(TimerRow).where(
-                TimerRow.workspace == c.workspace,
-                TimerRow.key == c.key,
-                col(TimerRow.fired_at).is_(None),
-            )
-        )
+        self.connection.execute(self.store.sql.cancel_timer, {"w": c.workspace, "k": c.key})
 
     def _apply_StoreCorrection(self, c: act.StoreCorrection) -> None:
         self.session.add(
@@ -522,33 +568,30 @@ class UnitOfWork:
 
         `now` None means any pending timer (a replay draining its future).
         """
-        query = select(TimerRow).where(col(TimerRow.fired_at).is_(None))
-        if now is not None:
-            query = query.where(TimerRow.due <= now)
-        row = self.session.exec(
-            query.order_by(col(TimerRow.due), col(TimerRow.key))
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        ).first()
+        sql = self.store.sql
+        if now is None:
+            row = self.connection.execute(sql.next_pending_timer).first()
+        else:
+            row = self.connection.execute(sql.next_due_timer, {"now": now}).first()
         if row is None:
             return None
         return DueTimer(row.workspace, row.channel, row.key, row.kind, row.subject, row.due)
 
-    def next_timer_due(self, before: datetime | None) -> datetime | None:
-        query = select(func.min(TimerRow.due)).where(col(TimerRow.fired_at).is_(None))
-        if before is not None:
-            query = query.where(TimerRow.due < before)
-        return self.session.exec(query).one()
+    def next_timer_due(self) -> datetime | None:
+        """The earliest pending timer's due time (UTC), if any."""
+        due = self.session.exec(
+            select(func.min(TimerRow.due)).where(col(TimerRow.fired_at).is_(None))
+        ).one()
+        if isinstance(due, str):  # SQLite returns aggregates of dates as text
+            due = datetime.fromisoformat(due)
+        return due if due is None or due.tzinfo else due.replace(tzinfo=UTC)
 
     def mark_fired(self, timer: DueTimer, at: datetime, *, worker: str) -> None:
-        self.session.exec(
-            update(TimerRow)
-            .where(
-                and_(TimerRow.workspace == timer.workspace, TimerRow.key == timer.key),
-                TimerRow.due == timer.due,
-            )
-            .values(fired_at=at, fired_by=worker)
-        )
+        self.connection.execute(
+            self.store.sql.mark_fired,
+            {"w": timer.workspace, "k": timer.key, "d": timer.due, "fired_at": at,
+             "fired_by": worker},
+        )  # fmt: skip
 
 
 def _agreement(row: AgreementRow) -> Agreement:

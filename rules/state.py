@@ -128,6 +128,14 @@ class Reads:
     round_ids: tuple[str, ...] = ()
     agreement_numbers: tuple[int, ...] = ()
 
+    @property
+    def nothing(self) -> bool:
+        """The decision reads no stored state at all."""
+        return self == _NOTHING
+
+
+_NOTHING = Reads()
+
 
 @dataclass(frozen=True, slots=True)
 class TableState:

@@ -46,9 +46,13 @@ class Replay:
         self.output = output
         self.workspace = workspace
         self.delivered = 0
+        self._next_due: datetime | None = None
 
     def run(self, lines: Iterable[str], *, on_error=None) -> ReplayResult:
         result = ReplayResult()
+        self.app.store.pop_scheduled_hint()
+        with self.app.store.unit_of_work() as uow:
+            self._next_due = uow.next_timer_due()  # a kept database may have some waiting
         for batch in _batches(read_transcript(lines), BATCH):
             good: list[TranscriptLine] = []
             for item in batch:
@@ -70,14 +74,22 @@ class Replay:
                 else:
                     result.messages += 1
         self._fire_timers(before=None)
+        self.app.store.flush()
         result.actions = self.delivered
         return result
 
     def _fire_timers(self, *, before: datetime | None) -> None:
         limit = None if before is None else before - _JUST_BEFORE
+        scheduled = self.app.store.pop_scheduled_hint()
+        if scheduled is not None:
+            self._next_due = min(self._next_due or scheduled, scheduled)
+        if limit is not None and (self._next_due is None or self._next_due > limit):
+            return  # nothing can be due yet: no need to ask the database
         service = self.app.service
         while (fired := service.fire_next_timer(limit, simulated=True)) is not None:
             self._deliver(fired)
+        with self.app.store.unit_of_work() as uow:
+            self._next_due = uow.next_timer_due()
 
     def _deliver(self, deliveries: list[Delivery]) -> None:
         for delivery in deliveries:

@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel, select
 
 from bot import codec
 from bot.database import make_engine, normalise_url, redact
-from bot.migrate import upgrade
+from bot.migrate import include_object, upgrade
 from bot.models import OutboxRow, ProcessedEvent, WatchRow
 from rules.actions import (
     AgreementView,
@@ -32,7 +32,9 @@ def test_storage_migrations_build_exactly_the_models_schema(database_url):
     engine = make_engine(database_url)
     upgrade(engine)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         differences = compare_metadata(context, SQLModel.metadata)
     engine.dispose()
     assert differences == []

@@ -1,0 +1,135 @@
+"""`make bench`: replay a large generated conversation and compare with bare spaCy.
+
+Prints messages/s and p50/p99 time per message for the full replay (classification,
+storage on a SQLite file, timers), the rate of a bare spaCy tokenizer pass over the
+same texts in the same run, and their ratio. The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import spacy
+
+from adapters.console.replay import Replay
+from benchmarks.conversation import generate
+from bot.bootstrap import bootstrap
+from bot.settings import Settings
+
+MESSAGES = 100_000
+CHANNELS = 1_000
+
+
+class CountingOutput:
+    """Counts what the bot did instead of printing it."""
+
+    def __init__(self) -> None:
+        self.actions = 0
+
+    def show(self, action, at) -> None:
+        self.actions += 1
+
+    def note(self, text: str) -> None:
+        pass
+
+
+class TimedService:
+    """Wraps the service to time each message (its handling plus its share of the batch
+    classification) and, apart from that, each timer that fires (a nudge, a reminder):
+    live, timers fire on the ticker, not in any message's path."""
+
+    def __init__(self, service) -> None:
+        self._service = service
+        self.engine = TimedEngine(service.engine)
+        self.per_message: list[float] = []
+        self.per_timer: list[float] = []
+
+    def handle_understood(self, understood):
+        started = time.perf_counter()
+        result = self._service.handle_understood(understood)
+        self.per_message.append(time.perf_counter() - started + self.engine.share)
+        return result
+
+    def fire_next_timer(self, now, *, simulated=False):
+        started = time.perf_counter()
+        result = self._service.fire_next_timer(now, simulated=simulated)
+        if result is not None:
+            self.per_timer.append(time.perf_counter() - started)
+        return result
+
+
+class TimedEngine:
+    def __init__(self, engine) -> None:
+        self._engine = engine
+        self.share = 0.0
+
+    def interpret_many(self, events):
+        started = time.perf_counter()
+        result = self._engine.interpret_many(events)
+        self.share = (time.perf_counter() - started) / max(1, len(events))
+        return result
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=1000)[int(q * 1000) - 1]
+
+
+def main() -> int:
+    lines = list(generate(MESSAGES, CHANNELS))
+    texts = [json.loads(line)["text"] for line in lines]
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = bootstrap(Settings(database_url=f"sqlite:///{Path(folder) / 'bench.db'}"))
+        timed = TimedService(app.service)
+        app.service = timed
+        output = CountingOutput()
+        started = time.perf_counter()
+        result = Replay(app, output, workspace="bench").run(lines)
+        replay_s = time.perf_counter() - started
+        app.database.dispose()
+
+    tokenizer = spacy.blank("en").tokenizer
+    started = time.perf_counter()
+    for _ in tokenizer.pipe(texts, batch_size=1000):
+        pass
+    tokenizer_s = time.perf_counter() - started
+
+    replay_rate = result.lines / replay_s
+    tokenizer_rate = len(texts) / tokenizer_s
+    p50 = percentile(timed.per_message, 0.5) * 1000
+    p99 = percentile(timed.per_message, 0.99) * 1000
+    timer_p99 = percentile(timed.per_timer, 0.99) * 1000 if len(timed.per_timer) > 1 else 0.0
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"replayed {result.lines:,} messages in {len(result.channels):,} channels "
+          f"({output.actions:,} bot actions) in {replay_s:.1f} s")  # fmt: skip
+    print(f"replay:    {replay_rate:,.0f} messages/s; per message p50 {p50:.3f} ms, "
+          f"p99 {p99:.3f} ms")  # fmt: skip
+    print(f"timers:    {len(timed.per_timer):,} fired; p99 {timer_p99:.3f} ms each")
+    print(f"tokenizer: {tokenizer_rate:,.0f} messages/s (bare spaCy, same texts, same run)")
+    print(f"ratio:     replay runs at {replay_rate / tokenizer_rate:.1%} of the tokenizer rate")
+    print(f"peak RSS:  {peak_rss_mb:.0f} MB")
+    summary = {
+        "messages": result.lines,
+        "channels": len(result.channels),
+        "actions": output.actions,
+        "replay_msgs_per_s": round(replay_rate, 1),
+        "tokenizer_msgs_per_s": round(tokenizer_rate, 1),
+        "ratio": round(replay_rate / tokenizer_rate, 4),
+        "p50_ms": round(p50, 4),
+        "p99_ms": round(p99, 4),
+        "timers_fired": len(timed.per_timer),
+        "timer_p99_ms": round(timer_p99, 4),
+        "peak_rss_mb": round(peak_rss_mb, 1),
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

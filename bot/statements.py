@@ -1,0 +1,114 @@
+"""Prepared Core statements for the hot path: built once per dialect, reused per event.
+
+An ordinary problem or proposal costs a handful of these; building them anew (or
+going through the ORM's bulk path) cost several times the database work itself.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, and_, bindparam, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from bot.models import MemberRow, OutboxRow, ProcessedEvent, TableConfig, TimerRow, WatchRow
+
+WAITING_STATUSES = ("open", "nudged", "snoozed")
+
+_events = ProcessedEvent.__table__
+_members = MemberRow.__table__
+_watches = WatchRow.__table__
+_timers = TimerRow.__table__
+_config = TableConfig.__table__
+_outbox = OutboxRow.__table__
+
+
+class Statements:
+    def __init__(self, engine: Engine) -> None:
+        insert = sqlite_insert if engine.dialect.name == "sqlite" else pg_insert
+        self.insert = insert
+
+        self.claim_event = (
+            insert(_events)
+            .on_conflict_do_nothing(index_elements=["workspace", "event_id"])
+            .returning(_events.c.event_id)
+        )
+        note = insert(_members)
+        self.note_member = note.on_conflict_do_update(
+            index_elements=["workspace", "channel", "user"], set_={"active": True}
+        )
+        self.watch_problem = insert(_watches).on_conflict_do_nothing(
+            index_elements=["workspace", "channel", "problem_id"]
+        )
+        schedule = insert(_timers)
+        self.schedule_timer = schedule.on_conflict_do_update(
+            index_elements=["workspace", "key"],
+            set_={"due": schedule.excluded.due, "fired_at": None, "fired_by": None},
+        )
+        self.cancel_timer = delete(_timers).where(
+            _timers.c.workspace == bindparam("w"),
+            _timers.c.key == bindparam("k"),
+            _timers.c.fired_at.is_(None),
+        )
+        same_table = and_(
+            _watches.c.workspace == bindparam("w"), _watches.c.channel == bindparam("c")
+        )
+        self.waiting_watches = (
+            select(_watches)
+            .where(same_table, _watches.c.status.in_(WAITING_STATUSES))
+            .order_by(_watches.c.posted_at)
+        )
+        self.watches_by_id = (
+            select(_watches)
+            .where(same_table, _watches.c.problem_id.in_(bindparam("ids", expanding=True)))
+            .order_by(_watches.c.posted_at)
+        )
+        self.waiting_or_by_id = (
+            select(_watches)
+            .where(
+                same_table,
+                _watches.c.status.in_(WAITING_STATUSES)
+                | _watches.c.problem_id.in_(bindparam("ids", expanding=True)),
+            )
+            .order_by(_watches.c.posted_at)
+        )
+        self.close_watch = {
+            keep_text: update(_watches)
+            .where(same_table, _watches.c.problem_id == bindparam("p"))
+            .values(
+                status=bindparam("status"),
+                closed_at=bindparam("closed_at"),
+                answered_by=bindparam("answered_by"),
+                **({} if keep_text else {"text": None}),
+            )
+            for keep_text in (True, False)
+        }
+        self.table_config = select(_config).where(
+            _config.c.workspace == bindparam("w"), _config.c.channel == bindparam("c")
+        )
+        pending = select(_timers).where(_timers.c.fired_at.is_(None))
+        self.next_due_timer = (
+            pending.where(_timers.c.due <= bindparam("now"))
+            .order_by(_timers.c.due, _timers.c.key)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        self.next_pending_timer = (
+            pending.order_by(_timers.c.due, _timers.c.key)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        self.mark_fired = (
+            update(_timers)
+            .where(
+                _timers.c.workspace == bindparam("w"),
+                _timers.c.key == bindparam("k"),
+                _timers.c.due == bindparam("d"),
+            )
+            .values(fired_at=bindparam("fired_at"), fired_by=bindparam("fired_by"))
+        )
+        self.mark_delivered = (
+            update(_outbox)
+            .where(_outbox.c.id == bindparam("outbox_id"))
+            .values(delivered_at=bindparam("delivered"), attempts=_outbox.c.attempts + 1)
+            .returning(_outbox.c.workspace, _outbox.c.channel)
+        )

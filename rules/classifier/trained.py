@@ -1,0 +1,337 @@
+"""The trained classifier: TF-IDF word and character n-grams, one logistic regression
+per label, run by a registered spaCy component ("groundrules_textcat").
+
+Why this model: measured against spaCy's own `textcat_multilabel` (bag-of-words and
+ensemble) on batches of the corpus nobody trained on, it was the most accurate and the
+best calibrated, and it is fast (training/RESULTS.md). Character n-grams carry typos,
+inflections and Dutch compounds ("roosterwijziging", "zorgverzekeraar") that a word
+model would have to see whole.
+
+The model is fitted with scikit-learn in `training/`, but shipped as plain arrays
+(`weights.npz`, `vocab.json`): loading needs neither pickle nor scikit-learn, and the
+transform below reproduces scikit-learn's TfidfVectorizer + LogisticRegression exactly
+(tests/classifier checks the two agree). The pipeline lives in `rules/classifier/model/`
+and loads offline.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import minibatch
+
+from rules.classifier import LABELS, Classification
+from rules.classifier.rule_based import prepare
+from rules.language import detect_language
+from rules.understanding import Thresholds
+
+MODEL_DIR = Path(__file__).resolve().parent / "model"
+FACTORY = "groundrules_textcat"
+BATCH = 256
+
+# Placeholders survive spaCy's tokenizer as one token each.
+URL, USER, CAPS = "xxurl", "xxuser", "xxcaps"
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MENTION = re.compile(r"(?<![\w@])@[\w][\w.-]*")
+# Slack writes emoji as :shortcodes:, Discord and phones as characters; the corpus has
+# both. The few that carry a label (consent, thanks, celebration) are unified.
+_SHORTCODES = {
+    "+1": "👍",
+    "thumbsup": "👍",
+    "-1": "👎",
+    "thumbsdown": "👎",
+    "white_check_mark": "✅",
+    "heavy_check_mark": "✔",
+    "ok_hand": "👌",
+    "pray": "🙏",
+    "tada": "🎉",
+    "raised_hands": "🙌",
+    "clap": "👏",
+    "heart": "❤",
+    "muscle": "💪",
+    "eyes": "👀",
+}
+_SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
+
+
+def normalise(text: str) -> str:
+    """Chat text to what the model reads: markup undone, links and mentions as one word.
+
+    Names of links and people carry no label and would be memorised; emoji shortcodes
+    and their characters mean the same.
+    """
+    text = unicodedata.normalize("NFC", prepare(text))
+    text = _URL.sub(f" {URL} ", text)
+    text = _MENTION.sub(f" {USER} ", text)
+    text = _SHORTCODE.sub(lambda m: _SHORTCODES.get(m.group(1), m.group(0)), text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Analyzer:
+    """Message -> the n-gram strings the model weighs, from spaCy's tokens.
+
+    Words are token norms (English contractions undone: "can't" -> "can not") between
+    start and end markers, so "<s> agreed </s>" (the whole message) differs from
+    "agreed" inside a sentence. Characters are n-grams of each padded word.
+    """
+
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+
+    def norms(self, doc: Doc) -> list[str]:
+        return [token.norm_ for token in doc if not token.is_space]
+
+    def words(self, norms: Sequence[str], doc: Doc) -> list[str]:
+        tokens = ["<s>", *norms, "</s>"]
+        low, high = self.word_ngrams
+        features = [
+            " ".join(tokens[i : i + n])
+            for n in range(low, high + 1)
+            for i in range(len(tokens) - n + 1)
+        ]
+        # Shouting ("STILL broken", "AGAIN") is a sign of a complaint.
+        features += [CAPS for token in doc if len(token) > 2 and token.is_upper]
+        return features
+
+    def chars(self, norms: Sequence[str]) -> list[str]:
+        low, high = self.char_ngrams
+        features: list[str] = []
+        for norm in norms:
+            padded = f" {norm} "
+            size = len(padded)
+            for n in range(low, min(high, size) + 1):
+                features += [padded[i : i + n] for i in range(size - n + 1)]
+        return features
+
+
+class LinearTextcat:
+    """Sets `doc.cats` from a linear model over TF-IDF word and character n-grams.
+
+    Two blocks of features, each TF-IDF weighted and L2-normalised on its own (as two
+    scikit-learn TfidfVectorizers would), then one logistic regression per label.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        labels: Sequence[str],
+        word_ngrams: tuple[int, int],
+        char_ngrams: tuple[int, int],
+        sublinear_tf: bool,
+    ) -> None:
+        self.name = name
+        self.labels = tuple(labels)
+        self.analyzer = Analyzer(tuple(word_ngrams), tuple(char_ngrams))
+        self.sublinear_tf = sublinear_tf
+        self.word_vocab: dict[str, int] = {}
+        self.char_vocab: dict[str, int] = {}
+        self.word_idf = np.zeros(0, dtype=np.float64)
+        self.char_idf = np.zeros(0, dtype=np.float64)
+        self.weights = np.zeros((0, len(self.labels)), dtype=np.float64)
+        self.bias = np.zeros(len(self.labels), dtype=np.float64)
+
+    # --- the model -----------------------------------------------------------------
+
+    def set_model(
+        self,
+        *,
+        words: Sequence[str],
+        word_idf: np.ndarray,
+        chars: Sequence[str],
+        char_idf: np.ndarray,
+        weights: np.ndarray,
+        bias: np.ndarray,
+    ) -> None:
+        """Install fitted parameters: weights rows are the words, then the characters."""
+        if weights.shape != (len(words) + len(chars), len(self.labels)):
+            raise ValueError(f"weights have shape {weights.shape}, not one row a feature")
+        self.word_vocab = {feature: i for i, feature in enumerate(words)}
+        self.char_vocab = {feature: i for i, feature in enumerate(chars)}
+        self.word_idf = np.asarray(word_idf, dtype=np.float64)
+        self.char_idf = np.asarray(char_idf, dtype=np.float64)
+        self.weights = np.asarray(weights, dtype=np.float64)
+        self.bias = np.asarray(bias, dtype=np.float64)
+
+    def features(self, docs: Sequence[Doc]) -> tuple[list[list[str]], list[list[str]]]:
+        """The raw n-grams of each doc: (words, characters)."""
+        words, chars = [], []
+        for doc in docs:
+            norms = self.analyzer.norms(doc)
+            words.append(self.analyzer.words(norms, doc))
+            chars.append(self.analyzer.chars(norms))
+        return words, chars
+
+    def scores(self, docs: Sequence[Doc]) -> np.ndarray:
+        """Probabilities, one row per doc and one column per label."""
+        words, chars = self.features(docs)
+        logits = np.tile(self.bias, (len(docs), 1))
+        logits += self._block(words, self.word_vocab, self.word_idf, 0)
+        logits += self._block(chars, self.char_vocab, self.char_idf, len(self.word_vocab))
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def _block(
+        self,
+        per_doc: list[list[str]],
+        vocab: Mapping[str, int],
+        idf: np.ndarray,
+        offset: int,
+    ) -> np.ndarray:
+        n_docs, size = len(per_doc), max(len(vocab), 1)
+        rows: list[int] = []
+        cols: list[int] = []
+        for row, features in enumerate(per_doc):
+            ids = [vocab[f] for f in features if f in vocab]
+            cols += ids
+            rows += [row] * len(ids)
+        out = np.zeros((n_docs, len(self.labels)))
+        if not cols:
+            return out
+        keys, counts = np.unique(np.asarray(rows) * size + np.asarray(cols), return_counts=True)
+        row_of, col_of = keys // size, keys % size
+        tf = 1.0 + np.log(counts) if self.sublinear_tf else counts.astype(np.float64)
+        values = tf * idf[col_of]
+        norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=n_docs))
+        values /= norms[row_of]
+        block = self.weights[offset + col_of]
+        for j in range(len(self.labels)):
+            out[:, j] = np.bincount(row_of, weights=values * block[:, j], minlength=n_docs)
+        return out
+
+    # --- spaCy component protocol -------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.cats = dict(zip(self.labels, self.scores([doc])[0].tolist(), strict=True))
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = BATCH) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size):
+            for doc, row in zip(batch, self.scores(batch).tolist(), strict=True):
+                doc.cats = dict(zip(self.labels, row, strict=True))
+                yield doc
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        vocab = {"words": list(self.word_vocab), "chars": list(self.char_vocab)}
+        (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
+        np.savez_compressed(
+            path / "weights.npz",
+            word_idf=self.word_idf.astype(np.float32),
+            char_idf=self.char_idf.astype(np.float32),
+            weights=self.weights.astype(np.float32),
+            bias=self.bias,
+        )
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> LinearTextcat:
+        path = Path(path)
+        vocab = json.loads((path / "vocab.json").read_text("utf-8"))
+        # Plain arrays only: allow_pickle=False keeps loading free of code execution.
+        with np.load(path / "weights.npz", allow_pickle=False) as arrays:
+            self.set_model(
+                words=vocab["words"],
+                word_idf=arrays["word_idf"],
+                chars=vocab["chars"],
+                char_idf=arrays["char_idf"],
+                weights=arrays["weights"],
+                bias=arrays["bias"],
+            )
+        return self
+
+
+@Language.factory(
+    FACTORY,
+    default_config={
+        "labels": list(LABELS),
+        "word_ngrams": [1, 2],
+        "char_ngrams": [2, 5],
+        "sublinear_tf": True,
+    },
+)
+def make_linear_textcat(
+    nlp: Language,
+    name: str,
+    labels: list[str],
+    word_ngrams: list[int],
+    char_ngrams: list[int],
+    sublinear_tf: bool,
+) -> LinearTextcat:
+    return LinearTextcat(
+        name,
+        labels=labels,
+        word_ngrams=(word_ngrams[0], word_ngrams[1]),
+        char_ngrams=(char_ngrams[0], char_ngrams[1]),
+        sublinear_tf=sublinear_tf,
+    )
+
+
+def blank_pipeline(
+    *, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] = (2, 5),
+    sublinear_tf: bool = True,
+) -> Language:  # fmt: skip
+    """An unfitted pipeline: spaCy's English tokenizer (it serves Dutch too) + the model."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe(
+        FACTORY,
+        name="textcat",
+        config={
+            "labels": list(LABELS),
+            "word_ngrams": list(word_ngrams),
+            "char_ngrams": list(char_ngrams),
+            "sublinear_tf": sublinear_tf,
+        },
+    )
+    return nlp
+
+
+class TrainedClassifier:
+    """The shipped model behind the `Classifier` protocol.
+
+    `thresholds` are per-label bars for `labels` (defaults: the ones chosen on dev,
+    stored in the model's meta). `bars` are the recommended engine Thresholds.
+    """
+
+    name = "trained"
+
+    def __init__(self, nlp: Language, thresholds: Mapping[str, float] | None = None) -> None:
+        self.nlp = nlp
+        meta = nlp.meta.get("groundrules", {})
+        chosen = {**meta.get("thresholds", {}), **(thresholds or {})}
+        self.thresholds = {label: float(chosen.get(label, 0.5)) for label in LABELS}
+        bars = meta.get("bars", {})
+        self.bars = Thresholds(watch=bars.get("watch"), answer=bars.get("answer"))
+
+    @classmethod
+    def load(
+        cls, path: str | Path | None = None, *, thresholds: Mapping[str, float] | None = None
+    ) -> TrainedClassifier:
+        """The pipeline in `path` (default: the one shipped in rules/classifier/model/)."""
+        directory = Path(path) if path is not None else MODEL_DIR
+        if not (directory / "config.cfg").is_file():
+            raise FileNotFoundError(f"no trained pipeline in {directory}: run `make train`")
+        return cls(spacy.load(directory), thresholds)
+
+    def _result(self, doc: Doc, text: str, lang: str | None) -> Classification:
+        scores = {label: round(doc.cats[label], 4) for label in LABELS}
+        labels = frozenset(label for label in LABELS if scores[label] >= self.thresholds[label])
+        return Classification(labels, scores, lang or detect_language(text))
+
+    def classify(self, text: str, *, lang: str | None = None) -> Classification:
+        return self._result(self.nlp(normalise(text)), text, lang)
+
+    def classify_many(
+        self, texts: Iterable[str], *, lang: str | None = None
+    ) -> list[Classification]:
+        texts = list(texts)
+        docs = self.nlp.pipe((normalise(text) for text in texts), batch_size=BATCH)
+        return [self._result(doc, text, lang) for doc, text in zip(docs, texts, strict=True)]
