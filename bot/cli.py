@@ -72,7 +72,6 @@ def console(
 ) -> None:
     """Chat in the terminal as several people and watch the bot work."""
     from adapters.console.console import ConsoleChat
-
     from bot.bootstrap import bootstrap
 
     settings = _settings(database_url=database, problem_window=window)
@@ -155,6 +154,36 @@ def run(
         await runtime.run()
 
     asyncio.run(main())
+
+
+@app.command()
+def export(
+    format_: Annotated[str, typer.Option("--format", help="md, csv or json.")] = "md",
+    table: Annotated[str | None, typer.Option(help="Only this table (channel id).")] = None,
+    workspace: Annotated[str | None, typer.Option(help="Only this workspace.")] = None,
+    database: Annotated[
+        str | None, typer.Option(help="Database URL (default: DATABASE_URL).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+) -> None:
+    """Write the agreement register: every agreement, its versions, why and consent."""
+    from bot import export as register
+    from bot.database import make_engine
+    from bot.migrate import upgrade
+
+    if format_ not in register.FORMATS:
+        typer.echo(f"groundrules: --format must be one of {', '.join(register.FORMATS)}", err=True)
+        raise typer.Exit(2)
+    settings = _settings(database_url=database)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    rows = register.register(engine, workspace=workspace, table=table)
+    if output is None:
+        register.write(rows, format_, sys.stdout)
+    else:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            count = register.write(rows, format_, handle)
+        typer.echo(f"groundrules: {count} agreement version(s) written to {output}", err=True)
 
 
 @app.command()

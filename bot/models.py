@@ -41,6 +41,9 @@ class TableConfig(SQLModel, table=True):
     channel: str = Field(primary_key=True)
     problem_window_s: int | None = None
     language: str | None = None
+    about: str | None = None
+    not_about: str | None = None
+    routing: str | None = None
     updated_at: datetime = Field(sa_column=utc_column())
 
 
@@ -51,6 +54,7 @@ class MemberRow(SQLModel, table=True):
     user: str = Field(primary_key=True)
     active: bool = True
     joined_at: datetime = Field(sa_column=utc_column())
+    organisation: str | None = None
 
 
 class WatchRow(SQLModel, table=True):
@@ -130,6 +134,11 @@ class AgreementRow(SQLModel, table=True):
     replaces: int | None = None
     round_id: str | None = None
     recorded_at: datetime = Field(sa_column=utc_column())
+    # [[user, mandate or null]]: null shows "mandate pending" until the member confirms.
+    mandates: list[list[str | None]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    lesson: str | None = None
 
 
 class TimerRow(SQLModel, table=True):
@@ -196,6 +205,101 @@ class PostedMessage(SQLModel, table=True):
     channel: str
     ref: str
     posted_at: datetime = Field(sa_column=utc_column())
+
+
+class MandateRow(SQLModel, table=True):
+    """What a member may agree to for their organisation at this table (rules 2 and 3)."""
+
+    __tablename__ = "mandate"
+    workspace: str = Field(primary_key=True)
+    channel: str = Field(primary_key=True)
+    user: str = Field(primary_key=True)
+    text: str
+    status: str = "current"  # current, renewal_due, checking
+    updated_at: datetime = Field(sa_column=utc_column())
+    renewed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class MeetingRow(SQLModel, table=True):
+    __tablename__ = "meeting"
+    __table_args__ = (Index("ix_meeting_channel", "workspace", "channel", "started_at"),)
+    workspace: str = Field(primary_key=True)
+    meeting_id: str = Field(primary_key=True)
+    channel: str
+    started_at: datetime = Field(sa_column=utc_column())
+    started_by: str
+    status: str = "open"
+    ended_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    ended_by: str | None = None
+    reminders_sent: int = 0
+
+
+class RenewalRow(SQLModel, table=True):
+    """A member asked to renew their mandate after a meeting, and their answer."""
+
+    __tablename__ = "mandate_renewal"
+    workspace: str = Field(primary_key=True)
+    meeting_id: str = Field(primary_key=True)
+    user: str = Field(primary_key=True)
+    outcome: str | None = None  # renewed, check
+    answered_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class EvaluationRow(SQLModel, table=True):
+    """One member's process evaluation of a meeting: a score 1-5 per relationship value."""
+
+    __tablename__ = "evaluation"
+    workspace: str = Field(primary_key=True)
+    meeting_id: str = Field(primary_key=True)
+    user: str = Field(primary_key=True)
+    scores: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    comment: str | None = None
+    given_at: datetime = Field(sa_column=utc_column())
+
+
+class RoleRow(SQLModel, table=True):
+    """A role with transferable tasks (work in roles, not functions)."""
+
+    __tablename__ = "role"
+    workspace: str = Field(primary_key=True)
+    channel: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)  # the name, lower-cased
+    name: str
+    tasks: str
+    holder: str | None = None
+    created_at: datetime = Field(sa_column=utc_column())
+    assigned_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class DecisionRow(SQLModel, table=True):
+    """A choice made at a review (keep, revise, retire), for reports: what and why."""
+
+    __tablename__ = "review_decision"
+    __table_args__ = (Index("ix_review_decision_channel", "workspace", "channel", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str
+    channel: str
+    number: int
+    decision: str
+    user: str
+    lesson: str | None = None
+    at: datetime = Field(sa_column=utc_column())
+
+
+class ProposalRow(SQLModel, table=True):
+    """The latest proposal per channel or thread, and who agreed or raised a concern:
+    the consensus rule needs its text until it suggests recording it (or retention)."""
+
+    __tablename__ = "proposal_seen"
+    workspace: str = Field(primary_key=True)
+    channel: str = Field(primary_key=True)
+    scope: str = Field(primary_key=True)
+    message_id: str
+    user: str
+    text: str | None = None
+    posted_at: datetime = Field(sa_column=utc_column())
+    stances: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    suggested: bool = False
 
 
 def now_utc() -> datetime:

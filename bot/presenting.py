@@ -10,13 +10,17 @@ from rules.actions import (
     AgreementView,
     AnnounceAgreement,
     AnnounceReview,
+    AskEvaluation,
+    AskRenewal,
     Outbound,
     PostConcernRound,
+    PostReport,
     PostRoundSummary,
     RemindMembers,
     Reply,
     RoundView,
     SendNudge,
+    SuggestAgreement,
     UpdateRoundProgress,
 )
 from rules.agreements import owner_param
@@ -134,13 +138,22 @@ def summary_text(action: PostRoundSummary) -> Text:
 
 
 def agreement_lines(agreement: AgreementView) -> list[Say]:
+    title = (
+        Say.of(N_("Agreement #{number}, version {version}: {text}"), number=agreement.number,
+               version=agreement.version, text=Quote(agreement.text))
+        if agreement.version > 1
+        else Say.of(N_("Agreement #{number}: {text}"), number=agreement.number,
+                    text=Quote(agreement.text))
+    )  # fmt: skip
     parts = [
-        Say.of(N_("Agreement #{number}: {text}"), number=agreement.number,
-               text=Quote(agreement.text)),
+        title,
         Say.of(N_("Why: {why}"), why=Quote(agreement.why)),
         Say.of(N_("Owner: {owner}. Consent: {consenters}."), owner=owner_param(agreement.owner),
                consenters=Members(agreement.consenters)),
     ]  # fmt: skip
+    pending = tuple(user for user, mandate in agreement.mandates if mandate is None)
+    if pending:
+        parts.append(Say.of(N_("Mandate pending for {members}."), members=Members(pending)))
     for user, concern in agreement.concerns:
         parts.append(
             Say.of(N_("Concern heard from {user}: {concern}"), user=Member(user),
@@ -174,6 +187,55 @@ def review_text(action: AnnounceReview, *, with_commands: bool = True) -> Text:
     return Lines(tuple(parts))
 
 
+def renewal_text(action: AskRenewal, *, with_commands: bool = True) -> Text:
+    parts: list[Say] = [
+        Say.of(N_("A friendly reminder: please renew your mandate after the meeting."))
+        if action.reminder
+        else Say.of(
+            N_("The meeting has ended. Ground rule 3: everyone renews their mandate based on "
+               "its outcome: {members}."),
+            members=Members(action.users),
+        )
+    ]  # fmt: skip
+    if with_commands:
+        parts.append(
+            Say.of(N_("Answer with /mandate renew, /mandate check (must check with my "
+                      "organisation first) or /mandate <new mandate>."))
+        )  # fmt: skip
+    return Lines(tuple(parts))
+
+
+def evaluation_text(action: AskEvaluation, *, with_commands: bool = True) -> Text:
+    parts: list[Say] = [
+        Say.of(N_("A short process evaluation, please: how did we do on our relationship "
+                  "values? Score each from 1 to 5."))
+    ]  # fmt: skip
+    parts += [
+        Say.of(N_("{number}. {value}"), number=n, value=Say.of(v))
+        for n, v in enumerate(action.values, start=1)
+    ]
+    if with_commands:
+        parts.append(Say.of(N_("Answer with /evaluate and nine scores, e.g. /evaluate 4 5 3 4 4 "
+                               "5 4 3 5 and a comment if you like.")))  # fmt: skip
+    return Lines(tuple(parts))
+
+
+def suggestion_text(action: SuggestAgreement, *, with_commands: bool = True) -> Text:
+    parts: list[Say] = [
+        Say.of(
+            N_("Most of the table agrees with this proposal by {proposer} ({members}), and no "
+               "concern is open:"),
+            proposer=Member(action.proposer),
+            members=Members(action.agreeing),
+        ),
+        Say.of(N_("> {proposal}"), proposal=Quote(action.proposal)),
+        Say.of(N_("Record it as an agreement? I never do that on my own.")),
+    ]  # fmt: skip
+    if with_commands:
+        parts.append(Say.of(N_("/agree <what we agree> because <why>")))
+    return Lines(tuple(parts))
+
+
 def text_of(action: Outbound) -> Text:
     """The plain text of any outbound action (console, replay, notifications)."""
     match action:
@@ -193,6 +255,14 @@ def text_of(action: Outbound) -> Text:
             return agreement_text(action)
         case AnnounceReview():
             return review_text(action)
+        case AskRenewal():
+            return renewal_text(action)
+        case AskEvaluation():
+            return evaluation_text(action)
+        case SuggestAgreement():
+            return suggestion_text(action)
+        case PostReport():
+            return action.summary
     raise TypeError(f"no text for {type(action).__name__}")
 
 

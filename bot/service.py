@@ -13,8 +13,9 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
+from bot import report
 from bot.store import Delivery, Store, UnitOfWork
-from rules.actions import Action, Change, Outbound
+from rules.actions import Action, Change, Outbound, RequestReport
 from rules.engine import Engine
 from rules.events import Event, TimerFired
 from rules.state import TableState
@@ -111,6 +112,9 @@ class Service:
         for action in actions:
             if isinstance(action, Change):
                 uow.apply(action)
+            elif isinstance(action, RequestReport):
+                uow.session.flush()
+                deliveries.append(uow.enqueue(report.build(uow.session, action, at), at))
             elif isinstance(action, Outbound):
                 deliveries.append(uow.enqueue(action, at))
         return deliveries

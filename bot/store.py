@@ -22,10 +22,17 @@ from bot.models import (
     AgreementRow,
     AnswerRow,
     CorrectionRow,
+    DecisionRow,
+    EvaluationRow,
+    MandateRow,
+    MeetingRow,
     MemberRow,
     OutboxRow,
     PostedMessage,
     ProcessedEvent,
+    ProposalRow,
+    RenewalRow,
+    RoleRow,
     RoundRow,
     TableConfig,
     TimerRow,
@@ -33,7 +40,19 @@ from bot.models import (
 )
 from bot.statements import Statements
 from rules import actions as act
-from rules.state import Agreement, Reads, Round, TableSettings, TableState, Watch
+from rules.state import (
+    Agreement,
+    Charter,
+    Meeting,
+    MemberInfo,
+    ProposalSeen,
+    Reads,
+    Role,
+    Round,
+    TableSettings,
+    TableState,
+    Watch,
+)
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +217,11 @@ class Store:
                 )
                 .values(text=None, status="expired")
             ).rowcount
+            session.exec(
+                update(ProposalRow)
+                .where(ProposalRow.posted_at < cutoff, col(ProposalRow.text).is_not(None))
+                .values(text=None)
+            )
             outbox = session.exec(
                 delete(OutboxRow).where(
                     col(OutboxRow.delivered_at).is_not(None), OutboxRow.delivered_at < cutoff
@@ -259,8 +283,11 @@ class UnitOfWork:
     def load(self, workspace: str, channel: str, reads: Reads) -> TableState:
         parts: dict[str, object] = {}
         if reads.settings:
-            parts["settings"] = self._settings(workspace, channel)
-        if reads.members:
+            parts["settings"], parts["charter"] = self._settings(workspace, channel)
+        if reads.roster:
+            parts["roster"] = self._roster(workspace, channel)
+            parts["members"] = frozenset(parts["roster"])
+        elif reads.members:
             parts["members"] = frozenset(
                 self.session.exec(
                     select(MemberRow.user).where(
@@ -305,6 +332,19 @@ class UnitOfWork:
             parts["rounds_by_id"] = MappingProxyType(rounds)
         if reads.agreements or reads.agreement_numbers:
             parts.update(self._agreements(workspace, channel, reads))
+        if reads.meetings:
+            parts.update(self._meetings(workspace, channel))
+        if reads.roles:
+            parts["roles"] = tuple(
+                Role(r.name, r.tasks, r.holder)
+                for r in self.session.exec(
+                    select(RoleRow)
+                    .where(RoleRow.workspace == workspace, RoleRow.channel == channel)
+                    .order_by(col(RoleRow.key))
+                ).all()
+            )
+        if reads.proposal_scopes:
+            parts["proposals"] = self._proposals(workspace, channel, reads.proposal_scopes)
         if reads.numbering:
             highest = self.session.exec(
                 select(func.max(AgreementRow.number)).where(AgreementRow.workspace == workspace)
@@ -312,14 +352,98 @@ class UnitOfWork:
             parts["next_agreement_number"] = (highest or 0) + 1
         return TableState(workspace=workspace, channel=channel, **parts)
 
-    def _settings(self, workspace: str, channel: str) -> TableSettings:
+    def _settings(self, workspace: str, channel: str) -> tuple[TableSettings, Charter]:
         row = self.connection.execute(
             self.store.sql.table_config, {"w": workspace, "c": channel}
         ).first()
         if row is None:
-            return self.store.defaults
+            return self.store.defaults, Charter()
         window = timedelta(seconds=row.problem_window_s) if row.problem_window_s else None
-        return self.store.defaults.with_overrides(problem_window=window, language=row.language)
+        settings = self.store.defaults.with_overrides(problem_window=window, language=row.language)
+        return settings, Charter(row.about, row.not_about, row.routing)
+
+    def _roster(self, workspace: str, channel: str) -> MappingProxyType:
+        rows = self.session.exec(
+            select(MemberRow, MandateRow)
+            .join(
+                MandateRow,
+                (MandateRow.workspace == MemberRow.workspace)
+                & (MandateRow.channel == MemberRow.channel)
+                & (MandateRow.user == MemberRow.user),
+                isouter=True,
+            )
+            .where(
+                MemberRow.workspace == workspace,
+                MemberRow.channel == channel,
+                col(MemberRow.active).is_(True),
+            )
+        ).all()
+        return MappingProxyType(
+            {
+                member.user: MemberInfo(
+                    user=member.user,
+                    organisation=member.organisation,
+                    mandate=mandate.text if mandate else None,
+                    mandate_status=mandate.status if mandate else None,
+                    renewed_at=mandate.renewed_at if mandate else None,
+                )
+                for member, mandate in rows
+            }
+        )
+
+    def _meetings(self, workspace: str, channel: str) -> dict[str, object]:
+        rows = self.session.exec(
+            select(MeetingRow)
+            .where(MeetingRow.workspace == workspace, MeetingRow.channel == channel)
+            .order_by(col(MeetingRow.started_at).desc())
+            .limit(2)
+        ).all()
+        parts: dict[str, object] = {}
+        for row in rows:
+            if row.status == "open" and "open_meeting" not in parts:
+                parts["open_meeting"] = self._meeting(row)
+            elif row.status == "ended" and "last_meeting" not in parts:
+                parts["last_meeting"] = self._meeting(row)
+        return parts
+
+    def _meeting(self, row: MeetingRow) -> Meeting:
+        renewals = self.session.exec(
+            select(RenewalRow.user, RenewalRow.outcome).where(
+                RenewalRow.workspace == row.workspace, RenewalRow.meeting_id == row.meeting_id
+            )
+        ).all()
+        return Meeting(
+            meeting_id=row.meeting_id,
+            started_at=row.started_at,
+            started_by=row.started_by,
+            status=row.status,
+            ended_at=row.ended_at,
+            renewals=MappingProxyType(dict(renewals)),
+            reminders_sent=row.reminders_sent,
+        )
+
+    def _proposals(self, workspace: str, channel: str, scopes) -> MappingProxyType:
+        rows = self.session.exec(
+            select(ProposalRow).where(
+                ProposalRow.workspace == workspace,
+                ProposalRow.channel == channel,
+                col(ProposalRow.scope).in_(scopes),
+            )
+        ).all()
+        return MappingProxyType(
+            {
+                r.scope: ProposalSeen(
+                    scope=r.scope,
+                    message_id=r.message_id,
+                    user=r.user,
+                    text=r.text or "",
+                    posted_at=r.posted_at,
+                    stances=MappingProxyType(dict(r.stances)),
+                    suggested=r.suggested,
+                )
+                for r in rows
+            }
+        )
 
     def _watches(self, workspace: str, channel: str, reads: Reads) -> tuple[Watch, ...]:
         sql = self.store.sql
@@ -517,6 +641,8 @@ class UnitOfWork:
                 replaces=c.replaces,
                 round_id=c.round_id,
                 recorded_at=c.at,
+                mandates=[list(pair) for pair in c.mandates],
+                lesson=c.lesson,
             )
         )
         # Surface a number taken by another process now, inside the retry.
@@ -528,6 +654,9 @@ class UnitOfWork:
             changes["problem_window_s"] = int(c.problem_window.total_seconds())
         if c.language is not None:
             changes["language"] = c.language
+        for field in ("about", "not_about", "routing"):
+            if getattr(c, field) is not None:
+                changes[field] = getattr(c, field)
         row = self.session.get(TableConfig, (c.workspace, c.channel))
         if row is None:
             row = TableConfig(workspace=c.workspace, channel=c.channel, updated_at=c.at)
@@ -559,6 +688,187 @@ class UnitOfWork:
                 applies=c.applies,
                 created_at=c.at,
             )
+        )
+
+    # --- the whole table: charter, mandates, meetings, roles, reviews, consensus ---------
+
+    def _apply_SetOrganisation(self, c: act.SetOrganisation) -> None:
+        self.session.exec(
+            update(MemberRow)
+            .where(
+                MemberRow.workspace == c.workspace,
+                MemberRow.channel == c.channel,
+                MemberRow.user == c.user,
+            )
+            .values(organisation=c.organisation)
+        )
+
+    def _apply_SetMandate(self, c: act.SetMandate) -> None:
+        changes: dict[str, object] = {"status": c.status, "updated_at": c.at}
+        if c.status == "current":
+            changes["renewed_at"] = c.at
+        if c.text is not None:
+            changes["text"] = c.text
+            self.upsert(
+                MandateRow,
+                {"workspace": c.workspace, "channel": c.channel, "user": c.user, **changes},
+                ("workspace", "channel", "user"),
+                changes,
+            )
+            return
+        self.session.exec(
+            update(MandateRow)
+            .where(
+                MandateRow.workspace == c.workspace,
+                MandateRow.channel == c.channel,
+                MandateRow.user == c.user,
+            )
+            .values(**changes)
+        )
+
+    def _apply_ConfirmMandates(self, c: act.ConfirmMandates) -> None:
+        """Where this member consented with their mandate pending, it is now known."""
+        rows = self.session.exec(
+            select(AgreementRow).where(
+                AgreementRow.workspace == c.workspace,
+                AgreementRow.channel == c.channel,
+                AgreementRow.status == "current",
+            )
+        ).all()
+        for row in rows:
+            if any(user == c.user and mandate is None for user, mandate in row.mandates):
+                row.mandates = [
+                    [user, c.mandate if user == c.user and mandate is None else mandate]
+                    for user, mandate in row.mandates
+                ]
+                self.session.add(row)
+
+    def _apply_OpenMeeting(self, c: act.OpenMeeting) -> None:
+        self.session.add(
+            MeetingRow(
+                workspace=c.workspace,
+                meeting_id=c.meeting_id,
+                channel=c.channel,
+                started_at=c.at,
+                started_by=c.by,
+            )
+        )
+        self.session.flush()
+
+    def _apply_CloseMeeting(self, c: act.CloseMeeting) -> None:
+        self.session.exec(
+            update(MeetingRow)
+            .where(MeetingRow.workspace == c.workspace, MeetingRow.meeting_id == c.meeting_id)
+            .values(status="ended", ended_at=c.at, ended_by=c.by)
+        )
+        for user in c.renewals:
+            self.session.add(RenewalRow(workspace=c.workspace, meeting_id=c.meeting_id, user=user))
+        self.session.flush()
+
+    def _apply_RecordRenewal(self, c: act.RecordRenewal) -> None:
+        self.session.exec(
+            update(RenewalRow)
+            .where(
+                RenewalRow.workspace == c.workspace,
+                RenewalRow.meeting_id == c.meeting_id,
+                RenewalRow.user == c.user,
+            )
+            .values(outcome=c.outcome, answered_at=c.at)
+        )
+
+    def _apply_NoteMeetingReminder(self, c: act.NoteMeetingReminder) -> None:
+        self.session.exec(
+            update(MeetingRow)
+            .where(MeetingRow.workspace == c.workspace, MeetingRow.meeting_id == c.meeting_id)
+            .values(reminders_sent=MeetingRow.reminders_sent + 1)
+        )
+
+    def _apply_RecordEvaluation(self, c: act.RecordEvaluation) -> None:
+        values = {"scores": list(c.scores), "comment": c.comment, "given_at": c.at}
+        self.upsert(
+            EvaluationRow,
+            {"workspace": c.workspace, "meeting_id": c.meeting_id, "user": c.user, **values},
+            ("workspace", "meeting_id", "user"),
+            values,
+        )
+
+    def _apply_AddRole(self, c: act.AddRole) -> None:
+        self.session.add(
+            RoleRow(
+                workspace=c.workspace,
+                channel=c.channel,
+                key=c.name.lower(),
+                name=c.name,
+                tasks=c.tasks,
+                created_at=c.at,
+            )
+        )
+        self.session.flush()
+
+    def _apply_AssignRole(self, c: act.AssignRole) -> None:
+        self.session.exec(
+            update(RoleRow)
+            .where(
+                RoleRow.workspace == c.workspace,
+                RoleRow.channel == c.channel,
+                RoleRow.key == c.name.lower(),
+            )
+            .values(holder=c.user, assigned_at=c.at)
+        )
+
+    def _apply_SetAgreementStatus(self, c: act.SetAgreementStatus) -> None:
+        values: dict[str, object] = {"status": c.status}
+        if c.review_on is not None:
+            values["review_on"] = c.review_on
+        self.session.exec(
+            update(AgreementRow)
+            .where(
+                AgreementRow.workspace == c.workspace,
+                AgreementRow.number == c.number,
+                AgreementRow.version == c.version,
+            )
+            .values(**values)
+        )
+
+    def _apply_RecordDecision(self, c: act.RecordDecision) -> None:
+        self.session.add(
+            DecisionRow(
+                workspace=c.workspace,
+                channel=c.channel,
+                number=c.number,
+                decision=c.decision,
+                user=c.user,
+                lesson=c.lesson,
+                at=c.at,
+            )
+        )
+
+    def _apply_NoteProposal(self, c: act.NoteProposal) -> None:
+        values = {"message_id": c.message_id, "user": c.user, "text": c.text,
+                  "posted_at": c.at, "stances": {}, "suggested": False}  # fmt: skip
+        self.upsert(
+            ProposalRow,
+            {"workspace": c.workspace, "channel": c.channel, "scope": c.scope, **values},
+            ("workspace", "channel", "scope"),
+            values,
+        )
+
+    def _apply_NoteStance(self, c: act.NoteStance) -> None:
+        row = self.session.get(ProposalRow, (c.workspace, c.channel, c.scope))
+        if row is not None:
+            row.stances = {**row.stances, c.user: c.stance}
+            self.session.add(row)
+
+    def _apply_MarkSuggested(self, c: act.MarkSuggested) -> None:
+        # The proposal's text has done its work: forget it now.
+        self.session.exec(
+            update(ProposalRow)
+            .where(
+                ProposalRow.workspace == c.workspace,
+                ProposalRow.channel == c.channel,
+                ProposalRow.scope == c.scope,
+            )
+            .values(suggested=True, text=None)
         )
 
     # --- timers ----------------------------------------------------------------------
@@ -609,4 +919,7 @@ def _agreement(row: AgreementRow) -> Agreement:
         status=row.status,
         recorded_at=row.recorded_at,
         lang=row.lang,
+        mandates=tuple((pair[0], pair[1]) for pair in row.mandates),
+        channel=row.channel,
+        lesson=row.lesson,
     )

@@ -32,7 +32,8 @@ def print_summary(app: Groundrules, workspace: str, result) -> None:
         print(f"    #{a.number} {a.text}")
         print(f"       why: {a.why}")
         print(
-            f"       owner: {a.owner}; consent: {', '.join(a.consenters)}; "
+            f"       owner: {a.owner.replace('role:', 'role ')}; "
+            f"consent: {', '.join(a.consenters)}; "
             f"review on {a.review_on.isoformat()}"
         )
     if result.errors:

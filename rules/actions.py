@@ -115,6 +115,8 @@ class RecordAgreement(Change):
     round_id: str | None = None
     version: int = 1
     replaces: int | None = None
+    mandates: tuple[tuple[str, str | None], ...] = ()
+    lesson: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,6 +126,9 @@ class ConfigureTable(Change):
     at: datetime
     problem_window: timedelta | None = None
     language: str | None = None
+    about: str | None = None
+    not_about: str | None = None
+    routing: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,6 +153,124 @@ class StoreCorrection(Change):
     label: str
     applies: bool
     at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetOrganisation(Change):
+    user: str
+    organisation: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetMandate(Change):
+    """A member's mandate at this table; `text` None keeps the text, changing the status."""
+
+    user: str
+    text: str | None
+    status: str  # current, renewal_due, checking
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConfirmMandates(Change):
+    """Fill in the member's mandate on this table's agreements where it was pending."""
+
+    user: str
+    mandate: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenMeeting(Change):
+    meeting_id: str
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloseMeeting(Change):
+    meeting_id: str
+    at: datetime
+    by: str
+    renewals: tuple[str, ...]  # members asked to renew their mandate
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordRenewal(Change):
+    meeting_id: str
+    user: str
+    outcome: str  # renewed, check
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoteMeetingReminder(Change):
+    meeting_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordEvaluation(Change):
+    meeting_id: str
+    user: str
+    scores: tuple[int, ...]
+    comment: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddRole(Change):
+    name: str
+    tasks: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssignRole(Change):
+    name: str
+    user: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetAgreementStatus(Change):
+    """Change one version's status (current, revised, retired) or its review date."""
+
+    number: int
+    version: int
+    status: str
+    review_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordDecision(Change):
+    """A choice the table made at a review: keep, revise or retire agreement `number`."""
+
+    number: int
+    decision: str
+    user: str
+    at: datetime
+    lesson: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoteProposal(Change):
+    scope: str
+    message_id: str
+    user: str
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoteStance(Change):
+    scope: str
+    user: str
+    stance: str  # agree, concern
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MarkSuggested(Change):
+    scope: str
 
 
 # --- messages to people ------------------------------------------------------
@@ -242,12 +365,61 @@ class AgreementView:
     version: int
     replaces: int | None
     status: str
+    mandates: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AnnounceAgreement(Outbound):
     agreement: AgreementView
     thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AskRenewal(Outbound):
+    """After a meeting: everyone renews their mandate (renewed / must check first)."""
+
+    meeting_id: str
+    users: tuple[str, ...]
+    reminder: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AskEvaluation(Outbound):
+    """After a meeting: score the nine relationship values, 1 to 5."""
+
+    meeting_id: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SuggestAgreement(Outbound):
+    """Most of the table agrees with a proposal: offer to record it (never silently)."""
+
+    proposal: str
+    proposer: str
+    agreeing: tuple[str, ...]
+    thread_id: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RequestReport(Outbound):
+    """Replaced by the service with a `PostReport` built from storage in the same
+    transaction: the engine says when a report is due, bot/report.py what it says."""
+
+    user: str | None
+    since: datetime | None
+    private: bool
+    title: str = "report"  # report, meeting
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostReport(Outbound):
+    """A concise report for one chat message, and its long form (for a file)."""
+
+    user: str | None
+    private: bool
+    summary: Text
+    full: Text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -22,6 +22,14 @@ from rules.speech import language, private
 from rules.state import Agreement, Round, TableState
 from rules.understanding import Command
 
+ROLE_OWNER = "role:"
+
+
+def role_owner(name: str) -> str:
+    """How an agreement names a role as its owner."""
+    return f"{ROLE_OWNER}{name.lower()}"
+
+
 REVIEW_TIMER = "review"
 # Reviews are announced in the morning (UTC) of the review day, not at midnight.
 REVIEW_HOUR = time(9, 0, tzinfo=UTC)
@@ -58,6 +66,23 @@ def record(command: Command, state: TableState) -> list[Action]:
                 consenters.append(user)
         concerns = view.concerns
     owner = agree.owner or event.user
+    if owner.startswith(ROLE_OWNER):
+        role = state.role(owner.removeprefix(ROLE_OWNER))
+        if role is None:
+            return [
+                private(
+                    event,
+                    event.user,
+                    Say.of(
+                        N_("I know no role {role} here; /roles lists them."),
+                        role=Quote(owner.removeprefix(ROLE_OWNER)),
+                    ),
+                    lang,
+                )
+            ]
+        owner = role_owner(role.name)
+    # Each consenting member's mandate at this moment; none current: "mandate pending".
+    mandates = tuple((user, state.member(user).current_mandate) for user in consenters)
     recorded = RecordAgreement(
         workspace=event.workspace,
         channel=event.channel,
@@ -72,6 +97,7 @@ def record(command: Command, state: TableState) -> list[Action]:
         lang=lang,
         at=event.at,
         round_id=round_.round_id if round_ else None,
+        mandates=mandates,
     )
     actions: list[Action] = [recorded]
     if round_ is not None:
@@ -110,6 +136,7 @@ def record(command: Command, state: TableState) -> list[Action]:
                 replaces=None,
                 status="current",
                 recorded_at=event.at,
+                mandates=mandates,
             ).view(),
         ),
     ]
@@ -156,8 +183,10 @@ def describe(agreement: Agreement) -> Say:
     )
 
 
-def owner_param(owner: str) -> Member | Quote:
-    """Owners are usually members; a role or free text is quoted as written."""
+def owner_param(owner: str) -> Member | Quote | Say:
+    """Owners are members or roles; anything else is quoted as written."""
+    if owner.startswith(ROLE_OWNER):
+        return Say.of(N_("role {role}"), role=Quote(owner.removeprefix(ROLE_OWNER)))
     return Quote(owner) if " " in owner else Member(owner)
 
 

@@ -7,15 +7,28 @@ what it decides.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, time
 
-from rules import agreements, concerns, problems, tables
-from rules.actions import Action, ForgetMember, NoteMember
+from rules import (
+    agreements,
+    charter,
+    concerns,
+    consensus,
+    mandates,
+    meetings,
+    problems,
+    reviews,
+    roles,
+    tables,
+)
+from rules.actions import Action, ForgetMember, NoteMember, RequestReport
 from rules.classifier import Classifier
 from rules.events import (
     AgreementSubmitted,
     CommandInvoked,
     ConcernAnswered,
+    EvaluationGiven,
     Event,
     MemberJoined,
     MemberLeft,
@@ -24,25 +37,44 @@ from rules.events import (
     MessageRelabelled,
     NudgeSnoozed,
     ProposalAdded,
+    RenewalAnswered,
+    ReviewDecided,
     RosterSynced,
     TimerFired,
 )
 from rules.grammar import (
     MAX_FIELD,
     PAST_REVIEW,
+    AddRole,
     Agree,
+    AnswerRenewal,
     AnswerRound,
+    AssignRole,
+    EndMeeting,
+    Evaluate,
+    JoinTable,
     ListAgreements,
     NotAProblem,
+    Parsed,
     ProblemWindow,
+    Report,
+    ReviewAgreement,
+    SetCharter,
+    SetLanguage,
+    SetMandate,
+    ShowMandates,
+    ShowRoles,
     ShowRules,
+    ShowTable,
     Snooze,
+    StartMeeting,
     StartRound,
     UnknownCommand,
     UsageError,
     find_command,
     parse_command,
 )
+from rules.speech import language
 from rules.state import Reads, TableState
 from rules.understanding import Command, Message, Thresholds, Understood
 
@@ -52,6 +84,39 @@ _TIMER_HANDLERS = {
     concerns.REMINDER_TIMER: concerns.on_timer,
     concerns.DEADLINE_TIMER: concerns.on_timer,
     agreements.REVIEW_TIMER: agreements.on_timer,
+    meetings.RENEWAL_TIMER: meetings.on_timer,
+}
+
+# What each command reads, and who decides it.
+_COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]]] = {
+    Agree: (
+        Reads(settings=True, round=True, numbering=True, roster=True, roles=True),
+        agreements.record,
+    ),
+    ListAgreements: (Reads(settings=True, agreements=True), agreements.listing),
+    StartRound: (Reads(settings=True, members=True, round=True), concerns.start_round),
+    AnswerRound: (Reads(settings=True, round=True), concerns.answer_by_command),
+    ProblemWindow: (Reads(settings=True), tables.problem_window),
+    ShowRules: (Reads(settings=True), tables.show_rules),
+    NotAProblem: (Reads(settings=True, watches=True), problems.on_command),
+    Snooze: (Reads(settings=True, watches=True), problems.on_command),
+    ShowTable: (Reads(settings=True, roster=True), charter.show),
+    SetCharter: (Reads(settings=True), charter.set_field),
+    JoinTable: (Reads(settings=True), charter.join),
+    SetLanguage: (Reads(settings=True), charter.set_language),
+    ShowMandates: (Reads(settings=True, roster=True), mandates.show),
+    SetMandate: (Reads(settings=True, roster=True, meetings=True), mandates.set_mandate),
+    AnswerRenewal: (Reads(settings=True, roster=True, meetings=True), mandates.answer_renewal),
+    StartMeeting: (Reads(settings=True, meetings=True), meetings.start),
+    EndMeeting: (Reads(settings=True, roster=True, meetings=True), meetings.end),
+    Evaluate: (Reads(settings=True, meetings=True), meetings.evaluate),
+    AddRole: (Reads(settings=True, roles=True), roles.add),
+    AssignRole: (
+        Reads(settings=True, roster=True, roles=True, agreements=True),
+        roles.assign,
+    ),
+    ShowRoles: (Reads(settings=True, roles=True, agreements=True), roles.show),
+    Report: (Reads(settings=True), lambda command, state: _report(command, state)),
 }
 
 
@@ -65,11 +130,7 @@ class Engine:
     def interpret(self, event: Event) -> Understood:
         if isinstance(event, MessagePosted | MessageEdited):
             return Message.of(event, self.classifier.classify(event.text), self.thresholds)
-        if isinstance(event, CommandInvoked):
-            return self._parse(event)
-        if isinstance(event, AgreementSubmitted):
-            return _submitted_as_command(event)
-        return event
+        return _as_command(event)
 
     def interpret_many(self, events: Sequence[Event]) -> list[Understood]:
         """Like `interpret`, classifying all messages in one batch (replay, benchmarks)."""
@@ -78,23 +139,9 @@ class Engine:
         return [
             Message.of(e, next(results), self.thresholds)
             if isinstance(e, MessagePosted | MessageEdited)
-            else self.interpret(e)
+            else _as_command(e)
             for e in events
         ]
-
-    def _parse(self, event: CommandInvoked) -> Command:
-        name, args = event.name, event.args
-        found = find_command(name)
-        # "/groundrules agree ..." reaches every command through one registered name.
-        if found is not None and found[0].name == "groundrules" and args.strip():
-            first, _, rest = args.strip().partition(" ")
-            inner = find_command(first)
-            if inner is not None and inner[0].name != "groundrules":
-                found, args = inner, rest
-        if found is None:
-            return Command(event, None, UnknownCommand(name.lstrip("/")), None)
-        spec, lang = found
-        return Command(event, spec, parse_command(spec, args, today=event.at.date()), lang)
 
     # --- 2. what to read -------------------------------------------------------
 
@@ -103,9 +150,20 @@ class Engine:
             case Message(event=MessageEdited(message_id=message_id)):
                 return Reads(settings=True, watches=True, watch_ids=(message_id,))
             case Message() as message:
-                return Reads(settings=message.is_problem, watches=message.is_proposal)
+                stance = bool(message.labels & {"agreement", "concern"})
+                return Reads(
+                    settings=message.is_problem,
+                    watches=message.is_proposal,
+                    members=stance,
+                    proposal_scopes=consensus.proposal_scopes(message) if stance else (),
+                )
             case Command() as command:
-                return _command_reads(command)
+                if command.spec is None or isinstance(command.parsed, UsageError):
+                    return Reads(settings=True)
+                if isinstance(command.parsed, ReviewAgreement):
+                    number = command.parsed.number
+                    return Reads(settings=True, roster=True, agreement_numbers=(number,))
+                return _COMMANDS[type(command.parsed)][0]
             case ConcernAnswered(round_id=round_id):
                 return Reads(settings=True, round_ids=(round_id,))
             case TimerFired(kind=kind, subject=subject):
@@ -113,6 +171,8 @@ class Engine:
                     return Reads(settings=True, watch_ids=(subject,))
                 if kind == agreements.REVIEW_TIMER:
                     return Reads(settings=True, agreement_numbers=(int(subject),))
+                if kind == meetings.RENEWAL_TIMER:
+                    return Reads(settings=True, meetings=True)
                 return Reads(settings=True, round_ids=(subject,))
             case ProposalAdded(problem_id=pid) | NudgeSnoozed(problem_id=pid):
                 return Reads(settings=True, watch_ids=(pid,))
@@ -127,8 +187,10 @@ class Engine:
 
     def decide(self, understood: Understood, state: TableState) -> list[Action]:
         match understood:
-            case Message() as message:
+            case Message(event=MessageEdited()) as message:
                 return problems.on_message(message, state)
+            case Message() as message:
+                return problems.on_message(message, state) + consensus.on_message(message, state)
             case Command() as command:
                 return _decide_command(command, state)
             case ConcernAnswered() as answered:
@@ -155,63 +217,98 @@ class Engine:
                 return []
 
 
-def _submitted_as_command(event: AgreementSubmitted) -> Command:
-    """A filled-in form says the same as a typed /agree, minus the parsing."""
-    spec = find_command("agree")
-    assert spec is not None
+def _as_command(event: Event) -> Understood:
+    """Typed commands are parsed; filled-in forms and buttons say the same as a typed
+    command would, minus the parsing. Other events are understood as they are."""
+    match event:
+        case CommandInvoked():
+            return _parse(event)
+        case AgreementSubmitted():
+            return _submitted_agreement(event)
+        case ReviewDecided():
+            parsed = ReviewAgreement(
+                event.number, event.decision, event.new_text, event.why, event.lesson
+            )
+            if event.decision == "revise" and not (event.new_text and event.why):
+                return _form(event, "review", UsageError(find_command("review")[0]))
+            return _form(event, "review", parsed)
+        case RenewalAnswered():
+            return _form(event, "mandate", AnswerRenewal(event.outcome))
+        case EvaluationGiven():
+            spec = find_command("evaluate")[0]
+            scores = " ".join(str(s) for s in event.scores)
+            return _form(event, "evaluate", parse_command(spec, scores, today=event.at.date()),
+                         comment=event.comment)  # fmt: skip
+    return event
+
+
+def _parse(event: CommandInvoked) -> Command:
+    name, args = event.name, event.args
+    found = find_command(name)
+    # "/groundrules agree ..." reaches every command through one registered name.
+    if found is not None and found[0].name == "groundrules" and args.strip():
+        first, _, rest = args.strip().partition(" ")
+        inner = find_command(first)
+        if inner is not None and inner[0].name != "groundrules":
+            found, args = inner, rest
+    if found is None:
+        return Command(event, None, UnknownCommand(name.lstrip("/")), None)
+    spec, lang = found
+    return Command(event, spec, parse_command(spec, args, today=event.at.date()), lang)
+
+
+def _form(event: Event, name: str, parsed: Parsed | UsageError, comment=None) -> Command:
+    spec = find_command(name)[0]
+    if isinstance(parsed, Evaluate) and comment:
+        parsed = Evaluate(parsed.scores, " ".join(comment.split())[:1000])
     as_typed = CommandInvoked(
-        workspace=event.workspace,
-        channel=event.channel,
-        at=event.at,
-        event_id=event.event_id,
-        user=event.user,
-        name="agree",
-        thread_id=event.thread_id,
-    )
+        workspace=event.workspace, channel=event.channel, at=event.at, event_id=event.event_id,
+        user=event.user, name=name,
+    )  # fmt: skip
+    return Command(as_typed, spec, parsed, None)
+
+
+def _submitted_agreement(event: AgreementSubmitted) -> Command:
+    spec = find_command("agree")[0]
+    as_typed = CommandInvoked(
+        workspace=event.workspace, channel=event.channel, at=event.at, event_id=event.event_id,
+        user=event.user, name="agree", thread_id=event.thread_id,
+    )  # fmt: skip
     text, why = " ".join(event.text.split()), " ".join(event.why.split())
     if not text or not why:
-        return Command(as_typed, spec[0], UsageError(spec[0]), None)
+        return Command(as_typed, spec, UsageError(spec), None)
     if event.review_on is not None and event.review_on <= event.at.date():
-        return Command(as_typed, spec[0], UsageError(spec[0], PAST_REVIEW), None)
+        return Command(as_typed, spec, UsageError(spec, PAST_REVIEW), None)
     parsed = Agree(text[:MAX_FIELD], why[:MAX_FIELD], event.owner or None, event.review_on)
-    return Command(as_typed, spec[0], parsed, None)
-
-
-def _command_reads(command: Command) -> Reads:
-    match command.parsed:
-        case Agree():
-            return Reads(settings=True, round=True, numbering=True)
-        case ListAgreements():
-            return Reads(settings=True, agreements=True)
-        case StartRound():
-            return Reads(settings=True, members=True, round=True)
-        case AnswerRound():
-            return Reads(settings=True, round=True)
-        case NotAProblem() | Snooze():
-            return Reads(settings=True, watches=True)
-        case _:
-            return Reads(settings=True)
+    return Command(as_typed, spec, parsed, None)
 
 
 def _decide_command(command: Command, state: TableState) -> list[Action]:
-    match command.parsed:
-        case Agree():
-            return agreements.record(command, state)
-        case ListAgreements():
-            return agreements.listing(command, state)
-        case StartRound():
-            return concerns.start_round(command, state)
-        case AnswerRound():
-            return concerns.answer_by_command(command, state)
-        case ProblemWindow():
-            return tables.problem_window(command, state)
-        case ShowRules():
-            return tables.show_rules(command, state)
-        case NotAProblem() | Snooze():
-            return problems.on_command(command, state)
-        case UsageError() | UnknownCommand():
-            return tables.usage(command, state)
-    raise AssertionError(f"unhandled command {command.parsed!r}")
+    parsed = command.parsed
+    if isinstance(parsed, UsageError | UnknownCommand):
+        return tables.usage(command, state)
+    if isinstance(parsed, ReviewAgreement):
+        return reviews.review(command, state)
+    return _COMMANDS[type(parsed)][1](command, state)
+
+
+def _report(command: Command, state: TableState) -> list[Action]:
+    parsed = command.parsed
+    assert isinstance(parsed, Report)
+    event = command.event
+    since = None
+    if parsed.since is not None:
+        since = datetime.combine(parsed.since, time(0, 0, tzinfo=UTC))
+    return [
+        RequestReport(
+            workspace=event.workspace,
+            channel=event.channel,
+            lang=language(state, command.lang),
+            user=event.user,
+            since=since,
+            private=True,
+        )
+    ]
 
 
 def _sync_roster(event: RosterSynced, state: TableState) -> list[Action]:

@@ -130,3 +130,20 @@ class ReviewDecided(Event):
     lesson: str | None = None
     new_text: str | None = None
     why: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenewalAnswered(Event):
+    """After a meeting: renewed my mandate, or must check with my organisation first."""
+
+    user: str
+    outcome: str  # renewed, check
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EvaluationGiven(Event):
+    """A process evaluation filled in a form: nine scores 1-5 and an optional comment."""
+
+    user: str
+    scores: tuple[int, ...]
+    comment: str | None = None

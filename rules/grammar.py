@@ -70,6 +70,51 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("/snooze [1h]"),
     ),
     CommandSpec(
+        "table", "tafel",
+        N_("Show or set this table: who is at it, what it is and is not about, routing"),
+        N_("/table [about <text> | not-about <text> | routing <text> | join <organisation> "
+           "| language en|nl]"),
+    ),
+    CommandSpec(
+        "mandate", "mandaat",
+        N_("Set your mandate, renew it, or show everyone's"),
+        N_("/mandate [<what I may agree to> | renew | check]"),
+    ),
+    CommandSpec(
+        "meeting", "vergadering",
+        N_("Start or end a meeting; the end brings the report, mandates and an evaluation"),
+        N_("/meeting start | /meeting end"),
+        aliases=("bijeenkomst",),
+    ),
+    CommandSpec(
+        "evaluate", "evaluatie",
+        N_("Score the meeting on our nine relationship values, 1 to 5"),
+        N_("/evaluate <nine scores 1-5> [comment]"),
+        aliases=("evalueer",),
+    ),
+    CommandSpec(
+        "role", "rol",
+        N_("Add a role, assign it, or hand it over"),
+        N_("/role add <name> <tasks> | /role assign <name> @member | /role handover <name> "
+           "@member"),
+    ),
+    CommandSpec(
+        "roles", "rollen",
+        N_("List the roles at this table and who holds them"),
+        N_("/roles"),
+    ),
+    CommandSpec(
+        "review", "herziening",
+        N_("Keep, revise or retire an agreement at its review"),
+        N_("/review keep <id> | /review retire <id> | /review revise <id> <new text> because "
+           "<why> [learned <what practice taught>]"),
+    ),
+    CommandSpec(
+        "report", "verslag",
+        N_("A concise report: agreements and why, open concerns, problems, mandates"),
+        N_("/report [since <date>]"),
+    ),
+    CommandSpec(
         "groundrules", "spelregels",
         N_("Show the ground rules and the commands"),
         N_("/groundrules [help]"),
@@ -78,6 +123,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
 )  # fmt: skip
 
 _BY_NAME = {name: spec for spec in COMMANDS for name in spec.names}
+_DUTCH_ALIASES = {"ronde", "venster", "hulp", "bezwaar", "bijeenkomst", "evalueer"}
 
 
 def find_command(name: str) -> tuple[CommandSpec, str | None] | None:
@@ -86,7 +132,7 @@ def find_command(name: str) -> tuple[CommandSpec, str | None] | None:
     spec = _BY_NAME.get(key)
     if spec is None:
         return None
-    if key == spec.dutch or key in {"ronde", "venster", "hulp", "bezwaar"}:
+    if key == spec.dutch or key in _DUTCH_ALIASES:
         return spec, "nl"
     if key == spec.name:
         return spec, "en"
@@ -139,16 +185,106 @@ class ShowRules:
     with_commands: bool
 
 
+@dataclass(frozen=True, slots=True)
+class ShowTable:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SetCharter:
+    """field: about, not_about or routing."""
+
+    field: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class JoinTable:
+    organisation: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetLanguage:
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowMandates:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SetMandate:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRenewal:
+    """renewed, or check: must check with my organisation first."""
+
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartMeeting:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class EndMeeting:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluate:
+    scores: tuple[int, ...]
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AddRole:
+    name: str
+    tasks: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssignRole:
+    name: str
+    user: str
+    handover: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ShowRoles:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewAgreement:
+    """decision: keep, revise or retire; a revision brings its new text and reason."""
+
+    number: int
+    decision: str
+    new_text: str | None = None
+    why: str | None = None
+    lesson: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    since: date | None
+
+
+TableCommand = (
+    ShowTable | SetCharter | JoinTable | SetLanguage | ShowMandates | SetMandate
+    | AnswerRenewal | StartMeeting | EndMeeting | Evaluate | AddRole | AssignRole | ShowRoles
+    | ReviewAgreement | Report
+)  # fmt: skip
+
 Parsed = (
-    Agree
-    | ListAgreements
-    | StartRound
-    | AnswerRound
-    | ProblemWindow
-    | NotAProblem
-    | Snooze
-    | ShowRules
-)
+    Agree | ListAgreements | StartRound | AnswerRound | ProblemWindow | NotAProblem | Snooze
+    | ShowRules | TableCommand
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +343,8 @@ def _agree(spec: CommandSpec, args: str, today: date) -> Agree | UsageError:
         end = clauses[index + 1].start() if index + 1 < len(clauses) else len(rest)
         value = rest[clause.end() : end].strip()
         if clause.group(1):
-            owner = member_reference(value) or re.sub(r"^(role|rol)\s+", "", value, flags=re.I)
+            role = re.match(r"^(?:role|rol)\s+(.+)$", value, flags=re.I)
+            owner = member_reference(value) or (f"role:{role.group(1).strip()}" if role else value)
             continue
         try:
             review_on = parse_date(value, today=today)
@@ -283,6 +420,191 @@ def _rules(spec: CommandSpec, args: str, today: date) -> ShowRules:
     return ShowRules(with_commands=bool(args))
 
 
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+def _first_word(args: str) -> tuple[str, str]:
+    head, _, rest = args.strip().partition(" ")
+    return head.lower(), rest.strip()
+
+
+def _name_and_rest(text: str) -> tuple[str, str]:
+    """A role name is one word, or several in quotes: add "night lead" covers nights."""
+    text = text.strip()
+    if text[:1] in {'"', "“", "'"}:
+        closing = {"“": "”"}.get(text[0], text[0])
+        end = text.find(closing, 1)
+        if end > 1:
+            return text[1:end].strip(), text[end + 1 :].strip()
+    name, _, rest = text.partition(" ")
+    return name, rest.strip()
+
+
+_CHARTER_FIELDS = {
+    "about": "about", "over": "about",
+    "not-about": "not_about", "notabout": "not_about", "niet-over": "not_about",
+    "nietover": "not_about", "routing": "routing", "route": "routing",
+}  # fmt: skip
+_JOIN = {"join", "aanschuiven", "organisation", "organisatie", "org"}
+_LANGUAGE = {"language", "taal"}
+
+
+def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
+    if not args:
+        return ShowTable()
+    keyword, rest = _first_word(args)
+    if keyword in _CHARTER_FIELDS:
+        if not _WORDS.search(rest):
+            return UsageError(spec, Say.of(N_("Say it in a few words after the keyword.")))
+        return SetCharter(_CHARTER_FIELDS[keyword], _clip(rest)[:500])
+    if keyword in _JOIN:
+        if not _WORDS.search(rest):
+            return UsageError(spec, Say.of(N_("Name the organisation you represent here.")))
+        return JoinTable(_clip(rest)[:120])
+    if keyword in _LANGUAGE and rest.lower() in {"en", "nl", "english", "nederlands", "engels"}:
+        return SetLanguage("nl" if rest.lower() in {"nl", "nederlands"} else "en")
+    return UsageError(spec)
+
+
+_RENEWED = {"renew", "renewed", "vernieuw", "vernieuwd", "verleng", "verlengd", "ok"}
+_CHECK = {"check", "checking", "navragen", "overleggen", "overleg", "nagaan"}
+
+
+def _mandate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
+    if not args:
+        return ShowMandates()
+    keyword = args.lower().strip(" .!")
+    if keyword in _RENEWED:
+        return AnswerRenewal("renewed")
+    if keyword in _CHECK:
+        return AnswerRenewal("check")
+    if not _WORDS.search(args):
+        return UsageError(
+            spec, Say.of(N_("A mandate needs words: what may you agree to for your organisation?"))
+        )
+    return SetMandate(_clip(args)[:500])
+
+
+def _meeting(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
+    keyword = args.lower().strip()
+    if keyword in {"start", "begin", "open", "starten"}:
+        return StartMeeting()
+    if keyword in {"end", "stop", "close", "einde", "eind", "afsluiten", "sluiten", "klaar"}:
+        return EndMeeting()
+    return UsageError(spec)
+
+
+EVALUATION_VALUES = (
+    N_("keep agreements"),
+    N_("be reliable"),
+    N_("be reachable and available"),
+    N_("be open"),
+    N_("be willing to share information"),
+    N_("be helpful"),
+    N_("take responsibility"),
+    N_("be flexible"),
+    N_("listen to each other"),
+)
+
+
+def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
+    tokens = args.replace(",", " ").split()
+    scores = []
+    for token in tokens[: len(EVALUATION_VALUES)]:
+        if not token.isdigit():
+            break
+        scores.append(int(token))
+    if len(scores) != len(EVALUATION_VALUES) or not all(1 <= s <= 5 for s in scores):
+        return UsageError(
+            spec, Say.of(N_("Give nine scores from 1 to 5, one for each value, in order."))
+        )
+    comment = " ".join(tokens[len(scores) :]) or None
+    return Evaluate(tuple(scores), comment and _clip(comment)[:1000])
+
+
+_ADD = {"add", "new", "toevoegen", "nieuw"}
+_ASSIGN = {"assign", "give", "toewijzen", "geef"}
+_HANDOVER = {"handover", "hand-over", "transfer", "overdragen", "overdracht"}
+
+
+def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
+    keyword, rest = _first_word(args)
+    name, tail = _name_and_rest(rest)
+    if not name:
+        return UsageError(spec)
+    if keyword in _ADD:
+        if not _WORDS.search(tail):
+            return UsageError(
+                spec, Say.of(N_("Say which tasks come with the role: roles carry tasks."))
+            )
+        return AddRole(name[:60], _clip(tail)[:500])
+    if keyword in _ASSIGN | _HANDOVER:
+        user = member_reference(tail.split()[0]) if tail else None
+        if user is None:
+            return UsageError(spec, Say.of(N_("Name the member with @, like @anna.")))
+        return AssignRole(name[:60], user, handover=keyword in _HANDOVER)
+    return UsageError(spec)
+
+
+def _roles(spec: CommandSpec, args: str, today: date) -> ShowRoles:
+    return ShowRoles()
+
+
+_KEEP = {"keep", "behouden", "houden", "behoud"}
+_REVISE = {"revise", "herzien", "herzie", "aanpassen"}
+_RETIRE = {"retire", "intrekken", "stoppen", "vervallen"}
+_LEARNED = re.compile(r"\s+(?:learned|learnt|geleerd|lesson|les)\s*:?\s+", re.IGNORECASE)
+
+
+def _review(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
+    keyword, rest = _first_word(args)
+    number_text, _, tail = rest.partition(" ")
+    number_text = number_text.lstrip("#")
+    if keyword not in _KEEP | _REVISE | _RETIRE or not number_text.isdigit():
+        return UsageError(spec)
+    number = int(number_text)
+    if keyword in _KEEP:
+        return ReviewAgreement(number, "keep")
+    if keyword in _RETIRE:
+        return ReviewAgreement(number, "retire")
+    lesson = None
+    parts = _LEARNED.split(" " + tail, maxsplit=1)
+    if len(parts) == 2:
+        tail, lesson = parts[0], parts[1].strip() or None
+    revision = _BECAUSE.split(" " + tail, maxsplit=1)
+    if len(revision) < 2 or not revision[0].strip() or not revision[1].strip():
+        return UsageError(
+            spec,
+            Say.of(
+                N_("A revision needs the new text and why, after what practice taught: /review "
+                   "revise <id> <new text> because <why> learned <lesson>")
+            ),
+        )  # fmt: skip
+    return ReviewAgreement(
+        number,
+        "revise",
+        new_text=_clip(revision[0]),
+        why=_clip(revision[1]),
+        lesson=lesson and _clip(lesson)[:1000],
+    )
+
+
+def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
+    if not args:
+        return Report(None)
+    keyword, rest = _first_word(args)
+    if keyword not in {"since", "sinds", "vanaf", "from"}:
+        rest = args
+    try:
+        since = parse_date(rest, today=today)
+    except DateError:
+        return UsageError(spec)
+    if since > today:
+        # "since 1 March" typed in February means last year's, not next year's.
+        since = since.replace(year=since.year - 1)
+    return Report(since)
+
+
 _PARSERS = {
     "agree": _agree,
     "agreements": _agreements,
@@ -292,4 +614,12 @@ _PARSERS = {
     "not-a-problem": _not_a_problem,
     "snooze": _snooze,
     "groundrules": _rules,
+    "table": _table,
+    "mandate": _mandate,
+    "meeting": _meeting,
+    "evaluate": _evaluate,
+    "role": _role,
+    "roles": _roles,
+    "review": _review,
+    "report": _report,
 }

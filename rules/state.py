@@ -97,6 +97,9 @@ class Agreement:
     status: str  # current, revised, retired
     recorded_at: datetime
     lang: str = "en"
+    mandates: tuple[tuple[str, str | None], ...] = ()
+    channel: str = ""
+    lesson: str | None = None
 
     def view(self) -> AgreementView:
         return AgreementView(
@@ -111,7 +114,76 @@ class Agreement:
             version=self.version,
             replaces=self.replaces,
             status=self.status,
+            mandates=self.mandates,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Charter:
+    """What the collaboration at this table is about, and is not about (the seed's
+    preparation checklist), and how work is routed."""
+
+    about: str | None = None
+    not_about: str | None = None
+    routing: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberInfo:
+    """Someone at the table: for which organisation, and with what mandate."""
+
+    user: str
+    organisation: str | None = None
+    mandate: str | None = None
+    mandate_status: str | None = None  # current, renewal_due, checking
+    renewed_at: datetime | None = None
+
+    @property
+    def current_mandate(self) -> str | None:
+        return self.mandate if self.mandate_status == "current" else None
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    meeting_id: str
+    started_at: datetime
+    started_by: str
+    status: str  # open, ended
+    ended_at: datetime | None = None
+    renewals: Mapping[str, str | None] = field(default_factory=dict)  # user -> outcome
+    reminders_sent: int = 0
+
+    @property
+    def awaiting_renewal(self) -> tuple[str, ...]:
+        return tuple(u for u, outcome in self.renewals.items() if outcome is None)
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    name: str
+    tasks: str
+    holder: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalSeen:
+    """The latest proposal in a channel or thread, and where the table stands on it."""
+
+    scope: str  # the thread id, or "" for the channel's top level
+    message_id: str
+    user: str
+    text: str
+    posted_at: datetime
+    stances: Mapping[str, str] = field(default_factory=dict)  # user -> agree | concern
+    suggested: bool = False
+
+    @property
+    def agreeing(self) -> tuple[str, ...]:
+        return tuple(u for u, s in self.stances.items() if s == "agree")
+
+    @property
+    def concerned(self) -> tuple[str, ...]:
+        return tuple(u for u, s in self.stances.items() if s == "concern")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +199,10 @@ class Reads:
     watch_ids: tuple[str, ...] = ()
     round_ids: tuple[str, ...] = ()
     agreement_numbers: tuple[int, ...] = ()
+    roster: bool = False
+    meetings: bool = False
+    roles: bool = False
+    proposal_scopes: tuple[str, ...] = ()
 
     @property
     def nothing(self) -> bool:
@@ -144,7 +220,13 @@ class TableState:
     workspace: str
     channel: str
     settings: TableSettings = TableSettings()
+    charter: Charter = Charter()
     members: frozenset[str] = frozenset()
+    roster: Mapping[str, MemberInfo] = field(default_factory=dict)
+    open_meeting: Meeting | None = None
+    last_meeting: Meeting | None = None
+    roles: tuple[Role, ...] = ()
+    proposals: Mapping[str, ProposalSeen] = field(default_factory=dict)  # by scope
     watches: tuple[Watch, ...] = ()
     open_round: Round | None = None
     last_closed_round: Round | None = None
@@ -155,3 +237,9 @@ class TableState:
 
     def watch(self, problem_id: str) -> Watch | None:
         return next((w for w in self.watches if w.problem_id == problem_id), None)
+
+    def role(self, name: str) -> Role | None:
+        return next((r for r in self.roles if r.name.lower() == name.lower()), None)
+
+    def member(self, user: str) -> MemberInfo:
+        return self.roster.get(user) or MemberInfo(user)

@@ -11,15 +11,20 @@ from bot.presenting import plain
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
+    AskEvaluation,
+    AskRenewal,
     Outbound,
     PostConcernRound,
+    PostReport,
     PostRoundSummary,
     RemindMembers,
     Reply,
     RoundView,
     SendNudge,
+    SuggestAgreement,
     UpdateRoundProgress,
 )
+from rules.i18n import render
 
 
 def _iso(moment: datetime) -> str:
@@ -60,6 +65,29 @@ def as_record(action: Outbound, at: datetime) -> dict:
             closed = {"type": "round_closed", "outcome": action.outcome,
                       "suggest_agreement": action.suggest_agreement}  # fmt: skip
             record |= closed | _round(action.round)
+        case AskRenewal():
+            record |= {
+                "type": "renewal_reminder" if action.reminder else "renewal_request",
+                "meeting_id": action.meeting_id,
+                "users": list(action.users),
+            }
+        case AskEvaluation():
+            record |= {"type": "evaluation_request", "meeting_id": action.meeting_id}
+        case SuggestAgreement():
+            record |= {
+                "type": "agreement_suggested",
+                "proposal": action.proposal,
+                "proposer": action.proposer,
+                "agreeing": list(action.agreeing),
+                "thread": action.thread_id,
+            }
+        case PostReport():
+            record |= {
+                "type": "report",
+                "user": action.user,
+                "private": action.private,
+                "full": render(action.full, action.lang),
+            }
         case AnnounceAgreement() | AnnounceReview():
             agreement = action.agreement
             record |= {
@@ -68,6 +96,8 @@ def as_record(action: Outbound, at: datetime) -> dict:
                 "owner": agreement.owner, "consenters": list(agreement.consenters),
                 "concerns": [{"user": u, "text": t} for u, t in agreement.concerns],
                 "review_on": agreement.review_on.isoformat(),
+                "version": agreement.version, "replaces": agreement.replaces,
+                "mandates": [{"user": u, "mandate": m} for u, m in agreement.mandates],
             }  # fmt: skip
     record["message"] = plain(action)
     return record
@@ -82,6 +112,11 @@ _TITLES = {
     "round_closed": "concern round closed ({outcome})",
     "agreement": "agreement #{number} recorded",
     "review": "agreement #{number} due for review",
+    "renewal_request": "mandate renewal asked of {users}",
+    "renewal_reminder": "mandate renewal reminder to {users}",
+    "evaluation_request": "process evaluation asked",
+    "agreement_suggested": "suggests recording an agreement",
+    "report": "report",
 }
 
 
@@ -100,8 +135,8 @@ class TextOutput:
             outcome=record.get("outcome"),
             number=record.get("number"),
         )
-        if kind == "reply":
-            title = f"private reply to {action.user}" if action.private else "reply"
+        if kind in ("reply", "report"):
+            title = f"private {kind} to {action.user}" if action.private else kind
         when = at.strftime("%Y-%m-%d %H:%M:%S")
         print(f"{when}  #{action.channel}  {title}", file=self.stream)
         for line in record["message"].splitlines():

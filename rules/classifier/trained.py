@@ -37,6 +37,7 @@ from rules.understanding import Thresholds
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 FACTORY = "groundrules_textcat"
 BATCH = 256
+CACHE_WORDS = 50_000  # words whose character n-gram ids are kept (a few MB at most)
 
 # Placeholders survive spaCy's tokenizer as one token each.
 URL, USER, CAPS = "xxurl", "xxuser", "xxcaps"
@@ -94,24 +95,29 @@ class Analyzer:
     def words(self, norms: Sequence[str], doc: Doc) -> list[str]:
         tokens = ["<s>", *norms, "</s>"]
         low, high = self.word_ngrams
-        features = [
-            " ".join(tokens[i : i + n])
-            for n in range(low, high + 1)
-            for i in range(len(tokens) - n + 1)
-        ]
+        features: list[str] = tokens if low == 1 else []
+        grams = tokens
+        for n in range(2, high + 1):
+            grams = [f"{gram} {token}" for gram, token in zip(grams, tokens[n - 1 :])]
+            if n >= low:
+                features = features + grams
         # Shouting ("STILL broken", "AGAIN") is a sign of a complaint.
-        features += [CAPS for token in doc if len(token) > 2 and token.is_upper]
-        return features
+        shouted = sum(1 for word in doc.text.split() if len(word) > 2 and word.isupper())
+        return features + [CAPS] * shouted
 
     def chars(self, norms: Sequence[str]) -> list[str]:
-        low, high = self.char_ngrams
         features: list[str] = []
         for norm in norms:
-            padded = f" {norm} "
-            size = len(padded)
-            for n in range(low, min(high, size) + 1):
-                features += [padded[i : i + n] for i in range(size - n + 1)]
+            features += self.token_chars(norm)
         return features
+
+    def token_chars(self, norm: str) -> list[str]:
+        low, high = self.char_ngrams
+        padded = f" {norm} "
+        size = len(padded)
+        return [
+            padded[i : i + n] for n in range(low, min(high, size) + 1) for i in range(size - n + 1)
+        ]
 
 
 class LinearTextcat:
@@ -140,6 +146,7 @@ class LinearTextcat:
         self.char_idf = np.zeros(0, dtype=np.float64)
         self.weights = np.zeros((0, len(self.labels)), dtype=np.float64)
         self.bias = np.zeros(len(self.labels), dtype=np.float64)
+        self._char_cache: dict[str, np.ndarray] = {}
 
     # --- the model -----------------------------------------------------------------
 
@@ -162,9 +169,10 @@ class LinearTextcat:
         self.char_idf = np.asarray(char_idf, dtype=np.float64)
         self.weights = np.asarray(weights, dtype=np.float64)
         self.bias = np.asarray(bias, dtype=np.float64)
+        self._char_cache = {}
 
     def features(self, docs: Sequence[Doc]) -> tuple[list[list[str]], list[list[str]]]:
-        """The raw n-grams of each doc: (words, characters)."""
+        """The raw n-grams of each doc: (words, characters). Training reads these."""
         words, chars = [], []
         for doc in docs:
             norms = self.analyzer.norms(doc)
@@ -173,39 +181,69 @@ class LinearTextcat:
         return words, chars
 
     def scores(self, docs: Sequence[Doc]) -> np.ndarray:
-        """Probabilities, one row per doc and one column per label."""
-        words, chars = self.features(docs)
+        """Probabilities, one row per doc and one column per label.
+
+        The same numbers as TF-IDF of `features` followed by the logistic regressions,
+        computed from vocabulary ids: a word's character n-grams are looked up once
+        and cached, since chat repeats its words.
+        """
+        vocab, words = self.word_vocab, self.analyzer.words
+        word_ids: list[int] = []
+        word_counts: list[int] = []
+        char_parts: list[np.ndarray] = []
+        char_counts: list[int] = []
+        for doc in docs:
+            norms = self.analyzer.norms(doc)
+            found = [i for f in words(norms, doc) if (i := vocab.get(f)) is not None]
+            word_ids += found
+            word_counts.append(len(found))
+            parts = [self._char_ids(norm) for norm in norms]
+            char_parts += parts
+            char_counts.append(sum(len(part) for part in parts))
         logits = np.tile(self.bias, (len(docs), 1))
-        logits += self._block(words, self.word_vocab, self.word_idf, 0)
-        logits += self._block(chars, self.char_vocab, self.char_idf, len(self.word_vocab))
+        logits += self._block(np.array(word_ids, dtype=np.int64), word_counts, self.word_idf, 0)
+        chars = np.concatenate(char_parts) if char_parts else np.zeros(0, dtype=np.int64)
+        logits += self._block(chars, char_counts, self.char_idf, len(self.word_vocab))
         return 1.0 / (1.0 + np.exp(-logits))
 
+    def _char_ids(self, norm: str) -> np.ndarray:
+        ids = self._char_cache.get(norm)
+        if ids is None:
+            vocab = self.char_vocab
+            found = [i for f in self.analyzer.token_chars(norm) if (i := vocab.get(f)) is not None]
+            ids = np.array(found, dtype=np.int64)
+            if len(self._char_cache) < CACHE_WORDS:
+                self._char_cache[norm] = ids
+        return ids
+
     def _block(
-        self,
-        per_doc: list[list[str]],
-        vocab: Mapping[str, int],
-        idf: np.ndarray,
-        offset: int,
+        self, ids: np.ndarray, counts_per_doc: list[int], idf: np.ndarray, offset: int
     ) -> np.ndarray:
-        n_docs, size = len(per_doc), max(len(vocab), 1)
-        rows: list[int] = []
-        cols: list[int] = []
-        for row, features in enumerate(per_doc):
-            ids = [vocab[f] for f in features if f in vocab]
-            cols += ids
-            rows += [row] * len(ids)
+        """One feature block's contribution to the logits: TF-IDF, L2-normalised.
+
+        `ids` holds every doc's feature ids one doc after another, `counts_per_doc`
+        how many each doc has.
+        """
+        n_docs = len(counts_per_doc)
         out = np.zeros((n_docs, len(self.labels)))
-        if not cols:
+        if not len(ids):
             return out
-        keys, counts = np.unique(np.asarray(rows) * size + np.asarray(cols), return_counts=True)
+        rows = np.repeat(np.arange(n_docs), counts_per_doc)
+        size = max(len(idf), 1)
+        keys, counts = np.unique(rows * size + ids, return_counts=True)
         row_of, col_of = keys // size, keys % size
         tf = 1.0 + np.log(counts) if self.sublinear_tf else counts.astype(np.float64)
         values = tf * idf[col_of]
         norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=n_docs))
         values /= norms[row_of]
-        block = self.weights[offset + col_of]
-        for j in range(len(self.labels)):
-            out[:, j] = np.bincount(row_of, weights=values * block[:, j], minlength=n_docs)
+        out[:] = np.stack(
+            [
+                np.bincount(row_of, weights=values * self.weights[offset + col_of, j],
+                            minlength=n_docs)
+                for j in range(len(self.labels))
+            ],
+            axis=1,
+        )  # fmt: skip
         return out
 
     # --- spaCy component protocol -------------------------------------------------

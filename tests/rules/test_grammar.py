@@ -64,7 +64,7 @@ def test_grammar_unknown_name():
         ),
         ("x because the review found gaps", Agree("x", "the review found gaps", None, None)),
         ("x because the owner left", Agree("x", "the owner left", None, None)),
-        ("x because y owner role night lead", Agree("x", "y", "night lead", None)),
+        ("x because y owner role night lead", Agree("x", "y", "role:night lead", None)),
     ],
 )
 def test_grammar_agree_clauses(args, expected):

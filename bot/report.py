@@ -1,0 +1,289 @@
+"""Ground rule 5: concise, concrete reports of which agreements and choices we make, and
+why. Built from storage inside the transaction that asked for it, so a report shows
+exactly the table as it stood; the summary fits one chat message, the full form a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from bot.models import (
+    AgreementRow,
+    AnswerRow,
+    DecisionRow,
+    EvaluationRow,
+    MandateRow,
+    MeetingRow,
+    MemberRow,
+    RoundRow,
+    WatchRow,
+)
+from bot.statements import WAITING_STATUSES
+from rules.actions import PostReport, RequestReport
+from rules.agreements import owner_param
+from rules.grammar import EVALUATION_VALUES
+from rules.mandates import mandate_line
+from rules.say import N_, Day, Lines, Member, Members, Quote, Say
+from rules.state import MemberInfo
+
+# The summary shows this many items of each kind; the full report shows all.
+SHORT = 3
+REVIEW_SOON = timedelta(days=7)
+
+
+@dataclass
+class Section:
+    heading: str
+    items: list[Say]
+    empty: str | None = None
+    brief: list[Say] | None = None  # what the summary shows instead of the first items
+
+    def lines(self, limit: int | None) -> list[Say]:
+        if not self.items:
+            return [Say.of(self.heading), Say.of(self.empty)] if self.empty else []
+        if limit is not None and self.brief is not None:
+            return [Say.of(self.heading), *self.brief]
+        shown = self.items if limit is None else self.items[:limit]
+        lines = [Say.of(self.heading), *shown]
+        if limit is not None and len(self.items) > limit:
+            lines.append(Say.of(N_("… and {count} more (see the full report)"),
+                                count=len(self.items) - limit))  # fmt: skip
+        return lines
+
+
+def build(session: Session, request: RequestReport, now: datetime) -> PostReport:
+    """Replace a report request with the report itself."""
+    workspace, channel, since = request.workspace, request.channel, request.since
+    sections = [
+        _agreements(session, workspace, channel, since),
+        _choices(session, workspace, channel, since),
+        _open_concerns(session, workspace, channel, since),
+        _problems(session, workspace, channel),
+        _reviews_due(session, workspace, channel, now),
+        _mandates(session, workspace, channel),
+        _evaluation(session, workspace, channel),
+    ]
+    title = (
+        Say.of(N_("Report of the meeting (since {day})."), day=Day(since.date()))
+        if request.title == "meeting" and since
+        else Say.of(N_("Report since {day}."), day=Day(since.date()))
+        if since
+        else Say.of(N_("Report of this table."))
+    )
+    summary = [title]
+    full = [title]
+    for section in sections:
+        summary += section.lines(SHORT)
+        full += section.lines(None)
+    return PostReport(
+        workspace=workspace,
+        channel=channel,
+        lang=request.lang,
+        user=request.user,
+        private=request.private,
+        summary=Lines(tuple(summary)),
+        full=Lines(tuple(full)),
+    )
+
+
+def _agreements(session, workspace, channel, since) -> Section:
+    query = select(AgreementRow).where(
+        AgreementRow.workspace == workspace,
+        AgreementRow.channel == channel,
+        AgreementRow.status == "current",
+    )
+    if since is not None:
+        query = query.where(AgreementRow.recorded_at >= since)
+    rows = session.exec(query.order_by(col(AgreementRow.number))).all()
+    items = [
+        Say.of(
+            N_("#{number} {text}, because {why}. Owner: {owner}; review {day}."),
+            number=a.number,
+            text=Quote(a.text),
+            why=Quote(a.why),
+            owner=owner_param(a.owner),
+            day=Day(a.review_on),
+        )
+        for a in rows
+    ]
+    items += [
+        Say.of(
+            N_("#{number}: mandate pending for {members}."),
+            number=a.number,
+            members=Members(tuple(u for u, m in a.mandates if m is None)),
+        )
+        for a in rows
+        if any(m is None for _, m in a.mandates)
+    ]
+    return Section(N_("Agreements, and why:"), items, N_("none yet"))
+
+
+def _choices(session, workspace, channel, since) -> Section:
+    query = select(DecisionRow).where(
+        DecisionRow.workspace == workspace, DecisionRow.channel == channel
+    )
+    if since is not None:
+        query = query.where(DecisionRow.at >= since)
+    msgids = {
+        "keep": N_("#{number} kept, as it works."),
+        "revise": N_("#{number} revised; practice taught: {lesson}"),
+        "retire": N_("#{number} retired."),
+    }
+    items = [
+        Say.of(msgids[d.decision], number=d.number, lesson=Quote(d.lesson or "—"))
+        for d in session.exec(query.order_by(col(DecisionRow.at))).all()
+    ]
+    return Section(N_("Choices at reviews:"), items)
+
+
+def _open_concerns(session, workspace, channel, since) -> Section:
+    query = select(RoundRow).where(RoundRow.workspace == workspace, RoundRow.channel == channel)
+    if since is not None:
+        query = query.where(RoundRow.started_at >= since)
+    items: list[Say] = []
+    for round_ in session.exec(query.order_by(col(RoundRow.started_at))).all():
+        settled = round_.agreement_number is not None
+        if settled:
+            continue
+        concerns = session.exec(
+            select(AnswerRow).where(
+                AnswerRow.workspace == workspace,
+                AnswerRow.round_id == round_.round_id,
+                col(AnswerRow.concern).is_not(None),
+            )
+        ).all()
+        items += [
+            Say.of(
+                N_("{member} on {proposal}: {concern}"),
+                member=Member(a.user),
+                proposal=Quote(round_.proposal),
+                concern=Quote(a.concern),
+            )
+            for a in concerns
+        ]
+    return Section(N_("Open concerns:"), items, N_("none"))
+
+
+def _problems(session, workspace, channel) -> Section:
+    rows = session.exec(
+        select(WatchRow)
+        .where(
+            WatchRow.workspace == workspace,
+            WatchRow.channel == channel,
+            col(WatchRow.status).in_(WAITING_STATUSES),
+        )
+        .order_by(col(WatchRow.posted_at))
+    ).all()
+    items = [
+        Say.of(N_("{member}: {problem}"), member=Member(w.user), problem=Quote(w.text))
+        if w.text
+        else Say.of(
+            N_("{member}: a problem named on {day}"),
+            member=Member(w.user),
+            day=Day(w.posted_at.date()),
+        )
+        for w in rows
+    ]
+    return Section(N_("Problems still without a proposal:"), items, N_("none"))
+
+
+def _reviews_due(session, workspace, channel, now: datetime) -> Section:
+    rows = session.exec(
+        select(AgreementRow)
+        .where(
+            AgreementRow.workspace == workspace,
+            AgreementRow.channel == channel,
+            AgreementRow.status == "current",
+            AgreementRow.review_on <= (now + REVIEW_SOON).date(),
+        )
+        .order_by(col(AgreementRow.review_on))
+    ).all()
+    items = [
+        Say.of(
+            N_("#{number} {text}: review on {day}"),
+            number=a.number,
+            text=Quote(a.text),
+            day=Day(a.review_on),
+        )
+        for a in rows
+    ]
+    return Section(N_("Reviews due:"), items)
+
+
+def _mandates(session, workspace, channel) -> Section:
+    rows = session.exec(
+        select(MemberRow, MandateRow)
+        .join(
+            MandateRow,
+            (MandateRow.workspace == MemberRow.workspace)
+            & (MandateRow.channel == MemberRow.channel)
+            & (MandateRow.user == MemberRow.user),
+            isouter=True,
+        )
+        .where(
+            MemberRow.workspace == workspace,
+            MemberRow.channel == channel,
+            col(MemberRow.active).is_(True),
+        )
+        .order_by(col(MemberRow.user))
+    ).all()
+    items = [
+        mandate_line(
+            MemberInfo(
+                user=member.user,
+                organisation=member.organisation,
+                mandate=mandate.text if mandate else None,
+                mandate_status=mandate.status if mandate else None,
+                renewed_at=mandate.renewed_at if mandate else None,
+            )
+        )
+        for member, mandate in rows
+    ]
+    return Section(N_("Mandates:"), items, N_("nobody at the table yet"))
+
+
+def _evaluation(session, workspace, channel) -> Section:
+    meeting = session.exec(
+        select(MeetingRow)
+        .where(
+            MeetingRow.workspace == workspace,
+            MeetingRow.channel == channel,
+            MeetingRow.status == "ended",
+        )
+        .order_by(col(MeetingRow.ended_at).desc())
+    ).first()
+    if meeting is None:
+        return Section(N_("Process evaluation:"), [])
+    scores = session.exec(
+        select(EvaluationRow).where(
+            EvaluationRow.workspace == workspace, EvaluationRow.meeting_id == meeting.meeting_id
+        )
+    ).all()
+    if not scores:
+        return Section(N_("Process evaluation:"), [], N_("no scores given yet"))
+    count = len(scores)
+    averages = [sum(s.scores[i] for s in scores) / count for i in range(len(EVALUATION_VALUES))]
+    lowest = min(range(len(averages)), key=averages.__getitem__)
+    brief = [
+        Say.of(
+            N_("{count} member(s) scored the last meeting: {average} of 5 on average; lowest "
+               "on {value} ({lowest})."),
+            count=count, average=f"{sum(averages) / len(averages):.1f}",
+            value=Say.of(EVALUATION_VALUES[lowest]), lowest=f"{averages[lowest]:.1f}",
+        )
+    ]  # fmt: skip
+    items = [
+        Say.of(
+            N_("{value}: {average} (of 5)"),
+            value=Say.of(value),
+            average=f"{sum(s.scores[i] for s in scores) / count:.1f}",
+        )
+        for i, value in enumerate(EVALUATION_VALUES)
+    ]
+    items.insert(0, Say.of(N_("{count} member(s) scored the last meeting:"), count=count))
+    comments = [s.comment for s in scores if s.comment]
+    items += [Say.of(N_("Comment: {comment}"), comment=Quote(c)) for c in comments]
+    return Section(N_("Process evaluation:"), items, brief=brief)

@@ -1,0 +1,121 @@
+"""A table and its charter: who is at it for which organisation, what the collaboration
+is and is not about, routing, and the table's language (the seed's preparation list)."""
+
+from __future__ import annotations
+
+from rules.actions import Action, ConfigureTable, NoteMember, SetOrganisation
+from rules.grammar import JoinTable, SetCharter, SetLanguage, ShowTable
+from rules.i18n import supported
+from rules.say import N_, Lines, Member, Quote, Say
+from rules.speech import language, private, public
+from rules.state import TableState
+from rules.understanding import Command
+
+_FIELD_LINES = {
+    "about": N_("About: {text}"),
+    "not_about": N_("Not about: {text}"),
+    "routing": N_("Routing: {text}"),
+}
+_FIELD_SET = {
+    "about": N_("Noted: this table is about {text}."),
+    "not_about": N_("Noted: this table is not about {text}."),
+    "routing": N_("Noted, the routing here: {text}."),
+}
+
+
+def member_line(state: TableState, user: str) -> Say:
+    info = state.member(user)
+    if info.organisation:
+        return Say.of(
+            N_("{member}, for {organisation}"),
+            member=Member(user),
+            organisation=Quote(info.organisation),
+        )
+    return Say.of(N_("{member}, organisation not given yet"), member=Member(user))
+
+
+def show(command: Command, state: TableState) -> list[Action]:
+    assert isinstance(command.parsed, ShowTable)
+    lang = language(state, command.lang)
+    charter = state.charter
+    parts: list[Say | Lines] = [Say.of(N_("At this table:"))]
+    parts += [member_line(state, user) for user in sorted(state.roster)] or [
+        Say.of(N_("nobody yet"))
+    ]
+    for field in ("about", "not_about", "routing"):
+        value = getattr(charter, field)
+        if value:
+            parts.append(Say.of(_FIELD_LINES[field], text=Quote(value)))
+    if not (charter.about and charter.not_about):
+        parts.append(
+            Say.of(
+                N_("Say what this table is and is not about: /table about … and "
+                   "/table not-about …")
+            )
+        )  # fmt: skip
+    parts.append(
+        Say.of(N_("Language: {language}."), language=Say.of(_LANGUAGE_NAMES[lang]))
+        if state.settings.language
+        else Say.of(N_("Language: I answer in the language you write."))
+    )
+    return [private(command.event, command.event.user, Lines(tuple(parts)), lang)]
+
+
+_LANGUAGE_NAMES = {"en": N_("English"), "nl": N_("Dutch")}
+
+
+def set_field(command: Command, state: TableState) -> list[Action]:
+    parsed = command.parsed
+    assert isinstance(parsed, SetCharter)
+    event = command.event
+    change = ConfigureTable(
+        workspace=event.workspace, channel=event.channel, at=event.at,
+        **{parsed.field: parsed.text},
+    )  # fmt: skip
+    text = Say.of(_FIELD_SET[parsed.field], text=Quote(parsed.text))
+    return [change, public(event, text, language(state, command.lang))]
+
+
+def join(command: Command, state: TableState) -> list[Action]:
+    parsed = command.parsed
+    assert isinstance(parsed, JoinTable)
+    event = command.event
+    return [
+        NoteMember(workspace=event.workspace, channel=event.channel, user=event.user, at=event.at),
+        SetOrganisation(
+            workspace=event.workspace,
+            channel=event.channel,
+            user=event.user,
+            organisation=parsed.organisation,
+            at=event.at,
+        ),
+        public(
+            event,
+            Say.of(
+                N_("{member} is at the table for {organisation}."),
+                member=Member(event.user),
+                organisation=Quote(parsed.organisation),
+            ),
+            language(state, command.lang),
+        ),
+    ]
+
+
+def set_language(command: Command, state: TableState) -> list[Action]:
+    parsed = command.parsed
+    assert isinstance(parsed, SetLanguage)
+    event = command.event
+    lang = supported(parsed.language)
+    return [
+        ConfigureTable(
+            workspace=event.workspace, channel=event.channel, at=event.at, language=lang
+        ),
+        public(
+            event,
+            Say.of(
+                N_("From now on I speak {language} at this table."),
+                language=Say.of(_LANGUAGE_NAMES[lang]),
+            ),
+            lang,
+        ),
+    ]

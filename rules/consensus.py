@@ -1,0 +1,87 @@
+"""Consensus, noticed: after a proposal, when most members post agreement and no
+concern is open, the bot asks whether to record it. It never records silently."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rules.actions import Action, MarkSuggested, NoteProposal, NoteStance, SuggestAgreement
+from rules.state import ProposalSeen, TableState
+from rules.understanding import Message
+
+# Agreement long after a proposal is about something else.
+STALE_AFTER = timedelta(hours=24)
+
+
+def proposal_scopes(message: Message) -> tuple[str, ...]:
+    """Where this message's proposal lives: its thread, else the channel's top level."""
+    thread = message.event.thread_id
+    return (thread, "") if thread else ("",)
+
+
+def on_message(message: Message, state: TableState) -> list[Action]:
+    event = message.event
+    scope = event.thread_id or ""
+    labels = message.labels
+    if message.is_proposal and "agreement" not in labels:
+        return [
+            NoteProposal(
+                workspace=event.workspace,
+                channel=event.channel,
+                scope=scope,
+                message_id=event.message_id,
+                user=event.user,
+                text=event.text,
+                at=event.at,
+            )
+        ]
+    stance = "concern" if "concern" in labels else "agree" if "agreement" in labels else None
+    if stance is None:
+        return []
+    proposal = _proposal_for(message, state)
+    if (
+        proposal is None
+        or proposal.user == event.user
+        or proposal.suggested
+        or event.at - proposal.posted_at > STALE_AFTER
+    ):
+        return []
+    actions: list[Action] = [
+        NoteStance(
+            workspace=event.workspace,
+            channel=event.channel,
+            scope=proposal.scope,
+            user=event.user,
+            stance=stance,
+        )
+    ]
+    stances = {**proposal.stances, event.user: stance}
+    agreeing = [u for u, s in stances.items() if s == "agree"]
+    others = (state.members | {event.user}) - {proposal.user}
+    if "concern" not in stances.values() and len(agreeing) * 2 > len(others):
+        actions += [
+            SuggestAgreement(
+                workspace=event.workspace,
+                channel=event.channel,
+                lang=message.lang,
+                proposal=proposal.text,
+                proposer=proposal.user,
+                agreeing=tuple(agreeing),
+                thread_id=event.thread_id,
+            ),
+            MarkSuggested(workspace=event.workspace, channel=event.channel, scope=proposal.scope),
+        ]
+    return actions
+
+
+def _proposal_for(message: Message, state: TableState) -> ProposalSeen | None:
+    for scope in proposal_scopes(message):
+        proposal = state.proposals.get(scope)
+        if proposal is None:
+            continue
+        # A reply in a thread agrees with the thread's own first message only.
+        thread = message.event.thread_id
+        if scope == "" and thread and proposal.message_id != thread:
+            continue
+        return proposal
+    return None

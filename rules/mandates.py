@@ -1,0 +1,144 @@
+"""Ground rules 2 and 3: everyone is at the table with a mandate for their
+organisation, and renews it after each meeting, based on its outcome."""
+
+from __future__ import annotations
+
+from rules.actions import Action, ConfirmMandates, NoteMember, RecordRenewal, SetMandate
+from rules.charter import member_line
+from rules.grammar import AnswerRenewal, ShowMandates
+from rules.grammar import SetMandate as SetMandateCommand
+from rules.say import N_, Day, Lines, Member, Quote, Say
+from rules.speech import language, private, public
+from rules.state import MemberInfo, TableState
+from rules.understanding import Command
+
+
+def mandate_line(info: MemberInfo) -> Say:
+    """One member's mandate and its state, for listings and reports."""
+    if info.mandate is None:
+        return Say.of(N_("{member}: no mandate given yet"), member=Member(info.user))
+    msgid = {
+        "current": N_("{member}: {mandate} (renewed {day})"),
+        "renewal_due": N_("{member}: {mandate} (to be renewed after the meeting)"),
+        "checking": N_("{member}: {mandate} (checking with their organisation)"),
+    }[info.mandate_status or "renewal_due"]
+    day = Day(info.renewed_at.date()) if info.renewed_at else ""
+    return Say.of(msgid, member=Member(info.user), mandate=Quote(info.mandate), day=day)
+
+
+def show(command: Command, state: TableState) -> list[Action]:
+    assert isinstance(command.parsed, ShowMandates)
+    lang = language(state, command.lang)
+    if not state.roster:
+        text: Say | Lines = Say.of(N_("Nobody is at this table yet."))
+    else:
+        lines: list[Say] = [Say.of(N_("Mandates at this table:"))]
+        for user in sorted(state.roster):
+            lines.append(mandate_line(state.roster[user]))
+        text = Lines(tuple(lines))
+    return [private(command.event, command.event.user, text, lang)]
+
+
+def set_mandate(command: Command, state: TableState) -> list[Action]:
+    parsed = command.parsed
+    assert isinstance(parsed, SetMandateCommand)
+    event = command.event
+    lang = language(state, command.lang)
+    actions: list[Action] = [
+        NoteMember(workspace=event.workspace, channel=event.channel, user=event.user, at=event.at),
+        SetMandate(
+            workspace=event.workspace,
+            channel=event.channel,
+            user=event.user,
+            text=parsed.text,
+            status="current",
+            at=event.at,
+        ),
+        ConfirmMandates(
+            workspace=event.workspace,
+            channel=event.channel,
+            user=event.user,
+            mandate=parsed.text,
+        ),
+    ]
+    actions += _settle_renewal(command, state, "renewed")
+    actions.append(
+        public(
+            event,
+            Say.of(
+                N_("{member} is at the table with this mandate: {mandate}"),
+                member=Member(event.user),
+                mandate=Quote(parsed.text),
+            ),
+            lang,
+        )
+    )
+    return actions
+
+
+def answer_renewal(command: Command, state: TableState) -> list[Action]:
+    parsed = command.parsed
+    assert isinstance(parsed, AnswerRenewal)
+    event = command.event
+    lang = language(state, command.lang)
+    info = state.member(event.user)
+    if info.mandate is None:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(
+                    N_("You have no mandate here yet. Say what you may agree to: /mandate "
+                       "<what I may agree to>")
+                ),
+                lang,
+            )
+        ]  # fmt: skip
+    renewed = parsed.outcome == "renewed"
+    actions: list[Action] = [
+        SetMandate(
+            workspace=event.workspace,
+            channel=event.channel,
+            user=event.user,
+            text=None,
+            status="current" if renewed else "checking",
+            at=event.at,
+        ),
+    ]
+    if renewed:
+        actions.append(
+            ConfirmMandates(
+                workspace=event.workspace,
+                channel=event.channel,
+                user=event.user,
+                mandate=info.mandate,
+            )
+        )
+    actions += _settle_renewal(command, state, parsed.outcome)
+    reply = (
+        Say.of(N_("Mandate renewed: {mandate}"), mandate=Quote(info.mandate))
+        if renewed
+        else Say.of(
+            N_("Noted: you will check your mandate with your organisation. Renew it with "
+               "/mandate renew, or give a new one with /mandate <text>.")
+        )
+    )  # fmt: skip
+    actions.append(public(event, Lines((member_line(state, event.user), reply)), lang))
+    return actions
+
+
+def _settle_renewal(command: Command, state: TableState, outcome: str) -> list[Action]:
+    meeting = state.last_meeting
+    event = command.event
+    if meeting is None or event.user not in meeting.renewals:
+        return []
+    return [
+        RecordRenewal(
+            workspace=event.workspace,
+            channel=event.channel,
+            meeting_id=meeting.meeting_id,
+            user=event.user,
+            outcome=outcome,
+            at=event.at,
+        )
+    ]

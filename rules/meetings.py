@@ -1,0 +1,220 @@
+"""Meetings: the end of one brings its concise report, asks everyone to renew their
+mandate (ground rule 3) and runs a short process evaluation on the relationship values."""
+
+from __future__ import annotations
+
+import hashlib
+
+from rules.actions import (
+    Action,
+    AskEvaluation,
+    AskRenewal,
+    CloseMeeting,
+    NoteMeetingReminder,
+    OpenMeeting,
+    RecordEvaluation,
+    RequestReport,
+    ScheduleTimer,
+    SetMandate,
+)
+from rules.events import Event, TimerFired
+from rules.grammar import EVALUATION_VALUES, EndMeeting, Evaluate, StartMeeting
+from rules.say import N_, Member, Say
+from rules.speech import language, private, public
+from rules.state import TableState
+from rules.understanding import Command
+
+RENEWAL_TIMER = "renewal_reminder"
+
+
+def meeting_id_for(event: Event) -> str:
+    digest = hashlib.sha1(f"meeting|{event.workspace}|{event.channel}|{event.event_id}".encode())
+    return digest.hexdigest()[:16]
+
+
+def renewal_key(meeting_id: str, number: int) -> str:
+    return f"meeting:{meeting_id}:renewal:{number}"
+
+
+def start(command: Command, state: TableState) -> list[Action]:
+    assert isinstance(command.parsed, StartMeeting)
+    event = command.event
+    lang = language(state, command.lang)
+    running = state.open_meeting
+    if running is not None:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(
+                    N_("A meeting is already running here, started by {member}. End it with "
+                       "/meeting end."),
+                    member=Member(running.started_by),
+                ),
+                lang,
+            )
+        ]  # fmt: skip
+    return [
+        OpenMeeting(
+            workspace=event.workspace,
+            channel=event.channel,
+            meeting_id=meeting_id_for(event),
+            at=event.at,
+            by=event.user,
+        ),
+        public(
+            event,
+            Say.of(
+                N_(
+                    "Meeting started. When it ends (/meeting end) I post its report, ask "
+                    "everyone to renew their mandate and run a short evaluation."
+                )
+            ),
+            lang,
+        ),
+    ]
+
+
+def end(command: Command, state: TableState) -> list[Action]:
+    assert isinstance(command.parsed, EndMeeting)
+    event = command.event
+    lang = language(state, command.lang)
+    meeting = state.open_meeting
+    if meeting is None:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(N_("No meeting is running here. Start one with /meeting start.")),
+                lang,
+            )
+        ]
+    members = tuple(sorted(state.roster))
+    actions: list[Action] = [
+        CloseMeeting(
+            workspace=event.workspace,
+            channel=event.channel,
+            meeting_id=meeting.meeting_id,
+            at=event.at,
+            by=event.user,
+            renewals=members,
+        ),
+        RequestReport(
+            workspace=event.workspace,
+            channel=event.channel,
+            lang=lang,
+            user=None,
+            since=meeting.started_at,
+            private=False,
+            title="meeting",
+        ),
+    ]
+    # Ground rule 3: every mandate is renewed in the light of the meeting's outcome.
+    actions += [
+        SetMandate(
+            workspace=event.workspace,
+            channel=event.channel,
+            user=user,
+            text=None,
+            status="renewal_due",
+            at=event.at,
+        )
+        for user in members
+        if state.member(user).mandate is not None
+    ]
+    if members:
+        actions.append(
+            AskRenewal(
+                workspace=event.workspace,
+                channel=event.channel,
+                lang=lang,
+                meeting_id=meeting.meeting_id,
+                users=members,
+            )
+        )
+        actions += _next_reminder(event, state, meeting.meeting_id, 1)
+    actions.append(
+        AskEvaluation(
+            workspace=event.workspace,
+            channel=event.channel,
+            lang=lang,
+            meeting_id=meeting.meeting_id,
+            values=EVALUATION_VALUES,
+        )
+    )
+    return actions
+
+
+def _next_reminder(event: Event, state: TableState, meeting_id: str, number: int) -> list[Action]:
+    if number > state.settings.max_reminders:
+        return []
+    return [
+        ScheduleTimer(
+            workspace=event.workspace,
+            channel=event.channel,
+            key=renewal_key(meeting_id, number),
+            kind=RENEWAL_TIMER,
+            subject=meeting_id,
+            due=event.at + state.settings.reminder_delay,
+        )
+    ]
+
+
+def on_timer(event: TimerFired, state: TableState) -> list[Action]:
+    """Remind, privately, only those who have not renewed or said they are checking."""
+    meeting = state.last_meeting
+    if meeting is None or meeting.meeting_id != event.subject:
+        return []
+    waiting = meeting.awaiting_renewal
+    if not waiting:
+        return []
+    return [
+        AskRenewal(
+            workspace=event.workspace,
+            channel=event.channel,
+            lang=language(state),
+            meeting_id=meeting.meeting_id,
+            users=waiting,
+            reminder=True,
+        ),
+        NoteMeetingReminder(
+            workspace=event.workspace, channel=event.channel, meeting_id=meeting.meeting_id
+        ),
+        *_next_reminder(event, state, meeting.meeting_id, meeting.reminders_sent + 2),
+    ]
+
+
+def evaluate(command: Command, state: TableState) -> list[Action]:
+    parsed = command.parsed
+    assert isinstance(parsed, Evaluate)
+    event = command.event
+    lang = language(state, command.lang)
+    meeting = state.last_meeting
+    if meeting is None:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(N_("There is no ended meeting to evaluate here yet.")),
+                lang,
+            )
+        ]
+    return [
+        RecordEvaluation(
+            workspace=event.workspace,
+            channel=event.channel,
+            meeting_id=meeting.meeting_id,
+            user=event.user,
+            scores=parsed.scores,
+            comment=parsed.comment,
+            at=event.at,
+        ),
+        private(
+            event,
+            event.user,
+            Say.of(
+                N_("Thank you. Your evaluation will show, with everyone's, in the next report.")
+            ),
+            lang,
+        ),
+    ]

@@ -1,0 +1,170 @@
+"""Temporary workable agreements (TWO) are revisited with the experience of practice:
+at review the table keeps, revises (a new version, linked to the old) or retires them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rules.actions import (
+    Action,
+    AnnounceAgreement,
+    CancelTimer,
+    RecordAgreement,
+    RecordDecision,
+    ScheduleTimer,
+    SetAgreementStatus,
+)
+from rules.agreements import REVIEW_HOUR, REVIEW_TIMER, review_key
+from rules.grammar import ReviewAgreement
+from rules.say import N_, Day, Quote, Say
+from rules.speech import language, private, public
+from rules.state import Agreement, TableState
+from rules.understanding import Command
+
+
+def review(command: Command, state: TableState) -> list[Action]:
+    parsed = command.parsed
+    assert isinstance(parsed, ReviewAgreement)
+    event = command.event
+    lang = language(state, command.lang)
+    agreement = state.agreements_by_number.get(parsed.number)
+    if agreement is None:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(
+                    N_("I know no agreement #{number}. /agreements all lists them."),
+                    number=parsed.number,
+                ),
+                lang,
+            )
+        ]
+    if agreement.status != "current":
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(
+                    N_("Agreement #{number} is no longer current (it was {status})."),
+                    number=parsed.number,
+                    status=Say.of(_STATUS[agreement.status]),
+                ),
+                lang,
+            )
+        ]
+    decision = RecordDecision(
+        workspace=event.workspace, channel=event.channel, number=agreement.number,
+        decision=parsed.decision, user=event.user, at=event.at, lesson=parsed.lesson,
+    )  # fmt: skip
+    old_timer = CancelTimer(
+        workspace=event.workspace, channel=event.channel,
+        key=review_key(agreement.number, agreement.version),
+    )  # fmt: skip
+    if parsed.decision == "keep":
+        next_review = (event.at + state.settings.review_after).date()
+        return [
+            decision,
+            SetAgreementStatus(
+                workspace=event.workspace,
+                channel=event.channel,
+                number=agreement.number,
+                version=agreement.version,
+                status="current",
+                review_on=next_review,
+            ),
+            _schedule(event, agreement.number, agreement.version, next_review),
+            public(
+                event,
+                Say.of(
+                    N_("Agreement #{number} is kept, as it works. Next review on {day}."),
+                    number=agreement.number,
+                    day=Day(next_review),
+                ),
+                lang,
+            ),
+        ]
+    if parsed.decision == "retire":
+        return [
+            decision,
+            old_timer,
+            SetAgreementStatus(
+                workspace=event.workspace,
+                channel=event.channel,
+                number=agreement.number,
+                version=agreement.version,
+                status="retired",
+            ),
+            public(
+                event,
+                Say.of(
+                    N_("Agreement #{number} is retired; it stays in the history: {text}"),
+                    number=agreement.number,
+                    text=Quote(agreement.text),
+                ),
+                lang,
+            ),
+        ]
+    return _revise(command, state, agreement, decision, old_timer, lang)
+
+
+_STATUS = {"revised": N_("revised"), "retired": N_("retired"), "current": N_("current")}
+
+
+def _schedule(event, number: int, version: int, day) -> ScheduleTimer:
+    return ScheduleTimer(
+        workspace=event.workspace, channel=event.channel, key=review_key(number, version),
+        kind=REVIEW_TIMER, subject=str(number), due=datetime.combine(day, REVIEW_HOUR),
+    )  # fmt: skip
+
+
+def _revise(command, state, agreement: Agreement, decision, old_timer, lang) -> list[Action]:
+    parsed = command.parsed
+    event = command.event
+    version = agreement.version + 1
+    review_on = (event.at + state.settings.review_after).date()
+    consenters = (event.user,)
+    mandates = tuple((u, state.member(u).current_mandate) for u in consenters)
+    revised = Agreement(
+        number=agreement.number, text=parsed.new_text, why=parsed.why, owner=agreement.owner,
+        recorded_by=event.user, consenters=consenters, concerns=(), review_on=review_on,
+        version=version, replaces=agreement.version, status="current", recorded_at=event.at,
+        lang=lang, mandates=mandates, channel=event.channel, lesson=parsed.lesson,
+    )  # fmt: skip
+    return [
+        decision,
+        old_timer,
+        SetAgreementStatus(
+            workspace=event.workspace,
+            channel=event.channel,
+            number=agreement.number,
+            version=agreement.version,
+            status="revised",
+        ),
+        RecordAgreement(
+            workspace=event.workspace,
+            channel=event.channel,
+            number=agreement.number,
+            text=revised.text,
+            why=revised.why,
+            recorded_by=event.user,
+            owner=revised.owner,
+            consenters=consenters,
+            concerns=(),
+            review_on=review_on,
+            lang=lang,
+            at=event.at,
+            version=version,
+            replaces=agreement.version,
+            mandates=mandates,
+            lesson=parsed.lesson,
+        ),
+        _schedule(event, agreement.number, version, review_on),
+        AnnounceAgreement(
+            workspace=event.workspace,
+            channel=event.channel,
+            lang=lang,
+            agreement=revised.view(),
+            thread_id=event.thread_id,
+        ),
+    ]

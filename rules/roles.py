@@ -1,0 +1,152 @@
+"""Ground rule 6 and working in roles: roles carry transferable tasks, so work goes on
+when people change; agreements owned by a role move with it at a handover."""
+
+from __future__ import annotations
+
+from rules.actions import Action, AddRole, AssignRole
+from rules.agreements import role_owner
+from rules.grammar import AddRole as AddRoleCommand
+from rules.grammar import AssignRole as AssignRoleCommand
+from rules.grammar import ShowRoles
+from rules.say import N_, Lines, Member, Quote, Say
+from rules.speech import language, private, public
+from rules.state import TableState
+from rules.understanding import Command
+
+
+def add(command: Command, state: TableState) -> list[Action]:
+    parsed = command.parsed
+    assert isinstance(parsed, AddRoleCommand)
+    event = command.event
+    lang = language(state, command.lang)
+    if state.role(parsed.name) is not None:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(N_("There is already a role {role} here."), role=Quote(parsed.name)),
+                lang,
+            )
+        ]
+    return [
+        AddRole(
+            workspace=event.workspace,
+            channel=event.channel,
+            name=parsed.name,
+            tasks=parsed.tasks,
+            at=event.at,
+        ),
+        public(
+            event,
+            Say.of(
+                N_("Role {role} added. Its tasks: {tasks}"),
+                role=Quote(parsed.name),
+                tasks=Quote(parsed.tasks),
+            ),
+            lang,
+        ),
+    ]
+
+
+def assign(command: Command, state: TableState) -> list[Action]:
+    parsed = command.parsed
+    assert isinstance(parsed, AssignRoleCommand)
+    event = command.event
+    lang = language(state, command.lang)
+    role = state.role(parsed.name)
+    if role is None:
+        known = ", ".join(r.name for r in state.roles) or "-"
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(
+                    N_("I know no role {role} here. Roles: {roles}. Add one with /role add."),
+                    role=Quote(parsed.name),
+                    roles=Quote(known),
+                ),
+                lang,
+            )
+        ]
+    if parsed.user not in state.roster:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(
+                    N_(
+                        "{member} is not at this table. Members join when they join the "
+                        "channel or speak in it."
+                    ),
+                    member=Member(parsed.user),
+                ),
+                lang,
+            )
+        ]
+    if not parsed.handover and role.holder not in (None, parsed.user):
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(
+                    N_("{member} holds the role {role}. Pass it on with /role handover."),
+                    member=Member(role.holder),
+                    role=Quote(role.name),
+                ),
+                lang,
+            )
+        ]
+    change = AssignRole(
+        workspace=event.workspace, channel=event.channel, name=role.name, user=parsed.user,
+        at=event.at,
+    )  # fmt: skip
+    if not parsed.handover or role.holder is None:
+        text: Say | Lines = Say.of(
+            N_("{member} now holds the role {role}: {tasks}"),
+            member=Member(parsed.user), role=Quote(role.name), tasks=Quote(role.tasks),
+        )  # fmt: skip
+        return [change, public(event, text, lang)]
+    owned = [a for a in state.agreements if a.status == "current"
+             and a.owner == role_owner(role.name)]  # fmt: skip
+    lines: list[Say] = [
+        Say.of(
+            N_("Role {role} handed over from {old} to {new}, with its tasks: {tasks}"),
+            role=Quote(role.name),
+            old=Member(role.holder),
+            new=Member(parsed.user),
+            tasks=Quote(role.tasks),
+        )
+    ]
+    if owned:
+        lines.append(Say.of(N_("With the role go these agreements:")))
+        lines += [
+            Say.of(N_("#{number} {text}"), number=a.number, text=Quote(a.text)) for a in owned
+        ]
+    return [change, public(event, Lines(tuple(lines)), lang)]
+
+
+def show(command: Command, state: TableState) -> list[Action]:
+    assert isinstance(command.parsed, ShowRoles)
+    lang = language(state, command.lang)
+    if not state.roles:
+        text: Say | Lines = Say.of(N_("No roles here yet. Add one with /role add <name> <tasks>."))
+    else:
+        lines: list[Say] = [Say.of(N_("Roles at this table:"))]
+        for role in state.roles:
+            owned = sum(
+                1
+                for a in state.agreements
+                if a.status == "current" and a.owner == role_owner(role.name)
+            )
+            holder = Member(role.holder) if role.holder else Say.of(N_("nobody yet"))
+            lines.append(
+                Say.of(
+                    N_("{role}: {tasks}. Held by {holder}; owns {count} agreement(s)."),
+                    role=Quote(role.name),
+                    tasks=Quote(role.tasks),
+                    holder=holder,
+                    count=owned,
+                )
+            )
+        text = Lines(tuple(lines))
+    return [private(command.event, command.event.user, text, lang)]
