@@ -26,7 +26,7 @@ from rules.actions import PostReport, RequestReport
 from rules.agreements import owner_param
 from rules.grammar import EVALUATION_VALUES
 from rules.mandates import mandate_line
-from rules.say import N_, Day, Lines, Member, Members, Quote, Say
+from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Score
 from rules.state import MemberInfo
 
 # The summary shows this many items of each kind; the full report shows all.
@@ -98,26 +98,28 @@ def _agreements(session, workspace, channel, since) -> Section:
     if since is not None:
         query = query.where(AgreementRow.recorded_at >= since)
     rows = session.exec(query.order_by(col(AgreementRow.number))).all()
-    items = [
-        Say.of(
-            N_("#{number} {text}, because {why}. Owner: {owner}; review {day}."),
-            number=a.number,
-            text=Quote(a.text),
-            why=Quote(a.why),
-            owner=owner_param(a.owner),
-            day=Day(a.review_on),
-        )
-        for a in rows
-    ]
-    items += [
-        Say.of(
-            N_("#{number}: mandate pending for {members}."),
-            number=a.number,
-            members=Members(tuple(u for u, m in a.mandates if m is None)),
-        )
-        for a in rows
-        if any(m is None for _, m in a.mandates)
-    ]
+    items = []
+    for a in rows:
+        pending = tuple(u for u, m in a.mandates if m is None)
+        params = {"number": a.number, "text": Quote(a.text), "why": Quote(a.why),
+                  "owner": owner_param(a.owner), "day": Day(a.review_on)}  # fmt: skip
+        if pending:
+            items.append(
+                Say.of(
+                    N_(
+                        "#{number} {text}, because {why}. Owner: {owner}; review {day}; "
+                        "mandate pending for {members}."
+                    ),
+                    members=Members(pending),
+                    **params,
+                )
+            )
+        else:
+            items.append(
+                Say.of(
+                    N_("#{number} {text}, because {why}. Owner: {owner}; review {day}."), **params
+                )
+            )
     return Section(N_("Agreements, and why:"), items, N_("none yet"))
 
 
@@ -271,15 +273,15 @@ def _evaluation(session, workspace, channel) -> Section:
         Say.of(
             N_("{count} member(s) scored the last meeting: {average} of 5 on average; lowest "
                "on {value} ({lowest})."),
-            count=count, average=f"{sum(averages) / len(averages):.1f}",
-            value=Say.of(EVALUATION_VALUES[lowest]), lowest=f"{averages[lowest]:.1f}",
+            count=count, average=Score(sum(averages) / len(averages)),
+            value=Say.of(EVALUATION_VALUES[lowest]), lowest=Score(averages[lowest]),
         )
     ]  # fmt: skip
     items = [
         Say.of(
             N_("{value}: {average} (of 5)"),
             value=Say.of(value),
-            average=f"{sum(s.scores[i] for s in scores) / count:.1f}",
+            average=Score(averages[i]),
         )
         for i, value in enumerate(EVALUATION_VALUES)
     ]

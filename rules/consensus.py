@@ -14,9 +14,9 @@ STALE_AFTER = timedelta(hours=24)
 
 
 def proposal_scopes(message: Message) -> tuple[str, ...]:
-    """Where this message's proposal lives: its thread, else the channel's top level."""
-    thread = message.event.thread_id
-    return (thread, "") if thread else ("",)
+    """Where a reaction finds its proposal: in a thread, the thread's latest proposal
+    (its first message counts); at the top level, the channel's latest top-level one."""
+    return (message.event.thread_id or "",)
 
 
 def on_message(message: Message, state: TableState) -> list[Action]:
@@ -24,16 +24,19 @@ def on_message(message: Message, state: TableState) -> list[Action]:
     scope = event.thread_id or ""
     labels = message.labels
     if message.is_proposal and "agreement" not in labels:
+        # A top-level proposal is also the proposal of the thread that may grow under it.
+        scopes = (scope,) if event.thread_id else ("", event.message_id)
         return [
             NoteProposal(
                 workspace=event.workspace,
                 channel=event.channel,
-                scope=scope,
+                scope=where,
                 message_id=event.message_id,
                 user=event.user,
                 text=event.text,
                 at=event.at,
             )
+            for where in scopes
         ]
     stance = "concern" if "concern" in labels else "agree" if "agreement" in labels else None
     if stance is None:
@@ -75,13 +78,4 @@ def on_message(message: Message, state: TableState) -> list[Action]:
 
 
 def _proposal_for(message: Message, state: TableState) -> ProposalSeen | None:
-    for scope in proposal_scopes(message):
-        proposal = state.proposals.get(scope)
-        if proposal is None:
-            continue
-        # A reply in a thread agrees with the thread's own first message only.
-        thread = message.event.thread_id
-        if scope == "" and thread and proposal.message_id != thread:
-            continue
-        return proposal
-    return None
+    return state.proposals.get(message.event.thread_id or "")

@@ -529,6 +529,14 @@ _HANDOVER = {"handover", "hand-over", "transfer", "overdragen", "overdracht"}
 
 def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     keyword, rest = _first_word(args)
+    if keyword in _ASSIGN | _HANDOVER:
+        # The member comes last, so a role's name may have spaces: assign night lead @ben
+        name, _, who = rest.rpartition(" ")
+        name = name.strip().strip("\"“”'")
+        user = member_reference(who)
+        if not name or user is None:
+            return UsageError(spec, Say.of(N_("Name the member with @, like @anna.")))
+        return AssignRole(name[:60], user, handover=keyword in _HANDOVER)
     name, tail = _name_and_rest(rest)
     if not name:
         return UsageError(spec)
@@ -538,11 +546,6 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
                 spec, Say.of(N_("Say which tasks come with the role: roles carry tasks."))
             )
         return AddRole(name[:60], _clip(tail)[:500])
-    if keyword in _ASSIGN | _HANDOVER:
-        user = member_reference(tail.split()[0]) if tail else None
-        if user is None:
-            return UsageError(spec, Say.of(N_("Name the member with @, like @anna.")))
-        return AssignRole(name[:60], user, handover=keyword in _HANDOVER)
     return UsageError(spec)
 
 

@@ -42,6 +42,13 @@ class Day:
 
 
 @dataclass(frozen=True, slots=True)
+class Score:
+    """A number with one decimal, written the way the reader's language writes it."""
+
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
 class Span:
     value: timedelta
 

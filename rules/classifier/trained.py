@@ -357,7 +357,9 @@ class TrainedClassifier:
         directory = Path(path) if path is not None else MODEL_DIR
         if not (directory / "config.cfg").is_file():
             raise FileNotFoundError(f"no trained pipeline in {directory}: run `make train`")
-        return cls(spacy.load(directory), thresholds)
+        # The tokenizer is spaCy's stock English one: rebuilt from the config, it need
+        # not also be read back from disk (that would double the load time).
+        return cls(spacy.load(directory, exclude=["tokenizer"]), thresholds)
 
     def _result(self, doc: Doc, text: str, lang: str | None) -> Classification:
         scores = {label: round(doc.cats[label], 4) for label in LABELS}

@@ -18,9 +18,10 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import Translations
 
-from rules.say import NP_, Day, Lines, Member, Members, Quote, Say, Span, Text
+from rules.say import NP_, Day, Lines, Member, Members, Quote, Say, Score, Span, Text
 
 LANGUAGES = ("en", "nl")
 DEFAULT_LANGUAGE = "en"
@@ -114,6 +115,8 @@ def _param(value: object, lang: str, name_of, quote) -> str:
             return format_date(day, format="long", locale=Locale(lang))
         case Span(value=span):
             return format_span(span, lang)
+        case Score(value=number):
+            return format_decimal(number, format="0.0", locale=Locale(lang))
         case Say() | Lines():
             return render(value, lang, name_of=name_of, quote=quote)
         case _:

@@ -1,0 +1,54 @@
+"""Corrections people made ("this was not a problem") out of the database, for training.
+
+The engine stores each correction with the message text (table `correction`).
+`export_corrections` writes them as JSON Lines that `make train` folds into its
+training data (drop the file in data/feedback/):
+
+    {"text": "...", "label": "problem", "applies": false, "lang": "en"}
+
+Oldest first, so that when people disagree about a text the latest word wins. The
+language is detected from the text; when the text gives no sign, the channel's
+configured language decides.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from sqlmodel import Session, col, select
+
+from bot.database import make_engine
+from bot.models import CorrectionRow, TableConfig
+from rules.language import detect_language
+
+
+def export_corrections(database_url: str, out: TextIO) -> int:
+    """Write every stored correction to `out`; returns how many were written."""
+    engine = make_engine(database_url)
+    count = 0
+    try:
+        with Session(engine) as session:
+            channel_language = {
+                (config.workspace, config.channel): config.language
+                for config in session.exec(select(TableConfig))
+                if config.language
+            }
+            rows = session.exec(
+                select(CorrectionRow).order_by(col(CorrectionRow.created_at), col(CorrectionRow.id))
+            )
+            for row in rows:
+                record = {
+                    "text": row.text,
+                    "label": row.label,
+                    "applies": row.applies,
+                    "lang": detect_language(
+                        row.text, fallback=channel_language.get((row.workspace, row.channel), "en")
+                    ),
+                }
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+    finally:
+        engine.dispose()
+    out.flush()
+    return count

@@ -1,0 +1,433 @@
+"""Ground rules 2, 3, 5, 6 and the TWO, through the real service and storage, in both
+languages: charter, mandates, meetings, roles, reviews, consensus, reports."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, func, select
+
+from bot.models import AgreementRow, MandateRow, MeetingRow, RoleRow
+from rules.actions import (
+    AnnounceAgreement,
+    AskEvaluation,
+    AskRenewal,
+    PostReport,
+    Reply,
+    SuggestAgreement,
+)
+from rules.events import EvaluationGiven, RenewalAnswered, ReviewDecided
+from tests.helpers import Chat, at
+
+
+def only(actions, kind):
+    [found] = [a for a in actions if isinstance(a, kind)]
+    return found
+
+
+def private_to(actions, user) -> Reply:
+    [reply] = actions
+    assert isinstance(reply, Reply) and reply.private and reply.user == user
+    return reply
+
+
+def count(app, model) -> int:
+    with Session(app.database) as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+# --- the table and its charter -------------------------------------------------------
+
+
+def test_table_join_and_charter_show_who_is_at_the_table(app):
+    chat = Chat(app)
+    chat.command("fatima", "/table join District Team North", "09:00")
+    chat.command("gerrit", "/tafel aanschuiven Huisartsenpraktijk De Linde", "09:01")
+    chat.command("fatima", "/table about handovers between care and housing", "09:02")
+    chat.command("fatima", "/table not-about individual cases", "09:03")
+    chat.say("hanna", "hello all", "09:04")
+    reply = private_to(chat.command("hanna", "/table", "09:05"), "hanna")
+    assert reply.lang == "en"
+    assert chat.texts()[-1].splitlines() == [
+        "At this table:",
+        "fatima, for District Team North",
+        "gerrit, for Huisartsenpraktijk De Linde",
+        "hanna, organisation not given yet",
+        "About: handovers between care and housing",
+        "Not about: individual cases",
+        "Language: I answer in the language you write.",
+    ]
+
+
+def test_table_language_setting_makes_every_answer_dutch(app):
+    chat = Chat(app)
+    [reply] = chat.command("anna", "/table language nl", "09:00")
+    assert reply.lang == "nl" and not reply.private
+    assert chat.texts()[-1] == "Vanaf nu spreek ik Nederlands aan deze tafel."
+    chat.command("anna", "/agreements", "09:01")
+    assert chat.texts()[-1].startswith("Aan deze tafel zijn nog geen afspraken")
+
+
+def test_table_join_without_an_organisation_gets_usage_in_dutch(app):
+    chat = Chat(app)
+    reply = private_to(chat.command("anna", "/tafel aanschuiven", "09:00"), "anna")
+    assert reply.lang == "nl"
+    assert chat.texts()[-1].startswith("Noem de organisatie")
+
+
+# --- mandates (rules 2 and 3) ------------------------------------------------------------
+
+
+def test_mandate_is_set_shown_and_recorded_on_agreements(app):
+    chat = Chat(app)
+    chat.command("fatima", "/mandate agree to schedules up to 4 hours a week", "09:00")
+    chat.command("gerrit", "/mandaat instemmen met een belmoment", "09:01")
+    chat.say("hanna", "hi", "09:02")
+    chat.command("hanna", "/mandate", "09:03")
+    assert chat.texts()[-1].splitlines() == [
+        "Mandates at this table:",
+        "fatima: agree to schedules up to 4 hours a week (renewed March 2, 2026)",
+        "gerrit: instemmen met een belmoment (renewed March 2, 2026)",
+        "hanna: no mandate given yet",
+    ]
+    announced = only(chat.command("hanna", "/agree a weekly call because letters", "09:05"),
+                     AnnounceAgreement)  # fmt: skip
+    assert announced.agreement.mandates == (("hanna", None),)
+    assert "Mandate pending for hanna." in chat.texts()[-1]
+
+
+def test_mandate_pending_is_filled_in_when_the_member_confirms(app):
+    chat = Chat(app)
+    chat.command("hanna", "/agree a weekly call because letters", "09:00")
+    chat.command("hanna", "/mandate agree to call slots", "09:10")
+    with Session(app.database) as session:
+        row = session.exec(select(AgreementRow)).one()
+    assert row.mandates == [["hanna", "agree to call slots"]]
+
+
+@pytest.mark.parametrize(("line", "lang"), [("/mandate .", "en"), ("/mandaat  - ", "nl")])
+def test_mandate_empty_is_refused_and_nothing_stored(app, line, lang):
+    chat = Chat(app)
+    reply = private_to(chat.command("anna", line, "09:00"), "anna")
+    assert reply.lang == lang
+    assert count(app, MandateRow) == 0
+
+
+def test_mandate_renewal_without_a_mandate_explains(app):
+    chat = Chat(app)
+    private_to(chat.command("anna", "/mandate renew", "09:00"), "anna")
+    assert chat.texts()[-1].startswith("You have no mandate here yet.")
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+
+def test_meeting_end_reports_asks_renewals_and_an_evaluation(app):
+    chat = Chat(app)
+    chat.command("fatima", "/mandate schedules up to 4 hours", "08:50")
+    chat.command("gerrit", "/mandate a call slot", "08:51")
+    chat.command("fatima", "/meeting start", "09:00")
+    chat.command("gerrit", "/agree a weekly call because letters are late", "09:10")
+    ended = chat.command("fatima", "/meeting end", "10:00")
+    report = only(ended, PostReport)
+    assert not report.private
+    summary = chat.texts()[-3]
+    assert summary.startswith("Report of the meeting (since March 2, 2026).")
+    assert "#1 a weekly call, because letters are late." in summary
+    renewal = only(ended, AskRenewal)
+    assert renewal.users == ("fatima", "gerrit")
+    assert len(only(ended, AskEvaluation).values) == 9
+    with Session(app.database) as session:
+        statuses = set(session.exec(select(MandateRow.status)).all())
+    assert statuses == {"renewal_due"}
+
+
+def test_meeting_renewal_reminders_go_only_to_those_who_have_not_answered(app):
+    chat = Chat(app)
+    for user in ("anna", "ben", "chris"):
+        chat.command(user, f"/mandate what {user} may agree to", "08:50")
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")
+    chat.command("anna", "/mandate renew", "10:05")
+    chat.command("ben", "/mandate check", "10:06")
+    reminders = [a for a in chat.tick("23:00") if isinstance(a, AskRenewal)]
+    assert [r.users for r in reminders] == [("chris",), ("chris",)]
+    assert all(r.reminder for r in reminders)
+
+
+def test_meeting_second_start_is_refused_in_the_callers_language(app):
+    chat = Chat(app)
+    chat.command("anna", "/meeting start", "09:00")
+    reply = private_to(chat.command("bert", "/vergadering start", "09:05"), "bert")
+    assert reply.lang == "nl"
+    assert chat.texts()[-1] == (
+        "Hier loopt al een bijeenkomst, gestart door anna. Sluit die met /vergadering einde."
+    )
+    assert count(app, MeetingRow) == 1
+
+
+def test_meeting_end_without_a_meeting_explains(app):
+    chat = Chat(app)
+    private_to(chat.command("anna", "/meeting end", "09:00"), "anna")
+    assert count(app, MeetingRow) == 0
+
+
+def test_evaluation_scores_show_in_the_next_report(app):
+    chat = Chat(app)
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")
+    chat.command("anna", "/evaluate 5 5 5 5 5 5 5 5 1 we did not listen", "10:01")
+    event = EvaluationGiven(
+        workspace="W1", channel="C1", at=at("10:02"), event_id="form-eval", user="ben",
+        scores=(3, 3, 3, 3, 3, 3, 3, 3, 3), comment="ok",
+    )  # fmt: skip
+    app.service.handle(event)
+    chat.command("anna", "/report", "11:00")
+    assert (
+        "2 member(s) scored the last meeting: 3.8 of 5 on average; lowest on listen to each "
+        "other (2.0)." in chat.texts()[-1]
+    )
+
+
+def test_evaluation_needs_nine_scores_and_an_ended_meeting(app):
+    chat = Chat(app)
+    private_to(chat.command("anna", "/evaluate 4 5 3", "09:00"), "anna")
+    assert chat.texts()[-1].startswith("Give nine scores from 1 to 5")
+    private_to(chat.command("anna", "/evaluate 4 4 4 4 4 4 4 4 4", "09:01"), "anna")
+    assert chat.texts()[-1] == "There is no ended meeting to evaluate here yet."
+
+
+def test_renewal_answered_from_a_button(app):
+    chat = Chat(app)
+    chat.command("anna", "/mandate a budget up to 500 euro", "08:00")
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")
+    event = RenewalAnswered(
+        workspace="W1", channel="C1", at=at("10:01"), event_id="btn-1", user="anna",
+        outcome="renewed",
+    )  # fmt: skip
+    app.service.handle(event)
+    with Session(app.database) as session:
+        assert session.exec(select(MandateRow.status)).one() == "current"
+
+
+# --- roles (rule 6) --------------------------------------------------------------------------
+
+
+def test_roles_handover_moves_the_agreements_with_the_role(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    chat.command("anna", '/role add "night lead" covers the night shift rota', "09:00")
+    chat.command("anna", "/role assign night lead @ben", "09:01")
+    chat.command("ben", "/agree nights are planned 4 weeks ahead because of childcare "
+                        "owner role night lead", "09:02")  # fmt: skip
+    [handover] = chat.command("anna", "/role handover night lead @chris", "09:03")
+    assert not handover.private
+    assert chat.texts()[-1].splitlines() == [
+        "Role night lead handed over from ben to chris, with its tasks: covers the night shift "
+        "rota",
+        "With the role go these agreements:",
+        "#1 nights are planned 4 weeks ahead",
+    ]
+    chat.command("anna", "/roles", "09:04")
+    assert chat.texts()[-1].splitlines()[1] == (
+        "night lead: covers the night shift rota. Held by chris; owns 1 agreement(s)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "starts"),
+    [
+        ("/role assign ghost @ben", "I know no role ghost here."),
+        ("/role assign minutes @nobody", "nobody is not at this table."),
+        ("/role assign minutes ben", "Name the member with @, like @anna."),
+        ("/role add minutes", "Say which tasks come with the role"),
+        ("/role add minutes again", "There is already a role minutes here."),
+        ("/agree x because y owner role ghost", "I know no role ghost here; /roles lists them."),
+    ],
+)
+def test_roles_bad_input_is_explained_and_nothing_half_written(app, line, starts):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.command("anna", "/role add minutes keeps the register", "09:00")
+    private_to(chat.command("anna", line, "09:01"), "anna")
+    assert chat.texts()[-1].startswith(starts)
+    assert count(app, RoleRow) == 1 and count(app, AgreementRow) == 0
+
+
+def test_roles_assign_refuses_to_take_a_held_role(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    chat.command("anna", "/rol toevoegen notulist houdt het verslag bij", "09:00")
+    chat.command("anna", "/rol toewijzen notulist @ben", "09:01")
+    private_to(chat.command("anna", "/rol toewijzen notulist @chris", "09:02"), "anna")
+    assert chat.texts()[-1] == "ben heeft de rol notulist. Draag hem over met /rol overdragen."
+
+
+# --- agreements as TWO: reviews ---------------------------------------------------------------
+
+
+def agree(chat: Chat, when: str = "09:00") -> None:
+    chat.command("ben", "/agree stand-up at 9:30 because of the school run", when)
+
+
+def test_review_keep_schedules_the_next_review(app):
+    chat = Chat(app)
+    agree(chat)
+    [reply] = chat.command("ben", "/review keep 1", "10:00")
+    assert not reply.private
+    assert chat.texts()[-1] == "Agreement #1 is kept, as it works. Next review on March 30, 2026."
+    with Session(app.database) as session:
+        assert session.exec(select(AgreementRow.review_on)).one() == date(2026, 3, 30)
+
+
+def test_review_revise_records_a_new_version_linked_to_the_old(app):
+    chat = Chat(app)
+    agree(chat)
+    announced = only(
+        chat.command(
+            "anna",
+            "/review revise 1 stand-up at 9:45 because buses are late "
+            "learned the 9:30 bus is always late",
+            "10:00",
+        ),  # fmt: skip
+        AnnounceAgreement,
+    )
+    assert (announced.agreement.version, announced.agreement.replaces) == (2, 1)
+    chat.command("anna", "/agreements all", "10:01")
+    assert chat.texts()[-1].splitlines()[1:] == [
+        "#1 (revised) stand-up at 9:30 (because of the school run).",
+        "#1 stand-up at 9:45 (because buses are late). Owner: ben. Consent: anna. Review on "
+        "March 30, 2026.",
+    ]
+
+
+def test_review_retire_keeps_it_in_history_only(app):
+    chat = Chat(app)
+    agree(chat)
+    chat.command("ben", "/herziening intrekken 1", "10:00")
+    assert chat.texts()[-1].startswith("Afspraak #1 is ingetrokken")
+    chat.command("ben", "/agreements", "10:01")
+    assert chat.texts()[-1].startswith("No agreements recorded at this table yet.")
+    chat.command("ben", "/agreements all", "10:02")
+    assert "#1 (retired) stand-up at 9:30" in chat.texts()[-1]
+    # its review date passes quietly: a retired agreement is not announced
+    assert chat.tick(at("09:30") + timedelta(weeks=5)) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        ("/review keep 7", "I know no agreement #7. /agreements all lists them."),
+        ("/review revise 1 shorter", "A revision needs the new text and why"),
+        ("/review frobnicate 1", "Usage: /review keep <id>"),
+    ],
+)
+def test_review_bad_input(app, line, text):
+    chat = Chat(app)
+    agree(chat)
+    private_to(chat.command("ben", line, "10:00"), "ben")
+    assert text in chat.texts()[-1]
+    assert count(app, AgreementRow) == 1
+
+
+def test_review_of_a_retired_agreement_is_refused(app):
+    chat = Chat(app)
+    agree(chat)
+    chat.command("ben", "/review retire 1", "10:00")
+    private_to(chat.command("ben", "/review keep 1", "10:01"), "ben")
+    assert chat.texts()[-1] == "Agreement #1 is no longer current (it was retired)."
+
+
+def test_review_decided_from_buttons(app):
+    chat = Chat(app)
+    agree(chat)
+    event = ReviewDecided(
+        workspace="W1", channel="C1", at=at("10:00"), event_id="btn-keep", user="anna",
+        number=1, decision="revise", lesson="buses", new_text="at 9:45", why="late buses",
+    )  # fmt: skip
+    [announced] = [d.action for d in app.service.handle(event)][-1:]
+    assert announced.agreement.version == 2
+
+
+# --- consensus detection -------------------------------------------------------------------------
+
+
+def test_consensus_most_agree_the_bot_asks_once_and_never_records(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    chat.say("ben", "#proposal let's rotate the weekend shift", "09:00")
+    assert chat.say("anna", "#agreement sounds good", "09:01") == []
+    [suggestion] = chat.say("chris", "#agreement +1", "09:02")
+    assert isinstance(suggestion, SuggestAgreement)
+    assert (suggestion.proposer, suggestion.agreeing) == ("ben", ("anna", "chris"))
+    assert chat.say("dana", "#agreement yes!", "09:03") == []  # asked once only
+    assert count(app, AgreementRow) == 0  # never records silently
+
+
+def test_consensus_an_open_concern_holds_the_question_back(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    chat.say("ben", "#proposal let's rotate the weekend shift", "09:00")
+    chat.say("dana", "#concern what about the parents of young kids?", "09:01")
+    chat.say("anna", "#agreement fine", "09:02")
+    assert chat.say("chris", "#agreement +1", "09:03") == []
+
+
+def test_consensus_in_a_thread_is_about_that_threads_proposal(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    chat.say("ben", "#proposal let's move the retro to Friday", "09:00")
+    chat.say("chris", "#proposal let's try pair rotation", "09:05")  # a newer top-level one
+    chat.say("anna", "#agreement yes", "09:06", thread="09:00")
+    [suggestion] = chat.say("chris", "#agreement agreed", "09:07", thread="09:00")
+    assert suggestion.proposal == "#proposal let's move the retro to Friday"
+    assert suggestion.thread_id == "09:00"
+
+
+# --- reports ------------------------------------------------------------------------------------------
+
+
+def test_report_lists_agreements_problems_concerns_and_mandates(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.command("anna", "/mandate schedules", "08:00")
+    chat.say("ben", "#problem the rota app logs us out", "08:30")
+    chat.command("anna", "/agree tea on Friday because morale", "08:35")
+    chat.command("ben", "/concerns pin the base image", "08:40")
+    [posted] = [a for _, a in chat.sent if type(a).__name__ == "PostConcernRound"]
+    chat.answer("anna", posted.round.round_id, "what about security fixes?", "08:45")
+    report = only(chat.command("anna", "/report since 2026-03-01", "09:30"), PostReport)
+    assert report.private and report.user == "anna"
+    assert chat.texts()[-1].splitlines() == [
+        "Report since March 1, 2026.",
+        "Agreements, and why:",
+        "#1 tea on Friday, because morale. Owner: anna; review March 30, 2026.",
+        "Open concerns:",
+        "anna on pin the base image: what about security fixes?",
+        "Problems still without a proposal:",
+        "ben: #problem the rota app logs us out",
+        "Mandates:",
+        "anna: schedules (renewed March 2, 2026)",
+        "ben: no mandate given yet",
+    ]
+
+
+def test_report_summary_is_concise_and_the_full_form_complete(app):
+    chat = Chat(app)
+    for n in range(8):
+        chat.command("ben", f"/agree rule {n} because reason {n}", f"09:0{n}")
+    report = only(chat.command("ben", "/verslag", "10:00"), PostReport)
+    from rules.i18n import render
+
+    summary, full = render(report.summary, "nl"), render(report.full, "nl")
+    assert "… en nog 5 (zie het volledige verslag)" in summary, summary
+    assert len(summary) < 2000
+    assert all(f"rule {n}," in full for n in range(8))
+
+
+def test_report_since_a_date_it_cannot_read_gets_usage(app):
+    chat = Chat(app)
+    private_to(chat.command("ben", "/report since someday", "10:00"), "ben")
+    assert chat.texts()[-1].startswith("Usage: /report")
