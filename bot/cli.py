@@ -112,6 +112,9 @@ def run(
         list[str] | None,
         typer.Argument(help="slack and/or discord; default: every platform configured."),
     ] = None,
+    shards: Annotated[
+        str | None, typer.Option(help="Discord: auto, or a number of shards (large bots).")
+    ] = None,
 ) -> None:
     """Run the bot: one engine and one database behind every configured platform."""
     import asyncio
@@ -122,7 +125,7 @@ def run(
     from bot.logs import configure_logging
     from bot.runtime import Runtime
 
-    settings = _settings()
+    settings = _settings(discord_shards=shards)
     configure_logging(settings.log_level)
     chosen = platforms or configured_platforms(settings)
     unknown = sorted(set(chosen) - set(PLATFORMS))

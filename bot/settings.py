@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
     discord_api_url: str | None = Field(None, validation_alias="DISCORD_API_URL")
     discord_gateway_url: str | None = Field(None, validation_alias="DISCORD_GATEWAY_URL")
+    discord_shards: str | None = None  # auto, or a number; checked by the adapter
 
     def table_defaults(self) -> TableSettings:
         return TableSettings(

@@ -1,0 +1,151 @@
+"""The Discord adapter as the runtime sees it: start, stop, deliver.
+
+A start that Discord refuses (a wrong token, privileged intents that are off) ends the
+process with one line that says what to do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+import discord.gateway
+import discord.http
+import yarl
+
+from adapters.discord.client import GroundrulesBot, ShardedGroundrulesBot, make_bot
+from adapters.discord.config import DiscordConfig
+from adapters.discord.translate import PREFIX
+from rules.actions import Outbound
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+INTENTS_OFF = (
+    "groundrules: Discord refused the bot's privileged gateway intents. In the Discord "
+    "Developer Portal open your application -> Bot -> Privileged Gateway Intents, switch on "
+    "Message Content Intent and Server Members Intent, save, and start again."
+)
+TOKEN_REFUSED = (
+    "groundrules: DISCORD_TOKEN: Discord refused the token; copy a fresh one from the "
+    "Developer Portal (your application -> Bot -> Reset Token)."
+)
+
+
+class DiscordStartError(SystemExit):
+    """Discord will not let the bot in; the message says what to change. Exits with 1."""
+
+
+def start_error(error: BaseException) -> DiscordStartError | None:
+    """The one-line exit for what a person must fix, or None for anything else."""
+    if isinstance(error, discord.PrivilegedIntentsRequired):
+        return DiscordStartError(INTENTS_OFF)
+    if isinstance(error, discord.LoginFailure):
+        return DiscordStartError(TOKEN_REFUSED)
+    return None
+
+
+class DiscordAdapter:
+    name = "discord"
+    prefix = PREFIX
+
+    def __init__(
+        self,
+        config: DiscordConfig,
+        *,
+        guild_ready_timeout: float = 2.0,
+        ready_timeout: float = 120.0,
+    ) -> None:
+        self.config = config
+        self.guild_ready_timeout = guild_ready_timeout
+        self.ready_timeout = ready_timeout
+        self.bot: GroundrulesBot | ShardedGroundrulesBot | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._fatal: DiscordStartError | None = None
+        self._saved_urls: tuple[str, yarl.URL] | None = None
+        self._running = False
+
+    async def start(self, runtime: Runtime) -> None:
+        """Log in, connect, and return once the guilds are in (or the wait is over)."""
+        self._point_at_urls()
+        bot = make_bot(
+            runtime, sharding=self.config.sharding, guild_ready_timeout=self.guild_ready_timeout
+        )
+        self.bot = bot
+        try:
+            await bot.login(self.config.token)
+        except BaseException as error:
+            await self._close()
+            raise start_error(error) or error from None
+        self._task = asyncio.create_task(bot.connect(), name="discord-gateway")
+        self._task.add_done_callback(lambda task: self._connection_ended(task, runtime))
+        ready = asyncio.ensure_future(bot.wait_until_ready())
+        await asyncio.wait(
+            {ready, self._task}, timeout=self.ready_timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        if not ready.done():
+            ready.cancel()
+        if self._task.done():
+            error = self._task.exception() if not self._task.cancelled() else None
+            await self._close()
+            if error is not None:
+                raise start_error(error) or error
+            raise RuntimeError("the Discord connection ended during start-up")
+        if not bot.is_ready():
+            log.warning("Discord is slow to send the guilds; carrying on while it connects")
+        self._running = True
+
+    def _connection_ended(self, task: asyncio.Task[None], runtime: Runtime) -> None:
+        """The gateway gave up after start-up: stop the bot, exiting with the reason."""
+        if not self._running or task.cancelled() or self.bot is None or self.bot.is_closed():
+            return
+        error = task.exception()
+        if error is None:
+            return
+        self._fatal = start_error(error)
+        log.error("the Discord connection ended: %s", type(error).__name__)
+        runtime.stop()
+
+    async def stop(self) -> None:
+        await self._close()
+        if self._fatal is not None:
+            raise self._fatal
+
+    async def deliver(self, action: Outbound) -> str | None:
+        if self.bot is None:
+            raise RuntimeError("the Discord adapter is not started")
+        return await self.bot.delivery.deliver(action)
+
+    async def _close(self) -> None:
+        self._running = False
+        if self.bot is not None:
+            await self.bot.close()
+        if self._task is not None:
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(self._task, 10)
+            self._task = None
+        self._restore_urls()
+
+    def _point_at_urls(self) -> None:
+        """DISCORD_API_URL and DISCORD_GATEWAY_URL: discord.py reads both from its classes."""
+        if self._saved_urls is None:
+            self._saved_urls = (
+                discord.http.Route.BASE,
+                discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+            )
+        if self.config.api_url:
+            discord.http.Route.BASE = self.config.api_url
+        if self.config.gateway_url:
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.config.gateway_url)
+
+    def _restore_urls(self) -> None:
+        if self._saved_urls is not None:
+            discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = (
+                self._saved_urls
+            )
+            self._saved_urls = None

@@ -1,0 +1,303 @@
+"""The receiving side: gateway events, slash commands, buttons and forms in; events to
+the runtime out. What each thing means lives in `translate`; what the bot says back is
+decided by the engine and carried out by `delivery`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str
+from discord.ext import commands
+from discord.utils import utcnow
+
+from adapters.discord import translate
+from adapters.discord.answering import InteractionAnswer
+from adapters.discord.commands import build_commands
+from adapters.discord.components import (
+    COG_NAME,
+    agreement_form,
+    concern_form,
+    nudge_view,
+    proposal_form,
+    revision_form,
+)
+from adapters.discord.custom_ids import (
+    AgreementForm,
+    AgreeOnRound,
+    ConcernForm,
+    Form,
+    NudgeChoice,
+    ProposalForm,
+    ReviewChoice,
+    RevisionForm,
+    RoundAnswer,
+    parse_form,
+)
+from adapters.discord.rendering import Outgoing, Renderer, first_quote, say
+from rules.events import Event
+from rules.grammar import CommandSpec
+from rules.i18n import supported
+from rules.say import N_, Member, Say
+
+if TYPE_CHECKING:
+    from adapters.discord.delivery import Delivery
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+DONE = N_("Done.")
+NOTED = N_("Thank you. Noted.")
+OOPS = N_("Something went wrong. Please try again.")
+
+
+def lang_of(interaction: discord.Interaction) -> str:
+    return supported(str(interaction.locale))
+
+
+class GroundrulesCog(commands.Cog, name=COG_NAME):
+    def __init__(self, bot: commands.Bot, runtime: Runtime, delivery: Delivery) -> None:
+        self.bot = bot
+        self.runtime = runtime
+        self.delivery = delivery
+        # Tables whose roster was sent since this process connected.
+        self._rostered: set[int] = set()
+        self._commands = build_commands(self.run_command)
+        self._record = app_commands.guild_only(
+            app_commands.ContextMenu(
+                name=locale_str(N_("Record as agreement")), callback=self.record_as_agreement
+            )
+        )
+
+    async def cog_load(self) -> None:
+        for command in (*self._commands, self._record):
+            self.bot.tree.add_command(command)
+
+    async def cog_unload(self) -> None:
+        for command in self._commands:
+            self.bot.tree.remove_command(command.name)
+        self.bot.tree.remove_command(self._record.name, type=discord.AppCommandType.message)
+
+    async def submit(self, event: Event) -> None:
+        await self.runtime.submit(event, platform="discord")
+
+    # --- the gateway ---------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self.sync_guild(guild)
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.sync_guild(guild)
+
+    async def sync_guild(self, guild: discord.Guild) -> None:
+        """Every channel the bot can read is a table: send each its roster."""
+        if not guild.chunked:
+            await guild.chunk()
+        for channel in guild.text_channels:
+            if translate.can_read(guild.me, channel):
+                await self.sync_channel(channel)
+
+    async def sync_channel(self, channel: discord.TextChannel) -> None:
+        self._rostered.add(channel.id)
+        await self.submit(translate.roster_synced(channel, utcnow()))
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        event = translate.message_posted(message)
+        if event is None or message.guild is None:
+            return
+        if int(event.channel) not in self._rostered:
+            channel = message.guild.get_channel(int(event.channel))
+            if isinstance(channel, discord.TextChannel):
+                await self.sync_channel(channel)
+        await self.submit(event)
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        event = translate.message_edited(payload.message)
+        if event is not None:
+            await self.submit(event)
+
+    @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        for event in translate.members_joined(member, utcnow()):
+            await self.submit(event)
+
+    @commands.Cog.listener()
+    async def on_member_remove(self, member: discord.Member) -> None:
+        for event in translate.members_left(member, utcnow()):
+            await self.submit(event)
+
+    # --- commands -----------------------------------------------------------------------
+
+    async def run_command(
+        self, interaction: discord.Interaction, spec: CommandSpec, text: str
+    ) -> None:
+        lang = lang_of(interaction)
+        origin = translate.origin_of(interaction)
+        if origin is None:
+            await self._tell(interaction, lang, Say.of(N_("Use this in a channel of a server.")))
+        elif spec.name == "agree" and not text.strip():
+            await interaction.response.send_modal(agreement_form(lang))
+        else:
+            # The name the person's language would use tells the engine which to answer in.
+            name = spec.dutch if lang == "nl" else spec.name
+            await self._decide(interaction, translate.command_invoked(origin, name, text))
+
+    async def record_as_agreement(
+        self, interaction: discord.Interaction, message: discord.Message
+    ) -> None:
+        """Message menu -> Apps -> Record as agreement: the form, filled in with the message."""
+        await interaction.response.send_modal(
+            agreement_form(lang_of(interaction), message.clean_content)
+        )
+
+    # --- buttons -----------------------------------------------------------------------
+
+    async def on_nudge(self, interaction: discord.Interaction, choice: NudgeChoice) -> None:
+        lang = lang_of(interaction)
+        if interaction.user.id != choice.user:
+            text = Say.of(N_("This button is for {user}."), user=Member(str(choice.user)))
+            await self._tell(interaction, lang, text)
+        elif choice.act == "open":
+            question = say(N_("Your problem is still waiting for a proposal. What would you like "
+                              "to do?"), lang)  # fmt: skip
+            await interaction.response.send_message(
+                question, view=nudge_view(choice, lang), ephemeral=True
+            )
+        elif choice.act == "add":
+            await interaction.response.send_modal(proposal_form(choice, lang))
+        else:
+            origin = translate.origin_of(interaction, choice.where)
+            assert origin is not None
+            await interaction.response.edit_message(view=None)  # the choice is made
+            await self._decide(interaction, translate.nudge_answered(origin, choice))
+
+    async def on_round(self, interaction: discord.Interaction, answer: RoundAnswer) -> None:
+        lang = lang_of(interaction)
+        if answer.answer == "concern":
+            await interaction.response.send_modal(concern_form(answer.round_id, answer.where, lang))
+            return
+        origin = translate.origin_of(interaction, answer.where)
+        if origin is None:
+            await self._tell(interaction, lang, Say.of(N_("Use this in a channel of a server.")))
+            return
+        await self._decide(interaction, translate.concern_answered(origin, answer.round_id, None))
+
+    async def on_review(self, interaction: discord.Interaction, choice: ReviewChoice) -> None:
+        lang = lang_of(interaction)
+        if choice.decision == "revise":
+            await interaction.response.send_modal(revision_form(choice.number, lang))
+            return
+        origin = translate.origin_of(interaction)
+        if origin is None:
+            await self._tell(interaction, lang, Say.of(N_("Use this in a channel of a server.")))
+            return
+        event = translate.review_decided(origin, choice.number, choice.decision)
+        await self._decide(interaction, event, fallback=NOTED)
+
+    async def on_agree_on_round(
+        self, interaction: discord.Interaction, choice: AgreeOnRound
+    ) -> None:
+        """The form for the agreement, filled in with the round's proposal."""
+        message = interaction.message
+        shown = ""
+        if message is not None:
+            shown = message.content or (message.embeds[0].description if message.embeds else "")
+        form = agreement_form(lang_of(interaction), first_quote(shown or ""))
+        await interaction.response.send_modal(form)
+
+    # --- forms -----------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is not discord.InteractionType.modal_submit or not interaction.data:
+            return
+        form = parse_form(str(interaction.data.get("custom_id", "")))
+        if form is None:
+            return
+        values = translate.form_values(interaction.data.get("components", []))  # type: ignore[arg-type]
+        try:
+            await self.on_form(interaction, form, values)
+        except Exception:
+            log.exception("handling a submitted form failed")
+            with contextlib.suppress(discord.HTTPException):
+                await self._tell(interaction, lang_of(interaction), Say.of(OOPS))
+
+    async def on_form(
+        self, interaction: discord.Interaction, form: Form, values: dict[str, str]
+    ) -> None:
+        lang = lang_of(interaction)
+        match form:
+            case ProposalForm(nudge=choice):
+                await self._add_proposal(interaction, choice, values.get("proposal", ""))
+            case ConcernForm(round_id=round_id, where=where):
+                origin = translate.origin_of(interaction, where)
+                if origin is not None:
+                    event = translate.concern_answered(origin, round_id, values.get("concern"))
+                    await self._decide(interaction, event)
+            case AgreementForm():
+                origin = translate.origin_of(interaction)
+                if origin is None:
+                    return
+                submitted = translate.agreement_submitted(origin, values, interaction.guild)
+                if isinstance(submitted, Say):
+                    await self._tell(interaction, lang, submitted)
+                else:
+                    await self._decide(interaction, submitted)
+            case RevisionForm(number=number):
+                origin = translate.origin_of(interaction)
+                if origin is not None:
+                    event = translate.review_decided(origin, number, "revise", values)
+                    await self._decide(interaction, event, fallback=NOTED)
+
+    async def _add_proposal(
+        self, interaction: discord.Interaction, choice: NudgeChoice, proposal: str
+    ) -> None:
+        """Post the author's proposal beside their problem, in their name, then tell the engine."""
+        lang = lang_of(interaction)
+        origin = translate.origin_of(interaction, choice.where)
+        assert origin is not None
+        if interaction.message is not None:
+            await interaction.response.edit_message(view=None)  # the choice is made
+        try:
+            await self.delivery.post_proposal(choice, origin.user, proposal, lang)
+        except discord.HTTPException as error:
+            log.warning("could not post a proposal for a nudge: %s", error)
+            failed = N_(
+                "I could not post in that channel. Please post your proposal there yourself."
+            )
+            await self._tell(interaction, lang, Say.of(failed))
+            return
+        await self._decide(interaction, translate.nudge_answered(origin, choice, proposal))
+
+    # --- answering ------------------------------------------------------------------------
+
+    async def _decide(
+        self, interaction: discord.Interaction, event: Event, *, fallback: str = DONE
+    ) -> None:
+        """Submit an event from an interaction; the engine's private replies answer it."""
+        lang = lang_of(interaction)
+        answer = InteractionAnswer(interaction, workspace=event.workspace)
+        try:
+            await answer.run(self.submit(event))
+        except Exception:
+            log.exception("deciding on %s failed", type(event).__name__)
+            with contextlib.suppress(discord.HTTPException):
+                await answer.private([Outgoing(content=say(OOPS, lang))])
+        else:
+            await answer.finish(Outgoing(content=say(fallback, lang)))
+
+    async def _tell(self, interaction: discord.Interaction, lang: str, text: Say) -> None:
+        guild = self.bot.get_guild(interaction.guild_id) if interaction.guild_id else None
+        content = Renderer(guild, lang, self.bot)(text)
+        if interaction.response.is_done():
+            await interaction.followup.send(content, ephemeral=True)
+        else:
+            await interaction.response.send_message(content, ephemeral=True)

@@ -1,0 +1,70 @@
+"""The shared command grammar as Discord application (slash) commands, English and Dutch.
+
+Every command takes one free-text option: the engine parses the text with the grammar,
+as it does for every platform. Dutch names come from the grammar, Dutch descriptions
+from the gettext catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str
+
+from rules.grammar import COMMANDS, CommandSpec
+from rules.i18n import gettext
+
+DESCRIPTION_LIMIT = 100
+Run = Callable[[discord.Interaction, CommandSpec, str], Awaitable[None]]
+_TEXT = locale_str("text", nl="tekst")
+
+
+class CatalogueTranslator(app_commands.Translator):
+    """Dutch localisations: a name given as `nl=` extra, else the catalogue's msgstr."""
+
+    async def translate(
+        self,
+        string: locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        if locale is not discord.Locale.dutch:
+            return None
+        if "nl" in string.extras:
+            return string.extras["nl"]
+        dutch = gettext(string.message, "nl")
+        if dutch == string.message:
+            return None
+        return dutch[:DESCRIPTION_LIMIT]
+
+
+def takes_text(spec: CommandSpec) -> bool:
+    """A usage line with anything after the name has something to type."""
+    return spec.usage.strip() != f"/{spec.name}"
+
+
+def build_commands(run: Run) -> list[app_commands.Command]:
+    return [_command(spec, run) for spec in COMMANDS]
+
+
+def _command(spec: CommandSpec, run: Run) -> app_commands.Command:
+    if takes_text(spec):
+
+        @app_commands.rename(text=_TEXT)
+        @app_commands.describe(text=locale_str(spec.usage[:DESCRIPTION_LIMIT]))
+        async def callback(interaction: discord.Interaction, text: str | None = None) -> None:
+            await run(interaction, spec, text or "")
+
+    else:
+
+        async def callback(interaction: discord.Interaction) -> None:  # type: ignore[misc]
+            await run(interaction, spec, "")
+
+    command = app_commands.Command(
+        name=locale_str(spec.name, nl=spec.dutch),
+        description=locale_str(spec.summary[:DESCRIPTION_LIMIT]),
+        callback=callback,
+    )
+    return app_commands.guild_only(command)

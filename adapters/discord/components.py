@@ -1,0 +1,256 @@
+"""Buttons and forms.
+
+Buttons are `DynamicItem`s: one class per kind routes the buttons of every message by
+their custom_id template, so buttons sent before a restart keep working without
+re-adding a view per message. Forms (modals) keep no state either: they are stopped
+before they are sent, and the cog routes their submissions by custom_id, so a form
+that is open while the bot restarts still arrives.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol
+
+import discord
+from discord.ui import Button, DynamicItem
+
+from adapters.discord.custom_ids import (
+    AgreementForm,
+    AgreeOnRound,
+    ConcernForm,
+    NudgeChoice,
+    ProposalForm,
+    ReviewChoice,
+    RevisionForm,
+    RoundAnswer,
+    Where,
+)
+from adapters.discord.rendering import clip, say
+from rules.grammar import MAX_FIELD
+from rules.say import N_
+
+COG_NAME = "Groundrules"
+LABEL_LIMIT = 45  # form titles and field labels
+
+
+class Handlers(Protocol):
+    """What a click leads to; the cog implements it."""
+
+    async def on_nudge(self, interaction: discord.Interaction, choice: NudgeChoice) -> None: ...
+
+    async def on_round(self, interaction: discord.Interaction, answer: RoundAnswer) -> None: ...
+
+    async def on_review(self, interaction: discord.Interaction, choice: ReviewChoice) -> None: ...
+
+    async def on_agree_on_round(
+        self, interaction: discord.Interaction, choice: AgreeOnRound
+    ) -> None: ...
+
+
+def handlers_of(interaction: discord.Interaction) -> Handlers:
+    cog = interaction.client.get_cog(COG_NAME)  # type: ignore[attr-defined]
+    if cog is None:
+        raise RuntimeError("the Groundrules cog is not loaded")
+    return cog
+
+
+# --- buttons ------------------------------------------------------------------------
+
+
+def _button(custom_id: str, label: str, style: discord.ButtonStyle) -> Button[Any]:
+    return Button(label=label[:80], style=style, custom_id=custom_id)
+
+
+class NudgeButton(DynamicItem[Button[Any]], template=NudgeChoice.TEMPLATE):
+    def __init__(self, choice: NudgeChoice, label: str, style: discord.ButtonStyle) -> None:
+        super().__init__(_button(choice.custom_id, label, style))
+        self.choice = choice
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: Button[Any], match: re.Match[str], /
+    ) -> NudgeButton:
+        return cls(NudgeChoice.from_match(match), item.label or "", item.style)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handlers_of(interaction).on_nudge(interaction, self.choice)
+
+
+class RoundButton(DynamicItem[Button[Any]], template=RoundAnswer.TEMPLATE):
+    def __init__(self, answer: RoundAnswer, label: str, style: discord.ButtonStyle) -> None:
+        super().__init__(_button(answer.custom_id, label, style))
+        self.answer = answer
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: Button[Any], match: re.Match[str], /
+    ) -> RoundButton:
+        return cls(RoundAnswer.from_match(match), item.label or "", item.style)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handlers_of(interaction).on_round(interaction, self.answer)
+
+
+class ReviewButton(DynamicItem[Button[Any]], template=ReviewChoice.TEMPLATE):
+    def __init__(self, choice: ReviewChoice, label: str, style: discord.ButtonStyle) -> None:
+        super().__init__(_button(choice.custom_id, label, style))
+        self.choice = choice
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: Button[Any], match: re.Match[str], /
+    ) -> ReviewButton:
+        return cls(ReviewChoice.from_match(match), item.label or "", item.style)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handlers_of(interaction).on_review(interaction, self.choice)
+
+
+class AgreeButton(DynamicItem[Button[Any]], template=AgreeOnRound.TEMPLATE):
+    def __init__(self, choice: AgreeOnRound, label: str, style: discord.ButtonStyle) -> None:
+        super().__init__(_button(choice.custom_id, label, style))
+        self.choice = choice
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: Button[Any], match: re.Match[str], /
+    ) -> AgreeButton:
+        return cls(AgreeOnRound.from_match(match), item.label or "", item.style)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handlers_of(interaction).on_agree_on_round(interaction, self.choice)
+
+
+DYNAMIC_ITEMS = (NudgeButton, RoundButton, ReviewButton, AgreeButton)
+
+_GREEN, _BLUE, _GREY, _RED = (
+    discord.ButtonStyle.success,
+    discord.ButtonStyle.primary,
+    discord.ButtonStyle.secondary,
+    discord.ButtonStyle.danger,
+)
+
+
+def _view(*items: DynamicItem[Any]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
+
+
+def nudge_view(choice: NudgeChoice, lang: str) -> discord.ui.View:
+    return _view(
+        NudgeButton(choice.but("add"), say(N_("Add a proposal"), lang), _BLUE),
+        NudgeButton(choice.but("not"), say(N_("Not a problem"), lang), _GREY),
+        NudgeButton(choice.but("snooze"), say(N_("Snooze 1 h"), lang), _GREY),
+    )
+
+
+def nudge_opener_view(choice: NudgeChoice, lang: str) -> discord.ui.View:
+    """Under the quiet reply in the channel when the author's DMs are closed."""
+    return _view(NudgeButton(choice.but("open"), say(N_("Show my choices"), lang), _GREY))
+
+
+def round_view(round_id: str, lang: str, where: Where | None = None) -> discord.ui.View:
+    return _view(
+        RoundButton(RoundAnswer(round_id, "none", where), say(N_("No concerns"), lang), _GREEN),
+        RoundButton(
+            RoundAnswer(round_id, "concern", where), say(N_("I have a concern"), lang), _GREY
+        ),
+    )
+
+
+def summary_view(round_id: str, lang: str) -> discord.ui.View:
+    return _view(AgreeButton(AgreeOnRound(round_id), say(N_("Record as agreement"), lang), _BLUE))
+
+
+def review_view(number: int, lang: str) -> discord.ui.View:
+    return _view(
+        ReviewButton(ReviewChoice(number, "keep"), say(N_("Keep"), lang), _GREEN),
+        ReviewButton(ReviewChoice(number, "revise"), say(N_("Revise"), lang), _BLUE),
+        ReviewButton(ReviewChoice(number, "retire"), say(N_("Retire"), lang), _RED),
+    )
+
+
+# --- forms -------------------------------------------------------------------------------
+
+
+def _field(
+    custom_id: str,
+    label: str,
+    *,
+    long: bool = True,
+    required: bool = True,
+    default: str | None = None,
+    placeholder: str | None = None,
+    max_length: int = MAX_FIELD,
+) -> discord.ui.Label[Any]:
+    text_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        custom_id=custom_id,
+        style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
+        required=required,
+        default=clip(default, max_length) if default else None,
+        placeholder=placeholder[:100] if placeholder else None,
+        max_length=max_length,
+    )
+    return discord.ui.Label(text=clip(label, LABEL_LIMIT), component=text_input)
+
+
+def _form(title: str, custom_id: str, *fields: discord.ui.Label[Any]) -> discord.ui.Modal:
+    modal = discord.ui.Modal(title=clip(title, LABEL_LIMIT), custom_id=custom_id)
+    for field in fields:
+        modal.add_item(field)
+    # Stopped, so discord.py keeps no copy: the cog handles the submission by custom_id.
+    modal.stop()
+    return modal
+
+
+def proposal_form(choice: NudgeChoice, lang: str) -> discord.ui.Modal:
+    return _form(
+        say(N_("Add a proposal"), lang),
+        ProposalForm(choice).custom_id,
+        _field("proposal", say(N_("What do you propose?"), lang)),
+    )
+
+
+def concern_form(round_id: str, where: Where | None, lang: str) -> discord.ui.Modal:
+    return _form(
+        say(N_("I have a concern"), lang),
+        ConcernForm(round_id, where).custom_id,
+        _field("concern", say(N_("What is your concern?"), lang)),
+    )
+
+
+def agreement_form(lang: str, text: str | None = None) -> discord.ui.Modal:
+    return _form(
+        say(N_("Record an agreement"), lang),
+        AgreementForm().custom_id,
+        _field("text", say(N_("What do we agree?"), lang), default=text),
+        _field("why", say(N_("Why?"), lang)),
+        _field(
+            "owner",
+            say(N_("Owner: a person or a role (optional)"), lang),
+            long=False,
+            required=False,
+            max_length=80,
+        ),
+        _field(
+            "review",
+            say(N_("Review date (optional)"), lang),
+            long=False,
+            required=False,
+            placeholder=say(N_("e.g. 2026-05-01 or in 6 weeks"), lang),
+            max_length=60,
+        ),
+    )
+
+
+def revision_form(number: int, lang: str) -> discord.ui.Modal:
+    return _form(
+        say(N_("Revise agreement #{number}"), lang, number=number),
+        RevisionForm(number).custom_id,
+        _field("lesson", say(N_("What has practice taught us?"), lang)),
+        _field("text", say(N_("The new text"), lang)),
+        _field("why", say(N_("Why this change?"), lang)),
+    )

@@ -1,0 +1,215 @@
+"""The custom ids of the bot's buttons and forms: what a click or a submitted form is about.
+
+When a button is clicked or a form submitted, Discord hands back only its custom_id (at
+most 100 characters), possibly long after a restart, so the id carries all the context
+needed to build the neutral event. Snowflakes are written in base 36 to fit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+MAX_LENGTH = 100
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_B36 = r"[0-9a-z]{1,13}"
+_ROUND = r"[0-9A-Za-z_-]{1,40}"
+
+
+def b36(number: int) -> str:
+    if number < 0:
+        raise ValueError("snowflakes are not negative")
+    digits = ""
+    while True:
+        number, rest = divmod(number, 36)
+        digits = _DIGITS[rest] + digits
+        if not number:
+            return digits
+
+
+def from_b36(text: str) -> int:
+    return int(text, 36)
+
+
+def _checked(custom_id: str) -> str:
+    if len(custom_id) > MAX_LENGTH:
+        raise ValueError(f"custom_id longer than {MAX_LENGTH}: {custom_id!r}")
+    return custom_id
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a message of a table lives: its guild, channel and thread (if any)."""
+
+    guild: int
+    channel: int
+    thread: int | None = None
+
+    @property
+    def target(self) -> int:
+        """The Discord channel the message is in: the thread, else the channel."""
+        return self.thread or self.channel
+
+
+# --- buttons ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeChoice:
+    """A button on a nudge: add a proposal, not a problem, snooze, or open these choices."""
+
+    TEMPLATE: ClassVar[str] = (
+        rf"gr:nudge:(?P<act>add|not|snooze|open):(?P<guild>{_B36}):(?P<channel>{_B36}):"
+        rf"(?P<thread>{_B36})?:(?P<problem>{_B36}):(?P<user>{_B36})$"
+    )
+    act: str
+    where: Where
+    problem: int
+    user: int
+
+    @property
+    def custom_id(self) -> str:
+        thread = b36(self.where.thread) if self.where.thread else ""
+        return _checked(
+            f"gr:nudge:{self.act}:{b36(self.where.guild)}:{b36(self.where.channel)}:{thread}:"
+            f"{b36(self.problem)}:{b36(self.user)}"
+        )
+
+    def but(self, act: str) -> NudgeChoice:
+        return NudgeChoice(act, self.where, self.problem, self.user)
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> NudgeChoice:
+        thread = match["thread"]
+        where = Where(
+            from_b36(match["guild"]),
+            from_b36(match["channel"]),
+            from_b36(thread) if thread else None,
+        )
+        return cls(match["act"], where, from_b36(match["problem"]), from_b36(match["user"]))
+
+
+@dataclass(frozen=True, slots=True)
+class RoundAnswer:
+    """A concern round button; `where` is set when it is sent outside the channel (a DM)."""
+
+    TEMPLATE: ClassVar[str] = (
+        rf"gr:round:(?P<round>{_ROUND}):(?P<answer>none|concern)"
+        rf"(?::(?P<guild>{_B36}):(?P<channel>{_B36}))?$"
+    )
+    round_id: str
+    answer: str
+    where: Where | None = None
+
+    @property
+    def custom_id(self) -> str:
+        suffix = f":{b36(self.where.guild)}:{b36(self.where.channel)}" if self.where else ""
+        return _checked(f"gr:round:{self.round_id}:{self.answer}{suffix}")
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> RoundAnswer:
+        where = (
+            Where(from_b36(match["guild"]), from_b36(match["channel"])) if match["guild"] else None
+        )
+        return cls(match["round"], match["answer"], where)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewChoice:
+    TEMPLATE: ClassVar[str] = r"gr:review:(?P<number>\d{1,9}):(?P<decision>keep|revise|retire)$"
+    number: int
+    decision: str
+
+    @property
+    def custom_id(self) -> str:
+        return _checked(f"gr:review:{self.number}:{self.decision}")
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> ReviewChoice:
+        return cls(int(match["number"]), match["decision"])
+
+
+@dataclass(frozen=True, slots=True)
+class AgreeOnRound:
+    """ "Record as agreement" under a round's summary."""
+
+    TEMPLATE: ClassVar[str] = rf"gr:agree:(?P<round>{_ROUND})$"
+    round_id: str
+
+    @property
+    def custom_id(self) -> str:
+        return _checked(f"gr:agree:{self.round_id}")
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> AgreeOnRound:
+        return cls(match["round"])
+
+
+# --- forms (modals) ----------------------------------------------------------------
+# A form opened by a button has the button's id with "gr:m:" in front of it.
+
+
+def _form_of(button_id: str) -> str:
+    return _checked("gr:m:" + button_id.removeprefix("gr:"))
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalForm:
+    """A proposal for the problem of a nudge."""
+
+    nudge: NudgeChoice
+
+    @property
+    def custom_id(self) -> str:
+        return _form_of(self.nudge.but("add").custom_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernForm:
+    round_id: str
+    where: Where | None = None
+
+    @property
+    def custom_id(self) -> str:
+        return _form_of(RoundAnswer(self.round_id, "concern", self.where).custom_id)
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementForm:
+    @property
+    def custom_id(self) -> str:
+        return "gr:m:agree"
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionForm:
+    number: int
+
+    @property
+    def custom_id(self) -> str:
+        return f"gr:m:revise:{self.number}"
+
+
+Form = ProposalForm | ConcernForm | AgreementForm | RevisionForm
+
+_NUDGE = re.compile(NudgeChoice.TEMPLATE)
+_ROUND_ANSWER = re.compile(RoundAnswer.TEMPLATE)
+_REVISION = re.compile(r"gr:m:revise:(?P<number>\d{1,9})$")
+
+
+def parse_form(custom_id: str) -> Form | None:
+    """The form a submitted modal was, or None for anything that is not ours."""
+    if not custom_id.startswith("gr:m:"):
+        return None
+    inner = "gr:" + custom_id.removeprefix("gr:m:")
+    if inner == "gr:agree":
+        return AgreementForm()
+    if (match := _NUDGE.match(inner)) and match["act"] == "add":
+        return ProposalForm(NudgeChoice.from_match(match))
+    if (match := _ROUND_ANSWER.match(inner)) and match["answer"] == "concern":
+        answer = RoundAnswer.from_match(match)
+        return ConcernForm(answer.round_id, answer.where)
+    if match := _REVISION.match(custom_id):
+        return RevisionForm(int(match["number"]))
+    return None

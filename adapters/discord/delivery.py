@@ -1,0 +1,268 @@
+"""Carrying out the engine's outbound actions on Discord: the sending side.
+
+Nudges and reminders go by DM; when a person's DMs are closed (error 50007) a nudge
+becomes a quiet reply beside the problem, and a reminder one message in the channel
+that pings only those people. Every other message pings nobody.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from adapters.discord.answering import current_answer
+from adapters.discord.components import (
+    nudge_opener_view,
+    nudge_view,
+    review_view,
+    round_view,
+    summary_view,
+)
+from adapters.discord.custom_ids import NudgeChoice, Where
+from adapters.discord.rendering import Outgoing, Renderer, jump_url, one_message, pieces
+from adapters.discord.translate import guild_of
+from bot.presenting import (
+    agreement_text,
+    nudge_text,
+    reminder_text,
+    review_text,
+    round_text,
+    summary_text,
+)
+from rules.actions import (
+    AnnounceAgreement,
+    AnnounceReview,
+    Outbound,
+    PostConcernRound,
+    PostRoundSummary,
+    RemindMembers,
+    Reply,
+    SendNudge,
+    UpdateRoundProgress,
+)
+from rules.say import N_, Lines, Member, Quote, Say
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+DMS_CLOSED = 50007  # "Cannot send messages to this user"
+NO_PINGS = discord.AllowedMentions.none()
+
+
+class Delivery:
+    def __init__(self, client: discord.Client, runtime: Runtime) -> None:
+        self.client = client
+        self.runtime = runtime
+
+    async def deliver(self, action: Outbound) -> str | None:
+        guild = guild_of(action.workspace)
+        match action:
+            case SendNudge():
+                return await self._nudge(guild, action)
+            case Reply():
+                return await self._reply(guild, action)
+            case PostConcernRound():
+                text = self._renderer(guild, action.lang)(
+                    round_text(action.round, with_commands=False)
+                )
+                view = round_view(action.round.round_id, action.lang)
+                return await self._post(guild, _round_place(action), one_message(text), view=view)
+            case UpdateRoundProgress():
+                await self._edit_round(guild, action)
+                return None
+            case RemindMembers():
+                return await self._remind(guild, action)
+            case PostRoundSummary():
+                return await self._summary(guild, action)
+            case AnnounceAgreement():
+                text = self._renderer(guild, action.lang)(agreement_text(action))
+                where = _place(action.channel, action.thread_id)
+                return await self._post_all(guild, where, pieces(text, action.lang))
+            case AnnounceReview():
+                text = self._renderer(guild, action.lang)(review_text(action))
+                view = review_view(action.agreement.number, action.lang)
+                return await self._post(guild, int(action.channel), one_message(text), view=view)
+        raise TypeError(f"the Discord adapter cannot deliver {type(action).__name__}")
+
+    # --- nudges -------------------------------------------------------------------------
+
+    async def _nudge(self, guild: int, action: SendNudge) -> str | None:
+        where = Where(
+            guild, int(action.channel), int(action.thread_id) if action.thread_id else None
+        )
+        choice = NudgeChoice("add", where, int(action.problem_id), int(action.user))
+        render = self._renderer(guild, action.lang)
+        text = render(nudge_text(action, with_commands=False))
+        text += "\n" + jump_url(guild, where.target, choice.problem)
+        try:
+            dm = await self.client.create_dm(discord.Object(choice.user))
+            sent = await dm.send(**one_message(text).kwargs(), view=nudge_view(choice, action.lang))
+            return str(sent.id)
+        except discord.Forbidden as error:
+            if error.code != DMS_CLOSED:
+                raise
+        # Closed DMs: a quiet reply beside the problem; its button opens the choices.
+        quiet = render(
+            Say.of(
+                N_("{user}, a gentle reminder about the problem you named here: a proposal "
+                   "would help. Only you can use this button."),
+                user=Member(action.user),
+            )
+        )  # fmt: skip
+        channel = self.client.get_partial_messageable(where.target, guild_id=guild)
+        problem = channel.get_partial_message(choice.problem)
+        sent = await channel.send(
+            quiet,
+            view=nudge_opener_view(choice, action.lang),
+            reference=problem.to_reference(fail_if_not_exists=False),
+            allowed_mentions=NO_PINGS,
+        )
+        return str(sent.id)
+
+    async def post_proposal(self, choice: NudgeChoice, user: str, proposal: str, lang: str) -> None:
+        """The author's answer to a nudge, in their name, beside their problem."""
+        where = choice.where
+        text = self._renderer(where.guild, lang)(
+            Lines((
+                Say.of(N_("Proposal from {user}, for the problem above:"), user=Member(user)),
+                Say.of(N_("> {proposal}"), proposal=Quote(proposal)),
+            ))
+        )  # fmt: skip
+        channel = self.client.get_partial_messageable(where.target, guild_id=where.guild)
+        problem = channel.get_partial_message(choice.problem)
+        await channel.send(
+            **one_message(text).kwargs(),
+            reference=problem.to_reference(fail_if_not_exists=False),
+            allowed_mentions=NO_PINGS,
+        )
+
+    # --- replies ----------------------------------------------------------------------------
+
+    async def _reply(self, guild: int, action: Reply) -> str | None:
+        text = self._renderer(guild, action.lang)(action.text)
+        messages = pieces(text, action.lang)
+        answer = current_answer()
+        if answer is not None and answer.workspace != action.workspace:
+            answer = None
+        if action.private:
+            if action.user is None:
+                raise ValueError("a private reply needs a user")
+            if answer is not None and answer.user == action.user:
+                await answer.private(messages)
+                return None
+            return await self._dm_all(int(action.user), messages)
+        place = _place(action.channel, action.thread_id)
+        if answer is not None and answer.place == place and await answer.public(messages):
+            return None
+        return await self._post_all(guild, place, messages)
+
+    async def _dm_all(self, user: int, messages: list[Outgoing]) -> str | None:
+        """A private reply with no interaction to answer; closed DMs leave nothing to do."""
+        try:
+            dm = await self.client.create_dm(discord.Object(user))
+            first = None
+            for message in messages:
+                sent = await dm.send(**message.kwargs())
+                first = first or str(sent.id)
+            return first
+        except discord.Forbidden as error:
+            if error.code != DMS_CLOSED:
+                raise
+            log.info("a private reply was not delivered: the member's DMs are closed")
+            return None
+
+    # --- concern rounds --------------------------------------------------------------------
+
+    async def _edit_round(
+        self, guild: int, action: UpdateRoundProgress | PostRoundSummary, *, closed: bool = False
+    ) -> None:
+        """Show the round's progress in its own message; a closed round loses its buttons."""
+        view = action.round
+        ref = await self.runtime.message_ref(action.workspace, f"round:{view.round_id}")
+        if ref is None:
+            log.warning("no message to update for concern round %s", view.round_id)
+            return
+        text = self._renderer(guild, action.lang)(round_text(view, with_commands=False))
+        target = self.client.get_partial_messageable(_round_place(action), guild_id=guild)
+        extra = {"view": None} if closed else {}
+        try:
+            await target.get_partial_message(int(ref)).edit(
+                **one_message(text).edit_kwargs(), allowed_mentions=NO_PINGS, **extra
+            )
+        except discord.NotFound:
+            log.info("the message of concern round %s is gone", view.round_id)
+
+    async def _remind(self, guild: int, action: RemindMembers) -> str | None:
+        view = action.round
+        render = self._renderer(guild, action.lang)
+        text = render(reminder_text(action, with_commands=False))
+        place = _round_place(action)
+        ref = await self.runtime.message_ref(action.workspace, f"round:{view.round_id}")
+        dm_text = text + (f"\n{jump_url(guild, place, int(ref))}" if ref else "")
+        where = Where(guild, int(action.channel))
+        unreachable = []
+        for user in action.users:
+            try:
+                dm = await self.client.create_dm(discord.Object(int(user)))
+                await dm.send(
+                    **one_message(dm_text).kwargs(),
+                    view=round_view(view.round_id, action.lang, where),
+                )
+            except discord.Forbidden as error:
+                if error.code != DMS_CLOSED:
+                    raise
+                unreachable.append(int(user))
+        if not unreachable:
+            return None
+        # The one message that pings on purpose: only those who could not be reached.
+        pings = " ".join(f"<@{user}>" for user in unreachable)
+        sent = await self.client.get_partial_messageable(place, guild_id=guild).send(
+            **one_message(f"{pings}\n{text}").kwargs(),
+            view=round_view(view.round_id, action.lang),
+            allowed_mentions=discord.AllowedMentions(
+                everyone=False, roles=False, replied_user=False,
+                users=[discord.Object(user) for user in unreachable],
+            ),
+        )  # fmt: skip
+        return str(sent.id)
+
+    async def _summary(self, guild: int, action: PostRoundSummary) -> str | None:
+        await self._edit_round(guild, action, closed=True)
+        text = self._renderer(guild, action.lang)(summary_text(action))
+        view = (
+            summary_view(action.round.round_id, action.lang) if action.suggest_agreement else None
+        )
+        return await self._post(guild, _round_place(action), one_message(text), view=view)
+
+    # --- posting ---------------------------------------------------------------------------
+
+    def _renderer(self, guild: int, lang: str) -> Renderer:
+        return Renderer(self.client.get_guild(guild), lang, self.client)
+
+    async def _post(
+        self, guild: int, place: int, message: Outgoing, *, view: discord.ui.View | None = None
+    ) -> str:
+        channel = self.client.get_partial_messageable(place, guild_id=guild)
+        extra = {"view": view} if view is not None else {}
+        sent = await channel.send(**message.kwargs(), allowed_mentions=NO_PINGS, **extra)
+        return str(sent.id)
+
+    async def _post_all(self, guild: int, place: int, messages: list[Outgoing]) -> str:
+        ids = [await self._post(guild, place, message) for message in messages]
+        return ids[0]
+
+
+def _place(channel: str, thread_id: str | None) -> int:
+    """The Discord channel to post in: the thread, else the table's channel."""
+    return int(thread_id or channel)
+
+
+def _round_place(
+    action: PostConcernRound | UpdateRoundProgress | RemindMembers | PostRoundSummary,
+) -> int:
+    """A round lives where it was started: its thread, else its channel."""
+    return _place(action.channel, action.round.thread_id)

@@ -1,0 +1,146 @@
+"""Text the bot shows on Discord: display names that never ping, quotes that cannot ping,
+and Discord's limits (2,000 characters a message, 4,096 an embed).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+import discord
+from discord.utils import escape_mentions
+
+from rules.i18n import gettext, render
+from rules.say import N_, Say, Text
+
+MESSAGE_LIMIT = 2000
+EMBED_LIMIT = 4096
+# A longer answer goes as a file rather than as a wall of messages.
+MAX_PIECES = 4
+
+_USER_MENTION = re.compile(r"<@!?(\d{15,21})>")
+_ROLE_MENTION = re.compile(r"<@&(\d{15,21})>")
+_LONG_ANSWER = N_("The answer is long, so it is in the attached file.")
+
+
+def say(msgid: str, lang: str, **params: object) -> str:
+    """One message of our own (a button label, a form's title) in `lang`."""
+    return render(Say.of(msgid, **params), lang)
+
+
+class Renderer:
+    """Renders the engine's text for one guild and language."""
+
+    def __init__(
+        self, guild: discord.Guild | None, lang: str, client: discord.Client | None = None
+    ) -> None:
+        self.guild = guild
+        self.lang = lang
+        self.client = client
+
+    def __call__(self, text: Text) -> str:
+        return render(text, self.lang, name_of=self.name_of, quote=self.quote)
+
+    def name_of(self, user: str) -> str:
+        """A display name; free text (an owner that is a role) as written. Never a mention."""
+        if not user.isdigit():
+            return escape_mentions(user)
+        member = self.guild.get_member(int(user)) if self.guild else None
+        found = member or (self.client.get_user(int(user)) if self.client else None)
+        if found is None:
+            return gettext(N_("someone"), self.lang)
+        return escape_mentions(found.display_name)
+
+    def role_name(self, role: str) -> str:
+        found = self.guild.get_role(int(role)) if self.guild else None
+        return found.name if found else gettext(N_("a role"), self.lang)
+
+    def quote(self, text: str) -> str:
+        return quote_text(text, name_of=self.name_of, role_name=self.role_name)
+
+
+def quote_text(text: str, *, name_of, role_name) -> str:
+    """Someone's words on one line, mentions shown as plain @names, @everyone/@here inert."""
+    text = _USER_MENTION.sub(lambda m: "@" + name_of(m[1]), text)
+    text = _ROLE_MENTION.sub(lambda m: "@" + role_name(m[1]), text)
+    return escape_mentions(" ".join(text.split()))
+
+
+def first_quote(text: str) -> str | None:
+    """The first quoted line of a message the bot rendered (the proposal of a round)."""
+    for line in text.splitlines():
+        if line.startswith("> "):
+            return line.removeprefix("> ").replace("\u200b", "")
+    return None
+
+
+def jump_url(guild: int, channel: int, message: int) -> str:
+    return f"https://discord.com/channels/{guild}/{channel}/{message}"
+
+
+@dataclass
+class Outgoing:
+    """One message to send: text, or an embed for longer text, or a file."""
+
+    content: str | None = None
+    embed: discord.Embed | None = None
+    file_text: str | None = None
+
+    def kwargs(self) -> dict[str, object]:
+        found: dict[str, object] = {}
+        if self.content is not None:
+            found["content"] = self.content
+        if self.embed is not None:
+            found["embed"] = self.embed
+        if self.file_text is not None:
+            data = io.BytesIO(self.file_text.encode())
+            found["file"] = discord.File(data, filename="groundrules.txt")
+        return found
+
+    def edit_kwargs(self) -> dict[str, object]:
+        """For an edit: what is not given is cleared (text may have become an embed)."""
+        return {"content": self.content, "embed": self.embed}
+
+
+def one_message(text: str) -> Outgoing:
+    """For messages that must stay one (they carry buttons or are edited later)."""
+    if len(text) <= MESSAGE_LIMIT:
+        return Outgoing(content=text)
+    return Outgoing(embed=discord.Embed(description=clip(text, EMBED_LIMIT)))
+
+
+def pieces(text: str, lang: str) -> list[Outgoing]:
+    """Answers and announcements: split on lines; very long ones as a file."""
+    parts = chunks(text)
+    if len(parts) <= MAX_PIECES:
+        return [Outgoing(content=part) for part in parts]
+    return [Outgoing(content=render(Say.of(_LONG_ANSWER), lang), file_text=text)]
+
+
+def chunks(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Pieces of at most `limit` characters, cut between lines where a line allows it."""
+    parts: list[str] = []
+    current: str | None = None
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current is not None:
+                parts.append(current)
+                current = None
+            parts.append(line[:limit])
+            line = line[limit:]
+        if current is None:
+            current = line
+        elif len(current) + 1 + len(line) <= limit:
+            current += "\n" + line
+        else:
+            parts.append(current)
+            current = line
+    if current is not None:
+        parts.append(current)
+    # Discord refuses empty messages.
+    return [part for part in parts if part.strip()] or [text[:limit]]
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

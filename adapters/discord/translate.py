@@ -1,0 +1,299 @@
+"""Discord objects in, neutral events out: plain functions, no I/O, no rule logic.
+
+A guild is a workspace ("discord:<guild id>"). A text channel is a table; a thread
+belongs to its parent's table, with the thread's id as the neutral thread id (a thread
+started on a message has that message's id, as Slack threads do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import discord
+
+from adapters.discord.custom_ids import NudgeChoice, Where
+from rules.durations import DateError, parse_date
+from rules.events import (
+    AgreementSubmitted,
+    CommandInvoked,
+    ConcernAnswered,
+    MemberJoined,
+    MemberLeft,
+    MessageEdited,
+    MessagePosted,
+    MessageRelabelled,
+    NudgeSnoozed,
+    ProposalAdded,
+    ReviewDecided,
+    RosterSynced,
+)
+from rules.mentions import member_reference
+from rules.say import N_, Say
+
+PREFIX = "discord:"
+# What people write; joins, pins, thread starters and the like are not.
+_SPOKEN = (discord.MessageType.default, discord.MessageType.reply)
+
+
+def workspace_of(guild_id: int) -> str:
+    return f"{PREFIX}{guild_id}"
+
+
+def guild_of(workspace: str) -> int:
+    if not workspace.startswith(PREFIX):
+        raise ValueError(f"not a Discord workspace: {workspace!r}")
+    return int(workspace.removeprefix(PREFIX))
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A Discord channel as the engine sees it: the table's channel and the thread."""
+
+    channel: str
+    thread_id: str | None = None
+
+
+def place_of(channel: object) -> Place | None:
+    """Text channels and threads are tables (a thread: its parent's); nothing else is."""
+    if isinstance(channel, discord.Thread):
+        return Place(str(channel.parent_id), str(channel.id))
+    if isinstance(channel, discord.TextChannel):
+        return Place(str(channel.id))
+    return None
+
+
+def where_of(guild_id: int, place: Place) -> Where:
+    thread = int(place.thread_id) if place.thread_id else None
+    return Where(guild_id, int(place.channel), thread)
+
+
+def _spoken(message: discord.Message) -> Place | None:
+    """Where a person's own words were posted in a guild; None for bots, webhooks, DMs."""
+    if message.guild is None or message.author.bot or message.webhook_id is not None:
+        return None
+    if message.type not in _SPOKEN:
+        return None
+    return place_of(message.channel)
+
+
+def message_posted(message: discord.Message) -> MessagePosted | None:
+    place = _spoken(message)
+    if place is None or message.guild is None:
+        return None
+    return MessagePosted(
+        workspace=workspace_of(message.guild.id),
+        channel=place.channel,
+        thread_id=place.thread_id,
+        at=message.created_at,
+        event_id=f"msg:{message.id}",
+        user=str(message.author.id),
+        message_id=str(message.id),
+        text=message.content,
+    )
+
+
+def message_edited(message: discord.Message) -> MessageEdited | None:
+    """An edit of the text; updates without an edit time (link previews) are not edits."""
+    place = _spoken(message)
+    if place is None or message.guild is None or message.edited_at is None:
+        return None
+    return MessageEdited(
+        workspace=workspace_of(message.guild.id),
+        channel=place.channel,
+        thread_id=place.thread_id,
+        at=message.edited_at,
+        event_id=f"edit:{message.id}:{message.edited_at.isoformat()}",
+        user=str(message.author.id),
+        message_id=str(message.id),
+        text=message.content,
+    )
+
+
+# --- members --------------------------------------------------------------------------
+
+
+def can_read(member: discord.Member, channel: discord.TextChannel) -> bool:
+    return channel.permissions_for(member).read_messages
+
+
+def readable_channels(member: discord.Member) -> list[discord.TextChannel]:
+    return [c for c in member.guild.text_channels if can_read(member, c)]
+
+
+def members_joined(member: discord.Member, at: datetime) -> list[MemberJoined]:
+    """A person joined the guild: they join every table whose channel they can read."""
+    if member.bot:
+        return []
+    return [
+        MemberJoined(
+            workspace=workspace_of(member.guild.id),
+            channel=str(channel.id),
+            at=at,
+            event_id=f"join:{channel.id}:{member.id}:{at.isoformat()}",
+            user=str(member.id),
+        )
+        for channel in readable_channels(member)
+    ]
+
+
+def members_left(member: discord.Member, at: datetime) -> list[MemberLeft]:
+    if member.bot:
+        return []
+    return [
+        MemberLeft(
+            workspace=workspace_of(member.guild.id),
+            channel=str(channel.id),
+            at=at,
+            event_id=f"leave:{channel.id}:{member.id}:{at.isoformat()}",
+            user=str(member.id),
+        )
+        for channel in readable_channels(member)
+    ]
+
+
+def roster_synced(channel: discord.TextChannel, at: datetime) -> RosterSynced:
+    """Everyone human who can read the channel sits at its table."""
+    return RosterSynced(
+        workspace=workspace_of(channel.guild.id),
+        channel=str(channel.id),
+        at=at,
+        event_id=f"roster:{channel.id}:{at.isoformat()}",
+        members=frozenset(str(m.id) for m in channel.members if not m.bot),
+    )
+
+
+# --- interactions -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Who acted, when and at which table: the envelope of an event from an interaction."""
+
+    workspace: str
+    channel: str
+    thread_id: str | None
+    user: str
+    at: datetime
+    event_id: str
+
+
+def origin_of(interaction: discord.Interaction, where: Where | None = None) -> Origin | None:
+    """`where` wins over the interaction's own channel: a button in a DM names its table."""
+    if where is not None:
+        guild_id = where.guild
+        place = Place(str(where.channel), str(where.thread) if where.thread else None)
+    else:
+        found = place_of(interaction.channel)
+        if interaction.guild_id is None or found is None:
+            return None
+        guild_id, place = interaction.guild_id, found
+    return Origin(
+        workspace=workspace_of(guild_id),
+        channel=place.channel,
+        thread_id=place.thread_id,
+        user=str(interaction.user.id),
+        at=interaction.created_at,
+        event_id=f"ix:{interaction.id}",
+    )
+
+
+def _envelope(origin: Origin) -> dict[str, Any]:
+    return {
+        "workspace": origin.workspace,
+        "channel": origin.channel,
+        "at": origin.at,
+        "event_id": origin.event_id,
+        "user": origin.user,
+    }
+
+
+def command_invoked(origin: Origin, name: str, args: str) -> CommandInvoked:
+    return CommandInvoked(**_envelope(origin), name=name, args=args, thread_id=origin.thread_id)
+
+
+def concern_answered(origin: Origin, round_id: str, concern: str | None) -> ConcernAnswered:
+    concern = concern.strip() if concern else None
+    return ConcernAnswered(**_envelope(origin), round_id=round_id, concern=concern or None)
+
+
+def nudge_answered(
+    origin: Origin, choice: NudgeChoice, proposal: str = ""
+) -> ProposalAdded | MessageRelabelled | NudgeSnoozed:
+    """A choice on a nudge. "Not a problem" sends no text: the engine kept it."""
+    problem = str(choice.problem)
+    if choice.act == "add":
+        return ProposalAdded(**_envelope(origin), problem_id=problem, text=proposal.strip())
+    if choice.act == "not":
+        return MessageRelabelled(
+            **_envelope(origin), message_id=problem, text="", label="problem", applies=False,
+            thread_id=origin.thread_id,
+        )  # fmt: skip
+    if choice.act == "snooze":
+        return NudgeSnoozed(**_envelope(origin), problem_id=problem)
+    raise ValueError(f"no event for nudge choice {choice.act!r}")
+
+
+def review_decided(
+    origin: Origin, number: int, decision: str, values: Mapping[str, str] | None = None
+) -> ReviewDecided:
+    values = values or {}
+
+    def field(key: str) -> str | None:
+        return values.get(key, "").strip() or None
+
+    return ReviewDecided(
+        **_envelope(origin), number=number, decision=decision, lesson=field("lesson"),
+        new_text=field("text"), why=field("why"),
+    )  # fmt: skip
+
+
+def agreement_submitted(
+    origin: Origin, values: Mapping[str, str], guild: discord.Guild | None
+) -> AgreementSubmitted | Say:
+    """The agreement form; a review date it cannot read comes back as what to tell the user."""
+    review = values.get("review", "").strip()
+    review_on = None
+    if review:
+        try:
+            review_on = parse_date(review, today=origin.at.date())
+        except DateError:
+            return Say.of(
+                N_("I could not read the review date “{date}”. Try 2026-05-01 or “in 6 weeks”."),
+                date=review[:60],
+            )
+    return AgreementSubmitted(
+        **_envelope(origin), text=values.get("text", ""), why=values.get("why", ""),
+        owner=owner_of(values.get("owner", ""), guild), review_on=review_on,
+        thread_id=origin.thread_id,
+    )  # fmt: skip
+
+
+def owner_of(text: str, guild: discord.Guild | None) -> str | None:
+    """A member (by mention, @name or name) becomes their id; a role or anything else stays text."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    reference = member_reference(text) or text
+    if reference.isdigit():
+        return reference
+    if guild is not None:
+        wanted = reference.lower()
+        for member in guild.members:
+            names = {member.name.lower(), member.display_name.lower()}
+            if not member.bot and wanted in names:
+                return str(member.id)
+    return text
+
+
+def form_values(components: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """The text inputs of a submitted modal, by custom_id (action rows or labels)."""
+    values: dict[str, str] = {}
+    for top in components:
+        children = [top["component"]] if "component" in top else top.get("components") or []
+        for child in children:
+            if "custom_id" in child and isinstance(child.get("value"), str):
+                values[child["custom_id"]] = child["value"]
+    return values

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.discord.harness import Harness, World, build_world
+from tests.standins.discord_api import DiscordStandIn
+
+# The storage suites run on SQLite and PostgreSQL; the adapter's flows need one real
+# database, and a few of them (restarts, the busiest flow) run on both.
+BOTH_DATABASES = pytest.mark.parametrize(
+    "database_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+    indirect=True,
+)  # fmt: skip
+
+
+@pytest.fixture
+def database_url(request, tmp_path) -> str:
+    if getattr(request, "param", "sqlite") == "postgresql":
+        return request.getfixturevalue("postgres_url")
+    return f"sqlite:///{tmp_path}/groundrules.db"
+
+
+@pytest.fixture
+async def world() -> AsyncIterator[World]:
+    async with DiscordStandIn() as api:
+        yield build_world(api)
+
+
+@pytest.fixture
+async def harness(world: World, database_url: str) -> AsyncIterator[Harness]:
+    """Not started yet: a test may change settings first."""
+    running = Harness(world.api, database_url)
+    try:
+        yield running
+    finally:
+        await running.stop()

@@ -1,0 +1,88 @@
+"""Custom ids carry everything a click needs, within Discord's 100 characters."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from adapters.discord.custom_ids import (
+    MAX_LENGTH,
+    AgreementForm,
+    AgreeOnRound,
+    ConcernForm,
+    NudgeChoice,
+    ProposalForm,
+    ReviewChoice,
+    RevisionForm,
+    RoundAnswer,
+    Where,
+    b36,
+    from_b36,
+    parse_form,
+)
+
+BIGGEST = 2**64 - 1  # no snowflake is larger
+WHERE = Where(BIGGEST, BIGGEST - 1, BIGGEST - 2)
+
+
+@pytest.mark.parametrize("number", [0, 1, 35, 36, 1220000000000000001, BIGGEST])
+def test_custom_ids_base36_round_trip(number):
+    assert from_b36(b36(number)) == number
+
+
+@pytest.mark.parametrize(
+    "button",
+    [
+        NudgeChoice("snooze", WHERE, BIGGEST, BIGGEST),
+        NudgeChoice("open", Where(1, 2), 3, 4),
+        RoundAnswer("0123456789abcdef", "concern", Where(BIGGEST, BIGGEST)),
+        RoundAnswer("0123456789abcdef", "none"),
+        ReviewChoice(123456789, "revise"),
+        AgreeOnRound("0123456789abcdef"),
+    ],
+)
+def test_custom_ids_buttons_round_trip_within_the_limit(button):
+    custom_id = button.custom_id
+    assert len(custom_id) <= MAX_LENGTH
+    match = re.match(type(button).TEMPLATE, custom_id)
+    assert match is not None
+    assert type(button).from_match(match) == button
+
+
+def test_custom_ids_round_buttons_keep_the_documented_shape():
+    assert RoundAnswer("r1", "none").custom_id == "gr:round:r1:none"
+    assert RoundAnswer("r1", "concern").custom_id == "gr:round:r1:concern"
+
+
+def test_custom_ids_templates_do_not_overlap():
+    ids = [
+        NudgeChoice("add", WHERE, 5, 6).custom_id,
+        RoundAnswer("r1", "none").custom_id,
+        ReviewChoice(3, "keep").custom_id,
+        AgreeOnRound("r1").custom_id,
+    ]
+    templates = [NudgeChoice, RoundAnswer, ReviewChoice, AgreeOnRound]
+    for custom_id in ids:
+        assert sum(bool(re.match(t.TEMPLATE, custom_id)) for t in templates) == 1
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        ProposalForm(NudgeChoice("add", WHERE, BIGGEST, BIGGEST)),
+        ProposalForm(NudgeChoice("add", Where(1, 2), 3, 4)),
+        ConcernForm("0123456789abcdef", Where(BIGGEST, BIGGEST)),
+        ConcernForm("0123456789abcdef"),
+        AgreementForm(),
+        RevisionForm(42),
+    ],
+)
+def test_custom_ids_forms_round_trip_within_the_limit(form):
+    assert len(form.custom_id) <= MAX_LENGTH
+    assert parse_form(form.custom_id) == form
+
+
+@pytest.mark.parametrize("custom_id", ["", "someone-elses-modal", "gr:m:", "gr:m:unknown:1"])
+def test_custom_ids_other_forms_are_not_ours(custom_id):
+    assert parse_form(custom_id) is None

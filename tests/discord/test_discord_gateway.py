@@ -1,0 +1,211 @@
+"""The real discord.py client against the stand-in Discord: connecting and listening."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+import pytest
+from sqlmodel import Session, select
+
+from adapters.discord.client import ShardedGroundrulesBot
+from bot.models import MemberRow
+from bot.views import problem_counts
+from rules.events import (
+    MemberJoined,
+    MemberLeft,
+    MessageEdited,
+    MessagePosted,
+    RosterSynced,
+)
+from rules.grammar import COMMANDS
+from tests.discord.harness import TOKEN, Harness, workspace
+from tests.standins.discord_api import FakeGuild
+
+
+def table(harness: Harness, guild: FakeGuild, channel_id: int) -> set[str]:
+    """Who sits at a channel's table, as stored (after writing buffered member notes)."""
+    assert harness.app is not None
+    harness.app.store.flush()
+    with Session(harness.app.database) as session:
+        rows = session.exec(
+            select(MemberRow.user).where(
+                MemberRow.workspace == workspace(guild),
+                MemberRow.channel == str(channel_id),
+                MemberRow.active,
+            )
+        ).all()
+    return set(rows)
+
+
+async def test_gateway_ready_sends_each_channels_roster_and_syncs_the_commands(world, harness):
+    runtime = await harness.start()
+    [roster] = await runtime.wait_for(RosterSynced)
+
+    humans = (world.guild.owner, world.alice, world.bob, world.carol)
+    assert roster.workspace == workspace(world.guild)
+    assert roster.channel == str(world.general.id)
+    assert roster.members == {str(m.id) for m in humans}  # no bots, not the bot itself
+    assert table(harness, world.guild, world.general.id) == roster.members
+    intents = discord.Intents._from_value(world.api.intents or 0)
+    assert intents.message_content and intents.members and intents.guild_messages
+
+    commands = {c["name"]: c for c in world.api.commands()}
+    assert set(commands) == {spec.name for spec in COMMANDS} | {"Record as agreement"}
+    for spec in COMMANDS:
+        assert commands[spec.name]["name_localizations"] == {"nl": spec.dutch}
+    assert commands["agree"]["description_localizations"] == {
+        "nl": "Leg een afspraak vast, met waarom, een eigenaar en een herziendatum"
+    }
+    menu = commands["Record as agreement"]
+    assert (menu["type"], menu["name_localizations"]) == (3, {"nl": "Vastleggen als afspraak"})
+    assert not world.api.unknown_routes
+
+
+async def test_gateway_message_in_a_thread_belongs_to_the_parent_channel(world, harness):
+    runtime = await harness.start()
+    problem = await world.api.message_create(
+        world.guild, world.general, world.alice, "#problem the changelog is missing",
+        thread=world.thread,
+    )  # fmt: skip
+    [posted] = await runtime.wait_for(MessagePosted)
+    assert (posted.channel, posted.thread_id) == (str(world.general.id), str(world.thread.id))
+    assert (posted.message_id, posted.user) == (problem["id"], str(world.alice.id))
+
+    # A top-level proposal in the parent channel answers the problem in the thread.
+    await world.api.message_create(
+        world.guild, world.general, world.bob, "#proposal let's generate it from commits"
+    )
+    await runtime.wait_for(MessagePosted, count=2)
+    counts = problem_counts(harness.app.database, workspace(world.guild))
+    assert (counts.named, counts.answered, counts.waiting) == (1, 1, 0)
+
+
+async def test_gateway_other_bots_and_the_bots_own_messages_are_ignored(world, harness):
+    runtime = await harness.start()
+    await world.api.message_create(world.guild, world.general, world.helper_bot, "#problem beep")
+    channel = harness.adapter.bot.get_channel(world.general.id)
+    await channel.send("#problem the bot's own words")  # comes back over the gateway
+    await world.api.wait_for("POST /channels/{channel_id}/messages")
+    await world.api.message_create(world.guild, world.general, world.bob, "hello")
+    await runtime.wait_for(MessagePosted)
+
+    assert [e.user for e in runtime.of(MessagePosted)] == [str(world.bob.id)]
+
+
+async def test_gateway_an_edit_reclassifies_the_message(world, harness):
+    runtime = await harness.start()
+    posted = await world.api.message_create(
+        world.guild, world.general, world.alice, "#problem the printer is jammed"
+    )
+    await runtime.wait_for(MessagePosted)
+    await world.api.message_update(posted, content="never mind, it works")
+    [edited] = await runtime.wait_for(MessageEdited)
+
+    assert (edited.message_id, edited.text) == (posted["id"], "never mind, it works")
+    counts = problem_counts(harness.app.database, workspace(world.guild))
+    assert (counts.named, counts.waiting, counts.dismissed) == (1, 0, 1)  # withdrawn
+
+
+async def test_gateway_members_join_and_leave_the_tables_they_can_read(world, harness):
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    dave = world.guild.add_member("dave")
+    await world.api.dispatch(
+        "GUILD_MEMBER_ADD", {**dave.payload(), "guild_id": str(world.guild.id)}
+    )
+    [joined] = await runtime.wait_for(MemberJoined)
+    assert (joined.channel, joined.user) == (str(world.general.id), str(dave.id))
+    assert str(dave.id) in table(harness, world.guild, world.general.id)
+
+    await world.api.dispatch(
+        "GUILD_MEMBER_REMOVE", {"guild_id": str(world.guild.id), "user": dave.user.payload()}
+    )
+    [left] = await runtime.wait_for(MemberLeft)
+    assert (left.channel, left.user) == (str(world.general.id), str(dave.id))
+    assert str(dave.id) not in table(harness, world.guild, world.general.id)
+
+
+async def test_gateway_first_message_in_a_new_channel_sends_its_roster_first(world, harness):
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    random = world.guild.add_text_channel("random")
+    await world.api.dispatch("CHANNEL_CREATE", random.payload())
+    await world.api.message_create(world.guild, random, world.carol, "hi all")
+    await runtime.wait_for(MessagePosted)
+
+    rosters = [e.channel for e in runtime.of(RosterSynced)]
+    assert rosters == [str(world.general.id), str(random.id)]
+    assert len(table(harness, world.guild, random.id)) == 4
+
+
+async def test_gateway_two_guilds_keep_their_data_apart(world, harness):
+    other = world.api.add_guild("Other team", owner="other-owner")
+    lobby = other.add_text_channel("lobby")
+    erin = other.add_member("erin")
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced, count=2)
+
+    for guild, channel, member in ((world.guild, world.general, world.alice),
+                                   (other, lobby, erin)):  # fmt: skip
+        ix = await world.api.slash_command(
+            guild, channel, member, "agree", {"text": "We meet on Mondays because rhythm helps"}
+        )
+        await world.api.wait_for_callback(ix)
+    ix = await world.api.slash_command(other, lobby, erin, "agreements")
+    listing = await world.api.wait_for_callback(ix)
+
+    [ours] = [m for m in world.api.messages_in(world.general) if "Agreement" in m["content"]]
+    [theirs] = [m for m in world.api.messages_in(lobby) if "Agreement recorded" in m["content"]]
+    assert "Agreement #1" in ours["content"] and "Agreement #1" in theirs["content"]
+    assert listing.content.count("#1") == 1 and "#2" not in listing.content
+    rosters = {e.workspace: e.members for e in runtime.of(RosterSynced)}
+    assert rosters[workspace(other)] == {str(other.owner_id), str(erin.id)}
+    assert str(world.alice.id) not in rosters[workspace(other)]
+
+
+async def test_gateway_refused_privileged_intents_exit_with_what_to_switch_on(world, harness):
+    world.api.refuse_privileged_intents()
+    with pytest.raises(SystemExit) as exited:
+        await harness.start()
+
+    message = str(exited.value.code)
+    assert len(message.splitlines()) == 1
+    assert "Developer Portal" in message and "Privileged Gateway Intents" in message
+    assert "Message Content Intent" in message and "Server Members Intent" in message
+    assert harness.adapter.bot.is_closed()
+
+
+async def test_gateway_refused_token_exits_naming_the_setting(world, harness):
+    world.api.expected_token = "some-other-token"
+    with pytest.raises(SystemExit) as exited:
+        await harness.start()
+    assert str(exited.value.code).startswith("groundrules: DISCORD_TOKEN: Discord refused")
+    assert TOKEN not in str(exited.value.code)
+
+
+async def test_gateway_shards_each_get_their_guilds(world, harness, monkeypatch):
+    async def at_once(self, shard_id, *, initial=False) -> None:
+        """Discord's 5 s between IDENTIFYs protects Discord, not the stand-in."""
+
+    monkeypatch.setattr(ShardedGroundrulesBot, "before_identify_hook", at_once)
+    # The guild's shard is (id >> 22) % shard_count: put the second guild on the other shard.
+    other_id = ((world.guild.id >> 22) + 1) << 22
+    other = world.api.add_guild("Other team", guild_id=other_id)
+    other.add_text_channel("lobby")
+    runtime = await harness.start(shards="2")
+    rosters = await runtime.wait_for(RosterSynced, count=2)
+
+    assert sorted(f.d["shard"] for f in world.api.identifies) == [[0, 2], [1, 2]]
+    assert {e.workspace for e in rosters} == {workspace(world.guild), workspace(other)}
+    assert isinstance(harness.adapter.bot, discord.AutoShardedClient)
+
+
+async def test_gateway_the_token_is_never_logged(world, harness, caplog):
+    caplog.set_level(logging.DEBUG)
+    runtime = await harness.start()
+    await world.api.message_create(world.guild, world.general, world.bob, "hello")
+    await runtime.wait_for(MessagePosted)
+    await harness.stop()
+    assert caplog.records
+    assert TOKEN not in caplog.text

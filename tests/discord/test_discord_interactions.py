@@ -1,0 +1,197 @@
+"""Slash commands, the message menu, forms, review buttons and long answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from adapters.discord import answering
+from rules.actions import AgreementView, AnnounceReview, Reply
+from rules.events import (
+    AgreementSubmitted,
+    CommandInvoked,
+    MessagePosted,
+    ReviewDecided,
+    RosterSynced,
+)
+from rules.say import N_, Lines, Say
+from tests.discord.harness import buttons, workspace
+
+
+def field_values(modal) -> dict[str, str | None]:
+    return {
+        c["component"]["custom_id"]: c["component"].get("value") for c in modal.data["components"]
+    }
+
+
+async def test_interactions_slash_command_is_answered_ephemerally(world, harness):
+    runtime = await harness.start()
+    ix = await world.api.slash_command(world.guild, world.thread, world.bob, "groundrules")
+    answer = await world.api.wait_for_callback(ix)
+
+    assert (answer.type, answer.ephemeral) == (4, True)
+    assert answer.content.startswith("Our ground rules:\n1. We only talk about solutions")
+    [invoked] = await runtime.wait_for(CommandInvoked)
+    assert (invoked.name, invoked.args) == ("groundrules", "")
+    assert (invoked.channel, invoked.thread_id) == (str(world.general.id), str(world.thread.id))
+
+
+async def test_interactions_dutch_client_gets_dutch(world, harness):
+    runtime = await harness.start()
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.bob, "groundrules", {"text": "help"}, locale="nl"
+    )
+    answer = await world.api.wait_for_callback(ix)
+
+    assert answer.content.startswith("Onze spelregels:")
+    [invoked] = await runtime.wait_for(CommandInvoked)
+    assert (invoked.name, invoked.args) == ("spelregels", "help")
+
+
+async def test_interactions_agree_with_text_is_announced_to_the_table(world, harness):
+    await harness.start()
+    text = f"We deploy on Tuesdays because fewer surprises owner <@{world.bob.id}>"
+    ix = await world.api.slash_command(
+        world.guild, world.thread, world.alice, "agree", {"text": text}
+    )
+    done = await world.api.wait_for_callback(ix)
+
+    assert (done.content, done.ephemeral) == ("Done.", True)
+    [announced] = [m for m in world.api.messages_in(world.thread) if not m["flags"] & 64]
+    lines = announced["content"].splitlines()
+    assert lines[:3] == [
+        "Agreement recorded.",
+        "Agreement #1: We deploy on Tuesdays",
+        "Why: fewer surprises",
+    ]
+    assert lines[3].startswith("Owner: Bob. Consent: Alice.")
+
+
+async def test_interactions_agree_without_text_opens_the_form(world, harness):
+    runtime = await harness.start()
+    ix = await world.api.slash_command(world.guild, world.general, world.alice, "agree")
+    modal = await world.api.wait_for_callback(ix)
+    assert (modal.type, modal.data["title"]) == (9, "Record an agreement")
+    assert list(field_values(modal)) == ["text", "why", "owner", "review"]
+
+    wrong = await world.api.submit_modal(
+        modal, {"text": "Stand-up at 9", "why": "we all start then", "review": "someday"}
+    )
+    refused = await world.api.wait_for_callback(wrong)
+    assert refused.content == (
+        "I could not read the review date “someday”. Try 2026-05-01 or “in 6 weeks”."
+    )
+    assert refused.ephemeral and runtime.of(AgreementSubmitted) == []
+
+    right = await world.api.submit_modal(
+        modal, {"text": "Stand-up at 9", "why": "we all start then", "review": "2099-01-31"}
+    )
+    [submitted] = await runtime.wait_for(AgreementSubmitted)
+    assert (submitted.text, submitted.why, submitted.review_on) == (
+        "Stand-up at 9", "we all start then", date(2099, 1, 31),
+    )  # fmt: skip
+    await world.api.wait_for_callback(right)
+    assert any("we review it on January 31, 2099" in m["content"]
+               for m in world.api.messages_in(world.general))  # fmt: skip
+
+
+async def test_interactions_record_as_agreement_from_the_message_menu(world, harness):
+    runtime = await harness.start()
+    said = await world.api.message_create(
+        world.guild, world.general, world.carol, f"we rotate on-call weekly, ok <@{world.bob.id}>?",
+        thread=world.thread,
+    )  # fmt: skip
+    await runtime.wait_for(MessagePosted)
+    ix = await world.api.message_command(world.alice, "Record as agreement", said)
+    modal = await world.api.wait_for_callback(ix)
+    assert field_values(modal)["text"] == "we rotate on-call weekly, ok @Bob?"
+
+    await world.api.submit_modal(modal, {"text": "We rotate on-call weekly", "why": "fairness"})
+    [submitted] = await runtime.wait_for(AgreementSubmitted)
+    assert (submitted.user, submitted.thread_id) == (str(world.alice.id), str(world.thread.id))
+    assert any(m["content"].startswith("Agreement recorded.")
+               for m in world.api.messages_in(world.thread))  # fmt: skip
+
+
+async def test_interactions_review_buttons_dispatch_the_decision(world, harness):
+    runtime = await harness.start()
+    agreement = AgreementView(
+        number=3, text="We deploy on Tuesdays", why="fewer surprises", owner=str(world.bob.id),
+        recorded_by=str(world.alice.id), consenters=(str(world.alice.id),), concerns=(),
+        review_on=date(2026, 4, 1), version=1, replaces=None, status="current",
+    )  # fmt: skip
+    review = AnnounceReview(
+        workspace=workspace(world.guild), channel=str(world.general.id), lang="en",
+        agreement=agreement,
+    )  # fmt: skip
+    posted_id = await harness.adapter.deliver(review)
+    message = world.api.message(posted_id)
+    assert message["content"].startswith("Time to review agreement #3.")
+    assert [label for label, _ in buttons(message)] == ["Keep", "Revise", "Retire"]
+
+    keep = await world.api.click_button(message, world.bob, label="Keep")
+    [kept] = await runtime.wait_for(ReviewDecided)
+    assert (kept.number, kept.decision, kept.user) == (3, "keep", str(world.bob.id))
+    answered = await world.api.wait_for_callback(keep)  # the engine's answer, else "Noted"
+    assert answered.ephemeral and answered.content
+
+    revise = await world.api.click_button(message, world.alice, label="Revise")
+    modal = await world.api.wait_for_callback(revise)
+    assert modal.data["title"] == "Revise agreement #3"
+    await world.api.submit_modal(
+        modal, {"lesson": "Tuesdays clash with the demo", "text": "We deploy on Wednesdays",
+                "why": "no clash"},
+    )  # fmt: skip
+    [_, revised] = await runtime.wait_for(ReviewDecided, count=2)
+    assert (revised.decision, revised.lesson, revised.new_text, revised.why) == (
+        "revise", "Tuesdays clash with the demo", "We deploy on Wednesdays", "no clash",
+    )  # fmt: skip
+
+
+async def test_interactions_long_answers_are_split_under_discords_limit(world, harness):
+    await harness.start()
+    many = Lines(tuple(Say.of(N_("Why: {why}"), why="x" * 150 + str(n)) for n in range(30)))
+    reply = Reply(
+        workspace=workspace(world.guild), channel=str(world.general.id), lang="en", user=None,
+        text=many, private=False,
+    )  # fmt: skip
+    await harness.adapter.deliver(reply)
+
+    posted = [
+        r.json["content"] for r in world.api.requests_to("POST /channels/{channel_id}/messages")
+    ]
+    assert len(posted) == 3
+    assert all(len(content) <= 2000 for content in posted)
+    assert "\n".join(posted).splitlines() == [f"Why: {'x' * 150}{n}" for n in range(30)]
+
+
+async def test_interactions_a_slow_decision_is_deferred_then_answered(world, harness, monkeypatch):
+    monkeypatch.setattr(answering, "DEADLINE_S", 0)  # as if the database were slow
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "concerns", {"text": "pin the image"}
+    )
+    deferred = await world.api.wait_for_callback(ix)
+    assert (deferred.type, deferred.ephemeral) == (5, True)  # "thinking…", for alice only
+    [edit] = await world.api.wait_for("PATCH /webhooks/{application_id}/{token}/messages/@original")
+    assert edit.json["content"] == "Done."
+
+    [round_message] = [m for m in world.api.messages_in(world.general) if m["components"]]
+    click = await world.api.click_button(round_message, world.bob, label="No concerns")
+    acknowledged = await world.api.wait_for_callback(click)
+    assert acknowledged.type == 6  # deferred update: the round message stays as it is
+    thanks = await world.api.wait_for_followup(click)
+    assert thanks["content"] == "Thank you, noted: no concerns." and thanks["flags"] & 64
+
+
+async def test_interactions_a_failed_decision_says_so(world, harness, monkeypatch, caplog):
+    runtime = await harness.start()
+
+    def broken(event):
+        raise RuntimeError("the database is down")
+
+    monkeypatch.setattr(runtime.app.service, "handle", broken)
+    ix = await world.api.slash_command(world.guild, world.general, world.bob, "groundrules")
+    answer = await world.api.wait_for_callback(ix)
+    assert (answer.content, answer.ephemeral) == ("Something went wrong. Please try again.", True)
+    assert "deciding on CommandInvoked failed" in caplog.text

@@ -1,0 +1,117 @@
+"""Ground rule 1 on Discord: a DM with buttons, or a quiet reply when DMs are closed."""
+
+from __future__ import annotations
+
+from bot.views import problem_counts
+from rules.events import MessagePosted, MessageRelabelled, NudgeSnoozed, ProposalAdded
+from tests.discord.harness import WINDOW, buttons, dm_messages, post_problem, workspace
+from tests.standins.discord_api import DISCORD_EPOCH_MS
+
+NUDGE_BUTTONS = ["Add a proposal", "Not a problem", "Snooze 1 h"]
+
+
+def sent_at(message: dict) -> float:
+    """When Discord made a message, in seconds (from its snowflake)."""
+    return ((int(message["id"]) >> 22) + DISCORD_EPOCH_MS) / 1000
+
+
+async def test_nudge_goes_by_dm_once_the_window_has_passed(world, harness):
+    runtime = await harness.start()
+    problem = await world.api.message_create(
+        world.guild, world.general, world.alice, "#problem the staging deploy is broken"
+    )
+    await runtime.wait_for(MessagePosted, lambda e: e.message_id == problem["id"])
+    assert dm_messages(world.api, world.alice) == []
+
+    await runtime.tick_until_sent()  # ticking like the ticker, until the one-second window ends
+    [dm] = dm_messages(world.api, world.alice)
+    assert sent_at(dm) >= sent_at(problem) + WINDOW.total_seconds()
+    lines = dm["content"].splitlines()
+    assert lines[0] == "Hi Alice, you named a problem a little while ago:"
+    assert lines[1] == "> #problem the staging deploy is broken"
+    link = f"https://discord.com/channels/{world.guild.id}/{world.general.id}/{problem['id']}"
+    assert lines[-1] == link
+    assert [label for label, _ in buttons(dm)] == NUDGE_BUTTONS
+    assert dm_messages(world.api, world.bob) == []
+
+
+async def test_nudge_add_a_proposal_posts_it_beside_the_problem_in_the_authors_name(world, harness):
+    runtime = await harness.start()
+    problem = await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+
+    click = await world.api.click_button(dm, world.alice, label="Add a proposal")
+    modal = await world.api.wait_for_callback(click)
+    assert (modal.type, modal.data["title"]) == (9, "Add a proposal")
+    submit = await world.api.submit_modal(
+        modal, {"proposal": "I'll call the vendor\ntoday @everyone"}
+    )
+    [added] = await runtime.wait_for(ProposalAdded)
+
+    assert (added.problem_id, added.text) == (
+        problem["id"],
+        "I'll call the vendor\ntoday @everyone",
+    )
+    assert (added.channel, added.user) == (str(world.general.id), str(world.alice.id))
+    [posted] = world.api.messages_in(world.general)
+    assert posted["content"] == (
+        "Proposal from Alice, for the problem above:\n> I'll call the vendor today @\u200beveryone"
+    )
+    assert posted["message_reference"]["message_id"] == problem["id"]
+    (cleared,) = world.api.callbacks_for(submit)
+    assert cleared.type == 7 and cleared.message["components"] == []  # the choice is made
+    thanks = await world.api.wait_for_followup(submit)
+    assert thanks["content"] == "Thank you! Your proposal is in the thread."
+    assert thanks["flags"] & 64  # ephemeral
+    counts = problem_counts(harness.app.database, workspace(world.guild))
+    assert (counts.named, counts.answered) == (1, 1)
+
+
+async def test_nudge_not_a_problem_dismisses_it(world, harness):
+    runtime = await harness.start()
+    problem = await post_problem(world, runtime, world.alice, "#problem lunch is late", ago=5)
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+
+    click = await world.api.click_button(dm, world.alice, label="Not a problem")
+    [relabelled] = await runtime.wait_for(MessageRelabelled)
+    assert (relabelled.message_id, relabelled.text) == (problem["id"], "")
+    assert (relabelled.label, relabelled.applies) == ("problem", False)
+    [cleared] = world.api.callbacks_for(click)
+    assert cleared.type == 7
+    thanks = await world.api.wait_for_followup(click)
+    assert thanks["content"] == "Thanks for telling me. I will not treat that as a problem."
+    counts = problem_counts(harness.app.database, workspace(world.guild))
+    assert counts.dismissed == 1
+
+
+async def test_nudge_closed_dms_get_a_quiet_reply_in_the_thread_with_the_choices(world, harness):
+    world.api.close_dms(world.alice)
+    runtime = await harness.start()
+    problem = await post_problem(
+        world, runtime, world.alice, "#problem the tests are flaky", thread=world.thread
+    )
+    await runtime.tick_until_sent()
+
+    [quiet] = world.api.messages_in(world.thread)
+    assert quiet["content"].startswith("Alice, a gentle reminder about the problem you named")
+    assert quiet["message_reference"]["message_id"] == problem["id"]
+    assert quiet["mentions"] == [] and "<@" not in quiet["content"]
+    assert [label for label, _ in buttons(quiet)] == ["Show my choices"]
+    assert world.api.messages_in(world.general) == []
+
+    # Only the author can open the choices; they open privately.
+    stranger = await world.api.click_button(quiet, world.bob, label="Show my choices")
+    refused = await world.api.wait_for_callback(stranger)
+    assert (refused.content, refused.ephemeral) == ("This button is for Alice.", True)
+    opened = await world.api.click_button(quiet, world.alice, label="Show my choices")
+    choices = await world.api.wait_for_callback(opened)
+    assert choices.ephemeral
+    assert [label for label, _ in buttons(choices.message)] == NUDGE_BUTTONS
+
+    snooze = await world.api.click_button(choices.message, world.alice, label="Snooze 1 h")
+    [snoozed] = await runtime.wait_for(NudgeSnoozed)
+    assert (snoozed.problem_id, snoozed.channel) == (problem["id"], str(world.general.id))
+    answer = await world.api.wait_for_followup(snooze)
+    assert answer["content"] == "Snoozed. I will remind you again in 1 hour."

@@ -1,0 +1,97 @@
+"""What the bot shows on Discord: names, never pings; within Discord's limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.discord.rendering import (
+    MESSAGE_LIMIT,
+    Renderer,
+    chunks,
+    first_quote,
+    one_message,
+    pieces,
+    quote_text,
+)
+from rules.say import N_, Lines, Member, Members, Quote, Say
+from tests.discord import payloads as p
+from tests.discord.payloads import Parsed
+
+NAMES = {"123456789012345678": "Alice"}
+
+
+def quote(text: str) -> str:
+    return quote_text(text, name_of=lambda u: NAMES.get(u, "someone"), role_name=lambda r: "Board")
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        ("hello @everyone", "hello @\u200beveryone"),
+        ("@here now", "@\u200bhere now"),
+        ("ask <@123456789012345678>", "ask @Alice"),
+        ("ask <@!123456789012345678>", "ask @Alice"),
+        ("for <@&123456789012345679>", "for @Board"),
+        ("two\nlines\n# heading", "two lines # heading"),
+    ],
+)
+def test_rendering_quotes_cannot_ping(said, shown):
+    assert quote(said) == shown
+
+
+def test_rendering_names_are_display_names_never_mentions():
+    parsed = Parsed()
+    render = Renderer(parsed.guild, "en", parsed.client)
+    text = Lines((
+        Say.of(N_("Concern round: {proposer} proposes"), proposer=Member(str(p.ALICE))),
+        Say.of(N_("No concerns: {users}."), users=Members((str(p.BOB), "1220000000009999999"))),
+        Say.of(N_("> {proposal}"), proposal=Quote(f"ping <@{p.BOB}> @everyone")),
+    ))  # fmt: skip
+    assert render(text).splitlines() == [
+        "Concern round: Alice proposes",
+        "No concerns: Bobby and someone.",
+        "> ping @Bobby @\u200beveryone",
+    ]
+    assert "<@" not in render(text)
+
+
+def test_rendering_dutch():
+    parsed = Parsed()
+    render = Renderer(parsed.guild, "nl", parsed.client)
+    assert render(Say.of(N_("No concerns: {users}."), users=Members(("1",)))) == (
+        "Geen zorgen: iemand."
+    )
+
+
+def test_rendering_chunks_cut_between_lines():
+    lines = [f"line {n} " + "x" * 90 for n in range(60)]
+    parts = chunks("\n".join(lines))
+    assert all(len(part) <= MESSAGE_LIMIT for part in parts)
+    assert "\n".join(parts) == "\n".join(lines)
+    assert all(part.startswith("line ") for part in parts)
+
+
+def test_rendering_chunks_cut_a_very_long_line():
+    parts = chunks("y" * 4500)
+    assert [len(part) for part in parts] == [2000, 2000, 500]
+
+
+def test_rendering_long_answers_go_as_a_file():
+    assert [m.content for m in pieces("short", "en")] == ["short"]
+    assert len(pieces(("z" * 1999 + "\n") * 4, "en")) == 4
+    [only] = pieces(("z" * 1999 + "\n") * 6, "nl")
+    assert only.file_text == ("z" * 1999 + "\n") * 6
+    assert only.content == "Het antwoord is lang, dus het staat in het bijgevoegde bestand."
+
+
+def test_rendering_one_message_uses_an_embed_past_2000_characters():
+    assert one_message("short").content == "short"
+    long = one_message("w" * 3000)
+    assert long.content is None and long.embed is not None
+    assert long.embed.description == "w" * 3000
+
+
+def test_rendering_first_quote_reads_back_a_rendered_proposal():
+    shown = "The concern round has closed:\n> pin @\u200beveryone to 1.4\nAnswered: 2 of 2."
+    assert first_quote(shown) == "pin @everyone to 1.4"
+    assert first_quote("no quote here") is None

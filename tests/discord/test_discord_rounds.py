@@ -1,0 +1,143 @@
+"""Ground rule 4 on Discord: a round with buttons that survive restarts, progress edited in
+place, reminders by DM to those who have not answered, and a closing summary."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rules.events import AgreementSubmitted, ConcernAnswered, RosterSynced
+from tests.discord.conftest import BOTH_DATABASES
+from tests.discord.harness import buttons, dm_messages
+
+PROPOSAL = "pin the base image to 1.4"
+
+
+async def start_round(world, runtime, proposer=None) -> dict:
+    """/concerns in #general; returns the round's message."""
+    await runtime.wait_for(RosterSynced)
+    proposer = proposer or world.alice
+    ix = await world.api.slash_command(
+        world.guild, world.general, proposer, "concerns", {"text": PROPOSAL}
+    )
+    done = await world.api.wait_for_callback(ix)
+    assert (done.content, done.ephemeral) == ("Done.", True)
+    [message] = [m for m in world.api.messages_in(world.general) if m["components"]]
+    return message
+
+
+def content_of(world, message: dict) -> str:
+    return world.api.message(message["id"])["content"]
+
+
+async def test_round_buttons_record_answers_and_show_progress_in_place(world, harness):
+    runtime = await harness.start()
+    message = await start_round(world, runtime)
+    lines = message["content"].splitlines()
+    assert lines[0] == "Concern round: Alice proposes"
+    assert lines[1] == f"> {PROPOSAL}"
+    assert lines[-1] == "0 of 3 answered; waiting for owner, Bob, and carol."
+    assert buttons(message)[0][0] == "No concerns"
+    round_id = buttons(message)[0][1].split(":")[2]
+    assert buttons(message) == [
+        ("No concerns", f"gr:round:{round_id}:none"),
+        ("I have a concern", f"gr:round:{round_id}:concern"),
+    ]
+
+    click = await world.api.click_button(message, world.bob, label="No concerns")
+    thanks = await world.api.wait_for_callback(click)
+    assert (thanks.content, thanks.ephemeral) == ("Thank you, noted: no concerns.", True)
+    [answered] = await runtime.wait_for(ConcernAnswered)  # decided and delivered
+    assert (answered.round_id, answered.user, answered.concern) == (
+        round_id, str(world.bob.id), None,
+    )  # fmt: skip
+    assert content_of(world, message).endswith("1 of 3 answered; waiting for owner and carol.")
+
+    click = await world.api.click_button(message, world.carol, label="I have a concern")
+    modal = await world.api.wait_for_callback(click)
+    assert modal.type == 9
+    submit = await world.api.submit_modal(modal, {"concern": "only if we unpin next sprint"})
+    noted = await world.api.wait_for_callback(submit)
+    assert noted.content == "Thank you, your concern is noted: only if we unpin next sprint"
+    await runtime.wait_for(ConcernAnswered, count=2)
+    assert content_of(world, message).endswith("2 of 3 answered; waiting for owner.")
+
+    await world.api.click_button(message, world.guild.owner, label="No concerns")
+    await runtime.wait_for(ConcernAnswered, count=3)
+    summary = world.api.messages_in(world.general)[-1]
+    assert summary["content"].startswith("The concern round on this proposal has closed:")
+    assert "Concern from carol: only if we unpin next sprint" in summary["content"]
+    assert buttons(summary) == []  # an open concern: no agreement offered
+    closed = world.api.message(message["id"])
+    assert closed["components"] == [] and closed["content"].endswith("(3 of 3).")
+
+
+async def test_round_summary_offers_to_record_the_agreement(world, harness):
+    runtime = await harness.start()
+    message = await start_round(world, runtime)
+    for count, member in enumerate((world.bob, world.carol, world.guild.owner), start=1):
+        await world.api.click_button(message, member, label="No concerns")
+        await runtime.wait_for(ConcernAnswered, count=count)
+    summary = world.api.messages_in(world.general)[-1]
+    assert buttons(summary)[0][0] == "Record as agreement"
+
+    click = await world.api.click_button(summary, world.alice, label="Record as agreement")
+    modal = await world.api.wait_for_callback(click)
+    [field] = [
+        c["component"] for c in modal.data["components"] if c["component"]["custom_id"] == "text"
+    ]
+    assert field["value"] == PROPOSAL  # filled in with the round's proposal
+    submit = await world.api.submit_modal(
+        modal, {"text": PROPOSAL, "why": "builds stay reproducible", "owner": "bob"}
+    )
+    [submitted] = await runtime.wait_for(AgreementSubmitted)
+    assert (submitted.text, submitted.owner) == (PROPOSAL, str(world.bob.id))
+    await world.api.wait_for_callback(submit)
+    announced = world.api.messages_in(world.general)[-2:]
+    [agreement] = [m for m in announced if m["content"].startswith("Agreement recorded.")]
+    assert "Agreement #1: pin the base image to 1.4" in agreement["content"]
+    assert "Owner: Bob. Consent: Alice, owner, Bob, and carol." in agreement["content"]
+
+
+@BOTH_DATABASES
+async def test_round_buttons_still_answer_after_a_restart(world, harness):
+    runtime = await harness.start()
+    message = await start_round(world, runtime)
+    runtime = await harness.restart()  # a new client and runtime on the same database
+    await runtime.wait_for(RosterSynced)
+
+    click = await world.api.click_button(message, world.bob, label="No concerns")
+    thanks = await world.api.wait_for_callback(click)
+    assert thanks.content == "Thank you, noted: no concerns."
+    await runtime.wait_for(ConcernAnswered)
+    assert content_of(world, message).endswith("1 of 3 answered; waiting for owner and carol.")
+    assert len(world.api.identifies) == 2
+
+
+async def test_round_reminders_go_by_dm_only_to_those_who_have_not_answered(world, harness):
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    message = await start_round(world, runtime)
+    await world.api.click_button(message, world.bob, label="No concerns")
+    await runtime.wait_for(ConcernAnswered)
+
+    await runtime.tick_until_sent()
+    assert dm_messages(world.api, world.bob) == []
+    [reminder] = dm_messages(world.api, world.guild.owner)
+    assert reminder["content"].startswith("A friendly reminder: the table would like your answer")
+    round_link = f"https://discord.com/channels/{world.guild.id}/{world.general.id}/{message['id']}"
+    assert reminder["content"].endswith(round_link)
+    # carol's DMs are closed: one message in the channel pings her, and only her.
+    ping = world.api.messages_in(world.general)[-1]
+    assert ping["content"].startswith(f"<@{world.carol.id}>\nA friendly reminder")
+    [post] = world.api.requests_to(f"POST /channels/{world.general.id}/messages")[-1:]
+    assert post.json["allowed_mentions"] == {"parse": [], "users": [world.carol.id]}
+
+    # Answering from the DM counts for the round in the channel.
+    await world.api.click_button(reminder, world.guild.owner, label="No concerns")
+    [_, from_dm] = await runtime.wait_for(ConcernAnswered, count=2)
+    assert (from_dm.workspace, from_dm.channel) == (
+        f"discord:{world.guild.id}",
+        str(world.general.id),
+    )
+    assert content_of(world, message).endswith("2 of 3 answered; waiting for carol.")

@@ -1,0 +1,200 @@
+"""Discord payloads to neutral events: recorded shapes, read through discord.py itself."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from adapters.discord import translate
+from adapters.discord.custom_ids import NudgeChoice, Where
+from rules.events import (
+    AgreementSubmitted,
+    MessageEdited,
+    MessagePosted,
+    MessageRelabelled,
+    NudgeSnoozed,
+    ProposalAdded,
+)
+from rules.say import Say
+from tests.discord import payloads as p
+from tests.discord.payloads import Parsed
+
+WORKSPACE = f"discord:{p.GUILD}"
+
+
+@pytest.fixture
+def parsed() -> Parsed:
+    return Parsed()
+
+
+def test_translate_channel_message_is_posted_in_the_guilds_workspace(parsed):
+    message = parsed.message(p.message())
+    assert translate.message_posted(message) == MessagePosted(
+        workspace=WORKSPACE,
+        channel=str(p.GENERAL),
+        at=message.created_at,  # the snowflake's time: when Discord made the message
+        event_id=f"msg:{p.MESSAGE}",
+        user=str(p.BOB),
+        message_id=str(p.MESSAGE),
+        text="the printer is jammed again",
+        thread_id=None,
+    )
+
+
+def test_translate_thread_message_belongs_to_the_parent_channels_table(parsed):
+    event = translate.message_posted(parsed.message(p.message(channel=p.THREAD)))
+    assert event is not None
+    assert (event.channel, event.thread_id) == (str(p.GENERAL), str(p.THREAD))
+
+
+@pytest.mark.parametrize(
+    ("changes", "why"),
+    [
+        ({"author": p.HELPER}, "another bot"),
+        ({"author": p.BOT}, "the bot itself"),
+        ({"webhook_id": "1220000000000000900"}, "a webhook"),
+        ({"type": 7}, "a join notice"),
+        ({"type": 6}, "a pin notice"),
+        ({"type": 21}, "a thread starter"),
+    ],
+)
+def test_translate_ignores_what_no_person_wrote(parsed, changes, why):
+    assert translate.message_posted(parsed.message(p.message(**changes))) is None, why
+
+
+def test_translate_reply_is_a_message_too(parsed):
+    reference = {"type": 0, "message_id": "1235000000000000000", "channel_id": str(p.GENERAL)}
+    reply = p.message(type=19, message_reference=reference)
+    assert translate.message_posted(parsed.message(reply)) is not None
+
+
+def test_translate_direct_messages_are_not_a_table(parsed):
+    dm = p.message(channel=1220000000000000999)
+    del dm["guild_id"], dm["member"]
+    assert translate.message_posted(parsed.message(dm)) is None
+
+
+def test_translate_edit_with_an_edit_time_is_a_message_edited(parsed):
+    edited = p.message(
+        channel=p.THREAD, content="fixed it", edited_timestamp="2026-03-02T09:20:00.000000+00:00"
+    )
+    event = translate.message_edited(parsed.message(edited))
+    assert isinstance(event, MessageEdited)
+    assert (event.channel, event.thread_id, event.text) == (
+        str(p.GENERAL),
+        str(p.THREAD),
+        "fixed it",
+    )
+    assert event.at == datetime(2026, 3, 2, 9, 20, tzinfo=UTC)
+    assert event.event_id == f"edit:{p.MESSAGE}:2026-03-02T09:20:00+00:00"
+
+
+def test_translate_update_without_edit_time_is_no_edit(parsed):
+    # Discord also sends MESSAGE_UPDATE when a link preview arrives.
+    assert translate.message_edited(parsed.message(p.message())) is None
+
+
+def test_translate_member_joins_every_table_they_can_read(parsed):
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    alice, bob = parsed.member(p.ALICE), parsed.member(p.BOB)
+    assert [e.channel for e in translate.members_joined(alice, at)] == [
+        str(p.GENERAL), str(p.BOARDROOM),
+    ]  # fmt: skip
+    [joined] = translate.members_joined(bob, at)  # the boardroom is closed to bob
+    assert (joined.workspace, joined.channel, joined.user) == (
+        WORKSPACE,
+        str(p.GENERAL),
+        str(p.BOB),
+    )
+    assert [e.channel for e in translate.members_left(bob, at)] == [str(p.GENERAL)]
+    assert translate.members_joined(parsed.member(p.HELPER), at) == []
+
+
+def test_translate_roster_is_the_humans_who_can_read_the_channel(parsed):
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    general = translate.roster_synced(parsed.channel(p.GENERAL), at)
+    boardroom = translate.roster_synced(parsed.channel(p.BOARDROOM), at)
+    assert general.members == {str(p.ALICE), str(p.BOB)}
+    assert boardroom.members == {str(p.ALICE)}
+    assert general.event_id != boardroom.event_id
+
+
+def test_translate_origin_of_a_click_in_a_thread(parsed):
+    click = parsed.interaction(p.interaction(channel=p.THREAD_PAYLOAD, locale="nl"))
+    origin = translate.origin_of(click)
+    assert origin is not None
+    assert (origin.workspace, origin.channel, origin.thread_id, origin.user) == (
+        WORKSPACE, str(p.GENERAL), str(p.THREAD), str(p.BOB),
+    )  # fmt: skip
+    assert origin.event_id == "ix:1235000000000000500"
+
+
+def test_translate_origin_of_a_click_in_a_dm_comes_from_the_button(parsed):
+    where = Where(p.GUILD, p.GENERAL, p.THREAD)
+    click = parsed.interaction(p.interaction())
+    origin = translate.origin_of(click, where)
+    assert origin is not None
+    assert (origin.channel, origin.thread_id) == (str(p.GENERAL), str(p.THREAD))
+
+
+def test_translate_nudge_choices(parsed):
+    origin = translate.origin_of(
+        parsed.interaction(p.interaction()), Where(p.GUILD, p.GENERAL, p.THREAD)
+    )
+    assert origin is not None
+    choice = NudgeChoice("add", Where(p.GUILD, p.GENERAL, p.THREAD), p.MESSAGE, p.BOB)
+    added = translate.nudge_answered(origin, choice, "  let's pin the image ")
+    assert isinstance(added, ProposalAdded)
+    assert (added.problem_id, added.text) == (str(p.MESSAGE), "let's pin the image")
+    dismissed = translate.nudge_answered(origin, choice.but("not"))
+    assert isinstance(dismissed, MessageRelabelled)
+    # No text: the engine takes it from the problem it kept.
+    assert (dismissed.message_id, dismissed.text, dismissed.label, dismissed.applies) == (
+        str(p.MESSAGE), "", "problem", False,
+    )  # fmt: skip
+    assert dismissed.thread_id == str(p.THREAD)
+    assert isinstance(translate.nudge_answered(origin, choice.but("snooze")), NudgeSnoozed)
+
+
+def test_translate_agreement_form(parsed):
+    origin = translate.origin_of(parsed.interaction(p.interaction(channel=p.THREAD_PAYLOAD)))
+    assert origin is not None
+    values = {"text": "We deploy on Tuesdays", "why": "fewer surprises", "owner": "@Alice",
+              "review": "2099-05-01"}  # fmt: skip
+    submitted = translate.agreement_submitted(origin, values, parsed.guild)
+    assert isinstance(submitted, AgreementSubmitted)
+    assert (submitted.owner, submitted.review_on, submitted.thread_id) == (
+        str(p.ALICE), date(2099, 5, 1), str(p.THREAD),
+    )  # fmt: skip
+    unreadable = translate.agreement_submitted(origin, {**values, "review": "someday"}, None)
+    assert isinstance(unreadable, Say) and dict(unreadable.params) == {"date": "someday"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "owner"),
+    [
+        ("", None),
+        (f"<@{p.BOB}>", str(p.BOB)),
+        ("bob", str(p.BOB)),
+        ("@Bobby", str(p.BOB)),  # the global display name
+        ("the ops team", "the ops team"),
+        ("@helper", "@helper"),  # a bot is nobody's owner: kept as typed
+    ],
+)
+def test_translate_owner_is_a_member_when_one_is_named(parsed, typed, owner):
+    assert translate.owner_of(typed, parsed.guild) == owner
+
+
+def test_translate_form_values_read_labels_and_action_rows():
+    components = [
+        {"type": 18, "component": {"type": 4, "custom_id": "text", "value": "We agree"}},
+        {"type": 1, "components": [{"type": 4, "custom_id": "why", "value": "because"}]},
+    ]
+    assert translate.form_values(components) == {"text": "We agree", "why": "because"}
+
+
+def test_translate_workspace_round_trip():
+    assert translate.guild_of(translate.workspace_of(p.GUILD)) == p.GUILD
+    with pytest.raises(ValueError):
+        translate.guild_of("slack:T123")
