@@ -36,7 +36,9 @@ def update(lang: str, pot: Catalog) -> Catalog:
             catalog = read_po(handle, locale=lang)
     else:
         catalog = Catalog(locale=lang, project="groundrules")
-    catalog.update(pot, update_header_comment=False, no_fuzzy_matching=True)
+    catalog.update(
+        pot, update_header_comment=False, no_fuzzy_matching=True, update_creation_date=False
+    )
     if lang == "en":
         for message in catalog:
             if message.id:

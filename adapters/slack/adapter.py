@@ -1,0 +1,339 @@
+"""The Slack adapter: a Bolt `AsyncApp` in front of the shared runtime.
+
+HTTP mode serves Bolt's aiohttp app at /slack/events (plus /slack/install and
+/slack/oauth_redirect for OAuth installs); Socket Mode connects out with the app-level
+token. Either way the same port answers /healthz and /metrics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import Counter, deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import Engine
+
+from adapters.slack import blocks, translate
+from adapters.slack.config import EVENTS_PATH, SlackConfig, config_from
+from adapters.slack.listeners import Listeners
+from adapters.slack.outbound import Deliverer, error_of
+from adapters.slack.people import Directory
+from bot.database import make_engine
+from bot.metrics import REGISTRY
+from bot.models import now_utc
+from bot.settings import Settings
+from bot.views import member_home
+from rules.actions import Outbound
+from rules.events import Event, ProposalAdded, RosterSynced
+from rules.i18n import supported
+
+if TYPE_CHECKING:
+    from adapters.slack.installations import ThreadedInstallationStore
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+# What the bot may do in a workspace; manifest.yml asks for the same.
+BOT_SCOPES = (
+    "app_mentions:read",
+    "channels:history",
+    "channels:read",
+    "chat:write",
+    "commands",
+    "groups:history",
+    "groups:read",
+    "im:write",
+    "users:read",
+)
+# Errors that mean the stored token is no longer good: look it up again next time.
+TOKEN_ERRORS = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed"})
+
+
+class _ClientHoldsTheToken(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment itself and then warns that it is
+    unused, since the client we give it already holds that token: not worth a warning."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+BOLT_LOG = logging.getLogger("adapters.slack.bolt")
+BOLT_LOG.addFilter(_ClientHoldsTheToken())
+
+
+def make_client(token: str | None, api_url: str | None) -> AsyncWebClient:
+    """A Web API client that waits out 429s (Retry-After) and retries lost connections."""
+    options: dict[str, Any] = {"base_url": api_url} if api_url else {}
+    return AsyncWebClient(
+        token=token,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        ],
+        **options,
+    )
+
+
+class Activity:
+    """Counts the events this adapter handed to the runtime, by kind, so operators and
+    tests can see work finish after Bolt's ack without sleeping."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.recent: deque[Event] = deque(maxlen=100)
+        self._changed = asyncio.Condition()
+
+    async def note(self, event: Event) -> None:
+        async with self._changed:
+            self.counts[type(event).__name__] += 1
+            self.recent.append(event)
+            self._changed.notify_all()
+
+    async def wait(self, kind: type[Event], count: int = 1, timeout: float = 5.0) -> list[Event]:
+        """Wait until `count` events of `kind` were submitted in all; return those seen."""
+        try:
+            async with asyncio.timeout(timeout), self._changed:
+                await self._changed.wait_for(lambda: self.counts[kind.__name__] >= count)
+        except TimeoutError:
+            raise TimeoutError(
+                f"expected {count} {kind.__name__} within {timeout}s; submitted: "
+                f"{dict(self.counts)}"
+            ) from None
+        return [e for e in self.recent if isinstance(e, kind)]
+
+
+class SlackAdapter:
+    name = "slack"
+    prefix = translate.PREFIX
+
+    def __init__(self, config: SlackConfig, settings: Settings) -> None:
+        self.config = config
+        self.settings = settings
+        self.runtime: Runtime | None = None
+        self.activity = Activity()
+        self.port: int | None = None
+        self.installations: ThreadedInstallationStore | None = None
+        self._oauth_database: Engine | None = None
+        self.client = make_client(None if config.oauth else config.bot_token, config.api_url)
+        self._clients: dict[str, AsyncWebClient] = {}
+        self._synced: set[tuple[str, str]] = set()
+        self._roster_locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._runner: web.AppRunner | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self.directory = Directory(self.client_for)
+        self.deliverer = Deliverer(
+            client_for=self.client_for, directory=self.directory, message_ref=self._message_ref
+        )
+        self.app = self._bolt_app()
+        Listeners(self).register(self.app)
+
+    def _bolt_app(self) -> AsyncApp:
+        oauth_settings = None
+        if self.config.oauth:
+            # Imported here: only OAuth installs need the SQLAlchemy stores.
+            from adapters.slack.installations import oauth_stores
+
+            assert self.config.client_id is not None
+            self._oauth_database = make_engine(self.config.database_url)
+            self.installations, states = oauth_stores(self._oauth_database, self.config.client_id)
+            oauth_settings = AsyncOAuthSettings(
+                client_id=self.config.client_id,
+                client_secret=self.config.client_secret,
+                scopes=list(BOT_SCOPES),
+                installation_store=self.installations,
+                installation_store_bot_only=True,
+                state_store=states,
+                logger=log,
+            )
+        return AsyncApp(
+            name="groundrules",
+            logger=BOLT_LOG,
+            signing_secret=self.config.signing_secret or "",
+            client=self.client,
+            oauth_settings=oauth_settings,
+            installation_store_bot_only=True if oauth_settings else None,
+        )
+
+    # --- the runtime's side -------------------------------------------------------------
+
+    async def start(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        await self._serve()
+        if self.config.socket_mode:
+            self._socket = AsyncSocketModeHandler(self.app, self.config.app_token)
+            await self._socket.connect_async()
+        log.info(
+            "Slack adapter running: %s, %s; health and metrics on port %s",
+            "Socket Mode" if self.config.socket_mode else f"HTTP {EVENTS_PATH}",
+            "OAuth installs" if self.config.oauth else "one workspace",
+            self.port,
+        )
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._oauth_database is not None:
+            self._oauth_database.dispose()
+
+    async def deliver(self, action: Outbound) -> str | None:
+        try:
+            return await self.deliverer.deliver(action)
+        except SlackApiError as error:
+            if error_of(error) in TOKEN_ERRORS:
+                self._clients.pop(action.workspace, None)
+            raise
+
+    # --- serving ------------------------------------------------------------------------
+
+    async def _serve(self) -> None:
+        if self.config.socket_mode:
+            # No /slack/events: over HTTP nothing could verify Slack's signature.
+            web_app = web.Application()
+            flow = self.app.oauth_flow
+            if flow is not None:
+                web_app.router.add_get(flow.install_path, self._oauth)
+                web_app.router.add_get(flow.redirect_uri_path, self._oauth)
+        else:
+            web_app = self.app.web_app(path=EVENTS_PATH, port=self.config.port)
+        web_app.router.add_get("/healthz", self._healthz)
+        web_app.router.add_get("/metrics", self._metrics)
+        self._runner = web.AppRunner(web_app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.config.host, self.config.port).start()
+        self.port = self._runner.addresses[0][1]
+
+    async def _oauth(self, request: web.Request) -> web.StreamResponse:
+        flow = self.app.oauth_flow
+        assert flow is not None
+        bolt_request = await to_bolt_request(request)
+        if request.path == flow.install_path:
+            return await to_aiohttp_response(await flow.handle_installation(bolt_request))
+        return await to_aiohttp_response(await flow.handle_callback(bolt_request))
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        healthy = self.runtime is not None and await asyncio.to_thread(self.runtime.healthy)
+        return web.Response(text="ok" if healthy else "database unreachable",
+                            status=200 if healthy else 503)  # fmt: skip
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        return web.Response(
+            body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST}
+        )
+
+    # --- helpers for the listeners ------------------------------------------------------
+
+    async def client_for(self, workspace: str) -> AsyncWebClient:
+        """The single-workspace client, or one with the token installed for `workspace`."""
+        if not self.config.oauth:
+            return self.client
+        client = self._clients.get(workspace)
+        if client is None:
+            assert self.installations is not None
+            token = await self.installations.bot_token(workspace)
+            if token is None:
+                raise LookupError(f"Groundrules is not installed in {workspace}")
+            client = self._clients[workspace] = make_client(token, self.config.api_url)
+        return client
+
+    async def submit(self, event: Event) -> None:
+        assert self.runtime is not None, "the adapter is not started"
+        await self.runtime.submit(event, platform=self.name)
+        await self.activity.note(event)
+
+    async def sync_roster(self, workspace: str, channel: str, *, force: bool = False) -> None:
+        """Tell the engine who is in a channel: the first time it is seen, and before a
+        concern round (`force`), so the round asks everyone who is there now."""
+        key = (workspace, channel)
+        if not force and key in self._synced:
+            return
+        async with self._roster_locks.setdefault(key, asyncio.Lock()):
+            if not force and key in self._synced:
+                return
+            try:
+                members = await self.directory.roster(workspace, channel)
+            except SlackApiError as error:
+                log.warning("could not read the members of a channel: %s", error_of(error))
+                return
+            await self.submit(
+                RosterSynced(
+                    workspace=workspace,
+                    channel=channel,
+                    at=now_utc(),
+                    event_id=f"roster:{channel}:{uuid.uuid4().hex}",
+                    members=members,
+                )
+            )
+            self._synced.add(key)
+
+    def forget_channel(self, workspace: str, channel: str) -> None:
+        self._synced.discard((workspace, channel))
+
+    async def lang_for(self, workspace: str, user: str, hint: str | None = None) -> str:
+        """The bot's configured language, else what the person typed, else their Slack locale."""
+        if self.settings.language or hint:
+            return supported(self.settings.language or hint)
+        return supported(await self.directory.locale(workspace, user))
+
+    async def open_modal(
+        self, workspace: str, trigger_id: str, lang: str, build: Callable[[blocks.Voice], dict]
+    ) -> None:
+        client = await self.client_for(workspace)
+        await client.views_open(trigger_id=trigger_id, view=build(blocks.Voice(lang)))
+
+    async def post_proposal(self, added: ProposalAdded, *, thread_ts: str, lang: str) -> None:
+        """The proposal from a nudge's form, in the problem's thread, attributed to its author."""
+        message = await self.deliverer.render(
+            added.workspace, lang, lambda v: blocks.posted_proposal(added.user, added.text, v)
+        )
+        client = await self.client_for(added.workspace)
+        await client.chat_postMessage(
+            channel=added.channel,
+            thread_ts=thread_ts,
+            text=message.text,
+            blocks=message.blocks,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+
+    async def publish_home(self, workspace: str, user: str) -> None:
+        assert self.runtime is not None
+        page = await asyncio.to_thread(
+            member_home, self.runtime.app.database, workspace, user, today=now_utc().date()
+        )
+        lang = await self.lang_for(workspace, user)
+        view = await self.deliverer.render(workspace, lang, lambda v: blocks.home(page, v))
+        client = await self.client_for(workspace)
+        await client.views_publish(user_id=user, view=view)
+
+    async def _message_ref(self, workspace: str, key: str) -> str | None:
+        assert self.runtime is not None
+        return await self.runtime.message_ref(workspace, key)
+
+
+def build_adapter(
+    settings: Settings, *, port: int | None = None, host: str = "0.0.0.0"
+) -> SlackAdapter:
+    """What `groundrules run slack` calls; raises `SettingsError` naming a bad setting."""
+    config = config_from(settings, port=port, host=host)
+    if config.oauth and config.bot_token:
+        log.warning("SLACK_CLIENT_ID is set: installs go through OAuth; SLACK_BOT_TOKEN is unused")
+    return SlackAdapter(config, settings)

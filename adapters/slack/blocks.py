@@ -1,0 +1,466 @@
+"""Neutral actions and views rendered as Block Kit: messages, modals and App Home.
+
+Pure functions. Every text goes through gettext (`rules.i18n.render`) in the action's
+language; people's own words are escaped and members are shown by name, so nothing the
+bot echoes can ping (`<!channel>`, `<@U…>`, `<!subteam^…>`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from adapters.slack import ids
+from bot.presenting import (
+    agreement_text,
+    nudge_text,
+    reminder_text,
+    review_text,
+    round_text,
+    suggestion_text,
+    summary_text,
+)
+from bot.views import MemberHome
+from rules.actions import (
+    AnnounceAgreement,
+    AnnounceReview,
+    PostRoundSummary,
+    RemindMembers,
+    Reply,
+    RoundView,
+    SendNudge,
+    SuggestAgreement,
+)
+from rules.agreements import owner_param
+from rules.i18n import gettext, render, supported
+from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Text
+
+Block = dict[str, Any]
+# Slack's limits: section text, plain-text labels, titles and buttons.
+MAX_SECTION = 3000
+MAX_TITLE = 24
+MAX_BUTTON = 75
+MAX_INPUT = 2000
+# How much of a problem or proposal a button carries to show in its modal.
+PREVIEW = 300
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters; after this no text can mention or link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@dataclass
+class Voice:
+    """Renders text in one language with members' display names (never mentions).
+
+    A first pass with no names records whom the text names (`asked`), so the adapter
+    can look them up before the real pass.
+    """
+
+    lang: str
+    names: Mapping[str, str] = field(default_factory=dict)
+    asked: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.lang = supported(self.lang)
+
+    def name_of(self, user: str) -> str:
+        self.asked.add(user)
+        return escape(self.names.get(user) or user)
+
+    def __call__(self, text: Text) -> str:
+        return render(text, self.lang, name_of=self.name_of, quote=escape)
+
+    def say(self, msgid: str, **params: object) -> str:
+        return self(Say.of(msgid, **params))
+
+    def label(self, msgid: str, limit: int = MAX_INPUT) -> str:
+        """Our own words for plain_text fields (no escaping: Slack shows them as typed)."""
+        return gettext(msgid, self.lang)[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class SlackMessage:
+    """`text` is the notification and fallback; `blocks` what Slack shows."""
+
+    text: str
+    blocks: list[Block]
+
+
+# --- building blocks -------------------------------------------------------------------
+
+
+def plain(text: str, limit: int = MAX_INPUT) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text[:limit], "emoji": True}
+
+
+def sections(text: str) -> list[Block]:
+    """One or more mrkdwn sections, split between lines to stay under Slack's limit."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        pieces = [line[i : i + MAX_SECTION] for i in range(0, len(line), MAX_SECTION)] or [""]
+        for piece in pieces:
+            candidate = f"{current}\n{piece}" if current else piece
+            if len(candidate) > MAX_SECTION:
+                chunks.append(current)
+                candidate = piece
+            current = candidate
+    chunks.append(current)
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
+        for chunk in chunks
+        if chunk.strip()
+    ] or [{"type": "section", "text": {"type": "mrkdwn", "text": " "}}]
+
+
+def heading(msgid: str, voice: Voice) -> list[Block]:
+    return sections(f"*{voice.say(msgid)}*")
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:MAX_SECTION]}]}
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
+    element: Block = {
+        "type": "button",
+        "text": plain(text, MAX_BUTTON),
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def actions(block_id: str, *elements: Block) -> Block:
+    return {"type": "actions", "block_id": block_id, "elements": list(elements)}
+
+
+def channel_link(channel: str) -> str:
+    """<#C…> shows the channel's name and pings nobody."""
+    return f"<#{channel}>"
+
+
+# --- messages --------------------------------------------------------------------------
+
+
+def nudge(action: SendNudge, voice: Voice, *, direct: bool = False) -> SlackMessage:
+    """The private nudge with its three buttons; `direct` when it goes by DM instead."""
+    value = ids.pack_with_text(
+        "x", action.problem_text[:PREVIEW], c=action.channel, p=action.problem_id,
+        t=action.thread_id, l=voice.lang,
+    )  # fmt: skip
+    blocks = sections(voice(nudge_text(action, with_commands=False)))
+    if direct:
+        blocks.append(context(voice.say(N_("In {channel}"), channel=channel_link(action.channel))))
+    blocks.append(
+        actions(
+            f"nudge:{action.problem_id}",
+            button(voice.label(N_("Add a proposal")), ids.NUDGE_PROPOSE, value, "primary"),
+            button(voice.label(N_("Not a problem")), ids.NUDGE_DISMISS, value),
+            button(voice.label(N_("Snooze 1 h")), ids.NUDGE_SNOOZE, value),
+        )
+    )
+    return SlackMessage(voice(nudge_text(action)), blocks)
+
+
+def round_buttons(view: RoundView, channel: str, voice: Voice) -> Block:
+    value = ids.pack_with_text(
+        "x", view.proposal[:PREVIEW], c=channel, r=view.round_id, l=voice.lang
+    )
+    return actions(
+        f"round:{view.round_id}",
+        button(voice.label(N_("No concerns")), ids.ROUND_NONE, value, "primary"),
+        button(voice.label(N_("I have a concern")), ids.ROUND_CONCERN, value),
+    )
+
+
+def concern_round(
+    view: RoundView, channel: str, voice: Voice, *, is_open: bool = True
+) -> SlackMessage:
+    """The round in the channel; re-rendered in place as answers come in (names only)."""
+    blocks = sections(voice(round_text(view, with_commands=False)))
+    if is_open:
+        blocks.append(round_buttons(view, channel, voice))
+    else:
+        blocks.append(context(voice.say(N_("This concern round has closed."))))
+    return SlackMessage(voice(round_text(view, with_commands=is_open)), blocks)
+
+
+def reminder(action: RemindMembers, voice: Voice) -> SlackMessage:
+    blocks = sections(voice(reminder_text(action, with_commands=False)))
+    blocks.append(context(voice.say(N_("In {channel}"), channel=channel_link(action.channel))))
+    blocks.append(round_buttons(action.round, action.channel, voice))
+    return SlackMessage(voice(reminder_text(action)), blocks)
+
+
+def summary(action: PostRoundSummary, voice: Voice) -> SlackMessage:
+    text = voice(summary_text(action))
+    blocks = sections(text)
+    if action.suggest_agreement:
+        value = ids.pack_with_text(
+            "x", action.round.proposal, c=action.channel, r=action.round.round_id,
+            t=action.round.thread_id, l=voice.lang,
+        )  # fmt: skip
+        blocks.append(
+            actions(
+                f"summary:{action.round.round_id}",
+                button(voice.label(N_("Record as agreement")), ids.ROUND_RECORD, value, "primary"),
+            )
+        )
+    return SlackMessage(text, blocks)
+
+
+def suggestion(action: SuggestAgreement, voice: Voice) -> SlackMessage:
+    """Most of the table agrees: offer the agreement form, prefilled; never record silently."""
+    blocks = sections(voice(suggestion_text(action, with_commands=False)))
+    value = ids.pack_with_text(
+        "x", action.proposal, c=action.channel, t=action.thread_id, l=voice.lang
+    )
+    blocks.append(
+        actions(
+            "suggestion",
+            button(voice.label(N_("Record as agreement")), ids.ROUND_RECORD, value, "primary"),
+        )
+    )
+    return SlackMessage(voice(suggestion_text(action)), blocks)
+
+
+def text(words: Text, voice: Voice) -> SlackMessage:
+    """Any of the engine's texts as it is (commands included), for actions without buttons."""
+    rendered = voice(words)
+    return SlackMessage(rendered, sections(rendered))
+
+
+def agreement(action: AnnounceAgreement, voice: Voice) -> SlackMessage:
+    text = voice(agreement_text(action))
+    return SlackMessage(text, sections(text))
+
+
+def review(action: AnnounceReview, voice: Voice) -> SlackMessage:
+    number = action.agreement.number
+    value = ids.pack_with_text("x", action.agreement.text, c=action.channel, n=number, l=voice.lang)
+    blocks = sections(voice(review_text(action, with_commands=False)))
+    blocks.append(
+        actions(
+            f"review:{number}",
+            button(voice.label(N_("Keep")), ids.REVIEW_KEEP, value, "primary"),
+            button(voice.label(N_("Revise")), ids.REVIEW_REVISE, value),
+            button(voice.label(N_("Retire")), ids.REVIEW_RETIRE, value, "danger"),
+        )
+    )
+    return SlackMessage(voice(review_text(action)), blocks)
+
+
+def reply(action: Reply, voice: Voice) -> SlackMessage:
+    text = voice(action.text)
+    return SlackMessage(text, sections(text))
+
+
+def posted_proposal(user: str, proposal: str, voice: Voice) -> SlackMessage:
+    """A proposal added from a nudge, in the problem's thread, in its author's words."""
+    text = voice(
+        Lines(
+            (
+                Say.of(N_("Proposal from {user}:"), user=Member(user)),
+                Say.of(N_("> {proposal}"), proposal=Quote(proposal)),
+            )
+        )
+    )
+    return SlackMessage(text, sections(text))
+
+
+# --- modals ----------------------------------------------------------------------------
+
+
+def _modal(
+    callback_id: str, title: str, submit: str, metadata: str, blocks: list[Block], voice: Voice
+) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": metadata,
+        "title": plain(voice.label(title, MAX_TITLE), MAX_TITLE),
+        "submit": plain(voice.label(submit, MAX_TITLE), MAX_TITLE),
+        "close": plain(voice.label(N_("Cancel"), MAX_TITLE), MAX_TITLE),
+        "blocks": blocks,
+    }
+
+
+def text_input(
+    block_id: str,
+    label: str,
+    voice: Voice,
+    *,
+    initial: str = "",
+    multiline: bool = True,
+    optional: bool = False,
+    hint: str | None = None,
+    max_length: int = MAX_INPUT,
+) -> Block:
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": ids.FIELD,
+        "multiline": multiline,
+        "max_length": max_length,
+    }
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(voice.label(label)),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(voice.label(hint))
+    return block
+
+
+def _quoted(text: str, voice: Voice) -> list[Block]:
+    return sections(voice.say(N_("> {text}"), text=Quote(text))) if text else []
+
+
+def proposal_modal(metadata: str, problem: str, voice: Voice) -> dict[str, Any]:
+    blocks = _quoted(problem, voice)
+    blocks.append(
+        text_input(
+            ids.PROPOSAL, N_("Your proposal"), voice,
+            hint=N_("It is posted in the problem's thread, under your name."),
+        )
+    )  # fmt: skip
+    return _modal(ids.PROPOSAL_MODAL, N_("Add a proposal"), N_("Post"), metadata, blocks, voice)
+
+
+def concern_modal(metadata: str, proposal: str, voice: Voice) -> dict[str, Any]:
+    blocks = _quoted(proposal, voice)
+    blocks.append(text_input(ids.CONCERN, N_("Your concern or reservation"), voice))
+    return _modal(ids.CONCERN_MODAL, N_("Your concern"), N_("Send"), metadata, blocks, voice)
+
+
+def agreement_modal(metadata: str, voice: Voice, *, text: str = "") -> dict[str, Any]:
+    """What, why, owner (a member or a role) and review date; `text` prefills what."""
+    blocks = [
+        text_input(ids.WHAT, N_("What do we agree?"), voice, initial=text),
+        text_input(ids.WHY, N_("Why?"), voice),
+        {
+            "type": "input",
+            "block_id": ids.OWNER,
+            "label": plain(voice.label(N_("Owner"))),
+            "optional": True,
+            "element": {"type": "users_select", "action_id": ids.FIELD},
+            "hint": plain(voice.label(N_("Leave both owner fields empty and you own it."))),
+        },
+        text_input(
+            ids.ROLE, N_("Or a role as owner"), voice, multiline=False, optional=True,
+            max_length=80,
+        ),
+        {
+            "type": "input",
+            "block_id": ids.REVIEW,
+            "label": plain(voice.label(N_("Review date"))),
+            "optional": True,
+            "element": {"type": "datepicker", "action_id": ids.FIELD},
+            "hint": plain(
+                voice.label(N_("Leave it empty to use the table's usual review period."))
+            ),
+        },
+    ]  # fmt: skip
+    return _modal(
+        ids.AGREEMENT_MODAL, N_("Record an agreement"), N_("Record"), metadata, blocks, voice
+    )
+
+
+def revise_modal(metadata: str, number: int, text: str, voice: Voice) -> dict[str, Any]:
+    blocks = [
+        *sections(voice.say(N_("Agreement #{number}: {text}"), number=number, text=Quote(text))),
+        text_input(ids.LESSON, N_("What has practice taught us?"), voice, optional=True),
+        text_input(ids.NEW_TEXT, N_("The new text"), voice, initial=text),
+        text_input(ids.WHY, N_("Why this change?"), voice),
+    ]
+    return _modal(ids.REVISE_MODAL, N_("Revise agreement"), N_("Save"), metadata, blocks, voice)
+
+
+def errors(invalid: Mapping[str, Say], voice: Voice) -> dict[str, str]:
+    """Per-block messages for `response_action: errors` (plain text)."""
+    return {block: render(say, voice.lang) for block, say in invalid.items()}
+
+
+# --- App Home --------------------------------------------------------------------------
+
+HOME_LIMIT = 10
+
+
+def home(page: MemberHome, voice: Voice) -> dict[str, Any]:
+    """A member's open rounds (with the answer buttons), reviews due and recent agreements."""
+    blocks: list[Block] = [
+        {"type": "header", "text": plain(voice.label(N_("Your ground rules at work")), 150)}
+    ]
+    blocks += heading(N_("Concern rounds waiting for your answer"), voice)
+    for waiting in page.rounds_waiting[:HOME_LIMIT]:
+        view = RoundView(
+            round_id=waiting.round_id, proposal=waiting.proposal, proposer=waiting.proposer,
+            thread_id=None, deadline=waiting.deadline, participants=(), no_concerns=(),
+            concerns=(),
+        )  # fmt: skip
+        lines = Lines(
+            (
+                Say.of(N_("{proposer} proposes, in {channel}:"), proposer=Member(waiting.proposer),
+                       channel=channel_link(waiting.channel)),
+                Say.of(N_("> {proposal}"), proposal=Quote(waiting.proposal)),
+            )
+        )  # fmt: skip
+        blocks += sections(voice(lines))
+        blocks.append(round_buttons(view, waiting.channel, voice))
+    if not page.rounds_waiting:
+        blocks.append(context(voice.say(N_("Nothing is waiting for your answer."))))
+
+    blocks.append({"type": "divider"})
+    blocks += heading(N_("Agreements due for review"), voice)
+    due = [
+        Say.of(
+            N_("#{number} {text}, in {channel}: review on {review_on}."),
+            number=a.number, text=Quote(a.text), channel=channel_link(a.channel),
+            review_on=Day(a.review_on),
+        )
+        for a in page.reviews_due[:HOME_LIMIT]
+    ]  # fmt: skip
+    if due:
+        blocks += sections(voice(Lines(tuple(due))))
+    else:
+        blocks.append(context(voice.say(N_("No agreements are due for review."))))
+
+    blocks.append({"type": "divider"})
+    blocks += heading(N_("Recent agreements at your tables"), voice)
+    recent = [
+        Say.of(
+            N_("#{number} {text} (because {why}). Owner: {owner}. Consent: "
+               "{consenters}. Review on {review_on}."),
+            number=a.number, text=Quote(a.text), why=Quote(a.why), owner=owner_param(a.owner),
+            consenters=Members(tuple(a.consenters)), review_on=Day(a.review_on),
+        )
+        for a in page.recent_agreements[:HOME_LIMIT]
+    ]  # fmt: skip
+    if recent:
+        blocks += sections(voice(Lines(tuple(recent))))
+    else:
+        blocks.append(context(voice.say(N_("No agreements recorded at your tables yet."))))
+
+    blocks.append({"type": "divider"})
+    if page.channels:
+        tables = ", ".join(channel_link(c) for c in page.channels[:50])
+        blocks.append(context(voice.say(N_("Your tables: {channels}"), channels=tables)))
+    else:
+        blocks.append(
+            context(
+                voice.say(
+                    N_("You are not at any table yet. Invite me to a channel and talk there.")
+                )
+            )
+        )
+    return {"type": "home", "blocks": blocks}

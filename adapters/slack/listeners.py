@@ -1,0 +1,288 @@
+"""Bolt listeners: ack first, then turn the payload into a neutral event and submit it.
+
+Every listener follows Bolt's convention: `ack()` within Slack's 3 seconds (a modal's
+ack carries its validation errors), the work in a lazy listener or, for Events API
+events that Bolt acks itself, in the listener body. The translation is in
+`translate`, the rendering in `blocks`; nothing here decides anything the rules decide.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+
+from adapters.slack import blocks, ids, translate
+from adapters.slack.translate import Invalid
+from bot.models import now_utc
+from rules.events import ProposalAdded
+from rules.grammar import COMMANDS
+
+if TYPE_CHECKING:
+    from adapters.slack.adapter import SlackAdapter
+
+log = logging.getLogger(__name__)
+
+Body = dict[str, Any]
+
+
+def workspace_of(context: AsyncBoltContext) -> str:
+    return translate.workspace_id(team_id=context.team_id, enterprise_id=context.enterprise_id)
+
+
+def trigger_of(body: Body) -> str:
+    """The neutral event id of an interaction: Slack's one-off trigger id."""
+    trigger = body.get("trigger_id")
+    if trigger:
+        return str(trigger)
+    view = body.get("view") or {}
+    return f"view:{view.get('id')}:{view.get('hash')}"
+
+
+class Listeners:
+    def __init__(self, adapter: SlackAdapter) -> None:
+        self.adapter = adapter
+
+    def register(self, app: AsyncApp) -> None:
+        app.event("message")(self.on_message)
+        app.event("app_mention")(self.on_mention)
+        app.event("member_joined_channel")(self.on_member)
+        app.event("member_left_channel")(self.on_member)
+        app.event("app_home_opened")(self.on_home_opened)
+        for spec in COMMANDS:
+            app.command(f"/{spec.name}")(ack=self.ack, lazy=[self.on_command])
+        app.action(ids.NUDGE_PROPOSE)(ack=self.ack, lazy=[self.open_proposal])
+        app.action(ids.NUDGE_DISMISS)(ack=self.ack, lazy=[self.on_nudge_click])
+        app.action(ids.NUDGE_SNOOZE)(ack=self.ack, lazy=[self.on_nudge_click])
+        app.action(ids.ROUND_NONE)(ack=self.ack, lazy=[self.on_no_concerns])
+        app.action(ids.ROUND_CONCERN)(ack=self.ack, lazy=[self.open_concern])
+        app.action(ids.ROUND_RECORD)(ack=self.ack, lazy=[self.open_agreement_from_round])
+        app.action(ids.REVIEW_KEEP)(ack=self.ack, lazy=[self.on_review_click])
+        app.action(ids.REVIEW_RETIRE)(ack=self.ack, lazy=[self.on_review_click])
+        app.action(ids.REVIEW_REVISE)(ack=self.ack, lazy=[self.open_revise])
+        app.shortcut(ids.RECORD_SHORTCUT)(ack=self.ack, lazy=[self.open_agreement_from_message])
+        app.view(ids.PROPOSAL_MODAL)(ack=self.check_proposal, lazy=[self.on_proposal])
+        app.view(ids.CONCERN_MODAL)(ack=self.check_concern, lazy=[self.on_concern])
+        app.view(ids.AGREEMENT_MODAL)(ack=self.check_agreement, lazy=[self.on_agreement])
+        app.view(ids.REVISE_MODAL)(ack=self.check_revise, lazy=[self.on_revise])
+
+    async def ack(self, ack: AsyncAck) -> None:
+        await ack()
+
+    # --- Events API ------------------------------------------------------------------
+
+    async def on_message(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
+        workspace = workspace_of(context)
+        said = translate.message_event(
+            event, workspace=workspace, event_id=body["event_id"],
+            bot_user_id=context.bot_user_id, now=now_utc(),
+        )  # fmt: skip
+        if said is None:
+            return
+        await self.adapter.sync_roster(workspace, said.channel)
+        await self.adapter.submit(said)
+
+    async def on_mention(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
+        workspace = workspace_of(context)
+        command = translate.mention_command(
+            event, workspace=workspace, event_id=body["event_id"],
+            bot_user_id=context.bot_user_id, now=now_utc(),
+        )  # fmt: skip
+        if command is None:
+            return
+        target = translate.command_target(command.name, command.args)
+        await self.adapter.sync_roster(
+            workspace, command.channel, force=target is not None and target.name == "concerns"
+        )
+        await self.adapter.submit(command)
+
+    async def on_member(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
+        workspace = workspace_of(context)
+        change = translate.member_event(
+            event, workspace=workspace, event_id=body["event_id"], now=now_utc()
+        )
+        if change is None:
+            return
+        if change.user == context.bot_user_id:
+            # The bot was invited: watch the channel from the start, with everyone in it.
+            if event.get("type") == "member_joined_channel":
+                await self.adapter.sync_roster(workspace, change.channel, force=True)
+            else:
+                self.adapter.forget_channel(workspace, change.channel)
+            return
+        if event.get("type") == "member_joined_channel":
+            person = await self.adapter.directory.person(workspace, change.user)
+            if not person.human:
+                return
+        await self.adapter.submit(change)
+
+    async def on_home_opened(self, event: Body, context: AsyncBoltContext) -> None:
+        if event.get("tab") not in (None, "home"):
+            return
+        await self.adapter.publish_home(workspace_of(context), event["user"])
+
+    # --- slash commands --------------------------------------------------------------
+
+    async def on_command(self, command: Body, context: AsyncBoltContext) -> None:
+        workspace = workspace_of(context)
+        invoked = translate.slash_command(command, workspace=workspace, now=now_utc())
+        target = translate.command_target(invoked.name, invoked.args)
+        if target is not None and target.name == "agree" and not target.args:
+            lang = await self.adapter.lang_for(workspace, invoked.user, target.lang)
+            metadata = ids.pack(ids.MAX_METADATA, c=invoked.channel, l=lang)
+            await self.adapter.open_modal(
+                workspace, command["trigger_id"], lang,
+                lambda voice: blocks.agreement_modal(metadata, voice),
+            )  # fmt: skip
+            return
+        await self.adapter.sync_roster(
+            workspace, invoked.channel, force=target is not None and target.name == "concerns"
+        )
+        await self.adapter.submit(invoked)
+
+    # --- buttons ---------------------------------------------------------------------
+
+    @staticmethod
+    def _clicked(body: Body) -> Body:
+        return (body.get("actions") or [{}])[0]
+
+    async def on_nudge_click(self, body: Body, context: AsyncBoltContext) -> None:
+        clicked = self._clicked(body)
+        event = translate.nudge_click(
+            clicked.get("action_id", ""), clicked.get("value"), workspace=workspace_of(context),
+            user=body["user"]["id"], at=now_utc(), event_id=trigger_of(body),
+        )  # fmt: skip
+        if event is not None:
+            await self.adapter.submit(event)
+
+    async def on_no_concerns(self, body: Body, context: AsyncBoltContext) -> None:
+        workspace, user = workspace_of(context), body["user"]["id"]
+        event = translate.concern_click(
+            self._clicked(body).get("value"), workspace=workspace, user=user, at=now_utc(),
+            event_id=trigger_of(body),
+        )  # fmt: skip
+        if event is None:
+            return
+        await self.adapter.submit(event)
+        if (body.get("container") or {}).get("type") == "view":  # answered on App Home
+            await self.adapter.publish_home(workspace, user)
+
+    async def on_review_click(self, body: Body, context: AsyncBoltContext) -> None:
+        clicked = self._clicked(body)
+        event = translate.review_click(
+            clicked.get("action_id", ""), clicked.get("value"), workspace=workspace_of(context),
+            user=body["user"]["id"], at=now_utc(), event_id=trigger_of(body),
+        )  # fmt: skip
+        if event is not None:
+            await self.adapter.submit(event)
+
+    async def open_proposal(self, body: Body, context: AsyncBoltContext) -> None:
+        fields = ids.unpack(self._clicked(body).get("value"))
+        lang = fields.get("l") or "en"
+        metadata = ids.pack(ids.MAX_METADATA, c=fields.get("c"), p=fields.get("p"),
+                            t=fields.get("t"), l=lang)  # fmt: skip
+        await self.adapter.open_modal(
+            workspace_of(context), body["trigger_id"], lang,
+            lambda voice: blocks.proposal_modal(metadata, fields.get("x") or "", voice),
+        )  # fmt: skip
+
+    async def open_concern(self, body: Body, context: AsyncBoltContext) -> None:
+        fields = ids.unpack(self._clicked(body).get("value"))
+        lang = fields.get("l") or "en"
+        on_home = (body.get("container") or {}).get("type") == "view"
+        metadata = ids.pack(ids.MAX_METADATA, c=fields.get("c"), r=fields.get("r"), l=lang,
+                            h=1 if on_home else None)  # fmt: skip
+        await self.adapter.open_modal(
+            workspace_of(context), body["trigger_id"], lang,
+            lambda voice: blocks.concern_modal(metadata, fields.get("x") or "", voice),
+        )  # fmt: skip
+
+    async def open_agreement_from_round(self, body: Body, context: AsyncBoltContext) -> None:
+        fields = ids.unpack(self._clicked(body).get("value"))
+        lang = fields.get("l") or "en"
+        metadata = ids.pack(ids.MAX_METADATA, c=fields.get("c"), t=fields.get("t"), l=lang)
+        await self.adapter.open_modal(
+            workspace_of(context), body["trigger_id"], lang,
+            lambda voice: blocks.agreement_modal(metadata, voice, text=fields.get("x") or ""),
+        )  # fmt: skip
+
+    async def open_agreement_from_message(self, body: Body, context: AsyncBoltContext) -> None:
+        """The message shortcut: the same form, prefilled with the message's words."""
+        workspace, user = workspace_of(context), body["user"]["id"]
+        message = body.get("message") or {}
+        lang = await self.adapter.lang_for(workspace, user)
+        words = translate.unescape(message.get("text"))
+        metadata = ids.pack(ids.MAX_METADATA, c=(body.get("channel") or {}).get("id"),
+                            t=translate.thread_of(message), l=lang)  # fmt: skip
+        await self.adapter.open_modal(
+            workspace, body["trigger_id"], lang,
+            lambda voice: blocks.agreement_modal(metadata, voice, text=words),
+        )  # fmt: skip
+
+    async def open_revise(self, body: Body, context: AsyncBoltContext) -> None:
+        fields = ids.unpack(self._clicked(body).get("value"))
+        lang = fields.get("l") or "en"
+        number = fields.get("n")
+        if not isinstance(number, int):
+            return
+        metadata = ids.pack(ids.MAX_METADATA, c=fields.get("c"), n=number, l=lang)
+        await self.adapter.open_modal(
+            workspace_of(context), body["trigger_id"], lang,
+            lambda voice: blocks.revise_modal(metadata, number, fields.get("x") or "", voice),
+        )  # fmt: skip
+
+    # --- modals: ack with the errors, then submit --------------------------------------
+
+    @staticmethod
+    async def _answer(ack: AsyncAck, result: object, view: Body) -> None:
+        if isinstance(result, Invalid):
+            voice = blocks.Voice(translate.metadata(view).get("l") or "en")
+            await ack(response_action="errors", errors=blocks.errors(result.errors, voice))
+        else:
+            await ack()
+
+    def _form(self, parse, body: Body, view: Body, context: AsyncBoltContext):
+        return parse(
+            view, workspace=workspace_of(context), user=body["user"]["id"], at=now_utc(),
+            event_id=trigger_of(body),
+        )  # fmt: skip
+
+    async def check_proposal(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
+        await self._answer(ack, self._form(translate.proposal_form, body, view, context), view)
+
+    async def on_proposal(self, body: Body, view: Body, context: AsyncBoltContext) -> None:
+        added = self._form(translate.proposal_form, body, view, context)
+        if not isinstance(added, ProposalAdded):
+            return
+        meta = translate.metadata(view)
+        await self.adapter.post_proposal(added, thread_ts=meta.get("t") or added.problem_id,
+                                         lang=meta.get("l") or "en")  # fmt: skip
+        await self.adapter.submit(added)
+
+    async def check_concern(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
+        await self._answer(ack, self._form(translate.concern_form, body, view, context), view)
+
+    async def on_concern(self, body: Body, view: Body, context: AsyncBoltContext) -> None:
+        answered = self._form(translate.concern_form, body, view, context)
+        if isinstance(answered, Invalid):
+            return
+        await self.adapter.submit(answered)
+        if translate.metadata(view).get("h"):
+            await self.adapter.publish_home(answered.workspace, answered.user)
+
+    async def check_agreement(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
+        await self._answer(ack, self._form(translate.agreement_form, body, view, context), view)
+
+    async def on_agreement(self, body: Body, view: Body, context: AsyncBoltContext) -> None:
+        submitted = self._form(translate.agreement_form, body, view, context)
+        if not isinstance(submitted, Invalid):
+            await self.adapter.submit(submitted)
+
+    async def check_revise(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
+        await self._answer(ack, self._form(translate.revise_form, body, view, context), view)
+
+    async def on_revise(self, body: Body, view: Body, context: AsyncBoltContext) -> None:
+        decided = self._form(translate.revise_form, body, view, context)
+        if not isinstance(decided, Invalid):
+            await self.adapter.submit(decided)

@@ -1,0 +1,223 @@
+"""Neutral actions carried out with the Slack Web API.
+
+Private things (nudges, private replies) go as ephemeral messages and, when Slack
+cannot show one (the person left the channel, the bot is not in it), as a DM. Rounds
+are edited in place through the ts the runtime remembered for them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks
+from adapters.slack.blocks import SlackMessage, Voice
+from adapters.slack.people import ClientFor, Directory
+from bot.presenting import evaluation_text, renewal_text
+from rules.actions import (
+    AnnounceAgreement,
+    AnnounceReview,
+    AskEvaluation,
+    AskRenewal,
+    Outbound,
+    PostConcernRound,
+    PostReport,
+    PostRoundSummary,
+    RemindMembers,
+    Reply,
+    SendNudge,
+    SuggestAgreement,
+    UpdateRoundProgress,
+)
+
+log = logging.getLogger(__name__)
+
+# chat.postEphemeral errors that a DM gets around.
+EPHEMERAL_UNREACHABLE = frozenset(
+    {"user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived",
+     "restricted_action", "ekm_access_denied"}
+)  # fmt: skip
+
+T = TypeVar("T")
+MessageRef = Callable[[str, str], Awaitable[str | None]]
+
+
+def error_of(error: SlackApiError) -> str:
+    return str(error.response.get("error") or "unknown")
+
+
+class Deliverer:
+    def __init__(
+        self, *, client_for: ClientFor, directory: Directory, message_ref: MessageRef
+    ) -> None:
+        self._client_for = client_for
+        self._directory = directory
+        self._message_ref = message_ref
+
+    async def render(self, workspace: str, lang: str, build: Callable[[Voice], T]) -> T:
+        """Render twice: first to learn whom the text names, then with their names."""
+        probe = Voice(lang)
+        build(probe)
+        names = await self._directory.names(workspace, probe.asked) if probe.asked else {}
+        return build(Voice(lang, names))
+
+    async def deliver(self, action: Outbound) -> str | None:
+        client = await self._client_for(action.workspace)
+        ws, lang = action.workspace, action.lang
+        match action:
+            case SendNudge():
+                message = await self.render(ws, lang, lambda v: blocks.nudge(action, v))
+                direct = await self.render(ws, lang, lambda v: blocks.nudge(action, v, direct=True))
+                await self._private(client, action.channel, action.user, message, direct,
+                                    thread_ts=action.thread_id)  # fmt: skip
+                return None
+            case Reply(private=True):
+                if action.user is None:  # never let a private reply fall through to public
+                    log.error("a private reply without a person to send it to; dropped")
+                    return None
+                message = await self.render(ws, lang, lambda v: blocks.reply(action, v))
+                await self._private(client, action.channel, action.user, message, message,
+                                    thread_ts=action.thread_id)  # fmt: skip
+                return None
+            case Reply():
+                message = await self.render(ws, lang, lambda v: blocks.reply(action, v))
+                return await self._post(client, action.channel, message, action.thread_id)
+            case PostConcernRound():
+                message = await self.render(
+                    ws, lang, lambda v: blocks.concern_round(action.round, action.channel, v)
+                )
+                return await self._post(client, action.channel, message, action.round.thread_id)
+            case UpdateRoundProgress():
+                await self._update_round(client, action, is_open=True)
+                return None
+            case RemindMembers():
+                message = await self.render(ws, lang, lambda v: blocks.reminder(action, v))
+                await self._remind(client, action.users, message)
+                return None
+            case PostRoundSummary():
+                try:
+                    await self._update_round(client, action, is_open=False)
+                except SlackApiError as error:  # the summary matters more than the old buttons
+                    log.warning("closing the round message failed: %s", error_of(error))
+                message = await self.render(ws, lang, lambda v: blocks.summary(action, v))
+                return await self._post(client, action.channel, message, action.round.thread_id)
+            case AnnounceAgreement():
+                message = await self.render(ws, lang, lambda v: blocks.agreement(action, v))
+                return await self._post(client, action.channel, message, action.thread_id)
+            case AnnounceReview():
+                message = await self.render(ws, lang, lambda v: blocks.review(action, v))
+                return await self._post(client, action.channel, message, None)
+            case SuggestAgreement():
+                message = await self.render(ws, lang, lambda v: blocks.suggestion(action, v))
+                return await self._post(client, action.channel, message, action.thread_id)
+            # Mandates, evaluations and reports: their text with its commands, for now.
+            case AskRenewal(reminder=True):
+                message = await self.render(
+                    ws, lang, lambda v: blocks.text(renewal_text(action), v)
+                )
+                await self._remind(client, action.users, message)
+                return None
+            case AskRenewal():
+                message = await self.render(
+                    ws, lang, lambda v: blocks.text(renewal_text(action), v)
+                )
+                return await self._post(client, action.channel, message, None)
+            case AskEvaluation():
+                message = await self.render(
+                    ws, lang, lambda v: blocks.text(evaluation_text(action), v)
+                )
+                return await self._post(client, action.channel, message, None)
+            case PostReport(private=True):
+                if action.user is None:
+                    log.error("a private report without a person to send it to; dropped")
+                    return None
+                message = await self.render(ws, lang, lambda v: blocks.text(action.summary, v))
+                await self._private(client, action.channel, action.user, message, message,
+                                    thread_ts=None)  # fmt: skip
+                return None
+            case PostReport():
+                message = await self.render(ws, lang, lambda v: blocks.text(action.summary, v))
+                return await self._post(client, action.channel, message, None)
+        raise TypeError(f"the Slack adapter cannot deliver {type(action).__name__}")
+
+    # --- the Web API calls ---------------------------------------------------------
+
+    async def _post(
+        self, client: AsyncWebClient, channel: str, message: SlackMessage, thread_ts: str | None
+    ) -> str:
+        response = await client.chat_postMessage(
+            channel=channel,
+            text=message.text,
+            blocks=message.blocks,
+            thread_ts=thread_ts,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return str(response["ts"])
+
+    async def _private(
+        self,
+        client: AsyncWebClient,
+        channel: str,
+        user: str,
+        message: SlackMessage,
+        direct: SlackMessage,
+        *,
+        thread_ts: str | None,
+    ) -> None:
+        try:
+            await client.chat_postEphemeral(
+                channel=channel,
+                user=user,
+                text=message.text,
+                blocks=message.blocks,
+                thread_ts=thread_ts,
+            )
+        except SlackApiError as error:
+            if error_of(error) not in EPHEMERAL_UNREACHABLE:
+                raise
+            log.info("ephemeral message not possible (%s); sending a DM", error_of(error))
+            await self._direct(client, user, direct)
+
+    async def _direct(self, client: AsyncWebClient, user: str, message: SlackMessage) -> str:
+        opened = await client.conversations_open(users=user)
+        return await self._post(client, opened["channel"]["id"], message, None)
+
+    async def _remind(
+        self, client: AsyncWebClient, users: tuple[str, ...], message: SlackMessage
+    ) -> None:
+        """A DM to each; one unreachable member does not hold up the others."""
+        failures: list[SlackApiError] = []
+        for user in users:
+            try:
+                await self._direct(client, user, message)
+            except SlackApiError as error:
+                log.warning("reminding a member failed: %s", error_of(error))
+                failures.append(error)
+        if failures and len(failures) == len(users):
+            raise failures[0]
+
+    async def _update_round(
+        self,
+        client: AsyncWebClient,
+        action: UpdateRoundProgress | PostRoundSummary,
+        *,
+        is_open: bool,
+    ) -> None:
+        view = action.round
+        ts = await self._message_ref(action.workspace, f"round:{view.round_id}")
+        if ts is None:
+            log.info("no posted message for round %s; nothing to update", view.round_id)
+            return
+        message = await self.render(
+            action.workspace,
+            action.lang,
+            lambda v: blocks.concern_round(view, action.channel, v, is_open=is_open),
+        )
+        await client.chat_update(
+            channel=action.channel, ts=ts, text=message.text, blocks=message.blocks
+        )

@@ -1,0 +1,113 @@
+"""Who is who in a workspace: display names (the bot names people, never mentions them),
+who is human (rosters leave bots out) and each person's language, from `users.info`,
+cached; and a channel's members from `conversations.members`, page by page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+# Slackbot is not flagged as a bot by users.info, but never sits at a table.
+NOT_PEOPLE = frozenset({"USLACKBOT"})
+
+ClientFor = Callable[[str], Awaitable[AsyncWebClient]]
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    name: str
+    human: bool
+    locale: str | None = None
+
+
+def person_from(user: dict) -> Person:
+    """A `users.info` user as the bot needs it."""
+    profile = user.get("profile") or {}
+    name = (
+        profile.get("display_name")
+        or profile.get("real_name")
+        or user.get("real_name")
+        or user.get("name")
+        or user["id"]
+    )
+    human = not (user.get("is_bot") or user.get("deleted") or user["id"] in NOT_PEOPLE)
+    return Person(user["id"], name, human, user.get("locale"))
+
+
+class Directory:
+    def __init__(
+        self,
+        client_for: ClientFor,
+        *,
+        ttl: float = 3600.0,
+        page_size: int = 200,
+        concurrency: int = 8,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client_for = client_for
+        self._ttl = ttl
+        self.page_size = page_size
+        self._limit = asyncio.Semaphore(concurrency)
+        self._clock = clock
+        self._people: dict[tuple[str, str], tuple[float, Person]] = {}
+
+    async def person(self, workspace: str, user: str) -> Person:
+        cached = self._people.get((workspace, user))
+        if cached is not None and self._clock() - cached[0] < self._ttl:
+            return cached[1]
+        client = await self._client_for(workspace)
+        async with self._limit:
+            try:
+                response = await client.users_info(user=user, include_locale=True)
+                person = person_from(response["user"])
+            except SlackApiError as error:
+                if error.response.get("error") not in ("user_not_found", "user_not_visible"):
+                    raise
+                person = Person(user, user, human=False)
+        self._people[(workspace, user)] = (self._clock(), person)
+        return person
+
+    async def people(self, workspace: str, users: Iterable[str]) -> list[Person]:
+        return list(
+            await asyncio.gather(*(self.person(workspace, u) for u in dict.fromkeys(users)))
+        )
+
+    async def names(self, workspace: str, users: Iterable[str]) -> dict[str, str]:
+        """Display names; a lookup that fails leaves the id (which pings nobody)."""
+        wanted = list(dict.fromkeys(users))
+        found = await asyncio.gather(
+            *(self.person(workspace, u) for u in wanted), return_exceptions=True
+        )
+        return {
+            user: person.name if isinstance(person, Person) else user
+            for user, person in zip(wanted, found, strict=True)
+        }
+
+    async def locale(self, workspace: str, user: str) -> str | None:
+        try:
+            return (await self.person(workspace, user)).locale
+        except SlackApiError:
+            return None
+
+    async def channel_members(self, workspace: str, channel: str) -> list[str]:
+        client = await self._client_for(workspace)
+        members: list[str] = []
+        # slack_sdk's pager yields one response object, refilled per page.
+        async for page in await client.conversations_members(channel=channel, limit=self.page_size):
+            members.extend(page.get("members") or [])
+        return members
+
+    async def roster(self, workspace: str, channel: str) -> frozenset[str]:
+        """The channel's human members."""
+        people = await self.people(workspace, await self.channel_members(workspace, channel))
+        return frozenset(p.id for p in people if p.human)
+
+    def forget(self, workspace: str, user: str) -> None:
+        self._people.pop((workspace, user), None)

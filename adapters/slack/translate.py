@@ -1,0 +1,408 @@
+"""Slack payloads in, neutral events out: plain functions, no I/O.
+
+Each function takes the part of a Slack payload it reads and the facts Bolt already
+worked out (the workspace, the event id, the time) and returns a neutral event, or
+None when the payload is nothing the rules look at. Modal forms come back as an event
+or as `Invalid` (what to tell the person, per input block).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from adapters.slack import ids
+from rules.events import (
+    AgreementSubmitted,
+    CommandInvoked,
+    ConcernAnswered,
+    MemberJoined,
+    MemberLeft,
+    MessageEdited,
+    MessagePosted,
+    MessageRelabelled,
+    NudgeSnoozed,
+    ProposalAdded,
+    ReviewDecided,
+)
+from rules.grammar import MAX_FIELD, PAST_REVIEW, find_command
+from rules.say import N_, Say
+
+PREFIX = "slack:"
+# Message subtypes that are someone saying something; all others (joins, bots, topic
+# changes, deletions, hidden bookkeeping) are not for the rules.
+SPOKEN_SUBTYPES = frozenset({None, "thread_broadcast", "file_share", "me_message"})
+CHANNEL_TYPES = frozenset({"channel", "group"})
+
+Payload = Mapping[str, Any]
+
+
+# --- where and when ------------------------------------------------------------------
+
+
+def workspace_id(*, team_id: str | None, enterprise_id: str | None = None) -> str:
+    """The neutral workspace: slack:<team>, or slack:<enterprise>:<team> in Enterprise Grid."""
+    if enterprise_id:
+        return f"{PREFIX}{enterprise_id}:{team_id or ''}"
+    if not team_id:
+        raise ValueError("a Slack payload without a team")
+    return f"{PREFIX}{team_id}"
+
+
+def team_of(workspace: str) -> tuple[str | None, str | None]:
+    """(enterprise_id, team_id) of a neutral workspace id."""
+    if not workspace.startswith(PREFIX):
+        raise ValueError(f"not a Slack workspace: {workspace!r}")
+    parts = workspace[len(PREFIX) :].split(":")
+    if len(parts) == 1:
+        return None, parts[0]
+    return parts[0], parts[1] or None
+
+
+def moment(ts: str | None) -> datetime | None:
+    """A Slack timestamp ("1700000000.000100") as an aware UTC datetime."""
+    try:
+        return datetime.fromtimestamp(float(ts or ""), UTC)
+    except ValueError:
+        return None
+
+
+def thread_of(message: Payload) -> str | None:
+    """The thread a message is a reply in; None at the top level (or for the parent)."""
+    thread_ts, ts = message.get("thread_ts"), message.get("ts")
+    return thread_ts if thread_ts and thread_ts != ts else None
+
+
+def unescape(text: str | None) -> str:
+    """Slack escapes &, < and > in what people type (markup like <@U…> stays as is); the
+    rules read the words as typed, and `blocks.escape` escapes them again on the way out."""
+    return (text or "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _clip(text: str | None) -> str:
+    return (text or "").strip()[:MAX_FIELD]
+
+
+# --- events --------------------------------------------------------------------------
+
+
+def message_event(
+    event: Payload,
+    *,
+    workspace: str,
+    event_id: str,
+    bot_user_id: str | None = None,
+    now: datetime | None = None,
+) -> MessagePosted | MessageEdited | None:
+    """A person's message in a channel (or its edit); None for everything else."""
+    if event.get("channel_type", "channel") not in CHANNEL_TYPES:
+        return None
+    subtype = event.get("subtype")
+    if subtype == "message_changed":
+        return _edited(event, workspace=workspace, event_id=event_id, bot_user_id=bot_user_id,
+                       now=now)  # fmt: skip
+    if subtype not in SPOKEN_SUBTYPES or event.get("hidden") or event.get("bot_id"):
+        return None
+    user, ts = event.get("user"), event.get("ts")
+    if not user or not ts or user == bot_user_id:
+        return None
+    return MessagePosted(
+        workspace=workspace,
+        channel=event["channel"],
+        at=moment(ts) or now or datetime.now(UTC),
+        event_id=event_id,
+        user=user,
+        message_id=ts,
+        text=unescape(event.get("text")),
+        thread_id=thread_of(event),
+    )
+
+
+def _edited(
+    event: Payload, *, workspace: str, event_id: str, bot_user_id: str | None, now
+) -> MessageEdited | None:
+    message = event.get("message") or {}
+    previous = event.get("previous_message") or {}
+    user, ts = message.get("user"), message.get("ts")
+    if not user or not ts or user == bot_user_id or message.get("bot_id"):
+        return None
+    if message.get("subtype") not in SPOKEN_SUBTYPES:
+        return None  # e.g. a tombstone left by a deleted thread parent
+    if previous and previous.get("text") == message.get("text"):
+        return None  # an unfurl or a reaction changed the message, not its words
+    edited = (message.get("edited") or {}).get("ts")
+    return MessageEdited(
+        workspace=workspace,
+        channel=event["channel"],
+        at=moment(edited) or moment(event.get("event_ts") or event.get("ts")) or now
+        or datetime.now(UTC),
+        event_id=event_id,
+        user=user,
+        message_id=ts,
+        text=unescape(message.get("text")),
+        thread_id=thread_of(message),
+    )  # fmt: skip
+
+
+def member_event(
+    event: Payload, *, workspace: str, event_id: str, now: datetime
+) -> MemberJoined | MemberLeft | None:
+    """Someone joined or left a channel (whether they are human is checked apart)."""
+    user, channel = event.get("user"), event.get("channel")
+    if not user or not channel:
+        return None
+    at = moment(event.get("event_ts")) or now
+    kind = MemberJoined if event.get("type") == "member_joined_channel" else MemberLeft
+    return kind(workspace=workspace, channel=channel, at=at, event_id=event_id, user=user)
+
+
+def _mention_pattern(bot_user_id: str | None) -> re.Pattern[str]:
+    who = re.escape(bot_user_id) if bot_user_id else r"[A-Z0-9\-]+"
+    return re.compile(rf"<@{who}(?:\|[^>]*)?>")
+
+
+def mention_command(
+    event: Payload, *, workspace: str, event_id: str, bot_user_id: str | None, now: datetime
+) -> CommandInvoked | None:
+    """ "@Groundrules agree …" is the command grammar by mention: it works in threads,
+    where Slack's slash commands cannot. A bare mention shows the ground rules."""
+    user, channel = event.get("user"), event.get("channel")
+    if not user or not channel or event.get("bot_id") or user == bot_user_id:
+        return None
+    if bot_user_id:
+        text = _mention_pattern(bot_user_id).sub(" ", event.get("text") or "")
+    else:  # unknown bot id: drop the leading mention only
+        text = _mention_pattern(None).sub(" ", event.get("text") or "", count=1)
+    text = unescape(text)
+    return CommandInvoked(
+        workspace=workspace,
+        channel=channel,
+        at=moment(event.get("ts")) or now,
+        event_id=event_id,
+        user=user,
+        name="groundrules",
+        args=" ".join(text.split()),
+        thread_id=event.get("thread_ts") or None,
+    )
+
+
+# --- commands ------------------------------------------------------------------------
+
+
+def slash_command(command: Payload, *, workspace: str, now: datetime) -> CommandInvoked:
+    """A slash command as typed; the engine parses the text with the shared grammar."""
+    return CommandInvoked(
+        workspace=workspace,
+        channel=command["channel_id"],
+        at=now,
+        event_id=command.get("trigger_id") or f"command:{command['user_id']}:{now.isoformat()}",
+        user=command["user_id"],
+        name=str(command.get("command") or "/groundrules").lstrip("/"),
+        args=unescape(command.get("text")).strip(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Which command of the grammar a typed line reaches, and the rest of its text."""
+
+    name: str
+    args: str
+    lang: str | None
+
+
+def command_target(name: str, args: str) -> Target | None:
+    """ "/groundrules afspraak …" reaches /agree, as the engine reads it too."""
+    found = find_command(name)
+    if found is None:
+        return None
+    spec, lang = found
+    args = args.strip()
+    if spec.name == "groundrules" and args:
+        first, _, rest = args.partition(" ")
+        inner = find_command(first)
+        if inner is not None and inner[0].name != "groundrules":
+            return Target(inner[0].name, rest.strip(), inner[1])
+    return Target(spec.name, args, lang)
+
+
+# --- buttons -------------------------------------------------------------------------
+
+
+def nudge_click(
+    action_id: str, value: str | None, *, workspace: str, user: str, at: datetime, event_id: str
+) -> MessageRelabelled | NudgeSnoozed | None:
+    """ "Not a problem" and "Snooze" on a nudge. The engine takes the text from its watch."""
+    fields = ids.unpack(value)
+    channel, problem = fields.get("c"), fields.get("p")
+    if not channel or not problem:
+        return None
+    if action_id == ids.NUDGE_DISMISS:
+        return MessageRelabelled(
+            workspace=workspace, channel=channel, at=at, event_id=event_id, user=user,
+            message_id=problem, text="", label="problem", applies=False,
+            thread_id=fields.get("t"),
+        )  # fmt: skip
+    if action_id == ids.NUDGE_SNOOZE:
+        return NudgeSnoozed(
+            workspace=workspace, channel=channel, at=at, event_id=event_id, user=user,
+            problem_id=problem,
+        )  # fmt: skip
+    return None
+
+
+def concern_click(
+    value: str | None, *, workspace: str, user: str, at: datetime, event_id: str
+) -> ConcernAnswered | None:
+    """ "No concerns" on a round, its reminder or App Home."""
+    fields = ids.unpack(value)
+    if not fields.get("c") or not fields.get("r"):
+        return None
+    return ConcernAnswered(
+        workspace=workspace, channel=fields["c"], at=at, event_id=event_id, user=user,
+        round_id=fields["r"], concern=None,
+    )  # fmt: skip
+
+
+def review_click(
+    action_id: str, value: str | None, *, workspace: str, user: str, at: datetime, event_id: str
+) -> ReviewDecided | None:
+    """Keep or retire at a review; revise goes through its modal."""
+    fields = ids.unpack(value)
+    decision = ids.REVIEW_DECISIONS.get(action_id)
+    if not fields.get("c") or not isinstance(fields.get("n"), int) or decision is None:
+        return None
+    return ReviewDecided(
+        workspace=workspace, channel=fields["c"], at=at, event_id=event_id, user=user,
+        number=fields["n"], decision=decision,
+    )  # fmt: skip
+
+
+# --- modals --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """A form that cannot be accepted: a message per input block, for Slack to show."""
+
+    errors: dict[str, Say]
+
+
+def form_values(view: Payload) -> dict[str, Any]:
+    """block_id -> the value of its one input element (text, user, date, option)."""
+    values: dict[str, Any] = {}
+    for block_id, elements in ((view.get("state") or {}).get("values") or {}).items():
+        for element in elements.values():
+            kind = element.get("type")
+            if kind == "users_select":
+                values[block_id] = element.get("selected_user")
+            elif kind == "datepicker":
+                values[block_id] = element.get("selected_date")
+            elif kind in ("static_select", "radio_buttons"):
+                values[block_id] = (element.get("selected_option") or {}).get("value")
+            else:
+                values[block_id] = element.get("value")
+    return values
+
+
+def metadata(view: Payload) -> dict[str, Any]:
+    return ids.unpack(view.get("private_metadata"))
+
+
+def _text(values: Mapping[str, Any], block: str) -> str:
+    value = values.get(block)
+    return _clip(value) if isinstance(value, str) else ""
+
+
+WRITE_PROPOSAL = Say.of(N_("Write your proposal; a small first step is plenty."))
+WRITE_CONCERN = Say.of(N_("Write your concern, or close this and answer “No concerns”."))
+WRITE_AGREEMENT = Say.of(N_("Write what we agree."))
+WRITE_WHY = Say.of(N_("Say why: reports explain why."))
+UNREADABLE_DATE = Say.of(N_("Choose a date from the calendar."))
+FORM_EXPIRED = Say.of(N_("This form no longer belongs to a table. Please start again."))
+
+
+def proposal_form(
+    view: Payload, *, workspace: str, user: str, at: datetime, event_id: str
+) -> ProposalAdded | Invalid:
+    meta, text = metadata(view), _text(form_values(view), ids.PROPOSAL)
+    if not meta.get("c") or not meta.get("p"):
+        return Invalid({ids.PROPOSAL: FORM_EXPIRED})
+    if not text:
+        return Invalid({ids.PROPOSAL: WRITE_PROPOSAL})
+    return ProposalAdded(
+        workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
+        problem_id=meta["p"], text=text,
+    )  # fmt: skip
+
+
+def concern_form(
+    view: Payload, *, workspace: str, user: str, at: datetime, event_id: str
+) -> ConcernAnswered | Invalid:
+    meta, text = metadata(view), _text(form_values(view), ids.CONCERN)
+    if not meta.get("c") or not meta.get("r"):
+        return Invalid({ids.CONCERN: FORM_EXPIRED})
+    if not text:
+        return Invalid({ids.CONCERN: WRITE_CONCERN})
+    return ConcernAnswered(
+        workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
+        round_id=meta["r"], concern=text,
+    )  # fmt: skip
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def agreement_form(
+    view: Payload, *, workspace: str, user: str, at: datetime, event_id: str
+) -> AgreementSubmitted | Invalid:
+    """What, why, an owner (a member, else a role as written) and a review date."""
+    meta, values = metadata(view), form_values(view)
+    what, why = _text(values, ids.WHAT), _text(values, ids.WHY)
+    errors: dict[str, Say] = {}
+    if not meta.get("c"):
+        errors[ids.WHAT] = FORM_EXPIRED
+    elif not what:
+        errors[ids.WHAT] = WRITE_AGREEMENT
+    if not why:
+        errors[ids.WHY] = WRITE_WHY
+    review_on = _date(values.get(ids.REVIEW))
+    if values.get(ids.REVIEW) and review_on is None:
+        errors[ids.REVIEW] = UNREADABLE_DATE
+    elif review_on is not None and review_on <= at.date():
+        errors[ids.REVIEW] = PAST_REVIEW
+    if errors:
+        return Invalid(errors)
+    owner = values.get(ids.OWNER) or _text(values, ids.ROLE)[:80] or None
+    return AgreementSubmitted(
+        workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
+        text=what, why=why, owner=owner, review_on=review_on, thread_id=meta.get("t"),
+    )  # fmt: skip
+
+
+def revise_form(
+    view: Payload, *, workspace: str, user: str, at: datetime, event_id: str
+) -> ReviewDecided | Invalid:
+    """A revision says what practice taught, the new text and why."""
+    meta, values = metadata(view), form_values(view)
+    lesson, new_text, why = (_text(values, b) for b in (ids.LESSON, ids.NEW_TEXT, ids.WHY))
+    errors: dict[str, Say] = {}
+    if not meta.get("c") or not isinstance(meta.get("n"), int):
+        errors[ids.NEW_TEXT] = FORM_EXPIRED
+    elif not new_text:
+        errors[ids.NEW_TEXT] = WRITE_AGREEMENT
+    if not why:
+        errors[ids.WHY] = WRITE_WHY
+    if errors:
+        return Invalid(errors)
+    return ReviewDecided(
+        workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
+        number=meta["n"], decision="revise", lesson=lesson or None, new_text=new_text, why=why,
+    )  # fmt: skip

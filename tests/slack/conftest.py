@@ -1,0 +1,242 @@
+"""A running Slack adapter against the stand-in Web API, with the real engine and storage.
+
+`bot` is the real `AsyncApp` behind the adapter's own HTTP server (port 0), a
+`Runtime` on a fresh SQLite file, and `SlackStandIn` answering the Web API. Tests send
+signed requests like Slack does and read what the bot asked of Slack.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import shutil
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from adapters.slack import SlackAdapter, build_adapter
+from bot.bootstrap import Groundrules, bootstrap
+from bot.database import make_engine
+from bot.migrate import upgrade
+from bot.runtime import Runtime
+from bot.settings import Settings
+from rules.events import Event
+from tests.helpers import TaggedClassifier
+from tests.standins.slack_api import SlackCall, SlackStandIn
+from tests.standins.slack_requests import (
+    CHANNEL_ID,
+    USER_ID,
+    BoltReply,
+    SignedRequest,
+    event_callback,
+    events_api_request,
+    interactive_request,
+    slash_command,
+    slash_command_request,
+)
+
+SECRET = "standin-signing-secret"
+BOT_TOKEN = "xoxb-standin-bot-token"
+APP_TOKEN = "xapp-1-standin-app-token"
+BOB, CAROL = "U-BOB", "U-CAROL"
+WORKSPACE = "slack:T-TEST"
+_SLACK_ENV = (
+    "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
+    "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET",
+)  # fmt: skip
+_ts = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _no_slack_environment(monkeypatch) -> None:
+    """Bolt and the settings read SLACK_* variables; tests say everything explicitly."""
+    for name in _SLACK_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+def past_ts(seconds: float = 5.0) -> str:
+    """A Slack ts some seconds ago: the problem window (1 s) has already passed."""
+    return f"{time.time() - seconds:.6f}"[:-3] + f"{next(_ts) % 1000:03d}"
+
+
+@dataclass
+class SlackBot:
+    slack: SlackStandIn
+    groundrules: Groundrules
+    runtime: Runtime
+    adapter: SlackAdapter
+    http: aiohttp.ClientSession
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.adapter.port}"
+
+    async def post(self, request: SignedRequest, path: str = "/slack/events") -> BoltReply:
+        async with self.http.post(
+            self.base + path, data=request.body.encode(), headers=request.headers
+        ) as response:
+            return BoltReply(response.status, await response.text(), dict(response.headers))
+
+    async def get(self, path: str, **options: Any) -> BoltReply:
+        async with self.http.get(self.base + path, **options) as response:
+            return BoltReply(response.status, await response.text(), dict(response.headers))
+
+    async def event(self, event: dict[str, Any], **envelope: Any) -> BoltReply:
+        retry_num = envelope.pop("retry_num", None)
+        body = event_callback(event, **envelope)
+        return await self.post(events_api_request(body, SECRET, retry_num=retry_num))
+
+    async def command(self, command: str, text: str = "", **fields: Any) -> BoltReply:
+        return await self.post(
+            slash_command_request(slash_command(command, text, **fields), SECRET)
+        )
+
+    async def interact(self, payload: dict[str, Any]) -> BoltReply:
+        return await self.post(interactive_request(payload, SECRET))
+
+    async def handled(self, kind: type[Event], count: int = 1) -> list[Event]:
+        return await self.adapter.activity.wait(kind, count)
+
+    async def tick(self) -> int:
+        return await self.runtime.tick()
+
+    def calls(self, method: str) -> list[SlackCall]:
+        return self.slack.calls_to(method)
+
+
+def text_of(call: SlackCall) -> str:
+    """Everything a person could read in a call: the fallback text and all blocks."""
+    return json.dumps(
+        {k: call.params.get(k) for k in ("text", "blocks", "view")}, ensure_ascii=False
+    )
+
+
+def shown_text(call: SlackCall) -> str:
+    """Only what Slack displays (and parses for mentions): text fields, not button values."""
+    found: list[str] = [str(call.params.get("text") or "")]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("mrkdwn", "plain_text") and "text" in node:
+                found.append(str(node["text"]))
+            for key, value in node.items():
+                if key not in ("value", "private_metadata"):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(call.params.get("blocks"))
+    walk(call.params.get("view"))
+    return "\n".join(found)
+
+
+def button(call: SlackCall, action_id: str) -> dict[str, Any]:
+    """The button with `action_id` in a posted message or view."""
+    blocks = call.params.get("blocks") or (call.params.get("view") or {}).get("blocks") or []
+    for block in blocks:
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return element
+    raise AssertionError(f"no button {action_id} in {text_of(call)[:400]}")
+
+
+def seed_workspace(slack: SlackStandIn) -> None:
+    slack.add_user(USER_ID, "alice", real_name="Alice Example", display_name="Alice")
+    slack.add_user(BOB, "bob", real_name="Bob Builder", display_name="Bob", locale="nl-NL")
+    slack.add_user(CAROL, "carol", real_name="Carol Chen")
+    slack.add_user("U-HELPER", "helper", is_bot=True, bot_id="B-HELPER")
+    slack.add_user("U-GONE", "gone", deleted=True)
+    slack.set_members(CHANNEL_ID, [USER_ID, BOB, CAROL, "U-BOT", "U-HELPER", "U-GONE", "USLACKBOT"])
+
+
+async def start_bot(
+    slack: SlackStandIn,
+    database_url: str,
+    *,
+    socket_mode: bool = False,
+    migrate: bool = True,
+    **settings: Any,
+) -> tuple[Groundrules, Runtime, SlackAdapter]:
+    options: dict[str, Any] = {
+        "problem_window": timedelta(seconds=1),
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SECRET,
+        "slack_api_url": slack.url,
+    }
+    if socket_mode:
+        options["slack_app_token"] = APP_TOKEN
+    options.update(settings)
+    groundrules = bootstrap(
+        Settings(database_url=database_url, **options), classifier=TaggedClassifier(),
+        migrate=migrate,
+    )  # fmt: skip
+    adapter = build_adapter(groundrules.settings, port=0, host="127.0.0.1")
+    runtime = Runtime(groundrules, [adapter])
+    await adapter.start(runtime)
+    return groundrules, runtime, adapter
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[SlackStandIn]:
+    async with SlackStandIn() as standin:
+        seed_workspace(standin)
+        yield standin
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """One migrated database file; each test starts from a copy (migrating costs more)."""
+    path = tmp_path_factory.mktemp("template") / "groundrules.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def sqlite_url(migrated_sqlite: Path, tmp_path: Path) -> str:
+    target = tmp_path / "groundrules.db"
+    shutil.copyfile(migrated_sqlite, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def bot_settings() -> dict[str, Any]:
+    """Override in a test module to change the bot's settings."""
+    return {}
+
+
+@pytest.fixture
+async def bot(slack: SlackStandIn, sqlite_url: str, bot_settings) -> AsyncIterator[SlackBot]:
+    groundrules, runtime, adapter = await start_bot(
+        slack, sqlite_url, migrate=False, **bot_settings
+    )
+    async with aiohttp.ClientSession() as http:
+        try:
+            yield SlackBot(slack, groundrules, runtime, adapter, http)
+        finally:
+            await adapter.stop()
+            groundrules.database.dispose()
+
+
+# random.seed(139) makes the next random.random() return 0.0015 (see test_standin_slack).
+_SEED_WITH_SMALL_FIRST_DRAW = 139
+
+
+@pytest.fixture
+def no_retry_jitter() -> Iterator[None]:
+    """slack_sdk's rate-limit handler sleeps Retry-After plus a random 0-1 s; keep it tiny."""
+    state = random.getstate()
+    random.seed(_SEED_WITH_SMALL_FIRST_DRAW)
+    try:
+        yield
+    finally:
+        random.setstate(state)

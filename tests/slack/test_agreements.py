@@ -1,0 +1,157 @@
+"""Ground rule 5 and the TWO in Slack: /agree typed or in a modal, the message shortcut,
+the shared grammar's Dutch aliases, and review buttons."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rules.actions import AgreementView, AnnounceReview
+from rules.events import AgreementSubmitted, CommandInvoked, ReviewDecided
+from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, shown_text
+from tests.standins.slack_requests import (
+    CHANNEL_ID,
+    USER_ID,
+    block_actions,
+    message_shortcut,
+    view_submission,
+)
+
+
+def block(view: dict, block_id: str) -> dict:
+    return next(b for b in view["blocks"] if b.get("block_id") == block_id)
+
+
+def agreement_form(metadata: str, *, what="We merge on green", why="fewer broken builds",
+                   owner=None, role="", review=None) -> dict:  # fmt: skip
+    values: dict = {"what": {"value": what}, "why": {"value": why}, "role": {"value": role}}
+    values["owner"] = {"value": {"type": "users_select", "selected_user": owner}}
+    values["review"] = {"value": {"type": "datepicker", "selected_date": review}}
+    return view_submission("agreement_modal", values, private_metadata=metadata)
+
+
+async def test_slack_agree_with_text_records_directly(bot: SlackBot):
+    await bot.command(
+        "/agree",
+        "We share the minutes because everyone should know owner <@U-BOB> review in 6 weeks",
+    )
+    await bot.handled(CommandInvoked)
+    [announced] = await bot.slack.wait_for("chat.postMessage")
+    text = shown_text(announced)
+    assert announced.params["channel"] == CHANNEL_ID
+    assert "Agreement recorded." in text
+    assert "Agreement #1: We share the minutes" in text
+    assert "Owner: Bob." in text and "<@" not in text
+
+
+async def test_slack_agree_alone_opens_the_modal_and_validates_it(bot: SlackBot):
+    command = await bot.command("/agree")
+    assert command.body == ""
+    [opened] = await bot.slack.wait_for("views.open")
+    modal = opened.params["view"]
+    assert modal["callback_id"] == "agreement_modal"
+    assert {b["block_id"] for b in modal["blocks"]} == {"what", "why", "owner", "role", "review"}
+    assert block(modal, "owner")["element"]["type"] == "users_select"
+    assert block(modal, "review")["element"]["type"] == "datepicker"
+    metadata = modal["private_metadata"]
+
+    reply = await bot.interact(agreement_form(metadata, why="  "))
+    assert reply.json() == {
+        "response_action": "errors",
+        "errors": {"why": reply.json()["errors"]["why"]},
+    }
+    assert "why" in reply.json()["errors"]["why"].lower()
+
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    reply = await bot.interact(agreement_form(metadata, review=yesterday))
+    assert reply.json()["errors"] == {"review": "The review date must be in the future."}
+
+    review_on = date.today() + timedelta(days=30)
+    reply = await bot.interact(agreement_form(metadata, owner=CAROL, review=review_on.isoformat()))
+    assert (reply.status, reply.body) == (200, "")
+    [submitted] = await bot.handled(AgreementSubmitted)
+    assert (submitted.text, submitted.why, submitted.owner) == (
+        "We merge on green", "fewer broken builds", CAROL,
+    )  # fmt: skip
+    assert submitted.review_on == review_on
+    [announced] = await bot.slack.wait_for("chat.postMessage")
+    assert "Owner: Carol Chen." in shown_text(announced)
+
+
+async def test_slack_agreement_owned_by_a_role(bot: SlackBot):
+    await bot.command("/agree")
+    [opened] = await bot.slack.wait_for("views.open")
+    await bot.interact(
+        agreement_form(opened.params["view"]["private_metadata"], role="the release captain")
+    )
+    [submitted] = await bot.handled(AgreementSubmitted)
+    assert submitted.owner == "the release captain"
+
+
+async def test_slack_message_shortcut_opens_the_modal_prefilled(bot: SlackBot):
+    payload = message_shortcut(
+        "record_agreement", message_text="We merge on green only <!channel>", message_user=BOB
+    )
+    reply = await bot.interact(payload)
+    assert reply.status == 200
+
+    [opened] = await bot.slack.wait_for("views.open")
+    assert opened.params["trigger_id"] == payload["trigger_id"]
+    modal = opened.params["view"]
+    assert modal["callback_id"] == "agreement_modal"
+    assert block(modal, "what")["element"]["initial_value"] == "We merge on green only <!channel>"
+
+    await bot.interact(agreement_form(modal["private_metadata"], what="We merge on green only"))
+    [submitted] = await bot.handled(AgreementSubmitted)
+    assert (submitted.channel, submitted.user) == (CHANNEL_ID, USER_ID)
+
+
+async def test_slack_dutch_alias_through_groundrules(bot: SlackBot):
+    await bot.command("/groundrules", "afspraak We ruimen op omdat het anders rommelig wordt")
+    await bot.handled(CommandInvoked)
+    [announced] = await bot.slack.wait_for("chat.postMessage")
+    assert "Afspraak #1" in shown_text(announced)
+
+    await bot.command("/groundrules", "afspraak")  # alone: the form, in Dutch
+    [opened] = await bot.slack.wait_for("views.open")
+    assert opened.params["view"]["title"]["text"] == "Afspraak vastleggen"
+
+
+async def test_slack_review_buttons_keep_and_revise(bot: SlackBot):
+    review = AnnounceReview(
+        workspace=WORKSPACE, channel=CHANNEL_ID, lang="en",
+        agreement=AgreementView(
+            number=3, text="We stand up at 9", why="short days", owner=BOB,
+            recorded_by=USER_ID, consenters=(USER_ID, BOB), concerns=(),
+            review_on=date.today(), version=1, replaces=None, status="current",
+        ),
+    )  # fmt: skip
+    ts = await bot.adapter.deliver(review)
+    [posted] = await bot.slack.wait_for("chat.postMessage")
+    assert posted.params.get("ts") is None and ts
+    assert "Time to review agreement #3" in shown_text(posted)
+
+    keep = block_actions("review_keep", value=button(posted, "review_keep")["value"], message_ts=ts)
+    await bot.interact(keep)
+    [decided] = await bot.handled(ReviewDecided)
+    assert (decided.number, decided.decision, decided.channel) == (3, "keep", CHANNEL_ID)
+
+    revise = block_actions("review_revise", value=button(posted, "review_revise")["value"])
+    await bot.interact(revise)
+    [opened] = await bot.slack.wait_for("views.open")
+    modal = opened.params["view"]
+    assert modal["callback_id"] == "revise_modal"
+    assert block(modal, "new_text")["element"]["initial_value"] == "We stand up at 9"
+    metadata = modal["private_metadata"]
+
+    values = {"lesson": {"value": "9 is too early"}, "new_text": {"value": "We stand up at 10"},
+              "why": {"value": ""}}  # fmt: skip
+    reply = await bot.interact(view_submission("revise_modal", values, private_metadata=metadata))
+    assert set(reply.json()["errors"]) == {"why"}
+
+    values["why"] = {"value": "people travel"}
+    await bot.interact(view_submission("revise_modal", values, private_metadata=metadata))
+    decisions = await bot.handled(ReviewDecided, 2)
+    revised = decisions[-1]
+    assert (revised.decision, revised.lesson, revised.new_text, revised.why) == (
+        "revise", "9 is too early", "We stand up at 10", "people travel",
+    )  # fmt: skip

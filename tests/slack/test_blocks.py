@@ -1,0 +1,164 @@
+"""Block Kit rendering: escaped words, names instead of mentions, both languages, limits."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+
+from adapters.slack import blocks, ids
+from adapters.slack.blocks import Voice, escape
+from bot.views import MemberHome, WaitingRound
+from rules.actions import AgreementView, AnnounceReview, PostRoundSummary, RoundView, SendNudge
+from rules.i18n import LANGUAGES
+
+NAMES = {"U-ALICE": "Alice", "U-BOB": "Bob <!here>", "U-CAROL": "Carol"}
+HOSTILE = "<!channel> <!here> <!everyone> <@U123> <!subteam^S1|team> & co"
+SAFE = (
+    "&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@U123&gt; &lt;!subteam^S1|team&gt; "
+    "&amp; co"
+)
+
+
+def shown(value: object) -> str:
+    """Every text Slack would display, minus button values and metadata."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("mrkdwn", "plain_text"):
+                found.append(node["text"])
+            for key, item in node.items():
+                if key not in ("value", "private_metadata"):
+                    walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(value)
+    return "\n".join(found)
+
+
+def round_view(**changes) -> RoundView:
+    view = {
+        "round_id": "r1", "proposal": HOSTILE, "proposer": "U-ALICE", "thread_id": None,
+        "deadline": datetime(2026, 3, 3, tzinfo=UTC), "participants": ("U-BOB", "U-CAROL"),
+        "no_concerns": ("U-BOB",), "concerns": (),
+    } | changes  # fmt: skip
+    return RoundView(**view)
+
+
+def test_blocks_escape_leaves_nothing_that_pings():
+    assert escape(HOSTILE) == SAFE
+
+
+def test_blocks_nudge_escapes_the_problem_and_names_the_author():
+    nudge = SendNudge(
+        workspace="slack:T", channel="C1", lang="en", user="U-ALICE", problem_id="1.0",
+        thread_id=None, problem_text=HOSTILE, posted_at=datetime(2026, 3, 2, tzinfo=UTC),
+    )  # fmt: skip
+    message = blocks.nudge(nudge, Voice("en", NAMES))
+    text = shown(message.blocks) + message.text
+    assert SAFE in text and "Hi Alice" in text
+    assert "<!" not in text and "<@" not in text
+    [actions] = [b for b in message.blocks if b["type"] == "actions"]
+    assert [e["action_id"] for e in actions["elements"]] == [
+        ids.NUDGE_PROPOSE, ids.NUDGE_DISMISS, ids.NUDGE_SNOOZE,
+    ]  # fmt: skip
+    value = ids.unpack(actions["elements"][0]["value"])
+    assert (value["c"], value["p"], value["l"]) == ("C1", "1.0", "en")
+
+
+def test_blocks_round_progress_names_without_pinging():
+    message = blocks.concern_round(round_view(), "C1", Voice("en", NAMES))
+    text = shown(message.blocks)
+    assert "1 of 2 answered; waiting for Carol." in text
+    assert "Concern round: Alice proposes" in text and SAFE in text
+    assert "<!" not in text and "<@" not in text
+
+
+def test_blocks_summary_escapes_concerns_and_offers_the_agreement():
+    view = round_view(no_concerns=("U-BOB", "U-CAROL"))
+    action = PostRoundSummary(workspace="slack:T", channel="C1", lang="nl", round=view,
+                              outcome="answered", suggest_agreement=True)  # fmt: skip
+    message = blocks.summary(action, Voice("nl", NAMES))
+    text = shown(message.blocks)
+    assert "Geen zorgen: Bob &lt;!here&gt; en Carol." in text  # a display name is escaped too
+    [record] = next(b for b in message.blocks if b["type"] == "actions")["elements"]
+    assert record["text"]["text"] == "Vastleggen als afspraak"
+    assert ids.unpack(record["value"])["x"] == HOSTILE  # raw: it prefills a plain-text field
+
+
+def test_blocks_voice_records_whom_a_text_names():
+    probe = Voice("en")
+    blocks.concern_round(round_view(), "C1", probe)
+    assert probe.asked == {"U-ALICE", "U-CAROL"}  # the proposer and who is still waiting
+
+
+def test_blocks_long_text_is_split_into_sections_under_the_limit():
+    text = "\n".join(f"line {n} " + "x" * 200 for n in range(40))
+    sections = blocks.sections(text)
+    assert len(sections) > 1
+    assert all(len(s["text"]["text"]) <= blocks.MAX_SECTION for s in sections)
+    assert "\n".join(s["text"]["text"] for s in sections) == text
+    one_long_line = blocks.sections("y" * 7000)
+    assert [len(s["text"]["text"]) for s in one_long_line] == [3000, 3000, 1000]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_blocks_modals_fit_slacks_limits_in_every_language(lang):
+    voice = Voice(lang)
+    modals = [
+        blocks.proposal_modal("{}", HOSTILE, voice),
+        blocks.concern_modal("{}", HOSTILE, voice),
+        blocks.agreement_modal("{}", voice, text="x" * 5000),
+        blocks.revise_modal("{}", 3, HOSTILE, voice),
+    ]
+    for modal in modals:
+        for key in ("title", "submit", "close"):
+            assert 0 < len(modal[key]["text"]) <= blocks.MAX_TITLE, (lang, modal[key])
+        for block in modal["blocks"]:
+            initial = block.get("element", {}).get("initial_value", "")
+            assert len(initial) <= blocks.MAX_INPUT
+        assert "<!channel>" not in shown(modal["blocks"])
+    assert json.dumps(modals)
+
+
+def test_blocks_home_lists_what_waits_and_stays_within_slacks_block_limit():
+    waiting = [
+        WaitingRound("C1", f"r{n}", HOSTILE, "U-ALICE", datetime(2026, 3, 3, tzinfo=UTC))
+        for n in range(30)
+    ]
+    page = MemberHome(rounds_waiting=waiting, reviews_due=[], recent_agreements=[],
+                      channels=["C1", "C2"])  # fmt: skip
+    view = blocks.home(page, Voice("en", NAMES))
+    assert view["type"] == "home" and len(view["blocks"]) <= 100
+    text = shown(view["blocks"])
+    assert "Alice proposes, in <#C1>:" in text and SAFE in text
+    assert "No agreements are due for review." in text
+    assert "Your tables: <#C1>, <#C2>" in text
+
+
+def test_blocks_home_for_someone_at_no_table():
+    page = MemberHome(rounds_waiting=[], reviews_due=[], recent_agreements=[], channels=[])
+    text = shown(blocks.home(page, Voice("nl"))["blocks"])
+    assert "Er wacht niets op je antwoord." in text
+    assert "Je zit nog aan geen enkele tafel" in text
+
+
+def test_blocks_review_offers_keep_revise_retire():
+    review = AnnounceReview(
+        workspace="slack:T", channel="C1", lang="en",
+        agreement=AgreementView(
+            number=2, text=HOSTILE, why="why", owner="U-BOB", recorded_by="U-ALICE",
+            consenters=("U-ALICE",), concerns=(), review_on=date(2026, 4, 1), version=1,
+            replaces=None, status="current",
+        ),
+    )  # fmt: skip
+    message = blocks.review(review, Voice("en", NAMES))
+    [actions] = [b for b in message.blocks if b["type"] == "actions"]
+    assert [e["action_id"] for e in actions["elements"]] == [
+        ids.REVIEW_KEEP, ids.REVIEW_REVISE, ids.REVIEW_RETIRE,
+    ]  # fmt: skip
+    assert SAFE in shown(message.blocks)

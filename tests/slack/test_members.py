@@ -1,0 +1,71 @@
+"""Who sits at a table follows the channel; a mention speaks the command grammar."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from bot.models import MemberRow
+from rules.events import CommandInvoked, MemberJoined, MemberLeft, MessagePosted, RosterSynced
+from tests.slack.conftest import BOB, SlackBot, past_ts, shown_text
+from tests.standins.slack_api import BOT_USER_ID
+from tests.standins.slack_requests import CHANNEL_ID, app_mention_event, message_event
+
+
+def member_change(kind: str, user: str) -> dict:
+    return {
+        "type": kind, "user": user, "channel": CHANNEL_ID, "channel_type": "C",
+        "team": "T-TEST", "event_ts": past_ts(),
+    }  # fmt: skip
+
+
+def active_members(bot: SlackBot) -> set[str]:
+    bot.groundrules.store.flush()  # new members are buffered until the next write or tick
+    with Session(bot.groundrules.database) as session:
+        rows = session.exec(select(MemberRow).where(MemberRow.active)).all()
+    return {row.user for row in rows}
+
+
+async def test_slack_people_joining_and_leaving_change_the_table(bot: SlackBot):
+    bot.slack.add_user("U-DAN", "dan", real_name="Dan")
+    await bot.event(member_change("member_joined_channel", "U-DAN"))
+    [joined] = await bot.handled(MemberJoined)
+    assert joined.user == "U-DAN"
+    assert active_members(bot) == {"U-DAN"}
+
+    await bot.event(member_change("member_joined_channel", "U-HELPER"))  # a bot: not a member
+    await bot.event(member_change("member_left_channel", "U-DAN"))
+    await bot.handled(MemberLeft)
+    assert bot.adapter.activity.counts["MemberJoined"] == 1
+    assert active_members(bot) == set()
+
+
+async def test_slack_bot_invited_to_a_channel_takes_in_everyone_there(bot: SlackBot):
+    await bot.event(member_change("member_joined_channel", BOT_USER_ID))
+    [synced] = await bot.handled(RosterSynced)
+    assert synced.channel == CHANNEL_ID
+    assert active_members(bot) == {"U-ALICE", BOB, "U-CAROL"}
+
+    # Already seen: the first message does not sync again.
+    await bot.event(message_event("hello", ts=past_ts()))
+    await bot.handled(MessagePosted)
+    assert len(bot.calls("conversations.members")) == 1
+
+
+async def test_slack_mention_in_a_thread_records_an_agreement_there(bot: SlackBot):
+    mention = app_mention_event(
+        f"<@{BOT_USER_ID}> agree We pair on releases because two see more", thread_ts="1.000001"
+    )
+    await bot.event(mention)
+    [command] = await bot.handled(CommandInvoked)
+    assert (command.name, command.thread_id) == ("groundrules", "1.000001")
+    [announced] = await bot.slack.wait_for("chat.postMessage")
+    assert announced.params["thread_ts"] == "1.000001"
+    assert "Agreement #1: We pair on releases" in shown_text(announced)
+
+
+async def test_slack_bare_mention_shows_the_ground_rules_privately(bot: SlackBot):
+    await bot.event(app_mention_event(f"<@{BOT_USER_ID}>"))
+    await bot.handled(CommandInvoked)
+    [answer] = await bot.slack.wait_for("chat.postEphemeral")
+    assert "Our ground rules" in answer.params["text"]
+    assert bot.calls("chat.postMessage") == []

@@ -1,0 +1,248 @@
+"""Ground rule 1 in Slack: a problem without a proposal gets a private nudge with buttons."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import aiohttp
+from sqlmodel import Session, select
+
+from bot.models import CorrectionRow, MemberRow, ProcessedEvent, WatchRow
+from rules.events import (
+    MessageEdited,
+    MessagePosted,
+    MessageRelabelled,
+    NudgeSnoozed,
+    ProposalAdded,
+    RosterSynced,
+)
+from tests.slack.conftest import (
+    BOB,
+    CAROL,
+    SlackBot,
+    button,
+    past_ts,
+    shown_text,
+    start_bot,
+    text_of,
+)
+from tests.standins.slack_api import BOT_ID, BOT_USER_ID
+from tests.standins.slack_requests import (
+    CHANNEL_ID,
+    USER_ID,
+    block_actions,
+    message_event,
+    view_submission,
+)
+
+
+def watches(bot: SlackBot) -> dict[str, str]:
+    with Session(bot.groundrules.database) as session:
+        return {w.problem_id: w.status for w in session.exec(select(WatchRow)).all()}
+
+
+async def problem(bot: SlackBot, text: str = "#problem the deploy keeps failing", **kw) -> str:
+    ts = kw.pop("ts", None) or past_ts()
+    await bot.event(message_event(text, ts=ts, **kw))
+    await bot.handled(MessagePosted)
+    return ts
+
+
+async def test_slack_problem_without_proposal_is_nudged_privately_with_buttons(bot: SlackBot):
+    ts = await problem(bot)
+    assert watches(bot) == {ts: "open"}
+
+    await bot.tick()
+
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    assert (nudge.params["channel"], nudge.params["user"]) == (CHANNEL_ID, USER_ID)
+    assert "Hi Alice, you named a problem" in nudge.params["text"]
+    assert "\n> #problem the deploy keeps failing\n" in nudge.params["text"]
+    for action_id in ("nudge_propose", "nudge_dismiss", "nudge_snooze"):
+        button(nudge, action_id)
+    assert bot.calls("chat.postMessage") == []  # never public
+    assert watches(bot) == {ts: "nudged"}
+
+
+async def test_slack_first_message_in_a_channel_syncs_its_human_members(bot: SlackBot):
+    await problem(bot, "good morning everyone")
+
+    [synced] = await bot.handled(RosterSynced)
+    assert synced.members == {USER_ID, BOB, CAROL}  # no bots, no deleted users, no Slackbot
+    bot.groundrules.store.flush()
+    with Session(bot.groundrules.database) as session:
+        members = set(session.exec(select(MemberRow.user)).all())
+    assert members == {USER_ID, BOB, CAROL}
+
+    # Seen once: a second message does not ask Slack again, and users.info is cached.
+    await bot.event(message_event("second message", ts=past_ts()))
+    await bot.handled(MessagePosted, 2)
+    assert len(bot.calls("conversations.members")) == 1
+    assert len(bot.calls("users.info")) == 7
+
+
+async def test_slack_member_sync_reads_every_page(bot: SlackBot):
+    bot.adapter.directory.page_size = 2  # seven members: four pages
+    await problem(bot, "hello")
+
+    [synced] = await bot.handled(RosterSynced)
+    assert synced.members == {USER_ID, BOB, CAROL}
+    cursors = [c.params.get("cursor") for c in bot.calls("conversations.members")]
+    assert len(cursors) == 4 and cursors[0] is None and all(cursors[1:])
+
+
+async def test_slack_proposal_in_time_answers_the_problem(bot: SlackBot):
+    ts = await problem(bot, ts=past_ts(0.2))
+    await bot.event(
+        message_event("#proposal pin the base image", user=BOB, thread_ts=ts, ts=past_ts(0))
+    )
+    await bot.handled(MessagePosted, 2)
+    assert watches(bot) == {ts: "answered"}
+
+
+async def test_slack_edit_that_removes_the_problem_withdraws_it(bot: SlackBot):
+    ts = await problem(bot, ts=past_ts(0.2))
+    edited = {
+        "type": "message", "subtype": "message_changed", "hidden": True,
+        "channel": CHANNEL_ID, "channel_type": "channel", "ts": past_ts(0.1),
+        "event_ts": past_ts(0.1),
+        "message": {"type": "message", "user": USER_ID, "text": "all good now", "ts": ts,
+                    "edited": {"user": USER_ID, "ts": past_ts(0.1)}},
+        "previous_message": {"type": "message", "user": USER_ID,
+                             "text": "#problem the deploy keeps failing", "ts": ts},
+    }  # fmt: skip
+    await bot.event(edited)
+    await bot.handled(MessageEdited)
+    assert watches(bot) == {ts: "withdrawn"}
+    await bot.tick()
+    assert bot.calls("chat.postEphemeral") == []
+
+
+async def test_slack_nudge_falls_back_to_a_dm_when_the_ephemeral_cannot_be_shown(
+    bot: SlackBot,
+):
+    await problem(bot)
+    bot.slack.fail_next("chat.postEphemeral", "user_not_in_channel")
+
+    await bot.tick()
+
+    [opened] = await bot.slack.wait_for("conversations.open")
+    assert opened.params["users"] == USER_ID
+    [dm] = await bot.slack.wait_for("chat.postMessage")
+    assert dm.params["channel"].startswith("D")
+    assert "Hi Alice" in dm.params["text"]
+    assert f"<#{CHANNEL_ID}>" in text_of(dm)  # says which table it is about
+    button(dm, "nudge_snooze")
+
+
+async def test_slack_nudge_buttons_not_a_problem_and_snooze(bot: SlackBot):
+    ts = await problem(bot)
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+
+    value = button(nudge, "nudge_snooze")["value"]
+    reply = await bot.interact(block_actions("nudge_snooze", value=value))
+    assert reply.status == 200
+    [snoozed] = await bot.handled(NudgeSnoozed)
+    assert (snoozed.problem_id, snoozed.user, snoozed.channel) == (ts, USER_ID, CHANNEL_ID)
+    assert watches(bot) == {ts: "snoozed"}
+    [_, thanks] = await bot.slack.wait_for("chat.postEphemeral", 2)
+    assert "Snoozed" in thanks.params["text"]
+
+    value = button(nudge, "nudge_dismiss")["value"]
+    await bot.interact(block_actions("nudge_dismiss", value=value))
+    [relabelled] = await bot.handled(MessageRelabelled)
+    assert (relabelled.label, relabelled.applies, relabelled.text) == ("problem", False, "")
+    assert watches(bot) == {ts: "dismissed"}
+    with Session(bot.groundrules.database) as session:
+        [correction] = session.exec(select(CorrectionRow)).all()
+    assert correction.text == "#problem the deploy keeps failing"  # from the engine's watch
+
+
+async def test_slack_add_a_proposal_opens_a_modal_and_posts_it_in_the_thread(bot: SlackBot):
+    ts = await problem(bot)
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+
+    click = block_actions("nudge_propose", value=button(nudge, "nudge_propose")["value"])
+    await bot.interact(click)
+    [opened] = await bot.slack.wait_for("views.open")
+    assert opened.params["trigger_id"] == click["trigger_id"]
+    modal = opened.params["view"]
+    assert modal["callback_id"] == "proposal_modal"
+    assert "the deploy keeps failing" in text_of(opened)
+
+    empty = view_submission(
+        "proposal_modal", {"proposal": {"value": "   "}},
+        private_metadata=modal["private_metadata"],
+    )  # fmt: skip
+    reply = await bot.interact(empty)
+    assert reply.json()["response_action"] == "errors"
+    assert "proposal" in reply.json()["errors"]
+
+    filled = view_submission(
+        "proposal_modal", {"proposal": {"value": "retry with <!here> pinned image"}},
+        private_metadata=modal["private_metadata"],
+    )  # fmt: skip
+    reply = await bot.interact(filled)
+    assert (reply.status, reply.body) == (200, "")
+    [added] = await bot.handled(ProposalAdded)
+    assert (added.problem_id, added.text) == (ts, "retry with <!here> pinned image")
+    [posted] = await bot.slack.wait_for("chat.postMessage")
+    assert posted.params["thread_ts"] == ts
+    assert "Proposal from Alice" in posted.params["text"]
+    assert "&lt;!here&gt;" in posted.params["text"] and "<!here>" not in text_of(posted)
+    assert watches(bot) == {ts: "answered"}
+
+
+async def test_slack_mention_safety_in_the_nudge(bot: SlackBot):
+    await problem(bot, "#problem <!channel> the build broke, ask <@U123> or <!subteam^S1|ops>")
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    shown = shown_text(nudge)
+    assert "&lt;!channel&gt;" in shown and "&lt;@U123&gt;" in shown
+    for ping in ("<!channel>", "<@U123>", "<!subteam", "<@U-ALICE>"):
+        assert ping not in shown
+    assert "link_names" not in nudge.params
+
+
+async def test_slack_echo_and_other_bots_are_ignored(bot: SlackBot):
+    own = message_event("#problem echo of myself", user=BOT_USER_ID, bot_id=BOT_ID, ts=past_ts())
+    other_bot = message_event(
+        "#problem from another app", subtype="bot_message", bot_id="B-HELPER", ts=past_ts()
+    )
+    del other_bot["user"]
+    joined = message_event("#problem joined", subtype="channel_join", ts=past_ts())
+    for event in (own, other_bot, joined):
+        assert (await bot.event(event)).status == 200
+    # A person's message after them: once it is handled, the ignored ones were too.
+    ts = await problem(bot, "#problem the printer is jammed", user=CAROL)
+    await bot.tick()
+
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    assert nudge.params["user"] == CAROL
+    assert watches(bot) == {ts: "nudged"}
+    with Session(bot.groundrules.database) as session:
+        handled = [e.event_id for e in session.exec(select(ProcessedEvent)).all()]
+    # Only Carol's message (and the channel's first roster sync) reached the engine.
+    assert sorted(e.startswith("roster:") for e in handled) == [False, True]
+
+
+async def test_slack_nudge_arrives_from_the_running_ticker(slack, sqlite_url):
+    """The live path: the runtime's own ticker sends the nudge once the window ends."""
+    groundrules, runtime, adapter = await start_bot(
+        slack, sqlite_url, migrate=False, tick_interval=timedelta(milliseconds=100)
+    )
+    ticker = asyncio.create_task(runtime.run_ticker())
+    try:
+        async with aiohttp.ClientSession() as http:
+            live = SlackBot(slack, groundrules, runtime, adapter, http)
+            await live.event(message_event("#problem the wifi drops", ts=past_ts(0)))
+            [nudge] = await slack.wait_for("chat.postEphemeral", timeout=5)
+        assert nudge.params["user"] == USER_ID
+    finally:
+        runtime.stop()
+        await ticker
+        await adapter.stop()
+        groundrules.database.dispose()

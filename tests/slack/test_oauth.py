@@ -1,0 +1,104 @@
+"""Many workspaces: OAuth installs kept in the project's database, one token per
+workspace, and each workspace's data apart."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from slack_sdk.oauth.installation_store import Installation
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from bot.models import WatchRow
+from rules.events import MessagePosted
+from tests.slack.conftest import SlackBot, past_ts, start_bot
+from tests.standins.slack_api import BOT_USER_ID
+from tests.standins.slack_requests import message_event
+
+pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+
+CLIENT_ID, CLIENT_SECRET = "111.222", "oauth-client-secret"
+
+
+@pytest.fixture
+async def oauth_bot(slack, database_url) -> AsyncIterator[SlackBot]:
+    slack.set_members("C-TWO", ["U-ALICE"])
+    groundrules, runtime, adapter = await start_bot(
+        slack, database_url, slack_bot_token=None, slack_client_id=CLIENT_ID,
+        slack_client_secret=CLIENT_SECRET,
+    )  # fmt: skip
+    async with aiohttp.ClientSession() as http:
+        try:
+            yield SlackBot(slack, groundrules, runtime, adapter, http)
+        finally:
+            await adapter.stop()
+            groundrules.database.dispose()
+
+
+async def install(bot: SlackBot) -> None:
+    page = await bot.get("/slack/install")
+    assert page.status == 200
+    state = re.search(r"state=([\w-]+)", page.body).group(1)
+    assert f"client_id={CLIENT_ID}" in page.body
+    done = await bot.get(
+        f"/slack/oauth_redirect?code=the-code&state={state}",
+        headers={"Cookie": f"slack-app-oauth-state={state}"},
+    )
+    assert done.status == 200, done.body
+
+
+async def test_slack_oauth_install_stores_the_token_and_serves_the_workspace(oauth_bot: SlackBot):
+    bot = oauth_bot
+    await install(bot)
+    [exchange] = bot.calls("oauth.v2.access")
+    assert (exchange.params["client_id"], exchange.params["code"]) == (CLIENT_ID, "the-code")
+    with bot.groundrules.database.connect() as connection:
+        tokens = connection.execute(text("SELECT team_id, bot_token FROM slack_bots")).all()
+    assert tokens == [("T-TEST", "xoxb-T-TEST-installed")]
+
+    await bot.event(message_event("#problem the build is red", ts=past_ts()))
+    await bot.handled(MessagePosted)
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    assert nudge.params["token"] == "xoxb-T-TEST-installed"
+
+
+async def test_slack_oauth_workspaces_keep_their_data_apart(oauth_bot: SlackBot):
+    bot = oauth_bot
+    await install(bot)
+    second = Installation(
+        app_id="A-TEST", team_id="T-TWO", team_name="Two", bot_token="xoxb-T-TWO-installed",
+        bot_id="B-TWO", bot_user_id=BOT_USER_ID, bot_scopes="chat:write", user_id="U-ADMIN",
+    )  # fmt: skip
+    assert bot.adapter.installations is not None
+    await bot.adapter.installations.async_save(second)
+
+    await bot.event(message_event("#problem one", ts=past_ts()))
+    await bot.event(
+        message_event("#problem two", ts=past_ts(), channel="C-TWO", team="T-TWO"),
+        team_id="T-TWO",
+    )
+    await bot.handled(MessagePosted, 2)
+    with Session(bot.groundrules.database) as session:
+        rows = {(w.workspace, w.channel) for w in session.exec(select(WatchRow)).all()}
+    assert rows == {("slack:T-TEST", "C-GENERAL"), ("slack:T-TWO", "C-TWO")}
+
+    await bot.tick()
+    nudges = await bot.slack.wait_for("chat.postEphemeral", 2)
+    assert {(n.params["channel"], n.params["token"]) for n in nudges} == {
+        ("C-GENERAL", "xoxb-T-TEST-installed"),
+        ("C-TWO", "xoxb-T-TWO-installed"),
+    }
+
+
+async def test_slack_oauth_events_from_a_workspace_that_never_installed_do_nothing(
+    oauth_bot: SlackBot,
+):
+    reply = await oauth_bot.event(message_event("#problem hi", ts=past_ts()))
+    assert reply.status in (200, 401)
+    await oauth_bot.tick()
+    assert oauth_bot.adapter.activity.counts == {}
+    assert oauth_bot.calls("chat.postEphemeral") == []

@@ -1,0 +1,132 @@
+"""What keeps the Slack edge trustworthy: signatures, retries once, 429s, health, no leaks."""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+import pytest
+from sqlmodel import Session, select
+
+from bot.database import make_engine
+from bot.models import ProcessedEvent, WatchRow
+from rules.events import CommandInvoked, MessagePosted
+from tests.slack.conftest import BOT_TOKEN, SECRET, SlackBot, past_ts, start_bot
+from tests.standins.slack_requests import (
+    event_callback,
+    events_api_request,
+    message_event,
+    url_verification,
+)
+
+
+@pytest.mark.parametrize("defect", ["bad_signature", "stale"])
+async def test_slack_unverifiable_request_gets_401_and_does_nothing(bot: SlackBot, defect: str):
+    body = event_callback(message_event("#problem forged", ts=past_ts()))
+    reply = await bot.post(events_api_request(body, SECRET, **{defect: True}))
+
+    assert reply.status == 401
+    await bot.tick()
+    assert bot.slack.calls == []
+    assert bot.adapter.activity.counts == {}
+
+
+async def test_slack_url_verification_answers_the_challenge(bot: SlackBot):
+    reply = await bot.post(events_api_request(url_verification("c-123"), SECRET))
+    assert reply.json() == {"challenge": "c-123"}
+
+
+async def test_slack_retried_event_is_handled_once(bot: SlackBot):
+    body = event_callback(message_event("#problem the queue is stuck", ts=past_ts()))
+    first = await bot.post(events_api_request(body, SECRET))
+    retry = await bot.post(events_api_request(body, SECRET, retry_num=1))
+    assert (first.status, retry.status) == (200, 200)
+
+    await bot.handled(MessagePosted, 2)  # both reached the runtime ...
+    await bot.tick()
+    await bot.slack.wait_for("chat.postEphemeral")
+    assert len(bot.calls("chat.postEphemeral")) == 1  # ... one effect
+    with Session(bot.groundrules.database) as session:
+        ids = session.exec(select(ProcessedEvent.event_id)).all()
+    assert ids.count(body["event_id"]) == 1
+
+
+async def test_slack_retry_reaching_another_process_is_handled_once(slack, sqlite_url):
+    """Two bot processes share one SQLite file; Slack retries to the other one."""
+    url = sqlite_url
+    one = await start_bot(slack, url)
+    two = await start_bot(slack, url)
+    try:
+        async with aiohttp.ClientSession() as http:
+            first, second = (SlackBot(slack, *parts, http) for parts in (one, two))
+            body = event_callback(message_event("#problem the VPN drops", ts=past_ts()))
+            await first.post(events_api_request(body, SECRET))
+            await second.post(events_api_request(body, SECRET, retry_num=1))
+            await first.handled(MessagePosted)
+            await second.handled(MessagePosted)
+
+            await first.tick()
+            await second.tick()
+        await slack.wait_for("chat.postEphemeral")
+        assert len(slack.calls_to("chat.postEphemeral")) == 1
+        with Session(one[0].database) as session:
+            assert len(session.exec(select(WatchRow)).all()) == 1
+    finally:
+        for groundrules, _runtime, adapter in (one, two):
+            await adapter.stop()
+            groundrules.database.dispose()
+
+
+async def test_slack_rate_limited_call_is_retried_after_retry_after(
+    bot: SlackBot, no_retry_jitter: None
+):
+    await bot.event(message_event("#problem the tests are flaky", ts=past_ts()))
+    await bot.handled(MessagePosted)
+    bot.slack.rate_limit_next("chat.postEphemeral", retry_after=0)
+
+    await bot.tick()
+
+    calls = await bot.slack.wait_for("chat.postEphemeral", 2)
+    assert len(calls) == 2
+    with Session(bot.groundrules.database) as session:
+        [watch] = session.exec(select(WatchRow)).all()
+    assert watch.status == "nudged"
+
+
+async def test_slack_slash_command_is_acked_empty_and_answered_after(bot: SlackBot):
+    reply = await bot.command("/groundrules")
+    assert (reply.status, reply.body) == (200, "")  # the ack carries nothing; work follows
+
+    await bot.handled(CommandInvoked)
+    [answer] = await bot.slack.wait_for("chat.postEphemeral")
+    assert "Our ground rules" in answer.params["text"]
+
+
+async def test_slack_healthz_reports_the_database(bot: SlackBot):
+    assert (await bot.get("/healthz")).status == 200
+
+    bot.groundrules.database = make_engine("sqlite:////nonexistent/dir/groundrules.db")
+    reply = await bot.get("/healthz")
+    assert reply.status == 503
+
+
+async def test_slack_metrics_are_served(bot: SlackBot):
+    await bot.event(message_event("hello", ts=past_ts()))
+    await bot.handled(MessagePosted)
+
+    reply = await bot.get("/metrics")
+    assert reply.status == 200
+    assert reply.headers["Content-Type"].startswith("text/plain")
+    assert 'groundrules_events_handled_total{kind="MessagePosted",platform="slack"}' in reply.body
+
+
+async def test_slack_tokens_never_reach_the_logs(bot: SlackBot, caplog):
+    caplog.set_level(logging.DEBUG)
+    await bot.event(message_event("#problem logs everywhere", ts=past_ts()))
+    await bot.handled(MessagePosted)
+    await bot.tick()
+    await bot.slack.wait_for("chat.postEphemeral")
+
+    assert caplog.records  # Bolt and slack_sdk did log, at DEBUG
+    assert BOT_TOKEN not in caplog.text
+    assert SECRET not in caplog.text

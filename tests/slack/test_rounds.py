@@ -1,0 +1,151 @@
+"""Ground rule 4 in Slack: a concern round with buttons, progress in place, DM reminders
+to those who have not answered, and a closing summary."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from rules.events import CommandInvoked, ConcernAnswered
+from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, shown_text
+from tests.standins.slack_api import SlackCall
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions, view_submission
+
+PROPOSAL = "#proposal we rotate on-call weekly, tell <!channel> and <@U-BOB>"
+
+
+async def start_round(bot: SlackBot, proposal: str = PROPOSAL) -> SlackCall:
+    await bot.command("/concerns", proposal)
+    await bot.handled(CommandInvoked)
+    [posted] = await bot.slack.wait_for("chat.postMessage")
+    return posted
+
+
+async def click(bot: SlackBot, posted: SlackCall, action_id: str, user: str, **options):
+    value = button(posted, action_id)["value"]
+    payload = block_actions(
+        action_id, value=value, user_id=user, message_ts=posted.params.get("ts"), **options
+    )
+    reply = await bot.interact(payload)
+    assert reply.status == 200
+    return payload
+
+
+def round_ts(bot: SlackBot) -> str:
+    [ts] = [
+        ts for (_, ts), message in bot.slack.messages.items() if "Concern round" in str(message)
+    ]
+    return ts
+
+
+def round_id(posted: SlackCall) -> str:
+    return json.loads(button(posted, "round_none")["value"])["r"]
+
+
+async def test_slack_concern_round_progress_concern_modal_and_summary(bot: SlackBot):
+    posted = await start_round(bot)
+    assert posted.params["channel"] == CHANNEL_ID
+    shown = shown_text(posted)
+    assert "Concern round: Alice proposes" in shown
+    assert "0 of 2 answered; waiting for Bob and Carol Chen." in shown
+    assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown and "<@" not in shown
+    ts = round_ts(bot)
+    assert await bot.runtime.message_ref(WORKSPACE, f"round:{round_id(posted)}") == ts
+
+    # Bob: no concerns. The round message is updated in place, naming (not pinging) Carol.
+    await click(bot, posted, "round_none", BOB)
+    [answer] = await bot.handled(ConcernAnswered)
+    assert (answer.user, answer.concern) == (BOB, None)
+    [update] = await bot.slack.wait_for("chat.update")
+    assert (update.params["channel"], update.params["ts"]) == (CHANNEL_ID, ts)
+    assert "1 of 2 answered; waiting for Carol Chen." in shown_text(update)
+    assert "<@" not in shown_text(update)
+    button(update, "round_concern")  # still open
+    thanks = await bot.slack.wait_for("chat.postEphemeral", where=lambda p: p["user"] == BOB)
+    assert "no concerns" in thanks[0].params["text"]
+
+    # Carol: a concern, through the modal; an empty one is refused.
+    opened_by = await click(bot, posted, "round_concern", CAROL)
+    [opened] = await bot.slack.wait_for("views.open")
+    assert opened.params["trigger_id"] == opened_by["trigger_id"]
+    modal = opened.params["view"]
+    assert modal["callback_id"] == "concern_modal"
+    metadata = modal["private_metadata"]
+    empty = view_submission(
+        "concern_modal", {"concern": {"value": ""}}, private_metadata=metadata, user_id=CAROL
+    )
+    reply = await bot.interact(empty)
+    assert reply.json()["response_action"] == "errors"
+    assert set(reply.json()["errors"]) == {"concern"}
+
+    concern = view_submission(
+        "concern_modal", {"concern": {"value": "too fast for <!here>, ask <@U-BOB>"}},
+        private_metadata=metadata, user_id=CAROL,
+    )  # fmt: skip
+    assert (await bot.interact(concern)).body == ""
+    answers = await bot.handled(ConcernAnswered, 2)
+    assert answers[-1].concern == "too fast for <!here>, ask <@U-BOB>"
+
+    # Everyone answered: the round message loses its buttons and a summary follows.
+    [_, closed] = await bot.slack.wait_for("chat.update", 2)
+    assert "This concern round has closed." in shown_text(closed)
+    with pytest.raises(AssertionError):
+        button(closed, "round_none")
+    [_, summary] = await bot.slack.wait_for("chat.postMessage", 2)
+    text = shown_text(summary)
+    assert "The concern round on this proposal has closed" in text
+    assert "No concerns: Bob." in text
+    assert "Concern from Carol Chen: too fast for &lt;!here&gt;, ask &lt;@U-BOB&gt;" in text
+    assert "<!here>" not in text and "<@" not in text
+    with pytest.raises(AssertionError):
+        button(summary, "round_record")  # open concerns: no agreement suggested
+
+
+async def test_slack_round_without_concerns_offers_to_record_the_agreement(bot: SlackBot):
+    posted = await start_round(bot, "#proposal we publish the minutes by Friday")
+    await click(bot, posted, "round_none", BOB)
+    await click(bot, posted, "round_none", CAROL)
+    await bot.handled(ConcernAnswered, 2)
+
+    [_, summary] = await bot.slack.wait_for("chat.postMessage", 2)
+    assert "No concerns: Bob and Carol Chen." in shown_text(summary)
+    record = await click(bot, summary, "round_record", USER_ID)
+
+    [opened] = await bot.slack.wait_for("views.open")
+    assert opened.params["trigger_id"] == record["trigger_id"]
+    modal = opened.params["view"]
+    assert modal["callback_id"] == "agreement_modal"
+    what = next(b for b in modal["blocks"] if b.get("block_id") == "what")
+    assert what["element"]["initial_value"] == "#proposal we publish the minutes by Friday"
+
+
+@pytest.mark.parametrize(
+    "bot_settings", [{"reminder_delay": timedelta(0), "max_reminders": 1}], ids=["remind-now"]
+)
+async def test_slack_reminders_go_by_dm_only_to_who_has_not_answered(bot: SlackBot):
+    posted = await start_round(bot)
+    await click(bot, posted, "round_none", BOB)
+    await bot.handled(ConcernAnswered)
+
+    await bot.tick()
+
+    [opened] = await bot.slack.wait_for("conversations.open")
+    assert opened.params["users"] == CAROL
+    [dm] = await bot.slack.wait_for("chat.postMessage", where=lambda p: p["channel"][0] == "D")
+    text = shown_text(dm)
+    assert "A friendly reminder" in text and "Alice" in text
+    assert f"<#{CHANNEL_ID}>" in text and "<!channel>" not in text
+    button(dm, "round_none")
+    assert len(bot.calls("conversations.open")) == 1  # Bob answered: no reminder for him
+
+
+async def test_slack_answering_from_a_reminder_dm_counts_for_the_table(bot: SlackBot):
+    posted = await start_round(bot)
+    value = button(posted, "round_none")["value"]
+    # The click comes from the DM, not the channel; the value says which table.
+    payload = block_actions("round_none", value=value, user_id=BOB, channel_id="D0000001")
+    await bot.interact(payload)
+    [answer] = await bot.handled(ConcernAnswered)
+    assert (answer.channel, answer.user) == (CHANNEL_ID, BOB)

@@ -1,0 +1,50 @@
+"""Socket Mode: the same adapter over Slack's websocket, with the app-level token."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from rules.events import CommandInvoked, MessagePosted
+from tests.slack.conftest import APP_TOKEN, SECRET, SlackBot, past_ts, start_bot
+from tests.standins.slack_requests import (
+    event_callback,
+    events_api_request,
+    message_event,
+    slash_command,
+)
+from tests.standins.slack_socket_mode import SlackSocketModeStandIn
+
+
+async def test_slack_socket_mode_envelopes_are_acked_and_handled(slack, sqlite_url):
+    async with SlackSocketModeStandIn(slack) as socket:
+        groundrules, runtime, adapter = await start_bot(
+            slack, sqlite_url, socket_mode=True, migrate=False, slack_signing_secret=None
+        )
+        try:
+            await socket.wait_connected()
+            [connect] = slack.calls_to("apps.connections.open")
+            assert connect.params["token"] == APP_TOKEN
+
+            ack = await socket.request_event(
+                event_callback(message_event("#problem the wiki is outdated", ts=past_ts()))
+            )
+            assert set(ack) == {"envelope_id"}
+            await adapter.activity.wait(MessagePosted)
+            await runtime.tick()
+            [nudge] = await slack.wait_for("chat.postEphemeral")
+            assert "the wiki is outdated" in nudge.params["text"]
+
+            ack = await socket.request_slash_command(slash_command("/groundrules", "help"))
+            assert "envelope_id" in ack
+            await adapter.activity.wait(CommandInvoked)
+            await slack.wait_for("chat.postEphemeral", 2)
+
+            # Nothing answers Slack's HTTP requests in Socket Mode; health still does.
+            async with aiohttp.ClientSession() as http:
+                bot = SlackBot(slack, groundrules, runtime, adapter, http)
+                forged = events_api_request(event_callback(message_event("hi")), SECRET)
+                assert (await bot.post(forged)).status in (404, 405)
+                assert (await bot.get("/healthz")).status == 200
+        finally:
+            await adapter.stop()
+            groundrules.database.dispose()

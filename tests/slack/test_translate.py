@@ -1,0 +1,316 @@
+"""Slack payloads to neutral events, on recorded payload shapes (no Bolt, no network)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from adapters.slack import ids
+from adapters.slack.translate import (
+    Invalid,
+    agreement_form,
+    command_target,
+    concern_click,
+    form_values,
+    member_event,
+    mention_command,
+    message_event,
+    moment,
+    nudge_click,
+    proposal_form,
+    review_click,
+    revise_form,
+    slash_command,
+    team_of,
+    thread_of,
+    unescape,
+    workspace_id,
+)
+from rules.events import (
+    MemberJoined,
+    MemberLeft,
+    MessageEdited,
+    MessagePosted,
+    MessageRelabelled,
+    NudgeSnoozed,
+)
+from tests.standins import slack_requests as shapes
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+W = "slack:T-TEST"
+
+
+def post(event: dict, **options) -> MessagePosted | MessageEdited | None:
+    return message_event(
+        event, workspace=W, event_id="Ev1", bot_user_id="U-BOT", now=NOW, **options
+    )
+
+
+# --- where and when ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("team", "enterprise", "workspace"),
+    [
+        ("T1", None, "slack:T1"),
+        ("T1", "E9", "slack:E9:T1"),
+        (None, "E9", "slack:E9:"),
+    ],
+)
+def test_translate_workspace_ids_round_trip(team, enterprise, workspace):
+    assert workspace_id(team_id=team, enterprise_id=enterprise) == workspace
+    assert team_of(workspace) == (enterprise, team)
+
+
+def test_translate_moment_reads_slack_timestamps():
+    assert moment("1700000000.000100") == datetime(2023, 11, 14, 22, 13, 20, 100, tzinfo=UTC)
+    assert moment(None) is None and moment("soon") is None
+
+
+def test_translate_thread_of_a_reply_a_parent_and_a_top_level_message():
+    assert thread_of({"ts": "2.0", "thread_ts": "1.0"}) == "1.0"
+    assert thread_of({"ts": "1.0", "thread_ts": "1.0"}) is None  # the parent itself
+    assert thread_of({"ts": "1.0"}) is None
+
+
+def test_translate_unescape_restores_what_was_typed_and_keeps_markup():
+    assert unescape("R&amp;D: a &lt; b &gt; c, <@U1> &amp;lt;") == "R&D: a < b > c, <@U1> &lt;"
+
+
+# --- messages -----------------------------------------------------------------------------
+
+
+def test_translate_channel_message():
+    event = shapes.message_event("the printer &amp; the scanner are down", ts="1700000000.000100")
+    said = post(event)
+    assert said == MessagePosted(
+        workspace=W, channel="C-GENERAL", at=moment("1700000000.000100"), event_id="Ev1",
+        user="U-ALICE", message_id="1700000000.000100",
+        text="the printer & the scanner are down", thread_id=None,
+    )  # fmt: skip
+
+
+def test_translate_thread_reply_and_broadcast():
+    reply = post(shapes.message_event("yes", ts="2.0", thread_ts="1.0"))
+    assert reply is not None and reply.thread_id == "1.0"
+    broadcast = post(shapes.message_event("also here", ts="3.0", thread_ts="1.0",
+                                          subtype="thread_broadcast"))  # fmt: skip
+    assert broadcast is not None and broadcast.thread_id == "1.0"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"subtype": "bot_message", "bot_id": "B-OTHER"},
+        {"bot_id": "B-BOT", "user": "U-BOT"},
+        {"user": "U-BOT"},
+        {"subtype": "channel_join"},
+        {"subtype": "message_deleted", "hidden": True},
+        {"subtype": "channel_topic"},
+        {"channel_type": "im", "channel": "D1"},
+        {"channel_type": "mpim", "channel": "G1"},
+    ],
+    ids=["other-bot", "own-bot-id", "own-user", "join", "deleted", "topic", "dm", "group-dm"],
+)
+def test_translate_ignores_what_is_not_a_person_speaking_in_a_channel(extra):
+    assert post(shapes.message_event("#problem something", **extra)) is None
+
+
+def test_translate_private_channel_counts():
+    assert post(shapes.message_event("hi", channel="G-PRIVATE", channel_type="group")) is not None
+
+
+def edited(new_text: str, old_text: str = "the build is broken", **message) -> dict:
+    """A message_changed event as Slack sends it (hidden, with both versions)."""
+    return {
+        "type": "message", "subtype": "message_changed", "hidden": True,
+        "channel": "C-GENERAL", "channel_type": "channel",
+        "ts": "1700000100.000200", "event_ts": "1700000100.000200",
+        "message": {"type": "message", "user": "U-ALICE", "text": new_text,
+                    "ts": "1700000000.000100",
+                    "edited": {"user": "U-ALICE", "ts": "1700000100.000000"}, **message},
+        "previous_message": {"type": "message", "user": "U-ALICE", "text": old_text,
+                             "ts": "1700000000.000100"},
+    }  # fmt: skip
+
+
+def test_translate_message_changed_is_an_edit_of_the_original():
+    change = post(edited("the build is fine now"))
+    assert isinstance(change, MessageEdited)
+    assert (change.message_id, change.text) == ("1700000000.000100", "the build is fine now")
+    assert change.at == moment("1700000100.000000")
+
+
+def test_translate_message_changed_without_new_words_is_ignored():
+    assert post(edited("the build is broken")) is None  # e.g. a link unfurled
+    assert post(edited("x", bot_id="B-BOT")) is None
+    assert post(edited("x", subtype="tombstone")) is None
+
+
+# --- members, mentions, commands --------------------------------------------------------------
+
+
+def test_translate_member_joined_and_left():
+    joined = {"type": "member_joined_channel", "user": "U-BOB", "channel": "C-GENERAL",
+              "channel_type": "C", "team": "T-TEST", "inviter": "U-ALICE",
+              "event_ts": "1700000000.000300"}  # fmt: skip
+    change = member_event(joined, workspace=W, event_id="Ev2", now=NOW)
+    at = moment("1700000000.000300")
+    assert change == MemberJoined(
+        workspace=W, channel="C-GENERAL", at=at, event_id="Ev2", user="U-BOB"
+    )
+    left = dict(joined, type="member_left_channel")
+    assert isinstance(member_event(left, workspace=W, event_id="Ev3", now=NOW), MemberLeft)
+
+
+def test_translate_mention_is_the_command_grammar():
+    event = shapes.app_mention_event("<@U-BOT> agree We ship on Fridays because &lt;reasons&gt;",
+                                     ts="5.0", thread_ts="4.0")  # fmt: skip
+    command = mention_command(event, workspace=W, event_id="Ev4", bot_user_id="U-BOT", now=NOW)
+    assert command is not None
+    assert (command.name, command.args) == (
+        "groundrules",
+        "agree We ship on Fridays because <reasons>",
+    )
+    assert command.thread_id == "4.0"
+    bare = shapes.app_mention_event("<@U-BOT|groundrules>")
+    command = mention_command(bare, workspace=W, event_id="Ev5", bot_user_id="U-BOT", now=NOW)
+    assert command is not None and command.args == ""
+
+
+def test_translate_slash_command():
+    fields = shapes.slash_command("/agree", "We pair &amp; review because quality",
+                                  trigger_id="111.222.abc")  # fmt: skip
+    command = slash_command(fields, workspace=W, now=NOW)
+    assert (command.name, command.args, command.event_id) == (
+        "agree", "We pair & review because quality", "111.222.abc",
+    )  # fmt: skip
+    assert (command.channel, command.user, command.at) == ("C-GENERAL", "U-ALICE", NOW)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "target"),
+    [
+        ("agree", "", ("agree", "", "en")),
+        ("groundrules", "afspraak", ("agree", "", "nl")),
+        ("groundrules", "afspraak We X omdat Y", ("agree", "We X omdat Y", "nl")),
+        ("groundrules", "ronde we try it", ("concerns", "we try it", "nl")),
+        ("groundrules", "help", ("groundrules", "help", "en")),
+        ("concerns", "we try it", ("concerns", "we try it", "en")),
+    ],
+)
+def test_translate_command_target_follows_the_shared_grammar(name, args, target):
+    found = command_target(name, args)
+    assert found is not None and (found.name, found.args, found.lang) == target
+
+
+# --- buttons -------------------------------------------------------------------------------
+
+
+def test_translate_nudge_buttons():
+    value = ids.pack(c="C-GENERAL", p="1.0", t=None, l="en")
+    dismiss = nudge_click(ids.NUDGE_DISMISS, value, workspace=W, user="U-ALICE", at=NOW,
+                          event_id="trig")  # fmt: skip
+    assert isinstance(dismiss, MessageRelabelled)
+    assert (dismiss.message_id, dismiss.text, dismiss.label, dismiss.applies) == (
+        "1.0", "", "problem", False,
+    )  # fmt: skip
+    snooze = nudge_click(ids.NUDGE_SNOOZE, value, workspace=W, user="U-ALICE", at=NOW,
+                         event_id="trig")  # fmt: skip
+    assert isinstance(snooze, NudgeSnoozed) and snooze.problem_id == "1.0"
+    assert nudge_click(ids.NUDGE_SNOOZE, "garbage", workspace=W, user="U", at=NOW,
+                       event_id="t") is None  # fmt: skip
+
+
+def test_translate_concern_and_review_buttons():
+    answered = concern_click(ids.pack(c="C1", r="r1"), workspace=W, user="U-BOB", at=NOW,
+                             event_id="t")  # fmt: skip
+    assert answered is not None and (answered.round_id, answered.concern) == ("r1", None)
+    kept = review_click(ids.REVIEW_KEEP, ids.pack(c="C1", n=4), workspace=W, user="U-BOB",
+                        at=NOW, event_id="t")  # fmt: skip
+    assert kept is not None and (kept.number, kept.decision) == (4, "keep")
+    assert review_click(ids.REVIEW_KEEP, ids.pack(c="C1", n="4"), workspace=W, user="U",
+                        at=NOW, event_id="t") is None  # fmt: skip
+
+
+def test_translate_values_fit_slacks_limit():
+    long = ids.pack_with_text("x", "é" * 5000, c="C1", r="r1")
+    assert len(long) <= ids.MAX_VALUE and ids.unpack(long)["c"] == "C1"
+
+
+# --- modals ----------------------------------------------------------------------------------
+
+
+def submission(callback: str, values: dict, **meta) -> dict:
+    return shapes.view_submission(callback, values, private_metadata=ids.pack(**meta))["view"]
+
+
+def test_translate_form_values_reads_each_element_kind():
+    view = submission("x", {
+        "what": {"value": "We X"},
+        "owner": {"value": {"type": "users_select", "selected_user": "U-BOB"}},
+        "review": {"value": {"type": "datepicker", "selected_date": "2026-04-01"}},
+        "kind": {"value": {"type": "static_select", "selected_option": {"value": "b"}}},
+    })  # fmt: skip
+    assert form_values(view) == {"what": "We X", "owner": "U-BOB", "review": "2026-04-01",
+                                 "kind": "b"}  # fmt: skip
+
+
+def agreement(values: dict, **meta) -> object:
+    view = submission(ids.AGREEMENT_MODAL, values, **({"c": "C1"} | meta))
+    return agreement_form(view, workspace=W, user="U-ALICE", at=NOW, event_id="trig")
+
+
+def test_translate_agreement_form():
+    submitted = agreement({
+        "what": {"value": " We X "}, "why": {"value": "because"},
+        "owner": {"value": {"type": "users_select", "selected_user": None}},
+        "role": {"value": "the scrum master"},
+        "review": {"value": {"type": "datepicker", "selected_date": "2026-04-01"}},
+    }, t="9.0")  # fmt: skip
+    assert not isinstance(submitted, Invalid)
+    assert (submitted.text, submitted.why, submitted.owner) == (
+        "We X",
+        "because",
+        "the scrum master",
+    )
+    assert (submitted.review_on, submitted.thread_id, submitted.channel) == (
+        date(2026, 4, 1), "9.0", "C1",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("values", "blocks"),
+    [
+        ({"what": {"value": ""}, "why": {"value": "y"}}, {"what"}),
+        ({"what": {"value": "x"}, "why": {"value": "   "}}, {"why"}),
+        ({"what": {"value": "x"}, "why": {"value": "y"},
+          "review": {"value": {"type": "datepicker", "selected_date": "2026-03-02"}}}, {"review"}),
+        ({"what": {"value": "x"}, "why": {"value": "y"},
+          "review": {"value": {"type": "datepicker", "selected_date": "2026-13-40"}}}, {"review"}),
+    ],
+    ids=["no-what", "no-why", "review-today", "review-unreadable"],
+)  # fmt: skip
+def test_translate_agreement_form_errors(values, blocks):
+    invalid = agreement(values)
+    assert isinstance(invalid, Invalid) and set(invalid.errors) == blocks
+
+
+def test_translate_proposal_and_revise_forms():
+    added = proposal_form(
+        submission(ids.PROPOSAL_MODAL, {"proposal": {"value": "try X"}}, c="C1", p="1.0"),
+        workspace=W, user="U-ALICE", at=NOW, event_id="t",
+    )  # fmt: skip
+    assert not isinstance(added, Invalid) and (added.problem_id, added.text) == ("1.0", "try X")
+    stale = proposal_form(submission(ids.PROPOSAL_MODAL, {"proposal": {"value": "try X"}}),
+                          workspace=W, user="U", at=NOW, event_id="t")  # fmt: skip
+    assert isinstance(stale, Invalid)
+
+    values = {"lesson": {"value": ""}, "new_text": {"value": "We Y"}, "why": {"value": "z"}}
+    revised = revise_form(submission(ids.REVISE_MODAL, values, c="C1", n=2),
+                          workspace=W, user="U", at=NOW, event_id="t")  # fmt: skip
+    assert not isinstance(revised, Invalid)
+    assert (revised.number, revised.decision, revised.lesson, revised.new_text) == (
+        2, "revise", None, "We Y",
+    )  # fmt: skip
