@@ -96,7 +96,7 @@ def reminder_text(action: RemindMembers, *, with_commands: bool = True) -> Text:
     return Lines(tuple(parts))
 
 
-def summary_text(action: PostRoundSummary) -> Text:
+def summary_text(action: PostRoundSummary, *, with_commands: bool = True) -> Text:
     view = action.round
     parts: list[Say] = [
         Say.of(
@@ -116,7 +116,7 @@ def summary_text(action: PostRoundSummary) -> Text:
         )
     if view.waiting:
         parts.append(Say.of(N_("Did not answer: {users}."), users=Members(view.waiting)))
-    if action.suggest_agreement:
+    if action.suggest_agreement and with_commands:
         parts.append(
             Say.of(
                 N_(
@@ -125,6 +125,8 @@ def summary_text(action: PostRoundSummary) -> Text:
                 )
             )
         )
+    elif action.suggest_agreement:
+        parts.append(Say.of(N_("No open concerns. Record this as an agreement?")))
     elif view.concerns:
         parts.append(
             Say.of(

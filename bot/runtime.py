@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from bot import metrics
 from bot.bootstrap import Groundrules
+from bot.health import HealthServer
 from bot.models import now_utc
 from bot.store import Delivery
 from rules.actions import AnnounceReview, Outbound, PostConcernRound
@@ -150,6 +151,10 @@ class Runtime:
 
     async def run(self) -> None:
         """Start every adapter and the ticker; run until `stop()`."""
+        health = None
+        if not any(getattr(adapter, "serves_http", False) for adapter in self.adapters):
+            health = HealthServer(self.healthy, port=self.app.settings.http_port)
+            await health.start()
         for adapter in self.adapters:
             await adapter.start(self)
             log.info("%s adapter running", adapter.name)
@@ -162,6 +167,8 @@ class Runtime:
                 await ticker
             for adapter in reversed(self.adapters):
                 await adapter.stop()
+            if health is not None:
+                await health.stop()
 
     def stop(self) -> None:
         self._stopping.set()

@@ -120,6 +120,7 @@ class Activity:
 class SlackAdapter:
     name = "slack"
     prefix = translate.PREFIX
+    serves_http = True  # /healthz and /metrics come with its server
 
     def __init__(self, config: SlackConfig, settings: Settings) -> None:
         self.config = config
