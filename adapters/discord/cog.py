@@ -22,6 +22,7 @@ from adapters.discord.components import (
     COG_NAME,
     agreement_form,
     concern_form,
+    evaluation_form,
     nudge_view,
     proposal_form,
     revision_form,
@@ -30,9 +31,13 @@ from adapters.discord.custom_ids import (
     AgreementForm,
     AgreeOnRound,
     ConcernForm,
+    EvaluateMeeting,
+    EvaluationForm,
     Form,
     NudgeChoice,
     ProposalForm,
+    RecordSuggestion,
+    RenewalAnswer,
     ReviewChoice,
     RevisionForm,
     RoundAnswer,
@@ -42,7 +47,7 @@ from adapters.discord.rendering import Outgoing, Renderer, first_quote, say
 from rules.events import Event
 from rules.grammar import CommandSpec
 from rules.i18n import supported
-from rules.say import N_, Member, Say
+from rules.say import N_, Member, Say, Text
 
 if TYPE_CHECKING:
     from adapters.discord.delivery import Delivery
@@ -53,6 +58,7 @@ log = logging.getLogger(__name__)
 DONE = N_("Done.")
 NOTED = N_("Thank you. Noted.")
 OOPS = N_("Something went wrong. Please try again.")
+NOT_HERE = N_("Use this in a channel of a server.")
 
 
 def lang_of(interaction: discord.Interaction) -> str:
@@ -142,7 +148,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         lang = lang_of(interaction)
         origin = translate.origin_of(interaction)
         if origin is None:
-            await self._tell(interaction, lang, Say.of(N_("Use this in a channel of a server.")))
+            await self._tell(interaction, lang, Say.of(NOT_HERE))
         elif spec.name == "agree" and not text.strip():
             await interaction.response.send_modal(agreement_form(lang))
         else:
@@ -186,7 +192,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             return
         origin = translate.origin_of(interaction, answer.where)
         if origin is None:
-            await self._tell(interaction, lang, Say.of(N_("Use this in a channel of a server.")))
+            await self._tell(interaction, lang, Say.of(NOT_HERE))
             return
         await self._decide(interaction, translate.concern_answered(origin, answer.round_id, None))
 
@@ -197,7 +203,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             return
         origin = translate.origin_of(interaction)
         if origin is None:
-            await self._tell(interaction, lang, Say.of(N_("Use this in a channel of a server.")))
+            await self._tell(interaction, lang, Say.of(NOT_HERE))
             return
         event = translate.review_decided(origin, choice.number, choice.decision)
         await self._decide(interaction, event, fallback=NOTED)
@@ -206,12 +212,36 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         self, interaction: discord.Interaction, choice: AgreeOnRound
     ) -> None:
         """The form for the agreement, filled in with the round's proposal."""
+        await self._agreement_form_for_shown(interaction)
+
+    async def on_record_suggestion(
+        self, interaction: discord.Interaction, choice: RecordSuggestion
+    ) -> None:
+        """The form for the agreement, filled in with the suggested proposal; only a
+        submitted form records anything."""
+        await self._agreement_form_for_shown(interaction)
+
+    async def _agreement_form_for_shown(self, interaction: discord.Interaction) -> None:
+        """The agreement form, filled in with the proposal the clicked message quotes."""
         message = interaction.message
         shown = ""
         if message is not None:
             shown = message.content or (message.embeds[0].description if message.embeds else "")
         form = agreement_form(lang_of(interaction), first_quote(shown or ""))
         await interaction.response.send_modal(form)
+
+    async def on_renewal(self, interaction: discord.Interaction, answer: RenewalAnswer) -> None:
+        """Renewed, or must check first: the same as /mandate renew or /mandate check."""
+        origin = translate.origin_of(interaction, answer.where)
+        if origin is None:
+            await self._tell(interaction, lang_of(interaction), Say.of(NOT_HERE))
+            return
+        await self._decide(interaction, translate.renewal_answered(origin, answer.outcome))
+
+    async def on_evaluate(self, interaction: discord.Interaction, choice: EvaluateMeeting) -> None:
+        await interaction.response.send_modal(
+            evaluation_form(choice.meeting_id, lang_of(interaction))
+        )
 
     # --- forms -----------------------------------------------------------------------------
 
@@ -256,6 +286,16 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 if origin is not None:
                     event = translate.review_decided(origin, number, "revise", values)
                     await self._decide(interaction, event, fallback=NOTED)
+            case EvaluationForm():
+                origin = translate.origin_of(interaction)
+                if origin is None:
+                    await self._tell(interaction, lang, Say.of(NOT_HERE))
+                    return
+                given = translate.evaluation_given(origin, values)
+                if isinstance(given, Say):
+                    await self._tell(interaction, lang, given)  # nothing is submitted
+                else:
+                    await self._decide(interaction, given, fallback=NOTED)
 
     async def _add_proposal(
         self, interaction: discord.Interaction, choice: NudgeChoice, proposal: str
@@ -294,7 +334,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         else:
             await answer.finish(Outgoing(content=say(fallback, lang)))
 
-    async def _tell(self, interaction: discord.Interaction, lang: str, text: Say) -> None:
+    async def _tell(self, interaction: discord.Interaction, lang: str, text: Text) -> None:
         guild = self.bot.get_guild(interaction.guild_id) if interaction.guild_id else None
         content = Renderer(guild, lang, self.bot)(text)
         if interaction.response.is_done():

@@ -19,8 +19,12 @@ from adapters.discord.custom_ids import (
     AgreementForm,
     AgreeOnRound,
     ConcernForm,
+    EvaluateMeeting,
+    EvaluationForm,
     NudgeChoice,
     ProposalForm,
+    RecordSuggestion,
+    RenewalAnswer,
     ReviewChoice,
     RevisionForm,
     RoundAnswer,
@@ -32,6 +36,9 @@ from rules.say import N_
 
 COG_NAME = "Groundrules"
 LABEL_LIMIT = 45  # form titles and field labels
+# Discord's forms hold at most five text inputs: the nine scores share one.
+SCORES_EXAMPLE = "4 5 3 4 4 5 4 3 5"
+MAX_COMMENT = 1000
 
 
 class Handlers(Protocol):
@@ -45,6 +52,16 @@ class Handlers(Protocol):
 
     async def on_agree_on_round(
         self, interaction: discord.Interaction, choice: AgreeOnRound
+    ) -> None: ...
+
+    async def on_renewal(self, interaction: discord.Interaction, answer: RenewalAnswer) -> None: ...
+
+    async def on_evaluate(
+        self, interaction: discord.Interaction, choice: EvaluateMeeting
+    ) -> None: ...
+
+    async def on_record_suggestion(
+        self, interaction: discord.Interaction, choice: RecordSuggestion
     ) -> None: ...
 
 
@@ -122,7 +139,60 @@ class AgreeButton(DynamicItem[Button[Any]], template=AgreeOnRound.TEMPLATE):
         await handlers_of(interaction).on_agree_on_round(interaction, self.choice)
 
 
-DYNAMIC_ITEMS = (NudgeButton, RoundButton, ReviewButton, AgreeButton)
+class RenewalButton(DynamicItem[Button[Any]], template=RenewalAnswer.TEMPLATE):
+    def __init__(self, answer: RenewalAnswer, label: str, style: discord.ButtonStyle) -> None:
+        super().__init__(_button(answer.custom_id, label, style))
+        self.answer = answer
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: Button[Any], match: re.Match[str], /
+    ) -> RenewalButton:
+        return cls(RenewalAnswer.from_match(match), item.label or "", item.style)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handlers_of(interaction).on_renewal(interaction, self.answer)
+
+
+class EvaluateButton(DynamicItem[Button[Any]], template=EvaluateMeeting.TEMPLATE):
+    def __init__(self, choice: EvaluateMeeting, label: str, style: discord.ButtonStyle) -> None:
+        super().__init__(_button(choice.custom_id, label, style))
+        self.choice = choice
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: Button[Any], match: re.Match[str], /
+    ) -> EvaluateButton:
+        return cls(EvaluateMeeting.from_match(match), item.label or "", item.style)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handlers_of(interaction).on_evaluate(interaction, self.choice)
+
+
+class SuggestionButton(DynamicItem[Button[Any]], template=RecordSuggestion.TEMPLATE):
+    def __init__(self, choice: RecordSuggestion, label: str, style: discord.ButtonStyle) -> None:
+        super().__init__(_button(choice.custom_id, label, style))
+        self.choice = choice
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: Button[Any], match: re.Match[str], /
+    ) -> SuggestionButton:
+        return cls(RecordSuggestion.from_match(match), item.label or "", item.style)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handlers_of(interaction).on_record_suggestion(interaction, self.choice)
+
+
+DYNAMIC_ITEMS = (
+    NudgeButton,
+    RoundButton,
+    ReviewButton,
+    AgreeButton,
+    RenewalButton,
+    EvaluateButton,
+    SuggestionButton,
+)
 
 _GREEN, _BLUE, _GREY, _RED = (
     discord.ButtonStyle.success,
@@ -171,6 +241,28 @@ def review_view(number: int, lang: str) -> discord.ui.View:
         ReviewButton(ReviewChoice(number, "revise"), say(N_("Revise"), lang), _BLUE),
         ReviewButton(ReviewChoice(number, "retire"), say(N_("Retire"), lang), _RED),
     )
+
+
+def renewal_view(meeting_id: str, lang: str, where: Where | None = None) -> discord.ui.View:
+    return _view(
+        RenewalButton(
+            RenewalAnswer(meeting_id, "renewed", where), say(N_("Renewed"), lang), _GREEN
+        ),
+        RenewalButton(
+            RenewalAnswer(meeting_id, "check", where),
+            say(N_("Must check with my organisation"), lang),
+            _GREY,
+        ),
+    )
+
+
+def evaluation_view(meeting_id: str, lang: str) -> discord.ui.View:
+    return _view(EvaluateButton(EvaluateMeeting(meeting_id), say(N_("Evaluate"), lang), _BLUE))
+
+
+def suggestion_view(lang: str) -> discord.ui.View:
+    """Only opens the form: recording stays a person's choice."""
+    return _view(SuggestionButton(RecordSuggestion(), say(N_("Record as agreement"), lang), _BLUE))
 
 
 # --- forms -------------------------------------------------------------------------------
@@ -253,4 +345,24 @@ def revision_form(number: int, lang: str) -> discord.ui.Modal:
         _field("lesson", say(N_("What has practice taught us?"), lang)),
         _field("text", say(N_("The new text"), lang)),
         _field("why", say(N_("Why this change?"), lang)),
+    )
+
+
+def evaluation_form(meeting_id: str, lang: str) -> discord.ui.Modal:
+    return _form(
+        say(N_("Evaluate the meeting"), lang),
+        EvaluationForm(meeting_id).custom_id,
+        _field(
+            "scores",
+            say(N_("Nine scores, 1 to 5, in order"), lang),
+            long=False,
+            placeholder=SCORES_EXAMPLE,
+            max_length=100,
+        ),
+        _field(
+            "comment",
+            say(N_("Comment (optional)"), lang),
+            required=False,
+            max_length=MAX_COMMENT,
+        ),
     )

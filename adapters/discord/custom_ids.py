@@ -146,6 +146,64 @@ class AgreeOnRound:
         return cls(match["round"])
 
 
+@dataclass(frozen=True, slots=True)
+class RenewalAnswer:
+    """ "Renewed" / "Must check with my organisation" after a meeting; `where` is set when
+    it is sent outside the channel (a DM reminder)."""
+
+    TEMPLATE: ClassVar[str] = (
+        rf"gr:renew:(?P<meeting>{_ROUND}):(?P<outcome>renewed|check)"
+        rf"(?::(?P<guild>{_B36}):(?P<channel>{_B36}))?$"
+    )
+    meeting_id: str
+    outcome: str
+    where: Where | None = None
+
+    @property
+    def custom_id(self) -> str:
+        suffix = f":{b36(self.where.guild)}:{b36(self.where.channel)}" if self.where else ""
+        return _checked(f"gr:renew:{self.meeting_id}:{self.outcome}{suffix}")
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> RenewalAnswer:
+        where = (
+            Where(from_b36(match["guild"]), from_b36(match["channel"])) if match["guild"] else None
+        )
+        return cls(match["meeting"], match["outcome"], where)
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluateMeeting:
+    """ "Evaluate" under the request for a meeting's process evaluation: opens the form."""
+
+    TEMPLATE: ClassVar[str] = rf"gr:evaluate:(?P<meeting>{_ROUND})$"
+    meeting_id: str
+
+    @property
+    def custom_id(self) -> str:
+        return _checked(f"gr:evaluate:{self.meeting_id}")
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> EvaluateMeeting:
+        return cls(match["meeting"])
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSuggestion:
+    """ "Record as agreement" under the bot's suggestion: opens the agreement form, filled
+    in with the proposal the message quotes. The message itself carries the context."""
+
+    TEMPLATE: ClassVar[str] = r"gr:suggest:record$"
+
+    @property
+    def custom_id(self) -> str:
+        return "gr:suggest:record"
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> RecordSuggestion:
+        return cls()
+
+
 # --- forms (modals) ----------------------------------------------------------------
 # A form opened by a button has the button's id with "gr:m:" in front of it.
 
@@ -191,11 +249,21 @@ class RevisionForm:
         return f"gr:m:revise:{self.number}"
 
 
-Form = ProposalForm | ConcernForm | AgreementForm | RevisionForm
+@dataclass(frozen=True, slots=True)
+class EvaluationForm:
+    meeting_id: str
+
+    @property
+    def custom_id(self) -> str:
+        return _form_of(EvaluateMeeting(self.meeting_id).custom_id)
+
+
+Form = ProposalForm | ConcernForm | AgreementForm | RevisionForm | EvaluationForm
 
 _NUDGE = re.compile(NudgeChoice.TEMPLATE)
 _ROUND_ANSWER = re.compile(RoundAnswer.TEMPLATE)
 _REVISION = re.compile(r"gr:m:revise:(?P<number>\d{1,9})$")
+_EVALUATE = re.compile(EvaluateMeeting.TEMPLATE)
 
 
 def parse_form(custom_id: str) -> Form | None:
@@ -212,4 +280,6 @@ def parse_form(custom_id: str) -> Form | None:
         return ConcernForm(answer.round_id, answer.where)
     if match := _REVISION.match(custom_id):
         return RevisionForm(int(match["number"]))
+    if match := _EVALUATE.match(inner):
+        return EvaluationForm(match["meeting"])
     return None

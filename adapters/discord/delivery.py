@@ -1,45 +1,66 @@
 """Carrying out the engine's outbound actions on Discord: the sending side.
 
-Nudges and reminders go by DM; when a person's DMs are closed (error 50007) a nudge
-becomes a quiet reply beside the problem, and a reminder one message in the channel
-that pings only those people. Every other message pings nobody.
+Nudges and reminders (of a concern round, of a mandate to renew) go by DM; when a
+person's DMs are closed (error 50007) a nudge becomes a quiet reply beside the problem,
+and a reminder one message in the channel that pings only those people. Every other
+message pings nobody. Private replies and reports answer the interaction that asked
+for them, ephemerally; without one they go by DM.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import discord
 
 from adapters.discord.answering import current_answer
 from adapters.discord.components import (
+    evaluation_view,
     nudge_opener_view,
     nudge_view,
+    renewal_view,
     review_view,
     round_view,
+    suggestion_view,
     summary_view,
 )
 from adapters.discord.custom_ids import NudgeChoice, Where
-from adapters.discord.rendering import Outgoing, Renderer, jump_url, one_message, pieces
+from adapters.discord.rendering import (
+    Outgoing,
+    Renderer,
+    jump_url,
+    markdown,
+    one_message,
+    pieces,
+    with_file,
+)
 from adapters.discord.translate import guild_of
 from bot.presenting import (
     agreement_text,
+    evaluation_text,
     nudge_text,
     reminder_text,
+    renewal_text,
     review_text,
     round_text,
+    suggestion_text,
     summary_text,
 )
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
+    AskEvaluation,
+    AskRenewal,
     Outbound,
     PostConcernRound,
+    PostReport,
     PostRoundSummary,
     RemindMembers,
     Reply,
     SendNudge,
+    SuggestAgreement,
     UpdateRoundProgress,
 )
 from rules.say import N_, Lines, Member, Quote, Say
@@ -51,6 +72,7 @@ log = logging.getLogger(__name__)
 
 DMS_CLOSED = 50007  # "Cannot send messages to this user"
 NO_PINGS = discord.AllowedMentions.none()
+REPORT_FILE = "report.md"
 
 
 class Delivery:
@@ -86,6 +108,27 @@ class Delivery:
                 text = self._renderer(guild, action.lang)(review_text(action))
                 view = review_view(action.agreement.number, action.lang)
                 return await self._post(guild, int(action.channel), one_message(text), view=view)
+            case AskRenewal(reminder=True):
+                return await self._remind_renewal(guild, action)
+            case AskRenewal():
+                text = self._renderer(guild, action.lang)(renewal_text(action, with_commands=False))
+                view = renewal_view(action.meeting_id, action.lang)
+                return await self._post(guild, int(action.channel), one_message(text), view=view)
+            case AskEvaluation():
+                text = self._renderer(guild, action.lang)(
+                    evaluation_text(action, with_commands=False)
+                )
+                view = evaluation_view(action.meeting_id, action.lang)
+                return await self._post(guild, int(action.channel), one_message(text), view=view)
+            case SuggestAgreement():
+                text = self._renderer(guild, action.lang)(
+                    suggestion_text(action, with_commands=False)
+                )
+                where = _place(action.channel, action.thread_id)
+                view = suggestion_view(action.lang)
+                return await self._post(guild, where, one_message(text), view=view)
+            case PostReport():
+                return await self._report(guild, action)
         raise TypeError(f"the Discord adapter cannot deliver {type(action).__name__}")
 
     # --- nudges -------------------------------------------------------------------------
@@ -144,18 +187,39 @@ class Delivery:
 
     async def _reply(self, guild: int, action: Reply) -> str | None:
         text = self._renderer(guild, action.lang)(action.text)
-        messages = pieces(text, action.lang)
+        place = _place(action.channel, action.thread_id)
+        return await self._answer(guild, action, place, pieces(text, action.lang))
+
+    async def _report(self, guild: int, action: PostReport) -> str | None:
+        """The summary as a message, the full form attached when it says more.
+
+        Private: the answer to /report, for the caller only. Public: the end of a meeting.
+        """
+        render = self._renderer(guild, action.lang)
+        summary, full = render(action.summary), render(action.full)
+        # The summary abridges the full form, so any difference is more to read (its
+        # "… and 1 more" may be longer than the line it stands for).
+        if full != summary:
+            messages = with_file(summary, markdown(action.full, render), REPORT_FILE, action.lang)
+        else:
+            messages = pieces(summary, action.lang)
+        return await self._answer(guild, action, int(action.channel), messages)
+
+    async def _answer(
+        self, guild: int, action: Reply | PostReport, place: int, messages: list[Outgoing]
+    ) -> str | None:
+        """Privately: the interaction's ephemeral answer, else a DM. Publicly: the answer to
+        an interaction in the same place while it is unused, else posts there."""
         answer = current_answer()
         if answer is not None and answer.workspace != action.workspace:
             answer = None
         if action.private:
             if action.user is None:
-                raise ValueError("a private reply needs a user")
+                raise ValueError(f"a private {type(action).__name__} needs a user")
             if answer is not None and answer.user == action.user:
                 await answer.private(messages)
                 return None
             return await self._dm_all(int(action.user), messages)
-        place = _place(action.channel, action.thread_id)
         if answer is not None and answer.place == place and await answer.public(messages):
             return None
         return await self._post_all(guild, place, messages)
@@ -204,28 +268,59 @@ class Delivery:
         ref = await self.runtime.message_ref(action.workspace, f"round:{view.round_id}")
         dm_text = text + (f"\n{jump_url(guild, place, int(ref))}" if ref else "")
         where = Where(guild, int(action.channel))
+        unreachable = await self._dm_each(
+            action.users, dm_text, lambda: round_view(view.round_id, action.lang, where)
+        )
+        if not unreachable:
+            return None
+        return await self._ping(
+            guild, place, unreachable, text, round_view(view.round_id, action.lang)
+        )
+
+    # --- mandates after a meeting ---------------------------------------------------------
+
+    async def _remind_renewal(self, guild: int, action: AskRenewal) -> str | None:
+        """A DM to each who has not renewed; those with closed DMs, one channel message."""
+        render = self._renderer(guild, action.lang)
+        text = render(renewal_text(action, with_commands=False))
+        place = int(action.channel)
+        dm_text = f"{text}\n{_channel_url(guild, place)}"
+        where = Where(guild, place)
+        unreachable = await self._dm_each(
+            action.users, dm_text, lambda: renewal_view(action.meeting_id, action.lang, where)
+        )
+        if not unreachable:
+            return None
+        return await self._ping(
+            guild, place, unreachable, text, renewal_view(action.meeting_id, action.lang)
+        )
+
+    async def _dm_each(
+        self, users: tuple[str, ...], text: str, view: Callable[[], discord.ui.View]
+    ) -> list[int]:
+        """A DM with its buttons to each; returns those whose DMs are closed."""
         unreachable = []
-        for user in action.users:
+        for user in users:
             try:
                 dm = await self.client.create_dm(discord.Object(int(user)))
-                await dm.send(
-                    **one_message(dm_text).kwargs(),
-                    view=round_view(view.round_id, action.lang, where),
-                )
+                await dm.send(**one_message(text).kwargs(), view=view())
             except discord.Forbidden as error:
                 if error.code != DMS_CLOSED:
                     raise
                 unreachable.append(int(user))
-        if not unreachable:
-            return None
-        # The one message that pings on purpose: only those who could not be reached.
-        pings = " ".join(f"<@{user}>" for user in unreachable)
+        return unreachable
+
+    async def _ping(
+        self, guild: int, place: int, users: list[int], text: str, view: discord.ui.View
+    ) -> str:
+        """The one message that pings on purpose: only those who could not be reached."""
+        pings = " ".join(f"<@{user}>" for user in users)
         sent = await self.client.get_partial_messageable(place, guild_id=guild).send(
             **one_message(f"{pings}\n{text}").kwargs(),
-            view=round_view(view.round_id, action.lang),
+            view=view,
             allowed_mentions=discord.AllowedMentions(
                 everyone=False, roles=False, replied_user=False,
-                users=[discord.Object(user) for user in unreachable],
+                users=[discord.Object(user) for user in users],
             ),
         )  # fmt: skip
         return str(sent.id)
@@ -259,6 +354,10 @@ class Delivery:
 def _place(channel: str, thread_id: str | None) -> int:
     """The Discord channel to post in: the thread, else the table's channel."""
     return int(thread_id or channel)
+
+
+def _channel_url(guild: int, channel: int) -> str:
+    return f"https://discord.com/channels/{guild}/{channel}"
 
 
 def _round_place(

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import discord
 from discord.utils import escape_mentions
 
 from rules.i18n import gettext, render
-from rules.say import N_, Say, Text
+from rules.say import N_, Lines, Say, Text
 
 MESSAGE_LIMIT = 2000
 EMBED_LIMIT = 4096
@@ -86,6 +87,7 @@ class Outgoing:
     content: str | None = None
     embed: discord.Embed | None = None
     file_text: str | None = None
+    file_name: str = "groundrules.txt"
 
     def kwargs(self) -> dict[str, object]:
         found: dict[str, object] = {}
@@ -95,7 +97,7 @@ class Outgoing:
             found["embed"] = self.embed
         if self.file_text is not None:
             data = io.BytesIO(self.file_text.encode())
-            found["file"] = discord.File(data, filename="groundrules.txt")
+            found["file"] = discord.File(data, filename=self.file_name)
         return found
 
     def edit_kwargs(self) -> dict[str, object]:
@@ -116,6 +118,35 @@ def pieces(text: str, lang: str) -> list[Outgoing]:
     if len(parts) <= MAX_PIECES:
         return [Outgoing(content=part) for part in parts]
     return [Outgoing(content=render(Say.of(_LONG_ANSWER), lang), file_text=text)]
+
+
+def with_file(text: str, file_text: str, file_name: str, lang: str) -> list[Outgoing]:
+    """Text split under the limit, the file attached to its last piece; very long text
+    leaves only the file."""
+    parts = chunks(text)
+    if len(parts) > MAX_PIECES:
+        parts = [render(Say.of(_LONG_ANSWER), lang)]
+    messages = [Outgoing(content=part) for part in parts]
+    messages[-1].file_text, messages[-1].file_name = file_text, file_name
+    return messages
+
+
+def markdown(text: Text, render_one: Callable[[Text], str]) -> str:
+    """A report as Markdown: its first line the title, lines that introduce a list (no
+    parameters, ending in a colon) headings, the rest list items."""
+    parts = text.parts if isinstance(text, Lines) else (text,)
+    lines: list[str] = []
+    for index, part in enumerate(parts):
+        shown = render_one(part).strip()
+        if not shown:
+            continue
+        if index == 0:
+            lines += [f"# {shown}", ""]
+        elif isinstance(part, Say) and not part.params and part.msgid.endswith(":"):
+            lines += ["", f"## {shown}", ""] if lines[-1:] != [""] else [f"## {shown}", ""]
+        else:
+            lines += [f"- {line}" for line in shown.splitlines()]
+    return "\n".join(lines).strip() + "\n"
 
 
 def chunks(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:

@@ -20,6 +20,7 @@ from rules.events import (
     AgreementSubmitted,
     CommandInvoked,
     ConcernAnswered,
+    EvaluationGiven,
     MemberJoined,
     MemberLeft,
     MessageEdited,
@@ -27,9 +28,11 @@ from rules.events import (
     MessageRelabelled,
     NudgeSnoozed,
     ProposalAdded,
+    RenewalAnswered,
     ReviewDecided,
     RosterSynced,
 )
+from rules.grammar import Evaluate, UsageError, find_command, parse_command
 from rules.mentions import member_reference
 from rules.say import N_, Say
 
@@ -269,6 +272,26 @@ def agreement_submitted(
         owner=owner_of(values.get("owner", ""), guild), review_on=review_on,
         thread_id=origin.thread_id,
     )  # fmt: skip
+
+
+def renewal_answered(origin: Origin, outcome: str) -> RenewalAnswered:
+    """ "Renewed" or "Must check with my organisation" after a meeting."""
+    if outcome not in ("renewed", "check"):
+        raise ValueError(f"no renewal outcome {outcome!r}")
+    return RenewalAnswered(**_envelope(origin), outcome=outcome)
+
+
+def evaluation_given(origin: Origin, values: Mapping[str, str]) -> EvaluationGiven | Say:
+    """The evaluation form, read by the grammar's /evaluate parser; scores it cannot read
+    come back as what to tell the user. Words after the scores count as the comment when
+    the comment field is empty."""
+    spec = find_command("evaluate")[0]
+    parsed = parse_command(spec, values.get("scores", ""), today=origin.at.date())
+    if isinstance(parsed, UsageError):
+        return parsed.reason or Say.of(N_("Usage: {usage}"), usage=Say.of(spec.usage))
+    assert isinstance(parsed, Evaluate)
+    comment = " ".join(values.get("comment", "").split()) or parsed.comment
+    return EvaluationGiven(**_envelope(origin), scores=parsed.scores, comment=comment or None)
 
 
 def owner_of(text: str, guild: discord.Guild | None) -> str | None:

@@ -11,8 +11,12 @@ from adapters.discord.custom_ids import (
     AgreementForm,
     AgreeOnRound,
     ConcernForm,
+    EvaluateMeeting,
+    EvaluationForm,
     NudgeChoice,
     ProposalForm,
+    RecordSuggestion,
+    RenewalAnswer,
     ReviewChoice,
     RevisionForm,
     RoundAnswer,
@@ -40,6 +44,10 @@ def test_custom_ids_base36_round_trip(number):
         RoundAnswer("0123456789abcdef", "none"),
         ReviewChoice(123456789, "revise"),
         AgreeOnRound("0123456789abcdef"),
+        RenewalAnswer("0123456789abcdef", "renewed"),
+        RenewalAnswer("x" * 40, "check", Where(BIGGEST, BIGGEST)),
+        EvaluateMeeting("0123456789abcdef"),
+        RecordSuggestion(),
     ],
 )
 def test_custom_ids_buttons_round_trip_within_the_limit(button):
@@ -55,14 +63,26 @@ def test_custom_ids_round_buttons_keep_the_documented_shape():
     assert RoundAnswer("r1", "concern").custom_id == "gr:round:r1:concern"
 
 
+def test_custom_ids_meeting_buttons_keep_the_documented_shape():
+    assert RenewalAnswer("m1", "renewed").custom_id == "gr:renew:m1:renewed"
+    assert RenewalAnswer("m1", "check", Where(36, 37)).custom_id == "gr:renew:m1:check:10:11"
+    assert EvaluateMeeting("m1").custom_id == "gr:evaluate:m1"
+
+
 def test_custom_ids_templates_do_not_overlap():
     ids = [
         NudgeChoice("add", WHERE, 5, 6).custom_id,
         RoundAnswer("r1", "none").custom_id,
         ReviewChoice(3, "keep").custom_id,
         AgreeOnRound("r1").custom_id,
+        RenewalAnswer("r1", "renewed").custom_id,
+        EvaluateMeeting("r1").custom_id,
+        RecordSuggestion().custom_id,
     ]
-    templates = [NudgeChoice, RoundAnswer, ReviewChoice, AgreeOnRound]
+    templates = [
+        NudgeChoice, RoundAnswer, ReviewChoice, AgreeOnRound, RenewalAnswer, EvaluateMeeting,
+        RecordSuggestion,
+    ]  # fmt: skip
     for custom_id in ids:
         assert sum(bool(re.match(t.TEMPLATE, custom_id)) for t in templates) == 1
 
@@ -76,6 +96,7 @@ def test_custom_ids_templates_do_not_overlap():
         ConcernForm("0123456789abcdef"),
         AgreementForm(),
         RevisionForm(42),
+        EvaluationForm("0123456789abcdef"),
     ],
 )
 def test_custom_ids_forms_round_trip_within_the_limit(form):
@@ -83,6 +104,8 @@ def test_custom_ids_forms_round_trip_within_the_limit(form):
     assert parse_form(form.custom_id) == form
 
 
-@pytest.mark.parametrize("custom_id", ["", "someone-elses-modal", "gr:m:", "gr:m:unknown:1"])
+@pytest.mark.parametrize(
+    "custom_id", ["", "someone-elses-modal", "gr:m:", "gr:m:unknown:1", "gr:m:renew:m1:check"]
+)
 def test_custom_ids_other_forms_are_not_ours(custom_id):
     assert parse_form(custom_id) is None

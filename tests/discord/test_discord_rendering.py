@@ -9,9 +9,11 @@ from adapters.discord.rendering import (
     Renderer,
     chunks,
     first_quote,
+    markdown,
     one_message,
     pieces,
     quote_text,
+    with_file,
 )
 from rules.say import N_, Lines, Member, Members, Quote, Say
 from tests.discord import payloads as p
@@ -95,3 +97,32 @@ def test_rendering_first_quote_reads_back_a_rendered_proposal():
     shown = "The concern round has closed:\n> pin @\u200beveryone to 1.4\nAnswered: 2 of 2."
     assert first_quote(shown) == "pin @everyone to 1.4"
     assert first_quote("no quote here") is None
+
+
+def test_rendering_a_report_as_markdown():
+    parsed = Parsed()
+    render = Renderer(parsed.guild, "nl", parsed.client)
+    report = Lines((
+        Say.of(N_("Report of this table.")),
+        Say.of(N_("Agreements, and why:")),
+        Say.of(N_("none yet")),
+        Say.of(N_("Mandates:")),
+        Say.of(N_("{member}: no mandate given yet"), member=Member(str(p.ALICE))),
+        Say.of(N_("Comment: {comment}"), comment=Quote(f"ask <@{p.BOB}>:")),
+    ))  # fmt: skip
+    assert markdown(report, render) == (
+        "# Verslag van deze tafel.\n\n"
+        "## Afspraken, en waarom:\n\n- nog geen\n\n"
+        "## Mandaten:\n\n- Alice: nog geen mandaat opgegeven\n- Opmerking: ask @Bobby:\n"
+    )
+
+
+def test_rendering_text_with_a_file_on_its_last_piece():
+    [only] = with_file("short", "# full", "report.md", "en")
+    assert (only.content, only.file_text, only.file_name) == ("short", "# full", "report.md")
+    assert only.kwargs()["file"].filename == "report.md"
+    split = with_file(("z" * 1999 + "\n") * 3, "# full", "report.md", "en")
+    assert [m.file_text for m in split] == [None, None, "# full"]
+    [long] = with_file(("z" * 1999 + "\n") * 6, "# full", "report.md", "nl")
+    assert long.content == "Het antwoord is lang, dus het staat in het bijgevoegde bestand."
+    assert long.file_text == "# full"

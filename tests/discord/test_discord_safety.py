@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from rules.events import ConcernAnswered, RosterSynced
+from rules.events import ConcernAnswered, MessagePosted, RosterSynced
 from tests.discord.conftest import BOTH_DATABASES
 from tests.discord.harness import bot_messages, post_problem
 
@@ -60,3 +60,47 @@ async def test_safety_no_bot_message_pings_anyone_but_a_reminders_non_responders
         for message in world.api.messages_in(channel):
             assert not message["mention_everyone"] and message["mention_roles"] == []
             assert [m["id"] for m in message["mentions"]] in ([], [str(world.carol.id)])
+
+
+async def test_safety_the_end_of_a_meeting_pings_only_those_its_reminder_cannot_reach(
+    world, harness
+):
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    loud = f"@everyone @here <@{world.bob.id}> <@&{world.guild.everyone.id}>"
+
+    async def run(member, name, text=""):
+        options = {"text": text} if text else None
+        ix = await world.api.slash_command(world.guild, world.general, member, name, options)
+        await world.api.wait_for_callback(ix)
+
+    for member in (world.alice, world.carol):
+        await run(member, "mandate", f"budgets {loud}")
+    await run(world.alice, "meeting", "start")
+    await run(world.alice, "meeting", "end")  # report, renewal, evaluation
+    await run(world.bob, "report")
+    for member, text in ((world.alice, "#proposal ship it"), (world.bob, "#agreement yes"),
+                         (world.guild.owner, "#agreement fine")):  # fmt: skip
+        said = await world.api.message_create(world.guild, world.general, member, f"{text} {loud}")
+        await runtime.wait_for(MessagePosted, lambda e, said=said: e.message_id == said["id"])
+    await runtime.tick_until_sent()  # renewal reminders: by DM, carol named in the channel
+    shown = [m["content"] for m in world.api.messages_in(world.general)]
+    assert any(text.startswith("Most of the table agrees") for text in shown)
+
+    sent = bot_messages(world.api)
+    assert len(sent) >= 9
+    pinged = []
+    for request in sent:
+        body = request.json["data"] if request.path.startswith("/interactions/") else request.json
+        if body["allowed_mentions"] != {"parse": []}:
+            pinged.append(body["allowed_mentions"])
+        content = body.get("content") or ""
+        assert "@everyone" not in content and "@here" not in content and "<@&" not in content
+        if not content.startswith(f"<@{world.carol.id}>\n"):
+            assert "<@" not in content, content
+    assert pinged == [{"parse": [], "users": [world.carol.id]}]
+    uploaded = [u["content"].decode() for r in world.api.requests for u in r.files]
+    assert len(uploaded) == 2  # report.md at the end of the meeting, and for /report
+    assert all("<@" not in text and "@everyone" not in text for text in uploaded)

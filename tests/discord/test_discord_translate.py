@@ -10,11 +10,13 @@ from adapters.discord import translate
 from adapters.discord.custom_ids import NudgeChoice, Where
 from rules.events import (
     AgreementSubmitted,
+    EvaluationGiven,
     MessageEdited,
     MessagePosted,
     MessageRelabelled,
     NudgeSnoozed,
     ProposalAdded,
+    RenewalAnswered,
 )
 from rules.say import Say
 from tests.discord import payloads as p
@@ -169,6 +171,47 @@ def test_translate_agreement_form(parsed):
     )  # fmt: skip
     unreadable = translate.agreement_submitted(origin, {**values, "review": "someday"}, None)
     assert isinstance(unreadable, Say) and dict(unreadable.params) == {"date": "someday"}
+
+
+def test_translate_renewal_buttons(parsed):
+    origin = translate.origin_of(parsed.interaction(p.interaction()), Where(p.GUILD, p.GENERAL))
+    assert origin is not None
+    renewed = translate.renewal_answered(origin, "renewed")
+    assert renewed == RenewalAnswered(
+        workspace=WORKSPACE, channel=str(p.GENERAL), at=origin.at, event_id=origin.event_id,
+        user=str(p.BOB), outcome="renewed",
+    )  # fmt: skip
+    assert translate.renewal_answered(origin, "check").outcome == "check"
+    with pytest.raises(ValueError):
+        translate.renewal_answered(origin, "maybe")
+
+
+@pytest.mark.parametrize(
+    ("values", "scores", "comment"),
+    [
+        ({"scores": "4 5 3 4 4 5 4 3 5"}, (4, 5, 3, 4, 4, 5, 4, 3, 5), None),
+        ({"scores": "1,2,3,4,5,1,2,3,4", "comment": " too\n long "}, (1, 2, 3, 4, 5, 1, 2, 3, 4),
+         "too long"),
+        ({"scores": "5 5 5 5 5 5 5 5 5 great", "comment": ""}, (5,) * 9, "great"),
+        ({"scores": "5 5 5 5 5 5 5 5 5 great", "comment": "fine"}, (5,) * 9, "fine"),
+    ],
+)  # fmt: skip
+def test_translate_evaluation_form(parsed, values, scores, comment):
+    origin = translate.origin_of(parsed.interaction(p.interaction()))
+    assert origin is not None
+    given = translate.evaluation_given(origin, values)
+    assert isinstance(given, EvaluationGiven)
+    assert (given.user, given.channel, given.scores, given.comment) == (
+        str(p.BOB), str(p.GENERAL), scores, comment,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("scores", ["", "4 5 3", "0 5 3 4 4 5 4 3 5", "4 5 3 4 4 5 4 3 five"])
+def test_translate_evaluation_form_that_cannot_be_read(parsed, scores):
+    origin = translate.origin_of(parsed.interaction(p.interaction()))
+    assert origin is not None
+    refused = translate.evaluation_given(origin, {"scores": scores, "comment": "ok"})
+    assert refused == Say.of("Give nine scores from 1 to 5, one for each value, in order.")
 
 
 @pytest.mark.parametrize(

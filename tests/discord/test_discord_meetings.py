@@ -1,0 +1,261 @@
+"""The end of a meeting on Discord: its report in the channel with the full form as
+report.md, everyone asked to renew their mandate (buttons, then DM reminders), and a
+process evaluation in a form; the buttons keep answering after a restart."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from bot.models import EvaluationRow, MandateRow, RenewalRow
+from rules.events import CommandInvoked, EvaluationGiven, RenewalAnswered, RosterSynced
+from tests.discord.conftest import BOTH_DATABASES
+from tests.discord.harness import buttons, dm_messages, workspace
+
+RENEWAL_BUTTONS = ["Renewed", "Must check with my organisation"]
+SCORES = "4 5 3 4 4 5 4 3 5"
+
+
+async def command(world, runtime, member, name, text="", *, locale="en-US"):
+    """A slash command in #general, decided and answered; returns its first answer."""
+    count = len(runtime.of(CommandInvoked)) + 1
+    options = {"text": text} if text else None
+    ix = await world.api.slash_command(
+        world.guild, world.general, member, name, options, locale=locale
+    )
+    await runtime.wait_for(CommandInvoked, count=count)
+    return await world.api.wait_for_callback(ix)
+
+
+async def end_a_meeting(world, runtime, *, locale="en-US"):
+    """Alice and Bob give a mandate; Alice starts and ends a meeting. Returns the answer
+    to /meeting end."""
+    await runtime.wait_for(RosterSynced)
+    await command(world, runtime, world.alice, "mandate", "budgets up to 500 euro")
+    await command(world, runtime, world.bob, "mandate", "the release calendar")
+    await command(world, runtime, world.alice, "meeting", "start", locale=locale)
+    return await command(world, runtime, world.alice, "meeting", "end", locale=locale)
+
+
+def posted_with(world, label: str) -> dict:
+    """The last message in #general with a button labelled `label`."""
+    found = [m for m in world.api.messages_in(world.general) if label in dict(buttons(m))]
+    assert found, f"no message with a {label!r} button"
+    return found[-1]
+
+
+def mandate_of(harness, member) -> tuple[str, str | None]:
+    """(the mandate's status, the answer to this meeting's renewal) from the database."""
+    with Session(harness.app.database) as session:
+        mandate = session.exec(select(MandateRow).where(MandateRow.user == str(member.id))).one()
+        renewal = session.exec(select(RenewalRow).where(RenewalRow.user == str(member.id))).one()
+        return mandate.status, renewal.outcome
+
+
+def report_upload(world, ix) -> tuple[dict, str]:
+    """The report.md a callback or post uploaded, and its text."""
+    [request] = [r for r in world.api.requests if r.files and r.json]
+    [upload] = request.files
+    assert upload["filename"] == "report.md"
+    return request.json, upload["content"].decode()
+
+
+async def test_meeting_end_posts_its_report_in_the_channel_with_the_full_form(world, harness):
+    runtime = await harness.start()
+    ended = await end_a_meeting(world, runtime)
+
+    # The report answers /meeting end for the whole table.
+    assert (ended.type, ended.ephemeral) == (4, False)
+    lines = ended.content.splitlines()
+    assert lines[0].startswith("Report of the meeting (since ")
+    assert "Mandates:" in lines and "… and 1 more (see the full report)" in lines
+    [attachment] = ended.message["attachments"]
+    assert attachment["filename"] == "report.md"
+    body, full = report_upload(world, ended)
+    assert body["data"]["allowed_mentions"] == {"parse": []}
+    assert full.startswith("# Report of the meeting (since ")
+    # Built as the meeting closed, before the mandates were due again.
+    assert (
+        "\n## Mandates:\n\n- owner: no mandate given yet\n- Alice: budgets up to 500 euro" in full
+    )
+    assert "- carol: no mandate given yet" in full and "<@" not in full
+    assert ended.message in world.api.messages_in(world.general)
+
+
+async def test_meeting_end_asks_everyone_to_renew_and_to_evaluate(world, harness):
+    runtime = await harness.start()
+    await end_a_meeting(world, runtime)
+
+    renewal = posted_with(world, "Renewed")
+    assert renewal["content"] == (
+        "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
+        "outcome: owner, Alice, Bob, and carol."
+    )
+    assert "/mandate" not in renewal["content"] and renewal["mentions"] == []
+    [(_, renewed), (_, check)] = buttons(renewal)
+    meeting_id = renewed.split(":")[2]
+    assert [label for label, _ in buttons(renewal)] == RENEWAL_BUTTONS
+    assert (renewed, check) == (f"gr:renew:{meeting_id}:renewed", f"gr:renew:{meeting_id}:check")
+
+    evaluation = posted_with(world, "Evaluate")
+    lines = evaluation["content"].splitlines()
+    assert lines[0].startswith("A short process evaluation, please:")
+    assert (lines[1], lines[9]) == ("1. keep agreements", "9. listen to each other")
+    assert len(lines) == 10  # no typed-command hint under the buttons
+    assert buttons(evaluation) == [("Evaluate", f"gr:evaluate:{meeting_id}")]
+
+
+async def test_meeting_renewal_buttons_set_the_mandate(world, harness):
+    runtime = await harness.start()
+    await end_a_meeting(world, runtime)
+    assert mandate_of(harness, world.bob) == ("renewal_due", None)
+    renewal = posted_with(world, "Renewed")
+
+    click = await world.api.click_button(renewal, world.bob, label="Renewed")
+    [answered] = await runtime.wait_for(RenewalAnswered)
+    assert (answered.user, answered.outcome) == (str(world.bob.id), "renewed")
+    assert answered.channel == str(world.general.id)
+    assert mandate_of(harness, world.bob) == ("current", "renewed")
+    told = await world.api.wait_for_callback(click)  # the engine's answer, for the table
+    assert told.content.endswith("Mandate renewed: the release calendar")
+
+    click = await world.api.click_button(
+        renewal, world.alice, label="Must check with my organisation"
+    )
+    await runtime.wait_for(RenewalAnswered, count=2)
+    assert mandate_of(harness, world.alice) == ("checking", "check")
+    told = await world.api.wait_for_callback(click)
+    assert "Noted: you will check your mandate with your organisation." in told.content
+
+
+async def test_meeting_renewal_reminders_go_by_dm_and_ping_only_closed_dms(world, harness):
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    await end_a_meeting(world, runtime)
+    await world.api.click_button(posted_with(world, "Renewed"), world.bob, label="Renewed")
+    await runtime.wait_for(RenewalAnswered)
+
+    await runtime.tick_until_sent()
+    assert dm_messages(world.api, world.bob) == []  # he renewed
+    [reminder] = dm_messages(world.api, world.alice)
+    table = f"https://discord.com/channels/{world.guild.id}/{world.general.id}"
+    assert reminder["content"] == (
+        f"A friendly reminder: please renew your mandate after the meeting.\n{table}"
+    )
+    assert [label for label, _ in buttons(reminder)] == RENEWAL_BUTTONS
+    # carol's DMs are closed: one message in the channel pings her, and only her.
+    ping = world.api.messages_in(world.general)[-1]
+    assert ping["content"] == (
+        f"<@{world.carol.id}>\nA friendly reminder: please renew your mandate after the meeting."
+    )
+    [post] = world.api.requests_to(f"POST /channels/{world.general.id}/messages")[-1:]
+    assert post.json["allowed_mentions"] == {"parse": [], "users": [world.carol.id]}
+
+    # Renewing from the DM counts at the table in the channel.
+    click = await world.api.click_button(reminder, world.alice, label="Renewed")
+    [_, from_dm] = await runtime.wait_for(RenewalAnswered, count=2)
+    assert (from_dm.workspace, from_dm.channel, from_dm.user) == (
+        workspace(world.guild), str(world.general.id), str(world.alice.id),
+    )  # fmt: skip
+    assert mandate_of(harness, world.alice) == ("current", "renewed")
+    announced = world.api.messages_in(world.general)[-1]
+    assert announced["content"].endswith("Mandate renewed: budgets up to 500 euro")
+    done = await world.api.wait_for_callback(click)
+    assert (done.content, done.ephemeral) == ("Done.", True)
+
+
+async def test_meeting_evaluation_form_submits_the_nine_scores(world, harness):
+    runtime = await harness.start()
+    await end_a_meeting(world, runtime)
+    evaluation = posted_with(world, "Evaluate")
+
+    click = await world.api.click_button(evaluation, world.carol, label="Evaluate")
+    modal = await world.api.wait_for_callback(click)
+    assert (modal.type, modal.data["title"]) == (9, "Evaluate the meeting")
+    fields = [(c["label"], c["component"]) for c in modal.data["components"]]
+    assert [(label, f["custom_id"], f["required"]) for label, f in fields] == [
+        ("Nine scores, 1 to 5, in order", "scores", True),
+        ("Comment (optional)", "comment", False),
+    ]
+    assert fields[0][1]["placeholder"] == SCORES
+
+    submit = await world.api.submit_modal(
+        modal, {"scores": " 4, 5 3 4 4 5 4 3 5 ", "comment": "good  pace\ntoday"}
+    )
+    [given] = await runtime.wait_for(EvaluationGiven)
+    assert (given.user, given.scores, given.comment) == (
+        str(world.carol.id), (4, 5, 3, 4, 4, 5, 4, 3, 5), "good pace today",
+    )  # fmt: skip
+    thanks = await world.api.wait_for_callback(submit)
+    assert thanks.ephemeral
+    assert thanks.content == (
+        "Thank you. Your evaluation will show, with everyone's, in the next report."
+    )
+    with Session(harness.app.database) as session:
+        [row] = session.exec(select(EvaluationRow)).all()
+    assert (row.user, row.scores, row.comment) == (
+        str(world.carol.id), [4, 5, 3, 4, 4, 5, 4, 3, 5], "good pace today",
+    )  # fmt: skip
+
+
+async def test_meeting_evaluation_form_refuses_scores_it_cannot_read(world, harness):
+    runtime = await harness.start()
+    await end_a_meeting(world, runtime)
+    evaluation = posted_with(world, "Evaluate")
+    click = await world.api.click_button(evaluation, world.bob, label="Evaluate")
+    modal = await world.api.wait_for_callback(click)
+
+    for wrong in ("4 5 3", "4 5 3 4 4 5 4 3 6", "great meeting"):
+        submit = await world.api.submit_modal(modal, {"scores": wrong, "comment": ""})
+        refused = await world.api.wait_for_callback(submit)
+        assert (refused.type, refused.ephemeral) == (4, True)
+        assert refused.content == "Give nine scores from 1 to 5, one for each value, in order."
+    assert runtime.of(EvaluationGiven) == []
+    with Session(harness.app.database) as session:
+        assert session.exec(select(EvaluationRow)).all() == []
+
+
+async def test_meeting_in_dutch(world, harness):
+    runtime = await harness.start()
+    ended = await end_a_meeting(world, runtime, locale="nl")
+    assert ended.content.startswith("Verslag van de bijeenkomst")
+
+    renewal = posted_with(world, "Vernieuwd")
+    assert renewal["content"].startswith("De bijeenkomst is afgelopen.")
+    assert [label for label, _ in buttons(renewal)] == [
+        "Vernieuwd", "Moet eerst overleggen met mijn organisatie",
+    ]  # fmt: skip
+    evaluation = posted_with(world, "Evalueren")
+    assert evaluation["content"].splitlines()[1] == "1. afspraken nakomen"
+
+    click = await world.api.click_button(evaluation, world.bob, label="Evalueren", locale="nl")
+    modal = await world.api.wait_for_callback(click)
+    assert modal.data["title"] == "Evalueer de bijeenkomst"
+    assert [c["label"] for c in modal.data["components"]] == [
+        "Negen scores, 1 tot 5, op volgorde", "Opmerking (optioneel)",
+    ]  # fmt: skip
+    submit = await world.api.submit_modal(modal, {"scores": "1 2 3", "comment": ""}, locale="nl")
+    refused = await world.api.wait_for_callback(submit)
+    assert refused.content.startswith("Geef negen scores van 1 tot 5")
+
+
+@BOTH_DATABASES
+async def test_meeting_buttons_still_answer_after_a_restart(world, harness):
+    runtime = await harness.start()
+    await end_a_meeting(world, runtime)
+    renewal, evaluation = posted_with(world, "Renewed"), posted_with(world, "Evaluate")
+    runtime = await harness.restart()  # a new client and runtime on the same database
+    await runtime.wait_for(RosterSynced)
+
+    await world.api.click_button(renewal, world.bob, label="Renewed")
+    await runtime.wait_for(RenewalAnswered)
+    assert mandate_of(harness, world.bob) == ("current", "renewed")
+
+    click = await world.api.click_button(evaluation, world.alice, label="Evaluate")
+    modal = await world.api.wait_for_callback(click)
+    await world.api.submit_modal(modal, {"scores": SCORES, "comment": ""})
+    [given] = await runtime.wait_for(EvaluationGiven)
+    assert (given.user, given.comment) == (str(world.alice.id), None)
+    assert len(world.api.identifies) == 2
