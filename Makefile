@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench train eval lint format i18n console clean
+.PHONY: demo test bench prepare train compare eval lint format i18n console clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -30,6 +30,14 @@ bench: $(STAMP)
 ## train: build the shipped classifier from data/ (fixed seed)
 train: $(STAMP)
 	$(BIN)/python -m training.train
+
+## prepare: deduplicate the corpus and split it by batch into data/splits/
+prepare: $(STAMP)
+	$(BIN)/python -m training.prepare
+
+## compare: measure the candidate classifiers side by side (several minutes)
+compare: $(STAMP)
+	$(BIN)/python -m training.compare
 
 ## eval: per-label and nudge figures, trained pipeline beside the rule classifier
 eval: $(STAMP)

@@ -19,6 +19,7 @@ from bot.settings import Settings, load_settings
 from bot.store import Store
 from rules.classifier import Classifier
 from rules.engine import Engine
+from rules.understanding import Thresholds
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,20 @@ def build_classifier(name: str) -> Classifier:
         from rules.classifier.rule_based import RuleClassifier
 
         return RuleClassifier()
+    if name == "trained":
+        from rules.classifier.trained import TrainedClassifier
+
+        return TrainedClassifier.load()
     raise ValueError(f"unknown classifier {name!r}")
+
+
+def engine_thresholds(settings: Settings, classifier: Classifier) -> Thresholds:
+    """The settings' bars win; else the ones the classifier was tuned with (if any)."""
+    tuned = getattr(classifier, "bars", Thresholds())
+    return Thresholds(
+        watch=settings.watch_threshold if settings.watch_threshold is not None else tuned.watch,
+        answer=settings.answer_threshold if settings.answer_threshold is not None else tuned.answer,
+    )
 
 
 @retry(
@@ -71,5 +85,6 @@ def bootstrap(
     if migrate:
         upgrade(database)
     store = Store(database, settings.table_defaults())
-    service = Service(Engine(classifier), store, worker=worker or worker_name())
+    engine = Engine(classifier, engine_thresholds(settings, classifier))
+    service = Service(engine, store, worker=worker or worker_name())
     return Groundrules(settings, classifier, database, store, service)

@@ -39,6 +39,9 @@ def replay(
     workspace: Annotated[
         str, typer.Option(help="Workspace name for the replayed data.")
     ] = "replay",
+    classifier: Annotated[
+        str | None, typer.Option(help="trained or rules (default: settings).")
+    ] = None,
 ) -> None:
     """Replay a transcript through the real engine, on the transcript's own clock."""
     from adapters.console.output import JsonOutput, TextOutput
@@ -46,7 +49,7 @@ def replay(
     from bot.bootstrap import bootstrap
     from bot.summary import print_summary
 
-    settings = _settings(database_url=database, problem_window=window)
+    settings = _settings(database_url=database, problem_window=window, classifier=classifier)
     if str(transcript) != "-" and not transcript.is_file():
         typer.echo(f"groundrules: no such transcript: {transcript}", err=True)
         raise typer.Exit(2)
@@ -187,6 +190,32 @@ def export(
         with output.open("w", encoding="utf-8", newline="") as handle:
             count = register.write(rows, format_, handle)
         typer.echo(f"groundrules: {count} agreement version(s) written to {output}", err=True)
+
+
+feedback_app = typer.Typer(help="Corrections people made, to learn from.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("export")
+def feedback_export(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: stdout).")
+    ] = None,
+    database: Annotated[
+        str | None, typer.Option(help="Database URL (default: DATABASE_URL).")
+    ] = None,
+) -> None:
+    """Write corrections ("this was not a problem", …) as JSON Lines for `make train`
+    (put the file in data/feedback/)."""
+    from bot.feedback import export_corrections
+
+    settings = _settings(database_url=database)
+    if out is None:
+        count = export_corrections(settings.database_url, sys.stdout)
+    else:
+        with out.open("w", encoding="utf-8") as handle:
+            count = export_corrections(settings.database_url, handle)
+    typer.echo(f"groundrules: {count} correction(s) exported", err=True)
 
 
 @app.command()

@@ -44,7 +44,11 @@ class Settings(BaseSettings):
     language: Literal["en", "nl"] | None = None
     retention: Duration = timedelta(days=2)
     tick_interval: Duration = timedelta(seconds=5)
-    classifier: Literal["rules", "trained"] = "rules"
+    classifier: Literal["rules", "trained"] = "trained"
+    # A nudge needs a higher bar than a label: the problem score that opens a watch, and
+    # the proposal score that answers one. Unset: the bars the trained model was tuned with.
+    watch_threshold: float | None = Field(None, ge=0.0, le=1.0)
+    answer_threshold: float | None = Field(None, ge=0.0, le=1.0)
     log_level: str = "INFO"
     http_port: int = Field(3000, ge=1, le=65535)
 

@@ -14,6 +14,7 @@ from collections import Counter, deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -26,6 +27,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 from sqlalchemy import Engine
 
 from adapters.slack import blocks, translate
@@ -314,6 +316,22 @@ class SlackAdapter:
             unfurl_links=False,
             unfurl_media=False,
         )
+
+    async def replace_original(self, response_url: str | None, text: str) -> None:
+        """Replace the message a button sat on (ephemeral ones too: only this can) with one
+        line, through the interaction's response_url. Cosmetic: a failure is only logged."""
+        if not response_url:
+            return
+        try:
+            response = await AsyncWebhookClient(response_url, timeout=10, logger=log).send(
+                text=text, replace_original=True
+            )
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("replacing an answered message failed: %s", type(error).__name__)
+            return
+        if response.status_code >= 300:
+            log.warning("replacing an answered message failed: HTTP %s %s",
+                        response.status_code, response.body[:100])  # fmt: skip
 
     async def publish_home(self, workspace: str, user: str) -> None:
         assert self.runtime is not None

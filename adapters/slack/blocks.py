@@ -7,15 +7,17 @@ bot echoes can ping (`<!channel>`, `<@U…>`, `<!subteam^…>`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.slack import ids
 from bot.presenting import (
     agreement_text,
+    evaluation_text,
     nudge_text,
     reminder_text,
+    renewal_text,
     review_text,
     round_text,
     suggestion_text,
@@ -25,6 +27,8 @@ from bot.views import MemberHome
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
+    AskEvaluation,
+    AskRenewal,
     PostRoundSummary,
     RemindMembers,
     Reply,
@@ -37,11 +41,15 @@ from rules.i18n import gettext, render, supported
 from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Text
 
 Block = dict[str, Any]
-# Slack's limits: section text, plain-text labels, titles and buttons.
+# Slack's limits: section text, plain-text labels, titles and buttons, option texts and
+# values, and a message's text and blocks.
 MAX_SECTION = 3000
 MAX_TITLE = 24
 MAX_BUTTON = 75
 MAX_INPUT = 2000
+MAX_OPTION = 75
+MAX_MESSAGE = 40_000
+MAX_BLOCKS = 50
 # How much of a problem or proposal a button carries to show in its modal.
 PREVIEW = 300
 
@@ -199,8 +207,9 @@ def reminder(action: RemindMembers, voice: Voice) -> SlackMessage:
 
 
 def summary(action: PostRoundSummary, voice: Voice) -> SlackMessage:
-    text = voice(summary_text(action))
-    blocks = sections(text)
+    """The round's outcome; beside the "Record as agreement" button the typed command
+    is left out (the fallback text keeps it)."""
+    blocks = sections(voice(summary_text(action, with_commands=False)))
     if action.suggest_agreement:
         value = ids.pack_with_text(
             "x", action.round.proposal, c=action.channel, r=action.round.round_id,
@@ -212,7 +221,7 @@ def summary(action: PostRoundSummary, voice: Voice) -> SlackMessage:
                 button(voice.label(N_("Record as agreement")), ids.ROUND_RECORD, value, "primary"),
             )
         )
-    return SlackMessage(text, blocks)
+    return SlackMessage(voice(summary_text(action)), blocks)
 
 
 def suggestion(action: SuggestAgreement, voice: Voice) -> SlackMessage:
@@ -228,6 +237,72 @@ def suggestion(action: SuggestAgreement, voice: Voice) -> SlackMessage:
         )
     )
     return SlackMessage(voice(suggestion_text(action)), blocks)
+
+
+def renewal(action: AskRenewal, voice: Voice) -> SlackMessage:
+    """After a meeting: the members asked to renew (by name), with the two answers; as a
+    reminder it goes by DM and says which table it is about."""
+    value = ids.pack(c=action.channel, m=action.meeting_id, l=voice.lang)
+    blocks = sections(voice(renewal_text(action, with_commands=False)))
+    if action.reminder:
+        blocks.append(context(voice.say(N_("In {channel}"), channel=channel_link(action.channel))))
+    blocks.append(
+        actions(
+            f"renewal:{action.meeting_id}",
+            button(voice.label(N_("Renewed")), ids.RENEWAL_RENEWED, value, "primary"),
+            button(voice.label(N_("Must check with my organisation")), ids.RENEWAL_CHECK, value),
+        )
+    )
+    return SlackMessage(voice(renewal_text(action)), blocks)
+
+
+def evaluation(action: AskEvaluation, voice: Voice) -> SlackMessage:
+    """The relationship values and a button that opens the scoring form. The button
+    carries the values (msgids), so the form shows the ones this message listed."""
+    value = ids.pack(c=action.channel, m=action.meeting_id, l=voice.lang, v=list(action.values))
+    blocks = sections(voice(evaluation_text(action, with_commands=False)))
+    blocks.append(
+        actions(
+            f"evaluation:{action.meeting_id}",
+            button(voice.label(N_("Evaluate")), ids.EVALUATE, value, "primary"),
+        )
+    )
+    return SlackMessage(voice(evaluation_text(action)), blocks)
+
+
+def pages(text: str) -> list[SlackMessage]:
+    """A long mrkdwn text as one or more messages: sections under Slack's 3,000
+    characters, each message under its 50 blocks and 40,000 characters of text."""
+    result: list[SlackMessage] = []
+    current: list[Block] = []
+    size = 0
+    for block in sections(text):
+        length = len(block["text"]["text"])
+        if current and (len(current) >= MAX_BLOCKS or size + 1 + length > MAX_MESSAGE):
+            result.append(_page(current))
+            current, size = [], 0
+        current.append(block)
+        size += length + (1 if size else 0)
+    result.append(_page(current))
+    return result
+
+
+def _page(blocks: list[Block]) -> SlackMessage:
+    return SlackMessage("\n".join(b["text"]["text"] for b in blocks), blocks)
+
+
+# An answered nudge (or reminder DM): its buttons give way to one line.
+DONE = N_("Done.")
+NUDGE_ANSWERED = {
+    ids.NUDGE_PROPOSE: DONE,
+    ids.NUDGE_DISMISS: N_("Noted."),
+    ids.NUDGE_SNOOZE: N_("Snoozed."),
+}
+
+
+def answered(action_id: str, voice: Voice) -> str:
+    """The line that replaces a nudge after its button `action_id` was used."""
+    return voice.say(NUDGE_ANSWERED.get(action_id, DONE))
 
 
 def text(words: Text, voice: Voice) -> SlackMessage:
@@ -384,6 +459,43 @@ def revise_modal(metadata: str, number: int, text: str, voice: Voice) -> dict[st
         text_input(ids.WHY, N_("Why this change?"), voice),
     ]
     return _modal(ids.REVISE_MODAL, N_("Revise agreement"), N_("Save"), metadata, blocks, voice)
+
+
+def score_options() -> list[dict[str, Any]]:
+    return [{"text": plain(str(n), MAX_OPTION), "value": str(n)} for n in range(1, 6)]
+
+
+def evaluation_modal(metadata: str, values: Sequence[str], voice: Voice) -> dict[str, Any]:
+    """One 1-5 choice per relationship value (`values` are msgids) and a comment."""
+    blocks: list[Block] = sections(
+        voice.say(
+            N_("A short process evaluation, please: how did we do on our relationship "
+               "values? Score each from 1 to 5.")
+        )
+    )  # fmt: skip
+    for number, value in enumerate(values, start=1):
+        label = gettext(N_("{number}. {value}"), voice.lang).format(
+            number=number, value=gettext(value, voice.lang)
+        )
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": ids.score_block(number),
+                "label": plain(label),
+                "element": {
+                    "type": "static_select",
+                    "action_id": ids.FIELD,
+                    "placeholder": plain(voice.label(N_("1 to 5"), MAX_OPTION), MAX_OPTION),
+                    "options": score_options(),
+                },
+            }
+        )
+    blocks.append(
+        text_input(ids.COMMENT, N_("Comment"), voice, optional=True, max_length=ids.MAX_COMMENT)
+    )
+    return _modal(
+        ids.EVALUATION_MODAL, N_("Evaluate the meeting"), N_("Send"), metadata, blocks, voice
+    )
 
 
 def errors(invalid: Mapping[str, Say], voice: Voice) -> dict[str, str]:

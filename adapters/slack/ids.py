@@ -24,12 +24,18 @@ REVIEW_KEEP = "review_keep"
 REVIEW_REVISE = "review_revise"
 REVIEW_RETIRE = "review_retire"
 REVIEW_DECISIONS = {REVIEW_KEEP: "keep", REVIEW_REVISE: "revise", REVIEW_RETIRE: "retire"}
+# Buttons after a meeting: renew a mandate (in the channel and in reminder DMs), evaluate.
+RENEWAL_RENEWED = "renewal_renewed"
+RENEWAL_CHECK = "renewal_check"
+RENEWAL_OUTCOMES = {RENEWAL_RENEWED: "renewed", RENEWAL_CHECK: "check"}
+EVALUATE = "evaluate"
 
 # Modals (view callback ids) and the message shortcut.
 PROPOSAL_MODAL = "proposal_modal"
 CONCERN_MODAL = "concern_modal"
 AGREEMENT_MODAL = "agreement_modal"
 REVISE_MODAL = "revise_modal"
+EVALUATION_MODAL = "evaluation_modal"
 RECORD_SHORTCUT = "record_agreement"
 
 # Input blocks of the modals; each holds one element whose action id is "value".
@@ -43,10 +49,19 @@ ROLE = "role"
 REVIEW = "review"
 LESSON = "lesson"
 NEW_TEXT = "new_text"
+COMMENT = "comment"
+
+
+def score_block(number: int) -> str:
+    """The input block of the evaluation's `number`th value (from 1)."""
+    return f"score_{number}"
+
 
 # Slack's limits on a button value and on private_metadata.
 MAX_VALUE = 2000
 MAX_METADATA = 3000
+# The longest evaluation comment kept, as with a typed /evaluate.
+MAX_COMMENT = 1000
 
 
 def pack(limit: int = MAX_VALUE, **fields: Any) -> str:

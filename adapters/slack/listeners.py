@@ -61,11 +61,15 @@ class Listeners:
         app.action(ids.REVIEW_KEEP)(ack=self.ack, lazy=[self.on_review_click])
         app.action(ids.REVIEW_RETIRE)(ack=self.ack, lazy=[self.on_review_click])
         app.action(ids.REVIEW_REVISE)(ack=self.ack, lazy=[self.open_revise])
+        app.action(ids.RENEWAL_RENEWED)(ack=self.ack, lazy=[self.on_renewal_click])
+        app.action(ids.RENEWAL_CHECK)(ack=self.ack, lazy=[self.on_renewal_click])
+        app.action(ids.EVALUATE)(ack=self.ack, lazy=[self.open_evaluation])
         app.shortcut(ids.RECORD_SHORTCUT)(ack=self.ack, lazy=[self.open_agreement_from_message])
         app.view(ids.PROPOSAL_MODAL)(ack=self.check_proposal, lazy=[self.on_proposal])
         app.view(ids.CONCERN_MODAL)(ack=self.check_concern, lazy=[self.on_concern])
         app.view(ids.AGREEMENT_MODAL)(ack=self.check_agreement, lazy=[self.on_agreement])
         app.view(ids.REVISE_MODAL)(ack=self.check_revise, lazy=[self.on_revise])
+        app.view(ids.EVALUATION_MODAL)(ack=self.check_evaluation, lazy=[self.on_evaluation])
 
     async def ack(self, ack: AsyncAck) -> None:
         await ack()
@@ -149,12 +153,18 @@ class Listeners:
 
     async def on_nudge_click(self, body: Body, context: AsyncBoltContext) -> None:
         clicked = self._clicked(body)
+        action_id, value = clicked.get("action_id", ""), clicked.get("value")
         event = translate.nudge_click(
-            clicked.get("action_id", ""), clicked.get("value"), workspace=workspace_of(context),
-            user=body["user"]["id"], at=now_utc(), event_id=trigger_of(body),
+            action_id, value, workspace=workspace_of(context), user=body["user"]["id"],
+            at=now_utc(), event_id=trigger_of(body),
         )  # fmt: skip
-        if event is not None:
-            await self.adapter.submit(event)
+        if event is None:
+            return
+        await self.adapter.submit(event)
+        voice = blocks.Voice(ids.unpack(value).get("l") or "en")
+        await self.adapter.replace_original(
+            body.get("response_url"), blocks.answered(action_id, voice)
+        )
 
     async def on_no_concerns(self, body: Body, context: AsyncBoltContext) -> None:
         workspace, user = workspace_of(context), body["user"]["id"]
@@ -177,11 +187,39 @@ class Listeners:
         if event is not None:
             await self.adapter.submit(event)
 
+    async def on_renewal_click(self, body: Body, context: AsyncBoltContext) -> None:
+        """The engine answers for the table; a reminder DM also loses its buttons."""
+        clicked = self._clicked(body)
+        event = translate.renewal_click(
+            clicked.get("action_id", ""), clicked.get("value"), workspace=workspace_of(context),
+            user=body["user"]["id"], at=now_utc(), event_id=trigger_of(body),
+        )  # fmt: skip
+        if event is None:
+            return
+        await self.adapter.submit(event)
+        if (body.get("channel") or {}).get("id") != event.channel:  # clicked in a DM
+            voice = blocks.Voice(ids.unpack(clicked.get("value")).get("l") or "en")
+            await self.adapter.replace_original(body.get("response_url"), voice.say(blocks.DONE))
+
+    async def open_evaluation(self, body: Body, context: AsyncBoltContext) -> None:
+        fields = ids.unpack(self._clicked(body).get("value"))
+        lang = fields.get("l") or "en"
+        values = [v for v in fields.get("v") or () if isinstance(v, str)]
+        if not fields.get("c") or not values:
+            return
+        metadata = ids.pack(ids.MAX_METADATA, c=fields["c"], m=fields.get("m"), k=len(values),
+                            l=lang)  # fmt: skip
+        await self.adapter.open_modal(
+            workspace_of(context), body["trigger_id"], lang,
+            lambda voice: blocks.evaluation_modal(metadata, values, voice),
+        )  # fmt: skip
+
     async def open_proposal(self, body: Body, context: AsyncBoltContext) -> None:
         fields = ids.unpack(self._clicked(body).get("value"))
         lang = fields.get("l") or "en"
+        # The nudge's response_url goes along, so the nudge can say "Done." once posted.
         metadata = ids.pack(ids.MAX_METADATA, c=fields.get("c"), p=fields.get("p"),
-                            t=fields.get("t"), l=lang)  # fmt: skip
+                            t=fields.get("t"), l=lang, u=body.get("response_url"))  # fmt: skip
         await self.adapter.open_modal(
             workspace_of(context), body["trigger_id"], lang,
             lambda voice: blocks.proposal_modal(metadata, fields.get("x") or "", voice),
@@ -256,9 +294,13 @@ class Listeners:
         if not isinstance(added, ProposalAdded):
             return
         meta = translate.metadata(view)
+        lang = meta.get("l") or "en"
         await self.adapter.post_proposal(added, thread_ts=meta.get("t") or added.problem_id,
-                                         lang=meta.get("l") or "en")  # fmt: skip
+                                         lang=lang)  # fmt: skip
         await self.adapter.submit(added)
+        await self.adapter.replace_original(
+            meta.get("u"), blocks.answered(ids.NUDGE_PROPOSE, blocks.Voice(lang))
+        )
 
     async def check_concern(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
         await self._answer(ack, self._form(translate.concern_form, body, view, context), view)
@@ -286,3 +328,11 @@ class Listeners:
         decided = self._form(translate.revise_form, body, view, context)
         if not isinstance(decided, Invalid):
             await self.adapter.submit(decided)
+
+    async def check_evaluation(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
+        await self._answer(ack, self._form(translate.evaluation_form, body, view, context), view)
+
+    async def on_evaluation(self, body: Body, view: Body, context: AsyncBoltContext) -> None:
+        given = self._form(translate.evaluation_form, body, view, context)
+        if not isinstance(given, Invalid):
+            await self.adapter.submit(given)

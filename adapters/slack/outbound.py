@@ -1,8 +1,9 @@
 """Neutral actions carried out with the Slack Web API.
 
-Private things (nudges, private replies) go as ephemeral messages and, when Slack
-cannot show one (the person left the channel, the bot is not in it), as a DM. Rounds
-are edited in place through the ts the runtime remembered for them.
+Private things (nudges, private replies and reports) go as ephemeral messages and, when
+Slack cannot show one (the person left the channel, the bot is not in it), as a DM.
+Rounds are edited in place through the ts the runtime remembered for them. A report
+posts its summary, and its full form in the summary's thread.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks
 from adapters.slack.blocks import SlackMessage, Voice
 from adapters.slack.people import ClientFor, Directory
-from bot.presenting import evaluation_text, renewal_text
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
@@ -114,34 +114,28 @@ class Deliverer:
             case SuggestAgreement():
                 message = await self.render(ws, lang, lambda v: blocks.suggestion(action, v))
                 return await self._post(client, action.channel, message, action.thread_id)
-            # Mandates, evaluations and reports: their text with its commands, for now.
             case AskRenewal(reminder=True):
-                message = await self.render(
-                    ws, lang, lambda v: blocks.text(renewal_text(action), v)
-                )
+                message = await self.render(ws, lang, lambda v: blocks.renewal(action, v))
                 await self._remind(client, action.users, message)
                 return None
             case AskRenewal():
-                message = await self.render(
-                    ws, lang, lambda v: blocks.text(renewal_text(action), v)
-                )
+                message = await self.render(ws, lang, lambda v: blocks.renewal(action, v))
                 return await self._post(client, action.channel, message, None)
             case AskEvaluation():
-                message = await self.render(
-                    ws, lang, lambda v: blocks.text(evaluation_text(action), v)
-                )
+                message = await self.render(ws, lang, lambda v: blocks.evaluation(action, v))
                 return await self._post(client, action.channel, message, None)
             case PostReport(private=True):
                 if action.user is None:
                     log.error("a private report without a person to send it to; dropped")
                     return None
-                message = await self.render(ws, lang, lambda v: blocks.text(action.summary, v))
-                await self._private(client, action.channel, action.user, message, message,
-                                    thread_ts=None)  # fmt: skip
+                # Ephemeral messages have no threads: the full report itself, page by page.
+                full = await self.render(ws, lang, lambda v: v(action.full))
+                for page in blocks.pages(full):
+                    await self._private(client, action.channel, action.user, page, page,
+                                        thread_ts=None)  # fmt: skip
                 return None
             case PostReport():
-                message = await self.render(ws, lang, lambda v: blocks.text(action.summary, v))
-                return await self._post(client, action.channel, message, None)
+                return await self._report(client, action)
         raise TypeError(f"the Slack adapter cannot deliver {type(action).__name__}")
 
     # --- the Web API calls ---------------------------------------------------------
@@ -200,6 +194,23 @@ class Deliverer:
                 failures.append(error)
         if failures and len(failures) == len(users):
             raise failures[0]
+
+    async def _report(self, client: AsyncWebClient, action: PostReport) -> str:
+        """The summary in the channel; the full form, when it says more, in its thread."""
+        summary, full = await self.render(
+            action.workspace,
+            action.lang,
+            lambda v: (blocks.text(action.summary, v), v(action.full)),
+        )
+        ts = await self._post(client, action.channel, summary, None)
+        if full == summary.text:
+            return ts
+        try:
+            for page in blocks.pages(full):
+                await self._post(client, action.channel, page, ts)
+        except SlackApiError as error:  # posting the summary again on a retry would be worse
+            log.warning("posting the full report in its thread failed: %s", error_of(error))
+        return ts
 
     async def _update_round(
         self,

@@ -19,6 +19,7 @@ from rules.events import (
     AgreementSubmitted,
     CommandInvoked,
     ConcernAnswered,
+    EvaluationGiven,
     MemberJoined,
     MemberLeft,
     MessageEdited,
@@ -26,6 +27,7 @@ from rules.events import (
     MessageRelabelled,
     NudgeSnoozed,
     ProposalAdded,
+    RenewalAnswered,
     ReviewDecided,
 )
 from rules.grammar import MAX_FIELD, PAST_REVIEW, find_command
@@ -281,6 +283,20 @@ def review_click(
     )  # fmt: skip
 
 
+def renewal_click(
+    action_id: str, value: str | None, *, workspace: str, user: str, at: datetime, event_id: str
+) -> RenewalAnswered | None:
+    """ "Renewed" or "Must check with my organisation", in the channel or a reminder DM."""
+    fields = ids.unpack(value)
+    outcome = ids.RENEWAL_OUTCOMES.get(action_id)
+    if not fields.get("c") or outcome is None:
+        return None
+    return RenewalAnswered(
+        workspace=workspace, channel=fields["c"], at=at, event_id=event_id, user=user,
+        outcome=outcome,
+    )  # fmt: skip
+
+
 # --- modals --------------------------------------------------------------------------
 
 
@@ -405,4 +421,32 @@ def revise_form(
     return ReviewDecided(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
         number=meta["n"], decision="revise", lesson=lesson or None, new_text=new_text, why=why,
+    )  # fmt: skip
+
+
+CHOOSE_SCORE = Say.of(N_("Choose a score from 1 to 5."))
+
+
+def _score(value: Any) -> int | None:
+    if isinstance(value, str) and value.isdigit() and 1 <= int(value) <= 5:
+        return int(value)
+    return None
+
+
+def evaluation_form(
+    view: Payload, *, workspace: str, user: str, at: datetime, event_id: str
+) -> EvaluationGiven | Invalid:
+    """A score from 1 to 5 for each value the form showed (`k` of them), and a comment."""
+    meta, values = metadata(view), form_values(view)
+    count = meta.get("k")
+    if not meta.get("c") or not isinstance(count, int) or count < 1:
+        return Invalid({ids.score_block(1): FORM_EXPIRED})
+    scores = [_score(values.get(ids.score_block(n))) for n in range(1, count + 1)]
+    missing = [n for n, score in enumerate(scores, start=1) if score is None]
+    if missing:
+        return Invalid({ids.score_block(n): CHOOSE_SCORE for n in missing})
+    comment = _text(values, ids.COMMENT)[: ids.MAX_COMMENT]
+    return EvaluationGiven(
+        workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
+        scores=tuple(s for s in scores if s is not None), comment=comment or None,
     )  # fmt: skip

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import spacy
+from spacy.attrs import IS_SPACE, IS_UPPER, LENGTH, NORM
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
@@ -61,6 +62,7 @@ _SHORTCODES = {
     "muscle": "💪",
     "eyes": "👀",
 }
+_READ = [NORM, IS_SPACE, IS_UPPER, LENGTH]
 _SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
 
 
@@ -89,20 +91,30 @@ class Analyzer:
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
 
-    def norms(self, doc: Doc) -> list[str]:
-        return [token.norm_ for token in doc if not token.is_space]
+    def read(self, doc: Doc) -> tuple[list[str], int]:
+        """The doc's token norms (spaces left out) and how many words are shouted.
 
-    def words(self, norms: Sequence[str], doc: Doc) -> list[str]:
+        Read as arrays, not Token objects: this runs for every message.
+        """
+        strings = doc.vocab.strings
+        norms: list[str] = []
+        shouted = 0
+        for norm, space, upper, length in doc.to_array(_READ).tolist():
+            if not space:
+                norms.append(strings[norm])
+                # Shouting ("STILL broken", "AGAIN") is a sign of a complaint.
+                shouted += upper and length > 2
+        return norms, shouted
+
+    def words(self, norms: Sequence[str], shouted: int) -> list[str]:
         tokens = ["<s>", *norms, "</s>"]
         low, high = self.word_ngrams
         features: list[str] = tokens if low == 1 else []
         grams = tokens
         for n in range(2, high + 1):
-            grams = [f"{gram} {token}" for gram, token in zip(grams, tokens[n - 1 :])]
+            grams = [f"{gram} {token}" for gram, token in zip(grams, tokens[n - 1 :], strict=False)]
             if n >= low:
                 features = features + grams
-        # Shouting ("STILL broken", "AGAIN") is a sign of a complaint.
-        shouted = sum(1 for word in doc.text.split() if len(word) > 2 and word.isupper())
         return features + [CAPS] * shouted
 
     def chars(self, norms: Sequence[str]) -> list[str]:
@@ -175,8 +187,8 @@ class LinearTextcat:
         """The raw n-grams of each doc: (words, characters). Training reads these."""
         words, chars = [], []
         for doc in docs:
-            norms = self.analyzer.norms(doc)
-            words.append(self.analyzer.words(norms, doc))
+            norms, shouted = self.analyzer.read(doc)
+            words.append(self.analyzer.words(norms, shouted))
             chars.append(self.analyzer.chars(norms))
         return words, chars
 
@@ -193,8 +205,8 @@ class LinearTextcat:
         char_parts: list[np.ndarray] = []
         char_counts: list[int] = []
         for doc in docs:
-            norms = self.analyzer.norms(doc)
-            found = [i for f in words(norms, doc) if (i := vocab.get(f)) is not None]
+            norms, shouted = self.analyzer.read(doc)
+            found = [i for f in words(norms, shouted) if (i := vocab.get(f)) is not None]
             word_ids += found
             word_counts.append(len(found))
             parts = [self._char_ids(norm) for norm in norms]
@@ -238,12 +250,13 @@ class LinearTextcat:
         values /= norms[row_of]
         out[:] = np.stack(
             [
-                np.bincount(row_of, weights=values * self.weights[offset + col_of, j],
-                            minlength=n_docs)
+                np.bincount(
+                    row_of, weights=values * self.weights[offset + col_of, j], minlength=n_docs
+                )
                 for j in range(len(self.labels))
             ],
             axis=1,
-        )  # fmt: skip
+        )
         return out
 
     # --- spaCy component protocol -------------------------------------------------
@@ -314,9 +327,10 @@ def make_linear_textcat(
 
 
 def blank_pipeline(
-    *, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] = (2, 5),
+    word_ngrams: tuple[int, int] = (1, 3),
+    char_ngrams: tuple[int, int] = (2, 5),
     sublinear_tf: bool = True,
-) -> Language:  # fmt: skip
+) -> Language:
     """An unfitted pipeline: spaCy's English tokenizer (it serves Dutch too) + the model."""
     nlp = spacy.blank("en")
     nlp.add_pipe(
@@ -345,9 +359,9 @@ class TrainedClassifier:
         self.nlp = nlp
         meta = nlp.meta.get("groundrules", {})
         chosen = {**meta.get("thresholds", {}), **(thresholds or {})}
-        self.thresholds = {label: float(chosen.get(label, 0.5)) for label in LABELS}
+        self.thresholds = {label: _bar(chosen.get(label, 0.5)) for label in LABELS}
         bars = meta.get("bars", {})
-        self.bars = Thresholds(watch=bars.get("watch"), answer=bars.get("answer"))
+        self.bars = Thresholds(watch=_bar(bars.get("watch")), answer=_bar(bars.get("answer")))
 
     @classmethod
     def load(
@@ -375,3 +389,8 @@ class TrainedClassifier:
         texts = list(texts)
         docs = self.nlp.pipe((normalise(text) for text in texts), batch_size=BATCH)
         return [self._result(doc, text, lang) for doc, text in zip(docs, texts, strict=True)]
+
+
+def _bar(value: float | None) -> float | None:
+    """A threshold as written in meta.json (spaCy's JSON reader can add float noise)."""
+    return None if value is None else round(float(value), 6)

@@ -91,8 +91,9 @@ def test_mandate_is_set_shown_and_recorded_on_agreements(app):
         "gerrit: instemmen met een belmoment (renewed March 2, 2026)",
         "hanna: no mandate given yet",
     ]
-    announced = only(chat.command("hanna", "/agree a weekly call because letters", "09:05"),
-                     AnnounceAgreement)  # fmt: skip
+    announced = only(
+        chat.command("hanna", "/agree a weekly call because letters", "09:05"), AnnounceAgreement
+    )
     assert announced.agreement.mandates == (("hanna", None),)
     assert "Mandate pending for hanna." in chat.texts()[-1]
 
@@ -179,9 +180,14 @@ def test_evaluation_scores_show_in_the_next_report(app):
     chat.command("anna", "/meeting end", "10:00")
     chat.command("anna", "/evaluate 5 5 5 5 5 5 5 5 1 we did not listen", "10:01")
     event = EvaluationGiven(
-        workspace="W1", channel="C1", at=at("10:02"), event_id="form-eval", user="ben",
-        scores=(3, 3, 3, 3, 3, 3, 3, 3, 3), comment="ok",
-    )  # fmt: skip
+        workspace="W1",
+        channel="C1",
+        at=at("10:02"),
+        event_id="form-eval",
+        user="ben",
+        scores=(3, 3, 3, 3, 3, 3, 3, 3, 3),
+        comment="ok",
+    )
     app.service.handle(event)
     chat.command("anna", "/report", "11:00")
     assert (
@@ -204,9 +210,13 @@ def test_renewal_answered_from_a_button(app):
     chat.command("anna", "/meeting start", "09:00")
     chat.command("anna", "/meeting end", "10:00")
     event = RenewalAnswered(
-        workspace="W1", channel="C1", at=at("10:01"), event_id="btn-1", user="anna",
+        workspace="W1",
+        channel="C1",
+        at=at("10:01"),
+        event_id="btn-1",
+        user="anna",
         outcome="renewed",
-    )  # fmt: skip
+    )
     app.service.handle(event)
     with Session(app.database) as session:
         assert session.exec(select(MandateRow.status)).one() == "current"
@@ -220,8 +230,11 @@ def test_roles_handover_moves_the_agreements_with_the_role(app):
     chat.join("anna", "ben", "chris")
     chat.command("anna", '/role add "night lead" covers the night shift rota', "09:00")
     chat.command("anna", "/role assign night lead @ben", "09:01")
-    chat.command("ben", "/agree nights are planned 4 weeks ahead because of childcare "
-                        "owner role night lead", "09:02")  # fmt: skip
+    chat.command(
+        "ben",
+        "/agree nights are planned 4 weeks ahead because of childcare owner role night lead",
+        "09:02",
+    )
     [handover] = chat.command("anna", "/role handover night lead @chris", "09:03")
     assert not handover.private
     assert chat.texts()[-1].splitlines() == [
@@ -291,7 +304,7 @@ def test_review_revise_records_a_new_version_linked_to_the_old(app):
             "/review revise 1 stand-up at 9:45 because buses are late "
             "learned the 9:30 bus is always late",
             "10:00",
-        ),  # fmt: skip
+        ),
         AnnounceAgreement,
     )
     assert (announced.agreement.version, announced.agreement.replaces) == (2, 1)
@@ -344,9 +357,17 @@ def test_review_decided_from_buttons(app):
     chat = Chat(app)
     agree(chat)
     event = ReviewDecided(
-        workspace="W1", channel="C1", at=at("10:00"), event_id="btn-keep", user="anna",
-        number=1, decision="revise", lesson="buses", new_text="at 9:45", why="late buses",
-    )  # fmt: skip
+        workspace="W1",
+        channel="C1",
+        at=at("10:00"),
+        event_id="btn-keep",
+        user="anna",
+        number=1,
+        decision="revise",
+        lesson="buses",
+        new_text="at 9:45",
+        why="late buses",
+    )
     [announced] = [d.action for d in app.service.handle(event)][-1:]
     assert announced.agreement.version == 2
 
@@ -386,7 +407,7 @@ def test_consensus_in_a_thread_is_about_that_threads_proposal(app):
     assert suggestion.thread_id == "09:00"
 
 
-# --- reports ------------------------------------------------------------------------------------------
+# --- reports ------------------------------------------------------------------------
 
 
 def test_report_lists_agreements_problems_concerns_and_mandates(app):

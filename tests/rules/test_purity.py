@@ -7,8 +7,20 @@ import ast
 from pathlib import Path
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
-FORBIDDEN_IMPORTS = ("bot", "adapters", "slack_bolt", "slack_sdk", "discord", "aiohttp",
-                     "sqlalchemy", "sqlmodel", "requests", "httpx", "socket", "asyncio")  # fmt: skip
+FORBIDDEN_IMPORTS = (
+    "bot",
+    "adapters",
+    "slack_bolt",
+    "slack_sdk",
+    "discord",
+    "aiohttp",
+    "sqlalchemy",
+    "sqlmodel",
+    "requests",
+    "httpx",
+    "socket",
+    "asyncio",
+)
 CLOCK_CALLS = {"now", "utcnow", "today", "time", "monotonic", "perf_counter"}
 
 

@@ -32,6 +32,7 @@ from tests.helpers import TaggedClassifier
 from tests.standins.slack_api import SlackCall, SlackStandIn
 from tests.standins.slack_requests import (
     CHANNEL_ID,
+    UNANSWERED_RESPONSE_URL,
     USER_ID,
     BoltReply,
     SignedRequest,
@@ -99,6 +100,10 @@ class SlackBot:
         )
 
     async def interact(self, payload: dict[str, Any]) -> BoltReply:
+        """A signed interaction; a click left with the builder's default response URL
+        gets one the stand-in answers, so whatever the bot posts there is recorded."""
+        if str(payload.get("response_url", "")).startswith(UNANSWERED_RESPONSE_URL):
+            payload = payload | {"response_url": self.slack.response_url()}
         return await self.post(interactive_request(payload, SECRET))
 
     async def handled(self, kind: type[Event], count: int = 1) -> list[Event]:

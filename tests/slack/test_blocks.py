@@ -10,7 +10,16 @@ import pytest
 from adapters.slack import blocks, ids
 from adapters.slack.blocks import Voice, escape
 from bot.views import MemberHome, WaitingRound
-from rules.actions import AgreementView, AnnounceReview, PostRoundSummary, RoundView, SendNudge
+from rules.actions import (
+    AgreementView,
+    AnnounceReview,
+    AskEvaluation,
+    AskRenewal,
+    PostRoundSummary,
+    RoundView,
+    SendNudge,
+)
+from rules.grammar import EVALUATION_VALUES
 from rules.i18n import LANGUAGES
 
 NAMES = {"U-ALICE": "Alice", "U-BOB": "Bob <!here>", "U-CAROL": "Carol"}
@@ -114,6 +123,7 @@ def test_blocks_modals_fit_slacks_limits_in_every_language(lang):
         blocks.concern_modal("{}", HOSTILE, voice),
         blocks.agreement_modal("{}", voice, text="x" * 5000),
         blocks.revise_modal("{}", 3, HOSTILE, voice),
+        blocks.evaluation_modal("{}", EVALUATION_VALUES, voice),
     ]
     for modal in modals:
         for key in ("title", "submit", "close"):
@@ -121,6 +131,8 @@ def test_blocks_modals_fit_slacks_limits_in_every_language(lang):
         for block in modal["blocks"]:
             initial = block.get("element", {}).get("initial_value", "")
             assert len(initial) <= blocks.MAX_INPUT
+            for option in block.get("element", {}).get("options", []):
+                assert len(option["text"]["text"]) <= blocks.MAX_OPTION
         assert "<!channel>" not in shown(modal["blocks"])
     assert json.dumps(modals)
 
@@ -162,3 +174,58 @@ def test_blocks_review_offers_keep_revise_retire():
         ids.REVIEW_KEEP, ids.REVIEW_REVISE, ids.REVIEW_RETIRE,
     ]  # fmt: skip
     assert SAFE in shown(message.blocks)
+
+
+def test_blocks_summary_leaves_the_typed_command_to_the_fallback():
+    view = round_view(no_concerns=("U-BOB", "U-CAROL"))
+    action = PostRoundSummary(workspace="slack:T", channel="C1", lang="en", round=view,
+                              outcome="answered", suggest_agreement=True)  # fmt: skip
+    message = blocks.summary(action, Voice("en", NAMES))
+    assert "No open concerns. Record this as an agreement?" in shown(message.blocks)
+    assert "/agree" not in shown(message.blocks) and "/agree" in message.text
+
+
+@pytest.mark.parametrize("reminder", [False, True], ids=["table", "reminder"])
+def test_blocks_renewal_names_the_members_and_offers_both_answers(reminder):
+    action = AskRenewal(workspace="slack:T", channel="C1", lang="en", meeting_id="m1",
+                        users=("U-ALICE", "U-BOB", "U-CAROL"), reminder=reminder)  # fmt: skip
+    message = blocks.renewal(action, Voice("en", NAMES))
+    text = shown(message.blocks)
+    if reminder:
+        assert "please renew your mandate" in text and "In <#C1>" in text
+    else:
+        assert "outcome: Alice, Bob &lt;!here&gt;, and Carol." in text
+    assert "<!" not in text and "<@" not in text and "/mandate" not in text
+    [actions] = [b for b in message.blocks if b["type"] == "actions"]
+    assert [e["action_id"] for e in actions["elements"]] == [ids.RENEWAL_RENEWED, ids.RENEWAL_CHECK]
+    assert ids.unpack(actions["elements"][0]["value"]) == {"c": "C1", "m": "m1", "l": "en"}
+
+
+def test_blocks_evaluation_lists_the_values_and_carries_them_to_the_form():
+    action = AskEvaluation(workspace="slack:T", channel="C1", lang="nl", meeting_id="m1",
+                           values=EVALUATION_VALUES)  # fmt: skip
+    message = blocks.evaluation(action, Voice("nl"))
+    text = shown(message.blocks)
+    assert "1. afspraken nakomen" in text and "9. kunnen luisteren naar elkaar" in text
+    [evaluate] = next(b for b in message.blocks if b["type"] == "actions")["elements"]
+    assert evaluate["text"]["text"] == "Evalueren"
+    assert ids.unpack(evaluate["value"])["v"] == list(EVALUATION_VALUES)
+
+    modal = blocks.evaluation_modal("{}", EVALUATION_VALUES, Voice("nl"))
+    labels = [b["label"]["text"] for b in modal["blocks"] if b["type"] == "input"]
+    assert labels[0] == "1. afspraken nakomen" and labels[-1] == "Opmerking"
+    assert len(modal["blocks"]) <= 100
+
+
+def test_blocks_pages_split_a_long_report_within_slacks_limits():
+    line = "x" * 990
+    text = "\n".join(f"{n:04d} {line}" for n in range(200))  # about 200,000 characters
+    pages = blocks.pages(text)
+    assert len(pages) > 1
+    for page in pages:
+        assert len(page.blocks) <= blocks.MAX_BLOCKS
+        assert len(page.text) <= blocks.MAX_MESSAGE
+        assert all(len(b["text"]["text"]) <= blocks.MAX_SECTION for b in page.blocks)
+        assert page.text == "\n".join(b["text"]["text"] for b in page.blocks)
+    assert "\n".join(page.text for page in pages) == text
+    assert [p.text for p in blocks.pages("short")] == ["short"]

@@ -14,7 +14,7 @@ from rules.actions import (
     PostReport,
     SuggestAgreement,
 )
-from rules.say import Say
+from rules.say import Lines, Quote, Say
 from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, shown_text
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
 
@@ -64,6 +64,64 @@ async def test_delivery_evaluation_and_reports(bot: SlackBot):
     public = PostReport(**common(user=None, private=False, summary=summary, full=summary))
     await bot.adapter.deliver(public)
     await bot.slack.wait_for("chat.postMessage", 2)
+    assert len(bot.calls("chat.postMessage")) == 2  # the full form says no more: no thread
+
+
+def long_report() -> tuple[Say, Lines]:
+    """A summary and a full report of about 120,000 characters, each line its own."""
+    lines = tuple(Say.of("{n}. {text}", n=n, text=Quote("<!here> " + "x" * 990))
+                  for n in range(120))  # fmt: skip
+    return Say.of("Report of this table."), Lines((Say.of("Report of this table."), *lines))
+
+
+async def test_delivery_a_long_report_goes_in_its_thread_in_several_messages(bot: SlackBot):
+    summary, full = long_report()
+    ts = await bot.adapter.deliver(
+        PostReport(**common(user=None, private=False, summary=summary, full=full))
+    )
+    [first, *rest] = bot.calls("chat.postMessage")
+    assert first.params["text"] == "Report of this table." and "thread_ts" not in first.params
+    assert len(rest) >= 3 and all(c.params["thread_ts"] == ts for c in rest)
+    for call in rest:
+        assert len(call.params["text"]) <= 40_000 and len(call.params["blocks"]) <= 50
+        assert all(len(b["text"]["text"]) <= 3000 for b in call.params["blocks"])
+    shown = "\n".join(shown_text(c) for c in rest)
+    assert "0. &lt;!here&gt; xxx" in shown and "119. &lt;!here&gt; xxx" in shown
+    assert "<!here>" not in shown
+
+
+async def test_delivery_a_long_private_report_comes_in_several_ephemerals(bot: SlackBot):
+    summary, full = long_report()
+    await bot.adapter.deliver(
+        PostReport(**common(user=BOB, private=True, summary=summary, full=full))
+    )
+    pages = bot.calls("chat.postEphemeral")
+    assert len(pages) >= 3 and {(c.params["channel"], c.params["user"]) for c in pages} == {
+        (CHANNEL_ID, BOB)
+    }
+    assert all(len(c.params["blocks"]) <= 50 for c in pages)
+    assert "119. &lt;!here&gt;" in shown_text(pages[-1])
+    assert bot.calls("chat.postMessage") == []
+
+
+async def test_delivery_replacing_through_a_response_url(bot: SlackBot, caplog):
+    """What a nudge's buttons use: the stand-in records the post and, for a message it
+    stored, replaces it; an unknown URL only costs a warning."""
+    posted = await bot.adapter.deliver(
+        AskRenewal(**common(meeting_id="m1", users=(BOB,), reminder=False))
+    )
+    assert posted is not None
+    url = bot.slack.response_url(channel=CHANNEL_ID, ts=posted)
+    await bot.adapter.replace_original(url, "Done.")
+    assert bot.slack.responses_to(url) == [{"text": "Done.", "replace_original": True}]
+    assert bot.slack.messages[(CHANNEL_ID, posted)]["text"] == "Done."
+    assert "blocks" not in bot.slack.messages[(CHANNEL_ID, posted)]  # the buttons are gone
+
+    unknown = url.rsplit("/", 1)[0] + "/R-UNKNOWN"
+    await bot.adapter.replace_original(unknown, "Done.")
+    assert "replacing an answered message failed: HTTP 404" in caplog.text
+    await bot.adapter.replace_original(None, "Done.")  # nothing to answer through
+    assert len(bot.slack.responses) == 1
 
 
 @pytest.mark.parametrize("thread", [None, "1700000000.000100"])

@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 
 import aiohttp
+import pytest
 from sqlmodel import Session, select
 
 from bot.models import CorrectionRow, MemberRow, ProcessedEvent, WatchRow
@@ -142,22 +143,31 @@ async def test_slack_nudge_buttons_not_a_problem_and_snooze(bot: SlackBot):
     [nudge] = await bot.slack.wait_for("chat.postEphemeral")
 
     value = button(nudge, "nudge_snooze")["value"]
-    reply = await bot.interact(block_actions("nudge_snooze", value=value))
+    snooze_url = bot.slack.response_url()
+    reply = await bot.interact(block_actions("nudge_snooze", value=value, response_url=snooze_url))
     assert reply.status == 200
     [snoozed] = await bot.handled(NudgeSnoozed)
     assert (snoozed.problem_id, snoozed.user, snoozed.channel) == (ts, USER_ID, CHANNEL_ID)
     assert watches(bot) == {ts: "snoozed"}
     [_, thanks] = await bot.slack.wait_for("chat.postEphemeral", 2)
     assert "Snoozed" in thanks.params["text"]
+    # The ephemeral nudge itself gives way to one line, its buttons gone.
+    assert await bot.slack.wait_for_response(snooze_url) == [
+        {"text": "Snoozed.", "replace_original": True}
+    ]
 
     value = button(nudge, "nudge_dismiss")["value"]
-    await bot.interact(block_actions("nudge_dismiss", value=value))
+    dismiss_url = bot.slack.response_url()
+    await bot.interact(block_actions("nudge_dismiss", value=value, response_url=dismiss_url))
     [relabelled] = await bot.handled(MessageRelabelled)
     assert (relabelled.label, relabelled.applies, relabelled.text) == ("problem", False, "")
     assert watches(bot) == {ts: "dismissed"}
     with Session(bot.groundrules.database) as session:
         [correction] = session.exec(select(CorrectionRow)).all()
     assert correction.text == "#problem the deploy keeps failing"  # from the engine's watch
+    assert await bot.slack.wait_for_response(dismiss_url) == [
+        {"text": "Noted.", "replace_original": True}
+    ]
 
 
 async def test_slack_add_a_proposal_opens_a_modal_and_posts_it_in_the_thread(bot: SlackBot):
@@ -165,7 +175,10 @@ async def test_slack_add_a_proposal_opens_a_modal_and_posts_it_in_the_thread(bot
     await bot.tick()
     [nudge] = await bot.slack.wait_for("chat.postEphemeral")
 
-    click = block_actions("nudge_propose", value=button(nudge, "nudge_propose")["value"])
+    response_url = bot.slack.response_url()
+    click = block_actions(
+        "nudge_propose", value=button(nudge, "nudge_propose")["value"], response_url=response_url
+    )
     await bot.interact(click)
     [opened] = await bot.slack.wait_for("views.open")
     assert opened.params["trigger_id"] == click["trigger_id"]
@@ -180,6 +193,7 @@ async def test_slack_add_a_proposal_opens_a_modal_and_posts_it_in_the_thread(bot
     reply = await bot.interact(empty)
     assert reply.json()["response_action"] == "errors"
     assert "proposal" in reply.json()["errors"]
+    assert bot.slack.responses_to(response_url) == []  # the nudge stays until it is done
 
     filled = view_submission(
         "proposal_modal", {"proposal": {"value": "retry with <!here> pinned image"}},
@@ -194,6 +208,25 @@ async def test_slack_add_a_proposal_opens_a_modal_and_posts_it_in_the_thread(bot
     assert "Proposal from Alice" in posted.params["text"]
     assert "&lt;!here&gt;" in posted.params["text"] and "<!here>" not in text_of(posted)
     assert watches(bot) == {ts: "answered"}
+    assert await bot.slack.wait_for_response(response_url) == [
+        {"text": "Done.", "replace_original": True}
+    ]
+
+
+@pytest.mark.parametrize("bot_settings", [{"language": "nl"}], ids=["nl"])
+async def test_slack_answered_nudge_is_replaced_in_the_tables_language(bot: SlackBot):
+    await problem(bot)
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    assert button(nudge, "nudge_snooze")["text"]["text"] == "Later (1 u)"
+
+    response_url = bot.slack.response_url()
+    value = button(nudge, "nudge_snooze")["value"]
+    await bot.interact(block_actions("nudge_snooze", value=value, response_url=response_url))
+    await bot.handled(NudgeSnoozed)
+    assert await bot.slack.wait_for_response(response_url) == [
+        {"text": "Gesluimerd.", "replace_original": True}
+    ]
 
 
 async def test_slack_mention_safety_in_the_nudge(bot: SlackBot):

@@ -12,6 +12,7 @@ from adapters.slack.translate import (
     agreement_form,
     command_target,
     concern_click,
+    evaluation_form,
     form_values,
     member_event,
     mention_command,
@@ -19,6 +20,7 @@ from adapters.slack.translate import (
     moment,
     nudge_click,
     proposal_form,
+    renewal_click,
     review_click,
     revise_form,
     slash_command,
@@ -34,6 +36,7 @@ from rules.events import (
     MessagePosted,
     MessageRelabelled,
     NudgeSnoozed,
+    RenewalAnswered,
 )
 from tests.standins import slack_requests as shapes
 
@@ -314,3 +317,61 @@ def test_translate_proposal_and_revise_forms():
     assert (revised.number, revised.decision, revised.lesson, revised.new_text) == (
         2, "revise", None, "We Y",
     )  # fmt: skip
+
+
+def test_translate_renewal_buttons_answer_for_the_table_in_the_value():
+    value = ids.pack(c="C1", m="m1", l="nl")
+    for action_id, outcome in ((ids.RENEWAL_RENEWED, "renewed"), (ids.RENEWAL_CHECK, "check")):
+        answered = renewal_click(action_id, value, workspace=W, user="U-BOB", at=NOW,
+                                 event_id="trig")  # fmt: skip
+        assert isinstance(answered, RenewalAnswered)
+        assert (answered.channel, answered.user, answered.outcome, answered.event_id) == (
+            "C1", "U-BOB", outcome, "trig",
+        )  # fmt: skip
+    assert renewal_click(ids.RENEWAL_RENEWED, "garbage", workspace=W, user="U", at=NOW,
+                         event_id="t") is None  # fmt: skip
+    assert renewal_click(ids.NUDGE_SNOOZE, value, workspace=W, user="U", at=NOW,
+                         event_id="t") is None  # fmt: skip
+
+
+def scores(*given: str | None, comment: str | None = None) -> dict:
+    values: dict = {
+        ids.score_block(n): {"value": {"type": "static_select",
+                                       "selected_option": {"value": s} if s else None}}
+        for n, s in enumerate(given, start=1)
+    }  # fmt: skip
+    values[ids.COMMENT] = {"value": comment}
+    return values
+
+
+def test_translate_evaluation_form_reads_each_score_and_the_comment():
+    view = submission(ids.EVALUATION_MODAL, scores(*"453445435", comment="  x " * 400), c="C1",
+                      k=9)  # fmt: skip
+    given = evaluation_form(view, workspace=W, user="U-ALICE", at=NOW, event_id="t")
+    assert not isinstance(given, Invalid)
+    assert (given.channel, given.user) == ("C1", "U-ALICE")
+    assert given.scores == (4, 5, 3, 4, 4, 5, 4, 3, 5)
+    assert given.comment is not None and len(given.comment) == ids.MAX_COMMENT
+
+    blank = submission(ids.EVALUATION_MODAL, scores(*"453445435", comment="  "), c="C1", k=9)
+    given = evaluation_form(blank, workspace=W, user="U", at=NOW, event_id="t")
+    assert not isinstance(given, Invalid) and given.comment is None
+
+
+@pytest.mark.parametrize(
+    ("given", "meta", "blocks"),
+    [
+        (("4", None, "3", "4", "4", "5", "4", "3", None), {"c": "C1", "k": 9},
+         {"score_2", "score_9"}),
+        (("4", "5", "3", "4", "4", "5", "4", "3"), {"c": "C1", "k": 9}, {"score_9"}),
+        (("4", "6", "3", "4", "4", "5", "4", "3", "x"), {"c": "C1", "k": 9},
+         {"score_2", "score_9"}),
+        (("4",) * 9, {"k": 9}, {"score_1"}),
+        (("4",) * 9, {"c": "C1"}, {"score_1"}),
+    ],
+    ids=["missing", "one-short", "out-of-range", "no-table", "no-count"],
+)  # fmt: skip
+def test_translate_evaluation_form_errors_name_the_block(given, meta, blocks):
+    view = submission(ids.EVALUATION_MODAL, scores(*given), **meta)
+    invalid = evaluation_form(view, workspace=W, user="U", at=NOW, event_id="t")
+    assert isinstance(invalid, Invalid) and set(invalid.errors) == blocks

@@ -15,6 +15,12 @@ Typical use::
         [call] = await slack.wait_for("chat.postMessage")
         assert call.params["channel"] == "C-GENERAL"
 
+Interaction payloads carry a ``response_url``; ``slack.response_url()`` hands
+out one this server answers (``POST /response/{id}``, as
+``slack_sdk.webhook.AsyncWebhookClient`` sends it) and records the JSON, so
+tests can pass it to ``slack_requests.block_actions(response_url=...)`` and read
+what the app sent with ``responses_to`` / ``wait_for_response``.
+
 Request encodings follow slack_sdk: JSON bodies (``chat.*``, ``views.*``),
 form bodies, query-string parameters (``GET`` methods and ``POST`` methods
 called with ``params=``), the token in an ``Authorization: Bearer`` header and
@@ -48,6 +54,7 @@ __all__ = [
     "TEAM_NAME",
     "BotIdentity",
     "Responder",
+    "ResponsePost",
     "SlackCall",
     "SlackChannel",
     "SlackError",
@@ -203,6 +210,26 @@ class _RateLimit(NamedTuple):
     retry_after: int
 
 
+class ResponsePost(NamedTuple):
+    """One JSON body posted to a response URL the stand-in handed out."""
+
+    url: str
+    body: dict[str, Any]
+
+
+@dataclass
+class _ResponseTarget:
+    """What a response URL belongs to: a stored message, or (ephemeral) nothing stored."""
+
+    channel: str | None
+    ts: str | None
+    uses: int = 0
+
+
+# Slack accepts up to five posts to one response_url (within 30 minutes).
+RESPONSE_URL_USES = 5
+
+
 class SlackStandIn:
     """An aiohttp server that answers ``/api/{method}`` like Slack would.
 
@@ -224,6 +251,9 @@ class SlackStandIn:
         # Messages the bot posted and that still exist, keyed by (channel, ts).
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}
+        # What apps posted to response URLs, oldest first.
+        self.responses: list[ResponsePost] = []
+        self._response_targets: dict[str, _ResponseTarget] = {}
         # OAuth client credentials; None accepts any (then only "code" is checked).
         self.client_id: str | None = None
         self.client_secret: str | None = None
@@ -277,6 +307,7 @@ class SlackStandIn:
         """Listen on an ephemeral port of 127.0.0.1."""
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_post("/response/{response_id}", self._handle_response)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -375,6 +406,21 @@ class SlackStandIn:
         """Make every later call with ``token`` answer ``token_revoked``."""
         self._revoked_tokens.add(token)
 
+    def response_url(self, *, channel: str | None = None, ts: str | None = None) -> str:
+        """A fresh response URL, as Slack puts in an interaction payload.
+
+        Posts to it are recorded in ``responses``. Tie it to a message the bot
+        posted (``channel`` and ``ts``) and ``replace_original`` /
+        ``delete_original`` change that stored message too; ephemeral messages
+        are not stored, so for them only the post is recorded.
+        """
+        response_id = self._next_id("R")
+        self._response_targets[response_id] = _ResponseTarget(channel, ts)
+        return self._response_url_of(response_id)
+
+    def _response_url_of(self, response_id: str) -> str:
+        return f"{self.url.removesuffix('/api/')}/response/{response_id}"
+
     # ------------------------------------------------------------------ programming
 
     def fail_next(
@@ -417,6 +463,25 @@ class SlackStandIn:
 
     def clear_calls(self) -> None:
         self.calls.clear()
+
+    def responses_to(self, url: str) -> list[dict[str, Any]]:
+        """The JSON bodies posted to one response URL, oldest first."""
+        return [post.body for post in self.responses if post.url == url]
+
+    async def wait_for_response(
+        self, url: str, count: int = 1, timeout: float = 5.0
+    ) -> list[dict[str, Any]]:
+        """Wait (bounded) until ``count`` bodies were posted to ``url``; return them all."""
+        try:
+            async with asyncio.timeout(timeout), self._changed:
+                await self._changed.wait_for(lambda: len(self.responses_to(url)) >= count)
+        except TimeoutError:
+            seen = "\n  ".join(f"{p.url} {_brief(p.body)}" for p in self.responses) or "(none)"
+            raise AssertionError(
+                f"expected {count} post(s) to {url} within {timeout}s, got "
+                f"{len(self.responses_to(url))}; response URL posts received:\n  {seen}"
+            ) from None
+        return self.responses_to(url)
 
     def messages_in(self, channel_id: str) -> list[dict[str, Any]]:
         """Messages the bot posted in a channel and did not delete, oldest first."""
@@ -470,6 +535,42 @@ class SlackStandIn:
         async with self._changed:
             self._changed.notify_all()
         return response
+
+    async def _handle_response(self, request: web.Request) -> web.Response:
+        """A post to a response URL: JSON only; unknown or used-up URLs are refused."""
+        response_id = request.match_info["response_id"]
+        target = self._response_targets.get(response_id)
+        if target is None:
+            return web.json_response({"ok": False, "error": "no_service"}, status=404)
+        try:
+            body = await request.json()
+        except json.JSONDecodeError:
+            body = None
+        if not isinstance(body, dict):
+            return web.json_response({"ok": False, "error": "invalid_payload"}, status=400)
+        if target.uses >= RESPONSE_URL_USES:
+            return web.json_response({"ok": False, "error": "used_url"}, status=404)
+        if not body.get("delete_original") and not (body.get("text") or body.get("blocks")):
+            return web.json_response({"ok": False, "error": "no_text"}, status=400)
+        target.uses += 1
+        self._respond_to_message(target, body)
+        self.responses.append(ResponsePost(self._response_url_of(response_id), body))
+        async with self._changed:
+            self._changed.notify_all()
+        return web.json_response({"ok": True})
+
+    def _respond_to_message(self, target: _ResponseTarget, body: Mapping[str, Any]) -> None:
+        key = (target.channel or "", target.ts or "")
+        if key not in self.messages:
+            return
+        if body.get("delete_original"):
+            del self.messages[key]
+        elif body.get("replace_original"):
+            message = self.messages[key]
+            message["text"] = body.get("text") or ""
+            message.pop("blocks", None)
+            if body.get("blocks"):
+                message["blocks"] = body["blocks"]
 
     def _answer(self, method: str, params: dict[str, Any]) -> web.Response:
         planned = self._planned.get(method)

@@ -44,6 +44,7 @@ __all__ = [
     "CHANNEL_ID",
     "CHANNEL_NAME",
     "STALE_AFTER_SECONDS",
+    "UNANSWERED_RESPONSE_URL",
     "USER_ID",
     "USER_NAME",
     "BoltAppServer",
@@ -87,8 +88,14 @@ def _trigger_id() -> str:
     return f"{_unique()}.{_unique()}.standin-trigger"
 
 
+# Default response URLs point here: a loopback port nothing listens on (discard), so an
+# app that posts to one fails at once and nothing leaves the machine. Slack's own are
+# https://hooks.slack.com/…; SlackStandIn.response_url() hands out ones that answer.
+UNANSWERED_RESPONSE_URL = "http://127.0.0.1:9/"
+
+
 def _response_url(kind: str) -> str:
-    return f"https://hooks.slack.com/{kind}/{TEAM_ID}/{_unique()}/standin"
+    return f"{UNANSWERED_RESPONSE_URL}{kind}/{TEAM_ID}/{_unique()}/standin"
 
 
 def _rich_text(text: str) -> list[dict[str, Any]]:
@@ -278,6 +285,8 @@ def block_actions(
 
     The container is the message at ``message_ts`` in ``channel_id``, or the
     modal ``view`` if one is given (then there is no channel/response_url).
+    ``response_url`` defaults to a loopback URL nothing answers; pass
+    ``SlackStandIn.response_url()`` to receive what the app posts there.
     """
     action: dict[str, Any] = {
         "action_id": action_id,

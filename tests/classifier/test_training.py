@@ -1,0 +1,212 @@
+"""`make train`'s code path on a tiny corpus: fast, deterministic, faithful to sklearn,
+and learning from corrections exported from a real database."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.bootstrap import bootstrap
+from bot.feedback import export_corrections
+from bot.settings import Settings
+from rules.classifier import LABELS
+from rules.classifier.rule_based import RuleClassifier
+from rules.classifier.trained import TrainedClassifier
+from rules.events import MessageRelabelled
+from training import train as make_train
+from training.config import load_config
+from training.dataset import Example, fold_feedback, load_split, write_jsonl
+from training.linear import fit_models
+
+ROOT = Path(__file__).resolve().parents[2]
+CORRECTED = "the coffee machine on floor two is making a funny noise"
+
+# (text, labels) per batch: a tiny corpus in both languages, two batches per split.
+TINY = {
+    "train": {
+        "en-a": [
+            ("the printer is broken again", ["problem"]),
+            ("staging is down and nobody can deploy", ["problem"]),
+            ("let's call the service desk", ["proposal"]),
+            ("I'll order a new toner today", ["proposal"]),
+            ("agreed, go ahead", ["agreement"]),
+            ("I'm worried the new rota will overload the night shift", ["concern"]),
+            ("good morning everyone", []),
+            ("no problem, thanks", []),
+        ],
+        "en-b": [
+            ("the van has a flat tyre and the pickup is at ten", ["problem"]),
+            ("we could ask the church for their van", ["proposal"]),
+            ("sounds good to me", ["agreement"]),
+            ("not sure that works for the parents", ["concern"]),
+            ("the fridge is too warm again", ["problem"]),
+            ("shall we move the meeting to friday?", ["proposal"]),
+            ("fine by me", ["agreement"]),
+            ("thanks all, see you tomorrow", []),
+        ],
+        "nl-a": [
+            ("de printer is weer kapot", ["problem"]),
+            ("zullen we de helpdesk bellen?", ["proposal"]),
+            ("akkoord", ["agreement"]),
+            ("ik maak me zorgen dat het rooster te krap wordt", ["concern"]),
+            ("goedemorgen allemaal", []),
+            ("niemand weet wie de sleutel heeft", ["problem"]),
+            ("ik bel morgen de leverancier", ["proposal"]),
+            ("prima, doen we", ["agreement"]),
+        ],
+    },
+    "dev": {
+        "en-c": [
+            ("the wifi keeps dropping in room 3", ["problem"]),
+            ("let's ask IT to look at it", ["proposal"]),
+            ("ok, agreed", ["agreement"]),
+            ("have a nice weekend", []),
+        ],
+        "nl-c": [
+            ("de koffieautomaat lekt weer", ["problem"]),
+            ("laten we een monteur bellen", ["proposal"]),
+            ("goed plan", ["agreement"]),
+            ("fijne avond", []),
+        ],
+    },
+    "test": {
+        "en-d": [("the lift is broken", ["problem"]), ("thanks!", [])],
+        "nl-d": [("de lift is kapot", ["problem"]), ("dank je", [])],
+    },
+}
+
+
+def write_tiny_corpus(root: Path) -> Path:
+    splits = root / "splits"
+    for split, batches in TINY.items():
+        records = []
+        for batch, lines in batches.items():
+            for n, (text, labels) in enumerate(lines, start=1):
+                records.append(
+                    Example(
+                        f"{batch}-{n:04d}", text, batch[:2], tuple(labels), "tiny", batch
+                    ).record()
+                )
+        write_jsonl(splits / f"{split}.jsonl", records)
+    return splits
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Path:
+    """A tmp dir with splits and a config.toml pointing at it (the real one's settings)."""
+    write_tiny_corpus(tmp_path)
+    real = (ROOT / "training" / "config.toml").read_text("utf-8")
+    paths = {
+        'splits = "data/splits"': f'splits = "{tmp_path / "splits"}"',
+        'feedback = "data/feedback"': f'feedback = "{tmp_path / "feedback"}"',
+        'model = "rules/classifier/model"': f'model = "{tmp_path / "model"}"',
+        "min_df = 2": "min_df = 1",
+        "folds = 5": "folds = 2",
+        "step = 0.01": "step = 0.05",
+    }
+    for old, new in paths.items():
+        assert old in real, old
+        real = real.replace(old, new)
+    (tmp_path / "config.toml").write_text(real, "utf-8")
+    return tmp_path
+
+
+def scores_of(model: Path, texts: list[str]) -> list[dict[str, float]]:
+    classifier = TrainedClassifier.load(model)
+    return [dict(result.scores) for result in classifier.classify_many(texts)]
+
+
+def test_make_train_reproduces_a_pipeline_deterministically(tiny, capsys):
+    texts = ["the printer is broken", "zullen we bellen?", "akkoord", "hello"]
+    assert make_train.main([str(tiny / "config.toml")]) == 0
+    assert "wrote" in capsys.readouterr().out
+    first = scores_of(tiny / "model", texts)
+    meta = json.loads((tiny / "model" / "meta.json").read_text("utf-8"))["groundrules"]
+    assert set(meta["thresholds"]) == set(LABELS)
+    assert meta["trained_on"]["lines"] == 24 + 8  # train + dev, the test split untouched
+    assert make_train.main([str(tiny / "config.toml")]) == 0
+    assert scores_of(tiny / "model", texts) == first
+    # it learnt something: each clear case scores highest on its own label
+    assert max(first[0], key=first[0].get) == "problem"
+    assert max(first[2], key=first[2].get) == "agreement"
+
+
+def test_component_reproduces_scikit_learn(tiny):
+    config = load_config(tiny / "config.toml")
+    examples = load_split(config.splits, "train")
+    fitted = fit_models(examples, config)
+    texts = [e.text for e in examples] + ["something else entirely, STILL", ""]
+    ours = np.array([[doc.cats[label] for label in LABELS] for doc in fitted.nlp.pipe(texts)])
+    assert np.allclose(ours, fitted.probabilities(texts), atol=1e-6)
+
+
+def test_a_correction_round_trips_into_training_data(tmp_path):
+    url = f"sqlite:///{tmp_path}/groundrules.db"
+    app = bootstrap(Settings(database_url=url), classifier=RuleClassifier())
+    try:
+        at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        for n, (label, applies) in enumerate([("problem", False), ("proposal", True)]):
+            app.service.handle(
+                MessageRelabelled(
+                    workspace="W1",
+                    channel="C1",
+                    at=at,
+                    event_id=f"e{n}",
+                    user="U-ben",
+                    message_id="m1",
+                    text=CORRECTED,
+                    label=label,
+                    applies=applies,
+                )
+            )
+    finally:
+        app.database.dispose()
+
+    out = io.StringIO()
+    assert export_corrections(url, out) == 2
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert lines == [
+        {"text": CORRECTED, "label": "problem", "applies": False, "lang": "en"},
+        {"text": CORRECTED, "label": "proposal", "applies": True, "lang": "en"},
+    ]
+    feedback = tmp_path / "feedback"
+    feedback.mkdir()
+    (feedback / "export.jsonl").write_text(out.getvalue(), "utf-8")
+
+    corpus = [
+        Example("en-x-0001", CORRECTED.capitalize() + "!", "en", ("problem", "concern")),
+        Example("en-x-0002", "the printer is broken", "en", ("problem",)),
+    ]
+    folded, stats = fold_feedback(corpus, feedback)
+    assert folded[0].labels == ("proposal", "concern")  # problem removed, proposal added
+    assert folded[1] == corpus[1]
+    assert stats == {"corrections": 2, "changed": 2, "added": 0, "held_out": 0}
+
+    # a text the corpus lacks becomes a new example; one in a held-out split is skipped
+    new, stats = fold_feedback(corpus[1:], feedback)
+    assert [e.labels for e in new] == [("problem",), ("proposal",)]
+    assert stats["added"] == 1
+    held, stats = fold_feedback(corpus[1:], feedback, held_out=[replace(corpus[0], id="t")])
+    assert held == corpus[1:] and stats["held_out"] == 2
+
+
+def test_training_learns_from_exported_corrections(tiny):
+    config = load_config(tiny / "config.toml")
+    config = replace(config, thresholds=replace(config.thresholds, choose_on="dev"))
+    feedback = tiny / "feedback"
+    feedback.mkdir()
+    text = "the printer is broken again"  # a problem in the tiny corpus
+    before = make_train.train(config).nlp(text).cats["problem"]
+    write_jsonl(
+        feedback / "export.jsonl",
+        [{"text": text, "label": "problem", "applies": False, "lang": "en"}],
+    )
+    trained = make_train.train(config)
+    assert trained.feedback["changed"] == 1
+    assert trained.nlp(text).cats["problem"] < before

@@ -1,0 +1,289 @@
+"""Ground rules 3 and 5 in Slack, after a meeting: renew mandates with buttons (reminders
+by DM), score the relationship values in a modal, and the report with its full form in
+the thread (or, asked privately with /report, the full form only for the asker)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.models import EvaluationRow, MandateRow, RenewalRow
+from rules.events import CommandInvoked, EvaluationGiven, RenewalAnswered
+from tests.slack.conftest import BOB, CAROL, SlackBot, button, shown_text
+from tests.standins.slack_api import SlackCall
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions, view_submission
+
+HOSTILE = "<!channel> ask <@U-BOB> & co"
+AGREEMENTS = (
+    "We share the minutes because everyone should know",
+    f"We merge on green because {HOSTILE}",
+    "We rotate the chair because it spreads the load",
+    "We start on time because time is scarce",
+)
+
+
+async def command(bot: SlackBot, name: str, text: str = "", **fields) -> None:
+    """A signed slash command, handled (with what it delivers) before the next one."""
+    before = bot.adapter.activity.counts["CommandInvoked"]
+    await bot.command(name, text, **fields)
+    await bot.handled(CommandInvoked, before + 1)
+
+
+async def end_meeting(bot: SlackBot, *, agreements: tuple[str, ...] = ()) -> None:
+    """Alice and Bob give a mandate (Carol does not); Alice starts and ends a meeting."""
+    await command(bot, "/mandate", "budgets up to 500 euro")
+    await command(bot, "/mandate", "the release calendar", user_id=BOB, user_name="bob")
+    await command(bot, "/meeting", "start")
+    for agreement in agreements:
+        await command(bot, "/agree", agreement)
+    await command(bot, "/meeting", "end")
+
+
+def with_button(action_id: str):
+    return lambda params: f'"{action_id}"' in json.dumps(params.get("blocks") or [])
+
+
+def posted_with(bot: SlackBot, action_id: str) -> SlackCall:
+    [posted] = [c for c in bot.calls("chat.postMessage") if with_button(action_id)(c.params)]
+    return posted
+
+
+def labels(call: SlackCall) -> list[str]:
+    return [
+        element["text"]["text"]
+        for block in call.params["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+
+
+def mandate_of(bot: SlackBot, user: str) -> tuple[str, str | None]:
+    """(the mandate's status, the answer to the meeting's renewal request)."""
+    with Session(bot.groundrules.database) as session:
+        mandate = session.exec(select(MandateRow).where(MandateRow.user == user)).one()
+        renewal = session.exec(select(RenewalRow).where(RenewalRow.user == user)).one()
+        return mandate.status, renewal.outcome
+
+
+async def click(bot: SlackBot, posted: SlackCall, action_id: str, user: str, **options) -> dict:
+    payload = block_actions(
+        action_id, value=button(posted, action_id)["value"], user_id=user, **options
+    )
+    assert (await bot.interact(payload)).status == 200
+    return payload
+
+
+# --- renewing mandates ------------------------------------------------------------------
+
+
+async def test_slack_meeting_end_asks_the_table_to_renew_by_name_with_buttons(bot: SlackBot):
+    await end_meeting(bot)
+
+    renewal = posted_with(bot, "renewal_renewed")
+    assert renewal.params["channel"] == CHANNEL_ID
+    shown = shown_text(renewal)
+    assert (
+        "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
+        "outcome: Alice, Bob, and Carol Chen." in shown
+    )
+    assert "<@" not in shown
+    assert labels(renewal) == ["Renewed", "Must check with my organisation"]
+    assert "/mandate renew" not in json.dumps(renewal.params["blocks"])  # buttons instead
+    assert "/mandate renew" in renewal.params["text"]  # the fallback keeps the commands
+    assert mandate_of(bot, BOB) == ("renewal_due", None)
+
+
+async def test_slack_renewal_buttons_reach_the_engine(bot: SlackBot):
+    await end_meeting(bot)
+    renewal = posted_with(bot, "renewal_renewed")
+    bot.slack.clear_calls()
+
+    await click(bot, renewal, "renewal_renewed", BOB)
+    [answered] = await bot.handled(RenewalAnswered)
+    assert (answered.channel, answered.user, answered.outcome) == (CHANNEL_ID, BOB, "renewed")
+    assert mandate_of(bot, BOB) == ("current", "renewed")
+    [told] = await bot.slack.wait_for("chat.postMessage")  # the engine's answer, for the table
+    assert told.params["channel"] == CHANNEL_ID
+    assert "Mandate renewed: the release calendar" in shown_text(told)
+
+    await click(bot, renewal, "renewal_check", USER_ID)
+    await bot.handled(RenewalAnswered, 2)
+    assert mandate_of(bot, USER_ID) == ("checking", "check")
+    [_, told] = await bot.slack.wait_for("chat.postMessage", 2)
+    assert "Noted: you will check your mandate with your organisation." in shown_text(told)
+
+    # Carol has no mandate to renew: the engine tells only her.
+    await click(bot, renewal, "renewal_renewed", CAROL)
+    await bot.handled(RenewalAnswered, 3)
+    [private] = await bot.slack.wait_for("chat.postEphemeral")
+    assert (private.params["channel"], private.params["user"]) == (CHANNEL_ID, CAROL)
+    assert "You have no mandate here yet" in private.params["text"]
+    # Clicked in the channel: the table's message keeps its buttons for the others.
+    assert bot.slack.responses == []
+
+
+@pytest.mark.parametrize(
+    "bot_settings", [{"reminder_delay": timedelta(0), "max_reminders": 1}], ids=["remind-now"]
+)
+async def test_slack_renewal_reminders_go_by_dm_and_count_at_the_table(bot: SlackBot):
+    await end_meeting(bot)
+    await click(bot, posted_with(bot, "renewal_renewed"), "renewal_renewed", BOB)
+    await bot.handled(RenewalAnswered)
+    bot.slack.clear_calls()
+
+    await bot.tick()
+
+    opened = await bot.slack.wait_for("conversations.open", 2)
+    assert sorted(c.params["users"] for c in opened) == [USER_ID, CAROL]  # Bob renewed
+    dms = await bot.slack.wait_for("chat.postMessage", 2)
+    assert all(dm.params["channel"].startswith("D") for dm in dms)
+    reminder = dms[0]
+    text = shown_text(reminder)
+    assert "A friendly reminder: please renew your mandate after the meeting." in text
+    assert f"In <#{CHANNEL_ID}>" in text and "<@" not in text
+    assert labels(reminder) == ["Renewed", "Must check with my organisation"]
+
+    # Renewing from the DM counts for the table, and the DM loses its buttons.
+    response_url = bot.slack.response_url()
+    await click(bot, reminder, "renewal_renewed", USER_ID,
+                channel_id=reminder.params["channel"], response_url=response_url)  # fmt: skip
+    [_, answered] = await bot.handled(RenewalAnswered, 2)
+    assert (answered.channel, answered.user) == (CHANNEL_ID, USER_ID)
+    assert mandate_of(bot, USER_ID) == ("current", "renewed")
+    assert await bot.slack.wait_for_response(response_url) == [
+        {"text": "Done.", "replace_original": True}
+    ]
+
+
+# --- the process evaluation -------------------------------------------------------------
+
+
+def select_score(score: int | None) -> dict:
+    option = {"text": {"type": "plain_text", "text": str(score)}, "value": str(score)}
+    return {"value": {"type": "static_select", "selected_option": option if score else None}}
+
+
+def evaluation_form(metadata: str, scores: list[int | None], comment: str = "") -> dict:
+    values: dict = {f"score_{n}": select_score(s) for n, s in enumerate(scores, start=1)}
+    values["comment"] = {"value": {"type": "plain_text_input", "value": comment or None}}
+    return view_submission("evaluation_modal", values, private_metadata=metadata)
+
+
+async def open_evaluation(bot: SlackBot) -> dict:
+    await end_meeting(bot)
+    evaluation = posted_with(bot, "evaluate")
+    opened_by = await click(bot, evaluation, "evaluate", USER_ID)
+    [opened] = await bot.slack.wait_for("views.open")
+    assert opened.params["trigger_id"] == opened_by["trigger_id"]
+    return opened.params["view"]
+
+
+async def test_slack_meeting_end_asks_for_an_evaluation_of_the_nine_values(bot: SlackBot):
+    await end_meeting(bot)
+
+    evaluation = posted_with(bot, "evaluate")
+    assert evaluation.params["channel"] == CHANNEL_ID
+    shown = shown_text(evaluation)
+    assert "A short process evaluation, please" in shown
+    assert "1. keep agreements" in shown and "9. listen to each other" in shown
+    assert "/evaluate" not in json.dumps(evaluation.params["blocks"])
+    assert labels(evaluation) == ["Evaluate"]
+
+
+async def test_slack_evaluation_modal_validates_and_reaches_the_engine(bot: SlackBot):
+    modal = await open_evaluation(bot)
+    assert modal["callback_id"] == "evaluation_modal"
+    selects = [b for b in modal["blocks"] if b.get("element", {}).get("type") == "static_select"]
+    assert [b["block_id"] for b in selects] == [f"score_{n}" for n in range(1, 10)]
+    assert [b["label"]["text"] for b in selects][:2] == ["1. keep agreements", "2. be reliable"]
+    assert [o["value"] for o in selects[0]["element"]["options"]] == ["1", "2", "3", "4", "5"]
+    assert not any(b.get("optional") for b in selects)
+    [comment] = [b for b in modal["blocks"] if b.get("block_id") == "comment"]
+    assert comment["optional"] and comment["element"]["multiline"]
+    metadata = modal["private_metadata"]
+
+    missing = evaluation_form(metadata, [4, 5, None, 4, 4, 5, 4, 3, 5])
+    reply = await bot.interact(missing)
+    assert reply.json() == {
+        "response_action": "errors",
+        "errors": {"score_3": "Choose a score from 1 to 5."},
+    }
+
+    filled = evaluation_form(metadata, [4, 5, 3, 4, 4, 5, 4, 3, 5], comment=HOSTILE)
+    reply = await bot.interact(filled)
+    assert (reply.status, reply.body) == (200, "")
+    [given] = await bot.handled(EvaluationGiven)
+    assert (given.channel, given.user) == (CHANNEL_ID, USER_ID)
+    assert (given.scores, given.comment) == ((4, 5, 3, 4, 4, 5, 4, 3, 5), HOSTILE)
+    with Session(bot.groundrules.database) as session:
+        [row] = session.exec(select(EvaluationRow)).all()
+    assert (row.user, row.scores, row.comment) == (USER_ID, [4, 5, 3, 4, 4, 5, 4, 3, 5], HOSTILE)
+    [thanks] = await bot.slack.wait_for("chat.postEphemeral", where=lambda p: "Thank" in p["text"])
+    assert thanks.params["user"] == USER_ID
+    assert "Your evaluation will show" in thanks.params["text"]
+
+
+@pytest.mark.parametrize("bot_settings", [{"language": "nl"}], ids=["nl"])
+async def test_slack_renewal_and_evaluation_in_dutch(bot: SlackBot):
+    await end_meeting(bot)
+
+    renewal = posted_with(bot, "renewal_renewed")
+    assert labels(renewal) == ["Vernieuwd", "Moet eerst overleggen met mijn organisatie"]
+    assert "Alice, Bob en Carol Chen" in shown_text(renewal)
+    evaluation = posted_with(bot, "evaluate")
+    assert labels(evaluation) == ["Evalueren"]
+    assert "1. afspraken nakomen" in shown_text(evaluation)
+
+    await click(bot, evaluation, "evaluate", USER_ID)
+    [opened] = await bot.slack.wait_for("views.open")
+    modal = opened.params["view"]
+    assert modal["title"]["text"] == "Evalueer de bijeenkomst"
+    assert "2. betrouwbaar zijn" in shown_text(opened)
+    reply = await bot.interact(evaluation_form(modal["private_metadata"], [None] * 9))
+    errors = reply.json()["errors"]
+    assert set(errors) == {f"score_{n}" for n in range(1, 10)}
+    assert errors["score_1"] == "Kies een score van 1 tot 5."
+
+
+# --- reports ----------------------------------------------------------------------------
+
+
+async def test_slack_meeting_report_summary_with_the_full_form_in_its_thread(bot: SlackBot):
+    await end_meeting(bot, agreements=AGREEMENTS)
+
+    [summary, full] = [
+        c for c in bot.calls("chat.postMessage") if "Report of the meeting" in c.params["text"]
+    ]
+    assert summary.params["channel"] == CHANNEL_ID and not summary.params.get("thread_ts")
+    text = shown_text(summary)
+    assert text.startswith("Report of the meeting (since ")
+    assert "… and 1 more (see the full report)" in text
+    assert "We start on time" not in text  # the fourth agreement: only in the full form
+
+    [ts] = [ts for (_, ts), m in bot.slack.messages.items() if m["text"] == summary.params["text"]]
+    assert (full.params["channel"], full.params["thread_ts"]) == (CHANNEL_ID, ts)
+    text = shown_text(full)
+    assert "We start on time" in text and "… and 1 more" not in text
+    assert "&lt;!channel&gt; ask &lt;@U-BOB&gt; &amp; co" in text
+    assert "<!channel>" not in text and "<@" not in text
+    assert all(len(b["text"]["text"]) <= 3000 for b in full.params["blocks"])
+
+
+async def test_slack_private_report_is_the_full_form_for_the_asker_only(bot: SlackBot):
+    for agreement in AGREEMENTS:
+        await command(bot, "/agree", agreement)
+    bot.slack.clear_calls()
+
+    await command(bot, "/report", user_id=BOB, user_name="bob")
+
+    [report] = await bot.slack.wait_for("chat.postEphemeral")
+    assert (report.params["channel"], report.params["user"]) == (CHANNEL_ID, BOB)
+    text = shown_text(report)
+    assert text.startswith("Report of this table.")
+    assert "We share the minutes" in text and "We start on time" in text
+    assert "… and 1 more" not in text
+    assert "&lt;!channel&gt;" in text and "<!channel>" not in text
+    assert bot.calls("chat.postMessage") == []  # nothing in the channel

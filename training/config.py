@@ -1,0 +1,113 @@
+"""The training configuration (training/config.toml) as typed, validated values."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "training" / "config.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+    char_weight: float = 0.5
+    min_df: int = 2
+    sublinear_tf: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    C: float = 8.0
+    class_weight: str | None = "balanced"
+    max_iter: int = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdSearch:
+    choose_on: str = "folds"
+    folds: int = 5
+    floor: float = 0.1
+    ceiling: float = 0.95
+    step: float = 0.01
+    nudge_beta: float = 0.5
+    window_messages: int = 3
+
+    def __post_init__(self) -> None:
+        if self.choose_on not in ("folds", "dev"):
+            raise ValueError(f"choose_on must be folds or dev, not {self.choose_on!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    seed: int = 13
+    corpus: Path = ROOT / "data" / "corpus"
+    relabels: Path = ROOT / "data" / "relabels.jsonl"
+    splits: Path = ROOT / "data" / "splits"
+    feedback: Path = ROOT / "data" / "feedback"
+    fit_on: tuple[str, ...] = ("train", "dev")
+    near_duplicate: float = 0.9
+    dev_batches_per_cell: int = 1
+    test_batches_per_cell: int = 1
+    features: Features = field(default_factory=Features)
+    model: Model = field(default_factory=Model)
+    thresholds: ThresholdSearch = field(default_factory=ThresholdSearch)
+    output: Path = ROOT / "rules" / "classifier" / "model"
+
+    def with_paths(self, **paths: Path) -> Config:
+        """The same settings on other files (tests train on a tiny corpus in a tmp dir)."""
+        return replace(self, **paths)
+
+
+def load_config(path: Path = DEFAULT_CONFIG) -> Config:
+    """Read a config file; relative paths are taken from the repository root."""
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    data, split = raw.get("data", {}), raw.get("split", {})
+    features, model = raw.get("features", {}), raw.get("model", {})
+    search, output = raw.get("thresholds", {}), raw.get("output", {})
+    fit_on = tuple(data.get("fit_on", ("train", "dev")))
+    if "test" in fit_on or not set(fit_on) <= {"train", "dev"}:
+        raise ValueError(f"fit_on must name train and/or dev, not {fit_on}")
+    defaults = Config()
+    return Config(
+        seed=int(raw.get("seed", defaults.seed)),
+        corpus=_path(data.get("corpus"), defaults.corpus),
+        relabels=_path(data.get("relabels"), defaults.relabels),
+        splits=_path(data.get("splits"), defaults.splits),
+        feedback=_path(data.get("feedback"), defaults.feedback),
+        fit_on=fit_on,
+        near_duplicate=float(split.get("near_duplicate", defaults.near_duplicate)),
+        dev_batches_per_cell=int(split.get("dev_batches_per_cell", 1)),
+        test_batches_per_cell=int(split.get("test_batches_per_cell", 1)),
+        features=Features(
+            word_ngrams=_pair(features.get("word_ngrams", (1, 2))),
+            char_ngrams=_pair(features.get("char_ngrams", (2, 5))),
+            char_weight=float(features.get("char_weight", 0.5)),
+            min_df=int(features.get("min_df", 2)),
+            sublinear_tf=bool(features.get("sublinear_tf", True)),
+        ),
+        model=Model(
+            C=float(model.get("C", 8.0)),
+            class_weight=model.get("class_weight", "balanced") or None,
+            max_iter=int(model.get("max_iter", 2000)),
+        ),
+        thresholds=ThresholdSearch(**{k: search[k] for k in search}),
+        output=_path(output.get("model"), defaults.output),
+    )
+
+
+def _path(value: str | None, default: Path) -> Path:
+    if value is None:
+        return default
+    path = Path(value)
+    return path if path.is_absolute() else ROOT / path
+
+
+def _pair(value) -> tuple[int, int]:
+    low, high = (int(v) for v in value)
+    if not 1 <= low <= high:
+        raise ValueError(f"bad n-gram range {value}")
+    return low, high

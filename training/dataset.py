@@ -1,0 +1,149 @@
+"""Labelled messages on disk: corpus lines, split files, and team corrections.
+
+One record shape everywhere (the corpus's): id, text, lang, labels, domain, batch,
+hard_negative. Corrections exported by `bot.feedback` are folded into training data
+here, so that every trainer sees the same examples.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from rules.classifier import LABELS
+from rules.classifier.trained import normalise
+
+SPLITS = ("train", "dev", "test")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    id: str
+    text: str
+    lang: str
+    labels: tuple[str, ...]
+    domain: str = "feedback"
+    batch: str = "feedback"
+    hard_negative: bool = False
+
+    @classmethod
+    def from_record(cls, record: dict) -> Example:
+        labels = record.get("labels", [])
+        unknown = set(labels) - set(LABELS)
+        if unknown:
+            raise ValueError(f"{record.get('id')}: unknown labels {sorted(unknown)}")
+        return cls(
+            id=str(record["id"]),
+            text=str(record["text"]),
+            lang=str(record["lang"]),
+            labels=ordered(labels),
+            domain=str(record.get("domain", "feedback")),
+            batch=str(record.get("batch", "feedback")),
+            hard_negative=bool(record.get("hard_negative", False)),
+        )
+
+    def record(self) -> dict:
+        return asdict(self) | {"labels": list(self.labels)}
+
+    def has(self, label: str) -> bool:
+        return label in self.labels
+
+
+def ordered(labels: Iterable[str]) -> tuple[str, ...]:
+    """Labels in the contract's order, each once."""
+    present = set(labels)
+    return tuple(label for label in LABELS if label in present)
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise ValueError(f"{path}:{number}: {error}") from None
+
+
+def write_jsonl(path: Path, records: Iterable[dict]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def load_split(splits: Path, name: str) -> list[Example]:
+    path = splits / f"{name}.jsonl"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: run `python -m training.prepare` first")
+    return [Example.from_record(record) for record in read_jsonl(path)]
+
+
+def fold_feedback(
+    examples: list[Example], feedback: Path, *, held_out: Iterable[Example] = ()
+) -> tuple[list[Example], dict[str, int]]:
+    """Apply exported corrections (data/feedback/*.jsonl) to training examples.
+
+    A correction says of one text "label X applies" or "label X does not apply".
+    It changes that label on every example with the same text (compared after the
+    classifier's own normalisation) and leaves the other labels alone; a text the
+    corpus does not have becomes a new example whose labels are what the corrections
+    say (for it, labels nobody mentioned count as absent). Files are read in name
+    order and lines in file order, so a later correction wins. Texts that are in a
+    held-out split are skipped: training on them would leak into the evaluation.
+    """
+    stats = {"corrections": 0, "changed": 0, "added": 0, "held_out": 0}
+    files = sorted(feedback.glob("*.jsonl")) if feedback.is_dir() else []
+    if not files:
+        return examples, stats
+    held = {key(example.text) for example in held_out}
+    by_text: dict[str, list[int]] = {}
+    for index, example in enumerate(examples):
+        by_text.setdefault(key(example.text), []).append(index)
+    result = list(examples)
+    added: dict[str, Example] = {}
+    for path in files:
+        for record in read_jsonl(path):
+            label, applies, text = record["label"], bool(record["applies"]), record["text"]
+            if label not in LABELS:
+                print(f"{path}: skipping unknown label {label!r}", file=sys.stderr)
+                continue
+            stats["corrections"] += 1
+            text_key = key(text)
+            if text_key in held:
+                stats["held_out"] += 1
+                continue
+            for index in by_text.get(text_key, []):
+                before = result[index]
+                result[index] = replace(before, labels=_apply(before.labels, label, applies))
+                stats["changed"] += result[index].labels != before.labels
+            if text_key not in by_text:
+                base = added.get(text_key) or Example(
+                    id=f"feedback-{len(added) + 1:05d}",
+                    text=text,
+                    lang=str(record.get("lang") or "en"),
+                    labels=(),
+                )
+                added[text_key] = replace(base, labels=_apply(base.labels, label, applies))
+    stats["added"] = len(added)
+    return result + list(added.values()), stats
+
+
+def _apply(labels: tuple[str, ...], label: str, applies: bool) -> tuple[str, ...]:
+    return ordered({*labels, label} if applies else set(labels) - {label})
+
+
+def key(text: str) -> str:
+    """What two texts must share to be the same message: case, punctuation, emoji and
+    markup aside ("Printer's broken!" is "printers broken")."""
+    folded = unicodedata.normalize("NFKC", normalise(text)).casefold()
+    return " ".join(_NOT_WORD.sub(" ", folded).split())

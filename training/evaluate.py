@@ -1,0 +1,148 @@
+"""`make eval`: the shipped pipeline beside the rule classifier, on data nobody trained on.
+
+    python -m training.evaluate [--no-speed]
+
+* per label precision, recall and F1, per language, on the test split;
+* the error rate on the test split's hard negatives;
+* nudge precision and recall of the real bot replaying the held-out example
+  conversations (examples/conversations/*.jsonl) against their hand-written
+  *.expected.json, with the shipped watch/answer bars (and, for reference, with
+  labels alone);
+* size, load time, throughput and latency (test split texts, and the short chat
+  messages of the example conversations), against the rule classifier.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from rules.classifier import LABELS, Classifier
+from rules.classifier.rule_based import RuleClassifier
+from rules.classifier.trained import MODEL_DIR, TrainedClassifier
+from rules.understanding import Thresholds
+from training.config import ROOT, load_config
+from training.dataset import Example, load_split
+from training.metrics import hard_negative_errors, macro_f1, per_label, table
+from training.nudges import replay_all
+from training.speed import cold_load_seconds, measure, size_on_disk, timed
+
+CONVERSATIONS = ROOT / "examples" / "conversations"
+LANGS = ("en", "nl")
+
+
+def label_section(test: list[Example], classifiers: dict[str, Classifier]) -> str:
+    predictions = {
+        name: [c.labels for c in classifier.classify_many(e.text for e in test)]
+        for name, classifier in classifiers.items()
+    }
+    headers = ["lang", "label"]
+    for name in classifiers:
+        headers += [f"{name} P", f"{name} R", f"{name} F1"]
+    rows = []
+    for lang in LANGS:
+        scores = {name: per_label(test, p, lang=lang) for name, p in predictions.items()}
+        for label in LABELS:
+            row: list[object] = [lang, label]
+            for name in classifiers:
+                s = scores[name][label]
+                row += [s.precision, s.recall, s.f1]
+            rows.append(row)
+        macro: list[object] = [lang, "macro F1"]
+        for name in classifiers:
+            macro += ["", "", macro_f1(scores[name])]
+        rows.append(macro)
+    hard_rows = []
+    for lang in (*LANGS, None):
+        row = [lang or "all"]
+        for name in classifiers:
+            wrong, false, count = hard_negative_errors(test, predictions[name], lang=lang)
+            row += [wrong, false]
+        hard_rows.append([*row, count])
+    hard_headers = ["lang"]
+    for name in classifiers:
+        hard_headers += [f"{name} any error", f"{name} false label"]
+    return (
+        f"## Labels on the test split ({len(test)} lines, batches nobody trained on)\n\n"
+        + table(headers, rows)
+        + "\n\n## Hard negatives on the test split (cue word, label absent)\n\n"
+        + table([*hard_headers, "lines"], hard_rows)
+    )
+
+
+def nudge_section(runs: dict[str, tuple[Classifier, Thresholds]]) -> str:
+    conversations = sorted(CONVERSATIONS.glob("*.jsonl"))
+    rows = []
+    for name, (classifier, bars) in runs.items():
+        scores = replay_all(classifier, conversations, bars)
+        for lang in (*LANGS, "all"):
+            s = scores[lang]
+            rows.append([name, lang, s.expected, s.sent, s.right, s.precision, s.recall])
+    return f"## Nudges replaying {len(conversations)} held-out example conversations\n\n" + table(
+        ["classifier (bars)", "lang", "expected", "sent", "right", "precision", "recall"], rows
+    )
+
+
+def speed_section(trained: TrainedClassifier, rules: RuleClassifier, texts: list[str]) -> str:
+    _, warm_load = timed(lambda: TrainedClassifier.load())
+    cold = cold_load_seconds(
+        "from rules.classifier.trained import TrainedClassifier; TrainedClassifier.load()"
+    )
+    cold_rules = cold_load_seconds(
+        "from rules.classifier.rule_based import RuleClassifier; RuleClassifier()"
+    )
+    chat = [
+        json.loads(line)["text"]
+        for path in sorted(CONVERSATIONS.glob("*.jsonl"))
+        for line in path.read_text("utf-8").splitlines()
+    ]
+    rows = [
+        ["size on disk", f"{size_on_disk(MODEL_DIR) / 1e6:.2f} MB", "(code only)", ""],
+        ["load, fresh process (s)", f"{cold:.2f}", f"{cold_rules:.2f}", f"{cold / cold_rules:.2f}"],
+        ["load, spaCy already imported (s)", f"{warm_load:.2f}", "", ""],
+    ]
+    for name, sample in (("test split", texts), ("chat messages", chat)):
+        fast, slow = measure(trained, sample), measure(rules, sample)
+        rows += [
+            [
+                f"{name}: msgs/s batched, one core",
+                f"{fast.per_second:,.0f}",
+                f"{slow.per_second:,.0f}",
+                f"{fast.per_second / slow.per_second:.2f}",
+            ],
+            [
+                f"{name}: p99 one message (ms)",
+                f"{fast.p99_ms:.2f}",
+                f"{slow.p99_ms:.2f}",
+                f"{fast.p99_ms / slow.p99_ms:.2f}",
+            ],
+        ]
+    return (
+        "## Speed (CPU time on one core; the rule classifier alongside as the baseline)\n\n"
+        + table(["", "trained", "rules", "ratio"], rows)
+    )
+
+
+def main(argv: list[str]) -> int:
+    config = load_config()
+    test = load_split(config.splits, "test")
+    trained = TrainedClassifier.load()
+    rules = RuleClassifier()
+    print(f"# Evaluation of {Path(MODEL_DIR).relative_to(ROOT)}\n")
+    print(f"label thresholds: {trained.thresholds}")
+    print(f"nudge bars: watch={trained.bars.watch} answer={trained.bars.answer}\n")
+    print(label_section(test, {"trained": trained, "rules": rules}), end="\n\n")
+    runs = {
+        "trained (watch/answer bars)": (trained, trained.bars),
+        "trained (labels only)": (trained, Thresholds()),
+        "rules (labels only)": (rules, Thresholds()),
+    }
+    print(nudge_section(runs), end="\n\n")
+    if "--no-speed" not in argv:
+        print(speed_section(trained, rules, [e.text for e in test]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,165 @@
+"""Nudge precision and recall: what people feel of the classifier.
+
+Two measurements of ground rule 1 (a problem not answered by a proposal gets a nudge):
+
+* `Conversations` replays each corpus batch as a conversation, in line order, with
+  a window of N messages instead of minutes (the corpus has no clock). It is cheap
+  enough to search a grid of the engine's watch/answer bars.
+* `replay` runs the real bot (bootstrap + console Replay, SQLite in memory) over a
+  held-out example conversation and returns the nudges it sends, to compare with the
+  hand-written expected nudges beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from rules.actions import Outbound, SendNudge
+from rules.classifier import Classifier
+from rules.understanding import Thresholds
+from training.dataset import Example
+
+Nudge = tuple[str, str, str]  # (channel, user, problem_ts)
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeScore:
+    expected: int
+    sent: int
+    right: int
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.sent if self.sent else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.right / self.expected if self.expected else 1.0
+
+    @property
+    def f1(self) -> float:
+        return self.f_beta(1.0)
+
+    def f_beta(self, beta: float) -> float:
+        """Precision and recall in one number; beta < 1 weighs precision more."""
+        p, r = self.precision, self.recall
+        b2 = beta * beta
+        return (1 + b2) * p * r / (b2 * p + r) if p + r else 0.0
+
+    def __add__(self, other: NudgeScore) -> NudgeScore:
+        return NudgeScore(
+            self.expected + other.expected, self.sent + other.sent, self.right + other.right
+        )
+
+
+def compare(expected: Iterable, sent: Iterable) -> NudgeScore:
+    expected, sent = set(expected), set(sent)
+    return NudgeScore(len(expected), len(sent), len(expected & sent))
+
+
+# --- the corpus as conversations ------------------------------------------------------
+
+
+class Conversations:
+    """The examples as conversations: each batch in line (id) order, one after another.
+
+    A message is a watched problem when it is a problem and not a proposal (a message
+    that is both answers itself); a proposal among the next `window` messages of the
+    same batch answers it. Vectorised, so a grid of bars is cheap to search.
+    """
+
+    def __init__(self, examples: Sequence[Example], window: int) -> None:
+        self.order = np.array(sorted(range(len(examples)), key=lambda i: examples[i].id))
+        batch = np.array([examples[i].batch for i in self.order])
+        self.window = window
+        # later[k]: the message k places on is in the same batch
+        self.later = [
+            np.concatenate([batch[k:] == batch[:-k], np.zeros(k, dtype=bool)])
+            if k < len(batch)
+            else np.zeros(len(batch), dtype=bool)
+            for k in range(1, window + 1)
+        ]
+        self.gold = self.nudged(
+            np.array([examples[i].has("problem") for i in self.order]),
+            np.array([examples[i].has("proposal") for i in self.order]),
+        )
+
+    def nudged(self, problem: np.ndarray, proposal: np.ndarray) -> np.ndarray:
+        """Which messages (in conversation order) get a nudge."""
+        answered = np.zeros(len(problem), dtype=bool)
+        for k, same in enumerate(self.later, start=1):
+            answered[:-k] |= proposal[k:] & same[:-k]
+        return problem & ~proposal & ~answered
+
+    def simulate(
+        self, problem: Sequence[float], proposal: Sequence[float], bars: Thresholds
+    ) -> NudgeScore:
+        """Nudges with these scores and bars, against nudges with the gold labels."""
+        sent = self.nudged(
+            np.asarray(problem)[self.order] >= bars.watch,
+            np.asarray(proposal)[self.order] >= bars.answer,
+        )
+        return NudgeScore(int(self.gold.sum()), int(sent.sum()), int((sent & self.gold).sum()))
+
+
+# --- the real bot on the example conversations ------------------------------------------
+
+
+class _Collect:
+    """A replay output that keeps the first nudge for each problem."""
+
+    def __init__(self) -> None:
+        self.nudges: list[Nudge] = []
+
+    def show(self, action: Outbound, at: datetime) -> None:
+        if isinstance(action, SendNudge) and not action.again:
+            self.nudges.append((action.channel, action.user, action.problem_id))
+
+    def note(self, text: str) -> None:
+        pass
+
+
+def expected_nudges(conversation: Path) -> tuple[set[Nudge], int]:
+    """The hand-written nudges beside a conversation, and its window in minutes."""
+    sidecar = json.loads(conversation.with_suffix(".expected.json").read_text("utf-8"))
+    nudges = {(n["channel"], n["user"], n["problem_ts"]) for n in sidecar["nudges"]}
+    return nudges, int(sidecar["window_minutes"])
+
+
+def replay(classifier: Classifier, conversation: Path, bars: Thresholds) -> set[Nudge]:
+    """Nudges the real bot sends over one transcript with this classifier and these bars."""
+    from adapters.console.replay import Replay
+    from bot.bootstrap import bootstrap
+    from bot.settings import Settings
+
+    _, window = expected_nudges(conversation)
+    settings = Settings(database_url="sqlite://", problem_window=timedelta(minutes=window))
+    app = bootstrap(settings, classifier=classifier)
+    try:
+        app.service.engine.thresholds = bars
+        output = _Collect()
+        with conversation.open(encoding="utf-8") as lines:
+            Replay(app, output).run(lines)
+        return set(output.nudges)
+    finally:
+        app.database.dispose()
+
+
+def replay_all(
+    classifier: Classifier, conversations: Sequence[Path], bars: Thresholds
+) -> Mapping[str, NudgeScore]:
+    """Nudge scores per language (file name prefix) and overall ("all")."""
+    scores: dict[str, NudgeScore] = {}
+    for path in conversations:
+        expected, _ = expected_nudges(path)
+        result = compare(expected, replay(classifier, path, bars))
+        lang = path.name.split("-", 1)[0]
+        for key in (lang, "all"):
+            scores[key] = scores.get(key, NudgeScore(0, 0, 0)) + result
+    return scores
