@@ -56,6 +56,10 @@ class TimedService:
         self.per_message.append(time.perf_counter() - started + self.engine.share)
         return result
 
+    @property
+    def next_due(self):
+        return self._service.next_due
+
     def fire_next_timer(self, now, *, simulated=False):
         started = time.perf_counter()
         result = self._service.fire_next_timer(now, simulated=simulated)

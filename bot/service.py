@@ -15,13 +15,24 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from bot import report
 from bot.store import Delivery, Store, UnitOfWork
-from rules.actions import Action, Change, Outbound, RequestReport
+from rules.actions import (
+    Action,
+    Change,
+    NoteMember,
+    NoteProposal,
+    Outbound,
+    RequestReport,
+)
 from rules.engine import Engine
 from rules.events import Event, TimerFired
 from rules.state import TableState
 from rules.understanding import Command, Message, Understood
 
 log = logging.getLogger(__name__)
+
+# Writing these twice leaves the same rows, so a retried event carrying only them is
+# harmless: it needs no claim (most proposals that answer nothing).
+REPEATABLE = (NoteMember, NoteProposal)
 
 
 def event_of(understood: Understood) -> Event:
@@ -33,6 +44,9 @@ class Service:
         self.engine = engine
         self.store = store
         self.worker = worker
+        # The earliest pending timer, as the last timer transaction saw it (replay uses
+        # it to know when to look again).
+        self.next_due: datetime | None = None
 
     def handle(self, event: Event) -> list[Delivery]:
         return self.handle_understood(self.engine.interpret(event))
@@ -64,8 +78,12 @@ class Service:
                 if not actions:
                     return []  # nothing to do: nothing to remember having done
                 # Claimed in the same transaction as its effects: a retry that decided on
-                # the same state finds the claim taken and changes nothing.
-                if not uow.claim_event(event.workspace, event.event_id, event.at):
+                # the same state finds the claim taken and changes nothing. Changes that
+                # leave the same rows when written twice need no claim.
+                repeatable = all(isinstance(a, REPEATABLE) for a in actions)
+                if not repeatable and not uow.claim_event(
+                    event.workspace, event.event_id, event.at
+                ):
                     log.info("event %s already handled; skipped", event.event_id)
                     return []
                 return self._carry_out(uow, actions, event.at)
@@ -82,6 +100,7 @@ class Service:
         with self.store.unit_of_work() as uow:
             timer = uow.claim_due_timer(now, worker=self.worker)
             if timer is None:
+                self.next_due = uow.next_timer_due()
                 return None
             at = timer.due if simulated or now is None else now
             fired = TimerFired(
@@ -96,6 +115,7 @@ class Service:
             state = uow.load(timer.workspace, timer.channel, self.engine.reads(fired))
             deliveries = self._carry_out(uow, self.engine.decide(fired, state), at)
             uow.mark_fired(timer, at, worker=self.worker)
+            self.next_due = uow.next_timer_due()
             return deliveries
 
     def fire_due_timers(self, now: datetime, *, limit: int = 500) -> list[Delivery]:

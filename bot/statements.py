@@ -10,7 +10,15 @@ from sqlalchemy import Engine, and_, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.models import MemberRow, OutboxRow, ProcessedEvent, TableConfig, TimerRow, WatchRow
+from bot.models import (
+    MemberRow,
+    OutboxRow,
+    ProcessedEvent,
+    ProposalRow,
+    TableConfig,
+    TimerRow,
+    WatchRow,
+)
 
 WAITING_STATUSES = ("open", "nudged", "snoozed")
 
@@ -20,6 +28,7 @@ _watches = WatchRow.__table__
 _timers = TimerRow.__table__
 _config = TableConfig.__table__
 _outbox = OutboxRow.__table__
+_proposals = ProposalRow.__table__
 
 
 class Statements:
@@ -111,4 +120,31 @@ class Statements:
             .where(_outbox.c.id == bindparam("outbox_id"))
             .values(delivered_at=bindparam("delivered"), attempts=_outbox.c.attempts + 1)
             .returning(_outbox.c.workspace, _outbox.c.channel)
+        )
+        self.active_members = select(_members.c.user).where(
+            _members.c.workspace == bindparam("w"),
+            _members.c.channel == bindparam("c"),
+            _members.c.active.is_(True),
+        )
+        proposal = insert(_proposals)
+        self.note_proposal = proposal.on_conflict_do_update(
+            index_elements=["workspace", "channel", "scope"],
+            set_={
+                name: proposal.excluded[name]
+                for name in ("message_id", "user", "text", "posted_at", "stances", "suggested")
+            },
+        )
+        same_scope = and_(
+            _proposals.c.workspace == bindparam("w"),
+            _proposals.c.channel == bindparam("c"),
+            _proposals.c.scope == bindparam("s"),
+        )
+        self.note_stances = (
+            update(_proposals).where(same_scope).values(stances=bindparam("stances"))
+        )
+        self.mark_suggested = update(_proposals).where(same_scope).values(suggested=True, text=None)
+        self.proposals = select(_proposals).where(
+            _proposals.c.workspace == bindparam("w"),
+            _proposals.c.channel == bindparam("c"),
+            _proposals.c.scope.in_(bindparam("scopes", expanding=True)),
         )

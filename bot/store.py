@@ -131,24 +131,25 @@ class Store:
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         pending = self._take_pending_members()
-        with Session(self.engine, expire_on_commit=False) as session:
-            uow = UnitOfWork(self, session)
-            try:
-                if pending:
-                    uow.write_members(pending)
-                yield uow
-                session.commit()
-            except BaseException:
-                session.rollback()
-                with self._lock:
-                    self._pending_members = pending | self._pending_members
-                raise
+        uow = UnitOfWork(self)
+        try:
+            if pending:
+                uow.write_members(pending)
+            yield uow
+            uow.commit()
+        except BaseException:
+            uow.rollback()
             with self._lock:
-                self._known_members |= uow.members_noted
-                self._known_members -= uow.members_forgotten
-            if uow.earliest_scheduled is not None:
-                hint = self._scheduled_hint
-                self._scheduled_hint = min(hint or uow.earliest_scheduled, uow.earliest_scheduled)
+                self._pending_members = pending | self._pending_members
+            raise
+        finally:
+            uow.close()
+        with self._lock:
+            self._known_members |= uow.members_noted
+            self._known_members -= uow.members_forgotten
+        if uow.earliest_scheduled is not None:
+            hint = self._scheduled_hint
+            self._scheduled_hint = min(hint or uow.earliest_scheduled, uow.earliest_scheduled)
 
     # --- delivery bookkeeping, each its own short transaction ------------------
 
@@ -167,6 +168,22 @@ class Store:
                     ("workspace", "key"),
                     {"ref": str(ref), "posted_at": at},
                 )  # fmt: skip
+
+    def mark_delivered_many(self, items: list[tuple[int, datetime, str | None]]) -> None:
+        """Several deliveries confirmed at once (a replay prints them all in one go)."""
+        with self.unit_of_work() as uow:
+            for outbox_id, at, ref_key in items:
+                row = uow.connection.execute(
+                    self.sql.mark_delivered, {"outbox_id": outbox_id, "delivered": at}
+                ).first()
+                if row is not None and ref_key:
+                    uow.upsert(
+                        PostedMessage,
+                        {"workspace": row.workspace, "key": ref_key, "channel": row.channel,
+                         "ref": ref_key, "posted_at": at},
+                        ("workspace", "key"),
+                        {"ref": ref_key, "posted_at": at},
+                    )  # fmt: skip
 
     def mark_failed(self, outbox_id: int, at: datetime, error: str) -> None:
         with self.unit_of_work() as uow:
@@ -231,20 +248,47 @@ class Store:
 
 
 class UnitOfWork:
-    def __init__(self, store: Store, session: Session) -> None:
+    """One transaction, opened on first use. The hot path runs prepared Core statements
+    on the connection; an ORM session on the same transaction is made only when a
+    (rarer) change needs one, since creating and committing it costs more than the SQL."""
+
+    def __init__(self, store: Store) -> None:
         self.store = store
-        self.session = session
         self.members_noted: set[tuple[str, str, str]] = set()
         self.members_forgotten: set[tuple[str, str, str]] = set()
         self.earliest_scheduled: datetime | None = None
         self._connection: Connection | None = None
+        self._transaction = None
+        self._session: Session | None = None
 
     @property
     def connection(self) -> Connection:
-        """The session's own connection: prepared Core statements skip the ORM layer."""
         if self._connection is None:
-            self._connection = self.session.connection()
+            self._connection = self.store.engine.connect()
+            self._transaction = self._connection.begin()
         return self._connection
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(bind=self.connection, expire_on_commit=False)
+        return self._session
+
+    def commit(self) -> None:
+        if self._session is not None:
+            self._session.flush()
+        if self._transaction is not None:
+            self._transaction.commit()
+
+    def rollback(self) -> None:
+        if self._transaction is not None and self._transaction.is_active:
+            self._transaction.rollback()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+        if self._connection is not None:
+            self._connection.close()
 
     # --- helpers -----------------------------------------------------------------
 
@@ -289,13 +333,9 @@ class UnitOfWork:
             parts["members"] = frozenset(parts["roster"])
         elif reads.members:
             parts["members"] = frozenset(
-                self.session.exec(
-                    select(MemberRow.user).where(
-                        MemberRow.workspace == workspace,
-                        MemberRow.channel == channel,
-                        col(MemberRow.active).is_(True),
-                    )
-                ).all()
+                self.connection.execute(
+                    self.store.sql.active_members, {"w": workspace, "c": channel}
+                ).scalars()
             )
         if reads.watches or reads.watch_ids:
             parts["watches"] = self._watches(workspace, channel, reads)
@@ -423,12 +463,8 @@ class UnitOfWork:
         )
 
     def _proposals(self, workspace: str, channel: str, scopes) -> MappingProxyType:
-        rows = self.session.exec(
-            select(ProposalRow).where(
-                ProposalRow.workspace == workspace,
-                ProposalRow.channel == channel,
-                col(ProposalRow.scope).in_(scopes),
-            )
+        rows = self.connection.execute(
+            self.store.sql.proposals, {"w": workspace, "c": channel, "scopes": list(scopes)}
         ).all()
         return MappingProxyType(
             {
@@ -844,34 +880,24 @@ class UnitOfWork:
         )
 
     def _apply_NoteProposal(self, c: act.NoteProposal) -> None:
-        values = {"message_id": c.message_id, "user": c.user, "text": c.text,
-                  "posted_at": c.at, "stances": {}, "suggested": False}  # fmt: skip
-        self.upsert(
-            ProposalRow,
-            {"workspace": c.workspace, "channel": c.channel, "scope": c.scope, **values},
-            ("workspace", "channel", "scope"),
-            values,
-        )
+        self.connection.execute(
+            self.store.sql.note_proposal,
+            {"workspace": c.workspace, "channel": c.channel, "scope": c.scope,
+             "message_id": c.message_id, "user": c.user, "text": c.text, "posted_at": c.at,
+             "stances": {}, "suggested": False},
+        )  # fmt: skip
 
     def _apply_NoteStance(self, c: act.NoteStance) -> None:
-        row = self.session.get(ProposalRow, (c.workspace, c.channel, c.scope))
-        if row is not None:
-            row.stances = {**row.stances, c.user: c.stance}
-            self.session.add(row)
+        self.connection.execute(
+            self.store.sql.note_stances,
+            {"w": c.workspace, "c": c.channel, "s": c.scope, "stances": dict(c.stances)},
+        )
 
     def _apply_MarkSuggested(self, c: act.MarkSuggested) -> None:
         # The proposal's text has done its work: forget it now.
-        self.session.exec(
-            update(ProposalRow)
-            .where(
-                ProposalRow.workspace == c.workspace,
-                ProposalRow.channel == c.channel,
-                ProposalRow.scope == c.scope,
-            )
-            .values(suggested=True, text=None)
+        self.connection.execute(
+            self.store.sql.mark_suggested, {"w": c.workspace, "c": c.channel, "s": c.scope}
         )
-
-    # --- timers ----------------------------------------------------------------------
 
     def claim_due_timer(self, now: datetime | None, *, worker: str) -> DueTimer | None:
         """Lock the earliest due timer; other tickers skip it (FOR UPDATE SKIP LOCKED).

@@ -263,9 +263,11 @@ class NoteProposal(Change):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NoteStance(Change):
+    """Where each member stands on the scope's proposal now (the whole map, so that
+    storage writes it without reading it first)."""
+
     scope: str
-    user: str
-    stance: str  # agree, concern
+    stances: tuple[tuple[str, str], ...]  # (user, agree | concern)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -49,16 +49,15 @@ def on_message(message: Message, state: TableState) -> list[Action]:
         or event.at - proposal.posted_at > STALE_AFTER
     ):
         return []
+    stances = {**proposal.stances, event.user: stance}
     actions: list[Action] = [
         NoteStance(
             workspace=event.workspace,
             channel=event.channel,
             scope=proposal.scope,
-            user=event.user,
-            stance=stance,
+            stances=tuple(stances.items()),
         )
     ]
-    stances = {**proposal.stances, event.user: stance}
     agreeing = [u for u, s in stances.items() if s == "agree"]
     others = (state.members | {event.user}) - {proposal.user}
     if "concern" not in stances.values() and len(agreeing) * 2 > len(others):

@@ -88,17 +88,19 @@ class Replay:
         service = self.app.service
         while (fired := service.fire_next_timer(limit, simulated=True)) is not None:
             self._deliver(fired)
-        with self.app.store.unit_of_work() as uow:
-            self._next_due = uow.next_timer_due()
+            due = service.next_due
+            if limit is not None and (due is None or due > limit):
+                break
+        self._next_due = service.next_due
 
     def _deliver(self, deliveries: list[Delivery]) -> None:
         for delivery in deliveries:
             self.output.show(delivery.action, delivery.at)
-            ref_key = _ref_key(delivery.action)
-            self.app.store.mark_delivered(
-                delivery.outbox_id, delivery.at, ref_key=ref_key, ref=ref_key
+        if deliveries:
+            self.app.store.mark_delivered_many(
+                [(d.outbox_id, d.at, _ref_key(d.action)) for d in deliveries]
             )
-            self.delivered += 1
+            self.delivered += len(deliveries)
 
 
 def _ref_key(action: Outbound) -> str | None:
