@@ -258,8 +258,9 @@ async def test_slack_echo_and_other_bots_are_ignored(bot: SlackBot):
     assert watches(bot) == {ts: "nudged"}
     with Session(bot.groundrules.database) as session:
         handled = [e.event_id for e in session.exec(select(ProcessedEvent)).all()]
-    # Only Carol's message (and the channel's first roster sync) reached the engine.
-    assert sorted(e.startswith("roster:") for e in handled) == [False, True]
+    # Only Carol's message reached the engine with effects to claim (a roster sync only
+    # notes members, which is safe to repeat and needs no claim).
+    assert [e.startswith("roster:") for e in handled].count(False) == 1
 
 
 async def test_slack_nudge_arrives_from_the_running_ticker(slack, sqlite_url):
