@@ -84,9 +84,29 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=1000)[int(q * 1000) - 1]
 
 
+def measure_classifier(texts: list[str]) -> dict[str, float]:
+    """Load time, batched rate and single-message p99 of the shipped classifier."""
+    from bot.bootstrap import build_classifier
+
+    started = time.perf_counter()
+    classifier = build_classifier("trained")
+    load_s = time.perf_counter() - started
+    sample = texts[:20_000]
+    started = time.perf_counter()
+    classifier.classify_many(sample)
+    batched = len(sample) / (time.perf_counter() - started)
+    single = []
+    for text in texts[20_000:22_000]:
+        started = time.perf_counter()
+        classifier.classify(text)
+        single.append(time.perf_counter() - started)
+    return {"load_s": load_s, "msgs_per_s": batched, "p99_ms": percentile(single, 0.99) * 1000}
+
+
 def main() -> int:
     lines = list(generate(MESSAGES, CHANNELS))
     texts = [json.loads(line)["text"] for line in lines]
+    classify = measure_classifier(texts)
 
     with tempfile.TemporaryDirectory() as folder:
         app = bootstrap(Settings(database_url=f"sqlite:///{Path(folder) / 'bench.db'}"))
@@ -117,7 +137,9 @@ def main() -> int:
     print(f"timers:    {len(timed.per_timer):,} fired; p99 {timer_p99:.3f} ms each")
     print(f"tokenizer: {tokenizer_rate:,.0f} messages/s (bare spaCy, same texts, same run)")
     print(f"ratio:     replay runs at {replay_rate / tokenizer_rate:.1%} of the tokenizer rate")
-    print(f"peak RSS:  {peak_rss_mb:.0f} MB")
+    print(f"classify:  {classify['msgs_per_s']:,.0f} messages/s batched; single message p99 "
+          f"{classify['p99_ms']:.3f} ms; load {classify['load_s']:.2f} s")  # fmt: skip
+    print(f"peak RSS:  {peak_rss_mb:.0f} MB (the whole bot: classifier, engine, storage)")
     summary = {
         "messages": result.lines,
         "channels": len(result.channels),
@@ -130,6 +152,9 @@ def main() -> int:
         "timers_fired": len(timed.per_timer),
         "timer_p99_ms": round(timer_p99, 4),
         "peak_rss_mb": round(peak_rss_mb, 1),
+        "classify_msgs_per_s": round(classify["msgs_per_s"], 1),
+        "classify_p99_ms": round(classify["p99_ms"], 4),
+        "load_s": round(classify["load_s"], 3),
     }
     print(json.dumps(summary))
     return 0
