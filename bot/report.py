@@ -10,14 +10,13 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from bot import views
 from bot.models import (
     AgreementRow,
     AnswerRow,
     DecisionRow,
     EvaluationRow,
-    MandateRow,
     MeetingRow,
-    MemberRow,
     RoundRow,
     WatchRow,
 )
@@ -27,7 +26,6 @@ from rules.agreements import owner_param
 from rules.grammar import EVALUATION_VALUES
 from rules.mandates import mandate_line
 from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Score
-from rules.state import MemberInfo
 
 # The summary shows this many items of each kind; the full report shows all.
 SHORT = 3
@@ -216,34 +214,7 @@ def _reviews_due(session, workspace, channel, now: datetime) -> Section:
 
 
 def _mandates(session, workspace, channel) -> Section:
-    rows = session.exec(
-        select(MemberRow, MandateRow)
-        .join(
-            MandateRow,
-            (MandateRow.workspace == MemberRow.workspace)
-            & (MandateRow.channel == MemberRow.channel)
-            & (MandateRow.user == MemberRow.user),
-            isouter=True,
-        )
-        .where(
-            MemberRow.workspace == workspace,
-            MemberRow.channel == channel,
-            col(MemberRow.active).is_(True),
-        )
-        .order_by(col(MemberRow.user))
-    ).all()
-    items = [
-        mandate_line(
-            MemberInfo(
-                user=member.user,
-                organisation=member.organisation,
-                mandate=mandate.text if mandate else None,
-                mandate_status=mandate.status if mandate else None,
-                renewed_at=mandate.renewed_at if mandate else None,
-            )
-        )
-        for member, mandate in rows
-    ]
+    items = [mandate_line(member) for member in views.roster(session, workspace, channel)]
     return Section(N_("Mandates:"), items, N_("nobody at the table yet"))
 
 

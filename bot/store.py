@@ -17,7 +17,7 @@ from types import MappingProxyType
 from sqlalchemy import Connection, Engine, func, update
 from sqlmodel import Session, col, delete, select
 
-from bot import codec
+from bot import codec, views
 from bot.models import (
     AgreementRow,
     AnswerRow,
@@ -44,7 +44,6 @@ from rules.state import (
     Agreement,
     Charter,
     Meeting,
-    MemberInfo,
     ProposalSeen,
     Reads,
     Role,
@@ -403,33 +402,7 @@ class UnitOfWork:
         return settings, Charter(row.about, row.not_about, row.routing)
 
     def _roster(self, workspace: str, channel: str) -> MappingProxyType:
-        rows = self.session.exec(
-            select(MemberRow, MandateRow)
-            .join(
-                MandateRow,
-                (MandateRow.workspace == MemberRow.workspace)
-                & (MandateRow.channel == MemberRow.channel)
-                & (MandateRow.user == MemberRow.user),
-                isouter=True,
-            )
-            .where(
-                MemberRow.workspace == workspace,
-                MemberRow.channel == channel,
-                col(MemberRow.active).is_(True),
-            )
-        ).all()
-        return MappingProxyType(
-            {
-                member.user: MemberInfo(
-                    user=member.user,
-                    organisation=member.organisation,
-                    mandate=mandate.text if mandate else None,
-                    mandate_status=mandate.status if mandate else None,
-                    renewed_at=mandate.renewed_at if mandate else None,
-                )
-                for member, mandate in rows
-            }
-        )
+        return MappingProxyType({m.user: m for m in views.roster(self.session, workspace, channel)})
 
     def _meetings(self, workspace: str, channel: str) -> dict[str, object]:
         rows = self.session.exec(

@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from bot.models import AgreementRow, AnswerRow, MemberRow, RoundRow, WatchRow
+from bot.models import AgreementRow, AnswerRow, MandateRow, MemberRow, RoundRow, WatchRow
+from rules.state import MemberInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,3 +129,33 @@ def member_home(
         recent_agreements=current[:recent],
         channels=channels,
     )
+
+
+def roster(session: Session, workspace: str, channel: str) -> list[MemberInfo]:
+    """Who is at a table, for which organisation, with what mandate (by user)."""
+    rows = session.exec(
+        select(MemberRow, MandateRow)
+        .join(
+            MandateRow,
+            (MandateRow.workspace == MemberRow.workspace)
+            & (MandateRow.channel == MemberRow.channel)
+            & (MandateRow.user == MemberRow.user),
+            isouter=True,
+        )
+        .where(
+            MemberRow.workspace == workspace,
+            MemberRow.channel == channel,
+            col(MemberRow.active).is_(True),
+        )
+        .order_by(col(MemberRow.user))
+    ).all()
+    return [
+        MemberInfo(
+            user=member.user,
+            organisation=member.organisation,
+            mandate=mandate.text if mandate else None,
+            mandate_status=mandate.status if mandate else None,
+            renewed_at=mandate.renewed_at if mandate else None,
+        )
+        for member, mandate in rows
+    ]
