@@ -35,6 +35,12 @@ class ThresholdSearch:
     step: float = 0.01
     nudge_beta: float = 0.5
     window_messages: int = 3
+    # Where the engine's watch/answer bars are chosen: "conversations" = on the written
+    # tuning conversations (below) when they exist, else as the labels are ("choose_on").
+    bars_on: str = "conversations"
+    tuning: str = "examples/tuning"
+    conversations_beta: float = 0.5
+    nudge_min_precision: float | None = None
 
     def __post_init__(self) -> None:
         if self.choose_on not in ("folds", "dev"):

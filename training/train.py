@@ -28,12 +28,13 @@ from spacy.language import Language
 
 from rules.classifier import LABELS
 from rules.understanding import Thresholds
-from training.config import Config, load_config
+from training import tuning
+from training.config import ROOT, Config, load_config
 from training.dataset import Example, fold_feedback, load_split
 from training.linear import fit, predict
 from training.metrics import per_label, table
 from training.nudges import NudgeScore
-from training.thresholds import label_thresholds, nudge_bars
+from training.thresholds import grid, label_thresholds, nudge_bars
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +62,24 @@ def train(config: Config) -> Trained:
         chosen_on, scores = fit_examples, held_out_scores(fit_examples, config)
     thresholds = label_thresholds(chosen_on, scores, config.thresholds)
     bars, nudges = nudge_bars(chosen_on, scores, config.thresholds, thresholds)
+    bars_chosen_on = f"{config.thresholds.choose_on} (corpus lines as conversations)"
     predicted = [
         frozenset(label for label in LABELS if scores[label][i] >= thresholds[label])
         for i in range(len(chosen_on))
     ]
 
     nlp = fit(fit_examples, config)
+    tuning_folder = ROOT / config.thresholds.tuning
+    if config.thresholds.bars_on == "conversations" and any(tuning_folder.glob("*.jsonl")):
+        conversations = tuning.load(tuning_folder)
+        bars, nudges = tuning.choose_bars(
+            conversations,
+            lambda texts: predict(nlp, texts),
+            grid(config.thresholds),
+            config.thresholds.conversations_beta,
+            config.thresholds.nudge_min_precision,
+        )
+        bars_chosen_on = f"{len(conversations)} tuning conversations ({config.thresholds.tuning})"
     nlp.meta["groundrules"] = {
         "thresholds": thresholds,
         "bars": {"watch": bars.watch, "answer": bars.answer},
@@ -83,6 +96,7 @@ def train(config: Config) -> Trained:
             "nudge_recall": round(nudges.recall, 4),
             "nudges": nudges.expected,
             "window_messages": config.thresholds.window_messages,
+            "bars_chosen_on": bars_chosen_on,
         },
     }
     return Trained(nlp, thresholds, bars, nudges, feedback, _report(chosen_on, predicted))
@@ -134,7 +148,8 @@ def main(argv: list[str]) -> int:
     print(f"label thresholds: {trained.thresholds}")
     print(
         f"nudge bars: watch={trained.bars.watch} answer={trained.bars.answer}"
-        f" (simulated on {where}: precision {trained.nudges.precision:.2f},"
+        f" (chosen on {trained.nlp.meta['groundrules']['chosen_on']['bars_chosen_on']}:"
+        f" precision {trained.nudges.precision:.2f},"
         f" recall {trained.nudges.recall:.2f} of {trained.nudges.expected} nudges)"
     )
     if trained.feedback["corrections"]:

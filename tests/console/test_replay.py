@@ -23,7 +23,10 @@ def line(ts: str, user: str, text: str, *, channel: str = "C-ops", thread=None) 
 def replay_json(tmp_path, lines: list[str], *args: str) -> tuple[list[dict], str]:
     transcript = tmp_path / "t.jsonl"
     transcript.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = runner.invoke(app, ["replay", str(transcript), "--json", *args])
+    # The rule classifier: these tests are about replay, not about a model's judgement.
+    result = runner.invoke(
+        app, ["replay", str(transcript), "--json", "--classifier", "rules", *args]
+    )
     assert result.exit_code == 0, result.output
     records = [json.loads(x) for x in result.stdout.splitlines() if x.strip()]
     return records, result.stderr

@@ -1,0 +1,114 @@
+"""Choose the engine's watch and answer bars on written conversations, apart from the
+held-out evaluation set (examples/tuning/, not examples/conversations/).
+
+The corpus is not a conversation: its batches answer 88% of problems within three
+lines, which makes a lenient answer bar look cheap. Real chat is full of reactions and
+questions between a problem and its proposal, so the bars are chosen where that
+happens, on transcripts with hand-written expected nudges.
+
+The nudges follow the rule in DESIGN.md exactly (the same one the engine applies):
+a problem is answered by a later proposal in the same channel within the window, at
+the top level or in the problem's own thread; a message that is both answers itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from rules.understanding import Thresholds
+from training.nudges import Nudge, NudgeScore
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    ts: str
+    at: datetime
+    channel: str
+    user: str
+    text: str
+    thread: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    name: str
+    lines: tuple[Line, ...]
+    window: timedelta
+    expected: frozenset[Nudge]
+
+
+def load(folder: Path) -> list[Conversation]:
+    conversations = []
+    for path in sorted(folder.glob("*.jsonl")):
+        sidecar = path.with_suffix("").with_suffix(".expected.json")
+        if not sidecar.exists():
+            sidecar = path.parent / f"{path.stem}.expected.json"
+        expected = json.loads(sidecar.read_text(encoding="utf-8"))
+        lines = []
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(raw)
+            at = datetime.fromisoformat(record["ts"].replace("Z", "+00:00"))
+            lines.append(Line(record["ts"], at, record["channel"], record["user"],
+                              record["text"], record.get("thread")))  # fmt: skip
+        nudges = frozenset((n["channel"], n["user"], n["problem_ts"]) for n in expected["nudges"])
+        window = timedelta(minutes=expected.get("window_minutes", 10))
+        conversations.append(Conversation(path.stem, tuple(lines), window, nudges))
+    return conversations
+
+
+def nudges(
+    conversation: Conversation,
+    problem: Sequence[float],
+    proposal: Sequence[float],
+    bars: Thresholds,
+) -> frozenset[Nudge]:
+    """The nudges the engine sends with these bars, given each line's two scores."""
+    waiting: list[Line] = []
+    sent: set[Nudge] = set()
+    for line, p_problem, p_proposal in zip(conversation.lines, problem, proposal, strict=True):
+        for watch in list(waiting):  # windows that ended before this line: nudged
+            if line.at > watch.at + conversation.window:
+                sent.add((watch.channel, watch.user, watch.ts))
+                waiting.remove(watch)
+        is_proposal = p_proposal >= bars.answer
+        if is_proposal:
+            for watch in list(waiting):
+                own = watch.thread or watch.ts
+                if watch.channel == line.channel and line.thread in (None, own):
+                    waiting.remove(watch)
+        if p_problem >= bars.watch and not is_proposal:
+            waiting.append(line)
+    sent |= {(w.channel, w.user, w.ts) for w in waiting}
+    return frozenset(sent)
+
+
+def choose_bars(
+    conversations: Sequence[Conversation],
+    score: Callable[[list[str]], dict[str, Sequence[float]]],
+    grid: Sequence[float],
+    beta: float,
+    min_precision: float | None = None,
+) -> tuple[Thresholds, NudgeScore]:
+    """The bars that reach `min_precision` with the most recall (a false nudge costs
+    more than a missed one); if no pair reaches it, the best F-beta."""
+    scored = [score([line.text for line in c.lines]) for c in conversations]
+    best: tuple[tuple, Thresholds, NudgeScore] | None = None
+    for watch in grid:
+        for answer in grid:
+            bars = Thresholds(watch=watch, answer=answer)
+            total = NudgeScore(0, 0, 0)
+            for conversation, scores in zip(conversations, scored, strict=True):
+                got = nudges(conversation, scores["problem"], scores["proposal"], bars)
+                total = total + NudgeScore(
+                    len(conversation.expected), len(got), len(got & conversation.expected)
+                )
+            precise = min_precision is not None and total.precision >= min_precision
+            key = (precise, total.recall if precise else total.f_beta(beta), total.precision)
+            if best is None or key > best[0]:
+                best = (key, bars, total)
+    assert best is not None
+    return best[1], best[2]
