@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from bot.models import AgreementRow, AnswerRow, MandateRow, MemberRow, RoundRow, WatchRow
+from bot.models import (
+    AgreementRow,
+    AnswerRow,
+    MandateRow,
+    MemberRow,
+    RoleRow,
+    RoundRow,
+    WatchRow,
+)
 from rules.state import MemberInfo
 
 
@@ -67,6 +75,21 @@ class WaitingRound:
 
 
 @dataclass(frozen=True, slots=True)
+class HeldMandate:
+    channel: str
+    text: str
+    status: str  # current, renewal_due, checking
+    renewed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class HeldRole:
+    channel: str
+    name: str
+    tasks: str
+
+
+@dataclass(frozen=True, slots=True)
 class MemberHome:
     """What one member sees on their home page (Slack App Home, /groundrules me)."""
 
@@ -74,6 +97,8 @@ class MemberHome:
     reviews_due: list[AgreementRow]
     recent_agreements: list[AgreementRow]
     channels: list[str]
+    mandates: list[HeldMandate] = field(default_factory=list)
+    roles: list[HeldRole] = field(default_factory=list)
 
 
 def member_home(
@@ -106,6 +131,26 @@ def member_home(
             )
             .order_by(col(RoundRow.deadline))
         ).all()
+        mandates = [
+            HeldMandate(m.channel, m.text, m.status, m.renewed_at)
+            for m in session.exec(
+                select(MandateRow)
+                .where(
+                    MandateRow.workspace == workspace,
+                    MandateRow.user == user,
+                    col(MandateRow.channel).in_(channels),
+                )
+                .order_by(col(MandateRow.channel))
+            ).all()
+        ]
+        roles = [
+            HeldRole(r.channel, r.name, r.tasks)
+            for r in session.exec(
+                select(RoleRow)
+                .where(RoleRow.workspace == workspace, RoleRow.holder == user)
+                .order_by(col(RoleRow.channel), col(RoleRow.key))
+            ).all()
+        ]
         current = list(
             session.exec(
                 select(AgreementRow)
@@ -128,6 +173,8 @@ def member_home(
         reviews_due=due,
         recent_agreements=current[:recent],
         channels=channels,
+        mandates=mandates,
+        roles=roles,
     )
 
 

@@ -23,7 +23,7 @@ from bot.presenting import (
     suggestion_text,
     summary_text,
 )
-from bot.views import MemberHome
+from bot.views import HeldMandate, MemberHome
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
@@ -508,6 +508,20 @@ def errors(invalid: Mapping[str, Say], voice: Voice) -> dict[str, str]:
 HOME_LIMIT = 10
 
 
+def _held_mandate(mandate: HeldMandate) -> Say:
+    if mandate.status == "current" and mandate.renewed_at is not None:
+        return Say.of(N_("In {channel} you may agree to: {mandate} (renewed {day})"),
+                      channel=channel_link(mandate.channel), mandate=Quote(mandate.text),
+                      day=Day(mandate.renewed_at.date()))  # fmt: skip
+    msgid = {
+        "renewal_due": N_("In {channel} you may agree to: {mandate} (to be renewed after the "
+                          "meeting)"),
+        "checking": N_("In {channel} you may agree to: {mandate} (you are checking with your "
+                       "organisation)"),
+    }.get(mandate.status, N_("In {channel} you may agree to: {mandate}"))  # fmt: skip
+    return Say.of(msgid, channel=channel_link(mandate.channel), mandate=Quote(mandate.text))
+
+
 def home(page: MemberHome, voice: Voice) -> dict[str, Any]:
     """A member's open rounds (with the answer buttons), reviews due and recent agreements."""
     blocks: list[Block] = [
@@ -562,6 +576,23 @@ def home(page: MemberHome, voice: Voice) -> dict[str, Any]:
         blocks += sections(voice(Lines(tuple(recent))))
     else:
         blocks.append(context(voice.say(N_("No agreements recorded at your tables yet."))))
+
+    blocks.append({"type": "divider"})
+    blocks += heading(N_("Your mandates and roles"), voice)
+    held = [_held_mandate(m) for m in page.mandates[:HOME_LIMIT]]
+    held += [
+        Say.of(N_("Role {role} in {channel}: {tasks}"), role=Quote(r.name),
+               channel=channel_link(r.channel), tasks=Quote(r.tasks))
+        for r in page.roles[:HOME_LIMIT]
+    ]  # fmt: skip
+    if held:
+        blocks += sections(voice(Lines(tuple(held))))
+    else:
+        blocks.append(
+            context(
+                voice.say(N_("No mandate or role yet. Give your mandate with /mandate <text>."))
+            )
+        )
 
     blocks.append({"type": "divider"})
     if page.channels:

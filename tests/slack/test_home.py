@@ -18,9 +18,16 @@ async def test_slack_app_home_shows_rounds_reviews_and_agreements(bot: SlackBot)
     await bot.command(
         "/agree", "We demo on Fridays because <!here> should see progress review in 3 days"
     )
-    await bot.command("/concerns", "#proposal we move the retro to <!channel> Monday")
+    await bot.handled(CommandInvoked, 1)
+    # One after the other: each command is worked on after its ack, in no fixed order.
+    await bot.command("/mandate", "budgets up to 500 euro", user_id=CAROL)
     await bot.handled(CommandInvoked, 2)
-    await bot.slack.wait_for("chat.postMessage", 2)
+    await bot.command("/role", "add minutes keeps the register")
+    await bot.handled(CommandInvoked, 3)
+    await bot.command("/role", f"assign minutes <@{CAROL}>")
+    await bot.handled(CommandInvoked, 4)
+    await bot.command("/concerns", "#proposal we move the retro to <!channel> Monday")
+    await bot.handled(CommandInvoked, 5)
 
     await bot.event(home_opened(CAROL))
     [published] = await bot.slack.wait_for("views.publish")
@@ -35,6 +42,9 @@ async def test_slack_app_home_shows_rounds_reviews_and_agreements(bot: SlackBot)
     assert "#1 We demo on Fridays, in <#C-GENERAL>: review on" in shown
     assert "Recent agreements at your tables" in shown
     assert "because &lt;!here&gt; should see progress" in shown
+    assert "Your mandates and roles" in shown
+    assert "In <#C-GENERAL> you may agree to: budgets up to 500 euro (renewed" in shown
+    assert "Role minutes in <#C-GENERAL>: keeps the register" in shown
     assert "<!channel>" not in shown and "<!here>" not in shown and "<@" not in shown
     button(published, "round_none")
 
