@@ -61,6 +61,14 @@ class TimedService:
     def next_due(self):
         return self._service.next_due
 
+    def fire_simulated_until(self, limit):
+        """The clock passing a point: every timer due by then, in one transaction."""
+        started = time.perf_counter()
+        result = self._service.fire_simulated_until(limit)
+        if result:
+            self.per_timer.append(time.perf_counter() - started)
+        return result
+
     def fire_next_timer(self, now, *, simulated=False):
         started = time.perf_counter()
         result = self._service.fire_next_timer(now, simulated=simulated)
@@ -79,6 +87,17 @@ class TimedEngine:
         result = self._engine.interpret_many(events)
         self.share = (time.perf_counter() - started) / max(1, len(events))
         return result
+
+
+def fired_timers(app) -> int:
+    from sqlmodel import Session, func, select
+
+    from bot.models import TimerRow
+
+    with Session(app.database) as session:
+        return session.exec(
+            select(func.count()).select_from(TimerRow).where(TimerRow.fired_at.is_not(None))
+        ).one()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -129,6 +148,7 @@ def main() -> int:
         started = time.perf_counter()
         result = Replay(app, output, workspace="bench").run(lines)
         replay_s = time.perf_counter() - started
+        fired = fired_timers(app)
         app.database.dispose()
 
     tokenizer = spacy.blank("en").tokenizer
@@ -147,7 +167,8 @@ def main() -> int:
           f"({output.actions:,} bot actions) in {replay_s:.1f} s")  # fmt: skip
     print(f"replay:    {replay_rate:,.0f} messages/s; per message p50 {p50:.3f} ms, "
           f"p99 {p99:.3f} ms")  # fmt: skip
-    print(f"timers:    {len(timed.per_timer):,} fired; p99 {timer_p99:.3f} ms each")
+    print(f"timers:    {fired:,} fired, in {len(timed.per_timer):,} steps of the replay's clock; "
+          f"p99 {timer_p99:.3f} ms a step")  # fmt: skip
     print(f"tokenizer: {tokenizer_rate:,.0f} messages/s (bare spaCy, same texts, same run)")
     print(f"ratio:     replay runs at {replay_rate / tokenizer_rate:.1%} of the tokenizer rate")
     print(f"classify:  {classify['msgs_per_s']:,.0f} messages/s batched; single message p99 "
@@ -163,8 +184,8 @@ def main() -> int:
         "ratio": round(replay_rate / tokenizer_rate, 4),
         "p50_ms": round(p50, 4),
         "p99_ms": round(p99, 4),
-        "timers_fired": len(timed.per_timer),
-        "timer_p99_ms": round(timer_p99, 4),
+        "timers_fired": fired,
+        "timer_step_p99_ms": round(timer_p99, 4),
         "peak_rss_mb": round(peak_rss_mb, 1),
         "classify_msgs_per_s": round(classify["msgs_per_s"], 1),
         "classify_p99_ms": round(classify["p99_ms"], 4),

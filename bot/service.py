@@ -94,29 +94,41 @@ class Service:
     ) -> list[Delivery] | None:
         """Fire the earliest due timer, if any; None when nothing is due.
 
-        Live, the timer fires at `now` (late if the bot was down). A replay passes
+        Live, the timer fires at `now` (late if the bot was down), in a transaction of
+        its own, so that one failing timer holds up no other. A replay passes
         `simulated=True`: the timer fires at its own due time.
         """
         with self.store.unit_of_work() as uow:
             timer = uow.claim_due_timer(now, worker=self.worker)
-            if timer is None:
-                self.next_due = uow.next_timer_due()
-                return None
-            at = timer.due if simulated or now is None else now
-            fired = TimerFired(
-                workspace=timer.workspace,
-                channel=timer.channel,
-                at=at,
-                event_id=f"{timer.key}@{timer.due.isoformat()}",
-                kind=timer.kind,
-                subject=timer.subject,
-                due=timer.due,
-            )
-            state = uow.load(timer.workspace, timer.channel, self.engine.reads(fired))
-            deliveries = self._carry_out(uow, self.engine.decide(fired, state), at)
-            uow.mark_fired(timer, at, worker=self.worker)
+            deliveries = None if timer is None else self._fire(uow, timer, now, simulated)
             self.next_due = uow.next_timer_due()
             return deliveries
+
+    def fire_simulated_until(self, limit: datetime | None) -> list[Delivery]:
+        """A replay's clock passing `limit`: every timer due by then fires at its own
+        time, in due order, in one transaction (a replay has no one else to wait for)."""
+        deliveries: list[Delivery] = []
+        with self.store.unit_of_work() as uow:
+            while (timer := uow.claim_due_timer(limit, worker=self.worker)) is not None:
+                deliveries += self._fire(uow, timer, limit, simulated=True)
+            self.next_due = uow.next_timer_due()
+        return deliveries
+
+    def _fire(self, uow: UnitOfWork, timer, now: datetime | None, simulated: bool):
+        at = timer.due if simulated or now is None else now
+        fired = TimerFired(
+            workspace=timer.workspace,
+            channel=timer.channel,
+            at=at,
+            event_id=f"{timer.key}@{timer.due.isoformat()}",
+            kind=timer.kind,
+            subject=timer.subject,
+            due=timer.due,
+        )
+        state = uow.load(timer.workspace, timer.channel, self.engine.reads(fired))
+        deliveries = self._carry_out(uow, self.engine.decide(fired, state), at)
+        uow.mark_fired(timer, at, worker=self.worker)
+        return deliveries
 
     def fire_due_timers(self, now: datetime, *, limit: int = 500) -> list[Delivery]:
         deliveries: list[Delivery] = []

@@ -86,11 +86,7 @@ class Replay:
         if limit is not None and (self._next_due is None or self._next_due > limit):
             return  # nothing can be due yet: no need to ask the database
         service = self.app.service
-        while (fired := service.fire_next_timer(limit, simulated=True)) is not None:
-            self._deliver(fired)
-            due = service.next_due
-            if limit is not None and (due is None or due > limit):
-                break
+        self._deliver(service.fire_simulated_until(limit))
         self._next_due = service.next_due
 
     def _deliver(self, deliveries: list[Delivery]) -> None:
