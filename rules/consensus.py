@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from rules.actions import Action, MarkSuggested, NoteProposal, NoteStance, SuggestAgreement
+from rules.say import excerpt
 from rules.state import ProposalSeen, TableState
 from rules.understanding import Message
 
@@ -33,7 +34,7 @@ def on_message(message: Message, state: TableState) -> list[Action]:
                 scope=where,
                 message_id=event.message_id,
                 user=event.user,
-                text=event.text,
+                text=excerpt(event.text),
                 at=event.at,
             )
             for where in scopes

@@ -29,7 +29,7 @@ from rules.events import (
     TimerFired,
 )
 from rules.grammar import NotAProblem, Snooze
-from rules.say import N_, Quote, Say, Span
+from rules.say import N_, Quote, Say, Span, excerpt
 from rules.speech import language, private
 from rules.state import TableState, Watch
 from rules.understanding import Command, Message
@@ -67,7 +67,7 @@ def on_message(message: Message, state: TableState) -> list[Action]:
                 problem_id=event.message_id,
                 thread_id=event.thread_id,
                 user=event.user,
-                text=event.text,
+                text=excerpt(event.text),
                 lang=language(state, message.lang),
                 posted_at=event.at,
                 deadline=deadline,

@@ -31,6 +31,16 @@ class Members:
     users: tuple[str, ...]
 
 
+# Someone's words are quoted back at most this long: a 100 kB paste is not a message
+# to echo, and every platform has a limit of its own well above this.
+QUOTE_LIMIT = 1500
+
+
+def excerpt(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """The start of a long text, marked as cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class Quote:
     text: str

@@ -216,3 +216,11 @@ def test_problem_rule_nudge_speaks_the_problems_language(app):
     [nudge] = chat.of_type(SendNudge)
     assert nudge.lang == "nl"
     assert "Hoi fatima" in chat.texts()[0]
+
+
+def test_problem_rule_a_huge_message_is_quoted_back_cut_short(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem " + "the export is broken " * 5000, "09:00")
+    chat.tick("10:00")
+    [nudge] = chat.of_type(SendNudge)
+    assert len(nudge.problem_text) <= 1500 and nudge.problem_text.endswith("…")
