@@ -1,0 +1,55 @@
+"""`groundrules run`: a missing or malformed setting stops start-up with one clear line."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+runner = CliRunner()
+PLATFORM_VARIABLES = (
+    "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET", "DISCORD_TOKEN",
+)  # fmt: skip
+
+
+def run(monkeypatch, tmp_path, *args: str, **env: str):
+    for name in PLATFORM_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/run.db")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runner.invoke(app, ["run", *args])
+
+
+def test_run_without_any_platform_says_what_to_set(monkeypatch, tmp_path):
+    result = run(monkeypatch, tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("groundrules: no platform configured")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_run_unknown_platform(monkeypatch, tmp_path):
+    result = run(monkeypatch, tmp_path, "teams")
+    assert result.exit_code == 2 and "unknown platform 'teams'" in result.stderr
+
+
+def test_run_slack_without_a_signing_secret_names_it(monkeypatch, tmp_path):
+    result = run(monkeypatch, tmp_path, "slack", SLACK_BOT_TOKEN="xoxb-1-2-secretvalue")
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("groundrules: SLACK_SIGNING_SECRET")
+    assert "secretvalue" not in result.output
+
+
+def test_run_discord_with_a_malformed_token_names_it(monkeypatch, tmp_path):
+    result = run(monkeypatch, tmp_path, "discord", DISCORD_TOKEN="not a token")
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("groundrules: DISCORD_TOKEN")
+
+
+def test_run_malformed_window_names_the_variable(monkeypatch, tmp_path):
+    result = run(monkeypatch, tmp_path, GROUNDRULES_PROBLEM_WINDOW="ten minutes-ish")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("groundrules: GROUNDRULES_PROBLEM_WINDOW: ")
