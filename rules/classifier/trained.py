@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import spacy
+from scipy.sparse import csr_matrix, diags
 from spacy.attrs import IS_SPACE, IS_UPPER, LENGTH, NORM
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -234,32 +235,23 @@ class LinearTextcat:
         """One feature block's contribution to the logits: TF-IDF, L2-normalised.
 
         `ids` holds every doc's feature ids one doc after another, `counts_per_doc`
-        how many each doc has.
+        how many each doc has. A sparse matrix does the counting and the product with
+        the weights in compiled code.
         """
         n_docs = len(counts_per_doc)
-        out = np.zeros((n_docs, len(self.labels)))
-        if not len(ids):
-            return out
-        rows = np.repeat(np.arange(n_docs), counts_per_doc)
         size = max(len(idf), 1)
-        keys, counts = np.unique(rows * size + ids, return_counts=True)
-        row_of, col_of = keys // size, keys % size
-        tf = 1.0 + np.log(counts) if self.sublinear_tf else counts.astype(np.float64)
-        values = tf * idf[col_of]
-        norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=n_docs))
-        values /= norms[row_of]
-        out[:] = np.stack(
-            [
-                np.bincount(
-                    row_of, weights=values * self.weights[offset + col_of, j], minlength=n_docs
-                )
-                for j in range(len(self.labels))
-            ],
-            axis=1,
-        )
-        return out
-
-    # --- spaCy component protocol -------------------------------------------------
+        if not len(ids):
+            return np.zeros((n_docs, len(self.labels)))
+        rows = np.repeat(np.arange(n_docs), counts_per_doc)
+        counts = csr_matrix((np.ones(len(ids)), (rows, ids)), shape=(n_docs, size))
+        counts.sum_duplicates()
+        if self.sublinear_tf:
+            counts.data = 1.0 + np.log(counts.data)
+        counts = counts.multiply(idf[np.newaxis, :]).tocsr()
+        norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        tfidf = diags(1.0 / norms) @ counts
+        return np.asarray(tfidf @ self.weights[offset : offset + size])
 
     def __call__(self, doc: Doc) -> Doc:
         doc.cats = dict(zip(self.labels, self.scores([doc])[0].tolist(), strict=True))
