@@ -57,24 +57,13 @@ class TimedService:
         self.per_message.append(time.perf_counter() - started + self.engine.share)
         return result
 
-    @property
-    def next_due(self):
-        return self._service.next_due
-
     def fire_simulated_until(self, limit):
         """The clock passing a point: every timer due by then, in one transaction."""
         started = time.perf_counter()
-        result = self._service.fire_simulated_until(limit)
-        if result:
+        deliveries, next_due = self._service.fire_simulated_until(limit)
+        if deliveries:
             self.per_timer.append(time.perf_counter() - started)
-        return result
-
-    def fire_next_timer(self, now, *, simulated=False):
-        started = time.perf_counter()
-        result = self._service.fire_next_timer(now, simulated=simulated)
-        if result is not None:
-            self.per_timer.append(time.perf_counter() - started)
-        return result
+        return deliveries, next_due
 
 
 class TimedEngine:

@@ -18,8 +18,8 @@ from bot import metrics
 from bot.bootstrap import Groundrules
 from bot.health import HealthServer
 from bot.models import now_utc
-from bot.store import Delivery
-from rules.actions import AnnounceReview, Outbound, PostConcernRound
+from bot.store import Delivery, ref_key
+from rules.actions import Outbound
 from rules.events import Event
 
 log = logging.getLogger(__name__)
@@ -41,15 +41,6 @@ class Adapter(Protocol):
 
     async def deliver(self, action: Outbound) -> str | None:
         """Carry out one action; return the platform's id of a message it posted."""
-
-
-def ref_key(action: Outbound) -> str | None:
-    """Messages the bot will edit later are remembered under these keys."""
-    if isinstance(action, PostConcernRound):
-        return f"round:{action.round.round_id}"
-    if isinstance(action, AnnounceReview):
-        return f"review:{action.agreement.number}"
-    return None
 
 
 def kind_of(action: Outbound) -> str:

@@ -44,9 +44,6 @@ class Service:
         self.engine = engine
         self.store = store
         self.worker = worker
-        # The earliest pending timer, as the last timer transaction saw it (replay uses
-        # it to know when to look again).
-        self.next_due: datetime | None = None
 
     def handle(self, event: Event) -> list[Delivery]:
         return self.handle_understood(self.engine.interpret(event))
@@ -100,19 +97,20 @@ class Service:
         """
         with self.store.unit_of_work() as uow:
             timer = uow.claim_due_timer(now, worker=self.worker)
-            deliveries = None if timer is None else self._fire(uow, timer, now, simulated)
-            self.next_due = uow.next_timer_due()
-            return deliveries
+            return None if timer is None else self._fire(uow, timer, now, simulated)
 
-    def fire_simulated_until(self, limit: datetime | None) -> list[Delivery]:
+    def fire_simulated_until(
+        self, limit: datetime | None
+    ) -> tuple[list[Delivery], datetime | None]:
         """A replay's clock passing `limit`: every timer due by then fires at its own
-        time, in due order, in one transaction (a replay has no one else to wait for)."""
+        time, in due order, in one transaction (a replay has no one else to wait for).
+        Also returns when the next pending timer is due, so the clock knows when to ask
+        again."""
         deliveries: list[Delivery] = []
         with self.store.unit_of_work() as uow:
             while (timer := uow.claim_due_timer(limit, worker=self.worker)) is not None:
                 deliveries += self._fire(uow, timer, limit, simulated=True)
-            self.next_due = uow.next_timer_due()
-        return deliveries
+            return deliveries, uow.next_timer_due()
 
     def _fire(self, uow: UnitOfWork, timer, now: datetime | None, simulated: bool):
         at = timer.due if simulated or now is None else now

@@ -69,6 +69,15 @@ class Delivery:
     at: datetime
 
 
+def ref_key(action: act.Outbound) -> str | None:
+    """Messages the bot will edit later are remembered under these keys."""
+    if isinstance(action, act.PostConcernRound):
+        return f"round:{action.round.round_id}"
+    if isinstance(action, act.AnnounceReview):
+        return f"review:{action.agreement.number}"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class DueTimer:
     workspace: str
@@ -155,33 +164,23 @@ class Store:
     def mark_delivered(
         self, outbox_id: int, at: datetime, *, ref_key: str | None = None, ref=None
     ) -> None:
-        with self.unit_of_work() as uow:
-            row = uow.connection.execute(
-                self.sql.mark_delivered, {"outbox_id": outbox_id, "delivered": at}
-            ).first()
-            if row is not None and ref_key and ref is not None:
-                uow.upsert(
-                    PostedMessage,
-                    {"workspace": row.workspace, "key": ref_key, "channel": row.channel,
-                     "ref": str(ref), "posted_at": at},
-                    ("workspace", "key"),
-                    {"ref": str(ref), "posted_at": at},
-                )  # fmt: skip
+        self.mark_delivered_many([(outbox_id, at, ref_key, ref)])
 
-    def mark_delivered_many(self, items: list[tuple[int, datetime, str | None]]) -> None:
-        """Several deliveries confirmed at once (a replay prints them all in one go)."""
+    def mark_delivered_many(self, items: list[tuple[int, datetime, str | None, object]]) -> None:
+        """Deliveries confirmed: (outbox id, when, the key of a message to edit later,
+        the platform's id for it). A replay confirms all of an event's at once."""
         with self.unit_of_work() as uow:
-            for outbox_id, at, ref_key in items:
+            for outbox_id, at, key, ref in items:
                 row = uow.connection.execute(
                     self.sql.mark_delivered, {"outbox_id": outbox_id, "delivered": at}
                 ).first()
-                if row is not None and ref_key:
+                if row is not None and key and ref is not None:
                     uow.upsert(
                         PostedMessage,
-                        {"workspace": row.workspace, "key": ref_key, "channel": row.channel,
-                         "ref": ref_key, "posted_at": at},
+                        {"workspace": row.workspace, "key": key, "channel": row.channel,
+                         "ref": str(ref), "posted_at": at},
                         ("workspace", "key"),
-                        {"ref": ref_key, "posted_at": at},
+                        {"ref": str(ref), "posted_at": at},
                     )  # fmt: skip
 
     def mark_failed(self, outbox_id: int, at: datetime, error: str) -> None:

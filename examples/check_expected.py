@@ -1,6 +1,7 @@
-"""Check the held-out example conversations against their hand-written sidecars.
+"""Check written conversations against their hand-written sidecars: the held-out
+evaluation set (examples/conversations/) and the tuning set (examples/tuning/).
 
-For every examples/conversations/<name>.jsonl this script
+For every <set>/<name>.jsonl this script
 
 * validates the transcript: one JSON object per line with exactly the keys
   ts/channel/user/text/thread, timestamps unique and strictly increasing,
@@ -8,8 +9,9 @@ For every examples/conversations/<name>.jsonl this script
 * validates the sidecar <name>.expected.json: window, language (taken from the
   file name prefix), a label list for every message and for nothing else,
   only known labels;
-* checks the shape the brief asked for (30-70 messages, 1-3 channels,
-  3-7 people, 1-4 hours, gaps of at most 40 minutes, 3-8 problems);
+* checks the shape each set's brief asked for (`SHAPES`: held-out 30-70 messages,
+  3-7 people, 1-4 hours, 3-8 problems; tuning 40-80 messages, 4-8 people, 1-5 hours,
+  4-8 problems; both 1-3 channels and gaps of at most 40 minutes);
 * recomputes the nudges from the labels and the answering rule and asserts
   they equal the sidecar's hand-written nudge list.
 
@@ -22,7 +24,8 @@ The answering rule (fixed by the design):
 To keep the examples unambiguous, no proposal that could answer a problem may
 fall exactly on the window boundary (so "<= window" and "< window" agree).
 
-Stdlib only. Usage: python examples/check_expected.py [name ...]
+Stdlib only. Usage: python examples/check_expected.py [--set conversations|tuning]
+[-v] [name ...]  (the set defaults to conversations)
 Exit status 0 when everything passes.
 """
 
@@ -31,11 +34,25 @@ from __future__ import annotations
 import itertools
 import json
 import sys
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CONV = HERE / "conversations"
+
+
+@dataclass(frozen=True)
+class Shape:
+    messages: tuple[int, int]
+    people: tuple[int, int]
+    max_hours: int
+    problems: tuple[int, int]
+
+
+SHAPES = {
+    "conversations": Shape(messages=(30, 70), people=(3, 7), max_hours=4, problems=(3, 8)),
+    "tuning": Shape(messages=(40, 80), people=(4, 8), max_hours=5, problems=(4, 8)),
+}
 KNOWN_LABELS = {"problem", "proposal", "concern", "agreement"}
 KEYS = {"ts", "channel", "user", "text", "thread"}
 
@@ -96,27 +113,30 @@ def check_transcript(name: str, msgs: list[dict]) -> list[str]:
     return errors
 
 
-def check_shape(msgs: list[dict], labels: dict[str, list[str]]) -> list[str]:
+def check_shape(msgs: list[dict], labels: dict[str, list[str]], shape: Shape) -> list[str]:
     errors = []
     n = len(msgs)
-    if not 30 <= n <= 70:
-        errors.append(f"{n} messages, want 30-70")
+    low, high = shape.messages
+    if not low <= n <= high:
+        errors.append(f"{n} messages, want {low}-{high}")
     channels = {m["channel"] for m in msgs}
     if not 1 <= len(channels) <= 3:
         errors.append(f"{len(channels)} channels, want 1-3")
     users = {m["user"] for m in msgs}
-    if not 3 <= len(users) <= 7:
-        errors.append(f"{len(users)} people, want 3-7")
+    low, high = shape.people
+    if not low <= len(users) <= high:
+        errors.append(f"{len(users)} people, want {low}-{high}")
     if msgs:
         span = msgs[-1]["_t"] - msgs[0]["_t"]
-        if not timedelta(hours=1) <= span <= timedelta(hours=4):
-            errors.append(f"span {span}, want 1-4 hours")
+        if not timedelta(hours=1) <= span <= timedelta(hours=shape.max_hours):
+            errors.append(f"span {span}, want 1-{shape.max_hours} hours")
         for a, b in itertools.pairwise(msgs):
             if b["_t"] - a["_t"] > timedelta(minutes=40):
                 errors.append(f"gap of {b['_t'] - a['_t']} before {b['ts']}, want <= 40 min")
     n_problems = sum("problem" in labels.get(m["ts"], []) for m in msgs)
-    if not 3 <= n_problems <= 8:
-        errors.append(f"{n_problems} problems, want 3-8")
+    low, high = shape.problems
+    if not low <= n_problems <= high:
+        errors.append(f"{n_problems} problems, want {low}-{high}")
     return errors
 
 
@@ -181,7 +201,7 @@ def compute_nudges(msgs, labels, window):
 
 def check_one(jsonl: Path, verbose: bool) -> tuple[bool, str]:
     name = jsonl.name[: -len(".jsonl")]
-    side_path = CONV / f"{name}.expected.json"
+    side_path = jsonl.parent / f"{name}.expected.json"
     errors: list[str] = []
     try:
         msgs = load_transcript(jsonl)
@@ -220,7 +240,7 @@ def check_one(jsonl: Path, verbose: bool) -> tuple[bool, str]:
     if errors:
         return False, f"{name}: FAIL\n  " + "\n  ".join(errors)
 
-    errors += check_shape(msgs, labels)
+    errors += check_shape(msgs, labels, SHAPES[jsonl.parent.name])
 
     window = timedelta(minutes=window_min)
     computed, notes, rule_errors = compute_nudges(msgs, labels, window)
@@ -261,8 +281,16 @@ def check_one(jsonl: Path, verbose: bool) -> tuple[bool, str]:
 
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
+    chosen = "conversations"
+    if "--set" in argv:
+        at = argv.index("--set")
+        chosen = argv[at + 1] if at + 1 < len(argv) else ""
+        argv = argv[:at] + argv[at + 2 :]
+    if chosen not in SHAPES:
+        print(f"--set must be one of {', '.join(SHAPES)}")
+        return 2
     names = [a for a in argv if not a.startswith("-")]
-    files = sorted(CONV.glob("*.jsonl"))
+    files = sorted((HERE / chosen).glob("*.jsonl"))
     if names:
         files = [f for f in files if f.name[: -len(".jsonl")] in names]
     if not files:

@@ -29,7 +29,7 @@ from rules.events import (
     TimerFired,
 )
 from rules.grammar import NotAProblem, Snooze
-from rules.say import N_, Quote, Say, Span, excerpt
+from rules.say import N_, Say, Span, excerpt
 from rules.speech import language, private
 from rules.state import TableState, Watch
 from rules.understanding import Command, Message
@@ -327,7 +327,3 @@ def on_command(command: Command, state: TableState) -> list[Action]:
         problem_id=watch.problem_id,
     )
     return on_snoozed(snoozed, state, command.parsed.span)
-
-
-def quote_of(watch: Watch) -> Quote:
-    return Quote(watch.text)

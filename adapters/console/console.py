@@ -89,18 +89,7 @@ class ConsoleChat:
             name, _, args = line[1:].partition(" ")
             if name.lower() in CONSOLE_COMMANDS:
                 return self._console_command(name.lower(), args.strip())
-            self._submit(
-                CommandInvoked(
-                    workspace=WORKSPACE,
-                    channel=self.channel,
-                    at=self.now,
-                    event_id=self._event_id(),
-                    user=self.user,
-                    name=name,
-                    args=args,
-                    thread_id=self.thread,
-                )
-            )
+            self._command(name, args)
             return True
         number = str(next(self._numbers))
         self.messages[number] = Posted(self.channel, self.thread, line)
@@ -119,22 +108,27 @@ class ConsoleChat:
         )
         return True
 
+    def _command(self, name: str, args: str) -> None:
+        """A slash command typed by the current person, where they are."""
+        self._submit(
+            CommandInvoked(
+                workspace=WORKSPACE,
+                channel=self.channel,
+                at=self.now,
+                event_id=self._event_id(),
+                user=self.user,
+                name=name,
+                args=args,
+                thread_id=self.thread,
+            )
+        )
+
     def _console_command(self, name: str, args: str) -> bool:
         if name in {"quit", "exit"}:
             return False
         if name == "help":
             self.write(__doc__.split("\n\n", 1)[1].rstrip())
-            self._submit(
-                CommandInvoked(
-                    workspace=WORKSPACE,
-                    channel=self.channel,
-                    at=self.now,
-                    event_id=self._event_id(),
-                    user=self.user,
-                    name="groundrules",
-                    args="help",
-                )
-            )
+            self._command("groundrules", "help")
         elif name == "as" and args:
             self.user = args.split()[0].lstrip("@")
         elif name == "in" and args:

@@ -15,8 +15,8 @@ from typing import Protocol
 
 from adapters.console.transcript import TranscriptError, TranscriptLine, read_transcript, to_event
 from bot.bootstrap import Groundrules
-from bot.store import Delivery
-from rules.actions import Outbound, PostConcernRound
+from bot.store import Delivery, ref_key
+from rules.actions import Outbound
 from rules.events import CommandInvoked
 
 # Lines are classified in batches: spaCy's pipe is much faster than one call a line.
@@ -85,22 +85,19 @@ class Replay:
             self._next_due = min(self._next_due or scheduled, scheduled)
         if limit is not None and (self._next_due is None or self._next_due > limit):
             return  # nothing can be due yet: no need to ask the database
-        service = self.app.service
-        self._deliver(service.fire_simulated_until(limit))
-        self._next_due = service.next_due
+        deliveries, self._next_due = self.app.service.fire_simulated_until(limit)
+        self._deliver(deliveries)
 
     def _deliver(self, deliveries: list[Delivery]) -> None:
         for delivery in deliveries:
             self.output.show(delivery.action, delivery.at)
         if deliveries:
+            # A replay posts nowhere: a message's key stands in for its platform id.
+            keys = [ref_key(d.action) for d in deliveries]
             self.app.store.mark_delivered_many(
-                [(d.outbox_id, d.at, _ref_key(d.action)) for d in deliveries]
+                [(d.outbox_id, d.at, key, key) for d, key in zip(deliveries, keys, strict=True)]
             )
             self.delivered += len(deliveries)
-
-
-def _ref_key(action: Outbound) -> str | None:
-    return f"round:{action.round.round_id}" if isinstance(action, PostConcernRound) else None
 
 
 def _batches(items: Iterator, size: int) -> Iterator[list]:

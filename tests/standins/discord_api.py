@@ -48,14 +48,15 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 import discord
 import discord.gateway
 import discord.http
 import yarl
 from aiohttp import WSMsgType, web
+
+from tests.standins.lifecycle import Served
 
 __all__ = [
     "API_PREFIX",
@@ -685,7 +686,7 @@ class _GatewaySession:
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-class DiscordStandIn:
+class DiscordStandIn(Served):
     """An aiohttp server that plays Discord for one bot application.
 
     Seed the world with ``add_guild`` (then ``guild.add_text_channel`` /
@@ -758,18 +759,6 @@ class DiscordStandIn:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     @property
     def url(self) -> str:

@@ -40,10 +40,11 @@ import json
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, NamedTuple, Self
+from typing import Any, NamedTuple
 
 from aiohttp import web
+
+from tests.standins.lifecycle import Served
 
 __all__ = [
     "APP_ID",
@@ -230,7 +231,7 @@ class _ResponseTarget:
 RESPONSE_URL_USES = 5
 
 
-class SlackStandIn:
+class SlackStandIn(Served):
     """An aiohttp server that answers ``/api/{method}`` like Slack would.
 
     Start it with ``async with SlackStandIn() as slack`` (or ``await
@@ -318,18 +319,6 @@ class SlackStandIn:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     @property
     def url(self) -> str:

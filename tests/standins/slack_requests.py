@@ -29,14 +29,15 @@ import json
 import time
 import uuid
 from collections.abc import Mapping
-from types import TracebackType
-from typing import Any, NamedTuple, Self
+from typing import Any, NamedTuple
 from urllib.parse import quote, urlencode
 
 import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
+
+from tests.standins.lifecycle import Served
 
 from .slack_api import APP_ID, BOT_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID
 
@@ -592,7 +593,7 @@ class BoltReply(NamedTuple):
         return json.loads(self.body)
 
 
-class BoltAppServer:
+class BoltAppServer(Served):
     """Serve an ``AsyncApp`` via its own aiohttp ``web_app()`` on 127.0.0.1:0.
 
     This is the production HTTP path (aiohttp adapter, signature check,
@@ -622,18 +623,6 @@ class BoltAppServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     @property
     def url(self) -> str:

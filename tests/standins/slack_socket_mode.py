@@ -30,10 +30,11 @@ import itertools
 import json
 import uuid
 from collections.abc import Callable, Mapping
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
+
+from tests.standins.lifecycle import Served
 
 from .slack_api import SlackError, SlackStandIn
 
@@ -44,7 +45,7 @@ __all__ = ["SlackSocketModeStandIn"]
 _ACCEPTS_RESPONSE_PAYLOAD = {"events_api": False, "slash_commands": True, "interactive": True}
 
 
-class SlackSocketModeStandIn:
+class SlackSocketModeStandIn(Served):
     """Serves the Socket Mode websocket and ``apps.connections.open``.
 
     ``connections`` counts websocket connections ever accepted, ``acks``
@@ -83,18 +84,6 @@ class SlackSocketModeStandIn:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     @property
     def url(self) -> str:
