@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from bot import report
+from bot.recent import RecentMessages
 from bot.store import Delivery, Store, UnitOfWork
 from rules.actions import (
     Action,
@@ -44,12 +45,20 @@ class Service:
         self.engine = engine
         self.store = store
         self.worker = worker
+        self.recent = RecentMessages()
 
     def handle(self, event: Event) -> list[Delivery]:
-        return self.handle_understood(self.engine.interpret(event))
+        return self.handle_understood(self.interpret_many([event])[0])
 
     def handle_many(self, events: Sequence[Event]) -> list[list[Delivery]]:
-        return [self.handle_understood(u) for u in self.engine.interpret_many(events)]
+        return [self.handle_understood(u) for u in self.interpret_many(events)]
+
+    def interpret_many(self, events: Sequence[Event]) -> list[Understood]:
+        """What the events mean, each message read after the one before it in its
+        conversation; they then become the context of the next."""
+        understood = self.engine.interpret_many(events, previous=self.recent.previous(events))
+        self.recent.remember(understood)
+        return understood
 
     def handle_understood(self, understood: Understood) -> list[Delivery]:
         event = event_of(understood)

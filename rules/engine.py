@@ -23,7 +23,7 @@ from rules import (
     tables,
 )
 from rules.actions import Action, ForgetMember, NoteMember, RequestReport
-from rules.classifier import Classifier
+from rules.classifier import Classification, Classifier, Previous
 from rules.events import (
     AgreementSubmitted,
     CommandInvoked,
@@ -127,15 +127,34 @@ class Engine:
 
     # --- 1. understand ---------------------------------------------------------
 
-    def interpret(self, event: Event) -> Understood:
+    def interpret(self, event: Event, *, previous: Classification | None = None) -> Understood:
+        """What an event means; a message is read after `previous`, the message before
+        it in its conversation (rules.conversation), when the caller knows it."""
         if isinstance(event, MessagePosted | MessageEdited):
-            return Message.of(event, self.classifier.classify(event.text), self.thresholds)
+            result = self.classifier.classify(event.text, previous=previous)
+            return Message.of(event, result, self.thresholds)
         return _as_command(event)
 
-    def interpret_many(self, events: Sequence[Event]) -> list[Understood]:
-        """Like `interpret`, classifying all messages in one batch (replay, benchmarks)."""
-        messages = [e for e in events if isinstance(e, MessagePosted | MessageEdited)]
-        results = iter(self.classifier.classify_many(e.text for e in messages))
+    def interpret_many(
+        self, events: Sequence[Event], *, previous: Sequence[Previous] | None = None
+    ) -> list[Understood]:
+        """Like `interpret`, classifying all messages in one batch (replay, benchmarks).
+
+        `previous[i]` is the message before event i: a classification, the index of an
+        earlier event of the batch, or None.
+        """
+        indexes = [i for i, e in enumerate(events) if isinstance(e, MessagePosted | MessageEdited)]
+        position = {event_index: n for n, event_index in enumerate(indexes)}
+        before: list[Previous] = []
+        for i in indexes:
+            given = previous[i] if previous is not None else None
+            if isinstance(given, int):
+                if given not in position:
+                    raise ValueError(f"event {i} cannot follow event {given}: not a message")
+                given = position[given]
+            before.append(given)
+        texts = [events[i].text for i in indexes]  # type: ignore[union-attr]
+        results = iter(self.classifier.classify_many(texts, previous=before))
         return [
             Message.of(e, next(results), self.thresholds)
             if isinstance(e, MessagePosted | MessageEdited)

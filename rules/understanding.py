@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rules.classifier import Classification
 from rules.events import CommandInvoked, Event, MessageEdited, MessagePosted
@@ -31,6 +31,8 @@ class Message:
     lang: str
     is_proposal: bool
     is_problem: bool  # a problem that still needs a proposal: it opens a watch
+    # The judgement itself: the next message of the conversation is read after it.
+    classification: Classification | None = field(default=None, compare=False)
 
     @classmethod
     def of(
@@ -46,7 +48,7 @@ class Message:
 
         proposal = passes("proposal", thresholds.answer)
         problem = passes("problem", thresholds.watch) and not proposal
-        return cls(event, result.labels, result.lang, proposal, problem)
+        return cls(event, result.labels, result.lang, proposal, problem, result)
 
 
 @dataclass(frozen=True, slots=True)

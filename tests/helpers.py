@@ -30,12 +30,14 @@ class TaggedClassifier:
 
     name = "tagged"
 
-    def classify(self, text: str, *, lang: str | None = None) -> Classification:
+    def classify(
+        self, text: str, *, lang: str | None = None, previous: Classification | None = None
+    ) -> Classification:
         labels = frozenset(_TAG.findall(text))
         scores = {label: 1.0 if label in labels else 0.0 for label in LABELS}
         return Classification(labels, scores, lang or detect_language(_TAG.sub("", text)))
 
-    def classify_many(self, texts: Iterable[str], *, lang: str | None = None):
+    def classify_many(self, texts: Iterable[str], *, lang: str | None = None, previous=None):
         return [self.classify(text, lang=lang) for text in texts]
 
 

@@ -75,12 +75,13 @@ class SpacyTextcat:
         labels = frozenset(label for label in LABELS if scores[label] >= self.thresholds[label])
         return Classification(labels, scores, lang or detect_language(text))
 
-    def classify(self, text: str, *, lang: str | None = None) -> Classification:
+    def classify(self, text: str, *, lang: str | None = None, previous=None) -> Classification:
         return self._result(self.nlp(normalise(text)).cats, text, lang)
 
     def classify_many(
-        self, texts: Iterable[str], *, lang: str | None = None
+        self, texts: Iterable[str], *, lang: str | None = None, previous=None
     ) -> list[Classification]:
+        """Every candidate reads each message alone (context is the shipped model's)."""
         texts = list(texts)
         docs = self.nlp.pipe(normalise(text) for text in texts)
         return [self._result(d.cats, t, lang) for d, t in zip(docs, texts, strict=True)]

@@ -27,6 +27,22 @@ class Model:
 
 
 @dataclass(frozen=True, slots=True)
+class Context:
+    """The in-context head: it also reads the previous message's text-alone scores."""
+
+    previous: bool = True
+    # The scores' scale before regularisation: how easily the head may lean on them.
+    scale: float = 0.5
+    # The labels read in context; the others are always read from the text alone.
+    labels: tuple[str, ...] = ("concern", "agreement")
+
+    def __post_init__(self) -> None:
+        unknown = set(self.labels) - {"problem", "proposal", "concern", "agreement"}
+        if unknown:
+            raise ValueError(f"context.labels: unknown labels {sorted(unknown)}")
+
+
+@dataclass(frozen=True, slots=True)
 class ThresholdSearch:
     choose_on: str = "folds"
     folds: int = 5
@@ -52,6 +68,7 @@ class Config:
     seed: int = 13
     corpus: Path = ROOT / "data" / "corpus"
     relabels: Path = ROOT / "data" / "relabels.jsonl"
+    train_only: Path = ROOT / "data" / "train_only.txt"
     splits: Path = ROOT / "data" / "splits"
     feedback: Path = ROOT / "data" / "feedback"
     fit_on: tuple[str, ...] = ("train", "dev")
@@ -60,6 +77,7 @@ class Config:
     test_batches_per_cell: int = 1
     features: Features = field(default_factory=Features)
     model: Model = field(default_factory=Model)
+    context: Context = field(default_factory=Context)
     thresholds: ThresholdSearch = field(default_factory=ThresholdSearch)
     output: Path = ROOT / "rules" / "classifier" / "model"
 
@@ -74,6 +92,7 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
     data, split = raw.get("data", {}), raw.get("split", {})
     features, model = raw.get("features", {}), raw.get("model", {})
     search, output = raw.get("thresholds", {}), raw.get("output", {})
+    context = raw.get("context", {})
     fit_on = tuple(data.get("fit_on", ("train", "dev")))
     if "test" in fit_on or not set(fit_on) <= {"train", "dev"}:
         raise ValueError(f"fit_on must name train and/or dev, not {fit_on}")
@@ -82,6 +101,7 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
         seed=int(raw.get("seed", defaults.seed)),
         corpus=_path(data.get("corpus"), defaults.corpus),
         relabels=_path(data.get("relabels"), defaults.relabels),
+        train_only=_path(data.get("train_only"), defaults.train_only),
         splits=_path(data.get("splits"), defaults.splits),
         feedback=_path(data.get("feedback"), defaults.feedback),
         fit_on=fit_on,
@@ -99,6 +119,11 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
             C=float(model.get("C", 8.0)),
             class_weight=model.get("class_weight", "balanced") or None,
             max_iter=int(model.get("max_iter", 2000)),
+        ),
+        context=Context(
+            previous=bool(context.get("previous", True)),
+            scale=float(context.get("scale", 0.5)),
+            labels=tuple(context.get("labels", ("concern", "agreement"))),
         ),
         thresholds=ThresholdSearch(**{k: search[k] for k in search}),
         output=_path(output.get("model"), defaults.output),

@@ -11,7 +11,7 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -86,6 +86,20 @@ def load_split(splits: Path, name: str) -> list[Example]:
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing: run `python -m training.prepare` first")
     return [Example.from_record(record) for record in read_jsonl(path)]
+
+
+def previous_lines(examples: Sequence[Example]) -> list[int | None]:
+    """For each example, the index of the line before it in its batch (a batch is one
+    conversation, its lines in id order); None for a batch's first line and for
+    corrections, which come without their conversation."""
+    found: list[int | None] = [None] * len(examples)
+    latest: dict[str, int] = {}
+    for index in sorted(range(len(examples)), key=lambda i: examples[i].id):
+        batch = examples[index].batch
+        if batch != "feedback":
+            found[index] = latest.get(batch)
+            latest[batch] = index
+    return found
 
 
 def fold_feedback(

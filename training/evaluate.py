@@ -2,7 +2,10 @@
 
     python -m training.evaluate [--no-speed]
 
-* per label precision, recall and F1, per language, on the test split;
+* per label precision, recall and F1, per language, on the test split: the trained
+  pipeline reading each line after the one before it (as the bot does), the same
+  pipeline reading every line as the first of its conversation ("alone"), and the
+  rule classifier;
 * the error rate on the test split's hard negatives;
 * nudge precision and recall of the real bot replaying the held-out example
   conversations (examples/conversations/*.jsonl) against their hand-written
@@ -23,7 +26,7 @@ from rules.classifier.rule_based import RuleClassifier
 from rules.classifier.trained import MODEL_DIR, TrainedClassifier
 from rules.understanding import Thresholds
 from training.config import ROOT, load_config
-from training.dataset import Example, load_split
+from training.dataset import Example, load_split, previous_lines
 from training.metrics import hard_negative_errors, macro_f1, per_label, table
 from training.nudges import replay_all
 from training.speed import cold_load_seconds, measure, size_on_disk, timed
@@ -32,10 +35,17 @@ CONVERSATIONS = ROOT / "examples" / "conversations"
 LANGS = ("en", "nl")
 
 
-def label_section(test: list[Example], classifiers: dict[str, Classifier]) -> str:
+def label_section(test: list[Example], classifiers: dict[str, tuple[Classifier, bool]]) -> str:
+    """`classifiers`: name -> (classifier, whether it reads the line before as context)."""
+    before = previous_lines(test)
     predictions = {
-        name: [c.labels for c in classifier.classify_many(e.text for e in test)]
-        for name, classifier in classifiers.items()
+        name: [
+            c.labels
+            for c in classifier.classify_many(
+                (e.text for e in test), previous=before if in_context else None
+            )
+        ]
+        for name, (classifier, in_context) in classifiers.items()
     }
     headers = ["lang", "label"]
     for name in classifiers:
@@ -132,7 +142,8 @@ def main(argv: list[str]) -> int:
     print(f"# Evaluation of {Path(MODEL_DIR).relative_to(ROOT)}\n")
     print(f"label thresholds: {trained.thresholds}")
     print(f"nudge bars: watch={trained.bars.watch} answer={trained.bars.answer}\n")
-    print(label_section(test, {"trained": trained, "rules": rules}), end="\n\n")
+    sides = {"trained": (trained, True), "trained alone": (trained, False), "rules": (rules, False)}
+    print(label_section(test, sides), end="\n\n")
     runs = {
         "trained (watch/answer bars)": (trained, trained.bars),
         "trained (labels only)": (trained, Thresholds()),

@@ -18,7 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from spacy.language import Language
 
 from rules.classifier import LABELS
-from rules.classifier.trained import LinearTextcat, blank_pipeline, normalise
+from rules.classifier.trained import LinearTextcat, Scored, blank_pipeline, normalise
 from training.config import Config
 from training.dataset import Example
 
@@ -58,6 +58,11 @@ def design_matrix(
     return hstack([word_block, char_block * char_weight]).tocsr()
 
 
+def has_previous(previous_scores: np.ndarray) -> np.ndarray:
+    """Which lines have a line before them (a row of NaN: none)."""
+    return ~np.isnan(previous_scores).any(axis=1)
+
+
 @dataclass
 class Fitted:
     """The scikit-learn objects of one fit, and the pipeline they were copied into."""
@@ -66,32 +71,56 @@ class Fitted:
     words: TfidfVectorizer
     chars: TfidfVectorizer
     models: dict[str, LogisticRegression | None]  # None: a label the data never varies
+    in_context: dict[str, LogisticRegression | None] | None
     char_weight: float
+    context_scale: float
+    context_labels: tuple[str, ...]
 
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """scikit-learn's own probabilities (tests check the component reproduces them)."""
+    def probabilities(
+        self, texts: Sequence[str], previous_scores: np.ndarray | None = None
+    ) -> np.ndarray:
+        """scikit-learn's own probabilities (tests check the component reproduces them):
+        for lines with `previous_scores`, the in-context head's when it was fitted."""
         matrix = design_matrix(
             self.nlp, texts, self.words, self.chars, fit=False, char_weight=self.char_weight
         )
-        columns = [
-            model.predict_proba(matrix)[:, 1] if model is not None else np.full(len(texts), np.nan)
-            for model in self.models.values()
-        ]
-        return np.stack(columns, axis=1)
+        result = _probabilities(self.models, matrix)
+        if self.in_context is not None and previous_scores is not None:
+            rows = has_previous(previous_scores)
+            dense = csr_matrix(np.nan_to_num(previous_scores) * self.context_scale)
+            read = _probabilities(self.in_context, hstack([matrix, dense]).tocsr())
+            for j, label in enumerate(LABELS):
+                if label in self.context_labels:
+                    result[rows, j] = read[rows, j]
+        return result
 
 
-def fit(examples: Sequence[Example], config: Config, *, scratch: bool = False) -> Language:
+def fit(
+    examples: Sequence[Example],
+    config: Config,
+    *,
+    scratch: bool = False,
+    previous_scores: np.ndarray | None = None,
+) -> Language:
     """A fitted pipeline (no thresholds yet: see training.thresholds).
 
-    `scratch`: fit into a pipeline reused by every scratch fit of this process, for
-    models that score and are thrown away (cross-validation folds): building spaCy's
-    English tokenizer is the slowest part of a small fit. The next scratch fit
-    overwrites it.
+    `previous_scores`: for each example, the text-alone scores of the line before it
+    (NaN: none), from models that did not see that line; with them an in-context head
+    is fitted too, on the lines that have one. `scratch`: fit into a pipeline reused
+    by every scratch fit of this process, for models that score and are thrown away
+    (cross-validation folds): building spaCy's English tokenizer is the slowest part
+    of a small fit. The next scratch fit overwrites it.
     """
-    return fit_models(examples, config, scratch=scratch).nlp
+    return fit_models(examples, config, scratch=scratch, previous_scores=previous_scores).nlp
 
 
-def fit_models(examples: Sequence[Example], config: Config, *, scratch: bool = False) -> Fitted:
+def fit_models(
+    examples: Sequence[Example],
+    config: Config,
+    *,
+    scratch: bool = False,
+    previous_scores: np.ndarray | None = None,
+) -> Fitted:
     """Fit with scikit-learn, then copy the parameters into a spaCy pipeline."""
     if not examples:
         raise ValueError("nothing to train on")
@@ -101,10 +130,78 @@ def fit_models(examples: Sequence[Example], config: Config, *, scratch: bool = F
     words, chars = vectorizer(config), vectorizer(config)
     texts = [e.text for e in examples]
     matrix = design_matrix(nlp, texts, words, chars, fit=True, char_weight=features.char_weight)
+    width = matrix.shape[1]
+    weights, bias, models = _fit_head(matrix, examples, config)
+    in_context = previous_weights = None
+    if previous_scores is not None and has_previous(previous_scores).any():
+        scale = config.context.scale
+        rows = np.flatnonzero(has_previous(previous_scores))
+        dense = csr_matrix(previous_scores[rows] * scale)
+        read = config.context.labels
+        both, context_bias, in_context = _fit_head(
+            hstack([matrix[rows], dense]).tocsr(), [examples[i] for i in rows], config, read
+        )
+        for j, label in enumerate(LABELS):
+            if label not in read:  # read as alone: the same column, no context weight
+                both[:width, j], both[width:, j], context_bias[j] = weights[:, j], 0.0, bias[j]
+        weights = np.hstack([weights, both[:width]])
+        bias = np.concatenate([bias, context_bias])
+        previous_weights = both[width:] * scale  # the component reads unscaled scores
+    weights[len(words.vocabulary_) :] *= features.char_weight
+    textcat: LinearTextcat = nlp.get_pipe("textcat")
+    textcat.set_model(
+        words=_by_index(words.vocabulary_),
+        word_idf=words.idf_,
+        chars=_by_index(chars.vocabulary_),
+        char_idf=chars.idf_,
+        weights=weights,
+        bias=bias,
+        previous_weights=previous_weights,
+    )
+    nlp.meta.update(
+        {
+            "name": "groundrules_textcat",
+            "version": "1.0.0",
+            "description": "Problem / proposal / concern / agreement in English and Dutch chat",
+            "license": "MIT",
+            "author": "Groundrules",
+        }
+    )
+    return Fitted(
+        nlp,
+        words,
+        chars,
+        models,
+        in_context,
+        features.char_weight,
+        config.context.scale,
+        config.context.labels,
+    )
+
+
+def _probabilities(models: dict[str, LogisticRegression | None], matrix) -> np.ndarray:
+    columns = [
+        model.predict_proba(matrix)[:, 1] if model is not None else np.full(matrix.shape[0], np.nan)
+        for model in models.values()
+    ]
+    return np.stack(columns, axis=1)
+
+
+def _fit_head(
+    matrix: csr_matrix,
+    examples: Sequence[Example],
+    config: Config,
+    labels: Sequence[str] = LABELS,
+) -> tuple[np.ndarray, np.ndarray, dict[str, LogisticRegression | None]]:
+    """One L2 logistic regression per label in `labels` (the others' columns stay
+    zero): (weights per column, biases, the models)."""
     weights = np.zeros((matrix.shape[1], len(LABELS)))
     bias = np.zeros(len(LABELS))
     models: dict[str, LogisticRegression | None] = {}
     for j, label in enumerate(LABELS):
+        if label not in labels:
+            models[label] = None
+            continue
         target = np.array([example.has(label) for example in examples], dtype=int)
         if target.min() == target.max():
             # A label the data never (or always) shows: its prior, smoothed.
@@ -122,26 +219,7 @@ def fit_models(examples: Sequence[Example], config: Config, *, scratch: bool = F
         weights[:, j] = model.coef_[0]
         bias[j] = model.intercept_[0]
         models[label] = model
-    weights[len(words.vocabulary_) :] *= features.char_weight
-    textcat: LinearTextcat = nlp.get_pipe("textcat")
-    textcat.set_model(
-        words=_by_index(words.vocabulary_),
-        word_idf=words.idf_,
-        chars=_by_index(chars.vocabulary_),
-        char_idf=chars.idf_,
-        weights=weights,
-        bias=bias,
-    )
-    nlp.meta.update(
-        {
-            "name": "groundrules_textcat",
-            "version": "1.0.0",
-            "description": "Problem / proposal / concern / agreement in English and Dutch chat",
-            "license": "MIT",
-            "author": "Groundrules",
-        }
-    )
-    return Fitted(nlp, words, chars, models, features.char_weight)
+    return weights, bias, models
 
 
 @cache
@@ -155,8 +233,30 @@ def _by_index(vocabulary: dict[str, int]) -> list[str]:
     return [feature for feature, _ in sorted(vocabulary.items(), key=lambda item: item[1])]
 
 
-def predict(nlp: Language, texts: Sequence[str]) -> dict[str, np.ndarray]:
-    """Each label's probability for each text, through the whole pipeline."""
-    docs = nlp.pipe(normalise(text) for text in texts)
-    rows = np.array([[doc.cats[label] for label in LABELS] for doc in docs]).reshape(-1, 4)
+def predict(
+    nlp: Language, texts: Sequence[str], previous: Sequence[int | None] | None = None
+) -> dict[str, np.ndarray]:
+    """Each label's probability for each text; `previous[i]`: the index among `texts`
+    of the message before text i (None: it opens its conversation)."""
+    return by_label(_score(nlp, texts, previous).scores)
+
+
+def predict_scored(
+    nlp: Language, texts: Sequence[str], previous: Sequence[int | None] | None = None
+) -> Scored:
+    """Scores, text-alone scores and which texts were read in context."""
+    return _score(nlp, texts, previous)
+
+
+def _score(nlp: Language, texts: Sequence[str], previous: Sequence[int | None] | None) -> Scored:
+    textcat: LinearTextcat = nlp.get_pipe("textcat")
+    docs = list(nlp.tokenizer.pipe(normalise(text) for text in texts))
+    if not docs:
+        empty = np.zeros((0, len(LABELS)))
+        return Scored(empty, empty, np.zeros(0, dtype=bool))
+    return textcat.score_batch(docs, previous if previous is not None else [None] * len(docs))
+
+
+def by_label(rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Columns of a scores array by label."""
     return {label: rows[:, j] for j, label in enumerate(LABELS)}

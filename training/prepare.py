@@ -136,12 +136,20 @@ def deduplicate(examples: list[Example], threshold: float) -> tuple[list[Example
 
 
 def assign_batches(examples: list[Example], config: Config) -> dict[str, list[str]]:
-    """Whole batches to splits: per (language, domain), `dev` then `test` then train."""
+    """Whole batches to splits: per (language, domain), `dev` then `test` then train.
+
+    Batches named in the train-only list (contrast material written against the
+    errors seen on the tuning conversations) always go to train, and are left out of
+    the draw, so that adding them changes neither dev nor test.
+    """
+    train_only = read_train_only(config.train_only)
     cells: dict[tuple[str, str], set[str]] = defaultdict(set)
     for example in examples:
-        cells[(example.lang, example.domain)].add(example.batch)
+        if example.batch not in train_only:
+            cells[(example.lang, example.domain)].add(example.batch)
     rng = random.Random(config.seed)
     splits: dict[str, list[str]] = {name: [] for name in SPLITS}
+    splits["train"] += sorted({e.batch for e in examples if e.batch in train_only})
     held = config.dev_batches_per_cell + config.test_batches_per_cell
     for cell in sorted(cells):
         batches = sorted(cells[cell])
@@ -154,6 +162,14 @@ def assign_batches(examples: list[Example], config: Config) -> dict[str, list[st
         splits["test"] += batches[dev_end:test_end]
         splits["train"] += batches[test_end:]
     return {name: sorted(batches) for name, batches in splits.items()}
+
+
+def read_train_only(path: Path) -> set[str]:
+    """Batch names, one a line; `#` starts a comment."""
+    if not path.is_file():
+        return set()
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
+    return {line for line in lines if line}
 
 
 def counts(examples: list[Example]) -> dict:

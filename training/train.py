@@ -4,11 +4,14 @@
 
 1. Read the splits (data/splits, made by `python -m training.prepare`) and fold the
    team's exported corrections (data/feedback/*.jsonl) into the training lines.
-2. Score lines no scoring model saw: by default 5 folds of the `fit_on` splits,
-   grouped by batch (or a model fitted on train, scoring dev). On those scores choose
-   each label's threshold (best F1) and the engine's watch/answer bars (best F0.5
-   of simulated nudges: precision first).
-3. Fit on the `fit_on` splits (train + dev: more teams seen) and write the pipeline
+2. With context on (config [context]): score every line by its text alone with
+   models that did not see it (5 folds grouped by batch); the in-context head learns
+   from those scores of the line before.
+3. Score lines no scoring model saw: by default 5 folds of the `fit_on` splits,
+   grouped by batch (or a model fitted on train, scoring dev), each line read after
+   the line before it. On those scores choose each label's threshold (best F1); the
+   engine's watch/answer bars are chosen on the written tuning conversations.
+4. Fit on the `fit_on` splits (train + dev: more teams seen) and write the pipeline
    with its thresholds and bars to the output directory.
 
 The test split is never read here.
@@ -19,7 +22,7 @@ from __future__ import annotations
 import shutil
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,9 +32,9 @@ from spacy.language import Language
 from rules.classifier import LABELS
 from rules.understanding import Thresholds
 from training import tuning
-from training.config import ROOT, Config, load_config
-from training.dataset import Example, fold_feedback, load_split
-from training.linear import fit, predict
+from training.config import ROOT, Config, Context, load_config
+from training.dataset import Example, fold_feedback, load_split, previous_lines
+from training.linear import Scored, by_label, fit, predict, predict_scored
 from training.metrics import per_label, table
 from training.nudges import NudgeScore
 from training.thresholds import grid, label_thresholds, nudge_bars
@@ -55,26 +58,48 @@ def train(config: Config) -> Trained:
     training, feedback = fold_feedback(splits["train"], config.feedback, held_out=held_out)
     fit_examples: list[Example] = training + (splits["dev"] if "dev" in config.fit_on else [])
 
+    context = _context(fit_examples, config)
     if config.thresholds.choose_on == "dev":
-        selector = fit(training, config, scratch=True)
-        chosen_on, scores = splits["dev"], predict(selector, _texts(splits["dev"]))
+        selector = fit(training, config, scratch=True, previous_scores=_context(training, config))
+        chosen_on = splits["dev"]
+        scored = predict_scored(selector, _texts(chosen_on), previous_lines(chosen_on))
     else:
-        chosen_on, scores = fit_examples, held_out_scores(fit_examples, config)
-    thresholds = label_thresholds(chosen_on, scores, config.thresholds)
+        chosen_on = fit_examples
+        scored = held_out_scores(fit_examples, config, context)
+    scores, read = by_label(scored.scores), scored.in_context
+    # Each head's own thresholds: a message read alone, and one read in context.
+    thresholds_alone = label_thresholds(chosen_on, by_label(scored.own), config.thresholds)
+    thresholds = (
+        label_thresholds(
+            [chosen_on[i] for i in np.flatnonzero(read)],
+            {label: values[read] for label, values in scores.items()},
+            config.thresholds,
+        )
+        if read.any()
+        else thresholds_alone
+    )
+    # Labels never read in context score alike either way: one threshold for both.
+    thresholds |= {
+        label: thresholds_alone[label] for label in LABELS if label not in config.context.labels
+    }
     bars, nudges = nudge_bars(chosen_on, scores, config.thresholds, thresholds)
     bars_chosen_on = f"{config.thresholds.choose_on} (corpus lines as conversations)"
     predicted = [
-        frozenset(label for label in LABELS if scores[label][i] >= thresholds[label])
+        frozenset(
+            label
+            for label in LABELS
+            if scores[label][i] >= (thresholds if read[i] else thresholds_alone)[label]
+        )
         for i in range(len(chosen_on))
     ]
 
-    nlp = fit(fit_examples, config)
+    nlp = fit(fit_examples, config, previous_scores=context)
     tuning_folder = ROOT / config.thresholds.tuning
     if config.thresholds.bars_on == "conversations" and any(tuning_folder.glob("*.jsonl")):
         conversations = tuning.load(tuning_folder)
         bars, nudges = tuning.choose_bars(
             conversations,
-            lambda texts: predict(nlp, texts),
+            lambda texts, previous: predict(nlp, texts, previous),
             grid(config.thresholds),
             config.thresholds.conversations_beta,
             config.thresholds.nudge_min_precision,
@@ -82,6 +107,7 @@ def train(config: Config) -> Trained:
         bars_chosen_on = f"{len(conversations)} tuning conversations ({config.thresholds.tuning})"
     nlp.meta["groundrules"] = {
         "thresholds": thresholds,
+        "thresholds_alone": thresholds_alone,
         "bars": {"watch": bars.watch, "answer": bars.answer},
         "seed": config.seed,
         "trained_on": {
@@ -102,17 +128,39 @@ def train(config: Config) -> Trained:
     return Trained(nlp, thresholds, bars, nudges, feedback, _report(chosen_on, predicted))
 
 
-def held_out_scores(examples: list[Example], config: Config) -> dict[str, np.ndarray]:
-    """Every line scored by a model fitted on the other folds (whole batches per fold)."""
+def held_out_scores(
+    examples: list[Example], config: Config, previous_scores: np.ndarray | None = None
+) -> Scored:
+    """Every line scored by a model fitted on the other folds (whole batches per fold),
+    read after the line before it when `previous_scores` fit an in-context head."""
     groups = [example.batch for example in examples]
     folds = min(config.thresholds.folds, len(set(groups)))
-    scores = {label: np.zeros(len(examples)) for label in LABELS}
+    before = previous_lines(examples)
+    scores = np.zeros((len(examples), len(LABELS)))
+    own = np.zeros((len(examples), len(LABELS)))
+    in_context = np.zeros(len(examples), dtype=bool)
     for fitted, scored in GroupKFold(n_splits=folds).split(examples, groups=groups):
-        nlp = fit([examples[i] for i in fitted], config, scratch=True)
-        result = predict(nlp, [examples[i].text for i in scored])
-        for label in LABELS:
-            scores[label][scored] = result[label]
-    return scores
+        context = None if previous_scores is None else previous_scores[fitted]
+        nlp = fit([examples[i] for i in fitted], config, scratch=True, previous_scores=context)
+        # A batch lies in one fold, so the line before a scored line is scored too.
+        local = {index: n for n, index in enumerate(scored)}
+        previous = [None if before[i] is None else local[before[i]] for i in scored]
+        result = predict_scored(nlp, [examples[i].text for i in scored], previous)
+        scores[scored], own[scored], in_context[scored] = result
+    return Scored(scores, own, in_context)
+
+
+def _context(examples: list[Example], config: Config) -> np.ndarray | None:
+    """For each line, the text-alone scores of the line before it (NaN: none), each
+    from a model that saw neither line; None when the config has no context."""
+    if not config.context.previous:
+        return None
+    alone = held_out_scores(examples, replace(config, context=Context(previous=False))).own
+    found = np.full((len(examples), len(LABELS)), np.nan)
+    for index, before in enumerate(previous_lines(examples)):
+        if before is not None:
+            found[index] = np.round(alone[before], 4)
+    return found
 
 
 def _texts(examples: list[Example]) -> list[str]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from rules.conversation import previous_indexes
 from rules.understanding import Thresholds
 from training.nudges import Nudge, NudgeScore
 
@@ -86,16 +87,23 @@ def nudges(
     return frozenset(sent)
 
 
+def previous(conversation: Conversation) -> list[int | None]:
+    """Each line's previous message, as the bot finds it (rules.conversation)."""
+    return previous_indexes(
+        (conversation.name, line.channel, line.ts, line.thread) for line in conversation.lines
+    )
+
+
 def choose_bars(
     conversations: Sequence[Conversation],
-    score: Callable[[list[str]], dict[str, Sequence[float]]],
+    score: Callable[[list[str], list[int | None]], dict[str, Sequence[float]]],
     grid: Sequence[float],
     beta: float,
     min_precision: float | None = None,
 ) -> tuple[Thresholds, NudgeScore]:
     """The bars that reach `min_precision` with the most recall (a false nudge costs
     more than a missed one); if no pair reaches it, the best F-beta."""
-    scored = [score([line.text for line in c.lines]) for c in conversations]
+    scored = [score([line.text for line in c.lines], previous(c)) for c in conversations]
     best: tuple[tuple, Thresholds, NudgeScore] | None = None
     for watch in grid:
         for answer in grid:

@@ -63,7 +63,7 @@ class Replay:
                 else:
                     good.append(item)
             events = [to_event(line, workspace=self.workspace) for line in good]
-            understood = self.app.service.engine.interpret_many(events)
+            understood = self.app.service.interpret_many(events)
             for event, meaning in zip(events, understood, strict=True):
                 self._fire_timers(before=event.at)
                 self._deliver(self.app.service.handle_understood(meaning))

@@ -1,11 +1,16 @@
 """Message classification: is a message a problem, a proposal, a concern, an agreement?
 
 Every classifier returns a `Classification` following the contract in DESIGN.md.
+
+A message can be read in context: `previous` is the classification of the message
+before it in the same conversation (thread, or channel at the top level). A short
+reply means more after a proposal ("fine by me") than alone. Classifiers that have
+no use for context accept and ignore it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -17,6 +22,9 @@ class Classification:
     labels: frozenset[str]
     scores: Mapping[str, float]
     lang: str
+    # The text's scores on its own, without context: what the next message in the
+    # conversation reads of this one. None: the same as `scores`.
+    text_scores: Mapping[str, float] | None = None
 
     @property
     def is_problem(self) -> bool:
@@ -26,12 +34,27 @@ class Classification:
     def is_proposal(self) -> bool:
         return "proposal" in self.labels
 
+    @property
+    def own_scores(self) -> Mapping[str, float]:
+        return self.scores if self.text_scores is None else self.text_scores
+
+
+# What came before a message in `classify_many`: a classification, the index of an
+# earlier text of the same call, or None (the message opens its conversation).
+Previous = Classification | int | None
+
 
 class Classifier(Protocol):
     name: str
 
-    def classify(self, text: str, *, lang: str | None = None) -> Classification: ...
+    def classify(
+        self, text: str, *, lang: str | None = None, previous: Classification | None = None
+    ) -> Classification: ...
 
     def classify_many(
-        self, texts: Iterable[str], *, lang: str | None = None
+        self,
+        texts: Iterable[str],
+        *,
+        lang: str | None = None,
+        previous: Sequence[Previous] | None = None,
     ) -> list[Classification]: ...

@@ -8,14 +8,14 @@ English and Dutch cues in `cues.py` run side by side and mixed messages still wo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from rules.classifier import LABELS, Classification
+from rules.classifier import LABELS, Classification, Previous
 from rules.classifier.cues import (
     CONSENT_MESSAGES,
     CUES,
@@ -122,11 +122,18 @@ class RuleClassifier:
         labels = frozenset(label for label, score in scores.items() if score >= self.threshold)
         return Classification(labels, scores, lang or detect_language(text))
 
-    def classify(self, text: str, *, lang: str | None = None) -> Classification:
+    def classify(
+        self, text: str, *, lang: str | None = None, previous: Classification | None = None
+    ) -> Classification:
+        """Cue phrases read the message alone: `previous` is accepted and not used."""
         return self._result(self.nlp(prepare(text)), text, lang)
 
     def classify_many(
-        self, texts: Iterable[str], *, lang: str | None = None
+        self,
+        texts: Iterable[str],
+        *,
+        lang: str | None = None,
+        previous: Sequence[Previous] | None = None,
     ) -> list[Classification]:
         texts = list(texts)
         docs = self.nlp.pipe(prepare(text) for text in texts)

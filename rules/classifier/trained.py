@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import spacy
@@ -31,7 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from rules.classifier import LABELS, Classification
+from rules.classifier import LABELS, Classification, Previous
 from rules.classifier.rule_based import prepare
 from rules.language import detect_language
 from rules.understanding import Thresholds
@@ -137,7 +138,13 @@ class LinearTextcat:
     """Sets `doc.cats` from a linear model over TF-IDF word and character n-grams.
 
     Two blocks of features, each TF-IDF weighted and L2-normalised on its own (as two
-    scikit-learn TfidfVectorizers would), then one logistic regression per label.
+    scikit-learn TfidfVectorizers would), then logistic regressions per label: one
+    head reads the text alone; a second (when trained) also reads the text-alone
+    scores of the previous message in the conversation, so that "fine by me" after a
+    proposal and "same here" after a complaint are read as replies. A message with no
+    known previous message is read by the first head. Context is given as
+    `doc._.previous_cats` (a mapping of those scores); the text-alone scores are left
+    in `doc._.own_cats`.
     """
 
     def __init__(
@@ -159,9 +166,14 @@ class LinearTextcat:
         self.char_idf = np.zeros(0, dtype=np.float64)
         self.weights = np.zeros((0, len(self.labels)), dtype=np.float64)
         self.bias = np.zeros(len(self.labels), dtype=np.float64)
+        self.previous_weights: np.ndarray | None = None
         self._char_cache: dict[str, np.ndarray] = {}
 
     # --- the model -----------------------------------------------------------------
+
+    @property
+    def reads_context(self) -> bool:
+        return self.previous_weights is not None
 
     def set_model(
         self,
@@ -172,16 +184,30 @@ class LinearTextcat:
         char_idf: np.ndarray,
         weights: np.ndarray,
         bias: np.ndarray,
+        previous_weights: np.ndarray | None = None,
     ) -> None:
-        """Install fitted parameters: weights rows are the words, then the characters."""
-        if weights.shape != (len(words) + len(chars), len(self.labels)):
+        """Install fitted parameters.
+
+        `weights` rows are the words, then the characters; its columns the text-alone
+        head, then (with `previous_weights`) the in-context head's text part.
+        `previous_weights` rows are the previous message's text-alone scores, one per
+        label; its columns the in-context head's labels.
+        """
+        heads = 1 if previous_weights is None else 2
+        labels = len(self.labels)
+        if weights.shape != (len(words) + len(chars), heads * labels):
             raise ValueError(f"weights have shape {weights.shape}, not one row a feature")
+        if previous_weights is not None and previous_weights.shape != (labels, labels):
+            raise ValueError(f"previous weights have shape {previous_weights.shape}")
         self.word_vocab = {feature: i for i, feature in enumerate(words)}
         self.char_vocab = {feature: i for i, feature in enumerate(chars)}
         self.word_idf = np.asarray(word_idf, dtype=np.float64)
         self.char_idf = np.asarray(char_idf, dtype=np.float64)
         self.weights = np.asarray(weights, dtype=np.float64)
         self.bias = np.asarray(bias, dtype=np.float64)
+        self.previous_weights = (
+            None if previous_weights is None else np.asarray(previous_weights, dtype=np.float64)
+        )
         self._char_cache = {}
 
     def features(self, docs: Sequence[Doc]) -> tuple[list[list[str]], list[list[str]]]:
@@ -193,8 +219,35 @@ class LinearTextcat:
             chars.append(self.analyzer.chars(norms))
         return words, chars
 
-    def scores(self, docs: Sequence[Doc]) -> np.ndarray:
-        """Probabilities, one row per doc and one column per label.
+    def score_batch(
+        self, docs: Sequence[Doc], previous: Sequence[Mapping[str, float] | int | None]
+    ) -> Scored:
+        """Scores, text-alone scores, and which rows were read in context.
+
+        `previous[i]` is the previous message's text-alone scores, or the index of
+        another doc of this batch, or None. Text-alone scores are rounded to 4 places
+        before they serve as context, as they are when kept between calls.
+        """
+        logits = self.text_logits(docs)
+        labels = len(self.labels)
+        own = _sigmoid(logits[:, :labels])
+        in_context = np.array([before is not None for before in previous], dtype=bool)
+        if self.previous_weights is None or not in_context.any():
+            return Scored(own, own, np.zeros(len(docs), dtype=bool))
+        context = np.zeros((len(docs), labels))
+        rounded = np.round(own, 4)
+        for i, before in enumerate(previous):
+            if isinstance(before, int):
+                if not 0 <= before < len(docs) or before == i:
+                    raise ValueError(f"message {i} cannot follow message {before}")
+                context[i] = rounded[before]
+            elif before is not None:
+                context[i] = [before[label] for label in self.labels]
+        read = _sigmoid(logits[:, labels:] + context @ self.previous_weights)
+        return Scored(np.where(in_context[:, np.newaxis], read, own), own, in_context)
+
+    def text_logits(self, docs: Sequence[Doc]) -> np.ndarray:
+        """The logits every head gets from the text, one row per doc.
 
         The same numbers as TF-IDF of `features` followed by the logistic regressions,
         computed from vocabulary ids: a word's character n-grams are looked up once
@@ -217,7 +270,7 @@ class LinearTextcat:
         logits += self._block(np.array(word_ids, dtype=np.int64), word_counts, self.word_idf, 0)
         chars = np.concatenate(char_parts) if char_parts else np.zeros(0, dtype=np.int64)
         logits += self._block(chars, char_counts, self.char_idf, len(self.word_vocab))
-        return 1.0 / (1.0 + np.exp(-logits))
+        return logits
 
     def _char_ids(self, norm: str) -> np.ndarray:
         ids = self._char_cache.get(norm)
@@ -241,7 +294,7 @@ class LinearTextcat:
         n_docs = len(counts_per_doc)
         size = max(len(idf), 1)
         if not len(ids):
-            return np.zeros((n_docs, len(self.labels)))
+            return np.zeros((n_docs, self.weights.shape[1]))
         rows = np.repeat(np.arange(n_docs), counts_per_doc)
         counts = csr_matrix((np.ones(len(ids)), (rows, ids)), shape=(n_docs, size))
         counts.sum_duplicates()
@@ -254,13 +307,15 @@ class LinearTextcat:
         return np.asarray(tfidf @ self.weights[offset : offset + size])
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.cats = dict(zip(self.labels, self.scores([doc])[0].tolist(), strict=True))
-        return doc
+        return next(self.pipe([doc]))
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: int = BATCH) -> Iterator[Doc]:
         for batch in minibatch(docs, size=batch_size):
-            for doc, row in zip(batch, self.scores(batch).tolist(), strict=True):
+            scored = self.score_batch(batch, [doc._.previous_cats for doc in batch])
+            rows = zip(batch, scored.scores.tolist(), scored.own.tolist(), strict=True)
+            for doc, row, own_row in rows:
                 doc.cats = dict(zip(self.labels, row, strict=True))
+                doc._.own_cats = dict(zip(self.labels, own_row, strict=True))
                 yield doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
@@ -268,12 +323,14 @@ class LinearTextcat:
         path.mkdir(parents=True, exist_ok=True)
         vocab = {"words": list(self.word_vocab), "chars": list(self.char_vocab)}
         (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
+        context = {} if self.previous_weights is None else {"previous": self.previous_weights}
         np.savez_compressed(
             path / "weights.npz",
             word_idf=self.word_idf.astype(np.float32),
             char_idf=self.char_idf.astype(np.float32),
             weights=self.weights.astype(np.float32),
             bias=self.bias,
+            **context,
         )
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> LinearTextcat:
@@ -288,8 +345,24 @@ class LinearTextcat:
                 char_idf=arrays["char_idf"],
                 weights=arrays["weights"],
                 bias=arrays["bias"],
+                previous_weights=arrays.get("previous"),
             )
         return self
+
+
+class Scored(NamedTuple):
+    scores: np.ndarray  # one row per doc, one column per label
+    own: np.ndarray  # the text-alone head's
+    in_context: np.ndarray  # per doc: read by the in-context head
+
+
+def _sigmoid(logits: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
+for _extension in ("previous_cats", "own_cats"):
+    if not Doc.has_extension(_extension):
+        Doc.set_extension(_extension, default=None)
 
 
 @Language.factory(
@@ -341,8 +414,10 @@ def blank_pipeline(
 class TrainedClassifier:
     """The shipped model behind the `Classifier` protocol.
 
-    `thresholds` are per-label bars for `labels` (defaults: the ones chosen on dev,
-    stored in the model's meta). `bars` are the recommended engine Thresholds.
+    `thresholds` are per-label bars for `labels` (defaults: the ones chosen on held-out
+    predictions, stored in the model's meta: one set for messages read in context,
+    one for messages read alone; given ones apply to both). `bars` are the
+    recommended engine Thresholds.
     """
 
     name = "trained"
@@ -351,7 +426,9 @@ class TrainedClassifier:
         self.nlp = nlp
         meta = nlp.meta.get("groundrules", {})
         chosen = {**meta.get("thresholds", {}), **(thresholds or {})}
+        alone = {**meta.get("thresholds_alone", chosen), **(thresholds or {})}
         self.thresholds = {label: _bar(chosen.get(label, 0.5)) for label in LABELS}
+        self.alone_thresholds = {label: _bar(alone.get(label, 0.5)) for label in LABELS}
         bars = meta.get("bars", {})
         self.bars = Thresholds(watch=_bar(bars.get("watch")), answer=_bar(bars.get("answer")))
 
@@ -367,20 +444,66 @@ class TrainedClassifier:
         # not also be read back from disk (that would double the load time).
         return cls(spacy.load(directory, exclude=["tokenizer"]), thresholds)
 
-    def _result(self, doc: Doc, text: str, lang: str | None) -> Classification:
-        scores = {label: round(doc.cats[label], 4) for label in LABELS}
-        labels = frozenset(label for label in LABELS if scores[label] >= self.thresholds[label])
-        return Classification(labels, scores, lang or detect_language(text))
+    @property
+    def textcat(self) -> LinearTextcat:
+        return self.nlp.get_pipe("textcat")
 
-    def classify(self, text: str, *, lang: str | None = None) -> Classification:
-        return self._result(self.nlp(normalise(text)), text, lang)
+    def classify(
+        self, text: str, *, lang: str | None = None, previous: Classification | None = None
+    ) -> Classification:
+        return self.classify_many([text], lang=lang, previous=[previous])[0]
 
     def classify_many(
-        self, texts: Iterable[str], *, lang: str | None = None
+        self,
+        texts: Iterable[str],
+        *,
+        lang: str | None = None,
+        previous: Sequence[Previous] | None = None,
     ) -> list[Classification]:
         texts = list(texts)
-        docs = self.nlp.pipe((normalise(text) for text in texts), batch_size=BATCH)
-        return [self._result(doc, text, lang) for doc, text in zip(docs, texts, strict=True)]
+        before = [None] * len(texts) if previous is None else list(previous)
+        if len(before) != len(texts):
+            raise ValueError(f"{len(before)} previous messages for {len(texts)} texts")
+        context = [b.own_scores if isinstance(b, Classification) else b for b in before]
+        for i, c in enumerate(context):
+            if isinstance(c, int) and not 0 <= c < i:
+                raise ValueError(f"message {i} cannot follow message {c}")
+        results: list[Classification] = []
+        # The tokenizer and the model directly: a chat message needs no Doc.cats.
+        docs = self.nlp.tokenizer.pipe(normalise(text) for text in texts)
+        for start, batch in enumerate(minibatch(docs, size=BATCH)):
+            offset = start * BATCH
+            # Indexes are into the whole call; one into an earlier batch becomes the
+            # text-alone scores already found for it.
+            window = [
+                (c - offset if c >= offset else results[c].own_scores) if isinstance(c, int) else c
+                for c in context[offset : offset + len(batch)]
+            ]
+            scored = self.textcat.score_batch(batch, window)
+            rows = zip(
+                scored.scores.tolist(), scored.own.tolist(), scored.in_context.tolist(), strict=True
+            )
+            for i, (row, own_row, in_context) in enumerate(rows):
+                results.append(self._result(row, own_row, in_context, texts[offset + i], lang))
+        return results
+
+    def _result(
+        self,
+        row: Sequence[float],
+        own_row: Sequence[float],
+        in_context: bool,
+        text: str,
+        lang: str | None,
+    ) -> Classification:
+        scores = {label: round(value, 4) for label, value in zip(LABELS, row, strict=True)}
+        bars = self.thresholds if in_context else self.alone_thresholds
+        labels = frozenset(label for label in LABELS if scores[label] >= bars[label])
+        own = (
+            {label: round(value, 4) for label, value in zip(LABELS, own_row, strict=True)}
+            if in_context
+            else None
+        )
+        return Classification(labels, scores, lang or detect_language(text), own)
 
 
 def _bar(value: float | None) -> float | None:

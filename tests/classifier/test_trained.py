@@ -75,12 +75,8 @@ def test_guide_concerns_with_the_cue_word(trained, text):
     assert "concern" in trained.classify(text).labels
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known miss: 'ik maak me zorgen' is in only 12 corpus lines, a third of them "
-    "worries about a client's current state (problem), so the phrase alone is not enough",
-)
-def test_known_miss_dutch_worry_phrase(trained):
+def test_dutch_worry_about_a_proposal_is_a_concern(trained):
+    # Once a known miss: the phrase was in only 12 corpus lines before round 5.
     text = "ik maak me zorgen dat dit voorstel te veel werk geeft voor de nachtdienst"
     assert "concern" in trained.classify(text).labels
 
@@ -123,3 +119,22 @@ def test_markup_is_normalised_before_reading():
 def test_scores_are_probabilities(trained):
     scores = np.array([list(r.scores.values()) for r in trained.classify_many(["x", "y z"])])
     assert ((scores >= 0) & (scores <= 1)).all()
+
+
+def test_concern_and_agreement_read_the_message_before(trained):
+    """A reply is read after the message it follows; problem and proposal are read from
+    the text alone (context there learnt the corpus's order, not the message)."""
+    proposal = trained.classify("shall we move the stand-up to 9:30 from next week?")
+    complaint = trained.classify("the printer is broken again and nobody can print")
+    for reply in ("fine by me", "hmm, what about the night shift though?", "same here"):
+        alone = trained.classify(reply)
+        for before in (proposal, complaint):
+            read = trained.classify(reply, previous=before)
+            assert read.scores["problem"] == alone.scores["problem"]
+            assert read.scores["proposal"] == alone.scores["proposal"]
+            assert read.own_scores == alone.scores
+        after_proposal = trained.classify(reply, previous=proposal)
+        after_complaint = trained.classify(reply, previous=complaint)
+        assert after_proposal.scores["agreement"] != after_complaint.scores["agreement"]
+    consent = trained.classify("fine by me", previous=proposal)
+    assert "agreement" in consent.labels

@@ -21,7 +21,7 @@ from rules.classifier.trained import TrainedClassifier
 from rules.events import MessageRelabelled
 from training import train as make_train
 from training.config import load_config
-from training.dataset import Example, fold_feedback, load_split, write_jsonl
+from training.dataset import Example, fold_feedback, load_split, previous_lines, write_jsonl
 from training.linear import fit_models
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,6 +144,47 @@ def test_component_reproduces_scikit_learn(tiny):
     texts = [e.text for e in examples] + ["something else entirely, STILL", ""]
     ours = np.array([[doc.cats[label] for label in LABELS] for doc in fitted.nlp.pipe(texts)])
     assert np.allclose(ours, fitted.probabilities(texts), atol=1e-6)
+
+
+def test_in_context_head_reproduces_scikit_learn_and_reads_the_line_before(tiny):
+    config = load_config(tiny / "config.toml")
+    examples = load_split(config.splits, "train")
+    before = previous_lines(examples)
+    assert before[:3] == [None, 0, 1]  # each batch is a conversation in id order
+    alone = fit_models(examples, config).probabilities([e.text for e in examples])
+    context = np.full((len(examples), len(LABELS)), np.nan)
+    for i, b in enumerate(before):
+        if b is not None:
+            context[i] = np.round(alone[b], 4)
+    fitted = fit_models(examples, config, previous_scores=context)
+    textcat = fitted.nlp.get_pipe("textcat")
+    assert textcat.reads_context
+    docs = list(fitted.nlp.tokenizer.pipe(e.text for e in examples))
+    ours, own, in_context = textcat.score_batch(
+        docs,
+        [
+            None if b is None else dict(zip(LABELS, context[i], strict=True))
+            for i, b in enumerate(before)
+        ],
+    )
+    assert np.allclose(ours, fitted.probabilities([e.text for e in examples], context), atol=1e-6)
+    assert np.allclose(own, fitted.probabilities([e.text for e in examples]), atol=1e-6)
+    # a line that opens its conversation is read by the text-alone head
+    assert list(in_context) == [b is not None for b in before]
+    assert np.allclose(ours[~in_context], own[~in_context])
+    # the same text reads differently after a proposal than after nothing
+    classifier = TrainedClassifier(fitted.nlp)
+    pair = classifier.classify_many(
+        ["shall we move the meeting to friday?", "fine"], previous=[None, 0]
+    )
+    alone_fine = classifier.classify("fine")
+    assert pair[1].scores != alone_fine.scores
+    assert pair[1].own_scores == alone_fine.own_scores == alone_fine.scores
+    assert alone_fine.text_scores is None  # read alone: its scores are its own
+    # a classification carried between calls gives what an index in one call gives
+    assert classifier.classify("fine", previous=pair[0]).scores == pair[1].scores
+    with pytest.raises(ValueError, match="cannot follow"):
+        classifier.classify_many(["a", "b"], previous=[1, None])
 
 
 def test_a_correction_round_trips_into_training_data(tmp_path):

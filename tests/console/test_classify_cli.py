@@ -40,3 +40,19 @@ def test_classify_bad_lines_are_numbered_and_keep_outputs_aligned():
     assert out[0]["labels"] == ["agreement"]
     assert out[1] == {"line": 2, "error": out[1]["error"]} and "line 2" in result.stderr
     assert out[2]["line"] == 3
+
+
+def test_a_line_can_name_the_line_it_follows_as_context():
+    lines = [
+        json.dumps({"id": "p", "text": "shall we move the stand-up to 9:30?"}),
+        json.dumps({"id": "r", "text": "fine", "after": "p"}),
+        json.dumps({"id": "alone", "text": "fine"}),
+        json.dumps({"id": "x", "text": "fine", "after": "nobody"}),
+    ]
+    result, out = classify(lines, "--classifier", "trained")
+    assert result.exit_code == 1
+    assert out[1]["scores"] != out[2]["scores"]  # the trained model reads the context
+    assert "no earlier line" in out[3]["error"] and out[3]["line"] == 4
+    # the rule classifier reads each line alone, context or not
+    _, rules = classify(lines[:3])
+    assert rules[1]["scores"] == rules[2]["scores"]

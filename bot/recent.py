@@ -1,0 +1,61 @@
+"""The last message of each conversation, kept in memory as context for the next.
+
+Only the text-alone scores of a message are kept (no text), for a bounded number of
+conversations; after a restart, or in another process, a message is read as the
+first of its conversation, which the model also learnt from.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+
+from rules.classifier import Classification, Previous
+from rules.conversation import Key, continues, leads
+from rules.events import Event, MessagePosted
+from rules.understanding import Message, Understood
+
+LIMIT = 50_000  # conversations remembered (each a few hundred bytes)
+
+
+class RecentMessages:
+    def __init__(self, limit: int = LIMIT) -> None:
+        self.limit = limit
+        self._latest: OrderedDict[Key, Classification] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def previous(self, events: Sequence[Event]) -> list[Previous]:
+        """For each event, the message before it: a remembered classification, the
+        index of an earlier message of `events`, or None. Only posted messages have
+        context: an edit is read on its own."""
+        in_batch: dict[Key, int] = {}
+        found: list[Previous] = []
+        with self._lock:
+            for i, event in enumerate(events):
+                if not isinstance(event, MessagePosted):
+                    found.append(None)
+                    continue
+                key = continues(*_where(event))
+                found.append(in_batch[key] if key in in_batch else self._latest.get(key))
+                for led in leads(*_where(event)):
+                    in_batch[led] = i
+        return found
+
+    def remember(self, understood: Sequence[Understood]) -> None:
+        """Keep each posted message as the latest of the conversations it leads."""
+        with self._lock:
+            for meaning in understood:
+                if isinstance(meaning, Message) and isinstance(meaning.event, MessagePosted):
+                    for key in leads(*_where(meaning.event)):
+                        self._latest[key] = meaning.classification
+                        self._latest.move_to_end(key)
+            while len(self._latest) > self.limit:
+                self._latest.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._latest)
+
+
+def _where(event: MessagePosted) -> tuple[str, str, str, str | None]:
+    return event.workspace, event.channel, event.message_id, event.thread_id

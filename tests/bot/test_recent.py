@@ -1,0 +1,134 @@
+"""The service reads each message after the one before it in its conversation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.recent import RecentMessages
+from rules.engine import Engine
+from rules.events import CommandInvoked, MessageEdited, MessagePosted
+from tests.conftest import make_app
+from tests.helpers import DAY, TaggedClassifier
+
+
+class RecordingClassifier(TaggedClassifier):
+    """Tags decide the labels; what each message was given as `previous` is kept."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, object]] = []
+
+    def classify_many(self, texts, *, lang=None, previous=None):
+        texts = list(texts)
+        previous = previous if previous is not None else [None] * len(texts)
+        results = []
+        for text, before in zip(texts, previous, strict=True):
+            resolved = results[before] if isinstance(before, int) else before
+            self.seen.append((text, resolved.labels if resolved else None))
+            results.append(self.classify(text, lang=lang))
+        return results
+
+
+def posted(n: int, text: str, *, channel="C1", thread=None, workspace="W1") -> MessagePosted:
+    return MessagePosted(
+        workspace=workspace,
+        channel=channel,
+        at=DAY + timedelta(minutes=n),
+        event_id=f"e{n}",
+        user="U1",
+        message_id=str(n),
+        text=text,
+        thread_id=thread,
+    )
+
+
+def interpret(recent: RecentMessages, engine: Engine, events):
+    understood = engine.interpret_many(events, previous=recent.previous(events))
+    recent.remember(understood)
+    return understood
+
+
+@pytest.fixture
+def recording(database_url):
+    classifier = RecordingClassifier()
+    app = make_app(database_url, classifier)
+    yield app, classifier
+    app.database.dispose()
+
+
+@pytest.mark.parametrize("one_by_one", [True, False])
+def test_the_service_reads_a_message_after_the_one_before_in_its_conversation(
+    recording, one_by_one
+):
+    app, classifier = recording
+    events = [
+        posted(1, "printer is broken #problem"),
+        posted(2, "shall we call IT? #proposal"),
+        posted(3, "fine by me #agreement", thread="2"),  # under the proposal
+        posted(4, "lunch?", channel="C2"),
+        posted(5, "or buy a new one #proposal"),  # the top level goes on after 2
+        posted(6, "agreed #agreement", thread="2"),  # after the first reply
+    ]
+    if one_by_one:
+        for event in events:
+            app.service.handle(event)
+    else:
+        app.service.handle_many(events)
+    assert classifier.seen == [
+        ("printer is broken #problem", None),
+        ("shall we call IT? #proposal", frozenset({"problem"})),
+        ("fine by me #agreement", frozenset({"proposal"})),
+        ("lunch?", None),
+        ("or buy a new one #proposal", frozenset({"proposal"})),
+        ("agreed #agreement", frozenset({"agreement"})),
+    ]
+
+
+def test_edits_and_commands_have_no_context_and_are_not_context():
+    classifier = RecordingClassifier()
+    engine, recent = Engine(classifier), RecentMessages()
+    proposal = posted(1, "let's order toner #proposal")
+    edit = MessageEdited(
+        workspace="W1",
+        channel="C1",
+        at=DAY,
+        event_id="e2",
+        user="U1",
+        message_id="1",
+        text="let's order two toners #proposal",
+    )
+    command = CommandInvoked(
+        workspace="W1", channel="C1", at=DAY, event_id="e3", user="U1", name="agreements"
+    )
+    interpret(recent, engine, [proposal, edit, command, posted(4, "ok #agreement")])
+    assert classifier.seen[1] == ("let's order two toners #proposal", None)
+    assert classifier.seen[2] == ("ok #agreement", frozenset({"proposal"}))
+
+
+def test_workspaces_never_see_each_others_messages():
+    classifier = RecordingClassifier()
+    engine, recent = Engine(classifier), RecentMessages()
+    interpret(recent, engine, [posted(1, "secret plan #proposal", workspace="W1")])
+    interpret(recent, engine, [posted(2, "hello", workspace="W2")])
+    assert classifier.seen[-1] == ("hello", None)
+
+
+def test_memory_is_bounded_and_forgets_the_oldest_conversations():
+    recent = RecentMessages(limit=4)
+    engine = Engine(TaggedClassifier())
+    for n in range(10):
+        interpret(recent, engine, [posted(n, "x #problem", channel=f"C{n}")])
+    assert len(recent) == 4
+    # the channel of message 9 is remembered, the channel of message 0 is not
+    assert recent.previous([posted(10, "y", channel="C9")])[0] is not None
+    assert recent.previous([posted(11, "y", channel="C0")]) == [None]
+
+
+def test_an_index_to_a_command_is_refused():
+    engine = Engine(TaggedClassifier())
+    command = CommandInvoked(
+        workspace="W1", channel="C1", at=DAY, event_id="e1", user="U1", name="agreements"
+    )
+    with pytest.raises(ValueError, match="not a message"):
+        engine.interpret_many([command, posted(2, "ok")], previous=[None, 0])

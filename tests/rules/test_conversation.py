@@ -1,0 +1,37 @@
+"""Which message a message is read after: its thread's last, or the channel's."""
+
+from __future__ import annotations
+
+from rules.conversation import continues, leads, previous_indexes
+
+
+def test_top_level_messages_follow_each_other_per_channel_and_workspace():
+    messages = [
+        ("W1", "C1", "1", None),
+        ("W1", "C2", "2", None),
+        ("W1", "C1", "3", None),
+        ("W2", "C1", "4", None),  # another workspace: another conversation
+        ("W1", "C1", "5", None),
+    ]
+    assert previous_indexes(messages) == [None, None, 0, None, 2]
+
+
+def test_a_first_reply_follows_the_message_that_started_its_thread():
+    messages = [
+        ("W1", "C1", "1", None),  # a proposal
+        ("W1", "C1", "2", None),  # something else at the top level
+        ("W1", "C1", "3", "1"),  # first reply under the proposal
+        ("W1", "C1", "4", "1"),  # second reply
+        ("W1", "C1", "5", None),  # the top level goes on after message 2
+    ]
+    assert previous_indexes(messages) == [None, 0, 0, 2, 1]
+
+
+def test_a_parent_whose_thread_id_is_its_own_id_is_top_level():
+    assert continues("W1", "C1", "1", "1") == ("W1", "C1", None)
+    assert leads("W1", "C1", "1", "1") == (("W1", "C1", None), ("W1", "C1", "1"))
+    assert leads("W1", "C1", "2", "1") == (("W1", "C1", "1"),)
+
+
+def test_a_reply_to_a_thread_never_seen_has_no_previous_message():
+    assert previous_indexes([("W1", "C1", "9", "unknown")]) == [None]
