@@ -1,8 +1,8 @@
 """The last message of each conversation, kept in memory as context for the next.
 
-Only the text-alone scores of a message are kept (no text), for a bounded number of
-conversations; after a restart, or in another process, a message is read as the
-first of its conversation, which the model also learnt from.
+Only the four text-alone scores of a message are kept (no text), for a bounded number
+of conversations; after a restart, or in another process, a message is read as the
+first of its conversation, as the first message of a thread always is.
 """
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
-from rules.classifier import Classification, Previous
+from rules.classifier import LABELS, Classification, Previous
 from rules.conversation import Key, continues, leads
 from rules.events import Event, MessagePosted
 from rules.understanding import Message, Understood
 
-LIMIT = 50_000  # conversations remembered (each a few hundred bytes)
+LIMIT = 10_000  # conversations remembered (a few hundred bytes each)
 
 
 class RecentMessages:
     def __init__(self, limit: int = LIMIT) -> None:
         self.limit = limit
-        self._latest: OrderedDict[Key, Classification] = OrderedDict()
+        self._latest: OrderedDict[Key, tuple[float, ...]] = OrderedDict()
         self._lock = threading.Lock()
 
     def previous(self, events: Sequence[Event]) -> list[Previous]:
@@ -37,7 +37,12 @@ class RecentMessages:
                     found.append(None)
                     continue
                 key = continues(*_where(event))
-                found.append(in_batch[key] if key in in_batch else self._latest.get(key))
+                if key in in_batch:
+                    found.append(in_batch[key])
+                elif key in self._latest:
+                    found.append(_as_previous(self._latest[key]))
+                else:
+                    found.append(None)
                 for led in leads(*_where(event)):
                     in_batch[led] = i
         return found
@@ -46,15 +51,26 @@ class RecentMessages:
         """Keep each posted message as the latest of the conversations it leads."""
         with self._lock:
             for meaning in understood:
-                if isinstance(meaning, Message) and isinstance(meaning.event, MessagePosted):
+                if (
+                    isinstance(meaning, Message)
+                    and isinstance(meaning.event, MessagePosted)
+                    and meaning.classification is not None
+                ):
+                    own = meaning.classification.own_scores
+                    scores = tuple(float(own.get(label, 0.0)) for label in LABELS)
                     for key in leads(*_where(meaning.event)):
-                        self._latest[key] = meaning.classification
+                        self._latest[key] = scores
                         self._latest.move_to_end(key)
             while len(self._latest) > self.limit:
                 self._latest.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._latest)
+
+
+def _as_previous(scores: tuple[float, ...]) -> Classification:
+    """What the classifier reads of a remembered message: its text-alone scores."""
+    return Classification(frozenset(), dict(zip(LABELS, scores, strict=True)), "")
 
 
 def _where(event: MessagePosted) -> tuple[str, str, str, str | None]:

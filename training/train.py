@@ -30,6 +30,7 @@ from sklearn.model_selection import GroupKFold
 from spacy.language import Language
 
 from rules.classifier import LABELS
+from rules.classifier.trained import SHIPPED_WITHOUT
 from rules.understanding import Thresholds
 from training import tuning
 from training.config import ROOT, Config, Context, load_config
@@ -173,7 +174,7 @@ def save(trained: Trained, output: Path) -> int:
         if any(output.iterdir()) and not (output / "config.cfg").is_file():
             raise RuntimeError(f"{output} holds something other than a pipeline; not replacing")
         shutil.rmtree(output)
-    trained.nlp.to_disk(output)
+    trained.nlp.to_disk(output, exclude=SHIPPED_WITHOUT)
     return sum(path.stat().st_size for path in output.rglob("*") if path.is_file())
 
 

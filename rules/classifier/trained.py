@@ -40,7 +40,9 @@ from rules.understanding import Thresholds
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 FACTORY = "groundrules_textcat"
 BATCH = 256
-CACHE_WORDS = 50_000  # words whose character n-gram ids are kept (a few MB at most)
+# Left out of the shipped pipeline: rebuilt at load (faster, and a few MB less to hold).
+SHIPPED_WITHOUT = ["tokenizer", "vocab"]
+CACHE_WORDS = 20_000  # words whose character n-gram ids are kept (about 2 MB)
 
 # Placeholders survive spaCy's tokenizer as one token each.
 URL, USER, CAPS = "xxurl", "xxuser", "xxcaps"
@@ -201,9 +203,11 @@ class LinearTextcat:
             raise ValueError(f"previous weights have shape {previous_weights.shape}")
         self.word_vocab = {feature: i for i, feature in enumerate(words)}
         self.char_vocab = {feature: i for i, feature in enumerate(chars)}
-        self.word_idf = np.asarray(word_idf, dtype=np.float64)
-        self.char_idf = np.asarray(char_idf, dtype=np.float64)
-        self.weights = np.asarray(weights, dtype=np.float64)
+        # Weights as shipped (float32: half the memory, and more precision than the
+        # scores are read with); training's float64 arrays are kept as they come.
+        self.word_idf = np.asarray(word_idf)
+        self.char_idf = np.asarray(char_idf)
+        self.weights = np.asarray(weights)
         self.bias = np.asarray(bias, dtype=np.float64)
         self.previous_weights = (
             None if previous_weights is None else np.asarray(previous_weights, dtype=np.float64)
@@ -267,8 +271,8 @@ class LinearTextcat:
             char_parts += parts
             char_counts.append(sum(len(part) for part in parts))
         logits = np.tile(self.bias, (len(docs), 1))
-        logits += self._block(np.array(word_ids, dtype=np.int64), word_counts, self.word_idf, 0)
-        chars = np.concatenate(char_parts) if char_parts else np.zeros(0, dtype=np.int64)
+        logits += self._block(np.array(word_ids, dtype=np.int32), word_counts, self.word_idf, 0)
+        chars = np.concatenate(char_parts) if char_parts else np.zeros(0, dtype=np.int32)
         logits += self._block(chars, char_counts, self.char_idf, len(self.word_vocab))
         return logits
 
@@ -277,7 +281,7 @@ class LinearTextcat:
         if ids is None:
             vocab = self.char_vocab
             found = [i for f in self.analyzer.token_chars(norm) if (i := vocab.get(f)) is not None]
-            ids = np.array(found, dtype=np.int64)
+            ids = np.array(found, dtype=np.int32)
             if len(self._char_cache) < CACHE_WORDS:
                 self._char_cache[norm] = ids
         return ids
@@ -296,14 +300,16 @@ class LinearTextcat:
         if not len(ids):
             return np.zeros((n_docs, self.weights.shape[1]))
         rows = np.repeat(np.arange(n_docs), counts_per_doc)
-        counts = csr_matrix((np.ones(len(ids)), (rows, ids)), shape=(n_docs, size))
+        # In the weights' own precision: a mixed product would copy them each time.
+        ones = np.ones(len(ids), dtype=self.weights.dtype)
+        counts = csr_matrix((ones, (rows, ids)), shape=(n_docs, size))
         counts.sum_duplicates()
         if self.sublinear_tf:
             counts.data = 1.0 + np.log(counts.data)
         counts = counts.multiply(idf[np.newaxis, :]).tocsr()
         norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
-        tfidf = diags(1.0 / norms) @ counts
+        tfidf = diags((1.0 / norms).astype(self.weights.dtype)) @ counts
         return np.asarray(tfidf @ self.weights[offset : offset + size])
 
     def __call__(self, doc: Doc) -> Doc:
@@ -440,9 +446,9 @@ class TrainedClassifier:
         directory = Path(path) if path is not None else MODEL_DIR
         if not (directory / "config.cfg").is_file():
             raise FileNotFoundError(f"no trained pipeline in {directory}: run `make train`")
-        # The tokenizer is spaCy's stock English one: rebuilt from the config, it need
-        # not also be read back from disk (that would double the load time).
-        return cls(spacy.load(directory, exclude=["tokenizer"]), thresholds)
+        # The tokenizer is spaCy's stock English one, rebuilt from the config; the
+        # strings training saw are not needed (the tokenizer adds what it meets).
+        return cls(spacy.load(directory, exclude=SHIPPED_WITHOUT), thresholds)
 
     @property
     def textcat(self) -> LinearTextcat:

@@ -25,7 +25,9 @@ class RecordingClassifier(TaggedClassifier):
         results = []
         for text, before in zip(texts, previous, strict=True):
             resolved = results[before] if isinstance(before, int) else before
-            self.seen.append((text, resolved.labels if resolved else None))
+            # What the message before scored on its own: its tags, as 1.0 scores.
+            seen = None if resolved is None else {k for k, v in resolved.own_scores.items() if v}
+            self.seen.append((text, frozenset(seen) if seen is not None else None))
             results.append(self.classify(text, lang=lang))
         return results
 

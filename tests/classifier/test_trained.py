@@ -25,6 +25,9 @@ def offline():
         yield
 
 
+PROPOSAL = "shall we move the stand-up to 9:30 from next week?"
+
+
 @pytest.fixture(scope="module")
 def trained(offline) -> TrainedClassifier:
     return TrainedClassifier.load()
@@ -72,13 +75,20 @@ def test_labels_clear_cases_in_both_languages(trained, text, label):
     ],
 )
 def test_guide_concerns_with_the_cue_word(trained, text):
-    assert "concern" in trained.classify(text).labels
+    # The cue word counts for its label even read alone; under the proposal it is
+    # about, the message is labelled a concern.
+    alone = trained.classify(text)
+    assert max(alone.scores, key=alone.scores.get) == "concern" and alone.scores["concern"] > 0.5
+    assert "concern" in trained.classify(text, previous=trained.classify(PROPOSAL)).labels
 
 
 def test_dutch_worry_about_a_proposal_is_a_concern(trained):
     # Once a known miss: the phrase was in only 12 corpus lines before round 5.
     text = "ik maak me zorgen dat dit voorstel te veel werk geeft voor de nachtdienst"
-    assert "concern" in trained.classify(text).labels
+    alone = trained.classify(text)
+    assert max(alone.scores, key=alone.scores.get) == "concern" and alone.scores["concern"] > 0.5
+    proposal = trained.classify("zullen we de overdracht naar half acht verplaatsen?")
+    assert "concern" in trained.classify(text, previous=proposal).labels
 
 
 @pytest.mark.parametrize("text", ["goedemorgen allemaal!", "thanks, have a nice weekend"])
