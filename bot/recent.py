@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from rules.classifier import LABELS, Classification, Previous
-from rules.conversation import Key, continues, leads
+from rules.conversation import Key, continues, leads, previous_indexes
 from rules.events import Event, MessagePosted
 from rules.understanding import Message, Understood
 
@@ -26,25 +26,18 @@ class RecentMessages:
         self._lock = threading.Lock()
 
     def previous(self, events: Sequence[Event]) -> list[Previous]:
-        """For each event, the message before it: a remembered classification, the
-        index of an earlier message of `events`, or None. Only posted messages have
-        context: an edit is read on its own."""
-        in_batch: dict[Key, int] = {}
-        found: list[Previous] = []
+        """For each event, the message before it: the index of an earlier message of
+        `events`, a remembered one, or None. Only posted messages have context: an
+        edit is read on its own."""
+        posted = [(i, e) for i, e in enumerate(events) if isinstance(e, MessagePosted)]
+        in_batch = previous_indexes(_where(event) for _, event in posted)
+        found: list[Previous] = [None] * len(events)
         with self._lock:
-            for i, event in enumerate(events):
-                if not isinstance(event, MessagePosted):
-                    found.append(None)
-                    continue
-                key = continues(*_where(event))
-                if key in in_batch:
-                    found.append(in_batch[key])
-                elif key in self._latest:
-                    found.append(_as_previous(self._latest[key]))
-                else:
-                    found.append(None)
-                for led in leads(*_where(event)):
-                    in_batch[led] = i
+            for (i, event), before in zip(posted, in_batch, strict=True):
+                if before is not None:
+                    found[i] = posted[before][0]
+                elif (scores := self._latest.get(continues(*_where(event)))) is not None:
+                    found[i] = _as_previous(scores)
         return found
 
     def remember(self, understood: Sequence[Understood]) -> None:

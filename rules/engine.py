@@ -130,10 +130,7 @@ class Engine:
     def interpret(self, event: Event, *, previous: Classification | None = None) -> Understood:
         """What an event means; a message is read after `previous`, the message before
         it in its conversation (rules.conversation), when the caller knows it."""
-        if isinstance(event, MessagePosted | MessageEdited):
-            result = self.classifier.classify(event.text, previous=previous)
-            return Message.of(event, result, self.thresholds)
-        return _as_command(event)
+        return self.interpret_many([event], previous=[previous])[0]
 
     def interpret_many(
         self, events: Sequence[Event], *, previous: Sequence[Previous] | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rules.classifier import Classification
 from rules.events import CommandInvoked, Event, MessageEdited, MessagePosted
@@ -27,12 +27,18 @@ class Message:
     """A posted or edited message with the classifier's judgement."""
 
     event: MessagePosted | MessageEdited
-    labels: frozenset[str]
-    lang: str
+    # The judgement itself; the next message of the conversation is read after it.
+    classification: Classification
     is_proposal: bool
     is_problem: bool  # a problem that still needs a proposal: it opens a watch
-    # The judgement itself: the next message of the conversation is read after it.
-    classification: Classification | None = field(default=None, compare=False)
+
+    @property
+    def labels(self) -> frozenset[str]:
+        return self.classification.labels
+
+    @property
+    def lang(self) -> str:
+        return self.classification.lang
 
     @classmethod
     def of(
@@ -48,7 +54,7 @@ class Message:
 
         proposal = passes("proposal", thresholds.answer)
         problem = passes("problem", thresholds.watch) and not proposal
-        return cls(event, result.labels, result.lang, proposal, problem, result)
+        return cls(event, result, proposal, problem)
 
 
 @dataclass(frozen=True, slots=True)

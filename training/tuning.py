@@ -13,51 +13,39 @@ the top level or in the problem's own thread; a message that is both answers its
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from adapters.console.transcript import TranscriptError, TranscriptLine, read_transcript
 from rules.conversation import previous_indexes
 from rules.understanding import Thresholds
-from training.nudges import Nudge, NudgeScore
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    ts: str
-    at: datetime
-    channel: str
-    user: str
-    text: str
-    thread: str | None
+from training.nudges import Nudge, NudgeScore, expected_nudges
 
 
 @dataclass(frozen=True, slots=True)
 class Conversation:
     name: str
-    lines: tuple[Line, ...]
+    lines: tuple[TranscriptLine, ...]
     window: timedelta
     expected: frozenset[Nudge]
 
 
 def load(folder: Path) -> list[Conversation]:
+    """Each transcript with its hand-written nudges; a malformed line is an error."""
     conversations = []
     for path in sorted(folder.glob("*.jsonl")):
-        sidecar = path.with_suffix("").with_suffix(".expected.json")
-        if not sidecar.exists():
-            sidecar = path.parent / f"{path.stem}.expected.json"
-        expected = json.loads(sidecar.read_text(encoding="utf-8"))
         lines = []
-        for raw in path.read_text(encoding="utf-8").splitlines():
-            record = json.loads(raw)
-            at = datetime.fromisoformat(record["ts"].replace("Z", "+00:00"))
-            lines.append(Line(record["ts"], at, record["channel"], record["user"],
-                              record["text"], record.get("thread")))  # fmt: skip
-        nudges = frozenset((n["channel"], n["user"], n["problem_ts"]) for n in expected["nudges"])
-        window = timedelta(minutes=expected.get("window_minutes", 10))
-        conversations.append(Conversation(path.stem, tuple(lines), window, nudges))
+        with path.open(encoding="utf-8") as transcript:
+            for item in read_transcript(transcript):
+                if isinstance(item, TranscriptError):
+                    raise ValueError(f"{path}: {item}")
+                lines.append(item)
+        expected, window = expected_nudges(path)
+        conversations.append(
+            Conversation(path.stem, tuple(lines), timedelta(minutes=window), frozenset(expected))
+        )
     return conversations
 
 
@@ -68,7 +56,7 @@ def nudges(
     bars: Thresholds,
 ) -> frozenset[Nudge]:
     """The nudges the engine sends with these bars, given each line's two scores."""
-    waiting: list[Line] = []
+    waiting: list[TranscriptLine] = []
     sent: set[Nudge] = set()
     for line, p_problem, p_proposal in zip(conversation.lines, problem, proposal, strict=True):
         for watch in list(waiting):  # windows that ended before this line: nudged

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 
@@ -126,31 +126,29 @@ def readable_channels(member: discord.Member) -> list[discord.TextChannel]:
     return [c for c in member.guild.text_channels if can_read(member, c)]
 
 
+Presence = TypeVar("Presence", MemberJoined, MemberLeft)
+
+
 def members_joined(member: discord.Member, at: datetime) -> list[MemberJoined]:
     """A person joined the guild: they join every table whose channel they can read."""
-    if member.bot:
-        return []
-    return [
-        MemberJoined(
-            workspace=workspace_of(member.guild.id),
-            channel=str(channel.id),
-            at=at,
-            event_id=f"join:{channel.id}:{member.id}:{at.isoformat()}",
-            user=str(member.id),
-        )
-        for channel in readable_channels(member)
-    ]
+    return _at_each_table(MemberJoined, "join", member, at)
 
 
 def members_left(member: discord.Member, at: datetime) -> list[MemberLeft]:
+    return _at_each_table(MemberLeft, "leave", member, at)
+
+
+def _at_each_table(
+    kind: type[Presence], prefix: str, member: discord.Member, at: datetime
+) -> list[Presence]:
     if member.bot:
         return []
     return [
-        MemberLeft(
+        kind(
             workspace=workspace_of(member.guild.id),
             channel=str(channel.id),
             at=at,
-            event_id=f"leave:{channel.id}:{member.id}:{at.isoformat()}",
+            event_id=f"{prefix}:{channel.id}:{member.id}:{at.isoformat()}",
             user=str(member.id),
         )
         for channel in readable_channels(member)
