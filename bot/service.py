@@ -117,9 +117,12 @@ class Service:
         again."""
         deliveries: list[Delivery] = []
         with self.store.unit_of_work() as uow:
-            while (timer := uow.claim_due_timer(limit, worker=self.worker)) is not None:
+            # The earliest pending timer either fires or tells when to ask again.
+            while (timer := uow.claim_due_timer(None, worker=self.worker)) is not None:
+                if limit is not None and timer.due > limit:
+                    return deliveries, timer.due
                 deliveries += self._fire(uow, timer, limit, simulated=True)
-            return deliveries, uow.next_timer_due()
+            return deliveries, None
 
     def _fire(self, uow: UnitOfWork, timer, now: datetime | None, simulated: bool):
         at = timer.due if simulated or now is None else now

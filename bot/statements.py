@@ -6,7 +6,7 @@ going through the ORM's bulk path) cost several times the database work itself.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, and_, bindparam, delete, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -106,6 +106,9 @@ class Statements:
             .limit(1)
             .with_for_update(skip_locked=True)
         )
+        self.earliest_pending_due = select(func.min(_timers.c.due)).where(
+            _timers.c.fired_at.is_(None)
+        )
         self.mark_fired = (
             update(_timers)
             .where(
@@ -115,6 +118,7 @@ class Statements:
             )
             .values(fired_at=bindparam("fired_at"), fired_by=bindparam("fired_by"))
         )
+        self.enqueue = insert(_outbox).returning(_outbox.c.id)
         self.mark_delivered = (
             update(_outbox)
             .where(_outbox.c.id == bindparam("outbox_id"))

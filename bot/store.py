@@ -35,7 +35,6 @@ from bot.models import (
     RoleRow,
     RoundRow,
     TableConfig,
-    TimerRow,
     WatchRow,
 )
 from bot.statements import Statements
@@ -104,6 +103,9 @@ class Store:
         # The earliest due time scheduled by this process since last asked (replay's
         # clock uses it to skip looking for due timers before every message).
         self._scheduled_hint: datetime | None = None
+        # The transaction `one_transaction` shares, per thread: another thread's units
+        # (a ticker, say) keep their own.
+        self._batch = threading.local()
 
     def absorb(self, actions: list[act.Action]) -> bool:
         """True when `actions` need no transaction of their own.
@@ -138,6 +140,10 @@ class Store:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
+        shared = getattr(self._batch, "uow", None)
+        if shared is not None:
+            yield from self._inside_shared(shared)
+            return
         pending = self._take_pending_members()
         uow = UnitOfWork(self)
         try:
@@ -152,12 +158,50 @@ class Store:
             raise
         finally:
             uow.close()
+        self._settle(uow)
+
+    def _inside_shared(self, uow: UnitOfWork) -> Iterator[UnitOfWork]:
+        pending = self._take_pending_members()
+        if pending:
+            uow.write_members(pending)
+        yield uow
+        self._settle(uow)
+
+    def _settle(self, uow: UnitOfWork) -> None:
+        """What a finished unit tells the process: members now known, timers scheduled."""
         with self._lock:
             self._known_members |= uow.members_noted
             self._known_members -= uow.members_forgotten
+        uow.members_noted, uow.members_forgotten = set(), set()
         if uow.earliest_scheduled is not None:
             hint = self._scheduled_hint
             self._scheduled_hint = min(hint or uow.earliest_scheduled, uow.earliest_scheduled)
+            uow.earliest_scheduled = None
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[None]:
+        """Every unit of work inside shares one transaction, committed at the end.
+
+        For a replay, which has no one else to wait for: one commit for a batch of
+        events instead of one each. If anything fails, all of it is rolled back; that
+        includes a conflict with another process, which live handling would retry.
+        """
+        if getattr(self._batch, "uow", None) is not None:
+            yield
+            return
+        uow = UnitOfWork(self)
+        self._batch.uow = uow
+        try:
+            yield
+            uow.commit()
+        except BaseException:
+            uow.rollback()
+            with self._lock:
+                self._known_members.clear()  # a cache: what it promised was rolled back
+            raise
+        finally:
+            self._batch.uow = None
+            uow.close()
 
     # --- delivery bookkeeping, each its own short transaction ------------------
 
@@ -522,17 +566,13 @@ class UnitOfWork:
         handler(change)
 
     def enqueue(self, action: act.Outbound, at: datetime) -> Delivery:
-        row = OutboxRow(
-            workspace=action.workspace,
-            channel=action.channel,
-            payload=codec.dumps(action),
-            created_at=at,
-            next_attempt_at=at + DELIVERY_LEASE,
-        )
-        self.session.add(row)
-        self.session.flush()
-        assert row.id is not None
-        return Delivery(row.id, action, at)
+        outbox_id = self.connection.execute(
+            self.store.sql.enqueue,
+            {"workspace": action.workspace, "channel": action.channel,
+             "payload": codec.dumps(action), "created_at": at,
+             "next_attempt_at": at + DELIVERY_LEASE, "attempts": 0},
+        ).scalar_one()  # fmt: skip
+        return Delivery(outbox_id, action, at)
 
     def _apply_NoteMember(self, c: act.NoteMember) -> None:
         key = (c.workspace, c.channel, c.user)
@@ -887,9 +927,7 @@ class UnitOfWork:
 
     def next_timer_due(self) -> datetime | None:
         """The earliest pending timer's due time (UTC), if any."""
-        due = self.session.exec(
-            select(func.min(TimerRow.due)).where(col(TimerRow.fired_at).is_(None))
-        ).one()
+        due = self.connection.execute(self.store.sql.earliest_pending_due).scalar_one()
         if isinstance(due, str):  # SQLite returns aggregates of dates as text
             due = datetime.fromisoformat(due)
         return due if due is None or due.tzinfo else due.replace(tzinfo=UTC)

@@ -2,6 +2,10 @@
 
 Before each line, every timer due before it fires, at its own due time and in order;
 after the last line, all remaining timers fire, so nothing scheduled is left out.
+
+Lines are read in batches: classified together, then handled one by one in a single
+transaction per batch (a replay has no one else to wait for, and one commit per line
+cost a fifth of its time). If a line fails, its whole batch is rolled back.
 """
 
 from __future__ import annotations
@@ -64,15 +68,16 @@ class Replay:
                     good.append(item)
             events = [to_event(line, workspace=self.workspace) for line in good]
             understood = self.app.service.interpret_many(events)
-            for event, meaning in zip(events, understood, strict=True):
-                self._fire_timers(before=event.at)
-                self._deliver(self.app.service.handle_understood(meaning))
-                result.lines += 1
-                result.channels.add(event.channel)
-                if isinstance(event, CommandInvoked):
-                    result.commands += 1
-                else:
-                    result.messages += 1
+            with self.app.store.one_transaction():
+                for event, meaning in zip(events, understood, strict=True):
+                    self._fire_timers(before=event.at)
+                    self._deliver(self.app.service.handle_understood(meaning))
+                    result.lines += 1
+                    result.channels.add(event.channel)
+                    if isinstance(event, CommandInvoked):
+                        result.commands += 1
+                    else:
+                        result.messages += 1
         self._fire_timers(before=None)
         self.app.store.flush()
         result.actions = self.delivered

@@ -486,8 +486,13 @@ class TrainedClassifier:
                 for c in context[offset : offset + len(batch)]
             ]
             scored = self.textcat.score_batch(batch, window)
+            # Rounded as score_batch rounds the context it reads within a batch, so a
+            # message scores the same whether its previous one came in this call or not.
             rows = zip(
-                scored.scores.tolist(), scored.own.tolist(), scored.in_context.tolist(), strict=True
+                np.round(scored.scores, 4).tolist(),
+                np.round(scored.own, 4).tolist(),
+                scored.in_context.tolist(),
+                strict=True,
             )
             for i, (row, own_row, in_context) in enumerate(rows):
                 results.append(self._result(row, own_row, in_context, texts[offset + i], lang))
@@ -501,14 +506,10 @@ class TrainedClassifier:
         text: str,
         lang: str | None,
     ) -> Classification:
-        scores = {label: round(value, 4) for label, value in zip(LABELS, row, strict=True)}
+        scores = dict(zip(LABELS, row, strict=True))
         bars = self.thresholds if in_context else self.alone_thresholds
         labels = frozenset(label for label in LABELS if scores[label] >= bars[label])
-        own = (
-            {label: round(value, 4) for label, value in zip(LABELS, own_row, strict=True)}
-            if in_context
-            else None
-        )
+        own = dict(zip(LABELS, own_row, strict=True)) if in_context else None
         return Classification(labels, scores, lang or detect_language(text), own)
 
 

@@ -8,12 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import event
 from sqlmodel import Session, SQLModel, select
 
 from bot import codec
 from bot.database import make_engine, normalise_url, redact
 from bot.migrate import include_object, upgrade
-from bot.models import OutboxRow, ProcessedEvent, WatchRow
+from bot.models import MemberRow, OutboxRow, ProcessedEvent, WatchRow
 from rules.actions import (
     AgreementView,
     AnnounceAgreement,
@@ -111,6 +112,42 @@ def test_storage_answered_problem_text_is_erased_at_once(app):
     chat.say("anna", "#proposal let's cut scope", "09:02")
     with Session(app.database) as session:
         assert session.exec(select(WatchRow.text)).one() is None
+
+
+def test_storage_one_transaction_commits_its_units_together(app):
+    """A replay's batch: every unit inside shares one commit, at the end."""
+    chat = Chat(app)
+    begun = []
+
+    def count(connection):
+        begun.append(connection)
+
+    event.listen(app.database, "begin", count)
+    with app.store.one_transaction():
+        chat.say("ben", "#problem the deploy is broken", "09:00")
+        chat.say("anna", "#problem the build is red", "09:01")
+        chat.say("ben", "#problem and the wiki is down", "09:02")
+    event.remove(app.database, "begin", count)
+    assert len(begun) == 1
+    with Session(app.database) as session:
+        assert sorted(session.exec(select(WatchRow.user)).all()) == ["anna", "ben", "ben"]
+    chat.tick("09:30")  # the timers scheduled inside fire on time
+    assert sorted(n.user for n in chat.of_type(SendNudge)) == ["anna", "ben", "ben"]
+
+
+def test_storage_one_transaction_rolls_back_everything_when_one_unit_fails(app):
+    chat = Chat(app)
+    with pytest.raises(RuntimeError), app.store.one_transaction():
+        chat.say("ben", "#problem the deploy is broken", "09:00")
+        raise RuntimeError("the replay stops here")
+    with Session(app.database) as session:
+        assert session.exec(select(WatchRow)).all() == []
+        assert session.exec(select(MemberRow)).all() == []
+    # Members the rolled-back batch noted are not taken as known: they are written again.
+    chat.say("ben", "#problem the deploy is still broken", "09:05")
+    with Session(app.database) as session:
+        assert session.exec(select(MemberRow.user)).all() == ["ben"]
+        assert len(session.exec(select(WatchRow)).all()) == 1
 
 
 def test_storage_workspaces_never_see_each_others_rows(app):
