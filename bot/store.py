@@ -165,6 +165,7 @@ class Store:
         if pending:
             uow.write_members(pending)
         yield uow
+        uow.flush()  # what the ORM holds, written for the next unit's statements to read
         self._settle(uow)
 
     def _settle(self, uow: UnitOfWork) -> None:
@@ -299,6 +300,7 @@ class UnitOfWork:
         self.members_noted: set[tuple[str, str, str]] = set()
         self.members_forgotten: set[tuple[str, str, str]] = set()
         self.earliest_scheduled: datetime | None = None
+        self._table_settings: dict[tuple[str, str], tuple[TableSettings, Charter]] = {}
         self._connection: Connection | None = None
         self._transaction = None
         self._session: Session | None = None
@@ -316,9 +318,12 @@ class UnitOfWork:
             self._session = Session(bind=self.connection, expire_on_commit=False)
         return self._session
 
-    def commit(self) -> None:
+    def flush(self) -> None:
         if self._session is not None:
             self._session.flush()
+
+    def commit(self) -> None:
+        self.flush()
         if self._transaction is not None:
             self._transaction.commit()
 
@@ -435,14 +440,23 @@ class UnitOfWork:
         return TableState(workspace=workspace, channel=channel, **parts)
 
     def _settings(self, workspace: str, channel: str) -> tuple[TableSettings, Charter]:
+        # Read once per transaction and table: a replay's batch asks for every event.
+        known = self._table_settings.get((workspace, channel))
+        if known is not None:
+            return known
         row = self.connection.execute(
             self.store.sql.table_config, {"w": workspace, "c": channel}
         ).first()
         if row is None:
-            return self.store.defaults, Charter()
-        window = timedelta(seconds=row.problem_window_s) if row.problem_window_s else None
-        settings = self.store.defaults.with_overrides(problem_window=window, language=row.language)
-        return settings, Charter(row.about, row.not_about, row.routing)
+            found = self.store.defaults, Charter()
+        else:
+            window = timedelta(seconds=row.problem_window_s) if row.problem_window_s else None
+            settings = self.store.defaults.with_overrides(
+                problem_window=window, language=row.language
+            )
+            found = settings, Charter(row.about, row.not_about, row.routing)
+        self._table_settings[(workspace, channel)] = found
+        return found
 
     def _roster(self, workspace: str, channel: str) -> MappingProxyType:
         return MappingProxyType({m.user: m for m in views.roster(self.session, workspace, channel)})
@@ -705,6 +719,7 @@ class UnitOfWork:
         for field in ("about", "not_about", "routing"):
             if getattr(c, field) is not None:
                 changes[field] = getattr(c, field)
+        self._table_settings.pop((c.workspace, c.channel), None)
         row = self.session.get(TableConfig, (c.workspace, c.channel))
         if row is None:
             row = TableConfig(workspace=c.workspace, channel=c.channel, updated_at=c.at)

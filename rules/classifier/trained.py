@@ -26,7 +26,6 @@ from typing import NamedTuple
 
 import numpy as np
 import spacy
-from scipy.sparse import csr_matrix, diags
 from spacy.attrs import IS_SPACE, IS_UPPER, LENGTH, NORM
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -292,25 +291,27 @@ class LinearTextcat:
         """One feature block's contribution to the logits: TF-IDF, L2-normalised.
 
         `ids` holds every doc's feature ids one doc after another, `counts_per_doc`
-        how many each doc has. A sparse matrix does the counting and the product with
-        the weights in compiled code.
+        how many each doc has. Sorting (doc, feature) pairs counts each feature once
+        per doc; the weights of the distinct ones are scaled and summed per doc.
         """
         n_docs = len(counts_per_doc)
-        size = max(len(idf), 1)
+        logits = np.zeros((n_docs, self.weights.shape[1]))
         if not len(ids):
-            return np.zeros((n_docs, self.weights.shape[1]))
-        rows = np.repeat(np.arange(n_docs), counts_per_doc)
-        # In the weights' own precision: a mixed product would copy them each time.
-        ones = np.ones(len(ids), dtype=self.weights.dtype)
-        counts = csr_matrix((ones, (rows, ids)), shape=(n_docs, size))
-        counts.sum_duplicates()
+            return logits
+        size = len(idf)
+        docs = np.repeat(np.arange(n_docs, dtype=np.int64), counts_per_doc)
+        pairs, counts = np.unique(docs * size + ids, return_counts=True)
+        doc, feature = np.divmod(pairs, size)
+        tf = counts.astype(np.float64)
         if self.sublinear_tf:
-            counts.data = 1.0 + np.log(counts.data)
-        counts = counts.multiply(idf[np.newaxis, :]).tocsr()
-        norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        tfidf = diags((1.0 / norms).astype(self.weights.dtype)) @ counts
-        return np.asarray(tfidf @ self.weights[offset : offset + size])
+            tf = 1.0 + np.log(tf)
+        values = tf * idf[feature]
+        values /= np.sqrt(np.bincount(doc, values * values, minlength=n_docs))[doc]
+        # In the weights' own precision: a mixed product would copy them each time.
+        weighted = self.weights[offset + feature] * values[:, np.newaxis].astype(self.weights.dtype)
+        starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
+        logits[doc[starts]] = np.add.reduceat(weighted, starts, axis=0)
+        return logits
 
     def __call__(self, doc: Doc) -> Doc:
         return next(self.pipe([doc]))

@@ -150,6 +150,20 @@ def test_storage_one_transaction_rolls_back_everything_when_one_unit_fails(app):
         assert len(session.exec(select(WatchRow)).all()) == 1
 
 
+def test_storage_one_transaction_reads_a_table_setting_changed_inside_it(app):
+    chat = Chat(app)
+    with app.store.one_transaction():
+        chat.say("ben", "#problem VPN is down", "08:59")  # read with the default window
+        chat.command("anna", "/problem-window 2", "09:00")
+        chat.say("ben", "#problem VPN is down again", "09:01")
+    chat.tick("09:30")
+    nudged = sorted((when, n.problem_text) for when, n in chat.sent if isinstance(n, SendNudge))
+    assert nudged == [
+        (at("09:03"), "#problem VPN is down again"),  # the new 2-minute window
+        (at("09:09"), "#problem VPN is down"),
+    ]
+
+
 def test_storage_workspaces_never_see_each_others_rows(app):
     Chat(app, workspace="W1").say("ben", "#problem broken", "09:00")
     other = Chat(app, workspace="W2")
