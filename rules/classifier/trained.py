@@ -44,7 +44,13 @@ SHIPPED_WITHOUT = ["tokenizer", "vocab"]
 CACHE_WORDS = 20_000  # words whose character n-gram ids are kept (about 2 MB)
 
 # Placeholders survive spaCy's tokenizer as one token each.
-URL, USER, CAPS = "xxurl", "xxuser", "xxcaps"
+URL, USER, CAPS, CODE = "xxurl", "xxuser", "xxcaps", "xxcode"
+# Quoted lines are someone else's words (e-mail, forums, Slack's "&gt;" once unescaped);
+# Discord's ">>> " quotes the rest of the message.
+_QUOTED = re.compile(r"^[ \t]*>>>[ \t][\s\S]*|(?:^[ \t]*>.*(?:\n|\Z))+", re.MULTILINE)
+# A fenced block runs to its closing fence, or to the end if it has none.
+_CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+_INLINE_CODE = re.compile(r"`[^`\n]+`")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"(?<![\w@])@[\w][\w.-]*")
 # Slack writes emoji as :shortcodes:, Discord and phones as characters; the corpus has
@@ -70,11 +76,18 @@ _SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
 
 
 def normalise(text: str) -> str:
-    """Chat text to what the model reads: markup undone, links and mentions as one word.
+    """Chat text to what the model reads: the writer's own words, markup undone.
 
-    Names of links and people carry no label and would be memorised; emoji shortcodes
-    and their characters mean the same.
+    A pasted log or traceback would outweigh the one sentence about it ("since 5.2
+    login fails"), and a quoted proposal is not the replier's (the corpus labels a
+    reply by its own words): code blocks and quoted lines are left out, before the
+    message is cut to its first characters, so words after a long paste are read.
+    Inline code, links and mentions become one word each: names carry no label and
+    would be memorised. Emoji shortcodes and their characters mean the same.
     """
+    text = _CODE_BLOCK.sub(" ", text)
+    text = _QUOTED.sub(" ", text)
+    text = _INLINE_CODE.sub(f" {CODE} ", text)
     text = unicodedata.normalize("NFC", prepare(text))
     text = _URL.sub(f" {URL} ", text)
     text = _MENTION.sub(f" {USER} ", text)

@@ -126,6 +126,55 @@ def test_markup_is_normalised_before_reading():
     assert normalise("see https://example.com/a?b=1 now") == "see xxurl now"
 
 
+def test_only_the_writers_own_words_are_read():
+    log = "\n".join(f"12:00:{i:02} INFO worker[{i}] heartbeat ok" for i in range(40))
+    assert normalise(f"since 5.2 login fails ```\n{log}\n``` any idea?") == (
+        "since 5.2 login fails any idea?"
+    )
+    assert normalise("unfinished ```\npaste") == "unfinished"
+    assert normalise("run `make test` first") == "run xxcode first"
+    assert normalise("> Shall we move it?\n> To Thursday?\n\nWorks for me") == "Works for me"
+    assert normalise("intro\n>>> the rest is quoted\nall of it") == "intro"
+    assert normalise("x > y, and a -> b") == "x > y, and a -> b"
+    # Words after a paste longer than the part of a message that is read still count.
+    assert normalise(f"```{'x' * 5000}``` could we pin 5.1?") == "could we pin 5.1?"
+
+
+TRACEBACK = """```
+Traceback (most recent call last):
+  File "/app/server.py", line 88, in handle
+    user = session.query(User).filter_by(email=email).one()
+sqlalchemy.exc.NoResultFound: No row was found when one was required
+```"""
+LOG_LINES = "\n".join(f"12:00:{i:02} INFO worker[{i}] ok size={i * 3}" for i in range(30))
+LOG = f"```\n{LOG_LINES}\n```"
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "expected"),
+    [
+        (f"Since 5.2 the login page returns a 500 error for every user.\n{LOG}", "problem", True),
+        (f"Thanks, that fixed it!\n{TRACEBACK}", "problem", False),
+        (f"Shall we pin the dependency to 5.1 until this is fixed?\n{LOG}", "proposal", True),
+        (f"Sinds 5.2 kan niemand meer inloggen, zie log:\n{LOG}", "problem", True),
+        (LOG, "problem", False),
+    ],
+)
+def test_a_pasted_log_does_not_outweigh_the_words_about_it(trained, text, label, expected):
+    assert (label in trained.classify(text).labels) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "> Shall we move the retro to Thursday?\n\nWorks for me 👍",
+        "> Zullen we de vergadering naar donderdag verplaatsen?\n\nPrima, akkoord.",
+    ],
+)
+def test_quoting_a_proposal_to_agree_with_it_is_not_proposing(trained, text):
+    assert trained.classify(text).labels == {"agreement"}
+
+
 def test_scores_are_probabilities(trained):
     scores = np.array([list(r.scores.values()) for r in trained.classify_many(["x", "y z"])])
     assert ((scores >= 0) & (scores <= 1)).all()
