@@ -33,6 +33,7 @@ from spacy.util import minibatch
 
 from rules.classifier import LABELS, Classification, Previous
 from rules.classifier.rule_based import prepare
+from rules.classifier.word_index import WordIndex
 from rules.language import detect_language
 from rules.understanding import Thresholds
 
@@ -181,6 +182,7 @@ class LinearTextcat:
         self.weights = np.zeros((0, len(self.labels)), dtype=np.float64)
         self.bias = np.zeros(len(self.labels), dtype=np.float64)
         self.previous_weights: np.ndarray | None = None
+        self._words = WordIndex({}, self.analyzer.word_ngrams)
         self._char_cache: dict[str, np.ndarray] = {}
 
     # --- the model -----------------------------------------------------------------
@@ -215,6 +217,7 @@ class LinearTextcat:
             raise ValueError(f"previous weights have shape {previous_weights.shape}")
         self.word_vocab = {feature: i for i, feature in enumerate(words)}
         self.char_vocab = {feature: i for i, feature in enumerate(chars)}
+        self._words = WordIndex(self.word_vocab, self.analyzer.word_ngrams)
         # Weights as shipped (float32: half the memory, and more precision than the
         # scores are read with); training's float64 arrays are kept as they come.
         self.word_idf = np.asarray(word_idf)
@@ -266,26 +269,40 @@ class LinearTextcat:
         """The logits every head gets from the text, one row per doc.
 
         The same numbers as TF-IDF of `features` followed by the logistic regressions,
-        computed from vocabulary ids: a word's character n-grams are looked up once
-        and cached, since chat repeats its words.
+        computed from vocabulary ids: word n-grams are found by number for the whole
+        batch (`WordIndex`), and a word's character n-grams are looked up once and
+        cached, since chat repeats its words.
         """
-        vocab, words = self.word_vocab, self.analyzer.words
-        word_ids: list[int] = []
-        word_counts: list[int] = []
+        index, read = self._words, self.analyzer.read
+        start, end = index.numbers(["<s>", "</s>"])
+        numbers: list[int] = []
+        lengths: list[int] = []
+        shouted_per_doc: list[int] = []
         char_parts: list[np.ndarray] = []
         char_counts: list[int] = []
         for doc in docs:
-            norms, shouted = self.analyzer.read(doc)
-            found = [i for f in words(norms, shouted) if (i := vocab.get(f)) is not None]
-            word_ids += found
-            word_counts.append(len(found))
+            norms, shouted = read(doc)
+            numbers += [start, *index.numbers(norms), end]
+            lengths.append(len(norms) + 2)
+            shouted_per_doc.append(shouted)
             parts = [self._char_ids(norm) for norm in norms]
             char_parts += parts
             char_counts.append(sum(len(part) for part in parts))
-        logits = np.tile(self.bias, (len(docs), 1))
-        logits += self._block(np.array(word_ids, dtype=np.int32), word_counts, self.word_idf, 0)
+        n_docs = len(docs)
+        doc_numbers = np.arange(n_docs)
+        word_docs, word_ids = index.find(
+            np.array(numbers, dtype=np.int64), np.repeat(doc_numbers, lengths)
+        )
+        caps = self.word_vocab.get(CAPS)
+        if caps is not None and any(shouted_per_doc):
+            shouting = np.repeat(doc_numbers, shouted_per_doc)
+            word_docs = np.concatenate([word_docs, shouting])
+            word_ids = np.concatenate([word_ids, np.full(len(shouting), caps)])
+        logits = np.tile(self.bias, (n_docs, 1))
+        logits += self._block(word_docs, word_ids, n_docs, self.word_idf, 0)
         chars = np.concatenate(char_parts) if char_parts else np.zeros(0, dtype=np.int32)
-        logits += self._block(chars, char_counts, self.char_idf, len(self.word_vocab))
+        char_docs = np.repeat(doc_numbers, char_counts)
+        logits += self._block(char_docs, chars, n_docs, self.char_idf, len(self.word_vocab))
         return logits
 
     def _char_ids(self, norm: str) -> np.ndarray:
@@ -299,21 +316,19 @@ class LinearTextcat:
         return ids
 
     def _block(
-        self, ids: np.ndarray, counts_per_doc: list[int], idf: np.ndarray, offset: int
+        self, docs: np.ndarray, ids: np.ndarray, n_docs: int, idf: np.ndarray, offset: int
     ) -> np.ndarray:
         """One feature block's contribution to the logits: TF-IDF, L2-normalised.
 
-        `ids` holds every doc's feature ids one doc after another, `counts_per_doc`
-        how many each doc has. Sorting (doc, feature) pairs counts each feature once
-        per doc; the weights of the distinct ones are scaled and summed per doc.
+        `docs[i]` is the doc that holds feature `ids[i]`. Sorting (doc, feature) pairs
+        counts each feature once per doc; the weights of the distinct ones are scaled
+        and summed per doc.
         """
-        n_docs = len(counts_per_doc)
         logits = np.zeros((n_docs, self.weights.shape[1]))
         if not len(ids):
             return logits
         size = len(idf)
-        docs = np.repeat(np.arange(n_docs, dtype=np.int64), counts_per_doc)
-        pairs, counts = np.unique(docs * size + ids, return_counts=True)
+        pairs, counts = np.unique(docs.astype(np.int64) * size + ids, return_counts=True)
         doc, feature = np.divmod(pairs, size)
         tf = counts.astype(np.float64)
         if self.sublinear_tf:

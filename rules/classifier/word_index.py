@@ -1,0 +1,90 @@
+"""Word n-grams found by number: the vocabulary's n-grams as sequences of token numbers.
+
+Scoring a message used to build the string of every n-gram in it ("the", "the
+printer", "the printer is", ...) and look each one up. Here each word is numbered
+once, and the n-grams of a whole batch are found with one sorted search per n, in
+numpy. The features found are exactly the ones the strings would have found (the
+training code still builds the strings: tests check the two agree).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+UNKNOWN = -1
+
+
+class WordIndex:
+    def __init__(self, vocabulary: Mapping[str, int], ngrams: tuple[int, int]) -> None:
+        """`vocabulary` maps n-gram strings (words joined by one space) to feature ids."""
+        self.low, self.high = ngrams
+        self.tokens: dict[str, int] = {}
+        for feature in vocabulary:
+            for word in feature.split(" "):
+                self.tokens.setdefault(word, len(self.tokens))
+        self.size = max(len(self.tokens), 1)
+        if self.size**self.high >= 2**63:
+            raise ValueError(f"{self.size} words are too many to number {self.high}-grams")
+        self.unigrams = np.full(self.size, UNKNOWN, dtype=np.int64)
+        found: dict[int, list[tuple[int, int]]] = {n: [] for n in range(2, self.high + 1)}
+        for feature, index in vocabulary.items():
+            words = feature.split(" ")
+            if not self.low <= len(words) <= self.high:
+                raise ValueError(f"word feature {feature!r} is not a {ngrams} n-gram")
+            if len(words) == 1:
+                self.unigrams[self.tokens[feature]] = index
+            else:
+                found[len(words)].append((self.key(self.tokens[w] for w in words), index))
+        # Per n: the n-grams' keys, sorted, and their feature ids in the same order.
+        self.keys: dict[int, np.ndarray] = {}
+        self.features: dict[int, np.ndarray] = {}
+        for n, pairs in found.items():
+            pairs.sort()
+            self.keys[n] = np.array([key for key, _ in pairs], dtype=np.int64)
+            self.features[n] = np.array([index for _, index in pairs], dtype=np.int64)
+
+    def key(self, numbers) -> int:
+        key = 0
+        for number in numbers:
+            key = key * self.size + number
+        return key
+
+    def numbers(self, words: Sequence[str]) -> list[int]:
+        """Each word's number (UNKNOWN: in no n-gram of the vocabulary)."""
+        get = self.tokens.get
+        return [get(word, UNKNOWN) for word in words]
+
+    def find(self, numbers: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every vocabulary n-gram in a batch: (doc of each, feature id of each).
+
+        `numbers` holds every doc's word numbers one doc after another, `docs` the doc
+        each belongs to (non-decreasing). An n-gram never spans two docs.
+        """
+        found_docs: list[np.ndarray] = []
+        found_features: list[np.ndarray] = []
+        known = numbers != UNKNOWN
+        if self.low <= 1:
+            features = self.unigrams[numbers[known]]
+            hit = features != UNKNOWN
+            found_docs.append(docs[known][hit])
+            found_features.append(features[hit])
+        keys, valid = numbers, known
+        for n in range(2, self.high + 1):
+            starts = len(numbers) - n + 1
+            if starts <= 0:
+                break
+            # keys[i]: the n-gram starting at word i, from the (n-1)-gram starting there.
+            keys = keys[:starts] * self.size + numbers[n - 1 :]
+            valid = valid[:starts] & known[n - 1 :] & (docs[:starts] == docs[n - 1 :])
+            if n < self.low or not len(self.keys[n]):
+                continue
+            wanted = keys[valid]
+            at = np.minimum(np.searchsorted(self.keys[n], wanted), len(self.keys[n]) - 1)
+            hit = self.keys[n][at] == wanted
+            found_docs.append(docs[:starts][valid][hit])
+            found_features.append(self.features[n][at[hit]])
+        if not found_docs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(found_docs), np.concatenate(found_features)

@@ -1,0 +1,60 @@
+"""Word n-grams found by number agree with the strings training builds."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from rules.classifier.trained import Analyzer
+from rules.classifier.word_index import WordIndex
+
+WORDS = ["the", "printer", "is", "down", "again", "de", "ligt", "eruit", "koffie"]
+
+
+def by_strings(vocabulary, analyzer, docs):
+    found = Counter()
+    for number, words in enumerate(docs):
+        for feature in analyzer.words(words, 0):
+            if feature in vocabulary:
+                found[(number, vocabulary[feature])] += 1
+    return found
+
+
+def by_numbers(index, docs):
+    numbers, owners = [], []
+    for number, words in enumerate(docs):
+        framed = index.numbers(["<s>", *words, "</s>"])
+        numbers += framed
+        owners += [number] * len(framed)
+    found_docs, found_features = index.find(np.array(numbers), np.array(owners))
+    return Counter(zip(found_docs.tolist(), found_features.tolist(), strict=True))
+
+
+@pytest.mark.parametrize("ngrams", [(1, 1), (1, 2), (1, 3), (2, 3)])
+def test_word_index_finds_what_the_strings_find(ngrams):
+    rng = random.Random(7)
+    analyzer = Analyzer(ngrams, (2, 5))
+    texts = [[rng.choice(WORDS) for _ in range(rng.randint(0, 9))] for _ in range(300)]
+    # The vocabulary: n-grams of half the texts, so the rest meet unknown ones too.
+    features = sorted({f for words in texts[:150] for f in analyzer.words(words, 0)})
+    vocabulary = {feature: i for i, feature in enumerate(features)}
+    index = WordIndex(vocabulary, ngrams)
+    assert by_numbers(index, texts) == by_strings(vocabulary, analyzer, texts)
+
+
+def test_word_index_never_joins_two_messages():
+    analyzer = Analyzer((1, 3), (2, 5))
+    vocabulary = {"down </s>": 0, "</s> <s>": 1, "<s> again": 2}
+    index = WordIndex(vocabulary, (1, 3))
+    assert by_numbers(index, [["down"], ["again"]]) == Counter({(0, 0): 1, (1, 2): 1})
+    assert by_strings(vocabulary, analyzer, [["down"], ["again"]]) == Counter(
+        {(0, 0): 1, (1, 2): 1}
+    )
+
+
+def test_word_index_refuses_a_vocabulary_it_cannot_number():
+    with pytest.raises(ValueError, match="not a"):
+        WordIndex({"a b c d": 0}, (1, 3))
