@@ -86,13 +86,20 @@ def normalise(text: str) -> str:
     Inline code, links and mentions become one word each: names carry no label and
     would be memorised. Emoji shortcodes and their characters mean the same.
     """
-    text = _CODE_BLOCK.sub(" ", text)
-    text = _QUOTED.sub(" ", text)
-    text = _INLINE_CODE.sub(f" {CODE} ", text)
-    text = unicodedata.normalize("NFC", prepare(text))
-    text = _URL.sub(f" {URL} ", text)
-    text = _MENTION.sub(f" {USER} ", text)
-    text = _SHORTCODE.sub(lambda m: _SHORTCODES.get(m.group(1), m.group(0)), text)
+    # Each rewrite only where its mark is present: most messages have none.
+    if "`" in text:
+        text = _INLINE_CODE.sub(f" {CODE} ", _CODE_BLOCK.sub(" ", text))
+    if ">" in text:
+        text = _QUOTED.sub(" ", text)
+    text = prepare(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    if "http" in text or "www." in text:
+        text = _URL.sub(f" {URL} ", text)
+    if "@" in text:
+        text = _MENTION.sub(f" {USER} ", text)
+    if ":" in text:
+        text = _SHORTCODE.sub(lambda m: _SHORTCODES.get(m.group(1), m.group(0)), text)
     return " ".join(text.split())
 
 
@@ -523,23 +530,37 @@ class TrainedClassifier:
                 scored.in_context.tolist(),
                 strict=True,
             )
+            label_sets = self._label_sets(scored)
             for i, (row, own_row, in_context) in enumerate(rows):
-                results.append(self._result(row, own_row, in_context, texts[offset + i], lang))
+                text = texts[offset + i]
+                results.append(
+                    Classification(
+                        label_sets[i],
+                        dict(zip(LABELS, row, strict=True)),
+                        lang or detect_language(text),
+                        dict(zip(LABELS, own_row, strict=True)) if in_context else None,
+                    )
+                )
         return results
 
-    def _result(
-        self,
-        row: Sequence[float],
-        own_row: Sequence[float],
-        in_context: bool,
-        text: str,
-        lang: str | None,
-    ) -> Classification:
-        scores = dict(zip(LABELS, row, strict=True))
-        bars = self.thresholds if in_context else self.alone_thresholds
-        labels = frozenset(label for label in LABELS if scores[label] >= bars[label])
-        own = dict(zip(LABELS, own_row, strict=True)) if in_context else None
-        return Classification(labels, scores, lang or detect_language(text), own)
+    def _label_sets(self, scored: Scored) -> list[frozenset[str]]:
+        """Each row's labels: its scores (rounded, as reported) against the bars of the
+        head that read it."""
+        bars = np.where(
+            scored.in_context[:, np.newaxis],
+            [self.thresholds[label] for label in LABELS],
+            [self.alone_thresholds[label] for label in LABELS],
+        )
+        passed = np.round(scored.scores, 4) >= bars
+        return [_LABEL_SETS[mask] for mask in (passed @ _LABEL_BITS).tolist()]
+
+
+# Every set of labels, by the bit mask of which labels it holds.
+_LABEL_BITS = np.array([1 << i for i in range(len(LABELS))])
+_LABEL_SETS = [
+    frozenset(label for i, label in enumerate(LABELS) if mask >> i & 1)
+    for mask in range(1 << len(LABELS))
+]
 
 
 def _bar(value: float | None) -> float | None:
