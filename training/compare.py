@@ -25,8 +25,9 @@ from spacy.language import Language
 from spacy.tokens import DocBin
 
 from rules.classifier import LABELS, Classification, Classifier
+from rules.classifier.normalise import normalise
 from rules.classifier.rule_based import RuleClassifier
-from rules.classifier.trained import TrainedClassifier, normalise
+from rules.classifier.trained import TrainedClassifier
 from rules.language import detect_language
 from training.config import ROOT, Config, Features, load_config
 from training.dataset import Example, load_split

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from rules.classifier import LABELS
-from rules.classifier.trained import normalise
+from rules.classifier.normalise import normalise
 
 SPLITS = ("train", "dev", "test")
 _NOT_WORD = re.compile(r"[\W_]+")

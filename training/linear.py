@@ -18,7 +18,8 @@ from sklearn.linear_model import LogisticRegression
 from spacy.language import Language
 
 from rules.classifier import LABELS
-from rules.classifier.trained import LinearTextcat, Scored, blank_pipeline, normalise
+from rules.classifier.normalise import normalise
+from rules.classifier.trained import LinearTextcat, Scored, blank_pipeline
 from training.config import Config
 from training.dataset import Example
 

@@ -17,8 +17,6 @@ and loads offline.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +30,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from rules.classifier import LABELS, Classification, Previous
-from rules.classifier.rule_based import prepare
+from rules.classifier.normalise import CAPS, normalise
 from rules.classifier.word_index import WordIndex
 from rules.language import detect_language
 from rules.understanding import Thresholds
@@ -44,63 +42,7 @@ BATCH = 256
 SHIPPED_WITHOUT = ["tokenizer", "vocab"]
 CACHE_WORDS = 20_000  # words whose character n-gram ids are kept (about 2 MB)
 
-# Placeholders survive spaCy's tokenizer as one token each.
-URL, USER, CAPS, CODE = "xxurl", "xxuser", "xxcaps", "xxcode"
-# Quoted lines are someone else's words (e-mail, forums, Slack's "&gt;" once unescaped);
-# Discord's ">>> " quotes the rest of the message.
-_QUOTED = re.compile(r"^[ \t]*>>>[ \t][\s\S]*|(?:^[ \t]*>.*(?:\n|\Z))+", re.MULTILINE)
-# A fenced block runs to its closing fence, or to the end if it has none.
-_CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
-_INLINE_CODE = re.compile(r"`[^`\n]+`")
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_MENTION = re.compile(r"(?<![\w@])@[\w][\w.-]*")
-# Slack writes emoji as :shortcodes:, Discord and phones as characters; the corpus has
-# both. The few that carry a label (consent, thanks, celebration) are unified.
-_SHORTCODES = {
-    "+1": "👍",
-    "thumbsup": "👍",
-    "-1": "👎",
-    "thumbsdown": "👎",
-    "white_check_mark": "✅",
-    "heavy_check_mark": "✔",
-    "ok_hand": "👌",
-    "pray": "🙏",
-    "tada": "🎉",
-    "raised_hands": "🙌",
-    "clap": "👏",
-    "heart": "❤",
-    "muscle": "💪",
-    "eyes": "👀",
-}
 _READ = [NORM, IS_SPACE, IS_UPPER, LENGTH]
-_SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
-
-
-def normalise(text: str) -> str:
-    """Chat text to what the model reads: the writer's own words, markup undone.
-
-    A pasted log or traceback would outweigh the one sentence about it ("since 5.2
-    login fails"), and a quoted proposal is not the replier's (the corpus labels a
-    reply by its own words): code blocks and quoted lines are left out, before the
-    message is cut to its first characters, so words after a long paste are read.
-    Inline code, links and mentions become one word each: names carry no label and
-    would be memorised. Emoji shortcodes and their characters mean the same.
-    """
-    # Each rewrite only where its mark is present: most messages have none.
-    if "`" in text:
-        text = _INLINE_CODE.sub(f" {CODE} ", _CODE_BLOCK.sub(" ", text))
-    if ">" in text:
-        text = _QUOTED.sub(" ", text)
-    text = prepare(text)
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-    if "http" in text or "www." in text:
-        text = _URL.sub(f" {URL} ", text)
-    if "@" in text:
-        text = _MENTION.sub(f" {USER} ", text)
-    if ":" in text:
-        text = _SHORTCODE.sub(lambda m: _SHORTCODES.get(m.group(1), m.group(0)), text)
-    return " ".join(text.split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rules.classifier import LABELS
-from rules.classifier.trained import MODEL_DIR, TrainedClassifier, normalise
+from rules.classifier.trained import MODEL_DIR, TrainedClassifier
 
 
 @pytest.fixture(scope="module")
@@ -119,25 +119,6 @@ def test_batch_and_single_agree(trained):
     texts = ["<@U123|ben> staging is down", "zullen we pizza bestellen?", "", "👍"]
     batch = trained.classify_many(texts)
     assert [r.scores for r in batch] == [trained.classify(t).scores for t in texts]
-
-
-def test_markup_is_normalised_before_reading():
-    assert normalise("<https://x.example|the doc> from <@U1|anna> :+1:") == "the doc from xxuser 👍"
-    assert normalise("see https://example.com/a?b=1 now") == "see xxurl now"
-
-
-def test_only_the_writers_own_words_are_read():
-    log = "\n".join(f"12:00:{i:02} INFO worker[{i}] heartbeat ok" for i in range(40))
-    assert normalise(f"since 5.2 login fails ```\n{log}\n``` any idea?") == (
-        "since 5.2 login fails any idea?"
-    )
-    assert normalise("unfinished ```\npaste") == "unfinished"
-    assert normalise("run `make test` first") == "run xxcode first"
-    assert normalise("> Shall we move it?\n> To Thursday?\n\nWorks for me") == "Works for me"
-    assert normalise("intro\n>>> the rest is quoted\nall of it") == "intro"
-    assert normalise("x > y, and a -> b") == "x > y, and a -> b"
-    # Words after a paste longer than the part of a message that is read still count.
-    assert normalise(f"```{'x' * 5000}``` could we pin 5.1?") == "could we pin 5.1?"
 
 
 TRACEBACK = """```

@@ -1,0 +1,107 @@
+"""Chat text to what the trained model reads: the writer's own words, markup undone.
+
+The model weighs words, so whatever is not the writer's own words outweighs them:
+- a pasted log or traceback buries the one sentence about it ("since 5.2 login
+  fails"), so code blocks are left out (inline code becomes one word);
+- a quoted proposal is not the replier's, so quoted lines, an e-mail's quoted
+  original ("On Tue, Anna wrote:", "Op di 3 mrt schreef Anna:") and a signature
+  after "-- " are left out (the corpus labels a reply by its own words);
+- struck-out text is taken back by its writer, so it is left out;
+- names of links and people carry no label and would be memorised, so links and
+  mentions become one word each, and the people a message is addressed to at its
+  start ("@anna lgtm") are left out; a markdown link keeps its text, an image goes.
+All of this happens before the message is cut to its first characters
+(`rule_based.prepare`), so words after a long paste are read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rules.classifier.rule_based import prepare
+
+# Placeholders survive spaCy's tokenizer as one token each.
+URL, USER, CAPS, CODE = "xxurl", "xxuser", "xxcaps", "xxcode"
+
+# A fenced block runs to its closing fence, or to the end if it has none.
+_CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+_INLINE_CODE = re.compile(r"`[^`\n]+`")
+# Quoted lines (e-mail, forums, Slack's "&gt;" once unescaped); Discord's ">>> " quotes
+# the rest of the message.
+_QUOTED = re.compile(r"^[ \t]*>>>[ \t][\s\S]*|(?:^[ \t]*>.*(?:\n|\Z))+", re.MULTILINE)
+# The line a mail client puts above the original it quotes.
+_REPLY_HEADER = re.compile(
+    r"^[ \t]*(?:On\b[^\n]{0,200}\bwrote:|Op\b[^\n]{0,200}\bschreef[^\n]{0,100}:"
+    r"|-{2,}\s*(?:Original Message|Oorspronkelijk bericht|Origineel bericht)\s*-{2,})[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+_SIGNATURE = re.compile(r"^-- ?$[\s\S]*", re.MULTILINE)
+_STRUCK = re.compile(r"~~[^~\n]+~~|(?<![\w~])~(?=\S)[^~\n]+(?<=\S)~(?![\w~])")
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\s]*\)")
+_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]*\)")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_LEADING_MENTIONS = re.compile(r"^(?:@[\w][\w.-]*[,:]?\s+)+")
+_MENTION = re.compile(r"(?<![\w@])@[\w][\w.-]*")
+# "/lgtm /approve" at the start of a line: command words, read as the words.
+_COMMANDS = re.compile(r"^[ \t]*(?:/[a-z][a-z-]*(?:[ \t]+|$))+", re.MULTILINE)
+# Slack writes emoji as :shortcodes:, Discord and phones as characters; the corpus has
+# both. The few that carry a label (consent, thanks, celebration) are unified.
+_SHORTCODES = {
+    "+1": "👍",
+    "thumbsup": "👍",
+    "-1": "👎",
+    "thumbsdown": "👎",
+    "white_check_mark": "✅",
+    "heavy_check_mark": "✔",
+    "ok_hand": "👌",
+    "pray": "🙏",
+    "tada": "🎉",
+    "raised_hands": "🙌",
+    "clap": "👏",
+    "heart": "❤",
+    "muscle": "💪",
+    "eyes": "👀",
+}
+_SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
+
+
+def normalise(text: str) -> str:
+    # Each rewrite only where its mark is present: most messages have none.
+    if "`" in text:
+        text = _INLINE_CODE.sub(f" {CODE} ", _CODE_BLOCK.sub(" ", text))
+    if ":" in text or "--" in text:
+        text = _without_quoted_original(text)
+    if ">" in text:
+        text = _QUOTED.sub(" ", text)
+    if "\n--" in text or text.startswith("--"):
+        text = _SIGNATURE.sub(" ", text)
+    if "~" in text:
+        text = _STRUCK.sub(" ", text)
+    if "](" in text:
+        text = _LINK.sub(r"\1", _IMAGE.sub(" ", text))
+    if "/" in text:
+        text = _COMMANDS.sub(lambda m: m.group(0).replace("/", " "), text)
+    text = prepare(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    if "http" in text or "www." in text:
+        text = _URL.sub(f" {URL} ", text)
+    if "@" in text:
+        text = _MENTION.sub(f" {USER} ", _LEADING_MENTIONS.sub("", text))
+    if ":" in text:
+        text = _SHORTCODE.sub(lambda m: _SHORTCODES.get(m.group(1), m.group(0)), text)
+    return " ".join(text.split())
+
+
+def _without_quoted_original(text: str) -> str:
+    """Everything after a mail client's reply header is the quoted original, unless it
+    is quoted line by line: then only the header goes (the quote goes with the other
+    quoted lines), since the reply may follow it."""
+    header = _REPLY_HEADER.search(text)
+    if header is None:
+        return text
+    rest = text[header.end() :]
+    if rest.lstrip().startswith(">"):
+        return text[: header.start()] + rest
+    return text[: header.start()]

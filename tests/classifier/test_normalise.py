@@ -1,0 +1,62 @@
+"""What the trained model reads of a message: the writer's own words, markup undone."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.classifier.normalise import normalise
+
+
+def test_markup_is_normalised_before_reading():
+    assert normalise("<https://x.example|the doc> from <@U1|anna> :+1:") == "the doc from xxuser 👍"
+    assert normalise("see https://example.com/a?b=1 now") == "see xxurl now"
+
+
+def test_only_the_writers_own_words_are_read():
+    log = "\n".join(f"12:00:{i:02} INFO worker[{i}] heartbeat ok" for i in range(40))
+    assert normalise(f"since 5.2 login fails ```\n{log}\n``` any idea?") == (
+        "since 5.2 login fails any idea?"
+    )
+    assert normalise("unfinished ```\npaste") == "unfinished"
+    assert normalise("run `make test` first") == "run xxcode first"
+    assert normalise("> Shall we move it?\n> To Thursday?\n\nWorks for me") == "Works for me"
+    assert normalise("intro\n>>> the rest is quoted\nall of it") == "intro"
+    assert normalise("x > y, and a -> b") == "x > y, and a -> b"
+    # Words after a paste longer than the part of a message that is read still count.
+    assert normalise(f"```{'x' * 5000}``` could we pin 5.1?") == "could we pin 5.1?"
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        # A mail client's quoted original, unmarked: everything after its header.
+        (
+            "Sounds good.\n\nOn Tue, 3 Mar 2026, Anna <a@b.example> wrote:\nThe export broke",
+            "Sounds good.",
+        ),
+        (
+            "Prima!\n\nOp di 3 mrt 2026 om 10:12 schreef Jan <j@x.example>:\nDe server ligt eruit",
+            "Prima!",
+        ),
+        ("Ok\n-----Original Message-----\nFrom: Anna\nthe export broke", "Ok"),
+        # Quoted line by line: the reply may come after the quote.
+        (
+            "On Tue, Anna wrote:\n> The export is broken\n\nI can rerun it tonight",
+            "I can rerun it tonight",
+        ),
+        ("Works for me\n-- \nMarta, ops team", "Works for me"),
+        ("we meet at ~~3pm~~ 4pm", "we meet at 4pm"),
+        ("we meet at ~3pm~ 4pm", "we meet at 4pm"),
+        ("about ~5 min, maybe ~10", "about ~5 min, maybe ~10"),
+        ("![screenshot](https://x.example/a.png) LGTM", "LGTM"),
+        ("see [the runbook](https://x.example/rb) first", "see the runbook first"),
+        ("@st-review lgtm", "lgtm"),
+        ("@anna, @ben: shall we merge?", "shall we merge?"),
+        ("ask @anna about it", "ask xxuser about it"),
+        ("/lgtm /approve", "lgtm approve"),
+        ("ok\n/hold until Monday", "ok hold until Monday"),
+        ("/etc/hosts is wrong, see /var/log", "/etc/hosts is wrong, see /var/log"),
+    ],
+)
+def test_only_the_writers_own_words_are_read_in_public_text(text, read):
+    assert normalise(text) == read
