@@ -12,7 +12,10 @@ from rules.language import detect_language
     [("the server is down again", "en"), ("de server ligt er weer uit", "nl"),
      ("zullen we het rooster omgooien?", "nl"), ("should we ask legal?", "en"),
      ("Ik stel voor dat we morgen bellen", "nl"), ("waarom staat staging er weer uit?", "nl"),
-     ("ff checken of de deploy gelukt is", "nl"), ("can someone reset my password", "en")],
+     ("ff checken of de deploy gelukt is", "nl"), ("can someone reset my password", "en"),
+     # Short Dutch replies: one word has to tip them.
+     ("Klopt", "nl"), ("Netjes, haha", "nl"), ("ja hoor", "nl"), ("Mooi zo!", "nl"),
+     ("Correctie: sensor 2", "nl"), ("Gefixt", "nl"), ("fixed it, thanks", "en")],
 )  # fmt: skip
 def test_language_detects(text, lang):
     assert detect_language(text) == lang
