@@ -33,9 +33,14 @@ from training.dataset import SPLITS, Example, key, ordered, read_jsonl, write_js
 
 
 def normalise_text(text: str) -> str:
-    """Unicode composed, one space between words: the same message is the same string."""
+    """Unicode composed, one space between words: the same message is the same string.
+
+    Line breaks stay: quoted lines, a mail's reply header and a signature are known by
+    where their lines begin (`rules.classifier.normalise`).
+    """
     text = unicodedata.normalize("NFC", text).replace("’", "'").replace("‘", "'")
-    return " ".join(text.split())
+    lines = (" ".join(line.split()) for line in text.strip().splitlines())
+    return "\n".join(lines)
 
 
 def load_corpus(corpus: Path) -> list[Example]:
@@ -110,11 +115,42 @@ def near_duplicate_groups(examples: list[Example], threshold: float) -> list[lis
     return [members for members in groups.values() if len(members) > 1]
 
 
-def deduplicate(examples: list[Example], threshold: float) -> tuple[list[Example], list[dict]]:
-    """Keep one line per near-duplicate group; returns the kept lines and a report."""
+def deduplicate(
+    examples: list[Example], threshold: float, train_only: set[str] = frozenset()
+) -> tuple[list[Example], list[dict]]:
+    """Keep one line per near-duplicate group; returns the kept lines and a report.
+
+    Lines of train-only batches never change what the drawn batches keep (so adding
+    them leaves dev and test as they were): the drawn lines are settled among
+    themselves first; then a train-only line like any drawn line goes, and the
+    train-only lines left are settled among themselves.
+    """
+    drawn = [e for e in examples if e.batch not in train_only]
+    extra = [e for e in examples if e.batch in train_only]
+    kept, report = _settle(drawn, near_duplicate_groups(drawn, threshold))
+    if not extra:
+        return kept, report
+    both = drawn + extra
+    shadowed = {
+        i
+        for group in near_duplicate_groups(both, threshold)
+        if any(i < len(drawn) for i in group)
+        for i in group
+        if i >= len(drawn)
+    }
+    for i in sorted(shadowed):
+        report.append({"kept": None, "dropped": [both[i].id], "texts": [both[i].text],
+                       "conflict": False, "like_a_drawn_line": True})  # fmt: skip
+    left = [e for i, e in enumerate(extra, start=len(drawn)) if i not in shadowed]
+    kept_extra, extra_report = _settle(left, near_duplicate_groups(left, threshold))
+    return sorted(kept + kept_extra, key=lambda e: e.id), report + extra_report
+
+
+def _settle(examples: list[Example], groups: list[list[int]]) -> tuple[list[Example], list[dict]]:
+    """Of each group, the first line with the majority labels (none on a tie)."""
     drop: set[int] = set()
     report = []
-    for members in near_duplicate_groups(examples, threshold):
+    for members in groups:
         label_sets = Counter(examples[i].labels for i in members)
         (top, votes), *rest = label_sets.most_common()
         conflict = len(label_sets) > 1
@@ -131,8 +167,7 @@ def deduplicate(examples: list[Example], threshold: float) -> tuple[list[Example
                 "conflict": conflict,
             }
         )
-    kept = [example for i, example in enumerate(examples) if i not in drop]
-    return kept, report
+    return [example for i, example in enumerate(examples) if i not in drop], report
 
 
 def assign_batches(examples: list[Example], config: Config) -> dict[str, list[str]]:
@@ -191,7 +226,9 @@ def prepare(config: Config) -> dict:
     examples = load_corpus(config.corpus)
     raw_lines = len(examples)
     examples, relabelled = apply_relabels(examples, config.relabels)
-    examples, duplicates = deduplicate(examples, config.near_duplicate)
+    examples, duplicates = deduplicate(
+        examples, config.near_duplicate, read_train_only(config.train_only)
+    )
     batches = assign_batches(examples, config)
     split_of = {batch: name for name, names in batches.items() for batch in names}
     manifest: dict = {
