@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from rules.classifier import LABELS
-from rules.classifier.normalise import normalise
+from rules.classifier.normalise import own_words
 
 SPLITS = ("train", "dev", "test")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -159,5 +159,5 @@ def _apply(labels: tuple[str, ...], label: str, applies: bool) -> tuple[str, ...
 def key(text: str) -> str:
     """What two texts must share to be the same message: case, punctuation, emoji and
     markup aside ("Printer's broken!" is "printers broken")."""
-    folded = unicodedata.normalize("NFKC", normalise(text)).casefold()
+    folded = unicodedata.normalize("NFKC", own_words(text)).casefold()
     return " ".join(_NOT_WORD.sub(" ", folded).split())

@@ -9,7 +9,9 @@ The model weighs words, so whatever is not the writer's own words outweighs them
 - struck-out text is taken back by its writer, so it is left out;
 - names of links and people carry no label and would be memorised, so links and
   mentions become one word each, and the people a message is addressed to at its
-  start ("@anna lgtm") are left out; a markdown link keeps its text, an image goes.
+  start ("@anna lgtm") are left out; a markdown link keeps its text, an image goes;
+- every digit reads as 0: "still broken on 2.4.1" and "on 3.0.2", "£2,300 over" and
+  "£1,100 over" are the same kind of message, and the numbers would be memorised.
 All of this happens before the message is cut to its first characters
 (`rule_based.prepare`), so words after a long paste are read.
 """
@@ -64,9 +66,16 @@ _SHORTCODES = {
     "eyes": "👀",
 }
 _SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
+_DIGIT = re.compile(r"\d")
 
 
 def normalise(text: str) -> str:
+    """What the model reads: the writer's own words, every digit read as 0."""
+    return _DIGIT.sub("0", own_words(text))
+
+
+def own_words(text: str) -> str:
+    """The writer's own words, markup undone (numbers as written)."""
     # Each rewrite only where its mark is present: most messages have none.
     if "`" in text:
         text = _INLINE_CODE.sub(f" {CODE} ", _CODE_BLOCK.sub(" ", text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.classifier.normalise import normalise
+from rules.classifier.normalise import normalise, own_words
 
 
 def test_markup_is_normalised_before_reading():
@@ -14,16 +14,16 @@ def test_markup_is_normalised_before_reading():
 
 def test_only_the_writers_own_words_are_read():
     log = "\n".join(f"12:00:{i:02} INFO worker[{i}] heartbeat ok" for i in range(40))
-    assert normalise(f"since 5.2 login fails ```\n{log}\n``` any idea?") == (
+    assert own_words(f"since 5.2 login fails ```\n{log}\n``` any idea?") == (
         "since 5.2 login fails any idea?"
     )
-    assert normalise("unfinished ```\npaste") == "unfinished"
-    assert normalise("run `make test` first") == "run xxcode first"
-    assert normalise("> Shall we move it?\n> To Thursday?\n\nWorks for me") == "Works for me"
-    assert normalise("intro\n>>> the rest is quoted\nall of it") == "intro"
-    assert normalise("x > y, and a -> b") == "x > y, and a -> b"
+    assert own_words("unfinished ```\npaste") == "unfinished"
+    assert own_words("run `make test` first") == "run xxcode first"
+    assert own_words("> Shall we move it?\n> To Thursday?\n\nWorks for me") == "Works for me"
+    assert own_words("intro\n>>> the rest is quoted\nall of it") == "intro"
+    assert own_words("x > y, and a -> b") == "x > y, and a -> b"
     # Words after a paste longer than the part of a message that is read still count.
-    assert normalise(f"```{'x' * 5000}``` could we pin 5.1?") == "could we pin 5.1?"
+    assert own_words(f"```{'x' * 5000}``` could we pin 5.1?") == "could we pin 5.1?"
 
 
 @pytest.mark.parametrize(
@@ -59,4 +59,9 @@ def test_only_the_writers_own_words_are_read():
     ],
 )
 def test_only_the_writers_own_words_are_read_in_public_text(text, read):
-    assert normalise(text) == read
+    assert own_words(text) == read
+
+
+def test_every_digit_reads_as_zero():
+    assert own_words("still broken on 2.4.1, £2,300 over") == "still broken on 2.4.1, £2,300 over"
+    assert normalise("still broken on 2.4.1, £2,300 over") == "still broken on 0.0.0, £0,000 over"
