@@ -107,6 +107,35 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=1000)[int(q * 1000) - 1]
 
 
+# Messages built to make a careless regular expression scan to the end from every
+# position (100 kB each, the most a transcript line or chat message may hold here).
+ADVERSARIAL = {
+    "links": "[a](b" * 20_000,
+    "images": "![a](" * 20_000,
+    "brackets": "[" * 100_000,
+    "quotes": "> a\n" * 25_000,
+    "fences": "```a" * 25_000,
+    "backticks": "`a" * 50_000,
+    "struck": "~a " * 33_000,
+    "reply headers": "On Tue wrote\n" * 8_000,
+    "mentions": "@a " * 33_000,
+    "commands": "/a " * 33_000,
+}
+
+
+def measure_adversarial() -> tuple[str, float]:
+    """The slowest of the adversarial messages to read, and its time in ms."""
+    from rules.classifier.normalise import normalise
+
+    times = {}
+    for name, text in ADVERSARIAL.items():
+        started = time.perf_counter()
+        normalise(text)
+        times[name] = (time.perf_counter() - started) * 1000
+    worst = max(times, key=times.__getitem__)
+    return worst, times[worst]
+
+
 def measure_classifier(texts: list[str]) -> tuple[dict[str, float], Classifier]:
     """Load time, batched rate and single-message p99 of the shipped classifier."""
     from bot.bootstrap import build_classifier
@@ -194,6 +223,9 @@ def main() -> int:
           f"{classify['p99_ms']:.3f} ms; load {classify['load_s']:.2f} s "
           f"({classify['cold_load_s']:.2f} s in a fresh process, with imports)")  # fmt: skip
     print(f"peak RSS:  {peak_rss_mb:.0f} MB (the whole bot: classifier, engine, storage)")
+    worst, worst_ms = measure_adversarial()
+    print(f"hostile:   the slowest 100 kB message built against the text rewrites reads in "
+          f"{worst_ms:.1f} ms ({worst})")  # fmt: skip
     summary = {
         "messages": result.lines,
         "channels": len(result.channels),
@@ -210,6 +242,7 @@ def main() -> int:
         "classify_p99_ms": round(classify["p99_ms"], 4),
         "load_s": round(classify["load_s"], 3),
         "cold_load_s": round(classify["cold_load_s"], 3),
+        "adversarial_normalise_max_ms": round(worst_ms, 2),
     }
     print(json.dumps(summary))
     return 0

@@ -40,8 +40,10 @@ _REPLY_HEADER = re.compile(
 )
 _SIGNATURE = re.compile(r"^-- ?$[\s\S]*", re.MULTILINE)
 _STRUCK = re.compile(r"~~[^~\n]+~~|(?<![\w~])~(?=\S)[^~\n]+(?<=\S)~(?![\w~])")
-_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\s]*\)")
-_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]*\)")
+# No part may run past the next bracket: these run on the whole message, and a
+# 100 kB paste of "[a](b" must not cost a scan to its end from every bracket.
+_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^()\s]*\)")
+_LINK = re.compile(r"\[([^\[\]\n]+)\]\([^()\s]*\)")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _LEADING_MENTIONS = re.compile(r"^(?:@[\w][\w.-]*[,:]?\s+)+")
 _MENTION = re.compile(r"(?<![\w@])@[\w][\w.-]*")
