@@ -24,7 +24,7 @@ import unicodedata
 from rules.classifier.rule_based import prepare
 
 # Placeholders survive spaCy's tokenizer as one token each.
-URL, USER, CAPS, CODE = "xxurl", "xxuser", "xxcaps", "xxcode"
+URL, USER, CODE = "xxurl", "xxuser", "xxcode"
 
 # A fenced block runs to its closing fence, or to the end if it has none.
 _CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)

@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from rules.classifier import LABELS, Classification, Previous
-from rules.classifier.normalise import CAPS, normalise
+from rules.classifier.normalise import normalise
 from rules.classifier.word_index import WordIndex
 from rules.language import detect_language
 from rules.understanding import Thresholds
@@ -43,6 +43,7 @@ SHIPPED_WITHOUT = ["tokenizer", "vocab"]
 CACHE_WORDS = 20_000  # words whose character n-gram ids are kept (about 2 MB)
 
 _READ = [NORM, IS_SPACE, IS_UPPER, LENGTH]
+CAPS = "xxcaps"  # one word feature for each shouted word ("STILL broken")
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,13 +467,14 @@ class TrainedClassifier:
             scored = self.textcat.score_batch(batch, window)
             # Rounded as score_batch rounds the context it reads within a batch, so a
             # message scores the same whether its previous one came in this call or not.
+            reported = np.round(scored.scores, 4)
             rows = zip(
-                np.round(scored.scores, 4).tolist(),
+                reported.tolist(),
                 np.round(scored.own, 4).tolist(),
                 scored.in_context.tolist(),
                 strict=True,
             )
-            label_sets = self._label_sets(scored)
+            label_sets = self._label_sets(reported, scored.in_context)
             for i, (row, own_row, in_context) in enumerate(rows):
                 text = texts[offset + i]
                 results.append(
@@ -485,15 +487,15 @@ class TrainedClassifier:
                 )
         return results
 
-    def _label_sets(self, scored: Scored) -> list[frozenset[str]]:
-        """Each row's labels: its scores (rounded, as reported) against the bars of the
-        head that read it."""
+    def _label_sets(self, reported: np.ndarray, in_context: np.ndarray) -> list[frozenset[str]]:
+        """Each row's labels: its scores, as reported, against the bars of the head
+        that read it."""
         bars = np.where(
-            scored.in_context[:, np.newaxis],
+            in_context[:, np.newaxis],
             [self.thresholds[label] for label in LABELS],
             [self.alone_thresholds[label] for label in LABELS],
         )
-        passed = np.round(scored.scores, 4) >= bars
+        passed = reported >= bars
         return [_LABEL_SETS[mask] for mask in (passed @ _LABEL_BITS).tolist()]
 
 
