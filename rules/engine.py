@@ -167,9 +167,12 @@ class Engine:
                 return Reads(settings=True, watches=True, watch_ids=(message_id,))
             case Message() as message:
                 stance = bool(message.labels & {"agreement", "concern"})
+                # A problem in a thread reads the waiting watches: one may already
+                # hold that thread's problem.
+                in_thread = message.is_problem and message.event.thread_id is not None
                 return Reads(
                     settings=message.is_problem,
-                    watches=message.is_proposal,
+                    watches=message.is_proposal or in_thread,
                     members=stance,
                     proposal_scopes=consensus.proposal_scopes(message) if stance else (),
                 )

@@ -3,6 +3,10 @@
 A problem opens a watch. A proposal in the same channel within the window answers it,
 at the channel's top level or in the problem's own thread. When the window passes,
 the author gets one private, kind nudge quoting the problem.
+
+A thread holds one waiting problem at a time: a reply that adds to a problem still
+waiting in its thread ("here too, three times today") joins it rather than opening a
+watch of its own, so one discussion brings one nudge, to the person who raised it.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from rules.actions import (
 from rules.events import (
     Event,
     MessageEdited,
+    MessagePosted,
     MessageRelabelled,
     NudgeSnoozed,
     ProposalAdded,
@@ -58,7 +63,11 @@ def on_message(message: Message, state: TableState) -> list[Action]:
         actions += answer_watches(
             state.watches, event, thread_id=event.thread_id, by=event.message_id
         )
-    if message.is_problem and _not_watched_before(event, state):
+    if (
+        message.is_problem
+        and _not_watched_before(event, state)
+        and _thread_problem(event, state) is None
+    ):
         deadline = event.at + state.settings.problem_window
         actions += [
             WatchProblem(
@@ -82,6 +91,21 @@ def on_message(message: Message, state: TableState) -> list[Action]:
             ),
         ]
     return actions
+
+
+def _thread_problem(event: MessagePosted | MessageEdited, state: TableState) -> Watch | None:
+    """The problem still waiting in this message's thread, if it is a reply."""
+    if event.thread_id is None:
+        return None
+    for watch in state.watches:
+        if (
+            watch.problem_id != event.message_id
+            and watch.status in STILL_WAITING
+            and watch.posted_at <= event.at
+            and watch.in_scope_of(event.thread_id)
+        ):
+            return watch
+    return None
 
 
 def _not_watched_before(event, state: TableState) -> bool:

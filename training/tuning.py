@@ -8,7 +8,8 @@ happens, on transcripts with hand-written expected nudges.
 
 The nudges follow the rule in DESIGN.md exactly (the same one the engine applies):
 a problem is answered by a later proposal in the same channel within the window, at
-the top level or in the problem's own thread; a message that is both answers itself.
+the top level or in the problem's own thread; a message that is both answers itself;
+a problem replied in a thread whose problem still waits joins it (rules/problems.py).
 """
 
 from __future__ import annotations
@@ -57,22 +58,40 @@ def nudges(
 ) -> frozenset[Nudge]:
     """The nudges the engine sends with these bars, given each line's two scores."""
     waiting: list[TranscriptLine] = []
+    nudged: list[TranscriptLine] = []  # still answered from their own thread
     sent: set[Nudge] = set()
     for line, p_problem, p_proposal in zip(conversation.lines, problem, proposal, strict=True):
         for watch in list(waiting):  # windows that ended before this line: nudged
             if line.at > watch.at + conversation.window:
                 sent.add((watch.channel, watch.user, watch.ts))
                 waiting.remove(watch)
+                nudged.append(watch)
         is_proposal = p_proposal >= bars.answer
         if is_proposal:
-            for watch in list(waiting):
-                own = watch.thread or watch.ts
-                if watch.channel == line.channel and line.thread in (None, own):
-                    waiting.remove(watch)
-        if p_problem >= bars.watch and not is_proposal:
+            waiting = [w for w in waiting if not _answers(line, w, top_level=True)]
+            nudged = [w for w in nudged if not _answers(line, w, top_level=False)]
+        # A thread holds one waiting problem: a reply adding to it joins it.
+        joins = line.thread is not None and any(
+            _own_thread(w) == line.thread and w.channel == line.channel for w in waiting + nudged
+        )
+        if p_problem >= bars.watch and not is_proposal and not joins:
             waiting.append(line)
     sent |= {(w.channel, w.user, w.ts) for w in waiting}
     return frozenset(sent)
+
+
+def _own_thread(line: TranscriptLine) -> str:
+    return line.thread or line.ts
+
+
+def _answers(proposal: TranscriptLine, watch: TranscriptLine, *, top_level: bool) -> bool:
+    """A proposal answers in the problem's own thread, or (while its window is open)
+    at the channel's top level."""
+    if proposal.channel != watch.channel:
+        return False
+    if proposal.thread is None:
+        return top_level
+    return proposal.thread == _own_thread(watch)
 
 
 def previous(conversation: Conversation) -> list[int | None]:

@@ -82,6 +82,52 @@ def test_problem_rule_top_level_proposal_answers_a_problem_in_a_thread(app):
     assert nudges(chat) == []
 
 
+def test_problem_rule_a_reply_adding_to_a_waiting_problem_joins_it(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the VPN drops every ten minutes", "09:00")
+    chat.say("anna", "#problem same here, three times already", "09:02", thread="09:00")
+    chat.say("carl", "#problem and for me since the update", "09:03", thread="09:00")
+    chat.tick("10:00")
+    # one discussion, one nudge: to the person who raised it
+    assert nudges(chat) == [("ben", "09:00", "09:10:00")]
+
+
+def test_problem_rule_a_problem_replied_inside_a_thread_joins_the_one_waiting_there(app):
+    chat = Chat(app)
+    chat.say("carl", "release 2.3 thread", "08:50")
+    chat.say("ben", "#problem the changelog is missing", "09:00", thread="08:50")
+    chat.say("anna", "#problem the tag is missing too", "09:04", thread="08:50")
+    chat.tick("10:00")
+    assert nudges(chat) == [("ben", "09:00", "09:10:00")]
+
+
+def test_problem_rule_a_new_problem_in_a_thread_after_its_answer_is_watched(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the VPN drops every ten minutes", "09:00")
+    chat.say("anna", "#proposal switch split tunneling off", "09:03", thread="09:00")
+    chat.say("ben", "#problem now it will not connect at all", "09:20", thread="09:00")
+    chat.tick("10:00")
+    assert nudges(chat) == [("ben", "09:20", "09:30:00")]
+
+
+def test_problem_rule_a_problem_in_another_thread_is_watched_on_its_own(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the VPN drops every ten minutes", "09:00")
+    chat.say("carl", "lunch plans?", "09:01")
+    chat.say("anna", "#problem the canteen is closed today", "09:02", thread="09:01")
+    chat.tick("10:00")
+    assert nudges(chat) == [("ben", "09:00", "09:10:00"), ("anna", "09:02", "09:12:00")]
+
+
+def test_problem_rule_a_reply_after_a_dismissed_problem_is_watched(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the VPN drops every ten minutes", "09:00")
+    chat.command("ben", "/not-a-problem", "09:01")
+    chat.say("anna", "#problem for me it does not connect at all", "09:02", thread="09:00")
+    chat.tick("10:00")
+    assert nudges(chat) == [("anna", "09:02", "09:12:00")]
+
+
 def test_problem_rule_proposal_in_another_channel_does_not_answer(app):
     chat = Chat(app)
     chat.say("ben", "#problem the changelog is missing", "09:00")
