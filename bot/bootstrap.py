@@ -19,7 +19,7 @@ from bot.settings import Settings, load_settings
 from bot.store import Store
 from rules.classifier import Classifier
 from rules.engine import Engine
-from rules.understanding import Thresholds
+from rules.understanding import BAR_NAMES, Thresholds
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +48,9 @@ def build_classifier(name: str) -> Classifier:
 def engine_thresholds(settings: Settings, classifier: Classifier) -> Thresholds:
     """The settings' bars win; else the ones the classifier was tuned with (if any)."""
     tuned = getattr(classifier, "bars", Thresholds())
+    chosen = {name: getattr(settings, f"{name}_threshold") for name in BAR_NAMES}
     return Thresholds(
-        watch=settings.watch_threshold if settings.watch_threshold is not None else tuned.watch,
-        answer=settings.answer_threshold if settings.answer_threshold is not None else tuned.answer,
+        **{name: getattr(tuned, name) if value is None else value for name, value in chosen.items()}
     )
 
 

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     # the proposal score that answers one. Unset: the bars the trained model was tuned with.
     watch_threshold: float | None = Field(None, ge=0.0, le=1.0)
     answer_threshold: float | None = Field(None, ge=0.0, le=1.0)
+    # A problem score from the doubt bar up to the watch bar is watched quietly, and
+    # nudged only when another member reacts to it as to a problem (a reaction score of
+    # at least the reaction bar). A doubt bar at or above the watch bar turns this off.
+    doubt_threshold: float | None = Field(None, ge=0.0, le=1.0)
+    reaction_threshold: float | None = Field(None, ge=0.0, le=1.0)
     log_level: str = "INFO"
     http_port: int = Field(3000, ge=1, le=65535)
 

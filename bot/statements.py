@@ -21,6 +21,9 @@ from bot.models import (
 )
 
 WAITING_STATUSES = ("open", "nudged", "snoozed")
+# What the engine reads: the waiting problems and the doubtful ones, which a proposal
+# answers and a reaction confirms like any other (reports show only the waiting).
+WATCHED_STATUSES = (*WAITING_STATUSES, "doubtful")
 
 _events = ProcessedEvent.__table__
 _members = MemberRow.__table__
@@ -63,7 +66,7 @@ class Statements:
         )
         self.waiting_watches = (
             select(_watches)
-            .where(same_table, _watches.c.status.in_(WAITING_STATUSES))
+            .where(same_table, _watches.c.status.in_(WATCHED_STATUSES))
             .order_by(_watches.c.posted_at)
         )
         self.watches_by_id = (
@@ -75,10 +78,19 @@ class Statements:
             select(_watches)
             .where(
                 same_table,
-                _watches.c.status.in_(WAITING_STATUSES)
+                _watches.c.status.in_(WATCHED_STATUSES)
                 | _watches.c.problem_id.in_(bindparam("ids", expanding=True)),
             )
             .order_by(_watches.c.posted_at)
+        )
+        self.confirm_watch = (
+            update(_watches)
+            .where(
+                same_table,
+                _watches.c.problem_id == bindparam("p"),
+                _watches.c.status == "doubtful",
+            )
+            .values(status="open")
         )
         self.close_watch = {
             keep_text: update(_watches)

@@ -277,6 +277,11 @@ class Store:
                 )
                 .values(text=None, status="expired")
             ).rowcount
+            texts += session.exec(
+                update(WatchRow)
+                .where(WatchRow.status == "doubtful", WatchRow.posted_at < cutoff)
+                .values(text=None, status="unconfirmed")
+            ).rowcount
             session.exec(
                 update(ProposalRow)
                 .where(ProposalRow.posted_at < cutoff, col(ProposalRow.text).is_not(None))
@@ -620,8 +625,14 @@ class UnitOfWork:
             self.store.sql.watch_problem,
             {"workspace": c.workspace, "channel": c.channel, "problem_id": c.problem_id,
              "thread_id": c.thread_id, "user": c.user, "text": c.text, "lang": c.lang,
-             "posted_at": c.posted_at, "deadline": c.deadline, "status": "open"},
+             "posted_at": c.posted_at, "deadline": c.deadline,
+             "status": "doubtful" if c.doubtful else "open"},
         )  # fmt: skip
+
+    def _apply_ConfirmWatch(self, c: act.ConfirmWatch) -> None:
+        self.connection.execute(
+            self.store.sql.confirm_watch, {"w": c.workspace, "c": c.channel, "p": c.problem_id}
+        )
 
     def _apply_CloseWatch(self, c: act.CloseWatch) -> None:
         self.connection.execute(

@@ -38,6 +38,9 @@ def problem_counts(database: Engine, workspace: str) -> ProblemCounts:
             .group_by(WatchRow.status)
         ).all()
     counts = Counter(dict(rows))
+    # A doubtful problem nobody reacted to was never treated as one.
+    for quiet in ("doubtful", "unconfirmed"):
+        counts.pop(quiet, None)
     return ProblemCounts(
         named=sum(counts.values()),
         answered=counts["answered"],

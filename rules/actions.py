@@ -44,11 +44,19 @@ class WatchProblem(Change):
     lang: str
     posted_at: datetime
     deadline: datetime
+    doubtful: bool = False  # nudged only if confirmed (ConfirmWatch) before the deadline
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConfirmWatch(Change):
+    """Someone reacted to a doubtful problem as to a problem: it is watched in full."""
+
+    problem_id: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CloseWatch(Change):
-    """Outcome: answered, nudged, snoozed, dismissed or withdrawn."""
+    """Outcome: answered, nudged, snoozed, dismissed, withdrawn or unconfirmed."""
 
     problem_id: str
     outcome: str

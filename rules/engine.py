@@ -168,11 +168,12 @@ class Engine:
             case Message() as message:
                 stance = bool(message.labels & {"agreement", "concern"})
                 # A problem in a thread reads the waiting watches: one may already
-                # hold that thread's problem.
-                in_thread = message.is_problem and message.event.thread_id is not None
+                # hold that thread's problem. A reaction may confirm a doubtful one.
+                problem = message.is_problem or message.is_doubtful_problem
+                in_thread = problem and message.event.thread_id is not None
                 return Reads(
-                    settings=message.is_problem,
-                    watches=message.is_proposal or in_thread,
+                    settings=problem,
+                    watches=message.is_proposal or in_thread or message.is_reaction,
                     members=stance,
                     proposal_scopes=consensus.proposal_scopes(message) if stance else (),
                 )

@@ -7,6 +7,11 @@ the author gets one private, kind nudge quoting the problem.
 A thread holds one waiting problem at a time: a reply that adds to a problem still
 waiting in its thread ("here too, three times today") joins it rather than opening a
 watch of its own, so one discussion brings one nudge, to the person who raised it.
+
+A doubtful problem (a problem score below the watch bar but above the doubt bar) is
+watched quietly: a proposal answers it as any other, and it is nudged only if another
+member reacts to it as to a problem ("again??", "oei") in its conversation while its
+window is open. Unconfirmed, it lapses without a word.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from rules.actions import (
     Action,
     CancelTimer,
     CloseWatch,
+    ConfirmWatch,
     NoteMember,
     ScheduleTimer,
     SendNudge,
@@ -63,10 +69,12 @@ def on_message(message: Message, state: TableState) -> list[Action]:
         actions += answer_watches(
             state.watches, event, thread_id=event.thread_id, by=event.message_id
         )
+    elif message.is_reaction and isinstance(event, MessagePosted):
+        actions += _confirm_doubtful(event, state)
     if (
-        message.is_problem
+        (message.is_problem or message.is_doubtful_problem)
         and _not_watched_before(event, state)
-        and _thread_problem(event, state) is None
+        and _thread_problem(event, state, actions) is None
     ):
         deadline = event.at + state.settings.problem_window
         actions += [
@@ -80,6 +88,7 @@ def on_message(message: Message, state: TableState) -> list[Action]:
                 lang=language(state, message.lang),
                 posted_at=event.at,
                 deadline=deadline,
+                doubtful=not message.is_problem,
             ),
             ScheduleTimer(
                 workspace=event.workspace,
@@ -93,19 +102,41 @@ def on_message(message: Message, state: TableState) -> list[Action]:
     return actions
 
 
-def _thread_problem(event: MessagePosted | MessageEdited, state: TableState) -> Watch | None:
-    """The problem still waiting in this message's thread, if it is a reply."""
+def _thread_problem(
+    event: MessagePosted | MessageEdited, state: TableState, decided: list[Action]
+) -> Watch | None:
+    """The problem still waiting in this message's thread, if it is a reply (one this
+    very message confirmed counts)."""
     if event.thread_id is None:
         return None
+    confirmed = {a.problem_id for a in decided if isinstance(a, ConfirmWatch)}
     for watch in state.watches:
         if (
             watch.problem_id != event.message_id
-            and watch.status in STILL_WAITING
+            and (watch.status in STILL_WAITING or watch.problem_id in confirmed)
             and watch.posted_at <= event.at
             and watch.in_scope_of(event.thread_id)
         ):
             return watch
     return None
+
+
+def _confirm_doubtful(event: MessagePosted, state: TableState) -> list[Action]:
+    """Confirm the doubtful problems this reaction answers to: another member's, in
+    the same conversation (the top level, or the problem's own thread), still within
+    their window."""
+    return [
+        ConfirmWatch(workspace=event.workspace, channel=event.channel, problem_id=w.problem_id)
+        for w in state.watches
+        if w.status == "doubtful"
+        and w.user != event.user
+        and w.posted_at <= event.at <= w.deadline
+        and (
+            w.thread_id is None
+            if event.thread_id is None
+            else event.thread_id in (w.problem_id, w.thread_id)
+        )
+    ]
 
 
 def _not_watched_before(event, state: TableState) -> bool:
@@ -142,7 +173,7 @@ def answer_watches(
             continue
         if not watch.in_scope_of(thread_id):
             continue
-        if (watch.status == "open" and (lenient or event.at <= watch.deadline)) or (
+        if (watch.status in ("open", "doubtful") and (lenient or event.at <= watch.deadline)) or (
             watch.status in ("nudged", "snoozed") and (lenient or thread_id is not None)
         ):
             actions += _close(event, watch, "answered", event.at, answered_by=by)
@@ -177,6 +208,8 @@ def _close(
 def on_timer(event: TimerFired, state: TableState) -> list[Action]:
     """The window passed (or a snooze ended): nudge the author, once."""
     watch = state.watch(event.subject)
+    if watch is not None and watch.status == "doubtful" and event.kind == PROBLEM_TIMER:
+        return _close(event, watch, "unconfirmed", event.at)  # nobody took it up
     expected = "open" if event.kind == PROBLEM_TIMER else "snoozed"
     if watch is None or watch.status != expected:
         return []

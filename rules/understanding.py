@@ -20,6 +20,22 @@ class Thresholds:
 
     watch: float | None = None
     answer: float | None = None
+    # A problem score from `doubt` up to `watch` is a doubtful problem: it is watched
+    # quietly and nudged only if another member reacts to it as to a problem (a
+    # reaction score of at least `reaction`) while its window is open. None: off.
+    doubt: float | None = None
+    reaction: float | None = None
+
+
+# The bars by name, as a trained model's meta and the settings give them.
+BAR_NAMES = ("watch", "answer", "doubt", "reaction")
+
+
+def describe_bars(bars: Thresholds) -> str:
+    """ "watch=0.72 answer=0.56 doubt=0.5 reaction=0.6", the bars that are set."""
+    return " ".join(
+        f"{name}={value}" for name in BAR_NAMES if (value := getattr(bars, name)) is not None
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +47,8 @@ class Message:
     classification: Classification
     is_proposal: bool
     is_problem: bool  # a problem that still needs a proposal: it opens a watch
+    is_doubtful_problem: bool = False  # perhaps a problem: watched until someone reacts
+    is_reaction: bool = False  # reads as a reaction to a problem just raised
 
     @property
     def labels(self) -> frozenset[str]:
@@ -54,7 +72,18 @@ class Message:
 
         proposal = passes("proposal", thresholds.answer)
         problem = passes("problem", thresholds.watch) and not proposal
-        return cls(event, result, proposal, problem)
+        doubtful = (
+            thresholds.doubt is not None
+            and thresholds.watch is not None
+            and not (problem or proposal)
+            and result.scores.get("problem", 0.0) >= thresholds.doubt
+        )
+        reaction = (
+            thresholds.reaction is not None
+            and result.reaction is not None
+            and result.reaction >= thresholds.reaction
+        )
+        return cls(event, result, proposal, problem, doubtful, reaction)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,25 +20,39 @@ from rules.events import (
     MessagePosted,
 )
 from rules.language import detect_language
+from rules.understanding import Thresholds
 
-_TAG = re.compile(r"#(problem|proposal|concern|agreement)\b")
+_TAG = re.compile(r"#(problem|proposal|concern|agreement|maybe-problem|reaction)\b")
+# A problem score between the bars of `DOUBTING` (a doubtful problem), and a reaction.
+MAYBE_PROBLEM_SCORE = 0.6
 
 
 class TaggedClassifier:
     """Labels come from #problem / #proposal tags in the text, so engine tests say
-    exactly what the message is, independent of any classifier's judgement."""
+    exactly what the message is, independent of any classifier's judgement.
+    `#maybe-problem` scores as a doubtful problem under `DOUBTING`, and `#reaction`
+    as a reaction to a problem."""
 
     name = "tagged"
 
     def classify(
         self, text: str, *, lang: str | None = None, previous: Classification | None = None
     ) -> Classification:
-        labels = frozenset(_TAG.findall(text))
+        tags = frozenset(_TAG.findall(text))
+        labels = tags & frozenset(LABELS)
         scores = {label: 1.0 if label in labels else 0.0 for label in LABELS}
-        return Classification(labels, scores, lang or detect_language(_TAG.sub("", text)))
+        if "maybe-problem" in tags and "problem" not in labels:
+            scores["problem"] = MAYBE_PROBLEM_SCORE
+        reaction = 1.0 if "reaction" in tags else 0.0
+        language = lang or detect_language(_TAG.sub("", text))
+        return Classification(labels, scores, language, None, reaction)
 
     def classify_many(self, texts: Iterable[str], *, lang: str | None = None, previous=None):
         return [self.classify(text, lang=lang) for text in texts]
+
+
+# Bars under which `#maybe-problem` is doubtful and `#reaction` confirms it.
+DOUBTING = Thresholds(watch=0.9, answer=0.5, doubt=0.5, reaction=0.5)
 
 
 DAY = datetime(2026, 3, 2, tzinfo=UTC)

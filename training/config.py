@@ -35,6 +35,10 @@ class Context:
     scale: float = 0.5
     # The labels read in context; the others are always read from the text alone.
     labels: tuple[str, ...] = ("concern", "agreement")
+    # A reaction head: does a message read as a reaction to a problem just raised?
+    # Learnt from which lines follow a problem line; it lets a reply confirm a
+    # doubtful problem (rules/problems.py).
+    reaction: bool = True
 
     def __post_init__(self) -> None:
         unknown = set(self.labels) - {"problem", "proposal", "concern", "agreement"}
@@ -124,6 +128,7 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
             previous=bool(context.get("previous", True)),
             scale=float(context.get("scale", 0.5)),
             labels=tuple(context.get("labels", ("concern", "agreement"))),
+            reaction=bool(context.get("reaction", True)),
         ),
         thresholds=ThresholdSearch(**{k: search[k] for k in search}),
         output=_path(output.get("model"), defaults.output),

@@ -24,7 +24,7 @@ from pathlib import Path
 from rules.classifier import LABELS, Classifier
 from rules.classifier.rule_based import RuleClassifier
 from rules.classifier.trained import MODEL_DIR, TrainedClassifier
-from rules.understanding import Thresholds
+from rules.understanding import Thresholds, describe_bars
 from training.config import ROOT, load_config
 from training.dataset import Example, load_split, previous_lines
 from training.metrics import hard_negative_errors, macro_f1, per_label, table
@@ -141,7 +141,7 @@ def main(argv: list[str]) -> int:
     rules = RuleClassifier()
     print(f"# Evaluation of {Path(MODEL_DIR).relative_to(ROOT)}\n")
     print(f"label thresholds: {trained.thresholds}")
-    print(f"nudge bars: watch={trained.bars.watch} answer={trained.bars.answer}\n")
+    print(f"nudge bars: {describe_bars(trained.bars)}\n")
     sides = {"trained": (trained, True), "trained alone": (trained, False), "rules": (rules, False)}
     print(label_section(test, sides), end="\n\n")
     runs = {

@@ -21,7 +21,7 @@ from rules.classifier import LABELS
 from rules.classifier.normalise import normalise
 from rules.classifier.trained import LinearTextcat, Scored, blank_pipeline
 from training.config import Config
-from training.dataset import Example
+from training.dataset import Example, previous_lines
 
 
 def vectorizer(config: Config) -> TfidfVectorizer:
@@ -76,6 +76,16 @@ class Fitted:
     char_weight: float
     context_scale: float
     context_labels: tuple[str, ...]
+    reaction: LogisticRegression | None = None
+
+    def reaction_probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """scikit-learn's own probabilities of the reaction head."""
+        if self.reaction is None:
+            raise ValueError("no reaction head was fitted")
+        matrix = design_matrix(
+            self.nlp, texts, self.words, self.chars, fit=False, char_weight=self.char_weight
+        )
+        return self.reaction.predict_proba(matrix)[:, 1]
 
     def probabilities(
         self, texts: Sequence[str], previous_scores: np.ndarray | None = None
@@ -148,6 +158,11 @@ def fit_models(
         weights = np.hstack([weights, both[:width]])
         bias = np.concatenate([bias, context_bias])
         previous_weights = both[width:] * scale  # the component reads unscaled scores
+    reaction = None
+    if config.context.reaction:
+        column, reaction_bias, reaction = _fit_target(matrix, follows_problem(examples), config)
+        weights = np.hstack([weights, column[:, np.newaxis]])
+        bias = np.append(bias, reaction_bias)
     weights[len(words.vocabulary_) :] *= features.char_weight
     textcat: LinearTextcat = nlp.get_pipe("textcat")
     textcat.set_model(
@@ -158,6 +173,7 @@ def fit_models(
         weights=weights,
         bias=bias,
         previous_weights=previous_weights,
+        reaction=config.context.reaction,
     )
     nlp.meta.update(
         {
@@ -177,6 +193,20 @@ def fit_models(
         features.char_weight,
         config.context.scale,
         config.context.labels,
+        reaction,
+    )
+
+
+def follows_problem(examples: Sequence[Example]) -> np.ndarray:
+    """For each line: does it follow a problem line (one that is not also a proposal)
+    in its conversation? What the reaction head learns."""
+    before = previous_lines(examples)
+    return np.array(
+        [
+            b is not None and examples[b].has("problem") and not examples[b].has("proposal")
+            for b in before
+        ],
+        dtype=int,
     )
 
 
@@ -204,23 +234,27 @@ def _fit_head(
             models[label] = None
             continue
         target = np.array([example.has(label) for example in examples], dtype=int)
-        if target.min() == target.max():
-            # A label the data never (or always) shows: its prior, smoothed.
-            bias[j] = math.log((target.sum() + 0.5) / (len(target) - target.sum() + 0.5))
-            models[label] = None
-            continue
-        model = LogisticRegression(
-            C=config.model.C,
-            class_weight=config.model.class_weight,
-            max_iter=config.model.max_iter,
-            solver="lbfgs",
-            random_state=config.seed,
-        )
-        model.fit(matrix, target)
-        weights[:, j] = model.coef_[0]
-        bias[j] = model.intercept_[0]
-        models[label] = model
+        weights[:, j], bias[j], models[label] = _fit_target(matrix, target, config)
     return weights, bias, models
+
+
+def _fit_target(
+    matrix: csr_matrix, target: np.ndarray, config: Config
+) -> tuple[np.ndarray, float, LogisticRegression | None]:
+    """One L2 logistic regression: (weights, bias, the model)."""
+    if target.min() == target.max():
+        # A target the data never (or always) shows: its prior, smoothed.
+        prior = math.log((target.sum() + 0.5) / (len(target) - target.sum() + 0.5))
+        return np.zeros(matrix.shape[1]), prior, None
+    model = LogisticRegression(
+        C=config.model.C,
+        class_weight=config.model.class_weight,
+        max_iter=config.model.max_iter,
+        solver="lbfgs",
+        random_state=config.seed,
+    )
+    model.fit(matrix, target)
+    return model.coef_[0], float(model.intercept_[0]), model
 
 
 @cache
@@ -256,6 +290,17 @@ def _score(nlp: Language, texts: Sequence[str], previous: Sequence[int | None] |
         empty = np.zeros((0, len(LABELS)))
         return Scored(empty, empty, np.zeros(0, dtype=bool))
     return textcat.score_batch(docs, previous if previous is not None else [None] * len(docs))
+
+
+def nudge_scores(
+    nlp: Language, texts: Sequence[str], previous: Sequence[int | None] | None = None
+) -> dict[str, np.ndarray]:
+    """What the nudge rule reads: each label's scores, and the reaction head's."""
+    scored = _score(nlp, texts, previous)
+    scores = by_label(scored.scores)
+    if scored.reaction is not None:
+        scores["reaction"] = scored.reaction
+    return scores
 
 
 def by_label(rows: np.ndarray) -> dict[str, np.ndarray]:

@@ -31,11 +31,11 @@ from spacy.language import Language
 
 from rules.classifier import LABELS
 from rules.classifier.trained import SHIPPED_WITHOUT
-from rules.understanding import Thresholds
+from rules.understanding import BAR_NAMES, Thresholds, describe_bars
 from training import tuning
 from training.config import ROOT, Config, Context, load_config
 from training.dataset import Example, fold_feedback, load_split, previous_lines
-from training.linear import Scored, by_label, fit, predict, predict_scored
+from training.linear import Scored, by_label, fit, nudge_scores, predict_scored
 from training.metrics import per_label, table
 from training.nudges import NudgeScore
 from training.thresholds import grid, label_thresholds, nudge_bars
@@ -100,7 +100,7 @@ def train(config: Config) -> Trained:
         conversations = tuning.load(tuning_folder)
         bars, nudges = tuning.choose_bars(
             conversations,
-            lambda texts, previous: predict(nlp, texts, previous),
+            lambda texts, previous: nudge_scores(nlp, texts, previous),
             grid(config.thresholds),
             config.thresholds.conversations_beta,
             config.thresholds.nudge_min_precision,
@@ -109,7 +109,7 @@ def train(config: Config) -> Trained:
     nlp.meta["groundrules"] = {
         "thresholds": thresholds,
         "thresholds_alone": thresholds_alone,
-        "bars": {"watch": bars.watch, "answer": bars.answer},
+        "bars": {name: getattr(bars, name) for name in BAR_NAMES},
         "seed": config.seed,
         "trained_on": {
             "splits": list(config.fit_on),
@@ -134,6 +134,8 @@ def held_out_scores(
 ) -> Scored:
     """Every line scored by a model fitted on the other folds (whole batches per fold),
     read after the line before it when `previous_scores` fit an in-context head."""
+    # Label thresholds read the labels only: the folds need no reaction head.
+    config = replace(config, context=replace(config.context, reaction=False))
     groups = [example.batch for example in examples]
     folds = min(config.thresholds.folds, len(set(groups)))
     before = previous_lines(examples)
@@ -147,7 +149,7 @@ def held_out_scores(
         local = {index: n for n, index in enumerate(scored)}
         previous = [None if before[i] is None else local[before[i]] for i in scored]
         result = predict_scored(nlp, [examples[i].text for i in scored], previous)
-        scores[scored], own[scored], in_context[scored] = result
+        scores[scored], own[scored], in_context[scored] = result[:3]
     return Scored(scores, own, in_context)
 
 
@@ -156,7 +158,8 @@ def _context(examples: list[Example], config: Config) -> np.ndarray | None:
     from a model that saw neither line; None when the config has no context."""
     if not config.context.previous:
         return None
-    alone = held_out_scores(examples, replace(config, context=Context(previous=False))).own
+    alone_only = Context(previous=False, reaction=False)
+    alone = held_out_scores(examples, replace(config, context=alone_only)).own
     found = np.full((len(examples), len(LABELS)), np.nan)
     for index, before in enumerate(previous_lines(examples)):
         if before is not None:
@@ -196,7 +199,7 @@ def main(argv: list[str]) -> int:
     print(f"held-out predictions ({where}) at the chosen label thresholds:\n{trained.report}")
     print(f"label thresholds: {trained.thresholds}")
     print(
-        f"nudge bars: watch={trained.bars.watch} answer={trained.bars.answer}"
+        f"nudge bars: {describe_bars(trained.bars)}"
         f" (chosen on {trained.nlp.meta['groundrules']['chosen_on']['bars_chosen_on']}:"
         f" precision {trained.nudges.precision:.2f},"
         f" recall {trained.nudges.recall:.2f} of {trained.nudges.expected} nudges)"

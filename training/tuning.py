@@ -15,7 +15,7 @@ a problem replied in a thread whose problem still waits joins it (rules/problems
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,29 +55,55 @@ def nudges(
     problem: Sequence[float],
     proposal: Sequence[float],
     bars: Thresholds,
+    reaction: Sequence[float] | None = None,
 ) -> frozenset[Nudge]:
-    """The nudges the engine sends with these bars, given each line's two scores."""
+    """The nudges the engine sends with these bars, given each line's scores."""
+    doubting = bars.doubt is not None and bars.reaction is not None and reaction is not None
+    reactions = reaction if doubting else [0.0] * len(conversation.lines)
     waiting: list[TranscriptLine] = []
     nudged: list[TranscriptLine] = []  # still answered from their own thread
+    doubtful: list[TranscriptLine] = []  # nudged only if someone reacts in time
     sent: set[Nudge] = set()
-    for line, p_problem, p_proposal in zip(conversation.lines, problem, proposal, strict=True):
-        for watch in list(waiting):  # windows that ended before this line: nudged
-            if line.at > watch.at + conversation.window:
+    lines = zip(conversation.lines, problem, proposal, reactions, strict=True)
+    for line, p_problem, p_proposal, p_reaction in lines:
+        ended = [w for w in waiting + doubtful if line.at > w.at + conversation.window]
+        for watch in ended:  # windows that ended before this line
+            if watch in waiting:
                 sent.add((watch.channel, watch.user, watch.ts))
                 waiting.remove(watch)
                 nudged.append(watch)
+            else:
+                doubtful.remove(watch)  # nobody took it up
         is_proposal = p_proposal >= bars.answer
         if is_proposal:
             waiting = [w for w in waiting if not _answers(line, w, top_level=True)]
+            doubtful = [w for w in doubtful if not _answers(line, w, top_level=True)]
             nudged = [w for w in nudged if not _answers(line, w, top_level=False)]
+        elif doubting and p_reaction >= bars.reaction:
+            confirmed = [w for w in doubtful if _reacts_to(line, w)]
+            doubtful = [w for w in doubtful if w not in confirmed]
+            waiting += confirmed
         # A thread holds one waiting problem: a reply adding to it joins it.
         joins = line.thread is not None and any(
             _own_thread(w) == line.thread and w.channel == line.channel for w in waiting + nudged
         )
-        if p_problem >= bars.watch and not is_proposal and not joins:
+        if is_proposal or joins:
+            continue
+        if p_problem >= bars.watch:
             waiting.append(line)
+        elif doubting and p_problem >= bars.doubt:
+            doubtful.append(line)
     sent |= {(w.channel, w.user, w.ts) for w in waiting}
     return frozenset(sent)
+
+
+def _reacts_to(line: TranscriptLine, watch: TranscriptLine) -> bool:
+    """Another member's line in the doubtful problem's conversation."""
+    if line.channel != watch.channel or line.user == watch.user:
+        return False
+    if line.thread is None:
+        return watch.thread is None
+    return line.thread in (watch.ts, watch.thread)
 
 
 def _own_thread(line: TranscriptLine) -> str:
@@ -109,21 +135,42 @@ def choose_bars(
     min_precision: float | None = None,
 ) -> tuple[Thresholds, NudgeScore]:
     """The bars that reach `min_precision` with the most recall (a false nudge costs
-    more than a missed one); if no pair reaches it, the best F-beta."""
+    more than a missed one); if no pair reaches it, the best F-beta.
+
+    The watch and answer bars are chosen first; then, when the scores hold a
+    "reaction" column, the doubt and reaction bars, if a pair of them does better.
+    """
     scored = [score([line.text for line in c.lines], previous(c)) for c in conversations]
-    best: tuple[tuple, Thresholds, NudgeScore] | None = None
-    for watch in grid:
-        for answer in grid:
-            bars = Thresholds(watch=watch, answer=answer)
-            total = NudgeScore(0, 0, 0)
-            for conversation, scores in zip(conversations, scored, strict=True):
-                got = nudges(conversation, scores["problem"], scores["proposal"], bars)
-                total = total + NudgeScore(
-                    len(conversation.expected), len(got), len(got & conversation.expected)
-                )
-            precise = min_precision is not None and total.precision >= min_precision
-            key = (precise, total.recall if precise else total.f_beta(beta), total.precision)
-            if best is None or key > best[0]:
-                best = (key, bars, total)
-    assert best is not None
+
+    def measure(bars: Thresholds) -> NudgeScore:
+        total = NudgeScore(0, 0, 0)
+        for conversation, scores in zip(conversations, scored, strict=True):
+            got = nudges(
+                conversation,
+                scores["problem"],
+                scores["proposal"],
+                bars,
+                scores.get("reaction"),
+            )
+            total = total + NudgeScore(
+                len(conversation.expected), len(got), len(got & conversation.expected)
+            )
+        return total
+
+    def key(total: NudgeScore) -> tuple:
+        precise = min_precision is not None and total.precision >= min_precision
+        return (precise, total.recall if precise else total.f_beta(beta), total.precision)
+
+    pairs = [Thresholds(watch=w, answer=a) for w in grid for a in grid]
+    best = max(((key(t := measure(bars)), bars, t) for bars in pairs), key=lambda b: b[0])
+    if all("reaction" in scores for scores in scored):
+        bars = best[1]
+        coarse = grid[:: max(1, round(0.05 / (grid[1] - grid[0])))] if len(grid) > 1 else grid
+        doubts = [
+            replace(bars, doubt=d, reaction=r) for d in coarse if d < bars.watch for r in coarse
+        ]
+        for candidate in doubts:
+            total = measure(candidate)
+            if key(total) > best[0]:
+                best = (key(total), candidate, total)
     return best[1], best[2]

@@ -25,6 +25,9 @@ class Classification:
     # The text's scores on its own, without context: what the next message in the
     # conversation reads of this one. None: the same as `scores`.
     text_scores: Mapping[str, float] | None = None
+    # How much the message reads as a reaction to a problem just raised ("weer??",
+    # "serious?", "oei"): it can confirm a doubtful problem. None: not judged.
+    reaction: float | None = None
 
     @property
     def is_problem(self) -> bool:

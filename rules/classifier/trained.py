@@ -33,7 +33,7 @@ from rules.classifier import LABELS, Classification, Previous
 from rules.classifier.normalise import normalise
 from rules.classifier.word_index import WordIndex
 from rules.language import detect_language
-from rules.understanding import Thresholds
+from rules.understanding import BAR_NAMES, Thresholds
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 FACTORY = "groundrules_textcat"
@@ -132,6 +132,7 @@ class LinearTextcat:
         self.weights = np.zeros((0, len(self.labels)), dtype=np.float64)
         self.bias = np.zeros(len(self.labels), dtype=np.float64)
         self.previous_weights: np.ndarray | None = None
+        self.reads_reaction = False
         self._words = WordIndex({}, self.analyzer.word_ngrams)
         self._char_cache: dict[str, np.ndarray] = {}
 
@@ -151,17 +152,20 @@ class LinearTextcat:
         weights: np.ndarray,
         bias: np.ndarray,
         previous_weights: np.ndarray | None = None,
+        reaction: bool = False,
     ) -> None:
         """Install fitted parameters.
 
         `weights` rows are the words, then the characters; its columns the text-alone
-        head, then (with `previous_weights`) the in-context head's text part.
-        `previous_weights` rows are the previous message's text-alone scores, one per
-        label; its columns the in-context head's labels.
+        head, then (with `previous_weights`) the in-context head's text part, then
+        (with `reaction`) one column for the reaction head. `previous_weights` rows
+        are the previous message's text-alone scores, one per label; its columns the
+        in-context head's labels.
         """
         heads = 1 if previous_weights is None else 2
         labels = len(self.labels)
-        if weights.shape != (len(words) + len(chars), heads * labels):
+        width = heads * labels + int(reaction)
+        if weights.shape != (len(words) + len(chars), width) or bias.shape != (width,):
             raise ValueError(f"weights have shape {weights.shape}, not one row a feature")
         if previous_weights is not None and previous_weights.shape != (labels, labels):
             raise ValueError(f"previous weights have shape {previous_weights.shape}")
@@ -177,6 +181,7 @@ class LinearTextcat:
         self.previous_weights = (
             None if previous_weights is None else np.asarray(previous_weights, dtype=np.float64)
         )
+        self.reads_reaction = reaction
         self._char_cache = {}
 
     def features(self, docs: Sequence[Doc]) -> tuple[list[list[str]], list[list[str]]]:
@@ -200,9 +205,10 @@ class LinearTextcat:
         logits = self.text_logits(docs)
         labels = len(self.labels)
         own = _sigmoid(logits[:, :labels])
+        reaction = _sigmoid(logits[:, -1]) if self.reads_reaction else None
         in_context = np.array([before is not None for before in previous], dtype=bool)
         if self.previous_weights is None or not in_context.any():
-            return Scored(own, own, np.zeros(len(docs), dtype=bool))
+            return Scored(own, own, np.zeros(len(docs), dtype=bool), reaction)
         context = np.zeros((len(docs), labels))
         rounded = np.round(own, 4)
         for i, before in enumerate(previous):
@@ -212,8 +218,8 @@ class LinearTextcat:
                 context[i] = rounded[before]
             elif before is not None:
                 context[i] = [before[label] for label in self.labels]
-        read = _sigmoid(logits[:, labels:] + context @ self.previous_weights)
-        return Scored(np.where(in_context[:, np.newaxis], read, own), own, in_context)
+        read = _sigmoid(logits[:, labels : 2 * labels] + context @ self.previous_weights)
+        return Scored(np.where(in_context[:, np.newaxis], read, own), own, in_context, reaction)
 
     def text_logits(self, docs: Sequence[Doc]) -> np.ndarray:
         """The logits every head gets from the text, one row per doc.
@@ -309,6 +315,8 @@ class LinearTextcat:
         vocab = {"words": list(self.word_vocab), "chars": list(self.char_vocab)}
         (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
         context = {} if self.previous_weights is None else {"previous": self.previous_weights}
+        if self.reads_reaction:
+            context["reaction"] = np.array(True)
         np.savez_compressed(
             path / "weights.npz",
             word_idf=self.word_idf.astype(np.float32),
@@ -331,6 +339,7 @@ class LinearTextcat:
                 weights=arrays["weights"],
                 bias=arrays["bias"],
                 previous_weights=arrays.get("previous"),
+                reaction=bool(arrays.get("reaction", False)),
             )
         return self
 
@@ -339,6 +348,7 @@ class Scored(NamedTuple):
     scores: np.ndarray  # one row per doc, one column per label
     own: np.ndarray  # the text-alone head's
     in_context: np.ndarray  # per doc: read by the in-context head
+    reaction: np.ndarray | None = None  # per doc: the reaction head's, if trained
 
 
 def _sigmoid(logits: np.ndarray) -> np.ndarray:
@@ -415,7 +425,7 @@ class TrainedClassifier:
         self.thresholds = {label: _bar(chosen.get(label, 0.5)) for label in LABELS}
         self.alone_thresholds = {label: _bar(alone.get(label, 0.5)) for label in LABELS}
         bars = meta.get("bars", {})
-        self.bars = Thresholds(watch=_bar(bars.get("watch")), answer=_bar(bars.get("answer")))
+        self.bars = Thresholds(**{name: _bar(bars.get(name)) for name in BAR_NAMES})
 
     @classmethod
     def load(
@@ -468,14 +478,20 @@ class TrainedClassifier:
             # Rounded as score_batch rounds the context it reads within a batch, so a
             # message scores the same whether its previous one came in this call or not.
             reported = np.round(scored.scores, 4)
+            reactions = (
+                [None] * len(batch)
+                if scored.reaction is None
+                else np.round(scored.reaction, 4).tolist()
+            )
             rows = zip(
                 reported.tolist(),
                 np.round(scored.own, 4).tolist(),
                 scored.in_context.tolist(),
+                reactions,
                 strict=True,
             )
             label_sets = self._label_sets(reported, scored.in_context)
-            for i, (row, own_row, in_context) in enumerate(rows):
+            for i, (row, own_row, in_context, reaction) in enumerate(rows):
                 text = texts[offset + i]
                 results.append(
                     Classification(
@@ -483,6 +499,7 @@ class TrainedClassifier:
                         dict(zip(LABELS, row, strict=True)),
                         lang or detect_language(text),
                         dict(zip(LABELS, own_row, strict=True)) if in_context else None,
+                        reaction,
                     )
                 )
         return results

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rules.actions import Reply, SendNudge
-from tests.helpers import Chat, at
+from tests.helpers import DOUBTING, Chat, at
 
 
 def nudges(chat: Chat) -> list[tuple[str, str, str]]:
@@ -126,6 +126,72 @@ def test_problem_rule_a_reply_after_a_dismissed_problem_is_watched(app):
     chat.say("anna", "#problem for me it does not connect at all", "09:02", thread="09:00")
     chat.tick("10:00")
     assert nudges(chat) == [("anna", "09:02", "09:12:00")]
+
+
+@pytest.fixture
+def doubting(app):
+    """The app with bars under which `#maybe-problem` is a doubtful problem."""
+    app.service.engine.thresholds = DOUBTING
+    return app
+
+
+@pytest.mark.parametrize(
+    ("reaction", "expected"),
+    [
+        # another member reacts within the window: it was a problem after all
+        (("anna", "#reaction again??", "09:03", None), [("ben", "09:00", "09:10:00")]),
+        # in the problem's own thread
+        (("anna", "#reaction oei", "09:03", "09:00"), [("ben", "09:00", "09:10:00")]),
+        # the author's own words are no one else's reaction
+        (("ben", "#reaction ugh", "09:03", None), []),
+        # too late: the window had closed
+        (("anna", "#reaction again??", "09:11", None), []),
+        # a reaction in another conversation
+        (("anna", "#reaction again??", "09:03", "08:50"), []),
+        # no reaction at all
+        (("anna", "morning", "09:03", None), []),
+    ],
+)
+def test_problem_rule_a_doubtful_problem_is_nudged_only_when_someone_reacts(
+    doubting, reaction, expected
+):
+    from bot import views
+
+    chat = Chat(doubting)
+    chat.say("carl", "lunch plans?", "08:50")
+    chat.say("ben", "#maybe-problem the till is 40 euro short", "09:00")
+    user, text, clock, thread = reaction
+    chat.say(user, text, clock, thread=thread)
+    chat.tick("12:00")
+    assert nudges(chat) == expected
+    # an unconfirmed doubt was never a named problem
+    assert views.problem_counts(doubting.database, "W1").named == len(expected)
+
+
+def test_problem_rule_a_proposal_answers_a_doubtful_problem_before_anyone_reacts(doubting):
+    chat = Chat(doubting)
+    chat.say("ben", "#maybe-problem the till is 40 euro short", "09:00")
+    chat.say("anna", "#proposal let's count it again together", "09:02")
+    chat.say("carl", "#reaction again??", "09:03")
+    chat.tick("12:00")
+    assert nudges(chat) == []
+
+
+def test_problem_rule_a_reaction_that_is_a_problem_confirms_and_joins(doubting):
+    chat = Chat(doubting)
+    chat.say("ben", "#maybe-problem the VPN dropped again", "09:00")
+    chat.say("anna", "#problem #reaction same here, three times", "09:02", thread="09:00")
+    chat.tick("12:00")
+    assert nudges(chat) == [("ben", "09:00", "09:10:00")]
+
+
+def test_problem_rule_a_confirmed_problem_keeps_its_own_window(doubting):
+    chat = Chat(doubting)
+    chat.say("ben", "#maybe-problem the till is 40 euro short", "09:00")
+    chat.say("anna", "#reaction again??", "09:08")
+    chat.say("carl", "#proposal let's count it again", "09:12")  # after ben's window
+    chat.tick("12:00")
+    assert nudges(chat) == [("ben", "09:00", "09:10:00")]
 
 
 def test_problem_rule_proposal_in_another_channel_does_not_answer(app):
@@ -270,3 +336,17 @@ def test_problem_rule_a_huge_message_is_quoted_back_cut_short(app):
     chat.tick("10:00")
     [nudge] = chat.of_type(SendNudge)
     assert len(nudge.problem_text) <= 1500 and nudge.problem_text.endswith("…")
+
+
+def test_problem_rule_bars_come_from_the_model_unless_the_settings_say_otherwise(monkeypatch):
+    from types import SimpleNamespace
+
+    from bot.bootstrap import engine_thresholds
+    from bot.settings import Settings
+
+    tuned = SimpleNamespace(bars=DOUBTING)
+    assert engine_thresholds(Settings(database_url="sqlite://"), tuned) == DOUBTING
+    monkeypatch.setenv("GROUNDRULES_DOUBT_THRESHOLD", "0.95")
+    monkeypatch.setenv("GROUNDRULES_WATCH_THRESHOLD", "0.8")
+    chosen = engine_thresholds(Settings(database_url="sqlite://"), tuned)
+    assert (chosen.watch, chosen.answer, chosen.doubt, chosen.reaction) == (0.8, 0.5, 0.95, 0.5)

@@ -43,6 +43,21 @@ def test_shipped_pipeline_loads_offline_quickly_and_is_small(offline):
     # thresholds and nudge bars come with the model
     assert set(classifier.thresholds) == set(LABELS)
     assert 0 < classifier.bars.watch < 1 and 0 < classifier.bars.answer < 1
+    assert 0 < classifier.bars.doubt < classifier.bars.watch and 0 < classifier.bars.reaction < 1
+
+
+@pytest.mark.parametrize(
+    ("reaction", "neutral"),
+    [
+        ("again?? that's the third time this week", "the minutes from yesterday are in the drive"),
+        ("ugh, seriously?", "thanks, have a nice weekend"),
+        ("weer?? dat is al de derde keer deze week", "de notulen van gisteren staan in de map"),
+        ("oei, vervelend", "fijn weekend allemaal"),
+    ],
+)
+def test_a_reaction_to_trouble_reads_as_one_and_small_talk_does_not(trained, reaction, neutral):
+    bar = trained.bars.reaction
+    assert trained.classify(reaction).reaction >= bar > trained.classify(neutral).reaction
 
 
 @pytest.mark.parametrize(

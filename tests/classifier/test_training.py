@@ -22,7 +22,7 @@ from rules.events import MessageRelabelled
 from training import train as make_train
 from training.config import load_config
 from training.dataset import Example, fold_feedback, load_split, previous_lines, write_jsonl
-from training.linear import fit_models
+from training.linear import fit_models, follows_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 CORRECTED = "the coffee machine on floor two is making a funny noise"
@@ -132,6 +132,10 @@ def test_make_train_reproduces_a_pipeline_deterministically(tiny, capsys):
     assert meta["trained_on"]["lines"] == 24 + 8  # train + dev, the test split untouched
     assert make_train.main([str(tiny / "config.toml")]) == 0
     assert scores_of(tiny / "model", texts) == first
+    # the reaction head is saved and loaded with the rest
+    assert all(
+        c.reaction is not None for c in TrainedClassifier.load(tiny / "model").classify_many(texts)
+    )
     # it learnt something: each clear case scores highest on its own label
     assert max(first[0], key=first[0].get) == "problem"
     assert max(first[2], key=first[2].get) == "agreement"
@@ -144,6 +148,27 @@ def test_component_reproduces_scikit_learn(tiny):
     texts = [e.text for e in examples] + ["something else entirely, STILL", ""]
     ours = np.array([[doc.cats[label] for label in LABELS] for doc in fitted.nlp.pipe(texts)])
     assert np.allclose(ours, fitted.probabilities(texts), atol=1e-6)
+
+
+def test_reaction_head_learns_which_lines_follow_a_problem_and_reproduces_scikit_learn(tiny):
+    config = load_config(tiny / "config.toml")
+    examples = load_split(config.splits, "train")
+    target = follows_problem(examples)
+    before = previous_lines(examples)
+    assert [bool(t) for t in target] == [
+        b is not None and examples[b].has("problem") and not examples[b].has("proposal")
+        for b in before
+    ]
+    assert target.any() and not target.all()
+    fitted = fit_models(examples, config)
+    texts = [e.text for e in examples] + ["again??", ""]
+    reported = [c.reaction for c in TrainedClassifier(fitted.nlp).classify_many(texts)]
+    assert np.allclose(reported, fitted.reaction_probabilities(texts), atol=1e-4)
+    # off in the config: no head, and classifications say so
+    plain = fit_models(examples, replace(config, context=replace(config.context, reaction=False)))
+    assert TrainedClassifier(plain.nlp).classify("again??").reaction is None
+    with pytest.raises(ValueError, match="no reaction head"):
+        plain.reaction_probabilities(["again??"])
 
 
 def test_in_context_head_reproduces_scikit_learn_and_reads_the_line_before(tiny):
@@ -160,7 +185,7 @@ def test_in_context_head_reproduces_scikit_learn_and_reads_the_line_before(tiny)
     textcat = fitted.nlp.get_pipe("textcat")
     assert textcat.reads_context
     docs = list(fitted.nlp.tokenizer.pipe(e.text for e in examples))
-    ours, own, in_context = textcat.score_batch(
+    ours, own, in_context, _ = textcat.score_batch(
         docs,
         [
             None if b is None else dict(zip(LABELS, context[i], strict=True))

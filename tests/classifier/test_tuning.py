@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from rules.understanding import Thresholds
-from tests.helpers import TaggedClassifier
+from tests.helpers import DOUBTING, TaggedClassifier
 from training import tuning
 from training.nudges import replay
 
@@ -27,11 +27,28 @@ LINES = [
 ]
 
 
-def _transcript(folder: Path) -> Path:
+# Doubtful problems (#maybe-problem) and reactions to them, under DOUBTING's bars.
+DOUBTS = [
+    ("09:00", "ben", "#maybe-problem the till is 40 euro short", None),
+    ("09:03", "anna", "#reaction again??", None),  # confirms ben's
+    ("09:20", "carl", "#maybe-problem the van's tyre light is on", None),
+    ("09:22", "carl", "#reaction ugh", None),  # his own: no
+    ("09:40", "dirk", "#maybe-problem the mixer is grinding", None),
+    ("09:41", "erik", "#reaction oei", "09:40"),  # in its thread: confirms
+    ("09:42", "fay", "#problem #reaction here too", "09:40"),  # joins dirk's
+    ("10:00", "gus", "#maybe-problem flour delivery is short", None),
+    ("10:02", "hal", "#proposal I'll ring the mill", None),  # answers it
+    ("10:03", "ivo", "#reaction seriously?", None),  # nothing left to confirm
+    ("10:30", "jan", "#maybe-problem the card machine dropped out", None),
+    ("10:41", "kim", "#reaction again?!", None),  # after its window
+]
+
+
+def _transcript(folder: Path, lines=LINES) -> Path:
     path = folder / "en-threads.jsonl"
     stamp = "2026-03-02T{}:00Z".format
     with path.open("w", encoding="utf-8") as out:
-        for clock, user, text, thread in LINES:
+        for clock, user, text, thread in lines:
             line = {"ts": stamp(clock), "channel": "C1", "user": user, "text": text}
             out.write(json.dumps(line | {"thread": thread and stamp(thread)}) + "\n")
     expected = {"window_minutes": 10, "language": "en", "labels": {}, "nudges": []}
@@ -59,4 +76,26 @@ def test_simulated_nudges_are_the_ones_the_real_bot_sends(tmp_path):
         ("anna", "09:50"),
         ("ben", "09:00"),
         ("hal", "10:33"),
+    ]
+
+
+def test_simulated_doubts_are_confirmed_as_the_real_bot_confirms_them(tmp_path):
+    path = _transcript(tmp_path, DOUBTS)
+    [conversation] = tuning.load(tmp_path)
+    classifier = TaggedClassifier()
+    scores = classifier.classify_many(line.text for line in conversation.lines)
+
+    simulated = tuning.nudges(
+        conversation,
+        [s.scores["problem"] for s in scores],
+        [s.scores["proposal"] for s in scores],
+        DOUBTING,
+        [s.reaction for s in scores],
+    )
+
+    sent = replay(classifier, path, DOUBTING)
+    assert simulated == sent
+    assert sorted((user, ts[11:16]) for _, user, ts in sent) == [
+        ("ben", "09:00"),
+        ("dirk", "09:40"),
     ]
