@@ -82,41 +82,42 @@ def test_problem_rule_top_level_proposal_answers_a_problem_in_a_thread(app):
     assert nudges(chat) == []
 
 
-def test_problem_rule_a_reply_adding_to_a_waiting_problem_joins_it(app):
-    chat = Chat(app)
-    chat.say("ben", "#problem the VPN drops every ten minutes", "09:00")
-    chat.say("anna", "#problem same here, three times already", "09:02", thread="09:00")
-    chat.say("carl", "#problem and for me since the update", "09:03", thread="09:00")
-    chat.tick("10:00")
+# (user, text, time, thread) lines, and the nudges they bring.
+THREADS = {
     # one discussion, one nudge: to the person who raised it
-    assert nudges(chat) == [("ben", "09:00", "09:10:00")]
-
-
-def test_problem_rule_a_problem_replied_inside_a_thread_joins_the_one_waiting_there(app):
-    chat = Chat(app)
-    chat.say("carl", "release 2.3 thread", "08:50")
-    chat.say("ben", "#problem the changelog is missing", "09:00", thread="08:50")
-    chat.say("anna", "#problem the tag is missing too", "09:04", thread="08:50")
-    chat.tick("10:00")
-    assert nudges(chat) == [("ben", "09:00", "09:10:00")]
-
-
-def test_problem_rule_a_new_problem_in_a_thread_after_its_answer_is_watched(app):
-    chat = Chat(app)
-    chat.say("ben", "#problem the VPN drops every ten minutes", "09:00")
-    chat.say("anna", "#proposal switch split tunneling off", "09:03", thread="09:00")
-    chat.say("ben", "#problem now it will not connect at all", "09:20", thread="09:00")
-    chat.tick("10:00")
-    assert nudges(chat) == [("ben", "09:20", "09:30:00")]
-
-
-def test_problem_rule_a_problem_in_another_thread_is_watched_on_its_own(app):
-    chat = Chat(app)
-    chat.say("ben", "#problem the VPN drops every ten minutes", "09:00")
-    chat.say("carl", "lunch plans?", "09:01")
-    chat.say("anna", "#problem the canteen is closed today", "09:02", thread="09:01")
-    chat.tick("10:00")
-    assert nudges(chat) == [("ben", "09:00", "09:10:00"), ("anna", "09:02", "09:12:00")]
+    "a reply adding to a waiting problem joins it": (
+        [
+            ("ben", "#problem the VPN drops every ten minutes", "09:00", None),
+            ("anna", "#problem same here, three times already", "09:02", "09:00"),
+            ("carl", "#problem and for me since the update", "09:03", "09:00"),
+        ],
+        [("ben", "09:00", "09:10:00")],
+    ),
+    "a problem inside a thread is the one the thread's replies join": (
+        [
+            ("carl", "release 2.3 thread", "08:50", None),
+            ("ben", "#problem the changelog is missing", "09:00", "08:50"),
+            ("anna", "#problem the tag is missing too", "09:04", "08:50"),
+        ],
+        [("ben", "09:00", "09:10:00")],
+    ),
+    "a new problem in a thread after its answer is watched": (
+        [
+            ("ben", "#problem the VPN drops every ten minutes", "09:00", None),
+            ("anna", "#proposal switch split tunneling off", "09:03", "09:00"),
+            ("ben", "#problem now it will not connect at all", "09:20", "09:00"),
+        ],
+        [("ben", "09:20", "09:30:00")],
+    ),
+    "a problem in another thread is watched on its own": (
+        [
+            ("ben", "#problem the VPN drops every ten minutes", "09:00", None),
+            ("carl", "lunch plans?", "09:01", None),
+            ("anna", "#problem the canteen is closed today", "09:02", "09:01"),
+        ],
+        [("ben", "09:00", "09:10:00"), ("anna", "09:02", "09:12:00")],
+    ),
+}
 
 
 def test_problem_rule_a_reply_after_a_dismissed_problem_is_watched(app):
@@ -168,30 +169,45 @@ def test_problem_rule_a_doubtful_problem_is_nudged_only_when_someone_reacts(
     assert views.problem_counts(doubting.database, "W1").named == len(expected)
 
 
-def test_problem_rule_a_proposal_answers_a_doubtful_problem_before_anyone_reacts(doubting):
-    chat = Chat(doubting)
-    chat.say("ben", "#maybe-problem the till is 40 euro short", "09:00")
-    chat.say("anna", "#proposal let's count it again together", "09:02")
-    chat.say("carl", "#reaction again??", "09:03")
+DOUBTS = {
+    "a proposal answers a doubtful problem before anyone reacts": (
+        [
+            ("ben", "#maybe-problem the till is 40 euro short", "09:00", None),
+            ("anna", "#proposal let's count it again together", "09:02", None),
+            ("carl", "#reaction again??", "09:03", None),
+        ],
+        [],
+    ),
+    "a reaction that is itself a problem confirms the doubt and joins it": (
+        [
+            ("ben", "#maybe-problem the VPN dropped again", "09:00", None),
+            ("anna", "#problem #reaction same here, three times", "09:02", "09:00"),
+        ],
+        [("ben", "09:00", "09:10:00")],
+    ),
+    "a confirmed problem keeps its own window": (
+        [
+            ("ben", "#maybe-problem the till is 40 euro short", "09:00", None),
+            ("anna", "#reaction again??", "09:08", None),
+            ("carl", "#proposal let's count it again", "09:12", None),  # after the window
+        ],
+        [("ben", "09:00", "09:10:00")],
+    ),
+}
+
+
+CONVERSATIONS = {**THREADS, **DOUBTS}
+
+
+@pytest.mark.parametrize(("lines", "expected"), CONVERSATIONS.values(), ids=CONVERSATIONS.keys())
+def test_problem_rule_in_a_conversation(app, lines, expected):
+    """Threads hold one waiting problem; doubtful ones wait for a reaction."""
+    app.service.engine.thresholds = DOUBTING
+    chat = Chat(app)
+    for user, text, clock, thread in lines:
+        chat.say(user, text, clock, thread=thread)
     chat.tick("12:00")
-    assert nudges(chat) == []
-
-
-def test_problem_rule_a_reaction_that_is_a_problem_confirms_and_joins(doubting):
-    chat = Chat(doubting)
-    chat.say("ben", "#maybe-problem the VPN dropped again", "09:00")
-    chat.say("anna", "#problem #reaction same here, three times", "09:02", thread="09:00")
-    chat.tick("12:00")
-    assert nudges(chat) == [("ben", "09:00", "09:10:00")]
-
-
-def test_problem_rule_a_confirmed_problem_keeps_its_own_window(doubting):
-    chat = Chat(doubting)
-    chat.say("ben", "#maybe-problem the till is 40 euro short", "09:00")
-    chat.say("anna", "#reaction again??", "09:08")
-    chat.say("carl", "#proposal let's count it again", "09:12")  # after ben's window
-    chat.tick("12:00")
-    assert nudges(chat) == [("ben", "09:00", "09:10:00")]
+    assert nudges(chat) == expected
 
 
 def test_problem_rule_proposal_in_another_channel_does_not_answer(app):
