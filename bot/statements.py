@@ -69,6 +69,11 @@ class Statements:
             .where(same_table, _watches.c.status.in_(WATCHED_STATUSES))
             .order_by(_watches.c.posted_at)
         )
+        self.doubtful_watches = (
+            select(_watches)
+            .where(same_table, _watches.c.status == "doubtful")
+            .order_by(_watches.c.posted_at)
+        )
         self.watches_by_id = (
             select(_watches)
             .where(same_table, _watches.c.problem_id.in_(bindparam("ids", expanding=True)))

@@ -391,6 +391,8 @@ class UnitOfWork:
             )
         if reads.watches or reads.watch_ids:
             parts["watches"] = self._watches(workspace, channel, reads)
+        elif reads.doubtful_watches:
+            parts["watches"] = self._watches(workspace, channel, reads, doubtful_only=True)
         rounds: dict[str, Round] = {}
         if reads.round:
             open_row = self.session.exec(
@@ -516,9 +518,13 @@ class UnitOfWork:
             }
         )
 
-    def _watches(self, workspace: str, channel: str, reads: Reads) -> tuple[Watch, ...]:
+    def _watches(
+        self, workspace: str, channel: str, reads: Reads, *, doubtful_only: bool = False
+    ) -> tuple[Watch, ...]:
         sql = self.store.sql
-        if reads.watches and reads.watch_ids:
+        if doubtful_only:
+            statement = sql.doubtful_watches
+        elif reads.watches and reads.watch_ids:
             statement = sql.waiting_or_by_id
         else:
             statement = sql.waiting_watches if reads.watches else sql.watches_by_id

@@ -193,6 +193,7 @@ class Reads:
     settings: bool = False
     members: bool = False
     watches: bool = False
+    doubtful_watches: bool = False  # only the doubtful ones (a reaction may confirm them)
     round: bool = False
     agreements: bool = False
     numbering: bool = False
