@@ -9,8 +9,8 @@
 * the error rate on the test split's hard negatives;
 * nudge precision and recall of the real bot replaying the held-out example
   conversations (examples/conversations/*.jsonl) against their hand-written
-  *.expected.json, with the shipped watch/answer bars (and, for reference, with
-  labels alone);
+  *.expected.json, with the model's bars (watch, answer, doubt, reaction) and, for
+  reference, with labels alone;
 * size, load time, throughput and latency (test split texts, and the short chat
   messages of the example conversations), against the rule classifier.
 """
@@ -145,7 +145,7 @@ def main(argv: list[str]) -> int:
     sides = {"trained": (trained, True), "trained alone": (trained, False), "rules": (rules, False)}
     print(label_section(test, sides), end="\n\n")
     runs = {
-        "trained (watch/answer bars)": (trained, trained.bars),
+        "trained (the model's bars)": (trained, trained.bars),
         "trained (labels only)": (trained, Thresholds()),
         "rules (labels only)": (rules, Thresholds()),
     }
