@@ -9,9 +9,10 @@ waiting in its thread ("here too, three times today") joins it rather than openi
 watch of its own, so one discussion brings one nudge, to the person who raised it.
 
 A doubtful problem (a problem score below the watch bar but above the doubt bar) is
-watched quietly: a proposal answers it as any other, and it is nudged only if another
-member reacts to it as to a problem ("again??", "oei") in its conversation while its
-window is open. Unconfirmed, it lapses without a word.
+watched quietly: a proposal closes it as it answers any other, and it is nudged only
+if another member reacts to it as to a problem ("again??", "oei") in its conversation
+while its window is open. Unconfirmed, it lapses without a word, and it is never
+counted as a named problem.
 """
 
 from __future__ import annotations
@@ -176,7 +177,9 @@ def answer_watches(
         if (watch.status in ("open", "doubtful") and (lenient or event.at <= watch.deadline)) or (
             watch.status in ("nudged", "snoozed") and (lenient or thread_id is not None)
         ):
-            actions += _close(event, watch, "answered", event.at, answered_by=by)
+            # A doubtful problem was never treated as one: it closes unconfirmed.
+            outcome = "unconfirmed" if watch.status == "doubtful" else "answered"
+            actions += _close(event, watch, outcome, event.at, answered_by=by)
     return actions
 
 

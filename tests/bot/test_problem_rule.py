@@ -196,6 +196,19 @@ DOUBTS = {
 }
 
 
+def test_problem_rule_a_doubt_answered_before_anyone_reacted_is_not_counted(doubting):
+    from bot import views
+
+    chat = Chat(doubting)
+    chat.say("ben", "#maybe-problem the till is 40 euro short", "09:00")
+    chat.say("anna", "#proposal let's count it again together", "09:02")
+    chat.say("carl", "#problem the card machine dropped out", "09:05")
+    chat.say("dana", "#proposal I'll ring the bank", "09:06")
+    chat.tick("12:00")
+    counts = views.problem_counts(doubting.database, "W1")
+    assert (counts.named, counts.answered, counts.nudged) == (1, 1, 0)
+
+
 CONVERSATIONS = {**THREADS, **DOUBTS}
 
 
