@@ -277,11 +277,6 @@ class Store:
                 )
                 .values(text=None, status="expired")
             ).rowcount
-            texts += session.exec(
-                update(WatchRow)
-                .where(WatchRow.status == "doubtful", WatchRow.posted_at < cutoff)
-                .values(text=None, status="unconfirmed")
-            ).rowcount
             session.exec(
                 update(ProposalRow)
                 .where(ProposalRow.posted_at < cutoff, col(ProposalRow.text).is_not(None))
@@ -389,10 +384,8 @@ class UnitOfWork:
                     self.store.sql.active_members, {"w": workspace, "c": channel}
                 ).scalars()
             )
-        if reads.watches or reads.watch_ids:
+        if reads.watches or reads.watch_ids or reads.doubtful_watches:
             parts["watches"] = self._watches(workspace, channel, reads)
-        elif reads.doubtful_watches:
-            parts["watches"] = self._watches(workspace, channel, reads, doubtful_only=True)
         rounds: dict[str, Round] = {}
         if reads.round:
             open_row = self.session.exec(
@@ -518,16 +511,17 @@ class UnitOfWork:
             }
         )
 
-    def _watches(
-        self, workspace: str, channel: str, reads: Reads, *, doubtful_only: bool = False
-    ) -> tuple[Watch, ...]:
+    def _watches(self, workspace: str, channel: str, reads: Reads) -> tuple[Watch, ...]:
         sql = self.store.sql
-        if doubtful_only:
-            statement = sql.doubtful_watches
-        elif reads.watches and reads.watch_ids:
+        # The waiting watches include the doubtful ones: the narrow read only alone.
+        if reads.watches and reads.watch_ids:
             statement = sql.waiting_or_by_id
+        elif reads.watches:
+            statement = sql.waiting_watches
+        elif reads.watch_ids:
+            statement = sql.watches_by_id
         else:
-            statement = sql.waiting_watches if reads.watches else sql.watches_by_id
+            statement = sql.doubtful_watches
         params = {"w": workspace, "c": channel, "ids": list(reads.watch_ids)}
         rows = self.connection.execute(statement, params).all()
         return tuple(

@@ -171,11 +171,10 @@ class Engine:
                 # hold that thread's problem. A reaction may confirm a doubtful one.
                 problem = message.is_problem or message.is_doubtful_problem
                 in_thread = problem and message.event.thread_id is not None
-                watches = message.is_proposal or in_thread
                 return Reads(
                     settings=problem,
-                    watches=watches,
-                    doubtful_watches=message.is_reaction and not watches,
+                    watches=message.is_proposal or in_thread,
+                    doubtful_watches=message.is_reaction,
                     members=stance,
                     proposal_scopes=consensus.proposal_scopes(message) if stance else (),
                 )

@@ -66,16 +66,18 @@ def on_message(message: Message, state: TableState) -> list[Action]:
     ]
     if isinstance(event, MessageEdited):
         actions += _withdraw_if_no_longer_a_problem(message, state)
+    confirmed: list[ConfirmWatch] = []
     if message.is_proposal:
         actions += answer_watches(
             state.watches, event, thread_id=event.thread_id, by=event.message_id
         )
     elif message.is_reaction and isinstance(event, MessagePosted):
-        actions += _confirm_doubtful(event, state)
+        confirmed = _confirm_doubtful(event, state)
+        actions += confirmed
     if (
         (message.is_problem or message.is_doubtful_problem)
         and _not_watched_before(event, state)
-        and _thread_problem(event, state, actions) is None
+        and _thread_problem(event, state, {c.problem_id for c in confirmed}) is None
     ):
         deadline = event.at + state.settings.problem_window
         actions += [
@@ -104,13 +106,12 @@ def on_message(message: Message, state: TableState) -> list[Action]:
 
 
 def _thread_problem(
-    event: MessagePosted | MessageEdited, state: TableState, decided: list[Action]
+    event: MessagePosted | MessageEdited, state: TableState, confirmed: set[str]
 ) -> Watch | None:
     """The problem still waiting in this message's thread, if it is a reply (one this
     very message confirmed counts)."""
     if event.thread_id is None:
         return None
-    confirmed = {a.problem_id for a in decided if isinstance(a, ConfirmWatch)}
     for watch in state.watches:
         if (
             watch.problem_id != event.message_id
@@ -122,7 +123,7 @@ def _thread_problem(
     return None
 
 
-def _confirm_doubtful(event: MessagePosted, state: TableState) -> list[Action]:
+def _confirm_doubtful(event: MessagePosted, state: TableState) -> list[ConfirmWatch]:
     """Confirm the doubtful problems this reaction answers to: another member's, in
     the same conversation (the top level, or the problem's own thread), still within
     their window."""

@@ -149,7 +149,11 @@ def held_out_scores(
         local = {index: n for n, index in enumerate(scored)}
         previous = [None if before[i] is None else local[before[i]] for i in scored]
         result = predict_scored(nlp, [examples[i].text for i in scored], previous)
-        scores[scored], own[scored], in_context[scored] = result[:3]
+        scores[scored], own[scored], in_context[scored] = (
+            result.scores,
+            result.own,
+            result.in_context,
+        )
     return Scored(scores, own, in_context)
 
 
@@ -158,8 +162,7 @@ def _context(examples: list[Example], config: Config) -> np.ndarray | None:
     from a model that saw neither line; None when the config has no context."""
     if not config.context.previous:
         return None
-    alone_only = Context(previous=False, reaction=False)
-    alone = held_out_scores(examples, replace(config, context=alone_only)).own
+    alone = held_out_scores(examples, replace(config, context=Context(previous=False))).own
     found = np.full((len(examples), len(LABELS)), np.nan)
     for index, before in enumerate(previous_lines(examples)):
         if before is not None:
