@@ -1,9 +1,11 @@
 """How far two people agree on the labels: the corpus against a blind second pass.
 
-    python -m training.agreement [second_pass.jsonl]
+    python -m training.agreement [second_pass.jsonl | folder]
 
 The second pass (data/agreement/second_pass.jsonl) labels the sample in
-data/agreement/sample.jsonl without seeing the corpus labels; one line per message:
+data/agreement/sample.jsonl without seeing the corpus labels; a folder holds a later
+pass of its own (its sample.jsonl and second_pass.jsonl: data/agreement/round10/ for
+corpus round 10). One line per message:
 {"id": ..., "labels": [...]} (other keys are ignored). It is compared with the corpus
 labels as the writers gave them and after the borderline relabels (data/relabels.jsonl,
 ANNOTATION.md rules 13-16). Per label: raw agreement and Cohen's kappa (agreement
@@ -73,12 +75,14 @@ def read_labels(path: Path) -> dict[str, frozenset[str]]:
 
 
 def main(argv: list[str]) -> int:
-    second_path = Path(argv[0]) if argv else SECOND_PASS
+    second_path, sample_path = Path(argv[0]) if argv else SECOND_PASS, SAMPLE
+    if second_path.is_dir():
+        second_path, sample_path = second_path / "second_pass.jsonl", second_path / "sample.jsonl"
     if not second_path.is_file():
         print(f"no second pass yet ({second_path}); nothing to compare", file=sys.stderr)
         return 1
     config = load_config()
-    sample = {str(record["id"]) for record in read_jsonl(SAMPLE)}
+    sample = {str(record["id"]) for record in read_jsonl(sample_path)}
     second = {i: labels for i, labels in read_labels(second_path).items() if i in sample}
     raw = load_corpus(config.corpus)
     settled, _ = apply_relabels(raw, config.relabels)
@@ -92,6 +96,8 @@ def main(argv: list[str]) -> int:
         rows = []
         for lang in ("en", "nl", None):
             ids = [i for i in second if lang is None or i.startswith(f"{lang}-")]
+            if not ids:  # a sample may hold one language only
+                continue
             sub_first = {i: first[i] for i in ids if i in first}
             sub_second = {i: second[i] for i in ids}
             scores, sub_exact, count = compare(sub_first, sub_second)

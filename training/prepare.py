@@ -78,8 +78,17 @@ def apply_relabels(examples: list[Example], relabels: Path) -> tuple[list[Exampl
     return result, len(fixes)
 
 
-def near_duplicate_groups(examples: list[Example], threshold: float) -> list[list[int]]:
-    """Groups (of two or more indexes) of lines that say the same thing."""
+SIMILARITY_BLOCK = 1024  # rows of the similarity matrix held at once
+
+
+def near_duplicate_groups(
+    examples: list[Example], threshold: float, *, block: int = SIMILARITY_BLOCK
+) -> list[list[int]]:
+    """Groups (of two or more indexes) of lines that say the same thing.
+
+    Cosine similarity of character 3-grams is computed `block` rows at a time: lines
+    share common 3-grams, so the whole matrix is nearly dense (40,000 lines: tens of
+    GB), while a block of it is a few hundred MB."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     keys = [key(example.text) for example in examples]
@@ -105,10 +114,13 @@ def near_duplicate_groups(examples: list[Example], threshold: float) -> list[lis
     grams = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 3)).fit_transform(
         [k or "∅" for k in keys]
     )
-    similar = (grams @ grams.T).tocoo()
-    for i, j, value in zip(similar.row, similar.col, similar.data, strict=True):
-        if i < j and value >= threshold:
-            union(int(i), int(j))
+    columns = grams.T.tocsc()
+    for start in range(0, grams.shape[0], block):
+        similar = (grams[start : start + block] @ columns).tocoo()
+        close = similar.data >= threshold
+        for i, j in zip(similar.row[close] + start, similar.col[close], strict=True):
+            if i < j:
+                union(int(i), int(j))
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(examples)):
         groups[find(i)].append(i)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from training.config import Config
 from training.dataset import Example
-from training.prepare import assign_batches, deduplicate, normalise_text
+from training.prepare import assign_batches, deduplicate, near_duplicate_groups, normalise_text
 
 
 def corpus(batches: list[str]) -> list[Example]:
@@ -62,3 +62,20 @@ def test_line_breaks_survive_preparation():
         normalise_text(text)
         == "On Tue, Anna wrote:\n> the export is broken\n\nI can rerun it tonight"
     )
+
+
+def test_near_duplicates_are_the_same_whatever_the_block_of_rows_compared_at_once():
+    texts = [
+        "the hoist is broken again",
+        "shall we book the engineer?",
+        "The hoist is broken again!",
+        "fine by me",
+        "Fine by me!!",
+        "the lift on C is out since yesterday",
+        "the lift on C is out since yesterday :(",
+    ]
+    lines = [line("en-care-01", n, text) for n, text in enumerate(texts, start=1)]
+    whole = near_duplicate_groups(lines, 0.9, block=len(lines))
+    assert sorted(whole) == [[0, 2], [3, 4], [5, 6]]
+    for block in (1, 2, 3):
+        assert sorted(near_duplicate_groups(lines, 0.9, block=block)) == sorted(whole)
