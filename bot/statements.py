@@ -64,7 +64,7 @@ class Statements:
         same_table = and_(
             _watches.c.workspace == bindparam("w"), _watches.c.channel == bindparam("c")
         )
-        self.waiting_watches = (
+        self.watched = (
             select(_watches)
             .where(same_table, _watches.c.status.in_(WATCHED_STATUSES))
             .order_by(_watches.c.posted_at)
@@ -79,7 +79,7 @@ class Statements:
             .where(same_table, _watches.c.problem_id.in_(bindparam("ids", expanding=True)))
             .order_by(_watches.c.posted_at)
         )
-        self.waiting_or_by_id = (
+        self.watched_or_by_id = (
             select(_watches)
             .where(
                 same_table,

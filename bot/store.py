@@ -513,11 +513,11 @@ class UnitOfWork:
 
     def _watches(self, workspace: str, channel: str, reads: Reads) -> tuple[Watch, ...]:
         sql = self.store.sql
-        # The waiting watches include the doubtful ones: the narrow read only alone.
+        # The watched ones include the doubtful ones: the narrow read only alone.
         if reads.watches and reads.watch_ids:
-            statement = sql.waiting_or_by_id
+            statement = sql.watched_or_by_id
         elif reads.watches:
-            statement = sql.waiting_watches
+            statement = sql.watched
         elif reads.watch_ids:
             statement = sql.watches_by_id
         else:

@@ -133,11 +133,7 @@ def _confirm_doubtful(event: MessagePosted, state: TableState) -> list[ConfirmWa
         if w.status == "doubtful"
         and w.user != event.user
         and w.posted_at <= event.at <= w.deadline
-        and (
-            w.thread_id is None
-            if event.thread_id is None
-            else event.thread_id in (w.problem_id, w.thread_id)
-        )
+        and w.heard_in(event.thread_id)
     ]
 
 

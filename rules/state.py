@@ -52,6 +52,13 @@ class Watch:
         own_thread = self.thread_id if self.thread_id is not None else self.problem_id
         return thread_id == own_thread
 
+    def heard_in(self, thread_id: str | None) -> bool:
+        """A reply is part of the problem's conversation: the top level for a problem
+        posted there, else the problem's own thread (a reaction may confirm it)."""
+        if thread_id is None:
+            return self.thread_id is None
+        return thread_id in (self.problem_id, self.thread_id)
+
 
 @dataclass(frozen=True, slots=True)
 class Round:
