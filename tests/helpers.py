@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import count
+from pathlib import Path
 
 from bot.bootstrap import Groundrules
 from bot.presenting import plain
@@ -154,3 +156,18 @@ class Chat:
 
     def texts(self) -> list[str]:
         return [plain(action) for _, action in self.sent]
+
+
+def write_conversation(folder: Path, name: str, lines: list[tuple[str, list[str]]]) -> Path:
+    """A written conversation (examples/tuning's format): one channel, a message a
+    minute, each with its labels, and no nudges written down."""
+    stamp = "2026-03-02T09:{:02d}:00Z".format
+    transcript = folder / f"{name}.jsonl"
+    with transcript.open("w", encoding="utf-8") as out:
+        for n, (text, _) in enumerate(lines):
+            line = {"ts": stamp(n), "channel": "C1", "user": "ann", "text": text, "thread": None}
+            out.write(json.dumps(line) + "\n")
+    labels = {stamp(n): written for n, (_, written) in enumerate(lines)}
+    sidecar = {"window_minutes": 10, "language": name[:2], "labels": labels, "nudges": []}
+    transcript.with_suffix(".expected.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    return transcript

@@ -61,10 +61,15 @@ class ThresholdSearch:
     tuning: str = "examples/tuning"
     conversations_beta: float = 0.5
     nudge_min_precision: float | None = None
+    # 0: the tuning conversations only choose the bars. N: they are training data too,
+    # and each is scored for the bars by a model fitted without it (N folds).
+    tuning_folds: int = 0
 
     def __post_init__(self) -> None:
         if self.choose_on not in ("folds", "dev"):
             raise ValueError(f"choose_on must be folds or dev, not {self.choose_on!r}")
+        if self.tuning_folds < 0 or self.tuning_folds == 1:
+            raise ValueError(f"tuning_folds must be 0 (off) or at least 2, not {self.tuning_folds}")
 
 
 @dataclass(frozen=True, slots=True)

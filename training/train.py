@@ -3,14 +3,17 @@
     python -m training.train [config.toml]
 
 1. Read the splits (data/splits, made by `python -m training.prepare`) and fold the
-   team's exported corrections (data/feedback/*.jsonl) into the training lines.
+   team's exported corrections (data/feedback/*.jsonl) into the training lines; with
+   `tuning_folds`, the tuning conversations' labelled lines are training lines too
+   (less any line a dev or test line repeats).
 2. With context on (config [context]): score every line by its text alone with
    models that did not see it (5 folds grouped by batch); the in-context head learns
    from those scores of the line before.
 3. Score lines no scoring model saw: by default 5 folds of the `fit_on` splits,
    grouped by batch (or a model fitted on train, scoring dev), each line read after
    the line before it. On those scores choose each label's threshold (best F1); the
-   engine's watch/answer bars are chosen on the written tuning conversations.
+   engine's watch/answer bars are chosen on the written tuning conversations, each
+   scored by a model that did not learn from it (`tuning_folds` folds).
 4. Fit on the `fit_on` splits (train + dev: more teams seen) and write the pipeline
    with its thresholds and bars to the output directory.
 
@@ -34,7 +37,7 @@ from rules.classifier.trained import SHIPPED_WITHOUT
 from rules.understanding import BAR_NAMES, Thresholds, describe_bars
 from training import tuning
 from training.config import ROOT, Config, Context, load_config
-from training.dataset import Example, fold_feedback, load_split, previous_lines
+from training.dataset import Example, fold_feedback, key, load_split, previous_lines
 from training.linear import Scored, by_label, fit, nudge_scores, predict_scored
 from training.metrics import per_label, table
 from training.nudges import NudgeScore
@@ -58,6 +61,13 @@ def train(config: Config) -> Trained:
     held_out = splits["dev"] + splits["test"]
     training, feedback = fold_feedback(splits["train"], config.feedback, held_out=held_out)
     fit_examples: list[Example] = training + (splits["dev"] if "dev" in config.fit_on else [])
+    tuning_folder = ROOT / config.thresholds.tuning
+    conversations = (
+        tuning.load(tuning_folder) if config.thresholds.bars_on == "conversations" else []
+    )
+    learnt = config.thresholds.tuning_folds > 0 and bool(conversations)
+    if learnt:
+        fit_examples += conversation_examples(conversations, held_out)
 
     context = _context(fit_examples, config)
     if config.thresholds.choose_on == "dev":
@@ -95,17 +105,33 @@ def train(config: Config) -> Trained:
     ]
 
     nlp = fit(fit_examples, config, previous_scores=context)
-    tuning_folder = ROOT / config.thresholds.tuning
-    if config.thresholds.bars_on == "conversations" and any(tuning_folder.glob("*.jsonl")):
-        conversations = tuning.load(tuning_folder)
+    if conversations:
+        if learnt:
+            base = [e for e in fit_examples if not e.batch.startswith("tuning-")]
+
+            def fit_without(others: list[tuning.Conversation]) -> tuning.Scorer:
+                return _nudge_scorer(base + conversation_examples(others, held_out), config)
+
+            scored = tuning.out_of_fold_scores(
+                conversations, config.thresholds.tuning_folds, fit_without
+            )
+        else:
+            scored = tuning.score_each(
+                conversations, lambda texts, previous: nudge_scores(nlp, texts, previous)
+            )
         bars, nudges = tuning.choose_bars(
             conversations,
-            lambda texts, previous: nudge_scores(nlp, texts, previous),
+            scored,
             grid(config.thresholds),
             config.thresholds.conversations_beta,
             config.thresholds.nudge_min_precision,
         )
         bars_chosen_on = f"{len(conversations)} tuning conversations ({config.thresholds.tuning})"
+        if learnt:
+            bars_chosen_on += (
+                f", each scored by a model fitted without it"
+                f" ({config.thresholds.tuning_folds} folds)"
+            )
     nlp.meta["groundrules"] = {
         "thresholds": thresholds,
         "thresholds_alone": thresholds_alone,
@@ -114,6 +140,7 @@ def train(config: Config) -> Trained:
         "trained_on": {
             "splits": list(config.fit_on),
             "lines": len(fit_examples),
+            "conversation_lines": sum(e.batch.startswith("tuning-") for e in fit_examples),
             "feedback": feedback,
         },
         "chosen_on": {
@@ -155,6 +182,26 @@ def held_out_scores(
             result.in_context,
         )
     return Scored(scores, own, in_context)
+
+
+def conversation_examples(
+    conversations: list[tuning.Conversation], held_out: list[Example]
+) -> list[Example]:
+    """The conversations' labelled lines as training examples, less those a dev or
+    test line repeats ("ok thanks" in both would flatter the evaluation)."""
+    kept = {key(example.text) for example in held_out}
+    return [e for c in conversations for e in c.examples() if key(e.text) not in kept]
+
+
+def _nudge_scorer(examples: list[Example], config: Config) -> tuning.Scorer:
+    """A scratch model's nudge scores; the context head is fitted only when the
+    nudge labels (problem, proposal) are read in context."""
+    in_context = config.context.previous and {"problem", "proposal"} & set(config.context.labels)
+    context = _context(examples, config) if in_context else None
+    if not in_context:
+        config = replace(config, context=replace(config.context, previous=False))
+    nlp = fit(examples, config, scratch=True, previous_scores=context)
+    return lambda texts, previous: nudge_scores(nlp, texts, previous)
 
 
 def _context(examples: list[Example], config: Config) -> np.ndarray | None:

@@ -10,19 +10,30 @@ The nudges follow the rule in DESIGN.md exactly (the same one the engine applies
 a problem is answered by a later proposal in the same channel within the window, at
 the top level or in the problem's own thread; a message that is both answers itself;
 a problem replied in a thread whose problem still waits joins it (rules/problems.py).
+
+The conversations can be training data too (config `tuning_folds`): conversation-shaped
+lines teach the model more about chat than corpus lines do. Then each conversation is
+scored for the bars by a model fitted without it (`out_of_fold_scores`), so the bars
+are still chosen on predictions for text the scoring model never saw.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
 from adapters.console.transcript import TranscriptError, TranscriptLine, read_transcript
+from rules.classifier import LABELS
 from rules.conversation import previous_indexes
 from rules.understanding import Thresholds
-from training.nudges import Nudge, NudgeScore, expected_nudges
+from training.dataset import Example, ordered
+from training.nudges import Nudge, NudgeScore
+
+Scores = Mapping[str, Sequence[float]]  # per label (and "reaction"): one score per line
+Scorer = Callable[[list[str], list[int | None]], Scores]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +42,21 @@ class Conversation:
     lines: tuple[TranscriptLine, ...]
     window: timedelta
     expected: frozenset[Nudge]
+    lang: str = "en"
+    labels: tuple[tuple[str, ...], ...] = ()  # per line, as the writer labelled it
+
+    def examples(self) -> list[Example]:
+        """The lines as training examples: one batch, in the order they were posted."""
+        batch = f"tuning-{self.name}"
+        return [
+            Example(f"{batch}-{n:04d}", line.text, self.lang, labels, "conversation", batch)
+            for n, (line, labels) in enumerate(zip(self.lines, self.labels, strict=True), 1)
+        ]
 
 
 def load(folder: Path) -> list[Conversation]:
-    """Each transcript with its hand-written nudges; a malformed line is an error."""
+    """Each transcript with its hand-written labels and nudges; a malformed line is an
+    error."""
     conversations = []
     for path in sorted(folder.glob("*.jsonl")):
         lines = []
@@ -43,11 +65,48 @@ def load(folder: Path) -> list[Conversation]:
                 if isinstance(item, TranscriptError):
                     raise ValueError(f"{path}: {item}")
                 lines.append(item)
-        expected, window = expected_nudges(path)
+        sidecar = json.loads(path.with_suffix(".expected.json").read_text("utf-8"))
+        written = sidecar["labels"]
+        unknown = {label for labels in written.values() for label in labels} - set(LABELS)
+        if unknown or set(written) != {line.ts for line in lines}:
+            raise ValueError(f"{path}: labels must name every message once, with known labels")
         conversations.append(
-            Conversation(path.stem, tuple(lines), timedelta(minutes=window), frozenset(expected))
+            Conversation(
+                path.stem,
+                tuple(lines),
+                timedelta(minutes=int(sidecar["window_minutes"])),
+                frozenset((n["channel"], n["user"], n["problem_ts"]) for n in sidecar["nudges"]),
+                str(sidecar.get("language") or path.stem.split("-", 1)[0]),
+                tuple(ordered(written[line.ts]) for line in lines),
+            )
         )
     return conversations
+
+
+def out_of_fold_scores(
+    conversations: Sequence[Conversation],
+    folds: int,
+    fit_without: Callable[[list[Conversation]], Scorer],
+) -> list[Scores]:
+    """Each conversation's scores from a model fitted without it: `folds` folds, every
+    `folds`-th conversation in name order in one (so each holds both languages).
+    `fit_without(learnt)` fits on everything else plus the `learnt` conversations and
+    returns its scorer, which is used before the next fit."""
+    scored: list[Scores | None] = [None] * len(conversations)
+    folds = max(1, min(folds, len(conversations)))
+    for fold in range(folds):
+        held = range(fold, len(conversations), folds)
+        learnt = [c for i, c in enumerate(conversations) if i % folds != fold]
+        score = fit_without(learnt)
+        for i in held:
+            conversation = conversations[i]
+            scored[i] = score([line.text for line in conversation.lines], previous(conversation))
+    return [scores for scores in scored if scores is not None]
+
+
+def score_each(conversations: Sequence[Conversation], score: Scorer) -> list[Scores]:
+    """Each conversation's scores from one model."""
+    return [score([line.text for line in c.lines], previous(c)) for c in conversations]
 
 
 def nudges(
@@ -129,7 +188,7 @@ def previous(conversation: Conversation) -> list[int | None]:
 
 def choose_bars(
     conversations: Sequence[Conversation],
-    score: Callable[[list[str], list[int | None]], dict[str, Sequence[float]]],
+    scored: Sequence[Scores],
     grid: Sequence[float],
     beta: float,
     min_precision: float | None = None,
@@ -139,8 +198,8 @@ def choose_bars(
 
     The watch and answer bars are chosen first; then, when the scores hold a
     "reaction" column, the doubt and reaction bars, if a pair of them does better.
+    `scored`: each conversation's scores (`score_each`, `out_of_fold_scores`).
     """
-    scored = [score([line.text for line in c.lines], previous(c)) for c in conversations]
 
     def measure(bars: Thresholds) -> NudgeScore:
         total = NudgeScore(0, 0, 0)

@@ -98,19 +98,63 @@ def test_guide_concerns_with_the_cue_word(trained, text):
 
 
 def test_dutch_worry_about_a_proposal_is_a_concern(trained):
-    # Once a known miss: the phrase was in only 12 corpus lines before round 5. Read
-    # alone it is concern more than anything else, but only just below even odds
-    # since round 10 (0.48): in Dutch chat "zorgen" mostly means "see to it" ("ik
-    # zorg ervoor", an offer) and a line opening with "ik" mostly offers. After the
-    # proposal it answers, which is how the bot reads a reply to its poll, it is
-    # plainly a concern.
+    # Once a known miss: the phrase was in only 12 corpus lines before round 5, and
+    # in round 10 it fell under even odds read alone (0.48: "zorgen" mostly meant "see
+    # to it" in the new Dutch lines, and "voorstel" mostly came in hard negatives).
+    # Round 11's contrast batches put "zorgen" and "voorstel" in every role.
     text = "ik maak me zorgen dat dit voorstel te veel werk geeft voor de nachtdienst"
-    alone = trained.classify(text)
-    assert max(alone.scores, key=alone.scores.get) == "concern" and alone.scores["concern"] > 0.4
+    assert trained.classify(text).labels == {"concern"}
     proposal = trained.classify("zullen we de overdracht naar half acht verplaatsen?")
     assert "concern" in trained.classify(text, previous=proposal).labels
     mine = "mijn zorg is dat dit voorstel de nachtdienst overbelast"
     assert "concern" in trained.classify(mine).labels
+
+
+def _known_miss(label: str, text: str, why: str):
+    return pytest.param(label, text, marks=pytest.mark.xfail(strict=True, reason=why))
+
+
+# The label words meant as they say. The corpus once used them mostly in hard
+# negatives ("no problem", "geen bezwaar"), and the model read lines like these as
+# nothing or as their opposite (9 of these 24 before corpus round 11; the probe was
+# written before the batches that taught them). The misses left are marked.
+PLAIN_SENSE = [
+    _known_miss("problem", "there is a problem with the boiler in block C", "problem 0.39"),
+    ("problem", "we've got an issue with the delivery slots, nobody can book Thursday"),
+    ("problem", "problem: the shared drive is read-only since this morning"),
+    _known_miss(
+        "problem", "the problem is the night staff never get the handover sheet", "problem 0.58"
+    ),
+    ("proposal", "my suggestion: we rotate the Friday late shift"),
+    ("proposal", "I propose that we pilot the new form on ward 3 first"),
+    ("concern", "I disagree with moving the stand-up to Mondays"),
+    ("concern", "I object to closing the branch before the consultation ends"),
+    ("concern", "I'm concerned that the new route skips the hospital stop"),
+    _known_miss(
+        "concern", "I have serious concerns about the budget cut for the youth club", "concern 0.38"
+    ),
+    _known_miss("agreement", "I agree with Sam's proposal", "agreement 0.16"),
+    ("agreement", "I support the plan, go ahead"),
+    ("problem", "er is een probleem met de koffieautomaat op de tweede"),
+    ("problem", "we zitten met een probleem: de bus voor de uitje is niet geboekt"),
+    ("problem", "probleem: de scanner bij de balie doet het niet"),
+    ("problem", "het probleem is dat de avonddienst de overdracht niet krijgt"),
+    ("proposal", "mijn voorstel: we draaien de vrijdagdienst om de beurt"),
+    ("proposal", "ik stel voor dat we eerst op afdeling 3 proefdraaien"),
+    ("concern", "ik heb bezwaar tegen het nieuwe rooster"),
+    ("concern", "ik ben het niet eens met het sluiten van de vestiging"),
+    _known_miss(
+        "concern", "ik maak me zorgen dat de nieuwe route het ziekenhuis overslaat", "concern 0.48"
+    ),
+    ("concern", "ik heb grote twijfels bij de bezuiniging op het jongerenwerk"),
+    ("agreement", "ik ben het eens met het voorstel van Fatima"),
+    ("agreement", "ik steun het plan, ga je gang"),
+]
+
+
+@pytest.mark.parametrize(("label", "text"), PLAIN_SENSE)
+def test_label_words_meant_as_they_say_carry_their_label(trained, label, text):
+    assert label in trained.classify(text).labels
 
 
 @pytest.mark.parametrize("text", ["goedemorgen allemaal!", "thanks, have a nice weekend"])

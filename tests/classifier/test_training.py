@@ -19,6 +19,7 @@ from rules.classifier import LABELS
 from rules.classifier.rule_based import RuleClassifier
 from rules.classifier.trained import TrainedClassifier
 from rules.events import MessageRelabelled
+from tests.helpers import write_conversation
 from training import train as make_train
 from training.config import load_config
 from training.dataset import Example, fold_feedback, load_split, previous_lines, write_jsonl
@@ -109,6 +110,7 @@ def tiny(tmp_path) -> Path:
         "min_df = 2": "min_df = 1",
         "folds = 5": "folds = 2",
         "step = 0.01": "step = 0.05",
+        "tuning_folds = 4": "tuning_folds = 0",  # the real tuning set only chooses bars
     }
     for old, new in paths.items():
         assert old in real, old
@@ -276,3 +278,43 @@ def test_training_learns_from_exported_corrections(tiny):
     trained = make_train.train(config)
     assert trained.feedback["changed"] == 1
     assert trained.nlp(text).cats["problem"] < before
+
+
+KILN = [
+    ("the kiln is cracked again", ["problem"]),
+    ("I'll ring the potter this afternoon", ["proposal"]),
+    ("the lift is broken", ["problem"]),  # a test line: not learnt
+    ("cheers", []),
+]
+OVEN = [
+    ("de oven is weer gebarsten", ["problem"]),
+    ("ik bel vanmiddag de pottenbakker", ["proposal"]),
+    ("top", []),
+]
+
+
+def test_training_learns_from_the_tuning_conversations_and_scores_them_out_of_fold(tiny):
+    tuning_folder = tiny / "tuning"
+    tuning_folder.mkdir()
+    write_conversation(tuning_folder, "en-01", KILN)
+    write_conversation(tuning_folder, "nl-01", OVEN)
+    config_path = tiny / "config.toml"
+    written = config_path.read_text("utf-8")
+    config_path.write_text(
+        written.replace('tuning = "examples/tuning"', f'tuning = "{tuning_folder}"'), "utf-8"
+    )
+    kiln = ["the kiln is cracked", "de oven is gebarsten"]
+
+    assert make_train.main([str(config_path)]) == 0
+    without = scores_of(tiny / "model", kiln)
+    learning = config_path.read_text("utf-8").replace("tuning_folds = 0", "tuning_folds = 2")
+    config_path.write_text(learning, "utf-8")
+    assert make_train.main([str(config_path)]) == 0
+    learnt = scores_of(tiny / "model", kiln)
+
+    meta = json.loads((tiny / "model" / "meta.json").read_text("utf-8"))["groundrules"]
+    assert meta["trained_on"]["conversation_lines"] == len(KILN) + len(OVEN) - 1
+    assert meta["trained_on"]["lines"] == 24 + 8 + len(KILN) + len(OVEN) - 1
+    assert "fitted without it (2 folds)" in meta["chosen_on"]["bars_chosen_on"]
+    for before, after in zip(without, learnt, strict=True):
+        assert after["problem"] > before["problem"]

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from rules.understanding import Thresholds
-from tests.helpers import DOUBTING, TaggedClassifier
+from tests.helpers import DOUBTING, TaggedClassifier, write_conversation
 from training import tuning
+from training.dataset import previous_lines
 from training.nudges import replay
 
 # (time, user, text, thread): threads are named by the time of their first message.
@@ -44,6 +47,9 @@ DOUBTS = [
 ]
 
 
+TAGS = {"#problem", "#proposal"}
+
+
 def _transcript(folder: Path, lines=LINES) -> Path:
     path = folder / "en-threads.jsonl"
     stamp = "2026-03-02T{}:00Z".format
@@ -51,7 +57,8 @@ def _transcript(folder: Path, lines=LINES) -> Path:
         for clock, user, text, thread in lines:
             line = {"ts": stamp(clock), "channel": "C1", "user": user, "text": text}
             out.write(json.dumps(line | {"thread": thread and stamp(thread)}) + "\n")
-    expected = {"window_minutes": 10, "language": "en", "labels": {}, "nudges": []}
+    tagged = {stamp(c): [w[1:] for w in t.split() if w in TAGS] for c, _, t, _ in lines}
+    expected = {"window_minutes": 10, "language": "en", "labels": tagged, "nudges": []}
     path.with_suffix(".expected.json").write_text(json.dumps(expected), encoding="utf-8")
     return path
 
@@ -99,3 +106,49 @@ def test_simulated_doubts_are_confirmed_as_the_real_bot_confirms_them(tmp_path):
         ("ben", "09:00"),
         ("dirk", "09:40"),
     ]
+
+
+def test_out_of_fold_scores_come_from_models_that_did_not_learn_thewrite_conversation(tmp_path):
+    for n in range(5):
+        write_conversation(tmp_path, f"en-{n}", [(f"line {n}a", []), (f"line {n}b", [])])
+    conversations = tuning.load(tmp_path)
+    fits: list[set[str]] = []
+
+    def fit_without(learnt):
+        seen = {line.text for c in learnt for line in c.lines}
+        fits.append({c.name for c in learnt})
+        return lambda texts, previous: {"seen": [text in seen for text in texts]}
+
+    scored = tuning.out_of_fold_scores(conversations, 3, fit_without)
+
+    assert len(fits) == 3
+    assert len(scored) == len(conversations)
+    assert all(not any(scores["seen"]) for scores in scored)  # never its own lines
+    # every conversation is learnt by the folds it is not scored in
+    assert all(sum(c.name in learnt for learnt in fits) == 2 for c in conversations)
+    # the scores stay in the conversations' order
+    assert [len(s["seen"]) for s in scored] == [2] * 5
+
+
+def test_a_conversation_becomes_one_training_batch_in_posting_order(tmp_path):
+    lines = [("the till is short", ["problem"]), ("I'll recount it", ["proposal"])]
+    write_conversation(tmp_path, "en-07", lines)
+    [conversation] = tuning.load(tmp_path)
+
+    examples = conversation.examples()
+
+    assert [(e.text, e.labels, e.batch) for e in examples] == [
+        ("the till is short", ("problem",), "tuning-en-07"),
+        ("I'll recount it", ("proposal",), "tuning-en-07"),
+    ]
+    assert previous_lines(examples) == [None, 0]
+
+
+def test_a_conversation_whose_labels_miss_a_message_is_refused(tmp_path):
+    write_conversation(tmp_path, "nl-01", [("de lift is kapot", ["problem"])])
+    sidecar = tmp_path / "nl-01.expected.json"
+    written = json.loads(sidecar.read_text("utf-8"))
+    sidecar.write_text(json.dumps(written | {"labels": {}}), encoding="utf-8")
+
+    with pytest.raises(ValueError, match="labels must name every message"):
+        tuning.load(tmp_path)
