@@ -125,11 +125,24 @@ class _Collect:
         pass
 
 
-def expected_nudges(conversation: Path) -> tuple[set[Nudge], int]:
-    """The hand-written nudges beside a conversation, and its window in minutes."""
-    sidecar = json.loads(conversation.with_suffix(".expected.json").read_text("utf-8"))
-    nudges = {(n["channel"], n["user"], n["problem_ts"]) for n in sidecar["nudges"]}
-    return nudges, int(sidecar["window_minutes"])
+@dataclass(frozen=True, slots=True)
+class Sidecar:
+    """What the writer wrote beside a conversation (<name>.expected.json)."""
+
+    expected: frozenset[Nudge]
+    window: timedelta
+    language: str
+    labels: Mapping[str, Sequence[str]]  # each message's ts -> its labels
+
+
+def read_sidecar(conversation: Path) -> Sidecar:
+    written = json.loads(conversation.with_suffix(".expected.json").read_text("utf-8"))
+    return Sidecar(
+        frozenset((n["channel"], n["user"], n["problem_ts"]) for n in written["nudges"]),
+        timedelta(minutes=int(written["window_minutes"])),
+        str(written.get("language") or conversation.stem.split("-", 1)[0]),
+        written.get("labels", {}),
+    )
 
 
 def replay(classifier: Classifier, conversation: Path, bars: Thresholds) -> set[Nudge]:
@@ -138,8 +151,8 @@ def replay(classifier: Classifier, conversation: Path, bars: Thresholds) -> set[
     from bot.bootstrap import bootstrap
     from bot.settings import Settings
 
-    _, window = expected_nudges(conversation)
-    settings = Settings(database_url="sqlite://", problem_window=timedelta(minutes=window))
+    window = read_sidecar(conversation).window
+    settings = Settings(database_url="sqlite://", problem_window=window)
     app = bootstrap(settings, classifier=classifier)
     try:
         app.service.engine.thresholds = bars
@@ -157,8 +170,7 @@ def replay_all(
     """Nudge scores per language (file name prefix) and overall ("all")."""
     scores: dict[str, NudgeScore] = {}
     for path in conversations:
-        expected, _ = expected_nudges(path)
-        result = compare(expected, replay(classifier, path, bars))
+        result = compare(read_sidecar(path).expected, replay(classifier, path, bars))
         lang = path.name.split("-", 1)[0]
         for key in (lang, "all"):
             scores[key] = scores.get(key, NudgeScore(0, 0, 0)) + result

@@ -60,14 +60,17 @@ def train(config: Config) -> Trained:
     # Corrections of lines in dev or test are not learnt from: that would leak.
     held_out = splits["dev"] + splits["test"]
     training, feedback = fold_feedback(splits["train"], config.feedback, held_out=held_out)
-    fit_examples: list[Example] = training + (splits["dev"] if "dev" in config.fit_on else [])
+    corpus: list[Example] = training + (splits["dev"] if "dev" in config.fit_on else [])
     tuning_folder = ROOT / config.thresholds.tuning
     conversations = (
         tuning.load(tuning_folder) if config.thresholds.bars_on == "conversations" else []
     )
     learnt = config.thresholds.tuning_folds > 0 and bool(conversations)
-    if learnt:
-        fit_examples += conversation_examples(conversations, held_out)
+    # Lines a dev or test line repeats ("ok thanks") are not learnt: they would flatter
+    # the evaluation.
+    evaluated = {key(example.text) for example in held_out}
+    conversation_lines = conversation_examples(conversations, evaluated) if learnt else []
+    fit_examples = corpus + conversation_lines
 
     context = _context(fit_examples, config)
     if config.thresholds.choose_on == "dev":
@@ -107,10 +110,9 @@ def train(config: Config) -> Trained:
     nlp = fit(fit_examples, config, previous_scores=context)
     if conversations:
         if learnt:
-            base = [e for e in fit_examples if not e.batch.startswith("tuning-")]
 
             def fit_without(others: list[tuning.Conversation]) -> tuning.Scorer:
-                return _nudge_scorer(base + conversation_examples(others, held_out), config)
+                return _nudge_scorer(corpus + conversation_examples(others, evaluated), config)
 
             scored = tuning.out_of_fold_scores(
                 conversations, config.thresholds.tuning_folds, fit_without
@@ -140,7 +142,7 @@ def train(config: Config) -> Trained:
         "trained_on": {
             "splits": list(config.fit_on),
             "lines": len(fit_examples),
-            "conversation_lines": sum(e.batch.startswith("tuning-") for e in fit_examples),
+            "conversation_lines": len(conversation_lines),
             "feedback": feedback,
         },
         "chosen_on": {
@@ -185,12 +187,11 @@ def held_out_scores(
 
 
 def conversation_examples(
-    conversations: list[tuning.Conversation], held_out: list[Example]
+    conversations: list[tuning.Conversation], evaluated: set[str]
 ) -> list[Example]:
-    """The conversations' labelled lines as training examples, less those a dev or
-    test line repeats ("ok thanks" in both would flatter the evaluation)."""
-    kept = {key(example.text) for example in held_out}
-    return [e for c in conversations for e in c.examples() if key(e.text) not in kept]
+    """The conversations' labelled lines as training examples, less those whose text
+    (as `key` compares it) is in `evaluated`."""
+    return [e for c in conversations for e in c.examples() if key(e.text) not in evaluated]
 
 
 def _nudge_scorer(examples: list[Example], config: Config) -> tuning.Scorer:

@@ -19,7 +19,6 @@ are still chosen on predictions for text the scoring model never saw.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -30,7 +29,7 @@ from rules.classifier import LABELS
 from rules.conversation import previous_indexes
 from rules.understanding import Thresholds
 from training.dataset import Example, ordered
-from training.nudges import Nudge, NudgeScore
+from training.nudges import Nudge, NudgeScore, read_sidecar
 
 Scores = Mapping[str, Sequence[float]]  # per label (and "reaction"): one score per line
 Scorer = Callable[[list[str], list[int | None]], Scores]
@@ -42,8 +41,8 @@ class Conversation:
     lines: tuple[TranscriptLine, ...]
     window: timedelta
     expected: frozenset[Nudge]
-    lang: str = "en"
-    labels: tuple[tuple[str, ...], ...] = ()  # per line, as the writer labelled it
+    lang: str
+    labels: tuple[tuple[str, ...], ...]  # per line, as the writer labelled it
 
     def examples(self) -> list[Example]:
         """The lines as training examples: one batch, in the order they were posted."""
@@ -65,8 +64,8 @@ def load(folder: Path) -> list[Conversation]:
                 if isinstance(item, TranscriptError):
                     raise ValueError(f"{path}: {item}")
                 lines.append(item)
-        sidecar = json.loads(path.with_suffix(".expected.json").read_text("utf-8"))
-        written = sidecar["labels"]
+        sidecar = read_sidecar(path)
+        written = sidecar.labels
         unknown = {label for labels in written.values() for label in labels} - set(LABELS)
         if unknown or set(written) != {line.ts for line in lines}:
             raise ValueError(f"{path}: labels must name every message once, with known labels")
@@ -74,9 +73,9 @@ def load(folder: Path) -> list[Conversation]:
             Conversation(
                 path.stem,
                 tuple(lines),
-                timedelta(minutes=int(sidecar["window_minutes"])),
-                frozenset((n["channel"], n["user"], n["problem_ts"]) for n in sidecar["nudges"]),
-                str(sidecar.get("language") or path.stem.split("-", 1)[0]),
+                sidecar.window,
+                sidecar.expected,
+                sidecar.language,
                 tuple(ordered(written[line.ts]) for line in lines),
             )
         )
@@ -92,21 +91,23 @@ def out_of_fold_scores(
     `folds`-th conversation in name order in one (so each holds both languages).
     `fit_without(learnt)` fits on everything else plus the `learnt` conversations and
     returns its scorer, which is used before the next fit."""
-    scored: list[Scores | None] = [None] * len(conversations)
+    scored: dict[int, Scores] = {}
     folds = max(1, min(folds, len(conversations)))
     for fold in range(folds):
-        held = range(fold, len(conversations), folds)
         learnt = [c for i, c in enumerate(conversations) if i % folds != fold]
         score = fit_without(learnt)
-        for i in held:
-            conversation = conversations[i]
-            scored[i] = score([line.text for line in conversation.lines], previous(conversation))
-    return [scores for scores in scored if scores is not None]
+        for i in range(fold, len(conversations), folds):
+            scored[i] = _read(conversations[i], score)
+    return [scored[i] for i in range(len(conversations))]
 
 
 def score_each(conversations: Sequence[Conversation], score: Scorer) -> list[Scores]:
     """Each conversation's scores from one model."""
-    return [score([line.text for line in c.lines], previous(c)) for c in conversations]
+    return [_read(conversation, score) for conversation in conversations]
+
+
+def _read(conversation: Conversation, score: Scorer) -> Scores:
+    return score([line.text for line in conversation.lines], previous(conversation))
 
 
 def nudges(

@@ -108,7 +108,7 @@ def test_simulated_doubts_are_confirmed_as_the_real_bot_confirms_them(tmp_path):
     ]
 
 
-def test_out_of_fold_scores_come_from_models_that_did_not_learn_thewrite_conversation(tmp_path):
+def test_out_of_fold_scores_come_from_models_that_did_not_learn_the_conversation(tmp_path):
     for n in range(5):
         write_conversation(tmp_path, f"en-{n}", [(f"line {n}a", []), (f"line {n}b", [])])
     conversations = tuning.load(tmp_path)
