@@ -24,6 +24,8 @@ class Model:
     C: float = 8.0
     class_weight: str | None = "balanced"
     max_iter: int = 2000
+    # Each n-gram's column scaled by |log-count ratio| ** power before the fit (0: off).
+    log_count_power: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,8 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
     fit_on = tuple(data.get("fit_on", ("train", "dev")))
     if "test" in fit_on or not set(fit_on) <= {"train", "dev"}:
         raise ValueError(f"fit_on must name train and/or dev, not {fit_on}")
+    if float(model.get("log_count_power", 0.0)) < 0:
+        raise ValueError("model.log_count_power must be 0 (off) or more")
     defaults = Config()
     return Config(
         seed=int(raw.get("seed", defaults.seed)),
@@ -128,6 +132,7 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
             C=float(model.get("C", 8.0)),
             class_weight=model.get("class_weight", "balanced") or None,
             max_iter=int(model.get("max_iter", 2000)),
+            log_count_power=float(model.get("log_count_power", 0.0)),
         ),
         context=Context(
             previous=bool(context.get("previous", True)),

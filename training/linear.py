@@ -15,6 +15,7 @@ import numpy as np
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
 from spacy.language import Language
 
 from rules.classifier import LABELS
@@ -22,6 +23,9 @@ from rules.classifier.normalise import normalise
 from rules.classifier.trained import LinearTextcat, Scored, blank_pipeline
 from training.config import Config
 from training.dataset import Example, previous_lines
+from training.log_count_ratio import LogCountRatio
+
+Classifier = LogisticRegression | Pipeline  # a pipeline: log-count scaling, then the regression
 
 
 def vectorizer(config: Config) -> TfidfVectorizer:
@@ -71,12 +75,12 @@ class Fitted:
     nlp: Language
     words: TfidfVectorizer
     chars: TfidfVectorizer
-    models: dict[str, LogisticRegression | None]  # None: a label the data never varies
-    in_context: dict[str, LogisticRegression | None] | None
+    models: dict[str, Classifier | None]  # None: a label the data never varies
+    in_context: dict[str, Classifier | None] | None
     char_weight: float
     context_scale: float
     context_labels: tuple[str, ...]
-    reaction: LogisticRegression | None = None
+    reaction: Classifier | None = None
 
     def reaction_probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """scikit-learn's own probabilities of the reaction head."""
@@ -142,7 +146,7 @@ def fit_models(
     texts = [e.text for e in examples]
     matrix = design_matrix(nlp, texts, words, chars, fit=True, char_weight=features.char_weight)
     width = matrix.shape[1]
-    weights, bias, models = _fit_head(matrix, examples, config)
+    weights, bias, models = _fit_head(matrix, examples, config, text_columns=width)
     in_context = previous_weights = None
     if previous_scores is not None and has_previous(previous_scores).any():
         scale = config.context.scale
@@ -150,7 +154,11 @@ def fit_models(
         dense = csr_matrix(previous_scores[rows] * scale)
         read = config.context.labels
         both, context_bias, in_context = _fit_head(
-            hstack([matrix[rows], dense]).tocsr(), [examples[i] for i in rows], config, read
+            hstack([matrix[rows], dense]).tocsr(),
+            [examples[i] for i in rows],
+            config,
+            read,
+            text_columns=width,
         )
         for j, label in enumerate(LABELS):
             if label not in read:  # read as alone: the same column, no context weight
@@ -160,7 +168,9 @@ def fit_models(
         previous_weights = both[width:] * scale  # the component reads unscaled scores
     reaction = None
     if config.context.reaction:
-        column, reaction_bias, reaction = _fit_target(matrix, follows_problem(examples), config)
+        column, reaction_bias, reaction = _fit_target(
+            matrix, follows_problem(examples), config, text_columns=width
+        )
         weights = np.hstack([weights, column[:, np.newaxis]])
         bias = np.append(bias, reaction_bias)
     weights[len(words.vocabulary_) :] *= features.char_weight
@@ -210,7 +220,7 @@ def follows_problem(examples: Sequence[Example]) -> np.ndarray:
     )
 
 
-def _probabilities(models: dict[str, LogisticRegression | None], matrix) -> np.ndarray:
+def _probabilities(models: dict[str, Classifier | None], matrix) -> np.ndarray:
     columns = [
         model.predict_proba(matrix)[:, 1] if model is not None else np.full(matrix.shape[0], np.nan)
         for model in models.values()
@@ -223,38 +233,49 @@ def _fit_head(
     examples: Sequence[Example],
     config: Config,
     labels: Sequence[str] = LABELS,
-) -> tuple[np.ndarray, np.ndarray, dict[str, LogisticRegression | None]]:
+    *,
+    text_columns: int,
+) -> tuple[np.ndarray, np.ndarray, dict[str, Classifier | None]]:
     """One L2 logistic regression per label in `labels` (the others' columns stay
     zero): (weights per column, biases, the models)."""
     weights = np.zeros((matrix.shape[1], len(LABELS)))
     bias = np.zeros(len(LABELS))
-    models: dict[str, LogisticRegression | None] = {}
+    models: dict[str, Classifier | None] = {}
     for j, label in enumerate(LABELS):
         if label not in labels:
             models[label] = None
             continue
         target = np.array([example.has(label) for example in examples], dtype=int)
-        weights[:, j], bias[j], models[label] = _fit_target(matrix, target, config)
+        weights[:, j], bias[j], models[label] = _fit_target(
+            matrix, target, config, text_columns=text_columns
+        )
     return weights, bias, models
 
 
 def _fit_target(
-    matrix: csr_matrix, target: np.ndarray, config: Config
-) -> tuple[np.ndarray, float, LogisticRegression | None]:
-    """One L2 logistic regression: (weights, bias, the model)."""
+    matrix: csr_matrix, target: np.ndarray, config: Config, *, text_columns: int
+) -> tuple[np.ndarray, float, Classifier | None]:
+    """One L2 logistic regression, after log-count scaling of the first `text_columns`
+    columns when the config asks for it: (weights on the unscaled columns, bias, the
+    model)."""
     if target.min() == target.max():
         # A target the data never (or always) shows: its prior, smoothed.
         prior = math.log((target.sum() + 0.5) / (len(target) - target.sum() + 0.5))
         return np.zeros(matrix.shape[1]), prior, None
-    model = LogisticRegression(
+    regression = LogisticRegression(
         C=config.model.C,
         class_weight=config.model.class_weight,
         max_iter=config.model.max_iter,
         solver="lbfgs",
         random_state=config.seed,
     )
+    if not config.model.log_count_power:
+        regression.fit(matrix, target)
+        return regression.coef_[0], float(regression.intercept_[0]), regression
+    model = make_pipeline(LogCountRatio(config.model.log_count_power, text_columns), regression)
     model.fit(matrix, target)
-    return model.coef_[0], float(model.intercept_[0]), model
+    weights = regression.coef_[0] * model[0].scale_
+    return weights, float(regression.intercept_[0]), model
 
 
 @cache

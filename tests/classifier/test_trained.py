@@ -116,24 +116,23 @@ def _known_miss(label: str, text: str, why: str):
 
 # The label words meant as they say. The corpus once used them mostly in hard
 # negatives ("no problem", "geen bezwaar"), and the model read lines like these as
-# nothing or as their opposite (9 of these 24 before corpus round 11; the probe was
-# written before the batches that taught them). The misses left are marked.
+# nothing or as their opposite (9 of these 24 before corpus round 11, 19 after it, 21
+# since round 12; the probe was written before the batches that taught them). The
+# misses left are marked.
 PLAIN_SENSE = [
-    _known_miss("problem", "there is a problem with the boiler in block C", "problem 0.39"),
+    _known_miss("problem", "there is a problem with the boiler in block C", "problem 0.48"),
     ("problem", "we've got an issue with the delivery slots, nobody can book Thursday"),
     ("problem", "problem: the shared drive is read-only since this morning"),
-    _known_miss(
-        "problem", "the problem is the night staff never get the handover sheet", "problem 0.58"
-    ),
+    ("problem", "the problem is the night staff never get the handover sheet"),
     ("proposal", "my suggestion: we rotate the Friday late shift"),
     ("proposal", "I propose that we pilot the new form on ward 3 first"),
     ("concern", "I disagree with moving the stand-up to Mondays"),
     ("concern", "I object to closing the branch before the consultation ends"),
     ("concern", "I'm concerned that the new route skips the hospital stop"),
     _known_miss(
-        "concern", "I have serious concerns about the budget cut for the youth club", "concern 0.38"
+        "concern", "I have serious concerns about the budget cut for the youth club", "concern 0.33"
     ),
-    _known_miss("agreement", "I agree with Sam's proposal", "agreement 0.16"),
+    _known_miss("agreement", "I agree with Sam's proposal", "agreement 0.33"),
     ("agreement", "I support the plan, go ahead"),
     ("problem", "er is een probleem met de koffieautomaat op de tweede"),
     ("problem", "we zitten met een probleem: de bus voor de uitje is niet geboekt"),
@@ -143,9 +142,7 @@ PLAIN_SENSE = [
     ("proposal", "ik stel voor dat we eerst op afdeling 3 proefdraaien"),
     ("concern", "ik heb bezwaar tegen het nieuwe rooster"),
     ("concern", "ik ben het niet eens met het sluiten van de vestiging"),
-    _known_miss(
-        "concern", "ik maak me zorgen dat de nieuwe route het ziekenhuis overslaat", "concern 0.48"
-    ),
+    ("concern", "ik maak me zorgen dat de nieuwe route het ziekenhuis overslaat"),
     ("concern", "ik heb grote twijfels bij de bezuiniging op het jongerenwerk"),
     ("agreement", "ik ben het eens met het voorstel van Fatima"),
     ("agreement", "ik steun het plan, ga je gang"),
@@ -241,6 +238,11 @@ def test_concern_and_agreement_read_the_message_before(trained):
             assert read.own_scores == alone.scores
         after_proposal = trained.classify(reply, previous=proposal)
         after_complaint = trained.classify(reply, previous=complaint)
-        assert after_proposal.scores["agreement"] != after_complaint.scores["agreement"]
+        # a stock consent can be certain either way ("fine by me": agreement 1.0), so
+        # the two labels read in context are compared together
+        read_in_context = ("agreement", "concern")
+        assert [after_proposal.scores[label] for label in read_in_context] != [
+            after_complaint.scores[label] for label in read_in_context
+        ]
     consent = trained.classify("fine by me", previous=proposal)
     assert "agreement" in consent.labels

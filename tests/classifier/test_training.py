@@ -143,8 +143,13 @@ def test_make_train_reproduces_a_pipeline_deterministically(tiny, capsys):
     assert max(first[2], key=first[2].get) == "agreement"
 
 
-def test_component_reproduces_scikit_learn(tiny):
-    config = load_config(tiny / "config.toml")
+def with_log_count_power(config, power: float):
+    return replace(config, model=replace(config.model, log_count_power=power))
+
+
+@pytest.mark.parametrize("power", [0.0, 0.5])
+def test_component_reproduces_scikit_learn(tiny, power):
+    config = with_log_count_power(load_config(tiny / "config.toml"), power)
     examples = load_split(config.splits, "train")
     fitted = fit_models(examples, config)
     texts = [e.text for e in examples] + ["something else entirely, STILL", ""]
@@ -173,8 +178,9 @@ def test_reaction_head_learns_which_lines_follow_a_problem_and_reproduces_scikit
         plain.reaction_probabilities(["again??"])
 
 
-def test_in_context_head_reproduces_scikit_learn_and_reads_the_line_before(tiny):
-    config = load_config(tiny / "config.toml")
+@pytest.mark.parametrize("power", [0.0, 0.5])
+def test_in_context_head_reproduces_scikit_learn_and_reads_the_line_before(tiny, power):
+    config = with_log_count_power(load_config(tiny / "config.toml"), power)
     examples = load_split(config.splits, "train")
     before = previous_lines(examples)
     assert before[:3] == [None, 0, 1]  # each batch is a conversation in id order
@@ -303,7 +309,9 @@ def test_training_learns_from_the_tuning_conversations_and_scores_them_out_of_fo
     config_path.write_text(
         written.replace('tuning = "examples/tuning"', f'tuning = "{tuning_folder}"'), "utf-8"
     )
-    kiln = ["the kiln is cracked", "de oven is gebarsten"]
+    # the conversations' own problem lines: on a corpus of 32 lines, what a paraphrase
+    # shares with them moves by chance under the log-count scaling
+    kiln = ["the kiln is cracked again", "de oven is weer gebarsten"]
 
     assert make_train.main([str(config_path)]) == 0
     without = scores_of(tiny / "model", kiln)
