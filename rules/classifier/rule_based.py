@@ -23,6 +23,7 @@ from rules.classifier.cues import (
     STRONG,
     WEAK,
 )
+from rules.classifier.vocabulary import VOCABULARY_GROWTH, BoundedVocabulary
 from rules.language import detect_language
 
 # Classification looks at the start of a message only: a 100 kB paste is not chat.
@@ -112,10 +113,11 @@ class RuleClassifier:
 
     name = "rules"
 
-    def __init__(self, threshold: float = 0.5) -> None:
+    def __init__(self, threshold: float = 0.5, *, vocabulary_growth: int = VOCABULARY_GROWTH):
         self.threshold = threshold
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("groundrules_cues", config={"threshold": threshold})
+        self.vocabulary = BoundedVocabulary(self.nlp, vocabulary_growth)
 
     def _result(self, doc: Doc, text: str, lang: str | None) -> Classification:
         scores = {label: round(doc.cats[label], 4) for label in LABELS}
@@ -126,7 +128,8 @@ class RuleClassifier:
         self, text: str, *, lang: str | None = None, previous: Classification | None = None
     ) -> Classification:
         """Cue phrases read the message alone: `previous` is accepted and not used."""
-        return self._result(self.nlp(prepare(text)), text, lang)
+        with self.vocabulary.reading():
+            return self._result(self.nlp(prepare(text)), text, lang)
 
     def classify_many(
         self,
@@ -136,5 +139,6 @@ class RuleClassifier:
         previous: Sequence[Previous] | None = None,
     ) -> list[Classification]:
         texts = list(texts)
-        docs = self.nlp.pipe(prepare(text) for text in texts)
-        return [self._result(doc, text, lang) for doc, text in zip(docs, texts, strict=True)]
+        with self.vocabulary.reading():
+            docs = self.nlp.pipe(prepare(text) for text in texts)
+            return [self._result(doc, text, lang) for doc, text in zip(docs, texts, strict=True)]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -32,6 +31,7 @@ from spacy.util import minibatch
 
 from rules.classifier import LABELS, Classification, Previous
 from rules.classifier.normalise import normalise
+from rules.classifier.vocabulary import VOCABULARY_GROWTH, BoundedVocabulary
 from rules.classifier.word_index import WordIndex
 from rules.language import detect_language
 from rules.understanding import BAR_NAMES, Thresholds
@@ -42,13 +42,6 @@ BATCH = 256
 # Left out of the shipped pipeline: rebuilt at load (faster, and a few MB less to hold).
 SHIPPED_WITHOUT = ["tokenizer", "vocab"]
 CACHE_WORDS = 20_000  # words whose character n-gram ids are kept (about 2 MB)
-# New strings spaCy may keep (with their lexemes and the tokenizer's cache: about 15 MB)
-# before every call runs in a memory zone. Without a bound, each new name, typo or code
-# stays for the life of the bot (200,000 messages of unseen words: +200 MB; with it,
-# +28 MB). Zones from the start would cost the cache: batched reading 5,800 -> 3,500
-# msgs/s on the bench's chat; after 20,000 lines of chat, unseen text reads as fast
-# with them as without.
-VOCABULARY_GROWTH = 20_000
 
 _READ = [NORM, IS_SPACE, IS_UPPER, LENGTH]
 CAPS = "xxcaps"  # one word feature for each shouted word ("STILL broken")
@@ -433,7 +426,7 @@ class TrainedClassifier:
         vocabulary_growth: int = VOCABULARY_GROWTH,
     ) -> None:
         self.nlp = nlp
-        self.strings_kept = len(nlp.vocab.strings) + vocabulary_growth
+        self.vocabulary = BoundedVocabulary(nlp, vocabulary_growth)
         meta = nlp.meta.get("groundrules", {})
         chosen = {**meta.get("thresholds", {}), **(thresholds or {})}
         alone = {**meta.get("thresholds_alone", chosen), **(thresholds or {})}
@@ -484,10 +477,8 @@ class TrainedClassifier:
             if isinstance(c, int) and not 0 <= c < i:
                 raise ValueError(f"message {i} cannot follow message {c}")
         results: list[Classification] = []
-        # Once the vocabulary has grown by its bound, what a call adds is dropped at its
-        # end (VOCABULARY_GROWTH). The docs are read inside; only numbers leave.
-        growing = len(self.nlp.vocab.strings) < self.strings_kept
-        with nullcontext() if growing else self.nlp.memory_zone():
+        # The docs are read inside; only numbers leave.
+        with self.vocabulary.reading():
             # The tokenizer and the model directly: a chat message needs no Doc.cats.
             docs = self.nlp.tokenizer.pipe(normalise(text) for text in texts)
             for start, batch in enumerate(minibatch(docs, size=BATCH)):

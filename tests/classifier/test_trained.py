@@ -246,26 +246,3 @@ def test_concern_and_agreement_read_the_message_before(trained):
         ]
     consent = trained.classify("fine by me", previous=proposal)
     assert "agreement" in consent.labels
-
-
-def unseen_words(count: int, seed: int) -> list[str]:
-    """Messages of made-up words ("names, typos, codes"), three to a message."""
-    rng = np.random.default_rng(seed)
-    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
-    words = ["".join(rng.choice(letters, 8)) for _ in range(3 * count)]
-    return [f"the printer {' '.join(words[i : i + 3])}" for i in range(0, len(words), 3)]
-
-
-def test_the_vocabulary_stops_growing_at_its_bound_and_scores_do_not_change():
-    bounded = TrainedClassifier.load(vocabulary_growth=100)
-    unbounded = TrainedClassifier.load(vocabulary_growth=10**9)
-    strings = bounded.nlp.vocab.strings
-    start = len(strings)
-    batches = [unseen_words(10, seed) for seed in range(40)]  # 1,200 new words
-    for batch in batches:
-        assert bounded.classify_many(batch) == unbounded.classify_many(batch)
-    # the call that crosses the bound keeps its 30 words; after it, every call's are dropped
-    assert len(strings) <= start + 100 + 30
-    assert len(unbounded.nlp.vocab.strings) >= start + 1_200
-    # words met before the bound stay readable, and read as before
-    assert bounded.classify_many(batches[0]) == unbounded.classify_many(batches[0])
