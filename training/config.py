@@ -107,7 +107,8 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
     fit_on = tuple(data.get("fit_on", ("train", "dev")))
     if "test" in fit_on or not set(fit_on) <= {"train", "dev"}:
         raise ValueError(f"fit_on must name train and/or dev, not {fit_on}")
-    if float(model.get("log_count_power", 0.0)) < 0:
+    log_count_power = float(model.get("log_count_power", 0.0))
+    if log_count_power < 0:
         raise ValueError("model.log_count_power must be 0 (off) or more")
     defaults = Config()
     return Config(
@@ -132,7 +133,7 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
             C=float(model.get("C", 8.0)),
             class_weight=model.get("class_weight", "balanced") or None,
             max_iter=int(model.get("max_iter", 2000)),
-            log_count_power=float(model.get("log_count_power", 0.0)),
+            log_count_power=log_count_power,
         ),
         context=Context(
             previous=bool(context.get("previous", True)),

@@ -25,7 +25,8 @@ from training.config import Config
 from training.dataset import Example, previous_lines
 from training.log_count_ratio import LogCountRatio
 
-Classifier = LogisticRegression | Pipeline  # a pipeline: log-count scaling, then the regression
+# One label's fitted model; a pipeline when log-count scaling comes before the regression.
+LabelModel = LogisticRegression | Pipeline
 
 
 def vectorizer(config: Config) -> TfidfVectorizer:
@@ -75,12 +76,12 @@ class Fitted:
     nlp: Language
     words: TfidfVectorizer
     chars: TfidfVectorizer
-    models: dict[str, Classifier | None]  # None: a label the data never varies
-    in_context: dict[str, Classifier | None] | None
+    models: dict[str, LabelModel | None]  # None: a label the data never varies
+    in_context: dict[str, LabelModel | None] | None
     char_weight: float
     context_scale: float
     context_labels: tuple[str, ...]
-    reaction: Classifier | None = None
+    reaction: LabelModel | None = None
 
     def reaction_probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """scikit-learn's own probabilities of the reaction head."""
@@ -220,7 +221,7 @@ def follows_problem(examples: Sequence[Example]) -> np.ndarray:
     )
 
 
-def _probabilities(models: dict[str, Classifier | None], matrix) -> np.ndarray:
+def _probabilities(models: dict[str, LabelModel | None], matrix) -> np.ndarray:
     columns = [
         model.predict_proba(matrix)[:, 1] if model is not None else np.full(matrix.shape[0], np.nan)
         for model in models.values()
@@ -235,12 +236,12 @@ def _fit_head(
     labels: Sequence[str] = LABELS,
     *,
     text_columns: int,
-) -> tuple[np.ndarray, np.ndarray, dict[str, Classifier | None]]:
+) -> tuple[np.ndarray, np.ndarray, dict[str, LabelModel | None]]:
     """One L2 logistic regression per label in `labels` (the others' columns stay
     zero): (weights per column, biases, the models)."""
     weights = np.zeros((matrix.shape[1], len(LABELS)))
     bias = np.zeros(len(LABELS))
-    models: dict[str, Classifier | None] = {}
+    models: dict[str, LabelModel | None] = {}
     for j, label in enumerate(LABELS):
         if label not in labels:
             models[label] = None
@@ -254,7 +255,7 @@ def _fit_head(
 
 def _fit_target(
     matrix: csr_matrix, target: np.ndarray, config: Config, *, text_columns: int
-) -> tuple[np.ndarray, float, Classifier | None]:
+) -> tuple[np.ndarray, float, LabelModel | None]:
     """One L2 logistic regression, after log-count scaling of the first `text_columns`
     columns when the config asks for it: (weights on the unscaled columns, bias, the
     model)."""

@@ -476,59 +476,53 @@ class TrainedClassifier:
         for i, c in enumerate(context):
             if isinstance(c, int) and not 0 <= c < i:
                 raise ValueError(f"message {i} cannot follow message {c}")
-        results: list[Classification] = []
         # The docs are read inside; only numbers leave.
         with self.vocabulary.reading():
-            # The tokenizer and the model directly: a chat message needs no Doc.cats.
-            docs = self.nlp.tokenizer.pipe(normalise(text) for text in texts)
-            for start, batch in enumerate(minibatch(docs, size=BATCH)):
-                self._score_into(results, batch, start * BATCH, texts, context, lang)
-        return results
+            return self._classify(texts, context, lang)
 
-    def _score_into(
-        self,
-        results: list[Classification],
-        batch: list[Doc],
-        offset: int,
-        texts: list[str],
-        context: list,
-        lang: str | None,
-    ) -> None:
-        """Classify one batch of docs, appending to `results` (the call's so far)."""
-        # Indexes are into the whole call; one into an earlier batch becomes the
-        # text-alone scores already found for it.
-        window = [
-            (c - offset if c >= offset else results[c].own_scores) if isinstance(c, int) else c
-            for c in context[offset : offset + len(batch)]
-        ]
-        scored = self.textcat.score_batch(batch, window)
-        # Rounded as score_batch rounds the context it reads within a batch, so a
-        # message scores the same whether its previous one came in this call or not.
-        reported = np.round(scored.scores, 4)
-        reactions = (
-            [None] * len(batch)
-            if scored.reaction is None
-            else np.round(scored.reaction, 4).tolist()
-        )
-        rows = zip(
-            reported.tolist(),
-            np.round(scored.own, 4).tolist(),
-            scored.in_context.tolist(),
-            reactions,
-            strict=True,
-        )
-        label_sets = self._label_sets(reported, scored.in_context)
-        for i, (row, own_row, in_context, reaction) in enumerate(rows):
-            text = texts[offset + i]
-            results.append(
-                Classification(
-                    label_sets[i],
-                    dict(zip(LABELS, row, strict=True)),
-                    lang or detect_language(text),
-                    dict(zip(LABELS, own_row, strict=True)) if in_context else None,
-                    reaction,
-                )
+    def _classify(
+        self, texts: list[str], context: list[Previous], lang: str | None
+    ) -> list[Classification]:
+        results: list[Classification] = []
+        # The tokenizer and the model directly: a chat message needs no Doc.cats.
+        docs = self.nlp.tokenizer.pipe(normalise(text) for text in texts)
+        for start, batch in enumerate(minibatch(docs, size=BATCH)):
+            offset = start * BATCH
+            # Indexes are into the whole call; one into an earlier batch becomes the
+            # text-alone scores already found for it.
+            window = [
+                (c - offset if c >= offset else results[c].own_scores) if isinstance(c, int) else c
+                for c in context[offset : offset + len(batch)]
+            ]
+            scored = self.textcat.score_batch(batch, window)
+            # Rounded as score_batch rounds the context it reads within a batch, so a
+            # message scores the same whether its previous one came in this call or not.
+            reported = np.round(scored.scores, 4)
+            reactions = (
+                [None] * len(batch)
+                if scored.reaction is None
+                else np.round(scored.reaction, 4).tolist()
             )
+            rows = zip(
+                reported.tolist(),
+                np.round(scored.own, 4).tolist(),
+                scored.in_context.tolist(),
+                reactions,
+                strict=True,
+            )
+            label_sets = self._label_sets(reported, scored.in_context)
+            for i, (row, own_row, in_context, reaction) in enumerate(rows):
+                text = texts[offset + i]
+                results.append(
+                    Classification(
+                        label_sets[i],
+                        dict(zip(LABELS, row, strict=True)),
+                        lang or detect_language(text),
+                        dict(zip(LABELS, own_row, strict=True)) if in_context else None,
+                        reaction,
+                    )
+                )
+        return results
 
     def _label_sets(self, reported: np.ndarray, in_context: np.ndarray) -> list[frozenset[str]]:
         """Each row's labels: its scores, as reported, against the bars of the head
