@@ -42,6 +42,7 @@ BATCH = 256
 # Left out of the shipped pipeline: rebuilt at load (faster, and a few MB less to hold).
 SHIPPED_WITHOUT = ["tokenizer", "vocab"]
 CACHE_WORDS = 20_000  # words whose character n-gram ids are kept (about 2 MB)
+CHAR_ID = np.dtype(np.int32)
 
 _READ = [NORM, IS_SPACE, IS_UPPER, LENGTH]
 CAPS = "xxcaps"  # one word feature for each shouted word ("STILL broken")
@@ -126,7 +127,8 @@ class LinearTextcat:
         self.labels = tuple(labels)
         self.analyzer = Analyzer(tuple(word_ngrams), tuple(char_ngrams))
         self.sublinear_tf = sublinear_tf
-        self.word_vocab: dict[str, int] = {}
+        # The word n-grams are held only as numbers (`WordIndex`); the characters as
+        # strings, looked up once per new word.
         self.char_vocab: dict[str, int] = {}
         self.word_idf = np.zeros(0, dtype=np.float64)
         self.char_idf = np.zeros(0, dtype=np.float64)
@@ -135,7 +137,7 @@ class LinearTextcat:
         self.previous_weights: np.ndarray | None = None
         self.reads_reaction = False
         self._words = WordIndex({}, self.analyzer.word_ngrams)
-        self._char_cache: dict[str, np.ndarray] = {}
+        self._char_cache: dict[str, bytes] = {}
 
     # --- the model -----------------------------------------------------------------
 
@@ -170,9 +172,10 @@ class LinearTextcat:
             raise ValueError(f"weights have shape {weights.shape}, not one row a feature")
         if previous_weights is not None and previous_weights.shape != (labels, labels):
             raise ValueError(f"previous weights have shape {previous_weights.shape}")
-        self.word_vocab = {feature: i for i, feature in enumerate(words)}
         self.char_vocab = {feature: i for i, feature in enumerate(chars)}
-        self._words = WordIndex(self.word_vocab, self.analyzer.word_ngrams)
+        self._words = WordIndex(
+            {feature: i for i, feature in enumerate(words)}, self.analyzer.word_ngrams
+        )
         # Weights as shipped (float32: half the memory, and more precision than the
         # scores are read with); training's float64 arrays are kept as they come.
         self.word_idf = np.asarray(word_idf)
@@ -244,30 +247,33 @@ class LinearTextcat:
             shouted_per_doc.append(shouted)
             parts = [self._char_ids(norm) for norm in norms]
             char_parts += parts
-            char_counts.append(sum(len(part) for part in parts))
+            char_counts.append(sum(map(len, parts)) // CHAR_ID.itemsize)
         n_docs = len(docs)
         doc_numbers = np.arange(n_docs)
         word_docs, word_ids = index.find(
             np.array(numbers, dtype=np.int64), np.repeat(doc_numbers, lengths)
         )
-        caps = self.word_vocab.get(CAPS)
+        caps = index.feature(CAPS)
         if caps is not None and any(shouted_per_doc):
             shouting = np.repeat(doc_numbers, shouted_per_doc)
             word_docs = np.concatenate([word_docs, shouting])
             word_ids = np.concatenate([word_ids, np.full(len(shouting), caps)])
         logits = np.tile(self.bias, (n_docs, 1))
         logits += self._block(word_docs, word_ids, n_docs, self.word_idf, 0)
-        chars = np.concatenate(char_parts) if char_parts else np.zeros(0, dtype=np.int32)
+        chars = np.frombuffer(b"".join(char_parts), dtype=CHAR_ID)
         char_docs = np.repeat(doc_numbers, char_counts)
-        logits += self._block(char_docs, chars, n_docs, self.char_idf, len(self.word_vocab))
+        logits += self._block(char_docs, chars, n_docs, self.char_idf, index.count)
         return logits
 
-    def _char_ids(self, norm: str) -> np.ndarray:
+    def _char_ids(self, norm: str) -> bytes:
+        """A word's character n-gram ids, as the bytes of a CHAR_ID array: one small
+        object per cached word (an array each took three times the memory), and a
+        batch's are joined with one `bytes.join`."""
         ids = self._char_cache.get(norm)
         if ids is None:
             vocab = self.char_vocab
             found = [i for f in self.analyzer.token_chars(norm) if (i := vocab.get(f)) is not None]
-            ids = np.array(found, dtype=np.int32)
+            ids = np.array(found, dtype=CHAR_ID).tobytes()
             if len(self._char_cache) < CACHE_WORDS:
                 self._char_cache[norm] = ids
         return ids
@@ -313,7 +319,7 @@ class LinearTextcat:
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        vocab = {"words": list(self.word_vocab), "chars": list(self.char_vocab)}
+        vocab = {"words": self._words.vocabulary(), "chars": list(self.char_vocab)}
         (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
         context = {} if self.previous_weights is None else {"previous": self.previous_weights}
         if self.reads_reaction:

@@ -20,6 +20,7 @@ class WordIndex:
     def __init__(self, vocabulary: Mapping[str, int], ngrams: tuple[int, int]) -> None:
         """`vocabulary` maps n-gram strings (words joined by one space) to feature ids."""
         self.low, self.high = ngrams
+        self.count = len(vocabulary)
         self.tokens: dict[str, int] = {}
         for feature in vocabulary:
             for word in feature.split(" "):
@@ -44,6 +45,30 @@ class WordIndex:
             pairs.sort()
             self.keys[n] = np.array([key for key, _ in pairs], dtype=np.int64)
             self.features[n] = np.array([index for _, index in pairs], dtype=np.int64)
+
+    def vocabulary(self) -> list[str]:
+        """The n-gram strings in feature-id order, rebuilt from the numbers: the strings
+        themselves are not kept (for the shipped model about 14 MB)."""
+        words = list(self.tokens)
+        features = [""] * self.count
+        for number, index in enumerate(self.unigrams.tolist()):
+            if index != UNKNOWN:
+                features[index] = words[number]
+        for n, keys in self.keys.items():
+            for key, index in zip(keys.tolist(), self.features[n].tolist(), strict=True):
+                numbers = []
+                for _ in range(n):
+                    key, number = divmod(key, self.size)
+                    numbers.append(number)
+                features[index] = " ".join(words[number] for number in reversed(numbers))
+        return features
+
+    def feature(self, word: str) -> int | None:
+        """The feature id of a one-word feature, or None."""
+        number = self.tokens.get(word)
+        if number is None or self.unigrams[number] == UNKNOWN:
+            return None
+        return int(self.unigrams[number])
 
     def key(self, numbers) -> int:
         key = 0

@@ -46,6 +46,17 @@ def test_shipped_pipeline_loads_offline_quickly_and_is_small(offline):
     assert 0 < classifier.bars.doubt < classifier.bars.watch and 0 < classifier.bars.reaction < 1
 
 
+def test_the_shipped_component_saves_what_it_loaded(trained, tmp_path):
+    """It holds its word n-grams only as numbers; saving rebuilds the same vocabulary."""
+    trained.nlp.get_pipe("textcat").to_disk(tmp_path)
+    shipped = MODEL_DIR / "textcat"
+    assert (tmp_path / "vocab.json").read_bytes() == (shipped / "vocab.json").read_bytes()
+    with np.load(tmp_path / "weights.npz") as saved, np.load(shipped / "weights.npz") as loaded:
+        assert sorted(saved.files) == sorted(loaded.files)
+        for name in loaded.files:
+            np.testing.assert_array_equal(saved[name], loaded[name])
+
+
 @pytest.mark.parametrize(
     ("reaction", "neutral"),
     [

@@ -58,3 +58,24 @@ def test_word_index_never_joins_two_messages():
 def test_word_index_refuses_a_vocabulary_it_cannot_number():
     with pytest.raises(ValueError, match="not a"):
         WordIndex({"a b c d": 0}, (1, 3))
+
+
+@pytest.mark.parametrize("ngrams", [(1, 1), (1, 3), (2, 3)])
+def test_word_index_gives_back_the_vocabulary_it_was_built_from(ngrams):
+    """The component keeps no n-gram strings; saving it rebuilds them from the index."""
+    rng = random.Random(11)
+    analyzer = Analyzer(ngrams, (2, 5))
+    texts = [[rng.choice(WORDS) for _ in range(rng.randint(0, 9))] for _ in range(100)]
+    features = {f for words in texts for f in analyzer.words(words, 0)}
+    shuffled = rng.sample(sorted(features), len(features))
+    index = WordIndex({feature: i for i, feature in enumerate(shuffled)}, ngrams)
+    assert index.vocabulary() == shuffled
+    assert index.count == len(shuffled)
+
+
+def test_word_index_finds_a_one_word_feature_by_its_word():
+    index = WordIndex({"printer down": 0, "down": 1, "again": 2}, (1, 2))
+    assert index.feature("down") == 1
+    assert index.feature("again") == 2
+    assert index.feature("printer") is None  # only inside a bigram
+    assert index.feature("koffie") is None
