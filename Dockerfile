@@ -5,11 +5,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY bot ./bot
 COPY rules ./rules
 COPY adapters ./adapters
-RUN pip install . && useradd --system --uid 10001 groundrules
+RUN pip install -c constraints.txt . && useradd --system --uid 10001 groundrules
 
 USER groundrules
 EXPOSE 3000

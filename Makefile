@@ -5,14 +5,14 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench prepare train compare eval lint format i18n console clean
+.PHONY: demo test bench prepare train compare eval lint format i18n console constraints clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
 		|| { echo "groundrules needs Python 3.11 or newer (PYTHON=$(PYTHON))"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
 	@touch $(STAMP)
 
 ## demo: replay the bundled example conversation on SQLite and show what the bot did
@@ -58,6 +58,16 @@ format: $(STAMP)
 ## i18n: bring the English and Dutch catalogues in step with the code
 i18n: $(STAMP)
 	$(BIN)/python scripts/i18n.py
+
+## constraints: pin every dependency to the newest releases that install together
+## (run the tests and `make bench` after it: a release can move the figures)
+constraints:
+	rm -rf .constraints-venv && $(PYTHON) -m venv .constraints-venv
+	.constraints-venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	.constraints-venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	{ echo "# The versions every install uses (make, CI, Docker); refreshed by 'make constraints'."; \
+	  .constraints-venv/bin/python -m pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .constraints-venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
