@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -30,10 +32,29 @@ def test_compose_runs_the_bot_beside_postgres_16_with_a_volume_and_health_checks
 
 def test_dockerfile_installs_the_project_and_runs_the_bot():
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert "pip install ." in dockerfile
+    assert "COPY pyproject.toml README.md constraints.txt ./" in dockerfile
+    assert "pip install -c constraints.txt ." in dockerfile  # the versions CI tested
     assert 'CMD ["groundrules", "run"]' in dockerfile
     for package in ("bot", "rules", "adapters"):
         assert f"COPY {package} ./{package}" in dockerfile
+
+
+def test_every_dependency_is_pinned_in_the_constraints():
+    """A dependency added to pyproject.toml without `make constraints` would install
+    whatever is newest that day, untested."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["dev"]
+    pinned = {
+        canonical(line.split("==")[0])
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    names = {canonical(re.split(r"[\[<>=!~; ]", spec, maxsplit=1)[0]) for spec in wanted}
+    assert names and names <= pinned, sorted(names - pinned)
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def test_settings_malformed_duration_names_the_variable(monkeypatch):
