@@ -17,6 +17,7 @@ and loads offline.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,12 @@ CHAR_ID = np.dtype(np.int32)
 
 _READ = [NORM, IS_SPACE, IS_UPPER, LENGTH]
 CAPS = "xxcaps"  # one word feature for each shouted word ("STILL broken")
+# Labels a message without a single letter ("?", "🙃", "212") cannot carry. Of the
+# corpus's 33 such lines none is a problem and one a proposal (a reply pasted on its
+# quote's line, which the model reads as empty); the model never saw a bare "?" and
+# scored it 0.90 as a proposal, so that it "answered" the problem before it.
+NEEDS_WORDS = ("problem", "proposal")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +132,7 @@ class LinearTextcat:
     ) -> None:
         self.name = name
         self.labels = tuple(labels)
+        self._needing_words = [i for i, label in enumerate(self.labels) if label in NEEDS_WORDS]
         self.analyzer = Analyzer(tuple(word_ngrams), tuple(char_ngrams))
         self.sublinear_tf = sublinear_tf
         # The word n-grams are held only as numbers (`WordIndex`); the characters as
@@ -204,11 +212,13 @@ class LinearTextcat:
 
         `previous[i]` is the previous message's text-alone scores, or the index of
         another doc of this batch, or None. Text-alone scores are rounded to 4 places
-        before they serve as context, as they are when kept between calls.
+        before they serve as context, as they are when kept between calls. A doc
+        without a letter scores 0 for the labels in NEEDS_WORDS.
         """
         logits = self.text_logits(docs)
         labels = len(self.labels)
-        own = _sigmoid(logits[:, :labels])
+        wordless = np.array([_LETTER.search(doc.text) is None for doc in docs], dtype=bool)
+        own = self._without_words(_sigmoid(logits[:, :labels]), wordless)
         reaction = _sigmoid(logits[:, -1]) if self.reads_reaction else None
         in_context = np.array([before is not None for before in previous], dtype=bool)
         if self.previous_weights is None or not in_context.any():
@@ -223,7 +233,14 @@ class LinearTextcat:
             elif before is not None:
                 context[i] = [before[label] for label in self.labels]
         read = _sigmoid(logits[:, labels : 2 * labels] + context @ self.previous_weights)
+        read = self._without_words(read, wordless)
         return Scored(np.where(in_context[:, np.newaxis], read, own), own, in_context, reaction)
+
+    def _without_words(self, scores: np.ndarray, wordless: np.ndarray) -> np.ndarray:
+        """`scores` with the labels that need words set to 0 on the wordless rows."""
+        if wordless.any():
+            scores[np.ix_(wordless, self._needing_words)] = 0.0
+        return scores
 
     def text_logits(self, docs: Sequence[Doc]) -> np.ndarray:
         """The logits every head gets from the text, one row per doc.

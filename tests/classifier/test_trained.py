@@ -165,6 +165,20 @@ def test_label_words_meant_as_they_say_carry_their_label(trained, label, text):
     assert label in trained.classify(text).labels
 
 
+@pytest.mark.parametrize("text", ["?", "🙃", "212", "", "  "])
+def test_a_message_without_a_letter_neither_raises_nor_answers_a_problem(trained, text):
+    after_a_problem = trained.classify_many(
+        ["the printer is jammed again", text], previous=[None, 0]
+    )
+    assert not after_a_problem[1].labels & {"problem", "proposal"}
+    assert after_a_problem[1].scores["proposal"] == 0 == after_a_problem[1].scores["problem"]
+
+
+def test_without_words_a_message_can_still_consent_and_react(trained):
+    assert "agreement" in trained.classify("+1").labels
+    assert trained.classify("??").reaction >= trained.bars.reaction
+
+
 @pytest.mark.parametrize("text", ["goedemorgen allemaal!", "thanks, have a nice weekend"])
 def test_small_talk_carries_no_label(trained, text):
     assert trained.classify(text).labels == frozenset()

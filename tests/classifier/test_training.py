@@ -17,7 +17,7 @@ from bot.feedback import export_corrections
 from bot.settings import Settings
 from rules.classifier import LABELS
 from rules.classifier.rule_based import RuleClassifier
-from rules.classifier.trained import TrainedClassifier
+from rules.classifier.trained import NEEDS_WORDS, TrainedClassifier
 from rules.events import MessageRelabelled
 from tests.helpers import write_conversation
 from training import train as make_train
@@ -152,9 +152,19 @@ def test_component_reproduces_scikit_learn(tiny, power):
     config = with_log_count_power(load_config(tiny / "config.toml"), power)
     examples = load_split(config.splits, "train")
     fitted = fit_models(examples, config)
-    texts = [e.text for e in examples] + ["something else entirely, STILL", ""]
-    ours = np.array([[doc.cats[label] for label in LABELS] for doc in fitted.nlp.pipe(texts)])
-    assert np.allclose(ours, fitted.probabilities(texts), atol=1e-6)
+    texts = [e.text for e in examples] + ["something else entirely, STILL"]
+    wordless = ["", "?", "👍 10"]
+    ours = np.array(
+        [[doc.cats[label] for label in LABELS] for doc in fitted.nlp.pipe(texts + wordless)]
+    )
+    theirs = fitted.probabilities(texts + wordless)
+    assert np.allclose(ours[: len(texts)], theirs[: len(texts)], atol=1e-6)
+    # Without a letter a message names no problem and proposes nothing; the rest is
+    # the model's.
+    needs_words = [LABELS.index(label) for label in NEEDS_WORDS]
+    rest = [i for i in range(len(LABELS)) if i not in needs_words]
+    assert not ours[len(texts) :, needs_words].any()
+    assert np.allclose(ours[len(texts) :, rest], theirs[len(texts) :, rest], atol=1e-6)
 
 
 def test_reaction_head_learns_which_lines_follow_a_problem_and_reproduces_scikit_learn(tiny):
