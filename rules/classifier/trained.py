@@ -215,9 +215,8 @@ class LinearTextcat:
         before they serve as context, as they are when kept between calls. A doc
         without a letter scores 0 for the labels in NEEDS_WORDS.
         """
-        logits = self.text_logits(docs)
+        logits, wordless = self.text_logits(docs)
         labels = len(self.labels)
-        wordless = np.array([_LETTER.search(doc.text) is None for doc in docs], dtype=bool)
         own = self._without_words(_sigmoid(logits[:, :labels]), wordless)
         reaction = _sigmoid(logits[:, -1]) if self.reads_reaction else None
         in_context = np.array([before is not None for before in previous], dtype=bool)
@@ -242,8 +241,9 @@ class LinearTextcat:
             scores[np.ix_(wordless, self._needing_words)] = 0.0
         return scores
 
-    def text_logits(self, docs: Sequence[Doc]) -> np.ndarray:
-        """The logits every head gets from the text, one row per doc.
+    def text_logits(self, docs: Sequence[Doc]) -> tuple[np.ndarray, np.ndarray]:
+        """The logits every head gets from the text, one row per doc, and which docs
+        have no letter (NEEDS_WORDS).
 
         The same numbers as TF-IDF of `features` followed by the logistic regressions,
         computed from vocabulary ids: word n-grams are found by number for the whole
@@ -255,10 +255,16 @@ class LinearTextcat:
         numbers: list[int] = []
         lengths: list[int] = []
         shouted_per_doc: list[int] = []
-        char_parts: list[np.ndarray] = []
+        char_parts: list[bytes] = []
         char_counts: list[int] = []
+        wordless: list[bool] = []
         for doc in docs:
             norms, shouted = read(doc)
+            # A norm has a letter only where the text has one; the text is built (a
+            # cost per doc) only for the few whose norms have none ("US$" reads "$").
+            wordless.append(
+                not any(map(_LETTER.search, norms)) and _LETTER.search(doc.text) is None
+            )
             numbers += [start, *index.numbers(norms), end]
             lengths.append(len(norms) + 2)
             shouted_per_doc.append(shouted)
@@ -280,7 +286,7 @@ class LinearTextcat:
         chars = np.frombuffer(b"".join(char_parts), dtype=CHAR_ID)
         char_docs = np.repeat(doc_numbers, char_counts)
         logits += self._block(char_docs, chars, n_docs, self.char_idf, index.count)
-        return logits
+        return logits, np.array(wordless, dtype=bool)
 
     def _char_ids(self, norm: str) -> bytes:
         """A word's character n-gram ids, as the bytes of a CHAR_ID array: one small

@@ -174,6 +174,14 @@ def test_a_message_without_a_letter_neither_raises_nor_answers_a_problem(trained
     assert after_a_problem[1].scores["proposal"] == 0 == after_a_problem[1].scores["problem"]
 
 
+def test_a_message_is_wordless_exactly_when_its_text_has_no_letter(trained):
+    """Read from the token norms, which lose letters only in a few currency codes."""
+    texts = ["?", "US$ 40?", "£40?", "+1", "👍 10", "ok", "h2o", "", "C$"]
+    docs = list(trained.nlp.tokenizer.pipe(texts))
+    _, wordless = trained.textcat.text_logits(docs)
+    assert wordless.tolist() == [not any(ch.isalpha() for ch in text) for text in texts]
+
+
 def test_without_words_a_message_can_still_consent_and_react(trained):
     assert "agreement" in trained.classify("+1").labels
     assert trained.classify("??").reaction >= trained.bars.reaction
