@@ -14,17 +14,22 @@ from collections.abc import Iterable
 from itertools import islice
 from typing import TextIO
 
+from bot.explain import as_json
 from rules.classifier import LABELS, Classification, Classifier, Previous
 
 BATCH = 512
 REMEMBERED = 100_000  # earlier lines an "after" can name
 
 
-def classify_stream(classifier: Classifier, lines: Iterable[str], out: TextIO) -> int:
+def classify_stream(
+    classifier: Classifier, lines: Iterable[str], out: TextIO, *, explain: bool = False
+) -> int:
     """Write one result per input line, in order; returns the number of bad lines.
 
     A bad line is reported on stderr with its number and gets an error object in
-    its place, so outputs still line up with inputs.
+    its place, so outputs still line up with inputs. With `explain` (a classifier
+    that has `explain`), each result also holds "why": per label, its weightiest
+    features as [kind, text, weight].
     """
     errors = 0
     earlier: OrderedDict[str, Classification] = OrderedDict()
@@ -52,25 +57,23 @@ def classify_stream(classifier: Classifier, lines: Iterable[str], out: TextIO) -
                 earlier.move_to_end(str(record["id"]))
         while len(earlier) > REMEMBERED:
             earlier.popitem(last=False)
-        results = iter(found)
+        results = iter(zip(found, previous, strict=True))
         for number, record, error in parsed:
             if error is not None:
                 errors += 1
                 print(f"groundrules classify: line {number}: {error}", file=sys.stderr)
                 out.write(json.dumps({"line": number, "error": error}) + "\n")
                 continue
-            result = next(results)
-            out.write(
-                json.dumps(
-                    {
-                        "id": record.get("id"),
-                        "labels": [label for label in LABELS if label in result.labels],
-                        "scores": dict(result.scores),
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
+            result, before = next(results)
+            written = {
+                "id": record.get("id"),
+                "labels": [label for label in LABELS if label in result.labels],
+                "scores": dict(result.scores),
+            }
+            if explain:
+                after = found[before] if isinstance(before, int) else before
+                written["why"] = as_json(classifier.explain(record["text"], previous=after))
+            out.write(json.dumps(written, ensure_ascii=False) + "\n")
     out.flush()
     return errors
 

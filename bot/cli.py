@@ -86,15 +86,56 @@ def classify(
     classifier: Annotated[
         str | None, typer.Option(help="rules or trained (default: settings).")
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="Add “why”: each label's weightiest features (trained only)."
+        ),
+    ] = False,
 ) -> None:
-    """Classify JSON Lines from stdin ({"id", "text", "lang"?}) to stdout."""
+    """Classify JSON Lines from stdin ({"id", "text", "lang"?, "after"?}) to stdout."""
     from bot.bootstrap import build_classifier
     from bot.classify import classify_stream
 
     settings = _settings(classifier=classifier)
-    errors = classify_stream(build_classifier(settings.classifier), sys.stdin, sys.stdout)
+    chosen = build_classifier(settings.classifier)
+    if explain and not hasattr(chosen, "explain"):
+        typer.echo(
+            f"groundrules: the {chosen.name} classifier has no weights to explain;"
+            " use --classifier trained",
+            err=True,
+        )
+        raise typer.Exit(2)
+    errors = classify_stream(chosen, sys.stdin, sys.stdout, explain=explain)
     if errors:
         raise typer.Exit(1)
+
+
+@app.command()
+def explain(
+    text: Annotated[str, typer.Argument(help="The message, as written in chat.")],
+    after: Annotated[
+        str | None,
+        typer.Option(help="The message before it in its thread or channel, if any."),
+    ] = None,
+    top: Annotated[int, typer.Option(min=1, help="Features shown per label.")] = 5,
+) -> None:
+    """Show why the trained classifier scored a message as it did."""
+    from bot.bootstrap import build_classifier, engine_thresholds
+    from bot.explain import render
+
+    settings = _settings()
+    try:
+        trained = build_classifier("trained")
+    except FileNotFoundError as error:
+        typer.echo(f"groundrules: {error}", err=True)
+        raise typer.Exit(2) from None
+    previous = None if after is None else trained.classify(after)
+    explanations = trained.explain(text, previous=previous)
+    in_context = next(iter(explanations.values())).in_context
+    bars = {label: trained.bar(label, in_context=in_context) for label in explanations}
+    engine = engine_thresholds(settings, trained)
+    typer.echo(render(text, explanations, bars, engine, top=top, after=after))
 
 
 PLATFORMS = ("slack", "discord")

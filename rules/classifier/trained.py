@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import spacy
@@ -36,6 +36,9 @@ from rules.classifier.vocabulary import VOCABULARY_GROWTH, BoundedVocabulary
 from rules.classifier.word_index import WordIndex
 from rules.language import detect_language
 from rules.understanding import BAR_NAMES, Thresholds
+
+if TYPE_CHECKING:
+    from rules.classifier.explain import Explanation
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 FACTORY = "groundrules_textcat"
@@ -153,6 +156,11 @@ class LinearTextcat:
     def reads_context(self) -> bool:
         return self.previous_weights is not None
 
+    @property
+    def word_index(self) -> WordIndex:
+        """The word n-grams, by number; their feature ids come before the characters'."""
+        return self._words
+
     def set_model(
         self,
         *,
@@ -260,11 +268,7 @@ class LinearTextcat:
         wordless: list[bool] = []
         for doc in docs:
             norms, shouted = read(doc)
-            # A norm has a letter only where the text has one; the text is built (a
-            # cost per doc) only for the few whose norms have none ("US$" reads "$").
-            wordless.append(
-                not any(map(_LETTER.search, norms)) and _LETTER.search(doc.text) is None
-            )
+            wordless.append(is_wordless(norms, doc))
             numbers += [start, *index.numbers(norms), end]
             lengths.append(len(norms) + 2)
             shouted_per_doc.append(shouted)
@@ -373,6 +377,15 @@ class LinearTextcat:
                 reaction=bool(arrays.get("reaction", False)),
             )
         return self
+
+
+def is_wordless(norms: Sequence[str], doc: Doc) -> bool:
+    """Whether a doc has no letter (NEEDS_WORDS), given its token norms.
+
+    A norm has a letter only where the text has one; the text is built (a cost per
+    doc) only for the few whose norms have none ("US$" reads "$").
+    """
+    return not any(map(_LETTER.search, norms)) and _LETTER.search(doc.text) is None
 
 
 class Scored(NamedTuple):
@@ -553,6 +566,22 @@ class TrainedClassifier:
                     )
                 )
         return results
+
+    def explain(
+        self, text: str, *, previous: Classification | None = None
+    ) -> dict[str, Explanation]:
+        """Why each label scored as it did (rules.classifier.explain), for `text` read
+        after `previous` as `classify` reads it."""
+        from rules.classifier.explain import explain
+
+        with self.vocabulary.reading():
+            doc = self.nlp.tokenizer(normalise(text))
+            before = None if previous is None else previous.own_scores
+            return explain(self.textcat, doc, before)
+
+    def bar(self, label: str, *, in_context: bool) -> float:
+        """The threshold a label's score is held against, by the head that read it."""
+        return (self.thresholds if in_context else self.alone_thresholds)[label]
 
     def _label_sets(self, reported: np.ndarray, in_context: np.ndarray) -> list[frozenset[str]]:
         """Each row's labels: its scores, as reported, against the bars of the head

@@ -63,12 +63,18 @@ class WordIndex:
                 features[index] = " ".join(words[number] for number in reversed(numbers))
         return features
 
-    def feature(self, word: str) -> int | None:
-        """The feature id of a one-word feature, or None."""
-        number = self.tokens.get(word)
-        if number is None or self.unigrams[number] == UNKNOWN:
+    def feature(self, ngram: str) -> int | None:
+        """The feature id of an n-gram string (words joined by one space), or None."""
+        numbers = self.numbers(ngram.split(" "))
+        if UNKNOWN in numbers or not self.low <= len(numbers) <= self.high:
             return None
-        return int(self.unigrams[number])
+        if len(numbers) == 1:
+            index = int(self.unigrams[numbers[0]])
+            return None if index == UNKNOWN else index
+        keys = self.keys[len(numbers)]
+        key = self.key(numbers)
+        at = int(np.searchsorted(keys, key))
+        return int(self.features[len(numbers)][at]) if at < len(keys) and keys[at] == key else None
 
     def key(self, numbers) -> int:
         key = 0

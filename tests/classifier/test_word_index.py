@@ -73,9 +73,26 @@ def test_word_index_gives_back_the_vocabulary_it_was_built_from(ngrams):
     assert index.count == len(shuffled)
 
 
-def test_word_index_finds_a_one_word_feature_by_its_word():
-    index = WordIndex({"printer down": 0, "down": 1, "again": 2}, (1, 2))
+def test_word_index_finds_a_feature_by_its_string():
+    index = WordIndex({"printer down": 0, "down": 1, "again": 2, "down again now": 3}, (1, 3))
     assert index.feature("down") == 1
     assert index.feature("again") == 2
+    assert index.feature("printer down") == 0
+    assert index.feature("down again now") == 3
     assert index.feature("printer") is None  # only inside a bigram
+    assert index.feature("down again") is None  # only inside a trigram
     assert index.feature("koffie") is None
+    assert index.feature("printer down again now") is None  # longer than any n-gram
+
+
+def test_word_index_finds_every_feature_of_a_vocabulary():
+    rng = random.Random(5)
+    analyzer = Analyzer((1, 3), (2, 5))
+    features = {
+        f
+        for _ in range(60)
+        for f in analyzer.words([rng.choice(WORDS) for _ in range(rng.randint(1, 8))], 0)
+    }
+    vocabulary = {feature: i for i, feature in enumerate(sorted(features))}
+    index = WordIndex(vocabulary, (1, 3))
+    assert {feature: index.feature(feature) for feature in vocabulary} == vocabulary

@@ -1,0 +1,79 @@
+"""`groundrules explain`: why the trained classifier read a message as it did, for people.
+
+Shows each label's score against its bar and the few features that moved it most,
+with their weight on the logit (log-odds): "+1.2" pushes towards the label, "-0.8"
+away from it. For a team asking "why did the bot think that was a problem?", and for
+whoever corrects the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rules.classifier import LABELS
+from rules.classifier.explain import Explanation, Reason
+from rules.understanding import Thresholds
+
+# The analyzer's markers, as a person would say them.
+_MARKERS = {"<s>": "[start]", "</s>": "[end]", "xxcaps": "[SHOUTING]"}
+
+
+def describe(reason: Reason) -> str:
+    if reason.kind == "context":
+        return "the message before"
+    if reason.kind == "characters":
+        return f"the letters of “{reason.text}”"
+    words = " ".join(_MARKERS.get(word, word) for word in reason.text.split(" "))
+    return f"“{words}”"
+
+
+def render(
+    text: str,
+    explanations: Mapping[str, Explanation],
+    bars: Mapping[str, float],
+    engine: Thresholds,
+    *,
+    top: int = 5,
+    after: str | None = None,
+) -> str:
+    """The explanation as lines of text: per label its score, bar and top reasons."""
+    read = f"read after “{after}”" if after is not None else "read alone"
+    lines = [f"“{text}” ({read})"]
+    for label in LABELS:
+        found = explanations[label]
+        bar = bars[label]
+        verdict = "yes" if found.score >= bar else "no"
+        bars_said = f"bar {bar:.2f}{_nudge_bar(label, engine)}"
+        lines.append(f"  {label:<10} {found.score:.2f}  {verdict:<3} ({bars_said})")
+        if found.wordless:
+            lines.append("      a message without a letter names no problem and proposes nothing")
+            continue
+        shown = found.reasons[:top]
+        for reason in shown:
+            lines.append(f"      {reason.weight:+.2f}  {describe(reason)}")
+        rest = sum(reason.weight for reason in found.reasons[top:])
+        if len(found.reasons) > top:
+            lines.append(f"      {rest:+.2f}  {len(found.reasons) - top} other features")
+        lines.append(f"      {found.bias:+.2f}  the model's starting point")
+    return "\n".join(lines)
+
+
+def as_json(explanations: Mapping[str, Explanation], *, top: int = 5) -> dict:
+    """Per label: its top reasons as [kind, text, weight]; for `classify --explain`."""
+    return {
+        label: [
+            [reason.kind, reason.text, round(reason.weight, 4)]
+            for reason in explanations[label].reasons[:top]
+        ]
+        for label in LABELS
+    }
+
+
+def _nudge_bar(label: str, engine: Thresholds) -> str:
+    """The engine's bar where it differs in meaning: nudges watch problems above
+    `watch` and take proposals above `answer` as the answer."""
+    if label == "problem" and engine.watch is not None:
+        return f"; a nudge watches it from {engine.watch:.2f}"
+    if label == "proposal" and engine.answer is not None:
+        return f"; it answers a problem from {engine.answer:.2f}"
+    return ""

@@ -1,0 +1,127 @@
+"""Why the trained model scored a message as it did: each feature's part of the logit.
+
+The model is linear, so a label's logit is exactly its bias plus one term per feature
+(and, read in context, one for the message before). Those terms are the explanation:
+nothing is approximated, and they add up to the score the bot acted on. Character
+n-grams are summed per word ("kapot" weighs +0.9 through its letters), since a
+person reads words, not "apo".
+
+For people checking a judgement (`groundrules explain`) and for whoever studies the
+model's mistakes; the bot itself never needs it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from spacy.tokens import Doc
+
+from rules.classifier.trained import NEEDS_WORDS, LinearTextcat, is_wordless
+
+Kind = Literal["words", "characters", "context"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    kind: Kind  # a word n-gram, one word's character n-grams, or the message before
+    text: str  # the n-gram, the word, or "" for the message before
+    weight: float  # its part of the label's logit
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    label: str
+    score: float
+    bias: float
+    reasons: tuple[Reason, ...]  # every feature's part, the largest (by size) first
+    in_context: bool  # read by the head that also reads the message before
+    wordless: bool  # scored 0: a message without a letter cannot carry this label
+
+    @property
+    def logit(self) -> float:
+        return self.bias + sum(reason.weight for reason in self.reasons)
+
+
+def explain(
+    textcat: LinearTextcat, doc: Doc, previous: Mapping[str, float] | None = None
+) -> dict[str, Explanation]:
+    """Each label's explanation; `previous` as `score_batch` takes it (the message
+    before's text-alone scores), read only by a model with an in-context head."""
+    labels = len(textcat.labels)
+    in_context = previous is not None and textcat.previous_weights is not None
+    columns = np.arange(labels) + (labels if in_context else 0)
+    norms, shouted = textcat.analyzer.read(doc)
+    parts: dict[tuple[Kind, str], np.ndarray] = defaultdict(lambda: np.zeros(labels))
+
+    # The word block: each distinct n-gram's TF-IDF value, L2-normalised over the doc.
+    found: dict[int, str] = {}
+    word_counts: Counter[int] = Counter()
+    for ngram in textcat.analyzer.words(norms, shouted):
+        feature = textcat.word_index.feature(ngram)
+        if feature is not None:
+            found.setdefault(feature, ngram)
+            word_counts[feature] += 1
+    values = _tfidf(word_counts, textcat.word_idf, textcat.sublinear_tf)
+    for feature, value in values.items():
+        parts["words", found[feature]] += _row(textcat, feature, columns) * value
+
+    # The character block, computed over the whole doc; a character n-gram's value is
+    # shared out evenly among the places it occurs, and summed per word.
+    places: list[tuple[str, int]] = []
+    for norm in norms:
+        for gram in textcat.analyzer.token_chars(norm):
+            feature = textcat.char_vocab.get(gram)
+            if feature is not None:
+                places.append((norm, feature))
+    char_counts = Counter(feature for _, feature in places)
+    values = _tfidf(char_counts, textcat.char_idf, textcat.sublinear_tf)
+    offset = textcat.word_index.count
+    for norm, feature in places:
+        share = values[feature] / char_counts[feature]
+        parts["characters", norm] += _row(textcat, offset + feature, columns) * share
+
+    if in_context:
+        before = np.array([previous[label] for label in textcat.labels], dtype=np.float64)
+        parts["context", ""] = before @ textcat.previous_weights
+
+    logits = textcat.bias[columns] + sum(parts.values(), np.zeros(labels))
+    wordless = is_wordless(norms, doc)
+    explanations = {}
+    for j, label in enumerate(textcat.labels):
+        reasons = sorted(
+            (
+                Reason(kind, text, float(weights[j]))
+                for (kind, text), weights in parts.items()
+                if weights[j] != 0.0  # a label not read in context: no term for it
+            ),
+            key=lambda reason: -abs(reason.weight),
+        )
+        silenced = wordless and label in NEEDS_WORDS
+        explanations[label] = Explanation(
+            label,
+            0.0 if silenced else 1.0 / (1.0 + math.exp(-logits[j])),
+            float(textcat.bias[columns[j]]),
+            tuple(reasons),
+            in_context,
+            silenced,
+        )
+    return explanations
+
+
+def _tfidf(counts: Counter[int], idf: np.ndarray, sublinear: bool) -> dict[int, float]:
+    """TF-IDF values of one block, L2-normalised, as the component computes them."""
+    values = {
+        feature: (1.0 + math.log(count) if sublinear else float(count)) * float(idf[feature])
+        for feature, count in counts.items()
+    }
+    norm = math.sqrt(sum(value * value for value in values.values()))
+    return {feature: value / norm for feature, value in values.items()} if norm else values
+
+
+def _row(textcat: LinearTextcat, feature: int, columns: np.ndarray) -> np.ndarray:
+    return textcat.weights[feature, columns].astype(np.float64)

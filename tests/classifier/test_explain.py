@@ -1,0 +1,142 @@
+"""Explanations of the shipped model: exact parts of the score, named by the message's
+own words, and `groundrules explain` / `classify --explain` that show them."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from rules.classifier import LABELS
+from rules.classifier.normalise import normalise
+from rules.classifier.trained import TrainedClassifier
+from training.dataset import load_split, previous_lines
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def trained() -> TrainedClassifier:
+    return TrainedClassifier.load()
+
+
+def test_the_parts_add_up_to_the_score_the_bot_acts_on(trained):
+    """On 400 test lines, each read after the line before it as the bot reads it."""
+    lines = load_split(ROOT / "data" / "splits", "test")[:400]
+    before = previous_lines(lines)
+    results = trained.classify_many([line.text for line in lines], previous=before)
+    silenced = 0
+    for line, after, result in zip(lines, before, results, strict=True):
+        previous = None if after is None else results[after]
+        for label, found in trained.explain(line.text, previous=previous).items():
+            assert found.score == pytest.approx(result.scores[label], abs=1e-4), line.text
+            if found.wordless:
+                silenced += 1
+                assert found.score == 0.0
+            else:
+                assert 1 / (1 + math.exp(-found.logit)) == pytest.approx(found.score, abs=1e-9)
+            assert found.in_context == (previous is not None)
+    assert silenced < len(lines)  # the check above is not all wordless lines
+
+
+def test_every_reason_is_taken_from_the_message(trained):
+    text = "De PRINTER op kamer 12 is wéér kapot, de printer!"
+    words = set(trained.nlp.tokenizer(normalise(text)).to_array(["NORM"]).tolist())
+    norms = {trained.nlp.vocab.strings[w] for w in words}
+    for found in trained.explain(text).values():
+        assert found.reasons, "a message with known words has reasons"
+        weights = [abs(reason.weight) for reason in found.reasons]
+        assert weights == sorted(weights, reverse=True)
+        for reason in found.reasons:
+            assert reason.kind in ("words", "characters")  # read alone: no context term
+            if reason.kind == "characters":
+                assert reason.text in norms
+            else:
+                markers = {"<s>", "</s>", "xxcaps"}
+                assert set(reason.text.split(" ")) <= norms | markers, reason.text
+
+
+def test_the_message_before_is_a_reason_only_for_the_labels_read_in_context(trained):
+    proposal = trained.classify("zullen we de vergadering naar dinsdag verzetten?")
+    found = trained.explain("prima, doe maar", previous=proposal)
+    has_context = {
+        label: any(reason.kind == "context" for reason in found[label].reasons) for label in LABELS
+    }
+    assert has_context == {
+        "problem": False,
+        "proposal": False,
+        "concern": True,
+        "agreement": True,
+    }
+    # after a proposal, a reply leans towards consent
+    context = next(r for r in found["agreement"].reasons if r.kind == "context")
+    assert context.weight > 0
+
+
+def test_a_wordless_message_is_explained_as_such(trained):
+    found = trained.explain("?")
+    assert found["problem"].wordless and found["proposal"].wordless
+    assert found["problem"].score == 0.0
+    assert not found["agreement"].wordless
+
+
+def test_explain_shows_scores_bars_and_reasons_in_words():
+    result = runner.invoke(app, ["explain", "de printer is weer kapot", "--top", "2"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "“de printer is weer kapot” (read alone)"
+    for label in LABELS:
+        assert any(line.strip().startswith(label) for line in lines)
+    problem = next(line for line in lines if line.strip().startswith("problem"))
+    assert " yes " in problem and "a nudge watches it from" in problem
+    assert "the model's starting point" in result.output
+    assert "[start]" in result.output or "the letters of" in result.output
+
+
+def test_explain_reads_the_message_before_when_given():
+    result = runner.invoke(
+        app, ["explain", "prima", "--after", "shall we move the stand-up to 9:30?"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "read after “shall we move the stand-up to 9:30?”" in result.output
+    assert "the message before" in result.output
+
+
+def test_explain_refuses_a_top_of_zero():
+    result = runner.invoke(app, ["explain", "hello", "--top", "0"])
+    assert result.exit_code == 2
+
+
+def test_classify_explain_adds_why_to_each_line_and_reads_context():
+    lines = [
+        json.dumps({"id": "p", "text": "shall we move the stand-up to 9:30?"}),
+        json.dumps({"id": "r", "text": "fine", "after": "p"}),
+        "not json",
+        json.dumps({"id": "alone", "text": "fine"}),
+    ]
+    result = runner.invoke(
+        app, ["classify", "--classifier", "trained", "--explain"], input="\n".join(lines) + "\n"
+    )
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 1 and out[2]["line"] == 3  # the bad line keeps its place
+    for row in (out[0], out[1], out[3]):
+        assert set(row["why"]) == set(LABELS)
+        for reasons in row["why"].values():
+            assert 0 < len(reasons) <= 5
+            assert all(kind in ("words", "characters", "context") for kind, _, _ in reasons)
+    in_context = [kind for reasons in out[1]["why"].values() for kind, _, _ in reasons]
+    assert "context" in in_context
+    assert "context" not in [kind for reasons in out[3]["why"].values() for kind, _, _ in reasons]
+
+
+def test_classify_explain_needs_the_trained_classifier():
+    result = runner.invoke(
+        app, ["classify", "--classifier", "rules", "--explain"], input='{"text": "x"}\n'
+    )
+    assert result.exit_code == 2
+    assert "no weights to explain" in result.stderr
