@@ -7,6 +7,7 @@ Console-only commands (everything else starting with / goes to the bot):
   /wait DURATION       let time pass (e.g. /wait 11m) so timers can fire
   /correct N LABEL     tell the bot message #N was LABEL (problem, proposal, concern,
                        agreement); "/correct N not LABEL" says it was not
+  /why N               why the trained classifier read message #N as it did
   /help, /quit
 """
 
@@ -18,15 +19,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
-from bot.bootstrap import Groundrules
+from bot.bootstrap import Groundrules, engine_thresholds
+from bot.explain import render
 from bot.presenting import plain
 from rules.actions import Outbound, Reply, SendNudge
 from rules.classifier import LABELS
+from rules.conversation import previous_indexes
 from rules.durations import DurationError, parse_duration
 from rules.events import CommandInvoked, Event, MessagePosted, MessageRelabelled
 
 WORKSPACE = "console"
-CONSOLE_COMMANDS = {"as", "in", "thread", "top", "wait", "correct", "help", "quit", "exit"}
+CONSOLE_COMMANDS = {
+    "as", "in", "thread", "top", "wait", "correct", "why", "help", "quit", "exit",
+}  # fmt: skip
 
 
 @dataclass
@@ -141,6 +146,8 @@ class ConsoleChat:
             self._wait(args)
         elif name == "correct":
             self._correct(args)
+        elif name == "why":
+            self._why(args)
         else:
             self.write("  (usage: see /help)")
         return True
@@ -188,6 +195,34 @@ class ConsoleChat:
                 thread_id=posted.thread,
             )
         )
+
+    def _why(self, args: str) -> None:
+        number = args.lstrip("#").split()[0] if args.split() else ""
+        if number not in self.messages:
+            self.write("  (usage: /why N, where #N is a message)")
+            return
+        classifier = self.app.classifier
+        if not hasattr(classifier, "explain"):
+            self.write(f"  (the {classifier.name} classifier has no weights to explain)")
+            return
+        posted = self.messages[number]
+        before = self._before(number)
+        previous = None if before is None else classifier.classify(before.text)
+        explanations = classifier.explain(posted.text, previous=previous)
+        in_context = next(iter(explanations.values())).in_context
+        bars = {label: classifier.bar(label, in_context=in_context) for label in LABELS}
+        engine = engine_thresholds(self.app.settings, classifier)
+        after = None if before is None else before.text
+        self.write(render(posted.text, explanations, bars, engine, top=3, after=after))
+
+    def _before(self, number: str) -> Posted | None:
+        """The message the bot read #number after: the one before it in its thread or
+        channel (rules.conversation)."""
+        numbers = list(self.messages)
+        found = previous_indexes(
+            (WORKSPACE, m.channel, n, m.thread) for n, m in self.messages.items()
+        )[numbers.index(number)]
+        return None if found is None else self.messages[numbers[found]]
 
     # --- the bot's side ----------------------------------------------------------------
 

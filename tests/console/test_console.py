@@ -64,3 +64,27 @@ def test_console_bad_input_is_explained(tmp_path, rule_classifier):
     text = "\n".join(shown)
     assert "(say how long" in text and "(no message #99" in text
     assert "Usage: /agree" in text
+
+
+def test_console_why_explains_a_message_after_the_one_before_it(tmp_path):
+    from rules.classifier.trained import TrainedClassifier
+
+    app = make_app(f"sqlite:///{tmp_path}/console.db", TrainedClassifier.load())
+    shown: list[str] = []
+    console = ConsoleChat(app, start=START, write=shown.append)
+    console.run(
+        ["/as ben", "shall we move the stand-up to 9:30?", "/as anna", "de printer is kapot",
+         "/thread 1", "fine by me", "/why 3", "/why 2", "/why 9", "/why"]
+    )  # fmt: skip
+    text = "\n".join(shown)
+    # #3 is a reply in #1's thread: read after #1, not after #2
+    assert "“fine by me” (read after “shall we move the stand-up to 9:30?”)" in text
+    assert "“de printer is kapot” (read after “shall we move the stand-up to 9:30?”)" in text
+    assert "the message before" in text
+    assert text.count("(usage: /why N, where #N is a message)") == 2
+
+
+def test_console_why_needs_a_classifier_with_weights(tmp_path, rule_classifier):
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(["the deploy is broken", "/why 1"])
+    assert "  (the rules classifier has no weights to explain)" in shown
