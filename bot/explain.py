@@ -14,6 +14,7 @@ from rules.classifier import LABELS
 from rules.classifier.explain import Explanation, Reason
 from rules.understanding import Thresholds
 
+SHOWN_CHARACTERS = 100  # of a message quoted in the header
 # The analyzer's markers, as a person would say them.
 _MARKERS = {"<s>": "[start]", "</s>": "[end]", "xxcaps": "[SHOUTING]"}
 
@@ -37,8 +38,8 @@ def render(
     after: str | None = None,
 ) -> str:
     """The explanation as lines of text: per label its score, bar and top reasons."""
-    read = f"read after “{after}”" if after is not None else "read alone"
-    lines = [f"“{text}” ({read})"]
+    read = f"read after “{_shown(after)}”" if after is not None else "read alone"
+    lines = [f"“{_shown(text)}” ({read})"]
     for label in LABELS:
         found = explanations[label]
         bar = bars[label]
@@ -67,6 +68,12 @@ def as_json(explanations: Mapping[str, Explanation], *, top: int = 5) -> dict:
         ]
         for label in LABELS
     }
+
+
+def _shown(text: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """A message on one line, cut at `limit` characters: a pasted log stays readable."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _nudge_bar(label: str, engine: Thresholds) -> str:

@@ -107,6 +107,15 @@ def test_explain_reads_the_message_before_when_given():
     assert "the message before" in result.output
 
 
+def test_explain_quotes_a_long_message_on_one_short_line():
+    long = "de printer is kapot\n" * 500
+    result = runner.invoke(app, ["explain", long, "--top", "1"])
+    assert result.exit_code == 0, result.output
+    header = result.output.splitlines()[0]
+    assert header.startswith("“de printer is kapot de printer") and "…” (read alone)" in header
+    assert len(header) < 120
+
+
 def test_explain_refuses_a_top_of_zero():
     result = runner.invoke(app, ["explain", "hello", "--top", "0"])
     assert result.exit_code == 2
