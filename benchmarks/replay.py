@@ -2,7 +2,10 @@
 
 Prints messages/s and p50/p99 time per message for the full replay (classification,
 storage on a SQLite file, timers), the rate of a bare spaCy tokenizer pass over the
-same texts in the same run, and their ratio. The last line is one JSON object.
+same texts in the same run, and their ratio; then the shipped classifier alone: its
+load time, its batched rate (the first, cold pass, and the best of the passes after the
+replay, beside the bare tokenizer's) and its p99 for a single message. The last line is
+one JSON object.
 """
 
 from __future__ import annotations
@@ -136,6 +139,28 @@ def measure_adversarial() -> tuple[str, float]:
     return worst, times[worst]
 
 
+CLASSIFY_PASSES = 3
+
+
+def measure_classify_passes(
+    classifier: Classifier, sample: list[str], tokenizer
+) -> tuple[float, float]:
+    """The best of a few more batched passes, and its ratio to the bare tokenizer's best
+    pass, interleaved. These machines' speed drifts by up to 2x within a minute (the
+    same pass took 4,458 and 8,820 messages/s, CPU time equal to wall time): the best
+    pass says what the code can do, the ratio what it costs beside spaCy alone."""
+    passes, bare = [], []
+    for _ in range(CLASSIFY_PASSES):
+        started = time.perf_counter()
+        classifier.classify_many(sample, previous=[None, *range(len(sample) - 1)])
+        passes.append(len(sample) / (time.perf_counter() - started))
+        started = time.perf_counter()
+        for _ in tokenizer.pipe(sample, batch_size=1000):
+            pass
+        bare.append(len(sample) / (time.perf_counter() - started))
+    return max(passes), max(passes) / max(bare)
+
+
 def measure_classifier(texts: list[str]) -> tuple[dict[str, float], Classifier]:
     """Load time, batched rate and single-message p99 of the shipped classifier."""
     from bot.bootstrap import build_classifier
@@ -163,7 +188,7 @@ def measure_classifier(texts: list[str]) -> tuple[dict[str, float], Classifier]:
     figures = {
         "load_s": load_s,
         "cold_load_s": float(cold.stdout.strip()),
-        "msgs_per_s": batched,
+        "first_pass_msgs_per_s": batched,
         "p99_ms": percentile(single, 0.99) * 1000,
     }
     return figures, classifier
@@ -201,6 +226,10 @@ def main() -> int:
         texts = texts_of(transcript)
 
     tokenizer = spacy.blank("en").tokenizer
+    # After the peak RSS is read: the bench's own tokenizer is not the bot's memory.
+    best, ratio = measure_classify_passes(classifier, texts[:20_000], tokenizer)
+    classify["msgs_per_s"] = max(best, classify["first_pass_msgs_per_s"])
+    classify["tokenizer_ratio"] = ratio
     started = time.perf_counter()
     for _ in tokenizer.pipe(texts, batch_size=1000):
         pass
@@ -219,8 +248,10 @@ def main() -> int:
           f"p99 {timer_p99:.3f} ms a step")  # fmt: skip
     print(f"tokenizer: {tokenizer_rate:,.0f} messages/s (bare spaCy, same texts, same run)")
     print(f"ratio:     replay runs at {replay_rate / tokenizer_rate:.1%} of the tokenizer rate")
-    print(f"classify:  {classify['msgs_per_s']:,.0f} messages/s batched; single message p99 "
-          f"{classify['p99_ms']:.3f} ms; load {classify['load_s']:.2f} s "
+    print(f"classify:  {classify['msgs_per_s']:,.0f} messages/s batched (best pass; the first, "
+          f"cold: {classify['first_pass_msgs_per_s']:,.0f}; {classify['tokenizer_ratio']:.1%} of "
+          f"the bare tokenizer's rate); single message p99 {classify['p99_ms']:.3f} ms; "
+          f"load {classify['load_s']:.2f} s "
           f"({classify['cold_load_s']:.2f} s in a fresh process, with imports)")  # fmt: skip
     print(f"peak RSS:  {peak_rss_mb:.0f} MB (the whole bot: classifier, engine, storage)")
     worst, worst_ms = measure_adversarial()
@@ -239,6 +270,8 @@ def main() -> int:
         "timer_step_p99_ms": round(timer_p99, 4),
         "peak_rss_mb": round(peak_rss_mb, 1),
         "classify_msgs_per_s": round(classify["msgs_per_s"], 1),
+        "classify_first_pass_msgs_per_s": round(classify["first_pass_msgs_per_s"], 1),
+        "classify_tokenizer_ratio": round(classify["tokenizer_ratio"], 4),
         "classify_p99_ms": round(classify["p99_ms"], 4),
         "load_s": round(classify["load_s"], 3),
         "cold_load_s": round(classify["cold_load_s"], 3),
