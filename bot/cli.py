@@ -122,7 +122,7 @@ def explain(
 ) -> None:
     """Show why the trained classifier scored a message as it did."""
     from bot.bootstrap import build_classifier, engine_thresholds
-    from bot.explain import render
+    from bot.explain import explain_message
 
     settings = _settings()
     try:
@@ -130,12 +130,8 @@ def explain(
     except FileNotFoundError as error:
         typer.echo(f"groundrules: {error}", err=True)
         raise typer.Exit(2) from None
-    previous = None if after is None else trained.classify(after)
-    explanations = trained.explain(text, previous=previous)
-    in_context = next(iter(explanations.values())).in_context
-    bars = {label: trained.bar(label, in_context=in_context) for label in explanations}
     engine = engine_thresholds(settings, trained)
-    typer.echo(render(text, explanations, bars, engine, top=top, after=after))
+    typer.echo(explain_message(trained, engine, text, after=after, top=top))
 
 
 PLATFORMS = ("slack", "discord")

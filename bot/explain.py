@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from rules.classifier import LABELS
 from rules.classifier.explain import Explanation, Reason
+from rules.classifier.trained import TrainedClassifier
 from rules.understanding import Thresholds
 
 SHOWN_CHARACTERS = 100  # of a message quoted in the header
@@ -26,6 +27,23 @@ def describe(reason: Reason) -> str:
         return f"the letters of “{reason.text}”"
     words = " ".join(_MARKERS.get(word, word) for word in reason.text.split(" "))
     return f"“{words}”"
+
+
+def explain_message(
+    classifier: TrainedClassifier,
+    engine: Thresholds,
+    text: str,
+    *,
+    after: str | None = None,
+    top: int = 5,
+) -> str:
+    """`text` explained as the bot reads it: after `after` (the message before it in
+    its thread or channel), if any; `engine` the bars the bot runs with."""
+    previous = None if after is None else classifier.classify(after)
+    explanations = classifier.explain(text, previous=previous)
+    in_context = next(iter(explanations.values())).in_context
+    bars = {label: classifier.bar(label, in_context=in_context) for label in LABELS}
+    return render(text, explanations, bars, engine, top=top, after=after)
 
 
 def render(

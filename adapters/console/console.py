@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import count
 
 from bot.bootstrap import Groundrules, engine_thresholds
-from bot.explain import render
+from bot.explain import explain_message
 from bot.presenting import plain
 from rules.actions import Outbound, Reply, SendNudge
 from rules.classifier import LABELS
@@ -205,15 +205,12 @@ class ConsoleChat:
         if not hasattr(classifier, "explain"):
             self.write(f"  (the {classifier.name} classifier has no weights to explain)")
             return
-        posted = self.messages[number]
         before = self._before(number)
-        previous = None if before is None else classifier.classify(before.text)
-        explanations = classifier.explain(posted.text, previous=previous)
-        in_context = next(iter(explanations.values())).in_context
-        bars = {label: classifier.bar(label, in_context=in_context) for label in LABELS}
         engine = engine_thresholds(self.app.settings, classifier)
         after = None if before is None else before.text
-        self.write(render(posted.text, explanations, bars, engine, top=3, after=after))
+        self.write(
+            explain_message(classifier, engine, self.messages[number].text, after=after, top=3)
+        )
 
     def _before(self, number: str) -> Posted | None:
         """The message the bot read #number after: the one before it in its thread or

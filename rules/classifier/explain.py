@@ -57,17 +57,16 @@ def explain(
     columns = np.arange(labels) + (labels if in_context else 0)
     norms, shouted = textcat.analyzer.read(doc)
     parts: dict[tuple[Kind, str], np.ndarray] = defaultdict(lambda: np.zeros(labels))
+    word_ids: list[int] = []
 
-    # The word block: each distinct n-gram's TF-IDF value, L2-normalised over the doc.
+    # The word block: each distinct n-gram's TF-IDF value, as the component computes it.
     found: dict[int, str] = {}
-    word_counts: Counter[int] = Counter()
     for ngram in textcat.analyzer.words(norms, shouted):
         feature = textcat.word_index.feature(ngram)
         if feature is not None:
             found.setdefault(feature, ngram)
-            word_counts[feature] += 1
-    values = _tfidf(word_counts, textcat.word_idf, textcat.sublinear_tf)
-    for feature, value in values.items():
+            word_ids.append(feature)
+    for feature, value in _values(textcat, word_ids, textcat.word_idf).items():
         parts["words", found[feature]] += _row(textcat, feature, columns) * value
 
     # The character block, computed over the whole doc; a character n-gram's value is
@@ -79,7 +78,7 @@ def explain(
             if feature is not None:
                 places.append((norm, feature))
     char_counts = Counter(feature for _, feature in places)
-    values = _tfidf(char_counts, textcat.char_idf, textcat.sublinear_tf)
+    values = _values(textcat, [feature for _, feature in places], textcat.char_idf)
     offset = textcat.word_index.count
     for norm, feature in places:
         share = values[feature] / char_counts[feature]
@@ -113,14 +112,13 @@ def explain(
     return explanations
 
 
-def _tfidf(counts: Counter[int], idf: np.ndarray, sublinear: bool) -> dict[int, float]:
-    """TF-IDF values of one block, L2-normalised, as the component computes them."""
-    values = {
-        feature: (1.0 + math.log(count) if sublinear else float(count)) * float(idf[feature])
-        for feature, count in counts.items()
-    }
-    norm = math.sqrt(sum(value * value for value in values.values()))
-    return {feature: value / norm for feature, value in values.items()} if norm else values
+def _values(textcat: LinearTextcat, ids: list[int], idf: np.ndarray) -> dict[int, float]:
+    """One doc's TF-IDF values of a block, by feature (the component's `tfidf`)."""
+    if not ids:
+        return {}
+    array = np.array(ids, dtype=np.int64)
+    _, features, values = textcat.tfidf(np.zeros(len(array), dtype=np.int64), array, 1, idf)
+    return dict(zip(features.tolist(), values.tolist(), strict=True))
 
 
 def _row(textcat: LinearTextcat, feature: int, columns: np.ndarray) -> np.ndarray:

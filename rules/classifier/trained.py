@@ -309,15 +309,27 @@ class LinearTextcat:
     def _block(
         self, docs: np.ndarray, ids: np.ndarray, n_docs: int, idf: np.ndarray, offset: int
     ) -> np.ndarray:
-        """One feature block's contribution to the logits: TF-IDF, L2-normalised.
-
-        `docs[i]` is the doc that holds feature `ids[i]`. Sorting (doc, feature) pairs
-        counts each feature once per doc; the weights of the distinct ones are scaled
-        and summed per doc.
-        """
+        """One feature block's contribution to the logits: its TF-IDF values (`tfidf`),
+        each feature's weights scaled by its value and summed per doc."""
         logits = np.zeros((n_docs, self.weights.shape[1]))
         if not len(ids):
             return logits
+        doc, feature, values = self.tfidf(docs, ids, n_docs, idf)
+        # In the weights' own precision: a mixed product would copy them each time.
+        weighted = self.weights[offset + feature] * values[:, np.newaxis].astype(self.weights.dtype)
+        starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
+        logits[doc[starts]] = np.add.reduceat(weighted, starts, axis=0)
+        return logits
+
+    def tfidf(
+        self, docs: np.ndarray, ids: np.ndarray, n_docs: int, idf: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One block's TF-IDF, L2-normalised per doc: (doc, feature, value) for each
+        distinct feature of each doc, in doc order.
+
+        `docs[i]` is the doc that holds feature `ids[i]`; sorting (doc, feature) pairs
+        counts each feature once per doc.
+        """
         size = len(idf)
         pairs, counts = np.unique(docs.astype(np.int64) * size + ids, return_counts=True)
         doc, feature = np.divmod(pairs, size)
@@ -326,11 +338,7 @@ class LinearTextcat:
             tf = 1.0 + np.log(tf)
         values = tf * idf[feature]
         values /= np.sqrt(np.bincount(doc, values * values, minlength=n_docs))[doc]
-        # In the weights' own precision: a mixed product would copy them each time.
-        weighted = self.weights[offset + feature] * values[:, np.newaxis].astype(self.weights.dtype)
-        starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
-        logits[doc[starts]] = np.add.reduceat(weighted, starts, axis=0)
-        return logits
+        return doc, feature, values
 
     def __call__(self, doc: Doc) -> Doc:
         return next(self.pipe([doc]))
