@@ -74,6 +74,8 @@ class WatchRow(SQLModel, table=True):
     status: str = "open"
     closed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     answered_by: str | None = None
+    # The text-alone scores of the message it was read after ("Why?" explains from them).
+    read_after: dict[str, float] | None = Field(default=None, sa_column=Column(JSON))
 
 
 class RoundRow(SQLModel, table=True):

@@ -47,7 +47,7 @@ def nudge_text(action: SendNudge, *, with_commands: bool = True) -> Text:
             Say.of(
                 N_(
                     "Reply in its thread with your proposal. Not a problem after all? "
-                    "/not-a-problem. Later? /snooze."
+                    "/not-a-problem. Later? /snooze. Why did I think so? /why."
                 )
             )
         )

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -45,6 +46,7 @@ class WatchProblem(Change):
     posted_at: datetime
     deadline: datetime
     doubtful: bool = False  # nudged only if confirmed (ConfirmWatch) before the deadline
+    read_after: Mapping[str, float] | None = None  # Message.read_after, for "Why?"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

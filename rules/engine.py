@@ -41,6 +41,7 @@ from rules.events import (
     ReviewDecided,
     RosterSynced,
     TimerFired,
+    WhyAsked,
 )
 from rules.grammar import (
     MAX_FIELD,
@@ -49,6 +50,7 @@ from rules.grammar import (
     Agree,
     AnswerRenewal,
     AnswerRound,
+    AskWhy,
     AssignRole,
     EndMeeting,
     Evaluate,
@@ -75,7 +77,7 @@ from rules.grammar import (
     parse_command,
 )
 from rules.speech import language
-from rules.state import Reads, TableState
+from rules.state import Reads, TableState, Watch
 from rules.understanding import Command, Message, Thresholds, Understood
 
 _TIMER_HANDLERS = {
@@ -100,6 +102,7 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
     ShowRules: (Reads(settings=True), tables.show_rules),
     NotAProblem: (Reads(settings=True, watches=True), problems.on_command),
     Snooze: (Reads(settings=True, watches=True), problems.on_command),
+    AskWhy: (Reads(settings=True, watches=True), problems.on_command),
     ShowTable: (Reads(settings=True, roster=True), charter.show),
     SetCharter: (Reads(settings=True), charter.set_field),
     JoinTable: (Reads(settings=True), charter.join),
@@ -151,13 +154,30 @@ class Engine:
                 given = position[given]
             before.append(given)
         texts = [events[i].text for i in indexes]  # type: ignore[union-attr]
-        results = iter(self.classifier.classify_many(texts, previous=before))
+        results = self.classifier.classify_many(texts, previous=before)
+        # What each message was read after: kept with a watch, for "Why?".
+        read_after = [
+            None if given is None else (results[given] if isinstance(given, int) else given)
+            for given in before
+        ]
+        messages = iter(
+            Message.of(
+                events[i],  # type: ignore[arg-type]
+                result,
+                self.thresholds,
+                read_after=None if after is None else after.own_scores,
+            )
+            for i, result, after in zip(indexes, results, read_after, strict=True)
+        )
         return [
-            Message.of(e, next(results), self.thresholds)
-            if isinstance(e, MessagePosted | MessageEdited)
-            else _as_command(e)
+            next(messages) if isinstance(e, MessagePosted | MessageEdited) else _as_command(e)
             for e in events
         ]
+
+    def problem_reasons(self, watch: Watch) -> tuple[str, ...]:
+        """The words that weighed most in reading a watched message as a problem, read
+        after what it was read after: the score the bot acted on, explained."""
+        return self.classifier.reasons(watch.text, "problem", read_after=watch.read_after)
 
     # --- 2. what to read -------------------------------------------------------
 
@@ -195,7 +215,11 @@ class Engine:
                 if kind == meetings.RENEWAL_TIMER:
                     return Reads(settings=True, meetings=True)
                 return Reads(settings=True, round_ids=(subject,))
-            case ProposalAdded(problem_id=pid) | NudgeSnoozed(problem_id=pid):
+            case (
+                ProposalAdded(problem_id=pid)
+                | NudgeSnoozed(problem_id=pid)
+                | WhyAsked(problem_id=pid)
+            ):
                 return Reads(settings=True, watch_ids=(pid,))
             case MessageRelabelled(message_id=message_id):
                 return Reads(settings=True, watches=True, watch_ids=(message_id,))
@@ -212,6 +236,8 @@ class Engine:
                 return problems.on_message(message, state)
             case Message() as message:
                 return problems.on_message(message, state) + consensus.on_message(message, state)
+            case Command(parsed=AskWhy()) as command:
+                return problems.on_command(command, state, self.problem_reasons)
             case Command() as command:
                 return _decide_command(command, state)
             case ConcernAnswered() as answered:
@@ -222,6 +248,8 @@ class Engine:
                 return problems.on_proposal_added(added, state)
             case NudgeSnoozed() as snoozed:
                 return problems.on_snoozed(snoozed, state)
+            case WhyAsked() as asked:
+                return problems.on_why(asked, state, self.problem_reasons)
             case MessageRelabelled() as relabelled:
                 return problems.on_relabelled(relabelled, state)
             case MemberJoined(user=user) as joined:

@@ -88,6 +88,14 @@ class NudgeSnoozed(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class WhyAsked(Event):
+    """The author asked why the bot read their message as a problem ("Why?" on a nudge)."""
+
+    user: str
+    problem_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MessageRelabelled(Event):
     """A person corrected the bot: this message was (not) a problem / a proposal / ..."""
 

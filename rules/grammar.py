@@ -70,6 +70,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("/snooze [1h]"),
     ),
     CommandSpec(
+        "why", "waarom",
+        N_("Ask why the bot read your last flagged message as a problem"),
+        N_("/why"),
+    ),
+    CommandSpec(
         "table", "tafel",
         N_("Show or set this table: who is at it, what it is and is not about, routing"),
         N_("/table [about <text> | not-about <text> | routing <text> | join <organisation> "
@@ -172,6 +177,11 @@ class ProblemWindow:
 
 @dataclass(frozen=True, slots=True)
 class NotAProblem:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class AskWhy:
     pass
 
 
@@ -283,7 +293,7 @@ TableCommand = (
 
 Parsed = (
     Agree | ListAgreements | StartRound | AnswerRound | ProblemWindow | NotAProblem | Snooze
-    | ShowRules | TableCommand
+    | AskWhy | ShowRules | TableCommand
 )  # fmt: skip
 
 
@@ -402,6 +412,10 @@ def _window(spec: CommandSpec, args: str, today: date) -> ProblemWindow | UsageE
 
 def _not_a_problem(spec: CommandSpec, args: str, today: date) -> NotAProblem:
     return NotAProblem()
+
+
+def _why(spec: CommandSpec, args: str, today: date) -> AskWhy:
+    return AskWhy()
 
 
 def _snooze(spec: CommandSpec, args: str, today: date) -> Snooze | UsageError:
@@ -616,6 +630,7 @@ _PARSERS = {
     "problem-window": _window,
     "not-a-problem": _not_a_problem,
     "snooze": _snooze,
+    "why": _why,
     "groundrules": _rules,
     "table": _table,
     "mandate": _mandate,

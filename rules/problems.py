@@ -13,11 +13,15 @@ watched quietly: a proposal closes it as it answers any other, and it is nudged 
 if another member reacts to it as to a problem ("again??", "oei") in its conversation
 while its window is open. Unconfirmed, it lapses without a word, and it is never
 counted as a named problem.
+
+"Why?" on a nudge (or /why) tells the author which words weighed most in reading their
+message as a problem, from the very score that opened the watch (it keeps what the
+message before scored), so that a false nudge is easy to see through and correct.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from rules.actions import (
@@ -39,12 +43,17 @@ from rules.events import (
     NudgeSnoozed,
     ProposalAdded,
     TimerFired,
+    WhyAsked,
 )
-from rules.grammar import NotAProblem, Snooze
-from rules.say import N_, Say, Span, excerpt
+from rules.grammar import AskWhy, NotAProblem, Snooze
+from rules.say import N_, Lines, Quote, Say, Span, excerpt
 from rules.speech import language, private
 from rules.state import TableState, Watch
 from rules.understanding import Command, Message
+
+# The words that weighed most in reading a watched message as a problem (the engine
+# asks its classifier: Classifier.reasons).
+ReasonsOf = Callable[[Watch], tuple[str, ...]]
 
 PROBLEM_TIMER = "problem"
 SNOOZE_TIMER = "snooze"
@@ -92,6 +101,7 @@ def on_message(message: Message, state: TableState) -> list[Action]:
                 posted_at=event.at,
                 deadline=deadline,
                 doubtful=not message.is_problem,
+                read_after=message.read_after,
             ),
             ScheduleTimer(
                 workspace=event.workspace,
@@ -339,13 +349,48 @@ def on_relabelled(event: MessageRelabelled, state: TableState) -> list[Action]:
     return actions
 
 
+def on_why(event: WhyAsked, state: TableState, reasons_of: ReasonsOf) -> list[Action]:
+    """ "Why?" on a nudge: the words that made the bot read the author's message as a
+    problem, and how to correct it. Only the author is told, privately."""
+    watch = state.watch(event.problem_id)
+    lang = language(state, watch.lang if watch else None)
+    return [private(event, event.user, _why(watch, event.user, reasons_of), lang)]
+
+
+def _why(watch: Watch | None, user: str, reasons_of: ReasonsOf) -> Say | Lines:
+    if watch is None or watch.user != user:
+        return Say.of(N_("There is nothing of yours to explain here."))
+    if not watch.text:  # settled, or past the retention period
+        return Say.of(N_("I no longer keep that message, so I cannot say why."))
+    words = reasons_of(watch)
+    found = (
+        Say.of(N_("I read your message as a problem mostly because of {words}."),
+               words=Quote(", ".join(f"“{word}”" for word in words)))
+        if words
+        else Say.of(N_("No single word stood out: I read your message as a whole as a problem."))
+    )  # fmt: skip
+    return Lines(
+        (
+            found,
+            Say.of(
+                N_("I go by words, not by what you meant, so I can be wrong. Not a problem "
+                   "after all? Say so (“Not a problem”, or /not-a-problem) and I will keep "
+                   "it to learn from.")
+            ),
+        )
+    )  # fmt: skip
+
+
 def latest_watch_of(user: str, state: TableState) -> Watch | None:
     mine = [w for w in state.watches if w.user == user and w.status in STILL_WAITING]
     return max(mine, key=lambda w: w.posted_at, default=None)
 
 
-def on_command(command: Command, state: TableState) -> list[Action]:
-    """/not-a-problem and /snooze act on the caller's latest waiting problem here."""
+def on_command(
+    command: Command, state: TableState, reasons_of: ReasonsOf | None = None
+) -> list[Action]:
+    """/not-a-problem, /snooze and /why act on the caller's latest waiting problem here;
+    /why needs `reasons_of`."""
     event = command.event
     lang = language(state, command.lang)
     watch = latest_watch_of(event.user, state)
@@ -358,14 +403,18 @@ def on_command(command: Command, state: TableState) -> list[Action]:
                 lang,
             )
         ]
+    # The command does what the nudge's button does, about this watch.
+    by = {
+        "workspace": event.workspace,
+        "channel": event.channel,
+        "at": event.at,
+        "event_id": event.event_id,
+        "user": event.user,
+    }
     if isinstance(command.parsed, NotAProblem):
         return on_relabelled(
             MessageRelabelled(
-                workspace=event.workspace,
-                channel=event.channel,
-                at=event.at,
-                event_id=event.event_id,
-                user=event.user,
+                **by,
                 message_id=watch.problem_id,
                 text=watch.text,
                 label="problem",
@@ -374,13 +423,9 @@ def on_command(command: Command, state: TableState) -> list[Action]:
             ),
             state,
         )
+    if isinstance(command.parsed, AskWhy):
+        assert reasons_of is not None
+        return on_why(WhyAsked(**by, problem_id=watch.problem_id), state, reasons_of)
     assert isinstance(command.parsed, Snooze)
-    snoozed = NudgeSnoozed(
-        workspace=event.workspace,
-        channel=event.channel,
-        at=event.at,
-        event_id=event.event_id,
-        user=event.user,
-        problem_id=watch.problem_id,
-    )
+    snoozed = NudgeSnoozed(**by, problem_id=watch.problem_id)
     return on_snoozed(snoozed, state, command.parsed.span)

@@ -44,6 +44,9 @@ class Watch:
     posted_at: datetime
     deadline: datetime
     status: str  # open, nudged, snoozed, answered, dismissed, withdrawn
+    # What the message before it scored on its own, if the problem was read after one
+    # (Message.read_after): "Why?" explains the score from it.
+    read_after: Mapping[str, float] | None = None
 
     def in_scope_of(self, thread_id: str | None) -> bool:
         """A proposal answers at the channel's top level or in the problem's own thread."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rules.classifier import Classification
@@ -49,6 +50,9 @@ class Message:
     is_problem: bool  # a problem that still needs a proposal: it opens a watch
     is_doubtful_problem: bool = False  # perhaps a problem: watched until someone reacts
     is_reaction: bool = False  # reads as a reaction to a problem just raised
+    # The text-alone scores of the message it was read after (None: read alone), kept
+    # with a watch so that "Why?" explains the very score the bot acted on.
+    read_after: Mapping[str, float] | None = None
 
     @property
     def labels(self) -> frozenset[str]:
@@ -64,6 +68,8 @@ class Message:
         event: MessagePosted | MessageEdited,
         result: Classification,
         thresholds: Thresholds = Thresholds(),
+        *,
+        read_after: Mapping[str, float] | None = None,
     ) -> Message:
         def passes(label: str, bar: float | None) -> bool:
             if bar is None:
@@ -83,7 +89,7 @@ class Message:
             and result.reaction is not None
             and result.reaction >= thresholds.reaction
         )
-        return cls(event, result, proposal, problem, doubtful, reaction)
+        return cls(event, result, proposal, problem, doubtful, reaction, read_after)
 
 
 @dataclass(frozen=True, slots=True)

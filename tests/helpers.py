@@ -20,6 +20,7 @@ from rules.events import (
     MemberJoined,
     MessageEdited,
     MessagePosted,
+    WhyAsked,
 )
 from rules.language import detect_language
 from rules.understanding import Thresholds
@@ -51,6 +52,15 @@ class TaggedClassifier:
 
     def classify_many(self, texts: Iterable[str], *, lang: str | None = None, previous=None):
         return [self.classify(text, lang=lang) for text in texts]
+
+    def reasons(self, text: str, label: str, *, read_after=None) -> tuple[str, ...]:
+        """The tag that gave `label` ("#maybe-problem" for a doubtful problem) and the
+        two words after it, as they stand: reasons are the writer's own words."""
+        given = {label, "maybe-problem"} if label == "problem" else {label}
+        for found in _TAG.finditer(text):
+            if found[1] in given:
+                return (found[0], *text[found.end() :].split()[:2])
+        return ()
 
 
 # Bars under which `#maybe-problem` is doubtful and `#reaction` confirms it.
@@ -132,6 +142,16 @@ class Chat:
         event = ConcernAnswered(
             workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
             user=user, round_id=round_id, concern=concern,
+        )  # fmt: skip
+        return self._deliver(self.app.service.handle(event))
+
+    def ask_why(self, user: str, problem_id: str, when: str) -> list[Outbound]:
+        """ "Why?" on the nudge about `problem_id`."""
+        moment = at(when)
+        self.tick(moment - timedelta(microseconds=1))
+        event = WhyAsked(
+            workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
+            user=user, problem_id=problem_id,
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 

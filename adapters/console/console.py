@@ -7,7 +7,7 @@ Console-only commands (everything else starting with / goes to the bot):
   /wait DURATION       let time pass (e.g. /wait 11m) so timers can fire
   /correct N LABEL     tell the bot message #N was LABEL (problem, proposal, concern,
                        agreement); "/correct N not LABEL" says it was not
-  /why N               why the trained classifier read message #N as it did
+  /explain N           how the trained classifier scored message #N, feature by feature
   /help, /quit
 """
 
@@ -30,7 +30,7 @@ from rules.events import CommandInvoked, Event, MessagePosted, MessageRelabelled
 
 WORKSPACE = "console"
 CONSOLE_COMMANDS = {
-    "as", "in", "thread", "top", "wait", "correct", "why", "help", "quit", "exit",
+    "as", "in", "thread", "top", "wait", "correct", "explain", "help", "quit", "exit",
 }  # fmt: skip
 
 
@@ -146,8 +146,8 @@ class ConsoleChat:
             self._wait(args)
         elif name == "correct":
             self._correct(args)
-        elif name == "why":
-            self._why(args)
+        elif name == "explain":
+            self._explain(args)
         else:
             self.write("  (usage: see /help)")
         return True
@@ -196,10 +196,10 @@ class ConsoleChat:
             )
         )
 
-    def _why(self, args: str) -> None:
+    def _explain(self, args: str) -> None:
         number = args.lstrip("#").split()[0] if args.split() else ""
         if number not in self.messages:
-            self.write("  (usage: /why N, where #N is a message)")
+            self.write("  (usage: /explain N, where #N is a message)")
             return
         classifier = self.app.classifier
         if not hasattr(classifier, "explain"):

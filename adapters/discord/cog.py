@@ -179,6 +179,10 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             )
         elif choice.act == "add":
             await interaction.response.send_modal(proposal_form(choice, lang))
+        elif choice.act == "why":  # the nudge keeps its buttons: the author has yet to choose
+            origin = translate.origin_of(interaction, choice.where)
+            assert origin is not None
+            await self._decide(interaction, translate.nudge_answered(origin, choice))
         else:
             origin = translate.origin_of(interaction, choice.where)
             assert origin is not None

@@ -31,6 +31,7 @@ from rules.events import (
     RenewalAnswered,
     ReviewDecided,
     RosterSynced,
+    WhyAsked,
 )
 from rules.grammar import Evaluate, UsageError, find_command, parse_command
 from rules.mentions import member_reference
@@ -222,7 +223,7 @@ def concern_answered(origin: Origin, round_id: str, concern: str | None) -> Conc
 
 def nudge_answered(
     origin: Origin, choice: NudgeChoice, proposal: str = ""
-) -> ProposalAdded | MessageRelabelled | NudgeSnoozed:
+) -> ProposalAdded | MessageRelabelled | NudgeSnoozed | WhyAsked:
     """A choice on a nudge. "Not a problem" sends no text: the engine kept it."""
     problem = str(choice.problem)
     if choice.act == "add":
@@ -234,6 +235,8 @@ def nudge_answered(
         )  # fmt: skip
     if choice.act == "snooze":
         return NudgeSnoozed(**_envelope(origin), problem_id=problem)
+    if choice.act == "why":
+        return WhyAsked(**_envelope(origin), problem_id=problem)
     raise ValueError(f"no event for nudge choice {choice.act!r}")
 
 

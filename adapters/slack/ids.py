@@ -15,6 +15,7 @@ from typing import Any
 NUDGE_PROPOSE = "nudge_propose"
 NUDGE_DISMISS = "nudge_dismiss"
 NUDGE_SNOOZE = "nudge_snooze"
+NUDGE_WHY = "nudge_why"
 # Buttons on a concern round (and its reminders, and App Home).
 ROUND_NONE = "round_none"
 ROUND_CONCERN = "round_concern"

@@ -55,6 +55,7 @@ class Listeners:
         app.action(ids.NUDGE_PROPOSE)(ack=self.ack, lazy=[self.open_proposal])
         app.action(ids.NUDGE_DISMISS)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.NUDGE_SNOOZE)(ack=self.ack, lazy=[self.on_nudge_click])
+        app.action(ids.NUDGE_WHY)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.ROUND_NONE)(ack=self.ack, lazy=[self.on_no_concerns])
         app.action(ids.ROUND_CONCERN)(ack=self.ack, lazy=[self.open_concern])
         app.action(ids.ROUND_RECORD)(ack=self.ack, lazy=[self.open_agreement_from_round])
@@ -161,6 +162,8 @@ class Listeners:
         if event is None:
             return
         await self.adapter.submit(event)
+        if action_id == ids.NUDGE_WHY:
+            return  # the nudge keeps its buttons: the author has yet to choose
         voice = blocks.Voice(ids.unpack(value).get("l") or "en")
         await self.adapter.replace_original(
             body.get("response_url"), blocks.answered(action_id, voice)

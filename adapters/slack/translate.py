@@ -29,6 +29,7 @@ from rules.events import (
     ProposalAdded,
     RenewalAnswered,
     ReviewDecided,
+    WhyAsked,
 )
 from rules.grammar import MAX_FIELD, PAST_REVIEW, find_command
 from rules.say import N_, Say
@@ -236,8 +237,9 @@ def command_target(name: str, args: str) -> Target | None:
 
 def nudge_click(
     action_id: str, value: str | None, *, workspace: str, user: str, at: datetime, event_id: str
-) -> MessageRelabelled | NudgeSnoozed | None:
-    """ "Not a problem" and "Snooze" on a nudge. The engine takes the text from its watch."""
+) -> MessageRelabelled | NudgeSnoozed | WhyAsked | None:
+    """ "Not a problem", "Snooze" and "Why?" on a nudge. The engine takes the text from
+    its watch."""
     fields = ids.unpack(value)
     channel, problem = fields.get("c"), fields.get("p")
     if not channel or not problem:
@@ -250,6 +252,11 @@ def nudge_click(
         )  # fmt: skip
     if action_id == ids.NUDGE_SNOOZE:
         return NudgeSnoozed(
+            workspace=workspace, channel=channel, at=at, event_id=event_id, user=user,
+            problem_id=problem,
+        )  # fmt: skip
+    if action_id == ids.NUDGE_WHY:
+        return WhyAsked(
             workspace=workspace, channel=channel, at=at, event_id=event_id, user=user,
             problem_id=problem,
         )  # fmt: skip

@@ -61,3 +61,11 @@ class Classifier(Protocol):
         lang: str | None = None,
         previous: Sequence[Previous] | None = None,
     ) -> list[Classification]: ...
+
+    def reasons(
+        self, text: str, label: str, *, read_after: Mapping[str, float] | None = None
+    ) -> tuple[str, ...]:
+        """The few words of `text` that weighed most towards `label`, as the text spells
+        them, the weightiest first; `read_after` is what the message before scored on
+        its own (`own_scores`), if it was read after one. Empty: no word stood out."""
+        ...

@@ -13,17 +13,21 @@ model's mistakes; the bot itself never needs it.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
+from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH_STOP_WORDS
 from spacy.tokens import Doc
 
-from rules.classifier.trained import NEEDS_WORDS, LinearTextcat, is_wordless
+from rules.classifier.trained import CAPS, NEEDS_WORDS, LinearTextcat, is_wordless
 
 Kind = Literal["words", "characters", "context"]
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,55 @@ def explain(
             silenced,
         )
     return explanations
+
+
+# What a person is shown of an explanation ("Why?" on a nudge): the few words that
+# weighed most, never the model's markers or words that carry nothing by themselves
+# ("de", "the"). Some stop words do carry a problem, and stay.
+TELLING_WORDS = 3
+MARKERS = frozenset({"<s>", "</s>", CAPS})
+_SAYS_LITTLE = (ENGLISH_STOP_WORDS | DUTCH_STOP_WORDS) - {
+    "not", "no", "never", "nothing", "nobody", "none", "again", "still", "down", "off",
+    "out", "empty", "too", "enough", "few", "less", "without",
+    "niet", "geen", "nooit", "niets", "niemand", "weer", "alweer", "nog", "weinig", "meer",
+    "minder", "genoeg", "zonder",
+}  # fmt: skip
+# A word shown weighs at least this share of the weightiest one: a list of three
+# where the third barely counted would mislead.
+_SHARE_OF_TOP = 0.25
+
+
+def telling_words(found: Explanation, spelled: Mapping[str, str]) -> tuple[str, ...]:
+    """The words that pushed `found`'s label up most, weightiest first, as `spelled`
+    (token norm -> the word as written) gives them.
+
+    A word's weight is its letters plus its share of each word n-gram it is in (an
+    n-gram's weight split evenly over its words), so "werkt niet" counts for both.
+    """
+    if found.wordless:
+        return ()
+    weight: dict[str, float] = defaultdict(float)
+    for reason in found.reasons:
+        if reason.kind == "characters":
+            weight[reason.text] += reason.weight
+        elif reason.kind == "words":
+            words = [word for word in reason.text.split(" ") if word not in MARKERS]
+            for word in words:
+                weight[word] += reason.weight / len(words)
+    ranked = sorted(
+        (
+            (value, word)
+            for word, value in weight.items()
+            if value > 0 and _LETTER.search(word) and word not in _SAYS_LITTLE
+        ),
+        reverse=True,
+    )
+    if not ranked:
+        return ()
+    floor = ranked[0][0] * _SHARE_OF_TOP
+    return tuple(
+        spelled.get(word, word) for value, word in ranked[:TELLING_WORDS] if value >= floor
+    )
 
 
 def _values(textcat: LinearTextcat, ids: list[int], idf: np.ndarray) -> dict[int, float]:

@@ -8,7 +8,7 @@ English and Dutch cues in `cues.py` run side by side and mixed messages still wo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import spacy
 from spacy.language import Language
@@ -26,12 +26,14 @@ from rules.classifier.cues import (
 from rules.classifier.vocabulary import VOCABULARY_GROWTH, BoundedVocabulary
 from rules.language import detect_language
 
+TELLING_CUES = 3  # cue phrases shown for "Why?"
 # Classification looks at the start of a message only: a 100 kB paste is not chat.
 MAX_CHARS = 2000
 
 _SLACK_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 _SLACK_REF = re.compile(r"<([@#!])([^>|]+)(?:\|([^>]*))?>")
 _SPACES = re.compile(r"\s+")
+Span = tuple[int, int]  # token start and end of a matched cue
 
 
 def prepare(text: str) -> str:
@@ -63,15 +65,22 @@ class CueTagger:
                 self.matcher.add(f"{label}|{kind}", docs)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
-        for match_id, start, end in self.matcher(doc):
-            label, kind = doc.vocab.strings[match_id].split("|")
-            spans.setdefault((label, kind), []).append((start, end))
+        spans = self.cue_spans(doc)
         question = doc.text.rstrip().endswith("?")
         doc.cats = {label: self._score(label, spans, doc, question) for label in LABELS}
         return doc
 
-    def _score(self, label: str, spans, doc: Doc, question: bool) -> float:
+    def cue_spans(self, doc: Doc) -> dict[tuple[str, str], list[Span]]:
+        """Where each kind of cue matched, by (label, kind)."""
+        spans: dict[tuple[str, str], list[Span]] = {}
+        for match_id, start, end in self.matcher(doc):
+            label, kind = doc.vocab.strings[match_id].split("|")
+            spans.setdefault((label, kind), []).append((start, end))
+        return spans
+
+    def supporting(self, label: str, spans) -> tuple[list[Span], list[Span]] | None:
+        """The strong and weak cues for `label` that count (not covered by a local
+        negation); None where a global negation settles the message."""
         local = spans.get((label, "negate_local"), [])
 
         def kept(kind: str) -> list[tuple[int, int]]:
@@ -86,7 +95,14 @@ class CueTagger:
         # overlaps it ("not fixed", "niet opgelost").
         for negation in spans.get((label, "negate_global"), []):
             if not any(_overlap(negation, span) for span in strong):
-                return 0.05
+                return None
+        return strong, weak
+
+    def _score(self, label: str, spans, doc: Doc, question: bool) -> float:
+        found = self.supporting(label, spans)
+        if found is None:
+            return 0.05
+        strong, weak = found
         if label == "agreement" and _is_consent(doc):
             return 0.95
         if strong:
@@ -142,3 +158,23 @@ class RuleClassifier:
         with self.vocabulary.reading():
             docs = self.nlp.pipe(prepare(text) for text in texts)
             return [self._result(doc, text, lang) for doc, text in zip(docs, texts, strict=True)]
+
+    def reasons(
+        self, text: str, label: str, *, read_after: Mapping[str, float] | None = None
+    ) -> tuple[str, ...]:
+        """The cue phrases that counted towards `label`, as written, in the order they
+        stand; cues that overlap or touch ("is down", "down again") are shown as one."""
+        tagger: CueTagger = self.nlp.get_pipe("groundrules_cues")
+        with self.vocabulary.reading():
+            doc = self.nlp.make_doc(prepare(text))
+            found = tagger.supporting(label, tagger.cue_spans(doc))
+            if found is None:
+                return ()
+            merged: list[list[int]] = []
+            for start, end in sorted(found[0] + found[1]):
+                if merged and start <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], end)
+                else:
+                    merged.append([start, end])
+            phrases = dict.fromkeys(doc[start:end].text for start, end in merged)
+        return tuple(phrases)[:TELLING_CUES]

@@ -587,6 +587,22 @@ class TrainedClassifier:
             before = None if previous is None else previous.own_scores
             return explain(self.textcat, doc, before)
 
+    def reasons(
+        self, text: str, label: str, *, read_after: Mapping[str, float] | None = None
+    ) -> tuple[str, ...]:
+        """The words that weighed most towards `label` (the Classifier protocol), from
+        the exact explanation of the score (rules.classifier.explain)."""
+        from rules.classifier.explain import explain, telling_words
+
+        with self.vocabulary.reading():
+            doc = self.nlp.tokenizer(normalise(text))
+            found = explain(self.textcat, doc, read_after)[label]
+            spelled: dict[str, str] = {}
+            for token in doc:
+                if not token.is_space:
+                    spelled.setdefault(token.norm_, token.text)
+            return telling_words(found, spelled)
+
     def bar(self, label: str, *, in_context: bool) -> float:
         """The threshold a label's score is held against, by the head that read it."""
         return (self.thresholds if in_context else self.alone_thresholds)[label]

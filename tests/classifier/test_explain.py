@@ -149,3 +149,77 @@ def test_classify_explain_needs_the_trained_classifier():
     )
     assert result.exit_code == 2
     assert "no weights to explain" in result.stderr
+
+
+# --- what a person is shown: "Why?" on a nudge ------------------------------------------
+
+
+def _explanation(*reasons: tuple[str, str, float], wordless: bool = False):
+    from rules.classifier.explain import Explanation, Reason
+
+    parts = tuple(Reason(kind, text, weight) for kind, text, weight in reasons)  # type: ignore[arg-type]
+    return Explanation("problem", 0.9, -1.0, parts, False, wordless)
+
+
+def test_telling_words_are_content_words_weightiest_first_as_written():
+    from rules.classifier.explain import telling_words
+
+    found = _explanation(
+        ("words", "<s> de", 2.0),  # a marker and a word that says nothing alone
+        ("characters", "printer", 1.0),
+        ("words", "werkt niet", 1.2),  # shared: 0.6 each
+        ("characters", "niet", 0.1),  # niet: 0.7, werkt: 0.6, the fourth
+        ("characters", "kapot", 0.5),
+        ("words", "kapot </s>", 0.4),  # kapot: 0.5 + 0.4
+        ("characters", "koffie", -1.5),  # pushed away from the label: never shown
+    )
+    spelled = {"printer": "PRINTER", "kapot": "kapot"}
+    assert telling_words(found, spelled) == ("PRINTER", "kapot", "niet")
+    # A word under a quarter of the top word's weight is not worth naming.
+    weak = _explanation(("characters", "printer", 1.0), ("characters", "kamer", 0.2))
+    assert telling_words(weak, {}) == ("printer",)
+    assert telling_words(_explanation(("characters", "kapot", 1.0), wordless=True), {}) == ()
+    assert telling_words(_explanation(("characters", "koffie", -1.0)), {}) == ()
+
+
+def test_reasons_name_the_messages_own_weighty_words(trained):
+    text = "de printer op kamer 4 is weer kapot"
+    shown = trained.reasons(text, "problem")
+    assert 1 <= len(shown) <= 3
+    assert set(shown) <= set(text.split())
+    assert not {"de", "op", "is", "4"} & set(shown)  # markers, stop words and digits stay out
+    assert "printer" in shown or "kapot" in shown
+    # As written: the capitals the author typed, not the model's lower-case norm.
+    assert "PRINTER" in trained.reasons("de PRINTER op kamer 4 is weer kapot", "problem")
+    assert trained.reasons("???", "problem") == ()  # a wordless message scores 0
+
+
+def test_reasons_explain_the_score_read_after_the_message_before(trained):
+    """A problem read after another message is scored by the in-context head; its
+    reasons come from that very explanation, not from the message read alone."""
+    from rules.classifier.explain import telling_words
+
+    before = trained.classify("the new rota is up on the wiki")
+    text = "nobody can open it, the link gives a 403"
+    read_after = dict(before.own_scores)
+    in_context = trained.explain(text, previous=before)["problem"]
+    assert in_context.in_context
+    assert in_context.score == pytest.approx(
+        trained.classify(text, previous=before).scores["problem"], abs=1e-4
+    )
+    doc = trained.nlp.tokenizer(normalise(text))
+    spelled = {token.norm_: token.text for token in doc}
+    assert trained.reasons(text, "problem", read_after=read_after) == telling_words(
+        in_context, spelled
+    )
+    assert trained.reasons(text, "problem") == telling_words(
+        trained.explain(text)["problem"], spelled
+    )
+
+
+def test_rule_classifier_reasons_are_its_counted_cues(rule_classifier):
+    shown = rule_classifier.reasons("staging is down again??", "problem")
+    assert shown and all(phrase in "staging is down again??" for phrase in shown)
+    assert len(shown) == 1  # overlapping cues ("is down", "down again") read as one
+    assert rule_classifier.reasons("no problem, we fixed it", "problem") == ()  # negated
+    assert rule_classifier.reasons("lunch at noon?", "problem") == ()

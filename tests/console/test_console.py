@@ -66,7 +66,7 @@ def test_console_bad_input_is_explained(tmp_path, rule_classifier):
     assert "Usage: /agree" in text
 
 
-def test_console_why_explains_a_message_after_the_one_before_it(tmp_path):
+def test_console_explain_shows_a_message_read_after_the_one_before_it(tmp_path):
     from rules.classifier.trained import TrainedClassifier
 
     app = make_app(f"sqlite:///{tmp_path}/console.db", TrainedClassifier.load())
@@ -74,17 +74,26 @@ def test_console_why_explains_a_message_after_the_one_before_it(tmp_path):
     console = ConsoleChat(app, start=START, write=shown.append)
     console.run(
         ["/as ben", "shall we move the stand-up to 9:30?", "/as anna", "de printer is kapot",
-         "/thread 1", "fine by me", "/why 3", "/why 2", "/why 9", "/why"]
+         "/thread 1", "fine by me", "/explain 3", "/explain 2", "/explain 9", "/explain"]
     )  # fmt: skip
     text = "\n".join(shown)
     # #3 is a reply in #1's thread: read after #1, not after #2
     assert "“fine by me” (read after “shall we move the stand-up to 9:30?”)" in text
     assert "“de printer is kapot” (read after “shall we move the stand-up to 9:30?”)" in text
     assert "the message before" in text
-    assert text.count("(usage: /why N, where #N is a message)") == 2
+    assert text.count("(usage: /explain N, where #N is a message)") == 2
 
 
-def test_console_why_needs_a_classifier_with_weights(tmp_path, rule_classifier):
+def test_console_explain_needs_a_classifier_with_weights(tmp_path, rule_classifier):
     console, shown, _ = chat(tmp_path, rule_classifier)
-    console.run(["the deploy is broken", "/why 1"])
+    console.run(["the deploy is broken", "/explain 1"])
     assert "  (the rules classifier has no weights to explain)" in shown
+
+
+def test_console_why_after_a_nudge_names_the_words(tmp_path, rule_classifier):
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(["/as ben", "The staging deploy is broken again", "/wait 11m", "/why"])
+    nudge, why = shown[-2], shown[-1]
+    assert "Why did I think so? /why." in nudge
+    assert why.startswith("[bot → ben, only they see this]")
+    assert "mostly because of “is broken again”." in why

@@ -123,6 +123,9 @@ def test_replay_text_output_ends_with_a_summary(tmp_path):
     result = runner.invoke(app, ["replay", str(transcript)])
     assert result.exit_code == 0
     assert "private nudge to anna" in result.stdout
+    # hanna asks /waarom after her nudge: the words, in Dutch, only to her.
+    said_to_hanna = "private reply to hanna\n    Ik las je bericht als probleem vooral door “"
+    assert said_to_hanna in result.stdout
     assert "Summary" in result.stdout
     assert "agreements: 2" in result.stdout
 

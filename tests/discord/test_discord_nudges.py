@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from bot.views import problem_counts
-from rules.events import MessagePosted, MessageRelabelled, NudgeSnoozed, ProposalAdded
+from rules.events import (
+    MessagePosted,
+    MessageRelabelled,
+    NudgeSnoozed,
+    ProposalAdded,
+    WhyAsked,
+)
 from tests.discord.harness import WINDOW, buttons, dm_messages, post_problem, workspace
 from tests.standins.discord_api import DISCORD_EPOCH_MS
 
-NUDGE_BUTTONS = ["Add a proposal", "Not a problem", "Snooze 1 h"]
+NUDGE_BUTTONS = ["Add a proposal", "Not a problem", "Snooze 1 h", "Why?"]
 
 
 def sent_at(message: dict) -> float:
@@ -84,6 +90,31 @@ async def test_nudge_not_a_problem_dismisses_it(world, harness):
     assert thanks["content"] == "Thanks for telling me. I will not treat that as a problem."
     counts = problem_counts(harness.app.database, workspace(world.guild))
     assert counts.dismissed == 1
+
+
+async def test_nudge_why_tells_the_author_privately_and_keeps_the_choices(world, harness):
+    runtime = await harness.start()
+    problem = await post_problem(
+        world, runtime, world.alice, "#problem @everyone <@123> the boiler is out", ago=5
+    )
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+
+    click = await world.api.click_button(dm, world.alice, label="Why?")
+    [asked] = await runtime.wait_for(WhyAsked)
+    assert (asked.problem_id, asked.user) == (problem["id"], str(world.alice.id))
+    answer = await world.api.wait_for_callback(click)
+    assert (answer.type, answer.ephemeral) == (4, True)  # a new private message: the DM
+    assert world.api.callbacks_for(click) == [answer]  # keeps its buttons (no update, 7)
+    first, second = answer.content.splitlines()
+    # The reasons are the author's own words, and they ping nobody: @everyone is broken
+    # up, and the message allows no mention at all.
+    assert first == (
+        "I read your message as a problem mostly because of “#problem”, “@\u200beveryone”, "
+        "“<@123>”."
+    )
+    assert second.startswith("I go by words, not by what you meant")
+    assert answer.data["allowed_mentions"] == {"parse": []}
 
 
 async def test_nudge_closed_dms_get_a_quiet_reply_in_the_thread_with_the_choices(world, harness):

@@ -17,6 +17,7 @@ from rules.events import (
     NudgeSnoozed,
     ProposalAdded,
     RosterSynced,
+    WhyAsked,
 )
 from tests.slack.conftest import (
     BOB,
@@ -60,7 +61,7 @@ async def test_slack_problem_without_proposal_is_nudged_privately_with_buttons(b
     assert (nudge.params["channel"], nudge.params["user"]) == (CHANNEL_ID, USER_ID)
     assert "Hi Alice, you named a problem" in nudge.params["text"]
     assert "\n> #problem the deploy keeps failing\n" in nudge.params["text"]
-    for action_id in ("nudge_propose", "nudge_dismiss", "nudge_snooze"):
+    for action_id in ("nudge_propose", "nudge_dismiss", "nudge_snooze", "nudge_why"):
         button(nudge, action_id)
     assert bot.calls("chat.postMessage") == []  # never public
     assert watches(bot) == {ts: "nudged"}
@@ -168,6 +169,32 @@ async def test_slack_nudge_buttons_not_a_problem_and_snooze(bot: SlackBot):
     assert await bot.slack.wait_for_response(dismiss_url) == [
         {"text": "Noted.", "replace_original": True}
     ]
+
+
+async def test_slack_nudge_why_answers_privately_and_keeps_the_buttons(bot: SlackBot):
+    ts = await problem(bot, "#problem <!channel> <@U123> the build broke again")
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+
+    value = button(nudge, "nudge_why")["value"]
+    response_url = bot.slack.response_url()
+    reply = await bot.interact(block_actions("nudge_why", value=value, response_url=response_url))
+    assert reply.status == 200
+    [asked] = await bot.handled(WhyAsked)
+    assert (asked.problem_id, asked.user, asked.channel) == (ts, USER_ID, CHANNEL_ID)
+    [_, why] = await bot.slack.wait_for("chat.postEphemeral", 2)
+    assert (why.params["channel"], why.params["user"]) == (CHANNEL_ID, USER_ID)
+    shown = shown_text(why)
+    assert "mostly because of “#problem”, “&lt;!channel&gt;”, “&lt;@U123&gt;”." in shown
+    assert "<!channel>" not in shown and "<@U123>" not in shown  # the reasons ping nobody
+    assert watches(bot) == {ts: "nudged"}
+    # The nudge keeps its buttons: a choice made after it is the first to replace it.
+    snooze_url = bot.slack.response_url()
+    await bot.interact(block_actions("nudge_snooze", value=value, response_url=snooze_url))
+    assert await bot.slack.wait_for_response(snooze_url) == [
+        {"text": "Snoozed.", "replace_original": True}
+    ]
+    assert bot.slack.responses_to(response_url) == []
 
 
 async def test_slack_add_a_proposal_opens_a_modal_and_posts_it_in_the_thread(bot: SlackBot):
