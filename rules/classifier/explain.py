@@ -13,7 +13,6 @@ model's mistakes; the bot itself never needs it.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,7 +26,6 @@ from spacy.tokens import Doc
 from rules.classifier.trained import CAPS, NEEDS_WORDS, LinearTextcat, is_wordless
 
 Kind = Literal["words", "characters", "context"]
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +132,7 @@ _SHARE_OF_TOP = 0.25
 
 def telling_words(found: Explanation, spelled: Mapping[str, str]) -> tuple[str, ...]:
     """The words that pushed `found`'s label up most, weightiest first, as `spelled`
-    (token norm -> the word as written) gives them.
+    (token norm -> the word as written) gives them; a word it lacks is not shown.
 
     A word's weight is its letters plus its share of each word n-gram it is in (an
     n-gram's weight split evenly over its words), so "werkt niet" counts for both.
@@ -153,16 +151,14 @@ def telling_words(found: Explanation, spelled: Mapping[str, str]) -> tuple[str, 
         (
             (value, word)
             for word, value in weight.items()
-            if value > 0 and _LETTER.search(word) and word not in _SAYS_LITTLE
+            if value > 0 and word in spelled and word not in _SAYS_LITTLE
         ),
         reverse=True,
     )
     if not ranked:
         return ()
     floor = ranked[0][0] * _SHARE_OF_TOP
-    return tuple(
-        spelled.get(word, word) for value, word in ranked[:TELLING_WORDS] if value >= floor
-    )
+    return tuple(spelled[word] for value, word in ranked[:TELLING_WORDS] if value >= floor)
 
 
 def _values(textcat: LinearTextcat, ids: list[int], idf: np.ndarray) -> dict[int, float]:

@@ -597,11 +597,7 @@ class TrainedClassifier:
         with self.vocabulary.reading():
             doc = self.nlp.tokenizer(normalise(text))
             found = explain(self.textcat, doc, read_after)[label]
-            spelled: dict[str, str] = {}
-            for token in doc:
-                if not token.is_space:
-                    spelled.setdefault(token.norm_, token.text)
-            return telling_words(found, spelled)
+            return telling_words(found, _as_written(doc, text))
 
     def bar(self, label: str, *, in_context: bool) -> float:
         """The threshold a label's score is held against, by the head that read it."""
@@ -617,6 +613,20 @@ class TrainedClassifier:
         )
         passed = reported >= bars
         return [_LABEL_SETS[mask] for mask in (passed @ _LABEL_BITS).tolist()]
+
+
+def _as_written(doc: Doc, text: str) -> dict[str, str]:
+    """Token norm -> the word as its writer wrote it, for the words a person may be
+    shown: words with a letter, "doesn't" whole for its "n't", and none that
+    normalising made up (a placeholder for a link or a name, digits read as 0)."""
+    spelled: dict[str, str] = {}
+    for token in doc:
+        word = token.text
+        if token.i > 0 and ("'" in word or "’" in word) and not doc[token.i - 1].whitespace_:
+            word = doc[token.i - 1].text + word  # a contraction: "does" + "n't"
+        if _LETTER.search(word) and word in text:
+            spelled.setdefault(token.norm_, word)
+    return spelled
 
 
 # Every set of labels, by the bit mask of which labels it holds.
