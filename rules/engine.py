@@ -155,7 +155,7 @@ class Engine:
             before.append(given)
         texts = [events[i].text for i in indexes]  # type: ignore[union-attr]
         results = self.classifier.classify_many(texts, previous=before)
-        # What each message was read after: kept with a watch, for "Why?".
+        # What each message was read after, kept with a watch for "Why?".
         read_after = [
             None if given is None else (results[given] if isinstance(given, int) else given)
             for given in before

@@ -179,14 +179,12 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             )
         elif choice.act == "add":
             await interaction.response.send_modal(proposal_form(choice, lang))
-        elif choice.act == "why":  # the nudge keeps its buttons: the author has yet to choose
-            origin = translate.origin_of(interaction, choice.where)
-            assert origin is not None
-            await self._decide(interaction, translate.nudge_answered(origin, choice))
         else:
             origin = translate.origin_of(interaction, choice.where)
             assert origin is not None
-            await interaction.response.edit_message(view=None)  # the choice is made
+            # A choice is made and the buttons go; after "Why?" the author has yet to choose.
+            if choice.act != "why":
+                await interaction.response.edit_message(view=None)
             await self._decide(interaction, translate.nudge_answered(origin, choice))
 
     async def on_round(self, interaction: discord.Interaction, answer: RoundAnswer) -> None:

@@ -78,7 +78,9 @@ class CueTagger:
             spans.setdefault((label, kind), []).append((start, end))
         return spans
 
-    def supporting(self, label: str, spans) -> tuple[list[Span], list[Span]] | None:
+    def supporting(
+        self, label: str, spans: Mapping[tuple[str, str], list[Span]]
+    ) -> tuple[list[Span], list[Span]] | None:
         """The strong and weak cues for `label` that count (not covered by a local
         negation); None where a global negation settles the message."""
         local = spans.get((label, "negate_local"), [])
