@@ -174,10 +174,18 @@ class Engine:
             for e in events
         ]
 
-    def problem_reasons(self, watch: Watch) -> tuple[str, ...]:
-        """The words that weighed most in reading a watched message as a problem, read
-        after what it was read after: the score the bot acted on, explained."""
-        return self.classifier.reasons(watch.text, "problem", read_after=watch.read_after)
+    def problem_reasons(self, watch: Watch) -> problems.Reasons:
+        """Why a watched message was read as a problem, read after what it was read
+        after: the score the bot acted on, explained, and whether it was under the
+        watch bar (a doubtful problem another member confirmed)."""
+        before = None
+        if watch.read_after is not None:
+            before = Classification(frozenset(), watch.read_after, watch.lang)
+        read = self.classifier.classify(watch.text, previous=before)
+        bar = self.thresholds.watch
+        doubted = read.scores["problem"] < bar if bar is not None else not read.is_problem
+        words = self.classifier.reasons(watch.text, "problem", read_after=watch.read_after)
+        return problems.Reasons(words, doubted)
 
     # --- 2. what to read -------------------------------------------------------
 

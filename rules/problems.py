@@ -22,6 +22,7 @@ message before scored), so that a false nudge is easy to see through and correct
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from rules.actions import (
@@ -51,9 +52,18 @@ from rules.speech import language, private
 from rules.state import TableState, Watch
 from rules.understanding import Command, Message
 
-# The words that weighed most in reading a watched message as a problem (the engine
-# asks its classifier: Classifier.reasons).
-ReasonsOf = Callable[[Watch], tuple[str, ...]]
+
+@dataclass(frozen=True, slots=True)
+class Reasons:
+    """Why a watched message was read as a problem (the engine asks its classifier)."""
+
+    words: tuple[str, ...]  # those that weighed most (Classifier.reasons)
+    # It scored under the watch bar: a doubtful problem, nudged because another member
+    # reacted to it as to one.
+    doubted: bool = False
+
+
+ReasonsOf = Callable[[Watch], Reasons]
 
 PROBLEM_TIMER = "problem"
 SNOOZE_TIMER = "snooze"
@@ -362,13 +372,27 @@ def _why(watch: Watch | None, user: str, reasons_of: ReasonsOf) -> Say | Lines:
         return Say.of(N_("There is nothing of yours to explain here."))
     if not watch.text:  # settled, or past the retention period
         return Say.of(N_("I no longer keep that message, so I cannot say why."))
-    words = reasons_of(watch)
-    found = (
-        Say.of(N_("I read your message as a problem mostly because of {words}."),
-               words=Quote(", ".join(f"“{word}”" for word in words)))
-        if words
-        else Say.of(N_("No single word stood out: I read your message as a whole as a problem."))
-    )  # fmt: skip
+    reasons = reasons_of(watch)
+    words = Quote(", ".join(f"“{word}”" for word in reasons.words))
+    if reasons.doubted and reasons.words:
+        found = Say.of(
+            N_(
+                "I was not sure your message was a problem ({words} made me wonder) "
+                "until someone reacted to it as to one."
+            ),
+            words=words,
+        )
+    elif reasons.doubted:
+        found = Say.of(
+            N_("I was not sure your message was a problem until someone reacted to it as to one.")
+        )
+    elif reasons.words:
+        found = Say.of(
+            N_("I read your message as a problem mostly because of {words}."), words=words
+        )
+    else:
+        found = Say.of(N_("No single word stood out: I read your message as a whole as a "
+                          "problem."))  # fmt: skip
     return Lines(
         (
             found,

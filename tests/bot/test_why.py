@@ -10,7 +10,7 @@ from bot.models import WatchRow
 from rules.actions import Reply, SendNudge
 from rules.classifier.trained import TrainedClassifier
 from tests.conftest import make_app
-from tests.helpers import Chat
+from tests.helpers import DOUBTING, Chat
 
 
 def private_replies(actions) -> list[Reply]:
@@ -55,6 +55,20 @@ def test_why_tells_nobody_else_and_nothing_once_the_text_is_gone(app):
     assert chat.texts()[-1] == "I no longer keep that message, so I cannot say why."
     chat.ask_why("ben", "no-such-message", "09:34")
     assert chat.texts()[-1] == "There is nothing of yours to explain here."
+
+
+def test_why_says_it_was_unsure_of_a_doubtful_problem_until_someone_reacted(app):
+    app.service.engine.thresholds = DOUBTING  # "#maybe-problem" scores under the watch bar
+    chat = Chat(app)
+    chat.say("ben", "#maybe-problem the heating is off in room 4", "09:00")
+    chat.say("anna", "#reaction again??", "09:03")
+    chat.tick("09:30")
+    [nudge] = chat.of_type(SendNudge)
+    chat.ask_why("ben", nudge.problem_id, "09:31")
+    assert chat.texts()[-1].startswith(
+        "I was not sure your message was a problem (“#maybe-problem”, “the”, “heating” made "
+        "me wonder) until someone reacted to it as to one."
+    )
 
 
 def test_why_as_a_command_explains_the_callers_latest_waiting_problem(app):
