@@ -63,7 +63,7 @@ class RecentMessages:
 
 def _as_previous(scores: tuple[float, ...]) -> Classification:
     """What the classifier reads of a remembered message: its text-alone scores."""
-    return Classification(frozenset(), dict(zip(LABELS, scores, strict=True)), "")
+    return Classification.read_before(dict(zip(LABELS, scores, strict=True)))
 
 
 def _where(event: MessagePosted) -> tuple[str, str, str, str | None]:

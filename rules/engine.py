@@ -155,18 +155,15 @@ class Engine:
             before.append(given)
         texts = [events[i].text for i in indexes]  # type: ignore[union-attr]
         results = self.classifier.classify_many(texts, previous=before)
-        # What each message was read after, kept with a watch for "Why?".
+        # What each message was read after (its own scores), kept with a watch for "Why?".
         read_after = [
-            None if given is None else (results[given] if isinstance(given, int) else given)
+            None
+            if given is None
+            else (results[given] if isinstance(given, int) else given).own_scores
             for given in before
         ]
         messages = iter(
-            Message.of(
-                events[i],  # type: ignore[arg-type]
-                result,
-                self.thresholds,
-                read_after=None if after is None else after.own_scores,
-            )
+            Message.of(events[i], result, self.thresholds, read_after=after)  # type: ignore[arg-type]
             for i, result, after in zip(indexes, results, read_after, strict=True)
         )
         return [
@@ -178,9 +175,8 @@ class Engine:
         """Why a watched message was read as a problem, read after what it was read
         after: the score the bot acted on, explained, and whether it was under the
         watch bar (a doubtful problem another member confirmed)."""
-        before = None
-        if watch.read_after is not None:
-            before = Classification(frozenset(), watch.read_after, watch.lang)
+        known = watch.read_after
+        before = None if known is None else Classification.read_before(known)
         read = self.classifier.classify(watch.text, previous=before)
         bar = self.thresholds.watch
         doubted = read.scores["problem"] < bar if bar is not None else not read.is_problem

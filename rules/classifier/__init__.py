@@ -29,6 +29,12 @@ class Classification:
     # "serious?", "oei"): it can confirm a doubtful problem. None: not judged.
     reaction: float | None = None
 
+    @classmethod
+    def read_before(cls, own_scores: Mapping[str, float]) -> Classification:
+        """A message another is read after, as the classifier reads it: only its
+        text-alone scores (remembered, or kept with a watch)."""
+        return cls(frozenset(), own_scores, "")
+
     @property
     def is_problem(self) -> bool:
         return "problem" in self.labels
