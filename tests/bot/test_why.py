@@ -129,3 +129,31 @@ def test_why_explains_the_score_the_bot_acted_on_read_after_the_message_before(
         assert f"mostly because of {quoted}." in chat.texts()[-1]
     finally:
         app.database.dispose()
+
+
+def test_a_message_read_after_one_of_the_same_batch_keeps_what_that_one_scored():
+    """In a batch (replay, the service's bursts) the message before may be the batch's
+    first: its own scores are what the watch keeps, not nothing."""
+    from datetime import timedelta
+
+    from rules.engine import Engine
+    from rules.events import MessagePosted
+    from tests.helpers import DAY, TaggedClassifier
+
+    events = [
+        MessagePosted(
+            workspace="W1",
+            channel="C1",
+            at=DAY + timedelta(minutes=n),
+            event_id=f"e{n}",
+            user="ben",
+            message_id=f"m{n}",
+            text=text,
+            thread_id=None,
+        )
+        for n, text in enumerate(["#proposal pin the image", "#problem it broke again"])
+    ]
+    first, second = Engine(TaggedClassifier()).interpret_many(events, previous=[None, 0])
+    assert first.read_after is None
+    assert second.read_after == first.classification.own_scores
+    assert second.read_after["proposal"] == 1.0
