@@ -40,6 +40,7 @@ class TableConfig(SQLModel, table=True):
     workspace: str = Field(primary_key=True)
     channel: str = Field(primary_key=True)
     problem_window_s: int | None = None
+    nudges: str | None = None  # normal, fewer, off (/nudges)
     language: str | None = None
     about: str | None = None
     not_about: str | None = None

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     round_deadline: Duration = timedelta(hours=24)
     review_after: Duration = timedelta(weeks=4)
     poll_proposer: bool = False
+    # How readily tables are nudged about problems until one says otherwise (/nudges).
+    nudges: Literal["normal", "fewer", "off"] = "normal"
     language: Literal["en", "nl"] | None = None
     retention: Duration = timedelta(days=2)
     tick_interval: Duration = timedelta(seconds=5)
@@ -54,6 +56,9 @@ class Settings(BaseSettings):
     # at least the reaction bar). A doubt bar at or above the watch bar turns this off.
     doubt_threshold: float | None = Field(None, ge=0.0, le=1.0)
     reaction_threshold: float | None = Field(None, ge=0.0, le=1.0)
+    # The watch bar of a table that asks for fewer, surer nudges (/nudges fewer); under
+    # it a problem waits for someone to react. Unset: the trained model's choice.
+    surer_threshold: float | None = Field(None, ge=0.0, le=1.0)
     log_level: str = "INFO"
     http_port: int = Field(3000, ge=1, le=65535)
 
@@ -78,6 +83,7 @@ class Settings(BaseSettings):
             round_deadline=self.round_deadline,
             review_after=self.review_after,
             poll_proposer=self.poll_proposer,
+            nudges=self.nudges,
         )
 
 

@@ -452,7 +452,7 @@ class UnitOfWork:
         else:
             window = timedelta(seconds=row.problem_window_s) if row.problem_window_s else None
             settings = self.store.defaults.with_overrides(
-                problem_window=window, language=row.language
+                problem_window=window, language=row.language, nudges=row.nudges
             )
             found = settings, Charter(row.about, row.not_about, row.routing)
         self._table_settings[(workspace, channel)] = found
@@ -727,8 +727,9 @@ class UnitOfWork:
         changes: dict[str, object] = {}
         if c.problem_window is not None:
             changes["problem_window_s"] = int(c.problem_window.total_seconds())
-        if c.language is not None:
-            changes["language"] = c.language
+        for field in ("nudges", "language"):
+            if getattr(c, field) is not None:
+                changes[field] = getattr(c, field)
         for field in ("about", "not_about", "routing"):
             if getattr(c, field) is not None:
                 changes[field] = getattr(c, field)

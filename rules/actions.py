@@ -135,6 +135,7 @@ class ConfigureTable(Change):
 
     at: datetime
     problem_window: timedelta | None = None
+    nudges: str | None = None
     language: str | None = None
     about: str | None = None
     not_about: str | None = None

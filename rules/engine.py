@@ -57,6 +57,7 @@ from rules.grammar import (
     JoinTable,
     ListAgreements,
     NotAProblem,
+    NudgeMode,
     Parsed,
     ProblemWindow,
     Report,
@@ -99,6 +100,7 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
     StartRound: (Reads(settings=True, members=True, round=True), concerns.start_round),
     AnswerRound: (Reads(settings=True, round=True), concerns.answer_by_command),
     ProblemWindow: (Reads(settings=True), tables.problem_window),
+    NudgeMode: (Reads(settings=True), tables.nudges),
     ShowRules: (Reads(settings=True), tables.show_rules),
     NotAProblem: (Reads(settings=True, watches=True), problems.on_command),
     Snooze: (Reads(settings=True, watches=True), problems.on_command),
@@ -171,14 +173,16 @@ class Engine:
             for e in events
         ]
 
-    def problem_reasons(self, watch: Watch) -> problems.Reasons:
+    def problem_reasons(self, watch: Watch, nudges: str = "normal") -> problems.Reasons:
         """Why a watched message was read as a problem, read after what it was read
         after: the score the bot acted on, explained, and whether it was under the
-        watch bar (a doubtful problem another member confirmed)."""
+        watch bar of its table (`nudges`: a doubtful problem another member confirmed)."""
         known = watch.read_after
         before = None if known is None else Classification.read_before(known)
         read = self.classifier.classify(watch.text, previous=before)
         bar = self.thresholds.watch
+        if nudges == "fewer" and self.thresholds.surer is not None:
+            bar = self.thresholds.surer
         doubted = read.scores["problem"] < bar if bar is not None else not read.is_problem
         words = self.classifier.reasons(watch.text, "problem", read_after=watch.read_after)
         return problems.Reasons(words, doubted)

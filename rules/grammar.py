@@ -60,6 +60,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
         aliases=("window", "venster"),
     ),
     CommandSpec(
+        "nudges", "seintjes",
+        N_("Show or set how readily I nudge about problems here: normal, fewer or off"),
+        N_("/nudges [normal | fewer | off]"),
+    ),
+    CommandSpec(
         "not-a-problem", "geen-probleem",
         N_("Tell the bot your last flagged message was not a problem"),
         N_("/not-a-problem"),
@@ -173,6 +178,17 @@ class AnswerRound:
 @dataclass(frozen=True, slots=True)
 class ProblemWindow:
     window: timedelta | None
+
+
+# How readily a table is nudged about problems (TableSettings.nudges).
+NUDGE_MODES = ("normal", "fewer", "off")
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeMode:
+    """mode: one of NUDGE_MODES; None asks what it is."""
+
+    mode: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,8 +308,8 @@ TableCommand = (
 )  # fmt: skip
 
 Parsed = (
-    Agree | ListAgreements | StartRound | AnswerRound | ProblemWindow | NotAProblem | Snooze
-    | AskWhy | ShowRules | TableCommand
+    Agree | ListAgreements | StartRound | AnswerRound | ProblemWindow | NudgeMode | NotAProblem
+    | Snooze | AskWhy | ShowRules | TableCommand
 )  # fmt: skip
 
 
@@ -408,6 +424,21 @@ def _window(spec: CommandSpec, args: str, today: date) -> ProblemWindow | UsageE
     if not timedelta(seconds=10) <= window <= timedelta(days=7):
         return UsageError(spec, Say.of(N_("Choose a window between 10 seconds and 7 days.")))
     return ProblemWindow(window)
+
+
+_NUDGE_WORDS = {
+    "normal": "normal", "normaal": "normal", "default": "normal", "standaard": "normal",
+    "on": "normal", "aan": "normal",
+    "fewer": "fewer", "minder": "fewer", "less": "fewer", "surer": "fewer",
+    "off": "off", "uit": "off", "none": "off", "geen": "off",
+}  # fmt: skip
+
+
+def _nudges(spec: CommandSpec, args: str, today: date) -> NudgeMode | UsageError:
+    if not args.strip():
+        return NudgeMode(None)
+    mode = _NUDGE_WORDS.get(args.lower().strip(" .!"))
+    return UsageError(spec) if mode is None else NudgeMode(mode)
 
 
 def _not_a_problem(spec: CommandSpec, args: str, today: date) -> NotAProblem:
@@ -628,6 +659,7 @@ _PARSERS = {
     "concerns": _concerns,
     "concern": _concern,
     "problem-window": _window,
+    "nudges": _nudges,
     "not-a-problem": _not_a_problem,
     "snooze": _snooze,
     "why": _why,

@@ -14,6 +14,10 @@ if another member reacts to it as to a problem ("again??", "oei") in its convers
 while its window is open. Unconfirmed, it lapses without a word, and it is never
 counted as a named problem.
 
+A table chooses how readily it is nudged (/nudges): "normal"; "fewer", where a problem
+under the surer bar is only a doubtful one, so that a nudge needs either a surer
+reading or a colleague's reaction; or "off", where no problem is watched.
+
 "Why?" on a nudge (or /why) tells the author which words weighed most in reading their
 message as a problem, from the very score that opened the watch (it keeps what the
 message before scored), so that a false nudge is easy to see through and correct.
@@ -63,7 +67,8 @@ class Reasons:
     doubted: bool = False
 
 
-ReasonsOf = Callable[[Watch], Reasons]
+# Why a watch was opened, at a table nudged this readily (TableSettings.nudges).
+ReasonsOf = Callable[[Watch, str], Reasons]
 
 PROBLEM_TIMER = "problem"
 SNOOZE_TIMER = "snooze"
@@ -83,8 +88,9 @@ def on_message(message: Message, state: TableState) -> list[Action]:
     actions: list[Action] = [
         NoteMember(workspace=event.workspace, channel=event.channel, user=event.user, at=event.at)
     ]
+    problem, doubtful = message.problem_at(state.settings.nudges)
     if isinstance(event, MessageEdited):
-        actions += _withdraw_if_no_longer_a_problem(message, state)
+        actions += _withdraw_if_no_longer_a_problem(message, problem, state)
     confirmed: list[ConfirmWatch] = []
     if message.is_proposal:
         actions += answer_watches(
@@ -94,7 +100,7 @@ def on_message(message: Message, state: TableState) -> list[Action]:
         confirmed = _confirm_doubtful(event, state)
         actions += confirmed
     if (
-        (message.is_problem or message.is_doubtful_problem)
+        (problem or doubtful)
         and _not_watched_before(event, state)
         and _thread_problem(event, state, {c.problem_id for c in confirmed}) is None
     ):
@@ -110,7 +116,7 @@ def on_message(message: Message, state: TableState) -> list[Action]:
                 lang=language(state, message.lang),
                 posted_at=event.at,
                 deadline=deadline,
-                doubtful=not message.is_problem,
+                doubtful=not problem,
                 read_after=message.read_after,
             ),
             ScheduleTimer(
@@ -164,9 +170,11 @@ def _not_watched_before(event, state: TableState) -> bool:
     return state.watch(event.message_id) is None
 
 
-def _withdraw_if_no_longer_a_problem(message: Message, state: TableState) -> list[Action]:
+def _withdraw_if_no_longer_a_problem(
+    message: Message, problem: bool, state: TableState
+) -> list[Action]:
     watch = state.watch(message.event.message_id)
-    if watch is None or watch.status != "open" or message.is_problem:
+    if watch is None or watch.status != "open" or problem:
         return []
     return _close(message.event, watch, "withdrawn", message.event.at)
 
@@ -230,6 +238,11 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
     watch = state.watch(event.subject)
     if watch is not None and watch.status == "doubtful" and event.kind == PROBLEM_TIMER:
         return _close(event, watch, "unconfirmed", event.at)  # nobody took it up
+    off = state.settings.nudges == "off"
+    if watch is not None and watch.status == "open" and off and event.kind == PROBLEM_TIMER:
+        # The table turned nudges off while it waited: it lapses as an unheeded doubt
+        # does. (A snooze still ends in the reminder its author asked for.)
+        return _close(event, watch, "unconfirmed", event.at)
     expected = "open" if event.kind == PROBLEM_TIMER else "snoozed"
     if watch is None or watch.status != expected:
         return []
@@ -332,14 +345,17 @@ def on_relabelled(event: MessageRelabelled, state: TableState) -> list[Action]:
     if event.label == "problem" and not event.applies:
         if watch is not None and watch.status in STILL_WAITING:
             actions += _close(event, watch, "dismissed", event.at)
-        actions.append(
-            private(
-                event,
-                event.user,
-                Say.of(N_("Thanks for telling me. I will not treat that as a problem.")),
-                lang,
-            )
+        thanks: Say | Lines = Say.of(
+            N_("Thanks for telling me. I will not treat that as a problem.")
         )
+        if state.settings.nudges == "normal":
+            # The moment a false nudge annoys is when the way to fewer helps most.
+            hint = Say.of(
+                N_("Does this happen often here? With /nudges fewer I only nudge about "
+                   "problems I am quite sure of, or that someone reacts to.")
+            )  # fmt: skip
+            thanks = Lines((thanks, hint))
+        actions.append(private(event, event.user, thanks, lang))
     elif event.label == "proposal" and event.applies:
         actions += answer_watches(
             state.watches, event, thread_id=event.thread_id, by=event.message_id, lenient=True
@@ -364,10 +380,11 @@ def on_why(event: WhyAsked, state: TableState, reasons_of: ReasonsOf) -> list[Ac
     problem, and how to correct it. Only the author is told, privately."""
     watch = state.watch(event.problem_id)
     lang = language(state, watch.lang if watch else None)
-    return [private(event, event.user, _why(watch, event.user, reasons_of), lang)]
+    why = _why(watch, event.user, lambda watch: reasons_of(watch, state.settings.nudges))
+    return [private(event, event.user, why, lang)]
 
 
-def _why(watch: Watch | None, user: str, reasons_of: ReasonsOf) -> Say | Lines:
+def _why(watch: Watch | None, user: str, reasons_of: Callable[[Watch], Reasons]) -> Say | Lines:
     if watch is None or watch.user != user:
         return Say.of(N_("There is nothing of yours to explain here."))
     if not watch.text:  # settled, or past the retention period

@@ -26,6 +26,9 @@ class TableSettings:
     poll_proposer: bool = False
     snooze: timedelta = timedelta(hours=1)
     round_link_window: timedelta = timedelta(days=7)
+    # How readily a problem is nudged (/nudges): "normal", "fewer" (only problems over
+    # the surer bar, or that another member reacts to) or "off".
+    nudges: str = "normal"
 
     def with_overrides(self, **overrides: object) -> TableSettings:
         given = {k: v for k, v in overrides.items() if v is not None}

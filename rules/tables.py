@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from rules.actions import Action, ConfigureTable
-from rules.grammar import COMMANDS, ProblemWindow, ShowRules, UnknownCommand, UsageError
+from rules.grammar import (
+    COMMANDS,
+    NudgeMode,
+    ProblemWindow,
+    ShowRules,
+    UnknownCommand,
+    UsageError,
+)
 from rules.say import N_, Lines, Quote, Say, Span
 from rules.speech import language, private, public
 from rules.state import TableState
@@ -80,6 +87,46 @@ def problem_window(command: Command, state: TableState) -> list[Action]:
             ),
             lang,
         ),
+    ]
+
+
+# What each way of nudging means, said when it is shown and when it is chosen.
+_NUDGES_NOW = {
+    "normal": N_("Here I nudge the author of a problem, privately, when no proposal follows "
+                 "within {window}."),
+    "fewer": N_("Here I nudge the author of a problem, privately, when no proposal follows "
+                "within {window}, but only about problems I am quite sure of, or that someone "
+                "else reacts to as a problem."),
+    "off": N_("Here I do not nudge anyone about problems."),
+}  # fmt: skip
+_NUDGES_FROM_NOW = {
+    "normal": N_("From now on I nudge the author of a problem here, privately, when no "
+                 "proposal follows within {window}."),
+    "fewer": N_("From now on I nudge here only about problems I am quite sure of, or that "
+                "someone else reacts to as a problem: fewer nudges, and a few problems missed."),
+    "off": N_("From now on I do not nudge anyone here about problems. /nudges normal turns "
+              "it back on."),
+}  # fmt: skip
+
+
+def nudges(command: Command, state: TableState) -> list[Action]:
+    """/nudges: how readily this table is nudged about problems; shown privately, and
+    changed for everyone to see (it changes what the bot does to all of them)."""
+    event = command.event
+    assert isinstance(command.parsed, NudgeMode)
+    lang = language(state, command.lang)
+    mode = command.parsed.mode
+    window = Span(state.settings.problem_window)
+    if mode is None:
+        current = state.settings.nudges
+        lines = [Say.of(_NUDGES_NOW[current], window=window)]
+        lines.append(
+            Say.of(N_("/nudges normal, /nudges fewer or /nudges off changes it for this table."))
+        )
+        return [private(event, event.user, Lines(tuple(lines)), lang)]
+    return [
+        ConfigureTable(workspace=event.workspace, channel=event.channel, at=event.at, nudges=mode),
+        public(event, Say.of(_NUDGES_FROM_NOW[mode], window=window), lang),
     ]
 
 

@@ -26,10 +26,14 @@ class Thresholds:
     # reaction score of at least `reaction`) while its window is open. None: off.
     doubt: float | None = None
     reaction: float | None = None
+    # The watch bar of a table that asked for fewer, surer nudges (/nudges fewer): a
+    # problem scored from `watch` up to it is treated there as a doubtful one. None:
+    # such a table is nudged like any other.
+    surer: float | None = None
 
 
 # The bars by name, as a trained model's meta and the settings give them.
-BAR_NAMES = ("watch", "answer", "doubt", "reaction")
+BAR_NAMES = ("watch", "answer", "doubt", "reaction", "surer")
 
 
 def describe_bars(bars: Thresholds) -> str:
@@ -50,9 +54,23 @@ class Message:
     is_problem: bool  # a problem that still needs a proposal: it opens a watch
     is_doubtful_problem: bool = False  # perhaps a problem: watched until someone reacts
     is_reaction: bool = False  # reads as a reaction to a problem just raised
+    # A problem over the surer bar: a table that asked for fewer nudges watches only
+    # these as problems, and the rest of `is_problem` as doubtful ones.
+    is_sure_problem: bool = False
     # The text-alone scores of the message it was read after (None: read alone), kept
     # with a watch so that "Why?" explains the very score the bot acted on.
     read_after: Mapping[str, float] | None = None
+
+    def problem_at(self, nudges: str) -> tuple[bool, bool]:
+        """(a problem, a doubtful problem) at a table that is nudged this readily
+        (TableSettings.nudges)."""
+        if nudges == "off":
+            return False, False
+        if nudges == "fewer":
+            return self.is_sure_problem, self.is_doubtful_problem or (
+                self.is_problem and not self.is_sure_problem
+            )
+        return self.is_problem, self.is_doubtful_problem
 
     @property
     def labels(self) -> frozenset[str]:
@@ -89,7 +107,19 @@ class Message:
             and result.reaction is not None
             and result.reaction >= thresholds.reaction
         )
-        return cls(event, result, proposal, problem, doubtful, reaction, read_after)
+        sure = problem and (
+            thresholds.surer is None or result.scores.get("problem", 0.0) >= thresholds.surer
+        )
+        return cls(
+            event,
+            result,
+            proposal,
+            problem,
+            doubtful,
+            reaction,
+            is_sure_problem=sure,
+            read_after=read_after,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,9 @@ class TaggedClassifier:
 
 # Bars under which `#maybe-problem` is doubtful and `#reaction` confirms it.
 DOUBTING = Thresholds(watch=0.9, answer=0.5, doubt=0.5, reaction=0.5)
+# Bars under which `#maybe-problem` is a problem, and a doubtful one at a table that
+# asked for fewer nudges; `#problem` is sure enough for any table.
+SURER = Thresholds(watch=0.5, answer=0.5, doubt=0.3, reaction=0.5, surer=0.9)
 
 
 DAY = datetime(2026, 3, 2, tzinfo=UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rules.actions import Reply, SendNudge
-from tests.helpers import DOUBTING, Chat, at
+from tests.helpers import DOUBTING, SURER, Chat, at
 
 
 def nudges(chat: Chat) -> list[tuple[str, str, str]]:
@@ -379,3 +379,8 @@ def test_problem_rule_bars_come_from_the_model_unless_the_settings_say_otherwise
     monkeypatch.setenv("GROUNDRULES_WATCH_THRESHOLD", "0.8")
     chosen = engine_thresholds(Settings(database_url="sqlite://"), tuned)
     assert (chosen.watch, chosen.answer, chosen.doubt, chosen.reaction) == (0.8, 0.5, 0.95, 0.5)
+    # The surer bar of a table asking for fewer nudges, likewise.
+    surer = SimpleNamespace(bars=SURER)
+    assert engine_thresholds(Settings(database_url="sqlite://"), surer).surer == 0.9
+    monkeypatch.setenv("GROUNDRULES_SURER_THRESHOLD", "0.97")
+    assert engine_thresholds(Settings(database_url="sqlite://"), surer).surer == 0.97

@@ -66,6 +66,20 @@ async def test_interactions_agree_with_text_is_announced_to_the_table(world, har
     assert lines[3].startswith("Owner: Bob. Consent: Alice.")
 
 
+async def test_interactions_nudges_in_dutch_is_announced_to_the_table(world, harness):
+    runtime = await harness.start()
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.bob, "nudges", {"text": "minder"}, locale="nl"
+    )
+    done = await world.api.wait_for_callback(ix)
+
+    [invoked] = await runtime.wait_for(CommandInvoked)
+    assert (invoked.name, invoked.args) == ("seintjes", "minder")
+    # The change concerns everyone at the table: the answer is public, in Dutch.
+    assert (done.type, done.ephemeral) == (4, False)
+    assert done.content.startswith("Vanaf nu geef ik hier alleen een seintje")
+
+
 async def test_interactions_agree_without_text_opens_the_form(world, harness):
     runtime = await harness.start()
     ix = await world.api.slash_command(world.guild, world.general, world.alice, "agree")

@@ -87,7 +87,11 @@ async def test_nudge_not_a_problem_dismisses_it(world, harness):
     [cleared] = world.api.callbacks_for(click)
     assert cleared.type == 7
     thanks = await world.api.wait_for_followup(click)
-    assert thanks["content"] == "Thanks for telling me. I will not treat that as a problem."
+    assert thanks["content"] == (
+        "Thanks for telling me. I will not treat that as a problem.\n"
+        "Does this happen often here? With /nudges fewer I only nudge about problems I am "
+        "quite sure of, or that someone reacts to."
+    )
     counts = problem_counts(harness.app.database, workspace(world.guild))
     assert counts.dismissed == 1
 

@@ -11,6 +11,7 @@ from rules.grammar import (
     Agree,
     AnswerRound,
     ListAgreements,
+    NudgeMode,
     ProblemWindow,
     StartRound,
     UsageError,
@@ -37,6 +38,8 @@ def parse(name: str, args: str):
         ("concerns", "en"),
         ("round", None),
         ("probleemvenster", "nl"),
+        ("nudges", "en"),
+        ("seintjes", "nl"),
     ],
 )
 def test_grammar_names_and_dutch_aliases(name, lang):
@@ -117,6 +120,27 @@ def test_grammar_problem_window(args, window):
 @pytest.mark.parametrize("args", ["soon", "5s", "9d", "-3", "10 parsecs"])
 def test_grammar_problem_window_out_of_range_or_unreadable(args):
     assert isinstance(parse("problem-window", args), UsageError)
+
+
+@pytest.mark.parametrize(
+    ("args", "mode"),
+    [
+        ("", None),
+        ("fewer", "fewer"),
+        ("Minder", "fewer"),
+        ("normal", "normal"),
+        ("normaal.", "normal"),
+        ("off", "off"),
+        ("uit!", "off"),
+    ],
+)
+def test_grammar_nudges(args, mode):
+    assert parse("nudges", args) == NudgeMode(mode)
+
+
+@pytest.mark.parametrize("args", ["sometimes", "fewer please", "0.9"])
+def test_grammar_nudges_unreadable(args):
+    assert isinstance(parse("seintjes", args), UsageError)
 
 
 def test_grammar_agreements_listing():

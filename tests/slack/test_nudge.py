@@ -307,3 +307,26 @@ async def test_slack_nudge_arrives_from_the_running_ticker(slack, sqlite_url):
         await ticker
         await adapter.stop()
         groundrules.database.dispose()
+
+
+async def test_slack_nudges_off_is_announced_and_no_problem_is_nudged_after(bot: SlackBot):
+    from rules.events import CommandInvoked
+
+    await bot.command("/nudges", "off")
+    await bot.handled(CommandInvoked)
+    [announced] = await bot.slack.wait_for("chat.postMessage")
+    assert announced.params["channel"] == CHANNEL_ID  # the whole table hears it
+    assert announced.params["text"].startswith("From now on I do not nudge anyone here")
+
+    ts = await problem(bot)
+    await bot.tick()
+    assert watches(bot) == {}  # not even watched
+    assert bot.calls("chat.postEphemeral") == []
+
+    await bot.command("/groundrules", "seintjes normaal")  # Slack registers English names
+    await bot.handled(CommandInvoked, 2)
+    [_, again] = await bot.slack.wait_for("chat.postMessage", 2)
+    assert again.params["text"].startswith("Vanaf nu geef ik de schrijver van een probleem")
+    later = await problem(bot, ts=past_ts())
+    await bot.tick()
+    assert watches(bot) == {later: "nudged"} and later != ts
