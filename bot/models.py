@@ -172,6 +172,7 @@ class CorrectionRow(SQLModel, table=True):
     """ "This was not a problem" and the like, kept with the text to learn from."""
 
     __tablename__ = "correction"
+    __table_args__ = (Index("ix_correction_fingerprint", "workspace", "channel", "fingerprint"),)
     id: int | None = Field(default=None, primary_key=True)
     workspace: str = Field(index=True)
     channel: str
@@ -180,6 +181,8 @@ class CorrectionRow(SQLModel, table=True):
     label: str
     applies: bool
     created_at: datetime = Field(sa_column=utc_column())
+    # "Not a problem": the message's fingerprint, so that its like is not nudged again.
+    fingerprint: str | None = None
 
 
 class OutboxRow(SQLModel, table=True):

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.models import (
+    CorrectionRow,
     MemberRow,
     OutboxRow,
     ProcessedEvent,
@@ -32,6 +33,7 @@ _timers = TimerRow.__table__
 _config = TableConfig.__table__
 _outbox = OutboxRow.__table__
 _proposals = ProposalRow.__table__
+_corrections = CorrectionRow.__table__
 
 
 class Statements:
@@ -108,6 +110,15 @@ class Statements:
             )
             for keep_text in (True, False)
         }
+        self.dismissed_fingerprints = (
+            select(_corrections.c.fingerprint)
+            .where(
+                _corrections.c.workspace == bindparam("w"),
+                _corrections.c.channel == bindparam("c"),
+                _corrections.c.fingerprint.in_(bindparam("f", expanding=True)),
+            )
+            .distinct()
+        )
         self.table_config = select(_config).where(
             _config.c.workspace == bindparam("w"), _config.c.channel == bindparam("c")
         )

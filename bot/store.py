@@ -432,6 +432,13 @@ class UnitOfWork:
             )
         if reads.proposal_scopes:
             parts["proposals"] = self._proposals(workspace, channel, reads.proposal_scopes)
+        if reads.dismissed_fingerprints:
+            parts["dismissed"] = frozenset(
+                self.connection.execute(
+                    self.store.sql.dismissed_fingerprints,
+                    {"w": workspace, "c": channel, "f": list(reads.dismissed_fingerprints)},
+                ).scalars()
+            )
         if reads.numbering:
             highest = self.session.exec(
                 select(func.max(AgreementRow.number)).where(AgreementRow.workspace == workspace)
@@ -764,6 +771,7 @@ class UnitOfWork:
                 label=c.label,
                 applies=c.applies,
                 created_at=c.at,
+                fingerprint=c.fingerprint,
             )
         )
 

@@ -164,6 +164,8 @@ class StoreCorrection(Change):
     label: str
     applies: bool
     at: datetime
+    # For "not a problem": how the same message is known again (rules.fingerprints).
+    fingerprint: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -191,8 +191,13 @@ class Engine:
 
     def reads(self, understood: Understood) -> Reads:
         match understood:
-            case Message(event=MessageEdited(message_id=message_id)):
-                return Reads(settings=True, watches=True, watch_ids=(message_id,))
+            case Message(event=MessageEdited(message_id=message_id)) as message:
+                return Reads(
+                    settings=True,
+                    watches=True,
+                    watch_ids=(message_id,),
+                    dismissed_fingerprints=_fingerprints(message),
+                )
             case Message() as message:
                 stance = bool(message.labels & {"agreement", "concern"})
                 # A problem in a thread reads the waiting watches: one may already
@@ -205,6 +210,7 @@ class Engine:
                     doubtful_watches=message.is_reaction,
                     members=stance,
                     proposal_scopes=consensus.proposal_scopes(message) if stance else (),
+                    dismissed_fingerprints=_fingerprints(message),
                 )
             case Command() as command:
                 if command.spec is None or isinstance(command.parsed, UsageError):
@@ -272,6 +278,10 @@ class Engine:
                 return _sync_roster(synced, state)
             case _:
                 return []
+
+
+def _fingerprints(message: Message) -> tuple[str, ...]:
+    return () if message.fingerprint is None else (message.fingerprint,)
 
 
 def _as_command(event: Event) -> Understood:

@@ -50,6 +50,7 @@ from rules.events import (
     TimerFired,
     WhyAsked,
 )
+from rules.fingerprints import message_fingerprint
 from rules.grammar import AskWhy, NotAProblem, Snooze
 from rules.say import N_, Lines, Quote, Say, Span, excerpt
 from rules.speech import language, private
@@ -89,6 +90,8 @@ def on_message(message: Message, state: TableState) -> list[Action]:
         NoteMember(workspace=event.workspace, channel=event.channel, user=event.user, at=event.at)
     ]
     problem, doubtful = message.problem_at(state.settings.nudges)
+    if message.fingerprint is not None and message.fingerprint in state.dismissed:
+        problem = doubtful = False  # the table said such a message was not a problem
     if isinstance(event, MessageEdited):
         actions += _withdraw_if_no_longer_a_problem(message, problem, state)
     confirmed: list[ConfirmWatch] = []
@@ -331,6 +334,9 @@ def on_relabelled(event: MessageRelabelled, state: TableState) -> list[Action]:
     watch = state.watch(event.message_id)
     # A button on a nudge carries no text; the watch kept it for this.
     text = event.text or (watch.text if watch else "")
+    dismissed = event.label == "problem" and not event.applies
+    # "Not a problem" holds for the same message when it comes back (rules.fingerprints).
+    fingerprint = message_fingerprint(text) if dismissed else None
     actions: list[Action] = [
         StoreCorrection(
             workspace=event.workspace,
@@ -340,14 +346,18 @@ def on_relabelled(event: MessageRelabelled, state: TableState) -> list[Action]:
             label=event.label,
             applies=event.applies,
             at=event.at,
+            fingerprint=fingerprint,
         )
     ]
-    if event.label == "problem" and not event.applies:
+    if dismissed:
         if watch is not None and watch.status in STILL_WAITING:
             actions += _close(event, watch, "dismissed", event.at)
         thanks: Say | Lines = Say.of(
             N_("Thanks for telling me. I will not treat that as a problem.")
-        )
+            if fingerprint is None
+            else N_("Thanks for telling me. I will not treat that as a problem, nor the same "
+                    "message when it comes back here.")
+        )  # fmt: skip
         if state.settings.nudges == "normal":
             # The moment a false nudge annoys is when the way to fewer helps most.
             hint = Say.of(

@@ -217,6 +217,8 @@ class Reads:
     meetings: bool = False
     roles: bool = False
     proposal_scopes: tuple[str, ...] = ()
+    # Which of these message fingerprints the table said were not a problem.
+    dismissed_fingerprints: tuple[str, ...] = ()
 
     @property
     def nothing(self) -> bool:
@@ -248,6 +250,8 @@ class TableState:
     agreements: tuple[Agreement, ...] = ()
     agreements_by_number: Mapping[int, Agreement] = field(default_factory=dict)
     next_agreement_number: int = 1
+    # Of the fingerprints asked for, those of messages the table said were no problem.
+    dismissed: frozenset[str] = frozenset()
 
     def watch(self, problem_id: str) -> Watch | None:
         return next((w for w in self.watches if w.problem_id == problem_id), None)

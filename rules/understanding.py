@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rules.classifier import Classification
 from rules.events import CommandInvoked, Event, MessageEdited, MessagePosted
+from rules.fingerprints import message_fingerprint
 from rules.grammar import CommandSpec, Parsed, UnknownCommand, UsageError
 
 
@@ -60,6 +61,9 @@ class Message:
     # The text-alone scores of the message it was read after (None: read alone), kept
     # with a watch so that "Why?" explains the very score the bot acted on.
     read_after: Mapping[str, float] | None = None
+    # Set for a problem (sure or doubtful): the table may have said such a message was
+    # not a problem before (rules.fingerprints).
+    fingerprint: str | None = None
 
     def problem_at(self, nudges: str) -> tuple[bool, bool]:
         """(a problem, a doubtful problem) at a table that is nudged this readily
@@ -119,6 +123,7 @@ class Message:
             reaction,
             is_sure_problem=sure,
             read_after=read_after,
+            fingerprint=message_fingerprint(event.text) if problem or doubtful else None,
         )
 
 

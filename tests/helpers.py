@@ -20,6 +20,7 @@ from rules.events import (
     MemberJoined,
     MessageEdited,
     MessagePosted,
+    MessageRelabelled,
     WhyAsked,
 )
 from rules.language import detect_language
@@ -155,6 +156,16 @@ class Chat:
         event = WhyAsked(
             workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
             user=user, problem_id=problem_id,
+        )  # fmt: skip
+        return self._deliver(self.app.service.handle(event))
+
+    def relabel(self, user: str, problem_id: str, when: str) -> list[Outbound]:
+        """ "Not a problem" on the nudge about `problem_id` (a button sends no text)."""
+        moment = at(when)
+        self.tick(moment - timedelta(microseconds=1))
+        event = MessageRelabelled(
+            workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
+            user=user, message_id=problem_id, text="", label="problem", applies=False,
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 

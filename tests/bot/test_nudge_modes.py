@@ -170,4 +170,7 @@ def test_nudges_not_a_problem_points_to_fewer_nudges_until_the_table_has_chosen_
     chat.command("carl", "/nudges fewer", "09:02")
     chat.say("ben", "#problem the card reader is down", "09:03")
     chat.command("ben", "/not-a-problem", "09:04")
-    assert chat.texts()[-1] == "Thanks for telling me. I will not treat that as a problem."
+    assert chat.texts()[-1] == (
+        "Thanks for telling me. I will not treat that as a problem, nor the same message when "
+        "it comes back here."
+    )

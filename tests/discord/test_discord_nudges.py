@@ -88,7 +88,8 @@ async def test_nudge_not_a_problem_dismisses_it(world, harness):
     assert cleared.type == 7
     thanks = await world.api.wait_for_followup(click)
     assert thanks["content"] == (
-        "Thanks for telling me. I will not treat that as a problem.\n"
+        "Thanks for telling me. I will not treat that as a problem, nor the same message "
+        "when it comes back here.\n"
         "Does this happen often here? With /nudges fewer I only nudge about problems I am "
         "quite sure of, or that someone reacts to."
     )

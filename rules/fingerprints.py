@@ -1,0 +1,29 @@
+"""A message's fingerprint: the same for the same words, whatever the numbers, links,
+names, markup or case, so that a recurring message is known again ("speedtest on the
+lab line: 40 down / 8 up" every morning, with other numbers each time).
+
+A table that said one such message was not a problem is not nudged about the next
+(rules/problems.py). Only the hash is compared; the correction keeps the text anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from rules.classifier.normalise import normalise
+
+# Fewer words than this say too little to be known again: "printer broken" today and
+# "printer broken" next month may well be two real problems.
+MIN_WORDS = 3
+# A long message is known by its start: a nudge keeps only an excerpt of it.
+MAX_WORDS = 40
+_WORD = re.compile(r"\w+")
+
+
+def message_fingerprint(text: str) -> str | None:
+    """16 hex digits, or None for a message too short to be known again."""
+    words = _WORD.findall(normalise(text).lower())[:MAX_WORDS]
+    if len(words) < MIN_WORDS:
+        return None
+    return hashlib.blake2b(" ".join(words).encode(), digest_size=8).hexdigest()
