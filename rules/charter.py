@@ -58,10 +58,13 @@ def show(command: Command, state: TableState) -> list[Action]:
         if state.settings.language
         else Say.of(N_("Language: I answer in the language you write."))
     )
+    mode = Say.of(_NUDGE_MODE_NAMES[state.settings.nudges])
+    parts.append(Say.of(N_("Nudges about problems: {mode} (/nudges)."), mode=mode))
     return [private(command.event, command.event.user, Lines(tuple(parts)), lang)]
 
 
 _LANGUAGE_NAMES = {"en": N_("English"), "nl": N_("Dutch")}
+_NUDGE_MODE_NAMES = {"normal": N_("normal"), "fewer": N_("fewer"), "off": N_("off")}
 
 
 def set_field(command: Command, state: TableState) -> list[Action]:

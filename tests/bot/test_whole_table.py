@@ -57,7 +57,11 @@ def test_table_join_and_charter_show_who_is_at_the_table(app):
         "About: handovers between care and housing",
         "Not about: individual cases",
         "Language: I answer in the language you write.",
+        "Nudges about problems: normal (/nudges).",
     ]
+    chat.command("gerrit", "/seintjes minder", "09:06")
+    chat.command("gerrit", "/tafel", "09:07")
+    assert chat.texts()[-1].splitlines()[-1] == "Seintjes over problemen: minder (/seintjes)."
 
 
 def test_table_language_setting_makes_every_answer_dutch(app):
