@@ -9,8 +9,10 @@
 * the error rate on the test split's hard negatives;
 * nudge precision and recall of the real bot replaying the held-out example
   conversations (examples/conversations/*.jsonl) against their hand-written
-  *.expected.json, with the model's bars (watch, answer, doubt, reaction) and, for
-  reference, with labels alone;
+  *.expected.json, with the model's bars (watch, answer, doubt, reaction), with them
+  as a table that asked for fewer nudges sees them (watch raised to the surer bar),
+  and, for reference, with labels alone; with a doubt path, how many of the nudges
+  came through a reaction (sent only with the doubt path on);
 * size, load time, throughput and latency (test split texts, and the short chat
   messages of the example conversations), against the rule classifier.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from rules.classifier import LABELS, Classifier
@@ -28,7 +31,7 @@ from rules.understanding import Thresholds, describe_bars
 from training.config import ROOT, load_config
 from training.dataset import Example, load_split, previous_lines
 from training.metrics import hard_negative_errors, macro_f1, per_label, table
-from training.nudges import replay_all
+from training.nudges import NudgeScore, compare, read_sidecar, replay
 from training.speed import cold_load_seconds, measure, size_on_disk, timed
 
 CONVERSATIONS = ROOT / "examples" / "conversations"
@@ -82,15 +85,36 @@ def label_section(test: list[Example], classifiers: dict[str, tuple[Classifier, 
 
 
 def nudge_section(runs: dict[str, tuple[Classifier, Thresholds]]) -> str:
+    """Per run and language the nudges sent; with a doubt path, also those sent only
+    through a reaction: the nudges the same bars without the doubt path do not send
+    (the conversations replayed a second time, so)."""
     conversations = sorted(CONVERSATIONS.glob("*.jsonl"))
     rows = []
     for name, (classifier, bars) in runs.items():
-        scores = replay_all(classifier, conversations, bars)
+        doubting = bars.doubt is not None and bars.reaction is not None
+        scores: dict[str, NudgeScore] = {}
+        reacted: dict[str, NudgeScore] = {}  # "expected" unused: sent and right
+        for path in conversations:
+            expected = read_sidecar(path).expected
+            sent = replay(classifier, path, bars)
+            if doubting:
+                sent_alone = replay(classifier, path, replace(bars, doubt=None, reaction=None))
+                via = compare(expected, sent - sent_alone)
+            for lang in (path.name.split("-", 1)[0], "all"):
+                scores[lang] = scores.get(lang, NudgeScore(0, 0, 0)) + compare(expected, sent)
+                if doubting:
+                    reacted[lang] = reacted.get(lang, NudgeScore(0, 0, 0)) + via
         for lang in (*LANGS, "all"):
             s = scores[lang]
-            rows.append([name, lang, s.expected, s.sent, s.right, s.precision, s.recall])
-    return f"## Nudges replaying {len(conversations)} held-out example conversations\n\n" + table(
-        ["classifier (bars)", "lang", "expected", "sent", "right", "precision", "recall"], rows
+            through = f"{reacted[lang].sent} ({reacted[lang].right} right)" if doubting else ""
+            row = [name, lang, s.expected, s.sent, s.right, s.precision, s.recall, through]
+            rows.append(row)
+    headers = ["classifier (bars)", "lang", "expected", "sent", "right", "precision", "recall"]
+    return (
+        f"## Nudges replaying {len(conversations)} held-out example conversations\n\n"
+        + table([*headers, "via a reaction"], rows)
+        + "\n\nvia a reaction: of the nudges sent, those the same bars without the doubt"
+        " path (doubt, reaction) do not send."
     )
 
 
@@ -144,8 +168,11 @@ def main(argv: list[str]) -> int:
     print(f"nudge bars: {describe_bars(trained.bars)}\n")
     sides = {"trained": (trained, True), "trained alone": (trained, False), "rules": (rules, False)}
     print(label_section(test, sides), end="\n\n")
-    runs = {
-        "trained (the model's bars)": (trained, trained.bars),
+    runs = {"trained (the model's bars)": (trained, trained.bars)}
+    if trained.bars.surer is not None:
+        fewer = replace(trained.bars, watch=trained.bars.surer)
+        runs["trained, fewer nudges (/nudges fewer)"] = (trained, fewer)
+    runs |= {
         "trained (labels only)": (trained, Thresholds()),
         "rules (labels only)": (rules, Thresholds()),
     }

@@ -13,7 +13,8 @@
    grouped by batch (or a model fitted on train, scoring dev), each line read after
    the line before it. On those scores choose each label's threshold (best F1); the
    engine's watch/answer bars are chosen on the written tuning conversations, each
-   scored by a model that did not learn from it (`tuning_folds` folds).
+   scored by a model that did not learn from it (`tuning_folds` folds), and then
+   the surer watch bar of a table that asks for fewer nudges (`choose_surer`).
 4. Fit on the `fit_on` splits (train + dev: more teams seen) and write the pipeline
    with its thresholds and bars to the output directory.
 
@@ -52,6 +53,9 @@ class Trained:
     nudges: NudgeScore
     feedback: dict[str, int]
     report: str
+    # The nudges of a table in "fewer" mode (the watch bar at `bars.surer`); None: no
+    # surer bar was chosen.
+    surer_nudges: NudgeScore | None = None
 
 
 def train(config: Config) -> Trained:
@@ -97,6 +101,7 @@ def train(config: Config) -> Trained:
         label: thresholds_alone[label] for label in LABELS if label not in config.context.labels
     }
     bars, nudges = nudge_bars(chosen_on, scores, config.thresholds, thresholds)
+    surer_nudges: NudgeScore | None = None
     bars_chosen_on = f"{config.thresholds.choose_on} (corpus lines as conversations)"
     predicted = [
         frozenset(
@@ -128,6 +133,15 @@ def train(config: Config) -> Trained:
             config.thresholds.conversations_beta,
             config.thresholds.nudge_min_precision,
         )
+        surer = tuning.choose_surer(
+            conversations,
+            scored,
+            bars,
+            grid(config.thresholds),
+            config.thresholds.conversations_beta,
+        )
+        if surer is not None:
+            bars, surer_nudges = replace(bars, surer=surer[0]), surer[1]
         bars_chosen_on = f"{len(conversations)} tuning conversations ({config.thresholds.tuning})"
         if learnt:
             bars_chosen_on += (
@@ -155,7 +169,14 @@ def train(config: Config) -> Trained:
             "bars_chosen_on": bars_chosen_on,
         },
     }
-    return Trained(nlp, thresholds, bars, nudges, feedback, _report(chosen_on, predicted))
+    if surer_nudges is not None:
+        nlp.meta["groundrules"]["chosen_on"] |= {
+            "surer_nudge_precision": round(surer_nudges.precision, 4),
+            "surer_nudge_recall": round(surer_nudges.recall, 4),
+        }
+    return Trained(
+        nlp, thresholds, bars, nudges, feedback, _report(chosen_on, predicted), surer_nudges
+    )
 
 
 def held_out_scores(
@@ -255,6 +276,12 @@ def main(argv: list[str]) -> int:
         f" precision {trained.nudges.precision:.2f},"
         f" recall {trained.nudges.recall:.2f} of {trained.nudges.expected} nudges)"
     )
+    if trained.surer_nudges is not None:
+        print(
+            f"fewer nudges (/nudges fewer): watch={trained.bars.surer}, the other bars as above"
+            f" (precision {trained.surer_nudges.precision:.2f},"
+            f" recall {trained.surer_nudges.recall:.2f})"
+        )
     if trained.feedback["corrections"]:
         print(f"feedback: {trained.feedback}")
     print(

@@ -187,6 +187,26 @@ def previous(conversation: Conversation) -> list[int | None]:
     )
 
 
+def measure(
+    conversations: Sequence[Conversation], scored: Sequence[Scores], bars: Thresholds
+) -> NudgeScore:
+    """The nudges these bars send over the conversations, against the expected ones."""
+    total = NudgeScore(0, 0, 0)
+    for conversation, scores in zip(conversations, scored, strict=True):
+        got = nudges(
+            conversation, scores["problem"], scores["proposal"], bars, scores.get("reaction")
+        )
+        total = total + NudgeScore(
+            len(conversation.expected), len(got), len(got & conversation.expected)
+        )
+    return total
+
+
+def coarse(grid: Sequence[float]) -> Sequence[float]:
+    """Every 0.05 of the grid: the doubt, reaction and surer bars are searched on it."""
+    return grid[:: max(1, round(0.05 / (grid[1] - grid[0])))] if len(grid) > 1 else grid
+
+
 def choose_bars(
     conversations: Sequence[Conversation],
     scored: Sequence[Scores],
@@ -202,35 +222,53 @@ def choose_bars(
     `scored`: each conversation's scores (`score_each`, `out_of_fold_scores`).
     """
 
-    def measure(bars: Thresholds) -> NudgeScore:
-        total = NudgeScore(0, 0, 0)
-        for conversation, scores in zip(conversations, scored, strict=True):
-            got = nudges(
-                conversation,
-                scores["problem"],
-                scores["proposal"],
-                bars,
-                scores.get("reaction"),
-            )
-            total = total + NudgeScore(
-                len(conversation.expected), len(got), len(got & conversation.expected)
-            )
-        return total
-
     def key(total: NudgeScore) -> tuple:
         precise = min_precision is not None and total.precision >= min_precision
         return (precise, total.recall if precise else total.f_beta(beta), total.precision)
 
     pairs = [Thresholds(watch=w, answer=a) for w in grid for a in grid]
-    best = max(((key(t := measure(bars)), bars, t) for bars in pairs), key=lambda b: b[0])
+    best = max(
+        ((key(t := measure(conversations, scored, bars)), bars, t) for bars in pairs),
+        key=lambda b: b[0],
+    )
     if all("reaction" in scores for scores in scored):
         bars = best[1]
-        coarse = grid[:: max(1, round(0.05 / (grid[1] - grid[0])))] if len(grid) > 1 else grid
         doubts = [
-            replace(bars, doubt=d, reaction=r) for d in coarse if d < bars.watch for r in coarse
+            replace(bars, doubt=d, reaction=r)
+            for d in coarse(grid)
+            if d < bars.watch
+            for r in coarse(grid)
         ]
         for candidate in doubts:
-            total = measure(candidate)
+            total = measure(conversations, scored, candidate)
             if key(total) > best[0]:
                 best = (key(total), candidate, total)
     return best[1], best[2]
+
+
+def choose_surer(
+    conversations: Sequence[Conversation],
+    scored: Sequence[Scores],
+    bars: Thresholds,
+    grid: Sequence[float],
+    beta: float,
+) -> tuple[float, NudgeScore] | None:
+    """The watch bar of a table that asked for fewer, surer nudges (/nudges fewer),
+    with the nudges it sends: the other bars as chosen, the bar on the coarse grid
+    above `bars.watch` with the best F-beta (ties: the lower bar). A problem scored
+    from `bars.watch` up to it is then doubtful: nudged only if someone reacts.
+
+    With the doubt path on, a higher watch bar costs less recall than it would
+    without, which `choose_bars` (watch before doubt) cannot see.
+
+    None without a doubt path (no doubt or reaction bar, or scores without a
+    "reaction" column): "fewer" would only drop nudges nobody could confirm.
+    """
+    doubting = bars.doubt is not None and bars.reaction is not None and bars.watch is not None
+    if not doubting or not all("reaction" in scores for scores in scored):
+        return None
+    above = [w for w in coarse(grid) if w > bars.watch]
+    if not above:
+        return None
+    measured = [(w, measure(conversations, scored, replace(bars, watch=w))) for w in above]
+    return max(measured, key=lambda m: (m[1].f_beta(beta), -m[0]))

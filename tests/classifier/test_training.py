@@ -132,6 +132,9 @@ def test_make_train_reproduces_a_pipeline_deterministically(tiny, capsys):
     meta = json.loads((tiny / "model" / "meta.json").read_text("utf-8"))["groundrules"]
     assert set(meta["thresholds"]) == set(LABELS)
     assert meta["trained_on"]["lines"] == 24 + 8  # train + dev, the test split untouched
+    # a table asking for fewer nudges gets a surer watch bar, and the bot reads it
+    assert meta["bars"]["surer"] > meta["bars"]["watch"]
+    assert TrainedClassifier.load(tiny / "model").bars.surer == meta["bars"]["surer"]
     assert make_train.main([str(tiny / "config.toml")]) == 0
     assert scores_of(tiny / "model", texts) == first
     # the reaction head is saved and loaded with the rest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from rules.understanding import Thresholds
 from tests.helpers import DOUBTING, TaggedClassifier, write_conversation
 from training import tuning
 from training.dataset import previous_lines
-from training.nudges import replay
+from training.nudges import NudgeScore, replay
 
 # (time, user, text, thread): threads are named by the time of their first message.
 LINES = [
@@ -152,3 +153,62 @@ def test_a_conversation_whose_labels_miss_a_message_is_refused(tmp_path):
 
     with pytest.raises(ValueError, match="labels must name every message"):
         tuning.load(tmp_path)
+
+
+# A problem scored between the watch bar and a surer one is true only when someone
+# reacts to it: (time, user, text, problem, reaction), window 10 minutes.
+SURER = [
+    ("09:00", "ben", "the till is 40 euro short", 0.85, 0.0),  # expected
+    ("09:02", "anna", "again??", 0.0, 0.9),  # another member reacts
+    ("09:20", "carl", "the van's tyre light is on", 0.85, 0.0),  # nobody reacts: false
+    ("09:40", "dirk", "the mixer is broken and smoking", 0.99, 0.0),  # expected
+]
+GRID = [round(0.1 + i * 0.01, 4) for i in range(86)]  # the shipped grid, 0.10 to 0.95
+BARS = Thresholds(watch=0.7, answer=0.5, doubt=0.5, reaction=0.5)
+
+
+def _surer_case(folder: Path) -> tuple[tuning.Conversation, tuning.Scores]:
+    path = _transcript(folder, [(clock, user, text, None) for clock, user, text, *_ in SURER])
+    sidecar = path.with_suffix(".expected.json")
+    written = json.loads(sidecar.read_text("utf-8"))
+    nudges = [
+        {"channel": "C1", "user": user, "problem_ts": f"2026-03-02T{clock}:00Z"}
+        for clock, user in (("09:00", "ben"), ("09:40", "dirk"))
+    ]
+    sidecar.write_text(json.dumps(written | {"nudges": nudges}), encoding="utf-8")
+    [conversation] = tuning.load(folder)
+    scores = {
+        "problem": [line[3] for line in SURER],
+        "proposal": [0.0] * len(SURER),
+        "reaction": [line[4] for line in SURER],
+    }
+    return conversation, scores
+
+
+def test_the_surer_bar_is_the_lowest_higher_watch_bar_that_nudges_best(tmp_path):
+    conversation, scores = _surer_case(tmp_path)
+    normal = tuning.measure([conversation], [scores], BARS)
+    assert (normal.sent, normal.right) == (3, 2)  # carl's is nudged too
+
+    surer, nudged = tuning.choose_surer([conversation], [scores], BARS, GRID, 0.5)
+
+    # 0.9 and 0.95 both leave carl's problem doubtful (nobody reacts) and keep ben's
+    # (anna reacts): the lower one.
+    assert surer == 0.9
+    assert nudged == NudgeScore(expected=2, sent=2, right=2)
+    assert nudged.f_beta(0.5) > normal.f_beta(0.5)
+    # Always above the watch bar, even where a higher one does no better; none above
+    # the grid's ceiling.
+    high = replace(BARS, watch=0.9)
+    assert tuning.choose_surer([conversation], [scores], high, GRID, 0.5) == (0.95, nudged)
+    top = replace(BARS, watch=0.95)
+    assert tuning.choose_surer([conversation], [scores], top, GRID, 0.5) is None
+
+
+def test_there_is_no_surer_bar_without_a_doubt_path(tmp_path):
+    conversation, scores = _surer_case(tmp_path)
+    no_doubt = replace(BARS, doubt=None, reaction=None)
+    no_reaction = {label: values for label, values in scores.items() if label != "reaction"}
+
+    assert tuning.choose_surer([conversation], [scores], no_doubt, GRID, 0.5) is None
+    assert tuning.choose_surer([conversation], [no_reaction], BARS, GRID, 0.5) is None
