@@ -9,8 +9,8 @@
 * the error rate on the test split's hard negatives;
 * nudge precision and recall of the real bot replaying the held-out example
   conversations (examples/conversations/*.jsonl) against their hand-written
-  *.expected.json, with the model's bars (watch, answer, doubt, reaction), with them
-  as a table that asked for fewer nudges sees them (watch raised to the surer bar),
+  *.expected.json, with the model's bars (watch, answer, doubt, reaction), at tables
+  that asked for fewer nudges (/nudges fewer: the surer bar),
   and, for reference, with labels alone; with a doubt path, how many of the nudges
   came through a reaction (sent only with the doubt path on);
 * size, load time, throughput and latency (test split texts, and the short chat
@@ -84,21 +84,23 @@ def label_section(test: list[Example], classifiers: dict[str, tuple[Classifier, 
     )
 
 
-def nudge_section(runs: dict[str, tuple[Classifier, Thresholds]]) -> str:
-    """Per run and language the nudges sent; with a doubt path, also those sent only
-    through a reaction: the nudges the same bars without the doubt path do not send
-    (the conversations replayed a second time, so)."""
+def nudge_section(runs: dict[str, tuple[Classifier, Thresholds, str]]) -> str:
+    """Per run (classifier, bars, how readily every table is nudged) and language the
+    nudges sent; with a doubt path, also those sent only through a reaction: the nudges
+    the same bars without the doubt path do not send (the conversations replayed a
+    second time, so)."""
     conversations = sorted(CONVERSATIONS.glob("*.jsonl"))
     rows = []
-    for name, (classifier, bars) in runs.items():
+    for name, (classifier, bars, mode) in runs.items():
         doubting = bars.doubt is not None and bars.reaction is not None
         scores: dict[str, NudgeScore] = {}
         reacted: dict[str, NudgeScore] = {}  # "expected" unused: sent and right
         for path in conversations:
             expected = read_sidecar(path).expected
-            sent = replay(classifier, path, bars)
+            sent = replay(classifier, path, bars, nudges=mode)
             if doubting:
-                sent_alone = replay(classifier, path, replace(bars, doubt=None, reaction=None))
+                alone = replace(bars, doubt=None, reaction=None)
+                sent_alone = replay(classifier, path, alone, nudges=mode)
                 via = compare(expected, sent - sent_alone)
             for lang in (path.name.split("-", 1)[0], "all"):
                 scores[lang] = scores.get(lang, NudgeScore(0, 0, 0)) + compare(expected, sent)
@@ -168,13 +170,12 @@ def main(argv: list[str]) -> int:
     print(f"nudge bars: {describe_bars(trained.bars)}\n")
     sides = {"trained": (trained, True), "trained alone": (trained, False), "rules": (rules, False)}
     print(label_section(test, sides), end="\n\n")
-    runs = {"trained (the model's bars)": (trained, trained.bars)}
+    runs = {"trained (the model's bars)": (trained, trained.bars, "normal")}
     if trained.bars.surer is not None:
-        fewer = replace(trained.bars, watch=trained.bars.surer)
-        runs["trained, fewer nudges (/nudges fewer)"] = (trained, fewer)
+        runs["trained, tables asking for fewer (/nudges fewer)"] = (trained, trained.bars, "fewer")
     runs |= {
-        "trained (labels only)": (trained, Thresholds()),
-        "rules (labels only)": (rules, Thresholds()),
+        "trained (labels only)": (trained, Thresholds(), "normal"),
+        "rules (labels only)": (rules, Thresholds(), "normal"),
     }
     print(nudge_section(runs), end="\n\n")
     if "--no-speed" not in argv:

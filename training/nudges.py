@@ -145,14 +145,17 @@ def read_sidecar(conversation: Path) -> Sidecar:
     )
 
 
-def replay(classifier: Classifier, conversation: Path, bars: Thresholds) -> set[Nudge]:
-    """Nudges the real bot sends over one transcript with this classifier and these bars."""
+def replay(
+    classifier: Classifier, conversation: Path, bars: Thresholds, *, nudges: str = "normal"
+) -> set[Nudge]:
+    """Nudges the real bot sends over one transcript with this classifier and these bars,
+    every table nudged as readily as `nudges` says (/nudges: normal, fewer, off)."""
     from adapters.console.replay import Replay
     from bot.bootstrap import bootstrap
     from bot.settings import Settings
 
     window = read_sidecar(conversation).window
-    settings = Settings(database_url="sqlite://", problem_window=window)
+    settings = Settings(database_url="sqlite://", problem_window=window, nudges=nudges)
     app = bootstrap(settings, classifier=classifier)
     try:
         app.service.engine.thresholds = bars

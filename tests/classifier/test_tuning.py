@@ -10,6 +10,7 @@ import pytest
 
 from rules.understanding import Thresholds
 from tests.helpers import DOUBTING, TaggedClassifier, write_conversation
+from tests.helpers import SURER as SURER_BARS  # the module's SURER is a transcript
 from training import tuning
 from training.dataset import previous_lines
 from training.nudges import NudgeScore, replay
@@ -107,6 +108,34 @@ def test_simulated_doubts_are_confirmed_as_the_real_bot_confirms_them(tmp_path):
         ("ben", "09:00"),
         ("dirk", "09:40"),
     ]
+
+
+def test_simulated_surer_bar_is_what_the_real_bot_does_at_a_table_asking_for_fewer(tmp_path):
+    # Under SURER_BARS "#maybe-problem" is a problem, but under the surer bar.
+    path = _transcript(tmp_path, DOUBTS)
+    [conversation] = tuning.load(tmp_path)
+    classifier = TaggedClassifier()
+    scores = classifier.classify_many(line.text for line in conversation.lines)
+    reaction = [s.reaction for s in scores]
+
+    def simulated(bars: Thresholds):
+        return tuning.nudges(
+            conversation,
+            [s.scores["problem"] for s in scores],
+            [s.scores["proposal"] for s in scores],
+            bars,
+            reaction,
+        )
+
+    fewer = replay(classifier, path, SURER_BARS, nudges="fewer")
+    assert fewer == simulated(replace(SURER_BARS, watch=SURER_BARS.surer))
+    assert sorted((user, ts[11:16]) for _, user, ts in fewer) == [
+        ("ben", "09:00"),
+        ("dirk", "09:40"),
+    ]
+    # At a normal table every one of them is a problem: carl's and jan's are nudged too.
+    assert replay(classifier, path, SURER_BARS) == simulated(SURER_BARS) != fewer
+    assert replay(classifier, path, SURER_BARS, nudges="off") == set()
 
 
 def test_out_of_fold_scores_come_from_models_that_did_not_learn_the_conversation(tmp_path):
