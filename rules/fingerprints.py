@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from rules.classifier.normalise import normalise
+from rules.classifier.normalise import own_words
 
 # Fewer words than this say too little to be known again: "printer broken" today and
 # "printer broken" next month may well be two real problems.
@@ -19,11 +19,13 @@ MIN_WORDS = 3
 # A long message is known by its start: a nudge keeps only an excerpt of it.
 MAX_WORDS = 40
 _WORD = re.compile(r"\w+")
+# Any number, however many digits ("8", "12", "1,100.50"), reads as one "0".
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def message_fingerprint(text: str) -> str | None:
     """16 hex digits, or None for a message too short to be known again."""
-    words = _WORD.findall(normalise(text).lower())[:MAX_WORDS]
+    words = _WORD.findall(_NUMBER.sub("0", own_words(text).lower()))[:MAX_WORDS]
     if len(words) < MIN_WORDS:
         return None
     return hashlib.blake2b(" ".join(words).encode(), digest_size=8).hexdigest()

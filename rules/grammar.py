@@ -180,13 +180,10 @@ class ProblemWindow:
     window: timedelta | None
 
 
-# How readily a table is nudged about problems (TableSettings.nudges).
-NUDGE_MODES = ("normal", "fewer", "off")
-
-
 @dataclass(frozen=True, slots=True)
 class NudgeMode:
-    """mode: one of NUDGE_MODES; None asks what it is."""
+    """How readily a table is nudged about problems (TableSettings.nudges): normal,
+    fewer or off; None asks which it is."""
 
     mode: str | None
 

@@ -13,6 +13,7 @@ SPEEDTEST = "speedtest on the lab line: 40 down / 8 up"
     "again",
     [
         "speedtest on the lab line: 38 down / 9 up",
+        "speedtest on the lab line: 112 down / 12.5 up",
         "Speedtest on the LAB line:   40 down/8 up!",
         "*speedtest* on the lab line: 40 down / 8 up",
     ],
