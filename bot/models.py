@@ -77,6 +77,9 @@ class WatchRow(SQLModel, table=True):
     answered_by: str | None = None
     # The text-alone scores of the message it was read after ("Why?" explains from them).
     read_after: dict[str, float] | None = Field(default=None, sa_column=Column(JSON))
+    # Opened as a doubtful problem (under its table's watch bar): nudged, if at all,
+    # because another member reacted to it. "Why?" says so.
+    doubted: bool = False
 
 
 class RoundRow(SQLModel, table=True):

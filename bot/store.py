@@ -542,6 +542,7 @@ class UnitOfWork:
                 deadline=r.deadline,
                 status=r.status,
                 read_after=None if r.read_after is None else MappingProxyType(r.read_after),
+                doubted=r.doubted,
             )
             for r in rows
         )
@@ -634,7 +635,7 @@ class UnitOfWork:
             {"workspace": c.workspace, "channel": c.channel, "problem_id": c.problem_id,
              "thread_id": c.thread_id, "user": c.user, "text": c.text, "lang": c.lang,
              "posted_at": c.posted_at, "deadline": c.deadline,
-             "status": "doubtful" if c.doubtful else "open",
+             "status": "doubtful" if c.doubtful else "open", "doubted": c.doubtful,
              "read_after": None if c.read_after is None else dict(c.read_after)},
         )  # fmt: skip
 

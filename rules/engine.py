@@ -173,19 +173,12 @@ class Engine:
             for e in events
         ]
 
-    def problem_reasons(self, watch: Watch, nudges: str = "normal") -> problems.Reasons:
+    def problem_reasons(self, watch: Watch) -> problems.Reasons:
         """Why a watched message was read as a problem, read after what it was read
-        after: the score the bot acted on, explained, and whether it was under the
-        watch bar of its table (`nudges`: a doubtful problem another member confirmed)."""
-        known = watch.read_after
-        before = None if known is None else Classification.read_before(known)
-        read = self.classifier.classify(watch.text, previous=before)
-        bar = self.thresholds.watch
-        if nudges == "fewer" and self.thresholds.surer is not None:
-            bar = self.thresholds.surer
-        doubted = read.scores["problem"] < bar if bar is not None else not read.is_problem
+        after (the score the bot acted on, explained), and whether it was a doubtful
+        problem another member confirmed."""
         words = self.classifier.reasons(watch.text, "problem", read_after=watch.read_after)
-        return problems.Reasons(words, doubted)
+        return problems.Reasons(words, watch.doubted)
 
     # --- 2. what to read -------------------------------------------------------
 

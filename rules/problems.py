@@ -68,8 +68,7 @@ class Reasons:
     doubted: bool = False
 
 
-# Why a watch was opened, at a table nudged this readily (TableSettings.nudges).
-ReasonsOf = Callable[[Watch, str], Reasons]
+ReasonsOf = Callable[[Watch], Reasons]
 
 PROBLEM_TIMER = "problem"
 SNOOZE_TIMER = "snooze"
@@ -390,11 +389,10 @@ def on_why(event: WhyAsked, state: TableState, reasons_of: ReasonsOf) -> list[Ac
     problem, and how to correct it. Only the author is told, privately."""
     watch = state.watch(event.problem_id)
     lang = language(state, watch.lang if watch else None)
-    why = _why(watch, event.user, lambda watch: reasons_of(watch, state.settings.nudges))
-    return [private(event, event.user, why, lang)]
+    return [private(event, event.user, _why(watch, event.user, reasons_of), lang)]
 
 
-def _why(watch: Watch | None, user: str, reasons_of: Callable[[Watch], Reasons]) -> Say | Lines:
+def _why(watch: Watch | None, user: str, reasons_of: ReasonsOf) -> Say | Lines:
     if watch is None or watch.user != user:
         return Say.of(N_("There is nothing of yours to explain here."))
     if not watch.text:  # settled, or past the retention period

@@ -50,6 +50,8 @@ class Watch:
     # What the message before it scored on its own, if the problem was read after one
     # (Message.read_after): "Why?" explains the score from it.
     read_after: Mapping[str, float] | None = None
+    # Opened as a doubtful problem: another member's reaction made it one.
+    doubted: bool = False
 
     def in_scope_of(self, thread_id: str | None) -> bool:
         """A proposal answers at the channel's top level or in the problem's own thread."""

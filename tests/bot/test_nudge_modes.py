@@ -130,9 +130,14 @@ def test_nudges_fewer_why_says_it_waited_for_someone_to_react(surer):
     chat.tick("09:30")
     chat.ask_why("ben", "09:00", "09:31")
     assert chat.texts()[-1].startswith("I was not sure your message was a problem")
-    # At a normal table the same score was sure enough: no doubt to speak of.
+    # What happened to this problem stays true when the table changes its mind.
     chat.command("carl", "/nudges normal", "09:32")
     chat.ask_why("ben", "09:00", "09:33")
+    assert chat.texts()[-1].startswith("I was not sure your message was a problem")
+    # At a normal table the same score was sure enough: no doubt to speak of.
+    chat.say("ben", "#maybe-problem the heating is off in room 5", "10:00")
+    chat.tick("10:30")
+    chat.ask_why("ben", "10:00", "10:31")
     assert chat.texts()[-1].startswith("I read your message as a problem mostly because")
 
 

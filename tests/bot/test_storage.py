@@ -41,6 +41,25 @@ def test_storage_migrations_build_exactly_the_models_schema(database_url):
     assert differences == []
 
 
+def test_storage_migration_0007_remembers_which_waiting_watches_are_doubts(database_url):
+    from sqlalchemy import text
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0006")
+    insert = text(
+        'INSERT INTO problem_watch (workspace, channel, problem_id, "user", lang, posted_at, '
+        "deadline, status) VALUES ('W1', 'C1', :p, 'ben', 'en', :at, :at, :status)"
+    )
+    with engine.begin() as connection:
+        for problem_id, status in (("1", "doubtful"), ("2", "open"), ("3", "nudged")):
+            connection.execute(insert, {"p": problem_id, "at": at("09:00"), "status": status})
+    upgrade(engine)
+    with Session(engine) as session:
+        doubted = {row.problem_id: row.doubted for row in session.exec(select(WatchRow))}
+    engine.dispose()
+    assert doubted == {"1": True, "2": False, "3": False}
+
+
 def test_storage_migrating_twice_is_harmless(database_url):
     engine = make_engine(database_url)
     upgrade(engine)
