@@ -327,6 +327,8 @@ async def test_slack_nudges_off_is_announced_and_no_problem_is_nudged_after(bot:
     await bot.handled(CommandInvoked, 2)
     [_, again] = await bot.slack.wait_for("chat.postMessage", 2)
     assert again.params["text"].startswith("Vanaf nu geef ik de schrijver van een probleem")
-    later = await problem(bot, ts=past_ts())
+    later = past_ts()
+    await bot.event(message_event("#problem the deploy keeps failing", ts=later))
+    await bot.handled(MessagePosted, 2)  # the second message, not the first again
     await bot.tick()
     assert watches(bot) == {later: "nudged"} and later != ts
