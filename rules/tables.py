@@ -103,7 +103,8 @@ _NUDGES_FROM_NOW = {
     "normal": N_("From now on I nudge the author of a problem here, privately, when no "
                  "proposal follows within {window}."),
     "fewer": N_("From now on I nudge here only about problems I am quite sure of, or that "
-                "someone else reacts to as a problem: fewer nudges, and a few problems missed."),
+                "someone else reacts to as a problem: fewer nudges, but a problem nobody reacts "
+                "to may go unnoticed."),
     "off": N_("From now on I do not nudge anyone here about problems. /nudges normal turns "
               "it back on."),
 }  # fmt: skip
