@@ -735,10 +735,7 @@ class UnitOfWork:
         changes: dict[str, object] = {}
         if c.problem_window is not None:
             changes["problem_window_s"] = int(c.problem_window.total_seconds())
-        for field in ("nudges", "language"):
-            if getattr(c, field) is not None:
-                changes[field] = getattr(c, field)
-        for field in ("about", "not_about", "routing"):
+        for field in ("nudges", "language", "about", "not_about", "routing"):
             if getattr(c, field) is not None:
                 changes[field] = getattr(c, field)
         self._table_settings.pop((c.workspace, c.channel), None)

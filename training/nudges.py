@@ -165,16 +165,3 @@ def replay(
         return set(output.nudges)
     finally:
         app.database.dispose()
-
-
-def replay_all(
-    classifier: Classifier, conversations: Sequence[Path], bars: Thresholds
-) -> Mapping[str, NudgeScore]:
-    """Nudge scores per language (file name prefix) and overall ("all")."""
-    scores: dict[str, NudgeScore] = {}
-    for path in conversations:
-        result = compare(read_sidecar(path).expected, replay(classifier, path, bars))
-        lang = path.name.split("-", 1)[0]
-        for key in (lang, "all"):
-            scores[key] = scores.get(key, NudgeScore(0, 0, 0)) + result
-    return scores

@@ -11,6 +11,13 @@ from tests.conftest import make_app
 from tests.helpers import SURER, Chat
 
 
+def surer_app(database_url: str, tagged, **settings):
+    """A fresh app on this database, with SURER's bars."""
+    app = make_app(database_url, tagged, **settings)
+    app.service.engine.thresholds = SURER
+    return app
+
+
 @pytest.fixture
 def surer(app):
     """The app with bars under which `#maybe-problem` is a problem, but not a sure one."""
@@ -85,14 +92,12 @@ def test_nudges_setting_is_announced_kept_and_per_table(surer):
 
 
 def test_nudges_setting_survives_a_restart(database_url, tagged):
-    first = make_app(database_url, tagged)
-    first.service.engine.thresholds = SURER
+    first = surer_app(database_url, tagged)
     Chat(first).command("carl", "/nudges off", "08:00")
     first.store.flush()
     first.database.dispose()
 
-    again = make_app(database_url, tagged)
-    again.service.engine.thresholds = SURER
+    again = surer_app(database_url, tagged)
     chat = Chat(again)
     chat.say("ben", "#problem the till is 40 euro short", "09:00")
     chat.tick("12:00")
@@ -153,8 +158,7 @@ def test_nudges_in_dutch_and_a_wrong_word_gets_the_usage(surer):
 
 
 def test_nudges_default_for_every_table_comes_from_the_settings(database_url, tagged):
-    app = make_app(database_url, tagged, nudges="off")
-    app.service.engine.thresholds = SURER
+    app = surer_app(database_url, tagged, nudges="off")
     chat = Chat(app)
     chat.say("ben", "#problem the till is 40 euro short", "09:00")
     chat.tick("12:00")

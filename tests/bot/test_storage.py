@@ -41,11 +41,11 @@ def test_storage_migrations_build_exactly_the_models_schema(database_url):
     assert differences == []
 
 
-def test_storage_migration_0007_remembers_which_waiting_watches_are_doubts(database_url):
+def test_storage_migration_0005_remembers_which_waiting_watches_are_doubts(database_url):
     from sqlalchemy import text
 
     engine = make_engine(database_url)
-    upgrade(engine, "0006")
+    upgrade(engine, "0004")
     insert = text(
         'INSERT INTO problem_watch (workspace, channel, problem_id, "user", lang, posted_at, '
         "deadline, status) VALUES ('W1', 'C1', :p, 'ben', 'en', :at, :at, :status)"
