@@ -86,5 +86,11 @@ def bootstrap(
         upgrade(database)
     store = Store(database, settings.table_defaults())
     engine = Engine(classifier, engine_thresholds(settings, classifier))
+    if settings.nudges == "fewer" and not engine.fewer_helps:
+        log.warning(
+            "GROUNDRULES_NUDGES=fewer nudges as often as normal: the %s classifier has no "
+            "surer bar (set GROUNDRULES_SURER_THRESHOLD, or use the trained classifier)",
+            classifier.name,
+        )
     service = Service(engine, store, worker=worker or worker_name())
     return Groundrules(settings, classifier, database, store, service)

@@ -173,6 +173,12 @@ class Engine:
             for e in events
         ]
 
+    @property
+    def fewer_helps(self) -> bool:
+        """Whether /nudges fewer nudges less than normal: only with a surer bar (the rule
+        classifier has none)."""
+        return self.thresholds.surer is not None
+
     def problem_reasons(self, watch: Watch) -> problems.Reasons:
         """Why a watched message was read as a problem, read after what it was read
         after (the score the bot acted on, explained), and whether it was a doubtful
@@ -243,8 +249,12 @@ class Engine:
                 return problems.on_message(message, state)
             case Message() as message:
                 return problems.on_message(message, state) + consensus.on_message(message, state)
-            case Command(parsed=AskWhy()) as command:
-                return problems.on_command(command, state, self.problem_reasons)
+            case Command(parsed=AskWhy() | NotAProblem()) as command:
+                return problems.on_command(
+                    command, state, self.problem_reasons, fewer_helps=self.fewer_helps
+                )
+            case Command(parsed=NudgeMode()) as command:
+                return tables.nudges(command, state, fewer_helps=self.fewer_helps)
             case Command() as command:
                 return _decide_command(command, state)
             case ConcernAnswered() as answered:
@@ -258,7 +268,7 @@ class Engine:
             case WhyAsked() as asked:
                 return problems.on_why(asked, state, self.problem_reasons)
             case MessageRelabelled() as relabelled:
-                return problems.on_relabelled(relabelled, state)
+                return problems.on_relabelled(relabelled, state, fewer_helps=self.fewer_helps)
             case MemberJoined(user=user) as joined:
                 return [
                     NoteMember(

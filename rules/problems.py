@@ -327,8 +327,11 @@ def on_proposal_added(event: ProposalAdded, state: TableState) -> list[Action]:
     return actions
 
 
-def on_relabelled(event: MessageRelabelled, state: TableState) -> list[Action]:
-    """A person corrected the bot. Keep the text to learn from, and act on it now."""
+def on_relabelled(
+    event: MessageRelabelled, state: TableState, *, fewer_helps: bool = True
+) -> list[Action]:
+    """A person corrected the bot. Keep the text to learn from, and act on it now.
+    `fewer_helps`: /nudges fewer would nudge less here (the engine has a surer bar)."""
     lang = language(state)
     watch = state.watch(event.message_id)
     # A button on a nudge carries no text; the watch kept it for this.
@@ -357,7 +360,7 @@ def on_relabelled(event: MessageRelabelled, state: TableState) -> list[Action]:
             else N_("Thanks for telling me. I will not treat that as a problem, nor the same "
                     "message when it comes back here.")
         )  # fmt: skip
-        if state.settings.nudges == "normal":
+        if state.settings.nudges == "normal" and fewer_helps:
             # The moment a false nudge annoys is when the way to fewer helps most.
             hint = Say.of(
                 N_("Does this happen often here? With /nudges fewer I only nudge about "
@@ -436,10 +439,14 @@ def latest_watch_of(user: str, state: TableState) -> Watch | None:
 
 
 def on_command(
-    command: Command, state: TableState, reasons_of: ReasonsOf | None = None
+    command: Command,
+    state: TableState,
+    reasons_of: ReasonsOf | None = None,
+    *,
+    fewer_helps: bool = True,
 ) -> list[Action]:
     """/not-a-problem, /snooze and /why act on the caller's latest waiting problem here;
-    /why needs `reasons_of`."""
+    /why needs `reasons_of`; `fewer_helps` as for `on_relabelled`."""
     event = command.event
     lang = language(state, command.lang)
     watch = latest_watch_of(event.user, state)
@@ -471,6 +478,7 @@ def on_command(
                 thread_id=watch.thread_id,
             ),
             state,
+            fewer_helps=fewer_helps,
         )
     if isinstance(command.parsed, AskWhy):
         assert reasons_of is not None

@@ -110,24 +110,34 @@ _NUDGES_FROM_NOW = {
 }  # fmt: skip
 
 
-def nudges(command: Command, state: TableState) -> list[Action]:
+# "Fewer" needs scores that say how sure the reading is; the rule classifier has none.
+_FEWER_IS_NORMAL = N_("The way I read messages here cannot yet tell how sure I am, so until "
+                      "the bot's operator switches on the trained classifier, fewer nudges as "
+                      "often as normal.")  # fmt: skip
+
+
+def nudges(command: Command, state: TableState, *, fewer_helps: bool = True) -> list[Action]:
     """/nudges: how readily this table is nudged about problems; shown privately, and
-    changed for everyone to see (it changes what the bot does to all of them)."""
+    changed for everyone to see (it changes what the bot does to all of them).
+    `fewer_helps`: the engine has a surer bar, so "fewer" nudges less than "normal"."""
     event = command.event
     assert isinstance(command.parsed, NudgeMode)
     lang = language(state, command.lang)
     mode = command.parsed.mode
     window = Span(state.settings.problem_window)
+    shown = state.settings.nudges if mode is None else mode
+    caveat = [Say.of(_FEWER_IS_NORMAL)] if shown == "fewer" and not fewer_helps else []
     if mode is None:
-        current = state.settings.nudges
-        lines = [Say.of(_NUDGES_NOW[current], window=window)]
-        lines.append(
-            Say.of(N_("/nudges normal, /nudges fewer or /nudges off changes it for this table."))
-        )
+        lines = [
+            Say.of(_NUDGES_NOW[shown], window=window),
+            *caveat,
+            Say.of(N_("/nudges normal, /nudges fewer or /nudges off changes it for this table.")),
+        ]
         return [private(event, event.user, Lines(tuple(lines)), lang)]
+    said = Lines((Say.of(_NUDGES_FROM_NOW[mode], window=window), *caveat))
     return [
         ConfigureTable(workspace=event.workspace, channel=event.channel, at=event.at, nudges=mode),
-        public(event, Say.of(_NUDGES_FROM_NOW[mode], window=window), lang),
+        public(event, said, lang),
     ]
 
 

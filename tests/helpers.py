@@ -38,6 +38,9 @@ class TaggedClassifier:
     as a reaction to a problem."""
 
     name = "tagged"
+    # A tag is certain, so every #problem is one a table asking for fewer nudges hears
+    # of; #maybe-problem is a problem only under bars that say so (SURER).
+    bars = Thresholds(surer=0.9)
 
     def classify(
         self, text: str, *, lang: str | None = None, previous: Classification | None = None

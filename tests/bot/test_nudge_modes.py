@@ -7,6 +7,7 @@ import pytest
 
 from bot import views
 from rules.actions import Reply, SendNudge
+from rules.classifier.rule_based import RuleClassifier
 from tests.conftest import make_app
 from tests.helpers import SURER, Chat
 
@@ -183,3 +184,44 @@ def test_nudges_not_a_problem_points_to_fewer_nudges_until_the_table_has_chosen_
         "Thanks for telling me. I will not treat that as a problem, nor the same message when "
         "it comes back here."
     )
+
+
+def test_nudges_fewer_with_the_rule_classifier_says_it_nudges_as_often_as_normal(
+    database_url, caplog
+):
+    """The rule classifier's scores cannot tell how sure a reading is (no surer bar), so
+    the table is told that "fewer" changes nothing yet, and is not pointed to it."""
+    with caplog.at_level("WARNING", logger="bot.bootstrap"):
+        app = make_app(database_url, RuleClassifier(), nudges="fewer")
+    assert "GROUNDRULES_NUDGES=fewer nudges as often as normal" in caplog.text
+    chat = Chat(app)
+    [shown] = replies(chat.command("anna", "/nudges", "08:00"))
+    assert shown.private
+    assert "fewer nudges as often as normal" in chat.texts()[-1]
+
+    chat.command("carl", "/nudges normal", "08:01")
+    assert "as often as normal" not in chat.texts()[-1]
+    chat.command("carl", "/nudges fewer", "08:02")
+    assert chat.texts()[-1].startswith("From now on I nudge here only about problems")
+    assert chat.texts()[-1].endswith(
+        "so until the bot's operator switches on the trained classifier, fewer nudges as "
+        "often as normal."
+    )
+
+    chat.say("ben", "the printer is broken again", "09:00")
+    chat.tick("09:20")
+    assert nudged(chat) == ["09:00"]  # what normal would nudge
+    chat.command("carl", "/nudges normal", "09:21")
+    chat.command("ben", "/not-a-problem", "09:22")
+    assert chat.texts()[-1] == (
+        "Thanks for telling me. I will not treat that as a problem, nor the same message when "
+        "it comes back here."
+    )  # no pointer to a setting that would not help
+    app.database.dispose()
+
+
+def test_nudges_fewer_with_a_surer_bar_says_nothing_of_the_kind(surer):
+    chat = Chat(surer)
+    chat.command("carl", "/nudges fewer", "08:00")
+    chat.command("anna", "/nudges", "08:01")
+    assert not any("as often as normal" in text for text in chat.texts())
