@@ -52,7 +52,7 @@ class Runtime:
         self.app = app
         self.adapters = list(adapters)
         self._stopping = asyncio.Event()
-        self._last_sweep = 0.0
+        self._last_sweep = float("-inf")  # the first tick sweeps
 
     # --- events in ------------------------------------------------------------------
 
@@ -115,7 +115,10 @@ class Runtime:
         await self.deliver_all([*fired, *pending])
         if time.monotonic() - self._last_sweep > SWEEP_EVERY_S:
             self._last_sweep = time.monotonic()
-            swept = await asyncio.to_thread(self.app.store.sweep, now, self.app.settings.retention)
+            settings = self.app.settings
+            swept = await asyncio.to_thread(
+                self.app.store.sweep, now, settings.retention, settings.correction_retention
+            )
             log.info("retention sweep: %s", swept)
         return len(fired) + len(pending)
 

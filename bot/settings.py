@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     nudges: Literal["normal", "fewer", "off"] = "normal"
     language: Literal["en", "nl"] | None = None
     retention: Duration = timedelta(days=2)
+    # Corrections ("not a problem") keep the message's text to learn from and its
+    # fingerprint so the like is not nudged again; after this they are deleted.
+    correction_retention: Duration = Field(timedelta(days=365), gt=timedelta(0))
     tick_interval: Duration = timedelta(seconds=5)
     classifier: Literal["rules", "trained"] = "trained"
     # A nudge needs a higher bar than a label: the problem score that opens a watch, and

@@ -261,8 +261,14 @@ class Store:
             row = session.get(PostedMessage, (workspace, key))
             return row.ref if row else None
 
-    def sweep(self, now: datetime, retention: timedelta) -> dict[str, int]:
-        """Forget what is no longer needed: old event ids, kept texts, delivered items."""
+    def sweep(
+        self,
+        now: datetime,
+        retention: timedelta,
+        correction_retention: timedelta | None = None,
+    ) -> dict[str, int]:
+        """Forget what is no longer needed: old event ids, kept texts, delivered items,
+        and corrections older than `correction_retention` (None: kept)."""
         cutoff = now - retention
         with self.unit_of_work() as uow:
             session = uow.session
@@ -287,7 +293,14 @@ class Store:
                     col(OutboxRow.delivered_at).is_not(None), OutboxRow.delivered_at < cutoff
                 )
             ).rowcount
-        return {"events": events, "texts": texts, "outbox": outbox}
+            corrections = 0
+            if correction_retention is not None:
+                corrections = session.exec(
+                    delete(CorrectionRow).where(
+                        CorrectionRow.created_at < now - correction_retention
+                    )
+                ).rowcount
+        return {"events": events, "texts": texts, "outbox": outbox, "corrections": corrections}
 
 
 class UnitOfWork:

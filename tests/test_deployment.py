@@ -63,6 +63,15 @@ def test_settings_malformed_duration_names_the_variable(monkeypatch):
         load_settings()
 
 
+def test_settings_correction_retention_is_a_year_and_must_be_some_time(monkeypatch):
+    assert load_settings().correction_retention.days == 365
+    monkeypatch.setenv("GROUNDRULES_CORRECTION_RETENTION", "52w")
+    assert load_settings().correction_retention.days == 364
+    monkeypatch.setenv("GROUNDRULES_CORRECTION_RETENTION", "0")
+    with pytest.raises(SettingsError, match=r"^GROUNDRULES_CORRECTION_RETENTION: "):
+        load_settings()
+
+
 def test_settings_read_durations_and_database_url(monkeypatch):
     monkeypatch.setenv("GROUNDRULES_PROBLEM_WINDOW", "90s")
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")

@@ -3,11 +3,13 @@ back with other numbers; through the real service and storage, SQLite and Postgr
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import Session, select
 
 from bot.models import CorrectionRow, WatchRow
 from rules.actions import SendNudge
-from tests.helpers import Chat
+from tests.helpers import Chat, at
 
 REPORT = "#problem speedtest on the lab line: {} down / {} up"
 
@@ -82,3 +84,31 @@ def test_recurring_the_author_is_told_what_was_learnt(app):
     assert chat.texts()[-1].startswith(
         "Thanks for telling me. I will not treat that as a problem.\n"
     )
+
+
+def test_recurring_a_correction_is_forgotten_after_its_retention(app):
+    """Corrections keep a member's words; after GROUNDRULES_CORRECTION_RETENTION they
+    are deleted, and with them what the table taught the bot."""
+    chat = Chat(app)
+    chat.say("ben", REPORT.format(40, 8), "09:00")
+    chat.command("ben", "/not-a-problem", "09:01")
+    app.store.flush()
+    kept = app.store.sweep(at("09:30"), timedelta(days=2), timedelta(minutes=30))
+    assert kept["corrections"] == 0
+    gone = app.store.sweep(at("09:32"), timedelta(days=2), timedelta(minutes=30))
+    assert gone["corrections"] == 1
+    with Session(app.database) as session:
+        assert session.exec(select(CorrectionRow)).all() == []
+
+    chat.say("ben", REPORT.format(41, 8), "10:00")
+    chat.tick("12:00")
+    assert nudged(chat) == ["10:00"]
+
+
+def test_recurring_corrections_are_kept_when_no_correction_retention_is_given(app):
+    chat = Chat(app)
+    chat.say("ben", REPORT.format(40, 8), "09:00")
+    chat.command("ben", "/not-a-problem", "09:01")
+    app.store.flush()
+    swept = app.store.sweep(at("09:01") + timedelta(days=3650), timedelta(days=2))
+    assert swept["corrections"] == 0

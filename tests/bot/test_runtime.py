@@ -100,3 +100,23 @@ async def test_runtime_run_stops_cleanly(tmp_path, tagged):
     await asyncio.sleep(0)
     runtime.stop()
     await asyncio.wait_for(task, timeout=10)
+
+
+async def test_runtime_first_tick_sweeps_corrections_past_their_retention(tmp_path, tagged):
+    from sqlmodel import Session, select
+
+    from bot.models import CorrectionRow, now_utc
+
+    app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged, correction_retention=timedelta(days=30))
+    with Session(app.database) as session:
+        for days in (31, 29):
+            session.add(
+                CorrectionRow(
+                    workspace="W1", channel="C1", user="ben", text=f"{days} days ago",
+                    label="problem", applies=False, created_at=now_utc() - timedelta(days=days),
+                )
+            )  # fmt: skip
+        session.commit()
+    await Runtime(app, [RecordingAdapter()]).tick()
+    with Session(app.database) as session:
+        assert session.exec(select(CorrectionRow.text)).all() == ["29 days ago"]
