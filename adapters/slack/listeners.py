@@ -50,8 +50,10 @@ class Listeners:
         app.event("member_joined_channel")(self.on_member)
         app.event("member_left_channel")(self.on_member)
         app.event("app_home_opened")(self.on_home_opened)
+        # Both languages' names: manifest.nl.yml registers the Dutch ones with Slack.
         for spec in COMMANDS:
-            app.command(f"/{spec.name}")(ack=self.ack, lazy=[self.on_command])
+            for name in (spec.name, spec.dutch):
+                app.command(f"/{name}")(ack=self.ack, lazy=[self.on_command])
         app.action(ids.NUDGE_PROPOSE)(ack=self.ack, lazy=[self.open_proposal])
         app.action(ids.NUDGE_DISMISS)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.NUDGE_SNOOZE)(ack=self.ack, lazy=[self.on_nudge_click])

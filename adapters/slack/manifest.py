@@ -1,5 +1,8 @@
-"""The Slack app manifests (manifest.yml, manifest.socket-mode.yml), made from the code:
-the shared command grammar, the shortcut and the scopes the adapter uses.
+"""The Slack app manifests, made from the code: the shared command grammar, the shortcut
+and the scopes the adapter uses. `manifest.yml` (HTTP) and `manifest.socket-mode.yml`
+register the English command names; `manifest.nl.yml` and `manifest.nl.socket-mode.yml`
+the same app with the Dutch names (/afspraak, /seintjes, …) and Dutch descriptions, plus
+/groundrules, which reaches every command by its English name as well.
 
 Regenerate both after changing any of them: `python -m adapters.slack.manifest`.
 A test fails while the files in the repository differ from what this makes.
@@ -16,7 +19,9 @@ import yaml
 from adapters.slack import ids
 from adapters.slack.adapter import BOT_SCOPES
 from adapters.slack.config import EVENTS_PATH
-from rules.grammar import COMMANDS
+from rules.grammar import COMMANDS, CommandSpec
+from rules.i18n import gettext
+from rules.say import N_
 
 # Replace with the bot's public address when creating the app (HTTP mode).
 PUBLIC_URL = "https://groundrules.example.org"
@@ -28,7 +33,24 @@ BOT_EVENTS = (
     "message.channels",
     "message.groups",
 )
-FILES = {False: "manifest.yml", True: "manifest.socket-mode.yml"}
+# (socket mode, language of the command names) -> file
+FILES = {
+    (False, "en"): "manifest.yml",
+    (True, "en"): "manifest.socket-mode.yml",
+    (False, "nl"): "manifest.nl.yml",
+    (True, "nl"): "manifest.nl.socket-mode.yml",
+}
+DESCRIPTION = N_("Keeps a team to its own ground rules.")
+LONG_DESCRIPTION = N_(
+    "Groundrules keeps a team to the ground rules of the 'Met andere ogen' method: a problem "
+    "is followed by a proposal (a private nudge when none comes), every member voices "
+    "concerns in concern rounds, and agreements are recorded with why, an owner and a review "
+    "date. Start with /groundrules."
+)
+SHORTCUT = N_("Record as agreement")
+SHORTCUT_DESCRIPTION = N_(
+    "Record this message as an agreement, with why, an owner and a review date"
+)
 HEADER = """\
 # Slack app manifest for Groundrules ({mode}). Create the app at
 # https://api.slack.com/apps -> Create New App -> From a manifest, and paste this file.
@@ -41,15 +63,31 @@ def usage_hint(name: str, usage: str) -> str:
     return usage.replace(f"/{name} ", "").replace(f"/{name}", "").strip()
 
 
-def manifest(*, socket_mode: bool, public_url: str = PUBLIC_URL) -> dict[str, Any]:
+def registered_names(lang: str) -> list[tuple[str, CommandSpec]]:
+    """The slash commands a manifest in `lang` registers: each command under its name in
+    that language; the Dutch one keeps /groundrules too, for the English names."""
+    if lang == "en":
+        return [(spec.name, spec) for spec in COMMANDS]
+    names = [(spec.dutch, spec) for spec in COMMANDS]
+    return names + [(spec.name, spec) for spec in COMMANDS if spec.name == "groundrules"]
+
+
+def manifest(
+    *, socket_mode: bool, public_url: str = PUBLIC_URL, lang: str = "en"
+) -> dict[str, Any]:
     events_url = public_url + EVENTS_PATH
+
+    def say(msgid: str) -> str:
+        return gettext(msgid, lang)
+
     commands = []
-    for spec in COMMANDS:
-        command: dict[str, Any] = {"command": f"/{spec.name}"}
+    for name, spec in registered_names(lang):
+        command: dict[str, Any] = {"command": f"/{name}"}
         if not socket_mode:
             command["url"] = events_url
-        command["description"] = spec.summary
-        hint = usage_hint(spec.name, spec.usage)
+        command["description"] = say(spec.summary)
+        # Usage lines name the command as the catalogue's language does.
+        hint = usage_hint(name, say(spec.usage) if name != spec.name else spec.usage)
         if hint:
             command["usage_hint"] = hint
         # Escaped mentions arrive as <@U…>, so "owner @bob" names a member.
@@ -78,13 +116,8 @@ def manifest(*, socket_mode: bool, public_url: str = PUBLIC_URL) -> dict[str, An
     return {
         "display_information": {
             "name": "Groundrules",
-            "description": "Keeps a team to its own ground rules.",
-            "long_description": (
-                "Groundrules keeps a team to the ground rules of the 'Met andere ogen' "
-                "method: a problem is followed by a proposal (a private nudge when none "
-                "comes), every member voices concerns in concern rounds, and agreements are "
-                "recorded with why, an owner and a review date. Start with /groundrules."
-            ),
+            "description": say(DESCRIPTION),
+            "long_description": say(LONG_DESCRIPTION),
             "background_color": "#2f4f4f",
         },
         "features": {
@@ -96,11 +129,10 @@ def manifest(*, socket_mode: bool, public_url: str = PUBLIC_URL) -> dict[str, An
             "bot_user": {"display_name": "Groundrules", "always_online": True},
             "shortcuts": [
                 {
-                    "name": "Record as agreement",
+                    "name": say(SHORTCUT),
                     "type": "message",
                     "callback_id": ids.RECORD_SHORTCUT,
-                    "description": "Record this message as an agreement, with why, an owner "
-                    "and a review date",
+                    "description": say(SHORTCUT_DESCRIPTION),
                 }
             ],
             "slash_commands": commands,
@@ -110,17 +142,20 @@ def manifest(*, socket_mode: bool, public_url: str = PUBLIC_URL) -> dict[str, An
     }
 
 
-def render(*, socket_mode: bool) -> str:
+def render(*, socket_mode: bool, lang: str = "en") -> str:
     mode = "Socket Mode" if socket_mode else "HTTP mode: replace the example URLs"
+    if lang == "nl":
+        mode += "; Dutch command names"
     body = yaml.safe_dump(
-        manifest(socket_mode=socket_mode), sort_keys=False, allow_unicode=True, width=100
-    )
+        manifest(socket_mode=socket_mode, lang=lang), sort_keys=False, allow_unicode=True,
+        width=100,
+    )  # fmt: skip
     return HEADER.format(mode=mode) + body
 
 
 def main(root: str = ".") -> int:
-    for socket_mode, name in FILES.items():
-        Path(root, name).write_text(render(socket_mode=socket_mode), encoding="utf-8")
+    for (socket_mode, lang), name in FILES.items():
+        Path(root, name).write_text(render(socket_mode=socket_mode, lang=lang), encoding="utf-8")
         print(f"wrote {name}")
     return 0
 

@@ -323,9 +323,13 @@ async def test_slack_nudges_off_is_announced_and_no_problem_is_nudged_after(bot:
     assert watches(bot) == {}  # not even watched
     assert bot.calls("chat.postEphemeral") == []
 
-    await bot.command("/groundrules", "seintjes normaal")  # Slack registers English names
+    await bot.command("/groundrules", "seintjes minder")  # the English manifest's way
     await bot.handled(CommandInvoked, 2)
-    [_, again] = await bot.slack.wait_for("chat.postMessage", 2)
+    [_, fewer] = await bot.slack.wait_for("chat.postMessage", 2)
+    assert fewer.params["text"].startswith("Vanaf nu geef ik hier alleen een seintje")
+    await bot.command("/seintjes", "normaal")  # registered by manifest.nl.yml
+    await bot.handled(CommandInvoked, 3)
+    [_, _, again] = await bot.slack.wait_for("chat.postMessage", 3)
     assert again.params["text"].startswith("Vanaf nu geef ik de schrijver van een probleem")
     later = past_ts()
     await bot.event(message_event("#problem the deploy keeps failing", ts=later))

@@ -4,6 +4,7 @@ and the installation tables made by the project's migrations."""
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,8 @@ from bot.cli import app as cli
 from bot.database import make_engine
 from bot.migrate import alembic_config, upgrade
 from bot.settings import Settings, SettingsError
-from rules.grammar import COMMANDS
+from rules.grammar import COMMANDS, find_command
+from rules.i18n import gettext
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {"slack_bot_token": "xoxb-1-abc", "slack_signing_secret": "s3cret"}
@@ -79,18 +81,34 @@ def test_setup_cli_reports_a_missing_setting_in_one_line(monkeypatch, tmp_path):
     assert lines == [lines[-1]] and "SLACK_SIGNING_SECRET" in lines[-1]
 
 
-@pytest.mark.parametrize(("socket_mode", "name"), FILES.items())
-def test_setup_manifests_are_made_from_the_code(socket_mode, name):
+@pytest.mark.parametrize(("socket_mode", "lang", "name"), [(*k, v) for k, v in FILES.items()])
+def test_setup_manifests_are_made_from_the_code(socket_mode, lang, name):
     path = ROOT / name
-    assert path.read_text(encoding="utf-8") == render(socket_mode=socket_mode), (
+    assert path.read_text(encoding="utf-8") == render(socket_mode=socket_mode, lang=lang), (
         f"{name} is out of date: run `python -m adapters.slack.manifest`"
     )
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert data == manifest(socket_mode=socket_mode)
+    assert data == manifest(socket_mode=socket_mode, lang=lang)
+    listed = [c["command"] for c in data["features"]["slash_commands"]]
     commands = {c["command"]: c for c in data["features"]["slash_commands"]}
-    assert set(commands) == {f"/{spec.name}" for spec in COMMANDS}
-    for spec in COMMANDS:
-        assert commands[f"/{spec.name}"]["description"] == spec.summary
+    assert len(listed) == len(commands) <= 25  # Slack names each command once per app
+    for name in listed:  # Slack's rule for a command's name
+        assert re.fullmatch(r"/[a-z0-9_-]{1,31}", name), name
+    if lang == "en":
+        assert set(commands) == {f"/{spec.name}" for spec in COMMANDS}
+        for spec in COMMANDS:
+            assert commands[f"/{spec.name}"]["description"] == spec.summary
+    else:  # the Dutch names, in Dutch, and /groundrules for the English ones
+        assert set(commands) == {f"/{spec.dutch}" for spec in COMMANDS} | {"/groundrules"}
+        afspraak = commands["/afspraak"]
+        assert afspraak["description"] == gettext(find_command("agree")[0].summary, "nl")
+        assert afspraak["description"].startswith("Leg een afspraak vast")
+        assert afspraak["usage_hint"].startswith("<wat we afspreken> omdat <waarom>")
+        assert commands["/seintjes"]["usage_hint"] == "[normaal | minder | uit]"
+        assert (
+            data["display_information"]["description"]
+            != manifest(socket_mode=False)["display_information"]["description"]
+        )
     assert data["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
     assert data["settings"]["socket_mode_enabled"] is socket_mode
     assert data["features"]["app_home"]["home_tab_enabled"] is True
