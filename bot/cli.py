@@ -255,6 +255,71 @@ def feedback_export(
     typer.echo(f"groundrules: {count} correction(s) exported", err=True)
 
 
+workspace_app = typer.Typer(
+    help="Workspaces and servers the database holds data of.", no_args_is_help=True
+)
+app.add_typer(workspace_app, name="workspace")
+
+
+@workspace_app.command("list")
+def workspace_list(
+    database: Annotated[
+        str | None, typer.Option(help="Database URL (default: DATABASE_URL).")
+    ] = None,
+) -> None:
+    """List every workspace with data: members, agreements, and when it removed the bot."""
+    from bot import workspaces
+    from bot.database import make_engine
+    from bot.migrate import upgrade
+
+    settings = _settings(database_url=database)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    rows = workspaces.known(engine)
+    if not rows:
+        typer.echo("groundrules: no workspace has data here", err=True)
+    for row in rows:
+        line = f"{row.workspace}\t{row.members} member(s)\t{row.agreements} agreement(s)"
+        if row.removed_at is not None:
+            deleted_on = (row.removed_at + settings.removed_retention).date().isoformat()
+            line += f"\tremoved the bot {row.removed_at:%Y-%m-%d}; deleted on {deleted_on}"
+        typer.echo(line)
+
+
+@workspace_app.command("forget")
+def workspace_forget(
+    workspace: Annotated[str, typer.Argument(help="As `groundrules workspace list` shows it.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    database: Annotated[
+        str | None, typer.Option(help="Database URL (default: DATABASE_URL).")
+    ] = None,
+) -> None:
+    """Delete everything of one workspace now: agreements, members, corrections, tokens.
+    Export the agreement register first if it should be kept (`groundrules export`)."""
+    from bot import workspaces
+    from bot.database import make_engine
+    from bot.migrate import upgrade
+
+    settings = _settings(database_url=database)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    if workspace not in {row.workspace for row in workspaces.known(engine)}:
+        typer.echo(f"groundrules: no data of {workspace}; see `groundrules workspace list`",
+                   err=True)  # fmt: skip
+        raise typer.Exit(2)
+    if not yes:
+        typer.confirm(f"Delete everything of {workspace}? This cannot be undone", abort=True)
+    deleted = workspaces.forget(engine, workspace)
+    if workspace.startswith("slack:"):
+        from adapters.slack.installations import forget_installations
+
+        tokens = forget_installations(engine, workspace)
+        if tokens:
+            deleted["slack installation rows"] = tokens
+    summary = ", ".join(f"{table} {count}" for table, count in sorted(deleted.items()))
+    typer.echo(f"groundrules: forgot {workspace} ({summary or 'nothing left'})")
+
+
 @app.command()
 def migrate() -> None:
     """Bring the database (DATABASE_URL) to the newest schema."""

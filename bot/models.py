@@ -311,6 +311,15 @@ class ProposalRow(SQLModel, table=True):
     suggested: bool = False
 
 
+class RemovedWorkspace(SQLModel, table=True):
+    """A workspace or server that removed the bot. Its data is deleted once
+    GROUNDRULES_REMOVED_RETENTION has passed, unless the bot is back there before."""
+
+    __tablename__ = "removed_workspace"
+    workspace: str = Field(primary_key=True)
+    removed_at: datetime = Field(sa_column=utc_column())
+
+
 def now_utc() -> datetime:
     """The one place outside tests where the application reads the clock."""
     return datetime.now(UTC)

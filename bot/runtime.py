@@ -10,11 +10,12 @@ import contextlib
 import logging
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import text
 
-from bot import metrics
+from bot import metrics, workspaces
 from bot.bootstrap import Groundrules
 from bot.health import HealthServer
 from bot.models import now_utc
@@ -53,17 +54,55 @@ class Runtime:
         self.adapters = list(adapters)
         self._stopping = asyncio.Event()
         self._last_sweep = float("-inf")  # the first tick sweeps
+        # Workspaces that removed the bot, and when (every tick reads them again, since
+        # another process may have heard of a removal).
+        self._removed: dict[str, datetime] = workspaces.removed(app.database)
 
     # --- events in ------------------------------------------------------------------
 
     async def submit(self, event: Event, *, platform: str = "unknown") -> list[Delivery]:
         """Decide on one event and deliver what follows. Returns what was delivered."""
         started = time.perf_counter()
+        removed_at = self._removed.get(event.workspace)
+        if removed_at is not None and event.at > removed_at:  # not a late retry
+            await self.workspace_returned(event.workspace)
         deliveries = await asyncio.to_thread(self.app.service.handle, event)
         metrics.LATENCY.labels(platform).observe(time.perf_counter() - started)
         metrics.EVENTS.labels(platform, type(event).__name__).inc()
         await self.deliver_all(deliveries)
         return deliveries
+
+    # --- workspaces coming and going -------------------------------------------------
+
+    async def workspace_removed(self, workspace: str) -> None:
+        """A platform says `workspace` removed the bot: its data goes after the grace
+        period (GROUNDRULES_REMOVED_RETENTION) unless the bot is back before."""
+        at = now_utc()
+        await asyncio.to_thread(workspaces.mark_removed, self.app.database, workspace, at)
+        self._removed.setdefault(workspace, at)
+        log.info("removed from %s: its data is deleted after %s unless the bot is back",
+                 workspace, self.app.settings.removed_retention)  # fmt: skip
+
+    async def workspace_returned(self, workspace: str) -> None:
+        self._removed.pop(workspace, None)
+        if await asyncio.to_thread(workspaces.mark_returned, self.app.database, workspace):
+            log.info("back in %s: its data stays", workspace)
+
+    async def forget_removed_workspaces(self, now: datetime) -> None:
+        """Delete the data of workspaces removed longer than the grace period ago."""
+        retention = self.app.settings.removed_retention
+        for workspace in await asyncio.to_thread(
+            workspaces.expired, self.app.database, now, retention
+        ):
+            deleted = await asyncio.to_thread(self.app.store.forget_workspace, workspace)
+            self._removed.pop(workspace, None)
+            log.info("forgot %s, removed over %s ago: %s", workspace, retention, deleted)
+
+    async def _read_removals(self) -> None:
+        current = await asyncio.to_thread(workspaces.removed, self.app.database)
+        if settled := set(self._removed) - set(current):  # back, or forgotten elsewhere
+            self.app.store.forget_cached(settled)
+        self._removed = current
 
     # --- actions out ----------------------------------------------------------------
 
@@ -113,6 +152,7 @@ class Runtime:
         await asyncio.to_thread(self.app.store.flush)
         pending = await asyncio.to_thread(self.app.store.claim_undelivered, now)
         await self.deliver_all([*fired, *pending])
+        await self._read_removals()
         if time.monotonic() - self._last_sweep > SWEEP_EVERY_S:
             self._last_sweep = time.monotonic()
             settings = self.app.settings
@@ -120,6 +160,7 @@ class Runtime:
                 self.app.store.sweep, now, settings.retention, settings.correction_retention
             )
             log.info("retention sweep: %s", swept)
+            await self.forget_removed_workspaces(now)
         return len(fired) + len(pending)
 
     async def run_ticker(self) -> None:

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # Corrections ("not a problem") keep the message's text to learn from and its
     # fingerprint so the like is not nudged again; after this they are deleted.
     correction_retention: Duration = Field(timedelta(days=365), gt=timedelta(0))
+    # A workspace or server that removed the bot keeps its data this long, in case it
+    # was a mistake; then all of it is deleted.
+    removed_retention: Duration = Field(timedelta(days=30), gt=timedelta(0))
     tick_interval: Duration = timedelta(seconds=5)
     classifier: Literal["rules", "trained"] = "trained"
     # A nudge needs a higher bar than a label: the problem score that opens a watch, and

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from sqlalchemy import Connection, Engine, func, update
 from sqlmodel import Session, col, delete, select
 
-from bot import codec, views
+from bot import codec, views, workspaces
 from bot.models import (
     AgreementRow,
     AnswerRow,
@@ -123,6 +123,23 @@ class Store:
                     self._known_members.add(key)
                     self._pending_members[key] = note.at
         return True
+
+    def forget_workspace(self, workspace: str) -> dict[str, int]:
+        """Delete everything of `workspace` (bot.workspaces.forget), and what this
+        process remembers of it."""
+        with self._lock:
+            self._pending_members = {
+                k: v for k, v in self._pending_members.items() if k[0] != workspace
+            }
+        deleted = workspaces.forget(self.engine, workspace)
+        self.forget_cached({workspace})
+        return deleted
+
+    def forget_cached(self, names: set[str]) -> None:
+        """Members this process knew in these workspaces (forgotten, perhaps by another
+        process) are written again when next seen."""
+        with self._lock:
+            self._known_members = {k for k in self._known_members if k[0] not in names}
 
     def flush(self) -> None:
         """Write buffered member notes now (the ticker does this every tick)."""

@@ -208,3 +208,16 @@ def write_conversation(folder: Path, name: str, lines: list[tuple[str, list[str]
     sidecar = {"window_minutes": 10, "language": name[:2], "labels": labels, "nudges": []}
     transcript.with_suffix(".expected.json").write_text(json.dumps(sidecar), encoding="utf-8")
     return transcript
+
+
+async def eventually(check, *, timeout: float = 5.0) -> None:
+    """Wait until `check()` is true: for work a platform's listener does after its
+    reply (Bolt acknowledges events before its listeners finish)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        if loop.time() > deadline:
+            raise AssertionError(f"{check.__name__} stayed false for {timeout} s")
+        await asyncio.sleep(0.02)

@@ -99,7 +99,14 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self.sync_guild(guild)
+        await self.sync_guild(guild)  # back after a removal: the roster says so
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Kicked, banned, or the server was deleted: its data goes after the grace
+        period unless the bot is added again."""
+        self._rostered -= {channel.id for channel in guild.channels}
+        await self.runtime.workspace_removed(translate.workspace_of(guild.id))
 
     async def sync_guild(self, guild: discord.Guild) -> None:
         """Every channel the bot can read is a table: send each its roster."""

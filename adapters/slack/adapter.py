@@ -290,6 +290,18 @@ class SlackAdapter:
     def forget_channel(self, workspace: str, channel: str) -> None:
         self._synced.discard((workspace, channel))
 
+    async def workspace_removed(self, workspace: str) -> None:
+        """The app was uninstalled from `workspace`: drop its token and what this process
+        holds of it; the runtime keeps its data for the grace period."""
+        self._clients.pop(workspace, None)
+        self._synced = {key for key in self._synced if key[0] != workspace}
+        self.directory.forget_workspace(workspace)
+        if self.installations is not None:
+            enterprise_id, team_id = translate.team_of(workspace)
+            await self.installations.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+        assert self.runtime is not None, "the adapter is not started"
+        await self.runtime.workspace_removed(workspace)
+
     async def lang_for(self, workspace: str, user: str, hint: str | None = None) -> str:
         """The bot's configured language, else what the person typed, else their Slack locale."""
         if self.settings.language or hint:

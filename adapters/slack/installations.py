@@ -17,7 +17,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine
+from sqlalchemy import Engine, column, delete, table
 
 from adapters.slack.translate import team_of
 
@@ -126,3 +126,21 @@ def oauth_stores(
         expiration_seconds=STATE_EXPIRY_S, engine=database, logger=log
     )
     return ThreadedInstallationStore(installations), ThreadedStateStore(states)
+
+
+def forget_installations(database: Engine, workspace: str) -> int:
+    """Delete every token installed for a neutral workspace id, whatever app installed
+    it (an operator forgetting the workspace). Returns the rows deleted."""
+    enterprise_id, team_id = team_of(workspace)
+    deleted = 0
+    with database.begin() as connection:
+        for name in ("slack_bots", "slack_installations"):
+            rows = table(name, column("enterprise_id"), column("team_id"))
+            where = [rows.c.team_id == team_id if team_id else rows.c.team_id.is_(None)]
+            where.append(
+                rows.c.enterprise_id == enterprise_id
+                if enterprise_id
+                else rows.c.enterprise_id.is_(None)
+            )
+            deleted += connection.execute(delete(rows).where(*where)).rowcount
+    return deleted

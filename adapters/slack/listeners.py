@@ -50,6 +50,9 @@ class Listeners:
         app.event("member_joined_channel")(self.on_member)
         app.event("member_left_channel")(self.on_member)
         app.event("app_home_opened")(self.on_home_opened)
+        app.event("app_uninstalled")(self.on_uninstalled)
+        if self.adapter.installations is not None:  # Bolt drops revoked tokens it stored
+            app.event("tokens_revoked")(app.default_tokens_revoked_event_listener())
         # Both languages' names: manifest.nl.yml registers the Dutch ones with Slack.
         for spec in COMMANDS:
             for name in (spec.name, spec.dutch):
@@ -123,6 +126,9 @@ class Listeners:
             if not person.human:
                 return
         await self.adapter.submit(change)
+
+    async def on_uninstalled(self, context: AsyncBoltContext) -> None:
+        await self.adapter.workspace_removed(workspace_of(context))
 
     async def on_home_opened(self, event: Body, context: AsyncBoltContext) -> None:
         if event.get("tab") not in (None, "home"):

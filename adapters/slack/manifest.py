@@ -28,10 +28,12 @@ PUBLIC_URL = "https://groundrules.example.org"
 BOT_EVENTS = (
     "app_home_opened",
     "app_mention",
+    "app_uninstalled",
     "member_joined_channel",
     "member_left_channel",
     "message.channels",
     "message.groups",
+    "tokens_revoked",
 )
 # (socket mode, language of the command names) -> file
 FILES = {

@@ -109,5 +109,8 @@ class Directory:
         people = await self.people(workspace, await self.channel_members(workspace, channel))
         return frozenset(p.id for p in people if p.human)
 
+    def forget_workspace(self, workspace: str) -> None:
+        self._people = {key: v for key, v in self._people.items() if key[0] != workspace}
+
     def forget(self, workspace: str, user: str) -> None:
         self._people.pop((workspace, user), None)

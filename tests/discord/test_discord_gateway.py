@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from adapters.discord.client import ShardedGroundrulesBot
+from bot import workspaces
 from bot.models import MemberRow
 from bot.views import problem_counts
 from rules.events import (
@@ -20,6 +21,7 @@ from rules.events import (
 )
 from rules.grammar import COMMANDS
 from tests.discord.harness import TOKEN, Harness, workspace
+from tests.helpers import eventually
 from tests.standins.discord_api import FakeGuild
 
 
@@ -209,3 +211,23 @@ async def test_gateway_the_token_is_never_logged(world, harness, caplog):
     await harness.stop()
     assert caplog.records
     assert TOKEN not in caplog.text
+
+
+async def test_gateway_a_server_that_removes_the_bot_keeps_its_data_until_it_is_back(
+    world, harness
+):
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    name = workspace(world.guild)
+
+    def removed() -> bool:
+        return name in workspaces.removed(harness.app.database)
+
+    await world.api.dispatch("GUILD_DELETE", {"id": str(world.guild.id)})  # kicked
+    await eventually(removed)
+    assert table(harness, world.guild, world.general.id)  # kept through the grace period
+
+    payload = world.guild.payload(bot_user_id=world.api.bot_user.id)
+    await world.api.dispatch("GUILD_CREATE", payload)  # added to the server again
+    await runtime.wait_for(RosterSynced, count=2)
+    assert not removed()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import Session, select
 
-from bot.models import MemberRow
+from bot import workspaces
+from bot.models import MemberRow, now_utc
 from rules.events import CommandInvoked, MemberJoined, MemberLeft, MessagePosted, RosterSynced
+from tests.helpers import eventually
 from tests.slack.conftest import BOB, SlackBot, past_ts, shown_text
 from tests.standins.slack_api import BOT_USER_ID
 from tests.standins.slack_requests import CHANNEL_ID, app_mention_event, message_event
@@ -69,3 +73,21 @@ async def test_slack_bare_mention_shows_the_ground_rules_privately(bot: SlackBot
     [answer] = await bot.slack.wait_for("chat.postEphemeral")
     assert "Our ground rules" in answer.params["text"]
     assert bot.calls("chat.postMessage") == []
+
+
+async def test_slack_uninstalling_the_app_marks_the_workspace_removed(bot: SlackBot):
+    """One workspace, one token: Slack says the app was uninstalled; the data waits out
+    the grace period (GROUNDRULES_REMOVED_RETENTION) before it is deleted."""
+    await bot.event(message_event("#problem the build is red", ts=past_ts()))
+    await bot.handled(MessagePosted)
+    assert (await bot.event({"type": "app_uninstalled"})).status == 200
+
+    def removed() -> bool:
+        return "slack:T-TEST" in workspaces.removed(bot.groundrules.database)
+
+    await eventually(removed)
+    await bot.runtime.forget_removed_workspaces(now_utc())
+    assert active_members(bot)  # kept for now
+    await bot.runtime.forget_removed_workspaces(now_utc() + timedelta(days=31))
+    assert active_members(bot) == set()
+    assert not removed()

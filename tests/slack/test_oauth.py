@@ -12,8 +12,10 @@ from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from bot import workspaces
 from bot.models import WatchRow
 from rules.events import MessagePosted
+from tests.helpers import eventually
 from tests.slack.conftest import SlackBot, past_ts, start_bot
 from tests.standins.slack_api import BOT_USER_ID
 from tests.standins.slack_requests import message_event
@@ -102,3 +104,30 @@ async def test_slack_oauth_events_from_a_workspace_that_never_installed_do_nothi
     await oauth_bot.tick()
     assert oauth_bot.adapter.activity.counts == {}
     assert oauth_bot.calls("chat.postEphemeral") == []
+
+
+async def test_slack_oauth_uninstall_drops_the_token_and_keeps_the_data_a_while(
+    oauth_bot: SlackBot,
+):
+    bot = oauth_bot
+    await install(bot)
+    await bot.event(message_event("#problem the build is red", ts=past_ts()))
+    await bot.handled(MessagePosted)
+
+    reply = await bot.event({"type": "app_uninstalled"})
+    assert reply.status == 200
+
+    def removed() -> bool:
+        return "slack:T-TEST" in workspaces.removed(bot.groundrules.database)
+
+    await eventually(removed)
+    with bot.groundrules.database.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM slack_bots")).scalar_one() == 0
+    with Session(bot.groundrules.database) as session:
+        assert session.exec(select(WatchRow.workspace)).all() == ["slack:T-TEST"]
+
+    # Installed again: the first message back cancels the removal.
+    await install(bot)
+    await bot.event(message_event("good morning again", ts=past_ts(0)))
+    await bot.handled(MessagePosted, 2)
+    assert not removed()

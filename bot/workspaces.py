@@ -1,0 +1,96 @@
+"""Workspaces and servers as a whole: which ones removed the bot, and forgetting one.
+
+A platform tells the bot when a workspace removes it (Slack's `app_uninstalled`,
+Discord's guild removal). Its data is kept for GROUNDRULES_REMOVED_RETENTION, so that
+a removal by mistake loses nothing, then deleted from every table. An operator can
+forget a workspace at once (`groundrules workspace forget`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Column, Engine, Table, delete, func, select
+from sqlmodel import Session, SQLModel
+from sqlmodel import select as select_rows
+
+from bot.models import AgreementRow, MemberRow, RemovedWorkspace
+
+
+def _tables_with_a_workspace() -> list[Table]:
+    # Dependants first, should a foreign key ever point at another table's rows.
+    return [t for t in reversed(SQLModel.metadata.sorted_tables) if "workspace" in t.c]
+
+
+def mark_removed(engine: Engine, workspace: str, at: datetime) -> None:
+    """The bot was removed from `workspace` at `at` (a repeat keeps the first time)."""
+    with Session(engine) as session:
+        if session.get(RemovedWorkspace, workspace) is None:
+            session.add(RemovedWorkspace(workspace=workspace, removed_at=at))
+            session.commit()
+
+
+def mark_returned(engine: Engine, workspace: str) -> bool:
+    """The bot is back in `workspace`: its data stays. True if it had been removed."""
+    with Session(engine) as session:
+        row = session.get(RemovedWorkspace, workspace)
+        if row is None:
+            return False
+        session.delete(row)
+        session.commit()
+        return True
+
+
+def removed(engine: Engine) -> dict[str, datetime]:
+    """Every workspace that removed the bot, and when."""
+    with Session(engine) as session:
+        rows = session.exec(select_rows(RemovedWorkspace)).all()
+        return {row.workspace: row.removed_at for row in rows}
+
+
+def forget(engine: Engine, workspace: str) -> dict[str, int]:
+    """Delete every row of `workspace`, in one transaction. Rows deleted, per table."""
+    deleted: dict[str, int] = {}
+    with engine.begin() as connection:
+        for table in _tables_with_a_workspace():
+            count = connection.execute(delete(table).where(table.c.workspace == workspace))
+            if count.rowcount:
+                deleted[table.name] = count.rowcount
+    return deleted
+
+
+def expired(engine: Engine, now: datetime, retention: timedelta) -> list[str]:
+    """Workspaces removed longer than `retention` ago: theirs to forget."""
+    return sorted(w for w, at in removed(engine).items() if at < now - retention)
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A workspace the database holds something of, for the operator's list."""
+
+    workspace: str
+    members: int  # people at any of its tables
+    agreements: int  # by number, whatever their versions
+    removed_at: datetime | None
+
+
+def known(engine: Engine) -> list[Known]:
+    """Every workspace with rows in any table, with a few counts to recognise it by."""
+    names: set[str] = set()
+    with engine.connect() as connection:
+        for table in _tables_with_a_workspace():
+            names |= set(connection.execute(select(table.c.workspace).distinct()).scalars())
+
+        def distinct(column: Column) -> dict[str, int]:
+            workspace = column.table.c.workspace
+            query = select(workspace, func.count(func.distinct(column))).group_by(workspace)
+            return {name: count for name, count in connection.execute(query).all()}
+
+        members = distinct(MemberRow.__table__.c.user)  # type: ignore[attr-defined]
+        agreements = distinct(AgreementRow.__table__.c.number)  # type: ignore[attr-defined]
+    gone = removed(engine)
+    return [
+        Known(name, members.get(name, 0), agreements.get(name, 0), gone.get(name))
+        for name in sorted(names)
+    ]

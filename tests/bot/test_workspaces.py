@@ -1,0 +1,137 @@
+"""A workspace that removes the bot: its data is kept for a grace period, kept for good
+if the bot comes back, deleted from every table otherwise; an operator can forget one
+at once. Through the real runtime and storage, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlmodel import Session, SQLModel
+
+from bot import workspaces
+from bot.models import RemovedWorkspace, now_utc
+from bot.runtime import Runtime
+from rules.events import MessagePosted
+from tests.conftest import make_app
+from tests.helpers import Chat
+
+
+def fill(app, workspace: str) -> None:
+    """A little of everything a table leaves behind: members, a nudged problem and its
+    correction, a concern round, an agreement, a table setting, an outbox."""
+    chat = Chat(app, workspace=workspace)
+    chat.join("anna", "ben", "carl")
+    chat.say("ben", "#problem the lab line is slow: 40 down / 8 up", "09:00")
+    chat.tick("09:30")
+    chat.command("ben", "/not-a-problem", "09:31")
+    chat.command("carl", "/nudges fewer", "09:32")
+    chat.command("anna", "/concerns let's move the stand-up to 10:00", "09:40")
+    chat.command("anna", "/agree stand-up at 10:00 because the early train", "09:50")
+    app.store.flush()
+
+
+def rows_of(app, workspace: str) -> dict[str, int]:
+    """Rows per table (every table with a workspace column) that belong to `workspace`."""
+    counts = {}
+    with app.database.connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            if "workspace" in table.c:
+                query = select(func.count()).where(table.c.workspace == workspace)
+                if found := connection.execute(query).scalar_one():
+                    counts[table.name] = found
+    return counts
+
+
+def message(workspace: str, at, event_id: str = "m1") -> MessagePosted:
+    return MessagePosted(
+        workspace=workspace, channel="C1", at=at, event_id=event_id, user="ben",
+        message_id=event_id, text="good morning",
+    )  # fmt: skip
+
+
+def test_workspaces_forget_deletes_every_row_of_one_workspace_and_nothing_else(app):
+    fill(app, "W1")
+    fill(app, "W2")
+    kept = rows_of(app, "W2")
+    assert {"member", "problem_watch", "correction", "agreement", "concern_round",
+            "table_config", "outbox"} <= set(rows_of(app, "W1"))  # fmt: skip
+
+    deleted = app.store.forget_workspace("W1")
+    assert deleted["agreement"] >= 1 and deleted["member"] == 3
+    assert rows_of(app, "W1") == {}
+    assert rows_of(app, "W2") == kept
+
+    # The process forgot its members too: back again, they are noted again.
+    Chat(app, workspace="W1").join("anna")
+    app.store.flush()
+    assert rows_of(app, "W1") == {"member": 1}
+
+
+def test_workspaces_known_lists_what_the_database_holds(app):
+    fill(app, "W1")
+    Chat(app, workspace="W2").join("dana")
+    app.store.flush()
+    workspaces.mark_removed(app.database, "W2", now_utc())
+    [first, second] = workspaces.known(app.database)
+    assert (first.workspace, first.members, first.agreements, first.removed_at) == (
+        "W1", 3, 1, None,
+    )  # fmt: skip
+    assert (second.workspace, second.members, second.agreements) == ("W2", 1, 0)
+    assert second.removed_at is not None
+
+
+async def test_workspaces_removed_keeps_the_data_through_the_grace_period_then_forgets(
+    database_url, tagged
+):
+    app = make_app(database_url, tagged, removed_retention=timedelta(days=30))
+    fill(app, "W1")
+    fill(app, "W2")
+    runtime = Runtime(app, [])
+    await runtime.workspace_removed("W1")
+    await runtime.workspace_removed("W1")  # Slack may say so twice
+    with Session(app.database) as session:
+        [removal] = session.exec(select(RemovedWorkspace)).scalars().all()
+    assert removal.workspace == "W1"
+
+    await runtime.forget_removed_workspaces(now_utc() + timedelta(days=29))
+    assert rows_of(app, "W1") != {}
+    await runtime.forget_removed_workspaces(now_utc() + timedelta(days=31))
+    assert rows_of(app, "W1") == {}  # the removal itself included
+    assert rows_of(app, "W2") != {}
+    app.database.dispose()
+
+
+async def test_workspaces_the_bot_coming_back_keeps_the_data(database_url, tagged):
+    app = make_app(database_url, tagged, removed_retention=timedelta(days=30))
+    fill(app, "W1")
+    runtime = Runtime(app, [])
+    await runtime.workspace_removed("W1")
+    removed_at = workspaces.removed(app.database)["W1"]
+
+    # A retry of a message sent before the removal does not count as coming back.
+    await runtime.submit(message("W1", removed_at - timedelta(minutes=1), "late"))
+    assert "W1" in workspaces.removed(app.database)
+
+    await runtime.submit(message("W1", removed_at + timedelta(days=2)))
+    assert workspaces.removed(app.database) == {}
+    await runtime.forget_removed_workspaces(now_utc() + timedelta(days=31))
+    assert rows_of(app, "W1")["agreement"] == 1
+    app.database.dispose()
+
+
+async def test_workspaces_every_tick_reads_the_removals_other_processes_heard_of(
+    database_url, tagged
+):
+    """One process heard of the removal, another hears the bot is back: every tick reads
+    the removals again, so the second knows to cancel it."""
+    first, second = make_app(database_url, tagged), make_app(database_url, tagged)
+    fill(first, "W1")
+    listening = Runtime(second, [])
+    await Runtime(first, []).workspace_removed("W1")
+    await listening.tick()
+    removed_at = workspaces.removed(first.database)["W1"]
+    await listening.submit(message("W1", removed_at + timedelta(hours=1)))
+    assert workspaces.removed(first.database) == {}
+    first.database.dispose()
+    second.database.dispose()

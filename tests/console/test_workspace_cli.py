@@ -1,0 +1,75 @@
+"""`groundrules workspace list | forget`: what an operator sees of each workspace, and
+forgetting one at once (a team's request, or a workspace nobody will come back to)."""
+
+from __future__ import annotations
+
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from bot import workspaces
+from bot.cli import app as cli
+from bot.models import now_utc
+from tests.conftest import make_app
+from tests.helpers import Chat
+
+runner = CliRunner()
+
+
+def filled(database_url: str, tagged) -> None:
+    app = make_app(database_url, tagged)
+    for workspace in ("slack:T1", "discord:42"):
+        chat = Chat(app, workspace=workspace)
+        chat.join("anna", "ben")
+        chat.command("anna", "/agree stand-up at 10:00 because the early train", "09:00")
+    app.store.flush()
+    workspaces.mark_removed(app.database, "discord:42", now_utc())
+    SQLAlchemyInstallationStore(client_id="111.222", engine=app.database).save(
+        Installation(
+            app_id="A1", team_id="T1", bot_token="xoxb-T1", bot_id="B1", bot_user_id="U-BOT",
+            bot_scopes="chat:write", user_id="U-ADMIN",
+        )
+    )  # fmt: skip
+    app.database.dispose()
+
+
+def test_workspace_list_shows_each_with_its_counts_and_removal(database_url, tagged):
+    filled(database_url, tagged)
+    result = runner.invoke(cli, ["workspace", "list", "--database", database_url])
+    assert result.exit_code == 0, result.output
+    discord, slack = result.stdout.splitlines()
+    assert discord.startswith("discord:42\t2 member(s)\t1 agreement(s)\tremoved the bot ")
+    assert "; deleted on " in discord
+    assert slack == "slack:T1\t2 member(s)\t1 agreement(s)"
+
+
+def test_workspace_forget_asks_first_then_deletes_its_rows_and_tokens(database_url, tagged):
+    filled(database_url, tagged)
+    asked = runner.invoke(
+        cli, ["workspace", "forget", "slack:T1", "--database", database_url], input="n\n"
+    )
+    assert asked.exit_code == 1 and "cannot be undone" in asked.output
+    listed = runner.invoke(cli, ["workspace", "list", "--database", database_url]).stdout
+    assert "slack:T1" in listed
+
+    done = runner.invoke(
+        cli, ["workspace", "forget", "slack:T1", "--yes", "--database", database_url]
+    )
+    assert done.exit_code == 0, done.output
+    assert "forgot slack:T1 (" in done.output and "slack installation rows 2" in done.output
+    listed = runner.invoke(cli, ["workspace", "list", "--database", database_url]).stdout
+    assert [line.split("\t")[0] for line in listed.splitlines()] == ["discord:42"]
+    app = make_app(database_url, tagged)
+    with app.database.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM slack_bots")).scalar_one() == 0
+    app.database.dispose()
+
+
+def test_workspace_forget_names_an_unknown_workspace(database_url, tagged):
+    filled(database_url, tagged)
+    result = runner.invoke(
+        cli, ["workspace", "forget", "slack:T9", "--yes", "--database", database_url]
+    )
+    assert result.exit_code == 2
+    assert "no data of slack:T9; see `groundrules workspace list`" in result.output
