@@ -62,6 +62,8 @@ class ThresholdSearch:
     bars_on: str = "conversations"
     tuning: str = "examples/tuning"
     conversations_beta: float = 0.5
+    # The surer bar of a table that asked for fewer nudges weighs precision more.
+    surer_beta: float = 0.5
     nudge_min_precision: float | None = None
     # 0: the tuning conversations only choose the bars. N: they are training data too,
     # and each is scored for the bars by a model fitted without it (N folds).

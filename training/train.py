@@ -134,11 +134,7 @@ def train(config: Config) -> Trained:
             config.thresholds.nudge_min_precision,
         )
         surer = tuning.choose_surer(
-            conversations,
-            scored,
-            bars,
-            grid(config.thresholds),
-            config.thresholds.conversations_beta,
+            conversations, scored, bars, grid(config.thresholds), config.thresholds.surer_beta
         )
         if surer is not None:
             bars, surer_nudges = replace(bars, surer=surer[0]), surer[1]

@@ -186,6 +186,25 @@ def test_without_words_a_message_can_still_consent_and_react(trained):
     assert trained.classify("??").reaction >= trained.bars.reaction
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De koffieautomaat is stuk",
+        "The printer on floor 2 is jammed again.",
+        "het rooster klopt weer niet",
+        "Let's move the retro to Thursday",
+        "Akkoord, zo doen we het",
+    ],
+)
+def test_an_exclamation_mark_neither_makes_nor_unmakes_a_label(trained, text):
+    """The corpus's writers hardly ever exclaimed a problem; real people do."""
+    plain = trained.classify(text)
+    for exclaimed in (text + "!", text + "!!!", text + " !"):
+        said = trained.classify(exclaimed)
+        assert (said.labels, said.scores) == (plain.labels, plain.scores), exclaimed
+    assert plain.labels  # each of these carries a label
+
+
 @pytest.mark.parametrize("text", ["goedemorgen allemaal!", "thanks, have a nice weekend"])
 def test_small_talk_carries_no_label(trained, text):
     assert trained.classify(text).labels == frozenset()
