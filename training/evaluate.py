@@ -13,6 +13,8 @@
   that asked for fewer nudges (/nudges fewer: the surer bar),
   and, for reference, with labels alone; with a doubt path, how many of the nudges
   came through a reaction (sent only with the doubt path on);
+* labels on a probe of short messages written apart from the corpus
+  (data/probes/short.jsonl), and how many of its problems reach the watch bar;
 * size, load time, throughput and latency (test split texts, and the short chat
   messages of the example conversations), against the rule classifier.
 """
@@ -35,6 +37,8 @@ from training.nudges import NudgeScore, compare, read_sidecar, replay
 from training.speed import cold_load_seconds, measure, size_on_disk, timed
 
 CONVERSATIONS = ROOT / "examples" / "conversations"
+# Short messages written apart from the corpus, never trained on (data/probes/README.md).
+SHORT_PROBE = ROOT / "data" / "probes" / "short.jsonl"
 LANGS = ("en", "nl")
 
 
@@ -120,6 +124,47 @@ def nudge_section(runs: dict[str, tuple[Classifier, Thresholds, str]]) -> str:
     )
 
 
+def probe_section(probe: list[Example], trained: TrainedClassifier, rules: RuleClassifier) -> str:
+    """Labels on the short-message probe, each message read alone, and which of its
+    problems reach the watch bar (those the bot would nudge about if no proposal came)."""
+    predicted = {
+        "trained": trained.classify_many([e.text for e in probe]),
+        "rules": rules.classify_many([e.text for e in probe]),
+    }
+    headers = ["lang", "label"]
+    for name in predicted:
+        headers += [f"{name} P", f"{name} R", f"{name} F1"]
+    rows = []
+    for lang in LANGS:
+        scores = {
+            name: per_label(probe, [r.labels for r in results], lang=lang)
+            for name, results in predicted.items()
+        }
+        for label in LABELS:
+            row: list[object] = [lang, label]
+            for name in predicted:
+                s = scores[name][label]
+                row += [s.precision, s.recall, s.f1]
+            rows.append(row)
+    watch = trained.bars.watch
+    watched = []
+    if watch is not None:
+        for lang in LANGS:
+            lines = [(e, r) for e, r in zip(probe, predicted["trained"], strict=True)
+                     if e.lang == lang]  # fmt: skip
+            problems = [r.scores["problem"] >= watch for e, r in lines if e.has("problem")]
+            others = [r.scores["problem"] >= watch for e, r in lines if not e.has("problem")]
+            watched.append(
+                f"{lang}: {sum(problems)} of {len(problems)} problems reach the watch bar "
+                f"({watch}), and {sum(others)} of {len(others)} other messages"
+            )
+    return (
+        f"## Short messages ({len(probe)} written apart from the corpus, each read alone)\n\n"
+        + table(headers, rows)
+        + "".join(f"\n\n{line}" for line in watched)
+    )
+
+
 def speed_section(trained: TrainedClassifier, rules: RuleClassifier, texts: list[str]) -> str:
     _, warm_load = timed(lambda: TrainedClassifier.load())
     cold = cold_load_seconds(
@@ -178,6 +223,12 @@ def main(argv: list[str]) -> int:
         "rules (labels only)": (rules, Thresholds(), "normal"),
     }
     print(nudge_section(runs), end="\n\n")
+    if SHORT_PROBE.exists():
+        probe = [
+            Example.from_record(record | {"batch": "probe", "domain": "probe"})
+            for record in map(json.loads, SHORT_PROBE.read_text(encoding="utf-8").splitlines())
+        ]
+        print(probe_section(probe, trained, rules), end="\n\n")
     if "--no-speed" not in argv:
         print(speed_section(trained, rules, [e.text for e in test]))
     return 0

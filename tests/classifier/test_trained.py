@@ -127,10 +127,10 @@ def _known_miss(label: str, text: str, why: str):
 # The label words meant as they say. The corpus once used them mostly in hard
 # negatives ("no problem", "geen bezwaar"), and the model read lines like these as
 # nothing or as their opposite (9 of these 24 before corpus round 11, 19 after it, 21
-# since round 12; the probe was written before the batches that taught them). The
-# misses left are marked.
+# since round 12, 22 since round 14; the probe was written before the batches that
+# taught them). The misses left are marked.
 PLAIN_SENSE = [
-    _known_miss("problem", "there is a problem with the boiler in block C", "problem 0.48"),
+    ("problem", "there is a problem with the boiler in block C"),  # 0.582 since round 14
     ("problem", "we've got an issue with the delivery slots, nobody can book Thursday"),
     ("problem", "problem: the shared drive is read-only since this morning"),
     ("problem", "the problem is the night staff never get the handover sheet"),
