@@ -42,6 +42,30 @@ SHORT_PROBE = ROOT / "data" / "probes" / "short.jsonl"
 LANGS = ("en", "nl")
 
 
+def label_rows(
+    examples: list[Example], predictions: dict[str, list[frozenset[str]]], *, macro: bool
+) -> tuple[list[str], list[list[object]]]:
+    """Headers and rows of per-language, per-label P, R and F1, one column group per
+    named prediction (and a macro F1 row per language when asked)."""
+    headers = ["lang", "label"]
+    for name in predictions:
+        headers += [f"{name} P", f"{name} R", f"{name} F1"]
+    rows: list[list[object]] = []
+    for lang in LANGS:
+        scores = {name: per_label(examples, p, lang=lang) for name, p in predictions.items()}
+        for label in LABELS:
+            row: list[object] = [lang, label]
+            for name in predictions:
+                s = scores[name][label]
+                row += [s.precision, s.recall, s.f1]
+            rows.append(row)
+        if macro:
+            rows.append(
+                [lang, "macro F1", *[x for n in predictions for x in ("", "", macro_f1(scores[n]))]]
+            )
+    return headers, rows
+
+
 def label_section(test: list[Example], classifiers: dict[str, tuple[Classifier, bool]]) -> str:
     """`classifiers`: name -> (classifier, whether it reads the line before as context)."""
     before = previous_lines(test)
@@ -54,22 +78,7 @@ def label_section(test: list[Example], classifiers: dict[str, tuple[Classifier, 
         ]
         for name, (classifier, in_context) in classifiers.items()
     }
-    headers = ["lang", "label"]
-    for name in classifiers:
-        headers += [f"{name} P", f"{name} R", f"{name} F1"]
-    rows = []
-    for lang in LANGS:
-        scores = {name: per_label(test, p, lang=lang) for name, p in predictions.items()}
-        for label in LABELS:
-            row: list[object] = [lang, label]
-            for name in classifiers:
-                s = scores[name][label]
-                row += [s.precision, s.recall, s.f1]
-            rows.append(row)
-        macro: list[object] = [lang, "macro F1"]
-        for name in classifiers:
-            macro += ["", "", macro_f1(scores[name])]
-        rows.append(macro)
+    headers, rows = label_rows(test, predictions, macro=True)
     hard_rows = []
     for lang in (*LANGS, None):
         row = [lang or "all"]
@@ -131,21 +140,8 @@ def probe_section(probe: list[Example], trained: TrainedClassifier, rules: RuleC
         "trained": trained.classify_many([e.text for e in probe]),
         "rules": rules.classify_many([e.text for e in probe]),
     }
-    headers = ["lang", "label"]
-    for name in predicted:
-        headers += [f"{name} P", f"{name} R", f"{name} F1"]
-    rows = []
-    for lang in LANGS:
-        scores = {
-            name: per_label(probe, [r.labels for r in results], lang=lang)
-            for name, results in predicted.items()
-        }
-        for label in LABELS:
-            row: list[object] = [lang, label]
-            for name in predicted:
-                s = scores[name][label]
-                row += [s.precision, s.recall, s.f1]
-            rows.append(row)
+    labels = {name: [r.labels for r in results] for name, results in predicted.items()}
+    headers, rows = label_rows(probe, labels, macro=False)
     watch = trained.bars.watch
     watched = []
     if watch is not None:
