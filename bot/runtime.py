@@ -115,6 +115,13 @@ class Runtime:
 
     async def deliver(self, delivery: Delivery) -> None:
         action = delivery.action
+        if action.workspace in self._removed:
+            # Its tokens are gone: trying would only fail, eight times over two hours.
+            await asyncio.to_thread(
+                self.app.store.mark_abandoned, delivery.outbox_id, now_utc(),
+                "the workspace removed the bot",
+            )  # fmt: skip
+            return
         adapter = self.adapter_for(action.workspace)
         if adapter is None:
             log.warning("no adapter for workspace %s; %s stays in the outbox",

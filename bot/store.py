@@ -259,6 +259,14 @@ class Store:
             else:
                 row.next_attempt_at = at + timedelta(seconds=min(3600, 15 * 2**row.attempts))
 
+    def mark_abandoned(self, outbox_id: int, at: datetime, reason: str) -> None:
+        """Not to be delivered at all (its workspace removed the bot); the row stays,
+        with why, like one given up on."""
+        with self.unit_of_work() as uow:
+            row = uow.session.get(OutboxRow, outbox_id)
+            if row is not None:
+                row.delivered_at, row.last_error = at, reason[:500]
+
     def claim_undelivered(self, now: datetime, limit: int = 50) -> list[Delivery]:
         """Outbox items whose delivery was never confirmed (a crash, an outage)."""
         with self.unit_of_work() as uow:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
 from bot import workspaces
-from bot.models import RemovedWorkspace, now_utc
+from bot.models import OutboxRow, RemovedWorkspace, now_utc
 from bot.runtime import Runtime
 from rules.events import MessagePosted
 from tests.conftest import make_app
@@ -135,3 +135,35 @@ async def test_workspaces_every_tick_reads_the_removals_other_processes_heard_of
     assert workspaces.removed(first.database) == {}
     first.database.dispose()
     second.database.dispose()
+
+
+class Recording:
+    """A platform that records what it is asked to deliver."""
+
+    name, prefix = "test", "W"
+
+    def __init__(self) -> None:
+        self.delivered: list = []
+
+    async def deliver(self, action):
+        self.delivered.append(action)
+        return None
+
+
+async def test_workspaces_nothing_is_sent_to_a_workspace_that_removed_the_bot(database_url, tagged):
+    app = make_app(database_url, tagged, problem_window=timedelta(minutes=10))
+    platform = Recording()
+    runtime = Runtime(app, [platform])
+    asked = MessagePosted(
+        workspace="W1", channel="C1", at=now_utc() - timedelta(minutes=11), event_id="p1",
+        user="ben", message_id="p1", text="#problem the VPN is down",
+    )  # fmt: skip
+    await runtime.submit(asked)
+    await runtime.workspace_removed("W1")
+    await runtime.tick()  # the nudge is due, but the bot is gone
+    assert platform.delivered == []
+    with Session(app.database) as session:
+        [row] = session.exec(select(OutboxRow)).scalars().all()
+    assert row.delivered_at is not None and row.last_error == "the workspace removed the bot"
+    assert await runtime.tick() == 0  # not tried again
+    app.database.dispose()
