@@ -53,6 +53,8 @@ class Listeners:
         app.event("app_uninstalled")(self.on_uninstalled)
         if self.adapter.installations is not None:  # Bolt drops revoked tokens it stored
             app.event("tokens_revoked")(app.default_tokens_revoked_event_listener())
+        else:
+            app.event("tokens_revoked")(self.on_token_revoked)
         # Both languages' names: manifest.nl.yml registers the Dutch ones with Slack.
         for spec in COMMANDS:
             for name in (spec.name, spec.dutch):
@@ -129,6 +131,13 @@ class Listeners:
 
     async def on_uninstalled(self, context: AsyncBoltContext) -> None:
         await self.adapter.workspace_removed(workspace_of(context))
+
+    async def on_token_revoked(self, event: Body, context: AsyncBoltContext) -> None:
+        """One workspace, one configured token: if it is revoked, only an operator can
+        help. Answered all the same, so that Slack does not retry."""
+        if (event.get("tokens") or {}).get("bot"):
+            log.error("Slack revoked the bot token of %s: reinstall the app and set a new "
+                      "SLACK_BOT_TOKEN", workspace_of(context))  # fmt: skip
 
     async def on_home_opened(self, event: Body, context: AsyncBoltContext) -> None:
         if event.get("tab") not in (None, "home"):

@@ -91,3 +91,17 @@ async def test_slack_uninstalling_the_app_marks_the_workspace_removed(bot: Slack
     await bot.runtime.forget_removed_workspaces(now_utc() + timedelta(days=31))
     assert active_members(bot) == set()
     assert not removed()
+
+
+async def test_slack_a_revoked_bot_token_is_answered_and_told_to_the_operator(
+    bot: SlackBot, caplog
+):
+    caplog.set_level("ERROR", logger="adapters.slack.listeners")
+    revoked = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [BOT_USER_ID]}}
+    assert (await bot.event(revoked)).status == 200  # handled: Slack does not retry
+
+    def told() -> bool:
+        return "reinstall the app and set a new SLACK_BOT_TOKEN" in caplog.text
+
+    await eventually(told)
+    assert "xoxb" not in caplog.text
