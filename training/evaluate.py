@@ -13,8 +13,8 @@
   that asked for fewer nudges (/nudges fewer: the surer bar),
   and, for reference, with labels alone; with a doubt path, how many of the nudges
   came through a reaction (sent only with the doubt path on);
-* labels on a probe of short messages written apart from the corpus
-  (data/probes/short.jsonl), and how many of its problems reach the watch bar;
+* labels on each probe written apart from the corpus (data/probes/*.jsonl: short
+  messages), and how many of its problems reach the watch bar;
 * size, load time, throughput and latency (test split texts, and the short chat
   messages of the example conversations), against the rule classifier.
 """
@@ -37,8 +37,8 @@ from training.nudges import NudgeScore, compare, read_sidecar, replay
 from training.speed import cold_load_seconds, measure, size_on_disk, timed
 
 CONVERSATIONS = ROOT / "examples" / "conversations"
-# Short messages written apart from the corpus, never trained on (data/probes/README.md).
-SHORT_PROBE = ROOT / "data" / "probes" / "short.jsonl"
+# Messages written apart from the corpus, never trained on (data/probes/README.md).
+PROBES = ROOT / "data" / "probes"
 LANGS = ("en", "nl")
 
 
@@ -133,7 +133,9 @@ def nudge_section(runs: dict[str, tuple[Classifier, Thresholds, str]]) -> str:
     )
 
 
-def probe_section(probe: list[Example], trained: TrainedClassifier, rules: RuleClassifier) -> str:
+def probe_section(
+    probe: list[Example], trained: TrainedClassifier, rules: RuleClassifier, name: str = "probe"
+) -> str:
     """Labels on the short-message probe, each message read alone, and which of its
     problems reach the watch bar (those the bot would nudge about if no proposal came)."""
     predicted = {
@@ -155,9 +157,8 @@ def probe_section(probe: list[Example], trained: TrainedClassifier, rules: RuleC
                 f"({watch}), and {sum(others)} of {len(others)} other messages"
             )
     return (
-        f"## Short messages ({len(probe)} written apart from the corpus, each read alone)\n\n"
-        + table(headers, rows)
-        + "".join(f"\n\n{line}" for line in watched)
+        f"## Probe {name} ({len(probe)} messages written apart from the corpus, each read "
+        "alone)\n\n" + table(headers, rows) + "".join(f"\n\n{line}" for line in watched)
     )
 
 
@@ -219,12 +220,12 @@ def main(argv: list[str]) -> int:
         "rules (labels only)": (rules, Thresholds(), "normal"),
     }
     print(nudge_section(runs), end="\n\n")
-    if SHORT_PROBE.exists():
+    for path in sorted(PROBES.glob("*.jsonl")):
         probe = [
             Example.from_record(record | {"batch": "probe", "domain": "probe"})
-            for record in map(json.loads, SHORT_PROBE.read_text(encoding="utf-8").splitlines())
+            for record in map(json.loads, path.read_text(encoding="utf-8").splitlines())
         ]
-        print(probe_section(probe, trained, rules), end="\n\n")
+        print(probe_section(probe, trained, rules, path.name), end="\n\n")
     if "--no-speed" not in argv:
         print(speed_section(trained, rules, [e.text for e in test]))
     return 0

@@ -7,7 +7,7 @@ import pytest
 
 from rules.classifier.trained import TrainedClassifier
 from training.dataset import Example
-from training.evaluate import SHORT_PROBE, probe_section
+from training.evaluate import PROBES, probe_section
 
 
 @pytest.fixture(scope="module")
@@ -32,20 +32,20 @@ def test_probe_section_counts_what_reaches_the_watch_bar(trained, rule_classifie
     assert scores[0] >= watch and scores[3] >= watch  # clear problems, as the test needs
     assert max(scores[1], scores[2], scores[4]) < watch
 
-    section = probe_section(probe, trained, rule_classifier)
-    assert section.startswith("## Short messages (5 written apart from the corpus")
+    section = probe_section(probe, trained, rule_classifier, "tiny.jsonl")
+    assert section.startswith("## Probe tiny.jsonl (5 messages written apart from the corpus")
     assert f"en: 1 of 1 problems reach the watch bar ({watch}), and 0 of 2 other" in section
     assert f"nl: 1 of 1 problems reach the watch bar ({watch}), and 0 of 1 other" in section
     [row] = [row for row in section.splitlines() if row.startswith("| en | problem")]
     assert row.startswith("| en | problem | 1.00 | 1.00 | 1.00 |")  # trained P, R, F1
 
 
-def test_the_short_probe_is_never_training_data():
+def test_the_probes_are_never_training_data():
     """Training reads data/corpus, the splits, feedback and the tuning conversations;
-    the probe lives apart from all of them."""
+    the probes live apart from all of them."""
     from training.config import load_config
 
     config = load_config()
     for folder in (config.corpus, config.splits, config.feedback):
-        assert SHORT_PROBE.parent.resolve() != folder.resolve()
-        assert folder.resolve() not in SHORT_PROBE.resolve().parents
+        assert PROBES.resolve() != folder.resolve()
+        assert folder.resolve() not in PROBES.resolve().parents
