@@ -89,11 +89,11 @@ class Runtime:
             log.info("back in %s: its data stays", workspace)
 
     async def forget_removed_workspaces(self, now: datetime) -> None:
-        """Delete the data of workspaces removed longer than the grace period ago."""
+        """Delete the data of workspaces removed longer than the grace period ago (as
+        this tick read the removals)."""
         retention = self.app.settings.removed_retention
-        for workspace in await asyncio.to_thread(
-            workspaces.expired, self.app.database, now, retention
-        ):
+        expired = sorted(w for w, at in self._removed.items() if at < now - retention)
+        for workspace in expired:
             deleted = await asyncio.to_thread(self.app.store.forget_workspace, workspace)
             self._removed.pop(workspace, None)
             log.info("forgot %s, removed over %s ago: %s", workspace, retention, deleted)

@@ -9,7 +9,7 @@ forget a workspace at once (`groundrules workspace forget`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Column, Engine, Table, delete, func, select
 from sqlmodel import Session, SQLModel
@@ -58,11 +58,6 @@ def forget(engine: Engine, workspace: str) -> dict[str, int]:
             if count.rowcount:
                 deleted[table.name] = count.rowcount
     return deleted
-
-
-def expired(engine: Engine, now: datetime, retention: timedelta) -> list[str]:
-    """Workspaces removed longer than `retention` ago: theirs to forget."""
-    return sorted(w for w, at in removed(engine).items() if at < now - retention)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,12 @@ def nudged(chat: Chat) -> list[str]:
     return [action.problem_id for action in chat.of_type(SendNudge)]
 
 
+def dismissed_report(chat: Chat) -> None:
+    """Ben's speedtest line at 09:00, and his "not a problem" for it at 09:01."""
+    chat.say("ben", REPORT.format(40, 8), "09:00")
+    chat.command("ben", "/not-a-problem", "09:01")
+
+
 def watched(chat: Chat) -> set[str]:
     chat.app.store.flush()
     with Session(chat.app.database) as session:
@@ -66,8 +72,7 @@ def test_recurring_a_short_message_is_not_known_again(app):
 
 def test_recurring_editing_a_watched_message_into_a_dismissed_one_withdraws_it(app):
     chat = Chat(app)
-    chat.say("ben", REPORT.format(40, 8), "09:00")
-    chat.command("ben", "/not-a-problem", "09:01")
+    dismissed_report(chat)
     chat.say("ben", "#problem the lab line is down", "10:00")
     chat.edit("ben", "10:00", REPORT.format(12, 3), "10:02")
     chat.tick("12:00")
@@ -76,8 +81,7 @@ def test_recurring_editing_a_watched_message_into_a_dismissed_one_withdraws_it(a
 
 def test_recurring_the_author_is_told_what_was_learnt(app):
     chat = Chat(app)
-    chat.say("ben", REPORT.format(40, 8), "09:00")
-    chat.command("ben", "/not-a-problem", "09:01")
+    dismissed_report(chat)
     assert "nor the same message when it comes back here" in chat.texts()[-1]
     chat.say("ben", "#problem printer", "09:02")  # too short to be known again
     chat.command("ben", "/not-a-problem", "09:03")
@@ -90,8 +94,7 @@ def test_recurring_a_correction_is_forgotten_after_its_retention(app):
     """Corrections keep a member's words; after GROUNDRULES_CORRECTION_RETENTION they
     are deleted, and with them what the table taught the bot."""
     chat = Chat(app)
-    chat.say("ben", REPORT.format(40, 8), "09:00")
-    chat.command("ben", "/not-a-problem", "09:01")
+    dismissed_report(chat)
     app.store.flush()
     kept = app.store.sweep(at("09:30"), timedelta(days=2), timedelta(minutes=30))
     assert kept["corrections"] == 0
@@ -107,8 +110,7 @@ def test_recurring_a_correction_is_forgotten_after_its_retention(app):
 
 def test_recurring_corrections_are_kept_when_no_correction_retention_is_given(app):
     chat = Chat(app)
-    chat.say("ben", REPORT.format(40, 8), "09:00")
-    chat.command("ben", "/not-a-problem", "09:01")
+    dismissed_report(chat)
     app.store.flush()
     swept = app.store.sweep(at("09:01") + timedelta(days=3650), timedelta(days=2))
     assert swept["corrections"] == 0
