@@ -78,8 +78,10 @@ class Runtime:
         """A platform says `workspace` removed the bot: its data goes after the grace
         period (GROUNDRULES_REMOVED_RETENTION) unless the bot is back before."""
         at = now_utc()
-        await asyncio.to_thread(workspaces.mark_removed, self.app.database, workspace, at)
+        # Known here before it is written: from then on nothing is sent there, and a
+        # message back (a re-install) finds it to cancel.
         self._removed.setdefault(workspace, at)
+        await asyncio.to_thread(workspaces.mark_removed, self.app.database, workspace, at)
         log.info("removed from %s: its data is deleted after %s unless the bot is back",
                  workspace, self.app.settings.removed_retention)  # fmt: skip
 

@@ -17,6 +17,8 @@ class Features:
     char_weight: float = 0.5
     min_df: int = 2
     sublinear_tf: bool = True
+    # A modal with a negation in its clause read as one word ("can~not").
+    negation: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,7 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
             char_weight=float(features.get("char_weight", 0.5)),
             min_df=int(features.get("min_df", 2)),
             sublinear_tf=bool(features.get("sublinear_tf", True)),
+            negation=bool(features.get("negation", False)),
         ),
         model=Model(
             C=float(model.get("C", 8.0)),

@@ -141,7 +141,7 @@ def fit_models(
     if not examples:
         raise ValueError("nothing to train on")
     features = config.features
-    shape = (features.word_ngrams, features.char_ngrams, features.sublinear_tf)
+    shape = (features.word_ngrams, features.char_ngrams, features.sublinear_tf, features.negation)
     nlp = _scratch_pipeline(*shape) if scratch else blank_pipeline(*shape)
     words, chars = vectorizer(config), vectorizer(config)
     texts = [e.text for e in examples]
@@ -281,9 +281,9 @@ def _fit_target(
 
 @cache
 def _scratch_pipeline(
-    word_ngrams: tuple[int, int], char_ngrams: tuple[int, int], sublinear_tf: bool
+    word_ngrams: tuple[int, int], char_ngrams: tuple[int, int], sublinear_tf: bool, negation: bool
 ) -> Language:
-    return blank_pipeline(word_ngrams, char_ngrams, sublinear_tf)
+    return blank_pipeline(word_ngrams, char_ngrams, sublinear_tf, negation)
 
 
 def _by_index(vocabulary: dict[str, int]) -> list[str]:

@@ -158,7 +158,9 @@ def telling_words(found: Explanation, spelled: Mapping[str, str]) -> tuple[str, 
     if not ranked:
         return ()
     floor = ranked[0][0] * _SHARE_OF_TOP
-    return tuple(spelled[word] for value, word in ranked[:TELLING_WORDS] if value >= floor)
+    # Two features may be shown alike ("not" and "can~not" are both "can't"): once.
+    shown = dict.fromkeys(spelled[word] for value, word in ranked if value >= floor)
+    return tuple(shown)[:TELLING_WORDS]
 
 
 def _values(textcat: LinearTextcat, ids: list[int], idf: np.ndarray) -> dict[int, float]:

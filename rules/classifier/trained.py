@@ -32,6 +32,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from rules.classifier import LABELS, Classification, Previous
+from rules.classifier.negation import MODALS, NEGATORS, mark_negated
 from rules.classifier.normalise import normalise
 from rules.classifier.vocabulary import VOCABULARY_GROWTH, BoundedVocabulary
 from rules.classifier.word_index import WordIndex
@@ -72,11 +73,13 @@ class Analyzer:
 
     Words are token norms (English contractions undone: "can't" -> "can not") between
     start and end markers, so "<s> agreed </s>" (the whole message) differs from
-    "agreed" inside a sentence. Characters are n-grams of each padded word.
+    "agreed" inside a sentence. Characters are n-grams of each padded word. With
+    `negation`, a negated modal reads as one word ("can~not": `negation.py`).
     """
 
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
+    negation: bool = False
 
     def read(self, doc: Doc) -> tuple[list[str], int]:
         """The doc's token norms (spaces left out) and how many words are shouted.
@@ -91,7 +94,7 @@ class Analyzer:
                 norms.append(strings[norm])
                 # Shouting ("STILL broken", "AGAIN") is a sign of a complaint.
                 shouted += upper and length > 2
-        return norms, shouted
+        return (mark_negated(norms) if self.negation else norms), shouted
 
     def words(self, norms: Sequence[str], shouted: int) -> list[str]:
         tokens = ["<s>", *norms, "</s>"]
@@ -140,11 +143,12 @@ class LinearTextcat:
         word_ngrams: tuple[int, int],
         char_ngrams: tuple[int, int],
         sublinear_tf: bool,
+        negation: bool = False,
     ) -> None:
         self.name = name
         self.labels = tuple(labels)
         self._needing_words = [i for i, label in enumerate(self.labels) if label in NEEDS_WORDS]
-        self.analyzer = Analyzer(tuple(word_ngrams), tuple(char_ngrams))
+        self.analyzer = Analyzer(tuple(word_ngrams), tuple(char_ngrams), negation)
         self.sublinear_tf = sublinear_tf
         # The word n-grams are held only as numbers (`WordIndex`); the characters as
         # strings, looked up once per new word.
@@ -427,6 +431,7 @@ for _extension in ("previous_cats", "own_cats"):
         "word_ngrams": [1, 2],
         "char_ngrams": [2, 5],
         "sublinear_tf": True,
+        "negation": False,
     },
 )
 def make_linear_textcat(
@@ -436,6 +441,7 @@ def make_linear_textcat(
     word_ngrams: list[int],
     char_ngrams: list[int],
     sublinear_tf: bool,
+    negation: bool,
 ) -> LinearTextcat:
     return LinearTextcat(
         name,
@@ -443,6 +449,7 @@ def make_linear_textcat(
         word_ngrams=(word_ngrams[0], word_ngrams[1]),
         char_ngrams=(char_ngrams[0], char_ngrams[1]),
         sublinear_tf=sublinear_tf,
+        negation=negation,
     )
 
 
@@ -450,6 +457,7 @@ def blank_pipeline(
     word_ngrams: tuple[int, int] = (1, 3),
     char_ngrams: tuple[int, int] = (2, 5),
     sublinear_tf: bool = True,
+    negation: bool = False,
 ) -> Language:
     """An unfitted pipeline: spaCy's English tokenizer (it serves Dutch too) + the model."""
     nlp = spacy.blank("en")
@@ -461,6 +469,7 @@ def blank_pipeline(
             "word_ngrams": list(word_ngrams),
             "char_ngrams": list(char_ngrams),
             "sublinear_tf": sublinear_tf,
+            "negation": negation,
         },
     )
     return nlp
@@ -605,7 +614,8 @@ class TrainedClassifier:
         with self.vocabulary.reading():
             doc = self.nlp.tokenizer(normalise(text))
             found = explain(self.textcat, doc, read_after)[label]
-            return telling_words(found, _as_written(doc, text))
+            negation = self.textcat.analyzer.negation
+            return telling_words(found, _as_written(doc, text, negation=negation))
 
     def bar(self, label: str, *, in_context: bool) -> float:
         """The threshold a label's score is held against, by the head that read it."""
@@ -623,10 +633,12 @@ class TrainedClassifier:
         return [_LABEL_SETS[mask] for mask in (passed @ _LABEL_BITS).tolist()]
 
 
-def _as_written(doc: Doc, text: str) -> dict[str, str]:
+def _as_written(doc: Doc, text: str, *, negation: bool = False) -> dict[str, str]:
     """Token norm -> the word as its writer wrote it, for the words a person may be
     shown: words with a letter, "doesn't" whole for its "n't", and none that
-    normalising made up (a placeholder for a link or a name, digits read as 0)."""
+    normalising made up (a placeholder for a link or a name, digits read as 0). With
+    `negation`, a negated modal ("can~not") is shown with the negation that follows
+    it ("can't", "kan niet"), or alone when words stand between them."""
     spelled: dict[str, str] = {}
     for token in doc:
         word = token.text
@@ -634,6 +646,13 @@ def _as_written(doc: Doc, text: str) -> dict[str, str]:
             word = doc[token.i - 1].text + word  # a contraction: "does" + "n't"
         if _LETTER.search(word) and word in text:
             spelled.setdefault(token.norm_, word)
+        if negation and token.norm_ in MODALS:
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if following is not None and following.norm_ in NEGATORS:
+                word += token.whitespace_ + following.text  # "ca" + "n't", "kan niet"
+            if word in text:
+                for suffix in set(NEGATORS.values()):
+                    spelled.setdefault(f"{token.norm_}~{suffix}", word)
     return spelled
 
 

@@ -246,3 +246,15 @@ def test_rule_classifier_reasons_are_its_counted_cues(rule_classifier):
     assert len(shown) == 1  # overlapping cues ("is down", "down again") read as one
     assert rule_classifier.reasons("no problem, we fixed it", "problem") == ()  # negated
     assert rule_classifier.reasons("lunch at noon?", "problem") == ()
+
+
+def test_a_negated_modal_is_named_as_written_and_once(trained):
+    """The model reads "can~not"; a person is shown "can't", once although both
+    "can~not" and "not" weigh for it, and never the marker."""
+    shown = trained.reasons("I can't log in", "problem")
+    assert "can't" in shown and len(shown) == len(set(shown))
+    assert not any("~" in word for word in shown)
+    assert "kan niet" in trained.reasons("ik kan niet inloggen", "problem")
+    # words between the modal and its negation: the modal alone, as written
+    apart = trained.reasons("ik kan de map nergens vinden", "problem")
+    assert all("~" not in word for word in apart)
