@@ -26,6 +26,18 @@ def _settings(**overrides):
         raise typer.Exit(2) from None
 
 
+def _open_database(database: str | None):
+    """Settings (with `--database` applied) and an engine on a database brought to the
+    newest schema."""
+    from bot.database import make_engine
+    from bot.migrate import upgrade
+
+    settings = _settings(database_url=database)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    return settings, engine
+
+
 @app.command()
 def replay(
     transcript: Annotated[Path, typer.Argument(help="JSON Lines transcript; - for stdin.")],
@@ -211,15 +223,11 @@ def export(
 ) -> None:
     """Write the agreement register: every agreement, its versions, why and consent."""
     from bot import export as register
-    from bot.database import make_engine
-    from bot.migrate import upgrade
 
     if format_ not in register.FORMATS:
         typer.echo(f"groundrules: --format must be one of {', '.join(register.FORMATS)}", err=True)
         raise typer.Exit(2)
-    settings = _settings(database_url=database)
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
+    _, engine = _open_database(database)
     rows = register.register(engine, workspace=workspace, table=table)
     if output is None:
         register.write(rows, format_, sys.stdout)
@@ -269,12 +277,8 @@ def workspace_list(
 ) -> None:
     """List every workspace with data: members, agreements, and when it removed the bot."""
     from bot import workspaces
-    from bot.database import make_engine
-    from bot.migrate import upgrade
 
-    settings = _settings(database_url=database)
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
+    settings, engine = _open_database(database)
     rows = workspaces.known(engine)
     if not rows:
         typer.echo("groundrules: no workspace has data here", err=True)
@@ -297,12 +301,8 @@ def workspace_forget(
     """Delete everything of one workspace now: agreements, members, corrections, tokens.
     Export the agreement register first if it should be kept (`groundrules export`)."""
     from bot import workspaces
-    from bot.database import make_engine
-    from bot.migrate import upgrade
 
-    settings = _settings(database_url=database)
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
+    _, engine = _open_database(database)
     if workspace not in {row.workspace for row in workspaces.known(engine)}:
         typer.echo(f"groundrules: no data of {workspace}; see `groundrules workspace list`",
                    err=True)  # fmt: skip

@@ -24,6 +24,7 @@ NEGATORS = {
     "geen": "niet",
     "nergens": "niet",
 }
+SUFFIXES = frozenset(NEGATORS.values())
 MODALS = frozenset(
     {
         # English

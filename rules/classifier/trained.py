@@ -32,7 +32,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from rules.classifier import LABELS, Classification, Previous
-from rules.classifier.negation import MODALS, NEGATORS, mark_negated
+from rules.classifier.negation import MODALS, NEGATORS, SUFFIXES, mark_negated
 from rules.classifier.normalise import normalise
 from rules.classifier.vocabulary import VOCABULARY_GROWTH, BoundedVocabulary
 from rules.classifier.word_index import WordIndex
@@ -651,7 +651,7 @@ def _as_written(doc: Doc, text: str, *, negation: bool = False) -> dict[str, str
             if following is not None and following.norm_ in NEGATORS:
                 word += token.whitespace_ + following.text  # "ca" + "n't", "kan niet"
             if word in text:
-                for suffix in set(NEGATORS.values()):
+                for suffix in SUFFIXES:
                     spelled.setdefault(f"{token.norm_}~{suffix}", word)
     return spelled
 
