@@ -9,6 +9,7 @@ import pytest
 
 from rules.classifier import LABELS
 from rules.classifier.trained import MODEL_DIR, TrainedClassifier
+from rules.consensus import stance
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +26,10 @@ def offline():
 
 
 PROPOSAL = "shall we move the stand-up to 9:30 from next week?"
+
+
+def _known_miss(*values: str, why: str):
+    return pytest.param(*values, marks=pytest.mark.xfail(strict=True, reason=why))
 
 
 @pytest.fixture(scope="module")
@@ -62,15 +67,12 @@ def test_the_shipped_component_saves_what_it_loaded(trained, tmp_path):
         ("again?? that's the third time this week", "the minutes from yesterday are in the drive"),
         ("ugh, seriously?", "thanks, have a nice weekend"),
         ("weer?? dat is al de derde keer deze week", "de notulen van gisteren staan in de map"),
-        pytest.param(
+        _known_miss(
             "oei, vervelend",
             "fijn weekend allemaal",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a known miss: 'fijn weekend allemaal' reads as a reaction (0.67, as"
-                " before round 16) and the bar chosen with round 16 is 0.60 (was 0.70); in"
-                " the corpus 'fijn' after a fault is mostly sarcasm",
-            ),
+            why="a known miss: 'fijn weekend allemaal' reads as a reaction (0.67, as before"
+            " round 16) and the bar chosen with round 16 is 0.60 (was 0.70); in the corpus"
+            " 'fijn' after a fault is mostly sarcasm",
         ),
         ("oei, vervelend", "goedemorgen allemaal"),
     ],
@@ -130,10 +132,6 @@ def test_dutch_worry_about_a_proposal_is_a_concern(trained):
     assert "concern" in trained.classify(mine).labels
 
 
-def _known_miss(label: str, text: str, why: str):
-    return pytest.param(label, text, marks=pytest.mark.xfail(strict=True, reason=why))
-
-
 # The label words meant as they say. The corpus once used them mostly in hard
 # negatives ("no problem", "geen bezwaar"), and the model read lines like these as
 # nothing or as their opposite (9 of these 24 before corpus round 11, 19 after it, 21
@@ -150,9 +148,11 @@ PLAIN_SENSE = [
     ("concern", "I object to closing the branch before the consultation ends"),
     ("concern", "I'm concerned that the new route skips the hospital stop"),
     _known_miss(
-        "concern", "I have serious concerns about the budget cut for the youth club", "concern 0.33"
+        "concern",
+        "I have serious concerns about the budget cut for the youth club",
+        why="concern 0.33",
     ),
-    _known_miss("agreement", "I agree with Sam's proposal", "agreement 0.33"),
+    _known_miss("agreement", "I agree with Sam's proposal", why="agreement 0.33"),
     ("agreement", "I support the plan, go ahead"),
     ("problem", "er is een probleem met de koffieautomaat op de tweede"),
     ("problem", "we zitten met een probleem: de bus voor de uitje is niet geboekt"),
@@ -334,17 +334,7 @@ def test_a_negative_question_that_suggests_stays_a_proposal(trained, text):
     assert "proposal" in trained.classify(text).labels
 
 
-def _stance(labels: frozenset[str] | set[str]) -> str | None:
-    """The side a reply takes in the consent count: concern outweighs agreement
-    (rules/consensus.py)."""
-    return "concern" if "concern" in labels else "agree" if "agreement" in labels else None
-
-
 PROPOSALS = {"en": PROPOSAL, "nl": "zullen we het overleg voortaan op vrijdag doen?"}
-
-
-def _dissent_miss(lang: str, text: str, why: str):
-    return pytest.param(lang, text, marks=pytest.mark.xfail(strict=True, reason=why))
 
 
 @pytest.mark.parametrize(
@@ -355,16 +345,16 @@ def _dissent_miss(lang: str, text: str, why: str):
         ("en", "I'm not happy with this plan"),
         ("en", "not convinced this solves anything"),
         ("en", "Not sure that's a good idea"),
-        _dissent_miss(
+        _known_miss(
             "en",
             "That doesn't work for me, I have school pickup",
-            "a known miss: read as neither (concern 0.36, agreement 0.39); corpus round 18"
+            why="a known miss: read as neither (concern 0.36, agreement 0.39); corpus round 18"
             " (dissent) fixed it but cost nudges, so it is held back",
         ),
-        _dissent_miss(
+        _known_miss(
             "nl",
             "Ik ben het er niet mee eens",
-            "a known miss: counted as consent (agreement 0.57, concern 0.53); the corpus"
+            why="a known miss: counted as consent (agreement 0.57, concern 0.53); the corpus"
             " held almost no open disagreement, and round 18, which fixed it, is held back",
         ),
         ("nl", "Niet akkoord, het budget is nooit besproken"),
@@ -377,7 +367,7 @@ def test_dissent_with_a_consent_word_in_it_is_not_counted_as_consent(trained, la
     """A reply to a proposal that disagrees must not count towards recording it, though
     it holds "agree", "ok", "happy", "akkoord" or "goed idee"."""
     proposal = trained.classify(PROPOSALS[lang])
-    assert _stance(trained.classify(text, previous=proposal).labels) == "concern"
+    assert stance(trained.classify(text, previous=proposal).labels) == "concern"
 
 
 @pytest.mark.parametrize(
@@ -391,4 +381,4 @@ def test_dissent_with_a_consent_word_in_it_is_not_counted_as_consent(trained, la
 )
 def test_consent_through_a_negated_objection_counts_as_consent(trained, lang, text):
     proposal = trained.classify(PROPOSALS[lang])
-    assert _stance(trained.classify(text, previous=proposal).labels) == "agree"
+    assert stance(trained.classify(text, previous=proposal).labels) == "agree"
