@@ -11,8 +11,9 @@
   conversations (examples/conversations/*.jsonl) against their hand-written
   *.expected.json, with the model's bars (watch, answer, doubt, reaction), at tables
   that asked for fewer nudges (/nudges fewer: the surer bar),
-  and, for reference, with labels alone; with a doubt path, how many of the nudges
-  came through a reaction (sent only with the doubt path on);
+  and, for reference, with labels alone; each with a 95% interval from resampling
+  whole conversations; with a doubt path, how many of the nudges came through a
+  reaction (sent only with the doubt path on);
 * labels on each probe written apart from the corpus (data/probes/*.jsonl: short
   messages), and how many of its problems reach the watch bar;
 * size, load time, throughput and latency (test split texts, and the short chat
@@ -24,6 +25,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 
 from rules.classifier import LABELS, Classifier
@@ -33,7 +35,7 @@ from rules.understanding import Thresholds, describe_bars
 from training.config import ROOT, load_config
 from training.dataset import Example, load_split, previous_lines
 from training.metrics import hard_negative_errors, macro_f1, per_label, table
-from training.nudges import NudgeScore, compare, read_sidecar, replay
+from training.nudges import NudgeScore, compare, interval, read_sidecar, replay
 from training.speed import cold_load_seconds, measure, size_on_disk, timed
 
 CONVERSATIONS = ROOT / "examples" / "conversations"
@@ -99,14 +101,15 @@ def label_section(test: list[Example], classifiers: dict[str, tuple[Classifier, 
 
 def nudge_section(runs: dict[str, tuple[Classifier, Thresholds, str]]) -> str:
     """Per run (classifier, bars, how readily every table is nudged) and language the
-    nudges sent; with a doubt path, also those sent only through a reaction: the nudges
-    the same bars without the doubt path do not send (the conversations replayed a
-    second time, so)."""
+    nudges sent, with 95% intervals for precision and recall (whole conversations
+    resampled: `training.nudges.interval`); with a doubt path, also those sent only
+    through a reaction: the nudges the same bars without the doubt path do not send (the
+    conversations replayed a second time, so)."""
     conversations = sorted(CONVERSATIONS.glob("*.jsonl"))
     rows = []
     for name, (classifier, bars, mode) in runs.items():
         doubting = bars.doubt is not None and bars.reaction is not None
-        scores: dict[str, NudgeScore] = {}
+        parts: dict[str, list[NudgeScore]] = {}  # per language, one per conversation
         reacted: dict[str, NudgeScore] = {}  # "expected" unused: sent and right
         for path in conversations:
             expected = read_sidecar(path).expected
@@ -116,21 +119,32 @@ def nudge_section(runs: dict[str, tuple[Classifier, Thresholds, str]]) -> str:
                 sent_alone = replay(classifier, path, alone, nudges=mode)
                 via = compare(expected, sent - sent_alone)
             for lang in (path.name.split("-", 1)[0], "all"):
-                scores[lang] = scores.get(lang, NudgeScore(0, 0, 0)) + compare(expected, sent)
+                parts.setdefault(lang, []).append(compare(expected, sent))
                 if doubting:
                     reacted[lang] = reacted.get(lang, NudgeScore(0, 0, 0)) + via
-        for lang in (*LANGS, "all"):
-            s = scores[lang]
+        for lang in [lang for lang in (*LANGS, "all") if lang in parts]:
+            s = sum(parts[lang], NudgeScore(0, 0, 0))
+            spread = [_spread(parts[lang], "precision"), _spread(parts[lang], "recall")]
             through = f"{reacted[lang].sent} ({reacted[lang].right} right)" if doubting else ""
-            row = [name, lang, s.expected, s.sent, s.right, s.precision, s.recall, through]
-            rows.append(row)
+            row = [name, lang, s.expected, s.sent, s.right, s.precision, s.recall, *spread]
+            rows.append([*row, through])
     headers = ["classifier (bars)", "lang", "expected", "sent", "right", "precision", "recall"]
+    headers += ["precision 95%", "recall 95%", "via a reaction"]
     return (
         f"## Nudges replaying {len(conversations)} held-out example conversations\n\n"
-        + table([*headers, "via a reaction"], rows)
-        + "\n\nvia a reaction: of the nudges sent, those the same bars without the doubt"
+        + table(headers, rows)
+        + "\n\n95%: where each figure lies when whole conversations are drawn again: how"
+        " closely this set pins it down (two models read on the same conversations differ"
+        " by chance less than that)."
+        "\nvia a reaction: of the nudges sent, those the same bars without the doubt"
         " path (doubt, reaction) do not send."
     )
+
+
+def _spread(parts: list[NudgeScore], figure: str) -> str:
+    """ "0.79-0.87": the 95% interval of `figure` (precision, recall) over the parts."""
+    low, high = interval(parts, attrgetter(figure))
+    return f"{low:.2f}-{high:.2f}"
 
 
 def probe_section(

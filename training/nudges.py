@@ -13,7 +13,7 @@ Two measurements of ground rule 1 (a problem not answered by a proposal gets a n
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -56,6 +56,28 @@ class NudgeScore:
         return NudgeScore(
             self.expected + other.expected, self.sent + other.sent, self.right + other.right
         )
+
+
+def interval(
+    parts: Sequence[NudgeScore],
+    statistic: Callable[[NudgeScore], float],
+    *,
+    level: float = 0.95,
+    draws: int = 2000,
+    seed: int = 13,
+) -> tuple[float, float]:
+    """The `level` interval of `statistic` (precision, recall) over the parts' total, by
+    resampling whole parts with replacement: a part is one conversation, because
+    whether a nudge is right depends on the rest of its conversation, so its nudges are
+    not independent of each other. The same parts and seed give the same interval."""
+    if not parts:
+        raise ValueError("no conversations to resample")
+    counts = np.array([(part.expected, part.sent, part.right) for part in parts])
+    picks = np.random.default_rng(seed).integers(0, len(parts), size=(draws, len(parts)))
+    values = [statistic(NudgeScore(*(int(n) for n in total))) for total in counts[picks].sum(1)]
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return float(low), float(high)
 
 
 def compare(expected: Iterable, sent: Iterable) -> NudgeScore:

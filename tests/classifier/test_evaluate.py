@@ -1,13 +1,17 @@
-"""`make eval`'s short-message section: labels per language, and which problems reach
-the watch bar."""
+"""`make eval`'s short-message section (labels per language, and which problems reach
+the watch bar), and the intervals of its nudge figures."""
 
 from __future__ import annotations
+
+from operator import attrgetter
 
 import pytest
 
 from rules.classifier.trained import TrainedClassifier
+from rules.understanding import Thresholds
 from training.dataset import Example
-from training.evaluate import PROBES, probe_section
+from training.evaluate import CONVERSATIONS, PROBES, nudge_section, probe_section
+from training.nudges import NudgeScore, interval
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +53,34 @@ def test_the_probes_are_never_training_data():
     for folder in (config.corpus, config.splits, config.feedback):
         assert PROBES.resolve() != folder.resolve()
         assert folder.resolve() not in PROBES.resolve().parents
+
+
+def test_a_nudge_interval_holds_the_figure_and_narrows_with_more_conversations():
+    parts = [NudgeScore(3, 3, 3), NudgeScore(2, 3, 1), NudgeScore(4, 4, 3), NudgeScore(3, 2, 2)]
+    total = sum(parts, NudgeScore(0, 0, 0))
+    low, high = interval(parts, attrgetter("precision"))
+    assert 0.0 <= low < total.precision < high <= 1.0
+    assert interval(parts, attrgetter("precision")) == (low, high)  # the seed is fixed
+    many_low, many_high = interval(parts * 8, attrgetter("precision"))
+    assert high - low > many_high - many_low > 0
+
+
+def test_a_nudge_interval_has_no_width_when_every_conversation_scores_alike():
+    parts = [NudgeScore(4, 5, 3)] * 12
+    assert interval(parts, attrgetter("recall")) == pytest.approx((0.75, 0.75))
+    with pytest.raises(ValueError, match="no conversations"):
+        interval([], attrgetter("recall"))
+
+
+def test_the_nudge_table_gives_each_figure_its_interval(monkeypatch, tmp_path, rule_classifier):
+    # One conversation: every redraw is that conversation, so each interval is the figure.
+    for name in ("en-01.jsonl", "en-01.expected.json"):
+        (tmp_path / name).write_bytes((CONVERSATIONS / name).read_bytes())
+    monkeypatch.setattr("training.evaluate.CONVERSATIONS", tmp_path)
+    section = nudge_section({"rules": (rule_classifier, Thresholds(), "normal")})
+    assert section.startswith("## Nudges replaying 1 held-out example conversations")
+    assert "| precision 95% | recall 95% |" in section
+    [row] = [row for row in section.splitlines() if row.startswith("| rules | all |")]
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    precision, recall = cells[5], cells[6]
+    assert cells[7:9] == [f"{precision}-{precision}", f"{recall}-{recall}"]
