@@ -122,7 +122,9 @@ def nudge_section(runs: dict[str, tuple[Classifier, Thresholds, str]]) -> str:
                 parts.setdefault(lang, []).append(compare(expected, sent))
                 if doubting:
                     reacted[lang] = reacted.get(lang, NudgeScore(0, 0, 0)) + via
-        for lang in [lang for lang in (*LANGS, "all") if lang in parts]:
+        for lang in (*LANGS, "all"):
+            if lang not in parts:  # no conversation in that language
+                continue
             s = sum(parts[lang], NudgeScore(0, 0, 0))
             spread = [_spread(parts[lang], "precision"), _spread(parts[lang], "recall")]
             through = f"{reacted[lang].sent} ({reacted[lang].right} right)" if doubting else ""
@@ -142,7 +144,7 @@ def nudge_section(runs: dict[str, tuple[Classifier, Thresholds, str]]) -> str:
 
 
 def _spread(parts: list[NudgeScore], figure: str) -> str:
-    """ "0.79-0.87": the 95% interval of `figure` (precision, recall) over the parts."""
+    """The 95% interval of `figure` (precision, recall) over the parts, as "0.79-0.87"."""
     low, high = interval(parts, attrgetter(figure))
     return f"{low:.2f}-{high:.2f}"
 
