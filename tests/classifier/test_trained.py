@@ -349,13 +349,14 @@ PROPOSALS = {"en": PROPOSAL, "nl": "zullen we het overleg voortaan op vrijdag do
             "en",
             "That doesn't work for me, I have school pickup",
             why="a known miss: read as neither (concern 0.36, agreement 0.39); corpus round 18"
-            " (dissent) fixed it but cost nudges, so it is held back",
+            " fixes it but is held back (training/RESULTS.md, rounds 18 and 19)",
         ),
         _known_miss(
             "nl",
             "Ik ben het er niet mee eens",
             why="a known miss: counted as consent (agreement 0.57, concern 0.53); the corpus"
-            " held almost no open disagreement, and round 18, which fixed it, is held back",
+            " held almost no open disagreement, and round 18, which fixes it, is held back"
+            " (training/RESULTS.md, rounds 18 and 19)",
         ),
         ("nl", "Niet akkoord, het budget is nooit besproken"),
         ("nl", "Daar ben ik niet blij mee"),
