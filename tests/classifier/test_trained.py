@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rules.classifier import LABELS
-from rules.classifier.trained import MODEL_DIR, TrainedClassifier
+from rules.classifier.trained import MODEL_DIR, VOCAB_FILE, TrainedClassifier
 from rules.consensus import stance
 
 
@@ -54,7 +54,7 @@ def test_the_shipped_component_saves_what_it_loaded(trained, tmp_path):
     """It holds its word n-grams only as numbers; saving rebuilds the same vocabulary."""
     trained.nlp.get_pipe("textcat").to_disk(tmp_path)
     shipped = MODEL_DIR / "textcat"
-    assert (tmp_path / "vocab.json").read_bytes() == (shipped / "vocab.json").read_bytes()
+    assert (tmp_path / VOCAB_FILE).read_bytes() == (shipped / VOCAB_FILE).read_bytes()
     with np.load(tmp_path / "weights.npz") as saved, np.load(shipped / "weights.npz") as loaded:
         assert sorted(saved.files) == sorted(loaded.files)
         for name in loaded.files:

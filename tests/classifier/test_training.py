@@ -150,6 +150,20 @@ def with_log_count_power(config, power: float):
     return replace(config, model=replace(config.model, log_count_power=power))
 
 
+def test_the_component_saved_half_width_scores_within_a_thousandth(tiny, tmp_path):
+    config = load_config(tiny / "config.toml")
+    examples = load_split(config.splits, "train")
+    fitted = fit_models(examples, config)
+    texts = [e.text for e in examples] + ["something else entirely, STILL"]
+    before = np.array([[d.cats[label] for label in LABELS] for d in fitted.nlp.pipe(texts)])
+    fitted.nlp.to_disk(tmp_path / "saved")
+    reloaded = TrainedClassifier.load(tmp_path / "saved").classify_many(texts)
+    after = np.array([[c.scores[label] for label in LABELS] for c in reloaded])
+    assert np.abs(after - before).max() < 1e-3
+    with np.load(tmp_path / "saved" / "textcat" / "weights.npz") as stored:
+        assert stored["weights"].dtype == np.float16
+
+
 @pytest.mark.parametrize("power", [0.0, 0.5])
 def test_component_reproduces_scikit_learn(tiny, power):
     config = with_log_count_power(load_config(tiny / "config.toml"), power)
