@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -14,7 +15,7 @@ from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_expo
 
 from bot.database import make_engine
 from bot.migrate import upgrade
-from bot.service import Service
+from bot.service import SecondReader, Service
 from bot.settings import Settings, load_settings
 from bot.store import Store
 from rules.classifier import Classifier
@@ -31,6 +32,7 @@ class Groundrules:
     database: Database
     store: Store
     service: Service
+    second_reader: SecondReader | None = None
 
 
 def build_classifier(name: str) -> Classifier:
@@ -52,6 +54,33 @@ def engine_thresholds(settings: Settings, classifier: Classifier) -> Thresholds:
     return Thresholds(
         **{name: getattr(tuned, name) if value is None else value for name, value in chosen.items()}
     )
+
+
+def second_reader(settings: Settings, classifier: Classifier) -> SecondReader | None:
+    """The encoder in rules/classifier/encoder/, if one was built, to read again what a
+    nudge hangs on: only beside the trained classifier, whose scores its bars were tuned
+    with."""
+    if not settings.second_reading or classifier.name != "trained":
+        return None
+    try:
+        reader = _shipped_encoder()
+    except FileNotFoundError as missing:
+        # Not shipped yet (training/RESULTS.md, "The second reading"): not a fault.
+        log.info("no second reading: %s", missing)
+        return None
+    if reader.second is None:
+        log.warning("no second reading: the encoder has no bars (bars.json)")
+        return None
+    return reader
+
+
+@functools.cache
+def _shipped_encoder() -> SecondReader:
+    """One copy per process: it reads, it keeps no state (a replay per conversation,
+    as `make eval` runs, shares it)."""
+    from rules.classifier.encoder import EncoderReader
+
+    return EncoderReader.load()
 
 
 @retry(
@@ -85,12 +114,17 @@ def bootstrap(
     if migrate:
         upgrade(database)
     store = Store(database, settings.table_defaults())
-    engine = Engine(classifier, engine_thresholds(settings, classifier))
+    reader = second_reader(settings, classifier)
+    engine = Engine(
+        classifier,
+        engine_thresholds(settings, classifier),
+        second=None if reader is None else reader.second,
+    )
     if settings.nudges == "fewer" and not engine.fewer_helps:
         log.warning(
             "GROUNDRULES_NUDGES=fewer nudges as often as normal: the %s classifier has no "
             "surer bar (set GROUNDRULES_SURER_THRESHOLD, or use the trained classifier)",
             classifier.name,
         )
-    service = Service(engine, store, worker=worker or worker_name())
-    return Groundrules(settings, classifier, database, store, service)
+    service = Service(engine, store, worker=worker or worker_name(), reader=reader)
+    return Groundrules(settings, classifier, database, store, service, reader)

@@ -23,6 +23,11 @@ DELIVERY_FAILURES = Counter(
     ["platform", "kind"], registry=REGISTRY,
 )  # fmt: skip
 TIMERS = Counter("groundrules_timers_fired", "Timers fired", registry=REGISTRY)
+SECOND_READINGS = Counter(
+    "groundrules_second_readings", "Messages read again (done), or left to the first "
+    "reading for now because the second reader was busy (deferred)",
+    ["outcome"], registry=REGISTRY,
+)  # fmt: skip
 LATENCY = Histogram(
     "groundrules_handler_seconds", "Time to decide on one event (classify, load, decide, store)",
     ["platform"], registry=REGISTRY,

@@ -20,13 +20,16 @@ from bot.bootstrap import Groundrules
 from bot.health import HealthServer
 from bot.models import now_utc
 from bot.store import Delivery, ref_key
-from rules.actions import Outbound
+from rules.actions import Outbound, ReadAgain
 from rules.events import Event
 
 log = logging.getLogger(__name__)
 
 # Retention sweeps are cheap but need not run on every tick.
 SWEEP_EVERY_S = 3600.0
+# Second readings waiting for the encoder (a tenth of a second each). Beyond this the
+# first reading stands for now and the outbox offers the reading again later.
+READINGS_WAITING = 200
 
 
 class Adapter(Protocol):
@@ -57,6 +60,9 @@ class Runtime:
         # Workspaces that removed the bot, and when (every tick reads them again, since
         # another process may have heard of a removal).
         self._removed: dict[str, datetime] = workspaces.removed(app.database)
+        # The encoder reads in a worker thread of its own, off the path of every event.
+        app.service.read_inline = False
+        self._readings: asyncio.Queue[Delivery] = asyncio.Queue(READINGS_WAITING)
 
     # --- events in ------------------------------------------------------------------
 
@@ -117,6 +123,9 @@ class Runtime:
 
     async def deliver(self, delivery: Delivery) -> None:
         action = delivery.action
+        if isinstance(action, ReadAgain):
+            self._queue_reading(delivery)
+            return
         if action.workspace in self._removed:
             # Its tokens are gone: trying would only fail, eight times over two hours.
             await asyncio.to_thread(
@@ -146,6 +155,40 @@ class Runtime:
             ref_key=ref_key(action),
             ref=ref,
         )
+
+    # --- second readings -----------------------------------------------------------
+
+    def _queue_reading(self, delivery: Delivery) -> None:
+        try:
+            self._readings.put_nowait(delivery)
+        except asyncio.QueueFull:
+            # Its outbox row stays undelivered: a later tick offers it again.
+            metrics.SECOND_READINGS.labels("deferred").inc()
+
+    async def read_waiting(self) -> int:
+        """Carry out the second readings queued so far; returns how many."""
+        done = 0
+        while not self._readings.empty():
+            await self._read(self._readings.get_nowait())
+            done += 1
+        return done
+
+    async def run_second_reader(self) -> None:
+        while True:
+            await self._read(await self._readings.get())
+
+    async def _read(self, delivery: Delivery) -> None:
+        try:
+            followed = await asyncio.to_thread(self.app.service.read_again, delivery, now_utc())
+        except Exception as error:
+            # The first reading stands; the outbox offers this reading again later.
+            log.exception("second reading in %s failed", delivery.action.workspace)
+            await asyncio.to_thread(
+                self.app.store.mark_failed, delivery.outbox_id, now_utc(), repr(error)
+            )
+            return
+        metrics.SECOND_READINGS.labels("done").inc()
+        await self.deliver_all(followed)
 
     async def message_ref(self, workspace: str, key: str) -> str | None:
         return await asyncio.to_thread(self.app.store.message_ref, workspace, key)
@@ -202,13 +245,16 @@ class Runtime:
         for adapter in self.adapters:
             await adapter.start(self)
             log.info("%s adapter running", adapter.name)
-        ticker = asyncio.create_task(self.run_ticker())
+        tasks = [asyncio.create_task(self.run_ticker())]
+        if self.app.second_reader is not None:
+            tasks.append(asyncio.create_task(self.run_second_reader()))
         try:
             await self._stopping.wait()
         finally:
-            ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ticker
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             for adapter in reversed(self.adapters):
                 await adapter.stop()
             if health is not None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
+import numpy as np
 from sqlalchemy.exc import IntegrityError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
@@ -22,12 +24,14 @@ from rules.actions import (
     NoteMember,
     NoteProposal,
     Outbound,
+    ReadAgain,
     RequestReport,
 )
+from rules.classifier import LABELS
 from rules.engine import Engine
-from rules.events import Event, TimerFired
+from rules.events import Event, MessageReread, TimerFired
 from rules.state import TableState
-from rules.understanding import Command, Message, Understood
+from rules.understanding import Command, Message, SecondReading, Understood
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +44,31 @@ def event_of(understood: Understood) -> Event:
     return understood.event if isinstance(understood, Message | Command) else understood
 
 
+class SecondReader(Protocol):
+    """Reads again the messages a nudge hangs on (rules/classifier/encoder.py)."""
+
+    second: SecondReading | None
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
 class Service:
-    def __init__(self, engine: Engine, store: Store, *, worker: str = "local") -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        store: Store,
+        *,
+        worker: str = "local",
+        reader: SecondReader | None = None,
+    ) -> None:
         self.engine = engine
         self.store = store
         self.worker = worker
         self.recent = RecentMessages()
+        self.reader = reader
+        # Inline, a second reading is done before `handle` returns (a replay, the
+        # console); the runtime turns this off and reads in the background instead.
+        self.read_inline = True
 
     def handle(self, event: Event) -> list[Delivery]:
         return self.handle_understood(self.interpret_many([event])[0])
@@ -61,6 +84,44 @@ class Service:
         return understood
 
     def handle_understood(self, understood: Understood) -> list[Delivery]:
+        deliveries = self._handle_understood(understood)
+        if not self.read_inline or not any(_is_reading(d) for d in deliveries):
+            return deliveries
+        settled: list[Delivery] = []
+        for delivery in deliveries:
+            settled += self.read_again(delivery) if _is_reading(delivery) else [delivery]
+        return settled
+
+    def read_again(self, delivery: Delivery, at: datetime | None = None) -> list[Delivery]:
+        """Carry out a `ReadAgain`: the second reader's scores go back to the engine as
+        a `MessageReread`; returns what that decided. `at`: when it was done (default:
+        when its cause happened, as a replay counts time)."""
+        action = delivery.action
+        if not isinstance(action, ReadAgain):
+            raise TypeError(f"not a second reading: {type(action).__name__}")
+        if self.reader is None:  # asked for before a restart without the reader
+            self.store.mark_abandoned(delivery.outbox_id, at or delivery.at, "no second reader")
+            return []
+        second = self.reader.scores([action.text])[0]
+        reread = MessageReread(
+            workspace=action.workspace,
+            channel=action.channel,
+            at=action.posted_at,
+            # One reading per message and version (an edit is read again too).
+            event_id=f"reread:{action.channel}:{action.message_id}@{action.posted_at.isoformat()}",
+            message_id=action.message_id,
+            thread_id=action.thread_id,
+            user=action.user,
+            text=action.text,
+            lang=action.lang,
+            first=action.first,
+            second=dict(zip(LABELS, second.tolist(), strict=True)),
+        )
+        followed = self.handle_understood(reread)
+        self.store.mark_delivered(delivery.outbox_id, at or delivery.at)
+        return followed
+
+    def _handle_understood(self, understood: Understood) -> list[Delivery]:
         event = event_of(understood)
         reads = self.engine.reads(understood)
         decided = None
@@ -160,3 +221,7 @@ class Service:
             elif isinstance(action, Outbound):
                 deliveries.append(uow.enqueue(action, at))
         return deliveries
+
+
+def _is_reading(delivery: Delivery) -> bool:
+    return isinstance(delivery.action, ReadAgain)

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # The watch bar of a table that asks for fewer, surer nudges (/nudges fewer); under
     # it a problem waits for someone to react. Unset: the trained model's choice.
     surer_threshold: float | None = Field(None, ge=0.0, le=1.0)
+    # The trained classifier's messages that a nudge hangs on are read again by a slower,
+    # better encoder beside the engine (off: the first reading decides alone).
+    second_reading: bool = True
     log_level: str = "INFO"
     http_port: int = Field(3000, ge=1, le=65535)
 

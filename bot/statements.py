@@ -99,6 +99,17 @@ class Statements:
             )
             .values(status="open")
         )
+        self.revise_watch = (
+            update(_watches)
+            .where(
+                same_table,
+                _watches.c.problem_id == bindparam("p"),
+                _watches.c.status.in_(("open", "doubtful")),
+                # A watch another member's reaction confirmed stays confirmed.
+                _watches.c.doubted.is_(False) | (_watches.c.status == "doubtful"),
+            )
+            .values(status=bindparam("status"), doubted=bindparam("doubted"))
+        )
         self.close_watch = {
             keep_text: update(_watches)
             .where(same_table, _watches.c.problem_id == bindparam("p"))

@@ -682,6 +682,13 @@ class UnitOfWork:
             self.store.sql.confirm_watch, {"w": c.workspace, "c": c.channel, "p": c.problem_id}
         )
 
+    def _apply_ReviseWatch(self, c: act.ReviseWatch) -> None:
+        self.connection.execute(
+            self.store.sql.revise_watch,
+            {"w": c.workspace, "c": c.channel, "p": c.problem_id,
+             "status": "doubtful" if c.doubtful else "open", "doubted": c.doubtful},
+        )  # fmt: skip
+
     def _apply_CloseWatch(self, c: act.CloseWatch) -> None:
         self.connection.execute(
             self.store.sql.close_watch[c.keep_text],

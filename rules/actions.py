@@ -57,6 +57,15 @@ class ConfirmWatch(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ReviseWatch(Change):
+    """A second reading of a waiting problem: watched in full, or only doubtfully (then
+    nudged only if another member reacts to it). A watch a reaction confirmed stays."""
+
+    problem_id: str
+    doubtful: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CloseWatch(Change):
     """Outcome: answered, nudged, snoozed, dismissed, withdrawn or unconfirmed."""
 
@@ -293,6 +302,21 @@ class MarkSuggested(Change):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Outbound(Action):
+    lang: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadAgain(Outbound):
+    """Ask the second reader (rules/classifier/encoder.py) to read a message a nudge
+    hangs on: a problem just watched, or a reply that may answer one. Its reading comes
+    back as a `MessageReread`; until it does, the first reading stands."""
+
+    message_id: str
+    thread_id: str | None
+    user: str
+    text: str
+    posted_at: datetime
+    first: Mapping[str, float]  # the first reading's problem and proposal scores
     lang: str
 
 

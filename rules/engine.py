@@ -35,6 +35,7 @@ from rules.events import (
     MessageEdited,
     MessagePosted,
     MessageRelabelled,
+    MessageReread,
     NudgeSnoozed,
     ProposalAdded,
     RenewalAnswered,
@@ -79,7 +80,7 @@ from rules.grammar import (
 )
 from rules.speech import language
 from rules.state import Reads, TableState, Watch
-from rules.understanding import Command, Message, Thresholds, Understood
+from rules.understanding import Command, Message, SecondReading, Thresholds, Understood
 
 _TIMER_HANDLERS = {
     problems.PROBLEM_TIMER: problems.on_timer,
@@ -126,9 +127,17 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
 
 
 class Engine:
-    def __init__(self, classifier: Classifier, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        classifier: Classifier,
+        thresholds: Thresholds | None = None,
+        *,
+        second: SecondReading | None = None,
+    ) -> None:
         self.classifier = classifier
         self.thresholds = thresholds or Thresholds()
+        # None: no second reader; the first reading decides alone.
+        self.second = second
 
     # --- 1. understand ---------------------------------------------------------
 
@@ -173,6 +182,15 @@ class Engine:
             for e in events
         ]
 
+    def _may_answer(self, message: Message) -> bool:
+        """A reply the second reader may read as a proposal, if it answers a waiting
+        problem: those must be read to know."""
+        return (
+            self.second is not None
+            and not message.is_proposal
+            and message.classification.scores.get("proposal", 0.0) >= self.second.answer_from
+        )
+
     @property
     def fewer_helps(self) -> bool:
         """Whether /nudges fewer nudges less than normal: only with a surer bar (the rule
@@ -205,7 +223,7 @@ class Engine:
                 in_thread = problem and message.event.thread_id is not None
                 return Reads(
                     settings=problem,
-                    watches=message.is_proposal or in_thread,
+                    watches=message.is_proposal or in_thread or self._may_answer(message),
                     doubtful_watches=message.is_reaction,
                     members=stance,
                     proposal_scopes=consensus.proposal_scopes(message) if stance else (),
@@ -236,6 +254,8 @@ class Engine:
                 return Reads(settings=True, watch_ids=(pid,))
             case MessageRelabelled(message_id=message_id):
                 return Reads(settings=True, watches=True, watch_ids=(message_id,))
+            case MessageReread(message_id=message_id):
+                return Reads(settings=True, watches=True, watch_ids=(message_id,))
             case RosterSynced():
                 return Reads(members=True)
             case _:
@@ -246,9 +266,15 @@ class Engine:
     def decide(self, understood: Understood, state: TableState) -> list[Action]:
         match understood:
             case Message(event=MessageEdited()) as message:
-                return problems.on_message(message, state)
+                return problems.on_message(message, state, self.second)
             case Message() as message:
-                return problems.on_message(message, state) + consensus.on_message(message, state)
+                return problems.on_message(message, state, self.second) + consensus.on_message(
+                    message, state
+                )
+            case MessageReread() as reread:
+                if self.second is None:
+                    return []  # asked before a restart without the second reader
+                return problems.on_reread(reread, state, self.second)
             case Command(parsed=AskWhy() | NotAProblem()) as command:
                 return problems.on_command(
                     command, state, self.problem_reasons, fewer_helps=self.fewer_helps

@@ -6,6 +6,7 @@ Time always arrives on the event (`at`, timezone-aware UTC): the engine reads no
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -105,6 +106,21 @@ class MessageRelabelled(Event):
     label: str
     applies: bool
     thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageReread(Event):
+    """The second reader's scores for a message the engine asked to read again
+    (`ReadAgain`). `at` is when the message was posted: the reading stands in for the
+    first one, as of then."""
+
+    message_id: str
+    thread_id: str | None
+    user: str
+    text: str
+    lang: str
+    first: Mapping[str, float]
+    second: Mapping[str, float]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

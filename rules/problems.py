@@ -35,16 +35,20 @@ from rules.actions import (
     CloseWatch,
     ConfirmWatch,
     NoteMember,
+    ReadAgain,
+    ReviseWatch,
     ScheduleTimer,
     SendNudge,
     StoreCorrection,
     WatchProblem,
 )
+from rules.classifier import Classification
 from rules.events import (
     Event,
     MessageEdited,
     MessagePosted,
     MessageRelabelled,
+    MessageReread,
     NudgeSnoozed,
     ProposalAdded,
     TimerFired,
@@ -55,7 +59,7 @@ from rules.grammar import AskWhy, NotAProblem, Snooze
 from rules.say import N_, Lines, Quote, Say, Span, excerpt
 from rules.speech import language, private
 from rules.state import TableState, Watch
-from rules.understanding import Command, Message
+from rules.understanding import Command, Message, SecondReading
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +87,16 @@ def snooze_timer_key(channel: str, problem_id: str) -> str:
     return f"{SNOOZE_TIMER}:{channel}:{problem_id}"
 
 
-def on_message(message: Message, state: TableState) -> list[Action]:
+def on_message(
+    message: Message, state: TableState, second: SecondReading | None = None
+) -> list[Action]:
+    actions = _on_message(message, state)
+    if second is not None:
+        actions += _read_again(message, actions, state, second)
+    return actions
+
+
+def _on_message(message: Message, state: TableState) -> list[Action]:
     event = message.event
     actions: list[Action] = [
         NoteMember(workspace=event.workspace, channel=event.channel, user=event.user, at=event.at)
@@ -131,6 +144,77 @@ def on_message(message: Message, state: TableState) -> list[Action]:
             ),
         ]
     return actions
+
+
+def _read_again(
+    message: Message, decided: list[Action], state: TableState, second: SecondReading
+) -> list[Action]:
+    """Ask for a second reading of a problem just watched, or of a reply that may answer
+    a waiting one (a proposal the first reading scored under its bar)."""
+    event = message.event
+    scores = message.classification.scores
+    watched = any(isinstance(a, WatchProblem) for a in decided)
+    may_answer = (
+        not message.is_proposal
+        and scores.get("proposal", 0.0) >= second.answer_from
+        and bool(answer_watches(state.watches, event, thread_id=event.thread_id, by=None))
+    )
+    if not (watched or may_answer):
+        return []
+    return [
+        ReadAgain(
+            workspace=event.workspace,
+            channel=event.channel,
+            message_id=event.message_id,
+            thread_id=event.thread_id,
+            user=event.user,
+            text=event.text,
+            posted_at=event.at,
+            first={label: scores.get(label, 0.0) for label in ("problem", "proposal")},
+            lang=message.lang,
+        )
+    ]
+
+
+def on_reread(event: MessageReread, state: TableState, second: SecondReading) -> list[Action]:
+    """The second reading stands in for the first: a reply it reads as a proposal
+    answers the problems waiting for one; a watched problem it reads as no problem
+    closes quietly, and one it doubts waits for a reaction (a reaction that already
+    confirmed it stands)."""
+    posted = MessagePosted(
+        workspace=event.workspace,
+        channel=event.channel,
+        at=event.at,
+        event_id=event.event_id,
+        user=event.user,
+        message_id=event.message_id,
+        text=event.text,
+        thread_id=event.thread_id,
+    )
+    scores = second.combined(event.first, event.second)
+    reading = Message.of(posted, Classification(frozenset(), scores, event.lang), second.bars)
+    actions: list[Action] = []
+    if reading.is_proposal:
+        actions += answer_watches(
+            state.watches, event, thread_id=event.thread_id, by=event.message_id
+        )
+    watch = state.watch(event.message_id)
+    confirmed = watch is not None and watch.status == "open" and watch.doubted
+    if watch is None or watch.status not in ("open", "doubtful") or confirmed:
+        return actions
+    problem, doubtful = reading.problem_at(state.settings.nudges)
+    if problem or doubtful:
+        if doubtful != (watch.status == "doubtful"):
+            actions.append(
+                ReviseWatch(
+                    workspace=event.workspace,
+                    channel=event.channel,
+                    problem_id=watch.problem_id,
+                    doubtful=doubtful,
+                )
+            )
+        return actions
+    return actions + _close(event, watch, "unconfirmed", event.at)
 
 
 def _thread_problem(

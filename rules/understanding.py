@@ -33,6 +33,27 @@ class Thresholds:
     surer: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SecondReading:
+    """A slower, better model's second reading of the messages a nudge hangs on.
+
+    A problem, once watched, is read again, and so is a reply that may answer a waiting
+    problem (one scoring at least `answer_from` as a proposal, under the answer bar).
+    The two readings' problem and proposal scores are averaged and held to `bars`
+    (the two models err in different places: training/RESULTS.md).
+    """
+
+    bars: Thresholds
+    answer_from: float
+
+    @staticmethod
+    def combined(first: Mapping[str, float], second: Mapping[str, float]) -> dict[str, float]:
+        return {
+            label: (first.get(label, 0.0) + second.get(label, 0.0)) / 2
+            for label in ("problem", "proposal")
+        }
+
+
 # The bars by name, as a trained model's meta and the settings give them.
 BAR_NAMES = ("watch", "answer", "doubt", "reaction", "surer")
 

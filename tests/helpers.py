@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
+
+import numpy as np
 
 from bot.bootstrap import Groundrules
 from bot.presenting import plain
@@ -24,11 +26,13 @@ from rules.events import (
     WhyAsked,
 )
 from rules.language import detect_language
-from rules.understanding import Thresholds
+from rules.understanding import SecondReading, Thresholds
 
-_TAG = re.compile(r"#(problem|proposal|concern|agreement|maybe-problem|reaction)\b")
+_TAG = re.compile(r"#(problem|proposal|concern|agreement|maybe-problem|maybe-proposal|reaction)\b")
 # A problem score between the bars of `DOUBTING` (a doubtful problem), and a reaction.
 MAYBE_PROBLEM_SCORE = 0.6
+# A proposal score under every answer bar here, that a second reading may lift.
+MAYBE_PROPOSAL_SCORE = 0.3
 
 
 class TaggedClassifier:
@@ -50,6 +54,8 @@ class TaggedClassifier:
         scores = {label: 1.0 if label in labels else 0.0 for label in LABELS}
         if "maybe-problem" in tags and "problem" not in labels:
             scores["problem"] = MAYBE_PROBLEM_SCORE
+        if "maybe-proposal" in tags and "proposal" not in labels:
+            scores["proposal"] = MAYBE_PROPOSAL_SCORE
         reaction = 1.0 if "reaction" in tags else 0.0
         language = lang or detect_language(_TAG.sub("", text))
         return Classification(labels, scores, language, None, reaction)
@@ -65,6 +71,21 @@ class TaggedClassifier:
             if found[1] in given:
                 return (found[0], *text[found.end() :].split()[:2])
         return ()
+
+
+class TaggedSecondReader:
+    """A second reader (bot.service.SecondReader) that scores 1.0 for each label tagged
+    `#2-<label>` and 0.0 for the rest; it keeps what it read."""
+
+    def __init__(self, second: SecondReading) -> None:
+        self.second = second
+        self.read: list[str] = []
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        self.read += texts
+        return np.array(
+            [[float(f"#2-{label}" in text) for label in LABELS] for text in texts], np.float32
+        )
 
 
 # Bars under which `#maybe-problem` is doubtful and `#reaction` confirms it.

@@ -31,7 +31,7 @@ from pathlib import Path
 from rules.classifier import LABELS, Classifier
 from rules.classifier.rule_based import RuleClassifier
 from rules.classifier.trained import MODEL_DIR, TrainedClassifier
-from rules.understanding import Thresholds, describe_bars
+from rules.understanding import SecondReading, Thresholds, describe_bars
 from training.config import ROOT, load_config
 from training.dataset import Example, load_split, previous_lines
 from training.metrics import hard_negative_errors, macro_f1, per_label, table
@@ -99,7 +99,17 @@ def label_section(test: list[Example], classifiers: dict[str, tuple[Classifier, 
     )
 
 
-def nudge_section(runs: dict[str, tuple[Classifier, Thresholds, str]]) -> str:
+def shipped_second_reading() -> SecondReading | None:
+    """The shipped encoder's bars (None: no encoder, or no bars chosen for it)."""
+    from rules.classifier.encoder import EncoderReader
+
+    try:
+        return EncoderReader.load().second
+    except FileNotFoundError:
+        return None
+
+
+def nudge_section(runs: dict[str, tuple[Classifier, Thresholds, str, bool]]) -> str:
     """Per run (classifier, bars, how readily every table is nudged) and language the
     nudges sent, with 95% intervals for precision and recall (whole conversations
     resampled: `training.nudges.interval`); with a doubt path, also those sent only
@@ -107,16 +117,16 @@ def nudge_section(runs: dict[str, tuple[Classifier, Thresholds, str]]) -> str:
     conversations replayed a second time, so)."""
     conversations = sorted(CONVERSATIONS.glob("*.jsonl"))
     rows = []
-    for name, (classifier, bars, mode) in runs.items():
+    for name, (classifier, bars, mode, second) in runs.items():
         doubting = bars.doubt is not None and bars.reaction is not None
         parts: dict[str, list[NudgeScore]] = {}  # per language, one per conversation
         reacted: dict[str, NudgeScore] = {}  # "expected" unused: sent and right
         for path in conversations:
             expected = read_sidecar(path).expected
-            sent = replay(classifier, path, bars, nudges=mode)
+            sent = replay(classifier, path, bars, nudges=mode, second_reading=second)
             if doubting:
                 alone = replace(bars, doubt=None, reaction=None)
-                sent_alone = replay(classifier, path, alone, nudges=mode)
+                sent_alone = replay(classifier, path, alone, nudges=mode, second_reading=second)
                 via = compare(expected, sent - sent_alone)
             for lang in (path.name.split("-", 1)[0], "all"):
                 parts.setdefault(lang, []).append(compare(expected, sent))
@@ -225,15 +235,24 @@ def main(argv: list[str]) -> int:
     rules = RuleClassifier()
     print(f"# Evaluation of {Path(MODEL_DIR).relative_to(ROOT)}\n")
     print(f"label thresholds: {trained.thresholds}")
-    print(f"nudge bars: {describe_bars(trained.bars)}\n")
+    print(f"nudge bars: {describe_bars(trained.bars)}")
+    second = shipped_second_reading()
+    if second is not None:
+        print(f"second reading's bars: {describe_bars(second.bars)}, "
+              f"answers read again from {second.answer_from}")  # fmt: skip
+    print()
     sides = {"trained": (trained, True), "trained alone": (trained, False), "rules": (rules, False)}
     print(label_section(test, sides), end="\n\n")
-    runs = {"trained (the model's bars)": (trained, trained.bars, "normal")}
-    if trained.bars.surer is not None:
-        runs["trained, tables asking for fewer (/nudges fewer)"] = (trained, trained.bars, "fewer")
+    runs: dict[str, tuple[Classifier, Thresholds, str, bool]] = {}
+    modes = ["normal"] + (["fewer"] if trained.bars.surer is not None else [])
+    for reading in ([True] if second is not None else []) + [False]:
+        for mode in modes:
+            name = "trained + second reading" if reading else "trained"
+            name += " (the model's bars)" if mode == "normal" else ", tables asking for fewer"
+            runs[name] = (trained, trained.bars, mode, reading)
     runs |= {
-        "trained (labels only)": (trained, Thresholds(), "normal"),
-        "rules (labels only)": (rules, Thresholds(), "normal"),
+        "trained (labels only)": (trained, Thresholds(), "normal", False),
+        "rules (labels only)": (rules, Thresholds(), "normal", False),
     }
     print(nudge_section(runs), end="\n\n")
     for path in sorted(PROBES.glob("*.jsonl")):

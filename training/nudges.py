@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +25,9 @@ from rules.actions import Outbound, SendNudge
 from rules.classifier import Classifier
 from rules.understanding import Thresholds
 from training.dataset import Example
+
+if TYPE_CHECKING:
+    from bot.service import SecondReader
 
 Nudge = tuple[str, str, str]  # (channel, user, problem_ts)
 
@@ -168,19 +172,34 @@ def read_sidecar(conversation: Path) -> Sidecar:
 
 
 def replay(
-    classifier: Classifier, conversation: Path, bars: Thresholds, *, nudges: str = "normal"
+    classifier: Classifier,
+    conversation: Path,
+    bars: Thresholds,
+    *,
+    nudges: str = "normal",
+    second_reading: bool = True,
+    reader: SecondReader | None = None,
 ) -> set[Nudge]:
     """Nudges the real bot sends over one transcript with this classifier and these bars,
-    every table nudged as readily as `nudges` says (/nudges: normal, fewer, off)."""
+    every table nudged as readily as `nudges` says (/nudges: normal, fewer, off); with
+    the bot's own second reading (the shipped encoder, beside the trained classifier),
+    `reader`'s, or none."""
     from adapters.console.replay import Replay
     from bot.bootstrap import bootstrap
     from bot.settings import Settings
 
     window = read_sidecar(conversation).window
-    settings = Settings(database_url="sqlite://", problem_window=window, nudges=nudges)
+    settings = Settings(
+        database_url="sqlite://",
+        problem_window=window,
+        nudges=nudges,
+        second_reading=second_reading and reader is None,
+    )
     app = bootstrap(settings, classifier=classifier)
     try:
         app.service.engine.thresholds = bars
+        if second_reading and reader is not None:
+            app.service.reader, app.service.engine.second = reader, reader.second
         output = _Collect()
         with conversation.open(encoding="utf-8") as lines:
             Replay(app, output).run(lines)

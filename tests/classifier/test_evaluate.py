@@ -77,7 +77,7 @@ def test_the_nudge_table_gives_each_figure_its_interval(monkeypatch, tmp_path, r
     for name in ("en-01.jsonl", "en-01.expected.json"):
         (tmp_path / name).write_bytes((CONVERSATIONS / name).read_bytes())
     monkeypatch.setattr("training.evaluate.CONVERSATIONS", tmp_path)
-    section = nudge_section({"rules": (rule_classifier, Thresholds(), "normal")})
+    section = nudge_section({"rules": (rule_classifier, Thresholds(), "normal", False)})
     assert section.startswith("## Nudges replaying 1 held-out example conversations")
     assert "| precision 95% | recall 95% |" in section
     [row] = [row for row in section.splitlines() if row.startswith("| rules | all |")]

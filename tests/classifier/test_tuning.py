@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.understanding import Thresholds
+from rules.understanding import SecondReading, Thresholds
 from tests.helpers import DOUBTING, TaggedClassifier, write_conversation
 from tests.helpers import SURER as SURER_BARS  # the module's SURER is a transcript
 from training import tuning
@@ -241,3 +241,57 @@ def test_there_is_no_surer_bar_without_a_doubt_path(tmp_path):
 
     assert tuning.choose_surer([conversation], [scores], no_doubt, GRID, 0.5) is None
     assert tuning.choose_surer([conversation], [no_reaction], BARS, GRID, 0.5) is None
+
+
+# Second readings (tests/helpers.TaggedSecondReader): what the first reading finds is
+# read again where a nudge hangs on it, and the averages decide.
+REREAD = [
+    ("09:00", "ben", "#problem #2-problem the VPN drops every ten minutes", None),  # nudged
+    ("09:05", "carl", "#problem the canteen is closed", None),  # doubted: anna reacts
+    ("09:06", "anna", "#reaction again??", None),
+    ("09:20", "dirk", "#problem the mixer grinds", None),  # doubted, nobody reacts
+    ("09:40", "erik", "#maybe-problem #2-problem the till is short", None),  # made sure
+    ("10:00", "fay", "#problem #2-problem the printer is jammed", "10:00"),
+    ("10:02", "gus", "#maybe-proposal #2-proposal shall I order toner?", "10:00"),  # answers
+    ("10:30", "hal", "#problem #2-problem the lift is stuck", None),
+    ("10:31", "ivo", "#maybe-proposal take the stairs?", None),  # not read as one
+    # The first reading takes it for a problem alone; the second for a proposal too.
+    ("11:00", "jan", "#problem #maybe-proposal #2-proposal van late, I'll ring them", None),
+]
+
+
+def test_simulated_second_readings_are_what_the_real_bot_does_with_them(tmp_path):
+    from tests.helpers import TaggedSecondReader
+    from training.second_reading import effective_scores
+
+    first_bars = Thresholds(watch=0.9, answer=0.5, doubt=0.5, reaction=0.5)
+    second_bars = Thresholds(watch=0.75, answer=0.6, doubt=0.45, reaction=0.5)
+    path = _transcript(tmp_path, REREAD)
+    [conversation] = tuning.load(tmp_path)
+    classifier = TaggedClassifier()
+    reader = TaggedSecondReader(SecondReading(bars=second_bars, answer_from=0.2))
+    texts = [line.text for line in conversation.lines]
+    scores = classifier.classify_many(texts)
+    first = {
+        "problem": [s.scores["problem"] for s in scores],
+        "proposal": [s.scores["proposal"] for s in scores],
+        "reaction": [s.reaction for s in scores],
+    }
+    found = effective_scores(first, reader.scores(texts), first_bars, 0.2)
+    simulated = tuning.nudges(
+        conversation, found["problem"], found["proposal"], second_bars, found["reaction"]
+    )
+
+    sent = replay(classifier, path, first_bars, reader=reader)
+    assert simulated == sent
+    assert sorted((user, ts[11:16]) for _, user, ts in sent) == [
+        ("ben", "09:00"),
+        ("carl", "09:05"),
+        ("erik", "09:40"),
+        ("hal", "10:30"),
+    ]
+    # Without the second reading every #problem is nudged, and gus does not answer fay.
+    alone = replay(classifier, path, first_bars, second_reading=False)
+    assert {ts[11:16] for _, _, ts in alone} == {
+        "09:00", "09:05", "09:20", "10:00", "10:30", "11:00"
+    }  # fmt: skip

