@@ -202,40 +202,63 @@ def measure_classifier(texts: list[str]) -> tuple[dict[str, float], Classifier]:
     return figures, classifier
 
 
-SECOND_SAMPLE = 300  # messages the encoder reads batched (a tenth of a second each)
+SECOND_LINES = 20_000  # replayed with the second reading on, in a process of its own
+SECOND_SAMPLE = 200  # messages the encoder reads batched (a tenth of a second each)
 SECOND_SINGLE = 50
 
 
-def measure_second_reading(reader, asked: list[str], messages: int) -> dict[str, float]:
-    """The encoder on one core, on the messages the replay asked it to read again: its
-    share of the messages, batched rate (and its ratio to the classifier's, measured in
-    this run), single-message latency, load time, and the chat rate it keeps up with."""
-    if reader is None or not asked:
-        return {}
+def second_reading_figures(transcript: Path) -> dict[str, float]:
+    """The bot with GROUNDRULES_SECOND_READING=true, in a fresh process (so that its
+    peak memory is its own): {} when no encoder ships."""
+    found = subprocess.run(
+        [sys.executable, "-m", "benchmarks.replay", "--second-reading", str(transcript)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(found.stdout.strip().splitlines()[-1])
+
+
+def measure_second_reading(transcript: Path) -> dict[str, float]:
+    """Replay the first SECOND_LINES messages with the second reading on, counting what
+    the engine asks to read again (live, a worker reads it beside the engine); then
+    read single asked messages as the worker does, and take the peak memory; then the
+    batched rate, the bench's own batches, after it."""
     from threadpoolctl import threadpool_limits
 
-    from rules.classifier.encoder import EncoderReader
-
-    started = time.perf_counter()
-    EncoderReader.load()
-    load_s = time.perf_counter() - started
-    sample = asked[:SECOND_SAMPLE]
-    with threadpool_limits(1):
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'second.db'}"
         started = time.perf_counter()
-        reader.scores(sample)
-        rate = len(sample) / (time.perf_counter() - started)
-        single = []
-        for text in asked[:SECOND_SINGLE]:
+        app = bootstrap(Settings(database_url=url, second_reading=True))
+        load_s = time.perf_counter() - started
+        reader = app.second_reader
+        if reader is None:
+            return {}
+        app.service.read_inline = False
+        output = CountingOutput()
+        with transcript.open(encoding="utf-8") as lines:
+            result = Replay(app, output, workspace="bench").run(
+                itertools.islice(lines, SECOND_LINES)
+            )
+        asked = list(dict.fromkeys(output.read_again))  # the distinct texts
+        with threadpool_limits(1):
+            single = []
+            for text in asked[:SECOND_SINGLE]:
+                started = time.perf_counter()
+                reader.scores([text])
+                single.append(time.perf_counter() - started)
+            peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            sample = asked[SECOND_SINGLE : SECOND_SINGLE + SECOND_SAMPLE]
             started = time.perf_counter()
-            reader.scores([text])
-            single.append(time.perf_counter() - started)
-    share = len(asked) / messages
+            reader.read(sample)
+            rate = len(sample) / (time.perf_counter() - started)
+        app.database.dispose()
+    share = len(output.read_again) / result.lines
     return {
         "second_read_share": share,
         "second_msgs_per_s": rate,
         "second_p50_ms": percentile(single, 0.5) * 1000,
         "second_p99_ms": percentile(single, 0.99) * 1000,
         "second_capacity_msgs_per_s": rate / share,
+        "second_peak_rss_mb": peak_rss_mb,
         "second_load_s": load_s,
     }
 
@@ -258,9 +281,6 @@ def main() -> int:
         # The bot holds one classifier: the one just measured.
         settings = Settings(database_url=f"sqlite:///{Path(folder) / 'bench.db'}")
         app = bootstrap(settings, classifier=classifier)
-        # Live, the encoder reads in a worker beside the engine, not in any message's
-        # path: here the asks are counted, and the encoder is timed on them below.
-        app.service.read_inline = False
         timed = TimedService(app.service)
         app.service = timed
         app.store.one_transaction = timed.commit_shares(app.store.one_transaction)
@@ -269,12 +289,11 @@ def main() -> int:
         with transcript.open(encoding="utf-8") as lines:
             result = Replay(app, output, workspace="bench").run(lines)
         replay_s = time.perf_counter() - started
-        # The second reader at work belongs to the bot's memory too.
-        second = measure_second_reading(app.second_reader, output.read_again, result.lines)
         peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         fired = fired_timers(app)
         app.database.dispose()
         texts = texts_of(transcript)
+        second = second_reading_figures(transcript)
 
     tokenizer = spacy.blank("en").tokenizer
     # After the peak RSS is read: the bench's own tokenizer is not the bot's memory.
@@ -304,17 +323,18 @@ def main() -> int:
           f"the bare tokenizer's rate); single message p99 {classify['p99_ms']:.3f} ms; "
           f"load {classify['load_s']:.2f} s "
           f"({classify['cold_load_s']:.2f} s in a fresh process, with imports)")  # fmt: skip
-    print(f"peak RSS:  {peak_rss_mb:.0f} MB (the whole bot: classifier, second reader at "
-          f"work, engine, storage)")  # fmt: skip
+    print(f"peak RSS:  {peak_rss_mb:.0f} MB (the whole bot: classifier, engine, storage)")
     if second:
         second["second_classify_ratio"] = second["second_msgs_per_s"] / classify["msgs_per_s"]
-        print(f"second:    {second['second_read_share']:.1%} of the messages were read again; "
-              f"the encoder reads {second['second_msgs_per_s']:,.1f} messages/s batched "
+        print(f"second:    with GROUNDRULES_SECOND_READING=true, {second['second_read_share']:.1%} "
+              f"of {SECOND_LINES:,} messages were read again; the encoder reads "
+              f"{second['second_msgs_per_s']:,.1f} messages/s batched "
               f"({second['second_classify_ratio']:.2%} of the classifier's rate), a single one "
               f"in {second['second_p50_ms']:.0f} ms (p99 {second['second_p99_ms']:.0f} ms), "
               f"on one core: enough for a chat of "
-              f"{second['second_capacity_msgs_per_s']:,.0f} messages/s; "
-              f"load {second['second_load_s']:.2f} s")  # fmt: skip
+              f"{second['second_capacity_msgs_per_s']:,.0f} messages/s; the bot then peaks at "
+              f"{second['second_peak_rss_mb']:.0f} MB; encoder load "
+              f"{second['second_load_s']:.2f} s")  # fmt: skip
     worst, worst_ms = measure_adversarial()
     print(f"hostile:   the slowest 100 kB message built against the text rewrites reads in "
           f"{worst_ms:.1f} ms ({worst})")  # fmt: skip
@@ -343,4 +363,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--second-reading"]:
+        print(json.dumps(measure_second_reading(Path(sys.argv[2]))))
+        sys.exit(0)
     sys.exit(main())

@@ -57,16 +57,14 @@ def engine_thresholds(settings: Settings, classifier: Classifier) -> Thresholds:
 
 
 def second_reader(settings: Settings, classifier: Classifier) -> SecondReader | None:
-    """The encoder in rules/classifier/encoder/, if one was built, to read again what a
-    nudge hangs on: only beside the trained classifier, whose scores its bars were tuned
-    with."""
+    """The shipped encoder (rules/classifier/encoder/), to read again what a nudge hangs
+    on: only beside the trained classifier, whose scores its bars were tuned with."""
     if not settings.second_reading or classifier.name != "trained":
         return None
     try:
         reader = _shipped_encoder()
     except FileNotFoundError as missing:
-        # Not shipped yet (training/RESULTS.md, "The second reading"): not a fault.
-        log.info("no second reading: %s", missing)
+        log.warning("no second reading: %s", missing)
         return None
     if reader.second is None:
         log.warning("no second reading: the encoder has no bars (bars.json)")

