@@ -182,15 +182,6 @@ class Engine:
             for e in events
         ]
 
-    def _may_answer(self, message: Message) -> bool:
-        """A reply the second reader may read as a proposal, if it answers a waiting
-        problem: those must be read to know."""
-        return (
-            self.second is not None
-            and not message.is_proposal
-            and message.classification.scores.get("proposal", 0.0) >= self.second.answer_from
-        )
-
     @property
     def fewer_helps(self) -> bool:
         """Whether /nudges fewer nudges less than normal: only with a surer bar (the rule
@@ -221,9 +212,11 @@ class Engine:
                 # hold that thread's problem. A reaction may confirm a doubtful one.
                 problem = message.is_problem or message.is_doubtful_problem
                 in_thread = problem and message.event.thread_id is not None
+                # A possible answer reads them too: only a waiting problem has it read again.
+                may_answer = self.second is not None and self.second.may_answer(message)
                 return Reads(
                     settings=problem,
-                    watches=message.is_proposal or in_thread or self._may_answer(message),
+                    watches=message.is_proposal or in_thread or may_answer,
                     doubtful_watches=message.is_reaction,
                     members=stance,
                     proposal_scopes=consensus.proposal_scopes(message) if stance else (),

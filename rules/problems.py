@@ -154,10 +154,8 @@ def _read_again(
     event = message.event
     scores = message.classification.scores
     watched = any(isinstance(a, WatchProblem) for a in decided)
-    may_answer = (
-        not message.is_proposal
-        and scores.get("proposal", 0.0) >= second.answer_from
-        and bool(answer_watches(state.watches, event, thread_id=event.thread_id, by=None))
+    may_answer = second.may_answer(message) and bool(
+        answer_watches(state.watches, event, thread_id=event.thread_id, by=None)
     )
     if not (watched or may_answer):
         return []

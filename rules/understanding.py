@@ -46,6 +46,12 @@ class SecondReading:
     bars: Thresholds
     answer_from: float
 
+    def may_answer(self, message: Message) -> bool:
+        """A reply the first reading does not take for a proposal but the second might:
+        read again if a problem it could answer waits."""
+        score = message.classification.scores.get("proposal", 0.0)
+        return not message.is_proposal and score >= self.answer_from
+
     @staticmethod
     def combined(first: Mapping[str, float], second: Mapping[str, float]) -> dict[str, float]:
         return {

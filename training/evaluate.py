@@ -29,9 +29,10 @@ from operator import attrgetter
 from pathlib import Path
 
 from rules.classifier import LABELS, Classifier
+from rules.classifier.encoder import read_bars
 from rules.classifier.rule_based import RuleClassifier
 from rules.classifier.trained import MODEL_DIR, TrainedClassifier
-from rules.understanding import SecondReading, Thresholds, describe_bars
+from rules.understanding import Thresholds, describe_bars
 from training.config import ROOT, load_config
 from training.dataset import Example, load_split, previous_lines
 from training.metrics import hard_negative_errors, macro_f1, per_label, table
@@ -97,16 +98,6 @@ def label_section(test: list[Example], classifiers: dict[str, tuple[Classifier, 
         + "\n\n## Hard negatives on the test split (cue word, label absent)\n\n"
         + table([*hard_headers, "lines"], hard_rows)
     )
-
-
-def shipped_second_reading() -> SecondReading | None:
-    """The shipped encoder's bars (None: no encoder, or no bars chosen for it)."""
-    from rules.classifier.encoder import EncoderReader
-
-    try:
-        return EncoderReader.load().second
-    except FileNotFoundError:
-        return None
 
 
 def nudge_section(runs: dict[str, tuple[Classifier, Thresholds, str, bool]]) -> str:
@@ -236,7 +227,7 @@ def main(argv: list[str]) -> int:
     print(f"# Evaluation of {Path(MODEL_DIR).relative_to(ROOT)}\n")
     print(f"label thresholds: {trained.thresholds}")
     print(f"nudge bars: {describe_bars(trained.bars)}")
-    second = shipped_second_reading()
+    second = read_bars()
     if second is not None:
         print(f"second reading's bars: {describe_bars(second.bars)}, "
               f"answers read again from {second.answer_from}")  # fmt: skip

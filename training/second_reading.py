@@ -21,15 +21,16 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
-from rules.understanding import BAR_NAMES, Thresholds, describe_bars
+from rules.understanding import BAR_NAMES, SecondReading, Thresholds, describe_bars
 from training import tuning
 from training.nudges import NudgeScore
 
 # A reply is read again from this proposal score up, if it may answer a waiting
-# problem. Fixed before the bars were chosen: at 0.2 about one line in five (training/RESULTS.md).
+# problem. Fixed before the bars were chosen (training/RESULTS.md, "The second reading").
 ANSWER_FROM = 0.2
 MIN_PRECISION = 0.9  # the nudge aim: bars reach it on the tuning conversations
 SURER_BETA = 0.5
@@ -45,16 +46,14 @@ def effective_scores(
     - Any other line is neither a problem nor a proposal: 0.
     - A reaction is judged by the first reading alone, at its own bar: 1 or 0.
     """
-    problem, proposal = np.asarray(first["problem"]), np.asarray(first["proposal"])
-    floor = bars.doubt if bars.doubt is not None else bars.watch
-    answers = proposal >= bars.answer
-    watched = (problem >= floor) & ~answers
-    reread = watched | (proposal >= answer_from)
-    mean_problem = (problem + second[:, 0]) / 2
-    mean_proposal = (proposal + second[:, 1]) / 2
+    answers, watched, reread = _read_again(first, bars, answer_from)
+    mean = SecondReading.combined(
+        {label: np.asarray(first[label]) for label in ("problem", "proposal")},
+        {"problem": second[:, 0], "proposal": second[:, 1]},
+    )
     found = dict(first)
-    found["problem"] = np.where(watched, mean_problem, 0.0)
-    found["proposal"] = np.where(answers, 1.0, np.where(reread, mean_proposal, 0.0))
+    found["problem"] = np.where(watched, mean["problem"], 0.0)
+    found["proposal"] = np.where(answers, 1.0, np.where(reread, mean["proposal"], 0.0))
     if "reaction" in first and bars.reaction is not None:
         found["reaction"] = (np.asarray(first["reaction"]) >= bars.reaction).astype(float)
     return found
@@ -63,14 +62,18 @@ def effective_scores(
 def read_again_share(first: Sequence[tuning.Scores], bars: Thresholds, answer_from: float):
     """The share of lines that may be read again (an upper bound: the engine reads a
     possible answer only while a problem in its reach waits)."""
+    masks = [_read_again(scores, bars, answer_from)[2] for scores in first]
+    return sum(int(mask.sum()) for mask in masks) / max(1, sum(len(mask) for mask in masks))
+
+
+def _read_again(first: tuning.Scores, bars: Thresholds, answer_from: float):
+    """Per line: the first reading answers with it; it watches it (a problem, doubtful
+    or not); it is read again (watched, or a possible answer)."""
+    problem, proposal = np.asarray(first["problem"]), np.asarray(first["proposal"])
     floor = bars.doubt if bars.doubt is not None else bars.watch
-    total = again = 0
-    for scores in first:
-        problem, proposal = np.asarray(scores["problem"]), np.asarray(scores["proposal"])
-        answers = proposal >= bars.answer
-        again += int((((problem >= floor) & ~answers) | (proposal >= answer_from)).sum())
-        total += len(problem)
-    return again / max(1, total)
+    answers = proposal >= bars.answer
+    watched = (problem >= floor) & ~answers
+    return answers, watched, watched | (proposal >= answer_from)
 
 
 def choose(
@@ -146,7 +149,7 @@ def main(argv: list[str]) -> int:
             )
     if not args.dry_run:
         chosen = {name: getattr(bars, name) for name in BAR_NAMES} | {"answer_from": ANSWER_FROM}
-        path = ENCODER_DIR.parent / args.encoder / BARS_FILE
+        path = Path(args.encoder) / BARS_FILE
         path.write_text(json.dumps(chosen, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {path}")
     return 0

@@ -105,8 +105,6 @@ class Shape:
 class EncoderReader:
     """Texts to label probabilities (LABELS order), from the fine-tuned encoder."""
 
-    name = "encoder"
-
     def __init__(
         self,
         shape: Shape,
@@ -170,8 +168,8 @@ class EncoderReader:
         )
         bases = None
         if meta.get("base") is not None:
-            bases = _bases(meta["layers"], meta["hidden"], arrays)
-        second = _bars(folder / BARS_FILE)
+            bases = _bases(meta["layers"], arrays)
+        second = read_bars(folder)
         return cls(shape, tokenizer, arrays, meta["layers"], second, bases)
 
     def pieces(self, text: str) -> list[int]:
@@ -251,7 +249,7 @@ class EncoderReader:
         return (x - mean) / np.sqrt(spread + np.float32(self.shape.eps)) * weight + bias
 
 
-def _bases(layers: int, hidden: int, arrays: Mapping[str, np.ndarray]) -> dict:
+def _bases(layers: int, arrays: Mapping[str, np.ndarray]) -> dict:
     """The pretrained matrices, shaped as the stored changes to them."""
     shapes = {}
     for n in range(layers):
@@ -266,8 +264,10 @@ def _bases(layers: int, hidden: int, arrays: Mapping[str, np.ndarray]) -> dict:
     }
 
 
-def _bars(path: Path) -> SecondReading | None:
-    """The bars `training.encoder tune` chose for the averaged scores."""
+def read_bars(folder: Path = ENCODER_DIR) -> SecondReading | None:
+    """The bars `training.second_reading` chose for the averaged scores (None: none
+    chosen, or no encoder)."""
+    path = folder / BARS_FILE
     if not path.is_file():
         return None
     found = json.loads(path.read_text(encoding="utf-8"))
