@@ -76,7 +76,7 @@ def explain(
     places: list[tuple[str, int]] = []
     for norm in norms:
         for gram in textcat.analyzer.token_chars(norm):
-            feature = textcat.char_vocab.get(gram)
+            feature = textcat.char_index.feature(gram)
             if feature is not None:
                 places.append((norm, feature))
     char_counts = Counter(feature for _, feature in places)

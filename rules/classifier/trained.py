@@ -8,7 +8,7 @@ inflections and Dutch compounds ("roosterwijziging", "zorgverzekeraar") that a w
 model would have to see whole.
 
 The model is fitted with scikit-learn in `training/`, but shipped as plain arrays
-(`weights.npz`, `vocab.json.gz`): loading needs neither pickle nor scikit-learn, and the
+(`weights.npz`, `vocab.npz`): loading needs neither pickle nor scikit-learn, and the
 transform below reproduces scikit-learn's TfidfVectorizer + LogisticRegression exactly
 (tests/classifier checks the two agree). The pipeline lives in `rules/classifier/model/`
 and loads offline.
@@ -16,8 +16,6 @@ and loads offline.
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +31,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from rules.classifier import LABELS, Classification, Previous
+from rules.classifier.char_index import CharIndex
 from rules.classifier.negation import MODALS, NEGATORS, SUFFIXES, mark_negated
 from rules.classifier.normalise import normalise
 from rules.classifier.vocabulary import VOCABULARY_GROWTH, BoundedVocabulary
@@ -50,10 +49,12 @@ BATCH = 256
 SHIPPED_WITHOUT = ["tokenizer", "vocab"]
 CACHE_WORDS = 20_000  # words whose character n-gram ids are kept (about 2 MB)
 CHAR_ID = np.dtype(np.int32)
-# Shipped half-width and compressed, so that the encoder fits beside it in the 25 MB the
-# model may take: scores move by under 0.001 (tests/classifier/test_trained.py).
+# Shipped and held half-width, so that the encoder fits beside it in the 25 MB the
+# model may take, and in the bot's memory: scores move by under 0.001
+# (tests/classifier/test_trained.py). Rows are widened as a batch reads them.
 WEIGHT_TYPE = np.float16
-VOCAB_FILE = "vocab.json.gz"
+# The vocabulary as arrays (`WordIndex.arrays`, `CharIndex.arrays`): no strings to parse.
+VOCAB_FILE = "vocab.npz"
 
 _READ = [NORM, IS_SPACE, IS_UPPER, LENGTH]
 # An exclamation mark is not read. Of the corpus's lines that end in one, 1% are
@@ -155,16 +156,16 @@ class LinearTextcat:
         self._needing_words = [i for i, label in enumerate(self.labels) if label in NEEDS_WORDS]
         self.analyzer = Analyzer(tuple(word_ngrams), tuple(char_ngrams), negation)
         self.sublinear_tf = sublinear_tf
-        # The word n-grams are held only as numbers (`WordIndex`); the characters as
-        # strings, looked up once per new word.
-        self.char_vocab: dict[str, int] = {}
+        # The word n-grams are held only as numbers (`WordIndex`), the characters as
+        # hashes (`CharIndex`), looked up once per new word.
+        self._chars = CharIndex.of([])
         self.word_idf = np.zeros(0, dtype=np.float64)
         self.char_idf = np.zeros(0, dtype=np.float64)
         self.weights = np.zeros((0, len(self.labels)), dtype=np.float64)
         self.bias = np.zeros(len(self.labels), dtype=np.float64)
         self.previous_weights: np.ndarray | None = None
         self.reads_reaction = False
-        self._words = WordIndex({}, self.analyzer.word_ngrams)
+        self._words = WordIndex.of({}, self.analyzer.word_ngrams)
         self._char_cache: dict[str, bytes] = {}
 
     # --- the model -----------------------------------------------------------------
@@ -178,12 +179,44 @@ class LinearTextcat:
         """The word n-grams, by number; their feature ids come before the characters'."""
         return self._words
 
+    @property
+    def char_index(self) -> CharIndex:
+        """The character n-grams, by hash; their ids count from 0 after the words'."""
+        return self._chars
+
     def set_model(
         self,
         *,
         words: Sequence[str],
-        word_idf: np.ndarray,
         chars: Sequence[str],
+        word_idf: np.ndarray,
+        char_idf: np.ndarray,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        previous_weights: np.ndarray | None = None,
+        reaction: bool = False,
+    ) -> None:
+        """Install fitted parameters, the vocabulary given as n-gram strings in
+        feature-id order (as training has it); see `install`."""
+        self.install(
+            WordIndex.of(
+                {feature: i for i, feature in enumerate(words)}, self.analyzer.word_ngrams
+            ),
+            CharIndex.of(chars),
+            word_idf=word_idf,
+            char_idf=char_idf,
+            weights=weights,
+            bias=bias,
+            previous_weights=previous_weights,
+            reaction=reaction,
+        )
+
+    def install(
+        self,
+        words: WordIndex,
+        chars: CharIndex,
+        *,
+        word_idf: np.ndarray,
         char_idf: np.ndarray,
         weights: np.ndarray,
         bias: np.ndarray,
@@ -201,16 +234,14 @@ class LinearTextcat:
         heads = 1 if previous_weights is None else 2
         labels = len(self.labels)
         width = heads * labels + int(reaction)
-        if weights.shape != (len(words) + len(chars), width) or bias.shape != (width,):
+        if weights.shape != (words.count + len(chars), width) or bias.shape != (width,):
             raise ValueError(f"weights have shape {weights.shape}, not one row a feature")
         if previous_weights is not None and previous_weights.shape != (labels, labels):
             raise ValueError(f"previous weights have shape {previous_weights.shape}")
-        self.char_vocab = {feature: i for i, feature in enumerate(chars)}
-        self._words = WordIndex(
-            {feature: i for i, feature in enumerate(words)}, self.analyzer.word_ngrams
-        )
-        # Weights as shipped (float32: half the memory, and more precision than the
-        # scores are read with); training's float64 arrays are kept as they come.
+        self._words = words
+        self._chars = chars
+        # Weights as given: the shipped float16 ones are held so (`_block` widens the
+        # rows it reads); training's float64 arrays are kept as they come.
         self.word_idf = np.asarray(word_idf)
         self.char_idf = np.asarray(char_idf)
         self.weights = np.asarray(weights)
@@ -283,13 +314,14 @@ class LinearTextcat:
         char_parts: list[bytes] = []
         char_counts: list[int] = []
         wordless: list[bool] = []
-        for doc in docs:
-            norms, shouted = read(doc)
+        read_docs = [read(doc) for doc in docs]
+        char_ids = self._char_ids({norm for norms, _ in read_docs for norm in norms})
+        for doc, (norms, shouted) in zip(docs, read_docs, strict=True):
             wordless.append(is_wordless(norms, doc))
             numbers += [start, *index.numbers(norms), end]
             lengths.append(len(norms) + 2)
             shouted_per_doc.append(shouted)
-            parts = [self._char_ids(norm) for norm in norms]
+            parts = [char_ids[norm] for norm in norms]
             char_parts += parts
             char_counts.append(sum(map(len, parts)) // CHAR_ID.itemsize)
         n_docs = len(docs)
@@ -309,19 +341,24 @@ class LinearTextcat:
         logits += self._block(char_docs, chars, n_docs, self.char_idf, index.count)
         return logits, np.array(wordless, dtype=bool)
 
-    def _char_ids(self, norm: str) -> bytes:
-        """A word's character n-gram ids, as the bytes of a CHAR_ID array: one small
-        object per word, and a batch's are joined with one `bytes.join`. (A numpy array
-        per word fragmented the heap: scoring the bench's 20,000 messages grew RSS by
-        28 MB, against 8 MB now.)"""
-        ids = self._char_cache.get(norm)
-        if ids is None:
-            vocab = self.char_vocab
-            found = [i for f in self.analyzer.token_chars(norm) if (i := vocab.get(f)) is not None]
-            ids = np.array(found, dtype=CHAR_ID).tobytes()
-            if len(self._char_cache) < CACHE_WORDS:
-                self._char_cache[norm] = ids
-        return ids
+    def _char_ids(self, norms: set[str]) -> dict[str, bytes]:
+        """Each word's character n-gram ids, as the bytes of a CHAR_ID array: one
+        small object per word, and a batch's are joined with one `bytes.join`. (A numpy
+        array per word fragmented the heap: scoring the bench's 20,000 messages grew
+        RSS by 28 MB, against 8 MB now.) Words not cached are looked up together, one
+        hash search for the batch, and cached while there is room."""
+        cache = self._char_cache
+        found = {norm: ids for norm in norms if (ids := cache.get(norm)) is not None}
+        new = [norm for norm in norms if norm not in found]
+        if new:
+            looked_up = self._chars.features_in_groups(
+                [self.analyzer.token_chars(norm) for norm in new]
+            )
+            for norm, ids in zip(new, looked_up, strict=True):
+                found[norm] = ids = ids.astype(CHAR_ID).tobytes()
+                if len(cache) < CACHE_WORDS:
+                    cache[norm] = ids
+        return found
 
     def _block(
         self, docs: np.ndarray, ids: np.ndarray, n_docs: int, idf: np.ndarray, offset: int
@@ -332,8 +369,11 @@ class LinearTextcat:
         if not len(ids):
             return logits
         doc, feature, values = self.tfidf(docs, ids, n_docs, idf)
-        # In the weights' own precision: a mixed product would copy them each time.
-        weighted = self.weights[offset + feature] * values[:, np.newaxis].astype(self.weights.dtype)
+        rows = self.weights[offset + feature]
+        if rows.dtype == np.float16:  # held half-width; numpy's float16 sums are slow
+            rows = rows.astype(np.float32)
+        # In the rows' own precision: a mixed product would widen them again.
+        weighted = rows * values[:, np.newaxis].astype(rows.dtype)
         starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
         logits[doc[starts]] = np.add.reduceat(weighted, starts, axis=0)
         return logits
@@ -372,10 +412,9 @@ class LinearTextcat:
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        vocab = {"words": self._words.vocabulary(), "chars": list(self.char_vocab)}
-        text = json.dumps(vocab, ensure_ascii=False).encode("utf-8")
-        # mtime 0: the same model writes the same bytes.
-        (path / VOCAB_FILE).write_bytes(gzip.compress(text, mtime=0))
+        vocab = {f"words.{name}": array for name, array in self._words.arrays().items()}
+        vocab |= {f"chars.{name}": array for name, array in self._chars.arrays().items()}
+        np.savez_compressed(path / VOCAB_FILE, **vocab)
         context = {} if self.previous_weights is None else {"previous": self.previous_weights}
         if self.reads_reaction:
             context["reaction"] = np.array(True)
@@ -390,15 +429,28 @@ class LinearTextcat:
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> LinearTextcat:
         path = Path(path)
-        vocab = json.loads(gzip.decompress((path / VOCAB_FILE).read_bytes()))
         # Plain arrays only: allow_pickle=False keeps loading free of code execution.
-        with np.load(path / "weights.npz", allow_pickle=False) as arrays:
-            self.set_model(
-                words=vocab["words"],
-                word_idf=arrays["word_idf"],
-                chars=vocab["chars"],
+        with (
+            np.load(path / VOCAB_FILE, allow_pickle=False) as vocab,
+            np.load(path / "weights.npz", allow_pickle=False) as arrays,
+        ):
+            word_idf = arrays["word_idf"]
+            words = WordIndex.from_arrays(
+                {
+                    name.removeprefix("words."): vocab[name]
+                    for name in vocab.files
+                    if name.startswith("words.")
+                },
+                self.analyzer.word_ngrams,
+                count=len(word_idf),
+            )
+            chars = CharIndex(vocab["chars.text"], vocab["chars.lengths"])
+            self.install(
+                words,
+                chars,
+                word_idf=word_idf,
                 char_idf=arrays["char_idf"],
-                weights=arrays["weights"].astype(np.float32),
+                weights=arrays["weights"],
                 bias=arrays["bias"],
                 previous_weights=arrays.get("previous"),
                 reaction=bool(arrays.get("reaction", False)),

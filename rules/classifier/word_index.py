@@ -13,38 +13,96 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from rules.classifier.strings import each_string, join_strings
+
 UNKNOWN = -1
 
 
 class WordIndex:
-    def __init__(self, vocabulary: Mapping[str, int], ngrams: tuple[int, int]) -> None:
-        """`vocabulary` maps n-gram strings (words joined by one space) to feature ids."""
+    def __init__(
+        self,
+        ngrams: tuple[int, int],
+        *,
+        count: int,
+        tokens: Mapping[str, np.ndarray],
+        unigrams: np.ndarray,
+        keys: Mapping[int, np.ndarray],
+        features: Mapping[int, np.ndarray],
+    ) -> None:
+        """The index as `arrays` gives it (`of` builds one from a vocabulary): `count`
+        features; `tokens` the words, joined (`strings.py`), a word's number its place;
+        `unigrams` each word's feature id as a unigram (UNKNOWN: none); per n > 1, the
+        n-grams' keys (`key`), sorted, and their feature ids in the same order."""
         self.low, self.high = ngrams
-        self.count = len(vocabulary)
-        self.tokens: dict[str, int] = {}
-        for feature in vocabulary:
-            for word in feature.split(" "):
-                self.tokens.setdefault(word, len(self.tokens))
+        self.count = count
+        self._joined = dict(tokens)
+        self.tokens: dict[str, int] = {word: n for n, word in enumerate(each_string(**tokens))}
         self.size = max(len(self.tokens), 1)
         if self.size**self.high >= 2**63:
             raise ValueError(f"{self.size} words are too many to number {self.high}-grams")
-        self.unigrams = np.full(self.size, UNKNOWN, dtype=np.int64)
-        found: dict[int, list[tuple[int, int]]] = {n: [] for n in range(2, self.high + 1)}
+        self.unigrams = np.asarray(unigrams, dtype=np.int64)
+        self.keys = {n: np.asarray(keys[n], dtype=np.int64) for n in range(2, self.high + 1)}
+        self.features = {n: np.asarray(features[n], dtype=np.int64) for n in self.keys}
+
+    @classmethod
+    def of(cls, vocabulary: Mapping[str, int], ngrams: tuple[int, int]) -> WordIndex:
+        """`vocabulary` maps n-gram strings (words joined by one space) to feature ids."""
+        low, high = ngrams
+        tokens: dict[str, int] = {}
+        for feature in vocabulary:
+            for word in feature.split(" "):
+                tokens.setdefault(word, len(tokens))
+        size = max(len(tokens), 1)
+        unigrams = np.full(size, UNKNOWN, dtype=np.int64)
+        found: dict[int, list[tuple[int, int]]] = {n: [] for n in range(2, high + 1)}
         for feature, index in vocabulary.items():
             words = feature.split(" ")
-            if not self.low <= len(words) <= self.high:
+            if not low <= len(words) <= high:
                 raise ValueError(f"word feature {feature!r} is not a {ngrams} n-gram")
             if len(words) == 1:
-                self.unigrams[self.tokens[feature]] = index
+                unigrams[tokens[feature]] = index
             else:
-                found[len(words)].append((self.key(self.tokens[w] for w in words), index))
-        # Per n: the n-grams' keys, sorted, and their feature ids in the same order.
-        self.keys: dict[int, np.ndarray] = {}
-        self.features: dict[int, np.ndarray] = {}
-        for n, pairs in found.items():
+                key = 0
+                for word in words:
+                    key = key * size + tokens[word]
+                found[len(words)].append((key, index))
+        for pairs in found.values():
             pairs.sort()
-            self.keys[n] = np.array([key for key, _ in pairs], dtype=np.int64)
-            self.features[n] = np.array([index for _, index in pairs], dtype=np.int64)
+        return cls(
+            ngrams,
+            count=len(vocabulary),
+            tokens=join_strings(list(tokens)),
+            unigrams=unigrams,
+            keys={
+                n: np.array([key for key, _ in pairs], dtype=np.int64) for n, pairs in found.items()
+            },
+            features={
+                n: np.array([index for _, index in pairs], dtype=np.int64)
+                for n, pairs in found.items()
+            },
+        )
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The index as flat arrays, named for `from_arrays`."""
+        found = {f"tokens.{name}": array for name, array in self._joined.items()}
+        found["unigrams"] = self.unigrams.astype(np.int32)
+        for n, keys in self.keys.items():
+            found[f"keys.{n}"] = keys
+            found[f"features.{n}"] = self.features[n].astype(np.int32)
+        return found
+
+    @classmethod
+    def from_arrays(
+        cls, arrays: Mapping[str, np.ndarray], ngrams: tuple[int, int], count: int
+    ) -> WordIndex:
+        return cls(
+            ngrams,
+            count=count,
+            tokens={"text": arrays["tokens.text"], "lengths": arrays["tokens.lengths"]},
+            unigrams=arrays["unigrams"],
+            keys={n: arrays[f"keys.{n}"] for n in range(2, ngrams[1] + 1)},
+            features={n: arrays[f"features.{n}"] for n in range(2, ngrams[1] + 1)},
+        )
 
     def vocabulary(self) -> list[str]:
         """The n-gram strings in feature-id order, rebuilt from the numbers: the strings

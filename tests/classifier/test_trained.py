@@ -383,3 +383,18 @@ def test_dissent_with_a_consent_word_in_it_is_not_counted_as_consent(trained, la
 def test_consent_through_a_negated_objection_counts_as_consent(trained, lang, text):
     proposal = trained.classify(PROPOSALS[lang])
     assert stance(trained.classify(text, previous=proposal).labels) == "agree"
+
+
+def test_scores_do_not_depend_on_which_words_are_cached(trained, monkeypatch):
+    """A word's character n-grams are looked up once and cached while there is room;
+    beyond it they are looked up each time, with the same result."""
+    texts = [
+        "de printer is weer kapot en niemand kan printen",
+        "shall we move the stand-up to 9:30 from next week?",
+        "the printer is broken again, can we call the supplier?",
+        "café één naïeve coöperatie 🙃",
+    ]
+    monkeypatch.setattr("rules.classifier.trained.CACHE_WORDS", 3)
+    crowded = TrainedClassifier.load()
+    for text in texts + texts:
+        assert crowded.classify(text).scores == trained.classify(text).scores

@@ -41,14 +41,14 @@ def test_word_index_finds_what_the_strings_find(ngrams):
     # The vocabulary: n-grams of half the texts, so the rest meet unknown ones too.
     features = sorted({f for words in texts[:150] for f in analyzer.words(words, 0)})
     vocabulary = {feature: i for i, feature in enumerate(features)}
-    index = WordIndex(vocabulary, ngrams)
+    index = WordIndex.of(vocabulary, ngrams)
     assert by_numbers(index, texts) == by_strings(vocabulary, analyzer, texts)
 
 
 def test_word_index_never_joins_two_messages():
     analyzer = Analyzer((1, 3), (2, 5))
     vocabulary = {"down </s>": 0, "</s> <s>": 1, "<s> again": 2}
-    index = WordIndex(vocabulary, (1, 3))
+    index = WordIndex.of(vocabulary, (1, 3))
     assert by_numbers(index, [["down"], ["again"]]) == Counter({(0, 0): 1, (1, 2): 1})
     assert by_strings(vocabulary, analyzer, [["down"], ["again"]]) == Counter(
         {(0, 0): 1, (1, 2): 1}
@@ -57,7 +57,7 @@ def test_word_index_never_joins_two_messages():
 
 def test_word_index_refuses_a_vocabulary_it_cannot_number():
     with pytest.raises(ValueError, match="not a"):
-        WordIndex({"a b c d": 0}, (1, 3))
+        WordIndex.of({"a b c d": 0}, (1, 3))
 
 
 @pytest.mark.parametrize("ngrams", [(1, 1), (1, 3), (2, 3)])
@@ -68,13 +68,13 @@ def test_word_index_gives_back_the_vocabulary_it_was_built_from(ngrams):
     texts = [[rng.choice(WORDS) for _ in range(rng.randint(0, 9))] for _ in range(100)]
     features = {f for words in texts for f in analyzer.words(words, 0)}
     shuffled = rng.sample(sorted(features), len(features))
-    index = WordIndex({feature: i for i, feature in enumerate(shuffled)}, ngrams)
+    index = WordIndex.of({feature: i for i, feature in enumerate(shuffled)}, ngrams)
     assert index.vocabulary() == shuffled
     assert index.count == len(shuffled)
 
 
 def test_word_index_finds_a_feature_by_its_string():
-    index = WordIndex({"printer down": 0, "down": 1, "again": 2, "down again now": 3}, (1, 3))
+    index = WordIndex.of({"printer down": 0, "down": 1, "again": 2, "down again now": 3}, (1, 3))
     assert index.feature("down") == 1
     assert index.feature("again") == 2
     assert index.feature("printer down") == 0
@@ -94,5 +94,18 @@ def test_word_index_finds_every_feature_of_a_vocabulary():
         for f in analyzer.words([rng.choice(WORDS) for _ in range(rng.randint(1, 8))], 0)
     }
     vocabulary = {feature: i for i, feature in enumerate(sorted(features))}
-    index = WordIndex(vocabulary, (1, 3))
+    index = WordIndex.of(vocabulary, (1, 3))
     assert {feature: index.feature(feature) for feature in vocabulary} == vocabulary
+
+
+@pytest.mark.parametrize("ngrams", [(1, 1), (1, 3), (2, 3)])
+def test_word_index_is_rebuilt_from_its_arrays(ngrams):
+    """The shipped model stores the index as arrays: rebuilt, it finds the same."""
+    rng = random.Random(13)
+    analyzer = Analyzer(ngrams, (2, 5))
+    texts = [[rng.choice(WORDS) for _ in range(rng.randint(0, 9))] for _ in range(200)]
+    features = sorted({f for words in texts[:100] for f in analyzer.words(words, 0)})
+    index = WordIndex.of({feature: i for i, feature in enumerate(features)}, ngrams)
+    again = WordIndex.from_arrays(index.arrays(), ngrams, count=index.count)
+    assert by_numbers(again, texts) == by_numbers(index, texts)
+    assert again.vocabulary() == features
