@@ -10,6 +10,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Protocol
 
@@ -27,9 +28,10 @@ log = logging.getLogger(__name__)
 
 # Retention sweeps are cheap but need not run on every tick.
 SWEEP_EVERY_S = 3600.0
-# Second readings waiting for the encoder (a tenth of a second each). Beyond this the
-# first reading stands for now and the outbox offers the reading again later.
+# Second readings waiting for the encoder (about 40 ms each). Beyond this the first
+# reading stands for now and the outbox offers the reading again later.
 READINGS_WAITING = 200
+SECOND_READER_THREAD = "groundrules-second-reader"
 
 
 class Adapter(Protocol):
@@ -61,8 +63,11 @@ class Runtime:
         # another process may have heard of a removal).
         self._removed: dict[str, datetime] = workspaces.removed(app.database)
         # The encoder reads in a worker thread of its own, off the path of every event.
+        # Always the same thread: the allocator keeps an arena per thread, and readings
+        # spread over the shared pool's threads held 20 MB more (training/RESULTS.md).
         app.service.read_inline = False
         self._readings: asyncio.Queue[Delivery] = asyncio.Queue(READINGS_WAITING)
+        self._reader_thread = ThreadPoolExecutor(1, thread_name_prefix=SECOND_READER_THREAD)
 
     # --- events in ------------------------------------------------------------------
 
@@ -179,7 +184,9 @@ class Runtime:
 
     async def _read(self, delivery: Delivery) -> None:
         try:
-            followed = await asyncio.to_thread(self.app.service.read_again, delivery, now_utc())
+            followed = await asyncio.get_running_loop().run_in_executor(
+                self._reader_thread, self.app.service.read_again, delivery, now_utc()
+            )
         except Exception as error:
             # The first reading stands; the outbox offers this reading again later.
             log.exception("second reading in %s failed", delivery.action.workspace)
@@ -255,6 +262,7 @@ class Runtime:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            self._reader_thread.shutdown(wait=False, cancel_futures=True)
             for adapter in reversed(self.adapters):
                 await adapter.stop()
             if health is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -80,9 +81,11 @@ class TaggedSecondReader:
     def __init__(self, second: SecondReading) -> None:
         self.second = second
         self.read: list[str] = []
+        self.threads: list[str] = []  # the thread of each reading
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         self.read += texts
+        self.threads.append(threading.current_thread().name)
         return np.array(
             [[float(f"#2-{label}" in text) for label in LABELS] for text in texts], np.float32
         )

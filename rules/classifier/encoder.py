@@ -2,24 +2,26 @@
 in numpy alone.
 
 The linear model (`trained.py`) reads every message in a fraction of a millisecond;
-this encoder (multilingual-e5-small, 12 layers, MIT licence) reads a message in about
-a tenth of a second, and reads it better: it knows words the corpus never held and
+this encoder (multilingual-e5-small, 12 layers, MIT licence) reads a message in
+40 ms or so, and reads it better: it knows words the corpus never held and
 sees a sentence whole (training/RESULTS.md, "A fine-tuned pretrained encoder"). So it
 reads only the few messages a nudge hangs on, beside the engine, never in the path
 of every message.
 
 It ships as arrays (`weights.npz`) and a piece vocabulary (`pieces.json`), built by
 `python -m training.encoder export`: no torch, no pickle, no download. The
-matrices are kept 4-bit in memory (blocks of 32 numbers sharing one scale, as the
-pretrained weights came) and widened one at a time as a batch passes through.
+matrices are stored 4-bit (blocks of 32 numbers sharing one scale, as the pretrained
+weights came: the pretrained ones plus the fine-tuning's change), merged at load into
+8-bit ones, and widened one at a time as a batch passes through.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +35,7 @@ from rules.understanding import BAR_NAMES, SecondReading, Thresholds
 ENCODER_DIR = Path(__file__).resolve().parent / "encoder"
 BARS_FILE = "bars.json"
 BLOCK = 32  # numbers sharing one 4-bit scale
-REMEMBERED = 10_000  # texts whose scores are kept (a few hundred kB)
+REMEMBERED = 10_000  # texts whose scores are kept, by digest (about 2 MB)
 BATCH = 32  # messages per pass: long enough to share the widening of each matrix
 _MATRICES = ("q", "k", "v", "out", "up", "down")
 
@@ -76,15 +78,58 @@ class Packed:
         return unpack_4bit(self.codes[ids], self.scale[ids])
 
 
-@dataclass(frozen=True, slots=True)
-class Changed:
-    """A pretrained 4-bit matrix and the fine-tuning's change to it, also 4-bit."""
+def pack_8bit(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of `matrix` in blocks of BLOCK numbers, each block a float16 scale and its
+    numbers as signed 8-bit steps of it (-127..127)."""
+    rows, columns = matrix.shape
+    if columns % BLOCK:
+        raise ValueError(f"columns ({columns}) must be a multiple of {BLOCK}")
+    blocks = matrix.astype(np.float32).reshape(rows, columns // BLOCK, BLOCK)
+    scale = (np.abs(blocks).max(-1) / 127).astype(np.float16)
+    inverse = np.divide(
+        1.0, scale.astype(np.float32), where=scale != 0, out=np.zeros(scale.shape, np.float32)
+    )
+    steps = np.clip(np.round(blocks * inverse[..., None]), -127, 127).astype(np.int8)
+    return steps.reshape(rows, columns), scale
 
-    base: Packed
-    change: Packed
+
+@dataclass(frozen=True, slots=True)
+class Packed8:
+    """An 8-bit matrix (`pack_8bit`)."""
+
+    codes: np.ndarray
+    scale: np.ndarray
 
     def dense(self) -> np.ndarray:
-        return self.base.dense() + self.change.dense()
+        rows, columns = self.codes.shape
+        blocks = self.codes.reshape(rows, columns // BLOCK, BLOCK).astype(np.float32)
+        blocks *= self.scale.astype(np.float32)[..., None]
+        return blocks.reshape(rows, columns)
+
+
+MERGED_ROWS = 256  # rows merged at a time: small temporaries
+
+
+def merged(
+    triples: Iterable[tuple[tuple[int, str], Packed, Packed]],
+) -> dict[tuple[int, str], Packed8]:
+    """Each pretrained 4-bit matrix and the fine-tuning's change to it, also 4-bit, as
+    one 8-bit matrix: unpacking two 4-bit matrices at every reading took three times
+    as long. `triples` (key, base, change) are read and merged one at a time, a few
+    rows at a time."""
+    found = {}
+    for key, base, change in triples:
+        rows, columns = base.codes.shape[0], base.codes.shape[1] * 2
+        matrix = Packed8(
+            np.empty((rows, columns), np.int8), np.empty((rows, columns // BLOCK), np.float16)
+        )
+        for start in range(0, rows, MERGED_ROWS):
+            part = slice(start, start + MERGED_ROWS)
+            widened = unpack_4bit(base.codes[part], base.scale[part])
+            widened += unpack_4bit(change.codes[part], change.scale[part])
+            matrix.codes[part], matrix.scale[part] = pack_8bit(widened)
+        found[key] = matrix
+    return found
 
 
 # The pretrained file's name of each layer matrix (e5_base), by the name used here.
@@ -112,25 +157,30 @@ class EncoderReader:
         arrays: Mapping[str, np.ndarray],
         layers: int,
         second: SecondReading | None = None,
-        bases: Mapping[tuple[int, str], Packed] | None = None,
+        base: Path | None = None,
     ) -> None:
-        """`bases`: pretrained matrices the stored ones are changes to (`Changed`)."""
+        """`arrays` may be read lazily (an open `np.load`); `base`: the pretrained file
+        whose matrices the stored ones are changes to (`merged`)."""
         # How the engine uses this reading beside the linear model's: the bars chosen
         # for the averaged scores (None: not tuned yet; the encoder only scores).
         self.second = second
-        self._read: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._read: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         self.shape = shape
         self.tokenizer = tokenizer
         self.layers = layers
         self._word = Packed(arrays["word.codes"], arrays["word.scale"])
-        self._matrices: dict[tuple[int, str], Packed | Changed] = {
-            (n, part): Packed(arrays[f"{n}.{part}.codes"], arrays[f"{n}.{part}.scale"])
+        # Read one at a time: each change is merged into its base and let go at once.
+        stored = (
+            ((n, part), Packed(arrays[f"{n}.{part}.codes"], arrays[f"{n}.{part}.scale"]))
             for n in range(layers)
             for part in _MATRICES
-        }
-        for key, base in (bases or {}).items():
-            self._matrices[key] = Changed(base, self._matrices[key])
+        )
+        self._matrices: dict[tuple[int, str], Packed | Packed8] = (
+            dict(stored)
+            if base is None
+            else merged((key, _base_of(base, key, change), change) for key, change in stored)
+        )
         self._vectors = {
             name: arrays[name].astype(np.float32)
             for name in arrays
@@ -142,8 +192,7 @@ class EncoderReader:
         folder = Path(directory) if directory is not None else ENCODER_DIR
         try:
             meta = json.loads((folder / "pieces.json").read_text(encoding="utf-8"))
-            with np.load(folder / "weights.npz", allow_pickle=False) as stored:
-                arrays = {name: stored[name] for name in stored.files}
+            arrays = np.load(folder / "weights.npz", allow_pickle=False)
         except FileNotFoundError as missing:
             raise FileNotFoundError(
                 f"no encoder in {folder} (build it: python -m training.encoder export)"
@@ -166,11 +215,9 @@ class EncoderReader:
             eos=special["eos"],
             pad=special["pad"],
         )
-        bases = None
-        if meta.get("base") is not None:
-            bases = _bases(meta["layers"], arrays)
-        second = read_bars(folder)
-        return cls(shape, tokenizer, arrays, meta["layers"], second, bases)
+        base = None if meta.get("base") is None else e5_base.base_file()
+        with arrays:
+            return cls(shape, tokenizer, arrays, meta["layers"], read_bars(folder), base)
 
     def pieces(self, text: str) -> list[int]:
         """The piece ids the encoder reads of a message: <s>, its own words, </s>."""
@@ -182,17 +229,19 @@ class EncoderReader:
         Texts read lately are not read again (an edit that changed nothing, a replay
         of the same conversation)."""
         found = np.zeros((len(texts), len(LABELS)), np.float32)
+        # Kept by digest, not by text: a message may be 100 kB long.
+        keys = [_digest(text) for text in texts]
         with self._lock:
-            known = {i: self._read.get(text) for i, text in enumerate(texts)}
+            known = {i: self._read.get(key) for i, key in enumerate(keys)}
         missing = [i for i, row in known.items() if row is None]
         fresh = self.read([texts[i] for i in missing]) if missing else found[:0]
         with self._lock:
             for i, row in known.items():
                 if row is not None:
                     found[i] = row
-                    self._read.move_to_end(texts[i])
+                    self._read.move_to_end(keys[i])
             for i, row in zip(missing, fresh, strict=True):
-                found[i] = self._read[texts[i]] = row
+                found[i] = self._read[keys[i]] = row
             while len(self._read) > REMEMBERED:
                 self._read.popitem(last=False)
         return found
@@ -249,19 +298,16 @@ class EncoderReader:
         return (x - mean) / np.sqrt(spread + np.float32(self.shape.eps)) * weight + bias
 
 
-def _bases(layers: int, arrays: Mapping[str, np.ndarray]) -> dict:
-    """The pretrained matrices, shaped as the stored changes to them."""
-    shapes = {}
-    for n in range(layers):
-        for part, name in BASE_NAMES.items():
-            rows, packed = arrays[f"{n}.{part}.codes"].shape
-            shapes[f"l{n}.{name}.w"] = (rows, packed * 2)
-    found = e5_base.read_blocks(e5_base.base_file(), shapes)
-    return {
-        (n, part): Packed(*found[f"l{n}.{name}.w"])
-        for n in range(layers)
-        for part, name in BASE_NAMES.items()
-    }
+def _base_of(path: Path, key: tuple[int, str], change: Packed) -> Packed:
+    """The pretrained matrix that `change` changes, read from `path` (e5_base)."""
+    n, part = key
+    rows, packed = change.codes.shape
+    name = f"l{n}.{BASE_NAMES[part]}.w"
+    return Packed(*e5_base.read_blocks(path, {name: (rows, packed * 2)})[name])
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def read_bars(folder: Path = ENCODER_DIR) -> SecondReading | None:

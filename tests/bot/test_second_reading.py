@@ -12,7 +12,7 @@ import re
 import pytest
 
 from bot import codec, views
-from bot.runtime import Runtime
+from bot.runtime import SECOND_READER_THREAD, Runtime
 from rules.actions import ReadAgain, SendNudge
 from rules.understanding import SecondReading, Thresholds
 from tests.helpers import Chat, TaggedSecondReader, at
@@ -151,6 +151,21 @@ def test_the_runtime_reads_in_the_background_and_defers_when_busy(app, reader, m
         assert [d.action.message_id for d in later] == ["09:01"]
 
     asyncio.run(scenario())
+
+
+def test_the_runtime_reads_again_always_in_one_thread_of_its_own(app, reader):
+    runtime = Runtime(app, [])
+
+    async def scenario():
+        for minute in range(10, 16):
+            await runtime.submit(
+                _posted("ben", f"#problem #2-problem till {minute}", f"09:{minute}")
+            )
+            assert await runtime.read_waiting() == 1
+
+    asyncio.run(scenario())
+    assert len(reader.read) == 6
+    assert set(reader.threads) == {f"{SECOND_READER_THREAD}_0"}
 
 
 def _posted(user: str, text: str, clock: str = "09:00"):

@@ -5,6 +5,7 @@ readings are tested in test_second_reading.py."""
 from __future__ import annotations
 
 import json
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,11 @@ from rules.classifier.encoder import (
     BARS_FILE,
     BLOCK,
     EncoderReader,
+    Packed,
+    Packed8,
+    merged,
     pack_4bit,
+    pack_8bit,
     unpack_4bit,
 )
 
@@ -166,3 +171,48 @@ def test_a_text_read_lately_is_not_read_again(tmp_path, monkeypatch):
     # Only the two used last are kept: "let us fix it", used longest ago, is read again.
     reader.scores(["it", "let us fix it", "the boiler is broken"])
     assert read[3:] == ["let us fix it"]
+
+
+def test_a_long_text_read_lately_is_remembered_without_its_text(tmp_path):
+    """A message may be 100 kB long: 10,000 remembered ones must not hold a gigabyte."""
+    reader = EncoderReader.load(tiny_model(tmp_path / "model"))
+    reader.scores(["the first reading's one-off costs (caches, buffers)"])
+    tracemalloc.start()
+    try:
+        texts = [f"{n} " + "the boiler is broken " * 5_000 for n in range(10)]
+        first = reader.scores(texts)
+        del texts
+        kept, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert kept < 100_000  # ten texts of 100 kB each: only their scores stay
+    reader.read = None  # remembered: not read again
+    again = [f"{n} " + "the boiler is broken " * 5_000 for n in range(10)]
+    np.testing.assert_array_equal(reader.scores(again), first)
+
+
+def test_8bit_packing_keeps_each_number_within_half_a_step():
+    rng = np.random.default_rng(4)
+    matrix = rng.normal(0, 0.05, (300, 4 * BLOCK)).astype(np.float32)
+    matrix[0, :BLOCK] = 0.0  # an all-zero block
+    codes, scale = pack_8bit(matrix)
+    assert codes.dtype == np.int8 and codes.shape == matrix.shape
+    dense = Packed8(codes, scale).dense()
+    step = np.repeat(scale.astype(np.float32), BLOCK, axis=1)
+    assert np.all(np.abs(dense - matrix) <= step / 2 + 1e-6)
+    assert np.all(dense[0, :BLOCK] == 0.0)
+
+
+def test_a_base_and_its_change_merge_into_their_sum():
+    """The shipped encoder's matrices: pretrained 4-bit plus the fine-tuning's change,
+    merged at load a few rows at a time (more rows than one merge step)."""
+    rng = np.random.default_rng(6)
+    base = Packed(*pack_4bit(rng.normal(0, 0.05, (600, 2 * BLOCK))))
+    change = Packed(*pack_4bit(rng.normal(0, 0.002, (600, 2 * BLOCK))))
+    other = Packed(*pack_4bit(rng.normal(0, 0.05, (40, BLOCK))))
+    found = merged([((0, "q"), base, change), ((0, "up"), other, other)])
+    total = base.dense() + change.dense()
+    step = np.repeat(found[0, "q"].scale.astype(np.float32), BLOCK, axis=1)
+    assert np.all(np.abs(found[0, "q"].dense() - total) <= step / 2 + 1e-6)
+    assert np.abs(found[0, "q"].dense() - total).max() < 0.002
+    np.testing.assert_allclose(found[0, "up"].dense(), 2 * other.dense(), atol=0.002)
