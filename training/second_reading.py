@@ -1,7 +1,7 @@
 """The bars of the second reading: the encoder's scores averaged with the linear
 model's, on the messages the engine reads again (rules/problems.py, `on_reread`).
 
-    python -m training.second_reading [--encoder DIR] [--dry-run]
+    python -m training.second_reading [--encoder DIR] [--dry-run] [--labels]
 
 The linear model reads every message; a message a nudge hangs on is read again by the
 encoder: a problem the first reading watched (even doubtfully), and a reply that may
@@ -12,6 +12,11 @@ chooses the first reading's bars) and by the shipped encoder (which never learnt
 them), and chooses the bars that reach the nudge precision aim with the most recall,
 and a surer bar for tables asking for fewer nudges. It writes them to the encoder's
 `bars.json`. Run it again after `make train`: the bars belong to the pair of models.
+
+With `--labels` it writes nothing and measures instead what the averaged reading would
+do for the problem and proposal labels of every message: thresholds chosen on the
+tuning lines as `make train` chooses the label thresholds, F1 on the test split per
+language, beside each model alone (training/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -117,6 +122,9 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.second_reading", description=__doc__)
     parser.add_argument("--encoder", default=str(ENCODER_DIR), help="the exported encoder")
     parser.add_argument("--dry-run", action="store_true", help="print the bars, write nothing")
+    parser.add_argument(
+        "--labels", action="store_true", help="measure averaged labels on test, write nothing"
+    )
     args = parser.parse_args(argv)
     config = load_config()
     conversations = tuning.load(ROOT / config.thresholds.tuning)
@@ -135,6 +143,9 @@ def main(argv: list[str]) -> int:
         config.thresholds.tuning_folds,
         lambda others: _nudge_scorer(corpus + conversation_examples(others, evaluated), config),
     )
+    if args.labels:
+        print_label_figures(conversations, first, second, splits["test"], reader)
+        return 0
     shipped = TrainedClassifier.load().bars
     bars, normal, fewer = choose(conversations, first, second, shipped, grid(config.thresholds))
     share = read_again_share(first, shipped, ANSWER_FROM)
@@ -153,6 +164,55 @@ def main(argv: list[str]) -> int:
         path.write_text(json.dumps(chosen, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {path}")
     return 0
+
+
+def print_label_figures(conversations, first, second, test, reader) -> None:
+    """Problem and proposal F1 on `test`, per language: the shipped linear model (its
+    own thresholds, and thresholds chosen on the tuning lines), the encoder, and their
+    average (both chosen on the tuning lines, the linear model out of fold)."""
+    from rules.classifier import LABELS
+    from rules.classifier.trained import TrainedClassifier
+    from training.config import load_config
+    from training.evaluate import previous_lines
+    from training.metrics import per_label
+    from training.thresholds import label_thresholds
+
+    search = load_config().thresholds
+    examples = [e for c in conversations for e in c.examples()]
+    named = ("problem", "proposal")
+    linear = {label: np.concatenate([np.asarray(s[label]) for s in first]) for label in named}
+    rows = np.concatenate(second)
+    encoder = {label: rows[:, LABELS.index(label)] for label in named}
+    shipped = TrainedClassifier.load().classify_many(
+        [e.text for e in test], previous=previous_lines(test)
+    )
+    read = reader.scores([e.text for e in test])
+    on_test = {
+        "linear": {label: np.array([c.scores[label] for c in shipped]) for label in named},
+        "encoder": {label: read[:, LABELS.index(label)] for label in named},
+    }
+    on_tuning = {"linear": linear, "encoder": encoder}
+    for scores in (on_test, on_tuning):
+        scores["average"] = {
+            label: (scores["linear"][label] + scores["encoder"][label]) / 2 for label in named
+        }
+    runs = {"linear, its own thresholds": [c.labels & set(named) for c in shipped]}
+    for name, scores in on_tuning.items():
+        unused = {label: np.zeros(len(examples)) for label in LABELS}
+        bars = label_thresholds(examples, unused | scores, search)
+        runs[f"{name}, thresholds from tuning ({bars['problem']}, {bars['proposal']})"] = [
+            frozenset(label for label in named if on_test[name][label][i] >= bars[label])
+            for i in range(len(test))
+        ]
+    print("| reading | lang | problem P / R / F1 | proposal P / R / F1 |\n|---|---|---|---|")
+    for name, predicted in runs.items():
+        for lang in ("en", "nl"):
+            found = per_label(test, predicted, lang=lang)
+            cells = [
+                f"{found[label].precision:.3f} / {found[label].recall:.3f} / {found[label].f1:.3f}"
+                for label in named
+            ]
+            print(f"| {name} | {lang} | {cells[0]} | {cells[1]} |")
 
 
 if __name__ == "__main__":
