@@ -184,32 +184,12 @@ class LinearTextcat:
         """The character n-grams, by hash; their ids count from 0 after the words'."""
         return self._chars
 
-    def set_model(
-        self,
-        *,
-        words: Sequence[str],
-        chars: Sequence[str],
-        word_idf: np.ndarray,
-        char_idf: np.ndarray,
-        weights: np.ndarray,
-        bias: np.ndarray,
-        previous_weights: np.ndarray | None = None,
-        reaction: bool = False,
-    ) -> None:
+    def set_model(self, *, words: Sequence[str], chars: Sequence[str], **parameters) -> None:
         """Install fitted parameters, the vocabulary given as n-gram strings in
-        feature-id order (as training has it); see `install`."""
-        self.install(
-            WordIndex.of(
-                {feature: i for i, feature in enumerate(words)}, self.analyzer.word_ngrams
-            ),
-            CharIndex.of(chars),
-            word_idf=word_idf,
-            char_idf=char_idf,
-            weights=weights,
-            bias=bias,
-            previous_weights=previous_weights,
-            reaction=reaction,
-        )
+        feature-id order (as training has it); the rest as `install` takes them."""
+        vocabulary = {feature: i for i, feature in enumerate(words)}
+        word_index = WordIndex.of(vocabulary, self.analyzer.word_ngrams)
+        self.install(word_index, CharIndex.of(chars), **parameters)
 
     def install(
         self,
