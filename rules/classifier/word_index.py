@@ -95,6 +95,8 @@ class WordIndex:
     def from_arrays(
         cls, arrays: Mapping[str, np.ndarray], ngrams: tuple[int, int], count: int
     ) -> WordIndex:
+        """The index `arrays` saved (the shipped model's vocabulary): nothing to parse,
+        and no n-gram string is built."""
         return cls(
             ngrams,
             count=count,
