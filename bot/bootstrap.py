@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from bot.database import make_engine
-from bot.migrate import upgrade
+from bot.migrate import upgrade, upgrade_apart
 from bot.service import SecondReader, Service
 from bot.settings import Settings, load_settings
 from bot.store import Store
@@ -108,14 +108,17 @@ def bootstrap(
     *,
     classifier: Classifier | None = None,
     migrate: bool = True,
+    migrate_apart: bool = False,
     worker: str | None = None,
 ) -> Groundrules:
+    """`migrate_apart`: bring the schema up to date in a child process, so that a
+    long-running bot never holds Alembic (`bot.migrate.upgrade_apart`)."""
     settings = settings or load_settings()
     classifier = classifier or build_classifier(settings.classifier)
     database = make_engine(settings.database_url)
     wait_for_database(database)
     if migrate:
-        upgrade(database)
+        (upgrade_apart if migrate_apart else upgrade)(database)
     store = Store(database, settings.table_defaults())
     reader = second_reader(settings, classifier)
     engine = Engine(

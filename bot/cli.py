@@ -175,6 +175,7 @@ def run(
 
     from bot.bootstrap import bootstrap
     from bot.logs import configure_logging
+    from bot.migrate import MigrationError
     from bot.runtime import Runtime
 
     settings = _settings(discord_shards=shards)
@@ -200,7 +201,11 @@ def run(
     except SettingsError as error:
         typer.echo(f"groundrules: {error}", err=True)
         raise typer.Exit(2) from None
-    runtime = Runtime(bootstrap(settings), adapters)
+    try:
+        runtime = Runtime(bootstrap(settings, migrate_apart=True), adapters)
+    except MigrationError as error:
+        typer.echo(f"groundrules: {error}", err=True)
+        raise typer.Exit(1) from None
 
     async def main() -> None:
         loop = asyncio.get_running_loop()

@@ -1,14 +1,24 @@
-"""Bring a database to the newest schema with Alembic; the bot does this on start."""
+"""Bring a database to the newest schema with Alembic; the bot does this on start.
+
+`groundrules run` migrates in a short-lived child process (`upgrade_apart`): Alembic
+costs 10 MB that the long-running bot would otherwise hold for nothing
+(training/RESULTS.md). Alembic is imported only where a migration runs.
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, text
 
-from bot.database import is_sqlite
+from bot.database import is_sqlite, make_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 # Several bot processes may start at once against one PostgreSQL database.
 _MIGRATION_LOCK = 74_201_113
@@ -22,6 +32,8 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 
 
 def alembic_config(url: str | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resources.files("bot") / "migrations"))
     if url:
@@ -30,9 +42,43 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     config = alembic_config(str(engine.url))
     with engine.begin() as connection:
         if not is_sqlite(str(engine.url)):
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+# The child reads the database URL from here, not from its arguments: a URL may hold a
+# password, and a process's arguments are visible to every user of the machine.
+URL_VARIABLE = "GROUNDRULES_MIGRATE_URL"
+
+
+class MigrationError(RuntimeError):
+    pass
+
+
+def upgrade_apart(engine: Engine) -> None:
+    """`upgrade`, in a child process (a database in memory is migrated here: no other
+    process can reach it)."""
+    url = engine.url.render_as_string(hide_password=False)
+    if is_sqlite(url) and engine.url.database in (None, "", ":memory:"):
+        upgrade(engine)
+        return
+    found = subprocess.run(
+        [sys.executable, "-m", "bot.migrate"],
+        env={**os.environ, URL_VARIABLE: url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if found.returncode != 0:
+        last = found.stderr.strip().splitlines()[-1:] or ["no output"]
+        raise MigrationError(f"the schema migration failed: {last[0]}")
+
+
+if __name__ == "__main__":
+    upgrade(make_engine(os.environ[URL_VARIABLE]))

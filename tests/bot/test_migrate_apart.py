@@ -1,0 +1,64 @@
+"""`groundrules run` migrates in a child process: the long-running bot never imports
+Alembic (10 MB), and a failed migration stops the start with Alembic's reason."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from bot.bootstrap import bootstrap
+from bot.database import make_engine
+from bot.migrate import MigrationError, upgrade_apart
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def newest_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    from bot.migrate import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_the_running_bot_migrates_apart_and_never_imports_alembic(database_url):
+    script = "\n".join(
+        [
+            "import sys",
+            "from sqlalchemy import text",
+            "from bot.bootstrap import bootstrap",
+            "from bot.settings import Settings",
+            f"app = bootstrap(Settings(database_url={database_url!r}, classifier='rules'),"
+            " migrate_apart=True)",
+            "with app.database.connect() as connection:",
+            "    found = connection.execute(text('SELECT version_num FROM alembic_version'))",
+            "    print(found.scalar())",
+            "print('alembic' in sys.modules)",
+        ]
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    version, alembic_loaded = found.stdout.split()[-2:]
+    assert version == newest_revision()
+    assert alembic_loaded == "False"
+
+
+def test_a_database_in_memory_is_migrated_in_the_process_itself():
+    app = bootstrap(Settings(database_url="sqlite://", classifier="rules"), migrate_apart=True)
+    assert "alembic_version" in inspect(app.database).get_table_names()
+
+
+def test_a_failed_migration_stops_the_start_with_its_reason(tmp_path):
+    url = f"sqlite:///{tmp_path}/ahead.db"
+    database = make_engine(url)
+    with database.begin() as connection:
+        connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
+        connection.execute(text("INSERT INTO alembic_version VALUES ('9999')"))
+    with pytest.raises(MigrationError, match="9999"):
+        upgrade_apart(database)
