@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.database import make_engine
 
 runner = CliRunner()
 PLATFORM_VARIABLES = (
@@ -53,3 +55,20 @@ def test_run_malformed_window_names_the_variable(monkeypatch, tmp_path):
     result = run(monkeypatch, tmp_path, GROUNDRULES_PROBLEM_WINDOW="ten minutes-ish")
     assert result.exit_code == 2
     assert result.stderr.startswith("groundrules: GROUNDRULES_PROBLEM_WINDOW: ")
+
+
+def test_run_on_a_database_it_cannot_migrate_says_why_in_one_line(monkeypatch, tmp_path):
+    """The schema is migrated in a child process; its failure stops the start."""
+    database = make_engine(f"sqlite:///{tmp_path}/run.db")
+    with database.begin() as connection:
+        connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
+        connection.execute(text("INSERT INTO alembic_version VALUES ('9999')"))
+    database.dispose()
+    result = run(
+        monkeypatch, tmp_path, "slack",
+        SLACK_BOT_TOKEN="xoxb-1-2-secretvalue", SLACK_SIGNING_SECRET="s3cret",
+        GROUNDRULES_CLASSIFIER="rules",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("groundrules: the schema migration failed") and "9999" in line
