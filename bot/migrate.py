@@ -7,6 +7,7 @@ costs 10 MB that the long-running bot would otherwise hold for nothing
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from bot.database import is_sqlite, make_engine
 
 if TYPE_CHECKING:
     from alembic.config import Config
+
+log = logging.getLogger(__name__)
 
 # Several bot processes may start at once against one PostgreSQL database.
 _MIGRATION_LOCK = 74_201_113
@@ -78,6 +81,7 @@ def upgrade_apart(engine: Engine) -> None:
     if found.returncode != 0:
         last = found.stderr.strip().splitlines()[-1:] or ["no output"]
         raise MigrationError(f"the schema migration failed: {last[0]}")
+    log.info("database schema is up to date (migrated in a child process)")
 
 
 if __name__ == "__main__":
