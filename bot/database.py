@@ -20,6 +20,11 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def is_memory_sqlite(url: str) -> bool:
+    """A SQLite database in memory: it lives and dies with its process."""
+    return is_sqlite(url) and make_url(url).database in (None, "", ":memory:")
+
+
 def redact(url: str) -> str:
     """The URL without its password, for logs and error messages."""
     return make_url(url).render_as_string(hide_password=True)
@@ -29,11 +34,10 @@ def make_engine(url: str, **options: object) -> Engine:
     url = normalise_url(url)
     if not is_sqlite(url):
         return create_engine(url, pool_pre_ping=True, **options)
-    memory = make_url(url).database in (None, "", ":memory:")
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},
-        poolclass=StaticPool if memory else None,
+        poolclass=StaticPool if is_memory_sqlite(url) else None,
         **options,
     )
     _serialise_sqlite_writers(engine)

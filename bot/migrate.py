@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 
-from bot.database import is_sqlite, make_engine
+from bot.database import is_memory_sqlite, is_sqlite, make_engine
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -68,7 +68,7 @@ def upgrade_apart(engine: Engine) -> None:
     """`upgrade`, in a child process (a database in memory is migrated here: no other
     process can reach it)."""
     url = engine.url.render_as_string(hide_password=False)
-    if is_sqlite(url) and engine.url.database in (None, "", ":memory:"):
+    if is_memory_sqlite(url):
         upgrade(engine)
         return
     found = subprocess.run(

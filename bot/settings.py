@@ -66,8 +66,8 @@ class Settings(BaseSettings):
     # it a problem waits for someone to react. Unset: the trained model's choice.
     surer_threshold: float | None = Field(None, ge=0.0, le=1.0)
     # The trained classifier's messages that a nudge hangs on are read again by a slower,
-    # better encoder beside the engine. Off by default until it fits the memory aim: it
-    # adds about 35 MB (training/RESULTS.md, "The second reading").
+    # better encoder beside the engine. Off by default until it fits the memory aim with
+    # a margin: it adds about 23 MB (training/RESULTS.md, "Memory made room for").
     second_reading: bool = False
     log_level: str = "INFO"
     http_port: int = Field(3000, ge=1, le=65535)

@@ -59,7 +59,7 @@ from rules.grammar import AskWhy, NotAProblem, Snooze
 from rules.say import N_, Lines, Quote, Say, Span, excerpt
 from rules.speech import language, private
 from rules.state import TableState, Watch
-from rules.understanding import Command, Message, SecondReading
+from rules.understanding import READ_AGAIN, Command, Message, SecondReading
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +168,7 @@ def _read_again(
             user=event.user,
             text=event.text,
             posted_at=event.at,
-            first={label: scores.get(label, 0.0) for label in ("problem", "proposal")},
+            first={label: scores.get(label, 0.0) for label in READ_AGAIN},
             lang=message.lang,
         )
     ]

@@ -33,6 +33,10 @@ class Thresholds:
     surer: float | None = None
 
 
+# What a second reading revisits: the two labels a nudge hangs on.
+READ_AGAIN = ("problem", "proposal")
+
+
 @dataclass(frozen=True, slots=True)
 class SecondReading:
     """A slower, better model's second reading of the messages a nudge hangs on.
@@ -54,10 +58,7 @@ class SecondReading:
 
     @staticmethod
     def combined(first: Mapping[str, float], second: Mapping[str, float]) -> dict[str, float]:
-        return {
-            label: (first.get(label, 0.0) + second.get(label, 0.0)) / 2
-            for label in ("problem", "proposal")
-        }
+        return {label: (first.get(label, 0.0) + second.get(label, 0.0)) / 2 for label in READ_AGAIN}
 
 
 # The bars by name, as a trained model's meta and the settings give them.

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rules.understanding import BAR_NAMES, SecondReading, Thresholds, describe_bars
+from rules.understanding import BAR_NAMES, READ_AGAIN, SecondReading, Thresholds, describe_bars
 from training import tuning
 from training.nudges import NudgeScore
 
@@ -53,7 +53,7 @@ def effective_scores(
     """
     answers, watched, reread = _read_again(first, bars, answer_from)
     mean = SecondReading.combined(
-        {label: np.asarray(first[label]) for label in ("problem", "proposal")},
+        {label: np.asarray(first[label]) for label in READ_AGAIN},
         {"problem": second[:, 0], "proposal": second[:, 1]},
     )
     found = dict(first)
@@ -179,29 +179,28 @@ def print_label_figures(conversations, first, second, test, reader) -> None:
 
     search = load_config().thresholds
     examples = [e for c in conversations for e in c.examples()]
-    named = ("problem", "proposal")
-    linear = {label: np.concatenate([np.asarray(s[label]) for s in first]) for label in named}
+    linear = {label: np.concatenate([np.asarray(s[label]) for s in first]) for label in READ_AGAIN}
     rows = np.concatenate(second)
-    encoder = {label: rows[:, LABELS.index(label)] for label in named}
+    encoder = {label: rows[:, LABELS.index(label)] for label in READ_AGAIN}
     shipped = TrainedClassifier.load().classify_many(
         [e.text for e in test], previous=previous_lines(test)
     )
     read = reader.scores([e.text for e in test])
     on_test = {
-        "linear": {label: np.array([c.scores[label] for c in shipped]) for label in named},
-        "encoder": {label: read[:, LABELS.index(label)] for label in named},
+        "linear": {label: np.array([c.scores[label] for c in shipped]) for label in READ_AGAIN},
+        "encoder": {label: read[:, LABELS.index(label)] for label in READ_AGAIN},
     }
     on_tuning = {"linear": linear, "encoder": encoder}
     for scores in (on_test, on_tuning):
         scores["average"] = {
-            label: (scores["linear"][label] + scores["encoder"][label]) / 2 for label in named
+            label: (scores["linear"][label] + scores["encoder"][label]) / 2 for label in READ_AGAIN
         }
-    runs = {"linear, its own thresholds": [c.labels & set(named) for c in shipped]}
+    runs = {"linear, its own thresholds": [c.labels & set(READ_AGAIN) for c in shipped]}
     for name, scores in on_tuning.items():
         unused = {label: np.zeros(len(examples)) for label in LABELS}
         bars = label_thresholds(examples, unused | scores, search)
         runs[f"{name}, thresholds from tuning ({bars['problem']}, {bars['proposal']})"] = [
-            frozenset(label for label in named if on_test[name][label][i] >= bars[label])
+            frozenset(label for label in READ_AGAIN if on_test[name][label][i] >= bars[label])
             for i in range(len(test))
         ]
     print("| reading | lang | problem P / R / F1 | proposal P / R / F1 |\n|---|---|---|---|")
@@ -210,7 +209,7 @@ def print_label_figures(conversations, first, second, test, reader) -> None:
             found = per_label(test, predicted, lang=lang)
             cells = [
                 f"{found[label].precision:.3f} / {found[label].recall:.3f} / {found[label].f1:.3f}"
-                for label in named
+                for label in READ_AGAIN
             ]
             print(f"| {name} | {lang} | {cells[0]} | {cells[1]} |")
 

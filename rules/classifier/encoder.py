@@ -157,7 +157,7 @@ class EncoderReader:
         arrays: Mapping[str, np.ndarray],
         layers: int,
         second: SecondReading | None = None,
-        base: Path | None = None,
+        base: e5_base.BaseFile | None = None,
     ) -> None:
         """`arrays` may be read lazily (an open `np.load`); `base`: the pretrained file
         whose matrices the stored ones are changes to (`merged`)."""
@@ -215,7 +215,7 @@ class EncoderReader:
             eos=special["eos"],
             pad=special["pad"],
         )
-        base = None if meta.get("base") is None else e5_base.base_file()
+        base = None if meta.get("base") is None else e5_base.BaseFile(e5_base.base_file())
         with arrays:
             return cls(shape, tokenizer, arrays, meta["layers"], read_bars(folder), base)
 
@@ -298,12 +298,11 @@ class EncoderReader:
         return (x - mean) / np.sqrt(spread + np.float32(self.shape.eps)) * weight + bias
 
 
-def _base_of(path: Path, key: tuple[int, str], change: Packed) -> Packed:
-    """The pretrained matrix that `change` changes, read from `path` (e5_base)."""
+def _base_of(base: e5_base.BaseFile, key: tuple[int, str], change: Packed) -> Packed:
+    """The pretrained matrix that `change` changes."""
     n, part = key
     rows, packed = change.codes.shape
-    name = f"l{n}.{BASE_NAMES[part]}.w"
-    return Packed(*e5_base.read_blocks(path, {name: (rows, packed * 2)})[name])
+    return Packed(*base.matrix(f"l{n}.{BASE_NAMES[part]}.w", rows, packed * 2))
 
 
 def _digest(text: str) -> bytes:
