@@ -24,14 +24,13 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import spacy
-
 from adapters.console.replay import Replay
 from benchmarks.conversation import generate
 from bot.bootstrap import bootstrap, build_classifier, second_reader
 from bot.settings import Settings
 from rules.actions import ReadAgain
 from rules.classifier import Classifier
+from rules.classifier.spacy_without_cli import import_spacy
 
 MESSAGES = 100_000
 CHANNELS = 1_000
@@ -308,7 +307,7 @@ def main() -> int:
         texts = texts_of(transcript)
         second = second_reading_figures(transcript)
 
-    tokenizer = spacy.blank("en").tokenizer
+    tokenizer = import_spacy().blank("en").tokenizer
     # After the peak RSS is read: the bench's own tokenizer is not the bot's memory.
     best, ratio = measure_classify_passes(classifier, texts[:20_000], tokenizer)
     classify["msgs_per_s"] = max(best, classify["first_pass_msgs_per_s"])

@@ -1,0 +1,41 @@
+"""spaCy imported without its command line.
+
+spaCy 3.8's `__init__` imports `spacy.cli.info` for one function, `spacy.info`, and
+with it the whole command line: typer, rich, weasel, requests, httpx, jinja2,
+pygments. That is 28 MB a running bot holds and never uses (make bench: 165 MB of
+imports against 137). spaCy has made this import lazy on its v4 branch
+(explosion/spaCy#12962); until then, `spacy.cli.info` is stood in for while spaCy
+imports, and `spacy.info` reads the real one when called. Everything of spaCy's
+command line still works: `spacy.cli` is imported the usual way when asked for.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import Any
+
+_STAND_IN = "spacy.cli.info"
+
+
+def info(*args: Any, **kwargs: Any) -> Any:
+    """`spacy.info`, imported when first called."""
+    from spacy.cli.info import info as real_info
+
+    return real_info(*args, **kwargs)
+
+
+def import_spacy() -> types.ModuleType:
+    """spaCy, imported now unless it already is (then as it was imported)."""
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    stand_in = types.ModuleType(_STAND_IN, info.__doc__)
+    stand_in.info = info  # type: ignore[attr-defined]
+    sys.modules[_STAND_IN] = stand_in
+    try:
+        import spacy
+    finally:
+        # Gone before anyone else asks: `import spacy.cli` then finds the real one.
+        if sys.modules.get(_STAND_IN) is stand_in:
+            del sys.modules[_STAND_IN]
+    return spacy

@@ -1,0 +1,60 @@
+"""spaCy is imported without its command line, and nothing of spaCy is lost by it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+# Packages only spaCy's command line brings in; a running bot needs none of them.
+COMMAND_LINE_ONLY = ("weasel", "rich", "requests", "httpx", "jinja2", "pygments")
+
+
+def run_fresh(*lines: str) -> str:
+    """What a fresh interpreter prints running `lines` (this one has imported spaCy)."""
+    found = subprocess.run(
+        [sys.executable, "-c", "\n".join(lines)], capture_output=True, text=True, check=True
+    )
+    return found.stdout.strip().splitlines()[-1]
+
+
+def test_the_running_bot_never_imports_spacys_command_line():
+    loaded = run_fresh(
+        "import json, sys",
+        "import bot.runtime, adapters.slack, adapters.discord, bot.bootstrap",
+        "from bot.bootstrap import build_classifier",
+        "classifier = build_classifier('trained')",
+        "labels = sorted(classifier.classify('Zullen we de release verschuiven?').labels)",
+        f"print(json.dumps([labels, [m for m in {COMMAND_LINE_ONLY!r} if m in sys.modules],",
+        "                   'spacy.cli' in sys.modules]))",
+    )
+    labels, command_line, cli = json.loads(loaded)
+    assert labels == ["proposal"]
+    assert command_line == []
+    assert cli is False
+
+
+def test_spacy_info_and_the_command_line_still_work_once_asked_for():
+    found = run_fresh(
+        "import json, sys",
+        "import rules.classifier, spacy",
+        "described = spacy.info()",
+        "from spacy.cli import info as command_line_info",
+        "print(json.dumps([described['spacy_version'] == spacy.__version__,",
+        "                  'spacy.cli.info' in sys.modules,",
+        "                  command_line_info.__module__]))",
+    )
+    same_version, real_module_loaded, module = json.loads(found)
+    assert same_version is True
+    assert real_module_loaded is True
+    assert module == "spacy.cli.info"
+
+
+def test_spacy_imported_before_is_left_as_it_was():
+    found = run_fresh(
+        "import json, spacy",
+        "from rules.classifier.spacy_without_cli import import_spacy",
+        "import sys",
+        "print(json.dumps([import_spacy() is spacy, 'spacy.cli' in sys.modules]))",
+    )
+    assert json.loads(found) == [True, True]
