@@ -321,5 +321,9 @@ def read_bars(folder: Path = ENCODER_DIR) -> SecondReading | None:
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    # The tanh form: within 0.004 of torch's exact GELU on the corpus's scores.
-    return 0.5 * x * (1 + np.tanh(np.float32(0.7978845608) * (x + np.float32(0.044715) * x**3)))
+    # The tanh form: within 0.004 of torch's exact GELU on the corpus's scores. The cube
+    # multiplied out: numpy's float32 power took 2 ms for a message's 30,000 numbers,
+    # half of a whole reading, where two products take 8 microseconds.
+    return (
+        0.5 * x * (1 + np.tanh(np.float32(0.7978845608) * (x + np.float32(0.044715) * (x * x * x))))
+    )
