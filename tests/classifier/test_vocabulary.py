@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -36,3 +39,21 @@ def test_the_vocabulary_stops_growing_at_its_bound_and_results_do_not_change(kin
     assert len(unbounded.nlp.vocab.strings) >= start + 1_200
     # words met before the bound stay readable, and read as before
     assert bounded.classify_many(batches[0]) == unbounded.classify_many(batches[0])
+
+
+@pytest.mark.parametrize("kind", CLASSIFIERS)
+def test_readings_in_several_threads_at_once_keep_each_others_words(kind):
+    """The runtime classifies in worker threads. A memory zone is the whole string
+    store's: one reading leaving its zone dropped the words another was still reading
+    (a live bot lost messages to "Can't retrieve string for hash")."""
+    bounded, unbounded = CLASSIFIERS[kind](0), CLASSIFIERS[kind](10**9)
+    batches = [unseen_words(5, seed) for seed in range(120)]
+    expected = [unbounded.classify_many(batch) for batch in batches]
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often, as under load
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            found = list(pool.map(bounded.classify_many, batches))
+    finally:
+        sys.setswitchinterval(switching)
+    assert found == expected
