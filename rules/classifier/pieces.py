@@ -27,13 +27,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+from spacy.strings import hash_string
+
 PIECE_MARK = "\u2581"  # "▁": a piece that starts a word
 # `tokenizers` scores an unknown character this far below the lowest piece score.
 UNKNOWN_PENALTY = 10.0
 
 _SPACES = re.compile(" {2,}")
-# Lattice entry of a string that only begins pieces: keep reading, nothing ends here.
-_PREFIX: tuple[()] = ()
+# Pads the text's end, so that every slice read is as long as asked; no piece holds it.
+_PAD = "\x00"
 
 
 class PieceTokenizer:
@@ -57,21 +60,24 @@ class PieceTokenizer:
         self.unk = unk
         self.normalise = dict(normalise or {})
         # A repeated piece means its last id, as in `tokenizers`' own string -> id map.
-        found: dict[str, tuple[int, float]] = {}
-        for number, (piece, score) in enumerate(zip(pieces, scores, strict=True)):
-            found[piece] = (number, float(score))
+        found: dict[str, int] = {}
+        for number, piece in enumerate(pieces):
+            found[piece] = number
         # The lowest of all scores, a repeated piece's overridden ones too (as there).
         self.unknown_score = min(map(float, scores)) - UNKNOWN_PENALTY
-        # Every piece and every beginning of one, in one dict: the search from a
-        # position stops at the first string that begins no piece (a trie's walk),
-        # instead of trying every length up to the longest piece.
-        self.lattice: dict[str, tuple[int, float] | tuple[()]] = {}
-        for piece in found:
-            for end in range(1, len(piece)):
-                self.lattice.setdefault(piece[:end], _PREFIX)
-        # An empty piece can never be matched (the trie yields no empty prefix).
-        self.lattice.update((piece, entry) for piece, entry in found.items() if piece)
-        self.longest = max(map(len, found), default=0)
+        # An empty piece can never be matched; a padded slice must never match one.
+        kept = [piece for piece in found if piece and _PAD not in piece]
+        # Pieces are found by hash (spaCy's 64-bit `hash_string`), not in a dict of
+        # strings: 20,000 pieces and their prefixes held 7 MB as a dict, 0.5 MB so.
+        hashes = np.fromiter(map(hash_string, kept), np.uint64, len(kept))
+        order = np.argsort(hashes, kind="stable")
+        self._hashes = hashes[order]
+        if (shared := np.flatnonzero(self._hashes[1:] == self._hashes[:-1])).size:
+            names = [kept[order[at]] for at in (shared[0], shared[0] + 1)]
+            raise ValueError(f"pieces {names!r} share a hash")
+        self._ids = np.array([found[kept[at]] for at in order.tolist()], np.int32)
+        self._scores = [float(score) for score in scores]
+        self.longest = max(map(len, kept), default=0)
 
     def clean(self, text: str) -> str:
         """The text as the model is fed it: normalised, runs of spaces made one."""
@@ -84,30 +90,26 @@ class PieceTokenizer:
             return []  # nothing to mark either: `tokenizers` gives no pieces
         if not text.startswith(PIECE_MARK):
             text = PIECE_MARK + text
-        size, unk, unknown_score = len(text), self.unk, self.unknown_score
-        lattice = self.lattice.get
+        size, unk, unknown_score, scores = len(text), self.unk, self.unknown_score, self._scores
+        # Every piece starting at each position, all looked up at once: row `start`
+        # holds, for each length, the id of the piece text[start:start + length], or -1.
+        starting = self._ids_of_slices(text)
         # Per end position: the best path's score, where its last piece starts
         # (-1: no path yet) and that piece's id.
         best = [0.0] * (size + 1)
         starts = [-1] * (size + 1)
         ids = [unk] * (size + 1)
-        for start in range(size):
+        for start, row in enumerate(starting):
             reached = best[start]
-            single = False
-            for end in range(start + 1, min(size, start + self.longest) + 1):
-                entry = lattice(text[start:end])
-                if entry is None:
-                    break
-                if not entry:
+            for length, number in enumerate(row, 1):
+                if number < 0:
                     continue
-                number, score = entry
-                total = score + reached
+                end = start + length
+                total = scores[number] + reached
                 # Strictly better only: on a tie the earlier start, found first, stays.
                 if starts[end] < 0 or total > best[end]:
                     best[end], starts[end], ids[end] = total, start, number
-                if end == start + 1:
-                    single = True
-            if not single:
+            if row[0] < 0:  # no piece covers this character: it is unknown
                 end = start + 1
                 total = unknown_score + reached
                 if starts[end] < 0 or total > best[end]:
@@ -132,6 +134,22 @@ class PieceTokenizer:
         found.reverse()
         return found
 
+    def _ids_of_slices(self, text: str) -> list[list[int]]:
+        longest = max(self.longest, 1)
+        padded = text + _PAD * longest
+        slices = [
+            padded[start : start + n] for start in range(len(text)) for n in range(1, longest + 1)
+        ]
+        return self._lookup(slices).reshape(len(text), longest).tolist()
+
+    def _lookup(self, strings: Sequence[str]) -> np.ndarray:
+        """Each string's piece id, or -1 where it is no piece."""
+        wanted = np.fromiter(map(hash_string, strings), np.uint64, len(strings))
+        if not len(self._hashes):
+            return np.full(len(wanted), -1, np.int32)
+        at = np.minimum(np.searchsorted(self._hashes, wanted), len(self._hashes) - 1)
+        return np.where(self._hashes[at] == wanted, self._ids[at], -1)
+
     def _fused(self, run: str) -> int:
-        entry = self.lattice.get(run)
-        return entry[0] if entry else self.unk
+        number = int(self._lookup([run])[0])
+        return number if number >= 0 else self.unk
