@@ -76,6 +76,8 @@ def make_bot(
         # Nobody is pinged unless a message says so on purpose.
         "allowed_mentions": discord.AllowedMentions.none(),
         "guild_ready_timeout": guild_ready_timeout,
+        # Edits arrive as raw events; a cache of the last 1,000 messages would serve no one.
+        "max_messages": None,
     }
     if sharding is None:
         return GroundrulesBot(runtime, **options)

@@ -107,6 +107,8 @@ async def test_gateway_an_edit_reclassifies_the_message(world, harness):
     assert (edited.message_id, edited.text) == (posted["id"], "never mind, it works")
     counts = problem_counts(harness.app.database, workspace(world.guild))
     assert (counts.named, counts.waiting, counts.dismissed) == (1, 0, 1)  # withdrawn
+    # Edits come as raw events: the bot keeps no cache of messages (memory).
+    assert list(harness.adapter.bot.cached_messages) == []
 
 
 async def test_gateway_members_join_and_leave_the_tables_they_can_read(world, harness):
