@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench prepare train compare eval lint format i18n console constraints clean
+.PHONY: demo test bench bench-live prepare train compare eval lint format i18n console constraints clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -26,6 +26,11 @@ test: $(STAMP)
 ## bench: replay a large generated conversation and print throughput and latency
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.replay
+
+## bench-live: the real bot (groundrules run slack discord) fed 100,000 messages by the
+## stand-in Slack and Discord over loopback; its peak memory (about 6 minutes)
+bench-live: $(STAMP)
+	$(BIN)/python -m benchmarks.live --messages 100000
 
 ## train: build the shipped classifier from data/ (fixed seed)
 train: $(STAMP)
