@@ -187,16 +187,16 @@ def fresh_encoder():
     _shipped_encoder.cache_clear()
 
 
-def test_the_second_reader_is_built_only_when_asked_for_beside_the_trained_classifier(
+def test_the_second_reader_is_built_by_default_beside_the_trained_classifier_only(
     fresh_encoder, caplog
 ):
     from rules.classifier.rule_based import RuleClassifier
     from rules.classifier.trained import TrainedClassifier
 
     trained = TrainedClassifier.load()
-    assert second_reader(Settings(), trained) is None
-    loaded = second_reader(Settings(second_reading=True), trained)
+    loaded = second_reader(Settings(), trained)
     assert loaded is not None and loaded.second is not None
+    assert second_reader(Settings(second_reading=False), trained) is None
     assert second_reader(Settings(second_reading=True), RuleClassifier()) is None
     assert "reads beside the trained classifier, not 'rules'" in caplog.text
 
