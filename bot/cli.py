@@ -54,6 +54,14 @@ def replay(
     classifier: Annotated[
         str | None, typer.Option(help="trained or rules (default: settings).")
     ] = None,
+    second_reading: Annotated[
+        bool | None,
+        typer.Option(
+            "--second-reading/--one-reading",
+            help="Read again what a nudge hangs on, about 40 ms a message (default: settings); "
+            "--one-reading replays a long transcript ten times faster.",
+        ),
+    ] = None,
 ) -> None:
     """Replay a transcript through the real engine, on the transcript's own clock."""
     from adapters.console.output import JsonOutput, TextOutput
@@ -61,7 +69,12 @@ def replay(
     from bot.bootstrap import bootstrap
     from bot.summary import print_summary
 
-    settings = _settings(database_url=database, problem_window=window, classifier=classifier)
+    settings = _settings(
+        database_url=database,
+        problem_window=window,
+        classifier=classifier,
+        second_reading=second_reading,
+    )
     if str(transcript) != "-" and not transcript.is_file():
         typer.echo(f"groundrules: no such transcript: {transcript}", err=True)
         raise typer.Exit(2)

@@ -168,3 +168,19 @@ def test_replay_console_script_runs_as_installed(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert any(json.loads(x)["type"] == "nudge" for x in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize(("option", "loaded"), [("--one-reading", 0), ("--second-reading", 1)])
+def test_replay_one_reading_never_loads_the_second_reader(tmp_path, monkeypatch, option, loaded):
+    from bot.bootstrap import _shipped_encoder
+
+    monkeypatch.delenv("GROUNDRULES_SECOND_READING", raising=False)
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text(line("2026-03-02T09:00:00Z", "ben", "The printer is broken again") + "\n")
+    _shipped_encoder.cache_clear()
+    try:
+        result = runner.invoke(app, ["replay", str(transcript), "--classifier", "trained", option])
+        assert result.exit_code == 0, result.output
+        assert _shipped_encoder.cache_info().currsize == loaded
+    finally:
+        _shipped_encoder.cache_clear()
