@@ -1,9 +1,9 @@
 """spaCy imported without its command line.
 
 spaCy 3.8's `__init__` imports `spacy.cli.info` for one function, `spacy.info`, and
-with it the whole command line: typer, rich, weasel, requests, httpx, jinja2,
-pygments. That is 28 MB a running bot holds and never uses (make bench: 165 MB of
-imports against 137). spaCy has made this import lazy on its v4 branch
+with it the whole command line: rich, weasel, requests, httpx, jinja2, pygments and
+more. That is 28 MB a running bot holds and never uses (make bench: 165 MB of imports
+against 137). spaCy has made this import lazy on its v4 branch
 (explosion/spaCy#12962); until then, `spacy.cli.info` is stood in for while spaCy
 imports, and `spacy.info` reads the real one when called. Everything of spaCy's
 command line still works: `spacy.cli` is imported the usual way when asked for.
