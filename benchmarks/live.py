@@ -2,8 +2,9 @@
 
 benchmarks/replay.py measures the engine in its own process; this runs the real command
 line in a child process with default settings (the trained classifier, the second
-reading on) and a SQLite file, against the stand-in Slack and Discord of tests/standins
-(the real slack-bolt and discord.py code over loopback: nothing leaves the machine). It
+reading on) and a SQLite file (or `--database`, an empty one), against the stand-in
+Slack and Discord of tests/standins (the real slack-bolt and discord.py code over
+loopback: nothing leaves the machine). It
 feeds a generated conversation: C0000-C0099 as signed Events API posts, C0100-C0199 as
 gateway MESSAGE_CREATEs, "/agree" lines as slash commands; as fast as the bot keeps up
 (at most WINDOW per platform unhandled in its /metrics). Every second it reads the
@@ -67,14 +68,20 @@ class Bot:
     /metrics counts as handled, and its memory."""
 
     def __init__(
-        self, folder: Path, slack: SlackStandIn, discord: DiscordStandIn, *, second_reading: bool
+        self,
+        folder: Path,
+        slack: SlackStandIn,
+        discord: DiscordStandIn,
+        *,
+        second_reading: bool,
+        database: str | None,
     ) -> None:
         self.url = f"http://127.0.0.1:{free_port()}"
         self.log = folder / "bot.log"
         # Default settings: nothing of this shell's GROUNDRULES_*, SLACK_* or DISCORD_*.
         ours = ("GROUNDRULES_", "SLACK_", "DISCORD_", "DATABASE_URL")
         self.environment = {k: v for k, v in os.environ.items() if not k.startswith(ours)} | {
-            "DATABASE_URL": f"sqlite:///{folder / 'live.db'}",
+            "DATABASE_URL": database or f"sqlite:///{folder / 'live.db'}",
             "GROUNDRULES_HTTP_PORT": self.url.rsplit(":", 1)[1],
             "SLACK_BOT_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": slack.url, "DISCORD_TOKEN": DISCORD_TOKEN,
@@ -226,7 +233,9 @@ def trajectory(samples: list[tuple[int, float]], total: int) -> str:
     return ", ".join(f"{rss:.0f}" for rss in marks)
 
 
-async def run(messages: int, folder: Path, *, second_reading: bool = True) -> int:
+async def run(
+    messages: int, folder: Path, *, second_reading: bool = True, database: str | None = None
+) -> int:
     records = [json.loads(line) for line in generate(messages, 2 * CHANNELS)]
     on_slack = [r for r in records if int(r["channel"][1:]) < CHANNELS]
     on_discord = [r for r in records if int(r["channel"][1:]) >= CHANNELS]
@@ -242,7 +251,7 @@ async def run(messages: int, folder: Path, *, second_reading: bool = True) -> in
         members = {person: guild.add_member(person.lower()) for person in people}
         names = [f"C{n:04d}" for n in range(CHANNELS, 2 * CHANNELS)]
         channels = {name: guild.add_text_channel(name.lower()) for name in names}
-        bot = Bot(folder, slack, discord, second_reading=second_reading)
+        bot = Bot(folder, slack, discord, second_reading=second_reading, database=database)
         async with aiohttp.ClientSession() as http:
             watching = None
             try:
@@ -312,10 +321,12 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=MESSAGES, help="to feed, both platforms")
     parser.add_argument("--one-reading", action="store_true",
                         help="the bot with GROUNDRULES_SECOND_READING=false")  # fmt: skip
+    parser.add_argument("--database", help="an empty database's URL (default: a SQLite file)")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="groundrules-live-") as folder:
         second_reading = not options.one_reading
-        return asyncio.run(run(options.messages, Path(folder), second_reading=second_reading))
+        return asyncio.run(run(options.messages, Path(folder), second_reading=second_reading,
+                               database=options.database))  # fmt: skip
 
 
 if __name__ == "__main__":
