@@ -67,8 +67,8 @@ class Settings(BaseSettings):
     surer_threshold: float | None = Field(None, ge=0.0, le=1.0)
     # The trained classifier's messages that a nudge hangs on are read again by a slower,
     # better encoder beside the engine: it makes nudges precise enough (0.83 -> 0.91) for
-    # about 18 MB (training/RESULTS.md, "spaCy's command line left out"). False: one
-    # reading, for a machine short of memory or CPU.
+    # about 37 MB of a live bot's memory (training/RESULTS.md, "spaCy's command line left
+    # out"). False: one reading, for a machine short of memory or CPU.
     second_reading: bool = True
     log_level: str = "INFO"
     http_port: int = Field(3000, ge=1, le=65535)
