@@ -8,7 +8,8 @@ loopback: nothing leaves the machine). It
 feeds a generated conversation: C0000-C0099 as signed Events API posts, C0100-C0199 as
 gateway MESSAGE_CREATEs, "/agree" lines as slash commands; as fast as the bot keeps up
 (at most WINDOW per platform unhandled in its /metrics). Every second it reads the
-child's VmRSS and VmHWM (the kernel's peak) from /proc. The last line is one JSON object.
+child's VmRSS and VmHWM (the kernel's peak) from /proc. The last line is one JSON object;
+it exits 1 if a message was lost or the bot logged a warning or an error.
 """
 
 from __future__ import annotations
@@ -313,7 +314,9 @@ async def run(
     if handled < messages:
         print(f"live: {messages - handled:,} message(s) lost: the bot did not handle them",
               file=sys.stderr)  # fmt: skip
-    return 0 if handled == messages and code == 0 else 1
+    if troubles:
+        print(f"live: the bot logged {len(troubles)} warning(s) or error(s)", file=sys.stderr)
+    return 0 if handled == messages and code == 0 and not troubles else 1
 
 
 def main() -> int:

@@ -87,6 +87,7 @@ T = TypeVar("T")
 ClientT = TypeVar("ClientT", bound=discord.Client)
 
 API_PREFIX = "/api/v10"
+HEARTBEAT_ROUND_TRIP_S = 0.05  # about a real gateway's
 DISCORD_EPOCH_MS = 1_420_070_400_000
 
 # Gateway intents (https://discord.com/developers/docs/topics/gateway#gateway-intents).
@@ -732,6 +733,7 @@ class DiscordStandIn(Served):
         self._command_ids: dict[tuple[int | None, int, str], int] = {}
         self._sessions: dict[str, _GatewaySession] = {}
         self._sockets: set[web.WebSocketResponse] = set()
+        self._acknowledgements: set[asyncio.Task[None]] = set()
         self._server_closed: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
         self._injected: list[_InjectedError] = []
         self._refuse_privileged = False
@@ -753,6 +755,8 @@ class DiscordStandIn(Served):
 
     async def stop(self) -> None:
         """Close gateway sockets (code 1001) and the server."""
+        for task in list(self._acknowledgements):
+            task.cancel()
         for ws in list(self._sockets):
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(ws.close(code=1001, message=b"stand-in stopping"), 1.0)
@@ -2163,6 +2167,21 @@ class DiscordStandIn(Served):
 
     # ------------------------------------------------------------------ gateway
 
+    def _acknowledge_heartbeat(self, ws: web.WebSocketResponse) -> None:
+        """HEARTBEAT_ACK after a network's round trip, not at once: discord.py notes a
+        heartbeat as sent only once its send returns, and an acknowledgement handled
+        before that reads as the gateway being a whole interval (41 s) behind."""
+
+        async def later() -> None:
+            await asyncio.sleep(HEARTBEAT_ROUND_TRIP_S)
+            if not ws.closed:
+                with contextlib.suppress(ConnectionError):
+                    await ws.send_str(_dumps({"op": 11}))
+
+        task = asyncio.create_task(later())
+        self._acknowledgements.add(task)
+        task.add_done_callback(self._acknowledgements.discard)
+
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         """One gateway connection: HELLO, then IDENTIFY or RESUME, then heartbeats.
 
@@ -2186,7 +2205,7 @@ class DiscordStandIn(Served):
                     GatewayFrame(op, d, session.session_id if session else None)
                 )
                 if op == 1:
-                    await ws.send_str(_dumps({"op": 11}))
+                    self._acknowledge_heartbeat(ws)
                 elif op == 2:
                     session = await self._on_identify(ws, d or {})
                 elif op == 6:
