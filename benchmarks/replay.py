@@ -23,14 +23,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 from adapters.console.replay import Replay
 from benchmarks.conversation import generate
 from bot.bootstrap import bootstrap, build_classifier, second_reader
-from bot.runtime import SECOND_READER_THREAD
+from bot.runtime import second_reader_thread
 from bot.settings import Settings
 from rules.actions import ReadAgain
 from rules.classifier import Classifier
@@ -254,9 +253,9 @@ def measure_second_reading(transcript: Path) -> dict[str, float]:
                 itertools.islice(lines, SECOND_LINES)
             )
         asked = list(dict.fromkeys(output.read_again))  # the distinct texts
-        # One by one in a thread of its own, as the runtime reads: the thread's own
-        # allocator arena is part of what the running bot holds.
-        with threadpool_limits(1), ThreadPoolExecutor(1, SECOND_READER_THREAD) as worker:
+        # One by one in the runtime's reader thread: its allocator arena is part of
+        # what the running bot holds.
+        with threadpool_limits(1), second_reader_thread() as worker:
             single = []
             for text in asked[:SECOND_SINGLE]:
                 started = time.perf_counter()

@@ -34,6 +34,13 @@ READINGS_WAITING = 200
 SECOND_READER_THREAD = "groundrules-second-reader"
 
 
+def second_reader_thread() -> ThreadPoolExecutor:
+    """The one thread the encoder reads in, off the path of every event. Always the same
+    thread: the allocator keeps an arena per thread, and readings spread over the shared
+    pool's threads held 20 MB more (training/RESULTS.md)."""
+    return ThreadPoolExecutor(1, thread_name_prefix=SECOND_READER_THREAD)
+
+
 class Adapter(Protocol):
     """A platform edge. It owns the workspaces whose ids start with `prefix`."""
 
@@ -62,12 +69,9 @@ class Runtime:
         # Workspaces that removed the bot, and when (every tick reads them again, since
         # another process may have heard of a removal).
         self._removed: dict[str, datetime] = workspaces.removed(app.database)
-        # The encoder reads in a worker thread of its own, off the path of every event.
-        # Always the same thread: the allocator keeps an arena per thread, and readings
-        # spread over the shared pool's threads held 20 MB more (training/RESULTS.md).
         app.service.read_inline = False
         self._readings: asyncio.Queue[Delivery] = asyncio.Queue(READINGS_WAITING)
-        self._reader_thread = ThreadPoolExecutor(1, thread_name_prefix=SECOND_READER_THREAD)
+        self._reader_thread = second_reader_thread()
 
     # --- events in ------------------------------------------------------------------
 

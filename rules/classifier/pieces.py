@@ -28,7 +28,8 @@ import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from spacy.strings import hash_string
+
+from rules.classifier.sorted_keys import MISSING, find_strings, sorted_by_hash
 
 PIECE_MARK = "\u2581"  # "▁": a piece that starts a word
 # `tokenizers` scores an unknown character this far below the lowest piece score.
@@ -67,15 +68,15 @@ class PieceTokenizer:
         self.unknown_score = min(map(float, scores)) - UNKNOWN_PENALTY
         # An empty piece can never be matched; a padded slice must never match one.
         kept = [piece for piece in found if piece and _PAD not in piece]
-        # Pieces are found by hash (spaCy's 64-bit `hash_string`), not in a dict of
-        # strings: 20,000 pieces and their prefixes held 7 MB as a dict, 0.5 MB so.
-        hashes = np.fromiter(map(hash_string, kept), np.uint64, len(kept))
-        order = np.argsort(hashes, kind="stable")
-        self._hashes = hashes[order]
-        if (shared := np.flatnonzero(self._hashes[1:] == self._hashes[:-1])).size:
-            names = [kept[order[at]] for at in (shared[0], shared[0] + 1)]
-            raise ValueError(f"pieces {names!r} share a hash")
-        self._ids = np.array([found[kept[at]] for at in order.tolist()], np.int32)
+        # Pieces are found by hash (`sorted_keys.py`), not in a dict of strings: 20,000
+        # pieces and their prefixes held 7 MB as a dict, 0.5 MB so.
+        self._hashes, self._ids = sorted_by_hash(
+            kept,
+            len(kept),
+            np.array([found[piece] for piece in kept], np.int32),
+            what="pieces",
+            name_of=kept.__getitem__,
+        )
         self._scores = [float(score) for score in scores]
         self.longest = max(map(len, kept), default=0)
 
@@ -92,7 +93,8 @@ class PieceTokenizer:
             text = PIECE_MARK + text
         size, unk, unknown_score, scores = len(text), self.unk, self.unknown_score, self._scores
         # Every piece starting at each position, all looked up at once: row `start`
-        # holds, for each length, the id of the piece text[start:start + length], or -1.
+        # holds, for each length, the id of the piece text[start:start + length], or
+        # MISSING.
         starting = self._ids_of_slices(text)
         # Per end position: the best path's score, where its last piece starts
         # (-1: no path yet) and that piece's id.
@@ -102,14 +104,14 @@ class PieceTokenizer:
         for start, row in enumerate(starting):
             reached = best[start]
             for length, number in enumerate(row, 1):
-                if number < 0:
+                if number == MISSING:
                     continue
                 end = start + length
                 total = scores[number] + reached
                 # Strictly better only: on a tie the earlier start, found first, stays.
                 if starts[end] < 0 or total > best[end]:
                     best[end], starts[end], ids[end] = total, start, number
-            if row[0] < 0:  # no piece covers this character: it is unknown
+            if row[0] == MISSING:  # no piece covers this character: it is unknown
                 end = start + 1
                 total = unknown_score + reached
                 if starts[end] < 0 or total > best[end]:
@@ -140,16 +142,9 @@ class PieceTokenizer:
         slices = [
             padded[start : start + n] for start in range(len(text)) for n in range(1, longest + 1)
         ]
-        return self._lookup(slices).reshape(len(text), longest).tolist()
-
-    def _lookup(self, strings: Sequence[str]) -> np.ndarray:
-        """Each string's piece id, or -1 where it is no piece."""
-        wanted = np.fromiter(map(hash_string, strings), np.uint64, len(strings))
-        if not len(self._hashes):
-            return np.full(len(wanted), -1, np.int32)
-        at = np.minimum(np.searchsorted(self._hashes, wanted), len(self._hashes) - 1)
-        return np.where(self._hashes[at] == wanted, self._ids[at], -1)
+        found = find_strings(self._hashes, self._ids, slices)
+        return found.reshape(len(text), longest).tolist()
 
     def _fused(self, run: str) -> int:
-        number = int(self._lookup([run])[0])
-        return number if number >= 0 else self.unk
+        number = int(find_strings(self._hashes, self._ids, [run])[0])
+        return self.unk if number == MISSING else number

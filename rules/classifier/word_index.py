@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from rules.classifier.sorted_keys import MISSING, find_sorted
 from rules.classifier.strings import each_string, join_strings
 
 UNKNOWN = -1
@@ -171,11 +172,10 @@ class WordIndex:
             valid = valid[:starts] & known[n - 1 :] & (docs[:starts] == docs[n - 1 :])
             if n < self.low or not len(self.keys[n]):
                 continue
-            wanted = keys[valid]
-            at = np.minimum(np.searchsorted(self.keys[n], wanted), len(self.keys[n]) - 1)
-            hit = self.keys[n][at] == wanted
+            features = find_sorted(self.keys[n], self.features[n], keys[valid])
+            hit = features != MISSING
             found_docs.append(docs[:starts][valid][hit])
-            found_features.append(self.features[n][at[hit]])
+            found_features.append(features[hit])
         if not found_docs:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(found_docs), np.concatenate(found_features)

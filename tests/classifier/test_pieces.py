@@ -234,8 +234,8 @@ def test_agrees_with_tokenizers_on_part_of_the_real_vocabulary(pretrained, witho
 
 def test_pieces_sharing_a_hash_are_refused(monkeypatch):
     """Pieces are found by hash: two that shared one could not be told apart."""
-    from rules.classifier import pieces
+    from rules.classifier import sorted_keys
 
-    monkeypatch.setattr(pieces, "hash_string", lambda text: 7)
+    monkeypatch.setattr(sorted_keys, "hash_string", lambda text: 7)
     with pytest.raises(ValueError, match="share a hash"):
         PieceTokenizer(["<unk>", "▁a", "b"], [0.0, -1.0, -2.0], unk=0)
