@@ -1,16 +1,19 @@
 """How far two people agree on the labels: the corpus against a blind second pass.
 
-    python -m training.agreement [second_pass.jsonl | folder]
+    python -m training.agreement [second_pass.jsonl | folder ...]
 
 The second pass (data/agreement/second_pass.jsonl) labels the sample in
 data/agreement/sample.jsonl without seeing the corpus labels; a folder holds a later
 pass of its own (its sample.jsonl and second_pass.jsonl: data/agreement/round10/ for
 corpus round 10). One line per message:
-{"id": ..., "labels": [...]} (other keys are ignored). It is compared with the corpus
-labels as the writers gave them and after the borderline relabels (data/relabels.jsonl,
-ANNOTATION.md rules 13-16). Per label: raw agreement and Cohen's kappa (agreement
-beyond chance; 1 is perfect, 0 is chance); and the share of messages with the same
-label set. Kappa is computed here (two raters, two classes) to need nothing else.
+{"id": ..., "labels": [...]} (other keys are ignored). Several passes given together are pooled
+(`data/agreement data/agreement/round10 data/agreement/round11`). They are compared
+with the corpus labels as the writers gave them and after the borderline relabels
+(data/relabels.jsonl, ANNOTATION.md rules 13-16). Per label: raw agreement, Cohen's
+kappa (agreement beyond chance; 1 is perfect, 0 is chance) and the F1 of one pass
+against the other (the same both ways round: the figure a model's F1 against the corpus
+is to be read beside); and the share of messages with the same label set. Kappa is
+computed here (two raters, two classes) to need nothing else.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ class Agreement:
     kappa: float
     first_rate: float  # share of messages the first rater gave the label
     second_rate: float
+    # F1 of one rater against the other, the same either way round (both / mean of the
+    # two yes counts); None when neither gave the label.
+    f1: float | None
 
 
 def cohen_kappa(first: Sequence[bool], second: Sequence[bool]) -> Agreement:
@@ -48,7 +54,9 @@ def cohen_kappa(first: Sequence[bool], second: Sequence[bool]) -> Agreement:
     p1, p2 = sum(first) / n, sum(second) / n
     chance = p1 * p2 + (1 - p1) * (1 - p2)
     kappa = 1.0 if chance == 1 else (observed - chance) / (1 - chance)
-    return Agreement(n, observed, kappa, p1, p2)
+    both = sum(a and b for a, b in zip(first, second, strict=True))
+    said = sum(first) + sum(second)
+    return Agreement(n, observed, kappa, p1, p2, 2 * both / said if said else None)
 
 
 def compare(
@@ -74,16 +82,42 @@ def read_labels(path: Path) -> dict[str, frozenset[str]]:
     return labels
 
 
+def _pass_files(path: Path) -> tuple[Path, Path]:
+    """(second pass, its sample) for a second-pass file or a folder holding both."""
+    if path.is_dir():
+        return path / "second_pass.jsonl", path / "sample.jsonl"
+    return path, SAMPLE
+
+
+def read_passes(paths: Sequence[Path]) -> tuple[set[str], dict[str, frozenset[str]]]:
+    """The pooled sample ids and second-pass labels of several passes; a message in two
+    samples would be counted twice, so it is refused."""
+    sample: set[str] = set()
+    second: dict[str, frozenset[str]] = {}
+    for path in paths:
+        second_path, sample_path = _pass_files(path)
+        ids = {str(record["id"]) for record in read_jsonl(sample_path)}
+        shared = sample & ids
+        if shared:
+            raise ValueError(f"{sample_path}: {len(shared)} messages already in another sample")
+        sample |= ids
+        second |= {i: labels for i, labels in read_labels(second_path).items() if i in ids}
+    return sample, second
+
+
 def main(argv: list[str]) -> int:
-    second_path, sample_path = Path(argv[0]) if argv else SECOND_PASS, SAMPLE
-    if second_path.is_dir():
-        second_path, sample_path = second_path / "second_pass.jsonl", second_path / "sample.jsonl"
-    if not second_path.is_file():
-        print(f"no second pass yet ({second_path}); nothing to compare", file=sys.stderr)
-        return 1
+    paths = [Path(arg) for arg in argv] or [SECOND_PASS]
+    for path in paths:
+        second_path, _ = _pass_files(path)
+        if not second_path.is_file():
+            print(f"no second pass yet ({second_path}); nothing to compare", file=sys.stderr)
+            return 1
     config = load_config()
-    sample = {str(record["id"]) for record in read_jsonl(sample_path)}
-    second = {i: labels for i, labels in read_labels(second_path).items() if i in sample}
+    try:
+        sample, second = read_passes(paths)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
     raw = load_corpus(config.corpus)
     settled, _ = apply_relabels(raw, config.relabels)
     missing = sample - set(second)
@@ -102,10 +136,20 @@ def main(argv: list[str]) -> int:
             sub_second = {i: second[i] for i in ids}
             scores, sub_exact, count = compare(sub_first, sub_second)
             for label, s in scores.items():
+                f1 = "" if s.f1 is None else s.f1
                 rows.append(
-                    [lang or "all", label, count, s.observed, s.kappa, s.first_rate, s.second_rate]
+                    [
+                        lang or "all",
+                        label,
+                        count,
+                        s.observed,
+                        s.kappa,
+                        f1,
+                        s.first_rate,
+                        s.second_rate,
+                    ]
                 )
-            rows.append([lang or "all", "same label set", count, sub_exact, "", "", ""])
+            rows.append([lang or "all", "same label set", count, sub_exact, "", "", "", ""])
         print(f"\n### Corpus ({title}) vs second pass, {n} messages\n")
         print(
             table(
@@ -115,6 +159,7 @@ def main(argv: list[str]) -> int:
                     "n",
                     "raw agreement",
                     "Cohen's kappa",
+                    "F1 between passes",
                     "corpus rate",
                     "second-pass rate",
                 ],
