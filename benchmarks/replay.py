@@ -33,7 +33,7 @@ from bot.runtime import second_reader_thread
 from bot.settings import Settings
 from rules.actions import ReadAgain
 from rules.classifier import Classifier
-from rules.classifier.spacy_without_cli import import_spacy
+from rules.classifier.spacy_import import import_spacy
 
 MESSAGES = 100_000
 CHANNELS = 1_000

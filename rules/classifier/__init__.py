@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from rules.classifier.spacy_without_cli import import_spacy
+from rules.classifier.spacy_import import import_spacy
 
 # Before any classifier module imports spaCy: its command line is never loaded.
 import_spacy()
