@@ -14,7 +14,10 @@ Python in the bot (rules/classifier/pieces.py). Only the pieces the data uses ar
     python -m training.encoder report /tmp/e5 /tmp/e5-shipped     # ~10 min
 
 `fit` reads the train split only, so that dev, test and the tuning conversations stay
-unseen for choosing and measuring. `export` writes the shipped arrays: 4-bit matrices
+unseen for choosing and measuring; `--with-tuning-lines` adds the tuning conversations'
+lines, as the linear model learns them (then choose the bars on something else: their
+scores are in sample). torch installed beside the bot is not loaded by it
+(rules/classifier/spacy_import.py). `export` writes the shipped arrays: 4-bit matrices
 and the pieces of the corpus (not those only the held-out conversations use).
 `rescore` scores the sets with the exported encoder, as the bot reads them. `report`
 chooses label thresholds on dev and nudge bars on the tuning conversations, for each
@@ -234,6 +237,17 @@ def _texts_to_score(config) -> dict[str, list[str]]:
     return found
 
 
+def _tuning_lines(config) -> list[Example]:
+    """The tuning conversations' labelled lines, as `make train`'s linear model learns
+    them: less any line a dev or test line repeats."""
+    from training import tuning
+    from training.dataset import key
+    from training.train import conversation_examples
+
+    evaluated = {key(e.text) for name in ("dev", "test") for e in load_split(config.splits, name)}
+    return conversation_examples(tuning.load(ROOT / config.thresholds.tuning), evaluated)
+
+
 def _held_out() -> Path:
     return ROOT / "examples" / "conversations"
 
@@ -252,6 +266,8 @@ def fit(args: argparse.Namespace) -> int:
     encode = piece_encoder(pretrained)
     config = load_config()
     train: list[Example] = load_split(config.splits, "train")
+    if args.with_tuning_lines:
+        train += _tuning_lines(config)
     if args.limit:
         train = random.sample(train, min(args.limit, len(train)))
     scored = _texts_to_score(config)
@@ -578,6 +594,12 @@ def main(argv: list[str]) -> int:
     fitting.add_argument("--threads", type=int, default=2)
     fitting.add_argument(
         "--limit", type=int, default=0, help="train on this many lines (a smoke run)"
+    )
+    fitting.add_argument(
+        "--with-tuning-lines",
+        action="store_true",
+        help="also learn the tuning conversations' lines, as the linear model does "
+        "(their scores and bars are then in sample: choose bars elsewhere)",
     )
     reading = commands.add_parser("report", help="labels and nudges beside the linear model")
     reading.add_argument("trials", nargs="+", help="folders written by fit")
