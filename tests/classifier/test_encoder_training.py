@@ -1,12 +1,15 @@
 """The encoder trial's own arithmetic (the trial itself needs torch and is not run here):
-how two models' nudge scores are combined, and the paired interval of their F1 gap."""
+how two models' nudge scores are combined, the paired interval of their F1 gap, and the
+tuning lines `fit --with-tuning-lines` adds."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from training.encoder import _averaged, _paired_f1_gain
+from training.config import load_config
+from training.dataset import key, load_split
+from training.encoder import _averaged, _paired_f1_gain, _tuning_lines
 from training.nudges import NudgeScore
 
 
@@ -43,3 +46,14 @@ def test_a_model_right_more_often_in_every_conversation_gains():
     assert 0 < low <= high
     worse_low, worse_high = _paired_f1_gain(better, base)
     assert worse_low <= worse_high < 0
+
+
+def test_the_tuning_lines_added_are_labelled_and_repeat_no_dev_or_test_line():
+    config = load_config()
+    evaluated = {key(e.text) for name in ("dev", "test") for e in load_split(config.splits, name)}
+    added = _tuning_lines(config)
+    assert len(added) > 4000
+    assert not {key(e.text) for e in added} & evaluated
+    # Labelled as the tuning conversations mark them: problems and proposals among them.
+    assert sum(e.has("problem") for e in added) > 200
+    assert sum(e.has("proposal") for e in added) > 200
