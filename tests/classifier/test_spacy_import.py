@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 # Packages only spaCy's command line brings in; a running bot needs none of them.
 COMMAND_LINE_ONLY = ("weasel", "rich", "requests", "httpx", "jinja2", "pygments")
 
@@ -71,10 +73,16 @@ def test_spacy_imported_before_is_left_as_it_was():
     assert json.loads(found) == [True, True]
 
 
-def test_an_installed_torch_is_not_imported_by_spacy_but_still_importable(tmp_path: Path):
-    # A stand-in torch (the real one is 230 MB of memory): what thinc would import.
+@pytest.fixture
+def stand_in_torch(tmp_path: Path) -> Path:
+    """A folder holding a stand-in torch package (the real one is 230 MB of memory): what
+    thinc would import if it could."""
     (tmp_path / "torch").mkdir()
     (tmp_path / "torch" / "__init__.py").write_text("__version__ = 'stand-in'\n")
+    return tmp_path
+
+
+def test_an_installed_torch_is_not_imported_by_spacy_but_still_importable(stand_in_torch: Path):
     found = run_fresh(
         "import json, sys",
         "import bot.runtime, adapters.slack, adapters.discord",
@@ -86,7 +94,7 @@ def test_an_installed_torch_is_not_imported_by_spacy_but_still_importable(tmp_pa
         "import torch",
         "print(json.dumps([labels, imported_with_spacy, thinc.compat.has_torch,",
         "                  torch.__version__]))",
-        path=tmp_path,
+        path=stand_in_torch,
     )
     labels, imported_with_spacy, thinc_has_torch, version = json.loads(found)
     assert labels == ["proposal"]
@@ -95,14 +103,12 @@ def test_an_installed_torch_is_not_imported_by_spacy_but_still_importable(tmp_pa
     assert version == "stand-in"  # asked for afterwards, the installed one is found
 
 
-def test_torch_imported_before_spacy_is_left_to_thinc(tmp_path: Path):
-    (tmp_path / "torch").mkdir()
-    (tmp_path / "torch" / "__init__.py").write_text("__version__ = 'stand-in'\n")
+def test_torch_imported_before_spacy_is_left_to_thinc(stand_in_torch: Path):
     found = run_fresh(
         "import json, sys, torch",
         "from rules.classifier.spacy_import import import_spacy",
         "import_spacy()",
         "print(json.dumps(sys.modules['torch'] is torch))",
-        path=tmp_path,
+        path=stand_in_torch,
     )
     assert json.loads(found) is True
