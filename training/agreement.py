@@ -5,15 +5,15 @@
 The second pass (data/agreement/second_pass.jsonl) labels the sample in
 data/agreement/sample.jsonl without seeing the corpus labels; a folder holds a later
 pass of its own (its sample.jsonl and second_pass.jsonl: data/agreement/round10/ for
-corpus round 10). One line per message:
-{"id": ..., "labels": [...]} (other keys are ignored). Several passes given together are pooled
-(`data/agreement data/agreement/round10 data/agreement/round11`). They are compared
-with the corpus labels as the writers gave them and after the borderline relabels
-(data/relabels.jsonl, ANNOTATION.md rules 13-16). Per label: raw agreement, Cohen's
-kappa (agreement beyond chance; 1 is perfect, 0 is chance) and the F1 of one pass
-against the other (the same both ways round: the figure a model's F1 against the corpus
-is to be read beside); and the share of messages with the same label set. Kappa is
-computed here (two raters, two classes) to need nothing else.
+corpus round 10). One line per message: {"id": ..., "labels": [...]} (other keys are
+ignored). Several passes given together are pooled (`data/agreement
+data/agreement/round10 data/agreement/round11`). They are compared with the corpus
+labels as the writers gave them and after the borderline relabels (data/relabels.jsonl,
+ANNOTATION.md rules 13-16). Per label: raw agreement, Cohen's kappa (agreement beyond
+chance; 1 is perfect, 0 is chance) and the F1 of one pass against the other (the same
+both ways round: the figure a model's F1 against the corpus is to be read beside); and
+the share of messages with the same label set. Kappa is computed here (two raters, two
+classes) to need nothing else.
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ class Agreement:
 
 
 def cohen_kappa(first: Sequence[bool], second: Sequence[bool]) -> Agreement:
-    """Cohen's kappa for two raters' yes/no judgements of the same items."""
+    """Cohen's kappa (and the F1 between them) for two raters' yes/no judgements of the
+    same items."""
     n = len(first)
     if n == 0:
         raise ValueError("nothing to compare")
