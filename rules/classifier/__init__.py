@@ -16,7 +16,7 @@ from typing import Protocol
 
 from rules.classifier.spacy_import import import_spacy
 
-# Before any classifier module imports spaCy: its command line is never loaded.
+# Before any classifier module imports spaCy: neither its command line nor torch is loaded.
 import_spacy()
 
 LABELS = ("problem", "proposal", "concern", "agreement")
