@@ -93,10 +93,13 @@ def _pass_files(path: Path) -> tuple[Path, Path]:
 def read_passes(paths: Sequence[Path]) -> tuple[set[str], dict[str, frozenset[str]]]:
     """The pooled sample ids and second-pass labels of several passes; a message in two
     samples would be counted twice, so it is refused."""
+    found = [_pass_files(path) for path in paths]
+    for second_path, _ in found:
+        if not second_path.is_file():
+            raise FileNotFoundError(f"no second pass yet ({second_path}); nothing to compare")
     sample: set[str] = set()
     second: dict[str, frozenset[str]] = {}
-    for path in paths:
-        second_path, sample_path = _pass_files(path)
+    for second_path, sample_path in found:
         ids = {str(record["id"]) for record in read_jsonl(sample_path)}
         shared = sample & ids
         if shared:
@@ -107,18 +110,12 @@ def read_passes(paths: Sequence[Path]) -> tuple[set[str], dict[str, frozenset[st
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(arg) for arg in argv] or [SECOND_PASS]
-    for path in paths:
-        second_path, _ = _pass_files(path)
-        if not second_path.is_file():
-            print(f"no second pass yet ({second_path}); nothing to compare", file=sys.stderr)
-            return 1
-    config = load_config()
     try:
-        sample, second = read_passes(paths)
-    except ValueError as error:
+        sample, second = read_passes([Path(arg) for arg in argv] or [SECOND_PASS])
+    except (FileNotFoundError, ValueError) as error:
         print(error, file=sys.stderr)
         return 1
+    config = load_config()
     raw = load_corpus(config.corpus)
     settled, _ = apply_relabels(raw, config.relabels)
     missing = sample - set(second)
