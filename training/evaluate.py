@@ -1,6 +1,6 @@
 """`make eval`: the shipped pipeline beside the rule classifier, on data nobody trained on.
 
-    python -m training.evaluate [--no-speed]
+    python -m training.evaluate [--no-speed] [--encoder DIR]
 
 * per label precision, recall and F1, per language, on the test split: the trained
   pipeline reading each line after the one before it (as the bot does), the same
@@ -18,15 +18,20 @@
   messages), and how many of its problems reach the watch bar;
 * size, load time, throughput and latency (test split texts, and the short chat
   messages of the example conversations), against the rule classifier.
+
+`--encoder DIR` reads again with the encoder exported in DIR (its bars.json with it)
+instead of the shipped one: a candidate measured before it is shipped.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rules.classifier import LABELS, Classifier
 from rules.classifier.encoder import read_bars
@@ -38,6 +43,9 @@ from training.dataset import Example, load_split, previous_lines
 from training.metrics import hard_negative_errors, macro_f1, per_label, table
 from training.nudges import NudgeScore, compare, interval, read_sidecar, replay
 from training.speed import cold_load_seconds, measure, size_on_disk, timed
+
+if TYPE_CHECKING:
+    from bot.service import SecondReader
 
 CONVERSATIONS = ROOT / "examples" / "conversations"
 # Messages written apart from the corpus, never trained on (data/probes/README.md).
@@ -100,11 +108,15 @@ def label_section(test: list[Example], classifiers: dict[str, tuple[Classifier, 
     )
 
 
-def nudge_section(runs: dict[str, tuple[Classifier, Thresholds, str, bool]]) -> str:
-    """Per run (classifier, bars, how readily every table is nudged) and language the
-    nudges sent, with 95% intervals for precision and recall (whole conversations
-    resampled: `training.nudges.interval`); with a doubt path, also those sent only
-    through a reaction: the nudges the same bars without the doubt path do not send (the
+def nudge_section(
+    runs: dict[str, tuple[Classifier, Thresholds, str, bool]],
+    reader: SecondReader | None = None,
+) -> str:
+    """Per run (classifier, bars, how readily every table is nudged, whether it reads
+    again: with `reader`, else the shipped encoder) and language the nudges sent, with
+    95% intervals for precision and recall (whole conversations resampled:
+    `training.nudges.interval`); with a doubt path, also those sent only through a
+    reaction: the nudges the same bars without the doubt path do not send (the
     conversations replayed a second time, so)."""
     conversations = sorted(CONVERSATIONS.glob("*.jsonl"))
     rows = []
@@ -114,10 +126,11 @@ def nudge_section(runs: dict[str, tuple[Classifier, Thresholds, str, bool]]) -> 
         reacted: dict[str, NudgeScore] = {}  # "expected" unused: sent and right
         for path in conversations:
             expected = read_sidecar(path).expected
-            sent = replay(classifier, path, bars, nudges=mode, second_reading=second)
+            how = {"nudges": mode, "second_reading": second, "reader": reader}
+            sent = replay(classifier, path, bars, **how)
             if doubting:
                 alone = replace(bars, doubt=None, reaction=None)
-                sent_alone = replay(classifier, path, alone, nudges=mode, second_reading=second)
+                sent_alone = replay(classifier, path, alone, **how)
                 via = compare(expected, sent - sent_alone)
             for lang in (path.name.split("-", 1)[0], "all"):
                 parts.setdefault(lang, []).append(compare(expected, sent))
@@ -220,6 +233,18 @@ def speed_section(trained: TrainedClassifier, rules: RuleClassifier, texts: list
 
 
 def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m training.evaluate", description=__doc__.split("\n\n", 1)[0]
+    )
+    parser.add_argument("--no-speed", action="store_true", help="leave out the speed section")
+    parser.add_argument(
+        "--encoder",
+        type=Path,
+        metavar="DIR",
+        help="read again with the encoder exported in this folder, not the shipped one",
+    )
+    args = parser.parse_args(argv)
+    reader = _candidate_encoder(args.encoder) if args.encoder else None
     config = load_config()
     test = load_split(config.splits, "test")
     trained = TrainedClassifier.load()
@@ -227,7 +252,9 @@ def main(argv: list[str]) -> int:
     print(f"# Evaluation of {Path(MODEL_DIR).relative_to(ROOT)}\n")
     print(f"label thresholds: {trained.thresholds}")
     print(f"nudge bars: {describe_bars(trained.bars)}")
-    second = read_bars()
+    second = reader.second if reader is not None else read_bars()
+    if reader is not None:
+        print(f"second reading: the encoder in {args.encoder}")
     if second is not None:
         print(f"second reading's bars: {describe_bars(second.bars)}, "
               f"answers read again from {second.answer_from}")  # fmt: skip
@@ -245,16 +272,28 @@ def main(argv: list[str]) -> int:
         "trained (labels only)": (trained, Thresholds(), "normal", False),
         "rules (labels only)": (rules, Thresholds(), "normal", False),
     }
-    print(nudge_section(runs), end="\n\n")
+    print(nudge_section(runs, reader), end="\n\n")
     for path in sorted(PROBES.glob("*.jsonl")):
         probe = [
             Example.from_record(record | {"batch": "probe", "domain": "probe"})
             for record in map(json.loads, path.read_text(encoding="utf-8").splitlines())
         ]
         print(probe_section(probe, trained, rules, path.name), end="\n\n")
-    if "--no-speed" not in argv:
+    if not args.no_speed:
         print(speed_section(trained, rules, [e.text for e in test]))
     return 0
+
+
+def _candidate_encoder(folder: Path) -> SecondReader:
+    from rules.classifier.encoder import EncoderReader
+
+    try:
+        reader = EncoderReader.load(folder)
+    except (FileNotFoundError, ValueError) as wrong:
+        raise SystemExit(f"--encoder: {wrong}") from wrong
+    if reader.second is None:
+        raise SystemExit(f"--encoder: {folder} has no bars.json (training.second_reading)")
+    return reader
 
 
 if __name__ == "__main__":

@@ -84,3 +84,60 @@ def test_the_nudge_table_gives_each_figure_its_interval(monkeypatch, tmp_path, r
     cells = [cell.strip() for cell in row.strip("|").split("|")]
     precision, recall = cells[5], cells[6]
     assert cells[7:9] == [f"{precision}-{precision}", f"{recall}-{recall}"]
+
+
+def test_the_nudge_table_reads_again_with_a_candidate_encoder(monkeypatch, tmp_path):
+    """`--encoder DIR`: the candidate, not the shipped encoder, confirms or closes."""
+    import json
+
+    from rules.understanding import SecondReading
+    from tests.helpers import TaggedClassifier, TaggedSecondReader
+
+    lines = [
+        ("09:00", "ann", "#problem #2-problem the lift is stuck"),  # the candidate agrees
+        ("09:30", "ben", "#problem the printer is jammed"),  # the candidate doubts it
+    ]
+    stamp = "2026-03-02T{}:00Z".format
+    with (tmp_path / "en-candidate.jsonl").open("w", encoding="utf-8") as out:
+        for clock, user, text in lines:
+            out.write(json.dumps({"ts": stamp(clock), "channel": "C1", "user": user, "text": text}))
+            out.write("\n")
+    nudges = [{"channel": "C1", "user": u, "problem_ts": stamp(c)} for c, u, _ in lines]
+    sidecar = {"window_minutes": 10, "language": "en", "nudges": nudges}
+    (tmp_path / "en-candidate.expected.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    monkeypatch.setattr("training.evaluate.CONVERSATIONS", tmp_path)
+    bars = Thresholds(watch=0.9, answer=0.5)
+    reader = TaggedSecondReader(
+        SecondReading(bars=Thresholds(watch=0.75, answer=0.6), answer_from=0.2)
+    )
+    runs = {
+        "again": (TaggedClassifier(), bars, "normal", True),
+        "once": (TaggedClassifier(), bars, "normal", False),
+    }
+
+    section = nudge_section(runs, reader)
+
+    def sent_and_right(name: str) -> list[str]:
+        [row] = [row for row in section.splitlines() if row.startswith(f"| {name} | all |")]
+        return [cell.strip() for cell in row.strip("|").split("|")][3:5]
+
+    assert sent_and_right("again") == ["1", "1"]
+    assert sent_and_right("once") == ["2", "2"]
+    assert any("the printer" in text for text in reader.read)
+
+
+def test_evaluate_refuses_a_candidate_folder_without_an_encoder(tmp_path):
+    from training.evaluate import main
+
+    with pytest.raises(SystemExit, match="--encoder: no encoder in"):
+        main(["--encoder", str(tmp_path)])
+
+
+def test_evaluate_refuses_a_candidate_encoder_without_bars(tmp_path):
+    from rules.classifier.encoder import ENCODER_DIR
+    from training.evaluate import main
+
+    for name in ("pieces.json", "weights.npz"):  # the shipped encoder, less its bars.json
+        (tmp_path / name).write_bytes((ENCODER_DIR / name).read_bytes())
+    with pytest.raises(SystemExit, match=r"has no bars\.json"):
+        main(["--encoder", str(tmp_path)])
