@@ -1,18 +1,20 @@
 """The live bot: platform adapters feed events in; the runtime decides (in a worker
-thread, since storage is synchronous), delivers through the owning adapter, fires
-due timers and re-delivers anything a crash or an outage left in the outbox.
+thread of its own, since storage is synchronous), delivers through the owning adapter,
+fires due timers and re-delivers anything a crash or an outage left in the outbox.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import functools
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy import text
 
@@ -32,6 +34,9 @@ SWEEP_EVERY_S = 3600.0
 # reading stands for now and the outbox offers the reading again later.
 READINGS_WAITING = 200
 SECOND_READER_THREAD = "groundrules-second-reader"
+WORKER_THREAD = "groundrules-worker"
+
+T = TypeVar("T")
 
 
 def second_reader_thread() -> ThreadPoolExecutor:
@@ -39,6 +44,13 @@ def second_reader_thread() -> ThreadPoolExecutor:
     thread: the allocator keeps an arena per thread, and readings spread over the shared
     pool's threads held 20 MB more (training/RESULTS.md)."""
     return ThreadPoolExecutor(1, thread_name_prefix=SECOND_READER_THREAD)
+
+
+def worker_thread() -> ThreadPoolExecutor:
+    """The one thread that decides and stores, event after event, in the order they
+    came. Not asyncio's shared pool: its six threads each grew an allocator arena of
+    their own, 30 MB between them after 40,000 messages (training/RESULTS.md)."""
+    return ThreadPoolExecutor(1, thread_name_prefix=WORKER_THREAD)
 
 
 class Adapter(Protocol):
@@ -72,6 +84,12 @@ class Runtime:
         app.service.read_inline = False
         self._readings: asyncio.Queue[Delivery] = asyncio.Queue(READINGS_WAITING)
         self._reader_thread = second_reader_thread()
+        self._worker = worker_thread()
+
+    async def _in_worker(self, function: Callable[..., T], /, *args, **kwargs) -> T:
+        """`asyncio.to_thread`, in the runtime's own worker."""
+        call = functools.partial(contextvars.copy_context().run, function, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._worker, call)
 
     # --- events in ------------------------------------------------------------------
 
@@ -81,7 +99,7 @@ class Runtime:
         removed_at = self._removed.get(event.workspace)
         if removed_at is not None and event.at > removed_at:  # not a late retry
             await self.workspace_returned(event.workspace)
-        deliveries = await asyncio.to_thread(self.app.service.handle, event)
+        deliveries = await self._in_worker(self.app.service.handle, event)
         metrics.LATENCY.labels(platform).observe(time.perf_counter() - started)
         metrics.EVENTS.labels(platform, type(event).__name__).inc()
         await self.deliver_all(deliveries)
@@ -96,13 +114,13 @@ class Runtime:
         # Known here before it is written: from then on nothing is sent there, and a
         # message back (a re-install) finds it to cancel.
         self._removed.setdefault(workspace, at)
-        await asyncio.to_thread(workspaces.mark_removed, self.app.database, workspace, at)
+        await self._in_worker(workspaces.mark_removed, self.app.database, workspace, at)
         log.info("removed from %s: its data is deleted after %s unless the bot is back",
                  workspace, self.app.settings.removed_retention)  # fmt: skip
 
     async def workspace_returned(self, workspace: str) -> None:
         self._removed.pop(workspace, None)
-        if await asyncio.to_thread(workspaces.mark_returned, self.app.database, workspace):
+        if await self._in_worker(workspaces.mark_returned, self.app.database, workspace):
             log.info("back in %s: its data stays", workspace)
 
     async def forget_removed_workspaces(self, now: datetime) -> None:
@@ -111,12 +129,12 @@ class Runtime:
         retention = self.app.settings.removed_retention
         expired = sorted(w for w, at in self._removed.items() if at < now - retention)
         for workspace in expired:
-            deleted = await asyncio.to_thread(self.app.store.forget_workspace, workspace)
+            deleted = await self._in_worker(self.app.store.forget_workspace, workspace)
             self._removed.pop(workspace, None)
             log.info("forgot %s, removed over %s ago: %s", workspace, retention, deleted)
 
     async def _read_removals(self) -> None:
-        current = await asyncio.to_thread(workspaces.removed, self.app.database)
+        current = await self._in_worker(workspaces.removed, self.app.database)
         if settled := set(self._removed) - set(current):  # back, or forgotten elsewhere
             self.app.store.forget_cached(settled)
         self._removed = current
@@ -137,7 +155,7 @@ class Runtime:
             return
         if action.workspace in self._removed:
             # Its tokens are gone: trying would only fail, eight times over two hours.
-            await asyncio.to_thread(
+            await self._in_worker(
                 self.app.store.mark_abandoned, delivery.outbox_id, now_utc(),
                 "the workspace removed the bot",
             )  # fmt: skip
@@ -152,12 +170,12 @@ class Runtime:
         except Exception as error:  # a platform outage must not lose the action
             log.warning("delivering %s failed: %s", kind_of(action), type(error).__name__)
             metrics.DELIVERY_FAILURES.labels(adapter.name, kind_of(action)).inc()
-            await asyncio.to_thread(
+            await self._in_worker(
                 self.app.store.mark_failed, delivery.outbox_id, now_utc(), repr(error)
             )
             return
         metrics.ACTIONS.labels(adapter.name, kind_of(action)).inc()
-        await asyncio.to_thread(
+        await self._in_worker(
             self.app.store.mark_delivered,
             delivery.outbox_id,
             now_utc(),
@@ -194,7 +212,7 @@ class Runtime:
         except Exception as error:
             # The first reading stands; the outbox offers this reading again later.
             log.exception("second reading in %s failed", delivery.action.workspace)
-            await asyncio.to_thread(
+            await self._in_worker(
                 self.app.store.mark_failed, delivery.outbox_id, now_utc(), repr(error)
             )
             return
@@ -202,24 +220,24 @@ class Runtime:
         await self.deliver_all(followed)
 
     async def message_ref(self, workspace: str, key: str) -> str | None:
-        return await asyncio.to_thread(self.app.store.message_ref, workspace, key)
+        return await self._in_worker(self.app.store.message_ref, workspace, key)
 
     # --- time -----------------------------------------------------------------------
 
     async def tick(self) -> int:
         """Fire due timers, retry undelivered actions, sweep old data. Returns actions sent."""
         now = now_utc()
-        fired = await asyncio.to_thread(self.app.service.fire_due_timers, now)
+        fired = await self._in_worker(self.app.service.fire_due_timers, now)
         if fired:
             metrics.TIMERS.inc(len(fired))
-        await asyncio.to_thread(self.app.store.flush)
-        pending = await asyncio.to_thread(self.app.store.claim_undelivered, now)
+        await self._in_worker(self.app.store.flush)
+        pending = await self._in_worker(self.app.store.claim_undelivered, now)
         await self.deliver_all([*fired, *pending])
         await self._read_removals()
         if time.monotonic() - self._last_sweep > SWEEP_EVERY_S:
             self._last_sweep = time.monotonic()
             settings = self.app.settings
-            swept = await asyncio.to_thread(
+            swept = await self._in_worker(
                 self.app.store.sweep, now, settings.retention, settings.correction_retention
             )
             log.info("retention sweep: %s", swept)
@@ -269,6 +287,8 @@ class Runtime:
             self._reader_thread.shutdown(wait=False, cancel_futures=True)
             for adapter in reversed(self.adapters):
                 await adapter.stop()
+            # What the adapters handed in before they stopped is decided and stored.
+            await asyncio.get_running_loop().run_in_executor(None, self._worker.shutdown)
             if health is not None:
                 await health.stop()
 

@@ -120,3 +120,26 @@ async def test_runtime_first_tick_sweeps_corrections_past_their_retention(tmp_pa
     await Runtime(app, [RecordingAdapter()]).tick()
     with Session(app.database) as session:
         assert session.exec(select(CorrectionRow.text)).all() == ["29 days ago"]
+
+
+async def test_runtime_decides_events_in_one_worker_in_the_order_they_came(tmp_path, tagged):
+    """One thread of its own, not asyncio's shared pool: in order, and one allocator
+    arena instead of six."""
+    import threading
+
+    from bot.runtime import WORKER_THREAD
+
+    app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
+    handled: list[tuple[str, str]] = []
+    handle = app.service.handle
+
+    def recording(event):
+        handled.append((threading.current_thread().name, event.event_id))
+        return handle(event)
+
+    app.service.handle = recording
+    runtime = Runtime(app, [RecordingAdapter()])
+    ids = [f"p{n}" for n in range(12)]
+    await asyncio.gather(*(runtime.submit(problem(i, minutes_ago=1)) for i in ids))
+    assert [event_id for _, event_id in handled] == ids
+    assert {thread for thread, _ in handled} == {f"{WORKER_THREAD}_0"}
