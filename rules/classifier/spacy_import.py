@@ -13,6 +13,8 @@
   7 s instead of 1 (make bench: 459 MB against 226). While spaCy imports they are
   reported missing, so thinc takes its numpy backend as it does without them; an
   `import torch` afterwards gets the real one.
+- blis, under thinc, reads about 12 MB of its code while it imports and is never
+  called again: that code is given back (rules/classifier/idle_code.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from __future__ import annotations
 import sys
 import types
 from typing import Any
+
+from rules.classifier import idle_code
 
 _STAND_IN = "spacy.cli.info"
 # Backends thinc imports if it can; the classifiers use none of them.
@@ -55,4 +59,5 @@ def import_spacy() -> types.ModuleType:
         for name in hidden:
             if name in sys.modules and sys.modules[name] is None:
                 del sys.modules[name]
+    idle_code.release("/blis/")
     return spacy

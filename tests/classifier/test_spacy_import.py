@@ -112,3 +112,59 @@ def test_torch_imported_before_spacy_is_left_to_thinc(stand_in_torch: Path):
         path=stand_in_torch,
     )
     assert json.loads(found) is True
+
+
+def test_blis_code_run_only_at_import_is_given_back_and_still_runs():
+    """blis reads about 12 MB of its code while it imports; the classifiers never call it,
+    so that code leaves the bot's resident memory. Called after all, it still computes."""
+    resident = run_fresh(
+        "import json, re",
+        "from pathlib import Path",
+        "from rules.classifier.spacy_import import import_spacy",
+        "import_spacy()",
+        "def blis_kb():",
+        "    total, on = 0, False",
+        "    for line in Path('/proc/self/smaps').read_text().splitlines():",
+        "        if re.match(r'^[0-9a-f]+-[0-9a-f]+ ', line):",
+        "            on = '/blis/' in line",
+        "        elif on and line.startswith('Rss:'):",
+        "            total += int(line.split()[1])",
+        "    return total",
+        "before = blis_kb()",
+        "import numpy as np",
+        "from blis.py import gemm",
+        "a, b = np.arange(6.0).reshape(2, 3), np.arange(12.0).reshape(3, 4)",
+        "right = np.allclose(gemm(a, b), a @ b)",
+        "print(json.dumps([before, right]))",
+    )
+    before_kb, right = json.loads(resident)
+    assert before_kb < 4_000  # about 13,700 kB when left resident
+    assert right
+
+
+SMAPS = """\
+7f0000000000-7f0000100000 r--p 00000000 08:01 1 /venv/blis/cy.so
+Rss:                 512 kB
+Anonymous:             0 kB
+7f0000100000-7f0001000000 r-xp 00100000 08:01 1 /venv/blis/cy.so
+Rss:               12608 kB
+Anonymous:             0 kB
+7f0001000000-7f0001010000 r-xp 00000000 08:01 2 /venv/blis/patched.so
+Rss:                  64 kB
+Anonymous:             4 kB
+7f0001010000-7f0001020000 rw-p 00010000 08:01 1 /venv/blis/cy.so
+Rss:                  64 kB
+Anonymous:            64 kB
+7f0002000000-7f0003000000 r-xp 00000000 08:01 3 /venv/numpy/_multiarray_umath.so
+Rss:                6228 kB
+Anonymous:             0 kB
+"""
+
+
+def test_only_code_never_written_is_given_back():
+    from rules.classifier.idle_code import code_ranges
+
+    # Not the read-only data, not a mapping with a private copy of a page, not data,
+    # not another library.
+    assert code_ranges(SMAPS, "/blis/") == [(0x7F0000100000, 0x7F0001000000)]
+    assert code_ranges(SMAPS, "/nothing-here/") == []
