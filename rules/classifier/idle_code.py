@@ -3,7 +3,7 @@
 blis (under thinc, under spaCy) sets up its kernels for every CPU family when it is
 imported, and so reads about 12 MB of its 16 MB of code. The classifiers compute in
 numpy and never call it again, yet those pages stayed in the bot's resident memory for
-the life of the process (training/RESULTS.md, "The runtime's one worker"). `release`
+the life of the process (training/RESULTS.md, "blis's idle code given back"). `release`
 tells the kernel this process no longer needs them (madvise, MADV_DONTNEED). Only
 read-only executable mappings that hold no private copy of a page are touched, so
 nothing written is lost: a page run again is read back from the page cache, as any
