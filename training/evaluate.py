@@ -124,9 +124,9 @@ def nudge_section(
         doubting = bars.doubt is not None and bars.reaction is not None
         parts: dict[str, list[NudgeScore]] = {}  # per language, one per conversation
         reacted: dict[str, NudgeScore] = {}  # "expected" unused: sent and right
+        how = {"nudges": mode, "second_reading": second, "reader": reader}
         for path in conversations:
             expected = read_sidecar(path).expected
-            how = {"nudges": mode, "second_reading": second, "reader": reader}
             sent = replay(classifier, path, bars, **how)
             if doubting:
                 alone = replace(bars, doubt=None, reaction=None)
