@@ -186,6 +186,7 @@ def run(
     import importlib
     import signal
 
+    from bot.allocator import return_large_blocks
     from bot.bootstrap import bootstrap
     from bot.logs import configure_logging
     from bot.migrate import MigrationError
@@ -193,6 +194,7 @@ def run(
 
     settings = _settings(discord_shards=shards)
     configure_logging(settings.log_level)
+    return_large_blocks()
     chosen = platforms or configured_platforms(settings)
     unknown = sorted(set(chosen) - set(PLATFORMS))
     if unknown:
