@@ -291,9 +291,9 @@ async def run(
           f"discord {bot.handled['discord']:,}) in {elapsed:.1f} s: "
           f"{handled / elapsed:,.0f} messages/s")  # fmt: skip
     print(
-        f"memory:  peak RSS {bot.memory['VmHWM']:.0f} MB (VmHWM), final RSS "
-        f"{bot.memory['VmRSS']:.0f} MB, {ready_rss:.0f} MB once ready; by tenths of the "
-        f"messages: {trajectory(bot.samples, handled)} MB ({len(bot.samples)} samples)"
+        f"memory:  peak RSS {bot.memory['VmHWM']:.0f} MiB (VmHWM), final RSS "
+        f"{bot.memory['VmRSS']:.0f} MiB, {ready_rss:.0f} MiB once ready; by tenths of the "
+        f"messages: {trajectory(bot.samples, handled)} MiB ({len(bot.samples)} samples)"
     )
     print(f"actions: the stand-ins saw slack {actions['slack']:,}, discord "
           f"{actions['discord']:,}; " + ", ".join(f"{name} {value:,.0f}" for name, value

@@ -344,9 +344,9 @@ def main() -> int:
           f"({classify['cold_load_s']:.2f} s in a fresh process, with imports)")  # fmt: skip
     # The bot as it runs by default reads again: its peak is the second replay's.
     peak_rss_mb = second.pop("second_peak_rss_mb", first_peak_rss_mb)
-    print(f"peak RSS:  {peak_rss_mb:.0f} MB (the whole bot as it runs by default: classifier, "
+    print(f"peak RSS:  {peak_rss_mb:.0f} MiB (the whole bot as it runs by default: classifier, "
           f"second reader, engine, storage, runtime and chat adapters; "
-          f"{first_peak_rss_mb:.0f} MB with GROUNDRULES_SECOND_READING=false)")  # fmt: skip
+          f"{first_peak_rss_mb:.0f} MiB with GROUNDRULES_SECOND_READING=false)")  # fmt: skip
     if second:
         second["second_classify_ratio"] = second["second_msgs_per_s"] / classify["msgs_per_s"]
         print(f"second:    {second['second_read_share']:.1%} "
