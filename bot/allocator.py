@@ -17,7 +17,6 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
-import platform
 from collections.abc import Mapping
 
 log = logging.getLogger(__name__)
@@ -29,10 +28,19 @@ ENVIRONMENT_KEY = "MALLOC_MMAP_THRESHOLD_"
 
 def return_large_blocks(environ: Mapping[str, str] = os.environ) -> bool:
     """Fix glibc's bar for blocks of their own at LARGE_BLOCK; True if it was fixed."""
-    if ENVIRONMENT_KEY in environ or platform.libc_ver()[0] != "glibc":
+    if ENVIRONMENT_KEY in environ or not _glibc():
         return False
     mallopt = ctypes.CDLL(None).mallopt
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     fixed = mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK) == 1
     log.debug("large blocks unmapped when freed: %s", fixed)
     return fixed
+
+
+def _glibc() -> bool:
+    """Whether the C library this process runs on is glibc (asked of it, not guessed
+    from the executable's bytes as `platform.libc_ver` does)."""
+    try:
+        return (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc")
+    except (ValueError, OSError):  # a C library that does not know the name
+        return False

@@ -122,6 +122,7 @@ def nudge_section(
     rows = []
     for name, (classifier, bars, mode, second) in runs.items():
         doubting = bars.doubt is not None and bars.reaction is not None
+        alone = replace(bars, doubt=None, reaction=None)  # the same bars, no doubt path
         parts: dict[str, list[NudgeScore]] = {}  # per language, one per conversation
         reacted: dict[str, NudgeScore] = {}  # "expected" unused: sent and right
         how = {"nudges": mode, "second_reading": second, "reader": reader}
@@ -129,7 +130,6 @@ def nudge_section(
             expected = read_sidecar(path).expected
             sent = replay(classifier, path, bars, **how)
             if doubting:
-                alone = replace(bars, doubt=None, reaction=None)
                 sent_alone = replay(classifier, path, alone, **how)
                 via = compare(expected, sent - sent_alone)
             for lang in (path.name.split("-", 1)[0], "all"):
