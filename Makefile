@@ -44,7 +44,7 @@ prepare: $(STAMP)
 compare: $(STAMP)
 	$(BIN)/python -m training.compare
 
-## eval: per-label and nudge figures, trained pipeline beside the rule classifier
+## eval: per-label, nudge and agreement-offer figures, trained pipeline beside the rule classifier
 eval: $(STAMP)
 	$(BIN)/python -m training.evaluate
 

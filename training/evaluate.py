@@ -14,6 +14,9 @@
   and, for reference, with labels alone; each with a 95% interval from resampling
   whole conversations; with a doubt path, how many of the nudges came through a
   reaction (sent only with the doubt path on);
+* the agreements the real bot offers to record on the same conversations, against
+  those its consensus rule offers when every message reads as hand-labelled
+  (`training.gold`), with the same intervals;
 * labels on each probe written apart from the corpus (data/probes/*.jsonl: short
   messages), and how many of its problems reach the watch bar;
 * size, load time, throughput and latency (test split texts, and the short chat
@@ -40,8 +43,9 @@ from rules.classifier.trained import MODEL_DIR, TrainedClassifier
 from rules.understanding import Thresholds, describe_bars
 from training.config import ROOT, load_config
 from training.dataset import Example, load_split, previous_lines
+from training.gold import expected_suggestions
 from training.metrics import hard_negative_errors, macro_f1, per_label, table
-from training.nudges import NudgeScore, compare, interval, read_sidecar, replay
+from training.nudges import NudgeScore, compare, interval, read_sidecar, replay, replay_all
 from training.speed import cold_load_seconds, measure, size_on_disk, timed
 
 if TYPE_CHECKING:
@@ -154,6 +158,40 @@ def nudge_section(
         " by chance less than that)."
         "\nvia a reaction: of the nudges sent, those the same bars without the doubt"
         " path (doubt, reaction) do not send."
+    )
+
+
+def suggestion_section(
+    runs: dict[str, tuple[Classifier, Thresholds, bool]],
+    reader: SecondReader | None = None,
+) -> str:
+    """Per run (classifier, bars, whether it reads again) and language, the agreements
+    offered to record, against those the consensus rule offers on the hand-written
+    labels, with 95% intervals as for nudges."""
+    conversations = sorted(CONVERSATIONS.glob("*.jsonl"))
+    expected = {path: expected_suggestions(path) for path in conversations}
+    rows = []
+    for name, (classifier, bars, second) in runs.items():
+        parts: dict[str, list[NudgeScore]] = {}
+        for path in conversations:
+            how = {"second_reading": second, "reader": reader}
+            sent = replay_all(classifier, path, bars, **how).suggestions
+            for lang in (path.name.split("-", 1)[0], "all"):
+                parts.setdefault(lang, []).append(compare(expected[path], sent))
+        for lang in (*LANGS, "all"):
+            if lang not in parts:
+                continue
+            s = sum(parts[lang], NudgeScore(0, 0, 0))
+            spread = [_spread(parts[lang], "precision"), _spread(parts[lang], "recall")]
+            rows.append([name, lang, s.expected, s.sent, s.right, s.precision, s.recall, *spread])
+    headers = ["classifier (bars)", "lang", "expected", "offered", "right", "precision"]
+    headers += ["recall", "precision 95%", "recall 95%"]
+    return (
+        f"## Agreements offered for recording, the same {len(conversations)} conversations\n\n"
+        + table(headers, rows)
+        + "\n\nexpected: what the consensus rule offers when every message reads as its"
+        " writer labelled it (training/gold.py); an offer is right when its channel,"
+        " thread, proposer and proposal match one of those."
     )
 
 
@@ -273,6 +311,14 @@ def main(argv: list[str]) -> int:
         "rules (labels only)": (rules, Thresholds(), "normal", False),
     }
     print(nudge_section(runs, reader), end="\n\n")
+    # The bot as it runs, and the rules: the second reading reads problems and their
+    # answers, not consent, so the other runs offer (almost) the same (RESULTS.md).
+    offers = {
+        name: (classifier, bars, reading)
+        for name, (classifier, bars, mode, reading) in runs.items()
+        if name in (next(iter(runs)), "rules (labels only)")
+    }
+    print(suggestion_section(offers, reader), end="\n\n")
     for path in sorted(PROBES.glob("*.jsonl")):
         probe = [
             Example.from_record(record | {"batch": "probe", "domain": "probe"})

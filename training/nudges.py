@@ -7,7 +7,9 @@ Two measurements of ground rule 1 (a problem not answered by a proposal gets a n
   enough to search a grid of the engine's watch/answer bars.
 * `replay` runs the real bot (bootstrap + console Replay, SQLite in memory) over a
   held-out example conversation and returns the nudges it sends, to compare with the
-  hand-written expected nudges beside it.
+  hand-written expected nudges beside it; `replay_all` also returns the agreements it
+  offers to record (ground rule 3), to compare with those its own consensus rule offers
+  on the conversation's hand-written labels (`training.gold`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rules.actions import Outbound, SendNudge
+from rules.actions import Outbound, SendNudge, SuggestAgreement
 from rules.classifier import Classifier
 from rules.understanding import Thresholds
 from training.dataset import Example
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from bot.service import SecondReader
 
 Nudge = tuple[str, str, str]  # (channel, user, problem_ts)
+# (channel, thread_ts or "", proposer, the proposal as the suggestion quotes it)
+Suggestion = tuple[str, str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,14 +142,19 @@ class Conversations:
 
 
 class _Collect:
-    """A replay output that keeps the first nudge for each problem."""
+    """A replay output that keeps the first nudge for each problem, and every offer to
+    record an agreement."""
 
     def __init__(self) -> None:
         self.nudges: list[Nudge] = []
+        self.suggestions: list[Suggestion] = []
 
     def show(self, action: Outbound, at: datetime) -> None:
         if isinstance(action, SendNudge) and not action.again:
             self.nudges.append((action.channel, action.user, action.problem_id))
+        elif isinstance(action, SuggestAgreement):
+            where = (action.channel, action.thread_id or "")
+            self.suggestions.append((*where, action.proposer, action.proposal))
 
     def note(self, text: str) -> None:
         pass
@@ -171,6 +180,14 @@ def read_sidecar(conversation: Path) -> Sidecar:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Replayed:
+    """What the real bot did over one transcript that a measurement compares."""
+
+    nudges: frozenset[Nudge]
+    suggestions: frozenset[Suggestion]
+
+
 def replay(
     classifier: Classifier,
     conversation: Path,
@@ -184,6 +201,20 @@ def replay(
     every table nudged as readily as `nudges` says (/nudges: normal, fewer, off); with
     the bot's own second reading (the shipped encoder, beside the trained classifier),
     `reader`'s, or none."""
+    how = {"nudges": nudges, "second_reading": second_reading, "reader": reader}
+    return set(replay_all(classifier, conversation, bars, **how).nudges)
+
+
+def replay_all(
+    classifier: Classifier,
+    conversation: Path,
+    bars: Thresholds,
+    *,
+    nudges: str = "normal",
+    second_reading: bool = True,
+    reader: SecondReader | None = None,
+) -> Replayed:
+    """`replay`, with the agreements the bot offered to record as well."""
     from adapters.console.replay import Replay
     from bot.bootstrap import bootstrap
     from bot.settings import Settings
@@ -203,6 +234,6 @@ def replay(
         output = _Collect()
         with conversation.open(encoding="utf-8") as lines:
             Replay(app, output).run(lines)
-        return set(output.nudges)
+        return Replayed(frozenset(output.nudges), frozenset(output.suggestions))
     finally:
         app.database.dispose()
