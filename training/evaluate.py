@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
@@ -45,7 +46,7 @@ from training.config import ROOT, load_config
 from training.dataset import Example, load_split, previous_lines
 from training.gold import expected_suggestions
 from training.metrics import hard_negative_errors, macro_f1, per_label, table
-from training.nudges import NudgeScore, compare, interval, read_sidecar, replay, replay_all
+from training.nudges import NudgeScore, compare, interval, read_sidecar, replay
 from training.speed import cold_load_seconds, measure, size_on_disk, timed
 
 if TYPE_CHECKING:
@@ -132,22 +133,17 @@ def nudge_section(
         how = {"nudges": mode, "second_reading": second, "reader": reader}
         for path in conversations:
             expected = read_sidecar(path).expected
-            sent = replay(classifier, path, bars, **how)
+            sent = replay(classifier, path, bars, **how).nudges
             if doubting:
-                sent_alone = replay(classifier, path, alone, **how)
+                sent_alone = replay(classifier, path, alone, **how).nudges
                 via = compare(expected, sent - sent_alone)
             for lang in (path.name.split("-", 1)[0], "all"):
                 parts.setdefault(lang, []).append(compare(expected, sent))
                 if doubting:
                     reacted[lang] = reacted.get(lang, NudgeScore(0, 0, 0)) + via
-        for lang in (*LANGS, "all"):
-            if lang not in parts:  # no conversation in that language
-                continue
-            s = sum(parts[lang], NudgeScore(0, 0, 0))
-            spread = [_spread(parts[lang], "precision"), _spread(parts[lang], "recall")]
+        for lang, row in _totals(parts):
             through = f"{reacted[lang].sent} ({reacted[lang].right} right)" if doubting else ""
-            row = [name, lang, s.expected, s.sent, s.right, s.precision, s.recall, *spread]
-            rows.append([*row, through])
+            rows.append([name, *row, through])
     headers = ["classifier (bars)", "lang", "expected", "sent", "right", "precision", "recall"]
     headers += ["precision 95%", "recall 95%", "via a reaction"]
     return (
@@ -175,15 +171,10 @@ def suggestion_section(
         parts: dict[str, list[NudgeScore]] = {}
         for path in conversations:
             how = {"second_reading": second, "reader": reader}
-            sent = replay_all(classifier, path, bars, **how).suggestions
+            sent = replay(classifier, path, bars, **how).suggestions
             for lang in (path.name.split("-", 1)[0], "all"):
                 parts.setdefault(lang, []).append(compare(expected[path], sent))
-        for lang in (*LANGS, "all"):
-            if lang not in parts:
-                continue
-            s = sum(parts[lang], NudgeScore(0, 0, 0))
-            spread = [_spread(parts[lang], "precision"), _spread(parts[lang], "recall")]
-            rows.append([name, lang, s.expected, s.sent, s.right, s.precision, s.recall, *spread])
+        rows += [[name, *row] for _, row in _totals(parts)]
     headers = ["classifier (bars)", "lang", "expected", "offered", "right", "precision"]
     headers += ["recall", "precision 95%", "recall 95%"]
     return (
@@ -193,6 +184,17 @@ def suggestion_section(
         " writer labelled it (training/gold.py); an offer is right when its channel,"
         " thread, proposer and proposal match one of those."
     )
+
+
+def _totals(parts: dict[str, list[NudgeScore]]) -> Iterator[tuple[str, list[object]]]:
+    """Per language (then "all"), one score per conversation summed: (language, [language,
+    expected, sent, right, precision, recall, precision 95%, recall 95%])."""
+    for lang in (*LANGS, "all"):
+        if lang not in parts:  # no conversation in that language
+            continue
+        s = sum(parts[lang], NudgeScore(0, 0, 0))
+        spread = [_spread(parts[lang], "precision"), _spread(parts[lang], "recall")]
+        yield lang, [lang, s.expected, s.sent, s.right, s.precision, s.recall, *spread]
 
 
 def _spread(parts: list[NudgeScore], figure: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rules.classifier import LABELS, Classification, Previous
 from rules.understanding import Thresholds
-from training.nudges import Suggestion, read_sidecar, replay_all
+from training.nudges import Suggestion, read_sidecar, replay
 
 
 class SidecarLabels:
@@ -68,4 +68,4 @@ def expected_suggestions(conversation: Path) -> frozenset[Suggestion]:
     """The agreements the bot would offer to record over this transcript if it read
     every message as labelled."""
     labelled = SidecarLabels(conversation)
-    return replay_all(labelled, conversation, labelled.bars, second_reading=False).suggestions
+    return replay(labelled, conversation, labelled.bars, second_reading=False).suggestions

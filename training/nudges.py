@@ -7,9 +7,9 @@ Two measurements of ground rule 1 (a problem not answered by a proposal gets a n
   enough to search a grid of the engine's watch/answer bars.
 * `replay` runs the real bot (bootstrap + console Replay, SQLite in memory) over a
   held-out example conversation and returns the nudges it sends, to compare with the
-  hand-written expected nudges beside it; `replay_all` also returns the agreements it
-  offers to record (ground rule 3), to compare with those its own consensus rule offers
-  on the conversation's hand-written labels (`training.gold`).
+  hand-written expected nudges beside it, and the agreements it offers to record
+  (ground rule 3), to compare with those its own consensus rule offers on the
+  conversation's hand-written labels (`training.gold`).
 """
 
 from __future__ import annotations
@@ -196,25 +196,11 @@ def replay(
     nudges: str = "normal",
     second_reading: bool = True,
     reader: SecondReader | None = None,
-) -> set[Nudge]:
-    """Nudges the real bot sends over one transcript with this classifier and these bars,
-    every table nudged as readily as `nudges` says (/nudges: normal, fewer, off); with
-    the bot's own second reading (the shipped encoder, beside the trained classifier),
-    `reader`'s, or none."""
-    how = {"nudges": nudges, "second_reading": second_reading, "reader": reader}
-    return set(replay_all(classifier, conversation, bars, **how).nudges)
-
-
-def replay_all(
-    classifier: Classifier,
-    conversation: Path,
-    bars: Thresholds,
-    *,
-    nudges: str = "normal",
-    second_reading: bool = True,
-    reader: SecondReader | None = None,
 ) -> Replayed:
-    """`replay`, with the agreements the bot offered to record as well."""
+    """What the real bot does over one transcript with this classifier and these bars:
+    the nudges it sends and the agreements it offers to record; every table nudged as
+    readily as `nudges` says (/nudges: normal, fewer, off); with the bot's own second
+    reading (the shipped encoder, beside the trained classifier), `reader`'s, or none."""
     from adapters.console.replay import Replay
     from bot.bootstrap import bootstrap
     from bot.settings import Settings

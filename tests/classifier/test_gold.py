@@ -9,7 +9,7 @@ from pathlib import Path
 from rules.understanding import Thresholds
 from tests.helpers import TaggedClassifier
 from training.gold import SidecarLabels, expected_suggestions
-from training.nudges import compare, replay_all
+from training.nudges import compare, replay
 
 PROPOSAL = "#proposal shall we move the stand-up to 9:30?"
 # Who is at the table: the members a majority is counted among.
@@ -79,7 +79,7 @@ def test_the_bot_is_measured_against_the_labels_not_against_itself(tmp_path):
         ],
     )
 
-    offered = replay_all(TaggedClassifier(), path, Thresholds(), second_reading=False)
+    offered = replay(TaggedClassifier(), path, Thresholds(), second_reading=False)
     score = compare(expected_suggestions(path), offered.suggestions)
 
     assert len(offered.suggestions) == 1  # the bot counted cid's concern as consent

@@ -79,7 +79,7 @@ def test_simulated_nudges_are_the_ones_the_real_bot_sends(tmp_path):
         bars,
     )
 
-    sent = replay(classifier, path, bars)
+    sent = replay(classifier, path, bars).nudges
     assert simulated == sent
     assert sorted((user, ts[11:16]) for _, user, ts in sent) == [
         ("anna", "09:50"),
@@ -102,7 +102,7 @@ def test_simulated_doubts_are_confirmed_as_the_real_bot_confirms_them(tmp_path):
         [s.reaction for s in scores],
     )
 
-    sent = replay(classifier, path, DOUBTING)
+    sent = replay(classifier, path, DOUBTING).nudges
     assert simulated == sent
     assert sorted((user, ts[11:16]) for _, user, ts in sent) == [
         ("ben", "09:00"),
@@ -127,15 +127,15 @@ def test_simulated_surer_bar_is_what_the_real_bot_does_at_a_table_asking_for_few
             reaction,
         )
 
-    fewer = replay(classifier, path, SURER_BARS, nudges="fewer")
+    fewer = replay(classifier, path, SURER_BARS, nudges="fewer").nudges
     assert fewer == simulated(replace(SURER_BARS, watch=SURER_BARS.surer))
     assert sorted((user, ts[11:16]) for _, user, ts in fewer) == [
         ("ben", "09:00"),
         ("dirk", "09:40"),
     ]
     # At a normal table every one of them is a problem: carl's and jan's are nudged too.
-    assert replay(classifier, path, SURER_BARS) == simulated(SURER_BARS) != fewer
-    assert replay(classifier, path, SURER_BARS, nudges="off") == set()
+    assert replay(classifier, path, SURER_BARS).nudges == simulated(SURER_BARS) != fewer
+    assert replay(classifier, path, SURER_BARS, nudges="off").nudges == set()
 
 
 def test_out_of_fold_scores_come_from_models_that_did_not_learn_the_conversation(tmp_path):
@@ -282,7 +282,7 @@ def test_simulated_second_readings_are_what_the_real_bot_does_with_them(tmp_path
         conversation, found["problem"], found["proposal"], second_bars, found["reaction"]
     )
 
-    sent = replay(classifier, path, first_bars, reader=reader)
+    sent = replay(classifier, path, first_bars, reader=reader).nudges
     assert simulated == sent
     assert sorted((user, ts[11:16]) for _, user, ts in sent) == [
         ("ben", "09:00"),
@@ -291,7 +291,7 @@ def test_simulated_second_readings_are_what_the_real_bot_does_with_them(tmp_path
         ("hal", "10:30"),
     ]
     # Without the second reading every #problem is nudged, and gus does not answer fay.
-    alone = replay(classifier, path, first_bars, second_reading=False)
+    alone = replay(classifier, path, first_bars, second_reading=False).nudges
     assert {ts[11:16] for _, _, ts in alone} == {
         "09:00", "09:05", "09:20", "10:00", "10:30", "11:00"
     }  # fmt: skip
