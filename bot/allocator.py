@@ -28,7 +28,7 @@ ENVIRONMENT_KEY = "MALLOC_MMAP_THRESHOLD_"
 
 def return_large_blocks(environ: Mapping[str, str] = os.environ) -> bool:
     """Fix glibc's bar for blocks of their own at LARGE_BLOCK; True if it was fixed."""
-    if ENVIRONMENT_KEY in environ or not _glibc():
+    if ENVIRONMENT_KEY in environ or not runs_on_glibc():
         return False
     mallopt = ctypes.CDLL(None).mallopt
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
@@ -37,7 +37,7 @@ def return_large_blocks(environ: Mapping[str, str] = os.environ) -> bool:
     return fixed
 
 
-def _glibc() -> bool:
+def runs_on_glibc() -> bool:
     """Whether the C library this process runs on is glibc (asked of it, not guessed
     from the executable's bytes as `platform.libc_ver` does)."""
     try:

@@ -46,7 +46,7 @@ from training.config import ROOT, load_config
 from training.dataset import Example, load_split, previous_lines
 from training.gold import expected_suggestions
 from training.metrics import hard_negative_errors, macro_f1, per_label, table
-from training.nudges import NudgeScore, compare, interval, read_sidecar, replay
+from training.nudges import NudgeScore, Replayed, compare, interval, read_sidecar, replay
 from training.speed import cold_load_seconds, measure, size_on_disk, timed
 
 if TYPE_CHECKING:
@@ -113,16 +113,37 @@ def label_section(test: list[Example], classifiers: dict[str, tuple[Classifier, 
     )
 
 
+class Replays:
+    """The real bot's replays of the held-out conversations, each done once: the nudge
+    and the offer tables read the same runs (a replay is the costly part of both)."""
+
+    def __init__(self, reader: SecondReader | None = None) -> None:
+        self.reader = reader
+        self._done: dict[tuple, Replayed] = {}
+
+    def __call__(
+        self, classifier: Classifier, path: Path, bars: Thresholds, mode: str, second: bool
+    ) -> Replayed:
+        key = (id(classifier), path, bars, mode, second)
+        if key not in self._done:
+            how = {"nudges": mode, "second_reading": second, "reader": self.reader}
+            self._done[key] = replay(classifier, path, bars, **how)
+        return self._done[key]
+
+
 def nudge_section(
     runs: dict[str, tuple[Classifier, Thresholds, str, bool]],
     reader: SecondReader | None = None,
+    replays: Replays | None = None,
 ) -> str:
     """Per run (classifier, bars, how readily every table is nudged, whether it reads
     again: with `reader`, else the shipped encoder) and language the nudges sent, with
     95% intervals for precision and recall (whole conversations resampled:
     `training.nudges.interval`); with a doubt path, also those sent only through a
     reaction: the nudges the same bars without the doubt path do not send (the
-    conversations replayed a second time, so)."""
+    conversations replayed a second time, so). `replays`: replays already done (those
+    of `reader`)."""
+    replays = replays or Replays(reader)
     conversations = sorted(CONVERSATIONS.glob("*.jsonl"))
     rows = []
     for name, (classifier, bars, mode, second) in runs.items():
@@ -130,12 +151,11 @@ def nudge_section(
         alone = replace(bars, doubt=None, reaction=None)  # the same bars, no doubt path
         parts: dict[str, list[NudgeScore]] = {}  # per language, one per conversation
         reacted: dict[str, NudgeScore] = {}  # "expected" unused: sent and right
-        how = {"nudges": mode, "second_reading": second, "reader": reader}
         for path in conversations:
             expected = read_sidecar(path).expected
-            sent = replay(classifier, path, bars, **how).nudges
+            sent = replays(classifier, path, bars, mode, second).nudges
             if doubting:
-                sent_alone = replay(classifier, path, alone, **how).nudges
+                sent_alone = replays(classifier, path, alone, mode, second).nudges
                 via = compare(expected, sent - sent_alone)
             for lang in (path.name.split("-", 1)[0], "all"):
                 parts.setdefault(lang, []).append(compare(expected, sent))
@@ -160,18 +180,19 @@ def nudge_section(
 def suggestion_section(
     runs: dict[str, tuple[Classifier, Thresholds, bool]],
     reader: SecondReader | None = None,
+    replays: Replays | None = None,
 ) -> str:
     """Per run (classifier, bars, whether it reads again) and language, the agreements
     offered to record, against those the consensus rule offers on the hand-written
-    labels, with 95% intervals as for nudges."""
+    labels, with 95% intervals as for nudges; every table nudged normally."""
+    replays = replays or Replays(reader)
     conversations = sorted(CONVERSATIONS.glob("*.jsonl"))
     expected = {path: expected_suggestions(path) for path in conversations}
     rows = []
     for name, (classifier, bars, second) in runs.items():
         parts: dict[str, list[NudgeScore]] = {}
         for path in conversations:
-            how = {"second_reading": second, "reader": reader}
-            sent = replay(classifier, path, bars, **how).suggestions
+            sent = replays(classifier, path, bars, "normal", second).suggestions
             for lang in (path.name.split("-", 1)[0], "all"):
                 parts.setdefault(lang, []).append(compare(expected[path], sent))
         rows += [[name, *row] for _, row in _totals(parts)]
@@ -312,7 +333,8 @@ def main(argv: list[str]) -> int:
         "trained (labels only)": (trained, Thresholds(), "normal", False),
         "rules (labels only)": (rules, Thresholds(), "normal", False),
     }
-    print(nudge_section(runs, reader), end="\n\n")
+    replays = Replays(reader)
+    print(nudge_section(runs, reader, replays), end="\n\n")
     # The bot as it runs, and the rules: the second reading reads problems and their
     # answers, not consent, so the other runs offer (almost) the same (RESULTS.md).
     offers = {
@@ -320,7 +342,7 @@ def main(argv: list[str]) -> int:
         for name, (classifier, bars, mode, reading) in runs.items()
         if name in (next(iter(runs)), "rules (labels only)")
     }
-    print(suggestion_section(offers, reader), end="\n\n")
+    print(suggestion_section(offers, reader, replays), end="\n\n")
     for path in sorted(PROBES.glob("*.jsonl")):
         probe = [
             Example.from_record(record | {"batch": "probe", "domain": "probe"})

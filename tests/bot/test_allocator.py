@@ -5,16 +5,15 @@ Each case runs in a fresh process: the bar is process-wide and cannot be put bac
 from __future__ import annotations
 
 import os
-import platform
 import subprocess
 import sys
 import textwrap
 
 import pytest
 
-from bot.allocator import return_large_blocks
+from bot.allocator import return_large_blocks, runs_on_glibc
 
-glibc_only = pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc")
+glibc_only = pytest.mark.skipif(not runs_on_glibc(), reason="glibc's malloc")
 
 # Frees a 4 MiB block (glibc then raises its bar to 4 MiB), allocates 1 MiB, and says
 # whether that block came from the main thread's heap.
