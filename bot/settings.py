@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # The watch bar of a table that asks for fewer, surer nudges (/nudges fewer); under
     # it a problem waits for someone to react. Unset: the trained model's choice.
     surer_threshold: float | None = Field(None, ge=0.0, le=1.0)
+    # The agreement score at which a reply counts as consent when the bot looks for a
+    # table agreeing to a proposal (it then offers to record it). Unset: the model's.
+    consent_threshold: float | None = Field(None, ge=0.0, le=1.0)
     # The trained classifier's messages that a nudge hangs on are read again by a slower,
     # better encoder beside the engine: it makes nudges precise enough (0.83 -> 0.91) for
     # about 37 MB of a live bot's memory (training/RESULTS.md, "spaCy's command line left

@@ -3,7 +3,6 @@ concern is open, the bot asks whether to record it. It never records silently.""
 
 from __future__ import annotations
 
-from collections.abc import Set
 from datetime import timedelta
 
 from rules.actions import Action, MarkSuggested, NoteProposal, NoteStance, SuggestAgreement
@@ -19,12 +18,6 @@ def proposal_scopes(message: Message) -> tuple[str, ...]:
     """Where a reaction finds its proposal: in a thread, the thread's latest proposal
     (its first message counts); at the top level, the channel's latest top-level one."""
     return (message.event.thread_id or "",)
-
-
-def stance(labels: Set[str]) -> str | None:
-    """The side a reply takes on the proposal before it: a concern outweighs an
-    agreement in the same message ("fine, as long as …"); None: neither."""
-    return "concern" if "concern" in labels else "agree" if "agreement" in labels else None
 
 
 def on_message(message: Message, state: TableState) -> list[Action]:
@@ -46,7 +39,7 @@ def on_message(message: Message, state: TableState) -> list[Action]:
             )
             for where in scopes
         ]
-    taken = stance(labels)
+    taken = message.stance
     if taken is None:
         return []
     proposal = _proposal_for(message, state)

@@ -207,7 +207,7 @@ class Engine:
                     dismissed_fingerprints=_fingerprints(message),
                 )
             case Message() as message:
-                stance = bool(message.labels & {"agreement", "concern"})
+                stance = message.stance is not None
                 # A problem in a thread reads the waiting watches: one may already
                 # hold that thread's problem. A reaction may confirm a doubtful one.
                 problem = message.is_problem or message.is_doubtful_problem

@@ -31,6 +31,10 @@ class Thresholds:
     # problem scored from `watch` up to it is treated there as a doubtful one. None:
     # such a table is nudged like any other.
     surer: float | None = None
+    # The agreement score at which a reply counts as consent to the proposal before it,
+    # a bar above the label's: a plain "ok" after an instruction is not a table agreeing
+    # (training/RESULTS.md, "Consent, a bar above agreement"). None: the agreement label.
+    consent: float | None = None
 
 
 # What a second reading revisits: the two labels a nudge hangs on.
@@ -62,7 +66,7 @@ class SecondReading:
 
 
 # The bars by name, as a trained model's meta and the settings give them.
-BAR_NAMES = ("watch", "answer", "doubt", "reaction", "surer")
+BAR_NAMES = ("watch", "answer", "doubt", "reaction", "surer", "consent")
 
 
 def describe_bars(bars: Thresholds) -> str:
@@ -70,6 +74,17 @@ def describe_bars(bars: Thresholds) -> str:
     return " ".join(
         f"{name}={value}" for name in BAR_NAMES if (value := getattr(bars, name)) is not None
     )
+
+
+def stance_of(result: Classification, consent: float | None = None) -> str | None:
+    """The side a reply takes on the proposal before it: "concern", "agree" (an
+    agreement score of at least `consent`; None: the agreement label) or None. A concern
+    outweighs consent in the same message ("fine, as long as …")."""
+    if "concern" in result.labels:
+        return "concern"
+    if consent is None:
+        return "agree" if "agreement" in result.labels else None
+    return "agree" if result.scores.get("agreement", 0.0) >= consent else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +107,9 @@ class Message:
     # Set for a problem (sure or doubtful): the table may have said such a message was
     # not a problem before (rules.fingerprints).
     fingerprint: str | None = None
+    # The side it takes on the proposal before it (rules.consensus): "concern", "agree"
+    # or None. A concern outweighs consent in the same message ("fine, as long as …").
+    stance: str | None = None
 
     def problem_at(self, nudges: str) -> tuple[bool, bool]:
         """(a problem, a doubtful problem) at a table that is nudged this readily
@@ -152,6 +170,7 @@ class Message:
             is_sure_problem=sure,
             read_after=read_after,
             fingerprint=message_fingerprint(event.text) if problem or doubtful else None,
+            stance=stance_of(result, thresholds.consent),
         )
 
 

@@ -29,18 +29,23 @@ from rules.events import (
 from rules.language import detect_language
 from rules.understanding import SecondReading, Thresholds
 
-_TAG = re.compile(r"#(problem|proposal|concern|agreement|maybe-problem|maybe-proposal|reaction)\b")
+_TAG = re.compile(
+    r"#(problem|proposal|concern|agreement|maybe-problem|maybe-proposal|maybe-agreement|reaction)\b"
+)
 # A problem score between the bars of `DOUBTING` (a doubtful problem), and a reaction.
 MAYBE_PROBLEM_SCORE = 0.6
 # A proposal score under every answer bar here, that a second reading may lift.
 MAYBE_PROPOSAL_SCORE = 0.3
+# An agreement label scored under a consent bar (Thresholds.consent) of `CONSENTING`.
+MAYBE_AGREEMENT_SCORE = 0.6
 
 
 class TaggedClassifier:
     """Labels come from #problem / #proposal tags in the text, so engine tests say
     exactly what the message is, independent of any classifier's judgement.
-    `#maybe-problem` scores as a doubtful problem under `DOUBTING`, and `#reaction`
-    as a reaction to a problem."""
+    `#maybe-problem` scores as a doubtful problem under `DOUBTING`, `#maybe-agreement`
+    as an agreement that is no consent under `CONSENTING`, and `#reaction` as a
+    reaction to a problem."""
 
     name = "tagged"
     # A tag is certain, so every #problem is one a table asking for fewer nudges hears
@@ -57,6 +62,9 @@ class TaggedClassifier:
             scores["problem"] = MAYBE_PROBLEM_SCORE
         if "maybe-proposal" in tags and "proposal" not in labels:
             scores["proposal"] = MAYBE_PROPOSAL_SCORE
+        if "maybe-agreement" in tags and "agreement" not in labels:
+            labels |= {"agreement"}
+            scores["agreement"] = MAYBE_AGREEMENT_SCORE
         reaction = 1.0 if "reaction" in tags else 0.0
         language = lang or detect_language(_TAG.sub("", text))
         return Classification(labels, scores, language, None, reaction)
@@ -96,6 +104,9 @@ DOUBTING = Thresholds(watch=0.9, answer=0.5, doubt=0.5, reaction=0.5)
 # Bars under which `#maybe-problem` is a problem, and a doubtful one at a table that
 # asked for fewer nudges; `#problem` is sure enough for any table.
 SURER = Thresholds(watch=0.5, answer=0.5, doubt=0.3, reaction=0.5, surer=0.9)
+# Bars under which `#maybe-agreement` is an agreement but no consent, and `#agreement`
+# both.
+CONSENTING = Thresholds(consent=0.8)
 
 
 DAY = datetime(2026, 3, 2, tzinfo=UTC)
@@ -232,6 +243,23 @@ def write_conversation(folder: Path, name: str, lines: list[tuple[str, list[str]
     sidecar = {"window_minutes": 10, "language": name[:2], "labels": labels, "nudges": []}
     transcript.with_suffix(".expected.json").write_text(json.dumps(sidecar), encoding="utf-8")
     return transcript
+
+
+def write_table_conversation(
+    folder: Path, lines: list[tuple[str, str, list[str]]], name: str = "en-standup"
+) -> Path:
+    """A written conversation among several members: one channel, a message a minute,
+    each line (user, text, the labels written beside it), and no nudges written down."""
+    stamp = "2026-03-02T09:{:02d}:00Z".format
+    path = folder / f"{name}.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for n, (user, text, _) in enumerate(lines):
+            line = {"ts": stamp(n), "channel": "C1", "user": user, "text": text, "thread": None}
+            out.write(json.dumps(line) + "\n")
+    labels = {stamp(n): written for n, (_, _, written) in enumerate(lines)}
+    sidecar = {"window_minutes": 10, "language": name[:2], "labels": labels, "nudges": []}
+    path.with_suffix(".expected.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    return path
 
 
 async def eventually(check, *, timeout: float = 5.0) -> None:

@@ -70,8 +70,15 @@ class ThresholdSearch:
     # 0: the tuning conversations only choose the bars. N: they are training data too,
     # and each is scored for the bars by a model fitted without it (N folds).
     tuning_folds: int = 0
+    # The consent bar of the consensus rule: the agreement threshold plus the one of
+    # these margins whose offers on the tuning conversations are best. Empty: consent
+    # at the agreement label (no bar).
+    consent_margins: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "consent_margins", tuple(map(float, self.consent_margins)))
+        if any(not 0.0 <= margin < 1.0 for margin in self.consent_margins):
+            raise ValueError(f"consent_margins must lie in [0, 1), not {self.consent_margins}")
         if self.choose_on not in ("folds", "dev"):
             raise ValueError(f"choose_on must be folds or dev, not {self.choose_on!r}")
         if self.tuning_folds < 0 or self.tuning_folds == 1:

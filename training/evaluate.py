@@ -342,6 +342,11 @@ def main(argv: list[str]) -> int:
         for name, (classifier, bars, mode, reading) in runs.items()
         if name in (next(iter(runs)), "rules (labels only)")
     }
+    if trained.bars.consent is not None:
+        # What the consent bar changes: the bot as it runs, consenting at the label.
+        first, (_, bars, reading) = next(iter(offers.items()))
+        at_label = (trained, replace(bars, consent=None), reading)
+        offers = {first: offers[first], f"{first}, consent at the label": at_label} | offers
     print(suggestion_section(offers, reader, replays), end="\n\n")
     for path in sorted(PROBES.glob("*.jsonl")):
         probe = [

@@ -14,7 +14,9 @@
    the line before it. On those scores choose each label's threshold (best F1); the
    engine's watch/answer bars are chosen on the written tuning conversations, each
    scored by a model that did not learn from it (`tuning_folds` folds), and then
-   the surer watch bar of a table that asks for fewer nudges (`choose_surer`).
+   the surer watch bar of a table that asks for fewer nudges (`choose_surer`), and
+   the consent bar of the consensus rule, on the bot's offers to record an agreement
+   over the same conversations (training/consent.py).
 4. Fit on the `fit_on` splits (train + dev: more teams seen) and write the pipeline
    with its thresholds and bars to the output directory.
 
@@ -34,9 +36,9 @@ from sklearn.model_selection import GroupKFold
 from spacy.language import Language
 
 from rules.classifier import LABELS
-from rules.classifier.trained import SHIPPED_WITHOUT
+from rules.classifier.trained import SHIPPED_WITHOUT, TrainedClassifier
 from rules.understanding import BAR_NAMES, Thresholds, describe_bars
-from training import tuning
+from training import consent, tuning
 from training.config import ROOT, Config, Context, load_config
 from training.dataset import Example, fold_feedback, key, load_split, previous_lines
 from training.linear import Scored, by_label, fit, nudge_scores, predict_scored
@@ -56,6 +58,8 @@ class Trained:
     # The nudges of a table in "fewer" mode (the watch bar at `bars.surer`); None: no
     # surer bar was chosen.
     surer_nudges: NudgeScore | None = None
+    # The offers to record an agreement at the chosen consent bar; None: none chosen.
+    offers: NudgeScore | None = None
 
 
 def train(config: Config) -> Trained:
@@ -113,11 +117,24 @@ def train(config: Config) -> Trained:
     ]
 
     nlp = fit(fit_examples, config, previous_scores=context)
+    offers: NudgeScore | None = None
     if conversations:
+        # Each model the conversations are scored by, with those it did not learn from:
+        # the consent bar is chosen on the bot's offers with them.
+        readers: list[consent.Fold] = []
+        transcripts = {c.name: tuning_folder / f"{c.name}.jsonl" for c in conversations}
         if learnt:
+            row = {example.id: i for i, example in enumerate(fit_examples)}
 
             def fit_without(others: list[tuning.Conversation]) -> tuning.Scorer:
-                return _nudge_scorer(corpus + conversation_examples(others, evaluated), config)
+                examples = corpus + conversation_examples(others, evaluated)
+                # The lines' context as the whole fit reads it: from 5-fold models that
+                # did not see the line before, some of which saw this fold's conversations.
+                before = None if context is None else context[[row[e.id] for e in examples]]
+                model = fit(examples, config, previous_scores=before)
+                unseen = [transcripts[c.name] for c in conversations if c not in others]
+                readers.append(consent.Fold(_reader(model, thresholds, thresholds_alone), unseen))
+                return lambda texts, previous: nudge_scores(model, texts, previous)
 
             scored = tuning.out_of_fold_scores(
                 conversations, config.thresholds.tuning_folds, fit_without
@@ -125,6 +142,9 @@ def train(config: Config) -> Trained:
         else:
             scored = tuning.score_each(
                 conversations, lambda texts, previous: nudge_scores(nlp, texts, previous)
+            )
+            readers.append(
+                consent.Fold(_reader(nlp, thresholds, thresholds_alone), list(transcripts.values()))
             )
         bars, nudges = tuning.choose_bars(
             conversations,
@@ -138,6 +158,11 @@ def train(config: Config) -> Trained:
         )
         if surer is not None:
             bars, surer_nudges = replace(bars, surer=surer[0]), surer[1]
+        if config.thresholds.consent_margins:
+            agreement = thresholds["agreement"]
+            margins = config.thresholds.consent_margins
+            chosen, offers = consent.choose_consent(readers, bars, agreement, margins)
+            bars = replace(bars, consent=chosen)
         bars_chosen_on = f"{len(conversations)} tuning conversations ({config.thresholds.tuning})"
         if learnt:
             bars_chosen_on += (
@@ -170,9 +195,14 @@ def train(config: Config) -> Trained:
             "surer_nudge_precision": round(surer_nudges.precision, 4),
             "surer_nudge_recall": round(surer_nudges.recall, 4),
         }
-    return Trained(
-        nlp, thresholds, bars, nudges, feedback, _report(chosen_on, predicted), surer_nudges
-    )
+    if offers is not None:
+        nlp.meta["groundrules"]["chosen_on"] |= {
+            "offer_precision": round(offers.precision, 4),
+            "offer_recall": round(offers.recall, 4),
+            "offers": offers.expected,
+        }
+    report = _report(chosen_on, predicted)
+    return Trained(nlp, thresholds, bars, nudges, feedback, report, surer_nudges, offers)
 
 
 def held_out_scores(
@@ -220,6 +250,14 @@ def _nudge_scorer(examples: list[Example], config: Config) -> tuning.Scorer:
         config = replace(config, context=replace(config.context, previous=False))
     nlp = fit(examples, config, scratch=True, previous_scores=context)
     return lambda texts, previous: nudge_scores(nlp, texts, previous)
+
+
+def _reader(
+    nlp: Language, thresholds: dict[str, float], thresholds_alone: dict[str, float]
+) -> TrainedClassifier:
+    """A fitted pipeline as the bot reads with it, at these label thresholds."""
+    nlp.meta["groundrules"] = {"thresholds": thresholds, "thresholds_alone": thresholds_alone}
+    return TrainedClassifier(nlp)
 
 
 def _context(examples: list[Example], config: Config) -> np.ndarray | None:
@@ -277,6 +315,12 @@ def main(argv: list[str]) -> int:
             f"fewer nudges (/nudges fewer): watch={trained.bars.surer}, the other bars as above"
             f" (precision {trained.surer_nudges.precision:.2f},"
             f" recall {trained.surer_nudges.recall:.2f})"
+        )
+    if trained.offers is not None:
+        print(
+            f"offers to record an agreement: consent={trained.bars.consent}"
+            f" (precision {trained.offers.precision:.2f},"
+            f" recall {trained.offers.recall:.2f} of {trained.offers.expected} offers)"
         )
     if trained.feedback["corrections"]:
         print(f"feedback: {trained.feedback}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rules.actions import Reply, SendNudge
-from tests.helpers import DOUBTING, SURER, Chat, at
+from tests.helpers import CONSENTING, DOUBTING, SURER, Chat, at
 
 
 def nudges(chat: Chat) -> list[tuple[str, str, str]]:
@@ -384,3 +384,8 @@ def test_problem_rule_bars_come_from_the_model_unless_the_settings_say_otherwise
     assert engine_thresholds(Settings(database_url="sqlite://"), surer).surer == 0.9
     monkeypatch.setenv("GROUNDRULES_SURER_THRESHOLD", "0.97")
     assert engine_thresholds(Settings(database_url="sqlite://"), surer).surer == 0.97
+    # The consent bar of the consensus rule, likewise.
+    consenting = SimpleNamespace(bars=CONSENTING)
+    assert engine_thresholds(Settings(database_url="sqlite://"), consenting).consent == 0.8
+    monkeypatch.setenv("GROUNDRULES_CONSENT_THRESHOLD", "0.9")
+    assert engine_thresholds(Settings(database_url="sqlite://"), consenting).consent == 0.9

@@ -18,7 +18,8 @@ from rules.actions import (
     SuggestAgreement,
 )
 from rules.events import EvaluationGiven, RenewalAnswered, ReviewDecided
-from tests.helpers import Chat, at
+from rules.understanding import Thresholds
+from tests.helpers import CONSENTING, Chat, at
 
 
 def only(actions, kind):
@@ -389,6 +390,23 @@ def test_consensus_most_agree_the_bot_asks_once_and_never_records(app):
     assert (suggestion.proposer, suggestion.agreeing) == ("ben", ("anna", "chris"))
     assert chat.say("dana", "#agreement yes!", "09:03") == []  # asked once only
     assert count(app, AgreementRow) == 0  # never records silently
+
+
+def test_consensus_counts_only_replies_over_the_consent_bar(app):
+    # An agreement label under the consent bar ("ok" after an instruction) is not the
+    # table consenting: with the bar, two such replies ask nothing.
+    app.service.engine.thresholds = CONSENTING
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    chat.say("ben", "#proposal let's rotate the weekend shift", "09:00")
+    assert chat.say("anna", "#maybe-agreement ok", "09:01") == []
+    assert chat.say("chris", "#maybe-agreement ok", "09:02") == []
+    assert chat.say("dana", "#agreement sounds good", "09:03") == []  # 1 of 3 consents
+    # Without the bar, the same replies are consent (the agreement label).
+    app.service.engine.thresholds = Thresholds()
+    [suggestion] = chat.say("anna", "#maybe-agreement ok then", "09:04")
+    assert isinstance(suggestion, SuggestAgreement)
+    assert set(suggestion.agreeing) == {"anna", "dana"}
 
 
 def test_consensus_an_open_concern_holds_the_question_back(app):

@@ -3,11 +3,8 @@ hand-written labels by the engine's own consensus rule (training/gold.py)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from rules.understanding import Thresholds
-from tests.helpers import TaggedClassifier
+from tests.helpers import TaggedClassifier, write_table_conversation
 from training.gold import SidecarLabels, expected_suggestions
 from training.nudges import compare, replay
 
@@ -20,22 +17,8 @@ MORNING = [
 ]
 
 
-def _conversation(folder: Path, lines: list[tuple[str, str, list[str]]]) -> Path:
-    """One channel, a message a minute: (user, text, the labels written beside it)."""
-    stamp = "2026-03-02T09:{:02d}:00Z".format
-    path = folder / "en-standup.jsonl"
-    with path.open("w", encoding="utf-8") as out:
-        for n, (user, text, _) in enumerate(lines):
-            line = {"ts": stamp(n), "channel": "C1", "user": user, "text": text, "thread": None}
-            out.write(json.dumps(line) + "\n")
-    labels = {stamp(n): written for n, (_, _, written) in enumerate(lines)}
-    sidecar = {"window_minutes": 10, "language": "en", "labels": labels, "nudges": []}
-    path.with_suffix(".expected.json").write_text(json.dumps(sidecar), encoding="utf-8")
-    return path
-
-
 def test_a_proposal_most_of_the_table_agrees_with_is_expected_to_be_offered(tmp_path):
-    path = _conversation(
+    path = write_table_conversation(
         tmp_path,
         [
             *MORNING,
@@ -52,7 +35,7 @@ def test_a_proposal_most_of_the_table_agrees_with_is_expected_to_be_offered(tmp_
 
 
 def test_an_open_concern_means_no_offer_is_expected(tmp_path):
-    path = _conversation(
+    path = write_table_conversation(
         tmp_path,
         [
             *MORNING,
@@ -68,7 +51,7 @@ def test_an_open_concern_means_no_offer_is_expected(tmp_path):
 
 def test_the_bot_is_measured_against_the_labels_not_against_itself(tmp_path):
     """The tags are what the bot reads; the labels beside them what was meant."""
-    path = _conversation(
+    path = write_table_conversation(
         tmp_path,
         [
             *MORNING,
@@ -87,7 +70,7 @@ def test_the_bot_is_measured_against_the_labels_not_against_itself(tmp_path):
 
 
 def test_a_repeated_text_takes_each_line_its_own_labels_in_order(tmp_path):
-    path = _conversation(
+    path = write_table_conversation(
         tmp_path,
         [
             ("ann", "ok", ["agreement"]),
@@ -112,7 +95,7 @@ def test_a_repeated_text_takes_each_line_its_own_labels_in_order(tmp_path):
 def test_make_eval_counts_the_offers_against_the_labels(monkeypatch, tmp_path):
     from training.evaluate import suggestion_section
 
-    _conversation(
+    write_table_conversation(
         tmp_path,
         [
             *MORNING,

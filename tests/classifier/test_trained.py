@@ -9,7 +9,7 @@ import pytest
 
 from rules.classifier import LABELS
 from rules.classifier.trained import MODEL_DIR, VOCAB_FILE, TrainedClassifier
-from rules.consensus import stance
+from rules.understanding import stance_of
 
 
 @pytest.fixture(scope="module")
@@ -368,7 +368,7 @@ def test_dissent_with_a_consent_word_in_it_is_not_counted_as_consent(trained, la
     """A reply to a proposal that disagrees must not count towards recording it, though
     it holds "agree", "ok", "happy", "akkoord" or "goed idee"."""
     proposal = trained.classify(PROPOSALS[lang])
-    assert stance(trained.classify(text, previous=proposal).labels) == "concern"
+    assert stance_of(trained.classify(text, previous=proposal), trained.bars.consent) == "concern"
 
 
 @pytest.mark.parametrize(
@@ -382,7 +382,7 @@ def test_dissent_with_a_consent_word_in_it_is_not_counted_as_consent(trained, la
 )
 def test_consent_through_a_negated_objection_counts_as_consent(trained, lang, text):
     proposal = trained.classify(PROPOSALS[lang])
-    assert stance(trained.classify(text, previous=proposal).labels) == "agree"
+    assert stance_of(trained.classify(text, previous=proposal), trained.bars.consent) == "agree"
 
 
 def test_scores_do_not_depend_on_which_words_are_cached(trained, monkeypatch):
