@@ -43,8 +43,12 @@ class Context:
     # Learnt from which lines follow a problem line; it lets a reply confirm a
     # doubtful problem (rules/problems.py).
     reaction: bool = True
+    # The in-context head's stopping tolerance (scikit-learn's `tol`; None: its default).
+    tol: float | None = None
 
     def __post_init__(self) -> None:
+        if self.tol is not None and self.tol <= 0:
+            raise ValueError(f"context.tol must be above 0, not {self.tol}")
         unknown = set(self.labels) - {"problem", "proposal", "concern", "agreement"}
         if unknown:
             raise ValueError(f"context.labels: unknown labels {sorted(unknown)}")
@@ -152,6 +156,7 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
             scale=float(context.get("scale", 0.5)),
             labels=tuple(context.get("labels", ("concern", "agreement"))),
             reaction=bool(context.get("reaction", True)),
+            tol=float(context["tol"]) if "tol" in context else None,
         ),
         thresholds=ThresholdSearch(**{k: search[k] for k in search}),
         output=_path(output.get("model"), defaults.output),

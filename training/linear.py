@@ -160,6 +160,7 @@ def fit_models(
             config,
             read,
             text_columns=width,
+            tol=config.context.tol,
         )
         for j, label in enumerate(LABELS):
             if label not in read:  # read as alone: the same column, no context weight
@@ -236,9 +237,11 @@ def _fit_head(
     labels: Sequence[str] = LABELS,
     *,
     text_columns: int,
+    tol: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, dict[str, LabelModel | None]]:
     """One L2 logistic regression per label in `labels` (the others' columns stay
-    zero): (weights per column, biases, the models)."""
+    zero): (weights per column, biases, the models); `tol`: where to stop (None:
+    scikit-learn's default)."""
     weights = np.zeros((matrix.shape[1], len(LABELS)))
     bias = np.zeros(len(LABELS))
     models: dict[str, LabelModel | None] = {}
@@ -248,13 +251,18 @@ def _fit_head(
             continue
         target = np.array([example.has(label) for example in examples], dtype=int)
         weights[:, j], bias[j], models[label] = _fit_target(
-            matrix, target, config, text_columns=text_columns
+            matrix, target, config, text_columns=text_columns, tol=tol
         )
     return weights, bias, models
 
 
 def _fit_target(
-    matrix: csr_matrix, target: np.ndarray, config: Config, *, text_columns: int
+    matrix: csr_matrix,
+    target: np.ndarray,
+    config: Config,
+    *,
+    text_columns: int,
+    tol: float | None = None,
 ) -> tuple[np.ndarray, float, LabelModel | None]:
     """One L2 logistic regression, after log-count scaling of the first `text_columns`
     columns when the config asks for it: (weights on the unscaled columns, bias, the
@@ -269,6 +277,7 @@ def _fit_target(
         max_iter=config.model.max_iter,
         solver="lbfgs",
         random_state=config.seed,
+        **({} if tol is None else {"tol": tol}),
     )
     if not config.model.log_count_power:
         regression.fit(matrix, target)
