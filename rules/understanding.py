@@ -32,8 +32,9 @@ class Thresholds:
     # such a table is nudged like any other.
     surer: float | None = None
     # The agreement score at which a reply counts as consent to the proposal before it,
-    # a bar above the label's: a plain "ok" after an instruction is not a table agreeing
-    # (training/RESULTS.md, "Consent, a bar above agreement"). None: the agreement label.
+    # a bar above the label's: an "on it" or "perfect, thank you" the model is unsure of
+    # is no table agreeing (training/RESULTS.md, "Consent, a bar above agreement").
+    # None: the agreement label.
     consent: float | None = None
 
 

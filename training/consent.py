@@ -2,10 +2,11 @@
 
 The bot offers to record an agreement when most of the table consents to a proposal
 and no concern is open (rules/consensus.py). A reply counts as consent at the agreement
-label's bar by default, and then "ok" or "👍" after an instruction to one person reads as
-the table agreeing: about one offer in three was wrong on the held-out conversations
-(training/RESULTS.md, "Consent, a bar above agreement"). The consent bar is the agreement
-label's in-context threshold plus a margin, the margin chosen where offers are best.
+label's bar by default, and then an acknowledgement or thanks ("on it", "perfect, thank
+you") reads as the table agreeing: about one offer in three was wrong on the held-out
+conversations (training/RESULTS.md, "Consent, a bar above agreement"). The consent bar
+is the agreement label's in-context threshold plus a margin, the margin chosen where
+offers are best.
 
 Each tuning conversation is replayed through the real bot with a model that did not
 learn from it, and its offers are compared with those the same rule makes on the
