@@ -385,6 +385,16 @@ def test_consent_through_a_negated_objection_counts_as_consent(trained, lang, te
     assert stance_of(trained.classify(text, previous=proposal), trained.bars.consent) == "agree"
 
 
+@pytest.mark.parametrize("text", ["on it", "Perfect, thank you."])
+def test_an_acknowledgement_read_as_agreement_is_under_the_consent_bar(trained, text):
+    """The consent bar (training/RESULTS.md, "Consent, a bar above agreement") keeps a
+    reply the model only half reads as a yes from counting towards an offer."""
+    reply = trained.classify(text, previous=trained.classify(PROPOSALS["en"]))
+    assert "agreement" in reply.labels
+    assert stance_of(reply, trained.bars.consent) is None
+    assert stance_of(reply) == "agree"  # at the label's bar it would count
+
+
 def test_scores_do_not_depend_on_which_words_are_cached(trained, monkeypatch):
     """A word's character n-grams are looked up once and cached while there is room;
     beyond it they are looked up each time, with the same result."""
