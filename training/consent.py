@@ -16,14 +16,14 @@ conversation's hand-written labels (`training.gold`): the margin with the best F
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rules.classifier import Classifier
 from rules.understanding import Thresholds
 from training.gold import expected_suggestions
-from training.nudges import NudgeScore, compare, replay
+from training.nudges import NudgeScore, Suggestion, compare, replay
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +34,25 @@ class Fold:
     conversations: Sequence[Path]
 
 
-def offers(folds: Sequence[Fold], bars: Thresholds) -> NudgeScore:
+def offers(
+    folds: Sequence[Fold],
+    bars: Thresholds,
+    expected: Mapping[Path, frozenset[Suggestion]] | None = None,
+) -> NudgeScore:
     """The offers to record an agreement the bot makes with these bars (one reading),
-    against those its consensus rule makes on the hand-written labels."""
+    against those its consensus rule makes on the hand-written labels (`expected`, by
+    transcript, when already found)."""
+    expected = expected or _expected(folds)
     total = NudgeScore(0, 0, 0)
     for fold in folds:
         for conversation in fold.conversations:
             made = replay(fold.classifier, conversation, bars, second_reading=False)
-            total = total + compare(expected_suggestions(conversation), made.suggestions)
+            total = total + compare(expected[conversation], made.suggestions)
     return total
+
+
+def _expected(folds: Sequence[Fold]) -> dict[Path, frozenset[Suggestion]]:
+    return {path: expected_suggestions(path) for fold in folds for path in fold.conversations}
 
 
 def choose_consent(
@@ -52,10 +62,11 @@ def choose_consent(
     it makes."""
     if not margins:
         raise ValueError("no consent margins to choose from")
+    expected = _expected(folds)  # the same for every margin
 
     def measured(margin: float) -> tuple[tuple[float, float, float], float, NudgeScore]:
         bar = round(min(1.0, agreement + margin), 4)
-        score = offers(folds, replace(bars, consent=bar))
+        score = offers(folds, replace(bars, consent=bar), expected)
         return (score.f1, score.precision, -margin), bar, score
 
     _, bar, score = max(map(measured, margins), key=lambda found: found[0])

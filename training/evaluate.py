@@ -337,16 +337,13 @@ def main(argv: list[str]) -> int:
     print(nudge_section(runs, reader, replays), end="\n\n")
     # The bot as it runs, and the rules: the second reading reads problems and their
     # answers, not consent, so the other runs offer (almost) the same (RESULTS.md).
-    offers = {
-        name: (classifier, bars, reading)
-        for name, (classifier, bars, mode, reading) in runs.items()
-        if name in (next(iter(runs)), "rules (labels only)")
-    }
-    if trained.bars.consent is not None:
-        # What the consent bar changes: the bot as it runs, consenting at the label.
-        first, (_, bars, reading) = next(iter(offers.items()))
+    first = next(iter(runs))
+    _, bars, _, reading = runs[first]
+    offers = {first: (trained, bars, reading)}
+    if bars.consent is not None:  # what the consent bar changes
         at_label = (trained, replace(bars, consent=None), reading)
-        offers = {first: offers[first], f"{first}, consent at the label": at_label} | offers
+        offers[f"{first}, consent at the label"] = at_label
+    offers["rules (labels only)"] = (rules, Thresholds(), False)
     print(suggestion_section(offers, reader, replays), end="\n\n")
     for path in sorted(PROBES.glob("*.jsonl")):
         probe = [

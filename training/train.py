@@ -132,7 +132,8 @@ def train(config: Config) -> Trained:
                 # did not see the line before, some of which saw this fold's conversations.
                 before = None if context is None else context[[row[e.id] for e in examples]]
                 model = fit(examples, config, previous_scores=before)
-                unseen = [transcripts[c.name] for c in conversations if c not in others]
+                learnt_names = {c.name for c in others}
+                unseen = [path for name, path in transcripts.items() if name not in learnt_names]
                 readers.append(consent.Fold(_reader(model, thresholds, thresholds_alone), unseen))
                 return lambda texts, previous: nudge_scores(model, texts, previous)
 
