@@ -1,11 +1,17 @@
 """Consensus, noticed: after a proposal, when most members post agreement and no
-concern is open, the bot asks whether to record it. It never records silently."""
+concern is open, the bot asks whether to record it. It never records silently.
+
+A request to one named person ("Marcus can you move the chicken to freezer 1?") is a
+task, not something the table agrees and reviews: it is noted, so that the replies to
+it are not read as replies to an older proposal, but never offered
+(rules/addressing.py)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from rules.actions import Action, MarkSuggested, NoteProposal, NoteStance, SuggestAgreement
+from rules.addressing import is_task_for_one
 from rules.say import excerpt
 from rules.state import ProposalSeen, TableState
 from rules.understanding import Message
@@ -27,7 +33,7 @@ def on_message(message: Message, state: TableState) -> list[Action]:
     if message.is_proposal and "agreement" not in labels:
         # A top-level proposal is also the proposal of the thread that may grow under it.
         scopes = (scope,) if event.thread_id else ("", event.message_id)
-        return [
+        noted: list[Action] = [
             NoteProposal(
                 workspace=event.workspace,
                 channel=event.channel,
@@ -39,6 +45,13 @@ def on_message(message: Message, state: TableState) -> list[Action]:
             )
             for where in scopes
         ]
+        if is_task_for_one(event.text):
+            # Noted as if the bot had asked already: it never will.
+            noted += [
+                MarkSuggested(workspace=event.workspace, channel=event.channel, scope=where)
+                for where in scopes
+            ]
+        return noted
     taken = message.stance
     if taken is None:
         return []

@@ -409,6 +409,26 @@ def test_consensus_counts_only_replies_over_the_consent_bar(app):
     assert set(suggestion.agreeing) == {"anna", "dana"}
 
 
+@pytest.mark.parametrize(
+    "task",
+    [
+        "Anna, can you send the rota today? #proposal",
+        "<@anna> kun jij het rooster vandaag sturen? #proposal",
+    ],
+)
+def test_consensus_a_task_for_one_person_is_not_offered(app, task):
+    chat = Chat(app)
+    chat.join("anna", "ben")  # a table of two: one yes is most of it
+    chat.say("ben", "#proposal let's rotate the weekend shift", "09:00")
+    chat.say("ben", task, "09:05")
+    # Anna takes the task on; the table has agreed nothing to record. Her yes is not
+    # read as a yes to the older proposal either.
+    assert chat.say("anna", "#agreement ok, will do", "09:06") == []
+    chat.say("ben", "#proposal shall we move the stand-up to 9:30?", "09:10")
+    [suggestion] = chat.say("anna", "#agreement yes", "09:11")
+    assert suggestion.proposal == "#proposal shall we move the stand-up to 9:30?"
+
+
 def test_consensus_an_open_concern_holds_the_question_back(app):
     chat = Chat(app)
     chat.join("anna", "ben", "chris", "dana")
