@@ -27,6 +27,8 @@ import re
 
 from rules.mentions import member_reference
 
+OPENING_CHARS = 400
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -104,7 +106,8 @@ _SENTENCE_END = re.compile(r"([.?!](?=\s|$)|\n)")
 def is_task_for_one(text: str) -> bool:
     """Whether a proposal opens by asking one named person to act, in a sentence that
     does not speak for the team."""
-    parts = _SENTENCE_END.split(text.strip(), maxsplit=2)  # sentence, its end, sentence, …
+    # Who is asked is said at the start: a long paste is not read to its end.
+    parts = _SENTENCE_END.split(text.strip()[:OPENING_CHARS], maxsplit=2)
     words, end = _opening(parts[0]), parts[1:2]
     if len(words) == 1 and len(parts) > 2:  # "Hi Noor! Could you …"
         words += [",", *_opening(parts[2])]

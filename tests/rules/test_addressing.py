@@ -102,3 +102,8 @@ def test_the_probes_written_to_trip_it_are_read_precisely(name):
     requests = sum(row["request_to_one"] for row in rows)
     assert sum(flagged) / len(flagged) >= 0.95
     assert sum(flagged) / requests >= 0.55
+
+
+def test_a_long_paste_is_read_only_at_its_start():
+    assert is_task_for_one("Ben, can you read this log? " + "ERROR disk full\n" * 20_000)
+    assert not is_task_for_one("error " * 20_000 + "Ben, can you look?")
