@@ -17,6 +17,8 @@
 * the agreements the real bot offers to record on the same conversations, against
   those its consensus rule offers when every message reads as hand-labelled
   (`training.gold`), with the same intervals;
+* how well the consensus rule tells a request to one named person, which it never
+  offers (`rules.addressing`), on the probes written to trip it (data/probes/requests);
 * labels on each probe written apart from the corpus (data/probes/*.jsonl: short
   messages), and how many of its problems reach the watch bar;
 * size, load time, throughput and latency (test split texts, and the short chat
@@ -37,6 +39,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rules.addressing import is_task_for_one
 from rules.classifier import LABELS, Classifier
 from rules.classifier.encoder import read_bars
 from rules.classifier.rule_based import RuleClassifier
@@ -45,7 +48,7 @@ from rules.understanding import Thresholds, describe_bars
 from training.config import ROOT, load_config
 from training.dataset import Example, load_split, previous_lines
 from training.gold import expected_suggestions
-from training.metrics import hard_negative_errors, macro_f1, per_label, table
+from training.metrics import hard_negative_errors, macro_f1, per_label, score, table
 from training.nudges import NudgeScore, Replayed, compare, interval, read_sidecar, replay
 from training.speed import cold_load_seconds, measure, size_on_disk, timed
 
@@ -207,6 +210,27 @@ def suggestion_section(
     )
 
 
+def request_section(folder: Path) -> str:
+    """Per probe set and language, how precisely the consensus rule tells a request to
+    one named person (a task it never offers to record) from a proposal for the team."""
+    rows = []
+    for path in sorted(folder.glob("*.jsonl")):
+        records = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+        for lang in (*LANGS, "all"):
+            chosen = [r for r in records if lang in (r["lang"], "all")]
+            gold = [r["request_to_one"] for r in chosen]
+            found = score(gold, [is_task_for_one(r["text"]) for r in chosen])
+            taken, right = found.tp + found.fp, found.tp
+            rows.append([path.stem, lang, sum(gold), taken, right, found.precision, found.recall])
+    headers = ["set", "lang", "requests", "taken as tasks", "right", "precision", "recall"]
+    where = folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder
+    return (
+        f"## Requests to one named person, never offered for recording ({where})\n\n"
+        + table(headers, rows)
+        + "\n\nset-4 measured the shipped rule once; sets 1-3 shaped it (their README)."
+    )
+
+
 def _totals(parts: dict[str, list[NudgeScore]]) -> Iterator[tuple[str, list[object]]]:
     """Per language (then "all"), one score per conversation summed: (language, [language,
     expected, sent, right, precision, recall, precision 95%, recall 95%])."""
@@ -345,6 +369,7 @@ def main(argv: list[str]) -> int:
         offers[f"{first}, consent at the label"] = at_label
     offers["rules (labels only)"] = (rules, Thresholds(), False)
     print(suggestion_section(offers, reader, replays), end="\n\n")
+    print(request_section(PROBES / "requests"), end="\n\n")
     for path in sorted(PROBES.glob("*.jsonl")):
         probe = [
             Example.from_record(record | {"batch": "probe", "domain": "probe"})

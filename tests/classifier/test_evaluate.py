@@ -3,6 +3,7 @@ the watch bar), and the intervals of its nudge figures."""
 
 from __future__ import annotations
 
+import json
 from operator import attrgetter
 
 import pytest
@@ -10,7 +11,13 @@ import pytest
 from rules.classifier.trained import TrainedClassifier
 from rules.understanding import Thresholds
 from training.dataset import Example
-from training.evaluate import CONVERSATIONS, PROBES, nudge_section, probe_section
+from training.evaluate import (
+    CONVERSATIONS,
+    PROBES,
+    nudge_section,
+    probe_section,
+    request_section,
+)
 from training.nudges import NudgeScore, interval
 
 
@@ -42,6 +49,23 @@ def test_probe_section_counts_what_reaches_the_watch_bar(trained, rule_classifie
     assert f"nl: 1 of 1 problems reach the watch bar ({watch}), and 0 of 1 other" in section
     [row] = [row for row in section.splitlines() if row.startswith("| en | problem")]
     assert row.startswith("| en | problem | 1.00 | 1.00 | 1.00 |")  # trained P, R, F1
+
+
+def test_request_section_counts_tasks_per_set_and_language(tmp_path):
+    rows = [
+        ("Ben, can you send the rota today?", "en", True),  # found
+        ("Kemi, put the sign up", "en", True),  # a plain order: missed
+        ("Sam, shall we move the stand-up?", "en", False),
+        ("Noor, kun jij Bram bellen?", "nl", True),  # found
+        ("Sanne, kun je me zeggen of het lukt?", "nl", False),  # taken as a task: wrong
+    ]
+    lines = [json.dumps({"text": t, "lang": lang, "request_to_one": g}) for t, lang, g in rows]
+    (tmp_path / "set-9.jsonl").write_text("\n".join(lines), "utf-8")
+    section = request_section(tmp_path)
+    assert section.startswith("## Requests to one named person, never offered for recording")
+    assert "| set-9 | en | 2 | 1 | 1 | 1.00 | 0.50 |" in section
+    assert "| set-9 | nl | 1 | 2 | 1 | 0.50 | 1.00 |" in section
+    assert "| set-9 | all | 3 | 3 | 2 | 0.67 | 0.67 |" in section
 
 
 def test_the_probes_are_never_training_data():
