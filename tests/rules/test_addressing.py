@@ -92,16 +92,19 @@ def test_only_the_first_sentence_is_read_for_the_one_named():
 PROBES = Path(__file__).resolve().parents[2] / "data" / "probes" / "requests"
 
 
-@pytest.mark.parametrize("name", ["set-1", "set-2", "set-3", "set-4"])
-def test_the_probes_written_to_trip_it_are_read_precisely(name):
-    # Set 4 was read once to measure the shipped detector (0.99 / 0.69); the others
-    # shaped it. A proposal taken for a task costs the table an offer, so precision
-    # is what must hold.
+@pytest.mark.parametrize(
+    ("name", "least_recall"),
+    [("set-1", 0.55), ("set-2", 0.55), ("set-3", 0.55), ("set-4", 0.55), ("set-5", 0.2)],
+)
+def test_the_probes_written_to_trip_it_are_read_precisely(name, least_recall):
+    # Set 4 was read once to measure the shipped detector (0.99 / 0.69); sets 1-3
+    # shaped it; set 5 is plain orders it mostly misses (1.00 / 0.24). A proposal
+    # taken for a task costs the table an offer, so precision is what must hold.
     rows = [json.loads(line) for line in (PROBES / f"{name}.jsonl").read_text("utf-8").splitlines()]
     flagged = [row["request_to_one"] for row in rows if is_task_for_one(row["text"])]
     requests = sum(row["request_to_one"] for row in rows)
     assert sum(flagged) / len(flagged) >= 0.95
-    assert sum(flagged) / requests >= 0.55
+    assert sum(flagged) / requests >= least_recall
 
 
 def test_a_long_paste_is_read_only_at_its_start():
