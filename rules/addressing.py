@@ -97,6 +97,7 @@ _NOT_A_REQUEST = _words(
 # "Raj, do you know if …", "Hasan, weet jij of …": asking for what they know, not to act.
 _ASKS_WHAT_THEY_KNOW = _words("know knew remember think weet weten wist denk")
 # A dash or colon after a name reads as its comma ("Mateo — grab the pole").
+_AS_COMMA = frozenset("—–:")
 _WORD = re.compile(r"<[@#!][^>]*>|@[\w.\-]+|[\w'’\-]+|[,—–:]")
 _NAME = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý]?[a-zà-ÿ]+)?$")
 # A sentence ends at a stop before a space: "@priya.k could you …" goes on.
@@ -124,18 +125,17 @@ def is_task_for_one(text: str) -> bool:
         return False
     if end == ["?"] and not _modal_put_to_them(after):
         return False
-    put_to_them = bool(_SECOND_PERSON.intersection(after[:2])) or after[0] in _PLEASE
+    please = after[0] in _PLEASE
     if member_reference(words[0]) is None:
         # A capitalised word is a name only where the sentence then speaks to that
         # person: "Grand, leave it till tomorrow" opens with an exclamation.
         named = _NAME.match(words[0]) and lowered[0] not in _OPENERS
-        speaks_to_them = bool(_SECOND_PERSON.intersection(after)) or after[0] in _PLEASE
-        if not named or not speaks_to_them:
+        if not named or not (please or _SECOND_PERSON.intersection(after)):
             return False
         if words[1] != "," and not _SECOND_PERSON.intersection(lowered[1:3]):
             return False
     # "Raj, would you …", "Ayoub, zou jij …": a modal asked of them is a request.
-    return after[0] not in _NOT_A_REQUEST or put_to_them
+    return after[0] not in _NOT_A_REQUEST or please or bool(_SECOND_PERSON.intersection(after[:2]))
 
 
 def _modal_put_to_them(words: list[str]) -> bool:
@@ -149,7 +149,7 @@ def _opening(sentence: str) -> list[str]:
     """A sentence's words and commas, greetings left out and a title with its name
     read as one name."""
     words = [word.replace("’", "'") for word in _WORD.findall(sentence)]
-    words = ["," if word in "—–:" else word for word in words]
+    words = ["," if word in _AS_COMMA else word for word in words]
     while len(words) > 1 and words[0].lower() in _GREETINGS:
         words = words[1:]
     if len(words) > 1 and words[0].lower().rstrip(".") in _TITLES:
