@@ -55,6 +55,7 @@ from rules.grammar import (
     AssignRole,
     EndMeeting,
     Evaluate,
+    HasProposal,
     JoinTable,
     ListAgreements,
     NotAProblem,
@@ -104,6 +105,7 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
     NudgeMode: (Reads(settings=True), tables.nudges),
     ShowRules: (Reads(settings=True), tables.show_rules),
     NotAProblem: (Reads(settings=True, watches=True), problems.on_command),
+    HasProposal: (Reads(settings=True, watches=True), problems.on_command),
     Snooze: (Reads(settings=True, watches=True), problems.on_command),
     AskWhy: (Reads(settings=True, watches=True), problems.on_command),
     ShowTable: (Reads(settings=True, roster=True), charter.show),
@@ -268,7 +270,7 @@ class Engine:
                 if self.second is None:
                     return []  # asked before a restart without the second reader
                 return problems.on_reread(reread, state, self.second)
-            case Command(parsed=AskWhy() | NotAProblem()) as command:
+            case Command(parsed=AskWhy() | NotAProblem() | HasProposal()) as command:
                 return problems.on_command(
                     command, state, self.problem_reasons, fewer_helps=self.fewer_helps
                 )

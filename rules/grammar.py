@@ -70,6 +70,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("/not-a-problem"),
     ),
     CommandSpec(
+        "has-proposal", "bevat-voorstel",
+        N_("Tell the bot your last flagged message already proposes something"),
+        N_("/has-proposal"),
+    ),
+    CommandSpec(
         "snooze", "sluimer",
         N_("Remind me about my open problem later"),
         N_("/snooze [1h]"),
@@ -194,6 +199,11 @@ class NotAProblem:
 
 
 @dataclass(frozen=True, slots=True)
+class HasProposal:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
 class AskWhy:
     pass
 
@@ -306,7 +316,7 @@ TableCommand = (
 
 Parsed = (
     Agree | ListAgreements | StartRound | AnswerRound | ProblemWindow | NudgeMode | NotAProblem
-    | Snooze | AskWhy | ShowRules | TableCommand
+    | HasProposal | Snooze | AskWhy | ShowRules | TableCommand
 )  # fmt: skip
 
 
@@ -440,6 +450,10 @@ def _nudges(spec: CommandSpec, args: str, today: date) -> NudgeMode | UsageError
 
 def _not_a_problem(spec: CommandSpec, args: str, today: date) -> NotAProblem:
     return NotAProblem()
+
+
+def _has_proposal(spec: CommandSpec, args: str, today: date) -> HasProposal:
+    return HasProposal()
 
 
 def _why(spec: CommandSpec, args: str, today: date) -> AskWhy:
@@ -658,6 +672,7 @@ _PARSERS = {
     "problem-window": _window,
     "nudges": _nudges,
     "not-a-problem": _not_a_problem,
+    "has-proposal": _has_proposal,
     "snooze": _snooze,
     "why": _why,
     "groundrules": _rules,

@@ -55,7 +55,7 @@ from rules.events import (
     WhyAsked,
 )
 from rules.fingerprints import message_fingerprint
-from rules.grammar import AskWhy, NotAProblem, Snooze
+from rules.grammar import AskWhy, HasProposal, NotAProblem, Snooze
 from rules.say import N_, Lines, Quote, Say, Span, excerpt
 from rules.speech import language, private
 from rules.state import TableState, Watch
@@ -270,16 +270,20 @@ def answer_watches(
     thread_id: str | None,
     by: str | None,
     lenient: bool = False,
+    posted_at: datetime | None = None,
 ) -> list[Action]:
     """Close every watch this proposal answers.
 
     An open watch is answered within its window, from the top level or its own thread.
     A nudged one is still answered from its own thread: the author followed up.
-    `lenient` (a person said "this was a proposal") drops the window.
+    `lenient` (a person said "this was a proposal") drops the window. `posted_at`: when
+    the proposal was posted, if not at the event (a message said later to propose
+    something answers only the problems before it).
     """
     actions: list[Action] = []
+    cutoff = event.at if posted_at is None else posted_at
     for watch in watches:
-        if watch.problem_id == by or watch.posted_at > event.at:
+        if watch.problem_id == by or watch.posted_at > cutoff:
             continue
         if not watch.in_scope_of(thread_id):
             continue
@@ -410,12 +414,18 @@ def on_proposal_added(event: ProposalAdded, state: TableState) -> list[Action]:
 
 
 def on_relabelled(
-    event: MessageRelabelled, state: TableState, *, fewer_helps: bool = True
+    event: MessageRelabelled,
+    state: TableState,
+    *,
+    fewer_helps: bool = True,
+    lang: str | None = None,
 ) -> list[Action]:
     """A person corrected the bot. Keep the text to learn from, and act on it now.
-    `fewer_helps`: /nudges fewer would nudge less here (the engine has a surer bar)."""
-    lang = language(state)
+    `fewer_helps`: /nudges fewer would nudge less here (the engine has a surer bar).
+    The answer is in the table's language, else `lang` (the command's), else the
+    message's."""
     watch = state.watch(event.message_id)
+    lang = language(state, lang or (watch.lang if watch else None))
     # A button on a nudge carries no text; the watch kept it for this.
     text = event.text or (watch.text if watch else "")
     dismissed = event.label == "problem" and not event.applies
@@ -451,17 +461,22 @@ def on_relabelled(
             thanks = Lines((thanks, hint))
         actions.append(private(event, event.user, thanks, lang))
     elif event.label == "proposal" and event.applies:
+        # A problem that proposes something itself ("It has a proposal" on its nudge)
+        # answers itself; and, as any proposal, those waiting in its reach.
+        answers_itself = watch is not None and watch.status in STILL_WAITING
+        if answers_itself:
+            actions += _close(event, watch, "answered", event.at, answered_by=watch.problem_id)
         actions += answer_watches(
-            state.watches, event, thread_id=event.thread_id, by=event.message_id, lenient=True
-        )
-        actions.append(
-            private(
-                event,
-                event.user,
-                Say.of(N_("Thanks for telling me. I count that as a proposal.")),
-                lang,
-            )
-        )
+            state.watches, event, thread_id=event.thread_id, by=event.message_id, lenient=True,
+            posted_at=None if watch is None else watch.posted_at,
+        )  # fmt: skip
+        thanks = (
+            N_("Thank you, and sorry for asking: your message proposes something already. I "
+               "count it as a proposal, and keep it to learn from.")
+            if answers_itself
+            else N_("Thanks for telling me. I count that as a proposal.")
+        )  # fmt: skip
+        actions.append(private(event, event.user, Say.of(thanks), lang))
     else:
         actions.append(
             private(event, event.user, Say.of(N_("Thanks for telling me. Noted.")), lang)
@@ -527,8 +542,8 @@ def on_command(
     *,
     fewer_helps: bool = True,
 ) -> list[Action]:
-    """/not-a-problem, /snooze and /why act on the caller's latest waiting problem here;
-    /why needs `reasons_of`; `fewer_helps` as for `on_relabelled`."""
+    """/not-a-problem, /has-proposal, /snooze and /why act on the caller's latest waiting
+    problem here; /why needs `reasons_of`; `fewer_helps` as for `on_relabelled`."""
     event = command.event
     lang = language(state, command.lang)
     watch = latest_watch_of(event.user, state)
@@ -549,18 +564,20 @@ def on_command(
         "event_id": event.event_id,
         "user": event.user,
     }
-    if isinstance(command.parsed, NotAProblem):
+    if isinstance(command.parsed, NotAProblem | HasProposal):
+        proposes = isinstance(command.parsed, HasProposal)
         return on_relabelled(
             MessageRelabelled(
                 **by,
                 message_id=watch.problem_id,
                 text=watch.text,
-                label="problem",
-                applies=False,
+                label="proposal" if proposes else "problem",
+                applies=proposes,
                 thread_id=watch.thread_id,
             ),
             state,
             fewer_helps=fewer_helps,
+            lang=command.lang,
         )
     if isinstance(command.parsed, AskWhy):
         assert reasons_of is not None

@@ -197,13 +197,17 @@ class Chat:
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 
-    def relabel(self, user: str, problem_id: str, when: str) -> list[Outbound]:
-        """ "Not a problem" on the nudge about `problem_id` (a button sends no text)."""
+    def relabel(
+        self, user: str, problem_id: str, when: str, *, has_proposal: bool = False
+    ) -> list[Outbound]:
+        """ "Not a problem" (or "It has a proposal") on the nudge about `problem_id` (a
+        button sends no text)."""
         moment = at(when)
         self.tick(moment - timedelta(microseconds=1))
         event = MessageRelabelled(
             workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
-            user=user, message_id=problem_id, text="", label="problem", applies=False,
+            user=user, message_id=problem_id, text="",
+            label="proposal" if has_proposal else "problem", applies=has_proposal,
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 

@@ -224,13 +224,16 @@ def concern_answered(origin: Origin, round_id: str, concern: str | None) -> Conc
 def nudge_answered(
     origin: Origin, choice: NudgeChoice, proposal: str = ""
 ) -> ProposalAdded | MessageRelabelled | NudgeSnoozed | WhyAsked:
-    """A choice on a nudge. "Not a problem" sends no text: the engine kept it."""
+    """A choice on a nudge. "It has a proposal" and "Not a problem" send no text: the
+    engine kept it."""
     problem = str(choice.problem)
     if choice.act == "add":
         return ProposalAdded(**_envelope(origin), problem_id=problem, text=proposal.strip())
-    if choice.act == "not":
+    if choice.act in ("has", "not"):
+        proposes = choice.act == "has"
         return MessageRelabelled(
-            **_envelope(origin), message_id=problem, text="", label="problem", applies=False,
+            **_envelope(origin), message_id=problem, text="",
+            label="proposal" if proposes else "problem", applies=proposes,
             thread_id=origin.thread_id,
         )  # fmt: skip
     if choice.act == "snooze":

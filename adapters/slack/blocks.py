@@ -157,7 +157,7 @@ def channel_link(channel: str) -> str:
 
 
 def nudge(action: SendNudge, voice: Voice, *, direct: bool = False) -> SlackMessage:
-    """The private nudge with its four buttons; `direct` when it goes by DM instead."""
+    """The private nudge with its five buttons; `direct` when it goes by DM instead."""
     value = ids.pack_with_text(
         "x", action.problem_text[:PREVIEW], c=action.channel, p=action.problem_id,
         t=action.thread_id, l=voice.lang,
@@ -169,6 +169,7 @@ def nudge(action: SendNudge, voice: Voice, *, direct: bool = False) -> SlackMess
         actions(
             f"nudge:{action.problem_id}",
             button(voice.label(N_("Add a proposal")), ids.NUDGE_PROPOSE, value, "primary"),
+            button(voice.label(N_("It has a proposal")), ids.NUDGE_HAS_PROPOSAL, value),
             button(voice.label(N_("Not a problem")), ids.NUDGE_DISMISS, value),
             button(voice.label(N_("Snooze 1 h")), ids.NUDGE_SNOOZE, value),
             button(voice.label(N_("Why?")), ids.NUDGE_WHY, value),
@@ -297,6 +298,7 @@ DONE = N_("Done.")
 NUDGE_ANSWERED = {
     ids.NUDGE_PROPOSE: DONE,
     ids.NUDGE_DISMISS: N_("Noted."),
+    ids.NUDGE_HAS_PROPOSAL: N_("Counted as a proposal."),
     ids.NUDGE_SNOOZE: N_("Snoozed."),
 }
 

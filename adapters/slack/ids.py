@@ -14,6 +14,7 @@ from typing import Any
 # Buttons on a nudge.
 NUDGE_PROPOSE = "nudge_propose"
 NUDGE_DISMISS = "nudge_dismiss"
+NUDGE_HAS_PROPOSAL = "nudge_has_proposal"
 NUDGE_SNOOZE = "nudge_snooze"
 NUDGE_WHY = "nudge_why"
 # Buttons on a concern round (and its reminders, and App Home).

@@ -61,6 +61,7 @@ class Listeners:
                 app.command(f"/{name}")(ack=self.ack, lazy=[self.on_command])
         app.action(ids.NUDGE_PROPOSE)(ack=self.ack, lazy=[self.open_proposal])
         app.action(ids.NUDGE_DISMISS)(ack=self.ack, lazy=[self.on_nudge_click])
+        app.action(ids.NUDGE_HAS_PROPOSAL)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.NUDGE_SNOOZE)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.NUDGE_WHY)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.ROUND_NONE)(ack=self.ack, lazy=[self.on_no_concerns])

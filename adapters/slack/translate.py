@@ -238,17 +238,18 @@ def command_target(name: str, args: str) -> Target | None:
 def nudge_click(
     action_id: str, value: str | None, *, workspace: str, user: str, at: datetime, event_id: str
 ) -> MessageRelabelled | NudgeSnoozed | WhyAsked | None:
-    """ "Not a problem", "Snooze" and "Why?" on a nudge. The engine takes the text from
-    its watch."""
+    """ "It has a proposal", "Not a problem", "Snooze" and "Why?" on a nudge. The engine
+    takes the text from its watch."""
     fields = ids.unpack(value)
     channel, problem = fields.get("c"), fields.get("p")
     if not channel or not problem:
         return None
-    if action_id == ids.NUDGE_DISMISS:
+    if action_id in (ids.NUDGE_DISMISS, ids.NUDGE_HAS_PROPOSAL):
+        proposes = action_id == ids.NUDGE_HAS_PROPOSAL
         return MessageRelabelled(
             workspace=workspace, channel=channel, at=at, event_id=event_id, user=user,
-            message_id=problem, text="", label="problem", applies=False,
-            thread_id=fields.get("t"),
+            message_id=problem, text="", label="proposal" if proposes else "problem",
+            applies=proposes, thread_id=fields.get("t"),
         )  # fmt: skip
     if action_id == ids.NUDGE_SNOOZE:
         return NudgeSnoozed(

@@ -303,6 +303,60 @@ def test_problem_rule_not_a_problem_dismisses_and_stores_the_correction(app):
     )
 
 
+@pytest.mark.parametrize(
+    ("command", "lang", "thanks"),
+    [
+        ("/has-proposal", "en", "Thank you, and sorry for asking: your message proposes"),
+        ("/bevat-voorstel", "nl", "Dank je, en sorry dat ik het vroeg: je bericht bevat al"),
+    ],
+)
+def test_problem_rule_has_proposal_answers_the_problem_and_stores_the_correction(
+    app, command, lang, thanks
+):
+    from sqlmodel import Session, select
+
+    from bot.models import CorrectionRow, WatchRow
+
+    chat = Chat(app)
+    chat.say("ben", "#problem VPN is down, I'd restart the router tonight", "09:00")
+    chat.say("anna", "#problem the canteen is closed", "09:01")
+    chat.tick("09:11")
+    assert [user for user, _, _ in nudges(chat)] == ["ben", "anna"]
+    [reply] = chat.command("ben", command, "09:12")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "ben"
+    assert chat.texts()[-1].startswith(thanks)
+    chat.tick("23:00")  # neither reminded nor nudged again
+    assert [user for user, _, _ in nudges(chat)] == ["ben", "anna"]
+    with Session(app.database) as session:
+        [correction] = session.exec(select(CorrectionRow)).all()
+        watches = {w.problem_id: w.status for w in session.exec(select(WatchRow))}
+    assert (correction.text, correction.label, correction.applies) == (
+        "#problem VPN is down, I'd restart the router tonight",
+        "proposal",
+        True,
+    )
+    # Only the caller's own problem: anna's still waits for her proposal.
+    assert watches == {"09:00": "answered", "09:01": "nudged"}
+
+
+@pytest.mark.parametrize("has_proposal", [True, False])
+def test_problem_rule_a_button_on_a_dutch_nudge_is_answered_in_dutch(app, has_proposal):
+    chat = Chat(app)
+    chat.say(
+        "ben", "#problem de printer is weer vastgelopen, ik bel morgen de leverancier", "09:00"
+    )
+    chat.tick("09:11")
+    chat.relabel("ben", "09:00", "09:12", has_proposal=has_proposal)
+    expected = "Dank je, en sorry dat ik het vroeg" if has_proposal else "Dank voor je correctie"
+    assert chat.texts()[-1].startswith(expected)
+
+
+def test_problem_rule_has_proposal_without_a_waiting_problem_says_so(app):
+    chat = Chat(app)
+    chat.command("ben", "/has-proposal", "09:01")
+    assert chat.texts() == ["I have no problem of yours waiting for a proposal here."]
+
+
 def test_problem_rule_snooze_after_a_nudge_nudges_again_later(app):
     chat = Chat(app)
     chat.say("ben", "#problem VPN is down", "09:00")

@@ -13,7 +13,7 @@ from rules.events import (
 from tests.discord.harness import WINDOW, buttons, dm_messages, post_problem, workspace
 from tests.standins.discord_api import DISCORD_EPOCH_MS
 
-NUDGE_BUTTONS = ["Add a proposal", "Not a problem", "Snooze 1 h", "Why?"]
+NUDGE_BUTTONS = ["Add a proposal", "It has a proposal", "Not a problem", "Snooze 1 h", "Why?"]
 
 
 def sent_at(message: dict) -> float:
@@ -95,6 +95,29 @@ async def test_nudge_not_a_problem_dismisses_it(world, harness):
     )
     counts = problem_counts(harness.app.database, workspace(world.guild))
     assert counts.dismissed == 1
+
+
+async def test_nudge_it_has_a_proposal_answers_it(world, harness):
+    runtime = await harness.start()
+    text = "#problem the printer is jammed again, I will call the vendor at noon"
+    problem = await post_problem(world, runtime, world.alice, text, ago=5)
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+
+    click = await world.api.click_button(dm, world.alice, label="It has a proposal")
+    [relabelled] = await runtime.wait_for(MessageRelabelled)
+    assert (relabelled.message_id, relabelled.text) == (problem["id"], "")
+    assert (relabelled.label, relabelled.applies) == ("proposal", True)
+    [cleared] = world.api.callbacks_for(click)
+    assert cleared.type == 7  # the choice is made: the buttons go
+    thanks = await world.api.wait_for_followup(click)
+    assert thanks["content"] == (
+        "Thank you, and sorry for asking: your message proposes something already. I count "
+        "it as a proposal, and keep it to learn from."
+    )
+    assert thanks["flags"] & 64  # ephemeral
+    counts = problem_counts(harness.app.database, workspace(world.guild))
+    assert (counts.named, counts.answered, counts.dismissed) == (1, 1, 0)
 
 
 async def test_nudge_why_tells_the_author_privately_and_keeps_the_choices(world, harness):

@@ -73,7 +73,8 @@ def test_blocks_nudge_escapes_the_problem_and_names_the_author():
     assert "<!" not in text and "<@" not in text
     [actions] = [b for b in message.blocks if b["type"] == "actions"]
     assert [e["action_id"] for e in actions["elements"]] == [
-        ids.NUDGE_PROPOSE, ids.NUDGE_DISMISS, ids.NUDGE_SNOOZE, ids.NUDGE_WHY,
+        ids.NUDGE_PROPOSE, ids.NUDGE_HAS_PROPOSAL, ids.NUDGE_DISMISS, ids.NUDGE_SNOOZE,
+        ids.NUDGE_WHY,
     ]  # fmt: skip
     value = ids.unpack(actions["elements"][0]["value"])
     assert (value["c"], value["p"], value["l"]) == ("C1", "1.0", "en")

@@ -171,6 +171,38 @@ async def test_slack_nudge_buttons_not_a_problem_and_snooze(bot: SlackBot):
     ]
 
 
+async def test_slack_nudge_it_has_a_proposal_answers_it_and_keeps_the_text_to_learn_from(
+    bot: SlackBot,
+):
+    text = "#problem the deploy keeps failing. Shall we pin the base image until it is fixed?"
+    ts = await problem(bot, text)
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+
+    value = button(nudge, "nudge_has_proposal")["value"]
+    response_url = bot.slack.response_url()
+    reply = await bot.interact(
+        block_actions("nudge_has_proposal", value=value, response_url=response_url)
+    )
+    assert reply.status == 200
+    [relabelled] = await bot.handled(MessageRelabelled)
+    assert (relabelled.message_id, relabelled.user) == (ts, USER_ID)
+    assert (relabelled.label, relabelled.applies, relabelled.text) == ("proposal", True, "")
+    assert watches(bot) == {ts: "answered"}
+    with Session(bot.groundrules.database) as session:
+        [correction] = session.exec(select(CorrectionRow)).all()
+    assert (correction.text, correction.label, correction.applies) == (text, "proposal", True)
+    [_, thanks] = await bot.slack.wait_for("chat.postEphemeral", 2)
+    assert (thanks.params["channel"], thanks.params["user"]) == (CHANNEL_ID, USER_ID)
+    assert thanks.params["text"].startswith("Thank you, and sorry for asking")
+    assert await bot.slack.wait_for_response(response_url) == [
+        {"text": "Counted as a proposal.", "replace_original": True}
+    ]
+    # Answered: no reminder follows.
+    await bot.tick()
+    assert bot.slack.calls_to("chat.postMessage") == []
+
+
 async def test_slack_nudge_why_answers_privately_and_keeps_the_buttons(bot: SlackBot):
     ts = await problem(bot, "#problem <!channel> <@U123> the build broke again")
     await bot.tick()

@@ -219,6 +219,10 @@ def test_translate_nudge_buttons():
     assert (dismiss.message_id, dismiss.text, dismiss.label, dismiss.applies) == (
         "1.0", "", "problem", False,
     )  # fmt: skip
+    has = nudge_click(ids.NUDGE_HAS_PROPOSAL, value, workspace=W, user="U-ALICE", at=NOW,
+                      event_id="trig")  # fmt: skip
+    assert isinstance(has, MessageRelabelled)
+    assert (has.message_id, has.text, has.label, has.applies) == ("1.0", "", "proposal", True)
     snooze = nudge_click(ids.NUDGE_SNOOZE, value, workspace=W, user="U-ALICE", at=NOW,
                          event_id="trig")  # fmt: skip
     assert isinstance(snooze, NudgeSnoozed) and snooze.problem_id == "1.0"
