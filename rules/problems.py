@@ -523,8 +523,9 @@ def _why(watch: Watch | None, user: str, reasons_of: ReasonsOf) -> Say | Lines:
             found,
             Say.of(
                 N_("I go by words, not by what you meant, so I can be wrong. Not a problem "
-                   "after all? Say so (“Not a problem”, or /not-a-problem) and I will keep "
-                   "it to learn from.")
+                   "after all, or does your message propose something already? Say so (“Not "
+                   "a problem” or /not-a-problem, “It has a proposal” or /has-proposal) and I "
+                   "will keep it to learn from.")
             ),
         )
     )  # fmt: skip

@@ -33,7 +33,7 @@ def test_why_names_the_words_privately_and_leaves_the_nudge_to_answer(app):
     assert (reply.user, reply.private) == ("ben", True)
     said = chat.texts()[-1]
     assert "mostly because of “#problem”, “the”, “printer”." in said
-    assert "I can be wrong" in said and "/not-a-problem" in said
+    assert "I can be wrong" in said and "/not-a-problem" in said and "/has-proposal" in said
     # Asking changes nothing: the nudge still waits for the author's choice.
     assert watch_status(chat, "09:00") == "nudged"
     chat.command("ben", "/not-a-problem", "09:32")
@@ -92,7 +92,7 @@ def test_why_answers_in_dutch_for_a_dutch_problem(app):
     assert said.startswith(
         "Ik las je bericht als probleem vooral door “#problem”, “de”, “printer”."
     )
-    assert "/geen-probleem" in said
+    assert "/geen-probleem" in said and "/bevat-voorstel" in said
 
 
 @pytest.fixture(scope="module")
