@@ -54,6 +54,14 @@ def start_round(command: Command, state: TableState) -> list[Action]:
     event = command.event
     assert isinstance(command.parsed, StartRound)
     lang = language(state, command.lang)
+    proposal, proposer = command.parsed.proposal, event.user
+    if proposal is None:
+        # "/concerns" alone: the latest proposal here, still known, its writer proposing.
+        latest = state.proposals.get(event.thread_id or "")
+        if latest is None or latest.suggested or not latest.text:
+            which = N_("Which proposal should the table look at? /concerns <proposal>")
+            return [private(event, event.user, Say.of(which), lang)]
+        proposal, proposer = latest.text, latest.user
     if state.open_round is not None:
         return [
             private(
@@ -71,7 +79,7 @@ def start_round(command: Command, state: TableState) -> list[Action]:
         ]
     settings = state.settings
     participants = tuple(
-        sorted(m for m in state.members if settings.poll_proposer or m != event.user)
+        sorted(m for m in state.members if settings.poll_proposer or m != proposer)
     )
     if not participants:
         return [
@@ -91,8 +99,8 @@ def start_round(command: Command, state: TableState) -> list[Action]:
     deadline = event.at + settings.round_deadline
     opened = Round(
         round_id=round_id,
-        proposal=command.parsed.proposal,
-        proposer=event.user,
+        proposal=proposal,
+        proposer=proposer,
         thread_id=event.thread_id,
         lang=lang,
         started_at=event.at,
@@ -109,7 +117,7 @@ def start_round(command: Command, state: TableState) -> list[Action]:
             channel=event.channel,
             round_id=round_id,
             proposal=opened.proposal,
-            proposer=event.user,
+            proposer=proposer,
             thread_id=event.thread_id,
             lang=lang,
             started_at=event.at,

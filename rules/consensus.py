@@ -1,5 +1,7 @@
 """Consensus, noticed: after a proposal, when most members post agreement and no
-concern is open, the bot asks whether to record it. It never records silently.
+concern is open, the bot asks whether to record it. It never records silently. When
+some of a larger table say yes but most have not spoken, silence is not consent: the
+proposer is told, privately and once, that a concern round (/concerns) asks the rest.
 
 A request to one named person ("Marcus can you move the chicken to freezer 1?") is a
 task, not something the table agrees and reviews: it is noted, so that the replies to
@@ -10,14 +12,25 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from rules.actions import Action, MarkSuggested, NoteProposal, NoteStance, SuggestAgreement
+from rules.actions import (
+    Action,
+    MarkSuggested,
+    NoteProposal,
+    NoteStance,
+    Reply,
+    SuggestAgreement,
+)
 from rules.addressing import is_task_for_one
-from rules.say import excerpt
+from rules.say import N_, Lines, Members, Quote, Say, excerpt
+from rules.speech import language, private
 from rules.state import ProposalSeen, TableState
 from rules.understanding import Message
 
 # Agreement long after a proposal is about something else.
 STALE_AFTER = timedelta(hours=24)
+# When this many of a larger table have said yes, but not most of it, the proposer is
+# told how to ask the rest (a concern round): once, as the count reaches it.
+ROUND_AFTER = 2
 
 
 def proposal_scopes(message: Message) -> tuple[str, ...]:
@@ -87,7 +100,33 @@ def on_message(message: Message, state: TableState) -> list[Action]:
             ),
             MarkSuggested(workspace=event.workspace, channel=event.channel, scope=proposal.scope),
         ]
+    elif (
+        "concern" not in stances.values()
+        and taken == "agree"
+        and proposal.stances.get(event.user) != "agree"
+        and len(agreeing) == ROUND_AFTER
+        and state.open_round is None
+    ):
+        actions.append(_ask_the_table(message, proposal, agreeing, state))
     return actions
+
+
+def _ask_the_table(
+    message: Message, proposal: ProposalSeen, agreeing: list[str], state: TableState
+) -> Reply:
+    """Some of a larger table say yes: tell the proposer, privately, how the rest are asked."""
+    text = Lines(
+        (
+            Say.of(N_("{members} agree with your proposal:"), members=Members(tuple(agreeing))),
+            Say.of(N_("> {proposal}"), proposal=Quote(proposal.text)),
+            Say.of(
+                N_("Silence is not consent: to make it the table's agreement, ask everyone for "
+                   "their concerns with /concerns.")
+            ),
+        )
+    )  # fmt: skip
+    lang = language(state, message.lang)
+    return private(message.event, proposal.user, text, lang, message.event.thread_id)
 
 
 def _proposal_for(message: Message, state: TableState) -> ProposalSeen | None:

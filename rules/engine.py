@@ -8,6 +8,7 @@ what it decides.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, time
 
 from rules import (
@@ -221,12 +222,17 @@ class Engine:
                     watches=message.is_proposal or in_thread or may_answer,
                     doubtful_watches=message.is_reaction,
                     members=stance,
+                    round=stance,
                     proposal_scopes=consensus.proposal_scopes(message) if stance else (),
                     dismissed_fingerprints=_fingerprints(message),
                 )
             case Command() as command:
                 if command.spec is None or isinstance(command.parsed, UsageError):
                     return Reads(settings=True)
+                if isinstance(command.parsed, StartRound) and command.parsed.proposal is None:
+                    # About the latest proposal in the thread, or at the top level.
+                    where = (command.event.thread_id or "",)
+                    return replace(_COMMANDS[StartRound][0], proposal_scopes=where)
                 if isinstance(command.parsed, ReviewAgreement):
                     number = command.parsed.number
                     return Reads(settings=True, roster=True, agreement_numbers=(number,))

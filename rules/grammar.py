@@ -43,8 +43,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "concerns", "zorgen",
-        N_("Ask every member for concerns about a proposal"),
-        N_("/concerns <proposal>"),
+        N_("Ask every member for concerns about a proposal (without one: the latest here)"),
+        N_("/concerns [<proposal>]"),
         aliases=("round", "ronde"),
     ),
     CommandSpec(
@@ -172,7 +172,7 @@ class ListAgreements:
 
 @dataclass(frozen=True, slots=True)
 class StartRound:
-    proposal: str
+    proposal: str | None  # None: the latest proposal here
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,10 +407,8 @@ def _agreements(spec: CommandSpec, args: str, today: date) -> ListAgreements | U
     return UsageError(spec)
 
 
-def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | UsageError:
-    if not args:
-        return UsageError(spec, Say.of(N_("Which proposal should the table look at?")))
-    return StartRound(_clip(args))
+def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound:
+    return StartRound(_clip(args) if args else None)
 
 
 def _concern(spec: CommandSpec, args: str, today: date) -> AnswerRound | UsageError:

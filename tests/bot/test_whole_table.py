@@ -13,6 +13,7 @@ from rules.actions import (
     AnnounceAgreement,
     AskEvaluation,
     AskRenewal,
+    PostConcernRound,
     PostReport,
     Reply,
     SuggestAgreement,
@@ -427,6 +428,50 @@ def test_consensus_a_task_for_one_person_is_not_offered(app, task):
     chat.say("ben", "#proposal shall we move the stand-up to 9:30?", "09:10")
     [suggestion] = chat.say("anna", "#agreement yes", "09:11")
     assert suggestion.proposal == "#proposal shall we move the stand-up to 9:30?"
+
+
+def test_consensus_some_of_a_larger_table_agree_the_proposer_learns_how_to_ask_the_rest(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana", "eve", "fay")
+    chat.say("ben", "#proposal let's rotate the weekend shift", "09:00")
+    assert chat.say("anna", "#agreement yes", "09:01") == []
+    [told] = chat.say("chris", "#agreement +1", "09:02")
+    assert isinstance(told, Reply) and told.private and told.user == "ben"
+    assert chat.texts()[-1] == (
+        "anna and chris agree with your proposal:\n"
+        "> #proposal let's rotate the weekend shift\n"
+        "Silence is not consent: to make it the table's agreement, ask everyone for their "
+        "concerns with /concerns."
+    )
+    assert chat.say("anna", "#agreement yes, really", "09:03") == []  # told once
+    # Most of the table, in the end: the offer to record it still comes.
+    [suggestion] = chat.say("dana", "#agreement fine by me", "09:04")
+    assert isinstance(suggestion, SuggestAgreement)
+
+
+def test_consensus_no_word_to_the_proposer_while_a_concern_round_is_open(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana", "eve", "fay")
+    chat.command("eve", "/concerns we buy a second coffee machine", "08:50")
+    chat.say("ben", "#proposal let's rotate the weekend shift", "09:00")
+    chat.say("anna", "#agreement yes", "09:01")
+    assert chat.say("chris", "#agreement +1", "09:02") == []
+
+
+def test_concerns_alone_asks_the_table_about_the_latest_proposal_here(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    [asked] = chat.command("anna", "/concerns", "08:55")
+    assert chat.texts()[-1] == "Which proposal should the table look at? /concerns <proposal>"
+    assert asked.private and asked.user == "anna"
+    chat.say("ben", "#proposal let's rotate the weekend shift", "09:00")
+    chat.say("anna", "#agreement yes", "09:01")
+    # Anyone may ask; the round is about ben's proposal, and ben is not polled on it.
+    chat.command("chris", "/concerns", "09:02")
+    [posted] = chat.of_type(PostConcernRound)
+    assert posted.round.proposal == "#proposal let's rotate the weekend shift"
+    assert posted.round.proposer == "ben"
+    assert set(posted.round.participants) == {"anna", "chris", "dana"}
 
 
 def test_consensus_an_open_concern_holds_the_question_back(app):

@@ -98,9 +98,9 @@ def test_grammar_concern_answers():
     assert isinstance(parse("concern", ""), UsageError)
 
 
-def test_grammar_round_needs_a_proposal():
+def test_grammar_round_is_about_the_proposal_given_or_the_latest_here():
     assert parse("concerns", "  pin it ") == StartRound("pin it")
-    assert isinstance(parse("concerns", ""), UsageError)
+    assert parse("concerns", "") == StartRound(None)  # the latest proposal here
 
 
 @pytest.mark.parametrize(
