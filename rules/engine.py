@@ -222,7 +222,6 @@ class Engine:
                     watches=message.is_proposal or in_thread or may_answer,
                     doubtful_watches=message.is_reaction,
                     members=stance,
-                    round=stance,
                     proposal_scopes=consensus.proposal_scopes(message) if stance else (),
                     dismissed_fingerprints=_fingerprints(message),
                 )
