@@ -8,10 +8,16 @@ from datetime import timedelta
 
 import pytest
 
-from rules.events import CommandInvoked, ConcernAnswered
-from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, shown_text
+from rules.events import CommandInvoked, ConcernAnswered, MessagePosted
+from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, past_ts, shown_text
 from tests.standins.slack_api import SlackCall
-from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions, view_submission
+from tests.standins.slack_requests import (
+    CHANNEL_ID,
+    USER_ID,
+    block_actions,
+    message_event,
+    view_submission,
+)
 
 PROPOSAL = "#proposal we rotate on-call weekly, tell <!channel> and <@U-BOB>"
 
@@ -149,3 +155,31 @@ async def test_slack_answering_from_a_reminder_dm_counts_for_the_table(bot: Slac
     await bot.interact(payload)
     [answer] = await bot.handled(ConcernAnswered)
     assert (answer.channel, answer.user) == (CHANNEL_ID, BOB)
+
+
+async def test_slack_some_of_a_larger_table_agree_the_proposer_is_told_then_asks_the_rest(
+    bot: SlackBot,
+):
+    bot.slack.add_user("U-DAN", "dan", real_name="Dan Dekker")
+    bot.slack.add_user("U-ERIN", "erin", real_name="Erin Eze")
+    bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB, CAROL, "U-DAN", "U-ERIN", "U-BOT"])
+    await bot.event(message_event(PROPOSAL, ts=past_ts(0.3)))
+    await bot.event(message_event("#agreement sounds good", user=BOB, ts=past_ts(0.2)))
+    await bot.event(message_event("#agreement +1", user=CAROL, ts=past_ts(0.1)))
+    await bot.handled(MessagePosted, 3)
+
+    # Two of the four others: not most of the table. Alice alone is told, in the channel.
+    [told] = await bot.slack.wait_for("chat.postEphemeral")
+    assert (told.params["channel"], told.params["user"]) == (CHANNEL_ID, USER_ID)
+    shown = shown_text(told)
+    assert shown.startswith("Bob and Carol Chen agree with your proposal:")
+    assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown and "<@" not in shown
+    assert "/concerns" in shown
+    assert bot.calls("chat.postMessage") == []
+
+    # "/concerns" alone: the round is about her proposal, and all four others are asked.
+    posted = await start_round(bot, "")
+    shown = shown_text(posted)
+    assert "Concern round: Alice proposes" in shown
+    assert "we rotate on-call weekly" in shown
+    assert "0 of 4 answered" in shown
