@@ -118,7 +118,12 @@ def _ask_the_table(
     """Some of a larger table say yes: tell the proposer, privately, how the rest are asked."""
     text = Lines(
         (
-            Say.of(N_("{members} agree with your proposal:"), members=Members(tuple(agreeing))),
+            # "It looks as if": a yes is read from words, and one in three such words
+            # is misread (training/RESULTS.md, "Some of a larger table say yes").
+            Say.of(
+                N_("It looks as if {members} agree with your proposal:"),
+                members=Members(tuple(agreeing)),
+            ),
             Say.of(N_("> {proposal}"), proposal=Quote(proposal.text)),
             Say.of(
                 N_("Silence is not consent: to make it the table's agreement, ask everyone for "

@@ -438,7 +438,7 @@ def test_consensus_some_of_a_larger_table_agree_the_proposer_learns_how_to_ask_t
     [told] = chat.say("chris", "#agreement +1", "09:02")
     assert isinstance(told, Reply) and told.private and told.user == "ben"
     assert chat.texts()[-1] == (
-        "anna and chris agree with your proposal:\n"
+        "It looks as if anna and chris agree with your proposal:\n"
         "> #proposal let's rotate the weekend shift\n"
         "Silence is not consent: to make it the table's agreement, ask everyone for their "
         "concerns with /concerns."

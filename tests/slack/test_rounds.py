@@ -172,7 +172,7 @@ async def test_slack_some_of_a_larger_table_agree_the_proposer_is_told_then_asks
     [told] = await bot.slack.wait_for("chat.postEphemeral")
     assert (told.params["channel"], told.params["user"]) == (CHANNEL_ID, USER_ID)
     shown = shown_text(told)
-    assert shown.startswith("Bob and Carol Chen agree with your proposal:")
+    assert shown.startswith("It looks as if Bob and Carol Chen agree with your proposal:")
     assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown and "<@" not in shown
     assert "/concerns" in shown
     assert bot.calls("chat.postMessage") == []
