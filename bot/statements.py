@@ -191,3 +191,15 @@ class Statements:
             _proposals.c.channel == bindparam("c"),
             _proposals.c.scope.in_(bindparam("scopes", expanding=True)),
         )
+        # One person's latest proposal in a channel, in any thread, not yet offered.
+        self.latest_proposal_of = (
+            select(_proposals)
+            .where(
+                _proposals.c.workspace == bindparam("w"),
+                _proposals.c.channel == bindparam("c"),
+                _proposals.c.user == bindparam("u"),
+                _proposals.c.suggested.is_(False),
+            )
+            .order_by(_proposals.c.posted_at.desc(), _proposals.c.scope)
+            .limit(1)
+        )

@@ -468,8 +468,8 @@ class UnitOfWork:
                     .order_by(col(RoleRow.key))
                 ).all()
             )
-        if reads.proposal_scopes:
-            parts["proposals"] = self._proposals(workspace, channel, reads.proposal_scopes)
+        if reads.proposal_scopes or reads.proposal_of:
+            parts["proposals"] = self._proposals(workspace, channel, reads)
         if reads.dismissed_fingerprints:
             parts["dismissed"] = frozenset(
                 self.connection.execute(
@@ -537,10 +537,15 @@ class UnitOfWork:
             reminders_sent=row.reminders_sent,
         )
 
-    def _proposals(self, workspace: str, channel: str, scopes) -> MappingProxyType:
-        rows = self.connection.execute(
-            self.store.sql.proposals, {"w": workspace, "c": channel, "scopes": list(scopes)}
-        ).all()
+    def _proposals(self, workspace: str, channel: str, reads: Reads) -> MappingProxyType:
+        sql, where = self.store.sql, {"w": workspace, "c": channel}
+        rows = []
+        if reads.proposal_scopes:
+            scopes = list(reads.proposal_scopes)
+            rows += self.connection.execute(sql.proposals, {**where, "scopes": scopes}).all()
+        if reads.proposal_of:
+            latest = {**where, "u": reads.proposal_of}
+            rows += self.connection.execute(sql.latest_proposal_of, latest).all()
         return MappingProxyType(
             {
                 r.scope: ProposalSeen(

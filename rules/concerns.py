@@ -29,7 +29,7 @@ from rules.events import ConcernAnswered, Event, TimerFired
 from rules.grammar import AnswerRound, StartRound
 from rules.say import N_, Quote, Say
 from rules.speech import language, private
-from rules.state import Round, TableState
+from rules.state import ProposalSeen, Round, TableState
 from rules.understanding import Command
 
 REMINDER_TIMER = "round_reminder"
@@ -50,15 +50,25 @@ def deadline_key(round_id: str) -> str:
     return f"round:{round_id}:deadline"
 
 
+def _latest_proposal(user: str, here: str, state: TableState) -> ProposalSeen | None:
+    """What "/concerns" alone is about: the caller's latest proposal in the channel, in
+    any thread (Slack runs no command in a thread, and the bot tells a proposer to type
+    it), else the latest one here; one still known (not yet offered for recording)."""
+    known = [p for p in state.proposals.values() if p.text and not p.suggested]
+    own = [p for p in known if p.user == user]
+    if own:
+        return max(own, key=lambda p: p.posted_at)
+    return next((p for p in known if p.scope == here), None)
+
+
 def start_round(command: Command, state: TableState) -> list[Action]:
     event = command.event
     assert isinstance(command.parsed, StartRound)
     lang = language(state, command.lang)
     proposal, proposer = command.parsed.proposal, event.user
     if proposal is None:
-        # "/concerns" alone: the latest proposal here, still known, its writer proposing.
-        latest = state.proposals.get(event.thread_id or "")
-        if latest is None or latest.suggested or not latest.text:
+        latest = _latest_proposal(event.user, event.thread_id or "", state)
+        if latest is None:
             which = N_("Which proposal should the table look at? /concerns <proposal>")
             return [private(event, event.user, Say.of(which), lang)]
         proposal, proposer = latest.text, latest.user

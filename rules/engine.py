@@ -229,9 +229,12 @@ class Engine:
                 if command.spec is None or isinstance(command.parsed, UsageError):
                     return Reads(settings=True)
                 if isinstance(command.parsed, StartRound) and command.parsed.proposal is None:
-                    # About the latest proposal in the thread, or at the top level.
-                    where = (command.event.thread_id or "",)
-                    return replace(_COMMANDS[StartRound][0], proposal_scopes=where)
+                    # About the caller's latest proposal, else the latest one here.
+                    return replace(
+                        _COMMANDS[StartRound][0],
+                        proposal_scopes=(command.event.thread_id or "",),
+                        proposal_of=command.event.user,
+                    )
                 if isinstance(command.parsed, ReviewAgreement):
                     number = command.parsed.number
                     return Reads(settings=True, roster=True, agreement_numbers=(number,))

@@ -43,7 +43,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "concerns", "zorgen",
-        N_("Ask every member for concerns about a proposal (without one: the latest here)"),
+        N_("Ask every member for concerns about a proposal (without one: your latest)"),
         N_("/concerns [<proposal>]"),
         aliases=("round", "ronde"),
     ),

@@ -219,6 +219,9 @@ class Reads:
     meetings: bool = False
     roles: bool = False
     proposal_scopes: tuple[str, ...] = ()
+    # Also this person's latest proposal in the channel, in any thread, not yet offered
+    # (in `proposals`, by its scope).
+    proposal_of: str | None = None
     # Which of these message fingerprints the table said were not a problem.
     dismissed_fingerprints: tuple[str, ...] = ()
 

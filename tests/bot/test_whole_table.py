@@ -474,6 +474,22 @@ def test_concerns_alone_asks_the_table_about_the_latest_proposal_here(app):
     assert set(posted.round.participants) == {"anna", "chris", "dana"}
 
 
+def test_concerns_alone_from_the_proposer_is_about_their_proposal_in_a_thread(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana", "eve", "fay")
+    chat.say("carl", "the weekend shift again?", "08:59")
+    chat.say("ben", "#proposal let's rotate the weekend shift", "09:00", thread="08:59")
+    chat.say("anna", "#agreement yes", "09:01", thread="08:59")
+    [told] = chat.say("chris", "#agreement +1", "09:02", thread="08:59")
+    assert told.user == "ben" and told.thread_id == "08:59"
+    chat.say("dana", "#proposal let's get a second coffee machine", "09:03")  # top level
+    # Slack runs no command in a thread: ben types /concerns in the channel.
+    chat.command("ben", "/concerns", "09:04")
+    [posted] = chat.of_type(PostConcernRound)
+    assert posted.round.proposal == "#proposal let's rotate the weekend shift"
+    assert posted.round.proposer == "ben"
+
+
 def test_consensus_an_open_concern_holds_the_question_back(app):
     chat = Chat(app)
     chat.join("anna", "ben", "chris", "dana")
