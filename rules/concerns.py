@@ -65,13 +65,14 @@ def start_round(command: Command, state: TableState) -> list[Action]:
     event = command.event
     assert isinstance(command.parsed, StartRound)
     lang = language(state, command.lang)
-    proposal, proposer = command.parsed.proposal, event.user
+    proposal, proposer, thread_id = command.parsed.proposal, event.user, event.thread_id
     if proposal is None:
         latest = _latest_proposal(event.user, event.thread_id or "", state)
         if latest is None:
             which = N_("Which proposal should the table look at? /concerns <proposal>")
             return [private(event, event.user, Say.of(which), lang)]
-        proposal, proposer = latest.text, latest.user
+        # The round goes where the proposal was made.
+        proposal, proposer, thread_id = latest.text, latest.user, latest.scope or None
     if state.open_round is not None:
         return [
             private(
@@ -111,7 +112,7 @@ def start_round(command: Command, state: TableState) -> list[Action]:
         round_id=round_id,
         proposal=proposal,
         proposer=proposer,
-        thread_id=event.thread_id,
+        thread_id=thread_id,
         lang=lang,
         started_at=event.at,
         deadline=deadline,
@@ -128,7 +129,7 @@ def start_round(command: Command, state: TableState) -> list[Action]:
             round_id=round_id,
             proposal=opened.proposal,
             proposer=proposer,
-            thread_id=event.thread_id,
+            thread_id=thread_id,
             lang=lang,
             started_at=event.at,
             deadline=deadline,

@@ -487,7 +487,7 @@ def test_concerns_alone_from_the_proposer_is_about_their_proposal_in_a_thread(ap
     chat.command("ben", "/concerns", "09:04")
     [posted] = chat.of_type(PostConcernRound)
     assert posted.round.proposal == "#proposal let's rotate the weekend shift"
-    assert posted.round.proposer == "ben"
+    assert (posted.round.proposer, posted.round.thread_id) == ("ben", "08:59")  # its thread
 
 
 def test_consensus_an_open_concern_holds_the_question_back(app):
