@@ -156,8 +156,11 @@ def _opening(sentence: str) -> list[str]:
         name = 1
         while name < len(words) and (words[name][:1].isupper() or words[name] in _PARTICLES):
             name += 1
-        if name > 1:
-            words = ["-".join(words[1:name]).capitalize(), *words[name:]]
+        # The title and the whole name read as the surname's last part, which the name
+        # checks know how to read ("Mevrouw van der Berg" as "Berg").
+        surname = [word for word in words[1:name] if word[:1].isupper()]
+        if surname:
+            words = [surname[-1].capitalize(), *words[name:]]
     return words
 
 

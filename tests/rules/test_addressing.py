@@ -29,6 +29,9 @@ from rules.addressing import is_task_for_one
         "Beste Jan, kun je de sleutel morgen brengen?",
         "Hé Daan, kan je de testomgeving even herstarten?",
         "Mevrouw De Wit, kunt u de uitslag doorsturen?",
+        "Mevrouw van der Berg, kunt u de uitslag doorsturen?",  # two particles
+        "Meneer van den Heuvel, wilt u de sleutel brengen?",
+        "Mr van der Merwe, could you send the minutes?",
         "Dr. Janssen, zou u morgen het spreekuur willen overnemen?",
         "Hilde, kunt gij de firma bellen?",
         "Siân could you ask the rep to come in by the top gate?",
