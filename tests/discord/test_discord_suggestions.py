@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from bot.models import AgreementRow
 from rules.events import AgreementSubmitted, MessagePosted, RosterSynced
-from tests.discord.harness import bot_messages, buttons
+from tests.discord.harness import bot_messages, buttons, dm_messages
 
 PROPOSAL = "we pin the base image to 1.4 until <@{bob}> has tested 1.5 @everyone"
 SHOWN = "we pin the base image to 1.4 until @Bob has tested 1.5 @\u200beveryone"
@@ -88,3 +88,25 @@ async def test_suggestion_at_the_top_level_goes_to_the_channel(world, harness):
     assert suggestion["channel_id"] == str(world.general.id)
     assert world.api.messages_in(world.thread) == []
     assert [label for label, _ in buttons(suggestion)] == ["Record as agreement"]
+
+
+async def test_some_of_a_larger_table_agree_the_proposer_alone_is_told_by_dm(world, harness):
+    world.guild.add_member("dan")
+    world.guild.add_member("erin")  # six people: two yeses are not most of the table
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    await say(world, runtime, world.alice, "#proposal " + PROPOSAL.format(bob=world.bob.id))
+    await say(world, runtime, world.bob, "#agreement sounds good to me")
+    await say(world, runtime, world.carol, "#agreement yes, agreed")
+
+    assert world.api.messages_in(world.general) == []  # nothing in the channel
+    [told] = dm_messages(world.api, world.alice)
+    assert told["content"].splitlines() == [
+        "It looks as if Bob and carol agree with your proposal:",
+        f"> #proposal {SHOWN}",
+        "Silence is not consent: to make it the table's agreement, ask everyone for their "
+        "concerns with /concerns.",
+    ]
+    assert told["mentions"] == []
+    assert dm_messages(world.api, world.bob) == dm_messages(world.api, world.carol) == []
+    assert agreements(harness) == []
