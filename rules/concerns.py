@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from datetime import datetime
 from types import MappingProxyType
 
 from rules.actions import (
@@ -25,6 +26,7 @@ from rules.actions import (
     ScheduleTimer,
     UpdateRoundProgress,
 )
+from rules.consensus import STALE_AFTER
 from rules.events import ConcernAnswered, Event, TimerFired
 from rules.grammar import AnswerRound, StartRound
 from rules.say import N_, Quote, Say
@@ -50,11 +52,16 @@ def deadline_key(round_id: str) -> str:
     return f"round:{round_id}:deadline"
 
 
-def _latest_proposal(user: str, here: str, state: TableState) -> ProposalSeen | None:
+def _latest_proposal(user: str, here: str, now: datetime, state: TableState) -> ProposalSeen | None:
     """What "/concerns" alone is about: the caller's latest proposal in the channel, in
     any thread (Slack runs no command in a thread, and the bot tells a proposer to type
-    it), else the latest one here; one still known (not yet offered for recording)."""
-    known = [p for p in state.proposals.values() if p.text and not p.suggested]
+    it), else the latest one here; one still known (not yet offered for recording) and
+    recent (a round polls everyone: not about last month's idea by mistake)."""
+    known = [
+        p
+        for p in state.proposals.values()
+        if p.text and not p.suggested and now - p.posted_at <= STALE_AFTER
+    ]
     own = [p for p in known if p.user == user]
     if own:
         return max(own, key=lambda p: p.posted_at)
@@ -67,7 +74,7 @@ def start_round(command: Command, state: TableState) -> list[Action]:
     lang = language(state, command.lang)
     proposal, proposer, thread_id = command.parsed.proposal, event.user, event.thread_id
     if proposal is None:
-        latest = _latest_proposal(event.user, event.thread_id or "", state)
+        latest = _latest_proposal(event.user, event.thread_id or "", event.at, state)
         if latest is None:
             which = N_("Which proposal should the table look at? /concerns <proposal>")
             return [private(event, event.user, Say.of(which), lang)]

@@ -481,6 +481,15 @@ def test_concerns_alone_from_the_proposer_is_about_their_proposal_in_a_thread(ap
     assert (posted.round.proposer, posted.round.thread_id) == ("ben", "08:59")  # its thread
 
 
+def test_concerns_alone_leaves_a_proposal_of_days_ago_alone(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    chat.say("ben", "#proposal let's rotate the weekend shift", "09:00")
+    chat.command("ben", "/concerns", "57:01")  # two days later
+    assert chat.of_type(PostConcernRound) == []
+    assert chat.texts()[-1] == "Which proposal should the table look at? /concerns <proposal>"
+
+
 @pytest.mark.parametrize(
     "table",
     [
