@@ -26,7 +26,7 @@ The answering rule (fixed by the design):
 To keep the examples unambiguous, no proposal that could answer a problem may
 fall exactly on the window boundary (so "<= window" and "< window" agree).
 
-Stdlib only. Usage: python examples/check_expected.py [--set conversations|tuning]
+Stdlib only. Usage: python examples/check_expected.py [--set conversations|tuning|larger-tables]
 [-v] [name ...]  (the set defaults to conversations)
 Exit status 0 when everything passes.
 """
@@ -49,12 +49,17 @@ class Shape:
     people: tuple[int, int]
     max_hours: int
     problems: tuple[int, int]
+    min_hours: float = 1
 
 
 SHAPES = {
     # Both briefs: en-63 … en-86 and nl-63 … nl-86 were written to the tuning one.
     "conversations": Shape(messages=(30, 80), people=(3, 8), max_hours=5, problems=(3, 8)),
     "tuning": Shape(messages=(40, 80), people=(4, 8), max_hours=5, problems=(4, 8)),
+    # Larger tables reacting to proposals (examples/larger-tables/README.md).
+    "larger-tables": Shape(
+        messages=(25, 45), people=(6, 9), max_hours=5, problems=(0, 12), min_hours=0.5
+    ),
 }
 KNOWN_LABELS = {"problem", "proposal", "concern", "agreement"}
 KEYS = {"ts", "channel", "user", "text", "thread"}
@@ -131,8 +136,8 @@ def check_shape(msgs: list[dict], labels: dict[str, list[str]], shape: Shape) ->
         errors.append(f"{len(users)} people, want {low}-{high}")
     if msgs:
         span = msgs[-1]["_t"] - msgs[0]["_t"]
-        if not timedelta(hours=1) <= span <= timedelta(hours=shape.max_hours):
-            errors.append(f"span {span}, want 1-{shape.max_hours} hours")
+        if not timedelta(hours=shape.min_hours) <= span <= timedelta(hours=shape.max_hours):
+            errors.append(f"span {span}, want {shape.min_hours}-{shape.max_hours} hours")
         for a, b in itertools.pairwise(msgs):
             if b["_t"] - a["_t"] > timedelta(minutes=40):
                 errors.append(f"gap of {b['_t'] - a['_t']} before {b['ts']}, want <= 40 min")

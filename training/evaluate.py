@@ -17,6 +17,9 @@
 * the agreements the real bot offers to record on the same conversations, against
   those its consensus rule offers when every message reads as hand-labelled
   (`training.gold`), with the same intervals;
+* its words to a proposer that some of a larger table agree, the same way, on those
+  conversations and on the larger tables (examples/larger-tables/, everyone who posts
+  a member from the start);
 * how well the consensus rule tells a request to one named person, which it never
   offers (`rules.addressing`), on the probes written to trip it (data/probes/requests);
 * labels on each probe written apart from the corpus (data/probes/*.jsonl: short
@@ -47,7 +50,7 @@ from rules.classifier.trained import MODEL_DIR, TrainedClassifier
 from rules.understanding import Thresholds, describe_bars
 from training.config import ROOT, load_config
 from training.dataset import Example, load_split, previous_lines
-from training.gold import expected_suggestions
+from training.gold import expected_suggestions, labelled_replay
 from training.metrics import hard_negative_errors, macro_f1, per_label, score, table
 from training.nudges import NudgeScore, Replayed, compare, interval, read_sidecar, replay
 from training.speed import cold_load_seconds, measure, size_on_disk, timed
@@ -56,6 +59,8 @@ if TYPE_CHECKING:
     from bot.service import SecondReader
 
 CONVERSATIONS = ROOT / "examples" / "conversations"
+# Tables of six to nine people reacting to proposals (examples/larger-tables/README.md).
+LARGER_TABLES = ROOT / "examples" / "larger-tables"
 # Messages written apart from the corpus, never trained on (data/probes/README.md).
 PROBES = ROOT / "data" / "probes"
 LANGS = ("en", "nl")
@@ -125,11 +130,18 @@ class Replays:
         self._done: dict[tuple, Replayed] = {}
 
     def __call__(
-        self, classifier: Classifier, path: Path, bars: Thresholds, mode: str, second: bool
+        self,
+        classifier: Classifier,
+        path: Path,
+        bars: Thresholds,
+        mode: str,
+        second: bool,
+        roster_from_start: bool = False,
     ) -> Replayed:
-        key = (id(classifier), path, bars, mode, second)
+        key = (id(classifier), path, bars, mode, second, roster_from_start)
         if key not in self._done:
             how = {"nudges": mode, "second_reading": second, "reader": self.reader}
+            how["roster_from_start"] = roster_from_start
             self._done[key] = replay(classifier, path, bars, **how)
         return self._done[key]
 
@@ -207,6 +219,37 @@ def suggestion_section(
         + "\n\nexpected: what the consensus rule offers when every message reads as its"
         " writer labelled it (training/gold.py); an offer is right when its channel,"
         " thread, proposer and proposal match one of those."
+    )
+
+
+def word_section(
+    classifier: Classifier,
+    bars: Thresholds,
+    second: bool,
+    sets: dict[str, tuple[Path, bool]],
+    replays: Replays,
+) -> str:
+    """The words to a proposer that some of a larger table agree (rules/consensus.py),
+    against those the same rule says when every message reads as hand-labelled, per set
+    of conversations (name: folder, whether everyone who posts is on the table from the
+    start, as a synced roster), with 95% intervals as for nudges."""
+    rows = []
+    for name, (folder, roster) in sets.items():
+        parts: dict[str, list[NudgeScore]] = {}
+        for path in sorted(folder.glob("*.jsonl")):
+            expected = labelled_replay(path, roster_from_start=roster).words
+            said = replays(classifier, path, bars, "normal", second, roster).words
+            for lang in (path.name.split("-", 1)[0], "all"):
+                parts.setdefault(lang, []).append(compare(expected, said))
+        rows += [[name, *row] for _, row in _totals(parts)]
+    headers = ["conversations", "lang", "expected", "said", "right", "precision", "recall"]
+    headers += ["precision 95%", "recall 95%"]
+    return (
+        "## Words to a proposer that some of a larger table agree\n\n"
+        + table(headers, rows)
+        + "\n\nexpected: what the consensus rule says when every message reads as its"
+        " writer labelled it (training/gold.py); right when its channel, thread, proposer"
+        " and proposal match one of those."
     )
 
 
@@ -370,6 +413,11 @@ def main(argv: list[str]) -> int:
         offers[f"{first}, consent at the label"] = at_label
     offers["rules (labels only)"] = (rules, Thresholds(), False)
     print(suggestion_section(offers, reader, replays), end="\n\n")
+    sets = {
+        "held-out, the table so far": (CONVERSATIONS, False),
+        "larger tables, every poster a member": (LARGER_TABLES, True),
+    }
+    print(word_section(trained, bars, reading, sets, replays), end="\n\n")
     print(request_section(PROBES / "requests"), end="\n\n")
     for path in sorted(PROBES.glob("*.jsonl")):
         probe = [

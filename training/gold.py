@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rules.classifier import LABELS, Classification, Previous
 from rules.understanding import Thresholds
-from training.nudges import Suggestion, read_sidecar, replay
+from training.nudges import Replayed, Suggestion, read_sidecar, replay
 
 
 class SidecarLabels:
@@ -67,5 +67,13 @@ class SidecarLabels:
 def expected_suggestions(conversation: Path) -> frozenset[Suggestion]:
     """The agreements the bot would offer to record over this transcript if it read
     every message as labelled."""
+    return labelled_replay(conversation).suggestions
+
+
+def labelled_replay(conversation: Path, *, roster_from_start: bool = False) -> Replayed:
+    """What the bot does over this transcript if it reads every message as labelled."""
     labelled = SidecarLabels(conversation)
-    return replay(labelled, conversation, labelled.bars, second_reading=False).suggestions
+    return replay(
+        labelled, conversation, labelled.bars, second_reading=False,
+        roster_from_start=roster_from_start,
+    )  # fmt: skip

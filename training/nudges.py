@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rules.actions import Outbound, SendNudge, SuggestAgreement
+from rules.actions import Outbound, Reply, SendNudge, SuggestAgreement
 from rules.classifier import Classifier
+from rules.consensus import word_to_proposer
 from rules.understanding import Thresholds
 from training.dataset import Example
 
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 Nudge = tuple[str, str, str]  # (channel, user, problem_ts)
 # (channel, thread_ts or "", proposer, the proposal as the suggestion quotes it)
 Suggestion = tuple[str, str, str, str]
+# The word to a proposer that some of a larger table agree (rules/consensus.py): the same.
+Word = tuple[str, str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,12 +145,13 @@ class Conversations:
 
 
 class _Collect:
-    """A replay output that keeps the first nudge for each problem, and every offer to
-    record an agreement."""
+    """A replay output that keeps the first nudge for each problem, every offer to
+    record an agreement, and every word to a proposer that some agree."""
 
     def __init__(self) -> None:
         self.nudges: list[Nudge] = []
         self.suggestions: list[Suggestion] = []
+        self.words: list[Word] = []
 
     def show(self, action: Outbound, at: datetime) -> None:
         if isinstance(action, SendNudge) and not action.again:
@@ -155,6 +159,8 @@ class _Collect:
         elif isinstance(action, SuggestAgreement):
             where = (action.channel, action.thread_id or "")
             self.suggestions.append((*where, action.proposer, action.proposal))
+        elif isinstance(action, Reply) and (word := word_to_proposer(action)) is not None:
+            self.words.append((action.channel, action.thread_id or "", *word))
 
     def note(self, text: str) -> None:
         pass
@@ -186,6 +192,7 @@ class Replayed:
 
     nudges: frozenset[Nudge]
     suggestions: frozenset[Suggestion]
+    words: frozenset[Word] = frozenset()
 
 
 def replay(
@@ -196,11 +203,14 @@ def replay(
     nudges: str = "normal",
     second_reading: bool = True,
     reader: SecondReader | None = None,
+    roster_from_start: bool = False,
 ) -> Replayed:
     """What the real bot does over one transcript with this classifier and these bars:
-    the nudges it sends and the agreements it offers to record; every table nudged as
-    readily as `nudges` says (/nudges: normal, fewer, off); with the bot's own second
-    reading (the shipped encoder, beside the trained classifier), `reader`'s, or none."""
+    the nudges it sends, the agreements it offers to record and its words to proposers;
+    every table nudged as readily as `nudges` says (/nudges: normal, fewer, off); with
+    the bot's own second reading (the shipped encoder, beside the trained classifier),
+    `reader`'s, or none. The table is whoever has posted so far, or, with
+    `roster_from_start`, everyone who posts in the transcript, as a synced roster."""
     from adapters.console.replay import Replay
     from bot.bootstrap import bootstrap
     from bot.settings import Settings
@@ -218,8 +228,30 @@ def replay(
         if second_reading and reader is not None:
             app.service.reader, app.service.engine.second = reader, reader.second
         output = _Collect()
+        player = Replay(app, output)
+        if roster_from_start:
+            _join_every_poster(app, conversation, player.workspace)
         with conversation.open(encoding="utf-8") as lines:
-            Replay(app, output).run(lines)
-        return Replayed(frozenset(output.nudges), frozenset(output.suggestions))
+            player.run(lines)
+        return Replayed(
+            frozenset(output.nudges), frozenset(output.suggestions), frozenset(output.words)
+        )
     finally:
         app.database.dispose()
+
+
+def _join_every_poster(app, conversation: Path, workspace: str) -> None:
+    """Everyone who posts in the transcript joins their channel just before it starts."""
+    from rules.events import MemberJoined
+
+    lines = [json.loads(line) for line in conversation.open(encoding="utf-8") if line.strip()]
+    if not lines:
+        return
+    start = datetime.fromisoformat(lines[0]["ts"].replace("Z", "+00:00")) - timedelta(seconds=1)
+    posters = sorted({(line["channel"], line["user"]) for line in lines})
+    for channel, user in posters:
+        joined = MemberJoined(
+            workspace=workspace, channel=channel, at=start, event_id=f"joined:{channel}:{user}",
+            user=user,
+        )  # fmt: skip
+        app.service.handle(joined)

@@ -10,13 +10,16 @@ import pytest
 
 from rules.classifier.trained import TrainedClassifier
 from rules.understanding import Thresholds
+from tests.helpers import TaggedClassifier, write_table_conversation
 from training.dataset import Example
 from training.evaluate import (
     CONVERSATIONS,
     PROBES,
+    Replays,
     nudge_section,
     probe_section,
     request_section,
+    word_section,
 )
 from training.nudges import NudgeScore, interval
 
@@ -165,3 +168,29 @@ def test_evaluate_refuses_a_candidate_encoder_without_bars(tmp_path):
         (tmp_path / name).write_bytes((ENCODER_DIR / name).read_bytes())
     with pytest.raises(SystemExit, match=r"has no bars\.json"):
         main(["--encoder", str(tmp_path)])
+
+
+def test_the_word_to_a_proposer_is_counted_against_the_labels_and_the_roster(tmp_path):
+    # Six people post; two tag a yes, but the labels say chris's "+1" was no yes.
+    write_table_conversation(
+        tmp_path,
+        [
+            ("ben", "#proposal let's rotate the weekend shift", ["proposal"]),
+            ("anna", "#agreement yes", ["agreement"]),
+            ("chris", "#agreement +1", []),
+            ("dana", "morning", []),
+            ("eve", "morning all", []),
+            ("fay", "hi", []),
+        ],
+    )
+    sets = {"known from the start": (tmp_path, True), "so far": (tmp_path, False)}
+    section = word_section(TaggedClassifier(), Thresholds(), False, sets, Replays())
+    rows = {
+        row.split("|")[1].strip(): [cell.strip() for cell in row.strip("|").split("|")]
+        for row in section.splitlines()
+        if row.startswith("| ") and "| all |" in row
+    }
+    # Known from the start, two yeses of five others: the bot says a word the labels
+    # do not. So far, two of the two others who had posted are most of the table.
+    assert rows["known from the start"][2:5] == ["0", "1", "0"]
+    assert rows["so far"][2:5] == ["0", "0", "0"]

@@ -1,4 +1,4 @@
-"""The written conversations (held-out and tuning sets) stay well-formed, and each
+"""The written conversations (held-out, tuning and larger-table sets) stay well-formed, and each
 sidecar's hand-written nudges are what the answering rule gives for its labels."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHECKER = ROOT / "examples" / "check_expected.py"
 
 
-@pytest.mark.parametrize("chosen", ["conversations", "tuning"])
+@pytest.mark.parametrize("chosen", ["conversations", "tuning", "larger-tables"])
 def test_every_written_conversation_passes_its_checker(chosen: str):
     run = subprocess.run(
         [sys.executable, str(CHECKER), "--set", chosen],
