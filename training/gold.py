@@ -2,10 +2,11 @@
 engine's own rules do when every message is understood as its writer labelled it.
 
 The nudges of a held-out conversation were written down by hand; the agreements the
-bot should offer to record were not. They follow from the labels by the consensus rule
-(rules/consensus.py): replaying the conversation with `SidecarLabels` gives them, so
-the bot's offers can be measured against what the same rule does on true labels. Such
-a figure measures the classifier, not the rule.
+bot should offer to record were not, nor its words to a proposer that some agree. They
+follow from the labels by the consensus rule (rules/consensus.py): replaying the
+conversation with `SidecarLabels` gives them, so the bot's offers and words can be
+measured against what the same rule does on true labels. Such a figure measures the
+classifier, not the rule.
 """
 
 from __future__ import annotations
