@@ -50,7 +50,7 @@ from rules.classifier.trained import MODEL_DIR, TrainedClassifier
 from rules.understanding import Thresholds, describe_bars
 from training.config import ROOT, load_config
 from training.dataset import Example, load_split, previous_lines
-from training.gold import expected_suggestions, labelled_replay
+from training.gold import labelled_replay
 from training.metrics import hard_negative_errors, macro_f1, per_label, score, table
 from training.nudges import NudgeScore, Replayed, compare, interval, read_sidecar, replay
 from training.speed import cold_load_seconds, measure, size_on_disk, timed
@@ -140,9 +140,17 @@ class Replays:
     ) -> Replayed:
         key = (id(classifier), path, bars, mode, second, roster_from_start)
         if key not in self._done:
-            how = {"nudges": mode, "second_reading": second, "reader": self.reader}
-            how["roster_from_start"] = roster_from_start
+            how = {"nudges": mode, "second_reading": second, "reader": self.reader,
+                   "roster_from_start": roster_from_start}  # fmt: skip
             self._done[key] = replay(classifier, path, bars, **how)
+        return self._done[key]
+
+    def labelled(self, path: Path, roster_from_start: bool = False) -> Replayed:
+        """What the bot does over `path` reading every message as labelled (the offers
+        and the words the same rule makes on true labels), done once."""
+        key = ("labelled", path, roster_from_start)
+        if key not in self._done:
+            self._done[key] = labelled_replay(path, roster_from_start=roster_from_start)
         return self._done[key]
 
 
@@ -202,7 +210,7 @@ def suggestion_section(
     labels, with 95% intervals as for nudges; every table nudged normally."""
     replays = replays or Replays(reader)
     conversations = sorted(CONVERSATIONS.glob("*.jsonl"))
-    expected = {path: expected_suggestions(path) for path in conversations}
+    expected = {path: replays.labelled(path).suggestions for path in conversations}
     rows = []
     for name, (classifier, bars, second) in runs.items():
         parts: dict[str, list[NudgeScore]] = {}
@@ -237,7 +245,7 @@ def word_section(
     for name, (folder, roster) in sets.items():
         parts: dict[str, list[NudgeScore]] = {}
         for path in sorted(folder.glob("*.jsonl")):
-            expected = labelled_replay(path, roster_from_start=roster).words
+            expected = replays.labelled(path, roster).words
             said = replays(classifier, path, bars, "normal", second, roster).words
             for lang in (path.name.split("-", 1)[0], "all"):
                 parts.setdefault(lang, []).append(compare(expected, said))

@@ -242,14 +242,15 @@ def replay(
 
 def _join_every_poster(app, conversation: Path, workspace: str) -> None:
     """Everyone who posts in the transcript joins their channel just before it starts."""
+    from adapters.console.transcript import TranscriptLine, read_transcript
     from rules.events import MemberJoined
 
-    lines = [json.loads(line) for line in conversation.open(encoding="utf-8") if line.strip()]
-    if not lines:
+    with conversation.open(encoding="utf-8") as lines:
+        posted = [line for line in read_transcript(lines) if isinstance(line, TranscriptLine)]
+    if not posted:
         return
-    start = datetime.fromisoformat(lines[0]["ts"].replace("Z", "+00:00")) - timedelta(seconds=1)
-    posters = sorted({(line["channel"], line["user"]) for line in lines})
-    for channel, user in posters:
+    start = posted[0].at - timedelta(seconds=1)
+    for channel, user in sorted({(line.channel, line.user) for line in posted}):
         joined = MemberJoined(
             workspace=workspace, channel=channel, at=start, event_id=f"joined:{channel}:{user}",
             user=user,
