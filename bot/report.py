@@ -25,7 +25,7 @@ from rules.actions import PostReport, RequestReport
 from rules.agreements import owner_param
 from rules.grammar import EVALUATION_VALUES
 from rules.mandates import mandate_line
-from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Score
+from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Score, excerpt
 
 # The summary shows this many items of each kind; the full report shows all.
 SHORT = 3
@@ -178,7 +178,7 @@ def _problems(session, workspace, channel) -> Section:
         .order_by(col(WatchRow.posted_at))
     ).all()
     items = [
-        Say.of(N_("{member}: {problem}"), member=Member(w.user), problem=Quote(w.text))
+        Say.of(N_("{member}: {problem}"), member=Member(w.user), problem=Quote(excerpt(w.text)))
         if w.text
         else Say.of(
             N_("{member}: a problem named on {day}"),

@@ -77,6 +77,10 @@ ReasonsOf = Callable[[Watch], Reasons]
 PROBLEM_TIMER = "problem"
 SNOOZE_TIMER = "snooze"
 STILL_WAITING = ("open", "nudged", "snoozed")
+# A watch keeps this much of its message: the nudge quotes less (rules.say.excerpt), but
+# "Why?" explains it and a correction ("it has a proposal") is learnt from it, and the
+# proposal of a long post is often past the quote (long real posts: median 818 chars).
+WATCH_CHARS = 2000
 
 
 def problem_timer_key(channel: str, problem_id: str) -> str:
@@ -127,7 +131,7 @@ def _on_message(message: Message, state: TableState) -> list[Action]:
                 problem_id=event.message_id,
                 thread_id=event.thread_id,
                 user=event.user,
-                text=excerpt(event.text),
+                text=event.text[:WATCH_CHARS],
                 lang=language(state, message.lang),
                 posted_at=event.at,
                 deadline=deadline,
@@ -342,7 +346,7 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
             user=watch.user,
             problem_id=watch.problem_id,
             thread_id=watch.thread_id,
-            problem_text=watch.text,
+            problem_text=excerpt(watch.text),
             posted_at=watch.posted_at,
             again=event.kind == SNOOZE_TIMER,
         ),

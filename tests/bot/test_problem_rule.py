@@ -421,6 +421,25 @@ def test_problem_rule_a_huge_message_is_quoted_back_cut_short(app):
     assert len(nudge.problem_text) <= 1500 and nudge.problem_text.endswith("…")
 
 
+def test_problem_rule_a_correction_keeps_the_proposal_past_the_quote(app):
+    from sqlmodel import Session, select
+
+    from bot.models import CorrectionRow
+
+    chat = Chat(app)
+    # A long post: the problem first, the writer's proposal after 1,600 characters.
+    background = "The nightly export to the county fails again and nobody knows why. " * 24
+    proposal = "I'd move the export to 06:00 so the county gets it before the rush."
+    chat.say("ben", "#problem " + background + proposal, "09:00")
+    chat.tick("10:00")
+    [nudge] = chat.of_type(SendNudge)
+    assert proposal not in nudge.problem_text and nudge.problem_text.endswith("…")
+    chat.relabel("ben", "09:00", "10:05", has_proposal=True)
+    with Session(app.database) as session:
+        [correction] = session.exec(select(CorrectionRow)).all()
+    assert correction.label == "proposal" and correction.text.endswith(proposal)
+
+
 def test_problem_rule_bars_come_from_the_model_unless_the_settings_say_otherwise(monkeypatch):
     from types import SimpleNamespace
 
