@@ -342,6 +342,16 @@ class Reply(Outbound):
     thread_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WordToProposer(Reply):
+    """Some of a larger table said yes to a proposal: its proposer alone is told how to
+    ask the rest (rules/consensus.py). Every adapter shows it as the private reply it is;
+    its own type lets a measurement count it (training/nudges.py)."""
+
+    proposal: str
+    agreeing: tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class RoundView:
     """What a concern round looks like at one moment, for showing it."""

@@ -17,12 +17,12 @@ from rules.actions import (
     MarkSuggested,
     NoteProposal,
     NoteStance,
-    Reply,
     SuggestAgreement,
+    WordToProposer,
 )
 from rules.addressing import is_task_for_one
 from rules.say import N_, Lines, Members, Quote, Say, excerpt
-from rules.speech import language, private
+from rules.speech import language
 from rules.state import ProposalSeen, TableState
 from rules.understanding import Message
 
@@ -33,8 +33,6 @@ STALE_AFTER = timedelta(hours=24)
 # round is open already is not read: that read cost a sixth of the replay's speed, for
 # every yes (training/RESULTS.md); /concerns says so if one is.
 ROUND_AFTER = 2
-# The word's first line: also how a measurement knows the word among private replies.
-SOME_AGREE = N_("It looks as if {members} agree with your proposal:")
 
 
 def proposal_scopes(message: Message) -> tuple[str, ...]:
@@ -116,13 +114,16 @@ def on_message(message: Message, state: TableState) -> list[Action]:
 
 def _ask_the_table(
     message: Message, proposal: ProposalSeen, agreeing: list[str], state: TableState
-) -> Reply:
+) -> WordToProposer:
     """Some of a larger table say yes: tell the proposer, privately, how the rest are asked."""
     text = Lines(
         (
             # "It looks as if": a yes is read from words, and one in three such words
             # is misread (training/RESULTS.md, "Some of a larger table say yes").
-            Say.of(SOME_AGREE, members=Members(tuple(agreeing))),
+            Say.of(
+                N_("It looks as if {members} agree with your proposal:"),
+                members=Members(tuple(agreeing)),
+            ),
             Say.of(N_("> {proposal}"), proposal=Quote(proposal.text)),
             Say.of(
                 N_("Silence is not consent: to make it the table's agreement, ask everyone for "
@@ -130,20 +131,18 @@ def _ask_the_table(
             ),
         )
     )  # fmt: skip
-    lang = language(state, message.lang)
-    return private(message.event, proposal.user, text, lang, message.event.thread_id)
-
-
-def word_to_proposer(reply: Reply) -> tuple[str, str] | None:
-    """(proposer, proposal) if `reply` is the word to a proposer that some agree, else
-    None (training/nudges.py counts these words)."""
-    if not isinstance(reply.text, Lines) or len(reply.text.parts) < 2:
-        return None
-    first, quoted = reply.text.parts[:2]
-    if not isinstance(first, Say) or first.msgid != SOME_AGREE or not isinstance(quoted, Say):
-        return None
-    proposal = dict(quoted.params)["proposal"]
-    return reply.user or "", proposal.text if isinstance(proposal, Quote) else str(proposal)
+    event = message.event
+    return WordToProposer(
+        workspace=event.workspace,
+        channel=event.channel,
+        lang=language(state, message.lang),
+        user=proposal.user,
+        text=text,
+        private=True,
+        thread_id=event.thread_id,
+        proposal=proposal.text,
+        agreeing=tuple(agreeing),
+    )
 
 
 def _proposal_for(message: Message, state: TableState) -> ProposalSeen | None:

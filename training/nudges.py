@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rules.actions import Outbound, Reply, SendNudge, SuggestAgreement
+from rules.actions import Outbound, SendNudge, SuggestAgreement, WordToProposer
 from rules.classifier import Classifier
-from rules.consensus import word_to_proposer
 from rules.understanding import Thresholds
 from training.dataset import Example
 
@@ -159,8 +158,9 @@ class _Collect:
         elif isinstance(action, SuggestAgreement):
             where = (action.channel, action.thread_id or "")
             self.suggestions.append((*where, action.proposer, action.proposal))
-        elif isinstance(action, Reply) and (word := word_to_proposer(action)) is not None:
-            self.words.append((action.channel, action.thread_id or "", *word))
+        elif isinstance(action, WordToProposer):
+            where = (action.channel, action.thread_id or "")
+            self.words.append((*where, action.user or "", action.proposal))
 
     def note(self, text: str) -> None:
         pass

@@ -22,6 +22,7 @@ from rules.actions import (
     Reply,
     RoundView,
     SendNudge,
+    WordToProposer,
 )
 from rules.events import MessagePosted
 from rules.say import Day, Lines, Member, Members, Quote, Say, Span
@@ -204,6 +205,9 @@ def test_storage_workspaces_never_see_each_others_rows(app):
               text=Lines((Say.of("a {x}", x=Quote("q")), Say.of("{m} {n} {d} {s}",
                          m=Member("U"), n=Members(("a", "b")), d=Day(date(2026, 1, 2)),
                          s=Span(timedelta(minutes=5)))))),
+        WordToProposer(workspace="W", channel="C", lang="nl", user="ben", private=True,
+                       text=Lines((Say.of("{m}", m=Members(("a", "b"))),)), thread_id="1.2",
+                       proposal="laten we rouleren", agreeing=("a", "b")),
         PostConcernRound(workspace="W", channel="C", lang="en",
                          round=RoundView("r1", "p", "ben", None,
                                          datetime(2026, 3, 3, tzinfo=UTC), ("a", "b"), ("a",),

@@ -17,6 +17,7 @@ from rules.actions import (
     PostReport,
     Reply,
     SuggestAgreement,
+    WordToProposer,
 )
 from rules.events import EvaluationGiven, RenewalAnswered, ReviewDecided
 from rules.understanding import Thresholds
@@ -436,7 +437,9 @@ def test_consensus_some_of_a_larger_table_agree_the_proposer_learns_how_to_ask_t
     chat.say("ben", "#proposal let's rotate the weekend shift", "09:00")
     assert chat.say("anna", "#agreement yes", "09:01") == []
     [told] = chat.say("chris", "#agreement +1", "09:02")
-    assert isinstance(told, Reply) and told.private and told.user == "ben"
+    assert isinstance(told, WordToProposer) and told.private and told.user == "ben"
+    assert told.agreeing == ("anna", "chris")
+    assert told.proposal == "#proposal let's rotate the weekend shift"
     assert chat.texts()[-1] == (
         "It looks as if anna and chris agree with your proposal:\n"
         "> #proposal let's rotate the weekend shift\n"
