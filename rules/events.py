@@ -38,6 +38,15 @@ class MessageEdited(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MessageDeleted(Event):
+    """A message was deleted: a problem it named is withdrawn and a proposal it made is
+    forgotten, so nothing of it is quoted back or polled on."""
+
+    message_id: str
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CommandInvoked(Event):
     """A slash command (or a transcript line starting with `/`), not yet parsed."""
 
