@@ -615,10 +615,12 @@ class UnitOfWork:
         )
 
     def _agreements(self, workspace: str, channel: str, reads: Reads) -> dict[str, object]:
-        query = select(AgreementRow).where(AgreementRow.workspace == workspace)
-        if reads.agreements:
-            query = query.where(AgreementRow.channel == channel)
-        else:
+        # Numbers are counted per workspace, but an agreement belongs to its table: one
+        # channel cannot see, keep, revise or retire another's (a private one, say).
+        query = select(AgreementRow).where(
+            AgreementRow.workspace == workspace, AgreementRow.channel == channel
+        )
+        if not reads.agreements:
             query = query.where(col(AgreementRow.number).in_(reads.agreement_numbers))
         rows = self.session.exec(
             query.order_by(col(AgreementRow.number), col(AgreementRow.version))
@@ -957,6 +959,7 @@ class UnitOfWork:
             update(AgreementRow)
             .where(
                 AgreementRow.workspace == c.workspace,
+                AgreementRow.channel == c.channel,
                 AgreementRow.number == c.number,
                 AgreementRow.version == c.version,
             )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
+
+import pytest
 
 from rules.actions import AnnounceAgreement, AnnounceReview, PostConcernRound, Reply
 from rules.events import AgreementSubmitted
@@ -76,7 +79,9 @@ def test_agreement_after_a_round_records_consent_and_concerns_heard(app):
 def test_agreements_listing_is_private_and_per_table(app):
     chat = Chat(app)
     chat.command("ben", "/agree a because b", "09:00")
-    Chat(app, channel="C2").command("ben", "/agree other table because c", "09:00")
+    other = replace(chat, channel="C2")  # its own event ids
+    other.command("ben", "/agree other table because c", "09:00")
+    assert "Agreement #2: other table" in other.texts()[-1]
     [listing] = chat.command("anna", "/agreements", "09:05")
     assert isinstance(listing, Reply) and listing.private and listing.user == "anna"
     text = chat.texts()[-1]
@@ -92,6 +97,17 @@ def test_agreements_are_numbered_per_workspace_and_kept_apart(app):
     assert one.command("ben", "/agree e because f", "09:01")[0].agreement.number == 2
     listing = one.command("ben", "/agreements", "09:02")
     assert "c (because d)" not in one.texts()[-1] and listing
+
+
+@pytest.mark.parametrize("decision", ["keep 1", "retire 1", "revise 1 b instead because c"])
+def test_agreements_of_one_table_cannot_be_reviewed_from_another(app, decision):
+    private_table = Chat(app, channel="C-hr")
+    private_table.command("ben", "/agree the salary talks stay in this room because trust", "09:00")
+    elsewhere = replace(private_table, channel="C-general")  # its own event ids
+    [answer] = elsewhere.command("eve", f"/review {decision}", "09:05")
+    assert answer.private and elsewhere.texts()[-1].startswith("I know no agreement #1.")
+    private_table.command("ben", "/agreements", "09:06")
+    assert "#1 the salary talks stay in this room (because trust)" in private_table.texts()[-1]
 
 
 def test_agreement_review_is_announced_in_its_channel_on_the_day(app):

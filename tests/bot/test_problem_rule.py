@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rules.actions import Reply, SendNudge
@@ -261,10 +263,12 @@ def test_problem_rule_windows_are_per_table(app):
     chat.say("ben", "#problem VPN is down", "09:00")
     chat.tick("09:05")
     assert nudges(chat) == [("ben", "09:00", "09:02:00")]
-    other = Chat(app, channel="C2")
+    other = replace(chat, channel="C2", sent=[])  # its own event ids
     other.say("ben", "#problem VPN is down", "09:00")
     other.tick("09:05")
-    assert nudges(other) == []
+    assert nudges(other) == []  # C2 waits its own (default) window
+    other.tick("10:00")
+    assert [user for user, _, _ in nudges(other)] == ["ben"]
 
 
 def test_problem_rule_editing_away_the_problem_withdraws_it(app):
