@@ -23,7 +23,7 @@ from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
 DELIVERED = {
     "SendNudge", "Reply", "PostConcernRound", "UpdateRoundProgress", "RemindMembers",
     "PostRoundSummary", "AnnounceAgreement", "AnnounceReview", "AskRenewal", "AskEvaluation",
-    "SuggestAgreement", "PostReport",
+    "SuggestAgreement", "PostReport", "WordToProposer",  # (a Reply, shown as one)
 }  # fmt: skip
 
 
