@@ -5,6 +5,7 @@ and workable: at the review date the table looks at them again.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time
 
 from rules.actions import (
@@ -39,14 +40,39 @@ def review_key(number: int, version: int) -> str:
     return f"review:{number}:{version}"
 
 
-def linkable_round(state: TableState, now: datetime) -> Round | None:
-    """The round this agreement settles: the table's last closed, unrecorded one."""
+# Words this long carry a proposal's subject ("image", "overdracht"), shorter ones are
+# mostly function words in both languages ("the", "om", "to").
+SUBJECT_WORD = 4
+# An agreement is about a round's proposal when this share of the shorter one's subject
+# words is in the other ("Pin the base image to 1.4" and "Pin the staging base image to
+# 1.4 until the root cause is found": 1.0; "Everyone works from the office": 0.0).
+SAME_SUBJECT = 0.5
+_WORD = re.compile(r"\w+")
+
+
+def _subject_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.casefold()) if len(w) >= SUBJECT_WORD}
+
+
+def about_the_same(agreement: str, proposal: str) -> bool:
+    """Whether an agreement's text restates a proposal (the form a round's "Record as
+    agreement" fills in does; an agreement about something else does not)."""
+    ours, theirs = _subject_words(agreement), _subject_words(proposal)
+    if not ours or not theirs:
+        return False
+    return len(ours & theirs) >= SAME_SUBJECT * min(len(ours), len(theirs))
+
+
+def linkable_round(state: TableState, now: datetime, text: str) -> Round | None:
+    """The round this agreement settles: the table's last closed, unrecorded one, if the
+    agreement is about its proposal. Its answers become the agreement's consent and
+    concerns, so an agreement about something else must not take them."""
     last = state.last_closed_round
     if last is None or last.agreement_number is not None or last.closed_at is None:
         return None
     if now - last.closed_at > state.settings.round_link_window:
         return None
-    return last
+    return last if about_the_same(text, last.proposal) else None
 
 
 def record(command: Command, state: TableState) -> list[Action]:
@@ -56,7 +82,7 @@ def record(command: Command, state: TableState) -> list[Action]:
     lang = language(state, command.lang)
     number = state.next_agreement_number
     review_on = agree.review_on or (event.at + state.settings.review_after).date()
-    round_ = linkable_round(state, event.at)
+    round_ = linkable_round(state, event.at, agree.text)
     consenters: list[str] = [event.user]
     concerns: tuple[tuple[str, str], ...] = ()
     if round_ is not None:

@@ -99,6 +99,35 @@ def test_agreements_are_numbered_per_workspace_and_kept_apart(app):
     assert "c (because d)" not in one.texts()[-1] and listing
 
 
+@pytest.mark.parametrize(
+    ("round_about", "agreement", "linked"),
+    [
+        ("pin the base image to 1.4", "/agree Pin the staging base image to 1.4 because x", True),
+        ("zullen we de overdracht om 9 uur doen?", "/afspraak Overdracht om 9 uur omdat x", True),
+        ("pin the base image to 1.4", "/agree everyone works from the office because x", False),
+        ("de overdracht om 9 uur", "/afspraak vrijdag taart omdat het feest is", False),
+    ],
+)
+def test_agreement_takes_a_rounds_consent_only_when_it_is_about_its_proposal(
+    app, round_about, agreement, linked
+):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    [posted] = [
+        a
+        for a in chat.command("ben", f"/concerns {round_about}", "09:00")
+        if isinstance(a, PostConcernRound)
+    ]
+    chat.answer("anna", posted.round.round_id, None, "09:01")
+    chat.answer("chris", posted.round.round_id, "only for a month", "09:02")
+    [announced] = chat.command("dana", agreement, "19:00")
+    expected = (("dana", "ben", "anna"), (("chris", "only for a month"),))
+    unlinked = (("dana",), ())
+    assert (announced.agreement.consenters, announced.agreement.concerns) == (
+        expected if linked else unlinked
+    )
+
+
 @pytest.mark.parametrize("decision", ["keep 1", "retire 1", "revise 1 b instead because c"])
 def test_agreements_of_one_table_cannot_be_reviewed_from_another(app, decision):
     private_table = Chat(app, channel="C-hr")
