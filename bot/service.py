@@ -21,6 +21,7 @@ from bot.store import Delivery, Store, UnitOfWork
 from rules.actions import (
     Action,
     Change,
+    ForgetProposal,
     NoteMember,
     NoteProposal,
     Outbound,
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 
 # Writing these twice leaves the same rows, so a retried event carrying only them is
 # harmless: it needs no claim (most proposals that answer nothing).
-REPEATABLE = (NoteMember, NoteProposal)
+REPEATABLE = (NoteMember, NoteProposal, ForgetProposal)
 
 
 def event_of(understood: Understood) -> Event:

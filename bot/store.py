@@ -674,6 +674,25 @@ class UnitOfWork:
         with self.store._lock:
             self.store._pending_members.pop(key, None)
 
+    def _apply_ForgetProposal(self, c: act.ForgetProposal) -> None:
+        self.session.exec(
+            delete(ProposalRow).where(
+                ProposalRow.workspace == c.workspace,
+                ProposalRow.channel == c.channel,
+                ProposalRow.message_id == c.message_id,
+            )
+        )
+
+    def _apply_LeaveRound(self, c: act.LeaveRound) -> None:
+        self.session.exec(
+            delete(AnswerRow).where(
+                AnswerRow.workspace == c.workspace,
+                AnswerRow.round_id == c.round_id,
+                AnswerRow.user == c.user,
+                col(AnswerRow.answered_at).is_(None),
+            )
+        )
+
     def _apply_WatchProblem(self, c: act.WatchProblem) -> None:
         self.connection.execute(
             self.store.sql.watch_problem,

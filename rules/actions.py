@@ -37,6 +37,23 @@ class ForgetMember(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ForgetProposal(Change):
+    """A proposal deleted, or edited into something else: no yes counts for it and no
+    round is started about it any more."""
+
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeaveRound(Change):
+    """A member who left the table is no longer waited for in a round (an answer they
+    gave stays)."""
+
+    round_id: str
+    user: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class WatchProblem(Change):
     problem_id: str
     thread_id: str | None

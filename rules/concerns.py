@@ -8,6 +8,7 @@ its deadline, with a summary. No open concern at the close: propose an agreement
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from types import MappingProxyType
@@ -16,6 +17,7 @@ from rules.actions import (
     Action,
     CancelTimer,
     CloseRound,
+    LeaveRound,
     NoteMember,
     NoteReminded,
     OpenRound,
@@ -261,6 +263,28 @@ def record_answer(
             )
         )
     return actions
+
+
+def on_left(event: Event, users: Iterable[str], state: TableState) -> list[Action]:
+    """Members who left the table are no longer waited for in its open round; when the
+    rest have all answered, it closes as answered."""
+    round_ = state.open_round
+    gone = [u for u in users if round_ is not None and u in round_.view().waiting]
+    if round_ is None or not gone:
+        return []
+    actions: list[Action] = [
+        LeaveRound(workspace=event.workspace, channel=event.channel, round_id=round_.round_id,
+                   user=user)
+        for user in gone
+    ]  # fmt: skip
+    updated = replace(round_, participants=tuple(u for u in round_.participants if u not in gone))
+    view = updated.view()
+    if not view.waiting:
+        return actions + close_round(event, updated, "answered")
+    progress = UpdateRoundProgress(
+        workspace=event.workspace, channel=event.channel, lang=round_.lang, round=view
+    )
+    return [*actions, progress]
 
 
 def close_round(event: Event, round_: Round, outcome: str) -> list[Action]:

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from rules.actions import (
     Action,
+    ForgetProposal,
     MarkSuggested,
     NoteProposal,
     NoteStance,
@@ -94,7 +95,7 @@ def on_message(message: Message, state: TableState) -> list[Action]:
             SuggestAgreement(
                 workspace=event.workspace,
                 channel=event.channel,
-                lang=message.lang,
+                lang=language(state, message.lang),
                 proposal=proposal.text,
                 proposer=proposal.user,
                 agreeing=tuple(agreeing),
@@ -110,6 +111,19 @@ def on_message(message: Message, state: TableState) -> list[Action]:
     ):
         actions.append(_ask_the_table(message, proposal, agreeing, state))
     return actions
+
+
+def on_edited(message: Message) -> list[Action]:
+    """A proposal edited into something else is no longer one: no yes counts for it,
+    and /concerns alone does not find it."""
+    if message.is_proposal:
+        return []
+    event = message.event
+    return [
+        ForgetProposal(
+            workspace=event.workspace, channel=event.channel, message_id=event.message_id
+        )
+    ]
 
 
 def _ask_the_table(

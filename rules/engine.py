@@ -23,7 +23,7 @@ from rules import (
     roles,
     tables,
 )
-from rules.actions import Action, ForgetMember, NoteMember, RequestReport
+from rules.actions import Action, ForgetMember, ForgetProposal, NoteMember, RequestReport
 from rules.classifier import Classification, Classifier, Previous
 from rules.events import (
     AgreementSubmitted,
@@ -33,6 +33,7 @@ from rules.events import (
     Event,
     MemberJoined,
     MemberLeft,
+    MessageDeleted,
     MessageEdited,
     MessagePosted,
     MessageRelabelled,
@@ -218,7 +219,8 @@ class Engine:
                 # A possible answer reads them too: only a waiting problem has it read again.
                 may_answer = self.second is not None and self.second.may_answer(message)
                 return Reads(
-                    settings=problem,
+                    # A stance may bring an offer or a word, in the table's language.
+                    settings=problem or stance,
                     watches=message.is_proposal or in_thread or may_answer,
                     doubtful_watches=message.is_reaction,
                     members=stance,
@@ -243,7 +245,8 @@ class Engine:
                 return Reads(settings=True, round_ids=(round_id,))
             case TimerFired(kind=kind, subject=subject):
                 if kind in (problems.PROBLEM_TIMER, problems.SNOOZE_TIMER):
-                    return Reads(settings=True, watch_ids=(subject,))
+                    # Members: a nudge is not sent to an author who has left.
+                    return Reads(settings=True, members=True, watch_ids=(subject,))
                 if kind == agreements.REVIEW_TIMER:
                     return Reads(settings=True, agreement_numbers=(int(subject),))
                 if kind == meetings.RENEWAL_TIMER:
@@ -260,7 +263,11 @@ class Engine:
             case MessageReread(message_id=message_id):
                 return Reads(settings=True, watches=True, watch_ids=(message_id,))
             case RosterSynced():
-                return Reads(members=True)
+                return Reads(members=True, round=True)
+            case MemberLeft():
+                return Reads(round=True)
+            case MessageDeleted(message_id=message_id):
+                return Reads(settings=True, watch_ids=(message_id,))
             case _:
                 return Reads()
 
@@ -269,7 +276,9 @@ class Engine:
     def decide(self, understood: Understood, state: TableState) -> list[Action]:
         match understood:
             case Message(event=MessageEdited()) as message:
-                return problems.on_message(message, state, self.second)
+                return problems.on_message(message, state, self.second) + consensus.on_edited(
+                    message
+                )
             case Message() as message:
                 return problems.on_message(message, state, self.second) + consensus.on_message(
                     message, state
@@ -305,7 +314,15 @@ class Engine:
                     )
                 ]
             case MemberLeft(user=user) as left:
-                return [ForgetMember(workspace=left.workspace, channel=left.channel, user=user)]
+                forget = ForgetMember(workspace=left.workspace, channel=left.channel, user=user)
+                return [forget, *concerns.on_left(left, (user,), state)]
+            case MessageDeleted() as deleted:
+                forget_proposal = ForgetProposal(
+                    workspace=deleted.workspace,
+                    channel=deleted.channel,
+                    message_id=deleted.message_id,
+                )
+                return [*problems.on_deleted(deleted, state), forget_proposal]
             case RosterSynced() as synced:
                 return _sync_roster(synced, state)
             case _:
@@ -415,8 +432,8 @@ def _sync_roster(event: RosterSynced, state: TableState) -> list[Action]:
         NoteMember(workspace=event.workspace, channel=event.channel, user=user, at=event.at)
         for user in sorted(event.members - state.members)
     ]
+    gone = sorted(state.members - event.members)
     left = [
-        ForgetMember(workspace=event.workspace, channel=event.channel, user=user)
-        for user in sorted(state.members - event.members)
+        ForgetMember(workspace=event.workspace, channel=event.channel, user=user) for user in gone
     ]
-    return joined + left
+    return joined + left + concerns.on_left(event, gone, state)

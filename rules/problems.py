@@ -45,6 +45,7 @@ from rules.actions import (
 from rules.classifier import Classification
 from rules.events import (
     Event,
+    MessageDeleted,
     MessageEdited,
     MessagePosted,
     MessageRelabelled,
@@ -258,6 +259,15 @@ def _not_watched_before(event, state: TableState) -> bool:
     return state.watch(event.message_id) is None
 
 
+def on_deleted(event: MessageDeleted, state: TableState) -> list[Action]:
+    """A deleted message's problem is withdrawn, and its words go with it: a nudge must
+    not quote back what its writer took away."""
+    watch = state.watch(event.message_id)
+    if watch is None or watch.status not in STILL_WAITING:
+        return []
+    return _close(event, watch, "withdrawn", event.at)
+
+
 def _withdraw_if_no_longer_a_problem(
     message: Message, problem: bool, state: TableState
 ) -> list[Action]:
@@ -338,6 +348,9 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
     expected = "open" if event.kind == PROBLEM_TIMER else "snoozed"
     if watch is None or watch.status != expected:
         return []
+    if state.members and watch.user not in state.members:
+        # Its author has left the table: a nudge about it would reach them elsewhere.
+        return _close(event, watch, "withdrawn", event.at)
     return [
         SendNudge(
             workspace=event.workspace,

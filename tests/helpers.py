@@ -21,6 +21,8 @@ from rules.events import (
     CommandInvoked,
     ConcernAnswered,
     MemberJoined,
+    MemberLeft,
+    MessageDeleted,
     MessageEdited,
     MessagePosted,
     MessageRelabelled,
@@ -165,6 +167,24 @@ class Chat:
         event = MessageEdited(
             workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
             user=user, message_id=message_id, text=text,
+        )  # fmt: skip
+        return self._deliver(self.app.service.handle(event))
+
+    def delete(self, message_id: str, when: str) -> list[Outbound]:
+        moment = at(when)
+        self.tick(moment - timedelta(microseconds=1))
+        event = MessageDeleted(
+            workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
+            message_id=message_id,
+        )  # fmt: skip
+        return self._deliver(self.app.service.handle(event))
+
+    def leave(self, user: str, when: str) -> list[Outbound]:
+        moment = at(when)
+        self.tick(moment - timedelta(microseconds=1))
+        event = MemberLeft(
+            workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
+            user=user,
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 

@@ -184,3 +184,43 @@ def test_concern_round_survives_a_restart(tmp_path, tagged):
     again.tick("13:00:01")
     [reminder] = again.of_type(RemindMembers)
     assert reminder.users == ("chris",)
+
+
+def test_concern_round_a_member_who_leaves_is_no_longer_waited_for(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    round_id = start(chat)
+    chat.answer("anna", round_id, None, "09:01")
+    chat.leave("dana", "09:02")
+    [progress] = chat.of_type(UpdateRoundProgress)[-1:]
+    assert progress.round.waiting == ("chris",) and "dana" not in progress.round.participants
+    # The last one still at the table answers: the round closes as answered.
+    chat.answer("chris", round_id, None, "09:03")
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.outcome == "answered" and summary.suggest_agreement
+    assert chat.of_type(RemindMembers) == []
+
+
+def test_concern_round_closes_when_the_last_one_it_waited_for_leaves(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    round_id = start(chat)
+    chat.answer("anna", round_id, "only until Friday", "09:01")
+    chat.leave("chris", "09:02")
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.outcome == "answered"
+    assert summary.round.concerns == (("anna", "only until Friday"),)
+    chat.tick("23:00")
+    assert chat.of_type(RemindMembers) == []
+
+
+def test_concern_round_an_answer_given_before_leaving_stays(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    round_id = start(chat)
+    chat.answer("anna", round_id, "not on Fridays", "09:01")
+    chat.leave("anna", "09:02")
+    chat.answer("chris", round_id, None, "09:03")
+    chat.answer("dana", round_id, None, "09:04")
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.round.concerns == (("anna", "not on Fridays"),)

@@ -466,3 +466,45 @@ def test_problem_rule_bars_come_from_the_model_unless_the_settings_say_otherwise
     assert engine_thresholds(Settings(database_url="sqlite://"), consenting).consent == 0.8
     monkeypatch.setenv("GROUNDRULES_CONSENT_THRESHOLD", "0.9")
     assert engine_thresholds(Settings(database_url="sqlite://"), consenting).consent == 0.9
+
+
+def test_problem_rule_a_deleted_problem_is_withdrawn_and_never_quoted(app):
+    from sqlmodel import Session, select
+
+    from bot.models import WatchRow
+
+    chat = Chat(app)
+    chat.say("ben", "#problem my private salary issue with Bob", "09:00")
+    chat.delete("09:00", "09:05")
+    chat.tick("23:00")
+    assert nudges(chat) == []
+    with Session(app.database) as session:
+        [watch] = session.exec(select(WatchRow)).all()
+    assert (watch.status, watch.text) == ("withdrawn", None)
+
+
+def test_problem_rule_a_problem_deleted_after_its_nudge_is_forgotten(app):
+    from sqlmodel import Session, select
+
+    from bot.models import WatchRow
+
+    chat = Chat(app)
+    chat.say("ben", "#problem my private salary issue with Bob", "09:00")
+    chat.tick("10:00")
+    assert len(nudges(chat)) == 1
+    chat.delete("09:00", "10:05")
+    with Session(app.database) as session:
+        [watch] = session.exec(select(WatchRow)).all()
+    assert (watch.status, watch.text) == ("withdrawn", None)
+    chat.command("ben", "/snooze", "10:06")  # nothing left to snooze
+    chat.tick("23:00")
+    assert len(nudges(chat)) == 1
+
+
+def test_problem_rule_an_author_who_left_is_not_nudged(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.say("ben", "#problem the rota is a mess", "09:00")
+    chat.leave("ben", "09:05")
+    chat.tick("23:00")
+    assert nudges(chat) == []

@@ -565,3 +565,30 @@ def test_report_since_a_date_it_cannot_read_gets_usage(app):
     chat = Chat(app)
     private_to(chat.command("ben", "/report since someday", "10:00"), "ben")
     assert chat.texts()[-1].startswith("Usage: /report")
+
+
+@pytest.mark.parametrize("taken_away", ["deleted", "edited"])
+def test_consensus_a_proposal_taken_away_is_not_asked_about(app, taken_away):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana", "eve", "fay")
+    chat.say("ben", "#proposal let's fire the vendor", "09:00")
+    if taken_away == "deleted":
+        chat.delete("09:00", "09:01")
+    else:
+        chat.edit("ben", "09:00", "never mind, I spoke too soon", "09:01")
+    # Yeses to it no longer count, and /concerns alone does not find it.
+    assert chat.say("anna", "#agreement yes", "09:02") == []
+    assert chat.say("chris", "#agreement +1", "09:03") == []
+    chat.command("ben", "/concerns", "09:04")
+    assert chat.of_type(PostConcernRound) == []
+    assert chat.texts()[-1] == "Which proposal should the table look at? /concerns <proposal>"
+
+
+def test_consensus_the_offer_to_record_speaks_the_tables_language(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    chat.command("anna", "/table language nl", "08:00")
+    chat.say("ben", "#proposal let's rotate the weekend shift", "09:00")
+    chat.say("anna", "#agreement yes", "09:01")
+    [offer] = chat.say("chris", "#agreement sure", "09:02")
+    assert isinstance(offer, SuggestAgreement) and offer.lang == "nl"
