@@ -66,21 +66,30 @@ def write(rows, fmt: str, out: TextIO) -> int:
         writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         for item in records:
-            writer.writerow(
-                item
-                | {
-                    "consenters": "; ".join(item["consenters"]),
-                    "mandates": "; ".join(
-                        f"{m['user']}: {m['mandate'] or 'pending'}" for m in item["mandates"]
-                    ),
-                    "concerns": "; ".join(f"{c['user']}: {c['text']}" for c in item["concerns"]),
-                }
-            )
+            flat = item | {
+                "consenters": "; ".join(item["consenters"]),
+                "mandates": "; ".join(
+                    f"{m['user']}: {m['mandate'] or 'pending'}" for m in item["mandates"]
+                ),
+                "concerns": "; ".join(f"{c['user']}: {c['text']}" for c in item["concerns"]),
+            }
+            writer.writerow({key: _inert(value) for key, value in flat.items()})
     elif fmt == "md":
         _markdown(records, out)
     else:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return len(records)
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula
+# ('=HYPERLINK("http://…")' in an agreement's why): a leading quote shows it as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _markdown(records: list[dict], out: TextIO) -> None:

@@ -177,3 +177,20 @@ def test_agreement_retried_command_is_recorded_once(app):
     )  # fmt: skip
     assert len(app.service.handle(event)) == 1
     assert app.service.handle(event) == []  # the platform retried: handled once
+
+
+def test_agreement_export_to_csv_runs_no_formula_in_a_spreadsheet(app):
+    import csv
+    import io
+
+    from bot import export
+
+    chat = Chat(app)
+    formula = '=HYPERLINK("http://x","y")'
+    chat.command("ben", f"/agree -1 day for late deploys because {formula}", "09:00")
+    out = io.StringIO()
+    export.write(export.register(app.database), "csv", out)
+    [row] = csv.DictReader(io.StringIO(out.getvalue()))
+    assert row["why"] == "'" + formula
+    assert row["text"] == "'-1 day for late deploys"
+    assert row["owner"] == "ben"  # what is no formula stays as it is
