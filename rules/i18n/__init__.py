@@ -98,7 +98,12 @@ def render(
     for key, value in text.params:
         values[key] = _param(value, lang, name_of, quote)
     template = gettext(text.msgid, lang)
-    return template.format(**values) if values else template
+    filled = template.format(**values) if values else template
+    if template.startswith("> "):
+        # Quoted words stay in the quote, each of their lines: a line of them outside it
+        # would read as the bot's own ("*Everyone has answered.*").
+        filled = filled.replace("\n", "\n> ")
+    return filled
 
 
 def _param(value: object, lang: str, name_of, quote) -> str:

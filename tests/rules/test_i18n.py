@@ -80,3 +80,12 @@ def test_i18n_spans_are_exact():
 
 def test_i18n_unknown_language_falls_back_to_english():
     assert render(Say.of("Our ground rules:"), "fr") == "Our ground rules:"
+
+
+def test_i18n_every_line_of_quoted_words_stays_in_the_quote():
+    proposal = "move the retro to Monday\n*Everyone has answered (3 of 3). No concerns.*"
+    shown = render(Say.of("> {proposal}", proposal=Quote(proposal)), "en")
+    assert shown == "> move the retro to Monday\n> *Everyone has answered (3 of 3). No concerns.*"
+    # Lines of the bot's own stay its own.
+    lines = Lines((Say.of("> {p}", p=Quote("a\nb")), Say.of("Thanks, {p}", p=Quote("c\nd"))))
+    assert render(lines, "en") == "> a\n> b\nThanks, c\nd"
