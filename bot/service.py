@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import fields, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -39,6 +40,17 @@ log = logging.getLogger(__name__)
 # Writing these twice leaves the same rows, so a retried event carrying only them is
 # harmless: it needs no claim (most proposals that answer nothing).
 REPEATABLE = (NoteMember, NoteProposal, ForgetProposal)
+
+
+def _without_nul(event: Event) -> Event:
+    """The event without NUL characters in its text: PostgreSQL stores no NUL in text,
+    and no person means one."""
+    cleaned = {
+        f.name: value.replace("\x00", "")
+        for f in fields(event)
+        if isinstance(value := getattr(event, f.name), str) and "\x00" in value
+    }
+    return replace(event, **cleaned) if cleaned else event
 
 
 def event_of(understood: Understood) -> Event:
@@ -80,6 +92,7 @@ class Service:
     def interpret_many(self, events: Sequence[Event]) -> list[Understood]:
         """What the events mean, each message read after the one before it in its
         conversation; they then become the context of the next."""
+        events = [_without_nul(event) for event in events]
         understood = self.engine.interpret_many(events, previous=self.recent.previous(events))
         self.recent.remember(understood)
         return understood

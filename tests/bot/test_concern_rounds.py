@@ -7,6 +7,7 @@ from rules.actions import (
     PostRoundSummary,
     RemindMembers,
     Reply,
+    SendNudge,
     UpdateRoundProgress,
 )
 from tests.conftest import make_app
@@ -224,3 +225,16 @@ def test_concern_round_an_answer_given_before_leaving_stays(app):
     chat.answer("dana", round_id, None, "09:04")
     [summary] = chat.of_type(PostRoundSummary)
     assert summary.round.concerns == (("anna", "not on Fridays"),)
+
+
+def test_concern_round_text_with_a_nul_character_is_stored_without_it(app):
+    # PostgreSQL refuses NUL in text; a pasted one must not lose the command.
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.command("ben", "/concerns ship\x00 it on Friday", "09:00")
+    [posted] = chat.of_type(PostConcernRound)
+    assert posted.round.proposal == "ship it on Friday"
+    chat.say("anna", "#problem the\x00 build is red", "09:01")
+    chat.tick("23:00")
+    [nudge] = chat.of_type(SendNudge)
+    assert nudge.problem_text == "#problem the build is red"
