@@ -245,8 +245,8 @@ class Engine:
                 return Reads(settings=True, round_ids=(round_id,))
             case TimerFired(kind=kind, subject=subject):
                 if kind in (problems.PROBLEM_TIMER, problems.SNOOZE_TIMER):
-                    # Members: a nudge is not sent to an author who has left.
-                    return Reads(settings=True, members=True, watch_ids=(subject,))
+                    # Not to an author who has left, nor twice about one problem.
+                    return Reads(settings=True, members=True, watches=True, watch_ids=(subject,))
                 if kind == agreements.REVIEW_TIMER:
                     return Reads(settings=True, agreement_numbers=(int(subject),))
                 if kind == meetings.RENEWAL_TIMER:

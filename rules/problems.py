@@ -259,6 +259,21 @@ def _not_watched_before(event, state: TableState) -> bool:
     return state.watch(event.message_id) is None
 
 
+def _said_before(watch: Watch, state: TableState) -> bool:
+    """Whether its author posted the very same words in this channel before (a double
+    post, or the same again at the top level), and that one still waits: it has the
+    nudge. Other numbers make another problem ("room 4", "room 5")."""
+    words = " ".join(watch.text.split())
+    return any(
+        other.problem_id != watch.problem_id
+        and other.user == watch.user
+        and other.status in STILL_WAITING
+        and other.posted_at <= watch.posted_at
+        and " ".join(other.text.split()) == words
+        for other in state.watches
+    )
+
+
 def on_deleted(event: MessageDeleted, state: TableState) -> list[Action]:
     """A deleted message's problem is withdrawn, and its words go with it: a nudge must
     not quote back what its writer took away."""
@@ -351,6 +366,8 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
     if state.members and watch.user not in state.members:
         # Its author has left the table: a nudge about it would reach them elsewhere.
         return _close(event, watch, "withdrawn", event.at)
+    if event.kind == PROBLEM_TIMER and _said_before(watch, state):
+        return _close(event, watch, "withdrawn", event.at)  # one nudge is enough
     return [
         SendNudge(
             workspace=event.workspace,

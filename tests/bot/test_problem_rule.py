@@ -508,3 +508,13 @@ def test_problem_rule_an_author_who_left_is_not_nudged(app):
     chat.leave("ben", "09:05")
     chat.tick("23:00")
     assert nudges(chat) == []
+
+
+def test_problem_rule_the_same_problem_posted_twice_is_nudged_once(app):
+    chat = Chat(app)
+    text = "#problem The printer on floor 2 is broken again, nobody can print"
+    chat.say("dana", text, "09:00")
+    chat.say("dana", text, "09:01")  # a double post
+    chat.say("ben", text, "09:02")  # someone else's words are their own problem
+    chat.tick("23:00")
+    assert nudges(chat) == [("dana", "09:00", "09:10:00"), ("ben", "09:02", "09:12:00")]
