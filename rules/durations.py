@@ -42,7 +42,10 @@ def parse_duration(text: str, *, bare_unit: str = "m") -> timedelta:
         matched = True
     if not matched or cleaned[pos:].strip():
         raise DurationError(text)
-    return timedelta(seconds=round(total))
+    try:
+        return timedelta(seconds=round(total))
+    except (OverflowError, ValueError) as error:  # "99999999999999999999 weeks"
+        raise DurationError(text) from error
 
 
 def format_duration(span: timedelta) -> str:
@@ -83,20 +86,37 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
-def parse_date(text: str, *, today: date) -> date:
+def _day_and_month(month: int, day: int, *, today: date, past: bool) -> date:
+    """The next such day from `today` on, or with `past` the last one up to `today`.
+
+    29 February waits for (or looks back to) a leap year; 31 February never comes.
+    """
+    step = -1 if past else 1
+    for offset in range(9):  # leap years are at most 8 years apart (1896, 1904)
+        try:
+            candidate = date(today.year + step * offset, month, day)
+        except ValueError:
+            continue
+        if (candidate <= today) if past else (candidate >= today):
+            return candidate
+    raise DateError(f"{day} {month}")
+
+
+def parse_date(text: str, *, today: date, past: bool = False) -> date:
     """Parse "2026-05-01", "01-05-2026", "1 May", "mei 1 2026", "in 6 weeks", "over 2 maanden".
 
-    A day and month without a year mean the next such day from `today` on.
+    A day and month without a year mean the next such day from `today` on; with `past`
+    ("since 1 March") the last such day up to `today`. A date with a year is that date.
     """
     cleaned = " ".join(text.strip().lower().split())
-    if match := _RELATIVE.match(cleaned):
-        count, unit = int(match.group(1)), match.group(2)
-        if unit.startswith(("day", "dag")):
-            return today + timedelta(days=count)
-        if unit.startswith("we"):
-            return today + timedelta(weeks=count)
-        return add_months(today, count)
     try:
+        if match := _RELATIVE.match(cleaned):
+            count, unit = int(match.group(1)), match.group(2)
+            if unit.startswith(("day", "dag")):
+                return today + timedelta(days=count)
+            if unit.startswith("we"):
+                return today + timedelta(weeks=count)
+            return add_months(today, count)
         if match := _ISO.match(cleaned):
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         if match := _DMY.match(cleaned):
@@ -110,8 +130,7 @@ def parse_date(text: str, *, today: date) -> date:
             month, day_number = MONTHS[month_text], int(day_text)
             if year_text:
                 return date(int(year_text), month, day_number)
-            candidate = date(today.year, month, day_number)
-            return candidate if candidate >= today else date(today.year + 1, month, day_number)
-    except ValueError as error:
+            return _day_and_month(month, day_number, today=today, past=past)
+    except (ValueError, OverflowError) as error:  # 31 February, or past the year 9999
         raise DateError(text) from error
     raise DateError(text)

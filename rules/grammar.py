@@ -347,11 +347,25 @@ _CLAUSE = re.compile(
 _NO_CONCERN = {"none", "no", "nee", "geen", "-", "ok", "no concerns", "geen zorgen",
                "geen bezwaar", "none.", "nothing", "niets"}  # fmt: skip
 MAX_FIELD = 2000
+# Numbers people type are stored as 32-bit integers (SQLite and PostgreSQL "integer").
+MAX_NUMBER = 2**31 - 1
 PAST_REVIEW = Say.of(N_("The review date must be in the future."))
+FUTURE_REPORT = Say.of(N_("A report looks back: give a date that has passed."))
 
 
 def _clip(text: str) -> str:
     return " ".join(text.split())[:MAX_FIELD]
+
+
+def _number(text: str) -> int | None:
+    """A whole number typed in ASCII digits and small enough to store, else None.
+
+    str.isdigit also accepts "²" and "①", which int() refuses.
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_NUMBER)):
+        return None
+    number = int(text)
+    return number if number <= MAX_NUMBER else None
 
 
 def parse_command(spec: CommandSpec, args: str, *, today: date) -> Parsed | UsageError:
@@ -565,9 +579,10 @@ def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     tokens = args.replace(",", " ").split()
     scores = []
     for token in tokens[: len(EVALUATION_VALUES)]:
-        if not token.isdigit():
+        score = _number(token)
+        if score is None:
             break
-        scores.append(int(token))
+        scores.append(score)
     if len(scores) != len(EVALUATION_VALUES) or not all(1 <= s <= 5 for s in scores):
         return UsageError(
             spec, Say.of(N_("Give nine scores from 1 to 5, one for each value, in order."))
@@ -616,10 +631,9 @@ _LEARNED = re.compile(r"\s+(?:learned|learnt|geleerd|lesson|les)\s*:?\s+", re.IG
 def _review(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     keyword, rest = _first_word(args)
     number_text, _, tail = rest.partition(" ")
-    number_text = number_text.lstrip("#")
-    if keyword not in _KEEP | _REVISE | _RETIRE or not number_text.isdigit():
+    number = _number(number_text.lstrip("#"))
+    if keyword not in _KEEP | _REVISE | _RETIRE or number is None:
         return UsageError(spec)
-    number = int(number_text)
     if keyword in _KEEP:
         return ReviewAgreement(number, "keep")
     if keyword in _RETIRE:
@@ -653,12 +667,12 @@ def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if keyword not in {"since", "sinds", "vanaf", "from"}:
         rest = args
     try:
-        since = parse_date(rest, today=today)
+        # "since 1 March" typed in February means last year's, not next year's.
+        since = parse_date(rest, today=today, past=True)
     except DateError:
         return UsageError(spec)
-    if since > today:
-        # "since 1 March" typed in February means last year's, not next year's.
-        since = since.replace(year=since.year - 1)
+    if since > today:  # a date with its year, or "in 2 weeks": not ours to move
+        return UsageError(spec, FUTURE_REPORT)
     return Report(since)
 
 

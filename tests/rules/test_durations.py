@@ -48,3 +48,24 @@ def test_dates_parse(text, expected):
 def test_dates_reject(text):
     with pytest.raises(DateError):
         parse_date(text, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "past", "expected"),
+    [("29 feb", False, date(2028, 2, 29)), ("29 feb", True, date(2024, 2, 29)),
+     ("3 March", True, date(2025, 3, 3)), ("2 March", True, TODAY),
+     ("2026-03-03", True, date(2026, 3, 3))],
+)  # fmt: skip
+def test_dates_day_and_month_look_ahead_or_back(text, past, expected):
+    assert parse_date(text, today=TODAY, past=past) == expected
+
+
+@pytest.mark.parametrize("text", ["in 99999999 weeks", "in 99999 months", "in 3000000 days"])
+def test_dates_beyond_the_calendar_are_rejected(text):
+    with pytest.raises(DateError):
+        parse_date(text, today=TODAY)
+
+
+def test_durations_beyond_timedelta_are_rejected():
+    with pytest.raises(DurationError):
+        parse_duration("99999999999999999999 weeks")

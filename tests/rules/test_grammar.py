@@ -8,11 +8,13 @@ import pytest
 
 from rules.grammar import (
     COMMANDS,
+    FUTURE_REPORT,
     Agree,
     AnswerRound,
     ListAgreements,
     NudgeMode,
     ProblemWindow,
+    Report,
     StartRound,
     UsageError,
     find_command,
@@ -161,3 +163,82 @@ def test_grammar_every_command_has_a_parser_and_usage():
     for spec in COMMANDS:
         parse_command(spec, "", today=TODAY)
         assert spec.usage.startswith("/" + spec.name)
+
+
+# Hostile text for every command: huge and unicode numbers, emoji, NUL, very long
+# text, impossible dates. Each must parse or explain itself, never raise.
+_HOSTILE = (
+    "99999999999999999999", "99999999999999999999999", "9" * 5000, "-1", "0", "1e400",
+    "1.7976931348623157e308", "nan", "inf", "²", "①", "٣", "𝟗", "½", "² 3 3 3 3 3 3 3 3",
+    "\x00", "a\x00b", "🙂", "👍🏽", "\u202e", "̸̢", "   ", "\t\n", "@", "<@", "#", "“", '"',
+    "in 99999999 weeks", "in 99999 months", "in 3000000 days", "over 99999 maanden",
+    "2028-02-29", "29 feb", "29 februari", "31 februari", "9999-12-31", "0001-01-01",
+    "99999999999999999999 weeks", "1" + "0" * 400 + " s", "1" + "0" * 400,
+)  # fmt: skip
+_LEADS = (
+    "", "since ", "sinds ", "keep ", "keep #", "retire ", "revise ", "revise 1 ",
+    "revise 1 x because y learned ", "add ", "add x ", "assign x ", "about ", "join ",
+    "language ", "x because y review ", "x omdat y herzien over ", "x because y owner ",
+    "x because y owner role ", "x because ", "3 3 3 3 3 3 3 3 ", "start ", "renew ",
+)  # fmt: skip
+_DAYS = (TODAY, date(2028, 2, 28), date(2028, 2, 29), date(2026, 12, 31), date(9999, 12, 30))
+
+
+@pytest.mark.parametrize("name", sorted({name for spec in COMMANDS for name in spec.names}))
+def test_grammar_never_raises_on_hostile_text(name):
+    spec, _ = find_command(name)
+    for today in _DAYS:
+        for lead in _LEADS:
+            for hostile in _HOSTILE:
+                for args in (lead + hostile, hostile + " " + lead):
+                    parse_command(spec, args, today=today)
+    parse_command(spec, "x" * 100_000 + " because " + "9" * 100_000, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "today"),
+    [
+        ("agree", "X because Y review in 99999999 weeks", TODAY),
+        ("agree", "X because Y review in 99999 months", TODAY),
+        ("afspraak", "X omdat Y herzien over 3000000 dagen", TODAY),
+        ("snooze", "99999999999999999999 weeks", TODAY),
+        ("problem-window", "99999999999999999999", TODAY),
+        ("evaluate", "² 3 3 3 3 3 3 3 3", TODAY),
+        ("review", "keep ²", TODAY),
+        ("herziening", "behouden ①", TODAY),
+        ("review", "keep 99999999999999999999999", TODAY),
+        ("review", "retire #2147483648", TODAY),
+        ("report", "since 2028-02-29", TODAY),
+        ("verslag", "sinds 31 februari", TODAY),
+    ],
+)
+def test_grammar_overflowing_or_odd_numbers_get_usage(name, args, today):
+    spec, _ = find_command(name)
+    result = parse_command(spec, args, today=today)
+    assert isinstance(result, UsageError) and result.spec is spec
+
+
+def test_grammar_review_numbers_are_ascii_and_storable():
+    assert parse("review", "keep #2147483647").number == 2**31 - 1
+    assert parse("review", "keep 12").number == 12
+
+
+@pytest.mark.parametrize(
+    ("args", "today", "since"),
+    [
+        ("since 2026-03-02", TODAY, date(2026, 3, 2)),
+        ("since 1 March", TODAY, date(2026, 3, 1)),
+        ("since 3 March", TODAY, date(2025, 3, 3)),  # no year: last year's
+        ("sinds 29 feb", date(2028, 2, 28), date(2024, 2, 29)),
+        ("since 2028-02-29", date(2028, 3, 1), date(2028, 2, 29)),
+        ("", TODAY, None),
+    ],
+)
+def test_grammar_report_since(args, today, since):
+    spec, _ = find_command("report")
+    assert parse_command(spec, args, today=today) == Report(since)
+
+
+@pytest.mark.parametrize("args", ["since 2026-03-03", "since 1 May 2026", "since in 2 weeks"])
+def test_grammar_report_since_a_future_date_with_its_year_is_refused(args):
+    assert parse("report", args) == UsageError(find_command("report")[0], FUTURE_REPORT)
