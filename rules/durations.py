@@ -67,6 +67,12 @@ MONTHS = {
     "oktober": 10, "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
 
+WEEKDAYS = {
+    "monday": 0, "maandag": 0, "tuesday": 1, "dinsdag": 1, "wednesday": 2, "woensdag": 2,
+    "thursday": 3, "donderdag": 3, "friday": 4, "vrijdag": 4, "saturday": 5, "zaterdag": 5,
+    "sunday": 6, "zondag": 6,
+}  # fmt: skip
+
 _RELATIVE = re.compile(
     r"^(?:in|over|na)\s+(\d+)\s*(days?|dagen|dag|weeks?|weken|week|months?|maanden|maand)$"
 )

@@ -10,7 +10,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rules.durations import DateError, DurationError, parse_date, parse_duration
+from rules.durations import (
+    MONTHS,
+    WEEKDAYS,
+    DateError,
+    DurationError,
+    parse_date,
+    parse_duration,
+)
+from rules.language import detect_language
 from rules.mentions import member_reference
 from rules.say import N_, Quote, Say
 
@@ -335,7 +343,16 @@ class UnknownCommand:
 
 # --- parsing -------------------------------------------------------------------
 
-_BECAUSE = re.compile(r"\s+(?:because|omdat|want|since)\s+", re.IGNORECASE)
+# "because" and "omdat" always give the reason. Only without them may a weaker word, in
+# the command's language: Dutch "want" (English "want" is a wish: "if you want to ..."),
+# and English "since" when no time follows ("weekly since March" is no reason).
+_BECAUSE = re.compile(r"\s+(?:because|omdat)\s+", re.IGNORECASE)
+_DUTCH_BECAUSE = re.compile(r"\s+(?:want|aangezien)\s+", re.IGNORECASE)
+_ENGLISH_SINCE = re.compile(
+    r"\s+since\s+(?!(?:\d|last\b|yesterday\b|today\b|then\b|ever\b|(?:the\s+)?(?:start|"
+    r"beginning)\b|(?:" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS))) + r")\b))",
+    re.IGNORECASE,
+)
 # A clause keyword counts only when what follows looks like its value: an owner is a
 # mention (or "role <name>"), a review a date; otherwise the words belong to the reason
 # ("because the review found gaps").
@@ -368,17 +385,35 @@ def _number(text: str) -> int | None:
     return number if number <= MAX_NUMBER else None
 
 
-def parse_command(spec: CommandSpec, args: str, *, today: date) -> Parsed | UsageError:
-    """Parse the text after the command name; never raises on user input."""
+def parse_command(
+    spec: CommandSpec, args: str, *, today: date, lang: str | None = None
+) -> Parsed | UsageError:
+    """Parse the text after the command name; never raises on user input.
+
+    `lang` is the language the typed name shows (find_command: "nl" for /afspraak); it
+    decides which words may give a reason. Without it the text's own language does.
+    """
     args = args.strip()
+    if spec.name in _GIVE_REASONS:
+        return _GIVE_REASONS[spec.name](spec, args, today, lang)
     parser = _PARSERS[spec.name]
     return parser(spec, args, today)
 
 
-def _agree(spec: CommandSpec, args: str, today: date) -> Agree | UsageError:
+def _split_reason(text: str, lang: str | None) -> list[str]:
+    """[what, why] at the word that gives the reason, or [text] when none does."""
+    parts = _BECAUSE.split(" " + text, maxsplit=1)
+    if len(parts) == 2:
+        return parts
+    lang = lang or detect_language(text)
+    fallback = _DUTCH_BECAUSE if lang == "nl" else _ENGLISH_SINCE
+    return fallback.split(" " + text, maxsplit=1)
+
+
+def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree | UsageError:
     if not args:
         return UsageError(spec)
-    parts = _BECAUSE.split(" " + args, maxsplit=1)
+    parts = _split_reason(args, lang)
     if len(parts) < 2 or not parts[0].strip():
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     text, rest = parts[0].strip(), parts[1]
@@ -628,7 +663,7 @@ _RETIRE = {"retire", "intrekken", "stoppen", "vervallen"}
 _LEARNED = re.compile(r"\s+(?:learned|learnt|geleerd|lesson|les)\s*:?\s+", re.IGNORECASE)
 
 
-def _review(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
+def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Parsed | UsageError:
     keyword, rest = _first_word(args)
     number_text, _, tail = rest.partition(" ")
     number = _number(number_text.lstrip("#"))
@@ -642,7 +677,7 @@ def _review(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     parts = _LEARNED.split(" " + tail, maxsplit=1)
     if len(parts) == 2:
         tail, lesson = parts[0], parts[1].strip() or None
-    revision = _BECAUSE.split(" " + tail, maxsplit=1)
+    revision = _split_reason(tail, lang)
     if len(revision) < 2 or not revision[0].strip() or not revision[1].strip():
         return UsageError(
             spec,
@@ -676,8 +711,9 @@ def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     return Report(since)
 
 
+# Commands that give a reason read it in the command's language.
+_GIVE_REASONS = {"agree": _agree, "review": _review}
 _PARSERS = {
-    "agree": _agree,
     "agreements": _agreements,
     "concerns": _concerns,
     "concern": _concern,
@@ -694,6 +730,5 @@ _PARSERS = {
     "evaluate": _evaluate,
     "role": _role,
     "roles": _roles,
-    "review": _review,
     "report": _report,
 }

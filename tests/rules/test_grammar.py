@@ -15,6 +15,7 @@ from rules.grammar import (
     NudgeMode,
     ProblemWindow,
     Report,
+    ReviewAgreement,
     StartRound,
     UsageError,
     find_command,
@@ -186,13 +187,13 @@ _DAYS = (TODAY, date(2028, 2, 28), date(2028, 2, 29), date(2026, 12, 31), date(9
 
 @pytest.mark.parametrize("name", sorted({name for spec in COMMANDS for name in spec.names}))
 def test_grammar_never_raises_on_hostile_text(name):
-    spec, _ = find_command(name)
+    spec, lang = find_command(name)
     for today in _DAYS:
         for lead in _LEADS:
             for hostile in _HOSTILE:
                 for args in (lead + hostile, hostile + " " + lead):
-                    parse_command(spec, args, today=today)
-    parse_command(spec, "x" * 100_000 + " because " + "9" * 100_000, today=TODAY)
+                    parse_command(spec, args, today=today, lang=lang)
+    parse_command(spec, "x" * 100_000 + " because " + "9" * 100_000, today=TODAY, lang=lang)
 
 
 @pytest.mark.parametrize(
@@ -242,3 +243,58 @@ def test_grammar_report_since(args, today, since):
 @pytest.mark.parametrize("args", ["since 2026-03-03", "since 1 May 2026", "since in 2 weeks"])
 def test_grammar_report_since_a_future_date_with_its_year_is_refused(args):
     assert parse("report", args) == UsageError(find_command("report")[0], FUTURE_REPORT)
+
+
+def parse_as_typed(name: str, args: str):
+    """As the engine parses a typed command: in the language its name shows."""
+    spec, lang = find_command(name)
+    return parse_command(spec, args, today=TODAY, lang=lang)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "text", "why"),
+    [
+        ("agree", "If you want to deploy on Friday, ask Ben first because Fridays are risky",
+         "If you want to deploy on Friday, ask Ben first", "Fridays are risky"),
+        ("agree", "We meet weekly since March because it works",
+         "We meet weekly since March", "it works"),
+        ("agree", "We deploy on Tuesdays since Fridays are risky",
+         "We deploy on Tuesdays", "Fridays are risky"),
+        ("afspraak", "Wie wil deployen, vraagt Ben want vrijdag is riskant",
+         "Wie wil deployen, vraagt Ben", "vrijdag is riskant"),
+        ("afspraak", "We bellen op maandag want dat werkt omdat de brieven laat komen",
+         "We bellen op maandag want dat werkt", "de brieven laat komen"),
+    ],
+)  # fmt: skip
+def test_grammar_because_and_omdat_win_over_want_and_since(name, args, text, why):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, Agree) and (result.text, result.why) == (text, why)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("agree", "If you want to deploy on Friday, ask Ben first"),  # "want" is a wish
+        ("agree", "We meet weekly since March"),  # "since" gives a time, not a reason
+        ("agree", "We meet weekly since last year"),
+        ("afspraak", "We vergaderen wekelijks sinds maart"),
+    ],
+)
+def test_grammar_want_and_since_without_a_reason_get_usage(name, args):
+    assert isinstance(parse_as_typed(name, args), UsageError)
+
+
+def test_grammar_reason_word_without_the_commands_language_follows_the_text():
+    assert parse("agree", "We bellen op maandag want de brieven komen te laat") == Agree(
+        "We bellen op maandag", "de brieven komen te laat", None, None
+    )
+    assert isinstance(parse("agree", "Ask Ben first if you want to deploy on Friday"), UsageError)
+
+
+def test_grammar_revision_reads_its_reason_like_an_agreement():
+    assert parse_as_typed("review", "revise 3 If you want to deploy, ask Ben because risk") == (
+        ReviewAgreement(3, "revise", "If you want to deploy, ask Ben", "risk")
+    )
+    assert parse_as_typed("herziening", "herzien 3 Vraag Ben want risico") == ReviewAgreement(
+        3, "revise", "Vraag Ben", "risico"
+    )
