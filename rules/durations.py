@@ -73,12 +73,28 @@ WEEKDAYS = {
     "sunday": 6, "zondag": 6,
 }  # fmt: skip
 
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
+    "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12,
+}  # fmt: skip
+# Date units, by how a relative date counts them.
+_DAYS = {"day": 1, "days": 1, "dag": 1, "dagen": 1, "week": 7, "weeks": 7, "weken": 7}
+_MONTHS = {"month": 1, "months": 1, "maand": 1, "maanden": 1, "year": 12, "years": 12,
+           "jaar": 12, "jaren": 12}  # fmt: skip
+DATE_UNITS = frozenset(_DAYS) | frozenset(_MONTHS)
+
 _RELATIVE = re.compile(
-    r"^(?:in|over|na)\s+(\d+)\s*(days?|dagen|dag|weeks?|weken|week|months?|maanden|maand)$"
-)
+    r"^(?:in|over|na)\s+(\d+|" + "|".join(NUMBER_WORDS) + r")\s*("
+    + "|".join(sorted(DATE_UNITS, key=len, reverse=True)) + r")$"
+)  # fmt: skip
+# "next friday", "volgende week", "volgend jaar"; a weekday alone is the next one too.
+_NEXT = re.compile(r"^(?:(?:next|volgende?|komende?|aanstaande)\s+)?([a-z]+)$")
+_ON = re.compile(r"^(?:on|op|per)\s+")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_DAY_MONTH = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?(?:\s+(\d{4}))?$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|e|ste|de)?\s+([a-z]+)\.?(?:,?\s+(\d{4}))?$")
 _MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
 
 
@@ -108,21 +124,36 @@ def _day_and_month(month: int, day: int, *, today: date, past: bool) -> date:
     raise DateError(f"{day} {month}")
 
 
+def _next(word: str, *, today: date, text: str) -> date:
+    """The next weekday of that name after today, or a week, month or year from today."""
+    if word in WEEKDAYS:
+        return today + timedelta(days=(WEEKDAYS[word] - today.weekday() - 1) % 7 + 1)
+    if word == "week":
+        return today + timedelta(weeks=1)
+    if word in {"month", "maand"}:
+        return add_months(today, 1)
+    if word in {"year", "jaar"}:
+        return add_months(today, 12)
+    raise DateError(text)
+
+
 def parse_date(text: str, *, today: date, past: bool = False) -> date:
-    """Parse "2026-05-01", "01-05-2026", "1 May", "mei 1 2026", "in 6 weeks", "over 2 maanden".
+    """Parse "2026-05-01", "01-05-2026", "1 May", "on May 1st", "mei 1 2026", "in 6 weeks",
+    "in two weeks", "over een maand", "next friday", "volgende vrijdag".
 
     A day and month without a year mean the next such day from `today` on; with `past`
     ("since 1 March") the last such day up to `today`. A date with a year is that date.
     """
-    cleaned = " ".join(text.strip().lower().split())
+    # "review on May 1." reads as "May 1"; "in" and "over" count from today.
+    cleaned = _ON.sub("", " ".join(text.strip().lower().split()).rstrip(".!;,"))
     try:
         if match := _RELATIVE.match(cleaned):
-            count, unit = int(match.group(1)), match.group(2)
-            if unit.startswith(("day", "dag")):
-                return today + timedelta(days=count)
-            if unit.startswith("we"):
-                return today + timedelta(weeks=count)
-            return add_months(today, count)
+            count, unit = NUMBER_WORDS.get(match.group(1)) or int(match.group(1)), match.group(2)
+            if unit in _DAYS:
+                return today + timedelta(days=count * _DAYS[unit])
+            return add_months(today, count * _MONTHS[unit])
+        if match := _NEXT.match(cleaned):
+            return _next(match.group(1), today=today, text=text)
         if match := _ISO.match(cleaned):
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         if match := _DMY.match(cleaned):

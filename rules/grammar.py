@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rules.durations import (
+    DATE_UNITS,
     MONTHS,
+    NUMBER_WORDS,
     WEEKDAYS,
     DateError,
     DurationError,
@@ -353,14 +355,36 @@ _ENGLISH_SINCE = re.compile(
     r"beginning)\b|(?:" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS))) + r")\b))",
     re.IGNORECASE,
 )
-# A clause keyword counts only when what follows looks like its value: an owner is a
-# mention (or "role <name>"), a review a date; otherwise the words belong to the reason
-# ("because the review found gaps").
+# An agreement's reason may end in clauses: "owner @ben", "owner role night lead",
+# "review in 6 weeks". Only a trailing run of them counts; the same words inside the
+# reason stay there ("because the owner @ben asked", "because we review in person").
 _CLAUSE = re.compile(
-    r"\s+(?:(owner|eigenaar)\s*:?\s+(?=@|<@|role\s|rol\s)"
-    r"|(review|herzien|evalueer|evalueren)\s*:?\s+(?=\d|in\s|over\s|na\s|[a-z]+\.?\s+\d))",
+    r"(?<!\S)(?:(owner|eigenaar)|(?:(?:next|volgende)\s+)?(?:review|herzien|evalueer|evalueren))"
+    r"\s*:?(?=\s|$)",
     re.IGNORECASE,
 )
+# After an article or possessive, "owner" and "review" are nouns in the reason ("the
+# owner @ben asked"); after a subject or "to", "review" is its verb ("we review in
+# person", "we zullen herzien over een maand"). Neither starts a clause.
+_BEFORE_A_NOUN = frozenset({
+    "the", "a", "an", "our", "your", "their", "his", "her", "its", "my", "this", "that",
+    "each", "every", "last", "first", "new",
+    "de", "het", "een", "onze", "ons", "jullie", "hun", "zijn", "haar", "mijn", "deze", "die",
+    "dit", "dat", "elke", "iedere", "vorige", "eerste", "nieuwe",
+})  # fmt: skip
+_BEFORE_A_VERB = _BEFORE_A_NOUN | frozenset({
+    "we", "i", "you", "they", "he", "she", "it", "to", "will", "should", "must", "can",
+    "could", "would", "shall", "might", "wij", "ik", "je", "jij", "ze", "zij", "hij", "te",
+    "zal", "zullen", "moet", "moeten", "kan", "kunnen", "gaan", "willen", "wil",
+})  # fmt: skip
+_PREPOSITIONS = frozenset({"in", "over", "na", "on", "op", "per"})
+_DATE_WORDS = (
+    frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(NUMBER_WORDS) | DATE_UNITS
+    | _PREPOSITIONS
+    | frozenset({"next", "volgende", "volgend", "komende", "komend", "aanstaande"})
+)  # fmt: skip
+_AND = re.compile(r"\s*(?:,|&|\band\b|\ben\b)\s*", re.IGNORECASE)
+ONE_OWNER = Say.of(N_("An agreement has one owner: name one member, like owner @anna."))
 _NO_CONCERN = {"none", "no", "nee", "geen", "-", "ok", "no concerns", "geen zorgen",
                "geen bezwaar", "none.", "nothing", "niets"}  # fmt: skip
 MAX_FIELD = 2000
@@ -417,16 +441,13 @@ def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree
     if len(parts) < 2 or not parts[0].strip():
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     text, rest = parts[0].strip(), parts[1]
+    why, clauses = _reason_and_clauses(rest)
     owner, review_on = None, None
-    rest = " " + rest
-    clauses = list(_CLAUSE.finditer(rest))
-    why = rest[: clauses[0].start()].strip() if clauses else rest.strip()
-    for index, clause in enumerate(clauses):
-        end = clauses[index + 1].start() if index + 1 < len(clauses) else len(rest)
-        value = rest[clause.end() : end].strip()
-        if clause.group(1):
-            role = re.match(r"^(?:role|rol)\s+(.+)$", value, flags=re.I)
-            owner = member_reference(value) or (f"role:{role.group(1).strip()}" if role else value)
+    for is_owner, value in clauses:
+        if is_owner:
+            owner = _owner(value)
+            if owner is None:
+                return UsageError(spec, ONE_OWNER)
             continue
         try:
             review_on = parse_date(value, today=today)
@@ -446,6 +467,59 @@ def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree
     if owner is not None and not owner.strip():
         owner = None
     return Agree(_clip(text), _clip(why), owner and _clip(owner)[:80], review_on)
+
+
+def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
+    """The reason, and the clauses that end it as (is an owner, value), in order.
+
+    Read from the end: each clause runs to the next; the first keyword (from the end)
+    whose words do not read as its clause ends the run, and the rest is the reason.
+    """
+    end = len(rest)
+    clauses: list[tuple[bool, str]] = []
+    for match in reversed(list(_CLAUSE.finditer(rest))):
+        value = rest[match.end() : end].strip()
+        before = " ".join(rest[: match.start()].split()[-1:]).lower()
+        is_owner = match.group(1) is not None
+        if before in (_BEFORE_A_NOUN if is_owner else _BEFORE_A_VERB):
+            break
+        if not (_reads_as_owner(value) if is_owner else _reads_as_date(value)):
+            break
+        clauses.append((is_owner, value))
+        end = match.start()
+    return rest[:end].strip().rstrip(",;:").rstrip(), clauses[::-1]  # "because y, owner @ben"
+
+
+def _reads_as_owner(value: str) -> bool:
+    """A mention, a role ("role night lead"), or several mentions (one too many to
+    record). "@ben asked for it" is the reason going on."""
+    if re.match(r"^(?:role|rol)\s+\S", value, flags=re.IGNORECASE):
+        return len(value.split()) <= 5  # a role's name has a few words at most
+    if _owner(value) is not None:
+        return True
+    names = [name for name in _AND.split(value) if name]
+    return len(names) > 1 and all(member_reference(name) for name in names)
+
+
+def _owner(value: str) -> str | None:
+    """The member or role an owner clause names; None when it names several."""
+    if role := re.match(r"^(?:role|rol)\s+(.+)$", value, flags=re.IGNORECASE):
+        return "role:" + role.group(1).strip(" \"“”'")
+    return member_reference(value.rstrip(".,;!"))  # "owner @ben." ends a sentence
+
+
+def _reads_as_date(value: str) -> bool:
+    """Whether a review clause's words are meant as a date, readable or not.
+
+    A date has a number, month, weekday or unit in it ("in person" has none), and is
+    short or all date words ("in March found gaps" is the reason going on).
+    """
+    words = [word.strip(".,;!") for word in value.lower().split()]
+    dated = [word in _DATE_WORDS or any(c.isdigit() for c in word) for word in words]
+    meaningful = [d for word, d in zip(words, dated, strict=True) if word not in _PREPOSITIONS]
+    if not any(meaningful):
+        return False
+    return len(words) <= 3 or all(dated)
 
 
 def _agreements(spec: CommandSpec, args: str, today: date) -> ListAgreements | UsageError:

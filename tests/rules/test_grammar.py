@@ -9,6 +9,8 @@ import pytest
 from rules.grammar import (
     COMMANDS,
     FUTURE_REPORT,
+    ONE_OWNER,
+    PAST_REVIEW,
     Agree,
     AnswerRound,
     ListAgreements,
@@ -298,3 +300,84 @@ def test_grammar_revision_reads_its_reason_like_an_agreement():
     assert parse_as_typed("herziening", "herzien 3 Vraag Ben want risico") == ReviewAgreement(
         3, "revise", "Vraag Ben", "risico"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "why", "owner"),
+    [
+        ("Ben picks the vendor because the owner @ben asked for it",
+         "the owner @ben asked for it", None),
+        ("x because the owner @ben", "the owner @ben", None),
+        ("x because @ben is the owner", "@ben is the owner", None),
+        ("x because y owner @ben", "y", "ben"),
+        ("x because y owner: @ben.", "y", "ben"),
+        ("x because y, owner <@U1|ben> review in 2 weeks", "y", "U1"),
+        ("x because y owner role night lead", "y", "role:night lead"),
+        ("x because y owner role “night lead”", "y", "role:night lead"),
+        ("x because y owner @ben asked for it", "y owner @ben asked for it", None),
+    ],
+)  # fmt: skip
+def test_grammar_owner_clause_is_just_a_mention_at_the_end(args, why, owner):
+    result = parse("agree", args)
+    assert isinstance(result, Agree) and (result.why, result.owner) == (why, owner)
+
+
+@pytest.mark.parametrize("args", ["x because y owner @chris and @ben", "x omdat y eigenaar @a, @b"])
+def test_grammar_several_owners_get_usage(args):
+    assert parse("agree", args) == UsageError(find_command("agree")[0], ONE_OWNER)
+
+
+@pytest.mark.parametrize(
+    ("args", "review_on"),
+    [
+        ("x because y review on 2026-05-01", date(2026, 5, 1)),
+        ("x because y review on May 1", date(2026, 5, 1)),
+        ("x because y review May 1st", date(2026, 5, 1)),
+        ("x because y review in 6 weeks.", date(2026, 4, 13)),
+        ("x because y review in two weeks", date(2026, 3, 16)),
+        ("x because y review in a month", date(2026, 4, 2)),
+        ("x because y review next friday", date(2026, 3, 6)),  # TODAY is a Monday
+        ("x because y, next review in 1 year", date(2027, 3, 2)),
+        ("x omdat y herzien op 1 mei", date(2026, 5, 1)),
+        ("x omdat y herzien over een maand", date(2026, 4, 2)),
+        ("x omdat y herzien over twaalf weken", date(2026, 5, 25)),
+        ("x omdat y herzien volgende vrijdag", date(2026, 3, 6)),
+        ("x omdat y herzien per 1 mei.", date(2026, 5, 1)),
+    ],
+)
+def test_grammar_review_dates_as_people_write_them(args, review_on):
+    result = parse("agree", args)
+    assert isinstance(result, Agree) and (result.why, result.review_on) == ("y", review_on)
+
+
+@pytest.mark.parametrize(
+    "why",
+    [
+        "the review in January showed people arrive late",
+        "we review in person",
+        "the review in March found gaps",
+        "of the review in March",
+        "we review in 2 weeks anyway",
+        "we zullen het herzien over een maand",
+        "de eigenaar @ben vroeg erom",
+    ],
+)
+def test_grammar_review_and_owner_words_inside_the_reason_stay_there(why):
+    assert parse("agree", f"x because {why}") == Agree("x", why, None, None)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        "x because y review in 6 weaks",
+        "x because y review next fryday 2",
+        "x because y review 1/5",
+        "x because y review in January",
+        "x omdat y herzien over veel weken",
+        "x because y review in 0 weeks",
+    ],
+)
+def test_grammar_unreadable_review_date_is_an_error_not_ignored(args):
+    result = parse("agree", args)
+    assert isinstance(result, UsageError) and result.reason is not None
+    assert result.reason in (PAST_REVIEW,) or "review date" in result.reason.msgid
