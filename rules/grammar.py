@@ -385,8 +385,6 @@ _DATE_WORDS = (
 )  # fmt: skip
 _AND = re.compile(r"\s*(?:,|&|\band\b|\ben\b)\s*", re.IGNORECASE)
 ONE_OWNER = Say.of(N_("An agreement has one owner: name one member, like owner @anna."))
-_NO_CONCERN = {"none", "no", "nee", "geen", "-", "ok", "no concerns", "geen zorgen",
-               "geen bezwaar", "none.", "nothing", "niets"}  # fmt: skip
 MAX_FIELD = 2000
 # Numbers people type are stored as 32-bit integers (SQLite and PostgreSQL "integer").
 MAX_NUMBER = 2**31 - 1
@@ -534,10 +532,53 @@ def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound:
     return StartRound(_clip(args) if args else None)
 
 
+# "No concern", as people answer a round: one of these, perhaps followed by short
+# positive remarks ("none, looks good", "geen zorgen hoor"). Anything more is a concern
+# ("none of this works for nights"): a concern read as none is worse than the reverse.
+_NO_CONCERN = frozenset({
+    "none", "no", "nope", "nah", "nothing", "n/a", "-", "ok", "okay", "no concern",
+    "no concerns", "not a concern", "no worries", "no objection", "no objections",
+    "nee", "neen", "geen", "niets", "niks", "geen zorg", "geen zorgen", "geen bezwaar",
+    "geen bezwaren", "geen enkele zorg", "geen enkel bezwaar", "oké", "prima", "akkoord",
+    "all good", "looks good", "lgtm", "+1", "👍", "👌", "✅", ":+1:", ":thumbsup:",
+    ":ok_hand:", ":white_check_mark:",
+})  # fmt: skip
+_AFTERWORDS = _NO_CONCERN | frozenset({
+    "at all", "from me", "here", "for me", "whatsoever", "looks fine", "fine", "good", "great",
+    "sounds good", "go ahead", "go for it", "thanks", "thank you", "agreed",
+    "hoor", "van mij", "hier", "voor mij", "helemaal niet", "goed", "top", "mooi",
+    "ziet er goed uit", "klinkt goed", "ga je gang", "dank", "dank je", "bedankt", "eens",
+})  # fmt: skip
+_LONGEST_FIRST = sorted(_NO_CONCERN, key=len, reverse=True)
+# Skin tones and emoji presentation ("👍🏽", Slack's ":+1::skin-tone-3:") do not change
+# what an emoji says.
+_EMOJI_VARIANT = re.compile(r"[\ufe0f\U0001f3fb-\U0001f3ff]|:skin-tone-\d:")
+_REMARKS = re.compile(r"[,.;:!]+\s*|\s+[-–—]\s+|\s+(?=[^\w\s])")
+
+
+def _means_no_concern(answer: str) -> bool:
+    text = " ".join(_EMOJI_VARIANT.sub("", answer).lower().split()).strip(" .!")
+    for head in _LONGEST_FIRST:
+        if not text.startswith(head):
+            continue
+        rest = text[len(head) :]
+        if rest[:1].isalnum() and head[-1:].isalnum():
+            continue  # "no" is not the start of "nothing works"
+        if all(part in _AFTERWORDS for part in _remarks(rest)):
+            return True
+    return False
+
+
+def _remarks(rest: str) -> list[str]:
+    """The short remarks after an answer: "none, looks good 👍" has "looks good", "👍"."""
+    parts = _REMARKS.split(rest)
+    return [part.strip() for part in parts if part.strip()]
+
+
 def _concern(spec: CommandSpec, args: str, today: date) -> AnswerRound | UsageError:
     if not args:
         return UsageError(spec)
-    if args.lower().strip(" .!") in _NO_CONCERN:
+    if _means_no_concern(args):
         return AnswerRound(None)
     return AnswerRound(_clip(args))
 

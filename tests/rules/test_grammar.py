@@ -381,3 +381,27 @@ def test_grammar_unreadable_review_date_is_an_error_not_ignored(args):
     result = parse("agree", args)
     assert isinstance(result, UsageError) and result.reason is not None
     assert result.reason in (PAST_REVIEW,) or "review date" in result.reason.msgid
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "no concern", "No concerns.", "nope", "none, looks good", "none here. thanks!",
+        "no concerns from me, looks good 👍", "👍", "👍🏽", ":+1::skin-tone-3:", "geen zorg",
+        "geen bezwaren", "Geen zorgen hoor", "geen, prima", "Geen bezwaar, ga je gang", "nee hoor",
+    ],
+)  # fmt: skip
+def test_grammar_everyday_no_concern_answers(answer):
+    assert parse("concern", answer) == AnswerRound(None)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "none of this works for nights", "no concern about cost but the timing is bad",
+        "no concerns, but nights are hard", "nothing works at night", "no, the timing is bad",
+        "ok but the cost", "none?", "none 👎", "🙂", "geen idee of dit werkt", "nee, te duur",
+    ],
+)  # fmt: skip
+def test_grammar_a_concern_that_starts_like_none_stays_a_concern(answer):
+    assert parse("zorg", answer) == AnswerRound(answer)
