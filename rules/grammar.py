@@ -389,6 +389,9 @@ MAX_FIELD = 2000
 # Numbers people type are stored as 32-bit integers (SQLite and PostgreSQL "integer").
 MAX_NUMBER = 2**31 - 1
 PAST_REVIEW = Say.of(N_("The review date must be in the future."))
+# Agreements are temporary: a review in the year 3942 ("in 99999 weeks") is none.
+MAX_REVIEW_AHEAD = timedelta(days=3653)
+FAR_REVIEW = Say.of(N_("Choose a review date within ten years: agreements are temporary."))
 FUTURE_REPORT = Say.of(N_("A report looks back: give a date that has passed."))
 
 
@@ -460,6 +463,8 @@ def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree
             )  # fmt: skip
         if review_on <= today:
             return UsageError(spec, PAST_REVIEW)
+        if review_on - today > MAX_REVIEW_AHEAD:
+            return UsageError(spec, FAR_REVIEW)
     if not why:
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     if owner is not None and not owner.strip():

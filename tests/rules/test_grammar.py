@@ -8,6 +8,7 @@ import pytest
 
 from rules.grammar import (
     COMMANDS,
+    FAR_REVIEW,
     FUTURE_REPORT,
     ONE_OWNER,
     PAST_REVIEW,
@@ -405,3 +406,11 @@ def test_grammar_everyday_no_concern_answers(answer):
 )  # fmt: skip
 def test_grammar_a_concern_that_starts_like_none_stays_a_concern(answer):
     assert parse("zorg", answer) == AnswerRound(answer)
+
+
+@pytest.mark.parametrize(
+    "args", ["x because y review 9999-12-31", "x omdat y herzien over 99999 weken"]
+)
+def test_grammar_review_date_beyond_ten_years_gets_usage(args):
+    assert parse("agree", args) == UsageError(find_command("agree")[0], FAR_REVIEW)
+    assert parse("agree", "x because y review in 9 years").review_on == date(2035, 3, 2)
