@@ -42,7 +42,10 @@ def parse_duration(text: str, *, bare_unit: str = "m") -> timedelta:
         matched = True
     if not matched or cleaned[pos:].strip():
         raise DurationError(text)
-    return timedelta(seconds=round(total))
+    try:
+        return timedelta(seconds=round(total))
+    except (OverflowError, ValueError) as error:  # "99999999999999999999 weeks"
+        raise DurationError(text) from error
 
 
 def format_duration(span: timedelta) -> str:
@@ -64,12 +67,34 @@ MONTHS = {
     "oktober": 10, "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
 
+WEEKDAYS = {
+    "monday": 0, "maandag": 0, "tuesday": 1, "dinsdag": 1, "wednesday": 2, "woensdag": 2,
+    "thursday": 3, "donderdag": 3, "friday": 4, "vrijdag": 4, "saturday": 5, "zaterdag": 5,
+    "sunday": 6, "zondag": 6,
+}  # fmt: skip
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
+    "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12,
+}  # fmt: skip
+# Date units, by how a relative date counts them.
+_DAYS = {"day": 1, "days": 1, "dag": 1, "dagen": 1, "week": 7, "weeks": 7, "weken": 7}
+_MONTHS = {"month": 1, "months": 1, "maand": 1, "maanden": 1, "year": 12, "years": 12,
+           "jaar": 12, "jaren": 12}  # fmt: skip
+DATE_UNITS = frozenset(_DAYS) | frozenset(_MONTHS)
+
 _RELATIVE = re.compile(
-    r"^(?:in|over|na)\s+(\d+)\s*(days?|dagen|dag|weeks?|weken|week|months?|maanden|maand)$"
-)
+    r"^(?:in|over|na)\s+(\d+|" + "|".join(NUMBER_WORDS) + r")\s*("
+    + "|".join(sorted(DATE_UNITS, key=len, reverse=True)) + r")$"
+)  # fmt: skip
+# "next friday", "volgende week", "volgend jaar"; a weekday alone is the next one too.
+_NEXT = re.compile(r"^(?:(?:next|volgende?|komende?|aanstaande)\s+)?([a-z]+)$")
+_ON = re.compile(r"^(?:on|op|per)\s+")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_DAY_MONTH = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?(?:\s+(\d{4}))?$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|e|ste|de)?\s+([a-z]+)\.?(?:,?\s+(\d{4}))?$")
 _MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
 
 
@@ -83,20 +108,52 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
-def parse_date(text: str, *, today: date) -> date:
-    """Parse "2026-05-01", "01-05-2026", "1 May", "mei 1 2026", "in 6 weeks", "over 2 maanden".
+def _day_and_month(month: int, day: int, *, today: date, past: bool) -> date:
+    """The next such day from `today` on, or with `past` the last one up to `today`.
 
-    A day and month without a year mean the next such day from `today` on.
+    29 February waits for (or looks back to) a leap year; 31 February never comes.
     """
-    cleaned = " ".join(text.strip().lower().split())
-    if match := _RELATIVE.match(cleaned):
-        count, unit = int(match.group(1)), match.group(2)
-        if unit.startswith(("day", "dag")):
-            return today + timedelta(days=count)
-        if unit.startswith("we"):
-            return today + timedelta(weeks=count)
-        return add_months(today, count)
+    step = -1 if past else 1
+    for offset in range(9):  # leap years are at most 8 years apart (1896, 1904)
+        try:
+            candidate = date(today.year + step * offset, month, day)
+        except ValueError:
+            continue
+        if (candidate <= today) if past else (candidate >= today):
+            return candidate
+    raise DateError(f"{day} {month}")
+
+
+def _next(word: str, *, today: date, text: str) -> date:
+    """The next weekday of that name after today, or a week, month or year from today."""
+    if word in WEEKDAYS:
+        return today + timedelta(days=(WEEKDAYS[word] - today.weekday() - 1) % 7 + 1)
+    if word == "week":
+        return today + timedelta(weeks=1)
+    if word in {"month", "maand"}:
+        return add_months(today, 1)
+    if word in {"year", "jaar"}:
+        return add_months(today, 12)
+    raise DateError(text)
+
+
+def parse_date(text: str, *, today: date, past: bool = False) -> date:
+    """Parse "2026-05-01", "01-05-2026", "1 May", "on May 1st", "mei 1 2026", "in 6 weeks",
+    "in two weeks", "over een maand", "next friday", "volgende vrijdag".
+
+    A day and month without a year mean the next such day from `today` on; with `past`
+    ("since 1 March") the last such day up to `today`. A date with a year is that date.
+    """
+    # "review on May 1." reads as "May 1"; "in" and "over" count from today.
+    cleaned = _ON.sub("", " ".join(text.strip().lower().split()).rstrip(".!;,"))
     try:
+        if match := _RELATIVE.match(cleaned):
+            count, unit = NUMBER_WORDS.get(match.group(1)) or int(match.group(1)), match.group(2)
+            if unit in _DAYS:
+                return today + timedelta(days=count * _DAYS[unit])
+            return add_months(today, count * _MONTHS[unit])
+        if match := _NEXT.match(cleaned):
+            return _next(match.group(1), today=today, text=text)
         if match := _ISO.match(cleaned):
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         if match := _DMY.match(cleaned):
@@ -110,8 +167,7 @@ def parse_date(text: str, *, today: date) -> date:
             month, day_number = MONTHS[month_text], int(day_text)
             if year_text:
                 return date(int(year_text), month, day_number)
-            candidate = date(today.year, month, day_number)
-            return candidate if candidate >= today else date(today.year + 1, month, day_number)
-    except ValueError as error:
+            return _day_and_month(month, day_number, today=today, past=past)
+    except (ValueError, OverflowError) as error:  # 31 February, or past the year 9999
         raise DateError(text) from error
     raise DateError(text)

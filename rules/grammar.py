@@ -10,7 +10,17 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rules.durations import DateError, DurationError, parse_date, parse_duration
+from rules.durations import (
+    DATE_UNITS,
+    MONTHS,
+    NUMBER_WORDS,
+    WEEKDAYS,
+    DateError,
+    DurationError,
+    parse_date,
+    parse_duration,
+)
+from rules.language import detect_language
 from rules.mentions import member_reference
 from rules.say import N_, Quote, Say
 
@@ -335,49 +345,110 @@ class UnknownCommand:
 
 # --- parsing -------------------------------------------------------------------
 
-_BECAUSE = re.compile(r"\s+(?:because|omdat|want|since)\s+", re.IGNORECASE)
-# A clause keyword counts only when what follows looks like its value: an owner is a
-# mention (or "role <name>"), a review a date; otherwise the words belong to the reason
-# ("because the review found gaps").
-_CLAUSE = re.compile(
-    r"\s+(?:(owner|eigenaar)\s*:?\s+(?=@|<@|role\s|rol\s)"
-    r"|(review|herzien|evalueer|evalueren)\s*:?\s+(?=\d|in\s|over\s|na\s|[a-z]+\.?\s+\d))",
+# "because" and "omdat" always give the reason. Only without them may a weaker word, in
+# the command's language: Dutch "want" (English "want" is a wish: "if you want to ..."),
+# and English "since" when no time follows ("weekly since March" is no reason).
+_BECAUSE = re.compile(r"\s+(?:because|omdat)\s+", re.IGNORECASE)
+_DUTCH_BECAUSE = re.compile(r"\s+(?:want|aangezien)\s+", re.IGNORECASE)
+_ENGLISH_SINCE = re.compile(
+    r"\s+since\s+(?!(?:\d|last\b|yesterday\b|today\b|then\b|ever\b|(?:the\s+)?(?:start|"
+    r"beginning)\b|(?:" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS))) + r")\b))",
     re.IGNORECASE,
 )
-_NO_CONCERN = {"none", "no", "nee", "geen", "-", "ok", "no concerns", "geen zorgen",
-               "geen bezwaar", "none.", "nothing", "niets"}  # fmt: skip
+# An agreement's reason may end in clauses: "owner @ben", "owner role night lead",
+# "review in 6 weeks". Only a trailing run of them counts; the same words inside the
+# reason stay there ("because the owner @ben asked", "because we review in person").
+_CLAUSE = re.compile(
+    r"(?<!\S)(?:(owner|eigenaar)|(?:(?:next|volgende)\s+)?(?:review|herzien|evalueer|evalueren))"
+    r"\s*:?(?=\s|$)",
+    re.IGNORECASE,
+)
+# After an article or possessive, "owner" and "review" are nouns in the reason ("the
+# owner @ben asked"); after a subject or "to", "review" is its verb ("we review in
+# person", "we zullen herzien over een maand"). Neither starts a clause.
+_BEFORE_A_NOUN = frozenset({
+    "the", "a", "an", "our", "your", "their", "his", "her", "its", "my", "this", "that",
+    "each", "every", "last", "first", "new",
+    "de", "het", "een", "onze", "ons", "jullie", "hun", "zijn", "haar", "mijn", "deze", "die",
+    "dit", "dat", "elke", "iedere", "vorige", "eerste", "nieuwe",
+})  # fmt: skip
+_BEFORE_A_VERB = _BEFORE_A_NOUN | frozenset({
+    "we", "i", "you", "they", "he", "she", "it", "to", "will", "should", "must", "can",
+    "could", "would", "shall", "might", "wij", "ik", "je", "jij", "ze", "zij", "hij", "te",
+    "zal", "zullen", "moet", "moeten", "kan", "kunnen", "gaan", "willen", "wil",
+})  # fmt: skip
+_PREPOSITIONS = frozenset({"in", "over", "na", "on", "op", "per"})
+_DATE_WORDS = (
+    frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(NUMBER_WORDS) | DATE_UNITS
+    | _PREPOSITIONS
+    | frozenset({"next", "volgende", "volgend", "komende", "komend", "aanstaande"})
+)  # fmt: skip
+_AND = re.compile(r"\s*(?:,|&|\band\b|\ben\b)\s*", re.IGNORECASE)
+ONE_OWNER = Say.of(N_("An agreement has one owner: name one member, like owner @anna."))
 MAX_FIELD = 2000
+# Numbers people type are stored as 32-bit integers (SQLite and PostgreSQL "integer").
+MAX_NUMBER = 2**31 - 1
 PAST_REVIEW = Say.of(N_("The review date must be in the future."))
+# Agreements are temporary: a review in the year 3942 ("in 99999 weeks") is none.
+MAX_REVIEW_AHEAD = timedelta(days=3653)
+FAR_REVIEW = Say.of(N_("Choose a review date within ten years: agreements are temporary."))
+FUTURE_REPORT = Say.of(N_("A report looks back: give a date that has passed."))
 
 
 def _clip(text: str) -> str:
     return " ".join(text.split())[:MAX_FIELD]
 
 
-def parse_command(spec: CommandSpec, args: str, *, today: date) -> Parsed | UsageError:
-    """Parse the text after the command name; never raises on user input."""
+def _number(text: str) -> int | None:
+    """A whole number typed in ASCII digits and small enough to store, else None.
+
+    str.isdigit also accepts "²" and "①", which int() refuses.
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_NUMBER)):
+        return None
+    number = int(text)
+    return number if number <= MAX_NUMBER else None
+
+
+def parse_command(
+    spec: CommandSpec, args: str, *, today: date, lang: str | None = None
+) -> Parsed | UsageError:
+    """Parse the text after the command name; never raises on user input.
+
+    `lang` is the language the typed name shows (find_command: "nl" for /afspraak); it
+    decides which words may give a reason. Without it the text's own language does.
+    """
     args = args.strip()
+    if spec.name in _GIVE_REASONS:
+        return _GIVE_REASONS[spec.name](spec, args, today, lang)
     parser = _PARSERS[spec.name]
     return parser(spec, args, today)
 
 
-def _agree(spec: CommandSpec, args: str, today: date) -> Agree | UsageError:
+def _split_reason(text: str, lang: str | None) -> list[str]:
+    """[what, why] at the word that gives the reason, or [text] when none does."""
+    parts = _BECAUSE.split(" " + text, maxsplit=1)
+    if len(parts) == 2:
+        return parts
+    lang = lang or detect_language(text)
+    fallback = _DUTCH_BECAUSE if lang == "nl" else _ENGLISH_SINCE
+    return fallback.split(" " + text, maxsplit=1)
+
+
+def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree | UsageError:
     if not args:
         return UsageError(spec)
-    parts = _BECAUSE.split(" " + args, maxsplit=1)
+    parts = _split_reason(args, lang)
     if len(parts) < 2 or not parts[0].strip():
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     text, rest = parts[0].strip(), parts[1]
+    why, clauses = _reason_and_clauses(rest)
     owner, review_on = None, None
-    rest = " " + rest
-    clauses = list(_CLAUSE.finditer(rest))
-    why = rest[: clauses[0].start()].strip() if clauses else rest.strip()
-    for index, clause in enumerate(clauses):
-        end = clauses[index + 1].start() if index + 1 < len(clauses) else len(rest)
-        value = rest[clause.end() : end].strip()
-        if clause.group(1):
-            role = re.match(r"^(?:role|rol)\s+(.+)$", value, flags=re.I)
-            owner = member_reference(value) or (f"role:{role.group(1).strip()}" if role else value)
+    for is_owner, value in clauses:
+        if is_owner:
+            owner = _owner(value)
+            if owner is None:
+                return UsageError(spec, ONE_OWNER)
             continue
         try:
             review_on = parse_date(value, today=today)
@@ -392,11 +463,66 @@ def _agree(spec: CommandSpec, args: str, today: date) -> Agree | UsageError:
             )  # fmt: skip
         if review_on <= today:
             return UsageError(spec, PAST_REVIEW)
+        if review_on - today > MAX_REVIEW_AHEAD:
+            return UsageError(spec, FAR_REVIEW)
     if not why:
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     if owner is not None and not owner.strip():
         owner = None
     return Agree(_clip(text), _clip(why), owner and _clip(owner)[:80], review_on)
+
+
+def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
+    """The reason, and the clauses that end it as (is an owner, value), in order.
+
+    Read from the end: each clause runs to the next; the first keyword (from the end)
+    whose words do not read as its clause ends the run, and the rest is the reason.
+    """
+    end = len(rest)
+    clauses: list[tuple[bool, str]] = []
+    for match in reversed(list(_CLAUSE.finditer(rest))):
+        value = rest[match.end() : end].strip()
+        before = " ".join(rest[: match.start()].split()[-1:]).lower()
+        is_owner = match.group(1) is not None
+        if before in (_BEFORE_A_NOUN if is_owner else _BEFORE_A_VERB):
+            break
+        if not (_reads_as_owner(value) if is_owner else _reads_as_date(value)):
+            break
+        clauses.append((is_owner, value))
+        end = match.start()
+    return rest[:end].strip().rstrip(",;:").rstrip(), clauses[::-1]  # "because y, owner @ben"
+
+
+def _reads_as_owner(value: str) -> bool:
+    """A mention, a role ("role night lead"), or several mentions (one too many to
+    record). "@ben asked for it" is the reason going on."""
+    if re.match(r"^(?:role|rol)\s+\S", value, flags=re.IGNORECASE):
+        return len(value.split()) <= 5  # a role's name has a few words at most
+    if _owner(value) is not None:
+        return True
+    names = [name for name in _AND.split(value) if name]
+    return len(names) > 1 and all(member_reference(name) for name in names)
+
+
+def _owner(value: str) -> str | None:
+    """The member or role an owner clause names; None when it names several."""
+    if role := re.match(r"^(?:role|rol)\s+(.+)$", value, flags=re.IGNORECASE):
+        return "role:" + role.group(1).strip(" \"“”'")
+    return member_reference(value.rstrip(".,;!"))  # "owner @ben." ends a sentence
+
+
+def _reads_as_date(value: str) -> bool:
+    """Whether a review clause's words are meant as a date, readable or not.
+
+    A date has a number, month, weekday or unit in it ("in person" has none), and is
+    short or all date words ("in March found gaps" is the reason going on).
+    """
+    words = [word.strip(".,;!") for word in value.lower().split()]
+    dated = [word in _DATE_WORDS or any(c.isdigit() for c in word) for word in words]
+    meaningful = [d for word, d in zip(words, dated, strict=True) if word not in _PREPOSITIONS]
+    if not any(meaningful):
+        return False
+    return len(words) <= 3 or all(dated)
 
 
 def _agreements(spec: CommandSpec, args: str, today: date) -> ListAgreements | UsageError:
@@ -411,10 +537,53 @@ def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound:
     return StartRound(_clip(args) if args else None)
 
 
+# "No concern", as people answer a round: one of these, perhaps followed by short
+# positive remarks ("none, looks good", "geen zorgen hoor"). Anything more is a concern
+# ("none of this works for nights"): a concern read as none is worse than the reverse.
+_NO_CONCERN = frozenset({
+    "none", "no", "nope", "nah", "nothing", "n/a", "-", "ok", "okay", "no concern",
+    "no concerns", "not a concern", "no worries", "no objection", "no objections",
+    "nee", "neen", "geen", "niets", "niks", "geen zorg", "geen zorgen", "geen bezwaar",
+    "geen bezwaren", "geen enkele zorg", "geen enkel bezwaar", "oké", "prima", "akkoord",
+    "all good", "looks good", "lgtm", "+1", "👍", "👌", "✅", ":+1:", ":thumbsup:",
+    ":ok_hand:", ":white_check_mark:",
+})  # fmt: skip
+_AFTERWORDS = _NO_CONCERN | frozenset({
+    "at all", "from me", "here", "for me", "whatsoever", "looks fine", "fine", "good", "great",
+    "sounds good", "go ahead", "go for it", "thanks", "thank you", "agreed",
+    "hoor", "van mij", "hier", "voor mij", "helemaal niet", "goed", "top", "mooi",
+    "ziet er goed uit", "klinkt goed", "ga je gang", "dank", "dank je", "bedankt", "eens",
+})  # fmt: skip
+_LONGEST_FIRST = sorted(_NO_CONCERN, key=len, reverse=True)
+# Skin tones and emoji presentation ("👍🏽", Slack's ":+1::skin-tone-3:") do not change
+# what an emoji says.
+_EMOJI_VARIANT = re.compile(r"[\ufe0f\U0001f3fb-\U0001f3ff]|:skin-tone-\d:")
+_REMARKS = re.compile(r"[,.;:!]+\s*|\s+[-–—]\s+|\s+(?=[^\w\s])")
+
+
+def _means_no_concern(answer: str) -> bool:
+    text = " ".join(_EMOJI_VARIANT.sub("", answer).lower().split()).strip(" .!")
+    for head in _LONGEST_FIRST:
+        if not text.startswith(head):
+            continue
+        rest = text[len(head) :]
+        if rest[:1].isalnum() and head[-1:].isalnum():
+            continue  # "no" is not the start of "nothing works"
+        if all(part in _AFTERWORDS for part in _remarks(rest)):
+            return True
+    return False
+
+
+def _remarks(rest: str) -> list[str]:
+    """The short remarks after an answer: "none, looks good 👍" has "looks good", "👍"."""
+    parts = _REMARKS.split(rest)
+    return [part.strip() for part in parts if part.strip()]
+
+
 def _concern(spec: CommandSpec, args: str, today: date) -> AnswerRound | UsageError:
     if not args:
         return UsageError(spec)
-    if args.lower().strip(" .!") in _NO_CONCERN:
+    if _means_no_concern(args):
         return AnswerRound(None)
     return AnswerRound(_clip(args))
 
@@ -565,9 +734,10 @@ def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     tokens = args.replace(",", " ").split()
     scores = []
     for token in tokens[: len(EVALUATION_VALUES)]:
-        if not token.isdigit():
+        score = _number(token)
+        if score is None:
             break
-        scores.append(int(token))
+        scores.append(score)
     if len(scores) != len(EVALUATION_VALUES) or not all(1 <= s <= 5 for s in scores):
         return UsageError(
             spec, Say.of(N_("Give nine scores from 1 to 5, one for each value, in order."))
@@ -613,13 +783,12 @@ _RETIRE = {"retire", "intrekken", "stoppen", "vervallen"}
 _LEARNED = re.compile(r"\s+(?:learned|learnt|geleerd|lesson|les)\s*:?\s+", re.IGNORECASE)
 
 
-def _review(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
+def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Parsed | UsageError:
     keyword, rest = _first_word(args)
     number_text, _, tail = rest.partition(" ")
-    number_text = number_text.lstrip("#")
-    if keyword not in _KEEP | _REVISE | _RETIRE or not number_text.isdigit():
+    number = _number(number_text.lstrip("#"))
+    if keyword not in _KEEP | _REVISE | _RETIRE or number is None:
         return UsageError(spec)
-    number = int(number_text)
     if keyword in _KEEP:
         return ReviewAgreement(number, "keep")
     if keyword in _RETIRE:
@@ -628,7 +797,7 @@ def _review(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     parts = _LEARNED.split(" " + tail, maxsplit=1)
     if len(parts) == 2:
         tail, lesson = parts[0], parts[1].strip() or None
-    revision = _BECAUSE.split(" " + tail, maxsplit=1)
+    revision = _split_reason(tail, lang)
     if len(revision) < 2 or not revision[0].strip() or not revision[1].strip():
         return UsageError(
             spec,
@@ -653,17 +822,18 @@ def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if keyword not in {"since", "sinds", "vanaf", "from"}:
         rest = args
     try:
-        since = parse_date(rest, today=today)
+        # "since 1 March" typed in February means last year's, not next year's.
+        since = parse_date(rest, today=today, past=True)
     except DateError:
         return UsageError(spec)
-    if since > today:
-        # "since 1 March" typed in February means last year's, not next year's.
-        since = since.replace(year=since.year - 1)
+    if since > today:  # a date with its year, or "in 2 weeks": not ours to move
+        return UsageError(spec, FUTURE_REPORT)
     return Report(since)
 
 
+# Commands that give a reason read it in the command's language.
+_GIVE_REASONS = {"agree": _agree, "review": _review}
 _PARSERS = {
-    "agree": _agree,
     "agreements": _agreements,
     "concerns": _concerns,
     "concern": _concern,
@@ -680,6 +850,5 @@ _PARSERS = {
     "evaluate": _evaluate,
     "role": _role,
     "roles": _roles,
-    "review": _review,
     "report": _report,
 }

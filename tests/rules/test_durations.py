@@ -48,3 +48,42 @@ def test_dates_parse(text, expected):
 def test_dates_reject(text):
     with pytest.raises(DateError):
         parse_date(text, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "past", "expected"),
+    [("29 feb", False, date(2028, 2, 29)), ("29 feb", True, date(2024, 2, 29)),
+     ("3 March", True, date(2025, 3, 3)), ("2 March", True, TODAY),
+     ("2026-03-03", True, date(2026, 3, 3))],
+)  # fmt: skip
+def test_dates_day_and_month_look_ahead_or_back(text, past, expected):
+    assert parse_date(text, today=TODAY, past=past) == expected
+
+
+@pytest.mark.parametrize("text", ["in 99999999 weeks", "in 99999 months", "in 3000000 days"])
+def test_dates_beyond_the_calendar_are_rejected(text):
+    with pytest.raises(DateError):
+        parse_date(text, today=TODAY)
+
+
+def test_durations_beyond_timedelta_are_rejected():
+    with pytest.raises(DurationError):
+        parse_duration("99999999999999999999 weeks")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("on May 1", date(2026, 5, 1)), ("op 1 mei.", date(2026, 5, 1)), ("1st May", date(2026, 5, 1)),
+     ("in two weeks", date(2026, 3, 16)), ("over een maand", date(2026, 4, 2)),
+     ("in 1 year", date(2027, 3, 2)), ("next friday", date(2026, 3, 6)),
+     ("volgende maandag", date(2026, 3, 9)), ("monday", date(2026, 3, 9)),
+     ("volgende week", date(2026, 3, 9)), ("next month", date(2026, 4, 2))],
+)  # fmt: skip
+def test_dates_as_people_write_them(text, expected):
+    assert parse_date(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize("text", ["next time", "in many weeks", "over veel weken", "next fryday"])
+def test_dates_unknown_words_are_rejected(text):
+    with pytest.raises(DateError):
+        parse_date(text, today=TODAY)

@@ -8,11 +8,17 @@ import pytest
 
 from rules.grammar import (
     COMMANDS,
+    FAR_REVIEW,
+    FUTURE_REPORT,
+    ONE_OWNER,
+    PAST_REVIEW,
     Agree,
     AnswerRound,
     ListAgreements,
     NudgeMode,
     ProblemWindow,
+    Report,
+    ReviewAgreement,
     StartRound,
     UsageError,
     find_command,
@@ -161,3 +167,250 @@ def test_grammar_every_command_has_a_parser_and_usage():
     for spec in COMMANDS:
         parse_command(spec, "", today=TODAY)
         assert spec.usage.startswith("/" + spec.name)
+
+
+# Hostile text for every command: huge and unicode numbers, emoji, NUL, very long
+# text, impossible dates. Each must parse or explain itself, never raise.
+_HOSTILE = (
+    "99999999999999999999", "99999999999999999999999", "9" * 5000, "-1", "0", "1e400",
+    "1.7976931348623157e308", "nan", "inf", "²", "①", "٣", "𝟗", "½", "² 3 3 3 3 3 3 3 3",
+    "\x00", "a\x00b", "🙂", "👍🏽", "\u202e", "̸̢", "   ", "\t\n", "@", "<@", "#", "“", '"',
+    "in 99999999 weeks", "in 99999 months", "in 3000000 days", "over 99999 maanden",
+    "2028-02-29", "29 feb", "29 februari", "31 februari", "9999-12-31", "0001-01-01",
+    "99999999999999999999 weeks", "1" + "0" * 400 + " s", "1" + "0" * 400,
+)  # fmt: skip
+_LEADS = (
+    "", "since ", "sinds ", "keep ", "keep #", "retire ", "revise ", "revise 1 ",
+    "revise 1 x because y learned ", "add ", "add x ", "assign x ", "about ", "join ",
+    "language ", "x because y review ", "x omdat y herzien over ", "x because y owner ",
+    "x because y owner role ", "x because ", "3 3 3 3 3 3 3 3 ", "start ", "renew ",
+)  # fmt: skip
+_DAYS = (TODAY, date(2028, 2, 28), date(2028, 2, 29), date(2026, 12, 31), date(9999, 12, 30))
+
+
+@pytest.mark.parametrize("name", sorted({name for spec in COMMANDS for name in spec.names}))
+def test_grammar_never_raises_on_hostile_text(name):
+    spec, lang = find_command(name)
+    for today in _DAYS:
+        for lead in _LEADS:
+            for hostile in _HOSTILE:
+                for args in (lead + hostile, hostile + " " + lead):
+                    parse_command(spec, args, today=today, lang=lang)
+    parse_command(spec, "x" * 100_000 + " because " + "9" * 100_000, today=TODAY, lang=lang)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "today"),
+    [
+        ("agree", "X because Y review in 99999999 weeks", TODAY),
+        ("agree", "X because Y review in 99999 months", TODAY),
+        ("afspraak", "X omdat Y herzien over 3000000 dagen", TODAY),
+        ("snooze", "99999999999999999999 weeks", TODAY),
+        ("problem-window", "99999999999999999999", TODAY),
+        ("evaluate", "² 3 3 3 3 3 3 3 3", TODAY),
+        ("review", "keep ²", TODAY),
+        ("herziening", "behouden ①", TODAY),
+        ("review", "keep 99999999999999999999999", TODAY),
+        ("review", "retire #2147483648", TODAY),
+        ("report", "since 2028-02-29", TODAY),
+        ("verslag", "sinds 31 februari", TODAY),
+    ],
+)
+def test_grammar_overflowing_or_odd_numbers_get_usage(name, args, today):
+    spec, _ = find_command(name)
+    result = parse_command(spec, args, today=today)
+    assert isinstance(result, UsageError) and result.spec is spec
+
+
+def test_grammar_review_numbers_are_ascii_and_storable():
+    assert parse("review", "keep #2147483647").number == 2**31 - 1
+    assert parse("review", "keep 12").number == 12
+
+
+@pytest.mark.parametrize(
+    ("args", "today", "since"),
+    [
+        ("since 2026-03-02", TODAY, date(2026, 3, 2)),
+        ("since 1 March", TODAY, date(2026, 3, 1)),
+        ("since 3 March", TODAY, date(2025, 3, 3)),  # no year: last year's
+        ("sinds 29 feb", date(2028, 2, 28), date(2024, 2, 29)),
+        ("since 2028-02-29", date(2028, 3, 1), date(2028, 2, 29)),
+        ("", TODAY, None),
+    ],
+)
+def test_grammar_report_since(args, today, since):
+    spec, _ = find_command("report")
+    assert parse_command(spec, args, today=today) == Report(since)
+
+
+@pytest.mark.parametrize("args", ["since 2026-03-03", "since 1 May 2026", "since in 2 weeks"])
+def test_grammar_report_since_a_future_date_with_its_year_is_refused(args):
+    assert parse("report", args) == UsageError(find_command("report")[0], FUTURE_REPORT)
+
+
+def parse_as_typed(name: str, args: str):
+    """As the engine parses a typed command: in the language its name shows."""
+    spec, lang = find_command(name)
+    return parse_command(spec, args, today=TODAY, lang=lang)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "text", "why"),
+    [
+        ("agree", "If you want to deploy on Friday, ask Ben first because Fridays are risky",
+         "If you want to deploy on Friday, ask Ben first", "Fridays are risky"),
+        ("agree", "We meet weekly since March because it works",
+         "We meet weekly since March", "it works"),
+        ("agree", "We deploy on Tuesdays since Fridays are risky",
+         "We deploy on Tuesdays", "Fridays are risky"),
+        ("afspraak", "Wie wil deployen, vraagt Ben want vrijdag is riskant",
+         "Wie wil deployen, vraagt Ben", "vrijdag is riskant"),
+        ("afspraak", "We bellen op maandag want dat werkt omdat de brieven laat komen",
+         "We bellen op maandag want dat werkt", "de brieven laat komen"),
+    ],
+)  # fmt: skip
+def test_grammar_because_and_omdat_win_over_want_and_since(name, args, text, why):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, Agree) and (result.text, result.why) == (text, why)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("agree", "If you want to deploy on Friday, ask Ben first"),  # "want" is a wish
+        ("agree", "We meet weekly since March"),  # "since" gives a time, not a reason
+        ("agree", "We meet weekly since last year"),
+        ("afspraak", "We vergaderen wekelijks sinds maart"),
+    ],
+)
+def test_grammar_want_and_since_without_a_reason_get_usage(name, args):
+    assert isinstance(parse_as_typed(name, args), UsageError)
+
+
+def test_grammar_reason_word_without_the_commands_language_follows_the_text():
+    assert parse("agree", "We bellen op maandag want de brieven komen te laat") == Agree(
+        "We bellen op maandag", "de brieven komen te laat", None, None
+    )
+    assert isinstance(parse("agree", "Ask Ben first if you want to deploy on Friday"), UsageError)
+
+
+def test_grammar_revision_reads_its_reason_like_an_agreement():
+    assert parse_as_typed("review", "revise 3 If you want to deploy, ask Ben because risk") == (
+        ReviewAgreement(3, "revise", "If you want to deploy, ask Ben", "risk")
+    )
+    assert parse_as_typed("herziening", "herzien 3 Vraag Ben want risico") == ReviewAgreement(
+        3, "revise", "Vraag Ben", "risico"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "why", "owner"),
+    [
+        ("Ben picks the vendor because the owner @ben asked for it",
+         "the owner @ben asked for it", None),
+        ("x because the owner @ben", "the owner @ben", None),
+        ("x because @ben is the owner", "@ben is the owner", None),
+        ("x because y owner @ben", "y", "ben"),
+        ("x because y owner: @ben.", "y", "ben"),
+        ("x because y, owner <@U1|ben> review in 2 weeks", "y", "U1"),
+        ("x because y owner role night lead", "y", "role:night lead"),
+        ("x because y owner role “night lead”", "y", "role:night lead"),
+        ("x because y owner @ben asked for it", "y owner @ben asked for it", None),
+    ],
+)  # fmt: skip
+def test_grammar_owner_clause_is_just_a_mention_at_the_end(args, why, owner):
+    result = parse("agree", args)
+    assert isinstance(result, Agree) and (result.why, result.owner) == (why, owner)
+
+
+@pytest.mark.parametrize("args", ["x because y owner @chris and @ben", "x omdat y eigenaar @a, @b"])
+def test_grammar_several_owners_get_usage(args):
+    assert parse("agree", args) == UsageError(find_command("agree")[0], ONE_OWNER)
+
+
+@pytest.mark.parametrize(
+    ("args", "review_on"),
+    [
+        ("x because y review on 2026-05-01", date(2026, 5, 1)),
+        ("x because y review on May 1", date(2026, 5, 1)),
+        ("x because y review May 1st", date(2026, 5, 1)),
+        ("x because y review in 6 weeks.", date(2026, 4, 13)),
+        ("x because y review in two weeks", date(2026, 3, 16)),
+        ("x because y review in a month", date(2026, 4, 2)),
+        ("x because y review next friday", date(2026, 3, 6)),  # TODAY is a Monday
+        ("x because y, next review in 1 year", date(2027, 3, 2)),
+        ("x omdat y herzien op 1 mei", date(2026, 5, 1)),
+        ("x omdat y herzien over een maand", date(2026, 4, 2)),
+        ("x omdat y herzien over twaalf weken", date(2026, 5, 25)),
+        ("x omdat y herzien volgende vrijdag", date(2026, 3, 6)),
+        ("x omdat y herzien per 1 mei.", date(2026, 5, 1)),
+    ],
+)
+def test_grammar_review_dates_as_people_write_them(args, review_on):
+    result = parse("agree", args)
+    assert isinstance(result, Agree) and (result.why, result.review_on) == ("y", review_on)
+
+
+@pytest.mark.parametrize(
+    "why",
+    [
+        "the review in January showed people arrive late",
+        "we review in person",
+        "the review in March found gaps",
+        "of the review in March",
+        "we review in 2 weeks anyway",
+        "we zullen het herzien over een maand",
+        "de eigenaar @ben vroeg erom",
+    ],
+)
+def test_grammar_review_and_owner_words_inside_the_reason_stay_there(why):
+    assert parse("agree", f"x because {why}") == Agree("x", why, None, None)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        "x because y review in 6 weaks",
+        "x because y review next fryday 2",
+        "x because y review 1/5",
+        "x because y review in January",
+        "x omdat y herzien over veel weken",
+        "x because y review in 0 weeks",
+    ],
+)
+def test_grammar_unreadable_review_date_is_an_error_not_ignored(args):
+    result = parse("agree", args)
+    assert isinstance(result, UsageError) and result.reason is not None
+    assert result.reason in (PAST_REVIEW,) or "review date" in result.reason.msgid
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "no concern", "No concerns.", "nope", "none, looks good", "none here. thanks!",
+        "no concerns from me, looks good 👍", "👍", "👍🏽", ":+1::skin-tone-3:", "geen zorg",
+        "geen bezwaren", "Geen zorgen hoor", "geen, prima", "Geen bezwaar, ga je gang", "nee hoor",
+    ],
+)  # fmt: skip
+def test_grammar_everyday_no_concern_answers(answer):
+    assert parse("concern", answer) == AnswerRound(None)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "none of this works for nights", "no concern about cost but the timing is bad",
+        "no concerns, but nights are hard", "nothing works at night", "no, the timing is bad",
+        "ok but the cost", "none?", "none 👎", "🙂", "geen idee of dit werkt", "nee, te duur",
+    ],
+)  # fmt: skip
+def test_grammar_a_concern_that_starts_like_none_stays_a_concern(answer):
+    assert parse("zorg", answer) == AnswerRound(answer)
+
+
+@pytest.mark.parametrize(
+    "args", ["x because y review 9999-12-31", "x omdat y herzien over 99999 weken"]
+)
+def test_grammar_review_date_beyond_ten_years_gets_usage(args):
+    assert parse("agree", args) == UsageError(find_command("agree")[0], FAR_REVIEW)
+    assert parse("agree", "x because y review in 9 years").review_on == date(2035, 3, 2)
