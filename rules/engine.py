@@ -47,7 +47,10 @@ from rules.events import (
     WhyAsked,
 )
 from rules.grammar import (
+    FAR_REVIEW,
     MAX_FIELD,
+    MAX_NUMBER,
+    MAX_REVIEW_AHEAD,
     PAST_REVIEW,
     AddRole,
     Agree,
@@ -345,7 +348,8 @@ def _as_command(event: Event) -> Understood:
             parsed = ReviewAgreement(
                 event.number, event.decision, event.new_text, event.why, event.lesson
             )
-            if event.decision == "revise" and not (event.new_text and event.why):
+            too_big = not 0 < event.number <= MAX_NUMBER  # a forged button's number
+            if too_big or (event.decision == "revise" and not (event.new_text and event.why)):
                 return _form(event, "review", UsageError(find_command("review")[0]))
             return _form(event, "review", parsed)
         case RenewalAnswered():
@@ -370,7 +374,8 @@ def _parse(event: CommandInvoked) -> Command:
     if found is None:
         return Command(event, None, UnknownCommand(name.lstrip("/")), None)
     spec, lang = found
-    return Command(event, spec, parse_command(spec, args, today=event.at.date()), lang)
+    parsed = parse_command(spec, args, today=event.at.date(), lang=lang)
+    return Command(event, spec, parsed, lang)
 
 
 def _form(event: Event, name: str, parsed: Parsed | UsageError, comment=None) -> Command:
@@ -395,6 +400,8 @@ def _submitted_agreement(event: AgreementSubmitted) -> Command:
         return Command(as_typed, spec, UsageError(spec), None)
     if event.review_on is not None and event.review_on <= event.at.date():
         return Command(as_typed, spec, UsageError(spec, PAST_REVIEW), None)
+    if event.review_on is not None and event.review_on - event.at.date() > MAX_REVIEW_AHEAD:
+        return Command(as_typed, spec, UsageError(spec, FAR_REVIEW), None)
     parsed = Agree(text[:MAX_FIELD], why[:MAX_FIELD], event.owner or None, event.review_on)
     return Command(as_typed, spec, parsed, None)
 

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from rules.actions import AnnounceAgreement, AnnounceReview, PostConcernRound, Reply
-from rules.events import AgreementSubmitted
-from tests.helpers import Chat, at
+from rules.events import AgreementSubmitted, ReviewDecided
+from tests.helpers import Chat, at, plain
 
 
 def test_agreement_is_recorded_with_why_owner_and_default_review(app):
@@ -166,6 +166,40 @@ def test_agreement_form_with_a_past_review_date_is_refused(app):
     )  # fmt: skip
     [reply] = [d.action for d in app.service.handle(event)]
     assert isinstance(reply, Reply) and reply.private
+
+
+def test_agreement_form_with_a_review_decades_away_is_refused(app):
+    event = AgreementSubmitted(
+        workspace="W1", channel="C1", at=at("09:00"), event_id="form-3", user="ben",
+        text="x", why="y", review_on=date(2999, 1, 1),
+    )  # fmt: skip
+    [reply] = [d.action for d in app.service.handle(event)]
+    assert isinstance(reply, Reply) and reply.private
+    assert "within ten years" in plain(reply)
+
+
+def test_agreement_review_button_with_an_impossible_number_gets_the_usage(app):
+    chat = Chat(app)
+    chat.command("ben", "/agree a because b", "09:00")
+    event = ReviewDecided(
+        workspace="W1", channel="C1", at=at("09:05"), event_id="click-1", user="ben",
+        number=2**40, decision="keep",
+    )  # fmt: skip
+    [reply] = [d.action for d in app.service.handle(event)]
+    assert isinstance(reply, Reply) and reply.private and "Usage" in plain(reply)
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "why"),
+    [
+        ("/afspraak Elke vrijdag taart want het is feest", "Elke vrijdag taart", "het is feest"),
+        ("/agree Sam checks what we want before Friday because x", "Sam checks what we want "
+         "before Friday", "x"),
+    ],
+)  # fmt: skip
+def test_agreement_reason_words_follow_the_typed_command(app, line, text, why):
+    [announced] = Chat(app).command("ben", line, "09:00")
+    assert (announced.agreement.text, announced.agreement.why) == (text, why)
 
 
 def test_agreement_retried_command_is_recorded_once(app):
