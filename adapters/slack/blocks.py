@@ -334,9 +334,9 @@ def review(action: AnnounceReview, voice: Voice) -> SlackMessage:
     return SlackMessage(voice(review_text(action)), blocks)
 
 
-def reply(action: Reply, voice: Voice) -> SlackMessage:
-    text = voice(action.text)
-    return SlackMessage(text, sections(text))
+def reply(action: Reply, voice: Voice) -> list[SlackMessage]:
+    """A reply as one message or, when it is long (a list of agreements), several."""
+    return pages(voice(action.text))
 
 
 def posted_proposal(user: str, proposal: str, voice: Voice) -> SlackMessage:

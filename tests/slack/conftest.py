@@ -230,6 +230,9 @@ async def bot(slack: SlackStandIn, sqlite_url: str, bot_settings) -> AsyncIterat
         finally:
             await adapter.stop()
             groundrules.database.dispose()
+    # Slack would have refused these and nobody would have seen them; a test that means
+    # to provoke a refusal empties `slack.refused`.
+    assert not slack.refused, [(c.method, e, text_of(c)[:200]) for c, e in slack.refused]
 
 
 # random.seed(139) makes the next random.random() return 0.0015 (see test_standin_slack).

@@ -45,6 +45,7 @@ from typing import Any, NamedTuple
 from aiohttp import web
 
 from tests.standins.lifecycle import Served
+from tests.standins.slack_limits import problems_of
 
 __all__ = [
     "APP_ID",
@@ -240,8 +241,10 @@ class SlackStandIn(Served):
     ``wait_for`` waits (bounded) for listener calls that happen after Bolt's
     HTTP ack. ``fail_next``, ``rate_limit_next`` and ``respond_with`` program
     the answers; ``add_user``, ``add_channel`` and ``set_members`` seed the
-    workspace. Methods it does not know answer ``unknown_method``, as Slack
-    does, so an adapter that calls something unexpected fails loudly.
+    workspace. Messages and views past Slack's limits are refused like Slack
+    refuses them (``invalid_blocks``, ``msg_too_long``, ``invalid_arguments``).
+    Methods it does not know answer ``unknown_method``, as Slack does, so an
+    adapter that calls something unexpected fails loudly.
     """
 
     def __init__(self, *, identity: BotIdentity | None = None) -> None:
@@ -260,6 +263,10 @@ class SlackStandIn(Served):
         self.client_secret: str | None = None
         # The human who approves the install in oauth.v2.access answers.
         self.oauth_installer_id = "U-INSTALLER"
+        # Messages and views past Slack's Block Kit limits are refused, as on Slack;
+        # `refused` keeps those calls with Slack's error.
+        self.enforce_limits = True
+        self.refused: list[tuple[SlackCall, str]] = []
 
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -578,11 +585,21 @@ class SlackStandIn(Served):
             return web.json_response({"ok": False, "error": "unknown_method"})
         try:
             self._check_token(method, params)
+            self._check_limits(method, params)
             body = dict(responder(params))
         except SlackError as error:
             body = error.to_body()
         body.setdefault("ok", True)
         return web.json_response(body)
+
+    def _check_limits(self, method: str, params: Mapping[str, Any]) -> None:
+        """Refuse what Slack refuses: too many blocks, too long texts (slack_limits)."""
+        refused = problems_of(method, params) if self.enforce_limits else None
+        if refused is not None:
+            error, messages = refused
+            self.refused.append((SlackCall(method, params), error))
+            raise SlackError(error, **({"response_metadata": {"messages": messages}}
+                                       if messages else {}))  # fmt: skip
 
     def _check_token(self, method: str, params: Mapping[str, Any]) -> None:
         if method in _NO_TOKEN_METHODS:
