@@ -7,6 +7,7 @@ bot echoes can ping (`<!channel>`, `<@U…>`, `<!subteam^…>`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,14 +55,59 @@ MAX_BLOCKS = 50
 PREVIEW = 300
 
 
+# Around text that is already safe mrkdwn (people's words escaped, names, our own
+# channel links) while a message is rendered, so that the rest, the bot's own words,
+# can be escaped once after gettext filled them in; `Voice` removes the marks.
+_SAFE, _END = "\x0e", "\x0f"
+_MARKS = re.compile(f"([{_SAFE}{_END}])")
+# "> " at the start of a line is the bot's own quote markup, not a character to show.
+_QUOTE_MARKUP = re.compile(r"(?:^|(?<=\n))&gt;(?= )")
+
+
 def escape(text: str) -> str:
     """Slack's three control characters; after this no text can mention or link."""
+    text = text.replace(_SAFE, "").replace(_END, "")
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def markup(text: str) -> str:
+    """Slack markup of the bot's own (a channel link) that `Voice` must not escape."""
+    return f"{_SAFE}{text}{_END}"
+
+
+def _escaped_outside_marks(rendered: str) -> str:
+    """Escape everything but the marked parts (already safe), and drop the marks."""
+    out: list[str] = []
+    depth = 0
+    for piece in _MARKS.split(rendered):
+        if piece == _SAFE:
+            depth += 1
+        elif piece == _END:
+            depth = max(0, depth - 1)
+        elif depth:
+            out.append(piece)
+        elif piece:
+            out.append(_own_words(piece, at_line_start=not out or out[-1].endswith("\n")))
+    return "".join(out)
+
+
+def _own_words(piece: str, *, at_line_start: bool) -> str:
+    def keep(quote: re.Match[str]) -> str:
+        return ">" if quote.start() or at_line_start else quote.group()
+
+    return _QUOTE_MARKUP.sub(keep, escape(piece))
+
+
+def _quoted_words(text: str) -> str:
+    return markup(escape(text))
 
 
 @dataclass
 class Voice:
-    """Renders text in one language with members' display names (never mentions).
+    """Renders text in one language as mrkdwn, with members' display names (never
+    mentions). Slack reads &, < and > as control characters: the translated words are
+    escaped (a usage line's "<what we agree>" is shown, not parsed), people's words and
+    names once too, and the bot's own markup (quotes, channel links) is kept.
 
     A first pass with no names records whom the text names (`asked`), so the adapter
     can look them up before the real pass.
@@ -76,10 +122,11 @@ class Voice:
 
     def name_of(self, user: str) -> str:
         self.asked.add(user)
-        return escape(self.names.get(user) or user)
+        return markup(escape(self.names.get(user) or user))
 
     def __call__(self, text: Text) -> str:
-        return render(text, self.lang, name_of=self.name_of, quote=escape)
+        rendered = render(text, self.lang, name_of=self.name_of, quote=_quoted_words)
+        return _escaped_outside_marks(rendered)
 
     def say(self, msgid: str, **params: object) -> str:
         return self(Say.of(msgid, **params))
@@ -149,8 +196,8 @@ def actions(block_id: str, *elements: Block) -> Block:
 
 
 def channel_link(channel: str) -> str:
-    """<#C…> shows the channel's name and pings nobody."""
-    return f"<#{channel}>"
+    """<#C…> shows the channel's name and pings nobody (a parameter for `Voice`)."""
+    return markup(f"<#{escape(channel)}>")
 
 
 # --- messages --------------------------------------------------------------------------

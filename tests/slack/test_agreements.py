@@ -3,6 +3,7 @@ the shared grammar's Dutch aliases, and review buttons."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from rules.actions import AgreementView, AnnounceReview
@@ -155,3 +156,22 @@ async def test_slack_review_buttons_keep_and_revise(bot: SlackBot):
     assert (revised.decision, revised.lesson, revised.new_text, revised.why) == (
         "revise", "9 is too early", "We stand up at 10", "people travel",
     )  # fmt: skip
+
+
+async def test_slack_usage_and_help_send_their_angle_brackets_escaped(bot: SlackBot):
+    """The bot's own "<what we agree>" is text to show: sent raw, Slack would read it as
+    a control sequence and swallow it."""
+    commands = [
+        ("/groundrules", ""), ("/spelregels", ""), ("/concern", ""), ("/zorgen", ""),
+        ("/agree", "x"), ("/mandate", "check"), ("/role", "x"), ("/report", "since x"),
+    ]  # fmt: skip
+    for command, text in commands:
+        await bot.command(command, text)
+    await bot.handled(CommandInvoked, len(commands))
+    texts = [shown_text(call) for call in bot.slack.calls if call.method.startswith("chat.")]
+    raw = [re.findall(r"<(?![#@!]|https?:|mailto:)[^>]*>", text) for text in texts]
+    assert not any(raw), raw
+    everything = "\n".join(texts)
+    assert "/agree &lt;what we agree&gt; because &lt;why&gt;" in everything
+    assert "/zorgen &lt;voorstel&gt;" in everything  # and in Dutch
+    assert "&amp;lt;" not in everything  # escaped once
