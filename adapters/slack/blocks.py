@@ -340,6 +340,19 @@ def _page(blocks: list[Block]) -> SlackMessage:
     return SlackMessage("\n".join(b["text"]["text"] for b in blocks), blocks)
 
 
+def not_here(channel: str, voice: Voice) -> str:
+    """Said privately to someone who used a command where the bot is not a member."""
+    if channel.startswith("D"):
+        return voice.say(
+            N_("I only work in channels I am in, not in direct messages between people. "
+               "Invite me to a channel (/invite @Groundrules) and try it there.")
+        )  # fmt: skip
+    return voice.say(
+        N_("I am not in this channel yet, so I cannot do that here. Invite me first "
+           "(/invite @Groundrules), then try again.")
+    )  # fmt: skip
+
+
 # An answered nudge (or reminder DM): its buttons give way to one line.
 DONE = N_("Done.")
 NUDGE_ANSWERED = {

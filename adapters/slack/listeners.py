@@ -120,6 +120,7 @@ class Listeners:
         if change.user == context.bot_user_id:
             # The bot was invited: watch the channel from the start, with everyone in it.
             if event.get("type") == "member_joined_channel":
+                self.adapter.joined_channel(workspace, change.channel)
                 await self.adapter.sync_roster(workspace, change.channel, force=True)
             else:
                 self.adapter.forget_channel(workspace, change.channel)
@@ -151,6 +152,14 @@ class Listeners:
         workspace = workspace_of(context)
         invoked = translate.slash_command(command, workspace=workspace, now=now_utc())
         target = translate.command_target(invoked.name, invoked.args)
+        if not await self.adapter.bot_is_in(workspace, invoked.channel, invoked.user):
+            hint = target.lang if target is not None else None
+            lang = await self.adapter.lang_for(workspace, invoked.user, hint)
+            await self.adapter.respond_privately(
+                workspace, invoked.user, command.get("response_url"),
+                blocks.not_here(invoked.channel, blocks.Voice(lang)),
+            )  # fmt: skip
+            return
         if target is not None and target.name == "agree" and not target.args:
             lang = await self.adapter.lang_for(workspace, invoked.user, target.lang)
             metadata = ids.pack(ids.MAX_METADATA, c=invoked.channel, l=lang)
@@ -270,10 +279,17 @@ class Listeners:
         """The message shortcut: the same form, prefilled with the message's words."""
         workspace, user = workspace_of(context), body["user"]["id"]
         message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id")
         lang = await self.adapter.lang_for(workspace, user)
+        if not channel or not await self.adapter.bot_is_in(workspace, channel, user):
+            await self.adapter.respond_privately(
+                workspace, user, body.get("response_url"),
+                blocks.not_here(channel or "", blocks.Voice(lang)),
+            )  # fmt: skip
+            return
         words = translate.unescape(message.get("text"))
-        metadata = ids.pack(ids.MAX_METADATA, c=(body.get("channel") or {}).get("id"),
-                            t=translate.thread_of(message), l=lang)  # fmt: skip
+        metadata = ids.pack(ids.MAX_METADATA, c=channel, t=translate.thread_of(message),
+                            l=lang)  # fmt: skip
         await self.adapter.open_modal(
             workspace, body["trigger_id"], lang,
             lambda voice: blocks.agreement_modal(metadata, voice, text=words),

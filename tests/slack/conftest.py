@@ -95,6 +95,8 @@ class SlackBot:
         return await self.post(events_api_request(body, SECRET, retry_num=retry_num))
 
     async def command(self, command: str, text: str = "", **fields: Any) -> BoltReply:
+        """A signed slash command; unless given one, its response URL is the stand-in's."""
+        fields.setdefault("response_url", self.slack.response_url())
         return await self.post(
             slash_command_request(slash_command(command, text, **fields), SECRET)
         )

@@ -181,7 +181,11 @@ class SlackChannel:
     is_im: bool = False
     user: str | None = None  # the other party of a DM
 
-    def to_api(self) -> dict[str, Any]:
+    def has_member(self, user: str) -> bool:
+        """A channel seeded without members lets everyone in (tests that do not care)."""
+        return not self.members or user in self.members
+
+    def to_api(self, bot_user_id: str | None = None) -> dict[str, Any]:
         channel: dict[str, Any] = {
             "id": self.id,
             "created": 1_700_000_000,
@@ -202,7 +206,7 @@ class SlackChannel:
                 is_private=self.is_private,
                 is_mpim=False,
                 is_general=self.name == "general",
-                is_member=True,
+                is_member=bot_user_id is None or self.has_member(bot_user_id),
                 num_members=len(self.members),
             )
         return channel
@@ -388,11 +392,19 @@ class SlackStandIn(Served):
         self.channels[channel_id] = channel
         return channel
 
+    def add_direct_message(self, channel_id: str, users: Sequence[str]) -> SlackChannel:
+        """A DM between people (the bot not in it): Slack hides it from the bot."""
+        channel = SlackChannel(id=channel_id, members=list(users), is_im=True, user=users[0])
+        self.channels[channel_id] = channel
+        return channel
+
     def set_members(self, channel_id: str, members: Iterable[str]) -> SlackChannel:
         """Set a channel's members, creating the channel if needed.
 
         Once a channel has members, ``chat.postEphemeral`` to a non-member
-        answers ``user_not_in_channel`` like Slack does.
+        answers ``user_not_in_channel`` like Slack does, and without the bot
+        among them posting answers ``not_in_channel`` and ``conversations.info``
+        says ``is_member: false``.
         """
         channel = self.channels.get(channel_id) or self.add_channel(channel_id)
         channel.members = list(members)
@@ -697,6 +709,15 @@ class SlackStandIn(Served):
             raise SlackError("user_not_found")
         return user
 
+    def _check_bot_in(self, channel_id: str) -> None:
+        """Without chat:write.public a bot posts only where it is a member, as on Slack;
+        a DM between people is not even visible to it. Unknown channels are let through."""
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            return
+        if not channel.has_member(self.identity.bot_user_id):
+            raise SlackError("channel_not_found" if channel.is_im else "not_in_channel")
+
     def _channel(self, channel_id: str | None) -> SlackChannel:
         channel = self.channels.get(channel_id or "")
         if channel is None:
@@ -736,6 +757,7 @@ class SlackStandIn(Served):
         if not (params.get("text") or params.get("blocks") or params.get("attachments")):
             raise SlackError("no_text")
         channel = self._resolve_channel(params["channel"])
+        self._check_bot_in(channel)
         ts = self._next_ts()
         message = self._message(params, ts)
         self.messages[(channel, ts)] = message
@@ -747,8 +769,9 @@ class SlackStandIn(Served):
             raise SlackError("channel_not_found")
         if not user:
             raise SlackError("user_not_found")
+        self._check_bot_in(channel_id)
         channel = self.channels.get(channel_id)
-        if channel is not None and channel.members and user not in channel.members:
+        if channel is not None and not channel.has_member(user):
             raise SlackError("user_not_in_channel")
         if not (params.get("text") or params.get("blocks") or params.get("attachments")):
             raise SlackError("no_text")
@@ -820,11 +843,14 @@ class SlackStandIn(Served):
         return {
             "no_op": True,
             "already_open": True,
-            "channel": channel.to_api() if full else {"id": channel.id},
+            "channel": channel.to_api(self.identity.bot_user_id) if full else {"id": channel.id},
         }
 
     def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"channel": self._channel(params.get("channel")).to_api()}
+        channel = self._channel(params.get("channel"))
+        if channel.is_im and not channel.has_member(self.identity.bot_user_id):
+            raise SlackError("channel_not_found")  # a DM between people
+        return {"channel": channel.to_api(self.identity.bot_user_id)}
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         include_locale = str(params.get("include_locale", "")).lower() in {"1", "true"}
