@@ -39,7 +39,7 @@ from bot.database import make_engine
 from bot.metrics import REGISTRY
 from bot.models import now_utc
 from bot.settings import Settings
-from bot.views import member_home
+from bot.views import agreements, member_home
 from rules.actions import Outbound
 from rules.events import Event, ProposalAdded, RosterSynced
 from rules.i18n import supported
@@ -413,6 +413,13 @@ class SlackAdapter:
         view = await self.deliverer.render(workspace, lang, lambda v: blocks.home(page, v))
         client = await self.client_for(workspace)
         await client.views_publish(user_id=user, view=view)
+
+    async def agreement_text(self, workspace: str, channel: str, number: int) -> str | None:
+        """The text of agreement #`number` at a table (its latest version), from storage."""
+        assert self.runtime is not None
+        rows = await asyncio.to_thread(agreements, self.runtime.app.database, workspace, channel)
+        versions = [row for row in rows if row.number == number]
+        return versions[-1].text if versions else None
 
     async def _message_ref(self, workspace: str, key: str) -> str | None:
         assert self.runtime is not None

@@ -260,8 +260,8 @@ def summary(action: PostRoundSummary, voice: Voice) -> SlackMessage:
     is left out (the fallback text keeps it)."""
     blocks = sections(voice(summary_text(action, with_commands=False)))
     if action.suggest_agreement:
-        value = ids.pack_with_text(
-            "x", action.round.proposal, c=action.channel, r=action.round.round_id,
+        value = ids.pack_whole_text(
+            action.round.proposal, c=action.channel, r=action.round.round_id,
             t=action.round.thread_id, l=voice.lang,
         )  # fmt: skip
         blocks.append(
@@ -276,9 +276,8 @@ def summary(action: PostRoundSummary, voice: Voice) -> SlackMessage:
 def suggestion(action: SuggestAgreement, voice: Voice) -> SlackMessage:
     """Most of the table agrees: offer the agreement form, prefilled; never record silently."""
     blocks = sections(voice(suggestion_text(action, with_commands=False)))
-    value = ids.pack_with_text(
-        "x", action.proposal, c=action.channel, t=action.thread_id, l=voice.lang
-    )
+    value = ids.pack_whole_text(action.proposal, c=action.channel, t=action.thread_id,
+                                l=voice.lang)  # fmt: skip
     blocks.append(
         actions(
             "suggestion",
@@ -381,7 +380,8 @@ def agreement(action: AnnounceAgreement, voice: Voice) -> SlackMessage:
 
 def review(action: AnnounceReview, voice: Voice) -> SlackMessage:
     number = action.agreement.number
-    value = ids.pack_with_text("x", action.agreement.text, c=action.channel, n=number, l=voice.lang)
+    # The Revise form reads the text from storage; this is for when it cannot.
+    value = ids.pack_whole_text(action.agreement.text, c=action.channel, n=number, l=voice.lang)
     blocks = sections(voice(review_text(action, with_commands=False)))
     blocks.append(
         actions(
@@ -481,9 +481,22 @@ def concern_modal(metadata: str, proposal: str, voice: Voice) -> dict[str, Any]:
     return _modal(ids.CONCERN_MODAL, N_("Your concern"), N_("Send"), metadata, blocks, voice)
 
 
-def agreement_modal(metadata: str, voice: Voice, *, text: str = "") -> dict[str, Any]:
+def _shortened(text: str, shortened: bool, voice: Voice) -> tuple[list[Block], str]:
+    """A prefill that lost its end says so, above the form and with "…" in the field."""
+    if not shortened:
+        return [], text
+    warning = voice.say(N_("This text was too long to bring along whole: its end is missing. "
+                           "Complete it before you save."))  # fmt: skip
+    return [context(f":warning: {warning}")], text.rstrip() + "…"
+
+
+def agreement_modal(
+    metadata: str, voice: Voice, *, text: str = "", shortened: bool = False
+) -> dict[str, Any]:
     """What, why, owner (a member or a role) and review date; `text` prefills what."""
+    warning, text = _shortened(text, shortened, voice)
     blocks = [
+        *warning,
         text_input(ids.WHAT, N_("What do we agree?"), voice, initial=text),
         text_input(ids.WHY, N_("Why?"), voice),
         {
@@ -514,8 +527,13 @@ def agreement_modal(metadata: str, voice: Voice, *, text: str = "") -> dict[str,
     )
 
 
-def revise_modal(metadata: str, number: int, text: str, voice: Voice) -> dict[str, Any]:
+def revise_modal(
+    metadata: str, number: int, text: str, voice: Voice, *, shortened: bool = False
+) -> dict[str, Any]:
+    """`text` is the agreement's current text; `shortened` when only its start is known."""
+    warning, text = _shortened(text, shortened, voice)
     blocks = [
+        *warning,
         *sections(voice.say(N_("Agreement #{number}: {text}"), number=number, text=Quote(text))),
         text_input(ids.LESSON, N_("What has practice taught us?"), voice, optional=True),
         text_input(ids.NEW_TEXT, N_("The new text"), voice, initial=text),

@@ -270,9 +270,10 @@ class Listeners:
         fields = ids.unpack(self._clicked(body).get("value"))
         lang = fields.get("l") or "en"
         metadata = ids.pack(ids.MAX_METADATA, c=fields.get("c"), t=fields.get("t"), l=lang)
+        text, shortened = fields.get("x") or "", bool(fields.get("s"))
         await self.adapter.open_modal(
             workspace_of(context), body["trigger_id"], lang,
-            lambda voice: blocks.agreement_modal(metadata, voice, text=fields.get("x") or ""),
+            lambda voice: blocks.agreement_modal(metadata, voice, text=text, shortened=shortened),
         )  # fmt: skip
 
     async def open_agreement_from_message(self, body: Body, context: AsyncBoltContext) -> None:
@@ -301,10 +302,15 @@ class Listeners:
         number = fields.get("n")
         if not isinstance(number, int):
             return
-        metadata = ids.pack(ids.MAX_METADATA, c=fields.get("c"), n=number, l=lang)
+        workspace, channel = workspace_of(context), fields.get("c")
+        metadata = ids.pack(ids.MAX_METADATA, c=channel, n=number, l=lang)
+        # The text as stored: a button carries only as much of it as fits in its value.
+        stored = await self.adapter.agreement_text(workspace, channel, number) if channel else None
+        text = stored if stored is not None else fields.get("x") or ""
+        shortened = stored is None and bool(fields.get("s"))
         await self.adapter.open_modal(
-            workspace_of(context), body["trigger_id"], lang,
-            lambda voice: blocks.revise_modal(metadata, number, fields.get("x") or "", voice),
+            workspace, body["trigger_id"], lang,
+            lambda voice: blocks.revise_modal(metadata, number, text, voice, shortened=shortened),
         )  # fmt: skip
 
     # --- modals: ack with the errors, then submit --------------------------------------
