@@ -37,8 +37,8 @@ from rules.say import N_, Say
 
 PREFIX = "slack:"
 # Message subtypes that are someone saying something; all others (joins, bots, topic
-# changes, hidden bookkeeping) are not for the rules, but for deletions (message_deleted,
-# and the tombstone a deleted thread parent leaves), which withdraw what a message said.
+# changes, hidden bookkeeping) are not for the rules. Deletions (message_deleted, and
+# the tombstone a deleted thread parent leaves) are read apart: they withdraw a message.
 SPOKEN_SUBTYPES = frozenset({None, "thread_broadcast", "file_share", "me_message"})
 CHANNEL_TYPES = frozenset({"channel", "group"})
 
@@ -83,12 +83,18 @@ def thread_of(message: Payload) -> str | None:
 
 def unescape(text: str | None) -> str:
     """Slack escapes &, < and > in what people type (markup like <@U…> stays as is); the
-    rules read the words as typed, and `blocks.escape` escapes them again on the way out."""
-    return (text or "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    rules read the words as typed, and `blocks.escape` escapes them again on the way out.
+    NUL characters go: PostgreSQL refuses them in text, and they show nothing."""
+    text = without_nul(text).replace("&lt;", "<").replace("&gt;", ">")
+    return text.replace("&amp;", "&")
+
+
+def without_nul(text: str | None) -> str:
+    return (text or "").replace("\x00", "")
 
 
 def _clip(text: str | None) -> str:
-    return (text or "").strip()[:MAX_FIELD]
+    return without_nul(text).strip()[:MAX_FIELD]
 
 
 # --- events --------------------------------------------------------------------------

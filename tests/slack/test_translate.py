@@ -417,3 +417,37 @@ def test_translate_evaluation_form_errors_name_the_block(given, meta, blocks):
     view = submission(ids.EVALUATION_MODAL, scores(*given), **meta)
     invalid = evaluation_form(view, workspace=W, user="U", at=NOW, event_id="t")
     assert isinstance(invalid, Invalid) and set(invalid.errors) == blocks
+
+
+# --- NUL characters ---------------------------------------------------------------------
+
+NUL = "\x00"
+
+
+def test_translate_no_nul_character_reaches_an_event():
+    """PostgreSQL refuses NUL in text: no word from Slack may carry one into storage."""
+    posted = post(shapes.message_event(f"#problem the{NUL} build &amp;{NUL} tests"))
+    assert posted is not None and posted.text == "#problem the build & tests"
+    changed = post(edited(f"the build{NUL} is fine"))
+    assert isinstance(changed, MessageEdited) and changed.text == "the build is fine"
+    mention = mention_command(shapes.app_mention_event(f"<@U-BOT> agree X{NUL} because Y"),
+                              workspace=W, event_id="Ev", bot_user_id="U-BOT", now=NOW)  # fmt: skip
+    assert mention is not None and mention.args == "agree X because Y"
+    command = slash_command(shapes.slash_command("/agree", f"{NUL}X because{NUL} Y"),
+                            workspace=W, now=NOW)  # fmt: skip
+    assert command.args == "X because Y"
+    submitted = agreement({
+        "what": {"value": f"We{NUL} X"}, "why": {"value": f"{NUL}"},
+        "role": {"value": f"the{NUL} lead"},
+    })  # fmt: skip
+    assert isinstance(submitted, Invalid) and set(submitted.errors) == {"why"}  # only a NUL
+    submitted = agreement({"what": {"value": f"We{NUL} X"}, "why": {"value": f"Y{NUL}"},
+                           "role": {"value": f"the{NUL} lead"}})  # fmt: skip
+    assert not isinstance(submitted, Invalid)
+    assert (submitted.text, submitted.why, submitted.owner) == ("We X", "Y", "the lead")
+    added = proposal_form(
+        submission(ids.PROPOSAL_MODAL, {"proposal": {"value": f"try{NUL} X"}}, c="C1", p="1.0"),
+        workspace=W, user="U-ALICE", at=NOW, event_id="t",
+    )  # fmt: skip
+    assert not isinstance(added, Invalid) and added.text == "try X"
+    assert unescape(None) == "" and NUL not in unescape(f"a{NUL}&lt;")
