@@ -39,7 +39,7 @@ from bot.database import make_engine
 from bot.metrics import REGISTRY
 from bot.models import now_utc
 from bot.settings import Settings
-from bot.views import member_home
+from bot.views import agreements, member_home
 from rules.actions import Outbound
 from rules.events import Event, ProposalAdded, RosterSynced
 from rules.i18n import supported
@@ -64,6 +64,12 @@ BOT_SCOPES = (
 )
 # Errors that mean the stored token is no longer good: look it up again next time.
 TOKEN_ERRORS = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed"})
+# conversations.info errors that mean the bot is not in a conversation (a DM between
+# people or a group DM is hidden from it: it has no im:read or mpim:read).
+NOT_A_MEMBER = frozenset(
+    {"channel_not_found", "not_in_channel", "missing_scope",
+     "method_not_supported_for_channel_type"}
+)  # fmt: skip
 
 
 class _ClientHoldsTheToken(logging.Filter):
@@ -135,6 +141,7 @@ class SlackAdapter:
         self.client = make_client(None if config.oauth else config.bot_token, config.api_url)
         self._clients: dict[str, AsyncWebClient] = {}
         self._synced: set[tuple[str, str]] = set()
+        self._member_of: set[tuple[str, str]] = set()
         self._roster_locks: dict[tuple[str, str], asyncio.Lock] = {}
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
@@ -289,12 +296,43 @@ class SlackAdapter:
 
     def forget_channel(self, workspace: str, channel: str) -> None:
         self._synced.discard((workspace, channel))
+        self._member_of.discard((workspace, channel))
+
+    def joined_channel(self, workspace: str, channel: str) -> None:
+        self._member_of.add((workspace, channel))
+
+    async def bot_is_in(self, workspace: str, channel: str, user: str) -> bool:
+        """Whether the bot is in the conversation a command or shortcut came from. If it
+        is not, nothing it records there could be announced (the bot has no
+        chat:write.public) and it hears nothing said there. Known memberships are kept
+        until the bot leaves; a "no" is asked again, so an invitation counts at once.
+        A DM is the bot's own when it is the one conversations.open gives for `user`."""
+        key = (workspace, channel)
+        if key in self._member_of:
+            return True
+        client = await self.client_for(workspace)
+        try:
+            if channel.startswith("D"):
+                opened = await client.conversations_open(users=user)
+                member = opened["channel"]["id"] == channel
+            else:
+                info = await client.conversations_info(channel=channel)
+                member = bool(info["channel"].get("is_member"))
+        except SlackApiError as error:
+            if error_of(error) not in NOT_A_MEMBER:
+                log.warning("could not tell whether I am in a channel: %s", error_of(error))
+                return True  # let it through: a failed announcement is still logged
+            member = False
+        if member:
+            self._member_of.add(key)
+        return member
 
     async def workspace_removed(self, workspace: str) -> None:
         """The app was uninstalled from `workspace`: drop its token and what this process
         holds of it; the runtime keeps its data for the grace period."""
         self._clients.pop(workspace, None)
         self._synced = {key for key in self._synced if key[0] != workspace}
+        self._member_of = {key for key in self._member_of if key[0] != workspace}
         self.directory.forget_workspace(workspace)
         if self.installations is not None:
             enterprise_id, team_id = translate.team_of(workspace)
@@ -345,6 +383,27 @@ class SlackAdapter:
             log.warning("replacing an answered message failed: HTTP %s %s",
                         response.status_code, response.body[:100])  # fmt: skip
 
+    async def respond_privately(
+        self, workspace: str, user: str, response_url: str | None, text: str
+    ) -> None:
+        """Only `user` sees `text`: through the command's or shortcut's response_url,
+        which works even where the bot is not a member; else by DM."""
+        if response_url:
+            try:
+                response = await AsyncWebhookClient(response_url, timeout=10, logger=log).send(
+                    text=text, response_type="ephemeral", replace_original=False
+                )
+                if response.status_code < 300:
+                    return
+                log.warning("a private answer through response_url failed: HTTP %s",
+                            response.status_code)  # fmt: skip
+            except (aiohttp.ClientError, TimeoutError) as error:
+                log.warning("a private answer through response_url failed: %s",
+                            type(error).__name__)  # fmt: skip
+        client = await self.client_for(workspace)
+        opened = await client.conversations_open(users=user)
+        await client.chat_postMessage(channel=opened["channel"]["id"], text=text)
+
     async def publish_home(self, workspace: str, user: str) -> None:
         assert self.runtime is not None
         page = await asyncio.to_thread(
@@ -354,6 +413,13 @@ class SlackAdapter:
         view = await self.deliverer.render(workspace, lang, lambda v: blocks.home(page, v))
         client = await self.client_for(workspace)
         await client.views_publish(user_id=user, view=view)
+
+    async def agreement_text(self, workspace: str, channel: str, number: int) -> str | None:
+        """The text of agreement #`number` at a table (its latest version), from storage."""
+        assert self.runtime is not None
+        rows = await asyncio.to_thread(agreements, self.runtime.app.database, workspace, channel)
+        versions = [row for row in rows if row.number == number]
+        return versions[-1].text if versions else None
 
     async def _message_ref(self, workspace: str, key: str) -> str | None:
         assert self.runtime is not None

@@ -7,6 +7,7 @@ bot echoes can ping (`<!channel>`, `<@U…>`, `<!subteam^…>`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,14 +55,59 @@ MAX_BLOCKS = 50
 PREVIEW = 300
 
 
+# Around text that is already safe mrkdwn (people's words escaped, names, our own
+# channel links) while a message is rendered, so that the rest, the bot's own words,
+# can be escaped once after gettext filled them in; `Voice` removes the marks.
+_SAFE, _END = "\x0e", "\x0f"
+_MARKS = re.compile(f"([{_SAFE}{_END}])")
+# "> " at the start of a line is the bot's own quote markup, not a character to show.
+_QUOTE_MARKUP = re.compile(r"(?:^|(?<=\n))&gt;(?= )")
+
+
 def escape(text: str) -> str:
     """Slack's three control characters; after this no text can mention or link."""
+    text = text.replace(_SAFE, "").replace(_END, "")
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def markup(text: str) -> str:
+    """Slack markup of the bot's own (a channel link) that `Voice` must not escape."""
+    return f"{_SAFE}{text}{_END}"
+
+
+def _escaped_outside_marks(rendered: str) -> str:
+    """Escape everything but the marked parts (already safe), and drop the marks."""
+    out: list[str] = []
+    depth = 0
+    for piece in _MARKS.split(rendered):
+        if piece == _SAFE:
+            depth += 1
+        elif piece == _END:
+            depth = max(0, depth - 1)
+        elif depth:
+            out.append(piece)
+        elif piece:
+            out.append(_own_words(piece, at_line_start=not out or out[-1].endswith("\n")))
+    return "".join(out)
+
+
+def _own_words(piece: str, *, at_line_start: bool) -> str:
+    def keep(quote: re.Match[str]) -> str:
+        return ">" if quote.start() or at_line_start else quote.group()
+
+    return _QUOTE_MARKUP.sub(keep, escape(piece))
+
+
+def _quoted_words(text: str) -> str:
+    return markup(escape(text))
 
 
 @dataclass
 class Voice:
-    """Renders text in one language with members' display names (never mentions).
+    """Renders text in one language as mrkdwn, with members' display names (never
+    mentions). Slack reads &, < and > as control characters: the translated words are
+    escaped (a usage line's "<what we agree>" is shown, not parsed), people's words and
+    names once too, and the bot's own markup (quotes, channel links) is kept.
 
     A first pass with no names records whom the text names (`asked`), so the adapter
     can look them up before the real pass.
@@ -76,10 +122,11 @@ class Voice:
 
     def name_of(self, user: str) -> str:
         self.asked.add(user)
-        return escape(self.names.get(user) or user)
+        return markup(escape(self.names.get(user) or user))
 
     def __call__(self, text: Text) -> str:
-        return render(text, self.lang, name_of=self.name_of, quote=escape)
+        rendered = render(text, self.lang, name_of=self.name_of, quote=_quoted_words)
+        return _escaped_outside_marks(rendered)
 
     def say(self, msgid: str, **params: object) -> str:
         return self(Say.of(msgid, **params))
@@ -149,8 +196,8 @@ def actions(block_id: str, *elements: Block) -> Block:
 
 
 def channel_link(channel: str) -> str:
-    """<#C…> shows the channel's name and pings nobody."""
-    return f"<#{channel}>"
+    """<#C…> shows the channel's name and pings nobody (a parameter for `Voice`)."""
+    return markup(f"<#{escape(channel)}>")
 
 
 # --- messages --------------------------------------------------------------------------
@@ -213,8 +260,8 @@ def summary(action: PostRoundSummary, voice: Voice) -> SlackMessage:
     is left out (the fallback text keeps it)."""
     blocks = sections(voice(summary_text(action, with_commands=False)))
     if action.suggest_agreement:
-        value = ids.pack_with_text(
-            "x", action.round.proposal, c=action.channel, r=action.round.round_id,
+        value = ids.pack_whole_text(
+            action.round.proposal, c=action.channel, r=action.round.round_id,
             t=action.round.thread_id, l=voice.lang,
         )  # fmt: skip
         blocks.append(
@@ -229,9 +276,8 @@ def summary(action: PostRoundSummary, voice: Voice) -> SlackMessage:
 def suggestion(action: SuggestAgreement, voice: Voice) -> SlackMessage:
     """Most of the table agrees: offer the agreement form, prefilled; never record silently."""
     blocks = sections(voice(suggestion_text(action, with_commands=False)))
-    value = ids.pack_with_text(
-        "x", action.proposal, c=action.channel, t=action.thread_id, l=voice.lang
-    )
+    value = ids.pack_whole_text(action.proposal, c=action.channel, t=action.thread_id,
+                                l=voice.lang)  # fmt: skip
     blocks.append(
         actions(
             "suggestion",
@@ -293,6 +339,19 @@ def _page(blocks: list[Block]) -> SlackMessage:
     return SlackMessage("\n".join(b["text"]["text"] for b in blocks), blocks)
 
 
+def not_here(channel: str, voice: Voice) -> str:
+    """Said privately to someone who used a command where the bot is not a member."""
+    if channel.startswith("D"):
+        return voice.say(
+            N_("I only work in channels I am in, not in direct messages between people. "
+               "Invite me to a channel (/invite @Groundrules) and try it there.")
+        )  # fmt: skip
+    return voice.say(
+        N_("I am not in this channel yet, so I cannot do that here. Invite me first "
+           "(/invite @Groundrules), then try again.")
+    )  # fmt: skip
+
+
 # An answered nudge (or reminder DM): its buttons give way to one line.
 DONE = N_("Done.")
 NUDGE_ANSWERED = {
@@ -321,7 +380,8 @@ def agreement(action: AnnounceAgreement, voice: Voice) -> SlackMessage:
 
 def review(action: AnnounceReview, voice: Voice) -> SlackMessage:
     number = action.agreement.number
-    value = ids.pack_with_text("x", action.agreement.text, c=action.channel, n=number, l=voice.lang)
+    # The Revise form reads the text from storage; this is for when it cannot.
+    value = ids.pack_whole_text(action.agreement.text, c=action.channel, n=number, l=voice.lang)
     blocks = sections(voice(review_text(action, with_commands=False)))
     blocks.append(
         actions(
@@ -334,9 +394,9 @@ def review(action: AnnounceReview, voice: Voice) -> SlackMessage:
     return SlackMessage(voice(review_text(action)), blocks)
 
 
-def reply(action: Reply, voice: Voice) -> SlackMessage:
-    text = voice(action.text)
-    return SlackMessage(text, sections(text))
+def reply(action: Reply, voice: Voice) -> list[SlackMessage]:
+    """A reply as one message or, when it is long (a list of agreements), several."""
+    return pages(voice(action.text))
 
 
 def posted_proposal(user: str, proposal: str, voice: Voice) -> SlackMessage:
@@ -421,9 +481,22 @@ def concern_modal(metadata: str, proposal: str, voice: Voice) -> dict[str, Any]:
     return _modal(ids.CONCERN_MODAL, N_("Your concern"), N_("Send"), metadata, blocks, voice)
 
 
-def agreement_modal(metadata: str, voice: Voice, *, text: str = "") -> dict[str, Any]:
+def _shortened(text: str, shortened: bool, voice: Voice) -> tuple[list[Block], str]:
+    """A prefill that lost its end says so, above the form and with "…" in the field."""
+    if not shortened:
+        return [], text
+    warning = voice.say(N_("This text was too long to bring along whole: its end is missing. "
+                           "Complete it before you save."))  # fmt: skip
+    return [context(f":warning: {warning}")], text.rstrip() + "…"
+
+
+def agreement_modal(
+    metadata: str, voice: Voice, *, text: str = "", shortened: bool = False
+) -> dict[str, Any]:
     """What, why, owner (a member or a role) and review date; `text` prefills what."""
+    warning, text = _shortened(text, shortened, voice)
     blocks = [
+        *warning,
         text_input(ids.WHAT, N_("What do we agree?"), voice, initial=text),
         text_input(ids.WHY, N_("Why?"), voice),
         {
@@ -454,8 +527,13 @@ def agreement_modal(metadata: str, voice: Voice, *, text: str = "") -> dict[str,
     )
 
 
-def revise_modal(metadata: str, number: int, text: str, voice: Voice) -> dict[str, Any]:
+def revise_modal(
+    metadata: str, number: int, text: str, voice: Voice, *, shortened: bool = False
+) -> dict[str, Any]:
+    """`text` is the agreement's current text; `shortened` when only its start is known."""
+    warning, text = _shortened(text, shortened, voice)
     blocks = [
+        *warning,
         *sections(voice.say(N_("Agreement #{number}: {text}"), number=number, text=Quote(text))),
         text_input(ids.LESSON, N_("What has practice taught us?"), voice, optional=True),
         text_input(ids.NEW_TEXT, N_("The new text"), voice, initial=text),

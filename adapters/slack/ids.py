@@ -89,6 +89,15 @@ def pack_with_text(key: str, text: str, limit: int = MAX_VALUE, **fields: Any) -
             text = text[: max(0, len(text) - 100)]
 
 
+def pack_whole_text(text: str, **fields: Any) -> str:
+    """A value carrying `text` ("x") for a form to prefill; when it does not fit whole,
+    the start of it and "s": 1, so the form can say that the end is missing."""
+    value = pack_with_text("x", text, **fields)
+    if unpack(value).get("x") != text:
+        value = pack_with_text("x", text, s=1, **fields)
+    return value
+
+
 def unpack(value: str | None) -> dict[str, Any]:
     """The fields of a value made by `pack`; {} for anything else."""
     try:

@@ -120,6 +120,7 @@ class Listeners:
         if change.user == context.bot_user_id:
             # The bot was invited: watch the channel from the start, with everyone in it.
             if event.get("type") == "member_joined_channel":
+                self.adapter.joined_channel(workspace, change.channel)
                 await self.adapter.sync_roster(workspace, change.channel, force=True)
             else:
                 self.adapter.forget_channel(workspace, change.channel)
@@ -151,6 +152,14 @@ class Listeners:
         workspace = workspace_of(context)
         invoked = translate.slash_command(command, workspace=workspace, now=now_utc())
         target = translate.command_target(invoked.name, invoked.args)
+        if not await self.adapter.bot_is_in(workspace, invoked.channel, invoked.user):
+            hint = target.lang if target is not None else None
+            lang = await self.adapter.lang_for(workspace, invoked.user, hint)
+            await self.adapter.respond_privately(
+                workspace, invoked.user, command.get("response_url"),
+                blocks.not_here(invoked.channel, blocks.Voice(lang)),
+            )  # fmt: skip
+            return
         if target is not None and target.name == "agree" and not target.args:
             lang = await self.adapter.lang_for(workspace, invoked.user, target.lang)
             metadata = ids.pack(ids.MAX_METADATA, c=invoked.channel, l=lang)
@@ -261,19 +270,27 @@ class Listeners:
         fields = ids.unpack(self._clicked(body).get("value"))
         lang = fields.get("l") or "en"
         metadata = ids.pack(ids.MAX_METADATA, c=fields.get("c"), t=fields.get("t"), l=lang)
+        text, shortened = fields.get("x") or "", bool(fields.get("s"))
         await self.adapter.open_modal(
             workspace_of(context), body["trigger_id"], lang,
-            lambda voice: blocks.agreement_modal(metadata, voice, text=fields.get("x") or ""),
+            lambda voice: blocks.agreement_modal(metadata, voice, text=text, shortened=shortened),
         )  # fmt: skip
 
     async def open_agreement_from_message(self, body: Body, context: AsyncBoltContext) -> None:
         """The message shortcut: the same form, prefilled with the message's words."""
         workspace, user = workspace_of(context), body["user"]["id"]
         message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id")
         lang = await self.adapter.lang_for(workspace, user)
+        if not channel or not await self.adapter.bot_is_in(workspace, channel, user):
+            await self.adapter.respond_privately(
+                workspace, user, body.get("response_url"),
+                blocks.not_here(channel or "", blocks.Voice(lang)),
+            )  # fmt: skip
+            return
         words = translate.unescape(message.get("text"))
-        metadata = ids.pack(ids.MAX_METADATA, c=(body.get("channel") or {}).get("id"),
-                            t=translate.thread_of(message), l=lang)  # fmt: skip
+        metadata = ids.pack(ids.MAX_METADATA, c=channel, t=translate.thread_of(message),
+                            l=lang)  # fmt: skip
         await self.adapter.open_modal(
             workspace, body["trigger_id"], lang,
             lambda voice: blocks.agreement_modal(metadata, voice, text=words),
@@ -285,10 +302,15 @@ class Listeners:
         number = fields.get("n")
         if not isinstance(number, int):
             return
-        metadata = ids.pack(ids.MAX_METADATA, c=fields.get("c"), n=number, l=lang)
+        workspace, channel = workspace_of(context), fields.get("c")
+        metadata = ids.pack(ids.MAX_METADATA, c=channel, n=number, l=lang)
+        # The text as stored: a button carries only as much of it as fits in its value.
+        stored = await self.adapter.agreement_text(workspace, channel, number) if channel else None
+        text = stored if stored is not None else fields.get("x") or ""
+        shortened = stored is None and bool(fields.get("s"))
         await self.adapter.open_modal(
-            workspace_of(context), body["trigger_id"], lang,
-            lambda voice: blocks.revise_modal(metadata, number, fields.get("x") or "", voice),
+            workspace, body["trigger_id"], lang,
+            lambda voice: blocks.revise_modal(metadata, number, text, voice, shortened=shortened),
         )  # fmt: skip
 
     # --- modals: ack with the errors, then submit --------------------------------------

@@ -3,7 +3,8 @@
 Private things (nudges, private replies and reports) go as ephemeral messages and, when
 Slack cannot show one (the person left the channel, the bot is not in it), as a DM.
 Rounds are edited in place through the ts the runtime remembered for them. A report
-posts its summary, and its full form in the summary's thread.
+posts its summary, and its full form in the summary's thread. Long replies and reports
+go page by page (`blocks.pages`): Slack refuses a message past its limits outright.
 """
 
 from __future__ import annotations
@@ -79,13 +80,16 @@ class Deliverer:
                 if action.user is None:  # never let a private reply fall through to public
                     log.error("a private reply without a person to send it to; dropped")
                     return None
-                message = await self.render(ws, lang, lambda v: blocks.reply(action, v))
-                await self._private(client, action.channel, action.user, message, message,
-                                    thread_ts=action.thread_id)  # fmt: skip
+                for page in await self.render(ws, lang, lambda v: blocks.reply(action, v)):
+                    await self._private(client, action.channel, action.user, page, page,
+                                        thread_ts=action.thread_id)  # fmt: skip
                 return None
             case Reply():
-                message = await self.render(ws, lang, lambda v: blocks.reply(action, v))
-                return await self._post(client, action.channel, message, action.thread_id)
+                first: str | None = None
+                for page in await self.render(ws, lang, lambda v: blocks.reply(action, v)):
+                    ts = await self._post(client, action.channel, page, action.thread_id)
+                    first = first or ts
+                return first
             case PostConcernRound():
                 message = await self.render(
                     ws, lang, lambda v: blocks.concern_round(action.round, action.channel, v)

@@ -22,6 +22,7 @@ from rules.events import (
     EvaluationGiven,
     MemberJoined,
     MemberLeft,
+    MessageDeleted,
     MessageEdited,
     MessagePosted,
     MessageRelabelled,
@@ -36,7 +37,8 @@ from rules.say import N_, Say
 
 PREFIX = "slack:"
 # Message subtypes that are someone saying something; all others (joins, bots, topic
-# changes, deletions, hidden bookkeeping) are not for the rules.
+# changes, hidden bookkeeping) are not for the rules. Deletions (message_deleted, and
+# the tombstone a deleted thread parent leaves) are read apart: they withdraw a message.
 SPOKEN_SUBTYPES = frozenset({None, "thread_broadcast", "file_share", "me_message"})
 CHANNEL_TYPES = frozenset({"channel", "group"})
 
@@ -81,12 +83,18 @@ def thread_of(message: Payload) -> str | None:
 
 def unescape(text: str | None) -> str:
     """Slack escapes &, < and > in what people type (markup like <@U…> stays as is); the
-    rules read the words as typed, and `blocks.escape` escapes them again on the way out."""
-    return (text or "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    rules read the words as typed, and `blocks.escape` escapes them again on the way out.
+    NUL characters go: PostgreSQL refuses them in text, and they show nothing."""
+    text = without_nul(text).replace("&lt;", "<").replace("&gt;", ">")
+    return text.replace("&amp;", "&")
+
+
+def without_nul(text: str | None) -> str:
+    return (text or "").replace("\x00", "")
 
 
 def _clip(text: str | None) -> str:
-    return (text or "").strip()[:MAX_FIELD]
+    return without_nul(text).strip()[:MAX_FIELD]
 
 
 # --- events --------------------------------------------------------------------------
@@ -99,11 +107,15 @@ def message_event(
     event_id: str,
     bot_user_id: str | None = None,
     now: datetime | None = None,
-) -> MessagePosted | MessageEdited | None:
-    """A person's message in a channel (or its edit); None for everything else."""
+) -> MessagePosted | MessageEdited | MessageDeleted | None:
+    """A person's message in a channel (or its edit, or its deletion); None for
+    everything else."""
     if event.get("channel_type", "channel") not in CHANNEL_TYPES:
         return None
     subtype = event.get("subtype")
+    if subtype == "message_deleted":
+        return _deleted(event, workspace=workspace, event_id=event_id, bot_user_id=bot_user_id,
+                        now=now)  # fmt: skip
     if subtype == "message_changed":
         return _edited(event, workspace=workspace, event_id=event_id, bot_user_id=bot_user_id,
                        now=now)  # fmt: skip
@@ -124,11 +136,43 @@ def message_event(
     )
 
 
+def _deleted(
+    event: Payload, *, workspace: str, event_id: str, bot_user_id: str | None, now
+) -> MessageDeleted | None:
+    """message_deleted: the id is the deleted message's ts (deleted_ts, or the ts of
+    previous_message); the bot's own messages never said anything to withdraw."""
+    previous = event.get("previous_message") or {}
+    message_id = event.get("deleted_ts") or previous.get("ts")
+    if (
+        not message_id
+        or previous.get("bot_id")
+        or (bot_user_id and previous.get("user") == bot_user_id)
+    ):
+        return None
+    return MessageDeleted(
+        workspace=workspace,
+        channel=event["channel"],
+        at=moment(event.get("event_ts") or event.get("ts")) or now or datetime.now(UTC),
+        event_id=event_id,
+        message_id=message_id,
+        thread_id=thread_of(
+            {"ts": message_id, "thread_ts": previous.get("thread_ts") or event.get("thread_ts")}
+        ),
+    )
+
+
 def _edited(
     event: Payload, *, workspace: str, event_id: str, bot_user_id: str | None, now
-) -> MessageEdited | None:
+) -> MessageEdited | MessageDeleted | None:
     message = event.get("message") or {}
     previous = event.get("previous_message") or {}
+    if message.get("subtype") == "tombstone" and message.get("ts"):
+        # A thread parent deleted while it has replies stays as a tombstone.
+        return _deleted(
+            {"channel": event["channel"], "deleted_ts": message["ts"],
+             "event_ts": event.get("event_ts") or event.get("ts"), "previous_message": previous},
+            workspace=workspace, event_id=event_id, bot_user_id=bot_user_id, now=now,
+        )  # fmt: skip
     user, ts = message.get("user"), message.get("ts")
     if not user or not ts or user == bot_user_id or message.get("bot_id"):
         return None

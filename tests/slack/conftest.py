@@ -95,6 +95,8 @@ class SlackBot:
         return await self.post(events_api_request(body, SECRET, retry_num=retry_num))
 
     async def command(self, command: str, text: str = "", **fields: Any) -> BoltReply:
+        """A signed slash command; unless given one, its response URL is the stand-in's."""
+        fields.setdefault("response_url", self.slack.response_url())
         return await self.post(
             slash_command_request(slash_command(command, text, **fields), SECRET)
         )
@@ -230,6 +232,9 @@ async def bot(slack: SlackStandIn, sqlite_url: str, bot_settings) -> AsyncIterat
         finally:
             await adapter.stop()
             groundrules.database.dispose()
+    # Slack would have refused these and nobody would have seen them; a test that means
+    # to provoke a refusal empties `slack.refused`.
+    assert not slack.refused, [(c.method, e, text_of(c)[:200]) for c, e in slack.refused]
 
 
 # random.seed(139) makes the next random.random() return 0.0015 (see test_standin_slack).

@@ -3,8 +3,10 @@ the shared grammar's Dutch aliases, and review buttons."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
+from adapters.slack import ids
 from rules.actions import AgreementView, AnnounceReview
 from rules.events import AgreementSubmitted, CommandInvoked, ReviewDecided
 from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, shown_text
@@ -155,3 +157,80 @@ async def test_slack_review_buttons_keep_and_revise(bot: SlackBot):
     assert (revised.decision, revised.lesson, revised.new_text, revised.why) == (
         "revise", "9 is too early", "We stand up at 10", "people travel",
     )  # fmt: skip
+
+
+async def test_slack_usage_and_help_send_their_angle_brackets_escaped(bot: SlackBot):
+    """The bot's own "<what we agree>" is text to show: sent raw, Slack would read it as
+    a control sequence and swallow it."""
+    commands = [
+        ("/groundrules", ""), ("/spelregels", ""), ("/concern", ""), ("/zorgen", ""),
+        ("/agree", "x"), ("/mandate", "check"), ("/role", "x"), ("/report", "since x"),
+    ]  # fmt: skip
+    for command, text in commands:
+        await bot.command(command, text)
+    await bot.handled(CommandInvoked, len(commands))
+    texts = [shown_text(call) for call in bot.slack.calls if call.method.startswith("chat.")]
+    raw = [re.findall(r"<(?![#@!]|https?:|mailto:)[^>]*>", text) for text in texts]
+    assert not any(raw), raw
+    everything = "\n".join(texts)
+    assert "/agree &lt;what we agree&gt; because &lt;why&gt;" in everything
+    assert "/zorgen &lt;voorstel&gt;" in everything  # and in Dutch
+    assert "&amp;lt;" not in everything  # escaped once
+
+
+LONG_RULE = ('We rotate the on-call "duty" weekly & <fairly>, ' * 60)[:1990].strip() + " END."
+
+
+async def test_slack_revise_is_prefilled_with_the_whole_stored_text(bot: SlackBot):
+    """A button value holds 2,000 characters, quotes and all escaped: the Revise form
+    reads the agreement from storage, not the start of it the button could carry."""
+    await bot.command("/agree", f"{LONG_RULE} because fairness")
+    await bot.handled(CommandInvoked)
+    stored = await bot.adapter.agreement_text(WORKSPACE, CHANNEL_ID, 1)
+    assert stored is not None and stored.endswith("END.") and len(stored) > 1900
+
+    review = AnnounceReview(
+        workspace=WORKSPACE, channel=CHANNEL_ID, lang="en",
+        agreement=AgreementView(
+            number=1, text=stored, why="fairness", owner=USER_ID, recorded_by=USER_ID,
+            consenters=(USER_ID,), concerns=(), review_on=date.today(), version=1,
+            replaces=None, status="current",
+        ),
+    )  # fmt: skip
+    await bot.adapter.deliver(review)
+    posted = (await bot.slack.wait_for("chat.postMessage", 2))[-1]
+    value = button(posted, "review_revise")["value"]
+    assert len(value) <= 2000
+    await bot.interact(block_actions("review_revise", value=value))
+    [opened] = await bot.slack.wait_for("views.open")
+    modal = opened.params["view"]
+    assert block(modal, "new_text")["element"]["initial_value"] == stored
+    assert "its end is missing" not in shown_text(opened)
+
+
+async def test_slack_a_cut_prefill_says_so(bot: SlackBot):
+    """Where the whole text cannot be looked up (a round's proposal behind "Record as
+    agreement", an agreement no longer stored), a shortened prefill is marked and said."""
+    value = ids.pack_whole_text(LONG_RULE, c=CHANNEL_ID, r="r1", l="nl")
+    fields = ids.unpack(value)
+    assert fields["s"] == 1 and len(fields["x"]) < len(LONG_RULE)
+    await bot.interact(block_actions("round_record", value=value))
+    [opened] = await bot.slack.wait_for("views.open")
+    initial = block(opened.params["view"], "what")["element"]["initial_value"]
+    assert initial.endswith("…") and LONG_RULE.startswith(initial[:-1].rstrip())
+    assert "het einde ontbreekt" in shown_text(opened)
+
+    short = ids.pack_whole_text("We pair on releases", c=CHANNEL_ID, r="r2", l="en")
+    assert "s" not in ids.unpack(short)
+    await bot.interact(block_actions("round_record", value=short))
+    opened = (await bot.slack.wait_for("views.open", 2))[-1]
+    assert block(opened.params["view"], "what")["element"]["initial_value"] == (
+        "We pair on releases"
+    )
+    assert "its end is missing" not in shown_text(opened)
+
+    unstored = ids.pack_whole_text(LONG_RULE, c=CHANNEL_ID, n=42, l="en")
+    await bot.interact(block_actions("review_revise", value=unstored))
+    opened = (await bot.slack.wait_for("views.open", 3))[-1]
+    assert "its end is missing" in shown_text(opened)
+    assert block(opened.params["view"], "new_text")["element"]["initial_value"].endswith("…")

@@ -19,8 +19,9 @@ from rules.actions import (
     RoundView,
     SendNudge,
 )
-from rules.grammar import EVALUATION_VALUES
+from rules.grammar import COMMANDS, EVALUATION_VALUES
 from rules.i18n import LANGUAGES
+from rules.say import Lines, Member, Quote, Say
 
 NAMES = {"U-ALICE": "Alice", "U-BOB": "Bob <!here>", "U-CAROL": "Carol"}
 HOSTILE = "<!channel> <!here> <!everyone> <@U123> <!subteam^S1|team> & co"
@@ -230,3 +231,42 @@ def test_blocks_pages_split_a_long_report_within_slacks_limits():
         assert page.text == "\n".join(b["text"]["text"] for b in page.blocks)
     assert "\n".join(page.text for page in pages) == text
     assert [p.text for p in blocks.pages("short")] == ["short"]
+
+
+def test_blocks_the_bots_own_words_are_escaped_once_and_its_markup_kept():
+    """Slack reads &, < and > as control characters in mrkdwn: a usage line's own
+    "<what we agree>" must go as &lt;…&gt;, people's words exactly once, while the bot's
+    quotes ("> …" at a line start) and channel links stay markup."""
+    voice = Voice("en", NAMES)
+    usage = voice.say(
+        "/agree <what we agree> because <why> [review <date | in N weeks>]",
+    )
+    assert usage == (
+        "/agree &lt;what we agree&gt; because &lt;why&gt; [review &lt;date | in N weeks&gt;]"
+    )
+    text = voice(
+        Lines(
+            (
+                Say.of("{user} proposes, in {channel}: a & b", user=Member("U-BOB"),
+                       channel=blocks.channel_link("C1")),
+                Say.of("> {proposal}", proposal=Quote(HOSTILE)),
+                Say.of("Answer with /concern <your concern> > {x}", x=Quote("1 > 0")),
+            )
+        )
+    )  # fmt: skip
+    assert text.split("\n") == [
+        "Bob &lt;!here&gt; proposes, in <#C1>: a &amp; b",
+        f"> {SAFE}",
+        "Answer with /concern &lt;your concern&gt; &gt; 1 &gt; 0",
+    ]
+    # A quote that itself starts with "> " is someone's words, not the bot's markup.
+    assert voice.say("{text}", text=Quote("> not markup")) == "&gt; not markup"
+    assert voice.say("to {name}", name=Quote("\x0ex\x0f")) == "to x"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_blocks_usage_lines_show_their_angle_brackets_in_every_language(lang):
+    voice = Voice(lang)
+    for spec in COMMANDS:
+        line = voice.say(spec.usage)
+        assert "<" not in line and ">" not in line, line

@@ -20,10 +20,11 @@ from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
 
 # What the Slack adapter delivers; RequestReport never leaves the service (it becomes a
 # PostReport there), and ReadAgain goes to the second reader, not to a platform.
+# WordToProposer is a Reply and goes as one.
 DELIVERED = {
-    "SendNudge", "Reply", "PostConcernRound", "UpdateRoundProgress", "RemindMembers",
-    "PostRoundSummary", "AnnounceAgreement", "AnnounceReview", "AskRenewal", "AskEvaluation",
-    "SuggestAgreement", "PostReport", "WordToProposer",  # (a Reply, shown as one)
+    "SendNudge", "Reply", "WordToProposer", "PostConcernRound", "UpdateRoundProgress",
+    "RemindMembers", "PostRoundSummary", "AnnounceAgreement", "AnnounceReview", "AskRenewal",
+    "AskEvaluation", "SuggestAgreement", "PostReport",
 }  # fmt: skip
 
 

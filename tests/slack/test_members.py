@@ -8,7 +8,15 @@ from sqlmodel import Session, select
 
 from bot import workspaces
 from bot.models import MemberRow, now_utc
-from rules.events import CommandInvoked, MemberJoined, MemberLeft, MessagePosted, RosterSynced
+from rules.events import (
+    CommandInvoked,
+    Event,
+    MemberJoined,
+    MemberLeft,
+    MessageDeleted,
+    MessagePosted,
+    RosterSynced,
+)
 from tests.helpers import eventually
 from tests.slack.conftest import BOB, SlackBot, past_ts, shown_text
 from tests.standins.slack_api import BOT_USER_ID
@@ -105,3 +113,31 @@ async def test_slack_a_revoked_bot_token_is_answered_and_told_to_the_operator(
 
     await eventually(told)
     assert "xoxb" not in caplog.text
+
+
+async def test_slack_a_deleted_message_reaches_the_service(bot: SlackBot, monkeypatch):
+    """Slack's message_deleted becomes MessageDeleted for the engine (which withdraws
+    the problem the message named and forgets its proposal)."""
+    seen: list[Event] = []
+    service = bot.groundrules.service
+    handle = service.handle
+
+    def recording(event: Event):
+        seen.append(event)
+        return handle(event)
+
+    monkeypatch.setattr(service, "handle", recording)
+    ts = past_ts()
+    await bot.event(message_event("#problem my salary issue with Bob", ts=ts))
+    await bot.handled(MessagePosted)
+    await bot.event({
+        "type": "message", "subtype": "message_deleted", "hidden": True,
+        "channel": CHANNEL_ID, "channel_type": "channel", "ts": past_ts(0.1),
+        "deleted_ts": ts, "event_ts": past_ts(0.1),
+        "previous_message": {"type": "message", "user": "U-ALICE", "ts": ts,
+                             "text": "#problem my salary issue with Bob"},
+    })  # fmt: skip
+    [gone] = await bot.handled(MessageDeleted)
+    assert (gone.channel, gone.message_id, gone.thread_id) == (CHANNEL_ID, ts, None)
+    assert [type(e).__name__ for e in seen][-1] == "MessageDeleted"
+    assert seen[-1] == gone

@@ -27,7 +27,7 @@ CLIENT_ID, CLIENT_SECRET = "111.222", "oauth-client-secret"
 
 @pytest.fixture
 async def oauth_bot(slack, database_url) -> AsyncIterator[SlackBot]:
-    slack.set_members("C-TWO", ["U-ALICE"])
+    slack.set_members("C-TWO", ["U-ALICE", BOT_USER_ID])
     groundrules, runtime, adapter = await start_bot(
         slack, database_url, slack_bot_token=None, slack_client_id=CLIENT_ID,
         slack_client_secret=CLIENT_SECRET,

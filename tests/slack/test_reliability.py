@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.database import make_engine
-from bot.models import ProcessedEvent, WatchRow
+from bot.models import AgreementRow, ProcessedEvent, WatchRow
 from rules.events import CommandInvoked, MessagePosted
 from tests.slack.conftest import BOT_TOKEN, SECRET, SlackBot, past_ts, start_bot
 from tests.standins.slack_requests import (
@@ -130,3 +130,24 @@ async def test_slack_tokens_never_reach_the_logs(bot: SlackBot, caplog):
     assert caplog.records  # Bolt and slack_sdk did log, at DEBUG
     assert BOT_TOKEN not in caplog.text
     assert SECRET not in caplog.text
+
+
+async def test_slack_nul_characters_never_reach_storage(slack, database_url):
+    """PostgreSQL refuses NUL in text ("A string literal cannot contain NUL"): a message
+    and a command carrying one are stored without it, on either database."""
+    groundrules, runtime, adapter = await start_bot(slack, database_url)
+    async with aiohttp.ClientSession() as http:
+        bot = SlackBot(slack, groundrules, runtime, adapter, http)
+        try:
+            await bot.event(message_event("#problem the build\x00 is broken", ts=past_ts()))
+            await bot.command("/agree", "We fix\x00 it first because\x00 it blocks everyone")
+            await bot.handled(MessagePosted)
+            await bot.handled(CommandInvoked)
+            with Session(groundrules.database) as session:
+                [watch] = session.exec(select(WatchRow)).all()
+                [agreement] = session.exec(select(AgreementRow)).all()
+            assert watch.text == "#problem the build is broken"
+            assert (agreement.text, agreement.why) == ("We fix it first", "it blocks everyone")
+        finally:
+            await adapter.stop()
+            groundrules.database.dispose()

@@ -32,6 +32,7 @@ from adapters.slack.translate import (
 from rules.events import (
     MemberJoined,
     MemberLeft,
+    MessageDeleted,
     MessageEdited,
     MessagePosted,
     MessageRelabelled,
@@ -44,7 +45,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 W = "slack:T-TEST"
 
 
-def post(event: dict, **options) -> MessagePosted | MessageEdited | None:
+def post(event: dict, **options) -> MessagePosted | MessageEdited | MessageDeleted | None:
     return message_event(
         event, workspace=W, event_id="Ev1", bot_user_id="U-BOT", now=NOW, **options
     )
@@ -109,12 +110,11 @@ def test_translate_thread_reply_and_broadcast():
         {"bot_id": "B-BOT", "user": "U-BOT"},
         {"user": "U-BOT"},
         {"subtype": "channel_join"},
-        {"subtype": "message_deleted", "hidden": True},
         {"subtype": "channel_topic"},
         {"channel_type": "im", "channel": "D1"},
         {"channel_type": "mpim", "channel": "G1"},
     ],
-    ids=["other-bot", "own-bot-id", "own-user", "join", "deleted", "topic", "dm", "group-dm"],
+    ids=["other-bot", "own-bot-id", "own-user", "join", "topic", "dm", "group-dm"],
 )
 def test_translate_ignores_what_is_not_a_person_speaking_in_a_channel(extra):
     assert post(shapes.message_event("#problem something", **extra)) is None
@@ -148,7 +148,45 @@ def test_translate_message_changed_is_an_edit_of_the_original():
 def test_translate_message_changed_without_new_words_is_ignored():
     assert post(edited("the build is broken")) is None  # e.g. a link unfurled
     assert post(edited("x", bot_id="B-BOT")) is None
-    assert post(edited("x", subtype="tombstone")) is None
+
+
+def deleted(ts: str = "1700000000.000100", **previous) -> dict:
+    """A message_deleted event as Slack sends it (hidden, with what was deleted)."""
+    return {
+        "type": "message", "subtype": "message_deleted", "hidden": True,
+        "channel": "C-GENERAL", "channel_type": "channel", "ts": "1700000200.000300",
+        "deleted_ts": ts, "event_ts": "1700000200.000300",
+        "previous_message": {"type": "message", "user": "U-ALICE",
+                             "text": "#problem the build is broken", "ts": ts, **previous},
+    }  # fmt: skip
+
+
+def test_translate_message_deleted_withdraws_the_message():
+    gone = post(deleted())
+    assert isinstance(gone, MessageDeleted)
+    assert (gone.workspace, gone.channel, gone.event_id) == (W, "C-GENERAL", "Ev1")
+    assert (gone.message_id, gone.thread_id) == ("1700000000.000100", None)
+    assert gone.at == moment("1700000200.000300")
+
+    reply = post(deleted("1700000000.000500", thread_ts="1700000000.000100"))
+    assert isinstance(reply, MessageDeleted)
+    assert (reply.message_id, reply.thread_id) == ("1700000000.000500", "1700000000.000100")
+
+    # Without previous_message (Slack leaves it out for old messages) deleted_ts is enough.
+    bare = deleted() | {"previous_message": None}
+    assert post(bare) == gone
+
+    # A thread parent deleted while it has replies stays behind as a tombstone.
+    tombstone = post(edited("This message was deleted.", subtype="tombstone", user="USLACKBOT"))
+    assert isinstance(tombstone, MessageDeleted)
+    assert (tombstone.message_id, tombstone.thread_id) == ("1700000000.000100", None)
+
+
+def test_translate_message_deleted_ignores_the_bots_own_and_other_places():
+    assert post(deleted(user="U-BOT")) is None
+    assert post(deleted(bot_id="B-OTHER", user=None)) is None
+    assert post(deleted() | {"channel_type": "im", "channel": "D1"}) is None
+    assert post(deleted() | {"deleted_ts": None, "previous_message": None}) is None
 
 
 # --- members, mentions, commands --------------------------------------------------------------
@@ -379,3 +417,37 @@ def test_translate_evaluation_form_errors_name_the_block(given, meta, blocks):
     view = submission(ids.EVALUATION_MODAL, scores(*given), **meta)
     invalid = evaluation_form(view, workspace=W, user="U", at=NOW, event_id="t")
     assert isinstance(invalid, Invalid) and set(invalid.errors) == blocks
+
+
+# --- NUL characters ---------------------------------------------------------------------
+
+NUL = "\x00"
+
+
+def test_translate_no_nul_character_reaches_an_event():
+    """PostgreSQL refuses NUL in text: no word from Slack may carry one into storage."""
+    posted = post(shapes.message_event(f"#problem the{NUL} build &amp;{NUL} tests"))
+    assert posted is not None and posted.text == "#problem the build & tests"
+    changed = post(edited(f"the build{NUL} is fine"))
+    assert isinstance(changed, MessageEdited) and changed.text == "the build is fine"
+    mention = mention_command(shapes.app_mention_event(f"<@U-BOT> agree X{NUL} because Y"),
+                              workspace=W, event_id="Ev", bot_user_id="U-BOT", now=NOW)  # fmt: skip
+    assert mention is not None and mention.args == "agree X because Y"
+    command = slash_command(shapes.slash_command("/agree", f"{NUL}X because{NUL} Y"),
+                            workspace=W, now=NOW)  # fmt: skip
+    assert command.args == "X because Y"
+    submitted = agreement({
+        "what": {"value": f"We{NUL} X"}, "why": {"value": f"{NUL}"},
+        "role": {"value": f"the{NUL} lead"},
+    })  # fmt: skip
+    assert isinstance(submitted, Invalid) and set(submitted.errors) == {"why"}  # only a NUL
+    submitted = agreement({"what": {"value": f"We{NUL} X"}, "why": {"value": f"Y{NUL}"},
+                           "role": {"value": f"the{NUL} lead"}})  # fmt: skip
+    assert not isinstance(submitted, Invalid)
+    assert (submitted.text, submitted.why, submitted.owner) == ("We X", "Y", "the lead")
+    added = proposal_form(
+        submission(ids.PROPOSAL_MODAL, {"proposal": {"value": f"try{NUL} X"}}, c="C1", p="1.0"),
+        workspace=W, user="U-ALICE", at=NOW, event_id="t",
+    )  # fmt: skip
+    assert not isinstance(added, Invalid) and added.text == "try X"
+    assert unescape(None) == "" and NUL not in unescape(f"a{NUL}&lt;")

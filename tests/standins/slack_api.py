@@ -45,6 +45,7 @@ from typing import Any, NamedTuple
 from aiohttp import web
 
 from tests.standins.lifecycle import Served
+from tests.standins.slack_limits import problems_of
 
 __all__ = [
     "APP_ID",
@@ -180,7 +181,11 @@ class SlackChannel:
     is_im: bool = False
     user: str | None = None  # the other party of a DM
 
-    def to_api(self) -> dict[str, Any]:
+    def has_member(self, user: str) -> bool:
+        """A channel seeded without members lets everyone in (tests that do not care)."""
+        return not self.members or user in self.members
+
+    def to_api(self, bot_user_id: str | None = None) -> dict[str, Any]:
         channel: dict[str, Any] = {
             "id": self.id,
             "created": 1_700_000_000,
@@ -201,7 +206,7 @@ class SlackChannel:
                 is_private=self.is_private,
                 is_mpim=False,
                 is_general=self.name == "general",
-                is_member=True,
+                is_member=bot_user_id is None or self.has_member(bot_user_id),
                 num_members=len(self.members),
             )
         return channel
@@ -240,8 +245,10 @@ class SlackStandIn(Served):
     ``wait_for`` waits (bounded) for listener calls that happen after Bolt's
     HTTP ack. ``fail_next``, ``rate_limit_next`` and ``respond_with`` program
     the answers; ``add_user``, ``add_channel`` and ``set_members`` seed the
-    workspace. Methods it does not know answer ``unknown_method``, as Slack
-    does, so an adapter that calls something unexpected fails loudly.
+    workspace. Messages and views past Slack's limits are refused like Slack
+    refuses them (``invalid_blocks``, ``msg_too_long``, ``invalid_arguments``).
+    Methods it does not know answer ``unknown_method``, as Slack does, so an
+    adapter that calls something unexpected fails loudly.
     """
 
     def __init__(self, *, identity: BotIdentity | None = None) -> None:
@@ -260,6 +267,10 @@ class SlackStandIn(Served):
         self.client_secret: str | None = None
         # The human who approves the install in oauth.v2.access answers.
         self.oauth_installer_id = "U-INSTALLER"
+        # Messages and views past Slack's Block Kit limits are refused, as on Slack;
+        # `refused` keeps those calls with Slack's error.
+        self.enforce_limits = True
+        self.refused: list[tuple[SlackCall, str]] = []
 
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -381,11 +392,19 @@ class SlackStandIn(Served):
         self.channels[channel_id] = channel
         return channel
 
+    def add_direct_message(self, channel_id: str, users: Sequence[str]) -> SlackChannel:
+        """A DM between people (the bot not in it): Slack hides it from the bot."""
+        channel = SlackChannel(id=channel_id, members=list(users), is_im=True, user=users[0])
+        self.channels[channel_id] = channel
+        return channel
+
     def set_members(self, channel_id: str, members: Iterable[str]) -> SlackChannel:
         """Set a channel's members, creating the channel if needed.
 
         Once a channel has members, ``chat.postEphemeral`` to a non-member
-        answers ``user_not_in_channel`` like Slack does.
+        answers ``user_not_in_channel`` like Slack does, and without the bot
+        among them posting answers ``not_in_channel`` and ``conversations.info``
+        says ``is_member: false``.
         """
         channel = self.channels.get(channel_id) or self.add_channel(channel_id)
         channel.members = list(members)
@@ -578,11 +597,21 @@ class SlackStandIn(Served):
             return web.json_response({"ok": False, "error": "unknown_method"})
         try:
             self._check_token(method, params)
+            self._check_limits(method, params)
             body = dict(responder(params))
         except SlackError as error:
             body = error.to_body()
         body.setdefault("ok", True)
         return web.json_response(body)
+
+    def _check_limits(self, method: str, params: Mapping[str, Any]) -> None:
+        """Refuse what Slack refuses: too many blocks, too long texts (slack_limits)."""
+        refused = problems_of(method, params) if self.enforce_limits else None
+        if refused is not None:
+            error, messages = refused
+            self.refused.append((SlackCall(method, params), error))
+            raise SlackError(error, **({"response_metadata": {"messages": messages}}
+                                       if messages else {}))  # fmt: skip
 
     def _check_token(self, method: str, params: Mapping[str, Any]) -> None:
         if method in _NO_TOKEN_METHODS:
@@ -680,6 +709,15 @@ class SlackStandIn(Served):
             raise SlackError("user_not_found")
         return user
 
+    def _check_bot_in(self, channel_id: str) -> None:
+        """Without chat:write.public a bot posts only where it is a member, as on Slack;
+        a DM between people is not even visible to it. Unknown channels are let through."""
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            return
+        if not channel.has_member(self.identity.bot_user_id):
+            raise SlackError("channel_not_found" if channel.is_im else "not_in_channel")
+
     def _channel(self, channel_id: str | None) -> SlackChannel:
         channel = self.channels.get(channel_id or "")
         if channel is None:
@@ -719,6 +757,7 @@ class SlackStandIn(Served):
         if not (params.get("text") or params.get("blocks") or params.get("attachments")):
             raise SlackError("no_text")
         channel = self._resolve_channel(params["channel"])
+        self._check_bot_in(channel)
         ts = self._next_ts()
         message = self._message(params, ts)
         self.messages[(channel, ts)] = message
@@ -730,8 +769,9 @@ class SlackStandIn(Served):
             raise SlackError("channel_not_found")
         if not user:
             raise SlackError("user_not_found")
+        self._check_bot_in(channel_id)
         channel = self.channels.get(channel_id)
-        if channel is not None and channel.members and user not in channel.members:
+        if channel is not None and not channel.has_member(user):
             raise SlackError("user_not_in_channel")
         if not (params.get("text") or params.get("blocks") or params.get("attachments")):
             raise SlackError("no_text")
@@ -803,11 +843,14 @@ class SlackStandIn(Served):
         return {
             "no_op": True,
             "already_open": True,
-            "channel": channel.to_api() if full else {"id": channel.id},
+            "channel": channel.to_api(self.identity.bot_user_id) if full else {"id": channel.id},
         }
 
     def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"channel": self._channel(params.get("channel")).to_api()}
+        channel = self._channel(params.get("channel"))
+        if channel.is_im and not channel.has_member(self.identity.bot_user_id):
+            raise SlackError("channel_not_found")  # a DM between people
+        return {"channel": channel.to_api(self.identity.bot_user_id)}
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         include_locale = str(params.get("include_locale", "")).lower() in {"1", "true"}

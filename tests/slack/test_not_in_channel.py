@@ -1,0 +1,93 @@
+"""A command or shortcut where the bot is not a member: a channel it was never invited
+to, or a DM between people. Slack would refuse every announcement there (the bot has
+no chat:write.public), so nothing is recorded and the person is told privately, in
+their language, to invite the bot first."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.models import AgreementRow
+from rules.events import CommandInvoked, RosterSynced
+from tests.slack.conftest import BOB, SlackBot, past_ts, shown_text
+from tests.standins.slack_api import BOT_USER_ID, SlackStandIn
+from tests.standins.slack_requests import USER_ID, message_shortcut
+
+ELSEWHERE = "C-ELSEWHERE"
+PEOPLE_DM = "D-PEOPLE"
+AGREE = "We ship on Fridays because customers asked"
+
+
+@pytest.fixture(autouse=True)
+def _elsewhere(slack: SlackStandIn) -> None:
+    slack.set_members(ELSEWHERE, [USER_ID, BOB])
+    slack.add_direct_message(PEOPLE_DM, [USER_ID, BOB])
+
+
+def agreements(bot: SlackBot) -> list[tuple[str, str]]:
+    with Session(bot.groundrules.database) as session:
+        return [(row.channel, row.text) for row in session.exec(select(AgreementRow)).all()]
+
+
+async def told(bot: SlackBot, url: str) -> str:
+    [answer] = await bot.slack.wait_for_response(url)
+    assert answer["response_type"] == "ephemeral"
+    return answer["text"]
+
+
+async def test_not_in_channel_agree_is_not_recorded_and_the_person_is_told(bot: SlackBot):
+    url = bot.slack.response_url()
+    await bot.command("/agree", AGREE, channel_id=ELSEWHERE, response_url=url)
+    assert "I am not in this channel yet" in await told(bot, url)
+    assert "/invite @Groundrules" in await told(bot, url)
+    assert agreements(bot) == []
+    assert not bot.adapter.activity.counts  # nothing reached the engine
+    assert not bot.calls("chat.postMessage") and not bot.calls("chat.postEphemeral")
+
+    # Invited, the same command works at once.
+    bot.slack.set_members(ELSEWHERE, [USER_ID, BOB, BOT_USER_ID])
+    await bot.event({"type": "member_joined_channel", "user": BOT_USER_ID,
+                     "channel": ELSEWHERE, "channel_type": "C", "event_ts": past_ts()})  # fmt: skip
+    await bot.handled(RosterSynced)
+    await bot.command("/agree", AGREE, channel_id=ELSEWHERE)
+    await bot.handled(CommandInvoked)
+    assert agreements(bot) == [(ELSEWHERE, "We ship on Fridays")]
+    [announced] = bot.calls("chat.postMessage")
+    assert announced.params["channel"] == ELSEWHERE
+
+
+async def test_not_in_channel_the_form_is_not_opened_and_the_answer_is_dutch(bot: SlackBot):
+    url = bot.slack.response_url()
+    await bot.command("/afspraak", "", channel_id=ELSEWHERE, response_url=url)
+    assert "Ik zit nog niet in dit kanaal" in await told(bot, url)
+    assert not bot.calls("views.open")
+
+
+async def test_not_in_channel_a_dm_between_people(bot: SlackBot):
+    url = bot.slack.response_url()
+    await bot.command("/agree", AGREE, channel_id=PEOPLE_DM, channel_name="directmessage",
+                      response_url=url)  # fmt: skip
+    assert "not in direct messages between people" in await told(bot, url)
+    assert agreements(bot) == [] and not bot.adapter.activity.counts
+
+
+async def test_not_in_channel_the_shortcut_does_not_open_the_form(bot: SlackBot):
+    url = bot.slack.response_url()
+    await bot.interact(message_shortcut("record_agreement", message_text=AGREE,
+                                        channel_id=ELSEWHERE, response_url=url))  # fmt: skip
+    assert "Invite me first" in await told(bot, url)
+    assert not bot.calls("views.open")
+
+
+async def test_not_in_channel_membership_is_asked_once_where_the_bot_is(bot: SlackBot):
+    await bot.command("/agreements")
+    await bot.command("/agreements")
+    await bot.handled(CommandInvoked, 2)
+    assert len(bot.calls("conversations.info")) == 1
+    # In the bot's own DM a command still reaches the engine.
+    own_dm = await bot.adapter.client.conversations_open(users=USER_ID)
+    await bot.command("/groundrules", "", channel_id=own_dm["channel"]["id"])
+    [_first, _second, help_] = await bot.handled(CommandInvoked, 3)
+    assert help_.channel.startswith("D")
+    assert "Invite me" not in "\n".join(shown_text(c) for c in bot.slack.calls)
