@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from babel.dates import format_date
 
 from adapters.discord import answering
 from rules.actions import AgreementView, AnnounceReview, Reply
@@ -96,15 +98,18 @@ async def test_interactions_agree_without_text_opens_the_form(world, harness):
     )
     assert refused.ephemeral and runtime.of(AgreementSubmitted) == []
 
+    # A review date within ten years of the real clock the bot runs on.
+    review_on = date.today() + timedelta(days=400)
     right = await world.api.submit_modal(
-        modal, {"text": "Stand-up at 9", "why": "we all start then", "review": "2099-01-31"}
+        modal, {"text": "Stand-up at 9", "why": "we all start then", "review": str(review_on)}
     )
     [submitted] = await runtime.wait_for(AgreementSubmitted)
     assert (submitted.text, submitted.why, submitted.review_on) == (
-        "Stand-up at 9", "we all start then", date(2099, 1, 31),
+        "Stand-up at 9", "we all start then", review_on,
     )  # fmt: skip
     await world.api.wait_for_callback(right)
-    assert any("we review it on January 31, 2099" in m["content"]
+    shown = format_date(review_on, format="long", locale="en")
+    assert any(f"we review it on {shown}" in m["content"]
                for m in world.api.messages_in(world.general))  # fmt: skip
 
 
