@@ -270,3 +270,8 @@ def test_blocks_usage_lines_show_their_angle_brackets_in_every_language(lang):
     for spec in COMMANDS:
         line = voice.say(spec.usage)
         assert "<" not in line and ">" not in line, line
+
+
+def test_blocks_every_line_of_quoted_words_stays_in_the_quote():
+    shown = Voice("en")(Say.of("> {p}", p=Quote("move it\n*Everyone has answered* <!here>")))
+    assert shown == "> move it\n> *Everyone has answered* &lt;!here&gt;"
