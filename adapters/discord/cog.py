@@ -44,7 +44,7 @@ from adapters.discord.custom_ids import (
     parse_form,
 )
 from adapters.discord.rendering import Outgoing, Renderer, first_quote, say
-from rules.events import Event
+from rules.events import Event, MemberJoined, MemberLeft, RosterSynced
 from rules.grammar import CommandSpec
 from rules.i18n import supported
 from rules.say import N_, Member, Say, Text
@@ -89,7 +89,21 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         self.bot.tree.remove_command(self._record.name, type=discord.AppCommandType.message)
 
     async def submit(self, event: Event) -> None:
+        await self._ensure_roster(event)
         await self.runtime.submit(event, platform="discord")
+
+    async def _ensure_roster(self, event: Event) -> None:
+        """A table heard from for the first time since connecting gets its roster first
+        (a private thread's table is known only once someone speaks there)."""
+        if isinstance(event, RosterSynced | MemberJoined | MemberLeft):
+            return
+        channel_id = int(event.channel)
+        if channel_id in self._rostered:
+            return
+        guild = self.bot.get_guild(translate.guild_of(event.workspace))
+        channel = guild.get_channel_or_thread(channel_id) if guild is not None else None
+        if isinstance(channel, discord.TextChannel | discord.Thread):
+            await self.sync_table(channel)
 
     # --- the gateway ---------------------------------------------------------------------
 
@@ -114,22 +128,30 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await guild.chunk()
         for channel in guild.text_channels:
             if translate.can_read(guild.me, channel):
-                await self.sync_channel(channel)
+                await self.sync_table(channel)
+        for thread in guild.threads:
+            if thread.is_private():
+                await self.sync_table(thread)
 
-    async def sync_channel(self, channel: discord.TextChannel) -> None:
-        self._rostered.add(channel.id)
-        await self.submit(translate.roster_synced(channel, utcnow()))
+    async def sync_table(self, channel: discord.TextChannel | discord.Thread) -> None:
+        """Send a table its roster: a channel's readers, a private thread's members."""
+        if isinstance(channel, discord.TextChannel):
+            self._rostered.add(channel.id)
+            await self.submit(translate.roster_synced(channel, utcnow()))
+        elif translate.is_private_thread(channel):
+            try:
+                members = [member.id for member in await channel.fetch_members()]
+            except discord.HTTPException as error:
+                log.warning("could not read the members of a private thread: %s", error)
+                return
+            self._rostered.add(channel.id)
+            await self.submit(translate.thread_roster_synced(channel, members, utcnow()))
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         event = translate.message_posted(message)
-        if event is None or message.guild is None:
-            return
-        if int(event.channel) not in self._rostered:
-            channel = message.guild.get_channel(int(event.channel))
-            if isinstance(channel, discord.TextChannel):
-                await self.sync_channel(channel)
-        await self.submit(event)
+        if event is not None:
+            await self.submit(event)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
@@ -146,6 +168,25 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     async def on_member_remove(self, member: discord.Member) -> None:
         for event in translate.members_left(member, utcnow()):
             await self.submit(event)
+
+    # A private thread's table follows who is in the thread.
+
+    @commands.Cog.listener()
+    async def on_thread_join(self, thread: discord.Thread) -> None:
+        if thread.is_private():
+            await self.sync_table(thread)
+
+    @commands.Cog.listener()
+    async def on_thread_member_join(self, member: discord.ThreadMember) -> None:
+        if member.thread.is_private():
+            await self.sync_table(member.thread)
+
+    @commands.Cog.listener()
+    async def on_raw_thread_member_remove(self, payload: discord.RawThreadMembersUpdate) -> None:
+        guild = self.bot.get_guild(payload.guild_id)
+        thread = guild.get_thread(payload.thread_id) if guild is not None else None
+        if thread is not None and thread.is_private():
+            await self.sync_table(thread)
 
     # --- commands -----------------------------------------------------------------------
 

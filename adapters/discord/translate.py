@@ -1,8 +1,10 @@
 """Discord objects in, neutral events out: plain functions, no I/O, no rule logic.
 
-A guild is a workspace ("discord:<guild id>"). A text channel is a table; a thread
-belongs to its parent's table, with the thread's id as the neutral thread id (a thread
-started on a message has that message's id, as Slack threads do).
+A guild is a workspace ("discord:<guild id>"). A text channel is a table; a public
+thread belongs to its parent's table, with the thread's id as the neutral thread id (a
+thread started on a message has that message's id, as Slack threads do). A private
+thread is a table of its own, its members those added to it: what is said there never
+reaches the rest of the parent channel.
 """
 
 from __future__ import annotations
@@ -60,8 +62,15 @@ class Place:
     thread_id: str | None = None
 
 
+def is_private_thread(channel: object) -> bool:
+    return isinstance(channel, discord.Thread) and channel.is_private()
+
+
 def place_of(channel: object) -> Place | None:
-    """Text channels and threads are tables (a thread: its parent's); nothing else is."""
+    """Text channels and threads are tables (a public thread: its parent's, a private
+    thread: its own); nothing else is."""
+    if is_private_thread(channel):
+        return Place(str(channel.id))  # type: ignore[attr-defined]
     if isinstance(channel, discord.Thread):
         return Place(str(channel.parent_id), str(channel.id))
     if isinstance(channel, discord.TextChannel):
@@ -136,11 +145,18 @@ def members_joined(member: discord.Member, at: datetime) -> list[MemberJoined]:
 
 
 def members_left(member: discord.Member, at: datetime) -> list[MemberLeft]:
-    return _at_each_table(MemberLeft, "leave", member, at)
+    """A person left the guild: they leave every table they could read, and every
+    private thread (leaving one they were not in changes nothing)."""
+    private = [t for t in member.guild.threads if t.is_private()]
+    return _at_each_table(MemberLeft, "leave", member, at, [*readable_channels(member), *private])
 
 
 def _at_each_table(
-    kind: type[Presence], prefix: str, member: discord.Member, at: datetime
+    kind: type[Presence],
+    prefix: str,
+    member: discord.Member,
+    at: datetime,
+    tables: Iterable[discord.TextChannel | discord.Thread] | None = None,
 ) -> list[Presence]:
     if member.bot:
         return []
@@ -152,7 +168,7 @@ def _at_each_table(
             event_id=f"{prefix}:{channel.id}:{member.id}:{at.isoformat()}",
             user=str(member.id),
         )
-        for channel in readable_channels(member)
+        for channel in (readable_channels(member) if tables is None else tables)
     ]
 
 
@@ -164,6 +180,24 @@ def roster_synced(channel: discord.TextChannel, at: datetime) -> RosterSynced:
         at=at,
         event_id=f"roster:{channel.id}:{at.isoformat()}",
         members=frozenset(str(m.id) for m in channel.members if not m.bot),
+    )
+
+
+def thread_roster_synced(
+    thread: discord.Thread, members: Iterable[int], at: datetime
+) -> RosterSynced:
+    """A private thread's table: the people in the thread (not the bots, not this bot)."""
+
+    def human(user: int) -> bool:
+        member = thread.guild.get_member(user)
+        return user != thread.guild.me.id and not (member is not None and member.bot)
+
+    return RosterSynced(
+        workspace=workspace_of(thread.guild.id),
+        channel=str(thread.id),
+        at=at,
+        event_id=f"roster:{thread.id}:{at.isoformat()}",
+        members=frozenset(str(user) for user in members if human(user)),
     )
 
 
