@@ -169,6 +169,36 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         for event in translate.members_left(member, utcnow()):
             await self.submit(event)
 
+    # Who sits at a table follows who may read the channel.
+
+    @commands.Cog.listener()
+    async def on_guild_channel_update(
+        self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel
+    ) -> None:
+        """Permissions of the channel (or of a category its channels follow) may have
+        changed."""
+        if isinstance(after, discord.CategoryChannel):
+            channels = after.text_channels
+        elif isinstance(after, discord.TextChannel):
+            channels = [after]
+        else:
+            return
+        for channel in channels:
+            if translate.can_read(channel.guild.me, channel):
+                await self.sync_table(channel)
+
+    @commands.Cog.listener()
+    async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
+        if before.permissions != after.permissions:
+            await self.sync_guild(after.guild)
+
+    @commands.Cog.listener()
+    async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
+        """New or lost roles: the tables the member may read change with them."""
+        if before.roles != after.roles:
+            for event in translate.access_changed(before, after, utcnow()):
+                await self.submit(event)
+
     # A private thread's table follows who is in the thread.
 
     @commands.Cog.listener()

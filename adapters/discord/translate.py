@@ -172,6 +172,31 @@ def _at_each_table(
     ]
 
 
+def access_changed(
+    before: discord.Member, after: discord.Member, at: datetime
+) -> list[MemberJoined | MemberLeft]:
+    """New roles (or roles taken away): the person joins the tables they can read now
+    and leaves those they no longer can."""
+    if after.bot:
+        return []
+    changed: list[MemberJoined | MemberLeft] = []
+    for channel in after.guild.text_channels:
+        could, can = can_read(before, channel), can_read(after, channel)
+        if could == can:
+            continue
+        kind, prefix = (MemberJoined, "join") if can else (MemberLeft, "leave")
+        changed.append(
+            kind(
+                workspace=workspace_of(after.guild.id),
+                channel=str(channel.id),
+                at=at,
+                event_id=f"{prefix}:{channel.id}:{after.id}:{at.isoformat()}",
+                user=str(after.id),
+            )
+        )
+    return changed
+
+
 def roster_synced(channel: discord.TextChannel, at: datetime) -> RosterSynced:
     """Everyone human who can read the channel sits at its table."""
     return RosterSynced(
