@@ -35,6 +35,7 @@ from adapters.discord.rendering import (
     one_message,
     pieces,
     with_file,
+    with_pings,
 )
 from adapters.discord.translate import guild_of
 from bot.presenting import (
@@ -313,16 +314,17 @@ class Delivery:
     async def _ping(
         self, guild: int, place: int, users: list[int], text: str, view: discord.ui.View
     ) -> str:
-        """The one message that pings on purpose: only those who could not be reached."""
-        pings = " ".join(f"<@{user}>" for user in users)
-        sent = await self.client.get_partial_messageable(place, guild_id=guild).send(
-            **one_message(f"{pings}\n{text}").kwargs(),
-            view=view,
-            allowed_mentions=discord.AllowedMentions(
-                everyone=False, roles=False, replied_user=False,
-                users=[discord.Object(user) for user in users],
-            ),
+        """The one message that pings on purpose: only those who could not be reached.
+        The pings stay in its content, however long the text."""
+        channel = self.client.get_partial_messageable(place, guild_id=guild)
+        pinged = discord.AllowedMentions(
+            everyone=False, roles=False, replied_user=False,
+            users=[discord.Object(user) for user in users],
         )  # fmt: skip
+        *before, last = with_pings([f"<@{user}>" for user in users], text)
+        for message in before:  # only when the pings alone outgrow a message
+            await channel.send(**message.kwargs(), allowed_mentions=pinged)
+        sent = await channel.send(**last.kwargs(), view=view, allowed_mentions=pinged)
         return str(sent.id)
 
     async def _summary(self, guild: int, action: PostRoundSummary) -> str | None:

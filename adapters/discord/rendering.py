@@ -146,6 +146,26 @@ def one_message(text: str) -> Outgoing:
     return Outgoing(embed=discord.Embed(description=clip(text, EMBED_LIMIT)))
 
 
+def with_pings(mentions: list[str], text: str) -> list[Outgoing]:
+    """Text that pings: the mentions stay in the content, where they ping (a mention in an
+    embed does not); text too long to share a message with them moves to an embed. The
+    last message is the one to carry buttons."""
+    groups: list[str] = []
+    for mention in mentions:
+        if groups and len(groups[-1]) + 1 + len(mention) <= MESSAGE_LIMIT:
+            groups[-1] += " " + mention
+        else:
+            groups.append(mention)
+    pings = groups.pop() if groups else ""
+    messages = [Outgoing(content=group) for group in groups]
+    if len(pings) + 1 + len(text) <= MESSAGE_LIMIT:
+        messages.append(Outgoing(content=f"{pings}\n{text}" if pings else text))
+    else:
+        embed = discord.Embed(description=clip(text, EMBED_LIMIT))
+        messages.append(Outgoing(content=pings or None, embed=embed))
+    return messages
+
+
 def pieces(text: str, lang: str) -> list[Outgoing]:
     """Answers and announcements: split on lines; very long ones as a file."""
     parts = chunks(text)

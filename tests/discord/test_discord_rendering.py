@@ -14,6 +14,7 @@ from adapters.discord.rendering import (
     pieces,
     quote_text,
     with_file,
+    with_pings,
 )
 from rules.say import N_, Lines, Member, Members, Quote, Say
 from tests.discord import payloads as p
@@ -158,3 +159,14 @@ def test_rendering_display_names_show_markdown_as_typed():
     render = Renderer(parsed.guild, "en")
     shown = render(Say.of(N_("This button is for {user}."), user=Member(str(p.BOB))))
     assert shown == r"This button is for \[Admin\](https://evil.example)."
+
+
+def test_rendering_pings_stay_in_the_content_of_long_text():
+    short = with_pings(["<@1>", "<@2>"], "be there")
+    assert [(m.content, m.embed) for m in short] == [("<@1> <@2>\nbe there", None)]
+    [long] = with_pings(["<@1>"], "x" * 2000)
+    assert long.content == "<@1>" and long.embed.description == "x" * 2000
+    many = with_pings([f"<@{n:019d}>" for n in range(100)], "be there")
+    assert all(len(m.content) <= MESSAGE_LIMIT for m in many)
+    assert " ".join(m.content for m in many).split()[:100] == [f"<@{n:019d}>" for n in range(100)]
+    assert many[-1].content.endswith("\nbe there")

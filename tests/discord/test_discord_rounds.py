@@ -141,3 +141,23 @@ async def test_round_reminders_go_by_dm_only_to_those_who_have_not_answered(worl
         str(world.general.id),
     )
     assert content_of(world, message).endswith("2 of 3 answered; waiting for carol.")
+
+
+async def test_round_reminder_pings_even_when_the_proposal_is_long(world, harness):
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    long = ("word " * 399).strip()
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "concerns", {"text": long}
+    )
+    await world.api.wait_for_callback(ix)
+    await runtime.tick_until_sent()
+    ping = world.api.messages_in(world.general)[-1]
+    # A mention in an embed pings nobody: the ping stays in the content, the text moves.
+    assert ping["content"] == f"<@{world.carol.id}>"
+    assert ping["mentions"][0]["id"] == str(world.carol.id)
+    assert ping["embeds"][0]["description"].startswith("A friendly reminder")
+    assert long[:1000] in ping["embeds"][0]["description"]
+    assert [label for label, _ in buttons(ping)] == ["No concerns", "I have a concern"]
