@@ -31,6 +31,7 @@ from adapters.discord.rendering import (
     Outgoing,
     Renderer,
     jump_url,
+    long_post,
     markdown,
     one_message,
     pieces,
@@ -333,7 +334,12 @@ class Delivery:
         view = (
             summary_view(action.round.round_id, action.lang) if action.suggest_agreement else None
         )
-        return await self._post(guild, _round_place(action), one_message(text), view=view)
+        first, *rest = long_post(text)
+        place = _round_place(action)
+        sent = await self._post(guild, place, first, view=view)
+        for message in rest:
+            await self._post(guild, place, message)
+        return sent
 
     # --- posting ---------------------------------------------------------------------------
 

@@ -146,6 +146,14 @@ def one_message(text: str) -> Outgoing:
     return Outgoing(embed=discord.Embed(description=clip(text, EMBED_LIMIT)))
 
 
+def long_post(text: str) -> list[Outgoing]:
+    """A post that must lose nothing and whose first message carries the buttons (and
+    the quote they read): text, or embeds split between lines."""
+    if len(text) <= MESSAGE_LIMIT:
+        return [Outgoing(content=text)]
+    return [Outgoing(embed=discord.Embed(description=part)) for part in chunks(text, EMBED_LIMIT)]
+
+
 def with_pings(mentions: list[str], text: str) -> list[Outgoing]:
     """Text that pings: the mentions stay in the content, where they ping (a mention in an
     embed does not); text too long to share a message with them moves to an embed. The
