@@ -4,13 +4,15 @@ Nudges and reminders (of a concern round, of a mandate to renew) go by DM; when 
 person's DMs are closed (error 50007) a nudge becomes a quiet reply beside the problem,
 and a reminder one message in the channel that pings only those people. Every other
 message pings nobody. Private replies and reports answer the interaction that asked
-for them, ephemerally; without one they go by DM.
+for them, ephemerally; without one they go by DM. An action that fails part-way is
+offered again by the outbox; its retry sends only what did not go out.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -77,12 +79,52 @@ NO_PINGS = discord.AllowedMentions.none()
 REPORT_FILE = "report.md"
 
 
+class Progress:
+    """What of an action reached Discord before it failed part-way (a DM refused by a
+    rate limit, the second piece of a long answer): the outbox offers the same action
+    again, and the retry skips what was sent, so nobody gets it twice. Kept in memory:
+    bounded, and forgotten once the action is delivered whole."""
+
+    LIMIT = 1000
+
+    def __init__(self) -> None:
+        self._sent: OrderedDict[object, dict[str, str | None]] = OrderedDict()
+
+    def of(self, action: Outbound) -> dict[str, str | None]:
+        """Step -> the id it sent; the caller adds steps as they succeed."""
+        key = _key(action)
+        if key not in self._sent:
+            self._sent[key] = {}
+            while len(self._sent) > self.LIMIT:
+                self._sent.popitem(last=False)
+        return self._sent[key]
+
+    def done(self, action: Outbound) -> None:
+        self._sent.pop(_key(action), None)
+
+
+def _key(action: Outbound) -> object:
+    try:
+        hash(action)
+    except TypeError:
+        return repr(action)
+    return action
+
+
 class Delivery:
     def __init__(self, client: discord.Client, runtime: Runtime) -> None:
         self.client = client
         self.runtime = runtime
+        self.progress = Progress()
 
     async def deliver(self, action: Outbound) -> str | None:
+        """Carry out one action; after a failure part-way, the retry of the same action
+        sends only what did not go out."""
+        sent = await self._deliver(action)
+        self.progress.done(action)
+        return sent
+
+    async def _deliver(self, action: Outbound) -> str | None:
         guild = guild_of(action.workspace)
         match action:
             case SendNudge():
@@ -105,7 +147,7 @@ class Delivery:
             case AnnounceAgreement():
                 text = self._renderer(guild, action.lang)(agreement_text(action))
                 where = _place(action.channel, action.thread_id)
-                return await self._post_all(guild, where, pieces(text, action.lang))
+                return await self._post_all(guild, where, pieces(text, action.lang), action)
             case AnnounceReview():
                 text = self._renderer(guild, action.lang)(review_text(action))
                 view = review_view(action.agreement.number, action.lang)
@@ -221,20 +263,20 @@ class Delivery:
             if answer is not None and answer.user == action.user:
                 await answer.private(messages)
                 return None
-            return await self._dm_all(int(action.user), messages)
+            return await self._dm_all(int(action.user), messages, action)
         if answer is not None and answer.place == place and await answer.public(messages):
             return None
-        return await self._post_all(guild, place, messages)
+        return await self._post_all(guild, place, messages, action)
 
-    async def _dm_all(self, user: int, messages: list[Outgoing]) -> str | None:
+    async def _dm_all(self, user: int, messages: list[Outgoing], action: Outbound) -> str | None:
         """A private reply with no interaction to answer; closed DMs leave nothing to do."""
+        done = self.progress.of(action)
         try:
             dm = await self.client.create_dm(discord.Object(user))
-            first = None
-            for message in messages:
-                sent = await dm.send(**message.kwargs())
-                first = first or str(sent.id)
-            return first
+            for index, message in enumerate(messages):
+                if f"dm:{index}" not in done:
+                    done[f"dm:{index}"] = str((await dm.send(**message.kwargs())).id)
+            return done.get("dm:0")
         except discord.Forbidden as error:
             if error.code != DMS_CLOSED:
                 raise
@@ -270,13 +312,13 @@ class Delivery:
         ref = await self.runtime.message_ref(action.workspace, f"round:{view.round_id}")
         dm_text = text + (f"\n{jump_url(guild, place, int(ref))}" if ref else "")
         where = Where(guild, int(action.channel))
-        unreachable = await self._dm_each(
-            action.users, dm_text, lambda: round_view(view.round_id, action.lang, where)
-        )
-        if not unreachable:
-            return None
-        return await self._ping(
-            guild, place, unreachable, text, round_view(view.round_id, action.lang)
+        return await self._dm_each(
+            action,
+            dm_text,
+            lambda: round_view(view.round_id, action.lang, where),
+            lambda unreachable: self._ping(
+                guild, place, unreachable, text, round_view(view.round_id, action.lang)
+            ),
         )
 
     # --- mandates after a meeting ---------------------------------------------------------
@@ -288,29 +330,47 @@ class Delivery:
         place = int(action.channel)
         dm_text = f"{text}\n{_channel_url(guild, place)}"
         where = Where(guild, place)
-        unreachable = await self._dm_each(
-            action.users, dm_text, lambda: renewal_view(action.meeting_id, action.lang, where)
-        )
-        if not unreachable:
-            return None
-        return await self._ping(
-            guild, place, unreachable, text, renewal_view(action.meeting_id, action.lang)
+        return await self._dm_each(
+            action,
+            dm_text,
+            lambda: renewal_view(action.meeting_id, action.lang, where),
+            lambda unreachable: self._ping(
+                guild, place, unreachable, text, renewal_view(action.meeting_id, action.lang)
+            ),
         )
 
     async def _dm_each(
-        self, users: tuple[str, ...], text: str, view: Callable[[], discord.ui.View]
-    ) -> list[int]:
-        """A DM with its buttons to each; returns those whose DMs are closed."""
-        unreachable = []
-        for user in users:
+        self,
+        action: RemindMembers | AskRenewal,
+        text: str,
+        view: Callable[[], discord.ui.View],
+        ping: Callable[[list[int]], Awaitable[str]],
+    ) -> str | None:
+        """A DM with its buttons to each of the action's users, and one channel message
+        that pings those whose DMs are closed. A DM that fails otherwise does not stop
+        the others; the action fails at the end, and its retry reaches only those who
+        were not reached."""
+        done = self.progress.of(action)
+        unreachable: list[int] = []
+        failed: discord.HTTPException | None = None
+        for user in action.users:
+            if f"dm:{user}" in done:
+                continue
             try:
                 dm = await self.client.create_dm(discord.Object(int(user)))
-                await dm.send(**one_message(text).kwargs(), view=view())
-            except discord.Forbidden as error:
-                if error.code != DMS_CLOSED:
-                    raise
+                done[f"dm:{user}"] = str(
+                    (await dm.send(**one_message(text).kwargs(), view=view())).id
+                )
+            except discord.Forbidden:  # closed DMs (50007), or no DM allowed at all
                 unreachable.append(int(user))
-        return unreachable
+            except discord.HTTPException as error:  # a rate limit, an outage: try again
+                failed = failed or error
+        if unreachable:
+            done["ping"] = await ping(unreachable)
+            done.update((f"dm:{user}", None) for user in unreachable)
+        if failed is not None:
+            raise failed
+        return done.get("ping")
 
     async def _ping(
         self, guild: int, place: int, users: list[int], text: str, view: discord.ui.View
@@ -354,9 +414,14 @@ class Delivery:
         sent = await channel.send(**message.kwargs(), allowed_mentions=NO_PINGS, **extra)
         return str(sent.id)
 
-    async def _post_all(self, guild: int, place: int, messages: list[Outgoing]) -> str:
-        ids = [await self._post(guild, place, message) for message in messages]
-        return ids[0]
+    async def _post_all(
+        self, guild: int, place: int, messages: list[Outgoing], action: Outbound
+    ) -> str:
+        done = self.progress.of(action)
+        for index, message in enumerate(messages):
+            if f"post:{index}" not in done:
+                done[f"post:{index}"] = await self._post(guild, place, message)
+        return done["post:0"]  # type: ignore[return-value]
 
 
 def _place(channel: str, thread_id: str | None) -> int:

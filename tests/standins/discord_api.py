@@ -640,6 +640,7 @@ class _InjectedError:
     code: int
     message: str
     remaining: int
+    skip: int = 0
 
 
 @dataclass
@@ -853,13 +854,15 @@ class DiscordStandIn(Served):
         code: int = 50013,
         message: str = "Missing Permissions",
         times: int = 1,
+        skip: int = 0,
     ) -> None:
-        """Answer the next ``times`` requests matching ``route`` with a Discord error.
+        """Answer the next ``times`` requests matching ``route`` with a Discord error,
+        after letting ``skip`` of them through.
 
         ``route`` as in ``RecordedRequest.matches``, e.g.
         ``"POST /channels/{channel_id}/messages"``.
         """
-        self._injected.append(_InjectedError(route, status, code, message, times))
+        self._injected.append(_InjectedError(route, status, code, message, times, skip))
 
     # ------------------------------------------------------------------ gateway control
 
@@ -1908,6 +1911,9 @@ class DiscordStandIn(Served):
     def _injected_error(self, record: RecordedRequest) -> web.Response | None:
         for planned in self._injected:
             if planned.remaining > 0 and record.matches(planned.pattern):
+                if planned.skip > 0:
+                    planned.skip -= 1
+                    continue
                 planned.remaining -= 1
                 return _error(planned.status, planned.code, planned.message)
         return None
