@@ -5,6 +5,7 @@ decided by the engine and carried out by `delivery`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from typing import TYPE_CHECKING
@@ -14,6 +15,8 @@ from discord import app_commands
 from discord.app_commands import locale_str
 from discord.ext import commands
 from discord.utils import utcnow
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from adapters.discord import translate
 from adapters.discord.answering import InteractionAnswer
@@ -44,9 +47,11 @@ from adapters.discord.custom_ids import (
     parse_form,
 )
 from adapters.discord.rendering import Outgoing, Renderer, first_quote, say
+from bot.models import WatchRow
 from rules.events import Event, MemberJoined, MemberLeft, RosterSynced
 from rules.grammar import CommandSpec
 from rules.i18n import supported
+from rules.problems import STILL_WAITING
 from rules.say import N_, Member, Say, Text
 
 if TYPE_CHECKING:
@@ -59,6 +64,16 @@ DONE = N_("Done.")
 NOTED = N_("Thank you. Noted.")
 OOPS = N_("Something went wrong. Please try again.")
 NOT_HERE = N_("Use this in a channel of a server.")
+SETTLED = N_("This is settled already: there is nothing left to choose.")
+# A nudge is settled once it was answered, dismissed or withdrawn (rules.problems).
+_WAITING = frozenset(STILL_WAITING)
+
+
+def nudge_waiting(database: Engine, workspace: str, channel: str, problem: str) -> bool:
+    """Whether the problem a nudge names still waits for a proposal."""
+    with Session(database) as session:
+        watch = session.get(WatchRow, (workspace, channel, problem))
+        return watch is not None and watch.status in _WAITING
 
 
 def lang_of(interaction: discord.Interaction) -> str:
@@ -72,6 +87,10 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         self.delivery = delivery
         # Tables whose roster was sent since this process connected.
         self._rostered: set[int] = set()
+        # Nudges being answered now, and the quiet replies whose "Show my choices" was
+        # used (so their button goes once the nudge is settled), by problem.
+        self._answering: set[tuple[str, int]] = set()
+        self._quiet: dict[tuple[str, int], discord.PartialMessage] = {}
         self._commands = build_commands(self.run_command)
         self._record = app_commands.guild_only(
             app_commands.ContextMenu(
@@ -249,7 +268,13 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if interaction.user.id != choice.user:
             text = Say.of(N_("This button is for {user}."), user=Member(str(choice.user)))
             await self._tell(interaction, lang, text)
+        elif not await self._waiting(choice):
+            await self._settled(interaction, lang)
         elif choice.act == "open":
+            if interaction.message is not None:
+                self._quiet[_nudge_key(choice)] = interaction.message.channel.get_partial_message(
+                    interaction.message.id
+                )
             question = say(N_("Your problem is still waiting for a proposal. What would you like "
                               "to do?"), lang)  # fmt: skip
             await interaction.response.send_message(
@@ -264,6 +289,31 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             if choice.act != "why":
                 await interaction.response.edit_message(view=None)
             await self._decide(interaction, translate.nudge_answered(origin, choice))
+            if choice.act in ("has", "not"):
+                await self._clear_quiet(choice)
+
+    async def _waiting(self, choice: NudgeChoice) -> bool:
+        """Still waiting, and not being answered this moment (a second proposal form)."""
+        if _nudge_key(choice) in self._answering:
+            return False
+        workspace = translate.workspace_of(choice.where.guild)
+        return await asyncio.to_thread(
+            nudge_waiting, self.runtime.app.database, workspace, str(choice.where.channel),
+            str(choice.problem),
+        )  # fmt: skip
+
+    async def _settled(self, interaction: discord.Interaction, lang: str) -> None:
+        """A button of a nudge that is settled: it goes, and says why nothing happens."""
+        if interaction.message is not None and not interaction.response.is_done():
+            await interaction.response.edit_message(view=None)
+        await self._tell(interaction, lang, Say.of(SETTLED))
+
+    async def _clear_quiet(self, choice: NudgeChoice) -> None:
+        """The quiet reply's "Show my choices" goes with the choice made."""
+        quiet = self._quiet.pop(_nudge_key(choice), None)
+        if quiet is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await quiet.edit(view=None)
 
     async def on_round(self, interaction: discord.Interaction, answer: RoundAnswer) -> None:
         lang = lang_of(interaction)
@@ -384,18 +434,29 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         lang = lang_of(interaction)
         origin = translate.origin_of(interaction, choice.where)
         assert origin is not None
-        if interaction.message is not None:
-            await interaction.response.edit_message(view=None)  # the choice is made
-        try:
-            await self.delivery.post_proposal(choice, origin.user, proposal, lang)
-        except discord.HTTPException as error:
-            log.warning("could not post a proposal for a nudge: %s", error)
-            failed = N_(
-                "I could not post in that channel. Please post your proposal there yourself."
-            )
-            await self._tell(interaction, lang, Say.of(failed))
+        # Checked before posting: a second form, or one opened before the nudge was
+        # settled, posts nothing.
+        if not await self._waiting(choice):
+            await self._settled(interaction, lang)
             return
-        await self._decide(interaction, translate.nudge_answered(origin, choice, proposal))
+        key = _nudge_key(choice)
+        self._answering.add(key)
+        try:
+            if interaction.message is not None:
+                await interaction.response.edit_message(view=None)  # the choice is made
+            try:
+                await self.delivery.post_proposal(choice, origin.user, proposal, lang)
+            except discord.HTTPException as error:
+                log.warning("could not post a proposal for a nudge: %s", error)
+                failed = N_(
+                    "I could not post in that channel. Please post your proposal there yourself."
+                )
+                await self._tell(interaction, lang, Say.of(failed))
+                return
+            await self._decide(interaction, translate.nudge_answered(origin, choice, proposal))
+        finally:
+            self._answering.discard(key)
+        await self._clear_quiet(choice)
 
     # --- answering ------------------------------------------------------------------------
 
@@ -421,3 +482,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await interaction.followup.send(content, ephemeral=True)
         else:
             await interaction.response.send_message(content, ephemeral=True)
+
+
+def _nudge_key(choice: NudgeChoice) -> tuple[str, int]:
+    return (translate.workspace_of(choice.where.guild), choice.problem)
