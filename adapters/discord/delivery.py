@@ -4,7 +4,8 @@ Nudges and reminders (of a concern round, of a mandate to renew) go by DM; when 
 person's DMs are closed (error 50007) a nudge becomes a quiet reply beside the problem,
 and a reminder one message in the channel that pings only those people. Every other
 message pings nobody. Private replies and reports answer the interaction that asked
-for them, ephemerally; without one they go by DM. An action that fails part-way is
+for them, ephemerally; without one they go by DM (the word to a proposer whose DMs are
+closed, as a reminder does: one message that pings only them). An action that fails part-way is
 offered again by the outbox; its retry sends only what did not go out.
 """
 
@@ -66,6 +67,7 @@ from rules.actions import (
     SendNudge,
     SuggestAgreement,
     UpdateRoundProgress,
+    WordToProposer,
 )
 from rules.say import N_, Lines, Member, Quote, Say
 
@@ -232,7 +234,29 @@ class Delivery:
     async def _reply(self, guild: int, action: Reply) -> str | None:
         text = self._renderer(guild, action.lang)(action.text)
         place = _place(action.channel, action.thread_id)
+        answer = current_answer()
+        answering = answer is not None and (answer.workspace, answer.user) == (
+            action.workspace, action.user,
+        )  # fmt: skip
+        if isinstance(action, WordToProposer) and not answering:
+            return await self._word_to_proposer(guild, action, place, text)
         return await self._answer(guild, action, place, pieces(text, action.lang))
+
+    async def _word_to_proposer(
+        self, guild: int, action: WordToProposer, place: int, text: str
+    ) -> str | None:
+        """By DM; when the proposer's DMs are closed, as a reminder is: one message where
+        the proposal was made that pings the proposer alone."""
+        assert action.user is not None
+        done = self.progress.of(action)
+        if "ping" not in done:
+            try:
+                return await self._dm_all(int(action.user), pieces(text, action.lang), action)
+            except discord.Forbidden as error:
+                if error.code != DMS_CLOSED:
+                    raise
+        done["ping"] = await self._ping(guild, place, [int(action.user)], text, None)
+        return done["ping"]
 
     async def _report(self, guild: int, action: PostReport) -> str | None:
         """The summary as a message, the full form attached when it says more.
@@ -263,25 +287,26 @@ class Delivery:
             if answer is not None and answer.user == action.user:
                 await answer.private(messages)
                 return None
-            return await self._dm_all(int(action.user), messages, action)
+            try:
+                return await self._dm_all(int(action.user), messages, action)
+            except discord.Forbidden as error:
+                if error.code != DMS_CLOSED:
+                    raise
+                log.info("a private reply was not delivered: the member's DMs are closed")
+                return None
         if answer is not None and answer.place == place and await answer.public(messages):
             return None
         return await self._post_all(guild, place, messages, action)
 
     async def _dm_all(self, user: int, messages: list[Outgoing], action: Outbound) -> str | None:
-        """A private reply with no interaction to answer; closed DMs leave nothing to do."""
+        """A private reply with no interaction to answer; raises Forbidden (50007) when the
+        member's DMs are closed."""
         done = self.progress.of(action)
-        try:
-            dm = await self.client.create_dm(discord.Object(user))
-            for index, message in enumerate(messages):
-                if f"dm:{index}" not in done:
-                    done[f"dm:{index}"] = str((await dm.send(**message.kwargs())).id)
-            return done.get("dm:0")
-        except discord.Forbidden as error:
-            if error.code != DMS_CLOSED:
-                raise
-            log.info("a private reply was not delivered: the member's DMs are closed")
-            return None
+        dm = await self.client.create_dm(discord.Object(user))
+        for index, message in enumerate(messages):
+            if f"dm:{index}" not in done:
+                done[f"dm:{index}"] = str((await dm.send(**message.kwargs())).id)
+        return done.get("dm:0")
 
     # --- concern rounds --------------------------------------------------------------------
 
@@ -373,7 +398,7 @@ class Delivery:
         return done.get("ping")
 
     async def _ping(
-        self, guild: int, place: int, users: list[int], text: str, view: discord.ui.View
+        self, guild: int, place: int, users: list[int], text: str, view: discord.ui.View | None
     ) -> str:
         """The one message that pings on purpose: only those who could not be reached.
         The pings stay in its content, however long the text."""
@@ -385,7 +410,8 @@ class Delivery:
         *before, last = with_pings([f"<@{user}>" for user in users], text)
         for message in before:  # only when the pings alone outgrow a message
             await channel.send(**message.kwargs(), allowed_mentions=pinged)
-        sent = await channel.send(**last.kwargs(), view=view, allowed_mentions=pinged)
+        extra = {"view": view} if view is not None else {}
+        sent = await channel.send(**last.kwargs(), allowed_mentions=pinged, **extra)
         return str(sent.id)
 
     async def _summary(self, guild: int, action: PostRoundSummary) -> str | None:

@@ -9,7 +9,7 @@ import discord
 import pytest
 
 from rules.actions import Reply
-from rules.events import RosterSynced
+from rules.events import MessagePosted, RosterSynced
 from rules.say import Lines, Quote, Say
 from tests.discord.harness import dm_messages, make_retries_due, workspace
 
@@ -57,3 +57,46 @@ async def test_a_long_post_that_fails_part_way_is_not_posted_twice(world, harnes
     assert await harness.adapter.deliver(reply) == first["id"]  # the outbox's retry
     posted = [m["content"] for m in world.api.messages_in(world.general)]
     assert posted == [f"> {p}" for p in parts]
+
+
+async def test_the_word_to_a_proposer_with_closed_dms_pings_them_where_they_proposed(
+    world, harness
+):
+    world.guild.add_member("dan")
+    world.guild.add_member("erin")
+    world.api.close_dms(world.alice)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    said = (
+        (world.alice, "#proposal pin the base image"),
+        (world.bob, "#agreement sounds good"),
+        (world.carol, "#agreement yes, agreed"),
+    )
+    for member, text in said:
+        posted = await world.api.message_create(world.guild, world.general, member, text)
+        await runtime.wait_for(MessagePosted, lambda e, p=posted: e.message_id == p["id"])
+    [word] = world.api.messages_in(world.general)
+    assert word["content"].startswith(
+        f"<@{world.alice.id}>\nIt looks as if Bob and carol agree with your proposal:"
+    )
+    assert "ask everyone for their concerns with /concerns" in word["content"]
+    [post] = world.api.requests_to(f"POST /channels/{world.general.id}/messages")
+    assert post.json["allowed_mentions"] == {"parse": [], "users": [world.alice.id]}
+
+
+async def test_the_word_to_a_proposer_goes_by_dm_when_it_can(world, harness):
+    world.guild.add_member("dan")
+    world.guild.add_member("erin")
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    said = (
+        (world.alice, "#proposal pin the base image"),
+        (world.bob, "#agreement sounds good"),
+        (world.carol, "#agreement yes, agreed"),
+    )
+    for member, text in said:
+        posted = await world.api.message_create(world.guild, world.general, member, text)
+        await runtime.wait_for(MessagePosted, lambda e, p=posted: e.message_id == p["id"])
+    [word] = dm_messages(world.api, world.alice)
+    assert word["content"].startswith("It looks as if Bob and carol agree with your proposal:")
+    assert world.api.messages_in(world.general) == []
