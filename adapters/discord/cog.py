@@ -179,6 +179,30 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await self.submit(event)
 
     @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        await self._deleted(payload.guild_id, payload.channel_id, [payload.message_id])
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        await self._deleted(payload.guild_id, payload.channel_id, sorted(payload.message_ids))
+
+    async def _deleted(self, guild_id: int | None, channel_id: int, message_ids: list[int]) -> None:
+        """Deleted messages: the engine withdraws what they said (no cache tells whose
+        they were; the engine knows the ones that matter)."""
+        guild = self.bot.get_guild(guild_id) if guild_id is not None else None
+        if guild is None:
+            return  # a DM, or a server the bot left
+        channel: object = guild.get_channel_or_thread(channel_id)
+        if channel is None:  # an archived thread, say: ask which table it belongs to
+            try:
+                channel = await guild.fetch_channel(channel_id)
+            except discord.HTTPException as error:
+                log.info("a deleted message's channel is unknown: %s", error)
+                return
+        for event in translate.messages_deleted(guild.id, channel, message_ids, utcnow()):
+            await self.submit(event)
+
+    @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
         for event in translate.members_joined(member, utcnow()):
             await self.submit(event)

@@ -25,6 +25,7 @@ from rules.events import (
     EvaluationGiven,
     MemberJoined,
     MemberLeft,
+    MessageDeleted,
     MessageEdited,
     MessagePosted,
     MessageRelabelled,
@@ -123,6 +124,26 @@ def message_edited(message: discord.Message) -> MessageEdited | None:
         message_id=str(message.id),
         text=message.content,
     )
+
+
+def messages_deleted(
+    guild_id: int, channel: object, message_ids: Iterable[int], at: datetime
+) -> list[MessageDeleted]:
+    """Messages deleted in a table's channel or thread: whatever they said is withdrawn."""
+    place = place_of(channel)
+    if place is None:
+        return []
+    return [
+        MessageDeleted(
+            workspace=workspace_of(guild_id),
+            channel=place.channel,
+            thread_id=place.thread_id,
+            at=at,
+            event_id=f"delete:{message_id}",
+            message_id=str(message_id),
+        )
+        for message_id in message_ids
+    ]
 
 
 # --- members --------------------------------------------------------------------------
