@@ -5,6 +5,7 @@ decided by the engine and carried out by `delivery`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from typing import TYPE_CHECKING
@@ -14,6 +15,8 @@ from discord import app_commands
 from discord.app_commands import locale_str
 from discord.ext import commands
 from discord.utils import utcnow
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from adapters.discord import translate
 from adapters.discord.answering import InteractionAnswer
@@ -44,9 +47,11 @@ from adapters.discord.custom_ids import (
     parse_form,
 )
 from adapters.discord.rendering import Outgoing, Renderer, first_quote, say
-from rules.events import Event
+from bot.models import WatchRow
+from rules.events import Event, MemberJoined, MemberLeft, RosterSynced
 from rules.grammar import CommandSpec
 from rules.i18n import supported
+from rules.problems import STILL_WAITING
 from rules.say import N_, Member, Say, Text
 
 if TYPE_CHECKING:
@@ -59,6 +64,16 @@ DONE = N_("Done.")
 NOTED = N_("Thank you. Noted.")
 OOPS = N_("Something went wrong. Please try again.")
 NOT_HERE = N_("Use this in a channel of a server.")
+SETTLED = N_("This is settled already: there is nothing left to choose.")
+# A nudge is settled once it was answered, dismissed or withdrawn (rules.problems).
+_WAITING = frozenset(STILL_WAITING)
+
+
+def nudge_waiting(database: Engine, workspace: str, channel: str, problem: str) -> bool:
+    """Whether the problem a nudge names still waits for a proposal."""
+    with Session(database) as session:
+        watch = session.get(WatchRow, (workspace, channel, problem))
+        return watch is not None and watch.status in _WAITING
 
 
 def lang_of(interaction: discord.Interaction) -> str:
@@ -72,6 +87,10 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         self.delivery = delivery
         # Tables whose roster was sent since this process connected.
         self._rostered: set[int] = set()
+        # Nudges being answered now, and the quiet replies whose "Show my choices" was
+        # used (so their button goes once the nudge is settled), by problem.
+        self._answering: set[tuple[str, int]] = set()
+        self._quiet: dict[tuple[str, int], discord.PartialMessage] = {}
         self._commands = build_commands(self.run_command)
         self._record = app_commands.guild_only(
             app_commands.ContextMenu(
@@ -89,7 +108,21 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         self.bot.tree.remove_command(self._record.name, type=discord.AppCommandType.message)
 
     async def submit(self, event: Event) -> None:
+        await self._ensure_roster(event)
         await self.runtime.submit(event, platform="discord")
+
+    async def _ensure_roster(self, event: Event) -> None:
+        """A table heard from for the first time since connecting gets its roster first
+        (a private thread's table is known only once someone speaks there)."""
+        if isinstance(event, RosterSynced | MemberJoined | MemberLeft):
+            return
+        channel_id = int(event.channel)
+        if channel_id in self._rostered:
+            return
+        guild = self.bot.get_guild(translate.guild_of(event.workspace))
+        channel = guild.get_channel_or_thread(channel_id) if guild is not None else None
+        if isinstance(channel, discord.TextChannel | discord.Thread):
+            await self.sync_table(channel)
 
     # --- the gateway ---------------------------------------------------------------------
 
@@ -114,27 +147,59 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await guild.chunk()
         for channel in guild.text_channels:
             if translate.can_read(guild.me, channel):
-                await self.sync_channel(channel)
+                await self.sync_table(channel)
+        for thread in guild.threads:
+            if thread.is_private():
+                await self.sync_table(thread)
 
-    async def sync_channel(self, channel: discord.TextChannel) -> None:
-        self._rostered.add(channel.id)
-        await self.submit(translate.roster_synced(channel, utcnow()))
+    async def sync_table(self, channel: discord.TextChannel | discord.Thread) -> None:
+        """Send a table its roster: a channel's readers, a private thread's members."""
+        if isinstance(channel, discord.TextChannel):
+            self._rostered.add(channel.id)
+            await self.submit(translate.roster_synced(channel, utcnow()))
+        elif translate.is_private_thread(channel):
+            try:
+                members = [member.id for member in await channel.fetch_members()]
+            except discord.HTTPException as error:
+                log.warning("could not read the members of a private thread: %s", error)
+                return
+            self._rostered.add(channel.id)
+            await self.submit(translate.thread_roster_synced(channel, members, utcnow()))
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         event = translate.message_posted(message)
-        if event is None or message.guild is None:
-            return
-        if int(event.channel) not in self._rostered:
-            channel = message.guild.get_channel(int(event.channel))
-            if isinstance(channel, discord.TextChannel):
-                await self.sync_channel(channel)
-        await self.submit(event)
+        if event is not None:
+            await self.submit(event)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         event = translate.message_edited(payload.message)
         if event is not None:
+            await self.submit(event)
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        await self._deleted(payload.guild_id, payload.channel_id, [payload.message_id])
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        await self._deleted(payload.guild_id, payload.channel_id, sorted(payload.message_ids))
+
+    async def _deleted(self, guild_id: int | None, channel_id: int, message_ids: list[int]) -> None:
+        """Deleted messages: the engine withdraws what they said (no cache tells whose
+        they were; the engine knows the ones that matter)."""
+        guild = self.bot.get_guild(guild_id) if guild_id is not None else None
+        if guild is None:
+            return  # a DM, or a server the bot left
+        channel: object = guild.get_channel_or_thread(channel_id)
+        if channel is None:  # an archived thread, say: ask which table it belongs to
+            try:
+                channel = await guild.fetch_channel(channel_id)
+            except discord.HTTPException as error:
+                log.info("a deleted message's channel is unknown: %s", error)
+                return
+        for event in translate.messages_deleted(guild.id, channel, message_ids, utcnow()):
             await self.submit(event)
 
     @commands.Cog.listener()
@@ -146,6 +211,55 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     async def on_member_remove(self, member: discord.Member) -> None:
         for event in translate.members_left(member, utcnow()):
             await self.submit(event)
+
+    # Who sits at a table follows who may read the channel.
+
+    @commands.Cog.listener()
+    async def on_guild_channel_update(
+        self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel
+    ) -> None:
+        """Permissions of the channel (or of a category its channels follow) may have
+        changed."""
+        if isinstance(after, discord.CategoryChannel):
+            channels = after.text_channels
+        elif isinstance(after, discord.TextChannel):
+            channels = [after]
+        else:
+            return
+        for channel in channels:
+            if translate.can_read(channel.guild.me, channel):
+                await self.sync_table(channel)
+
+    @commands.Cog.listener()
+    async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
+        if before.permissions != after.permissions:
+            await self.sync_guild(after.guild)
+
+    @commands.Cog.listener()
+    async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
+        """New or lost roles: the tables the member may read change with them."""
+        if before.roles != after.roles:
+            for event in translate.access_changed(before, after, utcnow()):
+                await self.submit(event)
+
+    # A private thread's table follows who is in the thread.
+
+    @commands.Cog.listener()
+    async def on_thread_join(self, thread: discord.Thread) -> None:
+        if thread.is_private():
+            await self.sync_table(thread)
+
+    @commands.Cog.listener()
+    async def on_thread_member_join(self, member: discord.ThreadMember) -> None:
+        if member.thread.is_private():
+            await self.sync_table(member.thread)
+
+    @commands.Cog.listener()
+    async def on_raw_thread_member_remove(self, payload: discord.RawThreadMembersUpdate) -> None:
+        guild = self.bot.get_guild(payload.guild_id)
+        thread = guild.get_thread(payload.thread_id) if guild is not None else None
+        if thread is not None and thread.is_private():
+            await self.sync_table(thread)
 
     # --- commands -----------------------------------------------------------------------
 
@@ -178,7 +292,13 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if interaction.user.id != choice.user:
             text = Say.of(N_("This button is for {user}."), user=Member(str(choice.user)))
             await self._tell(interaction, lang, text)
+        elif not await self._waiting(choice):
+            await self._settled(interaction, lang)
         elif choice.act == "open":
+            if interaction.message is not None:
+                self._quiet[_nudge_key(choice)] = interaction.message.channel.get_partial_message(
+                    interaction.message.id
+                )
             question = say(N_("Your problem is still waiting for a proposal. What would you like "
                               "to do?"), lang)  # fmt: skip
             await interaction.response.send_message(
@@ -193,6 +313,31 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             if choice.act != "why":
                 await interaction.response.edit_message(view=None)
             await self._decide(interaction, translate.nudge_answered(origin, choice))
+            if choice.act in ("has", "not"):
+                await self._clear_quiet(choice)
+
+    async def _waiting(self, choice: NudgeChoice) -> bool:
+        """Still waiting, and not being answered this moment (a second proposal form)."""
+        if _nudge_key(choice) in self._answering:
+            return False
+        workspace = translate.workspace_of(choice.where.guild)
+        return await asyncio.to_thread(
+            nudge_waiting, self.runtime.app.database, workspace, str(choice.where.channel),
+            str(choice.problem),
+        )  # fmt: skip
+
+    async def _settled(self, interaction: discord.Interaction, lang: str) -> None:
+        """A button of a nudge that is settled: it goes, and says why nothing happens."""
+        if interaction.message is not None and not interaction.response.is_done():
+            await interaction.response.edit_message(view=None)
+        await self._tell(interaction, lang, Say.of(SETTLED))
+
+    async def _clear_quiet(self, choice: NudgeChoice) -> None:
+        """The quiet reply's "Show my choices" goes with the choice made."""
+        quiet = self._quiet.pop(_nudge_key(choice), None)
+        if quiet is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await quiet.edit(view=None)
 
     async def on_round(self, interaction: discord.Interaction, answer: RoundAnswer) -> None:
         lang = lang_of(interaction)
@@ -313,18 +458,29 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         lang = lang_of(interaction)
         origin = translate.origin_of(interaction, choice.where)
         assert origin is not None
-        if interaction.message is not None:
-            await interaction.response.edit_message(view=None)  # the choice is made
-        try:
-            await self.delivery.post_proposal(choice, origin.user, proposal, lang)
-        except discord.HTTPException as error:
-            log.warning("could not post a proposal for a nudge: %s", error)
-            failed = N_(
-                "I could not post in that channel. Please post your proposal there yourself."
-            )
-            await self._tell(interaction, lang, Say.of(failed))
+        # Checked before posting: a second form, or one opened before the nudge was
+        # settled, posts nothing.
+        if not await self._waiting(choice):
+            await self._settled(interaction, lang)
             return
-        await self._decide(interaction, translate.nudge_answered(origin, choice, proposal))
+        key = _nudge_key(choice)
+        self._answering.add(key)
+        try:
+            if interaction.message is not None:
+                await interaction.response.edit_message(view=None)  # the choice is made
+            try:
+                await self.delivery.post_proposal(choice, origin.user, proposal, lang)
+            except discord.HTTPException as error:
+                log.warning("could not post a proposal for a nudge: %s", error)
+                failed = N_(
+                    "I could not post in that channel. Please post your proposal there yourself."
+                )
+                await self._tell(interaction, lang, Say.of(failed))
+                return
+            await self._decide(interaction, translate.nudge_answered(origin, choice, proposal))
+        finally:
+            self._answering.discard(key)
+        await self._clear_quiet(choice)
 
     # --- answering ------------------------------------------------------------------------
 
@@ -350,3 +506,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await interaction.followup.send(content, ephemeral=True)
         else:
             await interaction.response.send_message(content, ephemeral=True)
+
+
+def _nudge_key(choice: NudgeChoice) -> tuple[str, int]:
+    return (translate.workspace_of(choice.where.guild), choice.problem)

@@ -22,7 +22,8 @@ _TEXT = locale_str("text", nl="tekst")
 
 
 class CatalogueTranslator(app_commands.Translator):
-    """Dutch localisations: a name given as `nl=` extra, else the catalogue's msgstr."""
+    """Dutch localisations: a name given as `nl=` extra, else the catalogue's msgstr of
+    the whole English text (`msgid=` extra; the message itself may be clipped)."""
 
     async def translate(
         self,
@@ -34,8 +35,9 @@ class CatalogueTranslator(app_commands.Translator):
             return None
         if "nl" in string.extras:
             return string.extras["nl"]
-        dutch = gettext(string.message, "nl")
-        if dutch == string.message:
+        msgid = string.extras.get("msgid", string.message)
+        dutch = gettext(msgid, "nl")
+        if dutch == msgid:
             return None
         return dutch[:DESCRIPTION_LIMIT]
 
@@ -53,7 +55,7 @@ def _command(spec: CommandSpec, run: Run) -> app_commands.Command:
     if takes_text(spec):
 
         @app_commands.rename(text=_TEXT)
-        @app_commands.describe(text=locale_str(spec.usage[:DESCRIPTION_LIMIT]))
+        @app_commands.describe(text=_described(spec.usage))
         async def callback(interaction: discord.Interaction, text: str | None = None) -> None:
             await run(interaction, spec, text or "")
 
@@ -64,7 +66,13 @@ def _command(spec: CommandSpec, run: Run) -> app_commands.Command:
 
     command = app_commands.Command(
         name=locale_str(spec.name, nl=spec.dutch),
-        description=locale_str(spec.summary[:DESCRIPTION_LIMIT]),
+        description=_described(spec.summary),
         callback=callback,
     )
     return app_commands.guild_only(command)
+
+
+def _described(english: str) -> locale_str:
+    """Discord takes 100 characters; the catalogue is looked up with the whole text and
+    the translation clipped after."""
+    return locale_str(english[:DESCRIPTION_LIMIT], msgid=english)

@@ -4,13 +4,16 @@ Nudges and reminders (of a concern round, of a mandate to renew) go by DM; when 
 person's DMs are closed (error 50007) a nudge becomes a quiet reply beside the problem,
 and a reminder one message in the channel that pings only those people. Every other
 message pings nobody. Private replies and reports answer the interaction that asked
-for them, ephemerally; without one they go by DM.
+for them, ephemerally; without one they go by DM (the word to a proposer whose DMs are
+closed, as a reminder does: one message that pings only them). An action that fails part-way is
+offered again by the outbox; its retry sends only what did not go out.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -31,10 +34,12 @@ from adapters.discord.rendering import (
     Outgoing,
     Renderer,
     jump_url,
+    long_post,
     markdown,
     one_message,
     pieces,
     with_file,
+    with_pings,
 )
 from adapters.discord.translate import guild_of
 from bot.presenting import (
@@ -62,6 +67,7 @@ from rules.actions import (
     SendNudge,
     SuggestAgreement,
     UpdateRoundProgress,
+    WordToProposer,
 )
 from rules.say import N_, Lines, Member, Quote, Say
 
@@ -75,12 +81,52 @@ NO_PINGS = discord.AllowedMentions.none()
 REPORT_FILE = "report.md"
 
 
+class Progress:
+    """What of an action reached Discord before it failed part-way (a DM refused by a
+    rate limit, the second piece of a long answer): the outbox offers the same action
+    again, and the retry skips what was sent, so nobody gets it twice. Kept in memory:
+    bounded, and forgotten once the action is delivered whole."""
+
+    LIMIT = 1000
+
+    def __init__(self) -> None:
+        self._sent: OrderedDict[object, dict[str, str | None]] = OrderedDict()
+
+    def of(self, action: Outbound) -> dict[str, str | None]:
+        """Step -> the id it sent; the caller adds steps as they succeed."""
+        key = _key(action)
+        if key not in self._sent:
+            self._sent[key] = {}
+            while len(self._sent) > self.LIMIT:
+                self._sent.popitem(last=False)
+        return self._sent[key]
+
+    def done(self, action: Outbound) -> None:
+        self._sent.pop(_key(action), None)
+
+
+def _key(action: Outbound) -> object:
+    try:
+        hash(action)
+    except TypeError:
+        return repr(action)
+    return action
+
+
 class Delivery:
     def __init__(self, client: discord.Client, runtime: Runtime) -> None:
         self.client = client
         self.runtime = runtime
+        self.progress = Progress()
 
     async def deliver(self, action: Outbound) -> str | None:
+        """Carry out one action; after a failure part-way, the retry of the same action
+        sends only what did not go out."""
+        sent = await self._deliver(action)
+        self.progress.done(action)
+        return sent
+
+    async def _deliver(self, action: Outbound) -> str | None:
         guild = guild_of(action.workspace)
         match action:
             case SendNudge():
@@ -103,7 +149,7 @@ class Delivery:
             case AnnounceAgreement():
                 text = self._renderer(guild, action.lang)(agreement_text(action))
                 where = _place(action.channel, action.thread_id)
-                return await self._post_all(guild, where, pieces(text, action.lang))
+                return await self._post_all(guild, where, pieces(text, action.lang), action)
             case AnnounceReview():
                 text = self._renderer(guild, action.lang)(review_text(action))
                 view = review_view(action.agreement.number, action.lang)
@@ -188,7 +234,29 @@ class Delivery:
     async def _reply(self, guild: int, action: Reply) -> str | None:
         text = self._renderer(guild, action.lang)(action.text)
         place = _place(action.channel, action.thread_id)
+        answer = current_answer()
+        answering = answer is not None and (answer.workspace, answer.user) == (
+            action.workspace, action.user,
+        )  # fmt: skip
+        if isinstance(action, WordToProposer) and not answering:
+            return await self._word_to_proposer(guild, action, place, text)
         return await self._answer(guild, action, place, pieces(text, action.lang))
+
+    async def _word_to_proposer(
+        self, guild: int, action: WordToProposer, place: int, text: str
+    ) -> str | None:
+        """By DM; when the proposer's DMs are closed, as a reminder is: one message where
+        the proposal was made that pings the proposer alone."""
+        assert action.user is not None
+        done = self.progress.of(action)
+        if "ping" not in done:
+            try:
+                return await self._dm_all(int(action.user), pieces(text, action.lang), action)
+            except discord.Forbidden as error:
+                if error.code != DMS_CLOSED:
+                    raise
+        done["ping"] = await self._ping(guild, place, [int(action.user)], text, None)
+        return done["ping"]
 
     async def _report(self, guild: int, action: PostReport) -> str | None:
         """The summary as a message, the full form attached when it says more.
@@ -219,25 +287,26 @@ class Delivery:
             if answer is not None and answer.user == action.user:
                 await answer.private(messages)
                 return None
-            return await self._dm_all(int(action.user), messages)
+            try:
+                return await self._dm_all(int(action.user), messages, action)
+            except discord.Forbidden as error:
+                if error.code != DMS_CLOSED:
+                    raise
+                log.info("a private reply was not delivered: the member's DMs are closed")
+                return None
         if answer is not None and answer.place == place and await answer.public(messages):
             return None
-        return await self._post_all(guild, place, messages)
+        return await self._post_all(guild, place, messages, action)
 
-    async def _dm_all(self, user: int, messages: list[Outgoing]) -> str | None:
-        """A private reply with no interaction to answer; closed DMs leave nothing to do."""
-        try:
-            dm = await self.client.create_dm(discord.Object(user))
-            first = None
-            for message in messages:
-                sent = await dm.send(**message.kwargs())
-                first = first or str(sent.id)
-            return first
-        except discord.Forbidden as error:
-            if error.code != DMS_CLOSED:
-                raise
-            log.info("a private reply was not delivered: the member's DMs are closed")
-            return None
+    async def _dm_all(self, user: int, messages: list[Outgoing], action: Outbound) -> str | None:
+        """A private reply with no interaction to answer; raises Forbidden (50007) when the
+        member's DMs are closed."""
+        done = self.progress.of(action)
+        dm = await self.client.create_dm(discord.Object(user))
+        for index, message in enumerate(messages):
+            if f"dm:{index}" not in done:
+                done[f"dm:{index}"] = str((await dm.send(**message.kwargs())).id)
+        return done.get("dm:0")
 
     # --- concern rounds --------------------------------------------------------------------
 
@@ -268,13 +337,13 @@ class Delivery:
         ref = await self.runtime.message_ref(action.workspace, f"round:{view.round_id}")
         dm_text = text + (f"\n{jump_url(guild, place, int(ref))}" if ref else "")
         where = Where(guild, int(action.channel))
-        unreachable = await self._dm_each(
-            action.users, dm_text, lambda: round_view(view.round_id, action.lang, where)
-        )
-        if not unreachable:
-            return None
-        return await self._ping(
-            guild, place, unreachable, text, round_view(view.round_id, action.lang)
+        return await self._dm_each(
+            action,
+            dm_text,
+            lambda: round_view(view.round_id, action.lang, where),
+            lambda unreachable: self._ping(
+                guild, place, unreachable, text, round_view(view.round_id, action.lang)
+            ),
         )
 
     # --- mandates after a meeting ---------------------------------------------------------
@@ -286,43 +355,63 @@ class Delivery:
         place = int(action.channel)
         dm_text = f"{text}\n{_channel_url(guild, place)}"
         where = Where(guild, place)
-        unreachable = await self._dm_each(
-            action.users, dm_text, lambda: renewal_view(action.meeting_id, action.lang, where)
-        )
-        if not unreachable:
-            return None
-        return await self._ping(
-            guild, place, unreachable, text, renewal_view(action.meeting_id, action.lang)
+        return await self._dm_each(
+            action,
+            dm_text,
+            lambda: renewal_view(action.meeting_id, action.lang, where),
+            lambda unreachable: self._ping(
+                guild, place, unreachable, text, renewal_view(action.meeting_id, action.lang)
+            ),
         )
 
     async def _dm_each(
-        self, users: tuple[str, ...], text: str, view: Callable[[], discord.ui.View]
-    ) -> list[int]:
-        """A DM with its buttons to each; returns those whose DMs are closed."""
-        unreachable = []
-        for user in users:
+        self,
+        action: RemindMembers | AskRenewal,
+        text: str,
+        view: Callable[[], discord.ui.View],
+        ping: Callable[[list[int]], Awaitable[str]],
+    ) -> str | None:
+        """A DM with its buttons to each of the action's users, and one channel message
+        that pings those whose DMs are closed. A DM that fails otherwise does not stop
+        the others; the action fails at the end, and its retry reaches only those who
+        were not reached."""
+        done = self.progress.of(action)
+        unreachable: list[int] = []
+        failed: discord.HTTPException | None = None
+        for user in action.users:
+            if f"dm:{user}" in done:
+                continue
             try:
                 dm = await self.client.create_dm(discord.Object(int(user)))
-                await dm.send(**one_message(text).kwargs(), view=view())
-            except discord.Forbidden as error:
-                if error.code != DMS_CLOSED:
-                    raise
+                done[f"dm:{user}"] = str(
+                    (await dm.send(**one_message(text).kwargs(), view=view())).id
+                )
+            except discord.Forbidden:  # closed DMs (50007), or no DM allowed at all
                 unreachable.append(int(user))
-        return unreachable
+            except discord.HTTPException as error:  # a rate limit, an outage: try again
+                failed = failed or error
+        if unreachable:
+            done["ping"] = await ping(unreachable)
+            done.update((f"dm:{user}", None) for user in unreachable)
+        if failed is not None:
+            raise failed
+        return done.get("ping")
 
     async def _ping(
-        self, guild: int, place: int, users: list[int], text: str, view: discord.ui.View
+        self, guild: int, place: int, users: list[int], text: str, view: discord.ui.View | None
     ) -> str:
-        """The one message that pings on purpose: only those who could not be reached."""
-        pings = " ".join(f"<@{user}>" for user in users)
-        sent = await self.client.get_partial_messageable(place, guild_id=guild).send(
-            **one_message(f"{pings}\n{text}").kwargs(),
-            view=view,
-            allowed_mentions=discord.AllowedMentions(
-                everyone=False, roles=False, replied_user=False,
-                users=[discord.Object(user) for user in users],
-            ),
+        """The one message that pings on purpose: only those who could not be reached.
+        The pings stay in its content, however long the text."""
+        channel = self.client.get_partial_messageable(place, guild_id=guild)
+        pinged = discord.AllowedMentions(
+            everyone=False, roles=False, replied_user=False,
+            users=[discord.Object(user) for user in users],
         )  # fmt: skip
+        *before, last = with_pings([f"<@{user}>" for user in users], text)
+        for message in before:  # only when the pings alone outgrow a message
+            await channel.send(**message.kwargs(), allowed_mentions=pinged)
+        extra = {"view": view} if view is not None else {}
+        sent = await channel.send(**last.kwargs(), allowed_mentions=pinged, **extra)
         return str(sent.id)
 
     async def _summary(self, guild: int, action: PostRoundSummary) -> str | None:
@@ -331,7 +420,12 @@ class Delivery:
         view = (
             summary_view(action.round.round_id, action.lang) if action.suggest_agreement else None
         )
-        return await self._post(guild, _round_place(action), one_message(text), view=view)
+        first, *rest = long_post(text)
+        place = _round_place(action)
+        sent = await self._post(guild, place, first, view=view)
+        for message in rest:
+            await self._post(guild, place, message)
+        return sent
 
     # --- posting ---------------------------------------------------------------------------
 
@@ -346,9 +440,14 @@ class Delivery:
         sent = await channel.send(**message.kwargs(), allowed_mentions=NO_PINGS, **extra)
         return str(sent.id)
 
-    async def _post_all(self, guild: int, place: int, messages: list[Outgoing]) -> str:
-        ids = [await self._post(guild, place, message) for message in messages]
-        return ids[0]
+    async def _post_all(
+        self, guild: int, place: int, messages: list[Outgoing], action: Outbound
+    ) -> str:
+        done = self.progress.of(action)
+        for index, message in enumerate(messages):
+            if f"post:{index}" not in done:
+                done[f"post:{index}"] = await self._post(guild, place, message)
+        return done["post:0"]  # type: ignore[return-value]
 
 
 def _place(channel: str, thread_id: str | None) -> int:

@@ -21,6 +21,14 @@ EMBED_LIMIT = 4096
 MAX_PIECES = 4
 
 _USER_MENTION = re.compile(r"<@!?(\d{15,21})>")
+# Markdown in someone's words that could dress them up as the bot's own: emphasis,
+# spoilers, code (a fence swallows what follows), masked links (a link to anywhere that
+# shows as any text); links stay as written, escapes inside them would break them.
+_URL = re.compile(r"(?:https?|steam)://[^\s<]+[^<.,:;\"'\]\s]")
+_INLINE = re.compile(r"[\\*_~|`\[\]]")
+# ... and at the start of a line: headings, subtext, quotes and lists.
+_LINE_START = re.compile(r"^(\s*)(#{1,3}\s|-#\s|>|[-+]\s)|^(\s*\d+)(\.\s)")
+_ESCAPED = re.compile(r"\\([^A-Za-z0-9\s])")
 _ROLE_MENTION = re.compile(r"<@&(\d{15,21})>")
 _LONG_ANSWER = N_("The answer is long, so it is in the attached file.")
 
@@ -46,33 +54,59 @@ class Renderer:
     def name_of(self, user: str) -> str:
         """A display name; free text (an owner that is a role) as written. Never a mention."""
         if not user.isdigit():
-            return escape_mentions(user)
+            return escape_mentions(escape_markdown(user))
         member = self.guild.get_member(int(user)) if self.guild else None
         found = member or (self.client.get_user(int(user)) if self.client else None)
         if found is None:
             return gettext(N_("someone"), self.lang)
-        return escape_mentions(found.display_name)
+        return escape_mentions(escape_markdown(found.display_name))
 
     def role_name(self, role: str) -> str:
         found = self.guild.get_role(int(role)) if self.guild else None
-        return found.name if found else gettext(N_("a role"), self.lang)
+        return escape_markdown(found.name) if found else gettext(N_("a role"), self.lang)
 
     def quote(self, text: str) -> str:
         return quote_text(text, name_of=self.name_of, role_name=self.role_name)
 
 
 def quote_text(text: str, *, name_of, role_name) -> str:
-    """Someone's words on one line, mentions shown as plain @names, @everyone/@here inert."""
+    """Someone's words on one line, mentions shown as plain @names, @everyone/@here inert,
+    and their markdown shown as typed rather than rendered."""
+    text = escape_markdown(" ".join(text.split()))
+    # Names come escaped already.
     text = _USER_MENTION.sub(lambda m: "@" + name_of(m[1]), text)
     text = _ROLE_MENTION.sub(lambda m: "@" + role_name(m[1]), text)
-    return escape_mentions(" ".join(text.split()))
+    return escape_mentions(text)
+
+
+def escape_markdown(text: str) -> str:
+    """Text that shows as typed: a backslash before each markdown character (Discord
+    hides it), links left whole."""
+    shown: list[str] = []
+    start = 0
+    for url in _URL.finditer(text):
+        shown += [_INLINE.sub(r"\\\g<0>", text[start : url.start()]), url[0]]
+        start = url.end()
+    shown.append(_INLINE.sub(r"\\\g<0>", text[start:]))
+    return _LINE_START.sub(_escape_line_start, "".join(shown))
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    if match[2] is not None:
+        return f"{match[1]}\\{match[2]}"
+    return f"{match[3]}\\{match[4]}"
+
+
+def unescape_markdown(text: str) -> str:
+    return _ESCAPED.sub(r"\1", text)
 
 
 def first_quote(text: str) -> str | None:
-    """The first quoted line of a message the bot rendered (the proposal of a round)."""
+    """The first quoted line of a message the bot rendered (the proposal of a round), as
+    its author typed it."""
     for line in text.splitlines():
         if line.startswith("> "):
-            return line.removeprefix("> ").replace("\u200b", "")
+            return unescape_markdown(line.removeprefix("> ").replace("\u200b", ""))
     return None
 
 
@@ -110,6 +144,34 @@ def one_message(text: str) -> Outgoing:
     if len(text) <= MESSAGE_LIMIT:
         return Outgoing(content=text)
     return Outgoing(embed=discord.Embed(description=clip(text, EMBED_LIMIT)))
+
+
+def long_post(text: str) -> list[Outgoing]:
+    """A post that must lose nothing and whose first message carries the buttons (and
+    the quote they read): text, or embeds split between lines."""
+    if len(text) <= MESSAGE_LIMIT:
+        return [Outgoing(content=text)]
+    return [Outgoing(embed=discord.Embed(description=part)) for part in chunks(text, EMBED_LIMIT)]
+
+
+def with_pings(mentions: list[str], text: str) -> list[Outgoing]:
+    """Text that pings: the mentions stay in the content, where they ping (a mention in an
+    embed does not); text too long to share a message with them moves to an embed. The
+    last message is the one to carry buttons."""
+    groups: list[str] = []
+    for mention in mentions:
+        if groups and len(groups[-1]) + 1 + len(mention) <= MESSAGE_LIMIT:
+            groups[-1] += " " + mention
+        else:
+            groups.append(mention)
+    pings = groups.pop() if groups else ""
+    messages = [Outgoing(content=group) for group in groups]
+    if len(pings) + 1 + len(text) <= MESSAGE_LIMIT:
+        messages.append(Outgoing(content=f"{pings}\n{text}" if pings else text))
+    else:
+        embed = discord.Embed(description=clip(text, EMBED_LIMIT))
+        messages.append(Outgoing(content=pings or None, embed=embed))
+    return messages
 
 
 def pieces(text: str, lang: str) -> list[Outgoing]:

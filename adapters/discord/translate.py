@@ -1,8 +1,10 @@
 """Discord objects in, neutral events out: plain functions, no I/O, no rule logic.
 
-A guild is a workspace ("discord:<guild id>"). A text channel is a table; a thread
-belongs to its parent's table, with the thread's id as the neutral thread id (a thread
-started on a message has that message's id, as Slack threads do).
+A guild is a workspace ("discord:<guild id>"). A text channel is a table; a public
+thread belongs to its parent's table, with the thread's id as the neutral thread id (a
+thread started on a message has that message's id, as Slack threads do). A private
+thread is a table of its own, its members those added to it: what is said there never
+reaches the rest of the parent channel.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from rules.events import (
     EvaluationGiven,
     MemberJoined,
     MemberLeft,
+    MessageDeleted,
     MessageEdited,
     MessagePosted,
     MessageRelabelled,
@@ -60,8 +63,15 @@ class Place:
     thread_id: str | None = None
 
 
+def is_private_thread(channel: object) -> bool:
+    return isinstance(channel, discord.Thread) and channel.is_private()
+
+
 def place_of(channel: object) -> Place | None:
-    """Text channels and threads are tables (a thread: its parent's); nothing else is."""
+    """Text channels and threads are tables (a public thread: its parent's, a private
+    thread: its own); nothing else is."""
+    if is_private_thread(channel):
+        return Place(str(channel.id))  # type: ignore[attr-defined]
     if isinstance(channel, discord.Thread):
         return Place(str(channel.parent_id), str(channel.id))
     if isinstance(channel, discord.TextChannel):
@@ -116,6 +126,26 @@ def message_edited(message: discord.Message) -> MessageEdited | None:
     )
 
 
+def messages_deleted(
+    guild_id: int, channel: object, message_ids: Iterable[int], at: datetime
+) -> list[MessageDeleted]:
+    """Messages deleted in a table's channel or thread: whatever they said is withdrawn."""
+    place = place_of(channel)
+    if place is None:
+        return []
+    return [
+        MessageDeleted(
+            workspace=workspace_of(guild_id),
+            channel=place.channel,
+            thread_id=place.thread_id,
+            at=at,
+            event_id=f"delete:{message_id}",
+            message_id=str(message_id),
+        )
+        for message_id in message_ids
+    ]
+
+
 # --- members --------------------------------------------------------------------------
 
 
@@ -136,11 +166,18 @@ def members_joined(member: discord.Member, at: datetime) -> list[MemberJoined]:
 
 
 def members_left(member: discord.Member, at: datetime) -> list[MemberLeft]:
-    return _at_each_table(MemberLeft, "leave", member, at)
+    """A person left the guild: they leave every table they could read, and every
+    private thread (leaving one they were not in changes nothing)."""
+    private = [t for t in member.guild.threads if t.is_private()]
+    return _at_each_table(MemberLeft, "leave", member, at, [*readable_channels(member), *private])
 
 
 def _at_each_table(
-    kind: type[Presence], prefix: str, member: discord.Member, at: datetime
+    kind: type[Presence],
+    prefix: str,
+    member: discord.Member,
+    at: datetime,
+    tables: Iterable[discord.TextChannel | discord.Thread] | None = None,
 ) -> list[Presence]:
     if member.bot:
         return []
@@ -152,8 +189,33 @@ def _at_each_table(
             event_id=f"{prefix}:{channel.id}:{member.id}:{at.isoformat()}",
             user=str(member.id),
         )
-        for channel in readable_channels(member)
+        for channel in (readable_channels(member) if tables is None else tables)
     ]
+
+
+def access_changed(
+    before: discord.Member, after: discord.Member, at: datetime
+) -> list[MemberJoined | MemberLeft]:
+    """New roles (or roles taken away): the person joins the tables they can read now
+    and leaves those they no longer can."""
+    if after.bot:
+        return []
+    changed: list[MemberJoined | MemberLeft] = []
+    for channel in after.guild.text_channels:
+        could, can = can_read(before, channel), can_read(after, channel)
+        if could == can:
+            continue
+        kind, prefix = (MemberJoined, "join") if can else (MemberLeft, "leave")
+        changed.append(
+            kind(
+                workspace=workspace_of(after.guild.id),
+                channel=str(channel.id),
+                at=at,
+                event_id=f"{prefix}:{channel.id}:{after.id}:{at.isoformat()}",
+                user=str(after.id),
+            )
+        )
+    return changed
 
 
 def roster_synced(channel: discord.TextChannel, at: datetime) -> RosterSynced:
@@ -164,6 +226,24 @@ def roster_synced(channel: discord.TextChannel, at: datetime) -> RosterSynced:
         at=at,
         event_id=f"roster:{channel.id}:{at.isoformat()}",
         members=frozenset(str(m.id) for m in channel.members if not m.bot),
+    )
+
+
+def thread_roster_synced(
+    thread: discord.Thread, members: Iterable[int], at: datetime
+) -> RosterSynced:
+    """A private thread's table: the people in the thread (not the bots, not this bot)."""
+
+    def human(user: int) -> bool:
+        member = thread.guild.get_member(user)
+        return user != thread.guild.me.id and not (member is not None and member.bot)
+
+    return RosterSynced(
+        workspace=workspace_of(thread.guild.id),
+        channel=str(thread.id),
+        at=at,
+        event_id=f"roster:{thread.id}:{at.isoformat()}",
+        members=frozenset(str(user) for user in members if human(user)),
     )
 
 

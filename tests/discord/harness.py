@@ -12,11 +12,14 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
+
+from sqlmodel import Session, select
 
 from adapters.discord import DiscordAdapter, build_adapter
 from bot.bootstrap import Groundrules
+from bot.models import OutboxRow
 from bot.runtime import Runtime
 from rules.events import Event, MessagePosted
 from tests.conftest import make_app
@@ -208,3 +211,16 @@ def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
         for component in row.get("components") or []
         if "custom_id" in component
     ]
+
+
+def make_retries_due(harness: Harness) -> int:
+    """The outbox's back-off over: every undelivered action is due again (as a later tick
+    would find it). Returns how many there are."""
+    assert harness.app is not None
+    with Session(harness.app.database) as session:
+        rows = session.exec(select(OutboxRow).where(OutboxRow.delivered_at.is_(None))).all()  # type: ignore[union-attr]
+        for row in rows:
+            row.next_attempt_at = datetime(2000, 1, 1, tzinfo=UTC)
+            session.add(row)
+        session.commit()
+        return len(rows)

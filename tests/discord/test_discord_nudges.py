@@ -174,3 +174,72 @@ async def test_nudge_closed_dms_get_a_quiet_reply_in_the_thread_with_the_choices
     assert (snoozed.problem_id, snoozed.channel) == (problem["id"], str(world.general.id))
     answer = await world.api.wait_for_followup(snooze)
     assert answer["content"] == "Snoozed. I will remind you again in 1 hour."
+
+
+SETTLED = "This is settled already: there is nothing left to choose."
+
+
+async def test_nudge_a_second_proposal_form_posts_nothing(world, harness):
+    runtime = await harness.start()
+    await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    first = await world.api.wait_for_callback(
+        await world.api.click_button(dm, world.alice, label="Add a proposal")
+    )
+    second = await world.api.wait_for_callback(
+        await world.api.click_button(dm, world.alice, label="Add a proposal")
+    )
+    await world.api.submit_modal(first, {"proposal": "call the vendor"})
+    await runtime.wait_for(ProposalAdded)
+
+    late = await world.api.submit_modal(second, {"proposal": "buy a new printer"})
+    callbacks = [await world.api.wait_for_callback(late)]
+    told = await world.api.wait_for_followup(late)
+    assert told["content"] == SETTLED and told["flags"] & 64
+    assert callbacks[0].type == 7 and callbacks[0].message["components"] == []
+    [posted] = world.api.messages_in(world.general)
+    assert "call the vendor" in posted["content"]
+    assert len(runtime.of(ProposalAdded)) == 1
+
+
+async def test_nudge_show_my_choices_goes_once_the_nudge_is_settled(world, harness):
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    await post_problem(world, runtime, world.carol, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [quiet] = world.api.messages_in(world.general)
+    opened = await world.api.wait_for_callback(
+        await world.api.click_button(quiet, world.carol, label="Show my choices")
+    )
+    await world.api.click_button(opened.message, world.carol, label="Not a problem")
+    await runtime.wait_for(MessageRelabelled)
+    await world.api.wait_for(f"PATCH /channels/{world.general.id}/messages/{quiet['id']}")
+    assert buttons(world.api.message(quiet["id"])) == []
+
+
+async def test_nudge_a_settled_nudges_buttons_say_so_after_a_restart(world, harness):
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    await post_problem(world, runtime, world.carol, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [quiet] = world.api.messages_in(world.general)
+    opened = await world.api.wait_for_callback(
+        await world.api.click_button(quiet, world.carol, label="Show my choices")
+    )
+    modal = await world.api.wait_for_callback(
+        await world.api.click_button(opened.message, world.carol, label="Add a proposal")
+    )
+    runtime = await harness.restart()  # what the bot remembered of the quiet reply is gone
+    await world.api.submit_modal(modal, {"proposal": "call the vendor"})
+    await runtime.wait_for(ProposalAdded)
+
+    again = await world.api.click_button(quiet, world.carol, label="Show my choices")
+    cleared = await world.api.wait_for_callback(again)
+    assert cleared.type == 7 and cleared.message["components"] == []
+    told = await world.api.wait_for_followup(again)
+    assert told["content"] == SETTLED
+    assert (
+        len([m for m in world.api.messages_in(world.general) if "call the vendor" in m["content"]])
+        == 1
+    )

@@ -14,6 +14,7 @@ from adapters.discord.rendering import (
     pieces,
     quote_text,
     with_file,
+    with_pings,
 )
 from rules.say import N_, Lines, Member, Members, Quote, Say
 from tests.discord import payloads as p
@@ -126,3 +127,46 @@ def test_rendering_text_with_a_file_on_its_last_piece():
     [long] = with_file(("z" * 1999 + "\n") * 6, "# full", "report.md", "nl")
     assert long.content == "Het antwoord is lang, dus het staat in het bijgevoegde bestand."
     assert long.file_text == "# full"
+
+
+MASKED = "[Discord Security: verify your account](https://evil.example/login)"
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        (MASKED, r"\[Discord Security: verify your account\](https://evil.example/login)"),
+        ("ship it ``` and more", r"ship it \`\`\` and more"),
+        ("# Official notice", r"\# Official notice"),
+        ("-# fine print", r"\-# fine print"),
+        ("> quoted", r"\> quoted"),
+        ("- a list", r"\- a list"),
+        ("1. first", r"1\. first"),
+        ("**bold** _it_ ~~no~~ ||spoiler||", r"\*\*bold\*\* \_it\_ \~\~no\~\~ \|\|spoiler\|\|"),
+        ("see https://example.org/a_b_c", "see https://example.org/a_b_c"),
+        (r"a back\slash", r"a back\\slash"),
+        ("#problem as a tag", "#problem as a tag"),
+    ],
+)
+def test_rendering_quotes_show_markdown_as_typed(said, shown):
+    assert quote(said) == shown
+    assert first_quote(f"> {quote(said)}") == said  # read back as typed (the agreement form)
+
+
+def test_rendering_display_names_show_markdown_as_typed():
+    parsed = Parsed()
+    parsed.member(p.BOB).nick = "[Admin](https://evil.example)"
+    render = Renderer(parsed.guild, "en")
+    shown = render(Say.of(N_("This button is for {user}."), user=Member(str(p.BOB))))
+    assert shown == r"This button is for \[Admin\](https://evil.example)."
+
+
+def test_rendering_pings_stay_in_the_content_of_long_text():
+    short = with_pings(["<@1>", "<@2>"], "be there")
+    assert [(m.content, m.embed) for m in short] == [("<@1> <@2>\nbe there", None)]
+    [long] = with_pings(["<@1>"], "x" * 2000)
+    assert long.content == "<@1>" and long.embed.description == "x" * 2000
+    many = with_pings([f"<@{n:019d}>" for n in range(100)], "be there")
+    assert all(len(m.content) <= MESSAGE_LIMIT for m in many)
+    assert " ".join(m.content for m in many).split()[:100] == [f"<@{n:019d}>" for n in range(100)]
+    assert many[-1].content.endswith("\nbe there")

@@ -141,3 +141,49 @@ async def test_round_reminders_go_by_dm_only_to_those_who_have_not_answered(worl
         str(world.general.id),
     )
     assert content_of(world, message).endswith("2 of 3 answered; waiting for carol.")
+
+
+async def test_round_reminder_pings_even_when_the_proposal_is_long(world, harness):
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    long = ("word " * 399).strip()
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "concerns", {"text": long}
+    )
+    await world.api.wait_for_callback(ix)
+    await runtime.tick_until_sent()
+    ping = world.api.messages_in(world.general)[-1]
+    # A mention in an embed pings nobody: the ping stays in the content, the text moves.
+    assert ping["content"] == f"<@{world.carol.id}>"
+    assert ping["mentions"][0]["id"] == str(world.carol.id)
+    assert ping["embeds"][0]["description"].startswith("A friendly reminder")
+    assert long[:1000] in ping["embeds"][0]["description"]
+    assert [label for label, _ in buttons(ping)] == ["No concerns", "I have a concern"]
+
+
+async def test_round_summary_of_long_concerns_loses_none(world, harness):
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    long, concern = ("word " * 399).strip(), ("word " * 390).strip()
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "concerns", {"text": long}
+    )
+    await world.api.wait_for_callback(ix)
+    [message] = [m for m in world.api.messages_in(world.general) if m["components"]]
+    members = (world.bob, world.carol, world.guild.owner)
+    for count, member in enumerate(members, start=1):
+        click = await world.api.click_button(message, member, label="I have a concern")
+        modal = await world.api.wait_for_callback(click)
+        await world.api.submit_modal(modal, {"concern": f"END-{member.user.username} {concern}"})
+        await runtime.wait_for(ConcernAnswered, count=count)
+    posts = world.api.messages_in(world.general)
+    start = next(i for i, m in enumerate(posts) if m["embeds"] and "has closed" in str(m))
+    summary = [m["embeds"][0]["description"] for m in posts[start:]]
+    assert len(summary) > 1 and all(len(part) <= 4096 for part in summary)
+    assert summary[0].startswith(f"The concern round on this proposal has closed:\n> {long}")
+    shown = "\n".join(summary)
+    for member, shown_as in zip(members, ("Bob", "carol", "owner"), strict=True):
+        name = member.user.username
+        assert f"Concern from {shown_as}: END-{name} {concern}" in shown

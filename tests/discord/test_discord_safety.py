@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from rules.events import ConcernAnswered, MessagePosted, RosterSynced
 from tests.discord.conftest import BOTH_DATABASES
-from tests.discord.harness import bot_messages, post_problem
+from tests.discord.harness import bot_messages, dm_messages, post_problem
 
 
 @BOTH_DATABASES
@@ -104,3 +104,22 @@ async def test_safety_the_end_of_a_meeting_pings_only_those_its_reminder_cannot_
     uploaded = [u["content"].decode() for r in world.api.requests for u in r.files]
     assert len(uploaded) == 2  # report.md at the end of the meeting, and for /report
     assert all("<@" not in text and "@everyone" not in text for text in uploaded)
+
+
+async def test_safety_a_proposal_cannot_pass_off_a_link_as_the_bots(world, harness):
+    """Reminders go by DM in the bot's name: the proposal's markdown shows as typed."""
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    evil = "ship it ``` [Discord Security: verify](https://evil.example/login)"
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "concerns", {"text": evil}
+    )
+    await world.api.wait_for_callback(ix)
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.bob)
+    assert (
+        r"> ship it \`\`\` \[Discord Security: verify\](https://evil.example/login)"
+        in (dm["content"])
+    )
+    assert "```" not in dm["content"]

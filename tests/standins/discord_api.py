@@ -292,6 +292,8 @@ class FakeChannel:
     owner_id: int | None = None
     recipient: FakeUser | None = None
     last_message_id: int | None = None
+    # A thread's members (a private thread shows only to them), by user id.
+    member_ids: list[int] = field(default_factory=list)
 
     @property
     def is_thread(self) -> bool:
@@ -326,7 +328,7 @@ class FakeChannel:
             data.update(
                 owner_id=str(self.owner_id),
                 message_count=0,
-                member_count=1,
+                member_count=len(self.member_ids),
                 total_message_sent=0,
                 thread_metadata={
                     "archived": False,
@@ -402,7 +404,9 @@ class FakeGuild:
         owner: FakeUser | FakeMember | int | None = None,
         private: bool = False,
         thread_id: int | None = None,
+        members: Sequence[FakeUser | FakeMember | int] = (),
     ) -> FakeChannel:
+        """A thread of `parent`; its members are its owner and `members`."""
         parent_id = parent if isinstance(parent, int) else parent.id
         owner_id = self.owner_id if owner is None else owner if isinstance(owner, int) else owner.id
         thread = FakeChannel(
@@ -412,6 +416,9 @@ class FakeGuild:
             self.id,
             parent_id=parent_id,
             owner_id=owner_id,
+        )
+        thread.member_ids = list(
+            dict.fromkeys([owner_id, *(m if isinstance(m, int) else m.id for m in members)])
         )
         self.channels[thread.id] = thread
         return thread
@@ -633,6 +640,7 @@ class _InjectedError:
     code: int
     message: str
     remaining: int
+    skip: int = 0
 
 
 @dataclass
@@ -846,13 +854,15 @@ class DiscordStandIn(Served):
         code: int = 50013,
         message: str = "Missing Permissions",
         times: int = 1,
+        skip: int = 0,
     ) -> None:
-        """Answer the next ``times`` requests matching ``route`` with a Discord error.
+        """Answer the next ``times`` requests matching ``route`` with a Discord error,
+        after letting ``skip`` of them through.
 
         ``route`` as in ``RecordedRequest.matches``, e.g.
         ``"POST /channels/{channel_id}/messages"``.
         """
-        self._injected.append(_InjectedError(route, status, code, message, times))
+        self._injected.append(_InjectedError(route, status, code, message, times, skip))
 
     # ------------------------------------------------------------------ gateway control
 
@@ -967,6 +977,55 @@ class DiscordStandIn(Served):
         msg["edited_timestamp"] = _now_iso()
         await self.dispatch("MESSAGE_UPDATE", msg)
         return msg
+
+    async def message_delete(self, message: JSON | int | str) -> None:
+        """Someone deletes a message: forget it and dispatch MESSAGE_DELETE."""
+        msg = self._messages.pop(int(self._message(message)["id"]))
+        event = {"id": msg["id"], "channel_id": msg["channel_id"]}
+        if "guild_id" in msg:
+            event["guild_id"] = msg["guild_id"]
+        await self.dispatch("MESSAGE_DELETE", event)
+
+    async def message_delete_bulk(self, messages: Sequence[JSON | int | str]) -> None:
+        """A moderator purges messages of one channel: MESSAGE_DELETE_BULK."""
+        found = [self._messages.pop(int(self._message(m)["id"])) for m in messages]
+        event = {"ids": [m["id"] for m in found], "channel_id": found[0]["channel_id"]}
+        if "guild_id" in found[0]:
+            event["guild_id"] = found[0]["guild_id"]
+        await self.dispatch("MESSAGE_DELETE_BULK", event)
+
+    async def thread_members_update(
+        self,
+        thread: FakeChannel,
+        *,
+        added: Sequence[FakeMember] = (),
+        removed: Sequence[FakeMember] = (),
+    ) -> None:
+        """People are added to or removed from a thread: THREAD_MEMBERS_UPDATE."""
+        gone = {m.id for m in removed}
+        thread.member_ids = [i for i in thread.member_ids if i not in gone]
+        thread.member_ids += [m.id for m in added if m.id not in thread.member_ids]
+        await self.dispatch(
+            "THREAD_MEMBERS_UPDATE",
+            {
+                "id": str(thread.id),
+                "guild_id": str(thread.guild_id),
+                "member_count": len(thread.member_ids),
+                "added_members": [
+                    {**self._thread_member(thread, m.id), "member": m.payload()} for m in added
+                ],
+                "removed_member_ids": [str(m.id) for m in removed],
+            },
+        )
+
+    @staticmethod
+    def _thread_member(thread: FakeChannel, user_id: int) -> JSON:
+        return {
+            "id": str(thread.id),
+            "user_id": str(user_id),
+            "join_timestamp": _now_iso(),
+            "flags": 0,
+        }
 
     # ------------------------------------------------------------------ driving: interactions
 
@@ -1595,7 +1654,10 @@ class DiscordStandIn(Served):
                 and not any(m.get("id") == str(self.bot_user.id) for m in data.get("mentions", []))
             ):
                 return {**data, "content": "", "embeds": [], "attachments": [], "components": []}
-        member_event = event in ("GUILD_MEMBER_ADD", "GUILD_MEMBER_UPDATE", "GUILD_MEMBER_REMOVE")
+        member_event = event in (
+            "GUILD_MEMBER_ADD", "GUILD_MEMBER_UPDATE", "GUILD_MEMBER_REMOVE",
+            "THREAD_MEMBERS_UPDATE",
+        )  # fmt: skip
         if member_event and not session.intents & GUILD_MEMBERS:
             return None
         return data
@@ -1755,6 +1817,7 @@ class DiscordStandIn(Served):
             ("GET", "/channels/{channel_id}/messages/{message_id}", self._get_message),
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self._patch_message),
             ("DELETE", "/channels/{channel_id}/messages/{message_id}", self._delete_message),
+            ("GET", "/channels/{channel_id}/thread-members", self._get_thread_members),
             ("POST", "/channels/{channel_id}/typing", self._no_content),
             (
                 "PUT",
@@ -1848,6 +1911,9 @@ class DiscordStandIn(Served):
     def _injected_error(self, record: RecordedRequest) -> web.Response | None:
         for planned in self._injected:
             if planned.remaining > 0 and record.matches(planned.pattern):
+                if planned.skip > 0:
+                    planned.skip -= 1
+                    continue
                 planned.remaining -= 1
                 return _error(planned.status, planned.code, planned.message)
         return None
@@ -1969,6 +2035,15 @@ class DiscordStandIn(Served):
             event["guild_id"] = msg["guild_id"]
         await self._broadcast("MESSAGE_DELETE", event)
         return _no_content()
+
+    async def _get_thread_members(self, request: web.Request) -> web.Response:
+        thread = self._channel_or_none(int(request.match_info["channel_id"]))
+        if thread is None or not thread.is_thread:
+            return _error(404, 10003, "Unknown Channel")
+        ids = [*thread.member_ids]
+        if self.bot_user.id not in ids:
+            ids.append(self.bot_user.id)
+        return _json_response([self._thread_member(thread, i) for i in ids])
 
     async def _create_thread(self, request: web.Request) -> web.Response:
         parent = self._channel_or_none(int(request.match_info["channel_id"]))

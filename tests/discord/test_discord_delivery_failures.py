@@ -1,0 +1,102 @@
+"""When Discord refuses part of what the bot sends: the retry sends only what did not
+go out, and nothing private is lost to closed DMs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import discord
+import pytest
+
+from rules.actions import Reply
+from rules.events import MessagePosted, RosterSynced
+from rules.say import Lines, Quote, Say
+from tests.discord.harness import dm_messages, make_retries_due, workspace
+
+TOO_FAST = {"status": 400, "code": 40003, "message": "You are opening direct messages too fast"}
+
+
+async def test_a_reminder_that_fails_for_one_reaches_the_others_once(world, harness):
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "concerns", {"text": "ship it"}
+    )
+    await world.api.wait_for_callback(ix)
+    world.api.fail_next(f"POST /channels/{world.api.dm_channel(world.bob).id}/messages", **TOO_FAST)
+    await runtime.tick_until_sent()
+    assert dm_messages(world.api, world.bob) == []
+    assert len(dm_messages(world.api, world.guild.owner)) == 1  # not held up by bob's
+    assert make_retries_due(harness) == 1  # the reminder is offered again
+
+    await runtime.tick()
+    assert make_retries_due(harness) == 0
+    assert len(dm_messages(world.api, world.bob)) == 1
+    assert len(dm_messages(world.api, world.guild.owner)) == 1  # not twice
+    pings = [
+        m for m in world.api.messages_in(world.general) if f"<@{world.carol.id}>" in m["content"]
+    ]
+    assert len(pings) == 1
+
+
+async def test_a_long_post_that_fails_part_way_is_not_posted_twice(world, harness):
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    parts = [" ".join([f"part{n}"] * 300) for n in range(3)]
+    reply = Reply(
+        workspace=workspace(world.guild), channel=str(world.general.id), lang="en", user=None,
+        private=False, text=Lines(tuple(Say.of("> {proposal}", proposal=Quote(p)) for p in parts)),
+    )  # fmt: skip
+    world.api.fail_next(f"POST /channels/{world.general.id}/messages", skip=1)
+    with pytest.raises(discord.HTTPException):
+        await harness.adapter.deliver(reply)
+    [first] = world.api.messages_in(world.general)
+
+    assert await harness.adapter.deliver(reply) == first["id"]  # the outbox's retry
+    posted = [m["content"] for m in world.api.messages_in(world.general)]
+    assert posted == [f"> {p}" for p in parts]
+
+
+async def test_the_word_to_a_proposer_with_closed_dms_pings_them_where_they_proposed(
+    world, harness
+):
+    world.guild.add_member("dan")
+    world.guild.add_member("erin")
+    world.api.close_dms(world.alice)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    said = (
+        (world.alice, "#proposal pin the base image"),
+        (world.bob, "#agreement sounds good"),
+        (world.carol, "#agreement yes, agreed"),
+    )
+    for member, text in said:
+        posted = await world.api.message_create(world.guild, world.general, member, text)
+        await runtime.wait_for(MessagePosted, lambda e, p=posted: e.message_id == p["id"])
+    [word] = world.api.messages_in(world.general)
+    assert word["content"].startswith(
+        f"<@{world.alice.id}>\nIt looks as if Bob and carol agree with your proposal:"
+    )
+    assert "ask everyone for their concerns with /concerns" in word["content"]
+    [post] = world.api.requests_to(f"POST /channels/{world.general.id}/messages")
+    assert post.json["allowed_mentions"] == {"parse": [], "users": [world.alice.id]}
+
+
+async def test_the_word_to_a_proposer_goes_by_dm_when_it_can(world, harness):
+    world.guild.add_member("dan")
+    world.guild.add_member("erin")
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    said = (
+        (world.alice, "#proposal pin the base image"),
+        (world.bob, "#agreement sounds good"),
+        (world.carol, "#agreement yes, agreed"),
+    )
+    for member, text in said:
+        posted = await world.api.message_create(world.guild, world.general, member, text)
+        await runtime.wait_for(MessagePosted, lambda e, p=posted: e.message_id == p["id"])
+    [word] = dm_messages(world.api, world.alice)
+    assert word["content"].startswith("It looks as if Bob and carol agree with your proposal:")
+    assert world.api.messages_in(world.general) == []
