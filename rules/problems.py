@@ -442,7 +442,12 @@ def on_proposal_added(event: ProposalAdded, state: TableState) -> list[Action]:
     if watch is not None and watch.status in STILL_WAITING:
         actions += _close(event, watch, "answered", event.at)
     actions.append(
-        private(event, event.user, Say.of(N_("Thank you! Your proposal is in the thread.")), lang)
+        private(
+            event,
+            event.user,
+            Say.of(N_("Thank you! Your proposal is posted under your problem.")),
+            lang,
+        )
     )
     return actions
 

@@ -68,7 +68,7 @@ async def test_nudge_add_a_proposal_posts_it_beside_the_problem_in_the_authors_n
     (cleared,) = world.api.callbacks_for(submit)
     assert cleared.type == 7 and cleared.message["components"] == []  # the choice is made
     thanks = await world.api.wait_for_followup(submit)
-    assert thanks["content"] == "Thank you! Your proposal is in the thread."
+    assert thanks["content"] == "Thank you! Your proposal is posted under your problem."
     assert thanks["flags"] & 64  # ephemeral
     counts = problem_counts(harness.app.database, workspace(world.guild))
     assert (counts.named, counts.answered) == (1, 1)
