@@ -198,24 +198,11 @@ def access_changed(
 ) -> list[MemberJoined | MemberLeft]:
     """New roles (or roles taken away): the person joins the tables they can read now
     and leaves those they no longer can."""
-    if after.bot:
-        return []
-    changed: list[MemberJoined | MemberLeft] = []
-    for channel in after.guild.text_channels:
-        could, can = can_read(before, channel), can_read(after, channel)
-        if could == can:
-            continue
-        kind, prefix = (MemberJoined, "join") if can else (MemberLeft, "leave")
-        changed.append(
-            kind(
-                workspace=workspace_of(after.guild.id),
-                channel=str(channel.id),
-                at=at,
-                event_id=f"{prefix}:{channel.id}:{after.id}:{at.isoformat()}",
-                user=str(after.id),
-            )
-        )
-    return changed
+    channels = after.guild.text_channels
+    gained = [c for c in channels if can_read(after, c) and not can_read(before, c)]
+    lost = [c for c in channels if can_read(before, c) and not can_read(after, c)]
+    joined = _at_each_table(MemberJoined, "join", after, at, gained)
+    return [*joined, *_at_each_table(MemberLeft, "leave", after, at, lost)]
 
 
 def roster_synced(channel: discord.TextChannel, at: datetime) -> RosterSynced:
