@@ -18,6 +18,7 @@ from bot.models import (
     RoundRow,
     WatchRow,
 )
+from rules.problems import STILL_WAITING
 from rules.state import MemberInfo
 
 
@@ -48,6 +49,14 @@ def problem_counts(database: Engine, workspace: str) -> ProblemCounts:
         waiting=counts["open"],
         dismissed=counts["dismissed"] + counts["withdrawn"],
     )
+
+
+def problem_waiting(database: Engine, workspace: str, channel: str, problem_id: str) -> bool:
+    """Whether the problem a nudge names still waits for a proposal (its buttons do
+    nothing once it is settled)."""
+    with Session(database) as session:
+        watch = session.get(WatchRow, (workspace, channel, problem_id))
+        return watch is not None and watch.status in STILL_WAITING
 
 
 def round_outcomes(database: Engine, workspace: str) -> Counter[str]:

@@ -15,8 +15,6 @@ from discord import app_commands
 from discord.app_commands import locale_str
 from discord.ext import commands
 from discord.utils import utcnow
-from sqlalchemy import Engine
-from sqlmodel import Session
 
 from adapters.discord import translate
 from adapters.discord.answering import InteractionAnswer
@@ -47,11 +45,10 @@ from adapters.discord.custom_ids import (
     parse_form,
 )
 from adapters.discord.rendering import Outgoing, Renderer, first_quote, say
-from bot.models import WatchRow
+from bot.views import problem_waiting
 from rules.events import Event, MemberJoined, MemberLeft, RosterSynced
 from rules.grammar import CommandSpec
 from rules.i18n import supported
-from rules.problems import STILL_WAITING
 from rules.say import N_, Member, Say, Text
 
 if TYPE_CHECKING:
@@ -65,15 +62,6 @@ NOTED = N_("Thank you. Noted.")
 OOPS = N_("Something went wrong. Please try again.")
 NOT_HERE = N_("Use this in a channel of a server.")
 SETTLED = N_("This is settled already: there is nothing left to choose.")
-# A nudge is settled once it was answered, dismissed or withdrawn (rules.problems).
-_WAITING = frozenset(STILL_WAITING)
-
-
-def nudge_waiting(database: Engine, workspace: str, channel: str, problem: str) -> bool:
-    """Whether the problem a nudge names still waits for a proposal."""
-    with Session(database) as session:
-        watch = session.get(WatchRow, (workspace, channel, problem))
-        return watch is not None and watch.status in _WAITING
 
 
 def lang_of(interaction: discord.Interaction) -> str:
@@ -322,7 +310,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             return False
         workspace = translate.workspace_of(choice.where.guild)
         return await asyncio.to_thread(
-            nudge_waiting, self.runtime.app.database, workspace, str(choice.where.channel),
+            problem_waiting, self.runtime.app.database, workspace, str(choice.where.channel),
             str(choice.problem),
         )  # fmt: skip
 
