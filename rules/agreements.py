@@ -45,7 +45,9 @@ def review_key(number: int, version: int) -> str:
 SUBJECT_WORD = 4
 # An agreement is about a round's proposal when this share of the shorter one's subject
 # words is in the other ("Pin the base image to 1.4" and "Pin the staging base image to
-# 1.4 until the root cause is found": 1.0; "Everyone works from the office": 0.0).
+# 1.4 until the root cause is found": 1.0; "Everyone works from the office": 0.0), and
+# at least two of them unless the shorter has only one ("Pizza on Friday" and "The
+# stand-up moves to Friday afternoon" share one word, not a subject).
 SAME_SUBJECT = 0.5
 _WORD = re.compile(r"\w+")
 
@@ -60,7 +62,8 @@ def about_the_same(agreement: str, proposal: str) -> bool:
     ours, theirs = _subject_words(agreement), _subject_words(proposal)
     if not ours or not theirs:
         return False
-    return len(ours & theirs) >= SAME_SUBJECT * min(len(ours), len(theirs))
+    shared, fewer = len(ours & theirs), min(len(ours), len(theirs))
+    return shared >= SAME_SUBJECT * fewer and shared >= min(2, fewer)
 
 
 def linkable_round(state: TableState, now: datetime, text: str) -> Round | None:

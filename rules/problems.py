@@ -263,13 +263,13 @@ def _said_before(watch: Watch, state: TableState) -> bool:
     """Whether its author posted the very same words in this channel before (a double
     post, or the same again at the top level), and that one still waits: it has the
     nudge. Other numbers make another problem ("room 4", "room 5")."""
-    words = " ".join(watch.text.split())
+    words = _same_words(watch.text)
     return any(
         other.problem_id != watch.problem_id
         and other.user == watch.user
         and other.status in STILL_WAITING
         and other.posted_at <= watch.posted_at
-        and " ".join(other.text.split()) == words
+        and _same_words(other.text) == words
         for other in state.watches
     )
 
@@ -278,7 +278,7 @@ def on_deleted(event: MessageDeleted, state: TableState) -> list[Action]:
     """A deleted message's problem is withdrawn, and its words go with it: a nudge must
     not quote back what its writer took away."""
     watch = state.watch(event.message_id)
-    if watch is None or watch.status not in STILL_WAITING:
+    if watch is None or watch.status not in (*STILL_WAITING, "doubtful"):
         return []
     return _close(event, watch, "withdrawn", event.at)
 
@@ -311,18 +311,34 @@ def answer_watches(
     """
     actions: list[Action] = []
     cutoff = event.at if posted_at is None else posted_at
-    for watch in watches:
-        if watch.problem_id == by or watch.posted_at > cutoff:
-            continue
-        if not watch.in_scope_of(thread_id):
-            continue
-        if (watch.status in ("open", "doubtful") and (lenient or event.at <= watch.deadline)) or (
-            watch.status in ("nudged", "snoozed") and (lenient or thread_id is not None)
-        ):
-            # A doubtful problem was never treated as one: it closes unconfirmed.
-            outcome = "unconfirmed" if watch.status == "doubtful" else "answered"
-            actions += _close(event, watch, outcome, event.at, answered_by=by)
+    earlier = [w for w in watches if w.problem_id != by and w.posted_at <= cutoff]
+    answered = [
+        watch
+        for watch in earlier
+        if watch.in_scope_of(thread_id)
+        and (
+            (watch.status in ("open", "doubtful") and (lenient or event.at <= watch.deadline))
+            or (watch.status in ("nudged", "snoozed") and (lenient or thread_id is not None))
+        )
+    ]
+    # Its author's copies of the same words (a double post) are answered with it.
+    copies = {(w.user, _same_words(w.text)) for w in answered}
+    answered += [
+        watch
+        for watch in earlier
+        if watch not in answered
+        and watch.status in (*STILL_WAITING, "doubtful")
+        and (watch.user, _same_words(watch.text)) in copies
+    ]
+    for watch in answered:
+        # A doubtful problem was never treated as one: it closes unconfirmed.
+        outcome = "unconfirmed" if watch.status == "doubtful" else "answered"
+        actions += _close(event, watch, outcome, event.at, answered_by=by)
     return actions
+
+
+def _same_words(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _close(
@@ -363,7 +379,7 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
     expected = "open" if event.kind == PROBLEM_TIMER else "snoozed"
     if watch is None or watch.status != expected:
         return []
-    if state.members and watch.user not in state.members:
+    if watch.user not in state.members:
         # Its author has left the table: a nudge about it would reach them elsewhere.
         return _close(event, watch, "withdrawn", event.at)
     if event.kind == PROBLEM_TIMER and _said_before(watch, state):

@@ -106,6 +106,8 @@ def test_agreements_are_numbered_per_workspace_and_kept_apart(app):
         ("zullen we de overdracht om 9 uur doen?", "/afspraak Overdracht om 9 uur omdat x", True),
         ("pin the base image to 1.4", "/agree everyone works from the office because x", False),
         ("de overdracht om 9 uur", "/afspraak vrijdag taart omdat het feest is", False),
+        ("Pizza on Friday", "/agree The standup moves to Friday afternoon because x", False),
+        ("Pizza on Friday", "/agree Pizza every Friday from now on because x", True),
     ],
 )
 def test_agreement_takes_a_rounds_consent_only_when_it_is_about_its_proposal(

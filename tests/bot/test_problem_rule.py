@@ -518,3 +518,30 @@ def test_problem_rule_the_same_problem_posted_twice_is_nudged_once(app):
     chat.say("ben", text, "09:02")  # someone else's words are their own problem
     chat.tick("23:00")
     assert nudges(chat) == [("dana", "09:00", "09:10:00"), ("ben", "09:02", "09:12:00")]
+
+
+def test_problem_rule_a_deleted_doubt_is_not_nudged_when_someone_reacts(doubting):
+    chat = Chat(doubting)
+    chat.say("ben", "#maybe-problem the secret salary list is on the shared drive", "09:00")
+    chat.delete("09:00", "09:01")
+    chat.say("anna", "#reaction again??", "09:02")
+    chat.tick("12:00")
+    assert nudges(chat) == []
+
+
+def test_problem_rule_a_double_post_is_answered_with_its_first_copy(app):
+    chat = Chat(app)
+    text = "#problem the printer on floor 2 is broken again"
+    chat.say("ben", text, "09:00")
+    chat.say("ben", text, "09:00:20", message_id="09:00:20")
+    chat.say("anna", "#proposal I'll call the repair desk", "09:03", thread="09:00")
+    chat.tick("12:00")
+    assert nudges(chat) == []
+
+
+def test_problem_rule_the_last_member_who_leaves_is_not_nudged(app):
+    chat = Chat(app)
+    chat.say("zoe", "#problem the rota is a mess", "09:00")
+    chat.leave("zoe", "09:05")
+    chat.tick("12:00")
+    assert nudges(chat) == []
