@@ -156,8 +156,7 @@ def sections(text: str) -> list[Block]:
     chunks: list[str] = []
     current = ""
     for line in text.split("\n"):
-        pieces = [line[i : i + MAX_SECTION] for i in range(0, len(line), MAX_SECTION)] or [""]
-        for piece in pieces:
+        for piece in _pieces(line):
             candidate = f"{current}\n{piece}" if current else piece
             if len(candidate) > MAX_SECTION:
                 chunks.append(current)
@@ -169,6 +168,24 @@ def sections(text: str) -> list[Block]:
         for chunk in chunks
         if chunk.strip()
     ] or [{"type": "section", "text": {"type": "mrkdwn", "text": " "}}]
+
+
+def _pieces(line: str) -> list[str]:
+    """A line cut to Slack's section limit: between words where it can, and never
+    inside an entity ("&amp;") or a link or name ("<#C1>"), which would show as code."""
+    pieces = []
+    while len(line) > MAX_SECTION:
+        end = MAX_SECTION
+        space = line.rfind(" ", 0, end)
+        if space > MAX_SECTION // 2:
+            end = space
+        for opening, closing in (("&", ";"), ("<", ">")):
+            start = line.rfind(opening, 0, end)
+            if start > 0 and closing not in line[start:end]:
+                end = start
+        pieces.append(line[:end])
+        line = line[end:]
+    return [*pieces, line]
 
 
 def heading(msgid: str, voice: Voice) -> list[Block]:

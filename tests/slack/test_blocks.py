@@ -275,3 +275,13 @@ def test_blocks_usage_lines_show_their_angle_brackets_in_every_language(lang):
 def test_blocks_every_line_of_quoted_words_stays_in_the_quote():
     shown = Voice("en")(Say.of("> {p}", p=Quote("move it\n*Everyone has answered* <!here>")))
     assert shown == "> move it\n> *Everyone has answered* &lt;!here&gt;"
+
+
+def test_blocks_a_long_line_is_never_cut_inside_an_entity_or_a_link():
+    line = escape("fish & chips " * 600) + "<#C123> " * 300
+    texts = [b["text"]["text"] for b in blocks.sections(line)]
+    assert len(texts) > 1 and all(len(t) <= 3000 for t in texts)
+    for text in texts:
+        assert text.count("&") == text.count("&amp;")  # every entity whole
+        assert text.count("<") == text.count(">")  # every link whole
+    assert "".join(texts) == line
