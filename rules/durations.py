@@ -91,10 +91,13 @@ _RELATIVE = re.compile(
 )  # fmt: skip
 # "next friday", "volgende week", "volgend jaar"; a weekday alone is the next one too.
 _NEXT = re.compile(r"^(?:(?:next|volgende?|komende?|aanstaande)\s+)?([a-z]+)$")
-_ON = re.compile(r"^(?:on|op|per)\s+")
+# "on the 1st of May", "op de 1e mei": the preposition and the article say nothing more.
+_ON = re.compile(r"^(?:(?:on|op|per)\s+)?(?:(?:the|de)\s+(?=\d))?")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_DAY_MONTH = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|e|ste|de)?\s+([a-z]+)\.?(?:,?\s+(\d{4}))?$")
+_DAY_MONTH = re.compile(
+    r"^(\d{1,2})(?:st|nd|rd|th|e|ste|de)?\s+(?:(?:of|van)\s+)?([a-z]+)\.?(?:,?\s+(\d{4}))?$"
+)
 _MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
 
 
@@ -138,8 +141,9 @@ def _next(word: str, *, today: date, text: str) -> date:
 
 
 def parse_date(text: str, *, today: date, past: bool = False) -> date:
-    """Parse "2026-05-01", "01-05-2026", "1 May", "on May 1st", "mei 1 2026", "in 6 weeks",
-    "in two weeks", "over een maand", "next friday", "volgende vrijdag".
+    """Parse "2026-05-01", "01-05-2026", "1 May", "on May 1st", "the 1st of May", "de 1e mei",
+    "mei 1 2026", "in 6 weeks", "in two weeks", "over een maand", "next friday",
+    "volgende vrijdag".
 
     A day and month without a year mean the next such day from `today` on; with `past`
     ("since 1 March") the last such day up to `today`. A date with a year is that date.

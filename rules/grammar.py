@@ -364,8 +364,10 @@ _CLAUSE = re.compile(
     re.IGNORECASE,
 )
 # After an article or possessive, "owner" and "review" are nouns in the reason ("the
-# owner @ben asked"); after a subject or "to", "review" is its verb ("we review in
-# person", "we zullen herzien over een maand"). Neither starts a clause.
+# owner @ben asked"); after a subject, an auxiliary, a contraction or "to", "review" is
+# its verb ("we review in person", "we'd review in March", "we zullen herzien over een
+# maand"). Neither starts a clause. The same holds for "learned" and "geleerd" ("we
+# learned that ...", "we hebben geleerd dat ...").
 _BEFORE_A_NOUN = frozenset({
     "the", "a", "an", "our", "your", "their", "his", "her", "its", "my", "this", "that",
     "each", "every", "last", "first", "new",
@@ -374,15 +376,44 @@ _BEFORE_A_NOUN = frozenset({
 })  # fmt: skip
 _BEFORE_A_VERB = _BEFORE_A_NOUN | frozenset({
     "we", "i", "you", "they", "he", "she", "it", "to", "will", "should", "must", "can",
-    "could", "would", "shall", "might", "wij", "ik", "je", "jij", "ze", "zij", "hij", "te",
-    "zal", "zullen", "moet", "moeten", "kan", "kunnen", "gaan", "willen", "wil",
+    "could", "would", "shall", "might", "may", "do", "does", "did", "have", "has", "had",
+    "also", "then", "lets", "wij", "ik", "je", "jij", "ze", "zij", "hij", "te", "zal",
+    "zullen", "moet", "moeten", "kan", "kunnen", "gaan", "gaat", "willen", "wil", "hebben",
+    "heb", "hebt", "heeft", "hadden", "is", "zijn", "ook", "dan",
 })  # fmt: skip
+# "we'd", "we'll", "won't", "let's", "we’ve": a subject with its auxiliary.
+_CONTRACTION = re.compile(r"\w['’](?:d|ll|s|ve|re|m)$|n['’]t$")
+# A review clause's value looks like a date from its first word: "in", "on", "op",
+# "over", "per", "next", "volgende", a digit, a month, a weekday, a number word, or
+# "the"/"de" and a digit ("the 1st of May"). "takes 2 weeks" does not.
 _PREPOSITIONS = frozenset({"in", "over", "na", "on", "op", "per"})
 _DATE_WORDS = (
     frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(NUMBER_WORDS) | DATE_UNITS
     | _PREPOSITIONS
     | frozenset({"next", "volgende", "volgend", "komende", "komend", "aanstaande"})
 )  # fmt: skip
+_DATE_FILLERS = frozenset({"the", "de", "of", "van"})  # "the 1st of May", "de 1e van mei"
+# A plural noun right before "review" is the sentence's subject ("because auditors review
+# on May 1", "because our managers review in two weeks"), when it opens its sentence:
+# at most one word before it, not a preposition ("because of outages review in 6 weeks"
+# is a reason and a clause). Words ending in -s that are no plural nouns are listed.
+# Without parsing English this stays a guess: "because the external auditors review on
+# May 1" (two words before the noun) still reads as a reason and a review date, and so
+# does a singular subject ("because the analysis review in 6 weeks"); Dutch plurals in
+# -en are not recognised (a Dutch reason after "omdat" puts its verb last anyway).
+_PLURAL = re.compile(r"[^\W\d_]{2,}[^\W\d_isu]s", re.IGNORECASE)  # not "this", "status"
+_NOT_PLURAL = frozenset({
+    "always", "sometimes", "perhaps", "afterwards", "towards", "besides", "less", "unless",
+    "yes", "was", "has", "does", "goes", "thus", "plus", "minus", "whereas", "anyways",
+    "nowadays", "across", "alles", "niets", "iets", "soms", "eens", "weleens", "anders",
+    "steeds", "straks", "thuis", "alweer", "ooit", "ons",
+}) | DATE_UNITS | frozenset({"hours", "minutes", "seconds"})  # fmt: skip
+_NOT_A_SUBJECT_AFTER = frozenset({
+    "of", "about", "for", "with", "after", "before", "from", "by", "at", "to", "into",
+    "than", "like", "during", "without", "in", "on", "op", "van", "over", "na", "met",
+    "voor", "door", "bij", "om", "uit", "naar", "tegen", "zonder", "dan", "als",
+})  # fmt: skip
+_OPENS_A_SENTENCE = frozenset({"and", "but", "so", "or", "en", "maar", "dus"})
 _AND = re.compile(r"\s*(?:,|&|\band\b|\ben\b)\s*", re.IGNORECASE)
 ONE_OWNER = Say.of(N_("An agreement has one owner: name one member, like owner @anna."))
 MAX_FIELD = 2000
@@ -476,21 +507,66 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
     """The reason, and the clauses that end it as (is an owner, value), in order.
 
     Read from the end: each clause runs to the next; the first keyword (from the end)
-    whose words do not read as its clause ends the run, and the rest is the reason.
+    whose words do not read as its clause ends the run, and the rest is the reason. A
+    review clause that does not read as a date still counts when it sits next to an owner
+    clause ("owner @ben review monthly"): its date is then reported as unreadable rather
+    than the owner dropped with it.
     """
     end = len(rest)
     clauses: list[tuple[bool, str]] = []
-    for match in reversed(list(_CLAUSE.finditer(rest))):
+    matches = list(_CLAUSE.finditer(rest))
+    for index in range(len(matches) - 1, -1, -1):
+        match = matches[index]
         value = rest[match.end() : end].strip()
-        before = " ".join(rest[: match.start()].split()[-1:]).lower()
         is_owner = match.group(1) is not None
-        if before in (_BEFORE_A_NOUN if is_owner else _BEFORE_A_VERB):
+        if _within_the_reason(rest[: match.start()], verb=not is_owner):
             break
-        if not (_reads_as_owner(value) if is_owner else _reads_as_date(value)):
+        if is_owner and not _reads_as_owner(value):
             break
+        if not is_owner and not _reads_as_date(value):
+            after_an_owner = index > 0 and _owner_clause_before(rest, matches[index - 1], match)
+            before_an_owner = (
+                bool(clauses)
+                and clauses[-1][0]
+                and rest[: match.start()].rstrip().endswith((".", ",", ";", ":", "!", "?"))
+            )
+            if not (after_an_owner or before_an_owner):
+                break
         clauses.append((is_owner, value))
         end = match.start()
     return rest[:end].strip().rstrip(",;:").rstrip(), clauses[::-1]  # "because y, owner @ben"
+
+
+def _within_the_reason(before: str, *, verb: bool) -> bool:
+    """Whether a clause word after `before` is the reason's own: a noun after an article or
+    possessive, a verb after its subject or auxiliary.
+
+    A bare plural noun is taken as the subject only when it opens its sentence
+    ("auditors review on May 1"); "because y review in 6 weeks", "because people
+    complained about delays review in 6 weeks" still end in a review clause. A singular
+    noun before "review" ("the code review takes 2 weeks") is left to the date test.
+    """
+    words = before.split()
+    last = words[-1].lower() if words else ""
+    if last in (_BEFORE_A_VERB if verb else _BEFORE_A_NOUN) or _CONTRACTION.search(last):
+        return True
+    if not verb or not _PLURAL.fullmatch(last) or last in _NOT_PLURAL:
+        return False
+    opening = []  # the words of its sentence before the noun
+    for word in reversed(words[:-1]):
+        if word[-1] in ".,;:!?" or word.lower() in _OPENS_A_SENTENCE:
+            break
+        opening.append(word.lower())
+    return len(opening) == 0 or (len(opening) == 1 and opening[0] not in _NOT_A_SUBJECT_AFTER)
+
+
+def _owner_clause_before(rest: str, owner: re.Match[str], review: re.Match[str]) -> bool:
+    """Whether an owner clause ends where this review clause begins: "owner @ben review"."""
+    return (
+        owner.group(1) is not None
+        and not _within_the_reason(rest[: owner.start()], verb=False)
+        and _reads_as_owner(rest[owner.end() : review.start()].strip())
+    )
 
 
 def _reads_as_owner(value: str) -> bool:
@@ -514,12 +590,24 @@ def _owner(value: str) -> str | None:
 def _reads_as_date(value: str) -> bool:
     """Whether a review clause's words are meant as a date, readable or not.
 
-    A date has a number, month, weekday or unit in it ("in person" has none), and is
-    short or all date words ("in March found gaps" is the reason going on).
+    A date looks like one from its first word ("takes 2 weeks" does not), has a number,
+    month, weekday or unit in it ("in person" has none), and is short or all date words
+    ("in March found gaps" is the reason going on).
     """
     words = [word.strip(".,;!") for word in value.lower().split()]
-    dated = [word in _DATE_WORDS or any(c.isdigit() for c in word) for word in words]
-    meaningful = [d for word, d in zip(words, dated, strict=True) if word not in _PREPOSITIONS]
+    dated = [
+        word in _DATE_WORDS or word in _DATE_FILLERS or any(c.isdigit() for c in word)
+        for word in words
+    ]
+    if not words or not dated[0]:
+        return False
+    if words[0] in _DATE_FILLERS and not (len(words) > 1 and any(c.isdigit() for c in words[1])):
+        return False  # "the" or "de" only before a day: "the 1st of May"
+    meaningful = [
+        d
+        for word, d in zip(words, dated, strict=True)
+        if word not in _PREPOSITIONS and word not in _DATE_FILLERS
+    ]
     if not any(meaningful):
         return False
     return len(words) <= 3 or all(dated)
@@ -780,7 +868,13 @@ def _roles(spec: CommandSpec, args: str, today: date) -> ShowRoles:
 _KEEP = {"keep", "behouden", "houden", "behoud"}
 _REVISE = {"revise", "herzien", "herzie", "aanpassen"}
 _RETIRE = {"retire", "intrekken", "stoppen", "vervallen"}
-_LEARNED = re.compile(r"\s+(?:learned|learnt|geleerd|lesson|les)\s*:?\s+", re.IGNORECASE)
+# The lesson is a trailing clause of the reason, like an agreement's review clause:
+# "because daily is too much, learned: ask first". After a subject or auxiliary
+# "learned" is the reason's verb ("because we learned that ...", "omdat we geleerd
+# hebben dat ..."); after an article "lesson" is its noun ("the lesson from May").
+_LEARNED = re.compile(
+    r"(?<!\S)(?:(learned|learnt|geleerd)|lesson|les)\s*(:?)\s+(?=\S)", re.IGNORECASE
+)
 
 
 def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Parsed | UsageError:
@@ -793,11 +887,7 @@ def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Pars
         return ReviewAgreement(number, "keep")
     if keyword in _RETIRE:
         return ReviewAgreement(number, "retire")
-    lesson = None
-    parts = _LEARNED.split(" " + tail, maxsplit=1)
-    if len(parts) == 2:
-        tail, lesson = parts[0], parts[1].strip() or None
-    revision = _split_reason(tail, lang)
+    revision, lesson = _revision_and_lesson(tail, lang)
     if len(revision) < 2 or not revision[0].strip() or not revision[1].strip():
         return UsageError(
             spec,
@@ -813,6 +903,24 @@ def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Pars
         why=_clip(revision[1]),
         lesson=lesson and _clip(lesson)[:1000],
     )
+
+
+def _revision_and_lesson(tail: str, lang: str | None) -> tuple[list[str], str | None]:
+    """[new text, why] (or less, when no reason is given) and the lesson, if any.
+
+    The lesson starts at the first "learned" or "lesson" after the reason begins that is
+    not the reason's own word (or has a colon: "learned: ..."); "learned" inside the new
+    text or the reason stays there.
+    """
+    for match in _LEARNED.finditer(tail):
+        labelled = match.group(2) == ":"  # "learned:" is a clause after any word
+        if not labelled and _within_the_reason(tail[: match.start()], verb=bool(match.group(1))):
+            continue
+        revision = _split_reason(tail[: match.start()], lang)
+        why = revision[-1].strip().rstrip(",;:").rstrip()  # "because y, learned: ..."
+        if len(revision) == 2 and why:
+            return [revision[0], why], tail[match.end() :].strip() or None
+    return _split_reason(tail, lang), None
 
 
 def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:

@@ -87,3 +87,10 @@ def test_dates_as_people_write_them(text, expected):
 def test_dates_unknown_words_are_rejected(text):
     with pytest.raises(DateError):
         parse_date(text, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    "text", ["the 1st of May", "1st of May", "on the 1st of May", "de 1e mei", "op de 1e van mei"]
+)
+def test_dates_the_first_of_may(text):
+    assert parse_date(text, today=TODAY) == date(2026, 5, 1)

@@ -24,6 +24,7 @@ from rules.grammar import (
     find_command,
     parse_command,
 )
+from rules.say import Quote
 
 TODAY = date(2026, 3, 2)
 
@@ -414,3 +415,108 @@ def test_grammar_a_concern_that_starts_like_none_stays_a_concern(answer):
 def test_grammar_review_date_beyond_ten_years_gets_usage(args):
     assert parse("agree", args) == UsageError(find_command("agree")[0], FAR_REVIEW)
     assert parse("agree", "x because y review in 9 years").review_on == date(2035, 3, 2)
+
+
+@pytest.mark.parametrize(
+    "why",
+    [
+        "the code review takes 2 weeks",  # "takes 2 weeks" is no date
+        "we said we'd review in March",  # a contraction or auxiliary makes it a verb
+        "we'll review in two weeks",
+        "we won't review in March",
+        "we agreed to review on May 1",
+        "we should review in 6 weeks",
+        "auditors review on May 1",  # a plural noun opening the sentence is its subject
+        "managers review in two weeks",
+        "our managers review in two weeks",
+        "y. Auditors review on May 1",
+        "we zullen herzien over twee weken",
+        "we gaan herzien over 2 maanden",
+    ],
+)
+def test_grammar_review_as_the_reasons_own_verb_keeps_the_reason_whole(why):
+    assert parse("agree", f"x because {why}") == Agree("x", why, None, None)
+
+
+@pytest.mark.parametrize(
+    ("args", "why", "review_on"),
+    [
+        ("x because of outages review in 6 weeks", "of outages", date(2026, 4, 13)),
+        ("x because people complained about delays review in 6 weeks",
+         "people complained about delays", date(2026, 4, 13)),
+        ("x because things change, review in 2 weeks", "things change", date(2026, 3, 16)),
+    ],
+)  # fmt: skip
+def test_grammar_a_plural_noun_not_opening_its_sentence_leaves_the_review_clause(
+    args, why, review_on
+):
+    result = parse("agree", args)
+    assert isinstance(result, Agree) and (result.why, result.review_on) == (why, review_on)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("agree", "x because y review the 1st of May"),
+        ("agree", "x because y review 1st of May"),
+        ("agree", "x because y review on the 1st of May"),
+        ("afspraak", "x omdat y herzien de 1e mei"),
+        ("afspraak", "x omdat y herzien op de 1e mei"),
+    ],
+)
+def test_grammar_review_on_the_first_of_may(name, args):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, Agree) and (result.why, result.review_on) == ("y", date(2026, 5, 1))
+
+
+@pytest.mark.parametrize(
+    ("args", "date_text"),
+    [
+        ("x because people complain. owner @ben review monthly", "monthly"),
+        ("x because y owner @ben review someday", "someday"),
+        ("x because y, review monthly owner @ben", "monthly"),
+        ("x omdat y eigenaar @ben herzien maandelijks", "maandelijks"),
+    ],
+)
+def test_grammar_unreadable_review_next_to_an_owner_is_an_error_not_dropped(args, date_text):
+    result = parse("agree", args)
+    assert isinstance(result, UsageError) and result.reason is not None
+    assert "review date" in result.reason.msgid and dict(result.reason.params) == {
+        "date": Quote(date_text)
+    }
+
+
+def test_grammar_owner_and_review_after_a_full_stop_are_read():
+    assert parse("agree", "x because people complain. owner @ben review in 2 weeks") == Agree(
+        "x", "people complain.", "ben", date(2026, 3, 16)
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "why", "lesson"),
+    [
+        ("review", "revise 3 We rotate weekly because we learned that daily is too much",
+         "we learned that daily is too much", None),
+        ("review", "revise 3 We rotate weekly because we've learned that daily is too much",
+         "we've learned that daily is too much", None),
+        ("review", "revise 3 We rotate weekly because the lesson from May holds",
+         "the lesson from May holds", None),
+        ("herziening", "herzien 3 We rouleren wekelijks omdat we geleerd hebben dat dagelijks "
+         "te veel is", "we geleerd hebben dat dagelijks te veel is", None),
+        ("herziening", "herzien 3 We rouleren wekelijks omdat we hebben geleerd dat het werkt",
+         "we hebben geleerd dat het werkt", None),
+        ("review", "revise 3 We rotate weekly because daily is too much learned: ask first",
+         "daily is too much", "ask first"),
+        ("review", "revise 3 We rotate weekly because daily is too much, learned that we "
+         "learned nothing", "daily is too much", "that we learned nothing"),
+        ("review", "revise 3 Share lessons learned weekly because it helps lesson: keep it short",
+         "it helps", "keep it short"),
+        ("review", "revise 3 We rotate weekly since nights are long learned that people leave "
+         "because of it", "nights are long", "that people leave because of it"),
+        ("herziening", "herzien 3 We rouleren wekelijks omdat nachten lang zijn geleerd: vraag "
+         "eerst", "nachten lang zijn", "vraag eerst"),
+    ],
+)  # fmt: skip
+def test_grammar_a_revisions_lesson_is_a_trailing_clause(name, args, why, lesson):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, ReviewAgreement) and (result.why, result.lesson) == (why, lesson)
