@@ -39,6 +39,7 @@ from bot.models import (
 )
 from bot.statements import Statements
 from rules import actions as act
+from rules.grammar import MAX_SNOOZE
 from rules.state import (
     Agreement,
     Charter,
@@ -300,11 +301,14 @@ class Store:
             events = session.exec(
                 delete(ProcessedEvent).where(ProcessedEvent.processed_at < cutoff)
             ).rowcount
+            # Counted from the nudge. A snoozed problem keeps its text until its reminder
+            # has quoted it (and made it "nudged" again); the longest snooze bounds that.
+            snooze_cutoff = cutoff - MAX_SNOOZE
             texts = session.exec(
                 update(WatchRow)
                 .where(
-                    col(WatchRow.status).in_(("nudged", "snoozed")),
-                    WatchRow.posted_at < cutoff,
+                    (WatchRow.status == "nudged") & (col(WatchRow.closed_at) < cutoff)
+                    | (WatchRow.status == "snoozed") & (col(WatchRow.closed_at) < snooze_cutoff)
                 )
                 .values(text=None, status="expired")
             ).rowcount

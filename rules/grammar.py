@@ -715,6 +715,10 @@ def _why(spec: CommandSpec, args: str, today: date) -> AskWhy:
     return AskWhy()
 
 
+# The longest snooze: storage keeps a snoozed problem's text at least this long.
+MAX_SNOOZE = timedelta(days=7)
+
+
 def _snooze(spec: CommandSpec, args: str, today: date) -> Snooze | UsageError:
     if not args:
         return Snooze(None)
@@ -722,7 +726,7 @@ def _snooze(spec: CommandSpec, args: str, today: date) -> Snooze | UsageError:
         span = parse_duration(args, bare_unit="m")
     except DurationError:
         return UsageError(spec)
-    if not timedelta(minutes=1) <= span <= timedelta(days=7):
+    if not timedelta(minutes=1) <= span <= MAX_SNOOZE:
         return UsageError(spec, Say.of(N_("Snooze for between 1 minute and 7 days.")))
     return Snooze(span)
 

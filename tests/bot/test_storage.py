@@ -126,6 +126,26 @@ def test_storage_retention_forgets_old_texts_and_event_ids(app):
         assert session.exec(select(ProcessedEvent)).all() == []
 
 
+def test_storage_retention_keeps_a_snoozed_problem_for_its_reminder(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the secret project is late", "09:00")
+    chat.tick("09:30")
+    chat.command("ben", "/snooze 5d", "09:31")
+    # The runtime sweeps every so often; the default retention is two days.
+    moment = at("09:31")
+    while moment < at("09:31") + timedelta(days=5, hours=1):
+        moment += timedelta(hours=6)
+        app.store.sweep(moment, timedelta(days=2))
+        chat.tick(moment)
+    reminders = [a for _, a in chat.sent if isinstance(a, SendNudge) and a.again]
+    assert [r.problem_text for r in reminders] == ["#problem the secret project is late"]
+    # Once it has reminded, the text goes with the retention, counted from then.
+    app.store.sweep(moment + timedelta(days=3), timedelta(days=2))
+    with Session(app.database) as session:
+        watch = session.exec(select(WatchRow)).one()
+        assert (watch.text, watch.status) == (None, "expired")
+
+
 def test_storage_answered_problem_text_is_erased_at_once(app):
     chat = Chat(app)
     chat.say("ben", "#problem the secret project is late", "09:00")
