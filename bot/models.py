@@ -241,6 +241,7 @@ class MeetingRow(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     ended_by: str | None = None
     reminders_sent: int = 0
+    lang: str | None = None  # the language it ended in: its reminders speak it
 
 
 class RenewalRow(SQLModel, table=True):

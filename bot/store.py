@@ -539,6 +539,7 @@ class UnitOfWork:
             ended_at=row.ended_at,
             renewals=MappingProxyType(dict(renewals)),
             reminders_sent=row.reminders_sent,
+            lang=row.lang,
         )
 
     def _proposals(self, workspace: str, channel: str, reads: Reads) -> MappingProxyType:
@@ -917,7 +918,7 @@ class UnitOfWork:
         self.session.exec(
             update(MeetingRow)
             .where(MeetingRow.workspace == c.workspace, MeetingRow.meeting_id == c.meeting_id)
-            .values(status="ended", ended_at=c.at, ended_by=c.by)
+            .values(status="ended", ended_at=c.at, ended_by=c.by, lang=c.lang)
         )
         for user in c.renewals:
             self.session.add(RenewalRow(workspace=c.workspace, meeting_id=c.meeting_id, user=user))

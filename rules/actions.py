@@ -232,6 +232,7 @@ class CloseMeeting(Change):
     at: datetime
     by: str
     renewals: tuple[str, ...]  # members asked to renew their mandate
+    lang: str | None = None  # the language its renewal reminders speak
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -253,7 +253,7 @@ class Engine:
                 if kind == agreements.REVIEW_TIMER:
                     return Reads(settings=True, agreement_numbers=(int(subject),))
                 if kind == meetings.RENEWAL_TIMER:
-                    return Reads(settings=True, meetings=True)
+                    return Reads(settings=True, meetings=True, members=True)
                 return Reads(settings=True, round_ids=(subject,))
             case (
                 ProposalAdded(problem_id=pid)

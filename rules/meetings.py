@@ -98,6 +98,7 @@ def end(command: Command, state: TableState) -> list[Action]:
             at=event.at,
             by=event.user,
             renewals=members,
+            lang=lang,
         ),
         RequestReport(
             workspace=event.workspace,
@@ -165,14 +166,15 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
     meeting = state.last_meeting
     if meeting is None or meeting.meeting_id != event.subject:
         return []
-    waiting = meeting.awaiting_renewal
+    # Not those who have left the table since.
+    waiting = tuple(u for u in meeting.awaiting_renewal if u in state.members)
     if not waiting:
         return []
     return [
         AskRenewal(
             workspace=event.workspace,
             channel=event.channel,
-            lang=language(state),
+            lang=language(state, meeting.lang),
             meeting_id=meeting.meeting_id,
             users=waiting,
             reminder=True,

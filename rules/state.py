@@ -167,6 +167,7 @@ class Meeting:
     ended_at: datetime | None = None
     renewals: Mapping[str, str | None] = field(default_factory=dict)  # user -> outcome
     reminders_sent: int = 0
+    lang: str | None = None  # the language it ended in
 
     @property
     def awaiting_renewal(self) -> tuple[str, ...]:

@@ -164,6 +164,18 @@ def test_meeting_renewal_reminders_go_only_to_those_who_have_not_answered(app):
     assert all(r.reminder for r in reminders)
 
 
+def test_meeting_renewal_reminders_skip_those_who_left_and_speak_the_meetings_language(app):
+    chat = Chat(app)
+    for user in ("anna", "ben", "chris"):
+        chat.command(user, f"/mandaat wat {user} mag toezeggen", "08:50")
+    chat.command("anna", "/vergadering start", "09:00")
+    chat.command("anna", "/vergadering einde", "10:00")
+    chat.command("anna", "/mandaat vernieuwd", "10:05")
+    chat.leave("ben", "10:10")
+    reminders = [a for a in chat.tick("23:00") if isinstance(a, AskRenewal)]
+    assert [(r.users, r.lang) for r in reminders] == [(("chris",), "nl"), (("chris",), "nl")]
+
+
 def test_meeting_second_start_is_refused_in_the_callers_language(app):
     chat = Chat(app)
     chat.command("anna", "/meeting start", "09:00")
