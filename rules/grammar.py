@@ -822,8 +822,16 @@ EVALUATION_VALUES = (
 )
 
 
+# "4,5" among scores written apart is a Dutch decimal (4.5), not the scores 4 and 5.
+_DECIMAL = re.compile(r"\d+[.,]\d+")
+
+
 def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
-    tokens = args.replace(",", " ").split()
+    written = args.split()
+    decimal = len(written) > 1 and any(
+        _DECIMAL.fullmatch(word) for word in written[: len(EVALUATION_VALUES)]
+    )
+    tokens = [] if decimal else args.replace(",", " ").split()
     scores = []
     for token in tokens[: len(EVALUATION_VALUES)]:
         score = _number(token)

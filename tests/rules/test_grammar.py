@@ -520,3 +520,18 @@ def test_grammar_owner_and_review_after_a_full_stop_are_read():
 def test_grammar_a_revisions_lesson_is_a_trailing_clause(name, args, why, lesson):
     result = parse_as_typed(name, args)
     assert isinstance(result, ReviewAgreement) and (result.why, result.lesson) == (why, lesson)
+
+
+@pytest.mark.parametrize(
+    ("args", "scores"),
+    [
+        ("4,5 4 4 4 4 4 4 4 4 fijn", None),  # a Dutch decimal: refused, not read as 4 and 5
+        ("3.5 4 4 4 4 4 4 4 4", None),
+        ("4,4,4,4,4,4,4,4,5 fijn", (4, 4, 4, 4, 4, 4, 4, 4, 5)),  # a list written with commas
+        ("4, 4, 4, 4, 4, 4, 4, 4, 5", (4, 4, 4, 4, 4, 4, 4, 4, 5)),
+    ],
+)
+def test_grammar_evaluation_scores_are_whole(args, scores):
+    spec, _ = find_command("evaluatie")
+    parsed = parse_command(spec, args, today=date(2026, 3, 2))
+    assert (parsed.scores if scores else parsed.__class__.__name__) == (scores or "UsageError")
