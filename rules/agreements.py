@@ -177,10 +177,12 @@ def listing(command: Command, state: TableState) -> list[Action]:
     assert isinstance(command.parsed, ListAgreements)
     lang = language(state, command.lang)
     shown = [a for a in state.agreements if command.parsed.include_history or a.status == "current"]
-    if not shown:
+    if not shown and state.agreements:  # every one revised away or retired
         text: Say | Lines = Say.of(
-            N_("No agreements recorded at this table yet. Record one with /agree.")
+            N_("No agreement is current at this table. /agreements all shows its history.")
         )
+    elif not shown:
+        text = Say.of(N_("No agreements recorded at this table yet. Record one with /agree."))
     else:
         text = Lines(
             (

@@ -83,6 +83,19 @@ def assign(command: Command, state: TableState) -> list[Action]:
                 lang,
             )
         ]
+    if role.holder == parsed.user:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(
+                    N_("{member} holds the role {role} already."),
+                    member=Member(parsed.user),
+                    role=Quote(role.name),
+                ),
+                lang,
+            )
+        ]
     if not parsed.handover and role.holder not in (None, parsed.user):
         return [
             private(

@@ -244,6 +244,27 @@ def test_renewal_answered_from_a_button(app):
 # --- roles (rule 6) --------------------------------------------------------------------------
 
 
+def test_roles_handover_to_the_holder_says_they_hold_it_already(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.command("anna", '/role add "night lead" covers the night shift rota', "09:00")
+    chat.command("anna", "/role assign night lead @ben", "09:01")
+    [answer] = chat.command("anna", "/role handover night lead @ben", "09:02")
+    assert answer.private and chat.texts()[-1] == "ben holds the role night lead already."
+
+
+def test_agreements_all_retired_points_to_the_history(app):
+    chat = Chat(app)
+    chat.command("ben", "/agree tea on fridays because morale", "09:00")
+    chat.command("ben", "/review retire 1", "09:01")
+    chat.command("ben", "/agreements", "09:02")
+    assert chat.texts()[-1] == (
+        "No agreement is current at this table. /agreements all shows its history."
+    )
+    chat.command("ben", "/afspraken", "09:03")
+    assert chat.texts()[-1].startswith("Aan deze tafel geldt geen afspraak meer.")
+
+
 def test_roles_handover_moves_the_agreements_with_the_role(app):
     chat = Chat(app)
     chat.join("anna", "ben", "chris")
@@ -341,7 +362,7 @@ def test_review_retire_keeps_it_in_history_only(app):
     chat.command("ben", "/herziening intrekken 1", "10:00")
     assert chat.texts()[-1].startswith("Afspraak #1 is ingetrokken")
     chat.command("ben", "/agreements", "10:01")
-    assert chat.texts()[-1].startswith("No agreements recorded at this table yet.")
+    assert chat.texts()[-1].startswith("No agreement is current at this table.")
     chat.command("ben", "/agreements all", "10:02")
     assert "#1 (retired) stand-up at 9:30" in chat.texts()[-1]
     # its review date passes quietly: a retired agreement is not announced
