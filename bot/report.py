@@ -240,14 +240,28 @@ def _evaluation(session, workspace, channel) -> Section:
     count = len(scores)
     averages = [sum(s.scores[i] for s in scores) / count for i in range(len(EVALUATION_VALUES))]
     lowest = min(range(len(averages)), key=averages.__getitem__)
-    brief = [
-        Say.of(
-            N_("{count} member(s) scored the last meeting: {average} of 5 on average; lowest "
-               "on {value} ({lowest})."),
-            count=count, average=Score(sum(averages) / len(averages)),
-            value=Say.of(EVALUATION_VALUES[lowest]), lowest=Score(averages[lowest]),
-        )
-    ]  # fmt: skip
+    average = Score(sum(averages) / len(averages))
+    if averages[lowest] == max(averages):  # all alike: none is lowest
+        brief = [
+            Say.of(
+                N_("One member scored the last meeting: {average} of 5 on every value.")
+                if count == 1
+                else N_("{count} members scored the last meeting: {average} of 5 on every value."),
+                count=count, average=average,
+            )
+        ]  # fmt: skip
+    else:
+        brief = [
+            Say.of(
+                N_("One member scored the last meeting: {average} of 5 on average; lowest on "
+                   "{value} ({lowest}).")
+                if count == 1
+                else N_("{count} members scored the last meeting: {average} of 5 on average; "
+                        "lowest on {value} ({lowest})."),
+                count=count, average=average, value=Say.of(EVALUATION_VALUES[lowest]),
+                lowest=Score(averages[lowest]),
+            )
+        ]  # fmt: skip
     items = [
         Say.of(
             N_("{value}: {average} (of 5)"),
@@ -256,7 +270,12 @@ def _evaluation(session, workspace, channel) -> Section:
         )
         for i, value in enumerate(EVALUATION_VALUES)
     ]
-    items.insert(0, Say.of(N_("{count} member(s) scored the last meeting:"), count=count))
+    scored = (
+        N_("One member scored the last meeting:")
+        if count == 1
+        else N_("{count} members scored the last meeting:")
+    )
+    items.insert(0, Say.of(scored, count=count))
     comments = [s.comment for s in scores if s.comment]
     items += [Say.of(N_("Comment: {comment}"), comment=Quote(c)) for c in comments]
     return Section(N_("Process evaluation:"), items, brief=brief)

@@ -154,7 +154,9 @@ def show(command: Command, state: TableState) -> list[Action]:
             holder = Member(role.holder) if role.holder else Say.of(N_("nobody yet"))
             lines.append(
                 Say.of(
-                    N_("{role}: {tasks}. Held by {holder}; owns {count} agreement(s)."),
+                    N_("{role}: {tasks}. Held by {holder}; owns {count} agreement.")
+                    if owned == 1
+                    else N_("{role}: {tasks}. Held by {holder}; owns {count} agreements."),
                     role=Quote(role.name),
                     tasks=Quote(role.tasks),
                     holder=holder,

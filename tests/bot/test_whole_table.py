@@ -210,9 +210,19 @@ def test_evaluation_scores_show_in_the_next_report(app):
     app.service.handle(event)
     chat.command("anna", "/report", "11:00")
     assert (
-        "2 member(s) scored the last meeting: 3.8 of 5 on average; lowest on listen to each "
+        "2 members scored the last meeting: 3.8 of 5 on average; lowest on listen to each "
         "other (2.0)." in chat.texts()[-1]
     )
+
+
+def test_evaluation_alike_scores_name_no_lowest_value(app):
+    chat = Chat(app)
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")
+    chat.command("anna", "/evaluate 4 4 4 4 4 4 4 4 4", "10:01")
+    chat.command("anna", "/report", "11:00")
+    assert "One member scored the last meeting: 4.0 of 5 on every value." in chat.texts()[-1]
+    assert "lowest" not in chat.texts()[-1]
 
 
 def test_evaluation_needs_nine_scores_and_an_ended_meeting(app):
@@ -285,7 +295,7 @@ def test_roles_handover_moves_the_agreements_with_the_role(app):
     ]
     chat.command("anna", "/roles", "09:04")
     assert chat.texts()[-1].splitlines()[1] == (
-        "night lead: covers the night shift rota. Held by chris; owns 1 agreement(s)."
+        "night lead: covers the night shift rota. Held by chris; owns 1 agreement."
     )
 
 
