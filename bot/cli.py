@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -26,16 +30,116 @@ def _settings(**overrides):
         raise typer.Exit(2) from None
 
 
-def _open_database(database: str | None):
+def _shown(url: str) -> str:
+    """The URL without its password; one that cannot be read is not shown at all."""
+    from sqlalchemy.exc import ArgumentError
+
+    from bot.database import redact
+
+    try:
+        return redact(url)
+    except ArgumentError:
+        return "the database URL"
+
+
+def _reason(error: BaseException) -> str:
+    """A database error's own words on one line, without SQLAlchemy's SQL and links."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        text = str(error.orig)
+    elif isinstance(error, ImportError):
+        text = f"its driver is not installed ({error})"
+    else:
+        text = str(error.args[0]) if error.args else type(error).__name__
+    return " ".join(text.split())
+
+
+@contextmanager
+def _database_errors(url: str, *also: type[BaseException]) -> Iterator[None]:
+    """A database that cannot be opened or reached, or a URL that cannot be read, stops
+    the command with one line and exit code 1 instead of a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except (SQLAlchemyError, *also) as error:
+        typer.echo(f"groundrules: cannot open {_shown(url)}: {_reason(error)}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    """A SQLite URL naming a file that does not exist (or is empty: a mistyped path that
+    an earlier run created): a command that only reads should not make one."""
+    from sqlalchemy.engine import make_url
+
+    from bot.database import is_memory_sqlite, is_sqlite
+
+    if not is_sqlite(url) or is_memory_sqlite(url) or make_url(url).query.get("uri"):
+        return False
+    path = Path(make_url(url).database or "")
+    return not path.is_file() or path.stat().st_size == 0
+
+
+def _check_reachable(url: str) -> None:
+    """Connect once, for a command run by hand: `bootstrap` waits up to a minute for a
+    database that is not there yet, as a container's may be at start-up."""
+    from sqlalchemy import text
+
+    from bot.database import is_memory_sqlite, make_engine
+
+    with _database_errors(url, ImportError):
+        if is_memory_sqlite(url):
+            return
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        finally:
+            engine.dispose()
+
+
+def _open_database(database: str | None, *, create: bool = False):
     """Settings (with `--database` applied) and an engine on a database brought to the
-    newest schema."""
+    newest schema. Only with `create` is a SQLite file that is not there made."""
+    from alembic.util.exc import CommandError
+
     from bot.database import make_engine
     from bot.migrate import upgrade
 
     settings = _settings(database_url=database)
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
+    url = settings.database_url
+    with _database_errors(url, ImportError, CommandError):
+        if not create and _missing_sqlite_file(url):
+            typer.echo(f"groundrules: cannot open {_shown(url)}: no such database", err=True)
+            raise typer.Exit(1)
+        engine = make_engine(url)
+        upgrade(engine)
     return settings, engine
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[TextIO]:
+    """Write `path` whole or not at all: into a file beside it that replaces it at the
+    end, so that a failed export leaves the last good one as it was."""
+    if path.exists() and not path.is_file():  # /dev/stdout, a pipe: write there directly
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            yield handle
+        return
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        try:
+            handle = partial.open("w", encoding="utf-8", newline="")
+        except OSError as error:
+            typer.echo(f"groundrules: cannot write {path}: {error.strerror}", err=True)
+            raise typer.Exit(1) from None
+        with handle:
+            yield handle
+        if path.exists():
+            shutil.copymode(path, partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @app.command()
@@ -78,7 +182,9 @@ def replay(
     if str(transcript) != "-" and not transcript.is_file():
         typer.echo(f"groundrules: no such transcript: {transcript}", err=True)
         raise typer.Exit(2)
-    groundrules = bootstrap(settings)
+    _check_reachable(settings.database_url)
+    with _database_errors(settings.database_url):
+        groundrules = bootstrap(settings)
     output = JsonOutput() if as_json else TextOutput()
     stream = sys.stdin if str(transcript) == "-" else transcript.open(encoding="utf-8")
     with stream:
@@ -103,7 +209,10 @@ def console(
     from bot.bootstrap import bootstrap
 
     settings = _settings(database_url=database, problem_window=window)
-    ConsoleChat(bootstrap(settings), channel=channel, user=user).run()
+    _check_reachable(settings.database_url)
+    with _database_errors(settings.database_url):
+        groundrules = bootstrap(settings)
+    ConsoleChat(groundrules, channel=channel, user=user).run()
 
 
 @app.command()
@@ -217,7 +326,8 @@ def run(
         typer.echo(f"groundrules: {error}", err=True)
         raise typer.Exit(2) from None
     try:
-        runtime = Runtime(bootstrap(settings, migrate_apart=True), adapters)
+        with _database_errors(settings.database_url):
+            runtime = Runtime(bootstrap(settings, migrate_apart=True), adapters)
     except MigrationError as error:
         typer.echo(f"groundrules: {error}", err=True)
         raise typer.Exit(1) from None
@@ -247,12 +357,13 @@ def export(
     if format_ not in register.FORMATS:
         typer.echo(f"groundrules: --format must be one of {', '.join(register.FORMATS)}", err=True)
         raise typer.Exit(2)
-    _, engine = _open_database(database)
-    rows = register.register(engine, workspace=workspace, table=table)
+    settings, engine = _open_database(database)
+    with _database_errors(settings.database_url):
+        rows = register.register(engine, workspace=workspace, table=table)
     if output is None:
         register.write(rows, format_, sys.stdout)
     else:
-        with output.open("w", encoding="utf-8", newline="") as handle:
+        with _replacing(output) as handle:
             count = register.write(rows, format_, handle)
         typer.echo(f"groundrules: {count} agreement version(s) written to {output}", err=True)
 
@@ -274,12 +385,13 @@ def feedback_export(
     (put the file in data/feedback/)."""
     from bot.feedback import export_corrections
 
-    settings = _settings(database_url=database)
-    if out is None:
-        count = export_corrections(settings.database_url, sys.stdout)
-    else:
-        with out.open("w", encoding="utf-8") as handle:
-            count = export_corrections(settings.database_url, handle)
+    settings, engine = _open_database(database)
+    with _database_errors(settings.database_url):
+        if out is None:
+            count = export_corrections(engine, sys.stdout)
+        else:
+            with _replacing(out) as handle:
+                count = export_corrections(engine, handle)
     typer.echo(f"groundrules: {count} correction(s) exported", err=True)
 
 
@@ -343,12 +455,8 @@ def workspace_forget(
 @app.command()
 def migrate() -> None:
     """Bring the database (DATABASE_URL) to the newest schema."""
-    from bot.database import make_engine, redact
-    from bot.migrate import upgrade
-
-    settings = _settings()
-    upgrade(make_engine(settings.database_url))
-    typer.echo(f"groundrules: {redact(settings.database_url)} is up to date")
+    settings, _ = _open_database(None, create=True)
+    typer.echo(f"groundrules: {_shown(settings.database_url)} is up to date")
 
 
 def main() -> None:

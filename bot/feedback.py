@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.database import make_engine
@@ -23,9 +24,10 @@ from bot.models import CorrectionRow, TableConfig
 from rules.language import detect_language
 
 
-def export_corrections(database_url: str, out: TextIO) -> int:
-    """Write every stored correction to `out`; returns how many were written."""
-    engine = make_engine(database_url)
+def export_corrections(database: Engine | str, out: TextIO) -> int:
+    """Write every stored correction to `out`; returns how many were written. An engine
+    given stays open; one made from a URL here is closed again."""
+    engine = make_engine(database) if isinstance(database, str) else database
     count = 0
     try:
         with Session(engine) as session:
@@ -49,6 +51,7 @@ def export_corrections(database_url: str, out: TextIO) -> int:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 count += 1
     finally:
-        engine.dispose()
+        if engine is not database:
+            engine.dispose()
     out.flush()
     return count

@@ -15,6 +15,9 @@ from datetime import UTC, datetime
 from rules.events import CommandInvoked, MessagePosted
 
 _COMMAND = re.compile(r"^/([a-zA-Z][\w-]*)(?:\s+(.*))?$", re.DOTALL)
+# A transcript's clock stays within these years: timers and windows are added to it,
+# and a date near year 9999 would overflow there instead of being reported here.
+FIRST_YEAR, LAST_YEAR = 1970, 9000
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +42,18 @@ class TranscriptLine:
 
 
 def parse_ts(value: object) -> datetime:
-    """ISO 8601 ("2026-03-02T09:14:05Z") or Slack's epoch ts ("1700000000.000100")."""
-    if isinstance(value, int | float) or (isinstance(value, str) and _is_number(value)):
-        return datetime.fromtimestamp(float(value), tz=UTC)
-    if not isinstance(value, str):
-        raise ValueError("ts must be a string")
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    """ISO 8601 ("2026-03-02T09:14:05Z") or Slack's epoch ts ("1700000000.000100"),
+    from FIRST_YEAR to LAST_YEAR."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError("ts must be a string or a number")
+    if isinstance(value, int | float) or _is_number(value):
+        parsed = datetime.fromtimestamp(float(value), tz=UTC)
+    else:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise ValueError(f"ts must be between {FIRST_YEAR} and {LAST_YEAR}")
+    return parsed
 
 
 def _is_number(text: str) -> bool:
@@ -78,9 +86,9 @@ def read_transcript(lines: Iterable[str]) -> Iterator[TranscriptLine | Transcrip
         try:
             ts = record.get("ts")
             at = parse_ts(ts)
-            text = record.get("text", "")
+            text = record.get("text")
             if not isinstance(text, str):
-                raise ValueError("“text” must be a string")
+                raise ValueError("“text” must be a string" if "text" in record else "no “text”")
             thread = record.get("thread")
             if thread is not None and not isinstance(thread, str | int | float):
                 raise ValueError("“thread” must be null or the ts of the thread's first message")
@@ -94,7 +102,7 @@ def read_transcript(lines: Iterable[str]) -> Iterator[TranscriptLine | Transcrip
                 thread=None if thread is None else str(thread),
                 raw_hash=hashlib.sha1(raw.encode()).hexdigest()[:12],
             )
-        except (ValueError, TypeError, OverflowError) as error:
+        except (ValueError, TypeError, OverflowError, OSError) as error:
             yield TranscriptError(number, str(error))
 
 

@@ -83,6 +83,25 @@ def test_replay_bad_lines_are_named_and_the_rest_still_replays(tmp_path):
     assert "4 line(s) skipped" in stderr
 
 
+def test_replay_names_a_far_off_clock_a_boolean_ts_and_a_missing_text_as_bad_lines(tmp_path):
+    """A problem on the last day of year 9999 overflowed its window and ended the run;
+    `true` read as 1970-01-01T00:00:01, and a line without text as an empty message."""
+    lines = [
+        line("9999-12-31T23:59:00Z", "ben", "The staging deploy is broken again"),
+        line("1969-12-31T23:59:00Z", "ben", "The staging deploy is broken again"),
+        json.dumps({"ts": True, "channel": "C-ops", "user": "ben", "text": "hi"}),
+        json.dumps({"ts": "2026-03-02T09:01:00Z", "channel": "C-ops", "user": "ben"}),
+        line("2026-03-02T09:20:00Z", "dana", "Why is the wiki down again?"),
+    ]
+    records, stderr = replay_json(tmp_path, lines)
+    assert [r["problem_ts"] for r in records if r["type"] == "nudge"] == ["2026-03-02T09:20:00Z"]
+    assert "line 1: ts must be between 1970 and 9000" in stderr
+    assert "line 2: ts must be between 1970 and 9000" in stderr
+    assert "line 3: ts must be a string or a number" in stderr
+    assert "line 4: no “text”" in stderr
+    assert "4 line(s) skipped" in stderr
+
+
 @pytest.mark.parametrize(
     "text",
     ["", "x" * 100_000, "\u202e\u0000 🙂 ̸̢̛ zalgo \ud7ff", "<!channel> <!here> @everyone", "\t\n"],

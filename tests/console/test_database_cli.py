@@ -1,0 +1,178 @@
+"""A database the command line cannot open is one clear line, not a traceback; a command
+that only reads makes no database, and an export that fails leaves the last one as it was."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from rules.events import MessageRelabelled
+from tests.conftest import make_app
+
+runner = CliRunner()
+# Nothing listens on port 1: refused at once, with or without a PostgreSQL server here.
+UNREACHABLE = "postgresql://bot:s3cret@127.0.0.1:1/groundrules"
+SHOWN = "postgresql://bot:***@127.0.0.1:1/groundrules"
+
+
+def one_line(result, exit_code: int = 1) -> str:
+    assert result.exit_code == exit_code, result.output
+    assert "Traceback" not in result.output
+    [line] = result.stderr.strip().splitlines()
+    return line
+
+
+def corrected(url: str, rule_classifier) -> None:
+    groundrules = make_app(url, rule_classifier)
+    try:
+        groundrules.service.handle(
+            MessageRelabelled(
+                workspace="W1", channel="C1", at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+                event_id="e1", user="U-ben", message_id="m1", text="the build is slow again",
+                label="problem", applies=False,
+            )
+        )  # fmt: skip
+    finally:
+        groundrules.database.dispose()
+
+
+@pytest.mark.parametrize("kept", ["missing", "empty file"])
+def test_feedback_export_from_a_mistyped_database_keeps_the_last_export(tmp_path, kept):
+    """It opened --out first (emptying it), printed SQLAlchemy's "no such table" and left
+    an empty database file at the mistyped path."""
+    out = tmp_path / "team.jsonl"
+    out.write_text('{"text": "kept"}\n', encoding="utf-8")
+    mistyped = tmp_path / "tema.db"
+    if kept == "empty file":  # what such a run left behind
+        mistyped.touch()
+    result = runner.invoke(
+        app, ["feedback", "export", "--out", str(out), "--database", f"sqlite:///{mistyped}"]
+    )
+    line = one_line(result)
+    assert line == f"groundrules: cannot open sqlite:///{mistyped}: no such database"
+    assert out.read_text(encoding="utf-8") == '{"text": "kept"}\n'
+    assert mistyped.exists() == (kept == "empty file")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["team.jsonl"] + (["tema.db"] if kept == "empty file" else [])
+    )
+
+
+def test_feedback_export_replaces_the_file_once_written(tmp_path, rule_classifier):
+    url = f"sqlite:///{tmp_path}/groundrules.db"
+    corrected(url, rule_classifier)
+    out = tmp_path / "team.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+    out.chmod(0o640)
+    result = runner.invoke(app, ["feedback", "export", "--out", str(out), "--database", url])
+    assert result.exit_code == 0, result.output
+    assert "1 correction(s) exported" in result.stderr
+    [record] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert record["text"] == "the build is slow again" and record["applies"] is False
+    assert out.stat().st_mode & 0o777 == 0o640
+    assert not [p for p in tmp_path.iterdir() if "partial" in p.name]
+
+
+def test_feedback_export_failing_half_way_keeps_the_last_export(
+    tmp_path, rule_classifier, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    from bot import feedback
+
+    def half_way(database, out):
+        out.write('{"text": "half"}\n')
+        raise OperationalError("SELECT", {}, Exception("disk I/O error"))
+
+    url = f"sqlite:///{tmp_path}/groundrules.db"
+    corrected(url, rule_classifier)
+    monkeypatch.setattr(feedback, "export_corrections", half_way)
+    out = tmp_path / "team.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+    result = runner.invoke(app, ["feedback", "export", "--out", str(out), "--database", url])
+    assert one_line(result) == f"groundrules: cannot open {url}: disk I/O error"
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert not [p for p in tmp_path.iterdir() if "partial" in p.name]
+
+
+def test_export_to_a_missing_folder_is_one_line(tmp_path, rule_classifier):
+    url = f"sqlite:///{tmp_path}/groundrules.db"
+    corrected(url, rule_classifier)
+    result = runner.invoke(
+        app, ["export", "--database", url, "--output", str(tmp_path / "nope" / "r.md")]
+    )
+    assert one_line(result) == f"groundrules: cannot write {tmp_path}/nope/r.md: " + (
+        "No such file or directory"
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export"],
+        ["export", "--output", "register.md"],
+        ["feedback", "export"],
+        ["workspace", "list"],
+        ["workspace", "forget", "slack:T1", "--yes"],
+    ],
+)
+def test_reading_commands_name_a_database_they_cannot_open(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / "no-such-folder" / "x.db"
+    result = runner.invoke(app, [*command, "--database", f"sqlite:///{missing}"])
+    assert one_line(result) == f"groundrules: cannot open sqlite:///{missing}: no such database"
+
+    absent = tmp_path / "absent.db"
+    result = runner.invoke(app, [*command, "--database", f"sqlite:///{absent}"])
+    assert one_line(result) == f"groundrules: cannot open sqlite:///{absent}: no such database"
+    assert not absent.exists()  # a command that only reads makes no database
+
+    result = runner.invoke(app, [*command, "--database", UNREACHABLE])
+    line = one_line(result)
+    assert line.startswith(f"groundrules: cannot open {SHOWN}: ") and "refused" in line
+    assert "s3cret" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_migrate_names_a_database_it_cannot_open_and_still_makes_a_new_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/no-such-folder/x.db")
+    line = one_line(runner.invoke(app, ["migrate"]))
+    assert line == (
+        f"groundrules: cannot open sqlite:///{tmp_path}/no-such-folder/x.db: "
+        "unable to open database file"
+    )
+    monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
+    result = runner.invoke(app, ["migrate"])
+    assert one_line(result).startswith(f"groundrules: cannot open {SHOWN}: ")
+    assert "s3cret" not in result.output
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/new.db")
+    result = runner.invoke(app, ["migrate"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "new.db").stat().st_size > 0
+
+
+def test_replay_names_a_database_it_cannot_open_at_once(tmp_path):
+    """`bootstrap` waits a minute for a database, as a container's; by hand, one try."""
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text(
+        json.dumps({"ts": "2026-03-02T09:00:00Z", "channel": "C", "user": "u", "text": "hi"}) + "\n"
+    )
+    for url, shown in [
+        (f"sqlite:///{tmp_path}/no-such-folder/x.db", f"sqlite:///{tmp_path}/no-such-folder/x.db"),
+        (UNREACHABLE, SHOWN),
+    ]:
+        result = runner.invoke(
+            app, ["replay", str(transcript), "--classifier", "rules", "--database", url]
+        )
+        assert one_line(result).startswith(f"groundrules: cannot open {shown}: ")
+        assert "s3cret" not in result.output
+
+
+def test_a_database_url_that_cannot_be_read_is_not_shown(tmp_path):
+    result = runner.invoke(app, ["workspace", "list", "--database", "bot:s3cret@nowhere"])
+    assert one_line(result).startswith("groundrules: cannot open the database URL: ")
+    assert "s3cret" not in result.output
