@@ -110,13 +110,17 @@ def bootstrap(
     migrate: bool = True,
     migrate_apart: bool = False,
     worker: str | None = None,
+    wait: bool = True,
 ) -> Groundrules:
     """`migrate_apart`: bring the schema up to date in a child process, so that a
-    long-running bot never holds Alembic (`bot.migrate.upgrade_apart`)."""
+    long-running bot never holds Alembic (`bot.migrate.upgrade_apart`). `wait`: for a
+    database that does not answer yet, up to a minute (a container's, at start-up); a
+    command run by hand does not wait."""
     settings = settings or load_settings()
     classifier = classifier or build_classifier(settings.classifier)
     database = make_engine(settings.database_url)
-    wait_for_database(database)
+    if wait:
+        wait_for_database(database)
     if migrate:
         (upgrade_apart if migrate_apart else upgrade)(database)
     store = Store(database, settings.table_defaults())

@@ -81,24 +81,6 @@ def _missing_sqlite_file(url: str) -> bool:
     return not path.is_file() or path.stat().st_size == 0
 
 
-def _check_reachable(url: str) -> None:
-    """Connect once, for a command run by hand: `bootstrap` waits up to a minute for a
-    database that is not there yet, as a container's may be at start-up."""
-    from sqlalchemy import text
-
-    from bot.database import is_memory_sqlite, make_engine
-
-    with _database_errors(url, ImportError):
-        if is_memory_sqlite(url):
-            return
-        engine = make_engine(url)
-        try:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        finally:
-            engine.dispose()
-
-
 def _open_database(database: str | None, *, create: bool = False):
     """Settings (with `--database` applied) and an engine on a database brought to the
     newest schema. Only with `create` is a SQLite file that is not there made."""
@@ -182,9 +164,8 @@ def replay(
     if str(transcript) != "-" and not transcript.is_file():
         typer.echo(f"groundrules: no such transcript: {transcript}", err=True)
         raise typer.Exit(2)
-    _check_reachable(settings.database_url)
     with _database_errors(settings.database_url):
-        groundrules = bootstrap(settings)
+        groundrules = bootstrap(settings, wait=False)
     output = JsonOutput() if as_json else TextOutput()
     stream = sys.stdin if str(transcript) == "-" else transcript.open(encoding="utf-8")
     with stream:
@@ -209,9 +190,8 @@ def console(
     from bot.bootstrap import bootstrap
 
     settings = _settings(database_url=database, problem_window=window)
-    _check_reachable(settings.database_url)
     with _database_errors(settings.database_url):
-        groundrules = bootstrap(settings)
+        groundrules = bootstrap(settings, wait=False)
     ConsoleChat(groundrules, channel=channel, user=user).run()
 
 

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AliasChoices, BeforeValidator, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from rules.durations import DurationError, parse_duration
 from rules.state import TableSettings
@@ -24,6 +26,19 @@ def _duration(value: object) -> object:
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
 
 
+def _database_url(value: object) -> object:
+    """SQLite or PostgreSQL: the two databases the bot is built and tested on. (The
+    error never repeats the URL: it may hold a password.)"""
+    if isinstance(value, str):
+        try:
+            backend = make_url(value.replace("postgres://", "postgresql://", 1)).get_backend_name()
+        except (ArgumentError, ValueError):
+            backend = None
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError("use sqlite:///FILE or postgresql://USER@HOST/DATABASE")
+    return value
+
+
 class Settings(BaseSettings):
     """Every setting is an environment variable; the names are the ones in the README."""
 
@@ -31,7 +46,7 @@ class Settings(BaseSettings):
         env_prefix="GROUNDRULES_", env_file=".env", extra="ignore", populate_by_name=True
     )
 
-    database_url: str = Field(
+    database_url: Annotated[str, BeforeValidator(_database_url)] = Field(
         "sqlite:///groundrules.db",
         validation_alias=AliasChoices("DATABASE_URL", "GROUNDRULES_DATABASE_URL"),
     )

@@ -174,5 +174,16 @@ def test_replay_names_a_database_it_cannot_open_at_once(tmp_path):
 
 def test_a_database_url_that_cannot_be_read_is_not_shown(tmp_path):
     result = runner.invoke(app, ["workspace", "list", "--database", "bot:s3cret@nowhere"])
-    assert one_line(result).startswith("groundrules: cannot open the database URL: ")
+    assert "use sqlite:///FILE or postgresql://" in one_line(result, exit_code=2)
     assert "s3cret" not in result.output
+    url = "postgresql://bot:s3cret@host:notaport/db"
+    result = runner.invoke(app, ["workspace", "list", "--database", url])
+    assert "use sqlite:///FILE or postgresql://" in one_line(result, exit_code=2)
+    assert "s3cret" not in result.output
+
+
+@pytest.mark.parametrize("command", [["replay", "-"], ["export"], ["workspace", "list"]])
+def test_a_database_other_than_sqlite_or_postgresql_is_named_in_one_line(command):
+    result = runner.invoke(app, [*command, "--database", "mysql://bot@127.0.0.1/groundrules"])
+    line = one_line(result, exit_code=2)
+    assert "use sqlite:///FILE or postgresql://USER@HOST/DATABASE" in line
