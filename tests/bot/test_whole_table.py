@@ -182,7 +182,7 @@ def test_meeting_second_start_is_refused_in_the_callers_language(app):
     reply = private_to(chat.command("bert", "/vergadering start", "09:05"), "bert")
     assert reply.lang == "nl"
     assert chat.texts()[-1] == (
-        "Hier loopt al een bijeenkomst, gestart door anna. Sluit die met /vergadering einde."
+        "Hier loopt al een bijeenkomst, gestart door anna. Sluit die af met /vergadering einde."
     )
     assert count(app, MeetingRow) == 1
 

@@ -65,7 +65,7 @@ def test_i18n_render_fills_typed_parameters():
     assert dutch.splitlines() == [
         "Afspraak #3: &lt;b>",
         "Geen zorgen: Anna, Ben en Chris.",
-        "Een tijdelijk werkbare overeenstemming (TWO): we herzien haar op 1 mei 2026.",
+        "Een tijdelijke werkbare overeenstemming (TWO): we herzien die op 1 mei 2026.",
         "Hoi Anna, je noemde net een probleem:",
         "Gesluimerd. Over 1 uur herinner ik je er weer aan.",
     ]

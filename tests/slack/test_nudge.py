@@ -277,7 +277,7 @@ async def test_slack_answered_nudge_is_replaced_in_the_tables_language(bot: Slac
     await problem(bot)
     await bot.tick()
     [nudge] = await bot.slack.wait_for("chat.postEphemeral")
-    assert button(nudge, "nudge_snooze")["text"]["text"] == "Later (1 u)"
+    assert button(nudge, "nudge_snooze")["text"]["text"] == "Sluimer 1 uur"
 
     response_url = bot.slack.response_url()
     value = button(nudge, "nudge_snooze")["value"]
@@ -362,7 +362,7 @@ async def test_slack_nudges_off_is_announced_and_no_problem_is_nudged_after(bot:
     await bot.command("/seintjes", "normaal")  # registered by manifest.nl.yml
     await bot.handled(CommandInvoked, 3)
     [_, _, again] = await bot.slack.wait_for("chat.postMessage", 3)
-    assert again.params["text"].startswith("Vanaf nu geef ik de schrijver van een probleem")
+    assert again.params["text"].startswith("Vanaf nu geef ik wie hier een probleem noemt")
     later = past_ts()
     await bot.event(message_event("#problem the deploy keeps failing", ts=later))
     await bot.handled(MessagePosted, 2)  # the second message, not the first again
