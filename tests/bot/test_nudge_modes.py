@@ -197,15 +197,15 @@ def test_nudges_fewer_with_the_rule_classifier_says_it_nudges_as_often_as_normal
     chat = Chat(app)
     [shown] = replies(chat.command("anna", "/nudges", "08:00"))
     assert shown.private
-    assert "fewer nudges as often as normal" in chat.texts()[-1]
+    assert "“fewer” nudges as often as “normal”" in chat.texts()[-1]
 
     chat.command("carl", "/nudges normal", "08:01")
-    assert "as often as normal" not in chat.texts()[-1]
+    assert "as often as “normal”" not in chat.texts()[-1]
     chat.command("carl", "/nudges fewer", "08:02")
     assert chat.texts()[-1].startswith("From now on I nudge here only about problems")
     assert chat.texts()[-1].endswith(
-        "so until the bot's operator switches on the trained classifier, fewer nudges as "
-        "often as normal."
+        "so until the bot's operator switches on the trained reader, “fewer” nudges as "
+        "often as “normal”."
     )
 
     chat.say("ben", "the printer is broken again", "09:00")

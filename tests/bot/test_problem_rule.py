@@ -351,7 +351,9 @@ def test_problem_rule_a_button_on_a_dutch_nudge_is_answered_in_dutch(app, has_pr
     )
     chat.tick("09:11")
     chat.relabel("ben", "09:00", "09:12", has_proposal=has_proposal)
-    expected = "Dank je, en sorry dat ik het vroeg" if has_proposal else "Dank je dat je het laat weten"
+    expected = (
+        "Dank je, en sorry dat ik het vroeg" if has_proposal else "Dank je dat je het laat weten"
+    )
     assert chat.texts()[-1].startswith(expected)
 
 
