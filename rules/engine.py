@@ -248,8 +248,8 @@ class Engine:
                 return Reads(settings=True, round_ids=(round_id,))
             case TimerFired(kind=kind, subject=subject):
                 if kind in (problems.PROBLEM_TIMER, problems.SNOOZE_TIMER):
-                    # Not to an author who has left, nor twice about one problem.
-                    return Reads(settings=True, members=True, watches=True, watch_ids=(subject,))
+                    # Not twice about one problem (one query with the watch itself).
+                    return Reads(settings=True, watches=True, watch_ids=(subject,))
                 if kind == agreements.REVIEW_TIMER:
                     return Reads(settings=True, agreement_numbers=(int(subject),))
                 if kind == meetings.RENEWAL_TIMER:
@@ -266,9 +266,9 @@ class Engine:
             case MessageReread(message_id=message_id):
                 return Reads(settings=True, watches=True, watch_ids=(message_id,))
             case RosterSynced():
-                return Reads(members=True, round=True)
+                return Reads(members=True, round=True, watches=True)
             case MemberLeft():
-                return Reads(round=True)
+                return Reads(round=True, watches=True)
             case MessageDeleted(message_id=message_id):
                 return Reads(settings=True, watch_ids=(message_id,))
             case _:
@@ -318,7 +318,12 @@ class Engine:
                 ]
             case MemberLeft(user=user) as left:
                 forget = ForgetMember(workspace=left.workspace, channel=left.channel, user=user)
-                return [forget, *concerns.on_left(left, (user,), state)]
+                gone = (user,)
+                return [
+                    forget,
+                    *concerns.on_left(left, gone, state),
+                    *problems.on_left(left, gone, state),
+                ]
             case MessageDeleted() as deleted:
                 forget_proposal = ForgetProposal(
                     workspace=deleted.workspace,
@@ -443,4 +448,9 @@ def _sync_roster(event: RosterSynced, state: TableState) -> list[Action]:
     left = [
         ForgetMember(workspace=event.workspace, channel=event.channel, user=user) for user in gone
     ]
-    return joined + left + concerns.on_left(event, gone, state)
+    return [
+        *joined,
+        *left,
+        *concerns.on_left(event, gone, state),
+        *problems.on_left(event, gone, state),
+    ]

@@ -274,6 +274,17 @@ def _said_before(watch: Watch, state: TableState) -> bool:
     )
 
 
+def on_left(event: Event, users: Iterable[str], state: TableState) -> list[Action]:
+    """Members who left the table are not nudged about the problems they named there:
+    a nudge would reach them elsewhere. (Read when they leave, not at every timer.)"""
+    gone = set(users)
+    actions: list[Action] = []
+    for watch in state.watches:
+        if watch.user in gone and watch.status in ("open", "doubtful", "snoozed"):
+            actions += _close(event, watch, "withdrawn", event.at)
+    return actions
+
+
 def on_deleted(event: MessageDeleted, state: TableState) -> list[Action]:
     """A deleted message's problem is withdrawn, and its words go with it: a nudge must
     not quote back what its writer took away."""
@@ -379,9 +390,6 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
     expected = "open" if event.kind == PROBLEM_TIMER else "snoozed"
     if watch is None or watch.status != expected:
         return []
-    if watch.user not in state.members:
-        # Its author has left the table: a nudge about it would reach them elsewhere.
-        return _close(event, watch, "withdrawn", event.at)
     if event.kind == PROBLEM_TIMER and _said_before(watch, state):
         return _close(event, watch, "withdrawn", event.at)  # one nudge is enough
     return [

@@ -547,3 +547,18 @@ def test_problem_rule_the_last_member_who_leaves_is_not_nudged(app):
     chat.leave("zoe", "09:05")
     chat.tick("12:00")
     assert nudges(chat) == []
+
+
+def test_problem_rule_an_author_the_roster_no_longer_holds_is_not_nudged(app):
+    from rules.events import RosterSynced
+
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.say("ben", "#problem the rota is a mess", "09:00")
+    synced = RosterSynced(
+        workspace="W1", channel="C1", at=at("09:05"), event_id="sync-1",
+        members=frozenset({"anna"}),
+    )  # fmt: skip
+    app.service.handle(synced)
+    chat.tick("12:00")
+    assert nudges(chat) == []
