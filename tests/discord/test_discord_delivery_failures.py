@@ -59,14 +59,7 @@ async def test_a_long_post_that_fails_part_way_is_not_posted_twice(world, harnes
     assert posted == [f"> {p}" for p in parts]
 
 
-async def test_the_word_to_a_proposer_with_closed_dms_pings_them_where_they_proposed(
-    world, harness
-):
-    world.guild.add_member("dan")
-    world.guild.add_member("erin")
-    world.api.close_dms(world.alice)
-    runtime = await harness.start()
-    await runtime.wait_for(RosterSynced)
+async def two_of_five_agree_with_alice(world, runtime) -> None:
     said = (
         (world.alice, "#proposal pin the base image"),
         (world.bob, "#agreement sounds good"),
@@ -75,6 +68,17 @@ async def test_the_word_to_a_proposer_with_closed_dms_pings_them_where_they_prop
     for member, text in said:
         posted = await world.api.message_create(world.guild, world.general, member, text)
         await runtime.wait_for(MessagePosted, lambda e, p=posted: e.message_id == p["id"])
+
+
+async def test_the_word_to_a_proposer_with_closed_dms_pings_them_where_they_proposed(
+    world, harness
+):
+    world.guild.add_member("dan")
+    world.guild.add_member("erin")
+    world.api.close_dms(world.alice)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    await two_of_five_agree_with_alice(world, runtime)
     [word] = world.api.messages_in(world.general)
     assert word["content"].startswith(
         f"<@{world.alice.id}>\nIt looks as if Bob and carol agree with your proposal:"
@@ -89,14 +93,7 @@ async def test_the_word_to_a_proposer_goes_by_dm_when_it_can(world, harness):
     world.guild.add_member("erin")
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced)
-    said = (
-        (world.alice, "#proposal pin the base image"),
-        (world.bob, "#agreement sounds good"),
-        (world.carol, "#agreement yes, agreed"),
-    )
-    for member, text in said:
-        posted = await world.api.message_create(world.guild, world.general, member, text)
-        await runtime.wait_for(MessagePosted, lambda e, p=posted: e.message_id == p["id"])
+    await two_of_five_agree_with_alice(world, runtime)
     [word] = dm_messages(world.api, world.alice)
     assert word["content"].startswith("It looks as if Bob and carol agree with your proposal:")
     assert world.api.messages_in(world.general) == []
