@@ -333,7 +333,7 @@ def answer_watches(
         )
     ]
     # Its author's copies of the same words (a double post) are answered with it.
-    copies = {(w.user, _same_words(w.text)) for w in answered}
+    copies = {(w.user, _same_words(w.text)) for w in answered if w.text}
     answered += [
         watch
         for watch in earlier
