@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 import discord
@@ -62,6 +63,8 @@ NOTED = N_("Thank you. Noted.")
 OOPS = N_("Something went wrong. Please try again.")
 NOT_HERE = N_("Use this in a channel of a server.")
 SETTLED = N_("This is settled already: there is nothing left to choose.")
+# Quiet replies whose "Show my choices" button is tidied away once their nudge settles.
+QUIET_KEPT = 1000
 
 
 def lang_of(interaction: discord.Interaction) -> str:
@@ -78,7 +81,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         # Nudges being answered now, and the quiet replies whose "Show my choices" was
         # used (so their button goes once the nudge is settled), by problem.
         self._answering: set[tuple[str, int]] = set()
-        self._quiet: dict[tuple[str, int], discord.PartialMessage] = {}
+        self._quiet: OrderedDict[tuple[str, int], discord.PartialMessage] = OrderedDict()
+        # One roster sync at a time per table, so the newest member list is the last.
+        self._sync_locks: dict[int, asyncio.Lock] = {}
         self._commands = build_commands(self.run_command)
         self._record = app_commands.guild_only(
             app_commands.ContextMenu(
@@ -142,6 +147,10 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
 
     async def sync_table(self, channel: discord.TextChannel | discord.Thread) -> None:
         """Send a table its roster: a channel's readers, a private thread's members."""
+        async with self._sync_locks.setdefault(channel.id, asyncio.Lock()):
+            await self._sync_table(channel)
+
+    async def _sync_table(self, channel: discord.TextChannel | discord.Thread) -> None:
         if isinstance(channel, discord.TextChannel):
             self._rostered.add(channel.id)
             await self.submit(translate.roster_synced(channel, utcnow()))
@@ -281,12 +290,15 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             text = Say.of(N_("This button is for {user}."), user=Member(str(choice.user)))
             await self._tell(interaction, lang, text)
         elif not await self._waiting(choice):
+            self._quiet.pop(_nudge_key(choice), None)
             await self._settled(interaction, lang)
         elif choice.act == "open":
             if interaction.message is not None:
                 self._quiet[_nudge_key(choice)] = interaction.message.channel.get_partial_message(
                     interaction.message.id
                 )
+                while len(self._quiet) > QUIET_KEPT:  # the oldest lose the tidy-up, no more
+                    self._quiet.popitem(last=False)
             question = say(N_("Your problem is still waiting for a proposal. What would you like "
                               "to do?"), lang)  # fmt: skip
             await interaction.response.send_message(
@@ -308,6 +320,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         """Still waiting, and not being answered this moment (a second proposal form)."""
         if _nudge_key(choice) in self._answering:
             return False
+        return await self._still_open(choice)
+
+    async def _still_open(self, choice: NudgeChoice) -> bool:
         workspace = translate.workspace_of(choice.where.guild)
         return await asyncio.to_thread(
             problem_waiting, self.runtime.app.database, workspace, str(choice.where.channel),
@@ -447,13 +462,17 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         origin = translate.origin_of(interaction, choice.where)
         assert origin is not None
         # Checked before posting: a second form, or one opened before the nudge was
-        # settled, posts nothing.
-        if not await self._waiting(choice):
+        # settled, posts nothing. The claim comes before the read, so that two forms
+        # submitted at once cannot both pass it.
+        key = _nudge_key(choice)
+        if key in self._answering:
             await self._settled(interaction, lang)
             return
-        key = _nudge_key(choice)
         self._answering.add(key)
         try:
+            if not await self._still_open(choice):
+                await self._settled(interaction, lang)
+                return
             if interaction.message is not None:
                 await interaction.response.edit_message(view=None)  # the choice is made
             try:

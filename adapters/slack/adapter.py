@@ -142,6 +142,9 @@ class SlackAdapter:
         self._clients: dict[str, AsyncWebClient] = {}
         self._synced: set[tuple[str, str]] = set()
         self._member_of: set[tuple[str, str]] = set()
+        # How often the bot left each channel: a membership check that was under way
+        # when it left must not remember the "yes" it read before.
+        self._left_count: dict[tuple[str, str], int] = {}
         self._roster_locks: dict[tuple[str, str], asyncio.Lock] = {}
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
@@ -297,6 +300,8 @@ class SlackAdapter:
     def forget_channel(self, workspace: str, channel: str) -> None:
         self._synced.discard((workspace, channel))
         self._member_of.discard((workspace, channel))
+        key = (workspace, channel)
+        self._left_count[key] = self._left_count.get(key, 0) + 1
 
     def joined_channel(self, workspace: str, channel: str) -> None:
         self._member_of.add((workspace, channel))
@@ -310,6 +315,7 @@ class SlackAdapter:
         key = (workspace, channel)
         if key in self._member_of:
             return True
+        left_before = self._left_count.get(key, 0)
         client = await self.client_for(workspace)
         try:
             if channel.startswith("D"):
@@ -323,7 +329,7 @@ class SlackAdapter:
                 log.warning("could not tell whether I am in a channel: %s", error_of(error))
                 return True  # let it through: a failed announcement is still logged
             member = False
-        if member:
+        if member and self._left_count.get(key, 0) == left_before:
             self._member_of.add(key)
         return member
 

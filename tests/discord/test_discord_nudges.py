@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.views import problem_counts
 from rules.events import (
     MessagePosted,
@@ -200,6 +202,38 @@ async def test_nudge_a_second_proposal_form_posts_nothing(world, harness):
     assert callbacks[0].type == 7 and callbacks[0].message["components"] == []
     [posted] = world.api.messages_in(world.general)
     assert "call the vendor" in posted["content"]
+    assert len(runtime.of(ProposalAdded)) == 1
+
+
+async def test_nudge_two_proposal_forms_submitted_at_once_post_one(world, harness, monkeypatch):
+    import time
+
+    from adapters.discord import cog
+
+    def slow_read(*args):  # the database answers slowly: both forms wait on it at once
+        time.sleep(0.05)
+        return cog_waiting(*args)
+
+    cog_waiting = cog.problem_waiting
+    monkeypatch.setattr(cog, "problem_waiting", slow_read)
+    runtime = await harness.start()
+    await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    forms = [
+        await world.api.wait_for_callback(
+            await world.api.click_button(dm, world.alice, label="Add a proposal")
+        )
+        for _ in range(2)
+    ]
+    submitted = await asyncio.gather(
+        world.api.submit_modal(forms[0], {"proposal": "call the vendor"}),
+        world.api.submit_modal(forms[1], {"proposal": "buy a new printer"}),
+    )
+    await runtime.wait_for(ProposalAdded)
+    for interaction in submitted:
+        await world.api.wait_for_callback(interaction)
+    assert len(world.api.messages_in(world.general)) == 1
     assert len(runtime.of(ProposalAdded)) == 1
 
 

@@ -91,3 +91,21 @@ async def test_not_in_channel_membership_is_asked_once_where_the_bot_is(bot: Sla
     [_first, _second, help_] = await bot.handled(CommandInvoked, 3)
     assert help_.channel.startswith("D")
     assert "Invite me" not in "\n".join(shown_text(c) for c in bot.slack.calls)
+
+
+async def test_not_in_channel_a_removal_during_the_check_is_not_forgotten(bot: SlackBot):
+    from tests.slack.conftest import WORKSPACE
+    from tests.standins.slack_requests import CHANNEL_ID
+
+    def removed_while_answering(params):
+        # Slack still said "a member", but the bot was removed before the answer came.
+        bot.adapter.forget_channel(WORKSPACE, CHANNEL_ID)
+        return {"ok": True, "channel": {"id": params["channel"], "is_member": True}}
+
+    bot.slack.respond_with("conversations.info", removed_while_answering)
+    assert await bot.adapter.bot_is_in(WORKSPACE, CHANNEL_ID, USER_ID)
+    bot.slack.respond_with(
+        "conversations.info", {"channel": {"id": CHANNEL_ID, "is_member": False}}
+    )
+    # The next command asks again rather than trusting the stale "yes".
+    assert not await bot.adapter.bot_is_in(WORKSPACE, CHANNEL_ID, USER_ID)
