@@ -461,7 +461,10 @@ def _split_reason(text: str, lang: str | None) -> list[str]:
     parts = _BECAUSE.split(" " + text, maxsplit=1)
     if len(parts) == 2:
         return parts
-    lang = lang or detect_language(text)
+    # The words' own language first: a Discord client's locale picks the command's name,
+    # so a Dutch sentence may come through /agree; the command's language decides only
+    # where the text gives no sign.
+    lang = detect_language(text, fallback=lang or "en")
     fallback = _DUTCH_BECAUSE if lang == "nl" else _ENGLISH_SINCE
     return fallback.split(" " + text, maxsplit=1)
 

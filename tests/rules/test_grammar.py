@@ -295,6 +295,16 @@ def test_grammar_reason_word_without_the_commands_language_follows_the_text():
     assert isinstance(parse("agree", "Ask Ben first if you want to deploy on Friday"), UsageError)
 
 
+def test_grammar_the_texts_own_language_decides_over_the_typed_name():
+    # A Discord client's locale picks the command's name, not the words typed after it.
+    assert parse_as_typed("agree", "Elke vrijdag taart want het is feest") == Agree(
+        "Elke vrijdag taart", "het is feest", None, None
+    )
+    assert isinstance(
+        parse_as_typed("afspraak", "If you want to deploy on Friday, ask Ben first"), UsageError
+    )
+
+
 def test_grammar_revision_reads_its_reason_like_an_agreement():
     assert parse_as_typed("review", "revise 3 If you want to deploy, ask Ben because risk") == (
         ReviewAgreement(3, "revise", "If you want to deploy, ask Ben", "risk")
