@@ -114,6 +114,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             return
         guild = self.bot.get_guild(translate.guild_of(event.workspace))
         channel = guild.get_channel_or_thread(channel_id) if guild is not None else None
+        # A channel's roster is read from the member cache: before the guild's members
+        # are all in it, a roster would leave people out (and withdraw their problems).
+        # The guild's own sync sends it once they are.
+        if isinstance(channel, discord.TextChannel) and not channel.guild.chunked:
+            return
         if isinstance(channel, discord.TextChannel | discord.Thread):
             await self.sync_table(channel)
 
