@@ -20,13 +20,16 @@ SHOWN_CHARACTERS = 100  # of a message quoted in the header
 _MARKERS = {"<s>": "[start]", "</s>": "[end]", "xxcaps": "[SHOUTING]"}
 
 
+FEATURE_CHARACTERS = 40  # of one feature: a 10 kB "word" (a pasted hash) is not shown whole
+
+
 def describe(reason: Reason) -> str:
     if reason.kind == "context":
         return "the message before"
     if reason.kind == "characters":
-        return f"the letters of “{reason.text}”"
+        return f"the letters of “{_shown(reason.text, FEATURE_CHARACTERS)}”"
     words = " ".join(_MARKERS.get(word, word) for word in reason.text.split(" "))
-    return f"“{words}”"
+    return f"“{_shown(words, FEATURE_CHARACTERS)}”"
 
 
 def explain_message(

@@ -258,3 +258,10 @@ def test_a_negated_modal_is_named_as_written_and_once(trained):
     # words between the modal and its negation: the modal alone, as written
     apart = trained.reasons("ik kan de map nergens vinden", "problem")
     assert all("~" not in word for word in apart)
+
+
+def test_explain_cuts_a_huge_word_in_its_reasons():
+    word = "deadbeef" * 2000  # a pasted hash: one 16,000-character "word"
+    result = runner.invoke(app, ["explain", f"the build is broken again {word}", "--top", "9"])
+    assert result.exit_code == 0
+    assert max(len(line) for line in result.stdout.splitlines()) < 200
