@@ -46,7 +46,7 @@ def nudge_text(action: SendNudge, *, with_commands: bool = True) -> Text:
         parts.append(
             Say.of(
                 N_(
-                    "Reply in its thread with your proposal. Proposed something in it "
+                    "Reply to your message with your proposal. Proposed something in it "
                     "already? /has-proposal. Not a problem after all? /not-a-problem. Later? "
                     "/snooze. Why did I think so? /why."
                 )

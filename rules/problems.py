@@ -69,7 +69,7 @@ class Reasons:
 
     words: tuple[str, ...]  # those that weighed most (Classifier.reasons)
     # It scored under the watch bar: a doubtful problem, nudged because another member
-    # reacted to it as to one.
+    # reacted to it as a problem.
     doubted: bool = False
 
 
@@ -566,13 +566,16 @@ def _why(watch: Watch | None, user: str, reasons_of: ReasonsOf) -> Say | Lines:
         found = Say.of(
             N_(
                 "I was not sure your message was a problem ({words} made me wonder) "
-                "until someone reacted to it as to one."
+                "until someone else reacted to it as a problem."
             ),
             words=words,
         )
     elif reasons.doubted:
         found = Say.of(
-            N_("I was not sure your message was a problem until someone reacted to it as to one.")
+            N_(
+                "I was not sure your message was a problem until someone else reacted to it as "
+                "a problem."
+            )
         )
     elif reasons.words:
         found = Say.of(

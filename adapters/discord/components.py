@@ -214,7 +214,7 @@ def nudge_view(choice: NudgeChoice, lang: str) -> discord.ui.View:
         NudgeButton(choice.but("add"), say(N_("Add a proposal"), lang), _BLUE),
         NudgeButton(choice.but("has"), say(N_("It has a proposal"), lang), _GREY),
         NudgeButton(choice.but("not"), say(N_("Not a problem"), lang), _GREY),
-        NudgeButton(choice.but("snooze"), say(N_("Snooze 1 h"), lang), _GREY),
+        NudgeButton(choice.but("snooze"), say(N_("Snooze 1 hour"), lang), _GREY),
         NudgeButton(choice.but("why"), say(N_("Why?"), lang), _GREY),
     )
 

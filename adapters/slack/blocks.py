@@ -235,7 +235,7 @@ def nudge(action: SendNudge, voice: Voice, *, direct: bool = False) -> SlackMess
             button(voice.label(N_("Add a proposal")), ids.NUDGE_PROPOSE, value, "primary"),
             button(voice.label(N_("It has a proposal")), ids.NUDGE_HAS_PROPOSAL, value),
             button(voice.label(N_("Not a problem")), ids.NUDGE_DISMISS, value),
-            button(voice.label(N_("Snooze 1 h")), ids.NUDGE_SNOOZE, value),
+            button(voice.label(N_("Snooze 1 hour")), ids.NUDGE_SNOOZE, value),
             button(voice.label(N_("Why?")), ids.NUDGE_WHY, value),
         )
     )

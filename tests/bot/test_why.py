@@ -67,7 +67,7 @@ def test_why_says_it_was_unsure_of_a_doubtful_problem_until_someone_reacted(app)
     chat.ask_why("ben", nudge.problem_id, "09:31")
     assert chat.texts()[-1].startswith(
         "I was not sure your message was a problem (“#maybe-problem”, “the”, “heating” made "
-        "me wonder) until someone reacted to it as to one."
+        "me wonder) until someone else reacted to it as a problem."
     )
 
 

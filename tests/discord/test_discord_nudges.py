@@ -15,7 +15,7 @@ from rules.events import (
 from tests.discord.harness import WINDOW, buttons, dm_messages, post_problem, workspace
 from tests.standins.discord_api import DISCORD_EPOCH_MS
 
-NUDGE_BUTTONS = ["Add a proposal", "It has a proposal", "Not a problem", "Snooze 1 h", "Why?"]
+NUDGE_BUTTONS = ["Add a proposal", "It has a proposal", "Not a problem", "Snooze 1 hour", "Why?"]
 
 
 def sent_at(message: dict) -> float:
@@ -171,7 +171,7 @@ async def test_nudge_closed_dms_get_a_quiet_reply_in_the_thread_with_the_choices
     assert choices.ephemeral
     assert [label for label, _ in buttons(choices.message)] == NUDGE_BUTTONS
 
-    snooze = await world.api.click_button(choices.message, world.alice, label="Snooze 1 h")
+    snooze = await world.api.click_button(choices.message, world.alice, label="Snooze 1 hour")
     [snoozed] = await runtime.wait_for(NudgeSnoozed)
     assert (snoozed.problem_id, snoozed.channel) == (problem["id"], str(world.general.id))
     answer = await world.api.wait_for_followup(snooze)
