@@ -82,6 +82,7 @@ class Runtime:
         # another process may have heard of a removal).
         self._removed: dict[str, datetime] = workspaces.removed(app.database)
         app.service.read_inline = False
+        app.service.clock = now_utc
         self._readings: asyncio.Queue[Delivery] = asyncio.Queue(READINGS_WAITING)
         self._reader_thread = second_reader_thread()
         self._worker = worker_thread()

@@ -7,14 +7,14 @@ let it decide, apply the changes and write outbound messages to the outbox.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
 from datetime import datetime
 from typing import Protocol
 
 import numpy as np
-from sqlalchemy.exc import IntegrityError
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random
 
 from bot import report
 from bot.recent import RecentMessages
@@ -40,6 +40,21 @@ log = logging.getLogger(__name__)
 # Writing these twice leaves the same rows, so a retried event carrying only them is
 # harmless: it needs no claim (most proposals that answer nothing).
 REPEATABLE = (NoteMember, NoteProposal, ForgetProposal)
+
+
+# Attempts at a transaction that lost a race: with K processes recording agreements at
+# once, each round of collisions lets one through.
+RACE_ATTEMPTS = 10
+# PostgreSQL's "try again" errors: a deadlock victim, a serialization failure.
+_RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def lost_a_race(error: BaseException) -> bool:
+    """A transaction another one beat: the same agreement number, or a deadlock."""
+    if isinstance(error, IntegrityError):
+        return True
+    code = getattr(getattr(error, "orig", None), "sqlstate", None)
+    return isinstance(error, DBAPIError) and code in _RETRYABLE_SQLSTATES
 
 
 def _without_nul(event: Event) -> Event:
@@ -82,6 +97,10 @@ class Service:
         # Inline, a second reading is done before `handle` returns (a replay, the
         # console); the runtime turns this off and reads in the background instead.
         self.read_inline = True
+        # Live, the runtime's clock: an outbox item's lease counts from when it was
+        # written, not from its cause (a platform's retry of an old message), so that no
+        # other process takes it while this one delivers it. A replay has no clock.
+        self.clock: Callable[[], datetime] | None = None
 
     def handle(self, event: Event) -> list[Delivery]:
         return self.handle_understood(self.interpret_many([event])[0])
@@ -146,9 +165,13 @@ class Service:
             decided = self.engine.decide(understood, TableState(event.workspace, event.channel))
             if self.store.absorb(decided):
                 return []
-        # Two processes may take the same agreement number; the loser decides again.
+        # Two processes may take the same agreement number, or deadlock on a timer and a
+        # watch each locked first: the loser decides again, on the state as it is then.
         for attempt in Retrying(
-            retry=retry_if_exception_type(IntegrityError), stop=stop_after_attempt(3), reraise=True
+            retry=retry_if_exception(lost_a_race),
+            stop=stop_after_attempt(RACE_ATTEMPTS),
+            wait=wait_random(0, 0.05),
+            reraise=True,
         ):
             with attempt, self.store.unit_of_work() as uow:
                 if decided is None:
@@ -179,9 +202,16 @@ class Service:
         its own, so that one failing timer holds up no other. A replay passes
         `simulated=True`: the timer fires at its own due time.
         """
-        with self.store.unit_of_work() as uow:
-            timer = uow.claim_due_timer(now, worker=self.worker)
-            return None if timer is None else self._fire(uow, timer, now, simulated)
+        for attempt in Retrying(
+            retry=retry_if_exception(lost_a_race),
+            stop=stop_after_attempt(RACE_ATTEMPTS),
+            wait=wait_random(0, 0.05),
+            reraise=True,
+        ):
+            with attempt, self.store.unit_of_work() as uow:
+                timer = uow.claim_due_timer(now, worker=self.worker)
+                return None if timer is None else self._fire(uow, timer, now, simulated)
+        raise AssertionError("unreachable")
 
     def fire_simulated_until(
         self, limit: datetime | None
@@ -226,14 +256,16 @@ class Service:
 
     def _carry_out(self, uow: UnitOfWork, actions: list[Action], at: datetime) -> list[Delivery]:
         deliveries = []
+        leased = at if self.clock is None else max(at, self.clock())
         for action in actions:
             if isinstance(action, Change):
                 uow.apply(action)
             elif isinstance(action, RequestReport):
                 uow.session.flush()
-                deliveries.append(uow.enqueue(report.build(uow.session, action, at), at))
+                built = report.build(uow.session, action, at)
+                deliveries.append(uow.enqueue(built, at, leased_from=leased))
             elif isinstance(action, Outbound):
-                deliveries.append(uow.enqueue(action, at))
+                deliveries.append(uow.enqueue(action, at, leased_from=leased))
         return deliveries
 
 

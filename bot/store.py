@@ -431,11 +431,13 @@ class UnitOfWork:
         rounds: dict[str, Round] = {}
         if reads.round:
             open_row = self.session.exec(
-                select(RoundRow).where(
+                select(RoundRow)
+                .where(
                     RoundRow.workspace == workspace,
                     RoundRow.channel == channel,
                     RoundRow.status == "open",
                 )
+                .with_for_update()  # as for the rounds read by id, below
             ).first()
             closed_row = self.session.exec(
                 select(RoundRow)
@@ -454,7 +456,9 @@ class UnitOfWork:
                     closed_row.round_id, self._round(closed_row)
                 )
         for round_id in reads.round_ids:
-            row = self.session.get(RoundRow, (workspace, round_id))
+            # Locked: answers arriving at once in several processes decide one after
+            # another, so the last one sees every answer and closes the round once.
+            row = self.session.get(RoundRow, (workspace, round_id), with_for_update=True)
             if row is not None and row.channel == channel:
                 rounds.setdefault(round_id, self._round(row))
         if rounds:
@@ -643,12 +647,17 @@ class UnitOfWork:
         handler = getattr(self, "_apply_" + type(change).__name__)
         handler(change)
 
-    def enqueue(self, action: act.Outbound, at: datetime) -> Delivery:
+    def enqueue(
+        self, action: act.Outbound, at: datetime, *, leased_from: datetime | None = None
+    ) -> Delivery:
+        """`at`: when its cause happened; the delivery lease counts from `leased_from`
+        (default `at`)."""
+        lease_start = at if leased_from is None else leased_from
         outbox_id = self.connection.execute(
             self.store.sql.enqueue,
             {"workspace": action.workspace, "channel": action.channel,
              "payload": codec.dumps(action), "created_at": at,
-             "next_attempt_at": at + DELIVERY_LEASE, "attempts": 0},
+             "next_attempt_at": lease_start + DELIVERY_LEASE, "attempts": 0},
         ).scalar_one()  # fmt: skip
         return Delivery(outbox_id, action, at)
 
@@ -771,7 +780,11 @@ class UnitOfWork:
     def _apply_CloseRound(self, c: act.CloseRound) -> None:
         self.session.exec(
             update(RoundRow)
-            .where(RoundRow.workspace == c.workspace, RoundRow.round_id == c.round_id)
+            .where(
+                RoundRow.workspace == c.workspace,
+                RoundRow.round_id == c.round_id,
+                RoundRow.status == "open",
+            )
             .values(status="closed", outcome=c.outcome, closed_at=c.at)
         )
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import timedelta
 
 import pytest
 
 from bot import codec, views
 from bot.bootstrap import _shipped_encoder, second_reader
+from bot.models import now_utc
 from bot.runtime import SECOND_READER_THREAD, Runtime
 from bot.settings import Settings
 from rules.actions import ReadAgain, SendNudge
@@ -149,7 +151,8 @@ def test_the_runtime_reads_in_the_background_and_defers_when_busy(app, reader, m
         # One waits; the other found the queue full and stays in the outbox.
         assert await runtime.read_waiting() == 1
         assert reader.read == ["#problem #2-problem till short"]
-        later = app.store.claim_undelivered(at("23:00"))
+        # Its lease counts from when the runtime wrote it, by the wall clock.
+        later = app.store.claim_undelivered(now_utc() + timedelta(minutes=5))
         assert [d.action.message_id for d in later] == ["09:01"]
 
     asyncio.run(scenario())

@@ -112,6 +112,19 @@ def test_storage_failed_delivery_is_retried_with_backoff(app):
         assert (row.attempts, row.last_error) == (1, "ConnectionError()")
 
 
+def test_storage_outbox_lease_counts_from_when_it_was_written_live(app):
+    # A platform's retry of a message posted long ago: its cause is old, but the process
+    # handling it is delivering it now, and no other may take it for the lease's length.
+    written = at("09:00") + timedelta(hours=5)
+    app.service.clock = lambda: written
+    chat = Chat(app)
+    chat.say("ben", "#problem broken", "09:00")
+    [delivery] = app.service.fire_due_timers(at("09:30"))
+    assert app.store.claim_undelivered(written + timedelta(seconds=29)) == []
+    [again] = app.store.claim_undelivered(written + timedelta(seconds=31))
+    assert again.outbox_id == delivery.outbox_id
+
+
 def test_storage_retention_forgets_old_texts_and_event_ids(app):
     chat = Chat(app)
     chat.say("ben", "#problem the secret project is late", "09:00")

@@ -1,0 +1,126 @@
+"""Several bot processes on one PostgreSQL database, racing on one table: answers that
+arrive at once, agreements recorded at once, a deleted problem whose timer fires. Each
+process is the real service with its own engine and connections (`make_app`)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from bot.models import AgreementRow, RoundRow, WatchRow
+from rules.actions import PostConcernRound, PostRoundSummary
+from rules.events import CommandInvoked, ConcernAnswered, MessageDeleted, MessagePosted
+from tests.conftest import make_app
+from tests.helpers import Chat, at
+
+PROCESSES = 4
+
+
+def all_at_once(apps, events) -> list:
+    """Each app handles its event at the same moment; what each delivered, in order."""
+    start = threading.Barrier(len(apps))
+    results: list = [None] * len(apps)
+
+    def run(index: int) -> None:
+        start.wait()
+        try:
+            results[index] = [d.action for d in apps[index].service.handle(events[index])]
+        except Exception as error:
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(apps))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_answers_arriving_at_once_close_the_round_once(postgres_url, tagged):
+    apps = [make_app(postgres_url, tagged) for _ in range(PROCESSES)]
+    chat = Chat(apps[0])
+    members = [f"m{n}" for n in range(PROCESSES)]
+    chat.join("ben", *members)
+    [posted] = [
+        a for a in chat.command("ben", "/concerns pin the base image", "09:00")
+        if isinstance(a, PostConcernRound)
+    ]  # fmt: skip
+    answers = [
+        ConcernAnswered(workspace="W1", channel="C1", at=at("09:05"), event_id=f"a-{user}",
+                        user=user, round_id=posted.round.round_id)
+        for user in members
+    ]  # fmt: skip
+    results = all_at_once(apps, answers)
+    assert not [r for r in results if isinstance(r, Exception)]
+    summaries = [a for r in results for a in r if isinstance(a, PostRoundSummary)]
+    assert [s.outcome for s in summaries] == ["answered"]
+    assert set(summaries[0].round.answered) == set(members)
+    with Session(apps[0].database) as session:
+        [round_] = session.exec(select(RoundRow)).all()
+    assert (round_.status, round_.outcome) == ("closed", "answered")
+
+
+def test_agreements_recorded_at_once_get_distinct_numbers(postgres_url, tagged):
+    apps = [make_app(postgres_url, tagged) for _ in range(PROCESSES + 1)]
+    commands = [
+        CommandInvoked(workspace="W1", channel="C1", at=at("09:00"), event_id=f"agree-{n}",
+                       user=f"u{n}", name="agree", args=f"rule {n} because reason {n}")
+        for n in range(len(apps))
+    ]  # fmt: skip
+    results = all_at_once(apps, commands)
+    assert not [r for r in results if isinstance(r, Exception)]
+    with Session(apps[0].database) as session:
+        numbers = sorted(session.exec(select(AgreementRow.number)).all())
+    assert numbers == list(range(1, len(apps) + 1))
+
+
+def delete_as_the_timer_fires(postgres_url, tagged, channel: str) -> tuple[list, WatchRow]:
+    deleter, ticker = make_app(postgres_url, tagged), make_app(postgres_url, tagged)
+    posted = MessagePosted(
+        workspace="W1",
+        channel=channel,
+        at=at("09:00"),
+        event_id=channel,
+        user="ben",
+        message_id="m1",
+        text="#problem my private salary issue",
+    )
+    deleter.service.handle(posted)
+    deleted = MessageDeleted(workspace="W1", channel=channel, at=at("09:10"),
+                             event_id=f"del-{channel}", message_id="m1")  # fmt: skip
+    start = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def delete() -> None:
+        start.wait()
+        try:
+            deleter.service.handle(deleted)
+        except Exception as error:
+            errors.append(error)
+
+    def tick() -> None:
+        start.wait()
+        try:
+            while ticker.service.fire_next_timer(at("09:10") + timedelta(seconds=1)):
+                pass
+        except Exception as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=delete), threading.Thread(target=tick)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with Session(deleter.database) as session:
+        watch = session.exec(select(WatchRow).where(WatchRow.channel == channel)).one()
+    return errors, watch
+
+
+def test_a_problem_deleted_as_its_timer_fires_ends_withdrawn(postgres_url, tagged):
+    # The two lock the watch and its timer in opposite orders: the loser tries again.
+    for attempt in range(5):
+        errors, watch = delete_as_the_timer_fires(postgres_url, tagged, f"C{attempt}")
+        assert errors == []
+        assert (watch.status, watch.text) == ("withdrawn", None)
