@@ -57,6 +57,17 @@ def lost_a_race(error: BaseException) -> bool:
     return isinstance(error, DBAPIError) and code in _RETRYABLE_SQLSTATES
 
 
+def _race_retries() -> Retrying:
+    """Attempts at one transaction, each after a short random wait, for as long as it
+    loses a race (`lost_a_race`); the last loss is raised."""
+    return Retrying(
+        retry=retry_if_exception(lost_a_race),
+        stop=stop_after_attempt(RACE_ATTEMPTS),
+        wait=wait_random(0, 0.05),
+        reraise=True,
+    )
+
+
 def _without_nul(event: Event) -> Event:
     """The event without NUL characters in its text: PostgreSQL stores no NUL in text,
     and no person means one."""
@@ -167,12 +178,7 @@ class Service:
                 return []
         # Two processes may take the same agreement number, or deadlock on a timer and a
         # watch each locked first: the loser decides again, on the state as it is then.
-        for attempt in Retrying(
-            retry=retry_if_exception(lost_a_race),
-            stop=stop_after_attempt(RACE_ATTEMPTS),
-            wait=wait_random(0, 0.05),
-            reraise=True,
-        ):
+        for attempt in _race_retries():
             with attempt, self.store.unit_of_work() as uow:
                 if decided is None:
                     state = uow.load(event.workspace, event.channel, reads)
@@ -202,12 +208,7 @@ class Service:
         its own, so that one failing timer holds up no other. A replay passes
         `simulated=True`: the timer fires at its own due time.
         """
-        for attempt in Retrying(
-            retry=retry_if_exception(lost_a_race),
-            stop=stop_after_attempt(RACE_ATTEMPTS),
-            wait=wait_random(0, 0.05),
-            reraise=True,
-        ):
+        for attempt in _race_retries():
             with attempt, self.store.unit_of_work() as uow:
                 timer = uow.claim_due_timer(now, worker=self.worker)
                 return None if timer is None else self._fire(uow, timer, now, simulated)

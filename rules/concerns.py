@@ -269,8 +269,11 @@ def on_left(event: Event, users: Iterable[str], state: TableState) -> list[Actio
     """Members who left the table are no longer waited for in its open round; when the
     rest have all answered, it closes as answered."""
     round_ = state.open_round
-    gone = [u for u in users if round_ is not None and u in round_.view().waiting]
-    if round_ is None or not gone:
+    if round_ is None:
+        return []
+    waiting = round_.view().waiting
+    gone = [u for u in users if u in waiting]
+    if not gone:
         return []
     actions: list[Action] = [
         LeaveRound(workspace=event.workspace, channel=event.channel, round_id=round_.round_id,

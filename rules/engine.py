@@ -318,12 +318,7 @@ class Engine:
                 ]
             case MemberLeft(user=user) as left:
                 forget = ForgetMember(workspace=left.workspace, channel=left.channel, user=user)
-                gone = (user,)
-                return [
-                    forget,
-                    *concerns.on_left(left, gone, state),
-                    *problems.on_left(left, gone, state),
-                ]
+                return [forget, *_members_left(left, (user,), state)]
             case MessageDeleted() as deleted:
                 forget_proposal = ForgetProposal(
                     workspace=deleted.workspace,
@@ -448,9 +443,9 @@ def _sync_roster(event: RosterSynced, state: TableState) -> list[Action]:
     left = [
         ForgetMember(workspace=event.workspace, channel=event.channel, user=user) for user in gone
     ]
-    return [
-        *joined,
-        *left,
-        *concerns.on_left(event, gone, state),
-        *problems.on_left(event, gone, state),
-    ]
+    return [*joined, *left, *_members_left(event, gone, state)]
+
+
+def _members_left(event: Event, users: Sequence[str], state: TableState) -> list[Action]:
+    """Who left is no longer waited for in a round, nor nudged about their problems."""
+    return [*concerns.on_left(event, users, state), *problems.on_left(event, users, state)]
