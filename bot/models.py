@@ -96,11 +96,14 @@ class RoundRow(SQLModel, table=True):
     lang: str = "en"
     started_at: datetime = Field(sa_column=utc_column())
     deadline: datetime = Field(sa_column=utc_column())
-    status: str = "open"
-    outcome: str | None = None
+    status: str = "open"  # open, closed, withdrawn
+    outcome: str | None = None  # answered, deadline, withdrawn
     closed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     reminders_sent: int = 0
     agreement_number: int | None = None
+    # Who asked for the round (may withdraw it, as its proposer may), and who withdrew it.
+    started_by: str | None = None
+    withdrawn_by: str | None = None
 
 
 class AnswerRow(SQLModel, table=True):

@@ -99,6 +99,13 @@ def reminder_text(action: RemindMembers, *, with_commands: bool = True) -> Text:
 
 def summary_text(action: PostRoundSummary, *, with_commands: bool = True) -> Text:
     view = action.round
+    if action.outcome == "withdrawn":
+        # The question is off the table: nobody's answer is shown for it.
+        return Lines((
+            Say.of(N_("The concern round on this proposal was withdrawn by {member}:"),
+                   member=Member(action.withdrawn_by or view.proposer)),
+            Say.of(N_("> {proposal}"), proposal=Quote(view.proposal)),
+        ))  # fmt: skip
     parts: list[Say] = [
         Say.of(
             N_("The concern round on this proposal has closed:")

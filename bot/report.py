@@ -59,6 +59,7 @@ def build(session: Session, request: RequestReport, now: datetime) -> PostReport
         _agreements(session, workspace, channel, since),
         _choices(session, workspace, channel, since),
         _open_concerns(session, workspace, channel, since),
+        _withdrawn_rounds(session, workspace, channel, since),
         _problems(session, workspace, channel),
         _reviews_due(session, workspace, channel, now),
         _mandates(session, workspace, channel),
@@ -146,7 +147,7 @@ def _open_concerns(session, workspace, channel, since) -> Section:
     items: list[Say] = []
     for round_ in session.exec(query.order_by(col(RoundRow.started_at))).all():
         settled = round_.agreement_number is not None
-        if settled:
+        if settled or round_.status == "withdrawn":  # a withdrawn round asked nothing
             continue
         concerns = session.exec(
             select(AnswerRow).where(
@@ -165,6 +166,27 @@ def _open_concerns(session, workspace, channel, since) -> Section:
             for a in concerns
         ]
     return Section(N_("Open concerns:"), items, N_("none"))
+
+
+def _withdrawn_rounds(session, workspace, channel, since) -> Section:
+    """Rounds stopped before they closed: a choice too, said without their answers."""
+    query = select(RoundRow).where(
+        RoundRow.workspace == workspace,
+        RoundRow.channel == channel,
+        RoundRow.status == "withdrawn",
+    )
+    if since is not None:
+        query = query.where(RoundRow.started_at >= since)
+    items = [
+        Say.of(
+            N_("{proposal}: withdrawn by {member} on {day}."),
+            proposal=Quote(excerpt(r.proposal)),
+            member=Member(r.withdrawn_by or r.proposer),
+            day=Day((r.closed_at or r.started_at).date()),
+        )
+        for r in session.exec(query.order_by(col(RoundRow.closed_at))).all()
+    ]
+    return Section(N_("Withdrawn concern rounds:"), items)
 
 
 def _problems(session, workspace, channel) -> Section:

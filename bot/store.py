@@ -621,6 +621,7 @@ class UnitOfWork:
             status=row.status,
             agreement_number=row.agreement_number,
             closed_at=row.closed_at,
+            started_by=row.started_by,
         )
 
     def _agreements(self, workspace: str, channel: str, reads: Reads) -> dict[str, object]:
@@ -748,6 +749,7 @@ class UnitOfWork:
                 lang=c.lang,
                 started_at=c.started_at,
                 deadline=c.deadline,
+                started_by=c.started_by,
             )
         )
         for position, user in enumerate(c.participants):
@@ -778,6 +780,8 @@ class UnitOfWork:
         )
 
     def _apply_CloseRound(self, c: act.CloseRound) -> None:
+        # A withdrawn round is no closed one: no agreement takes its answers as consent.
+        withdrawn = c.outcome == "withdrawn"
         self.session.exec(
             update(RoundRow)
             .where(
@@ -785,7 +789,12 @@ class UnitOfWork:
                 RoundRow.round_id == c.round_id,
                 RoundRow.status == "open",
             )
-            .values(status="closed", outcome=c.outcome, closed_at=c.at)
+            .values(
+                status="withdrawn" if withdrawn else "closed",
+                outcome=c.outcome,
+                closed_at=c.at,
+                withdrawn_by=c.by if withdrawn else None,
+            )
         )
 
     def _apply_LinkRound(self, c: act.LinkRound) -> None:

@@ -25,7 +25,8 @@ def print_summary(app: Groundrules, workspace: str, result) -> None:
     print(
         f"  concern rounds: {sum(rounds.values())} "
         f"(closed when all answered: {closed.get('answered', 0)}, "
-        f"at the deadline: {closed.get('deadline', 0)}, open: {rounds.get('open', 0)})"
+        f"at the deadline: {closed.get('deadline', 0)}, "
+        f"withdrawn: {closed.get('withdrawn', 0)}, open: {rounds.get('open', 0)})"
     )
     print(f"  agreements: {len(agreements)}")
     for a in agreements:

@@ -103,6 +103,7 @@ class OpenRound(Change):
     started_at: datetime
     deadline: datetime
     participants: tuple[str, ...]
+    started_by: str | None = None  # who asked for it (the proposer, or another member)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -121,11 +122,13 @@ class NoteReminded(Change):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CloseRound(Change):
-    """Outcome: answered (everyone did) or deadline."""
+    """Outcome: answered (everyone did), deadline, or withdrawn (by `by`, before either:
+    the round is no longer a question to the table, its answers stay stored)."""
 
     round_id: str
     outcome: str
     at: datetime
+    by: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -414,9 +417,12 @@ class RemindMembers(Outbound):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PostRoundSummary(Outbound):
+    """The round's close: its answers, or, withdrawn, only who withdrew it."""
+
     round: RoundView
     outcome: str
     suggest_agreement: bool
+    withdrawn_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

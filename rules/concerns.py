@@ -3,6 +3,7 @@
 A concern round asks every member of the table about one proposal, shows progress,
 reminds only those who have not answered, and closes when all have answered or at
 its deadline, with a summary. No open concern at the close: propose an agreement.
+Who asked for a round, or whose proposal it is, may withdraw it (/concerns cancel).
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from rules.actions import (
 )
 from rules.consensus import STALE_AFTER
 from rules.events import ConcernAnswered, Event, TimerFired
-from rules.grammar import AnswerRound, StartRound
-from rules.say import N_, Quote, Say
+from rules.grammar import AnswerRound, StartRound, WithdrawRound
+from rules.say import N_, Member, Quote, Say
 from rules.speech import language, private
 from rules.state import ProposalSeen, Round, TableState
 from rules.understanding import Command
@@ -129,6 +130,7 @@ def start_round(command: Command, state: TableState) -> list[Action]:
         answers=MappingProxyType({}),
         reminders_sent=0,
         status="open",
+        started_by=event.user,
     )
     actions: list[Action] = [
         NoteMember(workspace=event.workspace, channel=event.channel, user=event.user, at=event.at),
@@ -143,6 +145,7 @@ def start_round(command: Command, state: TableState) -> list[Action]:
             started_at=event.at,
             deadline=deadline,
             participants=participants,
+            started_by=event.user,
         ),
         ScheduleTimer(
             workspace=event.workspace,
@@ -171,6 +174,49 @@ def start_round(command: Command, state: TableState) -> list[Action]:
         )
     )
     return actions
+
+
+def withdraw_round(command: Command, state: TableState) -> list[Action]:
+    """ "/concerns cancel": who asked for the open round, or whose proposal it is, stops
+    it. It closes as withdrawn, once: no reminders, no deadline, no list of answers."""
+    event = command.event
+    assert isinstance(command.parsed, WithdrawRound)
+    lang = language(state, command.lang)
+    round_ = state.open_round
+    if round_ is None:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(
+                    N_("No concern round is open here right now, so there is none to withdraw.")
+                ),
+                lang,
+            )
+        ]
+    if event.user not in (round_.proposer, round_.started_by):
+        return [private(event, event.user, _who_may_withdraw(round_), lang)]
+    return close_round(event, round_, "withdrawn", by=event.user)
+
+
+def _who_may_withdraw(round_: Round) -> Say:
+    if round_.started_by is None or round_.started_by == round_.proposer:
+        return Say.of(
+            N_(
+                "Only {proposer}, whose proposal it is, can withdraw this concern round. If "
+                "you think it should stop, tell them; your answer is welcome meanwhile."
+            ),
+            proposer=Member(round_.proposer),
+        )
+    return Say.of(
+        N_(
+            "Only {asker}, who asked for this concern round, or {proposer}, whose proposal it "
+            "is, can withdraw it. If you think it should stop, tell them; your answer is "
+            "welcome meanwhile."
+        ),
+        asker=Member(round_.started_by),
+        proposer=Member(round_.proposer),
+    )
 
 
 def answer_by_command(command: Command, state: TableState) -> list[Action]:
@@ -215,6 +261,15 @@ def record_answer(
     event: ConcernAnswered, round_: Round, state: TableState, hint: str | None
 ) -> list[Action]:
     lang = language(state, hint or round_.lang)
+    if round_.status == "withdrawn":  # a button in an older message, a reminder's
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(N_("That concern round was withdrawn, so there is nothing to answer.")),
+                lang,
+            )
+        ]
     if round_.status != "open":
         return [
             private(
@@ -290,8 +345,12 @@ def on_left(event: Event, users: Iterable[str], state: TableState) -> list[Actio
     return [*actions, progress]
 
 
-def close_round(event: Event, round_: Round, outcome: str) -> list[Action]:
+def close_round(
+    event: Event, round_: Round, outcome: str, *, by: str | None = None
+) -> list[Action]:
+    """Close an open round: answered, at its deadline, or withdrawn `by` someone."""
     view = round_.view()
+    withdrawn = outcome == "withdrawn"
     actions: list[Action] = [
         CloseRound(
             workspace=event.workspace,
@@ -299,6 +358,7 @@ def close_round(event: Event, round_: Round, outcome: str) -> list[Action]:
             round_id=round_.round_id,
             outcome=outcome,
             at=event.at,
+            by=by,
         ),
         CancelTimer(
             workspace=event.workspace, channel=event.channel, key=deadline_key(round_.round_id)
@@ -319,7 +379,9 @@ def close_round(event: Event, round_: Round, outcome: str) -> list[Action]:
             lang=round_.lang,
             round=view,
             outcome=outcome,
-            suggest_agreement=not view.concerns and bool(view.answered),
+            # A withdrawn round asked nothing that could become an agreement.
+            suggest_agreement=not withdrawn and not view.concerns and bool(view.answered),
+            withdrawn_by=by if withdrawn else None,
         )
     )
     return actions

@@ -81,6 +81,7 @@ from rules.grammar import (
     StartRound,
     UnknownCommand,
     UsageError,
+    WithdrawRound,
     find_command,
     parse_command,
 )
@@ -105,6 +106,8 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
     ),
     ListAgreements: (Reads(settings=True, agreements=True), agreements.listing),
     StartRound: (Reads(settings=True, members=True, round=True), concerns.start_round),
+    # Reads the open round locked, as an answer does: the two close it once.
+    WithdrawRound: (Reads(settings=True, round=True), concerns.withdraw_round),
     AnswerRound: (Reads(settings=True, round=True), concerns.answer_by_command),
     ProblemWindow: (Reads(settings=True), tables.problem_window),
     NudgeMode: (Reads(settings=True), tables.nudges),

@@ -54,7 +54,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "concerns", "zorgen",
         N_("Ask every member for concerns about a proposal (without one: your latest)"),
-        N_("/concerns [<proposal>]"),
+        N_("/concerns [<proposal>] | /concerns cancel"),
         aliases=("round", "ronde"),
     ),
     CommandSpec(
@@ -183,6 +183,11 @@ class ListAgreements:
 @dataclass(frozen=True, slots=True)
 class StartRound:
     proposal: str | None  # None: the latest proposal here
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawRound:
+    """Stop the open concern round: asked by mistake, or its proposal is gone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,8 +330,8 @@ TableCommand = (
 )  # fmt: skip
 
 Parsed = (
-    Agree | ListAgreements | StartRound | AnswerRound | ProblemWindow | NudgeMode | NotAProblem
-    | HasProposal | Snooze | AskWhy | ShowRules | TableCommand
+    Agree | ListAgreements | StartRound | WithdrawRound | AnswerRound | ProblemWindow
+    | NudgeMode | NotAProblem | HasProposal | Snooze | AskWhy | ShowRules | TableCommand
 )  # fmt: skip
 
 
@@ -624,7 +629,15 @@ def _agreements(spec: CommandSpec, args: str, today: date) -> ListAgreements | U
     return UsageError(spec)
 
 
-def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound:
+# "/concerns cancel" withdraws the open round only as the word alone: "/concerns cancel
+# the Friday standup?" is a proposal about cancelling. A table has one open round at a
+# time, so the word needs nothing after it to say which.
+_WITHDRAW = frozenset({"cancel", "withdraw", "intrekken", "annuleren"})
+
+
+def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | WithdrawRound:
+    if args.lower().strip(" .!") in _WITHDRAW:
+        return WithdrawRound()
     return StartRound(_clip(args) if args else None)
 
 

@@ -80,9 +80,12 @@ class Round:
     participants: tuple[str, ...]
     answers: Mapping[str, str | None]  # user -> concern text, None for "no concerns"
     reminders_sent: int
-    status: str  # open, closed
+    status: str  # open, closed, withdrawn
     agreement_number: int | None = None
     closed_at: datetime | None = None
+    # Who asked for it; None for rounds stored before this was kept (then only its
+    # proposer may withdraw it).
+    started_by: str | None = None
 
     def view(self) -> RoundView:
         return RoundView(

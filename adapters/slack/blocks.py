@@ -254,12 +254,14 @@ def round_buttons(view: RoundView, channel: str, voice: Voice) -> Block:
 
 
 def concern_round(
-    view: RoundView, channel: str, voice: Voice, *, is_open: bool = True
+    view: RoundView, channel: str, voice: Voice, *, is_open: bool = True, withdrawn: bool = False
 ) -> SlackMessage:
     """The round in the channel; re-rendered in place as answers come in (names only)."""
     blocks = sections(voice(round_text(view, with_commands=False)))
     if is_open:
         blocks.append(round_buttons(view, channel, voice))
+    elif withdrawn:
+        blocks.append(context(voice.say(N_("This concern round was withdrawn."))))
     else:
         blocks.append(context(voice.say(N_("This concern round has closed."))))
     return SlackMessage(voice(round_text(view, with_commands=is_open)), blocks)

@@ -228,10 +228,13 @@ class Deliverer:
         if ts is None:
             log.info("no posted message for round %s; nothing to update", view.round_id)
             return
+        withdrawn = isinstance(action, PostRoundSummary) and action.outcome == "withdrawn"
         message = await self.render(
             action.workspace,
             action.lang,
-            lambda v: blocks.concern_round(view, action.channel, v, is_open=is_open),
+            lambda v: blocks.concern_round(
+                view, action.channel, v, is_open=is_open, withdrawn=withdrawn
+            ),
         )
         await client.chat_update(
             channel=action.channel, ts=ts, text=message.text, blocks=message.blocks

@@ -124,3 +124,101 @@ def test_a_problem_deleted_as_its_timer_fires_ends_withdrawn(postgres_url, tagge
         errors, watch = delete_as_the_timer_fires(postgres_url, tagged, f"C{attempt}")
         assert errors == []
         assert (watch.status, watch.text) == ("withdrawn", None)
+
+
+def withdraw_as_the_last_answer_arrives(postgres_url, tagged, channel: str):
+    asker, answerer = make_app(postgres_url, tagged), make_app(postgres_url, tagged)
+    chat = Chat(asker, workspace=f"W-{channel}", channel=channel)
+    chat.join("ben", "anna", "chris")
+    [posted] = [
+        a for a in chat.command("ben", "/concerns pin the base image", "09:00")
+        if isinstance(a, PostConcernRound)
+    ]  # fmt: skip
+    chat.answer("anna", posted.round.round_id, None, "09:05")
+    withdraw = CommandInvoked(
+        workspace=f"W-{channel}",
+        channel=channel,
+        at=at("09:10"),
+        event_id=f"w-{channel}",
+        user="ben",
+        name="concerns",
+        args="cancel",
+    )
+    last = ConcernAnswered(
+        workspace=f"W-{channel}",
+        channel=channel,
+        at=at("09:10"),
+        event_id=f"a-{channel}",
+        user="chris",
+        round_id=posted.round.round_id,
+    )
+    return all_at_once([asker, answerer], [withdraw, last]), posted.round.round_id  # fmt: skip
+
+
+def test_a_withdrawal_and_the_last_answer_at_once_close_the_round_once(postgres_url, tagged):
+    for attempt in range(4):
+        results, round_id = withdraw_as_the_last_answer_arrives(postgres_url, tagged, f"C{attempt}")
+        assert not [r for r in results if isinstance(r, Exception)]
+        summaries = [a for r in results for a in r if isinstance(a, PostRoundSummary)]
+        assert len(summaries) == 1
+        with Session(make_app(postgres_url, tagged).database) as session:
+            round_ = session.exec(select(RoundRow).where(RoundRow.round_id == round_id)).one()
+        assert (round_.status, round_.outcome) in {
+            ("closed", "answered"), ("withdrawn", "withdrawn"),
+        }  # fmt: skip
+        assert round_.outcome == summaries[0].outcome
+
+
+def withdraw_as_the_deadline_fires(postgres_url, tagged, channel: str):
+    asker, ticker = make_app(postgres_url, tagged), make_app(postgres_url, tagged)
+    chat = Chat(asker, workspace=f"W-{channel}", channel=channel)
+    chat.join("ben", "anna", "chris")
+    [posted] = [
+        a for a in chat.command("ben", "/concerns pin the base image", "09:00")
+        if isinstance(a, PostConcernRound)
+    ]  # fmt: skip
+    deadline = posted.round.deadline
+    chat.tick(deadline - timedelta(seconds=1))  # the reminders; then the two race
+    withdraw = CommandInvoked(workspace=f"W-{channel}", channel=channel, at=deadline,
+                              event_id=f"w-{channel}", user="ben", name="concerns",
+                              args="cancel")  # fmt: skip
+    start = threading.Barrier(2)
+    results: list = []
+
+    def run(work) -> None:
+        start.wait()
+        try:
+            results.extend(work())
+        except Exception as error:
+            results.append(error)
+
+    def tick() -> list:
+        fired = []
+        while (done := ticker.service.fire_next_timer(deadline)) is not None:
+            fired += done
+        return [d.action for d in fired]
+
+    def cancel() -> list:
+        return [d.action for d in asker.service.handle(withdraw)]
+
+    threads = [threading.Thread(target=run, args=(tick,)),
+               threading.Thread(target=run, args=(cancel,))]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with Session(asker.database) as session:
+        round_ = session.exec(
+            select(RoundRow).where(RoundRow.round_id == posted.round.round_id)
+        ).one()
+    return results, round_
+
+
+def test_a_withdrawal_as_the_deadline_fires_closes_the_round_once(postgres_url, tagged):
+    for attempt in range(4):
+        results, round_ = withdraw_as_the_deadline_fires(postgres_url, tagged, f"D{attempt}")
+        assert not [r for r in results if isinstance(r, Exception)]
+        summaries = [a for a in results if isinstance(a, PostRoundSummary)]
+        assert len(summaries) == 1
+        assert round_.outcome == summaries[0].outcome
+        assert round_.status == ("withdrawn" if round_.outcome == "withdrawn" else "closed")

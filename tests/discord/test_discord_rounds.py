@@ -187,3 +187,34 @@ async def test_round_summary_of_long_concerns_loses_none(world, harness):
     for member, shown_as in zip(members, ("Bob", "carol", "owner"), strict=True):
         name = member.user.username
         assert f"Concern from {shown_as}: END-{name} {concern}" in shown
+
+
+async def test_concerns_cancel_withdraws_the_round_for_who_asked_for_it(world, harness):
+    from rules.events import CommandInvoked
+
+    runtime = await harness.start()
+    message = await start_round(world, runtime)
+    await world.api.click_button(message, world.bob, label="No concerns")
+    await runtime.wait_for(ConcernAnswered)
+
+    # Carol, in Dutch: /zorgen intrekken. Not hers to withdraw; she alone is told whose.
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.carol, "concerns", {"text": "intrekken"}, locale="nl"
+    )
+    refused = await world.api.wait_for_callback(ix)
+    assert refused.ephemeral
+    assert refused.content.startswith("Alleen Alice, van wie het voorstel is, kan deze")
+    assert world.api.message(message["id"])["components"] != []  # still open
+
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "concerns", {"text": "cancel"}
+    )
+    done = await world.api.wait_for_callback(ix)
+    assert (done.content, done.ephemeral) == ("Done.", True)
+    await runtime.wait_for(CommandInvoked, count=3)
+    [told] = [m for m in world.api.messages_in(world.general) if "withdrawn" in m["content"]]
+    assert told["content"] == (
+        f"The concern round on this proposal was withdrawn by Alice:\n> {PROPOSAL}"
+    )
+    assert buttons(told) == []
+    assert world.api.message(message["id"])["components"] == []  # no answers any more

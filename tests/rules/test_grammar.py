@@ -21,6 +21,7 @@ from rules.grammar import (
     ReviewAgreement,
     StartRound,
     UsageError,
+    WithdrawRound,
     find_command,
     parse_command,
 )
@@ -108,6 +109,25 @@ def test_grammar_concern_answers():
 def test_grammar_round_is_about_the_proposal_given_or_the_latest_here():
     assert parse("concerns", "  pin it ") == StartRound("pin it")
     assert parse("concerns", "") == StartRound(None)  # the latest proposal here
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("concerns", "cancel"), ("concerns", " Cancel. "), ("concerns", "withdraw"),
+     ("zorgen", "intrekken"), ("zorgen", "Intrekken!"), ("zorgen", "annuleren"),
+     ("ronde", "cancel")],
+)  # fmt: skip
+def test_grammar_the_word_alone_withdraws_the_open_round(name, args):
+    assert parse(name, args) == WithdrawRound()
+
+
+@pytest.mark.parametrize(
+    "args",
+    ["cancel the Friday standup?", "cancel Friday's standup", "withdraw from the pilot",
+     "intrekken van de oude regel", "cancellation fees go to the team"],
+)  # fmt: skip
+def test_grammar_a_proposal_starting_with_the_word_asks_about_that_proposal(args):
+    assert parse("concerns", args) == StartRound(args)
 
 
 @pytest.mark.parametrize(

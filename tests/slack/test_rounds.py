@@ -183,3 +183,36 @@ async def test_slack_some_of_a_larger_table_agree_the_proposer_is_told_then_asks
     assert "Concern round: Alice proposes" in shown
     assert "we rotate on-call weekly" in shown
     assert "0 of 4 answered" in shown
+
+
+async def test_slack_concerns_cancel_withdraws_the_round_for_who_asked_for_it(bot: SlackBot):
+    posted = await start_round(bot)
+    await click(bot, posted, "round_concern", BOB)  # opens the modal; Bob answers later
+    await click(bot, posted, "round_none", CAROL)
+    await bot.handled(ConcernAnswered)
+
+    # Bob did not ask for the round: he alone is told who can withdraw it.
+    await bot.command("/concerns", "cancel", user_id=BOB)
+    await bot.handled(CommandInvoked, 2)
+    [refused] = await bot.slack.wait_for("chat.postEphemeral", where=lambda p: p["user"] == BOB)
+    assert shown_text(refused).startswith("Only Alice, whose proposal it is, can withdraw")
+    assert "<@" not in shown_text(refused)
+
+    await bot.command("/concerns", "cancel")
+    await bot.handled(CommandInvoked, 3)
+    [_, withdrawn] = await bot.slack.wait_for("chat.update", 2)
+    assert "This concern round was withdrawn." in shown_text(withdrawn)
+    with pytest.raises(AssertionError):
+        button(withdrawn, "round_none")
+    [_, told] = await bot.slack.wait_for("chat.postMessage", 2)
+    text = shown_text(told)
+    assert "The concern round on this proposal was withdrawn by Alice:" in text
+    assert "Carol" not in text and "No concerns" not in text and "<@" not in text
+    with pytest.raises(AssertionError):
+        button(told, "round_record")
+
+    # A click on the old message now hears that the round was withdrawn.
+    await click(bot, posted, "round_none", BOB)
+    await bot.handled(ConcernAnswered, 2)
+    late = await bot.slack.wait_for("chat.postEphemeral", 2, where=lambda p: p["user"] == BOB)
+    assert "withdrawn, so there is nothing to answer" in shown_text(late[-1])
