@@ -10,6 +10,7 @@ A test fails while the files in the repository differ from what this makes.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from typing import Any
@@ -155,7 +156,16 @@ def render(*, socket_mode: bool, lang: str = "en") -> str:
     return HEADER.format(mode=mode) + body
 
 
-def main(root: str = ".") -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m adapters.slack.manifest",
+        description="Write the Slack app manifests (HTTP mode and Socket Mode; English and "
+        "Dutch command names) from the command grammar.",
+    )
+    parser.add_argument("root", nargs="?", default=".", help="the folder to write them in")
+    root = parser.parse_args(argv).root
+    if not Path(root).is_dir():
+        parser.error(f"{root!r} is not a folder")
     for (socket_mode, lang), name in FILES.items():
         Path(root, name).write_text(render(socket_mode=socket_mode, lang=lang), encoding="utf-8")
         print(f"wrote {name}")
@@ -163,4 +173,4 @@ def main(root: str = ".") -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:]))
+    sys.exit(main())

@@ -18,7 +18,7 @@ from sqlalchemy import MetaData, inspect
 from typer.testing import CliRunner
 
 from adapters.slack import BOT_SCOPES, build_adapter
-from adapters.slack.manifest import FILES, manifest, render
+from adapters.slack.manifest import FILES, main, manifest, render
 from bot.cli import app as cli
 from bot.database import make_engine
 from bot.migrate import alembic_config, upgrade
@@ -121,6 +121,18 @@ def test_setup_manifests_are_made_from_the_code(socket_mode, lang, name):
 
 
 SLACK_TABLES = {"slack_installations", "slack_bots", "slack_oauth_states"}
+
+
+def test_setup_manifest_script_writes_where_told_and_explains_itself(tmp_path, capsys):
+    assert main([str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES.values())
+    with pytest.raises(SystemExit) as help_asked:
+        main(["--help"])
+    assert help_asked.value.code == 0 and "manifests" in capsys.readouterr().out
+    assert not Path("--help").exists()  # the old script took "--help" for a folder
+    with pytest.raises(SystemExit) as wrong:
+        main([str(tmp_path / "missing")])
+    assert wrong.value.code == 2 and "not a folder" in capsys.readouterr().err
 
 
 def test_setup_migrations_make_and_drop_the_installation_tables(database_url):
