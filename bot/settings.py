@@ -2,28 +2,81 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BeforeValidator, Field, SecretStr, ValidationError
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from rules.durations import DurationError, parse_duration
+from rules.durations import DurationError, format_duration, parse_duration
+from rules.grammar import LONGEST_WINDOW, MAX_REVIEW_AHEAD
 from rules.state import TableSettings
 
+# A duration setting is at most ten years, as a review date is: a span of 999999 weeks
+# overflows the dates it is added to, long after start-up.
+TEN_YEARS = MAX_REVIEW_AHEAD
+_BARE_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*")
 
-def _duration(value: object) -> object:
-    if isinstance(value, str):
+
+def duration(
+    unit: str, *, longest: timedelta = TEN_YEARS, zero: bool = False, bare_minutes: bool = False
+) -> object:
+    """A duration setting, typed with its unit ("4h", "28d"). A bare number is refused,
+    suggesting `unit` (the README's default's): "30" read as minutes would delete a
+    removed workspace's data after half an hour. Only `bare_minutes` reads it as minutes,
+    as /problem-window does. More than zero (a zero tick would spin), unless `zero`."""
+
+    def parse(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        if not bare_minutes and _BARE_NUMBER.fullmatch(value):
+            raise PydanticCustomError(
+                "duration_unit",
+                "{number} needs a unit, such as {number}{unit}",
+                {"number": value.strip(), "unit": unit},
+            )
         try:
-            return parse_duration(value, bare_unit="m")
-        except DurationError:
-            raise ValueError("not a duration; write it like 90s, 10m, 4h or 2d") from None
-    return value
+            return parse_duration(value, bare_unit="m" if bare_minutes else None)
+        except DurationError as error:
+            if error.__cause__ is not None:  # past what a timedelta holds
+                raise too_long() from None
+            raise PydanticCustomError(
+                "duration", "not a duration; write it like 90s, 10m, 4h or 2d"
+            ) from None
+
+    def bounded(span: timedelta) -> timedelta:
+        if span < timedelta(0) or (span == timedelta(0) and not zero):
+            raise PydanticCustomError(
+                "duration_short", "must be 0 or more" if zero else "must be more than 0"
+            )
+        if span > longest:
+            raise too_long()
+        return span
+
+    def too_long() -> PydanticCustomError:
+        most = "3653d, ten years" if longest == TEN_YEARS else format_duration(longest)
+        return PydanticCustomError("duration_long", "too long: at most {most}", {"most": most})
+
+    return Annotated[timedelta, BeforeValidator(parse), AfterValidator(bounded)]
 
 
-Duration = Annotated[timedelta, BeforeValidator(_duration)]
+# The unit each suggests is the one the README gives its defaults in.
+WindowSpan = duration("m", longest=LONGEST_WINDOW, bare_minutes=True)
+DelaySpan = duration("h", zero=True)  # no delay: a reminder as the round opens
+HoursSpan = duration("h")
+DaysSpan = duration("d")
+TickSpan = duration("s", longest=timedelta(hours=1))  # a longer tick makes timers late
 
 
 def _database_url(value: object) -> object:
@@ -50,23 +103,23 @@ class Settings(BaseSettings):
         "sqlite:///groundrules.db",
         validation_alias=AliasChoices("DATABASE_URL", "GROUNDRULES_DATABASE_URL"),
     )
-    problem_window: Duration = timedelta(minutes=10)
-    reminder_delay: Duration = timedelta(hours=4)
+    problem_window: WindowSpan = timedelta(minutes=10)
+    reminder_delay: DelaySpan = timedelta(hours=4)
     max_reminders: int = Field(2, ge=0, le=10)
-    round_deadline: Duration = timedelta(hours=24)
-    review_after: Duration = timedelta(weeks=4)
+    round_deadline: HoursSpan = timedelta(hours=24)
+    review_after: DaysSpan = timedelta(weeks=4)
     poll_proposer: bool = False
     # How readily tables are nudged about problems until one says otherwise (/nudges).
     nudges: Literal["normal", "fewer", "off"] = "normal"
     language: Literal["en", "nl"] | None = None
-    retention: Duration = timedelta(days=2)
+    retention: DaysSpan = timedelta(days=2)
     # Corrections ("not a problem") keep the message's text to learn from and its
     # fingerprint so the like is not nudged again; after this they are deleted.
-    correction_retention: Duration = Field(timedelta(days=365), gt=timedelta(0))
+    correction_retention: DaysSpan = timedelta(days=365)
     # A workspace or server that removed the bot keeps its data this long, in case it
     # was a mistake; then all of it is deleted.
-    removed_retention: Duration = Field(timedelta(days=30), gt=timedelta(0))
-    tick_interval: Duration = timedelta(seconds=5)
+    removed_retention: DaysSpan = timedelta(days=30)
+    tick_interval: TickSpan = timedelta(seconds=5)
     classifier: Literal["rules", "trained"] = "trained"
     # A nudge needs a higher bar than a label: the problem score that opens a watch, and
     # the proposal score that answers one. Unset: the bars the trained model was tuned with.
