@@ -79,6 +79,16 @@ DaysSpan = duration("d")
 TickSpan = duration("s", longest=timedelta(hours=1))  # a longer tick makes timers late
 
 
+def _upper(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+# The standard library's levels, in any case: a mistyped one fails at start-up.
+LogLevel = Annotated[
+    Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], BeforeValidator(_upper)
+]
+
+
 def _database_url(value: object) -> object:
     """SQLite or PostgreSQL: the two databases the bot is built and tested on. (The
     error never repeats the URL: it may hold a password.)"""
@@ -141,7 +151,7 @@ class Settings(BaseSettings):
     # about 37 MB of a live bot's memory (training/RESULTS.md, "spaCy's command line left
     # out"). False: one reading, for a machine short of memory or CPU.
     second_reading: bool = True
-    log_level: str = "INFO"
+    log_level: LogLevel = "INFO"
     http_port: int = Field(3000, ge=1, le=65535)
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")

@@ -158,6 +158,12 @@ def test_settings_read_durations_and_database_url(monkeypatch):
     assert settings.database_url == "postgresql://u@h/db"
 
 
+def test_settings_log_level_in_any_case(monkeypatch):
+    assert load_settings().log_level == "INFO"
+    monkeypatch.setenv("GROUNDRULES_LOG_LEVEL", " debug")
+    assert load_settings().log_level == "DEBUG"
+
+
 def test_settings_secrets_never_show_in_their_repr(monkeypatch):
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-123-secret")
     settings = load_settings()

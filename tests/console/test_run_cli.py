@@ -57,6 +57,13 @@ def test_run_malformed_window_names_the_variable(monkeypatch, tmp_path):
     assert result.stderr.startswith("groundrules: GROUNDRULES_PROBLEM_WINDOW: ")
 
 
+def test_run_with_a_mistyped_log_level_names_it_in_one_line(monkeypatch, tmp_path):
+    result = run(monkeypatch, tmp_path, GROUNDRULES_LOG_LEVEL="verbose")
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("groundrules: GROUNDRULES_LOG_LEVEL: ") and "'DEBUG'" in line
+
+
 def test_run_on_a_database_it_cannot_migrate_says_why_in_one_line(monkeypatch, tmp_path):
     """The schema is migrated in a child process; its failure stops the start."""
     database = make_engine(f"sqlite:///{tmp_path}/run.db")
