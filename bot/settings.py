@@ -15,7 +15,12 @@ from pydantic import (
     ValidationError,
 )
 from pydantic_core import PydanticCustomError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    EnvSettingsSource,
+    SettingsConfigDict,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -98,7 +103,9 @@ def _database_url(value: object) -> object:
         except (ArgumentError, ValueError):
             backend = None
         if backend not in ("sqlite", "postgresql"):
-            raise ValueError("use sqlite:///FILE or postgresql://USER@HOST/DATABASE")
+            raise PydanticCustomError(
+                "database_url", "use sqlite:///FILE or postgresql://USER@HOST/DATABASE"
+            )
     return value
 
 
@@ -179,19 +186,30 @@ class Settings(BaseSettings):
         )
 
 
-ENV_NAMES = {
-    "database_url": "DATABASE_URL",
-    "slack_bot_token": "SLACK_BOT_TOKEN",
-    "slack_signing_secret": "SLACK_SIGNING_SECRET",
-    "slack_app_token": "SLACK_APP_TOKEN",
-    "slack_api_url": "SLACK_API_URL",
-    "slack_client_id": "SLACK_CLIENT_ID",
-    "slack_client_secret": "SLACK_CLIENT_SECRET",
-    "slack_state_secret": "SLACK_STATE_SECRET",
-    "discord_token": "DISCORD_TOKEN",
-    "discord_api_url": "DISCORD_API_URL",
-    "discord_gateway_url": "DISCORD_GATEWAY_URL",
-}
+def _names(field: str) -> tuple[str, ...]:
+    """The environment variables a setting is read from, in the README's spelling."""
+    alias = Settings.model_fields[field].validation_alias
+    if isinstance(alias, AliasChoices):
+        return tuple(str(choice) for choice in alias.choices)
+    return (alias,) if isinstance(alias, str) else (f"GROUNDRULES_{field.upper()}",)
+
+
+def _variable(located: str, refused: object) -> str:
+    """The variable the user set: of the refused setting's names (DATABASE_URL or
+    GROUNDRULES_DATABASE_URL), the one holding the refused value, in the environment or
+    in `.env`; pydantic reports the first name whichever was set."""
+    field = next(
+        (name for name in Settings.model_fields if located == name or located in _names(name)),
+        None,
+    )
+    if field is None:
+        return located
+    names = _names(field)
+    for source in (EnvSettingsSource(Settings), DotEnvSettingsSource(Settings)):
+        for name in names:
+            if source.env_vars.get(name.lower()) == refused:
+                return name
+    return names[0]
 
 
 class SettingsError(Exception):
@@ -203,6 +221,5 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)
     except ValidationError as error:
         first = error.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "?"
-        name = ENV_NAMES.get(field, f"GROUNDRULES_{field.upper()}")
+        name = _variable(str(first["loc"][0]), first.get("input")) if first["loc"] else "?"
         raise SettingsError(f"{name}: {first['msg']}") from None

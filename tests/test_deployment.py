@@ -164,6 +164,37 @@ def test_settings_log_level_in_any_case(monkeypatch):
     assert load_settings().log_level == "DEBUG"
 
 
+@pytest.mark.parametrize("variable", ["DATABASE_URL", "GROUNDRULES_DATABASE_URL"])
+def test_settings_a_bad_database_url_is_named_as_it_was_set_without_its_password(
+    monkeypatch, variable
+):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("GROUNDRULES_DATABASE_URL", raising=False)
+    monkeypatch.setenv(variable, "postgresql://bob:hunter2@host:notaport/db")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert str(raised.value) == f"{variable}: use sqlite:///FILE or postgresql://USER@HOST/DATABASE"
+
+
+def test_settings_a_bad_database_url_in_dot_env_is_named_as_it_was_set(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("GROUNDRULES_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("GROUNDRULES_DATABASE_URL=mysql://bob:hunter2@host/db\n")
+    with pytest.raises(SettingsError, match=r"^GROUNDRULES_DATABASE_URL: use sqlite"):
+        load_settings()
+
+
+def test_settings_errors_never_echo_a_secret(monkeypatch):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-123-secret")
+    monkeypatch.setenv("DISCORD_TOKEN", "MTAx.secret.token")
+    monkeypatch.setenv("GROUNDRULES_HTTP_PORT", "xoxb-123-secret")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert str(raised.value).startswith("GROUNDRULES_HTTP_PORT: ")
+    assert "secret" not in str(raised.value)
+
+
 def test_settings_secrets_never_show_in_their_repr(monkeypatch):
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-123-secret")
     settings = load_settings()
