@@ -42,29 +42,18 @@ def _shown(url: str) -> str:
         return "the database URL"
 
 
-def _reason(error: BaseException) -> str:
-    """A database error's own words on one line, without SQLAlchemy's SQL and links."""
-    from sqlalchemy.exc import DBAPIError
-
-    if isinstance(error, DBAPIError) and error.orig is not None:
-        text = str(error.orig)
-    elif isinstance(error, ImportError):
-        text = f"its driver is not installed ({error})"
-    else:
-        text = str(error.args[0]) if error.args else type(error).__name__
-    return " ".join(text.split())
-
-
 @contextmanager
 def _database_errors(url: str, *also: type[BaseException]) -> Iterator[None]:
     """A database that cannot be opened or reached, or a URL that cannot be read, stops
     the command with one line and exit code 1 instead of a traceback."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot.database import reason
+
     try:
         yield
     except (SQLAlchemyError, *also) as error:
-        typer.echo(f"groundrules: cannot open {_shown(url)}: {_reason(error)}", err=True)
+        typer.echo(f"groundrules: cannot open {_shown(url)}: {reason(error)}", err=True)
         raise typer.Exit(1) from None
 
 

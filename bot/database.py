@@ -30,6 +30,21 @@ def redact(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def reason(error: BaseException) -> str:
+    """A database error's own words on one line, without SQLAlchemy's SQL and links."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        # psycopg's primary message leaves out the SQL it quotes ("LINE 2: CREATE ...").
+        diagnosis = getattr(error.orig, "diag", None)
+        text = getattr(diagnosis, "message_primary", None) or str(error.orig)
+    elif isinstance(error, ImportError):
+        text = f"its driver is not installed ({error})"
+    else:
+        text = str(error.args[0]) if error.args else type(error).__name__
+    return " ".join(text.split())
+
+
 def make_engine(url: str, **options: object) -> Engine:
     url = normalise_url(url)
     if not is_sqlite(url):

@@ -4,11 +4,27 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.metrics import REGISTRY
+
+
+class PortUnavailable(SystemExit):
+    """GROUNDRULES_HTTP_PORT cannot be listened on (another process has it, or it needs
+    privileges): start-up ends with one line naming it, exit code 1."""
+
+
+async def listen(runner: web.AppRunner, host: str, port: int) -> None:
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as error:
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise PortUnavailable(
+            f"groundrules: GROUNDRULES_HTTP_PORT: cannot listen on port {port}: {reason}"
+        ) from None
 
 
 class HealthServer:
@@ -24,7 +40,7 @@ class HealthServer:
         app.router.add_get("/metrics", self._metrics)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self._host, self._port).start()
+        await listen(self._runner, self._host, self._port)
 
     @property
     def port(self) -> int:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 
-from bot.database import is_memory_sqlite, is_sqlite, make_engine
+from bot.database import is_memory_sqlite, is_sqlite, make_engine, reason
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -84,5 +84,20 @@ def upgrade_apart(engine: Engine) -> None:
     log.info("database schema is up to date (migrated in a child process)")
 
 
+def _migrate_as_child() -> int:
+    """The child's side of `upgrade_apart`: its last line of output is the reason the
+    parent shows, so a database's refusal ("permission denied for schema ...") ends it,
+    not SQLAlchemy's link to its background page."""
+    from alembic.util.exc import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        upgrade(make_engine(os.environ[URL_VARIABLE]))
+    except (SQLAlchemyError, CommandError, ImportError) as error:
+        print(reason(error), file=sys.stderr)
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    upgrade(make_engine(os.environ[URL_VARIABLE]))
+    sys.exit(_migrate_as_child())

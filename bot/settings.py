@@ -2,28 +2,96 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BeforeValidator, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    EnvSettingsSource,
+    SettingsConfigDict,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from rules.durations import DurationError, parse_duration
+from rules.durations import DurationError, format_duration, parse_duration
+from rules.grammar import LONGEST_WINDOW, MAX_REVIEW_AHEAD
 from rules.state import TableSettings
 
+# A duration setting is at most ten years, as a review date is: a span of 999999 weeks
+# overflows the dates it is added to, long after start-up.
+TEN_YEARS = MAX_REVIEW_AHEAD
+_BARE_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*")
 
-def _duration(value: object) -> object:
-    if isinstance(value, str):
+
+def duration(
+    unit: str, *, longest: timedelta = TEN_YEARS, zero: bool = False, bare_minutes: bool = False
+) -> object:
+    """A duration setting, typed with its unit ("4h", "28d"). A bare number is refused,
+    suggesting `unit` (the README's default's): "30" read as minutes would delete a
+    removed workspace's data after half an hour. Only `bare_minutes` reads it as minutes,
+    as /problem-window does. More than zero (a zero tick would spin), unless `zero`."""
+
+    def parse(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        if not bare_minutes and _BARE_NUMBER.fullmatch(value):
+            raise PydanticCustomError(
+                "duration_unit",
+                "{number} needs a unit, such as {number}{unit}",
+                {"number": value.strip(), "unit": unit},
+            )
         try:
-            return parse_duration(value, bare_unit="m")
-        except DurationError:
-            raise ValueError("not a duration; write it like 90s, 10m, 4h or 2d") from None
-    return value
+            return parse_duration(value, bare_unit="m" if bare_minutes else None)
+        except DurationError as error:
+            if error.__cause__ is not None:  # past what a timedelta holds
+                raise too_long() from None
+            raise PydanticCustomError(
+                "duration", "not a duration; write it like 90s, 10m, 4h or 2d"
+            ) from None
+
+    def bounded(span: timedelta) -> timedelta:
+        if span < timedelta(0) or (span == timedelta(0) and not zero):
+            raise PydanticCustomError(
+                "duration_short", "must be 0 or more" if zero else "must be more than 0"
+            )
+        if span > longest:
+            raise too_long()
+        return span
+
+    def too_long() -> PydanticCustomError:
+        most = "3653d, ten years" if longest == TEN_YEARS else format_duration(longest)
+        return PydanticCustomError("duration_long", "too long: at most {most}", {"most": most})
+
+    return Annotated[timedelta, BeforeValidator(parse), AfterValidator(bounded)]
 
 
-Duration = Annotated[timedelta, BeforeValidator(_duration)]
+# The unit each suggests is the one the README gives its defaults in.
+WindowSpan = duration("m", longest=LONGEST_WINDOW, bare_minutes=True)
+DelaySpan = duration("h", zero=True)  # no delay: a reminder as the round opens
+HoursSpan = duration("h")
+DaysSpan = duration("d")
+TickSpan = duration("s", longest=timedelta(hours=1))  # a longer tick makes timers late
+
+
+def _upper(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+# The standard library's levels, in any case: a mistyped one fails at start-up.
+LogLevel = Annotated[
+    Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], BeforeValidator(_upper)
+]
 
 
 def _database_url(value: object) -> object:
@@ -35,7 +103,9 @@ def _database_url(value: object) -> object:
         except (ArgumentError, ValueError):
             backend = None
         if backend not in ("sqlite", "postgresql"):
-            raise ValueError("use sqlite:///FILE or postgresql://USER@HOST/DATABASE")
+            raise PydanticCustomError(
+                "database_url", "use sqlite:///FILE or postgresql://USER@HOST/DATABASE"
+            )
     return value
 
 
@@ -50,23 +120,23 @@ class Settings(BaseSettings):
         "sqlite:///groundrules.db",
         validation_alias=AliasChoices("DATABASE_URL", "GROUNDRULES_DATABASE_URL"),
     )
-    problem_window: Duration = timedelta(minutes=10)
-    reminder_delay: Duration = timedelta(hours=4)
+    problem_window: WindowSpan = timedelta(minutes=10)
+    reminder_delay: DelaySpan = timedelta(hours=4)
     max_reminders: int = Field(2, ge=0, le=10)
-    round_deadline: Duration = timedelta(hours=24)
-    review_after: Duration = timedelta(weeks=4)
+    round_deadline: HoursSpan = timedelta(hours=24)
+    review_after: DaysSpan = timedelta(weeks=4)
     poll_proposer: bool = False
     # How readily tables are nudged about problems until one says otherwise (/nudges).
     nudges: Literal["normal", "fewer", "off"] = "normal"
     language: Literal["en", "nl"] | None = None
-    retention: Duration = timedelta(days=2)
+    retention: DaysSpan = timedelta(days=2)
     # Corrections ("not a problem") keep the message's text to learn from and its
     # fingerprint so the like is not nudged again; after this they are deleted.
-    correction_retention: Duration = Field(timedelta(days=365), gt=timedelta(0))
+    correction_retention: DaysSpan = timedelta(days=365)
     # A workspace or server that removed the bot keeps its data this long, in case it
     # was a mistake; then all of it is deleted.
-    removed_retention: Duration = Field(timedelta(days=30), gt=timedelta(0))
-    tick_interval: Duration = timedelta(seconds=5)
+    removed_retention: DaysSpan = timedelta(days=30)
+    tick_interval: TickSpan = timedelta(seconds=5)
     classifier: Literal["rules", "trained"] = "trained"
     # A nudge needs a higher bar than a label: the problem score that opens a watch, and
     # the proposal score that answers one. Unset: the bars the trained model was tuned with.
@@ -88,7 +158,7 @@ class Settings(BaseSettings):
     # about 37 MB of a live bot's memory (training/RESULTS.md, "spaCy's command line left
     # out"). False: one reading, for a machine short of memory or CPU.
     second_reading: bool = True
-    log_level: str = "INFO"
+    log_level: LogLevel = "INFO"
     http_port: int = Field(3000, ge=1, le=65535)
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
@@ -116,19 +186,30 @@ class Settings(BaseSettings):
         )
 
 
-ENV_NAMES = {
-    "database_url": "DATABASE_URL",
-    "slack_bot_token": "SLACK_BOT_TOKEN",
-    "slack_signing_secret": "SLACK_SIGNING_SECRET",
-    "slack_app_token": "SLACK_APP_TOKEN",
-    "slack_api_url": "SLACK_API_URL",
-    "slack_client_id": "SLACK_CLIENT_ID",
-    "slack_client_secret": "SLACK_CLIENT_SECRET",
-    "slack_state_secret": "SLACK_STATE_SECRET",
-    "discord_token": "DISCORD_TOKEN",
-    "discord_api_url": "DISCORD_API_URL",
-    "discord_gateway_url": "DISCORD_GATEWAY_URL",
-}
+def _names(field: str) -> tuple[str, ...]:
+    """The environment variables a setting is read from, in the README's spelling."""
+    alias = Settings.model_fields[field].validation_alias
+    if isinstance(alias, AliasChoices):
+        return tuple(str(choice) for choice in alias.choices)
+    return (alias,) if isinstance(alias, str) else (f"GROUNDRULES_{field.upper()}",)
+
+
+def _variable(located: str, refused: object) -> str:
+    """The variable the user set: of the refused setting's names (DATABASE_URL or
+    GROUNDRULES_DATABASE_URL), the one holding the refused value, in the environment or
+    in `.env`; pydantic reports the first name whichever was set."""
+    field = next(
+        (name for name in Settings.model_fields if located == name or located in _names(name)),
+        None,
+    )
+    if field is None:
+        return located
+    names = _names(field)
+    for source in (EnvSettingsSource(Settings), DotEnvSettingsSource(Settings)):
+        for name in names:
+            if source.env_vars.get(name.lower()) == refused:
+                return name
+    return names[0]
 
 
 class SettingsError(Exception):
@@ -140,6 +221,5 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)
     except ValidationError as error:
         first = error.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "?"
-        name = ENV_NAMES.get(field, f"GROUNDRULES_{field.upper()}")
+        name = _variable(str(first["loc"][0]), first.get("input")) if first["loc"] else "?"
         raise SettingsError(f"{name}: {first['msg']}") from None

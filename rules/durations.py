@@ -22,8 +22,9 @@ class DurationError(ValueError):
     """The text is not a duration we understand."""
 
 
-def parse_duration(text: str, *, bare_unit: str = "m") -> timedelta:
-    """Parse "90s", "10m", "1h30m", "10 minutes", "2 uur"; a bare number uses `bare_unit`."""
+def parse_duration(text: str, *, bare_unit: str | None = "m") -> timedelta:
+    """Parse "90s", "10m", "1h30m", "10 minutes", "2 uur"; a bare number uses `bare_unit`
+    (with None, a number needs its unit)."""
     cleaned = text.strip().lower().replace(" en ", " ").replace(" and ", " ")
     if not cleaned:
         raise DurationError(text)
@@ -34,7 +35,7 @@ def parse_duration(text: str, *, bare_unit: str = "m") -> timedelta:
         if cleaned[pos : match.start()].strip(" ,"):
             raise DurationError(text)
         number = float(match.group(1).replace(",", "."))
-        unit = (match.group(2) or bare_unit).lower()
+        unit = (match.group(2) or bare_unit or "").lower()
         if unit not in _UNIT_SECONDS:
             raise DurationError(text)
         total += number * _UNIT_SECONDS[unit]

@@ -428,6 +428,8 @@ PAST_REVIEW = Say.of(N_("The review date must be in the future."))
 # Agreements are temporary: a review in the year 3942 ("in 99999 weeks") is none.
 MAX_REVIEW_AHEAD = timedelta(days=3653)
 FAR_REVIEW = Say.of(N_("Choose a review date within ten years: agreements are temporary."))
+# How long a problem may wait for a proposal, at a table (/problem-window) or by default.
+SHORTEST_WINDOW, LONGEST_WINDOW = timedelta(seconds=10), timedelta(days=7)
 FUTURE_REPORT = Say.of(N_("A report looks back: give a date that has passed."))
 
 
@@ -699,7 +701,7 @@ def _window(spec: CommandSpec, args: str, today: date) -> ProblemWindow | UsageE
         window = parse_duration(args, bare_unit="m")
     except DurationError:
         return UsageError(spec)
-    if not timedelta(seconds=10) <= window <= timedelta(days=7):
+    if not SHORTEST_WINDOW <= window <= LONGEST_WINDOW:
         return UsageError(spec, Say.of(N_("Choose a window between 10 seconds and 7 days.")))
     return ProblemWindow(window)
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 
+from bot.bootstrap import bootstrap
 from bot.settings import SettingsError, load_settings
+from rules.events import CommandInvoked, MemberJoined, MessagePosted
+from tests.helpers import TaggedClassifier
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,9 +71,83 @@ def test_settings_correction_retention_is_a_year_and_must_be_some_time(monkeypat
     assert load_settings().correction_retention.days == 365
     monkeypatch.setenv("GROUNDRULES_CORRECTION_RETENTION", "52w")
     assert load_settings().correction_retention.days == 364
-    monkeypatch.setenv("GROUNDRULES_CORRECTION_RETENTION", "0")
+    monkeypatch.setenv("GROUNDRULES_CORRECTION_RETENTION", "0d")
     with pytest.raises(SettingsError, match=r"^GROUNDRULES_CORRECTION_RETENTION: "):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "unit"),
+    [("REMOVED_RETENTION", "30", "d"), ("REVIEW_AFTER", "28", "d"), ("RETENTION", "2", "d"),
+     ("CORRECTION_RETENTION", "365", "d"), ("ROUND_DEADLINE", "24", "h"),
+     ("REMINDER_DELAY", "4", "h"), ("TICK_INTERVAL", "5", "s")],
+)  # fmt: skip
+def test_settings_a_bare_number_of_days_or_hours_is_refused_not_read_as_minutes(
+    monkeypatch, variable, value, unit
+):
+    """GROUNDRULES_REMOVED_RETENTION=30 read as 30 minutes deleted a removed workspace's
+    data half an hour later; the line says which unit was probably meant."""
+    monkeypatch.setenv(f"GROUNDRULES_{variable}", value)
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert (
+        str(raised.value) == f"GROUNDRULES_{variable}: {value} needs a unit, such as {value}{unit}"
+    )
+    monkeypatch.setenv(f"GROUNDRULES_{variable}", f"{value}{unit}")
+    assert load_settings()
+
+
+def test_settings_a_bare_problem_window_is_minutes_as_the_readme_says(monkeypatch):
+    monkeypatch.setenv("GROUNDRULES_PROBLEM_WINDOW", "15")
+    assert load_settings().problem_window == timedelta(minutes=15)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "error"),
+    [("RETENTION", "999999w", "too long: at most 3653d, ten years"),
+     ("REVIEW_AFTER", "99999999999999999999w", "too long: at most 3653d, ten years"),
+     ("ROUND_DEADLINE", "3654d", "too long: at most 3653d, ten years"),
+     ("REMINDER_DELAY", "999999w", "too long: at most 3653d, ten years"),
+     ("REMOVED_RETENTION", "999999w", "too long: at most 3653d, ten years"),
+     ("PROBLEM_WINDOW", "8d", "too long: at most 7d"),
+     ("TICK_INTERVAL", "2h", "too long: at most 1h"),
+     ("TICK_INTERVAL", "0s", "must be more than 0"),
+     ("ROUND_DEADLINE", "0h", "must be more than 0"),
+     ("PROBLEM_WINDOW", "0", "must be more than 0")],
+)  # fmt: skip
+def test_settings_durations_are_bounded(monkeypatch, variable, value, error):
+    """999999w loaded, then overflowed the dates it was added to: the retention sweep
+    failed every tick and a problem or a round got no reply. A zero tick would spin."""
+    monkeypatch.setenv(f"GROUNDRULES_{variable}", value)
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert str(raised.value) == f"GROUNDRULES_{variable}: {error}"
+
+
+def test_settings_the_longest_durations_still_work_where_they_are_used(tmp_path):
+    longest = {
+        name: "3653d"
+        for name in ("review_after", "retention", "round_deadline", "reminder_delay",
+                     "correction_retention", "removed_retention")
+    }  # fmt: skip
+    settings = load_settings(
+        database_url=f"sqlite:///{tmp_path}/long.db",
+        problem_window="7d",
+        second_reading=False,
+        **longest,
+    )
+    app = bootstrap(settings, classifier=TaggedClassifier())
+    table = {"workspace": "W1", "channel": "C1", "at": datetime(2026, 3, 2, 9, tzinfo=UTC)}
+    for user in ("ann", "ben"):
+        app.service.handle(MemberJoined(**table, event_id=f"j{user}", user=user))
+    events = [
+        MessagePosted(**table, event_id="m1", user="ben", message_id="m1", text="#problem VPN"),
+        CommandInvoked(**table, event_id="a1", user="ann", name="agree", args="We meet at 9"),
+        CommandInvoked(**table, event_id="r1", user="ann", name="round", args="We meet at 9"),
+    ]
+    for event in events:  # each sets a timer or a review date that far ahead
+        app.service.handle(event)
+    app.store.sweep(table["at"], settings.retention, settings.correction_retention)
 
 
 def test_settings_read_durations_and_database_url(monkeypatch):
@@ -78,6 +156,43 @@ def test_settings_read_durations_and_database_url(monkeypatch):
     settings = load_settings()
     assert settings.problem_window.total_seconds() == 90
     assert settings.database_url == "postgresql://u@h/db"
+
+
+def test_settings_log_level_in_any_case(monkeypatch):
+    assert load_settings().log_level == "INFO"
+    monkeypatch.setenv("GROUNDRULES_LOG_LEVEL", " debug")
+    assert load_settings().log_level == "DEBUG"
+
+
+@pytest.mark.parametrize("variable", ["DATABASE_URL", "GROUNDRULES_DATABASE_URL"])
+def test_settings_a_bad_database_url_is_named_as_it_was_set_without_its_password(
+    monkeypatch, variable
+):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("GROUNDRULES_DATABASE_URL", raising=False)
+    monkeypatch.setenv(variable, "postgresql://bob:hunter2@host:notaport/db")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert str(raised.value) == f"{variable}: use sqlite:///FILE or postgresql://USER@HOST/DATABASE"
+
+
+def test_settings_a_bad_database_url_in_dot_env_is_named_as_it_was_set(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("GROUNDRULES_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("GROUNDRULES_DATABASE_URL=mysql://bob:hunter2@host/db\n")
+    with pytest.raises(SettingsError, match=r"^GROUNDRULES_DATABASE_URL: use sqlite"):
+        load_settings()
+
+
+def test_settings_errors_never_echo_a_secret(monkeypatch):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-123-secret")
+    monkeypatch.setenv("DISCORD_TOKEN", "MTAx.secret.token")
+    monkeypatch.setenv("GROUNDRULES_HTTP_PORT", "xoxb-123-secret")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert str(raised.value).startswith("GROUNDRULES_HTTP_PORT: ")
+    assert "secret" not in str(raised.value)
 
 
 def test_settings_secrets_never_show_in_their_repr(monkeypatch):

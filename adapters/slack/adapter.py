@@ -36,6 +36,7 @@ from adapters.slack.listeners import Listeners
 from adapters.slack.outbound import Deliverer, error_of
 from adapters.slack.people import Directory
 from bot.database import make_engine
+from bot.health import listen
 from bot.metrics import REGISTRY
 from bot.models import now_utc
 from bot.settings import Settings
@@ -231,7 +232,7 @@ class SlackAdapter:
         web_app.router.add_get("/metrics", self._metrics)
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self.config.host, self.config.port).start()
+        await listen(self._runner, self.config.host, self.config.port)
         self.port = self._runner.addresses[0][1]
 
     async def _oauth(self, request: web.Request) -> web.StreamResponse:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
 
 from bot.bootstrap import bootstrap
 from bot.database import make_engine
@@ -62,3 +64,40 @@ def test_a_failed_migration_stops_the_start_with_its_reason(tmp_path):
         connection.execute(text("INSERT INTO alembic_version VALUES ('9999')"))
     with pytest.raises(MigrationError, match="9999"):
         upgrade_apart(database)
+
+
+def test_a_migration_the_database_refuses_says_the_databases_reason(tmp_path):
+    """The child's last line is the reason, not SQLAlchemy's "(Background on this error
+    at: https://sqlalche.me/...)" that ends its traceback."""
+    url = f"sqlite:///{tmp_path}/taken.db"
+    database = make_engine(url)
+    with database.begin() as connection:  # a table the first migration creates
+        connection.execute(text("CREATE TABLE agreement (id INTEGER)"))
+    with pytest.raises(MigrationError) as raised:
+        upgrade_apart(database)
+    assert str(raised.value) == "the schema migration failed: table agreement already exists"
+
+
+@pytest.mark.postgres
+def test_a_role_that_may_not_create_tables_is_told_so_in_one_line(postgres_url):
+    """The reported case: psycopg's own message, without the SQL it quotes after it."""
+    schema = make_url(postgres_url).query["options"].removeprefix("-csearch_path=")
+    role = f"r_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(postgres_url)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE ROLE {role} LOGIN"))
+        connection.execute(text(f"GRANT USAGE ON SCHEMA {schema} TO {role}"))
+    url = make_url(postgres_url).set(username=role, password="pw")
+    try:
+        limited = make_engine(url.render_as_string(hide_password=False))
+        with pytest.raises(MigrationError) as raised:
+            upgrade_apart(limited)
+        limited.dispose()
+        assert str(raised.value) == (
+            f"the schema migration failed: permission denied for schema {schema}"
+        )
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"REVOKE ALL ON SCHEMA {schema} FROM {role}"))
+            connection.execute(text(f"DROP ROLE {role}"))
+        admin.dispose()

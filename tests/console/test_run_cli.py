@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.database import make_engine
 
+ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 PLATFORM_VARIABLES = (
     "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID",
@@ -57,6 +65,13 @@ def test_run_malformed_window_names_the_variable(monkeypatch, tmp_path):
     assert result.stderr.startswith("groundrules: GROUNDRULES_PROBLEM_WINDOW: ")
 
 
+def test_run_with_a_mistyped_log_level_names_it_in_one_line(monkeypatch, tmp_path):
+    result = run(monkeypatch, tmp_path, GROUNDRULES_LOG_LEVEL="verbose")
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("groundrules: GROUNDRULES_LOG_LEVEL: ") and "'DEBUG'" in line
+
+
 def test_run_on_a_database_it_cannot_migrate_says_why_in_one_line(monkeypatch, tmp_path):
     """The schema is migrated in a child process; its failure stops the start."""
     database = make_engine(f"sqlite:///{tmp_path}/run.db")
@@ -72,3 +87,35 @@ def test_run_on_a_database_it_cannot_migrate_says_why_in_one_line(monkeypatch, t
     assert result.exit_code == 1
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("groundrules: the schema migration failed") and "9999" in line
+
+
+@pytest.mark.parametrize(
+    ("platform", "credentials"),
+    [("slack", {"SLACK_BOT_TOKEN": "xoxb-1-2-secretvalue", "SLACK_SIGNING_SECRET": "s3cret"}),
+     ("discord", {"DISCORD_TOKEN": "MTAxMjM0NTY3ODkwMTIzNDU2Nzg.GaBcDe.abcdefghijklmnopqrstuvwxyz0"
+                                   "123456789ab"})],
+)  # fmt: skip
+def test_run_on_a_port_already_in_use_names_it_in_one_line(tmp_path, platform, credentials):
+    """The Slack adapter's port, or the health server's beside Discord: a traceback
+    (OSError) before; the real command in a process of its own, as a person runs it."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in PLATFORM_VARIABLES and not name.startswith("GROUNDRULES_")
+    }
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        found = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "run", platform],
+            env={**environment, **credentials, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+                 "GROUNDRULES_CLASSIFIER": "rules", "GROUNDRULES_HTTP_PORT": str(port)},
+            cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    assert found.returncode == 1
+    assert found.stderr.splitlines()[-1] == (
+        f"groundrules: GROUNDRULES_HTTP_PORT: cannot listen on port {port}: Address already in use"
+    )
+    assert "Traceback" not in found.stderr
+    assert not any(secret in found.stderr for secret in credentials.values())

@@ -26,6 +26,13 @@ def test_durations_reject(text):
         parse_duration(text)
 
 
+@pytest.mark.parametrize("text", ["30", "1h30", "2,5"])
+def test_durations_without_a_bare_unit_want_every_number_to_have_one(text):
+    with pytest.raises(DurationError):
+        parse_duration(text, bare_unit=None)
+    assert parse_duration("1h30m", bare_unit=None) == timedelta(minutes=90)
+
+
 def test_durations_format_round_trips():
     for seconds in (1, 59, 90, 600, 5400, 90061):
         span = timedelta(seconds=seconds)
