@@ -58,6 +58,7 @@ from rules.grammar import (
     AnswerRound,
     AskWhy,
     AssignRole,
+    CommandSpec,
     EndMeeting,
     Evaluate,
     HasProposal,
@@ -82,8 +83,10 @@ from rules.grammar import (
     UnknownCommand,
     UsageError,
     find_command,
+    nearest_command,
     parse_command,
 )
+from rules.language import detect_language
 from rules.speech import language
 from rules.state import Reads, TableState, Watch
 from rules.understanding import Command, Message, SecondReading, Thresholds, Understood
@@ -362,6 +365,10 @@ def _as_command(event: Event) -> Understood:
     return event
 
 
+# "@Groundrules rules?" asks for the ground rules, not for /roles it resembles.
+_ASKS_FOR_THE_RULES = frozenset({"rules", "rules?", "regels", "regels?"})
+
+
 def _parse(event: CommandInvoked) -> Command:
     name, args = event.name, event.args
     found = find_command(name)
@@ -371,11 +378,28 @@ def _parse(event: CommandInvoked) -> Command:
         inner = find_command(first)
         if inner is not None and inner[0].name != "groundrules":
             found, args = inner, rest
+        elif inner is None and first.lower() not in _ASKS_FOR_THE_RULES:
+            near = nearest_command(first)
+            if near is not None and near[0].name != "groundrules":
+                # "/groundrules afsprak ..." or "@Groundrules agre ...": a command mistyped.
+                return _unknown(event, first, near)
     if found is None:
-        return Command(event, None, UnknownCommand(name.lstrip("/")), None)
+        return _unknown(event, name, nearest_command(name))
     spec, lang = found
     parsed = parse_command(spec, args, today=event.at.date(), lang=lang)
     return Command(event, spec, parsed, lang)
+
+
+def _unknown(
+    event: CommandInvoked, name: str, near: tuple[CommandSpec, str | None] | None
+) -> Command:
+    """A name no command has is answered in the language of the command it resembles
+    ("/afsprak": Dutch), else in the language of the words typed after it."""
+    lang = near[1] if near is not None else None
+    if lang is None and event.args.strip():
+        lang = detect_language(event.args, fallback="") or None
+    parsed = UnknownCommand(name.lstrip("/")[:40], near[0] if near is not None else None)
+    return Command(event, None, parsed, lang)
 
 
 def _form(event: Event, name: str, parsed: Parsed | UsageError, comment=None) -> Command:
