@@ -103,7 +103,8 @@ _TIMER_HANDLERS = {
 # What each command reads, and who decides it.
 _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]]] = {
     Agree: (
-        Reads(settings=True, round=True, numbering=True, roster=True, roles=True),
+        # Its table's agreements: the same words twice are one agreement.
+        Reads(settings=True, round=True, numbering=True, roster=True, roles=True, agreements=True),
         agreements.record,
     ),
     ListAgreements: (Reads(settings=True, agreements=True), agreements.listing),
