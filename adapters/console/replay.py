@@ -51,6 +51,11 @@ class Replay:
         self.workspace = workspace
         self.delivered = 0
         self._next_due: datetime | None = None
+        # How far it got, for a database that fails half way: the transcript line being
+        # handled (0: none yet), the last one committed, and whether every line was.
+        self.line = 0
+        self.stored_through = 0
+        self.past_the_lines = False
 
     def run(self, lines: Iterable[str], *, on_error=None) -> ReplayResult:
         result = ReplayResult()
@@ -69,7 +74,8 @@ class Replay:
             events = [to_event(line, workspace=self.workspace) for line in good]
             understood = self.app.service.interpret_many(events)
             with self.app.store.one_transaction():
-                for event, meaning in zip(events, understood, strict=True):
+                for item, event, meaning in zip(good, events, understood, strict=True):
+                    self.line = item.line
                     self._fire_timers(before=event.at)
                     self._deliver(self.app.service.handle_understood(meaning))
                     result.lines += 1
@@ -78,6 +84,9 @@ class Replay:
                         result.commands += 1
                     else:
                         result.messages += 1
+            if good:
+                self.stored_through = good[-1].line
+        self.past_the_lines = True
         self._fire_timers(before=None)
         self.app.store.flush()
         result.actions = self.delivered
