@@ -180,7 +180,7 @@ def replay(
 ) -> None:
     """Replay a transcript through the real engine, on the transcript's own clock."""
     from adapters.console.output import JsonOutput, TextOutput
-    from adapters.console.replay import Replay, report_error
+    from adapters.console.replay import Replay, report_error, report_reordered
     from bot.bootstrap import bootstrap
     from bot.summary import print_summary
 
@@ -199,7 +199,7 @@ def replay(
     stream = sys.stdin if str(transcript) == "-" else transcript.open(encoding="utf-8")
     replaying = Replay(groundrules, output, workspace=workspace)
     with stream, _replay_stopped(settings.database_url, replaying):
-        result = replaying.run(stream, on_error=report_error)
+        result = replaying.run(stream, on_error=report_error, on_reordered=report_reordered)
     if not as_json:
         print_summary(groundrules, workspace, result)
     if result.errors:
