@@ -113,6 +113,35 @@ def _replacing(path: Path) -> Iterator[TextIO]:
         partial.unlink(missing_ok=True)
 
 
+@contextmanager
+def _replay_stopped(url: str, replaying) -> Iterator[None]:
+    """A database failing half way through a replay stops it with one line saying how
+    far it got, and exit code 1. Replaying the same transcript again into a kept
+    database goes on from there: lines it stored are not acted on twice."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.database import is_memory_sqlite
+
+    try:
+        yield
+    except SQLAlchemyError as error:
+        if replaying.past_the_lines:
+            where = f"after the last transcript line ({replaying.stored_through})"
+        elif replaying.line:
+            where = f"at transcript line {replaying.line}"
+        else:
+            where = "before the first transcript line"
+        kept = ""
+        if not is_memory_sqlite(url):
+            through = replaying.stored_through
+            kept = f"; lines up to {through} are stored" if through else "; nothing is stored"
+        typer.echo(
+            f"groundrules: the replay stopped {where}: {_shown(url)}: {_reason(error)}{kept}",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+
+
 @app.command()
 def replay(
     transcript: Annotated[Path, typer.Argument(help="JSON Lines transcript; - for stdin.")],
@@ -140,7 +169,7 @@ def replay(
 ) -> None:
     """Replay a transcript through the real engine, on the transcript's own clock."""
     from adapters.console.output import JsonOutput, TextOutput
-    from adapters.console.replay import Replay, report_error
+    from adapters.console.replay import Replay, report_error, report_reordered
     from bot.bootstrap import bootstrap
     from bot.summary import print_summary
 
@@ -157,8 +186,9 @@ def replay(
         groundrules = bootstrap(settings, wait=False)
     output = JsonOutput() if as_json else TextOutput()
     stream = sys.stdin if str(transcript) == "-" else transcript.open(encoding="utf-8")
-    with stream:
-        result = Replay(groundrules, output, workspace=workspace).run(stream, on_error=report_error)
+    replaying = Replay(groundrules, output, workspace=workspace)
+    with stream, _replay_stopped(settings.database_url, replaying):
+        result = replaying.run(stream, on_error=report_error, on_reordered=report_reordered)
     if not as_json:
         print_summary(groundrules, workspace, result)
     if result.errors:

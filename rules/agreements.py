@@ -6,6 +6,7 @@ and workable: at the review date the table looks at them again.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime, time
 
 from rules.actions import (
@@ -78,11 +79,31 @@ def linkable_round(state: TableState, now: datetime, text: str) -> Round | None:
     return last if about_the_same(text, last.proposal) else None
 
 
+def wording(text: str) -> str:
+    """An agreement's words, whatever their case, spacing, punctuation or quotes: "We
+    merge on green." and "we merge on  “green”" are one agreement."""
+    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
+def already_agreed(state: TableState, text: str) -> Agreement | None:
+    """The table's current agreement with these words, if there is one (a double
+    submit, a retried form, two people recording one consensus). A retired or revised
+    one does not count: agreeing on it again is a new agreement."""
+    words = wording(text)
+    return next(
+        (a for a in state.agreements if a.status == "current" and wording(a.text) == words),
+        None,
+    )
+
+
 def record(command: Command, state: TableState) -> list[Action]:
     event = command.event
     agree = command.parsed
     assert isinstance(agree, Agree)
     lang = language(state, command.lang)
+    same = already_agreed(state, agree.text)
+    if same is not None:
+        return [private(event, event.user, _already(same), lang)]
     number = state.next_agreement_number
     review_on = agree.review_on or (event.at + state.settings.review_after).date()
     round_ = linkable_round(state, event.at, agree.text)
@@ -170,6 +191,18 @@ def record(command: Command, state: TableState) -> list[Action]:
         ),
     ]
     return actions
+
+
+def _already(agreement: Agreement) -> Say:
+    return Say.of(
+        N_("This is already agreement #{number}, recorded on {day} by {member}; owner: "
+           "{owner}. Nothing new is recorded. To change it: /review revise {number} <new "
+           "text> because <why>"),
+        number=agreement.number,
+        day=Day(agreement.recorded_at.date()),
+        member=Member(agreement.recorded_by),
+        owner=owner_param(agreement.owner),
+    )  # fmt: skip
 
 
 def listing(command: Command, state: TableState) -> list[Action]:

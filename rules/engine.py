@@ -58,6 +58,7 @@ from rules.grammar import (
     AnswerRound,
     AskWhy,
     AssignRole,
+    CommandSpec,
     EndMeeting,
     Evaluate,
     HasProposal,
@@ -83,8 +84,10 @@ from rules.grammar import (
     UsageError,
     WithdrawRound,
     find_command,
+    nearest_command,
     parse_command,
 )
+from rules.language import detect_language
 from rules.speech import language
 from rules.state import Reads, TableState, Watch
 from rules.understanding import Command, Message, SecondReading, Thresholds, Understood
@@ -101,7 +104,8 @@ _TIMER_HANDLERS = {
 # What each command reads, and who decides it.
 _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]]] = {
     Agree: (
-        Reads(settings=True, round=True, numbering=True, roster=True, roles=True),
+        # Its table's agreements: the same words twice are one agreement.
+        Reads(settings=True, round=True, numbering=True, roster=True, roles=True, agreements=True),
         agreements.record,
     ),
     ListAgreements: (Reads(settings=True, agreements=True), agreements.listing),
@@ -365,6 +369,10 @@ def _as_command(event: Event) -> Understood:
     return event
 
 
+# "@Groundrules rules?" asks for the ground rules, not for /roles it resembles.
+_ASKS_FOR_THE_RULES = frozenset({"rules", "rules?", "regels", "regels?"})
+
+
 def _parse(event: CommandInvoked) -> Command:
     name, args = event.name, event.args
     found = find_command(name)
@@ -374,11 +382,28 @@ def _parse(event: CommandInvoked) -> Command:
         inner = find_command(first)
         if inner is not None and inner[0].name != "groundrules":
             found, args = inner, rest
+        elif inner is None and first.lower() not in _ASKS_FOR_THE_RULES:
+            near = nearest_command(first)
+            if near is not None and near[0].name != "groundrules":
+                # "/groundrules afsprak ..." or "@Groundrules agre ...": a command mistyped.
+                return _unknown(event, first, near)
     if found is None:
-        return Command(event, None, UnknownCommand(name.lstrip("/")), None)
+        return _unknown(event, name, nearest_command(name))
     spec, lang = found
     parsed = parse_command(spec, args, today=event.at.date(), lang=lang)
     return Command(event, spec, parsed, lang)
+
+
+def _unknown(
+    event: CommandInvoked, name: str, near: tuple[CommandSpec, str | None] | None
+) -> Command:
+    """A name no command has is answered in the language of the command it resembles
+    ("/afsprak": Dutch), else in the language of the words typed after it."""
+    lang = near[1] if near is not None else None
+    if lang is None and event.args.strip():
+        lang = detect_language(event.args, fallback="") or None
+    parsed = UnknownCommand(name.lstrip("/")[:40], near[0] if near is not None else None)
+    return Command(event, None, parsed, lang)
 
 
 def _form(event: Event, name: str, parsed: Parsed | UsageError, comment=None) -> Command:

@@ -6,6 +6,7 @@ with `parse_command`. Parsing is pure: dates are read relative to `today`.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -149,6 +150,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
 
 _BY_NAME = {name: spec for spec in COMMANDS for name in spec.names}
 _DUTCH_ALIASES = {"ronde", "venster", "hulp", "bezwaar", "bijeenkomst", "evalueer"}
+
+
+def nearest_command(name: str) -> tuple[CommandSpec, str | None] | None:
+    """The command a mistyped name was most likely meant as ("afsprak": /afspraak), with
+    the language of the name it resembles; None when no name is close."""
+    key = name.strip().lstrip("/").lower()
+    close = difflib.get_close_matches(key, _BY_NAME, n=1, cutoff=0.75)
+    return find_command(close[0]) if close else None
 
 
 def find_command(name: str) -> tuple[CommandSpec, str | None] | None:
@@ -345,7 +354,10 @@ class UsageError:
 
 @dataclass(frozen=True, slots=True)
 class UnknownCommand:
+    """A name no command has; `near` is the command it was most likely meant as."""
+
     name: str
+    near: CommandSpec | None = None
 
 
 # --- parsing -------------------------------------------------------------------

@@ -146,7 +146,17 @@ def usage(command: Command, state: TableState) -> list[Action]:
     event = command.event
     lang = language(state, command.lang)
     parsed = command.parsed
-    if isinstance(parsed, UnknownCommand):
+    if isinstance(parsed, UnknownCommand) and parsed.near is not None:
+        near = parsed.near
+        text = Lines((
+            Say.of(
+                N_("I do not know the command /{name}. Did you mean /{command}?"),
+                name=Quote(parsed.name[:40]),
+                command=near.dutch if lang == "nl" else near.name,
+            ),
+            Say.of(N_("Usage: {usage}"), usage=Say.of(near.usage)),
+        ))  # fmt: skip
+    elif isinstance(parsed, UnknownCommand):
         text = Say.of(
             N_("I do not know the command /{name}. Type /groundrules help to see the commands."),
             name=Quote(parsed.name[:40]),

@@ -3,9 +3,10 @@
 Before each line, every timer due before it fires, at its own due time and in order;
 after the last line, all remaining timers fire, so nothing scheduled is left out.
 
-Lines are read in batches: classified together, then handled one by one in a single
-transaction per batch (a replay has no one else to wait for, and one commit per line
-cost a fifth of its time). If a line fails, its whole batch is rolled back.
+Lines are replayed in time order (time_order.py), in batches: classified together, then
+handled one by one in a single transaction per batch (a replay has no one else to wait
+for, and one commit per line cost a fifth of its time). If a line fails, its whole
+batch is rolled back.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from datetime import datetime, timedelta
 from itertools import islice
 from typing import Protocol
 
-from adapters.console.transcript import TranscriptError, TranscriptLine, read_transcript, to_event
+from adapters.console.time_order import TimeOrder
+from adapters.console.transcript import TranscriptError, TranscriptLine, read_numbered, to_event
 from bot.bootstrap import Groundrules
 from bot.store import Delivery, ref_key
 from rules.actions import Outbound
@@ -42,6 +44,8 @@ class ReplayResult:
     channels: set[str] = field(default_factory=set)
     actions: int = 0
     errors: list[TranscriptError] = field(default_factory=list)
+    # Lines that came after a later one in the file, replayed in time order.
+    out_of_order: int = 0
 
 
 class Replay:
@@ -51,13 +55,22 @@ class Replay:
         self.workspace = workspace
         self.delivered = 0
         self._next_due: datetime | None = None
+        # How far it got, for a database that fails half way: the transcript line being
+        # handled (0: none yet), the last one committed, and whether every line was.
+        self.line = 0
+        self.stored_through = 0
+        self.past_the_lines = False
 
-    def run(self, lines: Iterable[str], *, on_error=None) -> ReplayResult:
+    def run(self, lines: Iterable[str], *, on_error=None, on_reordered=None) -> ReplayResult:
         result = ReplayResult()
         self.app.store.pop_scheduled_hint()
         with self.app.store.unit_of_work() as uow:
             self._next_due = uow.next_timer_due()  # a kept database may have some waiting
-        for batch in _batches(read_transcript(lines), BATCH):
+        ordered = TimeOrder(lines)
+        result.out_of_order = ordered.out_of_order
+        if ordered.out_of_order and on_reordered:
+            on_reordered(ordered.out_of_order)
+        for batch in _batches(read_numbered(ordered), BATCH):
             good: list[TranscriptLine] = []
             for item in batch:
                 if isinstance(item, TranscriptError):
@@ -69,7 +82,8 @@ class Replay:
             events = [to_event(line, workspace=self.workspace) for line in good]
             understood = self.app.service.interpret_many(events)
             with self.app.store.one_transaction():
-                for event, meaning in zip(events, understood, strict=True):
+                for item, event, meaning in zip(good, events, understood, strict=True):
+                    self.line = item.line
                     self._fire_timers(before=event.at)
                     self._deliver(self.app.service.handle_understood(meaning))
                     result.lines += 1
@@ -78,6 +92,9 @@ class Replay:
                         result.commands += 1
                     else:
                         result.messages += 1
+            if good:
+                self.stored_through = good[-1].line
+        self.past_the_lines = True
         self._fire_timers(before=None)
         self.app.store.flush()
         result.actions = self.delivered
@@ -113,3 +130,9 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
 
 def report_error(error: TranscriptError) -> None:
     print(f"groundrules replay: {error} (skipped)", file=sys.stderr)
+
+
+def report_reordered(count: int) -> None:
+    lines = "line was" if count == 1 else "lines were"
+    print(f"groundrules replay: {count} {lines} out of time order; replaying all in time "
+          "order (lines of the same time in file order)", file=sys.stderr)  # fmt: skip

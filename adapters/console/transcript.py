@@ -72,7 +72,14 @@ def _field(record: dict, name: str) -> str:
 
 
 def read_transcript(lines: Iterable[str]) -> Iterator[TranscriptLine | TranscriptError]:
-    for number, raw in enumerate(lines, start=1):
+    return read_numbered(enumerate(lines, start=1))
+
+
+def read_numbered(
+    lines: Iterable[tuple[int, str]],
+) -> Iterator[TranscriptLine | TranscriptError]:
+    """Each line with its number in the file, in any order (`TimeOrder`)."""
+    for number, raw in lines:
         if not raw.strip():
             continue
         try:

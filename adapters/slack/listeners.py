@@ -9,6 +9,7 @@ events that Bolt acks itself, in the listener body. The translation is in
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Body = dict[str, Any]
+# Registered after the grammar's names, so it only gets what they do not match.
+_ANY_COMMAND = re.compile(r"^/.+")
 
 
 def workspace_of(context: AsyncBoltContext) -> str:
@@ -59,6 +62,9 @@ class Listeners:
         for spec in COMMANDS:
             for name in (spec.name, spec.dutch):
                 app.command(f"/{name}")(ack=self.ack, lazy=[self.on_command])
+        # Any other command Slack sends (an app configured from an older or edited
+        # manifest) is answered too, by the engine, instead of failing in Slack.
+        app.command(_ANY_COMMAND)(ack=self.ack, lazy=[self.on_command])
         app.action(ids.NUDGE_PROPOSE)(ack=self.ack, lazy=[self.open_proposal])
         app.action(ids.NUDGE_DISMISS)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.NUDGE_HAS_PROPOSAL)(ack=self.ack, lazy=[self.on_nudge_click])

@@ -215,6 +215,70 @@ def test_agreement_retried_command_is_recorded_once(app):
     assert app.service.handle(event) == []  # the platform retried: handled once
 
 
+def agreement_count(app) -> int:
+    from sqlmodel import Session, func, select
+
+    from bot.models import AgreementRow
+
+    with Session(app.database) as session:
+        return session.exec(select(func.count()).select_from(AgreementRow)).one()
+
+
+@pytest.mark.parametrize(
+    ("first", "again", "said"),
+    [
+        ("/agree We merge on green because fewer broken builds owner @anna",
+         "/agree  we merge on “green”. because nobody wants red",
+         "This is already agreement #1, recorded on March 2, 2026 by ben; owner: anna. Nothing "
+         "new is recorded. To change it: /review revise 1 <new text> because <why>"),
+        ("/afspraak Elke maandag een belmoment omdat de brieven te laat komen",
+         "/afspraak elke maandag een 'belmoment'! omdat het fijn is",
+         "Dit is al afspraak #1, vastgelegd op 2 maart 2026 door ben; eigenaar: ben. Er is niets "
+         "nieuws vastgelegd. Wijzigen kan met /herziening herzien 1 <nieuwe tekst> omdat "
+         "<waarom>"),
+    ],
+)  # fmt: skip
+def test_agreement_with_the_same_words_as_a_current_one_is_not_recorded_again(
+    app, first, again, said
+):
+    chat = Chat(app)
+    chat.command("ben", first, "09:00")
+    [reply] = chat.command("chris", again, "09:05")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "chris"
+    assert chat.texts()[-1] == said
+    assert agreement_count(app) == 1
+
+
+def test_agreement_from_a_form_submitted_twice_is_recorded_once(app):
+    Chat(app)
+    forms = [
+        AgreementSubmitted(
+            workspace="W1", channel="C1", at=at(when), event_id=f"form-{when}", user="ben",
+            text="Rotate weekends", why="fairness", owner="anna",
+        )
+        for when in ("09:00", "09:00:02")
+    ]  # fmt: skip
+    [announced] = [d.action for d in app.service.handle(forms[0])]
+    assert isinstance(announced, AnnounceAgreement)
+    [reply] = [d.action for d in app.service.handle(forms[1])]
+    assert isinstance(reply, Reply) and reply.private and reply.user == "ben"
+    assert plain(reply).startswith("This is already agreement #1")
+    assert agreement_count(app) == 1
+
+
+def test_agreement_like_a_retired_or_other_tables_one_is_a_new_one(app):
+    chat = Chat(app)
+    chat.command("ben", "/agree pizza on friday because it is fun", "09:00")
+    chat.command("ben", "/review retire 1", "09:01")
+    [again] = chat.command("ben", "/agree Pizza on Friday because we missed it", "09:02")
+    assert isinstance(again, AnnounceAgreement) and again.agreement.number == 2
+    chat.channel = "C2"
+    [elsewhere] = chat.command("ben", "/agree pizza on friday because it is fun", "09:03")
+    assert isinstance(elsewhere, AnnounceAgreement) and elsewhere.agreement.number == 3
+    [different] = chat.command("ben", "/agree pizza on saturday because it is fun", "09:04")
+    assert isinstance(different, AnnounceAgreement)
+
+
 def test_agreement_export_to_csv_runs_no_formula_in_a_spreadsheet(app):
     import csv
     import io

@@ -3,7 +3,10 @@ that only reads makes no database, and an export that fails leaves the last one 
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -187,3 +190,111 @@ def test_a_database_other_than_sqlite_or_postgresql_is_named_in_one_line(command
     result = runner.invoke(app, [*command, "--database", "mysql://bot@127.0.0.1/groundrules"])
     line = one_line(result, exit_code=2)
     assert "use sqlite:///FILE or postgresql://USER@HOST/DATABASE" in line
+
+
+class Watching(io.StringIO):
+    """The replay's --json output, armed once `after` nudges were shown."""
+
+    def __init__(self, after: int) -> None:
+        super().__init__()
+        self.after, self.nudges = after, 0
+
+    def write(self, text: str) -> int:
+        self.nudges += '"type": "nudge"' in text
+        return super().write(text)
+
+    @property
+    def armed(self) -> bool:
+        return self.nudges >= self.after
+
+
+def replay_failing(url: str, midway, tmp_path, monkeypatch, capsys) -> tuple[int, str]:
+    """600 problems, one every 5 s, each nudged 10 minutes (120 lines) later; at the
+    150th nudge (while the second batch of 256 lines replays), as the next transaction
+    begins (the third batch's), `midway`. Run as the installed command runs; the
+    transcript line it stopped at, and its one line."""
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text(
+        "".join(
+            json.dumps({"ts": f"2026-03-02T09:{n * 5 // 60:02d}:{n * 5 % 60:02d}Z",
+                        "channel": "C", "user": f"u{n}",
+                        "text": f"The staging deploy is broken again ({n})"}) + "\n"
+            for n in range(600)
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    output = Watching(150)
+    monkeypatch.setattr(sys, "stdout", output)
+    done: list[bool] = []
+
+    def between_transactions(connection) -> None:  # none open: another may go ahead
+        if output.armed and not done:
+            done.append(True)
+            midway()
+
+    event.listen(Engine, "begin", between_transactions, insert=True)
+    try:
+        command = ["replay", str(transcript), "--json", "--classifier", "rules", "--database",
+                   url]  # fmt: skip
+        assert app(command, standalone_mode=False) == 1
+    finally:
+        event.remove(Engine, "begin", between_transactions)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    [line] = err.strip().splitlines()
+    stopped = re.search(r"stopped at transcript line (\d+): ", line)
+    assert stopped is not None, line
+    return int(stopped[1]), line
+
+
+def test_replay_whose_sqlite_tables_are_dropped_half_way_says_how_far_it_got(
+    tmp_path, monkeypatch, capsys
+):
+    """A SQLite file removed or emptied under an open connection goes on working (the
+    open file stays): its tables dropped by another connection do not."""
+    import sqlite3
+
+    path = tmp_path / "groundrules.db"
+
+    def drop() -> None:
+        with sqlite3.connect(path) as other:
+            tables = other.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            for (table,) in tables.fetchall():
+                other.execute(f'DROP TABLE "{table}"')
+
+    url = f"sqlite:///{path}"
+    stopped, line = replay_failing(url, drop, tmp_path, monkeypatch, capsys)
+    assert stopped == 513  # the first line of the third batch
+    assert line.startswith(f"groundrules: the replay stopped at transcript line 513: {url}: ")
+    assert "no such table" in line and line.endswith("; lines up to 512 are stored")
+
+
+def test_replay_whose_postgresql_schema_is_dropped_half_way_says_how_far_it_got(
+    postgres_url, tmp_path, monkeypatch, capsys
+):
+    from urllib.parse import unquote
+
+    from sqlalchemy import text
+
+    from bot.database import make_engine, redact
+
+    schema = unquote(postgres_url).rsplit("search_path=", 1)[1]
+    admin = make_engine(postgres_url)
+
+    def drop() -> None:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {schema}"))  # for the fixture to drop
+
+    try:
+        stopped, line = replay_failing(postgres_url, drop, tmp_path, monkeypatch, capsys)
+    finally:
+        admin.dispose()
+    assert stopped == 513
+    assert line.startswith(
+        f"groundrules: the replay stopped at transcript line {stopped}: {redact(postgres_url)}: "
+    )
+    assert "does not exist" in line and line.endswith("; lines up to 512 are stored")

@@ -203,3 +203,36 @@ def test_replay_one_reading_never_loads_the_second_reader(tmp_path, monkeypatch,
         assert _shipped_encoder.cache_info().currsize == loaded
     finally:
         _shipped_encoder.cache_clear()
+
+
+def test_replay_of_merged_exports_runs_in_time_order(tmp_path):
+    """Two exports pasted one after the other: the proposal at 09:05 answers the problem
+    of 09:00, though it comes after 09:30 in the file; lines of one time keep their order,
+    and a bad line is still named by its number in the file."""
+    lines = [
+        line("2026-03-02T09:00:00Z", "ben", "The staging deploy is broken again"),
+        line("2026-03-02T09:30:00Z", "anna", "coffee?"),
+        line("2026-03-02T09:30:00Z", "anna", "/agree coffee at 9:30 because we like it"),
+        line("2026-03-02T09:05:00Z", "dana", "I suggest we pin the base image to 1.4"),
+        '{"ts": "2026-03-02T09:06:00Z", "channel": "C-ops", ',  # half-written
+        line("2026-03-02T09:30:00Z", "chris", "/agree coffee at 9:30 because we like it"),
+    ]
+    records, stderr = replay_json(tmp_path, lines)
+    agreed, told = [r for r in records if r["type"] != "review"]  # and no nudge
+    assert (agreed["type"], agreed["owner"], told["type"], told["user"]) == (
+        "agreement", "anna", "reply", "chris",
+    )  # fmt: skip
+    assert "line 5: not valid JSON" in stderr
+    assert "groundrules replay: 1 line was out of time order; replaying all in time order" in stderr
+    assert stderr.count("out of time order") == 1
+
+
+def test_replay_in_time_order_says_nothing_about_order(tmp_path):
+    _, stderr = replay_json(
+        tmp_path,
+        [
+            line("2026-03-02T09:00:00Z", "ben", "The staging deploy is broken again"),
+            line("2026-03-02T09:00:00Z", "anna", "coffee?"),
+        ],
+    )
+    assert "order" not in stderr

@@ -234,3 +234,41 @@ async def test_slack_a_cut_prefill_says_so(bot: SlackBot):
     opened = (await bot.slack.wait_for("views.open", 3))[-1]
     assert "its end is missing" in shown_text(opened)
     assert block(opened.params["view"], "new_text")["element"]["initial_value"].endswith("…")
+
+
+async def test_slack_a_command_the_bot_does_not_know_is_answered_in_its_language(bot: SlackBot):
+    """An app configured from an older or edited manifest may send a name the grammar
+    lacks: answered privately, in the language of the command it resembles."""
+    reply = await bot.command("/afsprak", "We ruimen op omdat het anders rommelig wordt")
+    assert reply.status == 200
+    await bot.command("/agre", "we merge on green because fewer broken builds")
+    await bot.handled(CommandInvoked, 2)
+    answers = await bot.slack.wait_for("chat.postEphemeral", 2)
+    assert {answer.params["user"] for answer in answers} == {USER_ID}
+    [dutch] = [answer for answer in answers if "/afsprak ken" in shown_text(answer)]
+    [english] = [answer for answer in answers if "/agre." in shown_text(answer)]
+    assert shown_text(dutch).startswith("Het commando /afsprak ken ik niet. Bedoel je /afspraak?")
+    assert "Gebruik: /afspraak &lt;wat we afspreken&gt; omdat &lt;waarom&gt;" in shown_text(dutch)
+    assert shown_text(english).startswith("I do not know the command /agre. Did you mean /agree?")
+    assert not bot.calls("chat.postMessage")  # nothing recorded, nothing said in public
+
+
+async def test_slack_the_same_agreement_from_two_forms_is_recorded_once(bot: SlackBot):
+    """Two people fill in the form for one consensus (two modals, two views): the second
+    is told privately which agreement it already is."""
+    await bot.command("/agree")
+    [opened] = await bot.slack.wait_for("views.open")
+    metadata = opened.params["view"]["private_metadata"]
+    await bot.interact(agreement_form(metadata, what="We merge on green"))
+    [announced] = await bot.slack.wait_for("chat.postMessage")
+    assert "Agreement #1: We merge on green" in shown_text(announced)
+    second = agreement_form(metadata, what="we merge on  “green”.", why="it is calmer")
+    second["view"]["id"] = "V-second"  # another person's modal
+    second["user"]["id"] = BOB
+    await bot.interact(second)
+    await bot.handled(AgreementSubmitted, 2)
+    [told] = await bot.slack.wait_for("chat.postEphemeral")
+    assert told.params["user"] == BOB
+    assert shown_text(told).startswith("This is already agreement #1, recorded on")
+    assert "/review revise 1 &lt;new text&gt; because &lt;why&gt;" in shown_text(told)
+    assert len(bot.calls("chat.postMessage")) == 1
