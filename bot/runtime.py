@@ -232,7 +232,11 @@ class Runtime:
         if fired:
             metrics.TIMERS.inc(len(fired))
         await self._in_worker(self.app.store.flush)
-        pending = await self._in_worker(self.app.store.claim_undelivered, now)
+        try:
+            pending = await self._in_worker(self.app.store.claim_undelivered, now)
+        except Exception:  # what the timers just said goes out all the same
+            log.exception("claiming undelivered outbox items failed; trying again next tick")
+            pending = []
         await self.deliver_all([*fired, *pending])
         await self._read_removals()
         if time.monotonic() - self._last_sweep > SWEEP_EVERY_S:

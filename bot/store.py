@@ -107,6 +107,8 @@ class Store:
         # The transaction `one_transaction` shares, per thread: another thread's units
         # (a ticker, say) keep their own.
         self._batch = threading.local()
+        # Outbox rows this version cannot read (claim_undelivered skips them).
+        self._unreadable: set[int] = set()
 
     def absorb(self, actions: list[act.Action]) -> bool:
         """True when `actions` need no transaction of their own.
@@ -270,17 +272,40 @@ class Store:
 
     def claim_undelivered(self, now: datetime, limit: int = 50) -> list[Delivery]:
         """Outbox items whose delivery was never confirmed (a crash, an outage)."""
+        due = [col(OutboxRow.delivered_at).is_(None), OutboxRow.next_attempt_at <= now]
+        with self._lock:
+            if self._unreadable:
+                due.append(col(OutboxRow.id).not_in(sorted(self._unreadable)))
         with self.unit_of_work() as uow:
             rows = uow.session.exec(
                 select(OutboxRow)
-                .where(col(OutboxRow.delivered_at).is_(None), OutboxRow.next_attempt_at <= now)
+                .where(*due)
                 .order_by(col(OutboxRow.id))
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             ).all()
+            claimed = []
             for row in rows:
-                row.next_attempt_at = now + DELIVERY_LEASE
-            return [Delivery(row.id, codec.loads(row.payload), row.created_at) for row in rows]
+                action = self._readable(row)
+                if action is not None:
+                    row.next_attempt_at = now + DELIVERY_LEASE
+                    claimed.append(Delivery(row.id, action, row.created_at))
+            return claimed
+
+    def _readable(self, row: OutboxRow) -> act.Outbound | None:
+        """The action in an outbox row, or None if this version cannot read it (written
+        by a newer one, in a rolling deploy). Such a row is left unclaimed for a process
+        that can, and skipped here from then on (it would read no better next tick); the
+        retention sweep gives it up if none ever does."""
+        try:
+            return codec.loads(row.payload)
+        except Exception as error:
+            assert row.id is not None
+            with self._lock:
+                self._unreadable.add(row.id)
+            log.error("outbox item %s cannot be read by this version, left for another: %r",
+                      row.id, error)  # fmt: skip
+            return None
 
     def message_ref(self, workspace: str, key: str) -> str | None:
         with Session(self.engine) as session:

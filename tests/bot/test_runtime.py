@@ -76,6 +76,35 @@ async def test_runtime_keeps_what_a_platform_outage_failed_to_deliver(tmp_path, 
     assert [type(a).__name__ for a in adapter.delivered] == ["SendNudge"]
 
 
+async def test_runtime_delivers_what_timers_said_past_an_outbox_row_it_cannot_read(
+    tmp_path, tagged
+):
+    from bot.models import now_utc
+    from tests.bot.test_storage import unreadable_outbox_row
+
+    app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
+    unreadable_outbox_row(app, now_utc() - timedelta(minutes=5))  # a newer version's
+    adapter = RecordingAdapter()
+    runtime = Runtime(app, [adapter])
+    await runtime.submit(problem("p3", minutes_ago=11))
+    await runtime.tick()
+    assert [type(a).__name__ for a in adapter.delivered] == ["SendNudge"]
+
+
+async def test_runtime_delivers_what_timers_said_when_claiming_the_outbox_fails(tmp_path, tagged):
+    app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
+    adapter = RecordingAdapter()
+    runtime = Runtime(app, [adapter])
+    await runtime.submit(problem("p4", minutes_ago=11))
+
+    def unreachable(now):
+        raise ConnectionError("the database went away for a moment")
+
+    app.store.claim_undelivered = unreachable
+    await runtime.tick()
+    assert [type(a).__name__ for a in adapter.delivered] == ["SendNudge"]
+
+
 async def test_runtime_runs_a_health_server_when_no_adapter_serves_http(tmp_path, tagged):
     app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
     runtime = Runtime(app, [RecordingAdapter()])
