@@ -105,6 +105,34 @@ async def test_runtime_delivers_what_timers_said_when_claiming_the_outbox_fails(
     assert [type(a).__name__ for a in adapter.delivered] == ["SendNudge"]
 
 
+async def test_runtime_after_a_restart_a_round_is_posted_before_its_summary_as_closed(
+    tmp_path, tagged
+):
+    from bot.models import now_utc
+    from rules.actions import PostConcernRound, PostRoundSummary
+    from rules.events import CommandInvoked, MemberJoined
+
+    app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
+    started = now_utc() - timedelta(hours=25)  # the round's deadline passed while down
+    for user in ("ann", "ben", "cas"):
+        app.service.handle(MemberJoined(workspace="W1", channel="C1", at=started,
+                                        event_id=f"join-{user}", user=user))  # fmt: skip
+    # Decided and stored; the process stopped before delivering the round's post.
+    app.service.handle(
+        CommandInvoked(workspace="W1", channel="C1", at=started, event_id="c1", user="ann",
+                       name="round", args="We move standup to 10:00")
+    )  # fmt: skip
+    adapter = RecordingAdapter()
+    runtime = Runtime(app, [adapter])  # back up
+    await runtime.tick()
+
+    posts = [a for a in adapter.delivered if isinstance(a, PostConcernRound | PostRoundSummary)]
+    post, summary = posts
+    assert isinstance(post, PostConcernRound) and isinstance(summary, PostRoundSummary)
+    # Shown as it ended, without buttons to answer a round that no longer listens.
+    assert post.closed and post.round == summary.round
+
+
 async def test_runtime_runs_a_health_server_when_no_adapter_serves_http(tmp_path, tagged):
     app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
     runtime = Runtime(app, [RecordingAdapter()])
