@@ -176,6 +176,16 @@ def test_meeting_renewal_reminders_skip_those_who_left_and_speak_the_meetings_la
     assert [(r.users, r.lang) for r in reminders] == [(("chris",), "nl"), (("chris",), "nl")]
 
 
+def test_meeting_renewal_reminders_stop_once_the_next_meeting_has_begun(app):
+    chat = Chat(app)
+    for user in ("anna", "chris"):
+        chat.command(user, f"/mandate what {user} may agree to", "08:50")
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")
+    chat.command("anna", "/meeting start", "12:00")  # before the first reminder
+    assert [a for a in chat.tick("23:00") if isinstance(a, AskRenewal)] == []
+
+
 def test_meeting_second_start_is_refused_in_the_callers_language(app):
     chat = Chat(app)
     chat.command("anna", "/meeting start", "09:00")
