@@ -239,6 +239,16 @@ class Runtime:
     async def tick(self) -> int:
         """Fire due timers, retry undelivered actions, sweep old data. Returns actions sent."""
         now = now_utc()
+        # Sweeping first: what waited in the outbox past the retention period is given
+        # up before it could be sent stale (a platform configured again, say).
+        sweep = time.monotonic() - self._last_sweep > SWEEP_EVERY_S
+        if sweep:
+            self._last_sweep = time.monotonic()
+            settings = self.app.settings
+            swept = await self._in_worker(
+                self.app.store.sweep, now, settings.retention, settings.correction_retention
+            )
+            log.info("retention sweep: %s", swept)
         fired = await self._in_worker(self.app.service.fire_due_timers, now)
         if fired:
             metrics.TIMERS.inc(len(fired))
@@ -252,13 +262,7 @@ class Runtime:
         # before the summary its deadline just wrote.
         await self.deliver_all(sorted([*fired, *pending], key=lambda d: d.outbox_id))
         await self._read_removals()
-        if time.monotonic() - self._last_sweep > SWEEP_EVERY_S:
-            self._last_sweep = time.monotonic()
-            settings = self.app.settings
-            swept = await self._in_worker(
-                self.app.store.sweep, now, settings.retention, settings.correction_retention
-            )
-            log.info("retention sweep: %s", swept)
+        if sweep:
             await self.forget_removed_workspaces(now)
         return len(fired) + len(pending)
 

@@ -6,6 +6,7 @@ changes are applied and outbound messages are written to the outbox, all or noth
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Iterator
@@ -355,6 +356,7 @@ class Store:
                     col(OutboxRow.delivered_at).is_not(None), OutboxRow.delivered_at < cutoff
                 )
             ).rowcount
+            given_up = _give_up_undelivered(session, before=cutoff, at=now)
             corrections = 0
             if correction_retention is not None:
                 corrections = session.exec(
@@ -362,7 +364,31 @@ class Store:
                         CorrectionRow.created_at < now - correction_retention
                     )
                 ).rowcount
-        return {"events": events, "texts": texts, "outbox": outbox, "corrections": corrections}
+        return {"events": events, "texts": texts, "outbox": outbox, "given_up": given_up,
+                "corrections": corrections}  # fmt: skip
+
+
+def _give_up_undelivered(session: Session, *, before: datetime, at: datetime) -> int:
+    """Outbox items still undelivered after the retention period (for a platform no
+    process serves any more, say) are given up, and the words they carry erased like
+    every other kept text: a platform configured again later gets no stale messages.
+    The row stays a while, with its kind, so an operator can see what was not sent."""
+    rows = session.exec(
+        select(OutboxRow).where(
+            col(OutboxRow.delivered_at).is_(None), OutboxRow.created_at < before
+        )
+    ).all()
+    for row in rows:
+        try:
+            kind = json.loads(row.payload).get("$", "unknown")
+        except (ValueError, AttributeError):
+            kind = "unknown"
+        row.payload = json.dumps({"$": kind})
+        row.delivered_at = at
+        row.last_error = "given up: not delivered within the retention period"
+        log.warning("outbox item %s (%s) not delivered within the retention period: given up",
+                    row.id, kind)  # fmt: skip
+    return len(rows)
 
 
 class UnitOfWork:

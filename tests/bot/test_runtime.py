@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 import aiohttp
@@ -131,6 +132,23 @@ async def test_runtime_after_a_restart_a_round_is_posted_before_its_summary_as_c
     assert isinstance(post, PostConcernRound) and isinstance(summary, PostRoundSummary)
     # Shown as it ended, without buttons to answer a round that no longer listens.
     assert post.closed and post.round == summary.round
+
+
+async def test_runtime_a_platform_configured_again_gets_no_stale_messages(tmp_path, tagged):
+    from bot.models import now_utc
+
+    app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
+    # Three days ago, with no process serving this platform: the nudge was never sent.
+    posted = now_utc() - timedelta(days=3)
+    event = problem("p5", minutes_ago=0)
+    app.service.handle(replace(event, at=posted))
+    [never_sent] = app.service.fire_due_timers(posted + timedelta(minutes=11))
+    assert isinstance(never_sent.action, SendNudge)
+
+    adapter = RecordingAdapter()
+    runtime = Runtime(app, [adapter])  # the platform is served again
+    await runtime.tick()
+    assert adapter.delivered == []
 
 
 async def test_runtime_runs_a_health_server_when_no_adapter_serves_http(tmp_path, tagged):

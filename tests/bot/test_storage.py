@@ -176,6 +176,23 @@ def test_storage_retention_forgets_old_texts_and_event_ids(app):
         assert session.exec(select(ProcessedEvent)).all() == []
 
 
+def test_storage_retention_gives_up_what_was_never_delivered_and_erases_its_words(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the secret project is late", "09:00")
+    # Decided for a platform no process serves: never delivered.
+    [delivery] = app.service.fire_due_timers(at("09:30"))
+    assert app.store.sweep(at("09:30") + timedelta(days=1), timedelta(days=2))["given_up"] == 0
+
+    swept = app.store.sweep(at("09:30") + timedelta(days=3), timedelta(days=2))
+    assert swept["given_up"] == 1
+    with Session(app.database) as session:
+        row = session.get(OutboxRow, delivery.outbox_id)
+        assert "secret" not in row.payload and "SendNudge" in row.payload
+        assert row.delivered_at == at("09:30") + timedelta(days=3)
+        assert row.last_error == "given up: not delivered within the retention period"
+    assert app.store.claim_undelivered(at("09:30") + timedelta(days=300)) == []
+
+
 def test_storage_retention_keeps_a_snoozed_problem_for_its_reminder(app):
     chat = Chat(app)
     chat.say("ben", "#problem the secret project is late", "09:00")
