@@ -30,6 +30,10 @@ from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Score, excerp
 # The summary shows this many items of each kind; the full report shows all.
 SHORT = 3
 REVIEW_SOON = timedelta(days=7)
+# A problem nudged and never answered is no longer watched once the retention sweep has
+# erased its text ("expired"); the report still names it, without its words, for this
+# long after it was named: a table that meets monthly sees those since its last meeting.
+SWEPT_SHOWN = timedelta(days=30)
 
 
 @dataclass
@@ -60,7 +64,7 @@ def build(session: Session, request: RequestReport, now: datetime) -> PostReport
         _choices(session, workspace, channel, since),
         _open_concerns(session, workspace, channel, since),
         _withdrawn_rounds(session, workspace, channel, since),
-        _problems(session, workspace, channel),
+        _problems(session, workspace, channel, now),
         _reviews_due(session, workspace, channel, now),
         _mandates(session, workspace, channel),
         _evaluation(session, workspace, channel),
@@ -189,14 +193,12 @@ def _withdrawn_rounds(session, workspace, channel, since) -> Section:
     return Section(N_("Withdrawn concern rounds:"), items)
 
 
-def _problems(session, workspace, channel) -> Section:
+def _problems(session, workspace, channel, now: datetime) -> Section:
+    waiting = col(WatchRow.status).in_(WAITING_STATUSES)
+    swept = (WatchRow.status == "expired") & (WatchRow.posted_at >= now - SWEPT_SHOWN)
     rows = session.exec(
         select(WatchRow)
-        .where(
-            WatchRow.workspace == workspace,
-            WatchRow.channel == channel,
-            col(WatchRow.status).in_(WAITING_STATUSES),
-        )
+        .where(WatchRow.workspace == workspace, WatchRow.channel == channel, waiting | swept)
         .order_by(col(WatchRow.posted_at))
     ).all()
     items = [

@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime
 from typing import Protocol, TypeVar
 
@@ -23,7 +24,7 @@ from bot.bootstrap import Groundrules
 from bot.health import HealthServer
 from bot.models import now_utc
 from bot.store import Delivery, ref_key
-from rules.actions import Outbound, ReadAgain
+from rules.actions import Outbound, PostConcernRound, ReadAgain
 from rules.events import Event
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,8 @@ class Runtime:
                 "the workspace removed the bot",
             )  # fmt: skip
             return
+        if isinstance(action, PostConcernRound) and not action.closed:
+            action = await self._as_it_stands(action)
         adapter = self.adapter_for(action.workspace)
         if adapter is None:
             log.warning("no adapter for workspace %s; %s stays in the outbox",
@@ -183,6 +186,14 @@ class Runtime:
             ref_key=ref_key(action),
             ref=ref,
         )
+
+    async def _as_it_stands(self, post: PostConcernRound) -> PostConcernRound:
+        """A round's post delivered only after the round closed (it waited in the outbox
+        through an outage or a restart) shows how it ended, with no buttons to answer."""
+        ended = await self._in_worker(
+            self.app.store.closed_round, post.workspace, post.round.round_id
+        )
+        return post if ended is None else replace(post, round=ended, closed=True)
 
     # --- second readings -----------------------------------------------------------
 
@@ -228,20 +239,30 @@ class Runtime:
     async def tick(self) -> int:
         """Fire due timers, retry undelivered actions, sweep old data. Returns actions sent."""
         now = now_utc()
-        fired = await self._in_worker(self.app.service.fire_due_timers, now)
-        if fired:
-            metrics.TIMERS.inc(len(fired))
-        await self._in_worker(self.app.store.flush)
-        pending = await self._in_worker(self.app.store.claim_undelivered, now)
-        await self.deliver_all([*fired, *pending])
-        await self._read_removals()
-        if time.monotonic() - self._last_sweep > SWEEP_EVERY_S:
+        # Sweeping first: what waited in the outbox past the retention period is given
+        # up before it could be sent stale (a platform configured again, say).
+        sweep = time.monotonic() - self._last_sweep > SWEEP_EVERY_S
+        if sweep:
             self._last_sweep = time.monotonic()
             settings = self.app.settings
             swept = await self._in_worker(
                 self.app.store.sweep, now, settings.retention, settings.correction_retention
             )
             log.info("retention sweep: %s", swept)
+        fired = await self._in_worker(self.app.service.fire_due_timers, now)
+        if fired:
+            metrics.TIMERS.inc(len(fired))
+        await self._in_worker(self.app.store.flush)
+        try:
+            pending = await self._in_worker(self.app.store.claim_undelivered, now)
+        except Exception:  # what the timers just said goes out all the same
+            log.exception("claiming undelivered outbox items failed; trying again next tick")
+            pending = []
+        # In the order they were decided: a round's post that waited in the outbox goes
+        # before the summary its deadline just wrote.
+        await self.deliver_all(sorted([*fired, *pending], key=lambda d: d.outbox_id))
+        await self._read_removals()
+        if sweep:
             await self.forget_removed_workspaces(now)
         return len(fired) + len(pending)
 

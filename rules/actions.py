@@ -400,6 +400,9 @@ class RoundView:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PostConcernRound(Outbound):
     round: RoundView
+    # Delivered only after the round had closed (an outage, a restart): shown as it
+    # ended, without answer buttons.
+    closed: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

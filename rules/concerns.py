@@ -393,6 +393,8 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
         return []
     if event.kind == DEADLINE_TIMER:
         return close_round(event, round_, "deadline")
+    if event.at >= round_.deadline:  # fired late: the deadline's summary follows instead
+        return []
     waiting = round_.view().waiting
     if not waiting:
         return []

@@ -166,6 +166,8 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
     meeting = state.last_meeting
     if meeting is None or meeting.meeting_id != event.subject:
         return []
+    if state.open_meeting is not None:  # the next meeting has begun: too late to renew
+        return []
     # Not those who have left the table since.
     waiting = tuple(u for u in meeting.awaiting_renewal if u in state.members)
     if not waiting:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rules.actions import (
     Action,
@@ -78,6 +78,10 @@ ReasonsOf = Callable[[Watch], Reasons]
 PROBLEM_TIMER = "problem"
 SNOOZE_TIMER = "snooze"
 STILL_WAITING = ("open", "nudged", "snoozed")
+# A nudge that fires later than this past its due time (or than the table's window, if
+# longer) is not sent: the bot was down, a proposal may have come unseen meanwhile, and
+# "you named a problem a little while ago" would no longer be true.
+LATE_AFTER = timedelta(hours=1)
 # A watch keeps this much of its message: the nudge quotes less (rules.say.excerpt), but
 # "Why?" explains it and a correction ("it has a proposal") is learnt from it, and the
 # proposal of a long post is often past the quote (long real posts: median 818 chars).
@@ -390,6 +394,8 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
     expected = "open" if event.kind == PROBLEM_TIMER else "snoozed"
     if watch is None or watch.status != expected:
         return []
+    if _too_late(event, state):
+        return _close(event, watch, "withdrawn", event.at)  # quietly, its text erased
     if event.kind == PROBLEM_TIMER and _said_before(watch, state):
         return _close(event, watch, "withdrawn", event.at)  # one nudge is enough
     return [
@@ -415,6 +421,10 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
             keep_text=True,
         ),
     ]
+
+
+def _too_late(event: TimerFired, state: TableState) -> bool:
+    return event.at - event.due > max(state.settings.problem_window, LATE_AFTER)
 
 
 def on_snoozed(event: NudgeSnoozed, state: TableState, span=None) -> list[Action]:

@@ -130,7 +130,10 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self.sync_guild(guild)  # back after a removal: the roster says so
+        # Back after a removal: its data stays, even before a channel is readable to
+        # send a roster from.
+        await self.runtime.workspace_returned(translate.workspace_of(guild.id))
+        await self.sync_guild(guild)
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:

@@ -137,7 +137,7 @@ class Delivery:
                 text = self._renderer(guild, action.lang)(
                     round_text(action.round, with_commands=False)
                 )
-                view = round_view(action.round.round_id, action.lang)
+                view = None if action.closed else round_view(action.round.round_id, action.lang)
                 return await self._post(guild, _round_place(action), one_message(text), view=view)
             case UpdateRoundProgress():
                 await self._edit_round(guild, action)

@@ -20,7 +20,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_callback_options import (
+    AsyncCallbackOptions,
+    AsyncFailureArgs,
+    AsyncSuccessArgs,
+)
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -172,6 +178,9 @@ class SlackAdapter:
                 installation_store=self.installations,
                 installation_store_bot_only=True,
                 state_store=states,
+                callback_options=AsyncCallbackOptions(
+                    success=self._installed, failure=self._install_failed
+                ),
                 logger=log,
             )
         return AsyncApp(
@@ -242,6 +251,20 @@ class SlackAdapter:
         if request.path == flow.install_path:
             return await to_aiohttp_response(await flow.handle_installation(bolt_request))
         return await to_aiohttp_response(await flow.handle_callback(bolt_request))
+
+    async def _installed(self, args: AsyncSuccessArgs) -> BoltResponse:
+        """An install went through (the token is stored): a workspace that had removed
+        the bot is back, so its data stays and what it is owed is sent again."""
+        installation = args.installation
+        workspace = translate.workspace_id(
+            team_id=installation.team_id, enterprise_id=installation.enterprise_id
+        )
+        assert self.runtime is not None, "the adapter is not started"
+        await self.runtime.workspace_returned(workspace)
+        return await args.default.success(args)
+
+    async def _install_failed(self, args: AsyncFailureArgs) -> BoltResponse:
+        return await args.default.failure(args)
 
     async def _healthz(self, request: web.Request) -> web.Response:
         healthy = self.runtime is not None and await asyncio.to_thread(self.runtime.healthy)

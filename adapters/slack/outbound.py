@@ -92,7 +92,11 @@ class Deliverer:
                 return first
             case PostConcernRound():
                 message = await self.render(
-                    ws, lang, lambda v: blocks.concern_round(action.round, action.channel, v)
+                    ws,
+                    lang,
+                    lambda v: blocks.concern_round(
+                        action.round, action.channel, v, is_open=not action.closed
+                    ),
                 )
                 return await self._post(client, action.channel, message, action.round.thread_id)
             case UpdateRoundProgress():

@@ -98,6 +98,15 @@ def test_concern_round_closes_at_its_deadline_with_who_did_not_answer(app):
     assert summary.suggest_agreement  # one answered, no concern
 
 
+def test_concern_round_a_reminder_fired_after_the_deadline_is_skipped_for_the_summary(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    start(chat)
+    # The bot was down through the whole round: it is back the next day.
+    fired = [d.action for d in app.service.fire_due_timers(at_next_day("10:00"))]
+    assert [type(a) for a in fired] == [PostRoundSummary]
+
+
 def at_next_day(clock: str):
     from datetime import timedelta
 

@@ -410,6 +410,43 @@ def test_problem_rule_live_timer_fires_late_at_now_not_at_its_due_time(app):
     assert isinstance(delivery.action, SendNudge)
 
 
+def test_problem_rule_a_nudge_over_an_hour_late_is_not_sent_and_its_text_goes(app):
+    from bot.models import WatchRow
+
+    chat = Chat(app)
+    chat.say("ben", "#problem VPN is down", "09:00")
+    # The bot was down from 09:05 to 10:11: a proposal may have come meanwhile unseen.
+    assert app.service.fire_due_timers(at("10:11")) == []
+    with app.store.unit_of_work() as uow:
+        watch = uow.session.get(WatchRow, ("W1", "C1", "09:00"))
+        assert (watch.status, watch.text) == ("withdrawn", None)
+    assert Chat(app).tick("12:00") == []
+
+
+def test_problem_rule_a_nudge_under_an_hour_late_is_still_sent(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem VPN is down", "09:00")
+    [delivery] = app.service.fire_due_timers(at("10:09"))
+    assert isinstance(delivery.action, SendNudge)
+
+
+def test_problem_rule_a_late_nudge_waits_as_long_as_the_tables_window(app):
+    chat = Chat(app)
+    chat.command("ann", "/window 2h", "08:00")
+    chat.say("ben", "#problem VPN is down", "09:00")
+    [delivery] = app.service.fire_due_timers(at("12:59"))  # due 11:00, under 2 h late
+    assert isinstance(delivery.action, SendNudge)
+
+
+def test_problem_rule_a_snooze_reminder_over_an_hour_late_is_not_sent(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem VPN is down", "09:00")
+    chat.tick("09:30")
+    chat.command("ben", "/snooze 1h", "09:30")
+    assert app.service.fire_due_timers(at("11:31")) == []  # due 10:30
+    assert [n.again for n in chat.of_type(SendNudge)] == [False]
+
+
 def test_problem_rule_nudge_speaks_the_problems_language(app):
     chat = Chat(app)
     chat.say("fatima", "#problem de overdracht gaat steeds mis met de huisarts", "09:00")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 import aiohttp
@@ -74,6 +75,80 @@ async def test_runtime_keeps_what_a_platform_outage_failed_to_deliver(tmp_path, 
     later = app.store.claim_undelivered(now_utc() + timedelta(minutes=5))
     await runtime.deliver_all(later)
     assert [type(a).__name__ for a in adapter.delivered] == ["SendNudge"]
+
+
+async def test_runtime_delivers_what_timers_said_past_an_outbox_row_it_cannot_read(
+    tmp_path, tagged
+):
+    from bot.models import now_utc
+    from tests.bot.test_storage import unreadable_outbox_row
+
+    app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
+    unreadable_outbox_row(app, now_utc() - timedelta(minutes=5))  # a newer version's
+    adapter = RecordingAdapter()
+    runtime = Runtime(app, [adapter])
+    await runtime.submit(problem("p3", minutes_ago=11))
+    await runtime.tick()
+    assert [type(a).__name__ for a in adapter.delivered] == ["SendNudge"]
+
+
+async def test_runtime_delivers_what_timers_said_when_claiming_the_outbox_fails(tmp_path, tagged):
+    app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
+    adapter = RecordingAdapter()
+    runtime = Runtime(app, [adapter])
+    await runtime.submit(problem("p4", minutes_ago=11))
+
+    def unreachable(now):
+        raise ConnectionError("the database went away for a moment")
+
+    app.store.claim_undelivered = unreachable
+    await runtime.tick()
+    assert [type(a).__name__ for a in adapter.delivered] == ["SendNudge"]
+
+
+async def test_runtime_after_a_restart_a_round_is_posted_before_its_summary_as_closed(
+    tmp_path, tagged
+):
+    from bot.models import now_utc
+    from rules.actions import PostConcernRound, PostRoundSummary
+    from rules.events import CommandInvoked, MemberJoined
+
+    app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
+    started = now_utc() - timedelta(hours=25)  # the round's deadline passed while down
+    for user in ("ann", "ben", "cas"):
+        app.service.handle(MemberJoined(workspace="W1", channel="C1", at=started,
+                                        event_id=f"join-{user}", user=user))  # fmt: skip
+    # Decided and stored; the process stopped before delivering the round's post.
+    app.service.handle(
+        CommandInvoked(workspace="W1", channel="C1", at=started, event_id="c1", user="ann",
+                       name="round", args="We move standup to 10:00")
+    )  # fmt: skip
+    adapter = RecordingAdapter()
+    runtime = Runtime(app, [adapter])  # back up
+    await runtime.tick()
+
+    posts = [a for a in adapter.delivered if isinstance(a, PostConcernRound | PostRoundSummary)]
+    post, summary = posts
+    assert isinstance(post, PostConcernRound) and isinstance(summary, PostRoundSummary)
+    # Shown as it ended, without buttons to answer a round that no longer listens.
+    assert post.closed and post.round == summary.round
+
+
+async def test_runtime_a_platform_configured_again_gets_no_stale_messages(tmp_path, tagged):
+    from bot.models import now_utc
+
+    app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
+    # Three days ago, with no process serving this platform: the nudge was never sent.
+    posted = now_utc() - timedelta(days=3)
+    event = problem("p5", minutes_ago=0)
+    app.service.handle(replace(event, at=posted))
+    [never_sent] = app.service.fire_due_timers(posted + timedelta(minutes=11))
+    assert isinstance(never_sent.action, SendNudge)
+
+    adapter = RecordingAdapter()
+    runtime = Runtime(app, [adapter])  # the platform is served again
+    await runtime.tick()
+    assert adapter.delivered == []
 
 
 async def test_runtime_runs_a_health_server_when_no_adapter_serves_http(tmp_path, tagged):

@@ -125,6 +125,43 @@ def test_storage_outbox_lease_counts_from_when_it_was_written_live(app):
     assert again.outbox_id == delivery.outbox_id
 
 
+def unreadable_outbox_row(app, written: datetime) -> int:
+    """An outbox row this version cannot read: an action class a newer version added."""
+    payload = '{"$":"AskAvailability","workspace":"W1","channel":"C1","users":["ann"]}'
+    with Session(app.database) as session:
+        row = OutboxRow(
+            workspace="W1", channel="C1", payload=payload, created_at=written,
+            next_attempt_at=written,
+        )  # fmt: skip
+        session.add(row)
+        session.commit()
+        assert row.id is not None
+        return row.id
+
+
+def test_storage_an_unreadable_outbox_row_is_left_for_a_newer_process(app, caplog):
+    unreadable = unreadable_outbox_row(app, at("08:00"))
+    chat = Chat(app)
+    chat.say("ben", "#problem broken", "09:00")
+    [delivery] = app.service.fire_due_timers(at("09:30"))  # decided, never delivered
+
+    # The rows behind it are claimed all the same, tick after tick.
+    [claimed] = app.store.claim_undelivered(at("09:31"))
+    assert claimed.outbox_id == delivery.outbox_id
+    [claimed] = app.store.claim_undelivered(at("09:32"))
+    assert claimed.outbox_id == delivery.outbox_id
+    # Said once, not every tick.
+    assert [r.getMessage() for r in caplog.records if "cannot be read" in r.getMessage()] == [
+        f"outbox item {unreadable} cannot be read by this version, left for another: "
+        "KeyError('AskAvailability')"
+    ]
+    # Not claimed, not given up: a process that can read it takes it at once.
+    with Session(app.database) as session:
+        row = session.get(OutboxRow, unreadable)
+        assert (row.delivered_at, row.attempts, row.last_error) == (None, 0, None)
+        assert row.next_attempt_at == at("08:00")
+
+
 def test_storage_retention_forgets_old_texts_and_event_ids(app):
     chat = Chat(app)
     chat.say("ben", "#problem the secret project is late", "09:00")
@@ -137,6 +174,23 @@ def test_storage_retention_forgets_old_texts_and_event_ids(app):
         watch = session.exec(select(WatchRow)).one()
         assert (watch.text, watch.status) == (None, "expired")
         assert session.exec(select(ProcessedEvent)).all() == []
+
+
+def test_storage_retention_gives_up_what_was_never_delivered_and_erases_its_words(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the secret project is late", "09:00")
+    # Decided for a platform no process serves: never delivered.
+    [delivery] = app.service.fire_due_timers(at("09:30"))
+    assert app.store.sweep(at("09:30") + timedelta(days=1), timedelta(days=2))["given_up"] == 0
+
+    swept = app.store.sweep(at("09:30") + timedelta(days=3), timedelta(days=2))
+    assert swept["given_up"] == 1
+    with Session(app.database) as session:
+        row = session.get(OutboxRow, delivery.outbox_id)
+        assert "secret" not in row.payload and "SendNudge" in row.payload
+        assert row.delivered_at == at("09:30") + timedelta(days=3)
+        assert row.last_error == "given up: not delivered within the retention period"
+    assert app.store.claim_undelivered(at("09:30") + timedelta(days=300)) == []
 
 
 def test_storage_retention_keeps_a_snoozed_problem_for_its_reminder(app):

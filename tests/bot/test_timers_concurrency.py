@@ -62,7 +62,7 @@ def test_two_tickers_on_postgresql_fire_each_timer_exactly_once(postgres_url, ta
     second = make_app(postgres_url, tagged)
     first.service.worker, second.service.worker = "ticker-a", "ticker-b"
     seed_problems(first)
-    fired = run_tickers([first, second], at("12:00"))
+    fired = run_tickers([first, second], at("09:30"))
     workers = assert_each_fired_once(first, fired)
     # both really worked (SKIP LOCKED let them share), not one after the other
     assert set(workers) == {"ticker-a", "ticker-b"}
@@ -73,7 +73,7 @@ def test_two_tickers_on_one_sqlite_file_fire_each_timer_exactly_once(tmp_path, t
     first, second = make_app(url, tagged), make_app(url, tagged)
     first.service.worker, second.service.worker = "ticker-a", "ticker-b"
     seed_problems(first)
-    fired = run_tickers([first, second], at("12:00"))
+    fired = run_tickers([first, second], at("09:30"))
     assert_each_fired_once(first, fired)
 
 

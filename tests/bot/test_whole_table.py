@@ -176,6 +176,16 @@ def test_meeting_renewal_reminders_skip_those_who_left_and_speak_the_meetings_la
     assert [(r.users, r.lang) for r in reminders] == [(("chris",), "nl"), (("chris",), "nl")]
 
 
+def test_meeting_renewal_reminders_stop_once_the_next_meeting_has_begun(app):
+    chat = Chat(app)
+    for user in ("anna", "chris"):
+        chat.command(user, f"/mandate what {user} may agree to", "08:50")
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")
+    chat.command("anna", "/meeting start", "12:00")  # before the first reminder
+    assert [a for a in chat.tick("23:00") if isinstance(a, AskRenewal)] == []
+
+
 def test_meeting_second_start_is_refused_in_the_callers_language(app):
     chat = Chat(app)
     chat.command("anna", "/meeting start", "09:00")
@@ -589,6 +599,36 @@ def test_report_lists_agreements_problems_concerns_and_mandates(app):
         "anna: schedules (renewed March 2, 2026)",
         "ben: no mandate given yet",
     ]
+
+
+def test_report_still_names_a_problem_whose_words_the_retention_sweep_erased(app):
+    from rules.events import CommandInvoked
+    from rules.i18n import render
+
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.say("ben", "#problem the rota app logs us out", "08:30")
+    chat.tick("09:00")  # nudged; no proposal follows
+    days_later = at("09:00") + timedelta(days=3)
+    app.store.sweep(days_later, app.settings.retention)  # the words are gone
+
+    def report(when, lang: str) -> list[str]:
+        event = CommandInvoked(
+            workspace="W1", channel="C1", at=when, event_id=f"report-{lang}-{when}", user="anna",
+            name="report" if lang == "en" else "verslag", args="",
+        )  # fmt: skip
+        [report] = [d.action for d in app.service.handle(event) if isinstance(d.action, PostReport)]
+        lines = render(report.full, lang).splitlines()
+        start = next(n for n, line in enumerate(lines) if line.startswith("Problem"))
+        return lines[start : start + 2]
+
+    assert report(days_later, "en") == [
+        "Problems still without a proposal:",
+        "ben: a problem named on March 2, 2026",
+    ]
+    assert report(days_later, "nl")[1] == "ben: een probleem genoemd op 2 maart 2026"
+    # A month on it is no longer named: the bot stopped watching it long ago.
+    assert report(days_later + timedelta(days=30), "en")[1] == "none"
 
 
 def test_report_summary_is_concise_and_the_full_form_complete(app):

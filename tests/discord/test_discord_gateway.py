@@ -233,3 +233,28 @@ async def test_gateway_a_server_that_removes_the_bot_keeps_its_data_until_it_is_
     await world.api.dispatch("GUILD_CREATE", payload)  # added to the server again
     await runtime.wait_for(RosterSynced, count=2)
     assert not removed()
+
+
+async def test_gateway_a_server_that_adds_the_bot_back_is_back_before_any_channel_is_readable(
+    world, harness
+):
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    name = workspace(world.guild)
+
+    def removed() -> bool:
+        return name in workspaces.removed(harness.app.database)
+
+    await world.api.dispatch("GUILD_DELETE", {"id": str(world.guild.id)})
+    await eventually(removed)
+
+    # Added again, before anyone gave it a channel to read: no roster to tell, yet back.
+    payload = world.guild.payload(bot_user_id=world.api.bot_user.id)
+    payload["channels"] = []
+    del payload["unavailable"]  # as Discord sends a server just joined
+    await world.api.dispatch("GUILD_CREATE", payload)
+
+    def back() -> bool:
+        return not removed()
+
+    await eventually(back)

@@ -218,3 +218,30 @@ async def test_concerns_cancel_withdraws_the_round_for_who_asked_for_it(world, h
     )
     assert buttons(told) == []
     assert world.api.message(message["id"])["components"] == []  # no answers any more
+
+
+async def test_round_posted_only_after_it_closed_comes_before_its_summary_without_buttons(
+    world, harness
+):
+    from bot.models import now_utc
+    from rules.events import CommandInvoked
+
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    # Decided a day ago by a process that stopped before its post went out.
+    decided = now_utc() - timedelta(hours=25)
+    live_clock, harness.app.service.clock = harness.app.service.clock, lambda: decided
+    harness.app.service.handle(
+        CommandInvoked(
+            workspace=f"discord:{world.guild.id}", channel=str(world.general.id),
+            at=decided, event_id="round-before-the-stop", user=str(world.alice.id),
+            name="concerns", args=PROPOSAL,
+        )
+    )  # fmt: skip
+    harness.app.service.clock = live_clock
+    await runtime.tick()  # back up: the post, then the deadline's summary
+
+    post, summary = world.api.messages_in(world.general)[-2:]
+    assert post["content"].startswith("Concern round: Alice proposes")
+    assert buttons(post) == []
+    assert summary["content"].startswith("The concern round on this proposal reached its deadline")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import aiohttp
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from bot import workspaces
-from bot.models import WatchRow
+from bot.models import WatchRow, now_utc
 from rules.events import MessagePosted
 from tests.helpers import eventually
 from tests.slack.conftest import SlackBot, past_ts, start_bot
@@ -131,3 +132,27 @@ async def test_slack_oauth_uninstall_drops_the_token_and_keeps_the_data_a_while(
     await bot.event(message_event("good morning again", ts=past_ts(0)))
     await bot.handled(MessagePosted, 2)
     assert not removed()
+
+
+async def test_slack_oauth_reinstall_cancels_the_removal_before_anyone_posts(
+    oauth_bot: SlackBot,
+):
+    bot = oauth_bot
+    await install(bot)
+    await bot.event(message_event("#problem the build is red", ts=past_ts()))
+    await bot.handled(MessagePosted)
+    await bot.event({"type": "app_uninstalled"})
+    await eventually(lambda: "slack:T-TEST" in workspaces.removed(bot.groundrules.database))
+
+    # Installed again by the admin, and nobody has posted since: the install alone
+    # brings the workspace back.
+    await install(bot)
+    assert "slack:T-TEST" not in workspaces.removed(bot.groundrules.database)
+
+    await bot.tick()  # the problem's window has passed: its nudge goes out
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    assert nudge.params["token"] == "xoxb-T-TEST-installed"
+
+    # A month on, with nothing said in between, its data is still there.
+    await bot.runtime.forget_removed_workspaces(now_utc() + timedelta(days=31))
+    assert [k.workspace for k in workspaces.known(bot.groundrules.database)] == ["slack:T-TEST"]

@@ -3,11 +3,13 @@ to those who have not answered, and a closing summary."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 
 import pytest
 
+from bot.models import now_utc
 from rules.events import CommandInvoked, ConcernAnswered, MessagePosted
 from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, past_ts, shown_text
 from tests.standins.slack_api import SlackCall
@@ -216,3 +218,22 @@ async def test_slack_concerns_cancel_withdraws_the_round_for_who_asked_for_it(bo
     await bot.handled(ConcernAnswered, 2)
     late = await bot.slack.wait_for("chat.postEphemeral", 2, where=lambda p: p["user"] == BOB)
     assert "withdrawn, so there is nothing to answer" in shown_text(late[-1])
+
+
+@pytest.mark.parametrize("bot_settings", [{"round_deadline": timedelta(seconds=1)}], ids=["1s"])
+async def test_slack_a_round_posted_only_after_it_closed_has_no_buttons(bot: SlackBot):
+    bot.slack.fail_next("chat.postMessage", "internal_error")  # Slack has a bad moment
+    await bot.command("/concerns", PROPOSAL)
+    await bot.handled(CommandInvoked)
+    await asyncio.sleep(1.1)
+    await bot.tick()  # the deadline: the summary goes out
+    summary = await bot.slack.wait_for("chat.postMessage", 2)  # the failed post, the summary
+    assert "Concern round" not in shown_text(summary[-1])
+
+    # The round's own post is retried after its back-off, once the round has closed.
+    later = bot.groundrules.store.claim_undelivered(now_utc() + timedelta(minutes=5))
+    await bot.runtime.deliver_all(later)
+    *_, posted = await bot.slack.wait_for("chat.postMessage", 3)
+    assert "Concern round: Alice proposes" in shown_text(posted)
+    assert "This concern round has closed." in shown_text(posted)
+    assert [b for b in posted.params["blocks"] if b["type"] == "actions"] == []
