@@ -131,3 +131,27 @@ async def test_slack_oauth_uninstall_drops_the_token_and_keeps_the_data_a_while(
     await bot.event(message_event("good morning again", ts=past_ts(0)))
     await bot.handled(MessagePosted, 2)
     assert not removed()
+
+
+async def test_slack_oauth_install_that_fails_to_store_keeps_the_token_out_of_the_log(
+    oauth_bot: SlackBot, operator_log
+):
+    bot = oauth_bot
+    refuse_writes = {  # the install's write fails (live: a full disk, a lock timeout ...)
+        "sqlite": "CREATE TRIGGER refuse BEFORE INSERT ON slack_installations "
+        "BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        "postgresql": "ALTER TABLE slack_installations "
+        "ADD CONSTRAINT refuse CHECK (false) NOT VALID",
+    }
+    database = bot.groundrules.database
+    with database.begin() as connection:
+        connection.execute(text(refuse_writes[database.dialect.name]))
+    page = await bot.get("/slack/install")
+    state = re.search(r"state=([\w-]+)", page.body).group(1)
+    await bot.get(
+        f"/slack/oauth_redirect?code=the-code&state={state}",
+        headers={"Cookie": f"slack-app-oauth-state={state}"},
+    )
+    written = operator_log.getvalue()
+    assert "INSERT INTO slack_installations" in written  # told, without its parameters
+    assert "xoxb-" not in written
