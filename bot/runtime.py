@@ -232,7 +232,9 @@ class Runtime:
         if fired:
             metrics.TIMERS.inc(len(fired))
         await self._in_worker(self.app.store.flush)
-        pending = await self._in_worker(self.app.store.claim_undelivered, now)
+        pending = await self._in_worker(
+            self.app.store.claim_undelivered, now, prefixes=[a.prefix for a in self.adapters]
+        )
         await self.deliver_all([*fired, *pending])
         await self._read_removals()
         if time.monotonic() - self._last_sweep > SWEEP_EVERY_S:
