@@ -120,7 +120,7 @@ def _replay_stopped(url: str, replaying) -> Iterator[None]:
     database goes on from there: lines it stored are not acted on twice."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.database import is_memory_sqlite
+    from bot.database import is_memory_sqlite, reason
 
     try:
         yield
@@ -136,7 +136,7 @@ def _replay_stopped(url: str, replaying) -> Iterator[None]:
             through = replaying.stored_through
             kept = f"; lines up to {through} are stored" if through else "; nothing is stored"
         typer.echo(
-            f"groundrules: the replay stopped {where}: {_shown(url)}: {_reason(error)}{kept}",
+            f"groundrules: the replay stopped {where}: {_shown(url)}: {reason(error)}{kept}",
             err=True,
         )
         raise typer.Exit(1) from None

@@ -46,6 +46,9 @@ def reason(error: BaseException) -> str:
 
 
 def make_engine(url: str, **options: object) -> Engine:
+    # A failed statement's error text otherwise carries its parameters: a Slack install's
+    # new bot token, people's messages. Errors and logs show the statement alone.
+    options.setdefault("hide_parameters", True)
     url = normalise_url(url)
     if not is_sqlite(url):
         return create_engine(url, pool_pre_ping=True, **options)

@@ -92,10 +92,18 @@ def _inert(value: object) -> object:
     return value
 
 
+def _line(value: object) -> str:
+    """A value on its Markdown line: a line break in people's words would start a line of
+    its own (a heading, a list item) that reads as the register's."""
+    return " ".join(str(value).split())
+
+
 def _markdown(records: list[dict], out: TextIO) -> None:
     out.write("# Agreement register\n")
     table = None
-    for item in records:
+    for raw in records:
+        item = {key: _line(value) if isinstance(value, str) else value
+                for key, value in raw.items()}  # fmt: skip
         if (item["workspace"], item["channel"]) != table:
             table = (item["workspace"], item["channel"])
             out.write(f"\n## {item['channel']} ({item['workspace']})\n")
@@ -104,11 +112,12 @@ def _markdown(records: list[dict], out: TextIO) -> None:
         out.write(f"- Why: {item['why']}\n")
         out.write(f"- Owner: {owner}\n")
         consent = ", ".join(
-            f"{m['user']} ({m['mandate'] or 'mandate pending'})" for m in item["mandates"]
-        ) or ", ".join(item["consenters"])
+            f"{_line(m['user'])} ({_line(m['mandate'] or 'mandate pending')})"
+            for m in item["mandates"]
+        ) or ", ".join(_line(user) for user in item["consenters"])
         out.write(f"- Consent: {consent}\n")
         for concern in item["concerns"]:
-            out.write(f"- Concern heard from {concern['user']}: {concern['text']}\n")
+            out.write(f"- Concern heard from {_line(concern['user'])}: {_line(concern['text'])}\n")
         if item["replaces"]:
             out.write(f"- Replaces version {item['replaces']}")
             out.write(f"; practice taught: {item['lesson']}\n" if item["lesson"] else "\n")

@@ -10,6 +10,8 @@ _SECRET = re.compile(
     r"(xox[abposre]-[\w-]+|xapp-[\w-]+|[MN][\w-]{23,25}\.[\w-]{6}\.[\w-]{27,38}"
     r"|Bearer\s+[\w.-]+|Bot\s+[\w.-]{30,})"
 )
+# Formats a record's traceback the way every standard formatter does.
+_TRACEBACKS = logging.Formatter()
 
 
 def redact_secrets(text: str) -> str:
@@ -17,19 +19,36 @@ def redact_secrets(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Rewrites every record's message, so no library can log a token by accident."""
+    """Rewrites every record's message, traceback and stack, so no library can log a
+    token by accident (an exception's text carries whatever the failed call held)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = redact_secrets(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            # Formatters print exc_text when it is set and format exc_info only when not.
+            record.exc_text = _TRACEBACKS.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_secrets(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_secrets(record.stack_info)
         return True
 
 
+class RedactingFormatter(logging.Formatter):
+    """Redacts the finished line too: whatever a handler adds to a record is covered."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_secrets(super().format(record))
+
+
 def configure_logging(level: str = "INFO") -> None:
+    """One handler on the root logger, so every library's records (aiohttp, slack_bolt,
+    discord.py, SQLAlchemy) pass through the same redaction."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -254,7 +254,9 @@ class Runtime:
             metrics.TIMERS.inc(len(fired))
         await self._in_worker(self.app.store.flush)
         try:
-            pending = await self._in_worker(self.app.store.claim_undelivered, now)
+            pending = await self._in_worker(
+                self.app.store.claim_undelivered, now, prefixes=[a.prefix for a in self.adapters]
+            )
         except Exception:  # what the timers just said goes out all the same
             log.exception("claiming undelivered outbox items failed; trying again next tick")
             pending = []

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
-from sqlalchemy import Connection, Engine, func, update
+from sqlalchemy import ColumnElement, Connection, Engine, false, func, or_, true, update
 from sqlmodel import Session, col, delete, select
 
 from bot import codec, views, workspaces
@@ -271,8 +271,11 @@ class Store:
             if row is not None:
                 row.delivered_at, row.last_error = at, reason[:500]
 
-    def claim_undelivered(self, now: datetime, limit: int = 50) -> list[Delivery]:
-        """Outbox items whose delivery was never confirmed (a crash, an outage)."""
+    def claim_undelivered(
+        self, now: datetime, limit: int = 50, *, prefixes: Sequence[str] | None = None
+    ) -> list[Delivery]:
+        """Outbox items whose delivery was never confirmed (a crash, an outage); only of
+        workspaces whose ids start with one of `prefixes` (None: of every workspace)."""
         due = [col(OutboxRow.delivered_at).is_(None), OutboxRow.next_attempt_at <= now]
         with self._lock:
             if self._unreadable:
@@ -281,6 +284,7 @@ class Store:
             rows = uow.session.exec(
                 select(OutboxRow)
                 .where(*due)
+                .where(_workspaces_starting(prefixes))
                 .order_by(col(OutboxRow.id))
                 .limit(limit)
                 .with_for_update(skip_locked=True)
@@ -1152,3 +1156,13 @@ def _agreement(row: AgreementRow) -> Agreement:
         channel=row.channel,
         lesson=row.lesson,
     )
+
+
+def _workspaces_starting(prefixes: Sequence[str] | None) -> ColumnElement[bool]:
+    """A process that serves one platform leaves the others' outbox items to theirs
+    (`groundrules run slack` beside `groundrules run discord`): it could not deliver them,
+    and claiming would hold each for its lease."""
+    if prefixes is None:
+        return true()
+    served = (col(OutboxRow.workspace).startswith(p, autoescape=True) for p in prefixes)
+    return or_(false(), *served)

@@ -351,12 +351,17 @@ def _as_command(event: Event) -> Understood:
             return _parse(event)
         case AgreementSubmitted():
             return _submitted_agreement(event)
+        case ConcernAnswered(concern=str() as concern):
+            # Forms keep a person's line breaks; the bot quotes a concern inside a line.
+            return replace(event, concern=_one_line(concern) or None)
         case ReviewDecided():
+            new_text, why = _one_line_or_none(event.new_text), _one_line_or_none(event.why)
+            lesson = _one_line_or_none(event.lesson)
             parsed = ReviewAgreement(
-                event.number, event.decision, event.new_text, event.why, event.lesson
+                event.number, event.decision, new_text, why, lesson and lesson[:1000]
             )
             too_big = not 0 < event.number <= MAX_NUMBER  # a forged button's number
-            if too_big or (event.decision == "revise" and not (event.new_text and event.why)):
+            if too_big or (event.decision == "revise" and not (new_text and why)):
                 return _form(event, "review", UsageError(find_command("review")[0]))
             return _form(event, "review", parsed)
         case RenewalAnswered():
@@ -371,6 +376,16 @@ def _as_command(event: Event) -> Understood:
 
 # "@Groundrules rules?" asks for the ground rules, not for /roles it resembles.
 _ASKS_FOR_THE_RULES = frozenset({"rules", "rules?", "regels", "regels?"})
+
+
+def _one_line(text: str) -> str:
+    """People's words as the bot quotes them inside a sentence ("Concern from Anna: …"):
+    one line, as typed commands are, so none of them stands alone as the bot's own."""
+    return " ".join(text.split())[:MAX_FIELD]
+
+
+def _one_line_or_none(text: str | None) -> str | None:
+    return (_one_line(text) or None) if text else None
 
 
 def _parse(event: CommandInvoked) -> Command:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -12,6 +14,7 @@ from sqlalchemy import text
 
 from bot.bootstrap import Groundrules, bootstrap
 from bot.database import make_engine
+from bot.logs import configure_logging
 from bot.settings import Settings
 from rules.classifier.rule_based import RuleClassifier
 from tests.helpers import TaggedClassifier
@@ -73,3 +76,18 @@ def app(database_url, tagged) -> Iterator[Groundrules]:
     groundrules = make_app(database_url, tagged)
     yield groundrules
     groundrules.database.dispose()
+
+
+@pytest.fixture
+def operator_log() -> Iterator[io.StringIO]:
+    """What the operator reads: the bot's own logging set-up, written to a string."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    configure_logging("DEBUG")
+    written = io.StringIO()
+    root.handlers[0].setStream(written)
+    try:
+        yield written
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)

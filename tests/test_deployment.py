@@ -212,3 +212,41 @@ def test_logs_redact_tokens(caplog):
         logger.info("calling with %s and Bearer xoxb-1-2-abc", "xapp-1-A1-xyz")
     assert "xoxb" not in caplog.text and "xapp-1" not in caplog.text
     assert "[redacted]" in caplog.text
+
+
+def test_logs_redact_tokens_in_tracebacks_and_stacks(operator_log):
+    import logging
+
+    log = logging.getLogger("groundrules.test")
+    try:
+        raise RuntimeError("token xoxb-1234-abcd in an exception")
+    except RuntimeError:
+        log.exception("delivering failed")
+    log.warning("here", stack_info=True, extra={"token": "xapp-1-A1-xyz"})
+    try:
+        raise RuntimeError("a second token xoxp-9-z")
+    except RuntimeError as error:
+        log.error("failed", exc_info=error)
+
+    written = operator_log.getvalue()
+    assert "RuntimeError" in written and "delivering failed" in written
+    assert "[redacted]" in written
+    for token in ("xoxb-1234", "xoxp-9", "xapp-1"):  # the stack shows the source line
+        assert token not in written
+
+
+def test_database_errors_do_not_show_statement_parameters(tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.database import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path}/g.db")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE bots (token TEXT UNIQUE)"))
+        connection.execute(text("INSERT INTO bots VALUES (:token)"), {"token": "xoxb-1-first"})
+    with pytest.raises(IntegrityError) as raised, engine.begin() as connection:
+        connection.execute(text("INSERT INTO bots VALUES (:token)"), {"token": "xoxb-1-first"})
+    engine.dispose()
+    assert "INSERT INTO bots" in str(raised.value)
+    assert "xoxb-1-first" not in str(raised.value)

@@ -63,6 +63,10 @@ NOTED = N_("Thank you. Noted.")
 OOPS = N_("Something went wrong. Please try again.")
 NOT_HERE = N_("Use this in a channel of a server.")
 SETTLED = N_("This is settled already: there is nothing left to choose.")
+UNREADABLE = N_(
+    "I cannot read that channel, so I did nothing there. Ask someone who manages the server "
+    "to let me view it (the View Channel permission), then try again."
+)
 # Quiet replies whose "Show my choices" button is tidied away once their nudge settles.
 QUIET_KEPT = 1000
 
@@ -118,6 +122,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         # are all in it, a roster would leave people out (and withdraw their problems).
         # The guild's own sync sends it once they are.
         if isinstance(channel, discord.TextChannel) and not channel.guild.chunked:
+            return
+        # A channel the bot cannot read is no table: nobody is polled about it.
+        if isinstance(channel, discord.TextChannel) and not translate.can_read(guild.me, channel):
             return
         if isinstance(channel, discord.TextChannel | discord.Thread):
             await self.sync_table(channel)
@@ -275,6 +282,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         origin = translate.origin_of(interaction)
         if origin is None:
             await self._tell(interaction, lang, Say.of(NOT_HERE))
+        elif not self._can_read(origin.workspace, origin.channel):
+            await self._tell(interaction, lang, Say.of(UNREADABLE))
         elif spec.name == "agree" and not text.strip():
             await interaction.response.send_modal(agreement_form(lang))
         else:
@@ -336,6 +345,16 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             problem_waiting, self.runtime.app.database, workspace, str(choice.where.channel),
             str(choice.problem),
         )  # fmt: skip
+
+    def _can_read(self, workspace: str, channel_id: str) -> bool:
+        """Whether the bot may read a table's channel. Discord offers its commands in every
+        channel, also one whose View Channel is denied to the bot: acting there would poll
+        people about a round nobody can see, whose posts all fail."""
+        guild = self.bot.get_guild(translate.guild_of(workspace))
+        channel = guild.get_channel_or_thread(int(channel_id)) if guild is not None else None
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            return True  # not in the cache (an archived thread, say): as before, posts tell
+        return translate.can_read(channel.guild.me, channel)
 
     async def _settled(self, interaction: discord.Interaction, lang: str) -> None:
         """A button of a nudge that is settled: it goes, and says why nothing happens."""
@@ -469,6 +488,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         lang = lang_of(interaction)
         origin = translate.origin_of(interaction, choice.where)
         assert origin is not None
+        if not self._can_read(origin.workspace, origin.channel):
+            await self._tell(interaction, lang, Say.of(UNREADABLE))
+            return
         # Checked before posting: a second form, or one opened before the nudge was
         # settled, posts nothing. The claim comes before the read, so that two forms
         # submitted at once cannot both pass it.
@@ -504,6 +526,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     ) -> None:
         """Submit an event from an interaction; the engine's private replies answer it."""
         lang = lang_of(interaction)
+        if not self._can_read(event.workspace, event.channel):  # nothing is recorded
+            await self._tell(interaction, lang, Say.of(UNREADABLE))
+            return
         answer = InteractionAnswer(interaction, workspace=event.workspace)
         try:
             await answer.run(self.submit(event))

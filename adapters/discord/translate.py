@@ -149,7 +149,7 @@ def messages_deleted(
 # --- members --------------------------------------------------------------------------
 
 
-def can_read(member: discord.Member, channel: discord.TextChannel) -> bool:
+def can_read(member: discord.Member, channel: discord.TextChannel | discord.Thread) -> bool:
     return channel.permissions_for(member).read_messages
 
 

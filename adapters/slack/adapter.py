@@ -46,7 +46,7 @@ from bot.health import listen
 from bot.metrics import REGISTRY
 from bot.models import now_utc
 from bot.settings import Settings
-from bot.views import agreements, member_home
+from bot.views import agreements, member_home, problem_waiting
 from rules.actions import Outbound
 from rules.events import Event, ProposalAdded, RosterSynced
 from rules.i18n import supported
@@ -443,6 +443,13 @@ class SlackAdapter:
         view = await self.deliverer.render(workspace, lang, lambda v: blocks.home(page, v))
         client = await self.client_for(workspace)
         await client.views_publish(user_id=user, view=view)
+
+    async def problem_waiting(self, workspace: str, channel: str, problem_id: str) -> bool:
+        """Whether a nudged problem still waits for a proposal, from storage."""
+        assert self.runtime is not None
+        return await asyncio.to_thread(
+            problem_waiting, self.runtime.app.database, workspace, channel, problem_id
+        )
 
     async def agreement_text(self, workspace: str, channel: str, number: int) -> str | None:
         """The text of agreement #`number` at a table (its latest version), from storage."""

@@ -373,6 +373,7 @@ def not_here(channel: str, voice: Voice) -> str:
 
 # An answered nudge (or reminder DM): its buttons give way to one line.
 DONE = N_("Done.")
+SETTLED = N_("This is settled already: there is nothing left to choose.")
 NUDGE_ANSWERED = {
     ids.NUDGE_PROPOSE: DONE,
     ids.NUDGE_DISMISS: N_("Noted."),

@@ -46,6 +46,8 @@ def trigger_of(body: Body) -> str:
 class Listeners:
     def __init__(self, adapter: SlackAdapter) -> None:
         self.adapter = adapter
+        # Problems whose proposal form is being posted now (a form submitted twice).
+        self._answering: set[tuple[str, str, str]] = set()
 
     def register(self, app: AsyncApp) -> None:
         app.event("message")(self.on_message)
@@ -344,9 +346,27 @@ class Listeners:
             return
         meta = translate.metadata(view)
         lang = meta.get("l") or "en"
-        await self.adapter.post_proposal(added, thread_ts=meta.get("t") or added.problem_id,
-                                         lang=lang)  # fmt: skip
-        await self.adapter.submit(added)
+        # Checked before posting: a form opened before the problem was settled (answered,
+        # withdrawn, deleted) posts nothing. The claim comes before the read, so that a
+        # form submitted twice at once cannot pass it twice.
+        key = (added.workspace, added.channel, added.problem_id)
+        if key in self._answering:
+            return  # the first submission posts, and says so
+        self._answering.add(key)
+        try:
+            if not await self.adapter.problem_waiting(*key):
+                # The nudge's buttons give way to why nothing happened (else a DM says so).
+                settled = blocks.Voice(lang).say(blocks.SETTLED)
+                if meta.get("u"):
+                    await self.adapter.replace_original(meta["u"], settled)
+                else:
+                    await self.adapter.respond_privately(added.workspace, added.user, None, settled)
+                return
+            await self.adapter.post_proposal(added, thread_ts=meta.get("t") or added.problem_id,
+                                             lang=lang)  # fmt: skip
+            await self.adapter.submit(added)
+        finally:
+            self._answering.discard(key)
         await self.adapter.replace_original(
             meta.get("u"), blocks.answered(ids.NUDGE_PROPOSE, blocks.Voice(lang))
         )

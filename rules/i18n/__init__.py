@@ -94,14 +94,18 @@ def render(
     if isinstance(text, Lines):
         rendered = (render(part, lang, name_of=name_of, quote=quote) for part in text.parts)
         return "\n".join(line for line in rendered if line)
+    template = gettext(text.msgid, lang)
+    # People's words must never stand on a line of their own, where they would read as the
+    # bot's ("*Everyone has answered.*"): a block quote quotes each of their lines, a
+    # quote inside a sentence ("Concern from Anna: {concern}") keeps them to one line.
+    block = template.startswith("> ")
     values = {}
     for key, value in text.params:
+        if isinstance(value, Quote) and not block:
+            value = Quote(" ".join(value.text.split()))
         values[key] = _param(value, lang, name_of, quote)
-    template = gettext(text.msgid, lang)
     filled = template.format(**values) if values else template
-    if template.startswith("> "):
-        # Quoted words stay in the quote, each of their lines: a line of them outside it
-        # would read as the bot's own ("*Everyone has answered.*").
+    if block:
         filled = filled.replace("\n", "\n> ")
     return filled
 

@@ -294,3 +294,27 @@ def test_agreement_export_to_csv_runs_no_formula_in_a_spreadsheet(app):
     assert row["why"] == "'" + formula
     assert row["text"] == "'-1 day for late deploys"
     assert row["owner"] == "ben"  # what is no formula stays as it is
+
+
+def test_agreement_export_to_markdown_keeps_each_value_on_its_line(app):
+    import io
+
+    from sqlmodel import Session, select
+
+    from bot import export
+    from bot.models import AgreementRow
+
+    Chat(app).command("ben", "/agree deploy on Tuesdays because Fridays hurt", "09:00")
+    with Session(app.database) as session:  # words stored before forms kept to one line
+        row = session.exec(select(AgreementRow)).one()
+        row.text = "deploy on Tuesdays\n\n### #2 v1 (current): retired, ignore #1"
+        row.why = "Fridays hurt\n- Owner: nobody"
+        session.add(row)
+        session.commit()
+    out = io.StringIO()
+    export.write(export.register(app.database), "md", out)
+    lines = out.getvalue().splitlines()
+    heading = "### #1 v1 (current): deploy on Tuesdays ### #2 v1 (current): retired, ignore #1"
+    assert heading in lines
+    assert "- Why: Fridays hurt - Owner: nobody" in lines
+    assert sum(line.startswith("###") for line in lines) == 1

@@ -86,6 +86,23 @@ def test_concern_round_with_a_concern_does_not_suggest_an_agreement(app):
     assert summary.round.concerns == (("anna", "the night shift cannot cover this"),)
 
 
+def test_concern_round_a_concern_from_a_form_keeps_to_one_line(app):
+    """The bot quotes a concern inside a sentence ("Concern from Anna: ..."): a second
+    line of it would stand alone and read as the bot's own words."""
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    round_id = start(chat)
+    chat.answer("anna", round_id, "ok\n\n*Everyone has answered: no open concerns.*", "09:05")
+    concern = "ok *Everyone has answered: no open concerns.*"
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.round.concerns == (("anna", concern),)
+    assert chat.texts()[-2] == f"Thank you, your concern is noted: {concern}"
+    # Only white space is no concern.
+    round_two = start(chat, when="10:00")
+    chat.answer("anna", round_two, " \n ", "10:05")
+    assert chat.of_type(PostRoundSummary)[-1].round.no_concerns == ("anna",)
+
+
 def test_concern_round_closes_at_its_deadline_with_who_did_not_answer(app):
     chat = Chat(app)
     chat.join("anna", "ben", "chris")

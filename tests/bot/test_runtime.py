@@ -218,3 +218,29 @@ async def test_runtime_decides_events_in_one_worker_in_the_order_they_came(tmp_p
     await asyncio.gather(*(runtime.submit(problem(i, minutes_ago=1)) for i in ids))
     assert [event_id for _, event_id in handled] == ids
     assert {thread for thread, _ in handled} == {f"{WORKER_THREAD}_0"}
+
+
+async def test_runtime_one_process_per_platform_leaves_the_others_outbox_alone(
+    tmp_path, tagged, monkeypatch
+):
+    """`groundrules run slack` beside `groundrules run discord` on one database: the
+    Slack process cannot deliver a Discord nudge, so it does not claim (and hold) it."""
+    from bot import runtime as runtime_module
+    from bot.models import now_utc
+
+    url = f"sqlite:///{tmp_path}/rt.db"
+    slack, discord = RecordingAdapter(), RecordingAdapter()
+    slack.prefix, discord.prefix = "slack:", "discord:"
+    slack_process = Runtime(make_app(url, tagged), [slack])
+    discord_process = Runtime(make_app(url, tagged), [discord])
+    await discord_process.submit(replace(problem("p1", minutes_ago=11), workspace="discord:42"))
+    discord.fail = True  # its first attempt fails: the nudge waits in the outbox
+    await discord_process.tick()
+
+    later = now_utc() + timedelta(minutes=5)
+    monkeypatch.setattr(runtime_module, "now_utc", lambda: later)
+    assert await slack_process.tick() == 0
+    discord.fail = False
+    assert await discord_process.tick() == 1
+    assert [type(a).__name__ for a in discord.delivered] == ["SendNudge"]
+    assert slack.delivered == []

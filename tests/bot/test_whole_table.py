@@ -3,6 +3,7 @@ languages: charter, mandates, meetings, roles, reviews, consensus, reports."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -21,7 +22,7 @@ from rules.actions import (
 )
 from rules.events import EvaluationGiven, RenewalAnswered, ReviewDecided
 from rules.understanding import Thresholds
-from tests.helpers import CONSENTING, Chat, at
+from tests.helpers import CONSENTING, Chat, at, plain
 
 
 def only(actions, kind):
@@ -430,6 +431,26 @@ def test_review_decided_from_buttons(app):
     )
     [announced] = [d.action for d in app.service.handle(event)][-1:]
     assert announced.agreement.version == 2
+
+
+def test_review_revised_from_a_form_keeps_each_field_to_one_line(app):
+    chat = Chat(app)
+    agree(chat)
+    event = ReviewDecided(
+        workspace="W1", channel="C1", at=at("10:00"), event_id="form-revise", user="anna",
+        number=1, decision="revise", lesson="buses\nrun late",
+        new_text="at 9:45\n\n*Agreement #1 was retired. Ignore it.*", why="late\nbuses",
+    )  # fmt: skip
+    [announced] = [d.action for d in app.service.handle(event)][-1:]
+    agreement = announced.agreement
+    assert agreement.text == "at 9:45 *Agreement #1 was retired. Ignore it.*"
+    assert agreement.why == "late buses"
+    with Session(app.database) as session:
+        stored = session.exec(select(AgreementRow).where(AgreementRow.version == 2)).one()
+    assert stored.lesson == "buses run late"
+    blank = replace(event, event_id="form-blank", new_text="\n ", why="x")
+    [reply] = [d.action for d in app.service.handle(blank)]
+    assert reply.private and "Usage" in plain(reply)
 
 
 # --- consensus detection -------------------------------------------------------------------------

@@ -88,4 +88,14 @@ def test_i18n_every_line_of_quoted_words_stays_in_the_quote():
     assert shown == "> move the retro to Monday\n> *Everyone has answered (3 of 3). No concerns.*"
     # Lines of the bot's own stay its own.
     lines = Lines((Say.of("> {p}", p=Quote("a\nb")), Say.of("Thanks, {p}", p=Quote("c\nd"))))
-    assert render(lines, "en") == "> a\n> b\nThanks, c\nd"
+    assert render(lines, "en") == "> a\n> b\nThanks, c d"
+
+
+def test_i18n_quoted_words_inside_a_sentence_keep_to_its_line():
+    concern = "ok\n\n*Everyone has answered: no open concerns.*"
+    said = Say.of("Concern from {user}: {concern}", user=Member("U1"), concern=Quote(concern))
+    shown = render(said, "en")
+    assert shown == "Concern from U1: ok *Everyone has answered: no open concerns.*"
+    # The bot's own lines, around the quote, stay lines.
+    lines = Lines((Say.of("{a}", a=Quote("x\ny")), Say.of("Next line")))
+    assert render(lines, "en") == "x y\nNext line"

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from bot.models import CorrectionRow, MemberRow, ProcessedEvent, WatchRow
 from rules.events import (
+    MessageDeleted,
     MessageEdited,
     MessagePosted,
     MessageRelabelled,
@@ -271,6 +272,55 @@ async def test_slack_add_a_proposal_opens_a_modal_and_posts_it_in_the_thread(bot
     assert await bot.slack.wait_for_response(response_url) == [
         {"text": "Done.", "replace_original": True}
     ]
+
+
+async def test_slack_a_proposal_for_a_problem_settled_meanwhile_is_not_posted(bot: SlackBot):
+    ts = await problem(bot)
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    response_url = bot.slack.response_url()
+    value = button(nudge, "nudge_propose")["value"]
+    await bot.interact(block_actions("nudge_propose", value=value, response_url=response_url))
+    [opened] = await bot.slack.wait_for("views.open")
+    # While the form is open, its author deletes the problem.
+    await bot.event({
+        "type": "message", "subtype": "message_deleted", "hidden": True,
+        "channel": CHANNEL_ID, "channel_type": "channel", "ts": past_ts(0.1),
+        "deleted_ts": ts, "event_ts": past_ts(0.1),
+        "previous_message": {"type": "message", "user": USER_ID, "ts": ts,
+                             "text": "#problem the deploy keeps failing"},
+    })  # fmt: skip
+    await bot.handled(MessageDeleted)
+
+    filled = view_submission(
+        "proposal_modal", {"proposal": {"value": "retry with a pinned image"}},
+        private_metadata=opened.params["view"]["private_metadata"],
+    )  # fmt: skip
+    await bot.interact(filled)
+    assert await bot.slack.wait_for_response(response_url) == [
+        {"text": "This is settled already: there is nothing left to choose.",
+         "replace_original": True}
+    ]  # fmt: skip
+    assert bot.calls("chat.postMessage") == []
+    assert bot.adapter.activity.counts["ProposalAdded"] == 0
+
+
+async def test_slack_a_proposal_form_submitted_twice_at_once_is_posted_once(bot: SlackBot):
+    ts = await problem(bot)
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    value = button(nudge, "nudge_propose")["value"]
+    await bot.interact(block_actions("nudge_propose", value=value))
+    [opened] = await bot.slack.wait_for("views.open")
+    filled = view_submission(
+        "proposal_modal", {"proposal": {"value": "retry with a pinned image"}},
+        private_metadata=opened.params["view"]["private_metadata"],
+    )  # fmt: skip
+    await asyncio.gather(bot.interact(filled), bot.interact(filled))
+    await bot.handled(ProposalAdded)
+    await bot.tick()
+    assert len(bot.calls("chat.postMessage")) == 1
+    assert watches(bot) == {ts: "answered"}
 
 
 @pytest.mark.parametrize("bot_settings", [{"language": "nl"}], ids=["nl"])

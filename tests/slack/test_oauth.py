@@ -156,3 +156,27 @@ async def test_slack_oauth_reinstall_cancels_the_removal_before_anyone_posts(
     # A month on, with nothing said in between, its data is still there.
     await bot.runtime.forget_removed_workspaces(now_utc() + timedelta(days=31))
     assert [k.workspace for k in workspaces.known(bot.groundrules.database)] == ["slack:T-TEST"]
+
+
+async def test_slack_oauth_install_that_fails_to_store_keeps_the_token_out_of_the_log(
+    oauth_bot: SlackBot, operator_log
+):
+    bot = oauth_bot
+    refuse_writes = {  # the install's write fails (live: a full disk, a lock timeout ...)
+        "sqlite": "CREATE TRIGGER refuse BEFORE INSERT ON slack_installations "
+        "BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        "postgresql": "ALTER TABLE slack_installations "
+        "ADD CONSTRAINT refuse CHECK (false) NOT VALID",
+    }
+    database = bot.groundrules.database
+    with database.begin() as connection:
+        connection.execute(text(refuse_writes[database.dialect.name]))
+    page = await bot.get("/slack/install")
+    state = re.search(r"state=([\w-]+)", page.body).group(1)
+    await bot.get(
+        f"/slack/oauth_redirect?code=the-code&state={state}",
+        headers={"Cookie": f"slack-app-oauth-state={state}"},
+    )
+    written = operator_log.getvalue()
+    assert "INSERT INTO slack_installations" in written  # told, without its parameters
+    assert "xoxb-" not in written

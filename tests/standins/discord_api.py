@@ -294,6 +294,8 @@ class FakeChannel:
     last_message_id: int | None = None
     # A thread's members (a private thread shows only to them), by user id.
     member_ids: list[int] = field(default_factory=list)
+    # Sent to the client as they are; the stand-in itself does not enforce them.
+    permission_overwrites: list[JSON] = field(default_factory=list)
 
     @property
     def is_thread(self) -> bool:
@@ -343,7 +345,7 @@ class FakeChannel:
                 position=self.position,
                 topic=self.topic,
                 nsfw=False,
-                permission_overwrites=[],
+                permission_overwrites=self.permission_overwrites,
                 default_auto_archive_duration=1440,
             )
         return data
