@@ -356,11 +356,12 @@ _ENGLISH_SINCE = re.compile(
     re.IGNORECASE,
 )
 # An agreement's reason may end in clauses: "owner @ben", "owner role night lead",
-# "review in 6 weeks". Only a trailing run of them counts; the same words inside the
-# reason stay there ("because the owner @ben asked", "because we review in person").
+# "review in 6 weeks", "herziening: 1 mei". Only a trailing run of them counts; the same
+# words inside the reason stay there ("because the owner @ben asked", "because we review in
+# person").
 _CLAUSE = re.compile(
-    r"(?<!\S)(?:(owner|eigenaar)|(?:(?:next|volgende)\s+)?(?:review|herzien|evalueer|evalueren))"
-    r"\s*:?(?=\s|$)",
+    r"(?<!\S)(?:(owner|eigenaar)|(?:(?:next|volgende)\s+)?"
+    r"(review|herziening|herzien|evalueer|evalueren))\s*:?(?=\s|$)",
     re.IGNORECASE,
 )
 # After an article or possessive, "owner" and "review" are nouns in the reason ("the
@@ -380,6 +381,30 @@ _BEFORE_A_VERB = _BEFORE_A_NOUN | frozenset({
     "also", "then", "lets", "wij", "ik", "je", "jij", "ze", "zij", "hij", "te", "zal",
     "zullen", "moet", "moeten", "kan", "kunnen", "gaan", "gaat", "willen", "wil", "hebben",
     "heb", "hebt", "heeft", "hadden", "is", "zijn", "ook", "dan",
+})  # fmt: skip
+# Dutch puts a subordinate clause's verbs last ("omdat het rommelig is", "omdat dat moet",
+# "omdat de brieven te laat zijn"), so before a Dutch clause word a finite verb usually
+# ends the reason: "omdat het rommelig is herzien over 2 weken" has a review date. Only
+# right after a subject pronoun is it the auxiliary of a verb the clause word completes
+# ("we zullen herzien over twee weken", "we hebben geleerd dat ..."); "geleerd" also
+# completes a perfect anywhere ("omdat het team veel heeft geleerd"). A guess, as the
+# English one: "omdat we het willen herzien over een maand" reads as a reason "we het
+# willen" and a review date, and so does the passive "omdat de regel is herzien op 1 mei".
+_DUTCH_CLAUSE_WORDS = frozenset({
+    "eigenaar", "herziening", "herzien", "evalueer", "evalueren", "geleerd", "les",
+})  # fmt: skip
+_NOUN_CLAUSE_WORDS = frozenset({"owner", "eigenaar", "herziening", "lesson", "les"})
+_DUTCH_FINITE = frozenset({
+    "is", "zijn", "was", "waren", "wordt", "worden", "blijkt", "blijken", "moet", "moeten",
+    "kan", "kunnen", "zal", "zullen", "wil", "willen", "mag", "mogen", "gaan", "gaat",
+    "hebben", "heb", "hebt", "heeft", "had", "hadden",
+})  # fmt: skip
+_DUTCH_PERFECT = frozenset({"hebben", "heb", "hebt", "heeft", "had", "hadden"})
+_DUTCH_SUBJECTS = frozenset({"we", "wij", "ik", "je", "jij", "ze", "zij", "hij", "u", "jullie"})
+# "zijn" after a preposition is a possessive ("van zijn eigenaar"), else a verb.
+_DUTCH_PREPOSITIONS = frozenset({
+    "van", "voor", "met", "door", "bij", "om", "uit", "naar", "tegen", "zonder", "op", "in",
+    "over", "na", "aan",
 })  # fmt: skip
 # "we'd", "we'll", "won't", "let's", "we’ve": a subject with its auxiliary.
 _CONTRACTION = re.compile(r"\w['’](?:d|ll|s|ve|re|m)$|n['’]t$")
@@ -522,7 +547,7 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
         match = matches[index]
         value = rest[match.end() : end].strip()
         is_owner = match.group(1) is not None
-        if _within_the_reason(rest[: match.start()], verb=not is_owner):
+        if _within_the_reason(rest[: match.start()], (match.group(1) or match.group(2)).lower()):
             break
         if is_owner and not _reads_as_owner(value):
             break
@@ -540,17 +565,28 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
     return rest[:end].strip().rstrip(",;:").rstrip(), clauses[::-1]  # "because y, owner @ben"
 
 
-def _within_the_reason(before: str, *, verb: bool) -> bool:
-    """Whether a clause word after `before` is the reason's own: a noun after an article or
-    possessive, a verb after its subject or auxiliary.
+def _within_the_reason(before: str, word: str) -> bool:
+    """Whether the clause word `word` (lower case) after `before` is the reason's own: a
+    noun after an article or possessive, a verb after its subject or auxiliary.
 
     A bare plural noun is taken as the subject only when it opens its sentence
     ("auditors review on May 1"); "because y review in 6 weeks", "because people
     complained about delays review in 6 weeks" still end in a review clause. A singular
-    noun before "review" ("the code review takes 2 weeks") is left to the date test.
+    noun before "review" ("the code review takes 2 weeks") is left to the date test. A
+    Dutch clause word after a finite verb follows Dutch word order (_DUTCH_FINITE).
     """
+    verb = word not in _NOUN_CLAUSE_WORDS
     words = before.split()
     last = words[-1].lower() if words else ""
+    previous = words[-2].lower() if len(words) > 1 else ""
+    if (
+        word in _DUTCH_CLAUSE_WORDS
+        and last in _DUTCH_FINITE
+        and not (last == "zijn" and previous in _DUTCH_PREPOSITIONS)
+    ):
+        return verb and (
+            previous in _DUTCH_SUBJECTS or (word == "geleerd" and last in _DUTCH_PERFECT)
+        )
     if last in (_BEFORE_A_VERB if verb else _BEFORE_A_NOUN) or _CONTRACTION.search(last):
         return True
     if not verb or not _PLURAL.fullmatch(last) or last in _NOT_PLURAL:
@@ -567,7 +603,7 @@ def _owner_clause_before(rest: str, owner: re.Match[str], review: re.Match[str])
     """Whether an owner clause ends where this review clause begins: "owner @ben review"."""
     return (
         owner.group(1) is not None
-        and not _within_the_reason(rest[: owner.start()], verb=False)
+        and not _within_the_reason(rest[: owner.start()], owner.group(1).lower())
         and _reads_as_owner(rest[owner.end() : review.start()].strip())
     )
 
@@ -887,9 +923,7 @@ _RETIRE = {"retire", "intrekken", "stoppen", "vervallen"}
 # "because daily is too much, learned: ask first". After a subject or auxiliary
 # "learned" is the reason's verb ("because we learned that ...", "omdat we geleerd
 # hebben dat ..."); after an article "lesson" is its noun ("the lesson from May").
-_LEARNED = re.compile(
-    r"(?<!\S)(?:(learned|learnt|geleerd)|lesson|les)\s*(:?)\s+(?=\S)", re.IGNORECASE
-)
+_LEARNED = re.compile(r"(?<!\S)(learned|learnt|geleerd|lesson|les)\s*(:?)\s+(?=\S)", re.IGNORECASE)
 
 
 def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Parsed | UsageError:
@@ -929,7 +963,7 @@ def _revision_and_lesson(tail: str, lang: str | None) -> tuple[list[str], str | 
     """
     for match in _LEARNED.finditer(tail):
         labelled = match.group(2) == ":"  # "learned:" is a clause after any word
-        if not labelled and _within_the_reason(tail[: match.start()], verb=bool(match.group(1))):
+        if not labelled and _within_the_reason(tail[: match.start()], match.group(1).lower()):
             continue
         revision = _split_reason(tail[: match.start()], lang)
         why = revision[-1].strip().rstrip(",;:").rstrip()  # "because y, learned: ..."

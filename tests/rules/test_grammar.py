@@ -503,6 +503,50 @@ def test_grammar_owner_and_review_after_a_full_stop_are_read():
 
 
 @pytest.mark.parametrize(
+    ("args", "why", "owner", "review_on"),
+    [
+        ("x omdat het anders rommelig is herzien over 2 weken", "het anders rommelig is", None,
+         date(2026, 3, 16)),
+        ("x omdat dat moet herzien op 1 mei", "dat moet", None, date(2026, 5, 1)),
+        ("x omdat we dat zo willen herzien volgende maand", "we dat zo willen", None,
+         date(2026, 4, 2)),
+        ("x omdat het kan herzien over een maand", "het kan", None, date(2026, 4, 2)),
+        ("x omdat de brieven te laat zijn eigenaar @bram herzien over 2 weken",
+         "de brieven te laat zijn", "bram", date(2026, 3, 16)),
+        ("x omdat y herziening: 1 mei", "y", None, date(2026, 5, 1)),
+        ("x omdat y herziening op 1 mei", "y", None, date(2026, 5, 1)),
+        ("x omdat het rommelig is, volgende herziening over 2 weken", "het rommelig is", None,
+         date(2026, 3, 16)),
+        # The same words as the reason's own: after a subject, an article or a preposition.
+        ("x omdat we zullen herzien over twee weken", "we zullen herzien over twee weken",
+         None, None),
+        ("x omdat de herziening in mei tegenviel", "de herziening in mei tegenviel", None,
+         None),
+        ("x omdat het de taak is van zijn eigenaar @bram",
+         "het de taak is van zijn eigenaar @bram", None, None),
+    ],
+)  # fmt: skip
+def test_grammar_a_dutch_reason_ends_in_its_verb_before_a_clause(args, why, owner, review_on):
+    result = parse_as_typed("afspraak", args)
+    assert isinstance(result, Agree)
+    assert (result.why, result.owner, result.review_on) == (why, owner, review_on)
+
+
+@pytest.mark.parametrize(
+    ("args", "why", "lesson"),
+    [
+        ("herzien 1 x omdat 10 uur te vroeg is geleerd niemand is er om 10 uur",
+         "10 uur te vroeg is", "niemand is er om 10 uur"),
+        ("herzien 1 x omdat het team veel heeft geleerd van mei",
+         "het team veel heeft geleerd van mei", None),
+    ],
+)  # fmt: skip
+def test_grammar_a_dutch_reason_ends_in_its_verb_before_a_lesson(args, why, lesson):
+    result = parse_as_typed("herziening", args)
+    assert isinstance(result, ReviewAgreement) and (result.why, result.lesson) == (why, lesson)
+
+
+@pytest.mark.parametrize(
     ("name", "args", "why", "lesson"),
     [
         ("review", "revise 3 We rotate weekly because we learned that daily is too much",
