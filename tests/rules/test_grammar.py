@@ -236,6 +236,11 @@ def test_grammar_review_numbers_are_ascii_and_storable():
         ("since 3 March", TODAY, date(2025, 3, 3)),  # no year: last year's
         ("sinds 29 feb", date(2028, 2, 28), date(2024, 2, 29)),
         ("since 2028-02-29", date(2028, 3, 1), date(2028, 2, 29)),
+        ("since monday", TODAY, TODAY),  # TODAY is a Monday: since today
+        ("sinds maandag", date(2026, 3, 5), TODAY),
+        ("sinds vrijdag", TODAY, date(2026, 2, 27)),
+        ("since last Monday", TODAY, date(2026, 2, 23)),
+        ("sinds vorige dinsdag", date(2026, 3, 5), date(2026, 3, 3)),
         ("", TODAY, None),
     ],
 )
