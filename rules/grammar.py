@@ -660,7 +660,10 @@ def _agreements(spec: CommandSpec, args: str, today: date) -> ListAgreements | U
     return UsageError(spec)
 
 
-def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound:
+def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | UsageError:
+    if args and _means_no_concern(args):
+        # "/zorgen geen zorgen" answers a round; it would ask everyone about "geen zorgen".
+        return UsageError(spec, AN_ANSWER_NOT_A_PROPOSAL)
     return StartRound(_clip(args) if args else None)
 
 
@@ -671,7 +674,9 @@ _NO_CONCERN = frozenset({
     "none", "no", "nope", "nah", "nothing", "n/a", "-", "ok", "okay", "no concern",
     "no concerns", "not a concern", "no worries", "no objection", "no objections",
     "nee", "neen", "geen", "niets", "niks", "geen zorg", "geen zorgen", "geen bezwaar",
-    "geen bezwaren", "geen enkele zorg", "geen enkel bezwaar", "oké", "prima", "akkoord",
+    "geen bezwaren", "geen enkele zorg", "geen enkel bezwaar", "helemaal geen zorg",
+    "helemaal geen zorgen", "helemaal geen bezwaar", "helemaal niets", "helemaal niks",
+    "oké", "prima", "akkoord",
     "all good", "looks good", "lgtm", "+1", "👍", "👌", "✅", ":+1:", ":thumbsup:",
     ":ok_hand:", ":white_check_mark:",
 })  # fmt: skip
@@ -680,8 +685,15 @@ _AFTERWORDS = _NO_CONCERN | frozenset({
     "sounds good", "go ahead", "go for it", "thanks", "thank you", "agreed",
     "hoor", "van mij", "hier", "voor mij", "helemaal niet", "goed", "top", "mooi",
     "ziet er goed uit", "klinkt goed", "ga je gang", "dank", "dank je", "bedankt", "eens",
+    "mee eens", "helemaal mee eens", "ga ervoor", "ga door", "dank je wel", "dank u wel",
+    "dankjewel", "dankuwel", "van mijn kant", "van mij uit", "super", "is goed", "klinkt prima",
+    "lijkt me goed", "fijn", "helemaal goed", "goed plan",
 })  # fmt: skip
 _LONGEST_FIRST = sorted(_NO_CONCERN, key=len, reverse=True)
+AN_ANSWER_NOT_A_PROPOSAL = Say.of(
+    N_("That reads as an answer, not a proposal: to answer a concern round, type /concern "
+       "none. To ask everyone here, give the proposal itself.")
+)  # fmt: skip
 # Skin tones and emoji presentation ("👍🏽", Slack's ":+1::skin-tone-3:") do not change
 # what an emoji says.
 _EMOJI_VARIANT = re.compile(r"[\ufe0f\U0001f3fb-\U0001f3ff]|:skin-tone-\d:")
@@ -820,7 +832,10 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     return UsageError(spec)
 
 
-_RENEWED = {"renew", "renewed", "vernieuw", "vernieuwd", "verleng", "verlengd", "ok"}
+_RENEWED = {
+    "renew", "renewed", "renewing", "extend", "extended", "ok",
+    "vernieuw", "vernieuwd", "vernieuwen", "verleng", "verlengd", "verlengen",
+}  # fmt: skip
 _CHECK = {"check", "checking", "navragen", "overleggen", "overleg", "nagaan"}
 
 
@@ -863,6 +878,8 @@ EVALUATION_VALUES = (
 
 # "4,5" among scores written apart is a Dutch decimal (4.5), not the scores 4 and 5.
 _DECIMAL = re.compile(r"\d+[.,]\d+")
+# One score, after the spaces or commas that separate it from the one before.
+_SCORE = re.compile(r"[\s,]*([^\s,]+)")
 
 
 def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
@@ -870,18 +887,20 @@ def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     decimal = len(written) > 1 and any(
         _DECIMAL.fullmatch(word) for word in written[: len(EVALUATION_VALUES)]
     )
-    tokens = [] if decimal else args.replace(",", " ").split()
-    scores = []
-    for token in tokens[: len(EVALUATION_VALUES)]:
-        score = _number(token)
-        if score is None:
+    scores: list[int] = []
+    end = 0  # commas separate scores only: the comment keeps its own ("1,5 uur")
+    while not decimal and len(scores) < len(EVALUATION_VALUES):
+        match = _SCORE.match(args, end)
+        score = match and _number(match.group(1))
+        if not match or score is None:
             break
         scores.append(score)
+        end = match.end()
     if len(scores) != len(EVALUATION_VALUES) or not all(1 <= s <= 5 for s in scores):
         return UsageError(
             spec, Say.of(N_("Give nine scores from 1 to 5, one for each value, in order."))
         )
-    comment = " ".join(tokens[len(scores) :]) or None
+    comment = args[end:].lstrip(" ,") or None
     return Evaluate(tuple(scores), comment and _clip(comment)[:1000])
 
 

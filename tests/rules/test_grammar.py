@@ -7,18 +7,22 @@ from datetime import date, timedelta
 import pytest
 
 from rules.grammar import (
+    AN_ANSWER_NOT_A_PROPOSAL,
     COMMANDS,
     FAR_REVIEW,
     FUTURE_REPORT,
     ONE_OWNER,
     PAST_REVIEW,
     Agree,
+    AnswerRenewal,
     AnswerRound,
+    Evaluate,
     ListAgreements,
     NudgeMode,
     ProblemWindow,
     Report,
     ReviewAgreement,
+    SetMandate,
     StartRound,
     UsageError,
     find_command,
@@ -406,6 +410,8 @@ def test_grammar_unreadable_review_date_is_an_error_not_ignored(args):
         "no concern", "No concerns.", "nope", "none, looks good", "none here. thanks!",
         "no concerns from me, looks good 👍", "👍", "👍🏽", ":+1::skin-tone-3:", "geen zorg",
         "geen bezwaren", "Geen zorgen hoor", "geen, prima", "Geen bezwaar, ga je gang", "nee hoor",
+        "geen, mee eens", "geen, ga ervoor", "niks, dank je wel", "helemaal geen zorgen",
+        "geen zorgen van mijn kant", "geen, super", "geen, is goed",
     ],
 )  # fmt: skip
 def test_grammar_everyday_no_concern_answers(answer):
@@ -418,6 +424,7 @@ def test_grammar_everyday_no_concern_answers(answer):
         "none of this works for nights", "no concern about cost but the timing is bad",
         "no concerns, but nights are hard", "nothing works at night", "no, the timing is bad",
         "ok but the cost", "none?", "none 👎", "🙂", "geen idee of dit werkt", "nee, te duur",
+        "geen zorgen, maar de tijd is krap", "helemaal geen idee of dit werkt",
     ],
 )  # fmt: skip
 def test_grammar_a_concern_that_starts_like_none_stays_a_concern(answer):
@@ -594,3 +601,24 @@ def test_grammar_evaluation_scores_are_whole(args, scores):
     spec, _ = find_command("evaluatie")
     parsed = parse_command(spec, args, today=date(2026, 3, 2))
     assert (parsed.scores if scores else parsed.__class__.__name__) == (scores or "UsageError")
+
+
+@pytest.mark.parametrize("name", ["concerns", "zorgen"])
+@pytest.mark.parametrize("args", ["geen zorgen", "geen", "none", "no concerns, looks good"])
+def test_grammar_a_round_about_no_concern_is_refused(name, args):
+    assert parse(name, args) == UsageError(find_command(name)[0], AN_ANSWER_NOT_A_PROPOSAL)
+
+
+@pytest.mark.parametrize(
+    "word", ["renew", "renewed", "renewing", "extend", "vernieuwen", "Verlengen.", "verlengd"]
+)
+def test_grammar_mandate_renewal_words(word):
+    assert parse("mandaat", word) == AnswerRenewal("renewed")
+    assert parse("mandate", "the release calendar") == SetMandate("the release calendar")
+
+
+def test_grammar_evaluation_comment_keeps_its_commas():
+    assert parse("evaluatie", "4 4 4 4 4 4 4 4 4 goed, maar 1,5 uur was te lang") == Evaluate(
+        (4,) * 9, "goed, maar 1,5 uur was te lang"
+    )
+    assert parse("evaluate", "4,4,4,4,4,4,4,4,5, fine") == Evaluate((4,) * 8 + (5,), "fine")
