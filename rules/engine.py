@@ -83,6 +83,7 @@ from rules.grammar import (
     UsageError,
     find_command,
     parse_command,
+    reached_command,
 )
 from rules.speech import language
 from rules.state import Reads, TableState, Watch
@@ -364,16 +365,11 @@ def _as_command(event: Event) -> Understood:
 
 def _parse(event: CommandInvoked) -> Command:
     name, args = event.name, event.args
-    found = find_command(name)
     # "/groundrules agree ..." reaches every command through one registered name.
-    if found is not None and found[0].name == "groundrules" and args.strip():
-        first, _, rest = args.strip().partition(" ")
-        inner = find_command(first)
-        if inner is not None and inner[0].name != "groundrules":
-            found, args = inner, rest
+    found = reached_command(name, args)
     if found is None:
         return Command(event, None, UnknownCommand(name.lstrip("/")), None)
-    spec, lang = found
+    spec, lang, args = found
     parsed = parse_command(spec, args, today=event.at.date(), lang=lang)
     return Command(event, spec, parsed, lang)
 

@@ -164,6 +164,29 @@ def find_command(name: str) -> tuple[CommandSpec, str | None] | None:
     return spec, None
 
 
+def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str] | None:
+    """The command a typed name and text reach, its language and its own text.
+
+    "/groundrules afspraak …" reaches /agree, in Dutch. "/groundrules hulp" and
+    "/groundrules spelregels" stay /groundrules, in the language their word shows, and a
+    sentence ("@Groundrules wat zijn onze afspraken?") in the language it is written in.
+    """
+    found = find_command(name)
+    if found is None:
+        return None
+    spec, lang = found
+    args = args.strip()
+    if spec.name != "groundrules" or not args:
+        return spec, lang, args
+    first, _, rest = args.partition(" ")
+    inner = find_command(first)
+    if inner is None:
+        return spec, detect_language(args, fallback="") or lang, args
+    if inner[0].name == "groundrules":
+        return spec, inner[1] or lang, args
+    return inner[0], inner[1], rest.strip()
+
+
 # --- parsed commands -----------------------------------------------------------
 
 

@@ -32,7 +32,7 @@ from rules.events import (
     ReviewDecided,
     WhyAsked,
 )
-from rules.grammar import MAX_FIELD, PAST_REVIEW, find_command
+from rules.grammar import MAX_FIELD, PAST_REVIEW, reached_command
 from rules.say import N_, Say
 
 PREFIX = "slack:"
@@ -263,16 +263,10 @@ class Target:
 
 def command_target(name: str, args: str) -> Target | None:
     """ "/groundrules afspraak …" reaches /agree, as the engine reads it too."""
-    found = find_command(name)
+    found = reached_command(name, args)
     if found is None:
         return None
-    spec, lang = found
-    args = args.strip()
-    if spec.name == "groundrules" and args:
-        first, _, rest = args.partition(" ")
-        inner = find_command(first)
-        if inner is not None and inner[0].name != "groundrules":
-            return Target(inner[0].name, rest.strip(), inner[1])
+    spec, lang, args = found
     return Target(spec.name, args, lang)
 
 

@@ -27,6 +27,7 @@ from rules.grammar import (
     UsageError,
     find_command,
     parse_command,
+    reached_command,
 )
 from rules.say import Quote
 
@@ -622,3 +623,22 @@ def test_grammar_evaluation_comment_keeps_its_commas():
         (4,) * 9, "goed, maar 1,5 uur was te lang"
     )
     assert parse("evaluate", "4,4,4,4,4,4,4,4,5, fine") == Evaluate((4,) * 8 + (5,), "fine")
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "reached", "lang", "text"),
+    [
+        ("groundrules", "afspraak x omdat y", "agree", "nl", "x omdat y"),
+        ("groundrules", "hulp", "groundrules", "nl", "hulp"),
+        ("groundrules", "spelregels", "groundrules", "nl", "spelregels"),
+        ("groundrules", "help", "groundrules", "en", "help"),
+        ("groundrules", "wat zijn onze afspraken?", "groundrules", "nl",
+         "wat zijn onze afspraken?"),
+        ("groundrules", "what are our rules?", "groundrules", "en", "what are our rules?"),
+        ("groundrules", "", "groundrules", "en", ""),
+        ("spelregels", "hulp", "groundrules", "nl", "hulp"),
+    ],
+)  # fmt: skip
+def test_grammar_the_command_groundrules_reaches_and_its_language(name, args, reached, lang, text):
+    spec, found_lang, found_text = reached_command(name, args)
+    assert (spec.name, found_lang, found_text) == (reached, lang, text)
