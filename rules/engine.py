@@ -374,7 +374,13 @@ def _parse(event: CommandInvoked) -> Command:
     return Command(event, spec, parsed, lang)
 
 
-def _form(event: Event, name: str, parsed: Parsed | UsageError, comment=None) -> Command:
+def _form(
+    event: ReviewDecided | RenewalAnswered | EvaluationGiven,
+    name: str,
+    parsed: Parsed | UsageError,
+    comment=None,
+) -> Command:
+    """A button or form, read as its command typed in the language it was shown in."""
     spec = find_command(name)[0]
     if isinstance(parsed, Evaluate) and comment:
         parsed = Evaluate(parsed.scores, " ".join(comment.split())[:1000])
@@ -382,7 +388,7 @@ def _form(event: Event, name: str, parsed: Parsed | UsageError, comment=None) ->
         workspace=event.workspace, channel=event.channel, at=event.at, event_id=event.event_id,
         user=event.user, name=name,
     )  # fmt: skip
-    return Command(as_typed, spec, parsed, None)
+    return Command(as_typed, spec, parsed, event.lang)
 
 
 def _submitted_agreement(event: AgreementSubmitted) -> Command:
@@ -392,14 +398,15 @@ def _submitted_agreement(event: AgreementSubmitted) -> Command:
         user=event.user, name="agree", thread_id=event.thread_id,
     )  # fmt: skip
     text, why = " ".join(event.text.split()), " ".join(event.why.split())
+    lang = event.lang  # the form's language, as a typed name's
     if not text or not why:
-        return Command(as_typed, spec, UsageError(spec), None)
+        return Command(as_typed, spec, UsageError(spec), lang)
     if event.review_on is not None and event.review_on <= event.at.date():
-        return Command(as_typed, spec, UsageError(spec, PAST_REVIEW), None)
+        return Command(as_typed, spec, UsageError(spec, PAST_REVIEW), lang)
     if event.review_on is not None and event.review_on - event.at.date() > MAX_REVIEW_AHEAD:
-        return Command(as_typed, spec, UsageError(spec, FAR_REVIEW), None)
+        return Command(as_typed, spec, UsageError(spec, FAR_REVIEW), lang)
     parsed = Agree(text[:MAX_FIELD], why[:MAX_FIELD], event.owner or None, event.review_on)
-    return Command(as_typed, spec, parsed, None)
+    return Command(as_typed, spec, parsed, lang)
 
 
 def _decide_command(command: Command, state: TableState) -> list[Action]:

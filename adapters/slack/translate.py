@@ -325,7 +325,7 @@ def review_click(
         return None
     return ReviewDecided(
         workspace=workspace, channel=fields["c"], at=at, event_id=event_id, user=user,
-        number=fields["n"], decision=decision,
+        number=fields["n"], decision=decision, lang=fields.get("l"),
     )  # fmt: skip
 
 
@@ -339,7 +339,7 @@ def renewal_click(
         return None
     return RenewalAnswered(
         workspace=workspace, channel=fields["c"], at=at, event_id=event_id, user=user,
-        outcome=outcome,
+        outcome=outcome, lang=fields.get("l"),
     )  # fmt: skip
 
 
@@ -446,6 +446,7 @@ def agreement_form(
     return AgreementSubmitted(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
         text=what, why=why, owner=owner, review_on=review_on, thread_id=meta.get("t"),
+        lang=meta.get("l"),
     )  # fmt: skip
 
 
@@ -467,6 +468,7 @@ def revise_form(
     return ReviewDecided(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
         number=meta["n"], decision="revise", lesson=lesson or None, new_text=new_text, why=why,
+        lang=meta.get("l"),
     )  # fmt: skip
 
 
@@ -495,4 +497,5 @@ def evaluation_form(
     return EvaluationGiven(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
         scores=tuple(s for s in scores if s is not None), comment=comment or None,
+        lang=meta.get("l"),
     )  # fmt: skip

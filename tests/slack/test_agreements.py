@@ -4,9 +4,13 @@ the shared grammar's Dutch aliases, and review buttons."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
+from sqlmodel import Session, select
+
 from adapters.slack import ids
+from bot.models import AgreementRow
 from rules.actions import AgreementView, AnnounceReview
 from rules.events import AgreementSubmitted, CommandInvoked, ReviewDecided
 from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, shown_text
@@ -234,3 +238,49 @@ async def test_slack_a_cut_prefill_says_so(bot: SlackBot):
     opened = (await bot.slack.wait_for("views.open", 3))[-1]
     assert "its end is missing" in shown_text(opened)
     assert block(opened.params["view"], "new_text")["element"]["initial_value"].endswith("…")
+
+
+async def test_slack_dutch_form_and_buttons_answer_in_dutch(bot: SlackBot):
+    """No table language set: the Dutch form (/afspraak alone) records a Dutch agreement,
+    and its review's Dutch buttons and revision form answer in Dutch and keep it Dutch."""
+    await bot.command("/afspraak")
+    [opened] = await bot.slack.wait_for("views.open")
+    assert opened.params["view"]["title"]["text"] == "Afspraak vastleggen"
+    await bot.interact(
+        agreement_form(opened.params["view"]["private_metadata"], what="We ruimen op",
+                       why="het is anders een rommeltje")
+    )  # fmt: skip
+    await bot.handled(AgreementSubmitted)
+    [announced] = await bot.slack.wait_for("chat.postMessage")
+    assert "Afspraak vastgelegd" in shown_text(announced)
+
+    stored = AgreementView(
+        number=1, text="We ruimen op", why="het is anders een rommeltje", owner=USER_ID,
+        recorded_by=USER_ID, consenters=(USER_ID,), concerns=(), review_on=date.today(),
+        version=1, replaces=None, status="current",
+    )  # fmt: skip
+    review = AnnounceReview(workspace=WORKSPACE, channel=CHANNEL_ID, lang="nl", agreement=stored)
+    await bot.adapter.deliver(review)
+    posted = bot.calls("chat.postMessage")[-1]
+    await bot.interact(
+        block_actions("review_revise", value=button(posted, "review_revise")["value"])
+    )
+    opened = (await bot.slack.wait_for("views.open", 2))[-1]
+    values = {"lesson": {"value": "niemand deed het"},
+              "new_text": {"value": "We ruimen vrijdag op"},
+              "why": {"value": "dan is iedereen er"}}  # fmt: skip
+    metadata = opened.params["view"]["private_metadata"]
+    await bot.interact(view_submission("revise_modal", values, private_metadata=metadata))
+    await bot.handled(ReviewDecided)
+    await bot.slack.wait_for("chat.postMessage", where=lambda p: "Afspraak #1, versie 2" in str(p))
+    with Session(bot.groundrules.database) as session:
+        rows = session.exec(select(AgreementRow).order_by(AgreementRow.version)).all()
+    assert [(row.version, row.lang) for row in rows] == [(1, "nl"), (2, "nl")]
+
+    # The next review's "Behouden": answered in Dutch too.
+    again = replace(stored, text="We ruimen vrijdag op", version=2, replaces=1)
+    await bot.adapter.deliver(replace(review, agreement=again))
+    posted = bot.calls("chat.postMessage")[-1]
+    await bot.interact(block_actions("review_keep", value=button(posted, "review_keep")["value"]))
+    await bot.handled(ReviewDecided, 2)
+    await bot.slack.wait_for("chat.postMessage", where=lambda p: "Afspraak #1 blijft" in str(p))
