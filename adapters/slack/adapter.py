@@ -346,10 +346,17 @@ class SlackAdapter:
         assert self.runtime is not None, "the adapter is not started"
         await self.runtime.workspace_removed(workspace)
 
-    async def lang_for(self, workspace: str, user: str, hint: str | None = None) -> str:
-        """The bot's configured language, else what the person typed, else their Slack locale."""
-        if self.settings.language or hint:
-            return supported(self.settings.language or hint)
+    async def lang_for(
+        self, workspace: str, user: str, hint: str | None = None, *, channel: str | None = None
+    ) -> str:
+        """The language of the table at `channel` (/table language), else the bot's
+        configured one, else what the person typed, else their Slack locale: as the
+        engine answers there."""
+        table = None
+        if channel is not None and self.runtime is not None:
+            table = await self.runtime.table_language(workspace, channel)
+        if table or self.settings.language or hint:
+            return supported(table or self.settings.language or hint)
         return supported(await self.directory.locale(workspace, user))
 
     async def open_modal(

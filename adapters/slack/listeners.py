@@ -161,7 +161,9 @@ class Listeners:
             )  # fmt: skip
             return
         if target is not None and target.name == "agree" and not target.args:
-            lang = await self.adapter.lang_for(workspace, invoked.user, target.lang)
+            lang = await self.adapter.lang_for(
+                workspace, invoked.user, target.lang, channel=invoked.channel
+            )
             metadata = ids.pack(ids.MAX_METADATA, c=invoked.channel, l=lang)
             await self.adapter.open_modal(
                 workspace, command["trigger_id"], lang,
@@ -281,7 +283,7 @@ class Listeners:
         workspace, user = workspace_of(context), body["user"]["id"]
         message = body.get("message") or {}
         channel = (body.get("channel") or {}).get("id")
-        lang = await self.adapter.lang_for(workspace, user)
+        lang = await self.adapter.lang_for(workspace, user, channel=channel)
         if not channel or not await self.adapter.bot_is_in(workspace, channel, user):
             await self.adapter.respond_privately(
                 workspace, user, body.get("response_url"),

@@ -113,6 +113,20 @@ async def test_interactions_agree_without_text_opens_the_form(world, harness):
                for m in world.api.messages_in(world.general))  # fmt: skip
 
 
+async def test_interactions_forms_open_in_the_tables_language(world, harness):
+    """A table's /table language wins over the client's, for the forms as for the engine's
+    answers."""
+    runtime = await harness.start()
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "table", {"text": "language nl"}
+    )
+    await runtime.wait_for(CommandInvoked)
+    await world.api.wait_for_callback(ix)
+    ix = await world.api.slash_command(world.guild, world.general, world.alice, "agree")
+    modal = await world.api.wait_for_callback(ix)
+    assert modal.data["title"] == "Afspraak vastleggen"
+
+
 async def test_interactions_record_as_agreement_from_the_message_menu(world, harness):
     runtime = await harness.start()
     said = await world.api.message_create(

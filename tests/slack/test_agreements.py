@@ -122,6 +122,25 @@ async def test_slack_dutch_alias_through_groundrules(bot: SlackBot):
     assert opened.params["view"]["title"]["text"] == "Afspraak vastleggen"
 
 
+async def test_slack_forms_open_in_the_tables_language(bot: SlackBot):
+    """A table's /table language wins over the person's Slack locale and the command's
+    name, for the forms as for the engine's answers."""
+    await bot.command("/tafel", "taal nl")
+    await bot.handled(CommandInvoked)
+    await bot.interact(message_shortcut("record_agreement", message_text="Koffie om 10 uur"))
+    await bot.command("/agree")
+    opened = await bot.slack.wait_for("views.open", 2)
+    assert [call.params["view"]["title"]["text"] for call in opened] == [
+        "Afspraak vastleggen", "Afspraak vastleggen",
+    ]  # fmt: skip
+
+    await bot.command("/table", "language en")
+    await bot.handled(CommandInvoked, 2)
+    await bot.command("/afspraak")
+    opened = await bot.slack.wait_for("views.open", 3)
+    assert opened[-1].params["view"]["title"]["text"] == "Record an agreement"
+
+
 async def test_slack_review_buttons_keep_and_revise(bot: SlackBot):
     review = AnnounceReview(
         workspace=WORKSPACE, channel=CHANNEL_ID, lang="en",
