@@ -32,6 +32,7 @@ from sqlalchemy import Engine
 
 from adapters.slack import blocks, translate
 from adapters.slack.config import EVENTS_PATH, SlackConfig, config_from
+from adapters.slack.installed import installed_names
 from adapters.slack.listeners import Listeners
 from adapters.slack.outbound import Deliverer, error_of
 from adapters.slack.people import Directory
@@ -150,8 +151,10 @@ class SlackAdapter:
         self._socket: AsyncSocketModeHandler | None = None
         self.directory = Directory(self.client_for)
         self.deliverer = Deliverer(
-            client_for=self.client_for, directory=self.directory, message_ref=self._message_ref
-        )
+            client_for=self.client_for, directory=self.directory, message_ref=self._message_ref,
+            commands=installed_names(settings.slack_commands),
+        )  # fmt: skip
+        self.voice = self.deliverer.voice
         self.app = self._bolt_app()
         Listeners(self).register(self.app)
 
@@ -363,7 +366,7 @@ class SlackAdapter:
         self, workspace: str, trigger_id: str, lang: str, build: Callable[[blocks.Voice], dict]
     ) -> None:
         client = await self.client_for(workspace)
-        await client.views_open(trigger_id=trigger_id, view=build(blocks.Voice(lang)))
+        await client.views_open(trigger_id=trigger_id, view=build(self.voice(lang)))
 
     async def post_proposal(self, added: ProposalAdded, *, thread_ts: str, lang: str) -> None:
         """The proposal from a nudge's form, in the problem's thread, attributed to its author."""

@@ -88,16 +88,20 @@ def render(
     *,
     name_of: Callable[[str], str] = _as_is,
     quote: Callable[[str], str] = _as_is,
+    words: Callable[[str], str] = _as_is,
 ) -> str:
-    """Translate and fill in a message; `name_of` and `quote` are the platform's own."""
+    """Translate and fill in a message; `name_of` and `quote` are the platform's own, and
+    `words` adapts the translated words (not what fills them in) to the platform."""
     lang = supported(lang)
     if isinstance(text, Lines):
-        rendered = (render(part, lang, name_of=name_of, quote=quote) for part in text.parts)
+        rendered = (
+            render(part, lang, name_of=name_of, quote=quote, words=words) for part in text.parts
+        )
         return "\n".join(line for line in rendered if line)
     values = {}
     for key, value in text.params:
-        values[key] = _param(value, lang, name_of, quote)
-    template = gettext(text.msgid, lang)
+        values[key] = _param(value, lang, name_of, quote, words)
+    template = words(gettext(text.msgid, lang))
     filled = template.format(**values) if values else template
     if template.startswith("> "):
         # Quoted words stay in the quote, each of their lines: a line of them outside it
@@ -106,7 +110,7 @@ def render(
     return filled
 
 
-def _param(value: object, lang: str, name_of, quote) -> str:
+def _param(value: object, lang: str, name_of, quote, words) -> str:
     match value:
         case Member(user=user):
             return name_of(user)
@@ -123,6 +127,6 @@ def _param(value: object, lang: str, name_of, quote) -> str:
         case Score(value=number):
             return format_decimal(number, format="0.0", locale=Locale(lang))
         case Say() | Lines():
-            return render(value, lang, name_of=name_of, quote=quote)
+            return render(value, lang, name_of=name_of, quote=quote, words=words)
         case _:
             return str(value)
