@@ -19,7 +19,7 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy import text
 
-from bot import metrics, workspaces
+from bot import metrics, views, workspaces
 from bot.bootstrap import Groundrules
 from bot.health import HealthServer
 from bot.models import now_utc
@@ -34,6 +34,9 @@ SWEEP_EVERY_S = 3600.0
 # Second readings waiting for the encoder (about 40 ms each). Beyond this the first
 # reading stands for now and the outbox offers the reading again later.
 READINGS_WAITING = 200
+# A form must open within the platform's 3 seconds (Slack's trigger_id, Discord's
+# interaction): a table's language slower to read than this is done without.
+TABLE_LANGUAGE_WAIT_S = 1.0
 SECOND_READER_THREAD = "groundrules-second-reader"
 WORKER_THREAD = "groundrules-worker"
 
@@ -233,6 +236,22 @@ class Runtime:
 
     async def message_ref(self, workspace: str, key: str) -> str | None:
         return await self._in_worker(self.app.store.message_ref, workspace, key)
+
+    async def table_language(self, workspace: str, channel: str) -> str | None:
+        """The language a table speaks whatever people type, for a form an adapter opens
+        before the engine hears of it: its /table language, else the bot's configured one;
+        None when neither is set, or when the read is slow. Read beside the worker, so
+        that a busy engine does not hold the form up."""
+        try:
+            async with asyncio.timeout(TABLE_LANGUAGE_WAIT_S):
+                chosen = await asyncio.to_thread(
+                    views.table_language, self.app.database, workspace, channel
+                )
+        except TimeoutError:
+            log.warning("a table's language took over %ss to read; the form goes without it",
+                        TABLE_LANGUAGE_WAIT_S)  # fmt: skip
+            chosen = None
+        return chosen or self.app.settings.language
 
     # --- time -----------------------------------------------------------------------
 

@@ -168,6 +168,9 @@ class Settings(BaseSettings):
     slack_client_id: str | None = Field(None, validation_alias="SLACK_CLIENT_ID")
     slack_client_secret: SecretStr | None = Field(None, validation_alias="SLACK_CLIENT_SECRET")
     slack_state_secret: SecretStr | None = Field(None, validation_alias="SLACK_STATE_SECRET")
+    # Which manifest the Slack app was made from: "en" (manifest.yml) or "nl"
+    # (manifest.nl.yml). The bot names a command the app lacks as /groundrules <name>.
+    slack_commands: Literal["en", "nl"] = Field("en", validation_alias="SLACK_COMMANDS")
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
     discord_api_url: str | None = Field(None, validation_alias="DISCORD_API_URL")
     discord_gateway_url: str | None = Field(None, validation_alias="DISCORD_GATEWAY_URL")

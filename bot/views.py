@@ -16,6 +16,7 @@ from bot.models import (
     MemberRow,
     RoleRow,
     RoundRow,
+    TableConfig,
     WatchRow,
 )
 from rules.problems import STILL_WAITING
@@ -57,6 +58,13 @@ def problem_waiting(database: Engine, workspace: str, channel: str, problem_id: 
     with Session(database) as session:
         watch = session.get(WatchRow, (workspace, channel, problem_id))
         return watch is not None and watch.status in STILL_WAITING
+
+
+def table_language(database: Engine, workspace: str, channel: str) -> str | None:
+    """The language a table chose with /table language, if it chose one."""
+    with Session(database) as session:
+        config = session.get(TableConfig, (workspace, channel))
+        return config.language if config is not None else None
 
 
 def round_outcomes(database: Engine, workspace: str) -> Counter[str]:

@@ -90,8 +90,11 @@ _RELATIVE = re.compile(
     r"^(?:in|over|na)\s+(\d+|" + "|".join(NUMBER_WORDS) + r")\s*("
     + "|".join(sorted(DATE_UNITS, key=len, reverse=True)) + r")$"
 )  # fmt: skip
-# "next friday", "volgende week", "volgend jaar"; a weekday alone is the next one too.
+# "next friday", "volgende week", "volgend jaar"; a weekday alone is the next one too
+# (looking back, the last one: parse_date's `past`).
 _NEXT = re.compile(r"^(?:(?:next|volgende?|komende?|aanstaande)\s+)?([a-z]+)$")
+# "last monday", "vorige maandag", "afgelopen maandag": the last one before today.
+_LAST = re.compile(r"^(?:last|vorige|afgelopen)\s+([a-z]+)$")
 # "on the 1st of May", "op de 1e mei": the preposition and the article say nothing more.
 _ON = re.compile(r"^(?:(?:on|op|per)\s+)?(?:(?:the|de)\s+(?=\d))?")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -141,6 +144,14 @@ def _next(word: str, *, today: date, text: str) -> date:
     raise DateError(text)
 
 
+def _last(word: str, *, today: date, text: str, today_counts: bool) -> date:
+    """The last weekday of that name up to today (or before it)."""
+    if word not in WEEKDAYS:
+        raise DateError(text)
+    back = (today.weekday() - WEEKDAYS[word]) % 7
+    return today - timedelta(days=back or (0 if today_counts else 7))
+
+
 def parse_date(text: str, *, today: date, past: bool = False) -> date:
     """Parse "2026-05-01", "01-05-2026", "1 May", "on May 1st", "the 1st of May", "de 1e mei",
     "mei 1 2026", "in 6 weeks", "in two weeks", "over een maand", "next friday",
@@ -148,6 +159,9 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
 
     A day and month without a year mean the next such day from `today` on; with `past`
     ("since 1 March") the last such day up to `today`. A date with a year is that date.
+    A weekday alone is the next one after today; with `past` ("since Monday") the last
+    one up to today, so on a Monday "since Monday" means today. "last Monday" and
+    "vorige maandag" are the last one before today.
     """
     # "review on May 1." reads as "May 1"; "in" and "over" count from today.
     cleaned = _ON.sub("", " ".join(text.strip().lower().split()).rstrip(".!;,"))
@@ -157,6 +171,10 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
             if unit in _DAYS:
                 return today + timedelta(days=count * _DAYS[unit])
             return add_months(today, count * _MONTHS[unit])
+        if match := _LAST.match(cleaned):
+            return _last(match.group(1), today=today, text=text, today_counts=False)
+        if past and cleaned in WEEKDAYS:
+            return _last(cleaned, today=today, text=text, today_counts=True)
         if match := _NEXT.match(cleaned):
             return _next(match.group(1), today=today, text=text)
         if match := _ISO.match(cleaned):

@@ -86,6 +86,7 @@ from rules.grammar import (
     find_command,
     nearest_command,
     parse_command,
+    reached_command,
 )
 from rules.language import detect_language
 from rules.speech import language
@@ -390,21 +391,18 @@ def _one_line_or_none(text: str | None) -> str | None:
 
 def _parse(event: CommandInvoked) -> Command:
     name, args = event.name, event.args
-    found = find_command(name)
     # "/groundrules agree ..." reaches every command through one registered name.
-    if found is not None and found[0].name == "groundrules" and args.strip():
-        first, _, rest = args.strip().partition(" ")
-        inner = find_command(first)
-        if inner is not None and inner[0].name != "groundrules":
-            found, args = inner, rest
-        elif inner is None and first.lower() not in _ASKS_FOR_THE_RULES:
+    found = reached_command(name, args)
+    if found is None:
+        return _unknown(event, name, nearest_command(name))
+    spec, lang, args = found
+    if spec.name == "groundrules" and args:
+        first = args.partition(" ")[0]
+        if find_command(first) is None and first.lower() not in _ASKS_FOR_THE_RULES:
             near = nearest_command(first)
             if near is not None and near[0].name != "groundrules":
                 # "/groundrules afsprak ..." or "@Groundrules agre ...": a command mistyped.
                 return _unknown(event, first, near)
-    if found is None:
-        return _unknown(event, name, nearest_command(name))
-    spec, lang = found
     parsed = parse_command(spec, args, today=event.at.date(), lang=lang)
     return Command(event, spec, parsed, lang)
 
@@ -421,7 +419,13 @@ def _unknown(
     return Command(event, None, parsed, lang)
 
 
-def _form(event: Event, name: str, parsed: Parsed | UsageError, comment=None) -> Command:
+def _form(
+    event: ReviewDecided | RenewalAnswered | EvaluationGiven,
+    name: str,
+    parsed: Parsed | UsageError,
+    comment=None,
+) -> Command:
+    """A button or form, read as its command typed in the language it was shown in."""
     spec = find_command(name)[0]
     if isinstance(parsed, Evaluate) and comment:
         parsed = Evaluate(parsed.scores, " ".join(comment.split())[:1000])
@@ -429,7 +433,7 @@ def _form(event: Event, name: str, parsed: Parsed | UsageError, comment=None) ->
         workspace=event.workspace, channel=event.channel, at=event.at, event_id=event.event_id,
         user=event.user, name=name,
     )  # fmt: skip
-    return Command(as_typed, spec, parsed, None)
+    return Command(as_typed, spec, parsed, event.lang)
 
 
 def _submitted_agreement(event: AgreementSubmitted) -> Command:
@@ -439,14 +443,15 @@ def _submitted_agreement(event: AgreementSubmitted) -> Command:
         user=event.user, name="agree", thread_id=event.thread_id,
     )  # fmt: skip
     text, why = " ".join(event.text.split()), " ".join(event.why.split())
+    lang = event.lang  # the form's language, as a typed name's
     if not text or not why:
-        return Command(as_typed, spec, UsageError(spec), None)
+        return Command(as_typed, spec, UsageError(spec), lang)
     if event.review_on is not None and event.review_on <= event.at.date():
-        return Command(as_typed, spec, UsageError(spec, PAST_REVIEW), None)
+        return Command(as_typed, spec, UsageError(spec, PAST_REVIEW), lang)
     if event.review_on is not None and event.review_on - event.at.date() > MAX_REVIEW_AHEAD:
-        return Command(as_typed, spec, UsageError(spec, FAR_REVIEW), None)
+        return Command(as_typed, spec, UsageError(spec, FAR_REVIEW), lang)
     parsed = Agree(text[:MAX_FIELD], why[:MAX_FIELD], event.owner or None, event.review_on)
-    return Command(as_typed, spec, parsed, None)
+    return Command(as_typed, spec, parsed, lang)
 
 
 def _decide_command(command: Command, state: TableState) -> list[Action]:

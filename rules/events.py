@@ -143,7 +143,10 @@ class TimerFired(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AgreementSubmitted(Event):
-    """An agreement filled in a form (modal, shortcut, button) rather than typed."""
+    """An agreement filled in a form (modal, shortcut, button) rather than typed.
+
+    `lang` on this and the other forms and buttons: the language the form or button was
+    shown in, as a typed command's name shows one; None when unknown."""
 
     user: str
     text: str
@@ -151,6 +154,7 @@ class AgreementSubmitted(Event):
     owner: str | None = None
     review_on: date | None = None
     thread_id: str | None = None
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -163,6 +167,7 @@ class ReviewDecided(Event):
     lesson: str | None = None
     new_text: str | None = None
     why: str | None = None
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -171,6 +176,7 @@ class RenewalAnswered(Event):
 
     user: str
     outcome: str  # renewed, check
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -180,3 +186,4 @@ class EvaluationGiven(Event):
     user: str
     scores: tuple[int, ...]
     comment: str | None = None
+    lang: str | None = None

@@ -173,6 +173,29 @@ def find_command(name: str) -> tuple[CommandSpec, str | None] | None:
     return spec, None
 
 
+def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str] | None:
+    """The command a typed name and text reach, its language and its own text.
+
+    "/groundrules afspraak …" reaches /agree, in Dutch. "/groundrules hulp" and
+    "/groundrules spelregels" stay /groundrules, in the language their word shows, and a
+    sentence ("@Groundrules wat zijn onze afspraken?") in the language it is written in.
+    """
+    found = find_command(name)
+    if found is None:
+        return None
+    spec, lang = found
+    args = args.strip()
+    if spec.name != "groundrules" or not args:
+        return spec, lang, args
+    first, _, rest = args.partition(" ")
+    inner = find_command(first)
+    if inner is None:
+        return spec, detect_language(args, fallback="") or lang, args
+    if inner[0].name == "groundrules":
+        return spec, inner[1] or lang, args
+    return inner[0], inner[1], rest.strip()
+
+
 # --- parsed commands -----------------------------------------------------------
 
 
@@ -373,11 +396,12 @@ _ENGLISH_SINCE = re.compile(
     re.IGNORECASE,
 )
 # An agreement's reason may end in clauses: "owner @ben", "owner role night lead",
-# "review in 6 weeks". Only a trailing run of them counts; the same words inside the
-# reason stay there ("because the owner @ben asked", "because we review in person").
+# "review in 6 weeks", "herziening: 1 mei". Only a trailing run of them counts; the same
+# words inside the reason stay there ("because the owner @ben asked", "because we review in
+# person").
 _CLAUSE = re.compile(
-    r"(?<!\S)(?:(owner|eigenaar)|(?:(?:next|volgende)\s+)?(?:review|herzien|evalueer|evalueren))"
-    r"\s*:?(?=\s|$)",
+    r"(?<!\S)(?:(owner|eigenaar)|(?:(?:next|volgende)\s+)?"
+    r"(review|herziening|herzien|evalueer|evalueren))\s*:?(?=\s|$)",
     re.IGNORECASE,
 )
 # After an article or possessive, "owner" and "review" are nouns in the reason ("the
@@ -397,6 +421,30 @@ _BEFORE_A_VERB = _BEFORE_A_NOUN | frozenset({
     "also", "then", "lets", "wij", "ik", "je", "jij", "ze", "zij", "hij", "te", "zal",
     "zullen", "moet", "moeten", "kan", "kunnen", "gaan", "gaat", "willen", "wil", "hebben",
     "heb", "hebt", "heeft", "hadden", "is", "zijn", "ook", "dan",
+})  # fmt: skip
+# Dutch puts a subordinate clause's verbs last ("omdat het rommelig is", "omdat dat moet",
+# "omdat de brieven te laat zijn"), so before a Dutch clause word a finite verb usually
+# ends the reason: "omdat het rommelig is herzien over 2 weken" has a review date. Only
+# right after a subject pronoun is it the auxiliary of a verb the clause word completes
+# ("we zullen herzien over twee weken", "we hebben geleerd dat ..."); "geleerd" also
+# completes a perfect anywhere ("omdat het team veel heeft geleerd"). A guess, as the
+# English one: "omdat we het willen herzien over een maand" reads as a reason "we het
+# willen" and a review date, and so does the passive "omdat de regel is herzien op 1 mei".
+_DUTCH_CLAUSE_WORDS = frozenset({
+    "eigenaar", "herziening", "herzien", "evalueer", "evalueren", "geleerd", "les",
+})  # fmt: skip
+_NOUN_CLAUSE_WORDS = frozenset({"owner", "eigenaar", "herziening", "lesson", "les"})
+_DUTCH_FINITE = frozenset({
+    "is", "zijn", "was", "waren", "wordt", "worden", "blijkt", "blijken", "moet", "moeten",
+    "kan", "kunnen", "zal", "zullen", "wil", "willen", "mag", "mogen", "gaan", "gaat",
+    "hebben", "heb", "hebt", "heeft", "had", "hadden",
+})  # fmt: skip
+_DUTCH_PERFECT = frozenset({"hebben", "heb", "hebt", "heeft", "had", "hadden"})
+_DUTCH_SUBJECTS = frozenset({"we", "wij", "ik", "je", "jij", "ze", "zij", "hij", "u", "jullie"})
+# "zijn" after a preposition is a possessive ("van zijn eigenaar"), else a verb.
+_DUTCH_PREPOSITIONS = frozenset({
+    "van", "voor", "met", "door", "bij", "om", "uit", "naar", "tegen", "zonder", "op", "in",
+    "over", "na", "aan",
 })  # fmt: skip
 # "we'd", "we'll", "won't", "let's", "we’ve": a subject with its auxiliary.
 _CONTRACTION = re.compile(r"\w['’](?:d|ll|s|ve|re|m)$|n['’]t$")
@@ -541,7 +589,7 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
         match = matches[index]
         value = rest[match.end() : end].strip()
         is_owner = match.group(1) is not None
-        if _within_the_reason(rest[: match.start()], verb=not is_owner):
+        if _within_the_reason(rest[: match.start()], (match.group(1) or match.group(2)).lower()):
             break
         if is_owner and not _reads_as_owner(value):
             break
@@ -559,17 +607,28 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
     return rest[:end].strip().rstrip(",;:").rstrip(), clauses[::-1]  # "because y, owner @ben"
 
 
-def _within_the_reason(before: str, *, verb: bool) -> bool:
-    """Whether a clause word after `before` is the reason's own: a noun after an article or
-    possessive, a verb after its subject or auxiliary.
+def _within_the_reason(before: str, word: str) -> bool:
+    """Whether the clause word `word` (lower case) after `before` is the reason's own: a
+    noun after an article or possessive, a verb after its subject or auxiliary.
 
     A bare plural noun is taken as the subject only when it opens its sentence
     ("auditors review on May 1"); "because y review in 6 weeks", "because people
     complained about delays review in 6 weeks" still end in a review clause. A singular
-    noun before "review" ("the code review takes 2 weeks") is left to the date test.
+    noun before "review" ("the code review takes 2 weeks") is left to the date test. A
+    Dutch clause word after a finite verb follows Dutch word order (_DUTCH_FINITE).
     """
+    verb = word not in _NOUN_CLAUSE_WORDS
     words = before.split()
     last = words[-1].lower() if words else ""
+    previous = words[-2].lower() if len(words) > 1 else ""
+    if (
+        word in _DUTCH_CLAUSE_WORDS
+        and last in _DUTCH_FINITE
+        and not (last == "zijn" and previous in _DUTCH_PREPOSITIONS)
+    ):
+        return verb and (
+            previous in _DUTCH_SUBJECTS or (word == "geleerd" and last in _DUTCH_PERFECT)
+        )
     if last in (_BEFORE_A_VERB if verb else _BEFORE_A_NOUN) or _CONTRACTION.search(last):
         return True
     if not verb or not _PLURAL.fullmatch(last) or last in _NOT_PLURAL:
@@ -586,7 +645,7 @@ def _owner_clause_before(rest: str, owner: re.Match[str], review: re.Match[str])
     """Whether an owner clause ends where this review clause begins: "owner @ben review"."""
     return (
         owner.group(1) is not None
-        and not _within_the_reason(rest[: owner.start()], verb=False)
+        and not _within_the_reason(rest[: owner.start()], owner.group(1).lower())
         and _reads_as_owner(rest[owner.end() : review.start()].strip())
     )
 
@@ -649,9 +708,12 @@ def _agreements(spec: CommandSpec, args: str, today: date) -> ListAgreements | U
 _WITHDRAW = frozenset({"cancel", "withdraw", "intrekken", "annuleren"})
 
 
-def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | WithdrawRound:
+def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | WithdrawRound | UsageError:
     if args.lower().strip(" .!") in _WITHDRAW:
         return WithdrawRound()
+    if args and _means_no_concern(args):
+        # "/zorgen geen zorgen" answers a round; it would ask everyone about "geen zorgen".
+        return UsageError(spec, AN_ANSWER_NOT_A_PROPOSAL)
     return StartRound(_clip(args) if args else None)
 
 
@@ -662,7 +724,9 @@ _NO_CONCERN = frozenset({
     "none", "no", "nope", "nah", "nothing", "n/a", "-", "ok", "okay", "no concern",
     "no concerns", "not a concern", "no worries", "no objection", "no objections",
     "nee", "neen", "geen", "niets", "niks", "geen zorg", "geen zorgen", "geen bezwaar",
-    "geen bezwaren", "geen enkele zorg", "geen enkel bezwaar", "oké", "prima", "akkoord",
+    "geen bezwaren", "geen enkele zorg", "geen enkel bezwaar", "helemaal geen zorg",
+    "helemaal geen zorgen", "helemaal geen bezwaar", "helemaal niets", "helemaal niks",
+    "oké", "prima", "akkoord",
     "all good", "looks good", "lgtm", "+1", "👍", "👌", "✅", ":+1:", ":thumbsup:",
     ":ok_hand:", ":white_check_mark:",
 })  # fmt: skip
@@ -671,8 +735,15 @@ _AFTERWORDS = _NO_CONCERN | frozenset({
     "sounds good", "go ahead", "go for it", "thanks", "thank you", "agreed",
     "hoor", "van mij", "hier", "voor mij", "helemaal niet", "goed", "top", "mooi",
     "ziet er goed uit", "klinkt goed", "ga je gang", "dank", "dank je", "bedankt", "eens",
+    "mee eens", "helemaal mee eens", "ga ervoor", "ga door", "dank je wel", "dank u wel",
+    "dankjewel", "dankuwel", "van mijn kant", "van mij uit", "super", "is goed", "klinkt prima",
+    "lijkt me goed", "fijn", "helemaal goed", "goed plan",
 })  # fmt: skip
 _LONGEST_FIRST = sorted(_NO_CONCERN, key=len, reverse=True)
+AN_ANSWER_NOT_A_PROPOSAL = Say.of(
+    N_("That reads as an answer, not a proposal: to answer a concern round, type /concern "
+       "none. To ask everyone here, give the proposal itself.")
+)  # fmt: skip
 # Skin tones and emoji presentation ("👍🏽", Slack's ":+1::skin-tone-3:") do not change
 # what an emoji says.
 _EMOJI_VARIANT = re.compile(r"[\ufe0f\U0001f3fb-\U0001f3ff]|:skin-tone-\d:")
@@ -811,7 +882,10 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     return UsageError(spec)
 
 
-_RENEWED = {"renew", "renewed", "vernieuw", "vernieuwd", "verleng", "verlengd", "ok"}
+_RENEWED = {
+    "renew", "renewed", "renewing", "extend", "extended", "ok",
+    "vernieuw", "vernieuwd", "vernieuwen", "verleng", "verlengd", "verlengen",
+}  # fmt: skip
 _CHECK = {"check", "checking", "navragen", "overleggen", "overleg", "nagaan"}
 
 
@@ -854,6 +928,8 @@ EVALUATION_VALUES = (
 
 # "4,5" among scores written apart is a Dutch decimal (4.5), not the scores 4 and 5.
 _DECIMAL = re.compile(r"\d+[.,]\d+")
+# One score, after the spaces or commas that separate it from the one before.
+_SCORE = re.compile(r"[\s,]*([^\s,]+)")
 
 
 def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
@@ -861,18 +937,20 @@ def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     decimal = len(written) > 1 and any(
         _DECIMAL.fullmatch(word) for word in written[: len(EVALUATION_VALUES)]
     )
-    tokens = [] if decimal else args.replace(",", " ").split()
-    scores = []
-    for token in tokens[: len(EVALUATION_VALUES)]:
-        score = _number(token)
-        if score is None:
+    scores: list[int] = []
+    end = 0  # commas separate scores only: the comment keeps its own ("1,5 uur")
+    while not decimal and len(scores) < len(EVALUATION_VALUES):
+        match = _SCORE.match(args, end)
+        score = match and _number(match.group(1))
+        if not match or score is None:
             break
         scores.append(score)
+        end = match.end()
     if len(scores) != len(EVALUATION_VALUES) or not all(1 <= s <= 5 for s in scores):
         return UsageError(
             spec, Say.of(N_("Give nine scores from 1 to 5, one for each value, in order."))
         )
-    comment = " ".join(tokens[len(scores) :]) or None
+    comment = args[end:].lstrip(" ,") or None
     return Evaluate(tuple(scores), comment and _clip(comment)[:1000])
 
 
@@ -914,9 +992,7 @@ _RETIRE = {"retire", "intrekken", "stoppen", "vervallen"}
 # "because daily is too much, learned: ask first". After a subject or auxiliary
 # "learned" is the reason's verb ("because we learned that ...", "omdat we geleerd
 # hebben dat ..."); after an article "lesson" is its noun ("the lesson from May").
-_LEARNED = re.compile(
-    r"(?<!\S)(?:(learned|learnt|geleerd)|lesson|les)\s*(:?)\s+(?=\S)", re.IGNORECASE
-)
+_LEARNED = re.compile(r"(?<!\S)(learned|learnt|geleerd|lesson|les)\s*(:?)\s+(?=\S)", re.IGNORECASE)
 
 
 def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Parsed | UsageError:
@@ -956,7 +1032,7 @@ def _revision_and_lesson(tail: str, lang: str | None) -> tuple[list[str], str | 
     """
     for match in _LEARNED.finditer(tail):
         labelled = match.group(2) == ":"  # "learned:" is a clause after any word
-        if not labelled and _within_the_reason(tail[: match.start()], verb=bool(match.group(1))):
+        if not labelled and _within_the_reason(tail[: match.start()], match.group(1).lower()):
             continue
         revision = _split_reason(tail[: match.start()], lang)
         why = revision[-1].strip().rstrip(",;:").rstrip()  # "because y, learned: ..."

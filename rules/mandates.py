@@ -80,7 +80,9 @@ def answer_renewal(command: Command, state: TableState) -> list[Action]:
     parsed = command.parsed
     assert isinstance(parsed, AnswerRenewal)
     event = command.event
-    lang = language(state, command.lang)
+    # A button shown without a language answers in that of the meeting that asked.
+    meeting = state.last_meeting
+    lang = language(state, command.lang or (meeting.lang if meeting else None))
     info = state.member(event.user)
     if info.mandate is None:
         return [

@@ -192,8 +192,9 @@ def evaluate(command: Command, state: TableState) -> list[Action]:
     parsed = command.parsed
     assert isinstance(parsed, Evaluate)
     event = command.event
-    lang = language(state, command.lang)
     meeting = state.last_meeting
+    # A form shown without a language answers in the meeting's own.
+    lang = language(state, command.lang or (meeting.lang if meeting else None))
     if meeting is None:
         return [
             private(

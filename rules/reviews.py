@@ -40,6 +40,8 @@ def review(command: Command, state: TableState) -> list[Action]:
                 lang,
             )
         ]
+    # A button or form shown without a language answers in the agreement's own.
+    lang = language(state, command.lang or agreement.lang)
     if agreement.status != "current":
         return [
             private(

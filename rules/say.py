@@ -47,6 +47,14 @@ class Quote:
 
 
 @dataclass(frozen=True, slots=True)
+class CommandName:
+    """A slash command named by its own name, written as the platform reaches it (a Slack
+    app without that name: /groundrules <name>)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Day:
     value: date
 

@@ -11,7 +11,7 @@ from rules.grammar import (
     UnknownCommand,
     UsageError,
 )
-from rules.say import N_, Lines, Quote, Say, Span
+from rules.say import N_, CommandName, Lines, Quote, Say, Span
 from rules.speech import language, private, public
 from rules.state import TableState
 from rules.understanding import Command
@@ -150,9 +150,9 @@ def usage(command: Command, state: TableState) -> list[Action]:
         near = parsed.near
         text = Lines((
             Say.of(
-                N_("I do not know the command /{name}. Did you mean /{command}?"),
+                N_("I do not know the command /{name}. Did you mean {command}?"),
                 name=Quote(parsed.name[:40]),
-                command=near.dutch if lang == "nl" else near.name,
+                command=CommandName(near.dutch if lang == "nl" else near.name),
             ),
             Say.of(N_("Usage: {usage}"), usage=Say.of(near.usage)),
         ))  # fmt: skip

@@ -43,6 +43,7 @@ from adapters.discord.custom_ids import (
     ReviewChoice,
     RevisionForm,
     RoundAnswer,
+    Where,
     parse_form,
 )
 from adapters.discord.rendering import Outgoing, Renderer, first_quote, say
@@ -285,7 +286,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         elif not self._can_read(origin.workspace, origin.channel):
             await self._tell(interaction, lang, Say.of(UNREADABLE))
         elif spec.name == "agree" and not text.strip():
-            await interaction.response.send_modal(agreement_form(lang))
+            await interaction.response.send_modal(
+                agreement_form(await self._form_lang(interaction))
+            )
         else:
             # The name the person's language would use tells the engine which to answer in.
             name = spec.dutch if lang == "nl" else spec.name
@@ -296,7 +299,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     ) -> None:
         """Message menu -> Apps -> Record as agreement: the form, filled in with the message."""
         await interaction.response.send_modal(
-            agreement_form(lang_of(interaction), message.clean_content)
+            agreement_form(await self._form_lang(interaction), message.clean_content)
         )
 
     # --- buttons -----------------------------------------------------------------------
@@ -322,7 +325,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 question, view=nudge_view(choice, lang), ephemeral=True
             )
         elif choice.act == "add":
-            await interaction.response.send_modal(proposal_form(choice, lang))
+            form_lang = await self._form_lang(interaction, choice.where)
+            await interaction.response.send_modal(proposal_form(choice, form_lang))
         else:
             origin = translate.origin_of(interaction, choice.where)
             assert origin is not None
@@ -332,6 +336,16 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await self._decide(interaction, translate.nudge_answered(origin, choice))
             if choice.act in ("has", "not"):
                 await self._clear_quiet(choice)
+
+    async def _form_lang(self, interaction: discord.Interaction, where: Where | None = None) -> str:
+        """A form at a table speaks the table's language if it chose one (/table language),
+        as the engine's answers there do; else the person's client language."""
+        origin = translate.origin_of(interaction, where)
+        if origin is not None:
+            chosen = await self.runtime.table_language(origin.workspace, origin.channel)
+            if chosen:
+                return supported(chosen)
+        return lang_of(interaction)
 
     async def _waiting(self, choice: NudgeChoice) -> bool:
         """Still waiting, and not being answered this moment (a second proposal form)."""
@@ -372,7 +386,10 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     async def on_round(self, interaction: discord.Interaction, answer: RoundAnswer) -> None:
         lang = lang_of(interaction)
         if answer.answer == "concern":
-            await interaction.response.send_modal(concern_form(answer.round_id, answer.where, lang))
+            form_lang = await self._form_lang(interaction, answer.where)
+            await interaction.response.send_modal(
+                concern_form(answer.round_id, answer.where, form_lang)
+            )
             return
         origin = translate.origin_of(interaction, answer.where)
         if origin is None:
@@ -383,7 +400,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     async def on_review(self, interaction: discord.Interaction, choice: ReviewChoice) -> None:
         lang = lang_of(interaction)
         if choice.decision == "revise":
-            await interaction.response.send_modal(revision_form(choice.number, lang))
+            form_lang = await self._form_lang(interaction)
+            await interaction.response.send_modal(revision_form(choice.number, form_lang))
             return
         origin = translate.origin_of(interaction)
         if origin is None:
@@ -411,7 +429,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         shown = ""
         if message is not None:
             shown = message.content or (message.embeds[0].description if message.embeds else "")
-        form = agreement_form(lang_of(interaction), first_quote(shown or ""))
+        form = agreement_form(await self._form_lang(interaction), first_quote(shown or ""))
         await interaction.response.send_modal(form)
 
     async def on_renewal(self, interaction: discord.Interaction, answer: RenewalAnswer) -> None:
@@ -424,7 +442,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
 
     async def on_evaluate(self, interaction: discord.Interaction, choice: EvaluateMeeting) -> None:
         await interaction.response.send_modal(
-            evaluation_form(choice.meeting_id, lang_of(interaction))
+            evaluation_form(choice.meeting_id, await self._form_lang(interaction))
         )
 
     # --- forms -----------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from rules.events import (
     WhyAsked,
 )
 from rules.grammar import Evaluate, UsageError, find_command, parse_command
+from rules.i18n import supported
 from rules.mentions import member_reference
 from rules.say import N_, Say
 
@@ -247,6 +248,7 @@ class Origin:
     user: str
     at: datetime
     event_id: str
+    lang: str  # the client's language: what buttons and forms are shown in
 
 
 def origin_of(interaction: discord.Interaction, where: Where | None = None) -> Origin | None:
@@ -266,6 +268,7 @@ def origin_of(interaction: discord.Interaction, where: Where | None = None) -> O
         user=str(interaction.user.id),
         at=interaction.created_at,
         event_id=f"ix:{interaction.id}",
+        lang=supported(str(interaction.locale)),
     )
 
 
@@ -320,7 +323,7 @@ def review_decided(
 
     return ReviewDecided(
         **_envelope(origin), number=number, decision=decision, lesson=field("lesson"),
-        new_text=field("text"), why=field("why"),
+        new_text=field("text"), why=field("why"), lang=origin.lang,
     )  # fmt: skip
 
 
@@ -341,7 +344,7 @@ def agreement_submitted(
     return AgreementSubmitted(
         **_envelope(origin), text=values.get("text", ""), why=values.get("why", ""),
         owner=owner_of(values.get("owner", ""), guild), review_on=review_on,
-        thread_id=origin.thread_id,
+        thread_id=origin.thread_id, lang=origin.lang,
     )  # fmt: skip
 
 
@@ -349,7 +352,7 @@ def renewal_answered(origin: Origin, outcome: str) -> RenewalAnswered:
     """ "Renewed" or "Must check with my organisation" after a meeting."""
     if outcome not in ("renewed", "check"):
         raise ValueError(f"no renewal outcome {outcome!r}")
-    return RenewalAnswered(**_envelope(origin), outcome=outcome)
+    return RenewalAnswered(**_envelope(origin), outcome=outcome, lang=origin.lang)
 
 
 def evaluation_given(origin: Origin, values: Mapping[str, str]) -> EvaluationGiven | Say:
@@ -362,7 +365,9 @@ def evaluation_given(origin: Origin, values: Mapping[str, str]) -> EvaluationGiv
         return parsed.reason or Say.of(N_("Usage: {usage}"), usage=Say.of(spec.usage))
     assert isinstance(parsed, Evaluate)
     comment = " ".join(values.get("comment", "").split()) or parsed.comment
-    return EvaluationGiven(**_envelope(origin), scores=parsed.scores, comment=comment or None)
+    return EvaluationGiven(
+        **_envelope(origin), scores=parsed.scores, comment=comment or None, lang=origin.lang
+    )
 
 
 def owner_of(text: str, guild: discord.Guild | None) -> str | None:

@@ -38,6 +38,7 @@ from sqlalchemy import Engine
 
 from adapters.slack import blocks, translate
 from adapters.slack.config import EVENTS_PATH, SlackConfig, config_from
+from adapters.slack.installed import installed_names
 from adapters.slack.listeners import Listeners
 from adapters.slack.outbound import Deliverer, error_of
 from adapters.slack.people import Directory
@@ -157,8 +158,10 @@ class SlackAdapter:
         self._socket: AsyncSocketModeHandler | None = None
         self.directory = Directory(self.client_for)
         self.deliverer = Deliverer(
-            client_for=self.client_for, directory=self.directory, message_ref=self._message_ref
-        )
+            client_for=self.client_for, directory=self.directory, message_ref=self._message_ref,
+            commands=installed_names(settings.slack_commands),
+        )  # fmt: skip
+        self.voice = self.deliverer.voice
         self.app = self._bolt_app()
         Listeners(self).register(self.app)
 
@@ -370,17 +373,24 @@ class SlackAdapter:
         assert self.runtime is not None, "the adapter is not started"
         await self.runtime.workspace_removed(workspace)
 
-    async def lang_for(self, workspace: str, user: str, hint: str | None = None) -> str:
-        """The bot's configured language, else what the person typed, else their Slack locale."""
-        if self.settings.language or hint:
-            return supported(self.settings.language or hint)
+    async def lang_for(
+        self, workspace: str, user: str, hint: str | None = None, *, channel: str | None = None
+    ) -> str:
+        """The language of the table at `channel` (/table language), else the bot's
+        configured one, else what the person typed, else their Slack locale: as the
+        engine answers there."""
+        table = None
+        if channel is not None and self.runtime is not None:
+            table = await self.runtime.table_language(workspace, channel)
+        if table or self.settings.language or hint:
+            return supported(table or self.settings.language or hint)
         return supported(await self.directory.locale(workspace, user))
 
     async def open_modal(
         self, workspace: str, trigger_id: str, lang: str, build: Callable[[blocks.Voice], dict]
     ) -> None:
         client = await self.client_for(workspace)
-        await client.views_open(trigger_id=trigger_id, view=build(blocks.Voice(lang)))
+        await client.views_open(trigger_id=trigger_id, view=build(self.voice(lang)))
 
     async def post_proposal(self, added: ProposalAdded, *, thread_ts: str, lang: str) -> None:
         """The proposal from a nudge's form, in the problem's thread, attributed to its author."""

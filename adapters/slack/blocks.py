@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.slack import ids
+from adapters.slack.installed import through_groundrules
 from bot.presenting import (
     agreement_text,
     evaluation_text,
@@ -116,6 +117,8 @@ class Voice:
     lang: str
     names: Mapping[str, str] = field(default_factory=dict)
     asked: set[str] = field(default_factory=set)
+    # The slash commands the app has (installed.py); None: every name.
+    commands: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         self.lang = supported(self.lang)
@@ -124,8 +127,13 @@ class Voice:
         self.asked.add(user)
         return markup(escape(self.names.get(user) or user))
 
+    def _commands(self, words: str) -> str:
+        return words if self.commands is None else through_groundrules(words, self.commands)
+
     def __call__(self, text: Text) -> str:
-        rendered = render(text, self.lang, name_of=self.name_of, quote=_quoted_words)
+        rendered = render(
+            text, self.lang, name_of=self.name_of, quote=_quoted_words, words=self._commands
+        )
         return _escaped_outside_marks(rendered)
 
     def say(self, msgid: str, **params: object) -> str:

@@ -165,11 +165,13 @@ class Listeners:
             lang = await self.adapter.lang_for(workspace, invoked.user, hint)
             await self.adapter.respond_privately(
                 workspace, invoked.user, command.get("response_url"),
-                blocks.not_here(invoked.channel, blocks.Voice(lang)),
+                blocks.not_here(invoked.channel, self.adapter.voice(lang)),
             )  # fmt: skip
             return
         if target is not None and target.name == "agree" and not target.args:
-            lang = await self.adapter.lang_for(workspace, invoked.user, target.lang)
+            lang = await self.adapter.lang_for(
+                workspace, invoked.user, target.lang, channel=invoked.channel
+            )
             metadata = ids.pack(ids.MAX_METADATA, c=invoked.channel, l=lang)
             await self.adapter.open_modal(
                 workspace, command["trigger_id"], lang,
@@ -199,7 +201,7 @@ class Listeners:
         await self.adapter.submit(event)
         if action_id == ids.NUDGE_WHY:
             return  # the nudge keeps its buttons: the author has yet to choose
-        voice = blocks.Voice(ids.unpack(value).get("l") or "en")
+        voice = self.adapter.voice(ids.unpack(value).get("l") or "en")
         await self.adapter.replace_original(
             body.get("response_url"), blocks.answered(action_id, voice)
         )
@@ -236,7 +238,7 @@ class Listeners:
             return
         await self.adapter.submit(event)
         if (body.get("channel") or {}).get("id") != event.channel:  # clicked in a DM
-            voice = blocks.Voice(ids.unpack(clicked.get("value")).get("l") or "en")
+            voice = self.adapter.voice(ids.unpack(clicked.get("value")).get("l") or "en")
             await self.adapter.replace_original(body.get("response_url"), voice.say(blocks.DONE))
 
     async def open_evaluation(self, body: Body, context: AsyncBoltContext) -> None:
@@ -289,11 +291,11 @@ class Listeners:
         workspace, user = workspace_of(context), body["user"]["id"]
         message = body.get("message") or {}
         channel = (body.get("channel") or {}).get("id")
-        lang = await self.adapter.lang_for(workspace, user)
+        lang = await self.adapter.lang_for(workspace, user, channel=channel)
         if not channel or not await self.adapter.bot_is_in(workspace, channel, user):
             await self.adapter.respond_privately(
                 workspace, user, body.get("response_url"),
-                blocks.not_here(channel or "", blocks.Voice(lang)),
+                blocks.not_here(channel or "", self.adapter.voice(lang)),
             )  # fmt: skip
             return
         words = translate.unescape(message.get("text"))
@@ -368,7 +370,7 @@ class Listeners:
         finally:
             self._answering.discard(key)
         await self.adapter.replace_original(
-            meta.get("u"), blocks.answered(ids.NUDGE_PROPOSE, blocks.Voice(lang))
+            meta.get("u"), blocks.answered(ids.NUDGE_PROPOSE, self.adapter.voice(lang))
         )
 
     async def check_concern(self, ack: AsyncAck, body: Body, view: Body, context) -> None:

@@ -10,7 +10,7 @@ go page by page (`blocks.pages`): Slack refuses a message past its limits outrig
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
 from slack_sdk.errors import SlackApiError
@@ -53,18 +53,27 @@ def error_of(error: SlackApiError) -> str:
 
 class Deliverer:
     def __init__(
-        self, *, client_for: ClientFor, directory: Directory, message_ref: MessageRef
+        self,
+        *,
+        client_for: ClientFor,
+        directory: Directory,
+        message_ref: MessageRef,
+        commands: frozenset[str] | None = None,
     ) -> None:
         self._client_for = client_for
         self._directory = directory
         self._message_ref = message_ref
+        self._commands = commands  # the slash commands the app has (Voice.commands)
+
+    def voice(self, lang: str, names: Mapping[str, str] | None = None) -> Voice:
+        return Voice(lang, dict(names or {}), commands=self._commands)
 
     async def render(self, workspace: str, lang: str, build: Callable[[Voice], T]) -> T:
         """Render twice: first to learn whom the text names, then with their names."""
-        probe = Voice(lang)
+        probe = self.voice(lang)
         build(probe)
         names = await self._directory.names(workspace, probe.asked) if probe.asked else {}
-        return build(Voice(lang, names))
+        return build(self.voice(lang, names))
 
     async def deliver(self, action: Outbound) -> str | None:
         client = await self._client_for(action.workspace)

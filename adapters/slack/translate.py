@@ -32,7 +32,7 @@ from rules.events import (
     ReviewDecided,
     WhyAsked,
 )
-from rules.grammar import MAX_FIELD, PAST_REVIEW, find_command
+from rules.grammar import MAX_FIELD, PAST_REVIEW, reached_command
 from rules.say import N_, Say
 
 PREFIX = "slack:"
@@ -263,16 +263,10 @@ class Target:
 
 def command_target(name: str, args: str) -> Target | None:
     """ "/groundrules afspraak …" reaches /agree, as the engine reads it too."""
-    found = find_command(name)
+    found = reached_command(name, args)
     if found is None:
         return None
-    spec, lang = found
-    args = args.strip()
-    if spec.name == "groundrules" and args:
-        first, _, rest = args.partition(" ")
-        inner = find_command(first)
-        if inner is not None and inner[0].name != "groundrules":
-            return Target(inner[0].name, rest.strip(), inner[1])
+    spec, lang, args = found
     return Target(spec.name, args, lang)
 
 
@@ -331,7 +325,7 @@ def review_click(
         return None
     return ReviewDecided(
         workspace=workspace, channel=fields["c"], at=at, event_id=event_id, user=user,
-        number=fields["n"], decision=decision,
+        number=fields["n"], decision=decision, lang=fields.get("l"),
     )  # fmt: skip
 
 
@@ -345,7 +339,7 @@ def renewal_click(
         return None
     return RenewalAnswered(
         workspace=workspace, channel=fields["c"], at=at, event_id=event_id, user=user,
-        outcome=outcome,
+        outcome=outcome, lang=fields.get("l"),
     )  # fmt: skip
 
 
@@ -452,6 +446,7 @@ def agreement_form(
     return AgreementSubmitted(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
         text=what, why=why, owner=owner, review_on=review_on, thread_id=meta.get("t"),
+        lang=meta.get("l"),
     )  # fmt: skip
 
 
@@ -473,6 +468,7 @@ def revise_form(
     return ReviewDecided(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
         number=meta["n"], decision="revise", lesson=lesson or None, new_text=new_text, why=why,
+        lang=meta.get("l"),
     )  # fmt: skip
 
 
@@ -501,4 +497,5 @@ def evaluation_form(
     return EvaluationGiven(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
         scores=tuple(s for s in scores if s is not None), comment=comment or None,
+        lang=meta.get("l"),
     )  # fmt: skip

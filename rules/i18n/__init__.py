@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from rules.say import NP_, Day, Lines, Member, Members, Quote, Say, Score, Span, Text
+from rules.say import NP_, CommandName, Day, Lines, Member, Members, Quote, Say, Score, Span, Text
 
 LANGUAGES = ("en", "nl")
 DEFAULT_LANGUAGE = "en"
@@ -88,13 +88,17 @@ def render(
     *,
     name_of: Callable[[str], str] = _as_is,
     quote: Callable[[str], str] = _as_is,
+    words: Callable[[str], str] = _as_is,
 ) -> str:
-    """Translate and fill in a message; `name_of` and `quote` are the platform's own."""
+    """Translate and fill in a message; `name_of` and `quote` are the platform's own, and
+    `words` adapts the translated words (not what fills them in) to the platform."""
     lang = supported(lang)
     if isinstance(text, Lines):
-        rendered = (render(part, lang, name_of=name_of, quote=quote) for part in text.parts)
+        rendered = (
+            render(part, lang, name_of=name_of, quote=quote, words=words) for part in text.parts
+        )
         return "\n".join(line for line in rendered if line)
-    template = gettext(text.msgid, lang)
+    template = words(gettext(text.msgid, lang))
     # People's words must never stand on a line of their own, where they would read as the
     # bot's ("*Everyone has answered.*"): a block quote quotes each of their lines, a
     # quote inside a sentence ("Concern from Anna: {concern}") keeps them to one line.
@@ -103,14 +107,14 @@ def render(
     for key, value in text.params:
         if isinstance(value, Quote) and not block:
             value = Quote(" ".join(value.text.split()))
-        values[key] = _param(value, lang, name_of, quote)
+        values[key] = _param(value, lang, name_of, quote, words)
     filled = template.format(**values) if values else template
     if block:
         filled = filled.replace("\n", "\n> ")
     return filled
 
 
-def _param(value: object, lang: str, name_of, quote) -> str:
+def _param(value: object, lang: str, name_of, quote, words) -> str:
     match value:
         case Member(user=user):
             return name_of(user)
@@ -120,6 +124,8 @@ def _param(value: object, lang: str, name_of, quote) -> str:
             return format_list([name_of(u) for u in users], locale=Locale(lang))
         case Quote(text=quoted):
             return quote(quoted)
+        case CommandName(name=name):
+            return words(f"/{name}")
         case Day(value=day):
             return format_date(day, format="long", locale=Locale(lang))
         case Span(value=span):
@@ -127,6 +133,6 @@ def _param(value: object, lang: str, name_of, quote) -> str:
         case Score(value=number):
             return format_decimal(number, format="0.0", locale=Locale(lang))
         case Say() | Lines():
-            return render(value, lang, name_of=name_of, quote=quote)
+            return render(value, lang, name_of=name_of, quote=quote, words=words)
         case _:
             return str(value)

@@ -180,6 +180,34 @@ def test_agreement_form_with_a_review_decades_away_is_refused(app):
     assert "within ten years" in plain(reply)
 
 
+def test_agreement_form_answers_in_the_language_it_was_shown_in(app):
+    Chat(app)
+    event = AgreementSubmitted(
+        workspace="W1", channel="C1", at=at("09:00"), event_id="form-nl", user="ben",
+        text="koffie om 10 uur", why="dan is iedereen er", lang="nl",
+    )  # fmt: skip
+    [announced] = [d.action for d in app.service.handle(event)]
+    assert announced.lang == "nl" and plain(announced).startswith("Afspraak vastgelegd.")
+
+
+def test_agreement_revised_by_a_button_without_a_language_stays_in_its_own(app):
+    """A review's buttons and form answer in the agreement's language when the click
+    brings none, and a revision keeps it: every later review is in it too."""
+    chat = Chat(app)
+    chat.command("ben", "/afspraak koffie om 10 uur omdat dan iedereen er is", "09:00")
+    revise = ReviewDecided(
+        workspace="W1", channel="C1", at=at("09:05"), event_id="click-nl", user="ben",
+        number=1, decision="revise", new_text="koffie om half 11", why="de trein",
+    )  # fmt: skip
+    announced = [d.action for d in app.service.handle(revise)][-1]
+    assert isinstance(announced, AnnounceAgreement) and announced.lang == "nl"
+    [review] = chat.tick(datetime(2026, 4, 30, 9, 0, 1, tzinfo=UTC))
+    assert isinstance(review, AnnounceReview) and review.lang == "nl"
+    keep = replace(revise, event_id="click-nl-2", decision="keep", new_text=None, why=None)
+    [*_, kept] = [d.action for d in app.service.handle(keep)]
+    assert plain(kept).startswith("Afspraak #1 blijft")
+
+
 def test_agreement_review_button_with_an_impossible_number_gets_the_usage(app):
     chat = Chat(app)
     chat.command("ben", "/agree a because b", "09:00")

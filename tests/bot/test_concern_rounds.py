@@ -264,3 +264,13 @@ def test_concern_round_text_with_a_nul_character_is_stored_without_it(app):
     chat.tick("23:00")
     [nudge] = chat.of_type(SendNudge)
     assert nudge.problem_text == "#problem the build is red"
+
+
+def test_concern_round_about_no_concern_is_refused_privately(app):
+    """/zorgen geen zorgen answers a round; it does not ask the whole table about it."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    [reply] = chat.command("ben", "/zorgen geen zorgen", "09:00")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "ben"
+    assert reply.lang == "nl" and "/zorg geen" in chat.texts()[-1]
+    assert not chat.of_type(PostConcernRound)

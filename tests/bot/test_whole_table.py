@@ -262,6 +262,29 @@ def test_renewal_answered_from_a_button(app):
         assert session.exec(select(MandateRow.status)).one() == "current"
 
 
+def test_renewal_and_evaluation_from_buttons_speak_the_meetings_language(app):
+    """A click that brings no language is answered in the meeting's; one that does, in its."""
+    chat = Chat(app)
+    chat.command("anna", "/mandaat een budget tot 500 euro", "08:00")
+    chat.command("anna", "/vergadering start", "09:00")
+    chat.command("anna", "/vergadering einde", "10:00")
+    renewed = RenewalAnswered(
+        workspace="W1", channel="C1", at=at("10:01"), event_id="btn-nl", user="anna",
+        outcome="renewed",
+    )  # fmt: skip
+    [*_, answer] = [d.action for d in app.service.handle(renewed)]
+    assert plain(answer).endswith("Mandaat vernieuwd: een budget tot 500 euro")
+    given = EvaluationGiven(
+        workspace="W1", channel="C1", at=at("10:02"), event_id="form-nl", user="anna",
+        scores=(4,) * 9,
+    )  # fmt: skip
+    [thanks] = [d.action for d in app.service.handle(given)]
+    assert plain(thanks).startswith("Dank je.")
+    english = replace(given, event_id="form-en", user="ben", lang="en")
+    [thanks] = [d.action for d in app.service.handle(english)]
+    assert plain(thanks).startswith("Thank you.")
+
+
 # --- roles (rule 6) --------------------------------------------------------------------------
 
 

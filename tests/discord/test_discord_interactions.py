@@ -113,6 +113,20 @@ async def test_interactions_agree_without_text_opens_the_form(world, harness):
                for m in world.api.messages_in(world.general))  # fmt: skip
 
 
+async def test_interactions_forms_open_in_the_tables_language(world, harness):
+    """A table's /table language wins over the client's, for the forms as for the engine's
+    answers."""
+    runtime = await harness.start()
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "table", {"text": "language nl"}
+    )
+    await runtime.wait_for(CommandInvoked)
+    await world.api.wait_for_callback(ix)
+    ix = await world.api.slash_command(world.guild, world.general, world.alice, "agree")
+    modal = await world.api.wait_for_callback(ix)
+    assert modal.data["title"] == "Afspraak vastleggen"
+
+
 async def test_interactions_record_as_agreement_from_the_message_menu(world, harness):
     runtime = await harness.start()
     said = await world.api.message_create(
@@ -129,6 +143,25 @@ async def test_interactions_record_as_agreement_from_the_message_menu(world, har
     assert (submitted.user, submitted.thread_id) == (str(world.alice.id), str(world.thread.id))
     assert any(m["content"].startswith("Agreement recorded.")
                for m in world.api.messages_in(world.thread))  # fmt: skip
+
+
+async def test_interactions_dutch_agreement_form_is_answered_in_dutch(world, harness):
+    """A Dutch client's form ("Vastleggen als afspraak" in the message menu) records a
+    Dutch agreement: its announcement, and so its reviews, are in Dutch."""
+    runtime = await harness.start()
+    said = await world.api.message_create(world.guild, world.general, world.carol,
+                                          "koffie om 10 uur?")  # fmt: skip
+    await runtime.wait_for(MessagePosted)
+    ix = await world.api.message_command(world.alice, "Record as agreement", said, locale="nl")
+    modal = await world.api.wait_for_callback(ix)
+    assert modal.data["title"] == "Afspraak vastleggen"
+    await world.api.submit_modal(
+        modal, {"text": "Koffie om 10 uur", "why": "dan is iedereen er"}, locale="nl"
+    )
+    [submitted] = await runtime.wait_for(AgreementSubmitted)
+    assert submitted.lang == "nl"
+    assert any(m["content"].startswith("Afspraak vastgelegd.")
+               for m in world.api.messages_in(world.general))  # fmt: skip
 
 
 async def test_interactions_review_buttons_dispatch_the_decision(world, harness):

@@ -240,6 +240,18 @@ async def test_meeting_in_dutch(world, harness):
     refused = await world.api.wait_for_callback(submit)
     assert refused.content.startswith("Geef negen scores van 1 tot 5")
 
+    # The Dutch buttons and form are answered in Dutch (no table language is set).
+    click = await world.api.click_button(renewal, world.bob, label="Vernieuwd", locale="nl")
+    await runtime.wait_for(RenewalAnswered)
+    told = await world.api.wait_for_callback(click)
+    assert "Mandaat vernieuwd: the release calendar" in told.content
+    click = await world.api.click_button(evaluation, world.bob, label="Evalueren", locale="nl")
+    modal = await world.api.wait_for_callback(click)
+    submit = await world.api.submit_modal(modal, {"scores": SCORES, "comment": ""}, locale="nl")
+    await runtime.wait_for(EvaluationGiven)
+    thanks = await world.api.wait_for_callback(submit)
+    assert thanks.content.startswith("Dank je.")
+
 
 @BOTH_DATABASES
 async def test_meeting_buttons_still_answer_after_a_restart(world, harness):

@@ -179,7 +179,7 @@ def test_translate_renewal_buttons(parsed):
     renewed = translate.renewal_answered(origin, "renewed")
     assert renewed == RenewalAnswered(
         workspace=WORKSPACE, channel=str(p.GENERAL), at=origin.at, event_id=origin.event_id,
-        user=str(p.BOB), outcome="renewed",
+        user=str(p.BOB), outcome="renewed", lang="en",
     )  # fmt: skip
     assert translate.renewal_answered(origin, "check").outcome == "check"
     with pytest.raises(ValueError):

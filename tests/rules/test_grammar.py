@@ -7,23 +7,28 @@ from datetime import date, timedelta
 import pytest
 
 from rules.grammar import (
+    AN_ANSWER_NOT_A_PROPOSAL,
     COMMANDS,
     FAR_REVIEW,
     FUTURE_REPORT,
     ONE_OWNER,
     PAST_REVIEW,
     Agree,
+    AnswerRenewal,
     AnswerRound,
+    Evaluate,
     ListAgreements,
     NudgeMode,
     ProblemWindow,
     Report,
     ReviewAgreement,
+    SetMandate,
     StartRound,
     UsageError,
     WithdrawRound,
     find_command,
     parse_command,
+    reached_command,
 )
 from rules.say import Quote
 
@@ -256,6 +261,11 @@ def test_grammar_review_numbers_are_ascii_and_storable():
         ("since 3 March", TODAY, date(2025, 3, 3)),  # no year: last year's
         ("sinds 29 feb", date(2028, 2, 28), date(2024, 2, 29)),
         ("since 2028-02-29", date(2028, 3, 1), date(2028, 2, 29)),
+        ("since monday", TODAY, TODAY),  # TODAY is a Monday: since today
+        ("sinds maandag", date(2026, 3, 5), TODAY),
+        ("sinds vrijdag", TODAY, date(2026, 2, 27)),
+        ("since last Monday", TODAY, date(2026, 2, 23)),
+        ("sinds vorige dinsdag", date(2026, 3, 5), date(2026, 3, 3)),
         ("", TODAY, None),
     ],
 )
@@ -421,6 +431,8 @@ def test_grammar_unreadable_review_date_is_an_error_not_ignored(args):
         "no concern", "No concerns.", "nope", "none, looks good", "none here. thanks!",
         "no concerns from me, looks good 👍", "👍", "👍🏽", ":+1::skin-tone-3:", "geen zorg",
         "geen bezwaren", "Geen zorgen hoor", "geen, prima", "Geen bezwaar, ga je gang", "nee hoor",
+        "geen, mee eens", "geen, ga ervoor", "niks, dank je wel", "helemaal geen zorgen",
+        "geen zorgen van mijn kant", "geen, super", "geen, is goed",
     ],
 )  # fmt: skip
 def test_grammar_everyday_no_concern_answers(answer):
@@ -433,6 +445,7 @@ def test_grammar_everyday_no_concern_answers(answer):
         "none of this works for nights", "no concern about cost but the timing is bad",
         "no concerns, but nights are hard", "nothing works at night", "no, the timing is bad",
         "ok but the cost", "none?", "none 👎", "🙂", "geen idee of dit werkt", "nee, te duur",
+        "geen zorgen, maar de tijd is krap", "helemaal geen idee of dit werkt",
     ],
 )  # fmt: skip
 def test_grammar_a_concern_that_starts_like_none_stays_a_concern(answer):
@@ -523,6 +536,50 @@ def test_grammar_owner_and_review_after_a_full_stop_are_read():
 
 
 @pytest.mark.parametrize(
+    ("args", "why", "owner", "review_on"),
+    [
+        ("x omdat het anders rommelig is herzien over 2 weken", "het anders rommelig is", None,
+         date(2026, 3, 16)),
+        ("x omdat dat moet herzien op 1 mei", "dat moet", None, date(2026, 5, 1)),
+        ("x omdat we dat zo willen herzien volgende maand", "we dat zo willen", None,
+         date(2026, 4, 2)),
+        ("x omdat het kan herzien over een maand", "het kan", None, date(2026, 4, 2)),
+        ("x omdat de brieven te laat zijn eigenaar @bram herzien over 2 weken",
+         "de brieven te laat zijn", "bram", date(2026, 3, 16)),
+        ("x omdat y herziening: 1 mei", "y", None, date(2026, 5, 1)),
+        ("x omdat y herziening op 1 mei", "y", None, date(2026, 5, 1)),
+        ("x omdat het rommelig is, volgende herziening over 2 weken", "het rommelig is", None,
+         date(2026, 3, 16)),
+        # The same words as the reason's own: after a subject, an article or a preposition.
+        ("x omdat we zullen herzien over twee weken", "we zullen herzien over twee weken",
+         None, None),
+        ("x omdat de herziening in mei tegenviel", "de herziening in mei tegenviel", None,
+         None),
+        ("x omdat het de taak is van zijn eigenaar @bram",
+         "het de taak is van zijn eigenaar @bram", None, None),
+    ],
+)  # fmt: skip
+def test_grammar_a_dutch_reason_ends_in_its_verb_before_a_clause(args, why, owner, review_on):
+    result = parse_as_typed("afspraak", args)
+    assert isinstance(result, Agree)
+    assert (result.why, result.owner, result.review_on) == (why, owner, review_on)
+
+
+@pytest.mark.parametrize(
+    ("args", "why", "lesson"),
+    [
+        ("herzien 1 x omdat 10 uur te vroeg is geleerd niemand is er om 10 uur",
+         "10 uur te vroeg is", "niemand is er om 10 uur"),
+        ("herzien 1 x omdat het team veel heeft geleerd van mei",
+         "het team veel heeft geleerd van mei", None),
+    ],
+)  # fmt: skip
+def test_grammar_a_dutch_reason_ends_in_its_verb_before_a_lesson(args, why, lesson):
+    result = parse_as_typed("herziening", args)
+    assert isinstance(result, ReviewAgreement) and (result.why, result.lesson) == (why, lesson)
+
+
+@pytest.mark.parametrize(
     ("name", "args", "why", "lesson"),
     [
         ("review", "revise 3 We rotate weekly because we learned that daily is too much",
@@ -565,3 +622,43 @@ def test_grammar_evaluation_scores_are_whole(args, scores):
     spec, _ = find_command("evaluatie")
     parsed = parse_command(spec, args, today=date(2026, 3, 2))
     assert (parsed.scores if scores else parsed.__class__.__name__) == (scores or "UsageError")
+
+
+@pytest.mark.parametrize("name", ["concerns", "zorgen"])
+@pytest.mark.parametrize("args", ["geen zorgen", "geen", "none", "no concerns, looks good"])
+def test_grammar_a_round_about_no_concern_is_refused(name, args):
+    assert parse(name, args) == UsageError(find_command(name)[0], AN_ANSWER_NOT_A_PROPOSAL)
+
+
+@pytest.mark.parametrize(
+    "word", ["renew", "renewed", "renewing", "extend", "vernieuwen", "Verlengen.", "verlengd"]
+)
+def test_grammar_mandate_renewal_words(word):
+    assert parse("mandaat", word) == AnswerRenewal("renewed")
+    assert parse("mandate", "the release calendar") == SetMandate("the release calendar")
+
+
+def test_grammar_evaluation_comment_keeps_its_commas():
+    assert parse("evaluatie", "4 4 4 4 4 4 4 4 4 goed, maar 1,5 uur was te lang") == Evaluate(
+        (4,) * 9, "goed, maar 1,5 uur was te lang"
+    )
+    assert parse("evaluate", "4,4,4,4,4,4,4,4,5, fine") == Evaluate((4,) * 8 + (5,), "fine")
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "reached", "lang", "text"),
+    [
+        ("groundrules", "afspraak x omdat y", "agree", "nl", "x omdat y"),
+        ("groundrules", "hulp", "groundrules", "nl", "hulp"),
+        ("groundrules", "spelregels", "groundrules", "nl", "spelregels"),
+        ("groundrules", "help", "groundrules", "en", "help"),
+        ("groundrules", "wat zijn onze afspraken?", "groundrules", "nl",
+         "wat zijn onze afspraken?"),
+        ("groundrules", "what are our rules?", "groundrules", "en", "what are our rules?"),
+        ("groundrules", "", "groundrules", "en", ""),
+        ("spelregels", "hulp", "groundrules", "nl", "hulp"),
+    ],
+)  # fmt: skip
+def test_grammar_the_command_groundrules_reaches_and_its_language(name, args, reached, lang, text):
+    spec, found_lang, found_text = reached_command(name, args)
+    assert (spec.name, found_lang, found_text) == (reached, lang, text)

@@ -4,9 +4,13 @@ the shared grammar's Dutch aliases, and review buttons."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
+from sqlmodel import Session, select
+
 from adapters.slack import ids
+from bot.models import AgreementRow
 from rules.actions import AgreementView, AnnounceReview
 from rules.events import AgreementSubmitted, CommandInvoked, ReviewDecided
 from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, shown_text
@@ -118,6 +122,25 @@ async def test_slack_dutch_alias_through_groundrules(bot: SlackBot):
     assert opened.params["view"]["title"]["text"] == "Afspraak vastleggen"
 
 
+async def test_slack_forms_open_in_the_tables_language(bot: SlackBot):
+    """A table's /table language wins over the person's Slack locale and the command's
+    name, for the forms as for the engine's answers."""
+    await bot.command("/tafel", "taal nl")
+    await bot.handled(CommandInvoked)
+    await bot.interact(message_shortcut("record_agreement", message_text="Koffie om 10 uur"))
+    await bot.command("/agree")
+    opened = await bot.slack.wait_for("views.open", 2)
+    assert [call.params["view"]["title"]["text"] for call in opened] == [
+        "Afspraak vastleggen", "Afspraak vastleggen",
+    ]  # fmt: skip
+
+    await bot.command("/table", "language en")
+    await bot.handled(CommandInvoked, 2)
+    await bot.command("/afspraak")
+    opened = await bot.slack.wait_for("views.open", 3)
+    assert opened[-1].params["view"]["title"]["text"] == "Record an agreement"
+
+
 async def test_slack_review_buttons_keep_and_revise(bot: SlackBot):
     review = AnnounceReview(
         workspace=WORKSPACE, channel=CHANNEL_ID, lang="en",
@@ -174,7 +197,8 @@ async def test_slack_usage_and_help_send_their_angle_brackets_escaped(bot: Slack
     assert not any(raw), raw
     everything = "\n".join(texts)
     assert "/agree &lt;what we agree&gt; because &lt;why&gt;" in everything
-    assert "/zorgen &lt;voorstel&gt;" in everything  # and in Dutch
+    # and in Dutch, through /groundrules: the English manifest has no /zorgen
+    assert "/groundrules zorgen &lt;voorstel&gt;" in everything
     assert "&amp;lt;" not in everything  # escaped once
 
 
@@ -247,8 +271,12 @@ async def test_slack_a_command_the_bot_does_not_know_is_answered_in_its_language
     assert {answer.params["user"] for answer in answers} == {USER_ID}
     [dutch] = [answer for answer in answers if "/afsprak ken" in shown_text(answer)]
     [english] = [answer for answer in answers if "/agre." in shown_text(answer)]
-    assert shown_text(dutch).startswith("Het commando /afsprak ken ik niet. Bedoel je /afspraak?")
-    assert "Gebruik: /afspraak &lt;wat we afspreken&gt; omdat &lt;waarom&gt;" in shown_text(dutch)
+    # The app has the English names (manifest.yml): the Dutch one is reached through
+    # /groundrules, in the suggestion as in the usage.
+    assert shown_text(dutch).startswith(
+        "Het commando /afsprak ken ik niet. Bedoel je /groundrules afspraak?"
+    )
+    assert "Gebruik: /groundrules afspraak &lt;wat we afspreken&gt; omdat" in shown_text(dutch)
     assert shown_text(english).startswith("I do not know the command /agre. Did you mean /agree?")
     assert not bot.calls("chat.postMessage")  # nothing recorded, nothing said in public
 
@@ -272,3 +300,49 @@ async def test_slack_the_same_agreement_from_two_forms_is_recorded_once(bot: Sla
     assert shown_text(told).startswith("This is already agreement #1, recorded on")
     assert "/review revise 1 &lt;new text&gt; because &lt;why&gt;" in shown_text(told)
     assert len(bot.calls("chat.postMessage")) == 1
+
+
+async def test_slack_dutch_form_and_buttons_answer_in_dutch(bot: SlackBot):
+    """No table language set: the Dutch form (/afspraak alone) records a Dutch agreement,
+    and its review's Dutch buttons and revision form answer in Dutch and keep it Dutch."""
+    await bot.command("/afspraak")
+    [opened] = await bot.slack.wait_for("views.open")
+    assert opened.params["view"]["title"]["text"] == "Afspraak vastleggen"
+    await bot.interact(
+        agreement_form(opened.params["view"]["private_metadata"], what="We ruimen op",
+                       why="het is anders een rommeltje")
+    )  # fmt: skip
+    await bot.handled(AgreementSubmitted)
+    [announced] = await bot.slack.wait_for("chat.postMessage")
+    assert "Afspraak vastgelegd" in shown_text(announced)
+
+    stored = AgreementView(
+        number=1, text="We ruimen op", why="het is anders een rommeltje", owner=USER_ID,
+        recorded_by=USER_ID, consenters=(USER_ID,), concerns=(), review_on=date.today(),
+        version=1, replaces=None, status="current",
+    )  # fmt: skip
+    review = AnnounceReview(workspace=WORKSPACE, channel=CHANNEL_ID, lang="nl", agreement=stored)
+    await bot.adapter.deliver(review)
+    posted = bot.calls("chat.postMessage")[-1]
+    await bot.interact(
+        block_actions("review_revise", value=button(posted, "review_revise")["value"])
+    )
+    opened = (await bot.slack.wait_for("views.open", 2))[-1]
+    values = {"lesson": {"value": "niemand deed het"},
+              "new_text": {"value": "We ruimen vrijdag op"},
+              "why": {"value": "dan is iedereen er"}}  # fmt: skip
+    metadata = opened.params["view"]["private_metadata"]
+    await bot.interact(view_submission("revise_modal", values, private_metadata=metadata))
+    await bot.handled(ReviewDecided)
+    await bot.slack.wait_for("chat.postMessage", where=lambda p: "Afspraak #1, versie 2" in str(p))
+    with Session(bot.groundrules.database) as session:
+        rows = session.exec(select(AgreementRow).order_by(AgreementRow.version)).all()
+    assert [(row.version, row.lang) for row in rows] == [(1, "nl"), (2, "nl")]
+
+    # The next review's "Behouden": answered in Dutch too.
+    again = replace(stored, text="We ruimen vrijdag op", version=2, replaces=1)
+    await bot.adapter.deliver(replace(review, agreement=again))
+    posted = bot.calls("chat.postMessage")[-1]
+    await bot.interact(block_actions("review_keep", value=button(posted, "review_keep")["value"]))
+    await bot.handled(ReviewDecided, 2)
+    await bot.slack.wait_for("chat.postMessage", where=lambda p: "Afspraak #1 blijft" in str(p))

@@ -248,6 +248,29 @@ async def test_slack_renewal_and_evaluation_in_dutch(bot: SlackBot):
     assert errors["score_1"] == "Kies een score van 1 tot 5."
 
 
+async def test_slack_dutch_meeting_buttons_and_form_answer_in_dutch(bot: SlackBot):
+    """No table language set: a meeting ended with /vergadering shows Dutch buttons, and
+    "Vernieuwd" and the Dutch evaluation form are answered in Dutch."""
+    await command(bot, "/mandaat", "de releasekalender", user_id=BOB, user_name="bob")
+    await command(bot, "/vergadering", "start")
+    await command(bot, "/vergadering", "einde")
+    renewal = posted_with(bot, "renewal_renewed")
+    assert labels(renewal)[0] == "Vernieuwd"
+    await click(bot, renewal, "renewal_renewed", BOB)
+    await bot.handled(RenewalAnswered)
+    await bot.slack.wait_for(
+        "chat.postMessage", where=lambda p: "Mandaat vernieuwd: de releasekalender" in str(p)
+    )
+
+    await click(bot, posted_with(bot, "evaluate"), "evaluate", USER_ID)
+    [opened] = await bot.slack.wait_for("views.open")
+    form = evaluation_form(opened.params["view"]["private_metadata"], [4] * 9, "goed, maar 1,5 uur")
+    await bot.interact(form)
+    await bot.handled(EvaluationGiven)
+    [thanks] = await bot.slack.wait_for("chat.postEphemeral", where=lambda p: p["user"] == USER_ID)
+    assert thanks.params["text"].startswith("Dank je.")
+
+
 # --- reports ----------------------------------------------------------------------------
 
 

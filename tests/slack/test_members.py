@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from bot import workspaces
@@ -81,6 +82,23 @@ async def test_slack_bare_mention_shows_the_ground_rules_privately(bot: SlackBot
     [answer] = await bot.slack.wait_for("chat.postEphemeral")
     assert "Our ground rules" in answer.params["text"]
     assert bot.calls("chat.postMessage") == []
+
+
+@pytest.mark.parametrize("said", ["hulp", "spelregels", "wat zijn onze afspraken?"])
+async def test_slack_dutch_help_by_mention_is_answered_in_dutch(bot: SlackBot, said: str):
+    await bot.event(app_mention_event(f"<@{BOT_USER_ID}> {said}"))
+    await bot.handled(CommandInvoked)
+    [answer] = await bot.slack.wait_for("chat.postEphemeral")
+    assert "Onze spelregels" in answer.params["text"]
+
+
+async def test_slack_dutch_help_through_groundrules_is_answered_in_dutch(bot: SlackBot):
+    """The English manifest's way: /groundrules hulp."""
+    await bot.command("/groundrules", "hulp")
+    await bot.handled(CommandInvoked)
+    [answer] = await bot.slack.wait_for("chat.postEphemeral")
+    assert "Onze spelregels" in answer.params["text"]
+    assert "/groundrules spelregels" in answer.params["text"]  # the English manifest's way
 
 
 async def test_slack_uninstalling_the_app_marks_the_workspace_removed(bot: SlackBot):

@@ -64,6 +64,14 @@ async def test_not_in_channel_the_form_is_not_opened_and_the_answer_is_dutch(bot
     assert not bot.calls("views.open")
 
 
+async def test_not_in_channel_dutch_help_through_groundrules_is_answered_in_dutch(
+    bot: SlackBot,
+):
+    url = bot.slack.response_url()
+    await bot.command("/groundrules", "hulp", channel_id=ELSEWHERE, response_url=url)
+    assert "Ik zit nog niet in dit kanaal" in await told(bot, url)
+
+
 async def test_not_in_channel_a_dm_between_people(bot: SlackBot):
     url = bot.slack.response_url()
     await bot.command("/agree", AGREE, channel_id=PEOPLE_DM, channel_name="directmessage",

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from bot.models import now_utc
-from rules.events import CommandInvoked, ConcernAnswered, MessagePosted
+from rules.events import AgreementSubmitted, CommandInvoked, ConcernAnswered, MessagePosted
 from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, past_ts, shown_text
 from tests.standins.slack_api import SlackCall
 from tests.standins.slack_requests import (
@@ -127,6 +127,29 @@ async def test_slack_round_without_concerns_offers_to_record_the_agreement(bot: 
     assert modal["callback_id"] == "agreement_modal"
     what = next(b for b in modal["blocks"] if b.get("block_id") == "what")
     assert what["element"]["initial_value"] == "#proposal we publish the minutes by Friday"
+
+
+async def test_slack_dutch_round_records_its_agreement_in_dutch(bot: SlackBot):
+    """No table language set: "Vastleggen als afspraak" under a Dutch round opens the Dutch
+    form, and what it records is announced in Dutch."""
+    await bot.command("/zorgen", "we publiceren de notulen op vrijdag")
+    await bot.handled(CommandInvoked)
+    [posted] = await bot.slack.wait_for("chat.postMessage")
+    await click(bot, posted, "round_none", BOB)
+    await click(bot, posted, "round_none", CAROL)
+    await bot.handled(ConcernAnswered, 2)
+    [_, summary] = await bot.slack.wait_for("chat.postMessage", 2)
+    assert button(summary, "round_record")["text"]["text"] == "Vastleggen als afspraak"
+    await click(bot, summary, "round_record", USER_ID)
+    [opened] = await bot.slack.wait_for("views.open")
+    values = {"what": {"value": "We publiceren de notulen op vrijdag"},
+              "why": {"value": "dan kan iedereen ze lezen"}, "role": {"value": ""}}  # fmt: skip
+    form = view_submission(
+        "agreement_modal", values, private_metadata=opened.params["view"]["private_metadata"]
+    )
+    await bot.interact(form)
+    await bot.handled(AgreementSubmitted)
+    await bot.slack.wait_for("chat.postMessage", where=lambda p: "Afspraak vastgelegd" in str(p))
 
 
 @pytest.mark.parametrize(
