@@ -1,6 +1,7 @@
 """Corrections people made ("this was not a problem") out of the database, for training.
 
-The engine stores each correction with the message text (table `correction`).
+The engine stores each correction with the message text (table `correction`); a
+message its writer deletes leaves its corrections blank, and those are not exported.
 `export_corrections` writes them as JSON Lines that `make train` folds into its
 training data (drop the file in data/feedback/):
 
@@ -36,8 +37,11 @@ def export_corrections(database: Engine | str, out: TextIO) -> int:
                 for config in session.exec(select(TableConfig))
                 if config.language
             }
+            # A blank text: its writer deleted the message, and its words with it.
             rows = session.exec(
-                select(CorrectionRow).order_by(col(CorrectionRow.created_at), col(CorrectionRow.id))
+                select(CorrectionRow)
+                .where(CorrectionRow.text != "")
+                .order_by(col(CorrectionRow.created_at), col(CorrectionRow.id))
             )
             for row in rows:
                 record = {

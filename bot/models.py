@@ -178,7 +178,10 @@ class CorrectionRow(SQLModel, table=True):
     """ "This was not a problem" and the like, kept with the text to learn from."""
 
     __tablename__ = "correction"
-    __table_args__ = (Index("ix_correction_fingerprint", "workspace", "channel", "fingerprint"),)
+    __table_args__ = (
+        Index("ix_correction_fingerprint", "workspace", "channel", "fingerprint"),
+        Index("ix_correction_message", "workspace", "channel", "message_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     workspace: str = Field(index=True)
     channel: str
@@ -189,6 +192,9 @@ class CorrectionRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column())
     # "Not a problem": the message's fingerprint, so that its like is not nudged again.
     fingerprint: str | None = None
+    # The message corrected: deleting it blanks `text`. None for corrections stored before
+    # migration 0009, which keep their text until the retention sweep.
+    message_id: str | None = None
 
 
 class OutboxRow(SQLModel, table=True):

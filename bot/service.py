@@ -22,6 +22,7 @@ from bot.store import Delivery, Store, UnitOfWork
 from rules.actions import (
     Action,
     Change,
+    EraseCorrectionText,
     ForgetProposal,
     NoteMember,
     NoteProposal,
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 
 # Writing these twice leaves the same rows, so a retried event carrying only them is
 # harmless: it needs no claim (most proposals that answer nothing).
-REPEATABLE = (NoteMember, NoteProposal, ForgetProposal)
+REPEATABLE = (NoteMember, NoteProposal, ForgetProposal, EraseCorrectionText)
 
 
 # Attempts at a transaction that lost a race: with K processes recording agreements at

@@ -931,7 +931,19 @@ class UnitOfWork:
                 applies=c.applies,
                 created_at=c.at,
                 fingerprint=c.fingerprint,
+                message_id=c.message_id,
             )
+        )
+
+    def _apply_EraseCorrectionText(self, c: act.EraseCorrectionText) -> None:
+        self.session.exec(
+            update(CorrectionRow)
+            .where(
+                CorrectionRow.workspace == c.workspace,
+                CorrectionRow.channel == c.channel,
+                CorrectionRow.message_id == c.message_id,
+            )
+            .values(text="")
         )
 
     # --- the whole table: charter, mandates, meetings, roles, reviews, consensus ---------

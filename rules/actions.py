@@ -45,6 +45,14 @@ class ForgetProposal(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class EraseCorrectionText(Change):
+    """A message deleted by its writer: corrections kept about it lose its words (what
+    they say and the fingerprint stay: "not a problem" still holds for its like)."""
+
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LeaveRound(Change):
     """A member who left the table is no longer waited for in a round (an answer they
     gave stays)."""
@@ -195,6 +203,8 @@ class StoreCorrection(Change):
     at: datetime
     # For "not a problem": how the same message is known again (rules.fingerprints).
     fingerprint: str | None = None
+    # The message corrected, so that deleting it erases the text kept here.
+    message_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

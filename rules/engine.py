@@ -23,7 +23,14 @@ from rules import (
     roles,
     tables,
 )
-from rules.actions import Action, ForgetMember, ForgetProposal, NoteMember, RequestReport
+from rules.actions import (
+    Action,
+    EraseCorrectionText,
+    ForgetMember,
+    ForgetProposal,
+    NoteMember,
+    RequestReport,
+)
 from rules.classifier import Classification, Classifier, Previous
 from rules.events import (
     AgreementSubmitted,
@@ -328,12 +335,13 @@ class Engine:
                 forget = ForgetMember(workspace=left.workspace, channel=left.channel, user=user)
                 return [forget, *_members_left(left, (user,), state)]
             case MessageDeleted() as deleted:
-                forget_proposal = ForgetProposal(
-                    workspace=deleted.workspace,
-                    channel=deleted.channel,
-                    message_id=deleted.message_id,
-                )
-                return [*problems.on_deleted(deleted, state), forget_proposal]
+                where = {"workspace": deleted.workspace, "channel": deleted.channel,
+                         "message_id": deleted.message_id}  # fmt: skip
+                return [
+                    *problems.on_deleted(deleted, state),
+                    ForgetProposal(**where),
+                    EraseCorrectionText(**where),
+                ]
             case RosterSynced() as synced:
                 return _sync_roster(synced, state)
             case _:

@@ -3,7 +3,8 @@ names, markup or case, so that a recurring message is known again ("speedtest on
 lab line: 40 down / 8 up" every morning, with other numbers each time).
 
 A table that said one such message was not a problem is not nudged about the next
-(rules/problems.py). Only the hash is compared; the correction keeps the text anyway.
+(rules/problems.py). Only the hash is compared, so the fingerprint still holds once the
+message's writer deletes it and the correction's text is erased.
 """
 
 from __future__ import annotations

@@ -514,6 +514,7 @@ def on_relabelled(
             applies=event.applies,
             at=event.at,
             fingerprint=fingerprint,
+            message_id=event.message_id,
         )
     ]
     if dismissed:
