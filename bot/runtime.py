@@ -268,14 +268,15 @@ class Runtime:
                 self.app.store.sweep, now, settings.retention, settings.correction_retention
             )
             log.info("retention sweep: %s", swept)
-        fired = await self._in_worker(self.app.service.fire_due_timers, now)
+        # Only the timers and outbox items of the platforms this process serves: another
+        # process (groundrules run discord beside groundrules run slack) delivers the rest.
+        served = [adapter.prefix for adapter in self.adapters]
+        fired = await self._in_worker(self.app.service.fire_due_timers, now, prefixes=served)
         if fired:
             metrics.TIMERS.inc(len(fired))
         await self._in_worker(self.app.store.flush)
         try:
-            pending = await self._in_worker(
-                self.app.store.claim_undelivered, now, prefixes=[a.prefix for a in self.adapters]
-            )
+            pending = await self._in_worker(self.app.store.claim_undelivered, now, prefixes=served)
         except Exception:  # what the timers just said goes out all the same
             log.exception("claiming undelivered outbox items failed; trying again next tick")
             pending = []

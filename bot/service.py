@@ -201,17 +201,23 @@ class Service:
         raise AssertionError("unreachable")
 
     def fire_next_timer(
-        self, now: datetime | None, *, simulated: bool = False
+        self,
+        now: datetime | None,
+        *,
+        simulated: bool = False,
+        prefixes: Sequence[str] | None = None,
     ) -> list[Delivery] | None:
         """Fire the earliest due timer, if any; None when nothing is due.
 
         Live, the timer fires at `now` (late if the bot was down), in a transaction of
         its own, so that one failing timer holds up no other. A replay passes
-        `simulated=True`: the timer fires at its own due time.
+        `simulated=True`: the timer fires at its own due time. `prefixes`: only timers
+        of workspaces whose ids start with one of them, those of the platforms this
+        process delivers to (None: every workspace's).
         """
         for attempt in _race_retries():
             with attempt, self.store.unit_of_work() as uow:
-                timer = uow.claim_due_timer(now, worker=self.worker)
+                timer = uow.claim_due_timer(now, worker=self.worker, prefixes=prefixes)
                 return None if timer is None else self._fire(uow, timer, now, simulated)
         raise AssertionError("unreachable")
 
@@ -247,10 +253,12 @@ class Service:
         uow.mark_fired(timer, at, worker=self.worker)
         return deliveries
 
-    def fire_due_timers(self, now: datetime, *, limit: int = 500) -> list[Delivery]:
+    def fire_due_timers(
+        self, now: datetime, *, limit: int = 500, prefixes: Sequence[str] | None = None
+    ) -> list[Delivery]:
         deliveries: list[Delivery] = []
         for _ in range(limit):
-            fired = self.fire_next_timer(now)
+            fired = self.fire_next_timer(now, prefixes=prefixes)
             if fired is None:
                 break
             deliveries += fired

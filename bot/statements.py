@@ -133,6 +133,7 @@ class Statements:
         self.table_config = select(_config).where(
             _config.c.workspace == bindparam("w"), _config.c.channel == bindparam("c")
         )
+        self.timer_workspace = _timers.c.workspace
         pending = select(_timers).where(_timers.c.fired_at.is_(None))
         self.next_due_timer = (
             pending.where(_timers.c.due <= bindparam("now"))

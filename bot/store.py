@@ -284,7 +284,7 @@ class Store:
             rows = uow.session.exec(
                 select(OutboxRow)
                 .where(*due)
-                .where(_workspaces_starting(prefixes))
+                .where(_workspaces_starting(col(OutboxRow.workspace), prefixes))
                 .order_by(col(OutboxRow.id))
                 .limit(limit)
                 .with_for_update(skip_locked=True)
@@ -1120,8 +1120,11 @@ class UnitOfWork:
             self.store.sql.mark_suggested, {"w": c.workspace, "c": c.channel, "s": c.scope}
         )
 
-    def claim_due_timer(self, now: datetime | None, *, worker: str) -> DueTimer | None:
+    def claim_due_timer(
+        self, now: datetime | None, *, worker: str, prefixes: Sequence[str] | None = None
+    ) -> DueTimer | None:
         """Lock the earliest due timer; other tickers skip it (FOR UPDATE SKIP LOCKED).
+        Only of workspaces whose ids start with one of `prefixes` (None: of every one).
 
         `now` None means any pending timer (a replay draining its future).
         """
@@ -1129,7 +1132,10 @@ class UnitOfWork:
         if now is None:
             row = self.connection.execute(sql.next_pending_timer).first()
         else:
-            row = self.connection.execute(sql.next_due_timer, {"now": now}).first()
+            due = sql.next_due_timer
+            if prefixes is not None:
+                due = due.where(_workspaces_starting(sql.timer_workspace, prefixes))
+            row = self.connection.execute(due, {"now": now}).first()
         if row is None:
             return None
         return DueTimer(row.workspace, row.channel, row.key, row.kind, row.subject, row.due)
@@ -1170,11 +1176,13 @@ def _agreement(row: AgreementRow) -> Agreement:
     )
 
 
-def _workspaces_starting(prefixes: Sequence[str] | None) -> ColumnElement[bool]:
-    """A process that serves one platform leaves the others' outbox items to theirs
-    (`groundrules run slack` beside `groundrules run discord`): it could not deliver them,
-    and claiming would hold each for its lease."""
+def _workspaces_starting(
+    workspace: ColumnElement[str], prefixes: Sequence[str] | None
+) -> ColumnElement[bool]:
+    """A process that serves one platform leaves the others' outbox items and timers to
+    theirs (`groundrules run slack` beside `groundrules run discord`): it could not
+    deliver them, and claiming would hold each for its lease."""
     if prefixes is None:
         return true()
-    served = (col(OutboxRow.workspace).startswith(p, autoescape=True) for p in prefixes)
+    served = (workspace.startswith(p, autoescape=True) for p in prefixes)
     return or_(false(), *served)

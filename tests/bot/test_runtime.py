@@ -244,3 +244,25 @@ async def test_runtime_one_process_per_platform_leaves_the_others_outbox_alone(
     assert await discord_process.tick() == 1
     assert [type(a).__name__ for a in discord.delivered] == ["SendNudge"]
     assert slack.delivered == []
+
+
+async def test_runtime_one_process_per_platform_fires_only_its_own_timers(tmp_path, tagged, caplog):
+    """A Discord table's nudge timer is fired by the Discord process, which can deliver
+    it at once; before, the Slack process fired it, could not deliver it ("no adapter")
+    and the nudge waited out the outbox lease."""
+    url = f"sqlite:///{tmp_path}/rt.db"
+    slack, discord = RecordingAdapter(), RecordingAdapter()
+    slack.prefix, discord.prefix = "slack:", "discord:"
+    slack_process = Runtime(make_app(url, tagged), [slack])
+    discord_process = Runtime(make_app(url, tagged), [discord])
+    await discord_process.submit(replace(problem("p1", minutes_ago=11), workspace="discord:42"))
+    await slack_process.submit(replace(problem("p2", minutes_ago=11), workspace="slack:T1"))
+
+    with caplog.at_level("WARNING", logger="bot.runtime"):
+        assert await slack_process.tick() == 1
+    assert "no adapter" not in caplog.text
+    assert [a.workspace for a in slack.delivered] == ["slack:T1"]
+    assert await discord_process.tick() == 1
+    assert [(type(a).__name__, a.workspace) for a in discord.delivered] == [
+        ("SendNudge", "discord:42")
+    ]

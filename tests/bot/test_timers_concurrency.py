@@ -82,3 +82,23 @@ def test_a_timer_not_yet_due_does_not_fire(app):
     chat.say("ben", "#problem broken", "09:00")
     assert app.service.fire_next_timer(at("09:10") - timedelta(seconds=1)) is None
     assert app.service.fire_next_timer(at("09:10")) is not None
+
+
+def test_a_process_per_platform_fires_only_its_platforms_timers(database_url, tagged):
+    """`groundrules run slack` beside `groundrules run discord`: each fires the timers of
+    its own workspaces, which it can deliver; the console and a replay fire them all."""
+    slack, discord = make_app(database_url, tagged), make_app(database_url, tagged)
+    Chat(slack, workspace="slack:T1").say("ben", "#problem the VPN is down", "09:00")
+    Chat(discord, workspace="discord:42").say("ben", "#problem the VPN is down", "09:01")
+    Chat(discord, workspace="discord:42_%").say("ann", "#problem lights are out", "09:02")
+
+    def fired(app, prefixes) -> list[str]:
+        deliveries = app.service.fire_due_timers(at("10:00"), prefixes=prefixes)
+        return [delivery.action.workspace for delivery in deliveries]
+
+    assert fired(slack, ["slack:"]) == ["slack:T1"]
+    assert fired(slack, ["slack:"]) == []
+    assert fired(discord, ["discord:42_"]) == ["discord:42_%"]  # "_" is no wildcard
+    assert fired(discord, None) == ["discord:42"]
+    for app in (slack, discord):
+        app.database.dispose()
