@@ -251,10 +251,10 @@ def on_answered(event: ConcernAnswered, state: TableState) -> list[Action]:
                 event,
                 event.user,
                 Say.of(N_("I do not know that concern round.")),
-                language(state),
+                language(state, event.lang),
             )
         ]
-    return record_answer(event, round_, state, None)
+    return record_answer(event, round_, state, event.lang)
 
 
 def record_answer(

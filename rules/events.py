@@ -58,11 +58,14 @@ class CommandInvoked(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConcernAnswered(Event):
-    """A member answered a concern round (button or modal): no concern when `concern` is None."""
+    """A member answered a concern round (button or modal): no concern when `concern` is None.
+    `lang`: the language the button or form was shown in (App Home speaks the member's),
+    None when unknown: the round's language answers."""
 
     user: str
     round_id: str
     concern: str | None = None
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

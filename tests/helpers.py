@@ -198,12 +198,15 @@ class Chat:
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 
-    def answer(self, user: str, round_id: str, concern: str | None, when: str):
+    def answer(
+        self, user: str, round_id: str, concern: str | None, when: str, *, lang: str | None = None
+    ):
+        """A round's button or form; `lang`: the language it was shown in."""
         moment = at(when)
         self.tick(moment - timedelta(microseconds=1))
         event = ConcernAnswered(
             workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
-            user=user, round_id=round_id, concern=concern,
+            user=user, round_id=round_id, concern=concern, lang=lang,
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 

@@ -288,7 +288,9 @@ def command_invoked(origin: Origin, name: str, args: str) -> CommandInvoked:
 
 def concern_answered(origin: Origin, round_id: str, concern: str | None) -> ConcernAnswered:
     concern = concern.strip() if concern else None
-    return ConcernAnswered(**_envelope(origin), round_id=round_id, concern=concern or None)
+    return ConcernAnswered(
+        **_envelope(origin), round_id=round_id, concern=concern or None, lang=origin.lang
+    )
 
 
 def nudge_answered(

@@ -311,7 +311,7 @@ def concern_click(
         return None
     return ConcernAnswered(
         workspace=workspace, channel=fields["c"], at=at, event_id=event_id, user=user,
-        round_id=fields["r"], concern=None,
+        round_id=fields["r"], concern=None, lang=fields.get("l"),
     )  # fmt: skip
 
 
@@ -411,7 +411,7 @@ def concern_form(
         return Invalid({ids.CONCERN: WRITE_CONCERN})
     return ConcernAnswered(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
-        round_id=meta["r"], concern=text,
+        round_id=meta["r"], concern=text, lang=meta.get("l"),
     )  # fmt: skip
 
 

@@ -274,3 +274,24 @@ def test_concern_round_about_no_concern_is_refused_privately(app):
     assert isinstance(reply, Reply) and reply.private and reply.user == "ben"
     assert reply.lang == "nl" and "/zorg geen" in chat.texts()[-1]
     assert not chat.of_type(PostConcernRound)
+
+
+def test_concern_round_answer_speaks_the_language_its_button_was_shown_in(app):
+    """A round asked in English, answered from a Dutch button (Slack's App Home, a Dutch
+    Discord client): thanked in Dutch; with no language known, in the round's. A table's
+    chosen language still wins."""
+    from bot.presenting import plain
+
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    round_id = start(chat)
+
+    def thanks(user: str, when: str, lang: str | None) -> str:
+        answered = chat.answer(user, round_id, None, when, lang=lang)
+        [reply] = [a for a in answered if isinstance(a, Reply) and a.user == user]
+        return plain(reply)
+
+    assert thanks("anna", "09:01", "nl") == "Dank je, genoteerd: geen zorgen."
+    assert thanks("chris", "09:02", None) == "Thank you, noted: no concerns."
+    chat.command("ben", "/table language en", "09:03")
+    assert thanks("dana", "09:04", "nl") == "Thank you, noted: no concerns."

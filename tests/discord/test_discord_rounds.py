@@ -113,6 +113,18 @@ async def test_round_buttons_still_answer_after_a_restart(world, harness):
     assert len(world.api.identifies) == 2
 
 
+async def test_round_button_thanks_a_dutch_client_in_dutch(world, harness):
+    """No table language: a round asked in English, "No concerns" clicked from a Dutch
+    Discord client is thanked in Dutch, as the other buttons answer."""
+    runtime = await harness.start()
+    message = await start_round(world, runtime)
+    click = await world.api.click_button(message, world.bob, label="No concerns", locale="nl")
+    thanks = await world.api.wait_for_callback(click)
+    assert (thanks.content, thanks.ephemeral) == ("Dank je, genoteerd: geen zorgen.", True)
+    [answered] = await runtime.wait_for(ConcernAnswered)
+    assert answered.lang == "nl"
+
+
 async def test_round_reminders_go_by_dm_only_to_those_who_have_not_answered(world, harness):
     harness.settings["reminder_delay"] = timedelta(milliseconds=300)
     world.api.close_dms(world.carol)

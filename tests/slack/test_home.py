@@ -60,7 +60,9 @@ async def test_slack_app_home_speaks_the_members_language_and_answers_in_place(b
     view = {"id": published.params["view"].get("id", "V-HOME"), "type": "home"}
     await bot.interact(block_actions("round_none", value=value, user_id=BOB, view=view))
     [answer] = await bot.handled(ConcernAnswered)
-    assert answer.user == BOB
+    assert (answer.user, answer.lang) == (BOB, "nl")
+    # The round was asked in English; Bob's thanks speak the language he clicked in.
+    await bot.slack.wait_for("chat.postEphemeral", where=lambda p: "Dank je, genoteerd" in str(p))
 
     [_, republished] = await bot.slack.wait_for("views.publish", 2)
     assert "Er wacht niets op je antwoord." in shown_text(republished)
