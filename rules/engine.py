@@ -236,10 +236,12 @@ class Engine:
                 in_thread = problem and message.event.thread_id is not None
                 # A possible answer reads them too: only a waiting problem has it read again.
                 may_answer = self.second is not None and self.second.may_answer(message)
+                answers = message.is_proposal or may_answer
                 return Reads(
                     # A stance may bring an offer or a word, in the table's language.
                     settings=problem or stance,
-                    watches=message.is_proposal or in_thread or may_answer,
+                    watches=answers or in_thread,
+                    watch_ids=_thread_root(message.event.thread_id) if answers else (),
                     doubtful_watches=message.is_reaction,
                     members=stance,
                     proposal_scopes=consensus.proposal_scopes(message) if stance else (),
@@ -278,8 +280,12 @@ class Engine:
                 return Reads(settings=True, watch_ids=(pid,))
             case MessageRelabelled(message_id=message_id):
                 return Reads(settings=True, watches=True, watch_ids=(message_id,))
-            case MessageReread(message_id=message_id):
-                return Reads(settings=True, watches=True, watch_ids=(message_id,))
+            case MessageReread(message_id=message_id, thread_id=thread_id):
+                return Reads(
+                    settings=True,
+                    watches=True,
+                    watch_ids=(message_id, *_thread_root(thread_id)),
+                )
             case RosterSynced():
                 return Reads(members=True, round=True, watches=True)
             case MemberLeft():
@@ -346,6 +352,13 @@ class Engine:
                 return _sync_roster(synced, state)
             case _:
                 return []
+
+
+def _thread_root(thread_id: str | None) -> tuple[str, ...]:
+    """The message a thread hangs on, read by its id: a problem posted there and swept
+    since (no longer among the watched ones) is still answered by a proposal in its
+    thread. One lookup by key, not every old problem of the table."""
+    return () if thread_id is None else (thread_id,)
 
 
 def _fingerprints(message: Message) -> tuple[str, ...]:

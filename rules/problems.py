@@ -78,6 +78,9 @@ ReasonsOf = Callable[[Watch], Reasons]
 PROBLEM_TIMER = "problem"
 SNOOZE_TIMER = "snooze"
 STILL_WAITING = ("open", "nudged", "snoozed")
+# Nudged and not answered: a proposal in its thread still answers it, also once the
+# retention sweep erased its text ("expired": the report names it for a while).
+NUDGED = ("nudged", "snoozed", "expired")
 # A nudge that fires later than this past its due time (or than the table's window, if
 # longer) is not sent: the bot was down, a proposal may have come unseen meanwhile, and
 # "you named a problem a little while ago" would no longer be true.
@@ -319,7 +322,8 @@ def answer_watches(
     """Close every watch this proposal answers.
 
     An open watch is answered within its window, from the top level or its own thread.
-    A nudged one is still answered from its own thread: the author followed up.
+    A nudged one is still answered from its own thread: the author followed up; so is
+    one the retention sweep let go unanswered ("expired"), which the report still names.
     `lenient` (a person said "this was a proposal") drops the window. `posted_at`: when
     the proposal was posted, if not at the event (a message said later to propose
     something answers only the problems before it).
@@ -333,7 +337,7 @@ def answer_watches(
         if watch.in_scope_of(thread_id)
         and (
             (watch.status in ("open", "doubtful") and (lenient or event.at <= watch.deadline))
-            or (watch.status in ("nudged", "snoozed") and (lenient or thread_id is not None))
+            or (watch.status in NUDGED and (lenient or thread_id is not None))
         )
     ]
     # Its author's copies of the same words (a double post) are answered with it.

@@ -675,6 +675,41 @@ def test_report_still_names_a_problem_whose_words_the_retention_sweep_erased(app
     assert report(days_later + timedelta(days=30), "en")[1] == "none"
 
 
+def test_report_no_longer_names_a_swept_problem_a_proposal_in_its_thread_answered(app):
+    """The retention sweep erased the words of ben's nudged problem; a proposal posted in
+    its thread days later still answers it, as it would have before the sweep. Proposals
+    elsewhere (another thread, the top level) do not, as they would not have."""
+    from rules.events import CommandInvoked
+    from rules.i18n import render
+
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.say("ben", "#problem the rota app logs us out", "08:30")
+    chat.say("anna", "#problem the printer jams", "08:31")
+    chat.tick("09:00")  # both nudged; no proposal follows
+    app.store.sweep(at("81:00"), app.settings.retention)  # three days on: words gone
+
+    def problems_in_report(when: str) -> list[str]:
+        event = CommandInvoked(
+            workspace="W1", channel="C1", at=at(when), event_id=f"report-{when}", user="anna",
+            name="report", args="",
+        )  # fmt: skip
+        [report] = [d.action for d in app.service.handle(event) if isinstance(d.action, PostReport)]
+        lines = render(report.full, "en").splitlines()
+        start = lines.index("Problems still without a proposal:")
+        return lines[start + 1 : start + 3]
+
+    chat.say("anna", "#proposal we log in with the badge instead", "82:00")  # top level
+    chat.say("ben", "#proposal we buy a new printer", "82:01", thread="09:99")  # elsewhere
+    assert problems_in_report("82:02") == [
+        "ben: a problem named on March 2, 2026",
+        "anna: a problem named on March 2, 2026",
+    ]
+    chat.say("anna", "#proposal we move the rota to the shared calendar", "82:03",
+             thread="08:30")  # fmt: skip
+    assert problems_in_report("82:04") == ["anna: a problem named on March 2, 2026", "Mandates:"]
+
+
 def test_report_summary_is_concise_and_the_full_form_complete(app):
     chat = Chat(app)
     for n in range(8):
