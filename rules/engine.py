@@ -250,7 +250,11 @@ class Engine:
                     )
                 if isinstance(command.parsed, ReviewAgreement):
                     number = command.parsed.number
-                    return Reads(settings=True, roster=True, agreement_numbers=(number,))
+                    # A revision may not say what another current agreement says.
+                    revising = command.parsed.decision == "revise"
+                    return Reads(
+                        settings=True, roster=True, agreement_numbers=(number,), agreements=revising
+                    )
                 return _COMMANDS[type(command.parsed)][0]
             case ConcernAnswered(round_id=round_id):
                 return Reads(settings=True, round_ids=(round_id,))
