@@ -702,14 +702,28 @@ def _agreements(spec: CommandSpec, args: str, today: date) -> ListAgreements | U
     return UsageError(spec)
 
 
-# "/concerns cancel" withdraws the open round only as the word alone: "/concerns cancel
-# the Friday standup?" is a proposal about cancelling. A table has one open round at a
-# time, so the word needs nothing after it to say which.
-_WITHDRAW = frozenset({"cancel", "withdraw", "intrekken", "annuleren"})
+# "/concerns cancel" withdraws the open round only as the word alone (or a few words
+# that only say so): "/concerns cancel the Friday standup?" is a proposal about
+# cancelling. A table has one open round at a time, so the word needs nothing after it to
+# say which. Punctuation and emoji around it do not count ("cancel?", "stop 🙏").
+_WITHDRAW = frozenset({
+    "cancel", "withdraw", "stop", "abort", "cancel it", "cancel round", "cancel the round",
+    "cancel this round", "withdraw it", "withdraw the round", "stop the round",
+    "intrekken", "annuleren", "annuleer", "stoppen", "trek in", "trek hem in",
+    "trek het in", "ronde intrekken", "ronde annuleren", "annuleer de ronde",
+    "trek de ronde in", "stop de ronde",
+})  # fmt: skip
+_PLEASE = frozenset({"please", "pls", "now", "alsjeblieft", "aub", "graag", "maar"})
+_NOT_A_WORD = re.compile(r"[^\w\s]|_")
+
+
+def _withdraws(args: str) -> bool:
+    words = _NOT_A_WORD.sub(" ", args.casefold()).split()
+    return " ".join(w for w in words if w not in _PLEASE) in _WITHDRAW
 
 
 def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | WithdrawRound | UsageError:
-    if args.lower().strip(" .!") in _WITHDRAW:
+    if _withdraws(args):
         return WithdrawRound()
     if args and _means_no_concern(args):
         # "/zorgen geen zorgen" answers a round; it would ask everyone about "geen zorgen".

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.models import AnswerRow, RoundRow
@@ -154,6 +155,32 @@ def test_a_proposal_about_cancelling_starts_a_round(app):
     [posted] = [a for a in actions if isinstance(a, PostConcernRound)]
     assert posted.round.proposal == "cancel the Friday standup?"
     assert not [a for a in actions if isinstance(a, CloseRound)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["/concerns cancel?", "/concerns cancel 🙏", "/concerns Stop!", "/concerns cancel please",
+     "/concerns cancel the round.", "/zorgen annuleer", "/zorgen stoppen", "/zorgen trek in",
+     "/zorgen intrekken graag"],
+)  # fmt: skip
+def test_the_word_with_punctuation_emoji_or_in_its_natural_forms_withdraws(app, line):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    round_id = start(chat)
+    actions = chat.command("ben", line, "09:10")
+    assert [a for a in actions if isinstance(a, PostConcernRound)] == []
+    assert stored_round(app, round_id).status == "withdrawn"
+    assert [a for a in chat.tick("14:00") if isinstance(a, RemindMembers)] == []
+
+
+@pytest.mark.parametrize(
+    "line", ["/concerns stop the Friday standup", "/zorgen trek in de oude regel"]
+)
+def test_a_proposal_starting_with_a_withdrawing_word_still_starts_a_round(app, line):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    [posted] = [a for a in chat.command("ben", line, "09:00") if isinstance(a, PostConcernRound)]
+    assert posted.round.proposal == line.split(" ", 1)[1]
 
 
 def test_a_withdrawn_round_is_not_taken_as_consent_by_a_later_agreement(app):
