@@ -218,6 +218,22 @@ def test_the_report_shows_a_withdrawn_round_as_withdrawn_and_not_its_concerns(ap
     assert "pin the base image: ingetrokken door ben op 2 maart 2026." in dutch
 
 
+def test_the_meeting_report_shows_a_round_asked_before_and_withdrawn_during_it(app):
+    from rules.i18n import render
+
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    start(chat, line="/concerns pin the base image", when="08:40")
+    chat.command("ben", "/meeting start", "09:00")
+    chat.command("ben", "/concerns cancel", "09:10")
+    [report] = [
+        a for a in chat.command("ben", "/meeting end", "10:00") if type(a).__name__ == "PostReport"
+    ]
+    lines = render(report.full, "en").splitlines()
+    withdrawn = lines.index("Withdrawn concern rounds:")
+    assert lines[withdrawn + 1] == "pin the base image: withdrawn by ben on March 2, 2026."
+
+
 def test_migration_0008_lets_the_proposer_withdraw_a_round_asked_before_it(database_url, tagged):
     from sqlalchemy import text
 
