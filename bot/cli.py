@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import sys
@@ -170,6 +171,7 @@ def replay(
     """Replay a transcript through the real engine, on the transcript's own clock."""
     from adapters.console.output import JsonOutput, TextOutput
     from adapters.console.replay import Replay, report_error, report_reordered
+    from adapters.console.transcript import NotUtf8, utf8_lines
     from bot.bootstrap import bootstrap
     from bot.summary import print_summary
 
@@ -185,10 +187,24 @@ def replay(
     with _database_errors(settings.database_url):
         groundrules = bootstrap(settings, wait=False)
     output = JsonOutput() if as_json else TextOutput()
-    stream = sys.stdin if str(transcript) == "-" else transcript.open(encoding="utf-8")
+    stdin = str(transcript) == "-"
+    raw = sys.stdin.buffer if stdin else transcript.open("rb")
+    stream = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape")
     replaying = Replay(groundrules, output, workspace=workspace)
-    with stream, _replay_stopped(settings.database_url, replaying):
-        result = replaying.run(stream, on_error=report_error, on_reordered=report_reordered)
+    try:
+        with stream, _replay_stopped(settings.database_url, replaying):
+            result = replaying.run(
+                utf8_lines(stream), on_error=report_error, on_reordered=report_reordered
+            )
+    except NotUtf8 as error:
+        # Read through before the first line is replayed: nothing was replayed.
+        name = "stdin" if stdin else transcript
+        typer.echo(
+            f"groundrules: {name}: {error}; nothing was replayed. Save the transcript as "
+            "UTF-8 (e.g. iconv -f latin1 -t utf-8)",
+            err=True,
+        )
+        raise typer.Exit(1) from None
     if not as_json:
         print_summary(groundrules, workspace, result)
     if result.errors:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from bot import views
 from bot.models import (
@@ -180,7 +180,10 @@ def _withdrawn_rounds(session, workspace, channel, since) -> Section:
         RoundRow.status == "withdrawn",
     )
     if since is not None:
-        query = query.where(RoundRow.started_at >= since)
+        # Withdrawn since then, whenever it was asked: a round asked before a meeting and
+        # stopped during it is the meeting's choice.
+        withdrawn_at = func.coalesce(RoundRow.closed_at, RoundRow.started_at)
+        query = query.where(withdrawn_at >= since)
     items = [
         Say.of(
             N_("{proposal}: withdrawn by {member} on {day}."),

@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from rules.durations import DurationError, format_duration, parse_duration
-from rules.grammar import LONGEST_WINDOW, MAX_REVIEW_AHEAD
+from rules.grammar import LONGEST_WINDOW, MAX_REVIEW_AHEAD, SHORTEST_WINDOW
 from rules.state import TableSettings
 
 # A duration setting is at most ten years, as a review date is: a span of 999999 weeks
@@ -35,12 +35,19 @@ _BARE_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*")
 
 
 def duration(
-    unit: str, *, longest: timedelta = TEN_YEARS, zero: bool = False, bare_minutes: bool = False
+    unit: str,
+    *,
+    longest: timedelta = TEN_YEARS,
+    shortest: timedelta | None = None,
+    zero: bool = False,
+    bare_minutes: bool = False,
 ) -> object:
     """A duration setting, typed with its unit ("4h", "28d"). A bare number is refused,
     suggesting `unit` (the README's default's): "30" read as minutes would delete a
     removed workspace's data after half an hour. Only `bare_minutes` reads it as minutes,
-    as /problem-window does. More than zero (a zero tick would spin), unless `zero`."""
+    as /problem-window does. More than zero (a zero tick would spin), unless `zero`. As
+    typed, at least `shortest` when given (whole seconds: "0.5s" is 0); code may pass a
+    shorter timedelta, as the tests' fast clocks do (a one-second window)."""
 
     def parse(value: object) -> object:
         if not isinstance(value, str):
@@ -52,13 +59,20 @@ def duration(
                 {"number": value.strip(), "unit": unit},
             )
         try:
-            return parse_duration(value, bare_unit="m" if bare_minutes else None)
+            span = parse_duration(value, bare_unit="m" if bare_minutes else None)
         except DurationError as error:
             if error.__cause__ is not None:  # past what a timedelta holds
                 raise too_long() from None
             raise PydanticCustomError(
                 "duration", "not a duration; write it like 90s, 10m, 4h or 2d"
             ) from None
+        if shortest is not None and span < shortest:
+            raise PydanticCustomError(
+                "duration_short",
+                "too short: at least {least}",
+                {"least": format_duration(shortest)},
+            )
+        return span
 
     def bounded(span: timedelta) -> timedelta:
         if span < timedelta(0) or (span == timedelta(0) and not zero):
@@ -77,11 +91,15 @@ def duration(
 
 
 # The unit each suggests is the one the README gives its defaults in.
-WindowSpan = duration("m", longest=LONGEST_WINDOW, bare_minutes=True)
+# The window /problem-window allows a table, so a default it would refuse is refused too.
+WindowSpan = duration("m", longest=LONGEST_WINDOW, shortest=SHORTEST_WINDOW, bare_minutes=True)
 DelaySpan = duration("h", zero=True)  # no delay: a reminder as the round opens
 HoursSpan = duration("h")
 DaysSpan = duration("d")
-TickSpan = duration("s", longest=timedelta(hours=1))  # a longer tick makes timers late
+# A review falls on a day: under a day, an agreement is due for review as it is recorded.
+ReviewSpan = duration("d", shortest=timedelta(days=1))
+# A longer tick makes timers late; a shorter one than a second is no tick.
+TickSpan = duration("s", longest=timedelta(hours=1), shortest=timedelta(seconds=1))
 
 
 def _upper(value: object) -> object:
@@ -124,7 +142,7 @@ class Settings(BaseSettings):
     reminder_delay: DelaySpan = timedelta(hours=4)
     max_reminders: int = Field(2, ge=0, le=10)
     round_deadline: HoursSpan = timedelta(hours=24)
-    review_after: DaysSpan = timedelta(weeks=4)
+    review_after: ReviewSpan = timedelta(weeks=4)
     poll_proposer: bool = False
     # How readily tables are nudged about problems until one says otherwise (/nudges).
     nudges: Literal["normal", "fewer", "off"] = "normal"

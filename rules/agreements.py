@@ -79,19 +79,38 @@ def linkable_round(state: TableState, now: datetime, text: str) -> Round | None:
     return last if about_the_same(text, last.proposal) else None
 
 
+# What two agreements may differ in and still be one: punctuation (P*), spacing (Z*),
+# control characters (Cc, line breaks) and the emoji variation selectors ("👍" and "👍️"
+# are one glyph). Symbols, emoji and currency stay: "React with 👍" and "React with 👎",
+# "Spend ≤ €500" and "Spend ≥ $500" are different agreements.
+_IGNORED_CATEGORIES = ("P", "Z", "Cc")
+_VARIATION_SELECTORS = frozenset("\ufe0e\ufe0f")
+
+
 def wording(text: str) -> str:
     """An agreement's words, whatever their case, spacing, punctuation or quotes: "We
     merge on green." and "we merge on  “green”" are one agreement."""
-    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+    return "".join(
+        char
+        for char in unicodedata.normalize("NFKC", text).casefold()
+        if not unicodedata.category(char).startswith(_IGNORED_CATEGORIES)
+        and char not in _VARIATION_SELECTORS
+    )
 
 
-def already_agreed(state: TableState, text: str) -> Agreement | None:
+def already_agreed(state: TableState, text: str, *, besides: int | None = None) -> Agreement | None:
     """The table's current agreement with these words, if there is one (a double
     submit, a retried form, two people recording one consensus). A retired or revised
-    one does not count: agreeing on it again is a new agreement."""
+    one does not count: agreeing on it again is a new agreement. `besides` is the
+    agreement being revised: giving it a new reason under the same words is no
+    duplicate."""
     words = wording(text)
     return next(
-        (a for a in state.agreements if a.status == "current" and wording(a.text) == words),
+        (
+            a
+            for a in state.agreements
+            if a.status == "current" and a.number != besides and wording(a.text) == words
+        ),
         None,
     )
 

@@ -91,6 +91,7 @@ from rules.grammar import (
     UsageError,
     WithdrawRound,
     find_command,
+    mistyped_command,
     nearest_command,
     parse_command,
     reached_command,
@@ -259,7 +260,11 @@ class Engine:
                     )
                 if isinstance(command.parsed, ReviewAgreement):
                     number = command.parsed.number
-                    return Reads(settings=True, roster=True, agreement_numbers=(number,))
+                    # A revision may not say what another current agreement says.
+                    revising = command.parsed.decision == "revise"
+                    return Reads(
+                        settings=True, roster=True, agreement_numbers=(number,), agreements=revising
+                    )
                 return _COMMANDS[type(command.parsed)][0]
             case ConcernAnswered(round_id=round_id):
                 return Reads(settings=True, round_ids=(round_id,))
@@ -396,10 +401,6 @@ def _as_command(event: Event) -> Understood:
     return event
 
 
-# "@Groundrules rules?" asks for the ground rules, not for /roles it resembles.
-_ASKS_FOR_THE_RULES = frozenset({"rules", "rules?", "regels", "regels?"})
-
-
 def _one_line(text: str) -> str:
     """People's words as the bot quotes them inside a sentence ("Concern from Anna: …"):
     one line, as typed commands are, so none of them stands alone as the bot's own."""
@@ -418,12 +419,10 @@ def _parse(event: CommandInvoked) -> Command:
         return _unknown(event, name, nearest_command(name))
     spec, lang, args = found
     if spec.name == "groundrules" and args:
-        first = args.partition(" ")[0]
-        if find_command(first) is None and first.lower() not in _ASKS_FOR_THE_RULES:
-            near = nearest_command(first)
-            if near is not None and near[0].name != "groundrules":
-                # "/groundrules afsprak ..." or "@Groundrules agre ...": a command mistyped.
-                return _unknown(event, first, near)
+        # "/groundrules afsprak ..." or "@Groundrules agre ...": a command mistyped.
+        mistyped = mistyped_command(args)
+        if mistyped is not None:
+            return _unknown(event, *mistyped)
     parsed = parse_command(spec, args, today=event.at.date(), lang=lang)
     return Command(event, spec, parsed, lang)
 

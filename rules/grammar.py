@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -152,11 +153,11 @@ _BY_NAME = {name: spec for spec in COMMANDS for name in spec.names}
 _DUTCH_ALIASES = {"ronde", "venster", "hulp", "bezwaar", "bijeenkomst", "evalueer"}
 
 
-def nearest_command(name: str) -> tuple[CommandSpec, str | None] | None:
+def nearest_command(name: str, cutoff: float = 0.75) -> tuple[CommandSpec, str | None] | None:
     """The command a mistyped name was most likely meant as ("afsprak": /afspraak), with
     the language of the name it resembles; None when no name is close."""
     key = name.strip().lstrip("/").lower()
-    close = difflib.get_close_matches(key, _BY_NAME, n=1, cutoff=0.75)
+    close = difflib.get_close_matches(key, _BY_NAME, n=1, cutoff=cutoff)
     return find_command(close[0]) if close else None
 
 
@@ -173,12 +174,38 @@ def find_command(name: str) -> tuple[CommandSpec, str | None] | None:
     return spec, None
 
 
+# Words after /groundrules (or to @Groundrules) that ask for the ground rules, not for
+# a command they resemble ("rules?" is not /roles, "ground rules" not /round), in the
+# language of the word.
+_ASKS_FOR_THE_RULES = {
+    "rule": "en", "rules": "en", "ground": "en", "groundrule": "en", "ground-rules": "en",
+    "regel": "nl", "regels": "nl", "spelregel": "nl",
+}  # fmt: skip
+# Asked as a question alone ("@Groundrules concerns?"), these commands would act (start
+# a round, settle or snooze a nudge) where the person asks what they do: the help says.
+_ACTS_WHEN_BARE = frozenset({"concerns", "not-a-problem", "has-proposal", "snooze"})
+# A word in a sentence is taken for a mistyped command only when it is this close to one
+# ("afsprak", "agre", "rollne"); "rolls are in" or "tabel" are words of their own.
+_MISTYPED = 0.82
+
+
+def _bare(word: str) -> str:
+    """A first word without the punctuation or emoji around it: "roles?", "agree:"."""
+    start, end = 0, len(word)
+    while start < end and unicodedata.category(word[start])[0] in "PS":
+        start += 1
+    while end > start and unicodedata.category(word[end - 1])[0] in "PS":
+        end -= 1
+    return word[start:end]
+
+
 def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str] | None:
     """The command a typed name and text reach, its language and its own text.
 
-    "/groundrules afspraak …" reaches /agree, in Dutch. "/groundrules hulp" and
-    "/groundrules spelregels" stay /groundrules, in the language their word shows, and a
-    sentence ("@Groundrules wat zijn onze afspraken?") in the language it is written in.
+    "/groundrules afspraak …" (or "agree: …") reaches /agree, in Dutch. "/groundrules
+    hulp", "/groundrules spelregels" and "regels?" stay /groundrules, in the language
+    their word shows, and a sentence ("@Groundrules wat zijn onze afspraken?") in the
+    language it is written in.
     """
     found = find_command(name)
     if found is None:
@@ -188,12 +215,34 @@ def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str]
     if spec.name != "groundrules" or not args:
         return spec, lang, args
     first, _, rest = args.partition(" ")
-    inner = find_command(first)
+    word = _bare(first)
+    if word.casefold() in _ASKS_FOR_THE_RULES:
+        return spec, _ASKS_FOR_THE_RULES[word.casefold()], args
+    inner = find_command(word) if word else None
     if inner is None:
         return spec, detect_language(args, fallback="") or lang, args
     if inner[0].name == "groundrules":
         return spec, inner[1] or lang, args
+    if not rest.strip() and first.endswith("?") and inner[0].name in _ACTS_WHEN_BARE:
+        return spec, inner[1] or lang, args
     return inner[0], inner[1], rest.strip()
+
+
+def mistyped_command(args: str) -> tuple[str, tuple[CommandSpec, str | None]] | None:
+    """The first word after /groundrules (or to @Groundrules), bare, and the command it
+    is a typo of ("afsprak iets omdat …": /afspraak); None when it reads as a word of its
+    own. A form of a command's name ("agreed!", "concerned about", "ground rules") is a
+    word, not a typo."""
+    word = _bare(args.strip().partition(" ")[0])
+    key = word.casefold()
+    if not key or find_command(key) is not None or key in _ASKS_FOR_THE_RULES:
+        return None
+    near = nearest_command(key, cutoff=_MISTYPED)
+    if near is None or near[0].name == "groundrules":
+        return None
+    if any(name in key for name in near[0].names):
+        return None
+    return word, near
 
 
 # --- parsed commands -----------------------------------------------------------
@@ -702,14 +751,28 @@ def _agreements(spec: CommandSpec, args: str, today: date) -> ListAgreements | U
     return UsageError(spec)
 
 
-# "/concerns cancel" withdraws the open round only as the word alone: "/concerns cancel
-# the Friday standup?" is a proposal about cancelling. A table has one open round at a
-# time, so the word needs nothing after it to say which.
-_WITHDRAW = frozenset({"cancel", "withdraw", "intrekken", "annuleren"})
+# "/concerns cancel" withdraws the open round only as the word alone (or a few words
+# that only say so): "/concerns cancel the Friday standup?" is a proposal about
+# cancelling. A table has one open round at a time, so the word needs nothing after it to
+# say which. Punctuation and emoji around it do not count ("cancel?", "stop 🙏").
+_WITHDRAW = frozenset({
+    "cancel", "withdraw", "stop", "abort", "cancel it", "cancel round", "cancel the round",
+    "cancel this round", "withdraw it", "withdraw the round", "stop the round",
+    "intrekken", "annuleren", "annuleer", "stoppen", "trek in", "trek hem in",
+    "trek het in", "ronde intrekken", "ronde annuleren", "annuleer de ronde",
+    "trek de ronde in", "stop de ronde",
+})  # fmt: skip
+_PLEASE = frozenset({"please", "pls", "now", "alsjeblieft", "aub", "graag", "maar"})
+_NOT_A_WORD = re.compile(r"[^\w\s]|_")
+
+
+def _withdraws(args: str) -> bool:
+    words = _NOT_A_WORD.sub(" ", args.casefold()).split()
+    return " ".join(w for w in words if w not in _PLEASE) in _WITHDRAW
 
 
 def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | WithdrawRound | UsageError:
-    if args.lower().strip(" .!") in _WITHDRAW:
+    if _withdraws(args):
         return WithdrawRound()
     if args and _means_no_concern(args):
         # "/zorgen geen zorgen" answers a round; it would ask everyone about "geen zorgen".

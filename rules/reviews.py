@@ -14,9 +14,9 @@ from rules.actions import (
     ScheduleTimer,
     SetAgreementStatus,
 )
-from rules.agreements import REVIEW_HOUR, REVIEW_TIMER, review_key
+from rules.agreements import REVIEW_HOUR, REVIEW_TIMER, already_agreed, review_key
 from rules.grammar import ReviewAgreement
-from rules.say import N_, Day, Quote, Say
+from rules.say import N_, Day, Member, Quote, Say
 from rules.speech import language, private, public
 from rules.state import Agreement, TableState
 from rules.understanding import Command
@@ -123,6 +123,9 @@ def _schedule(event, number: int, version: int, day) -> ScheduleTimer:
 def _revise(command, state, agreement: Agreement, decision, old_timer, lang) -> list[Action]:
     parsed = command.parsed
     event = command.event
+    same = already_agreed(state, parsed.new_text, besides=agreement.number)
+    if same is not None:  # two current agreements would say the same
+        return [private(event, event.user, _already(same, agreement.number), lang)]
     version = agreement.version + 1
     review_on = (event.at + state.settings.review_after).date()
     consenters = (event.user,)
@@ -170,3 +173,15 @@ def _revise(command, state, agreement: Agreement, decision, old_timer, lang) -> 
             thread_id=event.thread_id,
         ),
     ]
+
+
+def _already(same: Agreement, revised: int) -> Say:
+    return Say.of(
+        N_("Agreement #{number} already says this (recorded on {day} by {member}); "
+           "#{revised} stays as it was. If #{revised} is no longer needed: /review retire "
+           "{revised}"),
+        number=same.number,
+        day=Day(same.recorded_at.date()),
+        member=Member(same.recorded_by),
+        revised=revised,
+    )  # fmt: skip

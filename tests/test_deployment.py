@@ -97,6 +97,16 @@ def test_settings_a_bare_number_of_days_or_hours_is_refused_not_read_as_minutes(
     assert load_settings()
 
 
+def test_settings_the_shortest_durations_are_accepted(monkeypatch):
+    for variable, value in (("TICK_INTERVAL", "1s"), ("PROBLEM_WINDOW", "10s"),
+                            ("REVIEW_AFTER", "1d")):  # fmt: skip
+        monkeypatch.setenv(f"GROUNDRULES_{variable}", value)
+    settings = load_settings()
+    assert (settings.tick_interval, settings.problem_window, settings.review_after) == (
+        timedelta(seconds=1), timedelta(seconds=10), timedelta(days=1),
+    )  # fmt: skip
+
+
 def test_settings_a_bare_problem_window_is_minutes_as_the_readme_says(monkeypatch):
     monkeypatch.setenv("GROUNDRULES_PROBLEM_WINDOW", "15")
     assert load_settings().problem_window == timedelta(minutes=15)
@@ -111,13 +121,18 @@ def test_settings_a_bare_problem_window_is_minutes_as_the_readme_says(monkeypatc
      ("REMOVED_RETENTION", "999999w", "too long: at most 3653d, ten years"),
      ("PROBLEM_WINDOW", "8d", "too long: at most 7d"),
      ("TICK_INTERVAL", "2h", "too long: at most 1h"),
-     ("TICK_INTERVAL", "0s", "must be more than 0"),
+     ("TICK_INTERVAL", "0s", "too short: at least 1s"),
+     ("TICK_INTERVAL", "0.5s", "too short: at least 1s"),
      ("ROUND_DEADLINE", "0h", "must be more than 0"),
-     ("PROBLEM_WINDOW", "0", "must be more than 0")],
+     ("PROBLEM_WINDOW", "0", "too short: at least 10s"),
+     ("PROBLEM_WINDOW", "9s", "too short: at least 10s"),
+     ("REVIEW_AFTER", "12h", "too short: at least 1d")],
 )  # fmt: skip
 def test_settings_durations_are_bounded(monkeypatch, variable, value, error):
     """999999w loaded, then overflowed the dates it was added to: the retention sweep
-    failed every tick and a problem or a round got no reply. A zero tick would spin."""
+    failed every tick and a problem or a round got no reply. A zero tick would spin
+    (0.5s counts as 0). A window /problem-window would refuse a table is refused as its
+    default; a review under a day falls due as the agreement is recorded."""
     monkeypatch.setenv(f"GROUNDRULES_{variable}", value)
     with pytest.raises(SettingsError) as raised:
         load_settings()
@@ -250,3 +265,22 @@ def test_database_errors_do_not_show_statement_parameters(tmp_path):
     engine.dispose()
     assert "INSERT INTO bots" in str(raised.value)
     assert "xoxb-1-first" not in str(raised.value)
+
+
+# Addresses the tests' stand-in Slack and Discord are reached at, and a setting the bot
+# accepts but reads nowhere: not for operators.
+_UNDOCUMENTED = {"SLACK_API_URL", "DISCORD_API_URL", "DISCORD_GATEWAY_URL", "SLACK_STATE_SECRET"}
+
+
+def test_readme_has_a_row_for_every_setting():
+    from bot.settings import Settings, _names
+
+    rows = [
+        line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("| `")
+    ]
+    documented = {
+        name for row in rows for name in re.findall(r"`([A-Z][A-Z_]+)`", row.split("|")[1])
+    }
+    for field in Settings.model_fields:
+        names = set(_names(field))
+        assert names & (documented | _UNDOCUMENTED), f"README has no row for {names}"

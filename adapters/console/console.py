@@ -230,7 +230,9 @@ class ConsoleChat:
         self._show(self.app.service.handle(event))
 
     def _fire_timers(self) -> None:
-        while (fired := self.app.service.fire_next_timer(self.now)) is not None:
+        # Time passes by /wait as in a replay: each timer fires at its own due time, not
+        # late at the new now (a live bot that was down drops what came too late).
+        while (fired := self.app.service.fire_next_timer(self.now, simulated=True)) is not None:
             self._show(fired)
 
     def _show(self, deliveries) -> None:

@@ -20,6 +20,28 @@ _COMMAND = re.compile(r"^/([a-zA-Z][\w-]*)(?:\s+(.*))?$", re.DOTALL)
 FIRST_YEAR, LAST_YEAR = 1970, 9000
 
 
+# Bytes that are not UTF-8, as a stream opened with errors="surrogateescape" reads them.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+class NotUtf8(Exception):
+    """A transcript line with bytes that are not UTF-8 (an export saved as Latin-1, say):
+    every accented word of it would be garbled, so the replay stops before it starts."""
+
+    def __init__(self, line: int, byte: int) -> None:
+        super().__init__(f"line {line} is not UTF-8 (byte 0x{byte:02x})")
+        self.line, self.byte = line, byte
+
+
+def utf8_lines(stream: Iterable[str]) -> Iterator[str]:
+    """A transcript's lines, from a stream opened with errors="surrogateescape"; raises
+    `NotUtf8` at the first line that is not UTF-8."""
+    for number, raw in enumerate(stream, start=1):
+        if (bad := _UNDECODED.search(raw)) is not None:
+            raise NotUtf8(number, ord(bad.group()) - 0xDC00)
+        yield raw
+
+
 @dataclass(frozen=True, slots=True)
 class TranscriptError:
     line: int

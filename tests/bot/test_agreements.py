@@ -307,6 +307,64 @@ def test_agreement_like_a_retired_or_other_tables_one_is_a_new_one(app):
     assert isinstance(different, AnnounceAgreement)
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("/agree React with 👍 when you have read the notes because we see who read them",
+         "/agree React with 👎 when you have read the notes because we see who objects"),
+        ("/agree Spend ≤ €500 per person because budget",
+         "/agree Spend ≥ $500 per person because we need kit"),
+        ("/agree Deploys need 2 reviewers because safety",
+         "/agree Deploys need 2+ reviewers because safety"),
+    ],
+)  # fmt: skip
+def test_agreement_differing_only_in_a_symbol_or_emoji_is_a_new_one(app, first, second):
+    chat = Chat(app)
+    chat.command("ben", first, "09:00")
+    [again] = chat.command("anna", second, "09:01")
+    assert isinstance(again, AnnounceAgreement) and again.agreement.number == 2
+
+
+def test_agreement_differing_only_in_spacing_or_emoji_presentation_is_the_same(app):
+    chat = Chat(app)
+    chat.command("ben", "/agree React with 👍 to the notes because we see who read them", "09:00")
+    [again] = chat.command("anna", "/agree react with 👍\ufe0f to the notes! because yes", "09:01")
+    assert isinstance(again, Reply) and again.private
+    assert plain(again).startswith("This is already agreement #1")
+
+
+def test_agreement_revised_to_the_words_of_another_current_one_is_refused_privately(app):
+    chat = Chat(app)
+    chat.command("chris", "/agree We deploy on green because it is safe", "09:00")
+    chat.command("chris", "/agree Review in pairs because quality", "09:01")
+    line = "/review revise 2 we deploy on “green” because it is safe"
+    [reply] = chat.command("anna", line, "09:02")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "anna"
+    assert chat.texts()[-1] == (
+        "Agreement #1 already says this (recorded on March 2, 2026 by chris); #2 stays as it "
+        "was. If #2 is no longer needed: /review retire 2"
+    )
+    [listed] = chat.command("anna", "/agreements", "09:03")
+    assert "#2 Review in pairs (because quality)" in plain(listed)
+    chat.command("anna", "/herziening herzien 2 We deploy on green omdat veilig", "09:04")
+    assert chat.texts()[-1] == (
+        "Afspraak #1 zegt dit al (vastgelegd op 2 maart 2026 door chris); #2 blijft zoals hij "
+        "was. Is #2 niet meer nodig: /herziening intrekken 2"
+    )
+    assert agreement_count(app) == 2
+
+
+def test_agreement_revised_to_its_own_words_with_a_new_reason_is_a_revision(app):
+    chat = Chat(app)
+    chat.command("chris", "/agree We deploy on green because it is safe", "09:00")
+    [announced] = chat.command(
+        "anna", "/review revise 1 We deploy on green because red builds block everyone", "09:01"
+    )
+    assert isinstance(announced, AnnounceAgreement)
+    assert (announced.agreement.number, announced.agreement.version) == (1, 2)
+    assert announced.agreement.why == "red builds block everyone"
+
+
 def test_agreement_export_to_csv_runs_no_formula_in_a_spreadsheet(app):
     import csv
     import io

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.actions import Reply
+from rules.actions import AnnounceAgreement, PostConcernRound, Reply
 from tests.helpers import Chat
 
 
@@ -64,3 +64,59 @@ def test_help_through_the_registered_name_is_still_help(app, line):
     reply, text = private_reply(Chat(app), "ann", line, "09:00")
     assert reply.lang == "en" and text.startswith("Our ground rules:")
     assert "Commands:" in text
+
+
+@pytest.mark.parametrize(
+    ("line", "lang"),
+    [
+        # sentences and word forms to @Groundrules: no command was meant
+        ("/groundrules ground rules please", "en"),
+        ("/groundrules ground rules please?", "en"),
+        ("/groundrules agreed!", "en"),
+        ("/groundrules concerned about this", "en"),
+        # words asking for the rules or help, with punctuation, in their own language
+        ("/groundrules rule", "en"),
+        ("/groundrules rules!", "en"),
+        ("/groundrules help?", "en"),
+        ("/groundrules hulp?", "nl"),
+        ("/groundrules regel?", "nl"),
+        ("/groundrules regels!", "nl"),
+        ("/groundrules spelregel", "nl"),
+        # a bare question about a command that would act: what it does, not doing it
+        ("/groundrules zorgen?", "nl"),
+        ("/groundrules concerns?", "en"),
+    ],
+)
+def test_a_word_or_sentence_to_groundrules_gets_the_rules_in_its_language(app, line, lang):
+    chat = Chat(app)
+    chat.join("ann", "ben")
+    reply, text = private_reply(chat, "ann", line, "09:00")
+    assert reply.lang == lang
+    assert text.startswith({"en": "Our ground rules:", "nl": "Onze spelregels:"}[lang])
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/groundrules roles?", "No roles here yet."),
+        ("/groundrules agreements?", "No agreements recorded at this table yet."),
+        ("/groundrules afspraken!", "Aan deze tafel zijn nog geen afspraken vastgelegd."),
+    ],
+)
+def test_a_command_name_with_punctuation_after_groundrules_is_that_command(app, line, said):
+    _, text = private_reply(Chat(app), "ann", line, "09:00")
+    assert text.startswith(said)
+
+
+def test_a_command_with_a_colon_after_groundrules_is_that_command(app):
+    [announced] = Chat(app).command("ann", "/groundrules agree: x because y", "09:00")
+    assert isinstance(announced, AnnounceAgreement)
+    assert (announced.agreement.text, announced.agreement.why) == ("x", "y")
+
+
+def test_a_bare_question_about_concerns_starts_no_round(app):
+    chat = Chat(app)
+    chat.join("ann", "ben")
+    chat.say("ann", "We could pin the base image to 1.4 #proposal", "08:59")
+    actions = chat.command("ann", "/groundrules zorgen?", "09:00")
+    assert [a for a in actions if isinstance(a, PostConcernRound)] == []

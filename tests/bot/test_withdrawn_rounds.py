@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.models import AnswerRow, RoundRow
@@ -156,6 +157,32 @@ def test_a_proposal_about_cancelling_starts_a_round(app):
     assert not [a for a in actions if isinstance(a, CloseRound)]
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["/concerns cancel?", "/concerns cancel 🙏", "/concerns Stop!", "/concerns cancel please",
+     "/concerns cancel the round.", "/zorgen annuleer", "/zorgen stoppen", "/zorgen trek in",
+     "/zorgen intrekken graag"],
+)  # fmt: skip
+def test_the_word_with_punctuation_emoji_or_in_its_natural_forms_withdraws(app, line):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    round_id = start(chat)
+    actions = chat.command("ben", line, "09:10")
+    assert [a for a in actions if isinstance(a, PostConcernRound)] == []
+    assert stored_round(app, round_id).status == "withdrawn"
+    assert [a for a in chat.tick("14:00") if isinstance(a, RemindMembers)] == []
+
+
+@pytest.mark.parametrize(
+    "line", ["/concerns stop the Friday standup", "/zorgen trek in de oude regel"]
+)
+def test_a_proposal_starting_with_a_withdrawing_word_still_starts_a_round(app, line):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    [posted] = [a for a in chat.command("ben", line, "09:00") if isinstance(a, PostConcernRound)]
+    assert posted.round.proposal == line.split(" ", 1)[1]
+
+
 def test_a_withdrawn_round_is_not_taken_as_consent_by_a_later_agreement(app):
     chat = Chat(app)
     chat.join("anna", "ben", "chris")
@@ -189,6 +216,22 @@ def test_the_report_shows_a_withdrawn_round_as_withdrawn_and_not_its_concerns(ap
     dutch = render(report.full, "nl").splitlines()
     assert "Ingetrokken zorgenrondes:" in dutch
     assert "pin the base image: ingetrokken door ben op 2 maart 2026." in dutch
+
+
+def test_the_meeting_report_shows_a_round_asked_before_and_withdrawn_during_it(app):
+    from rules.i18n import render
+
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    start(chat, line="/concerns pin the base image", when="08:40")
+    chat.command("ben", "/meeting start", "09:00")
+    chat.command("ben", "/concerns cancel", "09:10")
+    [report] = [
+        a for a in chat.command("ben", "/meeting end", "10:00") if type(a).__name__ == "PostReport"
+    ]
+    lines = render(report.full, "en").splitlines()
+    withdrawn = lines.index("Withdrawn concern rounds:")
+    assert lines[withdrawn + 1] == "pin the base image: withdrawn by ben on March 2, 2026."
 
 
 def test_migration_0008_lets_the_proposer_withdraw_a_round_asked_before_it(database_url, tagged):

@@ -27,6 +27,16 @@ def test_console_nudge_appears_after_waiting(tmp_path, rule_classifier):
     assert "> The staging deploy is broken again" in text
 
 
+def test_console_nudge_comes_when_a_long_wait_passes_its_time(tmp_path, rule_classifier):
+    """/wait 2h passes the nudge's time by almost two hours: it fires as it was due, not
+    as a timer the bot was down for and that came too late."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(["/as ben", "The staging deploy is broken again", "/wait 2h", "/report"])
+    text = "\n".join(shown)
+    assert "[bot → ben, privately]" in text
+    assert "> The staging deploy is broken again" in text
+
+
 def test_console_several_people_a_round_and_an_agreement(tmp_path, rule_classifier):
     console, shown, _ = chat(tmp_path, rule_classifier)
     console.run(

@@ -17,7 +17,8 @@ runner = CliRunner()
 
 
 def line(ts: str, user: str, text: str, *, channel: str = "C-ops", thread=None) -> str:
-    return json.dumps({"ts": ts, "channel": channel, "user": user, "text": text, "thread": thread})
+    record = {"ts": ts, "channel": channel, "user": user, "text": text, "thread": thread}
+    return json.dumps(record, ensure_ascii=False)  # accents as a chat export writes them
 
 
 def replay_json(tmp_path, lines: list[str], *args: str) -> tuple[list[dict], str]:
@@ -158,6 +159,34 @@ def test_replay_missing_file_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["replay", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 2
     assert "no such transcript" in result.stderr
+
+
+def test_replay_of_a_transcript_not_in_utf8_stops_with_one_line(tmp_path):
+    """A Latin-1 export: one line naming the file and the first bad line, exit code 1,
+    not a UnicodeDecodeError traceback."""
+    transcript = tmp_path / "latin1.jsonl"
+    good = line("2026-03-02T09:00:00Z", "ann", "hello") + "\n"
+    bad = line("2026-03-02T09:01:00Z", "ann", "café is closed") + "\n"
+    transcript.write_bytes(good.encode() + bad.encode("latin-1"))
+    result = runner.invoke(app, ["replay", str(transcript), "--one-reading"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"groundrules: {transcript}: line 2 is not UTF-8 (byte 0xe9); nothing was replayed. "
+        "Save the transcript as UTF-8 (e.g. iconv -f latin1 -t utf-8)\n"
+    )
+    from_stdin = runner.invoke(app, ["replay", "-", "--one-reading"], input=transcript.read_bytes())
+    assert from_stdin.exit_code == 1
+    assert from_stdin.stderr.startswith("groundrules: stdin: line 2 is not UTF-8 (byte 0xe9)")
+
+
+def test_replay_reads_windows_line_endings_and_accents(tmp_path):
+    transcript = tmp_path / "crlf.jsonl"
+    lines = [line("2026-03-02T09:00:00Z", "ann", "café is closed"),
+             line("2026-03-02T09:01:00Z", "ann", "/agree wé meet at 9 because café")]  # fmt: skip
+    transcript.write_bytes("\r\n".join(lines).encode() + b"\r\n")
+    result = runner.invoke(app, ["replay", str(transcript), "--one-reading"])
+    assert result.exit_code == 0, result.output
+    assert "wé meet at 9" in result.stdout and "skipped" not in result.stderr
 
 
 def test_replay_same_transcript_twice_into_one_database_acts_once(tmp_path):

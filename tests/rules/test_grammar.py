@@ -27,6 +27,7 @@ from rules.grammar import (
     UsageError,
     WithdrawRound,
     find_command,
+    mistyped_command,
     parse_command,
     reached_command,
 )
@@ -657,8 +658,41 @@ def test_grammar_evaluation_comment_keeps_its_commas():
         ("groundrules", "what are our rules?", "groundrules", "en", "what are our rules?"),
         ("groundrules", "", "groundrules", "en", ""),
         ("spelregels", "hulp", "groundrules", "nl", "hulp"),
+        # punctuation after the word does not hide it
+        ("groundrules", "roles?", "roles", "en", ""),
+        ("groundrules", "agree: x because y", "agree", "en", "x because y"),
+        ("groundrules", "hulp?", "groundrules", "nl", "hulp?"),
+        ("groundrules", "regel?", "groundrules", "nl", "regel?"),
+        ("groundrules", "rules!", "groundrules", "en", "rules!"),
+        ("groundrules", "ground rules please?", "groundrules", "en", "ground rules please?"),
+        # a bare question about a command that would act reaches the help
+        ("groundrules", "zorgen?", "groundrules", "nl", "zorgen?"),
     ],
 )  # fmt: skip
 def test_grammar_the_command_groundrules_reaches_and_its_language(name, args, reached, lang, text):
     spec, found_lang, found_text = reached_command(name, args)
     assert (spec.name, found_lang, found_text) == (reached, lang, text)
+
+
+@pytest.mark.parametrize(
+    ("args", "word", "meant"),
+    [
+        ("afsprak iets omdat", "afsprak", "agree"),
+        ("agre we merge", "agre", "agree"),
+        ("rollne", "rollne", "roles"),
+        ("herzeining?", "herzeining", "review"),
+        ("ground rules please", None, None),
+        ("agreed!", None, None),
+        ("concerned about this", None, None),
+        ("rule", None, None),
+        ("rules?", None, None),
+        ("rolls are in the oven", None, None),
+        ("roles?", None, None),
+    ],
+)  # fmt: skip
+def test_grammar_a_mistyped_command_is_told_from_a_word_of_its_own(args, word, meant):
+    found = mistyped_command(args)
+    if meant is None:
+        assert found is None
+    else:
+        assert (found[0], found[1][0].name) == (word, meant)

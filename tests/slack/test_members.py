@@ -84,6 +84,18 @@ async def test_slack_bare_mention_shows_the_ground_rules_privately(bot: SlackBot
     assert bot.calls("chat.postMessage") == []
 
 
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [("ground rules please?", "Our ground rules"), ("agreed!", "Our ground rules"),
+     ("regels?", "Onze spelregels"), ("hulp?", "Onze spelregels")],
+)  # fmt: skip
+async def test_slack_mention_asking_for_the_rules_gets_them(bot: SlackBot, said, answer):
+    await bot.event(app_mention_event(f"<@{BOT_USER_ID}> {said}"))
+    await bot.handled(CommandInvoked)
+    [shown] = await bot.slack.wait_for("chat.postEphemeral")
+    assert shown.params["text"].startswith(answer)
+
+
 @pytest.mark.parametrize("said", ["hulp", "spelregels", "wat zijn onze afspraken?"])
 async def test_slack_dutch_help_by_mention_is_answered_in_dutch(bot: SlackBot, said: str):
     await bot.event(app_mention_event(f"<@{BOT_USER_ID}> {said}"))
