@@ -2,7 +2,8 @@
 
 A concern round asks every member of the table about one proposal, shows progress,
 reminds only those who have not answered, and closes when all have answered or at
-its deadline, with a summary. No open concern at the close: propose an agreement.
+its deadline, with a summary. No open concern at the close: propose an agreement;
+at the deadline only when most of the table answered (silence is not consent).
 Who asked for a round, or whose proposal it is, may withdraw it (/concerns cancel).
 """
 
@@ -372,6 +373,10 @@ def close_round(
             key=reminder_key(round_.round_id, round_.reminders_sent + 1),
         )
     )
+    # Silence is not consent: at the deadline, most of the table must have answered.
+    enough = outcome == "answered" or len(view.answered) * 2 > len(view.participants)
+    # A withdrawn round asked nothing that could become an agreement.
+    unopposed = not withdrawn and not view.concerns
     actions.append(
         PostRoundSummary(
             workspace=event.workspace,
@@ -379,9 +384,9 @@ def close_round(
             lang=round_.lang,
             round=view,
             outcome=outcome,
-            # A withdrawn round asked nothing that could become an agreement.
-            suggest_agreement=not withdrawn and not view.concerns and bool(view.answered),
+            suggest_agreement=unopposed and enough and bool(view.answered),
             withdrawn_by=by if withdrawn else None,
+            too_few_answered=unopposed and not enough,
         )
     )
     return actions

@@ -105,14 +105,60 @@ def test_concern_round_a_concern_from_a_form_keeps_to_one_line(app):
 
 def test_concern_round_closes_at_its_deadline_with_who_did_not_answer(app):
     chat = Chat(app)
-    chat.join("anna", "ben", "chris")
+    chat.join("anna", "ben", "chris", "dana")
+    round_id = start(chat)
+    chat.answer("anna", round_id, None, "09:05")
+    chat.answer("chris", round_id, None, "09:06")
+    chat.tick(at_next_day("09:00:01"))
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.outcome == "deadline"
+    assert summary.round.waiting == ("dana",)
+    assert summary.suggest_agreement  # most answered, no concern
+    assert chat.texts()[-1].endswith("No open concerns. Record this as an agreement? "
+                                     "/agree <what we agree> because <why>")  # fmt: skip
+
+
+def test_concern_round_at_its_deadline_with_most_silent_is_not_offered_for_recording(app):
+    """Silence is not consent: one "no concerns" of five is no agreement of the table."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana", "eve", "finn")
     round_id = start(chat)
     chat.answer("anna", round_id, None, "09:05")
     chat.tick(at_next_day("09:00:01"))
     [summary] = chat.of_type(PostRoundSummary)
-    assert summary.outcome == "deadline"
-    assert summary.round.waiting == ("chris",)
-    assert summary.suggest_agreement  # one answered, no concern
+    assert summary.outcome == "deadline" and not summary.suggest_agreement
+    assert summary.too_few_answered
+    text = chat.texts()[-1]
+    assert "Record this as an agreement" not in text
+    assert text.endswith("No concerns were raised, but not enough people answered to record "
+                         "this as agreed: silence is not consent. To ask again, start a new "
+                         "round with /concerns.")  # fmt: skip
+
+
+def test_concern_round_at_its_deadline_with_half_silent_says_so_in_dutch(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    [posted] = [
+        a
+        for a in chat.command("ben", "/zorgen we pinnen de base image op 1.4", "09:00")
+        if isinstance(a, PostConcernRound)
+    ]
+    chat.answer("anna", posted.round.round_id, None, "09:05")
+    chat.tick(at_next_day("09:00:01"))
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.too_few_answered and not summary.suggest_agreement  # 1 of 2: not most
+    assert "/zorgen" in chat.texts()[-1] and "zwijgen is geen instemming" in chat.texts()[-1]
+
+
+def test_concern_round_at_its_deadline_with_a_concern_is_not_called_silent(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    round_id = start(chat)
+    chat.answer("anna", round_id, "not before the release", "09:05")
+    chat.tick(at_next_day("09:00:01"))
+    [summary] = chat.of_type(PostRoundSummary)
+    assert not summary.suggest_agreement and not summary.too_few_answered
+    assert "There are open concerns" in chat.texts()[-1]
 
 
 def test_concern_round_a_reminder_fired_after_the_deadline_is_skipped_for_the_summary(app):
