@@ -285,6 +285,8 @@ def record_answer(
                 lang,
             )
         ]
+    if event.user not in round_.participants and event.user not in state.members:
+        return [private(event, event.user, _not_at_the_table(), lang)]
     answers = dict(round_.answers)
     answers[event.user] = event.concern
     participants = round_.participants
@@ -319,6 +321,19 @@ def record_answer(
             )
         )
     return actions
+
+
+def _not_at_the_table() -> Say:
+    """Someone who left the table (a reminder stays in their messages), or never sat at
+    it, answers: the round is the table's, so it does not count. Someone who joined
+    after the round began is at the table, and welcome to answer."""
+    return Say.of(
+        N_(
+            "This concern round is for the people at its table, and I do not see you there "
+            "now, so I have not counted your answer. If you join the channel again, you are "
+            "welcome to answer."
+        )
+    )
 
 
 def on_left(event: Event, users: Iterable[str], state: TableState) -> list[Action]:

@@ -113,7 +113,8 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
     StartRound: (Reads(settings=True, members=True, round=True), concerns.start_round),
     # Reads the open round locked, as an answer does: the two close it once.
     WithdrawRound: (Reads(settings=True, round=True), concerns.withdraw_round),
-    AnswerRound: (Reads(settings=True, round=True), concerns.answer_by_command),
+    # Members too: only those at the table answer (someone who left may still have a button).
+    AnswerRound: (Reads(settings=True, members=True, round=True), concerns.answer_by_command),
     ProblemWindow: (Reads(settings=True), tables.problem_window),
     NudgeMode: (Reads(settings=True), tables.nudges),
     ShowRules: (Reads(settings=True), tables.show_rules),
@@ -253,7 +254,7 @@ class Engine:
                     return Reads(settings=True, roster=True, agreement_numbers=(number,))
                 return _COMMANDS[type(command.parsed)][0]
             case ConcernAnswered(round_id=round_id):
-                return Reads(settings=True, round_ids=(round_id,))
+                return Reads(settings=True, members=True, round_ids=(round_id,))
             case TimerFired(kind=kind, subject=subject):
                 if kind in (problems.PROBLEM_TIMER, problems.SNOOZE_TIMER):
                     # Not twice about one problem (one query with the watch itself).

@@ -238,10 +238,41 @@ def test_concern_round_late_joiner_may_answer(app):
     chat = Chat(app)
     chat.join("anna", "ben")
     round_id = start(chat)
-    chat.answer("zoe", round_id, None, "09:03")  # joined after the round began
+    chat.join("zoe", when="09:02")  # joined after the round began: at the table now
+    chat.answer("zoe", round_id, None, "09:03")
     progress = chat.of_type(UpdateRoundProgress)[-1]
     assert progress.round.participants == ("anna", "zoe")
     assert progress.round.waiting == ("anna",)
+
+
+def test_concern_round_answer_from_someone_who_left_is_kindly_refused(app):
+    """A reminder stays in the DMs of someone who left the table: its answer does not count."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    round_id = start(chat)
+    chat.leave("chris", "09:02")
+    [reply] = chat.answer("chris", round_id, "I am not even here any more", "09:03")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "chris"
+    assert chat.texts()[-1] == (
+        "This concern round is for the people at its table, and I do not see you there now, "
+        "so I have not counted your answer. If you join the channel again, you are welcome "
+        "to answer."
+    )
+    chat.answer("anna", round_id, None, "09:04")
+    chat.answer("dana", round_id, None, "09:05")
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.round.participants == ("anna", "dana") and summary.round.concerns == ()
+    assert summary.suggest_agreement
+
+
+def test_concern_round_typed_answer_from_someone_never_at_the_table_is_refused_in_dutch(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    start(chat)
+    [reply] = chat.command("zoe", "/zorg mits het snel gaat", "09:03")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "zoe"
+    assert chat.texts()[-1].startswith("Deze zorgenronde is voor de mensen aan deze tafel")
+    assert chat.of_type(UpdateRoundProgress) == []
 
 
 def test_concern_round_survives_a_restart(tmp_path, tagged):
