@@ -87,6 +87,7 @@ from rules.grammar import (
     nearest_command,
     parse_command,
     reached_command,
+    role_named,
 )
 from rules.language import detect_language
 from rules.speech import language
@@ -451,7 +452,11 @@ def _submitted_agreement(event: AgreementSubmitted) -> Command:
         return Command(as_typed, spec, UsageError(spec, PAST_REVIEW), lang)
     if event.review_on is not None and event.review_on - event.at.date() > MAX_REVIEW_AHEAD:
         return Command(as_typed, spec, UsageError(spec, FAR_REVIEW), lang)
-    parsed = Agree(text[:MAX_FIELD], why[:MAX_FIELD], event.owner or None, event.review_on)
+    owner = " ".join((event.owner or "").split()) or None
+    if owner is not None and (role := role_named(owner)):
+        owner = agreements.role_owner(role)  # "role night lead", as a typed /agree says it
+    as_written = owner is not None and not owner.startswith(agreements.ROLE_OWNER)
+    parsed = Agree(text[:MAX_FIELD], why[:MAX_FIELD], owner, event.review_on, as_written)
     return Command(as_typed, spec, parsed, lang)
 
 

@@ -371,7 +371,8 @@ def evaluation_given(origin: Origin, values: Mapping[str, str]) -> EvaluationGiv
 
 
 def owner_of(text: str, guild: discord.Guild | None) -> str | None:
-    """A member (by mention, @name or name) becomes their id; a role or anything else stays text."""
+    """A member (by mention, @name or name) becomes their id; anything else stays text,
+    which names a role when the table has one by that name (the engine knows them)."""
     text = " ".join(text.split())
     if not text:
         return None
