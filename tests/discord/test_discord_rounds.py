@@ -79,6 +79,8 @@ async def test_round_summary_offers_to_record_the_agreement(world, harness):
         await runtime.wait_for(ConcernAnswered, count=count)
     summary = world.api.messages_in(world.general)[-1]
     assert buttons(summary)[0][0] == "Record as agreement"
+    # The button says it: no typed command above it.
+    assert summary["content"].endswith("\nNo open concerns. Record this as an agreement?")
 
     click = await world.api.click_button(summary, world.alice, label="Record as agreement")
     modal = await world.api.wait_for_callback(click)
