@@ -135,6 +135,16 @@ def summary_text(action: PostRoundSummary, *, with_commands: bool = True) -> Tex
         )
     elif action.suggest_agreement:
         parts.append(Say.of(N_("No open concerns. Record this as an agreement?")))
+    elif action.too_few_answered:
+        parts.append(
+            Say.of(
+                N_(
+                    "No concerns were raised, but not enough people answered to record this "
+                    "as agreed: silence is not consent. To ask again, start a new round with "
+                    "/concerns."
+                )
+            )
+        )
     elif view.concerns:
         parts.append(
             Say.of(

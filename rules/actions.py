@@ -436,6 +436,8 @@ class PostRoundSummary(Outbound):
     outcome: str
     suggest_agreement: bool
     withdrawn_by: str | None = None
+    # At the deadline, no concern but most did not answer: not offered for recording.
+    too_few_answered: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,6 +135,8 @@ def record(command: Command, state: TableState) -> list[Action]:
                 consenters.append(user)
         concerns = view.concerns
     owner = agree.owner or event.user
+    if agree.owner_as_written and state.role(owner) is not None:
+        owner = role_owner(owner)  # a form's "a person or a role": this table's role
     if owner.startswith(ROLE_OWNER):
         role = state.role(owner.removeprefix(ROLE_OWNER))
         if role is None:

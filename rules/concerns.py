@@ -2,7 +2,8 @@
 
 A concern round asks every member of the table about one proposal, shows progress,
 reminds only those who have not answered, and closes when all have answered or at
-its deadline, with a summary. No open concern at the close: propose an agreement.
+its deadline, with a summary. No open concern at the close: propose an agreement;
+at the deadline only when most of the table answered (silence is not consent).
 Who asked for a round, or whose proposal it is, may withdraw it (/concerns cancel).
 """
 
@@ -284,6 +285,8 @@ def record_answer(
                 lang,
             )
         ]
+    if event.user not in round_.participants and event.user not in state.members:
+        return [private(event, event.user, _not_at_the_table(), lang)]
     answers = dict(round_.answers)
     answers[event.user] = event.concern
     participants = round_.participants
@@ -318,6 +321,19 @@ def record_answer(
             )
         )
     return actions
+
+
+def _not_at_the_table() -> Say:
+    """Someone who left the table (a reminder stays in their messages), or never sat at
+    it, answers: the round is the table's, so it does not count. Someone who joined
+    after the round began is at the table, and welcome to answer."""
+    return Say.of(
+        N_(
+            "This concern round is for the people at its table, and I do not see you there "
+            "now, so I have not counted your answer. If you join the channel again, you are "
+            "welcome to answer."
+        )
+    )
 
 
 def on_left(event: Event, users: Iterable[str], state: TableState) -> list[Action]:
@@ -372,6 +388,10 @@ def close_round(
             key=reminder_key(round_.round_id, round_.reminders_sent + 1),
         )
     )
+    # Silence is not consent: at the deadline, most of the table must have answered.
+    enough = outcome == "answered" or len(view.answered) * 2 > len(view.participants)
+    # A withdrawn round asked nothing that could become an agreement.
+    unopposed = not withdrawn and not view.concerns
     actions.append(
         PostRoundSummary(
             workspace=event.workspace,
@@ -379,9 +399,9 @@ def close_round(
             lang=round_.lang,
             round=view,
             outcome=outcome,
-            # A withdrawn round asked nothing that could become an agreement.
-            suggest_agreement=not withdrawn and not view.concerns and bool(view.answered),
+            suggest_agreement=unopposed and enough and bool(view.answered),
             withdrawn_by=by if withdrawn else None,
+            too_few_answered=unopposed and not enough,
         )
     )
     return actions

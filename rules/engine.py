@@ -95,6 +95,7 @@ from rules.grammar import (
     nearest_command,
     parse_command,
     reached_command,
+    role_named,
 )
 from rules.language import detect_language
 from rules.speech import language
@@ -121,7 +122,8 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
     StartRound: (Reads(settings=True, members=True, round=True), concerns.start_round),
     # Reads the open round locked, as an answer does: the two close it once.
     WithdrawRound: (Reads(settings=True, round=True), concerns.withdraw_round),
-    AnswerRound: (Reads(settings=True, round=True), concerns.answer_by_command),
+    # Members too: only those at the table answer (someone who left may still have a button).
+    AnswerRound: (Reads(settings=True, members=True, round=True), concerns.answer_by_command),
     ProblemWindow: (Reads(settings=True), tables.problem_window),
     NudgeMode: (Reads(settings=True), tables.nudges),
     ShowRules: (Reads(settings=True), tables.show_rules),
@@ -267,7 +269,7 @@ class Engine:
                     )
                 return _COMMANDS[type(command.parsed)][0]
             case ConcernAnswered(round_id=round_id):
-                return Reads(settings=True, round_ids=(round_id,))
+                return Reads(settings=True, members=True, round_ids=(round_id,))
             case TimerFired(kind=kind, subject=subject):
                 if kind in (problems.PROBLEM_TIMER, problems.SNOOZE_TIMER):
                     # Not twice about one problem (one query with the watch itself).
@@ -470,7 +472,11 @@ def _submitted_agreement(event: AgreementSubmitted) -> Command:
         return Command(as_typed, spec, UsageError(spec, PAST_REVIEW), lang)
     if event.review_on is not None and event.review_on - event.at.date() > MAX_REVIEW_AHEAD:
         return Command(as_typed, spec, UsageError(spec, FAR_REVIEW), lang)
-    parsed = Agree(text[:MAX_FIELD], why[:MAX_FIELD], event.owner or None, event.review_on)
+    owner = " ".join((event.owner or "").split()) or None
+    if owner is not None and (role := role_named(owner)):
+        owner = agreements.role_owner(role)  # "role night lead", as a typed /agree says it
+    as_written = owner is not None and not owner.startswith(agreements.ROLE_OWNER)
+    parsed = Agree(text[:MAX_FIELD], why[:MAX_FIELD], owner, event.review_on, as_written)
     return Command(as_typed, spec, parsed, lang)
 
 

@@ -20,8 +20,9 @@ MIN_WORDS = 3
 # A long message is known by its start: a nudge keeps only an excerpt of it.
 MAX_WORDS = 40
 _WORD = re.compile(r"\w+")
-# Any number, however many digits ("8", "12", "1,100.50"), reads as one "0".
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Any number, however many digits ("8", "12", "1,100.50"), reads as one "0"; so does an
+# ordinal, English or Dutch ("3rd", "4th", "1st of May"; "3e", "1ste", "2de").
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:(?:st|nd|rd|th|ste|de|e)(?!\w))?")
 
 
 def message_fingerprint(text: str) -> str | None:

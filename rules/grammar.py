@@ -254,6 +254,8 @@ class Agree:
     why: str
     owner: str | None
     review_on: date | None
+    # A form's owner, as written: the name of a role at the table is that role.
+    owner_as_written: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -712,9 +714,16 @@ def _reads_as_owner(value: str) -> bool:
 
 def _owner(value: str) -> str | None:
     """The member or role an owner clause names; None when it names several."""
-    if role := re.match(r"^(?:role|rol)\s+(.+)$", value, flags=re.IGNORECASE):
-        return "role:" + role.group(1).strip(" \"“”'")
+    if role := role_named(value):
+        return "role:" + role
     return member_reference(value.rstrip(".,;!"))  # "owner @ben." ends a sentence
+
+
+def role_named(value: str) -> str | None:
+    """The role's name in "role night lead" (Dutch "rol"), else None."""
+    if role := re.match(r"^(?:role|rol)\s+(.+)$", value.strip(), flags=re.IGNORECASE):
+        return role.group(1).strip(" \"“”'")
+    return None
 
 
 def _reads_as_date(value: str) -> bool:

@@ -122,10 +122,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         # A channel's roster is read from the member cache: before the guild's members
         # are all in it, a roster would leave people out (and withdraw their problems).
         # The guild's own sync sends it once they are.
-        if isinstance(channel, discord.TextChannel) and not channel.guild.chunked:
+        readers = translate.read_by_all_readers(channel)
+        if readers and not channel.guild.chunked:
             return
         # A channel the bot cannot read is no table: nobody is polled about it.
-        if isinstance(channel, discord.TextChannel) and not translate.can_read(guild.me, channel):
+        if readers and not translate.can_read(guild.me, channel):
             return
         if isinstance(channel, discord.TextChannel | discord.Thread):
             await self.sync_table(channel)
@@ -154,7 +155,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         """Every channel the bot can read is a table: send each its roster."""
         if not guild.chunked:
             await guild.chunk()
-        for channel in guild.text_channels:
+        for channel in translate.open_tables(guild):
             if translate.can_read(guild.me, channel):
                 await self.sync_table(channel)
         for thread in guild.threads:
@@ -162,12 +163,13 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 await self.sync_table(thread)
 
     async def sync_table(self, channel: discord.TextChannel | discord.Thread) -> None:
-        """Send a table its roster: a channel's readers, a private thread's members."""
+        """Send a table its roster: a channel's (or forum post's) readers, a private
+        thread's members."""
         async with self._sync_locks.setdefault(channel.id, asyncio.Lock()):
             await self._sync_table(channel)
 
     async def _sync_table(self, channel: discord.TextChannel | discord.Thread) -> None:
-        if isinstance(channel, discord.TextChannel):
+        if translate.read_by_all_readers(channel):
             self._rostered.add(channel.id)
             await self.submit(translate.roster_synced(channel, utcnow()))
         elif translate.is_private_thread(channel):
@@ -234,9 +236,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         """Permissions of the channel (or of a category its channels follow) may have
         changed."""
         if isinstance(after, discord.CategoryChannel):
-            channels = after.text_channels
+            channels = [*after.text_channels, *_posts(after.forums)]
         elif isinstance(after, discord.TextChannel):
             channels = [after]
+        elif isinstance(after, discord.ForumChannel):
+            channels = _posts([after])
         else:
             return
         for channel in channels:
@@ -568,3 +572,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
 
 def _nudge_key(choice: NudgeChoice) -> tuple[str, int]:
     return (translate.workspace_of(choice.where.guild), choice.problem)
+
+
+def _posts(forums: list[discord.ForumChannel]) -> list[discord.Thread]:
+    """A forum's posts known to the cache: each is a table whose members are its readers."""
+    return [post for forum in forums for post in forum.threads]

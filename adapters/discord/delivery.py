@@ -416,7 +416,8 @@ class Delivery:
 
     async def _summary(self, guild: int, action: PostRoundSummary) -> str | None:
         await self._edit_round(guild, action, closed=True)
-        text = self._renderer(guild, action.lang)(summary_text(action))
+        # Beside its "Record as agreement" button, the typed command is left out.
+        text = self._renderer(guild, action.lang)(summary_text(action, with_commands=False))
         view = (
             summary_view(action.round.round_id, action.lang) if action.suggest_agreement else None
         )

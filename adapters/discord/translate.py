@@ -4,7 +4,9 @@ A guild is a workspace ("discord:<guild id>"). A text channel is a table; a publ
 thread belongs to its parent's table, with the thread's id as the neutral thread id (a
 thread started on a message has that message's id, as Slack threads do). A private
 thread is a table of its own, its members those added to it: what is said there never
-reaches the rest of the parent channel.
+reaches the rest of the parent channel. A forum post is a table of its own too, its
+members those who can read the forum: a forum takes messages only in its posts, so
+the post is where the table's rounds, reviews and renewals can be posted.
 """
 
 from __future__ import annotations
@@ -68,10 +70,20 @@ def is_private_thread(channel: object) -> bool:
     return isinstance(channel, discord.Thread) and channel.is_private()
 
 
+def is_forum_post(channel: object) -> bool:
+    return isinstance(channel, discord.Thread) and isinstance(channel.parent, discord.ForumChannel)
+
+
+def read_by_all_readers(channel: object) -> bool:
+    """A table whose members are everyone who can read it: a text channel, a forum post
+    (a private thread's are those added to it)."""
+    return isinstance(channel, discord.TextChannel) or is_forum_post(channel)
+
+
 def place_of(channel: object) -> Place | None:
     """Text channels and threads are tables (a public thread: its parent's, a private
-    thread: its own); nothing else is."""
-    if is_private_thread(channel):
+    thread or a forum post: its own); nothing else is."""
+    if is_private_thread(channel) or is_forum_post(channel):
         return Place(str(channel.id))  # type: ignore[attr-defined]
     if isinstance(channel, discord.Thread):
         return Place(str(channel.parent_id), str(channel.id))
@@ -154,8 +166,14 @@ def can_read(member: discord.Member, channel: discord.TextChannel | discord.Thre
     return channel.permissions_for(member).read_messages
 
 
-def readable_channels(member: discord.Member) -> list[discord.TextChannel]:
-    return [c for c in member.guild.text_channels if can_read(member, c)]
+def open_tables(guild: discord.Guild) -> list[discord.TextChannel | discord.Thread]:
+    """The tables whose members are their readers: text channels and the forum posts
+    known to the cache (an archived post gets its roster when it is next heard from)."""
+    return [*guild.text_channels, *(t for t in guild.threads if is_forum_post(t))]
+
+
+def readable_channels(member: discord.Member) -> list[discord.TextChannel | discord.Thread]:
+    return [c for c in open_tables(member.guild) if can_read(member, c)]
 
 
 Presence = TypeVar("Presence", MemberJoined, MemberLeft)
@@ -199,21 +217,24 @@ def access_changed(
 ) -> list[MemberJoined | MemberLeft]:
     """New roles (or roles taken away): the person joins the tables they can read now
     and leaves those they no longer can."""
-    channels = after.guild.text_channels
+    channels = open_tables(after.guild)
     gained = [c for c in channels if can_read(after, c) and not can_read(before, c)]
     lost = [c for c in channels if can_read(before, c) and not can_read(after, c)]
     joined = _at_each_table(MemberJoined, "join", after, at, gained)
     return [*joined, *_at_each_table(MemberLeft, "leave", after, at, lost)]
 
 
-def roster_synced(channel: discord.TextChannel, at: datetime) -> RosterSynced:
-    """Everyone human who can read the channel sits at its table."""
+def roster_synced(channel: discord.TextChannel | discord.Thread, at: datetime) -> RosterSynced:
+    """Everyone human who can read the channel (a forum post: its forum) sits at its table."""
+    readable = channel.parent if isinstance(channel, discord.Thread) else channel
+    assert readable is not None  # a forum post's forum: is_forum_post found it
+    readers = readable.members
     return RosterSynced(
         workspace=workspace_of(channel.guild.id),
         channel=str(channel.id),
         at=at,
         event_id=f"roster:{channel.id}:{at.isoformat()}",
-        members=frozenset(str(m.id) for m in channel.members if not m.bot),
+        members=frozenset(str(m.id) for m in readers if not m.bot),
     )
 
 
@@ -373,7 +394,8 @@ def evaluation_given(origin: Origin, values: Mapping[str, str]) -> EvaluationGiv
 
 
 def owner_of(text: str, guild: discord.Guild | None) -> str | None:
-    """A member (by mention, @name or name) becomes their id; a role or anything else stays text."""
+    """A member (by mention, @name or name) becomes their id; anything else stays text,
+    which names a role when the table has one by that name (the engine knows them)."""
     text = " ".join(text.split())
     if not text:
         return None

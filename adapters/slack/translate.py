@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from adapters.slack import ids
+from rules.agreements import role_owner
 from rules.events import (
     AgreementSubmitted,
     CommandInvoked,
@@ -32,7 +33,7 @@ from rules.events import (
     ReviewDecided,
     WhyAsked,
 )
-from rules.grammar import MAX_FIELD, PAST_REVIEW, reached_command
+from rules.grammar import MAX_FIELD, PAST_REVIEW, reached_command, role_named
 from rules.say import N_, Say
 
 PREFIX = "slack:"
@@ -425,7 +426,7 @@ def _date(value: Any) -> date | None:
 def agreement_form(
     view: Payload, *, workspace: str, user: str, at: datetime, event_id: str
 ) -> AgreementSubmitted | Invalid:
-    """What, why, an owner (a member, else a role as written) and a review date."""
+    """What, why, an owner (a member, else a role) and a review date."""
     meta, values = metadata(view), form_values(view)
     what, why = _text(values, ids.WHAT), _text(values, ids.WHY)
     errors: dict[str, Say] = {}
@@ -442,7 +443,10 @@ def agreement_form(
         errors[ids.REVIEW] = PAST_REVIEW
     if errors:
         return Invalid(errors)
-    owner = values.get(ids.OWNER) or _text(values, ids.ROLE)[:80] or None
+    owner = values.get(ids.OWNER) or None
+    if owner is None and (role := _text(values, ids.ROLE)):
+        # The form's own field for a role: always a role ("role captain" or "captain").
+        owner = role_owner((role_named(role) or role)[:80])
     return AgreementSubmitted(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
         text=what, why=why, owner=owner, review_on=review_on, thread_id=meta.get("t"),

@@ -105,14 +105,60 @@ def test_concern_round_a_concern_from_a_form_keeps_to_one_line(app):
 
 def test_concern_round_closes_at_its_deadline_with_who_did_not_answer(app):
     chat = Chat(app)
-    chat.join("anna", "ben", "chris")
+    chat.join("anna", "ben", "chris", "dana")
+    round_id = start(chat)
+    chat.answer("anna", round_id, None, "09:05")
+    chat.answer("chris", round_id, None, "09:06")
+    chat.tick(at_next_day("09:00:01"))
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.outcome == "deadline"
+    assert summary.round.waiting == ("dana",)
+    assert summary.suggest_agreement  # most answered, no concern
+    assert chat.texts()[-1].endswith("No open concerns. Record this as an agreement? "
+                                     "/agree <what we agree> because <why>")  # fmt: skip
+
+
+def test_concern_round_at_its_deadline_with_most_silent_is_not_offered_for_recording(app):
+    """Silence is not consent: one "no concerns" of five is no agreement of the table."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana", "eve", "finn")
     round_id = start(chat)
     chat.answer("anna", round_id, None, "09:05")
     chat.tick(at_next_day("09:00:01"))
     [summary] = chat.of_type(PostRoundSummary)
-    assert summary.outcome == "deadline"
-    assert summary.round.waiting == ("chris",)
-    assert summary.suggest_agreement  # one answered, no concern
+    assert summary.outcome == "deadline" and not summary.suggest_agreement
+    assert summary.too_few_answered
+    text = chat.texts()[-1]
+    assert "Record this as an agreement" not in text
+    assert text.endswith("No concerns were raised, but not enough people answered to record "
+                         "this as agreed: silence is not consent. To ask again, start a new "
+                         "round with /concerns.")  # fmt: skip
+
+
+def test_concern_round_at_its_deadline_with_half_silent_says_so_in_dutch(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    [posted] = [
+        a
+        for a in chat.command("ben", "/zorgen we pinnen de base image op 1.4", "09:00")
+        if isinstance(a, PostConcernRound)
+    ]
+    chat.answer("anna", posted.round.round_id, None, "09:05")
+    chat.tick(at_next_day("09:00:01"))
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.too_few_answered and not summary.suggest_agreement  # 1 of 2: not most
+    assert "/zorgen" in chat.texts()[-1] and "zwijgen is geen instemming" in chat.texts()[-1]
+
+
+def test_concern_round_at_its_deadline_with_a_concern_is_not_called_silent(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    round_id = start(chat)
+    chat.answer("anna", round_id, "not before the release", "09:05")
+    chat.tick(at_next_day("09:00:01"))
+    [summary] = chat.of_type(PostRoundSummary)
+    assert not summary.suggest_agreement and not summary.too_few_answered
+    assert "There are open concerns" in chat.texts()[-1]
 
 
 def test_concern_round_a_reminder_fired_after_the_deadline_is_skipped_for_the_summary(app):
@@ -192,10 +238,41 @@ def test_concern_round_late_joiner_may_answer(app):
     chat = Chat(app)
     chat.join("anna", "ben")
     round_id = start(chat)
-    chat.answer("zoe", round_id, None, "09:03")  # joined after the round began
+    chat.join("zoe", when="09:02")  # joined after the round began: at the table now
+    chat.answer("zoe", round_id, None, "09:03")
     progress = chat.of_type(UpdateRoundProgress)[-1]
     assert progress.round.participants == ("anna", "zoe")
     assert progress.round.waiting == ("anna",)
+
+
+def test_concern_round_answer_from_someone_who_left_is_kindly_refused(app):
+    """A reminder stays in the DMs of someone who left the table: its answer does not count."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    round_id = start(chat)
+    chat.leave("chris", "09:02")
+    [reply] = chat.answer("chris", round_id, "I am not even here any more", "09:03")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "chris"
+    assert chat.texts()[-1] == (
+        "This concern round is for the people at its table, and I do not see you there now, "
+        "so I have not counted your answer. If you join the channel again, you are welcome "
+        "to answer."
+    )
+    chat.answer("anna", round_id, None, "09:04")
+    chat.answer("dana", round_id, None, "09:05")
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.round.participants == ("anna", "dana") and summary.round.concerns == ()
+    assert summary.suggest_agreement
+
+
+def test_concern_round_typed_answer_from_someone_never_at_the_table_is_refused_in_dutch(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    start(chat)
+    [reply] = chat.command("zoe", "/zorg mits het snel gaat", "09:03")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "zoe"
+    assert chat.texts()[-1].startswith("Deze zorgenronde is voor de mensen aan deze tafel")
+    assert chat.of_type(UpdateRoundProgress) == []
 
 
 def test_concern_round_survives_a_restart(tmp_path, tagged):

@@ -61,6 +61,19 @@ def test_recurring_is_learnt_per_table_and_from_the_nudges_button(app):
     ]
 
 
+def test_recurring_a_dismissed_message_with_another_ordinal_is_not_watched_again(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the coffee machine is broken again, 3rd time", "09:00")
+    chat.command("ben", "/not-a-problem", "09:01")
+    chat.say("ben", "#problem the coffee machine is broken again, 4th time", "10:00")
+    chat.say("anna", "#problem de koffieautomaat is weer stuk, 3e keer", "10:01")
+    chat.command("anna", "/geen-probleem", "10:02")
+    chat.say("anna", "#problem de koffieautomaat is weer stuk, 1ste keer", "10:03")
+    chat.tick("12:00")
+    assert nudged(chat) == []
+    assert watched(chat) == {"09:00", "10:01"}  # only the two dismissed ones
+
+
 def test_recurring_a_short_message_is_not_known_again(app):
     chat = Chat(app)
     chat.say("ben", "#problem printer", "09:00")

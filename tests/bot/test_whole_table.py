@@ -20,7 +20,7 @@ from rules.actions import (
     SuggestAgreement,
     WordToProposer,
 )
-from rules.events import EvaluationGiven, RenewalAnswered, ReviewDecided
+from rules.events import AgreementSubmitted, EvaluationGiven, RenewalAnswered, ReviewDecided
 from rules.understanding import Thresholds
 from tests.helpers import CONSENTING, Chat, at, plain
 
@@ -331,6 +331,55 @@ def test_roles_handover_moves_the_agreements_with_the_role(app):
     assert chat.texts()[-1].splitlines()[1] == (
         "night lead: covers the night shift rota. Held by chris; owns 1 agreement."
     )
+
+
+def test_roles_named_as_owner_in_the_agreement_form_are_the_roles(app):
+    """A form's owner is "a person or a role": a role at the table, with or without
+    "role"/"rol" before it, is that role, so it moves with the role and /roles counts it."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    chat.command("anna", '/role add "night lead" covers the night shift rota', "09:00")
+    chat.command("anna", "/role assign night lead @ben", "09:01")
+    for n, owner in enumerate(("Night Lead", "role night lead", "rol  night lead"), start=1):
+        form = AgreementSubmitted(
+            workspace="W1", channel="C1", at=at(f"09:0{n + 1}"), event_id=f"form-{n}",
+            user="anna", text=f"night rule {n}", why="sleep", owner=owner,
+        )  # fmt: skip
+        announced = only([d.action for d in app.service.handle(form)], AnnounceAgreement)
+        assert announced.agreement.owner == "role:night lead"
+        assert "Owner: role night lead." in plain(announced)
+    # Not a role here, nor "role ...": kept as written (someone outside the chat, a team).
+    form = AgreementSubmitted(
+        workspace="W1", channel="C1", at=at("09:05"), event_id="form-team", user="anna",
+        text="the fridge is cleaned on Fridays", why="smell", owner="the facilities team",
+    )  # fmt: skip
+    announced = only([d.action for d in app.service.handle(form)], AnnounceAgreement)
+    assert announced.agreement.owner == "the facilities team"
+    chat.command("anna", "/roles", "09:06")
+    assert chat.texts()[-1].splitlines()[1] == (
+        "night lead: covers the night shift rota. Held by ben; owns 3 agreements."
+    )
+    chat.command("anna", "/role handover night lead @chris", "09:07")
+    assert chat.texts()[-1].splitlines()[1:] == [
+        "With the role go these agreements:",
+        "#1 night rule 1",
+        "#2 night rule 2",
+        "#3 night rule 3",
+    ]
+
+
+def test_roles_unknown_role_named_as_owner_in_the_form_is_refused_as_typed(app):
+    """A form saying "role ghost", like a typed "owner role ghost": nothing is recorded with
+    an owner that no handover can ever move; the writer is told privately."""
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    form = AgreementSubmitted(
+        workspace="W1", channel="C1", at=at("09:00"), event_id="form-ghost", user="anna",
+        text="nights are quiet", why="sleep", owner="rol ghost", lang="nl",
+    )  # fmt: skip
+    reply = private_to([d.action for d in app.service.handle(form)], "anna")
+    assert plain(reply) == "Ik ken hier geen rol ghost; /rollen toont ze."
+    assert count(app, AgreementRow) == 0
 
 
 @pytest.mark.parametrize(

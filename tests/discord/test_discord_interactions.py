@@ -113,6 +113,38 @@ async def test_interactions_agree_without_text_opens_the_form(world, harness):
                for m in world.api.messages_in(world.general))  # fmt: skip
 
 
+async def test_interactions_agree_form_owner_names_a_role_of_the_table(world, harness):
+    """The owner field takes "a person or a role": the role moves with /role handover."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    lines = ("add nightlead watches the nightly builds", f"assign nightlead <@{world.bob.id}>")
+    for count, line in enumerate(lines, start=1):
+        ix = await world.api.slash_command(
+            world.guild, world.general, world.alice, "role", {"text": line}
+        )
+        await runtime.wait_for(CommandInvoked, count=count)
+        await world.api.wait_for_callback(ix)
+    for count, owner in enumerate(("nightlead", "role nightlead"), start=1):
+        ix = await world.api.slash_command(world.guild, world.general, world.alice, "agree")
+        modal = await world.api.wait_for_callback(ix)
+        submit = await world.api.submit_modal(
+            modal, {"text": f"Builds rule {count}", "why": "signal", "owner": owner}
+        )
+        await runtime.wait_for(AgreementSubmitted, count=count)
+        await world.api.wait_for_callback(submit)
+        [announced] = [m for m in world.api.messages_in(world.general)
+                       if f"Builds rule {count}" in m["content"]]  # fmt: skip
+        assert "Owner: role nightlead." in announced["content"]
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "role",
+        {"text": f"handover nightlead <@{world.carol.id}>"},
+    )  # fmt: skip
+    await world.api.wait_for_callback(ix)
+    handover = world.api.messages_in(world.general)[-1]["content"].splitlines()
+    assert handover[1:] == ["With the role go these agreements:", "#1 Builds rule 1",
+                            "#2 Builds rule 2"]  # fmt: skip
+
+
 async def test_interactions_forms_open_in_the_tables_language(world, harness):
     """A table's /table language wins over the client's, for the forms as for the engine's
     answers."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from rules.events import AgreementSubmitted, ConcernAnswered, RosterSynced
+from rules.events import AgreementSubmitted, ConcernAnswered, MemberLeft, RosterSynced
 from tests.discord.conftest import BOTH_DATABASES
 from tests.discord.harness import buttons, dm_messages
 
@@ -79,6 +79,8 @@ async def test_round_summary_offers_to_record_the_agreement(world, harness):
         await runtime.wait_for(ConcernAnswered, count=count)
     summary = world.api.messages_in(world.general)[-1]
     assert buttons(summary)[0][0] == "Record as agreement"
+    # The button says it: no typed command above it.
+    assert summary["content"].endswith("\nNo open concerns. Record this as an agreement?")
 
     click = await world.api.click_button(summary, world.alice, label="Record as agreement")
     modal = await world.api.wait_for_callback(click)
@@ -153,6 +155,34 @@ async def test_round_reminders_go_by_dm_only_to_those_who_have_not_answered(worl
         str(world.general.id),
     )
     assert content_of(world, message).endswith("2 of 3 answered; waiting for carol.")
+
+
+async def test_round_answer_from_a_reminder_after_leaving_does_not_count(world, harness):
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    runtime = await harness.start()
+    message = await start_round(world, runtime)
+    await runtime.tick_until_sent()
+    [reminder] = dm_messages(world.api, world.carol)
+    del world.guild.members[world.carol.id]
+    await world.api.dispatch(
+        "GUILD_MEMBER_REMOVE",
+        {"guild_id": str(world.guild.id), "user": world.carol.user.payload()},
+    )
+    await runtime.wait_for(MemberLeft)
+    assert content_of(world, message).endswith("0 of 2 answered; waiting for owner and Bob.")
+
+    click = await world.api.click_button(reminder, world.carol, label="I have a concern")
+    modal = await world.api.wait_for_callback(click)
+    submit = await world.api.submit_modal(modal, {"concern": "I am not even here any more"})
+    refused = await world.api.wait_for_callback(submit)
+    assert refused.ephemeral
+    assert refused.content.startswith("This concern round is for the people at its table")
+    for count, member in enumerate((world.bob, world.guild.owner), start=2):
+        await world.api.click_button(message, member, label="No concerns")
+        await runtime.wait_for(ConcernAnswered, count=count)
+    summary = world.api.messages_in(world.general)[-1]["content"]
+    assert "Answered: 2 of 2." in summary and "carol" not in summary
+    assert buttons(world.api.messages_in(world.general)[-1])[0][0] == "Record as agreement"
 
 
 async def test_round_reminder_pings_even_when_the_proposal_is_long(world, harness):

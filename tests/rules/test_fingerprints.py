@@ -22,6 +22,37 @@ def test_fingerprints_the_same_words_are_known_again(again):
     assert message_fingerprint(again) == message_fingerprint(SPEEDTEST) is not None
 
 
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [
+        (
+            "the coffee machine is broken again, 3rd time",
+            "the coffee machine is broken again, 4th time",
+        ),
+        (
+            "the coffee machine is broken again, 1st time",
+            "the coffee machine is broken again, 22nd time",
+        ),
+        ("standup moved again on the 1st of May", "standup moved again on the 23rd of May"),
+        ("de koffieautomaat is weer stuk, 3e keer", "de koffieautomaat is weer stuk, 4e keer"),
+        ("de koffieautomaat is weer stuk, 1ste keer", "de koffieautomaat is weer stuk, 2de keer"),
+        ("de koffieautomaat is weer stuk, 8ste keer", "de koffieautomaat is weer stuk, 3e keer"),
+    ],
+)
+def test_fingerprints_ordinals_are_numbers_too(first, again):
+    assert message_fingerprint(first) == message_fingerprint(again) is not None
+
+
+def test_fingerprints_a_number_in_a_word_still_reads_as_a_number():
+    """Only a whole ordinal's ending goes: "3days" keeps its "days"."""
+    assert message_fingerprint("backup took 3days again") == message_fingerprint(
+        "backup took 4days again"
+    )
+    assert message_fingerprint("backup took 3days again") != message_fingerprint(
+        "backup took 3 again"
+    )
+
+
 def test_fingerprints_links_and_names_are_known_by_their_place():
     today = "speedtest for <@U1> on the lab line: 40 down / 8 up https://speed.example/r/1"
     tomorrow = "speedtest for <@U2> on the lab line: 38 down / 9 up https://speed.example/r/2"

@@ -84,13 +84,36 @@ async def test_slack_agree_alone_opens_the_modal_and_validates_it(bot: SlackBot)
 
 
 async def test_slack_agreement_owned_by_a_role(bot: SlackBot):
+    """The form's role field names a role: the agreement moves with it and /roles counts it."""
+    for n, line in enumerate(("add captain runs the release", f"assign captain <@{BOB}>"), 1):
+        await bot.command("/role", line)
+        await bot.handled(CommandInvoked, n)
+    for n, role in enumerate(("Captain", "role captain"), start=1):
+        await bot.command("/agree")
+        [*_, opened] = await bot.slack.wait_for("views.open", n)
+        form = agreement_form(opened.params["view"]["private_metadata"], what=f"rule {n}",
+                              role=role)  # fmt: skip
+        await bot.interact(form)
+        [*_, submitted] = await bot.handled(AgreementSubmitted, n)
+        assert submitted.owner == "role:captain"
+    await bot.command("/roles")
+    await bot.handled(CommandInvoked, 3)
+    [listed] = await bot.slack.wait_for("chat.postEphemeral")
+    assert "captain: runs the release. Held by Bob; owns 2 agreements." in shown_text(listed)
+    with Session(bot.groundrules.database) as session:
+        owners = [a.owner for a in session.exec(select(AgreementRow)).all()]
+    assert owners == ["role:captain", "role:captain"]
+
+
+async def test_slack_agreement_owned_by_a_role_nobody_added_is_refused(bot: SlackBot):
     await bot.command("/agree")
     [opened] = await bot.slack.wait_for("views.open")
-    await bot.interact(
-        agreement_form(opened.params["view"]["private_metadata"], role="the release captain")
-    )
-    [submitted] = await bot.handled(AgreementSubmitted)
-    assert submitted.owner == "the release captain"
+    form = agreement_form(opened.params["view"]["private_metadata"], role="release captain")
+    await bot.interact(form)
+    await bot.handled(AgreementSubmitted)
+    [told] = await bot.slack.wait_for("chat.postEphemeral")
+    assert shown_text(told).startswith("I know no role release captain here; /roles lists them.")
+    assert bot.calls("chat.postMessage") == []
 
 
 async def test_slack_message_shortcut_opens_the_modal_prefilled(bot: SlackBot):

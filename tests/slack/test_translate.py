@@ -318,7 +318,7 @@ def test_translate_agreement_form():
     assert (submitted.text, submitted.why, submitted.owner) == (
         "We X",
         "because",
-        "the scrum master",
+        "role:the scrum master",  # the form's role field always names a role
     )
     assert (submitted.review_on, submitted.thread_id, submitted.channel) == (
         date(2026, 4, 1), "9.0", "C1",
@@ -444,7 +444,7 @@ def test_translate_no_nul_character_reaches_an_event():
     submitted = agreement({"what": {"value": f"We{NUL} X"}, "why": {"value": f"Y{NUL}"},
                            "role": {"value": f"the{NUL} lead"}})  # fmt: skip
     assert not isinstance(submitted, Invalid)
-    assert (submitted.text, submitted.why, submitted.owner) == ("We X", "Y", "the lead")
+    assert (submitted.text, submitted.why, submitted.owner) == ("We X", "Y", "role:the lead")
     added = proposal_form(
         submission(ids.PROPOSAL_MODAL, {"proposal": {"value": f"try{NUL} X"}}, c="C1", p="1.0"),
         workspace=W, user="U-ALICE", at=NOW, event_id="t",

@@ -109,6 +109,7 @@ GUILD_TEXT = 0
 DM = 1
 PUBLIC_THREAD = 11
 PRIVATE_THREAD = 12
+GUILD_FORUM = 15
 
 # Message flags.
 EPHEMERAL = 1 << 6
@@ -2008,6 +2009,8 @@ class DiscordStandIn(Served):
             return _error(404, 10003, "Unknown Channel")
         if channel.type == DM and channel.recipient and channel.recipient.id in self._dms_closed:
             return _error(403, 50007, "Cannot send messages to this user")
+        if channel.type == GUILD_FORUM:  # a forum takes messages only in its posts
+            return _error(400, 50008, "Cannot send messages in a non-text channel")
         payload = request[_PAYLOAD] or {}
         if not any(
             payload.get(k)

@@ -1,0 +1,83 @@
+"""A forum post is a table of its own: its members are those who can read the forum, and
+everything the table is told goes in the post (a forum takes messages only in its posts)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import Session, select
+
+from bot.models import TimerRow
+from rules.events import CommandInvoked, MemberJoined, RosterSynced
+from tests.discord.test_discord_access import VIEW_CHANNEL, overwrite
+from tests.standins.discord_api import GUILD_FORUM, FakeChannel
+
+
+def forum_post(world, name="Move standup?"):
+    forum = FakeChannel(world.guild.new_id(), "ideas", GUILD_FORUM, world.guild.id, position=5)
+    world.guild.channels[forum.id] = forum
+    return forum, world.guild.add_thread(forum, name, owner=world.alice)
+
+
+async def command(world, runtime, place, member, name, text):
+    count = len(runtime.of(CommandInvoked)) + 1
+    ix = await world.api.slash_command(world.guild, place, member, name, {"text": text})
+    await runtime.wait_for(CommandInvoked, count=count)
+    return await world.api.wait_for_callback(ix)
+
+
+async def test_a_forum_post_is_a_table_of_its_forums_readers(world, harness):
+    forum, post = forum_post(world)
+    forum.permission_overwrites = [overwrite(world.carol.id, kind=1, deny=VIEW_CHANNEL)]
+    runtime = await harness.start()
+    [roster] = await runtime.wait_for(RosterSynced, lambda e: e.channel == str(post.id))
+    assert roster.members == {str(m.id) for m in (world.alice, world.bob, world.guild.owner)}
+
+    done = await command(world, runtime, post, world.alice, "concerns", "standup at 9:30")
+    assert done.content == "Done."
+    [round_message] = [m for m in world.api.messages_in(post) if m["components"]]
+    assert round_message["content"].splitlines()[-1] == (
+        "0 of 2 answered; waiting for owner and Bob."
+    )
+    [invoked] = runtime.of(CommandInvoked)
+    assert (invoked.channel, invoked.thread_id) == (str(post.id), None)
+
+
+async def test_a_review_of_an_agreement_made_in_a_forum_post_is_posted_in_the_post(world, harness):
+    _, post = forum_post(world)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced, lambda e: e.channel == str(post.id))
+    await command(
+        world, runtime, post, world.alice, "agree", "We try it for a week because why not"
+    )
+    with Session(harness.app.database) as session:
+        [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "review")).all()
+        timer.due = datetime(2000, 1, 1, tzinfo=UTC)
+        session.add(timer)
+        session.commit()
+    await runtime.tick_until_sent()
+    review = world.api.messages_in(post)[-1]
+    assert review["content"].startswith("Time to review agreement #1.")
+
+
+async def test_a_new_member_joins_the_tables_of_the_forum_posts_they_can_read(world, harness):
+    _, post = forum_post(world)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced, lambda e: e.channel == str(post.id))
+    dave = world.guild.add_member("dave")
+    await world.api.dispatch(
+        "GUILD_MEMBER_ADD", {**dave.payload(), "guild_id": str(world.guild.id)}
+    )
+    joined = await runtime.wait_for(MemberJoined, lambda e: e.channel == str(post.id))
+    assert [e.user for e in joined] == [str(dave.id)]
+
+
+async def test_a_member_shut_out_of_a_forum_leaves_its_posts_tables(world, harness):
+    forum, post = forum_post(world)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced, lambda e: e.channel == str(post.id))
+    data = forum.payload()
+    data["permission_overwrites"] = [overwrite(world.bob.id, kind=1, deny=VIEW_CHANNEL)]
+    await world.api.dispatch("CHANNEL_UPDATE", data)
+    *_, synced = await runtime.wait_for(RosterSynced, lambda e: e.channel == str(post.id), count=2)
+    assert synced.members == {str(world.alice.id), str(world.carol.id), str(world.guild.owner.id)}
