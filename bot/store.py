@@ -530,6 +530,19 @@ class UnitOfWork:
             parts.update(self._agreements(workspace, channel, reads))
         if reads.meetings:
             parts.update(self._meetings(workspace, channel))
+        if reads.meeting_ids:
+            parts["meetings_by_id"] = MappingProxyType(
+                {
+                    row.meeting_id: self._meeting(row)
+                    for row in self.session.exec(
+                        select(MeetingRow).where(
+                            MeetingRow.workspace == workspace,
+                            MeetingRow.channel == channel,
+                            col(MeetingRow.meeting_id).in_(reads.meeting_ids),
+                        )
+                    ).all()
+                }
+            )
         if reads.roles:
             parts["roles"] = tuple(
                 Role(r.name, r.tasks, r.holder)

@@ -251,6 +251,14 @@ class Engine:
                 if isinstance(command.parsed, ReviewAgreement):
                     number = command.parsed.number
                     return Reads(settings=True, roster=True, agreement_numbers=(number,))
+                if isinstance(command.parsed, Evaluate | AnswerRenewal) and (
+                    command.parsed.meeting_id is not None
+                ):
+                    # A button's meeting, which may no longer be the latest.
+                    return replace(
+                        _COMMANDS[type(command.parsed)][0],
+                        meeting_ids=(command.parsed.meeting_id,),
+                    )
                 return _COMMANDS[type(command.parsed)][0]
             case ConcernAnswered(round_id=round_id):
                 return Reads(settings=True, round_ids=(round_id,))
@@ -366,12 +374,14 @@ def _as_command(event: Event) -> Understood:
                 return _form(event, "review", UsageError(find_command("review")[0]))
             return _form(event, "review", parsed)
         case RenewalAnswered():
-            return _form(event, "mandate", AnswerRenewal(event.outcome))
+            return _form(event, "mandate", AnswerRenewal(event.outcome, event.meeting_id))
         case EvaluationGiven():
             spec = find_command("evaluate")[0]
             scores = " ".join(str(s) for s in event.scores)
-            return _form(event, "evaluate", parse_command(spec, scores, today=event.at.date()),
-                         comment=event.comment)  # fmt: skip
+            parsed = parse_command(spec, scores, today=event.at.date())
+            if isinstance(parsed, Evaluate):
+                parsed = replace(parsed, meeting_id=event.meeting_id)
+            return _form(event, "evaluate", parsed, comment=event.comment)
     return event
 
 
@@ -428,7 +438,7 @@ def _form(
     """A button or form, read as its command typed in the language it was shown in."""
     spec = find_command(name)[0]
     if isinstance(parsed, Evaluate) and comment:
-        parsed = Evaluate(parsed.scores, " ".join(comment.split())[:1000])
+        parsed = replace(parsed, comment=" ".join(comment.split())[:1000])
     as_typed = CommandInvoked(
         workspace=event.workspace, channel=event.channel, at=event.at, event_id=event.event_id,
         user=event.user, name=name,

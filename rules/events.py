@@ -177,6 +177,9 @@ class RenewalAnswered(Event):
     user: str
     outcome: str  # renewed, check
     lang: str | None = None
+    # The meeting whose message the button was on; None: the latest (stored before
+    # buttons carried it).
+    meeting_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -187,3 +190,5 @@ class EvaluationGiven(Event):
     scores: tuple[int, ...]
     comment: str | None = None
     lang: str | None = None
+    # The meeting the form was opened for; None: the latest, as a typed /evaluate.
+    meeting_id: str | None = None

@@ -303,6 +303,7 @@ class AnswerRenewal:
     """renewed, or check: must check with my organisation first."""
 
     outcome: str
+    meeting_id: str | None = None  # a button's meeting; typed: the latest
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +320,7 @@ class EndMeeting:
 class Evaluate:
     scores: tuple[int, ...]
     comment: str | None
+    meeting_id: str | None = None  # a form's meeting; typed: the latest
 
 
 @dataclass(frozen=True, slots=True)

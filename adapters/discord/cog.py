@@ -438,7 +438,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if origin is None:
             await self._tell(interaction, lang_of(interaction), Say.of(NOT_HERE))
             return
-        await self._decide(interaction, translate.renewal_answered(origin, answer.outcome))
+        await self._decide(
+            interaction, translate.renewal_answered(origin, answer.outcome, answer.meeting_id)
+        )
 
     async def on_evaluate(self, interaction: discord.Interaction, choice: EvaluateMeeting) -> None:
         await interaction.response.send_modal(
@@ -488,12 +490,12 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 if origin is not None:
                     event = translate.review_decided(origin, number, "revise", values)
                     await self._decide(interaction, event, fallback=NOTED)
-            case EvaluationForm():
+            case EvaluationForm(meeting_id=meeting_id):
                 origin = translate.origin_of(interaction)
                 if origin is None:
                     await self._tell(interaction, lang, Say.of(NOT_HERE))
                     return
-                given = translate.evaluation_given(origin, values)
+                given = translate.evaluation_given(origin, values, meeting_id)
                 if isinstance(given, Say):
                     await self._tell(interaction, lang, given)  # nothing is submitted
                 else:

@@ -348,17 +348,21 @@ def agreement_submitted(
     )  # fmt: skip
 
 
-def renewal_answered(origin: Origin, outcome: str) -> RenewalAnswered:
-    """ "Renewed" or "Must check with my organisation" after a meeting."""
+def renewal_answered(origin: Origin, outcome: str, meeting_id: str) -> RenewalAnswered:
+    """ "Renewed" or "Must check with my organisation" after the meeting `meeting_id`."""
     if outcome not in ("renewed", "check"):
         raise ValueError(f"no renewal outcome {outcome!r}")
-    return RenewalAnswered(**_envelope(origin), outcome=outcome, lang=origin.lang)
+    return RenewalAnswered(
+        **_envelope(origin), outcome=outcome, lang=origin.lang, meeting_id=meeting_id
+    )
 
 
-def evaluation_given(origin: Origin, values: Mapping[str, str]) -> EvaluationGiven | Say:
-    """The evaluation form, read by the grammar's /evaluate parser; scores it cannot read
-    come back as what to tell the user. Words after the scores count as the comment when
-    the comment field is empty."""
+def evaluation_given(
+    origin: Origin, values: Mapping[str, str], meeting_id: str
+) -> EvaluationGiven | Say:
+    """The evaluation form of the meeting `meeting_id`, read by the grammar's /evaluate
+    parser; scores it cannot read come back as what to tell the user. Words after the
+    scores count as the comment when the comment field is empty."""
     spec = find_command("evaluate")[0]
     parsed = parse_command(spec, values.get("scores", ""), today=origin.at.date())
     if isinstance(parsed, UsageError):
@@ -366,8 +370,9 @@ def evaluation_given(origin: Origin, values: Mapping[str, str]) -> EvaluationGiv
     assert isinstance(parsed, Evaluate)
     comment = " ".join(values.get("comment", "").split()) or parsed.comment
     return EvaluationGiven(
-        **_envelope(origin), scores=parsed.scores, comment=comment or None, lang=origin.lang
-    )
+        **_envelope(origin), scores=parsed.scores, comment=comment or None, lang=origin.lang,
+        meeting_id=meeting_id,
+    )  # fmt: skip
 
 
 def owner_of(text: str, guild: discord.Guild | None) -> str | None:

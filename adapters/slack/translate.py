@@ -339,8 +339,14 @@ def renewal_click(
         return None
     return RenewalAnswered(
         workspace=workspace, channel=fields["c"], at=at, event_id=event_id, user=user,
-        outcome=outcome, lang=fields.get("l"),
+        outcome=outcome, lang=fields.get("l"), meeting_id=_meeting(fields),
     )  # fmt: skip
+
+
+def _meeting(fields: Mapping[str, Any]) -> str | None:
+    """The meeting a button or form is about ("m"); None lets the engine take the latest."""
+    meeting = fields.get("m")
+    return meeting if isinstance(meeting, str) and meeting else None
 
 
 # --- modals --------------------------------------------------------------------------
@@ -497,5 +503,5 @@ def evaluation_form(
     return EvaluationGiven(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
         scores=tuple(s for s in scores if s is not None), comment=comment or None,
-        lang=meta.get("l"),
+        lang=meta.get("l"), meeting_id=_meeting(meta),
     )  # fmt: skip

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from bot.models import AgreementRow, MandateRow, MeetingRow, RoleRow
+from bot.models import AgreementRow, EvaluationRow, MandateRow, MeetingRow, RoleRow
 from rules.actions import (
     AnnounceAgreement,
     AskEvaluation,
@@ -283,6 +283,43 @@ def test_renewal_and_evaluation_from_buttons_speak_the_meetings_language(app):
     english = replace(given, event_id="form-en", user="ben", lang="en")
     [thanks] = [d.action for d in app.service.handle(english)]
     assert plain(thanks).startswith("Thank you.")
+
+
+def test_evaluation_and_renewal_buttons_are_about_their_own_meeting(app):
+    """Meeting one's buttons, used after meeting two: the evaluation is kept with meeting
+    one; the renewal is refused (a mandate is renewed after the latest meeting); a typed
+    /evaluate is about the latest."""
+    chat = Chat(app)
+    chat.command("anna", "/mandate a budget up to 500 euro", "08:00")
+    chat.command("anna", "/meeting start", "09:00")
+    first = only(chat.command("anna", "/meeting end", "10:00"), AskEvaluation).meeting_id
+    chat.command("anna", "/meeting start", "11:00")
+    second = only(chat.command("anna", "/meeting end", "12:00"), AskEvaluation).meeting_id
+    chat.command("ben", "/evaluate 2 2 2 2 2 2 2 2 2", "12:01")
+    given = EvaluationGiven(
+        workspace="W1", channel="C1", at=at("12:02"), event_id="form-1", user="ben",
+        scores=(5,) * 9, meeting_id=first,
+    )  # fmt: skip
+    [thanks] = [d.action for d in app.service.handle(given)]
+    assert plain(thanks).startswith(
+        "Thank you. Your evaluation is kept with that earlier meeting (of March 2, 2026)."
+    )
+    with Session(app.database) as session:
+        rows = session.exec(select(EvaluationRow)).all()
+    assert {(r.meeting_id, r.user, r.scores[0]) for r in rows} == {
+        (first, "ben", 5), (second, "ben", 2),
+    }  # fmt: skip
+    renewed = RenewalAnswered(
+        workspace="W1", channel="C1", at=at("12:03"), event_id="btn-1", user="anna",
+        outcome="renewed", meeting_id=first,
+    )  # fmt: skip
+    [refused] = [d.action for d in app.service.handle(renewed)]
+    assert refused.private and plain(refused).startswith("That button is from an earlier")
+    with Session(app.database) as session:
+        assert session.exec(select(MandateRow.status)).one() == "renewal_due"
+    app.service.handle(replace(renewed, event_id="btn-2", meeting_id=second))
+    with Session(app.database) as session:
+        assert session.exec(select(MandateRow.status)).one() == "current"
 
 
 # --- roles (rule 6) --------------------------------------------------------------------------
