@@ -75,8 +75,13 @@ def ref_key(action: act.Outbound) -> str | None:
     if isinstance(action, act.PostConcernRound):
         return f"round:{action.round.round_id}"
     if isinstance(action, act.AnnounceReview):
-        return f"review:{action.agreement.number}"
+        return review_message_key(action.agreement)
     return None
+
+
+def review_message_key(agreement: act.AgreementView) -> str:
+    """A review message, by the version it shows: deciding closes that one's message."""
+    return f"review:{agreement.number}:{agreement.version}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -367,8 +367,9 @@ def _as_command(event: Event) -> Understood:
             new_text, why = _one_line_or_none(event.new_text), _one_line_or_none(event.why)
             lesson = _one_line_or_none(event.lesson)
             parsed = ReviewAgreement(
-                event.number, event.decision, new_text, why, lesson and lesson[:1000]
-            )
+                event.number, event.decision, new_text, why, lesson and lesson[:1000],
+                event.version,
+            )  # fmt: skip
             too_big = not 0 < event.number <= MAX_NUMBER  # a forged button's number
             if too_big or (event.decision == "revise" and not (new_text and why)):
                 return _form(event, "review", UsageError(find_command("review")[0]))

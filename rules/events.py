@@ -168,6 +168,9 @@ class ReviewDecided(Event):
     new_text: str | None = None
     why: str | None = None
     lang: str | None = None
+    # The version the review message showed; None: the current one (a message posted
+    # before buttons carried it).
+    version: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

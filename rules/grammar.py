@@ -350,6 +350,7 @@ class ReviewAgreement:
     new_text: str | None = None
     why: str | None = None
     lesson: str | None = None
+    version: int | None = None  # the version a review message showed; typed: the current
 
 
 @dataclass(frozen=True, slots=True)

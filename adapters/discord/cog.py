@@ -401,13 +401,17 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         lang = lang_of(interaction)
         if choice.decision == "revise":
             form_lang = await self._form_lang(interaction)
-            await interaction.response.send_modal(revision_form(choice.number, form_lang))
+            await interaction.response.send_modal(
+                revision_form(choice.number, choice.version, form_lang)
+            )
             return
         origin = translate.origin_of(interaction)
         if origin is None:
             await self._tell(interaction, lang, Say.of(NOT_HERE))
             return
-        event = translate.review_decided(origin, choice.number, choice.decision)
+        event = translate.review_decided(
+            origin, choice.number, choice.decision, version=choice.version
+        )
         await self._decide(interaction, event, fallback=NOTED)
 
     async def on_agree_on_round(
@@ -485,10 +489,12 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                     await self._tell(interaction, lang, submitted)
                 else:
                     await self._decide(interaction, submitted)
-            case RevisionForm(number=number):
+            case RevisionForm(number=number, version=version):
                 origin = translate.origin_of(interaction)
                 if origin is not None:
-                    event = translate.review_decided(origin, number, "revise", values)
+                    event = translate.review_decided(
+                        origin, number, "revise", values, version=version
+                    )
                     await self._decide(interaction, event, fallback=NOTED)
             case EvaluationForm(meeting_id=meeting_id):
                 origin = translate.origin_of(interaction)

@@ -314,8 +314,14 @@ def nudge_answered(
 
 
 def review_decided(
-    origin: Origin, number: int, decision: str, values: Mapping[str, str] | None = None
+    origin: Origin,
+    number: int,
+    decision: str,
+    values: Mapping[str, str] | None = None,
+    *,
+    version: int | None = None,
 ) -> ReviewDecided:
+    """A decision at a review, about the version its message showed (None: the current)."""
     values = values or {}
 
     def field(key: str) -> str | None:
@@ -323,7 +329,7 @@ def review_decided(
 
     return ReviewDecided(
         **_envelope(origin), number=number, decision=decision, lesson=field("lesson"),
-        new_text=field("text"), why=field("why"), lang=origin.lang,
+        new_text=field("text"), why=field("why"), lang=origin.lang, version=version,
     )  # fmt: skip
 
 

@@ -313,7 +313,8 @@ class Listeners:
         if not isinstance(number, int):
             return
         workspace, channel = workspace_of(context), fields.get("c")
-        metadata = ids.pack(ids.MAX_METADATA, c=channel, n=number, l=lang)
+        version = fields.get("v") if isinstance(fields.get("v"), int) else None
+        metadata = ids.pack(ids.MAX_METADATA, c=channel, n=number, v=version, l=lang)
         # The text as stored: a button carries only as much of it as fits in its value.
         stored = await self.adapter.agreement_text(workspace, channel, number) if channel else None
         text = stored if stored is not None else fields.get("x") or ""

@@ -325,8 +325,14 @@ def review_click(
         return None
     return ReviewDecided(
         workspace=workspace, channel=fields["c"], at=at, event_id=event_id, user=user,
-        number=fields["n"], decision=decision, lang=fields.get("l"),
+        number=fields["n"], decision=decision, lang=fields.get("l"), version=_version(fields),
     )  # fmt: skip
+
+
+def _version(fields: Mapping[str, Any]) -> int | None:
+    """The agreement version a review message showed ("v"); None on older messages."""
+    version = fields.get("v")
+    return version if isinstance(version, int) and not isinstance(version, bool) else None
 
 
 def renewal_click(
@@ -474,7 +480,7 @@ def revise_form(
     return ReviewDecided(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
         number=meta["n"], decision="revise", lesson=lesson or None, new_text=new_text, why=why,
-        lang=meta.get("l"),
+        lang=meta.get("l"), version=_version(meta),
     )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from rules.actions import (
     AnnounceAgreement,
     AskEvaluation,
     AskRenewal,
+    CloseReview,
     PostConcernRound,
     PostReport,
     Reply,
@@ -409,7 +410,8 @@ def agree(chat: Chat, when: str = "09:00") -> None:
 def test_review_keep_schedules_the_next_review(app):
     chat = Chat(app)
     agree(chat)
-    [reply] = chat.command("ben", "/review keep 1", "10:00")
+    [closed, reply] = chat.command("ben", "/review keep 1", "10:00")
+    assert isinstance(closed, CloseReview) and (closed.decision, closed.by) == ("keep", "ben")
     assert not reply.private
     assert chat.texts()[-1] == "Agreement #1 is kept, as it works. Next review on March 30, 2026."
     with Session(app.database) as session:
@@ -491,6 +493,33 @@ def test_review_decided_from_buttons(app):
     )
     [announced] = [d.action for d in app.service.handle(event)][-1:]
     assert announced.agreement.version == 2
+
+
+def test_review_buttons_act_only_on_the_version_they_showed(app):
+    chat = Chat(app)
+    agree(chat)
+    chat.command("anna", "/review revise 1 stand-up at 9:45 because buses are late", "10:00")
+    stale = ReviewDecided(
+        workspace="W1", channel="C1", at=at("10:05"), event_id="btn-stale", user="ben",
+        number=1, decision="retire", version=1,
+    )  # fmt: skip
+    [refused] = [d.action for d in app.service.handle(stale)]
+    assert refused.private and refused.user == "ben"
+    assert plain(refused) == (
+        "Agreement #1 was revised meanwhile (now version 2): stand-up at 9:45. This review "
+        "was about an earlier version, so nothing is changed. /agreements shows the current "
+        "one."
+    )
+    with Session(app.database) as session:
+        assert session.exec(select(AgreementRow.status).where(AgreementRow.version == 2)).one() == (
+            "current"
+        )
+    # A button of the version shown, or of a message posted before buttons named one.
+    for event_id, version in (("btn-2", 2), ("btn-old", None)):
+        keep = replace(stale, event_id=event_id, decision="keep", version=version)
+        closed, kept = [d.action for d in app.service.handle(keep)]
+        assert isinstance(closed, CloseReview) and closed.agreement.version == 2
+        assert plain(kept).startswith("Agreement #1 is kept")
 
 
 def test_review_revised_from_a_form_keeps_each_field_to_one_line(app):

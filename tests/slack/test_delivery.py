@@ -23,7 +23,8 @@ from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
 # WordToProposer is a Reply and goes as one.
 DELIVERED = {
     "SendNudge", "Reply", "WordToProposer", "PostConcernRound", "UpdateRoundProgress",
-    "RemindMembers", "PostRoundSummary", "AnnounceAgreement", "AnnounceReview", "AskRenewal",
+    "RemindMembers", "PostRoundSummary", "AnnounceAgreement", "AnnounceReview", "CloseReview",
+    "AskRenewal",
     "AskEvaluation", "SuggestAgreement", "PostReport",
 }  # fmt: skip
 
