@@ -248,6 +248,9 @@ class Engine:
                         proposal_scopes=(command.event.thread_id or "",),
                         proposal_of=command.event.user,
                     )
+                if isinstance(command.parsed, Agree) and command.parsed.round_id is not None:
+                    # The round whose summary offered the form, which may not be the last.
+                    return replace(_COMMANDS[Agree][0], round_ids=(command.parsed.round_id,))
                 if isinstance(command.parsed, ReviewAgreement):
                     number = command.parsed.number
                     return Reads(settings=True, roster=True, agreement_numbers=(number,))
@@ -461,7 +464,10 @@ def _submitted_agreement(event: AgreementSubmitted) -> Command:
         return Command(as_typed, spec, UsageError(spec, PAST_REVIEW), lang)
     if event.review_on is not None and event.review_on - event.at.date() > MAX_REVIEW_AHEAD:
         return Command(as_typed, spec, UsageError(spec, FAR_REVIEW), lang)
-    parsed = Agree(text[:MAX_FIELD], why[:MAX_FIELD], event.owner or None, event.review_on)
+    parsed = Agree(
+        text[:MAX_FIELD], why[:MAX_FIELD], event.owner or None, event.review_on,
+        event.round_id, event.proposal,
+    )  # fmt: skip
     return Command(as_typed, spec, parsed, lang)
 
 

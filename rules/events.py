@@ -155,6 +155,10 @@ class AgreementSubmitted(Event):
     review_on: date | None = None
     thread_id: str | None = None
     lang: str | None = None
+    # A round summary's "Record as agreement": the round it settles.
+    round_id: str | None = None
+    # A suggestion's "Record as agreement": the proposal the table agreed with in chat.
+    proposal: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -205,6 +205,10 @@ class Agree:
     why: str
     owner: str | None
     review_on: date | None
+    # From a form: the round whose summary offered it, or the proposal a suggestion
+    # offered (typed: neither, the table's last closed round may be linked).
+    round_id: str | None = None
+    proposal: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -417,23 +417,24 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     async def on_agree_on_round(
         self, interaction: discord.Interaction, choice: AgreeOnRound
     ) -> None:
-        """The form for the agreement, filled in with the round's proposal."""
-        await self._agreement_form_for_shown(interaction)
+        """The form for the agreement, filled in with the round's proposal; it settles
+        that round (not the table's latest)."""
+        await self._agreement_form_for_shown(interaction, AgreementForm(round_id=choice.round_id))
 
     async def on_record_suggestion(
         self, interaction: discord.Interaction, choice: RecordSuggestion
     ) -> None:
         """The form for the agreement, filled in with the suggested proposal; only a
         submitted form records anything."""
-        await self._agreement_form_for_shown(interaction)
+        await self._agreement_form_for_shown(interaction, AgreementForm(suggested=True))
 
-    async def _agreement_form_for_shown(self, interaction: discord.Interaction) -> None:
+    async def _agreement_form_for_shown(
+        self, interaction: discord.Interaction, origin: AgreementForm
+    ) -> None:
         """The agreement form, filled in with the proposal the clicked message quotes."""
-        message = interaction.message
-        shown = ""
-        if message is not None:
-            shown = message.content or (message.embeds[0].description if message.embeds else "")
-        form = agreement_form(await self._form_lang(interaction), first_quote(shown or ""))
+        form = agreement_form(
+            await self._form_lang(interaction), _quoted(interaction.message), origin
+        )
         await interaction.response.send_modal(form)
 
     async def on_renewal(self, interaction: discord.Interaction, answer: RenewalAnswer) -> None:
@@ -480,11 +481,16 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 if origin is not None:
                     event = translate.concern_answered(origin, round_id, values.get("concern"))
                     await self._decide(interaction, event)
-            case AgreementForm():
+            case AgreementForm(round_id=round_id, suggested=suggested):
                 origin = translate.origin_of(interaction)
                 if origin is None:
                     return
-                submitted = translate.agreement_submitted(origin, values, interaction.guild)
+                # A suggestion's form names the proposal its message quotes (the form
+                # is submitted from that message).
+                proposal = (_quoted(interaction.message) or "") if suggested else None
+                submitted = translate.agreement_submitted(
+                    origin, values, interaction.guild, round_id=round_id, proposal=proposal
+                )
                 if isinstance(submitted, Say):
                     await self._tell(interaction, lang, submitted)
                 else:
@@ -572,6 +578,14 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await interaction.followup.send(content, ephemeral=True)
         else:
             await interaction.response.send_message(content, ephemeral=True)
+
+
+def _quoted(message: discord.Message | None) -> str | None:
+    """The proposal a message of the bot quotes (a round summary's, a suggestion's)."""
+    if message is None:
+        return None
+    shown = message.content or (message.embeds[0].description if message.embeds else "")
+    return first_quote(shown or "")
 
 
 def _nudge_key(choice: NudgeChoice) -> tuple[str, int]:

@@ -316,10 +316,12 @@ def concern_form(round_id: str, where: Where | None, lang: str) -> discord.ui.Mo
     )
 
 
-def agreement_form(lang: str, text: str | None = None) -> discord.ui.Modal:
+def agreement_form(
+    lang: str, text: str | None = None, origin: AgreementForm | None = None
+) -> discord.ui.Modal:
     return _form(
         say(N_("Record an agreement"), lang),
-        AgreementForm().custom_id,
+        (origin or AgreementForm()).custom_id,
         _field("text", say(N_("What do we agree?"), lang), default=text),
         _field("why", say(N_("Why?"), lang)),
         _field(

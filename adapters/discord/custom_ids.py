@@ -245,8 +245,18 @@ class ConcernForm:
 
 @dataclass(frozen=True, slots=True)
 class AgreementForm:
+    """The agreement form: opened by a round summary's button (`round_id`: the round it
+    settles), by a suggestion's (`suggested`), or by /agree and the message menu."""
+
+    round_id: str | None = None
+    suggested: bool = False
+
     @property
     def custom_id(self) -> str:
+        if self.round_id is not None:
+            return _form_of(AgreeOnRound(self.round_id).custom_id)
+        if self.suggested:
+            return _form_of(RecordSuggestion().custom_id)
         return "gr:m:agree"
 
 
@@ -276,6 +286,7 @@ _NUDGE = re.compile(NudgeChoice.TEMPLATE)
 _ROUND_ANSWER = re.compile(RoundAnswer.TEMPLATE)
 _REVISION = re.compile(r"gr:m:revise:(?P<number>\d{1,9})(?::(?P<version>\d{1,9}))?$")
 _EVALUATE = re.compile(EvaluateMeeting.TEMPLATE)
+_AGREE_ON_ROUND = re.compile(AgreeOnRound.TEMPLATE)
 
 
 def parse_form(custom_id: str) -> Form | None:
@@ -285,6 +296,10 @@ def parse_form(custom_id: str) -> Form | None:
     inner = "gr:" + custom_id.removeprefix("gr:m:")
     if inner == "gr:agree":
         return AgreementForm()
+    if match := _AGREE_ON_ROUND.match(inner):
+        return AgreementForm(round_id=match["round"])
+    if inner == RecordSuggestion().custom_id:
+        return AgreementForm(suggested=True)
     if (match := _NUDGE.match(inner)) and match["act"] == "add":
         return ProposalForm(NudgeChoice.from_match(match))
     if (match := _ROUND_ANSWER.match(inner)) and match["answer"] == "concern":

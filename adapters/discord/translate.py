@@ -334,9 +334,16 @@ def review_decided(
 
 
 def agreement_submitted(
-    origin: Origin, values: Mapping[str, str], guild: discord.Guild | None
+    origin: Origin,
+    values: Mapping[str, str],
+    guild: discord.Guild | None,
+    *,
+    round_id: str | None = None,
+    proposal: str | None = None,
 ) -> AgreementSubmitted | Say:
-    """The agreement form; a review date it cannot read comes back as what to tell the user."""
+    """The agreement form (opened from a round's summary: `round_id`; from a suggestion:
+    the `proposal` it quoted); a review date it cannot read comes back as what to tell
+    the user."""
     review = values.get("review", "").strip()
     review_on = None
     if review:
@@ -350,7 +357,7 @@ def agreement_submitted(
     return AgreementSubmitted(
         **_envelope(origin), text=values.get("text", ""), why=values.get("why", ""),
         owner=owner_of(values.get("owner", ""), guild), review_on=review_on,
-        thread_id=origin.thread_id, lang=origin.lang,
+        thread_id=origin.thread_id, lang=origin.lang, round_id=round_id, proposal=proposal,
     )  # fmt: skip
 
 

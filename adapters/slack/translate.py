@@ -458,8 +458,13 @@ def agreement_form(
     return AgreementSubmitted(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
         text=what, why=why, owner=owner, review_on=review_on, thread_id=meta.get("t"),
-        lang=meta.get("l"),
+        lang=meta.get("l"), round_id=_text_field(meta, "r"), proposal=_text_field(meta, "q"),
     )  # fmt: skip
+
+
+def _text_field(fields: Mapping[str, Any], key: str) -> str | None:
+    value = fields.get(key)
+    return value if isinstance(value, str) else None
 
 
 def revise_form(

@@ -107,6 +107,8 @@ def test_custom_ids_templates_do_not_overlap():
         ConcernForm("0123456789abcdef", Where(BIGGEST, BIGGEST)),
         ConcernForm("0123456789abcdef"),
         AgreementForm(),
+        AgreementForm(round_id="0123456789abcdef"),
+        AgreementForm(suggested=True),
         RevisionForm(42),
         RevisionForm(42, 7),
         EvaluationForm("0123456789abcdef"),
