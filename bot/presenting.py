@@ -12,6 +12,7 @@ from rules.actions import (
     AnnounceReview,
     AskEvaluation,
     AskRenewal,
+    CloseReview,
     Outbound,
     PostConcernRound,
     PostReport,
@@ -193,7 +194,29 @@ def agreement_text(action: AnnounceAgreement) -> Text:
 
 
 def review_text(action: AnnounceReview, *, with_commands: bool = True) -> Text:
-    agreement = action.agreement
+    return _review_text(action.agreement, with_commands=with_commands)
+
+
+_DECIDED = {
+    "keep": N_("Decided: {member} kept agreement #{number}."),
+    "revise": N_("Decided: {member} revised agreement #{number}."),
+    "retire": N_("Decided: {member} retired agreement #{number}."),
+}
+
+
+def decided_text(action: CloseReview) -> Say:
+    return Say.of(_DECIDED[action.decision], member=Member(action.by),
+                  number=action.agreement.number)  # fmt: skip
+
+
+def closed_review_text(action: CloseReview) -> Text:
+    """A review message once decided: what it asked, and what was decided, no buttons."""
+    return _review_text(action.agreement, with_commands=False, decided=decided_text(action))
+
+
+def _review_text(
+    agreement: AgreementView, *, with_commands: bool, decided: Say | None = None
+) -> Text:
     parts: list[Say] = [
         Say.of(
             N_("Time to review agreement #{number}. What has practice taught us?"),
@@ -204,6 +227,8 @@ def review_text(action: AnnounceReview, *, with_commands: bool = True) -> Text:
     ]
     if with_commands:
         parts.append(Say.of(N_("Keep it, revise it or retire it.")))
+    if decided is not None:
+        parts.append(decided)
     return Lines(tuple(parts))
 
 
@@ -275,6 +300,8 @@ def text_of(action: Outbound) -> Text:
             return agreement_text(action)
         case AnnounceReview():
             return review_text(action)
+        case CloseReview():
+            return decided_text(action)
         case AskRenewal():
             return renewal_text(action)
         case AskEvaluation():

@@ -75,8 +75,13 @@ def ref_key(action: act.Outbound) -> str | None:
     if isinstance(action, act.PostConcernRound):
         return f"round:{action.round.round_id}"
     if isinstance(action, act.AnnounceReview):
-        return f"review:{action.agreement.number}"
+        return review_message_key(action.agreement)
     return None
+
+
+def review_message_key(agreement: act.AgreementView) -> str:
+    """A review message, by the version it shows: deciding closes that one's message."""
+    return f"review:{agreement.number}:{agreement.version}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -530,6 +535,19 @@ class UnitOfWork:
             parts.update(self._agreements(workspace, channel, reads))
         if reads.meetings:
             parts.update(self._meetings(workspace, channel))
+        if reads.meeting_ids:
+            parts["meetings_by_id"] = MappingProxyType(
+                {
+                    row.meeting_id: self._meeting(row)
+                    for row in self.session.exec(
+                        select(MeetingRow).where(
+                            MeetingRow.workspace == workspace,
+                            MeetingRow.channel == channel,
+                            col(MeetingRow.meeting_id).in_(reads.meeting_ids),
+                        )
+                    ).all()
+                }
+            )
         if reads.roles:
             parts["roles"] = tuple(
                 Role(r.name, r.tasks, r.holder)

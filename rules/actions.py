@@ -515,3 +515,13 @@ class AnnounceReview(Outbound):
     """A temporary workable agreement reached its review date: keep, revise or retire?"""
 
     agreement: AgreementView
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloseReview(Outbound):
+    """A review is decided: its message (`AnnounceReview` of this version) loses its
+    buttons and says what was decided, so nobody decides on it again."""
+
+    agreement: AgreementView  # the version reviewed
+    decision: str  # keep, revise, retire
+    by: str

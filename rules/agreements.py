@@ -67,16 +67,27 @@ def about_the_same(agreement: str, proposal: str) -> bool:
     return shared >= SAME_SUBJECT * fewer and shared >= min(2, fewer)
 
 
-def linkable_round(state: TableState, now: datetime, text: str) -> Round | None:
-    """The round this agreement settles: the table's last closed, unrecorded one, if the
-    agreement is about its proposal. Its answers become the agreement's consent and
-    concerns, so an agreement about something else must not take them."""
+def linkable_round(state: TableState, now: datetime, agree: Agree) -> Round | None:
+    """The round this agreement settles. Its answers become the agreement's consent and
+    concerns, so an agreement about something else must not take them.
+
+    From a round summary's button: that round, if closed, unrecorded and the agreement
+    is about its proposal. Otherwise the table's last closed, unrecorded one, recently
+    closed, if the agreement is about its proposal; from a suggestion's button, only
+    if that round polled the very proposal the table agreed with in chat."""
+    if agree.round_id is not None:
+        chosen = state.rounds_by_id.get(agree.round_id)
+        if chosen is None or chosen.status != "closed" or chosen.agreement_number is not None:
+            return None
+        return chosen if about_the_same(agree.text, chosen.proposal) else None
     last = state.last_closed_round
     if last is None or last.agreement_number is not None or last.closed_at is None:
         return None
     if now - last.closed_at > state.settings.round_link_window:
         return None
-    return last if about_the_same(text, last.proposal) else None
+    if agree.proposal is not None and wording(agree.proposal) != wording(last.proposal):
+        return None  # a round about something that merely sounds alike
+    return last if about_the_same(agree.text, last.proposal) else None
 
 
 # What two agreements may differ in and still be one: punctuation (P*), spacing (Z*),
@@ -125,7 +136,7 @@ def record(command: Command, state: TableState) -> list[Action]:
         return [private(event, event.user, _already(same), lang)]
     number = state.next_agreement_number
     review_on = agree.review_on or (event.at + state.settings.review_after).date()
-    round_ = linkable_round(state, event.at, agree.text)
+    round_ = linkable_round(state, event.at, agree)
     consenters: list[str] = [event.user]
     concerns: tuple[tuple[str, str], ...] = ()
     if round_ is not None:

@@ -260,12 +260,23 @@ class Engine:
                         proposal_scopes=(command.event.thread_id or "",),
                         proposal_of=command.event.user,
                     )
+                if isinstance(command.parsed, Agree) and command.parsed.round_id is not None:
+                    # The round whose summary offered the form, which may not be the last.
+                    return replace(_COMMANDS[Agree][0], round_ids=(command.parsed.round_id,))
                 if isinstance(command.parsed, ReviewAgreement):
                     number = command.parsed.number
                     # A revision may not say what another current agreement says.
                     revising = command.parsed.decision == "revise"
                     return Reads(
                         settings=True, roster=True, agreement_numbers=(number,), agreements=revising
+                    )
+                if isinstance(command.parsed, Evaluate | AnswerRenewal) and (
+                    command.parsed.meeting_id is not None
+                ):
+                    # A button's meeting, which may no longer be the latest.
+                    return replace(
+                        _COMMANDS[type(command.parsed)][0],
+                        meeting_ids=(command.parsed.meeting_id,),
                     )
                 return _COMMANDS[type(command.parsed)][0]
             case ConcernAnswered(round_id=round_id):
@@ -387,19 +398,22 @@ def _as_command(event: Event) -> Understood:
             new_text, why = _one_line_or_none(event.new_text), _one_line_or_none(event.why)
             lesson = _one_line_or_none(event.lesson)
             parsed = ReviewAgreement(
-                event.number, event.decision, new_text, why, lesson and lesson[:1000]
-            )
+                event.number, event.decision, new_text, why, lesson and lesson[:1000],
+                event.version,
+            )  # fmt: skip
             too_big = not 0 < event.number <= MAX_NUMBER  # a forged button's number
             if too_big or (event.decision == "revise" and not (new_text and why)):
                 return _form(event, "review", UsageError(find_command("review")[0]))
             return _form(event, "review", parsed)
         case RenewalAnswered():
-            return _form(event, "mandate", AnswerRenewal(event.outcome))
+            return _form(event, "mandate", AnswerRenewal(event.outcome, event.meeting_id))
         case EvaluationGiven():
             spec = find_command("evaluate")[0]
             scores = " ".join(str(s) for s in event.scores)
-            return _form(event, "evaluate", parse_command(spec, scores, today=event.at.date()),
-                         comment=event.comment)  # fmt: skip
+            parsed = parse_command(spec, scores, today=event.at.date())
+            if isinstance(parsed, Evaluate):
+                parsed = replace(parsed, meeting_id=event.meeting_id)
+            return _form(event, "evaluate", parsed, comment=event.comment)
     return event
 
 
@@ -450,7 +464,7 @@ def _form(
     """A button or form, read as its command typed in the language it was shown in."""
     spec = find_command(name)[0]
     if isinstance(parsed, Evaluate) and comment:
-        parsed = Evaluate(parsed.scores, " ".join(comment.split())[:1000])
+        parsed = replace(parsed, comment=" ".join(comment.split())[:1000])
     as_typed = CommandInvoked(
         workspace=event.workspace, channel=event.channel, at=event.at, event_id=event.event_id,
         user=event.user, name=name,
@@ -476,7 +490,10 @@ def _submitted_agreement(event: AgreementSubmitted) -> Command:
     if owner is not None and (role := role_named(owner)):
         owner = agreements.role_owner(role)  # "role night lead", as a typed /agree says it
     as_written = owner is not None and not owner.startswith(agreements.ROLE_OWNER)
-    parsed = Agree(text[:MAX_FIELD], why[:MAX_FIELD], owner, event.review_on, as_written)
+    parsed = Agree(
+        text[:MAX_FIELD], why[:MAX_FIELD], owner, event.review_on, owner_as_written=as_written,
+        round_id=event.round_id, proposal=event.proposal,
+    )  # fmt: skip
     return Command(as_typed, spec, parsed, lang)
 
 

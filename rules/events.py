@@ -158,6 +158,10 @@ class AgreementSubmitted(Event):
     review_on: date | None = None
     thread_id: str | None = None
     lang: str | None = None
+    # A round summary's "Record as agreement": the round it settles.
+    round_id: str | None = None
+    # A suggestion's "Record as agreement": the proposal the table agreed with in chat.
+    proposal: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -171,6 +175,9 @@ class ReviewDecided(Event):
     new_text: str | None = None
     why: str | None = None
     lang: str | None = None
+    # The version the review message showed; None: the current one (a message posted
+    # before buttons carried it).
+    version: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -180,6 +187,9 @@ class RenewalAnswered(Event):
     user: str
     outcome: str  # renewed, check
     lang: str | None = None
+    # The meeting whose message the button was on; None: the latest (stored before
+    # buttons carried it).
+    meeting_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -190,3 +200,5 @@ class EvaluationGiven(Event):
     scores: tuple[int, ...]
     comment: str | None = None
     lang: str | None = None
+    # The meeting the form was opened for; None: the latest, as a typed /evaluate.
+    meeting_id: str | None = None

@@ -256,6 +256,10 @@ class Agree:
     review_on: date | None
     # A form's owner, as written: the name of a role at the table is that role.
     owner_as_written: bool = False
+    # From a form: the round whose summary offered it, or the proposal a suggestion
+    # offered (typed: neither, the table's last closed round may be linked).
+    round_id: str | None = None
+    proposal: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,6 +358,7 @@ class AnswerRenewal:
     """renewed, or check: must check with my organisation first."""
 
     outcome: str
+    meeting_id: str | None = None  # a button's meeting; typed: the latest
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +375,7 @@ class EndMeeting:
 class Evaluate:
     scores: tuple[int, ...]
     comment: str | None
+    meeting_id: str | None = None  # a form's meeting; typed: the latest
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,6 +405,7 @@ class ReviewAgreement:
     new_text: str | None = None
     why: str | None = None
     lesson: str | None = None
+    version: int | None = None  # the version a review message showed; typed: the current
 
 
 @dataclass(frozen=True, slots=True)

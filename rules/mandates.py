@@ -9,7 +9,7 @@ from rules.grammar import AnswerRenewal, ShowMandates
 from rules.grammar import SetMandate as SetMandateCommand
 from rules.say import N_, Day, Lines, Member, Quote, Say
 from rules.speech import language, private, public
-from rules.state import MemberInfo, TableState
+from rules.state import Meeting, MemberInfo, TableState
 from rules.understanding import Command
 
 
@@ -83,6 +83,11 @@ def answer_renewal(command: Command, state: TableState) -> list[Action]:
     # A button shown without a language answers in that of the meeting that asked.
     meeting = state.last_meeting
     lang = language(state, command.lang or (meeting.lang if meeting else None))
+    asked_by = parsed.meeting_id and state.meetings_by_id.get(parsed.meeting_id)
+    if asked_by and meeting is not None and asked_by.meeting_id != meeting.meeting_id:
+        # A mandate is renewed in the light of the latest meeting, not of an earlier one
+        # whose button was still there.
+        return [private(event, event.user, _renew_after_latest(asked_by), lang)]
     info = state.member(event.user)
     if info.mandate is None:
         return [
@@ -144,3 +149,12 @@ def _settle_renewal(command: Command, state: TableState, outcome: str) -> list[A
             at=event.at,
         )
     ]
+
+
+def _renew_after_latest(asked_by: Meeting) -> Say:
+    return Say.of(
+        N_("That button is from an earlier meeting (of {day}); a later one has ended since. "
+           "Renew your mandate in the light of the latest meeting: with the buttons under "
+           "it, or /mandate renew. Nothing is changed."),
+        day=Day(asked_by.started_at.date()),
+    )  # fmt: skip

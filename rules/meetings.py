@@ -19,9 +19,9 @@ from rules.actions import (
 )
 from rules.events import Event, TimerFired
 from rules.grammar import EVALUATION_VALUES, EndMeeting, Evaluate, StartMeeting
-from rules.say import N_, Member, Say
+from rules.say import N_, Day, Member, Say
 from rules.speech import language, private, public
-from rules.state import TableState
+from rules.state import Meeting, TableState
 from rules.understanding import Command
 
 RENEWAL_TIMER = "renewal_reminder"
@@ -192,9 +192,21 @@ def evaluate(command: Command, state: TableState) -> list[Action]:
     parsed = command.parsed
     assert isinstance(parsed, Evaluate)
     event = command.event
-    meeting = state.last_meeting
+    latest = state.last_meeting
+    # A form is about the meeting it was opened for, also once a later one has ended;
+    # a typed /evaluate is about the latest.
+    meeting = latest if parsed.meeting_id is None else state.meetings_by_id.get(parsed.meeting_id)
     # A form shown without a language answers in the meeting's own.
     lang = language(state, command.lang or (meeting.lang if meeting else None))
+    if meeting is None and parsed.meeting_id is not None:
+        return [
+            private(
+                event,
+                event.user,
+                Say.of(N_("I cannot find the meeting this evaluation is for; nothing is kept.")),
+                lang,
+            )
+        ]
     if meeting is None:
         return [
             private(
@@ -214,12 +226,18 @@ def evaluate(command: Command, state: TableState) -> list[Action]:
             comment=parsed.comment,
             at=event.at,
         ),
-        private(
-            event,
-            event.user,
-            Say.of(
-                N_("Thank you. Your evaluation will show, with everyone's, in the next report.")
-            ),
-            lang,
-        ),
+        private(event, event.user, _thanks(meeting, latest), lang),
     ]
+
+
+def _thanks(meeting: Meeting, latest: Meeting | None) -> Say:
+    if latest is None or meeting.meeting_id == latest.meeting_id:
+        return Say.of(
+            N_("Thank you. Your evaluation will show, with everyone's, in the next report.")
+        )
+    # Kept with its own meeting; reports show the latest meeting's evaluations only.
+    return Say.of(
+        N_("Thank you. Your evaluation is kept with that earlier meeting (of {day}). Reports "
+           "show the latest meeting's evaluations, so it will not be in the next one."),
+        day=Day(meeting.started_at.date()),
+    )  # fmt: skip

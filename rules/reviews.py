@@ -9,6 +9,7 @@ from rules.actions import (
     Action,
     AnnounceAgreement,
     CancelTimer,
+    CloseReview,
     RecordAgreement,
     RecordDecision,
     ScheduleTimer,
@@ -55,6 +56,10 @@ def review(command: Command, state: TableState) -> list[Action]:
                 lang,
             )
         ]
+    if parsed.version is not None and parsed.version != agreement.version:
+        # A review message's buttons are about the version it showed, not a later one
+        # that nobody reviewed.
+        return [private(event, event.user, _revised_meanwhile(agreement), lang)]
     decision = RecordDecision(
         workspace=event.workspace, channel=event.channel, number=agreement.number,
         decision=parsed.decision, user=event.user, at=event.at, lesson=parsed.lesson,
@@ -62,6 +67,10 @@ def review(command: Command, state: TableState) -> list[Action]:
     old_timer = CancelTimer(
         workspace=event.workspace, channel=event.channel,
         key=review_key(agreement.number, agreement.version),
+    )  # fmt: skip
+    closed = CloseReview(
+        workspace=event.workspace, channel=event.channel, lang=lang, agreement=agreement.view(),
+        decision=parsed.decision, by=event.user,
     )  # fmt: skip
     if parsed.decision == "keep":
         next_review = (event.at + state.settings.review_after).date()
@@ -76,6 +85,7 @@ def review(command: Command, state: TableState) -> list[Action]:
                 review_on=next_review,
             ),
             _schedule(event, agreement.number, agreement.version, next_review),
+            closed,
             public(
                 event,
                 Say.of(
@@ -97,6 +107,7 @@ def review(command: Command, state: TableState) -> list[Action]:
                 version=agreement.version,
                 status="retired",
             ),
+            closed,
             public(
                 event,
                 Say.of(
@@ -107,7 +118,18 @@ def review(command: Command, state: TableState) -> list[Action]:
                 lang,
             ),
         ]
-    return _revise(command, state, agreement, decision, old_timer, lang)
+    return _revise(command, state, agreement, [decision, old_timer], closed, lang)
+
+
+def _revised_meanwhile(agreement: Agreement) -> Say:
+    return Say.of(
+        N_("Agreement #{number} was revised meanwhile (now version {version}): {text}. This "
+           "review was about an earlier version, so nothing is changed. /agreements shows "
+           "the current one."),
+        number=agreement.number,
+        version=agreement.version,
+        text=Quote(agreement.text),
+    )  # fmt: skip
 
 
 _STATUS = {"revised": N_("revised"), "retired": N_("retired"), "current": N_("current")}
@@ -120,7 +142,9 @@ def _schedule(event, number: int, version: int, day) -> ScheduleTimer:
     )  # fmt: skip
 
 
-def _revise(command, state, agreement: Agreement, decision, old_timer, lang) -> list[Action]:
+def _revise(
+    command, state, agreement: Agreement, decided: list[Action], closed: CloseReview, lang
+) -> list[Action]:
     parsed = command.parsed
     event = command.event
     same = already_agreed(state, parsed.new_text, besides=agreement.number)
@@ -137,8 +161,7 @@ def _revise(command, state, agreement: Agreement, decision, old_timer, lang) -> 
         lang=lang, mandates=mandates, channel=event.channel, lesson=parsed.lesson,
     )  # fmt: skip
     return [
-        decision,
-        old_timer,
+        *decided,
         SetAgreementStatus(
             workspace=event.workspace,
             channel=event.channel,
@@ -165,6 +188,7 @@ def _revise(command, state, agreement: Agreement, decision, old_timer, lang) -> 
             lesson=parsed.lesson,
         ),
         _schedule(event, agreement.number, version, review_on),
+        closed,
         AnnounceAgreement(
             workspace=event.workspace,
             channel=event.channel,

@@ -221,6 +221,7 @@ class Reads:
     agreement_numbers: tuple[int, ...] = ()
     roster: bool = False
     meetings: bool = False
+    meeting_ids: tuple[str, ...] = ()  # these meetings too, in `meetings_by_id`
     roles: bool = False
     proposal_scopes: tuple[str, ...] = ()
     # Also this person's latest proposal in the channel, in any thread, not yet offered
@@ -250,6 +251,7 @@ class TableState:
     roster: Mapping[str, MemberInfo] = field(default_factory=dict)
     open_meeting: Meeting | None = None
     last_meeting: Meeting | None = None
+    meetings_by_id: Mapping[str, Meeting] = field(default_factory=dict)
     roles: tuple[Role, ...] = ()
     proposals: Mapping[str, ProposalSeen] = field(default_factory=dict)  # by scope
     watches: tuple[Watch, ...] = ()

@@ -13,6 +13,7 @@ from rules.actions import (
     AnnounceReview,
     AskEvaluation,
     AskRenewal,
+    CloseReview,
     Outbound,
     PostConcernRound,
     PostReport,
@@ -88,6 +89,10 @@ def as_record(action: Outbound, at: datetime) -> dict:
                 "private": action.private,
                 "full": render(action.full, action.lang),
             }
+        case CloseReview():
+            record |= {"type": "review_decided", "number": action.agreement.number,
+                       "version": action.agreement.version, "decision": action.decision,
+                       "user": action.by}  # fmt: skip
         case AnnounceAgreement() | AnnounceReview():
             agreement = action.agreement
             record |= {
@@ -112,6 +117,7 @@ _TITLES = {
     "round_closed": "concern round closed ({outcome})",
     "agreement": "agreement #{number} recorded",
     "review": "agreement #{number} due for review",
+    "review_decided": "review of agreement #{number} decided",
     "renewal_request": "mandate renewal asked of {users}",
     "renewal_reminder": "mandate renewal reminder to {users}",
     "evaluation_request": "process evaluation asked",

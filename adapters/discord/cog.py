@@ -405,35 +405,40 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         lang = lang_of(interaction)
         if choice.decision == "revise":
             form_lang = await self._form_lang(interaction)
-            await interaction.response.send_modal(revision_form(choice.number, form_lang))
+            await interaction.response.send_modal(
+                revision_form(choice.number, choice.version, form_lang)
+            )
             return
         origin = translate.origin_of(interaction)
         if origin is None:
             await self._tell(interaction, lang, Say.of(NOT_HERE))
             return
-        event = translate.review_decided(origin, choice.number, choice.decision)
+        event = translate.review_decided(
+            origin, choice.number, choice.decision, version=choice.version
+        )
         await self._decide(interaction, event, fallback=NOTED)
 
     async def on_agree_on_round(
         self, interaction: discord.Interaction, choice: AgreeOnRound
     ) -> None:
-        """The form for the agreement, filled in with the round's proposal."""
-        await self._agreement_form_for_shown(interaction)
+        """The form for the agreement, filled in with the round's proposal; it settles
+        that round (not the table's latest)."""
+        await self._agreement_form_for_shown(interaction, AgreementForm(round_id=choice.round_id))
 
     async def on_record_suggestion(
         self, interaction: discord.Interaction, choice: RecordSuggestion
     ) -> None:
         """The form for the agreement, filled in with the suggested proposal; only a
         submitted form records anything."""
-        await self._agreement_form_for_shown(interaction)
+        await self._agreement_form_for_shown(interaction, AgreementForm(suggested=True))
 
-    async def _agreement_form_for_shown(self, interaction: discord.Interaction) -> None:
+    async def _agreement_form_for_shown(
+        self, interaction: discord.Interaction, origin: AgreementForm
+    ) -> None:
         """The agreement form, filled in with the proposal the clicked message quotes."""
-        message = interaction.message
-        shown = ""
-        if message is not None:
-            shown = message.content or (message.embeds[0].description if message.embeds else "")
-        form = agreement_form(await self._form_lang(interaction), first_quote(shown or ""))
+        form = agreement_form(
+            await self._form_lang(interaction), _quoted(interaction.message), origin
+        )
         await interaction.response.send_modal(form)
 
     async def on_renewal(self, interaction: discord.Interaction, answer: RenewalAnswer) -> None:
@@ -442,7 +447,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if origin is None:
             await self._tell(interaction, lang_of(interaction), Say.of(NOT_HERE))
             return
-        await self._decide(interaction, translate.renewal_answered(origin, answer.outcome))
+        await self._decide(
+            interaction, translate.renewal_answered(origin, answer.outcome, answer.meeting_id)
+        )
 
     async def on_evaluate(self, interaction: discord.Interaction, choice: EvaluateMeeting) -> None:
         await interaction.response.send_modal(
@@ -478,26 +485,33 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 if origin is not None:
                     event = translate.concern_answered(origin, round_id, values.get("concern"))
                     await self._decide(interaction, event)
-            case AgreementForm():
+            case AgreementForm(round_id=round_id, suggested=suggested):
                 origin = translate.origin_of(interaction)
                 if origin is None:
                     return
-                submitted = translate.agreement_submitted(origin, values, interaction.guild)
+                # A suggestion's form names the proposal its message quotes (the form
+                # is submitted from that message).
+                proposal = (_quoted(interaction.message) or "") if suggested else None
+                submitted = translate.agreement_submitted(
+                    origin, values, interaction.guild, round_id=round_id, proposal=proposal
+                )
                 if isinstance(submitted, Say):
                     await self._tell(interaction, lang, submitted)
                 else:
                     await self._decide(interaction, submitted)
-            case RevisionForm(number=number):
+            case RevisionForm(number=number, version=version):
                 origin = translate.origin_of(interaction)
                 if origin is not None:
-                    event = translate.review_decided(origin, number, "revise", values)
+                    event = translate.review_decided(
+                        origin, number, "revise", values, version=version
+                    )
                     await self._decide(interaction, event, fallback=NOTED)
-            case EvaluationForm():
+            case EvaluationForm(meeting_id=meeting_id):
                 origin = translate.origin_of(interaction)
                 if origin is None:
                     await self._tell(interaction, lang, Say.of(NOT_HERE))
                     return
-                given = translate.evaluation_given(origin, values)
+                given = translate.evaluation_given(origin, values, meeting_id)
                 if isinstance(given, Say):
                     await self._tell(interaction, lang, given)  # nothing is submitted
                 else:
@@ -568,6 +582,14 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await interaction.followup.send(content, ephemeral=True)
         else:
             await interaction.response.send_message(content, ephemeral=True)
+
+
+def _quoted(message: discord.Message | None) -> str | None:
+    """The proposal a message of the bot quotes (a round summary's, a suggestion's)."""
+    if message is None:
+        return None
+    shown = message.content or (message.embeds[0].description if message.embeds else "")
+    return first_quote(shown or "")
 
 
 def _nudge_key(choice: NudgeChoice) -> tuple[str, int]:

@@ -237,11 +237,11 @@ def summary_view(round_id: str, lang: str) -> discord.ui.View:
     return _view(AgreeButton(AgreeOnRound(round_id), say(N_("Record as agreement"), lang), _BLUE))
 
 
-def review_view(number: int, lang: str) -> discord.ui.View:
+def review_view(number: int, version: int, lang: str) -> discord.ui.View:
     return _view(
-        ReviewButton(ReviewChoice(number, "keep"), say(N_("Keep"), lang), _GREEN),
-        ReviewButton(ReviewChoice(number, "revise"), say(N_("Revise"), lang), _BLUE),
-        ReviewButton(ReviewChoice(number, "retire"), say(N_("Retire"), lang), _RED),
+        ReviewButton(ReviewChoice(number, "keep", version), say(N_("Keep"), lang), _GREEN),
+        ReviewButton(ReviewChoice(number, "revise", version), say(N_("Revise"), lang), _BLUE),
+        ReviewButton(ReviewChoice(number, "retire", version), say(N_("Retire"), lang), _RED),
     )
 
 
@@ -316,10 +316,12 @@ def concern_form(round_id: str, where: Where | None, lang: str) -> discord.ui.Mo
     )
 
 
-def agreement_form(lang: str, text: str | None = None) -> discord.ui.Modal:
+def agreement_form(
+    lang: str, text: str | None = None, origin: AgreementForm | None = None
+) -> discord.ui.Modal:
     return _form(
         say(N_("Record an agreement"), lang),
-        AgreementForm().custom_id,
+        (origin or AgreementForm()).custom_id,
         _field("text", say(N_("What do we agree?"), lang), default=text),
         _field("why", say(N_("Why?"), lang)),
         _field(
@@ -340,10 +342,10 @@ def agreement_form(lang: str, text: str | None = None) -> discord.ui.Modal:
     )
 
 
-def revision_form(number: int, lang: str) -> discord.ui.Modal:
+def revision_form(number: int, version: int | None, lang: str) -> discord.ui.Modal:
     return _form(
         say(N_("Revise agreement #{number}"), lang, number=number),
-        RevisionForm(number).custom_id,
+        RevisionForm(number, version).custom_id,
         _field("lesson", say(N_("What has practice taught us?"), lang)),
         _field("text", say(N_("The new text"), lang)),
         _field("why", say(N_("Why this change?"), lang)),

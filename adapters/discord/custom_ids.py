@@ -118,17 +118,26 @@ class RoundAnswer:
 
 @dataclass(frozen=True, slots=True)
 class ReviewChoice:
-    TEMPLATE: ClassVar[str] = r"gr:review:(?P<number>\d{1,9}):(?P<decision>keep|revise|retire)$"
+    """Keep, revise or retire under a review message, about the version it shows (None
+    on messages posted before buttons named it: the current version)."""
+
+    TEMPLATE: ClassVar[str] = (
+        r"gr:review:(?P<number>\d{1,9}):(?P<decision>keep|revise|retire)"
+        r"(?::(?P<version>\d{1,9}))?$"
+    )
     number: int
     decision: str
+    version: int | None = None
 
     @property
     def custom_id(self) -> str:
-        return _checked(f"gr:review:{self.number}:{self.decision}")
+        version = f":{self.version}" if self.version is not None else ""
+        return _checked(f"gr:review:{self.number}:{self.decision}{version}")
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> ReviewChoice:
-        return cls(int(match["number"]), match["decision"])
+        version = int(match["version"]) if match["version"] else None
+        return cls(int(match["number"]), match["decision"], version)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,18 +245,30 @@ class ConcernForm:
 
 @dataclass(frozen=True, slots=True)
 class AgreementForm:
+    """The agreement form: opened by a round summary's button (`round_id`: the round it
+    settles), by a suggestion's (`suggested`), or by /agree and the message menu."""
+
+    round_id: str | None = None
+    suggested: bool = False
+
     @property
     def custom_id(self) -> str:
+        if self.round_id is not None:
+            return _form_of(AgreeOnRound(self.round_id).custom_id)
+        if self.suggested:
+            return _form_of(RecordSuggestion().custom_id)
         return "gr:m:agree"
 
 
 @dataclass(frozen=True, slots=True)
 class RevisionForm:
     number: int
+    version: int | None = None  # the version the review message showed
 
     @property
     def custom_id(self) -> str:
-        return f"gr:m:revise:{self.number}"
+        version = f":{self.version}" if self.version is not None else ""
+        return f"gr:m:revise:{self.number}{version}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,8 +284,9 @@ Form = ProposalForm | ConcernForm | AgreementForm | RevisionForm | EvaluationFor
 
 _NUDGE = re.compile(NudgeChoice.TEMPLATE)
 _ROUND_ANSWER = re.compile(RoundAnswer.TEMPLATE)
-_REVISION = re.compile(r"gr:m:revise:(?P<number>\d{1,9})$")
+_REVISION = re.compile(r"gr:m:revise:(?P<number>\d{1,9})(?::(?P<version>\d{1,9}))?$")
 _EVALUATE = re.compile(EvaluateMeeting.TEMPLATE)
+_AGREE_ON_ROUND = re.compile(AgreeOnRound.TEMPLATE)
 
 
 def parse_form(custom_id: str) -> Form | None:
@@ -274,13 +296,18 @@ def parse_form(custom_id: str) -> Form | None:
     inner = "gr:" + custom_id.removeprefix("gr:m:")
     if inner == "gr:agree":
         return AgreementForm()
+    if match := _AGREE_ON_ROUND.match(inner):
+        return AgreementForm(round_id=match["round"])
+    if inner == RecordSuggestion().custom_id:
+        return AgreementForm(suggested=True)
     if (match := _NUDGE.match(inner)) and match["act"] == "add":
         return ProposalForm(NudgeChoice.from_match(match))
     if (match := _ROUND_ANSWER.match(inner)) and match["answer"] == "concern":
         answer = RoundAnswer.from_match(match)
         return ConcernForm(answer.round_id, answer.where)
     if match := _REVISION.match(custom_id):
-        return RevisionForm(int(match["number"]))
+        version = int(match["version"]) if match["version"] else None
+        return RevisionForm(int(match["number"]), version)
     if match := _EVALUATE.match(inner):
         return EvaluationForm(match["meeting"])
     return None

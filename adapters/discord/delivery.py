@@ -44,6 +44,7 @@ from adapters.discord.rendering import (
 from adapters.discord.translate import guild_of
 from bot.presenting import (
     agreement_text,
+    closed_review_text,
     evaluation_text,
     nudge_text,
     reminder_text,
@@ -53,11 +54,13 @@ from bot.presenting import (
     suggestion_text,
     summary_text,
 )
+from bot.store import review_message_key
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
     AskEvaluation,
     AskRenewal,
+    CloseReview,
     Outbound,
     PostConcernRound,
     PostReport,
@@ -152,8 +155,12 @@ class Delivery:
                 return await self._post_all(guild, where, pieces(text, action.lang), action)
             case AnnounceReview():
                 text = self._renderer(guild, action.lang)(review_text(action))
-                view = review_view(action.agreement.number, action.lang)
+                agreement = action.agreement
+                view = review_view(agreement.number, agreement.version, action.lang)
                 return await self._post(guild, int(action.channel), one_message(text), view=view)
+            case CloseReview():
+                await self._close_review(guild, action)
+                return None
             case AskRenewal(reminder=True):
                 return await self._remind_renewal(guild, action)
             case AskRenewal():
@@ -328,6 +335,20 @@ class Delivery:
             )
         except discord.NotFound:
             log.info("the message of concern round %s is gone", view.round_id)
+
+    async def _close_review(self, guild: int, action: CloseReview) -> None:
+        """A decided review's message says what was decided and loses its buttons."""
+        ref = await self.runtime.message_ref(action.workspace, review_message_key(action.agreement))
+        if ref is None:  # decided by a typed /review before any message, or posted earlier
+            return
+        text = self._renderer(guild, action.lang)(closed_review_text(action))
+        target = self.client.get_partial_messageable(int(action.channel), guild_id=guild)
+        try:
+            await target.get_partial_message(int(ref)).edit(
+                **one_message(text).edit_kwargs(), allowed_mentions=NO_PINGS, view=None
+            )
+        except discord.NotFound:
+            log.info("the review message of agreement #%s is gone", action.agreement.number)
 
     async def _remind(self, guild: int, action: RemindMembers) -> str | None:
         view = action.round

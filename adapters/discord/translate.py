@@ -337,8 +337,14 @@ def nudge_answered(
 
 
 def review_decided(
-    origin: Origin, number: int, decision: str, values: Mapping[str, str] | None = None
+    origin: Origin,
+    number: int,
+    decision: str,
+    values: Mapping[str, str] | None = None,
+    *,
+    version: int | None = None,
 ) -> ReviewDecided:
+    """A decision at a review, about the version its message showed (None: the current)."""
     values = values or {}
 
     def field(key: str) -> str | None:
@@ -346,14 +352,21 @@ def review_decided(
 
     return ReviewDecided(
         **_envelope(origin), number=number, decision=decision, lesson=field("lesson"),
-        new_text=field("text"), why=field("why"), lang=origin.lang,
+        new_text=field("text"), why=field("why"), lang=origin.lang, version=version,
     )  # fmt: skip
 
 
 def agreement_submitted(
-    origin: Origin, values: Mapping[str, str], guild: discord.Guild | None
+    origin: Origin,
+    values: Mapping[str, str],
+    guild: discord.Guild | None,
+    *,
+    round_id: str | None = None,
+    proposal: str | None = None,
 ) -> AgreementSubmitted | Say:
-    """The agreement form; a review date it cannot read comes back as what to tell the user."""
+    """The agreement form (opened from a round's summary: `round_id`; from a suggestion:
+    the `proposal` it quoted); a review date it cannot read comes back as what to tell
+    the user."""
     review = values.get("review", "").strip()
     review_on = None
     if review:
@@ -367,21 +380,25 @@ def agreement_submitted(
     return AgreementSubmitted(
         **_envelope(origin), text=values.get("text", ""), why=values.get("why", ""),
         owner=owner_of(values.get("owner", ""), guild), review_on=review_on,
-        thread_id=origin.thread_id, lang=origin.lang,
+        thread_id=origin.thread_id, lang=origin.lang, round_id=round_id, proposal=proposal,
     )  # fmt: skip
 
 
-def renewal_answered(origin: Origin, outcome: str) -> RenewalAnswered:
-    """ "Renewed" or "Must check with my organisation" after a meeting."""
+def renewal_answered(origin: Origin, outcome: str, meeting_id: str) -> RenewalAnswered:
+    """ "Renewed" or "Must check with my organisation" after the meeting `meeting_id`."""
     if outcome not in ("renewed", "check"):
         raise ValueError(f"no renewal outcome {outcome!r}")
-    return RenewalAnswered(**_envelope(origin), outcome=outcome, lang=origin.lang)
+    return RenewalAnswered(
+        **_envelope(origin), outcome=outcome, lang=origin.lang, meeting_id=meeting_id
+    )
 
 
-def evaluation_given(origin: Origin, values: Mapping[str, str]) -> EvaluationGiven | Say:
-    """The evaluation form, read by the grammar's /evaluate parser; scores it cannot read
-    come back as what to tell the user. Words after the scores count as the comment when
-    the comment field is empty."""
+def evaluation_given(
+    origin: Origin, values: Mapping[str, str], meeting_id: str
+) -> EvaluationGiven | Say:
+    """The evaluation form of the meeting `meeting_id`, read by the grammar's /evaluate
+    parser; scores it cannot read come back as what to tell the user. Words after the
+    scores count as the comment when the comment field is empty."""
     spec = find_command("evaluate")[0]
     parsed = parse_command(spec, values.get("scores", ""), today=origin.at.date())
     if isinstance(parsed, UsageError):
@@ -389,8 +406,9 @@ def evaluation_given(origin: Origin, values: Mapping[str, str]) -> EvaluationGiv
     assert isinstance(parsed, Evaluate)
     comment = " ".join(values.get("comment", "").split()) or parsed.comment
     return EvaluationGiven(
-        **_envelope(origin), scores=parsed.scores, comment=comment or None, lang=origin.lang
-    )
+        **_envelope(origin), scores=parsed.scores, comment=comment or None, lang=origin.lang,
+        meeting_id=meeting_id,
+    )  # fmt: skip
 
 
 def owner_of(text: str, guild: discord.Guild | None) -> str | None:

@@ -16,6 +16,7 @@ from adapters.slack import ids
 from adapters.slack.installed import through_groundrules
 from bot.presenting import (
     agreement_text,
+    closed_review_text,
     evaluation_text,
     nudge_text,
     reminder_text,
@@ -31,6 +32,7 @@ from rules.actions import (
     AnnounceReview,
     AskEvaluation,
     AskRenewal,
+    CloseReview,
     PostRoundSummary,
     RemindMembers,
     Reply,
@@ -408,8 +410,12 @@ def agreement(action: AnnounceAgreement, voice: Voice) -> SlackMessage:
 
 def review(action: AnnounceReview, voice: Voice) -> SlackMessage:
     number = action.agreement.number
-    # The Revise form reads the text from storage; this is for when it cannot.
-    value = ids.pack_whole_text(action.agreement.text, c=action.channel, n=number, l=voice.lang)
+    # The Revise form reads the text from storage; this is for when it cannot. The
+    # version ("v") keeps the buttons to the version shown.
+    value = ids.pack_whole_text(
+        action.agreement.text, c=action.channel, n=number, v=action.agreement.version,
+        l=voice.lang,
+    )  # fmt: skip
     blocks = sections(voice(review_text(action, with_commands=False)))
     blocks.append(
         actions(
@@ -420,6 +426,12 @@ def review(action: AnnounceReview, voice: Voice) -> SlackMessage:
         )
     )
     return SlackMessage(voice(review_text(action)), blocks)
+
+
+def closed_review(action: CloseReview, voice: Voice) -> SlackMessage:
+    """A decided review's message: what it asked and what was decided, no buttons."""
+    blocks = sections(voice(closed_review_text(action)))
+    return SlackMessage(voice(closed_review_text(action)), blocks)
 
 
 def reply(action: Reply, voice: Voice) -> list[SlackMessage]:

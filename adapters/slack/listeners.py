@@ -277,10 +277,16 @@ class Listeners:
         )  # fmt: skip
 
     async def open_agreement_from_round(self, body: Body, context: AsyncBoltContext) -> None:
+        """ "Record as agreement" under a round's summary (its value names the round, "r")
+        or under a suggestion (no round: the form names the proposal, "q")."""
         fields = ids.unpack(self._clicked(body).get("value"))
         lang = fields.get("l") or "en"
-        metadata = ids.pack(ids.MAX_METADATA, c=fields.get("c"), t=fields.get("t"), l=lang)
         text, shortened = fields.get("x") or "", bool(fields.get("s"))
+        where = {"c": fields.get("c"), "t": fields.get("t"), "l": lang}
+        if fields.get("r"):
+            metadata = ids.pack(ids.MAX_METADATA, r=fields["r"], **where)
+        else:
+            metadata = ids.pack_with_text("q", text, ids.MAX_METADATA, **where)
         await self.adapter.open_modal(
             workspace_of(context), body["trigger_id"], lang,
             lambda voice: blocks.agreement_modal(metadata, voice, text=text, shortened=shortened),
@@ -313,7 +319,8 @@ class Listeners:
         if not isinstance(number, int):
             return
         workspace, channel = workspace_of(context), fields.get("c")
-        metadata = ids.pack(ids.MAX_METADATA, c=channel, n=number, l=lang)
+        version = fields.get("v") if isinstance(fields.get("v"), int) else None
+        metadata = ids.pack(ids.MAX_METADATA, c=channel, n=number, v=version, l=lang)
         # The text as stored: a button carries only as much of it as fits in its value.
         stored = await self.adapter.agreement_text(workspace, channel, number) if channel else None
         text = stored if stored is not None else fields.get("x") or ""

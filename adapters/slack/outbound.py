@@ -19,11 +19,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks
 from adapters.slack.blocks import SlackMessage, Voice
 from adapters.slack.people import ClientFor, Directory
+from bot.store import review_message_key
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
     AskEvaluation,
     AskRenewal,
+    CloseReview,
     Outbound,
     PostConcernRound,
     PostReport,
@@ -128,6 +130,9 @@ class Deliverer:
             case AnnounceReview():
                 message = await self.render(ws, lang, lambda v: blocks.review(action, v))
                 return await self._post(client, action.channel, message, None)
+            case CloseReview():
+                await self._close_review(client, action)
+                return None
             case SuggestAgreement():
                 message = await self.render(ws, lang, lambda v: blocks.suggestion(action, v))
                 return await self._post(client, action.channel, message, action.thread_id)
@@ -228,6 +233,21 @@ class Deliverer:
         except SlackApiError as error:  # posting the summary again on a retry would be worse
             log.warning("posting the full report in its thread failed: %s", error_of(error))
         return ts
+
+    async def _close_review(self, client: AsyncWebClient, action: CloseReview) -> None:
+        """A decided review's message says what was decided and loses its buttons."""
+        ts = await self._message_ref(action.workspace, review_message_key(action.agreement))
+        if ts is None:  # decided by a typed /review before any message, or posted earlier
+            return
+        message = await self.render(
+            action.workspace, action.lang, lambda v: blocks.closed_review(action, v)
+        )
+        try:
+            await client.chat_update(
+                channel=action.channel, ts=ts, text=message.text, blocks=message.blocks
+            )
+        except SlackApiError as error:  # the decision stands; the old buttons say so if used
+            log.warning("closing the review message failed: %s", error_of(error))
 
     async def _update_round(
         self,

@@ -326,8 +326,14 @@ def review_click(
         return None
     return ReviewDecided(
         workspace=workspace, channel=fields["c"], at=at, event_id=event_id, user=user,
-        number=fields["n"], decision=decision, lang=fields.get("l"),
+        number=fields["n"], decision=decision, lang=fields.get("l"), version=_version(fields),
     )  # fmt: skip
+
+
+def _version(fields: Mapping[str, Any]) -> int | None:
+    """The agreement version a review message showed ("v"); None on older messages."""
+    version = fields.get("v")
+    return version if isinstance(version, int) and not isinstance(version, bool) else None
 
 
 def renewal_click(
@@ -340,8 +346,14 @@ def renewal_click(
         return None
     return RenewalAnswered(
         workspace=workspace, channel=fields["c"], at=at, event_id=event_id, user=user,
-        outcome=outcome, lang=fields.get("l"),
+        outcome=outcome, lang=fields.get("l"), meeting_id=_meeting(fields),
     )  # fmt: skip
+
+
+def _meeting(fields: Mapping[str, Any]) -> str | None:
+    """The meeting a button or form is about ("m"); None lets the engine take the latest."""
+    meeting = fields.get("m")
+    return meeting if isinstance(meeting, str) and meeting else None
 
 
 # --- modals --------------------------------------------------------------------------
@@ -450,8 +462,13 @@ def agreement_form(
     return AgreementSubmitted(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
         text=what, why=why, owner=owner, review_on=review_on, thread_id=meta.get("t"),
-        lang=meta.get("l"),
+        lang=meta.get("l"), round_id=_text_field(meta, "r"), proposal=_text_field(meta, "q"),
     )  # fmt: skip
+
+
+def _text_field(fields: Mapping[str, Any], key: str) -> str | None:
+    value = fields.get(key)
+    return value if isinstance(value, str) else None
 
 
 def revise_form(
@@ -472,7 +489,7 @@ def revise_form(
     return ReviewDecided(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
         number=meta["n"], decision="revise", lesson=lesson or None, new_text=new_text, why=why,
-        lang=meta.get("l"),
+        lang=meta.get("l"), version=_version(meta),
     )  # fmt: skip
 
 
@@ -501,5 +518,5 @@ def evaluation_form(
     return EvaluationGiven(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
         scores=tuple(s for s in scores if s is not None), comment=comment or None,
-        lang=meta.get("l"),
+        lang=meta.get("l"), meeting_id=_meeting(meta),
     )  # fmt: skip

@@ -404,3 +404,63 @@ def test_agreement_export_to_markdown_keeps_each_value_on_its_line(app):
     assert heading in lines
     assert "- Why: Fridays hurt - Owner: nobody" in lines
     assert sum(line.startswith("###") for line in lines) == 1
+
+
+def _closed_round(chat: Chat, proposal: str, concerns: dict[str, str | None], when: str) -> str:
+    """A round on `proposal` answered by anna, chris and dana (a concern, or None)."""
+    [posted] = [
+        a for a in chat.command("ben", f"/concerns {proposal}", when)
+        if isinstance(a, PostConcernRound)
+    ]  # fmt: skip
+    for user in ("anna", "chris", "dana"):
+        chat.answer(user, posted.round.round_id, concerns.get(user), when)
+    return posted.round.round_id
+
+
+def test_agreement_from_a_round_summary_takes_that_rounds_answers(app):
+    """Round A all consent; round B, on a variant, heard a concern. "Record as agreement"
+    on A's summary records A's consent, not B's concern; a typed /agree still takes the
+    last closed round."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    first = _closed_round(chat, "pin the base image to 1.4", {}, "09:00")
+    _closed_round(chat, "pin the base image to 1.4 until the root cause is found",
+                  {"chris": "we never find root causes"}, "09:10")  # fmt: skip
+    from_summary = AgreementSubmitted(
+        workspace="W1", channel="C1", at=at("09:20"), event_id="form-a", user="anna",
+        text="pin the base image to 1.4", why="reproducible builds", round_id=first,
+    )  # fmt: skip
+    [announced] = [d.action for d in app.service.handle(from_summary)][-1:]
+    assert announced.agreement.consenters == ("anna", "ben", "chris", "dana")
+    assert announced.agreement.concerns == ()
+    # The same button again: A is recorded, so its answers are not taken twice.
+    again = replace(from_summary, event_id="form-a2", text="pin the base image to 1.4 now")
+    [second] = [d.action for d in app.service.handle(again)][-1:]
+    assert (second.agreement.consenters, second.agreement.concerns) == (("anna",), ())
+    # Typed: the last closed round (B), as before.
+    [typed] = chat.command(
+        "dana", "/agree pin the base image to 1.4 until the root cause is found because x",
+        "09:30",
+    )  # fmt: skip
+    assert typed.agreement.concerns == (("chris", "we never find root causes"),)
+
+
+def test_agreement_from_a_suggestion_takes_no_round_about_another_proposal(app):
+    """The chat agreed with "pin to 1.5"; the last round polled "pin to 1.4": alike in
+    words, another proposal. Recording the suggestion takes none of that round's
+    answers; a suggestion about the round's very proposal does."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    _closed_round(chat, "pin the base image to 1.4", {"chris": "1.4 has a CVE"}, "09:00")
+    suggested = AgreementSubmitted(
+        workspace="W1", channel="C1", at=at("09:20"), event_id="form-s", user="anna",
+        text="pin the base image to 1.5", why="patched", proposal="pin the base image to 1.5",
+    )  # fmt: skip
+    [announced] = [d.action for d in app.service.handle(suggested)][-1:]
+    assert (announced.agreement.consenters, announced.agreement.concerns) == (("anna",), ())
+    same = replace(
+        suggested, event_id="form-s2", text="Pin the base image to 1.4.",
+        proposal="pin the base image to 1.4",
+    )  # fmt: skip
+    [linked] = [d.action for d in app.service.handle(same)][-1:]
+    assert linked.agreement.concerns == (("chris", "1.4 has a CVE"),)

@@ -9,11 +9,12 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from bot.models import AgreementRow, MandateRow, MeetingRow, RoleRow
+from bot.models import AgreementRow, EvaluationRow, MandateRow, MeetingRow, RoleRow
 from rules.actions import (
     AnnounceAgreement,
     AskEvaluation,
     AskRenewal,
+    CloseReview,
     PostConcernRound,
     PostReport,
     Reply,
@@ -285,6 +286,43 @@ def test_renewal_and_evaluation_from_buttons_speak_the_meetings_language(app):
     assert plain(thanks).startswith("Thank you.")
 
 
+def test_evaluation_and_renewal_buttons_are_about_their_own_meeting(app):
+    """Meeting one's buttons, used after meeting two: the evaluation is kept with meeting
+    one; the renewal is refused (a mandate is renewed after the latest meeting); a typed
+    /evaluate is about the latest."""
+    chat = Chat(app)
+    chat.command("anna", "/mandate a budget up to 500 euro", "08:00")
+    chat.command("anna", "/meeting start", "09:00")
+    first = only(chat.command("anna", "/meeting end", "10:00"), AskEvaluation).meeting_id
+    chat.command("anna", "/meeting start", "11:00")
+    second = only(chat.command("anna", "/meeting end", "12:00"), AskEvaluation).meeting_id
+    chat.command("ben", "/evaluate 2 2 2 2 2 2 2 2 2", "12:01")
+    given = EvaluationGiven(
+        workspace="W1", channel="C1", at=at("12:02"), event_id="form-1", user="ben",
+        scores=(5,) * 9, meeting_id=first,
+    )  # fmt: skip
+    [thanks] = [d.action for d in app.service.handle(given)]
+    assert plain(thanks).startswith(
+        "Thank you. Your evaluation is kept with that earlier meeting (of March 2, 2026)."
+    )
+    with Session(app.database) as session:
+        rows = session.exec(select(EvaluationRow)).all()
+    assert {(r.meeting_id, r.user, r.scores[0]) for r in rows} == {
+        (first, "ben", 5), (second, "ben", 2),
+    }  # fmt: skip
+    renewed = RenewalAnswered(
+        workspace="W1", channel="C1", at=at("12:03"), event_id="btn-1", user="anna",
+        outcome="renewed", meeting_id=first,
+    )  # fmt: skip
+    [refused] = [d.action for d in app.service.handle(renewed)]
+    assert refused.private and plain(refused).startswith("That button is from an earlier")
+    with Session(app.database) as session:
+        assert session.exec(select(MandateRow.status)).one() == "renewal_due"
+    app.service.handle(replace(renewed, event_id="btn-2", meeting_id=second))
+    with Session(app.database) as session:
+        assert session.exec(select(MandateRow.status)).one() == "current"
+
+
 # --- roles (rule 6) --------------------------------------------------------------------------
 
 
@@ -421,7 +459,8 @@ def agree(chat: Chat, when: str = "09:00") -> None:
 def test_review_keep_schedules_the_next_review(app):
     chat = Chat(app)
     agree(chat)
-    [reply] = chat.command("ben", "/review keep 1", "10:00")
+    [closed, reply] = chat.command("ben", "/review keep 1", "10:00")
+    assert isinstance(closed, CloseReview) and (closed.decision, closed.by) == ("keep", "ben")
     assert not reply.private
     assert chat.texts()[-1] == "Agreement #1 is kept, as it works. Next review on March 30, 2026."
     with Session(app.database) as session:
@@ -503,6 +542,33 @@ def test_review_decided_from_buttons(app):
     )
     [announced] = [d.action for d in app.service.handle(event)][-1:]
     assert announced.agreement.version == 2
+
+
+def test_review_buttons_act_only_on_the_version_they_showed(app):
+    chat = Chat(app)
+    agree(chat)
+    chat.command("anna", "/review revise 1 stand-up at 9:45 because buses are late", "10:00")
+    stale = ReviewDecided(
+        workspace="W1", channel="C1", at=at("10:05"), event_id="btn-stale", user="ben",
+        number=1, decision="retire", version=1,
+    )  # fmt: skip
+    [refused] = [d.action for d in app.service.handle(stale)]
+    assert refused.private and refused.user == "ben"
+    assert plain(refused) == (
+        "Agreement #1 was revised meanwhile (now version 2): stand-up at 9:45. This review "
+        "was about an earlier version, so nothing is changed. /agreements shows the current "
+        "one."
+    )
+    with Session(app.database) as session:
+        assert session.exec(select(AgreementRow.status).where(AgreementRow.version == 2)).one() == (
+            "current"
+        )
+    # A button of the version shown, or of a message posted before buttons named one.
+    for event_id, version in (("btn-2", 2), ("btn-old", None)):
+        keep = replace(stale, event_id=event_id, decision="keep", version=version)
+        closed, kept = [d.action for d in app.service.handle(keep)]
+        assert isinstance(closed, CloseReview) and closed.agreement.version == 2
+        assert plain(kept).startswith("Agreement #1 is kept")
 
 
 def test_review_revised_from_a_form_keeps_each_field_to_one_line(app):

@@ -69,11 +69,23 @@ def test_custom_ids_meeting_buttons_keep_the_documented_shape():
     assert EvaluateMeeting("m1").custom_id == "gr:evaluate:m1"
 
 
+def test_custom_ids_review_buttons_name_the_version_and_read_older_ones_without():
+    assert ReviewChoice(3, "keep", 2).custom_id == "gr:review:3:keep:2"
+    for custom_id, choice in [
+        ("gr:review:3:retire:2", ReviewChoice(3, "retire", 2)),
+        ("gr:review:3:retire", ReviewChoice(3, "retire")),  # posted before versions
+    ]:
+        match = re.match(ReviewChoice.TEMPLATE, custom_id)
+        assert match and ReviewChoice.from_match(match) == choice
+    assert parse_form("gr:m:revise:42") == RevisionForm(42, None)
+
+
 def test_custom_ids_templates_do_not_overlap():
     ids = [
         NudgeChoice("add", WHERE, 5, 6).custom_id,
         RoundAnswer("r1", "none").custom_id,
         ReviewChoice(3, "keep").custom_id,
+        ReviewChoice(3, "keep", 1).custom_id,
         AgreeOnRound("r1").custom_id,
         RenewalAnswer("r1", "renewed").custom_id,
         EvaluateMeeting("r1").custom_id,
@@ -95,7 +107,10 @@ def test_custom_ids_templates_do_not_overlap():
         ConcernForm("0123456789abcdef", Where(BIGGEST, BIGGEST)),
         ConcernForm("0123456789abcdef"),
         AgreementForm(),
+        AgreementForm(round_id="0123456789abcdef"),
+        AgreementForm(suggested=True),
         RevisionForm(42),
+        RevisionForm(42, 7),
         EvaluationForm("0123456789abcdef"),
     ],
 )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import copy
+from datetime import UTC, date, datetime, timedelta
 
 from babel.dates import format_date
+from sqlmodel import Session, select
 
 from adapters.discord import answering
+from bot.models import AgreementRow, TimerRow
 from rules.actions import AgreementView, AnnounceReview, Reply
 from rules.events import (
     AgreementSubmitted,
@@ -17,6 +20,7 @@ from rules.events import (
 )
 from rules.say import N_, Lines, Say
 from tests.discord.harness import buttons, workspace
+from tests.helpers import eventually
 
 
 def field_values(modal) -> dict[str, str | None]:
@@ -279,3 +283,66 @@ async def test_interactions_a_failed_decision_says_so(world, harness, monkeypatc
     answer = await world.api.wait_for_callback(ix)
     assert (answer.content, answer.ephemeral) == ("Something went wrong. Please try again.", True)
     assert "deciding on CommandInvoked failed" in caplog.text
+
+
+async def test_interactions_review_buttons_are_about_the_version_they_showed(world, harness):
+    """Bob revises from the review message: it loses its buttons and says so. Carol's
+    Retire from the same message, still on her screen, does not retire version 2, which
+    nobody reviewed; a button posted before buttons named a version acts as before."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "agree",
+        {"text": "We rotate on-call weekly because fairness"},
+    )  # fmt: skip
+    await world.api.wait_for_callback(ix)
+    with Session(harness.app.database) as session:
+        [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "review")).all()
+        timer.due = datetime(2000, 1, 1, tzinfo=UTC)
+        session.add(timer)
+        session.commit()
+    await runtime.tick_until_sent()
+    [review] = [m for m in world.api.messages_in(world.general) if m["components"]]
+    assert [custom_id for _, custom_id in buttons(review)] == [
+        "gr:review:1:keep:1", "gr:review:1:revise:1", "gr:review:1:retire:1",
+    ]  # fmt: skip
+
+    shown = copy.deepcopy(review["components"])
+    click = await world.api.click_button(review, world.bob, label="Revise")
+    modal = await world.api.wait_for_callback(click)
+    await world.api.submit_modal(
+        modal, {"lesson": "weekly is short", "text": "We rotate every two weeks", "why": "less"}
+    )
+    [revised] = await runtime.wait_for(ReviewDecided)
+    assert revised.version == 1
+    await eventually(lambda: world.api.message(review["id"])["components"] == [])
+    closed = world.api.message(review["id"])
+    assert (
+        closed["content"].splitlines()[0]
+        == "Time to review agreement #1. What has practice taught us?"
+    )
+    assert closed["content"].splitlines()[-1] == "Decided: Bob revised agreement #1."
+
+    # Carol's click crossed the edit: her screen still showed the buttons.
+    world.api.message(review["id"])["components"] = shown
+    stale = await world.api.component_interaction(review, world.carol, "gr:review:1:retire:1")
+    await runtime.wait_for(ReviewDecided, count=2)
+    answer = await world.api.wait_for_callback(stale)
+    assert answer.ephemeral and answer.content == (
+        "Agreement #1 was revised meanwhile (now version 2): We rotate every two weeks. This "
+        "review was about an earlier version, so nothing is changed. /agreements shows the "
+        "current one."
+    )
+    with Session(harness.app.database) as session:
+        rows = session.exec(select(AgreementRow).order_by(AgreementRow.version)).all()
+    assert [(a.version, a.status) for a in rows] == [(1, "revised"), (2, "current")]
+
+    # A review message posted before buttons named their version acts on the current one.
+    before = copy.deepcopy(shown)
+    for button in before[0]["components"]:
+        button["custom_id"] = button["custom_id"].removesuffix(":1")
+    world.api.message(review["id"])["components"] = before
+    older = await world.api.component_interaction(review, world.carol, "gr:review:1:keep")
+    await runtime.wait_for(ReviewDecided, count=3)
+    kept = await world.api.wait_for_callback(older)
+    assert kept.content.startswith("Agreement #1 is kept, as it works.")

@@ -271,3 +271,52 @@ async def test_meeting_buttons_still_answer_after_a_restart(world, harness):
     [given] = await runtime.wait_for(EvaluationGiven)
     assert (given.user, given.comment) == (str(world.alice.id), None)
     assert len(world.api.identifies) == 2
+
+
+async def test_meeting_an_earlier_meetings_buttons_act_on_that_meeting(world, harness):
+    """Buttons under meeting one, used after meeting two ended: an evaluation is kept
+    with meeting one (not over a score for meeting two); a renewal is refused, as the
+    mandate is renewed in the light of the latest meeting."""
+    runtime = await harness.start()
+    await end_a_meeting(world, runtime)
+    renewal_one, evaluation_one = posted_with(world, "Renewed"), posted_with(world, "Evaluate")
+    await command(world, runtime, world.alice, "meeting", "start")
+    await command(world, runtime, world.alice, "meeting", "end")
+    evaluation_two = posted_with(world, "Evaluate")
+    assert evaluation_two["id"] != evaluation_one["id"]
+    meeting_one = buttons(evaluation_one)[0][1].split(":")[2]
+    meeting_two = buttons(evaluation_two)[0][1].split(":")[2]
+
+    async def evaluate(message, scores, count):
+        click = await world.api.click_button(message, world.carol, label="Evaluate")
+        modal = await world.api.wait_for_callback(click)
+        submit = await world.api.submit_modal(modal, {"scores": scores, "comment": ""})
+        await runtime.wait_for(EvaluationGiven, count=count)
+        return (await world.api.wait_for_callback(submit)).content
+
+    await evaluate(evaluation_two, "1 1 1 1 1 1 1 1 1", 1)
+    told = await evaluate(evaluation_one, SCORES, 2)
+    assert told.startswith("Thank you. Your evaluation is kept with that earlier meeting (of ")
+    assert told.endswith(
+        "). Reports show the latest meeting's evaluations, so it will not be in the next one."
+    )
+    with Session(harness.app.database) as session:
+        rows = {row.meeting_id: row.scores for row in session.exec(select(EvaluationRow))}
+    assert rows == {meeting_two: [1] * 9, meeting_one: [4, 5, 3, 4, 4, 5, 4, 3, 5]}
+
+    click = await world.api.click_button(renewal_one, world.bob, label="Renewed")
+    [answered] = await runtime.wait_for(RenewalAnswered)
+    assert answered.meeting_id == meeting_one
+    told = await world.api.wait_for_callback(click)
+    assert told.ephemeral and told.content.startswith("That button is from an earlier meeting (of ")
+    assert told.content.endswith(
+        "a later one has ended since. Renew your mandate in the light of the latest "
+        "meeting: with the buttons under it, or /mandate renew. Nothing is changed."
+    )
+    with Session(harness.app.database) as session:
+        renewals = session.exec(select(RenewalRow).where(RenewalRow.user == str(world.bob.id)))
+        assert {(r.meeting_id, r.outcome) for r in renewals} == {
+            (meeting_one, None), (meeting_two, None),
+        }  # fmt: skip
+        mandate = session.exec(select(MandateRow).where(MandateRow.user == str(world.bob.id)))
+        assert mandate.one().status == "renewal_due"

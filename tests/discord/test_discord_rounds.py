@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlmodel import Session, select
+
+from bot.models import RoundRow
 from rules.events import AgreementSubmitted, ConcernAnswered, MemberLeft, RosterSynced
 from tests.discord.conftest import BOTH_DATABASES
 from tests.discord.harness import buttons, dm_messages
+from tests.helpers import eventually
 
 PROPOSAL = "pin the base image to 1.4"
 
@@ -287,3 +291,54 @@ async def test_round_posted_only_after_it_closed_comes_before_its_summary_withou
     assert post["content"].startswith("Concern round: Alice proposes")
     assert buttons(post) == []
     assert summary["content"].startswith("The concern round on this proposal reached its deadline")
+
+
+async def run_round(world, runtime, text: str, concerns: dict, answered: int) -> dict:
+    """A round on `text` that bob, carol and the owner answer (a concern, by member id,
+    or none); returns its summary."""
+    ix = await world.api.slash_command(world.guild, world.general, world.alice, "concerns",
+                                       {"text": text})  # fmt: skip
+    await world.api.wait_for_callback(ix)
+    [message] = [m for m in world.api.messages_in(world.general) if m["components"]][-1:]
+    for member in (world.bob, world.carol, world.guild.owner):
+        if member.id in concerns:
+            click = await world.api.click_button(message, member, label="I have a concern")
+            modal = await world.api.wait_for_callback(click)
+            await world.api.submit_modal(modal, {"concern": concerns[member.id]})
+        else:
+            await world.api.click_button(message, member, label="No concerns")
+        answered += 1
+        await runtime.wait_for(ConcernAnswered, count=answered)
+    await eventually(
+        lambda: (
+            sum("has closed" in m["content"] for m in world.api.messages_in(world.general))
+            == answered // 3
+        )
+    )
+    return [m for m in world.api.messages_in(world.general) if "has closed" in m["content"]][-1]
+
+
+async def test_round_summary_records_the_agreement_with_its_own_rounds_answers(world, harness):
+    """Round A: everyone consents. Round B, on a variant: carol has a concern. "Record as
+    agreement" on A's summary records A's consent, not B's concern, and links A."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    summary_a = await run_round(world, runtime, PROPOSAL, {}, 0)
+    variant = f"{PROPOSAL} until the root cause is found"
+    await run_round(world, runtime, variant, {world.carol.id: "we never find root causes"}, 3)
+
+    click = await world.api.click_button(summary_a, world.bob, label="Record as agreement")
+    modal = await world.api.wait_for_callback(click)
+    assert modal.data["custom_id"] == f"gr:m:{buttons(summary_a)[0][1].removeprefix('gr:')}"
+    await world.api.submit_modal(modal, {"text": PROPOSAL, "why": "reproducible builds"})
+    [submitted] = await runtime.wait_for(AgreementSubmitted)
+    assert submitted.round_id == buttons(summary_a)[0][1].split(":")[2]
+    await eventually(lambda: any(m["content"].startswith("Agreement recorded")
+                                 for m in world.api.messages_in(world.general)))  # fmt: skip
+    [announced] = [m["content"] for m in world.api.messages_in(world.general)
+                   if m["content"].startswith("Agreement recorded")]  # fmt: skip
+    assert "Consent: Bob, Alice, owner, and carol." in announced
+    assert "Concern" not in announced
+    with Session(harness.app.database) as session:
+        linked = {r.proposal: r.agreement_number for r in session.exec(select(RoundRow))}
+    assert linked == {PROPOSAL: 1, variant: None}

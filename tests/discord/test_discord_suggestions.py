@@ -74,6 +74,8 @@ async def test_suggestion_button_opens_the_filled_in_agreement_form(world, harne
     assert (submitted.user, submitted.channel, submitted.thread_id) == (
         str(world.bob.id), str(world.general.id), str(world.thread.id),
     )  # fmt: skip
+    # The proposal the suggestion was about: only a round on it may lend its answers.
+    assert (submitted.proposal, submitted.round_id) == (fields["text"]["value"], None)
     [recorded] = agreements(harness)
     assert (recorded.text, recorded.why) == ("We pin the base image to 1.4", "1.5 is untested")
     announced = [m for m in world.api.messages_in(world.thread) if not m["flags"] & 64]

@@ -176,14 +176,14 @@ def test_translate_agreement_form(parsed):
 def test_translate_renewal_buttons(parsed):
     origin = translate.origin_of(parsed.interaction(p.interaction()), Where(p.GUILD, p.GENERAL))
     assert origin is not None
-    renewed = translate.renewal_answered(origin, "renewed")
+    renewed = translate.renewal_answered(origin, "renewed", "m1")
     assert renewed == RenewalAnswered(
         workspace=WORKSPACE, channel=str(p.GENERAL), at=origin.at, event_id=origin.event_id,
-        user=str(p.BOB), outcome="renewed", lang="en",
+        user=str(p.BOB), outcome="renewed", lang="en", meeting_id="m1",
     )  # fmt: skip
-    assert translate.renewal_answered(origin, "check").outcome == "check"
+    assert translate.renewal_answered(origin, "check", "m1").outcome == "check"
     with pytest.raises(ValueError):
-        translate.renewal_answered(origin, "maybe")
+        translate.renewal_answered(origin, "maybe", "m1")
 
 
 @pytest.mark.parametrize(
@@ -199,10 +199,10 @@ def test_translate_renewal_buttons(parsed):
 def test_translate_evaluation_form(parsed, values, scores, comment):
     origin = translate.origin_of(parsed.interaction(p.interaction()))
     assert origin is not None
-    given = translate.evaluation_given(origin, values)
+    given = translate.evaluation_given(origin, values, "m1")
     assert isinstance(given, EvaluationGiven)
-    assert (given.user, given.channel, given.scores, given.comment) == (
-        str(p.BOB), str(p.GENERAL), scores, comment,
+    assert (given.user, given.channel, given.scores, given.comment, given.meeting_id) == (
+        str(p.BOB), str(p.GENERAL), scores, comment, "m1",
     )  # fmt: skip
 
 
@@ -210,7 +210,7 @@ def test_translate_evaluation_form(parsed, values, scores, comment):
 def test_translate_evaluation_form_that_cannot_be_read(parsed, scores):
     origin = translate.origin_of(parsed.interaction(p.interaction()))
     assert origin is not None
-    refused = translate.evaluation_given(origin, {"scores": scores, "comment": "ok"})
+    refused = translate.evaluation_given(origin, {"scores": scores, "comment": "ok"}, "m1")
     assert refused == Say.of("Give nine scores from 1 to 5, one for each value, in order.")
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, select
 
 from adapters.slack import ids
-from bot.models import AgreementRow
+from bot.models import AgreementRow, TimerRow
 from rules.actions import AgreementView, AnnounceReview
 from rules.events import AgreementSubmitted, CommandInvoked, ReviewDecided
 from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, shown_text
@@ -369,3 +369,51 @@ async def test_slack_dutch_form_and_buttons_answer_in_dutch(bot: SlackBot):
     await bot.interact(block_actions("review_keep", value=button(posted, "review_keep")["value"]))
     await bot.handled(ReviewDecided, 2)
     await bot.slack.wait_for("chat.postMessage", where=lambda p: "Afspraak #1 blijft" in str(p))
+
+
+async def test_slack_review_buttons_are_about_the_version_they_showed(bot: SlackBot):
+    """Bob revises from the review message, which then shows the decision instead of
+    buttons; Carol's Retire from the same message (her click crossed the update) does
+    not retire version 2, which nobody reviewed."""
+    await bot.command("/agree", "We stand up at 9 because short days")
+    await bot.handled(CommandInvoked)
+    with Session(bot.groundrules.database) as session:
+        [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "review")).all()
+        timer.due = datetime(2000, 1, 1, tzinfo=UTC)
+        session.add(timer)
+        session.commit()
+    await bot.tick()
+    [posted] = [
+        c for c in await bot.slack.wait_for("chat.postMessage", 2)
+        if "Time to review" in shown_text(c)
+    ]  # fmt: skip
+    assert ids.unpack(button(posted, "review_retire")["value"])["v"] == 1
+
+    value = button(posted, "review_revise")["value"]
+    await bot.interact(block_actions("review_revise", value=value, user_id=BOB))
+    [opened] = await bot.slack.wait_for("views.open")
+    values = {"lesson": {"value": "9 is too early"}, "new_text": {"value": "We stand up at 10"},
+              "why": {"value": "people travel"}}  # fmt: skip
+    metadata = opened.params["view"]["private_metadata"]
+    await bot.interact(view_submission("revise_modal", values, private_metadata=metadata,
+                                       user_id=BOB))  # fmt: skip
+    [revised] = await bot.handled(ReviewDecided)
+    assert revised.version == 1
+    [update] = await bot.slack.wait_for("chat.update")
+    review_ts = await bot.runtime.message_ref(WORKSPACE, "review:1:1")
+    assert review_ts and update.params["ts"] == review_ts
+    assert all(b["type"] != "actions" for b in update.params["blocks"])
+    assert shown_text(update).endswith("Decided: Bob revised agreement #1.")
+    assert "<@" not in shown_text(update)
+
+    value = button(posted, "review_retire")["value"]
+    await bot.interact(block_actions("review_retire", value=value, user_id=CAROL))
+    await bot.handled(ReviewDecided, 2)
+    [refused] = await bot.slack.wait_for(
+        "chat.postEphemeral", where=lambda p: "revised meanwhile" in p["text"]
+    )
+    assert refused.params["user"] == CAROL
+    assert "(now version 2): We stand up at 10." in refused.params["text"]
+    with Session(bot.groundrules.database) as session:
+        rows = session.exec(select(AgreementRow).order_by(AgreementRow.version)).all()
+    assert [(a.version, a.status) for a in rows] == [(1, "revised"), (2, "current")]

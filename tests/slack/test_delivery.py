@@ -14,16 +14,18 @@ from rules.actions import (
     PostReport,
     SuggestAgreement,
 )
+from rules.events import AgreementSubmitted
 from rules.say import Lines, Quote, Say
 from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, shown_text
-from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions, view_submission
 
 # What the Slack adapter delivers; RequestReport never leaves the service (it becomes a
 # PostReport there), and ReadAgain goes to the second reader, not to a platform.
 # WordToProposer is a Reply and goes as one.
 DELIVERED = {
     "SendNudge", "Reply", "WordToProposer", "PostConcernRound", "UpdateRoundProgress",
-    "RemindMembers", "PostRoundSummary", "AnnounceAgreement", "AnnounceReview", "AskRenewal",
+    "RemindMembers", "PostRoundSummary", "AnnounceAgreement", "AnnounceReview", "CloseReview",
+    "AskRenewal",
     "AskEvaluation", "SuggestAgreement", "PostReport",
 }  # fmt: skip
 
@@ -143,3 +145,12 @@ async def test_delivery_suggested_agreement_offers_the_prefilled_form(bot: Slack
     what = next(b for b in modal["blocks"] if b.get("block_id") == "what")
     assert what["element"]["initial_value"] == "we rotate the chair"
     assert json.loads(modal["private_metadata"]).get("t") == thread
+    # The form names the proposal the table agreed with: only a round on it may lend
+    # the agreement its answers.
+    values = {"what": {"value": "We rotate the chair"}, "why": {"value": "fair"},
+              "role": {"value": ""}}  # fmt: skip
+    await bot.interact(
+        view_submission("agreement_modal", values, private_metadata=modal["private_metadata"])
+    )
+    [submitted] = await bot.handled(AgreementSubmitted)
+    assert (submitted.proposal, submitted.round_id) == ("we rotate the chair", None)

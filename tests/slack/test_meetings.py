@@ -310,3 +310,45 @@ async def test_slack_private_report_is_the_full_form_for_the_asker_only(bot: Sla
     assert "… and 1 more" not in text
     assert "&lt;!channel&gt;" in text and "<!channel>" not in text
     assert bot.calls("chat.postMessage") == []  # nothing in the channel
+
+
+async def test_slack_an_earlier_meetings_buttons_act_on_that_meeting(bot: SlackBot):
+    """After a second meeting, the first one's Evaluate keeps its scores with the first
+    meeting (the second's stay as they are), and its Renewed is refused kindly."""
+    await end_meeting(bot)
+    await command(bot, "/meeting", "start")
+    await command(bot, "/meeting", "end")
+    calls = bot.calls("chat.postMessage")
+    first_evaluation, second_evaluation = [c for c in calls if with_button("evaluate")(c.params)]
+    first_renewal = next(c for c in calls if with_button("renewal_renewed")(c.params))
+    first, second = (
+        json.loads(button(c, "evaluate")["value"])["m"]
+        for c in (first_evaluation, second_evaluation)
+    )
+    forms = []
+    for posted in (second_evaluation, first_evaluation):
+        await click(bot, posted, "evaluate", USER_ID)
+        [*_, opened] = await bot.slack.wait_for("views.open", len(forms) + 1)
+        forms.append(opened.params["view"]["private_metadata"])
+    await bot.interact(evaluation_form(forms[0], [1] * 9))
+    await bot.interact(evaluation_form(forms[1], [5] * 9))
+    [_, given] = await bot.handled(EvaluationGiven, 2)
+    assert given.meeting_id == first
+    with Session(bot.groundrules.database) as session:
+        rows = {row.meeting_id: row.scores for row in session.exec(select(EvaluationRow))}
+    assert rows == {second: [1] * 9, first: [5] * 9}
+    [thanks] = await bot.slack.wait_for(
+        "chat.postEphemeral", where=lambda p: "earlier meeting" in p["text"]
+    )
+    assert "Reports show the latest meeting's evaluations" in thanks.params["text"]
+
+    await click(bot, first_renewal, "renewal_renewed", BOB)
+    [answered] = await bot.handled(RenewalAnswered)
+    assert answered.meeting_id == first
+    [refused] = await bot.slack.wait_for(
+        "chat.postEphemeral", where=lambda p: "That button is from" in p["text"]
+    )
+    assert refused.params["user"] == BOB and "Nothing is changed." in refused.params["text"]
+    with Session(bot.groundrules.database) as session:
+        mandate = session.exec(select(MandateRow).where(MandateRow.user == BOB)).one()
+    assert mandate.status == "renewal_due"

@@ -260,3 +260,42 @@ async def test_slack_a_round_posted_only_after_it_closed_has_no_buttons(bot: Sla
     assert "Concern round: Alice proposes" in shown_text(posted)
     assert "This concern round has closed." in shown_text(posted)
     assert [b for b in posted.params["blocks"] if b["type"] == "actions"] == []
+
+
+async def test_slack_round_summary_records_the_agreement_with_its_own_rounds_answers(
+    bot: SlackBot,
+):
+    """Round A: no concerns. Round B, on a variant: Carol has one. "Record as agreement"
+    under A's summary records A's consent, not B's concern."""
+    first = await start_round(bot, "we publish the minutes by Friday")
+    await click(bot, first, "round_none", BOB)
+    await click(bot, first, "round_none", CAROL)
+    await bot.handled(ConcernAnswered, 2)
+    [_, summary_a] = await bot.slack.wait_for("chat.postMessage", 2)
+    await bot.command("/concerns", "we publish the minutes by Friday noon")
+    await bot.handled(CommandInvoked, 2)
+    [*_, second] = await bot.slack.wait_for("chat.postMessage", 3)
+    await click(bot, second, "round_none", BOB)
+    await click(bot, second, "round_concern", CAROL)
+    [opened] = await bot.slack.wait_for("views.open")
+    await bot.interact(view_submission(
+        "concern_modal", {"concern": {"value": "noon is too early"}},
+        private_metadata=opened.params["view"]["private_metadata"], user_id=CAROL,
+    ))  # fmt: skip
+    await bot.handled(ConcernAnswered, 4)
+    await bot.slack.wait_for("chat.postMessage", where=lambda p: "noon is too early" in str(p))
+
+    await click(bot, summary_a, "round_record", USER_ID)
+    [_, opened] = await bot.slack.wait_for("views.open", 2)
+    values = {"what": {"value": "We publish the minutes by Friday"},
+              "why": {"value": "everyone can read them"}, "role": {"value": ""}}  # fmt: skip
+    await bot.interact(view_submission(
+        "agreement_modal", values, private_metadata=opened.params["view"]["private_metadata"]
+    ))  # fmt: skip
+    [submitted] = await bot.handled(AgreementSubmitted)
+    assert submitted.round_id == round_id(first)
+    [announced] = await bot.slack.wait_for(
+        "chat.postMessage", where=lambda p: "Agreement recorded" in str(p)
+    )
+    assert "Consent: Alice, Bob, and Carol Chen." in shown_text(announced)
+    assert "noon is too early" not in shown_text(announced)
