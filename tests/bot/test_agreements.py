@@ -357,10 +357,10 @@ def test_agreement_revised_to_the_words_of_another_current_one_is_refused_privat
 def test_agreement_revised_to_its_own_words_with_a_new_reason_is_a_revision(app):
     chat = Chat(app)
     chat.command("chris", "/agree We deploy on green because it is safe", "09:00")
-    [announced] = chat.command(
+    said = chat.command(
         "anna", "/review revise 1 We deploy on green because red builds block everyone", "09:01"
     )
-    assert isinstance(announced, AnnounceAgreement)
+    [announced] = [action for action in said if isinstance(action, AnnounceAgreement)]
     assert (announced.agreement.number, announced.agreement.version) == (1, 2)
     assert announced.agreement.why == "red builds block everyone"
 
