@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
-from sqlalchemy import ColumnElement, Connection, Engine, false, func, or_, true, update
+from sqlalchemy import ColumnElement, Connection, Engine, false, func, or_, text, true, update
 from sqlmodel import Session, col, delete, select
 
 from bot import codec, views, workspaces
@@ -483,6 +483,8 @@ class UnitOfWork:
 
     def load(self, workspace: str, channel: str, reads: Reads) -> TableState:
         parts: dict[str, object] = {}
+        if reads.numbering or (reads.agreements and reads.agreement_numbers):
+            self._one_recorder_at_a_time(workspace)
         if reads.settings:
             parts["settings"], parts["charter"] = self._settings(workspace, channel)
         if reads.roster:
@@ -704,6 +706,17 @@ class UnitOfWork:
             closed_at=row.closed_at,
             started_by=row.started_by,
         )
+
+    def _one_recorder_at_a_time(self, workspace: str) -> None:
+        """A decision that records or revises agreements waits for any other in the same
+        workspace to commit, and then reads what it wrote: two identical /agree in two
+        processes would otherwise both pass the same-words check, with numbers one apart.
+        (SQLite has one writer at a time already.)"""
+        if self.connection.dialect.name == "postgresql":
+            self.connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                {"key": f"groundrules:agreements:{workspace}"},
+            )
 
     def _agreements(self, workspace: str, channel: str, reads: Reads) -> dict[str, object]:
         # Numbers are counted per workspace, but an agreement belongs to its table: one
