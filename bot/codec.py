@@ -21,9 +21,23 @@ _CLASSES = {
 }
 
 
+def _at_default(field: dataclasses.Field, value: object) -> bool:
+    if field.default is not dataclasses.MISSING:
+        return value == field.default
+    if field.default_factory is not dataclasses.MISSING:
+        return value == field.default_factory()
+    return False
+
+
 def _encode(value: object) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        # A field at its default is left out (decoding fills it back): an item whose new
+        # fields are unused keeps the shape the previous version reads, for a rollback.
+        fields = {
+            f.name: _encode(v)
+            for f in dataclasses.fields(value)
+            if not _at_default(f, v := getattr(value, f.name))
+        }
         return {"$": type(value).__name__, **fields}
     if isinstance(value, datetime):
         return {"$dt": value.isoformat()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import threading
 from datetime import UTC, date, datetime, timedelta
 
@@ -19,6 +21,7 @@ from rules.actions import (
     AgreementView,
     AnnounceAgreement,
     PostConcernRound,
+    PostRoundSummary,
     Reply,
     RoundView,
     SendNudge,
@@ -305,6 +308,24 @@ def test_storage_workspaces_never_see_each_others_rows(app):
 )  # fmt: skip
 def test_storage_outbox_codec_round_trips_every_shape(action):
     assert codec.loads(codec.dumps(action)) == action
+
+
+def test_storage_codec_leaves_out_fields_at_their_default_for_a_rollback():
+    # An undelivered item must stay readable by the previous version, which does not
+    # know fields added since (a round's `closed`, a summary's `withdrawn_by`, ...).
+    view = RoundView("r1", "p", "ben", None, datetime(2026, 3, 3, tzinfo=UTC), ("a",), (), ())
+    post = PostConcernRound(workspace="W", channel="C", lang="en", round=view)
+    summary = PostRoundSummary(workspace="W", channel="C", lang="en", round=view,
+                               outcome="answered", suggest_agreement=True)
+    assert set(json.loads(codec.dumps(post))) == {"$", "workspace", "channel", "lang", "round"}
+    assert set(json.loads(codec.dumps(summary))) == {
+        "$", "workspace", "channel", "lang", "round", "outcome", "suggest_agreement"}
+    assert codec.loads(codec.dumps(post)) == post
+    assert codec.loads(codec.dumps(summary)) == summary
+    # A field set away from its default is kept.
+    closed = dataclasses.replace(post, closed=True)
+    assert json.loads(codec.dumps(closed))["closed"] is True
+    assert codec.loads(codec.dumps(closed)) == closed
 
 
 def test_storage_codec_refuses_unknown_types():
