@@ -275,6 +275,34 @@ def test_migration_0008_lets_the_proposer_withdraw_a_round_asked_before_it(datab
     app.database.dispose()
 
 
+def test_migration_0008_down_keeps_a_withdrawn_round_withdrawn(database_url, tagged):
+    # The previous version takes the last closed round's answers as the table's consent:
+    # a withdrawn round turned "closed" on the way down would count as one.
+    from alembic import command
+    from sqlalchemy import text
+
+    from bot.database import make_engine
+    from bot.migrate import alembic_config
+    from tests.conftest import make_app
+
+    app = make_app(database_url, tagged)
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    round_id = start(chat)
+    chat.answer("anna", round_id, None, "09:05")
+    chat.command("ben", "/concerns cancel", "09:10")
+    app.database.dispose()
+    command.downgrade(alembic_config(database_url), "0007")
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT status, outcome FROM concern_round WHERE round_id = :id"),
+            {"id": round_id},
+        ).one()
+    engine.dispose()
+    assert tuple(row) == ("withdrawn", "withdrawn")
+
+
 def test_the_help_names_the_way_to_withdraw_in_both_languages(app):
     chat = Chat(app)
     english = private_texts(chat.command("ben", "/groundrules help", "09:00"), "ben")

@@ -31,8 +31,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # The older code knows rounds as open or closed; the outcome still says withdrawn.
-    op.execute("UPDATE concern_round SET status = 'closed' WHERE status = 'withdrawn'")
+    # Withdrawn rounds keep their status: the older code reads only open rounds and the
+    # last closed one, so it passes them by. Made "closed", their answers would be taken
+    # as the table's consent to the proposal withdrawn.
     with op.batch_alter_table("concern_round") as batch:
         batch.drop_column("withdrawn_by")
         batch.drop_column("started_by")
