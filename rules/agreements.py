@@ -92,21 +92,30 @@ def linkable_round(state: TableState, now: datetime, agree: Agree) -> Round | No
 
 # What two agreements may differ in and still be one: punctuation (P*), spacing (Z*),
 # control characters (Cc, line breaks) and the emoji variation selectors ("👍" and "👍️"
-# are one glyph). Symbols, emoji and currency stay: "React with 👍" and "React with 👎",
-# "Spend ≤ €500" and "Spend ≥ $500" are different agreements.
-_IGNORED_CATEGORIES = ("P", "Z", "Cc")
+# are one glyph). A run of punctuation and spacing is one separator, not nothing: "every
+# 1.5 weeks" and "every 15 weeks", "9:30" and "930" differ. Symbols, emoji and currency
+# stay: "React with 👍" and "React with 👎", "Spend ≤ €500" and "Spend ≥ $500" are
+# different agreements.
+_SEPARATING_CATEGORIES = ("P", "Z", "Cc")
 _VARIATION_SELECTORS = frozenset("\ufe0e\ufe0f")
 
 
 def wording(text: str) -> str:
     """An agreement's words, whatever their case, spacing, punctuation or quotes: "We
     merge on green." and "we merge on  “green”" are one agreement."""
-    return "".join(
-        char
-        for char in unicodedata.normalize("NFKC", text).casefold()
-        if not unicodedata.category(char).startswith(_IGNORED_CATEGORIES)
-        and char not in _VARIATION_SELECTORS
-    )
+    words: list[str] = []
+    separated = False
+    for char in unicodedata.normalize("NFKC", text).casefold():
+        if char in _VARIATION_SELECTORS:
+            continue
+        if unicodedata.category(char).startswith(_SEPARATING_CATEGORIES):
+            separated = True
+            continue
+        if separated and words:
+            words.append(" ")
+        separated = False
+        words.append(char)
+    return "".join(words)
 
 
 def already_agreed(state: TableState, text: str, *, besides: int | None = None) -> Agreement | None:

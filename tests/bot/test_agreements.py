@@ -325,6 +325,24 @@ def test_agreement_differing_only_in_a_symbol_or_emoji_is_a_new_one(app, first, 
     assert isinstance(again, AnnounceAgreement) and again.agreement.number == 2
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("/agree On-call rotates every 1.5 weeks because shorter shifts tire less",
+         "/agree On-call rotates every 15 weeks because that is the release cycle"),
+        ("/agree Standup at 9:30 because people drop kids off",
+         "/agree Standup at 930 because room 930 is free"),
+        ("/afspraak We delen de kosten 50/50 omdat het eerlijk is",
+         "/afspraak We delen de kosten 5050 omdat het eerlijk is"),
+    ],
+)  # fmt: skip
+def test_agreement_differing_in_punctuation_between_digits_is_a_new_one(app, first, second):
+    chat = Chat(app)
+    chat.command("ben", first, "09:00")
+    [again] = chat.command("anna", second, "09:01")
+    assert isinstance(again, AnnounceAgreement) and again.agreement.number == 2
+
+
 def test_agreement_differing_only_in_spacing_or_emoji_presentation_is_the_same(app):
     chat = Chat(app)
     chat.command("ben", "/agree React with 👍 to the notes because we see who read them", "09:00")
