@@ -19,7 +19,7 @@ from bot.models import (
     TableConfig,
     WatchRow,
 )
-from rules.problems import STILL_WAITING
+from rules.problems import PROPOSAL_WELCOME, STILL_WAITING
 from rules.state import MemberInfo
 
 
@@ -52,12 +52,16 @@ def problem_counts(database: Engine, workspace: str) -> ProblemCounts:
     )
 
 
-def problem_waiting(database: Engine, workspace: str, channel: str, problem_id: str) -> bool:
+def problem_waiting(
+    database: Engine, workspace: str, channel: str, problem_id: str, *, proposal: bool = False
+) -> bool:
     """Whether the problem a nudge names still waits for a proposal (its buttons do
-    nothing once it is settled)."""
+    nothing once it is settled). `proposal`: for the "Add a proposal" form, which also
+    answers a problem the retention sweep let go unanswered."""
     with Session(database) as session:
         watch = session.get(WatchRow, (workspace, channel, problem_id))
-        return watch is not None and watch.status in STILL_WAITING
+        waiting = PROPOSAL_WELCOME if proposal else STILL_WAITING
+        return watch is not None and watch.status in waiting
 
 
 def table_language(database: Engine, workspace: str, channel: str) -> str | None:

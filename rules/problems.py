@@ -81,6 +81,9 @@ STILL_WAITING = ("open", "nudged", "snoozed")
 # Nudged and not answered: a proposal in its thread still answers it, also once the
 # retention sweep erased its text ("expired": the report names it for a while).
 NUDGED = ("nudged", "snoozed", "expired")
+# What the nudge's "Add a proposal" form answers: a waiting problem, and one the sweep let
+# go unanswered, which the report still names as waiting for a proposal.
+PROPOSAL_WELCOME = (*STILL_WAITING, "expired")
 # A nudge that fires later than this past its due time (or than the table's window, if
 # longer) is not sent: the bot was down, a proposal may have come unseen meanwhile, and
 # "you named a problem a little while ago" would no longer be true.
@@ -477,7 +480,7 @@ def on_proposal_added(event: ProposalAdded, state: TableState) -> list[Action]:
     watch = state.watch(event.problem_id)
     lang = language(state, watch.lang if watch else None)
     actions: list[Action] = []
-    if watch is not None and watch.status in STILL_WAITING:
+    if watch is not None and watch.status in PROPOSAL_WELCOME:
         actions += _close(event, watch, "answered", event.at)
     actions.append(
         private(

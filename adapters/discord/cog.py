@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
+from functools import partial
 from typing import TYPE_CHECKING
 
 import discord
@@ -313,7 +314,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if interaction.user.id != choice.user:
             text = Say.of(N_("This button is for {user}."), user=Member(str(choice.user)))
             await self._tell(interaction, lang, text)
-        elif not await self._waiting(choice):
+        elif not await self._waiting(choice, proposal=choice.act == "add"):
             self._quiet.pop(_nudge_key(choice), None)
             await self._settled(interaction, lang)
         elif choice.act == "open":
@@ -351,17 +352,18 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 return supported(chosen)
         return lang_of(interaction)
 
-    async def _waiting(self, choice: NudgeChoice) -> bool:
-        """Still waiting, and not being answered this moment (a second proposal form)."""
+    async def _waiting(self, choice: NudgeChoice, *, proposal: bool = False) -> bool:
+        """Still waiting, and not being answered this moment (a second proposal form).
+        `proposal`: for the proposal form (bot.views.problem_waiting)."""
         if _nudge_key(choice) in self._answering:
             return False
-        return await self._still_open(choice)
+        return await self._still_open(choice, proposal=proposal)
 
-    async def _still_open(self, choice: NudgeChoice) -> bool:
+    async def _still_open(self, choice: NudgeChoice, *, proposal: bool = False) -> bool:
         workspace = translate.workspace_of(choice.where.guild)
         return await asyncio.to_thread(
-            problem_waiting, self.runtime.app.database, workspace, str(choice.where.channel),
-            str(choice.problem),
+            partial(problem_waiting, proposal=proposal), self.runtime.app.database, workspace,
+            str(choice.where.channel), str(choice.problem),
         )  # fmt: skip
 
     def _can_read(self, workspace: str, channel_id: str) -> bool:
@@ -536,7 +538,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             return
         self._answering.add(key)
         try:
-            if not await self._still_open(choice):
+            if not await self._still_open(choice, proposal=True):
                 await self._settled(interaction, lang)
                 return
             if interaction.message is not None:

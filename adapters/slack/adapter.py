@@ -12,6 +12,7 @@ import logging
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -454,12 +455,16 @@ class SlackAdapter:
         client = await self.client_for(workspace)
         await client.views_publish(user_id=user, view=view)
 
-    async def problem_waiting(self, workspace: str, channel: str, problem_id: str) -> bool:
-        """Whether a nudged problem still waits for a proposal, from storage."""
+    async def problem_waiting(
+        self, workspace: str, channel: str, problem_id: str, *, proposal: bool = False
+    ) -> bool:
+        """Whether a nudged problem still waits for a proposal, from storage (`proposal`:
+        for the proposal form, bot.views.problem_waiting)."""
         assert self.runtime is not None
         return await asyncio.to_thread(
-            problem_waiting, self.runtime.app.database, workspace, channel, problem_id
-        )
+            partial(problem_waiting, proposal=proposal),
+            self.runtime.app.database, workspace, channel, problem_id,
+        )  # fmt: skip
 
     async def agreement_text(self, workspace: str, channel: str, number: int) -> str | None:
         """The text of agreement #`number` at a table (its latest version), from storage."""

@@ -363,7 +363,7 @@ class Listeners:
             return  # the first submission posts, and says so
         self._answering.add(key)
         try:
-            if not await self.adapter.problem_waiting(*key):
+            if not await self.adapter.problem_waiting(*key, proposal=True):
                 # The nudge's buttons give way to why nothing happened (else a DM says so).
                 settled = blocks.Voice(lang).say(blocks.SETTLED)
                 if meta.get("u"):

@@ -76,6 +76,33 @@ async def test_nudge_add_a_proposal_posts_it_beside_the_problem_in_the_authors_n
     assert (counts.named, counts.answered) == (1, 1)
 
 
+async def test_nudge_add_a_proposal_past_the_retention_period_answers_it(world, harness):
+    # The sweep let the problem go unanswered ("expired"); the report still names it as
+    # waiting for a proposal, so the nudge's form still posts one and answers it.
+    from datetime import timedelta
+
+    from bot.models import now_utc
+
+    runtime = await harness.start()
+    problem = await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    harness.app.store.sweep(now_utc() + timedelta(days=3), timedelta(days=2))
+    counts = problem_counts(harness.app.database, workspace(world.guild))
+    assert (counts.nudged, counts.answered) == (1, 0)
+
+    click = await world.api.click_button(dm, world.alice, label="Add a proposal")
+    modal = await world.api.wait_for_callback(click)
+    assert modal.type == 9
+    await world.api.submit_modal(modal, {"proposal": "call the vendor"})
+    [added] = await runtime.wait_for(ProposalAdded)
+    assert added.problem_id == problem["id"]
+    [posted] = world.api.messages_in(world.general)
+    assert "call the vendor" in posted["content"]
+    counts = problem_counts(harness.app.database, workspace(world.guild))
+    assert (counts.nudged, counts.answered) == (0, 1)
+
+
 async def test_nudge_not_a_problem_dismisses_it(world, harness):
     runtime = await harness.start()
     problem = await post_problem(world, runtime, world.alice, "#problem lunch is late", ago=5)
@@ -210,9 +237,9 @@ async def test_nudge_two_proposal_forms_submitted_at_once_post_one(world, harnes
 
     from adapters.discord import cog
 
-    def slow_read(*args):  # the database answers slowly: both forms wait on it at once
+    def slow_read(*args, **kwargs):  # the database answers slowly: both forms wait on it
         time.sleep(0.05)
-        return cog_waiting(*args)
+        return cog_waiting(*args, **kwargs)
 
     cog_waiting = cog.problem_waiting
     monkeypatch.setattr(cog, "problem_waiting", slow_read)

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 from sqlmodel import Session, select
 
-from bot.models import CorrectionRow, MemberRow, ProcessedEvent, WatchRow
+from bot.models import CorrectionRow, MemberRow, ProcessedEvent, WatchRow, now_utc
 from rules.events import (
     MessageDeleted,
     MessageEdited,
@@ -303,6 +303,33 @@ async def test_slack_a_proposal_for_a_problem_settled_meanwhile_is_not_posted(bo
     ]  # fmt: skip
     assert bot.calls("chat.postMessage") == []
     assert bot.adapter.activity.counts["ProposalAdded"] == 0
+
+
+async def test_slack_a_proposal_for_a_nudge_past_the_retention_period_answers_it(bot: SlackBot):
+    # The sweep let the problem go unanswered ("expired"); the report still names it as
+    # waiting for a proposal, so the form's proposal is posted and answers it.
+    ts = await problem(bot)
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    response_url = bot.slack.response_url()
+    value = button(nudge, "nudge_propose")["value"]
+    await bot.interact(block_actions("nudge_propose", value=value, response_url=response_url))
+    [opened] = await bot.slack.wait_for("views.open")
+    bot.groundrules.store.sweep(now_utc() + timedelta(days=3), timedelta(days=2))
+    assert watches(bot) == {ts: "expired"}
+
+    filled = view_submission(
+        "proposal_modal", {"proposal": {"value": "retry with a pinned image"}},
+        private_metadata=opened.params["view"]["private_metadata"],
+    )  # fmt: skip
+    await bot.interact(filled)
+    [posted] = await bot.slack.wait_for("chat.postMessage")
+    assert posted.params["thread_ts"] == ts
+    await bot.handled(ProposalAdded)
+    assert watches(bot) == {ts: "answered"}
+    assert await bot.slack.wait_for_response(response_url) == [
+        {"text": "Done.", "replace_original": True}
+    ]
 
 
 async def test_slack_a_proposal_form_submitted_twice_at_once_is_posted_once(bot: SlackBot):
