@@ -315,11 +315,24 @@ def test_storage_codec_leaves_out_fields_at_their_default_for_a_rollback():
     # know fields added since (a round's `closed`, a summary's `withdrawn_by`, ...).
     view = RoundView("r1", "p", "ben", None, datetime(2026, 3, 3, tzinfo=UTC), ("a",), (), ())
     post = PostConcernRound(workspace="W", channel="C", lang="en", round=view)
-    summary = PostRoundSummary(workspace="W", channel="C", lang="en", round=view,
-                               outcome="answered", suggest_agreement=True)
+    summary = PostRoundSummary(
+        workspace="W",
+        channel="C",
+        lang="en",
+        round=view,
+        outcome="answered",
+        suggest_agreement=True,
+    )
     assert set(json.loads(codec.dumps(post))) == {"$", "workspace", "channel", "lang", "round"}
     assert set(json.loads(codec.dumps(summary))) == {
-        "$", "workspace", "channel", "lang", "round", "outcome", "suggest_agreement"}
+        "$",
+        "workspace",
+        "channel",
+        "lang",
+        "round",
+        "outcome",
+        "suggest_agreement",
+    }
     assert codec.loads(codec.dumps(post)) == post
     assert codec.loads(codec.dumps(summary)) == summary
     # A field set away from its default is kept.
