@@ -196,7 +196,10 @@ class Runtime:
         ended = await self._in_worker(
             self.app.store.closed_round, post.workspace, post.round.round_id
         )
-        return post if ended is None else replace(post, round=ended, closed=True)
+        if ended is None:
+            return post
+        view, withdrawn = ended
+        return replace(post, round=view, closed=True, withdrawn=withdrawn)
 
     # --- second readings -----------------------------------------------------------
 

@@ -317,13 +317,13 @@ class Store:
                       row.id, error)  # fmt: skip
             return None
 
-    def closed_round(self, workspace: str, round_id: str) -> act.RoundView | None:
-        """How a round ended, if it is no longer open."""
+    def closed_round(self, workspace: str, round_id: str) -> tuple[act.RoundView, bool] | None:
+        """How a round ended, if it is no longer open, and whether it was withdrawn."""
         with self.unit_of_work() as uow:
             row = uow.session.get(RoundRow, (workspace, round_id))
             if row is None or row.status == "open":
                 return None
-            return uow._round(row).view()
+            return uow._round(row).view(), row.status == "withdrawn"
 
     def message_ref(self, workspace: str, key: str) -> str | None:
         with Session(self.engine) as session:

@@ -411,8 +411,9 @@ class RoundView:
 class PostConcernRound(Outbound):
     round: RoundView
     # Delivered only after the round had closed (an outage, a restart): shown as it
-    # ended, without answer buttons.
+    # ended, without answer buttons; `withdrawn` if it ended so.
     closed: bool = False
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

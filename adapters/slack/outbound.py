@@ -106,7 +106,11 @@ class Deliverer:
                     ws,
                     lang,
                     lambda v: blocks.concern_round(
-                        action.round, action.channel, v, is_open=not action.closed
+                        action.round,
+                        action.channel,
+                        v,
+                        is_open=not action.closed,
+                        withdrawn=action.withdrawn,
                     ),
                 )
                 return await self._post(client, action.channel, message, action.round.thread_id)

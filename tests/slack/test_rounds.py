@@ -262,6 +262,23 @@ async def test_slack_a_round_posted_only_after_it_closed_has_no_buttons(bot: Sla
     assert [b for b in posted.params["blocks"] if b["type"] == "actions"] == []
 
 
+async def test_slack_a_round_posted_only_after_it_was_withdrawn_says_so(bot: SlackBot):
+    bot.slack.fail_next("chat.postMessage", "internal_error")  # Slack has a bad moment
+    await bot.command("/concerns", PROPOSAL)
+    await bot.handled(CommandInvoked)
+    await bot.command("/concerns", "cancel")
+    await bot.handled(CommandInvoked, 2)
+    await bot.slack.wait_for("chat.postMessage", 2)  # the failed post, the withdrawal
+
+    later = bot.groundrules.store.claim_undelivered(now_utc() + timedelta(minutes=5))
+    await bot.runtime.deliver_all(later)
+    *_, posted = await bot.slack.wait_for("chat.postMessage", 3)
+    assert "Concern round: Alice proposes" in shown_text(posted)
+    assert "This concern round was withdrawn." in shown_text(posted)
+    assert "has closed" not in shown_text(posted)
+    assert [b for b in posted.params["blocks"] if b["type"] == "actions"] == []
+
+
 async def test_slack_round_summary_records_the_agreement_with_its_own_rounds_answers(
     bot: SlackBot,
 ):
