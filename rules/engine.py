@@ -93,6 +93,7 @@ from rules.grammar import (
     find_command,
     mistyped_command,
     nearest_command,
+    one_line,
     parse_command,
     reached_command,
     role_named,
@@ -393,7 +394,7 @@ def _as_command(event: Event) -> Understood:
             return _submitted_agreement(event)
         case ConcernAnswered(concern=str() as concern):
             # Forms keep a person's line breaks; the bot quotes a concern inside a line.
-            return replace(event, concern=_one_line(concern) or None)
+            return replace(event, concern=one_line(concern) or None)
         case ReviewDecided():
             new_text, why = _one_line_or_none(event.new_text), _one_line_or_none(event.why)
             lesson = _one_line_or_none(event.lesson)
@@ -417,14 +418,8 @@ def _as_command(event: Event) -> Understood:
     return event
 
 
-def _one_line(text: str) -> str:
-    """People's words as the bot quotes them inside a sentence ("Concern from Anna: …"):
-    one line, as typed commands are, so none of them stands alone as the bot's own."""
-    return " ".join(text.split())[:MAX_FIELD]
-
-
 def _one_line_or_none(text: str | None) -> str | None:
-    return (_one_line(text) or None) if text else None
+    return (one_line(text) or None) if text else None
 
 
 def _parse(event: CommandInvoked) -> Command:

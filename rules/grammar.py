@@ -551,8 +551,13 @@ SHORTEST_WINDOW, LONGEST_WINDOW = timedelta(seconds=10), timedelta(days=7)
 FUTURE_REPORT = Say.of(N_("A report looks back: give a date that has passed."))
 
 
-def _clip(text: str) -> str:
+def one_line(text: str) -> str:
+    """People's words as the bot quotes them inside a sentence ("Concern from Anna: …"):
+    one line, as typed commands are, so none of them stands alone as the bot's own."""
     return " ".join(text.split())[:MAX_FIELD]
+
+
+_clip = one_line  # the parsers' short name
 
 
 def _number(text: str) -> int | None:
