@@ -14,6 +14,7 @@ the bot's without it. The last line is one JSON object.
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import itertools
 import json
@@ -122,6 +123,8 @@ def fired_timers(app) -> int:
 
 
 def percentile(values: list[float], q: float) -> float:
+    if len(values) < 2:  # a small --messages run
+        return max(values, default=0.0)
     return statistics.quantiles(values, n=1000)[int(q * 1000) - 1]
 
 
@@ -187,7 +190,8 @@ def measure_classifier(texts: list[str]) -> tuple[dict[str, float], Classifier]:
     classifier.classify_many(sample, previous=[None, *range(len(sample) - 1)])
     batched = len(sample) / (time.perf_counter() - started)
     single = []
-    for text in texts[20_000:22_000]:
+    # Past the batched sample; a small --messages run reads its own messages again.
+    for text in texts[20_000:22_000] or texts[:2_000]:
         started = time.perf_counter()
         classifier.classify(text)
         single.append(time.perf_counter() - started)
@@ -262,7 +266,8 @@ def measure_second_reading(transcript: Path) -> dict[str, float]:
                 worker.submit(reader.scores, [text]).result()
                 single.append(time.perf_counter() - started)
             peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            sample = asked[SECOND_SINGLE : SECOND_SINGLE + SECOND_SAMPLE]
+            # A small --messages run reads its own messages again.
+            sample = asked[SECOND_SINGLE : SECOND_SINGLE + SECOND_SAMPLE] or asked[:SECOND_SAMPLE]
             started = time.perf_counter()
             reader.read(sample)
             rate = len(sample) / (time.perf_counter() - started)
@@ -284,14 +289,31 @@ def texts_of(transcript: Path, *, limit: int | None = None) -> list[str]:
         return [json.loads(line)["text"] for line in itertools.islice(lines, limit)]
 
 
-def main() -> int:
+def options(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.replay", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--messages", type=int, default=MESSAGES,
+                        help=f"to generate and replay (default {MESSAGES:,})")  # fmt: skip
+    parser.add_argument("--channels", type=int, default=CHANNELS,
+                        help=f"they are spread over (default {CHANNELS:,})")  # fmt: skip
+    # Internal: the second-reading figures, measured in a process of their own.
+    parser.add_argument("--second-reading", type=Path, metavar="TRANSCRIPT",
+                        help=argparse.SUPPRESS)  # fmt: skip
+    chosen = parser.parse_args(argv)
+    if chosen.messages < 1 or chosen.channels < 1:
+        parser.error("--messages and --channels must be at least 1")
+    return chosen
+
+
+def main(messages: int = MESSAGES, channels: int = CHANNELS) -> int:
     hold_what_a_running_bot_holds()
     with tempfile.TemporaryDirectory() as folder:
         # The transcript is read from a file as `groundrules replay` reads it, so the
         # peak memory is the bot's, not the benchmark's copy of 100,000 lines.
         transcript = Path(folder) / "transcript.jsonl"
         with transcript.open("w", encoding="utf-8") as out:
-            for line in generate(MESSAGES, CHANNELS):
+            for line in generate(messages, channels):
                 out.write(line + "\n")
         classify, classifier = measure_classifier(texts_of(transcript, limit=22_000))
 
@@ -350,7 +372,7 @@ def main() -> int:
     if second:
         second["second_classify_ratio"] = second["second_msgs_per_s"] / classify["msgs_per_s"]
         print(f"second:    {second['second_read_share']:.1%} "
-              f"of {SECOND_LINES:,} messages were read again; the encoder reads "
+              f"of {min(SECOND_LINES, result.lines):,} messages were read again; the encoder reads "
               f"{second['second_msgs_per_s']:,.1f} messages/s batched "
               f"({second['second_classify_ratio']:.2%} of the classifier's rate), a single one "
               f"in {second['second_p50_ms']:.0f} ms (p99 {second['second_p99_ms']:.0f} ms), "
@@ -386,7 +408,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--second-reading"]:
-        print(json.dumps(measure_second_reading(Path(sys.argv[2]))))
+    chosen = options()
+    if chosen.second_reading is not None:
+        print(json.dumps(measure_second_reading(chosen.second_reading)))
         sys.exit(0)
-    sys.exit(main())
+    sys.exit(main(chosen.messages, chosen.channels))
