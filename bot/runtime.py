@@ -234,8 +234,8 @@ class Runtime:
         metrics.SECOND_READINGS.labels("done").inc()
         await self.deliver_all(followed)
 
-    async def message_ref(self, workspace: str, key: str) -> str | None:
-        return await self._in_worker(self.app.store.message_ref, workspace, key)
+    async def message_ref(self, workspace: str, key: str, *fallbacks: str) -> str | None:
+        return await self._in_worker(self.app.store.message_ref, workspace, key, *fallbacks)
 
     async def table_language(self, workspace: str, channel: str) -> str | None:
         """The language a table speaks whatever people type, for a form an adapter opens

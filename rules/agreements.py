@@ -296,5 +296,6 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
             channel=event.channel,
             lang=language(state, agreement.lang),
             agreement=agreement.view(),
+            asked_at=event.at,
         )
     ]

@@ -10,7 +10,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from rules.durations import (
     DATE_UNITS,
@@ -406,6 +406,7 @@ class ReviewAgreement:
     why: str | None = None
     lesson: str | None = None
     version: int | None = None  # the version a review message showed; typed: the current
+    asked_at: datetime | None = None  # when the review a button answers was asked
 
 
 @dataclass(frozen=True, slots=True)

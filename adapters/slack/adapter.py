@@ -468,9 +468,9 @@ class SlackAdapter:
         versions = [row for row in rows if row.number == number]
         return versions[-1].text if versions else None
 
-    async def _message_ref(self, workspace: str, key: str) -> str | None:
+    async def _message_ref(self, workspace: str, key: str, *fallbacks: str) -> str | None:
         assert self.runtime is not None
-        return await self.runtime.message_ref(workspace, key)
+        return await self.runtime.message_ref(workspace, key, *fallbacks)
 
 
 def build_adapter(

@@ -9,9 +9,17 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from bot.models import AgreementRow, EvaluationRow, MandateRow, MeetingRow, RoleRow
+from bot.models import (
+    AgreementRow,
+    DecisionRow,
+    EvaluationRow,
+    MandateRow,
+    MeetingRow,
+    RoleRow,
+)
 from rules.actions import (
     AnnounceAgreement,
+    AnnounceReview,
     AskEvaluation,
     AskRenewal,
     CloseReview,
@@ -21,7 +29,13 @@ from rules.actions import (
     SuggestAgreement,
     WordToProposer,
 )
-from rules.events import AgreementSubmitted, EvaluationGiven, RenewalAnswered, ReviewDecided
+from rules.events import (
+    AgreementSubmitted,
+    CommandInvoked,
+    EvaluationGiven,
+    RenewalAnswered,
+    ReviewDecided,
+)
 from rules.understanding import Thresholds
 from tests.helpers import CONSENTING, Chat, at, plain
 
@@ -569,6 +583,39 @@ def test_review_buttons_act_only_on_the_version_they_showed(app):
         closed, kept = [d.action for d in app.service.handle(keep)]
         assert isinstance(closed, CloseReview) and closed.agreement.version == 2
         assert plain(kept).startswith("Agreement #1 is kept")
+
+
+def test_a_review_button_that_crossed_a_keep_is_refused_kindly(app):
+    chat = Chat(app)
+    agree(chat)
+    asked = only(chat.tick(at("09:30") + timedelta(weeks=4)), AnnounceReview).asked_at
+    assert asked is not None  # the message's buttons name it
+    keep = ReviewDecided(
+        workspace="W1", channel="C1", at=asked + timedelta(minutes=5), event_id="btn-ben",
+        user="ben", number=1, decision="keep", version=1, asked_at=asked,
+    )  # fmt: skip
+    assert isinstance(app.service.handle(keep)[0].action, CloseReview)
+    # Clicks on the same message that crossed Ben's Keep: nothing changes or is posted.
+    for event_id, decision in (("btn-anna-keep", "keep"), ("btn-anna-retire", "retire")):
+        crossed = replace(keep, event_id=event_id, user="anna", decision=decision)
+        [refused] = [d.action for d in app.service.handle(crossed)]
+        assert refused.private and refused.user == "anna"
+        assert plain(refused) == (
+            "Already decided: ben kept agreement #1 on March 30, 2026. Its next review is on "
+            "April 27, 2026."
+        )
+    with Session(app.database) as session:
+        assert session.exec(select(AgreementRow.status)).one() == "current"
+    assert count(app, DecisionRow) == 1
+    # The next review's message acts again, and typed /review acts on the agreement now.
+    later = only(chat.tick(at("09:30") + timedelta(weeks=8)), AnnounceReview).asked_at
+    again = replace(keep, event_id="btn-next", at=later + timedelta(minutes=1), asked_at=later)
+    assert isinstance(app.service.handle(again)[0].action, CloseReview)
+    typed = CommandInvoked(
+        workspace="W1", channel="C1", at=later + timedelta(minutes=2), event_id="typed",
+        user="anna", name="review", args="retire 1",
+    )  # fmt: skip
+    assert plain(app.service.handle(typed)[-1].action).startswith("Agreement #1 is retired")
 
 
 def test_review_revised_from_a_form_keeps_each_field_to_one_line(app):

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session, select
 
 from adapters.slack import ids
-from bot.models import AgreementRow, TimerRow
+from bot.models import AgreementRow, PostedMessage, TimerRow
 from rules.actions import AgreementView, AnnounceReview
 from rules.events import AgreementSubmitted, CommandInvoked, ReviewDecided
 from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, shown_text
@@ -417,3 +417,61 @@ async def test_slack_review_buttons_are_about_the_version_they_showed(bot: Slack
     with Session(bot.groundrules.database) as session:
         rows = session.exec(select(AgreementRow).order_by(AgreementRow.version)).all()
     assert [(a.version, a.status) for a in rows] == [(1, "revised"), (2, "current")]
+
+
+async def _due_review_message(bot: SlackBot):
+    await bot.command("/agree", "We stand up at 9 because short days")
+    await bot.handled(CommandInvoked)
+    with Session(bot.groundrules.database) as session:
+        [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "review")).all()
+        timer.due = datetime(2000, 1, 1, tzinfo=UTC)
+        session.add(timer)
+        session.commit()
+    await bot.tick()
+    [posted] = [
+        c for c in await bot.slack.wait_for("chat.postMessage", 2)
+        if "Time to review" in shown_text(c)
+    ]  # fmt: skip
+    return posted
+
+
+async def test_slack_a_review_click_that_crossed_a_keep_is_refused(bot: SlackBot):
+    """Bob keeps; Carol's Retire on the same message (her click crossed the update) does
+    not retire what the table just kept: she is told, privately, who decided."""
+    posted = await _due_review_message(bot)
+    keep, retire = (button(posted, f"review_{d}")["value"] for d in ("keep", "retire"))
+    await bot.interact(block_actions("review_keep", value=keep, user_id=BOB))
+    await bot.handled(ReviewDecided)
+    await bot.slack.wait_for("chat.update")
+    await bot.interact(block_actions("review_retire", value=retire, user_id=CAROL))
+    await bot.handled(ReviewDecided, 2)
+    [refused] = await bot.slack.wait_for(
+        "chat.postEphemeral", where=lambda p: "Already decided" in p["text"]
+    )
+    assert refused.params["user"] == CAROL
+    assert refused.params["text"].startswith("Already decided: Bob kept agreement #1 on ")
+    with Session(bot.groundrules.database) as session:
+        rows = session.exec(select(AgreementRow)).all()
+    assert [(a.version, a.status) for a in rows] == [(1, "current")]
+    assert len([c for c in bot.slack.calls if c.method == "chat.update"]) == 1
+
+
+async def test_slack_a_review_message_posted_before_versions_loses_its_buttons(bot: SlackBot):
+    """Review messages posted before they were remembered by version (under
+    "review:<number>") are closed by a decision too."""
+    await _due_review_message(bot)
+    with Session(bot.groundrules.database) as session:
+        remembered = session.get(PostedMessage, (WORKSPACE, "review:1:1"))
+        ts = remembered.ref
+        session.add(replace_row(remembered, key="review:1"))
+        session.delete(remembered)
+        session.commit()
+    await bot.command("/review", "keep 1")
+    await bot.handled(CommandInvoked, 2)
+    [update] = await bot.slack.wait_for("chat.update")
+    assert update.params["ts"] == ts
+    assert shown_text(update).endswith("Decided: Alice kept agreement #1.")
+
+
+def replace_row(row: PostedMessage, **changes) -> PostedMessage:
+    return PostedMessage(**{**row.model_dump(), **changes})
