@@ -70,8 +70,10 @@ def review(command: Command, state: TableState) -> list[Action]:
         workspace=event.workspace, channel=event.channel,
         key=review_key(agreement.number, agreement.version),
     )  # fmt: skip
+    # The review message is edited in the language it was posted in, whoever decides.
     closed = CloseReview(
-        workspace=event.workspace, channel=event.channel, lang=lang, agreement=agreement.view(),
+        workspace=event.workspace, channel=event.channel,
+        lang=language(state, agreement.lang), agreement=agreement.view(),
         decision=parsed.decision, by=event.user,
     )  # fmt: skip
     if parsed.decision == "keep":

@@ -481,6 +481,17 @@ def test_review_keep_schedules_the_next_review(app):
         assert session.exec(select(AgreementRow.review_on)).one() == date(2026, 3, 30)
 
 
+def test_a_review_message_is_closed_in_the_language_it_was_posted_in(app):
+    chat = Chat(app)
+    chat.command("ben", "/afspraak stand-up om 9:30 omdat de school vroeg begint", "09:00")
+    announced = only(chat.tick(at("09:30") + timedelta(weeks=4)), AnnounceReview)
+    assert announced.lang == "nl"
+    for name, decision in (("review", "keep"), ("herziening", "retire")):
+        line = f"/{name} {decision} 1"
+        closed = only(chat.command("anna", line, "10:00"), CloseReview)
+        assert closed.lang == "nl"  # whatever language the decider typed in
+
+
 def test_review_revise_records_a_new_version_linked_to_the_old(app):
     chat = Chat(app)
     agree(chat)
