@@ -253,6 +253,19 @@ class Runtime:
             chosen = None
         return chosen or self.app.settings.language
 
+    async def table_roles(self, workspace: str, channel: str) -> frozenset[str] | None:
+        """A table's role names (lower-cased), for a form to check before the platform's
+        3 seconds are up; None when the read is slow (the engine checks them anyway)."""
+        try:
+            async with asyncio.timeout(TABLE_LANGUAGE_WAIT_S):
+                return await asyncio.to_thread(
+                    views.table_roles, self.app.database, workspace, channel
+                )
+        except TimeoutError:
+            log.warning("a table's roles took over %ss to read; the form is checked later",
+                        TABLE_LANGUAGE_WAIT_S)  # fmt: skip
+            return None
+
     # --- time -----------------------------------------------------------------------
 
     async def tick(self) -> int:

@@ -430,8 +430,25 @@ def test_roles_unknown_role_named_as_owner_in_the_form_is_refused_as_typed(app):
         text="nights are quiet", why="sleep", owner="rol ghost", lang="nl",
     )  # fmt: skip
     reply = private_to([d.action for d in app.service.handle(form)], "anna")
-    assert plain(reply) == "Ik ken hier geen rol ghost; /rollen toont ze."
+    # A form cannot show an error on Discord: the words come back, so nothing is lost.
+    assert plain(reply) == (
+        "Ik ken hier geen rol ghost; /rollen toont ze, /rol toevoegen maakt er een. Wat je "
+        "schreef, om opnieuw te gebruiken: nights are quiet omdat sleep"
+    )
     assert count(app, AgreementRow) == 0
+
+
+def test_a_forms_owner_written_as_a_discord_role_mention_is_that_role(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.command("anna", "/role add nightlead watches the nightly builds", "09:00")
+    form = AgreementSubmitted(
+        workspace="W1", channel="C1", at=at("09:01"), event_id="form-at-role", user="anna",
+        text="builds are watched", why="signal", owner="@nightlead",
+    )  # fmt: skip
+    only([d.action for d in app.service.handle(form)], AnnounceAgreement)
+    with Session(app.database) as session:
+        assert session.exec(select(AgreementRow.owner)).one() == "role:nightlead"
 
 
 @pytest.mark.parametrize(
@@ -442,7 +459,7 @@ def test_roles_unknown_role_named_as_owner_in_the_form_is_refused_as_typed(app):
         ("/role assign minutes ben", "Name the member with @, like @anna."),
         ("/role add minutes", "Say which tasks come with the role"),
         ("/role add minutes again", "There is already a role minutes here."),
-        ("/agree x because y owner role ghost", "I know no role ghost here; /roles lists them."),
+        ("/agree x because y owner role ghost", "I know no role ghost here; /roles lists them"),
     ],
 )
 def test_roles_bad_input_is_explained_and_nothing_half_written(app, line, starts):

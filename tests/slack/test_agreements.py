@@ -3,6 +3,7 @@ the shared grammar's Dutch aliases, and review buttons."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -105,15 +106,21 @@ async def test_slack_agreement_owned_by_a_role(bot: SlackBot):
     assert owners == ["role:captain", "role:captain"]
 
 
-async def test_slack_agreement_owned_by_a_role_nobody_added_is_refused(bot: SlackBot):
+async def test_slack_agreement_owned_by_a_role_nobody_added_keeps_the_form_open(bot: SlackBot):
+    """The form stays open with the person's words, the role field saying why."""
     await bot.command("/agree")
     [opened] = await bot.slack.wait_for("views.open")
     form = agreement_form(opened.params["view"]["private_metadata"], role="release captain")
-    await bot.interact(form)
-    await bot.handled(AgreementSubmitted)
-    [told] = await bot.slack.wait_for("chat.postEphemeral")
-    assert shown_text(told).startswith("I know no role release captain here; /roles lists them.")
-    assert bot.calls("chat.postMessage") == []
+    reply = await bot.interact(form)
+    assert reply.json() == {
+        "response_action": "errors",
+        "errors": {"role": "I know no role release captain here; /roles lists them, /role add "
+                           "creates one."},
+    }  # fmt: skip
+    await asyncio.sleep(0.2)  # nothing was submitted to the engine: nothing is said
+    assert bot.calls("chat.postMessage") == bot.calls("chat.postEphemeral") == []
+    with Session(bot.groundrules.database) as session:
+        assert session.exec(select(AgreementRow)).all() == []
 
 
 async def test_slack_message_shortcut_opens_the_modal_prefilled(bot: SlackBot):
