@@ -237,8 +237,8 @@ class Runtime:
         metrics.SECOND_READINGS.labels("done").inc()
         await self.deliver_all(followed)
 
-    async def message_ref(self, workspace: str, key: str) -> str | None:
-        return await self._in_worker(self.app.store.message_ref, workspace, key)
+    async def message_ref(self, workspace: str, key: str, *fallbacks: str) -> str | None:
+        return await self._in_worker(self.app.store.message_ref, workspace, key, *fallbacks)
 
     async def table_language(self, workspace: str, channel: str) -> str | None:
         """The language a table speaks whatever people type, for a form an adapter opens
@@ -255,6 +255,19 @@ class Runtime:
                         TABLE_LANGUAGE_WAIT_S)  # fmt: skip
             chosen = None
         return chosen or self.app.settings.language
+
+    async def table_roles(self, workspace: str, channel: str) -> frozenset[str] | None:
+        """A table's role names (lower-cased), for a form to check before the platform's
+        3 seconds are up; None when the read is slow (the engine checks them anyway)."""
+        try:
+            async with asyncio.timeout(TABLE_LANGUAGE_WAIT_S):
+                return await asyncio.to_thread(
+                    views.table_roles, self.app.database, workspace, channel
+                )
+        except TimeoutError:
+            log.warning("a table's roles took over %ss to read; the form is checked later",
+                        TABLE_LANGUAGE_WAIT_S)  # fmt: skip
+            return None
 
     # --- time -----------------------------------------------------------------------
 

@@ -47,6 +47,7 @@ from rules.state import (
     Meeting,
     ProposalSeen,
     Reads,
+    ReviewDecision,
     Role,
     Round,
     TableSettings,
@@ -82,6 +83,12 @@ def ref_key(action: act.Outbound) -> str | None:
 def review_message_key(agreement: act.AgreementView) -> str:
     """A review message, by the version it shows: deciding closes that one's message."""
     return f"review:{agreement.number}:{agreement.version}"
+
+
+def review_message_keys(agreement: act.AgreementView) -> tuple[str, str]:
+    """Where a review message may be remembered: by number and version, or, when it was
+    posted before messages named the version, by number alone."""
+    return review_message_key(agreement), f"review:{agreement.number}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,10 +332,14 @@ class Store:
                 return None
             return uow._round(row).view(), row.status == "withdrawn"
 
-    def message_ref(self, workspace: str, key: str) -> str | None:
+    def message_ref(self, workspace: str, key: str, *fallbacks: str) -> str | None:
+        """The message remembered under `key`, else under the first fallback that has one."""
         with Session(self.engine) as session:
-            row = session.get(PostedMessage, (workspace, key))
-            return row.ref if row else None
+            for each in (key, *fallbacks):
+                row = session.get(PostedMessage, (workspace, each))
+                if row is not None:
+                    return row.ref
+            return None
 
     def sweep(
         self,
@@ -483,7 +494,7 @@ class UnitOfWork:
 
     def load(self, workspace: str, channel: str, reads: Reads) -> TableState:
         parts: dict[str, object] = {}
-        if reads.numbering or (reads.agreements and reads.agreement_numbers):
+        if reads.numbering or reads.agreement_numbers:
             self._one_recorder_at_a_time(workspace)
         if reads.settings:
             parts["settings"], parts["charter"] = self._settings(workspace, channel)
@@ -708,10 +719,11 @@ class UnitOfWork:
         )
 
     def _one_recorder_at_a_time(self, workspace: str) -> None:
-        """A decision that records or revises agreements waits for any other in the same
-        workspace to commit, and then reads what it wrote: two identical /agree in two
-        processes would otherwise both pass the same-words check, with numbers one apart.
-        (SQLite has one writer at a time already.)"""
+        """A decision that records, reviews or revises agreements waits for any other in
+        the same workspace to commit, and then reads what it wrote: two identical /agree
+        in two processes would otherwise both pass the same-words check, with numbers one
+        apart, and two crossing Keep clicks would both keep. (SQLite has one writer at a
+        time already.)"""
         if self.connection.dialect.name == "postgresql":
             self.connection.execute(
                 text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
@@ -731,10 +743,31 @@ class UnitOfWork:
         ).all()
         agreements = tuple(_agreement(r) for r in rows)
         latest = {a.number: a for a in agreements}  # ordered by version: last one wins
-        return {
+        parts: dict[str, object] = {
             "agreements": agreements if reads.agreements else (),
             "agreements_by_number": MappingProxyType(latest),
         }
+        if reads.agreement_numbers:
+            parts["last_decisions"] = MappingProxyType(
+                self._last_decisions(workspace, channel, reads.agreement_numbers)
+            )
+        return parts
+
+    def _last_decisions(
+        self, workspace: str, channel: str, numbers: Sequence[int]
+    ) -> dict[int, ReviewDecision]:
+        """Who decided these agreements' latest reviews, and when: a review button that
+        crossed that decision says so."""
+        rows = self.session.exec(
+            select(DecisionRow)
+            .where(
+                DecisionRow.workspace == workspace,
+                DecisionRow.channel == channel,
+                col(DecisionRow.number).in_(numbers),
+            )
+            .order_by(col(DecisionRow.at), col(DecisionRow.id))
+        ).all()
+        return {r.number: ReviewDecision(r.number, r.decision, r.user, r.at) for r in rows}
 
     # --- applying --------------------------------------------------------------------
 

@@ -71,6 +71,18 @@ def table_language(database: Engine, workspace: str, channel: str) -> str | None
         return config.language if config is not None else None
 
 
+def table_roles(database: Engine, workspace: str, channel: str) -> frozenset[str]:
+    """The names of a table's roles, lower-cased."""
+    with Session(database) as session:
+        return frozenset(
+            session.exec(
+                select(RoleRow.key).where(
+                    RoleRow.workspace == workspace, RoleRow.channel == channel
+                )
+            ).all()
+        )
+
+
 def round_outcomes(database: Engine, workspace: str) -> Counter[str]:
     with Session(database) as session:
         rows = session.exec(

@@ -516,6 +516,9 @@ class AnnounceReview(Outbound):
     """A temporary workable agreement reached its review date: keep, revise or retire?"""
 
     agreement: AgreementView
+    # When the review was asked: its buttons name it, and a click that crossed a decision
+    # taken since is refused (None: an item queued before buttons named it).
+    asked_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

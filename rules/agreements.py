@@ -135,6 +135,32 @@ def already_agreed(state: TableState, text: str, *, besides: int | None = None) 
     )
 
 
+# A form's owner role the table does not have (the form stays open with the words).
+NO_SUCH_ROLE = N_("I know no role {role} here; /roles lists them, /role add creates one.")
+
+
+def _role_as_written(state: TableState, owner: str) -> str | None:
+    """The table's role a form's owner names: "nightlead", or "@nightlead" as people
+    name a role on Discord (a member, picked or mentioned, comes as an id)."""
+    for name in (owner, owner.removeprefix("@")):
+        role = state.role(name)
+        if role is not None:
+            return role.name
+    return None
+
+
+def unknown_role(owner: str, agree: Agree) -> Say:
+    """An owner role the table does not have; their words come back, so that a form's
+    text and reason are not lost with it."""
+    return Say.of(
+        N_("I know no role {role} here; /roles lists them, /role add creates one. What you "
+           "wrote, to use again: {text} because {why}"),
+        role=Quote(owner.removeprefix(ROLE_OWNER)),
+        text=Quote(agree.text),
+        why=Quote(agree.why),
+    )  # fmt: skip
+
+
 def record(command: Command, state: TableState) -> list[Action]:
     event = command.event
     agree = command.parsed
@@ -155,22 +181,12 @@ def record(command: Command, state: TableState) -> list[Action]:
                 consenters.append(user)
         concerns = view.concerns
     owner = agree.owner or event.user
-    if agree.owner_as_written and state.role(owner) is not None:
-        owner = role_owner(owner)  # a form's "a person or a role": this table's role
+    if agree.owner_as_written and (role := _role_as_written(state, owner)) is not None:
+        owner = role_owner(role)  # a form's "a person or a role": this table's role
     if owner.startswith(ROLE_OWNER):
         role = state.role(owner.removeprefix(ROLE_OWNER))
         if role is None:
-            return [
-                private(
-                    event,
-                    event.user,
-                    Say.of(
-                        N_("I know no role {role} here; /roles lists them."),
-                        role=Quote(owner.removeprefix(ROLE_OWNER)),
-                    ),
-                    lang,
-                )
-            ]
+            return [private(event, event.user, unknown_role(owner, agree), lang)]
         owner = role_owner(role.name)
     # Each consenting member's mandate at this moment; none current: "mandate pending".
     mandates = tuple((user, state.member(user).current_mandate) for user in consenters)
@@ -305,5 +321,6 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
             channel=event.channel,
             lang=language(state, agreement.lang),
             agreement=agreement.view(),
+            asked_at=event.at,
         )
     ]

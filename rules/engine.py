@@ -400,7 +400,7 @@ def _as_command(event: Event) -> Understood:
             lesson = _one_line_or_none(event.lesson)
             parsed = ReviewAgreement(
                 event.number, event.decision, new_text, why, lesson and lesson[:1000],
-                event.version,
+                event.version, event.asked_at,
             )  # fmt: skip
             too_big = not 0 < event.number <= MAX_NUMBER  # a forged button's number
             if too_big or (event.decision == "revise" and not (new_text and why)):

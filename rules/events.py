@@ -178,6 +178,8 @@ class ReviewDecided(Event):
     # The version the review message showed; None: the current one (a message posted
     # before buttons carried it).
     version: int | None = None
+    # When the review message was asked: a click that crossed a decision is refused.
+    asked_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,7 +10,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from rules.durations import (
     DATE_UNITS,
@@ -406,6 +406,7 @@ class ReviewAgreement:
     why: str | None = None
     lesson: str | None = None
     version: int | None = None  # the version a review message showed; typed: the current
+    asked_at: datetime | None = None  # when the review a button answers was asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -787,9 +788,15 @@ _PLEASE = frozenset({"please", "pls", "now", "alsjeblieft", "aub", "graag", "maa
 _NOT_A_WORD = re.compile(r"[^\w\s]|_")
 
 
-def _withdraws(args: str) -> bool:
+def _keyword(args: str) -> str:
+    """The words of a one-keyword command without punctuation, emoji or "please":
+    "renew please", "renewed ✅" and "vernieuwen aub" all say "renew…"."""
     words = _NOT_A_WORD.sub(" ", args.casefold()).split()
-    return " ".join(w for w in words if w not in _PLEASE) in _WITHDRAW
+    return " ".join(w for w in words if w not in _PLEASE)
+
+
+def _withdraws(args: str) -> bool:
+    return _keyword(args) in _WITHDRAW
 
 
 def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | WithdrawRound | UsageError:
@@ -976,7 +983,7 @@ _CHECK = {"check", "checking", "navragen", "overleggen", "overleg", "nagaan"}
 def _mandate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if not args:
         return ShowMandates()
-    keyword = args.lower().strip(" .!")
+    keyword = _keyword(args)
     if keyword in _RENEWED:
         return AnswerRenewal("renewed")
     if keyword in _CHECK:
@@ -989,7 +996,7 @@ def _mandate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
 
 
 def _meeting(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
-    keyword = args.lower().strip()
+    keyword = _keyword(args)
     if keyword in {"start", "begin", "open", "starten"}:
         return StartMeeting()
     if keyword in {"end", "stop", "close", "einde", "eind", "afsluiten", "sluiten", "klaar"}:

@@ -60,6 +60,8 @@ def review(command: Command, state: TableState) -> list[Action]:
         # A review message's buttons are about the version it showed, not a later one
         # that nobody reviewed.
         return [private(event, event.user, _revised_meanwhile(agreement), lang)]
+    if _already_decided(parsed, state, agreement.number):
+        return [private(event, event.user, _decided_before(state, agreement), lang)]
     decision = RecordDecision(
         workspace=event.workspace, channel=event.channel, number=agreement.number,
         decision=parsed.decision, user=event.user, at=event.at, lesson=parsed.lesson,
@@ -68,8 +70,10 @@ def review(command: Command, state: TableState) -> list[Action]:
         workspace=event.workspace, channel=event.channel,
         key=review_key(agreement.number, agreement.version),
     )  # fmt: skip
+    # The review message is edited in the language it was posted in, whoever decides.
     closed = CloseReview(
-        workspace=event.workspace, channel=event.channel, lang=lang, agreement=agreement.view(),
+        workspace=event.workspace, channel=event.channel,
+        lang=language(state, agreement.lang), agreement=agreement.view(),
         decision=parsed.decision, by=event.user,
     )  # fmt: skip
     if parsed.decision == "keep":
@@ -129,6 +133,31 @@ def _revised_meanwhile(agreement: Agreement) -> Say:
         number=agreement.number,
         version=agreement.version,
         text=Quote(agreement.text),
+    )  # fmt: skip
+
+
+def _already_decided(parsed: ReviewAgreement, state: TableState, number: int) -> bool:
+    """A Keep or Retire button of a review message someone decided since it was asked (a
+    click that crossed a Keep). Typed /review acts on the agreement as it is now, and so
+    does the Revise form, whose new text is a decision of its own."""
+    decided = state.last_decisions.get(number)
+    return (
+        parsed.asked_at is not None
+        and parsed.decision in ("keep", "retire")
+        and decided is not None
+        and decided.at >= parsed.asked_at
+    )
+
+
+def _decided_before(state: TableState, agreement: Agreement) -> Say:
+    decided = state.last_decisions[agreement.number]  # a keep: the agreement is current
+    return Say.of(
+        N_("Already decided: {member} kept agreement #{number} on {day}. Its next review is "
+           "on {next_day}."),
+        member=Member(decided.user),
+        number=agreement.number,
+        day=Day(decided.at.date()),
+        next_day=Day(agreement.review_on),
     )  # fmt: skip
 
 

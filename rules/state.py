@@ -137,6 +137,16 @@ class Agreement:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewDecision:
+    """The latest keep, revise or retire of an agreement: who, and when."""
+
+    number: int
+    decision: str
+    user: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Charter:
     """What the collaboration at this table is about, and is not about (the seed's
     preparation checklist), and how work is routed."""
@@ -260,6 +270,8 @@ class TableState:
     rounds_by_id: Mapping[str, Round] = field(default_factory=dict)
     agreements: tuple[Agreement, ...] = ()
     agreements_by_number: Mapping[int, Agreement] = field(default_factory=dict)
+    # For the agreements read by number: the latest review decision of each.
+    last_decisions: Mapping[int, ReviewDecision] = field(default_factory=dict)
     next_agreement_number: int = 1
     # Of the fingerprints asked for, those of messages the table said were no problem.
     dismissed: frozenset[str] = frozenset()

@@ -416,7 +416,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await self._tell(interaction, lang, Say.of(NOT_HERE))
             return
         event = translate.review_decided(
-            origin, choice.number, choice.decision, version=choice.version
+            origin, choice.number, choice.decision, version=choice.version, asked_at=choice.asked_at
         )
         await self._decide(interaction, event, fallback=NOTED)
 

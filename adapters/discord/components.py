@@ -10,6 +10,7 @@ that is open while the bot restarts still arrives.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any, Protocol
 
 import discord
@@ -237,11 +238,18 @@ def summary_view(round_id: str, lang: str) -> discord.ui.View:
     return _view(AgreeButton(AgreeOnRound(round_id), say(N_("Record as agreement"), lang), _BLUE))
 
 
-def review_view(number: int, version: int, lang: str) -> discord.ui.View:
+def review_view(number: int, version: int, asked_at: datetime | None, lang: str) -> discord.ui.View:
+    """The buttons of a review message, about the version it shows and the review asked."""
     return _view(
-        ReviewButton(ReviewChoice(number, "keep", version), say(N_("Keep"), lang), _GREEN),
-        ReviewButton(ReviewChoice(number, "revise", version), say(N_("Revise"), lang), _BLUE),
-        ReviewButton(ReviewChoice(number, "retire", version), say(N_("Retire"), lang), _RED),
+        ReviewButton(
+            ReviewChoice(number, "keep", version, asked_at), say(N_("Keep"), lang), _GREEN
+        ),
+        ReviewButton(
+            ReviewChoice(number, "revise", version, asked_at), say(N_("Revise"), lang), _BLUE
+        ),
+        ReviewButton(
+            ReviewChoice(number, "retire", version, asked_at), say(N_("Retire"), lang), _RED
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import ClassVar
 
 MAX_LENGTH = 100
@@ -119,25 +120,33 @@ class RoundAnswer:
 @dataclass(frozen=True, slots=True)
 class ReviewChoice:
     """Keep, revise or retire under a review message, about the version it shows (None
-    on messages posted before buttons named it: the current version)."""
+    on messages posted before buttons named it: the current version) and when the review
+    was asked (Unix seconds in base 36; None on messages posted before buttons named it)."""
 
     TEMPLATE: ClassVar[str] = (
         r"gr:review:(?P<number>\d{1,9}):(?P<decision>keep|revise|retire)"
-        r"(?::(?P<version>\d{1,9}))?$"
+        r"(?::(?P<version>\d{1,9})(?::(?P<asked>[0-9a-z]{1,8}))?)?$"
     )
     number: int
     decision: str
     version: int | None = None
+    asked_at: datetime | None = None
 
     @property
     def custom_id(self) -> str:
         version = f":{self.version}" if self.version is not None else ""
-        return _checked(f"gr:review:{self.number}:{self.decision}{version}")
+        asked = (
+            f":{b36(int(self.asked_at.timestamp()))}"
+            if self.version is not None and self.asked_at
+            else ""
+        )
+        return _checked(f"gr:review:{self.number}:{self.decision}{version}{asked}")
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> ReviewChoice:
         version = int(match["version"]) if match["version"] else None
-        return cls(int(match["number"]), match["decision"], version)
+        asked = datetime.fromtimestamp(from_b36(match["asked"]), UTC) if match["asked"] else None
+        return cls(int(match["number"]), match["decision"], version, asked)
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ from bot.presenting import (
     suggestion_text,
     summary_text,
 )
-from bot.store import review_message_key
+from bot.store import review_message_keys
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
@@ -156,7 +156,9 @@ class Delivery:
             case AnnounceReview():
                 text = self._renderer(guild, action.lang)(review_text(action))
                 agreement = action.agreement
-                view = review_view(agreement.number, agreement.version, action.lang)
+                view = review_view(
+                    agreement.number, agreement.version, action.asked_at, action.lang
+                )
                 return await self._post(guild, int(action.channel), one_message(text), view=view)
             case CloseReview():
                 await self._close_review(guild, action)
@@ -338,7 +340,9 @@ class Delivery:
 
     async def _close_review(self, guild: int, action: CloseReview) -> None:
         """A decided review's message says what was decided and loses its buttons."""
-        ref = await self.runtime.message_ref(action.workspace, review_message_key(action.agreement))
+        ref = await self.runtime.message_ref(
+            action.workspace, *review_message_keys(action.agreement)
+        )
         if ref is None:  # decided by a typed /review before any message, or posted earlier
             return
         text = self._renderer(guild, action.lang)(closed_review_text(action))

@@ -343,8 +343,10 @@ def review_decided(
     values: Mapping[str, str] | None = None,
     *,
     version: int | None = None,
+    asked_at: datetime | None = None,
 ) -> ReviewDecided:
-    """A decision at a review, about the version its message showed (None: the current)."""
+    """A decision at a review, about the version its message showed (None: the current)
+    and when that review was asked."""
     values = values or {}
 
     def field(key: str) -> str | None:
@@ -353,6 +355,7 @@ def review_decided(
     return ReviewDecided(
         **_envelope(origin), number=number, decision=decision, lesson=field("lesson"),
         new_text=field("text"), why=field("why"), lang=origin.lang, version=version,
+        asked_at=asked_at,
     )  # fmt: skip
 
 

@@ -50,8 +50,10 @@ from bot.models import now_utc
 from bot.settings import Settings
 from bot.views import agreements, member_home, problem_waiting
 from rules.actions import Outbound
-from rules.events import Event, ProposalAdded, RosterSynced
+from rules.agreements import NO_SUCH_ROLE, ROLE_OWNER
+from rules.events import AgreementSubmitted, Event, ProposalAdded, RosterSynced
 from rules.i18n import supported
+from rules.say import Quote, Say
 
 if TYPE_CHECKING:
     from adapters.slack.installations import ThreadedInstallationStore
@@ -387,6 +389,18 @@ class SlackAdapter:
             return supported(table or self.settings.language or hint)
         return supported(await self.directory.locale(workspace, user))
 
+    async def unknown_role(self, submitted: AgreementSubmitted) -> Say | None:
+        """Why the form's owner role cannot own it (the table has no such role); None
+        when it can, names no role, or the roles are slow to read."""
+        owner = submitted.owner or ""
+        if not owner.startswith(ROLE_OWNER) or self.runtime is None:
+            return None
+        name = owner.removeprefix(ROLE_OWNER)
+        roles = await self.runtime.table_roles(submitted.workspace, submitted.channel)
+        if roles is None or name.lower() in roles:
+            return None
+        return Say.of(NO_SUCH_ROLE, role=Quote(name))
+
     async def open_modal(
         self, workspace: str, trigger_id: str, lang: str, build: Callable[[blocks.Voice], dict]
     ) -> None:
@@ -473,9 +487,9 @@ class SlackAdapter:
         versions = [row for row in rows if row.number == number]
         return versions[-1].text if versions else None
 
-    async def _message_ref(self, workspace: str, key: str) -> str | None:
+    async def _message_ref(self, workspace: str, key: str, *fallbacks: str) -> str | None:
         assert self.runtime is not None
-        return await self.runtime.message_ref(workspace, key)
+        return await self.runtime.message_ref(workspace, key, *fallbacks)
 
 
 def build_adapter(

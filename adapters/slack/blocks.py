@@ -411,10 +411,11 @@ def agreement(action: AnnounceAgreement, voice: Voice) -> SlackMessage:
 def review(action: AnnounceReview, voice: Voice) -> SlackMessage:
     number = action.agreement.number
     # The Revise form reads the text from storage; this is for when it cannot. The
-    # version ("v") keeps the buttons to the version shown.
+    # version ("v") keeps the buttons to the version shown, and when it was asked ("t")
+    # to this review: a click that crossed someone's Keep is refused.
     value = ids.pack_whole_text(
         action.agreement.text, c=action.channel, n=number, v=action.agreement.version,
-        l=voice.lang,
+        t=int(action.asked_at.timestamp()) if action.asked_at else None, l=voice.lang,
     )  # fmt: skip
     blocks = sections(voice(review_text(action, with_commands=False)))
     blocks.append(

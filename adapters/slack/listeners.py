@@ -17,7 +17,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from adapters.slack import blocks, ids, translate
 from adapters.slack.translate import Invalid
 from bot.models import now_utc
-from rules.events import ProposalAdded
+from rules.events import AgreementSubmitted, ProposalAdded
 from rules.grammar import COMMANDS
 
 if TYPE_CHECKING:
@@ -392,12 +392,20 @@ class Listeners:
             await self.adapter.publish_home(answered.workspace, answered.user)
 
     async def check_agreement(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
-        await self._answer(ack, self._form(translate.agreement_form, body, view, context), view)
+        result = self._form(translate.agreement_form, body, view, context)
+        if isinstance(result, AgreementSubmitted):
+            # A role the table does not have: the form stays open with the person's words
+            # (a quick read, within the 3 seconds; if slow, the engine refuses instead).
+            unknown = await self.adapter.unknown_role(result)
+            if unknown is not None:
+                result = Invalid({ids.ROLE: unknown})
+        await self._answer(ack, result, view)
 
     async def on_agreement(self, body: Body, view: Body, context: AsyncBoltContext) -> None:
         submitted = self._form(translate.agreement_form, body, view, context)
-        if not isinstance(submitted, Invalid):
-            await self.adapter.submit(submitted)
+        if isinstance(submitted, Invalid) or await self.adapter.unknown_role(submitted):
+            return  # the ack kept the form open, saying why
+        await self.adapter.submit(submitted)
 
     async def check_revise(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
         await self._answer(ack, self._form(translate.revise_form, body, view, context), view)

@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks
 from adapters.slack.blocks import SlackMessage, Voice
 from adapters.slack.people import ClientFor, Directory
-from bot.store import review_message_key
+from bot.store import review_message_keys
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
@@ -46,7 +46,7 @@ EPHEMERAL_UNREACHABLE = frozenset(
 )  # fmt: skip
 
 T = TypeVar("T")
-MessageRef = Callable[[str, str], Awaitable[str | None]]
+MessageRef = Callable[..., Awaitable[str | None]]  # (workspace, key, *fallback keys)
 
 
 def error_of(error: SlackApiError) -> str:
@@ -240,7 +240,7 @@ class Deliverer:
 
     async def _close_review(self, client: AsyncWebClient, action: CloseReview) -> None:
         """A decided review's message says what was decided and loses its buttons."""
-        ts = await self._message_ref(action.workspace, review_message_key(action.agreement))
+        ts = await self._message_ref(action.workspace, *review_message_keys(action.agreement))
         if ts is None:  # decided by a typed /review before any message, or posted earlier
             return
         message = await self.render(

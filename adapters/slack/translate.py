@@ -327,6 +327,7 @@ def review_click(
     return ReviewDecided(
         workspace=workspace, channel=fields["c"], at=at, event_id=event_id, user=user,
         number=fields["n"], decision=decision, lang=fields.get("l"), version=_version(fields),
+        asked_at=_asked_at(fields),
     )  # fmt: skip
 
 
@@ -334,6 +335,14 @@ def _version(fields: Mapping[str, Any]) -> int | None:
     """The agreement version a review message showed ("v"); None on older messages."""
     version = fields.get("v")
     return version if isinstance(version, int) and not isinstance(version, bool) else None
+
+
+def _asked_at(fields: Mapping[str, Any]) -> datetime | None:
+    """When a review message asked ("t", Unix seconds); None on older messages."""
+    asked = fields.get("t")
+    if not isinstance(asked, int) or isinstance(asked, bool) or not 0 < asked < 2**34:
+        return None
+    return datetime.fromtimestamp(asked, UTC)
 
 
 def renewal_click(

@@ -9,9 +9,17 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from bot.models import AgreementRow, EvaluationRow, MandateRow, MeetingRow, RoleRow
+from bot.models import (
+    AgreementRow,
+    DecisionRow,
+    EvaluationRow,
+    MandateRow,
+    MeetingRow,
+    RoleRow,
+)
 from rules.actions import (
     AnnounceAgreement,
+    AnnounceReview,
     AskEvaluation,
     AskRenewal,
     CloseReview,
@@ -21,7 +29,13 @@ from rules.actions import (
     SuggestAgreement,
     WordToProposer,
 )
-from rules.events import AgreementSubmitted, EvaluationGiven, RenewalAnswered, ReviewDecided
+from rules.events import (
+    AgreementSubmitted,
+    CommandInvoked,
+    EvaluationGiven,
+    RenewalAnswered,
+    ReviewDecided,
+)
 from rules.understanding import Thresholds
 from tests.helpers import CONSENTING, Chat, at, plain
 
@@ -416,8 +430,25 @@ def test_roles_unknown_role_named_as_owner_in_the_form_is_refused_as_typed(app):
         text="nights are quiet", why="sleep", owner="rol ghost", lang="nl",
     )  # fmt: skip
     reply = private_to([d.action for d in app.service.handle(form)], "anna")
-    assert plain(reply) == "Ik ken hier geen rol ghost; /rollen toont ze."
+    # A form cannot show an error on Discord: the words come back, so nothing is lost.
+    assert plain(reply) == (
+        "Ik ken hier geen rol ghost; /rollen toont ze, /rol toevoegen maakt er een. Wat je "
+        "schreef, om opnieuw te gebruiken: nights are quiet omdat sleep"
+    )
     assert count(app, AgreementRow) == 0
+
+
+def test_a_forms_owner_written_as_a_discord_role_mention_is_that_role(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.command("anna", "/role add nightlead watches the nightly builds", "09:00")
+    form = AgreementSubmitted(
+        workspace="W1", channel="C1", at=at("09:01"), event_id="form-at-role", user="anna",
+        text="builds are watched", why="signal", owner="@nightlead",
+    )  # fmt: skip
+    only([d.action for d in app.service.handle(form)], AnnounceAgreement)
+    with Session(app.database) as session:
+        assert session.exec(select(AgreementRow.owner)).one() == "role:nightlead"
 
 
 @pytest.mark.parametrize(
@@ -428,7 +459,7 @@ def test_roles_unknown_role_named_as_owner_in_the_form_is_refused_as_typed(app):
         ("/role assign minutes ben", "Name the member with @, like @anna."),
         ("/role add minutes", "Say which tasks come with the role"),
         ("/role add minutes again", "There is already a role minutes here."),
-        ("/agree x because y owner role ghost", "I know no role ghost here; /roles lists them."),
+        ("/agree x because y owner role ghost", "I know no role ghost here; /roles lists them"),
     ],
 )
 def test_roles_bad_input_is_explained_and_nothing_half_written(app, line, starts):
@@ -465,6 +496,17 @@ def test_review_keep_schedules_the_next_review(app):
     assert chat.texts()[-1] == "Agreement #1 is kept, as it works. Next review on March 30, 2026."
     with Session(app.database) as session:
         assert session.exec(select(AgreementRow.review_on)).one() == date(2026, 3, 30)
+
+
+def test_a_review_message_is_closed_in_the_language_it_was_posted_in(app):
+    chat = Chat(app)
+    chat.command("ben", "/afspraak stand-up om 9:30 omdat de school vroeg begint", "09:00")
+    announced = only(chat.tick(at("09:30") + timedelta(weeks=4)), AnnounceReview)
+    assert announced.lang == "nl"
+    for name, decision in (("review", "keep"), ("herziening", "retire")):
+        line = f"/{name} {decision} 1"
+        closed = only(chat.command("anna", line, "10:00"), CloseReview)
+        assert closed.lang == "nl"  # whatever language the decider typed in
 
 
 def test_review_revise_records_a_new_version_linked_to_the_old(app):
@@ -569,6 +611,39 @@ def test_review_buttons_act_only_on_the_version_they_showed(app):
         closed, kept = [d.action for d in app.service.handle(keep)]
         assert isinstance(closed, CloseReview) and closed.agreement.version == 2
         assert plain(kept).startswith("Agreement #1 is kept")
+
+
+def test_a_review_button_that_crossed_a_keep_is_refused_kindly(app):
+    chat = Chat(app)
+    agree(chat)
+    asked = only(chat.tick(at("09:30") + timedelta(weeks=4)), AnnounceReview).asked_at
+    assert asked is not None  # the message's buttons name it
+    keep = ReviewDecided(
+        workspace="W1", channel="C1", at=asked + timedelta(minutes=5), event_id="btn-ben",
+        user="ben", number=1, decision="keep", version=1, asked_at=asked,
+    )  # fmt: skip
+    assert isinstance(app.service.handle(keep)[0].action, CloseReview)
+    # Clicks on the same message that crossed Ben's Keep: nothing changes or is posted.
+    for event_id, decision in (("btn-anna-keep", "keep"), ("btn-anna-retire", "retire")):
+        crossed = replace(keep, event_id=event_id, user="anna", decision=decision)
+        [refused] = [d.action for d in app.service.handle(crossed)]
+        assert refused.private and refused.user == "anna"
+        assert plain(refused) == (
+            "Already decided: ben kept agreement #1 on March 30, 2026. Its next review is on "
+            "April 27, 2026."
+        )
+    with Session(app.database) as session:
+        assert session.exec(select(AgreementRow.status)).one() == "current"
+    assert count(app, DecisionRow) == 1
+    # The next review's message acts again, and typed /review acts on the agreement now.
+    later = only(chat.tick(at("09:30") + timedelta(weeks=8)), AnnounceReview).asked_at
+    again = replace(keep, event_id="btn-next", at=later + timedelta(minutes=1), asked_at=later)
+    assert isinstance(app.service.handle(again)[0].action, CloseReview)
+    typed = CommandInvoked(
+        workspace="W1", channel="C1", at=later + timedelta(minutes=2), event_id="typed",
+        user="anna", name="review", args="retire 1",
+    )  # fmt: skip
+    assert plain(app.service.handle(typed)[-1].action).startswith("Agreement #1 is retired")
 
 
 def test_review_revised_from_a_form_keeps_each_field_to_one_line(app):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -71,7 +72,10 @@ def test_custom_ids_meeting_buttons_keep_the_documented_shape():
 
 def test_custom_ids_review_buttons_name_the_version_and_read_older_ones_without():
     assert ReviewChoice(3, "keep", 2).custom_id == "gr:review:3:keep:2"
+    asked = datetime(2026, 3, 30, 9, tzinfo=UTC)  # when the review was asked: "tcpfo0" in base 36
+    assert ReviewChoice(3, "keep", 2, asked).custom_id == "gr:review:3:keep:2:tcpfo0"
     for custom_id, choice in [
+        ("gr:review:3:keep:2:tcpfo0", ReviewChoice(3, "keep", 2, asked)),
         ("gr:review:3:retire:2", ReviewChoice(3, "retire", 2)),
         ("gr:review:3:retire", ReviewChoice(3, "retire")),  # posted before versions
     ]:

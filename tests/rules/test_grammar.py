@@ -16,6 +16,7 @@ from rules.grammar import (
     Agree,
     AnswerRenewal,
     AnswerRound,
+    EndMeeting,
     Evaluate,
     ListAgreements,
     NudgeMode,
@@ -23,6 +24,7 @@ from rules.grammar import (
     Report,
     ReviewAgreement,
     SetMandate,
+    StartMeeting,
     StartRound,
     UsageError,
     WithdrawRound,
@@ -637,6 +639,27 @@ def test_grammar_a_round_about_no_concern_is_refused(name, args):
 def test_grammar_mandate_renewal_words(word):
     assert parse("mandaat", word) == AnswerRenewal("renewed")
     assert parse("mandate", "the release calendar") == SetMandate("the release calendar")
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "outcome"),
+    [("mandate", "renew please", "renewed"), ("mandate", "renewed ✅", "renewed"),
+     ("mandaat", "vernieuwd 👍", "renewed"), ("mandaat", "vernieuwen aub", "renewed"),
+     ("mandate", "check, please?", "check"), ("mandaat", "navragen graag 🙏", "check")],
+)  # fmt: skip
+def test_grammar_mandate_keyword_with_courtesy_or_emoji_still_answers(name, args, outcome):
+    # Read as a mandate, these words would overwrite the person's real mandate.
+    assert parse(name, args) == AnswerRenewal(outcome)
+    assert parse(name, "renew the lease, please") == SetMandate("renew the lease, please")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [("end.", EndMeeting()), ("start!", StartMeeting()), ("Einde 👋", EndMeeting()),
+     ("starten graag", StartMeeting())],
+)  # fmt: skip
+def test_grammar_meeting_keyword_with_punctuation(args, expected):
+    assert parse("meeting", args) == expected
 
 
 def test_grammar_evaluation_comment_keeps_its_commas():

@@ -3,6 +3,7 @@ the shared grammar's Dutch aliases, and review buttons."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -10,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session, select
 
 from adapters.slack import ids
-from bot.models import AgreementRow, TimerRow
+from bot.models import AgreementRow, PostedMessage, TimerRow
 from rules.actions import AgreementView, AnnounceReview
 from rules.events import AgreementSubmitted, CommandInvoked, ReviewDecided
 from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, shown_text
@@ -105,15 +106,21 @@ async def test_slack_agreement_owned_by_a_role(bot: SlackBot):
     assert owners == ["role:captain", "role:captain"]
 
 
-async def test_slack_agreement_owned_by_a_role_nobody_added_is_refused(bot: SlackBot):
+async def test_slack_agreement_owned_by_a_role_nobody_added_keeps_the_form_open(bot: SlackBot):
+    """The form stays open with the person's words, the role field saying why."""
     await bot.command("/agree")
     [opened] = await bot.slack.wait_for("views.open")
     form = agreement_form(opened.params["view"]["private_metadata"], role="release captain")
-    await bot.interact(form)
-    await bot.handled(AgreementSubmitted)
-    [told] = await bot.slack.wait_for("chat.postEphemeral")
-    assert shown_text(told).startswith("I know no role release captain here; /roles lists them.")
-    assert bot.calls("chat.postMessage") == []
+    reply = await bot.interact(form)
+    assert reply.json() == {
+        "response_action": "errors",
+        "errors": {"role": "I know no role release captain here; /roles lists them, /role add "
+                           "creates one."},
+    }  # fmt: skip
+    await asyncio.sleep(0.2)  # nothing was submitted to the engine: nothing is said
+    assert bot.calls("chat.postMessage") == bot.calls("chat.postEphemeral") == []
+    with Session(bot.groundrules.database) as session:
+        assert session.exec(select(AgreementRow)).all() == []
 
 
 async def test_slack_message_shortcut_opens_the_modal_prefilled(bot: SlackBot):
@@ -417,3 +424,61 @@ async def test_slack_review_buttons_are_about_the_version_they_showed(bot: Slack
     with Session(bot.groundrules.database) as session:
         rows = session.exec(select(AgreementRow).order_by(AgreementRow.version)).all()
     assert [(a.version, a.status) for a in rows] == [(1, "revised"), (2, "current")]
+
+
+async def _due_review_message(bot: SlackBot):
+    await bot.command("/agree", "We stand up at 9 because short days")
+    await bot.handled(CommandInvoked)
+    with Session(bot.groundrules.database) as session:
+        [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "review")).all()
+        timer.due = datetime(2000, 1, 1, tzinfo=UTC)
+        session.add(timer)
+        session.commit()
+    await bot.tick()
+    [posted] = [
+        c for c in await bot.slack.wait_for("chat.postMessage", 2)
+        if "Time to review" in shown_text(c)
+    ]  # fmt: skip
+    return posted
+
+
+async def test_slack_a_review_click_that_crossed_a_keep_is_refused(bot: SlackBot):
+    """Bob keeps; Carol's Retire on the same message (her click crossed the update) does
+    not retire what the table just kept: she is told, privately, who decided."""
+    posted = await _due_review_message(bot)
+    keep, retire = (button(posted, f"review_{d}")["value"] for d in ("keep", "retire"))
+    await bot.interact(block_actions("review_keep", value=keep, user_id=BOB))
+    await bot.handled(ReviewDecided)
+    await bot.slack.wait_for("chat.update")
+    await bot.interact(block_actions("review_retire", value=retire, user_id=CAROL))
+    await bot.handled(ReviewDecided, 2)
+    [refused] = await bot.slack.wait_for(
+        "chat.postEphemeral", where=lambda p: "Already decided" in p["text"]
+    )
+    assert refused.params["user"] == CAROL
+    assert refused.params["text"].startswith("Already decided: Bob kept agreement #1 on ")
+    with Session(bot.groundrules.database) as session:
+        rows = session.exec(select(AgreementRow)).all()
+    assert [(a.version, a.status) for a in rows] == [(1, "current")]
+    assert len([c for c in bot.slack.calls if c.method == "chat.update"]) == 1
+
+
+async def test_slack_a_review_message_posted_before_versions_loses_its_buttons(bot: SlackBot):
+    """Review messages posted before they were remembered by version (under
+    "review:<number>") are closed by a decision too."""
+    await _due_review_message(bot)
+    with Session(bot.groundrules.database) as session:
+        remembered = session.get(PostedMessage, (WORKSPACE, "review:1:1"))
+        ts = remembered.ref
+        session.add(replace_row(remembered, key="review:1"))
+        session.delete(remembered)
+        session.commit()
+    await bot.command("/review", "keep 1")
+    await bot.handled(CommandInvoked, 2)
+    [update] = await bot.slack.wait_for("chat.update")
+    assert update.params["ts"] == ts
+    assert shown_text(update).endswith("Decided: Alice kept agreement #1.")
+
+
+def replace_row(row: PostedMessage, **changes) -> PostedMessage:
+    return PostedMessage(**{**row.model_dump(), **changes})
