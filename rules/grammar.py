@@ -558,9 +558,6 @@ def one_line(text: str) -> str:
     return " ".join(text.split())[:MAX_FIELD]
 
 
-_clip = one_line  # the parsers' short name
-
-
 def _number(text: str) -> int | None:
     """A whole number typed in ASCII digits and small enough to store, else None.
 
@@ -634,7 +631,7 @@ def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     if owner is not None and not owner.strip():
         owner = None
-    return Agree(_clip(text), _clip(why), owner and _clip(owner)[:80], review_on)
+    return Agree(one_line(text), one_line(why), owner and one_line(owner)[:80], review_on)
 
 
 def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
@@ -805,7 +802,7 @@ def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | Withdra
     if args and _means_no_concern(args):
         # "/zorgen geen zorgen" answers a round; it would ask everyone about "geen zorgen".
         return UsageError(spec, AN_ANSWER_NOT_A_PROPOSAL)
-    return StartRound(_clip(args) if args else None)
+    return StartRound(one_line(args) if args else None)
 
 
 # "No concern", as people answer a round: one of these, perhaps followed by short
@@ -865,7 +862,7 @@ def _concern(spec: CommandSpec, args: str, today: date) -> AnswerRound | UsageEr
         return UsageError(spec)
     if _means_no_concern(args):
         return AnswerRound(None)
-    return AnswerRound(_clip(args))
+    return AnswerRound(one_line(args))
 
 
 def _window(spec: CommandSpec, args: str, today: date) -> ProblemWindow | UsageError:
@@ -963,11 +960,11 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if keyword in _CHARTER_FIELDS:
         if not _WORDS.search(rest):
             return UsageError(spec, Say.of(N_("Say it in a few words after the keyword.")))
-        return SetCharter(_CHARTER_FIELDS[keyword], _clip(rest)[:500])
+        return SetCharter(_CHARTER_FIELDS[keyword], one_line(rest)[:500])
     if keyword in _JOIN:
         if not _WORDS.search(rest):
             return UsageError(spec, Say.of(N_("Name the organisation you represent here.")))
-        return JoinTable(_clip(rest)[:120])
+        return JoinTable(one_line(rest)[:120])
     if keyword in _LANGUAGE and rest.lower() in {"en", "nl", "english", "nederlands", "engels"}:
         return SetLanguage("nl" if rest.lower() in {"nl", "nederlands"} else "en")
     return UsageError(spec)
@@ -992,7 +989,7 @@ def _mandate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         return UsageError(
             spec, Say.of(N_("A mandate needs words: what may you agree to for your organisation?"))
         )
-    return SetMandate(_clip(args)[:500])
+    return SetMandate(one_line(args)[:500])
 
 
 def _meeting(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
@@ -1042,7 +1039,7 @@ def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
             spec, Say.of(N_("Give nine scores from 1 to 5, one for each value, in order."))
         )
     comment = args[end:].lstrip(" ,") or None
-    return Evaluate(tuple(scores), comment and _clip(comment)[:1000])
+    return Evaluate(tuple(scores), comment and one_line(comment)[:1000])
 
 
 _ADD = {"add", "new", "toevoegen", "nieuw"}
@@ -1068,7 +1065,7 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
             return UsageError(
                 spec, Say.of(N_("Say which tasks come with the role: roles carry tasks."))
             )
-        return AddRole(name[:60], _clip(tail)[:500])
+        return AddRole(name[:60], one_line(tail)[:500])
     return UsageError(spec)
 
 
@@ -1108,9 +1105,9 @@ def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Pars
     return ReviewAgreement(
         number,
         "revise",
-        new_text=_clip(revision[0]),
-        why=_clip(revision[1]),
-        lesson=lesson and _clip(lesson)[:1000],
+        new_text=one_line(revision[0]),
+        why=one_line(revision[1]),
+        lesson=lesson and one_line(lesson)[:1000],
     )
 
 
