@@ -189,7 +189,8 @@ def replay(
     output = JsonOutput() if as_json else TextOutput()
     stdin = str(transcript) == "-"
     raw = sys.stdin.buffer if stdin else transcript.open("rb")
-    stream = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape")
+    # utf-8-sig: a byte-order mark (Windows Notepad writes one) is not part of line 1.
+    stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape")
     replaying = Replay(groundrules, output, workspace=workspace)
     try:
         with stream, _replay_stopped(settings.database_url, replaying):
@@ -199,9 +200,10 @@ def replay(
     except NotUtf8 as error:
         # Read through before the first line is replayed: nothing was replayed.
         name = "stdin" if stdin else transcript
+        source = "utf-16" if error.utf16 else "latin1"
         typer.echo(
             f"groundrules: {name}: {error}; nothing was replayed. Save the transcript as "
-            "UTF-8 (e.g. iconv -f latin1 -t utf-8)",
+            f"UTF-8 (e.g. iconv -f {source} -t utf-8)",
             err=True,
         )
         raise typer.Exit(1) from None

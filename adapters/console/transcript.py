@@ -28,9 +28,10 @@ class NotUtf8(Exception):
     """A transcript line with bytes that are not UTF-8 (an export saved as Latin-1, say):
     every accented word of it would be garbled, so the replay stops before it starts."""
 
-    def __init__(self, line: int, byte: int) -> None:
-        super().__init__(f"line {line} is not UTF-8 (byte 0x{byte:02x})")
-        self.line, self.byte = line, byte
+    def __init__(self, line: int, byte: int, *, utf16: bool = False) -> None:
+        not_utf8 = f"line {line} is not UTF-8 (byte 0x{byte:02x})"
+        super().__init__("it is UTF-16, not UTF-8" if utf16 else not_utf8)
+        self.line, self.byte, self.utf16 = line, byte, utf16
 
 
 def utf8_lines(stream: Iterable[str]) -> Iterator[str]:
@@ -38,7 +39,10 @@ def utf8_lines(stream: Iterable[str]) -> Iterator[str]:
     `NotUtf8` at the first line that is not UTF-8."""
     for number, raw in enumerate(stream, start=1):
         if (bad := _UNDECODED.search(raw)) is not None:
-            raise NotUtf8(number, ord(bad.group()) - 0xDC00)
+            byte = ord(bad.group()) - 0xDC00
+            # Its byte-order mark (PowerShell's ">" writes UTF-16): the file is all UTF-16.
+            utf16 = number == 1 and raw.startswith(("\udcff\udcfe", "\udcfe\udcff"))
+            raise NotUtf8(number, byte, utf16=utf16)
         yield raw
 
 

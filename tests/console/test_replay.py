@@ -179,6 +179,27 @@ def test_replay_of_a_transcript_not_in_utf8_stops_with_one_line(tmp_path):
     assert from_stdin.stderr.startswith("groundrules: stdin: line 2 is not UTF-8 (byte 0xe9)")
 
 
+def test_replay_reads_a_byte_order_mark_and_names_utf16(tmp_path):
+    """Notepad's UTF-8 with a byte-order mark replays whole (its first line was skipped as
+    bad JSON); PowerShell's UTF-16 is named as such, with advice that fits it."""
+    lines = [line("2026-03-02T09:00:00Z", "ann", "/agree we meet at 9 because café"),
+             line("2026-03-02T09:01:00Z", "ann", "/agreements")]  # fmt: skip
+    text = "\n".join(lines) + "\n"
+    bom = tmp_path / "bom.jsonl"
+    bom.write_bytes(text.encode("utf-8-sig"))
+    result = runner.invoke(app, ["replay", str(bom), "--one-reading"])
+    assert result.exit_code == 0 and "skipped" not in result.stderr
+    assert "agreements: 1" in result.stdout
+    utf16 = tmp_path / "utf16.jsonl"
+    utf16.write_bytes(text.encode("utf-16"))
+    result = runner.invoke(app, ["replay", str(utf16), "--one-reading"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"groundrules: {utf16}: it is UTF-16, not UTF-8; nothing was replayed. Save the "
+        "transcript as UTF-8 (e.g. iconv -f utf-16 -t utf-8)\n"
+    )
+
+
 def test_replay_reads_windows_line_endings_and_accents(tmp_path):
     transcript = tmp_path / "crlf.jsonl"
     lines = [line("2026-03-02T09:00:00Z", "ann", "café is closed"),
