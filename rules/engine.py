@@ -429,6 +429,7 @@ def _parse(event: CommandInvoked) -> Command:
     if found is None:
         return _unknown(event, name, nearest_command(name))
     spec, lang, args = found
+    lang = lang or event.lang
     if spec.name == "groundrules" and args:
         # "/groundrules afsprak ..." or "@Groundrules agre ...": a command mistyped.
         mistyped = mistyped_command(args)
@@ -446,6 +447,7 @@ def _unknown(
     lang = near[1] if near is not None else None
     if lang is None and event.args.strip():
         lang = detect_language(event.args, fallback="") or None
+    lang = lang or event.lang
     parsed = UnknownCommand(name.lstrip("/")[:40], near[0] if near is not None else None)
     return Command(event, None, parsed, lang)
 

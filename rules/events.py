@@ -48,12 +48,15 @@ class MessageDeleted(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CommandInvoked(Event):
-    """A slash command (or a transcript line starting with `/`), not yet parsed."""
+    """A slash command (or a transcript line starting with `/`), not yet parsed.
+    `lang`: the member's own language where the platform knows it (their Slack locale),
+    for a command whose name and words show none."""
 
     user: str
     name: str
     args: str = ""
     thread_id: str | None = None
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

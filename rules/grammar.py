@@ -181,6 +181,13 @@ _ASKS_FOR_THE_RULES = {
     "rule": "en", "rules": "en", "ground": "en", "groundrule": "en", "ground-rules": "en",
     "regel": "nl", "regels": "nl", "spelregel": "nl",
 }  # fmt: skip
+# A command asked for by another form of its name, alone ("@Groundrules mandates?",
+# "rapport aub"): the command, in the language of the word.
+_NAME_FORMS = {
+    "mandates": ("mandate", "en"), "mandaten": ("mandate", "nl"),
+    "reports": ("report", "en"), "rapport": ("report", "nl"), "rapporten": ("report", "nl"),
+    "verslagen": ("report", "nl"),
+}  # fmt: skip
 # Asked as a question alone ("@Groundrules concerns?"), these commands would act (start
 # a round, settle or snooze a nudge) where the person asks what they do: the help says.
 _ACTS_WHEN_BARE = frozenset({"concerns", "not-a-problem", "has-proposal", "snooze"})
@@ -205,15 +212,23 @@ def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str]
     "/groundrules afspraak …" (or "agree: …") reaches /agree, in Dutch. "/groundrules
     hulp", "/groundrules spelregels" and "regels?" stay /groundrules, in the language
     their word shows, and a sentence ("@Groundrules wat zijn onze afspraken?") in the
-    language it is written in.
+    language it is written in. Another form of a command's name, alone ("mandaten?",
+    "rapport"), reaches that command. The language is None where nothing shows one.
     """
     found = find_command(name)
     if found is None:
         return None
     spec, lang = found
+    if name.strip().lstrip("/").lower() == "groundrules":
+        # Both Slack manifests register /groundrules and a mention reads as it: the name
+        # shows no language, the member's or the table's answers.
+        lang = None
     args = args.strip()
     if spec.name != "groundrules" or not args:
         return spec, lang, args
+    form = _NAME_FORMS.get(_keyword(args))
+    if form is not None:
+        return _BY_NAME[form[0]], form[1], ""
     first, _, rest = args.partition(" ")
     word = _bare(first)
     if word.casefold() in _ASKS_FOR_THE_RULES:
@@ -236,6 +251,8 @@ def mistyped_command(args: str) -> tuple[str, tuple[CommandSpec, str | None]] | 
     word = _bare(args.strip().partition(" ")[0])
     key = word.casefold()
     if not key or find_command(key) is not None or key in _ASKS_FOR_THE_RULES:
+        return None
+    if key in _NAME_FORMS:
         return None
     near = nearest_command(key, cutoff=_MISTYPED)
     if near is None or near[0].name == "groundrules":

@@ -389,6 +389,11 @@ class SlackAdapter:
             return supported(table or self.settings.language or hint)
         return supported(await self.directory.locale(workspace, user))
 
+    async def member_language(self, workspace: str, user: str) -> str | None:
+        """The language of `user`'s Slack locale; None when Slack does not say."""
+        locale = await self.directory.locale(workspace, user)
+        return supported(locale) if locale else None
+
     async def unknown_role(self, submitted: AgreementSubmitted) -> Say | None:
         """Why the form's owner role cannot own it (the table has no such role); None
         when it can, names no role, or the roles are slow to read."""

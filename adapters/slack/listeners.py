@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
@@ -17,7 +18,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from adapters.slack import blocks, ids, translate
 from adapters.slack.translate import Invalid
 from bot.models import now_utc
-from rules.events import AgreementSubmitted, ProposalAdded
+from rules.events import AgreementSubmitted, CommandInvoked, ProposalAdded
 from rules.grammar import COMMANDS
 
 if TYPE_CHECKING:
@@ -116,7 +117,17 @@ class Listeners:
         await self.adapter.sync_roster(
             workspace, command.channel, force=target is not None and target.name == "concerns"
         )
-        await self.adapter.submit(command)
+        await self.adapter.submit(await self._in_members_language(command, target))
+
+    async def _in_members_language(
+        self, command: CommandInvoked, target: translate.Target | None
+    ) -> CommandInvoked:
+        """A command whose name and words show no language ("@Groundrules ?",
+        "/groundrules"), with the member's own from their Slack locale."""
+        if target is None or target.lang is not None:
+            return command
+        lang = await self.adapter.member_language(command.workspace, command.user)
+        return replace(command, lang=lang) if lang else command
 
     async def on_member(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
         workspace = workspace_of(context)
@@ -181,7 +192,7 @@ class Listeners:
         await self.adapter.sync_roster(
             workspace, invoked.channel, force=target is not None and target.name == "concerns"
         )
-        await self.adapter.submit(invoked)
+        await self.adapter.submit(await self._in_members_language(invoked, target))
 
     # --- buttons ---------------------------------------------------------------------
 

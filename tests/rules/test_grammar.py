@@ -675,11 +675,12 @@ def test_grammar_evaluation_comment_keeps_its_commas():
         ("groundrules", "afspraak x omdat y", "agree", "nl", "x omdat y"),
         ("groundrules", "hulp", "groundrules", "nl", "hulp"),
         ("groundrules", "spelregels", "groundrules", "nl", "spelregels"),
-        ("groundrules", "help", "groundrules", "en", "help"),
+        # /groundrules is a name in both languages (and a mention's): it shows none
+        ("groundrules", "help", "groundrules", None, "help"),
         ("groundrules", "wat zijn onze afspraken?", "groundrules", "nl",
          "wat zijn onze afspraken?"),
         ("groundrules", "what are our rules?", "groundrules", "en", "what are our rules?"),
-        ("groundrules", "", "groundrules", "en", ""),
+        ("groundrules", "", "groundrules", None, ""),
         ("spelregels", "hulp", "groundrules", "nl", "hulp"),
         # punctuation after the word does not hide it
         ("groundrules", "roles?", "roles", "en", ""),
@@ -690,6 +691,13 @@ def test_grammar_evaluation_comment_keeps_its_commas():
         ("groundrules", "ground rules please?", "groundrules", "en", "ground rules please?"),
         # a bare question about a command that would act reaches the help
         ("groundrules", "zorgen?", "groundrules", "nl", "zorgen?"),
+        # another form of a command's name, alone, reaches it in the word's language
+        ("groundrules", "mandates?", "mandate", "en", ""),
+        ("groundrules", "mandaten?", "mandate", "nl", ""),
+        ("groundrules", "rapport aub 🙏", "report", "nl", ""),
+        ("groundrules", "verslagen", "report", "nl", ""),
+        ("groundrules", "reports please", "report", "en", ""),
+        ("groundrules", "mandaten van iedereen", "groundrules", "nl", "mandaten van iedereen"),
     ],
 )  # fmt: skip
 def test_grammar_the_command_groundrules_reaches_and_its_language(name, args, reached, lang, text):
@@ -711,6 +719,8 @@ def test_grammar_the_command_groundrules_reaches_and_its_language(name, args, re
         ("rules?", None, None),
         ("rolls are in the oven", None, None),
         ("roles?", None, None),
+        ("mandaten van iedereen", None, None),
+        ("rapporten", None, None),
     ],
 )  # fmt: skip
 def test_grammar_a_mistyped_command_is_told_from_a_word_of_its_own(args, word, meant):

@@ -113,6 +113,29 @@ async def test_slack_dutch_help_through_groundrules_is_answered_in_dutch(bot: Sl
     assert "/groundrules spelregels" in answer.params["text"]  # the English manifest's way
 
 
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [("", "Onze spelregels"), ("?", "Onze spelregels"), ("mandaten?", "Mandaten aan deze tafel"),
+     ("rapport", "Verslag van deze tafel"), ("mandates?", "Mandates at this table")],
+)  # fmt: skip
+async def test_slack_mention_without_a_language_answers_in_the_members_own(
+    bot: SlackBot, said: str, answer: str
+):
+    """Bob's Slack locale is nl-NL: where his words show no language he is answered in
+    Dutch; another form of a command's name reaches that command."""
+    await bot.event(app_mention_event(f"<@{BOT_USER_ID}> {said}", user=BOB))
+    await bot.handled(CommandInvoked)
+    [shown] = await bot.slack.wait_for("chat.postEphemeral")
+    assert shown.params["text"].startswith(answer)
+
+
+async def test_slack_groundrules_alone_answers_in_the_members_own_language(bot: SlackBot):
+    await bot.command("/groundrules", user_id=BOB)
+    await bot.handled(CommandInvoked)
+    [answer] = await bot.slack.wait_for("chat.postEphemeral")
+    assert answer.params["text"].startswith("Onze spelregels")
+
+
 async def test_slack_uninstalling_the_app_marks_the_workspace_removed(bot: SlackBot):
     """One workspace, one token: Slack says the app was uninstalled; the data waits out
     the grace period (GROUNDRULES_REMOVED_RETENTION) before it is deleted."""

@@ -237,7 +237,7 @@ def test_translate_slash_command():
         ("groundrules", "afspraak", ("agree", "", "nl")),
         ("groundrules", "afspraak We X omdat Y", ("agree", "We X omdat Y", "nl")),
         ("groundrules", "ronde we try it", ("concerns", "we try it", "nl")),
-        ("groundrules", "help", ("groundrules", "help", "en")),
+        ("groundrules", "help", ("groundrules", "help", None)),  # the member's language answers
         ("concerns", "we try it", ("concerns", "we try it", "en")),
     ],
 )
