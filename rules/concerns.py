@@ -85,20 +85,7 @@ def start_round(command: Command, state: TableState) -> list[Action]:
         # The round goes where the proposal was made.
         proposal, proposer, thread_id = latest.text, latest.user, latest.scope or None
     if state.open_round is not None:
-        return [
-            private(
-                event,
-                event.user,
-                Say.of(
-                    N_(
-                        "A concern round is already open here, about: {proposal}. Let it "
-                        "close first, so that everyone can answer one question at a time."
-                    ),
-                    proposal=Quote(state.open_round.proposal),
-                ),
-                lang,
-            )
-        ]
+        return [private(event, event.user, _already_open(state.open_round, event.user), lang)]
     settings = state.settings
     participants = tuple(
         sorted(m for m in state.members if settings.poll_proposer or m != proposer)
@@ -175,6 +162,24 @@ def start_round(command: Command, state: TableState) -> list[Action]:
         )
     )
     return actions
+
+
+def _already_open(round_: Round, user: str) -> Say:
+    """Why a second round waits, and that the open one can be withdrawn if it is no
+    longer needed: by `user`, or by whoever asked for it or proposed it."""
+    if user in (round_.proposer, round_.started_by):
+        text = N_(
+            "A concern round is already open here, about: {proposal}. Let it close first, so "
+            "that everyone can answer one question at a time. If it is no longer needed, you "
+            "can withdraw it with /concerns cancel."
+        )
+    else:
+        text = N_(
+            "A concern round is already open here, about: {proposal}. Let it close first, so "
+            "that everyone can answer one question at a time. Whoever asked for it or proposed "
+            "it can withdraw it with /concerns cancel."
+        )
+    return Say.of(text, proposal=Quote(round_.proposal))
 
 
 def withdraw_round(command: Command, state: TableState) -> list[Action]:

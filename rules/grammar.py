@@ -787,16 +787,19 @@ def _agreements(spec: CommandSpec, args: str, today: date) -> ListAgreements | U
     return UsageError(spec)
 
 
-# "/concerns cancel" withdraws the open round only as the word alone (or a few words
-# that only say so): "/concerns cancel the Friday standup?" is a proposal about
-# cancelling. A table has one open round at a time, so the word needs nothing after it to
-# say which. Punctuation and emoji around it do not count ("cancel?", "stop 🙏").
+# "/concerns cancel" withdraws the open round only as the word alone, or with words that
+# only say which round ("stop deze ronde", "cancel the concern round"): "/concerns cancel
+# the Friday standup?" is a proposal about cancelling. A table has one open round at a
+# time, so the word needs nothing after it to say which. Punctuation and emoji around it
+# do not count ("cancel?", "stop 🙏").
 _WITHDRAW = frozenset({
-    "cancel", "withdraw", "stop", "abort", "cancel it", "cancel round", "cancel the round",
-    "cancel this round", "withdraw it", "withdraw the round", "stop the round",
-    "intrekken", "annuleren", "annuleer", "stoppen", "trek in", "trek hem in",
-    "trek het in", "ronde intrekken", "ronde annuleren", "annuleer de ronde",
-    "trek de ronde in", "stop de ronde",
+    "cancel", "withdraw", "stop", "abort",
+    "intrekken", "annuleren", "annuleer", "stoppen", "trek in",  # "trek de ronde in"
+})  # fmt: skip
+_THE_ROUND = frozenset({
+    "the", "this", "that", "it", "my", "our", "concern", "concerns", "round",
+    "de", "deze", "die", "dat", "het", "hem", "mijn", "onze", "zorg", "zorgen", "ronde",
+    "rondje", "zorgenronde",
 })  # fmt: skip
 _PLEASE = frozenset({"please", "pls", "now", "alsjeblieft", "aub", "graag", "maar"})
 _NOT_A_WORD = re.compile(r"[^\w\s]|_")
@@ -810,7 +813,8 @@ def _keyword(args: str) -> str:
 
 
 def _withdraws(args: str) -> bool:
-    return _keyword(args) in _WITHDRAW
+    words = [word for word in _keyword(args).split() if word not in _THE_ROUND]
+    return " ".join(words) in _WITHDRAW
 
 
 def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | WithdrawRound | UsageError:

@@ -161,7 +161,9 @@ def test_a_proposal_about_cancelling_starts_a_round(app):
     "line",
     ["/concerns cancel?", "/concerns cancel 🙏", "/concerns Stop!", "/concerns cancel please",
      "/concerns cancel the round.", "/zorgen annuleer", "/zorgen stoppen", "/zorgen trek in",
-     "/zorgen intrekken graag"],
+     "/zorgen intrekken graag", "/zorgen stop deze ronde", "/zorgen annuleer ronde",
+     "/concerns cancel the concern round", "/concerns withdraw this round",
+     "/zorgen zorgenronde stoppen"],
 )  # fmt: skip
 def test_the_word_with_punctuation_emoji_or_in_its_natural_forms_withdraws(app, line):
     chat = Chat(app)
@@ -171,6 +173,25 @@ def test_the_word_with_punctuation_emoji_or_in_its_natural_forms_withdraws(app, 
     assert [a for a in actions if isinstance(a, PostConcernRound)] == []
     assert stored_round(app, round_id).status == "withdrawn"
     assert [a for a in chat.tick("14:00") if isinstance(a, RemindMembers)] == []
+
+
+def test_a_second_round_waits_and_the_asker_hears_they_can_withdraw_the_first(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    start(chat)
+    mine = chat.command("ben", "/concerns we move the standup", "09:10")
+    assert private_texts(mine, "ben") == [
+        "A concern round is already open here, about: pin the base image to 1.4. Let it close "
+        "first, so that everyone can answer one question at a time. If it is no longer needed, "
+        "you can withdraw it with /concerns cancel."
+    ]
+    theirs = chat.command("chris", "/zorgen we verplaatsen de standup", "09:11")
+    assert private_texts(theirs, "chris") == [
+        "Hier loopt al een zorgenronde, over: pin the base image to 1.4. Wacht tot die "
+        "gesloten is, zodat iedereen één vraag tegelijk kan beantwoorden. Wie erom vroeg of "
+        "wie het voorstel deed, kan ze intrekken met /zorgen intrekken."
+    ]
+    assert [a for a in mine + theirs if isinstance(a, PostConcernRound)] == []
 
 
 @pytest.mark.parametrize(

@@ -123,7 +123,11 @@ def test_grammar_round_is_about_the_proposal_given_or_the_latest_here():
     ("name", "args"),
     [("concerns", "cancel"), ("concerns", " Cancel. "), ("concerns", "withdraw"),
      ("zorgen", "intrekken"), ("zorgen", "Intrekken!"), ("zorgen", "annuleren"),
-     ("ronde", "cancel")],
+     ("ronde", "cancel"),
+     # with words that only say which round
+     ("zorgen", "stop deze ronde"), ("zorgen", "annuleer ronde"), ("zorgen", "zorgenronde stoppen"),
+     ("zorgen", "trek de ronde in"), ("concerns", "cancel the concern round"),
+     ("concerns", "withdraw this round please"), ("concerns", "stop it 🙏")],
 )  # fmt: skip
 def test_grammar_the_word_alone_withdraws_the_open_round(name, args):
     assert parse(name, args) == WithdrawRound()
@@ -132,7 +136,8 @@ def test_grammar_the_word_alone_withdraws_the_open_round(name, args):
 @pytest.mark.parametrize(
     "args",
     ["cancel the Friday standup?", "cancel Friday's standup", "withdraw from the pilot",
-     "intrekken van de oude regel", "cancellation fees go to the team"],
+     "intrekken van de oude regel", "cancellation fees go to the team",
+     "stop the Friday standup", "stop de vrijdagronde"],
 )  # fmt: skip
 def test_grammar_a_proposal_starting_with_the_word_asks_about_that_proposal(args):
     assert parse("concerns", args) == StartRound(args)
