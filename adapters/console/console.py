@@ -22,7 +22,7 @@ from itertools import count
 from bot.bootstrap import Groundrules, engine_thresholds
 from bot.explain import explain_message
 from bot.presenting import plain
-from rules.actions import Outbound, Reply, SendNudge
+from rules.actions import CloseReview, Outbound, Reply, SendNudge, UpdateRoundProgress
 from rules.classifier import LABELS
 from rules.conversation import previous_indexes
 from rules.durations import DurationError, parse_duration
@@ -247,10 +247,23 @@ def render_for_console(action: Outbound) -> str:
         header = f"[bot → {action.user}, privately]"
     elif isinstance(action, Reply) and action.private:
         header = f"[bot → {action.user}, only they see this]"
+    elif (edited := _edited_message(action)) is not None:
+        # On Slack and Discord the earlier message changes in place: not a new message.
+        header = f"[bot updates {edited} in #{action.channel}]"
     else:
         header = f"[bot in #{action.channel}]"
     body = "\n".join(f"    {line}" for line in text.splitlines())
     return f"{header}\n{body}"
+
+
+def _edited_message(action: Outbound) -> str | None:
+    """Which earlier message of the bot `action` edits; None when it says something new."""
+    match action:
+        case UpdateRoundProgress():
+            return "its concern round message"
+        case CloseReview():
+            return f"its review message of agreement #{action.agreement.number}"
+    return None
 
 
 def main() -> None:  # pragma: no cover - interactive entry point

@@ -107,3 +107,30 @@ def test_console_why_after_a_nudge_names_the_words(tmp_path, rule_classifier):
     assert "Why did I think so? /why." in nudge
     assert why.startswith("[bot → ben, only they see this]")
     assert "mostly because of “is broken again”." in why
+
+
+def test_console_shows_a_decided_review_as_an_edit_of_the_review_message(tmp_path, rule_classifier):
+    """On Slack and Discord the review message loses its buttons and says what was
+    decided: the console shows that as the earlier message changing, not as a new one."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(
+        ["/as ben", "/tafel taal nl",
+         "/afspraak we pinnen de image omdat deploys braken review in 2 weeks", "/wait 15d",
+         "/herziening behouden 1"]
+    )  # fmt: skip
+    decided = "    Besloten: ben behield afspraak #1."
+    assert decided in shown[-2]
+    assert shown[-2].startswith("[bot updates its review message of agreement #1 in #general]")
+    assert shown[-1].startswith("[bot in #general]\n    Afspraak #1 blijft")
+
+
+def test_console_shows_round_progress_as_an_edit_of_the_round_message(tmp_path, rule_classifier):
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(
+        ["/as anna", "hi", "/as chris", "hi", "/as ben", "/concerns pin the base image",
+         "/as anna", "/concern none"]
+    )  # fmt: skip
+    assert shown[-1] == (
+        "[bot updates its concern round message in #general]\n"
+        "    1 of 2 answered; waiting for chris."
+    )
