@@ -23,7 +23,7 @@ from bot import metrics, views, workspaces
 from bot.bootstrap import Groundrules
 from bot.health import HealthServer
 from bot.models import now_utc
-from bot.store import Delivery, ref_key
+from bot.store import Delivery, Undeliverable, ref_key
 from rules.actions import Outbound, PostConcernRound, ReadAgain
 from rules.events import Event
 
@@ -174,6 +174,12 @@ class Runtime:
             return
         try:
             ref = await adapter.deliver(action)
+        except Undeliverable as error:  # trying again would fail the same way
+            log.warning("%s not delivered: %s", kind_of(action), error)
+            await self._in_worker(
+                self.app.store.mark_abandoned, delivery.outbox_id, now_utc(), str(error)
+            )
+            return
         except Exception as error:  # a platform outage must not lose the action
             log.warning("delivering %s failed: %s", kind_of(action), type(error).__name__)
             metrics.DELIVERY_FAILURES.labels(adapter.name, kind_of(action)).inc()

@@ -62,6 +62,11 @@ DELIVERY_LEASE = timedelta(seconds=30)
 MAX_DELIVERY_ATTEMPTS = 8
 
 
+class Undeliverable(Exception):
+    """An adapter's word that the platform will never take this action (a Discord forum
+    takes no messages): it is set aside with why, not tried again."""
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """An outbound action waiting in the outbox; `at` is when its cause happened."""

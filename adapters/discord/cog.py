@@ -342,15 +342,18 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             if choice.act in ("has", "not"):
                 await self._clear_quiet(choice)
 
-    async def _form_lang(self, interaction: discord.Interaction, where: Where | None = None) -> str:
+    async def _form_lang(
+        self, interaction: discord.Interaction, where: Where | None = None, shown: str | None = None
+    ) -> str:
         """A form at a table speaks the table's language if it chose one (/table language),
-        as the engine's answers there do; else the person's client language."""
+        as the engine's answers there do; else the language of the message whose button
+        opened it (`shown`), as its answer will; else the person's client language."""
         origin = translate.origin_of(interaction, where)
         if origin is not None:
             chosen = await self.runtime.table_language(origin.workspace, origin.channel)
             if chosen:
                 return supported(chosen)
-        return lang_of(interaction)
+        return supported(shown) if shown else lang_of(interaction)
 
     async def _waiting(self, choice: NudgeChoice, *, proposal: bool = False) -> bool:
         """Still waiting, and not being answered this moment (a second proposal form).
@@ -392,12 +395,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     async def on_round(self, interaction: discord.Interaction, answer: RoundAnswer) -> None:
         lang = lang_of(interaction)
         if answer.answer == "concern":
-            form_lang = await self._form_lang(interaction, answer.where)
-            await interaction.response.send_modal(
-                concern_form(answer.round_id, answer.where, form_lang)
-            )
+            form_lang = await self._form_lang(interaction, answer.where, answer.lang)
+            form = ConcernForm(answer.round_id, answer.where, answer.lang)
+            await interaction.response.send_modal(concern_form(form, form_lang))
             return
-        origin = translate.origin_of(interaction, answer.where)
+        origin = translate.origin_of(interaction, answer.where, answer.lang)
         if origin is None:
             await self._tell(interaction, lang, Say.of(NOT_HERE))
             return
@@ -406,12 +408,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     async def on_review(self, interaction: discord.Interaction, choice: ReviewChoice) -> None:
         lang = lang_of(interaction)
         if choice.decision == "revise":
-            form_lang = await self._form_lang(interaction)
-            await interaction.response.send_modal(
-                revision_form(choice.number, choice.version, form_lang)
-            )
+            form_lang = await self._form_lang(interaction, shown=choice.lang)
+            form = RevisionForm(choice.number, choice.version, choice.lang)
+            await interaction.response.send_modal(revision_form(form, form_lang))
             return
-        origin = translate.origin_of(interaction)
+        origin = translate.origin_of(interaction, shown=choice.lang)
         if origin is None:
             await self._tell(interaction, lang, Say.of(NOT_HERE))
             return
@@ -425,27 +426,32 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     ) -> None:
         """The form for the agreement, filled in with the round's proposal; it settles
         that round (not the table's latest)."""
-        await self._agreement_form_for_shown(interaction, AgreementForm(round_id=choice.round_id))
+        await self._agreement_form_for_shown(
+            interaction, AgreementForm(round_id=choice.round_id, lang=choice.lang)
+        )
 
     async def on_record_suggestion(
         self, interaction: discord.Interaction, choice: RecordSuggestion
     ) -> None:
         """The form for the agreement, filled in with the suggested proposal; only a
         submitted form records anything."""
-        await self._agreement_form_for_shown(interaction, AgreementForm(suggested=True))
+        await self._agreement_form_for_shown(
+            interaction, AgreementForm(suggested=True, lang=choice.lang)
+        )
 
     async def _agreement_form_for_shown(
         self, interaction: discord.Interaction, origin: AgreementForm
     ) -> None:
         """The agreement form, filled in with the proposal the clicked message quotes."""
         form = agreement_form(
-            await self._form_lang(interaction), _quoted(interaction.message), origin
-        )
+            await self._form_lang(interaction, shown=origin.lang), _quoted(interaction.message),
+            origin,
+        )  # fmt: skip
         await interaction.response.send_modal(form)
 
     async def on_renewal(self, interaction: discord.Interaction, answer: RenewalAnswer) -> None:
         """Renewed, or must check first: the same as /mandate renew or /mandate check."""
-        origin = translate.origin_of(interaction, answer.where)
+        origin = translate.origin_of(interaction, answer.where, answer.lang)
         if origin is None:
             await self._tell(interaction, lang_of(interaction), Say.of(NOT_HERE))
             return
@@ -454,9 +460,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         )
 
     async def on_evaluate(self, interaction: discord.Interaction, choice: EvaluateMeeting) -> None:
-        await interaction.response.send_modal(
-            evaluation_form(choice.meeting_id, await self._form_lang(interaction))
-        )
+        form_lang = await self._form_lang(interaction, shown=choice.lang)
+        form = EvaluationForm(choice.meeting_id, choice.lang)
+        await interaction.response.send_modal(evaluation_form(form, form_lang))
 
     # --- forms -----------------------------------------------------------------------------
 
@@ -482,13 +488,13 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         match form:
             case ProposalForm(nudge=choice):
                 await self._add_proposal(interaction, choice, values.get("proposal", ""))
-            case ConcernForm(round_id=round_id, where=where):
-                origin = translate.origin_of(interaction, where)
+            case ConcernForm(round_id=round_id, where=where, lang=shown):
+                origin = translate.origin_of(interaction, where, shown)
                 if origin is not None:
                     event = translate.concern_answered(origin, round_id, values.get("concern"))
                     await self._decide(interaction, event)
-            case AgreementForm(round_id=round_id, suggested=suggested):
-                origin = translate.origin_of(interaction)
+            case AgreementForm(round_id=round_id, suggested=suggested, lang=shown):
+                origin = translate.origin_of(interaction, shown=shown)
                 if origin is None:
                     return
                 # A suggestion's form names the proposal its message quotes (the form
@@ -501,15 +507,15 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                     await self._tell(interaction, lang, submitted)
                 else:
                     await self._decide(interaction, submitted)
-            case RevisionForm(number=number, version=version):
-                origin = translate.origin_of(interaction)
+            case RevisionForm(number=number, version=version, lang=shown):
+                origin = translate.origin_of(interaction, shown=shown)
                 if origin is not None:
                     event = translate.review_decided(
                         origin, number, "revise", values, version=version
                     )
                     await self._decide(interaction, event, fallback=NOTED)
-            case EvaluationForm(meeting_id=meeting_id):
-                origin = translate.origin_of(interaction)
+            case EvaluationForm(meeting_id=meeting_id, lang=shown):
+                origin = translate.origin_of(interaction, shown=shown)
                 if origin is None:
                     await self._tell(interaction, lang, Say.of(NOT_HERE))
                     return

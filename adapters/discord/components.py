@@ -225,30 +225,38 @@ def nudge_opener_view(choice: NudgeChoice, lang: str) -> discord.ui.View:
     return _view(NudgeButton(choice.but("open"), say(N_("Show my choices"), lang), _GREY))
 
 
+# The buttons below name the language of their message (`lang`): what they answer in public
+# speaks it, whatever the clicker's client language.
+
+
 def round_view(round_id: str, lang: str, where: Where | None = None) -> discord.ui.View:
     return _view(
-        RoundButton(RoundAnswer(round_id, "none", where), say(N_("No concerns"), lang), _GREEN),
         RoundButton(
-            RoundAnswer(round_id, "concern", where), say(N_("I have a concern"), lang), _GREY
+            RoundAnswer(round_id, "none", where, lang), say(N_("No concerns"), lang), _GREEN
+        ),
+        RoundButton(
+            RoundAnswer(round_id, "concern", where, lang), say(N_("I have a concern"), lang), _GREY
         ),
     )
 
 
 def summary_view(round_id: str, lang: str) -> discord.ui.View:
-    return _view(AgreeButton(AgreeOnRound(round_id), say(N_("Record as agreement"), lang), _BLUE))
+    return _view(
+        AgreeButton(AgreeOnRound(round_id, lang), say(N_("Record as agreement"), lang), _BLUE)
+    )
 
 
 def review_view(number: int, version: int, asked_at: datetime | None, lang: str) -> discord.ui.View:
     """The buttons of a review message, about the version it shows and the review asked."""
     return _view(
         ReviewButton(
-            ReviewChoice(number, "keep", version, asked_at), say(N_("Keep"), lang), _GREEN
+            ReviewChoice(number, "keep", version, asked_at, lang), say(N_("Keep"), lang), _GREEN
         ),
         ReviewButton(
-            ReviewChoice(number, "revise", version, asked_at), say(N_("Revise"), lang), _BLUE
+            ReviewChoice(number, "revise", version, asked_at, lang), say(N_("Revise"), lang), _BLUE
         ),
         ReviewButton(
-            ReviewChoice(number, "retire", version, asked_at), say(N_("Retire"), lang), _RED
+            ReviewChoice(number, "retire", version, asked_at, lang), say(N_("Retire"), lang), _RED
         ),
     )
 
@@ -256,10 +264,10 @@ def review_view(number: int, version: int, asked_at: datetime | None, lang: str)
 def renewal_view(meeting_id: str, lang: str, where: Where | None = None) -> discord.ui.View:
     return _view(
         RenewalButton(
-            RenewalAnswer(meeting_id, "renewed", where), say(N_("Renewed"), lang), _GREEN
+            RenewalAnswer(meeting_id, "renewed", where, lang), say(N_("Renewed"), lang), _GREEN
         ),
         RenewalButton(
-            RenewalAnswer(meeting_id, "check", where),
+            RenewalAnswer(meeting_id, "check", where, lang),
             say(N_("Must check with my organisation"), lang),
             _GREY,
         ),
@@ -267,12 +275,16 @@ def renewal_view(meeting_id: str, lang: str, where: Where | None = None) -> disc
 
 
 def evaluation_view(meeting_id: str, lang: str) -> discord.ui.View:
-    return _view(EvaluateButton(EvaluateMeeting(meeting_id), say(N_("Evaluate"), lang), _BLUE))
+    return _view(
+        EvaluateButton(EvaluateMeeting(meeting_id, lang), say(N_("Evaluate"), lang), _BLUE)
+    )
 
 
 def suggestion_view(lang: str) -> discord.ui.View:
     """Only opens the form: recording stays a person's choice."""
-    return _view(SuggestionButton(RecordSuggestion(), say(N_("Record as agreement"), lang), _BLUE))
+    return _view(
+        SuggestionButton(RecordSuggestion(lang), say(N_("Record as agreement"), lang), _BLUE)
+    )
 
 
 # --- forms -------------------------------------------------------------------------------
@@ -316,10 +328,10 @@ def proposal_form(choice: NudgeChoice, lang: str) -> discord.ui.Modal:
     )
 
 
-def concern_form(round_id: str, where: Where | None, lang: str) -> discord.ui.Modal:
+def concern_form(form: ConcernForm, lang: str) -> discord.ui.Modal:
     return _form(
         say(N_("I have a concern"), lang),
-        ConcernForm(round_id, where).custom_id,
+        form.custom_id,
         _field("concern", say(N_("What is your concern?"), lang)),
     )
 
@@ -350,20 +362,20 @@ def agreement_form(
     )
 
 
-def revision_form(number: int, version: int | None, lang: str) -> discord.ui.Modal:
+def revision_form(form: RevisionForm, lang: str) -> discord.ui.Modal:
     return _form(
-        say(N_("Revise agreement #{number}"), lang, number=number),
-        RevisionForm(number, version).custom_id,
+        say(N_("Revise agreement #{number}"), lang, number=form.number),
+        form.custom_id,
         _field("lesson", say(N_("What has practice taught us?"), lang)),
         _field("text", say(N_("The new text"), lang)),
         _field("why", say(N_("Why this change?"), lang)),
     )
 
 
-def evaluation_form(meeting_id: str, lang: str) -> discord.ui.Modal:
+def evaluation_form(form: EvaluationForm, lang: str) -> discord.ui.Modal:
     return _form(
         say(N_("Evaluate the meeting"), lang),
-        EvaluationForm(meeting_id).custom_id,
+        form.custom_id,
         _field(
             "scores",
             say(N_("Nine scores, 1 to 5, in order"), lang),

@@ -3,6 +3,10 @@
 When a button is clicked or a form submitted, Discord hands back only its custom_id (at
 most 100 characters), possibly long after a restart, so the id carries all the context
 needed to build the neutral event. Snowflakes are written in base 36 to fit.
+
+A button whose answer is public (or edits a shared message), and the form it opens, ends
+in the language its message was shown in ("~nl"): the answer speaks that language, not
+the clicker's client's. Ids from before it have no such ending: the client's language.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ MAX_LENGTH = 100
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _B36 = r"[0-9a-z]{1,13}"
 _ROUND = r"[0-9A-Za-z_-]{1,40}"
+_SHOWN = r"(?:~(?P<lang>[a-z]{2}))?"  # the language the message was shown in
 
 
 def b36(number: int) -> str:
@@ -31,6 +36,10 @@ def b36(number: int) -> str:
 
 def from_b36(text: str) -> int:
     return int(text, 36)
+
+
+def _shown(lang: str | None) -> str:
+    return f"~{lang}" if lang else ""
 
 
 def _checked(custom_id: str) -> str:
@@ -94,43 +103,47 @@ class NudgeChoice:
 
 @dataclass(frozen=True, slots=True)
 class RoundAnswer:
-    """A concern round button; `where` is set when it is sent outside the channel (a DM)."""
+    """A concern round button; `where` is set when it is sent outside the channel (a DM);
+    `lang`: the language of its message."""
 
     TEMPLATE: ClassVar[str] = (
         rf"gr:round:(?P<round>{_ROUND}):(?P<answer>none|concern)"
-        rf"(?::(?P<guild>{_B36}):(?P<channel>{_B36}))?$"
+        rf"(?::(?P<guild>{_B36}):(?P<channel>{_B36}))?{_SHOWN}$"
     )
     round_id: str
     answer: str
     where: Where | None = None
+    lang: str | None = None
 
     @property
     def custom_id(self) -> str:
         suffix = f":{b36(self.where.guild)}:{b36(self.where.channel)}" if self.where else ""
-        return _checked(f"gr:round:{self.round_id}:{self.answer}{suffix}")
+        return _checked(f"gr:round:{self.round_id}:{self.answer}{suffix}{_shown(self.lang)}")
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> RoundAnswer:
         where = (
             Where(from_b36(match["guild"]), from_b36(match["channel"])) if match["guild"] else None
         )
-        return cls(match["round"], match["answer"], where)
+        return cls(match["round"], match["answer"], where, match["lang"])
 
 
 @dataclass(frozen=True, slots=True)
 class ReviewChoice:
     """Keep, revise or retire under a review message, about the version it shows (None
     on messages posted before buttons named it: the current version) and when the review
-    was asked (Unix seconds in base 36; None on messages posted before buttons named it)."""
+    was asked (Unix seconds in base 36; None on messages posted before buttons named it),
+    and the language it was shown in."""
 
     TEMPLATE: ClassVar[str] = (
         r"gr:review:(?P<number>\d{1,9}):(?P<decision>keep|revise|retire)"
-        r"(?::(?P<version>\d{1,9})(?::(?P<asked>[0-9a-z]{1,8}))?)?$"
+        r"(?::(?P<version>\d{1,9})(?::(?P<asked>[0-9a-z]{1,8}))?)?" + _SHOWN + "$"
     )
     number: int
     decision: str
     version: int | None = None
     asked_at: datetime | None = None
+    lang: str | None = None
 
     @property
     def custom_id(self) -> str:
@@ -140,29 +153,32 @@ class ReviewChoice:
             if self.version is not None and self.asked_at
             else ""
         )
-        return _checked(f"gr:review:{self.number}:{self.decision}{version}{asked}")
+        return _checked(
+            f"gr:review:{self.number}:{self.decision}{version}{asked}{_shown(self.lang)}"
+        )
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> ReviewChoice:
         version = int(match["version"]) if match["version"] else None
         asked = datetime.fromtimestamp(from_b36(match["asked"]), UTC) if match["asked"] else None
-        return cls(int(match["number"]), match["decision"], version, asked)
+        return cls(int(match["number"]), match["decision"], version, asked, match["lang"])
 
 
 @dataclass(frozen=True, slots=True)
 class AgreeOnRound:
     """ "Record as agreement" under a round's summary."""
 
-    TEMPLATE: ClassVar[str] = rf"gr:agree:(?P<round>{_ROUND})$"
+    TEMPLATE: ClassVar[str] = rf"gr:agree:(?P<round>{_ROUND}){_SHOWN}$"
     round_id: str
+    lang: str | None = None
 
     @property
     def custom_id(self) -> str:
-        return _checked(f"gr:agree:{self.round_id}")
+        return _checked(f"gr:agree:{self.round_id}{_shown(self.lang)}")
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> AgreeOnRound:
-        return cls(match["round"])
+        return cls(match["round"], match["lang"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,39 +188,41 @@ class RenewalAnswer:
 
     TEMPLATE: ClassVar[str] = (
         rf"gr:renew:(?P<meeting>{_ROUND}):(?P<outcome>renewed|check)"
-        rf"(?::(?P<guild>{_B36}):(?P<channel>{_B36}))?$"
+        rf"(?::(?P<guild>{_B36}):(?P<channel>{_B36}))?{_SHOWN}$"
     )
     meeting_id: str
     outcome: str
     where: Where | None = None
+    lang: str | None = None
 
     @property
     def custom_id(self) -> str:
         suffix = f":{b36(self.where.guild)}:{b36(self.where.channel)}" if self.where else ""
-        return _checked(f"gr:renew:{self.meeting_id}:{self.outcome}{suffix}")
+        return _checked(f"gr:renew:{self.meeting_id}:{self.outcome}{suffix}{_shown(self.lang)}")
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> RenewalAnswer:
         where = (
             Where(from_b36(match["guild"]), from_b36(match["channel"])) if match["guild"] else None
         )
-        return cls(match["meeting"], match["outcome"], where)
+        return cls(match["meeting"], match["outcome"], where, match["lang"])
 
 
 @dataclass(frozen=True, slots=True)
 class EvaluateMeeting:
     """ "Evaluate" under the request for a meeting's process evaluation: opens the form."""
 
-    TEMPLATE: ClassVar[str] = rf"gr:evaluate:(?P<meeting>{_ROUND})$"
+    TEMPLATE: ClassVar[str] = rf"gr:evaluate:(?P<meeting>{_ROUND}){_SHOWN}$"
     meeting_id: str
+    lang: str | None = None
 
     @property
     def custom_id(self) -> str:
-        return _checked(f"gr:evaluate:{self.meeting_id}")
+        return _checked(f"gr:evaluate:{self.meeting_id}{_shown(self.lang)}")
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> EvaluateMeeting:
-        return cls(match["meeting"])
+        return cls(match["meeting"], match["lang"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,15 +230,16 @@ class RecordSuggestion:
     """ "Record as agreement" under the bot's suggestion: opens the agreement form, filled
     in with the proposal the message quotes. The message itself carries the context."""
 
-    TEMPLATE: ClassVar[str] = r"gr:suggest:record$"
+    TEMPLATE: ClassVar[str] = r"gr:suggest:record" + _SHOWN + "$"
+    lang: str | None = None
 
     @property
     def custom_id(self) -> str:
-        return "gr:suggest:record"
+        return f"gr:suggest:record{_shown(self.lang)}"
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> RecordSuggestion:
-        return cls()
+        return cls(match["lang"])
 
 
 # --- forms (modals) ----------------------------------------------------------------
@@ -246,26 +265,29 @@ class ProposalForm:
 class ConcernForm:
     round_id: str
     where: Where | None = None
+    lang: str | None = None  # the language of the round's message
 
     @property
     def custom_id(self) -> str:
-        return _form_of(RoundAnswer(self.round_id, "concern", self.where).custom_id)
+        return _form_of(RoundAnswer(self.round_id, "concern", self.where, self.lang).custom_id)
 
 
 @dataclass(frozen=True, slots=True)
 class AgreementForm:
     """The agreement form: opened by a round summary's button (`round_id`: the round it
-    settles), by a suggestion's (`suggested`), or by /agree and the message menu."""
+    settles), by a suggestion's (`suggested`), or by /agree and the message menu; `lang`:
+    the language of the message whose button opened it."""
 
     round_id: str | None = None
     suggested: bool = False
+    lang: str | None = None
 
     @property
     def custom_id(self) -> str:
         if self.round_id is not None:
-            return _form_of(AgreeOnRound(self.round_id).custom_id)
+            return _form_of(AgreeOnRound(self.round_id, self.lang).custom_id)
         if self.suggested:
-            return _form_of(RecordSuggestion().custom_id)
+            return _form_of(RecordSuggestion(self.lang).custom_id)
         return "gr:m:agree"
 
 
@@ -273,29 +295,32 @@ class AgreementForm:
 class RevisionForm:
     number: int
     version: int | None = None  # the version the review message showed
+    lang: str | None = None  # the language it was shown in
 
     @property
     def custom_id(self) -> str:
         version = f":{self.version}" if self.version is not None else ""
-        return f"gr:m:revise:{self.number}{version}"
+        return f"gr:m:revise:{self.number}{version}{_shown(self.lang)}"
 
 
 @dataclass(frozen=True, slots=True)
 class EvaluationForm:
     meeting_id: str
+    lang: str | None = None  # the language of the request to evaluate
 
     @property
     def custom_id(self) -> str:
-        return _form_of(EvaluateMeeting(self.meeting_id).custom_id)
+        return _form_of(EvaluateMeeting(self.meeting_id, self.lang).custom_id)
 
 
 Form = ProposalForm | ConcernForm | AgreementForm | RevisionForm | EvaluationForm
 
 _NUDGE = re.compile(NudgeChoice.TEMPLATE)
 _ROUND_ANSWER = re.compile(RoundAnswer.TEMPLATE)
-_REVISION = re.compile(r"gr:m:revise:(?P<number>\d{1,9})(?::(?P<version>\d{1,9}))?$")
+_REVISION = re.compile(r"gr:m:revise:(?P<number>\d{1,9})(?::(?P<version>\d{1,9}))?" + _SHOWN + "$")
 _EVALUATE = re.compile(EvaluateMeeting.TEMPLATE)
 _AGREE_ON_ROUND = re.compile(AgreeOnRound.TEMPLATE)
+_SUGGESTION = re.compile(RecordSuggestion.TEMPLATE)
 
 
 def parse_form(custom_id: str) -> Form | None:
@@ -306,17 +331,17 @@ def parse_form(custom_id: str) -> Form | None:
     if inner == "gr:agree":
         return AgreementForm()
     if match := _AGREE_ON_ROUND.match(inner):
-        return AgreementForm(round_id=match["round"])
-    if inner == RecordSuggestion().custom_id:
-        return AgreementForm(suggested=True)
+        return AgreementForm(round_id=match["round"], lang=match["lang"])
+    if match := _SUGGESTION.match(inner):
+        return AgreementForm(suggested=True, lang=match["lang"])
     if (match := _NUDGE.match(inner)) and match["act"] == "add":
         return ProposalForm(NudgeChoice.from_match(match))
     if (match := _ROUND_ANSWER.match(inner)) and match["answer"] == "concern":
         answer = RoundAnswer.from_match(match)
-        return ConcernForm(answer.round_id, answer.where)
+        return ConcernForm(answer.round_id, answer.where, answer.lang)
     if match := _REVISION.match(custom_id):
         version = int(match["version"]) if match["version"] else None
-        return RevisionForm(int(match["number"]), version)
+        return RevisionForm(int(match["number"]), version, match["lang"])
     if match := _EVALUATE.match(inner):
-        return EvaluationForm(match["meeting"])
+        return EvaluationForm(match["meeting"], match["lang"])
     return None

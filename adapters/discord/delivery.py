@@ -54,7 +54,7 @@ from bot.presenting import (
     suggestion_text,
     summary_text,
 )
-from bot.store import review_message_keys
+from bot.store import Undeliverable, review_message_keys
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
@@ -80,6 +80,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DMS_CLOSED = 50007  # "Cannot send messages to this user"
+NOT_A_TEXT_CHANNEL = 50008  # "Cannot send messages in a non-text channel": a forum, say
 NO_PINGS = discord.AllowedMentions.none()
 REPORT_FILE = "report.md"
 
@@ -125,7 +126,12 @@ class Delivery:
     async def deliver(self, action: Outbound) -> str | None:
         """Carry out one action; after a failure part-way, the retry of the same action
         sends only what did not go out."""
-        sent = await self._deliver(action)
+        try:
+            sent = await self._deliver(action)
+        except discord.HTTPException as error:
+            if error.code == NOT_A_TEXT_CHANNEL:
+                raise Undeliverable(_no_text_channel(action)) from error
+            raise
         self.progress.done(action)
         return sent
 
@@ -474,6 +480,19 @@ class Delivery:
             if f"post:{index}" not in done:
                 done[f"post:{index}"] = await self._post(guild, place, message)
         return done["post:0"]  # type: ignore[return-value]
+
+
+def _no_text_channel(action: Outbound) -> str:
+    """Why an action addressed to a channel that takes no messages is set aside. Everything
+    that names its thread goes there; what names only its table cannot, when that table
+    is a whole forum: one kept from before each forum post was a table of its own."""
+    return (
+        f"Discord takes no messages in channel {action.channel}: a forum (only its posts "
+        "do) or a channel not for text. A table kept for a whole forum, from before each "
+        "forum post was a table of its own, has no post for what names no thread (a "
+        "review, a meeting's questions); its agreements stay on record: groundrules "
+        f"export --table {action.channel}"
+    )
 
 
 def _place(channel: str, thread_id: str | None) -> int:

@@ -269,11 +269,15 @@ class Origin:
     user: str
     at: datetime
     event_id: str
-    lang: str  # the client's language: what buttons and forms are shown in
+    lang: str  # the language the clicked message was shown in, else the client's
 
 
-def origin_of(interaction: discord.Interaction, where: Where | None = None) -> Origin | None:
-    """`where` wins over the interaction's own channel: a button in a DM names its table."""
+def origin_of(
+    interaction: discord.Interaction, where: Where | None = None, shown: str | None = None
+) -> Origin | None:
+    """`where` wins over the interaction's own channel: a button in a DM names its table.
+    `shown`, the language the clicked message was shown in (its id names it), wins over
+    the client's: the public answer speaks the message's language, whoever clicks."""
     if where is not None:
         guild_id = where.guild
         place = Place(str(where.channel), str(where.thread) if where.thread else None)
@@ -289,7 +293,7 @@ def origin_of(interaction: discord.Interaction, where: Where | None = None) -> O
         user=str(interaction.user.id),
         at=interaction.created_at,
         event_id=f"ix:{interaction.id}",
-        lang=supported(str(interaction.locale)),
+        lang=supported(shown or str(interaction.locale)),
     )
 
 

@@ -43,12 +43,20 @@ def test_custom_ids_base36_round_trip(number):
         NudgeChoice("open", Where(1, 2), 3, 4),
         RoundAnswer("0123456789abcdef", "concern", Where(BIGGEST, BIGGEST)),
         RoundAnswer("0123456789abcdef", "none"),
+        RoundAnswer("x" * 40, "concern", Where(BIGGEST, BIGGEST), "nl"),
+        RoundAnswer("0123456789abcdef", "none", None, "en"),
         ReviewChoice(123456789, "revise"),
+        ReviewChoice(123456789, "retire", 123456789, datetime(2999, 1, 1, tzinfo=UTC), "nl"),
+        ReviewChoice(3, "keep", 2, None, "en"),
         AgreeOnRound("0123456789abcdef"),
+        AgreeOnRound("x" * 40, "nl"),
         RenewalAnswer("0123456789abcdef", "renewed"),
         RenewalAnswer("x" * 40, "check", Where(BIGGEST, BIGGEST)),
+        RenewalAnswer("x" * 40, "check", Where(BIGGEST, BIGGEST), "nl"),
         EvaluateMeeting("0123456789abcdef"),
+        EvaluateMeeting("x" * 40, "en"),
         RecordSuggestion(),
+        RecordSuggestion("nl"),
     ],
 )
 def test_custom_ids_buttons_round_trip_within_the_limit(button):
@@ -94,6 +102,12 @@ def test_custom_ids_templates_do_not_overlap():
         RenewalAnswer("r1", "renewed").custom_id,
         EvaluateMeeting("r1").custom_id,
         RecordSuggestion().custom_id,
+        RoundAnswer("r1", "none", Where(1, 2), "nl").custom_id,
+        ReviewChoice(3, "keep", 1, datetime(2026, 3, 30, tzinfo=UTC), "nl").custom_id,
+        AgreeOnRound("r1", "nl").custom_id,
+        RenewalAnswer("r1", "renewed", None, "en").custom_id,
+        EvaluateMeeting("r1", "nl").custom_id,
+        RecordSuggestion("nl").custom_id,
     ]
     templates = [
         NudgeChoice, RoundAnswer, ReviewChoice, AgreeOnRound, RenewalAnswer, EvaluateMeeting,
@@ -110,17 +124,58 @@ def test_custom_ids_templates_do_not_overlap():
         ProposalForm(NudgeChoice("add", Where(1, 2), 3, 4)),
         ConcernForm("0123456789abcdef", Where(BIGGEST, BIGGEST)),
         ConcernForm("0123456789abcdef"),
+        ConcernForm("x" * 40, Where(BIGGEST, BIGGEST), "nl"),
+        ConcernForm("0123456789abcdef", None, "en"),
         AgreementForm(),
         AgreementForm(round_id="0123456789abcdef"),
+        AgreementForm(round_id="x" * 40, lang="nl"),
         AgreementForm(suggested=True),
+        AgreementForm(suggested=True, lang="en"),
         RevisionForm(42),
         RevisionForm(42, 7),
+        RevisionForm(123456789, 123456789, "nl"),
+        RevisionForm(42, None, "en"),
         EvaluationForm("0123456789abcdef"),
+        EvaluationForm("x" * 40, "nl"),
     ],
 )
 def test_custom_ids_forms_round_trip_within_the_limit(form):
     assert len(form.custom_id) <= MAX_LENGTH
     assert parse_form(form.custom_id) == form
+
+
+def test_custom_ids_name_the_language_shown_and_read_older_ones_without():
+    """The language part ends the id ("~nl"), after any other optional part; ids without
+    it (posted before buttons named their language) read as None: the client's language."""
+    asked = datetime(2026, 3, 30, 9, tzinfo=UTC)
+    assert ReviewChoice(3, "keep", 2, asked, "nl").custom_id == "gr:review:3:keep:2:tcpfo0~nl"
+    assert RoundAnswer("r1", "concern", Where(36, 37), "en").custom_id == (
+        "gr:round:r1:concern:10:11~en"
+    )
+    assert RenewalAnswer("m1", "renewed", None, "nl").custom_id == "gr:renew:m1:renewed~nl"
+    assert AgreeOnRound("r1", "nl").custom_id == "gr:agree:r1~nl"
+    assert EvaluateMeeting("m1", "en").custom_id == "gr:evaluate:m1~en"
+    assert RecordSuggestion("nl").custom_id == "gr:suggest:record~nl"
+    assert RevisionForm(3, 2, "nl").custom_id == "gr:m:revise:3:2~nl"
+    assert ConcernForm("r1", None, "nl").custom_id == "gr:m:round:r1:concern~nl"
+    assert AgreementForm(round_id="r1", lang="en").custom_id == "gr:m:agree:r1~en"
+    assert EvaluationForm("m1", "nl").custom_id == "gr:m:evaluate:m1~nl"
+    for button, old in [
+        (ReviewChoice(3, "keep", 2, asked), "gr:review:3:keep:2:tcpfo0"),
+        (RoundAnswer("r1", "none"), "gr:round:r1:none"),
+        (RenewalAnswer("m1", "check", Where(36, 37)), "gr:renew:m1:check:10:11"),
+        (AgreeOnRound("r1"), "gr:agree:r1"),
+        (EvaluateMeeting("m1"), "gr:evaluate:m1"),
+        (RecordSuggestion(), "gr:suggest:record"),
+    ]:
+        match = re.match(type(button).TEMPLATE, old)
+        assert match and type(button).from_match(match) == button
+        assert button.lang is None
+    assert parse_form("gr:m:revise:3:2") == RevisionForm(3, 2, None)
+    assert parse_form("gr:m:agree:r1") == AgreementForm(round_id="r1")
+    assert parse_form("gr:m:suggest:record") == AgreementForm(suggested=True)
+    assert parse_form("gr:m:evaluate:m1") == EvaluationForm("m1")
+    assert parse_form("gr:m:round:r1:concern") == ConcernForm("r1")
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
-from bot.models import TimerRow
+from bot.models import OutboxRow, TimerRow
 from rules.events import CommandInvoked, MemberJoined, RosterSynced
+from tests.discord.harness import workspace
 from tests.discord.test_discord_access import VIEW_CHANNEL, overwrite
+from tests.helpers import eventually
 from tests.standins.discord_api import GUILD_FORUM, FakeChannel
 
 
@@ -81,3 +83,46 @@ async def test_a_member_shut_out_of_a_forum_leaves_its_posts_tables(world, harne
     await world.api.dispatch("CHANNEL_UPDATE", data)
     *_, synced = await runtime.wait_for(RosterSynced, lambda e: e.channel == str(post.id), count=2)
     assert synced.members == {str(world.alice.id), str(world.carol.id), str(world.guild.owner.id)}
+
+
+async def test_a_review_of_a_whole_forums_table_is_set_aside_once_with_why(world, harness, caplog):
+    """Before each forum post was a table of its own, "/agree" in a post recorded the
+    agreement at the forum's table (its announcement named the post). Its review names no
+    post, and a forum takes no messages: it is set aside at once, saying why and where
+    the agreement stays on record, not refused by Discord eight times over two hours."""
+    forum, post = forum_post(world)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced, lambda e: e.channel == str(post.id))
+    stored_before = CommandInvoked(
+        workspace=workspace(world.guild), channel=str(forum.id), thread_id=str(post.id),
+        at=datetime.now(UTC), event_id="before-posts-were-tables", user=str(world.alice.id),
+        name="agree", args="We try it for a week because why not",
+    )  # fmt: skip
+    await runtime.submit(stored_before, platform="discord")
+    # What names the post goes in it.
+    await eventually(
+        lambda: any(m["content"].startswith("Agreement recorded.")
+                    for m in world.api.messages_in(post))
+    )  # fmt: skip
+
+    with Session(harness.app.database) as session:
+        [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "review")).all()
+        timer.due = datetime(2000, 1, 1, tzinfo=UTC)
+        session.add(timer)
+        session.commit()
+    await runtime.tick_until_sent()
+
+    def set_aside() -> list[OutboxRow]:
+        with Session(harness.app.database) as session:
+            return [row for row in session.exec(select(OutboxRow)).all()
+                    if "AnnounceReview" in row.payload and row.delivered_at]  # fmt: skip
+
+    await eventually(set_aside)
+    [review] = set_aside()
+    assert review.delivered_at is not None and review.attempts == 0
+    assert review.last_error.startswith(f"Discord takes no messages in channel {forum.id}")
+    assert review.last_error.endswith(f"groundrules export --table {forum.id}")
+    assert f"AnnounceReview not delivered: Discord takes no messages in channel {forum.id}" in (
+        caplog.text
+    )
+    assert len(world.api.requests_to(f"POST /channels/{forum.id}/messages")) == 1

@@ -343,9 +343,107 @@ async def test_interactions_review_buttons_are_about_the_version_they_showed(wor
     # A review message posted before buttons named their version acts on the current one.
     before = copy.deepcopy(shown)
     for button in before[0]["components"]:
-        button["custom_id"] = re.sub(r":1:[0-9a-z]+$", "", button["custom_id"])
+        button["custom_id"] = re.sub(r":1:[0-9a-z]+~en$", "", button["custom_id"])
     world.api.message(review["id"])["components"] = before
     older = await world.api.component_interaction(review, world.carol, "gr:review:1:keep")
     await runtime.wait_for(ReviewDecided, count=3)
     kept = await world.api.wait_for_callback(older)
     assert kept.content.startswith("Agreement #1 is kept, as it works.")
+
+
+def _public(world) -> list[str]:
+    """What everyone in #general reads from the bot (not its ephemeral answers)."""
+    return [
+        m["content"] for m in world.api.messages_in(world.general) if not m.get("flags", 0) & 64
+    ]
+
+
+def _agreement(world, number: int) -> AgreementView:
+    return AgreementView(
+        number=number, text=f"Rule {number}", why="it helps", owner=None,
+        recorded_by=str(world.alice.id), consenters=(str(world.alice.id),), concerns=(),
+        review_on=date(2026, 4, 1), version=1, replaces=None, status="current",
+    )  # fmt: skip
+
+
+async def test_interactions_review_answers_speak_the_language_the_message_was_shown_in(
+    world, harness
+):
+    """A table with no language: an English review message, clicked from a Dutch client.
+    What the table reads is English, as the message was; the form it opens too. A button
+    posted before buttons named their language speaks the clicker's, as before."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    for number in (1, 2):
+        await runtime.submit(
+            CommandInvoked(
+                workspace=workspace(world.guild), channel=str(world.general.id),
+                at=datetime.now(UTC), event_id=f"agree-{number}", user=str(world.alice.id),
+                name="agree", args=f"Rule {number} because it helps",
+            ),
+            platform="discord",
+        )  # fmt: skip
+    review = AnnounceReview(
+        workspace=workspace(world.guild), channel=str(world.general.id), lang="en",
+        agreement=_agreement(world, 1),
+    )  # fmt: skip
+    message = world.api.message(await harness.adapter.deliver(review))
+    assert all(custom_id.endswith("~en") for _, custom_id in buttons(message))
+
+    before = len(_public(world))
+    revise = await world.api.click_button(message, world.bob, label="Revise", locale="nl")
+    modal = await world.api.wait_for_callback(revise)
+    assert modal.data["title"] == "Revise agreement #1"  # the message's language
+    await world.api.submit_modal(
+        modal, {"lesson": "too vague", "text": "Rule 1, sharper", "why": "clearer"}, locale="nl"
+    )
+    [revised] = await runtime.wait_for(ReviewDecided)
+    assert revised.lang == "en"
+    await eventually(lambda: len(_public(world)) > before)
+    assert _public(world)[before].startswith("Agreement recorded.\nAgreement #1, version 2:")
+
+    # Agreement #2's review message from before buttons named their language.
+    old = AnnounceReview(
+        workspace=workspace(world.guild), channel=str(world.general.id), lang="en",
+        agreement=_agreement(world, 2),
+    )  # fmt: skip
+    message = world.api.message(await harness.adapter.deliver(old))
+    for button in message["components"][0]["components"]:
+        button["custom_id"] = re.sub(r":1~en$", "", button["custom_id"])  # "gr:review:2:keep"
+    before = len(_public(world))
+    keep = await world.api.component_interaction(
+        message, world.bob, "gr:review:2:keep", locale="nl"
+    )
+    [_, kept] = await runtime.wait_for(ReviewDecided, count=2)
+    assert kept.lang == "nl"
+    await world.api.wait_for_callback(keep)
+    await eventually(lambda: len(_public(world)) > before)
+    assert _public(world)[before].startswith("Afspraak #2 blijft")
+
+
+async def test_interactions_keep_from_a_dutch_client_is_announced_in_the_messages_language(
+    world, harness
+):
+    """Bob's client is Dutch; the review message, and the table, English."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    await runtime.submit(
+        CommandInvoked(
+            workspace=workspace(world.guild), channel=str(world.general.id),
+            at=datetime.now(UTC), event_id="agree-1", user=str(world.alice.id),
+            name="agree", args="Rule 1 because it helps",
+        ),
+        platform="discord",
+    )  # fmt: skip
+    review = AnnounceReview(
+        workspace=workspace(world.guild), channel=str(world.general.id), lang="en",
+        agreement=_agreement(world, 1),
+    )  # fmt: skip
+    message = world.api.message(await harness.adapter.deliver(review))
+    before = len(_public(world))
+    keep = await world.api.click_button(message, world.bob, label="Keep", locale="nl")
+    [kept] = await runtime.wait_for(ReviewDecided)
+    assert kept.lang == "en"
+    await world.api.wait_for_callback(keep)
+    await eventually(lambda: len(_public(world)) > before)
+    assert _public(world)[before].startswith("Agreement #1 is kept, as it works.")

@@ -96,14 +96,17 @@ async def test_meeting_end_asks_everyone_to_renew_and_to_evaluate(world, harness
     [(_, renewed), (_, check)] = buttons(renewal)
     meeting_id = renewed.split(":")[2]
     assert [label for label, _ in buttons(renewal)] == RENEWAL_BUTTONS
-    assert (renewed, check) == (f"gr:renew:{meeting_id}:renewed", f"gr:renew:{meeting_id}:check")
+    # Each ends in the language its message was shown in.
+    assert (renewed, check) == (
+        f"gr:renew:{meeting_id}:renewed~en", f"gr:renew:{meeting_id}:check~en"
+    )  # fmt: skip
 
     evaluation = posted_with(world, "Evaluate")
     lines = evaluation["content"].splitlines()
     assert lines[0].startswith("A short process evaluation, please:")
     assert (lines[1], lines[9]) == ("1. keep agreements", "9. listen to each other")
     assert len(lines) == 10  # no typed-command hint under the buttons
-    assert buttons(evaluation) == [("Evaluate", f"gr:evaluate:{meeting_id}")]
+    assert buttons(evaluation) == [("Evaluate", f"gr:evaluate:{meeting_id}~en")]
 
 
 async def test_meeting_renewal_buttons_set_the_mandate(world, harness):
@@ -284,8 +287,8 @@ async def test_meeting_an_earlier_meetings_buttons_act_on_that_meeting(world, ha
     await command(world, runtime, world.alice, "meeting", "end")
     evaluation_two = posted_with(world, "Evaluate")
     assert evaluation_two["id"] != evaluation_one["id"]
-    meeting_one = buttons(evaluation_one)[0][1].split(":")[2]
-    meeting_two = buttons(evaluation_two)[0][1].split(":")[2]
+    meeting_one = buttons(evaluation_one)[0][1].split(":")[2].removesuffix("~en")
+    meeting_two = buttons(evaluation_two)[0][1].split(":")[2].removesuffix("~en")
 
     async def evaluate(message, scores, count):
         click = await world.api.click_button(message, world.carol, label="Evaluate")

@@ -43,8 +43,8 @@ async def test_round_buttons_record_answers_and_show_progress_in_place(world, ha
     assert buttons(message)[0][0] == "No concerns"
     round_id = buttons(message)[0][1].split(":")[2]
     assert buttons(message) == [
-        ("No concerns", f"gr:round:{round_id}:none"),
-        ("I have a concern", f"gr:round:{round_id}:concern"),
+        ("No concerns", f"gr:round:{round_id}:none~en"),
+        ("I have a concern", f"gr:round:{round_id}:concern~en"),
     ]
 
     click = await world.api.click_button(message, world.bob, label="No concerns")
@@ -119,15 +119,25 @@ async def test_round_buttons_still_answer_after_a_restart(world, harness):
     assert len(world.api.identifies) == 2
 
 
-async def test_round_button_thanks_a_dutch_client_in_dutch(world, harness):
+async def test_round_button_answers_in_the_language_it_was_shown_in(world, harness):
     """No table language: a round asked in English, "No concerns" clicked from a Dutch
-    Discord client is thanked in Dutch, as the other buttons answer."""
+    Discord client answers in the English it was shown in, as the other buttons do (and
+    as Slack's do in a channel). A button from before buttons named their language
+    answers in the client's."""
     runtime = await harness.start()
     message = await start_round(world, runtime)
     click = await world.api.click_button(message, world.bob, label="No concerns", locale="nl")
     thanks = await world.api.wait_for_callback(click)
-    assert (thanks.content, thanks.ephemeral) == ("Dank je, genoteerd: geen zorgen.", True)
+    assert (thanks.content, thanks.ephemeral) == ("Thank you, noted: no concerns.", True)
     [answered] = await runtime.wait_for(ConcernAnswered)
+    assert answered.lang == "en"
+
+    for button in message["components"][0]["components"]:
+        button["custom_id"] = button["custom_id"].removesuffix("~en")
+    click = await world.api.click_button(message, world.carol, label="No concerns", locale="nl")
+    thanks = await world.api.wait_for_callback(click)
+    assert (thanks.content, thanks.ephemeral) == ("Dank je, genoteerd: geen zorgen.", True)
+    [_, answered] = await runtime.wait_for(ConcernAnswered, count=2)
     assert answered.lang == "nl"
 
 
@@ -332,7 +342,7 @@ async def test_round_summary_records_the_agreement_with_its_own_rounds_answers(w
     assert modal.data["custom_id"] == f"gr:m:{buttons(summary_a)[0][1].removeprefix('gr:')}"
     await world.api.submit_modal(modal, {"text": PROPOSAL, "why": "reproducible builds"})
     [submitted] = await runtime.wait_for(AgreementSubmitted)
-    assert submitted.round_id == buttons(summary_a)[0][1].split(":")[2]
+    assert submitted.round_id == buttons(summary_a)[0][1].split(":")[2].removesuffix("~en")
     await eventually(lambda: any(m["content"].startswith("Agreement recorded")
                                  for m in world.api.messages_in(world.general)))  # fmt: skip
     [announced] = [m["content"] for m in world.api.messages_in(world.general)

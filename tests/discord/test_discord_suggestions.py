@@ -46,7 +46,7 @@ async def test_suggestion_offers_to_record_and_records_nothing_itself(world, har
         f"> #proposal {SHOWN}",
         "Record it as an agreement? I never do that on my own.",
     ]
-    assert buttons(suggestion) == [("Record as agreement", "gr:suggest:record")]
+    assert buttons(suggestion) == [("Record as agreement", "gr:suggest:record~en")]
     assert world.api.messages_in(world.general) == []  # in the thread, where it was said
     [post] = world.api.requests_to(f"POST /channels/{world.thread.id}/messages")
     assert post.json["allowed_mentions"] == {"parse": []} and suggestion["mentions"] == []
