@@ -8,8 +8,10 @@ events that Bolt acks itself, in the listener body. The translation is in
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from collections import OrderedDict
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +37,9 @@ def workspace_of(context: AsyncBoltContext) -> str:
     return translate.workspace_id(team_id=context.team_id, enterprise_id=context.enterprise_id)
 
 
+KEPT_OPEN_REMEMBERED = 1000
+
+
 def trigger_of(body: Body) -> str:
     """The neutral event id of an interaction: Slack's one-off trigger id."""
     trigger = body.get("trigger_id")
@@ -49,6 +54,10 @@ class Listeners:
         self.adapter = adapter
         # Problems whose proposal form is being posted now (a form submitted twice).
         self._answering: set[tuple[str, str, str]] = set()
+        # Each agreement form's ack decision (kept open for a role the table lacks, or
+        # not), by the submission's trigger, for its lazy half, which Bolt starts beside
+        # the ack. Bounded: a lazy half that never runs leaves its entry behind.
+        self._kept_open: OrderedDict[str, asyncio.Future[bool]] = OrderedDict()
 
     def register(self, app: AsyncApp) -> None:
         app.event("message")(self.on_message)
@@ -404,19 +413,39 @@ class Listeners:
 
     async def check_agreement(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
         result = self._form(translate.agreement_form, body, view, context)
+        kept_open = False
         if isinstance(result, AgreementSubmitted):
             # A role the table does not have: the form stays open with the person's words
             # (a quick read, within the 3 seconds; if slow, the engine refuses instead).
             unknown = await self.adapter.unknown_role(result)
             if unknown is not None:
-                result = Invalid({ids.ROLE: unknown})
+                kept_open, result = True, Invalid({ids.ROLE: unknown})
+            decided = self._ack_decision(trigger_of(body))
+            if not decided.done():
+                decided.set_result(kept_open)
         await self._answer(ack, result, view)
 
     async def on_agreement(self, body: Body, view: Body, context: AsyncBoltContext) -> None:
         submitted = self._form(translate.agreement_form, body, view, context)
-        if isinstance(submitted, Invalid) or await self.adapter.unknown_role(submitted):
+        if isinstance(submitted, Invalid):
             return  # the ack kept the form open, saying why
-        await self.adapter.submit(submitted)
+        trigger = trigger_of(body)
+        try:  # the ack decides within Slack's 3 seconds; without it, the engine does
+            kept_open = await asyncio.wait_for(asyncio.shield(self._ack_decision(trigger)), 3.5)
+        except TimeoutError:
+            kept_open = False
+        finally:
+            self._kept_open.pop(trigger, None)
+        if not kept_open:  # a role read too slowly is refused by the engine, words quoted
+            await self.adapter.submit(submitted)
+
+    def _ack_decision(self, trigger: str) -> asyncio.Future[bool]:
+        decided = self._kept_open.get(trigger)
+        if decided is None:
+            decided = self._kept_open[trigger] = asyncio.get_running_loop().create_future()
+            while len(self._kept_open) > KEPT_OPEN_REMEMBERED:
+                self._kept_open.popitem(last=False)
+        return decided
 
     async def check_revise(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
         await self._answer(ack, self._form(translate.revise_form, body, view, context), view)

@@ -123,6 +123,32 @@ async def test_slack_agreement_owned_by_a_role_nobody_added_keeps_the_form_open(
         assert session.exec(select(AgreementRow)).all() == []
 
 
+async def test_slack_agreement_form_whose_roles_read_too_slowly_is_refused_with_its_words(
+    bot: SlackBot, monkeypatch
+):
+    """The ack could not read the roles in its second: the form closes, and the engine
+    refuses the unknown role privately, quoting the words back; nothing is lost silently."""
+    read_roles = bot.runtime.table_roles
+    reads = []
+
+    async def slow_first(workspace, channel):
+        reads.append(channel)
+        return None if len(reads) == 1 else await read_roles(workspace, channel)
+
+    monkeypatch.setattr(bot.runtime, "table_roles", slow_first)
+    await bot.command("/agree")
+    [opened] = await bot.slack.wait_for("views.open")
+    form = agreement_form(opened.params["view"]["private_metadata"], role="release captain")
+    reply = await bot.interact(form)
+    assert reply.status == 200 and not reply.body  # a plain ack: the form closed
+    await bot.handled(AgreementSubmitted)
+    [refused] = await bot.slack.wait_for("chat.postEphemeral")
+    assert "I know no role release captain here" in shown_text(refused)
+    assert "We merge on green" in shown_text(refused)  # the person's words, back to them
+    with Session(bot.groundrules.database) as session:
+        assert session.exec(select(AgreementRow)).all() == []
+
+
 async def test_slack_message_shortcut_opens_the_modal_prefilled(bot: SlackBot):
     payload = message_shortcut(
         "record_agreement", message_text="We merge on green only <!channel>", message_user=BOB
