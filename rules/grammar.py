@@ -796,11 +796,14 @@ _WITHDRAW = frozenset({
     "cancel", "withdraw", "stop", "abort",
     "intrekken", "annuleren", "annuleer", "stoppen", "trek in",  # "trek de ronde in"
 })  # fmt: skip
+# Words that name the round: "cancel my concern" and "trek mijn zorg in" take back an
+# answer, not the round (_takes_back_an_answer).
 _THE_ROUND = frozenset({
-    "the", "this", "that", "it", "my", "our", "concern", "concerns", "round",
-    "de", "deze", "die", "dat", "het", "hem", "mijn", "onze", "zorg", "zorgen", "ronde",
-    "rondje", "zorgenronde",
+    "the", "this", "that", "it", "our", "concerns", "round",
+    "de", "deze", "die", "dat", "het", "hem", "onze", "zorgen", "ronde", "rondje",
+    "zorgenronde",
 })  # fmt: skip
+_AN_ANSWER = frozenset({"my", "mijn", "concern", "zorg", "answer", "antwoord"})
 _PLEASE = frozenset({"please", "pls", "now", "alsjeblieft", "aub", "graag", "maar"})
 _NOT_A_WORD = re.compile(r"[^\w\s]|_")
 
@@ -812,14 +815,28 @@ def _keyword(args: str) -> str:
     return " ".join(w for w in words if w not in _PLEASE)
 
 
+def _round_words_left_out(args: str) -> list[str]:
+    words = _keyword(args).replace("concern round", "round").split()
+    return [word for word in words if word not in _THE_ROUND]
+
+
 def _withdraws(args: str) -> bool:
-    words = [word for word in _keyword(args).split() if word not in _THE_ROUND]
-    return " ".join(words) in _WITHDRAW
+    return " ".join(_round_words_left_out(args)) in _WITHDRAW
+
+
+def _takes_back_an_answer(args: str) -> bool:
+    """ "/concerns cancel my concern", "/zorgen trek mijn zorg in": one's own answer, which
+    is changed by answering again, not by withdrawing everyone's round."""
+    words = _round_words_left_out(args)
+    kept = [word for word in words if word not in _AN_ANSWER]
+    return len(kept) < len(words) and " ".join(kept) in _WITHDRAW
 
 
 def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | WithdrawRound | UsageError:
     if _withdraws(args):
         return WithdrawRound()
+    if _takes_back_an_answer(args):
+        return UsageError(spec, ANSWER_AGAIN)
     if args and _means_no_concern(args):
         # "/zorgen geen zorgen" answers a round; it would ask everyone about "geen zorgen".
         return UsageError(spec, AN_ANSWER_NOT_A_PROPOSAL)
@@ -849,6 +866,10 @@ _AFTERWORDS = _NO_CONCERN | frozenset({
     "lijkt me goed", "fijn", "helemaal goed", "goed plan",
 })  # fmt: skip
 _LONGEST_FIRST = sorted(_NO_CONCERN, key=len, reverse=True)
+ANSWER_AGAIN = Say.of(
+    N_("To change your answer to the concern round, answer again: /concern none, or /concern "
+       "<your concern>. The last answer counts.")
+)  # fmt: skip
 AN_ANSWER_NOT_A_PROPOSAL = Say.of(
     N_("That reads as an answer, not a proposal: to answer a concern round, type /concern "
        "none. To ask everyone here, give the proposal itself.")

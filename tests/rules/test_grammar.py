@@ -144,6 +144,19 @@ def test_grammar_a_proposal_starting_with_the_word_asks_about_that_proposal(args
 
 
 @pytest.mark.parametrize(
+    ("name", "args"),
+    [("concerns", "cancel my concern"), ("zorgen", "trek mijn zorg in"),
+     ("concerns", "withdraw my answer please"), ("zorgen", "mijn zorg intrekken")],
+)  # fmt: skip
+def test_grammar_taking_back_ones_own_concern_is_not_withdrawing_the_round(name, args):
+    """Whoever asked for the round would withdraw it for everyone; the person means their
+    own answer, which they change by answering again."""
+    parsed = parse(name, args)
+    assert isinstance(parsed, UsageError) and parsed.reason is not None
+    assert "answer again: /concern none" in parsed.reason.msgid
+
+
+@pytest.mark.parametrize(
     ("args", "window"),
     [
         ("15", timedelta(minutes=15)),
