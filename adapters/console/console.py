@@ -26,7 +26,7 @@ from rules.actions import CloseReview, Outbound, Reply, SendNudge, UpdateRoundPr
 from rules.classifier import LABELS
 from rules.conversation import previous_indexes
 from rules.durations import DurationError, parse_duration
-from rules.events import CommandInvoked, Event, MessagePosted, MessageRelabelled
+from rules.events import CommandInvoked, Event, MemberJoined, MessagePosted, MessageRelabelled
 
 WORKSPACE = "console"
 CONSOLE_COMMANDS = {
@@ -60,6 +60,7 @@ class ConsoleChat:
         self.messages: dict[str, Posted] = {}
         self._numbers = count(1)
         self._events = count(1)
+        self._seated: set[tuple[str, str]] = set()  # (channel, person) known to the bot
 
     # --- the loop --------------------------------------------------------------------
 
@@ -99,6 +100,7 @@ class ConsoleChat:
         number = str(next(self._numbers))
         self.messages[number] = Posted(self.channel, self.thread, line)
         self.write(f"  #{number}")
+        self._take_seat()
         self._submit(
             MessagePosted(
                 workspace=WORKSPACE,
@@ -115,6 +117,7 @@ class ConsoleChat:
 
     def _command(self, name: str, args: str) -> None:
         """A slash command typed by the current person, where they are."""
+        self._take_seat()
         self._submit(
             CommandInvoked(
                 workspace=WORKSPACE,
@@ -125,6 +128,24 @@ class ConsoleChat:
                 name=name,
                 args=args,
                 thread_id=self.thread,
+            )
+        )
+
+    def _take_seat(self) -> None:
+        """Make the person typing a member of this channel the first time they speak or
+        type a command here, as the Slack and Discord adapters sync the roster: else
+        someone who only typed commands is left out of mandates and renewals."""
+        seat = (self.channel, self.user)
+        if seat in self._seated:
+            return
+        self._seated.add(seat)
+        self._submit(
+            MemberJoined(
+                workspace=WORKSPACE,
+                channel=self.channel,
+                at=self.now,
+                event_id=self._event_id(),
+                user=self.user,
             )
         )
 

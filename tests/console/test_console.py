@@ -134,3 +134,17 @@ def test_console_shows_round_progress_as_an_edit_of_the_round_message(tmp_path, 
         "[bot updates its concern round message in #general]\n"
         "    1 of 2 answered; waiting for chris."
     )
+
+
+def test_console_someone_who_only_typed_commands_is_at_the_table(tmp_path, rule_classifier):
+    """Anna never posts a message, only commands: she is a member all the same, so her
+    mandate is listed and the meeting's end asks her to renew it too."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(
+        ["/as ben", "hello all", "/as chris", "hi", "/as anna", "/meeting start",
+         "/agree Retry flaky tests once because the builds fail randomly", "/mandate",
+         "/meeting end"]
+    )  # fmt: skip
+    text = "\n".join(shown)
+    assert "Mandates at this table:\n    anna: no mandate given yet" in text
+    assert "renews their mandate based on its outcome: anna, ben, and chris." in text
