@@ -22,7 +22,15 @@ from itertools import count
 from bot.bootstrap import Groundrules, engine_thresholds
 from bot.explain import explain_message
 from bot.presenting import plain
-from rules.actions import CloseReview, Outbound, Reply, SendNudge, UpdateRoundProgress
+from bot.store import review_message_key
+from rules.actions import (
+    AnnounceReview,
+    CloseReview,
+    Outbound,
+    Reply,
+    SendNudge,
+    UpdateRoundProgress,
+)
 from rules.classifier import LABELS
 from rules.conversation import previous_indexes
 from rules.durations import DurationError, parse_duration
@@ -61,6 +69,7 @@ class ConsoleChat:
         self._numbers = count(1)
         self._events = count(1)
         self._seated: set[tuple[str, str]] = set()  # (channel, person) known to the bot
+        self._review_messages: set[str] = set()  # review messages shown and still open
 
     # --- the loop --------------------------------------------------------------------
 
@@ -258,8 +267,22 @@ class ConsoleChat:
 
     def _show(self, deliveries) -> None:
         for delivery in deliveries:
-            self.write(render_for_console(delivery.action))
+            if self._shows(delivery.action):
+                self.write(render_for_console(delivery.action))
             self.app.store.mark_delivered(delivery.outbox_id, self.now)
+
+    def _shows(self, action: Outbound) -> bool:
+        """False for an edit of a review message never shown (a review decided by a typed
+        /review before it was due): Slack and Discord have nothing to edit then either."""
+        match action:
+            case AnnounceReview():
+                self._review_messages.add(review_message_key(action.agreement))
+            case CloseReview():
+                key = review_message_key(action.agreement)
+                if key not in self._review_messages:
+                    return False
+                self._review_messages.discard(key)
+        return True
 
 
 def render_for_console(action: Outbound) -> str:

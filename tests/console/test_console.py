@@ -148,3 +148,13 @@ def test_console_someone_who_only_typed_commands_is_at_the_table(tmp_path, rule_
     text = "\n".join(shown)
     assert "Mandates at this table:\n    anna: no mandate given yet" in text
     assert "renews their mandate based on its outcome: anna, ben, and chris." in text
+
+
+def test_console_shows_no_edit_of_a_review_message_it_never_showed(tmp_path, rule_classifier):
+    """/review typed before the review is due: no review message was posted, so there is
+    none to update; the decision itself is still said."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(["/as ben", "/agree we pin the image because deploys broke", "/review keep 1"])
+    text = "\n".join(shown)
+    assert "review message" not in text
+    assert shown[-1].startswith("[bot in #general]\n    Agreement #1 is kept")
