@@ -14,12 +14,16 @@ def print_summary(app: Groundrules, workspace: str, result) -> None:
     print("Summary")
     print(
         f"  {result.messages} messages and {result.commands} commands "
-        f"in {len(result.channels)} channel(s); {result.actions} bot actions"
+        f"in {len(result.channels)} channel(s); {result.actions} bot actions, "
+        f"{result.nudges} of them private nudges"
     )
+    # Where each problem stands now: one nudged and later answered, withdrawn or said not
+    # to be a problem counts under that, so the nudges above may outnumber "nudged, ...".
     print(
         f"  problems named: {problems.named}; answered by a proposal: {problems.answered}; "
-        f"nudged: {problems.nudged}; withdrawn or not a problem: {problems.dismissed}; "
-        f"still waiting: {problems.waiting}"
+        f"nudged, still without a proposal: {problems.nudged}; "
+        f"withdrawn or not a problem: {problems.dismissed}; "
+        f"still waiting, not nudged yet: {problems.waiting}"
     )
     closed = {k: v for k, v in rounds.items() if k != "open"}
     print(

@@ -22,7 +22,7 @@ from adapters.console.time_order import TimeOrder
 from adapters.console.transcript import TranscriptError, TranscriptLine, read_numbered, to_event
 from bot.bootstrap import Groundrules
 from bot.store import Delivery, ref_key
-from rules.actions import Outbound
+from rules.actions import Outbound, SendNudge
 from rules.events import CommandInvoked
 
 # Lines are classified in batches: spaCy's pipe is much faster than one call a line.
@@ -43,6 +43,7 @@ class ReplayResult:
     commands: int = 0
     channels: set[str] = field(default_factory=set)
     actions: int = 0
+    nudges: int = 0  # of the actions, private nudges about a problem
     errors: list[TranscriptError] = field(default_factory=list)
     # Lines that came after a later one in the file, replayed in time order.
     out_of_order: int = 0
@@ -54,6 +55,7 @@ class Replay:
         self.output = output
         self.workspace = workspace
         self.delivered = 0
+        self.nudges = 0
         self._next_due: datetime | None = None
         # How far it got, for a database that fails half way: the transcript line being
         # handled (0: none yet), the last one committed, and whether every line was.
@@ -98,6 +100,7 @@ class Replay:
         self._fire_timers(before=None)
         self.app.store.flush()
         result.actions = self.delivered
+        result.nudges = self.nudges
         return result
 
     def _fire_timers(self, *, before: datetime | None) -> None:
@@ -120,6 +123,7 @@ class Replay:
                 [(d.outbox_id, d.at, key, key) for d, key in zip(deliveries, keys, strict=True)]
             )
             self.delivered += len(deliveries)
+            self.nudges += sum(isinstance(d.action, SendNudge) for d in deliveries)
 
 
 def _batches(items: Iterator, size: int) -> Iterator[list]:

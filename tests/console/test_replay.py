@@ -155,6 +155,18 @@ def test_replay_text_output_ends_with_a_summary(tmp_path):
     assert "agreements: 2" in result.stdout
 
 
+def test_replay_summary_counts_every_nudge_it_showed(tmp_path):
+    """The demo shows three private nudges; dana then says hers is not a problem. The
+    summary counts all three, and says the other two are still without a proposal."""
+    transcript = ROOT / "examples" / "demo.jsonl"
+    result = runner.invoke(app, ["replay", str(transcript)])
+    assert result.exit_code == 0
+    shown = result.stdout.count("  private nudge to ")
+    assert shown == 3
+    assert f"bot actions, {shown} of them private nudges" in result.stdout
+    assert "nudged, still without a proposal: 2; withdrawn or not a problem: 1;" in result.stdout
+
+
 def test_replay_missing_file_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["replay", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 2
