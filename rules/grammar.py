@@ -557,6 +557,9 @@ _NOT_A_SUBJECT_AFTER = frozenset({
 _OPENS_A_SENTENCE = frozenset({"and", "but", "so", "or", "en", "maar", "dus"})
 _AND = re.compile(r"\s*(?:,|&|\band\b|\ben\b)\s*", re.IGNORECASE)
 ONE_OWNER = Say.of(N_("An agreement has one owner: name one member, like owner @anna."))
+NAME_THE_OWNER = Say.of(
+    N_("Name the owner with @, like owner @anna, or a role: owner role <name>.")
+)
 MAX_FIELD = 2000
 # Numbers people type are stored as 32-bit integers (SQLite and PostgreSQL "integer").
 MAX_NUMBER = 2**31 - 1
@@ -627,7 +630,7 @@ def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree
         if is_owner:
             owner = _owner(value)
             if owner is None:
-                return UsageError(spec, ONE_OWNER)
+                return UsageError(spec, NAME_THE_OWNER if _plain_name(value) else ONE_OWNER)
             continue
         try:
             review_on = parse_date(value, today=today)
@@ -669,7 +672,7 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
         is_owner = match.group(1) is not None
         if _within_the_reason(rest[: match.start()], (match.group(1) or match.group(2)).lower()):
             break
-        if is_owner and not _reads_as_owner(value):
+        if is_owner and not (_reads_as_owner(value) or _plain_name(value)):
             break
         if not is_owner and not _reads_as_date(value):
             after_an_owner = index > 0 and _owner_clause_before(rest, matches[index - 1], match)
@@ -737,6 +740,25 @@ def _reads_as_owner(value: str) -> bool:
         return True
     names = [name for name in _AND.split(value) if name]
     return len(names) > 1 and all(member_reference(name) for name in names)
+
+
+# One word after "owner" that is no name: "because nobody is owner yet", "omdat Ben
+# eigenaar is". Any other single word there is taken as a name typed without @.
+_NOT_A_NAME = _DUTCH_FINITE | frozenset({
+    "yet", "now", "too", "again", "anymore", "here", "there", "today", "left", "asap",
+    "nog", "nu", "ook", "weer", "meer", "hier", "daar", "vandaag", "geworden", "werd",
+})  # fmt: skip
+
+
+def _plain_name(value: str) -> bool:
+    """Whether an owner clause names someone without @ ("owner ben"): one word that
+    could be a name. Recording it would drop the owner, so it is refused instead."""
+    word = value.strip().rstrip(".,;!")
+    return (
+        bool(re.fullmatch(r"[^\W\d_][\w.'’-]*", word))
+        and word.lower() not in _NOT_A_NAME
+        and word.lower() not in ("role", "rol")
+    )
 
 
 def _owner(value: str) -> str | None:

@@ -11,6 +11,7 @@ from rules.grammar import (
     COMMANDS,
     FAR_REVIEW,
     FUTURE_REPORT,
+    NAME_THE_OWNER,
     ONE_OWNER,
     PAST_REVIEW,
     Agree,
@@ -383,6 +384,33 @@ def test_grammar_revision_reads_its_reason_like_an_agreement():
 def test_grammar_owner_clause_is_just_a_mention_at_the_end(args, why, owner):
     result = parse("agree", args)
     assert isinstance(result, Agree) and (result.why, result.owner) == (why, owner)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("agree", "Coffee machine weekly because it smells owner ben"),
+        ("agree", "x because y owner Ben. review in 2 weeks"),
+        ("afspraak", "Kaas wekelijks omdat het stinkt eigenaar ben"),
+    ],
+)
+def test_grammar_an_owner_without_at_is_refused_not_read_as_the_reason(name, args):
+    spec, _ = find_command(name)
+    assert parse_as_typed(name, args) == UsageError(spec, NAME_THE_OWNER)
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("agree", "nobody is owner yet"),
+        ("agree", "the owner asked"),
+        ("agree", "we have no owner"),
+        ("afspraak", "Ben eigenaar is"),
+        ("afspraak", "de eigenaar vroeg"),
+    ],
+)
+def test_grammar_the_word_owner_inside_a_reason_stays_there(name, why):
+    assert parse_as_typed(name, f"x because {why}") == Agree("x", why, None, None)
 
 
 @pytest.mark.parametrize("args", ["x because y owner @chris and @ben", "x omdat y eigenaar @a, @b"])
