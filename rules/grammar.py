@@ -624,7 +624,13 @@ def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree
     if len(parts) < 2 or not parts[0].strip():
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     text, rest = parts[0].strip(), parts[1]
+    text, leading = _leading_clauses(text, today)
+    if not text:
+        return UsageError(spec)
     why, clauses = _reason_and_clauses(rest)
+    if any(is_owner for is_owner, _ in leading) and any(is_owner for is_owner, _ in clauses):
+        return UsageError(spec, ONE_OWNER)  # "owner @ben x because y owner @chris"
+    clauses = leading + clauses
     owner, review_on = None, None
     for is_owner, value in clauses:
         if is_owner:
@@ -652,6 +658,45 @@ def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree
     if owner is not None and not owner.strip():
         owner = None
     return Agree(one_line(text), one_line(why), owner and one_line(owner)[:80], review_on)
+
+
+_LEADING_OWNER = re.compile(r"^(?:owner|eigenaar)\s*:?\s+(\S+)\s+", re.IGNORECASE)
+_LEADING_REVIEW = re.compile(r"^(?:review|herziening|herzien)\s*:?\s+", re.IGNORECASE)
+
+
+def _leading_clauses(text: str, today: date) -> tuple[str, list[tuple[bool, str]]]:
+    """Owner and review clauses put before the agreement ("owner @ben Tea weekly", "herzien
+    over 2 weken Kaas wekelijks"), as (is an owner, value), and the text after them.
+
+    Only a mention counts as a leading owner ("Owner rotates weekly" is an agreement), and
+    only words that read as a date as a leading review ("Review PRs daily" is one too).
+    """
+    clauses: list[tuple[bool, str]] = []
+    while True:
+        if (owner := _LEADING_OWNER.match(text)) and _owner(owner.group(1)) is not None:
+            clauses.append((True, owner.group(1)))
+            text = text[owner.end() :]
+            continue
+        if review := _LEADING_REVIEW.match(text):
+            words = text[review.end() :].split()
+            for count in range(min(4, len(words) - 1), 0, -1):  # the longest date first
+                value = " ".join(words[:count])
+                if _reads_as_date(value) and _parses_as_date(value, today):
+                    clauses.append((False, value))
+                    text = " ".join(words[count:])
+                    break
+            else:
+                return text, clauses
+            continue
+        return text, clauses
+
+
+def _parses_as_date(value: str, today: date) -> bool:
+    try:
+        parse_date(value, today=today)
+    except DateError:
+        return False
+    return True
 
 
 def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:

@@ -775,3 +775,35 @@ def test_grammar_a_mistyped_command_is_told_from_a_word_of_its_own(args, word, m
         assert found is None
     else:
         assert (found[0], found[1][0].name) == (word, meant)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [
+        ("agree", "owner @ben Tea machine weekly because it smells",
+         Agree("Tea machine weekly", "it smells", "ben", None)),
+        ("agree", "owner: <@U1|ben> review in 2 weeks Tea weekly because it smells",
+         Agree("Tea weekly", "it smells", "U1", date(2026, 3, 16))),
+        ("agree", "review on May 1 Tea weekly because it smells owner @ben",
+         Agree("Tea weekly", "it smells", "ben", date(2026, 5, 1))),
+        ("afspraak", "eigenaar @ben Thee wekelijks omdat het stinkt",
+         Agree("Thee wekelijks", "het stinkt", "ben", None)),
+        ("afspraak", "herzien over 2 weken Thee wekelijks omdat het stinkt",
+         Agree("Thee wekelijks", "het stinkt", None, date(2026, 3, 16))),
+        # Agreements that only start with the word stay whole.
+        ("agree", "Owner rotates weekly because nobody wants it forever",
+         Agree("Owner rotates weekly", "nobody wants it forever", None, None)),
+        ("agree", "Review PRs within a day because waiting hurts",
+         Agree("Review PRs within a day", "waiting hurts", None, None)),
+        ("afspraak", "Herzien doen we samen omdat dat eerlijk is",
+         Agree("Herzien doen we samen", "dat eerlijk is", None, None)),
+    ],
+)  # fmt: skip
+def test_grammar_owner_and_review_put_first_are_read_as_clauses(name, args, expected):
+    assert parse_as_typed(name, args) == expected
+
+
+def test_grammar_an_owner_first_and_last_is_one_too_many():
+    assert parse("agree", "owner @ben x because y owner @chris") == UsageError(
+        find_command("agree")[0], ONE_OWNER
+    )
