@@ -1248,7 +1248,17 @@ def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         # "since 1 March" typed in February means last year's, not next year's.
         since = parse_date(rest, today=today, past=True)
     except DateError:
-        return UsageError(spec)
+        if not rest:
+            return UsageError(spec)
+        return UsageError(
+            spec,
+            Say.of(
+                N_("I could not read the date “{date}”. Try {example}, “last monday”, "
+                   "“yesterday” or “last week”."),
+                date=Quote(rest[:60]),
+                example=today.replace(day=1).isoformat(),  # a day that has passed
+            ),
+        )  # fmt: skip
     if since > today:  # a date with its year, or "in 2 weeks": not ours to move
         return UsageError(spec, FUTURE_REPORT)
     return Report(since)

@@ -913,10 +913,12 @@ def test_report_summary_is_concise_and_the_full_form_complete(app):
     assert all(f"rule {n}," in full for n in range(8))
 
 
-def test_report_since_a_date_it_cannot_read_gets_usage(app):
+def test_report_since_a_date_it_cannot_read_says_which_forms_work(app):
     chat = Chat(app)
     private_to(chat.command("ben", "/report since someday", "10:00"), "ben")
-    assert chat.texts()[-1].startswith("Usage: /report")
+    assert chat.texts()[-1].startswith("I could not read the date “someday”. Try ")
+    assert "“yesterday” or “last week”." in chat.texts()[-1]
+    assert "Usage: /report" in chat.texts()[-1]
 
 
 @pytest.mark.parametrize("taken_away", ["deleted", "edited"])

@@ -288,6 +288,12 @@ def test_grammar_review_numbers_are_ascii_and_storable():
         ("sinds vrijdag", TODAY, date(2026, 2, 27)),
         ("since last Monday", TODAY, date(2026, 2, 23)),
         ("sinds vorige dinsdag", date(2026, 3, 5), date(2026, 3, 3)),
+        ("since yesterday", TODAY, date(2026, 3, 1)),
+        ("sinds gisteren", TODAY, date(2026, 3, 1)),
+        ("since today", TODAY, TODAY),
+        ("since last week", TODAY, date(2026, 2, 23)),
+        ("sinds vorige week", TODAY, date(2026, 2, 23)),
+        ("sinds afgelopen maand", TODAY, date(2026, 2, 2)),
         ("", TODAY, None),
     ],
 )
@@ -299,6 +305,14 @@ def test_grammar_report_since(args, today, since):
 @pytest.mark.parametrize("args", ["since 2026-03-03", "since 1 May 2026", "since in 2 weeks"])
 def test_grammar_report_since_a_future_date_with_its_year_is_refused(args):
     assert parse("report", args) == UsageError(find_command("report")[0], FUTURE_REPORT)
+
+
+@pytest.mark.parametrize(("name", "args"), [("report", "since someday"), ("verslag", "sinds ooit")])
+def test_grammar_report_since_an_unreadable_date_says_which_forms_work(name, args):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, UsageError) and result.reason is not None
+    assert "could not read the date" in result.reason.msgid
+    assert dict(result.reason.params) == {"date": Quote(args.split()[1]), "example": "2026-03-01"}
 
 
 def parse_as_typed(name: str, args: str):
