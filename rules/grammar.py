@@ -19,6 +19,7 @@ from rules.durations import (
     WEEKDAYS,
     DateError,
     DurationError,
+    add_months,
     parse_date,
     parse_duration,
 )
@@ -641,14 +642,7 @@ def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree
         try:
             review_on = parse_date(value, today=today)
         except DateError:
-            return UsageError(
-                spec,
-                Say.of(
-                    N_("I could not read the review date “{date}”. Try 2026-05-01 or “in 6 "
-                       "weeks”."),
-                    date=Quote(value[:60]),
-                ),
-            )  # fmt: skip
+            return UsageError(spec, unreadable_review_date(Quote(value[:60]), today))
         if review_on <= today:
             return UsageError(spec, PAST_REVIEW)
         if review_on - today > MAX_REVIEW_AHEAD:
@@ -697,6 +691,20 @@ def _parses_as_date(value: str, today: date) -> bool:
     except DateError:
         return False
     return True
+
+
+def unreadable_review_date(text: Quote | str, today: date) -> Say:
+    """What to say about a review date that cannot be read, with an example that has
+    not passed: the first of the month three months ahead."""
+    try:
+        example = add_months(today.replace(day=1), 3).isoformat()
+    except ValueError:  # past the year 9999
+        example = today.isoformat()
+    return Say.of(
+        N_("I could not read the review date “{date}”. Try {example} or “in 6 weeks”."),
+        date=text,
+        example=example,
+    )
 
 
 def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:

@@ -588,8 +588,19 @@ def test_grammar_unreadable_review_next_to_an_owner_is_an_error_not_dropped(args
     result = parse("agree", args)
     assert isinstance(result, UsageError) and result.reason is not None
     assert "review date" in result.reason.msgid and dict(result.reason.params) == {
-        "date": Quote(date_text)
+        "date": Quote(date_text),
+        "example": "2026-06-01",
     }
+
+
+@pytest.mark.parametrize(
+    ("today", "example"), [(TODAY, "2026-06-01"), (date(2026, 11, 30), "2027-02-01")]
+)
+def test_grammar_an_unreadable_review_date_gets_an_example_still_ahead(today, example):
+    spec, _ = find_command("agree")
+    result = parse_command(spec, "x because y review 31-02-2027", today=today)
+    assert isinstance(result, UsageError) and result.reason is not None
+    assert result.reason.params == (("date", Quote("31-02-2027")), ("example", example))
 
 
 def test_grammar_owner_and_review_after_a_full_stop_are_read():
