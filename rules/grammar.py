@@ -1215,8 +1215,8 @@ def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Pars
         return UsageError(
             spec,
             Say.of(
-                N_("A revision needs the new text and why, after what practice taught: /review "
-                   "revise <id> <new text> because <why> learned <lesson>")
+                N_("A revision needs the new text and why: /review revise <id> <new text> "
+                   "because <why> [learned <lesson>]")
             ),
         )  # fmt: skip
     return ReviewAgreement(

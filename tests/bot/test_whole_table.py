@@ -547,10 +547,15 @@ def test_review_retire_keeps_it_in_history_only(app):
     ("line", "text"),
     [
         ("/review keep 7", "I know no agreement #7. /agreements all lists them."),
-        ("/review revise 1 shorter", "A revision needs the new text and why"),
+        ("/review revise 1 shorter",
+         "A revision needs the new text and why: /review revise <id> <new text> because <why> "
+         "[learned <lesson>]"),
+        ("/herziening herzien 1 korter",
+         "Geef bij een herziening de nieuwe tekst en het waarom: /herziening herzien <nr> "
+         "<nieuwe tekst> omdat <waarom> [geleerd <les>]"),
         ("/review frobnicate 1", "Usage: /review keep <id>"),
     ],
-)
+)  # fmt: skip
 def test_review_bad_input(app, line, text):
     chat = Chat(app)
     agree(chat)
