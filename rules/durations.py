@@ -105,6 +105,10 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
 
 
+# Looking back (parse_date's `past`): "since yesterday", "sinds gisteren".
+_DAYS_BACK = {"today": 0, "vandaag": 0, "yesterday": 1, "gisteren": 1, "eergisteren": 2}
+
+
 class DateError(ValueError):
     """The text is not a date we understand."""
 
@@ -145,7 +149,12 @@ def _next(word: str, *, today: date, text: str) -> date:
 
 
 def _last(word: str, *, today: date, text: str, today_counts: bool) -> date:
-    """The last weekday of that name up to today (or before it)."""
+    """The last weekday of that name up to today (or before it); "last week" is seven
+    days ago, "last month" a month ago."""
+    if word == "week":
+        return today - timedelta(weeks=1)
+    if word in {"month", "maand"}:
+        return add_months(today, -1)
     if word not in WEEKDAYS:
         raise DateError(text)
     back = (today.weekday() - WEEKDAYS[word]) % 7
@@ -155,7 +164,8 @@ def _last(word: str, *, today: date, text: str, today_counts: bool) -> date:
 def parse_date(text: str, *, today: date, past: bool = False) -> date:
     """Parse "2026-05-01", "01-05-2026", "1 May", "on May 1st", "the 1st of May", "de 1e mei",
     "mei 1 2026", "in 6 weeks", "in two weeks", "over een maand", "next friday",
-    "volgende vrijdag".
+    "volgende vrijdag"; looking back (`past`) also "yesterday", "gisteren", "last week",
+    "vorige maand".
 
     A day and month without a year mean the next such day from `today` on; with `past`
     ("since 1 March") the last such day up to `today`. A date with a year is that date.
@@ -173,6 +183,8 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
             return add_months(today, count * _MONTHS[unit])
         if match := _LAST.match(cleaned):
             return _last(match.group(1), today=today, text=text, today_counts=False)
+        if past and cleaned in _DAYS_BACK:
+            return today - timedelta(days=_DAYS_BACK[cleaned])
         if past and cleaned in WEEKDAYS:
             return _last(cleaned, today=today, text=text, today_counts=True)
         if match := _NEXT.match(cleaned):

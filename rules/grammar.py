@@ -19,6 +19,7 @@ from rules.durations import (
     WEEKDAYS,
     DateError,
     DurationError,
+    add_months,
     parse_date,
     parse_duration,
 )
@@ -557,6 +558,9 @@ _NOT_A_SUBJECT_AFTER = frozenset({
 _OPENS_A_SENTENCE = frozenset({"and", "but", "so", "or", "en", "maar", "dus"})
 _AND = re.compile(r"\s*(?:,|&|\band\b|\ben\b)\s*", re.IGNORECASE)
 ONE_OWNER = Say.of(N_("An agreement has one owner: name one member, like owner @anna."))
+NAME_THE_OWNER = Say.of(
+    N_("Name the owner with @, like owner @anna, or a role: owner role <name>.")
+)
 MAX_FIELD = 2000
 # Numbers people type are stored as 32-bit integers (SQLite and PostgreSQL "integer").
 MAX_NUMBER = 2**31 - 1
@@ -621,25 +625,24 @@ def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree
     if len(parts) < 2 or not parts[0].strip():
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     text, rest = parts[0].strip(), parts[1]
+    text, leading = _leading_clauses(text, today)
+    if not text:
+        return UsageError(spec)
     why, clauses = _reason_and_clauses(rest)
+    if any(is_owner for is_owner, _ in leading) and any(is_owner for is_owner, _ in clauses):
+        return UsageError(spec, ONE_OWNER)  # "owner @ben x because y owner @chris"
+    clauses = leading + clauses
     owner, review_on = None, None
     for is_owner, value in clauses:
         if is_owner:
             owner = _owner(value)
             if owner is None:
-                return UsageError(spec, ONE_OWNER)
+                return UsageError(spec, NAME_THE_OWNER if _plain_name(value) else ONE_OWNER)
             continue
         try:
             review_on = parse_date(value, today=today)
         except DateError:
-            return UsageError(
-                spec,
-                Say.of(
-                    N_("I could not read the review date “{date}”. Try 2026-05-01 or “in 6 "
-                       "weeks”."),
-                    date=Quote(value[:60]),
-                ),
-            )  # fmt: skip
+            return UsageError(spec, unreadable_review_date(Quote(value[:60]), today))
         if review_on <= today:
             return UsageError(spec, PAST_REVIEW)
         if review_on - today > MAX_REVIEW_AHEAD:
@@ -649,6 +652,59 @@ def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree
     if owner is not None and not owner.strip():
         owner = None
     return Agree(one_line(text), one_line(why), owner and one_line(owner)[:80], review_on)
+
+
+_LEADING_OWNER = re.compile(r"^(?:owner|eigenaar)\s*:?\s+(\S+)\s+", re.IGNORECASE)
+_LEADING_REVIEW = re.compile(r"^(?:review|herziening|herzien)\s*:?\s+", re.IGNORECASE)
+
+
+def _leading_clauses(text: str, today: date) -> tuple[str, list[tuple[bool, str]]]:
+    """Owner and review clauses put before the agreement ("owner @ben Tea weekly", "herzien
+    over 2 weken Kaas wekelijks"), as (is an owner, value), and the text after them.
+
+    Only a mention counts as a leading owner ("Owner rotates weekly" is an agreement), and
+    only words that read as a date as a leading review ("Review PRs daily" is one too).
+    """
+    clauses: list[tuple[bool, str]] = []
+    while True:
+        if (owner := _LEADING_OWNER.match(text)) and _owner(owner.group(1)) is not None:
+            clauses.append((True, owner.group(1)))
+            text = text[owner.end() :]
+            continue
+        if review := _LEADING_REVIEW.match(text):
+            words = text[review.end() :].split()
+            for count in range(min(4, len(words) - 1), 0, -1):  # the longest date first
+                value = " ".join(words[:count])
+                if _reads_as_date(value) and _parses_as_date(value, today):
+                    clauses.append((False, value))
+                    text = " ".join(words[count:])
+                    break
+            else:
+                return text, clauses
+            continue
+        return text, clauses
+
+
+def _parses_as_date(value: str, today: date) -> bool:
+    try:
+        parse_date(value, today=today)
+    except DateError:
+        return False
+    return True
+
+
+def unreadable_review_date(text: Quote | str, today: date) -> Say:
+    """What to say about a review date that cannot be read, with an example that has
+    not passed: the first of the month three months ahead."""
+    try:
+        example = add_months(today.replace(day=1), 3).isoformat()
+    except ValueError:  # past the year 9999
+        example = today.isoformat()
+    return Say.of(
+        N_("I could not read the review date “{date}”. Try {example} or “in 6 weeks”."),
+        date=text,
+        example=example,
+    )
 
 
 def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
@@ -669,7 +725,7 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
         is_owner = match.group(1) is not None
         if _within_the_reason(rest[: match.start()], (match.group(1) or match.group(2)).lower()):
             break
-        if is_owner and not _reads_as_owner(value):
+        if is_owner and not (_reads_as_owner(value) or _plain_name(value)):
             break
         if not is_owner and not _reads_as_date(value):
             after_an_owner = index > 0 and _owner_clause_before(rest, matches[index - 1], match)
@@ -737,6 +793,25 @@ def _reads_as_owner(value: str) -> bool:
         return True
     names = [name for name in _AND.split(value) if name]
     return len(names) > 1 and all(member_reference(name) for name in names)
+
+
+# One word after "owner" that is no name: "because nobody is owner yet", "omdat Ben
+# eigenaar is". Any other single word there is taken as a name typed without @.
+_NOT_A_NAME = _DUTCH_FINITE | frozenset({
+    "yet", "now", "too", "again", "anymore", "here", "there", "today", "left", "asap",
+    "nog", "nu", "ook", "weer", "meer", "hier", "daar", "vandaag", "geworden", "werd",
+})  # fmt: skip
+
+
+def _plain_name(value: str) -> bool:
+    """Whether an owner clause names someone without @ ("owner ben"): one word that
+    could be a name. Recording it would drop the owner, so it is refused instead."""
+    word = value.strip().rstrip(".,;!")
+    return (
+        bool(re.fullmatch(r"[^\W\d_][\w.'’-]*", word))
+        and word.lower() not in _NOT_A_NAME
+        and word.lower() not in ("role", "rol")
+    )
 
 
 def _owner(value: str) -> str | None:
@@ -1140,8 +1215,8 @@ def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Pars
         return UsageError(
             spec,
             Say.of(
-                N_("A revision needs the new text and why, after what practice taught: /review "
-                   "revise <id> <new text> because <why> learned <lesson>")
+                N_("A revision needs the new text and why: /review revise <id> <new text> "
+                   "because <why> [learned <lesson>]")
             ),
         )  # fmt: skip
     return ReviewAgreement(
@@ -1181,7 +1256,17 @@ def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         # "since 1 March" typed in February means last year's, not next year's.
         since = parse_date(rest, today=today, past=True)
     except DateError:
-        return UsageError(spec)
+        if not rest:
+            return UsageError(spec)
+        return UsageError(
+            spec,
+            Say.of(
+                N_("I could not read the date “{date}”. Try {example}, “last monday”, "
+                   "“yesterday” or “last week”."),
+                date=Quote(rest[:60]),
+                example=today.replace(day=1).isoformat(),  # a day that has passed
+            ),
+        )  # fmt: skip
     if since > today:  # a date with its year, or "in 2 weeks": not ours to move
         return UsageError(spec, FUTURE_REPORT)
     return Report(since)

@@ -38,7 +38,13 @@ from rules.events import (
     RosterSynced,
     WhyAsked,
 )
-from rules.grammar import Evaluate, UsageError, find_command, parse_command
+from rules.grammar import (
+    Evaluate,
+    UsageError,
+    find_command,
+    parse_command,
+    unreadable_review_date,
+)
 from rules.i18n import supported
 from rules.mentions import member_reference
 from rules.say import N_, Say
@@ -380,10 +386,7 @@ def agreement_submitted(
         try:
             review_on = parse_date(review, today=origin.at.date())
         except DateError:
-            return Say.of(
-                N_("I could not read the review date “{date}”. Try 2026-05-01 or “in 6 weeks”."),
-                date=review[:60],
-            )
+            return unreadable_review_date(review[:60], origin.at.date())
     return AgreementSubmitted(
         **_envelope(origin), text=values.get("text", ""), why=values.get("why", ""),
         owner=owner_of(values.get("owner", ""), guild), review_on=review_on,

@@ -547,10 +547,15 @@ def test_review_retire_keeps_it_in_history_only(app):
     ("line", "text"),
     [
         ("/review keep 7", "I know no agreement #7. /agreements all lists them."),
-        ("/review revise 1 shorter", "A revision needs the new text and why"),
+        ("/review revise 1 shorter",
+         "A revision needs the new text and why: /review revise <id> <new text> because <why> "
+         "[learned <lesson>]"),
+        ("/herziening herzien 1 korter",
+         "Geef bij een herziening de nieuwe tekst en het waarom: /herziening herzien <nr> "
+         "<nieuwe tekst> omdat <waarom> [geleerd <les>]"),
         ("/review frobnicate 1", "Usage: /review keep <id>"),
     ],
-)
+)  # fmt: skip
 def test_review_bad_input(app, line, text):
     chat = Chat(app)
     agree(chat)
@@ -913,10 +918,12 @@ def test_report_summary_is_concise_and_the_full_form_complete(app):
     assert all(f"rule {n}," in full for n in range(8))
 
 
-def test_report_since_a_date_it_cannot_read_gets_usage(app):
+def test_report_since_a_date_it_cannot_read_says_which_forms_work(app):
     chat = Chat(app)
     private_to(chat.command("ben", "/report since someday", "10:00"), "ben")
-    assert chat.texts()[-1].startswith("Usage: /report")
+    assert chat.texts()[-1].startswith("I could not read the date “someday”. Try ")
+    assert "“yesterday” or “last week”." in chat.texts()[-1]
+    assert "Usage: /report" in chat.texts()[-1]
 
 
 @pytest.mark.parametrize("taken_away", ["deleted", "edited"])

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from adapters.discord import answering
 from bot.models import AgreementRow, TimerRow
 from rules.actions import AgreementView, AnnounceReview, Reply
+from rules.durations import add_months
 from rules.events import (
     AgreementSubmitted,
     CommandInvoked,
@@ -98,8 +99,9 @@ async def test_interactions_agree_without_text_opens_the_form(world, harness):
         modal, {"text": "Stand-up at 9", "why": "we all start then", "review": "someday"}
     )
     refused = await world.api.wait_for_callback(wrong)
+    example = add_months(datetime.now(UTC).date().replace(day=1), 3).isoformat()  # ahead
     assert refused.content == (
-        "I could not read the review date “someday”. Try 2026-05-01 or “in 6 weeks”."
+        f"I could not read the review date “someday”. Try {example} or “in 6 weeks”."
     )
     assert refused.ephemeral and runtime.of(AgreementSubmitted) == []
 

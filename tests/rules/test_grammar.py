@@ -11,6 +11,7 @@ from rules.grammar import (
     COMMANDS,
     FAR_REVIEW,
     FUTURE_REPORT,
+    NAME_THE_OWNER,
     ONE_OWNER,
     PAST_REVIEW,
     Agree,
@@ -287,6 +288,12 @@ def test_grammar_review_numbers_are_ascii_and_storable():
         ("sinds vrijdag", TODAY, date(2026, 2, 27)),
         ("since last Monday", TODAY, date(2026, 2, 23)),
         ("sinds vorige dinsdag", date(2026, 3, 5), date(2026, 3, 3)),
+        ("since yesterday", TODAY, date(2026, 3, 1)),
+        ("sinds gisteren", TODAY, date(2026, 3, 1)),
+        ("since today", TODAY, TODAY),
+        ("since last week", TODAY, date(2026, 2, 23)),
+        ("sinds vorige week", TODAY, date(2026, 2, 23)),
+        ("sinds afgelopen maand", TODAY, date(2026, 2, 2)),
         ("", TODAY, None),
     ],
 )
@@ -298,6 +305,14 @@ def test_grammar_report_since(args, today, since):
 @pytest.mark.parametrize("args", ["since 2026-03-03", "since 1 May 2026", "since in 2 weeks"])
 def test_grammar_report_since_a_future_date_with_its_year_is_refused(args):
     assert parse("report", args) == UsageError(find_command("report")[0], FUTURE_REPORT)
+
+
+@pytest.mark.parametrize(("name", "args"), [("report", "since someday"), ("verslag", "sinds ooit")])
+def test_grammar_report_since_an_unreadable_date_says_which_forms_work(name, args):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, UsageError) and result.reason is not None
+    assert "could not read the date" in result.reason.msgid
+    assert dict(result.reason.params) == {"date": Quote(args.split()[1]), "example": "2026-03-01"}
 
 
 def parse_as_typed(name: str, args: str):
@@ -383,6 +398,33 @@ def test_grammar_revision_reads_its_reason_like_an_agreement():
 def test_grammar_owner_clause_is_just_a_mention_at_the_end(args, why, owner):
     result = parse("agree", args)
     assert isinstance(result, Agree) and (result.why, result.owner) == (why, owner)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("agree", "Coffee machine weekly because it smells owner ben"),
+        ("agree", "x because y owner Ben. review in 2 weeks"),
+        ("afspraak", "Kaas wekelijks omdat het stinkt eigenaar ben"),
+    ],
+)
+def test_grammar_an_owner_without_at_is_refused_not_read_as_the_reason(name, args):
+    spec, _ = find_command(name)
+    assert parse_as_typed(name, args) == UsageError(spec, NAME_THE_OWNER)
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("agree", "nobody is owner yet"),
+        ("agree", "the owner asked"),
+        ("agree", "we have no owner"),
+        ("afspraak", "Ben eigenaar is"),
+        ("afspraak", "de eigenaar vroeg"),
+    ],
+)
+def test_grammar_the_word_owner_inside_a_reason_stays_there(name, why):
+    assert parse_as_typed(name, f"x because {why}") == Agree("x", why, None, None)
 
 
 @pytest.mark.parametrize("args", ["x because y owner @chris and @ben", "x omdat y eigenaar @a, @b"])
@@ -546,8 +588,19 @@ def test_grammar_unreadable_review_next_to_an_owner_is_an_error_not_dropped(args
     result = parse("agree", args)
     assert isinstance(result, UsageError) and result.reason is not None
     assert "review date" in result.reason.msgid and dict(result.reason.params) == {
-        "date": Quote(date_text)
+        "date": Quote(date_text),
+        "example": "2026-06-01",
     }
+
+
+@pytest.mark.parametrize(
+    ("today", "example"), [(TODAY, "2026-06-01"), (date(2026, 11, 30), "2027-02-01")]
+)
+def test_grammar_an_unreadable_review_date_gets_an_example_still_ahead(today, example):
+    spec, _ = find_command("agree")
+    result = parse_command(spec, "x because y review 31-02-2027", today=today)
+    assert isinstance(result, UsageError) and result.reason is not None
+    assert result.reason.params == (("date", Quote("31-02-2027")), ("example", example))
 
 
 def test_grammar_owner_and_review_after_a_full_stop_are_read():
@@ -747,3 +800,35 @@ def test_grammar_a_mistyped_command_is_told_from_a_word_of_its_own(args, word, m
         assert found is None
     else:
         assert (found[0], found[1][0].name) == (word, meant)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [
+        ("agree", "owner @ben Tea machine weekly because it smells",
+         Agree("Tea machine weekly", "it smells", "ben", None)),
+        ("agree", "owner: <@U1|ben> review in 2 weeks Tea weekly because it smells",
+         Agree("Tea weekly", "it smells", "U1", date(2026, 3, 16))),
+        ("agree", "review on May 1 Tea weekly because it smells owner @ben",
+         Agree("Tea weekly", "it smells", "ben", date(2026, 5, 1))),
+        ("afspraak", "eigenaar @ben Thee wekelijks omdat het stinkt",
+         Agree("Thee wekelijks", "het stinkt", "ben", None)),
+        ("afspraak", "herzien over 2 weken Thee wekelijks omdat het stinkt",
+         Agree("Thee wekelijks", "het stinkt", None, date(2026, 3, 16))),
+        # Agreements that only start with the word stay whole.
+        ("agree", "Owner rotates weekly because nobody wants it forever",
+         Agree("Owner rotates weekly", "nobody wants it forever", None, None)),
+        ("agree", "Review PRs within a day because waiting hurts",
+         Agree("Review PRs within a day", "waiting hurts", None, None)),
+        ("afspraak", "Herzien doen we samen omdat dat eerlijk is",
+         Agree("Herzien doen we samen", "dat eerlijk is", None, None)),
+    ],
+)  # fmt: skip
+def test_grammar_owner_and_review_put_first_are_read_as_clauses(name, args, expected):
+    assert parse_as_typed(name, args) == expected
+
+
+def test_grammar_an_owner_first_and_last_is_one_too_many():
+    assert parse("agree", "owner @ben x because y owner @chris") == UsageError(
+        find_command("agree")[0], ONE_OWNER
+    )
