@@ -356,7 +356,7 @@ def agreement_form(
             say(N_("Review date (optional)"), lang),
             long=False,
             required=False,
-            placeholder=say(N_("e.g. 2026-05-01 or in 6 weeks"), lang),
+            placeholder=say(N_("e.g. in 6 weeks, or 1 May"), lang),  # no year: never stale
             max_length=60,
         ),
     )
