@@ -36,7 +36,8 @@ SWEEP_EVERY_S = 3600.0
 READINGS_WAITING = 200
 # A form must open within the platform's 3 seconds (Slack's trigger_id, Discord's
 # interaction): a table's language slower to read than this is done without.
-TABLE_LANGUAGE_WAIT_S = 1.0
+# What a form may wait for the database within a platform's 3 seconds.
+FORM_READ_WAIT_S = 1.0
 SECOND_READER_THREAD = "groundrules-second-reader"
 WORKER_THREAD = "groundrules-worker"
 
@@ -249,30 +250,26 @@ class Runtime:
     async def table_language(self, workspace: str, channel: str) -> str | None:
         """The language a table speaks whatever people type, for a form an adapter opens
         before the engine hears of it: its /table language, else the bot's configured one;
-        None when neither is set, or when the read is slow. Read beside the worker, so
-        that a busy engine does not hold the form up."""
-        try:
-            async with asyncio.timeout(TABLE_LANGUAGE_WAIT_S):
-                chosen = await asyncio.to_thread(
-                    views.table_language, self.app.database, workspace, channel
-                )
-        except TimeoutError:
-            log.warning("a table's language took over %ss to read; the form goes without it",
-                        TABLE_LANGUAGE_WAIT_S)  # fmt: skip
-            chosen = None
+        None when neither is set, or when the read is slow."""
+        chosen = await self._read_for_a_form(
+            "a table's language", views.table_language, workspace, channel
+        )
         return chosen or self.app.settings.language
 
     async def table_roles(self, workspace: str, channel: str) -> frozenset[str] | None:
         """A table's role names (lower-cased), for a form to check before the platform's
         3 seconds are up; None when the read is slow (the engine checks them anyway)."""
+        return await self._read_for_a_form("a table's roles", views.table_roles, workspace, channel)
+
+    async def _read_for_a_form(self, what: str, read: Callable[..., T], *args: str) -> T | None:
+        """A quick read for a form, beside the worker so that a busy engine does not hold
+        it up; None when it takes longer than the form can wait."""
         try:
-            async with asyncio.timeout(TABLE_LANGUAGE_WAIT_S):
-                return await asyncio.to_thread(
-                    views.table_roles, self.app.database, workspace, channel
-                )
+            async with asyncio.timeout(FORM_READ_WAIT_S):
+                return await asyncio.to_thread(read, self.app.database, *args)
         except TimeoutError:
-            log.warning("a table's roles took over %ss to read; the form is checked later",
-                        TABLE_LANGUAGE_WAIT_S)  # fmt: skip
+            log.warning("reading %s took over %ss; the form goes without it", what,
+                        FORM_READ_WAIT_S)  # fmt: skip
             return None
 
     # --- time -----------------------------------------------------------------------
