@@ -11,7 +11,7 @@ import asyncio
 import logging
 import uuid
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 from sqlalchemy import Engine
 
@@ -95,17 +96,46 @@ BOLT_LOG = logging.getLogger("adapters.slack.bolt")
 BOLT_LOG.addFilter(_ClientHoldsTheToken())
 
 
-def make_client(token: str | None, api_url: str | None) -> AsyncWebClient:
-    """A Web API client that waits out 429s (Retry-After) and retries lost connections."""
+TokenSource = Callable[[], Awaitable[str | None]]
+
+
+class InstalledClient(AsyncWebClient):
+    """The client of a workspace installed through OAuth. The app may have been installed
+    again through another process (a new token, the old one revoked): a call refused for
+    its token reads the installed one and, when that is another, tries once more with it."""
+
+    def __init__(self, installed_token: TokenSource, **options: Any) -> None:
+        super().__init__(**options)
+        self.installed_token = installed_token
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
+        try:
+            return await super().api_call(api_method, **kwargs)
+        except SlackApiError as error:
+            if error_of(error) not in TOKEN_ERRORS:
+                raise
+            refused = self.token
+            token = await self.installed_token()
+            if token is None or token == refused:
+                raise
+            log.info("the installed token changed (the app was installed again): using it")
+            self.token = token
+            return await super().api_call(api_method, **kwargs)
+
+
+def make_client(
+    token: str | None, api_url: str | None, *, installed_token: TokenSource | None = None
+) -> AsyncWebClient:
+    """A Web API client that waits out 429s (Retry-After) and retries lost connections;
+    with `installed_token`, one that follows the token installed for its workspace."""
     options: dict[str, Any] = {"base_url": api_url} if api_url else {}
-    return AsyncWebClient(
-        token=token,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-        ],
-        **options,
-    )
+    options["retry_handlers"] = [
+        AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+    ]
+    if installed_token is None:
+        return AsyncWebClient(token=token, **options)
+    return InstalledClient(installed_token, token=token, **options)
 
 
 class Activity:
@@ -291,10 +321,12 @@ class SlackAdapter:
         client = self._clients.get(workspace)
         if client is None:
             assert self.installations is not None
-            token = await self.installations.bot_token(workspace)
+            installed = partial(self.installations.bot_token, workspace)
+            token = await installed()
             if token is None:
                 raise LookupError(f"Groundrules is not installed in {workspace}")
-            client = self._clients[workspace] = make_client(token, self.config.api_url)
+            client = make_client(token, self.config.api_url, installed_token=installed)
+            self._clients[workspace] = client
         return client
 
     async def submit(self, event: Event) -> None:
@@ -363,13 +395,19 @@ class SlackAdapter:
             self._member_of.add(key)
         return member
 
-    async def workspace_removed(self, workspace: str) -> None:
-        """The app was uninstalled from `workspace`: drop its token and what this process
-        holds of it; the runtime keeps its data for the grace period."""
+    def forget_cached(self, workspace: str) -> None:
+        """Drop what this process holds of `workspace` (its token, the channels it is in,
+        the rosters sent, who is who): it came back or was forgotten, so all of that is
+        read again when next needed."""
         self._clients.pop(workspace, None)
         self._synced = {key for key in self._synced if key[0] != workspace}
         self._member_of = {key for key in self._member_of if key[0] != workspace}
         self.directory.forget_workspace(workspace)
+
+    async def workspace_removed(self, workspace: str) -> None:
+        """The app was uninstalled from `workspace`: drop its token and what this process
+        holds of it; the runtime keeps its data for the grace period."""
+        self.forget_cached(workspace)
         if self.installations is not None:
             enterprise_id, team_id = translate.team_of(workspace)
             await self.installations.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
