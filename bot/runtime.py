@@ -59,7 +59,9 @@ def worker_thread() -> ThreadPoolExecutor:
 
 
 class Adapter(Protocol):
-    """A platform edge. It owns the workspaces whose ids start with `prefix`."""
+    """A platform edge. It owns the workspaces whose ids start with `prefix`. It may also
+    have `forget_cached(workspace)`, to drop what it holds of a workspace that came back
+    or was forgotten (a token, the channels it is in, the rosters it sent)."""
 
     name: str
     prefix: str
@@ -126,6 +128,8 @@ class Runtime:
 
     async def workspace_returned(self, workspace: str) -> None:
         self._removed.pop(workspace, None)
+        # What was heard before the removal may be stale: who is in which channel, a token.
+        self._forget_cached({workspace})
         if await self._in_worker(workspaces.mark_returned, self.app.database, workspace):
             log.info("back in %s: its data stays", workspace)
 
@@ -137,13 +141,33 @@ class Runtime:
         for workspace in expired:
             deleted = await self._in_worker(self.app.store.forget_workspace, workspace)
             self._removed.pop(workspace, None)
+            self._forget_cached({workspace})
             log.info("forgot %s, removed over %s ago: %s", workspace, retention, deleted)
 
     async def _read_removals(self) -> None:
         current = await self._in_worker(workspaces.removed, self.app.database)
         if settled := set(self._removed) - set(current):  # back, or forgotten elsewhere
-            self.app.store.forget_cached(settled)
+            self._forget_cached(settled)
         self._removed = current
+
+    async def _still_removed(self, workspace: str) -> bool:
+        """Whether `workspace` still has the bot removed, as the database says now: another
+        process may have seen it come back since this one last read the removals."""
+        if await self._in_worker(workspaces.removed_at, self.app.database, workspace) is not None:
+            return True
+        self._removed.pop(workspace, None)
+        self._forget_cached({workspace})
+        return False
+
+    def _forget_cached(self, names: set[str]) -> None:
+        """Workspaces that came back or were forgotten: the store and the adapters read
+        again what they held of them."""
+        self.app.store.forget_cached(names)
+        for adapter in self.adapters:
+            forget = getattr(adapter, "forget_cached", None)
+            for workspace in names:
+                if forget is not None and workspace.startswith(adapter.prefix):
+                    forget(workspace)
 
     # --- actions out ----------------------------------------------------------------
 
@@ -159,7 +183,7 @@ class Runtime:
         if isinstance(action, ReadAgain):
             self._queue_reading(delivery)
             return
-        if action.workspace in self._removed:
+        if action.workspace in self._removed and await self._still_removed(action.workspace):
             # Its tokens are gone: trying would only fail, eight times over two hours.
             await self._in_worker(
                 self.app.store.mark_abandoned, delivery.outbox_id, now_utc(),
@@ -277,6 +301,8 @@ class Runtime:
     async def tick(self) -> int:
         """Fire due timers, retry undelivered actions, sweep old data. Returns actions sent."""
         now = now_utc()
+        # First: what fires now is delivered, or set aside, as the removals stand now.
+        await self._read_removals()
         # Sweeping first: what waited in the outbox past the retention period is given
         # up before it could be sent stale (a platform configured again, say).
         sweep = time.monotonic() - self._last_sweep > SWEEP_EVERY_S
@@ -302,7 +328,6 @@ class Runtime:
         # In the order they were decided: a round's post that waited in the outbox goes
         # before the summary its deadline just wrote.
         await self.deliver_all(sorted([*fired, *pending], key=lambda d: d.outbox_id))
-        await self._read_removals()
         if sweep:
             await self.forget_removed_workspaces(now)
         return len(fired) + len(pending)

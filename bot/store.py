@@ -114,9 +114,12 @@ class Store:
         self.defaults = defaults
         self.sql = Statements(engine)
         self._insert = self.sql.insert
-        # Members known to be active, so an ordinary message costs no write; a newly
-        # seen one is buffered and written with the next transaction (or `flush`).
-        self._known_members: set[tuple[str, str, str]] = set()
+        # Members known to be active, by table, so an ordinary message costs no write; a
+        # newly seen one is buffered and written with the next transaction (or `flush`).
+        # Only a belief: another process may see someone leave, an operator may forget a
+        # workspace. So a join is written whatever it says, and whatever a decision reads
+        # of a table's members replaces it (`_members_read`).
+        self._known_members: dict[tuple[str, str], set[str]] = {}
         self._pending_members: dict[tuple[str, str, str], datetime] = {}
         self._lock = threading.Lock()
         # The earliest due time scheduled by this process since last asked (replay's
@@ -131,19 +134,30 @@ class Store:
     def absorb(self, actions: list[act.Action]) -> bool:
         """True when `actions` need no transaction of their own.
 
-        That is the case when they only note members: known ones need nothing, new ones
-        are buffered for the next transaction. Members are soft state (a restart simply
-        notes them again), and any decision that reads members flushes the buffer first.
+        That is the case when they only note members heard from: known ones need
+        nothing, new ones are buffered for the next transaction. Members are soft state (a
+        restart simply notes them again), and any decision that reads members flushes the
+        buffer first. A join is no such note: it is written now, known or not.
         """
-        if not all(isinstance(a, act.NoteMember) for a in actions):
+        if not all(isinstance(a, act.NoteMember) and not a.joined for a in actions):
             return False
         with self._lock:
             for note in actions:
-                key = (note.workspace, note.channel, note.user)
-                if key not in self._known_members:
-                    self._known_members.add(key)
-                    self._pending_members[key] = note.at
+                known = self._known_members.setdefault((note.workspace, note.channel), set())
+                if note.user not in known:
+                    known.add(note.user)
+                    self._pending_members[(note.workspace, note.channel, note.user)] = note.at
         return True
+
+    def knows_member(self, workspace: str, channel: str, user: str) -> bool:
+        return user in self._known_members.get((workspace, channel), ())
+
+    def _members_read(self, workspace: str, channel: str, active: frozenset[str]) -> None:
+        """A table's active members as a transaction just read them: from now on this
+        process knows exactly these, so that one another process saw leave, or one
+        forgotten with the workspace, is written again when next heard from."""
+        with self._lock:
+            self._known_members[(workspace, channel)] = set(active)
 
     def forget_workspace(self, workspace: str) -> dict[str, int]:
         """Delete everything of `workspace` (bot.workspaces.forget), and what this
@@ -160,7 +174,10 @@ class Store:
         """Members this process knew in these workspaces (forgotten, perhaps by another
         process) are written again when next seen."""
         with self._lock:
-            self._known_members = {k for k in self._known_members if k[0] not in names}
+            self._known_members = {
+                table: users for table, users in self._known_members.items()
+                if table[0] not in names
+            }  # fmt: skip
 
     def flush(self) -> None:
         """Write buffered member notes now (the ticker does this every tick)."""
@@ -209,8 +226,10 @@ class Store:
     def _settle(self, uow: UnitOfWork) -> None:
         """What a finished unit tells the process: members now known, timers scheduled."""
         with self._lock:
-            self._known_members |= uow.members_noted
-            self._known_members -= uow.members_forgotten
+            for workspace, channel, user in uow.members_noted:
+                self._known_members.setdefault((workspace, channel), set()).add(user)
+            for workspace, channel, user in uow.members_forgotten:
+                self._known_members.get((workspace, channel), set()).discard(user)
         uow.members_noted, uow.members_forgotten = set(), set()
         if uow.earliest_scheduled is not None:
             hint = self._scheduled_hint
@@ -503,15 +522,18 @@ class UnitOfWork:
             self._one_recorder_at_a_time(workspace)
         if reads.settings:
             parts["settings"], parts["charter"] = self._settings(workspace, channel)
-        if reads.roster:
-            parts["roster"] = self._roster(workspace, channel)
-            parts["members"] = frozenset(parts["roster"])
-        elif reads.members:
-            parts["members"] = frozenset(
-                self.connection.execute(
-                    self.store.sql.active_members, {"w": workspace, "c": channel}
-                ).scalars()
-            )
+        if reads.roster or reads.members:
+            if reads.roster:
+                parts["roster"] = roster = self._roster(workspace, channel)
+                members = frozenset(roster)
+            else:
+                members = frozenset(
+                    self.connection.execute(
+                        self.store.sql.active_members, {"w": workspace, "c": channel}
+                    ).scalars()
+                )
+            parts["members"] = members
+            self.store._members_read(workspace, channel, members)
         if reads.watches or reads.watch_ids or reads.doubtful_watches:
             parts["watches"] = self._watches(workspace, channel, reads)
         rounds: dict[str, Round] = {}
@@ -796,7 +818,9 @@ class UnitOfWork:
 
     def _apply_NoteMember(self, c: act.NoteMember) -> None:
         key = (c.workspace, c.channel, c.user)
-        if key in self.store._known_members or key in self.members_noted:
+        if key in self.members_noted:
+            return
+        if not c.joined and self.store.knows_member(*key):
             return
         self.connection.execute(
             self.store.sql.note_member,

@@ -42,6 +42,13 @@ def mark_returned(engine: Engine, workspace: str) -> bool:
         return True
 
 
+def removed_at(engine: Engine, workspace: str) -> datetime | None:
+    """When `workspace` removed the bot; None if it has not (or is back)."""
+    with Session(engine) as session:
+        row = session.get(RemovedWorkspace, workspace)
+        return row.removed_at if row is not None else None
+
+
 def removed(engine: Engine) -> dict[str, datetime]:
     """Every workspace that removed the bot, and when."""
     with Session(engine) as session:

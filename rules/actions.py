@@ -27,8 +27,14 @@ class Change(Action):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NoteMember(Change):
+    """`user` sits at the table. `joined`: the platform says so (they joined, or the
+    channel's member list names them), so it is stored even where a process believes it
+    knows them: another process may have seen them leave since. Someone merely heard
+    from (a message, a command) may be taken as known."""
+
     user: str
     at: datetime
+    joined: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -353,7 +353,11 @@ class Engine:
             case MemberJoined(user=user) as joined:
                 return [
                     NoteMember(
-                        workspace=joined.workspace, channel=joined.channel, user=user, at=joined.at
+                        workspace=joined.workspace,
+                        channel=joined.channel,
+                        user=user,
+                        at=joined.at,
+                        joined=True,
                     )
                 ]
             case MemberLeft(user=user) as left:
@@ -524,7 +528,9 @@ def _report(command: Command, state: TableState) -> list[Action]:
 
 def _sync_roster(event: RosterSynced, state: TableState) -> list[Action]:
     joined = [
-        NoteMember(workspace=event.workspace, channel=event.channel, user=user, at=event.at)
+        NoteMember(
+            workspace=event.workspace, channel=event.channel, user=user, at=event.at, joined=True
+        )
         for user in sorted(event.members - state.members)
     ]
     gone = sorted(state.members - event.members)

@@ -106,17 +106,19 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             self.bot.tree.remove_command(command.name)
         self.bot.tree.remove_command(self._record.name, type=discord.AppCommandType.message)
 
-    async def submit(self, event: Event) -> None:
-        await self._ensure_roster(event)
+    async def submit(self, event: Event, *, roster_again: bool = False) -> None:
+        await self._ensure_roster(event, again=roster_again)
         await self.runtime.submit(event, platform="discord")
 
-    async def _ensure_roster(self, event: Event) -> None:
+    async def _ensure_roster(self, event: Event, *, again: bool = False) -> None:
         """A table heard from for the first time since connecting gets its roster first
-        (a private thread's table is known only once someone speaks there)."""
+        (a private thread's table is known only once someone speaks there); `again`: sent
+        once more (before a concern round, so that it asks everyone who is there now,
+        whatever the database lost: an operator may have forgotten the server)."""
         if isinstance(event, RosterSynced | MemberJoined | MemberLeft):
             return
         channel_id = int(event.channel)
-        if channel_id in self._rostered:
+        if channel_id in self._rostered and not again:
             return
         guild = self.bot.get_guild(translate.guild_of(event.workspace))
         channel = guild.get_channel_or_thread(channel_id) if guild is not None else None
@@ -297,7 +299,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         else:
             # The name the person's language would use tells the engine which to answer in.
             name = spec.dutch if lang == "nl" else spec.name
-            await self._decide(interaction, translate.command_invoked(origin, name, text))
+            command = translate.command_invoked(origin, name, text)
+            await self._decide(interaction, command, roster_again=spec.name == "concerns")
 
     async def record_as_agreement(
         self, interaction: discord.Interaction, message: discord.Message
@@ -566,16 +569,22 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     # --- answering ------------------------------------------------------------------------
 
     async def _decide(
-        self, interaction: discord.Interaction, event: Event, *, fallback: str = DONE
+        self,
+        interaction: discord.Interaction,
+        event: Event,
+        *,
+        fallback: str = DONE,
+        roster_again: bool = False,
     ) -> None:
-        """Submit an event from an interaction; the engine's private replies answer it."""
+        """Submit an event from an interaction; the engine's private replies answer it.
+        `roster_again`: the table's roster is sent first (`_ensure_roster`)."""
         lang = lang_of(interaction)
         if not self._can_read(event.workspace, event.channel):  # nothing is recorded
             await self._tell(interaction, lang, Say.of(UNREADABLE))
             return
         answer = InteractionAnswer(interaction, workspace=event.workspace)
         try:
-            await answer.run(self.submit(event))
+            await answer.run(self.submit(event, roster_again=roster_again))
         except Exception:
             log.exception("deciding on %s failed", type(event).__name__)
             with contextlib.suppress(discord.HTTPException):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 from sqlalchemy import Engine
 
@@ -41,7 +43,7 @@ from adapters.slack import blocks, translate
 from adapters.slack.config import EVENTS_PATH, SlackConfig, config_from
 from adapters.slack.installed import installed_names
 from adapters.slack.listeners import Listeners
-from adapters.slack.outbound import Deliverer, error_of
+from adapters.slack.outbound import NOT_IN_CHANNEL, Deliverer, error_of
 from adapters.slack.people import Directory
 from bot.database import make_engine
 from bot.health import listen
@@ -75,6 +77,9 @@ BOT_SCOPES = (
 )
 # Errors that mean the stored token is no longer good: look it up again next time.
 TOKEN_ERRORS = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed"})
+# How long the bot's being in a channel is believed without asking Slack again: another
+# process may have heard that it was removed.
+MEMBERSHIP_KEPT_S = 60.0
 # conversations.info errors that mean the bot is not in a conversation (a DM between
 # people or a group DM is hidden from it: it has no im:read or mpim:read).
 NOT_A_MEMBER = frozenset(
@@ -95,17 +100,46 @@ BOLT_LOG = logging.getLogger("adapters.slack.bolt")
 BOLT_LOG.addFilter(_ClientHoldsTheToken())
 
 
-def make_client(token: str | None, api_url: str | None) -> AsyncWebClient:
-    """A Web API client that waits out 429s (Retry-After) and retries lost connections."""
+TokenSource = Callable[[], Awaitable[str | None]]
+
+
+class InstalledClient(AsyncWebClient):
+    """The client of a workspace installed through OAuth. The app may have been installed
+    again through another process (a new token, the old one revoked): a call refused for
+    its token reads the installed one and, when that is another, tries once more with it."""
+
+    def __init__(self, installed_token: TokenSource, **options: Any) -> None:
+        super().__init__(**options)
+        self.installed_token = installed_token
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
+        try:
+            return await super().api_call(api_method, **kwargs)
+        except SlackApiError as error:
+            if error_of(error) not in TOKEN_ERRORS:
+                raise
+            refused = self.token
+            token = await self.installed_token()
+            if token is None or token == refused:
+                raise
+            log.info("the installed token changed (the app was installed again): using it")
+            self.token = token
+            return await super().api_call(api_method, **kwargs)
+
+
+def make_client(
+    token: str | None, api_url: str | None, *, installed_token: TokenSource | None = None
+) -> AsyncWebClient:
+    """A Web API client that waits out 429s (Retry-After) and retries lost connections;
+    with `installed_token`, one that follows the token installed for its workspace."""
     options: dict[str, Any] = {"base_url": api_url} if api_url else {}
-    return AsyncWebClient(
-        token=token,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-        ],
-        **options,
-    )
+    options["retry_handlers"] = [
+        AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+    ]
+    if installed_token is None:
+        return AsyncWebClient(token=token, **options)
+    return InstalledClient(installed_token, token=token, **options)
 
 
 class Activity:
@@ -152,7 +186,9 @@ class SlackAdapter:
         self.client = make_client(None if config.oauth else config.bot_token, config.api_url)
         self._clients: dict[str, AsyncWebClient] = {}
         self._synced: set[tuple[str, str]] = set()
-        self._member_of: set[tuple[str, str]] = set()
+        # Channels the bot is in, and when Slack last said so (by `clock`).
+        self._member_of: dict[tuple[str, str], float] = {}
+        self.clock: Callable[[], float] = time.monotonic
         # How often the bot left each channel: a membership check that was under way
         # when it left must not remember the "yes" it read before.
         self._left_count: dict[tuple[str, str], int] = {}
@@ -162,7 +198,7 @@ class SlackAdapter:
         self.directory = Directory(self.client_for)
         self.deliverer = Deliverer(
             client_for=self.client_for, directory=self.directory, message_ref=self._message_ref,
-            commands=installed_names(settings.slack_commands),
+            commands=installed_names(settings.slack_commands), not_in=self._not_in,
         )  # fmt: skip
         self.voice = self.deliverer.voice
         self.app = self._bolt_app()
@@ -229,6 +265,8 @@ class SlackAdapter:
         except SlackApiError as error:
             if error_of(error) in TOKEN_ERRORS:
                 self._clients.pop(action.workspace, None)
+            elif error_of(error) in NOT_IN_CHANNEL:
+                self._not_in(action.workspace, action.channel)
             raise
 
     # --- serving ------------------------------------------------------------------------
@@ -291,10 +329,12 @@ class SlackAdapter:
         client = self._clients.get(workspace)
         if client is None:
             assert self.installations is not None
-            token = await self.installations.bot_token(workspace)
+            installed = partial(self.installations.bot_token, workspace)
+            token = await installed()
             if token is None:
                 raise LookupError(f"Groundrules is not installed in {workspace}")
-            client = self._clients[workspace] = make_client(token, self.config.api_url)
+            client = make_client(token, self.config.api_url, installed_token=installed)
+            self._clients[workspace] = client
         return client
 
     async def submit(self, event: Event) -> None:
@@ -329,21 +369,29 @@ class SlackAdapter:
 
     def forget_channel(self, workspace: str, channel: str) -> None:
         self._synced.discard((workspace, channel))
-        self._member_of.discard((workspace, channel))
+        self._not_in(workspace, channel)
+
+    def _not_in(self, workspace: str, channel: str) -> None:
+        """The bot is not in `channel` (it left, or Slack refused a post there): asked
+        again next time."""
         key = (workspace, channel)
+        self._member_of.pop(key, None)
         self._left_count[key] = self._left_count.get(key, 0) + 1
 
     def joined_channel(self, workspace: str, channel: str) -> None:
-        self._member_of.add((workspace, channel))
+        self._member_of[(workspace, channel)] = self.clock()
 
     async def bot_is_in(self, workspace: str, channel: str, user: str) -> bool:
         """Whether the bot is in the conversation a command or shortcut came from. If it
         is not, nothing it records there could be announced (the bot has no
-        chat:write.public) and it hears nothing said there. Known memberships are kept
-        until the bot leaves; a "no" is asked again, so an invitation counts at once.
-        A DM is the bot's own when it is the one conversations.open gives for `user`."""
+        chat:write.public) and it hears nothing said there. A membership is believed for
+        MEMBERSHIP_KEPT_S (Slack may have told another process that the bot was removed),
+        until the bot leaves, or until Slack refuses a post there; a "no" is asked again,
+        so an invitation counts at once. A DM is the bot's own when it is the one
+        conversations.open gives for `user`."""
         key = (workspace, channel)
-        if key in self._member_of:
+        confirmed = self._member_of.get(key)
+        if confirmed is not None and self.clock() - confirmed < MEMBERSHIP_KEPT_S:
             return True
         left_before = self._left_count.get(key, 0)
         client = await self.client_for(workspace)
@@ -360,16 +408,24 @@ class SlackAdapter:
                 return True  # let it through: a failed announcement is still logged
             member = False
         if member and self._left_count.get(key, 0) == left_before:
-            self._member_of.add(key)
+            self._member_of[key] = self.clock()
+        elif not member:
+            self._member_of.pop(key, None)
         return member
+
+    def forget_cached(self, workspace: str) -> None:
+        """Drop what this process holds of `workspace` (its token, the channels it is in,
+        the rosters sent, who is who): it came back or was forgotten, so all of that is
+        read again when next needed."""
+        self._clients.pop(workspace, None)
+        self._synced = {key for key in self._synced if key[0] != workspace}
+        self._member_of = {key: at for key, at in self._member_of.items() if key[0] != workspace}
+        self.directory.forget_workspace(workspace)
 
     async def workspace_removed(self, workspace: str) -> None:
         """The app was uninstalled from `workspace`: drop its token and what this process
         holds of it; the runtime keeps its data for the grace period."""
-        self._clients.pop(workspace, None)
-        self._synced = {key for key in self._synced if key[0] != workspace}
-        self._member_of = {key for key in self._member_of if key[0] != workspace}
-        self.directory.forget_workspace(workspace)
+        self.forget_cached(workspace)
         if self.installations is not None:
             enterprise_id, team_id = translate.team_of(workspace)
             await self.installations.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)

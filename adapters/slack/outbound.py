@@ -44,9 +44,13 @@ EPHEMERAL_UNREACHABLE = frozenset(
     {"user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived",
      "restricted_action", "ekm_access_denied"}
 )  # fmt: skip
+# Errors that say the bot is not in the channel (removed from it, perhaps as another
+# process heard).
+NOT_IN_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
 
 T = TypeVar("T")
 MessageRef = Callable[..., Awaitable[str | None]]  # (workspace, key, *fallback keys)
+NotIn = Callable[[str, str], None]  # (workspace, channel)
 
 
 def error_of(error: SlackApiError) -> str:
@@ -61,11 +65,15 @@ class Deliverer:
         directory: Directory,
         message_ref: MessageRef,
         commands: frozenset[str] | None = None,
+        not_in: NotIn | None = None,
     ) -> None:
         self._client_for = client_for
         self._directory = directory
         self._message_ref = message_ref
         self._commands = commands  # the slash commands the app has (Voice.commands)
+        # Told when an ephemeral message, sent as a DM instead, found the bot not in its
+        # channel (a failed post raises, and the adapter sees it there).
+        self._not_in = not_in
 
     def voice(self, lang: str, names: Mapping[str, str] | None = None) -> Voice:
         return Voice(lang, dict(names or {}), commands=self._commands)
@@ -84,7 +92,7 @@ class Deliverer:
             case SendNudge():
                 message = await self.render(ws, lang, lambda v: blocks.nudge(action, v))
                 direct = await self.render(ws, lang, lambda v: blocks.nudge(action, v, direct=True))
-                await self._private(client, action.channel, action.user, message, direct,
+                await self._private(client, ws, action.channel, action.user, message, direct,
                                     thread_ts=action.thread_id)  # fmt: skip
                 return None
             case Reply(private=True):
@@ -92,7 +100,7 @@ class Deliverer:
                     log.error("a private reply without a person to send it to; dropped")
                     return None
                 for page in await self.render(ws, lang, lambda v: blocks.reply(action, v)):
-                    await self._private(client, action.channel, action.user, page, page,
+                    await self._private(client, ws, action.channel, action.user, page, page,
                                         thread_ts=action.thread_id)  # fmt: skip
                 return None
             case Reply():
@@ -157,7 +165,7 @@ class Deliverer:
                 # Ephemeral messages have no threads: the full report itself, page by page.
                 full = await self.render(ws, lang, lambda v: v(action.full))
                 for page in blocks.pages(full):
-                    await self._private(client, action.channel, action.user, page, page,
+                    await self._private(client, ws, action.channel, action.user, page, page,
                                         thread_ts=None)  # fmt: skip
                 return None
             case PostReport():
@@ -182,6 +190,7 @@ class Deliverer:
     async def _private(
         self,
         client: AsyncWebClient,
+        workspace: str,
         channel: str,
         user: str,
         message: SlackMessage,
@@ -201,6 +210,8 @@ class Deliverer:
             if error_of(error) not in EPHEMERAL_UNREACHABLE:
                 raise
             log.info("ephemeral message not possible (%s); sending a DM", error_of(error))
+            if error_of(error) in NOT_IN_CHANNEL and self._not_in is not None:
+                self._not_in(workspace, channel)
             await self._direct(client, user, direct)
 
     async def _direct(self, client: AsyncWebClient, user: str, message: SlackMessage) -> str:

@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel
 from bot import workspaces
 from bot.models import OutboxRow, RemovedWorkspace, now_utc
 from bot.runtime import Runtime
-from rules.events import MessagePosted
+from rules.events import CommandInvoked, MessagePosted
 from tests.conftest import make_app
 from tests.helpers import Chat
 
@@ -167,3 +167,53 @@ async def test_workspaces_nothing_is_sent_to_a_workspace_that_removed_the_bot(da
     assert row.delivered_at is not None and row.last_error == "the workspace removed the bot"
     assert await runtime.tick() == 0  # not tried again
     app.database.dispose()
+
+
+async def test_workspaces_back_through_another_process_what_is_due_there_goes_out(
+    database_url, tagged
+):
+    """The removal reached this process, the re-install another (its OAuth redirect): the
+    next tick here reads the removals before it delivers, so the nudge due now is sent,
+    not set aside for a removal that is over."""
+    here = make_app(database_url, tagged, problem_window=timedelta(minutes=10))
+    there = make_app(database_url, tagged)
+    platform = Recording()
+    runtime = Runtime(here, [platform])
+    asked = MessagePosted(
+        workspace="W1", channel="C1", at=now_utc() - timedelta(minutes=11), event_id="p1",
+        user="ben", message_id="p1", text="#problem the VPN is down",
+    )  # fmt: skip
+    await runtime.submit(asked)
+    await runtime.workspace_removed("W1")
+    await Runtime(there, []).workspace_returned("W1")
+
+    await runtime.tick()
+    assert [type(action).__name__ for action in platform.delivered] == ["SendNudge"]
+    with Session(here.database) as session:
+        [row] = session.exec(select(OutboxRow)).scalars().all()
+    assert row.last_error is None
+    here.database.dispose()
+    there.database.dispose()
+
+
+async def test_workspaces_an_answer_is_not_set_aside_for_a_removal_that_is_over(
+    database_url, tagged
+):
+    """Between two ticks, this process still believes the bot removed; before it sets an
+    answer aside, it asks the database, where another process wrote that it is back."""
+    here, there = make_app(database_url, tagged), make_app(database_url, tagged)
+    platform = Recording()
+    runtime = Runtime(here, [platform])
+    await runtime.workspace_removed("W1")
+    removed_at = workspaces.removed(here.database)["W1"]
+    await Runtime(there, []).workspace_returned("W1")
+
+    # A platform's retry of a command typed just before the removal.
+    await runtime.submit(
+        CommandInvoked(workspace="W1", channel="C1", at=removed_at - timedelta(seconds=1),
+                       event_id="c1", user="ben", name="groundrules", args="")
+    )  # fmt: skip
+    assert [type(action).__name__ for action in platform.delivered] == ["Reply"]
+    assert workspaces.removed(here.database) == {}
+    here.database.dispose()
+    there.database.dispose()

@@ -7,10 +7,12 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from bot import workspaces
+from bot.database import make_engine
 from bot.models import RoundRow
 from rules.events import AgreementSubmitted, ConcernAnswered, MemberLeft, RosterSynced
 from tests.discord.conftest import BOTH_DATABASES
-from tests.discord.harness import buttons, dm_messages
+from tests.discord.harness import buttons, dm_messages, workspace
 from tests.helpers import eventually
 
 PROPOSAL = "pin the base image to 1.4"
@@ -352,3 +354,19 @@ async def test_round_summary_records_the_agreement_with_its_own_rounds_answers(w
     with Session(harness.app.database) as session:
         linked = {r.proposal: r.agreement_number for r in session.exec(select(RoundRow))}
     assert linked == {PROPOSAL: 1, variant: None}
+
+
+async def test_round_asks_everyone_at_the_table_after_the_server_was_forgotten(world, harness):
+    """`groundrules workspace forget` while the bot runs: the server's members are gone
+    from the database, not from what the running process remembers. The roster a round
+    sends first puts them back, so the round asks everyone who is there."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    cli = make_engine(harness.database_url)
+    workspaces.forget(cli, workspace(world.guild))
+    cli.dispose()
+
+    message = await start_round(world, runtime)
+    assert message["content"].splitlines()[-1] == (
+        "0 of 3 answered; waiting for owner, Bob, and carol."
+    )

@@ -5,14 +5,19 @@ their language, to invite the bot first."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import AsyncIterator
+
+import aiohttp
 import pytest
 from sqlmodel import Session, select
 
+from adapters.slack.adapter import MEMBERSHIP_KEPT_S
 from bot.models import AgreementRow
 from rules.events import CommandInvoked, RosterSynced
-from tests.slack.conftest import BOB, SlackBot, past_ts, shown_text
+from tests.slack.conftest import BOB, CAROL, SlackBot, past_ts, shown_text, start_bot
 from tests.standins.slack_api import BOT_USER_ID, SlackStandIn
-from tests.standins.slack_requests import USER_ID, message_shortcut
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID, message_shortcut
 
 ELSEWHERE = "C-ELSEWHERE"
 PEOPLE_DM = "D-PEOPLE"
@@ -117,3 +122,58 @@ async def test_not_in_channel_a_removal_during_the_check_is_not_forgotten(bot: S
     )
     # The next command asks again rather than trusting the stale "yes".
     assert not await bot.adapter.bot_is_in(WORKSPACE, CHANNEL_ID, USER_ID)
+
+
+@pytest.fixture
+async def two_processes(slack, sqlite_url) -> AsyncIterator[tuple[SlackBot, SlackBot]]:
+    """Two `groundrules run slack` on one database; Slack sends each event to one."""
+    started = [await start_bot(slack, sqlite_url, migrate=False) for _ in range(2)]
+    async with aiohttp.ClientSession() as http:
+        try:
+            yield tuple(SlackBot(slack, *parts, http) for parts in started)  # type: ignore[misc]
+        finally:
+            for groundrules, _runtime, adapter in started:
+                await adapter.stop()
+                groundrules.database.dispose()
+
+
+async def removed_as_the_other_process_heard(heard: SlackBot) -> None:
+    heard.slack.set_members(CHANNEL_ID, [USER_ID, BOB, CAROL])
+    left = {"type": "member_left_channel", "user": BOT_USER_ID, "channel": CHANNEL_ID,
+            "channel_type": "C", "event_ts": past_ts()}  # fmt: skip
+    await heard.event(left)
+
+
+async def test_not_in_channel_removed_as_another_process_heard_is_asked_again_in_time(
+    two_processes: tuple[SlackBot, SlackBot],
+):
+    """The process that answered here before believes the bot a member only for
+    MEMBERSHIP_KEPT_S; then it asks Slack again, and records nothing."""
+    heard, other = two_processes
+    await other.command("/groundrules", "help")
+    await other.handled(CommandInvoked)
+    await removed_as_the_other_process_heard(heard)
+
+    other.adapter.clock = lambda: time.monotonic() + MEMBERSHIP_KEPT_S
+    url = other.slack.response_url()
+    await other.command("/agree", AGREE, response_url=url)
+    assert "I am not in this channel yet" in await told(other, url)
+    assert agreements(other) == []
+    assert other.adapter.activity.counts["CommandInvoked"] == 1  # only the help
+
+
+async def test_not_in_channel_removed_as_another_process_heard_a_refused_post_tells_at_once(
+    two_processes: tuple[SlackBot, SlackBot],
+):
+    """Before that, the first post Slack refuses there (not_in_channel) ends the belief."""
+    heard, other = two_processes
+    await other.command("/groundrules", "help")
+    await other.handled(CommandInvoked)
+    await removed_as_the_other_process_heard(heard)
+
+    await other.command("/groundrules", "help")  # answered by DM: not in the channel
+    await other.handled(CommandInvoked, 2)
+    url = other.slack.response_url()
+    await other.command("/agree", AGREE, response_url=url)
+    assert "I am not in this channel yet" in await told(other, url)
+    assert agreements(other) == []

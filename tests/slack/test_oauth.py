@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from bot import workspaces
 from bot.models import WatchRow, now_utc
-from rules.events import MessagePosted
+from rules.events import CommandInvoked, MessagePosted
 from tests.helpers import eventually
 from tests.slack.conftest import SlackBot, past_ts, start_bot
 from tests.standins.slack_api import BOT_USER_ID
@@ -180,3 +180,88 @@ async def test_slack_oauth_install_that_fails_to_store_keeps_the_token_out_of_th
     written = operator_log.getvalue()
     assert "INSERT INTO slack_installations" in written  # told, without its parameters
     assert "xoxb-" not in written
+
+
+def issuing(token: str):
+    """Slack's answer to an install, with `token`: each install has a token of its own."""
+
+    def answer(params):
+        return {"app_id": "A-TEST", "authed_user": {"id": "U-ALICE"}, "scope": "chat:write",
+                "token_type": "bot", "access_token": token, "bot_user_id": BOT_USER_ID,
+                "team": {"id": "T-TEST", "name": "Test"}, "enterprise": None,
+                "is_enterprise_install": False}  # fmt: skip
+
+    return answer
+
+
+@pytest.fixture
+async def two_processes(slack, database_url) -> AsyncIterator[tuple[SlackBot, SlackBot]]:
+    """Two OAuth `groundrules run slack` on one database; Slack sends each event (and a
+    load balancer each install) to one of them."""
+    options = {"slack_bot_token": None, "slack_client_id": CLIENT_ID,
+               "slack_client_secret": CLIENT_SECRET}  # fmt: skip
+    started = [await start_bot(slack, database_url, migrate=not n, **options) for n in range(2)]
+    async with aiohttp.ClientSession() as http:
+        try:
+            yield tuple(SlackBot(slack, *parts, http) for parts in started)  # type: ignore[misc]
+        finally:
+            for groundrules, _runtime, adapter in started:
+                await adapter.stop()
+                groundrules.database.dispose()
+
+
+async def uninstalled(heard: SlackBot) -> None:
+    await heard.event({"type": "app_uninstalled"})
+    await eventually(lambda: "slack:T-TEST" in workspaces.removed(heard.groundrules.database))
+
+
+async def test_slack_oauth_installed_again_through_another_process_the_new_token_serves(
+    slack, two_processes: tuple[SlackBot, SlackBot]
+):
+    """Uninstalled and installed again through one process: Slack revoked the old token.
+    Another process, which served the workspace with it, takes up the new one the first
+    time Slack refuses the old, and what it was asked to do is done."""
+    here, other = two_processes
+    slack.respond_with("oauth.v2.access", issuing("xoxb-OLD"))
+    await install(here)
+    await other.command("/groundrules", "help")
+    await other.handled(CommandInvoked)
+
+    await uninstalled(here)
+    slack.revoke_token("xoxb-OLD")
+    slack.respond_with("oauth.v2.access", issuing("xoxb-NEW"))
+    await install(here)
+
+    await other.command("/agree", "")
+    opened = await slack.wait_for("views.open", 2)
+    assert [call.params["token"] for call in opened] == ["xoxb-OLD", "xoxb-NEW"]
+    await other.command("/groundrules", "help")
+    await other.handled(CommandInvoked, 2)
+    assert tokens_after(slack, opened[-1]) == {"xoxb-NEW"}
+
+
+def tokens_after(slack, call) -> set[str]:
+    """The tokens of the Web API calls after `call`."""
+    later = slack.calls[slack.calls.index(call) + 1 :]
+    return {each.params["token"] for each in later if each.params.get("token")}
+
+
+async def test_slack_oauth_back_through_another_process_channels_are_read_again(
+    slack, two_processes: tuple[SlackBot, SlackBot]
+):
+    """Who was in a channel before the removal may have changed while the bot was away:
+    a process that finds the workspace back reads a channel's members again."""
+    here, other = two_processes
+    await install(here)
+    await other.event(message_event("good morning", ts=past_ts()))
+    await other.handled(MessagePosted)
+    assert len(slack.calls_to("conversations.members")) == 1
+
+    await uninstalled(here)
+    await other.tick()  # reads the removal
+    await install(here)
+    await other.tick()  # and that it is over
+
+    await other.event(message_event("good morning again", ts=past_ts(0)))
+    await other.handled(MessagePosted, 2)
+    assert len(slack.calls_to("conversations.members")) == 2
