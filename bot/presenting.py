@@ -24,7 +24,7 @@ from rules.actions import (
     SuggestAgreement,
     UpdateRoundProgress,
 )
-from rules.agreements import owner_param
+from rules.agreements import owner_param, reason_words
 from rules.i18n import render
 from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Text
 
@@ -168,7 +168,7 @@ def agreement_lines(agreement: AgreementView) -> list[Say]:
     )  # fmt: skip
     parts = [
         title,
-        Say.of(N_("Why: {why}"), why=Quote(agreement.why)),
+        Say.of(N_("Why: {why}"), why=Quote(reason_words(agreement.why))),
         Say.of(N_("Owner: {owner}. Consent: {consenters}."), owner=owner_param(agreement.owner),
                consenters=Members(agreement.consenters)),
     ]  # fmt: skip
@@ -223,7 +223,7 @@ def _review_text(
             number=agreement.number,
         ),
         Say.of(N_("> {text}"), text=Quote(agreement.text)),
-        Say.of(N_("Why: {why}"), why=Quote(agreement.why)),
+        Say.of(N_("Why: {why}"), why=Quote(reason_words(agreement.why))),
     ]
     if with_commands:
         parts.append(Say.of(N_("Keep it, revise it or retire it.")))

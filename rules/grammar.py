@@ -466,7 +466,7 @@ class UnknownCommand:
 # the command's language: Dutch "want" (English "want" is a wish: "if you want to ..."),
 # and English "since" when no time follows ("weekly since March" is no reason).
 _BECAUSE = re.compile(r"\s+(?:because|omdat)\s+", re.IGNORECASE)
-_DUTCH_BECAUSE = re.compile(r"\s+(?:want|aangezien)\s+", re.IGNORECASE)
+_DUTCH_BECAUSE = re.compile(r"\s+(want|aangezien)\s+", re.IGNORECASE)
 _ENGLISH_SINCE = re.compile(
     r"\s+since\s+(?!(?:\d|last\b|yesterday\b|today\b|then\b|ever\b|(?:the\s+)?(?:start|"
     r"beginning)\b|(?:" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS))) + r")\b))",
@@ -605,26 +605,36 @@ def parse_command(
     return parser(spec, args, today)
 
 
-def _split_reason(text: str, lang: str | None) -> list[str]:
-    """[what, why] at the word that gives the reason, or [text] when none does."""
+def _split_reason(text: str, lang: str | None) -> tuple[str, str, str] | None:
+    """(what, opening, why) at the word that gives the reason, or None when none does.
+
+    `opening` is "want " when Dutch "want" gave it, else empty: its reason keeps main-clause
+    word order ("want de brieven komen te laat"), which reads wrong after the "omdat" a
+    reason is shown with, so the reason keeps its own word (agreements.reason_param).
+    """
     parts = _BECAUSE.split(" " + text, maxsplit=1)
     if len(parts) == 2:
-        return parts
+        return parts[0], "", parts[1]
     # The words' own language first: a Discord client's locale picks the command's name,
     # so a Dutch sentence may come through /agree; the command's language decides only
     # where the text gives no sign.
-    lang = detect_language(text, fallback=lang or "en")
-    fallback = _DUTCH_BECAUSE if lang == "nl" else _ENGLISH_SINCE
-    return fallback.split(" " + text, maxsplit=1)
+    if detect_language(text, fallback=lang or "en") == "nl":
+        parts = _DUTCH_BECAUSE.split(" " + text, maxsplit=1)
+        if len(parts) == 3:
+            what, word, why = parts
+            return what, "want " if word.lower() == "want" else "", why
+        return None
+    parts = _ENGLISH_SINCE.split(" " + text, maxsplit=1)
+    return (parts[0], "", parts[1]) if len(parts) == 2 else None
 
 
 def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree | UsageError:
     if not args:
         return UsageError(spec)
-    parts = _split_reason(args, lang)
-    if len(parts) < 2 or not parts[0].strip():
+    split = _split_reason(args, lang)
+    if split is None or not split[0].strip():
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
-    text, rest = parts[0].strip(), parts[1]
+    text, opening, rest = split[0].strip(), split[1], split[2]
     text, leading = _leading_clauses(text, today)
     if not text:
         return UsageError(spec)
@@ -651,7 +661,7 @@ def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     if owner is not None and not owner.strip():
         owner = None
-    return Agree(one_line(text), one_line(why), owner and one_line(owner)[:80], review_on)
+    return Agree(one_line(text), one_line(opening + why), owner and one_line(owner)[:80], review_on)
 
 
 _LEADING_OWNER = re.compile(r"^(?:owner|eigenaar)\s*:?\s+(\S+)\s+", re.IGNORECASE)
@@ -1239,11 +1249,18 @@ def _revision_and_lesson(tail: str, lang: str | None) -> tuple[list[str], str | 
         labelled = match.group(2) == ":"  # "learned:" is a clause after any word
         if not labelled and _within_the_reason(tail[: match.start()], match.group(1).lower()):
             continue
-        revision = _split_reason(tail[: match.start()], lang)
-        why = revision[-1].strip().rstrip(",;:").rstrip()  # "because y, learned: ..."
-        if len(revision) == 2 and why:
-            return [revision[0], why], tail[match.end() :].strip() or None
-    return _split_reason(tail, lang), None
+        split = _split_reason(tail[: match.start()], lang)
+        if split is None:
+            continue
+        what, opening, why = split
+        why = why.strip().rstrip(",;:").rstrip()  # "because y, learned: ..."
+        if why:
+            return [what, opening + why], tail[match.end() :].strip() or None
+    split = _split_reason(tail, lang)
+    if split is None:
+        return [tail], None
+    what, opening, why = split
+    return [what, opening + why if why.strip() else why], None
 
 
 def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:

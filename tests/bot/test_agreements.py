@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from rules.actions import AnnounceAgreement, AnnounceReview, PostConcernRound, Reply
+from rules.actions import AnnounceAgreement, AnnounceReview, PostConcernRound, PostReport, Reply
 from rules.events import AgreementSubmitted, ReviewDecided
+from rules.i18n import render
 from tests.helpers import Chat, at, plain
 
 
@@ -222,7 +223,8 @@ def test_agreement_review_button_with_an_impossible_number_gets_the_usage(app):
 @pytest.mark.parametrize(
     ("line", "text", "why"),
     [
-        ("/afspraak Elke vrijdag taart want het is feest", "Elke vrijdag taart", "het is feest"),
+        ("/afspraak Elke vrijdag taart want het is feest", "Elke vrijdag taart",
+         "want het is feest"),
         ("/agree Sam checks what we want before Friday because x", "Sam checks what we want "
          "before Friday", "x"),
     ],
@@ -230,6 +232,38 @@ def test_agreement_review_button_with_an_impossible_number_gets_the_usage(app):
 def test_agreement_reason_words_follow_the_typed_command(app, line, text, why):
     [announced] = Chat(app).command("ben", line, "09:00")
     assert (announced.agreement.text, announced.agreement.why) == (text, why)
+
+
+def test_agreement_reason_given_with_want_reads_as_dutch_wherever_it_is_shown(app):
+    # "want" keeps main-clause word order: after "omdat" it would read "omdat de brieven
+    # komen te laat", so the reason keeps its own word.
+    chat = Chat(app)
+    chat.command("ben", "/afspraak We bellen op maandag want de brieven komen te laat", "09:00")
+    chat.command("ben", "/afspraak Kaas op vrijdag omdat het goedkoper is", "09:01")
+    announced = chat.texts()[0]
+    assert "Waarom: de brieven komen te laat" in announced, announced
+    chat.command("ben", "/afspraken", "09:02")
+    listing = chat.texts()[-1]
+    assert "We bellen op maandag (want de brieven komen te laat)." in listing, listing
+    assert "Kaas op vrijdag (omdat het goedkoper is)." in listing
+    [report] = [a for a in chat.command("ben", "/verslag", "09:03") if isinstance(a, PostReport)]
+    report = render(report.full, "nl")
+    assert "#1 We bellen op maandag, want de brieven komen te laat." in report, report
+    assert "#2 Kaas op vrijdag, omdat het goedkoper is." in report
+
+
+def test_agreement_reason_from_a_form_is_shown_without_a_doubled_because(app):
+    chat = Chat(app)
+    for n, why in enumerate(("Omdat het goedkoper is", "Want de brieven komen te laat")):
+        event = AgreementSubmitted(
+            workspace="W1", channel="C1", at=at(f"09:0{n}"), event_id=f"form-{n}", user="ben",
+            text=f"regel {n}", why=why, lang="nl",
+        )  # fmt: skip
+        app.service.handle(event)
+    chat.command("ben", "/afspraken", "09:05")
+    listing = chat.texts()[-1]
+    assert "#1 regel 0 (omdat het goedkoper is)." in listing, listing
+    assert "#2 regel 1 (Want de brieven komen te laat)." in listing
 
 
 def test_agreement_retried_command_is_recorded_once(app):
