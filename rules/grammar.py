@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from rules.durations import (
     DATE_UNITS,
+    DAYS_AHEAD,
     MONTHS,
     NUMBER_WORDS,
     WEEKDAYS,
@@ -526,12 +527,12 @@ _DUTCH_PREPOSITIONS = frozenset({
 # "we'd", "we'll", "won't", "let's", "we’ve": a subject with its auxiliary.
 _CONTRACTION = re.compile(r"\w['’](?:d|ll|s|ve|re|m)$|n['’]t$")
 # A review clause's value looks like a date from its first word: "in", "on", "op",
-# "over", "per", "next", "volgende", a digit, a month, a weekday, a number word, or
-# "the"/"de" and a digit ("the 1st of May"). "takes 2 weeks" does not.
+# "over", "per", "next", "volgende", "tomorrow", "morgen", a digit, a month, a weekday, a
+# number word, or "the"/"de" and a digit ("the 1st of May"). "takes 2 weeks" does not.
 _PREPOSITIONS = frozenset({"in", "over", "na", "on", "op", "per"})
 _DATE_WORDS = (
     frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(NUMBER_WORDS) | DATE_UNITS
-    | _PREPOSITIONS
+    | _PREPOSITIONS | frozenset(word for word in DAYS_AHEAD if " " not in word)
     | frozenset({"next", "volgende", "volgend", "komende", "komend", "aanstaande"})
 )  # fmt: skip
 _DATE_FILLERS = frozenset({"the", "de", "of", "van"})  # "the 1st of May", "de 1e van mei"
@@ -846,6 +847,8 @@ def _reads_as_date(value: str) -> bool:
     ("in March found gaps" is the reason going on).
     """
     words = [word.strip(".,;!") for word in value.lower().split()]
+    if " ".join(words) in DAYS_AHEAD:  # "the day after tomorrow"
+        return True
     dated = [
         word in _DATE_WORDS or word in _DATE_FILLERS or any(c.isdigit() for c in word)
         for word in words

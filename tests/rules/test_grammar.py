@@ -456,6 +456,37 @@ def test_grammar_review_dates_as_people_write_them(args, review_on):
 
 
 @pytest.mark.parametrize(
+    ("name", "args", "review_on"),
+    [
+        ("afspraak", "x omdat het goedkoper is herzien morgen", date(2026, 3, 3)),
+        ("agree", "x because it is cheaper review tomorrow", date(2026, 3, 3)),
+        ("afspraak", "x omdat het goedkoper is herzien overmorgen", date(2026, 3, 4)),
+        ("agree", "x because it is cheaper review the day after tomorrow", date(2026, 3, 4)),
+        ("afspraak", "x omdat het goedkoper is herzien volgende week", date(2026, 3, 9)),
+        ("agree", "x because it is cheaper review next week", date(2026, 3, 9)),
+        ("afspraak", "x omdat het goedkoper is herzien volgende maand", date(2026, 4, 2)),
+        ("agree", "x because it is cheaper review next month", date(2026, 4, 2)),
+    ],
+)
+def test_grammar_review_tomorrow_or_next_week_is_a_date_not_part_of_the_reason(
+    name, args, review_on
+):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, Agree)
+    assert result.why in ("het goedkoper is", "it is cheaper")
+    assert result.review_on == review_on
+
+
+def test_grammar_tomorrow_before_the_agreement_or_inside_the_reason():
+    assert parse_as_typed("afspraak", "herzien morgen kaas omdat het goedkoper is") == Agree(
+        "kaas", "het goedkoper is", None, date(2026, 3, 3)
+    )
+    assert parse_as_typed("afspraak", "kaas omdat het elke morgen misgaat") == Agree(
+        "kaas", "het elke morgen misgaat", None, None
+    )
+
+
+@pytest.mark.parametrize(
     "why",
     [
         "the review in January showed people arrive late",
