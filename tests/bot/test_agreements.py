@@ -291,7 +291,7 @@ def agreement_count(app) -> int:
     [
         ("/agree We merge on green because fewer broken builds owner @anna",
          "/agree  we merge on “green”. because nobody wants red",
-         "This is already agreement #1, recorded on March 2, 2026 by ben; owner: anna. Nothing "
+         "This is already agreement #1, recorded on 2 March 2026 by ben; owner: anna. Nothing "
          "new is recorded. To change it: /review revise 1 <new text> because <why>"),
         ("/afspraak Elke maandag een belmoment omdat de brieven te laat komen",
          "/afspraak elke maandag een 'belmoment'! omdat het fijn is",
@@ -393,7 +393,7 @@ def test_agreement_revised_to_the_words_of_another_current_one_is_refused_privat
     [reply] = chat.command("anna", line, "09:02")
     assert isinstance(reply, Reply) and reply.private and reply.user == "anna"
     assert chat.texts()[-1] == (
-        "Agreement #1 already says this (recorded on March 2, 2026 by chris); #2 stays as it "
+        "Agreement #1 already says this (recorded on 2 March 2026 by chris); #2 stays as it "
         "was. If #2 is no longer needed: /review retire 2"
     )
     [listed] = chat.command("anna", "/agreements", "09:03")

@@ -110,8 +110,8 @@ def test_mandate_is_set_shown_and_recorded_on_agreements(app):
     chat.command("hanna", "/mandate", "09:03")
     assert chat.texts()[-1].splitlines() == [
         "Mandates at this table:",
-        "fatima: agree to schedules up to 4 hours a week (renewed March 2, 2026)",
-        "gerrit: instemmen met een belmoment (renewed March 2, 2026)",
+        "fatima: agree to schedules up to 4 hours a week (renewed 2 March 2026)",
+        "gerrit: instemmen met een belmoment (renewed 2 March 2026)",
         "hanna: no mandate given yet",
     ]
     announced = only(
@@ -157,7 +157,7 @@ def test_meeting_end_reports_asks_renewals_and_an_evaluation(app):
     report = only(ended, PostReport)
     assert not report.private
     summary = chat.texts()[-3]
-    assert summary.startswith("Report of the meeting (since March 2, 2026).")
+    assert summary.startswith("Report of the meeting (since 2 March 2026).")
     assert "#1 a weekly call, because letters are late." in summary
     renewal = only(ended, AskRenewal)
     assert renewal.users == ("fatima", "gerrit")
@@ -317,7 +317,7 @@ def test_evaluation_and_renewal_buttons_are_about_their_own_meeting(app):
     )  # fmt: skip
     [thanks] = [d.action for d in app.service.handle(given)]
     assert plain(thanks).startswith(
-        "Thank you. Your evaluation is kept with that earlier meeting (of March 2, 2026)."
+        "Thank you. Your evaluation is kept with that earlier meeting (of 2 March 2026)."
     )
     with Session(app.database) as session:
         rows = session.exec(select(EvaluationRow)).all()
@@ -493,7 +493,7 @@ def test_review_keep_schedules_the_next_review(app):
     [closed, reply] = chat.command("ben", "/review keep 1", "10:00")
     assert isinstance(closed, CloseReview) and (closed.decision, closed.by) == ("keep", "ben")
     assert not reply.private
-    assert chat.texts()[-1] == "Agreement #1 is kept, as it works. Next review on March 30, 2026."
+    assert chat.texts()[-1] == "Agreement #1 is kept, as it works. Next review on 30 March 2026."
     with Session(app.database) as session:
         assert session.exec(select(AgreementRow.review_on)).one() == date(2026, 3, 30)
 
@@ -526,7 +526,7 @@ def test_review_revise_records_a_new_version_linked_to_the_old(app):
     assert chat.texts()[-1].splitlines()[1:] == [
         "#1 (revised) stand-up at 9:30 (because of the school run).",
         "#1 stand-up at 9:45 (because buses are late). Owner: ben. Consent: anna. Review on "
-        "March 30, 2026.",
+        "30 March 2026.",
     ]
 
 
@@ -634,8 +634,8 @@ def test_a_review_button_that_crossed_a_keep_is_refused_kindly(app):
         [refused] = [d.action for d in app.service.handle(crossed)]
         assert refused.private and refused.user == "anna"
         assert plain(refused) == (
-            "Already decided: ben kept agreement #1 on March 30, 2026. Its next review is on "
-            "April 27, 2026."
+            "Already decided: ben kept agreement #1 on 30 March 2026. Its next review is on "
+            "27 April 2026."
         )
     with Session(app.database) as session:
         assert session.exec(select(AgreementRow.status)).one() == "current"
@@ -827,15 +827,15 @@ def test_report_lists_agreements_problems_concerns_and_mandates(app):
     report = only(chat.command("anna", "/report since 2026-03-01", "09:30"), PostReport)
     assert report.private and report.user == "anna"
     assert chat.texts()[-1].splitlines() == [
-        "Report since March 1, 2026.",
+        "Report since 1 March 2026.",
         "Agreements, and why:",
-        "#1 tea on Friday, because morale. Owner: anna; review March 30, 2026.",
+        "#1 tea on Friday, because morale. Owner: anna; review 30 March 2026.",
         "Open concerns:",
         "anna on pin the base image: what about security fixes?",
         "Problems still without a proposal:",
         "ben: #problem the rota app logs us out",
         "Mandates:",
-        "anna: schedules (renewed March 2, 2026)",
+        "anna: schedules (renewed 2 March 2026)",
         "ben: no mandate given yet",
     ]
 
@@ -863,7 +863,7 @@ def test_report_still_names_a_problem_whose_words_the_retention_sweep_erased(app
 
     assert report(days_later, "en") == [
         "Problems still without a proposal:",
-        "ben: a problem named on March 2, 2026",
+        "ben: a problem named on 2 March 2026",
     ]
     assert report(days_later, "nl")[1] == "ben: een probleem genoemd op 2 maart 2026"
     # A month on it is no longer named: the bot stopped watching it long ago.
@@ -897,12 +897,12 @@ def test_report_no_longer_names_a_swept_problem_a_proposal_in_its_thread_answere
     chat.say("anna", "#proposal we log in with the badge instead", "82:00")  # top level
     chat.say("ben", "#proposal we buy a new printer", "82:01", thread="09:99")  # elsewhere
     assert problems_in_report("82:02") == [
-        "ben: a problem named on March 2, 2026",
-        "anna: a problem named on March 2, 2026",
+        "ben: a problem named on 2 March 2026",
+        "anna: a problem named on 2 March 2026",
     ]
     chat.say("anna", "#proposal we move the rota to the shared calendar", "82:03",
              thread="08:30")  # fmt: skip
-    assert problems_in_report("82:04") == ["anna: a problem named on March 2, 2026", "Mandates:"]
+    assert problems_in_report("82:04") == ["anna: a problem named on 2 March 2026", "Mandates:"]
 
 
 def test_report_summary_is_concise_and_the_full_form_complete(app):

@@ -90,7 +90,7 @@ async def test_meeting_end_asks_everyone_to_renew_and_to_evaluate(world, harness
     renewal = posted_with(world, "Renewed")
     assert renewal["content"] == (
         "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
-        "outcome: owner, Alice, Bob, and carol."
+        "outcome: owner, Alice, Bob and carol."
     )
     assert "/mandate" not in renewal["content"] and renewal["mentions"] == []
     [(_, renewed), (_, check)] = buttons(renewal)

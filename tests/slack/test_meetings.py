@@ -87,7 +87,7 @@ async def test_slack_meeting_end_asks_the_table_to_renew_by_name_with_buttons(bo
     shown = shown_text(renewal)
     assert (
         "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
-        "outcome: Alice, Bob, and Carol Chen." in shown
+        "outcome: Alice, Bob and Carol Chen." in shown
     )
     assert "<@" not in shown
     assert labels(renewal) == ["Renewed", "Must check with my organisation"]
