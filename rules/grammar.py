@@ -57,7 +57,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "concerns", "zorgen",
-        N_("Ask every member for concerns about a proposal (without one: your latest)"),
+        N_("Ask every member for concerns about a proposal (without one: your latest proposal)"),
         N_("/concerns [<proposal>] | /concerns cancel"),
         aliases=("round", "ronde"),
     ),
@@ -135,8 +135,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "review", "herziening",
         N_("Keep, revise or retire an agreement at its review"),
-        N_("/review keep <id> | /review retire <id> | /review revise <id> <new text> because "
-           "<why> [learned <what practice taught>]"),
+        N_("/review keep|retire <id> | revise <id> <new text> because <why> [learned <lesson>]"),
     ),
     CommandSpec(
         "report", "verslag",

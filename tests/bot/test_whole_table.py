@@ -553,7 +553,7 @@ def test_review_retire_keeps_it_in_history_only(app):
         ("/herziening herzien 1 korter",
          "Geef bij een herziening de nieuwe tekst en het waarom: /herziening herzien <nr> "
          "<nieuwe tekst> omdat <waarom> [geleerd <les>]"),
-        ("/review frobnicate 1", "Usage: /review keep <id>"),
+        ("/review frobnicate 1", "Usage: /review keep|retire <id>"),
     ],
 )  # fmt: skip
 def test_review_bad_input(app, line, text):
