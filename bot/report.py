@@ -279,10 +279,10 @@ def _evaluation(session, workspace, channel) -> Section:
         brief = [
             Say.of(
                 N_("One member scored the last meeting: {average} of 5 on average; lowest on "
-                   "{value} ({lowest}).")
+                   "“{value}” ({lowest}).")
                 if count == 1
                 else N_("{count} members scored the last meeting: {average} of 5 on average; "
-                        "lowest on {value} ({lowest})."),
+                        "lowest on “{value}” ({lowest})."),
                 count=count, average=average, value=Say.of(EVALUATION_VALUES[lowest]),
                 lowest=Score(averages[lowest]),
             )

@@ -136,7 +136,7 @@ def already_agreed(state: TableState, text: str, *, besides: int | None = None) 
 
 
 # A form's owner role the table does not have (the form stays open with the words).
-NO_SUCH_ROLE = N_("I know no role {role} here; /roles lists them, /role add creates one.")
+NO_SUCH_ROLE = N_("There is no role {role} here; /roles lists them, /role add creates one.")
 
 
 def _role_as_written(state: TableState, owner: str) -> str | None:
@@ -153,7 +153,7 @@ def unknown_role(owner: str, agree: Agree) -> Say:
     """An owner role the table does not have; their words come back, so that a form's
     text and reason are not lost with it."""
     return Say.of(
-        N_("I know no role {role} here; /roles lists them, /role add creates one. What you "
+        N_("There is no role {role} here; /roles lists them, /role add creates one. What you "
            "wrote, to use again: {text} {reason}"),
         role=Quote(owner.removeprefix(ROLE_OWNER)),
         text=Quote(agree.text),

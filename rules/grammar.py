@@ -58,7 +58,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "concerns", "zorgen",
         N_("Ask every member for concerns about a proposal (without one: your latest proposal)"),
-        N_("/concerns [<proposal>] | /concerns cancel"),
+        N_("/concerns [<proposal>] | /concerns withdraw"),
         aliases=("round", "ronde"),
     ),
     CommandSpec(
@@ -1088,7 +1088,10 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     keyword, rest = _first_word(args)
     if keyword in _CHARTER_FIELDS:
         if not _WORDS.search(rest):
-            return UsageError(spec, Say.of(N_("Say it in a few words after the keyword.")))
+            return UsageError(
+                spec, Say.of(N_("Add a few words after it, like /table {keyword} <text>."),
+                             keyword=keyword)
+            )  # fmt: skip
         return SetCharter(_CHARTER_FIELDS[keyword], one_line(rest)[:500])
     if keyword in _JOIN:
         if not _WORDS.search(rest):
@@ -1280,7 +1283,7 @@ def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         return UsageError(
             spec,
             Say.of(
-                N_("I could not read the date “{date}”. Try {example}, “last monday”, "
+                N_("I could not read the date “{date}”. Try {example}, “last Monday”, "
                    "“yesterday” or “last week”."),
                 date=Quote(rest[:60]),
                 example=today.replace(day=1).isoformat(),  # a day that has passed

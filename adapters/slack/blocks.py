@@ -526,7 +526,7 @@ def _shortened(text: str, shortened: bool, voice: Voice) -> tuple[list[Block], s
     """A prefill that lost its end says so, above the form and with "…" in the field."""
     if not shortened:
         return [], text
-    warning = voice.say(N_("This text was too long to bring along whole: its end is missing. "
+    warning = voice.say(N_("This text was too long to carry over in full: its end is missing. "
                            "Complete it before you save."))  # fmt: skip
     return [context(f":warning: {warning}")], text.rstrip() + "…"
 

@@ -137,7 +137,7 @@ def test_agreements_of_one_table_cannot_be_reviewed_from_another(app, decision):
     private_table.command("ben", "/agree the salary talks stay in this room because trust", "09:00")
     elsewhere = replace(private_table, channel="C-general")  # its own event ids
     [answer] = elsewhere.command("eve", f"/review {decision}", "09:05")
-    assert answer.private and elsewhere.texts()[-1].startswith("I know no agreement #1.")
+    assert answer.private and elsewhere.texts()[-1].startswith("There is no agreement #1 here.")
     private_table.command("ben", "/agreements", "09:06")
     assert "#1 the salary talks stay in this room (because trust)" in private_table.texts()[-1]
 

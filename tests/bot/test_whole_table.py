@@ -92,6 +92,20 @@ def test_table_language_setting_makes_every_answer_dutch(app):
     assert chat.texts()[-1].startswith("Aan deze tafel zijn nog geen afspraken")
 
 
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/table routing", "Add a few words after it, like /table routing <text>."),
+        ("/tafel over", "Zet er een paar woorden achter, zoals /tafel over <tekst>."),
+        ("/table not-about  ", "Add a few words after it, like /table not-about <text>."),
+    ],
+)
+def test_table_charter_field_without_words_shows_how_to_give_them(app, line, said):
+    chat = Chat(app)
+    private_to(chat.command("anna", line, "09:00"), "anna")
+    assert chat.texts()[-1].startswith(said), chat.texts()[-1]
+
+
 def test_table_join_without_an_organisation_gets_usage_in_dutch(app):
     chat = Chat(app)
     reply = private_to(chat.command("anna", "/tafel aanschuiven", "09:00"), "anna")
@@ -236,8 +250,8 @@ def test_evaluation_scores_show_in_the_next_report(app):
     app.service.handle(event)
     chat.command("anna", "/report", "11:00")
     assert (
-        "2 members scored the last meeting: 3.8 of 5 on average; lowest on listen to each "
-        "other (2.0)." in chat.texts()[-1]
+        "2 members scored the last meeting: 3.8 of 5 on average; lowest on “listen to each "
+        "other” (2.0)." in chat.texts()[-1]
     )
 
 
@@ -381,7 +395,7 @@ def test_roles_handover_moves_the_agreements_with_the_role(app):
     ]
     chat.command("anna", "/roles", "09:04")
     assert chat.texts()[-1].splitlines()[1] == (
-        "night lead: covers the night shift rota. Held by chris; owns 1 agreement."
+        "night lead: covers the night shift rota. Holder: chris; owns 1 agreement."
     )
 
 
@@ -409,7 +423,7 @@ def test_roles_named_as_owner_in_the_agreement_form_are_the_roles(app):
     assert announced.agreement.owner == "the facilities team"
     chat.command("anna", "/roles", "09:06")
     assert chat.texts()[-1].splitlines()[1] == (
-        "night lead: covers the night shift rota. Held by ben; owns 3 agreements."
+        "night lead: covers the night shift rota. Holder: ben; owns 3 agreements."
     )
     chat.command("anna", "/role handover night lead @chris", "09:07")
     assert chat.texts()[-1].splitlines()[1:] == [
@@ -432,7 +446,7 @@ def test_roles_unknown_role_named_as_owner_in_the_form_is_refused_as_typed(app):
     reply = private_to([d.action for d in app.service.handle(form)], "anna")
     # A form cannot show an error on Discord: the words come back, so nothing is lost.
     assert plain(reply) == (
-        "Ik ken hier geen rol ghost; /rollen toont ze, /rol toevoegen maakt er een. Wat je "
+        "Er is hier geen rol ghost; /rollen toont ze, /rol toevoegen maakt er een. Wat je "
         "schreef, om opnieuw te gebruiken: nights are quiet omdat sleep"
     )
     assert count(app, AgreementRow) == 0
@@ -454,12 +468,12 @@ def test_a_forms_owner_written_as_a_discord_role_mention_is_that_role(app):
 @pytest.mark.parametrize(
     ("line", "starts"),
     [
-        ("/role assign ghost @ben", "I know no role ghost here."),
+        ("/role assign ghost @ben", "There is no role ghost here."),
         ("/role assign minutes @nobody", "nobody is not at this table."),
         ("/role assign minutes ben", "Name the member with @, like @anna."),
         ("/role add minutes", "Say which tasks come with the role"),
         ("/role add minutes again", "There is already a role minutes here."),
-        ("/agree x because y owner role ghost", "I know no role ghost here; /roles lists them"),
+        ("/agree x because y owner role ghost", "There is no role ghost here; /roles lists them"),
     ],
 )
 def test_roles_bad_input_is_explained_and_nothing_half_written(app, line, starts):
@@ -546,7 +560,7 @@ def test_review_retire_keeps_it_in_history_only(app):
 @pytest.mark.parametrize(
     ("line", "text"),
     [
-        ("/review keep 7", "I know no agreement #7. /agreements all lists them."),
+        ("/review keep 7", "There is no agreement #7 here. /agreements all lists them."),
         ("/review revise 1 shorter",
          "A revision needs the new text and why: /review revise <id> <new text> because <why> "
          "[learned <lesson>]"),

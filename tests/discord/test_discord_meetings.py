@@ -145,13 +145,14 @@ async def test_meeting_renewal_reminders_go_by_dm_and_ping_only_closed_dms(world
     [reminder] = dm_messages(world.api, world.alice)
     table = f"https://discord.com/channels/{world.guild.id}/{world.general.id}"
     assert reminder["content"] == (
-        f"A friendly reminder: please renew your mandate after the meeting.\n{table}"
+        f"A friendly reminder: the meeting has ended; please renew your mandate.\n{table}"
     )
     assert [label for label, _ in buttons(reminder)] == RENEWAL_BUTTONS
     # carol's DMs are closed: one message in the channel pings her, and only her.
     ping = world.api.messages_in(world.general)[-1]
     assert ping["content"] == (
-        f"<@{world.carol.id}>\nA friendly reminder: please renew your mandate after the meeting."
+        f"<@{world.carol.id}>\nA friendly reminder: the meeting has ended; please renew your "
+        "mandate."
     )
     [post] = world.api.requests_to(f"POST /channels/{world.general.id}/messages")[-1:]
     assert post.json["allowed_mentions"] == {"parse": [], "users": [world.carol.id]}

@@ -142,7 +142,7 @@ async def test_slack_renewal_reminders_go_by_dm_and_count_at_the_table(bot: Slac
     assert all(dm.params["channel"].startswith("D") for dm in dms)
     reminder = dms[0]
     text = shown_text(reminder)
-    assert "A friendly reminder: please renew your mandate after the meeting." in text
+    assert "A friendly reminder: the meeting has ended; please renew your mandate." in text
     assert f"In <#{CHANNEL_ID}>" in text and "<@" not in text
     assert labels(reminder) == ["Renewed", "Must check with my organisation"]
 
