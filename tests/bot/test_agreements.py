@@ -400,7 +400,7 @@ def test_agreement_revised_to_the_words_of_another_current_one_is_refused_privat
     assert "#2 Review in pairs (because quality)" in plain(listed)
     chat.command("anna", "/herziening herzien 2 We deploy on green omdat veilig", "09:04")
     assert chat.texts()[-1] == (
-        "Afspraak #1 zegt dit al (vastgelegd op 2 maart 2026 door chris); #2 blijft zoals hij "
+        "Afspraak #1 zegt dit al (vastgelegd op 2 maart 2026 door chris); #2 blijft zoals ze "
         "was. Is #2 niet meer nodig: /herziening intrekken 2"
     )
     assert agreement_count(app) == 2

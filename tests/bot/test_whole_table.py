@@ -565,7 +565,7 @@ def test_review_retire_keeps_it_in_history_only(app):
          "A revision needs the new text and why: /review revise <id> <new text> because <why> "
          "[learned <lesson>]"),
         ("/herziening herzien 1 korter",
-         "Geef bij een herziening de nieuwe tekst en het waarom: /herziening herzien <nr> "
+         "Geef bij het herzien de nieuwe tekst en het waarom: /herziening herzien <nr> "
          "<nieuwe tekst> omdat <waarom> [geleerd <les>]"),
         ("/review frobnicate 1", "Usage: /review keep|retire <id>"),
     ],

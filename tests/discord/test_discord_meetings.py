@@ -236,7 +236,7 @@ async def test_meeting_in_dutch(world, harness):
 
     click = await world.api.click_button(evaluation, world.bob, label="Evalueren", locale="nl")
     modal = await world.api.wait_for_callback(click)
-    assert modal.data["title"] == "Evalueer de bijeenkomst"
+    assert modal.data["title"] == "Bijeenkomst evalueren"
     assert [c["label"] for c in modal.data["components"]] == [
         "Negen scores, 1 tot 5, op volgorde", "Opmerking (optioneel)",
     ]  # fmt: skip
