@@ -24,7 +24,7 @@ from rules.actions import (
     SuggestAgreement,
     UpdateRoundProgress,
 )
-from rules.agreements import owner_param
+from rules.agreements import owner_param, reason_words
 from rules.i18n import render
 from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Text
 
@@ -124,7 +124,7 @@ def summary_text(action: PostRoundSummary, *, with_commands: bool = True) -> Tex
             Say.of(N_("Concern from {user}: {concern}"), user=Member(user), concern=Quote(concern))
         )
     if view.waiting:
-        parts.append(Say.of(N_("Did not answer: {users}."), users=Members(view.waiting)))
+        parts.append(Say.of(N_("No answer from: {users}."), users=Members(view.waiting)))
     if action.suggest_agreement and with_commands:
         parts.append(
             Say.of(
@@ -168,7 +168,7 @@ def agreement_lines(agreement: AgreementView) -> list[Say]:
     )  # fmt: skip
     parts = [
         title,
-        Say.of(N_("Why: {why}"), why=Quote(agreement.why)),
+        Say.of(N_("Why: {why}"), why=Quote(reason_words(agreement.why))),
         Say.of(N_("Owner: {owner}. Consent: {consenters}."), owner=owner_param(agreement.owner),
                consenters=Members(agreement.consenters)),
     ]  # fmt: skip
@@ -223,7 +223,7 @@ def _review_text(
             number=agreement.number,
         ),
         Say.of(N_("> {text}"), text=Quote(agreement.text)),
-        Say.of(N_("Why: {why}"), why=Quote(agreement.why)),
+        Say.of(N_("Why: {why}"), why=Quote(reason_words(agreement.why))),
     ]
     if with_commands:
         parts.append(Say.of(N_("Keep it, revise it or retire it.")))
@@ -234,7 +234,7 @@ def _review_text(
 
 def renewal_text(action: AskRenewal, *, with_commands: bool = True) -> Text:
     parts: list[Say] = [
-        Say.of(N_("A friendly reminder: please renew your mandate after the meeting."))
+        Say.of(N_("A friendly reminder: the meeting has ended; please renew your mandate."))
         if action.reminder
         else Say.of(
             N_("The meeting has ended. Ground rule 3: everyone renews their mandate based on "
@@ -244,7 +244,7 @@ def renewal_text(action: AskRenewal, *, with_commands: bool = True) -> Text:
     ]  # fmt: skip
     if with_commands:
         parts.append(
-            Say.of(N_("Answer with /mandate renew, /mandate check (must check with my "
+            Say.of(N_("Answer with /mandate renew, /mandate check (if you must check with your "
                       "organisation first) or /mandate <new mandate>."))
         )  # fmt: skip
     return Lines(tuple(parts))

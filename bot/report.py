@@ -22,7 +22,7 @@ from bot.models import (
 )
 from bot.statements import WAITING_STATUSES
 from rules.actions import PostReport, RequestReport
-from rules.agreements import owner_param
+from rules.agreements import owner_param, reason_param
 from rules.grammar import EVALUATION_VALUES
 from rules.mandates import mandate_line
 from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Score, excerpt
@@ -104,13 +104,13 @@ def _agreements(session, workspace, channel, since) -> Section:
     items = []
     for a in rows:
         pending = tuple(u for u, m in a.mandates if m is None)
-        params = {"number": a.number, "text": Quote(a.text), "why": Quote(a.why),
+        params = {"number": a.number, "text": Quote(a.text), "reason": reason_param(a.why),
                   "owner": owner_param(a.owner), "day": Day(a.review_on)}  # fmt: skip
         if pending:
             items.append(
                 Say.of(
                     N_(
-                        "#{number} {text}, because {why}. Owner: {owner}; review {day}; "
+                        "#{number} {text}, {reason}. Owner: {owner}; review {day}; "
                         "mandate pending for {members}."
                     ),
                     members=Members(pending),
@@ -119,9 +119,7 @@ def _agreements(session, workspace, channel, since) -> Section:
             )
         else:
             items.append(
-                Say.of(
-                    N_("#{number} {text}, because {why}. Owner: {owner}; review {day}."), **params
-                )
+                Say.of(N_("#{number} {text}, {reason}. Owner: {owner}; review {day}."), **params)
             )
     return Section(N_("Agreements, and why:"), items, N_("none yet"))
 
@@ -281,10 +279,10 @@ def _evaluation(session, workspace, channel) -> Section:
         brief = [
             Say.of(
                 N_("One member scored the last meeting: {average} of 5 on average; lowest on "
-                   "{value} ({lowest}).")
+                   "“{value}” ({lowest}).")
                 if count == 1
                 else N_("{count} members scored the last meeting: {average} of 5 on average; "
-                        "lowest on {value} ({lowest})."),
+                        "lowest on “{value}” ({lowest})."),
                 count=count, average=average, value=Say.of(EVALUATION_VALUES[lowest]),
                 lowest=Score(averages[lowest]),
             )

@@ -136,7 +136,7 @@ def already_agreed(state: TableState, text: str, *, besides: int | None = None) 
 
 
 # A form's owner role the table does not have (the form stays open with the words).
-NO_SUCH_ROLE = N_("I know no role {role} here; /roles lists them, /role add creates one.")
+NO_SUCH_ROLE = N_("There is no role {role} here; /roles lists them, /role add creates one.")
 
 
 def _role_as_written(state: TableState, owner: str) -> str | None:
@@ -153,11 +153,11 @@ def unknown_role(owner: str, agree: Agree) -> Say:
     """An owner role the table does not have; their words come back, so that a form's
     text and reason are not lost with it."""
     return Say.of(
-        N_("I know no role {role} here; /roles lists them, /role add creates one. What you "
-           "wrote, to use again: {text} because {why}"),
+        N_("There is no role {role} here; /roles lists them, /role add creates one. What you "
+           "wrote, to use again: {text} {reason}"),
         role=Quote(owner.removeprefix(ROLE_OWNER)),
         text=Quote(agree.text),
-        why=Quote(agree.why),
+        reason=reason_param(agree.why),
     )  # fmt: skip
 
 
@@ -287,21 +287,42 @@ def describe(agreement: Agreement) -> Say:
     """One line per agreement: what, why, owner, consent and review date."""
     msgid = {
         "current": N_(
-            "#{number} {text} (because {why}). Owner: {owner}. Consent: "
-            "{consenters}. Review on {review_on}."
+            "#{number} {text} ({reason}). Owner: {owner}. Consent: {consenters}. Review on "
+            "{review_on}."
         ),
-        "revised": N_("#{number} (revised) {text} (because {why})."),
-        "retired": N_("#{number} (retired) {text} (because {why})."),
+        "revised": N_("#{number} (revised) {text} ({reason})."),
+        "retired": N_("#{number} (retired) {text} ({reason})."),
     }[agreement.status]
     return Say.of(
         msgid,
         number=agreement.number,
         text=Quote(agreement.text),
-        why=Quote(agreement.why),
+        reason=reason_param(agreement.why),
         owner=owner_param(agreement.owner),
         consenters=Members(agreement.consenters),
         review_on=Day(agreement.review_on),
     )
+
+
+# A reason is shown after "because" ("omdat"), which a form's reason may bring along
+# ("Omdat het goedkoper is"). Dutch "want" opens a clause in main-clause word order ("want
+# de brieven komen te laat") that reads wrong after "omdat": it stays, as the reason's own
+# word (the grammar keeps it with the reason).
+_OPENING = re.compile(r"^(?:because|omdat|aangezien|(want))\s+(?=\S)", re.IGNORECASE)
+
+
+def reason_param(why: str) -> Quote | Say:
+    """An agreement's reason as the clause that gives it: "because …", or as written
+    when it opens with its own "want"."""
+    opening = _OPENING.match(why)
+    if opening and opening.group(1):
+        return Quote(why)
+    return Say.of(N_("because {why}"), why=Quote(reason_words(why)))
+
+
+def reason_words(why: str) -> str:
+    """The reason without the word that opened it, after a label ("Why: …")."""
+    return _OPENING.sub("", why, count=1)
 
 
 def owner_param(owner: str) -> Member | Quote | Say:

@@ -19,7 +19,7 @@ _FIELD_LINES = {
 _FIELD_SET = {
     "about": N_("Noted: this table is about {text}."),
     "not_about": N_("Noted: this table is not about {text}."),
-    "routing": N_("Noted, the routing here: {text}."),
+    "routing": N_("Noted: the routing here is {text}."),
 }
 
 

@@ -171,13 +171,13 @@ def _already_open(round_: Round, user: str) -> Say:
         text = N_(
             "A concern round is already open here, about: {proposal}. Let it close first, so "
             "that everyone can answer one question at a time. If it is no longer needed, you "
-            "can withdraw it with /concerns cancel."
+            "can withdraw it with /concerns withdraw."
         )
     else:
         text = N_(
             "A concern round is already open here, about: {proposal}. Let it close first, so "
             "that everyone can answer one question at a time. Whoever asked for it or proposed "
-            "it can withdraw it with /concerns cancel."
+            "it can withdraw it with /concerns withdraw."
         )
     return Say.of(text, proposal=Quote(round_.proposal))
 

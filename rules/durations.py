@@ -107,6 +107,11 @@ _MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}
 
 # Looking back (parse_date's `past`): "since yesterday", "sinds gisteren".
 _DAYS_BACK = {"today": 0, "vandaag": 0, "yesterday": 1, "gisteren": 1, "eergisteren": 2}
+# Looking ahead: "review tomorrow", "herzien overmorgen".
+DAYS_AHEAD = {
+    "tomorrow": 1, "morgen": 1, "overmorgen": 2, "the day after tomorrow": 2,
+    "day after tomorrow": 2,
+}  # fmt: skip
 
 
 class DateError(ValueError):
@@ -164,8 +169,8 @@ def _last(word: str, *, today: date, text: str, today_counts: bool) -> date:
 def parse_date(text: str, *, today: date, past: bool = False) -> date:
     """Parse "2026-05-01", "01-05-2026", "1 May", "on May 1st", "the 1st of May", "de 1e mei",
     "mei 1 2026", "in 6 weeks", "in two weeks", "over een maand", "next friday",
-    "volgende vrijdag"; looking back (`past`) also "yesterday", "gisteren", "last week",
-    "vorige maand".
+    "volgende vrijdag", "next week", "volgende maand", "tomorrow", "overmorgen"; looking
+    back (`past`) also "yesterday", "gisteren", "last week", "vorige maand".
 
     A day and month without a year mean the next such day from `today` on; with `past`
     ("since 1 March") the last such day up to `today`. A date with a year is that date.
@@ -185,6 +190,8 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
             return _last(match.group(1), today=today, text=text, today_counts=False)
         if past and cleaned in _DAYS_BACK:
             return today - timedelta(days=_DAYS_BACK[cleaned])
+        if cleaned in DAYS_AHEAD:
+            return today + timedelta(days=DAYS_AHEAD[cleaned])
         if past and cleaned in WEEKDAYS:
             return _last(cleaned, today=today, text=text, today_counts=True)
         if match := _NEXT.match(cleaned):

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from rules.durations import (
     DATE_UNITS,
+    DAYS_AHEAD,
     MONTHS,
     NUMBER_WORDS,
     WEEKDAYS,
@@ -56,8 +57,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "concerns", "zorgen",
-        N_("Ask every member for concerns about a proposal (without one: your latest)"),
-        N_("/concerns [<proposal>] | /concerns cancel"),
+        N_("Ask every member for concerns about a proposal (without one: your latest proposal)"),
+        N_("/concerns [<proposal>] | /concerns withdraw"),
         aliases=("round", "ronde"),
     ),
     CommandSpec(
@@ -134,8 +135,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "review", "herziening",
         N_("Keep, revise or retire an agreement at its review"),
-        N_("/review keep <id> | /review retire <id> | /review revise <id> <new text> because "
-           "<why> [learned <what practice taught>]"),
+        N_("/review keep|retire <id> | revise <id> <new text> because <why> [learned <lesson>]"),
     ),
     CommandSpec(
         "report", "verslag",
@@ -466,7 +466,7 @@ class UnknownCommand:
 # the command's language: Dutch "want" (English "want" is a wish: "if you want to ..."),
 # and English "since" when no time follows ("weekly since March" is no reason).
 _BECAUSE = re.compile(r"\s+(?:because|omdat)\s+", re.IGNORECASE)
-_DUTCH_BECAUSE = re.compile(r"\s+(?:want|aangezien)\s+", re.IGNORECASE)
+_DUTCH_BECAUSE = re.compile(r"\s+(want|aangezien)\s+", re.IGNORECASE)
 _ENGLISH_SINCE = re.compile(
     r"\s+since\s+(?!(?:\d|last\b|yesterday\b|today\b|then\b|ever\b|(?:the\s+)?(?:start|"
     r"beginning)\b|(?:" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS))) + r")\b))",
@@ -526,12 +526,12 @@ _DUTCH_PREPOSITIONS = frozenset({
 # "we'd", "we'll", "won't", "let's", "we’ve": a subject with its auxiliary.
 _CONTRACTION = re.compile(r"\w['’](?:d|ll|s|ve|re|m)$|n['’]t$")
 # A review clause's value looks like a date from its first word: "in", "on", "op",
-# "over", "per", "next", "volgende", a digit, a month, a weekday, a number word, or
-# "the"/"de" and a digit ("the 1st of May"). "takes 2 weeks" does not.
+# "over", "per", "next", "volgende", "tomorrow", "morgen", a digit, a month, a weekday, a
+# number word, or "the"/"de" and a digit ("the 1st of May"). "takes 2 weeks" does not.
 _PREPOSITIONS = frozenset({"in", "over", "na", "on", "op", "per"})
 _DATE_WORDS = (
     frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(NUMBER_WORDS) | DATE_UNITS
-    | _PREPOSITIONS
+    | _PREPOSITIONS | frozenset(word for word in DAYS_AHEAD if " " not in word)
     | frozenset({"next", "volgende", "volgend", "komende", "komend", "aanstaande"})
 )  # fmt: skip
 _DATE_FILLERS = frozenset({"the", "de", "of", "van"})  # "the 1st of May", "de 1e van mei"
@@ -605,26 +605,36 @@ def parse_command(
     return parser(spec, args, today)
 
 
-def _split_reason(text: str, lang: str | None) -> list[str]:
-    """[what, why] at the word that gives the reason, or [text] when none does."""
+def _split_reason(text: str, lang: str | None) -> tuple[str, str, str] | None:
+    """(what, opening, why) at the word that gives the reason, or None when none does.
+
+    `opening` is "want " when Dutch "want" gave it, else empty: its reason keeps main-clause
+    word order ("want de brieven komen te laat"), which reads wrong after the "omdat" a
+    reason is shown with, so the reason keeps its own word (agreements.reason_param).
+    """
     parts = _BECAUSE.split(" " + text, maxsplit=1)
     if len(parts) == 2:
-        return parts
+        return parts[0], "", parts[1]
     # The words' own language first: a Discord client's locale picks the command's name,
     # so a Dutch sentence may come through /agree; the command's language decides only
     # where the text gives no sign.
-    lang = detect_language(text, fallback=lang or "en")
-    fallback = _DUTCH_BECAUSE if lang == "nl" else _ENGLISH_SINCE
-    return fallback.split(" " + text, maxsplit=1)
+    if detect_language(text, fallback=lang or "en") == "nl":
+        parts = _DUTCH_BECAUSE.split(" " + text, maxsplit=1)
+        if len(parts) == 3:
+            what, word, why = parts
+            return what, "want " if word.lower() == "want" else "", why
+        return None
+    parts = _ENGLISH_SINCE.split(" " + text, maxsplit=1)
+    return (parts[0], "", parts[1]) if len(parts) == 2 else None
 
 
 def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree | UsageError:
     if not args:
         return UsageError(spec)
-    parts = _split_reason(args, lang)
-    if len(parts) < 2 or not parts[0].strip():
+    split = _split_reason(args, lang)
+    if split is None or not split[0].strip():
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
-    text, rest = parts[0].strip(), parts[1]
+    text, opening, rest = split[0].strip(), split[1], split[2]
     text, leading = _leading_clauses(text, today)
     if not text:
         return UsageError(spec)
@@ -651,7 +661,7 @@ def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     if owner is not None and not owner.strip():
         owner = None
-    return Agree(one_line(text), one_line(why), owner and one_line(owner)[:80], review_on)
+    return Agree(one_line(text), one_line(opening + why), owner and one_line(owner)[:80], review_on)
 
 
 _LEADING_OWNER = re.compile(r"^(?:owner|eigenaar)\s*:?\s+(\S+)\s+", re.IGNORECASE)
@@ -836,6 +846,8 @@ def _reads_as_date(value: str) -> bool:
     ("in March found gaps" is the reason going on).
     """
     words = [word.strip(".,;!") for word in value.lower().split()]
+    if " ".join(words) in DAYS_AHEAD:  # "the day after tomorrow"
+        return True
     dated = [
         word in _DATE_WORDS or word in _DATE_FILLERS or any(c.isdigit() for c in word)
         for word in words
@@ -1076,7 +1088,10 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     keyword, rest = _first_word(args)
     if keyword in _CHARTER_FIELDS:
         if not _WORDS.search(rest):
-            return UsageError(spec, Say.of(N_("Say it in a few words after the keyword.")))
+            return UsageError(
+                spec, Say.of(N_("Add a few words after it, like /table {keyword} <text>."),
+                             keyword=keyword)
+            )  # fmt: skip
         return SetCharter(_CHARTER_FIELDS[keyword], one_line(rest)[:500])
     if keyword in _JOIN:
         if not _WORDS.search(rest):
@@ -1239,11 +1254,18 @@ def _revision_and_lesson(tail: str, lang: str | None) -> tuple[list[str], str | 
         labelled = match.group(2) == ":"  # "learned:" is a clause after any word
         if not labelled and _within_the_reason(tail[: match.start()], match.group(1).lower()):
             continue
-        revision = _split_reason(tail[: match.start()], lang)
-        why = revision[-1].strip().rstrip(",;:").rstrip()  # "because y, learned: ..."
-        if len(revision) == 2 and why:
-            return [revision[0], why], tail[match.end() :].strip() or None
-    return _split_reason(tail, lang), None
+        split = _split_reason(tail[: match.start()], lang)
+        if split is None:
+            continue
+        what, opening, why = split
+        why = why.strip().rstrip(",;:").rstrip()  # "because y, learned: ..."
+        if why:
+            return [what, opening + why], tail[match.end() :].strip() or None
+    split = _split_reason(tail, lang)
+    if split is None:
+        return [tail], None
+    what, opening, why = split
+    return [what, opening + why if why.strip() else why], None
 
 
 def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
@@ -1261,7 +1283,7 @@ def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         return UsageError(
             spec,
             Say.of(
-                N_("I could not read the date “{date}”. Try {example}, “last monday”, "
+                N_("I could not read the date “{date}”. Try {example}, “last Monday”, "
                    "“yesterday” or “last week”."),
                 date=Quote(rest[:60]),
                 example=today.replace(day=1).isoformat(),  # a day that has passed

@@ -35,7 +35,7 @@ def review(command: Command, state: TableState) -> list[Action]:
                 event,
                 event.user,
                 Say.of(
-                    N_("I know no agreement #{number}. /agreements all lists them."),
+                    N_("There is no agreement #{number} here. /agreements all lists them."),
                     number=parsed.number,
                 ),
                 lang,

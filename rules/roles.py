@@ -61,7 +61,7 @@ def assign(command: Command, state: TableState) -> list[Action]:
                 event,
                 event.user,
                 Say.of(
-                    N_("I know no role {role} here. Roles: {roles}. Add one with /role add."),
+                    N_("There is no role {role} here. Roles: {roles}. Add one with /role add."),
                     role=Quote(parsed.name),
                     roles=Quote(known),
                 ),
@@ -154,9 +154,9 @@ def show(command: Command, state: TableState) -> list[Action]:
             holder = Member(role.holder) if role.holder else Say.of(N_("nobody yet"))
             lines.append(
                 Say.of(
-                    N_("{role}: {tasks}. Held by {holder}; owns {count} agreement.")
+                    N_("{role}: {tasks}. Holder: {holder}; owns {count} agreement.")
                     if owned == 1
-                    else N_("{role}: {tasks}. Held by {holder}; owns {count} agreements."),
+                    else N_("{role}: {tasks}. Holder: {holder}; owns {count} agreements."),
                     role=Quote(role.name),
                     tasks=Quote(role.tasks),
                     holder=holder,

@@ -111,9 +111,9 @@ _NUDGES_FROM_NOW = {
 
 
 # "Fewer" needs scores that say how sure the reading is; the rule classifier has none.
-_FEWER_IS_NORMAL = N_("The way I read messages here cannot yet tell how sure I am, so until "
-                      "the bot's operator switches on the trained reader, “fewer” nudges as "
-                      "often as “normal”.")  # fmt: skip
+_FEWER_IS_NORMAL = N_("For now I cannot tell how sure I am about a message here, so “fewer” "
+                      "nudges as often as “normal” until whoever runs the bot turns on the "
+                      "trained classifier.")  # fmt: skip
 
 
 def nudges(command: Command, state: TableState, *, fewer_helps: bool = True) -> list[Action]:

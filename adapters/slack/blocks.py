@@ -40,7 +40,7 @@ from rules.actions import (
     SendNudge,
     SuggestAgreement,
 )
-from rules.agreements import owner_param
+from rules.agreements import owner_param, reason_param
 from rules.i18n import gettext, render, supported
 from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Text
 
@@ -526,7 +526,7 @@ def _shortened(text: str, shortened: bool, voice: Voice) -> tuple[list[Block], s
     """A prefill that lost its end says so, above the form and with "…" in the field."""
     if not shortened:
         return [], text
-    warning = voice.say(N_("This text was too long to bring along whole: its end is missing. "
+    warning = voice.say(N_("This text was too long to carry over in full: its end is missing. "
                            "Complete it before you save."))  # fmt: skip
     return [context(f":warning: {warning}")], text.rstrip() + "…"
 
@@ -687,9 +687,10 @@ def home(page: MemberHome, voice: Voice) -> dict[str, Any]:
     blocks += heading(N_("Recent agreements at your tables"), voice)
     recent = [
         Say.of(
-            N_("#{number} {text} (because {why}). Owner: {owner}. Consent: "
-               "{consenters}. Review on {review_on}."),
-            number=a.number, text=Quote(a.text), why=Quote(a.why), owner=owner_param(a.owner),
+            N_("#{number} {text} ({reason}). Owner: {owner}. Consent: {consenters}. Review on "
+               "{review_on}."),
+            number=a.number, text=Quote(a.text), reason=reason_param(a.why),
+            owner=owner_param(a.owner),
             consenters=Members(tuple(a.consenters)), review_on=Day(a.review_on),
         )
         for a in page.recent_agreements[:HOME_LIMIT]

@@ -25,6 +25,9 @@ from rules.say import NP_, CommandName, Day, Lines, Member, Members, Quote, Say,
 
 LANGUAGES = ("en", "nl")
 DEFAULT_LANGUAGE = "en"
+# The English texts are British ("organisation", "1 May"): so are their dates ("16 March
+# 2026") and lists ("anna, chris and dana", without the American serial comma).
+_FORMATS = {"en": "en_GB", "nl": "nl"}
 
 
 def supported(lang: str | None) -> str:
@@ -58,6 +61,12 @@ def ngettext(singular: str, plural: str, count: int, lang: str) -> str:
     return translations(supported(lang)).ngettext(singular, plural, count)
 
 
+@cache
+def _formats(lang: str) -> Locale:
+    """The locale that writes a language's dates, lists and numbers."""
+    return Locale.parse(_FORMATS[supported(lang)])
+
+
 def _as_is(value: str) -> str:
     return value
 
@@ -79,7 +88,7 @@ def format_span(span: timedelta, lang: str) -> str:
     if not parts:
         singular, plural = units[-1][1]
         parts.append(ngettext(singular, plural, 0, lang).format(n=0))
-    return format_list(parts, locale=Locale(supported(lang)))
+    return format_list(parts, locale=_formats(lang))
 
 
 def render(
@@ -121,17 +130,17 @@ def _param(value: object, lang: str, name_of, quote, words) -> str:
         case Members(users=users):
             if not users:
                 return gettext("nobody", lang)
-            return format_list([name_of(u) for u in users], locale=Locale(lang))
+            return format_list([name_of(u) for u in users], locale=_formats(lang))
         case Quote(text=quoted):
             return quote(quoted)
         case CommandName(name=name):
             return words(f"/{name}")
         case Day(value=day):
-            return format_date(day, format="long", locale=Locale(lang))
+            return format_date(day, format="long", locale=_formats(lang))
         case Span(value=span):
             return format_span(span, lang)
         case Score(value=number):
-            return format_decimal(number, format="0.0", locale=Locale(lang))
+            return format_decimal(number, format="0.0", locale=_formats(lang))
         case Say() | Lines():
             return render(value, lang, name_of=name_of, quote=quote, words=words)
         case _:

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from rules.actions import AnnounceAgreement, AnnounceReview, PostConcernRound, Reply
+from rules.actions import AnnounceAgreement, AnnounceReview, PostConcernRound, PostReport, Reply
 from rules.events import AgreementSubmitted, ReviewDecided
+from rules.i18n import render
 from tests.helpers import Chat, at, plain
 
 
@@ -136,7 +137,7 @@ def test_agreements_of_one_table_cannot_be_reviewed_from_another(app, decision):
     private_table.command("ben", "/agree the salary talks stay in this room because trust", "09:00")
     elsewhere = replace(private_table, channel="C-general")  # its own event ids
     [answer] = elsewhere.command("eve", f"/review {decision}", "09:05")
-    assert answer.private and elsewhere.texts()[-1].startswith("I know no agreement #1.")
+    assert answer.private and elsewhere.texts()[-1].startswith("There is no agreement #1 here.")
     private_table.command("ben", "/agreements", "09:06")
     assert "#1 the salary talks stay in this room (because trust)" in private_table.texts()[-1]
 
@@ -222,7 +223,8 @@ def test_agreement_review_button_with_an_impossible_number_gets_the_usage(app):
 @pytest.mark.parametrize(
     ("line", "text", "why"),
     [
-        ("/afspraak Elke vrijdag taart want het is feest", "Elke vrijdag taart", "het is feest"),
+        ("/afspraak Elke vrijdag taart want het is feest", "Elke vrijdag taart",
+         "want het is feest"),
         ("/agree Sam checks what we want before Friday because x", "Sam checks what we want "
          "before Friday", "x"),
     ],
@@ -230,6 +232,38 @@ def test_agreement_review_button_with_an_impossible_number_gets_the_usage(app):
 def test_agreement_reason_words_follow_the_typed_command(app, line, text, why):
     [announced] = Chat(app).command("ben", line, "09:00")
     assert (announced.agreement.text, announced.agreement.why) == (text, why)
+
+
+def test_agreement_reason_given_with_want_reads_as_dutch_wherever_it_is_shown(app):
+    # "want" keeps main-clause word order: after "omdat" it would read "omdat de brieven
+    # komen te laat", so the reason keeps its own word.
+    chat = Chat(app)
+    chat.command("ben", "/afspraak We bellen op maandag want de brieven komen te laat", "09:00")
+    chat.command("ben", "/afspraak Kaas op vrijdag omdat het goedkoper is", "09:01")
+    announced = chat.texts()[0]
+    assert "Waarom: de brieven komen te laat" in announced, announced
+    chat.command("ben", "/afspraken", "09:02")
+    listing = chat.texts()[-1]
+    assert "We bellen op maandag (want de brieven komen te laat)." in listing, listing
+    assert "Kaas op vrijdag (omdat het goedkoper is)." in listing
+    [report] = [a for a in chat.command("ben", "/verslag", "09:03") if isinstance(a, PostReport)]
+    report = render(report.full, "nl")
+    assert "#1 We bellen op maandag, want de brieven komen te laat." in report, report
+    assert "#2 Kaas op vrijdag, omdat het goedkoper is." in report
+
+
+def test_agreement_reason_from_a_form_is_shown_without_a_doubled_because(app):
+    chat = Chat(app)
+    for n, why in enumerate(("Omdat het goedkoper is", "Want de brieven komen te laat")):
+        event = AgreementSubmitted(
+            workspace="W1", channel="C1", at=at(f"09:0{n}"), event_id=f"form-{n}", user="ben",
+            text=f"regel {n}", why=why, lang="nl",
+        )  # fmt: skip
+        app.service.handle(event)
+    chat.command("ben", "/afspraken", "09:05")
+    listing = chat.texts()[-1]
+    assert "#1 regel 0 (omdat het goedkoper is)." in listing, listing
+    assert "#2 regel 1 (Want de brieven komen te laat)." in listing
 
 
 def test_agreement_retried_command_is_recorded_once(app):
@@ -257,7 +291,7 @@ def agreement_count(app) -> int:
     [
         ("/agree We merge on green because fewer broken builds owner @anna",
          "/agree  we merge on “green”. because nobody wants red",
-         "This is already agreement #1, recorded on March 2, 2026 by ben; owner: anna. Nothing "
+         "This is already agreement #1, recorded on 2 March 2026 by ben; owner: anna. Nothing "
          "new is recorded. To change it: /review revise 1 <new text> because <why>"),
         ("/afspraak Elke maandag een belmoment omdat de brieven te laat komen",
          "/afspraak elke maandag een 'belmoment'! omdat het fijn is",
@@ -359,14 +393,14 @@ def test_agreement_revised_to_the_words_of_another_current_one_is_refused_privat
     [reply] = chat.command("anna", line, "09:02")
     assert isinstance(reply, Reply) and reply.private and reply.user == "anna"
     assert chat.texts()[-1] == (
-        "Agreement #1 already says this (recorded on March 2, 2026 by chris); #2 stays as it "
+        "Agreement #1 already says this (recorded on 2 March 2026 by chris); #2 stays as it "
         "was. If #2 is no longer needed: /review retire 2"
     )
     [listed] = chat.command("anna", "/agreements", "09:03")
     assert "#2 Review in pairs (because quality)" in plain(listed)
     chat.command("anna", "/herziening herzien 2 We deploy on green omdat veilig", "09:04")
     assert chat.texts()[-1] == (
-        "Afspraak #1 zegt dit al (vastgelegd op 2 maart 2026 door chris); #2 blijft zoals hij "
+        "Afspraak #1 zegt dit al (vastgelegd op 2 maart 2026 door chris); #2 blijft zoals ze "
         "was. Is #2 niet meer nodig: /herziening intrekken 2"
     )
     assert agreement_count(app) == 2

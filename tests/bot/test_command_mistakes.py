@@ -27,7 +27,7 @@ def private_reply(chat: Chat, user: str, line: str, when: str) -> tuple[Reply, s
           "Usage: /agree <what we agree> because <why>"]),
         ("/herzeining behouden 3", "nl",
          ["Het commando /herzeining ken ik niet. Bedoel je /herziening?",
-          "Gebruik: /herziening behouden <nr>"]),
+          "Gebruik: /herziening behouden|intrekken <nr>"]),
         # through the one registered name, or a mention ("@Groundrules agre ...")
         ("/groundrules afsprak iets omdat", "nl",
          ["Het commando /afsprak ken ik niet. Bedoel je /afspraak?"]),
@@ -40,7 +40,7 @@ def private_reply(chat: Chat, user: str, line: str, when: str) -> tuple[Reply, s
         # a sub-word the grammar cannot read: that command's usage, in its language
         ("/tafel taaal nl", "nl", ["Gebruik: /tafel [over <tekst>"]),
         ("/table taaal nl", "en", ["Usage: /table [about <text>"]),
-        ("/herziening bewaren 3", "nl", ["Gebruik: /herziening behouden <nr>"]),
+        ("/herziening bewaren 3", "nl", ["Gebruik: /herziening behouden|intrekken <nr>"]),
         ("/rol weg nachtdienst", "nl", ["Gebruik: /rol toevoegen <naam> <taken>"]),
         ("/role away nights", "en", ["Usage: /role add <name> <tasks>"]),
     ],

@@ -204,8 +204,8 @@ def test_nudges_fewer_with_the_rule_classifier_says_it_nudges_as_often_as_normal
     chat.command("carl", "/nudges fewer", "08:02")
     assert chat.texts()[-1].startswith("From now on I nudge here only about problems")
     assert chat.texts()[-1].endswith(
-        "so until the bot's operator switches on the trained reader, “fewer” nudges as "
-        "often as “normal”."
+        "so “fewer” nudges as often as “normal” until whoever runs the bot turns on the "
+        "trained classifier."
     )
 
     chat.say("ben", "the printer is broken again", "09:00")

@@ -92,6 +92,20 @@ def test_table_language_setting_makes_every_answer_dutch(app):
     assert chat.texts()[-1].startswith("Aan deze tafel zijn nog geen afspraken")
 
 
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/table routing", "Add a few words after it, like /table routing <text>."),
+        ("/tafel over", "Zet er een paar woorden achter, zoals /tafel over <tekst>."),
+        ("/table not-about  ", "Add a few words after it, like /table not-about <text>."),
+    ],
+)
+def test_table_charter_field_without_words_shows_how_to_give_them(app, line, said):
+    chat = Chat(app)
+    private_to(chat.command("anna", line, "09:00"), "anna")
+    assert chat.texts()[-1].startswith(said), chat.texts()[-1]
+
+
 def test_table_join_without_an_organisation_gets_usage_in_dutch(app):
     chat = Chat(app)
     reply = private_to(chat.command("anna", "/tafel aanschuiven", "09:00"), "anna")
@@ -110,8 +124,8 @@ def test_mandate_is_set_shown_and_recorded_on_agreements(app):
     chat.command("hanna", "/mandate", "09:03")
     assert chat.texts()[-1].splitlines() == [
         "Mandates at this table:",
-        "fatima: agree to schedules up to 4 hours a week (renewed March 2, 2026)",
-        "gerrit: instemmen met een belmoment (renewed March 2, 2026)",
+        "fatima: agree to schedules up to 4 hours a week (renewed 2 March 2026)",
+        "gerrit: instemmen met een belmoment (renewed 2 March 2026)",
         "hanna: no mandate given yet",
     ]
     announced = only(
@@ -157,7 +171,7 @@ def test_meeting_end_reports_asks_renewals_and_an_evaluation(app):
     report = only(ended, PostReport)
     assert not report.private
     summary = chat.texts()[-3]
-    assert summary.startswith("Report of the meeting (since March 2, 2026).")
+    assert summary.startswith("Report of the meeting (since 2 March 2026).")
     assert "#1 a weekly call, because letters are late." in summary
     renewal = only(ended, AskRenewal)
     assert renewal.users == ("fatima", "gerrit")
@@ -236,8 +250,8 @@ def test_evaluation_scores_show_in_the_next_report(app):
     app.service.handle(event)
     chat.command("anna", "/report", "11:00")
     assert (
-        "2 members scored the last meeting: 3.8 of 5 on average; lowest on listen to each "
-        "other (2.0)." in chat.texts()[-1]
+        "2 members scored the last meeting: 3.8 of 5 on average; lowest on “listen to each "
+        "other” (2.0)." in chat.texts()[-1]
     )
 
 
@@ -317,7 +331,7 @@ def test_evaluation_and_renewal_buttons_are_about_their_own_meeting(app):
     )  # fmt: skip
     [thanks] = [d.action for d in app.service.handle(given)]
     assert plain(thanks).startswith(
-        "Thank you. Your evaluation is kept with that earlier meeting (of March 2, 2026)."
+        "Thank you. Your evaluation is kept with that earlier meeting (of 2 March 2026)."
     )
     with Session(app.database) as session:
         rows = session.exec(select(EvaluationRow)).all()
@@ -381,7 +395,7 @@ def test_roles_handover_moves_the_agreements_with_the_role(app):
     ]
     chat.command("anna", "/roles", "09:04")
     assert chat.texts()[-1].splitlines()[1] == (
-        "night lead: covers the night shift rota. Held by chris; owns 1 agreement."
+        "night lead: covers the night shift rota. Holder: chris; owns 1 agreement."
     )
 
 
@@ -409,7 +423,7 @@ def test_roles_named_as_owner_in_the_agreement_form_are_the_roles(app):
     assert announced.agreement.owner == "the facilities team"
     chat.command("anna", "/roles", "09:06")
     assert chat.texts()[-1].splitlines()[1] == (
-        "night lead: covers the night shift rota. Held by ben; owns 3 agreements."
+        "night lead: covers the night shift rota. Holder: ben; owns 3 agreements."
     )
     chat.command("anna", "/role handover night lead @chris", "09:07")
     assert chat.texts()[-1].splitlines()[1:] == [
@@ -432,7 +446,7 @@ def test_roles_unknown_role_named_as_owner_in_the_form_is_refused_as_typed(app):
     reply = private_to([d.action for d in app.service.handle(form)], "anna")
     # A form cannot show an error on Discord: the words come back, so nothing is lost.
     assert plain(reply) == (
-        "Ik ken hier geen rol ghost; /rollen toont ze, /rol toevoegen maakt er een. Wat je "
+        "Er is hier geen rol ghost; /rollen toont ze, /rol toevoegen maakt er een. Wat je "
         "schreef, om opnieuw te gebruiken: nights are quiet omdat sleep"
     )
     assert count(app, AgreementRow) == 0
@@ -454,12 +468,12 @@ def test_a_forms_owner_written_as_a_discord_role_mention_is_that_role(app):
 @pytest.mark.parametrize(
     ("line", "starts"),
     [
-        ("/role assign ghost @ben", "I know no role ghost here."),
+        ("/role assign ghost @ben", "There is no role ghost here."),
         ("/role assign minutes @nobody", "nobody is not at this table."),
         ("/role assign minutes ben", "Name the member with @, like @anna."),
         ("/role add minutes", "Say which tasks come with the role"),
         ("/role add minutes again", "There is already a role minutes here."),
-        ("/agree x because y owner role ghost", "I know no role ghost here; /roles lists them"),
+        ("/agree x because y owner role ghost", "There is no role ghost here; /roles lists them"),
     ],
 )
 def test_roles_bad_input_is_explained_and_nothing_half_written(app, line, starts):
@@ -493,7 +507,7 @@ def test_review_keep_schedules_the_next_review(app):
     [closed, reply] = chat.command("ben", "/review keep 1", "10:00")
     assert isinstance(closed, CloseReview) and (closed.decision, closed.by) == ("keep", "ben")
     assert not reply.private
-    assert chat.texts()[-1] == "Agreement #1 is kept, as it works. Next review on March 30, 2026."
+    assert chat.texts()[-1] == "Agreement #1 is kept, as it works. Next review on 30 March 2026."
     with Session(app.database) as session:
         assert session.exec(select(AgreementRow.review_on)).one() == date(2026, 3, 30)
 
@@ -526,7 +540,7 @@ def test_review_revise_records_a_new_version_linked_to_the_old(app):
     assert chat.texts()[-1].splitlines()[1:] == [
         "#1 (revised) stand-up at 9:30 (because of the school run).",
         "#1 stand-up at 9:45 (because buses are late). Owner: ben. Consent: anna. Review on "
-        "March 30, 2026.",
+        "30 March 2026.",
     ]
 
 
@@ -546,14 +560,14 @@ def test_review_retire_keeps_it_in_history_only(app):
 @pytest.mark.parametrize(
     ("line", "text"),
     [
-        ("/review keep 7", "I know no agreement #7. /agreements all lists them."),
+        ("/review keep 7", "There is no agreement #7 here. /agreements all lists them."),
         ("/review revise 1 shorter",
          "A revision needs the new text and why: /review revise <id> <new text> because <why> "
          "[learned <lesson>]"),
         ("/herziening herzien 1 korter",
-         "Geef bij een herziening de nieuwe tekst en het waarom: /herziening herzien <nr> "
+         "Geef bij het herzien de nieuwe tekst en het waarom: /herziening herzien <nr> "
          "<nieuwe tekst> omdat <waarom> [geleerd <les>]"),
-        ("/review frobnicate 1", "Usage: /review keep <id>"),
+        ("/review frobnicate 1", "Usage: /review keep|retire <id>"),
     ],
 )  # fmt: skip
 def test_review_bad_input(app, line, text):
@@ -634,8 +648,8 @@ def test_a_review_button_that_crossed_a_keep_is_refused_kindly(app):
         [refused] = [d.action for d in app.service.handle(crossed)]
         assert refused.private and refused.user == "anna"
         assert plain(refused) == (
-            "Already decided: ben kept agreement #1 on March 30, 2026. Its next review is on "
-            "April 27, 2026."
+            "Already decided: ben kept agreement #1 on 30 March 2026. Its next review is on "
+            "27 April 2026."
         )
     with Session(app.database) as session:
         assert session.exec(select(AgreementRow.status)).one() == "current"
@@ -827,15 +841,15 @@ def test_report_lists_agreements_problems_concerns_and_mandates(app):
     report = only(chat.command("anna", "/report since 2026-03-01", "09:30"), PostReport)
     assert report.private and report.user == "anna"
     assert chat.texts()[-1].splitlines() == [
-        "Report since March 1, 2026.",
+        "Report since 1 March 2026.",
         "Agreements, and why:",
-        "#1 tea on Friday, because morale. Owner: anna; review March 30, 2026.",
+        "#1 tea on Friday, because morale. Owner: anna; review 30 March 2026.",
         "Open concerns:",
         "anna on pin the base image: what about security fixes?",
         "Problems still without a proposal:",
         "ben: #problem the rota app logs us out",
         "Mandates:",
-        "anna: schedules (renewed March 2, 2026)",
+        "anna: schedules (renewed 2 March 2026)",
         "ben: no mandate given yet",
     ]
 
@@ -863,7 +877,7 @@ def test_report_still_names_a_problem_whose_words_the_retention_sweep_erased(app
 
     assert report(days_later, "en") == [
         "Problems still without a proposal:",
-        "ben: a problem named on March 2, 2026",
+        "ben: a problem named on 2 March 2026",
     ]
     assert report(days_later, "nl")[1] == "ben: een probleem genoemd op 2 maart 2026"
     # A month on it is no longer named: the bot stopped watching it long ago.
@@ -897,12 +911,12 @@ def test_report_no_longer_names_a_swept_problem_a_proposal_in_its_thread_answere
     chat.say("anna", "#proposal we log in with the badge instead", "82:00")  # top level
     chat.say("ben", "#proposal we buy a new printer", "82:01", thread="09:99")  # elsewhere
     assert problems_in_report("82:02") == [
-        "ben: a problem named on March 2, 2026",
-        "anna: a problem named on March 2, 2026",
+        "ben: a problem named on 2 March 2026",
+        "anna: a problem named on 2 March 2026",
     ]
     chat.say("anna", "#proposal we move the rota to the shared calendar", "82:03",
              thread="08:30")  # fmt: skip
-    assert problems_in_report("82:04") == ["anna: a problem named on March 2, 2026", "Mandates:"]
+    assert problems_in_report("82:04") == ["anna: a problem named on 2 March 2026", "Mandates:"]
 
 
 def test_report_summary_is_concise_and_the_full_form_complete(app):

@@ -183,7 +183,7 @@ def test_a_second_round_waits_and_the_asker_hears_they_can_withdraw_the_first(ap
     assert private_texts(mine, "ben") == [
         "A concern round is already open here, about: pin the base image to 1.4. Let it close "
         "first, so that everyone can answer one question at a time. If it is no longer needed, "
-        "you can withdraw it with /concerns cancel."
+        "you can withdraw it with /concerns withdraw."
     ]
     theirs = chat.command("chris", "/zorgen we verplaatsen de standup", "09:11")
     assert private_texts(theirs, "chris") == [
@@ -233,7 +233,7 @@ def test_the_report_shows_a_withdrawn_round_as_withdrawn_and_not_its_concerns(ap
     lines = render(report.full, "en").splitlines()
     assert lines[lines.index("Open concerns:") + 1] == "none"
     withdrawn = lines.index("Withdrawn concern rounds:")
-    assert lines[withdrawn + 1] == "pin the base image: withdrawn by ben on March 2, 2026."
+    assert lines[withdrawn + 1] == "pin the base image: withdrawn by ben on 2 March 2026."
     dutch = render(report.full, "nl").splitlines()
     assert "Ingetrokken zorgenrondes:" in dutch
     assert "pin the base image: ingetrokken door ben op 2 maart 2026." in dutch
@@ -252,7 +252,7 @@ def test_the_meeting_report_shows_a_round_asked_before_and_withdrawn_during_it(a
     ]
     lines = render(report.full, "en").splitlines()
     withdrawn = lines.index("Withdrawn concern rounds:")
-    assert lines[withdrawn + 1] == "pin the base image: withdrawn by ben on March 2, 2026."
+    assert lines[withdrawn + 1] == "pin the base image: withdrawn by ben on 2 March 2026."
 
 
 def test_migration_0008_lets_the_proposer_withdraw_a_round_asked_before_it(database_url, tagged):
@@ -327,6 +327,6 @@ def test_migration_0008_down_keeps_a_withdrawn_round_withdrawn(database_url, tag
 def test_the_help_names_the_way_to_withdraw_in_both_languages(app):
     chat = Chat(app)
     english = private_texts(chat.command("ben", "/groundrules help", "09:00"), "ben")
-    assert "/concerns [<proposal>] | /concerns cancel — " in english[0]
+    assert "/concerns [<proposal>] | /concerns withdraw — " in english[0]
     dutch = private_texts(chat.command("ben", "/spelregels hulp", "09:01"), "ben")
     assert "/zorgen [<voorstel>] | /zorgen intrekken — " in dutch[0]

@@ -51,7 +51,7 @@ def test_console_several_people_a_round_and_an_agreement(tmp_path, rule_classifi
     assert "2 of 2 answered" not in text  # the closing summary says it instead
     assert "No open concerns. Record this as an agreement?" in text
     assert "Agreement #1: pin the base image" in text
-    assert "Consent: ben, anna, and chris." in text
+    assert "Consent: ben, anna and chris." in text
 
 
 def test_console_threads_and_corrections(tmp_path, rule_classifier):
@@ -147,7 +147,7 @@ def test_console_someone_who_only_typed_commands_is_at_the_table(tmp_path, rule_
     )  # fmt: skip
     text = "\n".join(shown)
     assert "Mandates at this table:\n    anna: no mandate given yet" in text
-    assert "renews their mandate based on its outcome: anna, ben, and chris." in text
+    assert "renews their mandate based on its outcome: anna, ben and chris." in text
 
 
 def test_console_shows_no_edit_of_a_review_message_it_never_showed(tmp_path, rule_classifier):

@@ -50,23 +50,3 @@ async def test_commands_dutch_payload_from_the_catalogue():
         dutch = gettext(spec.summary, "nl")  # untranslated: no localisation at all
         expected = {"nl": dutch[:100]} if dutch != spec.summary else {}
         assert (payload.get("description_localizations") or {}) == expected
-
-
-async def test_commands_long_usage_is_translated_before_it_is_clipped():
-    tree_client = discord.Client(intents=discord.Intents.none())
-    tree = app_commands.CommandTree(tree_client)
-    await tree.set_translator(CatalogueTranslator())
-    for command in build_commands(_nothing):
-        tree.add_command(command)
-    translator = tree.translator
-    assert translator is not None
-    long = [spec for spec in COMMANDS if takes_text(spec) and len(spec.usage) > 100]
-    assert any(spec.name == "review" for spec in long)
-    for spec in long:
-        command = tree.get_command(spec.name)
-        assert command is not None
-        [text] = (await command.get_translated_payload(tree, translator))["options"]
-        assert len(text["description"]) == 100
-        dutch = gettext(spec.usage, "nl")
-        assert dutch != spec.usage, f"/{spec.name}: no Dutch for its usage"
-        assert text["description_localizations"] == {"nl": dutch[:100]}

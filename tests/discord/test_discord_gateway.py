@@ -20,6 +20,7 @@ from rules.events import (
     RosterSynced,
 )
 from rules.grammar import COMMANDS
+from rules.i18n import gettext
 from tests.discord.harness import TOKEN, Harness, workspace
 from tests.helpers import eventually
 from tests.standins.discord_api import FakeGuild
@@ -57,11 +58,38 @@ async def test_gateway_ready_sends_each_channels_roster_and_syncs_the_commands(w
     for spec in COMMANDS:
         assert commands[spec.name]["name_localizations"] == {"nl": spec.dutch}
     assert commands["agree"]["description_localizations"] == {
-        "nl": "Leg een afspraak vast, met waarom, een eigenaar en een herziendatum"
+        "nl": "Leg een afspraak vast, met waarom, een eigenaar en een herzieningsdatum"
     }
     menu = commands["Record as agreement"]
     assert (menu["type"], menu["name_localizations"]) == (3, {"nl": "Vastleggen als afspraak"})
     assert not world.api.unknown_routes
+
+
+# Discord refuses a command whose name is longer than 32 characters or whose description
+# is longer than 100, in any language; the bot clips a description that would be, which
+# loses its end ("… omdat <waarom>"), so every one must fit whole.
+NAME_LIMIT, DESCRIPTION_LIMIT = 32, 100
+
+
+async def test_gateway_every_command_name_and_description_fits_discord_whole(world, harness):
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    commands = {c["name"]: c for c in world.api.commands()}
+    for command in commands.values():
+        names = [command["name"], *(command.get("name_localizations") or {}).values()]
+        for option in command.get("options", []):
+            names += [option["name"], *(option.get("name_localizations") or {}).values()]
+        assert all(1 <= len(name) <= NAME_LIMIT for name in names), names
+    for spec in COMMANDS:
+        command = commands[spec.name]
+        texts = [(command, spec.summary)]
+        texts += [(option, spec.usage) for option in command.get("options", [])]
+        for payload, english in texts:
+            dutch = gettext(english, "nl")
+            assert len(english) <= DESCRIPTION_LIMIT, english
+            assert len(dutch) <= DESCRIPTION_LIMIT, dutch
+            assert payload["description"] == english
+            assert payload["description_localizations"] == {"nl": dutch}
 
 
 async def test_gateway_message_in_a_thread_belongs_to_the_parent_channel(world, harness):

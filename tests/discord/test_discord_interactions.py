@@ -115,7 +115,7 @@ async def test_interactions_agree_without_text_opens_the_form(world, harness):
         "Stand-up at 9", "we all start then", review_on,
     )  # fmt: skip
     await world.api.wait_for_callback(right)
-    shown = format_date(review_on, format="long", locale="en")
+    shown = format_date(review_on, format="long", locale="en_GB")
     assert any(f"we review it on {shown}" in m["content"]
                for m in world.api.messages_in(world.general))  # fmt: skip
 

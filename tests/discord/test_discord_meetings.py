@@ -90,7 +90,7 @@ async def test_meeting_end_asks_everyone_to_renew_and_to_evaluate(world, harness
     renewal = posted_with(world, "Renewed")
     assert renewal["content"] == (
         "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
-        "outcome: owner, Alice, Bob, and carol."
+        "outcome: owner, Alice, Bob and carol."
     )
     assert "/mandate" not in renewal["content"] and renewal["mentions"] == []
     [(_, renewed), (_, check)] = buttons(renewal)
@@ -145,13 +145,14 @@ async def test_meeting_renewal_reminders_go_by_dm_and_ping_only_closed_dms(world
     [reminder] = dm_messages(world.api, world.alice)
     table = f"https://discord.com/channels/{world.guild.id}/{world.general.id}"
     assert reminder["content"] == (
-        f"A friendly reminder: please renew your mandate after the meeting.\n{table}"
+        f"A friendly reminder: the meeting has ended; please renew your mandate.\n{table}"
     )
     assert [label for label, _ in buttons(reminder)] == RENEWAL_BUTTONS
     # carol's DMs are closed: one message in the channel pings her, and only her.
     ping = world.api.messages_in(world.general)[-1]
     assert ping["content"] == (
-        f"<@{world.carol.id}>\nA friendly reminder: please renew your mandate after the meeting."
+        f"<@{world.carol.id}>\nA friendly reminder: the meeting has ended; please renew your "
+        "mandate."
     )
     [post] = world.api.requests_to(f"POST /channels/{world.general.id}/messages")[-1:]
     assert post.json["allowed_mentions"] == {"parse": [], "users": [world.carol.id]}
@@ -235,7 +236,7 @@ async def test_meeting_in_dutch(world, harness):
 
     click = await world.api.click_button(evaluation, world.bob, label="Evalueren", locale="nl")
     modal = await world.api.wait_for_callback(click)
-    assert modal.data["title"] == "Evalueer de bijeenkomst"
+    assert modal.data["title"] == "Bijeenkomst evalueren"
     assert [c["label"] for c in modal.data["components"]] == [
         "Negen scores, 1 tot 5, op volgorde", "Opmerking (optioneel)",
     ]  # fmt: skip

@@ -45,7 +45,10 @@ def test_durations_format_round_trips():
      ("1 mei 2026", date(2026, 5, 1)), ("May 1, 2026", date(2026, 5, 1)),
      ("1 May", date(2026, 5, 1)), ("1 februari", date(2027, 2, 1)),
      ("in 6 weeks", TODAY + timedelta(weeks=6)), ("over 10 dagen", TODAY + timedelta(days=10)),
-     ("in 1 month", date(2026, 4, 2)), ("over 12 maanden", date(2027, 3, 2))],
+     ("in 1 month", date(2026, 4, 2)), ("over 12 maanden", date(2027, 3, 2)),
+     ("tomorrow", date(2026, 3, 3)), ("morgen", date(2026, 3, 3)),
+     ("overmorgen", date(2026, 3, 4)), ("the day after tomorrow", date(2026, 3, 4)),
+     ("next week", date(2026, 3, 9)), ("volgende maand", date(2026, 4, 2))],
 )  # fmt: skip
 def test_dates_parse(text, expected):
     assert parse_date(text, today=TODAY) == expected

@@ -331,7 +331,7 @@ def parse_as_typed(name: str, args: str):
         ("agree", "We deploy on Tuesdays since Fridays are risky",
          "We deploy on Tuesdays", "Fridays are risky"),
         ("afspraak", "Wie wil deployen, vraagt Ben want vrijdag is riskant",
-         "Wie wil deployen, vraagt Ben", "vrijdag is riskant"),
+         "Wie wil deployen, vraagt Ben", "want vrijdag is riskant"),
         ("afspraak", "We bellen op maandag want dat werkt omdat de brieven laat komen",
          "We bellen op maandag want dat werkt", "de brieven laat komen"),
     ],
@@ -356,7 +356,7 @@ def test_grammar_want_and_since_without_a_reason_get_usage(name, args):
 
 def test_grammar_reason_word_without_the_commands_language_follows_the_text():
     assert parse("agree", "We bellen op maandag want de brieven komen te laat") == Agree(
-        "We bellen op maandag", "de brieven komen te laat", None, None
+        "We bellen op maandag", "want de brieven komen te laat", None, None
     )
     assert isinstance(parse("agree", "Ask Ben first if you want to deploy on Friday"), UsageError)
 
@@ -364,7 +364,7 @@ def test_grammar_reason_word_without_the_commands_language_follows_the_text():
 def test_grammar_the_texts_own_language_decides_over_the_typed_name():
     # A Discord client's locale picks the command's name, not the words typed after it.
     assert parse_as_typed("agree", "Elke vrijdag taart want het is feest") == Agree(
-        "Elke vrijdag taart", "het is feest", None, None
+        "Elke vrijdag taart", "want het is feest", None, None
     )
     assert isinstance(
         parse_as_typed("afspraak", "If you want to deploy on Friday, ask Ben first"), UsageError
@@ -376,7 +376,7 @@ def test_grammar_revision_reads_its_reason_like_an_agreement():
         ReviewAgreement(3, "revise", "If you want to deploy, ask Ben", "risk")
     )
     assert parse_as_typed("herziening", "herzien 3 Vraag Ben want risico") == ReviewAgreement(
-        3, "revise", "Vraag Ben", "risico"
+        3, "revise", "Vraag Ben", "want risico"
     )
 
 
@@ -453,6 +453,37 @@ def test_grammar_several_owners_get_usage(args):
 def test_grammar_review_dates_as_people_write_them(args, review_on):
     result = parse("agree", args)
     assert isinstance(result, Agree) and (result.why, result.review_on) == ("y", review_on)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "review_on"),
+    [
+        ("afspraak", "x omdat het goedkoper is herzien morgen", date(2026, 3, 3)),
+        ("agree", "x because it is cheaper review tomorrow", date(2026, 3, 3)),
+        ("afspraak", "x omdat het goedkoper is herzien overmorgen", date(2026, 3, 4)),
+        ("agree", "x because it is cheaper review the day after tomorrow", date(2026, 3, 4)),
+        ("afspraak", "x omdat het goedkoper is herzien volgende week", date(2026, 3, 9)),
+        ("agree", "x because it is cheaper review next week", date(2026, 3, 9)),
+        ("afspraak", "x omdat het goedkoper is herzien volgende maand", date(2026, 4, 2)),
+        ("agree", "x because it is cheaper review next month", date(2026, 4, 2)),
+    ],
+)
+def test_grammar_review_tomorrow_or_next_week_is_a_date_not_part_of_the_reason(
+    name, args, review_on
+):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, Agree)
+    assert result.why in ("het goedkoper is", "it is cheaper")
+    assert result.review_on == review_on
+
+
+def test_grammar_tomorrow_before_the_agreement_or_inside_the_reason():
+    assert parse_as_typed("afspraak", "herzien morgen kaas omdat het goedkoper is") == Agree(
+        "kaas", "het goedkoper is", None, date(2026, 3, 3)
+    )
+    assert parse_as_typed("afspraak", "kaas omdat het elke morgen misgaat") == Agree(
+        "kaas", "het elke morgen misgaat", None, None
+    )
 
 
 @pytest.mark.parametrize(

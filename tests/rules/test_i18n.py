@@ -65,10 +65,27 @@ def test_i18n_render_fills_typed_parameters():
     assert dutch.splitlines() == [
         "Afspraak #3: &lt;b>",
         "Geen zorgen: Anna, Ben en Chris.",
-        "Een tijdelijke werkbare overeenstemming (TWO): we herzien die op 1 mei 2026.",
+        "Een tijdelijke werkbare overeenstemming (TWO): op 1 mei 2026 kijken we of ze nog werkt.",
         "Hoi Anna, je noemde net een probleem:",
-        "Gesluimerd. Over 1 uur herinner ik je er weer aan.",
+        "Goed, over 1 uur herinner ik je er weer aan.",
     ]
+
+
+def test_i18n_english_dates_and_lists_are_british_as_its_words_are():
+    from datetime import date
+
+    said = Lines(
+        (
+            Say.of("A temporary workable agreement: we review it on {date}.",
+                   date=Day(date(2026, 3, 16))),
+            Say.of("No concerns: {users}.", users=Members(("anna", "chris", "dana"))),
+        )
+    )  # fmt: skip
+    assert render(said, "en").splitlines() == [
+        "A temporary workable agreement: we review it on 16 March 2026.",
+        "No concerns: anna, chris and dana.",
+    ]
+    assert render(said, "nl").splitlines()[1] == "Geen zorgen: anna, chris en dana."
 
 
 def test_i18n_spans_are_exact():

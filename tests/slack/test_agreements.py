@@ -100,7 +100,7 @@ async def test_slack_agreement_owned_by_a_role(bot: SlackBot):
     await bot.command("/roles")
     await bot.handled(CommandInvoked, 3)
     [listed] = await bot.slack.wait_for("chat.postEphemeral")
-    assert "captain: runs the release. Held by Bob; owns 2 agreements." in shown_text(listed)
+    assert "captain: runs the release. Holder: Bob; owns 2 agreements." in shown_text(listed)
     with Session(bot.groundrules.database) as session:
         owners = [a.owner for a in session.exec(select(AgreementRow)).all()]
     assert owners == ["role:captain", "role:captain"]
@@ -114,7 +114,7 @@ async def test_slack_agreement_owned_by_a_role_nobody_added_keeps_the_form_open(
     reply = await bot.interact(form)
     assert reply.json() == {
         "response_action": "errors",
-        "errors": {"role": "I know no role release captain here; /roles lists them, /role add "
+        "errors": {"role": "There is no role release captain here; /roles lists them, /role add "
                            "creates one."},
     }  # fmt: skip
     await asyncio.sleep(0.2)  # nothing was submitted to the engine: nothing is said
@@ -143,7 +143,7 @@ async def test_slack_agreement_form_whose_roles_read_too_slowly_is_refused_with_
     assert reply.status == 200 and not reply.body  # a plain ack: the form closed
     await bot.handled(AgreementSubmitted)
     [refused] = await bot.slack.wait_for("chat.postEphemeral")
-    assert "I know no role release captain here" in shown_text(refused)
+    assert "There is no role release captain here" in shown_text(refused)
     assert "We merge on green" in shown_text(refused)  # the person's words, back to them
     with Session(bot.groundrules.database) as session:
         assert session.exec(select(AgreementRow)).all() == []

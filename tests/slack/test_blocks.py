@@ -196,7 +196,7 @@ def test_blocks_renewal_names_the_members_and_offers_both_answers(reminder):
     if reminder:
         assert "please renew your mandate" in text and "In <#C1>" in text
     else:
-        assert "outcome: Alice, Bob &lt;!here&gt;, and Carol." in text
+        assert "outcome: Alice, Bob &lt;!here&gt; and Carol." in text
     assert "<!" not in text and "<@" not in text and "/mandate" not in text
     [actions] = [b for b in message.blocks if b["type"] == "actions"]
     assert [e["action_id"] for e in actions["elements"]] == [ids.RENEWAL_RENEWED, ids.RENEWAL_CHECK]

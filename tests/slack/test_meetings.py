@@ -87,7 +87,7 @@ async def test_slack_meeting_end_asks_the_table_to_renew_by_name_with_buttons(bo
     shown = shown_text(renewal)
     assert (
         "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
-        "outcome: Alice, Bob, and Carol Chen." in shown
+        "outcome: Alice, Bob and Carol Chen." in shown
     )
     assert "<@" not in shown
     assert labels(renewal) == ["Renewed", "Must check with my organisation"]
@@ -142,7 +142,7 @@ async def test_slack_renewal_reminders_go_by_dm_and_count_at_the_table(bot: Slac
     assert all(dm.params["channel"].startswith("D") for dm in dms)
     reminder = dms[0]
     text = shown_text(reminder)
-    assert "A friendly reminder: please renew your mandate after the meeting." in text
+    assert "A friendly reminder: the meeting has ended; please renew your mandate." in text
     assert f"In <#{CHANNEL_ID}>" in text and "<@" not in text
     assert labels(reminder) == ["Renewed", "Must check with my organisation"]
 
@@ -240,7 +240,7 @@ async def test_slack_renewal_and_evaluation_in_dutch(bot: SlackBot):
     await click(bot, evaluation, "evaluate", USER_ID)
     [opened] = await bot.slack.wait_for("views.open")
     modal = opened.params["view"]
-    assert modal["title"]["text"] == "Evalueer de bijeenkomst"
+    assert modal["title"]["text"] == "Bijeenkomst evalueren"
     assert "2. betrouwbaar zijn" in shown_text(opened)
     reply = await bot.interact(evaluation_form(modal["private_metadata"], [None] * 9))
     errors = reply.json()["errors"]

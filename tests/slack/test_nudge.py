@@ -355,14 +355,14 @@ async def test_slack_answered_nudge_is_replaced_in_the_tables_language(bot: Slac
     await problem(bot)
     await bot.tick()
     [nudge] = await bot.slack.wait_for("chat.postEphemeral")
-    assert button(nudge, "nudge_snooze")["text"]["text"] == "Sluimer 1 uur"
+    assert button(nudge, "nudge_snooze")["text"]["text"] == "1 uur sluimeren"
 
     response_url = bot.slack.response_url()
     value = button(nudge, "nudge_snooze")["value"]
     await bot.interact(block_actions("nudge_snooze", value=value, response_url=response_url))
     await bot.handled(NudgeSnoozed)
     assert await bot.slack.wait_for_response(response_url) == [
-        {"text": "Gesluimerd.", "replace_original": True}
+        {"text": "Uitgesteld.", "replace_original": True}
     ]
 
 
