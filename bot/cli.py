@@ -271,9 +271,15 @@ def explain(
     ] = None,
     top: Annotated[int, typer.Option(min=1, help="Features shown per label.")] = 5,
 ) -> None:
-    """Show why the trained classifier scored a message as it did."""
-    from bot.bootstrap import build_classifier, engine_thresholds
-    from bot.explain import explain_message
+    """Show why the trained classifier scored a message as it did, and, with the second
+    reading on (GROUNDRULES_SECOND_READING), what the encoder's reading adds."""
+    from bot.bootstrap import (
+        build_classifier,
+        engine_thresholds,
+        second_reader,
+        second_reading_bars,
+    )
+    from bot.explain import explain_message, second_opinion
 
     settings = _settings()
     try:
@@ -282,7 +288,10 @@ def explain(
         typer.echo(f"groundrules: {error}", err=True)
         raise typer.Exit(2) from None
     engine = engine_thresholds(settings, trained)
-    typer.echo(explain_message(trained, engine, text, after=after, top=top))
+    reader = second_reader(settings, trained)
+    reading = None if reader is None else second_reading_bars(settings, trained, reader.second)
+    second = second_opinion(reader, reading, text)
+    typer.echo(explain_message(trained, engine, text, after=after, top=top, second=second))
 
 
 PLATFORMS = ("slack", "discord")

@@ -158,6 +158,7 @@ class Settings(BaseSettings):
     classifier: Literal["rules", "trained"] = "trained"
     # A nudge needs a higher bar than a label: the problem score that opens a watch, and
     # the proposal score that answers one. Unset: the bars the trained model was tuned with.
+    # Each bar set moves the second reading's of the same role with it (SecondReading.following).
     watch_threshold: float | None = Field(None, ge=0.0, le=1.0)
     answer_threshold: float | None = Field(None, ge=0.0, le=1.0)
     # A problem score from the doubt bar up to the watch bar is watched quietly, and
