@@ -192,8 +192,11 @@ async def test_slack_nudge_it_has_a_proposal_answers_it_and_keeps_the_text_to_le
     assert (relabelled.label, relabelled.applies, relabelled.text) == ("proposal", True, "")
     assert watches(bot) == {ts: "answered"}
     with Session(bot.groundrules.database) as session:
-        [correction] = session.exec(select(CorrectionRow)).all()
-    assert (correction.text, correction.label, correction.applies) == (text, "proposal", True)
+        corrections = session.exec(select(CorrectionRow).order_by(CorrectionRow.id)).all()
+    assert [(c.text, c.label, c.applies) for c in corrections] == [
+        (text, "problem", True),
+        (text, "proposal", True),
+    ]
     [_, thanks] = await bot.slack.wait_for("chat.postEphemeral", 2)
     assert (thanks.params["channel"], thanks.params["user"]) == (CHANNEL_ID, USER_ID)
     assert thanks.params["text"].startswith("Thank you, and sorry for asking")
