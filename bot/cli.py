@@ -244,10 +244,14 @@ def classify(
         ),
     ] = False,
 ) -> None:
-    """Classify JSON Lines from stdin ({"id", "text", "lang"?, "after"?}) to stdout."""
+    """Classify JSON Lines from stdin ({"id", "text", "lang"?, "after"?}) to stdout, one
+    result per line."""
     from bot.bootstrap import build_classifier
     from bot.classify import classify_stream
 
+    if sys.stdin is None:  # closed (<&-): nothing to read
+        typer.echo("groundrules: classify reads JSON Lines from stdin, which is closed", err=True)
+        raise typer.Exit(2)
     settings = _settings(classifier=classifier)
     chosen = build_classifier(settings.classifier)
     if explain and not hasattr(chosen, "explain"):
@@ -257,7 +261,10 @@ def classify(
             err=True,
         )
         raise typer.Exit(2)
-    errors = classify_stream(chosen, sys.stdin, sys.stdout, explain=explain)
+    # A line that is not UTF-8 is reported as such, and the others still classified.
+    # utf-8-sig: a byte-order mark (Windows Notepad writes one) is not part of line 1.
+    lines = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape")
+    errors = classify_stream(chosen, lines, sys.stdout, explain=explain)
     if errors:
         raise typer.Exit(1)
 
@@ -280,7 +287,12 @@ def explain(
         second_reading_bars,
     )
     from bot.explain import explain_message, second_opinion
+    from rules.surrogates import undecoded_byte
 
+    for name, given in (("the message", text), ("--after", after or "")):
+        if (byte := undecoded_byte(given)) is not None:
+            typer.echo(f"groundrules: {name} is not UTF-8 (byte 0x{byte:02x})", err=True)
+            raise typer.Exit(2)
     settings = _settings()
     try:
         trained = build_classifier("trained")

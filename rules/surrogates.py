@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# A byte that is not UTF-8, as Python reads it with errors="surrogateescape" (standard
+# input, the command line): U+DC80 to U+DCFF.
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 def without_lone_surrogates(text: str) -> str:
@@ -16,3 +19,10 @@ def without_lone_surrogates(text: str) -> str:
     if text.isascii() or _SURROGATE.search(text) is None:
         return text
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def undecoded_byte(text: str) -> int | None:
+    """The first byte that was not UTF-8 in `text` read with errors="surrogateescape"
+    (None: it was all UTF-8)."""
+    found = None if text.isascii() else _UNDECODED.search(text)
+    return None if found is None else ord(found.group()) - 0xDC00

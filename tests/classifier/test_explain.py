@@ -135,6 +135,15 @@ def test_explain_quotes_a_long_message_on_one_short_line():
     assert len(header) < 120
 
 
+def test_explain_refuses_a_message_that_is_not_utf8_in_one_line():
+    # the command line as Python reads a Latin-1 "é" (errors="surrogateescape")
+    for args in (["caf\udce9 kapot"], ["prima", "--after", "caf\udce9 kapot"]):
+        result = runner.invoke(app, ["explain", *args])
+        assert result.exit_code == 2
+        named = "the message" if len(args) == 1 else "--after"
+        assert result.stderr == f"groundrules: {named} is not UTF-8 (byte 0xe9)\n"
+
+
 def test_explain_refuses_a_top_of_zero():
     result = runner.invoke(app, ["explain", "hello", "--top", "0"])
     assert result.exit_code == 2
