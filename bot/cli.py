@@ -426,10 +426,10 @@ def feedback_export(
     settings, engine = _open_database(database)
     with _database_errors(settings.database_url):
         if out is None:
-            count = export_corrections(engine, sys.stdout)
+            count = export_corrections(engine, sys.stdout, language=settings.language)
         else:
             with _replacing(out) as handle:
-                count = export_corrections(engine, handle)
+                count = export_corrections(engine, handle, language=settings.language)
     typer.echo(f"groundrules: {count} correction(s) exported", err=True)
 
 

@@ -29,13 +29,13 @@ def one_line(result, exit_code: int = 1) -> str:
     return line
 
 
-def corrected(url: str, rule_classifier) -> None:
+def corrected(url: str, rule_classifier, text: str = "the build is slow again") -> None:
     groundrules = make_app(url, rule_classifier)
     try:
         groundrules.service.handle(
             MessageRelabelled(
                 workspace="W1", channel="C1", at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
-                event_id="e1", user="U-ben", message_id="m1", text="the build is slow again",
+                event_id="e1", user="U-ben", message_id="m1", text=text,
                 label="problem", applies=False,
             )
         )  # fmt: skip
@@ -79,6 +79,20 @@ def test_feedback_export_replaces_the_file_once_written(tmp_path, rule_classifie
     assert not [p for p in tmp_path.iterdir() if "partial" in p.name]
 
 
+def test_feedback_export_speaks_every_table_s_language_where_the_text_gives_no_sign(
+    tmp_path, rule_classifier
+):
+    """A text whose words give no sign ("staging is stuk") at a table that chose no
+    language: with GROUNDRULES_LANGUAGE=nl it is Dutch, as the bot read it."""
+    url = f"sqlite:///{tmp_path}/groundrules.db"
+    corrected(url, rule_classifier, text="staging is stuk")
+    dutch = runner.invoke(app, ["feedback", "export", "--database", url],
+                          env={"GROUNDRULES_LANGUAGE": "nl"})  # fmt: skip
+    assert json.loads(dutch.stdout)["lang"] == "nl"
+    english = runner.invoke(app, ["feedback", "export", "--database", url])
+    assert json.loads(english.stdout)["lang"] == "en"
+
+
 def test_feedback_export_failing_half_way_keeps_the_last_export(
     tmp_path, rule_classifier, monkeypatch
 ):
@@ -86,7 +100,7 @@ def test_feedback_export_failing_half_way_keeps_the_last_export(
 
     from bot import feedback
 
-    def half_way(database, out):
+    def half_way(database, out, **_):
         out.write('{"text": "half"}\n')
         raise OperationalError("SELECT", {}, Exception("disk I/O error"))
 
