@@ -23,11 +23,25 @@ app = typer.Typer(
 )
 
 
+# The command-line option each setting a command takes is given by, to name in an error.
+OPTIONS = {
+    "database_url": "--database",
+    "problem_window": "--window",
+    "classifier": "--classifier",
+    "second_reading": "--second-reading",
+    "discord_shards": "--shards",
+}
+
+
 def _settings(**overrides):
+    """Settings with the options given; a refused one is named as the user typed it."""
+    given = {k: v for k, v in overrides.items() if v is not None}
     try:
-        return load_settings(**{k: v for k, v in overrides.items() if v is not None})
+        return load_settings(**given)
     except SettingsError as error:
-        typer.echo(f"groundrules: {error}", err=True)
+        option = OPTIONS.get(error.field) if error.field in given else None
+        said = error if option is None else f"{option}: {error.reason}"
+        typer.echo(f"groundrules: {said}", err=True)
         raise typer.Exit(2) from None
 
 

@@ -115,6 +115,21 @@ def test_feedback_export_failing_half_way_keeps_the_last_export(
     assert not [p for p in tmp_path.iterdir() if "partial" in p.name]
 
 
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["feedback", "export", "--database", "bogus"], "--database: use sqlite:///FILE"),
+        (["classify", "--classifier", "bogus"], "--classifier: Input should be 'rules'"),
+        (["replay", "-", "--window", "0"], "--window: too short: at least 10s"),
+    ],
+)
+def test_an_option_refused_is_named_as_typed_not_as_its_variable(command, said):
+    assert one_line(runner.invoke(app, command), 2).startswith(f"groundrules: {said}")
+    # the variable set wrong, with no option given, is named as the variable
+    result = runner.invoke(app, ["feedback", "export"], env={"DATABASE_URL": "bogus"})
+    assert one_line(result, 2).startswith("groundrules: DATABASE_URL: use sqlite:///FILE")
+
+
 def test_export_to_a_missing_folder_is_one_line(tmp_path, rule_classifier):
     url = f"sqlite:///{tmp_path}/groundrules.db"
     corrected(url, rule_classifier)
