@@ -2,8 +2,8 @@
 
 Each line is read on its own, unless it names the line it follows: `"after": "<id>"`
 of an earlier line (the previous message of its thread or channel), which the
-trained classifier reads as context. "lang" ("en" or "nl") may be given but changes
-no score: one model reads both languages.
+trained classifier reads as context (an id given twice: the later line). "lang" ("en"
+or "nl") may be given but changes no score: one model reads both languages.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ class Event:
 
     def __post_init__(self) -> None:
         # Half an emoji in a payload's text (rules.surrogates) would stop the classifier
-        # and the database: the event, and every later one of its conversation, lost.
+        # and the database, and the event would be lost with them.
         for name in _field_names(type(self)):
             value = getattr(self, name)
             if isinstance(value, str) and not value.isascii():

@@ -71,7 +71,7 @@ class SecondReading:
         bar here in proportion (0 stays 0, 1 stays 1, the tuned value leaves it as it
         is), so that a lower watch bar nudges more on both readings. Doubting is off here
         when it is off in the first reading (no doubt bar, or one at or above the watch
-        bar): a reread never makes a problem wait that the first reading would nudge."""
+        bar): then no reread makes a problem wait for someone to react to it."""
         moved = {
             name: _moved(getattr(self.bars, name), getattr(tuned, name), getattr(chosen, name))
             for name in BAR_NAMES
