@@ -20,7 +20,7 @@ from bot.settings import Settings, load_settings
 from bot.store import Store
 from rules.classifier import Classifier
 from rules.engine import Engine
-from rules.understanding import BAR_NAMES, Thresholds
+from rules.understanding import BAR_NAMES, SecondReading, Thresholds
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +49,30 @@ def build_classifier(name: str) -> Classifier:
 
 def engine_thresholds(settings: Settings, classifier: Classifier) -> Thresholds:
     """The settings' bars win; else the ones the classifier was tuned with (if any)."""
-    tuned = getattr(classifier, "bars", Thresholds())
-    chosen = {name: getattr(settings, f"{name}_threshold") for name in BAR_NAMES}
+    tuned, chosen = _tuned(classifier), _chosen(settings)
     return Thresholds(
-        **{name: getattr(tuned, name) if value is None else value for name, value in chosen.items()}
+        **{
+            name: getattr(tuned, name) if getattr(chosen, name) is None else getattr(chosen, name)
+            for name in BAR_NAMES
+        }
     )
+
+
+def second_reading_bars(
+    settings: Settings, classifier: Classifier, second: SecondReading
+) -> SecondReading:
+    """The second reading's own bars (bars.json), each moved as the settings moved the
+    first reading's (SecondReading.following): a GROUNDRULES_*_THRESHOLD holds on both."""
+    return second.following(_tuned(classifier), _chosen(settings))
+
+
+def _tuned(classifier: Classifier) -> Thresholds:
+    return getattr(classifier, "bars", Thresholds())
+
+
+def _chosen(settings: Settings) -> Thresholds:
+    """The bars the settings set (GROUNDRULES_*_THRESHOLD); None where unset."""
+    return Thresholds(**{name: getattr(settings, f"{name}_threshold") for name in BAR_NAMES})
 
 
 def second_reader(settings: Settings, classifier: Classifier) -> SecondReader | None:
@@ -128,7 +147,7 @@ def bootstrap(
     engine = Engine(
         classifier,
         engine_thresholds(settings, classifier),
-        second=None if reader is None else reader.second,
+        second=None if reader is None else second_reading_bars(settings, classifier, reader.second),
     )
     if settings.nudges == "fewer" and not engine.fewer_helps:
         log.warning(

@@ -23,11 +23,25 @@ app = typer.Typer(
 )
 
 
+# The command-line option each setting a command takes is given by, to name in an error.
+OPTIONS = {
+    "database_url": "--database",
+    "problem_window": "--window",
+    "classifier": "--classifier",
+    "second_reading": "--second-reading",
+    "discord_shards": "--shards",
+}
+
+
 def _settings(**overrides):
+    """Settings with the options given; a refused one is named as the user typed it."""
+    given = {k: v for k, v in overrides.items() if v is not None}
     try:
-        return load_settings(**{k: v for k, v in overrides.items() if v is not None})
+        return load_settings(**given)
     except SettingsError as error:
-        typer.echo(f"groundrules: {error}", err=True)
+        option = OPTIONS.get(error.field) if error.field in given else None
+        said = error if option is None else f"{option}: {error.reason}"
+        typer.echo(f"groundrules: {said}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -244,10 +258,14 @@ def classify(
         ),
     ] = False,
 ) -> None:
-    """Classify JSON Lines from stdin ({"id", "text", "lang"?, "after"?}) to stdout."""
+    """Classify JSON Lines from stdin ({"id", "text", "lang"?, "after"?}) to stdout, one
+    result per line."""
     from bot.bootstrap import build_classifier
     from bot.classify import classify_stream
 
+    if sys.stdin is None:  # closed (<&-): nothing to read
+        typer.echo("groundrules: classify reads JSON Lines from stdin, which is closed", err=True)
+        raise typer.Exit(2)
     settings = _settings(classifier=classifier)
     chosen = build_classifier(settings.classifier)
     if explain and not hasattr(chosen, "explain"):
@@ -257,7 +275,10 @@ def classify(
             err=True,
         )
         raise typer.Exit(2)
-    errors = classify_stream(chosen, sys.stdin, sys.stdout, explain=explain)
+    # A line that is not UTF-8 is reported as such, and the others still classified.
+    # utf-8-sig: a byte-order mark (Windows Notepad writes one) is not part of line 1.
+    lines = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape")
+    errors = classify_stream(chosen, lines, sys.stdout, explain=explain)
     if errors:
         raise typer.Exit(1)
 
@@ -271,10 +292,21 @@ def explain(
     ] = None,
     top: Annotated[int, typer.Option(min=1, help="Features shown per label.")] = 5,
 ) -> None:
-    """Show why the trained classifier scored a message as it did."""
-    from bot.bootstrap import build_classifier, engine_thresholds
-    from bot.explain import explain_message
+    """Show why the trained classifier scored a message as it did, and, with the second
+    reading on (GROUNDRULES_SECOND_READING), what the encoder's reading adds."""
+    from bot.bootstrap import (
+        build_classifier,
+        engine_thresholds,
+        second_reader,
+        second_reading_bars,
+    )
+    from bot.explain import explain_message, second_opinion
+    from rules.surrogates import undecoded_byte
 
+    for name, given in (("the message", text), ("--after", after or "")):
+        if (byte := undecoded_byte(given)) is not None:
+            typer.echo(f"groundrules: {name} is not UTF-8 (byte 0x{byte:02x})", err=True)
+            raise typer.Exit(2)
     settings = _settings()
     try:
         trained = build_classifier("trained")
@@ -282,7 +314,10 @@ def explain(
         typer.echo(f"groundrules: {error}", err=True)
         raise typer.Exit(2) from None
     engine = engine_thresholds(settings, trained)
-    typer.echo(explain_message(trained, engine, text, after=after, top=top))
+    reader = second_reader(settings, trained)
+    reading = None if reader is None else second_reading_bars(settings, trained, reader.second)
+    second = second_opinion(reader, reading, text)
+    typer.echo(explain_message(trained, engine, text, after=after, top=top, second=second))
 
 
 PLATFORMS = ("slack", "discord")
@@ -405,10 +440,10 @@ def feedback_export(
     settings, engine = _open_database(database)
     with _database_errors(settings.database_url):
         if out is None:
-            count = export_corrections(engine, sys.stdout)
+            count = export_corrections(engine, sys.stdout, language=settings.language)
         else:
             with _replacing(out) as handle:
-                count = export_corrections(engine, handle)
+                count = export_corrections(engine, handle, language=settings.language)
     typer.echo(f"groundrules: {count} correction(s) exported", err=True)
 
 

@@ -9,11 +9,16 @@ whoever corrects the model.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rules.classifier import LABELS
 from rules.classifier.explain import Explanation, Reason
 from rules.classifier.trained import TrainedClassifier
-from rules.understanding import Thresholds
+from rules.understanding import READ_AGAIN, SecondReading, Thresholds
+
+if TYPE_CHECKING:
+    from bot.service import SecondReader
 
 SHOWN_CHARACTERS = 100  # of a message quoted in the header
 # The analyzer's markers, as a person would say them.
@@ -32,6 +37,24 @@ def describe(reason: Reason) -> str:
     return f"“{_shown(words, FEATURE_CHARACTERS)}”"
 
 
+@dataclass(frozen=True, slots=True)
+class SecondOpinion:
+    """The second reading as the bot runs it: its bars (the operator's settings applied)
+    and the encoder's own scores of the message explained."""
+
+    reading: SecondReading
+    scores: Mapping[str, float]
+
+
+def second_opinion(
+    reader: SecondReader | None, reading: SecondReading | None, text: str
+) -> SecondOpinion | None:
+    """The second reading of `text` as the bot would take it; None without one."""
+    if reader is None or reading is None:
+        return None
+    return SecondOpinion(reading, dict(zip(LABELS, reader.scores([text])[0].tolist(), strict=True)))
+
+
 def explain_message(
     classifier: TrainedClassifier,
     engine: Thresholds,
@@ -39,14 +62,16 @@ def explain_message(
     *,
     after: str | None = None,
     top: int = 5,
+    second: SecondOpinion | None = None,
 ) -> str:
     """`text` explained as the bot reads it: after `after` (the message before it in
-    its thread or channel), if any; `engine` the bars the bot runs with."""
+    its thread or channel), if any; `engine` the bars the bot runs with; `second` the
+    second reading, when the bot reads again what a nudge hangs on."""
     previous = None if after is None else classifier.classify(after)
     explanations = classifier.explain(text, previous=previous)
     in_context = next(iter(explanations.values())).in_context
     bars = {label: classifier.bar(label, in_context=in_context) for label in LABELS}
-    return render(text, explanations, bars, engine, top=top, after=after)
+    return render(text, explanations, bars, engine, top=top, after=after, second=second)
 
 
 def render(
@@ -57,8 +82,10 @@ def render(
     *,
     top: int = 5,
     after: str | None = None,
+    second: SecondOpinion | None = None,
 ) -> str:
-    """The explanation as lines of text: per label its score, bar and top reasons."""
+    """The explanation as lines of text: per label its score, bar and top reasons; then
+    the second reading, if any."""
     read = f"read after “{_shown(after)}”" if after is not None else "read alone"
     lines = [f"“{_shown(text)}” ({read})"]
     for label in LABELS:
@@ -77,7 +104,29 @@ def render(
         if len(found.reasons) > top:
             lines.append(f"      {rest:+.2f}  {len(found.reasons) - top} other features")
         lines.append(f"      {found.bias:+.2f}  the model's starting point")
+    if second is not None:
+        first = {label: explanations[label].score for label in READ_AGAIN}
+        lines += _second_reading(first, second)
     return "\n".join(lines)
+
+
+def _second_reading(first: Mapping[str, float], second: SecondOpinion) -> list[str]:
+    """What decides once the message is read again (rules.problems.on_reread): the
+    average of both readings, held to the second reading's bars."""
+    own = ", ".join(f"{label} {second.scores[label]:.2f}" for label in READ_AGAIN)
+    average = second.reading.combined(first, second.scores)
+    bars = second.reading.bars
+    problem = f"a nudge from {bars.watch:.2f}"
+    if bars.doubt is not None:
+        problem += f", from {bars.doubt:.2f} only if someone reacts to it"
+    proposal = f"it answers a problem from {bars.answer:.2f}"
+    return [
+        f"  second reading, by the encoder: {own}",
+        "      a problem watched, or a reply that may answer one, is read again, and the",
+        "      average of both readings decides:",
+        f"      problem    {average['problem']:.2f}  ({problem})",
+        f"      proposal   {average['proposal']:.2f}  ({proposal})",
+    ]
 
 
 def as_json(explanations: Mapping[str, Explanation], *, top: int = 5) -> dict:

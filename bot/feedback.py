@@ -9,7 +9,9 @@ training data (drop the file in data/feedback/):
 
 Oldest first, so that when people disagree about a text the latest word wins. The
 language is detected from the text; when the text gives no sign, the channel's
-configured language decides.
+configured language decides (/table language), else every table's (GROUNDRULES_LANGUAGE),
+else English. "It has a proposal" on a problem comes as two lines: problem and proposal
+both apply.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from bot.models import CorrectionRow, TableConfig
 from rules.language import detect_language
 
 
-def export_corrections(database: Engine | str, out: TextIO) -> int:
+def export_corrections(database: Engine | str, out: TextIO, *, language: str | None = None) -> int:
     """Write every stored correction to `out`; returns how many were written. An engine
-    given stays open; one made from a URL here is closed again."""
+    given stays open; one made from a URL here is closed again. `language`: every
+    table's (Settings.language), for a text that gives no sign at a table that chose
+    none."""
     engine = make_engine(database) if isinstance(database, str) else database
     count = 0
     try:
@@ -49,7 +53,10 @@ def export_corrections(database: Engine | str, out: TextIO) -> int:
                     "label": row.label,
                     "applies": row.applies,
                     "lang": detect_language(
-                        row.text, fallback=channel_language.get((row.workspace, row.channel), "en")
+                        row.text,
+                        fallback=channel_language.get((row.workspace, row.channel))
+                        or language
+                        or "en",
                     ),
                 }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import timedelta
 from typing import Annotated, Literal
@@ -102,6 +103,22 @@ ReviewSpan = duration("d", shortest=timedelta(days=1))
 TickSpan = duration("s", longest=timedelta(hours=1), shortest=timedelta(seconds=1))
 
 
+def _bar(value: object) -> object:
+    """A bar is a score: a number from 0 to 1 (not "nan", which no bound check refuses)."""
+    if value is None:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = math.nan
+    if isinstance(value, bool) or not 0.0 <= number <= 1.0:
+        raise PydanticCustomError("bar", "must be a number from 0 to 1, such as 0.75")
+    return number
+
+
+Bar = Annotated[float | None, BeforeValidator(_bar)]
+
+
 def _upper(value: object) -> object:
     return value.strip().upper() if isinstance(value, str) else value
 
@@ -158,19 +175,20 @@ class Settings(BaseSettings):
     classifier: Literal["rules", "trained"] = "trained"
     # A nudge needs a higher bar than a label: the problem score that opens a watch, and
     # the proposal score that answers one. Unset: the bars the trained model was tuned with.
-    watch_threshold: float | None = Field(None, ge=0.0, le=1.0)
-    answer_threshold: float | None = Field(None, ge=0.0, le=1.0)
+    # Each bar set moves the second reading's of the same role with it (SecondReading.following).
+    watch_threshold: Bar = None
+    answer_threshold: Bar = None
     # A problem score from the doubt bar up to the watch bar is watched quietly, and
     # nudged only when another member reacts to it as to a problem (a reaction score of
     # at least the reaction bar). A doubt bar at or above the watch bar turns this off.
-    doubt_threshold: float | None = Field(None, ge=0.0, le=1.0)
-    reaction_threshold: float | None = Field(None, ge=0.0, le=1.0)
+    doubt_threshold: Bar = None
+    reaction_threshold: Bar = None
     # The watch bar of a table that asks for fewer, surer nudges (/nudges fewer); under
     # it a problem waits for someone to react. Unset: the trained model's choice.
-    surer_threshold: float | None = Field(None, ge=0.0, le=1.0)
+    surer_threshold: Bar = None
     # The agreement score at which a reply counts as consent when the bot looks for a
     # table agreeing to a proposal (it then offers to record it). Unset: the model's.
-    consent_threshold: float | None = Field(None, ge=0.0, le=1.0)
+    consent_threshold: Bar = None
     # The trained classifier's messages that a nudge hangs on are read again by a slower,
     # better encoder beside the engine: it makes nudges precise enough (0.83 -> 0.91) for
     # about 37 MB of a live bot's memory (training/RESULTS.md, "spaCy's command line left
@@ -234,7 +252,12 @@ def _variable(located: str, refused: object) -> str:
 
 
 class SettingsError(Exception):
-    """A setting is missing or malformed; the message names it in one line."""
+    """A setting is missing or malformed; the message names it in one line. `field`: the
+    setting refused (None: unknown), `reason`: what is wrong with it."""
+
+    def __init__(self, message: str, *, field: str | None = None, reason: str = "") -> None:
+        super().__init__(message)
+        self.field, self.reason = field, reason or message
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -242,5 +265,7 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)
     except ValidationError as error:
         first = error.errors()[0]
-        name = _variable(str(first["loc"][0]), first.get("input")) if first["loc"] else "?"
-        raise SettingsError(f"{name}: {first['msg']}") from None
+        located = str(first["loc"][0]) if first["loc"] else None
+        name = "?" if located is None else _variable(located, first.get("input"))
+        field = next((f for f in Settings.model_fields if located in (f, *_names(f))), None)
+        raise SettingsError(f"{name}: {first['msg']}", field=field, reason=first["msg"]) from None

@@ -6,9 +6,12 @@ Time always arrives on the event (`at`, timezone-aware UTC): the engine reads no
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
+
+from rules.surrogates import without_lone_surrogates
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -17,6 +20,19 @@ class Event:
     channel: str
     at: datetime
     event_id: str
+
+    def __post_init__(self) -> None:
+        # Half an emoji in a payload's text (rules.surrogates) would stop the classifier
+        # and the database, and the event would be lost with them.
+        for name in _field_names(type(self)):
+            value = getattr(self, name)
+            if isinstance(value, str) and not value.isascii():
+                object.__setattr__(self, name, without_lone_surrogates(value))
+
+
+@functools.cache
+def _field_names(kind: type[Event]) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(kind))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

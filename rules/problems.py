@@ -57,6 +57,7 @@ from rules.events import (
 )
 from rules.fingerprints import message_fingerprint
 from rules.grammar import AskWhy, HasProposal, NotAProblem, Snooze
+from rules.language import detect_language
 from rules.say import N_, Lines, Quote, Say, Span, excerpt
 from rules.speech import language, private
 from rules.state import TableState, Watch
@@ -505,25 +506,25 @@ def on_relabelled(
     The answer is in the table's language, else `lang` (the command's), else the
     message's."""
     watch = state.watch(event.message_id)
-    lang = language(state, lang or (watch.lang if watch else None))
     # A button on a nudge carries no text; the watch kept it for this.
     text = event.text or (watch.text if watch else "")
+    said_in = watch.lang if watch else detect_language(text) if text else None
+    lang = language(state, lang or said_in)
     dismissed = event.label == "problem" and not event.applies
     # "Not a problem" holds for the same message when it comes back (rules.fingerprints).
     fingerprint = message_fingerprint(text) if dismissed else None
-    actions: list[Action] = [
-        StoreCorrection(
-            workspace=event.workspace,
-            channel=event.channel,
-            user=event.user,
-            text=text,
-            label=event.label,
-            applies=event.applies,
-            at=event.at,
-            fingerprint=fingerprint,
-            message_id=event.message_id,
-        )
-    ]
+    stored = {
+        "workspace": event.workspace, "channel": event.channel, "user": event.user,
+        "text": text, "at": event.at, "message_id": event.message_id,
+    }  # fmt: skip
+    actions: list[Action] = []
+    if event.label == "proposal" and event.applies and _read_as_problem(watch):
+        # "It has a proposal" on a problem the bot took for one, rather than "not a
+        # problem": a problem that answers itself, and so it is learnt (training.dataset).
+        actions.append(StoreCorrection(**stored, label="problem", applies=True))
+    actions.append(
+        StoreCorrection(**stored, label=event.label, applies=event.applies, fingerprint=fingerprint)
+    )
     if dismissed:
         if watch is not None and watch.status in STILL_WAITING:
             actions += _close(event, watch, "dismissed", event.at)
@@ -533,8 +534,9 @@ def on_relabelled(
             else N_("Thanks for telling me. I will not treat that as a problem, nor the same "
                     "message when it comes back here.")
         )  # fmt: skip
-        if state.settings.nudges == "normal" and fewer_helps:
-            # The moment a false nudge annoys is when the way to fewer helps most.
+        if state.settings.nudges == "normal" and fewer_helps and _read_as_problem(watch):
+            # The moment a false nudge annoys is when the way to fewer helps most (and
+            # only then: a message the bot never took for a problem is no false nudge).
             hint = Say.of(
                 N_("Does this happen often here? With /nudges fewer I only nudge about "
                    "problems I am quite sure of, or that someone reacts to.")
@@ -563,6 +565,11 @@ def on_relabelled(
             private(event, event.user, Say.of(N_("Thanks for telling me. Noted.")), lang)
         )
     return actions
+
+
+def _read_as_problem(watch: Watch | None) -> bool:
+    """The bot took the message for a problem (a doubtful one it never acted on aside)."""
+    return watch is not None and watch.status not in ("doubtful", "unconfirmed")
 
 
 def on_why(event: WhyAsked, state: TableState, reasons_of: ReasonsOf) -> list[Action]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rules.classifier import Classification
 from rules.events import CommandInvoked, Event, MessageEdited, MessagePosted
@@ -64,6 +64,37 @@ class SecondReading:
     @staticmethod
     def combined(first: Mapping[str, float], second: Mapping[str, float]) -> dict[str, float]:
         return {label: (first.get(label, 0.0) + second.get(label, 0.0)) / 2 for label in READ_AGAIN}
+
+    def following(self, tuned: Thresholds, chosen: Thresholds) -> SecondReading:
+        """These bars where an operator chose some of the first reading's (`chosen`, None
+        where not; `tuned`: the ones the classifier came with): each chosen one moves its
+        bar here in proportion (0 stays 0, 1 stays 1, the tuned value leaves it as it
+        is), so that a lower watch bar nudges more on both readings. Doubting is off here
+        when it is off in the first reading (no doubt bar, or one at or above the watch
+        bar): then no reread makes a problem wait for someone to react to it."""
+        moved = {
+            name: _moved(getattr(self.bars, name), getattr(tuned, name), getattr(chosen, name))
+            for name in BAR_NAMES
+        }
+        first = {
+            name: getattr(tuned, name) if getattr(chosen, name) is None else getattr(chosen, name)
+            for name in ("watch", "doubt")
+        }
+        if first["doubt"] is None or first["watch"] is None or first["doubt"] >= first["watch"]:
+            moved["doubt"] = None
+        return replace(self, bars=Thresholds(**moved))
+
+
+def _moved(own: float | None, tuned: float | None, chosen: float | None) -> float | None:
+    """The second reading's bar `own` after the first reading's moved from `tuned` to
+    `chosen`: by the same share of the way towards 0 or towards 1."""
+    if chosen is None or chosen == tuned:
+        return own
+    if own is None or tuned is None:
+        return chosen
+    if chosen < tuned:
+        return round(own * chosen / tuned, 4)
+    return round(own + (1 - own) * (chosen - tuned) / (1 - tuned), 4)
 
 
 # The bars by name, as a trained model's meta and the settings give them.

@@ -173,6 +173,18 @@ def test_settings_read_durations_and_database_url(monkeypatch):
     assert settings.database_url == "postgresql://u@h/db"
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "1.5", "-0.1", "high", ""])
+def test_settings_a_bar_is_a_number_from_0_to_1(monkeypatch, value):
+    monkeypatch.setenv("GROUNDRULES_WATCH_THRESHOLD", value)
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert str(raised.value) == (
+        "GROUNDRULES_WATCH_THRESHOLD: must be a number from 0 to 1, such as 0.75"
+    )
+    monkeypatch.setenv("GROUNDRULES_WATCH_THRESHOLD", " 1 ")
+    assert load_settings().watch_threshold == 1.0
+
+
 def test_settings_log_level_in_any_case(monkeypatch):
     assert load_settings().log_level == "INFO"
     monkeypatch.setenv("GROUNDRULES_LOG_LEVEL", " debug")

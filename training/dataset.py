@@ -19,6 +19,8 @@ from rules.classifier import LABELS
 from rules.classifier.normalise import own_words
 
 SPLITS = ("train", "dev", "test")
+# The batch of a team's correction: a line without its conversation.
+FEEDBACK = "feedback"
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -28,31 +30,47 @@ class Example:
     text: str
     lang: str
     labels: tuple[str, ...]
-    domain: str = "feedback"
-    batch: str = "feedback"
+    domain: str = FEEDBACK
+    batch: str = FEEDBACK
     hard_negative: bool = False
+    # Labels nobody said either way (a correction of a text the corpus lacks names one or
+    # two): neither present nor absent, so no head learns them from this line.
+    unknown: tuple[str, ...] = ()
 
     @classmethod
     def from_record(cls, record: dict) -> Example:
-        labels = record.get("labels", [])
-        unknown = set(labels) - set(LABELS)
-        if unknown:
-            raise ValueError(f"{record.get('id')}: unknown labels {sorted(unknown)}")
+        labels, unknown = record.get("labels", []), record.get("unknown", [])
+        strange = (set(labels) | set(unknown)) - set(LABELS)
+        if strange:
+            raise ValueError(f"{record.get('id')}: unknown labels {sorted(strange)}")
         return cls(
             id=str(record["id"]),
             text=str(record["text"]),
             lang=str(record["lang"]),
             labels=ordered(labels),
-            domain=str(record.get("domain", "feedback")),
-            batch=str(record.get("batch", "feedback")),
+            domain=str(record.get("domain", FEEDBACK)),
+            batch=str(record.get("batch", FEEDBACK)),
             hard_negative=bool(record.get("hard_negative", False)),
+            unknown=ordered(unknown),
         )
 
     def record(self) -> dict:
-        return asdict(self) | {"labels": list(self.labels)}
+        written = asdict(self) | {"labels": list(self.labels), "unknown": list(self.unknown)}
+        if not self.unknown:  # the corpus's records: every label known
+            del written["unknown"]
+        return written
 
     def has(self, label: str) -> bool:
         return label in self.labels
+
+    def knows(self, label: str) -> bool:
+        """Whether the line says if `label` applies (`has`) or not."""
+        return label not in self.unknown
+
+    @property
+    def in_conversation(self) -> bool:
+        """A corpus line is one of its batch's conversation; a correction is alone."""
+        return self.batch != FEEDBACK
 
 
 def ordered(labels: Iterable[str]) -> tuple[str, ...]:
@@ -62,11 +80,17 @@ def ordered(labels: Iterable[str]) -> tuple[str, ...]:
 
 
 def read_jsonl(path: Path) -> Iterator[dict]:
+    for _, record in _numbered_jsonl(path):
+        yield record
+
+
+def _numbered_jsonl(path: Path) -> Iterator[tuple[int, object]]:
+    """Each line's number and value; blank lines are skipped."""
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
             if line.strip():
                 try:
-                    yield json.loads(line)
+                    yield number, json.loads(line)
                 except json.JSONDecodeError as error:
                     raise ValueError(f"{path}:{number}: {error}") from None
 
@@ -96,7 +120,7 @@ def previous_lines(examples: Sequence[Example]) -> list[int | None]:
     latest: dict[str, int] = {}
     for index in sorted(range(len(examples)), key=lambda i: examples[i].id):
         batch = examples[index].batch
-        if batch != "feedback":
+        if examples[index].in_conversation:
             found[index] = latest.get(batch)
             latest[batch] = index
     return found
@@ -111,7 +135,8 @@ def fold_feedback(
     It changes that label on every example with the same text (compared after the
     classifier's own normalisation) and leaves the other labels alone; a text the
     corpus does not have becomes a new example whose labels are what the corrections
-    say (for it, labels nobody mentioned count as absent). Files are read in name
+    say, and the labels nobody mentioned are `unknown` on it (a "not a problem" says
+    nothing of concern: each label's head leaves the line out). Files are read in name
     order and lines in file order, so a later correction wins. Texts that are in a
     held-out split are skipped: training on them would leak into the evaluation.
     """
@@ -126,8 +151,7 @@ def fold_feedback(
     result = list(examples)
     added: dict[str, Example] = {}
     for path in files:
-        for record in read_jsonl(path):
-            label, applies, text = record["label"], bool(record["applies"]), record["text"]
+        for label, applies, text, lang in read_corrections(path):
             if label not in LABELS:
                 print(f"{path}: skipping unknown label {label!r}", file=sys.stderr)
                 continue
@@ -144,12 +168,38 @@ def fold_feedback(
                 base = added.get(text_key) or Example(
                     id=f"feedback-{len(added) + 1:05d}",
                     text=text,
-                    lang=str(record.get("lang") or "en"),
+                    lang=lang or "en",
                     labels=(),
+                    unknown=LABELS,
                 )
-                added[text_key] = replace(base, labels=_apply(base.labels, label, applies))
+                added[text_key] = replace(
+                    base,
+                    labels=_apply(base.labels, label, applies),
+                    unknown=tuple(known for known in base.unknown if known != label),
+                )
     stats["added"] = len(added)
     return result + list(added.values()), stats
+
+
+def read_corrections(path: Path) -> Iterator[tuple[str, bool, str, str | None]]:
+    """(label, applies, text, lang) of each line of an exported corrections file, as
+    `bot.feedback` writes them. A line edited by hand into something else stops
+    training, naming the file and line: "applies": "false" must not count as true."""
+    for number, record in _numbered_jsonl(path):
+        where = f"{path}:{number}"
+        if not isinstance(record, dict):
+            raise ValueError(f"{where}: expected an object, as the export writes")
+        text, label, applies, lang = (record.get(k) for k in ("text", "label", "applies", "lang"))
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{where}: “text” must be the message's words")
+        if not isinstance(label, str):
+            raise ValueError(f"{where}: “label” must be one of {', '.join(LABELS)}")
+        if not isinstance(applies, bool):
+            given = f", not {json.dumps(applies)}" if "applies" in record else ""
+            raise ValueError(f"{where}: “applies” must be true or false{given}")
+        if lang is not None and lang not in ("en", "nl"):
+            raise ValueError(f"{where}: “lang” must be en or nl, not {json.dumps(lang)}")
+        yield label, applies, text, lang
 
 
 def _apply(labels: tuple[str, ...], label: str, applies: bool) -> tuple[str, ...]:

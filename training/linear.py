@@ -240,8 +240,8 @@ def _fit_head(
     tol: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, dict[str, LabelModel | None]]:
     """One L2 logistic regression per label in `labels` (the others' columns stay
-    zero): (weights per column, biases, the models); `tol`: where to stop (None:
-    scikit-learn's default)."""
+    zero), each on the lines that say whether it applies (Example.knows): (weights per
+    column, biases, the models); `tol`: where to stop (None: scikit-learn's default)."""
     weights = np.zeros((matrix.shape[1], len(LABELS)))
     bias = np.zeros(len(LABELS))
     models: dict[str, LabelModel | None] = {}
@@ -249,9 +249,11 @@ def _fit_head(
         if label not in labels:
             models[label] = None
             continue
-        target = np.array([example.has(label) for example in examples], dtype=int)
+        known = [i for i, example in enumerate(examples) if example.knows(label)]
+        rows = matrix if len(known) == len(examples) else matrix[known]
+        target = np.array([examples[i].has(label) for i in known], dtype=int)
         weights[:, j], bias[j], models[label] = _fit_target(
-            matrix, target, config, text_columns=text_columns, tol=tol
+            rows, target, config, text_columns=text_columns, tol=tol
         )
     return weights, bias, models
 

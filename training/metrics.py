@@ -39,14 +39,18 @@ def score(gold: Sequence[bool], predicted: Sequence[bool]) -> Score:
 def per_label(
     examples: Sequence[Example], predicted: Sequence[frozenset[str]], *, lang: str | None = None
 ) -> dict[str, Score]:
-    """Scores per label, over one language's examples or all of them."""
+    """Scores per label, over one language's examples or all of them (for each label,
+    those that say whether it applies: Example.knows)."""
     pairs = [
         (example, labels)
         for example, labels in zip(examples, predicted, strict=True)
         if lang is None or example.lang == lang
     ]
     return {
-        label: score([e.has(label) for e, _ in pairs], [label in p for _, p in pairs])
+        label: score(
+            [e.has(label) for e, _ in pairs if e.knows(label)],
+            [label in p for e, p in pairs if e.knows(label)],
+        )
         for label in LABELS
     }
 

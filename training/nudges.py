@@ -103,11 +103,19 @@ class Conversations:
 
     A message is a watched problem when it is a problem and not a proposal (a message
     that is both answers itself); a proposal among the next `window` messages of the
-    same batch answers it. Vectorised, so a grid of bars is cheap to search.
+    same batch answers it. Vectorised, so a grid of bars is cheap to search. A team's
+    corrections come without their conversation (and may not say whether they propose
+    something): they are left out.
     """
 
     def __init__(self, examples: Sequence[Example], window: int) -> None:
-        self.order = np.array(sorted(range(len(examples)), key=lambda i: examples[i].id))
+        self.order = np.array(
+            sorted(
+                (i for i, example in enumerate(examples) if example.in_conversation),
+                key=lambda i: examples[i].id,
+            ),
+            dtype=int,
+        )
         batch = np.array([examples[i].batch for i in self.order])
         self.window = window
         # later[k]: the message k places on is in the same batch

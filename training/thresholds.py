@@ -28,11 +28,13 @@ def grid(search: ThresholdSearch) -> list[float]:
 def label_thresholds(
     examples: Sequence[Example], scores: Mapping[str, Sequence[float]], search: ThresholdSearch
 ) -> dict[str, float]:
-    """Per label, the threshold with the best F1 (ties: the lowest)."""
+    """Per label, the threshold with the best F1 (ties: the lowest), on the examples
+    that say whether it applies (Example.knows)."""
     chosen = {}
     for label in LABELS:
-        gold = [example.has(label) for example in examples]
-        values = np.asarray(scores[label])
+        known = [i for i, example in enumerate(examples) if example.knows(label)]
+        gold = [examples[i].has(label) for i in known]
+        values = np.asarray(scores[label])[known]
         best = max(
             grid(search),
             key=lambda t: (score(gold, list(values >= t)).f1, -t),

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
-from bot.bootstrap import Groundrules, engine_thresholds
-from bot.explain import explain_message
+from bot.bootstrap import Groundrules
+from bot.explain import explain_message, second_opinion
 from bot.presenting import plain
 from bot.store import review_message_key
 from rules.actions import (
@@ -236,10 +236,12 @@ class ConsoleChat:
             self.write(f"  (the {classifier.name} classifier has no weights to explain)")
             return
         before = self._before(number)
-        engine = engine_thresholds(self.app.settings, classifier)
+        engine = self.app.service.engine
         after = None if before is None else before.text
+        text = self.messages[number].text
+        second = second_opinion(self.app.second_reader, engine.second, text)
         self.write(
-            explain_message(classifier, engine, self.messages[number].text, after=after, top=3)
+            explain_message(classifier, engine.thresholds, text, after=after, top=3, second=second)
         )
 
     def _before(self, number: str) -> Posted | None:

@@ -13,15 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rules.events import CommandInvoked, MessagePosted
+from rules.surrogates import undecoded_byte
 
 _COMMAND = re.compile(r"^/([a-zA-Z][\w-]*)(?:\s+(.*))?$", re.DOTALL)
 # A transcript's clock stays within these years: timers and windows are added to it,
 # and a date near year 9999 would overflow there instead of being reported here.
 FIRST_YEAR, LAST_YEAR = 1970, 9000
-
-
-# Bytes that are not UTF-8, as a stream opened with errors="surrogateescape" reads them.
-_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 class NotUtf8(Exception):
@@ -38,8 +35,7 @@ def utf8_lines(stream: Iterable[str]) -> Iterator[str]:
     """A transcript's lines, from a stream opened with errors="surrogateescape"; raises
     `NotUtf8` at the first line that is not UTF-8."""
     for number, raw in enumerate(stream, start=1):
-        if (bad := _UNDECODED.search(raw)) is not None:
-            byte = ord(bad.group()) - 0xDC00
+        if (byte := undecoded_byte(raw)) is not None:
             # Its byte-order mark (PowerShell's ">" writes UTF-16): the file is all UTF-16.
             utf16 = number == 1 and raw.startswith(("\udcff\udcfe", "\udcfe\udcff"))
             raise NotUtf8(number, byte, utf16=utf16)

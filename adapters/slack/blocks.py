@@ -161,6 +161,13 @@ def plain(text: str, limit: int = MAX_INPUT) -> dict[str, Any]:
     return {"type": "plain_text", "text": text[:limit], "emoji": True}
 
 
+def mrkdwn(text: str) -> dict[str, Any]:
+    """A mrkdwn text object that Slack takes as written: not verbatim, it would parse a
+    plain "@here" or a channel name in someone's echoed words into a mention or a link.
+    The bot's own links and names are written out (<#C1>), and stay links."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
 def sections(text: str) -> list[Block]:
     """One or more mrkdwn sections, split between lines to stay under Slack's limit."""
     chunks: list[str] = []
@@ -173,11 +180,9 @@ def sections(text: str) -> list[Block]:
                 candidate = piece
             current = candidate
     chunks.append(current)
-    return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
-        for chunk in chunks
-        if chunk.strip()
-    ] or [{"type": "section", "text": {"type": "mrkdwn", "text": " "}}]
+    return [{"type": "section", "text": mrkdwn(chunk)} for chunk in chunks if chunk.strip()] or [
+        {"type": "section", "text": mrkdwn(" ")}
+    ]
 
 
 def _pieces(line: str) -> list[str]:
@@ -203,7 +208,7 @@ def heading(msgid: str, voice: Voice) -> list[Block]:
 
 
 def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:MAX_SECTION]}]}
+    return {"type": "context", "elements": [mrkdwn(text[:MAX_SECTION])]}
 
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:

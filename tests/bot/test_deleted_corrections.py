@@ -55,11 +55,14 @@ def test_deleting_a_message_said_to_propose_something_blanks_its_correction(app)
     chat.relabel("ben", "09:00", "09:31", has_proposal=True)  # the nudge's button
     chat.command("anna", "/has-proposal", "09:32")
     chat.delete("09:00", "09:40")
+    canteen = "#problem the canteen is closed, let's order in"
     assert [(c.message_id, c.text, c.label, c.applies) for c in corrections(app)] == [
+        ("09:00", "", "problem", True),
         ("09:00", "", "proposal", True),
-        ("09:02", "#problem the canteen is closed, let's order in", "proposal", True),
+        ("09:02", canteen, "problem", True),
+        ("09:02", canteen, "proposal", True),
     ]
-    assert exported(app) == ["#problem the canteen is closed, let's order in"]
+    assert exported(app) == [canteen, canteen]
 
 
 def test_corrections_at_another_table_keep_their_text(app):

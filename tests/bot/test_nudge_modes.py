@@ -8,8 +8,9 @@ import pytest
 from bot import views
 from rules.actions import Reply, SendNudge
 from rules.classifier.rule_based import RuleClassifier
+from rules.events import MessageRelabelled
 from tests.conftest import make_app
-from tests.helpers import SURER, Chat
+from tests.helpers import SURER, Chat, at
 
 
 def surer_app(database_url: str, tagged, **settings):
@@ -183,6 +184,22 @@ def test_nudges_not_a_problem_points_to_fewer_nudges_until_the_table_has_chosen_
     assert chat.texts()[-1] == (
         "Thanks for telling me. I will not treat that as a problem, nor the same message when "
         "it comes back here."
+    )
+
+
+def test_nudges_not_a_problem_of_a_message_never_taken_for_one_points_nowhere(surer):
+    """The console's /correct (or a late button) on a message the bot never read as a
+    problem: no false nudge to have fewer of, and the answer in the message's language."""
+    chat = Chat(surer)
+    chat.say("piet", "zullen we om tien uur beginnen?", "09:00")
+    event = MessageRelabelled(
+        workspace="W1", channel="C1", at=at("09:01"), event_id="relabel-1", user="piet",
+        message_id="09:00", text="de printer is weer kapot", label="problem", applies=False,
+    )  # fmt: skip
+    chat._deliver(surer.service.handle(event))
+    assert chat.texts()[-1] == (
+        "Dank je dat je het laat weten. Ik zie dat niet als een probleem, en hetzelfde "
+        "bericht ook niet als het hier terugkomt."
     )
 
 

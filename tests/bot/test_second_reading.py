@@ -13,7 +13,13 @@ from datetime import timedelta
 import pytest
 
 from bot import codec, views
-from bot.bootstrap import _shipped_encoder, second_reader
+from bot.bootstrap import (
+    _shipped_encoder,
+    bootstrap,
+    engine_thresholds,
+    second_reader,
+    second_reading_bars,
+)
 from bot.models import now_utc
 from bot.runtime import SECOND_READER_THREAD, Runtime
 from bot.settings import Settings
@@ -115,6 +121,37 @@ def test_a_reaction_that_confirmed_a_problem_outweighs_a_second_reading(app, rea
     assert nudged(chat) == ["09:00"]
 
 
+def test_the_operator_s_bars_hold_on_the_second_reading_too(app, reader, tagged):
+    """GROUNDRULES_WATCH_THRESHOLD=0.5 and a doubt bar above it (doubting off): a
+    problem the first reading watches and the second only half shares (0.5) is nudged
+    at once, not made to wait for a reaction by the second reading's own bars."""
+    tagged.bars = FIRST
+    settings = Settings(database_url="sqlite://", watch_threshold=0.5, doubt_threshold=0.95)
+    app.service.engine.thresholds = engine_thresholds(settings, tagged)
+    app.service.engine.second = second_reading_bars(settings, tagged, SECOND)
+    chat = Chat(app)
+    chat.say("ben", "#problem the till is 40 euro short", "09:00")
+    chat.tick("12:00")
+    assert nudged(chat) == ["09:00"]
+
+
+def test_the_second_reading_s_bars_move_with_the_first_reading_s():
+    tuned = Thresholds(watch=0.8, answer=0.6, doubt=0.5, reaction=0.5, surer=0.9)
+    # set to the model's own values, or not at all: nothing moves
+    assert SECOND.following(tuned, Thresholds()) == SECOND
+    assert SECOND.following(tuned, tuned) == SECOND
+    # in proportion towards 0 or towards 1; 0 stays 0 and 1 stays 1
+    moved = SECOND.following(tuned, Thresholds(watch=0.6, answer=0.8, surer=1.0)).bars
+    assert (moved.watch, moved.answer, moved.surer) == (0.5625, 0.8, 1.0)
+    assert SECOND.following(tuned, Thresholds(watch=0.0)).bars.watch == 0.0
+    assert moved.doubt == BARS.doubt and moved.reaction == BARS.reaction
+    # doubting off in the first reading (a doubt bar at or over the watch bar): here too
+    assert SECOND.following(tuned, Thresholds(doubt=0.8)).bars.doubt is None
+    assert SECOND.following(tuned, Thresholds(watch=0.45)).bars.doubt is None
+    assert SECOND.following(Thresholds(watch=0.8), Thresholds()).bars.doubt is None
+    assert SECOND.following(tuned, Thresholds(doubt=0.4)).bars.doubt == 0.36
+
+
 def test_without_a_second_reader_nothing_is_asked_and_a_late_reading_is_dropped(app):
     chat = Chat(app)
     chat.say("ben", "#problem the till is short", "09:00")
@@ -202,6 +239,13 @@ def test_the_second_reader_is_built_by_default_beside_the_trained_classifier_onl
     assert second_reader(Settings(second_reading=False), trained) is None
     assert second_reader(Settings(second_reading=True), RuleClassifier()) is None
     assert "reads beside the trained classifier, not 'rules'" in caplog.text
+    # the bot's engine holds the second reading to the operator's bars too
+    settings = Settings(database_url="sqlite://", watch_threshold=0.5, doubt_threshold=0.99)
+    app = bootstrap(settings, classifier=trained)
+    held = app.service.engine.second
+    assert held is not None and held.bars.doubt is None
+    assert held.bars.watch < loaded.second.bars.watch
+    app.database.dispose()
 
 
 def test_without_the_encoder_s_base_the_bot_reads_once_and_says_why(

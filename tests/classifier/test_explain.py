@@ -98,6 +98,25 @@ def test_explain_shows_scores_bars_and_reasons_in_words():
     assert "[start]" in result.output or "the letters of" in result.output
 
 
+def test_explain_says_what_the_second_reading_decides_under_the_operator_s_bars():
+    """With the second reading on (the default), the average of both readings decides,
+    held to the second reading's bars as the settings moved them."""
+    shown = runner.invoke(app, ["explain", "the build is broken", "--top", "1"]).output
+    assert "second reading, by the encoder: problem " in shown
+    assert "only if someone reacts to it" in shown
+    # a lower watch bar and doubting turned off (doubt over watch) hold there too
+    bars = {"GROUNDRULES_WATCH_THRESHOLD": "0.3", "GROUNDRULES_DOUBT_THRESHOLD": "0.99"}
+    chosen = runner.invoke(app, ["explain", "the build is broken", "--top", "1"], env=bars)
+    assert "a nudge watches it from 0.30" in chosen.output
+    [average] = [line for line in chosen.output.splitlines() if "(a nudge from" in line]
+    assert float(average.split("(a nudge from ")[1].rstrip(")")) < 0.4
+    assert "reacts" not in chosen.output
+    alone = runner.invoke(
+        app, ["explain", "the build is broken"], env={"GROUNDRULES_SECOND_READING": "false"}
+    )
+    assert alone.exit_code == 0 and "second reading" not in alone.output
+
+
 def test_explain_reads_the_message_before_when_given():
     result = runner.invoke(
         app, ["explain", "prima", "--after", "shall we move the stand-up to 9:30?"]
@@ -114,6 +133,15 @@ def test_explain_quotes_a_long_message_on_one_short_line():
     header = result.output.splitlines()[0]
     assert header.startswith("“de printer is kapot de printer") and "…” (read alone)" in header
     assert len(header) < 120
+
+
+def test_explain_refuses_a_message_that_is_not_utf8_in_one_line():
+    # the command line as Python reads a Latin-1 "é" (errors="surrogateescape")
+    for args in (["caf\udce9 kapot"], ["prima", "--after", "caf\udce9 kapot"]):
+        result = runner.invoke(app, ["explain", *args])
+        assert result.exit_code == 2
+        named = "the message" if len(args) == 1 else "--after"
+        assert result.stderr == f"groundrules: {named} is not UTF-8 (byte 0xe9)\n"
 
 
 def test_explain_refuses_a_top_of_zero():

@@ -19,11 +19,12 @@ from rules.classifier import LABELS
 from rules.classifier.rule_based import RuleClassifier
 from rules.classifier.trained import NEEDS_WORDS, TrainedClassifier
 from rules.events import MessageRelabelled
-from tests.helpers import write_conversation
+from tests.helpers import Chat, TaggedClassifier, write_conversation
 from training import train as make_train
 from training.config import load_config
 from training.dataset import Example, fold_feedback, load_split, previous_lines, write_jsonl
-from training.linear import fit_models, follows_problem
+from training.linear import _fit_target, design_matrix, fit_models, follows_problem
+from training.thresholds import label_thresholds
 
 ROOT = Path(__file__).resolve().parents[2]
 CORRECTED = "the coffee machine on floor two is making a funny noise"
@@ -308,12 +309,81 @@ def test_a_correction_round_trips_into_training_data(tmp_path):
     assert folded[1] == corpus[1]
     assert stats == {"corrections": 2, "changed": 2, "added": 0, "held_out": 0}
 
-    # a text the corpus lacks becomes a new example; one in a held-out split is skipped
+    # a text the corpus lacks becomes a new example, of the labels the corrections name
+    # (concern and agreement: nobody said); one in a held-out split is skipped
     new, stats = fold_feedback(corpus[1:], feedback)
     assert [e.labels for e in new] == [("problem",), ("proposal",)]
+    assert new[1].unknown == ("concern", "agreement") and new[0].unknown == ()
     assert stats["added"] == 1
     held, stats = fold_feedback(corpus[1:], feedback, held_out=[replace(corpus[0], id="t")])
     assert held == corpus[1:] and stats["held_out"] == 2
+
+
+def test_it_has_a_proposal_on_a_nudge_is_learnt_as_a_problem_that_proposes(tmp_path):
+    """The engine answers such a problem with itself: it is a problem and a proposal,
+    and nobody said whether it is a concern or an agreement."""
+    url = f"sqlite:///{tmp_path}/groundrules.db"
+    app = bootstrap(Settings(database_url=url, second_reading=False), classifier=TaggedClassifier())
+    chat = Chat(app)
+    chat.say("ben", f"#problem {CORRECTED}", "09:00")
+    chat.tick("09:30")
+    chat.command("ben", "/has-proposal", "09:31")
+    app.database.dispose()
+    feedback = tmp_path / "feedback"
+    feedback.mkdir()
+    with (feedback / "export.jsonl").open("w", encoding="utf-8") as out:
+        assert export_corrections(url, out) == 2
+    [added] = fold_feedback([], feedback)[0]
+    assert (added.labels, added.unknown) == (("problem", "proposal"), ("concern", "agreement"))
+
+
+def test_a_new_text_s_line_is_left_out_of_the_heads_nobody_said_anything_of(tiny):
+    config = load_config(tiny / "config.toml")
+    corpus = load_split(config.splits, "train")
+    # "not a problem", of a text that reads as a concern: that says nothing of concern
+    said = Example("feedback-00001", "I'm worried nobody covers the night shift", "en", (),
+                   unknown=("proposal", "concern", "agreement"))  # fmt: skip
+    fitted = fit_models([*corpus, said], config)
+    matrix = design_matrix(fitted.nlp, [e.text for e in corpus], fitted.words, fitted.chars,
+                           fit=False, char_weight=fitted.char_weight)  # fmt: skip
+
+    def without_the_line(label: str) -> np.ndarray:
+        target = np.array([e.has(label) for e in corpus], dtype=int)
+        _, _, model = _fit_target(matrix, target, config, text_columns=matrix.shape[1])
+        return model.predict_proba(matrix)
+
+    concern = fitted.models["concern"].predict_proba(matrix)
+    assert np.allclose(concern, without_the_line("concern"))
+    problem = fitted.models["problem"].predict_proba(matrix)  # it said: not a problem
+    assert not np.allclose(problem, without_the_line("problem"))
+    # nor do they count where a label's threshold is chosen
+    lines = [Example("a", "a", "en", ("concern",)), Example("b", "b", "en", ()),
+             Example("c", "c", "en", (), unknown=("concern",))]  # fmt: skip
+    scores = {label: [0.9, 0.2, 0.5] for label in LABELS}
+    assert label_thresholds(lines, scores, config.thresholds)["concern"] < 0.5
+    said_absent = [*lines[:2], replace(lines[2], unknown=())]
+    assert label_thresholds(said_absent, scores, config.thresholds)["concern"] > 0.5
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ('{"text": "x", "label": "problem", "applies": "false"}',
+         "“applies” must be true or false, not \"false\""),
+        ('{"text": "x", "applies": false}', "“label” must be one of"),
+        ('{"label": "problem", "applies": false}', "“text” must be the message's words"),
+        ('{"text": "x", "label": "problem", "applies": true, "lang": "fr"}', "“lang” must be"),
+        ('["x"]', "expected an object"),
+    ],
+)  # fmt: skip
+def test_a_corrections_file_edited_by_hand_is_refused_by_file_and_line(tmp_path, line, said):
+    feedback = tmp_path / "feedback"
+    feedback.mkdir()
+    good = '{"text": "the printer is broken", "label": "problem", "applies": false}'
+    (feedback / "team.jsonl").write_text(f"{good}\n\n{line}\n", "utf-8")
+    with pytest.raises(ValueError) as refused:
+        fold_feedback([], feedback)
+    assert str(refused.value).startswith(f"{feedback / 'team.jsonl'}:3: {said}")
 
 
 def test_training_learns_from_exported_corrections(tiny):

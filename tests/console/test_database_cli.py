@@ -29,13 +29,13 @@ def one_line(result, exit_code: int = 1) -> str:
     return line
 
 
-def corrected(url: str, rule_classifier) -> None:
+def corrected(url: str, rule_classifier, text: str = "the build is slow again") -> None:
     groundrules = make_app(url, rule_classifier)
     try:
         groundrules.service.handle(
             MessageRelabelled(
                 workspace="W1", channel="C1", at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
-                event_id="e1", user="U-ben", message_id="m1", text="the build is slow again",
+                event_id="e1", user="U-ben", message_id="m1", text=text,
                 label="problem", applies=False,
             )
         )  # fmt: skip
@@ -79,6 +79,20 @@ def test_feedback_export_replaces_the_file_once_written(tmp_path, rule_classifie
     assert not [p for p in tmp_path.iterdir() if "partial" in p.name]
 
 
+def test_feedback_export_speaks_every_table_s_language_where_the_text_gives_no_sign(
+    tmp_path, rule_classifier
+):
+    """A text whose words give no sign ("staging is stuk") at a table that chose no
+    language: with GROUNDRULES_LANGUAGE=nl it is Dutch, as the bot read it."""
+    url = f"sqlite:///{tmp_path}/groundrules.db"
+    corrected(url, rule_classifier, text="staging is stuk")
+    dutch = runner.invoke(app, ["feedback", "export", "--database", url],
+                          env={"GROUNDRULES_LANGUAGE": "nl"})  # fmt: skip
+    assert json.loads(dutch.stdout)["lang"] == "nl"
+    english = runner.invoke(app, ["feedback", "export", "--database", url])
+    assert json.loads(english.stdout)["lang"] == "en"
+
+
 def test_feedback_export_failing_half_way_keeps_the_last_export(
     tmp_path, rule_classifier, monkeypatch
 ):
@@ -86,7 +100,7 @@ def test_feedback_export_failing_half_way_keeps_the_last_export(
 
     from bot import feedback
 
-    def half_way(database, out):
+    def half_way(database, out, **_):
         out.write('{"text": "half"}\n')
         raise OperationalError("SELECT", {}, Exception("disk I/O error"))
 
@@ -99,6 +113,21 @@ def test_feedback_export_failing_half_way_keeps_the_last_export(
     assert one_line(result) == f"groundrules: cannot open {url}: disk I/O error"
     assert out.read_text(encoding="utf-8") == "old\n"
     assert not [p for p in tmp_path.iterdir() if "partial" in p.name]
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["feedback", "export", "--database", "bogus"], "--database: use sqlite:///FILE"),
+        (["classify", "--classifier", "bogus"], "--classifier: Input should be 'rules'"),
+        (["replay", "-", "--window", "0"], "--window: too short: at least 10s"),
+    ],
+)
+def test_an_option_refused_is_named_as_typed_not_as_its_variable(command, said):
+    assert one_line(runner.invoke(app, command), 2).startswith(f"groundrules: {said}")
+    # the variable set wrong, with no option given, is named as the variable
+    result = runner.invoke(app, ["feedback", "export"], env={"DATABASE_URL": "bogus"})
+    assert one_line(result, 2).startswith("groundrules: DATABASE_URL: use sqlite:///FILE")
 
 
 def test_export_to_a_missing_folder_is_one_line(tmp_path, rule_classifier):

@@ -50,6 +50,15 @@ def shown(value: object) -> str:
     return "\n".join(found)
 
 
+def mrkdwn_objects(value: object) -> list[dict]:
+    if isinstance(value, dict):
+        own = [value] if value.get("type") == "mrkdwn" else []
+        return own + [found for item in value.values() for found in mrkdwn_objects(item)]
+    if isinstance(value, list):
+        return [found for item in value for found in mrkdwn_objects(item)]
+    return []
+
+
 def round_view(**changes) -> RoundView:
     view = {
         "round_id": "r1", "proposal": HOSTILE, "proposer": "U-ALICE", "thread_id": None,
@@ -61,6 +70,22 @@ def round_view(**changes) -> RoundView:
 
 def test_blocks_escape_leaves_nothing_that_pings():
     assert escape(HOSTILE) == SAFE
+
+
+def test_blocks_mrkdwn_is_verbatim_so_slack_parses_no_mention_in_people_s_words():
+    """Not verbatim, Slack would make a plain "@here" in an echoed message a mention."""
+    nudge = SendNudge(
+        workspace="slack:T", channel="C1", lang="en", user="U-ALICE", problem_id="1.0",
+        thread_id=None, problem_text="@here the build is broken #general",
+        posted_at=datetime(2026, 3, 2, tzinfo=UTC),
+    )  # fmt: skip
+    built = [
+        blocks.nudge(nudge, Voice("en", NAMES)).blocks,
+        blocks.context("@channel look"),
+        *(page.blocks for page in blocks.pages("@here " * 2000)),
+    ]
+    found = mrkdwn_objects(built)
+    assert len(found) > 3 and all(node["verbatim"] is True for node in found)
 
 
 def test_blocks_nudge_escapes_the_problem_and_names_the_author():

@@ -68,6 +68,16 @@ async def test_slack_problem_without_proposal_is_nudged_privately_with_buttons(b
     assert watches(bot) == {ts: "nudged"}
 
 
+async def test_slack_half_an_emoji_in_a_message_is_read_not_lost(bot: SlackBot):
+    """A payload may carry an emoji cut in half (JSON "\\ud83d", a lone surrogate): no
+    UTF-8 holds it, so the bot reads the message with it replaced, and nudges."""
+    ts = await problem(bot, "#problem the deploy keeps failing \ud83d")
+    assert watches(bot) == {ts: "open"}
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    assert "\n> #problem the deploy keeps failing \ufffd\n" in nudge.params["text"]
+
+
 async def test_slack_first_message_in_a_channel_syncs_its_human_members(bot: SlackBot):
     await problem(bot, "good morning everyone")
 
@@ -192,8 +202,11 @@ async def test_slack_nudge_it_has_a_proposal_answers_it_and_keeps_the_text_to_le
     assert (relabelled.label, relabelled.applies, relabelled.text) == ("proposal", True, "")
     assert watches(bot) == {ts: "answered"}
     with Session(bot.groundrules.database) as session:
-        [correction] = session.exec(select(CorrectionRow)).all()
-    assert (correction.text, correction.label, correction.applies) == (text, "proposal", True)
+        corrections = session.exec(select(CorrectionRow).order_by(CorrectionRow.id)).all()
+    assert [(c.text, c.label, c.applies) for c in corrections] == [
+        (text, "problem", True),
+        (text, "proposal", True),
+    ]
     [_, thanks] = await bot.slack.wait_for("chat.postEphemeral", 2)
     assert (thanks.params["channel"], thanks.params["user"]) == (CHANNEL_ID, USER_ID)
     assert thanks.params["text"].startswith("Thank you, and sorry for asking")
