@@ -943,6 +943,47 @@ def test_consensus_a_proposal_taken_away_is_not_asked_about(app, taken_away):
     assert chat.texts()[-1] == "Which proposal should the table look at? /concerns <proposal>"
 
 
+@pytest.mark.parametrize("meanwhile", ["agreed", "a newer proposal", "deleted"])
+def test_consensus_a_platforms_retry_of_a_proposal_takes_nothing_back(
+    app, database_url, tagged, meanwhile
+):
+    # Slack posts a message event again (same event id) when its first delivery was not
+    # acknowledged in time; behind a load balancer the retry may reach another process.
+    from rules.events import MessagePosted
+    from tests.conftest import make_app
+
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    proposal = MessagePosted(
+        workspace="W1", channel="C1", at=at("09:00"), event_id="Ev-P1", user="ben",
+        message_id="09:00", text="#proposal we pin the base image to 3.11",
+    )  # fmt: skip
+    chat._deliver(app.service.handle(proposal))
+    if meanwhile == "agreed":
+        chat.say("anna", "#agreement yes, agreed", "09:01")
+        [offer] = chat.say("dana", "#agreement fine by me", "09:02")
+        assert isinstance(offer, SuggestAgreement)
+    elif meanwhile == "a newer proposal":
+        chat.say("dana", "#proposal we build on 3.12 instead", "09:01")
+    else:
+        chat.delete("09:00", "09:01")
+    other = make_app(database_url, tagged)
+    try:
+        assert other.service.handle(proposal) == []
+    finally:
+        other.database.dispose()
+
+    chat.say("anna", "#agreement yes", "09:05")
+    said = chat.say("chris", "#agreement yes go", "09:06")
+    if meanwhile == "agreed":  # offered once: the yeses and the offer stand
+        assert said == [] and len(chat.of_type(SuggestAgreement)) == 1
+    elif meanwhile == "a newer proposal":  # the newer one is still what the table answers
+        [offer] = said
+        assert isinstance(offer, SuggestAgreement) and offer.proposer == "dana"
+    else:  # a deleted proposal stays deleted
+        assert said == [] and chat.of_type(SuggestAgreement) == []
+
+
 def test_consensus_the_offer_to_record_speaks_the_tables_language(app):
     chat = Chat(app)
     chat.join("anna", "ben", "chris")
