@@ -501,6 +501,8 @@ class UnitOfWork:
         parts: dict[str, object] = {}
         if reads.numbering or reads.agreement_numbers:
             self._one_recorder_at_a_time(workspace)
+        if reads.opening:
+            self._one_opener_at_a_time(workspace, channel)
         if reads.settings:
             parts["settings"], parts["charter"] = self._settings(workspace, channel)
         if reads.roster:
@@ -733,6 +735,17 @@ class UnitOfWork:
             self.connection.execute(
                 text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
                 {"key": f"groundrules:agreements:{workspace}"},
+            )
+
+    def _one_opener_at_a_time(self, workspace: str, channel: str) -> None:
+        """A decision that may open a round or a meeting waits for any other at the same
+        table to commit, and then reads what it opened: two /meeting start at once in two
+        processes would otherwise both find none open and open two, one of which would
+        stay open for good. (SQLite has one writer at a time already.)"""
+        if self.connection.dialect.name == "postgresql":
+            self.connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                {"key": f"groundrules:opening:{workspace}:{channel}"},
             )
 
     def _agreements(self, workspace: str, channel: str, reads: Reads) -> dict[str, object]:

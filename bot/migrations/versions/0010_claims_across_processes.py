@@ -1,0 +1,38 @@
+"""Claims across processes
+
+- meeting: an open meeting older than another meeting of its table is deleted. Two
+  `/meeting start` at once, in two processes, could each open one (since then they
+  wait for each other); the one left open blocked every later start. Nothing hangs on
+  an open meeting (renewals, reminders and evaluations come with its end), and the
+  table keeps the newest, the one `/meeting end` ends. Not restored on the way down.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2027-01-04 10:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0010"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.execute(
+        sa.text(
+            "DELETE FROM meeting WHERE status = 'open' AND EXISTS ("
+            "SELECT 1 FROM meeting AS newer "
+            "WHERE newer.workspace = meeting.workspace AND newer.channel = meeting.channel "
+            "AND (newer.started_at > meeting.started_at OR (newer.started_at = "
+            "meeting.started_at AND newer.meeting_id > meeting.meeting_id)))"
+        )
+    )
+
+
+def downgrade() -> None:
+    pass
