@@ -80,6 +80,8 @@ class WatchRow(SQLModel, table=True):
     # Opened as a doubtful problem (under its table's watch bar): nudged, if at all,
     # because another member reacted to it. "Why?" says so.
     doubted: bool = False
+    # A nudge's "Add a proposal" form is posting its proposal, until then (bot.proposing).
+    proposing_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class RoundRow(SQLModel, table=True):

@@ -19,7 +19,7 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy import text
 
-from bot import metrics, views, workspaces
+from bot import metrics, proposing, views, workspaces
 from bot.bootstrap import Groundrules
 from bot.health import HealthServer
 from bot.models import now_utc
@@ -260,6 +260,24 @@ class Runtime:
         """A table's role names (lower-cased), for a form to check before the platform's
         3 seconds are up; None when the read is slow (the engine checks them anyway)."""
         return await self._read_for_a_form("a table's roles", views.table_roles, workspace, channel)
+
+    async def claim_proposal(
+        self, workspace: str, channel: str, problem_id: str
+    ) -> datetime | None:
+        """Whether this process may post the proposal a nudge's form carries: the claim's
+        end, or None when the problem waits for none or another form posts one now
+        (bot.proposing)."""
+        return await asyncio.to_thread(
+            proposing.claim, self.app.database, workspace, channel, problem_id, now_utc()
+        )
+
+    async def release_proposal(
+        self, workspace: str, channel: str, problem_id: str, until: datetime
+    ) -> None:
+        """The proposal could not be posted: another form may try."""
+        await asyncio.to_thread(
+            proposing.release, self.app.database, workspace, channel, problem_id, until
+        )
 
     async def _read_for_a_form(self, what: str, read: Callable[..., T], *args: str) -> T | None:
         """A quick read for a form, beside the worker so that a busy engine does not hold

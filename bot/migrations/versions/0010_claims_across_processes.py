@@ -5,6 +5,8 @@
   wait for each other); the one left open blocked every later start. Nothing hangs on
   an open meeting (renewals, reminders and evaluations come with its end), and the
   table keeps the newest, the one `/meeting end` ends. Not restored on the way down.
+- problem_watch.proposing_until: a nudge's "Add a proposal" form is posting its
+  proposal, until then; a second form, in any process, posts nothing (bot.proposing).
 
 Revision ID: 0010
 Revises: 0009
@@ -15,6 +17,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+import bot.models
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -32,7 +36,10 @@ def upgrade() -> None:
             "meeting.started_at AND newer.meeting_id > meeting.meeting_id)))"
         )
     )
+    with op.batch_alter_table("problem_watch") as batch:
+        batch.add_column(sa.Column("proposing_until", bot.models.UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("problem_watch") as batch:
+        batch.drop_column("proposing_until")
