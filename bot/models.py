@@ -214,6 +214,9 @@ class OutboxRow(SQLModel, table=True):
     delivered_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     attempts: int = 0
     last_error: str | None = None
+    # Who holds its delivery: a token per claim (bot.leases), so that the holder can tell
+    # whether its lease is still its own.
+    claim: str | None = None
 
 
 class PostedMessage(SQLModel, table=True):

@@ -22,6 +22,7 @@ from sqlalchemy import text
 from bot import metrics, proposing, views, workspaces
 from bot.bootstrap import Groundrules
 from bot.health import HealthServer
+from bot.leases import Held, LeaseLost
 from bot.models import now_utc
 from bot.store import Delivery, Undeliverable, ref_key
 from rules.actions import Outbound, PostConcernRound, ReadAgain
@@ -151,10 +152,25 @@ class Runtime:
         return next((a for a in self.adapters if workspace.startswith(a.prefix)), None)
 
     async def deliver_all(self, deliveries: Sequence[Delivery]) -> None:
-        for delivery in deliveries:
-            await self.deliver(delivery)
+        """One after another, in order, each only while it is still this process's to
+        deliver: their leases are renewed meanwhile (bot.leases)."""
+        if not deliveries:
+            return
+        held = Held(self.app.store, deliveries, clock=now_utc)
+        keeping = asyncio.create_task(held.keep())
+        try:
+            for delivery in deliveries:
+                if held.ours(delivery):
+                    await self.deliver(delivery, held)
+                else:
+                    _taken_over(delivery)
+                held.done(delivery)
+        finally:
+            keeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeping
 
-    async def deliver(self, delivery: Delivery) -> None:
+    async def deliver(self, delivery: Delivery, held: Held) -> None:
         action = delivery.action
         if isinstance(action, ReadAgain):
             self._queue_reading(delivery)
@@ -174,7 +190,11 @@ class Runtime:
                         action.workspace, kind_of(action))  # fmt: skip
             return
         try:
-            ref = await adapter.deliver(action)
+            async with held.sending(delivery):
+                ref = await adapter.deliver(action)
+        except LeaseLost:  # what was sent stays sent; the rest is the other process's
+            _taken_over(delivery)
+            return
         except Undeliverable as error:  # trying again would fail the same way
             log.warning("%s not delivered: %s", kind_of(action), error)
             await self._in_worker(
@@ -375,3 +395,8 @@ class Runtime:
 
     def stop(self) -> None:
         self._stopping.set()
+
+
+def _taken_over(delivery: Delivery) -> None:
+    log.warning("outbox item %s (%s) is no longer this process's to deliver: its lease ran out",
+                delivery.outbox_id, kind_of(delivery.action))  # fmt: skip

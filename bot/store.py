@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,8 +58,12 @@ from rules.state import (
 
 log = logging.getLogger(__name__)
 
-# A delivery not confirmed within this lease is tried again by the outbox sweep.
-DELIVERY_LEASE = timedelta(seconds=30)
+# A delivery not confirmed within this lease is tried again by the outbox sweep. The
+# process delivering renews it for as long as it takes (bot.leases): a platform's client
+# may wait out a rate limit of a minute or more, more than once. So the lease only
+# bounds how long an item waits for another process when the one holding it died, and
+# how long renewing may fail before the holder gives the item up.
+DELIVERY_LEASE = timedelta(minutes=2)
 MAX_DELIVERY_ATTEMPTS = 8
 
 
@@ -69,11 +74,17 @@ class Undeliverable(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """An outbound action waiting in the outbox; `at` is when its cause happened."""
+    """An outbound action waiting in the outbox; `at` is when its cause happened.
+    `claim`: the token of this process's claim on it (outbox.claim), while it holds it."""
 
     outbox_id: int
     action: act.Outbound
     at: datetime
+    claim: str | None = None
+
+
+def new_claim() -> str:
+    return uuid.uuid4().hex
 
 
 def ref_key(action: act.Outbound) -> str | None:
@@ -292,7 +303,8 @@ class Store:
         self, now: datetime, limit: int = 50, *, prefixes: Sequence[str] | None = None
     ) -> list[Delivery]:
         """Outbox items whose delivery was never confirmed (a crash, an outage); only of
-        workspaces whose ids start with one of `prefixes` (None: of every workspace)."""
+        workspaces whose ids start with one of `prefixes` (None: of every workspace).
+        Each is claimed under a token of its own, for the lease's length."""
         due = [col(OutboxRow.delivered_at).is_(None), OutboxRow.next_attempt_at <= now]
         with self._lock:
             if self._unreadable:
@@ -311,8 +323,24 @@ class Store:
                 action = self._readable(row)
                 if action is not None:
                     row.next_attempt_at = now + DELIVERY_LEASE
-                    claimed.append(Delivery(row.id, action, row.created_at))
+                    row.claim = new_claim()
+                    claimed.append(Delivery(row.id, action, row.created_at, row.claim))
             return claimed
+
+    def renew_claims(self, claims: Sequence[str], until: datetime) -> set[str]:
+        """Extend the leases of undelivered items still held under these claims to
+        `until`; returns the claims that held (another process took over the rest after
+        their lease ran out, or one was delivered)."""
+        if not claims:
+            return set()
+        # A transaction of its own, apart from the units of work: the runtime renews
+        # beside its worker thread, which may be busy deciding.
+        with self.engine.begin() as connection:
+            return set(
+                connection.execute(
+                    self.sql.renew_claims, {"claims": list(claims), "until": until}
+                ).scalars()
+            )
 
     def _readable(self, row: OutboxRow) -> act.Outbound | None:
         """The action in an outbox row, or None if this version cannot read it (written
@@ -799,13 +827,14 @@ class UnitOfWork:
         """`at`: when its cause happened; the delivery lease counts from `leased_from`
         (default `at`)."""
         lease_start = at if leased_from is None else leased_from
+        claim = new_claim()  # the process that writes it delivers it once committed
         outbox_id = self.connection.execute(
             self.store.sql.enqueue,
             {"workspace": action.workspace, "channel": action.channel,
              "payload": codec.dumps(action), "created_at": at,
-             "next_attempt_at": lease_start + DELIVERY_LEASE, "attempts": 0},
+             "next_attempt_at": lease_start + DELIVERY_LEASE, "attempts": 0, "claim": claim},
         ).scalar_one()  # fmt: skip
-        return Delivery(outbox_id, action, at)
+        return Delivery(outbox_id, action, at, claim)
 
     def _apply_NoteMember(self, c: act.NoteMember) -> None:
         key = (c.workspace, c.channel, c.user)

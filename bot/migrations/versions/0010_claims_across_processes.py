@@ -7,6 +7,9 @@
   table keeps the newest, the one `/meeting end` ends. Not restored on the way down.
 - problem_watch.proposing_until: a nudge's "Add a proposal" form is posting its
   proposal, until then; a second form, in any process, posts nothing (bot.proposing).
+- outbox.claim: a token per claim on an item, so that the process delivering it renews
+  its lease only while the claim is its own, and stops once another took it over
+  (bot.leases). None for items written before: the next claim sets it.
 
 Revision ID: 0010
 Revises: 0009
@@ -16,6 +19,7 @@ Create Date: 2027-01-04 10:00:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 import bot.models
@@ -38,8 +42,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("problem_watch") as batch:
         batch.add_column(sa.Column("proposing_until", bot.models.UTCDateTime(), nullable=True))
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(sa.Column("claim", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("claim")
     with op.batch_alter_table("problem_watch") as batch:
         batch.drop_column("proposing_until")
