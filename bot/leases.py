@@ -40,16 +40,18 @@ class Held:
         self._store = store
         self._clock = clock
         self._time = asyncio.get_running_loop().time
-        # Claim -> until when (the event loop's time) it is ours: the batch was claimed,
-        # or written, a moment ago.
-        first = self._time() + (bot.store.DELIVERY_LEASE - MARGIN).total_seconds()
-        self._ours = {d.claim: first for d in deliveries if d.claim is not None}
+        # Claim -> until when it is ours, in the event loop's time.
+        now, loop_now = clock(), self._time()
+        self._ours = {
+            d.claim: loop_now + (d.leased_until - MARGIN - now).total_seconds()
+            for d in deliveries
+            if d.claim is not None and d.leased_until is not None
+        }
         self._sending: dict[str, asyncio.Timeout] = {}
 
     def ours(self, delivery: Delivery) -> bool:
-        if delivery.claim is None:  # not claimed through the outbox: nobody else has it
-            return True
-        return self._time() < self._ours.get(delivery.claim, float("-inf"))
+        until = self._ours.get(delivery.claim or "")
+        return until is None or self._time() < until  # None: not from the outbox
 
     def done(self, delivery: Delivery) -> None:
         """Delivered, failed or set aside: its lease is no longer renewed here."""
@@ -59,11 +61,11 @@ class Held:
     async def sending(self, delivery: Delivery) -> AsyncIterator[None]:
         """Around sending `delivery`: raises `LeaseLost` when its claim is lost meanwhile
         (the send is cancelled)."""
-        claim = delivery.claim
-        if claim is None:
+        claim = delivery.claim or ""
+        if claim not in self._ours:
             yield
             return
-        watchdog = asyncio.timeout_at(self._ours.get(claim, self._time()))
+        watchdog = asyncio.timeout_at(self._ours[claim])
         try:
             async with watchdog:
                 self._sending[claim] = watchdog

@@ -75,12 +75,14 @@ class Undeliverable(Exception):
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """An outbound action waiting in the outbox; `at` is when its cause happened.
-    `claim`: the token of this process's claim on it (outbox.claim), while it holds it."""
+    `claim`: the token of this process's claim on it (outbox.claim), and `leased_until`
+    when that claim's lease ends, unless renewed (bot.leases)."""
 
     outbox_id: int
     action: act.Outbound
     at: datetime
     claim: str | None = None
+    leased_until: datetime | None = None
 
 
 def new_claim() -> str:
@@ -324,7 +326,9 @@ class Store:
                 if action is not None:
                     row.next_attempt_at = now + DELIVERY_LEASE
                     row.claim = new_claim()
-                    claimed.append(Delivery(row.id, action, row.created_at, row.claim))
+                    claimed.append(
+                        Delivery(row.id, action, row.created_at, row.claim, row.next_attempt_at)
+                    )
             return claimed
 
     def renew_claims(self, claims: Sequence[str], until: datetime) -> set[str]:
@@ -826,15 +830,15 @@ class UnitOfWork:
     ) -> Delivery:
         """`at`: when its cause happened; the delivery lease counts from `leased_from`
         (default `at`)."""
-        lease_start = at if leased_from is None else leased_from
+        leased_until = (at if leased_from is None else leased_from) + DELIVERY_LEASE
         claim = new_claim()  # the process that writes it delivers it once committed
         outbox_id = self.connection.execute(
             self.store.sql.enqueue,
             {"workspace": action.workspace, "channel": action.channel,
              "payload": codec.dumps(action), "created_at": at,
-             "next_attempt_at": lease_start + DELIVERY_LEASE, "attempts": 0, "claim": claim},
+             "next_attempt_at": leased_until, "attempts": 0, "claim": claim},
         ).scalar_one()  # fmt: skip
-        return Delivery(outbox_id, action, at, claim)
+        return Delivery(outbox_id, action, at, claim, leased_until)
 
     def _apply_NoteMember(self, c: act.NoteMember) -> None:
         key = (c.workspace, c.channel, c.user)
