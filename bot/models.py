@@ -80,6 +80,8 @@ class WatchRow(SQLModel, table=True):
     # Opened as a doubtful problem (under its table's watch bar): nudged, if at all,
     # because another member reacted to it. "Why?" says so.
     doubted: bool = False
+    # A nudge's "Add a proposal" form is posting its proposal, until then (bot.proposing).
+    proposing_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class RoundRow(SQLModel, table=True):
@@ -212,6 +214,9 @@ class OutboxRow(SQLModel, table=True):
     delivered_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     attempts: int = 0
     last_error: str | None = None
+    # Who holds its delivery: a token per claim (bot.leases), so that the holder can tell
+    # whether its lease is still its own.
+    claim: str | None = None
 
 
 class PostedMessage(SQLModel, table=True):

@@ -19,9 +19,10 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy import text
 
-from bot import metrics, views, workspaces
+from bot import metrics, proposing, views, workspaces
 from bot.bootstrap import Groundrules
 from bot.health import HealthServer
+from bot.leases import Held, LeaseLost
 from bot.models import now_utc
 from bot.store import Delivery, Undeliverable, ref_key
 from rules.actions import Outbound, PostConcernRound, ReadAgain
@@ -175,10 +176,25 @@ class Runtime:
         return next((a for a in self.adapters if workspace.startswith(a.prefix)), None)
 
     async def deliver_all(self, deliveries: Sequence[Delivery]) -> None:
-        for delivery in deliveries:
-            await self.deliver(delivery)
+        """One after another, in order, each only while it is still this process's to
+        deliver: their leases are renewed meanwhile (bot.leases)."""
+        if not deliveries:
+            return
+        held = Held(self.app.store, deliveries, clock=now_utc)
+        keeping = asyncio.create_task(held.keep())
+        try:
+            for delivery in deliveries:
+                if held.ours(delivery):
+                    await self.deliver(delivery, held)
+                else:
+                    _taken_over(delivery)
+                held.done(delivery)
+        finally:
+            keeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeping
 
-    async def deliver(self, delivery: Delivery) -> None:
+    async def deliver(self, delivery: Delivery, held: Held) -> None:
         action = delivery.action
         if isinstance(action, ReadAgain):
             self._queue_reading(delivery)
@@ -198,7 +214,11 @@ class Runtime:
                         action.workspace, kind_of(action))  # fmt: skip
             return
         try:
-            ref = await adapter.deliver(action)
+            async with held.sending(delivery):
+                ref = await adapter.deliver(action)
+        except LeaseLost:  # what was sent stays sent; the rest is the other process's
+            _taken_over(delivery)
+            return
         except Undeliverable as error:  # trying again would fail the same way
             log.warning("%s not delivered: %s", kind_of(action), error)
             await self._in_worker(
@@ -284,6 +304,24 @@ class Runtime:
         """A table's role names (lower-cased), for a form to check before the platform's
         3 seconds are up; None when the read is slow (the engine checks them anyway)."""
         return await self._read_for_a_form("a table's roles", views.table_roles, workspace, channel)
+
+    async def claim_proposal(
+        self, workspace: str, channel: str, problem_id: str
+    ) -> datetime | None:
+        """Whether this process may post the proposal a nudge's form carries: the claim's
+        end, or None when the problem waits for none or another form posts one now
+        (bot.proposing)."""
+        return await asyncio.to_thread(
+            proposing.claim, self.app.database, workspace, channel, problem_id, now_utc()
+        )
+
+    async def release_proposal(
+        self, workspace: str, channel: str, problem_id: str, until: datetime
+    ) -> None:
+        """The proposal could not be posted: another form may try."""
+        await asyncio.to_thread(
+            proposing.release, self.app.database, workspace, channel, problem_id, until
+        )
 
     async def _read_for_a_form(self, what: str, read: Callable[..., T], *args: str) -> T | None:
         """A quick read for a form, beside the worker so that a busy engine does not hold
@@ -382,3 +420,8 @@ class Runtime:
 
     def stop(self) -> None:
         self._stopping.set()
+
+
+def _taken_over(delivery: Delivery) -> None:
+    log.warning("outbox item %s (%s) is no longer this process's to deliver: its lease ran out",
+                delivery.outbox_id, kind_of(delivery.action))  # fmt: skip

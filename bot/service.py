@@ -25,7 +25,6 @@ from rules.actions import (
     EraseCorrectionText,
     ForgetProposal,
     NoteMember,
-    NoteProposal,
     Outbound,
     ReadAgain,
     RequestReport,
@@ -39,8 +38,9 @@ from rules.understanding import Command, Message, SecondReading, Understood
 log = logging.getLogger(__name__)
 
 # Writing these twice leaves the same rows, so a retried event carrying only them is
-# harmless: it needs no claim (most proposals that answer nothing).
-REPEATABLE = (NoteMember, NoteProposal, ForgetProposal, EraseCorrectionText)
+# harmless: it needs no claim. Not so a proposal: noted again, it would take back the
+# yeses and the offer to record made since, or the place of a newer proposal.
+REPEATABLE = (NoteMember, ForgetProposal, EraseCorrectionText)
 
 
 # Attempts at a transaction that lost a race: with K processes recording agreements at

@@ -160,6 +160,15 @@ class Statements:
             .values(fired_at=bindparam("fired_at"), fired_by=bindparam("fired_by"))
         )
         self.enqueue = insert(_outbox).returning(_outbox.c.id)
+        self.renew_claims = (
+            update(_outbox)
+            .where(
+                _outbox.c.claim.in_(bindparam("claims", expanding=True)),
+                _outbox.c.delivered_at.is_(None),
+            )
+            .values(next_attempt_at=bindparam("until"))
+            .returning(_outbox.c.claim)
+        )
         self.mark_delivered = (
             update(_outbox)
             .where(_outbox.c.id == bindparam("outbox_id"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,8 +58,12 @@ from rules.state import (
 
 log = logging.getLogger(__name__)
 
-# A delivery not confirmed within this lease is tried again by the outbox sweep.
-DELIVERY_LEASE = timedelta(seconds=30)
+# A delivery not confirmed within this lease is tried again by the outbox sweep. The
+# process delivering renews it for as long as it takes (bot.leases): a platform's client
+# may wait out a rate limit of a minute or more, more than once. So the lease only
+# bounds how long an item waits for another process when the one holding it died, and
+# how long renewing may fail before the holder gives the item up.
+DELIVERY_LEASE = timedelta(minutes=2)
 MAX_DELIVERY_ATTEMPTS = 8
 
 
@@ -69,11 +74,19 @@ class Undeliverable(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """An outbound action waiting in the outbox; `at` is when its cause happened."""
+    """An outbound action waiting in the outbox; `at` is when its cause happened.
+    `claim`: the token of this process's claim on it (outbox.claim), and `leased_until`
+    when that claim's lease ends, unless renewed (bot.leases)."""
 
     outbox_id: int
     action: act.Outbound
     at: datetime
+    claim: str | None = None
+    leased_until: datetime | None = None
+
+
+def new_claim() -> str:
+    return uuid.uuid4().hex
 
 
 def ref_key(action: act.Outbound) -> str | None:
@@ -311,7 +324,8 @@ class Store:
         self, now: datetime, limit: int = 50, *, prefixes: Sequence[str] | None = None
     ) -> list[Delivery]:
         """Outbox items whose delivery was never confirmed (a crash, an outage); only of
-        workspaces whose ids start with one of `prefixes` (None: of every workspace)."""
+        workspaces whose ids start with one of `prefixes` (None: of every workspace).
+        Each is claimed under a token of its own, for the lease's length."""
         due = [col(OutboxRow.delivered_at).is_(None), OutboxRow.next_attempt_at <= now]
         with self._lock:
             if self._unreadable:
@@ -330,8 +344,26 @@ class Store:
                 action = self._readable(row)
                 if action is not None:
                     row.next_attempt_at = now + DELIVERY_LEASE
-                    claimed.append(Delivery(row.id, action, row.created_at))
+                    row.claim = new_claim()
+                    claimed.append(
+                        Delivery(row.id, action, row.created_at, row.claim, row.next_attempt_at)
+                    )
             return claimed
+
+    def renew_claims(self, claims: Sequence[str], until: datetime) -> set[str]:
+        """Extend the leases of undelivered items still held under these claims to
+        `until`; returns the claims that held (another process took over the rest after
+        their lease ran out, or one was delivered)."""
+        if not claims:
+            return set()
+        # A transaction of its own, apart from the units of work: the runtime renews
+        # beside its worker thread, which may be busy deciding.
+        with self.engine.begin() as connection:
+            return set(
+                connection.execute(
+                    self.sql.renew_claims, {"claims": list(claims), "until": until}
+                ).scalars()
+            )
 
     def _readable(self, row: OutboxRow) -> act.Outbound | None:
         """The action in an outbox row, or None if this version cannot read it (written
@@ -520,6 +552,8 @@ class UnitOfWork:
         parts: dict[str, object] = {}
         if reads.numbering or reads.agreement_numbers:
             self._one_recorder_at_a_time(workspace)
+        if reads.opening:
+            self._one_opener_at_a_time(workspace, channel)
         if reads.settings:
             parts["settings"], parts["charter"] = self._settings(workspace, channel)
         if reads.roster or reads.members:
@@ -757,6 +791,17 @@ class UnitOfWork:
                 {"key": f"groundrules:agreements:{workspace}"},
             )
 
+    def _one_opener_at_a_time(self, workspace: str, channel: str) -> None:
+        """A decision that may open a round or a meeting waits for any other at the same
+        table to commit, and then reads what it opened: two /meeting start at once in two
+        processes would otherwise both find none open and open two, one of which would
+        stay open for good. (SQLite has one writer at a time already.)"""
+        if self.connection.dialect.name == "postgresql":
+            self.connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                {"key": f"groundrules:opening:{workspace}:{channel}"},
+            )
+
     def _agreements(self, workspace: str, channel: str, reads: Reads) -> dict[str, object]:
         # Numbers are counted per workspace, but an agreement belongs to its table: one
         # channel cannot see, keep, revise or retire another's (a private one, say).
@@ -807,14 +852,15 @@ class UnitOfWork:
     ) -> Delivery:
         """`at`: when its cause happened; the delivery lease counts from `leased_from`
         (default `at`)."""
-        lease_start = at if leased_from is None else leased_from
+        leased_until = (at if leased_from is None else leased_from) + DELIVERY_LEASE
+        claim = new_claim()  # the process that writes it delivers it once committed
         outbox_id = self.connection.execute(
             self.store.sql.enqueue,
             {"workspace": action.workspace, "channel": action.channel,
              "payload": codec.dumps(action), "created_at": at,
-             "next_attempt_at": lease_start + DELIVERY_LEASE, "attempts": 0},
+             "next_attempt_at": leased_until, "attempts": 0, "claim": claim},
         ).scalar_one()  # fmt: skip
-        return Delivery(outbox_id, action, at)
+        return Delivery(outbox_id, action, at, claim, leased_until)
 
     def _apply_NoteMember(self, c: act.NoteMember) -> None:
         key = (c.workspace, c.channel, c.user)

@@ -120,7 +120,10 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
         agreements.record,
     ),
     ListAgreements: (Reads(settings=True, agreements=True), agreements.listing),
-    StartRound: (Reads(settings=True, members=True, round=True), concerns.start_round),
+    StartRound: (
+        Reads(settings=True, members=True, round=True, opening=True),
+        concerns.start_round,
+    ),
     # Reads the open round locked, as an answer does: the two close it once.
     WithdrawRound: (Reads(settings=True, round=True), concerns.withdraw_round),
     # Members too: only those at the table answer (someone who left may still have a button).
@@ -139,7 +142,7 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
     ShowMandates: (Reads(settings=True, roster=True), mandates.show),
     SetMandate: (Reads(settings=True, roster=True, meetings=True), mandates.set_mandate),
     AnswerRenewal: (Reads(settings=True, roster=True, meetings=True), mandates.answer_renewal),
-    StartMeeting: (Reads(settings=True, meetings=True), meetings.start),
+    StartMeeting: (Reads(settings=True, meetings=True, opening=True), meetings.start),
     EndMeeting: (Reads(settings=True, roster=True, meetings=True), meetings.end),
     Evaluate: (Reads(settings=True, meetings=True), meetings.evaluate),
     AddRole: (Reads(settings=True, roles=True), roles.add),

@@ -226,6 +226,10 @@ class Reads:
     round: bool = False
     agreements: bool = False
     numbering: bool = False
+    # The decision may open a concern round or a meeting, of which a table has one at a
+    # time: such decisions at one table wait for each other (else two at once, in two
+    # processes, would each find none open).
+    opening: bool = False
     watch_ids: tuple[str, ...] = ()
     round_ids: tuple[str, ...] = ()
     agreement_numbers: tuple[int, ...] = ()

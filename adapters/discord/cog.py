@@ -538,16 +538,22 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if not self._can_read(origin.workspace, origin.channel):
             await self._tell(interaction, lang, Say.of(UNREADABLE))
             return
-        # Checked before posting: a second form, or one opened before the nudge was
-        # settled, posts nothing. The claim comes before the read, so that two forms
-        # submitted at once cannot both pass it.
+        # Claimed before posting, in the database: a second form (in this process or
+        # another), or one opened before the nudge was settled, posts nothing. The set
+        # spares this process's own second form the database.
         key = _nudge_key(choice)
         if key in self._answering:
             await self._settled(interaction, lang)
             return
         self._answering.add(key)
         try:
-            if not await self._still_open(choice, proposal=True):
+            where = (
+                translate.workspace_of(choice.where.guild),
+                str(choice.where.channel),
+                str(choice.problem),
+            )
+            claimed = await self.runtime.claim_proposal(*where)
+            if claimed is None:
                 await self._settled(interaction, lang)
                 return
             if interaction.message is not None:
@@ -555,6 +561,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             try:
                 await self.delivery.post_proposal(choice, origin.user, proposal, lang)
             except discord.HTTPException as error:
+                await self.runtime.release_proposal(*where, claimed)
                 log.warning("could not post a proposal for a nudge: %s", error)
                 failed = N_(
                     "I could not post in that channel. Please post your proposal there yourself."

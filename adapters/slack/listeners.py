@@ -52,7 +52,8 @@ def trigger_of(body: Body) -> str:
 class Listeners:
     def __init__(self, adapter: SlackAdapter) -> None:
         self.adapter = adapter
-        # Problems whose proposal form is being posted now (a form submitted twice).
+        # Problems whose proposal form this process is posting now (a form submitted
+        # twice); the database claim (bot.proposing) holds across processes.
         self._answering: set[tuple[str, str, str]] = set()
         # Each agreement form's ack decision (kept open for a role the table lacks, or
         # not), by the submission's trigger, for its lazy half, which Bolt starts beside
@@ -375,15 +376,20 @@ class Listeners:
             return
         meta = translate.metadata(view)
         lang = meta.get("l") or "en"
-        # Checked before posting: a form opened before the problem was settled (answered,
-        # withdrawn, deleted) posts nothing. The claim comes before the read, so that a
-        # form submitted twice at once cannot pass it twice.
+        # Claimed before posting, in the database: a form submitted twice (in this
+        # process or another) posts once, and one opened before the problem was settled
+        # (answered, withdrawn, deleted) posts nothing. The set spares this process's
+        # own second submission the database.
         key = (added.workspace, added.channel, added.problem_id)
         if key in self._answering:
             return  # the first submission posts, and says so
         self._answering.add(key)
         try:
-            if not await self.adapter.problem_waiting(*key, proposal=True):
+            assert self.adapter.runtime is not None
+            claimed = await self.adapter.runtime.claim_proposal(*key)
+            if claimed is None:
+                if await self.adapter.problem_waiting(*key, proposal=True):
+                    return  # another process posts it, and says so
                 # The nudge's buttons give way to why nothing happened (else a DM says so).
                 settled = blocks.Voice(lang).say(blocks.SETTLED)
                 if meta.get("u"):
@@ -391,8 +397,13 @@ class Listeners:
                 else:
                     await self.adapter.respond_privately(added.workspace, added.user, None, settled)
                 return
-            await self.adapter.post_proposal(added, thread_ts=meta.get("t") or added.problem_id,
-                                             lang=lang)  # fmt: skip
+            try:
+                await self.adapter.post_proposal(
+                    added, thread_ts=meta.get("t") or added.problem_id, lang=lang
+                )
+            except Exception:
+                await self.adapter.runtime.release_proposal(*key, claimed)
+                raise
             await self.adapter.submit(added)
         finally:
             self._answering.discard(key)

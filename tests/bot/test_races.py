@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from bot.models import AgreementRow, RoundRow, WatchRow
+from bot.models import AgreementRow, MeetingRow, RoundRow, WatchRow
 from bot.presenting import plain
 from rules.actions import AnnounceAgreement, PostConcernRound, PostRoundSummary, Reply
 from rules.events import CommandInvoked, ConcernAnswered, MessageDeleted, MessagePosted
@@ -249,3 +249,34 @@ def test_a_withdrawal_as_the_deadline_fires_closes_the_round_once(postgres_url, 
         assert len(summaries) == 1
         assert round_.outcome == summaries[0].outcome
         assert round_.status == ("withdrawn" if round_.outcome == "withdrawn" else "closed")
+
+
+def test_a_round_or_meeting_started_twice_at_once_opens_once(postgres_url, tagged):
+    """Two `/meeting start` (or `/concerns`) typed at the same moment, in two processes:
+    one opens it, the other is told one is running. Before, both found none open and
+    opened one each; the meeting left over blocked every later start. Five times over,
+    a table each: the losing interleaving is likely, not forced."""
+    apps = [make_app(postgres_url, tagged) for _ in range(2)]
+    for attempt in range(5):
+        channel = f"C{attempt}"
+        Chat(apps[0], channel=channel).join("ben", "ann", "carl")
+        apps[0].store.flush()  # the members, for the other process to read
+        for command, args in (("meeting", "start"), ("concerns", "pin the base image")):
+            events = [
+                CommandInvoked(workspace="W1", channel=channel, at=at("09:00"), user=user,
+                               event_id=f"{command}-{channel}-{user}", name=command, args=args)
+                for user in ("ben", "ann")
+            ]  # fmt: skip
+            results = all_at_once(apps, events)
+            assert not [r for r in results if isinstance(r, Exception)]
+            told = [plain(a) for r in results for a in r if isinstance(a, Reply) and a.private]
+            assert len(told) == 1, told
+            assert told[0].startswith(
+                "A meeting is already running here" if command == "meeting" else "A concern round"
+            )
+        with Session(apps[0].database) as session:
+            for model in (MeetingRow, RoundRow):
+                opened = session.exec(
+                    select(model).where(model.channel == channel, model.status == "open")
+                ).all()
+                assert len(opened) == 1

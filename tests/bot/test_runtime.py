@@ -7,8 +7,11 @@ from dataclasses import replace
 from datetime import timedelta
 
 import aiohttp
+import pytest
+from sqlmodel import Session, col, select
 
 from bot.health import HealthServer
+from bot.models import OutboxRow
 from bot.runtime import Runtime
 from rules.actions import SendNudge
 from rules.events import MessagePosted
@@ -266,3 +269,120 @@ async def test_runtime_one_process_per_platform_fires_only_its_own_timers(tmp_pa
     assert [(type(a).__name__, a.workspace) for a in discord.delivered] == [
         ("SendNudge", "discord:42")
     ]
+
+
+# --- keeping an outbox item claimed while delivering it ----------------------------------
+
+
+class SlowAdapter(RecordingAdapter):
+    """A platform whose first delivery waits until the test opens `gate` (a rate limit
+    being waited out, say); `sending` tells when it started."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+        self.sending = asyncio.Event()
+
+    async def deliver(self, action):
+        if not self.delivered:
+            self.sending.set()
+            await self.gate.wait()
+        return await super().deliver(action)
+
+
+@pytest.fixture
+def short_lease(monkeypatch) -> timedelta:
+    """A 2 s lease, renewed every 0.2 s, ours until 0.5 s before it ends."""
+    import bot.store
+    from bot import leases
+
+    monkeypatch.setattr(bot.store, "DELIVERY_LEASE", timedelta(seconds=2))
+    monkeypatch.setattr(leases, "RENEW_EVERY", timedelta(seconds=0.2))
+    monkeypatch.setattr(leases, "MARGIN", timedelta(seconds=0.5))
+    return bot.store.DELIVERY_LEASE
+
+
+def outbox_rows(app) -> list[OutboxRow]:
+    with Session(app.database) as session:
+        return list(session.exec(select(OutboxRow).order_by(col(OutboxRow.id))).all())
+
+
+async def test_runtime_a_slow_delivery_keeps_its_batch_claimed_for_as_long_as_it_takes(
+    tmp_path, tagged, short_lease
+):
+    """A tick delivers three overdue nudges one after another, and the first waits
+    longer than the lease. Another process's tick takes none of them meanwhile; all go
+    out once, in order."""
+    url = f"sqlite:///{tmp_path}/rt.db"
+    slow, other = SlowAdapter(), RecordingAdapter()
+    first, second = Runtime(make_app(url, tagged), [slow]), Runtime(make_app(url, tagged), [other])
+    for n in range(3):
+        await first.submit(replace(problem(f"p{n}", minutes_ago=11), channel=f"C{n}"))
+    delivering = asyncio.create_task(first.tick())
+    await asyncio.wait_for(slow.sending.wait(), 5)
+    await asyncio.sleep(short_lease.total_seconds() + 0.5)  # past the leases they were given
+    assert await second.tick() == 0
+    slow.gate.set()
+    assert await delivering == 3
+    assert [a.channel for a in slow.delivered] == ["C0", "C1", "C2"]
+    assert other.delivered == []
+    assert all(row.delivered_at is not None for row in outbox_rows(first.app))
+
+
+async def test_runtime_a_claim_taken_over_stops_its_delivery_quietly(
+    tmp_path, tagged, short_lease, caplog
+):
+    """Another process took the nudge over (its lease had run out: this one could not
+    renew it): the send under way stops, and nothing is marked, failed or delivered."""
+    app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
+    slow = SlowAdapter()
+    runtime = Runtime(app, [slow])
+    await runtime.submit(problem("p1", minutes_ago=11))
+    delivering = asyncio.create_task(runtime.tick())
+    await asyncio.wait_for(slow.sending.wait(), 5)
+    with Session(app.database) as session:
+        [row] = session.exec(select(OutboxRow)).all()
+        row.claim = "another process's"
+        session.add(row)
+        session.commit()
+    assert await asyncio.wait_for(delivering, 5) == 1
+    assert slow.delivered == []
+    [row] = outbox_rows(app)
+    assert (row.claim, row.delivered_at, row.attempts, row.last_error) == (
+        "another process's", None, 0, None,
+    )  # fmt: skip
+    assert "no longer this process's to deliver" in caplog.text
+
+
+async def test_runtime_a_lease_it_cannot_renew_is_given_up_before_it_ends(
+    tmp_path, tagged, short_lease
+):
+    """The database does not answer the renewals: the send under way stops before the
+    lease runs out, when another process may take the item over."""
+    from bot.models import now_utc
+
+    app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
+    slow = SlowAdapter()
+    runtime = Runtime(app, [slow])
+    await runtime.submit(problem("p1", minutes_ago=11))
+
+    def unreachable(claims, until):
+        raise ConnectionError("the database went away")
+
+    app.store.renew_claims = unreachable
+    stopped = []
+    send = slow.deliver
+
+    async def deliver(action):
+        try:
+            return await send(action)
+        except asyncio.CancelledError:
+            stopped.append(now_utc())
+            raise
+
+    slow.deliver = deliver
+    assert await asyncio.wait_for(runtime.tick(), 5) == 1
+    assert slow.delivered == []
+    [row] = outbox_rows(app)
+    assert (row.delivered_at, row.attempts) == (None, 0)
+    assert stopped[0] < row.next_attempt_at  # the lease it was written with

@@ -17,6 +17,7 @@ from bot import codec
 from bot.database import make_engine, normalise_url, redact
 from bot.migrate import include_object, upgrade
 from bot.models import MemberRow, OutboxRow, ProcessedEvent, WatchRow
+from bot.store import DELIVERY_LEASE
 from rules.actions import (
     AgreementView,
     AnnounceAgreement,
@@ -96,10 +97,12 @@ def test_storage_outbox_keeps_what_was_not_delivered(app):
     chat = Chat(app)
     chat.say("ben", "#problem broken", "09:00")
     [delivery] = app.service.fire_due_timers(at("09:30"))  # decided, never delivered
-    assert app.store.claim_undelivered(at("09:30")) == []  # still within its lease
-    [again] = app.store.claim_undelivered(at("09:31"))
+    lease_ends = at("09:30") + DELIVERY_LEASE
+    assert app.store.claim_undelivered(lease_ends - timedelta(seconds=1)) == []
+    [again] = app.store.claim_undelivered(lease_ends)
     assert again.outbox_id == delivery.outbox_id and again.action == delivery.action
-    app.store.mark_delivered(again.outbox_id, at("09:31"))
+    assert again.claim is not None and again.claim != delivery.claim
+    app.store.mark_delivered(again.outbox_id, lease_ends)
     assert app.store.claim_undelivered(at("11:00")) == []
 
 
@@ -123,8 +126,8 @@ def test_storage_outbox_lease_counts_from_when_it_was_written_live(app):
     chat = Chat(app)
     chat.say("ben", "#problem broken", "09:00")
     [delivery] = app.service.fire_due_timers(at("09:30"))
-    assert app.store.claim_undelivered(written + timedelta(seconds=29)) == []
-    [again] = app.store.claim_undelivered(written + timedelta(seconds=31))
+    assert app.store.claim_undelivered(written + DELIVERY_LEASE - timedelta(seconds=1)) == []
+    [again] = app.store.claim_undelivered(written + DELIVERY_LEASE)
     assert again.outbox_id == delivery.outbox_id
 
 
@@ -148,10 +151,10 @@ def test_storage_an_unreadable_outbox_row_is_left_for_a_newer_process(app, caplo
     chat.say("ben", "#problem broken", "09:00")
     [delivery] = app.service.fire_due_timers(at("09:30"))  # decided, never delivered
 
-    # The rows behind it are claimed all the same, tick after tick.
-    [claimed] = app.store.claim_undelivered(at("09:31"))
+    # The rows behind it are claimed all the same, lease after lease.
+    [claimed] = app.store.claim_undelivered(at("09:30") + DELIVERY_LEASE)
     assert claimed.outbox_id == delivery.outbox_id
-    [claimed] = app.store.claim_undelivered(at("09:32"))
+    [claimed] = app.store.claim_undelivered(at("09:30") + 2 * DELIVERY_LEASE)
     assert claimed.outbox_id == delivery.outbox_id
     # Said once, not every tick.
     assert [r.getMessage() for r in caplog.records if "cannot be read" in r.getMessage()] == [

@@ -227,6 +227,51 @@ def test_meeting_second_start_is_refused_in_the_callers_language(app):
     assert count(app, MeetingRow) == 1
 
 
+def test_migration_0010_frees_a_table_that_two_starts_at_once_left_a_meeting_open(
+    database_url, tagged
+):
+    # Stored by a version that let two /meeting start at once open a meeting each: C1
+    # holds both open, C2 the older one open beside the newer one ended.
+    from alembic import command
+    from sqlalchemy import text
+
+    from bot.database import make_engine
+    from bot.migrate import alembic_config, upgrade
+    from tests.conftest import make_app
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0009")
+    insert = text(
+        "INSERT INTO meeting (workspace, meeting_id, channel, started_at, started_by, status, "
+        "ended_at, reminders_sent) VALUES ('W1', :id, :channel, :at, 'anna', :status, :ended, 0)"
+    )
+    meetings = [
+        ("m1", "C1", "09:00", "open", None), ("m2", "C1", "09:00:01", "open", None),
+        ("m3", "C2", "09:00", "open", None), ("m4", "C2", "09:00:01", "ended", "10:00"),
+        ("m5", "C3", "08:00", "ended", "08:30"), ("m6", "C3", "09:00", "open", None),
+    ]  # fmt: skip
+    with engine.begin() as connection:
+        for meeting_id, channel, started, status, ended in meetings:
+            connection.execute(insert, {
+                "id": meeting_id, "channel": channel, "at": at(started), "status": status,
+                "ended": at(ended) if ended else None,
+            })  # fmt: skip
+    upgrade(engine)
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT meeting_id FROM meeting ORDER BY meeting_id"))
+        assert [row[0] for row in kept] == ["m2", "m4", "m5", "m6"]
+    engine.dispose()
+    app = make_app(database_url, tagged)
+    try:
+        chat = Chat(app)
+        for chat.channel, started in (("C1", False), ("C2", True), ("C3", False)):
+            [said] = chat.command("ben", "/meeting start", "11:00")
+            assert plain(said).startswith("Meeting started") == started
+    finally:
+        app.database.dispose()
+    command.downgrade(alembic_config(database_url), "0009")
+
+
 def test_meeting_end_without_a_meeting_explains(app):
     chat = Chat(app)
     private_to(chat.command("anna", "/meeting end", "09:00"), "anna")
@@ -955,6 +1000,47 @@ def test_consensus_a_proposal_taken_away_is_not_asked_about(app, taken_away):
     chat.command("ben", "/concerns", "09:04")
     assert chat.of_type(PostConcernRound) == []
     assert chat.texts()[-1] == "Which proposal should the table look at? /concerns <proposal>"
+
+
+@pytest.mark.parametrize("meanwhile", ["agreed", "a newer proposal", "deleted"])
+def test_consensus_a_platforms_retry_of_a_proposal_takes_nothing_back(
+    app, database_url, tagged, meanwhile
+):
+    # Slack posts a message event again (same event id) when its first delivery was not
+    # acknowledged in time; behind a load balancer the retry may reach another process.
+    from rules.events import MessagePosted
+    from tests.conftest import make_app
+
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    proposal = MessagePosted(
+        workspace="W1", channel="C1", at=at("09:00"), event_id="Ev-P1", user="ben",
+        message_id="09:00", text="#proposal we pin the base image to 3.11",
+    )  # fmt: skip
+    chat._deliver(app.service.handle(proposal))
+    if meanwhile == "agreed":
+        chat.say("anna", "#agreement yes, agreed", "09:01")
+        [offer] = chat.say("dana", "#agreement fine by me", "09:02")
+        assert isinstance(offer, SuggestAgreement)
+    elif meanwhile == "a newer proposal":
+        chat.say("dana", "#proposal we build on 3.12 instead", "09:01")
+    else:
+        chat.delete("09:00", "09:01")
+    other = make_app(database_url, tagged)
+    try:
+        assert other.service.handle(proposal) == []
+    finally:
+        other.database.dispose()
+
+    chat.say("anna", "#agreement yes", "09:05")
+    said = chat.say("chris", "#agreement yes go", "09:06")
+    if meanwhile == "agreed":  # offered once: the yeses and the offer stand
+        assert said == [] and len(chat.of_type(SuggestAgreement)) == 1
+    elif meanwhile == "a newer proposal":  # the newer one is still what the table answers
+        [offer] = said
+        assert isinstance(offer, SuggestAgreement) and offer.proposer == "dana"
+    else:  # a deleted proposal stays deleted
+        assert said == [] and chat.of_type(SuggestAgreement) == []
 
 
 def test_consensus_the_offer_to_record_speaks_the_tables_language(app):

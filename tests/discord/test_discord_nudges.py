@@ -235,14 +235,14 @@ async def test_nudge_a_second_proposal_form_posts_nothing(world, harness):
 async def test_nudge_two_proposal_forms_submitted_at_once_post_one(world, harness, monkeypatch):
     import time
 
-    from adapters.discord import cog
+    from bot import proposing
 
-    def slow_read(*args, **kwargs):  # the database answers slowly: both forms wait on it
+    def slow_claim(*args, **kwargs):  # the database answers slowly: both forms wait on it
         time.sleep(0.05)
-        return cog_waiting(*args, **kwargs)
+        return claim(*args, **kwargs)
 
-    cog_waiting = cog.problem_waiting
-    monkeypatch.setattr(cog, "problem_waiting", slow_read)
+    claim = proposing.claim
+    monkeypatch.setattr(proposing, "claim", slow_claim)
     runtime = await harness.start()
     await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
     await runtime.tick_until_sent()
@@ -262,6 +262,51 @@ async def test_nudge_two_proposal_forms_submitted_at_once_post_one(world, harnes
         await world.api.wait_for_callback(interaction)
     assert len(world.api.messages_in(world.general)) == 1
     assert len(runtime.of(ProposalAdded)) == 1
+
+
+async def test_nudge_a_proposal_form_posts_nothing_while_another_process_posts_one(world, harness):
+    from bot.models import now_utc
+    from bot.proposing import claim
+
+    runtime = await harness.start()
+    problem = await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    form = await world.api.wait_for_callback(
+        await world.api.click_button(dm, world.alice, label="Add a proposal")
+    )
+    # The same form, submitted a moment before, is being posted by another process.
+    where = (workspace(world.guild), str(world.general.id), problem["id"])
+    assert claim(harness.app.database, *where, now_utc()) is not None
+
+    submitted = await world.api.submit_modal(form, {"proposal": "call the vendor"})
+    told = await world.api.wait_for_followup(submitted)
+    assert told["content"] == SETTLED and told["flags"] & 64
+    assert world.api.messages_in(world.general) == []
+    assert runtime.of(ProposalAdded) == []
+
+
+async def test_nudge_a_proposal_that_could_not_be_posted_may_be_sent_again(world, harness):
+    runtime = await harness.start()
+    await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    forms = [
+        await world.api.wait_for_callback(
+            await world.api.click_button(dm, world.alice, label="Add a proposal")
+        )
+        for _ in range(2)
+    ]
+    world.api.fail_next(f"POST /channels/{world.general.id}/messages")
+    failed = await world.api.submit_modal(forms[0], {"proposal": "call the vendor"})
+    told = await world.api.wait_for_followup(failed)
+    assert told["content"].startswith("I could not post in that channel.")
+
+    again = await world.api.submit_modal(forms[1], {"proposal": "call the vendor"})
+    await runtime.wait_for(ProposalAdded)
+    await world.api.wait_for_followup(again)
+    [posted] = world.api.messages_in(world.general)
+    assert "call the vendor" in posted["content"]
 
 
 async def test_nudge_show_my_choices_goes_once_the_nudge_is_settled(world, harness):

@@ -363,6 +363,36 @@ async def test_slack_a_proposal_form_submitted_twice_at_once_is_posted_once(bot:
     assert watches(bot) == {ts: "answered"}
 
 
+async def test_slack_a_proposal_form_submitted_to_two_processes_is_posted_once(
+    bot: SlackBot, sqlite_url: str
+):
+    # Behind a load balancer the two submissions of one form reach two processes.
+    ts = await problem(bot)
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    value = button(nudge, "nudge_propose")["value"]
+    await bot.interact(block_actions("nudge_propose", value=value))
+    [opened] = await bot.slack.wait_for("views.open")
+    filled = view_submission(
+        "proposal_modal", {"proposal": {"value": "retry with a pinned image"}},
+        private_metadata=opened.params["view"]["private_metadata"],
+    )  # fmt: skip
+    groundrules, runtime, adapter = await start_bot(bot.slack, sqlite_url, migrate=False)
+    try:
+        other = SlackBot(bot.slack, groundrules, runtime, adapter, bot.http)
+        await asyncio.gather(bot.interact(filled), other.interact(filled))
+        [posted] = await bot.slack.wait_for("chat.postMessage")
+        assert posted.params["thread_ts"] == ts
+        with pytest.raises(AssertionError, match="got 1"):  # and no second one
+            await bot.slack.wait_for("chat.postMessage", 2, timeout=1.0)
+        added = bot.adapter.activity.counts["ProposalAdded"]
+        assert added + adapter.activity.counts["ProposalAdded"] == 1
+        assert watches(bot) == {ts: "answered"}
+    finally:
+        await adapter.stop()
+        groundrules.database.dispose()
+
+
 @pytest.mark.parametrize("bot_settings", [{"language": "nl"}], ids=["nl"])
 async def test_slack_answered_nudge_is_replaced_in_the_tables_language(bot: SlackBot):
     await problem(bot)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import timedelta
 
 import aiohttp
 import pytest
@@ -91,6 +93,40 @@ async def test_slack_rate_limited_call_is_retried_after_retry_after(
     with Session(bot.groundrules.database) as session:
         [watch] = session.exec(select(WatchRow)).all()
     assert watch.status == "nudged"
+
+
+async def test_slack_a_nudge_waiting_out_a_rate_limit_is_not_sent_by_another_process_too(
+    slack, database_url, monkeypatch, no_retry_jitter: None
+):
+    """Slack answers the nudge with 429 and a Retry-After longer than the outbox lease.
+    While slack_sdk waits it out, the process delivering it keeps renewing its claim, so
+    another process's tick does not send the nudge too. (Shortened: a 2 s lease, renewed
+    every 0.2 s, and a Retry-After of 3 s.)"""
+    import bot.store
+    from bot import leases
+
+    monkeypatch.setattr(bot.store, "DELIVERY_LEASE", timedelta(seconds=2))
+    monkeypatch.setattr(leases, "RENEW_EVERY", timedelta(seconds=0.2))
+    monkeypatch.setattr(leases, "MARGIN", timedelta(seconds=0.5))
+    one = await start_bot(slack, database_url)
+    two = await start_bot(slack, database_url, migrate=False)
+    try:
+        async with aiohttp.ClientSession() as http:
+            a, b = (SlackBot(slack, *parts, http) for parts in (one, two))
+            await a.event(message_event("#problem the deploy keeps failing", ts=past_ts()))
+            await a.handled(MessagePosted)
+            slack.rate_limit_next("chat.postEphemeral", retry_after=3)
+            delivering = asyncio.create_task(a.tick())
+            await slack.wait_for("chat.postEphemeral")  # answered 429: slack_sdk waits
+            await asyncio.sleep(2.5)  # past the lease the nudge was written with
+            assert await b.tick() == 0
+            assert await delivering == 1
+        limited, sent = slack.calls_to("chat.postEphemeral")
+        assert limited.params == sent.params
+    finally:
+        for groundrules, _runtime, adapter in (one, two):
+            await adapter.stop()
+            groundrules.database.dispose()
 
 
 async def test_slack_slash_command_is_acked_empty_and_answered_after(bot: SlackBot):
