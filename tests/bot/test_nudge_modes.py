@@ -198,7 +198,7 @@ def test_nudges_not_a_problem_of_a_message_never_taken_for_one_points_nowhere(su
     )  # fmt: skip
     chat._deliver(surer.service.handle(event))
     assert chat.texts()[-1] == (
-        "Dank je dat je het laat weten. Ik zie dat niet als een probleem, en hetzelfde "
+        "Dank je dat je het laat weten. Ik tel dat niet meer als probleem, en hetzelfde "
         "bericht ook niet als het hier terugkomt."
     )
 

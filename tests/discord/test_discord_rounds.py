@@ -368,5 +368,5 @@ async def test_round_asks_everyone_at_the_table_after_the_server_was_forgotten(w
 
     message = await start_round(world, runtime)
     assert message["content"].splitlines()[-1] == (
-        "0 of 3 answered; waiting for owner, Bob, and carol."
+        "0 of 3 answered; waiting for owner, Bob and carol."
     )
