@@ -39,6 +39,18 @@ def postgres_url() -> Iterator[str]:
     yield from _postgres_schema()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def outage_url(request, tmp_path) -> Iterator[str]:
+    """A fresh database that `tests.standins.database_outage.DatabaseOutage` can take
+    away: a SQLite file in a folder of its own, or a PostgreSQL schema."""
+    if request.param == "sqlite":
+        folder = tmp_path / "database"
+        folder.mkdir()
+        yield f"sqlite:///{folder}/groundrules.db"
+        return
+    yield from _postgres_schema()
+
+
 def _postgres_schema() -> Iterator[str]:
     base = postgres_base_url()
     if base is None:
