@@ -46,7 +46,7 @@ from adapters.slack.listeners import Listeners
 from adapters.slack.outbound import NOT_IN_CHANNEL, Deliverer, error_of
 from adapters.slack.people import Directory
 from bot.database import make_engine
-from bot.health import listen
+from bot.health import health_answer, listen
 from bot.metrics import REGISTRY
 from bot.models import now_utc
 from bot.settings import Settings
@@ -311,9 +311,7 @@ class SlackAdapter:
         return await args.default.failure(args)
 
     async def _healthz(self, request: web.Request) -> web.Response:
-        healthy = self.runtime is not None and await asyncio.to_thread(self.runtime.healthy)
-        return web.Response(text="ok" if healthy else "database unreachable",
-                            status=200 if healthy else 503)  # fmt: skip
+        return await health_answer(None if self.runtime is None else self.runtime.healthy)
 
     async def _metrics(self, request: web.Request) -> web.Response:
         return web.Response(

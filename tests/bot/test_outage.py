@@ -4,10 +4,13 @@ when it is back (not a traceback every tick), and nothing half-remembered meanwh
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
+from bot.database import make_engine
 from bot.outage import NotRecorded, unreachable
 from bot.runtime import Runtime
 from tests.bot.test_runtime import RecordingAdapter, problem
@@ -77,3 +80,32 @@ async def test_an_event_that_could_not_be_stored_leaves_nothing_remembered(outag
         assert runtime.kept == 0
         assert app.service.recent.previous([said]) != [None]  # remembered now
         app.database.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_connections_give_up_on_a_silent_network(postgres_url):
+    """libpq waits on the kernel by default: forever for a new connection, 15 minutes
+    for a lost one."""
+    engine = make_engine(postgres_url)
+    try:
+        with engine.connect() as connection:
+            given = connection.connection.dbapi_connection.info.get_parameters()
+    finally:
+        engine.dispose()
+    assert given["connect_timeout"] == "10"
+    assert (given["keepalives"], given["keepalives_idle"]) == ("1", "30")
+    assert given["tcp_user_timeout"] == "30000"
+
+
+@pytest.mark.postgres
+def test_a_stalled_postgres_is_given_up_on_after_the_connect_timeout(postgres_url):
+    with DatabaseOutage(postgres_url) as outage:
+        assert outage.proxy is not None
+        outage.proxy.stall()
+        engine = make_engine(f"{outage.url}&connect_timeout=1")  # the URL's own wins
+        started = time.monotonic()
+        with pytest.raises(OperationalError) as failed, engine.connect():
+            pass
+        assert time.monotonic() - started < 5
+        assert unreachable(failed.value)
+        engine.dispose()

@@ -4,12 +4,14 @@ whoever sent a command, click or form is told, privately, that nothing was recor
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
 from sqlmodel import Session, select
 
+from bot.health import HEALTH_WAIT_S
 from bot.models import AgreementRow, ProcessedEvent, WatchRow
 from rules.events import CommandInvoked
 from tests.helpers import eventually
@@ -130,3 +132,25 @@ async def test_slack_click_and_form_sent_while_the_database_is_down_are_answered
     await bot.tick()
     assert bot.adapter.activity.counts[CommandInvoked.__name__] == 1
     assert bot.calls("chat.update") == []  # no answer counted
+
+
+@pytest.mark.postgres
+async def test_slack_healthz_answers_while_the_database_network_stalls(slack, postgres_url):
+    """A stalled network held the health check's connection: no answer for over 15 s."""
+    with DatabaseOutage(postgres_url) as outage:
+        assert outage.proxy is not None
+        groundrules, runtime, adapter = await start_bot(slack, outage.url)
+        async with aiohttp.ClientSession() as http:
+            bot = SlackBot(slack, groundrules, runtime, adapter, http)
+            try:
+                assert (await bot.get("/healthz")).status == 200
+                outage.proxy.stall()
+                started = time.monotonic()
+                reply = await bot.get("/healthz")
+                assert time.monotonic() - started < HEALTH_WAIT_S + 1
+                assert (reply.status, reply.json()) == (503, {"database": "unreachable"})
+                outage.restore()
+                assert (await bot.get("/healthz")).status == 200
+            finally:
+                await adapter.stop()
+                groundrules.database.dispose()
