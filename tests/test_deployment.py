@@ -241,6 +241,31 @@ def test_logs_redact_tokens(caplog):
     assert "[redacted]" in caplog.text
 
 
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("Failed to fetch oauth.v2.access result with code: 1.2.ab - error: refused",
+         "Failed to fetch oauth.v2.access result with code: [redacted] - error: refused"),
+        ("request: {'code': ['1.2.ab'], 'state': ['s1']}",
+         "request: {'code': ['[redacted]'], 'state': ['s1']}"),
+        ("data: {'code': '1.2.ab', 'client_secret': 'c0ffee'}",
+         "data: {'code': '[redacted]', 'client_secret': '[redacted]'}"),
+        ("GET /slack/oauth_redirect?code=1.2.ab&state=s1",
+         "GET /slack/oauth_redirect?code=[redacted]&state=s1"),
+        # Discord's error codes are not secrets.
+        ("403 Forbidden (error code: 50013): Missing Permissions",
+         "403 Forbidden (error code: 50013): Missing Permissions"),
+        ('{"message": "Unknown Channel", "code": 10003}',
+         '{"message": "Unknown Channel", "code": 10003}'),
+    ],
+)  # fmt: skip
+def test_logs_redact_oauth_codes_and_client_secrets(line: str, shown: str):
+    from bot.logs import redact_secrets
+
+    assert redact_secrets(line) == shown
+    assert redact_secrets(shown) == shown  # the filter and the formatter both redact
+
+
 def test_logs_redact_tokens_in_tracebacks_and_stacks(operator_log):
     import logging
 
