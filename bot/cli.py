@@ -85,22 +85,32 @@ def _missing_sqlite_file(url: str) -> bool:
     return not path.is_file() or path.stat().st_size == 0
 
 
-def _open_database(database: str | None, *, create: bool = False):
-    """Settings (with `--database` applied) and an engine on a database brought to the
-    newest schema. Only with `create` is a SQLite file that is not there made."""
+def _open_database(database: str | None, *, migrate: bool = False):
+    """Settings (with `--database` applied) and an engine on a database at the newest
+    schema. Only `migrate` makes or changes a schema (and a SQLite file that is not
+    there); every other command refuses a database that is not Groundrules' or whose
+    schema is older or newer than this version's, in one line."""
     from alembic.util.exc import CommandError
 
     from bot.database import make_engine
-    from bot.migrate import upgrade
+    from bot.migrate import SchemaMismatch, check_schema, upgrade
 
     settings = _settings(database_url=database)
     url = settings.database_url
     with _database_errors(url, ImportError, CommandError):
-        if not create and _missing_sqlite_file(url):
+        if not migrate and _missing_sqlite_file(url):
             typer.echo(f"groundrules: cannot open {_shown(url)}: no such database", err=True)
             raise typer.Exit(1)
         engine = make_engine(url)
-        upgrade(engine)
+        if migrate:
+            upgrade(engine)
+            return settings, engine
+        try:
+            check_schema(engine, _shown(url))
+        except SchemaMismatch as mismatch:
+            engine.dispose()
+            typer.echo(f"groundrules: {mismatch}", err=True)
+            raise typer.Exit(1) from None
     return settings, engine
 
 
@@ -463,7 +473,8 @@ def workspace_list(
     from bot import workspaces
 
     settings, engine = _open_database(database)
-    rows = workspaces.known(engine)
+    with _database_errors(settings.database_url):
+        rows = workspaces.known(engine)
     if not rows:
         typer.echo("groundrules: no workspace has data here", err=True)
     for row in rows:
@@ -486,20 +497,23 @@ def workspace_forget(
     Export the agreement register first if it should be kept (`groundrules export`)."""
     from bot import workspaces
 
-    _, engine = _open_database(database)
-    if workspace not in {row.workspace for row in workspaces.known(engine)}:
+    settings, engine = _open_database(database)
+    with _database_errors(settings.database_url):
+        known = {row.workspace for row in workspaces.known(engine)}
+    if workspace not in known:
         typer.echo(f"groundrules: no data of {workspace}; see `groundrules workspace list`",
                    err=True)  # fmt: skip
         raise typer.Exit(2)
     if not yes:
         typer.confirm(f"Delete everything of {workspace}? This cannot be undone", abort=True)
-    deleted = workspaces.forget(engine, workspace)
-    if workspace.startswith("slack:"):
-        from adapters.slack.installations import forget_installations
+    with _database_errors(settings.database_url):
+        deleted = workspaces.forget(engine, workspace)
+        if workspace.startswith("slack:"):
+            from adapters.slack.installations import forget_installations
 
-        tokens = forget_installations(engine, workspace)
-        if tokens:
-            deleted["slack installation rows"] = tokens
+            tokens = forget_installations(engine, workspace)
+            if tokens:
+                deleted["slack installation rows"] = tokens
     summary = ", ".join(f"{table} {count}" for table, count in sorted(deleted.items()))
     typer.echo(f"groundrules: forgot {workspace} ({summary or 'nothing left'})")
 
@@ -507,7 +521,7 @@ def workspace_forget(
 @app.command()
 def migrate() -> None:
     """Bring the database (DATABASE_URL) to the newest schema."""
-    settings, _ = _open_database(None, create=True)
+    settings, _ = _open_database(None, migrate=True)
     typer.echo(f"groundrules: {_shown(settings.database_url)} is up to date")
 
 

@@ -45,13 +45,32 @@ def reason(error: BaseException) -> str:
     return " ".join(text.split())
 
 
+# How long PostgreSQL may stay silent before a connection counts as lost, where libpq
+# would otherwise wait on the kernel: a new connection gets 10 s (not forever); an open
+# one whose network went away is noticed within about a minute, while the bot waits for
+# an answer (keepalives) or for its words to arrive (tcp_user_timeout, in ms), instead
+# of after the kernel's 15 minutes of retransmissions. A value in the URL wins.
+POSTGRES_TIMEOUTS = {
+    "connect_timeout": 10,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 30_000,
+}
+
+
 def make_engine(url: str, **options: object) -> Engine:
     # A failed statement's error text otherwise carries its parameters: a Slack install's
     # new bot token, people's messages. Errors and logs show the statement alone.
     options.setdefault("hide_parameters", True)
     url = normalise_url(url)
     if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True, **options)
+        given = make_url(url).query
+        timeouts = {k: v for k, v in POSTGRES_TIMEOUTS.items() if k not in given}
+        connect_args = {**timeouts, **options.pop("connect_args", {})}  # type: ignore[dict-item]
+        # pool_pre_ping: a connection the pool kept across an outage is tested first.
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **options)
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},

@@ -1,10 +1,12 @@
 """/healthz and /metrics on GROUNDRULES_HTTP_PORT when no adapter serves HTTP itself
-(a Discord-only bot): orchestrators and Prometheus need them either way."""
+(a Discord-only bot): orchestrators and Prometheus need them either way. The Slack
+adapter answers /healthz with `health_answer` too: one format everywhere."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -25,6 +27,25 @@ async def listen(runner: web.AppRunner, host: str, port: int) -> None:
         raise PortUnavailable(
             f"groundrules: GROUNDRULES_HTTP_PORT: cannot listen on port {port}: {reason}"
         ) from None
+
+
+# How long /healthz waits for the database: an answer within docker compose's
+# 3-second probe, not none at all while a stalled network holds the connection.
+HEALTH_WAIT_S = 2.0
+
+
+async def health_answer(healthy: Callable[[], bool] | None) -> web.Response:
+    """/healthz: 200 {"database": "ok"} when the database answers within HEALTH_WAIT_S,
+    else 503 {"database": "unreachable"} (also before the bot is running: None)."""
+    ok = False
+    if healthy is not None:
+        try:
+            async with asyncio.timeout(HEALTH_WAIT_S):
+                ok = await asyncio.to_thread(healthy)
+        except TimeoutError:
+            ok = False
+    return web.json_response({"database": "ok" if ok else "unreachable"},
+                             status=200 if ok else 503)  # fmt: skip
 
 
 class HealthServer:
@@ -53,9 +74,7 @@ class HealthServer:
             await self._runner.cleanup()
 
     async def _healthz(self, request: web.Request) -> web.Response:
-        ok = await asyncio.to_thread(self._healthy)
-        return web.json_response({"database": "ok" if ok else "unreachable"},
-                                 status=200 if ok else 503)  # fmt: skip
+        return await health_answer(self._healthy)
 
     async def _metrics(self, request: web.Request) -> web.Response:
         body = generate_latest(REGISTRY)

@@ -10,12 +10,21 @@ _SECRET = re.compile(
     r"(xox[abposre]-[\w-]+|xapp-[\w-]+|[MN][\w-]{23,25}\.[\w-]{6}\.[\w-]{27,38}"
     r"|Bearer\s+[\w.-]+|Bot\s+[\w.-]{30,})"
 )
+# OAuth authorisation codes and client secrets, known by the name before them: Bolt's
+# "with code: <code>" when an install fails, a request's {'code': ['<code>']} or
+# {'client_secret': '<secret>'} at DEBUG, and a redirect's ?code=<code>. Discord's error
+# codes ("error code: 50013", {"code": 50013}) are left alone, and so is "[redacted]"
+# (the filter and the formatter both redact).
+_NAMED_SECRET = re.compile(
+    r"""(with code: |['"](?:code|client_secret)['"]:\s*\[?\s*['"]"""
+    r"""|[?&](?:code|client_secret)=|\bclient_secret=)[^\s'"&,\[\]}]+"""
+)
 # Formats a record's traceback the way every standard formatter does.
 _TRACEBACKS = logging.Formatter()
 
 
 def redact_secrets(text: str) -> str:
-    return _SECRET.sub("[redacted]", text)
+    return _NAMED_SECRET.sub(r"\1[redacted]", _SECRET.sub("[redacted]", text))
 
 
 class RedactingFilter(logging.Filter):

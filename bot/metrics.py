@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -21,6 +21,10 @@ ACTIONS = Counter(
 DELIVERY_FAILURES = Counter(
     "groundrules_delivery_failures", "Outbound actions whose delivery failed (retried later)",
     ["platform", "kind"], registry=REGISTRY,
+)  # fmt: skip
+EVENTS_KEPT = Gauge(
+    "groundrules_events_kept", "Events waiting for the database to answer again",
+    registry=REGISTRY,
 )  # fmt: skip
 TIMERS = Counter("groundrules_timers_fired", "Timers fired", registry=REGISTRY)
 SECOND_READINGS = Counter(

@@ -55,6 +55,41 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+class SchemaMismatch(Exception):
+    """A database a command would only read is not at this version's schema: one line."""
+
+
+def check_schema(engine: Engine, shown: str) -> None:
+    """For a command that reads (or deletes from) an existing database, named `shown` in
+    errors: raises `SchemaMismatch` unless it holds Groundrules' schema at its newest
+    revision. Such a command changes no schema: creating one in a database it was pointed
+    at by mistake, or upgrading one an older bot still runs on, is `groundrules migrate`'s
+    to do."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    scripts = ScriptDirectory.from_config(alembic_config())
+    newest = scripts.get_current_head()
+    if current is None:
+        raise SchemaMismatch(f"no Groundrules database at {shown}")
+    if current == newest:
+        return
+    try:
+        scripts.get_revision(current)
+    except CommandError:  # a revision this version has never heard of
+        raise SchemaMismatch(
+            f"{shown} has a newer schema ({current}) than this version knows ({newest}): "
+            "use the version that migrated it"
+        ) from None
+    raise SchemaMismatch(
+        f"{shown} has an older schema ({current}) than this version ({newest}): run "
+        "`groundrules migrate` first, with no older bot still running on it"
+    )
+
+
 # The child reads the database URL from here, not from its arguments: a URL may hold a
 # password, and a process's arguments are visible to every user of the machine.
 URL_VARIABLE = "GROUNDRULES_MIGRATE_URL"

@@ -1,6 +1,8 @@
 """The live bot: platform adapters feed events in; the runtime decides (in a worker
 thread of its own, since storage is synchronous), delivers through the owning adapter,
 fires due timers and re-delivers anything a crash or an outage left in the outbox.
+While the database does not answer it keeps the events nobody waits on, and hands them
+in again once it does (`bot.outage` tells such an outage from other failures).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import contextvars
 import functools
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -24,6 +27,7 @@ from bot.bootstrap import Groundrules
 from bot.health import HealthServer
 from bot.leases import Held, LeaseLost
 from bot.models import now_utc
+from bot.outage import NotRecorded, Outage
 from bot.store import Delivery, Undeliverable, ref_key
 from rules.actions import Outbound, PostConcernRound, ReadAgain
 from rules.events import Event
@@ -39,6 +43,10 @@ READINGS_WAITING = 200
 # interaction): a table's language slower to read than this is done without.
 # What a form may wait for the database within a platform's 3 seconds.
 FORM_READ_WAIT_S = 1.0
+# Events heard while the database did not answer, kept in memory until it does (Slack
+# acks an event before the bot handles it, and sends it only once). Beyond this many the
+# oldest go: an outage that long is an operator's to notice.
+KEPT_EVENTS = 1000
 SECOND_READER_THREAD = "groundrules-second-reader"
 WORKER_THREAD = "groundrules-worker"
 
@@ -92,6 +100,9 @@ class Runtime:
         app.service.read_inline = False
         app.service.clock = now_utc
         self._readings: asyncio.Queue[Delivery] = asyncio.Queue(READINGS_WAITING)
+        self.outage = Outage()
+        self._kept: deque[tuple[Event, str]] = deque()
+        self._kept_handled = self._kept_dropped = 0
         self._reader_thread = second_reader_thread()
         self._worker = worker_thread()
 
@@ -102,17 +113,89 @@ class Runtime:
 
     # --- events in ------------------------------------------------------------------
 
-    async def submit(self, event: Event, *, platform: str = "unknown") -> list[Delivery]:
-        """Decide on one event and deliver what follows. Returns what was delivered."""
-        started = time.perf_counter()
-        removed_at = self._removed.get(event.workspace)
-        if removed_at is not None and event.at > removed_at:  # not a late retry
-            await self.workspace_returned(event.workspace)
-        deliveries = await self._in_worker(self.app.service.handle, event)
-        metrics.LATENCY.labels(platform).observe(time.perf_counter() - started)
-        metrics.EVENTS.labels(platform, type(event).__name__).inc()
+    async def submit(
+        self, event: Event, *, platform: str = "unknown", keep: bool = False
+    ) -> list[Delivery]:
+        """Decide on one event and deliver what follows. Returns what was delivered.
+
+        Raises `NotRecorded` when it could not be decided and stored (the database did
+        not answer, or a fault): the platform should tell whoever is waiting. `keep`:
+        an event nobody waits on (a message) is instead kept while the database does not
+        answer and handed in again once it does (`hand_in_kept`), after those before it.
+        """
+        if keep and self._kept:  # in the order they came: behind those still waiting
+            self._keep(event, platform)
+            return []
+        try:
+            deliveries = await self._decide(event, platform)
+        except NotRecorded as error:
+            if not (keep and error.unreachable):
+                raise
+            self._keep(event, platform)
+            return []
         await self.deliver_all(deliveries)
         return deliveries
+
+    async def _decide(self, event: Event, platform: str) -> list[Delivery]:
+        started = time.perf_counter()
+        try:
+            removed_at = self._removed.get(event.workspace)
+            if removed_at is not None and event.at > removed_at:  # not a late retry
+                await self.workspace_returned(event.workspace)
+            deliveries = await self._in_worker(self.app.service.handle, event)
+        except Exception as error:
+            self.outage.noticed(error)
+            raise NotRecorded(f"{type(event).__name__} {event.event_id}") from error
+        self.outage.over()
+        metrics.LATENCY.labels(platform).observe(time.perf_counter() - started)
+        metrics.EVENTS.labels(platform, type(event).__name__).inc()
+        return deliveries
+
+    @property
+    def kept(self) -> int:
+        """Events waiting for the database to answer again."""
+        return len(self._kept)
+
+    def _keep(self, event: Event, platform: str) -> None:
+        if not self._kept:
+            log.warning("keeping events until the database answers (at most %d)", KEPT_EVENTS)
+        if len(self._kept) >= KEPT_EVENTS:
+            self._kept.popleft()
+            self._kept_dropped += 1
+        self._kept.append((event, platform))
+        metrics.EVENTS_KEPT.set(len(self._kept))
+
+    async def hand_in_kept(self) -> int:
+        """Decide on the events kept while the database did not answer, in the order
+        they came; raises `NotRecorded` (keeping the rest) if it still does not. Each is
+        handled once even if its first try was stored after all: an event's id is
+        claimed with its effects. Returns how many were handed in."""
+        done = 0
+        while self._kept:
+            event, platform = self._kept[0]
+            try:
+                deliveries = await self._decide(event, platform)
+            except NotRecorded as error:
+                if error.unreachable:
+                    raise
+                # A fault in this event, not the database: it must not hold up the rest.
+                log.error("a kept %s could not be handled; dropped", type(event).__name__,
+                          exc_info=error.__cause__)  # fmt: skip
+                self._kept.popleft()
+                metrics.EVENTS_KEPT.set(len(self._kept))
+                continue
+            self._kept.popleft()
+            metrics.EVENTS_KEPT.set(len(self._kept))
+            self._kept_handled += 1
+            done += 1
+            await self.deliver_all(deliveries)
+        if self._kept_handled or self._kept_dropped:
+            log.info("handled %d event(s) kept while the database did not answer%s",
+                     self._kept_handled,
+                     f"; {self._kept_dropped} older one(s) were dropped" if self._kept_dropped
+                     else "")  # fmt: skip
+            self._kept_handled = self._kept_dropped = 0
+        return done
 
     # --- workspaces coming and going -------------------------------------------------
 
@@ -279,11 +362,18 @@ class Runtime:
                 self._reader_thread, self.app.service.read_again, delivery, now_utc()
             )
         except Exception as error:
-            # The first reading stands; the outbox offers this reading again later.
+            # The first reading stands; the outbox offers this reading again later (its
+            # lease runs out if the database cannot even be told it failed).
+            if self.outage.noticed(error):
+                return
             log.exception("second reading in %s failed", delivery.action.workspace)
-            await self._in_worker(
-                self.app.store.mark_failed, delivery.outbox_id, now_utc(), repr(error)
-            )
+            try:
+                await self._in_worker(
+                    self.app.store.mark_failed, delivery.outbox_id, now_utc(), repr(error)
+                )
+            except Exception as failed:  # the reader reads on: it must not end here
+                if not self.outage.noticed(failed):
+                    log.exception("marking a failed second reading failed")
             return
         metrics.SECOND_READINGS.labels("done").inc()
         await self.deliver_all(followed)
@@ -333,6 +423,10 @@ class Runtime:
             log.warning("reading %s took over %ss; the form goes without it", what,
                         FORM_READ_WAIT_S)  # fmt: skip
             return None
+        except Exception as error:  # the form opens; its submission will say if it failed
+            if not self.outage.noticed(error):
+                raise
+            return None
 
     # --- time -----------------------------------------------------------------------
 
@@ -341,6 +435,8 @@ class Runtime:
         now = now_utc()
         # First: what fires now is delivered, or set aside, as the removals stand now.
         await self._read_removals()
+        # What was heard while the database did not answer: it came before any timer.
+        await self.hand_in_kept()
         # Sweeping first: what waited in the outbox past the retention period is given
         # up before it could be sent stale (a platform configured again, say).
         sweep = time.monotonic() - self._last_sweep > SWEEP_EVERY_S
@@ -360,8 +456,9 @@ class Runtime:
         await self._in_worker(self.app.store.flush)
         try:
             pending = await self._in_worker(self.app.store.claim_undelivered, now, prefixes=served)
-        except Exception:  # what the timers just said goes out all the same
-            log.exception("claiming undelivered outbox items failed; trying again next tick")
+        except Exception as error:  # what the timers just said goes out all the same
+            if not self.outage.noticed(error):
+                log.exception("claiming undelivered outbox items failed; trying again next tick")
             pending = []
         # In the order they were decided: a round's post that waited in the outbox goes
         # before the summary its deadline just wrote.
@@ -375,8 +472,13 @@ class Runtime:
         while not self._stopping.is_set():
             try:
                 await self.tick()
-            except Exception:
-                log.exception("tick failed; trying again next time")
+            except Exception as error:
+                if self.outage.noticed(error):
+                    self.outage.missed_tick()
+                else:
+                    log.exception("tick failed; trying again next time")
+            else:
+                self.outage.over()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), timeout=interval)
 

@@ -115,17 +115,24 @@ class Service:
         self.clock: Callable[[], datetime] | None = None
 
     def handle(self, event: Event) -> list[Delivery]:
-        return self.handle_understood(self.interpret_many([event])[0])
+        [understood] = self.interpret_many([event], remember=False)
+        deliveries = self.handle_understood(understood)
+        # Only once stored: an event that failed (the database did not answer) and is
+        # handed in again is then not read as the reply to itself.
+        self.recent.remember([understood])
+        return deliveries
 
     def handle_many(self, events: Sequence[Event]) -> list[list[Delivery]]:
         return [self.handle_understood(u) for u in self.interpret_many(events)]
 
-    def interpret_many(self, events: Sequence[Event]) -> list[Understood]:
+    def interpret_many(self, events: Sequence[Event], *, remember: bool = True) -> list[Understood]:
         """What the events mean, each message read after the one before it in its
-        conversation; they then become the context of the next."""
+        conversation; they then become the context of the next (unless not to
+        `remember` them yet)."""
         events = [_without_nul(event) for event in events]
         understood = self.engine.interpret_many(events, previous=self.recent.previous(events))
-        self.recent.remember(understood)
+        if remember:
+            self.recent.remember(understood)
         return understood
 
     def handle_understood(self, understood: Understood) -> list[Delivery]:

@@ -203,7 +203,6 @@ class Settings(BaseSettings):
     slack_api_url: str | None = Field(None, validation_alias="SLACK_API_URL")
     slack_client_id: str | None = Field(None, validation_alias="SLACK_CLIENT_ID")
     slack_client_secret: SecretStr | None = Field(None, validation_alias="SLACK_CLIENT_SECRET")
-    slack_state_secret: SecretStr | None = Field(None, validation_alias="SLACK_STATE_SECRET")
     # Which manifest the Slack app was made from: "en" (manifest.yml) or "nl"
     # (manifest.nl.yml). The bot names a command the app lacks as /groundrules <name>.
     slack_commands: Literal["en", "nl"] = Field("en", validation_alias="SLACK_COMMANDS")

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from bot.bootstrap import Groundrules, bootstrap
 from bot.database import make_engine
-from bot.logs import configure_logging
+from bot.logs import RedactingFormatter, configure_logging
 from bot.settings import Settings
 from rules.classifier.rule_based import RuleClassifier
 from tests.helpers import TaggedClassifier
@@ -36,6 +36,18 @@ def database_url(request, tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
+    yield from _postgres_schema()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def outage_url(request, tmp_path) -> Iterator[str]:
+    """A fresh database that `tests.standins.database_outage.DatabaseOutage` can take
+    away: a SQLite file in a folder of its own, or a PostgreSQL schema."""
+    if request.param == "sqlite":
+        folder = tmp_path / "database"
+        folder.mkdir()
+        yield f"sqlite:///{folder}/groundrules.db"
+        return
     yield from _postgres_schema()
 
 
@@ -76,6 +88,20 @@ def app(database_url, tagged) -> Iterator[Groundrules]:
     groundrules = make_app(database_url, tagged)
     yield groundrules
     groundrules.database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_logging_left_behind() -> Iterator[None]:
+    """`groundrules run` under CliRunner sets up the bot's logging on the runner's
+    stream, closed once the command returns: a later test's log records would fail
+    there ("--- Logging error ---" and a traceback in its output)."""
+    root = logging.getLogger()
+    before, level = set(root.handlers), root.level
+    yield
+    for handler in root.handlers[:]:
+        if handler not in before and isinstance(handler.formatter, RedactingFormatter):
+            root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture

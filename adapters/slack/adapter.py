@@ -46,7 +46,7 @@ from adapters.slack.listeners import Listeners
 from adapters.slack.outbound import NOT_IN_CHANNEL, Deliverer, error_of
 from adapters.slack.people import Directory
 from bot.database import make_engine
-from bot.health import listen
+from bot.health import health_answer, listen
 from bot.metrics import REGISTRY
 from bot.models import now_utc
 from bot.settings import Settings
@@ -311,9 +311,7 @@ class SlackAdapter:
         return await args.default.failure(args)
 
     async def _healthz(self, request: web.Request) -> web.Response:
-        healthy = self.runtime is not None and await asyncio.to_thread(self.runtime.healthy)
-        return web.Response(text="ok" if healthy else "database unreachable",
-                            status=200 if healthy else 503)  # fmt: skip
+        return await health_answer(None if self.runtime is None else self.runtime.healthy)
 
     async def _metrics(self, request: web.Request) -> web.Response:
         return web.Response(
@@ -337,14 +335,24 @@ class SlackAdapter:
             self._clients[workspace] = client
         return client
 
-    async def submit(self, event: Event) -> None:
+    async def submit(self, event: Event, *, keep: bool = False) -> None:
+        """Hand `event` to the runtime; raises `NotRecorded` if it could not be stored.
+        `keep`: an event Slack will not send again (the Events API's, acked before any
+        work) is kept while the database does not answer, and handled once it does."""
         assert self.runtime is not None, "the adapter is not started"
-        await self.runtime.submit(event, platform=self.name)
+        await self.runtime.submit(event, platform=self.name, keep=keep)
         await self.activity.note(event)
 
-    async def sync_roster(self, workspace: str, channel: str, *, force: bool = False) -> None:
+    def database_unreachable(self, error: BaseException) -> bool:
+        """Whether `error` means the database does not answer (logged once per outage)."""
+        return self.runtime is not None and self.runtime.outage.noticed(error)
+
+    async def sync_roster(
+        self, workspace: str, channel: str, *, force: bool = False, keep: bool = False
+    ) -> None:
         """Tell the engine who is in a channel: the first time it is seen, and before a
-        concern round (`force`), so the round asks everyone who is there now."""
+        concern round (`force`), so the round asks everyone who is there now. `keep`:
+        as `submit`."""
         key = (workspace, channel)
         if not force and key in self._synced:
             return
@@ -363,7 +371,8 @@ class SlackAdapter:
                     at=now_utc(),
                     event_id=f"roster:{channel}:{uuid.uuid4().hex}",
                     members=members,
-                )
+                ),
+                keep=keep,
             )
             self._synced.add(key)
 

@@ -386,6 +386,15 @@ def not_here(channel: str, voice: Voice) -> str:
     )  # fmt: skip
 
 
+def not_recorded(voice: Voice) -> str:
+    """Said privately to someone whose command, click or form could not be recorded
+    (the database did not answer): Slack showed nothing wrong."""
+    return voice.say(
+        N_("Sorry, that did not go through: nothing was recorded. Please try again in a "
+           "few minutes.")
+    )  # fmt: skip
+
+
 # An answered nudge (or reminder DM): its buttons give way to one line.
 DONE = N_("Done.")
 SETTLED = N_("This is settled already: there is nothing left to choose.")

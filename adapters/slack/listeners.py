@@ -4,6 +4,10 @@ Every listener follows Bolt's convention: `ack()` within Slack's 3 seconds (a mo
 ack carries its validation errors), the work in a lazy listener or, for Events API
 events that Bolt acks itself, in the listener body. The translation is in
 `translate`, the rendering in `blocks`; nothing here decides anything the rules decide.
+
+Acked first, a payload that then cannot be stored (the database does not answer) would
+be lost without a word: an Events API event is kept and handled once the database is
+back; whoever sent a command, click or form is told privately that nothing was recorded.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import asyncio
 import logging
 import re
 from collections import OrderedDict
+from collections.abc import Awaitable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +25,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from adapters.slack import blocks, ids, translate
 from adapters.slack.translate import Invalid
 from bot.models import now_utc
-from rules.events import AgreementSubmitted, CommandInvoked, ProposalAdded
+from bot.outage import NotRecorded
+from rules.events import AgreementSubmitted, CommandInvoked, Event, ProposalAdded
 from rules.grammar import COMMANDS
 
 if TYPE_CHECKING:
@@ -102,6 +108,42 @@ class Listeners:
     async def ack(self, ack: AsyncAck) -> None:
         await ack()
 
+    async def _recorded(
+        self, work: Awaitable[object], workspace: str, user: str, response_url: str | None,
+        lang: str | None,
+    ) -> bool:  # fmt: skip
+        """Do `work` for a person who waits for it; True when done. If it could not be
+        recorded (or the database did not answer a read on the way), False: they are
+        told privately, through `response_url` or else by DM, in `lang` or their own."""
+        try:
+            await work
+        except NotRecorded as error:
+            if not error.unreachable:  # a fault, not an outage: worth its traceback
+                log.error("recording %s failed", error, exc_info=error.__cause__)
+        except Exception as error:
+            if not self.adapter.database_unreachable(error):
+                raise
+        else:
+            return True
+        # Not the table's language: reading that needs the database.
+        lang = await self.adapter.lang_for(workspace, user, lang)
+        await self.adapter.respond_privately(
+            workspace, user, response_url, blocks.not_recorded(self.adapter.voice(lang))
+        )
+        return False
+
+    async def _click_recorded(self, body: Body, event: Event, lang: str | None) -> bool:
+        """`_recorded` for a click's event: told where the click was."""
+        return await self._recorded(self.adapter.submit(event), event.workspace,
+                                    body["user"]["id"], body.get("response_url"), lang)  # fmt: skip
+
+    async def _form_recorded(self, event: Event, view: Body) -> bool:
+        """`_recorded` for a form's event: told by DM (a form has no response_url)."""
+        lang = translate.metadata(view).get("l")
+        return await self._recorded(
+            self.adapter.submit(event), event.workspace, event.user, None, lang
+        )
+
     # --- Events API ------------------------------------------------------------------
 
     async def on_message(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
@@ -112,8 +154,8 @@ class Listeners:
         )  # fmt: skip
         if said is None:
             return
-        await self.adapter.sync_roster(workspace, said.channel)
-        await self.adapter.submit(said)
+        await self.adapter.sync_roster(workspace, said.channel, keep=True)
+        await self.adapter.submit(said, keep=True)
 
     async def on_mention(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
         workspace = workspace_of(context)
@@ -125,9 +167,10 @@ class Listeners:
             return
         target = translate.command_target(command.name, command.args)
         await self.adapter.sync_roster(
-            workspace, command.channel, force=target is not None and target.name == "concerns"
-        )
-        await self.adapter.submit(await self._in_members_language(command, target))
+            workspace, command.channel, force=target is not None and target.name == "concerns",
+            keep=True,
+        )  # fmt: skip
+        await self.adapter.submit(await self._in_members_language(command, target), keep=True)
 
     async def _in_members_language(
         self, command: CommandInvoked, target: translate.Target | None
@@ -150,7 +193,7 @@ class Listeners:
             # The bot was invited: watch the channel from the start, with everyone in it.
             if event.get("type") == "member_joined_channel":
                 self.adapter.joined_channel(workspace, change.channel)
-                await self.adapter.sync_roster(workspace, change.channel, force=True)
+                await self.adapter.sync_roster(workspace, change.channel, force=True, keep=True)
             else:
                 self.adapter.forget_channel(workspace, change.channel)
             return
@@ -158,7 +201,7 @@ class Listeners:
             person = await self.adapter.directory.person(workspace, change.user)
             if not person.human:
                 return
-        await self.adapter.submit(change)
+        await self.adapter.submit(change, keep=True)
 
     async def on_uninstalled(self, context: AsyncBoltContext) -> None:
         await self.adapter.workspace_removed(workspace_of(context))
@@ -173,14 +216,27 @@ class Listeners:
     async def on_home_opened(self, event: Body, context: AsyncBoltContext) -> None:
         if event.get("tab") not in (None, "home"):
             return
-        await self.adapter.publish_home(workspace_of(context), event["user"])
+        try:
+            await self.adapter.publish_home(workspace_of(context), event["user"])
+        except Exception as error:  # the tab shows what it showed before
+            if not self.adapter.database_unreachable(error):
+                raise
 
     # --- slash commands --------------------------------------------------------------
 
     async def on_command(self, command: Body, context: AsyncBoltContext) -> None:
-        workspace = workspace_of(context)
-        invoked = translate.slash_command(command, workspace=workspace, now=now_utc())
+        invoked = translate.slash_command(command, workspace=workspace_of(context), now=now_utc())
         target = translate.command_target(invoked.name, invoked.args)
+        hint = target.lang if target is not None else None
+        await self._recorded(
+            self._command(command, invoked, target), invoked.workspace, invoked.user,
+            command.get("response_url"), hint,
+        )  # fmt: skip
+
+    async def _command(
+        self, command: Body, invoked: CommandInvoked, target: translate.Target | None
+    ) -> None:
+        workspace = invoked.workspace
         if not await self.adapter.bot_is_in(workspace, invoked.channel, invoked.user):
             hint = target.lang if target is not None else None
             lang = await self.adapter.lang_for(workspace, invoked.user, hint)
@@ -219,10 +275,12 @@ class Listeners:
         )  # fmt: skip
         if event is None:
             return
-        await self.adapter.submit(event)
+        lang = ids.unpack(value).get("l")
+        if not await self._click_recorded(body, event, lang):
+            return
         if action_id == ids.NUDGE_WHY:
             return  # the nudge keeps its buttons: the author has yet to choose
-        voice = self.adapter.voice(ids.unpack(value).get("l") or "en")
+        voice = self.adapter.voice(lang or "en")
         await self.adapter.replace_original(
             body.get("response_url"), blocks.answered(action_id, voice)
         )
@@ -235,7 +293,9 @@ class Listeners:
         )  # fmt: skip
         if event is None:
             return
-        await self.adapter.submit(event)
+        lang = ids.unpack(self._clicked(body).get("value")).get("l")
+        if not await self._click_recorded(body, event, lang):
+            return
         if (body.get("container") or {}).get("type") == "view":  # answered on App Home
             await self.adapter.publish_home(workspace, user)
 
@@ -246,7 +306,7 @@ class Listeners:
             user=body["user"]["id"], at=now_utc(), event_id=trigger_of(body),
         )  # fmt: skip
         if event is not None:
-            await self.adapter.submit(event)
+            await self._click_recorded(body, event, ids.unpack(clicked.get("value")).get("l"))
 
     async def on_renewal_click(self, body: Body, context: AsyncBoltContext) -> None:
         """The engine answers for the table; a reminder DM also loses its buttons."""
@@ -257,9 +317,11 @@ class Listeners:
         )  # fmt: skip
         if event is None:
             return
-        await self.adapter.submit(event)
+        lang = ids.unpack(clicked.get("value")).get("l")
+        if not await self._click_recorded(body, event, lang):
+            return
         if (body.get("channel") or {}).get("id") != event.channel:  # clicked in a DM
-            voice = self.adapter.voice(ids.unpack(clicked.get("value")).get("l") or "en")
+            voice = self.adapter.voice(lang or "en")
             await self.adapter.replace_original(body.get("response_url"), voice.say(blocks.DONE))
 
     async def open_evaluation(self, body: Body, context: AsyncBoltContext) -> None:
@@ -343,7 +405,13 @@ class Listeners:
         version = fields.get("v") if isinstance(fields.get("v"), int) else None
         metadata = ids.pack(ids.MAX_METADATA, c=channel, n=number, v=version, l=lang)
         # The text as stored: a button carries only as much of it as fits in its value.
-        stored = await self.adapter.agreement_text(workspace, channel, number) if channel else None
+        stored = None
+        if channel:
+            try:
+                stored = await self.adapter.agreement_text(workspace, channel, number)
+            except Exception as error:  # the form opens; its submission says if it failed
+                if not self.adapter.database_unreachable(error):
+                    raise
         text = stored if stored is not None else fields.get("x") or ""
         shortened = stored is None and bool(fields.get("s"))
         await self.adapter.open_modal(
@@ -375,7 +443,6 @@ class Listeners:
         if not isinstance(added, ProposalAdded):
             return
         meta = translate.metadata(view)
-        lang = meta.get("l") or "en"
         # Claimed before posting, in the database: a form submitted twice (in this
         # process or another) posts once, and one opened before the problem was settled
         # (answered, withdrawn, deleted) posts nothing. The set spares this process's
@@ -385,28 +452,34 @@ class Listeners:
             return  # the first submission posts, and says so
         self._answering.add(key)
         try:
-            assert self.adapter.runtime is not None
-            claimed = await self.adapter.runtime.claim_proposal(*key)
-            if claimed is None:
-                if await self.adapter.problem_waiting(*key, proposal=True):
-                    return  # another process posts it, and says so
-                # The nudge's buttons give way to why nothing happened (else a DM says so).
-                settled = blocks.Voice(lang).say(blocks.SETTLED)
-                if meta.get("u"):
-                    await self.adapter.replace_original(meta["u"], settled)
-                else:
-                    await self.adapter.respond_privately(added.workspace, added.user, None, settled)
-                return
-            try:
-                await self.adapter.post_proposal(
-                    added, thread_ts=meta.get("t") or added.problem_id, lang=lang
-                )
-            except Exception:
-                await self.adapter.runtime.release_proposal(*key, claimed)
-                raise
-            await self.adapter.submit(added)
+            await self._recorded(self._answer_nudge(added, meta), added.workspace, added.user,
+                                 meta.get("u"), meta.get("l"))  # fmt: skip
         finally:
             self._answering.discard(key)
+
+    async def _answer_nudge(self, added: ProposalAdded, meta: Body) -> None:
+        lang = meta.get("l") or "en"
+        key = (added.workspace, added.channel, added.problem_id)
+        assert self.adapter.runtime is not None
+        claimed = await self.adapter.runtime.claim_proposal(*key)
+        if claimed is None:
+            if await self.adapter.problem_waiting(*key, proposal=True):
+                return  # another process posts it, and says so
+            # The nudge's buttons give way to why nothing happened (else a DM says so).
+            settled = blocks.Voice(lang).say(blocks.SETTLED)
+            if meta.get("u"):
+                await self.adapter.replace_original(meta["u"], settled)
+            else:
+                await self.adapter.respond_privately(added.workspace, added.user, None, settled)
+            return
+        try:
+            await self.adapter.post_proposal(
+                added, thread_ts=meta.get("t") or added.problem_id, lang=lang
+            )
+        except Exception:
+            await self.adapter.runtime.release_proposal(*key, claimed)
+            raise
+        await self.adapter.submit(added)
         await self.adapter.replace_original(
             meta.get("u"), blocks.answered(ids.NUDGE_PROPOSE, self.adapter.voice(lang))
         )
@@ -416,9 +489,8 @@ class Listeners:
 
     async def on_concern(self, body: Body, view: Body, context: AsyncBoltContext) -> None:
         answered = self._form(translate.concern_form, body, view, context)
-        if isinstance(answered, Invalid):
+        if isinstance(answered, Invalid) or not await self._form_recorded(answered, view):
             return
-        await self.adapter.submit(answered)
         if translate.metadata(view).get("h"):
             await self.adapter.publish_home(answered.workspace, answered.user)
 
@@ -448,7 +520,7 @@ class Listeners:
         finally:
             self._kept_open.pop(trigger, None)
         if not kept_open:  # a role read too slowly is refused by the engine, words quoted
-            await self.adapter.submit(submitted)
+            await self._form_recorded(submitted, view)
 
     def _ack_decision(self, trigger: str) -> asyncio.Future[bool]:
         decided = self._kept_open.get(trigger)
@@ -464,7 +536,7 @@ class Listeners:
     async def on_revise(self, body: Body, view: Body, context: AsyncBoltContext) -> None:
         decided = self._form(translate.revise_form, body, view, context)
         if not isinstance(decided, Invalid):
-            await self.adapter.submit(decided)
+            await self._form_recorded(decided, view)
 
     async def check_evaluation(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
         await self._answer(ack, self._form(translate.evaluation_form, body, view, context), view)
@@ -472,4 +544,4 @@ class Listeners:
     async def on_evaluation(self, body: Body, view: Body, context: AsyncBoltContext) -> None:
         given = self._form(translate.evaluation_form, body, view, context)
         if not isinstance(given, Invalid):
-            await self.adapter.submit(given)
+            await self._form_recorded(given, view)

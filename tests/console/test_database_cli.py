@@ -327,3 +327,66 @@ def test_replay_whose_postgresql_schema_is_dropped_half_way_says_how_far_it_got(
         f"groundrules: the replay stopped at transcript line {stopped}: {redact(postgres_url)}: "
     )
     assert "does not exist" in line and line.endswith("; lines up to 512 are stored")
+
+
+READING = [
+    ["export"],
+    ["feedback", "export"],
+    ["workspace", "list"],
+    ["workspace", "forget", "slack:T1", "--yes"],
+]
+
+
+def _tables(url: str) -> set[str]:
+    from sqlalchemy import inspect
+
+    from bot.database import make_engine
+
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("command", READING)
+def test_reading_commands_make_no_schema_in_a_database_that_is_not_groundrules(
+    database_url, command
+):
+    """They created every table in whatever database they were pointed at."""
+    from sqlalchemy import text
+
+    from bot.database import make_engine, redact
+
+    engine = make_engine(database_url)
+    with engine.begin() as connection:  # someone else's database
+        connection.execute(text("CREATE TABLE invoices (id INTEGER PRIMARY KEY)"))
+    engine.dispose()
+
+    result = runner.invoke(app, [*command, "--database", database_url])
+    assert one_line(result) == f"groundrules: no Groundrules database at {redact(database_url)}"
+    assert _tables(database_url) == {"invoices"}
+
+
+@pytest.mark.parametrize("command", READING)
+def test_reading_commands_leave_an_older_schema_to_groundrules_migrate(database_url, command):
+    """They upgraded it, under the older bot still running on it."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    from bot.database import make_engine, redact
+    from bot.migrate import alembic_config, upgrade
+
+    newest = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    engine = make_engine(database_url)
+    upgrade(engine, "0007")
+    result = runner.invoke(app, [*command, "--database", database_url])
+    assert one_line(result) == (
+        f"groundrules: {redact(database_url)} has an older schema (0007) than this version "
+        f"({newest}): run `groundrules migrate` first, with no older bot still running on it"
+    )
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
+            ("0007",)
+        ]
+    engine.dispose()

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from bot import workspaces
 from bot.cli import app as cli
+from bot.database import make_engine
 from bot.models import now_utc
 from tests.conftest import make_app
 from tests.helpers import Chat
@@ -73,3 +74,27 @@ def test_workspace_forget_names_an_unknown_workspace(database_url, tagged):
     )
     assert result.exit_code == 2
     assert "no data of slack:T9; see `groundrules workspace list`" in result.output
+
+
+def test_workspace_commands_that_fail_half_way_say_so_in_one_line(database_url, tagged):
+    """A database failing after it was opened (a table gone, the server going away)
+    printed a traceback; `export` says one line, and so do these."""
+    filled(database_url, tagged)
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE slack_bots"))
+    result = runner.invoke(
+        cli, ["workspace", "forget", "slack:T1", "--yes", "--database", database_url]
+    )
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("groundrules: cannot open ") and "slack_bots" in line
+
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE removed_workspace"))
+    engine.dispose()
+    for command in (["workspace", "list"], ["workspace", "forget", "discord:42", "--yes"]):
+        result = runner.invoke(cli, [*command, "--database", database_url])
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith("groundrules: cannot open ") and "removed_workspace" in line

@@ -265,3 +265,23 @@ async def test_slack_oauth_back_through_another_process_channels_are_read_again(
     await other.event(message_event("good morning again", ts=past_ts(0)))
     await other.handled(MessagePosted, 2)
     assert len(slack.calls_to("conversations.members")) == 2
+
+
+async def test_slack_oauth_install_that_fails_keeps_the_code_and_secret_out_of_the_log(
+    oauth_bot: SlackBot, operator_log
+):
+    """Bolt logs a failed exchange "with code: <code>" at WARNING (and the request, code
+    included, at DEBUG): a code is good for one exchange with the client secret."""
+    bot = oauth_bot
+    bot.slack.client_secret = "not-ours"  # Slack refuses the exchange
+    page = await bot.get("/slack/install")
+    state = re.search(r"state=([\w-]+)", page.body).group(1)
+    await bot.get(
+        f"/slack/oauth_redirect?code=1234.5678.c0ffee&state={state}",
+        headers={"Cookie": f"slack-app-oauth-state={state}"},
+    )
+    written = operator_log.getvalue()
+    assert "WARNING adapters.slack.bolt: Failed to fetch oauth.v2.access result" in written
+    assert "with code: [redacted] - error" in written
+    assert "1234.5678.c0ffee" not in written
+    assert CLIENT_SECRET not in written

@@ -139,11 +139,14 @@ async def test_slack_slash_command_is_acked_empty_and_answered_after(bot: SlackB
 
 
 async def test_slack_healthz_reports_the_database(bot: SlackBot):
-    assert (await bot.get("/healthz")).status == 200
+    """As a Discord-only bot answers it: JSON, with the status code to match."""
+    reply = await bot.get("/healthz")
+    assert (reply.status, reply.json()) == (200, {"database": "ok"})
+    assert reply.headers["Content-Type"].startswith("application/json")
 
     bot.groundrules.database = make_engine("sqlite:////nonexistent/dir/groundrules.db")
     reply = await bot.get("/healthz")
-    assert reply.status == 503
+    assert (reply.status, reply.json()) == (503, {"database": "unreachable"})
 
 
 async def test_slack_metrics_are_served(bot: SlackBot):

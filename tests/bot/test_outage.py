@@ -1,0 +1,111 @@
+"""The database going away under a running bot: one line in the log when it goes, one
+when it is back (not a traceback every tick), and nothing half-remembered meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from bot.database import make_engine
+from bot.outage import NotRecorded, unreachable
+from bot.runtime import Runtime
+from tests.bot.test_runtime import RecordingAdapter, problem
+from tests.conftest import make_app
+from tests.helpers import eventually
+from tests.standins.database_outage import DatabaseOutage
+
+
+async def test_an_outage_is_logged_once_when_it_starts_and_once_when_it_ends(
+    outage_url, tagged, operator_log
+):
+    with DatabaseOutage(outage_url) as outage:
+        app = make_app(outage.url, tagged, tick_interval=timedelta(seconds=1))
+        runtime = Runtime(app, [RecordingAdapter()])
+        ticker = asyncio.create_task(runtime.run_ticker())
+        try:
+            await eventually(lambda: "retention sweep" in operator_log.getvalue())
+            outage.cut(app.database)
+            await asyncio.sleep(2.5)  # three ticks missed
+            outage.restore()
+            await eventually(lambda: "reachable again" in operator_log.getvalue(), timeout=5)
+        finally:
+            runtime.stop()
+            await ticker
+            app.database.dispose()
+    lines = operator_log.getvalue().splitlines()
+    [down] = [line for line in lines if "database unreachable" in line]
+    [back] = [line for line in lines if "database reachable again" in line]
+    assert " ERROR bot.outage: database unreachable: " in down and down.endswith("; retrying")
+    assert " INFO bot.outage: database reachable again after " in back
+    assert "tick(s) missed" in back
+    assert not any("Traceback" in line or "tick failed" in line for line in lines)
+
+
+async def test_other_failures_keep_their_tracebacks(tmp_path, tagged, operator_log):
+    app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
+    runtime = Runtime(app, [RecordingAdapter()])
+    with app.database.begin() as connection:  # a fault, not an outage
+        connection.exec_driver_sql("DROP TABLE outbox")
+    ticker = asyncio.create_task(runtime.run_ticker())
+    await eventually(lambda: "tick failed" in operator_log.getvalue())
+    runtime.stop()
+    await ticker
+    app.database.dispose()
+    written = operator_log.getvalue()
+    assert "tick failed; trying again next time" in written and "Traceback" in written
+    assert "database unreachable" not in written
+
+
+async def test_an_event_that_could_not_be_stored_leaves_nothing_remembered(outage_url, tagged):
+    """Handed in again once the database is back, a message is read as it was the first
+    time, not as the reply to itself."""
+    with DatabaseOutage(outage_url) as outage:
+        app = make_app(outage.url, tagged)
+        runtime = Runtime(app, [RecordingAdapter()])
+        said = problem("p1", minutes_ago=0)
+        outage.cut(app.database)
+        with pytest.raises(NotRecorded) as failed:
+            await runtime.submit(said)
+        assert failed.value.unreachable and unreachable(failed.value)
+        assert app.service.recent.previous([said]) == [None]
+
+        assert await runtime.submit(said, keep=True) == []
+        assert runtime.kept == 1
+        outage.restore()
+        assert await runtime.hand_in_kept() == 1
+        assert runtime.kept == 0
+        assert app.service.recent.previous([said]) != [None]  # remembered now
+        app.database.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_connections_give_up_on_a_silent_network(postgres_url):
+    """libpq waits on the kernel by default: forever for a new connection, 15 minutes
+    for a lost one."""
+    engine = make_engine(postgres_url)
+    try:
+        with engine.connect() as connection:
+            given = connection.connection.dbapi_connection.info.get_parameters()
+    finally:
+        engine.dispose()
+    assert given["connect_timeout"] == "10"
+    assert (given["keepalives"], given["keepalives_idle"]) == ("1", "30")
+    assert given["tcp_user_timeout"] == "30000"
+
+
+@pytest.mark.postgres
+def test_a_stalled_postgres_is_given_up_on_after_the_connect_timeout(postgres_url):
+    with DatabaseOutage(postgres_url) as outage:
+        assert outage.proxy is not None
+        outage.proxy.stall()
+        engine = make_engine(f"{outage.url}&connect_timeout=1")  # the URL's own wins
+        started = time.monotonic()
+        with pytest.raises(OperationalError) as failed, engine.connect():
+            pass
+        assert time.monotonic() - started < 5
+        assert unreachable(failed.value)
+        engine.dispose()

@@ -1,0 +1,156 @@
+"""The database going away while Slack keeps talking: Slack got its ack long before,
+so nothing may be lost without a word. Messages wait and are handled once it is back;
+whoever sent a command, click or form is told, privately, that nothing was recorded."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from sqlmodel import Session, select
+
+from bot.health import HEALTH_WAIT_S
+from bot.models import AgreementRow, ProcessedEvent, WatchRow
+from rules.events import CommandInvoked
+from tests.helpers import eventually
+from tests.slack.conftest import BOB, CAROL, SECRET, SlackBot, past_ts, start_bot
+from tests.slack.test_rounds import click, start_round
+from tests.standins.database_outage import DatabaseOutage
+from tests.standins.slack_requests import (
+    event_callback,
+    events_api_request,
+    message_event,
+    view_submission,
+)
+
+NOT_RECORDED = "nothing was recorded"
+
+
+@pytest.fixture
+async def down(slack, outage_url: str) -> AsyncIterator[tuple[SlackBot, DatabaseOutage]]:
+    with DatabaseOutage(outage_url) as outage:
+        groundrules, runtime, adapter = await start_bot(slack, outage.url)
+        async with aiohttp.ClientSession() as http:
+            try:
+                yield SlackBot(slack, groundrules, runtime, adapter, http), outage
+            finally:
+                await adapter.stop()
+                groundrules.database.dispose()
+
+
+async def test_slack_messages_heard_while_the_database_is_down_are_handled_once_it_is_back(
+    down, operator_log
+):
+    bot, outage = down
+    outage.cut(bot.groundrules.database)
+    problem = event_callback(message_event("#problem the build is red again", ts=past_ts()))
+    assert (await bot.post(events_api_request(problem, SECRET))).status == 200
+    await bot.event(message_event("#problem and staging is down", ts=past_ts(), user=BOB))
+    await eventually(lambda: bot.runtime.kept == 3)  # the channel's roster, two messages
+    with pytest.raises(Exception):  # noqa: B017 (whichever error the driver raises)
+        await bot.tick()  # still down: they wait
+    assert bot.runtime.kept == 3
+
+    outage.restore()
+    await bot.tick()
+    nudges = await bot.slack.wait_for("chat.postEphemeral", 2)
+    assert {n.params["user"] for n in nudges} == {"U-ALICE", BOB}
+    assert bot.runtime.kept == 0
+
+    # Slack retrying the first one now (the same event id) changes nothing.
+    await bot.post(events_api_request(problem, SECRET, retry_num=1))
+    await eventually(lambda: bot.adapter.activity.counts["MessagePosted"] == 3)
+    await bot.tick()
+    assert len(bot.calls("chat.postEphemeral")) == 2
+    with Session(bot.groundrules.database) as session:
+        assert len(session.exec(select(WatchRow)).all()) == 2
+        handled = session.exec(select(ProcessedEvent.event_id)).all()
+    assert handled.count(problem["event_id"]) == 1
+
+    written = operator_log.getvalue()
+    assert written.count("database unreachable") == 1
+    assert written.count("database reachable again") == 1
+    assert "handled 3 event(s) kept while the database did not answer" in written
+    assert "Traceback" not in written
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "told"),
+    [
+        ("/agree", "we deploy on Tuesdays because Fridays break", NOT_RECORDED),
+        ("/afspraak", "we deployen op dinsdag omdat vrijdag misgaat", "niets vastgelegd"),
+    ],
+)
+async def test_slack_command_sent_while_the_database_is_down_is_answered_privately(
+    down, operator_log, command: str, text: str, told: str
+):
+    bot, outage = down
+    outage.cut(bot.groundrules.database)
+    url = bot.slack.response_url()
+    assert (await bot.command(command, text, response_url=url)).status == 200
+
+    [answer] = await bot.slack.wait_for_response(url)
+    assert told in answer["text"]
+    assert answer["response_type"] == "ephemeral"
+    outage.restore()
+    await bot.tick()
+    with Session(bot.groundrules.database) as session:
+        assert session.exec(select(AgreementRow)).all() == []  # and it is not done later
+    assert bot.calls("chat.postMessage") == []
+    written = operator_log.getvalue()
+    assert written.count("database unreachable") == 1
+    assert "Traceback" not in written and "Failed to run" not in written
+
+
+async def test_slack_click_and_form_sent_while_the_database_is_down_are_answered_privately(
+    down,
+):
+    bot, outage = down
+    posted = await start_round(bot, "#proposal we rotate on-call weekly")
+    outage.cut(bot.groundrules.database)
+
+    url = bot.slack.response_url()
+    await click(bot, posted, "round_none", BOB, response_url=url)
+    [answer] = await bot.slack.wait_for_response(url)
+    assert NOT_RECORDED in answer["text"]
+
+    # A form has no response_url: the answer comes by DM.
+    await click(bot, posted, "round_concern", CAROL)
+    [opened] = await bot.slack.wait_for("views.open")
+    form = view_submission(
+        "concern_modal", {"concern": {"value": "too fast"}},
+        private_metadata=opened.params["view"]["private_metadata"], user_id=CAROL,
+    )  # fmt: skip
+    assert (await bot.interact(form)).status == 200
+    [dm] = await bot.slack.wait_for("chat.postMessage", where=lambda p: NOT_RECORDED in p["text"])
+    [opened_dm] = bot.calls("conversations.open")
+    assert opened_dm.params["users"] == CAROL and dm.params["channel"].startswith("D")
+
+    outage.restore()
+    await bot.tick()
+    assert bot.adapter.activity.counts[CommandInvoked.__name__] == 1
+    assert bot.calls("chat.update") == []  # no answer counted
+
+
+@pytest.mark.postgres
+async def test_slack_healthz_answers_while_the_database_network_stalls(slack, postgres_url):
+    """A stalled network held the health check's connection: no answer for over 15 s."""
+    with DatabaseOutage(postgres_url) as outage:
+        assert outage.proxy is not None
+        groundrules, runtime, adapter = await start_bot(slack, outage.url)
+        async with aiohttp.ClientSession() as http:
+            bot = SlackBot(slack, groundrules, runtime, adapter, http)
+            try:
+                assert (await bot.get("/healthz")).status == 200
+                outage.proxy.stall()
+                started = time.monotonic()
+                reply = await bot.get("/healthz")
+                assert time.monotonic() - started < HEALTH_WAIT_S + 1
+                assert (reply.status, reply.json()) == (503, {"database": "unreachable"})
+                outage.restore()
+                assert (await bot.get("/healthz")).status == 200
+            finally:
+                await adapter.stop()
+                groundrules.database.dispose()
