@@ -1,4 +1,5 @@
-"""SQLModel tables. Every row carries its workspace: workspaces never share data.
+"""SQLModel tables. Every row carries its workspace: workspaces never share data (the
+table of a channel several Slack workspaces share is its home's: bot.homes).
 
 Message text is kept only where a rule needs it: an open problem's text (until it is
 answered, dismissed or its retention ends) and corrections people make.
@@ -333,6 +334,18 @@ class RemovedWorkspace(SQLModel, table=True):
     __tablename__ = "removed_workspace"
     workspace: str = Field(primary_key=True)
     removed_at: datetime = Field(sa_column=utc_column())
+
+
+class ChannelHome(SQLModel, table=True):
+    """The workspace whose table a Slack channel is (bot.homes). A Slack Connect channel
+    is one channel, with one id, in several organisations' workspaces, and the bot may be
+    installed in each: its table is its home's, whichever installation an event came
+    through. Set when the channel is first heard from; deleted with its workspace."""
+
+    __tablename__ = "channel_home"
+    channel: str = Field(primary_key=True)
+    workspace: str
+    since: datetime = Field(sa_column=utc_column())
 
 
 def now_utc() -> datetime:

@@ -210,6 +210,10 @@ class Runtime:
         log.info("removed from %s: its data is deleted after %s unless the bot is back",
                  workspace, self.app.settings.removed_retention)  # fmt: skip
 
+    def has_removed(self, workspace: str) -> bool:
+        """Whether `workspace` removed the bot, as this process last heard."""
+        return workspace in self._removed
+
     async def workspace_returned(self, workspace: str) -> None:
         self._removed.pop(workspace, None)
         # What was heard before the removal may be stale: who is in which channel, a token.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, func
-from sqlmodel import Session, col, select
+from sqlalchemy import ColumnElement, Engine, and_, func, or_
+from sqlmodel import Session, SQLModel, col, select
 
 from bot.models import (
     AgreementRow,
@@ -137,16 +139,39 @@ class MemberHome:
     roles: list[HeldRole] = field(default_factory=list)
 
 
+def _at_tables(
+    model: type[SQLModel], workspace: str, elsewhere: Mapping[str, Collection[str]]
+) -> ColumnElement[bool]:
+    """Rows of `workspace`, or of the given channels of the other workspaces."""
+    rows: Any = model
+    return or_(
+        rows.workspace == workspace,
+        *(
+            and_(rows.workspace == home, col(rows.channel).in_(list(channels)))
+            for home, channels in elsewhere.items()
+        ),
+    )
+
+
 def member_home(
-    database: Engine, workspace: str, user: str, *, today: date, soon: int = 7, recent: int = 10
+    database: Engine,
+    workspace: str,
+    user: str,
+    *,
+    today: date,
+    soon: int = 7,
+    recent: int = 10,
+    elsewhere: Mapping[str, Collection[str]] | None = None,
 ) -> MemberHome:
     """Open rounds waiting for this member, agreements of their tables due for review
-    within `soon` days, and the most recent agreements of their tables."""
+    within `soon` days, and the most recent agreements of their tables. `elsewhere`: the
+    tables of channels shared with other workspaces (bot.homes), by home, shown too."""
+    elsewhere = elsewhere or {}
     with Session(database) as session:
         channels = list(
             session.exec(
                 select(MemberRow.channel).where(
-                    MemberRow.workspace == workspace,
+                    _at_tables(MemberRow, workspace, elsewhere),
                     MemberRow.user == user,
                     col(MemberRow.active).is_(True),
                 )
@@ -160,7 +185,7 @@ def member_home(
                 & (AnswerRow.round_id == RoundRow.round_id),
             )
             .where(
-                RoundRow.workspace == workspace,
+                _at_tables(RoundRow, workspace, elsewhere),
                 RoundRow.status == "open",
                 AnswerRow.user == user,
                 col(AnswerRow.answered_at).is_(None),
@@ -172,7 +197,7 @@ def member_home(
             for m in session.exec(
                 select(MandateRow)
                 .where(
-                    MandateRow.workspace == workspace,
+                    _at_tables(MandateRow, workspace, elsewhere),
                     MandateRow.user == user,
                     col(MandateRow.channel).in_(channels),
                 )
@@ -183,7 +208,7 @@ def member_home(
             HeldRole(r.channel, r.name, r.tasks)
             for r in session.exec(
                 select(RoleRow)
-                .where(RoleRow.workspace == workspace, RoleRow.holder == user)
+                .where(_at_tables(RoleRow, workspace, elsewhere), RoleRow.holder == user)
                 .order_by(col(RoleRow.channel), col(RoleRow.key))
             ).all()
         ]
@@ -191,7 +216,7 @@ def member_home(
             session.exec(
                 select(AgreementRow)
                 .where(
-                    AgreementRow.workspace == workspace,
+                    _at_tables(AgreementRow, workspace, elsewhere),
                     col(AgreementRow.channel).in_(channels),
                     AgreementRow.status == "current",
                 )

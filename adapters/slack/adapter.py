@@ -41,10 +41,12 @@ from sqlalchemy import Engine
 
 from adapters.slack import blocks, translate
 from adapters.slack.config import EVENTS_PATH, SlackConfig, config_from
+from adapters.slack.homes import Homes
 from adapters.slack.installed import installed_names
 from adapters.slack.listeners import Listeners
 from adapters.slack.outbound import NOT_IN_CHANNEL, Deliverer, error_of
 from adapters.slack.people import Directory
+from bot import homes
 from bot.database import make_engine
 from bot.health import health_answer, listen
 from bot.metrics import REGISTRY
@@ -188,6 +190,8 @@ class SlackAdapter:
         self._synced: set[tuple[str, str]] = set()
         # Channels the bot is in, and when Slack last said so (by `clock`).
         self._member_of: dict[tuple[str, str], float] = {}
+        # Membership questions under way: (workspace, channel, user for a DM else "").
+        self._asking: dict[tuple[str, str, str], asyncio.Future[bool]] = {}
         self.clock: Callable[[], float] = time.monotonic
         # How often the bot left each channel: a membership check that was under way
         # when it left must not remember the "yes" it read before.
@@ -196,6 +200,13 @@ class SlackAdapter:
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self.directory = Directory(self.client_for)
+        # Which table a payload is for: its channel's home (a Slack Connect channel).
+        self.homes = Homes(
+            self._database,
+            self.client_for,
+            removed=self._home_removed,
+            clock=lambda: self.clock(),
+        )
         self.deliverer = Deliverer(
             client_for=self.client_for, directory=self.directory, message_ref=self._message_ref,
             commands=installed_names(settings.slack_commands), not_in=self._not_in,
@@ -262,12 +273,33 @@ class SlackAdapter:
     async def deliver(self, action: Outbound) -> str | None:
         try:
             return await self.deliverer.deliver(action)
+        except LookupError:  # the table's home has no token installed any more
+            guest = await self._guest_client(action)
+            if guest is None:
+                raise
         except SlackApiError as error:
             if error_of(error) in TOKEN_ERRORS:
                 self._clients.pop(action.workspace, None)
             elif error_of(error) in NOT_IN_CHANNEL:
                 self._not_in(action.workspace, action.channel)
-            raise
+            else:
+                raise
+            guest = await self._guest_client(action)
+            if guest is None:
+                raise
+        log.info("delivering through another installation that shares the channel")
+        return await self.deliverer.deliver(action, client=guest)
+
+    async def _guest_client(self, action: Outbound) -> AsyncWebClient | None:
+        """For a shared channel whose home's installation cannot post there (its token
+        is gone, its bot is not in the channel): the client of another installation that
+        Slack lately said shares the channel (bot.homes), if any."""
+        for guest in self.homes.guests(action.workspace, action.channel):
+            try:
+                return await self.client_for(guest)
+            except LookupError:
+                continue
+        return None
 
     # --- serving ------------------------------------------------------------------------
 
@@ -390,6 +422,14 @@ class SlackAdapter:
     def joined_channel(self, workspace: str, channel: str) -> None:
         self._member_of[(workspace, channel)] = self.clock()
 
+    async def can_answer_in(self, table: str, delivered: str, channel: str, user: str) -> bool:
+        """Whether the bot is in the channel of a command or shortcut: the installation of
+        the table's home, or, in a shared channel, the one it came through (deliveries
+        for the table fall back to it)."""
+        if await self.bot_is_in(table, channel, user):
+            return True
+        return delivered != table and await self.bot_is_in(delivered, channel, user)
+
     async def bot_is_in(self, workspace: str, channel: str, user: str) -> bool:
         """Whether the bot is in the conversation a command or shortcut came from. If it
         is not, nothing it records there could be announced (the bot has no
@@ -402,6 +442,17 @@ class SlackAdapter:
         confirmed = self._member_of.get(key)
         if confirmed is not None and self.clock() - confirmed < MEMBERSHIP_KEPT_S:
             return True
+        # Commands that come together share one question to Slack.
+        asking_key = (workspace, channel, user if channel.startswith("D") else "")
+        asking = self._asking.get(asking_key)
+        if asking is None:
+            asking = asyncio.ensure_future(self._ask_membership(workspace, channel, user))
+            self._asking[asking_key] = asking
+            asking.add_done_callback(lambda _: self._asking.pop(asking_key, None))
+        return await asyncio.shield(asking)
+
+    async def _ask_membership(self, workspace: str, channel: str, user: str) -> bool:
+        key = (workspace, channel)
         left_before = self._left_count.get(key, 0)
         client = await self.client_for(workspace)
         try:
@@ -424,9 +475,10 @@ class SlackAdapter:
 
     def forget_cached(self, workspace: str) -> None:
         """Drop what this process holds of `workspace` (its token, the channels it is in,
-        the rosters sent, who is who): it came back or was forgotten, so all of that is
-        read again when next needed."""
+        the rosters sent, who is who, the channels it is home to): it came back or was
+        forgotten, so all of that is read again when next needed."""
         self._clients.pop(workspace, None)
+        self.homes.forget_workspace(workspace)
         self._synced = {key for key in self._synced if key[0] != workspace}
         self._member_of = {key: at for key, at in self._member_of.items() if key[0] != workspace}
         self.directory.forget_workspace(workspace)
@@ -530,14 +582,38 @@ class SlackAdapter:
         await client.chat_postMessage(channel=opened["channel"]["id"], text=text)
 
     async def publish_home(self, workspace: str, user: str) -> None:
+        """The member's App Home in `workspace`'s installation: its tables, and the
+        tables homed elsewhere of channels Slack says it shares."""
         assert self.runtime is not None
+        elsewhere = await self._tables_elsewhere(workspace, user)
         page = await asyncio.to_thread(
-            member_home, self.runtime.app.database, workspace, user, today=now_utc().date()
-        )
+            partial(member_home, elsewhere=elsewhere),
+            self.runtime.app.database, workspace, user, today=now_utc().date(),
+        )  # fmt: skip
         lang = await self.lang_for(workspace, user)
         view = await self.deliverer.render(workspace, lang, lambda v: blocks.home(page, v))
         client = await self.client_for(workspace)
         await client.views_publish(user_id=user, view=view)
+
+    async def _tables_elsewhere(self, workspace: str, user: str) -> dict[str, list[str]]:
+        assert self.runtime is not None
+        seated = await asyncio.to_thread(
+            homes.tables_of_member, self.runtime.app.database, user, prefix=self.prefix
+        )
+        elsewhere: dict[str, list[str]] = {}
+        for home, channel in seated:
+            if home == workspace:
+                continue
+            if await self.homes.table_of(workspace, channel, settle=False) == home:
+                elsewhere.setdefault(home, []).append(channel)
+        return elsewhere
+
+    def _database(self) -> Engine:
+        assert self.runtime is not None, "the adapter is not started"
+        return self.runtime.app.database
+
+    def _home_removed(self, workspace: str) -> bool:
+        return self.runtime is not None and self.runtime.has_removed(workspace)
 
     async def problem_waiting(
         self, workspace: str, channel: str, problem_id: str, *, proposal: bool = False

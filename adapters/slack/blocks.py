@@ -395,6 +395,15 @@ def not_recorded(voice: Voice) -> str:
     )  # fmt: skip
 
 
+# Said privately to someone using a command in a shared channel whose table belongs to
+# another organisation's workspace, which removed the bot (adapters.slack.homes).
+AWAY = N_(
+    "This channel's table belongs to another organisation in it, which removed "
+    "Groundrules. Nothing is recorded here until they add it again. If they do not, "
+    "their data is deleted after a while, and a new table starts here."
+)
+
+
 # An answered nudge (or reminder DM): its buttons give way to one line.
 DONE = N_("Done.")
 SETTLED = N_("This is settled already: there is nothing left to choose.")

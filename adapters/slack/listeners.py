@@ -44,6 +44,14 @@ def workspace_of(context: AsyncBoltContext) -> str:
 
 
 KEPT_OPEN_REMEMBERED = 1000
+# Where a form that no longer belongs to a table says so.
+_FIRST_FIELD = {
+    translate.proposal_form: ids.PROPOSAL,
+    translate.concern_form: ids.CONCERN,
+    translate.agreement_form: ids.WHAT,
+    translate.revise_form: ids.NEW_TEXT,
+    translate.evaluation_form: ids.score_block(1),
+}
 
 
 def trigger_of(body: Body) -> str:
@@ -144,10 +152,20 @@ class Listeners:
             self.adapter.submit(event), event.workspace, event.user, None, lang
         )
 
+    async def _table(
+        self, context: AsyncBoltContext, channel: str | None, *, settle: bool = True
+    ) -> str | None:
+        """The workspace whose table `channel` is, for a payload through `context`'s
+        installation (adapters.slack.homes); None while that table's home has removed the
+        bot. `settle=False` for a channel named by a button's value or a form's metadata."""
+        return await self.adapter.homes.table_of(workspace_of(context), channel, settle=settle)
+
     # --- Events API ------------------------------------------------------------------
 
     async def on_message(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
-        workspace = workspace_of(context)
+        workspace = await self._table(context, event.get("channel"))
+        if workspace is None:
+            return
         said = translate.message_event(
             event, workspace=workspace, event_id=body["event_id"],
             bot_user_id=context.bot_user_id, now=now_utc(),
@@ -158,7 +176,11 @@ class Listeners:
         await self.adapter.submit(said, keep=True)
 
     async def on_mention(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
-        workspace = workspace_of(context)
+        workspace = await self._table(context, event.get("channel"))
+        if workspace is None:  # the table's home removed the bot: said why, privately
+            if event.get("user") and not event.get("bot_id"):
+                await self._table_away(workspace_of(context), event["user"], None)
+            return
         command = translate.mention_command(
             event, workspace=workspace, event_id=body["event_id"],
             bot_user_id=context.bot_user_id, now=now_utc(),
@@ -183,7 +205,10 @@ class Listeners:
         return replace(command, lang=lang) if lang else command
 
     async def on_member(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
-        workspace = workspace_of(context)
+        delivered = workspace_of(context)
+        workspace = await self._table(context, event.get("channel"))
+        if workspace is None:
+            return
         change = translate.member_event(
             event, workspace=workspace, event_id=body["event_id"], now=now_utc()
         )
@@ -191,11 +216,12 @@ class Listeners:
             return
         if change.user == context.bot_user_id:
             # The bot was invited: watch the channel from the start, with everyone in it.
+            # (Its being there is its installation's, whichever table the channel is.)
             if event.get("type") == "member_joined_channel":
-                self.adapter.joined_channel(workspace, change.channel)
+                self.adapter.joined_channel(delivered, change.channel)
                 await self.adapter.sync_roster(workspace, change.channel, force=True, keep=True)
             else:
-                self.adapter.forget_channel(workspace, change.channel)
+                self.adapter.forget_channel(delivered, change.channel)
             return
         if event.get("type") == "member_joined_channel":
             person = await self.adapter.directory.person(workspace, change.user)
@@ -222,27 +248,41 @@ class Listeners:
             if not self.adapter.database_unreachable(error):
                 raise
 
+    async def _table_away(
+        self, delivered: str, user: str, response_url: str | None, hint: str | None = None
+    ) -> None:
+        """Told to someone who used a command in a shared channel whose table's home
+        removed the bot: nothing is recorded there meanwhile."""
+        lang = await self.adapter.lang_for(delivered, user, hint)
+        await self.adapter.respond_privately(
+            delivered, user, response_url, self.adapter.voice(lang).say(blocks.AWAY)
+        )
+
     # --- slash commands --------------------------------------------------------------
 
     async def on_command(self, command: Body, context: AsyncBoltContext) -> None:
-        invoked = translate.slash_command(command, workspace=workspace_of(context), now=now_utc())
-        target = translate.command_target(invoked.name, invoked.args)
-        hint = target.lang if target is not None else None
+        delivered = workspace_of(context)
+        said = translate.slash_command(command, workspace=delivered, now=now_utc())
+        said_target = translate.command_target(said.name, said.args)
         await self._recorded(
-            self._command(command, invoked, target), invoked.workspace, invoked.user,
-            command.get("response_url"), hint,
+            self._command(command, context, delivered), delivered, said.user,
+            command.get("response_url"), said_target.lang if said_target is not None else None,
         )  # fmt: skip
 
-    async def _command(
-        self, command: Body, invoked: CommandInvoked, target: translate.Target | None
-    ) -> None:
-        workspace = invoked.workspace
-        if not await self.adapter.bot_is_in(workspace, invoked.channel, invoked.user):
-            hint = target.lang if target is not None else None
-            lang = await self.adapter.lang_for(workspace, invoked.user, hint)
+    async def _command(self, command: Body, context: AsyncBoltContext, delivered: str) -> None:
+        workspace = await self._table(context, command.get("channel_id"))
+        invoked = translate.slash_command(command, workspace=workspace or delivered, now=now_utc())
+        target = translate.command_target(invoked.name, invoked.args)
+        hint = target.lang if target is not None else None
+        if workspace is None:
+            await self._table_away(delivered, invoked.user, command.get("response_url"), hint)
+            return
+        channel, user = invoked.channel, invoked.user
+        if not await self.adapter.can_answer_in(workspace, delivered, channel, user):
+            lang = await self.adapter.lang_for(delivered, user, hint)
             await self.adapter.respond_privately(
-                workspace, invoked.user, command.get("response_url"),
-                blocks.not_here(invoked.channel, self.adapter.voice(lang)),
+                delivered, user, command.get("response_url"),
+                blocks.not_here(channel, self.adapter.voice(lang)),
             )  # fmt: skip
             return
         if target is not None and target.name == "agree" and not target.args:
@@ -251,7 +291,7 @@ class Listeners:
             )
             metadata = ids.pack(ids.MAX_METADATA, c=invoked.channel, l=lang)
             await self.adapter.open_modal(
-                workspace, command["trigger_id"], lang,
+                delivered, command["trigger_id"], lang,
                 lambda voice: blocks.agreement_modal(metadata, voice),
             )  # fmt: skip
             return
@@ -269,8 +309,11 @@ class Listeners:
     async def on_nudge_click(self, body: Body, context: AsyncBoltContext) -> None:
         clicked = self._clicked(body)
         action_id, value = clicked.get("action_id", ""), clicked.get("value")
+        workspace = await self._table(context, ids.unpack(value).get("c"), settle=False)
+        if workspace is None:
+            return
         event = translate.nudge_click(
-            action_id, value, workspace=workspace_of(context), user=body["user"]["id"],
+            action_id, value, workspace=workspace, user=body["user"]["id"],
             at=now_utc(), event_id=trigger_of(body),
         )  # fmt: skip
         if event is None:
@@ -286,23 +329,29 @@ class Listeners:
         )
 
     async def on_no_concerns(self, body: Body, context: AsyncBoltContext) -> None:
-        workspace, user = workspace_of(context), body["user"]["id"]
+        user, value = body["user"]["id"], self._clicked(body).get("value")
+        workspace = await self._table(context, ids.unpack(value).get("c"), settle=False)
+        if workspace is None:
+            return
         event = translate.concern_click(
-            self._clicked(body).get("value"), workspace=workspace, user=user, at=now_utc(),
-            event_id=trigger_of(body),
-        )  # fmt: skip
+            value, workspace=workspace, user=user, at=now_utc(), event_id=trigger_of(body)
+        )
         if event is None:
             return
         lang = ids.unpack(self._clicked(body).get("value")).get("l")
         if not await self._click_recorded(body, event, lang):
             return
         if (body.get("container") or {}).get("type") == "view":  # answered on App Home
-            await self.adapter.publish_home(workspace, user)
+            await self.adapter.publish_home(workspace_of(context), user)
 
     async def on_review_click(self, body: Body, context: AsyncBoltContext) -> None:
         clicked = self._clicked(body)
+        workspace = await self._table(context, ids.unpack(clicked.get("value")).get("c"),
+                                      settle=False)  # fmt: skip
+        if workspace is None:
+            return
         event = translate.review_click(
-            clicked.get("action_id", ""), clicked.get("value"), workspace=workspace_of(context),
+            clicked.get("action_id", ""), clicked.get("value"), workspace=workspace,
             user=body["user"]["id"], at=now_utc(), event_id=trigger_of(body),
         )  # fmt: skip
         if event is not None:
@@ -311,8 +360,12 @@ class Listeners:
     async def on_renewal_click(self, body: Body, context: AsyncBoltContext) -> None:
         """The engine answers for the table; a reminder DM also loses its buttons."""
         clicked = self._clicked(body)
+        workspace = await self._table(context, ids.unpack(clicked.get("value")).get("c"),
+                                      settle=False)  # fmt: skip
+        if workspace is None:
+            return
         event = translate.renewal_click(
-            clicked.get("action_id", ""), clicked.get("value"), workspace=workspace_of(context),
+            clicked.get("action_id", ""), clicked.get("value"), workspace=workspace,
             user=body["user"]["id"], at=now_utc(), event_id=trigger_of(body),
         )  # fmt: skip
         if event is None:
@@ -377,13 +430,17 @@ class Listeners:
 
     async def open_agreement_from_message(self, body: Body, context: AsyncBoltContext) -> None:
         """The message shortcut: the same form, prefilled with the message's words."""
-        workspace, user = workspace_of(context), body["user"]["id"]
+        delivered, user = workspace_of(context), body["user"]["id"]
         message = body.get("message") or {}
         channel = (body.get("channel") or {}).get("id")
+        workspace = await self._table(context, channel)
+        if workspace is None:
+            await self._table_away(delivered, user, body.get("response_url"))
+            return
         lang = await self.adapter.lang_for(workspace, user, channel=channel)
-        if not channel or not await self.adapter.bot_is_in(workspace, channel, user):
+        if not channel or not await self.adapter.can_answer_in(workspace, delivered, channel, user):
             await self.adapter.respond_privately(
-                workspace, user, body.get("response_url"),
+                delivered, user, body.get("response_url"),
                 blocks.not_here(channel or "", self.adapter.voice(lang)),
             )  # fmt: skip
             return
@@ -391,7 +448,7 @@ class Listeners:
         metadata = ids.pack(ids.MAX_METADATA, c=channel, t=translate.thread_of(message),
                             l=lang)  # fmt: skip
         await self.adapter.open_modal(
-            workspace, body["trigger_id"], lang,
+            delivered, body["trigger_id"], lang,
             lambda voice: blocks.agreement_modal(metadata, voice, text=words),
         )  # fmt: skip
 
@@ -401,12 +458,13 @@ class Listeners:
         number = fields.get("n")
         if not isinstance(number, int):
             return
-        workspace, channel = workspace_of(context), fields.get("c")
+        channel = fields.get("c")
+        workspace = await self._table(context, channel, settle=False)
         version = fields.get("v") if isinstance(fields.get("v"), int) else None
         metadata = ids.pack(ids.MAX_METADATA, c=channel, n=number, v=version, l=lang)
         # The text as stored: a button carries only as much of it as fits in its value.
         stored = None
-        if channel:
+        if channel and workspace:
             try:
                 stored = await self.adapter.agreement_text(workspace, channel, number)
             except Exception as error:  # the form opens; its submission says if it failed
@@ -415,7 +473,7 @@ class Listeners:
         text = stored if stored is not None else fields.get("x") or ""
         shortened = stored is None and bool(fields.get("s"))
         await self.adapter.open_modal(
-            workspace, body["trigger_id"], lang,
+            workspace_of(context), body["trigger_id"], lang,
             lambda voice: blocks.revise_modal(metadata, number, text, voice, shortened=shortened),
         )  # fmt: skip
 
@@ -429,17 +487,23 @@ class Listeners:
         else:
             await ack()
 
-    def _form(self, parse, body: Body, view: Body, context: AsyncBoltContext):
+    async def _form(self, parse, body: Body, view: Body, context: AsyncBoltContext):
+        """The form as an event of the table its metadata names; expired while that
+        table's home has removed the bot."""
+        workspace = await self._table(context, translate.metadata(view).get("c"), settle=False)
+        if workspace is None:
+            return Invalid({_FIRST_FIELD[parse]: translate.FORM_EXPIRED})
         return parse(
-            view, workspace=workspace_of(context), user=body["user"]["id"], at=now_utc(),
+            view, workspace=workspace, user=body["user"]["id"], at=now_utc(),
             event_id=trigger_of(body),
         )  # fmt: skip
 
     async def check_proposal(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
-        await self._answer(ack, self._form(translate.proposal_form, body, view, context), view)
+        form = await self._form(translate.proposal_form, body, view, context)
+        await self._answer(ack, form, view)
 
     async def on_proposal(self, body: Body, view: Body, context: AsyncBoltContext) -> None:
-        added = self._form(translate.proposal_form, body, view, context)
+        added = await self._form(translate.proposal_form, body, view, context)
         if not isinstance(added, ProposalAdded):
             return
         meta = translate.metadata(view)
@@ -485,17 +549,18 @@ class Listeners:
         )
 
     async def check_concern(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
-        await self._answer(ack, self._form(translate.concern_form, body, view, context), view)
+        form = await self._form(translate.concern_form, body, view, context)
+        await self._answer(ack, form, view)
 
     async def on_concern(self, body: Body, view: Body, context: AsyncBoltContext) -> None:
-        answered = self._form(translate.concern_form, body, view, context)
+        answered = await self._form(translate.concern_form, body, view, context)
         if isinstance(answered, Invalid) or not await self._form_recorded(answered, view):
             return
         if translate.metadata(view).get("h"):
-            await self.adapter.publish_home(answered.workspace, answered.user)
+            await self.adapter.publish_home(workspace_of(context), answered.user)
 
     async def check_agreement(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
-        result = self._form(translate.agreement_form, body, view, context)
+        result = await self._form(translate.agreement_form, body, view, context)
         kept_open = False
         if isinstance(result, AgreementSubmitted):
             # A role the table does not have: the form stays open with the person's words
@@ -509,7 +574,7 @@ class Listeners:
         await self._answer(ack, result, view)
 
     async def on_agreement(self, body: Body, view: Body, context: AsyncBoltContext) -> None:
-        submitted = self._form(translate.agreement_form, body, view, context)
+        submitted = await self._form(translate.agreement_form, body, view, context)
         if isinstance(submitted, Invalid):
             return  # the ack kept the form open, saying why
         trigger = trigger_of(body)
@@ -531,17 +596,19 @@ class Listeners:
         return decided
 
     async def check_revise(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
-        await self._answer(ack, self._form(translate.revise_form, body, view, context), view)
+        form = await self._form(translate.revise_form, body, view, context)
+        await self._answer(ack, form, view)
 
     async def on_revise(self, body: Body, view: Body, context: AsyncBoltContext) -> None:
-        decided = self._form(translate.revise_form, body, view, context)
+        decided = await self._form(translate.revise_form, body, view, context)
         if not isinstance(decided, Invalid):
             await self._form_recorded(decided, view)
 
     async def check_evaluation(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
-        await self._answer(ack, self._form(translate.evaluation_form, body, view, context), view)
+        form = await self._form(translate.evaluation_form, body, view, context)
+        await self._answer(ack, form, view)
 
     async def on_evaluation(self, body: Body, view: Body, context: AsyncBoltContext) -> None:
-        given = self._form(translate.evaluation_form, body, view, context)
+        given = await self._form(translate.evaluation_form, body, view, context)
         if not isinstance(given, Invalid):
             await self._form_recorded(given, view)

@@ -85,8 +85,11 @@ class Deliverer:
         names = await self._directory.names(workspace, probe.asked) if probe.asked else {}
         return build(self.voice(lang, names))
 
-    async def deliver(self, action: Outbound) -> str | None:
-        client = await self._client_for(action.workspace)
+    async def deliver(
+        self, action: Outbound, *, client: AsyncWebClient | None = None
+    ) -> str | None:
+        """Carry out `action` with its workspace's client, or with `client`."""
+        client = client or await self._client_for(action.workspace)
         ws, lang = action.workspace, action.lang
         match action:
             case SendNudge():

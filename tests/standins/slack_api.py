@@ -180,6 +180,8 @@ class SlackChannel:
     is_private: bool = False
     is_im: bool = False
     user: str | None = None  # the other party of a DM
+    # A Slack Connect channel: the teams it is shared between, its host first.
+    shared_teams: list[str] = field(default_factory=list)
 
     def has_member(self, user: str) -> bool:
         """A channel seeded without members lets everyone in (tests that do not care)."""
@@ -209,6 +211,13 @@ class SlackChannel:
                 is_member=bot_user_id is None or self.has_member(bot_user_id),
                 num_members=len(self.members),
             )
+            if self.shared_teams:
+                channel.update(
+                    is_shared=True,
+                    is_ext_shared=True,
+                    conversation_host_id=self.shared_teams[0],
+                    shared_team_ids=list(self.shared_teams),
+                )
         return channel
 
 

@@ -1,0 +1,182 @@
+"""One Slack channel, one table: the workspace whose table a payload is for.
+
+Bolt names the workspace of the installation a payload came through: for an event the
+one Slack happened to list in `authorizations` (one of them, any of them, in a Slack
+Connect channel where several organisations installed the bot), for a click the
+clicker's team, for a slash command the typist's. A channel's table is its home's
+(bot.homes), whichever of them that is.
+
+Why a channel id cannot carry one workspace's events into another's table:
+- Every payload is signed by Slack (Bolt checks the signature), so the installation it
+  came through, and the channel of an event, a slash command or a shortcut, are Slack's
+  word. The channel in a button's value or a form's metadata is the bot's own word (only
+  its messages and views carry them), but nothing here takes it on trust either.
+- Slack hands out channel ids across Slack, not per workspace: a Slack Connect channel
+  keeps one id in every organisation in it, which is how one id reaches two
+  installations. Nothing rests on that alone: before a payload through installation X
+  goes to a table homed in another workspace H, Slack is asked, with X's own token,
+  about the channel (conversations.info). It answers only about channels X can see,
+  and it must name H's team among the channel's teams (its host, or the teams it is
+  shared with); otherwise the payload stays X's own, as if the channel had no home
+  elsewhere. One installation serving both (a single token, an Enterprise Grid
+  org-wide install) holds its channels' tables itself: nothing to ask.
+- A channel's home is set from a payload Slack names the channel in (a message, a
+  command), never from a button's value or a form's metadata.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from adapters.slack.outbound import error_of
+from adapters.slack.people import ClientFor
+from adapters.slack.translate import team_of
+from bot import homes
+from bot.models import now_utc
+
+log = logging.getLogger(__name__)
+
+# How long a channel's home is believed without reading it again: an operator may have
+# forgotten the home workspace through another process (the CLI), which clears it.
+HOME_KEPT_S = 60.0
+# How long Slack's word on whether an installation shares a channel with its home is
+# believed (a channel can be shared, or unshared, later).
+SHARED_KEPT_S = 600.0
+# conversations.info's answers for a channel the asking installation does not see.
+NOT_SEEN = frozenset({"channel_not_found", "not_in_channel", "missing_scope"})
+# conversations.info's lists of the teams a channel belongs to (its host included).
+_TEAM_LISTS = ("shared_team_ids", "connected_team_ids", "internal_team_ids")
+
+
+def teams_in(channel: dict) -> set[str]:
+    """The teams Slack says a conversations.info channel belongs to."""
+    teams = {team for key in _TEAM_LISTS for team in channel.get(key) or () if team}
+    if channel.get("conversation_host_id"):
+        teams.add(channel["conversation_host_id"])
+    return teams
+
+
+class Homes:
+    def __init__(
+        self,
+        database: Callable[[], Engine],
+        client_for: ClientFor,
+        *,
+        removed: Callable[[str], bool],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._database = database
+        self._client_for = client_for
+        self._removed = removed
+        self._clock = clock
+        # channel -> (read at, home); (through, channel, home) -> (asked at, shared).
+        self._homes: dict[str, tuple[float, str]] = {}
+        self._shared: dict[tuple[str, str, str], tuple[float, bool]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def table_of(
+        self, workspace: str, channel: str | None, *, settle: bool = True
+    ) -> str | None:
+        """The workspace whose table `channel` is, for a payload that came through
+        `workspace`'s installation: the channel's home where Slack says it is shared
+        with `workspace`, else `workspace`. `settle`: the channel is Slack's word (an
+        event, a command), so an unknown one gets `workspace` as its home. None when the
+        home removed the bot: nothing is recorded through another workspace meanwhile."""
+        if not channel or channel.startswith("D"):  # a DM is nobody else's
+            return workspace
+        cached = self._homes.get(channel)
+        if cached and cached[1] == workspace and self._clock() - cached[0] < HOME_KEPT_S:
+            return workspace  # the hot path: the channel's own workspace
+        # One at a time per channel, in the order they came: a slow first look must not
+        # let a later message of the channel overtake an earlier one.
+        async with self._locks.setdefault(channel, asyncio.Lock()):
+            home = await self._home(channel, workspace if settle else None)
+            if home is None or home == workspace:
+                return workspace
+            if not await self.shares(workspace, channel, home):
+                return workspace
+        return None if self._removed(home) else home
+
+    async def _home(self, channel: str, settle_with: str | None) -> str | None:
+        cached = self._homes.get(channel)
+        if cached is not None and self._clock() - cached[0] < HOME_KEPT_S:
+            return cached[1]
+        database = self._database()
+        try:
+            if settle_with is None:
+                home = await asyncio.to_thread(homes.home_of, database, channel)
+            else:
+                home = await asyncio.to_thread(
+                    homes.settle, database, channel, settle_with, now_utc()
+                )
+        except DBAPIError:
+            # The database does not answer: the home last read (a home never moves), or
+            # the delivering workspace for a channel not seen before, so that the event
+            # is kept for when it answers again rather than lost here.
+            return cached[1] if cached is not None else settle_with
+        if home is None:
+            self._homes.pop(channel, None)
+        else:
+            self._homes[channel] = (self._clock(), home)
+        return home
+
+    async def shares(self, workspace: str, channel: str, home: str) -> bool:
+        """Whether Slack says `workspace`'s installation sees `channel` as the channel
+        of `home`'s table (see the module's docstring)."""
+        key = (workspace, channel, home)
+        asked = self._shared.get(key)
+        if asked is not None and self._clock() - asked[0] < SHARED_KEPT_S:
+            return asked[1]
+        shared = await self._ask_slack(workspace, channel, home)
+        if shared is None:  # no answer (a rate limit, an outage): asked again next time
+            return False
+        self._shared[key] = (self._clock(), shared)
+        return shared
+
+    async def _ask_slack(self, workspace: str, channel: str, home: str) -> bool | None:
+        try:
+            through = await self._client_for(workspace)
+        except LookupError:
+            return False
+        try:
+            home_token = (await self._client_for(home)).token
+        except LookupError:
+            home_token = None
+        if home_token is not None and home_token == through.token:
+            return True  # one installation: its channels are its own
+        try:
+            found = (await through.conversations_info(channel=channel))["channel"]
+        except SlackApiError as error:
+            if error_of(error) not in NOT_SEEN:
+                log.warning("could not ask whether a channel is shared: %s", error_of(error))
+                return None
+            log.info("%s does not see a channel homed in %s: %s", workspace, home,
+                     error_of(error))  # fmt: skip
+            return False
+        _, home_team = team_of(home)
+        return found.get("id") == channel and home_team is not None and home_team in teams_in(found)
+
+    def guests(self, home: str, channel: str) -> list[str]:
+        """The other workspaces Slack said share `channel` with its home, lately."""
+        now = self._clock()
+        return [
+            through
+            for (through, shared_channel, shared_home), (at, shared) in self._shared.items()
+            if shared and shared_channel == channel and shared_home == home
+            and now - at < SHARED_KEPT_S
+        ]  # fmt: skip
+
+    def forget_workspace(self, workspace: str) -> None:
+        """`workspace` came back or was forgotten: its homes and shares are read again."""
+        self._homes = {c: kept for c, kept in self._homes.items() if kept[1] != workspace}
+        self._shared = {
+            key: asked for key, asked in self._shared.items()
+            if workspace not in (key[0], key[2])
+        }  # fmt: skip
