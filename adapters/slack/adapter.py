@@ -367,6 +367,13 @@ class SlackAdapter:
             )
             self._synced.add(key)
 
+    async def channel_moved(self, workspace: str, old: str, new: str) -> None:
+        """A channel has a new id (its table moved with it): the old one is forgotten,
+        and the new one's members are read now, those of the other organisation too."""
+        self._synced.discard((workspace, old))
+        self._member_of.pop((workspace, old), None)
+        await self.sync_roster(workspace, new, force=True)
+
     def forget_channel(self, workspace: str, channel: str) -> None:
         self._synced.discard((workspace, channel))
         self._not_in(workspace, channel)

@@ -66,6 +66,7 @@ class Listeners:
         app.event("member_left_channel")(self.on_member)
         app.event("app_home_opened")(self.on_home_opened)
         app.event("app_uninstalled")(self.on_uninstalled)
+        app.event("channel_id_changed")(self.on_channel_id_changed)
         if self.adapter.installations is not None:  # Bolt drops revoked tokens it stored
             app.event("tokens_revoked")(app.default_tokens_revoked_event_listener())
         else:
@@ -159,6 +160,18 @@ class Listeners:
                 return
         await self.adapter.submit(change)
 
+    async def on_channel_id_changed(
+        self, body: Body, event: Body, context: AsyncBoltContext
+    ) -> None:
+        workspace = workspace_of(context)
+        changed = translate.channel_id_changed(
+            event, workspace=workspace, event_id=body["event_id"], now=now_utc()
+        )
+        if changed is None:
+            return
+        await self.adapter.submit(changed)
+        await self.adapter.channel_moved(workspace, changed.old_channel, changed.channel)
+
     async def on_uninstalled(self, context: AsyncBoltContext) -> None:
         await self.adapter.workspace_removed(workspace_of(context))
 
@@ -209,12 +222,16 @@ class Listeners:
     def _clicked(body: Body) -> Body:
         return (body.get("actions") or [{}])[0]
 
+    def _fields(self, body: Body) -> dict[str, Any]:
+        """The clicked button's fields, its table where it was clicked (click_fields)."""
+        return translate.click_fields(self._clicked(body).get("value"), translate.clicked_in(body))
+
     async def on_nudge_click(self, body: Body, context: AsyncBoltContext) -> None:
         clicked = self._clicked(body)
         action_id, value = clicked.get("action_id", ""), clicked.get("value")
         event = translate.nudge_click(
             action_id, value, workspace=workspace_of(context), user=body["user"]["id"],
-            at=now_utc(), event_id=trigger_of(body),
+            at=now_utc(), event_id=trigger_of(body), clicked_in=translate.clicked_in(body),
         )  # fmt: skip
         if event is None:
             return
@@ -230,7 +247,7 @@ class Listeners:
         workspace, user = workspace_of(context), body["user"]["id"]
         event = translate.concern_click(
             self._clicked(body).get("value"), workspace=workspace, user=user, at=now_utc(),
-            event_id=trigger_of(body),
+            event_id=trigger_of(body), clicked_in=translate.clicked_in(body),
         )  # fmt: skip
         if event is None:
             return
@@ -243,6 +260,7 @@ class Listeners:
         event = translate.review_click(
             clicked.get("action_id", ""), clicked.get("value"), workspace=workspace_of(context),
             user=body["user"]["id"], at=now_utc(), event_id=trigger_of(body),
+            clicked_in=translate.clicked_in(body),
         )  # fmt: skip
         if event is not None:
             await self.adapter.submit(event)
@@ -253,6 +271,7 @@ class Listeners:
         event = translate.renewal_click(
             clicked.get("action_id", ""), clicked.get("value"), workspace=workspace_of(context),
             user=body["user"]["id"], at=now_utc(), event_id=trigger_of(body),
+            clicked_in=translate.clicked_in(body),
         )  # fmt: skip
         if event is None:
             return
@@ -262,7 +281,7 @@ class Listeners:
             await self.adapter.replace_original(body.get("response_url"), voice.say(blocks.DONE))
 
     async def open_evaluation(self, body: Body, context: AsyncBoltContext) -> None:
-        fields = ids.unpack(self._clicked(body).get("value"))
+        fields = self._fields(body)
         lang = fields.get("l") or "en"
         values = [v for v in fields.get("v") or () if isinstance(v, str)]
         if not fields.get("c") or not values:
@@ -275,7 +294,7 @@ class Listeners:
         )  # fmt: skip
 
     async def open_proposal(self, body: Body, context: AsyncBoltContext) -> None:
-        fields = ids.unpack(self._clicked(body).get("value"))
+        fields = self._fields(body)
         lang = fields.get("l") or "en"
         # The nudge's response_url goes along, so the nudge can say "Done." once posted.
         metadata = ids.pack(ids.MAX_METADATA, c=fields.get("c"), p=fields.get("p"),
@@ -286,7 +305,7 @@ class Listeners:
         )  # fmt: skip
 
     async def open_concern(self, body: Body, context: AsyncBoltContext) -> None:
-        fields = ids.unpack(self._clicked(body).get("value"))
+        fields = self._fields(body)
         lang = fields.get("l") or "en"
         on_home = (body.get("container") or {}).get("type") == "view"
         metadata = ids.pack(ids.MAX_METADATA, c=fields.get("c"), r=fields.get("r"), l=lang,
@@ -299,7 +318,7 @@ class Listeners:
     async def open_agreement_from_round(self, body: Body, context: AsyncBoltContext) -> None:
         """ "Record as agreement" under a round's summary (its value names the round, "r")
         or under a suggestion (no round: the form names the proposal, "q")."""
-        fields = ids.unpack(self._clicked(body).get("value"))
+        fields = self._fields(body)
         lang = fields.get("l") or "en"
         text, shortened = fields.get("x") or "", bool(fields.get("s"))
         where = {"c": fields.get("c"), "t": fields.get("t"), "l": lang}
@@ -333,7 +352,7 @@ class Listeners:
         )  # fmt: skip
 
     async def open_revise(self, body: Body, context: AsyncBoltContext) -> None:
-        fields = ids.unpack(self._clicked(body).get("value"))
+        fields = self._fields(body)
         lang = fields.get("l") or "en"
         number = fields.get("n")
         if not isinstance(number, int):

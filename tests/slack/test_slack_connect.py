@@ -1,0 +1,82 @@
+"""Slack Connect: a channel shared with a partner organisation. Sharing a private channel
+gives it a new id for good (`channel_id_changed`); the partner's people may be members
+whose profile Slack will not show; the app may be installed in both organisations, each
+with its own bot user."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.events import ChannelIdChanged, CommandInvoked, ConcernAnswered, RosterSynced
+from tests.slack.conftest import BOB, CAROL, SlackBot, button, shown_text
+from tests.standins.slack_api import BOT_USER_ID
+from tests.standins.slack_requests import USER_ID, block_actions
+
+OLD, NEW = "G-OPS", "C-OPS"
+PARTNER = "U-PARTNER"
+
+
+def id_changed() -> dict:
+    return {"type": "channel_id_changed", "old_channel_id": OLD, "new_channel_id": NEW,
+            "event_ts": "1612206778.000000"}  # fmt: skip
+
+
+def posted_in(bot: SlackBot, channel: str) -> list[str]:
+    calls = bot.calls("chat.postMessage") + bot.calls("chat.postEphemeral")
+    return [shown_text(c) for c in calls if c.params.get("channel") == channel]
+
+
+async def test_slack_private_table_shared_with_a_partner_keeps_everything(bot: SlackBot):
+    bot.slack.add_user(PARTNER, "pat", real_name="Pat Partner")
+    bot.slack.add_channel(OLD, "ops", is_private=True, members=[USER_ID, BOB, CAROL, BOT_USER_ID])
+    await bot.command("/agree", "pickups at 16:00 because the courier asked", channel_id=OLD)
+    await bot.command("/table", "join Webshop BV", channel_id=OLD)
+    await bot.command("/concerns", "#proposal pickups move to 16:30", channel_id=OLD)
+    await bot.handled(CommandInvoked, 3)
+    [round_post] = await bot.slack.wait_for(
+        "chat.postMessage", where=lambda p: "Concern round" in str(p.get("text"))
+    )
+
+    # Shared with the partner: Slack gives the channel a new id, then says so.
+    bot.slack.change_channel_id(OLD, NEW).members.append(PARTNER)
+    event_id, synced_before = "Ev-ID-CHANGED", bot.adapter.activity.counts["RosterSynced"]
+    reply = await bot.event(id_changed(), event_id=event_id)
+    assert reply.status == 200
+    await bot.handled(ChannelIdChanged)
+    [*_, synced] = await bot.handled(RosterSynced, synced_before + 1)
+    assert synced.channel == NEW and PARTNER in synced.members
+    # A retry of the same delivery changes nothing.
+    assert (await bot.event(id_changed(), event_id=event_id, retry_num=1)).status == 200
+    await bot.handled(ChannelIdChanged, 2)
+
+    await bot.command("/agreements", "", channel_id=NEW)
+    await bot.command("/table", "", channel_id=NEW)
+    await bot.handled(CommandInvoked, 5)
+    [listing, table] = (await bot.slack.wait_for("chat.postEphemeral", count=2))[-2:]
+    assert "pickups at 16:00" in shown_text(listing)
+    assert "Alice, for Webshop BV" in shown_text(table)
+    assert "Pat Partner, organisation not given yet" in shown_text(table)
+
+    # The round posted before the share still answers: its buttons name the old id.
+    value = button(round_post, "round_none")["value"]
+    assert OLD in value
+    await bot.interact(
+        block_actions("round_none", value=value, user_id=BOB, channel_id=NEW,
+                      message_ts=round_post.params.get("ts"))
+    )  # fmt: skip
+    [answer] = await bot.handled(ConcernAnswered)
+    assert answer.channel == NEW
+    [update] = await bot.slack.wait_for("chat.update")
+    assert update.params["channel"] == NEW
+    assert "1 of 2 answered; waiting for Carol Chen." in shown_text(update)
+    assert not [t for t in posted_in(bot, NEW) if "do not know that concern round" in t]
+
+
+@pytest.mark.parametrize("filename", ["manifest.yml", "manifest.nl.socket-mode.yml"])
+def test_slack_manifest_subscribes_to_channel_id_changes(filename):
+    from pathlib import Path
+
+    import yaml
+
+    manifest = yaml.safe_load(Path(filename).read_text(encoding="utf-8"))
+    assert "channel_id_changed" in manifest["settings"]["event_subscriptions"]["bot_events"]
