@@ -193,6 +193,8 @@ class SlackAdapter:
         # when it left must not remember the "yes" it read before.
         self._left_count: dict[tuple[str, str], int] = {}
         self._roster_locks: dict[tuple[str, str], asyncio.Lock] = {}
+        # The app's bot users in the workspaces it is installed in (OAuth), as last read.
+        self._app_bots: frozenset[str] = frozenset()
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self.directory = Directory(self.client_for)
@@ -438,6 +440,17 @@ class SlackAdapter:
             await self.installations.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
         assert self.runtime is not None, "the adapter is not started"
         await self.runtime.workspace_removed(workspace)
+
+    async def is_app_bot(self, user: str) -> bool:
+        """Whether `user` is this app's bot user in a workspace it is installed in: an
+        organisation sharing a channel with another that installed it too has its own.
+        Read again when one is not known (installed since, through another process)."""
+        if user in self._app_bots:
+            return True
+        if self.installations is None:
+            return False
+        self._app_bots = await self.installations.bot_user_ids()
+        return user in self._app_bots
 
     async def lang_for(
         self, workspace: str, user: str, hint: str | None = None, *, channel: str | None = None

@@ -117,9 +117,15 @@ class Listeners:
 
     async def on_mention(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
         workspace = workspace_of(context)
+        # In a channel two organisations share, Slack may deliver "@Groundrules …" aimed
+        # at the other organisation's installation (its own bot user) through this one.
+        named = translate.leading_mention(event.get("text"))
+        other: tuple[str, ...] = ()
+        if named and named != context.bot_user_id and await self.adapter.is_app_bot(named):
+            other = (named,)
         command = translate.mention_command(
             event, workspace=workspace, event_id=body["event_id"],
-            bot_user_id=context.bot_user_id, now=now_utc(),
+            bot_user_id=context.bot_user_id, now=now_utc(), app_bots=other,
         )  # fmt: skip
         if command is None:
             return

@@ -9,7 +9,7 @@ or as `Invalid` (what to tell the person, per input block).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -222,23 +222,41 @@ def channel_id_changed(
     )  # fmt: skip
 
 
-def _mention_pattern(bot_user_id: str | None) -> re.Pattern[str]:
-    who = re.escape(bot_user_id) if bot_user_id else r"[A-Z0-9\-]+"
-    return re.compile(rf"<@{who}(?:\|[^>]*)?>")
+def _mention_pattern(bot_user_ids: Collection[str]) -> re.Pattern[str]:
+    who = "|".join(map(re.escape, bot_user_ids)) if bot_user_ids else r"[A-Z0-9\-]+"
+    return re.compile(rf"<@(?:{who})(?:\|[^>]*)?>")
+
+
+_LEADING_MENTION = re.compile(r"\s*<@([A-Z0-9\-]+)(?:\|[^>]*)?>")
+
+
+def leading_mention(text: str | None) -> str | None:
+    """The user a message's first words mention ("<@U…> agree …"), if they do."""
+    found = _LEADING_MENTION.match(text or "")
+    return found[1] if found else None
 
 
 def mention_command(
-    event: Payload, *, workspace: str, event_id: str, bot_user_id: str | None, now: datetime
+    event: Payload,
+    *,
+    workspace: str,
+    event_id: str,
+    bot_user_id: str | None,
+    now: datetime,
+    app_bots: Collection[str] = (),
 ) -> CommandInvoked | None:
     """ "@Groundrules agree …" is the command grammar by mention: it works in threads,
-    where Slack's slash commands cannot. A bare mention shows the ground rules."""
+    where Slack's slash commands cannot. A bare mention shows the ground rules.
+    `app_bots`: the app's bot users in other organisations (each installation has its
+    own), whose mention in a shared channel is a mention of Groundrules as well."""
     user, channel = event.get("user"), event.get("channel")
     if not user or not channel or event.get("bot_id") or user == bot_user_id:
         return None
-    if bot_user_id:
-        text = _mention_pattern(bot_user_id).sub(" ", event.get("text") or "")
+    ours = {*app_bots, *([bot_user_id] if bot_user_id else [])}
+    if ours:
+        text = _mention_pattern(ours).sub(" ", event.get("text") or "")
     else:  # unknown bot id: drop the leading mention only
-        text = _mention_pattern(None).sub(" ", event.get("text") or "", count=1)
+        text = _mention_pattern(()).sub(" ", event.get("text") or "", count=1)
     text = unescape(text)
     return CommandInvoked(
         workspace=workspace,

@@ -5,12 +5,17 @@ with its own bot user."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
+from slack_sdk.oauth.installation_store import Installation
 
 from rules.events import ChannelIdChanged, CommandInvoked, ConcernAnswered, RosterSynced
 from tests.slack.conftest import BOB, CAROL, SlackBot, button, shown_text
+from tests.slack.test_oauth import install, oauth_bot  # noqa: F401 (a fixture)
 from tests.standins.slack_api import BOT_USER_ID
-from tests.standins.slack_requests import USER_ID, block_actions
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID, app_mention_event, block_actions
 
 OLD, NEW = "G-OPS", "C-OPS"
 PARTNER = "U-PARTNER"
@@ -74,9 +79,53 @@ async def test_slack_private_table_shared_with_a_partner_keeps_everything(bot: S
 
 @pytest.mark.parametrize("filename", ["manifest.yml", "manifest.nl.socket-mode.yml"])
 def test_slack_manifest_subscribes_to_channel_id_changes(filename):
-    from pathlib import Path
-
-    import yaml
-
     manifest = yaml.safe_load(Path(filename).read_text(encoding="utf-8"))
     assert "channel_id_changed" in manifest["settings"]["event_subscriptions"]["bot_events"]
+
+
+PARTNER_BOT = "U-BOT-B"
+
+
+async def installed_by_both(bot: SlackBot) -> None:
+    """Groundrules installed in our organisation (T-TEST, bot user U-BOT) and in the
+    partner's (T-PARTNER, its own bot user), both in the shared channel."""
+    await install(bot)
+    assert bot.adapter.installations is not None
+    await bot.adapter.installations.async_save(
+        Installation(
+            app_id="A-TEST", team_id="T-PARTNER", team_name="Partner", bot_id="B-PARTNER",
+            bot_token="xoxb-T-PARTNER", bot_user_id=PARTNER_BOT, bot_scopes="chat:write",
+            user_id="U-ADMIN-B",
+        )
+    )  # fmt: skip
+    bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB, BOT_USER_ID, PARTNER_BOT])
+    standin = bot.slack._auth_test
+
+    def auth_test(params: dict) -> dict:
+        answer = dict(standin(params))
+        if params.get("token") == "xoxb-T-PARTNER":
+            answer.update(team_id="T-PARTNER", user_id=PARTNER_BOT, bot_id="B-PARTNER")
+        return answer
+
+    bot.slack.respond_with("auth.test", auth_test)
+
+
+@pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+async def test_slack_mention_of_the_other_organisations_groundrules_is_a_command(
+    oauth_bot: SlackBot,  # noqa: F811
+):
+    """Alice mentions her organisation's Groundrules; Slack delivers the mention through
+    the partner's installation, whose bot user is another."""
+    bot = oauth_bot
+    await installed_by_both(bot)
+    agree = "agree pickups at 16:00 because the courier asked"
+    mention = app_mention_event(f"<@{BOT_USER_ID}> {agree}")
+    await bot.event(mention, team_id="T-PARTNER", bot_user_id=PARTNER_BOT)
+    [command] = await bot.handled(CommandInvoked)
+    assert command.args == agree
+    [announced] = await bot.slack.wait_for("chat.postMessage")
+    assert "Agreement #1: pickups at 16:00" in shown_text(announced)
+
+    # A mention of someone else up front is theirs: left in the words.
+    assert not await bot.adapter.is_app_bot(BOB)
+    assert await bot.adapter.is_app_bot(PARTNER_BOT)

@@ -17,6 +17,7 @@ from adapters.slack.translate import (
     concern_click,
     evaluation_form,
     form_values,
+    leading_mention,
     member_event,
     mention_command,
     message_event,
@@ -222,6 +223,17 @@ def test_translate_mention_is_the_command_grammar():
     bare = shapes.app_mention_event("<@U-BOT|groundrules>")
     command = mention_command(bare, workspace=W, event_id="Ev5", bot_user_id="U-BOT", now=NOW)
     assert command is not None and command.args == ""
+
+
+def test_translate_mention_of_the_apps_bot_in_another_organisation():
+    """A channel two organisations share has the app's bot user of each; Slack may
+    deliver a mention of one through the other's installation."""
+    event = shapes.app_mention_event("<@U-BOT-A> agree pickups at 4 because the courier asked")
+    assert leading_mention(event["text"]) == "U-BOT-A"
+    command = mention_command(event, workspace=W, event_id="Ev6", bot_user_id="U-BOT-B",
+                              now=NOW, app_bots=("U-BOT-A",))  # fmt: skip
+    assert command is not None and command.args == "agree pickups at 4 because the courier asked"
+    assert leading_mention("agree <@U-BOB>") is None
 
 
 def test_translate_slash_command():
