@@ -11,10 +11,16 @@ import pytest
 import yaml
 from slack_sdk.oauth.installation_store import Installation
 
-from rules.events import ChannelIdChanged, CommandInvoked, ConcernAnswered, RosterSynced
+from rules.events import (
+    ChannelIdChanged,
+    CommandInvoked,
+    ConcernAnswered,
+    MemberJoined,
+    RosterSynced,
+)
 from tests.slack.conftest import BOB, CAROL, SlackBot, button, shown_text
 from tests.slack.test_oauth import install, oauth_bot  # noqa: F401 (a fixture)
-from tests.standins.slack_api import BOT_USER_ID
+from tests.standins.slack_api import BOT_USER_ID, SlackError
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID, app_mention_event, block_actions
 
 OLD, NEW = "G-OPS", "C-OPS"
@@ -129,3 +135,51 @@ async def test_slack_mention_of_the_other_organisations_groundrules_is_a_command
     # A mention of someone else up front is theirs: left in the words.
     assert not await bot.adapter.is_app_bot(BOB)
     assert await bot.adapter.is_app_bot(PARTNER_BOT)
+
+
+EXTERNAL = "U-EXT"
+
+
+def undescribed(bot: SlackBot, *users: str) -> None:
+    """Slack will not describe these members to the bot (users.info: user_not_visible),
+    as it may with another organisation's people in a shared channel."""
+    standin = bot.slack._users_info
+
+    def users_info(params: dict) -> dict:
+        if params.get("user") in users:
+            raise SlackError("user_not_visible")
+        return standin(params)
+
+    bot.slack.respond_with("users.info", users_info)
+
+
+async def test_slack_a_member_slack_does_not_describe_is_at_the_table(bot: SlackBot):
+    undescribed(bot, EXTERNAL, "U-EXT2")
+    bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB, EXTERNAL, BOT_USER_ID])
+    await bot.command("/concerns", "#proposal pickups move to 16:00")
+    await bot.handled(CommandInvoked)
+    [posted] = await bot.slack.wait_for("chat.postMessage")
+    shown = shown_text(posted)
+    assert "0 of 2 answered; waiting for Bob and (name not visible)." in shown
+    assert EXTERNAL not in shown and "<@" not in shown
+
+    # Their answer counts: they are at the table.
+    await bot.event(app_mention_event(f"<@{BOT_USER_ID}> concern none", user=EXTERNAL))
+    await bot.handled(CommandInvoked, 2)
+    [update] = await bot.slack.wait_for("chat.update")
+    assert "1 of 2 answered; waiting for Bob." in shown_text(update)
+    [thanks] = await bot.slack.wait_for("chat.postEphemeral")
+    assert thanks.params["user"] == EXTERNAL
+    assert "do not see you" not in shown_text(thanks)
+
+    # Another one joining is a member too; a bot is not.
+    for user in ("U-EXT2", "U-HELPER"):
+        joining = {"type": "member_joined_channel", "user": user, "channel": CHANNEL_ID,
+                   "channel_type": "C", "team": "T-TEST", "event_ts": "1700000000.5"}  # fmt: skip
+        await bot.event(joining)
+    [joined] = await bot.handled(MemberJoined)
+    assert joined.user == "U-EXT2"
+    await bot.command("/table", "")
+    await bot.handled(CommandInvoked, 3)
+    [table] = (await bot.slack.wait_for("chat.postEphemeral", count=2))[-1:]
+    assert table.params["text"].count("(name not visible), organisation not given yet") == 2
