@@ -19,7 +19,7 @@ from types import MappingProxyType
 from sqlalchemy import ColumnElement, Connection, Engine, false, func, or_, text, true, update
 from sqlmodel import Session, col, delete, select
 
-from bot import codec, views, workspaces
+from bot import codec, moves, views, workspaces
 from bot.models import (
     AgreementRow,
     AnswerRow,
@@ -182,6 +182,17 @@ class Store:
         deleted = workspaces.forget(self.engine, workspace)
         self.forget_cached({workspace})
         return deleted
+
+    def channel_moved(self, workspace: str, old: str, new: str) -> None:
+        """A channel got a new id: members buffered under the old one are written under
+        the new one, and who sits at either is no longer taken as known."""
+        with self._lock:
+            self._pending_members = {
+                (w, new if (w, c) == (workspace, old) else c, u): at
+                for (w, c, u), at in self._pending_members.items()
+            }
+            self._known_members.pop((workspace, old), None)
+            self._known_members.pop((workspace, new), None)
 
     def forget_cached(self, names: set[str]) -> None:
         """Members this process knew in these workspaces (forgotten, perhaps by another
@@ -890,6 +901,15 @@ class UnitOfWork:
         self.members_forgotten.add(key)
         with self.store._lock:
             self.store._pending_members.pop(key, None)
+
+    def _apply_MoveTable(self, c: act.MoveTable) -> None:
+        self.flush()  # what the ORM holds is written before its rows move
+        moved = moves.move_table(self.connection, c.workspace, c.old_channel, c.channel)
+        log.info("channel %s of %s is %s now: moved %s", c.old_channel, c.workspace, c.channel,
+                 moved or "nothing")  # fmt: skip
+        self._table_settings.pop((c.workspace, c.old_channel), None)
+        self._table_settings.pop((c.workspace, c.channel), None)
+        self.store.channel_moved(c.workspace, c.old_channel, c.channel)
 
     def _apply_ForgetProposal(self, c: act.ForgetProposal) -> None:
         self.session.exec(

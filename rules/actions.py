@@ -43,6 +43,15 @@ class ForgetMember(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MoveTable(Change):
+    """Everything stored under `old_channel` is the table at `channel` now (its channel
+    got a new id): settings, members, problems, rounds, agreements, timers, messages
+    waiting to go out. What the new id already holds of the same things gives way."""
+
+    old_channel: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ForgetProposal(Change):
     """A proposal deleted, or edited into something else: no yes counts for it and no
     round is started about it any more."""

@@ -28,12 +28,14 @@ from rules.actions import (
     EraseCorrectionText,
     ForgetMember,
     ForgetProposal,
+    MoveTable,
     NoteMember,
     RequestReport,
 )
 from rules.classifier import Classification, Classifier, Previous
 from rules.events import (
     AgreementSubmitted,
+    ChannelIdChanged,
     CommandInvoked,
     ConcernAnswered,
     EvaluationGiven,
@@ -376,6 +378,14 @@ class Engine:
                 ]
             case RosterSynced() as synced:
                 return _sync_roster(synced, state)
+            case ChannelIdChanged() as changed:
+                return [
+                    MoveTable(
+                        workspace=changed.workspace,
+                        channel=changed.channel,
+                        old_channel=changed.old_channel,
+                    )
+                ]
             case _:
                 return []
 

@@ -98,6 +98,15 @@ class MemberLeft(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ChannelIdChanged(Event):
+    """The platform gave a channel a new id for good; `channel` is the new one. The table
+    is the same: everything it holds under `old_channel` is its own. (Slack, when a
+    private channel is shared with another organisation through Slack Connect.)"""
+
+    old_channel: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RosterSynced(Event):
     """The platform's full member list of a channel (humans only), e.g. after start-up."""
 

@@ -259,11 +259,17 @@ _ENGLISH = frozenset(
     ]
 )
 _WORD = re.compile(r"[a-zà-ÿ']+")
+# Platform markup is no one's words: a mention (<@U01ABCDEF> reads as Dutch "u"), a
+# channel or group (<#C…|name>, <!here>, Discord's <@&…> and <#…>), a link and its
+# label, a custom emoji or timestamp (Discord), and a plain URL.
+_MARKUP = re.compile(r"<(?:[@#!]|a?:\w+:|t:|https?:|mailto:)[^>]*>|https?://\S+")
 _DUTCH_SPELLING = re.compile(r"ij|oe[^s]|aa|uu|sch|cht\b|tje\b|lijk")
 
 
 def detect_language(text: str, *, fallback: str = "en") -> str:
     """ "nl" or "en" for a message; `fallback` when the text gives no sign."""
+    if "<" in text or "://" in text:
+        text = _MARKUP.sub(" ", text)
     words = _WORD.findall(text.lower())
     if not words:
         return fallback

@@ -197,6 +197,8 @@ class SlackAdapter:
         # when it left must not remember the "yes" it read before.
         self._left_count: dict[tuple[str, str], int] = {}
         self._roster_locks: dict[tuple[str, str], asyncio.Lock] = {}
+        # The app's bot users in the workspaces it is installed in (OAuth), as last read.
+        self._app_bots: frozenset[str] = frozenset()
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self.directory = Directory(self.client_for)
@@ -408,6 +410,13 @@ class SlackAdapter:
             )
             self._synced.add(key)
 
+    async def channel_moved(self, workspace: str, old: str, new: str) -> None:
+        """A channel has a new id (its table moved with it): the old one is forgotten,
+        and the new one's members are read now, those of the other organisation too."""
+        self._synced.discard((workspace, old))
+        self._member_of.pop((workspace, old), None)
+        await self.sync_roster(workspace, new, force=True)
+
     def forget_channel(self, workspace: str, channel: str) -> None:
         self._synced.discard((workspace, channel))
         self._not_in(workspace, channel)
@@ -492,6 +501,17 @@ class SlackAdapter:
             await self.installations.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
         assert self.runtime is not None, "the adapter is not started"
         await self.runtime.workspace_removed(workspace)
+
+    async def is_app_bot(self, user: str) -> bool:
+        """Whether `user` is this app's bot user in a workspace it is installed in: an
+        organisation sharing a channel with another that installed it too has its own.
+        Read again when one is not known (installed since, through another process)."""
+        if user in self._app_bots:
+            return True
+        if self.installations is None:
+            return False
+        self._app_bots = await self.installations.bot_user_ids()
+        return user in self._app_bots
 
     async def lang_for(
         self, workspace: str, user: str, hint: str | None = None, *, channel: str | None = None

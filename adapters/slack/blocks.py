@@ -56,6 +56,9 @@ MAX_MESSAGE = 40_000
 MAX_BLOCKS = 50
 # How much of a problem or proposal a button carries to show in its modal.
 PREVIEW = 300
+# A member whose profile Slack will not show the bot (another organisation's, in a
+# shared channel): named so, since an id would look broken and a mention would ping.
+UNNAMED = N_("(name not visible)")
 
 
 # Around text that is already safe mrkdwn (people's words escaped, names, our own
@@ -117,7 +120,8 @@ class Voice:
     """
 
     lang: str
-    names: Mapping[str, str] = field(default_factory=dict)
+    # None: Slack does not describe this member (Directory.names).
+    names: Mapping[str, str | None] = field(default_factory=dict)
     asked: set[str] = field(default_factory=set)
     # The slash commands the app has (installed.py); None: every name.
     commands: frozenset[str] | None = None
@@ -127,6 +131,8 @@ class Voice:
 
     def name_of(self, user: str) -> str:
         self.asked.add(user)
+        if user in self.names and self.names[user] is None:
+            return markup(escape(gettext(UNNAMED, self.lang)))
         return markup(escape(self.names.get(user) or user))
 
     def _commands(self, words: str) -> str:

@@ -17,7 +17,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine, column, delete, table
+from sqlalchemy import Engine, column, delete, select, table
 
 from adapters.slack.translate import team_of
 
@@ -99,6 +99,19 @@ class ThreadedInstallationStore(AsyncInstallationStore):
                 enterprise_id=enterprise_id, team_id=None, is_enterprise_install=True
             )
         return bot.bot_token if bot is not None else None
+
+    async def bot_user_ids(self) -> frozenset[str]:
+        """The app's bot user in every workspace it is installed in: each organisation
+        that installed it has its own, and a channel they share has them all."""
+        return await asyncio.to_thread(self._bot_user_ids)
+
+    def _bot_user_ids(self) -> frozenset[str]:
+        bots = self.store.bots
+        query = select(bots.c.bot_user_id).where(
+            bots.c.client_id == self.store.client_id, bots.c.bot_user_id.is_not(None)
+        )
+        with self.store.engine.connect() as connection:
+            return frozenset(connection.execute(query.distinct()).scalars())
 
 
 class ThreadedStateStore(AsyncOAuthStateStore):

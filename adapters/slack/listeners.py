@@ -81,6 +81,7 @@ class Listeners:
         app.event("member_left_channel")(self.on_member)
         app.event("app_home_opened")(self.on_home_opened)
         app.event("app_uninstalled")(self.on_uninstalled)
+        app.event("channel_id_changed")(self.on_channel_id_changed)
         if self.adapter.installations is not None:  # Bolt drops revoked tokens it stored
             app.event("tokens_revoked")(app.default_tokens_revoked_event_listener())
         else:
@@ -181,9 +182,15 @@ class Listeners:
             if event.get("user") and not event.get("bot_id"):
                 await self._table_away(workspace_of(context), event["user"], None)
             return
+        # In a channel two organisations share, Slack may deliver "@Groundrules …" aimed
+        # at the other organisation's installation (its own bot user) through this one.
+        named = translate.leading_mention(event.get("text"))
+        other: tuple[str, ...] = ()
+        if named and named != context.bot_user_id and await self.adapter.is_app_bot(named):
+            other = (named,)
         command = translate.mention_command(
             event, workspace=workspace, event_id=body["event_id"],
-            bot_user_id=context.bot_user_id, now=now_utc(),
+            bot_user_id=context.bot_user_id, now=now_utc(), app_bots=other,
         )  # fmt: skip
         if command is None:
             return
@@ -228,6 +235,22 @@ class Listeners:
             if not person.human:
                 return
         await self.adapter.submit(change, keep=True)
+
+    async def on_channel_id_changed(
+        self, body: Body, event: Body, context: AsyncBoltContext
+    ) -> None:
+        # The table is the old channel's home's (a shared channel's, whichever
+        # installation this came through); while that home has removed the bot, the
+        # delivering workspace's own rows move.
+        old = event.get("old_channel_id")
+        workspace = await self._table(context, old, settle=False) or workspace_of(context)
+        changed = translate.channel_id_changed(
+            event, workspace=workspace, event_id=body["event_id"], now=now_utc()
+        )
+        if changed is None:
+            return
+        await self.adapter.submit(changed)
+        await self.adapter.channel_moved(workspace, changed.old_channel, changed.channel)
 
     async def on_uninstalled(self, context: AsyncBoltContext) -> None:
         await self.adapter.workspace_removed(workspace_of(context))
@@ -306,15 +329,19 @@ class Listeners:
     def _clicked(body: Body) -> Body:
         return (body.get("actions") or [{}])[0]
 
+    def _fields(self, body: Body) -> dict[str, Any]:
+        """The clicked button's fields, its table where it was clicked (click_fields)."""
+        return translate.click_fields(self._clicked(body).get("value"), translate.clicked_in(body))
+
     async def on_nudge_click(self, body: Body, context: AsyncBoltContext) -> None:
         clicked = self._clicked(body)
         action_id, value = clicked.get("action_id", ""), clicked.get("value")
-        workspace = await self._table(context, ids.unpack(value).get("c"), settle=False)
+        workspace = await self._table(context, self._fields(body).get("c"), settle=False)
         if workspace is None:
             return
         event = translate.nudge_click(
             action_id, value, workspace=workspace, user=body["user"]["id"],
-            at=now_utc(), event_id=trigger_of(body),
+            at=now_utc(), event_id=trigger_of(body), clicked_in=translate.clicked_in(body),
         )  # fmt: skip
         if event is None:
             return
@@ -330,12 +357,13 @@ class Listeners:
 
     async def on_no_concerns(self, body: Body, context: AsyncBoltContext) -> None:
         user, value = body["user"]["id"], self._clicked(body).get("value")
-        workspace = await self._table(context, ids.unpack(value).get("c"), settle=False)
+        workspace = await self._table(context, self._fields(body).get("c"), settle=False)
         if workspace is None:
             return
         event = translate.concern_click(
-            value, workspace=workspace, user=user, at=now_utc(), event_id=trigger_of(body)
-        )
+            value, workspace=workspace, user=user, at=now_utc(), event_id=trigger_of(body),
+            clicked_in=translate.clicked_in(body),
+        )  # fmt: skip
         if event is None:
             return
         lang = ids.unpack(self._clicked(body).get("value")).get("l")
@@ -346,13 +374,13 @@ class Listeners:
 
     async def on_review_click(self, body: Body, context: AsyncBoltContext) -> None:
         clicked = self._clicked(body)
-        workspace = await self._table(context, ids.unpack(clicked.get("value")).get("c"),
-                                      settle=False)  # fmt: skip
+        workspace = await self._table(context, self._fields(body).get("c"), settle=False)
         if workspace is None:
             return
         event = translate.review_click(
             clicked.get("action_id", ""), clicked.get("value"), workspace=workspace,
             user=body["user"]["id"], at=now_utc(), event_id=trigger_of(body),
+            clicked_in=translate.clicked_in(body),
         )  # fmt: skip
         if event is not None:
             await self._click_recorded(body, event, ids.unpack(clicked.get("value")).get("l"))
@@ -360,13 +388,13 @@ class Listeners:
     async def on_renewal_click(self, body: Body, context: AsyncBoltContext) -> None:
         """The engine answers for the table; a reminder DM also loses its buttons."""
         clicked = self._clicked(body)
-        workspace = await self._table(context, ids.unpack(clicked.get("value")).get("c"),
-                                      settle=False)  # fmt: skip
+        workspace = await self._table(context, self._fields(body).get("c"), settle=False)
         if workspace is None:
             return
         event = translate.renewal_click(
             clicked.get("action_id", ""), clicked.get("value"), workspace=workspace,
             user=body["user"]["id"], at=now_utc(), event_id=trigger_of(body),
+            clicked_in=translate.clicked_in(body),
         )  # fmt: skip
         if event is None:
             return
@@ -378,7 +406,7 @@ class Listeners:
             await self.adapter.replace_original(body.get("response_url"), voice.say(blocks.DONE))
 
     async def open_evaluation(self, body: Body, context: AsyncBoltContext) -> None:
-        fields = ids.unpack(self._clicked(body).get("value"))
+        fields = self._fields(body)
         lang = fields.get("l") or "en"
         values = [v for v in fields.get("v") or () if isinstance(v, str)]
         if not fields.get("c") or not values:
@@ -391,7 +419,7 @@ class Listeners:
         )  # fmt: skip
 
     async def open_proposal(self, body: Body, context: AsyncBoltContext) -> None:
-        fields = ids.unpack(self._clicked(body).get("value"))
+        fields = self._fields(body)
         lang = fields.get("l") or "en"
         # The nudge's response_url goes along, so the nudge can say "Done." once posted.
         metadata = ids.pack(ids.MAX_METADATA, c=fields.get("c"), p=fields.get("p"),
@@ -402,7 +430,7 @@ class Listeners:
         )  # fmt: skip
 
     async def open_concern(self, body: Body, context: AsyncBoltContext) -> None:
-        fields = ids.unpack(self._clicked(body).get("value"))
+        fields = self._fields(body)
         lang = fields.get("l") or "en"
         on_home = (body.get("container") or {}).get("type") == "view"
         metadata = ids.pack(ids.MAX_METADATA, c=fields.get("c"), r=fields.get("r"), l=lang,
@@ -415,7 +443,7 @@ class Listeners:
     async def open_agreement_from_round(self, body: Body, context: AsyncBoltContext) -> None:
         """ "Record as agreement" under a round's summary (its value names the round, "r")
         or under a suggestion (no round: the form names the proposal, "q")."""
-        fields = ids.unpack(self._clicked(body).get("value"))
+        fields = self._fields(body)
         lang = fields.get("l") or "en"
         text, shortened = fields.get("x") or "", bool(fields.get("s"))
         where = {"c": fields.get("c"), "t": fields.get("t"), "l": lang}
@@ -453,7 +481,7 @@ class Listeners:
         )  # fmt: skip
 
     async def open_revise(self, body: Body, context: AsyncBoltContext) -> None:
-        fields = ids.unpack(self._clicked(body).get("value"))
+        fields = self._fields(body)
         lang = fields.get("l") or "en"
         number = fields.get("n")
         if not isinstance(number, int):

@@ -30,6 +30,7 @@ BOT_EVENTS = (
     "app_home_opened",
     "app_mention",
     "app_uninstalled",
+    "channel_id_changed",
     "member_joined_channel",
     "member_left_channel",
     "message.channels",

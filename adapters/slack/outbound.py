@@ -75,7 +75,7 @@ class Deliverer:
         # channel (a failed post raises, and the adapter sees it there).
         self._not_in = not_in
 
-    def voice(self, lang: str, names: Mapping[str, str] | None = None) -> Voice:
+    def voice(self, lang: str, names: Mapping[str, str | None] | None = None) -> Voice:
         return Voice(lang, dict(names or {}), commands=self._commands)
 
     async def render(self, workspace: str, lang: str, build: Callable[[Voice], T]) -> T:

@@ -1,6 +1,11 @@
 """Who is who in a workspace: display names (the bot names people, never mentions them),
 who is human (rosters leave bots out) and each person's language, from `users.info`,
 cached; and a channel's members from `conversations.members`, page by page.
+
+Slack may refuse to describe a member at all (`user_not_visible`, `user_not_found`):
+someone of another organisation in a shared channel, say. They are at the table all
+the same, a person whose name is not known; only those Slack says are bots or deleted
+are left out.
 """
 
 from __future__ import annotations
@@ -19,10 +24,14 @@ NOT_PEOPLE = frozenset({"USLACKBOT"})
 ClientFor = Callable[[str], Awaitable[AsyncWebClient]]
 
 
+# users.info errors for a member Slack will not describe to this bot.
+UNDESCRIBED = frozenset({"user_not_found", "user_not_visible"})
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     id: str
-    name: str
+    name: str | None  # None: Slack does not show it
     human: bool
     locale: str | None = None
 
@@ -68,9 +77,9 @@ class Directory:
                 response = await client.users_info(user=user, include_locale=True)
                 person = person_from(response["user"])
             except SlackApiError as error:
-                if error.response.get("error") not in ("user_not_found", "user_not_visible"):
+                if error.response.get("error") not in UNDESCRIBED:
                     raise
-                person = Person(user, user, human=False)
+                person = Person(user, None, human=user not in NOT_PEOPLE)
         self._people[(workspace, user)] = (self._clock(), person)
         return person
 
@@ -79,8 +88,9 @@ class Directory:
             await asyncio.gather(*(self.person(workspace, u) for u in dict.fromkeys(users)))
         )
 
-    async def names(self, workspace: str, users: Iterable[str]) -> dict[str, str]:
-        """Display names; a lookup that fails leaves the id (which pings nobody)."""
+    async def names(self, workspace: str, users: Iterable[str]) -> dict[str, str | None]:
+        """Display names; None for a member Slack does not describe (blocks.Voice says
+        so in words); a lookup that fails leaves the id (which pings nobody)."""
         wanted = list(dict.fromkeys(users))
         found = await asyncio.gather(
             *(self.person(workspace, u) for u in wanted), return_exceptions=True

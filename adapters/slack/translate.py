@@ -9,7 +9,7 @@ or as `Invalid` (what to tell the person, per input block).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -18,6 +18,7 @@ from adapters.slack import ids
 from rules.agreements import role_owner
 from rules.events import (
     AgreementSubmitted,
+    ChannelIdChanged,
     CommandInvoked,
     ConcernAnswered,
     EvaluationGiven,
@@ -207,23 +208,55 @@ def member_event(
     return kind(workspace=workspace, channel=channel, at=at, event_id=event_id, user=user)
 
 
-def _mention_pattern(bot_user_id: str | None) -> re.Pattern[str]:
-    who = re.escape(bot_user_id) if bot_user_id else r"[A-Z0-9\-]+"
-    return re.compile(rf"<@{who}(?:\|[^>]*)?>")
+def channel_id_changed(
+    event: Payload, *, workspace: str, event_id: str, now: datetime
+) -> ChannelIdChanged | None:
+    """A private channel shared with another organisation (Slack Connect) has a new id
+    for good; Slack asks apps to move what they stored under the old one."""
+    old, new = event.get("old_channel_id"), event.get("new_channel_id")
+    if not old or not new or old == new:
+        return None
+    return ChannelIdChanged(
+        workspace=workspace, channel=new, at=moment(event.get("event_ts")) or now,
+        event_id=event_id, old_channel=old,
+    )  # fmt: skip
+
+
+def _mention_pattern(bot_user_ids: Collection[str]) -> re.Pattern[str]:
+    who = "|".join(map(re.escape, bot_user_ids)) if bot_user_ids else r"[A-Z0-9\-]+"
+    return re.compile(rf"<@(?:{who})(?:\|[^>]*)?>")
+
+
+_LEADING_MENTION = re.compile(r"\s*<@([A-Z0-9\-]+)(?:\|[^>]*)?>")
+
+
+def leading_mention(text: str | None) -> str | None:
+    """The user a message's first words mention ("<@U…> agree …"), if they do."""
+    found = _LEADING_MENTION.match(text or "")
+    return found[1] if found else None
 
 
 def mention_command(
-    event: Payload, *, workspace: str, event_id: str, bot_user_id: str | None, now: datetime
+    event: Payload,
+    *,
+    workspace: str,
+    event_id: str,
+    bot_user_id: str | None,
+    now: datetime,
+    app_bots: Collection[str] = (),
 ) -> CommandInvoked | None:
     """ "@Groundrules agree …" is the command grammar by mention: it works in threads,
-    where Slack's slash commands cannot. A bare mention shows the ground rules."""
+    where Slack's slash commands cannot. A bare mention shows the ground rules.
+    `app_bots`: the app's bot users in other organisations (each installation has its
+    own), whose mention in a shared channel is a mention of Groundrules as well."""
     user, channel = event.get("user"), event.get("channel")
     if not user or not channel or event.get("bot_id") or user == bot_user_id:
         return None
-    if bot_user_id:
-        text = _mention_pattern(bot_user_id).sub(" ", event.get("text") or "")
+    ours = {*app_bots, *([bot_user_id] if bot_user_id else [])}
+    if ours:
+        text = _mention_pattern(ours).sub(" ", event.get("text") or "")
     else:  # unknown bot id: drop the leading mention only
-        text = _mention_pattern(None).sub(" ", event.get("text") or "", count=1)
+        text = _mention_pattern(()).sub(" ", event.get("text") or "", count=1)
     text = unescape(text)
     return CommandInvoked(
         workspace=workspace,
@@ -274,12 +307,41 @@ def command_target(name: str, args: str) -> Target | None:
 # --- buttons -------------------------------------------------------------------------
 
 
+def clicked_in(body: Payload) -> str | None:
+    """The channel of the message a button sat on; None on App Home and in a DM."""
+    container = body.get("container") or {}
+    if container.get("type") != "message":
+        return None
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+    if not isinstance(channel, str) or not channel or channel.startswith("D"):
+        return None
+    return channel
+
+
+def click_fields(value: str | None, clicked_in: str | None = None) -> dict[str, Any]:
+    """A button's packed fields. Its table ("c") is the channel its message is in, when
+    it is in one: the same table, under the id the channel has now (sharing a private
+    channel with another organisation gives it a new one, not the buttons posted before)."""
+    fields = ids.unpack(value)
+    if clicked_in and fields.get("c"):
+        fields["c"] = clicked_in
+    return fields
+
+
 def nudge_click(
-    action_id: str, value: str | None, *, workspace: str, user: str, at: datetime, event_id: str
+    action_id: str,
+    value: str | None,
+    *,
+    workspace: str,
+    user: str,
+    at: datetime,
+    event_id: str,
+    clicked_in: str | None = None,
 ) -> MessageRelabelled | NudgeSnoozed | WhyAsked | None:
     """ "It has a proposal", "Not a problem", "Snooze" and "Why?" on a nudge. The engine
-    takes the text from its watch."""
-    fields = ids.unpack(value)
+    takes the text from its watch. `clicked_in`: the channel the nudge is in (not in a
+    DM), as `clicked_in` tells; the same below."""
+    fields = click_fields(value, clicked_in)
     channel, problem = fields.get("c"), fields.get("p")
     if not channel or not problem:
         return None
@@ -304,10 +366,16 @@ def nudge_click(
 
 
 def concern_click(
-    value: str | None, *, workspace: str, user: str, at: datetime, event_id: str
+    value: str | None,
+    *,
+    workspace: str,
+    user: str,
+    at: datetime,
+    event_id: str,
+    clicked_in: str | None = None,
 ) -> ConcernAnswered | None:
     """ "No concerns" on a round, its reminder or App Home."""
-    fields = ids.unpack(value)
+    fields = click_fields(value, clicked_in)
     if not fields.get("c") or not fields.get("r"):
         return None
     return ConcernAnswered(
@@ -317,10 +385,17 @@ def concern_click(
 
 
 def review_click(
-    action_id: str, value: str | None, *, workspace: str, user: str, at: datetime, event_id: str
+    action_id: str,
+    value: str | None,
+    *,
+    workspace: str,
+    user: str,
+    at: datetime,
+    event_id: str,
+    clicked_in: str | None = None,
 ) -> ReviewDecided | None:
     """Keep or retire at a review; revise goes through its modal."""
-    fields = ids.unpack(value)
+    fields = click_fields(value, clicked_in)
     decision = ids.REVIEW_DECISIONS.get(action_id)
     if not fields.get("c") or not isinstance(fields.get("n"), int) or decision is None:
         return None
@@ -346,10 +421,17 @@ def _asked_at(fields: Mapping[str, Any]) -> datetime | None:
 
 
 def renewal_click(
-    action_id: str, value: str | None, *, workspace: str, user: str, at: datetime, event_id: str
+    action_id: str,
+    value: str | None,
+    *,
+    workspace: str,
+    user: str,
+    at: datetime,
+    event_id: str,
+    clicked_in: str | None = None,
 ) -> RenewalAnswered | None:
     """ "Renewed" or "Must check with my organisation", in the channel or a reminder DM."""
-    fields = ids.unpack(value)
+    fields = click_fields(value, clicked_in)
     outcome = ids.RENEWAL_OUTCOMES.get(action_id)
     if not fields.get("c") or outcome is None:
         return None

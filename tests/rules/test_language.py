@@ -24,3 +24,21 @@ def test_language_detects(text, lang):
 @pytest.mark.parametrize("text", ["", "+1", "👍", "https://example.com", "12:30"])
 def test_language_falls_back_when_nothing_tips_it(text):
     assert detect_language(text, fallback="nl") == "nl"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<@U01ABCDEF>", "<@U-BOT> agreements", "<@U01ABCDEF|anna> <#C0123|algemeen> <!here>",
+     "<!subteam^S012|@ops> <https://example.nl/aan-de-slag|aan de slag>",
+     "<@123456789> <@!42> <@&987654> <#555666> <:oei:1234> <t:1700000000:R>",
+     "https://example.nl/aan-de-slag"],
+)  # fmt: skip
+def test_language_reads_no_mention_channel_or_link_markup(text):
+    """Slack and Discord markup names people, channels and links, in no language."""
+    assert detect_language(text, fallback="en") == "en"
+    assert detect_language(text, fallback="nl") == "nl"
+
+
+def test_language_reads_the_words_around_markup():
+    assert detect_language("<@U01ABCDEF> de afspraak is goed") == "nl"
+    assert detect_language("<@U01ABCDEF> the plan works for us", fallback="nl") == "en"

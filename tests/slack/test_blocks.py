@@ -126,6 +126,18 @@ def test_blocks_summary_escapes_concerns_and_offers_the_agreement():
     assert ids.unpack(record["value"])["x"] == HOSTILE  # raw: it prefills a plain-text field
 
 
+@pytest.mark.parametrize(("lang", "unnamed"), [("en", "(name not visible)"),
+                                              ("nl", "(naam niet zichtbaar)")])  # fmt: skip
+def test_blocks_a_member_slack_does_not_describe_is_named_so(lang, unnamed):
+    """Slack will not show the bot some members (another organisation's, in a shared
+    channel): they are named in words, not by an id that looks broken or a mention."""
+    view = round_view(proposer="U-EXT", no_concerns=("U-BOB",), participants=("U-BOB", "U-EX2"))
+    names = {**NAMES, "U-EXT": None, "U-EX2": None}
+    text = shown(blocks.concern_round(view, "C1", Voice(lang, names)).blocks)
+    assert text.count(unnamed) == 2  # the proposer, and who is still waiting
+    assert "U-EX" not in text and "<@" not in text
+
+
 def test_blocks_voice_records_whom_a_text_names():
     probe = Voice("en")
     blocks.concern_round(round_view(), "C1", probe)

@@ -10,10 +10,14 @@ from adapters.slack import ids
 from adapters.slack.translate import (
     Invalid,
     agreement_form,
+    channel_id_changed,
+    click_fields,
+    clicked_in,
     command_target,
     concern_click,
     evaluation_form,
     form_values,
+    leading_mention,
     member_event,
     mention_command,
     message_event,
@@ -30,6 +34,7 @@ from adapters.slack.translate import (
     workspace_id,
 )
 from rules.events import (
+    ChannelIdChanged,
     MemberJoined,
     MemberLeft,
     MessageDeleted,
@@ -220,6 +225,17 @@ def test_translate_mention_is_the_command_grammar():
     assert command is not None and command.args == ""
 
 
+def test_translate_mention_of_the_apps_bot_in_another_organisation():
+    """A channel two organisations share has the app's bot user of each; Slack may
+    deliver a mention of one through the other's installation."""
+    event = shapes.app_mention_event("<@U-BOT-A> agree pickups at 4 because the courier asked")
+    assert leading_mention(event["text"]) == "U-BOT-A"
+    command = mention_command(event, workspace=W, event_id="Ev6", bot_user_id="U-BOT-B",
+                              now=NOW, app_bots=("U-BOT-A",))  # fmt: skip
+    assert command is not None and command.args == "agree pickups at 4 because the courier asked"
+    assert leading_mention("agree <@U-BOB>") is None
+
+
 def test_translate_slash_command():
     fields = shapes.slash_command("/agree", "We pair &amp; review because quality",
                                   trigger_id="111.222.abc")  # fmt: skip
@@ -277,6 +293,34 @@ def test_translate_concern_and_review_buttons():
     assert kept is not None and (kept.number, kept.decision) == (4, "keep")
     assert review_click(ids.REVIEW_KEEP, ids.pack(c="C1", n="4"), workspace=W, user="U",
                         at=NOW, event_id="t") is None  # fmt: skip
+
+
+def test_translate_a_button_acts_on_the_channel_its_message_is_in_now():
+    """Sharing a private channel with another organisation gives it a new id; buttons
+    posted before still pack the old one."""
+    value = ids.pack(c="G-OPS", r="r1")
+    in_channel = shapes.block_actions("round_none", value=value, channel_id="C-OPS")
+    assert clicked_in(in_channel) == "C-OPS"
+    answered = concern_click(value, workspace=W, user="U-BOB", at=NOW, event_id="t",
+                             clicked_in=clicked_in(in_channel))  # fmt: skip
+    assert answered is not None and answered.channel == "C-OPS"
+    # In a DM (a reminder) or on App Home the button's own channel is all there is.
+    in_dm = shapes.block_actions("round_none", value=value, channel_id="D-BOB")
+    on_home = shapes.block_actions("round_none", value=value, view={"id": "V1"})
+    assert clicked_in(in_dm) is None and clicked_in(on_home) is None
+    assert click_fields(value, None)["c"] == "G-OPS"
+    # A button without a table stays one.
+    assert click_fields(ids.pack(r="r1"), "C-OPS").get("c") is None
+
+
+def test_translate_channel_id_changed():
+    event = {"type": "channel_id_changed", "old_channel_id": "G1", "new_channel_id": "C1",
+             "event_ts": "1612206778.000000"}  # fmt: skip
+    changed = channel_id_changed(event, workspace=W, event_id="Ev1", now=NOW)
+    assert isinstance(changed, ChannelIdChanged)
+    assert (changed.channel, changed.old_channel, changed.at.year) == ("C1", "G1", 2021)
+    for broken in ({"old_channel_id": "G1"}, {"old_channel_id": "C1", "new_channel_id": "C1"}):
+        assert channel_id_changed(broken, workspace=W, event_id="Ev1", now=NOW) is None
 
 
 def test_translate_values_fit_slacks_limit():

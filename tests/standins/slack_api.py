@@ -419,6 +419,17 @@ class SlackStandIn(Served):
         channel.members = list(members)
         return channel
 
+    def change_channel_id(self, old: str, new: str) -> SlackChannel:
+        """What Slack does when a private channel is shared with another organisation:
+        the channel, with its members and messages, has the id ``new`` for good; the old
+        one is not found any more. (Then it sends ``channel_id_changed``.)"""
+        channel = self.channels.pop(old)
+        channel.id = new
+        self.channels[new] = channel
+        for channel_id, ts in [key for key in self.messages if key[0] == old]:
+            self.messages[(new, ts)] = self.messages.pop((channel_id, ts))
+        return channel
+
     def revoke_token(self, token: str) -> None:
         """Make every later call with ``token`` answer ``token_revoked``."""
         self._revoked_tokens.add(token)
