@@ -1,6 +1,11 @@
 """The receiving side: gateway events, slash commands, buttons and forms in; events to
 the runtime out. What each thing means lives in `translate`; what the bot says back is
 decided by the engine and carried out by `delivery`.
+
+While the database does not answer, what the gateway tells (messages, edits, deletes,
+members and rosters) is kept and handled once it is back: Discord sends it only once.
+Whoever waits on an interaction is told privately that nothing was recorded; the
+runtime logs the outage once, not a traceback an event.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from adapters.discord.custom_ids import (
     parse_form,
 )
 from adapters.discord.rendering import Outgoing, Renderer, first_quote, say
+from bot.outage import NotRecorded
 from bot.views import problem_waiting
 from rules.events import Event, MemberJoined, MemberLeft, RosterSynced
 from rules.grammar import CommandSpec
@@ -63,6 +69,9 @@ log = logging.getLogger(__name__)
 DONE = N_("Done.")
 NOTED = N_("Thank you. Noted.")
 OOPS = N_("Something went wrong. Please try again.")
+NOT_RECORDED = N_(
+    "Sorry, that did not go through: nothing was recorded. Please try again in a few minutes."
+)
 NOT_HERE = N_("Use this in a channel of a server.")
 SETTLED = N_("This is settled already: there is nothing left to choose.")
 UNREADABLE = N_(
@@ -106,15 +115,19 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             self.bot.tree.remove_command(command.name)
         self.bot.tree.remove_command(self._record.name, type=discord.AppCommandType.message)
 
-    async def submit(self, event: Event, *, roster_again: bool = False) -> None:
-        await self._ensure_roster(event, again=roster_again)
-        await self.runtime.submit(event, platform="discord")
+    async def submit(self, event: Event, *, keep: bool, roster_again: bool = False) -> None:
+        """Hand `event` (after its table's roster) to the runtime; raises `NotRecorded`
+        if it could not be stored. `keep`: an event nobody waits on (the gateway's) is
+        kept while the database does not answer, and handled once it does."""
+        await self._ensure_roster(event, keep=keep, again=roster_again)
+        await self.runtime.submit(event, platform="discord", keep=keep)
 
-    async def _ensure_roster(self, event: Event, *, again: bool = False) -> None:
+    async def _ensure_roster(self, event: Event, *, keep: bool, again: bool = False) -> None:
         """A table heard from for the first time since connecting gets its roster first
         (a private thread's table is known only once someone speaks there); `again`: sent
         once more (before a concern round, so that it asks everyone who is there now,
-        whatever the database lost: an operator may have forgotten the server)."""
+        whatever the database lost: an operator may have forgotten the server). `keep`:
+        as `submit`."""
         if isinstance(event, RosterSynced | MemberJoined | MemberLeft):
             return
         channel_id = int(event.channel)
@@ -132,7 +145,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if readers and not translate.can_read(guild.me, channel):
             return
         if isinstance(channel, discord.TextChannel | discord.Thread):
-            await self.sync_table(channel)
+            await self.sync_table(channel, keep=keep)
 
     # --- the gateway ---------------------------------------------------------------------
 
@@ -160,41 +173,52 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await guild.chunk()
         for channel in translate.open_tables(guild):
             if translate.can_read(guild.me, channel):
-                await self.sync_table(channel)
+                await self.sync_table(channel, keep=True)
         for thread in guild.threads:
             if thread.is_private():
-                await self.sync_table(thread)
+                await self.sync_table(thread, keep=True)
 
-    async def sync_table(self, channel: discord.TextChannel | discord.Thread) -> None:
+    async def sync_table(
+        self, channel: discord.TextChannel | discord.Thread, *, keep: bool
+    ) -> None:
         """Send a table its roster: a channel's (or forum post's) readers, a private
-        thread's members."""
+        thread's members. `keep`: as `submit`."""
         async with self._sync_locks.setdefault(channel.id, asyncio.Lock()):
-            await self._sync_table(channel)
+            await self._sync_table(channel, keep=keep)
 
-    async def _sync_table(self, channel: discord.TextChannel | discord.Thread) -> None:
+    async def _sync_table(
+        self, channel: discord.TextChannel | discord.Thread, *, keep: bool
+    ) -> None:
         if translate.read_by_all_readers(channel):
-            self._rostered.add(channel.id)
-            await self.submit(translate.roster_synced(channel, utcnow()))
+            roster = translate.roster_synced(channel, utcnow())
         elif translate.is_private_thread(channel):
             try:
                 members = [member.id for member in await channel.fetch_members()]
             except discord.HTTPException as error:
                 log.warning("could not read the members of a private thread: %s", error)
                 return
-            self._rostered.add(channel.id)
-            await self.submit(translate.thread_roster_synced(channel, members, utcnow()))
+            roster = translate.thread_roster_synced(channel, members, utcnow())
+        else:
+            return
+        # Noted before it is sent: a message meanwhile does not send it again.
+        self._rostered.add(channel.id)
+        try:
+            await self.submit(roster, keep=keep)
+        except NotRecorded:  # not sent: the table's next event sends it
+            self._rostered.discard(channel.id)
+            raise
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         event = translate.message_posted(message)
         if event is not None:
-            await self.submit(event)
+            await self.submit(event, keep=True)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         event = translate.message_edited(payload.message)
         if event is not None:
-            await self.submit(event)
+            await self.submit(event, keep=True)
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
@@ -218,17 +242,17 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 log.info("a deleted message's channel is unknown: %s", error)
                 return
         for event in translate.messages_deleted(guild.id, channel, message_ids, utcnow()):
-            await self.submit(event)
+            await self.submit(event, keep=True)
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
         for event in translate.members_joined(member, utcnow()):
-            await self.submit(event)
+            await self.submit(event, keep=True)
 
     @commands.Cog.listener()
     async def on_member_remove(self, member: discord.Member) -> None:
         for event in translate.members_left(member, utcnow()):
-            await self.submit(event)
+            await self.submit(event, keep=True)
 
     # Who sits at a table follows who may read the channel.
 
@@ -248,7 +272,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             return
         for channel in channels:
             if translate.can_read(channel.guild.me, channel):
-                await self.sync_table(channel)
+                await self.sync_table(channel, keep=True)
 
     @commands.Cog.listener()
     async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
@@ -260,26 +284,26 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         """New or lost roles: the tables the member may read change with them."""
         if before.roles != after.roles:
             for event in translate.access_changed(before, after, utcnow()):
-                await self.submit(event)
+                await self.submit(event, keep=True)
 
     # A private thread's table follows who is in the thread.
 
     @commands.Cog.listener()
     async def on_thread_join(self, thread: discord.Thread) -> None:
         if thread.is_private():
-            await self.sync_table(thread)
+            await self.sync_table(thread, keep=True)
 
     @commands.Cog.listener()
     async def on_thread_member_join(self, member: discord.ThreadMember) -> None:
         if member.thread.is_private():
-            await self.sync_table(member.thread)
+            await self.sync_table(member.thread, keep=True)
 
     @commands.Cog.listener()
     async def on_raw_thread_member_remove(self, payload: discord.RawThreadMembersUpdate) -> None:
         guild = self.bot.get_guild(payload.guild_id)
         thread = guild.get_thread(payload.thread_id) if guild is not None else None
         if thread is not None and thread.is_private():
-            await self.sync_table(thread)
+            await self.sync_table(thread, keep=True)
 
     # --- commands -----------------------------------------------------------------------
 
@@ -317,7 +341,15 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if interaction.user.id != choice.user:
             text = Say.of(N_("This button is for {user}."), user=Member(str(choice.user)))
             await self._tell(interaction, lang, text)
-        elif not await self._waiting(choice, proposal=choice.act == "add"):
+            return
+        try:
+            waiting = await self._waiting(choice, proposal=choice.act == "add")
+        except Exception as error:  # the nudge keeps its buttons, to try again later
+            if not self._database_unreachable(error):
+                raise
+            await self._tell(interaction, lang, Say.of(NOT_RECORDED))
+            return
+        if not waiting:
             self._quiet.pop(_nudge_key(choice), None)
             await self._settled(interaction, lang)
         elif choice.act == "open":
@@ -479,10 +511,14 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         values = translate.form_values(interaction.data.get("components", []))  # type: ignore[arg-type]
         try:
             await self.on_form(interaction, form, values)
-        except Exception:
-            log.exception("handling a submitted form failed")
+        except Exception as error:
+            # The database did not answer before anything was posted (a proposal's claim):
+            # forms decide through `_decide`, which says so itself.
+            told = NOT_RECORDED if self._database_unreachable(error) else OOPS
+            if told is OOPS:
+                log.exception("handling a submitted form failed")
             with contextlib.suppress(discord.HTTPException):
-                await self._tell(interaction, lang_of(interaction), Say.of(OOPS))
+                await self._tell(interaction, lang_of(interaction), Say.of(told))
 
     async def on_form(
         self, interaction: discord.Interaction, form: Form, values: dict[str, str]
@@ -591,13 +627,23 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             return
         answer = InteractionAnswer(interaction, workspace=event.workspace)
         try:
-            await answer.run(self.submit(event, roster_again=roster_again))
-        except Exception:
-            log.exception("deciding on %s failed", type(event).__name__)
+            await answer.run(self.submit(event, keep=False, roster_again=roster_again))
+        except Exception as error:
+            if not self._database_unreachable(error):
+                log.exception("deciding on %s failed", type(event).__name__)
+            # Only an event not stored is "nothing recorded": not one whose delivery
+            # failed after it was.
+            unrecorded = isinstance(error, NotRecorded) and error.unreachable
+            told = say(NOT_RECORDED if unrecorded else OOPS, lang)
             with contextlib.suppress(discord.HTTPException):
-                await answer.private([Outgoing(content=say(OOPS, lang))])
+                await answer.private([Outgoing(content=told)])
         else:
             await answer.finish(Outgoing(content=say(fallback, lang)))
+
+    def _database_unreachable(self, error: BaseException) -> bool:
+        """Whether `error` means the database does not answer: the runtime logs that
+        once an outage, not once an interaction."""
+        return self.runtime.outage.noticed(error)
 
     async def _tell(self, interaction: discord.Interaction, lang: str, text: Text) -> None:
         guild = self.bot.get_guild(interaction.guild_id) if interaction.guild_id else None

@@ -48,16 +48,17 @@ def snowflake_ago(seconds: float) -> int:
 
 
 class RecordingRuntime(Runtime):
-    """The real runtime; it also keeps each event once it was decided and delivered."""
+    """The real runtime; it also keeps each event once it was decided and delivered (or
+    kept while the database does not answer)."""
 
     def __init__(self, app: Groundrules) -> None:
         super().__init__(app, [])
         self.events: list[Event] = []
         self._handled = asyncio.Condition()
 
-    async def submit(self, event: Event, *, platform: str = "unknown"):
+    async def submit(self, event: Event, *, platform: str = "unknown", keep: bool = False):
         try:
-            return await super().submit(event, platform=platform)
+            return await super().submit(event, platform=platform, keep=keep)
         finally:
             async with self._handled:
                 self.events.append(event)
