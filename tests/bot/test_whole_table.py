@@ -430,7 +430,7 @@ def test_roles_handover_moves_the_agreements_with_the_role(app):
         "/agree nights are planned 4 weeks ahead because of childcare owner role night lead",
         "09:02",
     )
-    [handover] = chat.command("anna", "/role handover night lead @chris", "09:03")
+    [handover] = chat.command("ben", "/role handover night lead @chris", "09:03")
     assert not handover.private
     assert chat.texts()[-1].splitlines() == [
         "Role night lead handed over from ben to chris, with its tasks: covers the night shift "
@@ -470,7 +470,7 @@ def test_roles_named_as_owner_in_the_agreement_form_are_the_roles(app):
     assert chat.texts()[-1].splitlines()[1] == (
         "night lead: covers the night shift rota. Holder: ben; owns 3 agreements."
     )
-    chat.command("anna", "/role handover night lead @chris", "09:07")
+    chat.command("ben", "/role handover night lead @chris", "09:07")
     assert chat.texts()[-1].splitlines()[1:] == [
         "With the role go these agreements:",
         "#1 night rule 1",
@@ -535,8 +535,61 @@ def test_roles_assign_refuses_to_take_a_held_role(app):
     chat.join("anna", "ben", "chris")
     chat.command("anna", "/rol toevoegen notulist houdt het verslag bij", "09:00")
     chat.command("anna", "/rol toewijzen notulist @ben", "09:01")
-    private_to(chat.command("anna", "/rol toewijzen notulist @chris", "09:02"), "anna")
+    private_to(chat.command("ben", "/rol toewijzen notulist @chris", "09:02"), "ben")
     assert chat.texts()[-1] == "ben heeft de rol notulist. Draag hem over met /rol overdragen."
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/role handover minutes @carla", "anna holds the role minutes; only they can hand it "
+         "over while they are at this table. You could ask them to: /role handover minutes "
+         "@name"),
+        ("/role assign minutes @carla", "anna holds the role minutes; only they can hand it "
+         "over while they are at this table. You could ask them to: /role handover minutes "
+         "@name"),
+        ("/rol overdragen minutes @ben", "anna heeft de rol minutes; alleen die kan hem "
+         "overdragen zolang die aan deze tafel zit. Je kunt het hun vragen: /rol overdragen "
+         "minutes @naam"),
+    ],
+)  # fmt: skip
+def test_roles_a_held_role_is_handed_over_by_its_holder_only(app, line, said):
+    """Roles carry tasks that go on when people change: the holder passes them on; nobody
+    takes a role, and the agreements it owns, away from them."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "carla")
+    chat.command("anna", "/role add minutes keeps the register", "09:00")
+    chat.command("anna", "/role assign minutes @anna", "09:01")
+    chat.command("anna", "/agree the register goes round weekly because memory owner role minutes",
+                 "09:02")  # fmt: skip
+    private_to(chat.command("carla", line, "09:03"), "carla")
+    assert chat.texts()[-1] == said
+    with Session(app.database) as session:
+        assert session.exec(select(RoleRow.holder)).one() == "anna"
+
+
+def test_roles_a_vacant_role_is_taken_by_anyone(app):
+    chat = Chat(app)
+    chat.join("anna", "carla")
+    chat.command("anna", "/role add minutes keeps the register", "09:00")
+    [taken] = chat.command("carla", "/role handover minutes @carla", "09:01")
+    assert not taken.private
+    assert chat.texts()[-1] == "carla now holds the role minutes: keeps the register"
+
+
+def test_roles_of_a_holder_who_left_are_handed_over_by_anyone_and_they_hear_of_it(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "carla")
+    chat.command("anna", "/rol toevoegen notulist houdt het verslag bij", "09:00")
+    chat.command("anna", "/rol toewijzen notulist @anna", "09:01")
+    chat.leave("anna", "09:02")
+    handover, told = chat.command("carla", "/rol overdragen notulist @ben", "09:03")
+    assert not handover.private
+    assert chat.texts()[-2].startswith("Rol notulist overgedragen van anna aan ben")
+    assert told.private and told.user == "anna"
+    assert chat.texts()[-1] == (
+        "carla heeft je rol notulist overgedragen aan ben, omdat je niet meer aan deze tafel zit."
+    )
 
 
 # --- agreements as TWO: reviews ---------------------------------------------------------------
