@@ -25,7 +25,7 @@ from rules.durations import (
     parse_duration,
 )
 from rules.language import detect_language
-from rules.mentions import member_reference
+from rules.mentions import groups_by_name, member_reference, names_a_group
 from rules.say import N_, Quote, Say
 
 
@@ -1094,9 +1094,10 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
             )  # fmt: skip
         return SetCharter(_CHARTER_FIELDS[keyword], one_line(rest)[:500])
     if keyword in _JOIN:
-        if not _WORDS.search(rest):
+        # On a server where organisations are roles, "join @Gemeente Utrecht" names one.
+        if not _WORDS.search(rest) and not names_a_group(rest):
             return UsageError(spec, Say.of(N_("Name the organisation you represent here.")))
-        return JoinTable(one_line(rest)[:120])
+        return JoinTable(one_line(groups_by_name(rest))[:120])
     if keyword in _LANGUAGE and rest.lower() in {"en", "nl", "english", "nederlands", "engels"}:
         return SetLanguage("nl" if rest.lower() in {"nl", "nederlands"} else "en")
     return UsageError(spec)

@@ -19,6 +19,7 @@ from rules.grammar import (
     AnswerRound,
     EndMeeting,
     Evaluate,
+    JoinTable,
     ListAgreements,
     NudgeMode,
     ProblemWindow,
@@ -863,3 +864,16 @@ def test_grammar_an_owner_first_and_last_is_one_too_many():
     assert parse("agree", "owner @ben x because y owner @chris") == UsageError(
         find_command("agree")[0], ONE_OWNER
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "organisation"),
+    [("join <@&123456789012345678>", "<@&123456789012345678>"),
+     ("join <!subteam^S0614TZR7|@gemeente-utrecht>", "@gemeente-utrecht"),
+     ("aanschuiven <!subteam^S0614TZR7>", "<!subteam^S0614TZR7>"),
+     ("join Gemeente Utrecht", "Gemeente Utrecht")],
+)  # fmt: skip
+def test_grammar_an_organisation_named_by_its_role_or_user_group(args, organisation):
+    """Discord shows a role mention by the role's name; Slack would show its user-group
+    markup as typed, so that is kept as the @name it carries."""
+    assert parse("table", args) == JoinTable(organisation)
