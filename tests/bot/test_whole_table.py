@@ -156,6 +156,81 @@ def test_mandate_renewal_without_a_mandate_explains(app):
     chat = Chat(app)
     private_to(chat.command("anna", "/mandate renew", "09:00"), "anna")
     assert chat.texts()[-1].startswith("You have no mandate here yet.")
+    private_to(chat.command("anna", "/mandate ok to sign for 2 hours", "09:01"), "anna")
+    assert chat.texts()[-1].splitlines()[1] == (
+        "Did you mean “ok to sign for 2 hours” as your new mandate? Then give it in quotes: "
+        '/mandate "ok to sign for 2 hours"'
+    )
+    chat.command("anna", '/mandate "ok to sign for 2 hours"', "09:02")
+    with Session(app.database) as session:
+        assert session.exec(select(MandateRow.text)).one() == "ok to sign for 2 hours"
+
+
+def after_a_meeting_with_an_agreement(chat: Chat) -> None:
+    """bram's mandate is to be renewed, and an agreement since waits for it."""
+    chat.command("bram", "/mandate scheduling of the desk", "08:50")
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")
+    chat.command("bram", "/agree the desk opens on Wednesdays because caretakers can", "10:01")
+
+
+@pytest.mark.parametrize(
+    ("line", "public", "private"),
+    [
+        (
+            "/mandate check with my board first, it costs us staff hours",
+            "Noted: you will check your mandate with your organisation.",
+            [
+                "I read that as checking with your organisation first; until then your "
+                "mandate stays: scheduling of the desk. Your other words are not stored; say "
+                "them in the channel if the table should know.",
+                "Did you mean “check with my board first, it costs us staff hours” as your new "
+                'mandate? Then give it in quotes: /mandate "check with my board first, it costs '
+                'us staff hours"',
+            ],
+        ),
+        (
+            "/mandaat navragen bij mijn directeur",
+            "Genoteerd: je overlegt eerst met je organisatie over je mandaat.",
+            [
+                "Ik lees dat als: je overlegt eerst met je organisatie; tot dan blijft je "
+                "mandaat: scheduling of the desk. Je andere woorden bewaar ik niet; zeg ze in "
+                "het kanaal als de tafel ze moet weten.",
+                "Bedoelde je “navragen bij mijn directeur” als je nieuwe mandaat? Zet het dan "
+                'tussen aanhalingstekens: /mandaat "navragen bij mijn directeur"',
+            ],
+        ),
+    ],
+)
+def test_mandate_checking_said_in_words_keeps_the_mandate_and_its_agreements_pending(
+    app, line, public, private
+):
+    """ "I must check with my organisation" is not a mandate: the real one stays, the
+    agreement still waits for it, and the person hears privately how their words were read."""
+    chat = Chat(app)
+    after_a_meeting_with_an_agreement(chat)
+    said, told = chat.command("bram", line, "10:05")
+    assert not said.private and public in chat.texts()[-2]
+    assert told.private and told.user == "bram"
+    assert chat.texts()[-1].splitlines() == private
+    with Session(app.database) as session:
+        mandate = session.exec(select(MandateRow)).one()
+        agreement = session.exec(select(AgreementRow)).one()
+    assert (mandate.text, mandate.status) == ("scheduling of the desk", "checking")
+    assert agreement.mandates == [["bram", None]]
+
+
+@pytest.mark.parametrize("line", ["/mandate renew, unchanged", "/mandaat ongewijzigd"])
+def test_mandate_renewed_in_words_confirms_the_agreements_waiting_for_it(app, line):
+    chat = Chat(app)
+    after_a_meeting_with_an_agreement(chat)
+    [renewed] = chat.command("bram", line, "10:05")  # nothing more to confirm privately
+    assert not renewed.private
+    with Session(app.database) as session:
+        mandate = session.exec(select(MandateRow)).one()
+        agreement = session.exec(select(AgreementRow)).one()
+    assert (mandate.text, mandate.status) == ("scheduling of the desk", "current")
+    assert agreement.mandates == [["bram", "scheduling of the desk"]]
 
 
 # --- meetings ------------------------------------------------------------------------------
