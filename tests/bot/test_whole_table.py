@@ -233,6 +233,16 @@ def test_mandate_renewed_in_words_confirms_the_agreements_waiting_for_it(app, li
     assert agreement.mandates == [["bram", "scheduling of the desk"]]
 
 
+def test_mandate_still_being_checked_stays_so_when_the_next_meeting_ends(app):
+    chat = Chat(app)
+    after_a_meeting_with_an_agreement(chat)
+    chat.command("bram", "/mandate check", "10:05")
+    chat.command("anna", "/meeting start", "11:00")
+    chat.command("anna", "/meeting end", "12:00")
+    chat.command("anna", "/mandate", "12:05")
+    assert "bram: scheduling of the desk (checking with their organisation)" in chat.texts()[-1]
+
+
 # --- meetings ------------------------------------------------------------------------------
 
 
