@@ -25,7 +25,7 @@ from rules.durations import (
     parse_duration,
 )
 from rules.language import detect_language
-from rules.mentions import member_reference
+from rules.mentions import groups_by_name, member_reference, names_a_group
 from rules.say import N_, Quote, Say
 
 
@@ -377,6 +377,9 @@ class AnswerRenewal:
 
     outcome: str
     meeting_id: str | None = None  # a button's meeting; typed: the latest
+    # Typed with more words than the answer ("check with my board first"): all of them,
+    # to confirm back how they were read (they may have been meant as a new mandate).
+    words: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1094,34 +1097,87 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
             )  # fmt: skip
         return SetCharter(_CHARTER_FIELDS[keyword], one_line(rest)[:500])
     if keyword in _JOIN:
-        if not _WORDS.search(rest):
+        # On a server where organisations are roles, "join @Gemeente Utrecht" names one.
+        if not _WORDS.search(rest) and not names_a_group(rest):
             return UsageError(spec, Say.of(N_("Name the organisation you represent here.")))
-        return JoinTable(one_line(rest)[:120])
+        return JoinTable(one_line(groups_by_name(rest))[:120])
     if keyword in _LANGUAGE and rest.lower() in {"en", "nl", "english", "nederlands", "engels"}:
         return SetLanguage("nl" if rest.lower() in {"nl", "nederlands"} else "en")
     return UsageError(spec)
 
 
 _RENEWED = {
-    "renew", "renewed", "renewing", "extend", "extended", "ok",
-    "vernieuw", "vernieuwd", "vernieuwen", "verleng", "verlengd", "verlengen",
+    "renew", "renewed", "renewing", "extend", "extended", "ok", "okay", "yes", "unchanged",
+    "same", "confirm", "confirmed", "vernieuw", "vernieuwd", "vernieuwen", "verleng",
+    "verlengd", "verlengen", "akkoord", "ja", "ongewijzigd", "onveranderd", "hetzelfde",
+    "zelfde", "idem", "bevestig", "bevestigd", "bevestigen",
 }  # fmt: skip
-_CHECK = {"check", "checking", "navragen", "overleggen", "overleg", "nagaan"}
+_RENEWED_PHRASES = (
+    ("as", "before"), ("as", "it", "was"), ("as", "is"), ("no", "change"), ("no", "changes"),
+    ("nothing", "changed"), ("zoals", "het", "was"), ("zoals", "eerder"), ("zoals", "voorheen"),
+    ("zoals", "het", "is"), ("geen", "wijziging"), ("geen", "wijzigingen"),
+    ("niets", "veranderd"), ("niks", "veranderd"),
+)  # fmt: skip
+_CHECK = {
+    "check", "checking", "consult", "consulting", "verify", "pending", "navragen", "navraag",
+    "checken", "overleggen", "overleg", "nagaan", "afstemmen", "ruggespraak",
+}  # fmt: skip
+# Words before the answer that do not change it: "I need to check", "my mandate is
+# unchanged", "ik moet nog even navragen", "mijn mandaat blijft hetzelfde".
+_BEFORE_THE_ANSWER = {
+    "i", "ll", "m", "am", "we", "re", "need", "needs", "have", "has", "got", "must", "will",
+    "shall", "should", "want", "going", "to", "first", "still", "just", "let", "me", "the",
+    "it", "is", "stays", "remains", "my", "our", "mandate", "ik", "wij", "moet", "moeten",
+    "ga", "gaan", "wil", "zal", "even", "nog", "eerst", "wel", "het", "blijft",
+    "mijn", "ons", "onze", "mandaat",
+}  # fmt: skip
+_QUOTES = {'"': '"', "“": "”", "„": "”", "'": "'", "‘": "’"}
 
 
 def _mandate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if not args:
         return ShowMandates()
-    keyword = _keyword(args)
-    if keyword in _RENEWED:
-        return AnswerRenewal("renewed")
-    if keyword in _CHECK:
-        return AnswerRenewal("check")
-    if not _WORDS.search(args):
+    quoted = _quoted_whole(args)
+    answer = None if quoted is not None else _renewal_answer(args)
+    if answer is not None:
+        return answer
+    text = args if quoted is None else quoted
+    if not _WORDS.search(text):
         return UsageError(
             spec, Say.of(N_("A mandate needs words: what may you agree to for your organisation?"))
         )
-    return SetMandate(one_line(args)[:500])
+    return SetMandate(one_line(text)[:500])
+
+
+def _quoted_whole(args: str) -> str | None:
+    """A mandate in quotes is taken as written, also when it starts like an answer:
+    /mandate "check invoices up to 500 euro"."""
+    args = args.strip()
+    closing = _QUOTES.get(args[:1])
+    if closing is None or len(args) < 2 or not args.endswith(closing):
+        return None
+    return args[1:-1].strip()
+
+
+def _renewal_answer(args: str) -> AnswerRenewal | None:
+    """Renewed or check, when the words start with one, after words like "I need to":
+    people answer the question in their own words, and read as a mandate those words
+    would replace their real one."""
+    words = _keyword(args).split()
+    start = 0
+    while start < len(words) - 1 and words[start] in _BEFORE_THE_ANSWER:
+        start += 1
+    first = words[start] if words else ""
+    phrase = next((p for p in _RENEWED_PHRASES if tuple(words[start : start + len(p)]) == p), ())
+    if phrase or first in _RENEWED:
+        outcome, taken = "renewed", set(phrase) | _RENEWED
+    elif first in _CHECK:
+        outcome, taken = "check", _CHECK
+    else:
+        return None
+    said = set(_BEFORE_THE_ANSWER) | taken | {w for p in _RENEWED_PHRASES for w in p}
+    more = any(word not in said for word in words)
+    return AnswerRenewal(outcome, words=one_line(args)[:500] if more else None)
 
 
 def _meeting(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:

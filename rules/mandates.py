@@ -90,17 +90,13 @@ def answer_renewal(command: Command, state: TableState) -> list[Action]:
         return [private(event, event.user, _renew_after_latest(asked_by), lang)]
     info = state.member(event.user)
     if info.mandate is None:
-        return [
-            private(
-                event,
-                event.user,
-                Say.of(
-                    N_("You have no mandate here yet. Say what you may agree to: /mandate "
-                       "<what I may agree to>")
-                ),
-                lang,
-            )
-        ]  # fmt: skip
+        text: Say | Lines = Say.of(
+            N_("You have no mandate here yet. Say what you may agree to: /mandate "
+               "<what I may agree to>")
+        )  # fmt: skip
+        if parsed.words:
+            text = Lines((text, _meant_as_a_mandate(parsed.words)))
+        return [private(event, event.user, text, lang)]
     renewed = parsed.outcome == "renewed"
     actions: list[Action] = [
         SetMandate(
@@ -131,7 +127,36 @@ def answer_renewal(command: Command, state: TableState) -> list[Action]:
         )
     )  # fmt: skip
     actions.append(public(event, Lines((member_line(state, event.user), reply)), lang))
+    if parsed.words:
+        actions.append(
+            private(event, event.user, _read_as(parsed.outcome, info.mandate, parsed.words), lang)
+        )
     return actions
+
+
+def _read_as(outcome: str, mandate: str, words: str) -> Lines:
+    """Said in more words than the answer: how they were read, kept private, and how to
+    give them as a new mandate if that is what they were."""
+    read = (
+        Say.of(N_("I read that as renewing your mandate unchanged: {mandate}. Your other "
+                  "words are not stored; say them in the channel if the table should know."),
+               mandate=Quote(mandate))
+        if outcome == "renewed"
+        else Say.of(N_("I read that as checking with your organisation first; until then your "
+                       "mandate stays: {mandate}. Your other words are not stored; say them in "
+                       "the channel if the table should know."),
+                    mandate=Quote(mandate))
+    )  # fmt: skip
+    return Lines((read, _meant_as_a_mandate(words)))
+
+
+def _meant_as_a_mandate(words: str) -> Say:
+    return Say.of(
+        N_(
+            'Did you mean “{words}” as your new mandate? Then give it in quotes: /mandate "{words}"'
+        ),
+        words=Quote(words),
+    )
 
 
 def _settle_renewal(command: Command, state: TableState, outcome: str) -> list[Action]:

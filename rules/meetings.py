@@ -110,7 +110,8 @@ def end(command: Command, state: TableState) -> list[Action]:
             title="meeting",
         ),
     ]
-    # Ground rule 3: every mandate is renewed in the light of the meeting's outcome.
+    # Ground rule 3: every mandate is renewed in the light of the meeting's outcome. One
+    # still being checked with the organisation stays so: that is what the table waits for.
     actions += [
         SetMandate(
             workspace=event.workspace,
@@ -122,6 +123,7 @@ def end(command: Command, state: TableState) -> list[Action]:
         )
         for user in members
         if state.member(user).mandate is not None
+        and state.member(user).mandate_status != "checking"
     ]
     if members:
         actions.append(

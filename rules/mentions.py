@@ -14,3 +14,19 @@ def member_reference(token: str) -> str | None:
     if not match:
         return None
     return match.group(1) or match.group(2)
+
+
+# A group named by mention: Discord <@&123> (a role), Slack <!subteam^S123|@name> or
+# <!subteam^S123> (a user group). Where organisations are roles or groups, this names one.
+_GROUP = re.compile(r"<@&\d+>|<!subteam\^\w+(?:\|([^>]*))?>")
+
+
+def names_a_group(text: str) -> bool:
+    return _GROUP.search(text) is not None
+
+
+def groups_by_name(text: str) -> str:
+    """Slack user-group mentions as the @name they carry, which Slack shows as written
+    (its markup would show as typed); Discord role mentions stay, as its renderer shows
+    them by the role's current name. Neither pings when the bot echoes them."""
+    return _GROUP.sub(lambda m: "@" + m[1].lstrip("@") if m[1] else m[0], text)

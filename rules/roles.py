@@ -10,7 +10,7 @@ from rules.grammar import AssignRole as AssignRoleCommand
 from rules.grammar import ShowRoles
 from rules.say import N_, Lines, Member, Quote, Say
 from rules.speech import language, private, public
-from rules.state import TableState
+from rules.state import Role, TableState
 from rules.understanding import Command
 
 
@@ -96,6 +96,9 @@ def assign(command: Command, state: TableState) -> list[Action]:
                 lang,
             )
         ]
+    if role.holder not in (None, event.user) and role.holder in state.roster:
+        # Working in roles: the holder passes their tasks on; nobody takes them away.
+        return [private(event, event.user, _ask_the_holder(role), lang)]
     if not parsed.handover and role.holder not in (None, parsed.user):
         return [
             private(
@@ -135,7 +138,30 @@ def assign(command: Command, state: TableState) -> list[Action]:
         lines += [
             Say.of(N_("#{number} {text}"), number=a.number, text=Quote(a.text)) for a in owned
         ]
-    return [change, public(event, Lines(tuple(lines)), lang)]
+    actions: list[Action] = [change, public(event, Lines(tuple(lines)), lang)]
+    if role.holder != event.user:  # the holder has left the table: they hear of it
+        actions.append(
+            private(
+                event,
+                role.holder,
+                Say.of(
+                    N_("{member} handed over your role {role} to {new}, as you are no "
+                       "longer at this table."),
+                    member=Member(event.user), role=Quote(role.name), new=Member(parsed.user),
+                ),
+                lang,
+            )
+        )  # fmt: skip
+    return actions
+
+
+def _ask_the_holder(role: Role) -> Say:
+    assert role.holder is not None
+    return Say.of(
+        N_("{member} holds the role {role}; only they can hand it over while they are at "
+           "this table. You could ask them to: /role handover {role} @name"),
+        member=Member(role.holder), role=Quote(role.name),
+    )  # fmt: skip
 
 
 def show(command: Command, state: TableState) -> list[Action]:

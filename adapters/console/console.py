@@ -27,6 +27,7 @@ from rules.actions import (
     AnnounceReview,
     CloseReview,
     Outbound,
+    PostReport,
     Reply,
     SendNudge,
     UpdateRoundProgress,
@@ -291,7 +292,7 @@ def render_for_console(action: Outbound) -> str:
     text = plain(action)
     if isinstance(action, SendNudge):
         header = f"[bot → {action.user}, privately]"
-    elif isinstance(action, Reply) and action.private:
+    elif isinstance(action, Reply | PostReport) and action.private:
         header = f"[bot → {action.user}, only they see this]"
     elif (edited := _edited_message(action)) is not None:
         # On Slack and Discord the earlier message changes in place: not a new message.

@@ -156,6 +156,91 @@ def test_mandate_renewal_without_a_mandate_explains(app):
     chat = Chat(app)
     private_to(chat.command("anna", "/mandate renew", "09:00"), "anna")
     assert chat.texts()[-1].startswith("You have no mandate here yet.")
+    private_to(chat.command("anna", "/mandate ok to sign for 2 hours", "09:01"), "anna")
+    assert chat.texts()[-1].splitlines()[1] == (
+        "Did you mean “ok to sign for 2 hours” as your new mandate? Then give it in quotes: "
+        '/mandate "ok to sign for 2 hours"'
+    )
+    chat.command("anna", '/mandate "ok to sign for 2 hours"', "09:02")
+    with Session(app.database) as session:
+        assert session.exec(select(MandateRow.text)).one() == "ok to sign for 2 hours"
+
+
+def after_a_meeting_with_an_agreement(chat: Chat) -> None:
+    """bram's mandate is to be renewed, and an agreement since waits for it."""
+    chat.command("bram", "/mandate scheduling of the desk", "08:50")
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")
+    chat.command("bram", "/agree the desk opens on Wednesdays because caretakers can", "10:01")
+
+
+@pytest.mark.parametrize(
+    ("line", "public", "private"),
+    [
+        (
+            "/mandate check with my board first, it costs us staff hours",
+            "Noted: you will check your mandate with your organisation.",
+            [
+                "I read that as checking with your organisation first; until then your "
+                "mandate stays: scheduling of the desk. Your other words are not stored; say "
+                "them in the channel if the table should know.",
+                "Did you mean “check with my board first, it costs us staff hours” as your new "
+                'mandate? Then give it in quotes: /mandate "check with my board first, it costs '
+                'us staff hours"',
+            ],
+        ),
+        (
+            "/mandaat navragen bij mijn directeur",
+            "Genoteerd: je overlegt eerst met je organisatie over je mandaat.",
+            [
+                "Ik lees dat als: je overlegt eerst met je organisatie; tot dan blijft je "
+                "mandaat: scheduling of the desk. Je andere woorden bewaar ik niet; zeg ze in "
+                "het kanaal als de tafel ze moet weten.",
+                "Bedoelde je “navragen bij mijn directeur” als je nieuwe mandaat? Zet het dan "
+                'tussen aanhalingstekens: /mandaat "navragen bij mijn directeur"',
+            ],
+        ),
+    ],
+)
+def test_mandate_checking_said_in_words_keeps_the_mandate_and_its_agreements_pending(
+    app, line, public, private
+):
+    """ "I must check with my organisation" is not a mandate: the real one stays, the
+    agreement still waits for it, and the person hears privately how their words were read."""
+    chat = Chat(app)
+    after_a_meeting_with_an_agreement(chat)
+    said, told = chat.command("bram", line, "10:05")
+    assert not said.private and public in chat.texts()[-2]
+    assert told.private and told.user == "bram"
+    assert chat.texts()[-1].splitlines() == private
+    with Session(app.database) as session:
+        mandate = session.exec(select(MandateRow)).one()
+        agreement = session.exec(select(AgreementRow)).one()
+    assert (mandate.text, mandate.status) == ("scheduling of the desk", "checking")
+    assert agreement.mandates == [["bram", None]]
+
+
+@pytest.mark.parametrize("line", ["/mandate renew, unchanged", "/mandaat ongewijzigd"])
+def test_mandate_renewed_in_words_confirms_the_agreements_waiting_for_it(app, line):
+    chat = Chat(app)
+    after_a_meeting_with_an_agreement(chat)
+    [renewed] = chat.command("bram", line, "10:05")  # nothing more to confirm privately
+    assert not renewed.private
+    with Session(app.database) as session:
+        mandate = session.exec(select(MandateRow)).one()
+        agreement = session.exec(select(AgreementRow)).one()
+    assert (mandate.text, mandate.status) == ("scheduling of the desk", "current")
+    assert agreement.mandates == [["bram", "scheduling of the desk"]]
+
+
+def test_mandate_still_being_checked_stays_so_when_the_next_meeting_ends(app):
+    chat = Chat(app)
+    after_a_meeting_with_an_agreement(chat)
+    chat.command("bram", "/mandate check", "10:05")
+    chat.command("anna", "/meeting start", "11:00")
+    chat.command("anna", "/meeting end", "12:00")
+    chat.command("anna", "/mandate", "12:05")
+    assert "bram: scheduling of the desk (checking with their organisation)" in chat.texts()[-1]
 
 
 # --- meetings ------------------------------------------------------------------------------
@@ -430,7 +515,7 @@ def test_roles_handover_moves_the_agreements_with_the_role(app):
         "/agree nights are planned 4 weeks ahead because of childcare owner role night lead",
         "09:02",
     )
-    [handover] = chat.command("anna", "/role handover night lead @chris", "09:03")
+    [handover] = chat.command("ben", "/role handover night lead @chris", "09:03")
     assert not handover.private
     assert chat.texts()[-1].splitlines() == [
         "Role night lead handed over from ben to chris, with its tasks: covers the night shift "
@@ -470,7 +555,7 @@ def test_roles_named_as_owner_in_the_agreement_form_are_the_roles(app):
     assert chat.texts()[-1].splitlines()[1] == (
         "night lead: covers the night shift rota. Holder: ben; owns 3 agreements."
     )
-    chat.command("anna", "/role handover night lead @chris", "09:07")
+    chat.command("ben", "/role handover night lead @chris", "09:07")
     assert chat.texts()[-1].splitlines()[1:] == [
         "With the role go these agreements:",
         "#1 night rule 1",
@@ -535,8 +620,61 @@ def test_roles_assign_refuses_to_take_a_held_role(app):
     chat.join("anna", "ben", "chris")
     chat.command("anna", "/rol toevoegen notulist houdt het verslag bij", "09:00")
     chat.command("anna", "/rol toewijzen notulist @ben", "09:01")
-    private_to(chat.command("anna", "/rol toewijzen notulist @chris", "09:02"), "anna")
+    private_to(chat.command("ben", "/rol toewijzen notulist @chris", "09:02"), "ben")
     assert chat.texts()[-1] == "ben heeft de rol notulist. Draag hem over met /rol overdragen."
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/role handover minutes @carla", "anna holds the role minutes; only they can hand it "
+         "over while they are at this table. You could ask them to: /role handover minutes "
+         "@name"),
+        ("/role assign minutes @carla", "anna holds the role minutes; only they can hand it "
+         "over while they are at this table. You could ask them to: /role handover minutes "
+         "@name"),
+        ("/rol overdragen minutes @ben", "anna heeft de rol minutes; alleen die kan hem "
+         "overdragen zolang die aan deze tafel zit. Je kunt het hun vragen: /rol overdragen "
+         "minutes @naam"),
+    ],
+)  # fmt: skip
+def test_roles_a_held_role_is_handed_over_by_its_holder_only(app, line, said):
+    """Roles carry tasks that go on when people change: the holder passes them on; nobody
+    takes a role, and the agreements it owns, away from them."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "carla")
+    chat.command("anna", "/role add minutes keeps the register", "09:00")
+    chat.command("anna", "/role assign minutes @anna", "09:01")
+    chat.command("anna", "/agree the register goes round weekly because memory owner role minutes",
+                 "09:02")  # fmt: skip
+    private_to(chat.command("carla", line, "09:03"), "carla")
+    assert chat.texts()[-1] == said
+    with Session(app.database) as session:
+        assert session.exec(select(RoleRow.holder)).one() == "anna"
+
+
+def test_roles_a_vacant_role_is_taken_by_anyone(app):
+    chat = Chat(app)
+    chat.join("anna", "carla")
+    chat.command("anna", "/role add minutes keeps the register", "09:00")
+    [taken] = chat.command("carla", "/role handover minutes @carla", "09:01")
+    assert not taken.private
+    assert chat.texts()[-1] == "carla now holds the role minutes: keeps the register"
+
+
+def test_roles_of_a_holder_who_left_are_handed_over_by_anyone_and_they_hear_of_it(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "carla")
+    chat.command("anna", "/rol toevoegen notulist houdt het verslag bij", "09:00")
+    chat.command("anna", "/rol toewijzen notulist @anna", "09:01")
+    chat.leave("anna", "09:02")
+    handover, told = chat.command("carla", "/rol overdragen notulist @ben", "09:03")
+    assert not handover.private
+    assert chat.texts()[-2].startswith("Rol notulist overgedragen van anna aan ben")
+    assert told.private and told.user == "anna"
+    assert chat.texts()[-1] == (
+        "carla heeft je rol notulist overgedragen aan ben, omdat je niet meer aan deze tafel zit."
+    )
 
 
 # --- agreements as TWO: reviews ---------------------------------------------------------------

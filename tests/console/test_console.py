@@ -109,6 +109,18 @@ def test_console_why_after_a_nudge_names_the_words(tmp_path, rule_classifier):
     assert "mostly because of “is broken again”." in why
 
 
+def test_console_shows_a_report_asked_for_as_private_and_a_meetings_report_as_posted(
+    tmp_path, rule_classifier
+):
+    """/report answers only the person who asked (as on Slack and Discord); the report at
+    a meeting's end is posted in the channel."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(["/as ben", "/report", "/meeting start", "/meeting end"])
+    reports = [s for s in shown if "Report of" in s]
+    assert reports[0].startswith("[bot → ben, only they see this]\n    Report of this table.")
+    assert reports[1].startswith("[bot in #general]\n    Report of the meeting")
+
+
 def test_console_shows_a_decided_review_as_an_edit_of_the_review_message(tmp_path, rule_classifier):
     """On Slack and Discord the review message loses its buttons and says what was
     decided: the console shows that as the earlier message changing, not as a new one."""

@@ -143,7 +143,7 @@ async def test_interactions_agree_form_owner_names_a_role_of_the_table(world, ha
                        if f"Builds rule {count}" in m["content"]]  # fmt: skip
         assert "Owner: role nightlead." in announced["content"]
     ix = await world.api.slash_command(
-        world.guild, world.general, world.alice, "role",
+        world.guild, world.general, world.bob, "role",
         {"text": f"handover nightlead <@{world.carol.id}>"},
     )  # fmt: skip
     await world.api.wait_for_callback(ix)

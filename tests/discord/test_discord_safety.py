@@ -123,3 +123,30 @@ async def test_safety_a_proposal_cannot_pass_off_a_link_as_the_bots(world, harne
         in (dm["content"])
     )
     assert "```" not in dm["content"]
+
+
+async def test_safety_an_organisation_named_by_its_role_shows_its_name_and_pings_nobody(
+    world, harness
+):
+    """Where organisations are roles, "/table join @Gemeente Utrecht" names the member's
+    organisation: shown as @Gemeente Utrecht, never as a ping of everyone in the role."""
+    gemeente = world.guild.add_role("Gemeente Utrecht", mentionable=True)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+
+    async def run(member, text, *, locale="en-US"):
+        ix = await world.api.slash_command(
+            world.guild, world.general, member, "table", {"text": text}, locale=locale
+        )
+        return await world.api.wait_for_callback(ix)
+
+    joined = await run(world.alice, f"join {gemeente.mention}")
+    assert joined.content == "Alice is at the table for @Gemeente Utrecht."
+    joined = await run(world.bob, f"aanschuiven {gemeente.mention}", locale="nl")
+    assert joined.content == "Bob zit aan tafel namens @Gemeente Utrecht."
+    table = await run(world.carol, "")
+    assert "Alice, for @Gemeente Utrecht" in table.content
+    for request in bot_messages(world.api):
+        body = request.json["data"] if request.path.startswith("/interactions/") else request.json
+        assert body["allowed_mentions"] == {"parse": []}
+        assert "<@" not in (body.get("content") or "")

@@ -19,6 +19,7 @@ from rules.grammar import (
     AnswerRound,
     EndMeeting,
     Evaluate,
+    JoinTable,
     ListAgreements,
     NudgeMode,
     ProblemWindow,
@@ -752,7 +753,47 @@ def test_grammar_mandate_renewal_words(word):
 def test_grammar_mandate_keyword_with_courtesy_or_emoji_still_answers(name, args, outcome):
     # Read as a mandate, these words would overwrite the person's real mandate.
     assert parse(name, args) == AnswerRenewal(outcome)
-    assert parse(name, "renew the lease, please") == SetMandate("renew the lease, please")
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "outcome"),
+    [("mandaat", "akkoord", "renewed"), ("mandaat", "ongewijzigd", "renewed"),
+     ("mandate", "unchanged", "renewed"), ("mandate", "same as before", "renewed"),
+     ("mandate", "renew, unchanged", "renewed"), ("mandate", "my mandate is unchanged", "renewed"),
+     ("mandate", "no change", "renewed"), ("mandaat", "vernieuwen zoals het was", "renewed"),
+     ("mandaat", "mijn mandaat blijft hetzelfde", "renewed"), ("mandaat", "zelfde", "renewed"),
+     ("mandate", "I need to check", "check"), ("mandate", "I'll check", "check"),
+     ("mandate", "still checking", "check"), ("mandaat", "moet ik navragen", "check"),
+     ("mandaat", "ik moet het even navragen", "check"), ("mandaat", "ruggespraak", "check")],
+)  # fmt: skip
+def test_grammar_mandate_answered_in_a_few_words_of_ones_own(name, args, outcome):
+    """Renewing or checking said in words: read as a mandate, they would replace the real
+    one and fill in every agreement where that member's mandate was still pending."""
+    assert parse(name, args) == AnswerRenewal(outcome)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "outcome"),
+    [("mandate", "check with my organisation first", "check"),
+     ("mandaat", "navragen bij mijn directeur", "check"),
+     ("mandate", "I need to check with the board, it costs us staff hours", "check"),
+     ("mandate", "renew the lease, please", "renewed"),
+     ("mandate", "ok to spend up to 500 euro", "renewed")],
+)  # fmt: skip
+def test_grammar_mandate_answer_with_more_words_keeps_them_to_confirm_back(name, args, outcome):
+    assert parse(name, args) == AnswerRenewal(outcome, words=args)
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [("the release calendar", "the release calendar"), ("I may agree on budgets",
+      "I may agree on budgets"), ("budgets up to 5000 euro", "budgets up to 5000 euro"),
+     ('"renew the lease"', "renew the lease"), ("“check invoices up to 500 euro”",
+      "check invoices up to 500 euro"), ("'ok to sign for 2 hours'", "ok to sign for 2 hours"),
+     ("'s avonds de roosters", "'s avonds de roosters")],
+)  # fmt: skip
+def test_grammar_mandate_text_and_in_quotes_as_written(args, text):
+    assert parse("mandate", args) == SetMandate(text)
 
 
 @pytest.mark.parametrize(
@@ -863,3 +904,16 @@ def test_grammar_an_owner_first_and_last_is_one_too_many():
     assert parse("agree", "owner @ben x because y owner @chris") == UsageError(
         find_command("agree")[0], ONE_OWNER
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "organisation"),
+    [("join <@&123456789012345678>", "<@&123456789012345678>"),
+     ("join <!subteam^S0614TZR7|@gemeente-utrecht>", "@gemeente-utrecht"),
+     ("aanschuiven <!subteam^S0614TZR7>", "<!subteam^S0614TZR7>"),
+     ("join Gemeente Utrecht", "Gemeente Utrecht")],
+)  # fmt: skip
+def test_grammar_an_organisation_named_by_its_role_or_user_group(args, organisation):
+    """Discord shows a role mention by the role's name; Slack would show its user-group
+    markup as typed, so that is kept as the @name it carries."""
+    assert parse("table", args) == JoinTable(organisation)
