@@ -461,6 +461,8 @@ class AgreementView:
     replaces: int | None
     status: str
     mandates: tuple[tuple[str, str | None], ...] = ()
+    # The consenters' organisations, where known, as the table had them when shown.
+    organisations: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

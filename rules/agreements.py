@@ -19,7 +19,7 @@ from rules.actions import (
 )
 from rules.events import TimerFired
 from rules.grammar import Agree, ListAgreements
-from rules.say import N_, Day, Lines, Member, Members, Quote, Say
+from rules.say import N_, Day, Lines, Listed, Member, Quote, Say
 from rules.speech import language, private
 from rules.state import Agreement, Round, TableState
 from rules.understanding import Command
@@ -244,7 +244,7 @@ def record(command: Command, state: TableState) -> list[Action]:
                 status="current",
                 recorded_at=event.at,
                 mandates=mandates,
-            ).view(),
+            ).view(state.organisations(consenters)),
         ),
     ]
     return actions
@@ -277,13 +277,42 @@ def listing(command: Command, state: TableState) -> list[Action]:
         text = Lines(
             (
                 Say.of(N_("Agreements at this table:")),
-                *(describe(a) for a in sorted(shown, key=lambda a: (a.number, a.version))),
+                *(
+                    describe(a, state.organisations(a.consenters))
+                    for a in sorted(shown, key=lambda a: (a.number, a.version))
+                ),
             )
         )
     return [private(event, event.user, text, lang)]
 
 
-def describe(agreement: Agreement) -> Say:
+def consent_param(
+    consenters: tuple[str, ...],
+    mandates: tuple[tuple[str, str | None], ...],
+    organisations: tuple[tuple[str, str], ...],
+) -> Listed:
+    """Who consented, on behalf of which organisation where it is known, and whose
+    mandate was pending (ground rule 2): "anna (Gemeente), bram (Mitros, mandate
+    pending) and carla"."""
+    pending = {user for user, mandate in mandates if mandate is None}
+    of = dict(organisations)
+    items: list[object] = []
+    for user in consenters:
+        organisation = of.get(user)
+        if organisation is None:
+            alone = Say.of(N_("{member} (mandate pending)"), member=Member(user))
+            items.append(alone if user in pending else Member(user))
+            continue
+        msgid = (
+            N_("{member} ({organisation}, mandate pending)")
+            if user in pending
+            else N_("{member} ({organisation})")
+        )
+        items.append(Say.of(msgid, member=Member(user), organisation=Quote(organisation)))
+    return Listed(tuple(items))
+
+
+def describe(agreement: Agreement, organisations: tuple[tuple[str, str], ...] = ()) -> Say:
     """One line per agreement: what, why, owner, consent and review date."""
     msgid = {
         "current": N_(
@@ -299,7 +328,7 @@ def describe(agreement: Agreement) -> Say:
         text=Quote(agreement.text),
         reason=reason_param(agreement.why),
         owner=owner_param(agreement.owner),
-        consenters=Members(agreement.consenters),
+        consenters=consent_param(agreement.consenters, agreement.mandates, organisations),
         review_on=Day(agreement.review_on),
     )
 

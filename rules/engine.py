@@ -119,7 +119,8 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
         Reads(settings=True, round=True, numbering=True, roster=True, roles=True, agreements=True),
         agreements.record,
     ),
-    ListAgreements: (Reads(settings=True, agreements=True), agreements.listing),
+    # The roster: consenters are shown with their organisations.
+    ListAgreements: (Reads(settings=True, roster=True, agreements=True), agreements.listing),
     StartRound: (
         Reads(settings=True, members=True, round=True, opening=True),
         concerns.start_round,

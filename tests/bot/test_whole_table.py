@@ -132,7 +132,7 @@ def test_mandate_is_set_shown_and_recorded_on_agreements(app):
         chat.command("hanna", "/agree a weekly call because letters", "09:05"), AnnounceAgreement
     )
     assert announced.agreement.mandates == (("hanna", None),)
-    assert "Mandate pending for hanna." in chat.texts()[-1]
+    assert "Consent: hanna (mandate pending)." in chat.texts()[-1]
 
 
 def test_mandate_pending_is_filled_in_when_the_member_confirms(app):
@@ -584,8 +584,8 @@ def test_review_revise_records_a_new_version_linked_to_the_old(app):
     chat.command("anna", "/agreements all", "10:01")
     assert chat.texts()[-1].splitlines()[1:] == [
         "#1 (revised) stand-up at 9:30 (because of the school run).",
-        "#1 stand-up at 9:45 (because buses are late). Owner: ben. Consent: anna. Review on "
-        "30 March 2026.",
+        "#1 stand-up at 9:45 (because buses are late). Owner: ben. Consent: anna (mandate "
+        "pending). Review on 30 March 2026.",
     ]
 
 

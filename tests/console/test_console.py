@@ -51,7 +51,10 @@ def test_console_several_people_a_round_and_an_agreement(tmp_path, rule_classifi
     assert "2 of 2 answered" not in text  # the closing summary says it instead
     assert "No open concerns. Record this as an agreement?" in text
     assert "Agreement #1: pin the base image" in text
-    assert "Consent: ben, anna and chris." in text
+    assert (
+        "Consent: ben (mandate pending), anna (mandate pending) and chris (mandate pending)."
+        in text
+    )
 
 
 def test_console_threads_and_corrections(tmp_path, rule_classifier):

@@ -71,7 +71,7 @@ async def test_interactions_agree_with_text_is_announced_to_the_table(world, har
         "Agreement #1: We deploy on Tuesdays",
         "Why: fewer surprises",
     ]
-    assert lines[3].startswith("Owner: Bob. Consent: Alice.")
+    assert lines[3] == "Owner: Bob. Consent: Alice (mandate pending)."
 
 
 async def test_interactions_nudges_in_dutch_is_announced_to_the_table(world, harness):
