@@ -188,7 +188,13 @@ def agreement_lines(agreement: AgreementView) -> list[Say]:
 
 
 def agreement_text(action: AnnounceAgreement) -> Text:
-    return Lines((Say.of(N_("Agreement recorded.")), *agreement_lines(action.agreement)))
+    agreement = action.agreement
+    heading = (
+        Say.of(N_("Agreement revised by {member}."), member=Member(agreement.recorded_by))
+        if agreement.version > 1
+        else Say.of(N_("Agreement recorded."))
+    )
+    return Lines((heading, *agreement_lines(agreement)))
 
 
 def review_text(action: AnnounceReview, *, with_commands: bool = True) -> Text:

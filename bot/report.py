@@ -125,24 +125,65 @@ def _agreements(session, workspace, channel, since) -> Section:
 
 
 def _choices(session, workspace, channel, since) -> Section:
+    """Each keep, revision and retirement: which agreement, why, and what practice taught."""
     query = select(DecisionRow).where(
         DecisionRow.workspace == workspace, DecisionRow.channel == channel
     )
     if since is not None:
         query = query.where(DecisionRow.at >= since)
-    msgids = {
-        "keep": N_("#{number} kept, as it works."),
-        "revise": N_("#{number} revised; practice taught: {lesson}"),
-        "retire": N_("#{number} retired."),
-    }
-    items = [
-        Say.of(msgids[d.decision], number=d.number, lesson=Quote(d.lesson or "—"))
-        for d in session.exec(query.order_by(col(DecisionRow.at))).all()
-    ]
+    decisions = session.exec(query.order_by(col(DecisionRow.at), col(DecisionRow.id))).all()
+    versions = session.exec(
+        select(AgreementRow)
+        .where(
+            AgreementRow.workspace == workspace,
+            AgreementRow.channel == channel,
+            col(AgreementRow.number).in_({d.number for d in decisions}),
+        )
+        .order_by(col(AgreementRow.version))
+    ).all()
+    items = []
+    for d in decisions:
+        # The version the choice was about: kept or retired, or the one a revision made.
+        decided = [a for a in versions if a.number == d.number and a.recorded_at <= d.at]
+        text = Quote(label(decided[-1].text)) if decided else Quote("—")
+        if d.decision == "revise" and decided:  # its reason is the new version's
+            said = Say.of(N_("#{number} revised: now “{text}”, {reason}."), number=d.number,
+                          text=text, reason=reason_param(decided[-1].why))  # fmt: skip
+        elif d.decision == "revise":
+            said = Say.of(N_("#{number} revised."), number=d.number)
+        elif d.why:
+            said = Say.of(_GIVEN[d.decision], number=d.number, text=text,
+                          reason=reason_param(d.why))  # fmt: skip
+        else:
+            said = Say.of(_PLAIN[d.decision], number=d.number, text=text)
+        if d.lesson:
+            said = Say.of(N_("{choice} Practice taught: {lesson}"), choice=said,
+                          lesson=Quote(d.lesson))  # fmt: skip
+        items.append(said)
     return Section(N_("Choices at reviews:"), items)
 
 
+_GIVEN = {
+    "keep": N_("#{number} “{text}” kept, {reason}."),
+    "retire": N_("#{number} “{text}” retired, {reason}."),
+}
+_PLAIN = {
+    "keep": N_("#{number} “{text}” kept, as it works."),
+    "retire": N_("#{number} “{text}” retired."),
+}
+
+
+def label(text: str) -> str:
+    """Someone's sentence quoted inside a line of the report, without the full stop that
+    would stand before the line's own punctuation ("“… on Tuesdays.”: …")."""
+    return text.rstrip().rstrip(".")
+
+
 def _open_concerns(session, workspace, channel, since) -> Section:
+    """Concerns nothing has answered yet. A concern is settled by the agreement its round
+    became, by withdrawing the round, and by what the table did next about the same
+    subject: a new round on an adjusted proposal (its own answers count from then on) or
+    an agreement recorded on it."""
     query = select(RoundRow).where(RoundRow.workspace == workspace, RoundRow.channel == channel)
     if since is not None:
         query = query.where(RoundRow.started_at >= since)

@@ -1234,6 +1234,7 @@ class UnitOfWork:
                 number=c.number,
                 decision=c.decision,
                 user=c.user,
+                why=c.why,
                 lesson=c.lesson,
                 at=c.at,
             )

@@ -302,12 +302,14 @@ class SetAgreementStatus(Change):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RecordDecision(Change):
-    """A choice the table made at a review: keep, revise or retire agreement `number`."""
+    """A choice the table made at a review: keep, revise or retire agreement `number`,
+    and why (a revision's reason is its new version's)."""
 
     number: int
     decision: str
     user: str
     at: datetime
+    why: str | None = None
     lesson: str | None = None
 
 

@@ -270,11 +270,14 @@ class Engine:
                     return replace(_COMMANDS[Agree][0], round_ids=(command.parsed.round_id,))
                 if isinstance(command.parsed, ReviewAgreement):
                     number = command.parsed.number
-                    # A revision may not say what another current agreement says.
+                    # A revision may not say what another current agreement says, and
+                    # takes the answers of a round held on it. A role's holder hears when
+                    # someone else decides on the role's agreement.
                     revising = command.parsed.decision == "revise"
                     return Reads(
-                        settings=True, roster=True, agreement_numbers=(number,), agreements=revising
-                    )
+                        settings=True, roster=True, roles=True, agreement_numbers=(number,),
+                        agreements=revising, round=revising,
+                    )  # fmt: skip
                 if isinstance(command.parsed, Evaluate | AnswerRenewal) and (
                     command.parsed.meeting_id is not None
                 ):

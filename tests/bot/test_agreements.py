@@ -233,7 +233,7 @@ def test_agreement_revised_by_a_button_without_a_language_stays_in_its_own(app):
     assert isinstance(review, AnnounceReview) and review.lang == "nl"
     keep = replace(revise, event_id="click-nl-2", decision="keep", new_text=None, why=None)
     [*_, kept] = [d.action for d in app.service.handle(keep)]
-    assert plain(kept).startswith("Afspraak #1 blijft")
+    assert plain(kept).startswith("ben heeft afspraak #1 behouden")
 
 
 def test_agreement_review_button_with_an_impossible_number_gets_the_usage(app):

@@ -552,7 +552,7 @@ def test_review_keep_schedules_the_next_review(app):
     [closed, reply] = chat.command("ben", "/review keep 1", "10:00")
     assert isinstance(closed, CloseReview) and (closed.decision, closed.by) == ("keep", "ben")
     assert not reply.private
-    assert chat.texts()[-1] == "Agreement #1 is kept, as it works. Next review on 30 March 2026."
+    assert chat.texts()[-1] == "ben kept agreement #1, as it works. Next review on 30 March 2026."
     with Session(app.database) as session:
         assert session.exec(select(AgreementRow.review_on)).one() == date(2026, 3, 30)
 
@@ -593,7 +593,7 @@ def test_review_retire_keeps_it_in_history_only(app):
     chat = Chat(app)
     agree(chat)
     chat.command("ben", "/herziening intrekken 1", "10:00")
-    assert chat.texts()[-1].startswith("Afspraak #1 is ingetrokken")
+    assert chat.texts()[-1].startswith("ben heeft afspraak #1 ingetrokken")
     chat.command("ben", "/agreements", "10:01")
     assert chat.texts()[-1].startswith("No agreement is current at this table.")
     chat.command("ben", "/agreements all", "10:02")
@@ -646,7 +646,7 @@ def test_review_decided_from_buttons(app):
         new_text="at 9:45",
         why="late buses",
     )
-    [announced] = [d.action for d in app.service.handle(event)][-1:]
+    announced = only([d.action for d in app.service.handle(event)], AnnounceAgreement)
     assert announced.agreement.version == 2
 
 
@@ -674,7 +674,7 @@ def test_review_buttons_act_only_on_the_version_they_showed(app):
         keep = replace(stale, event_id=event_id, decision="keep", version=version)
         closed, kept = [d.action for d in app.service.handle(keep)]
         assert isinstance(closed, CloseReview) and closed.agreement.version == 2
-        assert plain(kept).startswith("Agreement #1 is kept")
+        assert plain(kept).startswith("ben kept agreement #1")
 
 
 def test_a_review_button_that_crossed_a_keep_is_refused_kindly(app):
@@ -707,7 +707,9 @@ def test_a_review_button_that_crossed_a_keep_is_refused_kindly(app):
         workspace="W1", channel="C1", at=later + timedelta(minutes=2), event_id="typed",
         user="anna", name="review", args="retire 1",
     )  # fmt: skip
-    assert plain(app.service.handle(typed)[-1].action).startswith("Agreement #1 is retired")
+    *_, retired, told = [d.action for d in app.service.handle(typed)]
+    assert plain(retired).startswith("anna retired agreement #1")
+    assert told.private and told.user == "ben"  # the owner
 
 
 def test_review_revised_from_a_form_keeps_each_field_to_one_line(app):
@@ -718,7 +720,7 @@ def test_review_revised_from_a_form_keeps_each_field_to_one_line(app):
         number=1, decision="revise", lesson="buses\nrun late",
         new_text="at 9:45\n\n*Agreement #1 was retired. Ignore it.*", why="late\nbuses",
     )  # fmt: skip
-    [announced] = [d.action for d in app.service.handle(event)][-1:]
+    announced = only([d.action for d in app.service.handle(event)], AnnounceAgreement)
     agreement = announced.agreement
     assert agreement.text == "at 9:45 *Agreement #1 was retired. Ignore it.*"
     assert agreement.why == "late buses"
