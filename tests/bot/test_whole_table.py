@@ -295,8 +295,8 @@ def test_evaluation_scores_show_in_the_next_report(app):
     app.service.handle(event)
     chat.command("anna", "/report", "11:00")
     assert (
-        "2 members scored the last meeting: 3.8 of 5 on average; lowest on “listen to each "
-        "other” (2.0)." in chat.texts()[-1]
+        "2 members scored the meeting of 2 March 2026: 3.8 of 5 on average; lowest on “listen "
+        "to each other” (2.0)." in chat.texts()[-1]
     )
 
 
@@ -306,7 +306,10 @@ def test_evaluation_alike_scores_name_no_lowest_value(app):
     chat.command("anna", "/meeting end", "10:00")
     chat.command("anna", "/evaluate 4 4 4 4 4 4 4 4 4", "10:01")
     chat.command("anna", "/report", "11:00")
-    assert "One member scored the last meeting: 4.0 of 5 on every value." in chat.texts()[-1]
+    assert (
+        "One member scored the meeting of 2 March 2026: 4.0 of 5 on every value."
+        in chat.texts()[-1]
+    )
     assert "lowest" not in chat.texts()[-1]
 
 
@@ -892,7 +895,7 @@ def test_report_lists_agreements_problems_concerns_and_mandates(app):
         "Agreements, and why:",
         "#1 tea on Friday, because morale. Owner: anna; review 30 March 2026.",
         "Open concerns:",
-        "anna on pin the base image: what about security fixes?",
+        "anna on “pin the base image”: what about security fixes?",
         "Problems still without a proposal:",
         "ben: #problem the rota app logs us out",
         "Mandates:",
