@@ -309,6 +309,7 @@ class DecisionRow(SQLModel, table=True):
     user: str
     lesson: str | None = None
     at: datetime = Field(sa_column=utc_column())
+    why: str | None = None  # None: none given (a button, or decided before 0011)
 
 
 class ProposalRow(SQLModel, table=True):

@@ -24,7 +24,7 @@ from rules.actions import (
     SuggestAgreement,
     UpdateRoundProgress,
 )
-from rules.agreements import owner_param, reason_words
+from rules.agreements import consent_param, owner_param, reason_words
 from rules.i18n import render
 from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Text
 
@@ -170,11 +170,9 @@ def agreement_lines(agreement: AgreementView) -> list[Say]:
         title,
         Say.of(N_("Why: {why}"), why=Quote(reason_words(agreement.why))),
         Say.of(N_("Owner: {owner}. Consent: {consenters}."), owner=owner_param(agreement.owner),
-               consenters=Members(agreement.consenters)),
+               consenters=consent_param(agreement.consenters, agreement.mandates,
+                                        agreement.organisations)),
     ]  # fmt: skip
-    pending = tuple(user for user, mandate in agreement.mandates if mandate is None)
-    if pending:
-        parts.append(Say.of(N_("Mandate pending for {members}."), members=Members(pending)))
     for user, concern in agreement.concerns:
         parts.append(
             Say.of(N_("Concern heard from {user}: {concern}"), user=Member(user),
@@ -190,7 +188,13 @@ def agreement_lines(agreement: AgreementView) -> list[Say]:
 
 
 def agreement_text(action: AnnounceAgreement) -> Text:
-    return Lines((Say.of(N_("Agreement recorded.")), *agreement_lines(action.agreement)))
+    agreement = action.agreement
+    heading = (
+        Say.of(N_("Agreement revised by {member}."), member=Member(agreement.recorded_by))
+        if agreement.version > 1
+        else Say.of(N_("Agreement recorded."))
+    )
+    return Lines((heading, *agreement_lines(agreement)))
 
 
 def review_text(action: AnnounceReview, *, with_commands: bool = True) -> Text:

@@ -22,7 +22,7 @@ from bot.models import (
 )
 from bot.statements import WAITING_STATUSES
 from rules.actions import PostReport, RequestReport
-from rules.agreements import owner_param, reason_param
+from rules.agreements import about_the_same, owner_param, reason_param
 from rules.grammar import EVALUATION_VALUES
 from rules.mandates import mandate_line
 from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Score, excerpt
@@ -104,7 +104,7 @@ def _agreements(session, workspace, channel, since) -> Section:
     items = []
     for a in rows:
         pending = tuple(u for u, m in a.mandates if m is None)
-        params = {"number": a.number, "text": Quote(a.text), "reason": reason_param(a.why),
+        params = {"number": a.number, "text": Quote(label(a.text)), "reason": reason_param(a.why),
                   "owner": owner_param(a.owner), "day": Day(a.review_on)}  # fmt: skip
         if pending:
             items.append(
@@ -125,31 +125,89 @@ def _agreements(session, workspace, channel, since) -> Section:
 
 
 def _choices(session, workspace, channel, since) -> Section:
+    """Each keep, revision and retirement: which agreement, why, and what practice taught."""
     query = select(DecisionRow).where(
         DecisionRow.workspace == workspace, DecisionRow.channel == channel
     )
     if since is not None:
         query = query.where(DecisionRow.at >= since)
-    msgids = {
-        "keep": N_("#{number} kept, as it works."),
-        "revise": N_("#{number} revised; practice taught: {lesson}"),
-        "retire": N_("#{number} retired."),
-    }
-    items = [
-        Say.of(msgids[d.decision], number=d.number, lesson=Quote(d.lesson or "—"))
-        for d in session.exec(query.order_by(col(DecisionRow.at))).all()
-    ]
+    decisions = session.exec(query.order_by(col(DecisionRow.at), col(DecisionRow.id))).all()
+    versions = session.exec(
+        select(AgreementRow)
+        .where(
+            AgreementRow.workspace == workspace,
+            AgreementRow.channel == channel,
+            col(AgreementRow.number).in_({d.number for d in decisions}),
+        )
+        .order_by(col(AgreementRow.version))
+    ).all()
+    items = []
+    for d in decisions:
+        # The version the choice was about: kept or retired, or the one a revision made.
+        decided = [a for a in versions if a.number == d.number and a.recorded_at <= d.at]
+        text = Quote(label(decided[-1].text)) if decided else Quote("—")
+        if d.decision == "revise" and decided:  # its reason is the new version's
+            said = Say.of(N_("#{number} revised: now “{text}”, {reason}."), number=d.number,
+                          text=text, reason=reason_param(decided[-1].why))  # fmt: skip
+        elif d.decision == "revise":
+            said = Say.of(N_("#{number} revised."), number=d.number)
+        elif d.why:
+            said = Say.of(_GIVEN[d.decision], number=d.number, text=text,
+                          reason=reason_param(d.why))  # fmt: skip
+        else:
+            said = Say.of(_PLAIN[d.decision], number=d.number, text=text)
+        if d.lesson:
+            said = Say.of(N_("{choice} Practice taught: {lesson}"), choice=said,
+                          lesson=Quote(d.lesson))  # fmt: skip
+        items.append(said)
     return Section(N_("Choices at reviews:"), items)
 
 
+_GIVEN = {
+    "keep": N_("#{number} “{text}” kept, {reason}."),
+    "retire": N_("#{number} “{text}” retired, {reason}."),
+}
+_PLAIN = {
+    "keep": N_("#{number} “{text}” kept, as it works."),
+    "retire": N_("#{number} “{text}” retired."),
+}
+
+
+def label(text: str) -> str:
+    """Someone's sentence quoted inside a line of the report, without the full stop that
+    would stand before the line's own punctuation ("“… on Tuesdays.”: …")."""
+    return text.rstrip().rstrip(".")
+
+
 def _open_concerns(session, workspace, channel, since) -> Section:
+    """Concerns nothing has answered yet. A concern is settled by the agreement its round
+    became, by withdrawing the round, and by what the table did next about the same
+    subject: a new round on an adjusted proposal (its own answers count from then on) or
+    an agreement recorded on it."""
     query = select(RoundRow).where(RoundRow.workspace == workspace, RoundRow.channel == channel)
     if since is not None:
         query = query.where(RoundRow.started_at >= since)
+    rounds = session.exec(query.order_by(col(RoundRow.started_at))).all()
+    agreed: list[tuple[str, datetime]] = []
+    if rounds:
+        agreed = [
+            (a.text, a.recorded_at)
+            for a in session.exec(
+                select(AgreementRow).where(
+                    AgreementRow.workspace == workspace,
+                    AgreementRow.channel == channel,
+                    AgreementRow.recorded_at >= rounds[0].started_at,
+                )
+            ).all()
+        ]
     items: list[Say] = []
-    for round_ in session.exec(query.order_by(col(RoundRow.started_at))).all():
+    for index, round_ in enumerate(rounds):
         settled = round_.agreement_number is not None
         if settled or round_.status == "withdrawn":  # a withdrawn round asked nothing
+            continue
+        later = [r.proposal for r in rounds[index + 1 :] if r.status != "withdrawn"]
+        later += [text for text, at in agreed if at >= round_.started_at]
+        if any(about_the_same(text, round_.proposal) for text in later):
             continue
         concerns = session.exec(
             select(AnswerRow).where(
@@ -160,9 +218,9 @@ def _open_concerns(session, workspace, channel, since) -> Section:
         ).all()
         items += [
             Say.of(
-                N_("{member} on {proposal}: {concern}"),
+                N_("{member} on “{proposal}”: {concern}"),
                 member=Member(a.user),
-                proposal=Quote(round_.proposal),
+                proposal=Quote(label(excerpt(round_.proposal))),
                 concern=Quote(a.concern),
             )
             for a in concerns
@@ -184,8 +242,8 @@ def _withdrawn_rounds(session, workspace, channel, since) -> Section:
         query = query.where(withdrawn_at >= since)
     items = [
         Say.of(
-            N_("{proposal}: withdrawn by {member} on {day}."),
-            proposal=Quote(excerpt(r.proposal)),
+            N_("“{proposal}”: withdrawn by {member} on {day}."),
+            proposal=Quote(label(excerpt(r.proposal))),
             member=Member(r.withdrawn_by or r.proposer),
             day=Day((r.closed_at or r.started_at).date()),
         )
@@ -230,7 +288,7 @@ def _reviews_due(session, workspace, channel, now: datetime) -> Section:
         Say.of(
             N_("#{number} {text}: review on {day}"),
             number=a.number,
-            text=Quote(a.text),
+            text=Quote(label(a.text)),
             day=Day(a.review_on),
         )
         for a in rows
@@ -244,24 +302,34 @@ def _mandates(session, workspace, channel) -> Section:
 
 
 def _evaluation(session, workspace, channel) -> Section:
+    """The evaluation of the latest meeting anyone scored. A meeting is scored after it
+    ends, so the report at its end shows the one before, with its date."""
+    ended = (
+        MeetingRow.workspace == workspace,
+        MeetingRow.channel == channel,
+        MeetingRow.status == "ended",
+    )
     meeting = session.exec(
         select(MeetingRow)
-        .where(
-            MeetingRow.workspace == workspace,
-            MeetingRow.channel == channel,
-            MeetingRow.status == "ended",
+        .join(
+            EvaluationRow,
+            (EvaluationRow.workspace == MeetingRow.workspace)
+            & (EvaluationRow.meeting_id == MeetingRow.meeting_id),
         )
+        .where(*ended)
         .order_by(col(MeetingRow.ended_at).desc())
+        .limit(1)
     ).first()
     if meeting is None:
-        return Section(N_("Process evaluation:"), [])
+        any_ended = session.exec(select(MeetingRow.meeting_id).where(*ended).limit(1)).first()
+        empty = N_("no scores given yet") if any_ended is not None else None
+        return Section(N_("Process evaluation:"), [], empty)
     scores = session.exec(
         select(EvaluationRow).where(
             EvaluationRow.workspace == workspace, EvaluationRow.meeting_id == meeting.meeting_id
         )
     ).all()
-    if not scores:
-        return Section(N_("Process evaluation:"), [], N_("no scores given yet"))
+    day = Day(meeting.started_at.date())
     count = len(scores)
     averages = [sum(s.scores[i] for s in scores) / count for i in range(len(EVALUATION_VALUES))]
     lowest = min(range(len(averages)), key=averages.__getitem__)
@@ -269,22 +337,23 @@ def _evaluation(session, workspace, channel) -> Section:
     if averages[lowest] == max(averages):  # all alike: none is lowest
         brief = [
             Say.of(
-                N_("One member scored the last meeting: {average} of 5 on every value.")
+                N_("One member scored the meeting of {day}: {average} of 5 on every value.")
                 if count == 1
-                else N_("{count} members scored the last meeting: {average} of 5 on every value."),
-                count=count, average=average,
+                else N_("{count} members scored the meeting of {day}: {average} of 5 on every "
+                        "value."),
+                count=count, average=average, day=day,
             )
         ]  # fmt: skip
     else:
         brief = [
             Say.of(
-                N_("One member scored the last meeting: {average} of 5 on average; lowest on "
-                   "“{value}” ({lowest}).")
+                N_("One member scored the meeting of {day}: {average} of 5 on average; lowest "
+                   "on “{value}” ({lowest}).")
                 if count == 1
-                else N_("{count} members scored the last meeting: {average} of 5 on average; "
-                        "lowest on “{value}” ({lowest})."),
+                else N_("{count} members scored the meeting of {day}: {average} of 5 on "
+                        "average; lowest on “{value}” ({lowest})."),
                 count=count, average=average, value=Say.of(EVALUATION_VALUES[lowest]),
-                lowest=Score(averages[lowest]),
+                lowest=Score(averages[lowest]), day=day,
             )
         ]  # fmt: skip
     items = [
@@ -296,11 +365,11 @@ def _evaluation(session, workspace, channel) -> Section:
         for i, value in enumerate(EVALUATION_VALUES)
     ]
     scored = (
-        N_("One member scored the last meeting:")
+        N_("One member scored the meeting of {day}:")
         if count == 1
-        else N_("{count} members scored the last meeting:")
+        else N_("{count} members scored the meeting of {day}:")
     )
-    items.insert(0, Say.of(scored, count=count))
+    items.insert(0, Say.of(scored, count=count, day=day))
     comments = [s.comment for s in scores if s.comment]
     items += [Say.of(N_("Comment: {comment}"), comment=Quote(c)) for c in comments]
     return Section(N_("Process evaluation:"), items, brief=brief)

@@ -1254,6 +1254,7 @@ class UnitOfWork:
                 number=c.number,
                 decision=c.decision,
                 user=c.user,
+                why=c.why,
                 lesson=c.lesson,
                 at=c.at,
             )

@@ -311,12 +311,14 @@ class SetAgreementStatus(Change):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RecordDecision(Change):
-    """A choice the table made at a review: keep, revise or retire agreement `number`."""
+    """A choice the table made at a review: keep, revise or retire agreement `number`,
+    and why (a revision's reason is its new version's)."""
 
     number: int
     decision: str
     user: str
     at: datetime
+    why: str | None = None
     lesson: str | None = None
 
 
@@ -470,6 +472,8 @@ class AgreementView:
     replaces: int | None
     status: str
     mandates: tuple[tuple[str, str | None], ...] = ()
+    # The consenters' organisations, where known, as the table had them when shown.
+    organisations: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,7 +19,7 @@ from rules.actions import (
 )
 from rules.events import TimerFired
 from rules.grammar import Agree, ListAgreements
-from rules.say import N_, Day, Lines, Member, Members, Quote, Say
+from rules.say import N_, Day, Lines, Listed, Member, Quote, Say
 from rules.speech import language, private
 from rules.state import Agreement, Round, TableState
 from rules.understanding import Command
@@ -67,27 +67,51 @@ def about_the_same(agreement: str, proposal: str) -> bool:
     return shared >= SAME_SUBJECT * fewer and shared >= min(2, fewer)
 
 
-def linkable_round(state: TableState, now: datetime, agree: Agree) -> Round | None:
-    """The round this agreement settles. Its answers become the agreement's consent and
-    concerns, so an agreement about something else must not take them.
+def linkable_round(
+    state: TableState,
+    now: datetime,
+    text: str,
+    *,
+    round_id: str | None = None,
+    proposal: str | None = None,
+) -> Round | None:
+    """The round an agreement (or a revision) with this text settles. Its answers become
+    the agreement's consent and concerns, so an agreement about something else must not
+    take them.
 
-    From a round summary's button: that round, if closed, unrecorded and the agreement
-    is about its proposal. Otherwise the table's last closed, unrecorded one, recently
-    closed, if the agreement is about its proposal; from a suggestion's button, only
-    if that round polled the very proposal the table agreed with in chat."""
-    if agree.round_id is not None:
-        chosen = state.rounds_by_id.get(agree.round_id)
+    From a round summary's button (`round_id`): that round, if closed, unrecorded and the
+    agreement is about its proposal. Otherwise the table's last closed, unrecorded one,
+    recently closed, if the agreement is about its proposal; from a suggestion's button
+    (`proposal`), only if that round polled the very proposal the table agreed with in
+    chat."""
+    if round_id is not None:
+        chosen = state.rounds_by_id.get(round_id)
         if chosen is None or chosen.status != "closed" or chosen.agreement_number is not None:
             return None
-        return chosen if about_the_same(agree.text, chosen.proposal) else None
+        return chosen if about_the_same(text, chosen.proposal) else None
     last = state.last_closed_round
     if last is None or last.agreement_number is not None or last.closed_at is None:
         return None
     if now - last.closed_at > state.settings.round_link_window:
         return None
-    if agree.proposal is not None and wording(agree.proposal) != wording(last.proposal):
+    if proposal is not None and wording(proposal) != wording(last.proposal):
         return None  # a round about something that merely sounds alike
-    return last if about_the_same(agree.text, last.proposal) else None
+    return last if about_the_same(text, last.proposal) else None
+
+
+def consent(
+    recorder: str, round_: Round | None
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Who consented and which concerns were heard: the one recording it, and, from the
+    round it settles, its proposer and everyone who answered "no concerns"."""
+    consenters = [recorder]
+    if round_ is None:
+        return tuple(consenters), ()
+    view = round_.view()
+    for user in (round_.proposer, *view.no_concerns):
+        if user not in consenters:
+            consenters.append(user)
+    return tuple(consenters), view.concerns
 
 
 # What two agreements may differ in and still be one: punctuation (P*), spacing (Z*),
@@ -171,15 +195,10 @@ def record(command: Command, state: TableState) -> list[Action]:
         return [private(event, event.user, _already(same), lang)]
     number = state.next_agreement_number
     review_on = agree.review_on or (event.at + state.settings.review_after).date()
-    round_ = linkable_round(state, event.at, agree)
-    consenters: list[str] = [event.user]
-    concerns: tuple[tuple[str, str], ...] = ()
-    if round_ is not None:
-        view = round_.view()
-        for user in (round_.proposer, *view.no_concerns):
-            if user not in consenters:
-                consenters.append(user)
-        concerns = view.concerns
+    round_ = linkable_round(
+        state, event.at, agree.text, round_id=agree.round_id, proposal=agree.proposal
+    )
+    consenters, concerns = consent(event.user, round_)
     owner = agree.owner or event.user
     if agree.owner_as_written and (role := _role_as_written(state, owner)) is not None:
         owner = role_owner(role)  # a form's "a person or a role": this table's role
@@ -198,7 +217,7 @@ def record(command: Command, state: TableState) -> list[Action]:
         why=agree.why,
         recorded_by=event.user,
         owner=owner,
-        consenters=tuple(consenters),
+        consenters=consenters,
         concerns=concerns,
         review_on=review_on,
         lang=lang,
@@ -236,7 +255,7 @@ def record(command: Command, state: TableState) -> list[Action]:
                 why=agree.why,
                 owner=owner,
                 recorded_by=event.user,
-                consenters=tuple(consenters),
+                consenters=consenters,
                 concerns=concerns,
                 review_on=review_on,
                 version=1,
@@ -244,7 +263,7 @@ def record(command: Command, state: TableState) -> list[Action]:
                 status="current",
                 recorded_at=event.at,
                 mandates=mandates,
-            ).view(),
+            ).view(state.organisations(consenters)),
         ),
     ]
     return actions
@@ -277,13 +296,42 @@ def listing(command: Command, state: TableState) -> list[Action]:
         text = Lines(
             (
                 Say.of(N_("Agreements at this table:")),
-                *(describe(a) for a in sorted(shown, key=lambda a: (a.number, a.version))),
+                *(
+                    describe(a, state.organisations(a.consenters))
+                    for a in sorted(shown, key=lambda a: (a.number, a.version))
+                ),
             )
         )
     return [private(event, event.user, text, lang)]
 
 
-def describe(agreement: Agreement) -> Say:
+def consent_param(
+    consenters: tuple[str, ...],
+    mandates: tuple[tuple[str, str | None], ...],
+    organisations: tuple[tuple[str, str], ...],
+) -> Listed:
+    """Who consented, on behalf of which organisation where it is known, and whose
+    mandate was pending (ground rule 2): "anna (Gemeente), bram (Mitros, mandate
+    pending) and carla"."""
+    pending = {user for user, mandate in mandates if mandate is None}
+    of = dict(organisations)
+    items: list[object] = []
+    for user in consenters:
+        organisation = of.get(user)
+        if organisation is None:
+            alone = Say.of(N_("{member} (mandate pending)"), member=Member(user))
+            items.append(alone if user in pending else Member(user))
+            continue
+        msgid = (
+            N_("{member} ({organisation}, mandate pending)")
+            if user in pending
+            else N_("{member} ({organisation})")
+        )
+        items.append(Say.of(msgid, member=Member(user), organisation=Quote(organisation)))
+    return Listed(tuple(items))
+
+
+def describe(agreement: Agreement, organisations: tuple[tuple[str, str], ...] = ()) -> Say:
     """One line per agreement: what, why, owner, consent and review date."""
     msgid = {
         "current": N_(
@@ -299,7 +347,7 @@ def describe(agreement: Agreement) -> Say:
         text=Quote(agreement.text),
         reason=reason_param(agreement.why),
         owner=owner_param(agreement.owner),
-        consenters=Members(agreement.consenters),
+        consenters=consent_param(agreement.consenters, agreement.mandates, organisations),
         review_on=Day(agreement.review_on),
     )
 

@@ -121,7 +121,8 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
         Reads(settings=True, round=True, numbering=True, roster=True, roles=True, agreements=True),
         agreements.record,
     ),
-    ListAgreements: (Reads(settings=True, agreements=True), agreements.listing),
+    # The roster: consenters are shown with their organisations.
+    ListAgreements: (Reads(settings=True, roster=True, agreements=True), agreements.listing),
     StartRound: (
         Reads(settings=True, members=True, round=True, opening=True),
         concerns.start_round,
@@ -271,11 +272,14 @@ class Engine:
                     return replace(_COMMANDS[Agree][0], round_ids=(command.parsed.round_id,))
                 if isinstance(command.parsed, ReviewAgreement):
                     number = command.parsed.number
-                    # A revision may not say what another current agreement says.
+                    # A revision may not say what another current agreement says, and
+                    # takes the answers of a round held on it. A role's holder hears when
+                    # someone else decides on the role's agreement.
                     revising = command.parsed.decision == "revise"
                     return Reads(
-                        settings=True, roster=True, agreement_numbers=(number,), agreements=revising
-                    )
+                        settings=True, roster=True, roles=True, agreement_numbers=(number,),
+                        agreements=revising, round=revising,
+                    )  # fmt: skip
                 if isinstance(command.parsed, Evaluate | AnswerRenewal) and (
                     command.parsed.meeting_id is not None
                 ):

@@ -135,7 +135,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "review", "herziening",
         N_("Keep, revise or retire an agreement at its review"),
-        N_("/review keep|retire <id> | revise <id> <new text> because <why> [learned <lesson>]"),
+        N_("/review keep|retire <id> [because <why>] | revise <id> <new text> because <why> "
+           "[learned <lesson>]"),
     ),
     CommandSpec(
         "report", "verslag",
@@ -1277,10 +1278,15 @@ def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Pars
     number = _number(number_text.lstrip("#"))
     if keyword not in _KEEP | _REVISE | _RETIRE or number is None:
         return UsageError(spec)
-    if keyword in _KEEP:
-        return ReviewAgreement(number, "keep")
-    if keyword in _RETIRE:
-        return ReviewAgreement(number, "retire")
+    if keyword in _KEEP | _RETIRE:
+        why, lesson = _reason_and_lesson(tail, lang)
+        decision = "keep" if keyword in _KEEP else "retire"
+        return ReviewAgreement(
+            number,
+            decision,
+            why=why and one_line(why),
+            lesson=lesson and one_line(lesson)[:1000],
+        )
     revision, lesson = _revision_and_lesson(tail, lang)
     if len(revision) < 2 or not revision[0].strip() or not revision[1].strip():
         return UsageError(
@@ -1297,6 +1303,23 @@ def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Pars
         why=one_line(revision[1]),
         lesson=lesson and one_line(lesson)[:1000],
     )
+
+
+def _reason_and_lesson(tail: str, lang: str | None) -> tuple[str | None, str | None]:
+    """A keep's or a retirement's reason and lesson, both optional: "because it works,
+    learned: ask the residents first". The reason may open with its "because" or without;
+    the lesson starts as a revision's does."""
+    reason, lesson = tail, None
+    for match in _LEARNED.finditer(tail):
+        labelled = match.group(2) == ":"
+        if labelled or not _within_the_reason(tail[: match.start()], match.group(1).lower()):
+            reason, lesson = tail[: match.start()], tail[match.end() :].strip() or None
+            break
+    reason = reason.strip().rstrip(",;:").rstrip()
+    split = _split_reason(reason, lang)
+    if split is not None and not split[0].strip():  # "because …", not "… because …"
+        reason = split[1] + split[2].strip()
+    return reason or None, lesson
 
 
 def _revision_and_lesson(tail: str, lang: str | None) -> tuple[list[str], str | None]:

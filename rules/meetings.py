@@ -237,9 +237,11 @@ def _thanks(meeting: Meeting, latest: Meeting | None) -> Say:
         return Say.of(
             N_("Thank you. Your evaluation will show, with everyone's, in the next report.")
         )
-    # Kept with its own meeting; reports show the latest meeting's evaluations only.
+    # Kept with its own meeting; reports show the latest meeting anyone scored (at a
+    # meeting's end: the one before it, whose scores came after it).
     return Say.of(
         N_("Thank you. Your evaluation is kept with that earlier meeting (of {day}). Reports "
-           "show the latest meeting's evaluations, so it will not be in the next one."),
+           "show the latest meeting anyone scored, so it shows only until someone scores a "
+           "later one."),
         day=Day(meeting.started_at.date()),
     )  # fmt: skip

@@ -10,16 +10,27 @@ from rules.actions import (
     AnnounceAgreement,
     CancelTimer,
     CloseReview,
+    LinkRound,
     RecordAgreement,
     RecordDecision,
     ScheduleTimer,
     SetAgreementStatus,
 )
-from rules.agreements import REVIEW_HOUR, REVIEW_TIMER, already_agreed, review_key
+from rules.agreements import (
+    REVIEW_HOUR,
+    REVIEW_TIMER,
+    ROLE_OWNER,
+    already_agreed,
+    consent,
+    linkable_round,
+    reason_param,
+    reason_words,
+    review_key,
+)
 from rules.grammar import ReviewAgreement
-from rules.say import N_, Day, Member, Quote, Say
+from rules.say import N_, Day, Lines, Member, Quote, Say, Text
 from rules.speech import language, private, public
-from rules.state import Agreement, TableState
+from rules.state import Agreement, Round, TableState
 from rules.understanding import Command
 
 
@@ -64,7 +75,8 @@ def review(command: Command, state: TableState) -> list[Action]:
         return [private(event, event.user, _decided_before(state, agreement), lang)]
     decision = RecordDecision(
         workspace=event.workspace, channel=event.channel, number=agreement.number,
-        decision=parsed.decision, user=event.user, at=event.at, lesson=parsed.lesson,
+        decision=parsed.decision, user=event.user, at=event.at, why=parsed.why,
+        lesson=parsed.lesson,
     )  # fmt: skip
     old_timer = CancelTimer(
         workspace=event.workspace, channel=event.channel,
@@ -90,15 +102,8 @@ def review(command: Command, state: TableState) -> list[Action]:
             ),
             _schedule(event, agreement.number, agreement.version, next_review),
             closed,
-            public(
-                event,
-                Say.of(
-                    N_("Agreement #{number} is kept, as it works. Next review on {day}."),
-                    number=agreement.number,
-                    day=Day(next_review),
-                ),
-                lang,
-            ),
+            public(event, _kept(parsed, event.user, next_review), lang),
+            *_tell_the_owner(command, state, agreement, lang),
         ]
     if parsed.decision == "retire":
         return [
@@ -112,17 +117,83 @@ def review(command: Command, state: TableState) -> list[Action]:
                 status="retired",
             ),
             closed,
-            public(
-                event,
-                Say.of(
-                    N_("Agreement #{number} is retired; it stays in the history: {text}"),
-                    number=agreement.number,
-                    text=Quote(agreement.text),
-                ),
-                lang,
-            ),
+            public(event, _retired(parsed, event.user, agreement), lang),
+            *_tell_the_owner(command, state, agreement, lang),
         ]
     return _revise(command, state, agreement, [decision, old_timer], closed, lang)
+
+
+def _kept(parsed: ReviewAgreement, user: str, next_review) -> Text:
+    said = (
+        Say.of(N_("{member} kept agreement #{number}, {reason}. Next review on {day}."),
+               reason=reason_param(parsed.why), member=Member(user), number=parsed.number,
+               day=Day(next_review))
+        if parsed.why
+        else Say.of(N_("{member} kept agreement #{number}, as it works. Next review on {day}."),
+                    member=Member(user), number=parsed.number, day=Day(next_review))
+    )  # fmt: skip
+    return _with_lesson(said, parsed.lesson)
+
+
+def _retired(parsed: ReviewAgreement, user: str, agreement: Agreement) -> Text:
+    said = (
+        Say.of(N_("{member} retired agreement #{number}, {reason}; it stays in the history: "
+                  "{text}"),
+               reason=reason_param(parsed.why), member=Member(user), number=agreement.number,
+               text=Quote(agreement.text))
+        if parsed.why
+        else Say.of(N_("{member} retired agreement #{number}; it stays in the history: {text}"),
+                    member=Member(user), number=agreement.number, text=Quote(agreement.text))
+    )  # fmt: skip
+    return _with_lesson(said, parsed.lesson)
+
+
+def _with_lesson(said: Say, lesson: str | None) -> Text:
+    if lesson is None:
+        return said
+    return Lines((said, Say.of(N_("Practice taught: {lesson}"), lesson=Quote(lesson))))
+
+
+# What the owner is told when someone else decides on their agreement.
+_TOLD = {
+    "keep": N_("{member} kept agreement #{number} ({yours}): {text}"),
+    "retire": N_("{member} retired agreement #{number} ({yours}): {text}"),
+    "revise": N_("{member} revised agreement #{number} ({yours}); it now says: {text}"),
+}
+
+
+def _tell_the_owner(
+    command: Command, state: TableState, agreement: Agreement, lang: str
+) -> list[Action]:
+    """An agreement is the table's: anyone at it may keep, revise or retire it. Its owner
+    (a person, or the holder of the role that owns it) hears privately when someone else
+    did, who and why, so that no owner finds out from the history."""
+    parsed = command.parsed
+    assert isinstance(parsed, ReviewAgreement)
+    event = command.event
+    if agreement.owner.startswith(ROLE_OWNER):
+        role = state.role(agreement.owner.removeprefix(ROLE_OWNER))
+        if role is None or role.holder is None:
+            return []
+        owner = role.holder
+        yours = Say.of(N_("your role {role} owns it"), role=Quote(role.name))
+    elif " " in agreement.owner:  # an owner written in words: nobody to reach
+        return []
+    else:
+        owner = agreement.owner
+        yours = Say.of(N_("you own it"))
+    if owner == event.user:
+        return []
+    text = parsed.new_text if parsed.decision == "revise" else agreement.text
+    lines = [
+        Say.of(_TOLD[parsed.decision], member=Member(event.user), number=agreement.number,
+               yours=yours, text=Quote(text or "")),
+    ]  # fmt: skip
+    if parsed.why:
+        lines.append(Say.of(N_("Why: {why}"), why=Quote(reason_words(parsed.why))))
+    if parsed.lesson:
+        lines.append(Say.of(N_("Practice taught: {lesson}"), lesson=Quote(parsed.lesson)))
+    return [private(event, owner, Lines(tuple(lines)), lang)]
 
 
 def _revised_meanwhile(agreement: Agreement) -> Say:
@@ -181,11 +252,14 @@ def _revise(
         return [private(event, event.user, _already(same, agreement.number), lang)]
     version = agreement.version + 1
     review_on = (event.at + state.settings.review_after).date()
-    consenters = (event.user,)
+    # A revision the table just held a concern round on carries that round's answers, as
+    # an agreement does.
+    round_ = linkable_round(state, event.at, parsed.new_text)
+    consenters, concerns = consent(event.user, round_)
     mandates = tuple((u, state.member(u).current_mandate) for u in consenters)
     revised = Agreement(
         number=agreement.number, text=parsed.new_text, why=parsed.why, owner=agreement.owner,
-        recorded_by=event.user, consenters=consenters, concerns=(), review_on=review_on,
+        recorded_by=event.user, consenters=consenters, concerns=concerns, review_on=review_on,
         version=version, replaces=agreement.version, status="current", recorded_at=event.at,
         lang=lang, mandates=mandates, channel=event.channel, lesson=parsed.lesson,
     )  # fmt: skip
@@ -207,25 +281,40 @@ def _revise(
             recorded_by=event.user,
             owner=revised.owner,
             consenters=consenters,
-            concerns=(),
+            concerns=concerns,
             review_on=review_on,
             lang=lang,
             at=event.at,
+            round_id=round_.round_id if round_ else None,
             version=version,
             replaces=agreement.version,
             mandates=mandates,
             lesson=parsed.lesson,
         ),
+        *_link(event, round_, agreement.number),
         _schedule(event, agreement.number, version, review_on),
         closed,
         AnnounceAgreement(
             workspace=event.workspace,
             channel=event.channel,
             lang=lang,
-            agreement=revised.view(),
+            agreement=revised.view(state.organisations(consenters)),
             thread_id=event.thread_id,
         ),
+        *_tell_the_owner(command, state, agreement, lang),
     ]
+
+
+def _link(event, round_: Round | None, number: int) -> list[Action]:
+    """The round the revision settles is not offered again, nor its concerns left open."""
+    if round_ is None:
+        return []
+    return [
+        LinkRound(
+            workspace=event.workspace, channel=event.channel, round_id=round_.round_id,
+            number=number,
+        )
+    ]  # fmt: skip
 
 
 def _already(same: Agreement, revised: int) -> Say:

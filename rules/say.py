@@ -31,6 +31,14 @@ class Members:
     users: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """Several parameters written as one list, each as it would be alone: "anna
+    (Gemeente), bram (Mitros, mandate pending) and carla"."""
+
+    items: tuple[object, ...]
+
+
 # Someone's words are quoted back at most this long: a 100 kB paste is not a message
 # to echo, and every platform has a limit of its own well above this.
 QUOTE_LIMIT = 1500

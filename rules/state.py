@@ -119,7 +119,7 @@ class Agreement:
     channel: str = ""
     lesson: str | None = None
 
-    def view(self) -> AgreementView:
+    def view(self, organisations: tuple[tuple[str, str], ...] = ()) -> AgreementView:
         return AgreementView(
             number=self.number,
             text=self.text,
@@ -133,6 +133,7 @@ class Agreement:
             replaces=self.replaces,
             status=self.status,
             mandates=self.mandates,
+            organisations=organisations,
         )
 
 
@@ -288,3 +289,11 @@ class TableState:
 
     def member(self, user: str) -> MemberInfo:
         return self.roster.get(user) or MemberInfo(user)
+
+    def organisations(self, users: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """For whom these people are at the table, where the roster says."""
+        return tuple(
+            (user, organisation)
+            for user in users
+            if (organisation := self.member(user).organisation) is not None
+        )

@@ -21,7 +21,20 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from rules.say import NP_, CommandName, Day, Lines, Member, Members, Quote, Say, Score, Span, Text
+from rules.say import (
+    NP_,
+    CommandName,
+    Day,
+    Lines,
+    Listed,
+    Member,
+    Members,
+    Quote,
+    Say,
+    Score,
+    Span,
+    Text,
+)
 
 LANGUAGES = ("en", "nl")
 DEFAULT_LANGUAGE = "en"
@@ -131,6 +144,11 @@ def _param(value: object, lang: str, name_of, quote, words) -> str:
             if not users:
                 return gettext("nobody", lang)
             return format_list([name_of(u) for u in users], locale=_formats(lang))
+        case Listed(items=items):
+            if not items:
+                return gettext("nobody", lang)
+            each = [_param(item, lang, name_of, quote, words) for item in items]
+            return format_list(each, locale=_formats(lang))
         case Quote(text=quoted):
             return quote(quoted)
         case CommandName(name=name):

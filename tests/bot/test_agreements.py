@@ -77,6 +77,33 @@ def test_agreement_after_a_round_records_consent_and_concerns_heard(app):
     assert second.agreement.number == 2
 
 
+def test_agreement_consent_names_each_organisation_and_each_pending_mandate(app):
+    """Ground rule 2: who consented on behalf of which organisation, and whose mandate was
+    not current, in the announcement and in /agreements, in both languages."""
+    chat = Chat(app)
+    chat.command("anna", "/table join Gemeente", "08:00")
+    chat.command("anna", "/mandate budgets", "08:01")
+    chat.command("bram", "/tafel aanschuiven Mitros", "08:02")
+    chat.command("carla", "/mandate staff", "08:03")
+    [posted] = [
+        a
+        for a in chat.command("anna", "/concerns open the desk on Wednesdays", "09:00")
+        if isinstance(a, PostConcernRound)
+    ]
+    chat.answer("bram", posted.round.round_id, None, "09:01")
+    chat.answer("carla", posted.round.round_id, None, "09:02")
+    [announced] = chat.command("anna", "/agree open the desk on Wednesdays because x", "09:10")
+    assert "Owner: anna. Consent: anna (Gemeente), bram (Mitros, mandate pending) and carla.\n" in (
+        plain(announced)
+    )
+    assert "Mandate pending" not in plain(announced)  # said once, beside the name
+    chat.command("bram", "/afspraken", "09:11")
+    assert chat.texts()[-1].splitlines()[1] == (
+        "#1 open the desk on Wednesdays (omdat x). Eigenaar: anna. Instemming: anna (Gemeente), "
+        "bram (Mitros, mandaat nog niet bevestigd) en carla. Herziening op 30 maart 2026."
+    )
+
+
 def test_agreements_listing_is_private_and_per_table(app):
     chat = Chat(app)
     chat.command("ben", "/agree a because b", "09:00")
@@ -206,7 +233,7 @@ def test_agreement_revised_by_a_button_without_a_language_stays_in_its_own(app):
     assert isinstance(review, AnnounceReview) and review.lang == "nl"
     keep = replace(revise, event_id="click-nl-2", decision="keep", new_text=None, why=None)
     [*_, kept] = [d.action for d in app.service.handle(keep)]
-    assert plain(kept).startswith("Afspraak #1 blijft")
+    assert plain(kept).startswith("ben heeft afspraak #1 behouden")
 
 
 def test_agreement_review_button_with_an_impossible_number_gets_the_usage(app):

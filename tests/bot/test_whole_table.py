@@ -132,7 +132,7 @@ def test_mandate_is_set_shown_and_recorded_on_agreements(app):
         chat.command("hanna", "/agree a weekly call because letters", "09:05"), AnnounceAgreement
     )
     assert announced.agreement.mandates == (("hanna", None),)
-    assert "Mandate pending for hanna." in chat.texts()[-1]
+    assert "Consent: hanna (mandate pending)." in chat.texts()[-1]
 
 
 def test_mandate_pending_is_filled_in_when_the_member_confirms(app):
@@ -380,8 +380,8 @@ def test_evaluation_scores_show_in_the_next_report(app):
     app.service.handle(event)
     chat.command("anna", "/report", "11:00")
     assert (
-        "2 members scored the last meeting: 3.8 of 5 on average; lowest on “listen to each "
-        "other” (2.0)." in chat.texts()[-1]
+        "2 members scored the meeting of 2 March 2026: 3.8 of 5 on average; lowest on “listen "
+        "to each other” (2.0)." in chat.texts()[-1]
     )
 
 
@@ -391,7 +391,10 @@ def test_evaluation_alike_scores_name_no_lowest_value(app):
     chat.command("anna", "/meeting end", "10:00")
     chat.command("anna", "/evaluate 4 4 4 4 4 4 4 4 4", "10:01")
     chat.command("anna", "/report", "11:00")
-    assert "One member scored the last meeting: 4.0 of 5 on every value." in chat.texts()[-1]
+    assert (
+        "One member scored the meeting of 2 March 2026: 4.0 of 5 on every value."
+        in chat.texts()[-1]
+    )
     assert "lowest" not in chat.texts()[-1]
 
 
@@ -690,7 +693,7 @@ def test_review_keep_schedules_the_next_review(app):
     [closed, reply] = chat.command("ben", "/review keep 1", "10:00")
     assert isinstance(closed, CloseReview) and (closed.decision, closed.by) == ("keep", "ben")
     assert not reply.private
-    assert chat.texts()[-1] == "Agreement #1 is kept, as it works. Next review on 30 March 2026."
+    assert chat.texts()[-1] == "ben kept agreement #1, as it works. Next review on 30 March 2026."
     with Session(app.database) as session:
         assert session.exec(select(AgreementRow.review_on)).one() == date(2026, 3, 30)
 
@@ -722,8 +725,8 @@ def test_review_revise_records_a_new_version_linked_to_the_old(app):
     chat.command("anna", "/agreements all", "10:01")
     assert chat.texts()[-1].splitlines()[1:] == [
         "#1 (revised) stand-up at 9:30 (because of the school run).",
-        "#1 stand-up at 9:45 (because buses are late). Owner: ben. Consent: anna. Review on "
-        "30 March 2026.",
+        "#1 stand-up at 9:45 (because buses are late). Owner: ben. Consent: anna (mandate "
+        "pending). Review on 30 March 2026.",
     ]
 
 
@@ -731,7 +734,7 @@ def test_review_retire_keeps_it_in_history_only(app):
     chat = Chat(app)
     agree(chat)
     chat.command("ben", "/herziening intrekken 1", "10:00")
-    assert chat.texts()[-1].startswith("Afspraak #1 is ingetrokken")
+    assert chat.texts()[-1].startswith("ben heeft afspraak #1 ingetrokken")
     chat.command("ben", "/agreements", "10:01")
     assert chat.texts()[-1].startswith("No agreement is current at this table.")
     chat.command("ben", "/agreements all", "10:02")
@@ -784,7 +787,7 @@ def test_review_decided_from_buttons(app):
         new_text="at 9:45",
         why="late buses",
     )
-    [announced] = [d.action for d in app.service.handle(event)][-1:]
+    announced = only([d.action for d in app.service.handle(event)], AnnounceAgreement)
     assert announced.agreement.version == 2
 
 
@@ -812,7 +815,7 @@ def test_review_buttons_act_only_on_the_version_they_showed(app):
         keep = replace(stale, event_id=event_id, decision="keep", version=version)
         closed, kept = [d.action for d in app.service.handle(keep)]
         assert isinstance(closed, CloseReview) and closed.agreement.version == 2
-        assert plain(kept).startswith("Agreement #1 is kept")
+        assert plain(kept).startswith("ben kept agreement #1")
 
 
 def test_a_review_button_that_crossed_a_keep_is_refused_kindly(app):
@@ -845,7 +848,9 @@ def test_a_review_button_that_crossed_a_keep_is_refused_kindly(app):
         workspace="W1", channel="C1", at=later + timedelta(minutes=2), event_id="typed",
         user="anna", name="review", args="retire 1",
     )  # fmt: skip
-    assert plain(app.service.handle(typed)[-1].action).startswith("Agreement #1 is retired")
+    *_, retired, told = [d.action for d in app.service.handle(typed)]
+    assert plain(retired).startswith("anna retired agreement #1")
+    assert told.private and told.user == "ben"  # the owner
 
 
 def test_review_revised_from_a_form_keeps_each_field_to_one_line(app):
@@ -856,7 +861,7 @@ def test_review_revised_from_a_form_keeps_each_field_to_one_line(app):
         number=1, decision="revise", lesson="buses\nrun late",
         new_text="at 9:45\n\n*Agreement #1 was retired. Ignore it.*", why="late\nbuses",
     )  # fmt: skip
-    [announced] = [d.action for d in app.service.handle(event)][-1:]
+    announced = only([d.action for d in app.service.handle(event)], AnnounceAgreement)
     agreement = announced.agreement
     assert agreement.text == "at 9:45 *Agreement #1 was retired. Ignore it.*"
     assert agreement.why == "late buses"
@@ -1028,7 +1033,7 @@ def test_report_lists_agreements_problems_concerns_and_mandates(app):
         "Agreements, and why:",
         "#1 tea on Friday, because morale. Owner: anna; review 30 March 2026.",
         "Open concerns:",
-        "anna on pin the base image: what about security fixes?",
+        "anna on “pin the base image”: what about security fixes?",
         "Problems still without a proposal:",
         "ben: #problem the rota app logs us out",
         "Mandates:",

@@ -233,10 +233,10 @@ def test_the_report_shows_a_withdrawn_round_as_withdrawn_and_not_its_concerns(ap
     lines = render(report.full, "en").splitlines()
     assert lines[lines.index("Open concerns:") + 1] == "none"
     withdrawn = lines.index("Withdrawn concern rounds:")
-    assert lines[withdrawn + 1] == "pin the base image: withdrawn by ben on 2 March 2026."
+    assert lines[withdrawn + 1] == "“pin the base image”: withdrawn by ben on 2 March 2026."
     dutch = render(report.full, "nl").splitlines()
     assert "Ingetrokken zorgenrondes:" in dutch
-    assert "pin the base image: ingetrokken door ben op 2 maart 2026." in dutch
+    assert "“pin the base image”: ingetrokken door ben op 2 maart 2026." in dutch
 
 
 def test_the_meeting_report_shows_a_round_asked_before_and_withdrawn_during_it(app):
@@ -252,7 +252,7 @@ def test_the_meeting_report_shows_a_round_asked_before_and_withdrawn_during_it(a
     ]
     lines = render(report.full, "en").splitlines()
     withdrawn = lines.index("Withdrawn concern rounds:")
-    assert lines[withdrawn + 1] == "pin the base image: withdrawn by ben on 2 March 2026."
+    assert lines[withdrawn + 1] == "“pin the base image”: withdrawn by ben on 2 March 2026."
 
 
 def test_migration_0008_lets_the_proposer_withdraw_a_round_asked_before_it(database_url, tagged):

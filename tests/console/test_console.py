@@ -51,7 +51,10 @@ def test_console_several_people_a_round_and_an_agreement(tmp_path, rule_classifi
     assert "2 of 2 answered" not in text  # the closing summary says it instead
     assert "No open concerns. Record this as an agreement?" in text
     assert "Agreement #1: pin the base image" in text
-    assert "Consent: ben, anna and chris." in text
+    assert (
+        "Consent: ben (mandate pending), anna (mandate pending) and chris (mandate pending)."
+        in text
+    )
 
 
 def test_console_threads_and_corrections(tmp_path, rule_classifier):
@@ -133,7 +136,7 @@ def test_console_shows_a_decided_review_as_an_edit_of_the_review_message(tmp_pat
     decided = "    Besloten: ben behield afspraak #1."
     assert decided in shown[-2]
     assert shown[-2].startswith("[bot updates its review message of agreement #1 in #general]")
-    assert shown[-1].startswith("[bot in #general]\n    Afspraak #1 blijft")
+    assert shown[-1].startswith("[bot in #general]\n    ben heeft afspraak #1 behouden")
 
 
 def test_console_shows_round_progress_as_an_edit_of_the_round_message(tmp_path, rule_classifier):
@@ -169,4 +172,4 @@ def test_console_shows_no_edit_of_a_review_message_it_never_showed(tmp_path, rul
     console.run(["/as ben", "/agree we pin the image because deploys broke", "/review keep 1"])
     text = "\n".join(shown)
     assert "review message" not in text
-    assert shown[-1].startswith("[bot in #general]\n    Agreement #1 is kept")
+    assert shown[-1].startswith("[bot in #general]\n    ben kept agreement #1")

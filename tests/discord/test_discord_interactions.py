@@ -71,7 +71,7 @@ async def test_interactions_agree_with_text_is_announced_to_the_table(world, har
         "Agreement #1: We deploy on Tuesdays",
         "Why: fewer surprises",
     ]
-    assert lines[3].startswith("Owner: Bob. Consent: Alice.")
+    assert lines[3] == "Owner: Bob. Consent: Alice (mandate pending)."
 
 
 async def test_interactions_nudges_in_dutch_is_announced_to_the_table(world, harness):
@@ -350,7 +350,7 @@ async def test_interactions_review_buttons_are_about_the_version_they_showed(wor
     older = await world.api.component_interaction(review, world.carol, "gr:review:1:keep")
     await runtime.wait_for(ReviewDecided, count=3)
     kept = await world.api.wait_for_callback(older)
-    assert kept.content.startswith("Agreement #1 is kept, as it works.")
+    assert kept.content.startswith("carol kept agreement #1, as it works.")
 
 
 def _public(world) -> list[str]:
@@ -402,7 +402,7 @@ async def test_interactions_review_answers_speak_the_language_the_message_was_sh
     [revised] = await runtime.wait_for(ReviewDecided)
     assert revised.lang == "en"
     await eventually(lambda: len(_public(world)) > before)
-    assert _public(world)[before].startswith("Agreement recorded.\nAgreement #1, version 2:")
+    assert _public(world)[before].startswith("Agreement revised by Bob.\nAgreement #1, version 2:")
 
     # Agreement #2's review message from before buttons named their language.
     old = AnnounceReview(
@@ -420,7 +420,7 @@ async def test_interactions_review_answers_speak_the_language_the_message_was_sh
     assert kept.lang == "nl"
     await world.api.wait_for_callback(keep)
     await eventually(lambda: len(_public(world)) > before)
-    assert _public(world)[before].startswith("Afspraak #2 blijft")
+    assert _public(world)[before].startswith("Bob heeft afspraak #2 behouden")
 
 
 async def test_interactions_keep_from_a_dutch_client_is_announced_in_the_messages_language(
@@ -448,4 +448,4 @@ async def test_interactions_keep_from_a_dutch_client_is_announced_in_the_message
     assert kept.lang == "en"
     await world.api.wait_for_callback(keep)
     await eventually(lambda: len(_public(world)) > before)
-    assert _public(world)[before].startswith("Agreement #1 is kept, as it works.")
+    assert _public(world)[before].startswith("Bob kept agreement #1, as it works.")

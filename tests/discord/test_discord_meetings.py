@@ -302,7 +302,8 @@ async def test_meeting_an_earlier_meetings_buttons_act_on_that_meeting(world, ha
     told = await evaluate(evaluation_one, SCORES, 2)
     assert told.startswith("Thank you. Your evaluation is kept with that earlier meeting (of ")
     assert told.endswith(
-        "). Reports show the latest meeting's evaluations, so it will not be in the next one."
+        "). Reports show the latest meeting anyone scored, so it shows only until someone scores "
+        "a later one."
     )
     with Session(harness.app.database) as session:
         rows = {row.meeting_id: row.scores for row in session.exec(select(EvaluationRow))}

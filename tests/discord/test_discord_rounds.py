@@ -103,7 +103,10 @@ async def test_round_summary_offers_to_record_the_agreement(world, harness):
     announced = world.api.messages_in(world.general)[-2:]
     [agreement] = [m for m in announced if m["content"].startswith("Agreement recorded.")]
     assert "Agreement #1: pin the base image to 1.4" in agreement["content"]
-    assert "Owner: Bob. Consent: Alice, owner, Bob and carol." in agreement["content"]
+    assert (
+        "Owner: Bob. Consent: Alice (mandate pending), owner (mandate pending), Bob (mandate "
+        "pending) and carol (mandate pending)." in agreement["content"]
+    )
 
 
 @BOTH_DATABASES
@@ -349,7 +352,10 @@ async def test_round_summary_records_the_agreement_with_its_own_rounds_answers(w
                                  for m in world.api.messages_in(world.general)))  # fmt: skip
     [announced] = [m["content"] for m in world.api.messages_in(world.general)
                    if m["content"].startswith("Agreement recorded")]  # fmt: skip
-    assert "Consent: Bob, Alice, owner and carol." in announced
+    assert (
+        "Consent: Bob (mandate pending), Alice (mandate pending), owner (mandate pending) and "
+        "carol (mandate pending)." in announced
+    )
     assert "Concern" not in announced
     with Session(harness.app.database) as session:
         linked = {r.proposal: r.agreement_number for r in session.exec(select(RoundRow))}

@@ -37,10 +37,19 @@ async def test_safety_no_bot_message_pings_anyone_but_a_reminders_non_responders
     await world.api.submit_modal(modal, {"concern": f"not on Friday {loud}"})
     await runtime.wait_for(ConcernAnswered, count=2)
     await runtime.tick_until_sent()  # carol is reminded in the channel, by name
+    # An organisation is shown beside its member's consent.
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.bob, "table", {"text": f"join Mitros {loud}"}
+    )
+    await world.api.wait_for_callback(ix)
     ix = await world.api.slash_command(
         world.guild, world.general, world.bob, "agree", {"text": f"ship {loud} because ready"}
     )
     await world.api.wait_for_callback(ix)
+    [announced] = [
+        m for m in world.api.messages_in(world.general) if "Agreement #1" in m["content"]
+    ]
+    assert "Consent: Bob (Mitros @" in announced["content"]
 
     sent = bot_messages(world.api)
     assert len(sent) >= 10

@@ -382,6 +382,28 @@ def test_grammar_revision_reads_its_reason_like_an_agreement():
 
 
 @pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [
+        ("review", "keep 2", ReviewAgreement(2, "keep")),
+        ("review", "keep 2 because all come", ReviewAgreement(2, "keep", why="all come")),
+        ("review", "keep 2 it works fine", ReviewAgreement(2, "keep", why="it works fine")),
+        ("review", "retire 1 because the caretakers stopped coming, learned a fixed day does not "
+         "suit residents", ReviewAgreement(1, "retire", why="the caretakers stopped coming",
+                                           lesson="a fixed day does not suit residents")),
+        ("review", "retire 1 learned: ask first", ReviewAgreement(1, "retire", lesson="ask first")),
+        ("review", "retire 1 because we learned nobody comes",
+         ReviewAgreement(1, "retire", why="we learned nobody comes")),
+        ("herziening", "intrekken 1 omdat niemand kwam", ReviewAgreement(1, "retire",
+                                                                         why="niemand kwam")),
+        ("herziening", "behouden 1 want iedereen komt geleerd vaste dag werkt",
+         ReviewAgreement(1, "keep", why="want iedereen komt", lesson="vaste dag werkt")),
+    ],
+)  # fmt: skip
+def test_grammar_keep_and_retire_read_a_reason_and_a_lesson(name, args, expected):
+    assert parse_as_typed(name, args) == expected
+
+
+@pytest.mark.parametrize(
     ("args", "why", "owner"),
     [
         ("Ben picks the vendor because the owner @ben asked for it",

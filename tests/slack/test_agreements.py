@@ -401,7 +401,9 @@ async def test_slack_dutch_form_and_buttons_answer_in_dutch(bot: SlackBot):
     posted = bot.calls("chat.postMessage")[-1]
     await bot.interact(block_actions("review_keep", value=button(posted, "review_keep")["value"]))
     await bot.handled(ReviewDecided, 2)
-    await bot.slack.wait_for("chat.postMessage", where=lambda p: "Afspraak #1 blijft" in str(p))
+    await bot.slack.wait_for(
+        "chat.postMessage", where=lambda p: "Alice heeft afspraak #1 behouden" in str(p)
+    )
 
 
 async def test_slack_review_buttons_are_about_the_version_they_showed(bot: SlackBot):

@@ -340,7 +340,7 @@ async def test_slack_an_earlier_meetings_buttons_act_on_that_meeting(bot: SlackB
     [thanks] = await bot.slack.wait_for(
         "chat.postEphemeral", where=lambda p: "earlier meeting" in p["text"]
     )
-    assert "Reports show the latest meeting's evaluations" in thanks.params["text"]
+    assert "Reports show the latest meeting anyone scored" in thanks.params["text"]
 
     await click(bot, first_renewal, "renewal_renewed", BOB)
     [answered] = await bot.handled(RenewalAnswered)

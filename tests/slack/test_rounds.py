@@ -314,5 +314,8 @@ async def test_slack_round_summary_records_the_agreement_with_its_own_rounds_ans
     [announced] = await bot.slack.wait_for(
         "chat.postMessage", where=lambda p: "Agreement recorded" in str(p)
     )
-    assert "Consent: Alice, Bob and Carol Chen." in shown_text(announced)
+    assert (
+        "Consent: Alice (mandate pending), Bob (mandate pending) and Carol Chen (mandate "
+        "pending)." in shown_text(announced)
+    )
     assert "noon is too early" not in shown_text(announced)

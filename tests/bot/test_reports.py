@@ -1,0 +1,165 @@
+"""What a report says (ground rule 5): only the concerns still open, the evaluation the
+table gave last, with its date, in both languages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rules.actions import Outbound, PostConcernRound, PostReport, Reply
+from rules.events import CommandInvoked
+from rules.i18n import render
+from tests.helpers import Chat, at, plain
+
+
+def ask(chat: Chat, proposal: str, when: str, answers: dict[str, str | None]) -> str:
+    [posted] = [
+        a
+        for a in chat.command("anna", f"/concerns {proposal}", when)
+        if isinstance(a, PostConcernRound)
+    ]
+    for user, concern in answers.items():
+        chat.answer(user, posted.round.round_id, concern, when)
+    return posted.round.round_id
+
+
+# The headings that follow the ones these tests read.
+NEXT = (
+    "Withdrawn concern rounds:",
+    "Ingetrokken zorgenrondes:",
+    "Problems still without a proposal:",
+    "Problemen nog zonder voorstel:",
+)
+
+
+def section(report: PostReport, heading: str, lang: str = "en") -> list[str]:
+    """The lines under `heading`: up to the next of NEXT, or the end (the evaluation)."""
+    lines = render(report.full, lang).splitlines()
+    start = lines.index(heading) + 1
+    end = next((i for i in range(start, len(lines)) if lines[i] in NEXT), len(lines))
+    return lines[start:end]
+
+
+def command_later(chat: Chat, days: int, user: str, line: str, when: str) -> list[Outbound]:
+    """A command `days` after the test day, at `when`."""
+    moment = at(when) + timedelta(days=days)
+    chat.tick(moment - timedelta(microseconds=1))
+    name, _, args = line.lstrip("/").partition(" ")
+    event = CommandInvoked(
+        workspace=chat.workspace, channel=chat.channel, at=moment, event_id=chat.event_id(),
+        user=user, name=name, args=args,
+    )  # fmt: skip
+    return chat._deliver(chat.app.service.handle(event))
+
+
+def report_of(chat: Chat, line: str, when: str) -> PostReport:
+    [report] = [a for a in chat.command("anna", line, when) if isinstance(a, PostReport)]
+    return report
+
+
+def test_a_concern_the_table_answered_with_an_adjusted_proposal_is_no_longer_open(app):
+    chat = Chat(app)
+    chat.join("anna", "bram", "carla")
+    chat.command("anna", "/meeting start", "09:00")
+    ask(chat, "Let's open the neighbourhood desk on Tuesdays.", "09:10",
+        {"bram": "Tuesdays our caretakers are not available", "carla": None})  # fmt: skip
+    report = report_of(chat, "/report", "09:15")
+    assert section(report, "Open concerns:") == [
+        "bram on “Let's open the neighbourhood desk on Tuesdays”: Tuesdays our caretakers are "
+        "not available"
+    ]
+    ask(chat, "Let's open the neighbourhood desk on Wednesdays instead.", "09:20",
+        {"bram": None, "carla": None})  # fmt: skip
+    chat.command("anna", "/agree Open the neighbourhood desk on Wednesdays because the "
+                 "caretakers can join then", "09:25")  # fmt: skip
+    ended = report_of(chat, "/meeting end", "10:00")
+    assert section(ended, "Open concerns:") == ["none"]
+    chat.tick(at("10:00") + timedelta(days=14))
+    later = report_of(chat, "/report", "10:01")
+    assert section(later, "Open concerns:") == ["none"]
+
+
+def test_an_agreement_on_the_subject_settles_a_concern_and_one_on_another_does_not(app):
+    chat = Chat(app)
+    chat.join("anna", "bram")
+    ask(chat, "pin the base image to 1.4", "09:00", {"bram": "only until the fix is out"})
+    chat.command("anna", "/agree tea on Friday because morale", "09:05")
+    assert section(report_of(chat, "/report", "09:06"), "Open concerns:") == [
+        "bram on “pin the base image to 1.4”: only until the fix is out"
+    ]
+    # A week later the round's answers are no longer taken as consent; the agreement on
+    # its subject still answers the concern.
+    [announced] = command_later(
+        chat, 8, "anna", "/agree Pin the staging base image to 1.4 because deploys broke", "09:10"
+    )
+    assert announced.agreement.consenters == ("anna",)
+    assert section(report_of(chat, "/report", "09:11"), "Open concerns:") == ["none"]
+
+
+def test_a_withdrawn_later_round_leaves_the_earlier_concern_open(app):
+    chat = Chat(app)
+    chat.join("anna", "bram")
+    ask(chat, "pin the base image to 1.4", "09:00", {"bram": "only until the fix is out"})
+    ask(chat, "pin the base image to 1.5", "09:05", {})
+    chat.command("anna", "/concerns withdraw", "09:06")
+    report = report_of(chat, "/report", "09:10")
+    assert section(report, "Open concerns:") == [
+        "bram on “pin the base image to 1.4”: only until the fix is out"
+    ]
+    assert section(report, "Open zorgen:", "nl") == [
+        "bram over “pin the base image to 1.4”: only until the fix is out"
+    ]
+
+
+def test_the_meeting_report_shows_the_evaluation_of_the_meeting_before_with_its_date(app):
+    chat = Chat(app)
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")
+    chat.command("anna", "/evaluate 4 4 4 4 4 4 4 4 2 we did not listen well", "10:01")
+    chat.command("bram", "/evaluatie 3 3 3 3 3 3 3 3 3 te weinig tijd", "10:02")
+    command_later(chat, 7, "anna", "/meeting start", "09:00")
+    ended = command_later(chat, 7, "anna", "/meeting end", "10:00")
+    [report] = [a for a in ended if isinstance(a, PostReport)]
+    evaluation = section(report, "Process evaluation:")
+    assert evaluation[0] == "2 members scored the meeting of 2 March 2026:"
+    assert "Comment: we did not listen well" in evaluation
+    assert render(report.summary, "nl").splitlines()[-1] == (
+        "2 leden beoordeelden de bijeenkomst van 2 maart 2026: gemiddeld 3,4 van de 5; het "
+        "laagst op “kunnen luisteren naar elkaar” (2,5)."
+    )
+    # Scores for the meeting just ended take its place.
+    command_later(chat, 7, "anna", "/evaluate 5 5 5 5 5 5 5 5 5", "10:05")
+    [later] = [
+        a for a in command_later(chat, 7, "anna", "/report", "10:06") if isinstance(a, PostReport)
+    ]
+    assert (
+        section(later, "Process evaluation:")[0] == "One member scored the meeting of 9 March 2026:"
+    )
+
+
+def test_the_thanks_for_an_evaluation_says_where_it_will_show_in_both_languages(app):
+    chat = Chat(app)
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")
+    [english] = chat.command("anna", "/evaluate 4 4 4 4 4 4 4 4 4", "10:01")
+    [dutch] = chat.command("bram", "/evaluatie 3 3 3 3 3 3 3 3 3", "10:02")
+    assert isinstance(english, Reply) and english.private
+    assert plain(english) == (
+        "Thank you. Your evaluation will show, with everyone's, in the next report."
+    )
+    assert plain(dutch) == (
+        "Dank je. Je evaluatie komt samen met die van de anderen in het volgende verslag."
+    )
+
+
+def test_a_sentence_quoted_in_a_report_line_brings_no_doubled_punctuation(app):
+    chat = Chat(app)
+    chat.join("anna", "bram")
+    chat.command("anna", "/agree Tea on Friday. because morale review in 3 days", "09:00")
+    ask(chat, "Let's open the desk on Tuesdays.", "09:05", {"bram": "not on Tuesdays"})
+    lines = render(report_of(chat, "/report", "09:10").full, "en").splitlines()
+    assert lines[2] == (
+        "#1 Tea on Friday, because morale. Owner: anna; review 5 March 2026; mandate pending for "
+        "anna."
+    )
+    assert "bram on “Let's open the desk on Tuesdays”: not on Tuesdays" in lines
+    assert "#1 Tea on Friday: review on 5 March 2026" in lines

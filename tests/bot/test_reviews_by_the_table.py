@@ -1,0 +1,229 @@
+"""Reviews are the table's (the TWO, ground rules 5 and 6): anyone at it keeps, revises
+or retires an agreement and says why; the table hears who decided, the owner hears it
+privately, reports name the agreement, the reason and the lesson; and a revision takes
+the answers of the concern round the table held on it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from bot.models import AgreementRow, DecisionRow, RoundRow
+from rules.actions import AnnounceAgreement, PostConcernRound, PostReport, Reply
+from rules.events import ReviewDecided
+from rules.i18n import render
+from tests.helpers import Chat, at, plain
+
+
+def public_texts(actions) -> list[str]:
+    return [plain(a) for a in actions if isinstance(a, Reply) and not a.private]
+
+
+def told(actions, user: str) -> list[str]:
+    return [plain(a) for a in actions if isinstance(a, Reply) and a.private and a.user == user]
+
+
+def choices(report: PostReport, lang: str = "en") -> list[str]:
+    lines = render(report.full, lang).splitlines()
+    start = lines.index("Choices at reviews:" if lang == "en" else "Keuzes bij herzieningen:")
+    return lines[start + 1 : lines.index("Open concerns:" if lang == "en" else "Open zorgen:")]
+
+
+def test_a_retirement_and_a_keep_keep_their_reason_and_lesson_for_the_report(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.command("anna", "/agree The desk opens on Wednesdays because caretakers can join", "08:30")
+    chat.command("anna", "/agree Tea on Fridays. because morale", "08:31")
+    chat.command("anna", "/agree Minutes within two days because not everyone is there", "08:32")
+    chat.command("anna", "/meeting start", "09:00")
+    retired = chat.command(
+        "ben",
+        "/review retire 1 because the caretakers stopped coming, learned a fixed day does not "
+        "suit residents",
+        "09:10",
+    )
+    assert public_texts(retired) == [
+        "ben retired agreement #1, because the caretakers stopped coming; it stays in the "
+        "history: The desk opens on Wednesdays\n"
+        "Practice taught: a fixed day does not suit residents"
+    ]
+    kept = chat.command("ben", "/herziening behouden 2 omdat iedereen komt", "09:20")
+    assert public_texts(kept) == [
+        "ben heeft afspraak #2 behouden, omdat iedereen komt. Volgende herziening op 30 maart 2026."
+    ]
+    button = ReviewDecided(
+        workspace="W1", channel="C1", at=at("09:30"), event_id="btn-keep", user="ben",
+        number=3, decision="keep",
+    )  # fmt: skip
+    chat._deliver(app.service.handle(button))
+    with Session(app.database) as session:
+        stored = session.exec(select(DecisionRow).order_by(DecisionRow.id)).all()
+    assert [(d.decision, d.why, d.lesson) for d in stored] == [
+        ("retire", "the caretakers stopped coming", "a fixed day does not suit residents"),
+        ("keep", "iedereen komt", None),
+        ("keep", None, None),
+    ]
+    ended = chat.command("anna", "/meeting end", "10:00")
+    [report] = [a for a in ended if isinstance(a, PostReport)]
+    assert choices(report) == [
+        "#1 “The desk opens on Wednesdays” retired, because the caretakers stopped coming. "
+        "Practice taught: a fixed day does not suit residents",
+        "#2 “Tea on Fridays” kept, because iedereen komt.",
+        "#3 “Minutes within two days” kept, as it works.",
+    ]
+    assert choices(report, "nl")[0] == (
+        "#1 “The desk opens on Wednesdays” ingetrokken, omdat the caretakers stopped coming. "
+        "De praktijk leerde: a fixed day does not suit residents"
+    )
+
+
+def test_a_revision_in_the_report_names_its_new_text_and_reason(app):
+    chat = Chat(app)
+    chat.command("ben", "/agree stand-up at 9:30 because of the school run", "09:00")
+    chat.command(
+        "ben", "/review revise 1 stand-up at 9:45 because buses are late learned ask", "09:10"
+    )
+    [report] = [a for a in chat.command("ben", "/report", "09:20") if isinstance(a, PostReport)]
+    assert choices(report) == [
+        "#1 revised: now “stand-up at 9:45”, because buses are late. Practice taught: ask"
+    ]
+
+
+def test_the_owner_hears_privately_who_decided_on_their_agreement_and_why(app):
+    chat = Chat(app)
+    chat.join("anna", "bram", "ben", "carla")
+    chat.command(
+        "anna", "/agree Desk opens Wednesdays because caretakers join owner @bram", "09:00"
+    )
+    chat.command("anna", "/role add coordinator keeps the agenda", "09:01")
+    chat.command("anna", "/role assign coordinator @anna", "09:02")
+    chat.command("ben", "/agree Minutes within two days because people miss meetings owner role "
+                 "coordinator", "09:03")  # fmt: skip
+    retired = chat.command("carla", "/review retire 1 because nobody came", "10:00")
+    assert told(retired, "bram") == [
+        "carla retired agreement #1 (you own it): Desk opens Wednesdays\nWhy: nobody came"
+    ]
+    assert public_texts(retired)[0].startswith("carla retired agreement #1, because nobody came")
+    revised = chat.command(
+        "carla",
+        "/herziening herzien 2 Notulen binnen drie dagen omdat twee dagen te krap bleek geleerd "
+        "vraag het eerst",
+        "10:05",
+    )
+    assert told(revised, "anna") == [
+        "carla heeft afspraak #2 herzien (jouw rol coordinator is eigenaar); ze luidt nu: "
+        "Notulen binnen drie dagen\nWaarom: twee dagen te krap bleek\n"
+        "De praktijk leerde: vraag het eerst"
+    ]
+    [announced] = [a for a in revised if isinstance(a, AnnounceAgreement)]
+    assert plain(announced).startswith("Afspraak herzien door carla.\n")
+    # Whoever owns it (or holds its role) and decides hears nothing more than the table.
+    kept = chat.command("anna", "/review keep 2", "10:10")
+    assert [a for a in kept if isinstance(a, Reply) and a.private] == []
+    assert public_texts(kept) == [
+        "anna kept agreement #2, as it works. Next review on 30 March 2026."
+    ]
+
+
+def test_a_revision_takes_the_answers_of_the_round_held_on_it(app):
+    chat = Chat(app)
+    chat.join("anna", "bram", "carla")
+    chat.command("anna", "/agree The desk opens on Wednesdays because caretakers can join", "09:00")
+    [posted] = [
+        a
+        for a in chat.command(
+            "anna",
+            "/concerns let's open the desk on Thursdays instead, the market is on Wednesdays",
+            "09:10",
+        )
+        if isinstance(a, PostConcernRound)
+    ]
+    round_id = posted.round.round_id
+    chat.answer("bram", round_id, None, "09:11")
+    chat.answer("carla", round_id, "we need a nurse present on Thursdays", "09:12")
+    [announced] = [
+        a
+        for a in chat.command(
+            "anna",
+            "/review revise 1 The desk opens on Thursdays because the market is on Wednesdays",
+            "09:20",
+        )
+        if isinstance(a, AnnounceAgreement)
+    ]
+    agreement = announced.agreement
+    assert agreement.consenters == ("anna", "bram")
+    assert agreement.concerns == (("carla", "we need a nurse present on Thursdays"),)
+    assert "Concern heard from carla: we need a nurse present on Thursdays" in plain(announced)
+    with Session(app.database) as session:
+        assert session.get(RoundRow, ("W1", round_id)).agreement_number == 1
+        stored = session.exec(select(AgreementRow).where(AgreementRow.version == 2)).one()
+    assert stored.round_id == round_id
+    [report] = [a for a in chat.command("anna", "/report", "09:30") if isinstance(a, PostReport)]
+    lines = render(report.full, "en").splitlines()
+    assert lines[lines.index("Open concerns:") + 1] == "none"
+
+
+def test_a_revision_about_something_else_takes_no_round(app):
+    chat = Chat(app)
+    chat.join("anna", "bram")
+    chat.command("anna", "/agree The desk opens on Wednesdays because caretakers can join", "09:00")
+    [posted] = [
+        a
+        for a in chat.command("bram", "/concerns pizza on Friday", "09:10")
+        if isinstance(a, PostConcernRound)
+    ]
+    chat.answer("anna", posted.round.round_id, None, "09:11")
+    [announced] = [
+        a
+        for a in chat.command(
+            "anna", "/review revise 1 The desk opens on Thursdays because of the market", "09:20"
+        )
+        if isinstance(a, AnnounceAgreement)
+    ]
+    assert (announced.agreement.consenters, announced.agreement.concerns) == (("anna",), ())
+
+
+def test_migration_0012_keeps_decisions_made_before_it_and_goes_down_again(database_url, tagged):
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from bot.database import make_engine
+    from bot.migrate import alembic_config, upgrade
+    from tests.conftest import make_app
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0011")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO agreement (workspace, channel, number, version, text, why, "
+                "recorded_by, owner, consenters, concerns, review_on, lang, status, "
+                "recorded_at, mandates) VALUES ('W1', 'C1', 1, 1, 'tea on Friday', 'morale', "
+                "'ben', 'ben', '[\"ben\"]', '[]', :review, 'en', 'retired', :at, '[]')"
+            ),
+            {"review": (at("09:00") + timedelta(weeks=4)).date(), "at": at("09:00")},
+        )
+        connection.execute(
+            text(
+                'INSERT INTO review_decision (workspace, channel, number, decision, "user", '
+                "at) VALUES ('W1', 'C1', 1, 'retire', 'ben', :at)"
+            ),
+            {"at": at("09:10")},
+        )
+    upgrade(engine)
+    engine.dispose()
+    app = make_app(database_url, tagged)
+    chat = Chat(app)
+    [report] = [a for a in chat.command("ben", "/report", "09:20") if isinstance(a, PostReport)]
+    assert choices(report) == ["#1 “tea on Friday” retired."]
+    app.database.dispose()
+    command.downgrade(alembic_config(database_url), "0011")
+    engine = make_engine(database_url)
+    try:
+        columns = {c["name"] for c in inspect(engine).get_columns("review_decision")}
+        assert "why" not in columns
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM review_decision")).scalar() == 1
+    finally:
+        engine.dispose()
