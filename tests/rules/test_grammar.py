@@ -772,6 +772,32 @@ def test_grammar_mandate_answered_in_a_few_words_of_ones_own(name, args, outcome
     assert parse(name, args) == AnswerRenewal(outcome)
 
 
+@pytest.mark.parametrize("name", ["mandate", "mandaat"])
+@pytest.mark.parametrize(
+    ("args", "outcome"),
+    [("it's unchanged", "renewed"), ("it’s unchanged", "renewed"), ("fine", "renewed"),
+     ("all good", "renewed"), ("still valid", "renewed"), ("nothing has changed", "renewed"),
+     ("oké", "renewed"), ("prima", "renewed"), ("prima zo", "renewed"),
+     ("blijft zo", "renewed"), ("nog steeds hetzelfde", "renewed"), ("klopt nog", "renewed"),
+     ("geldt nog", "renewed"), ("niets gewijzigd", "renewed"), ("tbc", "check"),
+     ("ik vraag het na", "check"), ("ik vraag het even na", "check"),
+     ("moet ik terugkoppelen", "check")],
+)  # fmt: skip
+def test_grammar_mandate_everyday_answers_in_either_language(name, args, outcome):
+    """Read as mandates, these replaced the real one in public ("… with this mandate: oké")."""
+    assert parse(name, args) == AnswerRenewal(outcome)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("mandaat", "ik moet het voorleggen aan mijn directeur"),
+     ("mandate", "I'll ask my manager"), ("mandate", "need to ask my board"),
+     ("mandate", "I have to run this by my director")],
+)  # fmt: skip
+def test_grammar_mandate_checking_with_someone_named_is_checking(name, args):
+    assert parse(name, args) == AnswerRenewal("check", words=args)
+
+
 @pytest.mark.parametrize(
     ("name", "args", "outcome"),
     [("mandate", "check with my organisation first", "check"),
@@ -793,7 +819,9 @@ def test_grammar_mandate_answer_with_more_words_keeps_them_to_confirm_back(name,
      ("'s avonds de roosters", "'s avonds de roosters")],
 )  # fmt: skip
 def test_grammar_mandate_text_and_in_quotes_as_written(args, text):
-    assert parse("mandate", args) == SetMandate(text)
+    parsed = parse("mandate", args)
+    assert isinstance(parsed, SetMandate)
+    assert (parsed.text, parsed.quoted) == (text, text != args)
 
 
 @pytest.mark.parametrize(
