@@ -561,6 +561,16 @@ _NOT_A_SUBJECT_AFTER = frozenset({
     "than", "like", "during", "without", "in", "on", "op", "van", "over", "na", "met",
     "voor", "door", "bij", "om", "uit", "naar", "tegen", "zonder", "dan", "als",
 })  # fmt: skip
+# "It" is no subject of "review" ("it reviews"), nor "het" an article of "herziening" ("de
+# herziening"): before such a clause word they are the object the reason ends with.
+_OBJECT_PRONOUNS = frozenset({"it", "het"})
+_REVIEW_WITH_NO_SUBJECT_IT = frozenset({"review", "evaluate", "herziening"})
+# Before a word in -s, these make it a verb ("it works", "everyone helps"), not a plural
+# noun that opens its sentence ("auditors review on May 1").
+_SINGULAR_SUBJECTS = frozenset({
+    "it", "he", "she", "this", "that", "everyone", "everybody", "someone", "somebody",
+    "nobody", "one",
+})  # fmt: skip
 _OPENS_A_SENTENCE = frozenset({"and", "but", "so", "or", "en", "maar", "dus"})
 _AND = re.compile(r"\s*(?:,|&|\band\b|\ben\b)\s*", re.IGNORECASE)
 ONE_OWNER = Say.of(N_("An agreement has one owner: name one member, like owner @anna."))
@@ -771,6 +781,8 @@ def _within_the_reason(before: str, word: str) -> bool:
     words = before.split()
     last = words[-1].lower() if words else ""
     previous = words[-2].lower() if len(words) > 1 else ""
+    if last in _OBJECT_PRONOUNS and word in _REVIEW_WITH_NO_SUBJECT_IT:
+        return False  # "because everyone needs it review in 6 weeks": "it" ends the reason
     if (
         word in _DUTCH_CLAUSE_WORDS
         and last in _DUTCH_FINITE
@@ -788,6 +800,8 @@ def _within_the_reason(before: str, word: str) -> bool:
         if word[-1] in ".,;:!?" or word.lower() in _OPENS_A_SENTENCE:
             break
         opening.append(word.lower())
+    if len(opening) == 1 and opening[0] in _SINGULAR_SUBJECTS:
+        return False  # "because it works review in 6 weeks": "works" is its verb
     return len(opening) == 0 or (len(opening) == 1 and opening[0] not in _NOT_A_SUBJECT_AFTER)
 
 

@@ -593,6 +593,25 @@ def test_grammar_a_plural_noun_not_opening_its_sentence_leaves_the_review_clause
 
 
 @pytest.mark.parametrize(
+    ("name", "args", "why", "review_on"),
+    [("agree", "x because it works review in 6 weeks", "it works", date(2026, 4, 13)),
+     ("agree", "x because it helps review next month", "it helps", date(2026, 4, 2)),
+     ("agree", "x because everyone needs it review in 6 weeks", "everyone needs it",
+      date(2026, 4, 13)),
+     ("agree", "x because everyone can make it review in 6 weeks", "everyone can make it",
+      date(2026, 4, 13)),
+     ("afspraak", "x want dan weet iedereen het herziening over 6 weken",
+      "want dan weet iedereen het", date(2026, 4, 13))],
+)  # fmt: skip
+def test_grammar_a_review_date_after_a_reason_ending_in_it_is_the_review(
+    name, args, why, review_on
+):
+    """The date was swallowed into the reason and the agreement got the default review."""
+    result = parse(name, args)
+    assert isinstance(result, Agree) and (result.why, result.review_on) == (why, review_on)
+
+
+@pytest.mark.parametrize(
     ("name", "args"),
     [
         ("agree", "x because y review the 1st of May"),
