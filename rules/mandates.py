@@ -161,10 +161,10 @@ _AN_ANSWER_AT_MOST = 4
 
 def _kept_short_words(mandate: str, words: str) -> Say:
     return Say.of(
-        N_("Your mandate stays: {mandate}. I did not replace it with “{words}”, which may be "
-           "an answer rather than a mandate. Renew it with /mandate renew, or say /mandate "
-           "check to check with your organisation first. To make it your new mandate, give "
-           'it in quotes: /mandate "{words}"'),
+        N_("I did not replace your mandate with “{words}”, which may be an answer rather "
+           "than a mandate. Renew it with /mandate renew, or say /mandate check to check with "
+           'your organisation first. To make it your new mandate, give it in quotes: /mandate '
+           '"{words}". Your mandate stays: {mandate}'),
         mandate=Quote(mandate),
         words=Quote(words),
     )  # fmt: skip

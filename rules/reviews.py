@@ -243,7 +243,7 @@ def _says_already(parsed: ReviewAgreement, agreement: Agreement) -> bool:
 
 def _unchanged(agreement: Agreement) -> Say:
     return Say.of(
-        N_("Agreement #{number} already says this: {text}. Nothing is changed."),
+        N_("Nothing is changed: agreement #{number} already says this: {text}"),
         number=agreement.number,
         text=Quote(agreement.text),
     )

@@ -427,13 +427,13 @@ def test_agreement_revised_to_what_it_already_says_is_no_new_version(app):
     [reply] = chat.command("david", line, "09:02")
     assert isinstance(reply, Reply) and reply.private and reply.user == "david"
     assert chat.texts()[-1] == (
-        "Agreement #1 already says this: We deploy on green before noon. Nothing is changed."
+        "Nothing is changed: agreement #1 already says this: We deploy on green before noon"
     )
     chat.command(
         "david", "/herziening herzien 1 We deploy on green before noon omdat it is safe", "09:03"
     )
     assert chat.texts()[-1] == (
-        "Afspraak #1 zegt dit al: We deploy on green before noon. Er verandert niets."
+        "Er verandert niets: afspraak #1 zegt dit al: We deploy on green before noon"
     )
     [listed] = chat.command("david", "/agreements", "09:04")
     assert "#1 We deploy on green before noon (because it is safe)." in plain(listed)
