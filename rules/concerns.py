@@ -169,16 +169,17 @@ def _already_open(round_: Round, user: str) -> Say:
     longer needed: by `user`, or by whoever asked for it or proposed it."""
     if user in (round_.proposer, round_.started_by):
         text = N_(
-            "A concern round is already open here, about: {proposal}. Let it close first, so "
-            "that everyone can answer one question at a time. If it is no longer needed, you "
-            "can withdraw it with /concerns withdraw."
+            "A concern round is already open here. Let it close first, so that everyone can "
+            "answer one question at a time. If it is no longer needed, you can withdraw it "
+            "with /concerns withdraw. It is about: {proposal}"
         )
     else:
         text = N_(
-            "A concern round is already open here, about: {proposal}. Let it close first, so "
-            "that everyone can answer one question at a time. Whoever asked for it or proposed "
-            "it can withdraw it with /concerns withdraw."
+            "A concern round is already open here. Let it close first, so that everyone can "
+            "answer one question at a time. Whoever asked for it or proposed it can withdraw "
+            "it with /concerns withdraw. It is about: {proposal}"
         )
+    # The proposal ends the message: a full stop after it would double its own.
     return Say.of(text, proposal=Quote(round_.proposal))
 
 

@@ -370,6 +370,9 @@ class ShowMandates:
 @dataclass(frozen=True, slots=True)
 class SetMandate:
     text: str
+    # In quotes, the text is a mandate as written; unquoted, a few words may be an answer
+    # to the renewal question in words the grammar does not know.
+    quoted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -558,6 +561,16 @@ _NOT_A_SUBJECT_AFTER = frozenset({
     "of", "about", "for", "with", "after", "before", "from", "by", "at", "to", "into",
     "than", "like", "during", "without", "in", "on", "op", "van", "over", "na", "met",
     "voor", "door", "bij", "om", "uit", "naar", "tegen", "zonder", "dan", "als",
+})  # fmt: skip
+# "It" is no subject of "review" ("it reviews"), nor "het" an article of "herziening" ("de
+# herziening"): before such a clause word they are the object the reason ends with.
+_OBJECT_PRONOUNS = frozenset({"it", "het"})
+_REVIEW_WITH_NO_SUBJECT_IT = frozenset({"review", "evaluate", "herziening"})
+# Before a word in -s, these make it a verb ("it works", "everyone helps"), not a plural
+# noun that opens its sentence ("auditors review on May 1").
+_SINGULAR_SUBJECTS = frozenset({
+    "it", "he", "she", "this", "that", "everyone", "everybody", "someone", "somebody",
+    "nobody", "one",
 })  # fmt: skip
 _OPENS_A_SENTENCE = frozenset({"and", "but", "so", "or", "en", "maar", "dus"})
 _AND = re.compile(r"\s*(?:,|&|\band\b|\ben\b)\s*", re.IGNORECASE)
@@ -769,6 +782,8 @@ def _within_the_reason(before: str, word: str) -> bool:
     words = before.split()
     last = words[-1].lower() if words else ""
     previous = words[-2].lower() if len(words) > 1 else ""
+    if last in _OBJECT_PRONOUNS and word in _REVIEW_WITH_NO_SUBJECT_IT:
+        return False  # "because everyone needs it review in 6 weeks": "it" ends the reason
     if (
         word in _DUTCH_CLAUSE_WORDS
         and last in _DUTCH_FINITE
@@ -786,6 +801,8 @@ def _within_the_reason(before: str, word: str) -> bool:
         if word[-1] in ".,;:!?" or word.lower() in _OPENS_A_SENTENCE:
             break
         opening.append(word.lower())
+    if len(opening) == 1 and opening[0] in _SINGULAR_SUBJECTS:
+        return False  # "because it works review in 6 weeks": "works" is its verb
     return len(opening) == 0 or (len(opening) == 1 and opening[0] not in _NOT_A_SUBJECT_AFTER)
 
 
@@ -1108,29 +1125,40 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
 
 
 _RENEWED = {
-    "renew", "renewed", "renewing", "extend", "extended", "ok", "okay", "yes", "unchanged",
-    "same", "confirm", "confirmed", "vernieuw", "vernieuwd", "vernieuwen", "verleng",
-    "verlengd", "verlengen", "akkoord", "ja", "ongewijzigd", "onveranderd", "hetzelfde",
-    "zelfde", "idem", "bevestig", "bevestigd", "bevestigen",
+    "renew", "renewed", "renewing", "extend", "extended", "ok", "okay", "oke", "yes", "yep",
+    "sure", "fine", "valid", "stands", "holds", "ditto", "unchanged", "same", "confirm",
+    "confirmed", "vernieuw", "vernieuwd", "vernieuwen", "verleng", "verlengd", "verlengen",
+    "akkoord", "ja", "prima", "klopt", "geldt", "geldig", "ongewijzigd", "onveranderd",
+    "hetzelfde", "zelfde", "idem", "bevestig", "bevestigd", "bevestigen",
 }  # fmt: skip
 _RENEWED_PHRASES = (
-    ("as", "before"), ("as", "it", "was"), ("as", "is"), ("no", "change"), ("no", "changes"),
-    ("nothing", "changed"), ("zoals", "het", "was"), ("zoals", "eerder"), ("zoals", "voorheen"),
-    ("zoals", "het", "is"), ("geen", "wijziging"), ("geen", "wijzigingen"),
-    ("niets", "veranderd"), ("niks", "veranderd"),
+    ("as", "before"), ("as", "it", "was"), ("as", "is"), ("as", "agreed"), ("no", "change"),
+    ("no", "changes"), ("nothing", "changed"), ("nothing", "has", "changed"),
+    ("nothing", "new"), ("all", "good"), ("all", "fine"), ("carry", "on"), ("keep", "it"),
+    ("zoals", "het", "was"), ("zoals", "eerder"), ("zoals", "voorheen"), ("zoals", "het", "is"),
+    ("zoals", "afgesproken"), ("geen", "wijziging"), ("geen", "wijzigingen"),
+    ("niets", "veranderd"), ("niks", "veranderd"), ("niets", "gewijzigd"),
+    ("niks", "gewijzigd"), ("niets", "nieuws"), ("goed", "zo"), ("gelijk", "gebleven"),
+    ("mag", "blijven"), ("blijft", "zo"), ("staat", "nog"),
 )  # fmt: skip
 _CHECK = {
-    "check", "checking", "consult", "consulting", "verify", "pending", "navragen", "navraag",
-    "checken", "overleggen", "overleg", "nagaan", "afstemmen", "ruggespraak",
+    "check", "checking", "consult", "consulting", "verify", "pending", "ask", "asking", "tbc",
+    "navragen", "navraag", "nagevraagd", "checken", "overleggen", "overleg", "nagaan",
+    "afstemmen", "ruggespraak", "terugkoppelen", "voorleggen",
 }  # fmt: skip
+_CHECK_PHRASES = (
+    ("run", "this", "by"), ("run", "it", "by"), ("get", "back"), ("be", "confirmed"),
+    ("vraag", "het", "na"), ("vraag", "het", "even", "na"), ("vraag", "na"),
+)  # fmt: skip
 # Words before the answer that do not change it: "I need to check", "my mandate is
-# unchanged", "ik moet nog even navragen", "mijn mandaat blijft hetzelfde".
+# unchanged", "it's unchanged" ("it s"), "ik moet nog even navragen", "mijn mandaat blijft
+# hetzelfde", "het wordt nagevraagd".
 _BEFORE_THE_ANSWER = {
-    "i", "ll", "m", "am", "we", "re", "need", "needs", "have", "has", "got", "must", "will",
-    "shall", "should", "want", "going", "to", "first", "still", "just", "let", "me", "the",
-    "it", "is", "stays", "remains", "my", "our", "mandate", "ik", "wij", "moet", "moeten",
-    "ga", "gaan", "wil", "zal", "even", "nog", "eerst", "wel", "het", "blijft",
-    "mijn", "ons", "onze", "mandaat",
+    "i", "ll", "m", "s", "am", "we", "re", "need", "needs", "have", "has", "got", "must",
+    "will", "shall", "should", "want", "going", "to", "first", "still", "just", "let", "me",
+    "the", "it", "is", "stays", "remains", "my", "our", "mandate", "ik", "wij", "moet",
+    "moeten", "ga", "gaan", "wil", "zal", "even", "nog", "steeds", "eerst", "wel", "het",
+    "blijft", "wordt", "mijn", "ons", "onze", "mandaat",
 }  # fmt: skip
 _QUOTES = {'"': '"', "“": "”", "„": "”", "'": "'", "‘": "’"}
 
@@ -1147,7 +1175,7 @@ def _mandate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         return UsageError(
             spec, Say.of(N_("A mandate needs words: what may you agree to for your organisation?"))
         )
-    return SetMandate(one_line(text)[:500])
+    return SetMandate(one_line(text)[:500], quoted=quoted is not None)
 
 
 def _quoted_whole(args: str) -> str | None:
@@ -1164,21 +1192,35 @@ def _renewal_answer(args: str) -> AnswerRenewal | None:
     """Renewed or check, when the words start with one, after words like "I need to":
     people answer the question in their own words, and read as a mandate those words
     would replace their real one."""
-    words = _keyword(args).split()
+    words = _without_accents(_keyword(args)).split()
     start = 0
     while start < len(words) - 1 and words[start] in _BEFORE_THE_ANSWER:
         start += 1
     first = words[start] if words else ""
-    phrase = next((p for p in _RENEWED_PHRASES if tuple(words[start : start + len(p)]) == p), ())
-    if phrase or first in _RENEWED:
-        outcome, taken = "renewed", set(phrase) | _RENEWED
-    elif first in _CHECK:
-        outcome, taken = "check", _CHECK
+    # "blijft zo", "staat nog": the phrase may start with a word that is also skipped.
+    renewed = _phrase_at(words, start, _RENEWED_PHRASES) or _phrase_at(words, 0, _RENEWED_PHRASES)
+    checked = _phrase_at(words, start, _CHECK_PHRASES)
+    if renewed or first in _RENEWED:
+        outcome, taken = "renewed", set(renewed) | _RENEWED
+    elif checked or first in _CHECK:
+        outcome, taken = "check", set(checked) | _CHECK
     else:
         return None
     said = set(_BEFORE_THE_ANSWER) | taken | {w for p in _RENEWED_PHRASES for w in p}
     more = any(word not in said for word in words)
     return AnswerRenewal(outcome, words=one_line(args)[:500] if more else None)
+
+
+def _phrase_at(
+    words: list[str], start: int, phrases: tuple[tuple[str, ...], ...]
+) -> tuple[str, ...]:
+    return next((p for p in phrases if tuple(words[start : start + len(p)]) == p), ())
+
+
+def _without_accents(text: str) -> str:
+    """Accents dropped, also when typed as a separate mark: "oké" says "oke"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _meeting(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:

@@ -44,6 +44,11 @@ def set_mandate(command: Command, state: TableState) -> list[Action]:
     assert isinstance(parsed, SetMandateCommand)
     event = command.event
     lang = language(state, command.lang)
+    current = state.member(event.user).mandate
+    if current is not None and not parsed.quoted and len(parsed.text.split()) <= _AN_ANSWER_AT_MOST:
+        # "fine", "klopt nog", "tbc": posted as the new mandate these would replace the real
+        # one in public. A short new mandate is given in quotes.
+        return [private(event, event.user, _kept_short_words(current, parsed.text), lang)]
     actions: list[Action] = [
         NoteMember(workspace=event.workspace, channel=event.channel, user=event.user, at=event.at),
         SetMandate(
@@ -148,6 +153,21 @@ def _read_as(outcome: str, mandate: str, words: str) -> Lines:
                     mandate=Quote(mandate))
     )  # fmt: skip
     return Lines((read, _meant_as_a_mandate(words)))
+
+
+# Unquoted words this short, from someone who has a mandate, read as an answer.
+_AN_ANSWER_AT_MOST = 4
+
+
+def _kept_short_words(mandate: str, words: str) -> Say:
+    return Say.of(
+        N_("I did not replace your mandate with “{words}”, which may be an answer rather "
+           "than a mandate. Renew it with /mandate renew, or say /mandate check to check with "
+           'your organisation first. To make it your new mandate, give it in quotes: /mandate '
+           '"{words}". Your mandate stays: {mandate}'),
+        mandate=Quote(mandate),
+        words=Quote(words),
+    )  # fmt: skip
 
 
 def _meant_as_a_mandate(words: str) -> Say:

@@ -320,7 +320,6 @@ def answer_watches(
     *,
     thread_id: str | None,
     by: str | None,
-    lenient: bool = False,
     posted_at: datetime | None = None,
 ) -> list[Action]:
     """Close every watch this proposal answers.
@@ -328,9 +327,9 @@ def answer_watches(
     An open watch is answered within its window, from the top level or its own thread.
     A nudged one is still answered from its own thread: the author followed up; so is
     one the retention sweep let go unanswered ("expired"), which the report still names.
-    `lenient` (a person said "this was a proposal") drops the window. `posted_at`: when
-    the proposal was posted, if not at the event (a message said later to propose
-    something answers only the problems before it).
+    `posted_at`: when the proposal was posted, if not at the event (a message said later
+    to propose something answers what it would have answered then, and no more: not
+    problems posted after it, nor ones whose window had passed).
     """
     actions: list[Action] = []
     cutoff = event.at if posted_at is None else posted_at
@@ -340,8 +339,8 @@ def answer_watches(
         for watch in earlier
         if watch.in_scope_of(thread_id)
         and (
-            (watch.status in ("open", "doubtful") and (lenient or event.at <= watch.deadline))
-            or (watch.status in NUDGED and (lenient or thread_id is not None))
+            (watch.status in ("open", "doubtful") and cutoff <= watch.deadline)
+            or (watch.status in NUDGED and thread_id is not None)
         )
     ]
     # Its author's copies of the same words (a double post) are answered with it.
@@ -550,7 +549,7 @@ def on_relabelled(
         if answers_itself:
             actions += _close(event, watch, "answered", event.at, answered_by=watch.problem_id)
         actions += answer_watches(
-            state.watches, event, thread_id=event.thread_id, by=event.message_id, lenient=True,
+            state.watches, event, thread_id=event.thread_id, by=event.message_id,
             posted_at=None if watch is None else watch.posted_at,
         )  # fmt: skip
         thanks = (

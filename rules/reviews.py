@@ -26,6 +26,7 @@ from rules.agreements import (
     reason_param,
     reason_words,
     review_key,
+    wording,
 )
 from rules.grammar import ReviewAgreement
 from rules.say import N_, Day, Lines, Member, Quote, Say, Text
@@ -247,6 +248,8 @@ def _revise(
 ) -> list[Action]:
     parsed = command.parsed
     event = command.event
+    if _says_already(parsed, agreement):  # two people typed the same revision
+        return [private(event, event.user, _unchanged(agreement), lang)]
     same = already_agreed(state, parsed.new_text, besides=agreement.number)
     if same is not None:  # two current agreements would say the same
         return [private(event, event.user, _already(same, agreement.number), lang)]
@@ -315,6 +318,25 @@ def _link(event, round_: Round | None, number: int) -> list[Action]:
             number=number,
         )
     ]  # fmt: skip
+
+
+def _says_already(parsed: ReviewAgreement, agreement: Agreement) -> bool:
+    """The revision's words, reason and lesson are the agreement's own: a new version
+    would change nothing but drop everyone's consent. New words under the same reason,
+    or a new reason under the same words, is a revision."""
+    return (
+        wording(parsed.new_text or "") == wording(agreement.text)
+        and wording(parsed.why or agreement.why) == wording(agreement.why)
+        and parsed.lesson in (None, agreement.lesson)
+    )
+
+
+def _unchanged(agreement: Agreement) -> Say:
+    return Say.of(
+        N_("Nothing is changed: agreement #{number} already says this: {text}"),
+        number=agreement.number,
+        text=Quote(agreement.text),
+    )
 
 
 def _already(same: Agreement, revised: int) -> Say:

@@ -84,34 +84,34 @@ def assign(command: Command, state: TableState) -> list[Action]:
             )
         ]
     if role.holder == parsed.user:
-        return [
-            private(
-                event,
-                event.user,
-                Say.of(
-                    N_("{member} holds the role {role} already."),
-                    member=Member(parsed.user),
-                    role=Quote(role.name),
-                ),
-                lang,
+        held = (
+            Say.of(N_("You hold the role {role} already."), role=Quote(role.name))
+            if parsed.user == event.user
+            else Say.of(
+                N_("{member} holds the role {role} already."),
+                member=Member(parsed.user),
+                role=Quote(role.name),
             )
-        ]
+        )
+        return [private(event, event.user, held, lang)]
     if role.holder not in (None, event.user) and role.holder in state.roster:
         # Working in roles: the holder passes their tasks on; nobody takes them away.
         return [private(event, event.user, _ask_the_holder(role), lang)]
     if not parsed.handover and role.holder not in (None, parsed.user):
-        return [
-            private(
-                event,
-                event.user,
-                Say.of(
-                    N_("{member} holds the role {role}. Pass it on with /role handover."),
-                    member=Member(role.holder),
-                    role=Quote(role.name),
-                ),
-                lang,
+        # Only the holder gets here while at the table (see above): told as "you".
+        pass_it_on = (
+            Say.of(
+                N_("You hold the role {role}. Pass it on with /role handover."),
+                role=Quote(role.name),
             )
-        ]
+            if role.holder == event.user
+            else Say.of(
+                N_("{member} holds the role {role}. Pass it on with /role handover."),
+                member=Member(role.holder),
+                role=Quote(role.name),
+            )
+        )
+        return [private(event, event.user, pass_it_on, lang)]
     change = AssignRole(
         workspace=event.workspace, channel=event.channel, name=role.name, user=parsed.user,
         at=event.at,

@@ -444,6 +444,29 @@ def test_agreement_revised_to_its_own_words_with_a_new_reason_is_a_revision(app)
     assert announced.agreement.why == "red builds block everyone"
 
 
+def test_agreement_revised_to_what_it_already_says_is_no_new_version(app):
+    """Emma then David typed the same revision: a third, identical version recorded
+    David's consent alone and dropped Emma's."""
+    chat = Chat(app)
+    chat.command("chris", "/agree We deploy on green because it is safe", "09:00")
+    line = "/review revise 1 We deploy on green before noon because it is safe"
+    chat.command("emma", line, "09:01")
+    [reply] = chat.command("david", line, "09:02")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "david"
+    assert chat.texts()[-1] == (
+        "Nothing is changed: agreement #1 already says this: We deploy on green before noon"
+    )
+    chat.command(
+        "david", "/herziening herzien 1 We deploy on green before noon omdat it is safe", "09:03"
+    )
+    assert chat.texts()[-1] == (
+        "Er verandert niets: afspraak #1 zegt dit al: We deploy on green before noon"
+    )
+    [listed] = chat.command("david", "/agreements", "09:04")
+    assert "#1 We deploy on green before noon (because it is safe)." in plain(listed)
+    assert "Consent: emma." in plain(listed)
+
+
 def test_agreement_export_to_csv_runs_no_formula_in_a_spreadsheet(app):
     import csv
     import io

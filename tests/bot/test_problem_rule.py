@@ -344,6 +344,35 @@ def test_problem_rule_has_proposal_answers_the_problem_and_stores_the_correction
     assert watches == {"09:00": "answered", "09:01": "nudged"}
 
 
+def test_problem_rule_has_proposal_answers_others_only_as_a_proposal_posted_then_would(app):
+    """Emma's "it has a proposal" on Tuesday closed Joost's Monday problem, long nudged
+    and in no thread of hers: a correction answers what her message answered when posted."""
+    from bot import views
+
+    chat = Chat(app)
+    chat.say("joost", "#problem the waiting list keeps growing", "08:00")
+    chat.say("ben", "#problem the canteen is closed", "10:58")
+    chat.say("emma", "#problem rent is missed, I'd send a reminder", "11:00")
+    chat.tick("11:11")
+    chat.command("emma", "/has-proposal", "11:12")
+    counts = views.problem_counts(app.database, "W1")
+    # emma's own is answered; ben's, posted within the window before hers, was nudged
+    # at 11:08 and so is answered only from its own thread; joost's stays too.
+    assert (counts.answered, counts.nudged) == (1, 2)
+
+
+def test_problem_rule_has_proposal_answers_an_open_problem_within_its_window(app):
+    from bot import views
+
+    chat = Chat(app)
+    chat.say("ben", "#problem the canteen is closed", "09:00")
+    chat.say("emma", "#problem rent is missed, I'd send a reminder", "09:05")
+    chat.command("emma", "/has-proposal", "09:08")
+    chat.tick("12:00")
+    assert nudges(chat) == []
+    assert views.problem_counts(app.database, "W1").answered == 2
+
+
 @pytest.mark.parametrize("has_proposal", [True, False])
 def test_problem_rule_a_button_on_a_dutch_nudge_is_answered_in_dutch(app, has_proposal):
     chat = Chat(app)

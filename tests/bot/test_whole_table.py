@@ -624,7 +624,12 @@ def test_roles_assign_refuses_to_take_a_held_role(app):
     chat.command("anna", "/rol toevoegen notulist houdt het verslag bij", "09:00")
     chat.command("anna", "/rol toewijzen notulist @ben", "09:01")
     private_to(chat.command("ben", "/rol toewijzen notulist @chris", "09:02"), "ben")
-    assert chat.texts()[-1] == "ben heeft de rol notulist. Draag hem over met /rol overdragen."
+    # The holder is told as "you", not in the third person.
+    assert chat.texts()[-1] == "Je hebt de rol notulist. Draag hem over met /rol overdragen."
+    private_to(chat.command("ben", "/role assign notulist @chris", "09:03"), "ben")
+    assert chat.texts()[-1] == "You hold the role notulist. Pass it on with /role handover."
+    private_to(chat.command("ben", "/role assign notulist @ben", "09:04"), "ben")
+    assert chat.texts()[-1] == "You hold the role notulist already."
 
 
 @pytest.mark.parametrize(
@@ -636,8 +641,8 @@ def test_roles_assign_refuses_to_take_a_held_role(app):
         ("/role assign minutes @carla", "anna holds the role minutes; only they can hand it "
          "over while they are at this table. You could ask them to: /role handover minutes "
          "@name"),
-        ("/rol overdragen minutes @ben", "anna heeft de rol minutes; alleen die kan hem "
-         "overdragen zolang die aan deze tafel zit. Je kunt het hun vragen: /rol overdragen "
+        ("/rol overdragen minutes @ben", "anna heeft de rol minutes en kan die als enige "
+         "overdragen, zolang anna aan deze tafel zit. Je kunt anna vragen: /rol overdragen "
          "minutes @naam"),
     ],
 )  # fmt: skip

@@ -180,16 +180,17 @@ def test_a_second_round_waits_and_the_asker_hears_they_can_withdraw_the_first(ap
     chat.join("anna", "ben", "chris")
     start(chat)
     mine = chat.command("ben", "/concerns we move the standup", "09:10")
+    # The proposal ends the message: "…1.4.. Let it close" doubled its full stop.
     assert private_texts(mine, "ben") == [
-        "A concern round is already open here, about: pin the base image to 1.4. Let it close "
-        "first, so that everyone can answer one question at a time. If it is no longer needed, "
-        "you can withdraw it with /concerns withdraw."
+        "A concern round is already open here. Let it close first, so that everyone can "
+        "answer one question at a time. If it is no longer needed, you can withdraw it with "
+        "/concerns withdraw. It is about: pin the base image to 1.4"
     ]
     theirs = chat.command("chris", "/zorgen we verplaatsen de standup", "09:11")
     assert private_texts(theirs, "chris") == [
-        "Hier loopt al een zorgenronde, over: pin the base image to 1.4. Wacht tot die "
-        "gesloten is, zodat iedereen één vraag tegelijk kan beantwoorden. Wie erom vroeg of "
-        "wie het voorstel deed, kan ze intrekken met /zorgen intrekken."
+        "Hier loopt al een zorgenronde. Wacht tot die gesloten is, zodat iedereen één vraag "
+        "tegelijk kan beantwoorden. Wie erom vroeg of wie het voorstel deed, kan ze intrekken "
+        "met /zorgen intrekken. Ze gaat over: pin the base image to 1.4"
     ]
     assert [a for a in mine + theirs if isinstance(a, PostConcernRound)] == []
 

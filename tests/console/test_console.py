@@ -173,3 +173,24 @@ def test_console_shows_no_edit_of_a_review_message_it_never_showed(tmp_path, rul
     text = "\n".join(shown)
     assert "review message" not in text
     assert shown[-1].startswith("[bot in #general]\n    ben kept agreement #1")
+
+
+def test_console_a_few_unknown_words_do_not_replace_a_mandate(tmp_path, rule_classifier):
+    """Typing "/mandate oké" after a meeting posted "… with this mandate: oké" and lost the real
+    one; words the grammar does not know as an answer are kept private when few."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(
+        ["/as pieter", "/tafel aanschuiven Gemeente Utrecht",
+         "/mandaat afspraken over huisvesting tot 10 woningen", "/vergadering start",
+         "/vergadering einde", "/mandaat oké", "/mandaat nog niet, eerst overleggen",
+         "/as sarah", "/table join Gemeente Utrecht", "/mandate pilots up to 20k euro",
+         "/mandate it's unchanged", "/mandate waiting for my director",
+         '/mandate "pilots up to 30k"', "/mandate"]
+    )  # fmt: skip
+    text = "\n".join(shown)
+    assert "met dit mandaat: oké" not in text
+    assert "with this mandate: it's unchanged" not in text
+    assert "Je mandaat blijft: afspraken over huisvesting tot 10 woningen" in text
+    assert "Your mandate stays: pilots up to 20k euro" in text
+    assert "pieter: afspraken over huisvesting tot 10 woningen (renewed" in text
+    assert "sarah: pilots up to 30k (renewed" in text

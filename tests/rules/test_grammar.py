@@ -615,6 +615,25 @@ def test_grammar_a_plural_noun_not_opening_its_sentence_leaves_the_review_clause
 
 
 @pytest.mark.parametrize(
+    ("name", "args", "why", "review_on"),
+    [("agree", "x because it works review in 6 weeks", "it works", date(2026, 4, 13)),
+     ("agree", "x because it helps review next month", "it helps", date(2026, 4, 2)),
+     ("agree", "x because everyone needs it review in 6 weeks", "everyone needs it",
+      date(2026, 4, 13)),
+     ("agree", "x because everyone can make it review in 6 weeks", "everyone can make it",
+      date(2026, 4, 13)),
+     ("afspraak", "x want dan weet iedereen het herziening over 6 weken",
+      "want dan weet iedereen het", date(2026, 4, 13))],
+)  # fmt: skip
+def test_grammar_a_review_date_after_a_reason_ending_in_it_is_the_review(
+    name, args, why, review_on
+):
+    """The date was swallowed into the reason and the agreement got the default review."""
+    result = parse(name, args)
+    assert isinstance(result, Agree) and (result.why, result.review_on) == (why, review_on)
+
+
+@pytest.mark.parametrize(
     ("name", "args"),
     [
         ("agree", "x because y review the 1st of May"),
@@ -794,6 +813,32 @@ def test_grammar_mandate_answered_in_a_few_words_of_ones_own(name, args, outcome
     assert parse(name, args) == AnswerRenewal(outcome)
 
 
+@pytest.mark.parametrize("name", ["mandate", "mandaat"])
+@pytest.mark.parametrize(
+    ("args", "outcome"),
+    [("it's unchanged", "renewed"), ("it’s unchanged", "renewed"), ("fine", "renewed"),
+     ("all good", "renewed"), ("still valid", "renewed"), ("nothing has changed", "renewed"),
+     ("oké", "renewed"), ("prima", "renewed"), ("prima zo", "renewed"),
+     ("blijft zo", "renewed"), ("nog steeds hetzelfde", "renewed"), ("klopt nog", "renewed"),
+     ("geldt nog", "renewed"), ("niets gewijzigd", "renewed"), ("tbc", "check"),
+     ("ik vraag het na", "check"), ("ik vraag het even na", "check"),
+     ("moet ik terugkoppelen", "check")],
+)  # fmt: skip
+def test_grammar_mandate_everyday_answers_in_either_language(name, args, outcome):
+    """Read as mandates, these replaced the real one in public ("… with this mandate: oké")."""
+    assert parse(name, args) == AnswerRenewal(outcome)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("mandaat", "ik moet het voorleggen aan mijn directeur"),
+     ("mandate", "I'll ask my manager"), ("mandate", "need to ask my board"),
+     ("mandate", "I have to run this by my director")],
+)  # fmt: skip
+def test_grammar_mandate_checking_with_someone_named_is_checking(name, args):
+    assert parse(name, args) == AnswerRenewal("check", words=args)
+
+
 @pytest.mark.parametrize(
     ("name", "args", "outcome"),
     [("mandate", "check with my organisation first", "check"),
@@ -815,7 +860,9 @@ def test_grammar_mandate_answer_with_more_words_keeps_them_to_confirm_back(name,
      ("'s avonds de roosters", "'s avonds de roosters")],
 )  # fmt: skip
 def test_grammar_mandate_text_and_in_quotes_as_written(args, text):
-    assert parse("mandate", args) == SetMandate(text)
+    parsed = parse("mandate", args)
+    assert isinstance(parsed, SetMandate)
+    assert (parsed.text, parsed.quoted) == (text, text != args)
 
 
 @pytest.mark.parametrize(
