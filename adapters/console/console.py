@@ -25,9 +25,11 @@ from bot.presenting import plain
 from bot.store import review_message_key
 from rules.actions import (
     AnnounceReview,
+    AskRenewal,
     CloseReview,
     Outbound,
     PostReport,
+    RemindMembers,
     Reply,
     SendNudge,
     UpdateRoundProgress,
@@ -36,6 +38,7 @@ from rules.classifier import LABELS
 from rules.conversation import previous_indexes
 from rules.durations import DurationError, parse_duration
 from rules.events import CommandInvoked, Event, MemberJoined, MessagePosted, MessageRelabelled
+from rules.i18n import render
 
 WORKSPACE = "console"
 CONSOLE_COMMANDS = {
@@ -292,8 +295,15 @@ def render_for_console(action: Outbound) -> str:
     text = plain(action)
     if isinstance(action, SendNudge):
         header = f"[bot → {action.user}, privately]"
-    elif isinstance(action, Reply | PostReport) and action.private:
+    elif isinstance(action, PostReport) and action.private:
+        # Slack and Discord send the one who asked the whole report, not its summary.
+        text = render(action.full, action.lang)
         header = f"[bot → {action.user}, only they see this]"
+    elif isinstance(action, Reply) and action.private:
+        header = f"[bot → {action.user}, only they see this]"
+    elif isinstance(action, RemindMembers) or (isinstance(action, AskRenewal) and action.reminder):
+        # Reminders go to those who have not answered, one by one: direct messages.
+        header = f"[bot → {', '.join(action.users)}, privately]"
     elif (edited := _edited_message(action)) is not None:
         # On Slack and Discord the earlier message changes in place: not a new message.
         header = f"[bot updates {edited} in #{action.channel}]"

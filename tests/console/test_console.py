@@ -194,3 +194,18 @@ def test_console_a_few_unknown_words_do_not_replace_a_mandate(tmp_path, rule_cla
     assert "Your mandate stays: pilots up to 20k euro" in text
     assert "pieter: afspraken over huisvesting tot 10 woningen (renewed" in text
     assert "sarah: pilots up to 30k (renewed" in text
+
+
+def test_console_shows_reminders_as_private_and_a_private_report_whole(tmp_path, rule_classifier):
+    """Slack and Discord send a round's reminders to those who have not answered, one by
+    one, and the one who asked for /report the whole report: the console showed the
+    reminders as posted in the channel and only the report's short form."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    agreed = [f"/agree we do chore {n} weekly because reason {n}" for n in range(1, 8)]
+    console.run(["/as ben", *agreed, "/as ann", "/concerns we move standup to ten",
+                 "/wait 1d", "/as ben", "/report"])  # fmt: skip
+    reminders = [s for s in shown if "A friendly reminder" in s]
+    assert reminders and all(s.startswith("[bot → ben, privately]") for s in reminders)
+    [report] = [s for s in shown if "Report of this table" in s]
+    assert report.startswith("[bot → ben, only they see this]")
+    assert "#7 we do chore 7 weekly" in report and "see the full report" not in report
