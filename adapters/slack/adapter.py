@@ -415,7 +415,7 @@ class SlackAdapter:
         and the new one's members are read now, those of the other organisation too."""
         self._synced.discard((workspace, old))
         self._member_of.pop((workspace, old), None)
-        await self.sync_roster(workspace, new, force=True)
+        await self.sync_roster(workspace, new, force=True, keep=True)
 
     def forget_channel(self, workspace: str, channel: str) -> None:
         self._synced.discard((workspace, channel))

@@ -18,7 +18,9 @@ from tests.helpers import eventually
 from tests.slack.conftest import BOB, CAROL, SECRET, SlackBot, past_ts, start_bot
 from tests.slack.test_rounds import click, start_round
 from tests.standins.database_outage import DatabaseOutage
+from tests.standins.slack_api import BOT_USER_ID
 from tests.standins.slack_requests import (
+    USER_ID,
     event_callback,
     events_api_request,
     message_event,
@@ -74,6 +76,32 @@ async def test_slack_messages_heard_while_the_database_is_down_are_handled_once_
     assert written.count("database reachable again") == 1
     assert "handled 3 event(s) kept while the database did not answer" in written
     assert "Traceback" not in written
+
+
+async def test_slack_channel_id_change_heard_while_the_database_is_down_moves_the_table_later(
+    down, operator_log
+):
+    """Slack says a channel's new id only once: heard during an outage, the move waits."""
+    bot, outage = down
+    old, new = "G-OPS", "C-OPS"
+    bot.slack.add_channel(old, "ops", is_private=True, members=[USER_ID, BOB, CAROL, BOT_USER_ID])
+    await bot.command("/agree", "pickups at 16:00 because the courier asked", channel_id=old)
+    await bot.handled(CommandInvoked)
+    await bot.tick()
+
+    outage.cut(bot.groundrules.database)
+    bot.slack.change_channel_id(old, new)
+    changed = {"type": "channel_id_changed", "old_channel_id": old, "new_channel_id": new,
+               "event_ts": "1612206778.000000"}  # fmt: skip
+    assert (await bot.event(changed, event_id="Ev-ID-CHANGED")).status == 200
+    await eventually(lambda: bot.runtime.kept == 2)  # the move, the new id's roster
+
+    outage.restore()
+    await bot.tick()
+    assert bot.runtime.kept == 0
+    with Session(bot.groundrules.database) as session:
+        assert [a.channel for a in session.exec(select(AgreementRow)).all()] == [new]
+    assert "Traceback" not in operator_log.getvalue()
 
 
 @pytest.mark.parametrize(
