@@ -415,6 +415,9 @@ class SlackAdapter:
         and the new one's members are read now, those of the other organisation too."""
         self._synced.discard((workspace, old))
         self._member_of.pop((workspace, old), None)
+        # The new id took the old one's home, whatever another installation settled.
+        self.homes.forget_channel(old)
+        self.homes.forget_channel(new)
         await self.sync_roster(workspace, new, force=True, keep=True)
 
     def forget_channel(self, workspace: str, channel: str) -> None:

@@ -173,6 +173,11 @@ class Homes:
             and now - at < SHARED_KEPT_S
         ]  # fmt: skip
 
+    def forget_channel(self, channel: str) -> None:
+        """`channel`'s home may have changed (a channel's new id takes its old one's
+        home): read it again."""
+        self._homes.pop(channel, None)
+
     def forget_workspace(self, workspace: str) -> None:
         """`workspace` came back or was forgotten: its homes and shares are read again."""
         self._homes = {c: kept for c, kept in self._homes.items() if kept[1] != workspace}
