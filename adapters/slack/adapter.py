@@ -218,14 +218,29 @@ class SlackAdapter:
         Listeners(self).register(self.app)
 
     def _bolt_app(self) -> AsyncApp:
-        oauth_settings = None
+        oauth_settings = authorize = None
         if self.config.oauth:
             # Imported here: only OAuth installs need the SQLAlchemy stores.
-            from adapters.slack.installations import oauth_stores
+            from adapters.slack.installations import (
+                QUIET_WHILE_UNREACHABLE,
+                InstalledAuthorize,
+                oauth_stores,
+            )
 
             assert self.config.client_id is not None
             self._oauth_database = make_engine(self.config.database_url)
-            self.installations, states = oauth_stores(self._oauth_database, self.config.client_id)
+            self.installations, states = oauth_stores(
+                self._oauth_database, self.config.client_id, self.database_unreachable
+            )
+            authorize = InstalledAuthorize(
+                logger=BOLT_LOG,
+                installation_store=self.installations,
+                client_id=self.config.client_id,
+                client_secret=self.config.client_secret,
+                bot_only=True,
+                client=self.client,
+            )
+            BOLT_LOG.addFilter(QUIET_WHILE_UNREACHABLE)
             oauth_settings = AsyncOAuthSettings(
                 client_id=self.config.client_id,
                 client_secret=self.config.client_secret,
@@ -243,6 +258,7 @@ class SlackAdapter:
             logger=BOLT_LOG,
             signing_secret=self.config.signing_secret or "",
             client=self.client,
+            authorize=authorize,
             oauth_settings=oauth_settings,
             installation_store_bot_only=True if oauth_settings else None,
         )

@@ -13,10 +13,18 @@ from sqlmodel import Session, select
 
 from bot.health import HEALTH_WAIT_S
 from bot.models import AgreementRow, ProcessedEvent, WatchRow
-from rules.events import CommandInvoked
+from rules.events import CommandInvoked, MessagePosted
 from tests.helpers import eventually
 from tests.slack.conftest import BOB, CAROL, SECRET, SlackBot, past_ts, start_bot
+from tests.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, install
 from tests.slack.test_rounds import click, start_round
+from tests.slack.test_shared_channels import (
+    BOT_B,
+    PARTNER,
+    PARTNER_TOKEN,
+    add_installation,
+    through,
+)
 from tests.standins.database_outage import DatabaseOutage
 from tests.standins.slack_api import BOT_USER_ID
 from tests.standins.slack_requests import (
@@ -182,3 +190,78 @@ async def test_slack_healthz_answers_while_the_database_network_stalls(slack, po
             finally:
                 await adapter.stop()
                 groundrules.database.dispose()
+
+
+@pytest.fixture
+async def oauth_down(slack, outage_url: str) -> AsyncIterator[tuple[SlackBot, DatabaseOutage]]:
+    with DatabaseOutage(outage_url) as outage:
+        groundrules, runtime, adapter = await start_bot(
+            slack, outage.url, slack_bot_token=None, slack_client_id=CLIENT_ID,
+            slack_client_secret=CLIENT_SECRET,
+        )  # fmt: skip
+        async with aiohttp.ClientSession() as http:
+            try:
+                yield SlackBot(slack, groundrules, runtime, adapter, http), outage
+            finally:
+                await adapter.stop()
+                groundrules.database.dispose()
+
+
+@pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+async def test_slack_oauth_installs_keep_serving_while_the_database_is_down(
+    oauth_down, operator_log
+):
+    """The installs are in the same database: the token last read serves meanwhile, so
+    messages are kept and commands are told nothing was recorded, as with one token."""
+    bot, outage = oauth_down
+    await install(bot)
+    await bot.event(message_event("good morning", ts=past_ts()))
+    await bot.handled(MessagePosted)
+    await bot.tick()
+    outage.cut(bot.groundrules.database)
+    bot.adapter._oauth_database.dispose()  # the installs' own engine: its connections too
+
+    assert (await bot.event(message_event("#problem the build is red", ts=past_ts()))).status == 200
+    await eventually(lambda: bot.runtime.kept == 1)
+    url = bot.slack.response_url()
+    assert (await bot.command("/agree", "we deploy on Tuesdays", response_url=url)).status == 200
+    [answer] = await bot.slack.wait_for_response(url)
+    assert NOT_RECORDED in answer["text"]
+
+    outage.restore()
+    await bot.tick()
+    assert bot.runtime.kept == 0
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    assert nudge.params["token"] == "xoxb-T-TEST-installed"
+    written = operator_log.getvalue()
+    assert written.count("database unreachable") == 1
+    assert "reinstall" not in written and "Traceback" not in written
+
+
+@pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+async def test_slack_oauth_install_never_read_while_the_database_is_down_is_sent_again(
+    oauth_down, operator_log
+):
+    """A workspace whose token this process has not read yet: Slack is answered with
+    an error, so that it sends the event again, rather than told to reinstall the app."""
+    bot, outage = oauth_down
+    await add_installation(bot, "T-PARTNER", PARTNER_TOKEN, BOT_B)
+    outage.cut(bot.groundrules.database)
+    bot.adapter._oauth_database.dispose()  # the installs' own engine: its connections too
+
+    said = message_event("#problem the build is red", ts=past_ts(), team="T-PARTNER")
+    reply = await bot.event(said, event_id="Ev-FRESH", **through(PARTNER))
+    assert reply.status >= 500
+    assert "reinstall" not in reply.body
+    url = bot.slack.response_url()
+    typed = await bot.command("/agree", "we deploy on Tuesdays", response_url=url,
+                              team_id="T-PARTNER")  # fmt: skip
+    assert typed.status >= 500 and "reinstall" not in typed.body
+
+    outage.restore()
+    again = await bot.event(said, event_id="Ev-FRESH", retry_num=1, **through(PARTNER))
+    assert again.status == 200
+    await bot.handled(MessagePosted)
+    written = operator_log.getvalue()
+    assert written.count("database unreachable") == 1
+    assert "Traceback" not in written and "reinstall" not in written
