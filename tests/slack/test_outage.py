@@ -4,13 +4,16 @@ whoever sent a command, click or form is told, privately, that nothing was recor
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import aiohttp
 import pytest
 from sqlmodel import Session, select
 
+import bot.leases
 from bot.health import HEALTH_WAIT_S
 from bot.models import AgreementRow, ProcessedEvent, WatchRow
 from rules.events import CommandInvoked, MessagePosted
@@ -190,6 +193,35 @@ async def test_slack_healthz_answers_while_the_database_network_stalls(slack, po
             finally:
                 await adapter.stop()
                 groundrules.database.dispose()
+
+
+async def test_slack_command_recorded_before_the_database_went_down_is_not_called_unrecorded(
+    down, operator_log, monkeypatch
+):
+    """/agree is recorded; its announcement waits out Slack's rate limit, and the database
+    goes down meanwhile. The announcement goes out; its being sent cannot be stored, but
+    the agreement was: nobody is told "nothing was recorded" (and tempted to send it
+    again), and the lease renewals that fail meanwhile do not each log a warning."""
+    monkeypatch.setattr(bot.leases, "RENEW_EVERY", timedelta(seconds=0.2))
+    bot_, outage = down
+    bot_.slack.rate_limit_next("chat.postMessage", retry_after=2)
+    url = bot_.slack.response_url()
+    typed = asyncio.ensure_future(
+        bot_.command("/agree", "we deploy on Tuesdays because Fridays break", response_url=url)
+    )
+    await bot_.slack.wait_for("chat.postMessage")  # the first try, answered 429
+    outage.cut(bot_.groundrules.database)
+    assert (await typed).status == 200
+    await bot_.slack.wait_for("chat.postMessage", 2)  # sent after the wait
+    await bot_.handled(CommandInvoked)
+
+    assert bot_.slack.responses_to(url) == []
+    written = operator_log.getvalue()
+    assert written.count("database unreachable") == 1
+    assert "renewing the leases" not in written and "Traceback" not in written
+    outage.restore()
+    with Session(bot_.groundrules.database) as session:
+        assert [a.text for a in session.exec(select(AgreementRow))] == ["we deploy on Tuesdays"]
 
 
 @pytest.fixture
