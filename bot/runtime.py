@@ -274,7 +274,7 @@ class Runtime:
         deliver: their leases are renewed meanwhile (bot.leases)."""
         if not deliveries:
             return
-        held = Held(self.app.store, deliveries, clock=now_utc)
+        held = Held(self.app.store, deliveries, clock=now_utc, unreachable=self.outage.noticed)
         keeping = asyncio.create_task(held.keep())
         try:
             for delivery in deliveries:
