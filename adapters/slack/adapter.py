@@ -49,6 +49,7 @@ from adapters.slack.people import Directory
 from bot import homes
 from bot.database import make_engine
 from bot.health import health_answer, listen
+from bot.keyed_locks import KeyedLocks
 from bot.metrics import REGISTRY
 from bot.models import now_utc
 from bot.settings import Settings
@@ -196,7 +197,7 @@ class SlackAdapter:
         # How often the bot left each channel: a membership check that was under way
         # when it left must not remember the "yes" it read before.
         self._left_count: dict[tuple[str, str], int] = {}
-        self._roster_locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._roster_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
         # The app's bot users in the workspaces it is installed in (OAuth), as last read.
         self._app_bots: frozenset[str] = frozenset()
         self._runner: web.AppRunner | None = None
@@ -406,7 +407,7 @@ class SlackAdapter:
         key = (workspace, channel)
         if not force and key in self._synced:
             return
-        async with self._roster_locks.setdefault(key, asyncio.Lock()):
+        async with self._roster_locks.hold(key):
             if not force and key in self._synced:
                 return
             try:
