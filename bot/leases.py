@@ -36,9 +36,18 @@ class LeaseLost(Exception):
 class Held:
     """The claims of one batch of deliveries, renewed while it is being delivered."""
 
-    def __init__(self, store: Store, deliveries: Sequence[Delivery], clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        store: Store,
+        deliveries: Sequence[Delivery],
+        clock: Callable[[], datetime],
+        unreachable: Callable[[BaseException], bool] = lambda error: False,
+    ):
+        """`unreachable`: whether an error means the database does not answer (the
+        runtime's `Outage.noticed`, which logs that once)."""
         self._store = store
         self._clock = clock
+        self._unreachable = unreachable
         self._time = asyncio.get_running_loop().time
         # Claim -> until when it is ours, in the event loop's time.
         now, loop_now = clock(), self._time()
@@ -93,7 +102,9 @@ class Held:
         try:
             kept = await asyncio.to_thread(self._store.renew_claims, claims, until)
         except Exception as error:  # the database away for a moment: the leases still run
-            log.warning("renewing the leases of %s outbox items failed: %r", len(claims), error)
+            if not self._unreachable(error):
+                log.warning("renewing the leases of %s outbox items failed: %r", len(claims),
+                            error)  # fmt: skip
             return
         ours_until = started + (bot.store.DELIVERY_LEASE - MARGIN).total_seconds()
         for claim in claims:

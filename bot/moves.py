@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import Connection, Table, delete, exists, select, update
+from sqlalchemy import Connection, Table, delete, exists, select, true, update
 from sqlmodel import SQLModel
 
 from bot.models import OutboxRow, TimerRow
@@ -35,8 +35,9 @@ def _tables_with_a_channel() -> list[Table]:
 def move_table(connection: Connection, workspace: str, old: str, new: str) -> dict[str, int]:
     """Move every row of `workspace` under channel `old` to channel `new`; rows moved,
     per table. Where the new id already holds a row with the same key (a member heard
-    there a moment before the move was), the table's own row replaces it. Moving again
-    finds nothing left to move."""
+    there a moment before the move was), the table's own row replaces it; so does the
+    channel's home, whichever workspace the new id was settled with meanwhile. Moving
+    again finds nothing left to move."""
     if old == new:
         return {}
     _rekey_timers(connection, workspace, old, new)
@@ -46,9 +47,17 @@ def move_table(connection: Connection, workspace: str, old: str, new: str) -> di
         keys = [c for c in table.primary_key.columns if c.name not in ("workspace", "channel")]
         if "channel" in table.primary_key.columns:
             before = table.alias("before")
+            # A key without the workspace (a channel's home, one per channel): the row
+            # another workspace got under the new id (its installation heard the channel
+            # there before this move) gives way too, or the move could not be written.
+            same = (
+                table.c.workspace == workspace
+                if "workspace" in table.primary_key.columns
+                else true()
+            )
             connection.execute(
                 delete(table).where(
-                    table.c.workspace == workspace,
+                    same,
                     table.c.channel == new,
                     exists().where(
                         before.c.workspace == workspace,

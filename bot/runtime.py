@@ -119,9 +119,11 @@ class Runtime:
         """Decide on one event and deliver what follows. Returns what was delivered.
 
         Raises `NotRecorded` when it could not be decided and stored (the database did
-        not answer, or a fault): the platform should tell whoever is waiting. `keep`:
-        an event nobody waits on (a message) is instead kept while the database does not
-        answer and handed in again once it does (`hand_in_kept`), after those before it.
+        not answer, or a fault): the platform should tell whoever is waiting. Once
+        stored, it returns, whatever became of delivering it (the outbox has that).
+        `keep`: an event nobody waits on (a message) is instead kept while the database
+        does not answer and handed in again once it does (`hand_in_kept`), after those
+        before it.
         """
         if keep and self._kept:  # in the order they came: behind those still waiting
             self._keep(event, platform)
@@ -133,7 +135,12 @@ class Runtime:
                 raise
             self._keep(event, platform)
             return []
-        await self.deliver_all(deliveries)
+        try:
+            await self.deliver_all(deliveries)
+        except Exception as error:  # decided and stored: the outbox delivers the rest later
+            if not self.outage.noticed(error):
+                log.exception("delivering what a %s decided failed; the outbox tries again",
+                              type(event).__name__)  # fmt: skip
         return deliveries
 
     async def _decide(self, event: Event, platform: str) -> list[Delivery]:
@@ -267,7 +274,7 @@ class Runtime:
         deliver: their leases are renewed meanwhile (bot.leases)."""
         if not deliveries:
             return
-        held = Held(self.app.store, deliveries, clock=now_utc)
+        held = Held(self.app.store, deliveries, clock=now_utc, unreachable=self.outage.noticed)
         keeping = asyncio.create_task(held.keep())
         try:
             for delivery in deliveries:
@@ -288,7 +295,7 @@ class Runtime:
             return
         if action.workspace in self._removed and await self._still_removed(action.workspace):
             # Its tokens are gone: trying would only fail, eight times over two hours.
-            await self._in_worker(
+            await self._note(
                 self.app.store.mark_abandoned, delivery.outbox_id, now_utc(),
                 "the workspace removed the bot",
             )  # fmt: skip
@@ -308,25 +315,33 @@ class Runtime:
             return
         except Undeliverable as error:  # trying again would fail the same way
             log.warning("%s not delivered: %s", kind_of(action), error)
-            await self._in_worker(
+            await self._note(
                 self.app.store.mark_abandoned, delivery.outbox_id, now_utc(), str(error)
             )
             return
         except Exception as error:  # a platform outage must not lose the action
             log.warning("delivering %s failed: %s", kind_of(action), type(error).__name__)
             metrics.DELIVERY_FAILURES.labels(adapter.name, kind_of(action)).inc()
-            await self._in_worker(
-                self.app.store.mark_failed, delivery.outbox_id, now_utc(), repr(error)
-            )
+            await self._note(self.app.store.mark_failed, delivery.outbox_id, now_utc(), repr(error))
             return
         metrics.ACTIONS.labels(adapter.name, kind_of(action)).inc()
-        await self._in_worker(
+        await self._note(
             self.app.store.mark_delivered,
             delivery.outbox_id,
             now_utc(),
             ref_key=ref_key(action),
             ref=ref,
         )
+
+    async def _note(self, mark: Callable[..., object], /, *args, **kwargs) -> None:
+        """Store how a delivery went. While the database does not answer it is not
+        stored (the outage is noticed): the item's lease runs out and the outbox offers
+        it again, so an announcement may go twice but is never lost."""
+        try:
+            await self._in_worker(mark, *args, **kwargs)
+        except Exception as error:
+            if not self.outage.noticed(error):
+                raise
 
     async def _as_it_stands(self, post: PostConcernRound) -> PostConcernRound:
         """A round's post delivered only after the round closed (it waited in the outbox

@@ -53,6 +53,7 @@ from adapters.discord.custom_ids import (
     parse_form,
 )
 from adapters.discord.rendering import Outgoing, Renderer, first_quote, say
+from bot.keyed_locks import KeyedLocks
 from bot.outage import NotRecorded
 from bot.views import problem_waiting
 from rules.events import Event, MemberJoined, MemberLeft, RosterSynced
@@ -98,7 +99,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         self._answering: set[tuple[str, int]] = set()
         self._quiet: OrderedDict[tuple[str, int], discord.PartialMessage] = OrderedDict()
         # One roster sync at a time per table, so the newest member list is the last.
-        self._sync_locks: dict[int, asyncio.Lock] = {}
+        self._sync_locks: KeyedLocks[int] = KeyedLocks()
         self._commands = build_commands(self.run_command)
         self._record = app_commands.guild_only(
             app_commands.ContextMenu(
@@ -183,7 +184,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     ) -> None:
         """Send a table its roster: a channel's (or forum post's) readers, a private
         thread's members. `keep`: as `submit`."""
-        async with self._sync_locks.setdefault(channel.id, asyncio.Lock()):
+        async with self._sync_locks.hold(channel.id):
             await self._sync_table(channel, keep=keep)
 
     async def _sync_table(

@@ -49,6 +49,7 @@ from adapters.slack.people import Directory
 from bot import homes
 from bot.database import make_engine
 from bot.health import health_answer, listen
+from bot.keyed_locks import KeyedLocks
 from bot.metrics import REGISTRY
 from bot.models import now_utc
 from bot.settings import Settings
@@ -196,7 +197,7 @@ class SlackAdapter:
         # How often the bot left each channel: a membership check that was under way
         # when it left must not remember the "yes" it read before.
         self._left_count: dict[tuple[str, str], int] = {}
-        self._roster_locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._roster_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
         # The app's bot users in the workspaces it is installed in (OAuth), as last read.
         self._app_bots: frozenset[str] = frozenset()
         self._runner: web.AppRunner | None = None
@@ -218,14 +219,29 @@ class SlackAdapter:
         Listeners(self).register(self.app)
 
     def _bolt_app(self) -> AsyncApp:
-        oauth_settings = None
+        oauth_settings = authorize = None
         if self.config.oauth:
             # Imported here: only OAuth installs need the SQLAlchemy stores.
-            from adapters.slack.installations import oauth_stores
+            from adapters.slack.installations import (
+                QUIET_WHILE_UNREACHABLE,
+                InstalledAuthorize,
+                oauth_stores,
+            )
 
             assert self.config.client_id is not None
             self._oauth_database = make_engine(self.config.database_url)
-            self.installations, states = oauth_stores(self._oauth_database, self.config.client_id)
+            self.installations, states = oauth_stores(
+                self._oauth_database, self.config.client_id, self.database_unreachable
+            )
+            authorize = InstalledAuthorize(
+                logger=BOLT_LOG,
+                installation_store=self.installations,
+                client_id=self.config.client_id,
+                client_secret=self.config.client_secret,
+                bot_only=True,
+                client=self.client,
+            )
+            BOLT_LOG.addFilter(QUIET_WHILE_UNREACHABLE)
             oauth_settings = AsyncOAuthSettings(
                 client_id=self.config.client_id,
                 client_secret=self.config.client_secret,
@@ -243,6 +259,7 @@ class SlackAdapter:
             logger=BOLT_LOG,
             signing_secret=self.config.signing_secret or "",
             client=self.client,
+            authorize=authorize,
             oauth_settings=oauth_settings,
             installation_store_bot_only=True if oauth_settings else None,
         )
@@ -390,7 +407,7 @@ class SlackAdapter:
         key = (workspace, channel)
         if not force and key in self._synced:
             return
-        async with self._roster_locks.setdefault(key, asyncio.Lock()):
+        async with self._roster_locks.hold(key):
             if not force and key in self._synced:
                 return
             try:
@@ -415,7 +432,10 @@ class SlackAdapter:
         and the new one's members are read now, those of the other organisation too."""
         self._synced.discard((workspace, old))
         self._member_of.pop((workspace, old), None)
-        await self.sync_roster(workspace, new, force=True)
+        # The new id took the old one's home, whatever another installation settled.
+        self.homes.forget_channel(old)
+        self.homes.forget_channel(new)
+        await self.sync_roster(workspace, new, force=True, keep=True)
 
     def forget_channel(self, workspace: str, channel: str) -> None:
         self._synced.discard((workspace, channel))

@@ -39,6 +39,7 @@ from adapters.slack.outbound import error_of
 from adapters.slack.people import ClientFor
 from adapters.slack.translate import team_of
 from bot import homes
+from bot.keyed_locks import KeyedLocks
 from bot.models import now_utc
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ class Homes:
         # channel -> (read at, home); (through, channel, home) -> (asked at, shared).
         self._homes: dict[str, tuple[float, str]] = {}
         self._shared: dict[tuple[str, str, str], tuple[float, bool]] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._locks: KeyedLocks[str] = KeyedLocks()
 
     async def table_of(
         self, workspace: str, channel: str | None, *, settle: bool = True
@@ -96,7 +97,7 @@ class Homes:
             return workspace  # the hot path: the channel's own workspace
         # One at a time per channel, in the order they came: a slow first look must not
         # let a later message of the channel overtake an earlier one.
-        async with self._locks.setdefault(channel, asyncio.Lock()):
+        async with self._locks.hold(channel):
             home = await self._home(channel, workspace if settle else None)
             if home is None or home == workspace:
                 return workspace
@@ -172,6 +173,11 @@ class Homes:
             if shared and shared_channel == channel and shared_home == home
             and now - at < SHARED_KEPT_S
         ]  # fmt: skip
+
+    def forget_channel(self, channel: str) -> None:
+        """`channel`'s home may have changed (a channel's new id takes its old one's
+        home): read it again."""
+        self._homes.pop(channel, None)
 
     def forget_workspace(self, workspace: str) -> None:
         """`workspace` came back or was forgotten: its homes and shares are read again."""

@@ -4,14 +4,25 @@ slack_sdk's SQLAlchemy installation and state stores run on the project's own da
 (`bot.database.make_engine`, the same DATABASE_URL), in a worker thread since the
 engine is synchronous. Their tables come from the project's migrations
 (`0002_slack_installations`); nothing here creates tables.
+
+Bolt looks a workspace's token up before any listener runs. While the database does not
+answer, the token this process last read for the workspace serves, so that what Slack
+sends is kept or answered as when the token was at hand; a workspace whose token it
+never read gets an error (HTTP 500), so that Slack sends the event again later, rather
+than Bolt's "reinstall the app".
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from logging import Logger
 
+from slack_bolt.async_app import AsyncBoltContext
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
+from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
@@ -27,11 +38,28 @@ log = logging.getLogger(__name__)
 STATE_EXPIRY_S = 600
 
 
-class ThreadedInstallationStore(AsyncInstallationStore):
-    """The synchronous SQLAlchemy installation store, off the event loop."""
+class InstallationsUnreachable(Exception):
+    """The database does not answer and this process never read the workspace's token."""
 
-    def __init__(self, store: SQLAlchemyInstallationStore) -> None:
+
+# A bot's install as Bolt asks for it: (enterprise_id, team_id, is_enterprise_install).
+_BotKey = tuple[str | None, str | None, bool]
+
+
+class ThreadedInstallationStore(AsyncInstallationStore):
+    """The synchronous SQLAlchemy installation store, off the event loop. The bot found
+    last for each install serves while the database does not answer (`unreachable`
+    tells such an error apart, and notes it); a token this process never read raises
+    `InstallationsUnreachable` meanwhile."""
+
+    def __init__(
+        self,
+        store: SQLAlchemyInstallationStore,
+        unreachable: Callable[[BaseException], bool] = lambda error: False,
+    ) -> None:
         self.store = store
+        self.unreachable = unreachable
+        self._found: dict[_BotKey, Bot] = {}
 
     @property
     def logger(self) -> Logger:
@@ -50,12 +78,42 @@ class ThreadedInstallationStore(AsyncInstallationStore):
         team_id: str | None,
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
-        return await asyncio.to_thread(
-            self.store.find_bot,
-            enterprise_id=enterprise_id,
-            team_id=team_id,
-            is_enterprise_install=is_enterprise_install,
-        )
+        bot, _ = await self.find_bot_or_remembered(
+            enterprise_id=enterprise_id, team_id=team_id,
+            is_enterprise_install=bool(is_enterprise_install),
+        )  # fmt: skip
+        return bot
+
+    async def find_bot_or_remembered(
+        self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool
+    ) -> tuple[Bot | None, bool]:
+        """The install's bot, and whether it is the one remembered (the database did not
+        answer)."""
+        key = (enterprise_id, team_id, is_enterprise_install)
+        try:
+            bot = await asyncio.to_thread(
+                self.store.find_bot,
+                enterprise_id=enterprise_id,
+                team_id=team_id,
+                is_enterprise_install=is_enterprise_install,
+            )
+        except Exception as error:
+            if not self.unreachable(error):
+                raise
+            if key not in self._found:
+                raise InstallationsUnreachable(team_id or enterprise_id) from error
+            return self._found[key], True
+        if bot is None:
+            self._found.pop(key, None)
+        else:
+            self._found[key] = bot
+        return bot, False
+
+    def forget(self, enterprise_id: str | None, team_id: str | None) -> None:
+        """An install's token is gone (deleted, or refused): none is remembered for it."""
+        self._found = {
+            key: bot for key, bot in self._found.items() if key[:2] != (enterprise_id, team_id)
+        }
 
     async def async_find_installation(
         self,
@@ -74,6 +132,7 @@ class ThreadedInstallationStore(AsyncInstallationStore):
         )
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        self.forget(enterprise_id, team_id)
         await asyncio.to_thread(self.store.delete_bot, enterprise_id=enterprise_id, team_id=team_id)
 
     async def async_delete_installation(
@@ -131,14 +190,59 @@ class ThreadedStateStore(AsyncOAuthStateStore):
         return await asyncio.to_thread(self.store.consume, state)
 
 
+class InstalledAuthorize(AsyncInstallationStoreAuthorize):
+    """Bolt's authorize for bot tokens (token rotation is off: see the manifest), except
+    that a database that does not answer is not taken for an app that was never
+    installed: the remembered token serves, or `InstallationsUnreachable` is raised
+    (Bolt answers HTTP 500, and Slack sends the event again)."""
+
+    installation_store: ThreadedInstallationStore
+
+    async def __call__(
+        self, *, context: AsyncBoltContext, enterprise_id: str | None, team_id: str | None,
+        user_id: str | None, **actor: str | None,
+    ) -> AuthorizeResult | None:  # fmt: skip
+        bot, remembered = await self.installation_store.find_bot_or_remembered(
+            enterprise_id=enterprise_id, team_id=team_id,
+            is_enterprise_install=bool(context.is_enterprise_install),
+        )  # fmt: skip
+        if bot is None:
+            return None
+        try:
+            checked = await context.client.auth_test(token=bot.bot_token)
+        except SlackApiError as error:
+            if remembered:  # revoked meanwhile: the database has the newer one, if any
+                self.installation_store.forget(enterprise_id, team_id)
+                raise InstallationsUnreachable(team_id or enterprise_id) from error
+            log.debug("the stored bot token of %s is no longer valid", team_id or enterprise_id)
+            return None
+        return AuthorizeResult.from_auth_test_response(
+            auth_test_response=checked, bot_token=bot.bot_token, bot_scopes=bot.bot_scopes,
+            user_token=None, user_scopes=None,
+        )  # fmt: skip
+
+
+class _QuietWhileUnreachable(logging.Filter):
+    """Bolt logs a traceback for each request refused with `InstallationsUnreachable`:
+    the outage is logged once already (bot.outage)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, InstallationsUnreachable)
+
+
+QUIET_WHILE_UNREACHABLE = _QuietWhileUnreachable()
+
+
 def oauth_stores(
-    database: Engine, client_id: str
+    database: Engine, client_id: str, unreachable: Callable[[BaseException], bool]
 ) -> tuple[ThreadedInstallationStore, ThreadedStateStore]:
+    """`unreachable`: whether an error means the database does not answer (noted)."""
     installations = SQLAlchemyInstallationStore(client_id=client_id, engine=database, logger=log)
     states = SQLAlchemyOAuthStateStore(
         expiration_seconds=STATE_EXPIRY_S, engine=database, logger=log
     )
-    return ThreadedInstallationStore(installations), ThreadedStateStore(states)
+    return ThreadedInstallationStore(installations, unreachable), ThreadedStateStore(states)
 
 
 def forget_installations(database: Engine, workspace: str) -> int:

@@ -249,7 +249,8 @@ class Listeners:
         )
         if changed is None:
             return
-        await self.adapter.submit(changed)
+        # Kept while the database does not answer: Slack says it only once.
+        await self.adapter.submit(changed, keep=True)
         await self.adapter.channel_moved(workspace, changed.old_channel, changed.channel)
 
     async def on_uninstalled(self, context: AsyncBoltContext) -> None:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
-from bot import codec
+from bot import codec, homes
 from bot.models import MemberRow, OutboxRow, TimerRow
 from bot.presenting import plain
 from rules.actions import PostConcernRound, PostRoundSummary, Reply, SendNudge
@@ -134,3 +134,18 @@ def test_moved_table_told_twice_or_late_moves_once_and_keeps_what_it_had(app):
     assert members == {"anna": "Webshop BV", "ben": None, "carl": None, "dora": None}
     [listing] = chat.command("carl", "/agreements", "09:09")
     assert plain(listing).count("pickups at 16:00") == 1
+
+
+def test_moved_table_keeps_its_home_when_another_workspace_heard_the_new_id_first(app):
+    """A shared channel: the partner's installation heard the new id before the move was
+    handled, and settled the new id as its own. The table's home wins; the move is not
+    refused for the home's one row per channel."""
+    chat = a_table(app)
+    homes.settle(app.database, OLD, chat.workspace, at("09:00"))
+    homes.settle(app.database, NEW, "T-PARTNER", at("09:06"))
+
+    moved(chat, "09:07")
+    assert rows_under(app, OLD) == {}
+    assert homes.home_of(app.database, NEW) == chat.workspace
+    [listing] = chat.command("carl", "/agreements", "09:08")
+    assert "pickups at 16:00" in plain(listing)

@@ -4,21 +4,34 @@ whoever sent a command, click or form is told, privately, that nothing was recor
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import aiohttp
 import pytest
 from sqlmodel import Session, select
 
+import bot.leases
 from bot.health import HEALTH_WAIT_S
 from bot.models import AgreementRow, ProcessedEvent, WatchRow
-from rules.events import CommandInvoked
+from rules.events import CommandInvoked, MessagePosted
 from tests.helpers import eventually
 from tests.slack.conftest import BOB, CAROL, SECRET, SlackBot, past_ts, start_bot
+from tests.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, install
 from tests.slack.test_rounds import click, start_round
+from tests.slack.test_shared_channels import (
+    BOT_B,
+    PARTNER,
+    PARTNER_TOKEN,
+    add_installation,
+    through,
+)
 from tests.standins.database_outage import DatabaseOutage
+from tests.standins.slack_api import BOT_USER_ID
 from tests.standins.slack_requests import (
+    USER_ID,
     event_callback,
     events_api_request,
     message_event,
@@ -74,6 +87,32 @@ async def test_slack_messages_heard_while_the_database_is_down_are_handled_once_
     assert written.count("database reachable again") == 1
     assert "handled 3 event(s) kept while the database did not answer" in written
     assert "Traceback" not in written
+
+
+async def test_slack_channel_id_change_heard_while_the_database_is_down_moves_the_table_later(
+    down, operator_log
+):
+    """Slack says a channel's new id only once: heard during an outage, the move waits."""
+    bot, outage = down
+    old, new = "G-OPS", "C-OPS"
+    bot.slack.add_channel(old, "ops", is_private=True, members=[USER_ID, BOB, CAROL, BOT_USER_ID])
+    await bot.command("/agree", "pickups at 16:00 because the courier asked", channel_id=old)
+    await bot.handled(CommandInvoked)
+    await bot.tick()
+
+    outage.cut(bot.groundrules.database)
+    bot.slack.change_channel_id(old, new)
+    changed = {"type": "channel_id_changed", "old_channel_id": old, "new_channel_id": new,
+               "event_ts": "1612206778.000000"}  # fmt: skip
+    assert (await bot.event(changed, event_id="Ev-ID-CHANGED")).status == 200
+    await eventually(lambda: bot.runtime.kept == 2)  # the move, the new id's roster
+
+    outage.restore()
+    await bot.tick()
+    assert bot.runtime.kept == 0
+    with Session(bot.groundrules.database) as session:
+        assert [a.channel for a in session.exec(select(AgreementRow)).all()] == [new]
+    assert "Traceback" not in operator_log.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -154,3 +193,107 @@ async def test_slack_healthz_answers_while_the_database_network_stalls(slack, po
             finally:
                 await adapter.stop()
                 groundrules.database.dispose()
+
+
+async def test_slack_command_recorded_before_the_database_went_down_is_not_called_unrecorded(
+    down, operator_log, monkeypatch
+):
+    """/agree is recorded; its announcement waits out Slack's rate limit, and the database
+    goes down meanwhile. The announcement goes out; its being sent cannot be stored, but
+    the agreement was: nobody is told "nothing was recorded" (and tempted to send it
+    again), and the lease renewals that fail meanwhile do not each log a warning."""
+    monkeypatch.setattr(bot.leases, "RENEW_EVERY", timedelta(seconds=0.2))
+    bot_, outage = down
+    bot_.slack.rate_limit_next("chat.postMessage", retry_after=2)
+    url = bot_.slack.response_url()
+    typed = asyncio.ensure_future(
+        bot_.command("/agree", "we deploy on Tuesdays because Fridays break", response_url=url)
+    )
+    await bot_.slack.wait_for("chat.postMessage")  # the first try, answered 429
+    outage.cut(bot_.groundrules.database)
+    assert (await typed).status == 200
+    await bot_.slack.wait_for("chat.postMessage", 2)  # sent after the wait
+    await bot_.handled(CommandInvoked)
+
+    assert bot_.slack.responses_to(url) == []
+    written = operator_log.getvalue()
+    assert written.count("database unreachable") == 1
+    assert "renewing the leases" not in written and "Traceback" not in written
+    outage.restore()
+    with Session(bot_.groundrules.database) as session:
+        assert [a.text for a in session.exec(select(AgreementRow))] == ["we deploy on Tuesdays"]
+
+
+@pytest.fixture
+async def oauth_down(slack, outage_url: str) -> AsyncIterator[tuple[SlackBot, DatabaseOutage]]:
+    with DatabaseOutage(outage_url) as outage:
+        groundrules, runtime, adapter = await start_bot(
+            slack, outage.url, slack_bot_token=None, slack_client_id=CLIENT_ID,
+            slack_client_secret=CLIENT_SECRET,
+        )  # fmt: skip
+        async with aiohttp.ClientSession() as http:
+            try:
+                yield SlackBot(slack, groundrules, runtime, adapter, http), outage
+            finally:
+                await adapter.stop()
+                groundrules.database.dispose()
+
+
+@pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+async def test_slack_oauth_installs_keep_serving_while_the_database_is_down(
+    oauth_down, operator_log
+):
+    """The installs are in the same database: the token last read serves meanwhile, so
+    messages are kept and commands are told nothing was recorded, as with one token."""
+    bot, outage = oauth_down
+    await install(bot)
+    await bot.event(message_event("good morning", ts=past_ts()))
+    await bot.handled(MessagePosted)
+    await bot.tick()
+    outage.cut(bot.groundrules.database)
+    bot.adapter._oauth_database.dispose()  # the installs' own engine: its connections too
+
+    assert (await bot.event(message_event("#problem the build is red", ts=past_ts()))).status == 200
+    await eventually(lambda: bot.runtime.kept == 1)
+    url = bot.slack.response_url()
+    assert (await bot.command("/agree", "we deploy on Tuesdays", response_url=url)).status == 200
+    [answer] = await bot.slack.wait_for_response(url)
+    assert NOT_RECORDED in answer["text"]
+
+    outage.restore()
+    await bot.tick()
+    assert bot.runtime.kept == 0
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    assert nudge.params["token"] == "xoxb-T-TEST-installed"
+    written = operator_log.getvalue()
+    assert written.count("database unreachable") == 1
+    assert "reinstall" not in written and "Traceback" not in written
+
+
+@pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+async def test_slack_oauth_install_never_read_while_the_database_is_down_is_sent_again(
+    oauth_down, operator_log
+):
+    """A workspace whose token this process has not read yet: Slack is answered with
+    an error, so that it sends the event again, rather than told to reinstall the app."""
+    bot, outage = oauth_down
+    await add_installation(bot, "T-PARTNER", PARTNER_TOKEN, BOT_B)
+    outage.cut(bot.groundrules.database)
+    bot.adapter._oauth_database.dispose()  # the installs' own engine: its connections too
+
+    said = message_event("#problem the build is red", ts=past_ts(), team="T-PARTNER")
+    reply = await bot.event(said, event_id="Ev-FRESH", **through(PARTNER))
+    assert reply.status >= 500
+    assert "reinstall" not in reply.body
+    url = bot.slack.response_url()
+    typed = await bot.command("/agree", "we deploy on Tuesdays", response_url=url,
+                              team_id="T-PARTNER")  # fmt: skip
+    assert typed.status >= 500 and "reinstall" not in typed.body
+
+    outage.restore()
+    again = await bot.event(said, event_id="Ev-FRESH", retry_num=1, **through(PARTNER))
+    assert again.status == 200
+    await bot.handled(MessagePosted)
+    written = operator_log.getvalue()
+    assert written.count("database unreachable") == 1
+    assert "Traceback" not in written and "reinstall" not in written

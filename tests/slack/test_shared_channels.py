@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from bot import workspaces
 from bot.models import AgreementRow, RoundRow, WatchRow, now_utc
-from rules.events import CommandInvoked, ConcernAnswered, MessagePosted
+from rules.events import ChannelIdChanged, CommandInvoked, ConcernAnswered, MessagePosted
 from tests.helpers import eventually
 from tests.slack.conftest import SECRET, SlackBot, button, past_ts, shown_text, start_bot
 from tests.slack.test_home import home_opened
@@ -356,3 +356,42 @@ async def test_shared_grid_org_wide_install_a_click_from_another_workspace_count
         with Session(bot.groundrules.database) as session:
             [round_row] = session.exec(select(RoundRow)).all()
         assert round_row.workspace == "slack:E-ORG:T-ONE"
+
+
+async def test_shared_a_private_channel_heard_under_its_new_id_first_moves_to_its_new_id(
+    slack, database_url
+):
+    """The home's private channel is shared with the partner and gets a new id; the
+    partner's installation hears the new id before the home hears of the change."""
+    old, new = "G-OPS", "C-OPS"
+    async with running(slack, database_url) as bot:
+        await install(bot)
+        await add_installation(bot, "T-PARTNER", PARTNER_TOKEN, BOT_B)
+        bot.slack.add_user(BOB_EXT, "bob-ext", real_name="Bob Partner")
+        bot.slack.users[BOB_EXT].team_id = "T-PARTNER"
+        bot.slack.add_channel(old, "ops", is_private=True, members=[USER_ID, BOT_USER_ID])
+        recorded = f"<@{BOT_USER_ID}> agree pickups at 16:00 because the courier asked"
+        await bot.event(app_mention_event(recorded, channel=old), **through(HOME))
+        await bot.handled(CommandInvoked)
+
+        channel = bot.slack.change_channel_id(old, new)
+        channel.members += [BOB_EXT, BOT_B]
+        channel.shared_teams = ["T-TEST", "T-PARTNER"]
+        said = message_event("hello all", user=BOB_EXT, team="T-PARTNER", channel=new,
+                             ts=past_ts(2))  # fmt: skip
+        await bot.event(said, **through(PARTNER))
+        await bot.handled(MessagePosted)
+        changed = {"type": "channel_id_changed", "old_channel_id": old, "new_channel_id": new,
+                   "event_ts": "1612206778.000000"}  # fmt: skip
+        await bot.event(changed, event_id="Ev-ID-CHANGED", **through(HOME))
+        await bot.handled(ChannelIdChanged)
+
+        with Session(bot.groundrules.database) as session:
+            assert [(a.workspace, a.channel) for a in session.exec(select(AgreementRow))] == [
+                (HOME, new)
+            ]
+        asked = app_mention_event(f"<@{BOT_B}> agreements", user=BOB_EXT, team="T-PARTNER",
+                                  channel=new)  # fmt: skip
+        await bot.event(asked, event_id="Ev-LIST", **through(PARTNER))
+        [*_, listed] = await bot.handled(CommandInvoked, 2)
+        assert listed.workspace == HOME
