@@ -464,7 +464,7 @@ def test_agreement_revised_to_what_it_already_says_is_no_new_version(app):
     )
     [listed] = chat.command("david", "/agreements", "09:04")
     assert "#1 We deploy on green before noon (because it is safe)." in plain(listed)
-    assert "Consent: emma." in plain(listed)
+    assert "Consent: emma (mandate pending)." in plain(listed)
 
 
 def test_agreement_export_to_csv_runs_no_formula_in_a_spreadsheet(app):
