@@ -74,6 +74,9 @@ class Outage:
         self._clock = clock
         self.since: float | None = None
         self.ticks_missed = 0
+        # How many failures were noticed: work that swallowed one (a tick that went on
+        # without its outbox, say) did not find the database answering.
+        self.failures = 0
 
     @property
     def ongoing(self) -> bool:
@@ -84,6 +87,7 @@ class Outage:
         time); False for any other error, which the caller reports itself."""
         if not unreachable(error):
             return False
+        self.failures += 1
         if self.since is None:
             self.since = self._clock()
             log.error("database unreachable: %s; retrying", reason(_first_database_error(error)))

@@ -489,6 +489,7 @@ class Runtime:
     async def run_ticker(self) -> None:
         interval = self.app.settings.tick_interval.total_seconds()
         while not self._stopping.is_set():
+            failures = self.outage.failures
             try:
                 await self.tick()
             except Exception as error:
@@ -497,7 +498,10 @@ class Runtime:
                 else:
                     log.exception("tick failed; trying again next time")
             else:
-                self.outage.over()
+                # A tick that went on past a step the database did not answer (claiming
+                # the outbox, say) is no sign that it answers again.
+                if self.outage.failures == failures:
+                    self.outage.over()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), timeout=interval)
 

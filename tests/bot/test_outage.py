@@ -45,6 +45,33 @@ async def test_an_outage_is_logged_once_when_it_starts_and_once_when_it_ends(
     assert not any("Traceback" in line or "tick failed" in line for line in lines)
 
 
+async def test_a_tick_that_went_on_past_an_unanswered_step_is_no_sign_the_database_is_back(
+    tmp_path, tagged, operator_log
+):
+    """Cut while a tick ran, its outbox claim failed and the tick went on: that tick's
+    end logged "reachable again", and the next tick "unreachable" once more."""
+    import sqlite3
+
+    app = make_app(f"sqlite:///{tmp_path}/g.db", tagged, tick_interval=timedelta(seconds=1))
+
+    def unanswered(*args, **kwargs):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    app.store.claim_undelivered = unanswered
+    runtime = Runtime(app, [RecordingAdapter()])
+    ticker = asyncio.create_task(runtime.run_ticker())
+    try:
+        await eventually(lambda: "database unreachable" in operator_log.getvalue())
+        await asyncio.sleep(2.5)  # two more ticks, each going on past the claim
+    finally:
+        runtime.stop()
+        await ticker
+        app.database.dispose()
+    lines = operator_log.getvalue().splitlines()
+    assert len([line for line in lines if "database unreachable" in line]) == 1
+    assert not any("reachable again" in line for line in lines)
+
+
 async def test_other_failures_keep_their_tracebacks(tmp_path, tagged, operator_log):
     app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
     runtime = Runtime(app, [RecordingAdapter()])
