@@ -49,13 +49,7 @@ def build_classifier(name: str) -> Classifier:
 
 def engine_thresholds(settings: Settings, classifier: Classifier) -> Thresholds:
     """The settings' bars win; else the ones the classifier was tuned with (if any)."""
-    tuned, chosen = _tuned(classifier), _chosen(settings)
-    return Thresholds(
-        **{
-            name: getattr(tuned, name) if getattr(chosen, name) is None else getattr(chosen, name)
-            for name in BAR_NAMES
-        }
-    )
+    return _tuned(classifier).where_set(_chosen(settings))
 
 
 def second_reading_bars(

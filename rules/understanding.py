@@ -37,6 +37,17 @@ class Thresholds:
     # None: the agreement label.
     consent: float | None = None
 
+    def where_set(self, chosen: Thresholds) -> Thresholds:
+        """These bars, with each one `chosen` sets (not None) in its place."""
+        return Thresholds(
+            **{
+                name: getattr(self, name)
+                if getattr(chosen, name) is None
+                else getattr(chosen, name)
+                for name in BAR_NAMES
+            }
+        )
+
 
 # What a second reading revisits: the two labels a nudge hangs on.
 READ_AGAIN = ("problem", "proposal")
@@ -76,11 +87,8 @@ class SecondReading:
             name: _moved(getattr(self.bars, name), getattr(tuned, name), getattr(chosen, name))
             for name in BAR_NAMES
         }
-        first = {
-            name: getattr(tuned, name) if getattr(chosen, name) is None else getattr(chosen, name)
-            for name in ("watch", "doubt")
-        }
-        if first["doubt"] is None or first["watch"] is None or first["doubt"] >= first["watch"]:
+        first = tuned.where_set(chosen)
+        if first.doubt is None or first.watch is None or first.doubt >= first.watch:
             moved["doubt"] = None
         return replace(self, bars=Thresholds(**moved))
 

@@ -346,7 +346,7 @@ class Listeners:
         )  # fmt: skip
         if event is None:
             return
-        lang = ids.unpack(value).get("l")
+        lang = self._fields(body).get("l")
         if not await self._click_recorded(body, event, lang):
             return
         if action_id == ids.NUDGE_WHY:
@@ -367,7 +367,7 @@ class Listeners:
         )  # fmt: skip
         if event is None:
             return
-        lang = ids.unpack(self._clicked(body).get("value")).get("l")
+        lang = self._fields(body).get("l")
         if not await self._click_recorded(body, event, lang):
             return
         if (body.get("container") or {}).get("type") == "view":  # answered on App Home
@@ -384,7 +384,7 @@ class Listeners:
             clicked_in=translate.clicked_in(body),
         )  # fmt: skip
         if event is not None:
-            await self._click_recorded(body, event, ids.unpack(clicked.get("value")).get("l"))
+            await self._click_recorded(body, event, self._fields(body).get("l"))
 
     async def on_renewal_click(self, body: Body, context: AsyncBoltContext) -> None:
         """The engine answers for the table; a reminder DM also loses its buttons."""
@@ -399,7 +399,7 @@ class Listeners:
         )  # fmt: skip
         if event is None:
             return
-        lang = ids.unpack(clicked.get("value")).get("l")
+        lang = self._fields(body).get("l")
         if not await self._click_recorded(body, event, lang):
             return
         if (body.get("channel") or {}).get("id") != event.channel:  # clicked in a DM
