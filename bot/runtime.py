@@ -149,16 +149,15 @@ class Runtime:
         does not answer and handed in again once it does (`hand_in_kept`), after those
         before it; `again` then gives it as it stands by then.
         """
-        kept = _KeptEvent(event, platform, again)
         if keep and self._kept:  # in the order they came: behind those still waiting
-            self._keep(kept)
+            self._keep(_KeptEvent(event, platform, again))
             return []
         try:
             deliveries = await self._decide(event, platform)
         except NotRecorded as error:
             if not (keep and error.unreachable):
                 raise
-            self._keep(kept)
+            self._keep(_KeptEvent(event, platform, again))
             return []
         try:
             await self.deliver_all(deliveries)
