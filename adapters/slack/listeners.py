@@ -184,7 +184,7 @@ class Listeners:
         # at the other organisation's installation (its own bot user) through this one.
         named = translate.leading_mention(event.get("text"))
         other: tuple[str, ...] = ()
-        if named and named != context.bot_user_id and await self.adapter.is_app_bot(named):
+        if named and named != context.bot_user_id and await self._app_bot(named, event, context):
             other = (named,)
         command = translate.mention_command(
             event, workspace=workspace, event_id=body["event_id"],
@@ -201,6 +201,18 @@ class Listeners:
         await self.adapter.submit(
             await self._in_members_language(command, target), keep=True, through=delivered
         )
+
+    async def _app_bot(self, named: str, event: Body, context: AsyncBoltContext) -> bool:
+        """Whether `named`, leading a mention, is the app's bot user in another
+        organisation. The database knows; while it does not answer, Slack sent the
+        mention for one of the app's bot users, so a text that does not name this
+        installation's names another's."""
+        try:
+            return await self.adapter.is_app_bot(named)
+        except Exception as error:
+            if not self.adapter.database_unreachable(error):
+                raise
+        return not translate.mentions(event.get("text"), context.bot_user_id)
 
     async def _in_members_language(
         self, command: CommandInvoked, target: translate.Target | None

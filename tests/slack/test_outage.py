@@ -38,6 +38,7 @@ from tests.standins.slack_api import BOT_USER_ID
 from tests.standins.slack_requests import (
     CHANNEL_ID,
     USER_ID,
+    app_mention_event,
     event_callback,
     events_api_request,
     message_event,
@@ -429,3 +430,34 @@ async def test_slack_connect_event_kept_through_an_outage_goes_to_its_homes_tabl
     assert {m.workspace for m in seated} == {HOME}
     assert BOB_EXT in {m.user for m in seated}
     assert "Traceback" not in operator_log.getvalue()
+
+
+@pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+async def test_slack_connect_mention_of_the_homes_groundrules_through_the_partner_is_kept(
+    shared_down, operator_log
+):
+    """Alice's "@Groundrules agree …" names her organisation's bot user; Slack delivers it
+    through the partner's installation. Which bot users are the app's is in the database:
+    unread since the restart, the mention was lost."""
+    bot, outage = shared_down
+    own = message_event("good morning", user=BOB_EXT, channel="C-PARTNER", team="T-PARTNER",
+                        ts=past_ts(5))  # fmt: skip
+    bot.slack.set_members("C-PARTNER", [BOB_EXT, BOT_B])
+    await bot.event(own, **through(PARTNER))
+    await bot.handled(MessagePosted)
+    outage.cut(bot.groundrules.database)
+    bot.adapter._oauth_database.dispose()
+
+    agree = "agree pickups at 16:00 because the courier asked"
+    mention = app_mention_event(f"<@{BOT_USER_ID}> {agree}")
+    assert (await bot.event(mention, **through(PARTNER))).status == 200
+    await eventually(lambda: bot.runtime.kept == 2)  # the channel's roster, the command
+
+    outage.restore()
+    await bot.tick()
+    assert bot.runtime.kept == 0
+    with Session(bot.groundrules.database) as session:
+        recorded = [(a.workspace, a.text) for a in session.exec(select(AgreementRow))]
+    assert recorded == [(HOME, "pickups at 16:00")]
+    written = operator_log.getvalue()
+    assert "Traceback" not in written and "Failed to run" not in written
