@@ -1,8 +1,9 @@
 """The live bot: platform adapters feed events in; the runtime decides (in a worker
 thread of its own, since storage is synchronous), delivers through the owning adapter,
 fires due timers and re-delivers anything a crash or an outage left in the outbox.
-While the database does not answer it keeps the events nobody waits on, and hands them
-in again once it does (`bot.outage` tells such an outage from other failures).
+While the database does not answer it keeps the events nobody waits on, and workspaces
+removing the bot or coming back, and hands them in again, in order, once it does
+(`bot.outage` tells such an outage from other failures).
 """
 
 from __future__ import annotations
