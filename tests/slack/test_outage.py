@@ -46,6 +46,7 @@ from tests.standins.slack_requests import (
 )
 
 NOT_RECORDED = "nothing was recorded"
+DAN_EXT = "U-DANEXT"
 
 
 @pytest.fixture
@@ -400,6 +401,18 @@ async def shared_down(slack, outage_url: str) -> AsyncIterator[tuple[SlackBot, D
                 groundrules.database.dispose()
 
 
+async def cut_after_the_partner_spoke_elsewhere(bot: SlackBot, outage: DatabaseOutage) -> None:
+    """The partner's token is read (in a channel of its own), the shared channel's home
+    not; then the database goes."""
+    bot.slack.set_members("C-PARTNER", [BOB_EXT, BOT_B])
+    own = message_event("good morning", user=BOB_EXT, channel="C-PARTNER", team="T-PARTNER",
+                        ts=past_ts(5))  # fmt: skip
+    await bot.event(own, **through(PARTNER))
+    await bot.handled(MessagePosted)
+    outage.cut(bot.groundrules.database)
+    bot.adapter._oauth_database.dispose()  # the installs' own engine: its connections too
+
+
 @pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
 async def test_slack_connect_event_kept_through_an_outage_goes_to_its_homes_table(
     shared_down, operator_log
@@ -407,19 +420,17 @@ async def test_slack_connect_event_kept_through_an_outage_goes_to_its_homes_tabl
     """A restart, an outage, and the partner speaks first in the shared channel: its
     home could not be read, so the message was filed at the partner's own table."""
     bot, outage = shared_down
-    # The partner's token is read (in a channel of its own), the shared channel's home not.
-    bot.slack.set_members("C-PARTNER", [BOB_EXT, BOT_B])
-    own = message_event("good morning", user=BOB_EXT, channel="C-PARTNER", team="T-PARTNER",
-                        ts=past_ts(5))  # fmt: skip
-    await bot.event(own, **through(PARTNER))
-    await bot.handled(MessagePosted)
-    outage.cut(bot.groundrules.database)
-    bot.adapter._oauth_database.dispose()
+    await cut_after_the_partner_spoke_elsewhere(bot, outage)
 
     said = message_event("#problem the courier is late again", user=BOB_EXT, team="T-PARTNER",
                          ts=past_ts(4))  # fmt: skip
     assert (await bot.event(said, **through(PARTNER))).status == 200
-    await eventually(lambda: bot.runtime.kept == 2)  # the channel's roster, the message
+    bot.slack.add_user(DAN_EXT, "dan-ext", real_name="Dan Partner")
+    bot.slack.users[DAN_EXT].team_id = "T-PARTNER"
+    joined = {"type": "member_joined_channel", "user": DAN_EXT, "channel": CHANNEL_ID,
+              "channel_type": "C", "team": "T-PARTNER", "event_ts": "1700000000.5"}  # fmt: skip
+    assert (await bot.event(joined, **through(PARTNER))).status == 200
+    await eventually(lambda: bot.runtime.kept == 3)  # the channel's roster, message, joining
 
     outage.restore()
     await bot.tick()
@@ -428,7 +439,7 @@ async def test_slack_connect_event_kept_through_an_outage_goes_to_its_homes_tabl
     with Session(bot.groundrules.database) as session:
         seated = session.exec(select(MemberRow).where(MemberRow.channel == CHANNEL_ID)).all()
     assert {m.workspace for m in seated} == {HOME}
-    assert BOB_EXT in {m.user for m in seated}
+    assert {BOB_EXT, DAN_EXT} <= {m.user for m in seated if m.active}
     assert "Traceback" not in operator_log.getvalue()
 
 
@@ -440,13 +451,7 @@ async def test_slack_connect_mention_of_the_homes_groundrules_through_the_partne
     through the partner's installation. Which bot users are the app's is in the database:
     unread since the restart, the mention was lost."""
     bot, outage = shared_down
-    own = message_event("good morning", user=BOB_EXT, channel="C-PARTNER", team="T-PARTNER",
-                        ts=past_ts(5))  # fmt: skip
-    bot.slack.set_members("C-PARTNER", [BOB_EXT, BOT_B])
-    await bot.event(own, **through(PARTNER))
-    await bot.handled(MessagePosted)
-    outage.cut(bot.groundrules.database)
-    bot.adapter._oauth_database.dispose()
+    await cut_after_the_partner_spoke_elsewhere(bot, outage)
 
     agree = "agree pickups at 16:00 because the courier asked"
     mention = app_mention_event(f"<@{BOT_USER_ID}> {agree}")
