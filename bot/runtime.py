@@ -1,8 +1,9 @@
 """The live bot: platform adapters feed events in; the runtime decides (in a worker
 thread of its own, since storage is synchronous), delivers through the owning adapter,
 fires due timers and re-delivers anything a crash or an outage left in the outbox.
-While the database does not answer it keeps the events nobody waits on, and hands them
-in again once it does (`bot.outage` tells such an outage from other failures).
+While the database does not answer it keeps the events nobody waits on, and workspaces
+removing the bot or coming back, and hands them in again, in order, once it does
+(`bot.outage` tells such an outage from other failures).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import functools
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol, TypeVar
 
@@ -51,6 +52,29 @@ SECOND_READER_THREAD = "groundrules-second-reader"
 WORKER_THREAD = "groundrules-worker"
 
 T = TypeVar("T")
+# A kept event as it stands when handed in (adapters.slack: its table read again, which
+# may be unknown while the database does not answer); None: it is no table's any more.
+Again = Callable[[Event], Awaitable[Event | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class _KeptEvent:
+    event: Event
+    platform: str
+    again: Again | None = None
+
+    @property
+    def what(self) -> str:
+        return type(self.event).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class _KeptChange:
+    """What a platform said that is no event for the engine (a workspace removing the
+    bot, coming back), as a step to store it; each step may be taken again."""
+
+    what: str
+    step: Callable[[], Awaitable[object]]
 
 
 def second_reader_thread() -> ThreadPoolExecutor:
@@ -101,7 +125,7 @@ class Runtime:
         app.service.clock = now_utc
         self._readings: asyncio.Queue[Delivery] = asyncio.Queue(READINGS_WAITING)
         self.outage = Outage()
-        self._kept: deque[tuple[Event, str]] = deque()
+        self._kept: deque[_KeptEvent | _KeptChange] = deque()
         self._kept_handled = self._kept_dropped = 0
         self._reader_thread = second_reader_thread()
         self._worker = worker_thread()
@@ -114,8 +138,9 @@ class Runtime:
     # --- events in ------------------------------------------------------------------
 
     async def submit(
-        self, event: Event, *, platform: str = "unknown", keep: bool = False
-    ) -> list[Delivery]:
+        self, event: Event, *, platform: str = "unknown", keep: bool = False,
+        again: Again | None = None,
+    ) -> list[Delivery]:  # fmt: skip
         """Decide on one event and deliver what follows. Returns what was delivered.
 
         Raises `NotRecorded` when it could not be decided and stored (the database did
@@ -123,17 +148,17 @@ class Runtime:
         stored, it returns, whatever became of delivering it (the outbox has that).
         `keep`: an event nobody waits on (a message) is instead kept while the database
         does not answer and handed in again once it does (`hand_in_kept`), after those
-        before it.
+        before it; `again` then gives it as it stands by then.
         """
         if keep and self._kept:  # in the order they came: behind those still waiting
-            self._keep(event, platform)
+            self._keep(_KeptEvent(event, platform, again))
             return []
         try:
             deliveries = await self._decide(event, platform)
         except NotRecorded as error:
             if not (keep and error.unreachable):
                 raise
-            self._keep(event, platform)
+            self._keep(_KeptEvent(event, platform, again))
             return []
         try:
             await self.deliver_all(deliveries)
@@ -142,6 +167,29 @@ class Runtime:
                 log.exception("delivering what a %s decided failed; the outbox tries again",
                               type(event).__name__)  # fmt: skip
         return deliveries
+
+    async def change(self, what: str, step: Callable[[], Awaitable[object]]) -> None:
+        """Store what a platform said that is no event for the engine (`what`, for the
+        log): now, or, while the database does not answer, kept in order with the events
+        and stored once it does. Raises `NotRecorded` only for a fault."""
+        change = _KeptChange(what, step)
+        if self._kept:
+            self._keep(change)
+            return
+        try:
+            await self._take(change)
+        except NotRecorded as error:
+            if not error.unreachable:
+                raise
+            self._keep(change)
+
+    async def _take(self, change: _KeptChange) -> None:
+        try:
+            await change.step()
+        except Exception as error:
+            self.outage.noticed(error)
+            raise NotRecorded(change.what) from error
+        self.outage.over()
 
     async def _decide(self, event: Event, platform: str) -> list[Delivery]:
         started = time.perf_counter()
@@ -163,13 +211,15 @@ class Runtime:
         """Events waiting for the database to answer again."""
         return len(self._kept)
 
-    def _keep(self, event: Event, platform: str) -> None:
+    def _keep(self, kept: _KeptEvent | _KeptChange) -> None:
         if not self._kept:
             log.warning("keeping events until the database answers (at most %d)", KEPT_EVENTS)
         if len(self._kept) >= KEPT_EVENTS:
-            self._kept.popleft()
+            # The oldest event goes; a workspace removing the bot or coming back stays.
+            oldest = next((i for i, k in enumerate(self._kept) if isinstance(k, _KeptEvent)), 0)
+            del self._kept[oldest]
             self._kept_dropped += 1
-        self._kept.append((event, platform))
+        self._kept.append(kept)
         metrics.EVENTS_KEPT.set(len(self._kept))
 
     async def hand_in_kept(self) -> int:
@@ -179,14 +229,14 @@ class Runtime:
         claimed with its effects. Returns how many were handed in."""
         done = 0
         while self._kept:
-            event, platform = self._kept[0]
+            kept = self._kept[0]
             try:
-                deliveries = await self._decide(event, platform)
+                deliveries = await self._hand_in(kept)
             except NotRecorded as error:
                 if error.unreachable:
                     raise
                 # A fault in this event, not the database: it must not hold up the rest.
-                log.error("a kept %s could not be handled; dropped", type(event).__name__,
+                log.error("a kept %s could not be handled; dropped", kept.what,
                           exc_info=error.__cause__)  # fmt: skip
                 self._kept.popleft()
                 metrics.EVENTS_KEPT.set(len(self._kept))
@@ -204,29 +254,67 @@ class Runtime:
             self._kept_handled = self._kept_dropped = 0
         return done
 
+    async def _hand_in(self, kept: _KeptEvent | _KeptChange) -> list[Delivery]:
+        if isinstance(kept, _KeptChange):
+            await self._take(kept)
+            return []
+        event: Event | None = kept.event
+        if kept.again is not None:
+            try:
+                event = await kept.again(kept.event)
+            except Exception as error:
+                self.outage.noticed(error)
+                raise NotRecorded(f"{kept.what} {kept.event.event_id}") from error
+        if event is None:  # no table's any more (its home removed the bot, say)
+            return []
+        return await self._decide(event, kept.platform)
+
     # --- workspaces coming and going -------------------------------------------------
 
-    async def workspace_removed(self, workspace: str) -> None:
+    async def workspace_removed(
+        self, workspace: str, *, also: Callable[[datetime], Awaitable[object]] | None = None
+    ) -> None:
         """A platform says `workspace` removed the bot: its data goes after the grace
-        period (GROUNDRULES_REMOVED_RETENTION) unless the bot is back before."""
+        period (GROUNDRULES_REMOVED_RETENTION) unless the bot is back before. `also`: what
+        the platform forgets of it in the database (given when it was removed), first.
+        While the database does not answer it is kept with the events, in order."""
         at = now_utc()
         # Known here before it is written: from then on nothing is sent there, and a
         # message back (a re-install) finds it to cancel.
         self._removed.setdefault(workspace, at)
-        await self._in_worker(workspaces.mark_removed, self.app.database, workspace, at)
-        log.info("removed from %s: its data is deleted after %s unless the bot is back",
-                 workspace, self.app.settings.removed_retention)  # fmt: skip
+
+        async def mark() -> None:
+            self._removed.setdefault(workspace, at)  # a tick may have read it over meanwhile
+            if also is not None:
+                await also(at)
+            await self._in_worker(workspaces.mark_removed, self.app.database, workspace, at)
+            log.info("removed from %s: its data is deleted after %s unless the bot is back",
+                     workspace, self.app.settings.removed_retention)  # fmt: skip
+
+        await self.change(f"removal from {workspace}", mark)
 
     def has_removed(self, workspace: str) -> bool:
         """Whether `workspace` removed the bot, as this process last heard."""
         return workspace in self._removed
 
-    async def workspace_returned(self, workspace: str) -> None:
+    async def workspace_returned(self, workspace: str, *, keep: bool = False) -> None:
+        """The bot is back in `workspace`. `keep`: told by the platform rather than found
+        by an event being decided, so kept like a removal (and after one still kept)."""
+
+        async def mark() -> None:
+            self._removed.pop(workspace, None)
+            # What was heard before the removal may be stale: who is in which channel, a
+            # token.
+            self._forget_cached({workspace})
+            if await self._in_worker(workspaces.mark_returned, self.app.database, workspace):
+                log.info("back in %s: its data stays", workspace)
+
+        if not keep:
+            await mark()
+            return
         self._removed.pop(workspace, None)
-        # What was heard before the removal may be stale: who is in which channel, a token.
         self._forget_cached({workspace})
-        if await self._in_worker(workspaces.mark_returned, self.app.database, workspace):
-            log.info("back in %s: its data stays", workspace)
+        await self.change(f"return to {workspace}", mark)
 
     async def forget_removed_workspaces(self, now: datetime) -> None:
         """Delete the data of workspaces removed longer than the grace period ago (as

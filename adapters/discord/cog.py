@@ -158,13 +158,14 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     async def on_guild_join(self, guild: discord.Guild) -> None:
         # Back after a removal: its data stays, even before a channel is readable to
         # send a roster from.
-        await self.runtime.workspace_returned(translate.workspace_of(guild.id))
+        await self.runtime.workspace_returned(translate.workspace_of(guild.id), keep=True)
         await self.sync_guild(guild)
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Kicked, banned, or the server was deleted: its data goes after the grace
-        period unless the bot is added again."""
+        period unless the bot is added again (stored once the database answers, if it
+        does not now, like the events: Runtime.change)."""
         self._rostered -= {channel.id for channel in guild.channels}
         await self.runtime.workspace_removed(translate.workspace_of(guild.id))
 

@@ -13,6 +13,7 @@ import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +57,7 @@ from bot.settings import Settings
 from bot.views import agreements, member_home, problem_waiting
 from rules.actions import Outbound
 from rules.agreements import NO_SUCH_ROLE, ROLE_OWNER
-from rules.events import AgreementSubmitted, Event, ProposalAdded, RosterSynced
+from rules.events import AgreementSubmitted, ChannelIdChanged, Event, ProposalAdded, RosterSynced
 from rules.i18n import supported
 from rules.say import Quote, Say
 
@@ -355,7 +356,8 @@ class SlackAdapter:
             team_id=installation.team_id, enterprise_id=installation.enterprise_id
         )
         assert self.runtime is not None, "the adapter is not started"
-        await self.runtime.workspace_returned(workspace)
+        # After its removal, should that still wait for the database (Runtime.change).
+        await self.runtime.workspace_returned(workspace, keep=True)
         return await args.default.success(args)
 
     async def _install_failed(self, args: AsyncFailureArgs) -> BoltResponse:
@@ -386,24 +388,41 @@ class SlackAdapter:
             self._clients[workspace] = client
         return client
 
-    async def submit(self, event: Event, *, keep: bool = False) -> None:
+    async def submit(self, event: Event, *, keep: bool = False, through: str | None = None) -> None:
         """Hand `event` to the runtime; raises `NotRecorded` if it could not be stored.
         `keep`: an event Slack will not send again (the Events API's, acked before any
-        work) is kept while the database does not answer, and handled once it does."""
+        work) is kept while the database does not answer, and handled once it does;
+        `through`: the installation it came through, its table is then read again
+        (`table_again`)."""
         assert self.runtime is not None, "the adapter is not started"
-        await self.runtime.submit(event, platform=self.name, keep=keep)
+        again = partial(self.table_again, through) if keep and through is not None else None
+        await self.runtime.submit(event, platform=self.name, keep=keep, again=again)
         await self.activity.note(event)
+
+    async def table_again(self, through: str, event: Event) -> Event | None:
+        """A kept event at its table as the listener would have found it with the
+        database answering: a Slack Connect channel's home may not have been read when
+        it was heard. None: that home has removed the bot."""
+        if isinstance(event, ChannelIdChanged):  # as Listeners.on_channel_id_changed
+            old = event.old_channel
+            table = await self.homes.table_of(through, old, settle=False, guess=False) or through
+        else:
+            table = await self.homes.table_of(through, event.channel, guess=False)
+        if table is None:
+            return None
+        return event if table == event.workspace else replace(event, workspace=table)
 
     def database_unreachable(self, error: BaseException) -> bool:
         """Whether `error` means the database does not answer (logged once per outage)."""
         return self.runtime is not None and self.runtime.outage.noticed(error)
 
     async def sync_roster(
-        self, workspace: str, channel: str, *, force: bool = False, keep: bool = False
-    ) -> None:
+        self, workspace: str, channel: str, *, force: bool = False, keep: bool = False,
+        through: str | None = None,
+    ) -> None:  # fmt: skip
         """Tell the engine who is in a channel: the first time it is seen, and before a
-        concern round (`force`), so the round asks everyone who is there now. `keep`:
-        as `submit`."""
+        concern round (`force`), so the round asks everyone who is there now. `keep`,
+        `through`: as `submit`."""
         key = (workspace, channel)
         if not force and key in self._synced:
             return
@@ -424,10 +443,11 @@ class SlackAdapter:
                     members=members,
                 ),
                 keep=keep,
+                through=through,
             )
             self._synced.add(key)
 
-    async def channel_moved(self, workspace: str, old: str, new: str) -> None:
+    async def channel_moved(self, workspace: str, old: str, new: str, *, through: str) -> None:
         """A channel has a new id (its table moved with it): the old one is forgotten,
         and the new one's members are read now, those of the other organisation too."""
         self._synced.discard((workspace, old))
@@ -435,7 +455,7 @@ class SlackAdapter:
         # The new id took the old one's home, whatever another installation settled.
         self.homes.forget_channel(old)
         self.homes.forget_channel(new)
-        await self.sync_roster(workspace, new, force=True, keep=True)
+        await self.sync_roster(workspace, new, force=True, keep=True, through=through)
 
     def forget_channel(self, workspace: str, channel: str) -> None:
         self._synced.discard((workspace, channel))
@@ -514,13 +534,35 @@ class SlackAdapter:
 
     async def workspace_removed(self, workspace: str) -> None:
         """The app was uninstalled from `workspace`: drop its token and what this process
-        holds of it; the runtime keeps its data for the grace period."""
+        holds of it; the runtime keeps its data for the grace period. While the database
+        does not answer, both are stored once it does (bot.runtime.Runtime.change)."""
         self.forget_cached(workspace)
+        also = None
         if self.installations is not None:
             enterprise_id, team_id = translate.team_of(workspace)
-            await self.installations.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+            self.installations.forget(enterprise_id, team_id)  # not served meanwhile
+            also = partial(
+                self.installations.async_delete_removed,
+                enterprise_id=enterprise_id, team_id=team_id,
+            )  # fmt: skip
         assert self.runtime is not None, "the adapter is not started"
-        await self.runtime.workspace_removed(workspace)
+        await self.runtime.workspace_removed(workspace, also=also)
+
+    async def tokens_revoked(self, workspace: str, *, users: list[str], bot: bool) -> None:
+        """Slack revoked tokens of `workspace` (OAuth installs): they are deleted as Bolt's
+        own listener would, or, while the database does not answer, once it does."""
+        assert self.installations is not None and self.runtime is not None
+        enterprise_id, team_id = translate.team_of(workspace)
+        if bot:
+            self.installations.forget(enterprise_id, team_id)
+        at = now_utc()
+        await self.runtime.change(
+            f"revoked tokens of {workspace}",
+            partial(
+                self.installations.async_delete_revoked, at, enterprise_id=enterprise_id,
+                team_id=team_id, users=users, bot=bot,
+            ),
+        )  # fmt: skip
 
     async def is_app_bot(self, user: str) -> bool:
         """Whether `user` is this app's bot user in a workspace it is installed in: an

@@ -83,13 +83,16 @@ class Homes:
         self._locks: KeyedLocks[str] = KeyedLocks()
 
     async def table_of(
-        self, workspace: str, channel: str | None, *, settle: bool = True
+        self, workspace: str, channel: str | None, *, settle: bool = True, guess: bool = True
     ) -> str | None:
         """The workspace whose table `channel` is, for a payload that came through
         `workspace`'s installation: the channel's home where Slack says it is shared
         with `workspace`, else `workspace`. `settle`: the channel is Slack's word (an
         event, a command), so an unknown one gets `workspace` as its home. None when the
-        home removed the bot: nothing is recorded through another workspace meanwhile."""
+        home removed the bot: nothing is recorded through another workspace meanwhile.
+        `guess`: while the database does not answer, a home not read yet is taken to be
+        `workspace` (an event kept meanwhile has its table read again when handed in);
+        False: the database's error is raised."""
         if not channel or channel.startswith("D"):  # a DM is nobody else's
             return workspace
         cached = self._homes.get(channel)
@@ -98,14 +101,14 @@ class Homes:
         # One at a time per channel, in the order they came: a slow first look must not
         # let a later message of the channel overtake an earlier one.
         async with self._locks.hold(channel):
-            home = await self._home(channel, workspace if settle else None)
+            home = await self._home(channel, workspace if settle else None, guess=guess)
             if home is None or home == workspace:
                 return workspace
             if not await self.shares(workspace, channel, home):
                 return workspace
         return None if self._removed(home) else home
 
-    async def _home(self, channel: str, settle_with: str | None) -> str | None:
+    async def _home(self, channel: str, settle_with: str | None, *, guess: bool) -> str | None:
         cached = self._homes.get(channel)
         if cached is not None and self._clock() - cached[0] < HOME_KEPT_S:
             return cached[1]
@@ -118,8 +121,10 @@ class Homes:
                     homes.settle, database, channel, settle_with, now_utc()
                 )
         except DBAPIError:
+            if not guess:
+                raise
             # The database does not answer: the home last read (a home never moves), or
-            # the delivering workspace for a channel not seen before, so that the event
+            # the delivering workspace for a channel not read before, so that the event
             # is kept for when it answers again rather than lost here.
             return cached[1] if cached is not None else settle_with
         if home is None:

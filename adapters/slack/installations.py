@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from logging import Logger
 
 from slack_bolt.async_app import AsyncBoltContext
@@ -148,6 +149,36 @@ class ThreadedInstallationStore(AsyncInstallationStore):
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await self.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
         await self.async_delete_installation(enterprise_id=enterprise_id, team_id=team_id)
+
+    async def async_delete_removed(
+        self, at: datetime, *, enterprise_id: str | None, team_id: str | None
+    ) -> None:
+        """`async_delete_all` for an uninstall heard at `at`, unless the app was installed
+        again since: the uninstall may be stored late (kept through a database outage)."""
+        if not await self._installed_since(at, enterprise_id, team_id):
+            await self.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+
+    async def async_delete_revoked(
+        self, at: datetime, *, enterprise_id: str | None, team_id: str | None,
+        users: Sequence[str], bot: bool,
+    ) -> None:  # fmt: skip
+        """What Bolt's own `tokens_revoked` listener deletes (the users' installs, and the
+        bot's if its token was revoked at `at`), but not a bot installed again since."""
+        for user in users:
+            await self.async_delete_installation(
+                enterprise_id=enterprise_id, team_id=team_id, user_id=user
+            )
+        if bot and not await self._installed_since(at, enterprise_id, team_id):
+            await self.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+
+    async def _installed_since(
+        self, at: datetime, enterprise_id: str | None, team_id: str | None
+    ) -> bool:
+        bot = await asyncio.to_thread(
+            self.store.find_bot, enterprise_id=enterprise_id, team_id=team_id,
+            is_enterprise_install=team_id is None,
+        )  # fmt: skip
+        return bot is not None and bot.installed_at > at.timestamp()
 
     async def bot_token(self, workspace: str) -> str | None:
         """The newest bot token installed for a neutral workspace id."""

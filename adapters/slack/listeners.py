@@ -82,10 +82,7 @@ class Listeners:
         app.event("app_home_opened")(self.on_home_opened)
         app.event("app_uninstalled")(self.on_uninstalled)
         app.event("channel_id_changed")(self.on_channel_id_changed)
-        if self.adapter.installations is not None:  # Bolt drops revoked tokens it stored
-            app.event("tokens_revoked")(app.default_tokens_revoked_event_listener())
-        else:
-            app.event("tokens_revoked")(self.on_token_revoked)
+        app.event("tokens_revoked")(self.on_token_revoked)
         # Both languages' names: manifest.nl.yml registers the Dutch ones with Slack.
         for spec in COMMANDS:
             for name in (spec.name, spec.dutch):
@@ -173,8 +170,9 @@ class Listeners:
         )  # fmt: skip
         if said is None:
             return
-        await self.adapter.sync_roster(workspace, said.channel, keep=True)
-        await self.adapter.submit(said, keep=True)
+        delivered = workspace_of(context)
+        await self.adapter.sync_roster(workspace, said.channel, keep=True, through=delivered)
+        await self.adapter.submit(said, keep=True, through=delivered)
 
     async def on_mention(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
         workspace = await self._table(context, event.get("channel"))
@@ -186,7 +184,7 @@ class Listeners:
         # at the other organisation's installation (its own bot user) through this one.
         named = translate.leading_mention(event.get("text"))
         other: tuple[str, ...] = ()
-        if named and named != context.bot_user_id and await self.adapter.is_app_bot(named):
+        if named and named != context.bot_user_id and await self._app_bot(named, event, context):
             other = (named,)
         command = translate.mention_command(
             event, workspace=workspace, event_id=body["event_id"],
@@ -195,11 +193,26 @@ class Listeners:
         if command is None:
             return
         target = translate.command_target(command.name, command.args)
+        delivered = workspace_of(context)
         await self.adapter.sync_roster(
             workspace, command.channel, force=target is not None and target.name == "concerns",
-            keep=True,
+            keep=True, through=delivered,
         )  # fmt: skip
-        await self.adapter.submit(await self._in_members_language(command, target), keep=True)
+        await self.adapter.submit(
+            await self._in_members_language(command, target), keep=True, through=delivered
+        )
+
+    async def _app_bot(self, named: str, event: Body, context: AsyncBoltContext) -> bool:
+        """Whether `named`, leading a mention, is the app's bot user in another
+        organisation. The database knows; while it does not answer, Slack sent the
+        mention for one of the app's bot users, so a text that does not name this
+        installation's names another's."""
+        try:
+            return await self.adapter.is_app_bot(named)
+        except Exception as error:
+            if not self.adapter.database_unreachable(error):
+                raise
+        return not translate.mentions(event.get("text"), context.bot_user_id)
 
     async def _in_members_language(
         self, command: CommandInvoked, target: translate.Target | None
@@ -226,7 +239,9 @@ class Listeners:
             # (Its being there is its installation's, whichever table the channel is.)
             if event.get("type") == "member_joined_channel":
                 self.adapter.joined_channel(delivered, change.channel)
-                await self.adapter.sync_roster(workspace, change.channel, force=True, keep=True)
+                await self.adapter.sync_roster(
+                    workspace, change.channel, force=True, keep=True, through=delivered
+                )
             else:
                 self.adapter.forget_channel(delivered, change.channel)
             return
@@ -234,7 +249,7 @@ class Listeners:
             person = await self.adapter.directory.person(workspace, change.user)
             if not person.human:
                 return
-        await self.adapter.submit(change, keep=True)
+        await self.adapter.submit(change, keep=True, through=delivered)
 
     async def on_channel_id_changed(
         self, body: Body, event: Body, context: AsyncBoltContext
@@ -242,24 +257,35 @@ class Listeners:
         # The table is the old channel's home's (a shared channel's, whichever
         # installation this came through); while that home has removed the bot, the
         # delivering workspace's own rows move.
-        old = event.get("old_channel_id")
-        workspace = await self._table(context, old, settle=False) or workspace_of(context)
+        old, delivered = event.get("old_channel_id"), workspace_of(context)
+        workspace = await self._table(context, old, settle=False) or delivered
         changed = translate.channel_id_changed(
             event, workspace=workspace, event_id=body["event_id"], now=now_utc()
         )
         if changed is None:
             return
         # Kept while the database does not answer: Slack says it only once.
-        await self.adapter.submit(changed, keep=True)
-        await self.adapter.channel_moved(workspace, changed.old_channel, changed.channel)
+        await self.adapter.submit(changed, keep=True, through=delivered)
+        await self.adapter.channel_moved(
+            workspace, changed.old_channel, changed.channel, through=delivered
+        )
 
     async def on_uninstalled(self, context: AsyncBoltContext) -> None:
         await self.adapter.workspace_removed(workspace_of(context))
 
     async def on_token_revoked(self, event: Body, context: AsyncBoltContext) -> None:
-        """One workspace, one configured token: if it is revoked, only an operator can
-        help. Answered all the same, so that Slack does not retry."""
-        if (event.get("tokens") or {}).get("bot"):
+        """OAuth installs: the revoked tokens are deleted (as Bolt's own listener does,
+        but kept through a database outage). One workspace, one configured token: if it
+        is revoked, only an operator can help. Answered all the same, so that Slack does
+        not retry."""
+        tokens = event.get("tokens") or {}
+        if self.adapter.installations is not None:
+            await self.adapter.tokens_revoked(
+                workspace_of(context), users=list(tokens.get("oauth") or ()),
+                bot=bool(tokens.get("bot")),
+            )  # fmt: skip
+            return
+        if tokens.get("bot"):
             log.error("Slack revoked the bot token of %s: reinstall the app and set a new "
                       "SLACK_BOT_TOKEN", workspace_of(context))  # fmt: skip
 

@@ -236,6 +236,11 @@ def leading_mention(text: str | None) -> str | None:
     return found[1] if found else None
 
 
+def mentions(text: str | None, user: str | None) -> bool:
+    """Whether `text` mentions `user` anywhere."""
+    return bool(user) and _mention_pattern([user]).search(text or "") is not None
+
+
 def mention_command(
     event: Payload,
     *,

@@ -9,8 +9,12 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select
 
+import bot.runtime
+from bot import workspaces
 from bot.database import make_engine
+from bot.models import ProcessedEvent
 from bot.outage import NotRecorded, unreachable
 from bot.runtime import Runtime
 from tests.bot.test_runtime import RecordingAdapter, problem
@@ -106,6 +110,30 @@ async def test_an_event_that_could_not_be_stored_leaves_nothing_remembered(outag
         assert await runtime.hand_in_kept() == 1
         assert runtime.kept == 0
         assert app.service.recent.previous([said]) != [None]  # remembered now
+        app.database.dispose()
+
+
+async def test_a_removal_kept_through_a_long_outage_outlasts_the_oldest_events(
+    outage_url, tagged, monkeypatch
+):
+    """Past the bound the oldest events go, not a workspace removing the bot."""
+    monkeypatch.setattr(bot.runtime, "KEPT_EVENTS", 3)
+    with DatabaseOutage(outage_url) as outage:
+        app = make_app(outage.url, tagged)
+        runtime = Runtime(app, [RecordingAdapter()])
+        outage.cut(app.database)
+        await runtime.submit(problem("p1", minutes_ago=0), keep=True)
+        await runtime.workspace_removed("W2")
+        for n in (2, 3, 4):
+            await runtime.submit(problem(f"p{n}", minutes_ago=0), keep=True)
+        assert runtime.kept == 3
+
+        outage.restore()
+        assert await runtime.hand_in_kept() == 3
+        assert list(workspaces.removed(app.database)) == ["W2"]
+        with Session(app.database) as session:
+            handled = session.exec(select(ProcessedEvent.event_id)).all()
+        assert sorted(handled) == ["p3", "p4"]
         app.database.dispose()
 
 

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import Session, select
 
+from bot import workspaces
 from bot.models import AgreementRow, ProcessedEvent, RoundRow
 from rules.events import RosterSynced
 from tests.discord.harness import (
@@ -162,3 +163,35 @@ async def test_discord_buttons_clicked_while_the_database_is_down_are_answered_p
     ]
     assert buttons(world.api.message(nudge["id"]))[0][0] == "Add a proposal"
     quiet(operator_log.getvalue())
+
+
+async def test_discord_removal_and_return_heard_while_the_database_is_down_are_stored_later(
+    world, down, operator_log
+):
+    """The gateway says each once: a server removing the bot during an outage still
+    counted as having it once the database was back, and one adding it back was still
+    taken for removed (its data deleted after the grace period)."""
+    harness, outage = down
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    name = workspace(world.guild)
+    outage.cut(harness.app.database)
+    await world.api.dispatch("GUILD_DELETE", {"id": str(world.guild.id)})  # kicked
+    await eventually(lambda: runtime.kept == 1)
+    outage.restore()
+    await runtime.tick()
+    assert runtime.kept == 0
+    assert name in workspaces.removed(harness.app.database)
+    assert table(harness, world.guild, world.general.id)  # kept through the grace period
+
+    outage.cut(harness.app.database)
+    payload = world.guild.payload(bot_user_id=world.api.bot_user.id)
+    del payload["unavailable"]  # as Discord sends a server just joined
+    await world.api.dispatch("GUILD_CREATE", payload)
+    await eventually(lambda: runtime.kept >= 2)  # the return, then the rosters
+    outage.restore()
+    await runtime.tick()
+    assert runtime.kept == 0
+    assert name not in workspaces.removed(harness.app.database)
+    written = operator_log.getvalue()
+    assert "Traceback" not in written and "Ignoring exception" not in written

@@ -134,6 +134,27 @@ async def test_slack_oauth_uninstall_drops_the_token_and_keeps_the_data_a_while(
     assert not removed()
 
 
+async def test_slack_oauth_revoked_bot_token_is_deleted_and_the_workspace_stays(
+    oauth_bot: SlackBot,
+):
+    """Slack revoked the bot's token without an uninstall: it is deleted, as Bolt's own
+    listener does; the workspace has not removed the bot."""
+    bot = oauth_bot
+    await install(bot)
+    await bot.event(message_event("good morning", ts=past_ts()))
+    await bot.handled(MessagePosted)
+
+    def bots() -> int:
+        with bot.groundrules.database.connect() as connection:
+            return connection.execute(text("SELECT count(*) FROM slack_bots")).scalar_one()
+
+    assert bots() == 1
+    revoked = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [BOT_USER_ID]}}
+    assert (await bot.event(revoked)).status == 200
+    await eventually(lambda: bots() == 0)
+    assert workspaces.removed(bot.groundrules.database) == {}
+
+
 async def test_slack_oauth_reinstall_cancels_the_removal_before_anyone_posts(
     oauth_bot: SlackBot,
 ):

@@ -14,24 +14,31 @@ import pytest
 from sqlmodel import Session, select
 
 import bot.leases
+from bot import homes, workspaces
 from bot.health import HEALTH_WAIT_S
-from bot.models import AgreementRow, ProcessedEvent, WatchRow
+from bot.models import AgreementRow, MemberRow, ProcessedEvent, WatchRow, now_utc
 from rules.events import CommandInvoked, MessagePosted
 from tests.helpers import eventually
 from tests.slack.conftest import BOB, CAROL, SECRET, SlackBot, past_ts, start_bot
 from tests.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, install
 from tests.slack.test_rounds import click, start_round
 from tests.slack.test_shared_channels import (
+    BOB_EXT,
     BOT_B,
+    HOME,
     PARTNER,
     PARTNER_TOKEN,
     add_installation,
+    share_with_the_partner,
     through,
+    watches,
 )
 from tests.standins.database_outage import DatabaseOutage
 from tests.standins.slack_api import BOT_USER_ID
 from tests.standins.slack_requests import (
+    CHANNEL_ID,
     USER_ID,
+    app_mention_event,
     event_callback,
     events_api_request,
     message_event,
@@ -39,6 +46,7 @@ from tests.standins.slack_requests import (
 )
 
 NOT_RECORDED = "nothing was recorded"
+DAN_EXT = "U-DANEXT"
 
 
 @pytest.fixture
@@ -297,3 +305,164 @@ async def test_slack_oauth_install_never_read_while_the_database_is_down_is_sent
     written = operator_log.getvalue()
     assert written.count("database unreachable") == 1
     assert "Traceback" not in written and "reinstall" not in written
+
+
+async def test_slack_uninstall_heard_while_the_database_is_down_is_stored_once_it_is_back(
+    down, operator_log
+):
+    """Slack says it only once: heard during an outage, the workspace still counted as
+    installed once the database was back (the removal was lost, and with it the grace
+    period's deletion)."""
+    bot, outage = down
+    await bot.event(message_event("good morning", ts=past_ts()))
+    await bot.handled(MessagePosted)
+    outage.cut(bot.groundrules.database)
+    await bot.event(message_event("#problem the build is red", ts=past_ts()))
+    assert (await bot.event({"type": "app_uninstalled"})).status == 200
+    await eventually(lambda: bot.runtime.kept == 2)  # the message, then the removal
+    assert bot.runtime.has_removed(HOME)  # nothing is sent there meanwhile
+
+    outage.restore()
+    await bot.tick()
+    assert bot.runtime.kept == 0
+    assert HOME in workspaces.removed(bot.groundrules.database)
+    # Heard before the removal: recorded, but its nudge is not sent to a workspace gone.
+    assert [(w, c) for w, c, _ in watches(bot)] == [(HOME, CHANNEL_ID)]
+    await bot.tick()
+    assert bot.calls("chat.postEphemeral") == []
+    written = operator_log.getvalue()
+    assert written.count("database unreachable") == 1
+    assert "removed from slack:T-TEST" in written and "Traceback" not in written
+
+
+@pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+async def test_slack_oauth_uninstall_heard_while_the_database_is_down_deletes_its_tokens_later(
+    oauth_down, operator_log
+):
+    """Slack sends app_uninstalled and tokens_revoked once each: both are stored once the
+    database answers. Installed again before they were, the workspace stays, new token
+    and all."""
+    bot, outage = oauth_down
+    await install(bot)
+    await bot.event(message_event("good morning", ts=past_ts()))
+    await bot.handled(MessagePosted)
+    outage.cut(bot.groundrules.database)
+    bot.adapter._oauth_database.dispose()  # the installs' own engine: its connections too
+    assert (await bot.event({"type": "app_uninstalled"})).status == 200
+    revoked = {"type": "tokens_revoked", "tokens": {"oauth": ["U-ADMIN"], "bot": [BOT_USER_ID]}}
+    assert (await bot.event(revoked)).status == 200
+    await eventually(lambda: bot.runtime.kept == 2)
+
+    outage.restore()
+    await bot.tick()
+    assert bot.runtime.kept == 0
+    assert HOME in workspaces.removed(bot.groundrules.database)
+    installations = bot.adapter.installations
+    assert installations is not None
+    assert await installations.bot_token(HOME) is None
+
+    # Uninstalled again while the database is down, installed again once it is back, all
+    # before a tick: the removal is stored first, and the new install is kept.
+    await install(bot)
+    assert HOME not in workspaces.removed(bot.groundrules.database)
+    outage.cut(bot.groundrules.database)
+    bot.adapter._oauth_database.dispose()
+    assert (await bot.event({"type": "app_uninstalled"})).status == 200
+    assert (await bot.event(revoked)).status == 200
+    await eventually(lambda: bot.runtime.kept == 2)
+    outage.restore()
+    await install(bot)
+    assert bot.runtime.kept == 3  # the return waits behind the removal
+    await bot.tick()
+    assert bot.runtime.kept == 0
+    assert HOME not in workspaces.removed(bot.groundrules.database)
+    assert await installations.bot_token(HOME) == "xoxb-T-TEST-installed"
+    written = operator_log.getvalue()
+    assert "Traceback" not in written and "Failed to run" not in written
+
+
+@pytest.fixture
+async def shared_down(slack, outage_url: str) -> AsyncIterator[tuple[SlackBot, DatabaseOutage]]:
+    """Both organisations installed the bot and share CHANNEL_ID, whose home (ours) an
+    earlier process settled: this one, just started, has not read it."""
+    with DatabaseOutage(outage_url) as outage:
+        groundrules, runtime, adapter = await start_bot(
+            slack, outage.url, slack_bot_token=None, slack_client_id=CLIENT_ID,
+            slack_client_secret=CLIENT_SECRET,
+        )  # fmt: skip
+        async with aiohttp.ClientSession() as http:
+            bot = SlackBot(slack, groundrules, runtime, adapter, http)
+            try:
+                await share_with_the_partner(bot)
+                homes.settle(groundrules.database, CHANNEL_ID, HOME, now_utc())
+                yield bot, outage
+            finally:
+                await adapter.stop()
+                groundrules.database.dispose()
+
+
+async def cut_after_the_partner_spoke_elsewhere(bot: SlackBot, outage: DatabaseOutage) -> None:
+    """The partner's token is read (in a channel of its own), the shared channel's home
+    not; then the database goes."""
+    bot.slack.set_members("C-PARTNER", [BOB_EXT, BOT_B])
+    own = message_event("good morning", user=BOB_EXT, channel="C-PARTNER", team="T-PARTNER",
+                        ts=past_ts(5))  # fmt: skip
+    await bot.event(own, **through(PARTNER))
+    await bot.handled(MessagePosted)
+    outage.cut(bot.groundrules.database)
+    bot.adapter._oauth_database.dispose()  # the installs' own engine: its connections too
+
+
+@pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+async def test_slack_connect_event_kept_through_an_outage_goes_to_its_homes_table(
+    shared_down, operator_log
+):
+    """A restart, an outage, and the partner speaks first in the shared channel: its
+    home could not be read, so the message was filed at the partner's own table."""
+    bot, outage = shared_down
+    await cut_after_the_partner_spoke_elsewhere(bot, outage)
+
+    said = message_event("#problem the courier is late again", user=BOB_EXT, team="T-PARTNER",
+                         ts=past_ts(4))  # fmt: skip
+    assert (await bot.event(said, **through(PARTNER))).status == 200
+    bot.slack.add_user(DAN_EXT, "dan-ext", real_name="Dan Partner")
+    bot.slack.users[DAN_EXT].team_id = "T-PARTNER"
+    joined = {"type": "member_joined_channel", "user": DAN_EXT, "channel": CHANNEL_ID,
+              "channel_type": "C", "team": "T-PARTNER", "event_ts": "1700000000.5"}  # fmt: skip
+    assert (await bot.event(joined, **through(PARTNER))).status == 200
+    await eventually(lambda: bot.runtime.kept == 3)  # the channel's roster, message, joining
+
+    outage.restore()
+    await bot.tick()
+    assert bot.runtime.kept == 0
+    assert [(w, c) for w, c, _ in watches(bot)] == [(HOME, CHANNEL_ID)]
+    with Session(bot.groundrules.database) as session:
+        seated = session.exec(select(MemberRow).where(MemberRow.channel == CHANNEL_ID)).all()
+    assert {m.workspace for m in seated} == {HOME}
+    assert {BOB_EXT, DAN_EXT} <= {m.user for m in seated if m.active}
+    assert "Traceback" not in operator_log.getvalue()
+
+
+@pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+async def test_slack_connect_mention_of_the_homes_groundrules_through_the_partner_is_kept(
+    shared_down, operator_log
+):
+    """Alice's "@Groundrules agree …" names her organisation's bot user; Slack delivers it
+    through the partner's installation. Which bot users are the app's is in the database:
+    unread since the restart, the mention was lost."""
+    bot, outage = shared_down
+    await cut_after_the_partner_spoke_elsewhere(bot, outage)
+
+    agree = "agree pickups at 16:00 because the courier asked"
+    mention = app_mention_event(f"<@{BOT_USER_ID}> {agree}")
+    assert (await bot.event(mention, **through(PARTNER))).status == 200
+    await eventually(lambda: bot.runtime.kept == 2)  # the channel's roster, the command
+
+    outage.restore()
+    await bot.tick()
+    assert bot.runtime.kept == 0
+    with Session(bot.groundrules.database) as session:
+        recorded = [(a.workspace, a.text) for a in session.exec(select(AgreementRow))]
+    assert recorded == [(HOME, "pickups at 16:00")]
+    written = operator_log.getvalue()
+    assert "Traceback" not in written and "Failed to run" not in written

@@ -61,15 +61,18 @@ async def two_orgs(slack, database_url) -> AsyncIterator[SlackBot]:
     """Org A (T-TEST) and its partner (T-PARTNER) both installed the bot; C-GENERAL is
     shared between them, both bots in it, with Bob from the partner org."""
     async with running(slack, database_url) as bot:
-        await install(bot)
-        await add_installation(bot, "T-PARTNER", PARTNER_TOKEN, BOT_B)
-        bot.slack.add_user(BOB_EXT, "bob-ext", real_name="Bob Partner")
-        bot.slack.users[BOB_EXT].team_id = "T-PARTNER"
-        channel = bot.slack.set_members(
-            CHANNEL_ID, [USER_ID, "U-CAROL", BOB_EXT, BOT_USER_ID, BOT_B]
-        )
-        channel.shared_teams = ["T-TEST", "T-PARTNER"]
+        await share_with_the_partner(bot)
         yield bot
+
+
+async def share_with_the_partner(bot: SlackBot) -> None:
+    """What `two_orgs` sets up, for a bot started otherwise."""
+    await install(bot)
+    await add_installation(bot, "T-PARTNER", PARTNER_TOKEN, BOT_B)
+    bot.slack.add_user(BOB_EXT, "bob-ext", real_name="Bob Partner")
+    bot.slack.users[BOB_EXT].team_id = "T-PARTNER"
+    channel = bot.slack.set_members(CHANNEL_ID, [USER_ID, "U-CAROL", BOB_EXT, BOT_USER_ID, BOT_B])
+    channel.shared_teams = ["T-TEST", "T-PARTNER"]
 
 
 async def add_installation(bot: SlackBot, team: str, token: str, bot_user: str) -> None:

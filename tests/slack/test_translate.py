@@ -20,6 +20,7 @@ from adapters.slack.translate import (
     leading_mention,
     member_event,
     mention_command,
+    mentions,
     message_event,
     moment,
     nudge_click,
@@ -234,6 +235,21 @@ def test_translate_mention_of_the_apps_bot_in_another_organisation():
                               now=NOW, app_bots=("U-BOT-A",))  # fmt: skip
     assert command is not None and command.args == "agree pickups at 4 because the courier asked"
     assert leading_mention("agree <@U-BOB>") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "user", "expected"),
+    [
+        ("<@U-BOT-A> agree x", "U-BOT-B", False),
+        ("<@U-BOB> <@U-BOT-B> agree x", "U-BOT-B", True),
+        ("thanks <@U-BOT-B|groundrules>", "U-BOT-B", True),
+        ("<@U-BOT-BB> hi", "U-BOT-B", False),
+        ("<@U-BOT-B> hi", None, False),
+        (None, "U-BOT-B", False),
+    ],
+)
+def test_translate_mentions(text, user, expected):
+    assert mentions(text, user) is expected
 
 
 def test_translate_slash_command():
