@@ -278,70 +278,87 @@ def concern_round(
     view: RoundView, channel: str, voice: Voice, *, is_open: bool = True, withdrawn: bool = False
 ) -> SlackMessage:
     """The round in the channel; re-rendered in place as answers come in (names only)."""
-    blocks = sections(voice(round_text(view, with_commands=False)))
     if is_open:
-        blocks.append(round_buttons(view, channel, voice))
+        below = round_buttons(view, channel, voice)
     elif withdrawn:
-        blocks.append(context(voice.say(N_("This concern round was withdrawn."))))
+        below = context(voice.say(N_("This concern round was withdrawn.")))
     else:
-        blocks.append(context(voice.say(N_("This concern round has closed."))))
-    return SlackMessage(voice(round_text(view, with_commands=is_open)), blocks)
+        below = context(voice.say(N_("This concern round has closed.")))
+    return one_message(
+        voice(round_text(view, with_commands=False)),
+        last=[below],
+        fallback=voice(round_text(view, with_commands=is_open)),
+    )
 
 
 def reminder(action: RemindMembers, voice: Voice) -> SlackMessage:
-    blocks = sections(voice(reminder_text(action, with_commands=False)))
-    blocks.append(context(voice.say(N_("In {channel}"), channel=channel_link(action.channel))))
-    blocks.append(round_buttons(action.round, action.channel, voice))
-    return SlackMessage(voice(reminder_text(action)), blocks)
+    where = context(voice.say(N_("In {channel}"), channel=channel_link(action.channel)))
+    return one_message(
+        voice(reminder_text(action, with_commands=False)),
+        last=[where, round_buttons(action.round, action.channel, voice)],
+        fallback=voice(reminder_text(action)),
+    )
 
 
-def summary(action: PostRoundSummary, voice: Voice) -> SlackMessage:
-    """The round's outcome; beside the "Record as agreement" button the typed command
-    is left out (the fallback text keeps it)."""
-    blocks = sections(voice(summary_text(action, with_commands=False)))
+def summary(action: PostRoundSummary, voice: Voice) -> list[SlackMessage]:
+    """The round's outcome, page by page (every concern in full); beside the "Record as
+    agreement" button, on the first page, the typed command is left out (the fallback
+    text keeps it)."""
+    buttons: list[Block] = []
     if action.suggest_agreement:
         value = ids.pack_whole_text(
             action.round.proposal, c=action.channel, r=action.round.round_id,
             t=action.round.thread_id, l=voice.lang,
         )  # fmt: skip
-        blocks.append(
+        buttons.append(
             actions(
                 f"summary:{action.round.round_id}",
                 button(voice.label(N_("Record as agreement")), ids.ROUND_RECORD, value, "primary"),
             )
         )
-    return SlackMessage(voice(summary_text(action)), blocks)
+    return pages(
+        voice(summary_text(action, with_commands=False)),
+        first=buttons,
+        fallback=voice(summary_text(action)),
+    )
 
 
-def suggestion(action: SuggestAgreement, voice: Voice) -> SlackMessage:
-    """Most of the table agrees: offer the agreement form, prefilled; never record silently."""
-    blocks = sections(voice(suggestion_text(action, with_commands=False)))
+def suggestion(action: SuggestAgreement, voice: Voice) -> list[SlackMessage]:
+    """Most of the table agrees: offer the agreement form, prefilled; never record silently.
+    The agreeing members are all named, page by page; the button is on the first."""
     value = ids.pack_whole_text(action.proposal, c=action.channel, t=action.thread_id,
                                 l=voice.lang)  # fmt: skip
-    blocks.append(
-        actions(
-            "suggestion",
-            button(voice.label(N_("Record as agreement")), ids.ROUND_RECORD, value, "primary"),
-        )
+    record = actions(
+        "suggestion",
+        button(voice.label(N_("Record as agreement")), ids.ROUND_RECORD, value, "primary"),
     )
-    return SlackMessage(voice(suggestion_text(action)), blocks)
+    return pages(
+        voice(suggestion_text(action, with_commands=False)),
+        first=[record],
+        fallback=voice(suggestion_text(action)),
+    )
 
 
-def renewal(action: AskRenewal, voice: Voice) -> SlackMessage:
-    """After a meeting: the members asked to renew (by name), with the two answers; as a
-    reminder it goes by DM and says which table it is about."""
+def renewal(action: AskRenewal, voice: Voice) -> list[SlackMessage]:
+    """After a meeting: the members asked to renew (by name, page by page), with the two
+    answers on the first page; as a reminder it goes by DM and says which table it is
+    about."""
     value = ids.pack(c=action.channel, m=action.meeting_id, l=voice.lang)
-    blocks = sections(voice(renewal_text(action, with_commands=False)))
+    below: list[Block] = []
     if action.reminder:
-        blocks.append(context(voice.say(N_("In {channel}"), channel=channel_link(action.channel))))
-    blocks.append(
+        below.append(context(voice.say(N_("In {channel}"), channel=channel_link(action.channel))))
+    below.append(
         actions(
             f"renewal:{action.meeting_id}",
             button(voice.label(N_("Renewed")), ids.RENEWAL_RENEWED, value, "primary"),
             button(voice.label(N_("Must check with my organisation")), ids.RENEWAL_CHECK, value),
         )
     )
-    return SlackMessage(voice(renewal_text(action)), blocks)
+    return pages(
+        voice(renewal_text(action, with_commands=False)),
+        first=below,
+        fallback=voice(renewal_text(action)),
+    )
 
 
 def evaluation(action: AskEvaluation, voice: Voice) -> SlackMessage:
@@ -358,25 +375,50 @@ def evaluation(action: AskEvaluation, voice: Voice) -> SlackMessage:
     return SlackMessage(voice(evaluation_text(action)), blocks)
 
 
-def pages(text: str) -> list[SlackMessage]:
+def pages(
+    text: str, *, first: Sequence[Block] = (), fallback: str | None = None
+) -> list[SlackMessage]:
     """A long mrkdwn text as one or more messages: sections under Slack's 3,000
-    characters, each message under its 50 blocks and 40,000 characters of text."""
-    result: list[SlackMessage] = []
+    characters, each message under its 50 blocks and 40,000 characters of text.
+
+    `first` goes under the first page's text (its buttons: a table's answer may run to
+    many pages, and the question is asked once). `fallback` is the notification text
+    of a message that fits on one page, when it says more than its blocks (the typed
+    commands beside the buttons); a longer message notifies with each page's text.
+    """
+    paged: list[list[Block]] = []
     current: list[Block] = []
-    size = 0
+    size, room = 0, MAX_BLOCKS - len(first)
     for block in sections(text):
         length = len(block["text"]["text"])
-        if current and (len(current) >= MAX_BLOCKS or size + 1 + length > MAX_MESSAGE):
-            result.append(_page(current))
-            current, size = [], 0
+        if current and (len(current) >= room or size + 1 + length > MAX_MESSAGE):
+            paged.append(current)
+            current, size, room = [], 0, MAX_BLOCKS
         current.append(block)
         size += length + (1 if size else 0)
-    result.append(_page(current))
+    paged.append(current)
+    result = [_page(blocks) for blocks in paged]
+    notify = result[0].text
+    if fallback is not None and len(paged) == 1 and len(fallback) <= MAX_MESSAGE:
+        notify = fallback
+    result[0] = SlackMessage(notify, [*paged[0], *first])
     return result
 
 
 def _page(blocks: list[Block]) -> SlackMessage:
     return SlackMessage("\n".join(b["text"]["text"] for b in blocks), blocks)
+
+
+def one_message(
+    text: str, *, last: Sequence[Block] = (), fallback: str | None = None
+) -> SlackMessage:
+    """A message that is edited in place later (a round's progress, a decided review)
+    stays one message: past Slack's limits its text is cut, with a "…" below, so that it
+    and its buttons still arrive."""
+    first, *rest = pages(text, first=last, fallback=fallback)
+    if not rest:
+        return first
+    return pages(text, first=[context("…"), *last])[0]
 
 
 def not_here(channel: str, voice: Voice) -> str:
@@ -432,9 +474,9 @@ def text(words: Text, voice: Voice) -> SlackMessage:
     return SlackMessage(rendered, sections(rendered))
 
 
-def agreement(action: AnnounceAgreement, voice: Voice) -> SlackMessage:
-    text = voice(agreement_text(action))
-    return SlackMessage(text, sections(text))
+def agreement(action: AnnounceAgreement, voice: Voice) -> list[SlackMessage]:
+    """The agreement with everyone who consented and every concern heard, page by page."""
+    return pages(voice(agreement_text(action)))
 
 
 def review(action: AnnounceReview, voice: Voice) -> SlackMessage:
@@ -446,22 +488,23 @@ def review(action: AnnounceReview, voice: Voice) -> SlackMessage:
         action.agreement.text, c=action.channel, n=number, v=action.agreement.version,
         t=int(action.asked_at.timestamp()) if action.asked_at else None, l=voice.lang,
     )  # fmt: skip
-    blocks = sections(voice(review_text(action, with_commands=False)))
-    blocks.append(
-        actions(
-            f"review:{number}",
-            button(voice.label(N_("Keep")), ids.REVIEW_KEEP, value, "primary"),
-            button(voice.label(N_("Revise")), ids.REVIEW_REVISE, value),
-            button(voice.label(N_("Retire")), ids.REVIEW_RETIRE, value, "danger"),
-        )
+    decide = actions(
+        f"review:{number}",
+        button(voice.label(N_("Keep")), ids.REVIEW_KEEP, value, "primary"),
+        button(voice.label(N_("Revise")), ids.REVIEW_REVISE, value),
+        button(voice.label(N_("Retire")), ids.REVIEW_RETIRE, value, "danger"),
     )
-    return SlackMessage(voice(review_text(action)), blocks)
+    # One message: once decided, it is edited in place (closed_review).
+    return one_message(
+        voice(review_text(action, with_commands=False)),
+        last=[decide],
+        fallback=voice(review_text(action)),
+    )
 
 
 def closed_review(action: CloseReview, voice: Voice) -> SlackMessage:
     """A decided review's message: what it asked and what was decided, no buttons."""
-    blocks = sections(voice(closed_review_text(action)))
-    return SlackMessage(voice(closed_review_text(action)), blocks)
+    return one_message(voice(closed_review_text(action)))
 
 
 def reply(action: Reply, voice: Voice) -> list[SlackMessage]:

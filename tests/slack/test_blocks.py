@@ -18,10 +18,12 @@ from rules.actions import (
     PostRoundSummary,
     RoundView,
     SendNudge,
+    SuggestAgreement,
 )
 from rules.grammar import COMMANDS, EVALUATION_VALUES
 from rules.i18n import LANGUAGES
 from rules.say import Lines, Member, Quote, Say
+from tests.standins.slack_limits import message_problems
 
 NAMES = {"U-ALICE": "Alice", "U-BOB": "Bob <!here>", "U-CAROL": "Carol"}
 HOSTILE = "<!channel> <!here> <!everyone> <@U123> <!subteam^S1|team> & co"
@@ -118,7 +120,7 @@ def test_blocks_summary_escapes_concerns_and_offers_the_agreement():
     view = round_view(no_concerns=("U-BOB", "U-CAROL"))
     action = PostRoundSummary(workspace="slack:T", channel="C1", lang="nl", round=view,
                               outcome="answered", suggest_agreement=True)  # fmt: skip
-    message = blocks.summary(action, Voice("nl", NAMES))
+    [message] = blocks.summary(action, Voice("nl", NAMES))
     text = shown(message.blocks)
     assert "Geen zorgen: Bob &lt;!here&gt; en Carol." in text  # a display name is escaped too
     [record] = next(b for b in message.blocks if b["type"] == "actions")["elements"]
@@ -219,7 +221,7 @@ def test_blocks_summary_leaves_the_typed_command_to_the_fallback():
     view = round_view(no_concerns=("U-BOB", "U-CAROL"))
     action = PostRoundSummary(workspace="slack:T", channel="C1", lang="en", round=view,
                               outcome="answered", suggest_agreement=True)  # fmt: skip
-    message = blocks.summary(action, Voice("en", NAMES))
+    [message] = blocks.summary(action, Voice("en", NAMES))
     assert "No open concerns. Record this as an agreement?" in shown(message.blocks)
     assert "/agree" not in shown(message.blocks) and "/agree" in message.text
 
@@ -228,7 +230,7 @@ def test_blocks_summary_leaves_the_typed_command_to_the_fallback():
 def test_blocks_renewal_names_the_members_and_offers_both_answers(reminder):
     action = AskRenewal(workspace="slack:T", channel="C1", lang="en", meeting_id="m1",
                         users=("U-ALICE", "U-BOB", "U-CAROL"), reminder=reminder)  # fmt: skip
-    message = blocks.renewal(action, Voice("en", NAMES))
+    [message] = blocks.renewal(action, Voice("en", NAMES))
     text = shown(message.blocks)
     if reminder:
         assert "please renew your mandate" in text and "In <#C1>" in text
@@ -322,3 +324,55 @@ def test_blocks_a_long_line_is_never_cut_inside_an_entity_or_a_link():
         assert text.count("&") == text.count("&amp;")  # every entity whole
         assert text.count("<") == text.count(">")  # every link whole
     assert "".join(texts) == line
+
+
+# A table of 3,000 members with long display names: some 200,000 characters of names.
+CROWD = tuple(f"U-{n:04d}" for n in range(3000))
+CROWD_NAMES = {user: f"Volunteer from the neighbourhood association {n:04d}" for n, user in
+               enumerate(CROWD)}  # fmt: skip
+
+
+def within_limits(message: blocks.SlackMessage) -> bool:
+    return message_problems({"text": message.text, "blocks": message.blocks}) is None
+
+
+def test_blocks_a_summary_that_names_a_whole_big_table_goes_in_pages_button_first():
+    view = round_view(participants=CROWD, no_concerns=CROWD)
+    action = PostRoundSummary(workspace="slack:T", channel="C1", lang="en", round=view,
+                              outcome="answered", suggest_agreement=True)  # fmt: skip
+    first, *rest = blocks.summary(action, Voice("en", CROWD_NAMES))
+    assert rest and all(within_limits(page) for page in (first, *rest))
+    assert first.blocks[-1]["elements"][0]["action_id"] == ids.ROUND_RECORD
+    assert not any(b["type"] == "actions" for page in rest for b in page.blocks)
+    assert "association 2999." in shown(rest[-1].blocks)
+
+
+@pytest.mark.parametrize("build", ["suggestion", "renewal"])
+def test_blocks_messages_that_name_the_whole_table_go_in_pages_buttons_first(build):
+    voice = Voice("en", CROWD_NAMES)
+    if build == "suggestion":
+        action = SuggestAgreement(workspace="slack:T", channel="C1", lang="en", proposer="U-0000",
+                                  proposal="we meet on Mondays", agreeing=CROWD,
+                                  thread_id=None)  # fmt: skip
+        first, *rest = blocks.suggestion(action, voice)
+    else:
+        action = AskRenewal(workspace="slack:T", channel="C1", lang="en", meeting_id="m1",
+                            users=CROWD)  # fmt: skip
+        first, *rest = blocks.renewal(action, voice)
+    assert rest and all(within_limits(page) for page in (first, *rest))
+    assert first.blocks[-1]["type"] == "actions"
+    assert "association 2999" in shown(rest[-1].blocks)
+
+
+@pytest.mark.parametrize("is_open", [True, False], ids=["open", "closed"])
+def test_blocks_a_round_waiting_for_a_whole_big_table_stays_one_message_that_fits(is_open):
+    """Edited in place as answers come in, a round is one message: the list of those it
+    waits for is cut, and its buttons still arrive."""
+    message = blocks.concern_round(
+        round_view(participants=CROWD, no_concerns=()), "C1", Voice("en", CROWD_NAMES),
+        is_open=is_open,
+    )  # fmt: skip
+    assert within_limits(message)
+    assert "0 of 3000 answered; waiting for Volunteer" in shown(message.blocks)
+    assert message.blocks[-2] == blocks.context("…")
+    assert message.blocks[-1]["type"] == ("actions" if is_open else "context")
