@@ -7,8 +7,9 @@ bot echoes can ping (`<!channel>`, `<@U…>`, `<!subteam^…>`).
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -699,7 +700,12 @@ def errors(invalid: Mapping[str, Say], voice: Voice) -> dict[str, str]:
 
 # --- App Home --------------------------------------------------------------------------
 
-HOME_LIMIT = 10
+HOME_LIMIT = 10  # items a list shows at most
+# Slack refuses a view past 100 blocks, or past 250 kB (view_too_large); a member's
+# lists are shown within both, however long their items, the rest counted.
+MAX_VIEW_BLOCKS = 100
+MAX_VIEW_BYTES = 250_000
+VIEW_MARGIN = 2000  # the view's own fields around its blocks
 
 
 def _held_mandate(mandate: HeldMandate) -> Say:
@@ -716,47 +722,90 @@ def _held_mandate(mandate: HeldMandate) -> Say:
     return Say.of(msgid, channel=channel_link(mandate.channel), mandate=Quote(mandate.text))
 
 
-def home(page: MemberHome, voice: Voice) -> dict[str, Any]:
-    """A member's open rounds (with the answer buttons), reviews due and recent agreements."""
-    blocks: list[Block] = [
-        {"type": "header", "text": plain(voice.label(N_("Your ground rules at work")), 150)}
-    ]
-    blocks += heading(N_("Concern rounds waiting for your answer"), voice)
-    for waiting in page.rounds_waiting[:HOME_LIMIT]:
-        view = RoundView(
-            round_id=waiting.round_id, proposal=waiting.proposal, proposer=waiting.proposer,
-            thread_id=None, deadline=waiting.deadline, participants=(), no_concerns=(),
-            concerns=(),
-        )  # fmt: skip
-        lines = Lines(
-            (
-                Say.of(N_("{proposer} proposes, in {channel}:"), proposer=Member(waiting.proposer),
-                       channel=channel_link(waiting.channel)),
-                Say.of(N_("> {proposal}"), proposal=Quote(waiting.proposal)),
-            )
-        )  # fmt: skip
-        blocks += sections(voice(lines))
-        blocks.append(round_buttons(view, waiting.channel, voice))
-    if not page.rounds_waiting:
-        blocks.append(context(voice.say(N_("Nothing is waiting for your answer."))))
+def _size(blocks: Sequence[Block]) -> int:
+    """Bytes as the view is sent (JSON, non-ASCII escaped)."""
+    return len(json.dumps(list(blocks)))
 
-    blocks.append({"type": "divider"})
-    blocks += heading(N_("Agreements due for review"), voice)
+
+@dataclass(frozen=True)
+class _Listing:
+    """One list of the App Home: `shown(k)` is the blocks of its first k items (of
+    `count`, at most `limit` of them shown)."""
+
+    heading: str
+    count: int
+    shown: Callable[[int], list[Block]]
+    empty: str
+    limit: int = HOME_LIMIT
+
+    @property
+    def most(self) -> int:
+        return min(self.count, self.limit)
+
+    def blocks(self, k: int, voice: Voice) -> list[Block]:
+        if not self.count:
+            return [context(voice.say(self.empty))]
+        more = self.count - k
+        tail = [context(voice.say(N_("… and {count} more"), count=more))] if more else []
+        return [*self.shown(k), *tail]
+
+    def fitted(self, blocks: int, size: int, voice: Voice) -> list[Block]:
+        """As many items as fit in `blocks` blocks and `size` bytes (none at worst)."""
+        for k in range(self.most, 0, -1):
+            candidate = self.blocks(k, voice)
+            if len(candidate) <= blocks and _size(candidate) <= size:
+                return candidate
+        return self.blocks(0, voice)
+
+
+def _shares(needs: Sequence[int], room: int) -> list[int]:
+    """Each list's part of `room`: all it needs when that is no more than an equal part
+    of what is left, the rest split equally among the bigger lists."""
+    shares = [0] * len(needs)
+    order = sorted(range(len(needs)), key=lambda i: needs[i])
+    for position, i in enumerate(order):
+        shares[i] = min(needs[i], room // (len(order) - position))
+        room -= shares[i]
+    return shares
+
+
+def _lines(items: Sequence[Say], voice: Voice) -> Callable[[int], list[Block]]:
+    return lambda k: sections(voice(Lines(tuple(items[:k]))))
+
+
+def _rounds(page: MemberHome, voice: Voice) -> Callable[[int], list[Block]]:
+    def shown(k: int) -> list[Block]:
+        blocks: list[Block] = []
+        for waiting in page.rounds_waiting[:k]:
+            view = RoundView(
+                round_id=waiting.round_id, proposal=waiting.proposal,
+                proposer=waiting.proposer, thread_id=None, deadline=waiting.deadline,
+                participants=(), no_concerns=(), concerns=(),
+            )  # fmt: skip
+            lines = Lines(
+                (
+                    Say.of(N_("{proposer} proposes, in {channel}:"),
+                           proposer=Member(waiting.proposer),
+                           channel=channel_link(waiting.channel)),
+                    Say.of(N_("> {proposal}"), proposal=Quote(waiting.proposal)),
+                )
+            )  # fmt: skip
+            blocks += sections(voice(lines))
+            blocks.append(round_buttons(view, waiting.channel, voice))
+        return blocks
+
+    return shown
+
+
+def _listings(page: MemberHome, voice: Voice) -> list[_Listing]:
     due = [
         Say.of(
             N_("#{number} {text}, in {channel}: review on {review_on}."),
             number=a.number, text=Quote(a.text), channel=channel_link(a.channel),
             review_on=Day(a.review_on),
         )
-        for a in page.reviews_due[:HOME_LIMIT]
+        for a in page.reviews_due
     ]  # fmt: skip
-    if due:
-        blocks += sections(voice(Lines(tuple(due))))
-    else:
-        blocks.append(context(voice.say(N_("No agreements are due for review."))))
-
-    blocks.append({"type": "divider"})
-    blocks += heading(N_("Recent agreements at your tables"), voice)
     recent = [
         Say.of(
             N_("#{number} {text} ({reason}). Owner: {owner}. Consent: {consenters}. Review on "
@@ -765,40 +814,54 @@ def home(page: MemberHome, voice: Voice) -> dict[str, Any]:
             owner=owner_param(a.owner),
             consenters=Members(tuple(a.consenters)), review_on=Day(a.review_on),
         )
-        for a in page.recent_agreements[:HOME_LIMIT]
+        for a in page.recent_agreements
     ]  # fmt: skip
-    if recent:
-        blocks += sections(voice(Lines(tuple(recent))))
-    else:
-        blocks.append(context(voice.say(N_("No agreements recorded at your tables yet."))))
-
-    blocks.append({"type": "divider"})
-    blocks += heading(N_("Your mandates and roles"), voice)
-    held = [_held_mandate(m) for m in page.mandates[:HOME_LIMIT]]
+    held = [_held_mandate(m) for m in page.mandates]
     held += [
         Say.of(N_("Role {role} in {channel}: {tasks}"), role=Quote(r.name),
                channel=channel_link(r.channel), tasks=Quote(r.tasks))
-        for r in page.roles[:HOME_LIMIT]
+        for r in page.roles
     ]  # fmt: skip
-    if held:
-        blocks += sections(voice(Lines(tuple(held))))
-    else:
-        blocks.append(
-            context(
-                voice.say(N_("No mandate or role yet. Give your mandate with /mandate <text>."))
-            )
-        )
+    return [
+        _Listing(N_("Concern rounds waiting for your answer"), len(page.rounds_waiting),
+                 _rounds(page, voice), N_("Nothing is waiting for your answer.")),
+        _Listing(N_("Agreements due for review"), len(page.reviews_due), _lines(due, voice),
+                 N_("No agreements are due for review.")),
+        _Listing(N_("Recent agreements at your tables"), len(page.recent_agreements),
+                 _lines(recent, voice), N_("No agreements recorded at your tables yet.")),
+        _Listing(N_("Your mandates and roles"), len(held), _lines(held, voice),
+                 N_("No mandate or role yet. Give your mandate with /mandate <text>."),
+                 limit=2 * HOME_LIMIT),  # ten of each, as before
+    ]  # fmt: skip
 
-    blocks.append({"type": "divider"})
+
+def home(page: MemberHome, voice: Voice) -> dict[str, Any]:
+    """A member's open rounds (with the answer buttons), reviews due, recent agreements,
+    mandates and roles: as many of each as the view has room for, the rest counted."""
+    top: list[Block] = [
+        {"type": "header", "text": plain(voice.label(N_("Your ground rules at work")), 150)}
+    ]
     if page.channels:
         tables = ", ".join(channel_link(c) for c in page.channels[:50])
-        blocks.append(context(voice.say(N_("Your tables: {channels}"), channels=tables)))
+        bottom = context(voice.say(N_("Your tables: {channels}"), channels=tables))
     else:
-        blocks.append(
-            context(
-                voice.say(
-                    N_("You are not at any table yet. Invite me to a channel and talk there.")
-                )
-            )
+        bottom = context(
+            voice.say(N_("You are not at any table yet. Invite me to a channel and talk there."))
         )
+    listings = _listings(page, voice)
+    # Each list under its heading, a divider between them.
+    heads = [
+        [*([{"type": "divider"}] if n else []), *heading(listing.heading, voice)]
+        for n, listing in enumerate(listings)
+    ]
+    frame = [*top, *(block for head in heads for block in head), {"type": "divider"}, bottom]
+    whole = [listing.blocks(listing.most, voice) for listing in listings]
+    room_blocks = _shares([len(blocks) for blocks in whole], MAX_VIEW_BLOCKS - len(frame))
+    room_size = _shares(
+        [_size(blocks) for blocks in whole], MAX_VIEW_BYTES - VIEW_MARGIN - _size(frame)
+    )
+    blocks = list(top)
+    for listing, head, most, size in zip(listings, heads, room_blocks, room_size, strict=True):
+        blocks += [*head, *listing.fitted(most, size, voice)]
+    blocks += [{"type": "divider"}, bottom]
     return {"type": "home", "blocks": blocks}

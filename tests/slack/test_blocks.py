@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 
 import pytest
 
 from adapters.slack import blocks, ids
 from adapters.slack.blocks import Voice, escape
-from bot.views import MemberHome, WaitingRound
+from bot.models import AgreementRow
+from bot.views import HeldMandate, HeldRole, MemberHome, WaitingRound
 from rules.actions import (
     AgreementView,
     AnnounceReview,
@@ -23,7 +25,7 @@ from rules.actions import (
 from rules.grammar import COMMANDS, EVALUATION_VALUES
 from rules.i18n import LANGUAGES
 from rules.say import Lines, Member, Quote, Say
-from tests.standins.slack_limits import message_problems
+from tests.standins.slack_limits import message_problems, view_problems
 
 NAMES = {"U-ALICE": "Alice", "U-BOB": "Bob <!here>", "U-CAROL": "Carol"}
 HOSTILE = "<!channel> <!here> <!everyone> <@U123> <!subteam^S1|team> & co"
@@ -376,3 +378,45 @@ def test_blocks_a_round_waiting_for_a_whole_big_table_stays_one_message_that_fit
     assert "0 of 3000 answered; waiting for Volunteer" in shown(message.blocks)
     assert message.blocks[-2] == blocks.context("…")
     assert message.blocks[-1]["type"] == ("actions" if is_open else "context")
+
+
+def a_crowded_home(words: str) -> MemberHome:
+    """Everything a member of many big tables may have waiting, each item long."""
+    long = (words * 500)[:2000]
+    when = datetime(2026, 3, 3, tzinfo=UTC)
+
+    def agreement(number: int) -> AgreementRow:
+        return AgreementRow(workspace="slack:T", channel="C1", number=number, text=long,
+                            why=long, recorded_by="U-0000", owner="U-0000",
+                            consenters=list(CROWD[:450]), concerns=[],
+                            review_on=date(2026, 3, 10), recorded_at=when)  # fmt: skip
+
+    return MemberHome(
+        rounds_waiting=[WaitingRound("C1", f"r{n}", long, "U-0000", when) for n in range(12)],
+        reviews_due=[agreement(n) for n in range(15)],
+        recent_agreements=[agreement(n) for n in range(10)],
+        channels=[f"C{n}" for n in range(60)],
+        mandates=[HeldMandate(f"C{n}", long, "current", when) for n in range(10)],
+        roles=[HeldRole("C1", f"role {n}", long) for n in range(10)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "more"),
+    [("en", "word ", r"… and (\d+) more"), ("nl", "слово ", r"… en nog (\d+)")],
+    ids=["blocks", "bytes"],
+)
+def test_blocks_a_crowded_home_fits_in_a_view_and_counts_what_it_leaves_out(lang, words, more):
+    """Past 100 blocks (long items, 450 consenters each) or 250 kB (another script, six
+    bytes a letter as sent): each list shows what fits and says how many more there are."""
+    page = a_crowded_home(words)
+    view = blocks.home(page, Voice(lang, CROWD_NAMES))
+    assert view_problems({"view": view}) is None
+    text = shown(view["blocks"])
+    counted = [int(n) for n in re.findall(more, text)]
+    headings = [b for b in view["blocks"] if b["type"] == "section" and
+                b["text"]["text"].startswith("*")]  # fmt: skip
+    assert len(headings) == 4 and counted and all(n > 0 for n in counted)
+    buttons = [b for b in view["blocks"] if b["type"] == "actions"]
+    assert buttons  # a round waiting can still be answered in place
+    assert len(buttons) + counted[0] == len(page.rounds_waiting)
