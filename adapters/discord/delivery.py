@@ -13,7 +13,6 @@ outbox; its retry sends only what did not go out.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -44,6 +43,7 @@ from adapters.discord.rendering import (
     with_pings,
 )
 from adapters.discord.translate import guild_of
+from adapters.progress import Progress
 from bot.presenting import (
     agreement_text,
     closed_review_text,
@@ -85,38 +85,6 @@ DMS_CLOSED = 50007  # "Cannot send messages to this user"
 NOT_A_TEXT_CHANNEL = 50008  # "Cannot send messages in a non-text channel": a forum, say
 NO_PINGS = discord.AllowedMentions.none()
 REPORT_FILE = "report.md"
-
-
-class Progress:
-    """What of an action reached Discord before it failed part-way (a DM refused by a
-    rate limit, the second piece of a long answer): the outbox offers the same action
-    again, and the retry skips what was sent, so nobody gets it twice. Kept in memory:
-    bounded, and forgotten once the action is delivered whole."""
-
-    LIMIT = 1000
-
-    def __init__(self) -> None:
-        self._sent: OrderedDict[object, dict[str, str | None]] = OrderedDict()
-
-    def of(self, action: Outbound) -> dict[str, str | None]:
-        """Step -> the id it sent; the caller adds steps as they succeed."""
-        key = _key(action)
-        if key not in self._sent:
-            self._sent[key] = {}
-            while len(self._sent) > self.LIMIT:
-                self._sent.popitem(last=False)
-        return self._sent[key]
-
-    def done(self, action: Outbound) -> None:
-        self._sent.pop(_key(action), None)
-
-
-def _key(action: Outbound) -> object:
-    try:
-        hash(action)
-    except TypeError:
-        return repr(action)
-    return action
 
 
 class Delivery:
