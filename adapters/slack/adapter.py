@@ -431,6 +431,18 @@ class SlackAdapter:
             if not roster.unsure:  # else read again next time
                 self._synced.add(key)
 
+    async def is_person(self, workspace: str, channel: str, user: str) -> bool:
+        """Whether someone who joined `channel` sits at its table: a person, not a bot.
+        If Slack cannot say for now, they do, unnamed; the channel's roster is read again
+        with its next message, and leaves them out if they are a bot after all."""
+        try:
+            return (await self.directory.person(workspace, user)).human
+        except SlackApiError as error:
+            log.warning("could not look up a member who joined a channel: %s; kept, unnamed",
+                        error_of(error))  # fmt: skip
+            self._synced.discard((workspace, channel))
+            return True
+
     async def channel_moved(self, workspace: str, old: str, new: str) -> None:
         """A channel has a new id (its table moved with it): the old one is forgotten,
         and the new one's members are read now, those of the other organisation too."""

@@ -63,6 +63,23 @@ async def test_slack_people_joining_and_leaving_change_the_table(bot: SlackBot):
     assert active_members(bot) == set()
 
 
+async def test_slack_someone_joining_whose_lookup_failed_sits_at_the_table(bot: SlackBot):
+    await bot.event(message_event("hello", ts=past_ts()))  # the roster, read
+    await bot.handled(MessagePosted)
+    bot.slack.add_user("U-DAN", "dan", real_name="Dan")
+    bot.slack.set_members(CHANNEL_ID, [*bot.slack.channels[CHANNEL_ID].members, "U-DAN"])
+    bot.slack.fail_next("users.info", "internal_error", matching={"user": "U-DAN"})
+    await bot.event(member_change("member_joined_channel", "U-DAN"))
+    [joined] = await bot.handled(MemberJoined)
+    assert joined.user == "U-DAN"
+    assert active_members(bot) == {"U-ALICE", BOB, CAROL, "U-DAN"}
+
+    await bot.event(message_event("welcome, Dan", ts=past_ts()))  # Dan is looked up again
+    await bot.handled(MessagePosted, 2)
+    assert len(bot.calls("conversations.members")) == 2
+    assert [c.params["user"] for c in bot.calls("users.info")].count("U-DAN") == 2
+
+
 async def test_slack_bot_invited_to_a_channel_takes_in_everyone_there(bot: SlackBot):
     await bot.event(member_change("member_joined_channel", BOT_USER_ID))
     [synced] = await bot.handled(RosterSynced)
