@@ -346,7 +346,7 @@ class Delivery:
     # --- mandates after a meeting ---------------------------------------------------------
 
     async def _remind_renewal(self, guild: int, action: AskRenewal) -> str | None:
-        """A DM to each who has not renewed; those with closed DMs, one channel message."""
+        """A DM to each who has not renewed; those with closed DMs, pinged in the channel."""
         render = self._renderer(guild, action.lang)
         text = render(renewal_text(action, with_commands=False))
         place = int(action.channel)
