@@ -1,7 +1,10 @@
-"""What of an outbound action reached its platform before the action failed part-way
-(a page of a long answer, one member's DM): the outbox offers the same action again,
-and its retry skips what was sent, so nobody reads it twice. Shared by the adapters;
-it imports no platform."""
+"""What of an action reached its platform before it failed part-way (a reminder DM
+refused by a rate limit, the second piece of a long answer): the outbox offers the same
+action again, and the retry skips what was sent, so nobody gets it twice.
+
+Kept in memory: bounded, and forgotten once the action is delivered whole. A retry that
+another process claims starts afresh.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,6 @@ from rules.actions import Outbound
 
 
 class Progress:
-    """Kept in memory: bounded, and forgotten once the action is delivered whole."""
-
     LIMIT = 1000
 
     def __init__(self) -> None:

@@ -2,17 +2,18 @@
 
 Nudges and reminders (of a concern round, of a mandate to renew) go by DM; when a
 person's DMs are closed (error 50007) a nudge becomes a quiet reply beside the problem,
-and a reminder one message in the channel that pings only those people. Every other
-message pings nobody. Private replies and reports answer the interaction that asked
-for them, ephemerally; without one they go by DM (the word to a proposer whose DMs are
-closed, as a reminder does: one message that pings only them). An action that fails part-way is
-offered again by the outbox; its retry sends only what did not go out.
+and a reminder a message in the channel that pings only those people (one for each
+hundred of them: Discord allows no more). Every other message pings nobody. Private
+replies and reports answer the interaction that asked for them, ephemerally; without
+one they go by DM (the word to a proposer whose DMs are closed, as a reminder does: one
+message that pings only them). An action that fails part-way is offered again by the
+outbox; its retry sends only what did not go out.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -37,6 +38,7 @@ from adapters.discord.rendering import (
     markdown,
     one_message,
     pieces,
+    ping_groups,
     with_file,
     with_pings,
 )
@@ -335,43 +337,38 @@ class Delivery:
         place = _round_place(action)
         ref = await self.runtime.message_ref(action.workspace, f"round:{view.round_id}")
         dm_text = text + (f"\n{jump_url(guild, place, int(ref))}" if ref else "")
-        where = Where(guild, int(action.channel))
         return await self._dm_each(
-            action,
-            dm_text,
-            lambda: round_view(view.round_id, action.lang, where),
-            lambda unreachable: self._ping(
-                guild, place, unreachable, text, round_view(view.round_id, action.lang)
-            ),
-        )
+            action, guild, place, text, dm_text,
+            lambda where: round_view(view.round_id, action.lang, where),
+            Where(guild, int(action.channel)),
+        )  # fmt: skip
 
     # --- mandates after a meeting ---------------------------------------------------------
 
     async def _remind_renewal(self, guild: int, action: AskRenewal) -> str | None:
-        """A DM to each who has not renewed; those with closed DMs, one channel message."""
+        """A DM to each who has not renewed; those with closed DMs, pinged in the channel."""
         render = self._renderer(guild, action.lang)
         text = render(renewal_text(action, with_commands=False))
         place = int(action.channel)
-        dm_text = f"{text}\n{_channel_url(guild, place)}"
-        where = Where(guild, place)
         return await self._dm_each(
-            action,
-            dm_text,
-            lambda: renewal_view(action.meeting_id, action.lang, where),
-            lambda unreachable: self._ping(
-                guild, place, unreachable, text, renewal_view(action.meeting_id, action.lang)
-            ),
-        )
+            action, guild, place, text, f"{text}\n{_channel_url(guild, place)}",
+            lambda where: renewal_view(action.meeting_id, action.lang, where),
+            Where(guild, place),
+        )  # fmt: skip
 
     async def _dm_each(
         self,
         action: RemindMembers | AskRenewal,
+        guild: int,
+        place: int,
         text: str,
-        view: Callable[[], discord.ui.View],
-        ping: Callable[[list[int]], Awaitable[str]],
+        dm_text: str,
+        view: Callable[[Where | None], discord.ui.View],
+        where: Where,
     ) -> str | None:
-        """A DM with its buttons to each of the action's users, and one channel message
-        that pings those whose DMs are closed. A DM that fails otherwise does not stop
+        """A DM with its buttons (`view(where)`: they name the channel) to each of the
+        action's users, and in the channel (`place`) a message that pings those whose DMs
+        are closed (one for each hundred of them). A DM that fails otherwise does not stop
         the others; the action fails at the end, and its retry reaches only those who
         were not reached."""
         done = self.progress.of(action)
@@ -383,35 +380,51 @@ class Delivery:
             try:
                 dm = await self.client.create_dm(discord.Object(int(user)))
                 done[f"dm:{user}"] = str(
-                    (await dm.send(**one_message(text).kwargs(), view=view())).id
+                    (await dm.send(**one_message(dm_text).kwargs(), view=view(where))).id
                 )
             except discord.Forbidden:  # closed DMs (50007), or no DM allowed at all
                 unreachable.append(int(user))
             except discord.HTTPException as error:  # a rate limit, an outage: try again
                 failed = failed or error
+
+        def pinged(group: list[int], sent: str) -> None:
+            done.setdefault("ping", sent)
+            done.update((f"dm:{user}", None) for user in group)
+
         if unreachable:
-            done["ping"] = await ping(unreachable)
-            done.update((f"dm:{user}", None) for user in unreachable)
+            await self._ping(guild, place, unreachable, text, lambda: view(None), pinged)
         if failed is not None:
             raise failed
         return done.get("ping")
 
     async def _ping(
-        self, guild: int, place: int, users: list[int], text: str, view: discord.ui.View | None
+        self,
+        guild: int,
+        place: int,
+        users: list[int],
+        text: str,
+        view: Callable[[], discord.ui.View] | None,
+        reached: Callable[[list[int], str], None] = lambda group, sent: None,
     ) -> str:
-        """The one message that pings on purpose: only those who could not be reached.
-        The pings stay in its content, however long the text."""
+        """The messages that ping on purpose: only those who could not be reached. Discord
+        refuses a message that allows more than 100 pings, so each group of them gets a
+        message of its own, with the text and its buttons, allowing only its own pings;
+        the pings stay in its content, however long the text. `reached` hears of each
+        group as its message goes out, so that a retry leaves them out."""
         channel = self.client.get_partial_messageable(place, guild_id=guild)
-        pinged = discord.AllowedMentions(
-            everyone=False, roles=False, replied_user=False,
-            users=[discord.Object(user) for user in users],
-        )  # fmt: skip
-        *before, last = with_pings([f"<@{user}>" for user in users], text)
-        for message in before:  # only when the pings alone outgrow a message
-            await channel.send(**message.kwargs(), allowed_mentions=pinged)
-        extra = {"view": view} if view is not None else {}
-        sent = await channel.send(**last.kwargs(), allowed_mentions=pinged, **extra)
-        return str(sent.id)
+        first: str | None = None
+        for group in ping_groups(users):
+            pinged = discord.AllowedMentions(
+                everyone=False, roles=False, replied_user=False,
+                users=[discord.Object(user) for user in group],
+            )  # fmt: skip
+            message = with_pings([f"<@{user}>" for user in group], text)
+            extra = {"view": view()} if view is not None else {}
+            sent = await channel.send(**message.kwargs(), allowed_mentions=pinged, **extra)
+            reached(group, str(sent.id))
+            first = first or str(sent.id)
+        assert first is not None, "nobody to ping"
+        return first
 
     async def _summary(self, guild: int, action: PostRoundSummary) -> str | None:
         await self._edit_round(guild, action, closed=True)

@@ -2,6 +2,7 @@
 
 Private things (nudges, private replies and reports) go as ephemeral messages and, when
 Slack cannot show one (the person left the channel, the bot is not in it), as a DM.
+Reminders go as a DM to each member; a retry after some failed DMs only the rest.
 Rounds are edited in place through the ts the runtime remembered for them. A report
 posts its summary, and its full form in the summary's thread. Long replies, reports,
 summaries and announcements go page by page (`blocks.pages`): Slack refuses a message
@@ -47,6 +48,12 @@ EPHEMERAL_UNREACHABLE = frozenset(
     {"user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived",
      "restricted_action", "ekm_access_denied"}
 )  # fmt: skip
+# conversations.open and chat.postMessage errors that say this member can never be sent a
+# DM by the bot: trying again would fail the same way.
+NO_DM = frozenset(
+    {"user_not_found", "user_not_visible", "user_disabled", "cannot_dm_bot",
+     "restricted_action", "is_archived"}
+)  # fmt: skip
 # Errors that say the bot is not in the channel (removed from it, perhaps as another
 # process heard).
 NOT_IN_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
@@ -77,6 +84,7 @@ class Deliverer:
         # Told when an ephemeral message, sent as a DM instead, found the bot not in its
         # channel (a failed post raises, and the adapter sees it there).
         self._not_in = not_in
+        # What of an action reached Slack (pages posted, members DMed), should the rest fail.
         self.progress = Progress()
 
     def voice(self, lang: str, names: Mapping[str, str | None] | None = None) -> Voice:
@@ -138,7 +146,7 @@ class Deliverer:
                 return None
             case RemindMembers():
                 message = await self.render(ws, lang, lambda v: blocks.reminder(action, v))
-                await self._remind(client, action.users, message)
+                await self._remind(client, action, message)
                 return None
             case PostRoundSummary():
                 try:
@@ -162,7 +170,7 @@ class Deliverer:
             case AskRenewal(reminder=True):
                 # A reminder names nobody: its one page, with the table and the buttons.
                 message, *_ = await self.render(ws, lang, lambda v: blocks.renewal(action, v))
-                await self._remind(client, action.users, message)
+                await self._remind(client, action, message)
                 return None
             case AskRenewal():
                 messages = await self.render(ws, lang, lambda v: blocks.renewal(action, v))
@@ -263,18 +271,29 @@ class Deliverer:
         return await self._post(client, opened["channel"]["id"], message, None)
 
     async def _remind(
-        self, client: AsyncWebClient, users: tuple[str, ...], message: SlackMessage
+        self, client: AsyncWebClient, action: RemindMembers | AskRenewal, message: SlackMessage
     ) -> None:
-        """A DM to each; one unreachable member does not hold up the others."""
-        failures: list[SlackApiError] = []
-        for user in users:
+        """A DM to each of the action's users; one whose DM fails does not hold up the
+        others. A failure that may pass (a rate limit past the retry handler's, an outage)
+        fails the action at the end, and its retry DMs only those not reached yet; one
+        Slack will never allow (a deactivated member) leaves that member out."""
+        done = self.progress.of(action)
+        failed: SlackApiError | None = None
+        for user in action.users:
+            if user in done:
+                continue
             try:
-                await self._direct(client, user, message)
+                done[user] = await self._direct(client, user, message)
             except SlackApiError as error:
-                log.warning("reminding a member failed: %s", error_of(error))
-                failures.append(error)
-        if failures and len(failures) == len(users):
-            raise failures[0]
+                if error_of(error) in NO_DM:
+                    log.info("a member cannot be sent a DM (%s); not reminded", error_of(error))
+                    done[user] = None
+                    continue
+                log.warning("reminding a member failed: %s; tried again later", error_of(error))
+                failed = failed or error
+        if failed is not None:
+            raise failed
+        self.progress.done(action)
 
     async def _report(self, client: AsyncWebClient, action: PostReport) -> str:
         """The summary in the channel; the full form, when it says more, in its thread.
