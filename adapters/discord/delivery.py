@@ -149,7 +149,7 @@ class Delivery:
                 view = None if action.closed else round_view(action.round.round_id, action.lang)
                 return await self._post(guild, _round_place(action), one_message(text), view=view)
             case UpdateRoundProgress():
-                await self._edit_round(guild, action)
+                await self._edit_round(guild, action, closed=action.closed)
                 return None
             case RemindMembers():
                 return await self._remind(guild, action)
