@@ -1,6 +1,6 @@
 """A concern round's message in Slack shows the round as it stands: a progress update
 retried or held up by a rate limit never brings back older progress, nor the buttons of
-a round that has closed."""
+a round that has closed; and a round at a table of 500 stays within Slack's limits."""
 
 from __future__ import annotations
 
@@ -67,3 +67,22 @@ async def test_round_progress_an_update_held_up_by_a_rate_limit_shows_the_newer_
     message = shown(bot, updates[-1].params["ts"])
     assert "2 of 3 answered; waiting for Dan Dekker." in message["text"]
     assert has_buttons(message)
+
+
+async def test_round_progress_a_table_of_500_is_named_whole_within_slacks_limits(bot: SlackBot):
+    members = [f"U-M{n:03d}" for n in range(500)]
+    for n, user in enumerate(members):
+        bot.slack.add_user(user, f"m{n}", real_name=f"Volunteer Name {n:03d}")
+    bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB, CAROL, *members, "U-BOT"])
+    posted = await start_round(bot, "#proposal we move the meetings to the town hall")
+    await click(bot, posted, "round_none", members[0])
+    [update] = await bot.slack.wait_for("chat.update")
+
+    for call, waiting in ((posted, members), (update, members[1:])):
+        sections = [
+            block["text"]["text"] for block in call.params["blocks"] if block["type"] == "section"
+        ]
+        for n, _ in enumerate(waiting, start=500 - len(waiting)):  # each whole, in one section
+            assert any(f"Volunteer Name {n:03d}" in section for section in sections), n
+            assert f"Volunteer Name {n:03d}" in call.params["text"]
+    assert not bot.slack.refused
