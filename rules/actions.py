@@ -436,6 +436,10 @@ class PostConcernRound(Outbound):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UpdateRoundProgress(Outbound):
     round: RoundView
+    # Delivered after the round had closed (bot.round_messages): its message shows how
+    # it ended, without answer buttons; `withdrawn` if it ended so.
+    closed: bool = False
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

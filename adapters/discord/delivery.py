@@ -36,6 +36,7 @@ from adapters.discord.rendering import (
     jump_url,
     long_post,
     markdown,
+    naming_fewer,
     one_message,
     pieces,
     ping_groups,
@@ -69,6 +70,7 @@ from rules.actions import (
     PostRoundSummary,
     RemindMembers,
     Reply,
+    RoundView,
     SendNudge,
     SuggestAgreement,
     UpdateRoundProgress,
@@ -113,13 +115,11 @@ class Delivery:
             case Reply():
                 return await self._reply(guild, action)
             case PostConcernRound():
-                text = self._renderer(guild, action.lang)(
-                    round_text(action.round, with_commands=False)
-                )
+                message = _round_message(self._renderer(guild, action.lang), action.round)
                 view = None if action.closed else round_view(action.round.round_id, action.lang)
-                return await self._post(guild, _round_place(action), one_message(text), view=view)
+                return await self._post(guild, _round_place(action), message, view=view)
             case UpdateRoundProgress():
-                await self._edit_round(guild, action)
+                await self._edit_round(guild, action, closed=action.closed)
                 return None
             case RemindMembers():
                 return await self._remind(guild, action)
@@ -304,12 +304,12 @@ class Delivery:
         if ref is None:
             log.warning("no message to update for concern round %s", view.round_id)
             return
-        text = self._renderer(guild, action.lang)(round_text(view, with_commands=False))
+        message = _round_message(self._renderer(guild, action.lang), view)
         target = self.client.get_partial_messageable(_round_place(action), guild_id=guild)
         extra = {"view": None} if closed else {}
         try:
             await target.get_partial_message(int(ref)).edit(
-                **one_message(text).edit_kwargs(), allowed_mentions=NO_PINGS, **extra
+                **message.edit_kwargs(), allowed_mentions=NO_PINGS, **extra
             )
         except discord.NotFound:
             log.info("the message of concern round %s is gone", view.round_id)
@@ -473,6 +473,14 @@ def _no_text_channel(action: Outbound) -> str:
         "forum post was a table of its own, has no post for what names no thread (a "
         "review, a meeting's questions); its agreements stay on record: groundrules "
         f"export --table {action.channel}"
+    )
+
+
+def _round_message(render: Renderer, view: RoundView) -> Outgoing:
+    """A round's message, kept to one (it carries the buttons and is edited in place)."""
+    return naming_fewer(
+        lambda names: render(round_text(view, with_commands=False, names=names)),
+        len(view.waiting),
     )
 
 

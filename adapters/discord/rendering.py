@@ -147,6 +147,23 @@ def one_message(text: str) -> Outgoing:
     return Outgoing(embed=discord.Embed(description=clip(text, EMBED_LIMIT)))
 
 
+def naming_fewer(text_naming: Callable[[int | None], str], names: int) -> Outgoing:
+    """One message that names people (those a round waits for): when naming all `names`
+    is too long for it, as many whole names as fit, then how many more, rather than a
+    list cut off mid-name. `text_naming(n)`: the text naming n of them, None for all."""
+    text = text_naming(None)
+    if len(text) <= EMBED_LIMIT:
+        return one_message(text)
+    fits, too_many = 0, names  # naming none is assumed to fit (one_message clips if not)
+    while too_many - fits > 1:
+        middle = (fits + too_many) // 2
+        if len(text_naming(middle)) <= EMBED_LIMIT:
+            fits = middle
+        else:
+            too_many = middle
+    return one_message(text_naming(fits))
+
+
 def long_post(text: str) -> list[Outgoing]:
     """A post that must lose nothing and whose first message carries the buttons (and
     the quote they read): text, or embeds split between lines."""

@@ -193,13 +193,16 @@ def sections(text: str) -> list[Block]:
 
 
 def _pieces(line: str) -> list[str]:
-    """A line cut to Slack's section limit: between words where it can, and never
-    inside an entity ("&amp;") or a link or name ("<#C1>"), which would show as code."""
+    """A line cut to Slack's section limit: between the items of a list (the names a
+    round waits for) or else between words where it can, and never inside an entity
+    ("&amp;") or a link or name ("<#C1>"), which would show as code."""
     pieces = []
     while len(line) > MAX_SECTION:
         end = MAX_SECTION
-        space = line.rfind(" ", 0, end)
-        if space > MAX_SECTION // 2:
+        comma, space = line.rfind(", ", 0, end), line.rfind(" ", 0, end)
+        if comma > MAX_SECTION // 2:
+            end = comma + 1
+        elif space > MAX_SECTION // 2:
             end = space
         for opening, closing in (("&", ";"), ("<", ">")):
             start = line.rfind(opening, 0, end)

@@ -142,7 +142,7 @@ class Deliverer:
                 )
                 return await self._post(client, action.channel, message, action.round.thread_id)
             case UpdateRoundProgress():
-                await self._update_round(client, action, is_open=True)
+                await self._update_round(client, action, is_open=not action.closed)
                 return None
             case RemindMembers():
                 message = await self.render(ws, lang, lambda v: blocks.reminder(action, v))
@@ -335,7 +335,10 @@ class Deliverer:
         if ts is None:
             log.info("no posted message for round %s; nothing to update", view.round_id)
             return
-        withdrawn = isinstance(action, PostRoundSummary) and action.outcome == "withdrawn"
+        if isinstance(action, PostRoundSummary):
+            withdrawn = action.outcome == "withdrawn"
+        else:
+            withdrawn = action.withdrawn
         message = await self.render(
             action.workspace,
             action.lang,
