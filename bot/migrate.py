@@ -47,11 +47,22 @@ def alembic_config(url: str | None = None) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
+    from bot.reused_revisions import mend
+
     config = alembic_config(str(engine.url))
     with engine.begin() as connection:
         if not is_sqlite(str(engine.url)):
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
+        # A development build's 0005-0007 first (bot.reused_revisions): Alembic would
+        # take such a database for one at today's and skip what it lacks.
+        mended = mend(connection, config)
+        if mended:
+            log.warning(
+                "the database lacked %s, which a development build's migrations 0005-0007 "
+                "left out; added",
+                ", ".join(mended),
+            )
         command.upgrade(config, revision)
 
 
