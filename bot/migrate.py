@@ -54,13 +54,13 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         if not is_sqlite(str(engine.url)):
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
-        # A development build's 0005-0007 first (bot.reused_revisions): Alembic would
-        # take such a database for one at today's and skip what it lacks.
+        # A database a development build stamped with an id that now means another
+        # migration first (bot.reused_revisions): Alembic would skip what it lacks.
         mended = mend(connection, config)
         if mended:
             log.warning(
-                "the database lacked %s, which a development build's migrations 0005-0007 "
-                "left out; added",
+                "the database lacked %s, which a development build's migrations left out "
+                "under the same revision ids; added",
                 ", ".join(mended),
             )
         command.upgrade(config, revision)

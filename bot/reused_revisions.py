@@ -1,19 +1,21 @@
-"""Databases stamped by development builds whose migrations 0005-0007 were other ones.
+"""Databases stamped by development builds whose migration of that id was another one.
 
-Commits 9877c43, 5062b30 and a3bd9d3 (28 November 2026) shipped three migrations that
-d7e7218 squashed into 0005, after which 0006 and 0007 were given to new changes. A
-database one of those builds made says 0005, 0006 or 0007 but holds only part of what
-today's migrations up to there create:
+Some ids went to other changes after a build had shipped them, so a database that build
+made says it is at one of today's revisions while holding only part of what today's
+migrations up to there create:
 
-    9877c43 stamps 0005: table_config.nudges
-    5062b30 stamps 0006: the same, and correction.fingerprint (indexed)
-    a3bd9d3 stamps 0007: the same, and problem_watch.doubted
+- d7e7218 squashed three migrations into 0005; 0006 and 0007 then went to new changes.
+  9877c43 stamps 0005 with only table_config.nudges; 5062b30 stamps 0006 with that and
+  correction.fingerprint; a3bd9d3 stamps 0007 with those and problem_watch.doubted.
+- 0010 grew on its branch: f628397 stamps it without problem_watch.proposing_until
+  and outbox.claim, 41a8bf7 without outbox.claim.
+- db2b1e0 (branch fix-reports) stamps 0011 with review_decision.why, today's 0012; its
+  merge made 0011 channel_home.
 
-Alembic reads it as up to date there, skips the rest, and the bot fails later on a
-missing column. Before each upgrade, `mend` looks for that: 0005-0007 only add columns
-and a table, and make each only where it is missing (`missing`), so running them again
-over such a database completes it, keeping what it holds. A database an old version
-already took past 0007 is mended the same way.
+Alembic reads such a database as up to date there and skips the rest; the bot fails
+later on a missing column. Before each upgrade, `mend` looks for that and runs each
+migration below whose changes are missing again (they make each change only where it
+is missing: `missing`), keeping what the database holds.
 """
 
 from __future__ import annotations
@@ -25,19 +27,24 @@ from sqlalchemy import Connection, inspect, text
 if TYPE_CHECKING:
     from alembic.config import Config
 
-FIRST_REUSED, LAST_REUSED = "0005", "0007"
-# What today's 0005-0007 create (a table: column None).
-MADE_BY_REUSED = (
-    ("table_config", "nudges"),
-    ("correction", "fingerprint"),
-    ("problem_watch", "doubted"),
-    ("removed_workspace", None),
-    ("meeting", "lang"),
-)
+# Today's migrations that a development build's database may lack although stamped at or
+# past them, and what each makes (a table: column None).
+MADE = {
+    "0005": (
+        ("table_config", "nudges"),
+        ("correction", "fingerprint"),
+        ("problem_watch", "doubted"),
+    ),
+    "0006": (("removed_workspace", None),),
+    "0007": (("meeting", "lang"),),
+    "0010": (("problem_watch", "proposing_until"), ("outbox", "claim")),
+    "0011": (("channel_home", None),),
+    "0012": (("review_decision", "why"),),
+}
 
 
 def missing(table: str, column: str | None = None) -> bool:
-    """For migrations 0005-0007: whether to make this; offline (`--sql`), always."""
+    """For the migrations in `MADE`: whether to make this; offline (`--sql`), always."""
     from alembic import op
 
     if op.get_context().as_sql:
@@ -46,25 +53,32 @@ def missing(table: str, column: str | None = None) -> bool:
 
 
 def mend(connection: Connection, config: Config) -> list[str]:
-    """Complete a database stamped 0005 or later that lacks part of 0005-0007, by running
-    them again over it and stamping it back where it was; returns what was missing."""
+    """Run again each migration in `MADE` that the database is stamped past but lacks the
+    changes of, then stamp it where it was; returns what was missing."""
     from alembic import command
+    from alembic.script import ScriptDirectory
 
     recorded = _recorded_revision(connection)
-    if recorded is None or not FIRST_REUSED <= recorded <= _newest_known(config):
-        return []
+    scripts = ScriptDirectory.from_config(config)
+    if recorded is None or recorded not in {s.revision for s in scripts.walk_revisions()}:
+        return []  # none yet, or one newer than this version: Alembic's to judge
     inspector = inspect(connection)
-    lacking = [
-        f"{table}.{column}" if column else table
-        for table, column in MADE_BY_REUSED
-        if _missing(inspector, table, column)
-    ]
-    if not lacking:
-        return []
-    command.stamp(config, "0004")
-    command.upgrade(config, min(recorded, LAST_REUSED))
-    command.stamp(config, recorded)
-    return lacking
+    lacking: dict[str, list[str]] = {}
+    for revision, made in MADE.items():
+        if revision <= recorded:
+            names = [_name(t, c) for t, c in made if _missing(inspector, t, c)]
+            if names:
+                lacking[revision] = names
+    for revision in lacking:
+        command.stamp(config, scripts.get_revision(revision).down_revision)
+        command.upgrade(config, revision)
+    if lacking:
+        command.stamp(config, recorded)
+    return [name for names in lacking.values() for name in names]
+
+
+def _name(table: str, column: str | None) -> str:
+    return f"{table}.{column}" if column else table
 
 
 def _missing(inspector, table: str, column: str | None) -> bool:
@@ -77,10 +91,3 @@ def _recorded_revision(connection: Connection) -> str | None:
     if not inspect(connection).has_table("alembic_version"):
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def _newest_known(config: Config) -> str:
-    """A revision newer than this version's is not ours to judge: Alembic refuses it."""
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(config).get_current_head() or ""

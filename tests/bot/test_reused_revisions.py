@@ -53,16 +53,43 @@ def doubted_watch(op: Operations) -> None:  # a3bd9d3: 0007
     op.execute("UPDATE problem_watch SET doubted = (status = 'doubtful')")
 
 
+def only_meetings(op: Operations) -> None:  # f628397: 0010 closed doubled meetings only
+    pass
+
+
+def proposing_until(op: Operations) -> None:  # 41a8bf7: 0010
+    import sqlalchemy as sa
+
+    import bot.models
+
+    with op.batch_alter_table("problem_watch") as batch:
+        batch.add_column(sa.Column("proposing_until", bot.models.UTCDateTime(), nullable=True))
+
+
+def review_reasons(op: Operations) -> None:  # db2b1e0 (branch fix-reports): 0011
+    import sqlalchemy as sa
+    import sqlmodel
+
+    with op.batch_alter_table("review_decision") as batch:
+        batch.add_column(sa.Column("why", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
+
+
+# Each build: today's revision its own migrations started from, those migrations, and
+# the id it stamped.
 BUILDS = {
-    "0005": (fewer_nudges,),
-    "0006": (fewer_nudges, recurring_not_a_problem),
-    "0007": (fewer_nudges, recurring_not_a_problem, doubted_watch),
+    "9877c43": ("0004", (fewer_nudges,), "0005"),
+    "5062b30": ("0004", (fewer_nudges, recurring_not_a_problem), "0006"),
+    "a3bd9d3": ("0004", (fewer_nudges, recurring_not_a_problem, doubted_watch), "0007"),
+    "f628397": ("0009", (only_meetings,), "0010"),
+    "41a8bf7": ("0009", (proposing_until,), "0010"),
+    "db2b1e0": ("0010", (review_reasons,), "0011"),
 }
 
 
-def development_database(url: str, stamped: str) -> None:
-    """A database as `groundrules migrate` of the build that stamped `stamped` left it,
-    holding a table's /nudges choice and two watches (one a doubt)."""
+def development_database(url: str, build: str) -> None:
+    """A database as `groundrules migrate` of `build` left it, holding a table's /nudges
+    choice and two watches (one a doubt) from before 0005."""
+    base, steps, stamped = BUILDS[build]
     engine = make_engine(url)
     upgrade(engine, "0004")
     watch = text(
@@ -78,9 +105,11 @@ def development_database(url: str, stamped: str) -> None:
             ),
             {"at": at("08:00")},
         )
+    upgrade(engine, base)
+    with engine.begin() as connection:
         context = MigrationContext.configure(connection, opts={"render_as_batch": is_sqlite(url)})
         with Operations.context(context) as op:
-            for step in BUILDS[stamped]:
+            for step in steps:
                 step(op)
         connection.execute(text("UPDATE table_config SET nudges = 'fewer'"))
         connection.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": stamped})
@@ -108,13 +137,14 @@ def rows(url: str, sql: str) -> list[tuple]:
         engine.dispose()
 
 
-@pytest.mark.parametrize("stamped", sorted(BUILDS))
+@pytest.mark.parametrize("build", BUILDS)
 def test_groundrules_migrate_completes_a_database_a_development_build_stamped(
-    database_url, stamped, tagged, monkeypatch
+    database_url, build, tagged, monkeypatch
 ):
-    """Alembic took it to be at today's `stamped` and skipped what it lacked; the bot then
-    failed on the first missing column (problem_watch.doubted, removed_workspace...)."""
-    development_database(database_url, stamped)
+    """Alembic took it to be at today's revision of that id and skipped what it lacked; the
+    bot then failed on the first missing column (problem_watch.doubted, outbox.claim...),
+    or the upgrade on one made twice (review_decision.why)."""
+    development_database(database_url, build)
     monkeypatch.setenv("DATABASE_URL", database_url)
     result = CliRunner().invoke(cli, ["migrate"])
     assert result.exit_code == 0, result.output
@@ -136,7 +166,7 @@ def test_groundrules_migrate_completes_a_database_a_development_build_stamped(
 
 def test_a_doubt_a_development_build_already_recorded_is_not_read_again(database_url):
     """a3bd9d3 had set problem_watch.doubted; a watch confirmed since keeps its True."""
-    development_database(database_url, "0007")
+    development_database(database_url, "a3bd9d3")
     engine = make_engine(database_url)
     with engine.begin() as connection:
         connection.execute(text("UPDATE problem_watch SET status = 'open' WHERE problem_id = '1'"))
@@ -155,7 +185,7 @@ def test_a_development_database_an_older_version_took_to_the_newest_revision_is_
     removed_workspace and meeting.lang at every revision since."""
     from alembic import command
 
-    development_database(database_url, "0007")
+    development_database(database_url, "a3bd9d3")
     engine = make_engine(database_url)
     newest = "0012"
     with engine.begin() as connection:
@@ -169,4 +199,26 @@ def test_a_development_database_an_older_version_took_to_the_newest_revision_is_
     columns = {c["name"] for c in inspect(engine).get_columns("meeting")}
     engine.dispose()
     assert "removed_workspace" in tables and "lang" in columns
+    assert schema_differences(database_url) == []
+
+
+def test_a_database_today_s_migrations_made_is_left_as_it_is(database_url, caplog):
+    """Stamped at each of the revisions concerned, it lacks nothing: nothing is run again."""
+    engine = make_engine(database_url)
+    with caplog.at_level("WARNING", logger="bot.migrate"):
+        for revision in ("0005", "0006", "0007", "0010", "0011", "0012", "head"):
+            upgrade(engine, revision)
+            upgrade(engine, revision)
+    engine.dispose()
+    assert not [r for r in caplog.records if "lacked" in r.getMessage()]
+
+
+def test_the_bot_starting_completes_a_database_a_development_build_stamped(database_url):
+    """`groundrules run` migrates in a child process (bot.migrate.upgrade_apart)."""
+    from bot.migrate import upgrade_apart
+
+    development_database(database_url, "5062b30")
+    engine = make_engine(database_url)
+    upgrade_apart(engine)
+    engine.dispose()
     assert schema_differences(database_url) == []
