@@ -1091,6 +1091,7 @@ class UnitOfWork:
                 created_at=c.at,
                 fingerprint=c.fingerprint,
                 message_id=c.message_id,
+                lang=c.lang,
             )
         )
 
