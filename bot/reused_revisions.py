@@ -65,7 +65,7 @@ def mend(connection: Connection, config: Config) -> list[str]:
     inspector = inspect(connection)
     lacking: dict[str, list[str]] = {}
     for revision, made in MADE.items():
-        if revision <= recorded:
+        if revision <= recorded:  # ids are four digits: their order is their history's
             names = [_name(t, c) for t, c in made if _missing(inspector, t, c)]
             if names:
                 lacking[revision] = names
