@@ -1097,6 +1097,7 @@ class UnitOfWork:
                 created_at=c.at,
                 fingerprint=c.fingerprint,
                 message_id=c.message_id,
+                lang=c.lang,
             )
         )
 

@@ -220,6 +220,9 @@ class StoreCorrection(Change):
     fingerprint: str | None = None
     # The message corrected, so that deleting it erases the text kept here.
     message_id: str | None = None
+    # The message's language, for training on it: its words', else the table's; None
+    # when neither tells (the export then falls back to the bot's).
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
