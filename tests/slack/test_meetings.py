@@ -290,7 +290,7 @@ async def test_slack_meeting_report_summary_with_the_full_form_in_its_thread(bot
     assert (full.params["channel"], full.params["thread_ts"]) == (CHANNEL_ID, ts)
     text = shown_text(full)
     assert "We start on time" in text and "… and 1 more" not in text
-    assert "&lt;!channel&gt; ask &lt;@U-BOB&gt; &amp; co" in text
+    assert "@channel ask @Bob &amp; co" in text
     assert "<!channel>" not in text and "<@" not in text
     assert all(len(b["text"]["text"]) <= 3000 for b in full.params["blocks"])
 
@@ -308,7 +308,7 @@ async def test_slack_private_report_is_the_full_form_for_the_asker_only(bot: Sla
     assert text.startswith("Report of this table.")
     assert "We share the minutes" in text and "We start on time" in text
     assert "… and 1 more" not in text
-    assert "&lt;!channel&gt;" in text and "<!channel>" not in text
+    assert "@channel ask @Bob" in text and "<!channel>" not in text
     assert bot.calls("chat.postMessage") == []  # nothing in the channel
 
 
