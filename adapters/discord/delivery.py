@@ -173,7 +173,7 @@ class Delivery:
                 return await self._remind_renewal(guild, action)
             case AskRenewal():
                 text = self._renderer(guild, action.lang)(renewal_text(action, with_commands=False))
-                view = renewal_view(action.meeting_id, action.lang)
+                view = _renewal_buttons(action)
                 return await self._post(guild, int(action.channel), one_message(text), view=view)
             case AskEvaluation():
                 text = self._renderer(guild, action.lang)(
@@ -389,9 +389,9 @@ class Delivery:
         return await self._dm_each(
             action,
             dm_text,
-            lambda: renewal_view(action.meeting_id, action.lang, where),
+            lambda: _renewal_buttons(action, where),
             lambda unreachable: self._ping(
-                guild, place, unreachable, text, renewal_view(action.meeting_id, action.lang)
+                guild, place, unreachable, text, _renewal_buttons(action)
             ),
         )
 
@@ -399,7 +399,7 @@ class Delivery:
         self,
         action: RemindMembers | AskRenewal,
         text: str,
-        view: Callable[[], discord.ui.View],
+        view: Callable[[], discord.ui.View | None],
         ping: Callable[[list[int]], Awaitable[str]],
     ) -> str | None:
         """A DM with its buttons to each of the action's users, and one channel message
@@ -480,6 +480,12 @@ class Delivery:
             if f"post:{index}" not in done:
                 done[f"post:{index}"] = await self._post(guild, place, message)
         return done["post:0"]  # type: ignore[return-value]
+
+
+def _renewal_buttons(action: AskRenewal, where: Where | None = None) -> discord.ui.View | None:
+    """Renewed / must check; none when nobody asked has a mandate to renew (the text says
+    how to set one)."""
+    return None if action.only_to_set else renewal_view(action.meeting_id, action.lang, where)
 
 
 def _no_text_channel(action: Outbound) -> str:

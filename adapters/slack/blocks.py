@@ -375,19 +375,22 @@ def suggestion(action: SuggestAgreement, voice: Voice) -> SlackMessage:
 
 
 def renewal(action: AskRenewal, voice: Voice) -> SlackMessage:
-    """After a meeting: the members asked to renew (by name), with the two answers; as a
-    reminder it goes by DM and says which table it is about."""
+    """After a meeting: the members asked to renew (by name), with the two answers (none
+    when nobody asked has a mandate to renew); as a reminder it goes by DM and says which
+    table it is about."""
     value = ids.pack(c=action.channel, m=action.meeting_id, l=voice.lang)
     blocks = sections(voice(renewal_text(action, with_commands=False)))
     if action.reminder:
         blocks.append(context(voice.say(N_("In {channel}"), channel=channel_link(action.channel))))
-    blocks.append(
-        actions(
-            f"renewal:{action.meeting_id}",
-            button(voice.label(N_("Renewed")), ids.RENEWAL_RENEWED, value, "primary"),
-            button(voice.label(N_("Must check with my organisation")), ids.RENEWAL_CHECK, value),
-        )
-    )
+    if not action.only_to_set:  # no mandate to renew: the text says how to set one
+        blocks.append(
+            actions(
+                f"renewal:{action.meeting_id}",
+                button(voice.label(N_("Renewed")), ids.RENEWAL_RENEWED, value, "primary"),
+                button(voice.label(N_("Must check with my organisation")), ids.RENEWAL_CHECK,
+                       value),
+            )
+        )  # fmt: skip
     return SlackMessage(voice(renewal_text(action)), blocks)
 
 

@@ -277,6 +277,20 @@ def test_blocks_renewal_names_the_members_and_offers_both_answers(reminder):
     assert ids.unpack(actions["elements"][0]["value"]) == {"c": "C1", "m": "m1", "l": "en"}
 
 
+@pytest.mark.parametrize("reminder", [False, True], ids=["table", "reminder"])
+def test_blocks_renewal_for_those_without_a_mandate_asks_to_set_one_without_buttons(reminder):
+    """Nothing to renew: no Renewed / Must check buttons, and the command to set one."""
+    action = AskRenewal(
+        workspace="slack:T", channel="C1", lang="nl", meeting_id="m1", users=("U-BOB",),
+        without_mandate=("U-BOB",), reminder=reminder,
+    )  # fmt: skip
+    message = blocks.renewal(action, Voice("nl", NAMES))
+    text = shown(message.blocks)
+    assert "nog geen mandaat" in text.lower() and "vernieuw" not in text
+    assert "Geef het op met /mandaat &lt;waarmee ik mag instemmen&gt;." in text
+    assert [b for b in message.blocks if b["type"] == "actions"] == []
+
+
 def test_blocks_evaluation_lists_the_values_and_carries_them_to_the_form():
     action = AskEvaluation(workspace="slack:T", channel="C1", lang="nl", meeting_id="m1",
                            values=EVALUATION_VALUES)  # fmt: skip
