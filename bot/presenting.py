@@ -243,20 +243,49 @@ def _review_text(
 
 
 def renewal_text(action: AskRenewal, *, with_commands: bool = True) -> Text:
-    parts: list[Say] = [
-        Say.of(N_("A friendly reminder: the meeting has ended; please renew your mandate."))
-        if action.reminder
-        else Say.of(
-            N_("The meeting has ended. Ground rule 3: everyone renews their mandate based on "
-               "its outcome: {members}."),
-            members=Members(action.users),
+    """Ground rule 3 asks to renew a mandate; someone who never set one is asked to set
+    one (rule 2), with the command always: no button sets a mandate."""
+    unset = tuple(u for u in action.users if u in action.without_mandate)
+    renewing = tuple(u for u in action.users if u not in action.without_mandate)
+    parts: list[Say] = []
+    if action.reminder and renewing:
+        parts.append(
+            Say.of(N_("A friendly reminder: the meeting has ended; please renew your mandate."))
         )
-    ]  # fmt: skip
-    if with_commands:
+    elif action.reminder:
+        parts.append(
+            Say.of(N_("A friendly reminder: the meeting has ended, and you have no mandate here "
+                      "yet. Please say what you may agree to on behalf of your organisation."))
+        )  # fmt: skip
+    elif renewing:
+        parts.append(
+            Say.of(
+                N_("The meeting has ended. Ground rule 3: everyone renews their mandate based on "
+                   "its outcome: {members}."),
+                members=Members(renewing),
+            )
+        )  # fmt: skip
+        if unset:
+            parts.append(
+                Say.of(N_("No mandate here yet for {members}: please say what you may agree to "
+                          "on behalf of your organisation."), members=Members(unset))
+            )  # fmt: skip
+    else:
+        parts.append(
+            Say.of(
+                N_("The meeting has ended. Ground rule 2: everyone at the table has a mandate to "
+                   "make agreements. No mandate here yet for {members}: please say what you may "
+                   "agree to on behalf of your organisation."),
+                members=Members(unset),
+            )
+        )  # fmt: skip
+    if with_commands and renewing:
         parts.append(
             Say.of(N_("Answer with /mandate renew, /mandate check (if you must check with your "
                       "organisation first) or /mandate <new mandate>."))
         )  # fmt: skip
+    if unset:
+        parts.append(Say.of(N_("Set it with /mandate <what I may agree to>.")))
     return Lines(tuple(parts))
 
 

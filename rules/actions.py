@@ -491,11 +491,18 @@ class AnnounceAgreement(Outbound):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AskRenewal(Outbound):
-    """After a meeting: everyone renews their mandate (renewed / must check first)."""
+    """After a meeting: everyone renews their mandate (renewed / must check first); those
+    of `users` who have none yet (`without_mandate`) are asked to set one instead."""
 
     meeting_id: str
     users: tuple[str, ...]
     reminder: bool = False
+    without_mandate: tuple[str, ...] = ()
+
+    @property
+    def only_to_set(self) -> bool:
+        """Everyone asked has no mandate yet: nothing to renew, no renewal buttons."""
+        return bool(self.users) and set(self.users) <= set(self.without_mandate)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -266,7 +266,34 @@ def record(command: Command, state: TableState) -> list[Action]:
             ).view(state.organisations(consenters)),
         ),
     ]
+    if _owner_away(owner, event.user, state):
+        actions.append(private(event, event.user, _owner_not_here(number, owner), lang))
     return actions
+
+
+def _owner_away(owner: str, author: str, state: TableState) -> bool:
+    """An owner named by mention who is not at the table (ground rules 2 and 6: who owns a
+    part shares in the whole). Not known when the table has no roster yet; a role, or an
+    owner written in words, has nobody to look for."""
+    return (
+        bool(state.members)
+        and owner != author
+        and not owner.startswith(ROLE_OWNER)
+        and " " not in owner
+        and owner not in state.members
+    )
+
+
+def _owner_not_here(number: int, owner: str) -> Say:
+    """The agreement stands (the table made it; refusing would lose it), and its author
+    hears, privately, that its owner did not take part in making it."""
+    return Say.of(
+        N_("Agreement #{number} is recorded with {member} as its owner. {member} is not at "
+           "this table, so they were not part of agreeing it: let them know, or invite them "
+           "to this channel."),
+        number=number,
+        member=Member(owner),
+    )  # fmt: skip
 
 
 def _already(agreement: Agreement) -> Say:

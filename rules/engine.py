@@ -297,8 +297,8 @@ class Engine:
                     return Reads(settings=True, watches=True, watch_ids=(subject,))
                 if kind == agreements.REVIEW_TIMER:
                     return Reads(settings=True, agreement_numbers=(int(subject),))
-                if kind == meetings.RENEWAL_TIMER:
-                    return Reads(settings=True, meetings=True, members=True)
+                if kind == meetings.RENEWAL_TIMER:  # the roster: who has a mandate to renew
+                    return Reads(settings=True, meetings=True, roster=True)
                 return Reads(settings=True, round_ids=(subject,))
             case (
                 ProposalAdded(problem_id=pid)

@@ -215,7 +215,9 @@ def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str]
     hulp", "/groundrules spelregels" and "regels?" stay /groundrules, in the language
     their word shows, and a sentence ("@Groundrules wat zijn onze afspraken?") in the
     language it is written in. Another form of a command's name, alone ("mandaten?",
-    "rapport"), reaches that command. The language is None where nothing shows one.
+    "rapport"), reaches that command, as do a few sentences that can mean one command
+    only ("who has which mandate?", "zorgenronde stoppen": `_asked_in_words`). The
+    language is None where nothing shows one.
     """
     found = find_command(name)
     if found is None:
@@ -237,12 +239,53 @@ def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str]
         return spec, _ASKS_FOR_THE_RULES[word.casefold()], args
     inner = find_command(word) if word else None
     if inner is None:
-        return spec, detect_language(args, fallback="") or lang, args
+        return _asked_in_words(args) or (spec, detect_language(args, fallback="") or lang, args)
     if inner[0].name == "groundrules":
         return spec, inner[1] or lang, args
     if not rest.strip() and first.endswith("?") and inner[0].name in _ACTS_WHEN_BARE:
         return spec, inner[1] or lang, args
     return inner[0], inner[1], rest.strip()
+
+
+# A question about who holds what ("who has which mandate?"), or "show …", that names
+# one of these lists: the listing itself (read-only, answered privately). Not "what is a
+# mandate?" (what one is), and agreements only when shown: "welke afspraken hebben we?"
+# may ask for the ground rules, which Dutch calls agreements too.
+_LISTS = {
+    "mandate": ("mandate", "en"), "mandates": ("mandate", "en"),
+    "mandaat": ("mandate", "nl"), "mandaten": ("mandate", "nl"),
+    "role": ("roles", "en"), "roles": ("roles", "en"),
+    "rol": ("roles", "nl"), "rollen": ("roles", "nl"),
+    "agreements": ("agreements", "en"), "afspraken": ("agreements", "nl"),
+}  # fmt: skip
+_ASKED_AS_WHO_OR_WHICH = frozenset({"mandate", "roles"})
+_WHO_OR_WHICH = frozenset({"who", "whose", "which", "wie", "wiens", "welk", "welke"})
+_SHOW = frozenset({"show", "list", "toon"})
+_A_SHORT_QUESTION = 10  # words
+# Words that name a concern round, with the language they show.
+_ROUND_NOUNS = {"round": "en", "ronde": "nl", "rondje": "nl", "zorgenronde": "nl"}
+
+
+def _asked_in_words(args: str) -> tuple[CommandSpec, str | None, str] | None:
+    """A few sentences to @Groundrules that can only mean one command: "who has which
+    mandate?" (/mandate), "welke rollen zijn er?" (/roles), "show the agreements",
+    "stop the concern round" or "zorgenronde stoppen" (/concerns withdraw, which only
+    the round's proposer or asker may do). None for anything else: the help answers."""
+    words = _keyword(args).replace("concern round", "round").split()
+    if not words or len(words) > _A_SHORT_QUESTION:
+        return None
+    nouns = [_ROUND_NOUNS[w] for w in words if w in _ROUND_NOUNS]
+    if nouns and _withdraws(args):
+        return _BY_NAME["concerns"], detect_language(args, fallback=nouns[0]), args
+    named = {_LISTS[w] for w in words if w in _LISTS}
+    if len({name for name, _ in named}) != 1:
+        return None  # no list, or two: which one is meant is a guess
+    name, word_lang = next(iter(named))
+    shown = words[0] in _SHOW
+    asked = name in _ASKED_AS_WHO_OR_WHICH and any(w in _WHO_OR_WHICH for w in words)
+    if not (shown or asked):
+        return None
+    return _BY_NAME[name], detect_language(args, fallback=word_lang), ""
 
 
 def mistyped_command(args: str) -> tuple[str, tuple[CommandSpec, str | None]] | None:

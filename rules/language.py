@@ -1,6 +1,7 @@
 """Tell English from Dutch in short chat messages, cheaply and without a model.
 
-Function words settle most messages; a few Dutch spelling patterns settle the rest.
+Function words settle most messages, greetings and short replies the shortest; a few
+Dutch spelling patterns settle the rest.
 When nothing tips the balance the caller's fallback (the channel's language) wins.
 """
 
@@ -14,6 +15,7 @@ _DUTCH = frozenset(
         "afspraak",
         "akkoord",
         "al",
+        "allemaal",
         "alles",
         "als",
         "bedankt",
@@ -21,13 +23,17 @@ _DUTCH = frozenset(
         "bij",
         "correctie",
         "daar",
+        "dag",
         "dan",
         "dank",
+        "dankjewel",
+        "dankuwel",
         "dat",
         "de",
         "deze",
         "die",
         "dit",
+        "doei",
         "doen",
         "doet",
         "dus",
@@ -47,8 +53,13 @@ _DUTCH = frozenset(
         "gelukt",
         "gewoon",
         "gisteren",
+        "goedemiddag",
+        "goedemorgen",
+        "goedenavond",
         "graag",
+        "groetjes",
         "haar",
+        "hallo",
         "heb",
         "hebben",
         "heeft",
@@ -61,10 +72,12 @@ _DUTCH = frozenset(
         "hij",
         "hoe",
         "hoezo",
+        "hoi",
         "hoor",
         "hun",
         "hè",
         "idd",
+        "iedereen",
         "iemand",
         "iets",
         "ik",
@@ -116,6 +129,8 @@ _DUTCH = frozenset(
         "stel",
         "straks",
         "toch",
+        "topper",
+        "toppie",
         "u",
         "uit",
         "uw",
@@ -133,6 +148,7 @@ _DUTCH = frozenset(
         "we",
         "weer",
         "wel",
+        "welterusten",
         "wie",
         "wij",
         "wil",
@@ -258,6 +274,9 @@ _ENGLISH = frozenset(
         "your",
     ]
 )
+# Dutch as a whole reply ("Top!"), though English uses the word inside a sentence ("top
+# priority", "on top of it"): Dutch only when it is all the message says.
+_DUTCH_ALONE = frozenset(["top"])
 _WORD = re.compile(r"[a-zà-ÿ']+")
 # Platform markup is no one's words: a mention (<@U01ABCDEF> reads as Dutch "u"), a
 # channel or group (<#C…|name>, <!here>, Discord's <@&…> and <#…>), a link and its
@@ -273,6 +292,8 @@ def detect_language(text: str, *, fallback: str = "en") -> str:
     words = _WORD.findall(text.lower())
     if not words:
         return fallback
+    if len(words) == 1 and words[0] in _DUTCH_ALONE:
+        return "nl"
     dutch = sum(1 for w in words if w in _DUTCH)
     english = sum(1 for w in words if w in _ENGLISH)
     if dutch == english:

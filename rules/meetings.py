@@ -133,6 +133,7 @@ def end(command: Command, state: TableState) -> list[Action]:
                 lang=lang,
                 meeting_id=meeting.meeting_id,
                 users=members,
+                without_mandate=_without_mandate(state, members),
             )
         )
         actions += _next_reminder(event, state, meeting.meeting_id, 1)
@@ -174,20 +175,33 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
     waiting = tuple(u for u in meeting.awaiting_renewal if u in state.members)
     if not waiting:
         return []
+    # Each is reminded of what they have to do: renew their mandate, or set one.
+    unset = _without_mandate(state, waiting)
+    groups = [tuple(u for u in waiting if u not in unset), unset]
     return [
-        AskRenewal(
-            workspace=event.workspace,
-            channel=event.channel,
-            lang=language(state, meeting.lang),
-            meeting_id=meeting.meeting_id,
-            users=waiting,
-            reminder=True,
+        *(
+            AskRenewal(
+                workspace=event.workspace,
+                channel=event.channel,
+                lang=language(state, meeting.lang),
+                meeting_id=meeting.meeting_id,
+                users=users,
+                reminder=True,
+                without_mandate=tuple(u for u in users if u in unset),
+            )
+            for users in groups
+            if users
         ),
         NoteMeetingReminder(
             workspace=event.workspace, channel=event.channel, meeting_id=meeting.meeting_id
         ),
         *_next_reminder(event, state, meeting.meeting_id, meeting.reminders_sent + 2),
     ]
+
+
+def _without_mandate(state: TableState, users: tuple[str, ...]) -> tuple[str, ...]:
+    """Those who never said what they may agree to: they set a mandate, not renew one."""
+    return tuple(u for u in users if state.member(u).mandate is None)
 
 
 def evaluate(command: Command, state: TableState) -> list[Action]:

@@ -143,7 +143,7 @@ class Delivery:
                 return await self._remind_renewal(guild, action)
             case AskRenewal():
                 text = self._renderer(guild, action.lang)(renewal_text(action, with_commands=False))
-                view = renewal_view(action.meeting_id, action.lang)
+                view = _renewal_buttons(action)
                 return await self._post(guild, int(action.channel), one_message(text), view=view)
             case AskEvaluation():
                 text = self._renderer(guild, action.lang)(
@@ -352,7 +352,7 @@ class Delivery:
         place = int(action.channel)
         return await self._dm_each(
             action, guild, place, text, f"{text}\n{_channel_url(guild, place)}",
-            lambda where: renewal_view(action.meeting_id, action.lang, where),
+            lambda where: _renewal_buttons(action, where),
             Where(guild, place),
         )  # fmt: skip
 
@@ -363,7 +363,7 @@ class Delivery:
         place: int,
         text: str,
         dm_text: str,
-        view: Callable[[Where | None], discord.ui.View],
+        view: Callable[[Where | None], discord.ui.View | None],
         where: Where,
     ) -> str | None:
         """A DM with its buttons (`view(where)`: they name the channel) to each of the
@@ -461,6 +461,12 @@ class Delivery:
             if f"post:{index}" not in done:
                 done[f"post:{index}"] = await self._post(guild, place, message)
         return done["post:0"]  # type: ignore[return-value]
+
+
+def _renewal_buttons(action: AskRenewal, where: Where | None = None) -> discord.ui.View | None:
+    """Renewed / must check; none when nobody asked has a mandate to renew (the text says
+    how to set one)."""
+    return None if action.only_to_set else renewal_view(action.meeting_id, action.lang, where)
 
 
 def _no_text_channel(action: Outbound) -> str:

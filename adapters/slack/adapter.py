@@ -625,7 +625,10 @@ class SlackAdapter:
         self, workspace: str, trigger_id: str, lang: str, build: Callable[[blocks.Voice], dict]
     ) -> None:
         client = await self.client_for(workspace)
-        await client.views_open(trigger_id=trigger_id, view=build(self.voice(lang)))
+        probe = self.voice(lang)  # whom the form names (someone its quote mentions)
+        build(probe)
+        names = self.directory.known_names(workspace, probe.asked)
+        await client.views_open(trigger_id=trigger_id, view=build(self.voice(lang, names)))
 
     async def post_proposal(self, added: ProposalAdded, *, thread_ts: str, lang: str) -> None:
         """The proposal from a nudge's form, in the problem's thread, attributed to its author."""

@@ -105,8 +105,14 @@ def _own_words(piece: str, *, at_line_start: bool) -> str:
     return _QUOTE_MARKUP.sub(keep, escape(piece))
 
 
-def _quoted_words(text: str) -> str:
-    return markup(escape(text))
+# Slack's markup in people's words: <@U1>, <@U1|anna>, <#C1|general>, <!here>,
+# <!subteam^S1|@team>, <!date^…|fallback>, <https://…|label>, <mailto:…|…>.
+_SLACK_MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+_ID = re.compile(r"[A-Z0-9][A-Z0-9\-]*")
+_LINK = re.compile(r"https?://[^\s<>|]+")
+_EVERYONE = ("here", "channel", "everyone")
+# A user group Slack wrote without its handle (it normally writes one).
+A_GROUP = N_("a user group")
 
 
 @dataclass
@@ -136,12 +142,53 @@ class Voice:
             return markup(escape(gettext(UNNAMED, self.lang)))
         return markup(escape(self.names.get(user) or user))
 
+    def quote(self, text: str) -> str:
+        """Someone's words as mrkdwn that cannot ping, their Slack markup read as Slack
+        shows it: a mention as "@anna", a channel as "#general" (or a link to it), a
+        group as "@team", a link as the address it goes to."""
+        shown: list[str] = []
+        start = 0
+        for found in _SLACK_MARKUP.finditer(text):
+            readable = self._readable(found[1], found[2])
+            if readable is not None:
+                shown += [escape(text[start : found.start()]), readable]
+                start = found.end()
+        shown.append(escape(text[start:]))
+        return markup("".join(shown))
+
+    def _readable(self, target: str, label: str | None) -> str | None:
+        """Safe mrkdwn for one piece of markup; None to show it as typed (escaped)."""
+        sigil, rest = target[:1], target[1:]
+        if sigil == "@" and _ID.fullmatch(rest):
+            return escape(self._mentioned(rest, label))
+        if sigil == "#" and _ID.fullmatch(rest):
+            return escape(f"#{label}") if label else f"<#{rest}>"  # a link pings nobody
+        if sigil == "!" and rest in _EVERYONE:
+            return escape(f"@{rest}")  # as plain words: mrkdwn() is verbatim
+        if sigil == "!" and rest.startswith("subteam^"):
+            if not label:
+                return escape(gettext(A_GROUP, self.lang))
+            return escape(label if label.startswith("@") else f"@{label}")
+        if sigil == "!" and label:  # a date or other special, by its fallback text
+            return escape(label)
+        if _LINK.fullmatch(target):
+            return f"<{escape(target)}>"  # the address, not a label that could say anything
+        if target.startswith("mailto:") and label:
+            return escape(label)
+        return None
+
+    def _mentioned(self, user: str, label: str | None) -> str:
+        """A mentioned person by name, without the ping: "@anna"."""
+        self.asked.add(user)
+        name = (self.names[user] or label) if user in self.names else (label or user)
+        return f"@{name}" if name else gettext(UNNAMED, self.lang)
+
     def _commands(self, words: str) -> str:
         return words if self.commands is None else through_groundrules(words, self.commands)
 
     def __call__(self, text: Text) -> str:
         rendered = render(
-            text, self.lang, name_of=self.name_of, quote=_quoted_words, words=self._commands
+            text, self.lang, name_of=self.name_of, quote=self.quote, words=self._commands
         )
         return _escaped_outside_marks(rendered)
 
@@ -345,19 +392,21 @@ def suggestion(action: SuggestAgreement, voice: Voice) -> list[SlackMessage]:
 
 def renewal(action: AskRenewal, voice: Voice) -> list[SlackMessage]:
     """After a meeting: the members asked to renew (by name, page by page), with the two
-    answers on the first page; as a reminder it goes by DM and says which table it is
-    about."""
+    answers on the first page (none when nobody asked has a mandate to renew); as a
+    reminder it goes by DM and says which table it is about."""
     value = ids.pack(c=action.channel, m=action.meeting_id, l=voice.lang)
     below: list[Block] = []
     if action.reminder:
         below.append(context(voice.say(N_("In {channel}"), channel=channel_link(action.channel))))
-    below.append(
-        actions(
-            f"renewal:{action.meeting_id}",
-            button(voice.label(N_("Renewed")), ids.RENEWAL_RENEWED, value, "primary"),
-            button(voice.label(N_("Must check with my organisation")), ids.RENEWAL_CHECK, value),
-        )
-    )
+    if not action.only_to_set:  # no mandate to renew: the text says how to set one
+        below.append(
+            actions(
+                f"renewal:{action.meeting_id}",
+                button(voice.label(N_("Renewed")), ids.RENEWAL_RENEWED, value, "primary"),
+                button(voice.label(N_("Must check with my organisation")), ids.RENEWAL_CHECK,
+                       value),
+            )
+        )  # fmt: skip
     return pages(
         voice(renewal_text(action, with_commands=False)),
         first=below,

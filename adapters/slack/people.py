@@ -110,6 +110,17 @@ class Directory:
             for user, person in zip(wanted, found, strict=True)
         }
 
+    def known_names(self, workspace: str, users: Iterable[str]) -> dict[str, str | None]:
+        """The names `names` would give, for those looked up lately: at once, without a
+        call (a form must open within Slack's three seconds)."""
+        now = self._clock()
+        return {
+            user: found[1].name
+            for user in users
+            if (found := self._people.get((workspace, user))) is not None
+            and now - found[0] < self._ttl
+        }
+
     async def locale(self, workspace: str, user: str) -> str | None:
         try:
             return (await self.person(workspace, user)).locale

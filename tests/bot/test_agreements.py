@@ -42,6 +42,48 @@ def test_agreement_owner_and_review_clauses(app):
     assert announced.agreement.review_on == date(2026, 3, 16)
 
 
+@pytest.mark.parametrize(
+    ("line", "told"),
+    [
+        ("/agree tea on fridays because morale owner @carla",
+         "Agreement #1 is recorded with carla as its owner. carla is not at this table, so "
+         "they were not part of agreeing it: let them know, or invite them to this channel."),
+        ("/afspraak thee op vrijdag omdat het gezellig is eigenaar @carla",
+         "Afspraak #1 is vastgelegd met carla als eigenaar. carla zit niet aan deze tafel en "
+         "was er dus niet bij toen jullie dit afspraken: laat het carla weten, of nodig carla "
+         "uit in dit kanaal."),
+    ],
+)  # fmt: skip
+def test_agreement_owner_not_at_the_table_is_recorded_and_the_author_told(app, line, told):
+    """Ground rules 2 and 6: an owner shares in the agreement they own. One named who is
+    not at the table is still the owner (the table made the agreement; refusing would lose
+    it), and its author hears it privately, kindly; nobody else."""
+    chat = Chat(app)
+    chat.join("ben", "anna")
+    announced, note = chat.command("ben", line, "10:00")
+    assert isinstance(announced, AnnounceAgreement) and announced.agreement.owner == "carla"
+    assert isinstance(note, Reply) and note.private and note.user == "ben"
+    assert plain(note) == told
+
+
+@pytest.mark.parametrize(
+    "owner",
+    ["owner @anna", "owner @ben", "", "owner role minutes"],
+)
+def test_agreement_owner_at_the_table_or_a_role_needs_no_note(app, owner):
+    chat = Chat(app)
+    chat.join("ben", "anna")
+    chat.command("anna", "/role add minutes keeps the notes", "09:00")
+    actions = chat.command("ben", f"/agree tea on fridays because morale {owner}", "10:00")
+    assert not [a for a in actions if isinstance(a, Reply) and "not at" in plain(a)]
+
+
+def test_agreement_owner_is_not_checked_before_the_table_has_a_roster(app):
+    """Nobody has joined yet (a table the bot has just met): no one to compare with."""
+    [announced] = Chat(app).command("ben", "/agree tea because morale owner @carla", "10:00")
+    assert announced.agreement.owner == "carla"
+
+
 def test_agreement_in_dutch(app):
     chat = Chat(app)
     [announced] = chat.command(

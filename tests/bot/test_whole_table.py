@@ -301,6 +301,56 @@ def test_meeting_renewal_reminders_stop_once_the_next_meeting_has_begun(app):
     assert [a for a in chat.tick("23:00") if isinstance(a, AskRenewal)] == []
 
 
+@pytest.mark.parametrize(
+    ("lang", "end", "asked"),
+    [
+        ("en", "/meeting end",
+         "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
+         "outcome: anna.\nNo mandate here yet for ben: please say what you may agree to on "
+         "behalf of your organisation.\nAnswer with /mandate renew, /mandate check (if you "
+         "must check with your organisation first) or /mandate <new mandate>.\nSet it with "
+         "/mandate <what I may agree to>."),
+        ("nl", "/vergadering einde",
+         "De bijeenkomst is afgelopen. Spelregel 3: iedereen vernieuwt zijn of haar mandaat op "
+         "basis van de uitkomst: anna.\nNog geen mandaat hier voor ben: zeg alsjeblieft "
+         "waarmee je namens je organisatie mag instemmen.\nAntwoord met /mandaat vernieuwen, "
+         "/mandaat navragen (als je eerst met je organisatie moet overleggen) of /mandaat "
+         "<nieuw mandaat>.\nGeef het op met /mandaat <waarmee ik mag instemmen>."),
+    ],
+)  # fmt: skip
+def test_meeting_end_asks_who_never_set_a_mandate_to_set_one(app, lang, end, asked):
+    """Ground rule 3 renews a mandate; someone who never set one has nothing to renew,
+    and is asked, in words that fit, to say what they may agree to (ground rule 2)."""
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.command("anna", "/mandate budgets up to 500 euro", "08:50")
+    chat.command("anna", "/meeting start", "09:00")
+    renewal = only(chat.command("anna", end, "10:00"), AskRenewal)
+    assert (renewal.users, renewal.without_mandate) == (("anna", "ben"), ("ben",))
+    assert plain(renewal) == asked
+
+
+def test_meeting_reminders_ask_to_renew_or_to_set_each_what_fits(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    chat.command("anna", "/mandate budgets up to 500 euro", "08:50")
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")
+    renew, set_one = [a for a in chat.tick("14:00") if isinstance(a, AskRenewal)]
+    assert (renew.users, renew.without_mandate, renew.only_to_set) == (("anna",), (), False)
+    assert plain(renew).startswith("A friendly reminder: the meeting has ended; please renew")
+    assert (set_one.users, set_one.only_to_set) == (("ben", "chris"), True)
+    assert plain(set_one) == (
+        "A friendly reminder: the meeting has ended, and you have no mandate here yet. Please "
+        "say what you may agree to on behalf of your organisation.\nSet it with /mandate <what "
+        "I may agree to>."
+    )
+    # Setting one answers the meeting's call as a renewal does: no more reminders.
+    chat.command("ben", "/mandate staff rosters", "14:30")
+    later = [a for a in chat.tick("23:00") if isinstance(a, AskRenewal)]
+    assert {r.users for r in later} == {("anna",), ("chris",)}
+
+
 def test_meeting_second_start_is_refused_in_the_callers_language(app):
     chat = Chat(app)
     chat.command("anna", "/meeting start", "09:00")

@@ -331,3 +331,21 @@ def test_the_help_names_the_way_to_withdraw_in_both_languages(app):
     assert "/concerns [<proposal>] | /concerns withdraw — " in english[0]
     dutch = private_texts(chat.command("ben", "/spelregels hulp", "09:01"), "ben")
     assert "/zorgen [<voorstel>] | /zorgen intrekken — " in dutch[0]
+
+
+def test_asked_of_groundrules_in_words_the_round_is_withdrawn_by_whoever_may(app):
+    """ "@Groundrules stop the concern round" or "zorgenronde stoppen" (a mention reads as
+    /groundrules) withdraws it as /concerns cancel does: by its asker, not by anyone."""
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    round_id = start(chat)
+    refused = chat.command("anna", "/groundrules zorgenronde stoppen", "09:05")
+    assert private_texts(refused, "anna") == [
+        "Alleen ben, van wie het voorstel is, kan deze zorgenronde intrekken. Vind je dat ze "
+        "moet stoppen, zeg het dan tegen ben; je antwoord is intussen welkom."
+    ]
+    done = chat.command("ben", "/groundrules stop the concern round", "09:10")
+    assert [(a.outcome, a.lang) for a in done if isinstance(a, PostRoundSummary)] == [
+        ("withdrawn", "en")
+    ]
+    assert stored_round(app, round_id).withdrawn_by == "ben"

@@ -153,7 +153,7 @@ def test_console_shows_round_progress_as_an_edit_of_the_round_message(tmp_path, 
 
 def test_console_someone_who_only_typed_commands_is_at_the_table(tmp_path, rule_classifier):
     """Anna never posts a message, only commands: she is a member all the same, so her
-    mandate is listed and the meeting's end asks her to renew it too."""
+    mandate is listed and the meeting's end asks her to set one too (none has one)."""
     console, shown, _ = chat(tmp_path, rule_classifier)
     console.run(
         ["/as ben", "hello all", "/as chris", "hi", "/as anna", "/meeting start",
@@ -162,7 +162,11 @@ def test_console_someone_who_only_typed_commands_is_at_the_table(tmp_path, rule_
     )  # fmt: skip
     text = "\n".join(shown)
     assert "Mandates at this table:\n    anna: no mandate given yet" in text
-    assert "renews their mandate based on its outcome: anna, ben and chris." in text
+    assert (
+        "Ground rule 2: everyone at the table has a mandate to make agreements. No mandate here "
+        "yet for anna, ben and chris: please say what you may agree to" in text
+    )
+    assert "renews their mandate" not in text
 
 
 def test_console_shows_no_edit_of_a_review_message_it_never_showed(tmp_path, rule_classifier):

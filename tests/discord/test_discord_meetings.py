@@ -88,11 +88,14 @@ async def test_meeting_end_asks_everyone_to_renew_and_to_evaluate(world, harness
     await end_a_meeting(world, runtime)
 
     renewal = posted_with(world, "Renewed")
+    # Those without a mandate are asked to set one (no button does that: the command).
     assert renewal["content"] == (
         "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
-        "outcome: owner, Alice, Bob and carol."
+        "outcome: Alice and Bob.\nNo mandate here yet for owner and carol: please say what "
+        "you may agree to on behalf of your organisation.\nSet it with /mandate <what I may "
+        "agree to>."
     )
-    assert "/mandate" not in renewal["content"] and renewal["mentions"] == []
+    assert "/mandate renew" not in renewal["content"] and renewal["mentions"] == []
     [(_, renewed), (_, check)] = buttons(renewal)
     meeting_id = renewed.split(":")[2]
     assert [label for label, _ in buttons(renewal)] == RENEWAL_BUTTONS
@@ -148,12 +151,15 @@ async def test_meeting_renewal_reminders_go_by_dm_and_ping_only_closed_dms(world
         f"A friendly reminder: the meeting has ended; please renew your mandate.\n{table}"
     )
     assert [label for label, _ in buttons(reminder)] == RENEWAL_BUTTONS
-    # carol's DMs are closed: one message in the channel pings her, and only her.
+    # carol never set a mandate: she is asked to set one, without the renewal buttons.
+    # Her DMs are closed: one message in the channel pings her, and only her.
     ping = world.api.messages_in(world.general)[-1]
     assert ping["content"] == (
-        f"<@{world.carol.id}>\nA friendly reminder: the meeting has ended; please renew your "
-        "mandate."
+        f"<@{world.carol.id}>\nA friendly reminder: the meeting has ended, and you have no "
+        "mandate here yet. Please say what you may agree to on behalf of your organisation."
+        "\nSet it with /mandate <what I may agree to>."
     )
+    assert buttons(ping) == []
     [post] = world.api.requests_to(f"POST /channels/{world.general.id}/messages")[-1:]
     assert post.json["allowed_mentions"] == {"parse": [], "users": [world.carol.id]}
 

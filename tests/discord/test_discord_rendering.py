@@ -37,6 +37,7 @@ def quote(text: str) -> str:
         ("ask <@123456789012345678>", "ask @Alice"),
         ("ask <@!123456789012345678>", "ask @Alice"),
         ("for <@&123456789012345679>", "for @Board"),
+        ("in <#123456789012345670>", "in <#123456789012345670>"),  # a link: pings nobody
         ("two\nlines\n# heading", "two lines # heading"),
     ],
 )

@@ -910,6 +910,31 @@ def test_grammar_evaluation_comment_keeps_its_commas():
         ("groundrules", "verslagen", "report", "nl", ""),
         ("groundrules", "reports please", "report", "en", ""),
         ("groundrules", "mandaten van iedereen", "groundrules", "nl", "mandaten van iedereen"),
+        # a short question that can mean one listing only reaches it
+        ("groundrules", "wie heeft welk mandaat?", "mandate", "nl", ""),
+        ("groundrules", "Who has which mandate?", "mandate", "en", ""),
+        ("groundrules", "welke rollen zijn er?", "roles", "nl", ""),
+        ("groundrules", "who holds which role?", "roles", "en", ""),
+        ("groundrules", "show the mandates please", "mandate", "en", ""),
+        ("groundrules", "toon de afspraken", "agreements", "nl", ""),
+        # stopping the round, in words that name it
+        ("groundrules", "zorgenronde stoppen", "concerns", "nl", "zorgenronde stoppen"),
+        ("groundrules", "stop the concern round", "concerns", "en", "stop the concern round"),
+        ("groundrules", "trek de ronde in aub", "concerns", "nl", "trek de ronde in aub"),
+        # anything less sure stays with the help
+        ("groundrules", "welke afspraken hebben we?", "groundrules", "nl",
+         "welke afspraken hebben we?"),  # the ground rules are "afspraken" too
+        ("groundrules", "what is a mandate?", "groundrules", "en", "what is a mandate?"),
+        ("groundrules", "hoe geef ik mijn mandaat op?", "groundrules", "nl",
+         "hoe geef ik mijn mandaat op?"),
+        ("groundrules", "who has which mandate and role?", "groundrules", "en",
+         "who has which mandate and role?"),
+        ("groundrules", "stop", "groundrules", None, "stop"),
+        ("groundrules", "withdraw my concern", "groundrules", "en", "withdraw my concern"),
+        ("groundrules", "cancel the friday standup round", "groundrules", "en",
+         "cancel the friday standup round"),
+        ("groundrules", "can you stop the round for me", "groundrules", "en",
+         "can you stop the round for me"),
     ],
 )  # fmt: skip
 def test_grammar_the_command_groundrules_reaches_and_its_language(name, args, reached, lang, text):

@@ -21,6 +21,27 @@ def test_language_detects(text, lang):
     assert detect_language(text) == lang
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["hallo", "Hoi!", "dag allemaal", "Goedemorgen", "goedemiddag iedereen", "Top!", "top",
+     "Prima", "hallo team", "doei", "dankjewel", "Toppie", "groetjes, Anna", "<@U01ABCDEF> hoi"],
+)  # fmt: skip
+def test_language_short_dutch_greetings_and_replies_read_as_dutch(text):
+    assert detect_language(text, fallback="en") == "nl"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hi", "Hello!", "hey", "hey all", "morning", "Good morning", "thanks", "thank you", "ok",
+     "okay", "great", "cool", "nice", "sure", "fine", "done", "perfect", "cheers", "bye",
+     "welcome", "lol", "yes", "no", "stop", "tops", "top priority", "top 3 issues today",
+     "on top of it", "the top one", "hello everyone", "hi team", "good day all"],
+)  # fmt: skip
+def test_language_short_english_stays_english(text):
+    """The Dutch greetings and the one-word "top" tip no English message to Dutch."""
+    assert detect_language(text, fallback="en") == "en"
+
+
 @pytest.mark.parametrize("text", ["", "+1", "👍", "https://example.com", "12:30"])
 def test_language_falls_back_when_nothing_tips_it(text):
     assert detect_language(text, fallback="nl") == "nl"

@@ -33,6 +33,8 @@ SAFE = (
     "&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@U123&gt; &lt;!subteam^S1|team&gt; "
     "&amp; co"
 )
+# The same in someone's echoed words: read as Slack shows them, as plain words.
+ECHOED = "@channel @here @everyone @U123 @team &amp; co"
 
 
 def shown(value: object) -> str:
@@ -76,6 +78,40 @@ def test_blocks_escape_leaves_nothing_that_pings():
     assert escape(HOSTILE) == SAFE
 
 
+@pytest.mark.parametrize(
+    ("lang", "said", "shown_as"),
+    [
+        ("en", "ask <@U-BOB> first", "ask @Bob &lt;!here&gt; first"),  # a name, escaped
+        ("en", "ask <@U-ALICE|alice> and <@U-NEW|newbie>", "ask @Alice and @newbie"),
+        ("en", "ask <@U-EXT> or <@U-EXT|ext>", "ask (name not visible) or @ext"),
+        ("en", "ask <@U-GONE>", "ask @U-GONE"),  # a lookup that failed: the id
+        ("nl", "vraag <@U-EXT>", "vraag (naam niet zichtbaar)"),
+        ("en", "see <#C9|general> and <#C8>", "see #general and <#C8>"),  # a link pings nobody
+        ("en", "<!here> <!channel|@channel> <!everyone>", "@here @channel @everyone"),
+        ("en", "for <!subteam^S1|@ops> and <!subteam^S2>", "for @ops and a user group"),
+        ("nl", "voor <!subteam^S2>", "voor een gebruikersgroep"),
+        ("en", "on <!date^1392734382^{date}|Feb 18>", "on Feb 18"),
+        ("en", "at <https://x.test/?b&c|x.test/?b&c> now", "at <https://x.test/?b&amp;c> now"),
+        ("en", "a <https://x.test|Click to confirm> link", "a <https://x.test> link"),
+        ("en", "mail <mailto:a@x.test|a@x.test>", "mail a@x.test"),
+        ("en", "1 <2 and <b> or <@U1 2>", "1 &lt;2 and &lt;b&gt; or &lt;@U1 2&gt;"),
+        ("en", "<javascript:x|y>", "&lt;javascript:x|y&gt;"),
+    ],
+)  # fmt: skip
+def test_blocks_mentions_in_people_s_words_read_as_names_and_never_ping(lang, said, shown_as):
+    """Slack's markup in echoed words reads as Slack shows it ("@anna", "#general"),
+    written as plain words that cannot ping (mrkdwn is verbatim)."""
+    voice = Voice(lang, {**NAMES, "U-EXT": None, "U-GONE": "U-GONE"})
+    assert voice.say("{text}", text=Quote(said)) == shown_as
+
+
+def test_blocks_a_first_pass_learns_whom_the_words_mention():
+    """The adapter looks up, before the real pass, the people a quote mentions too."""
+    probe = Voice("en")
+    probe.say("> {proposal}", proposal=Quote("ask <@U-BOB> or <@U-CAROL|carol> in <#C1>"))
+    assert probe.asked == {"U-BOB", "U-CAROL"}
+
+
 def test_blocks_mrkdwn_is_verbatim_so_slack_parses_no_mention_in_people_s_words():
     """Not verbatim, Slack would make a plain "@here" in an echoed message a mention."""
     nudge = SendNudge(
@@ -99,7 +135,7 @@ def test_blocks_nudge_escapes_the_problem_and_names_the_author():
     )  # fmt: skip
     message = blocks.nudge(nudge, Voice("en", NAMES))
     text = shown(message.blocks) + message.text
-    assert SAFE in text and "Hi Alice" in text
+    assert ECHOED in text and "Hi Alice" in text
     assert "<!" not in text and "<@" not in text
     [actions] = [b for b in message.blocks if b["type"] == "actions"]
     assert [e["action_id"] for e in actions["elements"]] == [
@@ -114,7 +150,7 @@ def test_blocks_round_progress_names_without_pinging():
     message = blocks.concern_round(round_view(), "C1", Voice("en", NAMES))
     text = shown(message.blocks)
     assert "1 of 2 answered; waiting for Carol." in text
-    assert "Concern round: Alice proposes" in text and SAFE in text
+    assert "Concern round: Alice proposes" in text and ECHOED in text
     assert "<!" not in text and "<@" not in text
 
 
@@ -145,7 +181,8 @@ def test_blocks_a_member_slack_does_not_describe_is_named_so(lang, unnamed):
 def test_blocks_voice_records_whom_a_text_names():
     probe = Voice("en")
     blocks.concern_round(round_view(), "C1", probe)
-    assert probe.asked == {"U-ALICE", "U-CAROL"}  # the proposer and who is still waiting
+    # the proposer, who is still waiting, and whom the proposal mentions
+    assert probe.asked == {"U-ALICE", "U-CAROL", "U123"}
 
 
 def test_blocks_long_text_is_split_into_sections_under_the_limit():
@@ -190,7 +227,7 @@ def test_blocks_home_lists_what_waits_and_stays_within_slacks_block_limit():
     view = blocks.home(page, Voice("en", NAMES))
     assert view["type"] == "home" and len(view["blocks"]) <= 100
     text = shown(view["blocks"])
-    assert "Alice proposes, in <#C1>:" in text and SAFE in text
+    assert "Alice proposes, in <#C1>:" in text and ECHOED in text
     assert "No agreements are due for review." in text
     assert "Your tables: <#C1>, <#C2>" in text
 
@@ -216,7 +253,7 @@ def test_blocks_review_offers_keep_revise_retire():
     assert [e["action_id"] for e in actions["elements"]] == [
         ids.REVIEW_KEEP, ids.REVIEW_REVISE, ids.REVIEW_RETIRE,
     ]  # fmt: skip
-    assert SAFE in shown(message.blocks)
+    assert ECHOED in shown(message.blocks)
 
 
 def test_blocks_summary_leaves_the_typed_command_to_the_fallback():
@@ -242,6 +279,20 @@ def test_blocks_renewal_names_the_members_and_offers_both_answers(reminder):
     [actions] = [b for b in message.blocks if b["type"] == "actions"]
     assert [e["action_id"] for e in actions["elements"]] == [ids.RENEWAL_RENEWED, ids.RENEWAL_CHECK]
     assert ids.unpack(actions["elements"][0]["value"]) == {"c": "C1", "m": "m1", "l": "en"}
+
+
+@pytest.mark.parametrize("reminder", [False, True], ids=["table", "reminder"])
+def test_blocks_renewal_for_those_without_a_mandate_asks_to_set_one_without_buttons(reminder):
+    """Nothing to renew: no Renewed / Must check buttons, and the command to set one."""
+    action = AskRenewal(
+        workspace="slack:T", channel="C1", lang="nl", meeting_id="m1", users=("U-BOB",),
+        without_mandate=("U-BOB",), reminder=reminder,
+    )  # fmt: skip
+    message = blocks.renewal(action, Voice("nl", NAMES))
+    text = shown(message.blocks)
+    assert "nog geen mandaat" in text.lower() and "vernieuw" not in text
+    assert "Geef het op met /mandaat &lt;waarmee ik mag instemmen&gt;." in text
+    assert [b for b in message.blocks if b["type"] == "actions"] == []
 
 
 def test_blocks_evaluation_lists_the_values_and_carries_them_to_the_form():
@@ -297,7 +348,7 @@ def test_blocks_the_bots_own_words_are_escaped_once_and_its_markup_kept():
     )  # fmt: skip
     assert text.split("\n") == [
         "Bob &lt;!here&gt; proposes, in <#C1>: a &amp; b",
-        f"> {SAFE}",
+        f"> {ECHOED}",
         "Answer with /concern &lt;your concern&gt; &gt; 1 &gt; 0",
     ]
     # A quote that itself starts with "> " is someone's words, not the bot's markup.
@@ -315,7 +366,7 @@ def test_blocks_usage_lines_show_their_angle_brackets_in_every_language(lang):
 
 def test_blocks_every_line_of_quoted_words_stays_in_the_quote():
     shown = Voice("en")(Say.of("> {p}", p=Quote("move it\n*Everyone has answered* <!here>")))
-    assert shown == "> move it\n> *Everyone has answered* &lt;!here&gt;"
+    assert shown == "> move it\n> *Everyone has answered* @here"
 
 
 def test_blocks_a_long_line_is_never_cut_inside_an_entity_or_a_link():

@@ -113,7 +113,7 @@ async def test_delivery_a_long_report_goes_in_its_thread_in_several_messages(bot
         assert len(call.params["text"]) <= 40_000 and len(call.params["blocks"]) <= 50
         assert all(len(b["text"]["text"]) <= 3000 for b in call.params["blocks"])
     shown = "\n".join(shown_text(c) for c in rest)
-    assert "0. &lt;!here&gt; xxx" in shown and "119. &lt;!here&gt; xxx" in shown
+    assert "0. @here xxx" in shown and "119. @here xxx" in shown
     assert "<!here>" not in shown
 
 
@@ -127,7 +127,7 @@ async def test_delivery_a_long_private_report_comes_in_several_ephemerals(bot: S
         (CHANNEL_ID, BOB)
     }
     assert all(len(c.params["blocks"]) <= 50 for c in pages)
-    assert "119. &lt;!here&gt;" in shown_text(pages[-1])
+    assert "119. @here" in shown_text(pages[-1])
     assert bot.calls("chat.postMessage") == []
 
 

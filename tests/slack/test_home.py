@@ -42,11 +42,11 @@ async def test_slack_app_home_shows_rounds_reviews_and_agreements(bot: SlackBot)
     shown = shown_text(published)
     assert "Concern rounds waiting for your answer" in shown
     assert "Alice proposes, in <#C-GENERAL>:" in shown
-    assert "we move the retro to &lt;!channel&gt; Monday" in shown
+    assert "we move the retro to @channel Monday" in shown
     assert "Agreements due for review" in shown
     assert "#1 We demo on Fridays, in <#C-GENERAL>: review on" in shown
     assert "Recent agreements at your tables" in shown
-    assert "because &lt;!here&gt; should see progress" in shown
+    assert "because @here should see progress" in shown
     assert "Your mandates and roles" in shown
     assert "In <#C-GENERAL> you may agree to: budgets up to 500 euro (renewed" in shown
     assert "Role minutes in <#C-GENERAL>: keeps the register" in shown

@@ -87,8 +87,10 @@ async def test_slack_meeting_end_asks_the_table_to_renew_by_name_with_buttons(bo
     shown = shown_text(renewal)
     assert (
         "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
-        "outcome: Alice, Bob and Carol Chen." in shown
-    )
+        "outcome: Alice and Bob.\nNo mandate here yet for Carol Chen: please say what you may "
+        "agree to on behalf of your organisation.\nSet it with /mandate &lt;what I may agree "
+        "to&gt;." in shown
+    )  # no button sets a mandate: the command stays
     assert "<@" not in shown
     assert labels(renewal) == ["Renewed", "Must check with my organisation"]
     assert "/mandate renew" not in json.dumps(renewal.params["blocks"])  # buttons instead
@@ -232,7 +234,8 @@ async def test_slack_renewal_and_evaluation_in_dutch(bot: SlackBot):
 
     renewal = posted_with(bot, "renewal_renewed")
     assert labels(renewal) == ["Vernieuwd", "Moet eerst overleggen met mijn organisatie"]
-    assert "Alice, Bob en Carol Chen" in shown_text(renewal)
+    shown = shown_text(renewal)
+    assert "uitkomst: Alice en Bob.\nNog geen mandaat hier voor Carol Chen: zeg" in shown
     evaluation = posted_with(bot, "evaluate")
     assert labels(evaluation) == ["Evalueren"]
     assert "1. afspraken nakomen" in shown_text(evaluation)
@@ -290,7 +293,7 @@ async def test_slack_meeting_report_summary_with_the_full_form_in_its_thread(bot
     assert (full.params["channel"], full.params["thread_ts"]) == (CHANNEL_ID, ts)
     text = shown_text(full)
     assert "We start on time" in text and "… and 1 more" not in text
-    assert "&lt;!channel&gt; ask &lt;@U-BOB&gt; &amp; co" in text
+    assert "@channel ask @Bob &amp; co" in text
     assert "<!channel>" not in text and "<@" not in text
     assert all(len(b["text"]["text"]) <= 3000 for b in full.params["blocks"])
 
@@ -308,7 +311,7 @@ async def test_slack_private_report_is_the_full_form_for_the_asker_only(bot: Sla
     assert text.startswith("Report of this table.")
     assert "We share the minutes" in text and "We start on time" in text
     assert "… and 1 more" not in text
-    assert "&lt;!channel&gt;" in text and "<!channel>" not in text
+    assert "@channel ask @Bob" in text and "<!channel>" not in text
     assert bot.calls("chat.postMessage") == []  # nothing in the channel
 
 

@@ -194,7 +194,9 @@ async def test_slack_dutch_help_through_groundrules_is_answered_in_dutch(bot: Sl
 @pytest.mark.parametrize(
     ("said", "answer"),
     [("", "Onze spelregels"), ("?", "Onze spelregels"), ("mandaten?", "Mandaten aan deze tafel"),
-     ("rapport", "Verslag van deze tafel"), ("mandates?", "Mandates at this table")],
+     ("rapport", "Verslag van deze tafel"), ("mandates?", "Mandates at this table"),
+     ("wie heeft welk mandaat?", "Mandaten aan deze tafel"),
+     ("who has which mandate?", "Mandates at this table")],
 )  # fmt: skip
 async def test_slack_mention_without_a_language_answers_in_the_members_own(
     bot: SlackBot, said: str, answer: str

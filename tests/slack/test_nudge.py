@@ -232,7 +232,7 @@ async def test_slack_nudge_why_answers_privately_and_keeps_the_buttons(bot: Slac
     [_, why] = await bot.slack.wait_for("chat.postEphemeral", 2)
     assert (why.params["channel"], why.params["user"]) == (CHANNEL_ID, USER_ID)
     shown = shown_text(why)
-    assert "mostly because of “#problem”, “&lt;!channel&gt;”, “&lt;@U123&gt;”." in shown
+    assert "mostly because of “#problem”, “@channel”, “(name not visible)”." in shown
     assert "<!channel>" not in shown and "<@U123>" not in shown  # the reasons ping nobody
     assert watches(bot) == {ts: "nudged"}
     # The nudge keeps its buttons: a choice made after it is the first to replace it.
@@ -280,11 +280,26 @@ async def test_slack_add_a_proposal_opens_a_modal_and_posts_it_in_the_thread(bot
     [posted] = await bot.slack.wait_for("chat.postMessage")
     assert posted.params["thread_ts"] == ts
     assert "Proposal from Alice" in posted.params["text"]
-    assert "&lt;!here&gt;" in posted.params["text"] and "<!here>" not in text_of(posted)
+    assert "retry with @here pinned" in posted.params["text"] and "<!here>" not in text_of(posted)
     assert watches(bot) == {ts: "answered"}
     assert await bot.slack.wait_for_response(response_url) == [
         {"text": "Done.", "replace_original": True}
     ]
+
+
+async def test_slack_the_proposal_form_names_whom_the_problem_mentions(bot: SlackBot):
+    """The form opens at once (no lookup within Slack's three seconds), with the names
+    the nudge just looked up."""
+    await problem(bot, f"#problem ask <@{BOB}> about the deploy, not <@U-NEW|newbie>")
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    looked_up = len(bot.calls("users.info"))
+
+    value = button(nudge, "nudge_propose")["value"]
+    await bot.interact(block_actions("nudge_propose", value=value))
+    [opened] = await bot.slack.wait_for("views.open")
+    assert "> #problem ask @Bob about the deploy, not @newbie" in text_of(opened)
+    assert len(bot.calls("users.info")) == looked_up
 
 
 async def test_slack_a_proposal_for_a_problem_settled_meanwhile_is_not_posted(bot: SlackBot):
@@ -410,12 +425,15 @@ async def test_slack_answered_nudge_is_replaced_in_the_tables_language(bot: Slac
 
 
 async def test_slack_mention_safety_in_the_nudge(bot: SlackBot):
-    await problem(bot, "#problem <!channel> the build broke, ask <@U123> or <!subteam^S1|ops>")
+    """Mentions in the echoed problem read as names (looked up like the author's) and
+    ping nobody."""
+    said = f"#problem <!channel> the build broke, ask <@{BOB}> or <!subteam^S1|ops>, not <@U123>"
+    await problem(bot, said)
     await bot.tick()
     [nudge] = await bot.slack.wait_for("chat.postEphemeral")
     shown = shown_text(nudge)
-    assert "&lt;!channel&gt;" in shown and "&lt;@U123&gt;" in shown
-    for ping in ("<!channel>", "<@U123>", "<!subteam", "<@U-ALICE>"):
+    assert "> #problem @channel the build broke, ask @Bob or @ops, not (name not visible)" in shown
+    for ping in ("<!channel>", "<@U123>", "<!subteam", "<@U-ALICE>", f"<@{BOB}>"):
         assert ping not in shown
     assert "link_names" not in nudge.params
 

@@ -58,7 +58,7 @@ async def test_slack_concern_round_progress_concern_modal_and_summary(bot: Slack
     shown = shown_text(posted)
     assert "Concern round: Alice proposes" in shown
     assert "0 of 2 answered; waiting for Bob and Carol Chen." in shown
-    assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown and "<@" not in shown
+    assert "tell @channel and @Bob" in shown and "<!channel>" not in shown and "<@" not in shown
     ts = round_ts(bot)
     assert await bot.runtime.message_ref(WORKSPACE, f"round:{round_id(posted)}") == ts
 
@@ -105,7 +105,7 @@ async def test_slack_concern_round_progress_concern_modal_and_summary(bot: Slack
     text = shown_text(summary)
     assert "The concern round on this proposal has closed" in text
     assert "No concerns: Bob." in text
-    assert "Concern from Carol Chen: too fast for &lt;!here&gt;, ask &lt;@U-BOB&gt;" in text
+    assert "Concern from Carol Chen: too fast for @here, ask @Bob" in text
     assert "<!here>" not in text and "<@" not in text
     with pytest.raises(AssertionError):
         button(summary, "round_record")  # open concerns: no agreement suggested
@@ -226,7 +226,7 @@ async def test_slack_some_of_a_larger_table_agree_the_proposer_is_told_then_asks
     assert (told.params["channel"], told.params["user"]) == (CHANNEL_ID, USER_ID)
     shown = shown_text(told)
     assert shown.startswith("It looks as if Bob and Carol Chen agree with your proposal:")
-    assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown and "<@" not in shown
+    assert "tell @channel and @Bob" in shown and "<!channel>" not in shown and "<@" not in shown
     assert "/concerns" in shown
     assert bot.calls("chat.postMessage") == []
 
