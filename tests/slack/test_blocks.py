@@ -288,7 +288,7 @@ def test_blocks_renewal_for_those_without_a_mandate_asks_to_set_one_without_butt
         workspace="slack:T", channel="C1", lang="nl", meeting_id="m1", users=("U-BOB",),
         without_mandate=("U-BOB",), reminder=reminder,
     )  # fmt: skip
-    message = blocks.renewal(action, Voice("nl", NAMES))
+    [message] = blocks.renewal(action, Voice("nl", NAMES))
     text = shown(message.blocks)
     assert "nog geen mandaat" in text.lower() and "vernieuw" not in text
     assert "Geef het op met /mandaat &lt;waarmee ik mag instemmen&gt;." in text
