@@ -66,6 +66,13 @@ def problem_waiting(
         return watch is not None and watch.status in waiting
 
 
+def problem_language(database: Engine, workspace: str, channel: str, problem_id: str) -> str:
+    """The language a problem's nudge was in (its watch's), else English."""
+    with Session(database) as session:
+        watch = session.get(WatchRow, (workspace, channel, problem_id))
+        return watch.lang if watch is not None else "en"
+
+
 # Nudged (by DM or not) and still waiting: what the nudge's commands act on.
 NUDGED_WAITING = ("nudged", "snoozed")
 
