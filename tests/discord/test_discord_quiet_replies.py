@@ -10,7 +10,14 @@ from sqlmodel import Session, select
 
 from bot.models import TimerRow, now_utc
 from rules.events import MessageRelabelled, NudgeSnoozed
-from tests.discord.harness import Harness, RecordingRuntime, World, buttons, post_problem
+from tests.discord.harness import (
+    Harness,
+    RecordingRuntime,
+    World,
+    buttons,
+    dm_messages,
+    post_problem,
+)
 
 EPHEMERAL = 64
 
@@ -76,3 +83,16 @@ async def test_quiet_reply_a_snooze_adds_no_public_message_nor_names_its_author(
     assert still["id"] == quiet["id"]
     assert "carol" not in still["content"]
     assert [label for label, _ in buttons(still)] == ["Show my choices"]  # for when she is ready
+
+
+async def test_a_dm_nudge_points_to_its_buttons_not_to_commands(world, harness):
+    """Discord's commands work only in a server's channels (guild_only), so a nudge by DM
+    must not send its reader to type one there."""
+    runtime = await harness.start()
+    await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    *words, link = dm["content"].splitlines()
+    assert link.startswith("https://discord.com/channels/")
+    assert "/" not in "\n".join(words)
+    assert "Snooze 1 hour" in [label for label, _ in buttons(dm)]
