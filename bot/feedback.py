@@ -8,10 +8,12 @@ training data (drop the file in data/feedback/):
     {"text": "...", "label": "problem", "applies": false, "lang": "en"}
 
 Oldest first, so that when people disagree about a text the latest word wins. The
-language is detected from the text; when the text gives no sign, the channel's
-configured language decides (/table language), else every table's (GROUNDRULES_LANGUAGE),
-else English. "It has a proposal" on a problem comes as two lines: problem and proposal
-both apply.
+language is the message's, as the bot knew it when it was corrected (its words', else
+its table's: `StoreCorrection.lang`). For a correction stored without one (before
+migration 0013, or where nothing told) it is detected from the text; when the text gives
+no sign, the channel's configured language decides (/table language), else every
+table's (GROUNDRULES_LANGUAGE, as the export runs), else English. "It has a proposal"
+on a problem comes as two lines: problem and proposal both apply.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ def export_corrections(database: Engine | str, out: TextIO, *, language: str | N
                     "text": row.text,
                     "label": row.label,
                     "applies": row.applies,
-                    "lang": detect_language(
+                    "lang": row.lang
+                    or detect_language(
                         row.text,
                         fallback=channel_language.get((row.workspace, row.channel))
                         or language

@@ -23,6 +23,11 @@ class KeyedLocks(Generic[K]):
     def __len__(self) -> int:
         return len(self._locks)
 
+    def waiting(self, key: K) -> int:
+        """How many wait for `key`'s lock (besides whoever holds it)."""
+        _, users = self._locks.get(key) or (None, 0)
+        return max(0, users - 1)
+
     @contextlib.asynccontextmanager
     async def hold(self, key: K) -> AsyncIterator[None]:
         """Hold `key`'s lock, in the order asked for."""

@@ -47,11 +47,22 @@ def alembic_config(url: str | None = None) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
+    from bot.reused_revisions import mend
+
     config = alembic_config(str(engine.url))
     with engine.begin() as connection:
         if not is_sqlite(str(engine.url)):
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
+        # A database a development build stamped with an id that now means another
+        # migration first (bot.reused_revisions): Alembic would skip what it lacks.
+        mended = mend(connection, config)
+        if mended:
+            log.warning(
+                "the database lacked %s, which a development build's migrations left out "
+                "under the same revision ids; added",
+                ", ".join(mended),
+            )
         command.upgrade(config, revision)
 
 

@@ -198,6 +198,9 @@ class CorrectionRow(SQLModel, table=True):
     # The message corrected: deleting it blanks `text`. None for corrections stored before
     # migration 0009, which keep their text until the retention sweep.
     message_id: str | None = None
+    # The message's language (rules.actions.StoreCorrection.lang), for the export. None
+    # for corrections stored before migration 0013: the export guesses it from the text.
+    lang: str | None = None
 
 
 class OutboxRow(SQLModel, table=True):

@@ -26,7 +26,7 @@ from rules.actions import (
 )
 from rules.agreements import consent_param, owner_param, reason_words
 from rules.i18n import render
-from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Text
+from rules.say import N_, Day, Lines, Listed, Member, Members, Quote, Say, Text
 
 
 def nudge_text(action: SendNudge, *, with_commands: bool = True) -> Text:
@@ -56,20 +56,26 @@ def nudge_text(action: SendNudge, *, with_commands: bool = True) -> Text:
     return Lines(tuple(parts))
 
 
-def progress_text(view: RoundView) -> Say:
+def progress_text(view: RoundView, *, names: int | None = None) -> Say:
+    """`names`: at most this many of those waited for are named, then how many more (a
+    platform's message holds only so many)."""
     answered, total = len(view.answered), len(view.participants)
     if not view.waiting:
         return Say.of(N_("Everyone has answered ({answered} of {total})."), answered=answered,
                       total=total)  # fmt: skip
+    waiting: Members | Listed = Members(view.waiting)
+    if names is not None and names < len(view.waiting):
+        more = Say.of(N_("{count} more"), count=len(view.waiting) - names)
+        waiting = Listed((*(Member(user) for user in view.waiting[:names]), more))
     return Say.of(
         N_("{answered} of {total} answered; waiting for {waiting}."),
         answered=answered,
         total=total,
-        waiting=Members(view.waiting),
+        waiting=waiting,
     )
 
 
-def round_text(view: RoundView, *, with_commands: bool = True) -> Text:
+def round_text(view: RoundView, *, with_commands: bool = True, names: int | None = None) -> Text:
     parts: list[Say] = [
         Say.of(N_("Concern round: {proposer} proposes"), proposer=Member(view.proposer)),
         Say.of(N_("> {proposal}"), proposal=Quote(view.proposal)),
@@ -80,7 +86,7 @@ def round_text(view: RoundView, *, with_commands: bool = True) -> Text:
     ]  # fmt: skip
     if with_commands:
         parts.append(Say.of(N_("Answer with /concern none or /concern <your concern>.")))
-    parts.append(progress_text(view))
+    parts.append(progress_text(view, names=names))
     return Lines(tuple(parts))
 
 

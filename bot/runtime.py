@@ -17,7 +17,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
@@ -29,8 +29,9 @@ from bot.health import HealthServer
 from bot.leases import Held, LeaseLost
 from bot.models import now_utc
 from bot.outage import NotRecorded, Outage
+from bot.round_messages import RoundMessages, progress_of
 from bot.store import Delivery, Undeliverable, ref_key
-from rules.actions import Outbound, PostConcernRound, ReadAgain
+from rules.actions import Outbound, PostConcernRound, ReadAgain, RoundView, UpdateRoundProgress
 from rules.events import Event
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ class Runtime:
         app.service.clock = now_utc
         self._readings: asyncio.Queue[Delivery] = asyncio.Queue(READINGS_WAITING)
         self.outage = Outage()
+        self.round_messages = RoundMessages(self._round_as_it_stands)
         self._kept: deque[_KeptEvent | _KeptChange] = deque()
         self._kept_handled = self._kept_dropped = 0
         self._reader_thread = second_reader_thread()
@@ -388,8 +390,14 @@ class Runtime:
                 "the workspace removed the bot",
             )  # fmt: skip
             return
-        if isinstance(action, PostConcernRound) and not action.closed:
-            action = await self._as_it_stands(action)
+        if isinstance(action, PostConcernRound | UpdateRoundProgress):
+            # One at a time per round, each as the round stands (bot.round_messages).
+            async with self.round_messages.turn(action) as current:
+                await self._carry_out(delivery, held, current)
+            return
+        await self._carry_out(delivery, held, action)
+
+    async def _carry_out(self, delivery: Delivery, held: Held, action: Outbound) -> None:
         adapter = self.adapter_for(action.workspace)
         if adapter is None:
             log.warning("no adapter for workspace %s; %s stays in the outbox",
@@ -398,6 +406,8 @@ class Runtime:
         try:
             async with held.sending(delivery):
                 ref = await adapter.deliver(action)
+                if isinstance(action, UpdateRoundProgress):  # a failure here: tried again
+                    await self.round_messages.settle(action, adapter.deliver)
         except LeaseLost:  # what was sent stays sent; the rest is the other process's
             _taken_over(delivery)
             return
@@ -420,6 +430,8 @@ class Runtime:
             ref_key=ref_key(action),
             ref=ref,
         )
+        if isinstance(action, PostConcernRound):
+            await self._settle_post(adapter, action)
 
     async def _note(self, mark: Callable[..., object], /, *args, **kwargs) -> None:
         """Store how a delivery went. While the database does not answer it is not
@@ -431,16 +443,22 @@ class Runtime:
             if not self.outage.noticed(error):
                 raise
 
-    async def _as_it_stands(self, post: PostConcernRound) -> PostConcernRound:
-        """A round's post delivered only after the round closed (it waited in the outbox
-        through an outage or a restart) shows how it ended, with no buttons to answer."""
-        ended = await self._in_worker(
-            self.app.store.closed_round, post.workspace, post.round.round_id
-        )
-        if ended is None:
-            return post
-        view, withdrawn = ended
-        return replace(post, round=view, closed=True, withdrawn=withdrawn)
+    async def _settle_post(self, adapter: Adapter, post: PostConcernRound) -> None:
+        """A round answered while its post was on its way (an update then found no message
+        to edit) shows that answer; if showing it fails, the outbox shows it later."""
+        try:
+            await self.round_messages.settle(post, adapter.deliver)
+        except Exception as error:
+            if not self.outage.noticed(error):
+                log.warning("updating a concern round just posted failed: %s",
+                            type(error).__name__)  # fmt: skip
+            # Its delivery reads the round as it stands then.
+            await self._note(self.app.store.enqueue, progress_of(post), now_utc())
+
+    async def _round_as_it_stands(
+        self, workspace: str, round_id: str
+    ) -> tuple[RoundView, str] | None:
+        return await self._in_worker(self.app.store.round_as_it_stands, workspace, round_id)
 
     # --- second readings -----------------------------------------------------------
 

@@ -309,6 +309,12 @@ class Store:
                         {"ref": str(ref), "posted_at": at},
                     )  # fmt: skip
 
+    def enqueue(self, action: act.Outbound, at: datetime) -> None:
+        """An action no decision made (a delivery's follow-up), for the outbox to deliver
+        once its lease has run out."""
+        with self.unit_of_work() as uow:
+            uow.enqueue(action, at)
+
     def mark_failed(self, outbox_id: int, at: datetime, error: str) -> None:
         with self.unit_of_work() as uow:
             row = uow.session.get(OutboxRow, outbox_id)
@@ -391,13 +397,13 @@ class Store:
                       row.id, error)  # fmt: skip
             return None
 
-    def closed_round(self, workspace: str, round_id: str) -> tuple[act.RoundView, bool] | None:
-        """How a round ended, if it is no longer open, and whether it was withdrawn."""
+    def round_as_it_stands(self, workspace: str, round_id: str) -> tuple[act.RoundView, str] | None:
+        """A round as it is now, and its status (open, closed, withdrawn); None if unknown."""
         with self.unit_of_work() as uow:
             row = uow.session.get(RoundRow, (workspace, round_id))
-            if row is None or row.status == "open":
+            if row is None:
                 return None
-            return uow._round(row).view(), row.status == "withdrawn"
+            return uow._round(row).view(), row.status
 
     def message_ref(self, workspace: str, key: str, *fallbacks: str) -> str | None:
         """The message remembered under `key`, else under the first fallback that has one."""
@@ -1091,6 +1097,7 @@ class UnitOfWork:
                 created_at=c.at,
                 fingerprint=c.fingerprint,
                 message_id=c.message_id,
+                lang=c.lang,
             )
         )
 

@@ -220,6 +220,9 @@ class StoreCorrection(Change):
     fingerprint: str | None = None
     # The message corrected, so that deleting it erases the text kept here.
     message_id: str | None = None
+    # The message's language, for training on it: its words', else the table's; None
+    # when neither tells (the export then falls back to the bot's).
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -436,6 +439,10 @@ class PostConcernRound(Outbound):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UpdateRoundProgress(Outbound):
     round: RoundView
+    # Delivered after the round had closed (bot.round_messages): its message shows how
+    # it ended, without answer buttons; `withdrawn` if it ended so.
+    closed: bool = False
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -515,6 +515,7 @@ def on_relabelled(
     stored = {
         "workspace": event.workspace, "channel": event.channel, "user": event.user,
         "text": text, "at": event.at, "message_id": event.message_id,
+        "lang": detect_language(text, fallback=state.settings.language or "") or None,
     }  # fmt: skip
     actions: list[Action] = []
     if event.label == "proposal" and event.applies and _read_as_problem(watch):

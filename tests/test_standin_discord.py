@@ -554,3 +554,91 @@ async def test_interaction_answered_twice_is_rejected_by_the_stand_in(world: Wor
     assert len(world.api.callbacks_for(ix)) == 1
     [error] = errors
     assert isinstance(error, discord.HTTPException) and error.code == 40060
+
+
+# ---------------------------------------------------------------------------- limits
+
+
+def _many(count: int) -> list[discord.Object]:
+    return [discord.Object(10**17 + n) for n in range(count)]
+
+
+PAST_THE_LIMITS = {
+    "content": ({"content": "x" * 2001}, "content"),
+    "embed-description": ({"embed": discord.Embed(description="x" * 4097)}, "description"),
+    "embeds-together": (
+        {"embeds": [discord.Embed(description="x" * 3001), discord.Embed(description="x" * 3000)]},
+        "Embed size exceeds maximum size of 6000",
+    ),
+    "mentioned-users": (
+        {"content": "hi", "allowed_mentions": discord.AllowedMentions(users=_many(101))},
+        "allowed_mentions.users",
+    ),
+    "mentioned-roles": (
+        {"content": "hi", "allowed_mentions": discord.AllowedMentions(roles=_many(101))},
+        "allowed_mentions.roles",
+    ),
+}
+
+
+@pytest.mark.parametrize("kwargs, said", PAST_THE_LIMITS.values(), ids=PAST_THE_LIMITS.keys())
+async def test_a_message_past_discords_limits_is_refused_with_50035(
+    world: World, kwargs: dict[str, Any], said: str
+) -> None:
+    bot = make_bot()
+    async with running_client(bot, world.api):
+        channel = bot.get_channel(world.general.id)
+        assert isinstance(channel, discord.TextChannel)
+        with pytest.raises(discord.HTTPException) as refused:
+            await channel.send(**kwargs)
+        posted = await channel.send("short")
+        with pytest.raises(discord.HTTPException) as refused_edit:
+            await posted.edit(**kwargs)
+
+    for error in (refused.value, refused_edit.value):
+        assert (error.status, error.code) == (400, 50035)
+        assert said in error.text
+    assert [m["content"] for m in world.api.messages_in(world.general)] == ["short"]
+    assert len(world.api.refused) == 2
+
+
+async def test_a_message_at_discords_limits_goes_through(world: World) -> None:
+    bot = make_bot()
+    async with running_client(bot, world.api):
+        channel = bot.get_channel(world.general.id)
+        assert isinstance(channel, discord.TextChannel)
+        await channel.send(
+            "x" * 2000,
+            embeds=[discord.Embed(title="t" * 256, description="x" * 4096),
+                    discord.Embed(description="x" * (6000 - 256 - 4096))],
+            allowed_mentions=discord.AllowedMentions(users=_many(100), roles=_many(100)),
+        )  # fmt: skip
+
+    [message] = world.api.messages_in(world.general)
+    assert len(message["content"]) == 2000 and world.api.refused == []
+
+
+async def test_an_interaction_answer_past_discords_limits_is_refused(world: World) -> None:
+    bot = make_bot()
+    errors: list[discord.HTTPException] = []
+
+    @bot.tree.command(name="long", description="Answers at length")
+    async def long(interaction: discord.Interaction) -> None:
+        try:
+            await interaction.response.send_message("x" * 2001, ephemeral=True)
+        except discord.HTTPException as error:
+            errors.append(error)
+            await interaction.response.send_message("x" * 2000, ephemeral=True)
+        try:
+            await interaction.followup.send("y" * 2001)
+        except discord.HTTPException as error:
+            errors.append(error)
+
+    async with running_client(bot, world.api):
+        ix = await world.api.slash_command(world.guild, world.general, world.alice, "long")
+        callback = await world.api.wait_for_callback(ix)
+        await world.api.wait_for("POST /webhooks/{application_id}/{token}")
+
+    assert [(error.status, error.code) for error in errors] == [(400, 50035)] * 2
+    assert callback.content == "x" * 2000
+    assert world.api.followups_for(ix) == []

@@ -288,6 +288,20 @@ async def test_programmed_failure_then_success(slack: SlackStandIn, client: Asyn
     assert second["ts"] > first["ts"]
 
 
+async def test_programmed_failure_for_some_params_only(
+    slack: SlackStandIn, client: AsyncWebClient
+) -> None:
+    slack.add_user("U-BOB", "bob")
+    slack.add_user("U-CAROL", "carol")
+    slack.fail_next("users.info", "internal_error", matching={"user": "U-CAROL"})
+
+    assert (await client.users_info(user="U-BOB"))["user"]["id"] == "U-BOB"
+    with pytest.raises(SlackApiError) as caught:
+        await client.users_info(user="U-CAROL")
+    assert caught.value.response["error"] == "internal_error"
+    assert (await client.users_info(user="U-CAROL"))["user"]["id"] == "U-CAROL"
+
+
 async def test_conversations_members_paginates(slack: SlackStandIn, client: AsyncWebClient) -> None:
     members = [f"U-MEMBER{i}" for i in range(5)]
     slack.set_members(CHANNEL_ID, members)

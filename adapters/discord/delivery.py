@@ -4,18 +4,18 @@ Nudges and reminders (of a concern round, of a mandate to renew) go by DM; when 
 person's DMs are closed (error 50007) a nudge becomes a quiet reply beside the problem
 (once: the reminder after a snooze adds nothing in public; the cog unnames the reply once
 its author opens their choices, and deletes it once the nudge is settled), and a
-reminder one message in the channel that pings only those people. Every other
-message pings nobody. Private replies and reports answer the interaction that asked
-for them, ephemerally; without one they go by DM (the word to a proposer whose DMs are
-closed, as a reminder does: one message that pings only them). An action that fails part-way is
-offered again by the outbox; its retry sends only what did not go out.
+reminder a message in the channel that pings only those people (one for each hundred of
+them: Discord allows no more). Every other message pings nobody. Private replies and
+reports answer the interaction that asked for them, ephemerally; without one they go by
+DM (the word to a proposer whose DMs are closed, as a reminder does: one message that
+pings only them). An action that fails part-way is offered again by the outbox; its
+retry sends only what did not go out.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -38,13 +38,16 @@ from adapters.discord.rendering import (
     jump_url,
     long_post,
     markdown,
+    naming_fewer,
     one_message,
     pieces,
+    ping_groups,
     say,
     with_file,
     with_pings,
 )
 from adapters.discord.translate import guild_of
+from adapters.progress import Progress
 from bot.presenting import (
     agreement_text,
     closed_review_text,
@@ -70,6 +73,7 @@ from rules.actions import (
     PostRoundSummary,
     RemindMembers,
     Reply,
+    RoundView,
     SendNudge,
     SuggestAgreement,
     UpdateRoundProgress,
@@ -91,38 +95,6 @@ QUIET_SEEN = N_(
     "use this button."
 )
 REPORT_FILE = "report.md"
-
-
-class Progress:
-    """What of an action reached Discord before it failed part-way (a DM refused by a
-    rate limit, the second piece of a long answer): the outbox offers the same action
-    again, and the retry skips what was sent, so nobody gets it twice. Kept in memory:
-    bounded, and forgotten once the action is delivered whole."""
-
-    LIMIT = 1000
-
-    def __init__(self) -> None:
-        self._sent: OrderedDict[object, dict[str, str | None]] = OrderedDict()
-
-    def of(self, action: Outbound) -> dict[str, str | None]:
-        """Step -> the id it sent; the caller adds steps as they succeed."""
-        key = _key(action)
-        if key not in self._sent:
-            self._sent[key] = {}
-            while len(self._sent) > self.LIMIT:
-                self._sent.popitem(last=False)
-        return self._sent[key]
-
-    def done(self, action: Outbound) -> None:
-        self._sent.pop(_key(action), None)
-
-
-def _key(action: Outbound) -> object:
-    try:
-        hash(action)
-    except TypeError:
-        return repr(action)
-    return action
 
 
 class Delivery:
@@ -151,13 +123,11 @@ class Delivery:
             case Reply():
                 return await self._reply(guild, action)
             case PostConcernRound():
-                text = self._renderer(guild, action.lang)(
-                    round_text(action.round, with_commands=False)
-                )
+                message = _round_message(self._renderer(guild, action.lang), action.round)
                 view = None if action.closed else round_view(action.round.round_id, action.lang)
-                return await self._post(guild, _round_place(action), one_message(text), view=view)
+                return await self._post(guild, _round_place(action), message, view=view)
             case UpdateRoundProgress():
-                await self._edit_round(guild, action)
+                await self._edit_round(guild, action, closed=action.closed)
                 return None
             case RemindMembers():
                 return await self._remind(guild, action)
@@ -354,12 +324,12 @@ class Delivery:
         if ref is None:
             log.warning("no message to update for concern round %s", view.round_id)
             return
-        text = self._renderer(guild, action.lang)(round_text(view, with_commands=False))
+        message = _round_message(self._renderer(guild, action.lang), view)
         target = self.client.get_partial_messageable(_round_place(action), guild_id=guild)
         extra = {"view": None} if closed else {}
         try:
             await target.get_partial_message(int(ref)).edit(
-                **one_message(text).edit_kwargs(), allowed_mentions=NO_PINGS, **extra
+                **message.edit_kwargs(), allowed_mentions=NO_PINGS, **extra
             )
         except discord.NotFound:
             log.info("the message of concern round %s is gone", view.round_id)
@@ -387,43 +357,38 @@ class Delivery:
         place = _round_place(action)
         ref = await self.runtime.message_ref(action.workspace, f"round:{view.round_id}")
         dm_text = text + (f"\n{jump_url(guild, place, int(ref))}" if ref else "")
-        where = Where(guild, int(action.channel))
         return await self._dm_each(
-            action,
-            dm_text,
-            lambda: round_view(view.round_id, action.lang, where),
-            lambda unreachable: self._ping(
-                guild, place, unreachable, text, round_view(view.round_id, action.lang)
-            ),
-        )
+            action, guild, place, text, dm_text,
+            lambda where: round_view(view.round_id, action.lang, where),
+            Where(guild, int(action.channel)),
+        )  # fmt: skip
 
     # --- mandates after a meeting ---------------------------------------------------------
 
     async def _remind_renewal(self, guild: int, action: AskRenewal) -> str | None:
-        """A DM to each who has not renewed; those with closed DMs, one channel message."""
+        """A DM to each who has not renewed; those with closed DMs, pinged in the channel."""
         render = self._renderer(guild, action.lang)
         text = render(renewal_text(action, with_commands=False))
         place = int(action.channel)
-        dm_text = f"{text}\n{_channel_url(guild, place)}"
-        where = Where(guild, place)
         return await self._dm_each(
-            action,
-            dm_text,
-            lambda: renewal_view(action.meeting_id, action.lang, where),
-            lambda unreachable: self._ping(
-                guild, place, unreachable, text, renewal_view(action.meeting_id, action.lang)
-            ),
-        )
+            action, guild, place, text, f"{text}\n{_channel_url(guild, place)}",
+            lambda where: renewal_view(action.meeting_id, action.lang, where),
+            Where(guild, place),
+        )  # fmt: skip
 
     async def _dm_each(
         self,
         action: RemindMembers | AskRenewal,
+        guild: int,
+        place: int,
         text: str,
-        view: Callable[[], discord.ui.View],
-        ping: Callable[[list[int]], Awaitable[str]],
+        dm_text: str,
+        view: Callable[[Where | None], discord.ui.View],
+        where: Where,
     ) -> str | None:
-        """A DM with its buttons to each of the action's users, and one channel message
-        that pings those whose DMs are closed. A DM that fails otherwise does not stop
+        """A DM with its buttons (`view(where)`: they name the channel) to each of the
+        action's users, and in the channel (`place`) a message that pings those whose DMs
+        are closed (one for each hundred of them). A DM that fails otherwise does not stop
         the others; the action fails at the end, and its retry reaches only those who
         were not reached."""
         done = self.progress.of(action)
@@ -435,35 +400,51 @@ class Delivery:
             try:
                 dm = await self.client.create_dm(discord.Object(int(user)))
                 done[f"dm:{user}"] = str(
-                    (await dm.send(**one_message(text).kwargs(), view=view())).id
+                    (await dm.send(**one_message(dm_text).kwargs(), view=view(where))).id
                 )
             except discord.Forbidden:  # closed DMs (50007), or no DM allowed at all
                 unreachable.append(int(user))
             except discord.HTTPException as error:  # a rate limit, an outage: try again
                 failed = failed or error
+
+        def pinged(group: list[int], sent: str) -> None:
+            done.setdefault("ping", sent)
+            done.update((f"dm:{user}", None) for user in group)
+
         if unreachable:
-            done["ping"] = await ping(unreachable)
-            done.update((f"dm:{user}", None) for user in unreachable)
+            await self._ping(guild, place, unreachable, text, lambda: view(None), pinged)
         if failed is not None:
             raise failed
         return done.get("ping")
 
     async def _ping(
-        self, guild: int, place: int, users: list[int], text: str, view: discord.ui.View | None
+        self,
+        guild: int,
+        place: int,
+        users: list[int],
+        text: str,
+        view: Callable[[], discord.ui.View] | None,
+        reached: Callable[[list[int], str], None] = lambda group, sent: None,
     ) -> str:
-        """The one message that pings on purpose: only those who could not be reached.
-        The pings stay in its content, however long the text."""
+        """The messages that ping on purpose: only those who could not be reached. Discord
+        refuses a message that allows more than 100 pings, so each group of them gets a
+        message of its own, with the text and its buttons, allowing only its own pings;
+        the pings stay in its content, however long the text. `reached` hears of each
+        group as its message goes out, so that a retry leaves them out."""
         channel = self.client.get_partial_messageable(place, guild_id=guild)
-        pinged = discord.AllowedMentions(
-            everyone=False, roles=False, replied_user=False,
-            users=[discord.Object(user) for user in users],
-        )  # fmt: skip
-        *before, last = with_pings([f"<@{user}>" for user in users], text)
-        for message in before:  # only when the pings alone outgrow a message
-            await channel.send(**message.kwargs(), allowed_mentions=pinged)
-        extra = {"view": view} if view is not None else {}
-        sent = await channel.send(**last.kwargs(), allowed_mentions=pinged, **extra)
-        return str(sent.id)
+        first: str | None = None
+        for group in ping_groups(users):
+            pinged = discord.AllowedMentions(
+                everyone=False, roles=False, replied_user=False,
+                users=[discord.Object(user) for user in group],
+            )  # fmt: skip
+            message = with_pings([f"<@{user}>" for user in group], text)
+            extra = {"view": view()} if view is not None else {}
+            sent = await channel.send(**message.kwargs(), allowed_mentions=pinged, **extra)
+            reached(group, str(sent.id))
+            first = first or str(sent.id)
+        assert first is not None, "nobody to ping"
+        return first
 
     async def _summary(self, guild: int, action: PostRoundSummary) -> str | None:
         await self._edit_round(guild, action, closed=True)
@@ -512,6 +493,14 @@ def _no_text_channel(action: Outbound) -> str:
         "forum post was a table of its own, has no post for what names no thread (a "
         "review, a meeting's questions); its agreements stay on record: groundrules "
         f"export --table {action.channel}"
+    )
+
+
+def _round_message(render: Renderer, view: RoundView) -> Outgoing:
+    """A round's message, kept to one (it carries the buttons and is edited in place)."""
+    return naming_fewer(
+        lambda names: render(round_text(view, with_commands=False, names=names)),
+        len(view.waiting),
     )
 
 

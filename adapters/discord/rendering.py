@@ -1,12 +1,12 @@
 """Text the bot shows on Discord: display names that never ping, quotes that cannot ping,
-and Discord's limits (2,000 characters a message, 4,096 an embed).
+and Discord's limits (2,000 characters a message, 4,096 an embed, 100 pings allowed).
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import discord
@@ -17,6 +17,7 @@ from rules.say import N_, Lines, Say, Text
 
 MESSAGE_LIMIT = 2000
 EMBED_LIMIT = 4096
+MENTIONS_LIMIT = 100  # users a message may allow to ping (allowed_mentions.users)
 # A longer answer goes as a file rather than as a wall of messages.
 MAX_PIECES = 4
 
@@ -146,6 +147,23 @@ def one_message(text: str) -> Outgoing:
     return Outgoing(embed=discord.Embed(description=clip(text, EMBED_LIMIT)))
 
 
+def naming_fewer(text_naming: Callable[[int | None], str], names: int) -> Outgoing:
+    """One message that names people (those a round waits for): when naming all `names`
+    is too long for it, as many whole names as fit, then how many more, rather than a
+    list cut off mid-name. `text_naming(n)`: the text naming n of them, None for all."""
+    text = text_naming(None)
+    if len(text) <= EMBED_LIMIT:
+        return one_message(text)
+    fits, too_many = 0, names  # naming none is assumed to fit (one_message clips if not)
+    while too_many - fits > 1:
+        middle = (fits + too_many) // 2
+        if len(text_naming(middle)) <= EMBED_LIMIT:
+            fits = middle
+        else:
+            too_many = middle
+    return one_message(text_naming(fits))
+
+
 def long_post(text: str) -> list[Outgoing]:
     """A post that must lose nothing and whose first message carries the buttons (and
     the quote they read): text, or embeds split between lines."""
@@ -154,24 +172,30 @@ def long_post(text: str) -> list[Outgoing]:
     return [Outgoing(embed=discord.Embed(description=part)) for part in chunks(text, EMBED_LIMIT)]
 
 
-def with_pings(mentions: list[str], text: str) -> list[Outgoing]:
-    """Text that pings: the mentions stay in the content, where they ping (a mention in an
-    embed does not); text too long to share a message with them moves to an embed. The
-    last message is the one to carry buttons."""
-    groups: list[str] = []
-    for mention in mentions:
-        if groups and len(groups[-1]) + 1 + len(mention) <= MESSAGE_LIMIT:
-            groups[-1] += " " + mention
+def ping_groups(users: Sequence[int]) -> list[list[int]]:
+    """Those to ping, in groups that each fit one message: Discord lets a message allow
+    at most MENTIONS_LIMIT pings, and the mentions must fit its content."""
+    groups: list[list[int]] = []
+    length = 0
+    for user in users:
+        mention = len(f"<@{user}>")
+        if groups and len(groups[-1]) < MENTIONS_LIMIT and length + 1 + mention <= MESSAGE_LIMIT:
+            groups[-1].append(user)
+            length += 1 + mention
         else:
-            groups.append(mention)
-    pings = groups.pop() if groups else ""
-    messages = [Outgoing(content=group) for group in groups]
+            groups.append([user])
+            length = mention
+    return groups
+
+
+def with_pings(mentions: list[str], text: str) -> Outgoing:
+    """Text that pings (`mentions`, one of `ping_groups`): the mentions stay in the
+    content, where they ping (a mention in an embed does not); text too long to share
+    the message with them moves to an embed."""
+    pings = " ".join(mentions)
     if len(pings) + 1 + len(text) <= MESSAGE_LIMIT:
-        messages.append(Outgoing(content=f"{pings}\n{text}" if pings else text))
-    else:
-        embed = discord.Embed(description=clip(text, EMBED_LIMIT))
-        messages.append(Outgoing(content=pings or None, embed=embed))
-    return messages
+        return Outgoing(content=f"{pings}\n{text}" if pings else text)
+    return Outgoing(content=pings or None, embed=discord.Embed(description=clip(text, EMBED_LIMIT)))
 
 
 def pieces(text: str, lang: str) -> list[Outgoing]:

@@ -430,22 +430,38 @@ class SlackAdapter:
             if not force and key in self._synced:
                 return
             try:
-                members = await self.directory.roster(workspace, channel)
+                roster = await self.directory.roster(workspace, channel)
             except SlackApiError as error:
                 log.warning("could not read the members of a channel: %s", error_of(error))
                 return
+            if roster.unsure:
+                log.warning("could not look up %d members of a channel; kept, unnamed, and "
+                            "looked up again", len(roster.unsure))  # fmt: skip
             await self.submit(
                 RosterSynced(
                     workspace=workspace,
                     channel=channel,
                     at=now_utc(),
                     event_id=f"roster:{channel}:{uuid.uuid4().hex}",
-                    members=members,
+                    members=roster.members,
                 ),
                 keep=keep,
                 through=through,
             )
-            self._synced.add(key)
+            if not roster.unsure:  # else read again next time
+                self._synced.add(key)
+
+    async def is_person(self, workspace: str, channel: str, user: str) -> bool:
+        """Whether someone who joined `channel` sits at its table: a person, not a bot.
+        If Slack cannot say for now, they do, unnamed; the channel's roster is read again
+        with its next message, and leaves them out if they are a bot after all."""
+        try:
+            return (await self.directory.person(workspace, user)).human
+        except SlackApiError as error:
+            log.warning("could not look up a member who joined a channel: %s; kept, unnamed",
+                        error_of(error))  # fmt: skip
+            self._synced.discard((workspace, channel))
+            return True
 
     async def channel_moved(self, workspace: str, old: str, new: str, *, through: str) -> None:
         """A channel has a new id (its table moved with it): the old one is forgotten,

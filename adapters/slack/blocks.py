@@ -7,8 +7,9 @@ bot echoes can ping (`<!channel>`, `<@U…>`, `<!subteam^…>`).
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,13 +193,16 @@ def sections(text: str) -> list[Block]:
 
 
 def _pieces(line: str) -> list[str]:
-    """A line cut to Slack's section limit: between words where it can, and never
-    inside an entity ("&amp;") or a link or name ("<#C1>"), which would show as code."""
+    """A line cut to Slack's section limit: between the items of a list (the names a
+    round waits for) or else between words where it can, and never inside an entity
+    ("&amp;") or a link or name ("<#C1>"), which would show as code."""
     pieces = []
     while len(line) > MAX_SECTION:
         end = MAX_SECTION
-        space = line.rfind(" ", 0, end)
-        if space > MAX_SECTION // 2:
+        comma, space = line.rfind(", ", 0, end), line.rfind(" ", 0, end)
+        if comma > MAX_SECTION // 2:
+            end = comma + 1
+        elif space > MAX_SECTION // 2:
             end = space
         for opening, closing in (("&", ";"), ("<", ">")):
             start = line.rfind(opening, 0, end)
@@ -278,70 +282,87 @@ def concern_round(
     view: RoundView, channel: str, voice: Voice, *, is_open: bool = True, withdrawn: bool = False
 ) -> SlackMessage:
     """The round in the channel; re-rendered in place as answers come in (names only)."""
-    blocks = sections(voice(round_text(view, with_commands=False)))
     if is_open:
-        blocks.append(round_buttons(view, channel, voice))
+        below = round_buttons(view, channel, voice)
     elif withdrawn:
-        blocks.append(context(voice.say(N_("This concern round was withdrawn."))))
+        below = context(voice.say(N_("This concern round was withdrawn.")))
     else:
-        blocks.append(context(voice.say(N_("This concern round has closed."))))
-    return SlackMessage(voice(round_text(view, with_commands=is_open)), blocks)
+        below = context(voice.say(N_("This concern round has closed.")))
+    return one_message(
+        voice(round_text(view, with_commands=False)),
+        last=[below],
+        fallback=voice(round_text(view, with_commands=is_open)),
+    )
 
 
 def reminder(action: RemindMembers, voice: Voice) -> SlackMessage:
-    blocks = sections(voice(reminder_text(action, with_commands=False)))
-    blocks.append(context(voice.say(N_("In {channel}"), channel=channel_link(action.channel))))
-    blocks.append(round_buttons(action.round, action.channel, voice))
-    return SlackMessage(voice(reminder_text(action)), blocks)
+    where = context(voice.say(N_("In {channel}"), channel=channel_link(action.channel)))
+    return one_message(
+        voice(reminder_text(action, with_commands=False)),
+        last=[where, round_buttons(action.round, action.channel, voice)],
+        fallback=voice(reminder_text(action)),
+    )
 
 
-def summary(action: PostRoundSummary, voice: Voice) -> SlackMessage:
-    """The round's outcome; beside the "Record as agreement" button the typed command
-    is left out (the fallback text keeps it)."""
-    blocks = sections(voice(summary_text(action, with_commands=False)))
+def summary(action: PostRoundSummary, voice: Voice) -> list[SlackMessage]:
+    """The round's outcome, page by page (every concern in full); beside the "Record as
+    agreement" button, on the first page, the typed command is left out (the fallback
+    text keeps it)."""
+    buttons: list[Block] = []
     if action.suggest_agreement:
         value = ids.pack_whole_text(
             action.round.proposal, c=action.channel, r=action.round.round_id,
             t=action.round.thread_id, l=voice.lang,
         )  # fmt: skip
-        blocks.append(
+        buttons.append(
             actions(
                 f"summary:{action.round.round_id}",
                 button(voice.label(N_("Record as agreement")), ids.ROUND_RECORD, value, "primary"),
             )
         )
-    return SlackMessage(voice(summary_text(action)), blocks)
+    return pages(
+        voice(summary_text(action, with_commands=False)),
+        first=buttons,
+        fallback=voice(summary_text(action)),
+    )
 
 
-def suggestion(action: SuggestAgreement, voice: Voice) -> SlackMessage:
-    """Most of the table agrees: offer the agreement form, prefilled; never record silently."""
-    blocks = sections(voice(suggestion_text(action, with_commands=False)))
+def suggestion(action: SuggestAgreement, voice: Voice) -> list[SlackMessage]:
+    """Most of the table agrees: offer the agreement form, prefilled; never record silently.
+    The agreeing members are all named, page by page; the button is on the first."""
     value = ids.pack_whole_text(action.proposal, c=action.channel, t=action.thread_id,
                                 l=voice.lang)  # fmt: skip
-    blocks.append(
-        actions(
-            "suggestion",
-            button(voice.label(N_("Record as agreement")), ids.ROUND_RECORD, value, "primary"),
-        )
+    record = actions(
+        "suggestion",
+        button(voice.label(N_("Record as agreement")), ids.ROUND_RECORD, value, "primary"),
     )
-    return SlackMessage(voice(suggestion_text(action)), blocks)
+    return pages(
+        voice(suggestion_text(action, with_commands=False)),
+        first=[record],
+        fallback=voice(suggestion_text(action)),
+    )
 
 
-def renewal(action: AskRenewal, voice: Voice) -> SlackMessage:
-    """After a meeting: the members asked to renew (by name), with the two answers; as a
-    reminder it goes by DM and says which table it is about."""
+def renewal(action: AskRenewal, voice: Voice) -> list[SlackMessage]:
+    """After a meeting: the members asked to renew (by name, page by page), with the two
+    answers on the first page; as a reminder it goes by DM and says which table it is
+    about."""
     value = ids.pack(c=action.channel, m=action.meeting_id, l=voice.lang)
-    blocks = sections(voice(renewal_text(action, with_commands=False)))
+    below: list[Block] = []
     if action.reminder:
-        blocks.append(context(voice.say(N_("In {channel}"), channel=channel_link(action.channel))))
-    blocks.append(
+        below.append(context(voice.say(N_("In {channel}"), channel=channel_link(action.channel))))
+    below.append(
         actions(
             f"renewal:{action.meeting_id}",
             button(voice.label(N_("Renewed")), ids.RENEWAL_RENEWED, value, "primary"),
             button(voice.label(N_("Must check with my organisation")), ids.RENEWAL_CHECK, value),
         )
     )
-    return SlackMessage(voice(renewal_text(action)), blocks)
+    return pages(
+        voice(renewal_text(action, with_commands=False)),
+        first=below,
+        fallback=voice(renewal_text(action)),
+    )
 
 
 def evaluation(action: AskEvaluation, voice: Voice) -> SlackMessage:
@@ -358,25 +379,50 @@ def evaluation(action: AskEvaluation, voice: Voice) -> SlackMessage:
     return SlackMessage(voice(evaluation_text(action)), blocks)
 
 
-def pages(text: str) -> list[SlackMessage]:
+def pages(
+    text: str, *, first: Sequence[Block] = (), fallback: str | None = None
+) -> list[SlackMessage]:
     """A long mrkdwn text as one or more messages: sections under Slack's 3,000
-    characters, each message under its 50 blocks and 40,000 characters of text."""
-    result: list[SlackMessage] = []
+    characters, each message under its 50 blocks and 40,000 characters of text.
+
+    `first` goes under the first page's text (its buttons: a table's answer may run to
+    many pages, and the question is asked once). `fallback` is the notification text
+    of a message that fits on one page, when it says more than its blocks (the typed
+    commands beside the buttons); a longer message notifies with each page's text.
+    """
+    paged: list[list[Block]] = []
     current: list[Block] = []
-    size = 0
+    size, room = 0, MAX_BLOCKS - len(first)
     for block in sections(text):
         length = len(block["text"]["text"])
-        if current and (len(current) >= MAX_BLOCKS or size + 1 + length > MAX_MESSAGE):
-            result.append(_page(current))
-            current, size = [], 0
+        if current and (len(current) >= room or size + 1 + length > MAX_MESSAGE):
+            paged.append(current)
+            current, size, room = [], 0, MAX_BLOCKS
         current.append(block)
         size += length + (1 if size else 0)
-    result.append(_page(current))
+    paged.append(current)
+    result = [_page(blocks) for blocks in paged]
+    notify = result[0].text
+    if fallback is not None and len(paged) == 1 and len(fallback) <= MAX_MESSAGE:
+        notify = fallback
+    result[0] = SlackMessage(notify, [*paged[0], *first])
     return result
 
 
 def _page(blocks: list[Block]) -> SlackMessage:
     return SlackMessage("\n".join(b["text"]["text"] for b in blocks), blocks)
+
+
+def one_message(
+    text: str, *, last: Sequence[Block] = (), fallback: str | None = None
+) -> SlackMessage:
+    """A message that is edited in place later (a round's progress, a decided review)
+    stays one message: past Slack's limits its text is cut, with a "…" below, so that it
+    and its buttons still arrive."""
+    first, *rest = pages(text, first=last, fallback=fallback)
+    if not rest:
+        return first
+    return pages(text, first=[context("…"), *last])[0]
 
 
 def not_here(channel: str, voice: Voice) -> str:
@@ -443,9 +489,9 @@ def text(words: Text, voice: Voice) -> SlackMessage:
     return SlackMessage(rendered, sections(rendered))
 
 
-def agreement(action: AnnounceAgreement, voice: Voice) -> SlackMessage:
-    text = voice(agreement_text(action))
-    return SlackMessage(text, sections(text))
+def agreement(action: AnnounceAgreement, voice: Voice) -> list[SlackMessage]:
+    """The agreement with everyone who consented and every concern heard, page by page."""
+    return pages(voice(agreement_text(action)))
 
 
 def review(action: AnnounceReview, voice: Voice) -> SlackMessage:
@@ -457,22 +503,23 @@ def review(action: AnnounceReview, voice: Voice) -> SlackMessage:
         action.agreement.text, c=action.channel, n=number, v=action.agreement.version,
         t=int(action.asked_at.timestamp()) if action.asked_at else None, l=voice.lang,
     )  # fmt: skip
-    blocks = sections(voice(review_text(action, with_commands=False)))
-    blocks.append(
-        actions(
-            f"review:{number}",
-            button(voice.label(N_("Keep")), ids.REVIEW_KEEP, value, "primary"),
-            button(voice.label(N_("Revise")), ids.REVIEW_REVISE, value),
-            button(voice.label(N_("Retire")), ids.REVIEW_RETIRE, value, "danger"),
-        )
+    decide = actions(
+        f"review:{number}",
+        button(voice.label(N_("Keep")), ids.REVIEW_KEEP, value, "primary"),
+        button(voice.label(N_("Revise")), ids.REVIEW_REVISE, value),
+        button(voice.label(N_("Retire")), ids.REVIEW_RETIRE, value, "danger"),
     )
-    return SlackMessage(voice(review_text(action)), blocks)
+    # One message: once decided, it is edited in place (closed_review).
+    return one_message(
+        voice(review_text(action, with_commands=False)),
+        last=[decide],
+        fallback=voice(review_text(action)),
+    )
 
 
 def closed_review(action: CloseReview, voice: Voice) -> SlackMessage:
     """A decided review's message: what it asked and what was decided, no buttons."""
-    blocks = sections(voice(closed_review_text(action)))
-    return SlackMessage(voice(closed_review_text(action)), blocks)
+    return one_message(voice(closed_review_text(action)))
 
 
 def reply(action: Reply, voice: Voice) -> list[SlackMessage]:
@@ -667,7 +714,12 @@ def errors(invalid: Mapping[str, Say], voice: Voice) -> dict[str, str]:
 
 # --- App Home --------------------------------------------------------------------------
 
-HOME_LIMIT = 10
+HOME_LIMIT = 10  # items a list shows at most
+# Slack refuses a view past 100 blocks, or past 250 kB (view_too_large); a member's
+# lists are shown within both, however long their items, the rest counted.
+MAX_VIEW_BLOCKS = 100
+MAX_VIEW_BYTES = 250_000
+VIEW_MARGIN = 2000  # the view's own fields around its blocks
 
 
 def _held_mandate(mandate: HeldMandate) -> Say:
@@ -684,47 +736,90 @@ def _held_mandate(mandate: HeldMandate) -> Say:
     return Say.of(msgid, channel=channel_link(mandate.channel), mandate=Quote(mandate.text))
 
 
-def home(page: MemberHome, voice: Voice) -> dict[str, Any]:
-    """A member's open rounds (with the answer buttons), reviews due and recent agreements."""
-    blocks: list[Block] = [
-        {"type": "header", "text": plain(voice.label(N_("Your ground rules at work")), 150)}
-    ]
-    blocks += heading(N_("Concern rounds waiting for your answer"), voice)
-    for waiting in page.rounds_waiting[:HOME_LIMIT]:
-        view = RoundView(
-            round_id=waiting.round_id, proposal=waiting.proposal, proposer=waiting.proposer,
-            thread_id=None, deadline=waiting.deadline, participants=(), no_concerns=(),
-            concerns=(),
-        )  # fmt: skip
-        lines = Lines(
-            (
-                Say.of(N_("{proposer} proposes, in {channel}:"), proposer=Member(waiting.proposer),
-                       channel=channel_link(waiting.channel)),
-                Say.of(N_("> {proposal}"), proposal=Quote(waiting.proposal)),
-            )
-        )  # fmt: skip
-        blocks += sections(voice(lines))
-        blocks.append(round_buttons(view, waiting.channel, voice))
-    if not page.rounds_waiting:
-        blocks.append(context(voice.say(N_("Nothing is waiting for your answer."))))
+def _size(blocks: Sequence[Block]) -> int:
+    """Bytes as the view is sent (JSON, non-ASCII escaped)."""
+    return len(json.dumps(list(blocks)))
 
-    blocks.append({"type": "divider"})
-    blocks += heading(N_("Agreements due for review"), voice)
+
+@dataclass(frozen=True)
+class _Listing:
+    """One list of the App Home: `shown(k)` is the blocks of its first k items (of
+    `count`, at most `limit` of them shown)."""
+
+    heading: str
+    count: int
+    shown: Callable[[int], list[Block]]
+    empty: str
+    limit: int = HOME_LIMIT
+
+    @property
+    def most(self) -> int:
+        return min(self.count, self.limit)
+
+    def blocks(self, k: int, voice: Voice) -> list[Block]:
+        if not self.count:
+            return [context(voice.say(self.empty))]
+        more = self.count - k
+        tail = [context(voice.say(N_("… and {count} more"), count=more))] if more else []
+        return [*self.shown(k), *tail]
+
+    def fitted(self, blocks: int, size: int, voice: Voice) -> list[Block]:
+        """As many items as fit in `blocks` blocks and `size` bytes (none at worst)."""
+        for k in range(self.most, 0, -1):
+            candidate = self.blocks(k, voice)
+            if len(candidate) <= blocks and _size(candidate) <= size:
+                return candidate
+        return self.blocks(0, voice)
+
+
+def _shares(needs: Sequence[int], room: int) -> list[int]:
+    """Each list's part of `room`: all it needs when that is no more than an equal part
+    of what is left, the rest split equally among the bigger lists."""
+    shares = [0] * len(needs)
+    order = sorted(range(len(needs)), key=lambda i: needs[i])
+    for position, i in enumerate(order):
+        shares[i] = min(needs[i], room // (len(order) - position))
+        room -= shares[i]
+    return shares
+
+
+def _lines(items: Sequence[Say], voice: Voice) -> Callable[[int], list[Block]]:
+    return lambda k: sections(voice(Lines(tuple(items[:k]))))
+
+
+def _rounds(page: MemberHome, voice: Voice) -> Callable[[int], list[Block]]:
+    def shown(k: int) -> list[Block]:
+        blocks: list[Block] = []
+        for waiting in page.rounds_waiting[:k]:
+            view = RoundView(
+                round_id=waiting.round_id, proposal=waiting.proposal,
+                proposer=waiting.proposer, thread_id=None, deadline=waiting.deadline,
+                participants=(), no_concerns=(), concerns=(),
+            )  # fmt: skip
+            lines = Lines(
+                (
+                    Say.of(N_("{proposer} proposes, in {channel}:"),
+                           proposer=Member(waiting.proposer),
+                           channel=channel_link(waiting.channel)),
+                    Say.of(N_("> {proposal}"), proposal=Quote(waiting.proposal)),
+                )
+            )  # fmt: skip
+            blocks += sections(voice(lines))
+            blocks.append(round_buttons(view, waiting.channel, voice))
+        return blocks
+
+    return shown
+
+
+def _listings(page: MemberHome, voice: Voice) -> list[_Listing]:
     due = [
         Say.of(
             N_("#{number} {text}, in {channel}: review on {review_on}."),
             number=a.number, text=Quote(a.text), channel=channel_link(a.channel),
             review_on=Day(a.review_on),
         )
-        for a in page.reviews_due[:HOME_LIMIT]
+        for a in page.reviews_due
     ]  # fmt: skip
-    if due:
-        blocks += sections(voice(Lines(tuple(due))))
-    else:
-        blocks.append(context(voice.say(N_("No agreements are due for review."))))
-
-    blocks.append({"type": "divider"})
-    blocks += heading(N_("Recent agreements at your tables"), voice)
     recent = [
         Say.of(
             N_("#{number} {text} ({reason}). Owner: {owner}. Consent: {consenters}. Review on "
@@ -733,40 +828,54 @@ def home(page: MemberHome, voice: Voice) -> dict[str, Any]:
             owner=owner_param(a.owner),
             consenters=Members(tuple(a.consenters)), review_on=Day(a.review_on),
         )
-        for a in page.recent_agreements[:HOME_LIMIT]
+        for a in page.recent_agreements
     ]  # fmt: skip
-    if recent:
-        blocks += sections(voice(Lines(tuple(recent))))
-    else:
-        blocks.append(context(voice.say(N_("No agreements recorded at your tables yet."))))
-
-    blocks.append({"type": "divider"})
-    blocks += heading(N_("Your mandates and roles"), voice)
-    held = [_held_mandate(m) for m in page.mandates[:HOME_LIMIT]]
+    held = [_held_mandate(m) for m in page.mandates]
     held += [
         Say.of(N_("Role {role} in {channel}: {tasks}"), role=Quote(r.name),
                channel=channel_link(r.channel), tasks=Quote(r.tasks))
-        for r in page.roles[:HOME_LIMIT]
+        for r in page.roles
     ]  # fmt: skip
-    if held:
-        blocks += sections(voice(Lines(tuple(held))))
-    else:
-        blocks.append(
-            context(
-                voice.say(N_("No mandate or role yet. Give your mandate with /mandate <text>."))
-            )
-        )
+    return [
+        _Listing(N_("Concern rounds waiting for your answer"), len(page.rounds_waiting),
+                 _rounds(page, voice), N_("Nothing is waiting for your answer.")),
+        _Listing(N_("Agreements due for review"), len(page.reviews_due), _lines(due, voice),
+                 N_("No agreements are due for review.")),
+        _Listing(N_("Recent agreements at your tables"), len(page.recent_agreements),
+                 _lines(recent, voice), N_("No agreements recorded at your tables yet.")),
+        _Listing(N_("Your mandates and roles"), len(held), _lines(held, voice),
+                 N_("No mandate or role yet. Give your mandate with /mandate <text>."),
+                 limit=2 * HOME_LIMIT),  # ten of each, as before
+    ]  # fmt: skip
 
-    blocks.append({"type": "divider"})
+
+def home(page: MemberHome, voice: Voice) -> dict[str, Any]:
+    """A member's open rounds (with the answer buttons), reviews due, recent agreements,
+    mandates and roles: as many of each as the view has room for, the rest counted."""
+    top: list[Block] = [
+        {"type": "header", "text": plain(voice.label(N_("Your ground rules at work")), 150)}
+    ]
     if page.channels:
         tables = ", ".join(channel_link(c) for c in page.channels[:50])
-        blocks.append(context(voice.say(N_("Your tables: {channels}"), channels=tables)))
+        bottom = context(voice.say(N_("Your tables: {channels}"), channels=tables))
     else:
-        blocks.append(
-            context(
-                voice.say(
-                    N_("You are not at any table yet. Invite me to a channel and talk there.")
-                )
-            )
+        bottom = context(
+            voice.say(N_("You are not at any table yet. Invite me to a channel and talk there."))
         )
+    listings = _listings(page, voice)
+    # Each list under its heading, a divider between them.
+    heads = [
+        [*([{"type": "divider"}] if n else []), *heading(listing.heading, voice)]
+        for n, listing in enumerate(listings)
+    ]
+    frame = [*top, *(block for head in heads for block in head), {"type": "divider"}, bottom]
+    whole = [listing.blocks(listing.most, voice) for listing in listings]
+    room_blocks = _shares([len(blocks) for blocks in whole], MAX_VIEW_BLOCKS - len(frame))
+    room_size = _shares(
+        [_size(blocks) for blocks in whole], MAX_VIEW_BYTES - VIEW_MARGIN - _size(frame)
+    )
+    blocks = list(top)
+    for listing, head, most, size in zip(listings, heads, room_blocks, room_size, strict=True):
+        blocks += [*head, *listing.fitted(most, size, voice)]
+    blocks += [{"type": "divider"}, bottom]
     return {"type": "home", "blocks": blocks}

@@ -247,10 +247,10 @@ class Listeners:
             else:
                 self.adapter.forget_channel(delivered, change.channel)
             return
-        if event.get("type") == "member_joined_channel":
-            person = await self.adapter.directory.person(workspace, change.user)
-            if not person.human:
-                return
+        if event.get("type") == "member_joined_channel" and not await self.adapter.is_person(
+            workspace, change.channel, change.user
+        ):
+            return
         await self.adapter.submit(change, keep=True, through=delivered)
 
     async def on_channel_id_changed(

@@ -2,9 +2,12 @@
 
 Private things (nudges, private replies and reports) go as ephemeral messages and, when
 Slack cannot show one (the person left the channel, the bot is not in it), as a DM.
+Reminders go as a DM to each member; a retry after some failed DMs only the rest.
 Rounds are edited in place through the ts the runtime remembered for them. A report
-posts its summary, and its full form in the summary's thread. Long replies and reports
-go page by page (`blocks.pages`): Slack refuses a message past its limits outright.
+posts its summary, and its full form in the summary's thread. Long replies, reports,
+summaries and announcements go page by page (`blocks.pages`): Slack refuses a message
+past its limits outright. An action that fails part-way is offered again by the
+outbox; its retry sends only the pages that did not go out.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import TypeVar
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.progress import Progress
 from adapters.slack import blocks
 from adapters.slack.blocks import SlackMessage, Voice
 from adapters.slack.people import ClientFor, Directory
@@ -43,6 +47,12 @@ log = logging.getLogger(__name__)
 EPHEMERAL_UNREACHABLE = frozenset(
     {"user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived",
      "restricted_action", "ekm_access_denied"}
+)  # fmt: skip
+# conversations.open and chat.postMessage errors that say this member can never be sent a
+# DM by the bot: trying again would fail the same way.
+NO_DM = frozenset(
+    {"user_not_found", "user_not_visible", "user_disabled", "cannot_dm_bot",
+     "restricted_action", "is_archived"}
 )  # fmt: skip
 # Errors that say the bot is not in the channel (removed from it, perhaps as another
 # process heard).
@@ -74,6 +84,8 @@ class Deliverer:
         # Told when an ephemeral message, sent as a DM instead, found the bot not in its
         # channel (a failed post raises, and the adapter sees it there).
         self._not_in = not_in
+        # What of an action reached Slack (pages posted, members DMed), should the rest fail.
+        self.progress = Progress()
 
     def voice(self, lang: str, names: Mapping[str, str | None] | None = None) -> Voice:
         return Voice(lang, dict(names or {}), commands=self._commands)
@@ -88,7 +100,15 @@ class Deliverer:
     async def deliver(
         self, action: Outbound, *, client: AsyncWebClient | None = None
     ) -> str | None:
-        """Carry out `action` with its workspace's client, or with `client`."""
+        """Carry out `action` with its workspace's client, or with `client`; after a
+        failure part-way, the retry of the same action sends only what did not go out."""
+        sent = await self._deliver(action, client=client)
+        self.progress.done(action)
+        return sent
+
+    async def _deliver(
+        self, action: Outbound, *, client: AsyncWebClient | None = None
+    ) -> str | None:
         client = client or await self._client_for(action.workspace)
         ws, lang = action.workspace, action.lang
         match action:
@@ -102,16 +122,12 @@ class Deliverer:
                 if action.user is None:  # never let a private reply fall through to public
                     log.error("a private reply without a person to send it to; dropped")
                     return None
-                for page in await self.render(ws, lang, lambda v: blocks.reply(action, v)):
-                    await self._private(client, ws, action.channel, action.user, page, page,
-                                        thread_ts=action.thread_id)  # fmt: skip
+                messages = await self.render(ws, lang, lambda v: blocks.reply(action, v))
+                await self._private_pages(client, action, action.user, messages, action.thread_id)
                 return None
             case Reply():
-                first: str | None = None
-                for page in await self.render(ws, lang, lambda v: blocks.reply(action, v)):
-                    ts = await self._post(client, action.channel, page, action.thread_id)
-                    first = first or ts
-                return first
+                messages = await self.render(ws, lang, lambda v: blocks.reply(action, v))
+                return await self._post_pages(client, action, messages, action.thread_id)
             case PostConcernRound():
                 message = await self.render(
                     ws,
@@ -126,22 +142,22 @@ class Deliverer:
                 )
                 return await self._post(client, action.channel, message, action.round.thread_id)
             case UpdateRoundProgress():
-                await self._update_round(client, action, is_open=True)
+                await self._update_round(client, action, is_open=not action.closed)
                 return None
             case RemindMembers():
                 message = await self.render(ws, lang, lambda v: blocks.reminder(action, v))
-                await self._remind(client, action.users, message)
+                await self._remind(client, action, message)
                 return None
             case PostRoundSummary():
                 try:
                     await self._update_round(client, action, is_open=False)
                 except SlackApiError as error:  # the summary matters more than the old buttons
                     log.warning("closing the round message failed: %s", error_of(error))
-                message = await self.render(ws, lang, lambda v: blocks.summary(action, v))
-                return await self._post(client, action.channel, message, action.round.thread_id)
+                messages = await self.render(ws, lang, lambda v: blocks.summary(action, v))
+                return await self._post_pages(client, action, messages, action.round.thread_id)
             case AnnounceAgreement():
-                message = await self.render(ws, lang, lambda v: blocks.agreement(action, v))
-                return await self._post(client, action.channel, message, action.thread_id)
+                messages = await self.render(ws, lang, lambda v: blocks.agreement(action, v))
+                return await self._post_pages(client, action, messages, action.thread_id)
             case AnnounceReview():
                 message = await self.render(ws, lang, lambda v: blocks.review(action, v))
                 return await self._post(client, action.channel, message, None)
@@ -149,15 +165,16 @@ class Deliverer:
                 await self._close_review(client, action)
                 return None
             case SuggestAgreement():
-                message = await self.render(ws, lang, lambda v: blocks.suggestion(action, v))
-                return await self._post(client, action.channel, message, action.thread_id)
+                messages = await self.render(ws, lang, lambda v: blocks.suggestion(action, v))
+                return await self._post_pages(client, action, messages, action.thread_id)
             case AskRenewal(reminder=True):
-                message = await self.render(ws, lang, lambda v: blocks.renewal(action, v))
-                await self._remind(client, action.users, message)
+                # A reminder names nobody: its one page, with the table and the buttons.
+                message, *_ = await self.render(ws, lang, lambda v: blocks.renewal(action, v))
+                await self._remind(client, action, message)
                 return None
             case AskRenewal():
-                message = await self.render(ws, lang, lambda v: blocks.renewal(action, v))
-                return await self._post(client, action.channel, message, None)
+                messages = await self.render(ws, lang, lambda v: blocks.renewal(action, v))
+                return await self._post_pages(client, action, messages, None)
             case AskEvaluation():
                 message = await self.render(ws, lang, lambda v: blocks.evaluation(action, v))
                 return await self._post(client, action.channel, message, None)
@@ -167,13 +184,45 @@ class Deliverer:
                     return None
                 # Ephemeral messages have no threads: the full report itself, page by page.
                 full = await self.render(ws, lang, lambda v: v(action.full))
-                for page in blocks.pages(full):
-                    await self._private(client, ws, action.channel, action.user, page, page,
-                                        thread_ts=None)  # fmt: skip
+                await self._private_pages(client, action, action.user, blocks.pages(full), None)
                 return None
             case PostReport():
                 return await self._report(client, action)
         raise TypeError(f"the Slack adapter cannot deliver {type(action).__name__}")
+
+    # --- pages ---------------------------------------------------------------------
+
+    async def _post_pages(
+        self,
+        client: AsyncWebClient,
+        action: Outbound,
+        messages: list[SlackMessage],
+        thread_ts: str | None,
+        *,
+        step: str = "post",
+    ) -> str:
+        """Each page not yet posted for `action`; the first page's ts (the one to keep)."""
+        done = self.progress.of(action)
+        for index, page in enumerate(messages):
+            if f"{step}:{index}" not in done:
+                done[f"{step}:{index}"] = await self._post(client, action.channel, page, thread_ts)
+        return done[f"{step}:0"]  # type: ignore[return-value]
+
+    async def _private_pages(
+        self,
+        client: AsyncWebClient,
+        action: Reply | PostReport,
+        user: str,
+        messages: list[SlackMessage],
+        thread_ts: str | None,
+    ) -> None:
+        """Each page not yet shown to `user` for `action` (ephemeral, else by DM)."""
+        done = self.progress.of(action)
+        for index, page in enumerate(messages):
+            if f"private:{index}" not in done:
+                await self._private(client, action.workspace, action.channel, user, page, page,
+                                    thread_ts=thread_ts)  # fmt: skip
+                done[f"private:{index}"] = None
 
     # --- the Web API calls ---------------------------------------------------------
 
@@ -222,34 +271,41 @@ class Deliverer:
         return await self._post(client, opened["channel"]["id"], message, None)
 
     async def _remind(
-        self, client: AsyncWebClient, users: tuple[str, ...], message: SlackMessage
+        self, client: AsyncWebClient, action: RemindMembers | AskRenewal, message: SlackMessage
     ) -> None:
-        """A DM to each; one unreachable member does not hold up the others."""
-        failures: list[SlackApiError] = []
-        for user in users:
+        """A DM to each of the action's users; one whose DM fails does not hold up the
+        others. A failure that may pass (a rate limit past the retry handler's, an outage)
+        fails the action at the end, and its retry DMs only those not reached yet; one
+        Slack will never allow (a deactivated member) leaves that member out."""
+        done = self.progress.of(action)
+        failed: SlackApiError | None = None
+        for user in action.users:
+            if user in done:
+                continue
             try:
-                await self._direct(client, user, message)
+                done[user] = await self._direct(client, user, message)
             except SlackApiError as error:
-                log.warning("reminding a member failed: %s", error_of(error))
-                failures.append(error)
-        if failures and len(failures) == len(users):
-            raise failures[0]
+                if error_of(error) in NO_DM:
+                    log.info("a member cannot be sent a DM (%s); not reminded", error_of(error))
+                    done[user] = None
+                    continue
+                log.warning("reminding a member failed: %s; tried again later", error_of(error))
+                failed = failed or error
+        if failed is not None:
+            raise failed
+        self.progress.done(action)
 
     async def _report(self, client: AsyncWebClient, action: PostReport) -> str:
-        """The summary in the channel; the full form, when it says more, in its thread."""
+        """The summary in the channel; the full form, when it says more, in its thread.
+        A retry after a failed page posts neither the summary nor the pages again."""
         summary, full = await self.render(
             action.workspace,
             action.lang,
             lambda v: (blocks.text(action.summary, v), v(action.full)),
         )
-        ts = await self._post(client, action.channel, summary, None)
-        if full == summary.text:
-            return ts
-        try:
-            for page in blocks.pages(full):
-                await self._post(client, action.channel, page, ts)
-        except SlackApiError as error:  # posting the summary again on a retry would be worse
-            log.warning("posting the full report in its thread failed: %s", error_of(error))
+        ts = await self._post_pages(client, action, [summary], None, step="summary")
+        if full != summary.text:
+            await self._post_pages(client, action, blocks.pages(full), ts, step="thread")
         return ts
 
     async def _close_review(self, client: AsyncWebClient, action: CloseReview) -> None:
@@ -279,7 +335,10 @@ class Deliverer:
         if ts is None:
             log.info("no posted message for round %s; nothing to update", view.round_id)
             return
-        withdrawn = isinstance(action, PostRoundSummary) and action.outcome == "withdrawn"
+        if isinstance(action, PostRoundSummary):
+            withdrawn = action.outcome == "withdrawn"
+        else:
+            withdrawn = action.withdrawn
         message = await self.render(
             action.workspace,
             action.lang,

@@ -5,7 +5,8 @@ cached; and a channel's members from `conversations.members`, page by page.
 Slack may refuse to describe a member at all (`user_not_visible`, `user_not_found`):
 someone of another organisation in a shared channel, say. They are at the table all
 the same, a person whose name is not known; only those Slack says are bots or deleted
-are left out.
+are left out. A member whose lookup failed for a moment stays at the table too, and is
+looked up again.
 """
 
 from __future__ import annotations
@@ -34,6 +35,20 @@ class Person:
     name: str | None  # None: Slack does not show it
     human: bool
     locale: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """A channel's human members; `unsure`: those among the members whose lookup failed
+    (kept, as people whose name is not known), to be looked up again."""
+
+    members: frozenset[str]
+    unsure: frozenset[str] = frozenset()
+
+
+def unknown_person(user: str) -> Person:
+    """Someone Slack did not describe: at the table all the same, unnamed."""
+    return Person(user, None, human=user not in NOT_PEOPLE)
 
 
 def person_from(user: dict) -> Person:
@@ -79,14 +94,9 @@ class Directory:
             except SlackApiError as error:
                 if error.response.get("error") not in UNDESCRIBED:
                     raise
-                person = Person(user, None, human=user not in NOT_PEOPLE)
+                person = unknown_person(user)
         self._people[(workspace, user)] = (self._clock(), person)
         return person
-
-    async def people(self, workspace: str, users: Iterable[str]) -> list[Person]:
-        return list(
-            await asyncio.gather(*(self.person(workspace, u) for u in dict.fromkeys(users)))
-        )
 
     async def names(self, workspace: str, users: Iterable[str]) -> dict[str, str | None]:
         """Display names; None for a member Slack does not describe (blocks.Voice says
@@ -114,10 +124,31 @@ class Directory:
             members.extend(page.get("members") or [])
         return members
 
-    async def roster(self, workspace: str, channel: str) -> frozenset[str]:
-        """The channel's human members."""
-        people = await self.people(workspace, await self.channel_members(workspace, channel))
-        return frozenset(p.id for p in people if p.human)
+    async def roster(self, workspace: str, channel: str) -> Roster:
+        """The channel's human members. A users.info that fails (a rate limit, an outage)
+        does not lose the others: that member stays, as last known or as a person whose
+        name is not known, and is looked up again next time."""
+        users = list(dict.fromkeys(await self.channel_members(workspace, channel)))
+        found = await asyncio.gather(
+            *(self.person(workspace, u) for u in users), return_exceptions=True
+        )
+        people: list[Person] = []
+        unsure: list[str] = []
+        for user, person in zip(users, found, strict=True):
+            if isinstance(person, Person):
+                people.append(person)
+            elif isinstance(person, Exception):
+                unsure.append(user)
+                people.append(self._known(workspace, user) or unknown_person(user))
+            else:  # cancelled
+                raise person
+        return Roster(frozenset(p.id for p in people if p.human), frozenset(unsure))
+
+    def _known(self, workspace: str, user: str) -> Person | None:
+        """What was read of `user` before, however long ago (only fresh ones are used
+        otherwise)."""
+        cached = self._people.get((workspace, user))
+        return cached[1] if cached is not None else None
 
     def forget_workspace(self, workspace: str) -> None:
         self._people = {key: v for key, v in self._people.items() if key[0] != workspace}

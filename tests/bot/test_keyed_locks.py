@@ -31,3 +31,19 @@ async def test_keyed_locks_take_turns_per_key_and_are_dropped_when_free():
         async with locks.hold(f"C{channel}"):
             pass
     assert len(locks) == 0
+
+
+async def test_keyed_locks_say_how_many_wait_besides_the_holder():
+    locks: KeyedLocks[str] = KeyedLocks()
+    released = asyncio.Event()
+
+    async def hold() -> None:
+        async with locks.hold("C1"):
+            await released.wait()
+
+    holders = [asyncio.create_task(hold()) for _ in range(3)]
+    await asyncio.sleep(0.01)
+    assert (locks.waiting("C1"), locks.waiting("C2")) == (2, 0)
+    released.set()
+    await asyncio.gather(*holders)
+    assert locks.waiting("C1") == 0

@@ -3,6 +3,7 @@ go out, and nothing private is lost to closed DMs."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import discord
@@ -97,3 +98,38 @@ async def test_the_word_to_a_proposer_goes_by_dm_when_it_can(world, harness):
     [word] = dm_messages(world.api, world.alice)
     assert word["content"].startswith("It looks as if Bob and carol agree with your proposal:")
     assert world.api.messages_in(world.general) == []
+
+
+async def test_a_reminder_pings_many_closed_dms_at_most_a_hundred_a_message_each_once(
+    world, harness
+):
+    harness.settings.update(reminder_delay=timedelta(milliseconds=300), max_reminders=1)
+    volunteers = [world.guild.add_member(f"volunteer{n:03d}") for n in range(150)]
+    for volunteer in volunteers:
+        world.api.close_dms(volunteer)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "concerns", {"text": "ship it"}
+    )
+    await world.api.wait_for_callback(ix)
+    posts = f"POST /channels/{world.general.id}/messages"
+    world.api.fail_next(posts, skip=1, **TOO_FAST)  # the second ping message, this once
+    await runtime.tick_until_sent()
+    assert make_retries_due(harness) == 1
+    await runtime.tick()
+    assert make_retries_due(harness) == 0
+
+    assert world.api.refused == []  # none past Discord's limits
+    pinged: list[str] = []
+    for post in world.api.requests_to(posts)[1:]:  # after the round's own message
+        if post.status != 200:
+            continue
+        mentioned = re.findall(r"<@(\d+)>", post.json["content"])
+        assert 0 < len(mentioned) <= 100
+        assert post.json["allowed_mentions"] == {"parse": [], "users": [int(m) for m in mentioned]}
+        assert "A friendly reminder" in post.json["content"] + str(post.json.get("embeds"))
+        assert post.json["components"]  # its own buttons
+        pinged += mentioned
+    assert sorted(pinged) == sorted(str(v.id) for v in volunteers)  # each once
+    assert len(dm_messages(world.api, world.bob)) == 1  # the DMs went once

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.discord.rendering import (
+    MENTIONS_LIMIT,
     MESSAGE_LIMIT,
     Renderer,
     chunks,
@@ -12,6 +13,7 @@ from adapters.discord.rendering import (
     markdown,
     one_message,
     pieces,
+    ping_groups,
     quote_text,
     with_file,
     with_pings,
@@ -163,10 +165,17 @@ def test_rendering_display_names_show_markdown_as_typed():
 
 def test_rendering_pings_stay_in_the_content_of_long_text():
     short = with_pings(["<@1>", "<@2>"], "be there")
-    assert [(m.content, m.embed) for m in short] == [("<@1> <@2>\nbe there", None)]
-    [long] = with_pings(["<@1>"], "x" * 2000)
+    assert (short.content, short.embed) == ("<@1> <@2>\nbe there", None)
+    long = with_pings(["<@1>"], "x" * 2000)
     assert long.content == "<@1>" and long.embed.description == "x" * 2000
-    many = with_pings([f"<@{n:019d}>" for n in range(100)], "be there")
-    assert all(len(m.content) <= MESSAGE_LIMIT for m in many)
-    assert " ".join(m.content for m in many).split()[:100] == [f"<@{n:019d}>" for n in range(100)]
-    assert many[-1].content.endswith("\nbe there")
+
+
+@pytest.mark.parametrize("digits", [3, 17, 19, 20])
+def test_rendering_pings_come_in_groups_discord_accepts(digits):
+    users = [10 ** (digits - 1) + n for n in range(250)]
+    groups = ping_groups(users)
+    assert [user for group in groups for user in group] == users  # all, once, in order
+    for group in groups:  # at most 100 allowed pings a message, all in its content
+        assert len(group) <= MENTIONS_LIMIT
+        assert len(" ".join(f"<@{user}>" for user in group)) <= MESSAGE_LIMIT
+    assert ping_groups([]) == []

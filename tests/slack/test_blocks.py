@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 
 import pytest
 
 from adapters.slack import blocks, ids
 from adapters.slack.blocks import Voice, escape
-from bot.views import MemberHome, WaitingRound
+from bot.models import AgreementRow
+from bot.views import HeldMandate, HeldRole, MemberHome, WaitingRound
 from rules.actions import (
     AgreementView,
     AnnounceReview,
@@ -18,10 +20,12 @@ from rules.actions import (
     PostRoundSummary,
     RoundView,
     SendNudge,
+    SuggestAgreement,
 )
 from rules.grammar import COMMANDS, EVALUATION_VALUES
 from rules.i18n import LANGUAGES
 from rules.say import Lines, Member, Quote, Say
+from tests.standins.slack_limits import message_problems, view_problems
 
 NAMES = {"U-ALICE": "Alice", "U-BOB": "Bob <!here>", "U-CAROL": "Carol"}
 HOSTILE = "<!channel> <!here> <!everyone> <@U123> <!subteam^S1|team> & co"
@@ -118,7 +122,7 @@ def test_blocks_summary_escapes_concerns_and_offers_the_agreement():
     view = round_view(no_concerns=("U-BOB", "U-CAROL"))
     action = PostRoundSummary(workspace="slack:T", channel="C1", lang="nl", round=view,
                               outcome="answered", suggest_agreement=True)  # fmt: skip
-    message = blocks.summary(action, Voice("nl", NAMES))
+    [message] = blocks.summary(action, Voice("nl", NAMES))
     text = shown(message.blocks)
     assert "Geen zorgen: Bob &lt;!here&gt; en Carol." in text  # a display name is escaped too
     [record] = next(b for b in message.blocks if b["type"] == "actions")["elements"]
@@ -219,7 +223,7 @@ def test_blocks_summary_leaves_the_typed_command_to_the_fallback():
     view = round_view(no_concerns=("U-BOB", "U-CAROL"))
     action = PostRoundSummary(workspace="slack:T", channel="C1", lang="en", round=view,
                               outcome="answered", suggest_agreement=True)  # fmt: skip
-    message = blocks.summary(action, Voice("en", NAMES))
+    [message] = blocks.summary(action, Voice("en", NAMES))
     assert "No open concerns. Record this as an agreement?" in shown(message.blocks)
     assert "/agree" not in shown(message.blocks) and "/agree" in message.text
 
@@ -228,7 +232,7 @@ def test_blocks_summary_leaves_the_typed_command_to_the_fallback():
 def test_blocks_renewal_names_the_members_and_offers_both_answers(reminder):
     action = AskRenewal(workspace="slack:T", channel="C1", lang="en", meeting_id="m1",
                         users=("U-ALICE", "U-BOB", "U-CAROL"), reminder=reminder)  # fmt: skip
-    message = blocks.renewal(action, Voice("en", NAMES))
+    [message] = blocks.renewal(action, Voice("en", NAMES))
     text = shown(message.blocks)
     if reminder:
         assert "please renew your mandate" in text and "In <#C1>" in text
@@ -322,3 +326,97 @@ def test_blocks_a_long_line_is_never_cut_inside_an_entity_or_a_link():
         assert text.count("&") == text.count("&amp;")  # every entity whole
         assert text.count("<") == text.count(">")  # every link whole
     assert "".join(texts) == line
+
+
+# A table of 3,000 members with long display names: some 200,000 characters of names.
+CROWD = tuple(f"U-{n:04d}" for n in range(3000))
+CROWD_NAMES = {user: f"Volunteer from the neighbourhood association {n:04d}" for n, user in
+               enumerate(CROWD)}  # fmt: skip
+
+
+def within_limits(message: blocks.SlackMessage) -> bool:
+    return message_problems({"text": message.text, "blocks": message.blocks}) is None
+
+
+def test_blocks_a_summary_that_names_a_whole_big_table_goes_in_pages_button_first():
+    view = round_view(participants=CROWD, no_concerns=CROWD)
+    action = PostRoundSummary(workspace="slack:T", channel="C1", lang="en", round=view,
+                              outcome="answered", suggest_agreement=True)  # fmt: skip
+    first, *rest = blocks.summary(action, Voice("en", CROWD_NAMES))
+    assert rest and all(within_limits(page) for page in (first, *rest))
+    assert first.blocks[-1]["elements"][0]["action_id"] == ids.ROUND_RECORD
+    assert not any(b["type"] == "actions" for page in rest for b in page.blocks)
+    assert "association 2999." in shown(rest[-1].blocks)
+
+
+@pytest.mark.parametrize("build", ["suggestion", "renewal"])
+def test_blocks_messages_that_name_the_whole_table_go_in_pages_buttons_first(build):
+    voice = Voice("en", CROWD_NAMES)
+    if build == "suggestion":
+        action = SuggestAgreement(workspace="slack:T", channel="C1", lang="en", proposer="U-0000",
+                                  proposal="we meet on Mondays", agreeing=CROWD,
+                                  thread_id=None)  # fmt: skip
+        first, *rest = blocks.suggestion(action, voice)
+    else:
+        action = AskRenewal(workspace="slack:T", channel="C1", lang="en", meeting_id="m1",
+                            users=CROWD)  # fmt: skip
+        first, *rest = blocks.renewal(action, voice)
+    assert rest and all(within_limits(page) for page in (first, *rest))
+    assert first.blocks[-1]["type"] == "actions"
+    assert "association 2999" in shown(rest[-1].blocks)
+
+
+@pytest.mark.parametrize("is_open", [True, False], ids=["open", "closed"])
+def test_blocks_a_round_waiting_for_a_whole_big_table_stays_one_message_that_fits(is_open):
+    """Edited in place as answers come in, a round is one message: the list of those it
+    waits for is cut, and its buttons still arrive."""
+    message = blocks.concern_round(
+        round_view(participants=CROWD, no_concerns=()), "C1", Voice("en", CROWD_NAMES),
+        is_open=is_open,
+    )  # fmt: skip
+    assert within_limits(message)
+    assert "0 of 3000 answered; waiting for Volunteer" in shown(message.blocks)
+    assert message.blocks[-2] == blocks.context("…")
+    assert message.blocks[-1]["type"] == ("actions" if is_open else "context")
+
+
+def a_crowded_home(words: str) -> MemberHome:
+    """Everything a member of many big tables may have waiting, each item long."""
+    long = (words * 500)[:2000]
+    when = datetime(2026, 3, 3, tzinfo=UTC)
+
+    def agreement(number: int) -> AgreementRow:
+        return AgreementRow(workspace="slack:T", channel="C1", number=number, text=long,
+                            why=long, recorded_by="U-0000", owner="U-0000",
+                            consenters=list(CROWD[:450]), concerns=[],
+                            review_on=date(2026, 3, 10), recorded_at=when)  # fmt: skip
+
+    return MemberHome(
+        rounds_waiting=[WaitingRound("C1", f"r{n}", long, "U-0000", when) for n in range(12)],
+        reviews_due=[agreement(n) for n in range(15)],
+        recent_agreements=[agreement(n) for n in range(10)],
+        channels=[f"C{n}" for n in range(60)],
+        mandates=[HeldMandate(f"C{n}", long, "current", when) for n in range(10)],
+        roles=[HeldRole("C1", f"role {n}", long) for n in range(10)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "more"),
+    [("en", "word ", r"… and (\d+) more"), ("nl", "слово ", r"… en nog (\d+)")],
+    ids=["blocks", "bytes"],
+)
+def test_blocks_a_crowded_home_fits_in_a_view_and_counts_what_it_leaves_out(lang, words, more):
+    """Past 100 blocks (long items, 450 consenters each) or 250 kB (another script, six
+    bytes a letter as sent): each list shows what fits and says how many more there are."""
+    page = a_crowded_home(words)
+    view = blocks.home(page, Voice(lang, CROWD_NAMES))
+    assert view_problems({"view": view}) is None
+    text = shown(view["blocks"])
+    counted = [int(n) for n in re.findall(more, text)]
+    headings = [b for b in view["blocks"] if b["type"] == "section" and
+                b["text"]["text"].startswith("*")]  # fmt: skip
+    assert len(headings) == 4 and counted and all(n > 0 for n in counted)
+    buttons = [b for b in view["blocks"] if b["type"] == "actions"]
+    assert buttons  # a round waiting can still be answered in place
+    assert len(buttons) + counted[0] == len(page.rounds_waiting)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from slack_sdk.errors import SlackApiError
 
 from rules import actions
 from rules.actions import (
@@ -53,6 +54,28 @@ async def test_delivery_renewal_goes_to_the_table_and_its_reminder_by_dm(bot: Sl
     await bot.adapter.deliver(AskRenewal(**common(meeting_id="m1", users=(CAROL,), reminder=True)))
     [opened] = await bot.slack.wait_for("conversations.open")
     assert opened.params["users"] == CAROL
+
+
+async def test_delivery_renewal_reminder_retried_reaches_only_who_it_missed(bot: SlackBot):
+    """Bob's DM fails for a moment; Carol's goes; nobody can ever DM U-NOBODY (unknown to
+    Slack). The outbox's retry DMs Bob alone."""
+    reminder = AskRenewal(**common(meeting_id="m1", users=(BOB, "U-NOBODY", CAROL), reminder=True))
+    bot.slack.fail_next("conversations.open", "internal_error")
+    with pytest.raises(SlackApiError):
+        await bot.adapter.deliver(reminder)
+    assert [c.params["users"] for c in bot.calls("conversations.open")] == [
+        BOB, "U-NOBODY", CAROL,
+    ]  # fmt: skip
+
+    await bot.adapter.deliver(reminder)  # the retry: no error
+    opened = [c.params["users"] for c in bot.calls("conversations.open")]
+    assert opened == [BOB, "U-NOBODY", CAROL, BOB]
+    dms = [c for c in bot.calls("chat.postMessage") if c.params["channel"].startswith("D")]
+    assert sorted(bot.slack.channels[c.params["channel"]].user for c in dms) == [BOB, CAROL]
+    assert "please renew your mandate" in shown_text(dms[-1])
+
+    await bot.adapter.deliver(reminder)  # the same reminder later (delivered: forgotten)
+    assert len(bot.calls("conversations.open")) == 7
 
 
 async def test_delivery_evaluation_and_reports(bot: SlackBot):

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
+from sqlmodel import Session, select
+
+from bot.models import AgreementRow
 from rules.events import CommandInvoked, ConcernAnswered
 from tests.slack.conftest import BOB, CAROL, SlackBot, button, shown_text
-from tests.standins.slack_requests import block_actions
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
 
 
 def home_opened(user: str) -> dict:
@@ -66,3 +71,46 @@ async def test_slack_app_home_speaks_the_members_language_and_answers_in_place(b
 
     [_, republished] = await bot.slack.wait_for("views.publish", 2)
     assert "Er wacht niets op je antwoord." in shown_text(republished)
+
+
+async def record_long_agreements(bot: SlackBot, words: str, count: int = 10) -> None:
+    text = (words * 400)[:1900]  # near the longest a member may type
+    for number in range(count):
+        await bot.command("/agree", f"Rule {number} {text} because {text} review in 3 days")
+    await bot.handled(CommandInvoked, count)
+
+
+async def test_slack_app_home_stays_within_100_blocks_at_a_big_table(bot: SlackBot):
+    """Ten recent agreements, each with 1,000 members who consented, are more than the 100
+    blocks Slack takes in a view: the home shows what fits and counts the rest."""
+    members = [f"U-M{n:04d}" for n in range(1000)]
+    for n, member in enumerate(members):
+        bot.slack.add_user(member, f"m{n}", real_name=f"Volunteer Name {n:04d}")
+    bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB, CAROL, *members, "U-BOT"])
+    await record_long_agreements(bot, "word ")
+    with Session(bot.groundrules.database) as session:  # as if each round had them all
+        for row in session.exec(select(AgreementRow)).all():
+            row.consenters = [USER_ID, *members]
+            session.add(row)
+        session.commit()
+
+    await bot.event(home_opened(USER_ID))
+    [published] = await bot.slack.wait_for("views.publish")  # the stand-in took it
+    shown = shown_text(published)
+    assert len(published.params["view"]["blocks"]) <= 100
+    assert "Consent: Alice, Volunteer Name 0000" in shown  # the newest, in full
+    assert "Volunteer Name 0999. Review on" in shown
+    assert re.search(r"\n… and \d more\n", shown)  # the rest counted
+    assert "Your tables: <#C-GENERAL>" in shown
+
+
+async def test_slack_app_home_stays_within_250_kb_and_counts_the_rest_in_dutch(bot: SlackBot):
+    """Words in another script take six bytes a letter as the view is sent: ten long
+    agreements in Cyrillic are past Slack's 250 kB for a view."""
+    await record_long_agreements(bot, "слово ")
+    await bot.event(home_opened(BOB))  # Bob's Slack locale is nl-NL
+    [published] = await bot.slack.wait_for("views.publish")  # the stand-in took it
+    shown = shown_text(published)
+    assert "#10 Rule 9 слово" in shown  # the newest first, in full
+    assert re.search(r"\n… en nog \d\n", shown)
+    assert "Je mandaten en rollen" in shown

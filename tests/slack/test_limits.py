@@ -33,6 +33,10 @@ async def test_limits_the_standin_refuses_what_slack_refuses(slack: SlackStandIn
         ("views_open", {"trigger_id": "t", "view": {"type": "modal", "title": {
             "type": "plain_text", "text": "t"}, "blocks": [section("x")] * 101}},
          "invalid_arguments"),
+        # 250 kB as sent: a letter of another script is six bytes of JSON (\u0436).
+        ("views_publish", {"user_id": USER_ID, "view": {"type": "home",
+                                                        "blocks": [section("ж" * 2900)] * 20}},
+         "view_too_large"),
     ]  # fmt: skip
     for method, params, error in refusals:
         with pytest.raises(SlackApiError) as refused:

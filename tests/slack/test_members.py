@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import Session, select
 
+from adapters.slack.adapter import make_client
+from adapters.slack.people import Directory, Roster
 from bot import workspaces
 from bot.models import MemberRow, now_utc
 from rules.events import (
@@ -19,8 +22,16 @@ from rules.events import (
     RosterSynced,
 )
 from tests.helpers import eventually
-from tests.slack.conftest import BOB, SlackBot, past_ts, shown_text
-from tests.standins.slack_api import BOT_USER_ID
+from tests.slack.conftest import (
+    BOB,
+    BOT_TOKEN,
+    CAROL,
+    WORKSPACE,
+    SlackBot,
+    past_ts,
+    shown_text,
+)
+from tests.standins.slack_api import BOT_USER_ID, SlackStandIn
 from tests.standins.slack_requests import CHANNEL_ID, app_mention_event, message_event
 
 
@@ -52,6 +63,23 @@ async def test_slack_people_joining_and_leaving_change_the_table(bot: SlackBot):
     assert active_members(bot) == set()
 
 
+async def test_slack_someone_joining_whose_lookup_failed_sits_at_the_table(bot: SlackBot):
+    await bot.event(message_event("hello", ts=past_ts()))  # the roster, read
+    await bot.handled(MessagePosted)
+    bot.slack.add_user("U-DAN", "dan", real_name="Dan")
+    bot.slack.set_members(CHANNEL_ID, [*bot.slack.channels[CHANNEL_ID].members, "U-DAN"])
+    bot.slack.fail_next("users.info", "internal_error", matching={"user": "U-DAN"})
+    await bot.event(member_change("member_joined_channel", "U-DAN"))
+    [joined] = await bot.handled(MemberJoined)
+    assert joined.user == "U-DAN"
+    assert active_members(bot) == {"U-ALICE", BOB, CAROL, "U-DAN"}
+
+    await bot.event(message_event("welcome, Dan", ts=past_ts()))  # Dan is looked up again
+    await bot.handled(MessagePosted, 2)
+    assert len(bot.calls("conversations.members")) == 2
+    assert [c.params["user"] for c in bot.calls("users.info")].count("U-DAN") == 2
+
+
 async def test_slack_bot_invited_to_a_channel_takes_in_everyone_there(bot: SlackBot):
     await bot.event(member_change("member_joined_channel", BOT_USER_ID))
     [synced] = await bot.handled(RosterSynced)
@@ -62,6 +90,56 @@ async def test_slack_bot_invited_to_a_channel_takes_in_everyone_there(bot: Slack
     await bot.event(message_event("hello", ts=past_ts()))
     await bot.handled(MessagePosted)
     assert len(bot.calls("conversations.members")) == 1
+
+
+async def test_slack_a_failed_lookup_loses_neither_the_member_nor_the_rest_of_the_roster(
+    bot: SlackBot,
+):
+    bot.slack.fail_next("users.info", "internal_error", matching={"user": BOB})
+    await bot.command("/concerns", "#proposal we publish the minutes by Friday")
+    await bot.handled(CommandInvoked)
+    [posted] = await bot.slack.wait_for("chat.postMessage")
+    assert "0 of 2 answered; waiting for Bob and Carol Chen." in shown_text(posted)
+    assert active_members(bot) == {"U-ALICE", BOB, "U-CAROL"}
+
+
+async def test_slack_a_member_whose_lookup_failed_is_looked_up_again(bot: SlackBot):
+    # Slack would have said U-HELPER is a bot; not knowing, the table keeps it for now.
+    bot.slack.fail_next("users.info", "internal_error", matching={"user": "U-HELPER"})
+    await bot.event(message_event("hello", ts=past_ts(0.3)))
+    await bot.handled(MessagePosted)
+    assert active_members(bot) == {"U-ALICE", BOB, "U-CAROL", "U-HELPER"}
+
+    await bot.event(message_event("hello again", ts=past_ts(0.2)))  # read again
+    await bot.handled(MessagePosted, 2)
+    assert active_members(bot) == {"U-ALICE", BOB, "U-CAROL"}
+    await bot.event(message_event("and again", ts=past_ts(0.1)))  # all known: not again
+    await bot.handled(MessagePosted, 3)
+    assert len(bot.calls("conversations.members")) == 2
+
+
+async def test_slack_a_failed_lookup_keeps_what_was_known_of_the_member(slack: SlackStandIn):
+    now = 0.0
+    client = make_client(BOT_TOKEN, slack.url)
+
+    async def client_for(workspace: str) -> AsyncWebClient:
+        return client
+
+    directory = Directory(client_for, ttl=60.0, clock=lambda: now)
+    everyone = frozenset({"U-ALICE", BOB, CAROL})
+    assert await directory.roster(WORKSPACE, CHANNEL_ID) == Roster(everyone)
+
+    now = 120.0  # all read again; two lookups fail
+    slack.add_user("U-NEW", "nina", real_name="Nina New")
+    slack.set_members(CHANNEL_ID, [*slack.channels[CHANNEL_ID].members, "U-NEW"])
+    for user in ("U-HELPER", "U-NEW"):
+        slack.fail_next("users.info", "internal_error", matching={"user": user})
+    # The helper is still the bot it was; the newcomer, unknown, is at the table unnamed.
+    assert await directory.roster(WORKSPACE, CHANNEL_ID) == Roster(
+        everyone | {"U-NEW"}, unsure=frozenset({"U-HELPER", "U-NEW"})
+    )
+    # Not remembered unnamed: the next lookup asks Slack again.
+    assert await directory.names(WORKSPACE, ["U-NEW"]) == {"U-NEW": "Nina New"}
 
 
 async def test_slack_mention_in_a_thread_records_an_agreement_there(bot: SlackBot):

@@ -172,6 +172,34 @@ async def test_slack_reminders_go_by_dm_only_to_who_has_not_answered(bot: SlackB
     assert len(bot.calls("conversations.open")) == 1  # Bob answered: no reminder for him
 
 
+def reminder_dms(bot: SlackBot) -> list[str]:
+    """Whom the bot's DMs went to, one entry a DM."""
+    posts = [call.params["channel"] for call in bot.calls("chat.postMessage")]
+    return sorted(bot.slack.channels[c].user for c in posts if bot.slack.channels[c].is_im)
+
+
+@pytest.mark.parametrize(
+    "bot_settings", [{"reminder_delay": timedelta(0), "max_reminders": 1}], ids=["remind-now"]
+)
+@pytest.mark.parametrize("trouble", ["ratelimited", "internal_error"])
+async def test_slack_a_member_whose_reminder_dm_failed_is_reminded_on_the_retry_alone(
+    bot: SlackBot, trouble: str, no_retry_jitter
+):
+    await start_round(bot)
+    if trouble == "ratelimited":  # one 429 more than the client's retry handler waits out
+        bot.slack.rate_limit_next("conversations.open", retry_after=0, times=4)
+    else:
+        bot.slack.fail_next("conversations.open", trouble)
+    await bot.tick()  # Bob's DM (the first) fails; Carol's goes out
+    assert reminder_dms(bot) == [CAROL]
+
+    later = bot.groundrules.store.claim_undelivered(now_utc() + timedelta(minutes=5))
+    assert [type(d.action).__name__ for d in later] == ["RemindMembers"]
+    await bot.runtime.deliver_all(later)
+    assert reminder_dms(bot) == [BOB, CAROL]  # Bob now; Carol not twice
+    assert bot.groundrules.store.claim_undelivered(now_utc() + timedelta(hours=3)) == []
+
+
 async def test_slack_answering_from_a_reminder_dm_counts_for_the_table(bot: SlackBot):
     posted = await start_round(bot)
     value = button(posted, "round_none")["value"]

@@ -33,7 +33,11 @@ Behaviour that mirrors Discord on purpose (so adapter bugs show up here):
   as ``MESSAGE_CREATE`` over the gateway, as on Discord (``echo_bot_messages``);
 * an interaction can be answered once (400/40060 afterwards), follow-ups only
   work after it was answered, unknown routes answer 404 JSON and are listed
-  in ``unknown_routes``.
+  in ``unknown_routes``;
+* a message past Discord's documented limits (``discord_limits``: 2,000 characters
+  of content, embed sizes, at most 100 ids in ``allowed_mentions``) is refused
+  with 400/50035 and listed in ``refused``, whether posted, edited, or sent as
+  an interaction's answer or follow-up.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ import discord.http
 import yarl
 from aiohttp import WSMsgType, web
 
+from tests.standins.discord_limits import message_errors
 from tests.standins.lifecycle import Served
 
 __all__ = [
@@ -135,6 +140,20 @@ _OP_NAMES = {
 # Per-request storage filled by the recording middleware for the handlers.
 _PAYLOAD: web.RequestKey[Any] = web.RequestKey("payload")
 _FILES: web.RequestKey[list[dict[str, Any]]] = web.RequestKey("files")
+_CALLBACK_ROUTE = "/interactions/{interaction_id}/{token}/callback"
+# The routes whose body is a message (discord_limits applies).
+_MESSAGE_ROUTES = {
+    "POST": (
+        "/channels/{channel_id}/messages",
+        _CALLBACK_ROUTE,
+        "/webhooks/{application_id}/{token}",
+    ),
+    "PATCH": (
+        "/channels/{channel_id}/messages/{message_id}",
+        "/webhooks/{application_id}/{token}/messages/@original",
+        "/webhooks/{application_id}/{token}/messages/{message_id}",
+    ),
+}
 _MENTION_RE = re.compile(r"<@!?(\d+)>")
 _ROLE_MENTION_RE = re.compile(r"<@&(\d+)>")
 
@@ -733,6 +752,10 @@ class DiscordStandIn(Served):
         self.unknown_routes: list[RecordedRequest] = []
         self.gateway_frames: list[GatewayFrame] = []
         self.callbacks: list[InteractionCallback] = []
+        # Messages past Discord's limits are refused, as on Discord (discord_limits);
+        # `refused` keeps those requests with Discord's `errors`.
+        self.enforce_limits = True
+        self.refused: list[tuple[RecordedRequest, JSON]] = []
         # Last commands synced with PUT, keyed by guild id (None: global).
         self.synced_commands: dict[int | None, list[JSON]] = {}
 
@@ -1903,6 +1926,8 @@ class DiscordStandIn(Served):
         if response is None:
             response = self._check_auth(request, record)
         if response is None:
+            response = self._check_limits(record)
+        if response is None:
             response = await handler(request)
         record.status = response.status
         self.requests.append(record)
@@ -1920,6 +1945,22 @@ class DiscordStandIn(Served):
                 planned.remaining -= 1
                 return _error(planned.status, planned.code, planned.message)
         return None
+
+    def _check_limits(self, record: RecordedRequest) -> web.Response | None:
+        """Refuse a message past Discord's limits, as Discord does (400/50035)."""
+        if not self.enforce_limits or record.route not in _MESSAGE_ROUTES.get(record.method, ()):
+            return None
+        payload = record.json
+        if record.route == _CALLBACK_ROUTE:  # only answers that carry a message
+            is_message = isinstance(payload, Mapping) and payload.get("type") in (4, 7)
+            payload = payload.get("data") if is_message else None
+        errors = message_errors(payload)
+        if errors is None:
+            return None
+        self.refused.append((record, errors))
+        return _json_response(
+            {"message": "Invalid Form Body", "code": 50035, "errors": errors}, 400
+        )
 
     def _check_auth(self, request: web.Request, record: RecordedRequest) -> web.Response | None:
         if self.expected_token is None:

@@ -225,6 +225,16 @@ class _RateLimit(NamedTuple):
     retry_after: int
 
 
+class _Planned(NamedTuple):
+    """An answer planned for a call of a method: any call, or one with these params."""
+
+    outcome: SlackError | _RateLimit
+    matching: Mapping[str, str] | None = None
+
+    def applies_to(self, params: Mapping[str, Any]) -> bool:
+        return all(params.get(key) == value for key, value in (self.matching or {}).items())
+
+
 class ResponsePost(NamedTuple):
     """One JSON body posted to a response URL the stand-in handed out."""
 
@@ -284,7 +294,7 @@ class SlackStandIn(Served):
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._changed = asyncio.Condition()
-        self._planned: dict[str, deque[SlackError | _RateLimit]] = {}
+        self._planned: dict[str, deque[_Planned]] = {}
         self._responders: dict[str, Responder] = {}
         self._revoked_tokens: set[str] = set()
         self._dm_ids: dict[frozenset[str], str] = {}
@@ -452,15 +462,22 @@ class SlackStandIn(Served):
     # ------------------------------------------------------------------ programming
 
     def fail_next(
-        self, method: str, error: str = "channel_not_found", *, times: int = 1, **extra: Any
+        self,
+        method: str,
+        error: str = "channel_not_found",
+        *,
+        times: int = 1,
+        matching: Mapping[str, str] | None = None,
+        **extra: Any,
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` with ``ok: false``.
+        """Answer the next ``times`` calls of ``method`` with ``ok: false``; with
+        ``matching``, only calls with those params (``{"user": "U-BOB"}``).
 
         ``extra`` fields go into the body too, e.g. ``needed="chat:write"``
         for ``missing_scope``.
         """
         queue = self._planned.setdefault(method, deque())
-        queue.extend(SlackError(error, **extra) for _ in range(times))
+        queue.extend(_Planned(SlackError(error, **extra), matching) for _ in range(times))
 
     def rate_limit_next(self, method: str, retry_after: int = 1, *, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with HTTP 429.
@@ -469,7 +486,7 @@ class SlackStandIn(Served):
         ``Retry-After`` header carries ``retry_after`` seconds, as on Slack.
         """
         queue = self._planned.setdefault(method, deque())
-        queue.extend(_RateLimit(retry_after) for _ in range(times))
+        queue.extend(_Planned(_RateLimit(retry_after)) for _ in range(times))
 
     def respond_with(self, method: str, response: Mapping[str, Any] | Responder) -> None:
         """Replace the answer for ``method`` (also adds methods the stand-in lacks).
@@ -601,9 +618,11 @@ class SlackStandIn(Served):
                 message["blocks"] = body["blocks"]
 
     def _answer(self, method: str, params: dict[str, Any]) -> web.Response:
-        planned = self._planned.get(method)
-        if planned:
-            outcome = planned.popleft()
+        planned = self._planned.get(method) or deque()
+        due = next((p for p in planned if p.applies_to(params)), None)
+        if due is not None:
+            planned.remove(due)
+            outcome = due.outcome
             if isinstance(outcome, _RateLimit):
                 return web.json_response(
                     {"ok": False, "error": "ratelimited"},

@@ -3,11 +3,13 @@
 Slack refuses a message or view past these limits (`invalid_blocks`, `msg_too_long`,
 `invalid_arguments`) and the person sees nothing; the stand-in refuses the same, so a
 test catches a reply that would never arrive. Sources: api.slack.com/reference/block-kit
-(blocks, block elements, composition objects, views) and chat.postMessage.
+(blocks, block elements, composition objects, views), chat.postMessage and
+views.publish.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +31,7 @@ ACTIONS_ELEMENTS = 25
 ID_LENGTH = 255
 VIEW_TITLE = 24
 PRIVATE_METADATA = 3000
+VIEW_BYTES = 250_000  # views.publish: view_too_large past 250 kB
 
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update"})
 VIEW_METHODS = frozenset({"views.open", "views.push", "views.update", "views.publish"})
@@ -132,7 +135,11 @@ def view_problems(params: Mapping[str, Any]) -> tuple[str, list[str]] | None:
         _over(problems, f"/view/{key}/text", key, len(_text_of(view.get(key))), VIEW_TITLE)
     _over(problems, "/view/private_metadata", "private_metadata",
           len(str(view.get("private_metadata", ""))), PRIVATE_METADATA)  # fmt: skip
-    return ("invalid_arguments", problems) if problems else None
+    if problems:
+        return "invalid_arguments", problems
+    if len(json.dumps(view).encode()) > VIEW_BYTES:  # as slack_sdk sends it
+        return "view_too_large", []
+    return None
 
 
 def problems_of(method: str, params: Mapping[str, Any]) -> tuple[str, list[str]] | None:

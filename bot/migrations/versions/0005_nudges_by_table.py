@@ -18,6 +18,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from bot.reused_revisions import missing
+
 revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
@@ -25,21 +27,26 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("table_config") as batch:
-        batch.add_column(sa.Column("nudges", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
-    with op.batch_alter_table("correction") as batch:
-        batch.add_column(
-            sa.Column("fingerprint", sqlmodel.sql.sqltypes.AutoString(), nullable=True)
-        )
-        batch.create_index(
-            "ix_correction_fingerprint", ["workspace", "channel", "fingerprint"], unique=False
-        )
-    with op.batch_alter_table("problem_watch") as batch:
-        batch.add_column(
-            sa.Column("doubted", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-    # Watches still doubtful were opened so; confirmed ones can no longer be told apart.
-    op.execute("UPDATE problem_watch SET doubted = (status = 'doubtful')")
+    # Each only where it is missing: bot.reused_revisions runs this again over a
+    # database a development build stamped 0005-0007 with part of it made.
+    if missing("table_config", "nudges"):
+        with op.batch_alter_table("table_config") as batch:
+            batch.add_column(sa.Column("nudges", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
+    if missing("correction", "fingerprint"):
+        with op.batch_alter_table("correction") as batch:
+            batch.add_column(
+                sa.Column("fingerprint", sqlmodel.sql.sqltypes.AutoString(), nullable=True)
+            )
+            batch.create_index(
+                "ix_correction_fingerprint", ["workspace", "channel", "fingerprint"], unique=False
+            )
+    if missing("problem_watch", "doubted"):
+        with op.batch_alter_table("problem_watch") as batch:
+            batch.add_column(
+                sa.Column("doubted", sa.Boolean(), nullable=False, server_default=sa.false())
+            )
+        # Watches still doubtful were opened so; confirmed ones can no longer be told apart.
+        op.execute("UPDATE problem_watch SET doubted = (status = 'doubtful')")
 
 
 def downgrade() -> None:

@@ -15,6 +15,7 @@ import sqlmodel
 from alembic import op
 
 import bot.models
+from bot.reused_revisions import missing
 
 revision: str = "0006"
 down_revision: str | None = "0005"
@@ -23,6 +24,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    if not missing("removed_workspace"):  # made already (bot.reused_revisions)
+        return
     op.create_table(
         "removed_workspace",
         sa.Column("workspace", sqlmodel.sql.sqltypes.AutoString(), nullable=False),

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from bot.reused_revisions import missing
+
 revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
@@ -21,6 +23,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    if not missing("meeting", "lang"):  # made already (bot.reused_revisions)
+        return
     with op.batch_alter_table("meeting") as batch:
         batch.add_column(sa.Column("lang", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
 

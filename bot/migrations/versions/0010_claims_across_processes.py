@@ -23,6 +23,7 @@ import sqlmodel
 from alembic import op
 
 import bot.models
+from bot.reused_revisions import missing
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -40,10 +41,14 @@ def upgrade() -> None:
             "meeting.started_at AND newer.meeting_id > meeting.meeting_id)))"
         )
     )
-    with op.batch_alter_table("problem_watch") as batch:
-        batch.add_column(sa.Column("proposing_until", bot.models.UTCDateTime(), nullable=True))
-    with op.batch_alter_table("outbox") as batch:
-        batch.add_column(sa.Column("claim", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
+    # Each column only where it is missing: builds on this migration's branch made 0010
+    # without them, and bot.reused_revisions runs it again over their databases.
+    if missing("problem_watch", "proposing_until"):
+        with op.batch_alter_table("problem_watch") as batch:
+            batch.add_column(sa.Column("proposing_until", bot.models.UTCDateTime(), nullable=True))
+    if missing("outbox", "claim"):
+        with op.batch_alter_table("outbox") as batch:
+            batch.add_column(sa.Column("claim", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
 
 
 def downgrade() -> None:

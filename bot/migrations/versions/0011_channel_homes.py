@@ -20,6 +20,7 @@ import sqlmodel
 from alembic import op
 
 import bot.models
+from bot.reused_revisions import missing
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -28,6 +29,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    if not missing("channel_home"):  # made already (bot.reused_revisions)
+        return
     op.create_table(
         "channel_home",
         sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(), nullable=False),

@@ -15,6 +15,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from bot.reused_revisions import missing
+
 revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
@@ -22,6 +24,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    if not missing("review_decision", "why"):  # a build of branch fix-reports made it as 0011
+        return
     with op.batch_alter_table("review_decision") as batch:
         batch.add_column(sa.Column("why", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
 
