@@ -66,6 +66,49 @@ def problem_waiting(
         return watch is not None and watch.status in waiting
 
 
+def problem_language(database: Engine, workspace: str, channel: str, problem_id: str) -> str:
+    """The language a problem's nudge was in (its watch's), else English."""
+    with Session(database) as session:
+        watch = session.get(WatchRow, (workspace, channel, problem_id))
+        return watch.lang if watch is not None else "en"
+
+
+# Nudged (by DM or not) and still waiting: what the nudge's commands act on.
+NUDGED_WAITING = ("nudged", "snoozed")
+
+
+@dataclass(frozen=True, slots=True)
+class NudgedProblem:
+    workspace: str
+    channel: str
+    problem_id: str
+    thread_id: str | None
+    text: str
+    lang: str
+
+
+def nudged_problems(database: Engine, user: str, *, prefix: str) -> list[NudgedProblem]:
+    """The problems `user` was nudged about that still wait for a proposal, at tables
+    of workspaces starting with `prefix`, the latest nudged (or snoozed) first: a nudge
+    that came by DM names commands, and typed there they act on these."""
+    with Session(database) as session:
+        rows = session.exec(
+            select(WatchRow)
+            .where(
+                WatchRow.user == user,
+                col(WatchRow.status).in_(NUDGED_WAITING),
+                col(WatchRow.workspace).startswith(prefix, autoescape=True),
+            )
+            .order_by(col(WatchRow.closed_at).desc(), col(WatchRow.posted_at).desc())
+        ).all()
+        return [
+            NudgedProblem(
+                row.workspace, row.channel, row.problem_id, row.thread_id, row.text or "", row.lang
+            )
+            for row in rows
+        ]
+
+
 def table_language(database: Engine, workspace: str, channel: str) -> str | None:
     """The language a table chose with /table language, if it chose one."""
     with Session(database) as session:

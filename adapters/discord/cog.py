@@ -55,7 +55,7 @@ from adapters.discord.custom_ids import (
 from adapters.discord.rendering import Outgoing, Renderer, first_quote, say
 from bot.keyed_locks import KeyedLocks
 from bot.outage import NotRecorded
-from bot.views import problem_waiting
+from bot.views import problem_language, problem_waiting
 from rules.events import Event, MemberJoined, MemberLeft, RosterSynced
 from rules.grammar import CommandSpec
 from rules.i18n import supported
@@ -79,7 +79,11 @@ UNREADABLE = N_(
     "I cannot read that channel, so I did nothing there. Ask someone who manages the server "
     "to let me view it (the View Channel permission), then try again."
 )
-# Quiet replies whose "Show my choices" button is tidied away once their nudge settles.
+SNOOZED_QUIETLY = N_(
+    "While your direct messages are closed, I cannot remind you privately. The button "
+    "under my reply stays, for when you are ready."
+)
+# Quiet replies that are tidied away once their nudge settles.
 QUIET_KEPT = 1000
 
 
@@ -352,20 +356,25 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await self._tell(interaction, lang, Say.of(NOT_RECORDED))
             return
         if not waiting:
-            self._quiet.pop(_nudge_key(choice), None)
             await self._settled(interaction, lang)
+            if choice.act == "open" and interaction.message is not None:  # the quiet reply
+                self._quiet[_nudge_key(choice)] = interaction.message.channel.get_partial_message(
+                    interaction.message.id
+                )
+            await self._clear_quiet(choice)
         elif choice.act == "open":
+            question = say(N_("Your problem is still waiting for a proposal. What would you like "
+                              "to do?"), lang)  # fmt: skip
+            await interaction.response.send_message(
+                question, view=nudge_view(choice, lang), ephemeral=True
+            )
             if interaction.message is not None:
                 self._quiet[_nudge_key(choice)] = interaction.message.channel.get_partial_message(
                     interaction.message.id
                 )
                 while len(self._quiet) > QUIET_KEPT:  # the oldest lose the tidy-up, no more
                     self._quiet.popitem(last=False)
-            question = say(N_("Your problem is still waiting for a proposal. What would you like "
-                              "to do?"), lang)  # fmt: skip
-            await interaction.response.send_message(
-                question, view=nudge_view(choice, lang), ephemeral=True
-            )
+                await self._quiet_seen(interaction.message, choice)
         elif choice.act == "add":
             form_lang = await self._form_lang(interaction, choice.where)
             await interaction.response.send_modal(proposal_form(choice, form_lang))
@@ -378,6 +387,10 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await self._decide(interaction, translate.nudge_answered(origin, choice))
             if choice.act in ("has", "not"):
                 await self._clear_quiet(choice)
+            elif choice.act == "snooze" and _nudge_key(choice) in self._quiet:
+                # Chosen from a quiet reply: the author's DMs were closed, and a reminder
+                # is not posted in public.
+                await self._tell(interaction, lang, Say.of(SNOOZED_QUIETLY))
 
     async def _form_lang(
         self, interaction: discord.Interaction, where: Where | None = None, shown: str | None = None
@@ -422,12 +435,24 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await interaction.response.edit_message(view=None)
         await self._tell(interaction, lang, Say.of(SETTLED))
 
+    async def _quiet_seen(self, quiet: discord.Message, choice: NudgeChoice) -> None:
+        """The quiet reply reached its author, who opened their choices from it: it names
+        them no more, in the language it was posted in (its problem's)."""
+        language = await asyncio.to_thread(
+            problem_language, self.runtime.app.database,
+            translate.workspace_of(choice.where.guild), str(choice.where.channel),
+            str(choice.problem),
+        )  # fmt: skip
+        with contextlib.suppress(discord.HTTPException):
+            await self.delivery.quiet_reply_seen(quiet, language)
+
     async def _clear_quiet(self, choice: NudgeChoice) -> None:
-        """The quiet reply's "Show my choices" goes with the choice made."""
+        """The nudge is settled: its quiet reply goes, and with it the last public word
+        of the author's problem from the bot."""
         quiet = self._quiet.pop(_nudge_key(choice), None)
         if quiet is not None:
             with contextlib.suppress(discord.HTTPException):
-                await quiet.edit(view=None)
+                await quiet.delete()
 
     async def on_round(self, interaction: discord.Interaction, answer: RoundAnswer) -> None:
         lang = lang_of(interaction)

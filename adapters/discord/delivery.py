@@ -1,13 +1,15 @@
 """Carrying out the engine's outbound actions on Discord: the sending side.
 
 Nudges and reminders (of a concern round, of a mandate to renew) go by DM; when a
-person's DMs are closed (error 50007) a nudge becomes a quiet reply beside the problem,
-and a reminder a message in the channel that pings only those people (one for each
-hundred of them: Discord allows no more). Every other message pings nobody. Private
-replies and reports answer the interaction that asked for them, ephemerally; without
-one they go by DM (the word to a proposer whose DMs are closed, as a reminder does: one
-message that pings only them). An action that fails part-way is offered again by the
-outbox; its retry sends only what did not go out.
+person's DMs are closed (error 50007) a nudge becomes a quiet reply beside the problem
+(once: the reminder after a snooze adds nothing in public; the cog unnames the reply once
+its author opens their choices, and deletes it once the nudge is settled), and a
+reminder a message in the channel that pings only those people (one for each hundred of
+them: Discord allows no more). Every other message pings nobody. Private replies and
+reports answer the interaction that asked for them, ephemerally; without one they go by
+DM (the word to a proposer whose DMs are closed, as a reminder does: one message that
+pings only them). An action that fails part-way is offered again by the outbox; its
+retry sends only what did not go out.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from adapters.discord.rendering import (
     one_message,
     pieces,
     ping_groups,
+    say,
     with_file,
     with_pings,
 )
@@ -86,6 +89,11 @@ log = logging.getLogger(__name__)
 DMS_CLOSED = 50007  # "Cannot send messages to this user"
 NOT_A_TEXT_CHANNEL = 50008  # "Cannot send messages in a non-text channel": a forum, say
 NO_PINGS = discord.AllowedMentions.none()
+# A quiet reply once its author has seen it: it names nobody.
+QUIET_SEEN = N_(
+    "A gentle reminder about the problem above: a proposal would help. Only its author can "
+    "use this button."
+)
 REPORT_FILE = "report.md"
 
 
@@ -179,6 +187,11 @@ class Delivery:
         except discord.Forbidden as error:
             if error.code != DMS_CLOSED:
                 raise
+        if action.again:
+            # The end of a snooze: its author has seen the quiet reply and chose "later";
+            # its button stays for them, and nobody is named in public again.
+            log.info("a snoozed nudge was not delivered: the member's DMs are closed")
+            return None
         # Closed DMs: a quiet reply beside the problem; its button opens the choices.
         quiet = render(
             Say.of(
@@ -196,6 +209,13 @@ class Delivery:
             allowed_mentions=NO_PINGS,
         )
         return str(sent.id)
+
+    async def quiet_reply_seen(self, quiet: discord.Message, lang: str) -> None:
+        """Its author opened their choices from the quiet reply: it has reached them, and
+        names them no longer. It stays, with its button, for when they are ready."""
+        unnamed = say(QUIET_SEEN, lang)
+        if quiet.content != unnamed:
+            await quiet.edit(content=unnamed, allowed_mentions=NO_PINGS)
 
     async def post_proposal(self, choice: NudgeChoice, user: str, proposal: str, lang: str) -> None:
         """The author's answer to a nudge, in their name, beside their problem."""

@@ -54,7 +54,7 @@ from bot.keyed_locks import KeyedLocks
 from bot.metrics import REGISTRY
 from bot.models import now_utc
 from bot.settings import Settings
-from bot.views import agreements, member_home, problem_waiting
+from bot.views import NudgedProblem, agreements, member_home, nudged_problems, problem_waiting
 from rules.actions import Outbound
 from rules.agreements import NO_SUCH_ROLE, ROLE_OWNER
 from rules.events import AgreementSubmitted, ChannelIdChanged, Event, ProposalAdded, RosterSynced
@@ -726,6 +726,13 @@ class SlackAdapter:
             partial(problem_waiting, proposal=proposal),
             self.runtime.app.database, workspace, channel, problem_id,
         )  # fmt: skip
+
+    async def nudged_problems(self, user: str) -> list[NudgedProblem]:
+        """`user`'s nudged problems still waiting, the latest nudged first, from storage."""
+        assert self.runtime is not None
+        return await asyncio.to_thread(
+            partial(nudged_problems, prefix=self.prefix), self.runtime.app.database, user
+        )
 
     async def agreement_text(self, workspace: str, channel: str, number: int) -> str | None:
         """The text of agreement #`number` at a table (its latest version), from storage."""

@@ -43,7 +43,7 @@ from rules.actions import (
 )
 from rules.agreements import owner_param, reason_param
 from rules.i18n import gettext, render, supported
-from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Text
+from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Text, excerpt
 
 Block = dict[str, Any]
 # Slack's limits: section text, plain-text labels, titles and buttons, option texts and
@@ -484,6 +484,17 @@ def not_here(channel: str, voice: Voice) -> str:
     return voice.say(
         N_("I am not in this channel yet, so I cannot do that here. Invite me first "
            "(/invite @Groundrules), then try again.")
+    )  # fmt: skip
+
+
+def about_nudged(channel: str, problem: str, voice: Voice) -> str:
+    """Said in the bot's DM when a command typed there acts on a problem nudged about at
+    a table: which one."""
+    return voice(
+        Lines((
+            Say.of(N_("About your problem in {channel}:"), channel=channel_link(channel)),
+            Say.of(N_("> {problem}"), problem=Quote(excerpt(problem))),
+        ))
     )  # fmt: skip
 
 

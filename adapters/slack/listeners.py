@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Body = dict[str, Any]
+# The commands a nudge names: typed in the bot's DM, they act on a nudged problem.
+NUDGE_COMMANDS = frozenset({"not-a-problem", "has-proposal", "snooze", "why"})
 # Registered after the grammar's names, so it only gets what they do not match.
 _ANY_COMMAND = re.compile(r"^/.+")
 
@@ -335,6 +337,9 @@ class Listeners:
                 blocks.not_here(channel, self.adapter.voice(lang)),
             )  # fmt: skip
             return
+        if channel.startswith("D") and target is not None and target.name in NUDGE_COMMANDS:
+            invoked = await self._at_nudged_table(invoked, context, command.get("response_url"))
+            workspace = invoked.workspace
         if target is not None and target.name == "agree" and not target.args:
             lang = await self.adapter.lang_for(
                 workspace, invoked.user, target.lang, channel=invoked.channel
@@ -349,6 +354,31 @@ class Listeners:
             workspace, invoked.channel, force=target is not None and target.name == "concerns"
         )
         await self.adapter.submit(await self._in_members_language(invoked, target))
+
+    async def _at_nudged_table(
+        self, invoked: CommandInvoked, context: AsyncBoltContext, response_url: str | None
+    ) -> CommandInvoked:
+        """A nudge that came by DM names commands (/snooze, /not-a-problem …); typed in
+        the bot's DM, which is no table, they act on the problem the person was nudged
+        about, at its table (the latest nudged, if several), in its thread, and say which.
+        With none waiting, the command stays in the DM: the engine says there is none."""
+        for nudged in await self.adapter.nudged_problems(invoked.user):
+            # One this installation still reaches (a shared channel's home may have left).
+            if await self._table(context, nudged.channel, settle=False) == nudged.workspace:
+                break
+        else:
+            return invoked
+        lang = await self.adapter.lang_for(
+            nudged.workspace, invoked.user, nudged.lang, channel=nudged.channel
+        )
+        await self.adapter.respond_privately(
+            workspace_of(context), invoked.user, response_url,
+            blocks.about_nudged(nudged.channel, nudged.text, self.adapter.voice(lang)),
+        )  # fmt: skip
+        return replace(
+            invoked, workspace=nudged.workspace, channel=nudged.channel,
+            thread_id=nudged.thread_id or nudged.problem_id,
+        )  # fmt: skip
 
     # --- buttons ---------------------------------------------------------------------
 

@@ -1,0 +1,98 @@
+"""Closed DMs: the quiet reply beside a problem names its author, once. Whoever has
+answered it (corrected the bot, added a proposal, snoozed) is named in public no more,
+and a snooze adds no public message."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from bot.models import TimerRow, now_utc
+from rules.events import MessageRelabelled, NudgeSnoozed
+from tests.discord.harness import (
+    Harness,
+    RecordingRuntime,
+    World,
+    buttons,
+    dm_messages,
+    post_problem,
+)
+
+EPHEMERAL = 64
+
+
+def public(world: World) -> list[dict]:
+    """What everyone sees of the bot in #general (not answers only the clicker sees)."""
+    return [
+        m for m in world.api.messages_in(world.general) if not int(m.get("flags") or 0) & EPHEMERAL
+    ]
+
+
+async def quiet_reply_opened(world: World, runtime: RecordingRuntime):
+    """Carol's problem, nudged by a quiet reply (her DMs are closed), and her choices
+    opened from it: (the quiet reply, the ephemeral message with her choices)."""
+    await post_problem(world, runtime, world.carol, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [quiet] = public(world)
+    assert quiet["content"].startswith("carol, a gentle reminder")
+    opened = await world.api.wait_for_callback(
+        await world.api.click_button(quiet, world.carol, label="Show my choices")
+    )
+    return quiet, opened.message
+
+
+async def test_quiet_reply_names_nobody_once_its_author_said_not_a_problem(world, harness):
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    quiet, choices = await quiet_reply_opened(world, runtime)
+
+    await world.api.click_button(choices, world.carol, label="Not a problem")
+    await runtime.wait_for(MessageRelabelled)
+    await world.api.wait_for(f"DELETE /channels/{world.general.id}/messages/{quiet['id']}")
+
+    assert public(world) == []  # the reminder was wrong: nothing of it stays in public
+
+
+def snooze_ends(harness: Harness) -> None:
+    """The snooze's hour has passed (its timer is due now)."""
+    assert harness.app is not None
+    with Session(harness.app.database) as session:
+        [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "snooze")).all()
+        timer.due = now_utc() - timedelta(seconds=1)
+        session.add(timer)
+        session.commit()
+
+
+async def test_quiet_reply_a_snooze_adds_no_public_message_nor_names_its_author(world, harness):
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    quiet, choices = await quiet_reply_opened(world, runtime)
+
+    snooze = await world.api.click_button(choices, world.carol, label="Snooze 1 hour")
+    await runtime.wait_for(NudgeSnoozed)
+    note = await world.api.wait_for_followup(snooze, 2)
+    [answer, _] = world.api.followups_for(snooze)
+    assert answer["content"].startswith("Snoozed.")
+    assert note["content"].startswith("While your direct messages are closed")
+    assert int(note["flags"]) & EPHEMERAL
+    snooze_ends(harness)
+    assert await runtime.tick() == 1  # the reminder, delivered (or not) within the tick
+
+    [still] = public(world)  # the same quiet reply, and no second one
+    assert still["id"] == quiet["id"]
+    assert "carol" not in still["content"]
+    assert [label for label, _ in buttons(still)] == ["Show my choices"]  # for when she is ready
+
+
+async def test_a_dm_nudge_points_to_its_buttons_not_to_commands(world, harness):
+    """Discord's commands work only in a server's channels (guild_only), so a nudge by DM
+    must not send its reader to type one there."""
+    runtime = await harness.start()
+    await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    *words, link = dm["content"].splitlines()
+    assert link.startswith("https://discord.com/channels/")
+    assert "/" not in "\n".join(words)
+    assert "Snooze 1 hour" in [label for label, _ in buttons(dm)]

@@ -1,0 +1,74 @@
+"""A nudge that falls back to a DM names commands to type; typed in that DM, they act
+on the problem it was about, at its table, and say which."""
+
+from __future__ import annotations
+
+from rules.events import CommandInvoked, MessagePosted
+from tests.slack.conftest import SlackBot, past_ts, shown_text
+from tests.slack.test_nudge import problem, watches
+from tests.standins.slack_api import SlackCall
+from tests.standins.slack_requests import CHANNEL_ID, message_event
+
+OTHER_CHANNEL = "C-OTHER"
+
+
+async def nudged_by_dm(bot: SlackBot) -> str:
+    """The nudge that just fell due, by DM (the ephemeral refused); the DM's channel."""
+    bot.slack.fail_next("chat.postEphemeral", "user_not_in_channel")
+    await bot.tick()
+    [dm] = await bot.slack.wait_for("chat.postMessage")
+    return dm.params["channel"]
+
+
+def said_to_the_author(bot: SlackBot) -> str:
+    """What the bot told the author on its own, by ephemeral or DM, after the nudge."""
+    calls: list[SlackCall] = [*bot.calls("chat.postEphemeral"), *bot.calls("chat.postMessage")[1:]]
+    return "\n".join(shown_text(call) for call in calls)
+
+
+async def test_slack_snooze_typed_in_the_nudges_dm_snoozes_its_problem(bot: SlackBot):
+    ts = await problem(bot)
+    dm = await nudged_by_dm(bot)
+    assert "/snooze" in bot.calls("chat.postMessage")[0].params["text"]  # as the DM says
+
+    url = bot.slack.response_url()
+    bot.slack.fail_next("chat.postEphemeral", "user_not_in_channel")  # still not there
+    await bot.command("/snooze", "30m", channel_id=dm, channel_name="directmessage",
+                      response_url=url)  # fmt: skip
+    [invoked] = await bot.handled(CommandInvoked)
+
+    assert (invoked.channel, invoked.thread_id) == (CHANNEL_ID, ts)
+    assert watches(bot) == {ts: "snoozed"}
+    [about] = await bot.slack.wait_for_response(url)
+    assert f"About your problem in <#{CHANNEL_ID}>" in about["text"]
+    assert "the deploy keeps failing" in about["text"]
+    [_, answer] = await bot.slack.wait_for("chat.postMessage", 2)  # by DM again
+    assert answer.params["channel"] == dm
+    told = said_to_the_author(bot)
+    assert "remind you again in 30 minutes" in told
+    assert "no problem of yours" not in told
+
+
+async def test_slack_not_a_problem_typed_in_the_dm_acts_on_the_latest_nudged_problem(
+    bot: SlackBot,
+):
+    first = await problem(bot, "#problem the deploy keeps failing")
+    await nudged_by_dm(bot)
+    second = past_ts()
+    await bot.event(message_event("#problem the printer jams all day", channel=OTHER_CHANNEL,
+                                  ts=second))  # fmt: skip
+    await bot.handled(MessagePosted, 2)
+    bot.slack.fail_next("chat.postEphemeral", "user_not_in_channel")
+    await bot.tick()
+    [_, dm_call] = await bot.slack.wait_for("chat.postMessage", 2)
+    assert watches(bot) == {first: "nudged", second: "nudged"}
+
+    url = bot.slack.response_url()
+    await bot.command("/not-a-problem", channel_id=dm_call.params["channel"],
+                      channel_name="directmessage", response_url=url)  # fmt: skip
+    await bot.handled(CommandInvoked)
+
+    assert watches(bot) == {first: "nudged", second: "dismissed"}
+    [about] = await bot.slack.wait_for_response(url)
+    assert f"<#{OTHER_CHANNEL}>" in about["text"]  # says which table and message
+    assert "the printer jams all day" in about["text"]
