@@ -22,14 +22,14 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy import text
 
-from bot import metrics, proposing, views, workspaces
+from bot import metrics, proposing, review_messages, views, workspaces
 from bot.bootstrap import Groundrules
 from bot.health import HealthServer
 from bot.leases import Held, LeaseLost
 from bot.models import now_utc
 from bot.outage import NotRecorded, Outage
 from bot.store import Delivery, Undeliverable, ref_key
-from rules.actions import Outbound, PostConcernRound, ReadAgain
+from rules.actions import AnnounceReview, CloseReview, Outbound, PostConcernRound, ReadAgain
 from rules.events import Event
 
 log = logging.getLogger(__name__)
@@ -302,6 +302,10 @@ class Runtime:
             return
         if isinstance(action, PostConcernRound) and not action.closed:
             action = await self._as_it_stands(action)
+        if isinstance(action, CloseReview):
+            action = await self._in_worker(
+                review_messages.in_its_language, self.app.database, action
+            )
         adapter = self.adapter_for(action.workspace)
         if adapter is None:
             log.warning("no adapter for workspace %s; %s stays in the outbox",
@@ -331,7 +335,10 @@ class Runtime:
             now_utc(),
             ref_key=ref_key(action),
             ref=ref,
+            lang=action.lang,
         )
+        if isinstance(action, AnnounceReview) and ref is not None:
+            await self._close_if_decided_meanwhile(adapter, action)
 
     async def _note(self, mark: Callable[..., object], /, *args, **kwargs) -> None:
         """Store how a delivery went. While the database does not answer it is not
@@ -342,6 +349,21 @@ class Runtime:
         except Exception as error:
             if not self.outage.noticed(error):
                 raise
+
+    async def _close_if_decided_meanwhile(self, adapter: Adapter, posted: AnnounceReview) -> None:
+        """A review decided while its message was being posted (the decision's close
+        found no message to edit yet) is closed now: its buttons would only say
+        "Already decided". Asked only once the message is remembered, so that one of
+        the two closes it."""
+        try:
+            close = await self._in_worker(
+                review_messages.decided_meanwhile, self.app.database, posted
+            )
+            if close is not None:
+                await adapter.deliver(close)
+        except Exception as error:  # the review stands; a click on it is told the decision
+            if not self.outage.noticed(error):
+                log.warning("closing a review decided meanwhile failed: %s", type(error).__name__)
 
     async def _as_it_stands(self, post: PostConcernRound) -> PostConcernRound:
         """A round's post delivered only after the round closed (it waited in the outbox

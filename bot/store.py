@@ -288,25 +288,35 @@ class Store:
     # --- delivery bookkeeping, each its own short transaction ------------------
 
     def mark_delivered(
-        self, outbox_id: int, at: datetime, *, ref_key: str | None = None, ref=None
+        self,
+        outbox_id: int,
+        at: datetime,
+        *,
+        ref_key: str | None = None,
+        ref=None,
+        lang: str | None = None,
     ) -> None:
-        self.mark_delivered_many([(outbox_id, at, ref_key, ref)])
+        self.mark_delivered_many([(outbox_id, at, ref_key, ref, lang)])
 
-    def mark_delivered_many(self, items: list[tuple[int, datetime, str | None, object]]) -> None:
+    def mark_delivered_many(
+        self, items: list[tuple[int, datetime, str | None, object, str | None]]
+    ) -> None:
         """Deliveries confirmed: (outbox id, when, the key of a message to edit later,
-        the platform's id for it). A replay confirms all of an event's at once."""
+        the platform's id for it, the language it was posted in). A replay confirms all
+        of an event's at once."""
         with self.unit_of_work() as uow:
-            for outbox_id, at, key, ref in items:
+            for outbox_id, at, key, ref, lang in items:
                 row = uow.connection.execute(
                     self.sql.mark_delivered, {"outbox_id": outbox_id, "delivered": at}
                 ).first()
                 if row is not None and key and ref is not None:
+                    posted = {"ref": str(ref), "posted_at": at, "lang": lang}
                     uow.upsert(
                         PostedMessage,
                         {"workspace": row.workspace, "key": key, "channel": row.channel,
-                         "ref": str(ref), "posted_at": at},
+                         **posted},
                         ("workspace", "key"),
-                        {"ref": str(ref), "posted_at": at},
+                        posted,
                     )  # fmt: skip
 
     def mark_failed(self, outbox_id: int, at: datetime, error: str) -> None:

@@ -227,3 +227,52 @@ def test_migration_0012_keeps_decisions_made_before_it_and_goes_down_again(datab
             assert connection.execute(text("SELECT count(*) FROM review_decision")).scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_migration_0013_review_messages_posted_before_it_close_as_before_and_go_down(
+    database_url,
+):
+    """A review message remembered before 0013 has no language: its close speaks the
+    decision's, as before. One remembered since speaks the one it was posted in."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from bot.database import make_engine
+    from bot.migrate import alembic_config, upgrade
+    from bot.review_messages import in_its_language
+    from rules.actions import AgreementView, CloseReview
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0012")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO posted_message (workspace, key, channel, ref, posted_at) "
+                "VALUES ('W1', 'review:1:1', 'C1', '171.1', :at)"
+            ),
+            {"at": at("09:00")},
+        )
+    upgrade(engine)
+    shown = AgreementView(
+        number=1, text="Tea on Fridays", why="morale", owner="ben", recorded_by="ben",
+        consenters=("ben",), concerns=(), review_on=at("09:00").date(), version=1,
+        replaces=None, status="current",
+    )  # fmt: skip
+    close = CloseReview(workspace="W1", channel="C1", lang="nl", agreement=shown,
+                        decision="keep", by="ben")  # fmt: skip
+    try:
+        assert in_its_language(engine, close) == close
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE posted_message SET lang = 'en'"))
+        assert in_its_language(engine, close).lang == "en"
+    finally:
+        engine.dispose()
+    command.downgrade(alembic_config(database_url), "0012")
+    engine = make_engine(database_url)
+    try:
+        columns = {c["name"] for c in inspect(engine).get_columns("posted_message")}
+        assert "lang" not in columns
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT ref FROM posted_message")).scalar() == "171.1"
+    finally:
+        engine.dispose()
