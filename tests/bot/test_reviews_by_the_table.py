@@ -276,3 +276,31 @@ def test_migration_0013_review_messages_posted_before_it_close_as_before_and_go_
             assert connection.execute(text("SELECT ref FROM posted_message")).scalar() == "171.1"
     finally:
         engine.dispose()
+
+
+def test_a_review_message_posted_after_its_decision_is_closed_with_that_decision(app):
+    """What the runtime asks once a review message is posted: still open, or decided
+    meanwhile (its own close then found no message to edit), and how."""
+    from bot.review_messages import decided_meanwhile
+    from rules.actions import AnnounceReview
+    from rules.events import CommandInvoked
+
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.command("anna", "/agree Tea on Fridays because morale", "08:30")
+    chat.command("anna", "/agree Minutes within two days because not everyone is there", "08:31")
+    asked = [a for a in chat.tick(at("09:00") + timedelta(weeks=10))
+             if isinstance(a, AnnounceReview)]  # fmt: skip
+    assert [a.agreement.number for a in asked] == [1, 2]
+    assert [decided_meanwhile(app.database, a) for a in asked] == [None, None]
+
+    later = at("10:00") + timedelta(weeks=10)
+    for user, args in (("ben", "keep 1"), ("anna", "retire 2 because nobody reads them")):
+        app.service.handle(
+            CommandInvoked(workspace="W1", channel="C1", at=later, event_id=f"review-{user}",
+                           user=user, name="review", args=args)
+        )  # fmt: skip
+    closes = [decided_meanwhile(app.database, a) for a in asked]
+    assert [(c.decision, c.by, c.lang) for c in closes] == [("keep", "ben", "en"),
+                                                            ("retire", "anna", "en")]  # fmt: skip
+    assert [c.agreement for c in closes] == [a.agreement for a in asked]
