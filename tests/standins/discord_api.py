@@ -2056,6 +2056,12 @@ class DiscordStandIn(Served):
             return _error(404, 10003, "Unknown Channel")
         payload = request[_PAYLOAD] or {}
         message_id = request.match_info.get("message_id")
+        # A forum post starts with its first message, whose id is the post's.
+        starter = payload.get("message") or {}
+        if parent.type == GUILD_FORUM and not any(
+            starter.get(k) for k in ("content", "embeds", "components", "attachments")
+        ):
+            return _error(400, 50006, "Cannot send an empty message")
         guild = self.guilds[parent.guild_id]
         thread = guild.add_thread(
             parent,
@@ -2066,7 +2072,11 @@ class DiscordStandIn(Served):
         )
         data = {**thread.payload(), "newly_created": True}
         await self._broadcast("THREAD_CREATE", data)
-        return _json_response(thread.payload(), 201)
+        if parent.type != GUILD_FORUM:
+            return _json_response(thread.payload(), 201)
+        msg = self._build_message(thread, self.bot_user, starter, message_id=thread.id)
+        await self._store_bot_message(msg)
+        return _json_response({**thread.payload(), "message": msg}, 201)
 
     async def _get_guild(self, request: web.Request) -> web.Response:
         guild = self.guilds.get(int(request.match_info["guild_id"]))
