@@ -43,14 +43,11 @@ def decided_meanwhile(database: Engine, announced: AnnounceReview) -> CloseRevie
         ).first()
         key = review_key(shown.number, shown.version)
         timer = session.get(TimerRow, (announced.workspace, key))
-        # Kept: its timer waits for the next review. Revised or retired: no longer current.
-        still_asked = (
-            version == "current"
-            and timer is not None
-            and timer.fired_at is not None
-            and timer.due <= announced.asked_at
-        )
-        if still_asked:
+        # Revised or retired: no longer current (it was, when the review was asked). Kept:
+        # its timer waits for the next review. Anything else (a table forgotten) is not
+        # known to be decided.
+        kept = timer is not None and (timer.fired_at is None or timer.due > announced.asked_at)
+        if version not in ("revised", "retired") and not (version == "current" and kept):
             return None
         decided = session.exec(
             select(DecisionRow)
