@@ -82,6 +82,7 @@ log = logging.getLogger(__name__)
 
 DMS_CLOSED = 50007  # "Cannot send messages to this user"
 NOT_A_TEXT_CHANNEL = 50008  # "Cannot send messages in a non-text channel": a forum, say
+TAG_REQUIRED = 40067  # "A tag is required to create a forum post in this channel"
 NO_PINGS = discord.AllowedMentions.none()
 REPORT_FILE = "report.md"
 
@@ -132,6 +133,8 @@ class Delivery:
         except discord.HTTPException as error:
             if error.code == NOT_A_TEXT_CHANNEL:
                 raise Undeliverable(_no_text_channel(action)) from error
+            if error.code == TAG_REQUIRED:
+                raise Undeliverable(_tag_required(action)) from error
             raise
         self.progress.done(action)
         return sent
@@ -514,6 +517,17 @@ def _no_text_channel(action: Outbound) -> str:
         "forum post was a table of its own, has no post for what names no thread (a "
         "meeting's questions, say); its agreements stay on record: groundrules "
         f"export --table {action.channel}"
+    )
+
+
+def _tag_required(action: Outbound) -> str:
+    """Why a whole forum's review is set aside when the forum wants a tag on every post:
+    which of its tags fits is the forum's people's to say, not the bot's to guess."""
+    return (
+        f"Discord opens no post in forum {action.channel} without one of its tags, and the "
+        "bot does not pick one: the review of an agreement kept for the whole forum (from "
+        "before each forum post was a table of its own) is set aside; its agreements stay "
+        f"on record: groundrules export --table {action.channel}"
     )
 
 

@@ -15,8 +15,9 @@ from tests.helpers import eventually
 from tests.standins.discord_api import GUILD_FORUM, FakeChannel
 
 
-def forum_post(world, name="Move standup?"):
-    forum = FakeChannel(world.guild.new_id(), "ideas", GUILD_FORUM, world.guild.id, position=5)
+def forum_post(world, name="Move standup?", *, requires_tag=False):
+    forum = FakeChannel(world.guild.new_id(), "ideas", GUILD_FORUM, world.guild.id, position=5,
+                        requires_tag=requires_tag)  # fmt: skip
     world.guild.channels[forum.id] = forum
     return forum, world.guild.add_thread(forum, name, owner=world.alice)
 
@@ -197,3 +198,39 @@ async def test_what_a_whole_forums_table_is_told_outside_any_post_is_set_aside_w
     assert f"AskEvaluation not delivered: Discord takes no messages in channel {forum.id}" in (
         caplog.text
     )
+
+
+async def test_a_whole_forums_review_is_set_aside_with_why_where_posts_need_a_tag(
+    world, harness, caplog
+):
+    """A forum that wants one of its tags on every post opens none for the bot, which
+    does not guess a tag: the review is set aside at once, saying why, not refused by
+    Discord eight times over two hours."""
+    forum, post = forum_post(world, requires_tag=True)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced, lambda e: e.channel == str(post.id))
+    stored_before = CommandInvoked(
+        workspace=workspace(world.guild), channel=str(forum.id), thread_id=str(post.id),
+        at=datetime.now(UTC), event_id="before-posts-were-tables", user=str(world.alice.id),
+        name="agree", args="We try it for a week because why not",
+    )  # fmt: skip
+    await runtime.submit(stored_before, platform="discord")
+    with Session(harness.app.database) as session:
+        [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "review")).all()
+        timer.due = datetime(2000, 1, 1, tzinfo=UTC)
+        session.add(timer)
+        session.commit()
+    await runtime.tick_until_sent()
+
+    def set_aside() -> list[OutboxRow]:
+        with Session(harness.app.database) as session:
+            return [row for row in session.exec(select(OutboxRow)).all()
+                    if "AnnounceReview" in row.payload and row.delivered_at]  # fmt: skip
+
+    await eventually(set_aside)
+    [review] = set_aside()
+    assert review.attempts == 0
+    assert review.last_error.startswith(f"Discord opens no post in forum {forum.id} without")
+    assert review.last_error.endswith(f"groundrules export --table {forum.id}")
+    assert "AnnounceReview not delivered: Discord opens no post in forum" in caplog.text
+    assert len(world.api.requests_to(f"POST /channels/{forum.id}/threads")) == 1

@@ -110,6 +110,7 @@ DM = 1
 PUBLIC_THREAD = 11
 PRIVATE_THREAD = 12
 GUILD_FORUM = 15
+FORUM_REQUIRES_TAG = 1 << 4
 
 # Message flags.
 EPHEMERAL = 1 << 6
@@ -297,6 +298,8 @@ class FakeChannel:
     member_ids: list[int] = field(default_factory=list)
     # Sent to the client as they are; the stand-in itself does not enforce them.
     permission_overwrites: list[JSON] = field(default_factory=list)
+    # A forum whose every post must carry one of its tags (Discord's REQUIRE_TAG flag).
+    requires_tag: bool = False
 
     @property
     def is_thread(self) -> bool:
@@ -325,7 +328,7 @@ class FakeChannel:
             "parent_id": str(self.parent_id) if self.parent_id else None,
             "last_message_id": last,
             "rate_limit_per_user": 0,
-            "flags": 0,
+            "flags": FORUM_REQUIRES_TAG if self.requires_tag else 0,
         }
         if self.is_thread:
             data.update(
@@ -2062,6 +2065,8 @@ class DiscordStandIn(Served):
             starter.get(k) for k in ("content", "embeds", "components", "attachments")
         ):
             return _error(400, 50006, "Cannot send an empty message")
+        if parent.requires_tag and not payload.get("applied_tags"):
+            return _error(400, 40067, "A tag is required to create a forum post in this channel")
         guild = self.guilds[parent.guild_id]
         thread = guild.add_thread(
             parent,
