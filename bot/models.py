@@ -230,7 +230,7 @@ class PostedMessage(SQLModel, table=True):
     channel: str
     ref: str
     posted_at: datetime = Field(sa_column=utc_column())
-    lang: str | None = None  # None: posted before 0013
+    lang: str | None = None  # None: posted before 0014
 
 
 class MandateRow(SQLModel, table=True):

@@ -229,10 +229,10 @@ def test_migration_0012_keeps_decisions_made_before_it_and_goes_down_again(datab
         engine.dispose()
 
 
-def test_migration_0013_review_messages_posted_before_it_close_as_before_and_go_down(
+def test_migration_0014_review_messages_posted_before_it_close_as_before_and_go_down(
     database_url,
 ):
-    """A review message remembered before 0013 has no language: its close speaks the
+    """A review message remembered before 0014 has no language: its close speaks the
     decision's, as before. One remembered since speaks the one it was posted in."""
     from alembic import command
     from sqlalchemy import inspect, text
@@ -243,7 +243,7 @@ def test_migration_0013_review_messages_posted_before_it_close_as_before_and_go_
     from rules.actions import AgreementView, CloseReview
 
     engine = make_engine(database_url)
-    upgrade(engine, "0012")
+    upgrade(engine, "0013")
     with engine.begin() as connection:
         connection.execute(
             text(
@@ -267,7 +267,7 @@ def test_migration_0013_review_messages_posted_before_it_close_as_before_and_go_
         assert in_its_language(engine, close).lang == "en"
     finally:
         engine.dispose()
-    command.downgrade(alembic_config(database_url), "0012")
+    command.downgrade(alembic_config(database_url), "0013")
     engine = make_engine(database_url)
     try:
         columns = {c["name"] for c in inspect(engine).get_columns("posted_message")}
