@@ -224,7 +224,8 @@ class OutboxRow(SQLModel, table=True):
 
 
 class PostedMessage(SQLModel, table=True):
-    """Where the bot posted something it will edit later (a round's progress line)."""
+    """Where the bot posted something it will edit later (a round's progress line), and
+    in which language, for the edit to speak it too."""
 
     __tablename__ = "posted_message"
     workspace: str = Field(primary_key=True)
@@ -232,6 +233,7 @@ class PostedMessage(SQLModel, table=True):
     channel: str
     ref: str
     posted_at: datetime = Field(sa_column=utc_column())
+    lang: str | None = None  # None: posted before 0014
 
 
 class MandateRow(SQLModel, table=True):

@@ -23,7 +23,7 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy import text
 
-from bot import metrics, proposing, views, workspaces
+from bot import metrics, proposing, review_messages, views, workspaces
 from bot.bootstrap import Groundrules
 from bot.health import HealthServer
 from bot.leases import Held, LeaseLost
@@ -31,7 +31,15 @@ from bot.models import now_utc
 from bot.outage import NotRecorded, Outage
 from bot.round_messages import RoundMessages, progress_of
 from bot.store import Delivery, Undeliverable, ref_key
-from rules.actions import Outbound, PostConcernRound, ReadAgain, RoundView, UpdateRoundProgress
+from rules.actions import (
+    AnnounceReview,
+    CloseReview,
+    Outbound,
+    PostConcernRound,
+    ReadAgain,
+    RoundView,
+    UpdateRoundProgress,
+)
 from rules.events import Event
 
 log = logging.getLogger(__name__)
@@ -390,6 +398,10 @@ class Runtime:
                 "the workspace removed the bot",
             )  # fmt: skip
             return
+        if isinstance(action, CloseReview):
+            action = await self._in_worker(
+                review_messages.in_its_language, self.app.database, action
+            )
         if isinstance(action, PostConcernRound | UpdateRoundProgress):
             # One at a time per round, each as the round stands (bot.round_messages).
             async with self.round_messages.turn(action) as current:
@@ -429,9 +441,12 @@ class Runtime:
             now_utc(),
             ref_key=ref_key(action),
             ref=ref,
+            lang=action.lang,
         )
         if isinstance(action, PostConcernRound):
             await self._settle_post(adapter, action)
+        if isinstance(action, AnnounceReview) and ref is not None:
+            await self._close_if_decided_meanwhile(adapter, action)
 
     async def _note(self, mark: Callable[..., object], /, *args, **kwargs) -> None:
         """Store how a delivery went. While the database does not answer it is not
@@ -459,6 +474,21 @@ class Runtime:
         self, workspace: str, round_id: str
     ) -> tuple[RoundView, str] | None:
         return await self._in_worker(self.app.store.round_as_it_stands, workspace, round_id)
+
+    async def _close_if_decided_meanwhile(self, adapter: Adapter, posted: AnnounceReview) -> None:
+        """A review decided while its message was being posted (the decision's close
+        found no message to edit yet) is closed now: its buttons would only say
+        "Already decided". Asked only once the message is remembered, so that one of
+        the two closes it."""
+        try:
+            close = await self._in_worker(
+                review_messages.decided_meanwhile, self.app.database, posted
+            )
+            if close is not None:
+                await adapter.deliver(close)
+        except Exception as error:  # the review stands; a click on it is told the decision
+            if not self.outage.noticed(error):
+                log.warning("closing a review decided meanwhile failed: %s", type(error).__name__)
 
     # --- second readings -----------------------------------------------------------
 

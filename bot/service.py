@@ -18,7 +18,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_rand
 
 from bot import report
 from bot.recent import RecentMessages
-from bot.store import Delivery, Store, UnitOfWork
+from bot.store import Delivery, DueTimer, Store, UnitOfWork
 from rules.actions import (
     Action,
     Change,
@@ -32,7 +32,7 @@ from rules.actions import (
 from rules.classifier import LABELS
 from rules.engine import Engine
 from rules.events import Event, MessageReread, TimerFired
-from rules.state import TableState
+from rules.state import Reads, TableState
 from rules.understanding import Command, Message, SecondReading, Understood
 
 log = logging.getLogger(__name__)
@@ -214,7 +214,8 @@ class Service:
         simulated: bool = False,
         prefixes: Sequence[str] | None = None,
     ) -> list[Delivery] | None:
-        """Fire the earliest due timer, if any; None when nothing is due.
+        """Fire the earliest due timer, if any; None when nothing is due ([] when the one
+        it took was rescheduled or fired elsewhere while it waited for its locks).
 
         Live, the timer fires at `now` (late if the bot was down), in a transaction of
         its own, so that one failing timer holds up no other. A replay passes
@@ -225,7 +226,27 @@ class Service:
         for attempt in _race_retries():
             with attempt, self.store.unit_of_work() as uow:
                 timer = uow.claim_due_timer(now, worker=self.worker, prefixes=prefixes)
-                return None if timer is None else self._fire(uow, timer, now, simulated)
+                if timer is None:
+                    return None
+                fired = _fired(timer, now, simulated)
+                reads = self.engine.reads(fired)
+                if uow.take_locks(timer.workspace, timer.channel, reads, wait=False):
+                    return self._fire(uow, timer, fired, reads)
+            # Another decision holds what this timer's takes (a Keep of its agreement,
+            # say, about to reschedule this very timer). Waiting for it while holding the
+            # timer would deadlock: the timer is let go, and claimed again after.
+            return self._fire_after(timer, fired, reads)
+        raise AssertionError("unreachable")
+
+    def _fire_after(self, timer: DueTimer, fired: TimerFired, reads: Reads) -> list[Delivery]:
+        """Fire `timer` once the decisions holding its locks are done, in the order they
+        take them (locks, then the timer), if it is still due then: [] if not."""
+        for attempt in _race_retries():
+            with attempt, self.store.unit_of_work() as uow:
+                uow.take_locks(timer.workspace, timer.channel, reads)
+                if uow.claim_timer_again(timer) is None:
+                    return []
+                return self._fire(uow, timer, fired, reads)
         raise AssertionError("unreachable")
 
     def fire_simulated_until(
@@ -241,23 +262,16 @@ class Service:
             while (timer := uow.claim_due_timer(None, worker=self.worker)) is not None:
                 if limit is not None and timer.due > limit:
                     return deliveries, timer.due
-                deliveries += self._fire(uow, timer, limit, simulated=True)
+                fired = _fired(timer, limit, simulated=True)
+                deliveries += self._fire(uow, timer, fired, self.engine.reads(fired))
             return deliveries, None
 
-    def _fire(self, uow: UnitOfWork, timer, now: datetime | None, simulated: bool):
-        at = timer.due if simulated or now is None else now
-        fired = TimerFired(
-            workspace=timer.workspace,
-            channel=timer.channel,
-            at=at,
-            event_id=f"{timer.key}@{timer.due.isoformat()}",
-            kind=timer.kind,
-            subject=timer.subject,
-            due=timer.due,
-        )
-        state = uow.load(timer.workspace, timer.channel, self.engine.reads(fired))
-        deliveries = self._carry_out(uow, self.engine.decide(fired, state), at)
-        uow.mark_fired(timer, at, worker=self.worker)
+    def _fire(
+        self, uow: UnitOfWork, timer: DueTimer, fired: TimerFired, reads: Reads
+    ) -> list[Delivery]:
+        state = uow.load(timer.workspace, timer.channel, reads)
+        deliveries = self._carry_out(uow, self.engine.decide(fired, state), fired.at)
+        uow.mark_fired(timer, fired.at, worker=self.worker)
         return deliveries
 
     def fire_due_timers(
@@ -284,6 +298,19 @@ class Service:
             elif isinstance(action, Outbound):
                 deliveries.append(uow.enqueue(action, at, leased_from=leased))
         return deliveries
+
+
+def _fired(timer: DueTimer, now: datetime | None, simulated: bool) -> TimerFired:
+    """Live, a timer fires at `now` (late if the bot was down); simulated, at its due time."""
+    return TimerFired(
+        workspace=timer.workspace,
+        channel=timer.channel,
+        at=timer.due if simulated or now is None else now,
+        event_id=f"{timer.key}@{timer.due.isoformat()}",
+        kind=timer.kind,
+        subject=timer.subject,
+        due=timer.due,
+    )
 
 
 def _is_reading(delivery: Delivery) -> bool:

@@ -147,6 +147,11 @@ class Statements:
             .limit(1)
             .with_for_update(skip_locked=True)
         )
+        self.pending_timer = pending.where(
+            _timers.c.workspace == bindparam("w"),
+            _timers.c.key == bindparam("k"),
+            _timers.c.due == bindparam("d"),
+        ).with_for_update(skip_locked=True)
         self.earliest_pending_due = select(func.min(_timers.c.due)).where(
             _timers.c.fired_at.is_(None)
         )

@@ -288,25 +288,35 @@ class Store:
     # --- delivery bookkeeping, each its own short transaction ------------------
 
     def mark_delivered(
-        self, outbox_id: int, at: datetime, *, ref_key: str | None = None, ref=None
+        self,
+        outbox_id: int,
+        at: datetime,
+        *,
+        ref_key: str | None = None,
+        ref=None,
+        lang: str | None = None,
     ) -> None:
-        self.mark_delivered_many([(outbox_id, at, ref_key, ref)])
+        self.mark_delivered_many([(outbox_id, at, ref_key, ref, lang)])
 
-    def mark_delivered_many(self, items: list[tuple[int, datetime, str | None, object]]) -> None:
+    def mark_delivered_many(
+        self, items: list[tuple[int, datetime, str | None, object, str | None]]
+    ) -> None:
         """Deliveries confirmed: (outbox id, when, the key of a message to edit later,
-        the platform's id for it). A replay confirms all of an event's at once."""
+        the platform's id for it, the language it was posted in). A replay confirms all
+        of an event's at once."""
         with self.unit_of_work() as uow:
-            for outbox_id, at, key, ref in items:
+            for outbox_id, at, key, ref, lang in items:
                 row = uow.connection.execute(
                     self.sql.mark_delivered, {"outbox_id": outbox_id, "delivered": at}
                 ).first()
                 if row is not None and key and ref is not None:
+                    posted = {"ref": str(ref), "posted_at": at, "lang": lang}
                     uow.upsert(
                         PostedMessage,
                         {"workspace": row.workspace, "key": key, "channel": row.channel,
-                         "ref": str(ref), "posted_at": at},
+                         **posted},
                         ("workspace", "key"),
-                        {"ref": str(ref), "posted_at": at},
+                        posted,
                     )  # fmt: skip
 
     def enqueue(self, action: act.Outbound, at: datetime) -> None:
@@ -567,10 +577,7 @@ class UnitOfWork:
 
     def load(self, workspace: str, channel: str, reads: Reads) -> TableState:
         parts: dict[str, object] = {}
-        if reads.numbering or reads.agreement_numbers:
-            self._one_recorder_at_a_time(workspace)
-        if reads.opening:
-            self._one_opener_at_a_time(workspace, channel)
+        self.take_locks(workspace, channel, reads)
         if reads.settings:
             parts["settings"], parts["charter"] = self._settings(workspace, channel)
         if reads.roster or reads.members:
@@ -796,28 +803,33 @@ class UnitOfWork:
             started_by=row.started_by,
         )
 
-    def _one_recorder_at_a_time(self, workspace: str) -> None:
-        """A decision that records, reviews or revises agreements waits for any other in
-        the same workspace to commit, and then reads what it wrote: two identical /agree
-        in two processes would otherwise both pass the same-words check, with numbers one
-        apart, and two crossing Keep clicks would both keep. (SQLite has one writer at a
-        time already.)"""
-        if self.connection.dialect.name == "postgresql":
-            self.connection.execute(
-                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                {"key": f"groundrules:agreements:{workspace}"},
-            )
+    def take_locks(self, workspace: str, channel: str, reads: Reads, *, wait: bool = True) -> bool:
+        """The locks a decision reading `reads` holds until it commits (`load` takes them
+        first of all). Not to `wait`: False at once when another transaction holds one,
+        and the caller ends this transaction (which lets go of what it took).
 
-    def _one_opener_at_a_time(self, workspace: str, channel: str) -> None:
-        """A decision that may open a round or a meeting waits for any other at the same
-        table to commit, and then reads what it opened: two /meeting start at once in two
-        processes would otherwise both find none open and open two, one of which would
-        stay open for good. (SQLite has one writer at a time already.)"""
-        if self.connection.dialect.name == "postgresql":
-            self.connection.execute(
-                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                {"key": f"groundrules:opening:{workspace}:{channel}"},
-            )
+        A decision that records, reviews or revises agreements waits for any other in
+        the same workspace, and then reads what it wrote: two identical /agree in two
+        processes would otherwise both pass the same-words check, with numbers one
+        apart, and two crossing Keep clicks would both keep. A decision that may open a
+        round or a meeting waits for any other at the same table: two /meeting start at
+        once would otherwise both find none open and open two, one of which would stay
+        open for good. (SQLite has one writer at a time already.)"""
+        if self.connection.dialect.name != "postgresql":
+            return True
+        keys = []
+        if reads.numbering or reads.agreement_numbers:
+            keys.append(f"groundrules:agreements:{workspace}")
+        if reads.opening:
+            keys.append(f"groundrules:opening:{workspace}:{channel}")
+        lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+        for key in keys:
+            taken = self.connection.execute(
+                text(f"SELECT {lock}(hashtextextended(:key, 0))"), {"key": key}
+            ).scalar()
+            if not wait and not taken:
+                return False
+        return True
 
     def _agreements(self, workspace: str, channel: str, reads: Reads) -> dict[str, object]:
         # Numbers are counted per workspace, but an agreement belongs to its table: one
@@ -1306,6 +1318,14 @@ class UnitOfWork:
         if row is None:
             return None
         return DueTimer(row.workspace, row.channel, row.key, row.kind, row.subject, row.due)
+
+    def claim_timer_again(self, timer: DueTimer) -> DueTimer | None:
+        """`timer`, locked, if it is still pending as it was when first claimed: not
+        fired by another ticker meanwhile, nor rescheduled (a Keep) or cancelled."""
+        row = self.connection.execute(
+            self.store.sql.pending_timer, {"w": timer.workspace, "k": timer.key, "d": timer.due}
+        ).first()
+        return None if row is None else timer
 
     def next_timer_due(self) -> datetime | None:
         """The earliest pending timer's due time (UTC), if any."""

@@ -483,9 +483,10 @@ def _form(
     spec = find_command(name)[0]
     if isinstance(parsed, Evaluate) and comment:
         parsed = replace(parsed, comment=" ".join(comment.split())[:1000])
+    thread_id = event.thread_id if isinstance(event, ReviewDecided) else None
     as_typed = CommandInvoked(
         workspace=event.workspace, channel=event.channel, at=event.at, event_id=event.event_id,
-        user=event.user, name=name,
+        user=event.user, name=name, thread_id=thread_id,
     )  # fmt: skip
     return Command(as_typed, spec, parsed, event.lang)
 

@@ -208,6 +208,9 @@ class ReviewDecided(Event):
     version: int | None = None
     # When the review message was asked: a click that crossed a decision is refused.
     asked_at: datetime | None = None
+    # The thread the decision was taken in, where the table hears it: the forum post a
+    # whole forum's review opened (the forum itself takes no messages).
+    thread_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

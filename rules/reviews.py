@@ -103,7 +103,7 @@ def review(command: Command, state: TableState) -> list[Action]:
             ),
             _schedule(event, agreement.number, agreement.version, next_review),
             closed,
-            public(event, _kept(parsed, event.user, next_review), lang),
+            public(event, _kept(parsed, event.user, next_review), lang, event.thread_id),
             *_tell_the_owner(command, state, agreement, lang),
         ]
     if parsed.decision == "retire":
@@ -118,7 +118,7 @@ def review(command: Command, state: TableState) -> list[Action]:
                 status="retired",
             ),
             closed,
-            public(event, _retired(parsed, event.user, agreement), lang),
+            public(event, _retired(parsed, event.user, agreement), lang, event.thread_id),
             *_tell_the_owner(command, state, agreement, lang),
         ]
     return _revise(command, state, agreement, [decision, old_timer], closed, lang)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
@@ -73,7 +73,8 @@ class ConsoleChat:
         self._numbers = count(1)
         self._events = count(1)
         self._seated: set[tuple[str, str]] = set()  # (channel, person) known to the bot
-        self._review_messages: set[str] = set()  # review messages shown and still open
+        # Review messages shown and still open, and the language each was shown in.
+        self._review_messages: dict[str, str] = {}
 
     # --- the loop --------------------------------------------------------------------
 
@@ -273,22 +274,21 @@ class ConsoleChat:
 
     def _show(self, deliveries) -> None:
         for delivery in deliveries:
-            if self._shows(delivery.action):
-                self.write(render_for_console(delivery.action))
+            if (shown := self._as_shown(delivery.action)) is not None:
+                self.write(render_for_console(shown))
             self.app.store.mark_delivered(delivery.outbox_id, self.now)
 
-    def _shows(self, action: Outbound) -> bool:
-        """False for an edit of a review message never shown (a review decided by a typed
-        /review before it was due): Slack and Discord have nothing to edit then either."""
+    def _as_shown(self, action: Outbound) -> Outbound | None:
+        """None for an edit of a review message never shown (a review decided by a typed
+        /review before it was due): Slack and Discord have nothing to edit then either.
+        The edit speaks the language its message was shown in, as theirs do."""
         match action:
             case AnnounceReview():
-                self._review_messages.add(review_message_key(action.agreement))
+                self._review_messages[review_message_key(action.agreement)] = action.lang
             case CloseReview():
-                key = review_message_key(action.agreement)
-                if key not in self._review_messages:
-                    return False
-                self._review_messages.discard(key)
-        return True
+                lang = self._review_messages.pop(review_message_key(action.agreement), None)
+                return None if lang is None else replace(action, lang=lang)
+        return action
 
 
 def render_for_console(action: Outbound) -> str:

@@ -120,7 +120,10 @@ class Replay:
             # A replay posts nowhere: a message's key stands in for its platform id.
             keys = [ref_key(d.action) for d in deliveries]
             self.app.store.mark_delivered_many(
-                [(d.outbox_id, d.at, key, key) for d, key in zip(deliveries, keys, strict=True)]
+                [
+                    (d.outbox_id, d.at, key, key, d.action.lang)
+                    for d, key in zip(deliveries, keys, strict=True)
+                ]
             )
             self.delivered += len(deliveries)
             self.nudges += sum(isinstance(d.action, SendNudge) for d in deliveries)

@@ -469,12 +469,13 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
 
     async def on_review(self, interaction: discord.Interaction, choice: ReviewChoice) -> None:
         lang = lang_of(interaction)
+        where = _forums_table(interaction, choice.table)
         if choice.decision == "revise":
-            form_lang = await self._form_lang(interaction, shown=choice.lang)
-            form = RevisionForm(choice.number, choice.version, choice.lang)
+            form_lang = await self._form_lang(interaction, where, shown=choice.lang)
+            form = RevisionForm(choice.number, choice.version, choice.lang, choice.table)
             await interaction.response.send_modal(revision_form(form, form_lang))
             return
-        origin = translate.origin_of(interaction, shown=choice.lang)
+        origin = translate.origin_of(interaction, where, shown=choice.lang)
         if origin is None:
             await self._tell(interaction, lang, Say.of(NOT_HERE))
             return
@@ -573,8 +574,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                     await self._tell(interaction, lang, submitted)
                 else:
                     await self._decide(interaction, submitted)
-            case RevisionForm(number=number, version=version, lang=shown):
-                origin = translate.origin_of(interaction, shown=shown)
+            case RevisionForm(number=number, version=version, lang=shown, table=table):
+                where = _forums_table(interaction, table)
+                origin = translate.origin_of(interaction, where, shown=shown)
                 if origin is not None:
                     event = translate.review_decided(
                         origin, number, "revise", values, version=version
@@ -691,6 +693,14 @@ def _quoted(message: discord.Message | None) -> str | None:
 
 def _nudge_key(choice: NudgeChoice) -> tuple[str, int]:
     return (translate.workspace_of(choice.where.guild), choice.problem)
+
+
+def _forums_table(interaction: discord.Interaction, table: int | None) -> Where | None:
+    """A click in a forum post the bot opened for a whole forum's review is the forum's
+    table's, said in the post (where its answers go); None: the post's own."""
+    if table is None or interaction.guild_id is None or interaction.channel_id is None:
+        return None
+    return Where(interaction.guild_id, table, interaction.channel_id)
 
 
 def _posts(forums: list[discord.ForumChannel]) -> list[discord.Thread]:

@@ -246,18 +246,19 @@ def summary_view(round_id: str, lang: str) -> discord.ui.View:
     )
 
 
-def review_view(number: int, version: int, asked_at: datetime | None, lang: str) -> discord.ui.View:
-    """The buttons of a review message, about the version it shows and the review asked."""
+def review_view(
+    number: int, version: int, asked_at: datetime | None, lang: str, table: int | None = None
+) -> discord.ui.View:
+    """The buttons of a review message, about the version it shows and the review asked;
+    `table`: the forum whose table it is, in a post opened for the review."""
+
+    def choice(decision: str) -> ReviewChoice:
+        return ReviewChoice(number, decision, version, asked_at, lang, table)
+
     return _view(
-        ReviewButton(
-            ReviewChoice(number, "keep", version, asked_at, lang), say(N_("Keep"), lang), _GREEN
-        ),
-        ReviewButton(
-            ReviewChoice(number, "revise", version, asked_at, lang), say(N_("Revise"), lang), _BLUE
-        ),
-        ReviewButton(
-            ReviewChoice(number, "retire", version, asked_at, lang), say(N_("Retire"), lang), _RED
-        ),
+        ReviewButton(choice("keep"), say(N_("Keep"), lang), _GREEN),
+        ReviewButton(choice("revise"), say(N_("Revise"), lang), _BLUE),
+        ReviewButton(choice("retire"), say(N_("Retire"), lang), _RED),
     )
 
 

@@ -42,6 +42,10 @@ def _shown(lang: str | None) -> str:
     return f"~{lang}" if lang else ""
 
 
+def _table(table: int | None) -> str:
+    return f"@{b36(table)}" if table is not None else ""
+
+
 def _checked(custom_id: str) -> str:
     if len(custom_id) > MAX_LENGTH:
         raise ValueError(f"custom_id longer than {MAX_LENGTH}: {custom_id!r}")
@@ -133,17 +137,20 @@ class ReviewChoice:
     """Keep, revise or retire under a review message, about the version it shows (None
     on messages posted before buttons named it: the current version) and when the review
     was asked (Unix seconds in base 36; None on messages posted before buttons named it),
-    and the language it was shown in."""
+    and the language it was shown in. `table`: the forum whose table the agreement is,
+    when the message is in a forum post the bot opened for it ("@" and its id)."""
 
     TEMPLATE: ClassVar[str] = (
         r"gr:review:(?P<number>\d{1,9}):(?P<decision>keep|revise|retire)"
-        r"(?::(?P<version>\d{1,9})(?::(?P<asked>[0-9a-z]{1,8}))?)?" + _SHOWN + "$"
+        r"(?::(?P<version>\d{1,9})(?::(?P<asked>[0-9a-z]{1,8}))?)?"
+        rf"(?:@(?P<table>{_B36}))?" + _SHOWN + "$"
     )
     number: int
     decision: str
     version: int | None = None
     asked_at: datetime | None = None
     lang: str | None = None
+    table: int | None = None
 
     @property
     def custom_id(self) -> str:
@@ -154,14 +161,16 @@ class ReviewChoice:
             else ""
         )
         return _checked(
-            f"gr:review:{self.number}:{self.decision}{version}{asked}{_shown(self.lang)}"
+            f"gr:review:{self.number}:{self.decision}{version}{asked}{_table(self.table)}"
+            f"{_shown(self.lang)}"
         )
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> ReviewChoice:
         version = int(match["version"]) if match["version"] else None
         asked = datetime.fromtimestamp(from_b36(match["asked"]), UTC) if match["asked"] else None
-        return cls(int(match["number"]), match["decision"], version, asked, match["lang"])
+        table = from_b36(match["table"]) if match["table"] else None
+        return cls(int(match["number"]), match["decision"], version, asked, match["lang"], table)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,11 +305,12 @@ class RevisionForm:
     number: int
     version: int | None = None  # the version the review message showed
     lang: str | None = None  # the language it was shown in
+    table: int | None = None  # the forum whose table the agreement is (a post it opened)
 
     @property
     def custom_id(self) -> str:
         version = f":{self.version}" if self.version is not None else ""
-        return f"gr:m:revise:{self.number}{version}{_shown(self.lang)}"
+        return f"gr:m:revise:{self.number}{version}{_table(self.table)}{_shown(self.lang)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +327,10 @@ Form = ProposalForm | ConcernForm | AgreementForm | RevisionForm | EvaluationFor
 
 _NUDGE = re.compile(NudgeChoice.TEMPLATE)
 _ROUND_ANSWER = re.compile(RoundAnswer.TEMPLATE)
-_REVISION = re.compile(r"gr:m:revise:(?P<number>\d{1,9})(?::(?P<version>\d{1,9}))?" + _SHOWN + "$")
+_REVISION = re.compile(
+    r"gr:m:revise:(?P<number>\d{1,9})(?::(?P<version>\d{1,9}))?"
+    rf"(?:@(?P<table>{_B36}))?" + _SHOWN + "$"
+)
 _EVALUATE = re.compile(EvaluateMeeting.TEMPLATE)
 _AGREE_ON_ROUND = re.compile(AgreeOnRound.TEMPLATE)
 _SUGGESTION = re.compile(RecordSuggestion.TEMPLATE)
@@ -341,7 +354,8 @@ def parse_form(custom_id: str) -> Form | None:
         return ConcernForm(answer.round_id, answer.where, answer.lang)
     if match := _REVISION.match(custom_id):
         version = int(match["version"]) if match["version"] else None
-        return RevisionForm(int(match["number"]), version, match["lang"])
+        table = from_b36(match["table"]) if match["table"] else None
+        return RevisionForm(int(match["number"]), version, match["lang"], table)
     if match := _EVALUATE.match(inner):
         return EvaluationForm(match["meeting"], match["lang"])
     return None

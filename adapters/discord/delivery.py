@@ -88,6 +88,7 @@ log = logging.getLogger(__name__)
 
 DMS_CLOSED = 50007  # "Cannot send messages to this user"
 NOT_A_TEXT_CHANNEL = 50008  # "Cannot send messages in a non-text channel": a forum, say
+TAG_REQUIRED = 40067  # "A tag is required to create a forum post in this channel"
 NO_PINGS = discord.AllowedMentions.none()
 # A quiet reply once its author has seen it: it names nobody.
 QUIET_SEEN = N_(
@@ -111,6 +112,8 @@ class Delivery:
         except discord.HTTPException as error:
             if error.code == NOT_A_TEXT_CHANNEL:
                 raise Undeliverable(_no_text_channel(action)) from error
+            if error.code == TAG_REQUIRED:
+                raise Undeliverable(_tag_required(action)) from error
             raise
         self.progress.done(action)
         return sent
@@ -138,12 +141,7 @@ class Delivery:
                 where = _place(action.channel, action.thread_id)
                 return await self._post_all(guild, where, pieces(text, action.lang), action)
             case AnnounceReview():
-                text = self._renderer(guild, action.lang)(review_text(action))
-                agreement = action.agreement
-                view = review_view(
-                    agreement.number, agreement.version, action.asked_at, action.lang
-                )
-                return await self._post(guild, int(action.channel), one_message(text), view=view)
+                return await self._review(guild, action)
             case CloseReview():
                 await self._close_review(guild, action)
                 return None
@@ -334,6 +332,29 @@ class Delivery:
         except discord.NotFound:
             log.info("the message of concern round %s is gone", view.round_id)
 
+    async def _review(self, guild: int, action: AnnounceReview) -> str:
+        text = self._renderer(guild, action.lang)(review_text(action))
+        agreement = action.agreement
+        forum = self._forum(action.channel)
+        view = review_view(
+            agreement.number, agreement.version, action.asked_at, action.lang,
+            forum.id if forum is not None else None,
+        )  # fmt: skip
+        if forum is None:
+            return await self._post(guild, int(action.channel), one_message(text), view=view)
+        # A whole forum's table (an agreement kept from before each post was a table of
+        # its own) has no post to speak in: the review opens one, whose buttons decide
+        # for the forum's table and whose answers go in it.
+        name = say(N_("Review of agreement #{number}"), action.lang, number=agreement.number)
+        post, _ = await forum.create_thread(
+            name=name, **one_message(text).kwargs(), allowed_mentions=NO_PINGS, view=view
+        )
+        return str(post.id)  # its first message's too
+
+    def _forum(self, channel: str) -> discord.ForumChannel | None:
+        found = self.client.get_channel(int(channel))
+        return found if isinstance(found, discord.ForumChannel) else None
+
     async def _close_review(self, guild: int, action: CloseReview) -> None:
         """A decided review's message says what was decided and loses its buttons."""
         ref = await self.runtime.message_ref(
@@ -342,7 +363,9 @@ class Delivery:
         if ref is None:  # decided by a typed /review before any message, or posted earlier
             return
         text = self._renderer(guild, action.lang)(closed_review_text(action))
-        target = self.client.get_partial_messageable(int(action.channel), guild_id=guild)
+        # A forum's review is the first message of the post it opened, whose id it shares.
+        place = int(ref) if self._forum(action.channel) is not None else int(action.channel)
+        target = self.client.get_partial_messageable(place, guild_id=guild)
         try:
             await target.get_partial_message(int(ref)).edit(
                 **one_message(text).edit_kwargs(), allowed_mentions=NO_PINGS, view=None
@@ -491,13 +514,14 @@ def _renewal_buttons(action: AskRenewal, where: Where | None = None) -> discord.
 
 def _no_text_channel(action: Outbound) -> str:
     """Why an action addressed to a channel that takes no messages is set aside. Everything
-    that names its thread goes there; what names only its table cannot, when that table
-    is a whole forum: one kept from before each forum post was a table of its own."""
+    that names its thread goes there, and a review opens a post of its own; what names
+    only its table cannot, when that table is a whole forum: one kept from before each
+    forum post was a table of its own."""
     return (
         f"Discord takes no messages in channel {action.channel}: a forum (only its posts "
         "do) or a channel not for text. A table kept for a whole forum, from before each "
         "forum post was a table of its own, has no post for what names no thread (a "
-        "review, a meeting's questions); its agreements stay on record: groundrules "
+        "meeting's questions, say); its agreements stay on record: groundrules "
         f"export --table {action.channel}"
     )
 
@@ -507,6 +531,17 @@ def _round_message(render: Renderer, view: RoundView) -> Outgoing:
     return naming_fewer(
         lambda names: render(round_text(view, with_commands=False, names=names)),
         len(view.waiting),
+    )
+
+
+def _tag_required(action: Outbound) -> str:
+    """Why a whole forum's review is set aside when the forum wants a tag on every post:
+    which of its tags fits is the forum's people's to say, not the bot's to guess."""
+    return (
+        f"Discord opens no post in forum {action.channel} without one of its tags, and the "
+        "bot does not pick one: the review of an agreement kept for the whole forum (from "
+        "before each forum post was a table of its own) is set aside; its agreements stay "
+        f"on record: groundrules export --table {action.channel}"
     )
 
 

@@ -365,7 +365,7 @@ def review_decided(
     return ReviewDecided(
         **_envelope(origin), number=number, decision=decision, lesson=field("lesson"),
         new_text=field("text"), why=field("why"), lang=origin.lang, version=version,
-        asked_at=asked_at,
+        asked_at=asked_at, thread_id=origin.thread_id,
     )  # fmt: skip
 
 

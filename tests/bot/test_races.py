@@ -5,11 +5,14 @@ process is the real service with its own engine and connections (`make_app`)."""
 from __future__ import annotations
 
 import threading
+import time
+import uuid
 from datetime import timedelta
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
-from bot.models import AgreementRow, MeetingRow, RoundRow, WatchRow
+from bot.models import AgreementRow, DecisionRow, MeetingRow, RoundRow, TimerRow, WatchRow
 from bot.presenting import plain
 from rules.actions import AnnounceAgreement, PostConcernRound, PostRoundSummary, Reply
 from rules.events import CommandInvoked, ConcernAnswered, MessageDeleted, MessagePosted
@@ -280,3 +283,75 @@ def test_a_round_or_meeting_started_twice_at_once_opens_once(postgres_url, tagge
                     select(model).where(model.channel == channel, model.status == "open")
                 ).all()
                 assert len(opened) == 1
+
+
+def waiting_for(connection, key: str) -> int:
+    """How many transactions wait for the advisory lock on `key`."""
+    return connection.execute(
+        text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+            "AND ((classid::bigint << 32) | objid::bigint) = hashtextextended(:key, 0)"
+        ),
+        {"key": key},
+    ).scalar()
+
+
+def until(condition, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_a_keep_typed_as_the_review_comes_due_goes_first_without_a_deadlock(postgres_url, tagged):
+    """Ben types /review keep in one process as another's ticker fires the review. Both
+    wait for the workspace's agreements (held here by a third transaction, to line them
+    up: the Keep first). The ticker used to hold the review's timer meanwhile, which the
+    Keep reschedules: a deadlock, after which PostgreSQL's victim (the Keep) decided
+    again behind a review message posted for a review already decided. Now the ticker
+    lets the timer go while it waits, and finds it rescheduled."""
+    keeper, ticker = make_app(postgres_url, tagged), make_app(postgres_url, tagged)
+    workspace = f"W-{uuid.uuid4().hex[:8]}"  # advisory locks are the whole database's
+    chat = Chat(keeper, workspace=workspace)
+    chat.join("ben", "anna")
+    chat.command("ben", "/agree We stand up at 9 because short days", "09:00")
+    with Session(keeper.database) as session:
+        due = session.exec(select(TimerRow.due).where(TimerRow.kind == "review")).one()
+    keep = CommandInvoked(workspace=workspace, channel="C1", at=due, event_id="keep",
+                          user="ben", name="review", args="keep 1")  # fmt: skip
+    key = f"groundrules:agreements:{workspace}"
+    results: dict[str, object] = {}
+
+    def run(name: str, work) -> threading.Thread:
+        def body() -> None:
+            try:
+                results[name] = [d.action for d in work()]
+            except Exception as error:
+                results[name] = error
+
+        thread = threading.Thread(target=body)
+        thread.start()
+        return thread
+
+    with keeper.database.connect() as holder, holder.begin():
+        holder.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                       {"key": key})  # fmt: skip
+        with keeper.database.connect() as watcher:
+            keeping = run("keep", lambda: keeper.service.handle(keep))
+            until(lambda: waiting_for(watcher, key) == 1)
+            ticking = run(
+                "tick", lambda: ticker.service.fire_due_timers(due + timedelta(seconds=1))
+            )
+            until(lambda: waiting_for(watcher, key) == 2)
+            # Past PostgreSQL's deadlock_timeout: the ticker's own check has found none.
+            time.sleep(1.2)
+    for thread in (keeping, ticking):
+        thread.join(timeout=60)
+    assert not [r for r in results.values() if isinstance(r, Exception)], results
+    assert [type(a) for a in results["tick"]] == []  # decided before it could be asked
+    assert any(isinstance(a, Reply) and "kept agreement #1" in plain(a) for a in results["keep"])
+    with Session(keeper.database) as session:
+        [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "review")).all()
+        decisions = session.exec(select(DecisionRow)).all()
+    assert (timer.fired_at, timer.due > due) == (None, True)  # the next review waits
+    assert [(d.decision, d.user) for d in decisions] == [("keep", "ben")]

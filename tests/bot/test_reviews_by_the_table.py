@@ -227,3 +227,80 @@ def test_migration_0012_keeps_decisions_made_before_it_and_goes_down_again(datab
             assert connection.execute(text("SELECT count(*) FROM review_decision")).scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_migration_0014_review_messages_posted_before_it_close_as_before_and_go_down(
+    database_url,
+):
+    """A review message remembered before 0014 has no language: its close speaks the
+    decision's, as before. One remembered since speaks the one it was posted in."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from bot.database import make_engine
+    from bot.migrate import alembic_config, upgrade
+    from bot.review_messages import in_its_language
+    from rules.actions import AgreementView, CloseReview
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0013")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO posted_message (workspace, key, channel, ref, posted_at) "
+                "VALUES ('W1', 'review:1:1', 'C1', '171.1', :at)"
+            ),
+            {"at": at("09:00")},
+        )
+    upgrade(engine)
+    shown = AgreementView(
+        number=1, text="Tea on Fridays", why="morale", owner="ben", recorded_by="ben",
+        consenters=("ben",), concerns=(), review_on=at("09:00").date(), version=1,
+        replaces=None, status="current",
+    )  # fmt: skip
+    close = CloseReview(workspace="W1", channel="C1", lang="nl", agreement=shown,
+                        decision="keep", by="ben")  # fmt: skip
+    try:
+        assert in_its_language(engine, close) == close
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE posted_message SET lang = 'en'"))
+        assert in_its_language(engine, close).lang == "en"
+    finally:
+        engine.dispose()
+    command.downgrade(alembic_config(database_url), "0013")
+    engine = make_engine(database_url)
+    try:
+        columns = {c["name"] for c in inspect(engine).get_columns("posted_message")}
+        assert "lang" not in columns
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT ref FROM posted_message")).scalar() == "171.1"
+    finally:
+        engine.dispose()
+
+
+def test_a_review_message_posted_after_its_decision_is_closed_with_that_decision(app):
+    """What the runtime asks once a review message is posted: still open, or decided
+    meanwhile (its own close then found no message to edit), and how."""
+    from bot.review_messages import decided_meanwhile
+    from rules.actions import AnnounceReview
+    from rules.events import CommandInvoked
+
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.command("anna", "/agree Tea on Fridays because morale", "08:30")
+    chat.command("anna", "/agree Minutes within two days because not everyone is there", "08:31")
+    asked = [a for a in chat.tick(at("09:00") + timedelta(weeks=10))
+             if isinstance(a, AnnounceReview)]  # fmt: skip
+    assert [a.agreement.number for a in asked] == [1, 2]
+    assert [decided_meanwhile(app.database, a) for a in asked] == [None, None]
+
+    later = at("10:00") + timedelta(weeks=10)
+    for user, args in (("ben", "keep 1"), ("anna", "retire 2 because nobody reads them")):
+        app.service.handle(
+            CommandInvoked(workspace="W1", channel="C1", at=later, event_id=f"review-{user}",
+                           user=user, name="review", args=args)
+        )  # fmt: skip
+    closes = [decided_meanwhile(app.database, a) for a in asked]
+    assert [(c.decision, c.by, c.lang) for c in closes] == [("keep", "ben", "en"),
+                                                            ("retire", "anna", "en")]  # fmt: skip
+    assert [c.agreement for c in closes] == [a.agreement for a in asked]

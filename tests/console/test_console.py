@@ -139,6 +139,20 @@ def test_console_shows_a_decided_review_as_an_edit_of_the_review_message(tmp_pat
     assert shown[-1].startswith("[bot in #general]\n    ben heeft afspraak #1 behouden")
 
 
+def test_console_edits_a_review_message_in_the_language_it_was_shown_in(tmp_path, rule_classifier):
+    """The review was shown in Dutch; the table chose English before ben kept it: the
+    table hears it in English, the review message's edit stays Dutch."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(
+        ["/as ben", "/tafel taal nl",
+         "/afspraak we pinnen de image omdat deploys braken review in 2 weeks", "/wait 15d",
+         "/table language en", "/review keep 1"]
+    )  # fmt: skip
+    assert shown[-2].startswith("[bot updates its review message of agreement #1 in #general]")
+    assert shown[-2].endswith("    Besloten: ben behield afspraak #1.")
+    assert shown[-1].startswith("[bot in #general]\n    ben kept agreement #1")
+
+
 def test_console_shows_round_progress_as_an_edit_of_the_round_message(tmp_path, rule_classifier):
     console, shown, _ = chat(tmp_path, rule_classifier)
     console.run(

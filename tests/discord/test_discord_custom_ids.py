@@ -92,6 +92,18 @@ def test_custom_ids_review_buttons_name_the_version_and_read_older_ones_without(
     assert parse_form("gr:m:revise:42") == RevisionForm(42, None)
 
 
+def test_custom_ids_a_forums_review_buttons_name_the_forums_table_within_the_limit():
+    """In a post the bot opened for a whole forum's review, the buttons name the forum."""
+    asked = datetime(2026, 3, 30, 9, tzinfo=UTC)
+    assert (
+        ReviewChoice(3, "keep", 2, asked, "nl", 36).custom_id == "gr:review:3:keep:2:tcpfo0@10~nl"
+    )
+    longest = ReviewChoice(999999999, "retire", 999999999, asked, "nl", BIGGEST)
+    assert len(longest.custom_id) <= MAX_LENGTH
+    match = re.match(ReviewChoice.TEMPLATE, longest.custom_id)
+    assert match and ReviewChoice.from_match(match) == longest
+
+
 def test_custom_ids_templates_do_not_overlap():
     ids = [
         NudgeChoice("add", WHERE, 5, 6).custom_id,
@@ -135,6 +147,7 @@ def test_custom_ids_templates_do_not_overlap():
         RevisionForm(42, 7),
         RevisionForm(123456789, 123456789, "nl"),
         RevisionForm(42, None, "en"),
+        RevisionForm(123456789, 123456789, "nl", BIGGEST),
         EvaluationForm("0123456789abcdef"),
         EvaluationForm("x" * 40, "nl"),
     ],

@@ -7,16 +7,17 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
-from bot.models import OutboxRow, TimerRow
-from rules.events import CommandInvoked, MemberJoined, RosterSynced
+from bot.models import AgreementRow, OutboxRow, TimerRow
+from rules.events import CommandInvoked, MemberJoined, ReviewDecided, RosterSynced
 from tests.discord.harness import workspace
 from tests.discord.test_discord_access import VIEW_CHANNEL, overwrite
 from tests.helpers import eventually
 from tests.standins.discord_api import GUILD_FORUM, FakeChannel
 
 
-def forum_post(world, name="Move standup?"):
-    forum = FakeChannel(world.guild.new_id(), "ideas", GUILD_FORUM, world.guild.id, position=5)
+def forum_post(world, name="Move standup?", *, requires_tag=False):
+    forum = FakeChannel(world.guild.new_id(), "ideas", GUILD_FORUM, world.guild.id, position=5,
+                        requires_tag=requires_tag)  # fmt: skip
     world.guild.channels[forum.id] = forum
     return forum, world.guild.add_thread(forum, name, owner=world.alice)
 
@@ -85,11 +86,9 @@ async def test_a_member_shut_out_of_a_forum_leaves_its_posts_tables(world, harne
     assert synced.members == {str(world.alice.id), str(world.carol.id), str(world.guild.owner.id)}
 
 
-async def test_a_review_of_a_whole_forums_table_is_set_aside_once_with_why(world, harness, caplog):
-    """Before each forum post was a table of its own, "/agree" in a post recorded the
-    agreement at the forum's table (its announcement named the post). Its review names no
-    post, and a forum takes no messages: it is set aside at once, saying why and where
-    the agreement stays on record, not refused by Discord eight times over two hours."""
+async def whole_forum_review(world, harness):
+    """An agreement at a whole forum's table, come due for review: the runtime, the forum
+    and the review message posted for it."""
     forum, post = forum_post(world)
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced, lambda e: e.channel == str(post.id))
@@ -104,7 +103,118 @@ async def test_a_review_of_a_whole_forums_table_is_set_aside_once_with_why(world
         lambda: any(m["content"].startswith("Agreement recorded.")
                     for m in world.api.messages_in(post))
     )  # fmt: skip
+    with Session(harness.app.database) as session:
+        [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "review")).all()
+        timer.due = datetime(2000, 1, 1, tzinfo=UTC)
+        session.add(timer)
+        session.commit()
+    await runtime.tick_until_sent()
+    [opened] = world.api.requests_to(f"POST /channels/{forum.id}/threads")
+    assert opened.json["name"] == "Review of agreement #1"
+    review_post = world.guild.channels[max(world.guild.channels)]
+    [review] = world.api.messages_in(review_post)
+    assert review["id"] == str(review_post.id)  # a post's first message has its id
+    assert review["content"].startswith("Time to review agreement #1.")
+    assert world.api.requests_to(f"POST /channels/{forum.id}/messages") == []
+    return runtime, forum, review
 
+
+async def test_a_review_of_a_whole_forums_table_opens_a_post_of_its_own(world, harness):
+    """Before each forum post was a table of its own, "/agree" in a post recorded the
+    agreement at the forum's table (its announcement named the post). Its review names no
+    post, and a forum takes messages only in its posts: the review opens one. Its buttons
+    decide for the forum's table; the table hears the decision in the post, and the
+    review message there loses its buttons."""
+    runtime, forum, review = await whole_forum_review(world, harness)
+    click = await world.api.click_button(review, world.bob, label="Keep")
+    [decided] = await runtime.wait_for(ReviewDecided)
+    assert (decided.channel, decided.thread_id) == (str(forum.id), review["channel_id"])
+    await world.api.wait_for_callback(click)
+    await eventually(lambda: world.api.message(review["id"])["components"] == [])
+    assert world.api.message(review["id"])["content"].endswith("Decided: Bob kept agreement #1.")
+    said = [m["content"] for m in world.api.messages_in(int(review["channel_id"]))]
+    assert any(text.startswith("Bob kept agreement #1, as it works.") for text in said)
+    with Session(harness.app.database) as session:
+        [kept] = session.exec(select(AgreementRow)).all()
+        [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "review")).all()
+        refused = [r for r in session.exec(select(OutboxRow)).all() if r.last_error]
+    assert (kept.channel, kept.status, timer.fired_at) == (str(forum.id), "current", None)
+    assert refused == []
+
+
+async def test_a_whole_forums_review_revised_in_its_post_stays_the_forums(world, harness):
+    """The Revise button's form, submitted in the post the review opened, revises the
+    forum's agreement; the new version is announced in the post."""
+    runtime, forum, review = await whole_forum_review(world, harness)
+    click = await world.api.click_button(review, world.bob, label="Revise")
+    modal = await world.api.wait_for_callback(click)
+    await world.api.submit_modal(
+        modal, {"lesson": "a week is short", "text": "We try it for a month", "why": "more data"}
+    )
+    [decided] = await runtime.wait_for(ReviewDecided)
+    assert (decided.channel, decided.decision) == (str(forum.id), "revise")
+    await eventually(lambda: world.api.message(review["id"])["components"] == [])
+    await eventually(
+        lambda: any(m["content"].startswith("Agreement revised by Bob.")
+                    for m in world.api.messages_in(int(review["channel_id"])))
+    )  # fmt: skip
+    with Session(harness.app.database) as session:
+        rows = session.exec(select(AgreementRow).order_by(AgreementRow.version)).all()
+    assert [(a.channel, a.version, a.status) for a in rows] == [
+        (str(forum.id), 1, "revised"), (str(forum.id), 2, "current"),
+    ]  # fmt: skip
+
+
+async def test_what_a_whole_forums_table_is_told_outside_any_post_is_set_aside_with_why(
+    world, harness, caplog
+):
+    """A meeting held at the forum's table before each post was a table of its own: the
+    request to evaluate it names no post, and a forum takes no messages. It is set aside
+    at once, saying why and where the table's agreements stay on record, not refused by
+    Discord eight times over two hours."""
+    forum, post = forum_post(world)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced, lambda e: e.channel == str(post.id))
+    for n, args in enumerate(("start", "end")):
+        await runtime.submit(
+            CommandInvoked(
+                workspace=workspace(world.guild), channel=str(forum.id), thread_id=str(post.id),
+                at=datetime.now(UTC), event_id=f"meeting-{n}", user=str(world.alice.id),
+                name="meeting", args=args,
+            ),
+            platform="discord",
+        )  # fmt: skip
+
+    def set_aside() -> list[OutboxRow]:
+        with Session(harness.app.database) as session:
+            return [row for row in session.exec(select(OutboxRow)).all()
+                    if "AskEvaluation" in row.payload and row.delivered_at]  # fmt: skip
+
+    await eventually(set_aside)
+    [asked] = set_aside()
+    assert asked.attempts == 0
+    assert asked.last_error.startswith(f"Discord takes no messages in channel {forum.id}")
+    assert asked.last_error.endswith(f"groundrules export --table {forum.id}")
+    assert f"AskEvaluation not delivered: Discord takes no messages in channel {forum.id}" in (
+        caplog.text
+    )
+
+
+async def test_a_whole_forums_review_is_set_aside_with_why_where_posts_need_a_tag(
+    world, harness, caplog
+):
+    """A forum that wants one of its tags on every post opens none for the bot, which
+    does not guess a tag: the review is set aside at once, saying why, not refused by
+    Discord eight times over two hours."""
+    forum, post = forum_post(world, requires_tag=True)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced, lambda e: e.channel == str(post.id))
+    stored_before = CommandInvoked(
+        workspace=workspace(world.guild), channel=str(forum.id), thread_id=str(post.id),
+        at=datetime.now(UTC), event_id="before-posts-were-tables", user=str(world.alice.id),
+        name="agree", args="We try it for a week because why not",
+    )  # fmt: skip
+    await runtime.submit(stored_before, platform="discord")
     with Session(harness.app.database) as session:
         [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "review")).all()
         timer.due = datetime(2000, 1, 1, tzinfo=UTC)
@@ -119,10 +229,8 @@ async def test_a_review_of_a_whole_forums_table_is_set_aside_once_with_why(world
 
     await eventually(set_aside)
     [review] = set_aside()
-    assert review.delivered_at is not None and review.attempts == 0
-    assert review.last_error.startswith(f"Discord takes no messages in channel {forum.id}")
+    assert review.attempts == 0
+    assert review.last_error.startswith(f"Discord opens no post in forum {forum.id} without")
     assert review.last_error.endswith(f"groundrules export --table {forum.id}")
-    assert f"AnnounceReview not delivered: Discord takes no messages in channel {forum.id}" in (
-        caplog.text
-    )
-    assert len(world.api.requests_to(f"POST /channels/{forum.id}/messages")) == 1
+    assert "AnnounceReview not delivered: Discord opens no post in forum" in caplog.text
+    assert len(world.api.requests_to(f"POST /channels/{forum.id}/threads")) == 1

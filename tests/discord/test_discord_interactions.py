@@ -423,6 +423,43 @@ async def test_interactions_review_answers_speak_the_language_the_message_was_sh
     assert _public(world)[before].startswith("Bob heeft afspraak #2 behouden")
 
 
+async def test_interactions_a_review_closed_after_a_language_change_speaks_the_message_language(
+    world, harness
+):
+    """The review message was posted in English; the table chose Dutch before Bob kept
+    it. The table hears the decision in Dutch, but the message's edit stays English, as
+    the rest of the message is."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "agree",
+        {"text": "We rotate on-call weekly because fairness"},
+    )  # fmt: skip
+    await world.api.wait_for_callback(ix)
+    with Session(harness.app.database) as session:
+        [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "review")).all()
+        timer.due = datetime(2000, 1, 1, tzinfo=UTC)
+        session.add(timer)
+        session.commit()
+    await runtime.tick_until_sent()
+    [review] = [m for m in world.api.messages_in(world.general) if m["components"]]
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "table", {"text": "language nl"}
+    )
+    await world.api.wait_for_callback(ix)
+
+    before = len(_public(world))
+    click = await world.api.click_button(review, world.bob, label="Keep")
+    await runtime.wait_for(ReviewDecided)
+    await world.api.wait_for_callback(click)
+    await eventually(lambda: world.api.message(review["id"])["components"] == [])
+    lines = world.api.message(review["id"])["content"].splitlines()
+    assert lines[0] == "Time to review agreement #1. What has practice taught us?"
+    assert lines[-1] == "Decided: Bob kept agreement #1."
+    await eventually(lambda: len(_public(world)) > before)
+    assert any(text.startswith("Bob heeft afspraak #1 behouden") for text in _public(world))
+
+
 async def test_interactions_keep_from_a_dutch_client_is_announced_in_the_messages_language(
     world, harness
 ):

@@ -8,13 +8,23 @@ import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import aiohttp
+import pytest
 from sqlmodel import Session, select
 
 from adapters.slack import ids
-from bot.models import AgreementRow, PostedMessage, TimerRow
+from bot.models import AgreementRow, PostedMessage, TimerRow, now_utc
 from rules.actions import AgreementView, AnnounceReview
 from rules.events import AgreementSubmitted, CommandInvoked, ReviewDecided
-from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, shown_text
+from tests.slack.conftest import (
+    BOB,
+    CAROL,
+    WORKSPACE,
+    SlackBot,
+    button,
+    shown_text,
+    start_bot,
+)
 from tests.standins.slack_requests import (
     CHANNEL_ID,
     USER_ID,
@@ -510,3 +520,61 @@ async def test_slack_a_review_message_posted_before_versions_loses_its_buttons(b
 
 def replace_row(row: PostedMessage, **changes) -> PostedMessage:
     return PostedMessage(**{**row.model_dump(), **changes})
+
+
+async def test_slack_a_review_closed_after_a_language_change_speaks_the_message_language(
+    bot: SlackBot,
+):
+    """The review message was posted in English; the table chose Dutch before Bob kept
+    it. The table hears the decision in Dutch, but the message's edit stays English, as
+    the rest of the message is."""
+    posted = await _due_review_message(bot)
+    await bot.command("/table", "language nl")
+    await bot.handled(CommandInvoked, 2)
+    keep = button(posted, "review_keep")["value"]
+    await bot.interact(block_actions("review_keep", value=keep, user_id=BOB))
+    await bot.handled(ReviewDecided)
+    [update] = await bot.slack.wait_for("chat.update")
+    assert shown_text(update).startswith("Time to review agreement #1.")
+    assert shown_text(update).endswith("Decided: Bob kept agreement #1.")
+    await bot.slack.wait_for(
+        "chat.postMessage", where=lambda p: "Bob heeft afspraak #1 behouden" in str(p)
+    )
+
+
+@pytest.mark.postgres
+async def test_slack_a_keep_decided_while_another_process_posts_the_review_closes_it(
+    slack, postgres_url
+):
+    """Two processes on one database: one's ticker asks for the review; Alice's /review
+    keep reaches the other, whose edit finds no review message yet (the first has not
+    posted it). Posted after all, the message is closed at once, instead of keeping
+    buttons that could only say "Already decided"."""
+    async with aiohttp.ClientSession() as http:
+        bots = [SlackBot(slack, *await start_bot(slack, postgres_url), http) for _ in range(2)]
+        keeper, ticker = bots
+        try:
+            await keeper.command("/agree", "We stand up at 9 because short days")
+            await keeper.handled(CommandInvoked)
+            with Session(keeper.groundrules.database) as session:
+                [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "review")).all()
+                timer.due = datetime(2000, 1, 1, tzinfo=UTC)
+                session.add(timer)
+                session.commit()
+            asked = ticker.groundrules.service.fire_due_timers(now_utc())
+            assert [type(d.action) for d in asked] == [AnnounceReview]
+
+            await keeper.command("/review", "keep 1")
+            await keeper.handled(CommandInvoked, 2)
+            await slack.wait_for("chat.postMessage", where=lambda p: "kept agreement #1" in str(p))
+            assert slack.calls_to("chat.update") == []  # nothing to edit yet
+
+            await ticker.runtime.deliver_all(asked)
+            [update] = await slack.wait_for("chat.update")
+            assert update.params["ts"] == await ticker.runtime.message_ref(WORKSPACE, "review:1:1")
+            assert all(b["type"] != "actions" for b in update.params["blocks"])
+            assert shown_text(update).endswith("Decided: Alice kept agreement #1.")
+        finally:
+            for each in bots:
+                await each.adapter.stop()
+                each.groundrules.database.dispose()

@@ -115,6 +115,7 @@ DM = 1
 PUBLIC_THREAD = 11
 PRIVATE_THREAD = 12
 GUILD_FORUM = 15
+FORUM_REQUIRES_TAG = 1 << 4
 
 # Message flags.
 EPHEMERAL = 1 << 6
@@ -316,6 +317,8 @@ class FakeChannel:
     member_ids: list[int] = field(default_factory=list)
     # Sent to the client as they are; the stand-in itself does not enforce them.
     permission_overwrites: list[JSON] = field(default_factory=list)
+    # A forum whose every post must carry one of its tags (Discord's REQUIRE_TAG flag).
+    requires_tag: bool = False
 
     @property
     def is_thread(self) -> bool:
@@ -344,7 +347,7 @@ class FakeChannel:
             "parent_id": str(self.parent_id) if self.parent_id else None,
             "last_message_id": last,
             "rate_limit_per_user": 0,
-            "flags": 0,
+            "flags": FORUM_REQUIRES_TAG if self.requires_tag else 0,
         }
         if self.is_thread:
             data.update(
@@ -2097,6 +2100,14 @@ class DiscordStandIn(Served):
             return _error(404, 10003, "Unknown Channel")
         payload = request[_PAYLOAD] or {}
         message_id = request.match_info.get("message_id")
+        # A forum post starts with its first message, whose id is the post's.
+        starter = payload.get("message") or {}
+        if parent.type == GUILD_FORUM and not any(
+            starter.get(k) for k in ("content", "embeds", "components", "attachments")
+        ):
+            return _error(400, 50006, "Cannot send an empty message")
+        if parent.requires_tag and not payload.get("applied_tags"):
+            return _error(400, 40067, "A tag is required to create a forum post in this channel")
         guild = self.guilds[parent.guild_id]
         thread = guild.add_thread(
             parent,
@@ -2107,7 +2118,11 @@ class DiscordStandIn(Served):
         )
         data = {**thread.payload(), "newly_created": True}
         await self._broadcast("THREAD_CREATE", data)
-        return _json_response(thread.payload(), 201)
+        if parent.type != GUILD_FORUM:
+            return _json_response(thread.payload(), 201)
+        msg = self._build_message(thread, self.bot_user, starter, message_id=thread.id)
+        await self._store_bot_message(msg)
+        return _json_response({**thread.payload(), "message": msg}, 201)
 
     async def _get_guild(self, request: web.Request) -> web.Response:
         guild = self.guilds.get(int(request.match_info["guild_id"]))
