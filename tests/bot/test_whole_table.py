@@ -951,6 +951,18 @@ def test_consensus_some_of_a_larger_table_agree_the_proposer_learns_how_to_ask_t
     assert isinstance(suggestion, SuggestAgreement)
 
 
+def test_the_proposer_is_told_once_also_when_a_yes_turns_to_a_concern_and_back(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana", "eve", "fay")
+    chat.say("ben", "#proposal let's rotate the weekend shift", "09:00")
+    chat.say("anna", "#agreement yes", "09:01")
+    chat.say("chris", "#agreement +1", "09:02")  # ben is told
+    chat.say("chris", "#concern hm, what about people with kids?", "09:03")
+    # Back to two yeses and no concern: ben knows already ("privately and once").
+    assert chat.say("chris", "#agreement ok fine, agreed", "09:04") == []
+    assert len(chat.of_type(WordToProposer)) == 1
+
+
 def test_concerns_alone_asks_the_table_about_the_latest_proposal_here(app):
     chat = Chat(app)
     chat.join("anna", "ben", "chris", "dana")
