@@ -952,6 +952,13 @@ class UnitOfWork:
              "status": "doubtful" if c.doubtful else "open", "doubted": c.doubtful},
         )  # fmt: skip
 
+    def _apply_RewordWatch(self, c: act.RewordWatch) -> None:
+        self.connection.execute(
+            self.store.sql.reword_watch,
+            {"w": c.workspace, "c": c.channel, "p": c.problem_id, "text": c.text,
+             "read_after": None if c.read_after is None else dict(c.read_after)},
+        )  # fmt: skip
+
     def _apply_CloseWatch(self, c: act.CloseWatch) -> None:
         self.connection.execute(
             self.store.sql.close_watch[c.keep_text],

@@ -106,6 +106,17 @@ class ReviseWatch(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RewordWatch(Change):
+    """Its author edited a waiting problem: the watch keeps the words as they stand, so
+    that the nudge, "Why?", a correction and the report use those, never the words
+    taken back. `read_after` as for WatchProblem, of the edited message."""
+
+    problem_id: str
+    text: str
+    read_after: Mapping[str, float] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CloseWatch(Change):
     """Outcome: answered, nudged, snoozed, dismissed, withdrawn or unconfirmed."""
 

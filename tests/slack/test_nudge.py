@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from bot.models import CorrectionRow, MemberRow, ProcessedEvent, WatchRow, now_utc
 from rules.events import (
+    CommandInvoked,
     MessageDeleted,
     MessageEdited,
     MessagePosted,
@@ -34,6 +35,7 @@ from tests.standins.slack_api import BOT_ID, BOT_USER_ID
 from tests.standins.slack_requests import (
     CHANNEL_ID,
     USER_ID,
+    app_mention_event,
     block_actions,
     message_event,
     view_submission,
@@ -418,6 +420,25 @@ async def test_slack_mention_safety_in_the_nudge(bot: SlackBot):
     for ping in ("<!channel>", "<@U123>", "<!subteam", "<@U-ALICE>"):
         assert ping not in shown
     assert "link_names" not in nudge.params
+
+
+async def test_slack_a_mention_in_a_problems_thread_acts_on_that_problem_and_quotes_it(
+    bot: SlackBot,
+):
+    first = await problem(
+        bot, "#problem <!channel> the coffee machine leaks, ask <@U123>", ts=past_ts(20)
+    )
+    later = await problem(bot, "#problem the printer is jammed again", ts=past_ts(10))
+    await bot.tick()
+    await bot.slack.wait_for("chat.postEphemeral", 2)  # both nudged, the printer last
+    await bot.event(app_mention_event(f"<@{BOT_USER_ID}> not-a-problem", thread_ts=first))
+    await bot.handled(CommandInvoked)
+    [*_, said] = await bot.slack.wait_for("chat.postEphemeral", 3)
+    assert watches(bot) == {first: "dismissed", later: "nudged"}
+    shown = shown_text(said)
+    assert shown.startswith("About your message:\n> #problem &lt;!channel&gt; the coffee")
+    for ping in ("<!channel>", "<@U123>"):
+        assert ping not in shown
 
 
 async def test_slack_echo_and_other_bots_are_ignored(bot: SlackBot):
