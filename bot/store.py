@@ -920,6 +920,19 @@ class UnitOfWork:
             )
         )
 
+    def _apply_RewordProposal(self, c: act.RewordProposal) -> None:
+        self.session.exec(
+            update(ProposalRow)
+            .where(
+                ProposalRow.workspace == c.workspace,
+                ProposalRow.channel == c.channel,
+                ProposalRow.message_id == c.message_id,
+                # Offered already, its words were let go: they stay so.
+                col(ProposalRow.text).is_not(None),
+            )
+            .values(text=c.text)
+        )
+
     def _apply_LeaveRound(self, c: act.LeaveRound) -> None:
         self.session.exec(
             delete(AnswerRow).where(

@@ -18,6 +18,7 @@ from rules.actions import (
     MarkSuggested,
     NoteProposal,
     NoteStance,
+    RewordProposal,
     SuggestAgreement,
     WordToProposer,
 )
@@ -118,10 +119,17 @@ def on_message(message: Message, state: TableState) -> list[Action]:
 
 def on_edited(message: Message) -> list[Action]:
     """A proposal edited into something else is no longer one: no yes counts for it,
-    and /concerns alone does not find it."""
-    if message.is_proposal:
-        return []
+    and /concerns alone does not find it. One still a proposal is quoted as it stands."""
     event = message.event
+    if message.is_proposal:
+        return [
+            RewordProposal(
+                workspace=event.workspace,
+                channel=event.channel,
+                message_id=event.message_id,
+                text=excerpt(event.text),
+            )
+        ]
     return [
         ForgetProposal(
             workspace=event.workspace, channel=event.channel, message_id=event.message_id

@@ -1162,6 +1162,22 @@ def test_consensus_a_proposal_taken_away_is_not_asked_about(app, taken_away):
     assert chat.texts()[-1] == "Which proposal should the table look at? /concerns <proposal>"
 
 
+def test_consensus_an_edited_proposal_is_offered_and_polled_in_the_words_that_stand(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    chat.say("ben", "#proposal Kevin keeps breaking the build, so let's add CI", "09:00")
+    chat.edit("ben", "09:00", "#proposal let's add CI", "09:01")
+    chat.say("anna", "#agreement yes", "09:02")
+    [offer] = chat.say("chris", "#agreement +1", "09:03")  # a public offer to record it
+    assert offer.proposal == "#proposal let's add CI"
+    chat.say("ben", "#proposal Kevin should test first, let's review", "09:10")
+    chat.edit("ben", "09:10", "#proposal let's review every merge", "09:11")
+    chat.command("anna", "/concerns", "09:12")
+    [posted] = chat.of_type(PostConcernRound)
+    assert posted.round.proposal == "#proposal let's review every merge"
+    assert not any("Kevin" in text for text in chat.texts())
+
+
 @pytest.mark.parametrize("meanwhile", ["agreed", "a newer proposal", "deleted"])
 def test_consensus_a_platforms_retry_of_a_proposal_takes_nothing_back(
     app, database_url, tagged, meanwhile
