@@ -135,6 +135,43 @@ async def test_slack_edit_that_removes_the_problem_withdraws_it(bot: SlackBot):
     assert bot.calls("chat.postEphemeral") == []
 
 
+def edit_of(ts: str, text: str, before: str) -> dict:
+    """A ``message_changed`` event: the author edited message `ts`."""
+    return {
+        "type": "message", "subtype": "message_changed", "hidden": True,
+        "channel": CHANNEL_ID, "channel_type": "channel", "ts": past_ts(0.1),
+        "event_ts": past_ts(0.1),
+        "message": {"type": "message", "user": USER_ID, "text": text, "ts": ts,
+                    "edited": {"user": USER_ID, "ts": past_ts(0.1)}},
+        "previous_message": {"type": "message", "user": USER_ID, "text": before, "ts": ts},
+    }  # fmt: skip
+
+
+async def test_slack_an_edit_after_the_nudge_is_what_why_explains(bot: SlackBot):
+    before = "#problem Kevin broke the build again"
+    ts = await problem(bot, before)
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    await bot.event(edit_of(ts, "#problem the build is broken again", before))
+    await bot.handled(MessageEdited)
+    assert watches(bot) == {ts: "nudged"}  # still a problem, in other words
+    value = button(nudge, "nudge_why")["value"]
+    await bot.interact(block_actions("nudge_why", value=value))
+    await bot.handled(WhyAsked)
+    [_, why] = await bot.slack.wait_for("chat.postEphemeral", 2)
+    assert "mostly because of “#problem”, “the”, “build”." in shown_text(why)
+
+
+async def test_slack_an_edit_that_takes_back_a_nudged_problem_withdraws_it(bot: SlackBot):
+    before = "#problem the deploy keeps failing"
+    ts = await problem(bot, before)
+    await bot.tick()
+    await bot.slack.wait_for("chat.postEphemeral")
+    await bot.event(edit_of(ts, "all good now", before))
+    await bot.handled(MessageEdited)
+    assert watches(bot) == {ts: "withdrawn"}
+
+
 async def test_slack_nudge_falls_back_to_a_dm_when_the_ephemeral_cannot_be_shown(
     bot: SlackBot,
 ):
