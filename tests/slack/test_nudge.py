@@ -119,16 +119,7 @@ async def test_slack_proposal_in_time_answers_the_problem(bot: SlackBot):
 
 async def test_slack_edit_that_removes_the_problem_withdraws_it(bot: SlackBot):
     ts = await problem(bot, ts=past_ts(0.2))
-    edited = {
-        "type": "message", "subtype": "message_changed", "hidden": True,
-        "channel": CHANNEL_ID, "channel_type": "channel", "ts": past_ts(0.1),
-        "event_ts": past_ts(0.1),
-        "message": {"type": "message", "user": USER_ID, "text": "all good now", "ts": ts,
-                    "edited": {"user": USER_ID, "ts": past_ts(0.1)}},
-        "previous_message": {"type": "message", "user": USER_ID,
-                             "text": "#problem the deploy keeps failing", "ts": ts},
-    }  # fmt: skip
-    await bot.event(edited)
+    await bot.event(edit_of(ts, "all good now", "#problem the deploy keeps failing"))
     await bot.handled(MessageEdited)
     assert watches(bot) == {ts: "withdrawn"}
     await bot.tick()
