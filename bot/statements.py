@@ -111,6 +111,19 @@ class Statements:
             )
             .values(status=bindparam("status"), doubted=bindparam("doubted"))
         )
+        # Only a watch still watched: a settled one's text is erased, and stays so.
+        self.reword_watch = (
+            update(_watches)
+            .where(
+                same_table,
+                _watches.c.problem_id == bindparam("p"),
+                _watches.c.status.in_(WATCHED_STATUSES),
+            )
+            .values(
+                text=bindparam("text"),
+                read_after=bindparam("read_after", type_=_watches.c.read_after.type),
+            )
+        )
         self.close_watch = {
             keep_text: update(_watches)
             .where(same_table, _watches.c.problem_id == bindparam("p"))

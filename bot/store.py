@@ -938,6 +938,19 @@ class UnitOfWork:
             )
         )
 
+    def _apply_RewordProposal(self, c: act.RewordProposal) -> None:
+        self.session.exec(
+            update(ProposalRow)
+            .where(
+                ProposalRow.workspace == c.workspace,
+                ProposalRow.channel == c.channel,
+                ProposalRow.message_id == c.message_id,
+                # Offered already, its words were let go: they stay so.
+                col(ProposalRow.text).is_not(None),
+            )
+            .values(text=c.text)
+        )
+
     def _apply_LeaveRound(self, c: act.LeaveRound) -> None:
         self.session.exec(
             delete(AnswerRow).where(
@@ -968,6 +981,13 @@ class UnitOfWork:
             self.store.sql.revise_watch,
             {"w": c.workspace, "c": c.channel, "p": c.problem_id,
              "status": "doubtful" if c.doubtful else "open", "doubted": c.doubtful},
+        )  # fmt: skip
+
+    def _apply_RewordWatch(self, c: act.RewordWatch) -> None:
+        self.connection.execute(
+            self.store.sql.reword_watch,
+            {"w": c.workspace, "c": c.channel, "p": c.problem_id, "text": c.text,
+             "read_after": None if c.read_after is None else dict(c.read_after)},
         )  # fmt: skip
 
     def _apply_CloseWatch(self, c: act.CloseWatch) -> None:

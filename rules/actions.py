@@ -60,6 +60,15 @@ class ForgetProposal(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RewordProposal(Change):
+    """A proposal edited and still one: an offer to record it, a word to its proposer or
+    a round about it quotes its words as they stand, never those taken back."""
+
+    message_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EraseCorrectionText(Change):
     """A message deleted by its writer: corrections kept about it lose its words (what
     they say and the fingerprint stay: "not a problem" still holds for its like)."""
@@ -103,6 +112,17 @@ class ReviseWatch(Change):
 
     problem_id: str
     doubtful: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RewordWatch(Change):
+    """Its author edited a waiting problem: the watch keeps the words as they stand, so
+    that the nudge, "Why?", a correction and the report use those, never the words
+    taken back. `read_after` as for WatchProblem, of the edited message."""
+
+    problem_id: str
+    text: str
+    read_after: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,6 +18,7 @@ from rules.actions import (
     MarkSuggested,
     NoteProposal,
     NoteStance,
+    RewordProposal,
     SuggestAgreement,
     WordToProposer,
 )
@@ -30,9 +31,9 @@ from rules.understanding import Message
 # Agreement long after a proposal is about something else.
 STALE_AFTER = timedelta(hours=24)
 # When this many of a larger table have said yes, but not most of it, the proposer is
-# told how to ask the rest (a concern round): once, as the count reaches it. Whether a
-# round is open already is not read: that read cost a sixth of the replay's speed, for
-# every yes (training/RESULTS.md); /concerns says so if one is.
+# told how to ask the rest (a concern round): once, as a new voice brings the count to
+# it. Whether a round is open already is not read: that read cost a sixth of the
+# replay's speed, for every yes (training/RESULTS.md); /concerns says so if one is.
 ROUND_AFTER = 2
 
 
@@ -106,7 +107,10 @@ def on_message(message: Message, state: TableState) -> list[Action]:
     elif (
         "concern" not in stances.values()
         and taken == "agree"
-        and proposal.stances.get(event.user) != "agree"
+        # A new voice: once spoken, a stance is never forgotten, only turned (agree or
+        # concern), so the count reaches two from a new voice once per proposal. A yes
+        # that turned to a concern and back would bring it there again.
+        and event.user not in proposal.stances
         and len(agreeing) == ROUND_AFTER
     ):
         actions.append(_ask_the_table(message, proposal, agreeing, state))
@@ -115,10 +119,17 @@ def on_message(message: Message, state: TableState) -> list[Action]:
 
 def on_edited(message: Message) -> list[Action]:
     """A proposal edited into something else is no longer one: no yes counts for it,
-    and /concerns alone does not find it."""
-    if message.is_proposal:
-        return []
+    and /concerns alone does not find it. One still a proposal is quoted as it stands."""
     event = message.event
+    if message.is_proposal:
+        return [
+            RewordProposal(
+                workspace=event.workspace,
+                channel=event.channel,
+                message_id=event.message_id,
+                text=excerpt(event.text),
+            )
+        ]
     return [
         ForgetProposal(
             workspace=event.workspace, channel=event.channel, message_id=event.message_id

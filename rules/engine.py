@@ -300,11 +300,10 @@ class Engine:
                 if kind == meetings.RENEWAL_TIMER:  # the roster: who has a mandate to renew
                     return Reads(settings=True, meetings=True, roster=True)
                 return Reads(settings=True, round_ids=(subject,))
-            case (
-                ProposalAdded(problem_id=pid)
-                | NudgeSnoozed(problem_id=pid)
-                | WhyAsked(problem_id=pid)
-            ):
+            case ProposalAdded(problem_id=pid):
+                # The waiting ones too: it answers its author's copies of the same words.
+                return Reads(settings=True, watches=True, watch_ids=(pid,))
+            case NudgeSnoozed(problem_id=pid) | WhyAsked(problem_id=pid):
                 return Reads(settings=True, watch_ids=(pid,))
             case MessageRelabelled(message_id=message_id):
                 return Reads(settings=True, watches=True, watch_ids=(message_id,))

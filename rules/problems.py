@@ -26,7 +26,7 @@ message before scored), so that a false nudge is easy to see through and correct
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from rules.actions import (
@@ -36,7 +36,9 @@ from rules.actions import (
     ConfirmWatch,
     NoteMember,
     ReadAgain,
+    Reply,
     ReviseWatch,
+    RewordWatch,
     ScheduleTimer,
     SendNudge,
     StoreCorrection,
@@ -120,13 +122,16 @@ def _on_message(message: Message, state: TableState) -> list[Action]:
     problem, doubtful = message.problem_at(state.settings.nudges)
     if message.fingerprint is not None and message.fingerprint in state.dismissed:
         problem = doubtful = False  # the table said such a message was not a problem
+    watches = state.watches
     if isinstance(event, MessageEdited):
-        actions += _withdraw_if_no_longer_a_problem(message, problem, state)
+        edited = _on_edited(message, problem, doubtful, state)
+        actions += edited
+        # Those the edit settled are not answered again by it as a proposal.
+        settled = {a.problem_id for a in edited if isinstance(a, CloseWatch)}
+        watches = tuple(w for w in watches if w.problem_id not in settled)
     confirmed: list[ConfirmWatch] = []
     if message.is_proposal:
-        actions += answer_watches(
-            state.watches, event, thread_id=event.thread_id, by=event.message_id
-        )
+        actions += answer_watches(watches, event, thread_id=event.thread_id, by=event.message_id)
     elif message.is_reaction and isinstance(event, MessagePosted):
         confirmed = _confirm_doubtful(event, state)
         actions += confirmed
@@ -305,13 +310,57 @@ def on_deleted(event: MessageDeleted, state: TableState) -> list[Action]:
     return _close(event, watch, "withdrawn", event.at)
 
 
-def _withdraw_if_no_longer_a_problem(
-    message: Message, problem: bool, state: TableState
-) -> list[Action]:
-    watch = state.watch(message.event.message_id)
-    if watch is None or watch.status != "open" or problem:
+def _on_edited(message: Message, problem: bool, doubtful: bool, state: TableState) -> list[Action]:
+    """An edit of a watched problem, whether its nudge is still due, sent or snoozed:
+    edited into a proposal, it answers itself (and its author's copies of the words it
+    had); edited into no problem, it is withdrawn; else the watch keeps its words as
+    they stand now, for the nudge, "Why?", a correction and the report alike."""
+    event = message.event
+    watch = state.watch(event.message_id)
+    if watch is None or watch.status not in (*STILL_WAITING, "doubtful"):
         return []
-    return _close(message.event, watch, "withdrawn", message.event.at)
+    if watch.status == "doubtful" and (message.is_proposal or not (problem or doubtful)):
+        return _close(event, watch, "unconfirmed", event.at)  # never treated as a problem
+    if message.is_proposal:
+        return _settle(event, watch, state, "answered", answered_by=watch.problem_id)
+    if watch.status != "doubtful" and not problem:
+        return _close(event, watch, "withdrawn", event.at)
+    text = event.text[:WATCH_CHARS]
+    if text == watch.text:
+        return []
+    return [
+        RewordWatch(
+            workspace=event.workspace,
+            channel=event.channel,
+            problem_id=watch.problem_id,
+            text=text,
+            read_after=message.read_after,
+        )
+    ]
+
+
+def _settle(
+    event: Event, watch: Watch, state: TableState, outcome: str, *, answered_by=None
+) -> list[Action]:
+    """Close a waiting problem, and its author's waiting copies of the same words (a
+    double post, or the same posted again): one answer settles them all, so that no
+    second nudge follows about what was settled."""
+    words = _same_words(watch.text)
+    copies = [
+        other
+        for other in state.watches
+        if other.problem_id != watch.problem_id
+        and other.user == watch.user
+        and other.status in (*STILL_WAITING, "doubtful")
+        and words
+        and _same_words(other.text) == words
+    ]
+    actions = _close(event, watch, outcome, event.at, answered_by=answered_by)
+    for copy in copies:
+        # A doubtful copy was never treated as a problem: it closes unconfirmed.
+        settled = "unconfirmed" if copy.status == "doubtful" else outcome
+        actions += _close(event, copy, settled, event.at, answered_by=answered_by)
+    return actions
 
 
 def answer_watches(
@@ -481,7 +530,7 @@ def on_proposal_added(event: ProposalAdded, state: TableState) -> list[Action]:
     lang = language(state, watch.lang if watch else None)
     actions: list[Action] = []
     if watch is not None and watch.status in PROPOSAL_WELCOME:
-        actions += _close(event, watch, "answered", event.at)
+        actions += _settle(event, watch, state, "answered")
     actions.append(
         private(
             event,
@@ -527,7 +576,7 @@ def on_relabelled(
     )
     if dismissed:
         if watch is not None and watch.status in STILL_WAITING:
-            actions += _close(event, watch, "dismissed", event.at)
+            actions += _settle(event, watch, state, "dismissed")
         thanks: Say | Lines = Say.of(
             N_("Thanks for telling me. I will not treat that as a problem.")
             if fingerprint is None
@@ -547,15 +596,23 @@ def on_relabelled(
         # A problem that proposes something itself ("It has a proposal" on its nudge)
         # answers itself; and, as any proposal, those waiting in its reach.
         answers_itself = watch is not None and watch.status in STILL_WAITING
+        watches = state.watches
         if answers_itself:
-            actions += _close(event, watch, "answered", event.at, answered_by=watch.problem_id)
+            settled = _settle(event, watch, state, "answered", answered_by=watch.problem_id)
+            actions += settled
+            closed = {a.problem_id for a in settled if isinstance(a, CloseWatch)}
+            watches = tuple(w for w in watches if w.problem_id not in closed)
         actions += answer_watches(
-            state.watches, event, thread_id=event.thread_id, by=event.message_id,
+            watches, event, thread_id=event.thread_id, by=event.message_id,
             posted_at=None if watch is None else watch.posted_at,
         )  # fmt: skip
         thanks = (
             N_("Thank you, and sorry for asking: your message proposes something already. I "
                "count it as a proposal, and keep it to learn from.")
+            if answers_itself and watch.status != "open"
+            # Never asked about (/has-proposal before its nudge): no apology due.
+            else N_("Thank you: your message proposes something already. I count it as a "
+                    "proposal, and keep it to learn from.")
             if answers_itself
             else N_("Thanks for telling me. I count that as a proposal.")
         )  # fmt: skip
@@ -622,9 +679,38 @@ def _why(watch: Watch | None, user: str, reasons_of: ReasonsOf) -> Say | Lines:
     )  # fmt: skip
 
 
-def latest_watch_of(user: str, state: TableState) -> Watch | None:
+def watch_meant(user: str, thread_id: str | None, state: TableState) -> Watch | None:
+    """The waiting problem of `user` a command is about: the one in the command's own
+    thread (a mention there), else the one already nudged (the nudge being answered;
+    one snoozed next), else the newest waiting one."""
     mine = [w for w in state.watches if w.user == user and w.status in STILL_WAITING]
-    return max(mine, key=lambda w: w.posted_at, default=None)
+    here = [w for w in mine if thread_id is not None and thread_id in (w.problem_id, w.thread_id)]
+    return max(
+        here or mine,
+        key=lambda w: (w.status == "nudged", w.status == "snoozed", w.posted_at),
+        default=None,
+    )
+
+
+# How much of the problem a command's answer quotes, to say which message it acted on.
+ABOUT_CHARS = 80
+
+
+def _about(watch: Watch, user: str, actions: list[Action]) -> list[Action]:
+    """The command's private answer says which message it acted on (the author may have
+    more than one waiting): a short quote, shown as quoted text, so it pings nobody."""
+    if not watch.text:
+        return actions
+    about = (
+        Say.of(N_("About your message:")),
+        Say.of(N_("> {problem}"), problem=Quote(excerpt(_same_words(watch.text), ABOUT_CHARS))),
+    )
+    return [
+        replace(a, text=Lines((*about, a.text)))
+        if isinstance(a, Reply) and a.private and a.user == user
+        else a
+        for a in actions
+    ]
 
 
 def on_command(
@@ -634,11 +720,12 @@ def on_command(
     *,
     fewer_helps: bool = True,
 ) -> list[Action]:
-    """/not-a-problem, /has-proposal, /snooze and /why act on the caller's latest waiting
-    problem here; /why needs `reasons_of`; `fewer_helps` as for `on_relabelled`."""
+    """/not-a-problem, /has-proposal, /snooze and /why act on the caller's waiting
+    problem here that they mean (`watch_meant`), and say which; /why needs `reasons_of`;
+    `fewer_helps` as for `on_relabelled`."""
     event = command.event
     lang = language(state, command.lang)
-    watch = latest_watch_of(event.user, state)
+    watch = watch_meant(event.user, event.thread_id, state)
     if watch is None:
         return [
             private(
@@ -648,7 +735,18 @@ def on_command(
                 lang,
             )
         ]
-    # The command does what the nudge's button does, about this watch.
+    return _about(watch, event.user, _on_command(command, watch, state, reasons_of, fewer_helps))
+
+
+def _on_command(
+    command: Command,
+    watch: Watch,
+    state: TableState,
+    reasons_of: ReasonsOf | None,
+    fewer_helps: bool,
+) -> list[Action]:
+    """The command does what the nudge's button does, about this watch."""
+    event = command.event
     by = {
         "workspace": event.workspace,
         "channel": event.channel,

@@ -182,6 +182,7 @@ def test_nudges_not_a_problem_points_to_fewer_nudges_until_the_table_has_chosen_
     chat.say("ben", "#problem the card reader is down", "09:03")
     chat.command("ben", "/not-a-problem", "09:04")
     assert chat.texts()[-1] == (
+        "About your message:\n> #problem the card reader is down\n"
         "Thanks for telling me. I will not treat that as a problem, nor the same message when "
         "it comes back here."
     )
@@ -231,6 +232,7 @@ def test_nudges_fewer_with_the_rule_classifier_says_it_nudges_as_often_as_normal
     chat.command("carl", "/nudges normal", "09:21")
     chat.command("ben", "/not-a-problem", "09:22")
     assert chat.texts()[-1] == (
+        "About your message:\n> the printer is broken again\n"
         "Thanks for telling me. I will not treat that as a problem, nor the same message when "
         "it comes back here."
     )  # no pointer to a setting that would not help

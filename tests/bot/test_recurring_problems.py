@@ -99,6 +99,7 @@ def test_recurring_the_author_is_told_what_was_learnt(app):
     chat.say("ben", "#problem printer", "09:02")  # too short to be known again
     chat.command("ben", "/not-a-problem", "09:03")
     assert chat.texts()[-1].startswith(
+        "About your message:\n> #problem printer\n"
         "Thanks for telling me. I will not treat that as a problem.\n"
     )
 

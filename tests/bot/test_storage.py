@@ -24,6 +24,7 @@ from rules.actions import (
     PostConcernRound,
     PostRoundSummary,
     Reply,
+    RewordWatch,
     RoundView,
     SendNudge,
     WordToProposer,
@@ -225,6 +226,24 @@ def test_storage_answered_problem_text_is_erased_at_once(app):
     chat.say("anna", "#proposal let's cut scope", "09:02")
     with Session(app.database) as session:
         assert session.exec(select(WatchRow.text)).one() is None
+
+
+def test_storage_an_edit_rewords_a_watched_problem_but_never_revives_erased_words(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem Kevin broke the build", "09:00")
+    chat.say("ben", "#problem the wiki is down", "09:01")
+    chat.say("anna", "#proposal let's restart it", "09:02")  # answers both: words erased
+    reworded = {"workspace": "W1", "channel": "C1", "read_after": {"problem": 0.25}}
+    with app.store.unit_of_work() as work:
+        work.apply(RewordWatch(**reworded, problem_id="09:00", text="#problem the build broke"))
+    chat.say("ben", "#problem the printer jams", "09:03")
+    with app.store.unit_of_work() as work:
+        work.apply(RewordWatch(**reworded, problem_id="09:03", text="#problem it jams"))
+    with Session(app.database) as session:
+        rows = {w.problem_id: w for w in session.exec(select(WatchRow))}
+    assert [rows[p].text for p in ("09:00", "09:01")] == [None, None]
+    assert rows["09:00"].read_after is None  # settled: not touched
+    assert (rows["09:03"].text, rows["09:03"].read_after) == ("#problem it jams", {"problem": 0.25})
 
 
 def test_storage_one_transaction_commits_its_units_together(app):

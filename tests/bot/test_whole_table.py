@@ -1001,6 +1001,18 @@ def test_consensus_some_of_a_larger_table_agree_the_proposer_learns_how_to_ask_t
     assert isinstance(suggestion, SuggestAgreement)
 
 
+def test_the_proposer_is_told_once_also_when_a_yes_turns_to_a_concern_and_back(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana", "eve", "fay")
+    chat.say("ben", "#proposal let's rotate the weekend shift", "09:00")
+    chat.say("anna", "#agreement yes", "09:01")
+    chat.say("chris", "#agreement +1", "09:02")  # ben is told
+    chat.say("chris", "#concern hm, what about people with kids?", "09:03")
+    # Back to two yeses and no concern: ben knows already ("privately and once").
+    assert chat.say("chris", "#agreement ok fine, agreed", "09:04") == []
+    assert len(chat.of_type(WordToProposer)) == 1
+
+
 def test_concerns_alone_asks_the_table_about_the_latest_proposal_here(app):
     chat = Chat(app)
     chat.join("anna", "ben", "chris", "dana")
@@ -1198,6 +1210,22 @@ def test_consensus_a_proposal_taken_away_is_not_asked_about(app, taken_away):
     chat.command("ben", "/concerns", "09:04")
     assert chat.of_type(PostConcernRound) == []
     assert chat.texts()[-1] == "Which proposal should the table look at? /concerns <proposal>"
+
+
+def test_consensus_an_edited_proposal_is_offered_and_polled_in_the_words_that_stand(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    chat.say("ben", "#proposal Kevin keeps breaking the build, so let's add CI", "09:00")
+    chat.edit("ben", "09:00", "#proposal let's add CI", "09:01")
+    chat.say("anna", "#agreement yes", "09:02")
+    [offer] = chat.say("chris", "#agreement +1", "09:03")  # a public offer to record it
+    assert offer.proposal == "#proposal let's add CI"
+    chat.say("ben", "#proposal Kevin should test first, let's review", "09:10")
+    chat.edit("ben", "09:10", "#proposal let's review every merge", "09:11")
+    chat.command("anna", "/concerns", "09:12")
+    [posted] = chat.of_type(PostConcernRound)
+    assert posted.round.proposal == "#proposal let's review every merge"
+    assert not any("Kevin" in text for text in chat.texts())
 
 
 @pytest.mark.parametrize("meanwhile", ["agreed", "a newer proposal", "deleted"])

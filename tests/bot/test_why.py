@@ -90,6 +90,7 @@ def test_why_answers_in_dutch_for_a_dutch_problem(app):
     chat.command("ben", "/waarom", "09:31")
     said = chat.texts()[-1]
     assert said.startswith(
+        "Over je bericht:\n> #problem de printer is weer vastgelopen, echt niet handig\n"
         "Ik las je bericht als een probleem, vooral door “#problem”, “de”, “printer”."
     )
     assert "/geen-probleem" in said and "/bevat-voorstel" in said

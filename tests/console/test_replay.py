@@ -143,8 +143,13 @@ def test_replay_text_output_ends_with_a_summary(tmp_path):
     result = runner.invoke(app, ["replay", str(transcript)])
     assert result.exit_code == 0
     assert "private nudge to anna" in result.stdout
-    # hanna asks /waarom after her nudge: the words, in Dutch, only to her.
-    said_to_hanna = "private reply to hanna\n    Ik las je bericht als een probleem, vooral door “"
+    # hanna asks /waarom after her nudge: the words, in Dutch, only to her, about the
+    # message quoted.
+    said_to_hanna = (
+        "private reply to hanna\n    Over je bericht:\n"
+        "    > De sleutel van het buurthuis is weer kwijt, niemand weet wie hem heeft\n"
+        "    Ik las je bericht als een probleem, vooral door “"
+    )
     assert said_to_hanna in result.stdout
     # dana's lab line reads as a problem to both readings; she says it is not, and the
     # same line with other numbers later that day is not nudged about again.

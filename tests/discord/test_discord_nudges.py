@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlmodel import Session, select
+
+from bot.models import WatchRow
 from bot.views import problem_counts
 from rules.events import (
     MessagePosted,
@@ -351,3 +354,30 @@ async def test_nudge_a_settled_nudges_buttons_say_so_after_a_restart(world, harn
         len([m for m in world.api.messages_in(world.general) if "call the vendor" in m["content"]])
         == 1
     )
+
+
+async def test_nudge_a_command_in_a_problems_thread_acts_on_that_problem_and_quotes_it(
+    world, harness
+):
+    runtime = await harness.start()
+    coffee = await post_problem(
+        world, runtime, world.alice, "#problem @everyone the coffee machine leaks", ago=8
+    )
+    printer = await post_problem(
+        world, runtime, world.alice, "#problem the printer is jammed again", ago=5
+    )
+    while len(dm_messages(world.api, world.alice)) < 2:  # both nudged, the printer last
+        await runtime.tick_until_sent()
+    # The thread Discord opens on the coffee message has that message's id.
+    thread = world.guild.add_thread(
+        world.general, "coffee", owner=world.alice, thread_id=int(coffee["id"])
+    )
+    ix = await world.api.slash_command(world.guild, thread, world.alice, "not-a-problem")
+    said = await world.api.wait_for_callback(ix)
+    assert said.ephemeral
+    assert said.content.startswith(
+        "About your message:\n> #problem @\u200beveryone the coffee machine leaks\nThanks"
+    )
+    with Session(harness.app.database) as session:
+        statuses = {w.problem_id: w.status for w in session.exec(select(WatchRow)).all()}
+    assert statuses == {coffee["id"]: "dismissed", printer["id"]: "nudged"}

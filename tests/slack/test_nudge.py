@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from bot.models import CorrectionRow, MemberRow, ProcessedEvent, WatchRow, now_utc
 from rules.events import (
+    CommandInvoked,
     MessageDeleted,
     MessageEdited,
     MessagePosted,
@@ -34,6 +35,7 @@ from tests.standins.slack_api import BOT_ID, BOT_USER_ID
 from tests.standins.slack_requests import (
     CHANNEL_ID,
     USER_ID,
+    app_mention_event,
     block_actions,
     message_event,
     view_submission,
@@ -117,20 +119,48 @@ async def test_slack_proposal_in_time_answers_the_problem(bot: SlackBot):
 
 async def test_slack_edit_that_removes_the_problem_withdraws_it(bot: SlackBot):
     ts = await problem(bot, ts=past_ts(0.2))
-    edited = {
-        "type": "message", "subtype": "message_changed", "hidden": True,
-        "channel": CHANNEL_ID, "channel_type": "channel", "ts": past_ts(0.1),
-        "event_ts": past_ts(0.1),
-        "message": {"type": "message", "user": USER_ID, "text": "all good now", "ts": ts,
-                    "edited": {"user": USER_ID, "ts": past_ts(0.1)}},
-        "previous_message": {"type": "message", "user": USER_ID,
-                             "text": "#problem the deploy keeps failing", "ts": ts},
-    }  # fmt: skip
-    await bot.event(edited)
+    await bot.event(edit_of(ts, "all good now", "#problem the deploy keeps failing"))
     await bot.handled(MessageEdited)
     assert watches(bot) == {ts: "withdrawn"}
     await bot.tick()
     assert bot.calls("chat.postEphemeral") == []
+
+
+def edit_of(ts: str, text: str, before: str) -> dict:
+    """A ``message_changed`` event: the author edited message `ts`."""
+    return {
+        "type": "message", "subtype": "message_changed", "hidden": True,
+        "channel": CHANNEL_ID, "channel_type": "channel", "ts": past_ts(0.1),
+        "event_ts": past_ts(0.1),
+        "message": {"type": "message", "user": USER_ID, "text": text, "ts": ts,
+                    "edited": {"user": USER_ID, "ts": past_ts(0.1)}},
+        "previous_message": {"type": "message", "user": USER_ID, "text": before, "ts": ts},
+    }  # fmt: skip
+
+
+async def test_slack_an_edit_after_the_nudge_is_what_why_explains(bot: SlackBot):
+    before = "#problem Kevin broke the build again"
+    ts = await problem(bot, before)
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    await bot.event(edit_of(ts, "#problem the build is broken again", before))
+    await bot.handled(MessageEdited)
+    assert watches(bot) == {ts: "nudged"}  # still a problem, in other words
+    value = button(nudge, "nudge_why")["value"]
+    await bot.interact(block_actions("nudge_why", value=value))
+    await bot.handled(WhyAsked)
+    [_, why] = await bot.slack.wait_for("chat.postEphemeral", 2)
+    assert "mostly because of “#problem”, “the”, “build”." in shown_text(why)
+
+
+async def test_slack_an_edit_that_takes_back_a_nudged_problem_withdraws_it(bot: SlackBot):
+    before = "#problem the deploy keeps failing"
+    ts = await problem(bot, before)
+    await bot.tick()
+    await bot.slack.wait_for("chat.postEphemeral")
+    await bot.event(edit_of(ts, "all good now", before))
+    await bot.handled(MessageEdited)
+    assert watches(bot) == {ts: "withdrawn"}
 
 
 async def test_slack_nudge_falls_back_to_a_dm_when_the_ephemeral_cannot_be_shown(
@@ -436,6 +466,25 @@ async def test_slack_mention_safety_in_the_nudge(bot: SlackBot):
     for ping in ("<!channel>", "<@U123>", "<!subteam", "<@U-ALICE>", f"<@{BOB}>"):
         assert ping not in shown
     assert "link_names" not in nudge.params
+
+
+async def test_slack_a_mention_in_a_problems_thread_acts_on_that_problem_and_quotes_it(
+    bot: SlackBot,
+):
+    first = await problem(
+        bot, "#problem <!channel> the coffee machine leaks, ask <@U123>", ts=past_ts(20)
+    )
+    later = await problem(bot, "#problem the printer is jammed again", ts=past_ts(10))
+    await bot.tick()
+    await bot.slack.wait_for("chat.postEphemeral", 2)  # both nudged, the printer last
+    await bot.event(app_mention_event(f"<@{BOT_USER_ID}> not-a-problem", thread_ts=first))
+    await bot.handled(CommandInvoked)
+    [*_, said] = await bot.slack.wait_for("chat.postEphemeral", 3)
+    assert watches(bot) == {first: "dismissed", later: "nudged"}
+    shown = shown_text(said)
+    assert shown.startswith("About your message:\n> #problem &lt;!channel&gt; the coffee")
+    for ping in ("<!channel>", "<@U123>"):
+        assert ping not in shown
 
 
 async def test_slack_echo_and_other_bots_are_ignored(bot: SlackBot):
