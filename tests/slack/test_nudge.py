@@ -482,7 +482,8 @@ async def test_slack_a_mention_in_a_problems_thread_acts_on_that_problem_and_quo
     [*_, said] = await bot.slack.wait_for("chat.postEphemeral", 3)
     assert watches(bot) == {first: "dismissed", later: "nudged"}
     shown = shown_text(said)
-    assert shown.startswith("About your message:\n> #problem &lt;!channel&gt; the coffee")
+    # The quote reads as written, its markup as plain names that ping nobody.
+    assert shown.startswith("About your message:\n> #problem @channel the coffee")
     for ping in ("<!channel>", "<@U123>"):
         assert ping not in shown
 
