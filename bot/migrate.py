@@ -7,6 +7,7 @@ costs 10 MB that the long-running bot would otherwise hold for nothing
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -124,19 +125,61 @@ def upgrade_apart(engine: Engine) -> None:
         text=True,
         check=False,
     )
+    said = _pass_on(found.stderr)
     if found.returncode != 0:
-        last = found.stderr.strip().splitlines()[-1:] or ["no output"]
+        last = said[-1:] or ["no output"]
         raise MigrationError(f"the schema migration failed: {last[0]}")
     log.info("database schema is up to date (migrated in a child process)")
 
 
+# The child's records worth an operator's eye (a mended database's warning), one JSON
+# object a line on its stderr, for the parent to log again as its own: through the
+# parent's handlers, so they read and are redacted like every other line of its log.
+_CHILD_LEVEL = logging.WARNING
+
+
+class _RecordPerLine(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return json.dumps(
+            {"level": record.levelno, "logger": record.name, "message": super().format(record)}
+        )
+
+
+def _log_for_parent() -> None:
+    from bot.logs import RedactingFilter
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_RecordPerLine("%(message)s"))
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(_CHILD_LEVEL)
+
+
+def _pass_on(stderr: str) -> list[str]:
+    """Logs the child's records here; gives its other lines (a failure's reason last)."""
+    said = []
+    for line in stderr.splitlines():
+        try:
+            record = json.loads(line)
+            level, name, message = record["level"], record["logger"], record["message"]
+        except (ValueError, TypeError, KeyError):
+            if line.strip():
+                said.append(line.strip())
+            continue
+        logging.getLogger(name).log(level, "%s", message)
+    return said
+
+
 def _migrate_as_child() -> int:
-    """The child's side of `upgrade_apart`: its last line of output is the reason the
-    parent shows, so a database's refusal ("permission denied for schema ...") ends it,
-    not SQLAlchemy's link to its background page."""
+    """The child's side of `upgrade_apart`: its warnings go to the parent's log, and its
+    last line of other output is the reason the parent shows, so a database's refusal
+    ("permission denied for schema ...") ends it, not SQLAlchemy's link to its
+    background page."""
     from alembic.util.exc import CommandError
     from sqlalchemy.exc import SQLAlchemyError
 
+    _log_for_parent()
     try:
         upgrade(make_engine(os.environ[URL_VARIABLE]))
     except (SQLAlchemyError, CommandError, ImportError) as error:
@@ -146,4 +189,8 @@ def _migrate_as_child() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_migrate_as_child())
+    # The module as imported, not this copy of it run as __main__: its records are
+    # bot.migrate's, and Alembic's env.py imports that one anyway.
+    from bot.migrate import _migrate_as_child as migrate_as_child
+
+    sys.exit(migrate_as_child())

@@ -56,6 +56,29 @@ def test_a_database_in_memory_is_migrated_in_the_process_itself():
     assert "alembic_version" in inspect(app.database).get_table_names()
 
 
+def test_the_child_s_warnings_reach_the_parent_s_log_with_tokens_redacted(caplog):
+    """What the migration warns of (a mended database) is the operator's to read: the
+    child writes its records for the parent, which logs them as its own."""
+    from bot.migrate import _pass_on
+
+    script = (
+        "import logging; from bot.migrate import _log_for_parent; _log_for_parent(); "
+        "logging.getLogger('bot.migrate').info('not worth passing on'); "
+        "logging.getLogger('bot.migrate').warning('added %s for xoxb-1-secret', 'lang'); "
+        "import sys; print('the last words', file=sys.stderr)"
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert "xoxb-1-secret" not in child.stderr
+    with caplog.at_level("INFO"):
+        said = _pass_on(child.stderr)
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("bot.migrate", "WARNING", "added lang for [redacted]")
+    ]
+    assert said == ["the last words"]  # a failure's reason, for MigrationError
+
+
 def test_a_failed_migration_stops_the_start_with_its_reason(tmp_path):
     url = f"sqlite:///{tmp_path}/ahead.db"
     database = make_engine(url)

@@ -213,12 +213,17 @@ def test_a_database_today_s_migrations_made_is_left_as_it_is(database_url, caplo
     assert not [r for r in caplog.records if "lacked" in r.getMessage()]
 
 
-def test_the_bot_starting_completes_a_database_a_development_build_stamped(database_url):
-    """`groundrules run` migrates in a child process (bot.migrate.upgrade_apart)."""
+def test_the_bot_starting_completes_a_database_a_development_build_stamped(database_url, caplog):
+    """`groundrules run` migrates in a child process (bot.migrate.upgrade_apart), and
+    says in its own log what it added, as `groundrules migrate` does."""
     from bot.migrate import upgrade_apart
 
-    development_database(database_url, "5062b30")
+    development_database(database_url, "a3bd9d3")
     engine = make_engine(database_url)
-    upgrade_apart(engine)
+    with caplog.at_level("INFO"):
+        upgrade_apart(engine)
     engine.dispose()
     assert schema_differences(database_url) == []
+    mended = [r for r in caplog.records if "lacked" in r.getMessage()]
+    assert [(r.name, r.levelname) for r in mended] == [("bot.migrate", "WARNING")]
+    assert "removed_workspace" in mended[0].getMessage()

@@ -21,6 +21,7 @@ from bot.store import DELIVERY_LEASE
 from rules.actions import (
     AgreementView,
     AnnounceAgreement,
+    AskRenewal,
     PostConcernRound,
     PostRoundSummary,
     Reply,
@@ -361,6 +362,19 @@ def test_storage_codec_leaves_out_fields_at_their_default_for_a_rollback():
     closed = dataclasses.replace(post, closed=True)
     assert json.loads(codec.dumps(closed))["closed"] is True
     assert codec.loads(codec.dumps(closed)) == closed
+
+
+def test_storage_codec_keeps_a_renewal_without_anyone_unset_readable_by_c9c78fa():
+    """c9c78fa's AskRenewal had no `without_mandate` (README: going back): a renewal
+    where everyone has a mandate keeps its shape; only one naming someone without a
+    mandate carries the field, which c9c78fa cannot read."""
+    renewal = AskRenewal(workspace="W", channel="C", lang="en", meeting_id="m", users=("a",))
+    assert set(json.loads(codec.dumps(renewal))) == {
+        "$", "workspace", "channel", "lang", "meeting_id", "users",
+    }  # fmt: skip
+    unset = dataclasses.replace(renewal, users=("a", "b"), without_mandate=("b",))
+    assert json.loads(codec.dumps(unset))["without_mandate"] == ["b"]
+    assert codec.loads(codec.dumps(unset)) == unset
 
 
 def test_storage_codec_refuses_unknown_types():
