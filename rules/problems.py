@@ -46,6 +46,7 @@ from rules.actions import (
 )
 from rules.classifier import Classification
 from rules.events import (
+    CommandInvoked,
     Event,
     MessageDeleted,
     MessageEdited,
@@ -696,18 +697,17 @@ def watch_meant(user: str, thread_id: str | None, state: TableState) -> Watch | 
 ABOUT_CHARS = 80
 
 
-def _about(watch: Watch, user: str, actions: list[Action]) -> list[Action]:
+def _about(watch: Watch, event: CommandInvoked, actions: list[Action]) -> list[Action]:
     """The command's private answer says which message it acted on (the author may have
-    more than one waiting): a short quote, shown as quoted text, so it pings nobody."""
-    if not watch.text:
-        return actions
+    more than one waiting): a short quote, shown as quoted text, so it pings nobody.
+    Typed in the bot's DM, the answer goes back there (`direct`)."""
     about = (
         Say.of(N_("About your message:")),
         Say.of(N_("> {problem}"), problem=Quote(excerpt(_same_words(watch.text), ABOUT_CHARS))),
     )
     return [
-        replace(a, text=Lines((*about, a.text)))
-        if isinstance(a, Reply) and a.private and a.user == user
+        replace(a, text=Lines((*about, a.text)) if watch.text else a.text, direct=event.direct)
+        if isinstance(a, Reply) and a.private and a.user == event.user
         else a
         for a in actions
     ]
@@ -727,15 +727,9 @@ def on_command(
     lang = language(state, command.lang)
     watch = watch_meant(event.user, event.thread_id, state)
     if watch is None:
-        return [
-            private(
-                event,
-                event.user,
-                Say.of(N_("I have no problem of yours waiting for a proposal here.")),
-                lang,
-            )
-        ]
-    return _about(watch, event.user, _on_command(command, watch, state, reasons_of, fewer_helps))
+        none = Say.of(N_("I have no problem of yours waiting for a proposal here."))
+        return [replace(private(event, event.user, none, lang), direct=event.direct)]
+    return _about(watch, event, _on_command(command, watch, state, reasons_of, fewer_helps))
 
 
 def _on_command(
