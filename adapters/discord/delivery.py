@@ -288,7 +288,7 @@ class Delivery:
             if action.user is None:
                 raise ValueError(f"a private {type(action).__name__} needs a user")
             if answer is not None and answer.user == action.user:
-                await answer.private(messages)
+                await answer.private(messages, done=self.progress.of(action), step="dm")
                 return None
             try:
                 return await self._dm_all(int(action.user), messages, action)
@@ -297,7 +297,12 @@ class Delivery:
                     raise
                 log.info("a private reply was not delivered: the member's DMs are closed")
                 return None
-        if answer is not None and answer.place == place and await answer.public(messages):
+        done = self.progress.of(action)
+        if (
+            answer is not None
+            and answer.place == place
+            and await answer.public(messages, done=done)
+        ):
             return None
         return await self._post_all(guild, place, messages, action)
 

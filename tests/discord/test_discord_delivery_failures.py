@@ -10,7 +10,7 @@ import discord
 import pytest
 
 from rules.actions import PostRoundSummary, Reply, RoundView
-from rules.events import MessagePosted, RosterSynced
+from rules.events import CommandInvoked, MessagePosted, RosterSynced
 from rules.say import Lines, Quote, Say
 from tests.discord.harness import dm_messages, make_retries_due, workspace
 
@@ -162,3 +162,23 @@ async def test_a_reminder_pings_many_closed_dms_at_most_a_hundred_a_message_each
         pinged += mentioned
     assert sorted(pinged) == sorted(str(v.id) for v in volunteers)  # each once
     assert len(dm_messages(world.api, world.bob)) == 1  # the DMs went once
+
+
+async def test_a_long_answer_to_a_command_that_fails_part_way_is_not_shown_twice(world, harness):
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    world.api.fail_next("POST /webhooks/{application_id}/{token}", **TOO_FAST)  # its 2nd part
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.bob, "groundrules", {"text": "help"}
+    )
+    first = await world.api.wait_for_callback(ix)
+    assert first.ephemeral and first.content.startswith("Our ground rules:")
+    await runtime.wait_for(CommandInvoked)
+    assert make_retries_due(harness) == 1  # the answer is offered again
+
+    await runtime.tick()
+    assert make_retries_due(harness) == 0
+    # Without the interaction, the retry sends by DM only the part not yet shown.
+    [rest] = dm_messages(world.api, world.bob)
+    assert rest["content"] and rest["content"] not in first.content
+    assert not rest["content"].startswith("Our ground rules:")
