@@ -484,9 +484,13 @@ def _too_late(event: TimerFired, state: TableState) -> bool:
     return event.at - event.due > max(state.settings.problem_window, LATE_AFTER)
 
 
-def on_snoozed(event: NudgeSnoozed, state: TableState, span=None) -> list[Action]:
+def on_snoozed(
+    event: NudgeSnoozed, state: TableState, span=None, lang: str | None = None
+) -> list[Action]:
+    """`lang`: the typed command's language, when it shows one; else the problem's (as
+    its nudge and buttons speak); the table's own wins."""
     watch = state.watch(event.problem_id)
-    lang = language(state, watch.lang if watch else None)
+    lang = language(state, lang or (watch.lang if watch else None))
     if watch is None or watch.status not in STILL_WAITING or watch.user != event.user:
         return [
             private(
@@ -630,11 +634,14 @@ def _read_as_problem(watch: Watch | None) -> bool:
     return watch is not None and watch.status not in ("doubtful", "unconfirmed")
 
 
-def on_why(event: WhyAsked, state: TableState, reasons_of: ReasonsOf) -> list[Action]:
+def on_why(
+    event: WhyAsked, state: TableState, reasons_of: ReasonsOf, lang: str | None = None
+) -> list[Action]:
     """ "Why?" on a nudge: the words that made the bot read the author's message as a
-    problem, and how to correct it. Only the author is told, privately."""
+    problem, and how to correct it. Only the author is told, privately; `lang` as for
+    `on_snoozed`."""
     watch = state.watch(event.problem_id)
-    lang = language(state, watch.lang if watch else None)
+    lang = language(state, lang or (watch.lang if watch else None))
     return [private(event, event.user, _why(watch, event.user, reasons_of), lang)]
 
 
@@ -765,7 +772,8 @@ def _on_command(
         )
     if isinstance(command.parsed, AskWhy):
         assert reasons_of is not None
-        return on_why(WhyAsked(**by, problem_id=watch.problem_id), state, reasons_of)
+        why = WhyAsked(**by, problem_id=watch.problem_id)
+        return on_why(why, state, reasons_of, command.lang)
     assert isinstance(command.parsed, Snooze)
     snoozed = NudgeSnoozed(**by, problem_id=watch.problem_id)
-    return on_snoozed(snoozed, state, command.parsed.span)
+    return on_snoozed(snoozed, state, command.parsed.span, command.lang)

@@ -111,3 +111,19 @@ async def test_slack_not_a_problem_typed_in_the_dm_acts_on_the_latest_nudged_pro
     [*_, answer] = await bot.slack.wait_for("chat.postMessage", 3)
     assert answer.params["channel"] == dm_call.params["channel"]
     assert "the printer jams all day" in shown_text(answer)  # and which message
+
+
+async def test_slack_a_dutch_command_typed_in_the_dm_is_answered_there_in_dutch(bot: SlackBot):
+    await problem(bot)  # an English problem, nudged in English
+    dm = await nudged_by_dm(bot)
+    url = bot.slack.response_url()
+    await bot.command("/sluimer", "30m", channel_id=dm, channel_name="directmessage",
+                      response_url=url)  # fmt: skip
+    await bot.handled(CommandInvoked)
+
+    [about] = await bot.slack.wait_for_response(url)
+    assert about["text"].startswith(f"Over je probleem in <#{CHANNEL_ID}>")
+    [_, answer] = await bot.slack.wait_for("chat.postMessage", 2)
+    assert answer.params["channel"] == dm
+    assert answer.params["text"].startswith("Over je bericht:")
+    assert "herinner ik je er weer aan" in answer.params["text"]
