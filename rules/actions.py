@@ -405,12 +405,14 @@ class SendNudge(Outbound):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reply(Outbound):
-    """Text for the channel, or only for `user` when `private`."""
+    """Text for the channel, or only for `user` when `private`; `direct`: a private
+    answer to a command typed in the bot's DM, shown there rather than at the table."""
 
     user: str | None
     text: Text
     private: bool
     thread_id: str | None = None
+    direct: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

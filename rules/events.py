@@ -66,13 +66,15 @@ class MessageDeleted(Event):
 class CommandInvoked(Event):
     """A slash command (or a transcript line starting with `/`), not yet parsed.
     `lang`: the member's own language where the platform knows it (their Slack locale),
-    for a command whose name and words show none."""
+    for a command whose name and words show none. `direct`: typed in the bot's DM, it
+    acts at this table; its private answer goes back to that DM, where it was typed."""
 
     user: str
     name: str
     args: str = ""
     thread_id: str | None = None
     lang: str | None = None
+    direct: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -46,6 +46,7 @@ from rules.actions import (
 )
 from rules.classifier import Classification
 from rules.events import (
+    CommandInvoked,
     Event,
     MessageDeleted,
     MessageEdited,
@@ -483,9 +484,13 @@ def _too_late(event: TimerFired, state: TableState) -> bool:
     return event.at - event.due > max(state.settings.problem_window, LATE_AFTER)
 
 
-def on_snoozed(event: NudgeSnoozed, state: TableState, span=None) -> list[Action]:
+def on_snoozed(
+    event: NudgeSnoozed, state: TableState, span=None, lang: str | None = None
+) -> list[Action]:
+    """`lang`: the typed command's language, when it shows one; else the problem's (as
+    its nudge and buttons speak); the table's own wins."""
     watch = state.watch(event.problem_id)
-    lang = language(state, watch.lang if watch else None)
+    lang = language(state, lang or (watch.lang if watch else None))
     if watch is None or watch.status not in STILL_WAITING or watch.user != event.user:
         return [
             private(
@@ -629,11 +634,14 @@ def _read_as_problem(watch: Watch | None) -> bool:
     return watch is not None and watch.status not in ("doubtful", "unconfirmed")
 
 
-def on_why(event: WhyAsked, state: TableState, reasons_of: ReasonsOf) -> list[Action]:
+def on_why(
+    event: WhyAsked, state: TableState, reasons_of: ReasonsOf, lang: str | None = None
+) -> list[Action]:
     """ "Why?" on a nudge: the words that made the bot read the author's message as a
-    problem, and how to correct it. Only the author is told, privately."""
+    problem, and how to correct it. Only the author is told, privately; `lang` as for
+    `on_snoozed`."""
     watch = state.watch(event.problem_id)
-    lang = language(state, watch.lang if watch else None)
+    lang = language(state, lang or (watch.lang if watch else None))
     return [private(event, event.user, _why(watch, event.user, reasons_of), lang)]
 
 
@@ -696,18 +704,17 @@ def watch_meant(user: str, thread_id: str | None, state: TableState) -> Watch | 
 ABOUT_CHARS = 80
 
 
-def _about(watch: Watch, user: str, actions: list[Action]) -> list[Action]:
+def _about(watch: Watch, event: CommandInvoked, actions: list[Action]) -> list[Action]:
     """The command's private answer says which message it acted on (the author may have
-    more than one waiting): a short quote, shown as quoted text, so it pings nobody."""
-    if not watch.text:
-        return actions
+    more than one waiting): a short quote, shown as quoted text, so it pings nobody.
+    Typed in the bot's DM, the answer goes back there (`direct`)."""
     about = (
         Say.of(N_("About your message:")),
         Say.of(N_("> {problem}"), problem=Quote(excerpt(_same_words(watch.text), ABOUT_CHARS))),
     )
     return [
-        replace(a, text=Lines((*about, a.text)))
-        if isinstance(a, Reply) and a.private and a.user == user
+        replace(a, text=Lines((*about, a.text)) if watch.text else a.text, direct=event.direct)
+        if isinstance(a, Reply) and a.private and a.user == event.user
         else a
         for a in actions
     ]
@@ -727,15 +734,9 @@ def on_command(
     lang = language(state, command.lang)
     watch = watch_meant(event.user, event.thread_id, state)
     if watch is None:
-        return [
-            private(
-                event,
-                event.user,
-                Say.of(N_("I have no problem of yours waiting for a proposal here.")),
-                lang,
-            )
-        ]
-    return _about(watch, event.user, _on_command(command, watch, state, reasons_of, fewer_helps))
+        none = Say.of(N_("I have no problem of yours waiting for a proposal here."))
+        return [replace(private(event, event.user, none, lang), direct=event.direct)]
+    return _about(watch, event, _on_command(command, watch, state, reasons_of, fewer_helps))
 
 
 def _on_command(
@@ -771,7 +772,8 @@ def _on_command(
         )
     if isinstance(command.parsed, AskWhy):
         assert reasons_of is not None
-        return on_why(WhyAsked(**by, problem_id=watch.problem_id), state, reasons_of)
+        why = WhyAsked(**by, problem_id=watch.problem_id)
+        return on_why(why, state, reasons_of, command.lang)
     assert isinstance(command.parsed, Snooze)
     snoozed = NudgeSnoozed(**by, problem_id=watch.problem_id)
-    return on_snoozed(snoozed, state, command.parsed.span)
+    return on_snoozed(snoozed, state, command.parsed.span, command.lang)

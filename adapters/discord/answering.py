@@ -17,6 +17,8 @@ import discord
 from adapters.discord.rendering import Outgoing
 
 T = TypeVar("T")
+# What of an action has been sent, step -> its id (adapters.progress).
+Sent = dict[str, str | None]
 # Discord wants an answer within 3 s; past this the answer is deferred first.
 DEADLINE_S = 2.5
 
@@ -62,20 +64,40 @@ class InteractionAnswer:
                 await self.interaction.response.defer(ephemeral=True, thinking=True)
                 self._thinking = True
 
-    async def private(self, messages: Sequence[Outgoing], view: discord.ui.View | None = None):
-        """Only the person who acted sees these."""
+    async def private(
+        self,
+        messages: Sequence[Outgoing],
+        view: discord.ui.View | None = None,
+        *,
+        done: Sent | None = None,
+        step: str = "dm",
+    ):
+        """Only the person who acted sees these. `done`: the action's progress, each part
+        shown recorded as `step:index` (a retry without the interaction, by DM, sends
+        only the rest)."""
         async with self._lock:
             for index, message in enumerate(messages):
+                if done is not None and f"{step}:{index}" in done:
+                    continue
                 extra = {"view": view} if view is not None and index == len(messages) - 1 else {}
                 await self._send(message, ephemeral=True, **extra)
+                if done is not None:
+                    done[f"{step}:{index}"] = None
 
-    async def public(self, messages: Sequence[Outgoing]) -> bool:
-        """Answer for the whole channel, if the answer is still unused; else False."""
+    async def public(
+        self, messages: Sequence[Outgoing], *, done: Sent | None = None, step: str = "post"
+    ) -> bool:
+        """Answer for the whole channel, if the answer is still unused; else False.
+        `done`, `step`: as for `private` (a retry posts only the rest in the channel)."""
         async with self._lock:
             if self.responded:
                 return False
-            for message in messages:
+            for index, message in enumerate(messages):
+                if done is not None and f"{step}:{index}" in done:
+                    continue
                 await self._send(message, ephemeral=False)
+                if done is not None:
+                    done[f"{step}:{index}"] = None
             return True
 
     async def finish(self, fallback: Outgoing) -> None:

@@ -288,7 +288,7 @@ class Delivery:
             if action.user is None:
                 raise ValueError(f"a private {type(action).__name__} needs a user")
             if answer is not None and answer.user == action.user:
-                await answer.private(messages)
+                await answer.private(messages, done=self.progress.of(action), step="dm")
                 return None
             try:
                 return await self._dm_all(int(action.user), messages, action)
@@ -297,7 +297,12 @@ class Delivery:
                     raise
                 log.info("a private reply was not delivered: the member's DMs are closed")
                 return None
-        if answer is not None and answer.place == place and await answer.public(messages):
+        done = self.progress.of(action)
+        if (
+            answer is not None
+            and answer.place == place
+            and await answer.public(messages, done=done)
+        ):
             return None
         return await self._post_all(guild, place, messages, action)
 
@@ -476,12 +481,7 @@ class Delivery:
         view = (
             summary_view(action.round.round_id, action.lang) if action.suggest_agreement else None
         )
-        first, *rest = long_post(text)
-        place = _round_place(action)
-        sent = await self._post(guild, place, first, view=view)
-        for message in rest:
-            await self._post(guild, place, message)
-        return sent
+        return await self._post_all(guild, _round_place(action), long_post(text), action, view=view)
 
     # --- posting ---------------------------------------------------------------------------
 
@@ -497,12 +497,21 @@ class Delivery:
         return str(sent.id)
 
     async def _post_all(
-        self, guild: int, place: int, messages: list[Outgoing], action: Outbound
+        self,
+        guild: int,
+        place: int,
+        messages: list[Outgoing],
+        action: Outbound,
+        *,
+        view: discord.ui.View | None = None,
     ) -> str:
+        """Each part not yet posted for `action` (a retry after a failure part-way sends
+        only the rest); `view`, the buttons, on the first. The first part's id."""
         done = self.progress.of(action)
         for index, message in enumerate(messages):
             if f"post:{index}" not in done:
-                done[f"post:{index}"] = await self._post(guild, place, message)
+                first = view if index == 0 else None
+                done[f"post:{index}"] = await self._post(guild, place, message, view=first)
         return done["post:0"]  # type: ignore[return-value]
 
 

@@ -43,7 +43,7 @@ from rules.actions import (
 )
 from rules.agreements import owner_param, reason_param
 from rules.i18n import gettext, render, supported
-from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Text, excerpt
+from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Text
 
 Block = dict[str, Any]
 # Slack's limits: section text, plain-text labels, titles and buttons, option texts and
@@ -487,15 +487,10 @@ def not_here(channel: str, voice: Voice) -> str:
     )  # fmt: skip
 
 
-def about_nudged(channel: str, problem: str, voice: Voice) -> str:
+def about_nudged(channel: str, voice: Voice) -> str:
     """Said in the bot's DM when a command typed there acts on a problem nudged about at
-    a table: which one."""
-    return voice(
-        Lines((
-            Say.of(N_("About your problem in {channel}:"), channel=channel_link(channel)),
-            Say.of(N_("> {problem}"), problem=Quote(excerpt(problem))),
-        ))
-    )  # fmt: skip
+    a table: which table. The engine's answer that follows quotes the problem."""
+    return voice.say(N_("About your problem in {channel}:"), channel=channel_link(channel))
 
 
 def not_recorded(voice: Voice) -> str:

@@ -338,7 +338,9 @@ class Listeners:
             )  # fmt: skip
             return
         if channel.startswith("D") and target is not None and target.name in NUDGE_COMMANDS:
-            invoked = await self._at_nudged_table(invoked, context, command.get("response_url"))
+            invoked = await self._at_nudged_table(
+                invoked, context, command.get("response_url"), target.lang
+            )
             workspace = invoked.workspace
         if target is not None and target.name == "agree" and not target.args:
             lang = await self.adapter.lang_for(
@@ -356,12 +358,18 @@ class Listeners:
         await self.adapter.submit(await self._in_members_language(invoked, target))
 
     async def _at_nudged_table(
-        self, invoked: CommandInvoked, context: AsyncBoltContext, response_url: str | None
+        self,
+        invoked: CommandInvoked,
+        context: AsyncBoltContext,
+        response_url: str | None,
+        typed_lang: str | None,
     ) -> CommandInvoked:
         """A nudge that came by DM names commands (/snooze, /not-a-problem …); typed in
         the bot's DM, which is no table, they act on the problem the person was nudged
-        about, at its table (the latest nudged, if several), in its thread, and say which.
-        With none waiting, the command stays in the DM: the engine says there is none."""
+        about, at its table (the latest nudged, if several), in its thread. The DM is
+        told which table; the engine's answer, which quotes the problem, follows there
+        (`direct`). With none waiting, the command stays in the DM: the engine says
+        there is none."""
         for nudged in await self.adapter.nudged_problems(invoked.user):
             # One this installation still reaches (a shared channel's home may have left).
             if await self._table(context, nudged.channel, settle=False) == nudged.workspace:
@@ -369,15 +377,16 @@ class Listeners:
         else:
             return invoked
         lang = await self.adapter.lang_for(
-            nudged.workspace, invoked.user, nudged.lang, channel=nudged.channel
+            nudged.workspace, invoked.user, typed_lang or nudged.lang, channel=nudged.channel
         )
-        await self.adapter.respond_privately(
-            workspace_of(context), invoked.user, response_url,
-            blocks.about_nudged(nudged.channel, nudged.text, self.adapter.voice(lang)),
-        )  # fmt: skip
+        note = await self.adapter.deliverer.render(
+            nudged.workspace, lang, lambda voice: blocks.about_nudged(nudged.channel, voice)
+        )
+        delivered = workspace_of(context)
+        await self.adapter.respond_privately(delivered, invoked.user, response_url, note)
         return replace(
             invoked, workspace=nudged.workspace, channel=nudged.channel,
-            thread_id=nudged.thread_id or nudged.problem_id,
+            thread_id=nudged.thread_id or nudged.problem_id, direct=True,
         )  # fmt: skip
 
     # --- buttons ---------------------------------------------------------------------

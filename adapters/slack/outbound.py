@@ -123,7 +123,8 @@ class Deliverer:
                     log.error("a private reply without a person to send it to; dropped")
                     return None
                 messages = await self.render(ws, lang, lambda v: blocks.reply(action, v))
-                await self._private_pages(client, action, action.user, messages, action.thread_id)
+                await self._private_pages(client, action, action.user, messages,
+                                          action.thread_id, direct=action.direct)  # fmt: skip
                 return None
             case Reply():
                 messages = await self.render(ws, lang, lambda v: blocks.reply(action, v))
@@ -215,13 +216,19 @@ class Deliverer:
         user: str,
         messages: list[SlackMessage],
         thread_ts: str | None,
+        *,
+        direct: bool = False,
     ) -> None:
-        """Each page not yet shown to `user` for `action` (ephemeral, else by DM)."""
+        """Each page not yet shown to `user` for `action` (ephemeral, else by DM; by DM
+        when `direct`: the answer to a command typed there)."""
         done = self.progress.of(action)
         for index, page in enumerate(messages):
             if f"private:{index}" not in done:
-                await self._private(client, action.workspace, action.channel, user, page, page,
-                                    thread_ts=thread_ts)  # fmt: skip
+                if direct:
+                    await self._direct(client, user, page)
+                else:
+                    await self._private(client, action.workspace, action.channel, user, page,
+                                        page, thread_ts=thread_ts)  # fmt: skip
                 done[f"private:{index}"] = None
 
     # --- the Web API calls ---------------------------------------------------------

@@ -4,13 +4,13 @@ go out, and nothing private is lost to closed DMs."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import discord
 import pytest
 
-from rules.actions import Reply
-from rules.events import MessagePosted, RosterSynced
+from rules.actions import PostRoundSummary, Reply, RoundView
+from rules.events import CommandInvoked, MessagePosted, RosterSynced
 from rules.say import Lines, Quote, Say
 from tests.discord.harness import dm_messages, make_retries_due, workspace
 
@@ -58,6 +58,35 @@ async def test_a_long_post_that_fails_part_way_is_not_posted_twice(world, harnes
     assert await harness.adapter.deliver(reply) == first["id"]  # the outbox's retry
     posted = [m["content"] for m in world.api.messages_in(world.general)]
     assert posted == [f"> {p}" for p in parts]
+
+
+async def test_a_long_round_summary_that_fails_part_way_is_not_posted_twice(world, harness):
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    members = [str(world.bob.id), str(world.carol.id), str(world.guild.owner.id)]
+    view = RoundView(
+        round_id="r1", proposal="#proposal ship it", proposer=str(world.alice.id),
+        thread_id=None, deadline=datetime(2030, 1, 1, tzinfo=UTC),
+        participants=tuple(members), no_concerns=(),
+        concerns=tuple((m, f"concern{n} " + "word " * 500) for n, m in enumerate(members)),
+    )  # fmt: skip
+    summary = PostRoundSummary(
+        workspace=workspace(world.guild), channel=str(world.general.id), lang="en",
+        round=view, outcome="concerns", suggest_agreement=True,
+    )  # fmt: skip
+    world.api.fail_next(f"POST /channels/{world.general.id}/messages", skip=1)
+    with pytest.raises(discord.HTTPException):
+        await harness.adapter.deliver(summary)
+    [first] = world.api.messages_in(world.general)
+
+    assert await harness.adapter.deliver(summary) == first["id"]  # the outbox's retry
+    posted = world.api.messages_in(world.general)
+    assert [m["id"] for m in posted].count(first["id"]) == 1
+    assert len(posted) == 3  # each part once
+    shown = ["".join(e.get("description", "") for e in m.get("embeds") or []) for m in posted]
+    for n in range(3):
+        assert sum(f"concern{n} " in text for text in shown) == 1
+    assert [bool(m.get("components")) for m in posted] == [True, False, False]  # one button
 
 
 async def two_of_five_agree_with_alice(world, runtime) -> None:
@@ -133,3 +162,23 @@ async def test_a_reminder_pings_many_closed_dms_at_most_a_hundred_a_message_each
         pinged += mentioned
     assert sorted(pinged) == sorted(str(v.id) for v in volunteers)  # each once
     assert len(dm_messages(world.api, world.bob)) == 1  # the DMs went once
+
+
+async def test_a_long_answer_to_a_command_that_fails_part_way_is_not_shown_twice(world, harness):
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    world.api.fail_next("POST /webhooks/{application_id}/{token}", **TOO_FAST)  # its 2nd part
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.bob, "groundrules", {"text": "help"}
+    )
+    first = await world.api.wait_for_callback(ix)
+    assert first.ephemeral and first.content.startswith("Our ground rules:")
+    await runtime.wait_for(CommandInvoked)
+    assert make_retries_due(harness) == 1  # the answer is offered again
+
+    await runtime.tick()
+    assert make_retries_due(harness) == 0
+    # Without the interaction, the retry sends by DM only the part not yet shown.
+    [rest] = dm_messages(world.api, world.bob)
+    assert rest["content"] and rest["content"] not in first.content
+    assert not rest["content"].startswith("Our ground rules:")

@@ -41,12 +41,49 @@ async def test_slack_snooze_typed_in_the_nudges_dm_snoozes_its_problem(bot: Slac
     assert watches(bot) == {ts: "snoozed"}
     [about] = await bot.slack.wait_for_response(url)
     assert f"About your problem in <#{CHANNEL_ID}>" in about["text"]
-    assert "the deploy keeps failing" in about["text"]
     [_, answer] = await bot.slack.wait_for("chat.postMessage", 2)  # by DM again
     assert answer.params["channel"] == dm
     told = said_to_the_author(bot)
     assert "remind you again in 30 minutes" in told
     assert "no problem of yours" not in told
+    # The engine's answer quotes the problem; the DM's note only names the table.
+    assert (about["text"] + answer.params["text"]).count("the deploy keeps failing") == 1
+
+
+async def test_slack_a_command_typed_in_the_dm_is_answered_there_when_back_at_the_table(
+    bot: SlackBot,
+):
+    ts = await problem(bot)
+    dm = await nudged_by_dm(bot)  # the ephemeral was refused once; Alice is back now
+    url = bot.slack.response_url()
+    await bot.command("/snooze", "30m", channel_id=dm, channel_name="directmessage",
+                      response_url=url)  # fmt: skip
+    await bot.handled(CommandInvoked)
+
+    assert watches(bot) == {ts: "snoozed"}
+    [_, answer] = await bot.slack.wait_for("chat.postMessage", 2)
+    assert answer.params["channel"] == dm  # where she typed it, not the table
+    assert "remind you again in 30 minutes" in shown_text(answer)
+    assert len(bot.calls("chat.postEphemeral")) == 1  # the refused nudge only
+
+
+async def test_slack_the_dm_answer_to_a_command_shows_the_names_its_quote_mentions(
+    bot: SlackBot,
+):
+    bot.slack.add_user("U-BEN", name="ben", real_name="Ben Bakker", display_name="Ben")
+    await problem(bot, "#problem <@U-BEN> keeps breaking the deploy")
+    dm = await nudged_by_dm(bot)
+    assert "@Ben keeps breaking" in shown_text(bot.calls("chat.postMessage")[0])
+    url = bot.slack.response_url()
+    bot.slack.fail_next("chat.postEphemeral", "user_not_in_channel")  # still not there
+    await bot.command("/why", channel_id=dm, channel_name="directmessage", response_url=url)
+    await bot.handled(CommandInvoked)
+
+    [about] = await bot.slack.wait_for_response(url)
+    [_, answer] = await bot.slack.wait_for("chat.postMessage", 2)
+    told = about["text"] + "\n" + answer.params["text"]
+    assert "@Ben keeps breaking" in told  # as the nudge showed it
+    assert "U-BEN" not in told
 
 
 async def test_slack_not_a_problem_typed_in_the_dm_acts_on_the_latest_nudged_problem(
@@ -70,5 +107,23 @@ async def test_slack_not_a_problem_typed_in_the_dm_acts_on_the_latest_nudged_pro
 
     assert watches(bot) == {first: "nudged", second: "dismissed"}
     [about] = await bot.slack.wait_for_response(url)
-    assert f"<#{OTHER_CHANNEL}>" in about["text"]  # says which table and message
-    assert "the printer jams all day" in about["text"]
+    assert f"<#{OTHER_CHANNEL}>" in about["text"]  # says which table
+    [*_, answer] = await bot.slack.wait_for("chat.postMessage", 3)
+    assert answer.params["channel"] == dm_call.params["channel"]
+    assert "the printer jams all day" in shown_text(answer)  # and which message
+
+
+async def test_slack_a_dutch_command_typed_in_the_dm_is_answered_there_in_dutch(bot: SlackBot):
+    await problem(bot)  # an English problem, nudged in English
+    dm = await nudged_by_dm(bot)
+    url = bot.slack.response_url()
+    await bot.command("/sluimer", "30m", channel_id=dm, channel_name="directmessage",
+                      response_url=url)  # fmt: skip
+    await bot.handled(CommandInvoked)
+
+    [about] = await bot.slack.wait_for_response(url)
+    assert about["text"].startswith(f"Over je probleem in <#{CHANNEL_ID}>")
+    [_, answer] = await bot.slack.wait_for("chat.postMessage", 2)
+    assert answer.params["channel"] == dm
+    assert answer.params["text"].startswith("Over je bericht:")
+    assert "herinner ik je er weer aan" in answer.params["text"]
