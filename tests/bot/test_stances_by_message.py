@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.presenting import round_text, summary_text
 from rules.actions import (
+    AnnounceAgreement,
     PostConcernRound,
     PostRoundSummary,
     SuggestAgreement,
@@ -100,11 +101,11 @@ def test_a_message_edited_into_a_proposal_is_what_concerns_alone_asks_about(app)
 
 
 def round_about_an_edited_proposal(
-    app, lang: str = "en"
+    app, lang: str = "en", *, chat: Chat | None = None
 ) -> tuple[UpdateRoundProgress, PostRoundSummary]:
     """Anna's proposal, edited by her while its round is open: the round's message as
     the edit updates it, and the summary."""
-    chat = Chat(app)
+    chat = chat or Chat(app)
     chat.join("anna", "ben", "carl")
     if lang == "nl":
         chat.command("anna", "/table language nl", "08:59")
@@ -217,3 +218,17 @@ def test_migration_0015_keeps_old_stances_counting_and_goes_down(database_url, t
         assert "ben" in str(kept)
     finally:
         engine.dispose()
+
+
+def test_an_agreement_typed_after_a_round_whose_proposal_was_edited_takes_none_of_its_answers(
+    app,
+):
+    chat = Chat(app)
+    round_about_an_edited_proposal(app, chat=chat)
+    [announced] = [
+        a
+        for a in chat.command("anna", "/agree we move standup to 10 because mornings", "09:05")
+        if isinstance(a, AnnounceAgreement)
+    ]
+    # Ben answered about other words: his "no concerns" is not consent to these.
+    assert announced.agreement.consenters == ("anna",)
