@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 
@@ -107,6 +108,8 @@ class RoundRow(SQLModel, table=True):
     # Who asked for the round (may withdraw it, as its proposer may), and who withdrew it.
     started_by: str | None = None
     withdrawn_by: str | None = None
+    # The proposer edited the proposal while the round was open (0015).
+    reworded: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
 
 
 class AnswerRow(SQLModel, table=True):
@@ -331,6 +334,10 @@ class ProposalRow(SQLModel, table=True):
     posted_at: datetime = Field(sa_column=utc_column())
     stances: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     suggested: bool = False
+    # user -> the message that gave their stance (0015; none for stances noted before).
+    stance_messages: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
 
 
 class RemovedWorkspace(SQLModel, table=True):

@@ -84,6 +84,14 @@ def round_text(view: RoundView, *, with_commands: bool = True, names: int | None
                "consent, so please answer, even if it is “no concerns”.")
         ),
     ]  # fmt: skip
+    if view.reworded:
+        parts.append(
+            Say.of(
+                N_("{proposer} changed the proposal while this round was open: answers given "
+                   "before were about its earlier words."),
+                proposer=Member(view.proposer),
+            )
+        )  # fmt: skip
     if with_commands:
         parts.append(Say.of(N_("Answer with /concern none or /concern <your concern>.")))
     parts.append(progress_text(view, names=names))
@@ -131,6 +139,19 @@ def summary_text(action: PostRoundSummary, *, with_commands: bool = True) -> Tex
         )
     if view.waiting:
         parts.append(Say.of(N_("No answer from: {users}."), users=Members(view.waiting)))
+    if view.reworded:
+        # The words above are the proposal as it stands; the table was asked about
+        # earlier ones, so this round cannot make them an agreement.
+        parts.append(
+            Say.of(
+                N_(
+                    "{proposer} changed the proposal while this round was open, so the answers "
+                    "were given to its earlier words. To make it an agreement, ask the table "
+                    "about it as it stands with a new round: /concerns."
+                ),
+                proposer=Member(view.proposer),
+            )
+        )
     if action.suggest_agreement and with_commands:
         parts.append(
             Say.of(

@@ -199,12 +199,11 @@ class Statements:
             _members.c.active.is_(True),
         )
         proposal = insert(_proposals)
+        # A new proposal in a scope starts afresh: nobody has taken a stance on it yet.
+        replaced = ("message_id", "user", "text", "posted_at", "stances", "suggested")
         self.note_proposal = proposal.on_conflict_do_update(
             index_elements=["workspace", "channel", "scope"],
-            set_={
-                name: proposal.excluded[name]
-                for name in ("message_id", "user", "text", "posted_at", "stances", "suggested")
-            },
+            set_={name: proposal.excluded[name] for name in (*replaced, "stance_messages")},
         )
         same_scope = and_(
             _proposals.c.workspace == bindparam("w"),
@@ -212,7 +211,9 @@ class Statements:
             _proposals.c.scope == bindparam("s"),
         )
         self.note_stances = (
-            update(_proposals).where(same_scope).values(stances=bindparam("stances"))
+            update(_proposals)
+            .where(same_scope)
+            .values(stances=bindparam("stances"), stance_messages=bindparam("messages"))
         )
         self.mark_suggested = update(_proposals).where(same_scope).values(suggested=True, text=None)
         self.proposals = select(_proposals).where(

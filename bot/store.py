@@ -744,6 +744,7 @@ class UnitOfWork:
                     posted_at=r.posted_at,
                     stances=MappingProxyType(dict(r.stances)),
                     suggested=r.suggested,
+                    stance_messages=MappingProxyType(dict(r.stance_messages or {})),
                 )
                 for r in rows
             }
@@ -801,6 +802,7 @@ class UnitOfWork:
             agreement_number=row.agreement_number,
             closed_at=row.closed_at,
             started_by=row.started_by,
+            reworded=row.reworded,
         )
 
     def take_locks(self, workspace: str, channel: str, reads: Reads, *, wait: bool = True) -> bool:
@@ -949,6 +951,17 @@ class UnitOfWork:
                 col(ProposalRow.text).is_not(None),
             )
             .values(text=c.text)
+        )
+
+    def _apply_RewordRound(self, c: act.RewordRound) -> None:
+        self.session.exec(
+            update(RoundRow)
+            .where(
+                RoundRow.workspace == c.workspace,
+                RoundRow.round_id == c.round_id,
+                RoundRow.status == "open",
+            )
+            .values(proposal=c.text, reworded=True)
         )
 
     def _apply_LeaveRound(self, c: act.LeaveRound) -> None:
@@ -1304,14 +1317,15 @@ class UnitOfWork:
             self.store.sql.note_proposal,
             {"workspace": c.workspace, "channel": c.channel, "scope": c.scope,
              "message_id": c.message_id, "user": c.user, "text": c.text, "posted_at": c.at,
-             "stances": {}, "suggested": False},
+             "stances": {}, "suggested": False, "stance_messages": {}},
         )  # fmt: skip
 
     def _apply_NoteStance(self, c: act.NoteStance) -> None:
         self.connection.execute(
             self.store.sql.note_stances,
-            {"w": c.workspace, "c": c.channel, "s": c.scope, "stances": dict(c.stances)},
-        )
+            {"w": c.workspace, "c": c.channel, "s": c.scope, "stances": dict(c.stances),
+             "messages": dict(c.messages)},
+        )  # fmt: skip
 
     def _apply_MarkSuggested(self, c: act.MarkSuggested) -> None:
         # The proposal's text has done its work: forget it now.

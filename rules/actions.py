@@ -69,6 +69,15 @@ class RewordProposal(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RewordRound(Change):
+    """The proposal of an open round edited by its proposer: the round shows the words
+    as they stand, and says that the answers given before were about earlier ones."""
+
+    round_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EraseCorrectionText(Change):
     """A message deleted by its writer: corrections kept about it lose its words (what
     they say and the fingerprint stay: "not a problem" still holds for its like)."""
@@ -361,6 +370,8 @@ class NoteStance(Change):
 
     scope: str
     stances: tuple[tuple[str, str], ...]  # (user, agree | concern)
+    # (user, id of the message that gave their stance)
+    messages: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -437,6 +448,8 @@ class RoundView:
     participants: tuple[str, ...]
     no_concerns: tuple[str, ...]
     concerns: tuple[tuple[str, str], ...]
+    # The proposal was edited while the round was open (rules.state.Round.reworded).
+    reworded: bool = False
 
     @property
     def answered(self) -> tuple[str, ...]:

@@ -83,15 +83,19 @@ def linkable_round(
     agreement is about its proposal. Otherwise the table's last closed, unrecorded one,
     recently closed, if the agreement is about its proposal; from a suggestion's button
     (`proposal`), only if that round polled the very proposal the table agreed with in
-    chat."""
+    chat. Never one whose proposal its proposer edited while it was open."""
     if round_id is not None:
         chosen = state.rounds_by_id.get(round_id)
         if chosen is None or chosen.status != "closed" or chosen.agreement_number is not None:
+            return None
+        if chosen.reworded:
             return None
         return chosen if about_the_same(text, chosen.proposal) else None
     last = state.last_closed_round
     if last is None or last.agreement_number is not None or last.closed_at is None:
         return None
+    if last.reworded:
+        return None  # its proposal changed while it was open: answers were about other words
     if now - last.closed_at > state.settings.round_link_window:
         return None
     if proposal is not None and wording(proposal) != wording(last.proposal):

@@ -396,8 +396,9 @@ def close_round(
     )
     # Silence is not consent: at the deadline, most of the table must have answered.
     enough = outcome == "answered" or len(view.answered) * 2 > len(view.participants)
-    # A withdrawn round asked nothing that could become an agreement.
-    unopposed = not withdrawn and not view.concerns
+    # A withdrawn round asked nothing that could become an agreement; nor did one whose
+    # proposal changed while it was open (answers were given to other words).
+    unopposed = not withdrawn and not view.concerns and not round_.reworded
     actions.append(
         PostRoundSummary(
             workspace=event.workspace,

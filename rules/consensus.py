@@ -10,6 +10,7 @@ it are not read as replies to an older proposal, but never offered
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from rules.actions import (
@@ -19,10 +20,14 @@ from rules.actions import (
     NoteProposal,
     NoteStance,
     RewordProposal,
+    RewordRound,
     SuggestAgreement,
+    UpdateRoundProgress,
     WordToProposer,
 )
 from rules.addressing import is_task_for_one
+from rules.events import Event, MessageDeleted, MessageEdited
+from rules.language import detect_language
 from rules.say import N_, Lines, Members, Quote, Say, excerpt
 from rules.speech import language
 from rules.state import ProposalSeen, TableState
@@ -45,30 +50,8 @@ def proposal_scopes(message: Message) -> tuple[str, ...]:
 
 def on_message(message: Message, state: TableState) -> list[Action]:
     event = message.event
-    scope = event.thread_id or ""
-    labels = message.labels
-    if message.is_proposal and "agreement" not in labels:
-        # A top-level proposal is also the proposal of the thread that may grow under it.
-        scopes = (scope,) if event.thread_id else ("", event.message_id)
-        noted: list[Action] = [
-            NoteProposal(
-                workspace=event.workspace,
-                channel=event.channel,
-                scope=where,
-                message_id=event.message_id,
-                user=event.user,
-                text=excerpt(event.text),
-                at=event.at,
-            )
-            for where in scopes
-        ]
-        if is_task_for_one(event.text):
-            # Noted as if the bot had asked already: it never will.
-            noted += [
-                MarkSuggested(workspace=event.workspace, channel=event.channel, scope=where)
-                for where in scopes
-            ]
-        return noted
+    if message.is_proposal and "agreement" not in message.labels:
+        return _note_proposal(message)
     taken = message.stance
     if taken is None:
         return []
@@ -81,35 +64,19 @@ def on_message(message: Message, state: TableState) -> list[Action]:
     ):
         return []
     stances = {**proposal.stances, event.user: taken}
-    actions: list[Action] = [
-        NoteStance(
-            workspace=event.workspace,
-            channel=event.channel,
-            scope=proposal.scope,
-            stances=tuple(stances.items()),
-        )
-    ]
+    messages = {**proposal.stance_messages, event.user: event.message_id}
+    actions: list[Action] = [_note_stance(event, proposal, stances, messages)]
     agreeing = [u for u, s in stances.items() if s == "agree"]
     others = (state.members | {event.user}) - {proposal.user}
     if "concern" not in stances.values() and len(agreeing) * 2 > len(others):
-        actions += [
-            SuggestAgreement(
-                workspace=event.workspace,
-                channel=event.channel,
-                lang=language(state, message.lang),
-                proposal=proposal.text,
-                proposer=proposal.user,
-                agreeing=tuple(agreeing),
-                thread_id=event.thread_id,
-            ),
-            MarkSuggested(workspace=event.workspace, channel=event.channel, scope=proposal.scope),
-        ]
+        lang = language(state, message.lang)
+        actions += _offer(event, proposal, agreeing, lang, event.thread_id)
     elif (
         "concern" not in stances.values()
         and taken == "agree"
-        # A new voice: once spoken, a stance is never forgotten, only turned (agree or
-        # concern), so the count reaches two from a new voice once per proposal. A yes
-        # that turned to a concern and back would bring it there again.
+        # A new voice: a stance is turned (agree or concern), or dropped with the
+        # message that gave it, so the count reaches two from a new voice about once
+        # per proposal. A yes taken back and given again brings it there again.
         and event.user not in proposal.stances
         and len(agreeing) == ROUND_AFTER
     ):
@@ -117,23 +84,169 @@ def on_message(message: Message, state: TableState) -> list[Action]:
     return actions
 
 
-def on_edited(message: Message) -> list[Action]:
-    """A proposal edited into something else is no longer one: no yes counts for it,
-    and /concerns alone does not find it. One still a proposal is quoted as it stands."""
+def _note_proposal(message: Message) -> list[Action]:
     event = message.event
-    if message.is_proposal:
+    scope = event.thread_id or ""
+    # A top-level proposal is also the proposal of the thread that may grow under it.
+    scopes = (scope,) if event.thread_id else ("", event.message_id)
+    noted: list[Action] = [
+        NoteProposal(
+            workspace=event.workspace,
+            channel=event.channel,
+            scope=where,
+            message_id=event.message_id,
+            user=event.user,
+            text=excerpt(event.text),
+            at=event.at,
+        )
+        for where in scopes
+    ]
+    if is_task_for_one(event.text):
+        # Noted as if the bot had asked already: it never will.
+        noted += [
+            MarkSuggested(workspace=event.workspace, channel=event.channel, scope=where)
+            for where in scopes
+        ]
+    return noted
+
+
+def _note_stance(
+    event: Event, proposal: ProposalSeen, stances: dict[str, str], messages: dict[str, str]
+) -> NoteStance:
+    return NoteStance(
+        workspace=event.workspace,
+        channel=event.channel,
+        scope=proposal.scope,
+        stances=tuple(stances.items()),
+        messages=tuple(messages.items()),
+    )
+
+
+def _offer(
+    event: Event, proposal: ProposalSeen, agreeing: list[str], lang: str, thread_id: str | None
+) -> list[Action]:
+    return [
+        SuggestAgreement(
+            workspace=event.workspace,
+            channel=event.channel,
+            lang=lang,
+            proposal=proposal.text,
+            proposer=proposal.user,
+            agreeing=tuple(agreeing),
+            thread_id=thread_id,
+        ),
+        MarkSuggested(workspace=event.workspace, channel=event.channel, scope=proposal.scope),
+    ]
+
+
+def proposal_scopes_of_edit(event: MessageEdited | MessageDeleted) -> tuple[str, ...]:
+    """What an edit or a deletion may touch: the proposal its message answered (its
+    thread's, or the top level's), and, at the top level, one it made itself."""
+    if event.thread_id:
+        return (event.thread_id,)
+    return ("", event.message_id)
+
+
+def on_edited(message: Message, state: TableState) -> list[Action]:
+    """A proposal edited into something else is no longer one: no yes counts for it,
+    and /concerns alone does not find it. One still a proposal is quoted as it stands,
+    and a message edited into a proposal is one from now on. A yes or a concern edited
+    counts as it reads now."""
+    event = message.event
+    noted = [p for p in state.proposals.values() if p.message_id == event.message_id]
+    if message.is_proposal and "agreement" not in message.labels:
+        if not noted:
+            return _note_proposal(message)
         return [
             RewordProposal(
                 workspace=event.workspace,
                 channel=event.channel,
                 message_id=event.message_id,
                 text=excerpt(event.text),
-            )
+            ),
+            *_reword_round(message, noted[0], state),
         ]
-    return [
+    actions: list[Action] = [
         ForgetProposal(
             workspace=event.workspace, channel=event.channel, message_id=event.message_id
         )
+    ]
+    if noted:
+        return actions + _reword_round(message, noted[0], state)
+    lang = language(state, message.lang)
+    return actions + _restance(event, event.message_id, message.stance, state, lang)
+
+
+def on_deleted(deleted: MessageDeleted, state: TableState) -> list[Action]:
+    """A yes or a concern deleted no longer counts: the rest of the table decides."""
+    proposal = state.proposals.get(deleted.thread_id or "")
+    hint = None if proposal is None else detect_language(proposal.text, fallback="") or None
+    return _restance(deleted, deleted.message_id, None, state, language(state, hint))
+
+
+def _restance(
+    event: MessageEdited | MessageDeleted,
+    message_id: str,
+    taken: str | None,
+    state: TableState,
+    lang: str,
+) -> list[Action]:
+    """The stance given by `message_id`, read again as `taken` (None: none any more). An
+    offer made stands (the bot's own post is not taken back); one not made yet may be
+    made now, when a concern that held it back is gone."""
+    proposal = state.proposals.get(event.thread_id or "")
+    if proposal is None or proposal.suggested:
+        return []
+    user = next((u for u, m in proposal.stance_messages.items() if m == message_id), None)
+    if user is None or proposal.stances.get(user) == taken:
+        return []
+    stances, messages = dict(proposal.stances), dict(proposal.stance_messages)
+    if taken is None:
+        stances.pop(user, None)
+        messages.pop(user, None)
+    else:
+        stances[user] = taken
+    actions: list[Action] = [_note_stance(event, proposal, stances, messages)]
+    agreeing = [u for u, s in stances.items() if s == "agree"]
+    others = state.members - {proposal.user}
+    if (
+        "concern" not in stances.values()
+        and agreeing
+        and len(agreeing) * 2 > len(others)
+        and event.at - proposal.posted_at <= STALE_AFTER
+    ):
+        actions += _offer(event, proposal, agreeing, lang, event.thread_id)
+    return actions
+
+
+def _reword_round(message: Message, proposal: ProposalSeen, state: TableState) -> list[Action]:
+    """The open round about this proposal, edited by its proposer, shows its words as
+    they stand and says they changed (the round has no message id: its words and its
+    proposer find it)."""
+    round_ = state.open_round
+    event = message.event
+    if (
+        round_ is None
+        or round_.proposer != event.user
+        or round_.proposal != proposal.text
+        or round_.proposal == excerpt(event.text)
+    ):
+        return []
+    reworded = replace(round_, proposal=excerpt(event.text), reworded=True)
+    return [
+        RewordRound(
+            workspace=event.workspace,
+            channel=event.channel,
+            round_id=round_.round_id,
+            text=reworded.proposal,
+        ),
+        # Its message shows the words as they stand at once: those taken back go.
+        UpdateRoundProgress(
+            workspace=event.workspace,
+            channel=event.channel,
+            lang=round_.lang,
+            round=reworded.view(),
+        ),
     ]
 
 

@@ -231,12 +231,17 @@ class Engine:
 
     def reads(self, understood: Understood) -> Reads:
         match understood:
-            case Message(event=MessageEdited(message_id=message_id)) as message:
+            case Message(event=MessageEdited(message_id=message_id) as edited) as message:
                 return Reads(
                     settings=True,
                     watches=True,
                     watch_ids=(message_id,),
                     dismissed_fingerprints=_fingerprints(message),
+                    # A yes or a concern read again may bring an offer; a proposal edited
+                    # rewords its open round.
+                    members=True,
+                    round=True,
+                    proposal_scopes=consensus.proposal_scopes_of_edit(edited),
                 )
             case Message() as message:
                 stance = message.stance is not None
@@ -317,8 +322,14 @@ class Engine:
                 return Reads(members=True, round=True, watches=True)
             case MemberLeft():
                 return Reads(round=True, watches=True)
-            case MessageDeleted(message_id=message_id):
-                return Reads(settings=True, watch_ids=(message_id,))
+            case MessageDeleted(message_id=message_id, thread_id=thread_id):
+                # A yes or a concern deleted may bring an offer (the table's members).
+                return Reads(
+                    settings=True,
+                    watch_ids=(message_id,),
+                    members=True,
+                    proposal_scopes=(thread_id or "",),
+                )
             case _:
                 return Reads()
 
@@ -328,7 +339,7 @@ class Engine:
         match understood:
             case Message(event=MessageEdited()) as message:
                 return problems.on_message(message, state, self.second) + consensus.on_edited(
-                    message
+                    message, state
                 )
             case Message() as message:
                 return problems.on_message(message, state, self.second) + consensus.on_message(
@@ -378,6 +389,7 @@ class Engine:
                     *problems.on_deleted(deleted, state),
                     ForgetProposal(**where),
                     EraseCorrectionText(**where),
+                    *consensus.on_deleted(deleted, state),
                 ]
             case RosterSynced() as synced:
                 return _sync_roster(synced, state)

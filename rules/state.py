@@ -86,6 +86,9 @@ class Round:
     # Who asked for it; None for rounds stored before this was kept (then only its
     # proposer may withdraw it).
     started_by: str | None = None
+    # Its proposer edited the proposal while the round was open: `proposal` is the
+    # words as they stand, and the answers given before were about earlier ones.
+    reworded: bool = False
 
     def view(self) -> RoundView:
         return RoundView(
@@ -97,6 +100,7 @@ class Round:
             participants=self.participants,
             no_concerns=tuple(u for u, c in self.answers.items() if c is None),
             concerns=tuple((u, c) for u, c in self.answers.items() if c is not None),
+            reworded=self.reworded,
         )
 
 
@@ -206,6 +210,9 @@ class ProposalSeen:
     posted_at: datetime
     stances: Mapping[str, str] = field(default_factory=dict)  # user -> agree | concern
     suggested: bool = False
+    # The message that gave each stance (user -> message id), so that its edit or
+    # deletion turns or drops it; stances noted before 0015 have none, and stay.
+    stance_messages: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def agreeing(self) -> tuple[str, ...]:

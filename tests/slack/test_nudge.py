@@ -126,15 +126,15 @@ async def test_slack_edit_that_removes_the_problem_withdraws_it(bot: SlackBot):
     assert bot.calls("chat.postEphemeral") == []
 
 
-def edit_of(ts: str, text: str, before: str) -> dict:
+def edit_of(ts: str, text: str, before: str, user: str = USER_ID) -> dict:
     """A ``message_changed`` event: the author edited message `ts`."""
     return {
         "type": "message", "subtype": "message_changed", "hidden": True,
         "channel": CHANNEL_ID, "channel_type": "channel", "ts": past_ts(0.1),
         "event_ts": past_ts(0.1),
-        "message": {"type": "message", "user": USER_ID, "text": text, "ts": ts,
-                    "edited": {"user": USER_ID, "ts": past_ts(0.1)}},
-        "previous_message": {"type": "message", "user": USER_ID, "text": before, "ts": ts},
+        "message": {"type": "message", "user": user, "text": text, "ts": ts,
+                    "edited": {"user": user, "ts": past_ts(0.1)}},
+        "previous_message": {"type": "message", "user": user, "text": before, "ts": ts},
     }  # fmt: skip
 
 
