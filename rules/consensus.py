@@ -23,6 +23,7 @@ from rules.actions import (
     WordToProposer,
 )
 from rules.addressing import is_task_for_one
+from rules.language import detect_language
 from rules.say import N_, Lines, Members, Quote, Say, excerpt
 from rules.speech import language
 from rules.state import ProposalSeen, TableState
@@ -96,7 +97,7 @@ def on_message(message: Message, state: TableState) -> list[Action]:
             SuggestAgreement(
                 workspace=event.workspace,
                 channel=event.channel,
-                lang=language(state, message.lang),
+                lang=_proposal_language(proposal, message, state),
                 proposal=proposal.text,
                 proposer=proposal.user,
                 agreeing=tuple(agreeing),
@@ -160,7 +161,7 @@ def _ask_the_table(
     return WordToProposer(
         workspace=event.workspace,
         channel=event.channel,
-        lang=language(state, message.lang),
+        lang=_proposal_language(proposal, message, state),
         user=proposal.user,
         text=text,
         private=True,
@@ -172,3 +173,10 @@ def _ask_the_table(
 
 def _proposal_for(message: Message, state: TableState) -> ProposalSeen | None:
     return state.proposals.get(message.event.thread_id or "")
+
+
+def _proposal_language(proposal: ProposalSeen, message: Message, state: TableState) -> str:
+    """The table's language, else the proposal's: a "+1" or "ok" that tips the count
+    shows none, and the offer is about the proposal. The reply's only when the proposal
+    shows none either."""
+    return language(state, detect_language(proposal.text, fallback="") or message.lang)
