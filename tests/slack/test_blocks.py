@@ -291,7 +291,9 @@ def test_blocks_renewal_for_those_without_a_mandate_asks_to_set_one_without_butt
     [message] = blocks.renewal(action, Voice("nl", NAMES))
     text = shown(message.blocks)
     assert "nog geen mandaat" in text.lower() and "vernieuw" not in text
-    assert "Geef het op met /mandaat &lt;waarmee ik mag instemmen&gt;." in text
+    assert (
+        "Nog geen mandaat? Geef je mandaat met /mandaat &lt;waarmee ik mag instemmen&gt;." in text
+    )
     assert [b for b in message.blocks if b["type"] == "actions"] == []
 
 
