@@ -256,7 +256,22 @@ def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str]
         return _asked_in_words(args) or help_
     if inner[0].name == "mandate" and _of_someone(rest):
         return inner[0], inner[1], ""  # "mandaat van anna": whose, not a new mandate
+    goes_on = _A_SENTENCE_GOES_ON.get(inner[0].name, frozenset())
+    after = rest.split()[:1]
+    if after and not first.endswith(":") and _bare(after[0]).casefold() in goes_on:
+        return help_  # "zorg dat …", "round of applause": a sentence, not the command
     return inner[0], inner[1], rest.strip()
+
+
+# A command's word that opens an ordinary sentence with the word after it: "zorg dat de
+# deploy werkt" (make sure), "zorgen voor de release", "round of applause", "agree with
+# anna", "afspraak met de tandarts" (an appointment). Written as a command ("zorg: dat
+# is te krap") it stays one.
+_A_SENTENCE_GOES_ON = {
+    "concern": frozenset({"dat", "ervoor", "voor", "jij", "u"}),
+    "concerns": frozenset({"dat", "ervoor", "voor", "of", "van"}),
+    "agree": frozenset({"with", "met"}),
+}  # fmt: skip
 
 
 # Commands that only show, whatever words follow: a question may reach them.

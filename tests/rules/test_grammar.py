@@ -1036,6 +1036,18 @@ def test_grammar_an_organisation_named_by_its_role_or_user_group(args, organisat
         ("snooze 1h?", "groundrules", "en", "snooze 1h?"),
         ("meeting end?", "groundrules", "en", "meeting end?"),
         ("review keep 1?", "groundrules", "en", "review keep 1?"),
+        # a command's word that opens an ordinary sentence: the help, not the command
+        ("zorg dat de deploy werkt", "groundrules", "nl", "zorg dat de deploy werkt"),
+        ("zorgen van de buren", "groundrules", "nl", "zorgen van de buren"),
+        ("round of applause for anna", "groundrules", "en", "round of applause for anna"),
+        ("agree with anna because she is right", "groundrules", "en",
+         "agree with anna because she is right"),
+        ("afspraak met de tandarts omdat kies", "groundrules", "nl",
+         "afspraak met de tandarts omdat kies"),
+        ("zorg: dat is te krap", "concern", "nl", "dat is te krap"),
+        ("zorg de planning is krap", "concern", "nl", "de planning is krap"),
+        ("ronde: we pinnen het image", "concerns", "nl", "we pinnen het image"),
+        ("zorgen", "concerns", "nl", ""),
         # what only shows may be asked; a command written out still acts
         ("report since monday?", "report", "en", "since monday?"),
         ("table?", "table", "en", ""),
