@@ -216,7 +216,10 @@ def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str]
     their word shows, and a sentence ("@Groundrules wat zijn onze afspraken?") in the
     language it is written in. Another form of a command's name, alone ("mandaten?",
     "rapport"), reaches that command, as do a few sentences that can mean one command
-    only ("who has which mandate?", "zorgenronde stoppen": `_asked_in_words`). The
+    only ("who has which mandate?", "zorgenronde stoppen": `_asked_in_words`). Words
+    that start with a command's name but are a question ("mandaat van anna?", "agree on
+    what?") or an ordinary sentence ("zorg dat …", "concern round: stop it") never write
+    on the asker's behalf: they reach a listing, the round's withdrawal or the help. The
     language is None where nothing shows one.
     """
     found = find_command(name)
