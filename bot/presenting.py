@@ -26,7 +26,7 @@ from rules.actions import (
 )
 from rules.agreements import consent_param, owner_param, reason_words
 from rules.i18n import render
-from rules.say import N_, Day, Lines, Listed, Member, Members, Quote, Say, Text
+from rules.say import N_, NP_, Counted, Day, Lines, Listed, Member, Members, Quote, Say, Text
 
 
 def nudge_text(action: SendNudge, *, with_commands: bool = True) -> Text:
@@ -65,7 +65,8 @@ def progress_text(view: RoundView, *, names: int | None = None) -> Say:
                       total=total)  # fmt: skip
     waiting: Members | Listed = Members(view.waiting)
     if names is not None and names < len(view.waiting):
-        more = Say.of(N_("{count} more"), count=len(view.waiting) - names)
+        # Dutch "en nog 3" after "we wachten nog op" says "nog" twice: "3 andere leden".
+        more = Counted(NP_("{count} more", "{count} more"), len(view.waiting) - names)
         waiting = Listed((*(Member(user) for user in view.waiting[:names]), more))
     return Say.of(
         N_("{answered} of {total} answered; waiting for {waiting}."),
@@ -306,7 +307,7 @@ def renewal_text(action: AskRenewal, *, with_commands: bool = True) -> Text:
                       "organisation first) or /mandate <new mandate>."))
         )  # fmt: skip
     if unset:
-        parts.append(Say.of(N_("Set it with /mandate <what I may agree to>.")))
+        parts.append(Say.of(N_("No mandate yet? Set one with /mandate <what I may agree to>.")))
     return Lines(tuple(parts))
 
 

@@ -293,8 +293,7 @@ def _owner_not_here(number: int, owner: str) -> Say:
     hears, privately, that its owner did not take part in making it."""
     return Say.of(
         N_("Agreement #{number} is recorded with {member} as its owner. {member} is not at "
-           "this table, so they were not part of agreeing it: let them know, or invite them "
-           "to this channel."),
+           "this table, so they had no say in it: let them know, or invite them here."),
         number=number,
         member=Member(owner),
     )  # fmt: skip

@@ -69,7 +69,7 @@ def on_message(message: Message, state: TableState) -> list[Action]:
     agreeing = [u for u, s in stances.items() if s == "agree"]
     others = (state.members | {event.user}) - {proposal.user}
     if "concern" not in stances.values() and len(agreeing) * 2 > len(others):
-        lang = language(state, message.lang)
+        lang = _proposal_language(proposal, message, state)
         actions += _offer(event, proposal, agreeing, lang, event.thread_id)
     elif (
         "concern" not in stances.values()
@@ -173,7 +173,10 @@ def on_edited(message: Message, state: TableState) -> list[Action]:
     ]
     if noted:
         return actions + _reword_round(message, noted[0], state)
-    lang = language(state, message.lang)
+    # As an offer made by a new reply would: the proposal's language, else the reply's.
+    proposal = state.proposals.get(event.thread_id or "")
+    hint = None if proposal is None else detect_language(proposal.text, fallback="") or None
+    lang = language(state, hint or message.lang)
     return actions + _restance(event, event.message_id, message.stance, state, lang)
 
 
@@ -273,7 +276,7 @@ def _ask_the_table(
     return WordToProposer(
         workspace=event.workspace,
         channel=event.channel,
-        lang=language(state, message.lang),
+        lang=_proposal_language(proposal, message, state),
         user=proposal.user,
         text=text,
         private=True,
@@ -285,3 +288,10 @@ def _ask_the_table(
 
 def _proposal_for(message: Message, state: TableState) -> ProposalSeen | None:
     return state.proposals.get(message.event.thread_id or "")
+
+
+def _proposal_language(proposal: ProposalSeen, message: Message, state: TableState) -> str:
+    """The table's language, else the proposal's: a "+1" or "ok" that tips the count
+    shows none, and the offer is about the proposal. The reply's only when the proposal
+    shows none either."""
+    return language(state, detect_language(proposal.text, fallback="") or message.lang)

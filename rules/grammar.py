@@ -216,7 +216,10 @@ def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str]
     their word shows, and a sentence ("@Groundrules wat zijn onze afspraken?") in the
     language it is written in. Another form of a command's name, alone ("mandaten?",
     "rapport"), reaches that command, as do a few sentences that can mean one command
-    only ("who has which mandate?", "zorgenronde stoppen": `_asked_in_words`). The
+    only ("who has which mandate?", "zorgenronde stoppen": `_asked_in_words`). Words
+    that start with a command's name but are a question ("mandaat van anna?", "agree on
+    what?") or an ordinary sentence ("zorg dat …", "concern round: stop it") never write
+    on the asker's behalf: they reach a listing, the round's withdrawal or the help. The
     language is None where nothing shows one.
     """
     found = find_command(name)
@@ -244,7 +247,57 @@ def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str]
         return spec, inner[1] or lang, args
     if not rest.strip() and first.endswith("?") and inner[0].name in _ACTS_WHEN_BARE:
         return spec, inner[1] or lang, args
+    help_ = (spec, inner[1] or detect_language(args, fallback="") or lang, args)
+    if inner[0].name == "concern" and _first_names_a_round(rest):
+        # "concern round: stop it", "zorg ronde stoppen": about the round, not a concern.
+        return _asked_in_words(args) or help_
+    if rest.strip() and inner[0].name not in _READS_ONLY and _a_question(args):
+        # "mandaat van anna?", "agree on what?": a question never writes for the one who
+        # asks; one about mandates lists them (privately), the rest reach the help.
+        if inner[0].name == "mandate":
+            return inner[0], inner[1], ""
+        return _asked_in_words(args) or help_
+    if inner[0].name == "mandate" and _of_someone(rest):
+        return inner[0], inner[1], ""  # "mandaat van anna": whose, not a new mandate
+    goes_on = _A_SENTENCE_GOES_ON.get(inner[0].name, frozenset())
+    after = rest.split()[:1]
+    if after and not first.endswith(":") and _bare(after[0]).casefold() in goes_on:
+        return help_  # "zorg dat …", "round of applause": a sentence, not the command
     return inner[0], inner[1], rest.strip()
+
+
+# A command's word that opens an ordinary sentence with the word after it: "zorg dat de
+# deploy werkt" (make sure), "zorgen voor de release", "round of applause", "agree with
+# anna", "afspraak met de tandarts" (an appointment). Written as a command ("zorg: dat
+# is te krap") it stays one.
+_A_SENTENCE_GOES_ON = {
+    "concern": frozenset({"dat", "ervoor", "voor", "jij", "u"}),
+    "concerns": frozenset({"dat", "ervoor", "voor", "of", "van"}),
+    "agree": frozenset({"with", "met"}),
+}  # fmt: skip
+
+
+# Commands that only show, whatever words follow: a question may reach them.
+_READS_ONLY = frozenset({"agreements", "roles", "report", "why", "groundrules"})
+
+
+def _a_question(args: str) -> bool:
+    """Words that end in a question mark, an emoji after it or not ("van anna? 🙏")."""
+    end = len(args)
+    while end and (args[end - 1].isspace() or unicodedata.category(args[end - 1])[0] in "SM"):
+        end -= 1
+    return args[:end].endswith("?")
+
+
+def _of_someone(rest: str) -> bool:
+    """ "of anna", "van @ben", "van iedereen": someone's mandate, asked for."""
+    words = rest.split()
+    return len(words) == 2 and words[0].casefold() in {"of", "van"}
+
+
+def _first_names_a_round(rest: str) -> bool:
+    words = _keyword(rest).split()
+    return bool(words) and words[0] in _ROUND_NOUNS
 
 
 # A question about who holds what ("who has which mandate?"), or "show …", that names
@@ -271,7 +324,7 @@ def _asked_in_words(args: str) -> tuple[CommandSpec, str | None, str] | None:
     mandate?" (/mandate), "welke rollen zijn er?" (/roles), "show the agreements",
     "stop the concern round" or "zorgenronde stoppen" (/concerns withdraw, which only
     the round's proposer or asker may do). None for anything else: the help answers."""
-    words = _keyword(args).replace("concern round", "round").split()
+    words = _round_named(_keyword(args)).split()
     if not words or len(words) > _A_SHORT_QUESTION:
         return None
     nouns = [_ROUND_NOUNS[w] for w in words if w in _ROUND_NOUNS]
@@ -285,7 +338,9 @@ def _asked_in_words(args: str) -> tuple[CommandSpec, str | None, str] | None:
     asked = name in _ASKED_AS_WHO_OR_WHICH and any(w in _WHO_OR_WHICH for w in words)
     if not (shown or asked):
         return None
-    return _BY_NAME[name], detect_language(args, fallback=word_lang), ""
+    # "show all agreements", "toon alle afspraken": the retired ones too.
+    every = name == "agreements" and any(w in _ALL_AGREEMENTS for w in words)
+    return _BY_NAME[name], detect_language(args, fallback=word_lang), "all" if every else ""
 
 
 def mistyped_command(args: str) -> tuple[str, tuple[CommandSpec, str | None]] | None:
@@ -930,10 +985,14 @@ def _reads_as_date(value: str) -> bool:
     return len(words) <= 3 or all(dated)
 
 
+_ALL_AGREEMENTS = frozenset({"all", "alle", "history", "geschiedenis"})
+
+
 def _agreements(spec: CommandSpec, args: str, today: date) -> ListAgreements | UsageError:
-    if args.lower() in {"", "current", "huidige"}:
+    keyword = _keyword(args)  # "all?", "alle!"
+    if keyword in {"", "current", "huidige"}:
         return ListAgreements(include_history=False)
-    if args.lower() in {"all", "alle", "history", "geschiedenis"}:
+    if keyword in _ALL_AGREEMENTS:
         return ListAgreements(include_history=True)
     return UsageError(spec)
 
@@ -966,8 +1025,21 @@ def _keyword(args: str) -> str:
     return " ".join(w for w in words if w not in _PLEASE)
 
 
+def _round_named(keyword: str) -> str:
+    """ "concern round" and "zorg ronde" name the round, as "round" and "ronde" do."""
+    for phrase, noun in _ROUND_PHRASES:
+        keyword = re.sub(rf"\b{phrase}\b", noun, keyword)
+    return keyword
+
+
+_ROUND_PHRASES = (
+    ("concerns? round", "round"), ("zorgen ronde", "ronde"), ("zorg ronde", "ronde"),
+    ("bezwaar ronde", "ronde"),
+)  # fmt: skip
+
+
 def _round_words_left_out(args: str) -> list[str]:
-    words = _keyword(args).replace("concern round", "round").split()
+    words = _round_named(_keyword(args)).split()
     return [word for word in words if word not in _THE_ROUND]
 
 

@@ -14,22 +14,28 @@ _DUTCH = frozenset(
         "aan",
         "afspraak",
         "akkoord",
-        "al",
         "allemaal",
         "alles",
+        "allez",
         "als",
+        "altijd",
+        "alweer",
+        "amai",
         "bedankt",
-        "ben",
+        "bezig",
         "bij",
+        "bijna",
         "correctie",
         "daar",
-        "dag",
+        "daarom",
         "dan",
         "dank",
         "dankjewel",
         "dankuwel",
         "dat",
         "de",
+        "den",
+        "denk",
         "deze",
         "die",
         "dit",
@@ -40,19 +46,28 @@ _DUTCH = frozenset(
         "echt",
         "een",
         "eens",
+        "efkes",
         "eigenlijk",
         "en",
         "er",
+        "eraan",
+        "eruit",
         "even",
         "ff",
         "fijn",
+        "fout",
         "gaan",
         "gaat",
+        "ge",
+        "gedaan",
         "geen",
         "gefixt",
         "gelukt",
+        "geweest",
         "gewoon",
+        "gij",
         "gisteren",
+        "goed",
         "goedemiddag",
         "goedemorgen",
         "goedenavond",
@@ -60,8 +75,10 @@ _DUTCH = frozenset(
         "groetjes",
         "haar",
         "hallo",
+        "hangt",
         "heb",
         "hebben",
+        "hebt",
         "heeft",
         "heel",
         "helaas",
@@ -91,12 +108,21 @@ _DUTCH = frozenset(
         "jouw",
         "jullie",
         "kan",
+        "kapot",
+        "kijk",
+        "klaar",
         "klopt",
+        "komt",
+        "kun",
         "kunnen",
+        "kunt",
         "laat",
         "laten",
         "lekker",
+        "ligt",
         "maar",
+        "mee",
+        "meer",
         "met",
         "mij",
         "mijn",
@@ -109,37 +135,61 @@ _DUTCH = frozenset(
         "naar",
         "nee",
         "netjes",
+        "nie",
         "niemand",
         "niet",
         "niets",
+        "niks",
         "nog",
+        "nooit",
         "nou",
         "nu",
         "oke",
         "oké",
+        "om",
         "omdat",
+        "onder",
         "ons",
         "onze",
         "ook",
         "op",
         "opgelost",
+        "plat",
         "precies",
         "prima",
         "probleem",
+        "sinds",
+        "soms",
+        "staat",
         "stel",
         "straks",
+        "stuk",
+        "te",
+        "tegen",
+        "terug",
         "toch",
+        "toen",
         "topper",
         "toppie",
+        "tot",
+        "traag",
         "u",
         "uit",
         "uw",
+        "vaak",
         "van",
+        "vanavond",
         "vandaag",
+        "vanmiddag",
+        "vannacht",
+        "vanochtend",
+        "veel",
+        "vind",
         "voor",
         "voorstel",
         "waar",
         "waarom",
+        "wacht",
         "wanneer",
         "want",
         "waren",
@@ -147,8 +197,10 @@ _DUTCH = frozenset(
         "wat",
         "we",
         "weer",
+        "weet",
         "wel",
         "welterusten",
+        "werkt",
         "wie",
         "wij",
         "wil",
@@ -157,8 +209,11 @@ _DUTCH = frozenset(
         "wordt",
         "zal",
         "ze",
+        "zeker",
         "zij",
         "zijn",
+        "zit",
+        "zitten",
         "zo",
         "zometeen",
         "zorg",
@@ -274,14 +329,22 @@ _ENGLISH = frozenset(
         "your",
     ]
 )
-# Dutch as a whole reply ("Top!"), though English uses the word inside a sentence ("top
-# priority", "on top of it"): Dutch only when it is all the message says.
-_DUTCH_ALONE = frozenset(["top"])
-_WORD = re.compile(r"[a-zà-ÿ']+")
+# Dutch as a whole reply or greeting ("Top!", "Dag!", "Merci"), though English uses the
+# word inside a sentence ("top priority", "Airflow DAG failed"): Dutch only when it is
+# all the message says, with no number ("Top 3"), not asked ("Dag?") and not in capitals
+# (an acronym: "DAG").
+_DUTCH_ALONE = frozenset(["top", "dag", "merci"])
+# Dutch words that are English names too ("Hi Ben", "Cheers Al"): Dutch as written
+# lowercase ("ik ben", "al gedaan"), or capitalised as the first word ("Ben je er?").
+_DUTCH_UNLESS_A_NAME = frozenset(["ben", "al"])
+_WORD = re.compile(r"[a-zà-ÿ']+", re.IGNORECASE)
 # Platform markup is no one's words: a mention (<@U01ABCDEF> reads as Dutch "u"), a
 # channel or group (<#C…|name>, <!here>, Discord's <@&…> and <#…>), a link and its
 # label, a custom emoji or timestamp (Discord), and a plain URL.
 _MARKUP = re.compile(r"<(?:[@#!]|a?:\w+:|t:|https?:|mailto:)[^>]*>|https?://\S+")
+# Slack writes emoji as shortcodes (":tada:", ":+1:", ":skin-tone-2:"): no words either.
+# One letter or "+" at least, so a time ("10:30:45") is not one.
+_SHORTCODE = re.compile(r":(?=[\w+-]*[a-z+])[a-z0-9_+-]+:")
 _DUTCH_SPELLING = re.compile(r"ij|oe[^s]|aa|uu|sch|cht\b|tje\b|lijk")
 
 
@@ -289,12 +352,16 @@ def detect_language(text: str, *, fallback: str = "en") -> str:
     """ "nl" or "en" for a message; `fallback` when the text gives no sign."""
     if "<" in text or "://" in text:
         text = _MARKUP.sub(" ", text)
-    words = _WORD.findall(text.lower())
+    if ":" in text:
+        text = _SHORTCODE.sub(" ", text)
+    written = _WORD.findall(text)
+    words = [w.lower() for w in written]
     if not words:
         return fallback
     if len(words) == 1 and words[0] in _DUTCH_ALONE:
-        return "nl"
-    dutch = sum(1 for w in words if w in _DUTCH)
+        said_alone = not written[0].isupper() and not any(c.isdigit() or c == "?" for c in text)
+        return "nl" if said_alone else fallback
+    dutch = sum(1 for i, w in enumerate(written) if _counts_as_dutch(w, first=i == 0))
     english = sum(1 for w in words if w in _ENGLISH)
     if dutch == english:
         dutch += len(_DUTCH_SPELLING.findall(" ".join(words))) > 0
@@ -303,3 +370,10 @@ def detect_language(text: str, *, fallback: str = "en") -> str:
     if english > dutch:
         return "en"
     return fallback
+
+
+def _counts_as_dutch(word: str, *, first: bool) -> bool:
+    key = word.lower()
+    if key in _DUTCH_UNLESS_A_NAME:
+        return word.islower() or (first and word.istitle())
+    return key in _DUTCH

@@ -75,6 +75,15 @@ class Score:
 
 
 @dataclass(frozen=True, slots=True)
+class Counted:
+    """A counted text in the form its number takes ("1 other member", "3 other
+    members"): `forms` from NP_, with a `{count}` field."""
+
+    forms: tuple[str, str]
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class Span:
     value: timedelta
 

@@ -62,6 +62,9 @@ def main() -> int:
 
 
 def _translated(message) -> bool:
+    # A fuzzy entry (a msgid that became a plural keeps its old string so) is not used.
+    if message.fuzzy:
+        return False
     if isinstance(message.string, tuple | list):
         return all(message.string)
     return bool(message.string)

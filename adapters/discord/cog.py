@@ -79,8 +79,10 @@ UNREADABLE = N_(
     "I cannot read that channel, so I did nothing there. Ask someone who manages the server "
     "to let me view it (the View Channel permission), then try again."
 )
+# Follows the engine's "Snoozed. I will remind you…": says at once that the reminder
+# cannot come, rather than let it quietly not arrive.
 SNOOZED_QUIETLY = N_(
-    "While your direct messages are closed, I cannot remind you privately. The button "
+    "Your direct messages are closed, though, so that reminder cannot reach you. The button "
     "under my reply stays, for when you are ready."
 )
 # Quiet replies that are tidied away once their nudge settles.

@@ -804,6 +804,8 @@ class _Listing:
         if not self.count:
             return [context(voice.say(self.empty))]
         more = self.count - k
+        if not k:  # not even one fits: "… and 3 more" after nothing reads as a fault
+            return [context(voice.say(N_("Too long to show here ({count})."), count=more))]
         tail = [context(voice.say(N_("… and {count} more"), count=more))] if more else []
         return [*self.shown(k), *tail]
 

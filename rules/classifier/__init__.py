@@ -26,6 +26,8 @@ LABELS = ("problem", "proposal", "concern", "agreement")
 class Classification:
     labels: frozenset[str]
     scores: Mapping[str, float]
+    # "nl" or "en" as the words show; "" when they show none ("+1", "ok"): then the
+    # table's language or the one it answers (rules.speech.language) decides, not a guess.
     lang: str
     # The text's scores on its own, without context: what the next message in the
     # conversation reads of this one. None: the same as `scores`.

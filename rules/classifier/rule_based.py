@@ -140,7 +140,7 @@ class RuleClassifier:
     def _result(self, doc: Doc, text: str, lang: str | None) -> Classification:
         scores = {label: round(doc.cats[label], 4) for label in LABELS}
         labels = frozenset(label for label, score in scores.items() if score >= self.threshold)
-        return Classification(labels, scores, lang or detect_language(text))
+        return Classification(labels, scores, lang or detect_language(text, fallback=""))
 
     def classify(
         self, text: str, *, lang: str | None = None, previous: Classification | None = None

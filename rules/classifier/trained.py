@@ -624,7 +624,7 @@ class TrainedClassifier:
                     Classification(
                         label_sets[i],
                         dict(zip(LABELS, row, strict=True)),
-                        lang or detect_language(text),
+                        lang or detect_language(text, fallback=""),
                         dict(zip(LABELS, own_row, strict=True)) if in_context else None,
                         reaction,
                     )

@@ -24,6 +24,7 @@ from babel.support import Translations
 from rules.say import (
     NP_,
     CommandName,
+    Counted,
     Day,
     Lines,
     Listed,
@@ -157,6 +158,8 @@ def _param(value: object, lang: str, name_of, quote, words) -> str:
             return format_date(day, format="long", locale=_formats(lang))
         case Span(value=span):
             return format_span(span, lang)
+        case Counted(forms=(singular, plural), count=count):
+            return words(ngettext(singular, plural, count, lang)).format(count=count)
         case Score(value=number):
             return format_decimal(number, format="0.0", locale=_formats(lang))
         case Say() | Lines():

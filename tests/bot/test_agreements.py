@@ -47,11 +47,10 @@ def test_agreement_owner_and_review_clauses(app):
     [
         ("/agree tea on fridays because morale owner @carla",
          "Agreement #1 is recorded with carla as its owner. carla is not at this table, so "
-         "they were not part of agreeing it: let them know, or invite them to this channel."),
+         "they had no say in it: let them know, or invite them here."),
         ("/afspraak thee op vrijdag omdat het gezellig is eigenaar @carla",
          "Afspraak #1 is vastgelegd met carla als eigenaar. carla zit niet aan deze tafel en "
-         "was er dus niet bij toen jullie dit afspraken: laat het carla weten, of nodig carla "
-         "uit in dit kanaal."),
+         "had er dus geen stem in: laat het hem of haar weten, of nodig carla hier uit."),
     ],
 )  # fmt: skip
 def test_agreement_owner_not_at_the_table_is_recorded_and_the_author_told(app, line, told):

@@ -308,14 +308,16 @@ def test_meeting_renewal_reminders_stop_once_the_next_meeting_has_begun(app):
          "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
          "outcome: anna.\nNo mandate here yet for ben: please say what you may agree to on "
          "behalf of your organisation.\nAnswer with /mandate renew, /mandate check (if you "
-         "must check with your organisation first) or /mandate <new mandate>.\nSet it with "
-         "/mandate <what I may agree to>."),
+         "must check with your organisation first) or /mandate <new mandate>.\nNo mandate "
+         "yet? Set one with /mandate <what I may agree to>."),
         ("nl", "/vergadering einde",
          "De bijeenkomst is afgelopen. Spelregel 3: iedereen vernieuwt zijn of haar mandaat op "
-         "basis van de uitkomst: anna.\nNog geen mandaat hier voor ben: zeg alsjeblieft "
-         "waarmee je namens je organisatie mag instemmen.\nAntwoord met /mandaat vernieuwen, "
+         "basis van de uitkomst: anna.\nVoor ben is hier nog geen mandaat bekend: zeg "
+         "alsjeblieft waarmee je namens je organisatie mag instemmen.\nAntwoord met /mandaat "
+         "vernieuwen, "
          "/mandaat navragen (als je eerst met je organisatie moet overleggen) of /mandaat "
-         "<nieuw mandaat>.\nGeef het op met /mandaat <waarmee ik mag instemmen>."),
+         "<nieuw mandaat>.\nNog geen mandaat? Geef je mandaat met /mandaat <waarmee ik mag "
+         "instemmen>."),
     ],
 )  # fmt: skip
 def test_meeting_end_asks_who_never_set_a_mandate_to_set_one(app, lang, end, asked):
@@ -342,8 +344,8 @@ def test_meeting_reminders_ask_to_renew_or_to_set_each_what_fits(app):
     assert (set_one.users, set_one.only_to_set) == (("ben", "chris"), True)
     assert plain(set_one) == (
         "A friendly reminder: the meeting has ended, and you have no mandate here yet. Please "
-        "say what you may agree to on behalf of your organisation.\nSet it with /mandate <what "
-        "I may agree to>."
+        "say what you may agree to on behalf of your organisation.\nNo mandate yet? Set one "
+        "with /mandate <what I may agree to>."
     )
     # Setting one answers the meeting's call as a renewal does: no more reminders.
     chat.command("ben", "/mandate staff rosters", "14:30")

@@ -47,18 +47,18 @@ def trained_on(url: str, feedback, **env: str) -> dict[str, str]:
 def test_a_dutch_correction_at_an_english_bot_is_learnt_as_dutch_after_the_table_changes(
     tmp_path, rule_classifier
 ):
-    """The table spoke Dutch when "staging is stuk" (no sign in its words) was corrected;
+    """The table spoke Dutch when "staging is down" (no sign in its words) was corrected;
     it speaks English since. The export read today's table language: English."""
     url = f"sqlite:///{tmp_path}/console.db"
     console_session(
         url,
         rule_classifier,
-        ["/as ben", "/tafel taal nl", "staging is stuk", "/correct 1 not problem",
+        ["/as ben", "/tafel taal nl", "staging is down", "/correct 1 not problem",
          "/table language en", "the build is slow again", "/correct 2 not problem"],
         language="en",
     )  # fmt: skip
     languages = trained_on(url, tmp_path / "feedback", GROUNDRULES_LANGUAGE="en")
-    assert languages == {"staging is stuk": "nl", "the build is slow again": "en"}
+    assert languages == {"staging is down": "nl", "the build is slow again": "en"}
 
 
 def test_a_correction_at_a_dutch_bot_stays_dutch_when_exported_elsewhere(tmp_path, rule_classifier):
@@ -67,10 +67,10 @@ def test_a_correction_at_a_dutch_bot_stays_dutch_when_exported_elsewhere(tmp_pat
     console_session(
         url,
         rule_classifier,
-        ["/as ben", "staging is stuk", "/correct 1 not problem"],
+        ["/as ben", "staging is down", "/correct 1 not problem"],
         language="nl",
     )
-    assert trained_on(url, tmp_path / "feedback") == {"staging is stuk": "nl"}
+    assert trained_on(url, tmp_path / "feedback") == {"staging is down": "nl"}
 
 
 def test_a_message_s_own_words_decide_its_language_over_the_table_s(tmp_path, rule_classifier):
@@ -93,10 +93,10 @@ def test_a_correction_nothing_tells_the_language_of_is_left_to_the_export(
     """No sign in its words, no table language, no bot language: stored without one, and
     the export falls back to GROUNDRULES_LANGUAGE as before."""
     url = f"sqlite:///{tmp_path}/console.db"
-    console_session(url, rule_classifier, ["/as ben", "staging is stuk", "/correct 1 not problem"])
+    console_session(url, rule_classifier, ["/as ben", "staging is down", "/correct 1 not problem"])
     feedback = tmp_path / "feedback"
-    assert trained_on(url, feedback, GROUNDRULES_LANGUAGE="nl") == {"staging is stuk": "nl"}
-    assert trained_on(url, feedback, GROUNDRULES_LANGUAGE="en") == {"staging is stuk": "en"}
+    assert trained_on(url, feedback, GROUNDRULES_LANGUAGE="nl") == {"staging is down": "nl"}
+    assert trained_on(url, feedback, GROUNDRULES_LANGUAGE="en") == {"staging is down": "en"}
 
 
 def test_migration_0013_keeps_corrections_stored_before_it_and_goes_down_again(
@@ -110,7 +110,7 @@ def test_migration_0013_keeps_corrections_stored_before_it_and_goes_down_again(
         connection.execute(
             text(
                 'INSERT INTO correction (workspace, channel, "user", text, label, applies, '
-                "created_at) VALUES ('W1', 'C1', 'ben', 'staging is stuk', "
+                "created_at) VALUES ('W1', 'C1', 'ben', 'staging is down', "
                 "'problem', :no, :at)"
             ),
             {"no": False, "at": START},
@@ -124,7 +124,7 @@ def test_migration_0013_keeps_corrections_stored_before_it_and_goes_down_again(
     )
     feedback = tmp_path / "feedback"
     assert trained_on(database_url, feedback, GROUNDRULES_LANGUAGE="en") == {
-        "staging is stuk": "en",  # stored before 0013: as the export guesses, as before
+        "staging is down": "en",  # stored before 0013: as the export guesses, as before
         "deploy blijft hangen": "nl",
     }
     command.downgrade(alembic_config(database_url), "0012")

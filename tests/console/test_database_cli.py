@@ -82,10 +82,10 @@ def test_feedback_export_replaces_the_file_once_written(tmp_path, rule_classifie
 def test_feedback_export_speaks_every_table_s_language_where_the_text_gives_no_sign(
     tmp_path, rule_classifier
 ):
-    """A text whose words give no sign ("staging is stuk") at a table that chose no
+    """A text whose words give no sign ("staging is down") at a table that chose no
     language: with GROUNDRULES_LANGUAGE=nl it is Dutch, as the bot read it."""
     url = f"sqlite:///{tmp_path}/groundrules.db"
-    corrected(url, rule_classifier, text="staging is stuk")
+    corrected(url, rule_classifier, text="staging is down")
     dutch = runner.invoke(app, ["feedback", "export", "--database", url],
                           env={"GROUNDRULES_LANGUAGE": "nl"})  # fmt: skip
     assert json.loads(dutch.stdout)["lang"] == "nl"

@@ -92,8 +92,8 @@ async def test_meeting_end_asks_everyone_to_renew_and_to_evaluate(world, harness
     assert renewal["content"] == (
         "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
         "outcome: Alice and Bob.\nNo mandate here yet for owner and carol: please say what "
-        "you may agree to on behalf of your organisation.\nSet it with /mandate <what I may "
-        "agree to>."
+        "you may agree to on behalf of your organisation.\nNo mandate yet? Set one with "
+        "/mandate <what I may agree to>."
     )
     assert "/mandate renew" not in renewal["content"] and renewal["mentions"] == []
     [(_, renewed), (_, check)] = buttons(renewal)
@@ -157,7 +157,7 @@ async def test_meeting_renewal_reminders_go_by_dm_and_ping_only_closed_dms(world
     assert ping["content"] == (
         f"<@{world.carol.id}>\nA friendly reminder: the meeting has ended, and you have no "
         "mandate here yet. Please say what you may agree to on behalf of your organisation."
-        "\nSet it with /mandate <what I may agree to>."
+        "\nNo mandate yet? Set one with /mandate <what I may agree to>."
     )
     assert buttons(ping) == []
     [post] = world.api.requests_to(f"POST /channels/{world.general.id}/messages")[-1:]

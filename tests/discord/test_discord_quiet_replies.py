@@ -74,7 +74,9 @@ async def test_quiet_reply_a_snooze_adds_no_public_message_nor_names_its_author(
     note = await world.api.wait_for_followup(snooze, 2)
     [answer, _] = world.api.followups_for(snooze)
     assert answer["content"].startswith("Snoozed.")
-    assert note["content"].startswith("While your direct messages are closed")
+    assert note["content"].startswith(
+        "Your direct messages are closed, though, so that reminder cannot reach you."
+    )
     assert int(note["flags"]) & EPHEMERAL
     snooze_ends(harness)
     assert await runtime.tick() == 1  # the reminder, delivered (or not) within the tick

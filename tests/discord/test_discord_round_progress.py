@@ -58,7 +58,7 @@ async def test_discord_round_progress_retried_after_the_round_closed_leaves_it_c
 # The progress line: answered, total, the names, how many more.
 PROGRESS = {
     "en-US": r"(\d+) of (\d+) answered; waiting for (.+) and (\d+) more\.",
-    "nl": r"(\d+) van (\d+) geantwoord; we wachten nog op (.+) en nog (\d+)\.",
+    "nl": r"(\d+) van (\d+) geantwoord; we wachten nog op (.+) en (\d+) andere leden\.",
 }
 
 

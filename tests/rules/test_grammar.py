@@ -1011,3 +1011,67 @@ def test_grammar_an_organisation_named_by_its_role_or_user_group(args, organisat
     """Discord shows a role mention by the role's name; Slack would show its user-group
     markup as typed, so that is kept as the @name it carries."""
     assert parse("table", args) == JoinTable(organisation)
+
+
+@pytest.mark.parametrize(
+    ("args", "reached", "lang", "text"),
+    [
+        # a round named after "concern" or "zorg" is the round, never a concern
+        ("concern round: stop it", "concerns", "en", "concern round: stop it"),
+        ("concern round cancel", "concerns", "en", "concern round cancel"),
+        ("zorg ronde stoppen", "concerns", "nl", "zorg ronde stoppen"),
+        ("concern round?", "groundrules", "en", "concern round?"),
+        ("zorg ronde", "groundrules", "nl", "zorg ronde"),
+        # a question about someone's mandate lists the mandates, never sets one
+        ("mandaat van anna?", "mandate", "nl", ""),
+        ("mandate of anna?", "mandate", "en", ""),
+        ("mandaat van anna", "mandate", "nl", ""),
+        ("mandate: of anna? 🙏", "mandate", "en", ""),
+        # a question never writes on the asker's behalf: the help answers
+        ("agree on what?", "groundrules", "en", "agree on what?"),
+        ("concern what about weekends?", "groundrules", "en", "concern what about weekends?"),
+        ("concerns about the deploy?", "groundrules", "en", "concerns about the deploy?"),
+        ("zorgen over de deploy?", "groundrules", "nl", "zorgen over de deploy?"),
+        ("table about ops?", "groundrules", "en", "table about ops?"),
+        ("snooze 1h?", "groundrules", "en", "snooze 1h?"),
+        ("meeting end?", "groundrules", "en", "meeting end?"),
+        ("review keep 1?", "groundrules", "en", "review keep 1?"),
+        # a command's word that opens an ordinary sentence: the help, not the command
+        ("zorg dat de deploy werkt", "groundrules", "nl", "zorg dat de deploy werkt"),
+        ("zorgen van de buren", "groundrules", "nl", "zorgen van de buren"),
+        ("round of applause for anna", "groundrules", "en", "round of applause for anna"),
+        ("agree with anna because she is right", "groundrules", "en",
+         "agree with anna because she is right"),
+        ("afspraak met de tandarts omdat kies", "groundrules", "nl",
+         "afspraak met de tandarts omdat kies"),
+        ("zorg: dat is te krap", "concern", "nl", "dat is te krap"),
+        ("zorg de planning is krap", "concern", "nl", "de planning is krap"),
+        ("ronde: we pinnen het image", "concerns", "nl", "we pinnen het image"),
+        ("zorgen", "concerns", "nl", ""),
+        # what only shows may be asked; a command written out still acts
+        ("report since monday?", "report", "en", "since monday?"),
+        ("table?", "table", "en", ""),
+        ("concern: the nightly breaks", "concern", "en", "the nightly breaks"),
+        ("zorg geen", "concern", "nl", "geen"),
+        ("mandate renew", "mandate", "en", "renew"),
+        # "all" is kept when the agreements are asked for in words
+        ("show all agreements", "agreements", "en", "all"),
+        ("toon alle afspraken", "agreements", "nl", "all"),
+        ("show the agreements", "agreements", "en", ""),
+    ],
+)  # fmt: skip
+def test_grammar_a_sentence_starting_with_a_command_word_never_writes_by_mistake(
+    args, reached, lang, text
+):
+    spec, found_lang, found_text = reached_command("groundrules", args)
+    assert (spec.name, found_lang, found_text) == (reached, lang, text)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [("concern round: stop it", WithdrawRound()), ("zorg ronde stoppen", WithdrawRound()),
+     ("all?", ListAgreements(True)), ("alle", ListAgreements(True))],
+)  # fmt: skip
+def test_grammar_the_words_reached_parse_as_meant(args, expected):
+    name = "agreements" if "round" not in args and "ronde" not in args else "concerns"
+    assert parse(name, args) == expected

@@ -63,3 +63,33 @@ def test_language_reads_no_mention_channel_or_link_markup(text):
 def test_language_reads_the_words_around_markup():
     assert detect_language("<@U01ABCDEF> de afspraak is goed") == "nl"
     assert detect_language("<@U01ABCDEF> the plan works for us", fallback="nl") == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Server plat sinds vanochtend", "Printer is alweer kapot", "Den build is kapot",
+     "Allez, staging ligt plat", "Amai", "Merci", "merci!", "de build is stuk", "Dag!",
+     "dag :wave:", "Top :tada:", "Top :+1:", "ik ben er", "Ben je er?", "al gedaan",
+     "Al gedaan?", "zit nog vast", "staat het er nog?"],
+)  # fmt: skip
+def test_language_short_dutch_with_common_words_reads_as_dutch(text):
+    """Common Dutch (and Flemish) words that are no English words tip a short message."""
+    assert detect_language(text, fallback="en") == "nl"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Airflow DAG failed, customers see empty reports", "DAG failed", "Hi all, DAG down",
+     "the dag failed", "DAG", "dag?", "Top 3", "TOP?", "top 10", "Hi Ben", "Cheers Al",
+     "Hi Ben, thanks", "thanks Al", "top priority", "stop", "Stop it", "Ben here?",
+     "merci beaucoup all, done"],
+)  # fmt: skip
+def test_language_english_with_words_dutch_shares_stays_english(text):
+    """ "DAG" is a pipeline, Ben and Al are names, "top" in a sentence is English."""
+    assert detect_language(text, fallback="en") == "en"
+
+
+def test_language_emoji_shortcodes_are_no_words_and_times_stay_times():
+    assert detect_language(":tada: :white_check_mark:", fallback="nl") == "nl"
+    assert detect_language(":tada: :white_check_mark:", fallback="en") == "en"
+    assert detect_language("om 10:30:45 klaar") == "nl"

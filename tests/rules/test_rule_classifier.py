@@ -51,3 +51,12 @@ def test_rule_classifier_scores_every_label_and_batches_like_single(rule_classif
 def test_rule_classifier_reads_slack_markup(rule_classifier):
     result = rule_classifier.classify("<@U123> the <https://ci.example.com|CI> is broken again")
     assert "problem" in result.labels
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"), [("+1", ""), ("👍", ""), ("Akkoord", "nl"), ("agreed", "en")]
+)
+def test_rule_classifier_says_no_language_where_the_words_show_none(rule_classifier, text, lang):
+    """ "+1" is no English: the table's language, or the proposal's, decides (rules.speech)."""
+    assert rule_classifier.classify(text).lang == lang
+    assert rule_classifier.classify(text, lang="nl").lang == "nl"

@@ -24,7 +24,7 @@ from rules.actions import (
 )
 from rules.grammar import COMMANDS, EVALUATION_VALUES
 from rules.i18n import LANGUAGES
-from rules.say import Lines, Member, Quote, Say
+from rules.say import N_, Lines, Member, Quote, Say
 from tests.standins.slack_limits import message_problems, view_problems
 
 NAMES = {"U-ALICE": "Alice", "U-BOB": "Bob <!here>", "U-CAROL": "Carol"}
@@ -291,7 +291,9 @@ def test_blocks_renewal_for_those_without_a_mandate_asks_to_set_one_without_butt
     [message] = blocks.renewal(action, Voice("nl", NAMES))
     text = shown(message.blocks)
     assert "nog geen mandaat" in text.lower() and "vernieuw" not in text
-    assert "Geef het op met /mandaat &lt;waarmee ik mag instemmen&gt;." in text
+    assert (
+        "Nog geen mandaat? Geef je mandaat met /mandaat &lt;waarmee ik mag instemmen&gt;." in text
+    )
     assert [b for b in message.blocks if b["type"] == "actions"] == []
 
 
@@ -471,3 +473,14 @@ def test_blocks_a_crowded_home_fits_in_a_view_and_counts_what_it_leaves_out(lang
     buttons = [b for b in view["blocks"] if b["type"] == "actions"]
     assert buttons  # a round waiting can still be answered in place
     assert len(buttons) + counted[0] == len(page.rounds_waiting)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "Too long to show here (2)."), ("nl", "Te lang om hier te tonen (2).")],
+)
+def test_blocks_a_list_none_of_whose_items_fits_says_so_without_and_more(lang, said):
+    """ "… and 2 more" with nothing before it read as if something went missing."""
+    item = [blocks.context("x" * 3000)]
+    listing = blocks._Listing("*Heading*", 2, lambda k: item * k, N_("Nothing here."))
+    assert shown(listing.fitted(blocks=1, size=100, voice=Voice(lang, {}))) == said

@@ -88,8 +88,8 @@ async def test_slack_meeting_end_asks_the_table_to_renew_by_name_with_buttons(bo
     assert (
         "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
         "outcome: Alice and Bob.\nNo mandate here yet for Carol Chen: please say what you may "
-        "agree to on behalf of your organisation.\nSet it with /mandate &lt;what I may agree "
-        "to&gt;." in shown
+        "agree to on behalf of your organisation.\nNo mandate yet? Set one with /mandate "
+        "&lt;what I may agree to&gt;." in shown
     )  # no button sets a mandate: the command stays
     assert "<@" not in shown
     assert labels(renewal) == ["Renewed", "Must check with my organisation"]
@@ -235,7 +235,7 @@ async def test_slack_renewal_and_evaluation_in_dutch(bot: SlackBot):
     renewal = posted_with(bot, "renewal_renewed")
     assert labels(renewal) == ["Vernieuwd", "Moet eerst overleggen met mijn organisatie"]
     shown = shown_text(renewal)
-    assert "uitkomst: Alice en Bob.\nNog geen mandaat hier voor Carol Chen: zeg" in shown
+    assert "uitkomst: Alice en Bob.\nVoor Carol Chen is hier nog geen mandaat bekend: zeg" in shown
     evaluation = posted_with(bot, "evaluate")
     assert labels(evaluation) == ["Evalueren"]
     assert "1. afspraken nakomen" in shown_text(evaluation)
