@@ -282,21 +282,25 @@ class Runtime:
     # --- workspaces coming and going -------------------------------------------------
 
     async def workspace_removed(
-        self, workspace: str, *, also: Callable[[datetime], Awaitable[object]] | None = None
-    ) -> None:
-        """A platform says `workspace` removed the bot: its data goes after the grace
-        period (GROUNDRULES_REMOVED_RETENTION) unless the bot is back before. `also`: what
-        the platform forgets of it in the database (given when it was removed), first.
-        While the database does not answer it is kept with the events, in order."""
-        at = now_utc()
+        self, workspace: str, *, at: datetime | None = None,
+        also: Callable[[datetime], Awaitable[bool]] | None = None,
+    ) -> None:  # fmt: skip
+        """A platform says `workspace` removed the bot (at `at` if it says when: a retry
+        comes late; else now): its data goes after the grace period
+        (GROUNDRULES_REMOVED_RETENTION) unless the bot is back before. `also`: what the
+        platform forgets of it in the database (given when it was removed), first; False
+        if the bot was added again since, which leaves the removal moot. While the
+        database does not answer it is kept with the events, in order."""
+        at = at or now_utc()
         # Known here before it is written: from then on nothing is sent there, and a
         # message back (a re-install) finds it to cancel.
         self._removed.setdefault(workspace, at)
 
         async def mark() -> None:
             self._removed.setdefault(workspace, at)  # a tick may have read it over meanwhile
-            if also is not None:
-                await also(at)
+            if also is not None and not await also(at):
+                self._removed.pop(workspace, None)
+                return
             await self._in_worker(workspaces.mark_removed, self.app.database, workspace, at)
             log.info("removed from %s: its data is deleted after %s unless the bot is back",
                      workspace, self.app.settings.removed_retention)  # fmt: skip

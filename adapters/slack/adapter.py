@@ -14,6 +14,7 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -548,10 +549,11 @@ class SlackAdapter:
         self._member_of = {key: at for key, at in self._member_of.items() if key[0] != workspace}
         self.directory.forget_workspace(workspace)
 
-    async def workspace_removed(self, workspace: str) -> None:
-        """The app was uninstalled from `workspace`: drop its token and what this process
-        holds of it; the runtime keeps its data for the grace period. While the database
-        does not answer, both are stored once it does (bot.runtime.Runtime.change)."""
+    async def workspace_removed(self, workspace: str, *, at: datetime | None = None) -> None:
+        """The app was uninstalled from `workspace` (at `at`, as Slack says): drop its
+        token and what this process holds of it; the runtime keeps its data for the grace
+        period. While the database does not answer, both are stored once it does
+        (bot.runtime.Runtime.change). Installed again since `at`, both stay."""
         self.forget_cached(workspace)
         also = None
         if self.installations is not None:
@@ -562,16 +564,23 @@ class SlackAdapter:
                 enterprise_id=enterprise_id, team_id=team_id,
             )  # fmt: skip
         assert self.runtime is not None, "the adapter is not started"
-        await self.runtime.workspace_removed(workspace, also=also)
+        await self.runtime.workspace_removed(workspace, at=at, also=also)
 
-    async def tokens_revoked(self, workspace: str, *, users: list[str], bot: bool) -> None:
-        """Slack revoked tokens of `workspace` (OAuth installs): they are deleted as Bolt's
-        own listener would, or, while the database does not answer, once it does."""
+    async def tokens_revoked(
+        self, workspace: str, *, users: list[str], bot: bool, at: datetime | None = None,
+        org_wide: bool = False,
+    ) -> None:  # fmt: skip
+        """Slack revoked tokens of `workspace` (OAuth installs) at `at`: they are deleted
+        as Bolt's own listener would, or, while the database does not answer, once it
+        does; not a bot installed since. `org_wide`: the Enterprise Grid org's install,
+        whichever of its workspaces the event names."""
         assert self.installations is not None and self.runtime is not None
         enterprise_id, team_id = translate.team_of(workspace)
+        if org_wide:
+            team_id = None  # how Bolt stores an org-wide install
         if bot:
             self.installations.forget(enterprise_id, team_id)
-        at = now_utc()
+        at = at or now_utc()
         await self.runtime.change(
             f"revoked tokens of {workspace}",
             partial(

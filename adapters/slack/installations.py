@@ -152,24 +152,35 @@ class ThreadedInstallationStore(AsyncInstallationStore):
 
     async def async_delete_removed(
         self, at: datetime, *, enterprise_id: str | None, team_id: str | None
-    ) -> None:
-        """`async_delete_all` for an uninstall heard at `at`, unless the app was installed
-        again since: the uninstall may be stored late (kept through a database outage)."""
-        if not await self._installed_since(at, enterprise_id, team_id):
-            await self.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+    ) -> bool:
+        """`async_delete_all` for an uninstall that happened at `at`, unless the app was
+        installed again since: Slack may retry it late, and it may be stored late (kept
+        through a database outage). Whether it was deleted (the uninstall stands)."""
+        if await self._installed_since(at, enterprise_id, team_id):
+            log.info("an uninstall from before the latest install of %s: it stays installed",
+                     team_id or enterprise_id)  # fmt: skip
+            return False
+        await self.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+        return True
 
     async def async_delete_revoked(
         self, at: datetime, *, enterprise_id: str | None, team_id: str | None,
         users: Sequence[str], bot: bool,
     ) -> None:  # fmt: skip
         """What Bolt's own `tokens_revoked` listener deletes (the users' installs, and the
-        bot's if its token was revoked at `at`), but not a bot installed again since."""
+        bot's if its token was revoked at `at`), but not a bot installed again since.
+        An org-wide install is `team_id` None."""
         for user in users:
             await self.async_delete_installation(
                 enterprise_id=enterprise_id, team_id=team_id, user_id=user
             )
-        if bot and not await self._installed_since(at, enterprise_id, team_id):
-            await self.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+        if not bot:
+            return
+        if await self._installed_since(at, enterprise_id, team_id):
+            log.info("a revoked token from before the latest install of %s: the new one stays",
+                     team_id or enterprise_id)  # fmt: skip
+            return
+        await self.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
 
     async def _installed_since(
         self, at: datetime, enterprise_id: str | None, team_id: str | None

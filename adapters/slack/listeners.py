@@ -18,6 +18,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Awaitable
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
@@ -54,6 +55,12 @@ _FIRST_FIELD = {
     translate.revise_form: ids.NEW_TEXT,
     translate.evaluation_form: ids.score_block(1),
 }
+
+
+def happened_by(body: Body) -> datetime:
+    """When an event had happened (`translate.happened_by`), heard now at the latest."""
+    now = now_utc()
+    return min(translate.happened_by(body) or now, now)
 
 
 def trigger_of(body: Body) -> str:
@@ -272,10 +279,10 @@ class Listeners:
             workspace, changed.old_channel, changed.channel, through=delivered
         )
 
-    async def on_uninstalled(self, context: AsyncBoltContext) -> None:
-        await self.adapter.workspace_removed(workspace_of(context))
+    async def on_uninstalled(self, body: Body, context: AsyncBoltContext) -> None:
+        await self.adapter.workspace_removed(workspace_of(context), at=happened_by(body))
 
-    async def on_token_revoked(self, event: Body, context: AsyncBoltContext) -> None:
+    async def on_token_revoked(self, event: Body, body: Body, context: AsyncBoltContext) -> None:
         """OAuth installs: the revoked tokens are deleted (as Bolt's own listener does,
         but kept through a database outage). One workspace, one configured token: if it
         is revoked, only an operator can help. Answered all the same, so that Slack does
@@ -284,7 +291,8 @@ class Listeners:
         if self.adapter.installations is not None:
             await self.adapter.tokens_revoked(
                 workspace_of(context), users=list(tokens.get("oauth") or ()),
-                bot=bool(tokens.get("bot")),
+                bot=bool(tokens.get("bot")), at=happened_by(body),
+                org_wide=bool(context.is_enterprise_install),
             )  # fmt: skip
             return
         if tokens.get("bot"):

@@ -77,6 +77,16 @@ def moment(ts: str | None) -> datetime | None:
         return None
 
 
+def happened_by(body: Mapping[str, Any]) -> datetime | None:
+    """By when an Events API event had happened, as Slack signed it (`event_time`): a
+    retry, or one kept through a database outage, is handled later. Slack gives whole
+    seconds, so the end of that second: what came after it surely came after the event."""
+    seconds = body.get("event_time")
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        return None
+    return datetime.fromtimestamp(int(seconds) + 1, UTC)
+
+
 def thread_of(message: Payload) -> str | None:
     """The thread a message is a reply in; None at the top level (or for the parent)."""
     thread_ts, ts = message.get("thread_ts"), message.get("ts")

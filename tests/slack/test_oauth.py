@@ -306,3 +306,65 @@ async def test_slack_oauth_install_that_fails_keeps_the_code_and_secret_out_of_t
     assert "with code: [redacted] - error" in written
     assert "1234.5678.c0ffee" not in written
     assert CLIENT_SECRET not in written
+
+
+def slack_bots(bot: SlackBot) -> list[tuple[str | None, str | None]]:
+    with bot.groundrules.database.connect() as connection:
+        rows = connection.execute(text("SELECT enterprise_id, team_id FROM slack_bots"))
+        return [tuple(row) for row in rows]
+
+
+async def test_slack_oauth_late_retry_of_an_uninstall_keeps_the_install_made_since(
+    oauth_bot: SlackBot, operator_log
+):
+    """Slack retries an `app_uninstalled` with the time it happened: the admin installed
+    the app again meanwhile, so the new token stays and the workspace is not removed."""
+    bot = oauth_bot
+    await install(bot)
+    uninstalled_at = int(now_utc().timestamp()) - 5
+    await install(bot)  # installed again; only then Slack's retry of the uninstall
+    reply = await bot.event({"type": "app_uninstalled"}, event_time=uninstalled_at, retry_num=1)
+    assert reply.status == 200
+    # Bolt answers before its listener is done: the bot's log says when it is.
+    await eventually(lambda: "it stays installed" in operator_log.getvalue())
+
+    assert set(slack_bots(bot)) == {(None, "T-TEST")}  # the newest install serves
+    assert workspaces.removed(bot.groundrules.database) == {}
+    await bot.event(message_event("good morning", ts=past_ts()))
+    await bot.handled(MessagePosted)
+
+
+async def test_slack_oauth_late_retry_of_a_revocation_keeps_the_install_made_since(
+    oauth_bot: SlackBot, operator_log
+):
+    bot = oauth_bot
+    await install(bot)
+    revoked_at = int(now_utc().timestamp()) - 5
+    await install(bot)  # a new token; then Slack's retry of the revocation before it
+    revoked = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [BOT_USER_ID]}}
+    assert (await bot.event(revoked, event_time=revoked_at, retry_num=1)).status == 200
+    await eventually(lambda: "the new one stays" in operator_log.getvalue())
+
+    assert set(slack_bots(bot)) == {(None, "T-TEST")}  # the newest install serves
+    await bot.event(message_event("good morning", ts=past_ts()))
+    await bot.handled(MessagePosted)
+
+
+async def test_slack_oauth_revoked_org_wide_install_is_deleted(oauth_bot: SlackBot):
+    """Enterprise Grid, installed org-wide (one bot for every workspace of the org, no
+    team): Slack revokes its token with a workspace of the org in the envelope."""
+    bot = oauth_bot
+    assert bot.adapter.installations is not None
+    await bot.adapter.installations.async_save(
+        Installation(
+            app_id="A-TEST", enterprise_id="E-ORG", team_id=None, is_enterprise_install=True,
+            bot_token="xoxb-E-ORG", bot_id="B-BOT", bot_user_id=BOT_USER_ID,
+            bot_scopes="chat:write", user_id="U-ADMIN",
+        )
+    )  # fmt: skip
+    assert slack_bots(bot) == [("E-ORG", None)]
+    revoked = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [BOT_USER_ID]}}
+    reply = await bot.event(revoked, team_id="T-ONE", enterprise_id="E-ORG",
+                            is_enterprise_install=True)  # fmt: skip
+    assert reply.status == 200
+    await eventually(lambda: slack_bots(bot) == [])

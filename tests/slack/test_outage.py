@@ -466,3 +466,27 @@ async def test_slack_connect_mention_of_the_homes_groundrules_through_the_partne
     assert recorded == [(HOME, "pickups at 16:00")]
     written = operator_log.getvalue()
     assert "Traceback" not in written and "Failed to run" not in written
+
+
+@pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+async def test_slack_oauth_late_uninstall_kept_through_an_outage_keeps_the_install_since(
+    oauth_down,
+):
+    """Slack's late retry of an uninstall from before the latest install, heard while the
+    database is down: stored once it is back, it still counts from when it happened."""
+    bot, outage = oauth_down
+    await install(bot)
+    uninstalled_at = int(now_utc().timestamp()) - 5
+    outage.cut(bot.groundrules.database)
+    bot.adapter._oauth_database.dispose()  # the installs' own engine: its connections too
+    reply = await bot.event({"type": "app_uninstalled"}, event_time=uninstalled_at, retry_num=1)
+    assert reply.status == 200
+    await eventually(lambda: bot.runtime.kept == 1)
+
+    outage.restore()
+    await bot.tick()
+    assert bot.runtime.kept == 0
+    assert workspaces.removed(bot.groundrules.database) == {}
+    assert not bot.runtime.has_removed(HOME)
+    await bot.event(message_event("good morning", ts=past_ts()))
+    await bot.handled(MessagePosted)

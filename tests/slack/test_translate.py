@@ -17,6 +17,7 @@ from adapters.slack.translate import (
     concern_click,
     evaluation_form,
     form_values,
+    happened_by,
     leading_mention,
     member_event,
     mention_command,
@@ -511,3 +512,17 @@ def test_translate_no_nul_character_reaches_an_event():
     )  # fmt: skip
     assert not isinstance(added, Invalid) and added.text == "try X"
     assert unescape(None) == "" and NUL not in unescape(f"a{NUL}&lt;")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"event_time": 1_700_000_000}, datetime(2023, 11, 14, 22, 13, 21, tzinfo=UTC)),
+        ({"event_time": 1_700_000_000.5}, datetime(2023, 11, 14, 22, 13, 21, tzinfo=UTC)),
+        ({"event_time": True}, None),
+        ({"event_time": "1700000000"}, None),
+        ({}, None),
+    ],
+)
+def test_translate_an_event_happened_by_the_end_of_its_signed_second(body, expected):
+    assert happened_by(body) == expected

@@ -178,11 +178,13 @@ def event_callback(
     event_time: int | None = None,
     bot_user_id: str = BOT_USER_ID,
     enterprise_id: str | None = None,
+    is_enterprise_install: bool = False,
 ) -> dict[str, Any]:
     """The Events API envelope around ``event``.
 
     ``event_id`` is fresh unless given; reuse one to model Slack's retries
-    of the same delivery.
+    of the same delivery. ``is_enterprise_install``: to an org-wide Enterprise Grid
+    install (its authorization names the org; the envelope, the workspace).
     """
     return {
         "token": "legacy-verification-token",
@@ -201,7 +203,7 @@ def event_callback(
                 "team_id": team_id,
                 "user_id": bot_user_id,
                 "is_bot": True,
-                "is_enterprise_install": False,
+                "is_enterprise_install": is_enterprise_install,
             }
         ],
         "is_ext_shared_channel": False,
