@@ -1144,6 +1144,18 @@ class UnitOfWork:
             .values(text="")
         )
 
+    def _apply_RewordCorrection(self, c: act.RewordCorrection) -> None:
+        self.session.exec(
+            update(CorrectionRow)
+            .where(
+                CorrectionRow.workspace == c.workspace,
+                CorrectionRow.channel == c.channel,
+                CorrectionRow.message_id == c.message_id,
+                CorrectionRow.text != "",
+            )
+            .values(text=c.text)
+        )
+
     # --- the whole table: charter, mandates, meetings, roles, reviews, consensus ---------
 
     def _apply_SetOrganisation(self, c: act.SetOrganisation) -> None:

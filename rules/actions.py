@@ -77,6 +77,16 @@ class EraseCorrectionText(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RewordCorrection(Change):
+    """A message edited by its writer: corrections kept about it hold its words as they
+    stand (what they say and the fingerprint stay), as a deletion erases them; a
+    correction whose words were erased stays so."""
+
+    message_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LeaveRound(Change):
     """A member who left the table is no longer waited for in a round (an answer they
     gave stays)."""

@@ -38,6 +38,7 @@ from rules.actions import (
     ReadAgain,
     Reply,
     ReviseWatch,
+    RewordCorrection,
     RewordWatch,
     ScheduleTimer,
     SendNudge,
@@ -123,24 +124,44 @@ def _on_message(message: Message, state: TableState) -> list[Action]:
     if message.fingerprint is not None and message.fingerprint in state.dismissed:
         problem = doubtful = False  # the table said such a message was not a problem
     watches = state.watches
+    # An edit speaks as of when its message was posted: it answers the problems it
+    # would have answered then, and a problem it names waits from then.
+    posted = _posted(event)
     if isinstance(event, MessageEdited):
         edited = _on_edited(message, problem, doubtful, state)
         actions += edited
+        # A correction kept about it to learn from holds the words as they stand.
+        actions.append(
+            RewordCorrection(
+                workspace=event.workspace,
+                channel=event.channel,
+                message_id=event.message_id,
+                text=event.text,
+            )
+        )
         # Those the edit settled are not answered again by it as a proposal.
         settled = {a.problem_id for a in edited if isinstance(a, CloseWatch)}
         watches = tuple(w for w in watches if w.problem_id not in settled)
     confirmed: list[ConfirmWatch] = []
     if message.is_proposal:
-        actions += answer_watches(watches, event, thread_id=event.thread_id, by=event.message_id)
+        actions += answer_watches(
+            watches, event, thread_id=event.thread_id, by=event.message_id, posted_at=posted
+        )
     elif message.is_reaction and isinstance(event, MessagePosted):
         confirmed = _confirm_doubtful(event, state)
         actions += confirmed
+    window = state.settings.problem_window
+    # Named by an edit, the problem waits from its message's post (what came after that
+    # is after it); its proposal is due a window after the edit, which named it.
+    deadline = event.at + window
     if (
         (problem or doubtful)
+        # An edit of a message older than the window (or from before the bot was here)
+        # is no problem named now: nobody waits for its proposal any more.
+        and event.at < posted + window
         and _not_watched_before(event, state)
         and _thread_problem(event, state, {c.problem_id for c in confirmed}) is None
     ):
-        deadline = event.at + state.settings.problem_window
         actions += [
             WatchProblem(
                 workspace=event.workspace,
@@ -150,7 +171,7 @@ def _on_message(message: Message, state: TableState) -> list[Action]:
                 user=event.user,
                 text=event.text[:WATCH_CHARS],
                 lang=language(state, message.lang),
-                posted_at=event.at,
+                posted_at=posted,
                 deadline=deadline,
                 doubtful=not problem,
                 read_after=message.read_after,
@@ -176,7 +197,9 @@ def _read_again(
     scores = message.classification.scores
     watched = any(isinstance(a, WatchProblem) for a in decided)
     may_answer = second.may_answer(message) and bool(
-        answer_watches(state.watches, event, thread_id=event.thread_id, by=None)
+        answer_watches(
+            state.watches, event, thread_id=event.thread_id, by=None, posted_at=_posted(event)
+        )
     )
     if not (watched or may_answer):
         return []
@@ -188,7 +211,7 @@ def _read_again(
             thread_id=event.thread_id,
             user=event.user,
             text=event.text,
-            posted_at=event.at,
+            posted_at=_posted(event),
             first={label: scores.get(label, 0.0) for label in READ_AGAIN},
             lang=message.lang,
         )
@@ -247,11 +270,16 @@ def _thread_problem(
         if (
             watch.problem_id != event.message_id
             and (watch.status in STILL_WAITING or watch.problem_id in confirmed)
-            and watch.posted_at <= event.at
+            and watch.posted_at <= _posted(event)
             and watch.in_scope_of(event.thread_id)
         ):
             return watch
     return None
+
+
+def _posted(event: Event) -> datetime:
+    """When a message was posted: an edit's original time, else the event's."""
+    return event.posted if isinstance(event, MessageEdited) else event.at
 
 
 def _confirm_doubtful(event: MessagePosted, state: TableState) -> list[ConfirmWatch]:
@@ -323,19 +351,32 @@ def _on_edited(message: Message, problem: bool, doubtful: bool, state: TableStat
         return _close(event, watch, "unconfirmed", event.at)  # never treated as a problem
     if message.is_proposal:
         return _settle(event, watch, state, "answered", answered_by=watch.problem_id)
-    if watch.status != "doubtful" and not problem:
+    # A doubtful problem another member confirmed stays one while it still reads as doubtful.
+    if watch.status != "doubtful" and not problem and not (doubtful and watch.doubted):
         return _close(event, watch, "withdrawn", event.at)
+    actions: list[Action] = []
+    if watch.status == "doubtful" and problem:
+        # Edited into a clear problem: watched in full, as if posted so.
+        actions.append(
+            ReviseWatch(
+                workspace=event.workspace,
+                channel=event.channel,
+                problem_id=watch.problem_id,
+                doubtful=False,
+            )
+        )
     text = event.text[:WATCH_CHARS]
     if text == watch.text:
-        return []
+        return actions
     return [
+        *actions,
         RewordWatch(
             workspace=event.workspace,
             channel=event.channel,
             problem_id=watch.problem_id,
             text=text,
             read_after=message.read_after,
-        )
+        ),
     ]
 
 
