@@ -237,6 +237,8 @@ class Engine:
                     watches=True,
                     watch_ids=(message_id,),
                     dismissed_fingerprints=_fingerprints(message),
+                    taken_back=(message_id,),
+                    deleted_ids=(message_id,),
                 )
             case Message() as message:
                 stance = message.stance is not None
@@ -256,6 +258,8 @@ class Engine:
                     members=stance,
                     proposal_scopes=consensus.proposal_scopes(message) if stance else (),
                     dismissed_fingerprints=_fingerprints(message),
+                    # Deleted before its post arrived: it opens and answers nothing.
+                    deleted_ids=(message.event.message_id,) if problem or answers else (),
                 )
             case Command() as command:
                 if command.spec is None or isinstance(command.parsed, UsageError):
@@ -318,7 +322,7 @@ class Engine:
             case MemberLeft():
                 return Reads(round=True, watches=True)
             case MessageDeleted(message_id=message_id):
-                return Reads(settings=True, watch_ids=(message_id,))
+                return Reads(settings=True, watch_ids=(message_id,), taken_back=(message_id,))
             case _:
                 return Reads()
 

@@ -109,3 +109,154 @@ def test_an_edit_of_a_message_called_not_a_problem_rewords_its_correction(app):
     chat.delete("09:00", "09:06")
     chat.edit("ben", "09:00", "#problem Kevin's speedtest again", "09:07")
     assert [c.text for c in corrections(app)] == [""]
+
+
+def test_a_problem_whose_answer_is_deleted_waits_again(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the build is broken", "09:00")
+    chat.say("anna", "#proposal pin the base image", "09:02")
+    assert watch(app, "09:00").status == "answered"
+    chat.delete("09:02", "09:03")
+    chat.tick("09:30")
+    assert [n.problem_text for n in chat.of_type(SendNudge)] == ["#problem the build is broken"]
+
+
+def test_a_problem_whose_answer_is_edited_into_none_waits_again(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the build is broken", "09:00")
+    chat.say("anna", "#proposal pin the base image", "09:02")
+    chat.edit("anna", "09:02", "no idea, sorry", "09:20")  # past its due time: nudged now
+    chat.tick("09:21")
+    assert nudged(chat) == ["09:00"]
+
+
+def test_an_answer_kept_past_its_time_is_settled_and_the_problem_words_erased(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the build is broken", "09:00")
+    chat.say("anna", "#proposal pin the base image", "09:02")
+    chat.tick("11:00")  # an hour past its due time: the answer stands for good
+    settled = watch(app, "09:00")
+    assert (settled.status, settled.text) == ("answered", None)
+    chat.delete("09:02", "11:05")
+    chat.tick("12:00")
+    assert nudged(chat) == []
+
+
+def test_an_older_edit_delivered_late_does_not_undo_a_newer_one(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem Kevin broke the build again", "09:00")
+    chat.edit("ben", "09:00", "#problem the build is broken again", "09:02")
+    chat.edit("ben", "09:00", "#problem Kevin broke the build again, sigh", "09:01")  # late
+    assert watch(app, "09:00").text == "#problem the build is broken again"
+    chat.tick("09:30")
+    assert [n.problem_text for n in chat.of_type(SendNudge)] == [
+        "#problem the build is broken again"
+    ]
+
+
+def test_an_older_edit_delivered_late_does_not_bring_back_a_withdrawn_problem(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the VPN is down", "09:00")
+    chat.edit("ben", "09:00", "VPN was down for a minute, all good", "09:02")
+    chat.edit("ben", "09:00", "#problem the VPN is down, again", "09:01")  # late
+    chat.tick("09:30")
+    assert nudged(chat) == []
+
+
+def test_a_post_delivered_after_its_deletion_opens_no_problem(app):
+    chat = Chat(app)
+    chat.delete("09:00", "09:01")
+    chat.say("ben", "#problem Kevin broke the build again", "09:00:30", message_id="09:00")
+    chat.edit("ben", "09:00", "#problem Kevin broke the build, again", "09:00:40")
+    chat.tick("09:30")
+    assert nudged(chat) == []
+    assert watch(app, "09:00") is None
+
+
+def test_a_deletion_is_forgotten_after_the_retention(app):
+    from datetime import timedelta
+
+    from bot.models import DeletedMessageRow
+    from tests.helpers import at
+
+    chat = Chat(app)
+    chat.delete("09:00", "09:01")
+    app.store.sweep(at("09:01") + timedelta(days=1), timedelta(days=2))
+    with Session(app.database) as session:
+        assert [d.message_id for d in session.exec(select(DeletedMessageRow))] == ["09:00"]
+    app.store.sweep(at("09:02") + timedelta(days=2), timedelta(days=2))
+    with Session(app.database) as session:
+        assert session.exec(select(DeletedMessageRow)).all() == []
+
+
+def test_migration_0016_keeps_problems_watched_before_it_and_goes_down_again(database_url, tagged):
+    """A problem watched before 0016 was never edited since (edited_at None): an edit
+    rewords it as before. Down again, the column and the deletions' markers go."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from bot.database import make_engine
+    from bot.migrate import alembic_config, upgrade
+    from tests.conftest import make_app
+    from tests.helpers import at
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0014")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                'INSERT INTO problem_watch (workspace, channel, problem_id, "user", text, lang, '
+                "posted_at, deadline, status) VALUES ('W1', 'C1', '09:00', 'ben', "
+                "'#problem the VPN is down', 'en', :at, :due, 'open')"
+            ),
+            {"at": at("09:00"), "due": at("09:10")},
+        )
+    upgrade(engine)
+    engine.dispose()
+    app = make_app(database_url, tagged)
+    try:
+        chat = Chat(app)
+        chat.edit("ben", "09:00", "#problem the VPN is down again", "09:02")
+        assert watch(app, "09:00").text == "#problem the VPN is down again"
+        chat.delete("09:05", "09:06")
+    finally:
+        app.database.dispose()
+    command.downgrade(alembic_config(database_url), "0014")
+    engine = make_engine(database_url)
+    try:
+        inspector = inspect(engine)
+        assert "edited_at" not in {c["name"] for c in inspector.get_columns("problem_watch")}
+        assert "deleted_message" not in inspector.get_table_names()
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT text FROM problem_watch")).scalar() == (
+                "#problem the VPN is down again"
+            )
+    finally:
+        engine.dispose()
+
+
+def test_a_same_here_waits_on_its_own_when_the_first_writer_deletes_theirs(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem the VPN drops every hour", "09:00")
+    chat.say("carl", "#problem same here, dropped twice", "09:01", thread="09:00")
+    chat.say("dana", "#problem here too", "09:02", thread="09:00")
+    chat.delete("09:00", "09:03")
+    chat.tick("09:30")
+    nudges = chat.of_type(SendNudge)
+    assert [(n.user, n.problem_text) for n in nudges] == [
+        ("carl", "#problem same here, dropped twice")
+    ]
+
+
+def test_a_same_here_is_not_nudged_while_the_problem_it_joined_stands(app):
+    from bot.views import problem_counts
+
+    chat = Chat(app)
+    chat.say("ben", "#problem the VPN drops every hour", "09:00")
+    chat.say("carl", "#problem same here, dropped twice", "09:01", thread="09:00")
+    chat.tick("09:30")
+    assert [n.user for n in chat.of_type(SendNudge)] == ["ben"]
+    # Its words go once the one it joined can no longer be taken back for it.
+    assert (watch(app, "09:01").status, watch(app, "09:01").text) == ("joined", None)
+    counts = problem_counts(app.database, "W1")
+    assert (counts.named, counts.nudged) == (1, 1)
