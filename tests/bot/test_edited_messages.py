@@ -201,7 +201,7 @@ def test_migration_0016_keeps_problems_watched_before_it_and_goes_down_again(dat
     from tests.helpers import at
 
     engine = make_engine(database_url)
-    upgrade(engine, "0014")
+    upgrade(engine, "0015")
     with engine.begin() as connection:
         connection.execute(
             text(
@@ -221,7 +221,7 @@ def test_migration_0016_keeps_problems_watched_before_it_and_goes_down_again(dat
         chat.delete("09:05", "09:06")
     finally:
         app.database.dispose()
-    command.downgrade(alembic_config(database_url), "0014")
+    command.downgrade(alembic_config(database_url), "0015")
     engine = make_engine(database_url)
     try:
         inspector = inspect(engine)

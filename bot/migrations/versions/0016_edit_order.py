@@ -7,7 +7,7 @@
   that its post or an edit delivered after the deletion opens no problem.
 
 Revision ID: 0016
-Revises: 0015 (re-chained at merge; on its own branch it follows 0014)
+Revises: 0015
 Create Date: 2027-01-27 10:00:00
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 import bot.models
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
