@@ -84,6 +84,19 @@ class WatchRow(SQLModel, table=True):
     doubted: bool = False
     # A nudge's "Add a proposal" form is posting its proposal, until then (bot.proposing).
     proposing_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # When its message was last edited: an older edit delivered late is not applied.
+    edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class DeletedMessageRow(SQLModel, table=True):
+    """A message deleted in a table, kept for GROUNDRULES_RETENTION: its post or an edit
+    delivered after the deletion opens no problem."""
+
+    __tablename__ = "deleted_message"
+    workspace: str = Field(primary_key=True)
+    channel: str = Field(primary_key=True)
+    message_id: str = Field(primary_key=True)
+    deleted_at: datetime = Field(sa_column=utc_column(index=True))
 
 
 class RoundRow(SQLModel, table=True):

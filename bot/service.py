@@ -24,6 +24,7 @@ from rules.actions import (
     Change,
     EraseCorrectionText,
     ForgetProposal,
+    NoteDeleted,
     NoteMember,
     Outbound,
     ReadAgain,
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 # Writing these twice leaves the same rows, so a retried event carrying only them is
 # harmless: it needs no claim. Not so a proposal: noted again, it would take back the
 # yeses and the offer to record made since, or the place of a newer proposal.
-REPEATABLE = (NoteMember, ForgetProposal, EraseCorrectionText)
+REPEATABLE = (NoteMember, ForgetProposal, EraseCorrectionText, NoteDeleted)
 
 
 # Attempts at a transaction that lost a race: with K processes recording agreements at

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.models import (
     CorrectionRow,
+    DeletedMessageRow,
     MemberRow,
     OutboxRow,
     ProcessedEvent,
@@ -34,6 +35,7 @@ _config = TableConfig.__table__
 _outbox = OutboxRow.__table__
 _proposals = ProposalRow.__table__
 _corrections = CorrectionRow.__table__
+_deleted = DeletedMessageRow.__table__
 
 
 class Statements:
@@ -91,6 +93,46 @@ class Statements:
                 _watches.c.status.not_in(WATCHED_STATUSES),
             ),
         ).order_by(_watches.c.posted_at)
+        # What taking these messages back may bring back (Reads.taken_back): the
+        # problems they answered, and those that joined them in their thread.
+        self.taken_back = union_all(
+            select(_watches).where(
+                same_table,
+                _watches.c.status == "answered",
+                _watches.c.answered_by.in_(bindparam("ids", expanding=True)),
+            ),
+            select(_watches).where(
+                same_table,
+                _watches.c.status == "joined",
+                _watches.c.thread_id.in_(bindparam("ids", expanding=True)),
+            ),
+        ).order_by(_watches.c.posted_at)
+        self.promote_watch = (
+            update(_watches)
+            .where(
+                same_table, _watches.c.problem_id == bindparam("p"), _watches.c.status == "joined"
+            )
+            .values(status="open")
+        )
+        self.reopen_watch = (
+            update(_watches)
+            .where(
+                same_table,
+                _watches.c.problem_id == bindparam("p"),
+                _watches.c.status == "answered",
+                _watches.c.answered_by == bindparam("by"),
+            )
+            .values(status="open", closed_at=None, answered_by=None)
+        )
+        self.forget_watch_text = (
+            update(_watches)
+            .where(
+                same_table,
+                _watches.c.problem_id == bindparam("p"),
+                _watches.c.status.in_(("answered", "joined")),
+            )
+            .values(text=None)
+        )
         self.confirm_watch = (
             update(_watches)
             .where(
@@ -122,6 +164,7 @@ class Statements:
             .values(
                 text=bindparam("text"),
                 read_after=bindparam("read_after", type_=_watches.c.read_after.type),
+                edited_at=bindparam("edited_at", type_=_watches.c.edited_at.type),
             )
         )
         self.close_watch = {
@@ -135,6 +178,14 @@ class Statements:
             )
             for keep_text in (True, False)
         }
+        self.note_deleted = insert(_deleted).on_conflict_do_nothing(
+            index_elements=["workspace", "channel", "message_id"]
+        )
+        self.deleted_ids = select(_deleted.c.message_id).where(
+            _deleted.c.workspace == bindparam("w"),
+            _deleted.c.channel == bindparam("c"),
+            _deleted.c.message_id.in_(bindparam("ids", expanding=True)),
+        )
         self.dismissed_fingerprints = (
             select(_corrections.c.fingerprint)
             .where(

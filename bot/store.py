@@ -25,6 +25,7 @@ from bot.models import (
     AnswerRow,
     CorrectionRow,
     DecisionRow,
+    DeletedMessageRow,
     EvaluationRow,
     MandateRow,
     MeetingRow,
@@ -454,6 +455,8 @@ class Store:
                 .where(ProposalRow.posted_at < cutoff, col(ProposalRow.text).is_not(None))
                 .values(text=None)
             )
+            # A deletion's marker outlives any late delivery of what it deleted.
+            session.exec(delete(DeletedMessageRow).where(DeletedMessageRow.deleted_at < cutoff))
             outbox = session.exec(
                 delete(OutboxRow).where(
                     col(OutboxRow.delivered_at).is_not(None), OutboxRow.delivered_at < cutoff
@@ -592,7 +595,7 @@ class UnitOfWork:
                 )
             parts["members"] = members
             self.store._members_read(workspace, channel, members)
-        if reads.watches or reads.watch_ids or reads.doubtful_watches:
+        if reads.watches or reads.watch_ids or reads.doubtful_watches or reads.taken_back:
             parts["watches"] = self._watches(workspace, channel, reads)
         rounds: dict[str, Round] = {}
         if reads.round:
@@ -662,6 +665,13 @@ class UnitOfWork:
                 self.connection.execute(
                     self.store.sql.dismissed_fingerprints,
                     {"w": workspace, "c": channel, "f": list(reads.dismissed_fingerprints)},
+                ).scalars()
+            )
+        if reads.deleted_ids:
+            parts["deleted"] = frozenset(
+                self.connection.execute(
+                    self.store.sql.deleted_ids,
+                    {"w": workspace, "c": channel, "ids": list(reads.deleted_ids)},
                 ).scalars()
             )
         if reads.numbering:
@@ -762,7 +772,17 @@ class UnitOfWork:
         else:
             statement = sql.doubtful_watches
         params = {"w": workspace, "c": channel, "ids": list(reads.watch_ids)}
-        rows = self.connection.execute(statement, params).all()
+        rows = []
+        if reads.watches or reads.watch_ids or reads.doubtful_watches:
+            rows = self.connection.execute(statement, params).all()
+        if reads.taken_back:
+            seen = {r.problem_id for r in rows}
+            params = {"w": workspace, "c": channel, "ids": list(reads.taken_back)}
+            rows += [
+                r
+                for r in self.connection.execute(sql.taken_back, params).all()
+                if r.problem_id not in seen
+            ]
         return tuple(
             Watch(
                 problem_id=r.problem_id,
@@ -775,6 +795,9 @@ class UnitOfWork:
                 status=r.status,
                 read_after=None if r.read_after is None else MappingProxyType(r.read_after),
                 doubted=r.doubted,
+                answered_by=r.answered_by,
+                closed_at=r.closed_at,
+                edited_at=r.edited_at,
             )
             for r in rows
         )
@@ -980,7 +1003,8 @@ class UnitOfWork:
             {"workspace": c.workspace, "channel": c.channel, "problem_id": c.problem_id,
              "thread_id": c.thread_id, "user": c.user, "text": c.text, "lang": c.lang,
              "posted_at": c.posted_at, "deadline": c.deadline,
-             "status": "doubtful" if c.doubtful else "open", "doubted": c.doubtful,
+             "status": "joined" if c.joined else "doubtful" if c.doubtful else "open",
+             "doubted": c.doubtful,
              "read_after": None if c.read_after is None else dict(c.read_after)},
         )  # fmt: skip
 
@@ -1000,8 +1024,32 @@ class UnitOfWork:
         self.connection.execute(
             self.store.sql.reword_watch,
             {"w": c.workspace, "c": c.channel, "p": c.problem_id, "text": c.text,
-             "read_after": None if c.read_after is None else dict(c.read_after)},
+             "read_after": None if c.read_after is None else dict(c.read_after),
+             "edited_at": c.at},
         )  # fmt: skip
+
+    def _apply_ReopenWatch(self, c: act.ReopenWatch) -> None:
+        self.connection.execute(
+            self.store.sql.reopen_watch,
+            {"w": c.workspace, "c": c.channel, "p": c.problem_id, "by": c.answered_by},
+        )
+
+    def _apply_NoteDeleted(self, c: act.NoteDeleted) -> None:
+        self.connection.execute(
+            self.store.sql.note_deleted,
+            {"workspace": c.workspace, "channel": c.channel, "message_id": c.message_id,
+             "deleted_at": c.at},
+        )  # fmt: skip
+
+    def _apply_PromoteWatch(self, c: act.PromoteWatch) -> None:
+        self.connection.execute(
+            self.store.sql.promote_watch, {"w": c.workspace, "c": c.channel, "p": c.problem_id}
+        )
+
+    def _apply_ForgetWatchText(self, c: act.ForgetWatchText) -> None:
+        self.connection.execute(
+            self.store.sql.forget_watch_text, {"w": c.workspace, "c": c.channel, "p": c.problem_id}
+        )
 
     def _apply_CloseWatch(self, c: act.CloseWatch) -> None:
         self.connection.execute(
@@ -1155,6 +1203,18 @@ class UnitOfWork:
                 CorrectionRow.message_id == c.message_id,
             )
             .values(text="")
+        )
+
+    def _apply_RewordCorrection(self, c: act.RewordCorrection) -> None:
+        self.session.exec(
+            update(CorrectionRow)
+            .where(
+                CorrectionRow.workspace == c.workspace,
+                CorrectionRow.channel == c.channel,
+                CorrectionRow.message_id == c.message_id,
+                CorrectionRow.text != "",
+            )
+            .values(text=c.text)
         )
 
     # --- the whole table: charter, mandates, meetings, roles, reviews, consensus ---------

@@ -43,7 +43,8 @@ def problem_counts(database: Engine, workspace: str) -> ProblemCounts:
         ).all()
     counts = Counter(dict(rows))
     # A doubtful problem nobody reacted to was never treated as one.
-    for quiet in ("doubtful", "unconfirmed"):
+    # Nor one that joined another's in its thread ("same here"): that one is counted.
+    for quiet in ("doubtful", "unconfirmed", "joined"):
         counts.pop(quiet, None)
     return ProblemCounts(
         named=sum(counts.values()),

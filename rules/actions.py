@@ -86,6 +86,16 @@ class EraseCorrectionText(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RewordCorrection(Change):
+    """A message edited by its writer: corrections kept about it hold its words as they
+    stand (what they say and the fingerprint stay), as a deletion erases them; a
+    correction whose words were erased stays so."""
+
+    message_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LeaveRound(Change):
     """A member who left the table is no longer waited for in a round (an answer they
     gave stays)."""
@@ -104,6 +114,9 @@ class WatchProblem(Change):
     posted_at: datetime
     deadline: datetime
     doubtful: bool = False  # nudged only if confirmed (ConfirmWatch) before the deadline
+    # It joined the problem waiting in its thread ("same here"): watched only if that one
+    # is taken back (PromoteWatch) before its own deadline.
+    joined: bool = False
     read_after: Mapping[str, float] | None = None  # Message.read_after, for "Why?"
 
 
@@ -132,6 +145,42 @@ class RewordWatch(Change):
     problem_id: str
     text: str
     read_after: Mapping[str, float] | None = None
+    # When it was edited: an older edit delivered late is then known as stale.
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReopenWatch(Change):
+    """The proposal that answered a problem was taken back (deleted, or edited into
+    none): the problem waits again, as if never answered."""
+
+    problem_id: str
+    answered_by: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoteDeleted(Change):
+    """A message was deleted: for a while (the retention), its post or an edit delivered
+    after the deletion opens no problem."""
+
+    message_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PromoteWatch(Change):
+    """The problem a "same here" joined in its thread was taken back: it waits on its own."""
+
+    problem_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForgetWatchText(Change):
+    """An answered problem's words, kept while its answer could still be taken back,
+    are erased once it can no longer be; so are a "same here"'s, once the problem it
+    joined can no longer be taken back for it."""
+
+    problem_id: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -242,6 +242,8 @@ class Engine:
                     members=True,
                     round=True,
                     proposal_scopes=consensus.proposal_scopes_of_edit(edited),
+                    taken_back=(message_id,),
+                    deleted_ids=(message_id,),
                 )
             case Message() as message:
                 stance = message.stance is not None
@@ -261,6 +263,8 @@ class Engine:
                     members=stance,
                     proposal_scopes=consensus.proposal_scopes(message) if stance else (),
                     dismissed_fingerprints=_fingerprints(message),
+                    # Deleted before its post arrived: it opens and answers nothing.
+                    deleted_ids=(message.event.message_id,) if problem or answers else (),
                 )
             case Command() as command:
                 if command.spec is None or isinstance(command.parsed, UsageError):
@@ -329,6 +333,7 @@ class Engine:
                     watch_ids=(message_id,),
                     members=True,
                     proposal_scopes=(thread_id or "",),
+                    taken_back=(message_id,),
                 )
             case _:
                 return Reads()

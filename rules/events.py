@@ -45,12 +45,20 @@ class MessagePosted(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MessageEdited(Event):
-    """A message's text changed; the engine reclassifies it."""
+    """A message's text changed; the engine reclassifies it. `at` is the edit's time;
+    `posted_at` when the message was first posted (Slack: its ts; Discord: its
+    snowflake), by which it answers or opens problems as of then; None when unknown
+    (then the edit's time stands for it)."""
 
     user: str
     message_id: str
     text: str
     thread_id: str | None = None
+    posted_at: datetime | None = None
+
+    @property
+    def posted(self) -> datetime:
+        return self.at if self.posted_at is None else min(self.posted_at, self.at)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

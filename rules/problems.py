@@ -6,7 +6,14 @@ the author gets one private, kind nudge quoting the problem.
 
 A thread holds one waiting problem at a time: a reply that adds to a problem still
 waiting in its thread ("here too, three times today") joins it rather than opening a
-watch of its own, so one discussion brings one nudge, to the person who raised it.
+watch of its own, so one discussion brings one nudge, to the person who raised it. It
+is kept aside ("joined") for its own window: if the first writer takes theirs back, the
+first to join waits on its own.
+
+A proposal taken back (deleted, or edited into none) within an hour of the problem's due
+time leaves the problems it answered before their nudge waiting again. An edit speaks as
+of when its message was posted; events delivered out of order (an older edit after a
+newer one, a post or edit after its deletion) change nothing.
 
 A doubtful problem (a problem score below the watch bar but above the doubt bar) is
 watched quietly: a proposal closes it as it answers any other, and it is nudged only
@@ -34,10 +41,15 @@ from rules.actions import (
     CancelTimer,
     CloseWatch,
     ConfirmWatch,
+    ForgetWatchText,
+    NoteDeleted,
     NoteMember,
+    PromoteWatch,
     ReadAgain,
+    ReopenWatch,
     Reply,
     ReviseWatch,
+    RewordCorrection,
     RewordWatch,
     ScheduleTimer,
     SendNudge,
@@ -92,6 +104,11 @@ PROPOSAL_WELCOME = (*STILL_WAITING, "expired")
 # longer) is not sent: the bot was down, a proposal may have come unseen meanwhile, and
 # "you named a problem a little while ago" would no longer be true.
 LATE_AFTER = timedelta(hours=1)
+# A problem another message answered waits again if that proposal is taken back
+# (deleted, or edited into none) until this long after its proposal was due (or after
+# the answer, if later): later, its nudge would be too late anyway. Its words are kept
+# until then for that nudge, and erased after.
+REOPEN_WITHIN = LATE_AFTER
 # A watch keeps this much of its message: the nudge quotes less (rules.say.excerpt), but
 # "Why?" explains it and a correction ("it has a proposal") is learnt from it, and the
 # proposal of a long post is often past the quote (long real posts: median 818 chars).
@@ -120,28 +137,54 @@ def _on_message(message: Message, state: TableState) -> list[Action]:
     actions: list[Action] = [
         NoteMember(workspace=event.workspace, channel=event.channel, user=event.user, at=event.at)
     ]
+    if _out_of_order(event, state):
+        return actions
     problem, doubtful = message.problem_at(state.settings.nudges)
     if message.fingerprint is not None and message.fingerprint in state.dismissed:
         problem = doubtful = False  # the table said such a message was not a problem
     watches = state.watches
+    # An edit speaks as of when its message was posted: it answers the problems it
+    # would have answered then, and a problem it names waits from then.
+    posted = _posted(event)
     if isinstance(event, MessageEdited):
         edited = _on_edited(message, problem, doubtful, state)
         actions += edited
+        if not message.is_proposal:  # a proposal taken back: what it answered waits again
+            actions += reopen_answered(event, event.message_id, state)
+        # A correction kept about it to learn from holds the words as they stand.
+        actions.append(
+            RewordCorrection(
+                workspace=event.workspace,
+                channel=event.channel,
+                message_id=event.message_id,
+                text=event.text,
+            )
+        )
         # Those the edit settled are not answered again by it as a proposal.
         settled = {a.problem_id for a in edited if isinstance(a, CloseWatch)}
         watches = tuple(w for w in watches if w.problem_id not in settled)
     confirmed: list[ConfirmWatch] = []
     if message.is_proposal:
-        actions += answer_watches(watches, event, thread_id=event.thread_id, by=event.message_id)
+        actions += answer_watches(
+            watches, event, thread_id=event.thread_id, by=event.message_id, posted_at=posted
+        )
     elif message.is_reaction and isinstance(event, MessagePosted):
         confirmed = _confirm_doubtful(event, state)
         actions += confirmed
+    window = state.settings.problem_window
+    # Named by an edit, the problem waits from its message's post (what came after that
+    # is after it); its proposal is due a window after the edit, which named it.
+    deadline = event.at + window
+    joins = _thread_problem(event, state, {c.problem_id for c in confirmed})
     if (
         (problem or doubtful)
+        # An edit of a message older than the window (or from before the bot was here)
+        # is no problem named now: nobody waits for its proposal any more.
+        and event.at < posted + window
         and _not_watched_before(event, state)
-        and _thread_problem(event, state, {c.problem_id for c in confirmed}) is None
+        # A clear "same here" is kept, joined, in case the one it joins is taken back.
+        and (joins is None or problem)
     ):
-        deadline = event.at + state.settings.problem_window
         actions += [
             WatchProblem(
                 workspace=event.workspace,
@@ -151,10 +194,11 @@ def _on_message(message: Message, state: TableState) -> list[Action]:
                 user=event.user,
                 text=event.text[:WATCH_CHARS],
                 lang=language(state, message.lang),
-                posted_at=event.at,
+                posted_at=posted,
                 deadline=deadline,
                 doubtful=not problem,
                 read_after=message.read_after,
+                joined=joins is not None,
             ),
             ScheduleTimer(
                 workspace=event.workspace,
@@ -175,9 +219,11 @@ def _read_again(
     a waiting one (a proposal the first reading scored under its bar)."""
     event = message.event
     scores = message.classification.scores
-    watched = any(isinstance(a, WatchProblem) for a in decided)
+    watched = any(isinstance(a, WatchProblem) and not a.joined for a in decided)
     may_answer = second.may_answer(message) and bool(
-        answer_watches(state.watches, event, thread_id=event.thread_id, by=None)
+        answer_watches(
+            state.watches, event, thread_id=event.thread_id, by=None, posted_at=_posted(event)
+        )
     )
     if not (watched or may_answer):
         return []
@@ -189,7 +235,7 @@ def _read_again(
             thread_id=event.thread_id,
             user=event.user,
             text=event.text,
-            posted_at=event.at,
+            posted_at=_posted(event),
             first={label: scores.get(label, 0.0) for label in READ_AGAIN},
             lang=message.lang,
         )
@@ -248,11 +294,31 @@ def _thread_problem(
         if (
             watch.problem_id != event.message_id
             and (watch.status in STILL_WAITING or watch.problem_id in confirmed)
-            and watch.posted_at <= event.at
+            and watch.posted_at <= _posted(event)
             and watch.in_scope_of(event.thread_id)
         ):
             return watch
     return None
+
+
+def _out_of_order(event: MessagePosted | MessageEdited, state: TableState) -> bool:
+    """Delivered after what came later: a post or edit of a message already deleted, or
+    an edit older than one already applied. It changes nothing (the platform may send
+    events out of order, or again after a retry)."""
+    if event.message_id in state.deleted:
+        return True
+    watch = state.watch(event.message_id)
+    return (
+        isinstance(event, MessageEdited)
+        and watch is not None
+        and watch.edited_at is not None
+        and event.at <= watch.edited_at
+    )
+
+
+def _posted(event: Event) -> datetime:
+    """When a message was posted: an edit's original time, else the event's."""
+    return event.posted if isinstance(event, MessageEdited) else event.at
 
 
 def _confirm_doubtful(event: MessagePosted, state: TableState) -> list[ConfirmWatch]:
@@ -304,11 +370,47 @@ def on_left(event: Event, users: Iterable[str], state: TableState) -> list[Actio
 
 def on_deleted(event: MessageDeleted, state: TableState) -> list[Action]:
     """A deleted message's problem is withdrawn, and its words go with it: a nudge must
-    not quote back what its writer took away."""
+    not quote back what its writer took away. The problems it answered wait again. The
+    deletion is noted for a while: its post or an edit delivered late opens nothing."""
+    actions: list[Action] = [
+        NoteDeleted(
+            workspace=event.workspace,
+            channel=event.channel,
+            message_id=event.message_id,
+            at=event.at,
+        ),
+        *reopen_answered(event, event.message_id, state),
+    ]
     watch = state.watch(event.message_id)
+    if watch is not None and watch.status == "joined" and watch.text:
+        return [*actions, _forget_text(event, watch)]  # a "same here" taken back
     if watch is None or watch.status not in (*STILL_WAITING, "doubtful"):
-        return []
-    return _close(event, watch, "withdrawn", event.at)
+        return actions
+    return actions + _withdraw(event, watch, state)
+
+
+def _withdraw(event: Event, watch: Watch, state: TableState) -> list[Action]:
+    """Its author took a problem back: the first "same here" that joined it in its
+    thread, while still in its own window, waits on its own instead."""
+    own_thread = watch.thread_id or watch.problem_id
+    joiner = next(
+        (w for w in state.watches if w.status == "joined" and w.thread_id == own_thread and w.text),
+        None,
+    )
+    actions = _close(event, watch, "withdrawn", event.at)
+    if joiner is not None:
+        actions.append(
+            PromoteWatch(
+                workspace=event.workspace, channel=event.channel, problem_id=joiner.problem_id
+            )
+        )
+    return actions
+
+
+def _forget_text(event: Event, watch: Watch) -> ForgetWatchText:
+    return ForgetWatchText(
+        workspace=event.workspace, channel=event.channel, problem_id=watch.problem_id
+    )
 
 
 def _on_edited(message: Message, problem: bool, doubtful: bool, state: TableState) -> list[Action]:
@@ -324,19 +426,31 @@ def _on_edited(message: Message, problem: bool, doubtful: bool, state: TableStat
         return _close(event, watch, "unconfirmed", event.at)  # never treated as a problem
     if message.is_proposal:
         return _settle(event, watch, state, "answered", answered_by=watch.problem_id)
-    if watch.status != "doubtful" and not problem:
-        return _close(event, watch, "withdrawn", event.at)
-    text = event.text[:WATCH_CHARS]
-    if text == watch.text:
-        return []
+    # A doubtful problem another member confirmed stays one while it still reads as doubtful.
+    if watch.status != "doubtful" and not problem and not (doubtful and watch.doubted):
+        return _withdraw(event, watch, state)
+    actions: list[Action] = []
+    if watch.status == "doubtful" and problem:
+        # Edited into a clear problem: watched in full, as if posted so.
+        actions.append(
+            ReviseWatch(
+                workspace=event.workspace,
+                channel=event.channel,
+                problem_id=watch.problem_id,
+                doubtful=False,
+            )
+        )
+    # Reworded (and the edit's time kept, against older edits delivered late).
     return [
+        *actions,
         RewordWatch(
             workspace=event.workspace,
             channel=event.channel,
             problem_id=watch.problem_id,
-            text=text,
+            text=event.text[:WATCH_CHARS],
             read_after=message.read_after,
-        )
+            at=event.at,
+        ),
     ]
 
 
@@ -405,7 +519,61 @@ def answer_watches(
     for watch in answered:
         # A doubtful problem was never treated as one: it closes unconfirmed.
         outcome = "unconfirmed" if watch.status == "doubtful" else "answered"
-        actions += _close(event, watch, outcome, event.at, answered_by=by)
+        if watch.status == "open" and by is not None:
+            actions += _keep_to_reopen(event, watch, by)
+        else:
+            actions += _close(event, watch, outcome, event.at, answered_by=by)
+    return actions
+
+
+def _keep_to_reopen(event: Event, watch: Watch, by: str) -> list[Action]:
+    """A problem answered before its nudge keeps its words while its answer may still be
+    taken back (`REOPEN_WITHIN`); its timer, moved to then, erases them."""
+    close, *cancel = _close(event, watch, "answered", event.at, answered_by=by)
+    return [
+        replace(close, keep_text=True),
+        *cancel,
+        ScheduleTimer(
+            workspace=event.workspace,
+            channel=event.channel,
+            key=problem_timer_key(event.channel, watch.problem_id),
+            kind=PROBLEM_TIMER,
+            subject=watch.problem_id,
+            due=max(watch.deadline, event.at) + REOPEN_WITHIN,
+        ),
+    ]
+
+
+def reopen_answered(event: Event, message_id: str, state: TableState) -> list[Action]:
+    """The proposal `message_id` was taken back: the problems it answered before their
+    nudge (whose words are still kept) wait again, as if never answered; a nudge past
+    due follows at once."""
+    actions: list[Action] = []
+    for watch in state.watches:
+        if (
+            watch.status == "answered"
+            and watch.answered_by == message_id
+            and watch.problem_id != message_id
+            and watch.text
+            # An edit older than the answer, delivered late, takes nothing back.
+            and (watch.closed_at is None or event.at > watch.closed_at)
+        ):
+            actions += [
+                ReopenWatch(
+                    workspace=event.workspace,
+                    channel=event.channel,
+                    problem_id=watch.problem_id,
+                    answered_by=message_id,
+                ),
+                ScheduleTimer(
+                    workspace=event.workspace,
+                    channel=event.channel,
+                    key=problem_timer_key(event.channel, watch.problem_id),
+                    kind=PROBLEM_TIMER,
+                    subject=watch.problem_id,
+                    due=max(watch.deadline, event.at),
+                ),
+            ]
     return actions
 
 
@@ -441,6 +609,10 @@ def _close(
 def on_timer(event: TimerFired, state: TableState) -> list[Action]:
     """The window passed (or a snooze ended): nudge the author, once."""
     watch = state.watch(event.subject)
+    if watch is not None and watch.status in ("answered", "joined") and event.kind == PROBLEM_TIMER:
+        # Its answer, or the problem it joined, can no longer be taken back for it: its
+        # words go (`_keep_to_reopen`, `_withdraw`).
+        return [_forget_text(event, watch)]
     if watch is not None and watch.status == "doubtful" and event.kind == PROBLEM_TIMER:
         return _close(event, watch, "unconfirmed", event.at)  # nobody took it up
     off = state.settings.nudges == "off"

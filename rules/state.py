@@ -46,12 +46,17 @@ class Watch:
     lang: str
     posted_at: datetime
     deadline: datetime
-    status: str  # open, nudged, snoozed, answered, dismissed, withdrawn
+    status: str  # open, doubtful, nudged, snoozed, answered, dismissed, withdrawn, joined
     # What the message before it scored on its own, if the problem was read after one
     # (Message.read_after): "Why?" explains the score from it.
     read_after: Mapping[str, float] | None = None
     # Opened as a doubtful problem: another member's reaction made it one.
     doubted: bool = False
+    # The message that answered it, once answered; when it was settled.
+    answered_by: str | None = None
+    closed_at: datetime | None = None
+    # When its message was last edited (an older edit delivered late is stale).
+    edited_at: datetime | None = None
 
     def in_scope_of(self, thread_id: str | None) -> bool:
         """A proposal answers at the channel's top level or in the problem's own thread."""
@@ -251,6 +256,12 @@ class Reads:
     proposal_of: str | None = None
     # Which of these message fingerprints the table said were not a problem.
     dismissed_fingerprints: tuple[str, ...] = ()
+    # Also the problems these messages' deletion or edit may bring back: those they
+    # answered (a proposal taken back), and those that joined them in their thread (a
+    # problem taken back leaves its "same here" to wait on its own).
+    taken_back: tuple[str, ...] = ()
+    # Which of these messages were deleted (a post or edit delivered late).
+    deleted_ids: tuple[str, ...] = ()
 
     @property
     def nothing(self) -> bool:
@@ -287,6 +298,8 @@ class TableState:
     next_agreement_number: int = 1
     # Of the fingerprints asked for, those of messages the table said were no problem.
     dismissed: frozenset[str] = frozenset()
+    # Of the messages asked for (Reads.deleted_ids), those deleted.
+    deleted: frozenset[str] = frozenset()
 
     def watch(self, problem_id: str) -> Watch | None:
         return next((w for w in self.watches if w.problem_id == problem_id), None)

@@ -121,6 +121,14 @@ def at(clock: str, day: datetime = DAY) -> datetime:
     return day + timedelta(hours=hours, minutes=minutes, seconds=seconds)
 
 
+def _clock(message_id: str) -> datetime | None:
+    """A message id that is a clock time ("09:00"): when that message was posted."""
+    try:
+        return at(message_id)
+    except ValueError:
+        return None
+
+
 @dataclass
 class Chat:
     """Drives the real service like an adapter would, collecting what the bot does."""
@@ -161,12 +169,17 @@ class Chat:
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 
-    def edit(self, user: str, message_id: str, text: str, when: str) -> list[Outbound]:
+    def edit(
+        self, user: str, message_id: str, text: str, when: str, *, thread: str | None = None
+    ) -> list[Outbound]:
+        """As the adapters do, the edit carries when its message was posted: its id, a
+        clock time in these tests (as a Slack ts or a Discord snowflake tells it)."""
         moment = at(when)
         self.tick(moment - timedelta(microseconds=1))
         event = MessageEdited(
             workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
-            user=user, message_id=message_id, text=text,
+            user=user, message_id=message_id, text=text, thread_id=thread,
+            posted_at=_clock(message_id),
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 

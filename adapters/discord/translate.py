@@ -142,6 +142,7 @@ def message_edited(message: discord.Message) -> MessageEdited | None:
         user=str(message.author.id),
         message_id=str(message.id),
         text=message.content,
+        posted_at=message.created_at,  # the snowflake's time: when it was first posted
     )
 
 

@@ -203,6 +203,7 @@ def _edited(
         message_id=ts,
         text=unescape(message.get("text")),
         thread_id=thread_of(message),
+        posted_at=moment(ts),  # the message's ts is when it was first posted
     )  # fmt: skip
 
 

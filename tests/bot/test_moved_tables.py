@@ -81,10 +81,11 @@ def test_moved_table_keeps_everything_under_its_new_id(app):
     [summary] = chat.of_type(PostRoundSummary)
     assert (summary.channel, summary.outcome) == (NEW, "answered")
 
-    # A proposal at the new id answers the problem from before: its timer is cancelled
-    # by the key the engine computes there. The other problem's nudge comes at the new id.
+    # A proposal at the new id answers the problem from before: its timer is moved (to
+    # when its answer stands for good) by the key the engine computes there, not added.
+    # The other problem's nudge comes at the new id.
     chat.say("anna", "#proposal I will call the courier at 8", "09:11", thread="09:05")
-    assert pending_problem_timers(app) == ["problem:C-OPS:09:06"]
+    assert pending_problem_timers(app) == ["problem:C-OPS:09:05", "problem:C-OPS:09:06"]
     chat.tick("09:30")
     nudges = chat.of_type(SendNudge)
     assert [(n.channel, n.user) for n in nudges] == [(NEW, "carl")]

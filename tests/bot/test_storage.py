@@ -221,10 +221,15 @@ def test_storage_retention_keeps_a_snoozed_problem_for_its_reminder(app):
         assert (watch.text, watch.status) == (None, "expired")
 
 
-def test_storage_answered_problem_text_is_erased_at_once(app):
+def test_storage_answered_problem_text_is_erased_once_its_answer_stands(app):
     chat = Chat(app)
     chat.say("ben", "#problem the secret project is late", "09:00")
     chat.say("anna", "#proposal let's cut scope", "09:02")
+    # Kept while the proposal may still be taken back (then the problem waits again).
+    chat.tick("10:09")
+    with Session(app.database) as session:
+        assert session.exec(select(WatchRow.text)).one() == "#problem the secret project is late"
+    chat.tick("10:10")  # an hour past its due time: the answer stands, the words go
     with Session(app.database) as session:
         assert session.exec(select(WatchRow.text)).one() is None
 
@@ -233,11 +238,12 @@ def test_storage_an_edit_rewords_a_watched_problem_but_never_revives_erased_word
     chat = Chat(app)
     chat.say("ben", "#problem Kevin broke the build", "09:00")
     chat.say("ben", "#problem the wiki is down", "09:01")
-    chat.say("anna", "#proposal let's restart it", "09:02")  # answers both: words erased
+    chat.say("anna", "#proposal let's restart it", "09:02")  # answers both
+    chat.tick("10:12")  # an hour past their due time the answer stands: words erased
     reworded = {"workspace": "W1", "channel": "C1", "read_after": {"problem": 0.25}}
     with app.store.unit_of_work() as work:
         work.apply(RewordWatch(**reworded, problem_id="09:00", text="#problem the build broke"))
-    chat.say("ben", "#problem the printer jams", "09:03")
+    chat.say("ben", "#problem the printer jams", "10:13", message_id="09:03")
     with app.store.unit_of_work() as work:
         work.apply(RewordWatch(**reworded, problem_id="09:03", text="#problem it jams"))
     with Session(app.database) as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.views import problem_counts
 from rules.events import MessageDeleted, MessagePosted, RosterSynced
 from tests.discord.harness import workspace
 
@@ -56,3 +57,20 @@ async def test_a_purge_reaches_the_engine_message_by_message(world, harness):
     deleted = await runtime.wait_for(MessageDeleted, count=3)
     assert sorted(e.message_id for e in deleted) == sorted(m["id"] for m in messages)
     assert {(e.channel, e.thread_id) for e in deleted} == {(str(world.general.id), None)}
+
+
+async def test_a_problem_whose_proposal_is_deleted_waits_again(world, harness):
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    await posted(world, runtime, "#problem the printer is jammed")
+    proposal = await world.api.message_create(
+        world.guild, world.general, world.bob, "#proposal we order a new drum"
+    )
+    await runtime.wait_for(MessagePosted, lambda e: e.message_id == proposal["id"])
+    counts = problem_counts(harness.app.database, workspace(world.guild))
+    assert (counts.answered, counts.waiting) == (1, 0)
+
+    await world.api.message_delete(proposal)
+    await runtime.wait_for(MessageDeleted)
+    counts = problem_counts(harness.app.database, workspace(world.guild))
+    assert (counts.answered, counts.waiting) == (0, 1)  # its author will be nudged

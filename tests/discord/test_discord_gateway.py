@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import discord
 import pytest
@@ -21,7 +22,7 @@ from rules.events import (
 )
 from rules.grammar import COMMANDS
 from rules.i18n import gettext
-from tests.discord.harness import TOKEN, Harness, workspace
+from tests.discord.harness import TOKEN, Harness, snowflake_ago, workspace
 from tests.helpers import eventually
 from tests.standins.discord_api import FakeGuild
 
@@ -286,3 +287,18 @@ async def test_gateway_a_server_that_adds_the_bot_back_is_back_before_any_channe
         return not removed()
 
     await eventually(back)
+
+
+async def test_gateway_an_edit_of_an_hour_old_message_opens_no_problem(world, harness):
+    runtime = await harness.start()
+    old = await world.api.message_create(
+        world.guild, world.general, world.alice, "the build", message_id=snowflake_ago(3600)
+    )
+    await runtime.wait_for(MessagePosted)
+    await world.api.message_update(old, content="#problem the build is broken agian")
+    [edited] = await runtime.wait_for(MessageEdited)
+
+    # The edit carries when its message was posted (the snowflake's time), not the edit's.
+    assert edited.at - edited.posted_at > timedelta(minutes=59)
+    counts = problem_counts(harness.app.database, workspace(world.guild))
+    assert (counts.named, counts.waiting) == (0, 0)  # no nudge an hour late

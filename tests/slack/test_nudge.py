@@ -163,6 +163,19 @@ async def test_slack_an_edit_that_takes_back_a_nudged_problem_withdraws_it(bot: 
     assert watches(bot) == {ts: "withdrawn"}
 
 
+async def test_slack_a_typo_fixed_in_an_older_proposal_answers_no_later_problem(bot: SlackBot):
+    before = "#proposal we rotate the on-call wekly"
+    proposal = await problem(bot, before, ts=past_ts(30))
+    ts = past_ts(0.5)
+    await bot.event(message_event("#problem the VPN drops every hour", ts=ts))
+    await bot.handled(MessagePosted, 2)
+    await bot.event(edit_of(proposal, "#proposal we rotate the on-call weekly", before))
+    [edited] = await bot.handled(MessageEdited)
+    # The edit carries when its message was posted (its ts), not only the edit's time.
+    assert edited.posted_at is not None and edited.at - edited.posted_at > timedelta(seconds=29)
+    assert watches(bot) == {ts: "open"}  # still waiting for its own proposal
+
+
 async def test_slack_nudge_falls_back_to_a_dm_when_the_ephemeral_cannot_be_shown(
     bot: SlackBot,
 ):
