@@ -984,7 +984,8 @@ class UnitOfWork:
                 RoundRow.round_id == c.round_id,
                 RoundRow.status == "open",
             )
-            .values(proposal=c.text, reworded=True)
+            # A typo fixed leaves the round as it was: reworded only if it was already.
+            .values(proposal=c.text, **({} if c.answers_hold else {"reworded": True}))
         )
 
     def _apply_LeaveRound(self, c: act.LeaveRound) -> None:

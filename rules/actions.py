@@ -71,10 +71,12 @@ class RewordProposal(Change):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RewordRound(Change):
     """The proposal of an open round edited by its proposer: the round shows the words
-    as they stand, and says that the answers given before were about earlier ones."""
+    as they stand, and says that the answers given before were about earlier ones
+    (unless only typos were fixed: then they hold)."""
 
     round_id: str
     text: str
+    answers_hold: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -31,6 +31,7 @@ from rules.language import detect_language
 from rules.say import N_, Lines, Members, Quote, Say, excerpt
 from rules.speech import language
 from rules.state import ProposalSeen, TableState
+from rules.typo_fixes import only_typos_fixed
 from rules.understanding import Message
 
 # Agreement long after a proposal is about something else.
@@ -149,12 +150,17 @@ def proposal_scopes_of_edit(event: MessageEdited | MessageDeleted) -> tuple[str,
 
 def on_edited(message: Message, state: TableState) -> list[Action]:
     """A proposal edited into something else is no longer one: no yes counts for it,
-    and /concerns alone does not find it. One still a proposal is quoted as it stands,
-    and a message edited into a proposal is one from now on. A yes or a concern edited
-    counts as it reads now."""
+    and /concerns alone does not find it. One still a proposal is quoted as it stands:
+    the yeses and concerns given to its earlier words no longer count, unless only typos
+    were fixed. A message edited into a proposal is one from now on. A yes or a concern
+    edited counts as it reads now."""
     event = message.event
     noted = [p for p in state.proposals.values() if p.message_id == event.message_id]
-    if message.is_proposal and "agreement" not in message.labels:
+    text = excerpt(event.text)
+    # A typo fixed leaves a proposal one, however the edit reads: read again, alone,
+    # the same words may score otherwise than the post did.
+    typos_only = any(not p.suggested and only_typos_fixed(p.text, text) for p in noted)
+    if typos_only or (message.is_proposal and "agreement" not in message.labels):
         if not noted:
             return _note_proposal(message)
         return [
@@ -162,8 +168,9 @@ def on_edited(message: Message, state: TableState) -> list[Action]:
                 workspace=event.workspace,
                 channel=event.channel,
                 message_id=event.message_id,
-                text=excerpt(event.text),
+                text=text,
             ),
+            *_stances_on_earlier_words(event, noted, text),
             *_reword_round(message, noted[0], state),
         ]
     actions: list[Action] = [
@@ -178,6 +185,18 @@ def on_edited(message: Message, state: TableState) -> list[Action]:
     hint = None if proposal is None else detect_language(proposal.text, fallback="") or None
     lang = language(state, hint or message.lang)
     return actions + _restance(event, event.message_id, message.stance, state, lang)
+
+
+def _stances_on_earlier_words(
+    event: MessageEdited, noted: list[ProposalSeen], text: str
+) -> list[Action]:
+    """A proposal that says something else now has no yes or concern yet: those given
+    were to its earlier words, and people say again. A typo fixed keeps them."""
+    return [
+        _note_stance(event, proposal, {}, {})
+        for proposal in noted
+        if proposal.stances and not proposal.suggested and not only_typos_fixed(proposal.text, text)
+    ]
 
 
 def on_deleted(deleted: MessageDeleted, state: TableState) -> list[Action]:
@@ -224,7 +243,8 @@ def _restance(
 
 def _reword_round(message: Message, proposal: ProposalSeen, state: TableState) -> list[Action]:
     """The open round about this proposal, edited by its proposer, shows its words as
-    they stand and says they changed (the round has no message id: its words and its
+    they stand and says they changed, unless only typos were fixed: then the answers
+    still hold, as the yeses in chat do (the round has no message id: its words and its
     proposer find it)."""
     round_ = state.open_round
     event = message.event
@@ -235,13 +255,17 @@ def _reword_round(message: Message, proposal: ProposalSeen, state: TableState) -
         or round_.proposal == excerpt(event.text)
     ):
         return []
-    reworded = replace(round_, proposal=excerpt(event.text), reworded=True)
+    answers_hold = only_typos_fixed(round_.proposal, excerpt(event.text))
+    reworded = replace(
+        round_, proposal=excerpt(event.text), reworded=round_.reworded or not answers_hold
+    )
     return [
         RewordRound(
             workspace=event.workspace,
             channel=event.channel,
             round_id=round_.round_id,
             text=reworded.proposal,
+            answers_hold=answers_hold,
         ),
         # Its message shows the words as they stand at once: those taken back go.
         UpdateRoundProgress(
