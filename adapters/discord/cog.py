@@ -330,7 +330,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         else:
             # The name the person's language would use tells the engine which to answer in.
             name = spec.dutch if lang == "nl" else spec.name
-            named = with_members_named(spec, name, text, interaction.channel, origin.at.date())
+            named = with_members_named(name, text, interaction.channel, origin.at.date())
             if isinstance(named, Say):
                 await self._tell(interaction, lang, named)
                 return
