@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from rules.grammar import Agree, AssignRole, find_command, parse_command
+from rules.grammar import Agree, AssignRole, parse_command, reached_command
 from rules.say import N_, Quote, Say
 
 UNKNOWN = N_(
@@ -54,22 +54,24 @@ class TypedName:
 def typed_name(
     command: str, text: str, *, today: date, lang: str | None = None
 ) -> TypedName | None:
-    """The member `command` (as typed: "agree", "afspraak", "role") names by "@name" in
-    `text`; None when it names none so, or by mention, or a role. `lang`: the language
-    the command was typed in, when its name does not show it."""
-    found = find_command(command)
-    if found is None:
+    """The member `command` (as typed: "agree", "afspraak", "role", or "groundrules"
+    with "agree …") names by "@name" in `text`; None when it names none so, or by
+    mention, or a role. `lang`: the language the command was typed in, when its name
+    does not show it."""
+    reached = reached_command(command, text)
+    if reached is None or reached[0].name not in _BEFORE:
         return None
-    spec, lang = found[0], found[1] or lang
+    spec, lang = reached[0], reached[1] or lang
 
     def reads(text: str) -> str | None:
-        parsed = parse_command(spec, text, today=today, lang=lang)
+        found = reached_command(command, text)
+        parsed = parse_command(spec, found[2] if found else text, today=today, lang=lang)
         if isinstance(parsed, Agree):
             return parsed.owner
         return parsed.user if isinstance(parsed, AssignRole) else None
 
     named = reads(text)
-    if named is None or spec.name not in _BEFORE:
+    if named is None:
         return None
     typed = re.compile(
         _BEFORE[spec.name] + "@" + re.escape(named) + r"(?=[.,;!]*(?:\s|$))", re.IGNORECASE

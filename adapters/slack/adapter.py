@@ -615,10 +615,7 @@ class SlackAdapter:
     async def with_members_named(self, invoked: CommandInvoked) -> CommandInvoked | Say:
         """A typed "@name" (not picked from Slack's list, so no mention) as the mention of
         the one person in the channel who goes by it; else what to tell the author."""
-        target = translate.command_target(invoked.name, invoked.args)
-        if target is None:
-            return invoked
-        typed = typed_name(target.name, target.args, today=invoked.at.date(), lang=target.lang)
+        typed = typed_name(invoked.name, invoked.args, today=invoked.at.date())
         if typed is None:
             return invoked
         try:

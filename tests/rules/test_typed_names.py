@@ -20,6 +20,8 @@ TODAY = date(2026, 11, 30)
          "Tea at 3 because the owner @bob asked owner: <@U1>. review in 2 weeks"),
         ("afspraak", "eigenaar @ben Taart omdat leuk", "ben", "eigenaar <@U1> Taart omdat leuk"),
         ("role", "assign night lead @sam", "sam", "assign night lead <@U1>"),
+        ("groundrules", "afspraak Taart omdat leuk eigenaar @ben", "ben",
+         "afspraak Taart omdat leuk eigenaar <@U1>"),
         ("agree", "Tea at 3 because breaks owner <@U2>", None, None),
         ("agree", "Tea at 3 because breaks owner role night lead", None, None),
         ("agree", "Tea at 3 because @bob likes it", None, None),
