@@ -53,6 +53,7 @@ from adapters.discord.custom_ids import (
     parse_form,
 )
 from adapters.discord.rendering import Outgoing, Renderer, first_quote, say
+from adapters.discord.typed_names import with_members_named
 from bot.keyed_locks import KeyedLocks
 from bot.outage import NotRecorded
 from bot.views import problem_language, problem_waiting
@@ -331,7 +332,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         else:
             # The name the person's language would use tells the engine which to answer in.
             name = spec.dutch if lang == "nl" else spec.name
-            command = translate.command_invoked(origin, name, text)
+            named = with_members_named(name, text, interaction.channel, origin.at.date())
+            if isinstance(named, Say):
+                await self._tell(interaction, lang, named)
+                return
+            command = translate.command_invoked(origin, name, named)
             await self._decide(interaction, command, roster_again=spec.name == "concerns")
 
     async def record_as_agreement(

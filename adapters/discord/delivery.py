@@ -290,6 +290,10 @@ class Delivery:
             if answer is not None and answer.user == action.user:
                 await answer.private(messages, done=self.progress.of(action), step="dm")
                 return None
+            if not action.user.isdigit():
+                # An owner written in words ("Finance"): nobody to reach, now or on a retry.
+                log.info("a private reply was skipped: no Discord member to send it to")
+                return None
             try:
                 return await self._dm_all(int(action.user), messages, action)
             except discord.Forbidden as error:

@@ -58,9 +58,17 @@ from bot.settings import Settings
 from bot.views import NudgedProblem, agreements, member_home, nudged_problems, problem_waiting
 from rules.actions import Outbound
 from rules.agreements import NO_SUCH_ROLE, ROLE_OWNER
-from rules.events import AgreementSubmitted, ChannelIdChanged, Event, ProposalAdded, RosterSynced
+from rules.events import (
+    AgreementSubmitted,
+    ChannelIdChanged,
+    CommandInvoked,
+    Event,
+    ProposalAdded,
+    RosterSynced,
+)
 from rules.i18n import supported
 from rules.say import Quote, Say
+from rules.typed_names import typed_name
 
 if TYPE_CHECKING:
     from adapters.slack.installations import ThreadedInstallationStore
@@ -612,6 +620,21 @@ class SlackAdapter:
         if table or self.settings.language or hint:
             return supported(table or self.settings.language or hint)
         return supported(await self.directory.locale(workspace, user))
+
+    async def with_members_named(self, invoked: CommandInvoked) -> CommandInvoked | Say:
+        """A typed "@name" (not picked from Slack's list, so no mention) as the mention of
+        the one person in the channel who goes by it; else what to tell the author."""
+        typed = typed_name(invoked.name, invoked.args, today=invoked.at.date())
+        if typed is None:
+            return invoked
+        try:
+            people = await self.directory.called(invoked.workspace, invoked.channel, typed.name)
+        except SlackApiError as error:
+            log.warning("could not read the members of a channel: %s", error_of(error))
+            people = []
+        if len(people) != 1:
+            return typed.not_found(len(people))
+        return replace(invoked, args=typed.mentioning(invoked.args, people[0]))
 
     async def member_language(self, workspace: str, user: str) -> str | None:
         """The language of `user`'s Slack locale; None when Slack does not say."""

@@ -29,6 +29,7 @@ from bot.models import now_utc
 from bot.outage import NotRecorded
 from rules.events import AgreementSubmitted, CommandInvoked, Event, ProposalAdded
 from rules.grammar import COMMANDS
+from rules.say import Say
 
 if TYPE_CHECKING:
     from adapters.slack.adapter import SlackAdapter
@@ -363,7 +364,13 @@ class Listeners:
         await self.adapter.sync_roster(
             workspace, invoked.channel, force=target is not None and target.name == "concerns"
         )
-        await self.adapter.submit(await self._in_members_language(invoked, target))
+        named = await self.adapter.with_members_named(invoked)
+        if isinstance(named, Say):
+            lang = await self.adapter.lang_for(workspace, user, hint, channel=channel)
+            text = self.adapter.voice(lang)(named)
+            await self.adapter.respond_privately(delivered, user, command.get("response_url"), text)
+            return
+        await self.adapter.submit(await self._in_members_language(named, target))
 
     async def _at_nudged_table(
         self,

@@ -13,6 +13,7 @@ outbox; its retry sends only the pages that did not go out.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
@@ -54,6 +55,8 @@ NO_DM = frozenset(
     {"user_not_found", "user_not_visible", "user_disabled", "cannot_dm_bot",
      "restricted_action", "is_archived"}
 )  # fmt: skip
+# A Slack user id ("U0123ABCD", "W…" in an Enterprise Grid); a name is none.
+_SLACK_USER = re.compile(r"[UW][A-Z0-9\-]+")
 # Errors that say the bot is not in the channel (removed from it, perhaps as another
 # process heard).
 NOT_IN_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
@@ -121,6 +124,10 @@ class Deliverer:
             case Reply(private=True):
                 if action.user is None:  # never let a private reply fall through to public
                     log.error("a private reply without a person to send it to; dropped")
+                    return None
+                if not _SLACK_USER.fullmatch(action.user):
+                    # An owner written in words: nobody to reach, now or on a retry.
+                    log.info("a private reply was skipped: no Slack member to send it to")
                     return None
                 messages = await self.render(ws, lang, lambda v: blocks.reply(action, v))
                 await self._private_pages(client, action, action.user, messages,

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from rules.typed_names import called
+
 # Slackbot is not flagged as a bot by users.info, but never sits at a table.
 NOT_PEOPLE = frozenset({"USLACKBOT"})
 
@@ -35,6 +37,8 @@ class Person:
     name: str | None  # None: Slack does not show it
     human: bool
     locale: str | None = None
+    # Every name they go by (display, full and user name): a typed "@name" finds them.
+    names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +66,9 @@ def person_from(user: dict) -> Person:
         or user["id"]
     )
     human = not (user.get("is_bot") or user.get("deleted") or user["id"] in NOT_PEOPLE)
-    return Person(user["id"], name, human, user.get("locale"))
+    known = (profile.get("display_name"), profile.get("real_name"), user.get("real_name"),
+             user.get("name"))  # fmt: skip
+    return Person(user["id"], name, human, user.get("locale"), frozenset(n for n in known if n))
 
 
 class Directory:
@@ -154,6 +160,19 @@ class Directory:
             else:  # cancelled
                 raise person
         return Roster(frozenset(p.id for p in people if p.human), frozenset(unsure))
+
+    async def called(self, workspace: str, channel: str, name: str) -> list[str]:
+        """The people in the channel who go by `name` (any case); someone whose lookup
+        fails is not among them."""
+        users = list(dict.fromkeys(await self.channel_members(workspace, channel)))
+        found = await asyncio.gather(
+            *(self.person(workspace, u) for u in users), return_exceptions=True
+        )
+        return [
+            person.id
+            for person in found
+            if isinstance(person, Person) and person.human and called(name, set(person.names))
+        ]
 
     def _known(self, workspace: str, user: str) -> Person | None:
         """What was read of `user` before, however long ago (only fresh ones are used

@@ -1,0 +1,48 @@
+"""Members named by a typed "@name" in a command become that member of the table
+(rules.typed_names): by display name, global name or username, any case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import discord
+
+from adapters.discord.translate import is_private_thread
+from rules.say import Say
+from rules.typed_names import called, typed_name
+
+
+def with_members_named(command: str, text: str, channel: object, today: date) -> str | Say:
+    """`text` with the member it names by "@name" as their mention, or what to tell the
+    author when the name fits nobody or several people. Those at the table come first;
+    someone elsewhere on the server is found too (the engine says they are not there)."""
+    typed = typed_name(command, text, today=today)
+    guild = getattr(channel, "guild", None)
+    if typed is None or not isinstance(guild, discord.Guild):
+        return text
+    people = _called(typed.name, _at_the_table(channel, guild)) or _called(
+        typed.name, guild.members
+    )
+    if len(people) != 1:
+        return typed.not_found(len(people))
+    return typed.mentioning(text, str(people[0].id))
+
+
+def _at_the_table(channel: object, guild: discord.Guild) -> list[discord.Member]:
+    """Who sits at the table of `channel`: a private thread's members, else those who
+    can read the channel (a thread: its parent)."""
+    if is_private_thread(channel):
+        assert isinstance(channel, discord.Thread)
+        members = (guild.get_member(member.id) for member in channel.members)
+        return [member for member in members if member is not None]
+    readable = channel.parent if isinstance(channel, discord.Thread) else channel
+    return list(getattr(readable, "members", []))
+
+
+def _called(name: str, members: Iterable[discord.Member]) -> list[discord.Member]:
+    return [
+        member
+        for member in members
+        if not member.bot and called(name, {member.name, member.global_name, member.display_name})
+    ]

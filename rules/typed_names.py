@@ -1,0 +1,84 @@
+"""A member a command names by a typed "@name" rather than the platform's mention.
+
+Slack and Discord send a member picked from the list as a mention with their id; a
+name typed in full stays "@bob", which the grammar reads as a member reference (the
+console's user ids are names). The owner of /agree and the member of /role assign, typed
+so, are looked up by each adapter among the people at the table, and the text then
+carries their mention. A name that fits nobody, or several people, is not guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from rules.grammar import Agree, AssignRole, parse_command, reached_command
+from rules.say import N_, Quote, Say
+
+UNKNOWN = N_(
+    "I do not know who “{name}” is here, so nothing was recorded. Pick the person from the "
+    "list that opens as you type @, or name a role: owner role <name>."
+)
+SEVERAL = N_(
+    "Several people here are called “{name}”, so nothing was recorded. Pick the one you mean "
+    "from the list that opens as you type @."
+)
+# What comes before the member: "owner @bob", "eigenaar: @bob"; "assign nightlead @bob".
+_BEFORE = {"agree": r"((?:owner|eigenaar)\s*:?\s+)", "role": r"(\s)"}
+
+
+@dataclass(frozen=True, slots=True)
+class TypedName:
+    """The name as typed (without its @), and where in the text it stands."""
+
+    name: str
+    _typed: re.Pattern[str]
+    _reads: Callable[[str], str | None]  # the member a text names, as the grammar reads it
+
+    def mentioning(self, text: str, user: str) -> str:
+        """`text` with the member's mention where their name was typed: in the clause
+        that names them ("owner @bob"), not in a reason that says it too."""
+        for found in reversed(list(self._typed.finditer(text))):
+            mentioned = f"{text[: found.start()]}{found[1]}<@{user}>{text[found.end() :]}"
+            if self._reads(mentioned) == user:
+                return mentioned
+        return text
+
+    def not_found(self, people: int) -> Say:
+        """What the author hears when the name fits nobody (0) or several people."""
+        return Say.of(UNKNOWN if people == 0 else SEVERAL, name=Quote("@" + self.name))
+
+
+def typed_name(
+    command: str, text: str, *, today: date, lang: str | None = None
+) -> TypedName | None:
+    """The member `command` (as typed: "agree", "afspraak", "role", or "groundrules"
+    with "agree …") names by "@name" in `text`; None when it names none so, or by
+    mention, or a role. `lang`: the language the command was typed in, when its name
+    does not show it."""
+    reached = reached_command(command, text)
+    if reached is None or reached[0].name not in _BEFORE:
+        return None
+    spec, lang = reached[0], reached[1] or lang
+
+    def reads(text: str) -> str | None:
+        found = reached_command(command, text)
+        parsed = parse_command(spec, found[2] if found else text, today=today, lang=lang)
+        if isinstance(parsed, Agree):
+            return parsed.owner
+        return parsed.user if isinstance(parsed, AssignRole) else None
+
+    named = reads(text)
+    if named is None:
+        return None
+    typed = re.compile(
+        _BEFORE[spec.name] + "@" + re.escape(named) + r"(?=[.,;!]*(?:\s|$))", re.IGNORECASE
+    )
+    return TypedName(named, typed, reads) if typed.search(text) else None
+
+
+def called(name: str, names: set[str | None]) -> bool:
+    """Whether someone known by `names` (display, full or user name) is called `name`."""
+    return name.lower() in {n.lower() for n in names if n}

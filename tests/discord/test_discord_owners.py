@@ -1,0 +1,108 @@
+"""An owner typed by name ("owner @bob") is the member of that name; a private note to an
+owner nobody can reach (a name written in a form) is skipped, never retried."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import Session, select
+
+from bot.models import AgreementRow, OutboxRow, RoleRow
+from rules.events import AgreementSubmitted, CommandInvoked, RosterSynced
+from tests.discord.harness import dm_messages
+
+
+def owners(harness) -> list[str]:
+    with Session(harness.app.database) as session:
+        return [row.owner for row in session.exec(select(AgreementRow)).all()]
+
+
+def undelivered(harness) -> list[OutboxRow]:
+    with Session(harness.app.database) as session:
+        rows = session.exec(select(OutboxRow)).all()
+        return [row for row in rows if row.delivered_at is None or row.last_error]
+
+
+async def command(world, runtime, member, name, text, count, locale="en-US"):
+    ix = await world.api.slash_command(
+        world.guild, world.general, member, name, {"text": text}, locale=locale
+    )
+    answer = await world.api.wait_for_callback(ix)
+    if count:  # else the adapter answered it alone
+        await runtime.wait_for(CommandInvoked, count=count)
+    return answer
+
+
+async def test_owners_typed_by_name_is_the_member_who_hears_of_a_review(world, harness):
+    """Bob, typed as "@bob" (his username) or "@BOB" (his global name, any case), owns the
+    agreement: Alice is not told he is missing, and Bob hears when Carol keeps it."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    done = await command(
+        world, runtime, world.alice, "agree", "Invoices monthly because cash owner @bob", 1
+    )
+    assert "not at this table" not in done.content
+    await command(world, runtime, world.alice, "agree", "Tea at 3 because breaks owner @BOB.", 2)
+    assert owners(harness) == [str(world.bob.id)] * 2
+
+    await command(world, runtime, world.carol, "review", "keep 1 because fine", 3)
+    [told] = dm_messages(world.api, world.bob)
+    assert told["content"] == "carol kept agreement #1 (you own it): Invoices monthly\nWhy: fine"
+    assert undelivered(harness) == []
+
+
+async def test_owners_unknown_or_shared_names_are_not_guessed(world, harness):
+    """A name that fits nobody, or two people, records nothing: the author is told
+    privately how to pick the member instead."""
+    other = world.guild.add_member("robert", nick="carol")  # a second "carol"
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    unknown = await command(
+        world, runtime, world.alice, "agree", "Invoices monthly because cash owner @dave", 0
+    )
+    assert unknown.ephemeral
+    assert unknown.content == (
+        "I do not know who “@dave” is here, so nothing was recorded. Pick the person from "
+        "the list that opens as you type @, or name a role: owner role <name>."
+    )
+    shared = await command(
+        world, runtime, world.alice, "agree", "Facturen maandelijks omdat geld eigenaar @Carol",
+        0, locale="nl",
+    )  # fmt: skip
+    assert shared.content.startswith("Hier heten meerdere mensen “@Carol”")
+    assert owners(harness) == []
+    assert runtime.of(CommandInvoked) == []  # nothing reached the engine
+    assert other.id != world.carol.id
+
+
+async def test_owners_role_assigned_by_name_is_the_member(world, harness):
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    await command(world, runtime, world.alice, "role", "add nightlead watches the builds", 1)
+    await command(world, runtime, world.alice, "role", "assign nightlead @Bob", 2)
+    with Session(harness.app.database) as session:
+        [role] = session.exec(select(RoleRow)).all()
+        assert role.holder == str(world.bob.id)
+
+
+async def test_owners_written_in_a_form_are_not_sent_a_note(world, harness, caplog):
+    """A form's owner "Finance" is no member: when Carol retires the agreement
+    there is nobody to tell, and the note is skipped with a log line, not retried."""
+    caplog.set_level(logging.INFO)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    ix = await world.api.slash_command(world.guild, world.general, world.alice, "agree")
+    modal = await world.api.wait_for_callback(ix)
+    submit = await world.api.submit_modal(
+        modal, {"text": "Invoices monthly", "why": "cash", "owner": "Finance"}
+    )
+    await runtime.wait_for(AgreementSubmitted)
+    await world.api.wait_for_callback(submit)
+    assert owners(harness) == ["Finance"]
+
+    await command(world, runtime, world.carol, "review", "retire 1 because paid by card", 1)
+    with Session(harness.app.database) as session:
+        [retired] = session.exec(select(AgreementRow)).all()
+        assert retired.status == "retired"
+    assert undelivered(harness) == []
+    assert "no Discord member to send it to" in caplog.text

@@ -1,0 +1,59 @@
+"""An owner typed as a plain "@name" (not picked from Slack's list, so no mention) is the
+person in the channel who goes by it; a private note to someone who is no Slack member
+is skipped, never retried."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import Session, select
+
+from bot.models import AgreementRow
+from rules.actions import Reply
+from rules.events import CommandInvoked
+from rules.say import Say
+from tests.slack.conftest import BOB, WORKSPACE, SlackBot
+from tests.standins.slack_requests import CHANNEL_ID
+
+
+def owners(bot: SlackBot) -> list[str]:
+    with Session(bot.groundrules.database) as session:
+        return [row.owner for row in session.exec(select(AgreementRow)).all()]
+
+
+async def test_slack_owner_typed_by_name_is_the_member(bot: SlackBot):
+    """Bob goes by "bob" (his user name), "Bob" and "Bob Builder": "@bob" and "@BOB" are him."""
+    await bot.command("/agree", "We share the minutes because everyone should know owner @bob")
+    await bot.handled(CommandInvoked)
+    await bot.command("/afspraak", "Taart op vrijdag omdat het gezellig is eigenaar: @BOB.")
+    await bot.handled(CommandInvoked, count=2)
+    assert owners(bot) == [BOB, BOB]
+    told = [c for c in bot.calls("chat.postEphemeral") if "not at this table" in str(c.params)]
+    assert told == []
+
+
+async def test_slack_owner_typed_by_unknown_name_records_nothing(bot: SlackBot):
+    url = bot.slack.response_url()
+    await bot.command(
+        "/agree", "We share the minutes because everyone should know owner @dave", response_url=url
+    )
+    [answer] = await bot.slack.wait_for_response(url)
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"] == (
+        "I do not know who “@dave” is here, so nothing was recorded. Pick the person from "
+        "the list that opens as you type @, or name a role: owner role &lt;name&gt;."
+    )
+    assert owners(bot) == []
+
+
+async def test_slack_private_note_to_no_member_is_skipped(bot: SlackBot, caplog):
+    """An owner stored as a name (before names were looked up): the note to them cannot
+    go anywhere, so it is dropped with a log line rather than failing and retried."""
+    caplog.set_level(logging.INFO)
+    note = Reply(
+        workspace=WORKSPACE, channel=CHANNEL_ID, lang="en", user="bob", private=True,
+        text=Say.of("carol kept agreement #1"),
+    )  # fmt: skip
+    assert await bot.adapter.deliver(note) is None
+    assert bot.calls("chat.postEphemeral") == [] and bot.calls("conversations.open") == []
+    assert "no Slack member to send it to" in caplog.text
