@@ -19,6 +19,7 @@ from rules.actions import (
 )
 from rules.events import TimerFired
 from rules.grammar import Agree, ListAgreements
+from rules.mentions import group_name, groups_by_name
 from rules.say import N_, Day, Lines, Listed, Member, Quote, Say
 from rules.speech import language, private
 from rules.state import Agreement, Round, TableState
@@ -189,11 +190,35 @@ def unknown_role(owner: str, agree: Agree) -> Say:
     )  # fmt: skip
 
 
+def group_as_owner(state: TableState, group: str) -> Say:
+    """A Slack user group or Discord role named as the owner: no one person would answer
+    for the agreement, and recording it under someone else would be wrong. A table role
+    of the group's name is pointed at, not taken: a group and a role one member holds are
+    not the same owner."""
+    shown = Quote(groups_by_name(group))  # "@eng": echoing the mention would ping them
+    name = group_name(group)
+    role = state.role(name) if name else None
+    if role is not None:
+        return Say.of(
+            N_("An agreement has one owner, and {group} is a group. This table has the role "
+               "{role}: to let its holder own it, say owner role {role}; or name one member, "
+               "like owner @anna."),
+            group=shown, role=Quote(role.name),
+        )  # fmt: skip
+    return Say.of(
+        N_("An agreement has one owner, and {group} is a group: name one member, like owner "
+           "@anna, or a role at this table, like owner role <name> (/roles lists them)."),
+        group=shown,
+    )  # fmt: skip
+
+
 def record(command: Command, state: TableState) -> list[Action]:
     event = command.event
     agree = command.parsed
     assert isinstance(agree, Agree)
     lang = language(state, command.lang)
+    if agree.owner_group is not None:
+        return [private(event, event.user, group_as_owner(state, agree.owner_group), lang)]
     same = already_agreed(state, agree.text)
     if same is not None:
         return [private(event, event.user, _already(same), lang)]
@@ -270,12 +295,12 @@ def record(command: Command, state: TableState) -> list[Action]:
             ).view(state.organisations(consenters)),
         ),
     ]
-    if _owner_away(owner, event.user, state):
-        actions.append(private(event, event.user, _owner_not_here(number, owner), lang))
+    if owner_away(owner, event.user, state):
+        actions.append(private(event, event.user, owner_not_here(number, owner), lang))
     return actions
 
 
-def _owner_away(owner: str, author: str, state: TableState) -> bool:
+def owner_away(owner: str, author: str, state: TableState) -> bool:
     """An owner named by mention who is not at the table (ground rules 2 and 6: who owns a
     part shares in the whole). Not known when the table has no roster yet; a role, or an
     owner written in words, has nobody to look for."""
@@ -288,7 +313,7 @@ def _owner_away(owner: str, author: str, state: TableState) -> bool:
     )
 
 
-def _owner_not_here(number: int, owner: str) -> Say:
+def owner_not_here(number: int, owner: str) -> Say:
     """The agreement stands (the table made it; refusing would lose it), and its author
     hears, privately, that its owner did not take part in making it."""
     return Say.of(

@@ -104,6 +104,26 @@ _DAY_MONTH = re.compile(
 )
 _MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
 
+# "in half a year", "over een half jaar": six months.
+_HALF_YEAR = re.compile(r"^(?:in|over|na)\s+(?:(?:a|een)\s+)?half\s*(?:a\s+)?(?:year|jaar)$")
+# A point in a month, quarter or year, as people name a review: "end of January", "eind
+# januari", "mid-February", "begin maart", "early March", "end of the quarter", "eind van
+# het jaar", "begin volgende maand", "end of Q1", "eind 2027" (_point_in).
+POINT_WORDS = {
+    "end": "end", "eind": "end", "einde": "end", "late": "end",
+    "begin": "start", "beginning": "start", "start": "start", "early": "start",
+    "mid": "mid", "middle": "mid", "midden": "mid", "medio": "mid", "half": "mid",
+    "halverwege": "mid",
+}  # fmt: skip
+PERIODS = {"month": 1, "maand": 1, "quarter": 3, "kwartaal": 3, "year": 12, "jaar": 12}
+_THIS = frozenset({"this", "deze", "dit"})
+_NEXT_ONE = frozenset({"next", "volgende", "volgend", "komende", "komend"})
+_POINT = re.compile(
+    r"^(?:(?:at|by|around|in|tegen|rond)\s+)?(?:(?:the|de|het)\s+)?("
+    + "|".join(POINT_WORDS)
+    + r")(?:\s*-\s*|\s+)(?:(?:of|van)\s+)?(?:(the|de|het|this|deze|dit|next|volgende?|"
+    r"komende?)\s+)?(q[1-4]|\d{4}|[a-z]+)\.?(?:,?\s+(\d{4}))?$"
+)
 
 # Looking back (parse_date's `past`): "since yesterday", "sinds gisteren".
 _DAYS_BACK = {"today": 0, "vandaag": 0, "yesterday": 1, "gisteren": 1, "eergisteren": 2}
@@ -140,6 +160,59 @@ def _day_and_month(month: int, day: int, *, today: date, past: bool) -> date:
     raise DateError(f"{day} {month}")
 
 
+def _point(point: str, year: int, first_month: int, months: int) -> date:
+    """The start (first day), middle or end (last day) of the `months` from `first_month`
+    of `year` on. The middle of a month or quarter is the 15th of its (middle) month, of a
+    year 1 July."""
+    first = date(year, first_month, 1)
+    if point == "start":
+        return first
+    if point == "end":
+        last = add_months(first, months - 1)
+        return last.replace(day=monthrange(last.year, last.month)[1])
+    if months == 12:
+        return date(year, 7, 1)
+    return add_months(first, months // 3).replace(day=15)
+
+
+def _point_in(match: re.Match[str], *, today: date, text: str) -> date:
+    """ "end of January", "mid-Q2", "begin 2027", "end of the quarter", "eind volgend jaar".
+
+    Without a year, a month or quarter named ("end of January", "end of Q1"), or "the"
+    month, quarter or year, is the next such point from today on (on the last day of a
+    month, "end of the month" is today, which no review may be); "this" one is this one,
+    "next" one the one after it.
+    """
+    point, which, period, year_text = match.groups()
+    point = POINT_WORDS[point]
+    year = int(year_text) if year_text else None
+    if period.isdigit():  # "end of 2027"
+        if which is not None or year is not None:
+            raise DateError(text)
+        return _point(point, int(period), 1, 12)
+    quarter = re.fullmatch(r"q([1-4])", period)
+    named = MONTHS.get(period) or (3 * int(quarter[1]) - 2 if quarter else None)
+    if named is not None:  # a month or a quarter by its name
+        if which not in (None, "the", "de", "het"):
+            raise DateError(text)
+        months = 3 if quarter else 1
+        if year is not None:
+            return _point(point, year, named, months)
+        this_year = _point(point, today.year, named, months)
+        return this_year if this_year >= today else _point(point, today.year + 1, named, months)
+    if period not in PERIODS or year is not None:
+        raise DateError(text)
+    months = PERIODS[period]
+    current = date(today.year, (today.month - 1) // months * months + 1, 1)
+    following = add_months(current, months)
+    if which in _NEXT_ONE:
+        return _point(point, following.year, following.month, months)
+    this_one = _point(point, current.year, current.month, months)
+    if which in _THIS or this_one >= today:
+        return this_one
+    return _point(point, following.year, following.month, months)
+
+
 def _next(word: str, *, today: date, text: str) -> date:
     """The next weekday of that name after today, or a week, month or year from today."""
     if word in WEEKDAYS:
@@ -169,8 +242,10 @@ def _last(word: str, *, today: date, text: str, today_counts: bool) -> date:
 def parse_date(text: str, *, today: date, past: bool = False) -> date:
     """Parse "2026-05-01", "01-05-2026", "1 May", "on May 1st", "the 1st of May", "de 1e mei",
     "mei 1 2026", "in 6 weeks", "in two weeks", "over een maand", "next friday",
-    "volgende vrijdag", "next week", "volgende maand", "tomorrow", "overmorgen"; looking
-    back (`past`) also "yesterday", "gisteren", "last week", "vorige maand".
+    "volgende vrijdag", "next week", "volgende maand", "tomorrow", "overmorgen", "in half a
+    year", "over een half jaar", and a point in a month, quarter or year: "end of January",
+    "eind van het kwartaal", "mid-February", "begin maart" (_point_in); looking back
+    (`past`) also "yesterday", "gisteren", "last week", "vorige maand".
 
     A day and month without a year mean the next such day from `today` on; with `past`
     ("since 1 March") the last such day up to `today`. A date with a year is that date.
@@ -186,6 +261,10 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
             if unit in _DAYS:
                 return today + timedelta(days=count * _DAYS[unit])
             return add_months(today, count * _MONTHS[unit])
+        if _HALF_YEAR.match(cleaned):
+            return add_months(today, 6)
+        if match := _POINT.match(cleaned):
+            return _point_in(match, today=today, text=text)
         if match := _LAST.match(cleaned):
             return _last(match.group(1), today=today, text=text, today_counts=False)
         if past and cleaned in _DAYS_BACK:

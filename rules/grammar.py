@@ -17,6 +17,8 @@ from rules.durations import (
     DAYS_AHEAD,
     MONTHS,
     NUMBER_WORDS,
+    PERIODS,
+    POINT_WORDS,
     WEEKDAYS,
     DateError,
     DurationError,
@@ -25,7 +27,7 @@ from rules.durations import (
     parse_duration,
 )
 from rules.language import detect_language
-from rules.mentions import groups_by_name, member_reference, names_a_group
+from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
 from rules.say import N_, Quote, Say
 
 
@@ -377,6 +379,9 @@ class Agree:
     # offered (typed: neither, the table's last closed round may be linked).
     round_id: str | None = None
     proposal: str | None = None
+    # A Slack user group or Discord role named as the owner (its mention): no one person
+    # owns the agreement, so it is refused, pointing at a table role of that name if any.
+    owner_group: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -530,6 +535,12 @@ class ReviewAgreement:
     lesson: str | None = None
     version: int | None = None  # the version a review message showed; typed: the current
     asked_at: datetime | None = None  # when the review a button answers was asked
+    # Typed clauses, as an agreement's: a revision's new owner (a member's id or
+    # "role:<name>", or a group's mention, which is refused) and a keep's or a
+    # revision's next review date.
+    owner: str | None = None
+    owner_group: str | None = None
+    review_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -632,14 +643,31 @@ _DUTCH_PREPOSITIONS = frozenset({
 _CONTRACTION = re.compile(r"\w['’](?:d|ll|s|ve|re|m)$|n['’]t$")
 # A review clause's value looks like a date from its first word: "in", "on", "op",
 # "over", "per", "next", "volgende", "tomorrow", "morgen", a digit, a month, a weekday, a
-# number word, or "the"/"de" and a digit ("the 1st of May"). "takes 2 weeks" does not.
+# number word, a point in a period ("end of January", "eind van het kwartaal",
+# "mid-February", "begin maart"), or "the"/"de" and a digit or such a point ("the 1st of
+# May", "the end of March"). "takes 2 weeks" does not.
 _PREPOSITIONS = frozenset({"in", "over", "na", "on", "op", "per"})
+# Seasons and holidays say when, though no day can be read from them ("after the
+# summer", "na de zomer"): such a review date is refused as unreadable, not left in the
+# reason. ("fall" is left out: "review fall-out" is no date.)
+_TIMES_OF_YEAR = frozenset({
+    "q1", "q2", "q3", "q4", "summer", "winter", "spring", "autumn", "holidays", "holiday",
+    "christmas", "easter", "zomer", "lente", "voorjaar", "herfst", "najaar", "vakantie",
+    "zomervakantie", "kerstvakantie", "kerst", "kerstmis", "pasen", "nieuwjaar",
+})  # fmt: skip
+# "after the summer", "by the end of March", "voor de zomer": these open a date only
+# before one of the words above or a point, not before a number ("by two people").
+_LOOSE_OPENERS = frozenset({
+    "after", "before", "by", "at", "around", "voor", "tegen", "rond", "rondom", "vanaf",
+})  # fmt: skip
 _DATE_WORDS = (
     frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(NUMBER_WORDS) | DATE_UNITS
     | _PREPOSITIONS | frozenset(word for word in DAYS_AHEAD if " " not in word)
     | frozenset({"next", "volgende", "volgend", "komende", "komend", "aanstaande"})
+    | frozenset(POINT_WORDS) | frozenset(PERIODS) | _TIMES_OF_YEAR
 )  # fmt: skip
-_DATE_FILLERS = frozenset({"the", "de", "of", "van"})  # "the 1st of May", "de 1e van mei"
+# "the 1st of May", "de 1e van mei", "eind van het kwartaal", "end of this month".
+_DATE_FILLERS = frozenset({"the", "de", "het", "of", "van", "this", "deze", "dit"})
 # A plural noun right before "review" is the sentence's subject ("because auditors review
 # on May 1", "because our managers review in two weeks"), when it opens its sentence:
 # at most one word before it, not a preposition ("because of outages review in 6 weeks"
@@ -671,7 +699,8 @@ _SINGULAR_SUBJECTS = frozenset({
     "nobody", "one",
 })  # fmt: skip
 _OPENS_A_SENTENCE = frozenset({"and", "but", "so", "or", "en", "maar", "dus"})
-_AND = re.compile(r"\s*(?:,|&|\band\b|\ben\b)\s*", re.IGNORECASE)
+# "@a, @b", "@a & @b", "@a and @b"; the "&" of a Discord role's mention <@&123> is its own.
+_AND = re.compile(r"\s*(?:,|(?<!<@)&|\band\b|\ben\b)\s*", re.IGNORECASE)
 ONE_OWNER = Say.of(N_("An agreement has one owner: name one member, like owner @anna."))
 NAME_THE_OWNER = Say.of(
     N_("Name the owner with @, like owner @anna, or a role: owner role <name>.")
@@ -756,27 +785,46 @@ def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree
     why, clauses = _reason_and_clauses(rest)
     if any(is_owner for is_owner, _ in leading) and any(is_owner for is_owner, _ in clauses):
         return UsageError(spec, ONE_OWNER)  # "owner @ben x because y owner @chris"
-    clauses = leading + clauses
-    owner, review_on = None, None
+    read = _read_clauses(leading + clauses, today)
+    if isinstance(read, Say):
+        return UsageError(spec, read)
+    if not why:
+        return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
+    return Agree(
+        one_line(text), one_line(opening + why), read.owner, read.review_on,
+        owner_group=read.owner_group,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Clauses:
+    owner: str | None = None  # a member's id, or "role:<name>"
+    owner_group: str | None = None  # a group's mention, named where one person must be
+    review_on: date | None = None
+
+
+def _read_clauses(clauses: list[tuple[bool, str]], today: date) -> _Clauses | Say:
+    """The owner and the review date that owner and review clauses give, or what to say
+    when one cannot be read: a date is read or refused, never dropped."""
+    owner = group = review_on = None
     for is_owner, value in clauses:
         if is_owner:
             owner = _owner(value)
-            if owner is None:
-                return UsageError(spec, NAME_THE_OWNER if _plain_name(value) else ONE_OWNER)
+            group = None if owner is not None else group_reference(value.rstrip(".,;!"))
+            if owner is None and group is None:
+                return NAME_THE_OWNER if _plain_name(value) else ONE_OWNER
             continue
         try:
             review_on = parse_date(value, today=today)
         except DateError:
-            return UsageError(spec, unreadable_review_date(Quote(value[:60]), today))
+            return unreadable_review_date(Quote(value[:60]), today)
         if review_on <= today:
-            return UsageError(spec, PAST_REVIEW)
+            return PAST_REVIEW
         if review_on - today > MAX_REVIEW_AHEAD:
-            return UsageError(spec, FAR_REVIEW)
-    if not why:
-        return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
+            return FAR_REVIEW
     if owner is not None and not owner.strip():
         owner = None
-    return Agree(one_line(text), one_line(opening + why), owner and one_line(owner)[:80], review_on)
+    return _Clauses(owner and one_line(owner)[:80], group, review_on)
 
 
 _LEADING_OWNER = re.compile(r"^(?:owner|eigenaar)\s*:?\s+(\S+)\s+", re.IGNORECASE)
@@ -788,11 +836,14 @@ def _leading_clauses(text: str, today: date) -> tuple[str, list[tuple[bool, str]
     over 2 weken Kaas wekelijks"), as (is an owner, value), and the text after them.
 
     Only a mention counts as a leading owner ("Owner rotates weekly" is an agreement), and
-    only words that read as a date as a leading review ("Review PRs daily" is one too).
+    only words that read as a date as a leading review ("Review PRs daily" is one too), and
+    not a point in a period: "Review end of year bonuses in December" is an agreement.
     """
     clauses: list[tuple[bool, str]] = []
     while True:
-        if (owner := _LEADING_OWNER.match(text)) and _owner(owner.group(1)) is not None:
+        if (owner := _LEADING_OWNER.match(text)) and (
+            _owner(owner.group(1)) is not None or group_reference(owner.group(1)) is not None
+        ):
             clauses.append((True, owner.group(1)))
             text = text[owner.end() :]
             continue
@@ -800,7 +851,8 @@ def _leading_clauses(text: str, today: date) -> tuple[str, list[tuple[bool, str]
             words = text[review.end() :].split()
             for count in range(min(4, len(words) - 1), 0, -1):  # the longest date first
                 value = " ".join(words[:count])
-                if _reads_as_date(value) and _parses_as_date(value, today):
+                pointed = any(w in POINT_WORDS for w in re.split(r"[\s-]+", value.lower()))
+                if not pointed and _reads_as_date(value) and _parses_as_date(value, today):
                     clauses.append((False, value))
                     text = " ".join(words[count:])
                     break
@@ -914,14 +966,15 @@ def _owner_clause_before(rest: str, owner: re.Match[str], review: re.Match[str])
 
 
 def _reads_as_owner(value: str) -> bool:
-    """A mention, a role ("role night lead"), or several mentions (one too many to
-    record). "@ben asked for it" is the reason going on."""
+    """A mention, a role ("role night lead"), a group's mention (a Slack user group, a
+    Discord role: not one person) or several mentions (one too many to record). "@ben
+    asked for it" is the reason going on."""
     if re.match(r"^(?:role|rol)\s+\S", value, flags=re.IGNORECASE):
         return len(value.split()) <= 5  # a role's name has a few words at most
-    if _owner(value) is not None:
+    if _owner(value) is not None or group_reference(value.rstrip(".,;!")) is not None:
         return True
     names = [name for name in _AND.split(value) if name]
-    return len(names) > 1 and all(member_reference(name) for name in names)
+    return len(names) > 1 and all(member_reference(name) or group_reference(name) for name in names)
 
 
 # One word after "owner" that is no name: "because nobody is owner yet", "omdat Ben
@@ -967,18 +1020,31 @@ def _reads_as_date(value: str) -> bool:
     words = [word.strip(".,;!") for word in value.lower().split()]
     if " ".join(words) in DAYS_AHEAD:  # "the day after tomorrow"
         return True
+    words = [part for word in words for part in word.split("-") if part]  # "mid-February"
     dated = [
         word in _DATE_WORDS or word in _DATE_FILLERS or any(c.isdigit() for c in word)
         for word in words
     ]
+    if words and words[0] in _LOOSE_OPENERS:
+        words, dated = words[1:], dated[1:]  # "after the summer": "the summer" must be one
+        if not words or words[0] in NUMBER_WORDS or words[0][:1].isdigit():
+            return False
     if not words or not dated[0]:
         return False
-    if words[0] in _DATE_FILLERS and not (len(words) > 1 and any(c.isdigit() for c in words[1])):
-        return False  # "the" or "de" only before a day: "the 1st of May"
+    if words[0] in _DATE_FILLERS and not (
+        len(words) > 1
+        and (
+            any(c.isdigit() for c in words[1])
+            or words[1] in POINT_WORDS
+            or words[1] in _TIMES_OF_YEAR
+        )
+    ):
+        return False  # "the" or "de" only before a day, a point or a season: "the 1st of May"
+    # A point alone ("review late") says no when; a point in a period does.
     meaningful = [
         d
         for word, d in zip(words, dated, strict=True)
-        if word not in _PREPOSITIONS and word not in _DATE_FILLERS
+        if word not in _PREPOSITIONS and word not in _DATE_FILLERS and word not in POINT_WORDS
     ]
     if not any(meaningful):
         return False
@@ -1437,14 +1503,27 @@ def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Pars
         return UsageError(spec)
     if keyword in _KEEP | _RETIRE:
         why, lesson = _reason_and_lesson(tail, lang)
+        why, lesson, clauses = _review_clauses(why, lesson)
         decision = "keep" if keyword in _KEEP else "retire"
+        if clauses and decision == "retire":
+            return UsageError(spec, Say.of(RETIRED_HAS_NO_CLAUSES, number=number))
+        if any(is_owner for is_owner, _ in clauses):
+            return UsageError(spec, Say.of(A_KEEP_KEEPS_THE_OWNER, number=number))
+        read = _read_clauses(clauses, today)
+        if isinstance(read, Say):
+            return UsageError(spec, read)
         return ReviewAgreement(
             number,
             decision,
             why=why and one_line(why),
             lesson=lesson and one_line(lesson)[:1000],
+            review_on=read.review_on,
         )
     revision, lesson = _revision_and_lesson(tail, lang)
+    clauses: list[tuple[bool, str]] = []
+    if len(revision) == 2:
+        why, lesson, clauses = _review_clauses(revision[1], lesson)
+        revision = [revision[0], why or ""]
     if len(revision) < 2 or not revision[0].strip() or not revision[1].strip():
         return UsageError(
             spec,
@@ -1453,13 +1532,47 @@ def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Pars
                    "because <why> [learned <lesson>]")
             ),
         )  # fmt: skip
+    read = _read_clauses(clauses, today)
+    if isinstance(read, Say):
+        return UsageError(spec, read)
     return ReviewAgreement(
         number,
         "revise",
         new_text=one_line(revision[0]),
         why=one_line(revision[1]),
         lesson=lesson and one_line(lesson)[:1000],
+        owner=read.owner,
+        owner_group=read.owner_group,
+        review_on=read.review_on,
     )
+
+
+# A review's reason (or lesson) may end in an agreement's clauses: a revision may name
+# a new owner and review date, a keep its next review date. Keeping keeps the owner, and
+# a retired agreement is reviewed no more: those clauses are refused, not dropped.
+A_KEEP_KEEPS_THE_OWNER = N_(
+    "Keeping an agreement keeps its owner. To give it another owner, revise it: /review "
+    "revise {number} <text> because <why> owner @who"
+)
+RETIRED_HAS_NO_CLAUSES = N_(
+    "A retired agreement has no owner or next review: leave them out. To keep agreement "
+    "#{number} until a later review instead: /review keep {number} review <date>"
+)
+
+
+def _review_clauses(
+    why: str | None, lesson: str | None
+) -> tuple[str | None, str | None, list[tuple[bool, str]]]:
+    """The reason and lesson without the owner and review clauses that end them ("because
+    tags moved owner @chris review in 2 months", "… learned pin digests, review in 3
+    months"), and those clauses in order."""
+    clauses: list[tuple[bool, str]] = []
+    if lesson:
+        lesson, clauses = _reason_and_clauses(lesson)
+    if why:
+        why, before = _reason_and_clauses(why)
+        clauses = before + clauses
+    return why or None, lesson or None, clauses
 
 
 def _reason_and_lesson(tail: str, lang: str | None) -> tuple[str | None, str | None]:

@@ -25,6 +25,19 @@ def names_a_group(text: str) -> bool:
     return _GROUP.search(text) is not None
 
 
+def group_reference(token: str) -> str | None:
+    """The mention itself when the token is one group mention, else None."""
+    token = token.strip()
+    return token if _GROUP.fullmatch(token) else None
+
+
+def group_name(mention: str) -> str | None:
+    """The name a Slack user-group mention carries ("eng" in <!subteam^S1|@eng>); a
+    Discord role mention carries none."""
+    match = _GROUP.fullmatch(mention)
+    return match[1].lstrip("@") if match and match[1] else None
+
+
 def groups_by_name(text: str) -> str:
     """Slack user-group mentions as the @name they carry, which Slack shows as written
     (its markup would show as typed); Discord role mentions stay, as its renderer shows

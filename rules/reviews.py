@@ -17,15 +17,21 @@ from rules.actions import (
     SetAgreementStatus,
 )
 from rules.agreements import (
+    NO_SUCH_ROLE,
     REVIEW_HOUR,
     REVIEW_TIMER,
     ROLE_OWNER,
     already_agreed,
     consent,
+    group_as_owner,
     linkable_round,
+    owner_away,
+    owner_not_here,
+    owner_param,
     reason_param,
     reason_words,
     review_key,
+    role_owner,
     wording,
 )
 from rules.grammar import ReviewAgreement
@@ -90,7 +96,7 @@ def review(command: Command, state: TableState) -> list[Action]:
         decision=parsed.decision, by=event.user,
     )  # fmt: skip
     if parsed.decision == "keep":
-        next_review = (event.at + state.settings.review_after).date()
+        next_review = parsed.review_on or _next_review(command, state, agreement)
         return [
             decision,
             SetAgreementStatus(
@@ -122,6 +128,13 @@ def review(command: Command, state: TableState) -> list[Action]:
             *_tell_the_owner(command, state, agreement, lang),
         ]
     return _revise(command, state, agreement, [decision, old_timer], closed, lang)
+
+
+def _next_review(command: Command, state: TableState, agreement: Agreement):
+    """A kept agreement is next reviewed the usual span from now, but never before the
+    review date the table had set: keeping it early (typed before its review) confirms
+    that it works, which is no reason to look at it again sooner than planned."""
+    return max(agreement.review_on, (command.event.at + state.settings.review_after).date())
 
 
 def _kept(parsed: ReviewAgreement, user: str, next_review) -> Text:
@@ -164,11 +177,16 @@ _TOLD = {
 
 
 def _tell_the_owner(
-    command: Command, state: TableState, agreement: Agreement, lang: str
+    command: Command,
+    state: TableState,
+    agreement: Agreement,
+    lang: str,
+    new_owner: str | None = None,
 ) -> list[Action]:
     """An agreement is the table's: anyone at it may keep, revise or retire it. Its owner
     (a person, or the holder of the role that owns it) hears privately when someone else
-    did, who and why, so that no owner finds out from the history."""
+    did, who and why, so that no owner finds out from the history; and when a revision
+    gave it another owner (`new_owner`), who owns it now."""
     parsed = command.parsed
     assert isinstance(parsed, ReviewAgreement)
     event = command.event
@@ -185,6 +203,14 @@ def _tell_the_owner(
         yours = Say.of(N_("you own it"))
     if owner == event.user:
         return []
+    if new_owner is not None and new_owner != agreement.owner:
+        now = owner_param(new_owner)
+        yours = (
+            Say.of(N_("your role {role} owned it; its owner is now {owner}"),
+                   role=Quote(role.name), owner=now)
+            if agreement.owner.startswith(ROLE_OWNER)
+            else Say.of(N_("it was yours; its owner is now {owner}"), owner=now)
+        )  # fmt: skip
     text = parsed.new_text if parsed.decision == "revise" else agreement.text
     lines = [
         Say.of(_TOLD[parsed.decision], member=Member(event.user), number=agreement.number,
@@ -248,20 +274,25 @@ def _revise(
 ) -> list[Action]:
     parsed = command.parsed
     event = command.event
-    if _says_already(parsed, agreement):  # two people typed the same revision
+    if parsed.owner_group is not None:
+        return [private(event, event.user, group_as_owner(state, parsed.owner_group), lang)]
+    owner = _new_owner(parsed, state, agreement)
+    if isinstance(owner, Say):
+        return [private(event, event.user, owner, lang)]
+    if _says_already(parsed, agreement, owner):  # two people typed the same revision
         return [private(event, event.user, _unchanged(agreement), lang)]
     same = already_agreed(state, parsed.new_text, besides=agreement.number)
     if same is not None:  # two current agreements would say the same
         return [private(event, event.user, _already(same, agreement.number), lang)]
     version = agreement.version + 1
-    review_on = (event.at + state.settings.review_after).date()
+    review_on = parsed.review_on or (event.at + state.settings.review_after).date()
     # A revision the table just held a concern round on carries that round's answers, as
     # an agreement does.
     round_ = linkable_round(state, event.at, parsed.new_text)
     consenters, concerns = consent(event.user, round_)
     mandates = tuple((u, state.member(u).current_mandate) for u in consenters)
     revised = Agreement(
-        number=agreement.number, text=parsed.new_text, why=parsed.why, owner=agreement.owner,
+        number=agreement.number, text=parsed.new_text, why=parsed.why, owner=owner,
         recorded_by=event.user, consenters=consenters, concerns=concerns, review_on=review_on,
         version=version, replaces=agreement.version, status="current", recorded_at=event.at,
         lang=lang, mandates=mandates, channel=event.channel, lesson=parsed.lesson,
@@ -304,8 +335,26 @@ def _revise(
             agreement=revised.view(state.organisations(consenters)),
             thread_id=event.thread_id,
         ),
-        *_tell_the_owner(command, state, agreement, lang),
+        *_tell_the_owner(command, state, agreement, lang, new_owner=owner),
+        *(
+            [private(event, event.user, owner_not_here(agreement.number, owner), lang)]
+            if owner != agreement.owner and owner_away(owner, event.user, state)
+            else []
+        ),
     ]
+
+
+def _new_owner(parsed: ReviewAgreement, state: TableState, agreement: Agreement) -> str | Say:
+    """The revision's owner: the one it names (a role only when the table has it), else
+    the agreement's own."""
+    if parsed.owner is None:
+        return agreement.owner
+    if not parsed.owner.startswith(ROLE_OWNER):
+        return parsed.owner
+    role = state.role(parsed.owner.removeprefix(ROLE_OWNER))
+    if role is None:
+        return Say.of(NO_SUCH_ROLE, role=Quote(parsed.owner.removeprefix(ROLE_OWNER)))
+    return role_owner(role.name)
 
 
 def _link(event, round_: Round | None, number: int) -> list[Action]:
@@ -320,14 +369,17 @@ def _link(event, round_: Round | None, number: int) -> list[Action]:
     ]  # fmt: skip
 
 
-def _says_already(parsed: ReviewAgreement, agreement: Agreement) -> bool:
-    """The revision's words, reason and lesson are the agreement's own: a new version
-    would change nothing but drop everyone's consent. New words under the same reason,
-    or a new reason under the same words, is a revision."""
+def _says_already(parsed: ReviewAgreement, agreement: Agreement, owner: str) -> bool:
+    """The revision's words, reason, lesson, owner and review date are the agreement's
+    own: a new version would change nothing but drop everyone's consent. New words under
+    the same reason, a new reason under the same words, or a new owner or review date, is
+    a revision."""
     return (
         wording(parsed.new_text or "") == wording(agreement.text)
         and wording(parsed.why or agreement.why) == wording(agreement.why)
         and parsed.lesson in (None, agreement.lesson)
+        and owner == agreement.owner
+        and parsed.review_on in (None, agreement.review_on)
     )
 
 

@@ -607,3 +607,78 @@ def test_agreement_from_a_suggestion_takes_no_round_about_another_proposal(app):
     )  # fmt: skip
     [linked] = [d.action for d in app.service.handle(same)][-1:]
     assert linked.agreement.concerns == (("chris", "1.4 has a CVE"),)
+
+
+@pytest.mark.parametrize(
+    ("line", "why", "review_on", "shown"),
+    [("/afspraak taart op vrijdag omdat leuk herziening eind van het kwartaal", "leuk",
+      date(2026, 3, 31), "31 maart 2026"),
+     ("/agree cake on fridays because fun review end of April", "fun", date(2026, 4, 30),
+      "30 April 2026"),
+     ("/agree cake on fridays because fun review in half a year", "fun", date(2026, 9, 2),
+      "2 September 2026")],
+)  # fmt: skip
+def test_agreement_review_date_said_in_words_is_the_review_not_the_reason(
+    app, line, why, review_on, shown
+):
+    """It was announced as part of the reason, with the default review date."""
+    chat = Chat(app)
+    [announced] = chat.command("anna", line, "10:00")
+    assert isinstance(announced, AnnounceAgreement)
+    assert (announced.agreement.why, announced.agreement.review_on) == (why, review_on)
+    assert shown in plain(announced)
+
+
+@pytest.mark.parametrize(
+    ("line", "told"),
+    [("/agree tea at 3 because people need breaks review after the summer",
+      "I could not read the review date “after the summer”. Try 2026-06-01 or “in 6 weeks”."),
+     ("/afspraak thee om 3 uur omdat pauze herziening na de zomer",
+      "Ik kon de herzieningsdatum “na de zomer” niet lezen. Probeer 2026-06-01 of “over 6 "
+      "weken”.")],
+)  # fmt: skip
+def test_agreement_review_date_with_no_day_in_it_is_refused_privately(app, line, told):
+    chat = Chat(app)
+    actions = chat.command("anna", line, "10:00")
+    assert not [a for a in actions if isinstance(a, AnnounceAgreement)]
+    [reply] = actions
+    assert isinstance(reply, Reply) and reply.private and reply.user == "anna"
+    assert plain(reply).startswith(told)
+
+
+@pytest.mark.parametrize(
+    ("line", "told"),
+    [("/agree We share the minutes because everyone should know owner <!subteam^S0ENG|@eng> "
+      "review in 6 weeks",
+      "An agreement has one owner, and @eng is a group: name one member, like owner @anna, or "
+      "a role at this table, like owner role <name> (/roles lists them)."),
+     ("/afspraak We delen de notulen omdat iedereen het moet weten eigenaar "
+      "<@&123456789012345678>",
+      "Een afspraak heeft één eigenaar, en <@&123456789012345678> is een groep: noem één lid, "
+      "zoals eigenaar @anna, of een rol aan deze tafel, zoals eigenaar rol <naam> (/rollen "
+      "toont ze).")],
+)  # fmt: skip
+def test_agreement_owned_by_a_group_is_refused_not_recorded_under_its_author(app, line, told):
+    """The group was dropped into the reason and the author recorded as the owner."""
+    chat = Chat(app)
+    actions = chat.command("anna", line, "10:00")
+    assert not [a for a in actions if isinstance(a, AnnounceAgreement)]
+    [reply] = actions
+    assert isinstance(reply, Reply) and reply.private and reply.user == "anna"
+    assert plain(reply) == told
+
+
+def test_agreement_owned_by_a_group_named_as_a_table_role_points_at_the_role(app):
+    chat = Chat(app)
+    chat.command("anna", "/role add eng keeps the build green", "09:00")
+    [reply] = chat.command(
+        "anna", "/agree We pin images because builds broke owner <!subteam^S0ENG|@eng>", "10:00"
+    )
+    assert plain(reply) == (
+        "An agreement has one owner, and @eng is a group. This table has the role eng: to let "
+        "its holder own it, say owner role eng; or name one member, like owner @anna."
+    )
+    [announced] = chat.command(
+        "anna", "/agree We pin images because builds broke owner role eng", "10:01"
+    )
+    assert announced.agreement.owner == "role:eng"

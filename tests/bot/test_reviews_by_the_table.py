@@ -5,7 +5,7 @@ the answers of the concern round the table held on it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
@@ -304,3 +304,72 @@ def test_a_review_message_posted_after_its_decision_is_closed_with_that_decision
     assert [(c.decision, c.by, c.lang) for c in closes] == [("keep", "ben", "en"),
                                                             ("retire", "anna", "en")]  # fmt: skip
     assert [c.agreement for c in closes] == [a.agreement for a in asked]
+
+
+def test_a_revision_names_a_new_owner_and_review_date(app):
+    """Both were swallowed into the reason: "Why: tags moved owner @chris review over 2
+    maanden / Owner: anna", with the default review date."""
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.command("ben", "/agree pin the base image because deploys broke owner @anna", "09:00")
+    revised = chat.command(
+        "ben", "/review revise 1 pin to digest because tags moved owner @chris review over 2 "
+        "maanden", "10:00",
+    )  # fmt: skip
+    [announced] = [a for a in revised if isinstance(a, AnnounceAgreement)]
+    agreement = announced.agreement
+    assert (agreement.why, agreement.owner, agreement.review_on) == (
+        "tags moved",
+        "chris",
+        date(2026, 5, 2),
+    )
+    assert told(revised, "anna") == [
+        "ben revised agreement #1 (it was yours; its owner is now chris); it now says: pin to "
+        "digest\nWhy: tags moved"
+    ]
+    assert told(revised, "ben") == [  # chris is not at the table
+        "Agreement #1 is recorded with chris as its owner. chris is not at this table, so they "
+        "were not part of agreeing it: let them know, or invite them to this channel."
+    ]
+    with Session(app.database) as session:
+        row = session.exec(select(AgreementRow).where(AgreementRow.version == 2)).one()
+    assert (row.owner, row.review_on) == ("chris", agreement.review_on)
+
+
+def test_a_revision_to_a_role_the_table_lacks_or_a_group_is_refused(app):
+    chat = Chat(app)
+    chat.command("ben", "/agree pin the base image because deploys broke", "09:00")
+    [reply] = chat.command("ben", "/review revise 1 pin to digest because tags moved owner role "
+                           "ops", "10:00")  # fmt: skip
+    assert plain(reply) == "There is no role ops here; /roles lists them, /role add creates one."
+    [reply] = chat.command("ben", "/herziening herzien 1 pin op digest omdat tags verschoven "
+                           "eigenaar <!subteam^S1|@ops>", "10:01")  # fmt: skip
+    assert plain(reply).startswith("Een afspraak heeft één eigenaar, en @ops is een groep")
+    with Session(app.database) as session:
+        assert len(session.exec(select(AgreementRow)).all()) == 1
+
+
+def test_a_keep_sets_its_next_review_date_and_refuses_a_new_owner(app):
+    chat = Chat(app)
+    chat.command("ben", "/agree pin the base image because deploys broke", "09:00")
+    kept = chat.command("anna", "/review keep 1 because it works review in 3 months", "10:00")
+    assert public_texts(kept) == [
+        "anna kept agreement #1, because it works. Next review on 2 June 2026."
+    ]
+    [reply] = chat.command("anna", "/herziening behouden 1 eigenaar @chris", "10:05")
+    assert reply.private and plain(reply).startswith(
+        "Wie een afspraak behoudt, houdt ook haar eigenaar."
+    )
+
+
+def test_keeping_early_does_not_bring_the_review_forward(app):
+    """The table chose its review date; a keep typed before it is due confirmed that the
+    agreement works, and used to move the next review to four weeks from the keep, even
+    when that was before the date chosen."""
+    chat = Chat(app)
+    chat.command("ben", "/agree pin the base image because deploys broke review in 8 weeks",
+                 "09:00")  # fmt: skip
+    kept = chat.command("anna", "/review keep 1", "10:00")
+    assert public_texts(kept) == [
+        "anna kept agreement #1, as it works. Next review on 27 April 2026."
+    ]

@@ -104,3 +104,32 @@ def test_dates_unknown_words_are_rejected(text):
 )
 def test_dates_the_first_of_may(text):
     assert parse_date(text, today=TODAY) == date(2026, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [("end of February", TODAY, date(2027, 2, 28)),
+     ("eind februari 2028", TODAY, date(2028, 2, 29)),
+     ("end of March", TODAY, date(2026, 3, 31)), ("begin maart", TODAY, date(2027, 3, 1)),
+     ("mid-March", TODAY, date(2026, 3, 15)), ("medio 2027", TODAY, date(2027, 7, 1)),
+     ("end of the quarter", TODAY, date(2026, 3, 31)),
+     ("eind dit kwartaal", TODAY, date(2026, 3, 31)),
+     ("begin van het kwartaal", TODAY, date(2026, 4, 1)), ("mid Q3", TODAY, date(2026, 8, 15)),
+     ("end of next month", TODAY, date(2026, 4, 30)),
+     ("begin deze maand", TODAY, date(2026, 3, 1)),
+     ("eind 2027", TODAY, date(2027, 12, 31)),
+     ("in half a year", date(2026, 8, 31), date(2027, 2, 28)),
+     ("end of the year", date(2026, 12, 31), date(2026, 12, 31))],
+)  # fmt: skip
+def test_dates_a_point_in_a_month_quarter_or_year(text, today, expected):
+    """The start of a period is its first day, its middle the 15th (of a year: 1 July),
+    its end its last day; without a year or "this", the next such day from today on."""
+    assert parse_date(text, today=today) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["end of the week", "after the summer", "end of Q5", "eind volgende januari", "late"]
+)
+def test_dates_a_point_in_no_period_is_rejected(text):
+    with pytest.raises(DateError):
+        parse_date(text, today=TODAY)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from rules.grammar import (
+    A_KEEP_KEEPS_THE_OWNER,
     AN_ANSWER_NOT_A_PROPOSAL,
     COMMANDS,
     FAR_REVIEW,
@@ -14,6 +15,7 @@ from rules.grammar import (
     NAME_THE_OWNER,
     ONE_OWNER,
     PAST_REVIEW,
+    RETIRED_HAS_NO_CLAUSES,
     Agree,
     AnswerRenewal,
     AnswerRound,
@@ -1075,3 +1077,155 @@ def test_grammar_a_sentence_starting_with_a_command_word_never_writes_by_mistake
 def test_grammar_the_words_reached_parse_as_meant(args, expected):
     name = "agreements" if "round" not in args and "ronde" not in args else "concerns"
     assert parse(name, args) == expected
+
+
+# The hunter's day: the last day of November, of a month and of a quarter's second month.
+LAST_OF_NOVEMBER = date(2026, 11, 30)
+
+
+def parse_on(name: str, args: str, today: date):
+    spec, lang = find_command(name)
+    return parse_command(spec, args, today=today, lang=lang)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "review_on"),
+    [("agree", "x because y review end of January", date(2027, 1, 31)),
+     ("afspraak", "x omdat y herziening eind januari", date(2027, 1, 31)),
+     ("afspraak", "x omdat y herzien eind-januari", date(2027, 1, 31)),
+     ("agree", "x because y review end of quarter", date(2026, 12, 31)),
+     ("afspraak", "x omdat y herziening eind van het kwartaal", date(2026, 12, 31)),
+     ("agree", "x because y review end of the year", date(2026, 12, 31)),
+     ("afspraak", "x omdat y herziening einde van het jaar", date(2026, 12, 31)),
+     ("afspraak", "x omdat y herziening begin maart", date(2027, 3, 1)),
+     ("agree", "x because y review early March", date(2027, 3, 1)),
+     ("agree", "x because y review mid-February", date(2027, 2, 15)),
+     ("afspraak", "x omdat y herziening half februari", date(2027, 2, 15)),
+     ("afspraak", "x omdat y herzien over een half jaar", date(2027, 5, 30)),
+     ("agree", "x because y review in half a year", date(2027, 5, 30)),
+     ("agree", "x because y review by the end of March", date(2027, 3, 31)),
+     ("agree", "x because y review at the end of next quarter", date(2027, 3, 31)),
+     ("afspraak", "x omdat y herziening begin volgende maand", date(2026, 12, 1)),
+     ("agree", "x because y review end of Q1", date(2027, 3, 31)),
+     ("afspraak", "x omdat y herziening eind februari 2028", date(2028, 2, 29))],
+)  # fmt: skip
+def test_grammar_review_dates_people_say_in_words_are_read(name, args, review_on):
+    """They stayed in the reason, and the agreement got the default review date. A
+    month's end is its last day, its start the first, its middle the 15th; a quarter's end
+    the last day of its last month; half a year six months."""
+    result = parse_on(name, args, LAST_OF_NOVEMBER)
+    assert isinstance(result, Agree) and (result.why, result.review_on) == ("y", review_on)
+
+
+def test_grammar_review_at_a_months_end_named_on_that_day_is_not_in_the_future():
+    assert parse_on("agree", "x because y review end of the month", LAST_OF_NOVEMBER) == (
+        UsageError(find_command("agree")[0], PAST_REVIEW)
+    )
+    result = parse_on("agree", "x because y review end of the month", TODAY)
+    assert isinstance(result, Agree) and result.review_on == date(2026, 3, 31)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "date_text"),
+    [("agree", "x because y review after the summer", "after the summer"),
+     ("afspraak", "x omdat y herzien na de zomer", "na de zomer"),
+     ("afspraak", "x omdat y herziening voor de zomervakantie", "voor de zomervakantie"),
+     ("afspraak", "x omdat y herzien over anderhalf jaar", "over anderhalf jaar"),
+     ("agree", "x because y review end of the week", "end of the week"),
+     ("agree", "x because y review in spring 2027", "in spring 2027")],
+)  # fmt: skip
+def test_grammar_review_dates_that_name_no_day_are_refused_not_kept_in_the_reason(
+    name, args, date_text
+):
+    result = parse_on(name, args, LAST_OF_NOVEMBER)
+    assert isinstance(result, UsageError) and result.reason is not None
+    assert "review date" in result.reason.msgid
+    assert dict(result.reason.params)["date"] == Quote(date_text)
+
+
+@pytest.mark.parametrize(
+    "why",
+    ["code review early catches bugs", "of review by two people", "we always review late",
+     "we review after the summer", "the review at the end of March found gaps"],
+)  # fmt: skip
+def test_grammar_words_about_time_after_review_in_a_reason_stay_there(why):
+    assert parse("agree", f"x because {why}") == Agree("x", why, None, None)
+
+
+@pytest.mark.parametrize(
+    ("args", "group", "review_on"),
+    [("We share the minutes because everyone should know owner <!subteam^S0ENG|@eng> review "
+      "in 6 weeks", "<!subteam^S0ENG|@eng>", date(2026, 4, 13)),
+     ("x because y owner <@&123456789012345678>.", "<@&123456789012345678>", None),
+     ("owner <!subteam^S0ENG> x because y", "<!subteam^S0ENG>", None)],
+)  # fmt: skip
+def test_grammar_a_group_named_as_owner_is_kept_apart_not_read_as_the_reason(
+    args, group, review_on
+):
+    """The clause fell into the reason and the recorder became the owner; the group goes
+    to the engine, which refuses it (one owner), pointing at a table role of its name."""
+    result = parse("agree", args)
+    assert isinstance(result, Agree) and result.why in ("everyone should know", "y")
+    assert (result.owner, result.owner_group, result.review_on) == (None, group, review_on)
+
+
+def test_grammar_a_member_and_a_group_as_owners_are_one_too_many():
+    assert parse("agree", "x because y owner @anna and <@&123456789012345678>") == UsageError(
+        find_command("agree")[0], ONE_OWNER
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [("review", "revise 1 pin to digest because tags moved owner @chris review over 2 maanden",
+      ReviewAgreement(1, "revise", "pin to digest", "tags moved", owner="chris",
+                      review_on=date(2026, 5, 2))),
+     ("review", "revise 1 pin to digest because tags moved, learned pin digests owner role ops",
+      ReviewAgreement(1, "revise", "pin to digest", "tags moved", "pin digests",
+                      owner="role:ops")),
+     ("herziening", "herzien 2 kaas op vrijdag omdat lekker eigenaar @ben herziening eind maart",
+      ReviewAgreement(2, "revise", "kaas op vrijdag", "lekker", owner="ben",
+                      review_on=date(2026, 3, 31))),
+     ("review", "revise 1 pin because tags moved owner <@&123456789012345678>",
+      ReviewAgreement(1, "revise", "pin", "tags moved", owner_group="<@&123456789012345678>")),
+     ("review", "keep 1 because it works review in 3 months",
+      ReviewAgreement(1, "keep", why="it works", review_on=date(2026, 6, 2))),
+     ("review", "keep 1 review end of the year",
+      ReviewAgreement(1, "keep", review_on=date(2026, 12, 31))),
+     ("herziening", "behouden 1 omdat het werkt herziening over een half jaar",
+      ReviewAgreement(1, "keep", why="het werkt", review_on=date(2026, 9, 2))),
+     ("review", "keep 1 because we review in person",
+      ReviewAgreement(1, "keep", why="we review in person"))],
+)  # fmt: skip
+def test_grammar_a_review_reads_owner_and_review_clauses(name, args, expected):
+    """They were swallowed into the reason: the table was told one thing and another was
+    recorded."""
+    assert parse_as_typed(name, args) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "msgid"),
+    [("review", "keep 1 because it works owner @chris", A_KEEP_KEEPS_THE_OWNER),
+     ("herziening", "behouden 1 eigenaar @chris", A_KEEP_KEEPS_THE_OWNER),
+     ("review", "retire 1 because nobody comes review in 3 months", RETIRED_HAS_NO_CLAUSES),
+     ("herziening", "intrekken 1 omdat niemand komt eigenaar @ben", RETIRED_HAS_NO_CLAUSES)],
+)  # fmt: skip
+def test_grammar_a_keep_with_an_owner_or_a_retirement_with_clauses_is_refused(name, args, msgid):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, UsageError) and result.reason is not None
+    assert (result.reason.msgid, dict(result.reason.params)) == (msgid, {"number": 1})
+
+
+@pytest.mark.parametrize(
+    "args", ["keep 1 because it works review after the summer", "revise 1 b because c review 15/1"]
+)
+def test_grammar_a_reviews_unreadable_review_date_is_refused(args):
+    result = parse("review", args)
+    assert isinstance(result, UsageError) and result.reason is not None
+    assert "review date" in result.reason.msgid
+
+
+def test_grammar_an_agreement_starting_with_review_and_a_point_in_time_is_its_text():
+    assert parse("agree", "Review end of year bonuses in December because fairness") == Agree(
+        "Review end of year bonuses in December", "fairness", None, None
+    )
