@@ -329,7 +329,7 @@ def test_a_revision_names_a_new_owner_and_review_date(app):
     ]
     assert told(revised, "ben") == [  # chris is not at the table
         "Agreement #1 is recorded with chris as its owner. chris is not at this table, so they "
-        "were not part of agreeing it: let them know, or invite them to this channel."
+        "had no say in it: let them know, or invite them here."
     ]
     with Session(app.database) as session:
         row = session.exec(select(AgreementRow).where(AgreementRow.version == 2)).one()
