@@ -143,6 +143,21 @@ def test_each_workspace_keeps_its_own_decisions_on_a_channel_both_share(app):
         assert "W2" not in only_ours and "yan" not in only_ours and "tea" not in only_ours
 
 
+def test_a_decision_whose_agreement_is_gone_holds_up_no_other(app):
+    """Read beside the agreements in the same order, a decision without one (rows a
+    tool or an older version left) is skipped, not waited for."""
+    chat = Chat(app)
+    chat.command("anna", "/agree pin the base image because deploys broke", "08:30")
+    chat.command("ben", "/review keep 1 because it works", "09:10")
+    with Session(app.database) as session:
+        for channel in ("C0", "C1", "C2"):  # before, beside and after the agreement
+            session.add(DecisionRow(workspace="W1", channel=channel, number=7, decision="keep",
+                                    user="zoe", at=at("09:00")))  # fmt: skip
+        session.commit()
+    [version] = export.register(app.database)
+    assert [d.user for d in version.decisions] == ["ben"]
+
+
 def test_the_export_command_writes_one_workspace_s_decisions_to_its_file(app, tmp_path):
     from typer.testing import CliRunner
 
