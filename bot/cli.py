@@ -413,21 +413,22 @@ def export(
     ] = None,
     output: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
 ) -> None:
-    """Write the agreement register: every agreement, its versions, why and consent."""
+    """Write the agreement register: every agreement, its versions, why and consent, and
+    each review's choice (kept, revised, retired: when, by whom, why, what it taught)."""
     from bot import export as register
 
     if format_ not in register.FORMATS:
         typer.echo(f"groundrules: --format must be one of {', '.join(register.FORMATS)}", err=True)
         raise typer.Exit(2)
     settings, engine = _open_database(database)
-    with _database_errors(settings.database_url):
-        rows = register.register(engine, workspace=workspace, table=table)
-    if output is None:
-        register.write(rows, format_, sys.stdout)
-    else:
+    versions = register.register(engine, workspace=workspace, table=table)
+    with _database_errors(settings.database_url):  # read as it is written
+        if output is None:
+            register.write(versions, format_, sys.stdout)
+            return
         with _replacing(output) as handle:
-            count = register.write(rows, format_, handle)
-        typer.echo(f"groundrules: {count} agreement version(s) written to {output}", err=True)
+            count = register.write(versions, format_, handle)
+    typer.echo(f"groundrules: {count} agreement version(s) written to {output}", err=True)
 
 
 feedback_app = typer.Typer(help="Corrections people made, to learn from.", no_args_is_help=True)

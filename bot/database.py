@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, event
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import create_engine
@@ -97,4 +100,25 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(_SNAPSHOT):
+            connection.exec_driver_sql("BEGIN")  # reads only: WAL gives it its snapshot
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+_SNAPSHOT = "groundrules_snapshot"
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection for a long read (an export written as it is read): every query in it
+    sees the database as it stood at the first, and no writer waits for it. PostgreSQL:
+    a read-only REPEATABLE READ transaction; SQLite: a deferred BEGIN, not the BEGIN
+    IMMEDIATE that would hold the bot's write lock until the last row is written."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.execution_options(**{_SNAPSHOT: True})
+        else:
+            connection.execution_options(isolation_level="REPEATABLE READ",
+                                         postgresql_readonly=True)  # fmt: skip
+        yield connection

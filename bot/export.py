@@ -1,42 +1,127 @@
-"""The agreement register as Markdown, CSV or JSON (`groundrules export`)."""
+"""The agreement register as Markdown, CSV or JSON (`groundrules export`): every version
+of every agreement, and each choice made at its reviews (kept, revised, retired: when, by
+whom, why, what practice taught). Written as it is read, one agreement at a time, so a
+large workspace's register is never held whole."""
 
 from __future__ import annotations
 
 import csv
 import json
+import textwrap
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import groupby
 from typing import TextIO
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, and_, exists
 from sqlmodel import Session, col, select
 
-from bot.models import AgreementRow
+from bot.database import snapshot
+from bot.models import AgreementRow, DecisionRow
 
 FORMATS = ("md", "csv", "json")
 COLUMNS = (
     "workspace", "channel", "id", "version", "status", "text", "why", "owner", "consenters",
     "mandates", "concerns", "review_on", "replaces", "recorded_by", "recorded_at", "lesson",
 )  # fmt: skip
+# Added after COLUMNS, whose order people's scripts rely on: a version's latest review
+# decision in columns of its own, any before it (keeps) in words, " | " between them.
+DECISION_COLUMNS = (
+    "last_decision", "decided_at", "decided_by", "decided_why", "decided_lesson",
+    "earlier_decisions",
+)  # fmt: skip
+DECIDED = {"keep": "kept", "revise": "revised", "retire": "retired"}
+BATCH = 500  # rows fetched at a time
 
 
-def register(database: Engine, *, workspace: str | None = None, table: str | None = None):
-    """Every version of every agreement, oldest first."""
-    query = select(AgreementRow)
-    if workspace is not None:
-        query = query.where(AgreementRow.workspace == workspace)
-    if table is not None:
-        query = query.where(AgreementRow.channel == table)
-    with Session(database) as session:
-        return session.exec(
-            query.order_by(
-                col(AgreementRow.workspace),
-                col(AgreementRow.channel),
-                col(AgreementRow.number),
-                col(AgreementRow.version),
+@dataclass(frozen=True)
+class Version:
+    """One version of an agreement and the review decisions made about it, oldest first."""
+
+    row: AgreementRow
+    decisions: tuple[DecisionRow, ...] = ()
+
+
+def register(
+    database: Engine, *, workspace: str | None = None, table: str | None = None
+) -> Iterator[Version]:
+    """Every version of every agreement, oldest first, with its review decisions: read in
+    one snapshot, a batch at a time, as the caller writes them."""
+    agreements = select(AgreementRow)
+    # A decision whose agreement is not there (none should be) would stop the merge below.
+    # `version >= 1` (every version) leads SQLite to the unique index on the number, not
+    # to the channel's, which would read the whole table once for each decision.
+    decisions = select(DecisionRow).where(
+        exists().where(
+            and_(
+                AgreementRow.workspace == DecisionRow.workspace,
+                AgreementRow.number == DecisionRow.number,
+                AgreementRow.version >= 1,
+                AgreementRow.channel == DecisionRow.channel,
             )
-        ).all()
+        )
+    )
+    if workspace is not None:
+        agreements = agreements.where(AgreementRow.workspace == workspace)
+        decisions = decisions.where(DecisionRow.workspace == workspace)
+    if table is not None:
+        agreements = agreements.where(AgreementRow.channel == table)
+        decisions = decisions.where(DecisionRow.channel == table)
+    with snapshot(database) as connection, Session(connection) as session:
+        versions = session.exec(
+            agreements.order_by(
+                col(AgreementRow.workspace), col(AgreementRow.channel),
+                col(AgreementRow.number), col(AgreementRow.version),
+            ).execution_options(yield_per=BATCH)
+        )  # fmt: skip
+        made = iter(
+            session.exec(
+                decisions.order_by(
+                    col(DecisionRow.workspace), col(DecisionRow.channel),
+                    col(DecisionRow.number), col(DecisionRow.at), col(DecisionRow.id),
+                ).execution_options(yield_per=BATCH)
+            )
+        )  # fmt: skip
+        # Both come in the database's order of the same key, the decisions' keys among
+        # the agreements': merged by equality alone, whatever the collation.
+        waiting = next(made, None)
+        for key, group in groupby(versions, key=_agreement):
+            rows = list(group)
+            about: list[DecisionRow] = []
+            while waiting is not None and _agreement(waiting) == key:
+                about.append(waiting)
+                waiting = next(made, None)
+            yield from _with_decisions(rows, about)
 
 
-def record(row: AgreementRow) -> dict:
+def _agreement(row: AgreementRow | DecisionRow) -> tuple[str, str, int]:
+    return row.workspace, row.channel, row.number
+
+
+def _with_decisions(rows: list[AgreementRow], decisions: list[DecisionRow]) -> Iterator[Version]:
+    by_version: dict[int, list[DecisionRow]] = {row.version: [] for row in rows}
+    for decision in decisions:
+        by_version[_decided_about(rows, decision).version].append(decision)
+    for row in rows:
+        yield Version(row, tuple(by_version[row.version]))
+
+
+def _decided_about(rows: list[AgreementRow], decision: DecisionRow) -> AgreementRow:
+    """The version current when the decision was made. A revision records its new
+    version at the very moment of its decision, which ended the version it replaces."""
+    before = [row for row in rows if row.recorded_at <= decision.at] or rows[:1]
+    about = before[-1]
+    if decision.decision == "revise" and about.recorded_at == decision.at:
+        about = next((row for row in rows if row.version == about.replaces), about)
+    return about
+
+
+def _moment(value) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def record(version: Version) -> dict:
+    row = version.row
     return {
         "workspace": row.workspace,
         "channel": row.channel,
@@ -52,33 +137,77 @@ def record(row: AgreementRow) -> dict:
         "review_on": row.review_on.isoformat(),
         "replaces": row.replaces,
         "recorded_by": row.recorded_by,
-        "recorded_at": row.recorded_at.isoformat().replace("+00:00", "Z"),
+        "recorded_at": _moment(row.recorded_at),
+        "lesson": row.lesson,
+        "decisions": [_decision(d) for d in version.decisions],
+    }
+
+
+def _decision(row: DecisionRow) -> dict:
+    return {
+        "decision": DECIDED.get(row.decision, row.decision),
+        "at": _moment(row.at),
+        "by": row.user,
+        "why": row.why,
         "lesson": row.lesson,
     }
 
 
-def write(rows, fmt: str, out: TextIO) -> int:
-    records = [record(row) for row in rows]
-    if fmt == "json":
-        json.dump({"agreements": records}, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    elif fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for item in records:
-            flat = item | {
-                "consenters": "; ".join(item["consenters"]),
-                "mandates": "; ".join(
-                    f"{m['user']}: {m['mandate'] or 'pending'}" for m in item["mandates"]
-                ),
-                "concerns": "; ".join(f"{c['user']}: {c['text']}" for c in item["concerns"]),
-            }
-            writer.writerow({key: _inert(value) for key, value in flat.items()})
-    elif fmt == "md":
-        _markdown(records, out)
-    else:
+def write(versions: Iterable[Version], fmt: str, out: TextIO) -> int:
+    """Write the register as it is read; the number of versions written."""
+    if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return len(records)
+    records = (record(version) for version in versions)
+    if fmt == "json":
+        return _json(records, out)
+    if fmt == "csv":
+        return _csv(records, out)
+    return _markdown(records, out)
+
+
+def _json(records: Iterator[dict], out: TextIO) -> int:
+    """As `json.dump({"agreements": [...]}, indent=2)` writes it, a record at a time."""
+    out.write('{\n  "agreements": [')
+    count = 0
+    for count, item in enumerate(records, 1):
+        out.write(",\n" if count > 1 else "\n")
+        out.write(textwrap.indent(json.dumps(item, ensure_ascii=False, indent=2), "    "))
+    out.write("\n  ]\n}\n" if count else "]\n}\n")
+    return count
+
+
+def _csv(records: Iterator[dict], out: TextIO) -> int:
+    writer = csv.DictWriter(out, fieldnames=COLUMNS + DECISION_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for item in records:
+        count += 1
+        *earlier, last = item.pop("decisions") or [None]
+        flat = item | {
+            "consenters": "; ".join(item["consenters"]),
+            "mandates": "; ".join(
+                f"{m['user']}: {m['mandate'] or 'pending'}" for m in item["mandates"]
+            ),
+            "concerns": "; ".join(f"{c['user']}: {c['text']}" for c in item["concerns"]),
+            "last_decision": last and last["decision"],
+            "decided_at": last and last["at"],
+            "decided_by": last and last["by"],
+            "decided_why": last and last["why"],
+            "decided_lesson": last and last["lesson"],
+            "earlier_decisions": " | ".join(_decision_words(d, d["at"]) for d in earlier),
+        }
+        writer.writerow({key: _inert(value) for key, value in flat.items()})
+    return count
+
+
+def _decision_words(decision: dict, when: str) -> str:
+    """ "kept 2026-03-02 by ben; why: it works; practice taught: keep it simple" """
+    words = f"{decision['decision']} {when} by {decision['by']}"
+    if decision["why"]:
+        words += f"; why: {decision['why']}"
+    if decision["lesson"]:
+        words += f"; practice taught: {decision['lesson']}"
+    return words
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula
@@ -98,10 +227,12 @@ def _line(value: object) -> str:
     return " ".join(str(value).split())
 
 
-def _markdown(records: list[dict], out: TextIO) -> None:
+def _markdown(records: Iterator[dict], out: TextIO) -> int:
     out.write("# Agreement register\n")
     table = None
+    count = 0
     for raw in records:
+        count += 1
         item = {key: _line(value) if isinstance(value, str) else value
                 for key, value in raw.items()}  # fmt: skip
         if (item["workspace"], item["channel"]) != table:
@@ -123,5 +254,13 @@ def _markdown(records: list[dict], out: TextIO) -> None:
             out.write(f"; practice taught: {item['lesson']}\n" if item["lesson"] else "\n")
         out.write(f"- Review on {item['review_on']}; recorded {item['recorded_at'][:10]} ")
         out.write(f"by {item['recorded_by']}\n")
-    if not records:
+        for decision in item["decisions"]:
+            shown = {key: _line(value) if isinstance(value, str) else value
+                     for key, value in decision.items()}  # fmt: skip
+            if decision["decision"] == "revised":
+                shown["by"] += f" (into version {item['version'] + 1})"
+            words = _decision_words(shown, shown["at"][:10])
+            out.write(f"- {words[:1].upper()}{words[1:]}\n")
+    if not count:
         out.write("\nNo agreements recorded yet.\n")
+    return count
