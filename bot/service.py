@@ -233,6 +233,10 @@ class Service:
                 reads = self.engine.reads(fired)
                 if uow.take_locks(timer.workspace, timer.channel, reads, wait=False):
                     return self._fire(uow, timer, fired, reads)
+            # `attempt` keeps what the transaction raised, for the next turn to retry or
+            # raise: only a transaction that ended well let its timer go.
+            if attempt.retry_state.outcome is None or attempt.retry_state.outcome.failed:
+                continue
             # Another decision holds what this timer's takes (a Keep of its agreement,
             # say, about to reschedule this very timer). Waiting for it while holding the
             # timer would deadlock: the timer is let go, and claimed again after.

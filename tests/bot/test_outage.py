@@ -164,3 +164,18 @@ def test_a_stalled_postgres_is_given_up_on_after_the_connect_timeout(postgres_ur
         assert time.monotonic() - started < 5
         assert unreachable(failed.value)
         engine.dispose()
+
+
+def test_a_timer_tick_while_the_database_is_down_raises_the_outage_itself(outage_url, tagged):
+    """What the database said reaches the tick, which knows an outage by it: the step
+    that fires a timer once hid it behind an UnboundLocalError of its own."""
+    with DatabaseOutage(outage_url) as outage:
+        app = make_app(outage.url, tagged)
+        try:
+            outage.cut(app.database)
+            with pytest.raises(OperationalError) as failed:
+                app.service.fire_next_timer(bot.runtime.now_utc())
+            assert unreachable(failed.value)
+        finally:
+            outage.restore()
+            app.database.dispose()
