@@ -684,7 +684,10 @@ class UnitOfWork:
         else:
             window = timedelta(seconds=row.problem_window_s) if row.problem_window_s else None
             settings = self.store.defaults.with_overrides(
-                problem_window=window, language=row.language, nudges=row.nudges
+                problem_window=window,
+                language=row.language,
+                nudges=row.nudges,
+                timezone=row.timezone,
             )
             found = settings, Charter(row.about, row.not_about, row.routing)
         self._table_settings[(workspace, channel)] = found
@@ -1106,7 +1109,7 @@ class UnitOfWork:
         changes: dict[str, object] = {}
         if c.problem_window is not None:
             changes["problem_window_s"] = int(c.problem_window.total_seconds())
-        for field in ("nudges", "language", "about", "not_about", "routing"):
+        for field in ("nudges", "language", "about", "not_about", "routing", "timezone"):
             if getattr(c, field) is not None:
                 changes[field] = getattr(c, field)
         self._table_settings.pop((c.workspace, c.channel), None)

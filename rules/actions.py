@@ -221,6 +221,7 @@ class ConfigureTable(Change):
     about: str | None = None
     not_about: str | None = None
     routing: str | None = None
+    timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

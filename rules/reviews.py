@@ -3,7 +3,7 @@ at review the table keeps, revises (a new version, linked to the old) or retires
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
 from rules.actions import (
     Action,
@@ -29,6 +29,7 @@ from rules.agreements import (
     wording,
 )
 from rules.grammar import ReviewAgreement
+from rules.local_time import at_local_time, local_day
 from rules.say import N_, Day, Lines, Member, Quote, Say, Text
 from rules.speech import language, private, public
 from rules.state import Agreement, Round, TableState
@@ -90,7 +91,7 @@ def review(command: Command, state: TableState) -> list[Action]:
         decision=parsed.decision, by=event.user,
     )  # fmt: skip
     if parsed.decision == "keep":
-        next_review = (event.at + state.settings.review_after).date()
+        next_review = local_day(event.at + state.settings.review_after, state.settings.timezone)
         return [
             decision,
             SetAgreementStatus(
@@ -101,7 +102,7 @@ def review(command: Command, state: TableState) -> list[Action]:
                 status="current",
                 review_on=next_review,
             ),
-            _schedule(event, agreement.number, agreement.version, next_review),
+            _schedule(event, agreement.number, agreement.version, next_review, state),
             closed,
             public(event, _kept(parsed, event.user, next_review), lang, event.thread_id),
             *_tell_the_owner(command, state, agreement, lang),
@@ -228,7 +229,7 @@ def _decided_before(state: TableState, agreement: Agreement) -> Say:
            "on {next_day}."),
         member=Member(decided.user),
         number=agreement.number,
-        day=Day(decided.at.date()),
+        day=Day(local_day(decided.at, state.settings.timezone)),
         next_day=Day(agreement.review_on),
     )  # fmt: skip
 
@@ -236,10 +237,11 @@ def _decided_before(state: TableState, agreement: Agreement) -> Say:
 _STATUS = {"revised": N_("revised"), "retired": N_("retired"), "current": N_("current")}
 
 
-def _schedule(event, number: int, version: int, day) -> ScheduleTimer:
+def _schedule(event, number: int, version: int, day, state: TableState) -> ScheduleTimer:
     return ScheduleTimer(
         workspace=event.workspace, channel=event.channel, key=review_key(number, version),
-        kind=REVIEW_TIMER, subject=str(number), due=datetime.combine(day, REVIEW_HOUR),
+        kind=REVIEW_TIMER, subject=str(number),
+        due=at_local_time(day, REVIEW_HOUR, state.settings.timezone),
     )  # fmt: skip
 
 
@@ -252,9 +254,10 @@ def _revise(
         return [private(event, event.user, _unchanged(agreement), lang)]
     same = already_agreed(state, parsed.new_text, besides=agreement.number)
     if same is not None:  # two current agreements would say the same
-        return [private(event, event.user, _already(same, agreement.number), lang)]
+        same_day = local_day(same.recorded_at, state.settings.timezone)
+        return [private(event, event.user, _already(same, agreement.number, same_day), lang)]
     version = agreement.version + 1
-    review_on = (event.at + state.settings.review_after).date()
+    review_on = local_day(event.at + state.settings.review_after, state.settings.timezone)
     # A revision the table just held a concern round on carries that round's answers, as
     # an agreement does.
     round_ = linkable_round(state, event.at, parsed.new_text)
@@ -295,7 +298,7 @@ def _revise(
             lesson=parsed.lesson,
         ),
         *_link(event, round_, agreement.number),
-        _schedule(event, agreement.number, version, review_on),
+        _schedule(event, agreement.number, version, review_on, state),
         closed,
         AnnounceAgreement(
             workspace=event.workspace,
@@ -339,13 +342,13 @@ def _unchanged(agreement: Agreement) -> Say:
     )
 
 
-def _already(same: Agreement, revised: int) -> Say:
+def _already(same: Agreement, revised: int, day: date) -> Say:
     return Say.of(
         N_("Agreement #{number} already says this (recorded on {day} by {member}); "
            "#{revised} stays as it was. If #{revised} is no longer needed: /review retire "
            "{revised}"),
         number=same.number,
-        day=Day(same.recorded_at.date()),
+        day=Day(day),
         member=Member(same.recorded_by),
         revised=revised,
     )  # fmt: skip
