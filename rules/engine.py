@@ -33,6 +33,7 @@ from rules.actions import (
     RequestReport,
 )
 from rules.classifier import Classification, Classifier, Previous
+from rules.durations import DateError, parse_date
 from rules.events import (
     AgreementSubmitted,
     ChannelIdChanged,
@@ -100,9 +101,11 @@ from rules.grammar import (
     parse_command,
     reached_command,
     role_named,
+    unreadable_review_date,
 )
 from rules.language import detect_language
 from rules.local_time import at_local_time, local_day
+from rules.say import Quote
 from rules.speech import language
 from rules.state import Reads, TableState, Watch
 from rules.understanding import Command, Message, SecondReading, Thresholds, Understood
@@ -547,16 +550,23 @@ def _submitted_agreement(event: AgreementSubmitted, today: date) -> Command:
     lang = event.lang  # the form's language, as a typed name's
     if not text or not why:
         return Command(as_typed, spec, UsageError(spec), lang, form=event)
-    if event.review_on is not None and event.review_on <= today:
+    review_on = event.review_on
+    if event.review_text:  # typed words: "tomorrow" is the table's tomorrow
+        try:
+            review_on = parse_date(event.review_text, today=today)
+        except DateError:
+            reason = unreadable_review_date(Quote(event.review_text), today)
+            return Command(as_typed, spec, UsageError(spec, reason), lang, form=event)
+    if review_on is not None and review_on <= today:
         return Command(as_typed, spec, UsageError(spec, PAST_REVIEW), lang, form=event)
-    if event.review_on is not None and event.review_on - today > MAX_REVIEW_AHEAD:
+    if review_on is not None and review_on - today > MAX_REVIEW_AHEAD:
         return Command(as_typed, spec, UsageError(spec, FAR_REVIEW), lang, form=event)
     owner = " ".join((event.owner or "").split()) or None
     if owner is not None and (role := role_named(owner)):
         owner = agreements.role_owner(role)  # "role night lead", as a typed /agree says it
     as_written = owner is not None and not owner.startswith(agreements.ROLE_OWNER)
     parsed = Agree(
-        text[:MAX_FIELD], why[:MAX_FIELD], owner, event.review_on, owner_as_written=as_written,
+        text[:MAX_FIELD], why[:MAX_FIELD], owner, review_on, owner_as_written=as_written,
         round_id=event.round_id, proposal=event.proposal,
     )  # fmt: skip
     return Command(as_typed, spec, parsed, lang, form=event)

@@ -55,10 +55,13 @@ class Table:
         )  # fmt: skip
         return self.deliver(self.app.service.handle(event))
 
-    def submit(self, moment: datetime, review_on: date) -> list[Outbound]:
+    def submit(
+        self, moment: datetime, review_on: date | None, review_text: str | None = None
+    ) -> list[Outbound]:
         event = AgreementSubmitted(
             workspace="W1", channel=self.channel, at=moment, event_id=next(self.ids),
             user="ben", text="we pin the image", why="deploys broke", review_on=review_on,
+            review_text=review_text,
         )  # fmt: skip
         return self.deliver(self.app.service.handle(event))
 
@@ -112,6 +115,13 @@ def test_time_zones_a_form_may_pick_the_tables_tomorrow(amsterdam):
     table.command("ben", "/table timezone America/New_York", LATE)
     [announced] = table.submit(datetime(2026, 12, 2, 1, 0, tzinfo=UTC), date(2026, 12, 2))
     assert isinstance(announced, AnnounceAgreement)
+    assert announced.agreement.review_on == date(2026, 12, 2)
+
+
+@pytest.mark.parametrize("typed", ["tomorrow", "morgen"])
+def test_time_zones_a_forms_typed_date_counts_from_the_tables_day(amsterdam, typed):
+    """Discord's form takes the date in words; its adapter read them on the UTC day."""
+    [announced] = Table(amsterdam).submit(LATE, date(2026, 12, 1), typed)
     assert announced.agreement.review_on == date(2026, 12, 2)
 
 
