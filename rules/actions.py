@@ -568,6 +568,7 @@ class RequestReport(Outbound):
     since: datetime | None
     private: bool
     title: str = "report"  # report, meeting
+    timezone: str = "UTC"  # the table's: the days the report shows are days there
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

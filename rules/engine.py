@@ -596,6 +596,7 @@ def _report(command: Command, state: TableState) -> list[Action]:
             user=event.user,
             since=since,
             private=True,
+            timezone=state.settings.timezone,
         )
     ]
 

@@ -109,6 +109,7 @@ def end(command: Command, state: TableState) -> list[Action]:
             since=meeting.started_at,
             private=False,
             title="meeting",
+            timezone=state.settings.timezone,
         ),
     ]
     # Ground rule 3: every mandate is renewed in the light of the meeting's outcome. One

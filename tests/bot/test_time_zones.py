@@ -275,3 +275,21 @@ def test_migration_0016_adds_the_tables_zone_and_goes_down(database_url):
         assert "timezone" not in {c["name"] for c in inspect(engine).get_columns("table_config")}
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (["/report since yesterday"], "Report since 30 November 2026."),
+        (["/verslag sinds gisteren"], "Verslag sinds 30 november 2026."),
+        (["/meeting start", "/meeting end"], "Report of the meeting (since 1 December 2026)."),
+        (["/vergadering start", "/vergadering einde"],
+         "Verslag van de bijeenkomst (sinds 1 december 2026)."),
+    ],
+)  # fmt: skip
+def test_time_zones_a_report_shows_the_tables_days(amsterdam, lines, title):
+    table = Table(amsterdam)
+    for minutes, line in enumerate(lines):
+        table.command("ben", line, LATE + timedelta(minutes=minutes))
+    reports = [a for _, a in table.sent if type(a).__name__ == "PostReport"]
+    assert plain(reports[-1]).splitlines()[0] == title
