@@ -60,9 +60,10 @@ def show(command: Command, state: TableState) -> list[Action]:
         if state.settings.language
         else Say.of(N_("Language: I answer in the language you write."))
     )
+    zone = Quote(state.settings.timezone)
+    parts.append(Say.of(N_("Time zone: {zone} (/table timezone)."), zone=zone))
     mode = Say.of(_NUDGE_MODE_NAMES[state.settings.nudges])
     parts.append(Say.of(N_("Nudges about problems: {mode} (/nudges)."), mode=mode))
-    parts.append(Say.of(N_("Time zone: {zone}."), zone=Quote(state.settings.timezone)))
     return [private(command.event, command.event.user, Lines(tuple(parts)), lang)]
 
 

@@ -251,7 +251,7 @@ def test_time_zones_a_table_is_told_a_zone_it_names_is_unknown(app, line, said):
 
 def test_time_zones_a_table_shows_its_zone(amsterdam):
     [shown] = Table(amsterdam).command("ben", "/tafel", LATE)
-    assert "Tijdzone: Europe/Amsterdam." in plain(shown).splitlines()
+    assert "Tijdzone: Europe/Amsterdam (/tafel tijdzone)." in plain(shown).splitlines()
 
 
 def test_migration_0016_adds_the_tables_zone_and_goes_down(database_url):
