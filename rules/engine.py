@@ -441,6 +441,7 @@ def _on_the_tables_day(command: Command, state: TableState) -> Command:
     """A command read again on the day it is where the table sits, if that is not the
     UTC day it was first read on (before the table's time zone was known): "tomorrow"
     and "in 2 weeks" count from the table's today."""
+    # A button or form other than an agreement's has no date to read again.
     source = command.form or command.event
     if not isinstance(source, CommandInvoked | AgreementSubmitted):
         return command
@@ -537,7 +538,7 @@ def _form(
         workspace=event.workspace, channel=event.channel, at=event.at, event_id=event.event_id,
         user=event.user, name=name, thread_id=thread_id,
     )  # fmt: skip
-    return Command(as_typed, spec, parsed, event.lang)
+    return Command(as_typed, spec, parsed, event.lang, form=event)
 
 
 def _submitted_agreement(event: AgreementSubmitted, today: date) -> Command:

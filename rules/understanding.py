@@ -222,8 +222,8 @@ class Command:
     spec: CommandSpec | None
     parsed: Parsed | UsageError | UnknownCommand
     lang: str | None
-    # The form it was filled in on, if not typed: read again, as a typed command is,
-    # once the table's day is known (rules.engine).
+    # The form or button it came from, if not typed: an agreement's form is read again,
+    # as a typed command is, once the table's day is known (rules.engine).
     form: Event | None = None
 
 

@@ -13,7 +13,7 @@ from bot.bootstrap import Groundrules
 from bot.presenting import plain
 from bot.settings import SettingsError, load_settings
 from rules.actions import AnnounceAgreement, AnnounceReview, Outbound
-from rules.events import AgreementSubmitted, CommandInvoked
+from rules.events import AgreementSubmitted, CommandInvoked, ReviewDecided
 from tests.conftest import make_app
 
 # 23:30 UTC on 30 November is already 00:30 on 1 December in Amsterdam.
@@ -293,3 +293,20 @@ def test_time_zones_a_report_shows_the_tables_days(amsterdam, lines, title):
         table.command("ben", line, LATE + timedelta(minutes=minutes))
     reports = [a for _, a in table.sent if type(a).__name__ == "PostReport"]
     assert plain(reports[-1]).splitlines()[0] == title
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_time_zones_a_button_pressed_on_the_tables_next_day_still_decides(amsterdam, lang):
+    """A Keep button is no typed command: read again on the table's day, it stays a keep
+    (there are no words to read again)."""
+    table = Table(amsterdam)
+    table.command("ben", "/agree we pin the image because deploys broke review in 2 weeks",
+                  datetime(2026, 11, 10, 12, 0, tzinfo=UTC))  # fmt: skip
+    table.tick(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
+    event = ReviewDecided(
+        workspace="W1", channel="C1", at=LATE, event_id="keep", user="ben", number=1,
+        decision="keep", lang=lang,
+    )  # fmt: skip
+    told = table.deliver(amsterdam.service.handle(event))
+    said = "Next review on 29 December 2026" if lang == "en" else "29 december 2026"
+    assert any(said in plain(action) for action in told), [plain(a) for a in told]
