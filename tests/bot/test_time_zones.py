@@ -310,3 +310,18 @@ def test_time_zones_a_button_pressed_on_the_tables_next_day_still_decides(amster
     told = table.deliver(amsterdam.service.handle(event))
     said = "Next review on 29 December 2026" if lang == "en" else "29 december 2026"
     assert any(said in plain(action) for action in told), [plain(a) for a in told]
+
+
+def test_time_zones_a_stored_zone_the_zone_data_lacks_falls_back_to_the_default(amsterdam):
+    """A table's zone is checked when set; the zone data of another machine may lack it."""
+    from sqlalchemy import text
+
+    table = Table(amsterdam)
+    table.command("ben", "/table timezone Asia/Tokyo", LATE)
+    with amsterdam.database.begin() as connection:
+        connection.execute(text("UPDATE table_config SET timezone = 'Nowhere/Gone'"))
+    [announced] = table.command(
+        "ben", "/agree we pin the image because deploys broke review tomorrow",
+        LATE + timedelta(minutes=1),
+    )  # fmt: skip
+    assert announced.agreement.review_on == date(2026, 12, 2)  # Amsterdam's tomorrow
