@@ -254,7 +254,7 @@ def test_time_zones_a_table_shows_its_zone(amsterdam):
     assert "Tijdzone: Europe/Amsterdam (/tafel tijdzone)." in plain(shown).splitlines()
 
 
-def test_migration_0016_adds_the_tables_zone_and_goes_down(database_url):
+def test_migration_0017_adds_the_tables_zone_and_goes_down(database_url):
     from alembic import command
     from sqlalchemy import inspect
 
@@ -263,13 +263,13 @@ def test_migration_0016_adds_the_tables_zone_and_goes_down(database_url):
 
     engine = make_engine(database_url)
     try:
-        upgrade(engine, "0015")
+        upgrade(engine, "0016")
         assert "timezone" not in {c["name"] for c in inspect(engine).get_columns("table_config")}
         upgrade(engine)
         assert "timezone" in {c["name"] for c in inspect(engine).get_columns("table_config")}
     finally:
         engine.dispose()
-    command.downgrade(alembic_config(database_url), "0015")
+    command.downgrade(alembic_config(database_url), "0016")
     engine = make_engine(database_url)
     try:
         assert "timezone" not in {c["name"] for c in inspect(engine).get_columns("table_config")}
