@@ -48,6 +48,7 @@ class TableConfig(SQLModel, table=True):
     not_about: str | None = None
     routing: str | None = None
     updated_at: datetime = Field(sa_column=utc_column())
+    timezone: str | None = None  # an IANA name (/table timezone)
 
 
 class MemberRow(SQLModel, table=True):

@@ -24,6 +24,7 @@ from bot.statements import WAITING_STATUSES
 from rules.actions import PostReport, RequestReport
 from rules.agreements import about_the_same, owner_param, reason_param
 from rules.grammar import EVALUATION_VALUES
+from rules.local_time import local_day
 from rules.mandates import mandate_line
 from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Score, excerpt
 
@@ -59,20 +60,21 @@ class Section:
 def build(session: Session, request: RequestReport, now: datetime) -> PostReport:
     """Replace a report request with the report itself."""
     workspace, channel, since = request.workspace, request.channel, request.since
+    zone = request.timezone  # the days shown are the table's
     sections = [
         _agreements(session, workspace, channel, since),
         _choices(session, workspace, channel, since),
         _open_concerns(session, workspace, channel, since),
-        _withdrawn_rounds(session, workspace, channel, since),
-        _problems(session, workspace, channel, now),
-        _reviews_due(session, workspace, channel, now),
-        _mandates(session, workspace, channel),
-        _evaluation(session, workspace, channel),
+        _withdrawn_rounds(session, workspace, channel, since, zone),
+        _problems(session, workspace, channel, now, zone),
+        _reviews_due(session, workspace, channel, now, zone),
+        _mandates(session, workspace, channel, zone),
+        _evaluation(session, workspace, channel, zone),
     ]
     title = (
-        Say.of(N_("Report of the meeting (since {day})."), day=Day(since.date()))
+        Say.of(N_("Report of the meeting (since {day})."), day=Day(local_day(since, zone)))
         if request.title == "meeting" and since
-        else Say.of(N_("Report since {day}."), day=Day(since.date()))
+        else Say.of(N_("Report since {day}."), day=Day(local_day(since, zone)))
         if since
         else Say.of(N_("Report of this table."))
     )
@@ -228,7 +230,7 @@ def _open_concerns(session, workspace, channel, since) -> Section:
     return Section(N_("Open concerns:"), items, N_("none"))
 
 
-def _withdrawn_rounds(session, workspace, channel, since) -> Section:
+def _withdrawn_rounds(session, workspace, channel, since, zone: str) -> Section:
     """Rounds stopped before they closed: a choice too, said without their answers."""
     query = select(RoundRow).where(
         RoundRow.workspace == workspace,
@@ -245,14 +247,14 @@ def _withdrawn_rounds(session, workspace, channel, since) -> Section:
             N_("“{proposal}”: withdrawn by {member} on {day}."),
             proposal=Quote(label(excerpt(r.proposal))),
             member=Member(r.withdrawn_by or r.proposer),
-            day=Day((r.closed_at or r.started_at).date()),
+            day=Day(local_day(r.closed_at or r.started_at, zone)),
         )
         for r in session.exec(query.order_by(col(RoundRow.closed_at))).all()
     ]
     return Section(N_("Withdrawn concern rounds:"), items)
 
 
-def _problems(session, workspace, channel, now: datetime) -> Section:
+def _problems(session, workspace, channel, now: datetime, zone: str) -> Section:
     waiting = col(WatchRow.status).in_(WAITING_STATUSES)
     swept = (WatchRow.status == "expired") & (WatchRow.posted_at >= now - SWEPT_SHOWN)
     rows = session.exec(
@@ -266,21 +268,21 @@ def _problems(session, workspace, channel, now: datetime) -> Section:
         else Say.of(
             N_("{member}: a problem named on {day}"),
             member=Member(w.user),
-            day=Day(w.posted_at.date()),
+            day=Day(local_day(w.posted_at, zone)),
         )
         for w in rows
     ]
     return Section(N_("Problems still without a proposal:"), items, N_("none"))
 
 
-def _reviews_due(session, workspace, channel, now: datetime) -> Section:
+def _reviews_due(session, workspace, channel, now: datetime, zone: str) -> Section:
     rows = session.exec(
         select(AgreementRow)
         .where(
             AgreementRow.workspace == workspace,
             AgreementRow.channel == channel,
             AgreementRow.status == "current",
-            AgreementRow.review_on <= (now + REVIEW_SOON).date(),
+            AgreementRow.review_on <= local_day(now + REVIEW_SOON, zone),
         )
         .order_by(col(AgreementRow.review_on))
     ).all()
@@ -296,12 +298,13 @@ def _reviews_due(session, workspace, channel, now: datetime) -> Section:
     return Section(N_("Reviews due:"), items)
 
 
-def _mandates(session, workspace, channel) -> Section:
-    items = [mandate_line(member) for member in views.roster(session, workspace, channel)]
+def _mandates(session, workspace, channel, zone: str) -> Section:
+    roster = views.roster(session, workspace, channel)
+    items = [mandate_line(member, zone) for member in roster]
     return Section(N_("Mandates:"), items, N_("nobody at the table yet"))
 
 
-def _evaluation(session, workspace, channel) -> Section:
+def _evaluation(session, workspace, channel, zone: str) -> Section:
     """The evaluation of the latest meeting anyone scored. A meeting is scored after it
     ends, so the report at its end shows the one before, with its date."""
     ended = (
@@ -329,7 +332,7 @@ def _evaluation(session, workspace, channel) -> Section:
             EvaluationRow.workspace == workspace, EvaluationRow.meeting_id == meeting.meeting_id
         )
     ).all()
-    day = Day(meeting.started_at.date())
+    day = Day(local_day(meeting.started_at, zone))
     count = len(scores)
     averages = [sum(s.scores[i] for s in scores) / count for i in range(len(EVALUATION_VALUES))]
     lowest = min(range(len(averages)), key=averages.__getitem__)

@@ -27,6 +27,7 @@ from sqlalchemy.exc import ArgumentError
 
 from rules.durations import DurationError, format_duration, parse_duration
 from rules.grammar import LONGEST_WINDOW, MAX_REVIEW_AHEAD, SHORTEST_WINDOW
+from rules.local_time import DEFAULT_ZONE, known_zone
 from rules.state import TableSettings
 
 # A duration setting is at most ten years, as a review date is: a span of 999999 weeks
@@ -129,6 +130,20 @@ LogLevel = Annotated[
 ]
 
 
+def _time_zone(value: object) -> object:
+    """An IANA time zone name, as the system's (or the tzdata package's) zone data has it."""
+    if isinstance(value, str):
+        value = value.strip()
+        if not known_zone(value):
+            raise PydanticCustomError(
+                "time_zone", "not a time zone; use an IANA name such as Europe/Amsterdam or UTC"
+            )
+    return value
+
+
+TimeZone = Annotated[str, BeforeValidator(_time_zone)]
+
+
 def _database_url(value: object) -> object:
     """SQLite or PostgreSQL: the two databases the bot is built and tested on. (The
     error never repeats the URL: it may hold a password.)"""
@@ -164,6 +179,9 @@ class Settings(BaseSettings):
     # How readily tables are nudged about problems until one says otherwise (/nudges).
     nudges: Literal["normal", "fewer", "off"] = "normal"
     language: Literal["en", "nl"] | None = None
+    # Where the tables sit: "tomorrow" and review dates count from the day it is there,
+    # and reviews are posted at 09:00 there.
+    timezone: TimeZone = DEFAULT_ZONE
     retention: DaysSpan = timedelta(days=2)
     # Corrections ("not a problem") keep the message's text to learn from and its
     # fingerprint so the like is not nudged again; after this they are deleted.
@@ -221,6 +239,7 @@ class Settings(BaseSettings):
             review_after=self.review_after,
             poll_proposer=self.poll_proposer,
             nudges=self.nudges,
+            timezone=self.timezone,
         )
 
 

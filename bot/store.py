@@ -43,6 +43,7 @@ from bot.models import (
 from bot.statements import Statements
 from rules import actions as act
 from rules.grammar import MAX_SNOOZE
+from rules.local_time import known_zone
 from rules.state import (
     Agreement,
     Charter,
@@ -694,7 +695,11 @@ class UnitOfWork:
         else:
             window = timedelta(seconds=row.problem_window_s) if row.problem_window_s else None
             settings = self.store.defaults.with_overrides(
-                problem_window=window, language=row.language, nudges=row.nudges
+                problem_window=window,
+                language=row.language,
+                nudges=row.nudges,
+                # A zone the zone data here lacks (an older tzdata): the bot's default.
+                timezone=row.timezone if row.timezone and known_zone(row.timezone) else None,
             )
             found = settings, Charter(row.about, row.not_about, row.routing)
         self._table_settings[(workspace, channel)] = found
@@ -1155,7 +1160,7 @@ class UnitOfWork:
         changes: dict[str, object] = {}
         if c.problem_window is not None:
             changes["problem_window_s"] = int(c.problem_window.total_seconds())
-        for field in ("nudges", "language", "about", "not_about", "routing"):
+        for field in ("nudges", "language", "about", "not_about", "routing", "timezone"):
             if getattr(c, field) is not None:
                 changes[field] = getattr(c, field)
         self._table_settings.pop((c.workspace, c.channel), None)

@@ -272,6 +272,7 @@ class ConfigureTable(Change):
     about: str | None = None
     not_about: str | None = None
     routing: str | None = None
+    timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -618,6 +619,7 @@ class RequestReport(Outbound):
     since: datetime | None
     private: bool
     title: str = "report"  # report, meeting
+    timezone: str = "UTC"  # the table's: the days the report shows are days there
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 
 from rules.actions import (
     Action,
@@ -19,6 +19,7 @@ from rules.actions import (
 )
 from rules.events import TimerFired
 from rules.grammar import Agree, ListAgreements
+from rules.local_time import at_local_time, local_day
 from rules.mentions import group_name, groups_by_name
 from rules.say import N_, Day, Lines, Listed, Member, Quote, Say
 from rules.speech import language, private
@@ -34,8 +35,9 @@ def role_owner(name: str) -> str:
 
 
 REVIEW_TIMER = "review"
-# Reviews are announced in the morning (UTC) of the review day, not at midnight.
-REVIEW_HOUR = time(9, 0, tzinfo=UTC)
+# Reviews are announced in the morning of the review day where the table sits, not at
+# midnight.
+REVIEW_HOUR = time(9, 0)  # on the table's own clock (rules.local_time)
 
 
 def review_key(number: int, version: int) -> str:
@@ -219,11 +221,12 @@ def record(command: Command, state: TableState) -> list[Action]:
     lang = language(state, command.lang)
     if agree.owner_group is not None:
         return [private(event, event.user, group_as_owner(state, agree.owner_group), lang)]
+    zone = state.settings.timezone
     same = already_agreed(state, agree.text)
     if same is not None:
-        return [private(event, event.user, _already(same), lang)]
+        return [private(event, event.user, _already(same, zone), lang)]
     number = state.next_agreement_number
-    review_on = agree.review_on or (event.at + state.settings.review_after).date()
+    review_on = agree.review_on or local_day(event.at + state.settings.review_after, zone)
     round_ = linkable_round(
         state, event.at, agree.text, round_id=agree.round_id, proposal=agree.proposal
     )
@@ -271,7 +274,7 @@ def record(command: Command, state: TableState) -> list[Action]:
             key=review_key(number, 1),
             kind=REVIEW_TIMER,
             subject=str(number),
-            due=datetime.combine(review_on, REVIEW_HOUR),
+            due=at_local_time(review_on, REVIEW_HOUR, zone),
         ),
         AnnounceAgreement(
             workspace=event.workspace,
@@ -324,13 +327,13 @@ def owner_not_here(number: int, owner: str) -> Say:
     )  # fmt: skip
 
 
-def _already(agreement: Agreement) -> Say:
+def _already(agreement: Agreement, zone: str) -> Say:
     return Say.of(
         N_("This is already agreement #{number}, recorded on {day} by {member}; owner: "
            "{owner}. Nothing new is recorded. To change it: /review revise {number} <new "
            "text> because <why>"),
         number=agreement.number,
-        day=Day(agreement.recorded_at.date()),
+        day=Day(local_day(agreement.recorded_at, zone)),
         member=Member(agreement.recorded_by),
         owner=owner_param(agreement.owner),
     )  # fmt: skip

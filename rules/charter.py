@@ -3,9 +3,11 @@ is and is not about, routing, and the table's language (the seed's preparation l
 
 from __future__ import annotations
 
-from rules.actions import Action, ConfigureTable, NoteMember, SetOrganisation
-from rules.grammar import JoinTable, SetCharter, SetLanguage, ShowTable
+from rules.actions import Action, ConfigureTable, NoteMember, ScheduleTimer, SetOrganisation
+from rules.agreements import REVIEW_HOUR, REVIEW_TIMER, review_key
+from rules.grammar import JoinTable, SetCharter, SetLanguage, SetTimezone, ShowTable
 from rules.i18n import supported
+from rules.local_time import at_local_time
 from rules.say import N_, Lines, Member, Quote, Say
 from rules.speech import language, private, public
 from rules.state import TableState
@@ -58,6 +60,8 @@ def show(command: Command, state: TableState) -> list[Action]:
         if state.settings.language
         else Say.of(N_("Language: I answer in the language you write."))
     )
+    zone = Quote(state.settings.timezone)
+    parts.append(Say.of(N_("Time zone: {zone} (/table timezone)."), zone=zone))
     mode = Say.of(_NUDGE_MODE_NAMES[state.settings.nudges])
     parts.append(Say.of(N_("Nudges about problems: {mode} (/nudges)."), mode=mode))
     return [private(command.event, command.event.user, Lines(tuple(parts)), lang)]
@@ -121,4 +125,37 @@ def set_language(command: Command, state: TableState) -> list[Action]:
             ),
             lang,
         ),
+    ]
+
+
+def set_timezone(command: Command, state: TableState) -> list[Action]:
+    """/table timezone: the table's days count there from now on, and the reviews still
+    to come move to 09:00 there."""
+    parsed = command.parsed
+    assert isinstance(parsed, SetTimezone)
+    event = command.event
+    old, new = state.settings.timezone, parsed.timezone
+    moved = [
+        ScheduleTimer(
+            workspace=event.workspace,
+            channel=event.channel,
+            key=review_key(agreement.number, agreement.version),
+            kind=REVIEW_TIMER,
+            subject=str(agreement.number),
+            due=at_local_time(agreement.review_on, REVIEW_HOUR, new),
+        )
+        for agreement in state.agreements
+        # Only a review still to come: one that came is not asked again.
+        if agreement.status == "current"
+        and at_local_time(agreement.review_on, REVIEW_HOUR, old) > event.at
+    ]
+    said = Say.of(
+        N_("From now on this table's days count in the time zone {zone}: “tomorrow” and "
+           "review dates are days there, and reviews come at 9:00 there."),
+        zone=Quote(new),
+    )  # fmt: skip
+    return [
+        ConfigureTable(workspace=event.workspace, channel=event.channel, at=event.at, timezone=new),
+        *moved,
+        public(event, said, language(state, command.lang)),
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, time
+from datetime import date, time
 
 from rules import (
     agreements,
@@ -33,6 +33,7 @@ from rules.actions import (
     RequestReport,
 )
 from rules.classifier import Classification, Classifier, Previous
+from rules.durations import DateError, parse_date
 from rules.events import (
     AgreementSubmitted,
     ChannelIdChanged,
@@ -82,6 +83,7 @@ from rules.grammar import (
     SetCharter,
     SetLanguage,
     SetMandate,
+    SetTimezone,
     ShowMandates,
     ShowRoles,
     ShowRules,
@@ -99,8 +101,11 @@ from rules.grammar import (
     parse_command,
     reached_command,
     role_named,
+    unreadable_review_date,
 )
 from rules.language import detect_language
+from rules.local_time import at_local_time, local_day
+from rules.say import Quote
 from rules.speech import language
 from rules.state import Reads, TableState, Watch
 from rules.understanding import Command, Message, SecondReading, Thresholds, Understood
@@ -142,6 +147,8 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
     SetCharter: (Reads(settings=True), charter.set_field),
     JoinTable: (Reads(settings=True), charter.join),
     SetLanguage: (Reads(settings=True), charter.set_language),
+    # The agreements: their reviews still to come move to the new zone's 09:00.
+    SetTimezone: (Reads(settings=True, agreements=True), charter.set_timezone),
     ShowMandates: (Reads(settings=True, roster=True), mandates.show),
     SetMandate: (Reads(settings=True, roster=True, meetings=True), mandates.set_mandate),
     AnswerRenewal: (Reads(settings=True, roster=True, meetings=True), mandates.answer_renewal),
@@ -267,6 +274,9 @@ class Engine:
                     deleted_ids=(message.event.message_id,) if problem or answers else (),
                 )
             case Command() as command:
+                agree = command.spec is not None and command.spec.name == "agree"
+                if agree and isinstance(command.parsed, UsageError):
+                    return _agree_reads(command)
                 if command.spec is None or isinstance(command.parsed, UsageError):
                     return Reads(settings=True)
                 if isinstance(command.parsed, StartRound) and command.parsed.proposal is None:
@@ -341,6 +351,8 @@ class Engine:
     # --- 3. decide -------------------------------------------------------------
 
     def decide(self, understood: Understood, state: TableState) -> list[Action]:
+        if isinstance(understood, Command):
+            understood = _on_the_tables_day(understood, state)
         match understood:
             case Message(event=MessageEdited()) as message:
                 return problems.on_message(message, state, self.second) + consensus.on_edited(
@@ -421,14 +433,41 @@ def _fingerprints(message: Message) -> tuple[str, ...]:
     return () if message.fingerprint is None else (message.fingerprint,)
 
 
-def _as_command(event: Event) -> Understood:
+def _agree_reads(command: Command) -> Reads:
+    """What an /agree reads, also one refused for its date: read again on the table's
+    day, the date may be fine."""
+    form = command.form
+    if isinstance(form, AgreementSubmitted) and form.round_id is not None:
+        return replace(_COMMANDS[Agree][0], round_ids=(form.round_id,))
+    return _COMMANDS[Agree][0]
+
+
+def _on_the_tables_day(command: Command, state: TableState) -> Command:
+    """A command read again on the day it is where the table sits, if that is not the
+    UTC day it was first read on (before the table's time zone was known): "tomorrow"
+    and "in 2 weeks" count from the table's today."""
+    # A button or form other than an agreement's has no date to read again.
+    source = command.form or command.event
+    if not isinstance(source, CommandInvoked | AgreementSubmitted):
+        return command
+    today = local_day(source.at, state.settings.timezone)
+    if today == source.at.date():
+        return command
+    understood = _as_command(source, today)
+    assert isinstance(understood, Command)
+    return understood
+
+
+def _as_command(event: Event, today: date | None = None) -> Understood:
     """Typed commands are parsed; filled-in forms and buttons say the same as a typed
-    command would, minus the parsing. Other events are understood as they are."""
+    command would, minus the parsing. Other events are understood as they are. Dates
+    count from `today`, by default the UTC day of the event."""
+    today = today or event.at.date()
     match event:
         case CommandInvoked():
-            return _parse(event)
+            return _parse(event, today)
         case AgreementSubmitted():
-            return _submitted_agreement(event)
+            return _submitted_agreement(event, today)
         case ConcernAnswered(concern=str() as concern):
             # Forms keep a person's line breaks; the bot quotes a concern inside a line.
             return replace(event, concern=one_line(concern) or None)
@@ -448,7 +487,7 @@ def _as_command(event: Event) -> Understood:
         case EvaluationGiven():
             spec = find_command("evaluate")[0]
             scores = " ".join(str(s) for s in event.scores)
-            parsed = parse_command(spec, scores, today=event.at.date())
+            parsed = parse_command(spec, scores, today=today)
             if isinstance(parsed, Evaluate):
                 parsed = replace(parsed, meeting_id=event.meeting_id)
             return _form(event, "evaluate", parsed, comment=event.comment)
@@ -459,7 +498,7 @@ def _one_line_or_none(text: str | None) -> str | None:
     return (one_line(text) or None) if text else None
 
 
-def _parse(event: CommandInvoked) -> Command:
+def _parse(event: CommandInvoked, today: date) -> Command:
     name, args = event.name, event.args
     # "/groundrules agree ..." reaches every command through one registered name.
     found = reached_command(name, args)
@@ -472,7 +511,7 @@ def _parse(event: CommandInvoked) -> Command:
         mistyped = mistyped_command(args)
         if mistyped is not None:
             return _unknown(event, *mistyped)
-    parsed = parse_command(spec, args, today=event.at.date(), lang=lang)
+    parsed = parse_command(spec, args, today=today, lang=lang)
     return Command(event, spec, parsed, lang)
 
 
@@ -504,10 +543,10 @@ def _form(
         workspace=event.workspace, channel=event.channel, at=event.at, event_id=event.event_id,
         user=event.user, name=name, thread_id=thread_id,
     )  # fmt: skip
-    return Command(as_typed, spec, parsed, event.lang)
+    return Command(as_typed, spec, parsed, event.lang, form=event)
 
 
-def _submitted_agreement(event: AgreementSubmitted) -> Command:
+def _submitted_agreement(event: AgreementSubmitted, today: date) -> Command:
     spec = find_command("agree")[0]
     as_typed = CommandInvoked(
         workspace=event.workspace, channel=event.channel, at=event.at, event_id=event.event_id,
@@ -516,20 +555,27 @@ def _submitted_agreement(event: AgreementSubmitted) -> Command:
     text, why = " ".join(event.text.split()), " ".join(event.why.split())
     lang = event.lang  # the form's language, as a typed name's
     if not text or not why:
-        return Command(as_typed, spec, UsageError(spec), lang)
-    if event.review_on is not None and event.review_on <= event.at.date():
-        return Command(as_typed, spec, UsageError(spec, PAST_REVIEW), lang)
-    if event.review_on is not None and event.review_on - event.at.date() > MAX_REVIEW_AHEAD:
-        return Command(as_typed, spec, UsageError(spec, FAR_REVIEW), lang)
+        return Command(as_typed, spec, UsageError(spec), lang, form=event)
+    review_on = event.review_on
+    if event.review_text:  # typed words: "tomorrow" is the table's tomorrow
+        try:
+            review_on = parse_date(event.review_text, today=today)
+        except DateError:
+            reason = unreadable_review_date(Quote(event.review_text), today)
+            return Command(as_typed, spec, UsageError(spec, reason), lang, form=event)
+    if review_on is not None and review_on <= today:
+        return Command(as_typed, spec, UsageError(spec, PAST_REVIEW), lang, form=event)
+    if review_on is not None and review_on - today > MAX_REVIEW_AHEAD:
+        return Command(as_typed, spec, UsageError(spec, FAR_REVIEW), lang, form=event)
     owner = " ".join((event.owner or "").split()) or None
     if owner is not None and (role := role_named(owner)):
         owner = agreements.role_owner(role)  # "role night lead", as a typed /agree says it
     as_written = owner is not None and not owner.startswith(agreements.ROLE_OWNER)
     parsed = Agree(
-        text[:MAX_FIELD], why[:MAX_FIELD], owner, event.review_on, owner_as_written=as_written,
+        text[:MAX_FIELD], why[:MAX_FIELD], owner, review_on, owner_as_written=as_written,
         round_id=event.round_id, proposal=event.proposal,
     )  # fmt: skip
-    return Command(as_typed, spec, parsed, lang)
+    return Command(as_typed, spec, parsed, lang, form=event)
 
 
 def _decide_command(command: Command, state: TableState) -> list[Action]:
@@ -547,7 +593,7 @@ def _report(command: Command, state: TableState) -> list[Action]:
     event = command.event
     since = None
     if parsed.since is not None:
-        since = datetime.combine(parsed.since, time(0, 0, tzinfo=UTC))
+        since = at_local_time(parsed.since, time(0, 0), state.settings.timezone)
     return [
         RequestReport(
             workspace=event.workspace,
@@ -556,6 +602,7 @@ def _report(command: Command, state: TableState) -> list[Action]:
             user=event.user,
             since=since,
             private=True,
+            timezone=state.settings.timezone,
         )
     ]
 

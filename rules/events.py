@@ -194,6 +194,9 @@ class AgreementSubmitted(Event):
     why: str
     owner: str | None = None
     review_on: date | None = None
+    # The date as typed ("tomorrow"), where the form takes words: read on the table's
+    # day, it sets `review_on` (which the adapter read on the UTC day).
+    review_text: str | None = None
     thread_id: str | None = None
     lang: str | None = None
     # A round summary's "Record as agreement": the round it settles.

@@ -27,6 +27,7 @@ from rules.durations import (
     parse_duration,
 )
 from rules.language import detect_language
+from rules.local_time import zone_named
 from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
 from rules.say import N_, Quote, Say
 
@@ -104,7 +105,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "table", "tafel",
         N_("Show or set this table: who is at it, what it is and is not about, routing"),
         N_("/table [about <text> | not-about <text> | routing <text> | join <organisation> "
-           "| language en|nl]"),
+           "| language en|nl | timezone <Area/City>]"),
     ),
     CommandSpec(
         "mandate", "mandaat",
@@ -466,6 +467,13 @@ class SetLanguage:
 
 
 @dataclass(frozen=True, slots=True)
+class SetTimezone:
+    """An IANA name, as the zone data spells it."""
+
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
 class ShowMandates:
     pass
 
@@ -549,7 +557,7 @@ class Report:
 
 
 TableCommand = (
-    ShowTable | SetCharter | JoinTable | SetLanguage | ShowMandates | SetMandate
+    ShowTable | SetCharter | JoinTable | SetLanguage | SetTimezone | ShowMandates | SetMandate
     | AnswerRenewal | StartMeeting | EndMeeting | Evaluate | AddRole | AssignRole | ShowRoles
     | ReviewAgreement | Report
 )  # fmt: skip
@@ -1282,6 +1290,7 @@ _CHARTER_FIELDS = {
 }  # fmt: skip
 _JOIN = {"join", "aanschuiven", "organisation", "organisatie", "org"}
 _LANGUAGE = {"language", "taal"}
+_TIMEZONE = {"timezone", "time-zone", "tz", "tijdzone"}
 
 
 def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
@@ -1302,6 +1311,15 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         return JoinTable(one_line(groups_by_name(rest))[:120])
     if keyword in _LANGUAGE and rest.lower() in {"en", "nl", "english", "nederlands", "engels"}:
         return SetLanguage("nl" if rest.lower() in {"nl", "nederlands"} else "en")
+    if keyword in _TIMEZONE:
+        zone = zone_named(rest) if rest and len(rest) <= 60 else None
+        if zone is None:
+            return UsageError(spec, Say.of(
+                N_("I do not know the time zone {name}. Name it as the time zone database "
+                   "does, like Europe/Amsterdam, America/New_York or UTC."),
+                name=Quote(rest[:60] or "…"),
+            ))  # fmt: skip
+        return SetTimezone(zone)
     return UsageError(spec)
 
 

@@ -7,13 +7,14 @@ from rules.actions import Action, ConfirmMandates, NoteMember, RecordRenewal, Se
 from rules.charter import member_line
 from rules.grammar import AnswerRenewal, ShowMandates
 from rules.grammar import SetMandate as SetMandateCommand
+from rules.local_time import DEFAULT_ZONE, local_day
 from rules.say import N_, Day, Lines, Member, Quote, Say
 from rules.speech import language, private, public
 from rules.state import Meeting, MemberInfo, TableState
 from rules.understanding import Command
 
 
-def mandate_line(info: MemberInfo) -> Say:
+def mandate_line(info: MemberInfo, zone: str = DEFAULT_ZONE) -> Say:
     """One member's mandate and its state, for listings and reports."""
     if info.mandate is None:
         return Say.of(N_("{member}: no mandate given yet"), member=Member(info.user))
@@ -22,7 +23,7 @@ def mandate_line(info: MemberInfo) -> Say:
         "renewal_due": N_("{member}: {mandate} (to be renewed after the meeting)"),
         "checking": N_("{member}: {mandate} (checking with their organisation)"),
     }[info.mandate_status or "renewal_due"]
-    day = Day(info.renewed_at.date()) if info.renewed_at else ""
+    day = Day(local_day(info.renewed_at, zone)) if info.renewed_at else ""
     return Say.of(msgid, member=Member(info.user), mandate=Quote(info.mandate), day=day)
 
 
@@ -34,7 +35,7 @@ def show(command: Command, state: TableState) -> list[Action]:
     else:
         lines: list[Say] = [Say.of(N_("Mandates at this table:"))]
         for user in sorted(state.roster):
-            lines.append(mandate_line(state.roster[user]))
+            lines.append(mandate_line(state.roster[user], state.settings.timezone))
         text = Lines(tuple(lines))
     return [private(command.event, command.event.user, text, lang)]
 
@@ -92,7 +93,8 @@ def answer_renewal(command: Command, state: TableState) -> list[Action]:
     if asked_by and meeting is not None and asked_by.meeting_id != meeting.meeting_id:
         # A mandate is renewed in the light of the latest meeting, not of an earlier one
         # whose button was still there.
-        return [private(event, event.user, _renew_after_latest(asked_by), lang)]
+        said = _renew_after_latest(asked_by, state.settings.timezone)
+        return [private(event, event.user, said, lang)]
     info = state.member(event.user)
     if info.mandate is None:
         text: Say | Lines = Say.of(
@@ -196,10 +198,10 @@ def _settle_renewal(command: Command, state: TableState, outcome: str) -> list[A
     ]
 
 
-def _renew_after_latest(asked_by: Meeting) -> Say:
+def _renew_after_latest(asked_by: Meeting, zone: str) -> Say:
     return Say.of(
         N_("That button is from an earlier meeting (of {day}); a later one has ended since. "
            "Renew your mandate in the light of the latest meeting: with the buttons under "
            "it, or /mandate renew. Nothing is changed."),
-        day=Day(asked_by.started_at.date()),
+        day=Day(local_day(asked_by.started_at, zone)),
     )  # fmt: skip

@@ -19,6 +19,7 @@ from rules.actions import (
 )
 from rules.events import Event, TimerFired
 from rules.grammar import EVALUATION_VALUES, EndMeeting, Evaluate, StartMeeting
+from rules.local_time import local_day
 from rules.say import N_, Day, Member, Say
 from rules.speech import language, private, public
 from rules.state import Meeting, TableState
@@ -108,6 +109,7 @@ def end(command: Command, state: TableState) -> list[Action]:
             since=meeting.started_at,
             private=False,
             title="meeting",
+            timezone=state.settings.timezone,
         ),
     ]
     # Ground rule 3: every mandate is renewed in the light of the meeting's outcome. One
@@ -242,11 +244,11 @@ def evaluate(command: Command, state: TableState) -> list[Action]:
             comment=parsed.comment,
             at=event.at,
         ),
-        private(event, event.user, _thanks(meeting, latest), lang),
+        private(event, event.user, _thanks(meeting, latest, state.settings.timezone), lang),
     ]
 
 
-def _thanks(meeting: Meeting, latest: Meeting | None) -> Say:
+def _thanks(meeting: Meeting, latest: Meeting | None, zone: str) -> Say:
     if latest is None or meeting.meeting_id == latest.meeting_id:
         return Say.of(
             N_("Thank you. Your evaluation will show, with everyone's, in the next report.")
@@ -257,5 +259,5 @@ def _thanks(meeting: Meeting, latest: Meeting | None) -> Say:
         N_("Thank you. Your evaluation is kept with that earlier meeting (of {day}). Reports "
            "show the latest meeting anyone scored, so it shows only until someone scores a "
            "later one."),
-        day=Day(meeting.started_at.date()),
+        day=Day(local_day(meeting.started_at, zone)),
     )  # fmt: skip

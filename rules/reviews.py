@@ -3,7 +3,7 @@ at review the table keeps, revises (a new version, linked to the old) or retires
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
 from rules.actions import (
     Action,
@@ -35,6 +35,7 @@ from rules.agreements import (
     wording,
 )
 from rules.grammar import ReviewAgreement
+from rules.local_time import at_local_time, local_day
 from rules.say import N_, Day, Lines, Member, Quote, Say, Text
 from rules.speech import language, private, public
 from rules.state import Agreement, Round, TableState
@@ -107,7 +108,7 @@ def review(command: Command, state: TableState) -> list[Action]:
                 status="current",
                 review_on=next_review,
             ),
-            _schedule(event, agreement.number, agreement.version, next_review),
+            _schedule(event, agreement.number, agreement.version, next_review, state),
             closed,
             public(event, _kept(parsed, event.user, next_review), lang, event.thread_id),
             *_tell_the_owner(command, state, agreement, lang),
@@ -134,7 +135,8 @@ def _next_review(command: Command, state: TableState, agreement: Agreement):
     """A kept agreement is next reviewed the usual span from now, but never before the
     review date the table had set: keeping it early (typed before its review) confirms
     that it works, which is no reason to look at it again sooner than planned."""
-    return max(agreement.review_on, (command.event.at + state.settings.review_after).date())
+    after = local_day(command.event.at + state.settings.review_after, state.settings.timezone)
+    return max(agreement.review_on, after)
 
 
 def _kept(parsed: ReviewAgreement, user: str, next_review) -> Text:
@@ -254,7 +256,7 @@ def _decided_before(state: TableState, agreement: Agreement) -> Say:
            "on {next_day}."),
         member=Member(decided.user),
         number=agreement.number,
-        day=Day(decided.at.date()),
+        day=Day(local_day(decided.at, state.settings.timezone)),
         next_day=Day(agreement.review_on),
     )  # fmt: skip
 
@@ -262,10 +264,11 @@ def _decided_before(state: TableState, agreement: Agreement) -> Say:
 _STATUS = {"revised": N_("revised"), "retired": N_("retired"), "current": N_("current")}
 
 
-def _schedule(event, number: int, version: int, day) -> ScheduleTimer:
+def _schedule(event, number: int, version: int, day, state: TableState) -> ScheduleTimer:
     return ScheduleTimer(
         workspace=event.workspace, channel=event.channel, key=review_key(number, version),
-        kind=REVIEW_TIMER, subject=str(number), due=datetime.combine(day, REVIEW_HOUR),
+        kind=REVIEW_TIMER, subject=str(number),
+        due=at_local_time(day, REVIEW_HOUR, state.settings.timezone),
     )  # fmt: skip
 
 
@@ -283,9 +286,12 @@ def _revise(
         return [private(event, event.user, _unchanged(agreement), lang)]
     same = already_agreed(state, parsed.new_text, besides=agreement.number)
     if same is not None:  # two current agreements would say the same
-        return [private(event, event.user, _already(same, agreement.number), lang)]
+        same_day = local_day(same.recorded_at, state.settings.timezone)
+        return [private(event, event.user, _already(same, agreement.number, same_day), lang)]
     version = agreement.version + 1
-    review_on = parsed.review_on or (event.at + state.settings.review_after).date()
+    review_on = parsed.review_on or local_day(
+        event.at + state.settings.review_after, state.settings.timezone
+    )
     # A revision the table just held a concern round on carries that round's answers, as
     # an agreement does.
     round_ = linkable_round(state, event.at, parsed.new_text)
@@ -326,7 +332,7 @@ def _revise(
             lesson=parsed.lesson,
         ),
         *_link(event, round_, agreement.number),
-        _schedule(event, agreement.number, version, review_on),
+        _schedule(event, agreement.number, version, review_on, state),
         closed,
         AnnounceAgreement(
             workspace=event.workspace,
@@ -391,13 +397,13 @@ def _unchanged(agreement: Agreement) -> Say:
     )
 
 
-def _already(same: Agreement, revised: int) -> Say:
+def _already(same: Agreement, revised: int, day: date) -> Say:
     return Say.of(
         N_("Agreement #{number} already says this (recorded on {day} by {member}); "
            "#{revised} stays as it was. If #{revised} is no longer needed: /review retire "
            "{revised}"),
         number=same.number,
-        day=Day(same.recorded_at.date()),
+        day=Day(day),
         member=Member(same.recorded_by),
         revised=revised,
     )  # fmt: skip

@@ -29,6 +29,9 @@ class TableSettings:
     # How readily a problem is nudged (/nudges): "normal", "fewer" (only problems over
     # the surer bar, or that another member reacts to) or "off".
     nudges: str = "normal"
+    # The IANA time zone the table's days are counted in ("morgen", review dates) and
+    # its reviews posted at REVIEW_HOUR of.
+    timezone: str = "UTC"
 
     def with_overrides(self, **overrides: object) -> TableSettings:
         given = {k: v for k, v in overrides.items() if v is not None}

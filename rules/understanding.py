@@ -222,6 +222,9 @@ class Command:
     spec: CommandSpec | None
     parsed: Parsed | UsageError | UnknownCommand
     lang: str | None
+    # The form or button it came from, if not typed: an agreement's form is read again,
+    # as a typed command is, once the table's day is known (rules.engine).
+    form: Event | None = None
 
 
 Understood = Message | Command | Event

@@ -391,7 +391,8 @@ def agreement_submitted(
     return AgreementSubmitted(
         **_envelope(origin), text=values.get("text", ""), why=values.get("why", ""),
         owner=owner_of(values.get("owner", ""), guild), review_on=review_on,
-        thread_id=origin.thread_id, lang=origin.lang, round_id=round_id, proposal=proposal,
+        review_text=review or None, thread_id=origin.thread_id, lang=origin.lang,
+        round_id=round_id, proposal=proposal,
     )  # fmt: skip
 
 

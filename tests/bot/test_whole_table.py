@@ -76,6 +76,7 @@ def test_table_join_and_charter_show_who_is_at_the_table(app):
         "About: handovers between care and housing",
         "Not about: individual cases",
         "Language: I answer in the language you write.",
+        "Time zone: UTC (/table timezone).",
         "Nudges about problems: normal (/nudges).",
     ]
     chat.command("gerrit", "/seintjes minder", "09:06")

@@ -169,6 +169,9 @@ def test_translate_agreement_form(parsed):
     assert (submitted.owner, submitted.review_on, submitted.thread_id) == (
         str(p.ALICE), date(2099, 5, 1), str(p.THREAD),
     )  # fmt: skip
+    # The words go along: the engine reads "morgen" on the table's own day.
+    tomorrow = translate.agreement_submitted(origin, {**values, "review": "morgen"}, None)
+    assert isinstance(tomorrow, AgreementSubmitted) and tomorrow.review_text == "morgen"
     unreadable = translate.agreement_submitted(origin, {**values, "review": "someday"}, None)
     assert isinstance(unreadable, Say) and dict(unreadable.params)["date"] == "someday"
     example = date.fromisoformat(dict(unreadable.params)["example"])  # a date still ahead

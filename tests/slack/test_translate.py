@@ -392,15 +392,25 @@ def test_translate_agreement_form():
         ({"what": {"value": ""}, "why": {"value": "y"}}, {"what"}),
         ({"what": {"value": "x"}, "why": {"value": "   "}}, {"why"}),
         ({"what": {"value": "x"}, "why": {"value": "y"},
-          "review": {"value": {"type": "datepicker", "selected_date": "2026-03-02"}}}, {"review"}),
+          "review": {"value": {"type": "datepicker", "selected_date": "2026-03-01"}}}, {"review"}),
         ({"what": {"value": "x"}, "why": {"value": "y"},
           "review": {"value": {"type": "datepicker", "selected_date": "2026-13-40"}}}, {"review"}),
     ],
-    ids=["no-what", "no-why", "review-today", "review-unreadable"],
+    ids=["no-what", "no-why", "review-yesterday", "review-unreadable"],
 )  # fmt: skip
 def test_translate_agreement_form_errors(values, blocks):
     invalid = agreement(values)
     assert isinstance(invalid, Invalid) and set(invalid.errors) == blocks
+
+
+def test_translate_agreement_form_leaves_the_utc_today_to_the_tables_zone():
+    """The UTC day is still tomorrow where a table west of UTC sits in the evening: the
+    engine, which knows the table's zone, refuses it if it is today there."""
+    submitted = agreement({
+        "what": {"value": "x"}, "why": {"value": "y"},
+        "review": {"value": {"type": "datepicker", "selected_date": NOW.date().isoformat()}},
+    })  # fmt: skip
+    assert not isinstance(submitted, Invalid) and submitted.review_on == NOW.date()
 
 
 def test_translate_proposal_and_revise_forms():

@@ -1,0 +1,56 @@
+"""A table's own calendar: the day it is where the table sits, and an hour of that day,
+from an IANA time zone name ("Europe/Amsterdam"). Times stay UTC everywhere else.
+
+zoneinfo reads the zone rules once from the system or the tzdata package: fixed data,
+as the i18n catalogues are, not a clock.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, tzinfo
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+DEFAULT_ZONE = "UTC"
+
+
+@cache
+def zone(name: str) -> tzinfo:
+    """The zone of that name; UTC for "UTC" (no zone data needed for it)."""
+    return UTC if name == DEFAULT_ZONE else ZoneInfo(name)
+
+
+def known_zone(name: str) -> bool:
+    """Whether the name is a time zone the bot can use."""
+    try:
+        zone(name)
+    except (ZoneInfoNotFoundError, ValueError):  # ValueError: not a zone's name at all
+        return False
+    return True
+
+
+@cache
+def _by_lower_name() -> dict[str, str]:
+    return {name.lower(): name for name in available_timezones() | {DEFAULT_ZONE}}
+
+
+def zone_named(text: str) -> str | None:
+    """The zone a person typed, in its own spelling ("europe/amsterdam":
+    "Europe/Amsterdam"); None when no zone has that name."""
+    text = text.strip()
+    if known_zone(text):
+        return text
+    found = _by_lower_name().get(text.lower())
+    return found if found is not None and known_zone(found) else None
+
+
+def local_day(at: datetime, name: str) -> date:
+    """The day it is at `at` (aware) where the table sits."""
+    return at.astimezone(zone(name)).date()
+
+
+def at_local_time(day: date, hour: time, name: str) -> datetime:
+    """That hour of that local day, in UTC: 09:00 in Amsterdam is 08:00 UTC in winter
+    and 07:00 in summer. An hour a clock change skips or repeats is read as zoneinfo
+    does (fold 0)."""
+    return datetime.combine(day, hour, tzinfo=zone(name)).astimezone(UTC)

@@ -1,0 +1,327 @@
+"""A table's days are counted where it sits: "tomorrow", "in 2 weeks" and the default
+review date count from the table's own day, and a review comes at 09:00 there, summer
+and winter (GROUNDRULES_TIMEZONE; per table /table timezone)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.bootstrap import Groundrules
+from bot.presenting import plain
+from bot.settings import SettingsError, load_settings
+from rules.actions import AnnounceAgreement, AnnounceReview, Outbound
+from rules.events import AgreementSubmitted, CommandInvoked, ReviewDecided
+from tests.conftest import make_app
+
+# 23:30 UTC on 30 November is already 00:30 on 1 December in Amsterdam.
+LATE = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def amsterdam(database_url, tagged) -> Iterator[Groundrules]:
+    groundrules = make_app(database_url, tagged, timezone="Europe/Amsterdam")
+    yield groundrules
+    groundrules.database.dispose()
+
+
+class Table:
+    """Commands at any moment, and the timers fired up to it, each at its due time."""
+
+    def __init__(self, app: Groundrules, channel: str = "C1") -> None:
+        self.app, self.channel, self.sent = app, channel, []
+        self.ids = (f"{channel}-{n}" for n in range(1, 1000))
+
+    def deliver(self, deliveries) -> list[Outbound]:
+        for delivery in deliveries:
+            self.app.store.mark_delivered(delivery.outbox_id, delivery.at)
+            self.sent.append((delivery.at, delivery.action))
+        return [delivery.action for delivery in deliveries]
+
+    def tick(self, until: datetime) -> list[Outbound]:
+        fired = []
+        while (due := self.app.service.fire_next_timer(until, simulated=True)) is not None:
+            fired += self.deliver(due)
+        return fired
+
+    def command(self, user: str, line: str, moment: datetime) -> list[Outbound]:
+        self.tick(moment - timedelta(microseconds=1))
+        name, _, args = line.lstrip("/").partition(" ")
+        event = CommandInvoked(
+            workspace="W1", channel=self.channel, at=moment, event_id=next(self.ids),
+            user=user, name=name, args=args,
+        )  # fmt: skip
+        return self.deliver(self.app.service.handle(event))
+
+    def submit(
+        self, moment: datetime, review_on: date | None, review_text: str | None = None
+    ) -> list[Outbound]:
+        event = AgreementSubmitted(
+            workspace="W1", channel=self.channel, at=moment, event_id=next(self.ids),
+            user="ben", text="we pin the image", why="deploys broke", review_on=review_on,
+            review_text=review_text,
+        )  # fmt: skip
+        return self.deliver(self.app.service.handle(event))
+
+    def reviews(self) -> list[tuple[datetime, AnnounceReview]]:
+        return [(when, a) for when, a in self.sent if isinstance(a, AnnounceReview)]
+
+
+@pytest.mark.parametrize(
+    ("line", "lang", "said"),
+    [
+        ("/agree we pin the image because deploys broke review tomorrow", "en",
+         "we review it on 2 December 2026"),
+        ("/afspraak we pinnen de image omdat deploys braken herziening morgen", "nl",
+         "op 2 december 2026"),
+        ("/agree we pin the image because deploys broke review in 2 weeks", "en",
+         "we review it on 15 December 2026"),
+        ("/afspraak we pinnen de image omdat deploys braken herziening over 2 weken", "nl",
+         "op 15 december 2026"),
+    ],
+)  # fmt: skip
+def test_time_zones_relative_review_dates_count_from_the_tables_day(amsterdam, line, lang, said):
+    """Just after midnight in Amsterdam (still 30 November in UTC) "tomorrow" is
+    2 December there, and the review comes at 09:00 Amsterdam time (08:00 UTC)."""
+    table = Table(amsterdam)
+    [announced] = table.command("ben", line, LATE)
+    assert isinstance(announced, AnnounceAgreement)
+    assert said in plain(announced)
+    review_on = announced.agreement.review_on
+    table.tick(datetime.combine(review_on, datetime.min.time(), tzinfo=UTC) + timedelta(days=1))
+    [(when, _)] = table.reviews()
+    assert when == datetime.combine(review_on, datetime.min.time(), tzinfo=UTC) + timedelta(hours=8)
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/agree we pin the image because deploys broke", "we review it on 29 December 2026"),
+        ("/afspraak we pinnen de image omdat deploys braken", "op 29 december 2026"),
+    ],
+)
+def test_time_zones_the_default_review_date_counts_from_the_tables_day(amsterdam, line, said):
+    [announced] = Table(amsterdam).command("ben", line, LATE)
+    assert announced.agreement.review_on == date(2026, 12, 29)  # 1 December + 28 days
+    assert said in plain(announced)
+
+
+def test_time_zones_a_form_may_pick_the_tables_tomorrow(amsterdam):
+    """A form's date: at 20:00 on 1 December in New York (1:00 on the 2nd in UTC), the
+    2nd is tomorrow there, not today."""
+    table = Table(amsterdam)
+    table.command("ben", "/table timezone America/New_York", LATE)
+    [announced] = table.submit(datetime(2026, 12, 2, 1, 0, tzinfo=UTC), date(2026, 12, 2))
+    assert isinstance(announced, AnnounceAgreement)
+    assert announced.agreement.review_on == date(2026, 12, 2)
+
+
+@pytest.mark.parametrize("typed", ["tomorrow", "morgen"])
+def test_time_zones_a_forms_typed_date_counts_from_the_tables_day(amsterdam, typed):
+    """Discord's form takes the date in words; its adapter read them on the UTC day."""
+    [announced] = Table(amsterdam).submit(LATE, date(2026, 12, 1), typed)
+    assert announced.agreement.review_on == date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("recorded", "review", "due_utc"),
+    [
+        # Summer time starts on 29 March 2026: 09:00 in Amsterdam is 07:00 UTC after it.
+        (datetime(2026, 3, 20, 12, 0, tzinfo=UTC), "30 March",
+         datetime(2026, 3, 30, 7, 0, tzinfo=UTC)),
+        (datetime(2026, 3, 20, 12, 0, tzinfo=UTC), "27 March",
+         datetime(2026, 3, 27, 8, 0, tzinfo=UTC)),
+        # It ends on 25 October 2026: 08:00 UTC again.
+        (datetime(2026, 10, 20, 12, 0, tzinfo=UTC), "26 October",
+         datetime(2026, 10, 26, 8, 0, tzinfo=UTC)),
+        (datetime(2026, 10, 20, 12, 0, tzinfo=UTC), "23 October",
+         datetime(2026, 10, 23, 7, 0, tzinfo=UTC)),
+    ],
+)  # fmt: skip
+def test_time_zones_a_review_comes_at_nine_local_across_the_clock_change(
+    amsterdam, recorded, review, due_utc
+):
+    table = Table(amsterdam)
+    table.command("ben", f"/agree we pin the image because deploys broke review {review}", recorded)
+    table.tick(due_utc - timedelta(minutes=1))
+    assert table.reviews() == []
+    table.tick(due_utc + timedelta(hours=3))
+    [(when, _)] = table.reviews()
+    assert when == due_utc
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/review keep 1 because it works", "Next review on 30 December 2026"),
+        ("/herziening behouden 1 omdat het werkt", "30 december 2026"),
+    ],
+)
+def test_time_zones_a_kept_agreement_is_reviewed_again_from_the_tables_day(amsterdam, line, said):
+    table = Table(amsterdam)
+    table.command("ben", "/agree we pin the image because deploys broke review in 2 weeks",
+                  datetime(2026, 11, 20, 12, 0, tzinfo=UTC))  # fmt: skip
+    told = table.command("ben", line, datetime(2026, 12, 1, 23, 30, tzinfo=UTC))
+    assert any(said in plain(action) for action in told), [plain(a) for a in told]
+
+
+def test_time_zones_utc_stays_the_default(app):
+    [announced] = Table(app).command(
+        "ben", "/agree we pin the image because deploys broke review tomorrow", LATE
+    )
+    assert announced.agreement.review_on == date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus", "Amsterdam", "../../etc/passwd", "CET+1"])
+def test_time_zones_an_unknown_zone_is_refused_at_start(name):
+    with pytest.raises(SettingsError) as refused:
+        load_settings(timezone=name)
+    assert str(refused.value) == (
+        "GROUNDRULES_TIMEZONE: not a time zone; use an IANA name such as Europe/Amsterdam or UTC"
+    )
+
+
+def test_time_zones_a_known_zone_is_every_tables_default():
+    settings = load_settings(timezone=" Europe/Amsterdam ")
+    assert settings.table_defaults().timezone == "Europe/Amsterdam"
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/table timezone asia/tokyo",
+         "From now on this table's days count in the time zone Asia/Tokyo: “tomorrow” and "
+         "review dates are days there, and reviews come at 9:00 there."),
+        ("/tafel tijdzone Asia/Tokyo",
+         "Vanaf nu tellen de dagen van deze tafel in de tijdzone Asia/Tokyo: “morgen” en "
+         "herzieningsdata zijn dagen daar, en herzieningen komen daar om 9:00."),
+    ],
+)  # fmt: skip
+def test_time_zones_a_table_sets_its_own_zone(app, line, said):
+    """A table elsewhere than the bot's default: its days count there, and a review
+    still to come moves to 09:00 there (00:00 UTC in Tokyo); the other tables keep
+    theirs."""
+    table = Table(app)
+    table.command("ben", "/agree we pin the image because deploys broke review 10 December",
+                  datetime(2026, 11, 20, 12, 0, tzinfo=UTC))  # fmt: skip
+    [configured] = table.command("ben", line, datetime(2026, 11, 20, 13, 0, tzinfo=UTC))
+    assert plain(configured) == said
+    [announced] = table.command(
+        "ben",
+        "/agree tea at three because we need breaks review tomorrow",
+        datetime(2026, 11, 30, 16, 0, tzinfo=UTC),
+    )
+    assert announced.agreement.review_on == date(2026, 12, 2)  # 1 December in Tokyo
+    table.tick(datetime(2026, 12, 10, 12, 0, tzinfo=UTC))
+    assert [(when, a.agreement.number) for when, a in table.reviews()] == [
+        (datetime(2026, 12, 2, 0, 0, tzinfo=UTC), 2),
+        (datetime(2026, 12, 10, 0, 0, tzinfo=UTC), 1),
+    ]
+    elsewhere = Table(app, channel="C2")
+    [other] = elsewhere.command(
+        "ben",
+        "/agree tea at three because we need breaks review tomorrow",
+        datetime(2026, 11, 30, 16, 0, tzinfo=UTC),
+    )
+    assert other.agreement.review_on == date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/table timezone Amsterdam",
+         "I do not know the time zone Amsterdam. Name it as the time zone database does, "
+         "like Europe/Amsterdam, America/New_York or UTC."),
+        ("/tafel tijdzone Mars/Olympus",
+         "Ik ken de tijdzone Mars/Olympus niet. Noem haar zoals de tijdzonedatabase dat "
+         "doet, zoals Europe/Amsterdam, America/New_York of UTC."),
+    ],
+)  # fmt: skip
+def test_time_zones_a_table_is_told_a_zone_it_names_is_unknown(app, line, said):
+    table = Table(app)
+    [told] = table.command("ben", line, LATE)
+    assert told.private and plain(told).startswith(said)
+    [announced] = table.command(
+        "ben", "/agree we pin the image because deploys broke review tomorrow", LATE
+    )
+    assert announced.agreement.review_on == date(2026, 12, 1)  # still UTC
+
+
+def test_time_zones_a_table_shows_its_zone(amsterdam):
+    [shown] = Table(amsterdam).command("ben", "/tafel", LATE)
+    assert "Tijdzone: Europe/Amsterdam (/tafel tijdzone)." in plain(shown).splitlines()
+
+
+def test_migration_0017_adds_the_tables_zone_and_goes_down(database_url):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from bot.database import make_engine
+    from bot.migrate import alembic_config, upgrade
+
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine, "0016")
+        assert "timezone" not in {c["name"] for c in inspect(engine).get_columns("table_config")}
+        upgrade(engine)
+        assert "timezone" in {c["name"] for c in inspect(engine).get_columns("table_config")}
+    finally:
+        engine.dispose()
+    command.downgrade(alembic_config(database_url), "0016")
+    engine = make_engine(database_url)
+    try:
+        assert "timezone" not in {c["name"] for c in inspect(engine).get_columns("table_config")}
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (["/report since yesterday"], "Report since 30 November 2026."),
+        (["/verslag sinds gisteren"], "Verslag sinds 30 november 2026."),
+        (["/meeting start", "/meeting end"], "Report of the meeting (since 1 December 2026)."),
+        (["/vergadering start", "/vergadering einde"],
+         "Verslag van de bijeenkomst (sinds 1 december 2026)."),
+    ],
+)  # fmt: skip
+def test_time_zones_a_report_shows_the_tables_days(amsterdam, lines, title):
+    table = Table(amsterdam)
+    for minutes, line in enumerate(lines):
+        table.command("ben", line, LATE + timedelta(minutes=minutes))
+    reports = [a for _, a in table.sent if type(a).__name__ == "PostReport"]
+    assert plain(reports[-1]).splitlines()[0] == title
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_time_zones_a_button_pressed_on_the_tables_next_day_still_decides(amsterdam, lang):
+    """A Keep button is no typed command: read again on the table's day, it stays a keep
+    (there are no words to read again)."""
+    table = Table(amsterdam)
+    table.command("ben", "/agree we pin the image because deploys broke review in 2 weeks",
+                  datetime(2026, 11, 10, 12, 0, tzinfo=UTC))  # fmt: skip
+    table.tick(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
+    event = ReviewDecided(
+        workspace="W1", channel="C1", at=LATE, event_id="keep", user="ben", number=1,
+        decision="keep", lang=lang,
+    )  # fmt: skip
+    told = table.deliver(amsterdam.service.handle(event))
+    said = "Next review on 29 December 2026" if lang == "en" else "29 december 2026"
+    assert any(said in plain(action) for action in told), [plain(a) for a in told]
+
+
+def test_time_zones_a_stored_zone_the_zone_data_lacks_falls_back_to_the_default(amsterdam):
+    """A table's zone is checked when set; the zone data of another machine may lack it."""
+    from sqlalchemy import text
+
+    table = Table(amsterdam)
+    table.command("ben", "/table timezone Asia/Tokyo", LATE)
+    with amsterdam.database.begin() as connection:
+        connection.execute(text("UPDATE table_config SET timezone = 'Nowhere/Gone'"))
+    [announced] = table.command(
+        "ben", "/agree we pin the image because deploys broke review tomorrow",
+        LATE + timedelta(minutes=1),
+    )  # fmt: skip
+    assert announced.agreement.review_on == date(2026, 12, 2)  # Amsterdam's tomorrow
