@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from rules import (
     agreements,
@@ -278,7 +278,11 @@ class Engine:
                 if agree and isinstance(command.parsed, UsageError):
                     return _agree_reads(command)
                 if command.spec is None or isinstance(command.parsed, UsageError):
-                    return Reads(settings=True)
+                    beside = _read_a_day_apart(command)
+                    if beside is None:
+                        return Reads(settings=True)
+                    # Its date may be fine on the table's day: read what it needs there.
+                    return replace(self.reads(beside), settings=True)
                 if isinstance(command.parsed, StartRound) and command.parsed.proposal is None:
                     # About the caller's latest proposal, else the latest one here.
                     return replace(
@@ -440,6 +444,22 @@ def _agree_reads(command: Command) -> Reads:
     if isinstance(form, AgreementSubmitted) and form.round_id is not None:
         return replace(_COMMANDS[Agree][0], round_ids=(form.round_id,))
     return _COMMANDS[Agree][0]
+
+
+def _read_a_day_apart(command: Command) -> Command | None:
+    """A typed command refused on its UTC day, read on the day before or after if one
+    takes it ("/review keep 1 review 2026-12-01" late on 30 November in New York). The
+    table's day is one of these, unknown until its settings are read, and the decision
+    reads the command again on it (_on_the_tables_day); the reads depend on what the
+    command does and to which agreement, not on its date."""
+    if command.spec is None or command.form is not None:
+        return None  # a name no command has; a button or form has no date to read again
+    day = command.event.at.date()
+    for today in (day - timedelta(days=1), day + timedelta(days=1)):
+        beside = _as_command(command.event, today)
+        if isinstance(beside, Command) and not isinstance(beside.parsed, UsageError):
+            return beside
+    return None
 
 
 def _on_the_tables_day(command: Command, state: TableState) -> Command:

@@ -2,9 +2,10 @@
 
 Slack and Discord send a member picked from the list as a mention with their id; a
 name typed in full stays "@bob", which the grammar reads as a member reference (the
-console's user ids are names). The owner of /agree and the member of /role assign, typed
-so, are looked up by each adapter among the people at the table, and the text then
-carries their mention. A name that fits nobody, or several people, is not guessed.
+console's user ids are names). The owner of /agree and of /review revise and the member
+of /role assign, typed so, are looked up by each adapter among the people at the table,
+and the text then carries their mention. A name that fits nobody, or several people, is
+not guessed.
 """
 
 from __future__ import annotations
@@ -12,9 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from rules.grammar import Agree, AssignRole, parse_command, reached_command
+from rules.grammar import (
+    Agree,
+    AssignRole,
+    CommandSpec,
+    Parsed,
+    ReviewAgreement,
+    UsageError,
+    parse_command,
+    reached_command,
+)
 from rules.say import N_, Quote, Say
 
 UNKNOWN = N_(
@@ -26,7 +36,8 @@ SEVERAL = N_(
     "from the list that opens as you type @."
 )
 # What comes before the member: "owner @bob", "eigenaar: @bob"; "assign nightlead @bob".
-_BEFORE = {"agree": r"((?:owner|eigenaar)\s*:?\s+)", "role": r"(\s)"}
+_OWNER = r"((?:owner|eigenaar)\s*:?\s+)"
+_BEFORE = {"agree": _OWNER, "review": _OWNER, "role": r"(\s)"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +65,10 @@ class TypedName:
 def typed_name(
     command: str, text: str, *, today: date, lang: str | None = None
 ) -> TypedName | None:
-    """The member `command` (as typed: "agree", "afspraak", "role", or "groundrules"
-    with "agree …") names by "@name" in `text`; None when it names none so, or by
-    mention, or a role. `lang`: the language the command was typed in, when its name
-    does not show it."""
+    """The member `command` (as typed: "agree", "afspraak", "review", "role", or
+    "groundrules" with "agree …") names by "@name" in `text`; None when it names none
+    so, or by mention, or a role. `lang`: the language the command was typed in, when
+    its name does not show it."""
     reached = reached_command(command, text)
     if reached is None or reached[0].name not in _BEFORE:
         return None
@@ -65,8 +76,8 @@ def typed_name(
 
     def reads(text: str) -> str | None:
         found = reached_command(command, text)
-        parsed = parse_command(spec, found[2] if found else text, today=today, lang=lang)
-        if isinstance(parsed, Agree):
+        parsed = _parse(spec, found[2] if found else text, today, lang)
+        if isinstance(parsed, Agree | ReviewAgreement):
             return parsed.owner
         return parsed.user if isinstance(parsed, AssignRole) else None
 
@@ -77,6 +88,18 @@ def typed_name(
         _BEFORE[spec.name] + "@" + re.escape(named) + r"(?=[.,;!]*(?:\s|$))", re.IGNORECASE
     )
     return TypedName(named, typed, reads) if typed.search(text) else None
+
+
+def _parse(spec: CommandSpec, args: str, today: date, lang: str | None) -> Parsed | UsageError:
+    """The command as read on `today` (the UTC day), else on the day before or after: a
+    review date the UTC day refuses may be fine on the table's day, which the engine
+    reads it on, and the owner it names is then the same."""
+    parsed = parse_command(spec, args, today=today, lang=lang)
+    for day in (today - timedelta(days=1), today + timedelta(days=1)):
+        if not isinstance(parsed, UsageError):
+            break
+        parsed = parse_command(spec, args, today=day, lang=lang)
+    return parsed
 
 
 def called(name: str, names: set[str | None]) -> bool:

@@ -325,3 +325,41 @@ def test_time_zones_a_stored_zone_the_zone_data_lacks_falls_back_to_the_default(
         LATE + timedelta(minutes=1),
     )  # fmt: skip
     assert announced.agreement.review_on == date(2026, 12, 2)  # Amsterdam's tomorrow
+
+
+@pytest.fixture
+def zoned(database_url, tagged, request) -> Iterator[Groundrules]:
+    """The app at a table in the zone the test names."""
+    groundrules = make_app(database_url, tagged, timezone=request.param)
+    yield groundrules
+    groundrules.database.dispose()
+
+
+@pytest.mark.parametrize(
+    ("zoned", "moment", "review", "said"),
+    [
+        # 21:00 on 30 November in New York: 1 December is tomorrow there, past in UTC.
+        ("America/New_York", datetime(2026, 12, 1, 2, 0, tzinfo=UTC), "2026-12-01",
+         "1 December 2026"),
+        # 00:30 on 1 December in Amsterdam: ten years ahead there, a day more in UTC.
+        ("Europe/Amsterdam", LATE, "2036-12-01", "1 December 2036"),
+    ],
+    indirect=["zoned"],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    "line",
+    [
+        "/review keep 1 because it works review {review}",
+        "/review revise 1 we pin the image by digest because tags moved review {review}",
+    ],
+)
+def test_time_zones_a_review_date_fine_only_on_the_tables_day_decides(
+    zoned, moment, review, said, line
+):
+    """A review whose date the UTC day refuses is read again on the table's day: it
+    finds its agreement there (it was not read for the refused parse)."""
+    table = Table(zoned)
+    table.command("ben", "/agree we pin the image because deploys broke review in 2 weeks",
+                  datetime(2026, 11, 20, 12, 0, tzinfo=UTC))  # fmt: skip
+    told = [plain(action) for action in table.command("ben", line.format(review=review), moment)]
+    assert any(said in text for text in told), told

@@ -75,6 +75,25 @@ async def test_owners_unknown_or_shared_names_are_not_guessed(world, harness):
     assert other.id != world.carol.id
 
 
+async def test_owners_revision_owner_typed_by_name_is_the_member(world, harness):
+    """A revision's new owner typed as "@bob" is Bob, as /agree's is; "@dave" is refused
+    privately and revises nothing."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    await command(world, runtime, world.alice, "agree", "Invoices monthly because cash", 1)
+    unknown = await command(
+        world, runtime, world.alice, "review",
+        "revise 1 Invoices weekly because cash flows owner @dave", 0,
+    )  # fmt: skip
+    assert unknown.ephemeral and unknown.content.startswith("I do not know who “@dave”")
+    done = await command(
+        world, runtime, world.alice, "review",
+        "revise 1 Invoices weekly because cash flows owner @bob", 2,
+    )  # fmt: skip
+    assert "not at this table" not in done.content
+    assert owners(harness) == [str(world.alice.id), str(world.bob.id)]
+
+
 async def test_owners_role_assigned_by_name_is_the_member(world, harness):
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced)

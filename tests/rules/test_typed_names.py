@@ -28,6 +28,19 @@ TODAY = date(2026, 11, 30)
         ("agree", "Tea at 3 because breaks owner bob", None, None),  # refused by the engine
         ("role", "assign night lead <@U2>", None, None),
         ("review", "keep 1 because @bob says so", None, None),
+        ("review", "revise 1 Tea at 4 because 3 is early owner @bob", "bob",
+         "revise 1 Tea at 4 because 3 is early owner <@U1>"),
+        ("herziening", "herzien 1 Thee om 4 omdat 3 vroeg is eigenaar: @Ben", "Ben",
+         "herzien 1 Thee om 4 omdat 3 vroeg is eigenaar: <@U1>"),
+        ("groundrules", "review revise 1 Tea at 4 because early owner @bob", "bob",
+         "review revise 1 Tea at 4 because early owner <@U1>"),
+        ("review", "keep 1 because it works owner @bob", None, None),  # refused: keeps the owner
+        # A review date the UTC day refuses may be fine on the table's day (a day either
+        # side): the owner is read as the engine will read it there.
+        ("agree", "Tea at 3 because breaks owner @bob review 2026-11-30", "bob",
+         "Tea at 3 because breaks owner <@U1> review 2026-11-30"),
+        ("review", "revise 1 Tea at 4 because early owner @bob review 2036-12-01", "bob",
+         "revise 1 Tea at 4 because early owner <@U1> review 2036-12-01"),
     ],
 )  # fmt: skip
 def test_typed_names_finds_the_member_typed_by_name(command, text, name, mentioned):

@@ -13,7 +13,7 @@ from rules.actions import Reply
 from rules.events import CommandInvoked
 from rules.say import Say
 from tests.slack.conftest import BOB, WORKSPACE, SlackBot
-from tests.standins.slack_requests import CHANNEL_ID
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID
 
 
 def owners(bot: SlackBot) -> list[str]:
@@ -44,6 +44,29 @@ async def test_slack_owner_typed_by_unknown_name_records_nothing(bot: SlackBot):
         "the list that opens as you type @, or name a role: owner role &lt;name&gt;."
     )
     assert owners(bot) == []
+
+
+async def test_slack_revision_owner_typed_by_name_is_the_member(bot: SlackBot):
+    """A revision's new owner typed as "@bob" is Bob, as /agree's is; "@dave", whom
+    nobody here goes by, is refused privately and revises nothing."""
+    await bot.command("/agree", "We share the minutes because everyone should know")
+    await bot.handled(CommandInvoked)
+    url = bot.slack.response_url()
+    await bot.command(
+        "/review", "revise 1 We share the minutes weekly because daily is a lot owner @dave",
+        response_url=url,
+    )  # fmt: skip
+    [answer] = await bot.slack.wait_for_response(url)
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"].startswith("I do not know who “@dave” is here, so nothing was recorded.")
+    await bot.command(
+        "/herziening",
+        "herzien 1 We delen de notulen wekelijks omdat dagelijks veel is eigenaar @bob",
+    )
+    await bot.handled(CommandInvoked, count=2)
+    assert owners(bot) == [USER_ID, BOB]  # the author, then Bob
+    told = [c for c in bot.calls("chat.postEphemeral") if "not at this table" in str(c.params)]
+    assert told == []
 
 
 async def test_slack_private_note_to_no_member_is_skipped(bot: SlackBot, caplog):
