@@ -100,6 +100,17 @@ class DeletedMessageRow(SQLModel, table=True):
     deleted_at: datetime = Field(sa_column=utc_column(index=True))
 
 
+class EditedMessageRow(SQLModel, table=True):
+    """When a message in a table was last edited, kept for GROUNDRULES_RETENTION: an
+    older edit delivered after it does not undo it (a proposal's words, a stance)."""
+
+    __tablename__ = "edited_message"
+    workspace: str = Field(primary_key=True)
+    channel: str = Field(primary_key=True)
+    message_id: str = Field(primary_key=True)
+    edited_at: datetime = Field(sa_column=utc_column(index=True))
+
+
 class RoundRow(SQLModel, table=True):
     """A concern round about one proposal (ground rule 4)."""
 

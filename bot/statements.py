@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from bot.models import (
     CorrectionRow,
     DeletedMessageRow,
+    EditedMessageRow,
     MemberRow,
     OutboxRow,
     ProcessedEvent,
@@ -36,6 +37,7 @@ _outbox = OutboxRow.__table__
 _proposals = ProposalRow.__table__
 _corrections = CorrectionRow.__table__
 _deleted = DeletedMessageRow.__table__
+_edited = EditedMessageRow.__table__
 
 
 class Statements:
@@ -185,6 +187,18 @@ class Statements:
             _deleted.c.workspace == bindparam("w"),
             _deleted.c.channel == bindparam("c"),
             _deleted.c.message_id.in_(bindparam("ids", expanding=True)),
+        )
+        edited = insert(_edited)
+        # Only ever later: an older edit delivered late leaves the newer time.
+        self.note_edited = edited.on_conflict_do_update(
+            index_elements=["workspace", "channel", "message_id"],
+            set_={"edited_at": edited.excluded.edited_at},
+            where=_edited.c.edited_at < edited.excluded.edited_at,
+        )
+        self.edit_times = select(_edited.c.message_id, _edited.c.edited_at).where(
+            _edited.c.workspace == bindparam("w"),
+            _edited.c.channel == bindparam("c"),
+            _edited.c.message_id.in_(bindparam("ids", expanding=True)),
         )
         self.dismissed_fingerprints = (
             select(_corrections.c.fingerprint)

@@ -26,6 +26,7 @@ from bot.models import (
     CorrectionRow,
     DecisionRow,
     DeletedMessageRow,
+    EditedMessageRow,
     EvaluationRow,
     MandateRow,
     MeetingRow,
@@ -458,6 +459,7 @@ class Store:
             )
             # A deletion's marker outlives any late delivery of what it deleted.
             session.exec(delete(DeletedMessageRow).where(DeletedMessageRow.deleted_at < cutoff))
+            session.exec(delete(EditedMessageRow).where(EditedMessageRow.edited_at < cutoff))
             outbox = session.exec(
                 delete(OutboxRow).where(
                     col(OutboxRow.delivered_at).is_not(None), OutboxRow.delivered_at < cutoff
@@ -675,6 +677,12 @@ class UnitOfWork:
                     {"w": workspace, "c": channel, "ids": list(reads.deleted_ids)},
                 ).scalars()
             )
+        if reads.edited_ids:
+            rows = self.connection.execute(
+                self.store.sql.edit_times,
+                {"w": workspace, "c": channel, "ids": list(reads.edited_ids)},
+            )
+            parts["edited"] = MappingProxyType({r.message_id: r.edited_at for r in rows})
         if reads.numbering:
             highest = self.session.exec(
                 select(func.max(AgreementRow.number)).where(AgreementRow.workspace == workspace)
@@ -1045,6 +1053,13 @@ class UnitOfWork:
             self.store.sql.note_deleted,
             {"workspace": c.workspace, "channel": c.channel, "message_id": c.message_id,
              "deleted_at": c.at},
+        )  # fmt: skip
+
+    def _apply_NoteEdited(self, c: act.NoteEdited) -> None:
+        self.connection.execute(
+            self.store.sql.note_edited,
+            {"workspace": c.workspace, "channel": c.channel, "message_id": c.message_id,
+             "edited_at": c.at},
         )  # fmt: skip
 
     def _apply_PromoteWatch(self, c: act.PromoteWatch) -> None:

@@ -170,6 +170,15 @@ class NoteDeleted(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class NoteEdited(Change):
+    """A message was edited: for a while (the retention), an older edit of it delivered
+    late changes no proposal or stance."""
+
+    message_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PromoteWatch(Change):
     """The problem a "same here" joined in its thread was taken back: it waits on its own."""
 

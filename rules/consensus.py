@@ -17,6 +17,7 @@ from rules.actions import (
     Action,
     ForgetProposal,
     MarkSuggested,
+    NoteEdited,
     NoteProposal,
     NoteStance,
     RewordProposal,
@@ -51,6 +52,8 @@ def proposal_scopes(message: Message) -> tuple[str, ...]:
 
 def on_message(message: Message, state: TableState) -> list[Action]:
     event = message.event
+    if event.message_id in state.deleted:
+        return []  # delivered after its deletion: it proposes and says nothing
     if message.is_proposal and "agreement" not in message.labels:
         return _note_proposal(message)
     taken = message.stance
@@ -153,7 +156,26 @@ def on_edited(message: Message, state: TableState) -> list[Action]:
     and /concerns alone does not find it. One still a proposal is quoted as it stands:
     the yeses and concerns given to its earlier words no longer count, unless only typos
     were fixed. A message edited into a proposal is one from now on. A yes or a concern
-    edited counts as it reads now."""
+    edited, or a reply edited into one, counts as it reads now. An edit delivered after
+    the message's deletion, or after a newer edit, changes nothing."""
+    event = message.event
+    if event.message_id in state.deleted:
+        return []  # delivered after its deletion: the words are gone
+    last = state.edited.get(event.message_id)
+    if last is not None and event.at <= last:
+        return []  # an older edit delivered late: the newer one stands
+    return [
+        NoteEdited(
+            workspace=event.workspace,
+            channel=event.channel,
+            message_id=event.message_id,
+            at=event.at,
+        ),
+        *_on_edited(message, state),
+    ]
+
+
+def _on_edited(message: Message, state: TableState) -> list[Action]:
     event = message.event
     noted = [p for p in state.proposals.values() if p.message_id == event.message_id]
     text = excerpt(event.text)
@@ -220,6 +242,10 @@ def _restance(
     if proposal is None or proposal.suggested:
         return []
     user = next((u for u, m in proposal.stance_messages.items() if m == message_id), None)
+    if user is None and taken is not None and _answers(event, proposal):
+        # A reply that held no stance (or one given to the proposal's earlier words)
+        # edited into a yes or a concern counts as it reads now.
+        user = event.user
     if user is None or proposal.stances.get(user) == taken:
         return []
     stances, messages = dict(proposal.stances), dict(proposal.stance_messages)
@@ -227,7 +253,7 @@ def _restance(
         stances.pop(user, None)
         messages.pop(user, None)
     else:
-        stances[user] = taken
+        stances[user], messages[user] = taken, message_id
     actions: list[Action] = [_note_stance(event, proposal, stances, messages)]
     agreeing = [u for u, s in stances.items() if s == "agree"]
     others = state.members - {proposal.user}
@@ -239,6 +265,16 @@ def _restance(
     ):
         actions += _offer(event, proposal, agreeing, lang, event.thread_id)
     return actions
+
+
+def _answers(event: MessageEdited | MessageDeleted, proposal: ProposalSeen) -> bool:
+    """An edited message is a reply to the proposal: another member's, posted after it."""
+    return (
+        isinstance(event, MessageEdited)
+        and event.user != proposal.user
+        and event.message_id != proposal.message_id
+        and event.posted > proposal.posted_at
+    )
 
 
 def _reword_round(message: Message, proposal: ProposalSeen, state: TableState) -> list[Action]:

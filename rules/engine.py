@@ -251,6 +251,7 @@ class Engine:
                     proposal_scopes=consensus.proposal_scopes_of_edit(edited),
                     taken_back=(message_id,),
                     deleted_ids=(message_id,),
+                    edited_ids=(message_id,),
                 )
             case Message() as message:
                 stance = message.stance is not None
@@ -270,8 +271,8 @@ class Engine:
                     members=stance,
                     proposal_scopes=consensus.proposal_scopes(message) if stance else (),
                     dismissed_fingerprints=_fingerprints(message),
-                    # Deleted before its post arrived: it opens and answers nothing.
-                    deleted_ids=(message.event.message_id,) if problem or answers else (),
+                    # Deleted before its post arrived: it opens, answers and agrees to nothing.
+                    deleted_ids=(message.event.message_id,) if problem or answers or stance else (),
                 )
             case Command() as command:
                 agree = command.spec is not None and command.spec.name == "agree"

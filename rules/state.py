@@ -265,6 +265,8 @@ class Reads:
     taken_back: tuple[str, ...] = ()
     # Which of these messages were deleted (a post or edit delivered late).
     deleted_ids: tuple[str, ...] = ()
+    # When these messages were last edited (an older edit delivered late is stale).
+    edited_ids: tuple[str, ...] = ()
 
     @property
     def nothing(self) -> bool:
@@ -303,6 +305,8 @@ class TableState:
     dismissed: frozenset[str] = frozenset()
     # Of the messages asked for (Reads.deleted_ids), those deleted.
     deleted: frozenset[str] = frozenset()
+    # Of the messages asked for (Reads.edited_ids), when each was last edited.
+    edited: Mapping[str, datetime] = field(default_factory=dict)
 
     def watch(self, problem_id: str) -> Watch | None:
         return next((w for w in self.watches if w.problem_id == problem_id), None)
