@@ -162,8 +162,10 @@ def on_edited(message: Message, state: TableState) -> list[Action]:
     if event.message_id in state.deleted:
         return []  # delivered after its deletion: the words are gone
     last = state.edited.get(event.message_id)
-    if last is not None and event.at <= last:
-        return []  # an older edit delivered late: the newer one stands
+    # An older edit delivered late changes nothing; one of the same time (Slack gives
+    # whole seconds) is taken as the later, as it was heard later.
+    if last is not None and event.at < last:
+        return []
     return [
         NoteEdited(
             workspace=event.workspace,

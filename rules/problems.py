@@ -312,7 +312,7 @@ def _out_of_order(event: MessagePosted | MessageEdited, state: TableState) -> bo
         isinstance(event, MessageEdited)
         and watch is not None
         and watch.edited_at is not None
-        and event.at <= watch.edited_at
+        and event.at < watch.edited_at  # a tie (whole seconds on Slack) is the later
     )
 
 

@@ -171,3 +171,26 @@ def test_migration_0018_adds_the_edit_times_and_goes_down(database_url):
         assert "edited_message" not in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_a_second_edit_in_the_same_second_counts(app):
+    """Slack gives an edit's time in whole seconds: two edits in one second tie, and the
+    one heard last is the newer, not a stale one."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "carl")
+    chat.say("anna", "#proposal we move standup to 10", "09:00")
+    chat.say("ben", "#agreement fine by me", "09:01")
+    chat.edit("ben", "09:01", "#agreement fine by me!", "09:02:05")
+    chat.edit("ben", "09:01", "#concern actually no, school run", "09:02:05")
+    chat.say("carl", "#agreement yes", "09:04")
+    assert offers(chat) == []
+
+
+def test_a_problem_edited_twice_in_one_second_reads_as_the_second_edit(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.say("ben", "#problem Kevin broke the build again, typical", "09:00")
+    chat.edit("ben", "09:00", "#problem Kevin broke the build", "09:01:05")
+    chat.edit("ben", "09:00", "#problem the build is broken again", "09:01:05")
+    nudges = chat.tick("09:30")
+    assert "Kevin" not in repr(nudges) and "the build is broken again" in repr(nudges)
