@@ -104,8 +104,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "table", "tafel",
         N_("Show or set this table: who is at it, what it is and is not about, routing"),
-        N_("/table [about <text> | not-about <text> | routing <text> | join <organisation> "
-           "| language en|nl | timezone <Area/City>]"),
+        N_("/table [about|not-about|routing <text> | join <organisation> | language en|nl "
+           "| timezone <zone>]"),
     ),
     CommandSpec(
         "mandate", "mandaat",
