@@ -38,8 +38,8 @@ def private_reply(chat: Chat, user: str, line: str, when: str) -> tuple[Reply, s
         ("/frobnicate the table", "en",
          ["I do not know the command /frobnicate. Type /groundrules help to see the commands."]),
         # a sub-word the grammar cannot read: that command's usage, in its language
-        ("/tafel taaal nl", "nl", ["Gebruik: /tafel [over <tekst>"]),
-        ("/table taaal nl", "en", ["Usage: /table [about <text>"]),
+        ("/tafel taaal nl", "nl", ["Gebruik: /tafel [over|niet-over|routing <tekst>"]),
+        ("/table taaal nl", "en", ["Usage: /table [about|not-about|routing <text>"]),
         ("/herziening bewaren 3", "nl", ["Gebruik: /herziening behouden|intrekken <nr>"]),
         ("/rol weg nachtdienst", "nl", ["Gebruik: /rol toevoegen <naam> <taken>"]),
         ("/role away nights", "en", ["Usage: /role add <name> <tasks>"]),
