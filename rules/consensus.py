@@ -73,7 +73,7 @@ def on_message(message: Message, state: TableState) -> list[Action]:
     agreeing = [u for u, s in stances.items() if s == "agree"]
     others = (state.members | {event.user}) - {proposal.user}
     if "concern" not in stances.values() and len(agreeing) * 2 > len(others):
-        lang = _proposal_language(proposal, message, state)
+        lang = _proposal_language(proposal, message.lang, state)
         actions += _offer(event, proposal, agreeing, lang, event.thread_id)
     elif (
         "concern" not in stances.values()
@@ -204,10 +204,8 @@ def _on_edited(message: Message, state: TableState) -> list[Action]:
     ]
     if noted:
         return actions + _reword_round(message, noted[0], state)
-    # As an offer made by a new reply would: the proposal's language, else the reply's.
     proposal = state.proposals.get(event.thread_id or "")
-    hint = None if proposal is None else detect_language(proposal.text, fallback="") or None
-    lang = language(state, hint or message.lang)
+    lang = _proposal_language(proposal, message.lang, state)
     return actions + _restance(event, event.message_id, message.stance, state, lang)
 
 
@@ -226,8 +224,8 @@ def _stances_on_earlier_words(
 def on_deleted(deleted: MessageDeleted, state: TableState) -> list[Action]:
     """A yes or a concern deleted no longer counts: the rest of the table decides."""
     proposal = state.proposals.get(deleted.thread_id or "")
-    hint = None if proposal is None else detect_language(proposal.text, fallback="") or None
-    return _restance(deleted, deleted.message_id, None, state, language(state, hint))
+    lang = _proposal_language(proposal, None, state)
+    return _restance(deleted, deleted.message_id, None, state, lang)
 
 
 def _restance(
@@ -338,7 +336,7 @@ def _ask_the_table(
     return WordToProposer(
         workspace=event.workspace,
         channel=event.channel,
-        lang=_proposal_language(proposal, message, state),
+        lang=_proposal_language(proposal, message.lang, state),
         user=proposal.user,
         text=text,
         private=True,
@@ -352,8 +350,11 @@ def _proposal_for(message: Message, state: TableState) -> ProposalSeen | None:
     return state.proposals.get(message.event.thread_id or "")
 
 
-def _proposal_language(proposal: ProposalSeen, message: Message, state: TableState) -> str:
+def _proposal_language(
+    proposal: ProposalSeen | None, reply_lang: str | None, state: TableState
+) -> str:
     """The table's language, else the proposal's: a "+1" or "ok" that tips the count
     shows none, and the offer is about the proposal. The reply's only when the proposal
-    shows none either."""
-    return language(state, detect_language(proposal.text, fallback="") or message.lang)
+    shows none either (or is not known)."""
+    shown = "" if proposal is None else detect_language(proposal.text, fallback="")
+    return language(state, shown or reply_lang)
