@@ -363,3 +363,27 @@ def test_time_zones_a_review_date_fine_only_on_the_tables_day_decides(
                   datetime(2026, 11, 20, 12, 0, tzinfo=UTC))  # fmt: skip
     told = [plain(action) for action in table.command("ben", line.format(review=review), moment)]
     assert any(said in text for text in told), told
+
+
+@pytest.mark.parametrize(
+    ("default_zone", "due"),
+    [("UTC", [1]), ("Europe/Amsterdam", [1, 2])],
+)
+def test_time_zones_the_app_home_counts_each_tables_days(app, default_zone, due):
+    """At 23:30 UTC on 30 November it is 1 December in Amsterdam: a review on 8 December
+    is within the week there, not yet at a table on UTC. A mandate renewed then was
+    renewed on 1 December there."""
+    from bot.views import member_home
+
+    amsterdam, elsewhere = Table(app, "C1"), Table(app, "C2")
+    amsterdam.command("ben", "/table timezone Europe/Amsterdam", LATE - timedelta(days=20))
+    for table in (amsterdam, elsewhere):
+        table.command("ben", "/agree we pin the image because deploys broke review 8 December",
+                      LATE - timedelta(days=20))  # fmt: skip
+        table.command("ben", "/mandate budgets up to 500 euro", LATE)
+    page = member_home(app.database, "W1", "ben", now=LATE, default_zone=default_zone)
+    channels = {1: "C1", 2: "C2"}
+    assert [a.channel for a in page.reviews_due] == [channels[n] for n in due]
+    renewed = {m.channel: m.renewed_on for m in page.mandates}
+    assert renewed["C1"] == date(2026, 12, 1)
+    assert renewed["C2"] == (date(2026, 12, 1) if default_zone != "UTC" else date(2026, 11, 30))
