@@ -18,6 +18,7 @@ from bot.migrate import upgrade, upgrade_apart
 from bot.service import SecondReader, Service
 from bot.settings import Settings, load_settings
 from bot.store import Store
+from bot.table_zones import reviews_at_nine
 from rules.classifier import Classifier
 from rules.engine import Engine
 from rules.understanding import BAR_NAMES, SecondReading, Thresholds
@@ -136,6 +137,8 @@ def bootstrap(
         wait_for_database(database)
     if migrate:
         (upgrade_apart if migrate_apart else upgrade)(database)
+    # GROUNDRULES_TIMEZONE may have changed since the reviews to come were scheduled.
+    reviews_at_nine(database, settings.timezone)
     store = Store(database, settings.table_defaults())
     reader = second_reader(settings, classifier)
     engine = Engine(

@@ -421,7 +421,9 @@ def export(
         typer.echo(f"groundrules: --format must be one of {', '.join(register.FORMATS)}", err=True)
         raise typer.Exit(2)
     settings, engine = _open_database(database)
-    versions = register.register(engine, workspace=workspace, table=table)
+    versions = register.register(
+        engine, workspace=workspace, table=table, default_zone=settings.timezone
+    )
     with _database_errors(settings.database_url):  # read as it is written
         if output is None:
             register.write(versions, format_, sys.stdout)

@@ -1,7 +1,11 @@
 """The agreement register as Markdown, CSV or JSON (`groundrules export`): every version
 of every agreement, and each choice made at its reviews (kept, revised, retired: when, by
 whom, why, what practice taught). Written as it is read, one agreement at a time, so a
-large workspace's register is never held whole."""
+large workspace's register is never held whole.
+
+Times are the table's, as its people live them: Markdown shows the days there and names
+the zone; CSV and JSON give each moment with the table's offset ("…T10:20:00+01:00", a
+moment all the same) and the zone's name (`timezone`)."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import json
 import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import groupby
 from typing import TextIO
 
@@ -18,6 +23,8 @@ from sqlmodel import Session, col, select
 
 from bot.database import snapshot
 from bot.models import AgreementRow, DecisionRow
+from bot.table_zones import table_zones
+from rules.local_time import DEFAULT_ZONE, zone
 
 FORMATS = ("md", "csv", "json")
 COLUMNS = (
@@ -30,6 +37,7 @@ DECISION_COLUMNS = (
     "last_decision", "decided_at", "decided_by", "decided_why", "decided_lesson",
     "earlier_decisions",
 )  # fmt: skip
+ZONE_COLUMNS = ("timezone",)  # the zone the table's moments are given in
 DECIDED = {"keep": "kept", "revise": "revised", "retire": "retired"}
 BATCH = 500  # rows fetched at a time
 
@@ -40,13 +48,19 @@ class Version:
 
     row: AgreementRow
     decisions: tuple[DecisionRow, ...] = ()
+    timezone: str = DEFAULT_ZONE  # its table's
 
 
 def register(
-    database: Engine, *, workspace: str | None = None, table: str | None = None
+    database: Engine,
+    *,
+    workspace: str | None = None,
+    table: str | None = None,
+    default_zone: str = DEFAULT_ZONE,
 ) -> Iterator[Version]:
-    """Every version of every agreement, oldest first, with its review decisions: read in
-    one snapshot, a batch at a time, as the caller writes them."""
+    """Every version of every agreement, oldest first, with its review decisions and its
+    table's zone (its own, else `default_zone`): read in one snapshot, a batch at a time,
+    as the caller writes them."""
     agreements = select(AgreementRow)
     # A decision whose agreement is not there (none should be) would stop the merge below.
     # `version >= 1` (every version) leads SQLite to the unique index on the number, not
@@ -68,6 +82,7 @@ def register(
         agreements = agreements.where(AgreementRow.channel == table)
         decisions = decisions.where(DecisionRow.channel == table)
     with snapshot(database) as connection, Session(connection) as session:
+        zones = table_zones(connection, default_zone)
         versions = session.exec(
             agreements.order_by(
                 col(AgreementRow.workspace), col(AgreementRow.channel),
@@ -91,19 +106,21 @@ def register(
             while waiting is not None and _agreement(waiting) == key:
                 about.append(waiting)
                 waiting = next(made, None)
-            yield from _with_decisions(rows, about)
+            yield from _with_decisions(rows, about, zones.of(key[0], key[1]))
 
 
 def _agreement(row: AgreementRow | DecisionRow) -> tuple[str, str, int]:
     return row.workspace, row.channel, row.number
 
 
-def _with_decisions(rows: list[AgreementRow], decisions: list[DecisionRow]) -> Iterator[Version]:
+def _with_decisions(
+    rows: list[AgreementRow], decisions: list[DecisionRow], timezone: str
+) -> Iterator[Version]:
     by_version: dict[int, list[DecisionRow]] = {row.version: [] for row in rows}
     for decision in decisions:
         by_version[_decided_about(rows, decision).version].append(decision)
     for row in rows:
-        yield Version(row, tuple(by_version[row.version]))
+        yield Version(row, tuple(by_version[row.version]), timezone)
 
 
 def _decided_about(rows: list[AgreementRow], decision: DecisionRow) -> AgreementRow:
@@ -116,8 +133,9 @@ def _decided_about(rows: list[AgreementRow], decision: DecisionRow) -> Agreement
     return about
 
 
-def _moment(value) -> str:
-    return value.isoformat().replace("+00:00", "Z")
+def _moment(value: datetime, timezone: str) -> str:
+    """The moment with the table's offset: its date and hour are the table's."""
+    return value.astimezone(zone(timezone)).isoformat().replace("+00:00", "Z")
 
 
 def record(version: Version) -> dict:
@@ -137,16 +155,17 @@ def record(version: Version) -> dict:
         "review_on": row.review_on.isoformat(),
         "replaces": row.replaces,
         "recorded_by": row.recorded_by,
-        "recorded_at": _moment(row.recorded_at),
+        "recorded_at": _moment(row.recorded_at, version.timezone),
         "lesson": row.lesson,
-        "decisions": [_decision(d) for d in version.decisions],
+        "timezone": version.timezone,
+        "decisions": [_decision(d, version.timezone) for d in version.decisions],
     }
 
 
-def _decision(row: DecisionRow) -> dict:
+def _decision(row: DecisionRow, timezone: str) -> dict:
     return {
         "decision": DECIDED.get(row.decision, row.decision),
-        "at": _moment(row.at),
+        "at": _moment(row.at, timezone),
         "by": row.user,
         "why": row.why,
         "lesson": row.lesson,
@@ -177,7 +196,9 @@ def _json(records: Iterator[dict], out: TextIO) -> int:
 
 
 def _csv(records: Iterator[dict], out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=COLUMNS + DECISION_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(
+        out, fieldnames=COLUMNS + DECISION_COLUMNS + ZONE_COLUMNS, lineterminator="\n"
+    )
     writer.writeheader()
     count = 0
     for item in records:
@@ -237,7 +258,8 @@ def _markdown(records: Iterator[dict], out: TextIO) -> int:
                 for key, value in raw.items()}  # fmt: skip
         if (item["workspace"], item["channel"]) != table:
             table = (item["workspace"], item["channel"])
-            out.write(f"\n## {item['channel']} ({item['workspace']})\n")
+            out.write(f"\n## {item['channel']} ({item['workspace']})\n\n")
+            out.write(f"Dates are days in {item['timezone']}.\n")
         owner = item["owner"].replace("role:", "role ")
         out.write(f"\n### #{item['id']} v{item['version']} ({item['status']}): {item['text']}\n\n")
         out.write(f"- Why: {item['why']}\n")

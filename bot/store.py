@@ -44,7 +44,7 @@ from bot.models import (
 from bot.statements import Statements
 from rules import actions as act
 from rules.grammar import MAX_SNOOZE
-from rules.local_time import known_zone
+from rules.local_time import zone_or_default
 from rules.state import (
     Agreement,
     Charter,
@@ -706,8 +706,7 @@ class UnitOfWork:
                 problem_window=window,
                 language=row.language,
                 nudges=row.nudges,
-                # A zone the zone data here lacks (an older tzdata): the bot's default.
-                timezone=row.timezone if row.timezone and known_zone(row.timezone) else None,
+                timezone=zone_or_default(row.timezone, self.store.defaults.timezone),
             )
             found = settings, Charter(row.about, row.not_about, row.routing)
         self._table_settings[(workspace, channel)] = found

@@ -21,6 +21,8 @@ from bot.models import (
     TableConfig,
     WatchRow,
 )
+from bot.table_zones import TableZones, table_zones
+from rules.local_time import DEFAULT_ZONE, local_day
 from rules.problems import PROPOSAL_WELCOME, STILL_WAITING
 from rules.state import MemberInfo
 
@@ -161,7 +163,7 @@ class HeldMandate:
     channel: str
     text: str
     status: str  # current, renewal_due, checking
-    renewed_at: datetime | None
+    renewed_on: date | None  # the day it was renewed where its table sits
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,16 +204,20 @@ def member_home(
     workspace: str,
     user: str,
     *,
-    today: date,
+    now: datetime,
+    default_zone: str = DEFAULT_ZONE,
     soon: int = 7,
     recent: int = 10,
     elsewhere: Mapping[str, Collection[str]] | None = None,
 ) -> MemberHome:
     """Open rounds waiting for this member, agreements of their tables due for review
     within `soon` days, and the most recent agreements of their tables. `elsewhere`: the
-    tables of channels shared with other workspaces (bot.homes), by home, shown too."""
+    tables of channels shared with other workspaces (bot.homes), by home, shown too.
+    Days are each table's own: `soon` counts from its today, a mandate's renewal is
+    dated there (its zone, else `default_zone`)."""
     elsewhere = elsewhere or {}
     with Session(database) as session:
+        zones = table_zones(session.connection(), default_zone)
         channels = list(
             session.exec(
                 select(MemberRow.channel).where(
@@ -237,7 +243,7 @@ def member_home(
             .order_by(col(RoundRow.deadline))
         ).all()
         mandates = [
-            HeldMandate(m.channel, m.text, m.status, m.renewed_at)
+            HeldMandate(m.channel, m.text, m.status, _renewed_on(m, zones))
             for m in session.exec(
                 select(MandateRow)
                 .where(
@@ -267,10 +273,12 @@ def member_home(
                 .order_by(col(AgreementRow.recorded_at).desc())
             ).all()
         )
-    due = sorted(
-        (a for a in current if a.review_on <= today + timedelta(days=soon)),
-        key=lambda a: a.review_on,
-    )
+
+    def due_soon(agreement: AgreementRow) -> bool:
+        today = local_day(now, zones.of(agreement.workspace, agreement.channel))
+        return agreement.review_on <= today + timedelta(days=soon)
+
+    due = sorted(filter(due_soon, current), key=lambda a: a.review_on)
     return MemberHome(
         rounds_waiting=[
             WaitingRound(r.channel, r.round_id, r.proposal, r.proposer, r.deadline) for r in waiting
@@ -281,6 +289,13 @@ def member_home(
         mandates=mandates,
         roles=roles,
     )
+
+
+def _renewed_on(mandate: MandateRow, zones: TableZones) -> date | None:
+    """The day a mandate was renewed, where its table sits."""
+    if mandate.renewed_at is None:
+        return None
+    return local_day(mandate.renewed_at, zones.of(mandate.workspace, mandate.channel))
 
 
 def roster(session: Session, workspace: str, channel: str) -> list[MemberInfo]:

@@ -34,6 +34,12 @@ def _by_lower_name() -> dict[str, str]:
     return {name.lower(): name for name in available_timezones() | {DEFAULT_ZONE}}
 
 
+def zone_or_default(own: str | None, default: str) -> str:
+    """A table's zone: its own, unless it set none or the zone data here lacks it (checked
+    when set, it may be missing from an older tzdata elsewhere), then the bot's default."""
+    return own if own and known_zone(own) else default
+
+
 def zone_named(text: str) -> str | None:
     """The zone a person typed, in its own spelling ("europe/amsterdam":
     "Europe/Amsterdam"); None when no zone has that name."""

@@ -721,7 +721,8 @@ class SlackAdapter:
         elsewhere = await self._tables_elsewhere(workspace, user)
         page = await asyncio.to_thread(
             partial(member_home, elsewhere=elsewhere),
-            self.runtime.app.database, workspace, user, today=now_utc().date(),
+            self.runtime.app.database, workspace, user, now=now_utc(),
+            default_zone=self.runtime.app.settings.timezone,
         )  # fmt: skip
         lang = await self.lang_for(workspace, user)
         view = await self.deliverer.render(workspace, lang, lambda v: blocks.home(page, v))

@@ -767,10 +767,10 @@ VIEW_MARGIN = 2000  # the view's own fields around its blocks
 
 
 def _held_mandate(mandate: HeldMandate) -> Say:
-    if mandate.status == "current" and mandate.renewed_at is not None:
+    if mandate.status == "current" and mandate.renewed_on is not None:
         return Say.of(N_("In {channel} you may agree to: {mandate} (renewed {day})"),
                       channel=channel_link(mandate.channel), mandate=Quote(mandate.text),
-                      day=Day(mandate.renewed_at.date()))  # fmt: skip
+                      day=Day(mandate.renewed_on))  # fmt: skip
     msgid = {
         "renewal_due": N_("In {channel} you may agree to: {mandate} (to be renewed after the "
                           "meeting)"),

@@ -187,6 +187,75 @@ def test_the_export_command_writes_one_workspace_s_decisions_to_its_file(app, tm
     assert "- Kept 2026-03-02 by yan; why: it works" in shown.stdout.splitlines()
 
 
+def _kept_after_midnight_in_amsterdam(chat: Chat, *, own_zone: bool = True) -> None:
+    """#1 recorded at 08:30 UTC (09:30 in Amsterdam) and kept at 23:30 UTC, already
+    00:30 on 3 March there."""
+    if own_zone:
+        chat.command("anna", "/table timezone Europe/Amsterdam", "08:00")
+    chat.command("anna", "/agree pin the base image because deploys broke", "08:30")
+    chat.command("ben", "/review keep 1 because it works", "23:30")
+
+
+def test_json_register_gives_moments_in_the_tables_zone_and_names_it(app):
+    _kept_after_midnight_in_amsterdam(Chat(app))
+    [version] = json.loads(_exported(app, "json"))["agreements"]
+    assert version["recorded_at"] == "2026-03-02T09:30:00+01:00"
+    assert [d["at"] for d in version["decisions"]] == ["2026-03-03T00:30:00+01:00"]
+    assert version["timezone"] == "Europe/Amsterdam"
+    assert list(version)[: len(export.COLUMNS)] == list(export.COLUMNS)
+
+
+def test_csv_register_gives_moments_in_the_tables_zone_and_names_it_last(app):
+    chat = Chat(app)
+    _kept_after_midnight_in_amsterdam(chat)
+    chat.command("ben", "/review keep 1", "23:40")
+    reader = csv.DictReader(io.StringIO(_exported(app, "csv")))
+    assert reader.fieldnames == [*export.COLUMNS, *export.DECISION_COLUMNS, "timezone"]
+    [row] = reader
+    assert (row["recorded_at"], row["decided_at"], row["timezone"]) == (
+        "2026-03-02T09:30:00+01:00", "2026-03-03T00:40:00+01:00", "Europe/Amsterdam",
+    )  # fmt: skip
+    assert row["earlier_decisions"] == "kept 2026-03-03T00:30:00+01:00 by ben; why: it works"
+
+
+def test_markdown_register_shows_the_tables_days_and_names_its_zone(app):
+    _kept_after_midnight_in_amsterdam(Chat(app))
+    lines = _exported(app, "md").splitlines()
+    assert lines[lines.index("## C1 (W1)") + 2] == "Dates are days in Europe/Amsterdam."
+    assert lines[-2:] == [
+        "- Review on 2026-03-31; recorded 2026-03-02 by anna",  # kept on 3 March there
+        "- Kept 2026-03-03 by ben; why: it works",
+    ]
+
+
+def test_a_table_without_its_own_zone_is_exported_in_the_default_one(app):
+    _kept_after_midnight_in_amsterdam(Chat(app), own_zone=False)
+    [version] = export.register(app.database, default_zone="Asia/Tokyo")
+    record = export.record(version)
+    assert (record["recorded_at"], record["decisions"][0]["at"], record["timezone"]) == (
+        "2026-03-02T17:30:00+09:00", "2026-03-03T08:30:00+09:00", "Asia/Tokyo",
+    )  # fmt: skip
+    [utc] = export.register(app.database)
+    assert export.record(utc)["recorded_at"] == "2026-03-02T08:30:00Z"
+
+
+def test_the_export_command_shows_days_in_groundrules_timezone(app):
+    from typer.testing import CliRunner
+
+    from bot.cli import app as cli
+
+    _kept_after_midnight_in_amsterdam(Chat(app), own_zone=False)
+    app.store.flush()
+    shown = CliRunner().invoke(
+        cli, ["export", "--database", app.settings.database_url],
+        env={"GROUNDRULES_TIMEZONE": "Asia/Tokyo"},
+    )  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert "Dates are days in Asia/Tokyo." in lines
+    assert "- Kept 2026-03-03 by ben; why: it works" in lines
+
+
 def test_the_bot_keeps_recording_while_an_export_is_being_written(app):
     """An export reads the database as it stood when it began, and holds no lock the bot
     would wait for (SQLite's write lock) until its last line is written."""

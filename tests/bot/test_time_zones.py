@@ -363,3 +363,91 @@ def test_time_zones_a_review_date_fine_only_on_the_tables_day_decides(
                   datetime(2026, 11, 20, 12, 0, tzinfo=UTC))  # fmt: skip
     told = [plain(action) for action in table.command("ben", line.format(review=review), moment)]
     assert any(said in text for text in told), told
+
+
+@pytest.mark.parametrize(
+    ("default_zone", "due"),
+    [("UTC", [1]), ("Europe/Amsterdam", [1, 2])],
+)
+def test_time_zones_the_app_home_counts_each_tables_days(app, default_zone, due):
+    """At 23:30 UTC on 30 November it is 1 December in Amsterdam: a review on 8 December
+    is within the week there, not yet at a table on UTC. A mandate renewed then was
+    renewed on 1 December there."""
+    from bot.views import member_home
+
+    amsterdam, elsewhere = Table(app, "C1"), Table(app, "C2")
+    amsterdam.command("ben", "/table timezone Europe/Amsterdam", LATE - timedelta(days=20))
+    for table in (amsterdam, elsewhere):
+        table.command("ben", "/agree we pin the image because deploys broke review 8 December",
+                      LATE - timedelta(days=20))  # fmt: skip
+        table.command("ben", "/mandate budgets up to 500 euro", LATE)
+    page = member_home(app.database, "W1", "ben", now=LATE, default_zone=default_zone)
+    channels = {1: "C1", 2: "C2"}
+    assert [a.channel for a in page.reviews_due] == [channels[n] for n in due]
+    renewed = {m.channel: m.renewed_on for m in page.mandates}
+    assert renewed["C1"] == date(2026, 12, 1)
+    assert renewed["C2"] == (date(2026, 12, 1) if default_zone != "UTC" else date(2026, 11, 30))
+
+
+def _review_timers(app: Groundrules) -> dict[tuple[str, str], datetime]:
+    from sqlmodel import Session, select
+
+    from bot.models import TimerRow
+
+    with Session(app.database) as session:
+        rows = session.exec(select(TimerRow).where(TimerRow.kind == "review")).all()
+        return {(row.channel, row.key): row.due for row in rows if row.fired_at is None}
+
+
+def test_time_zones_a_changed_default_moves_the_reviews_to_come_when_the_bot_starts(
+    database_url, tagged
+):
+    """Scheduled for 09:00 UTC, a review at a table that follows GROUNDRULES_TIMEZONE
+    comes at 09:00 in Amsterdam once the bot starts with that zone; a table with a zone
+    of its own keeps its hour, and a review that came is not asked again."""
+    first = make_app(database_url, tagged)
+    at_default, in_tokyo = Table(first, "C1"), Table(first, "C2")
+    in_tokyo.command("ben", "/table timezone Asia/Tokyo", datetime(2026, 11, 1, 12, tzinfo=UTC))
+    for table in (at_default, in_tokyo):
+        for review in ("3 November", "10 December"):
+            table.command("ben", f"/agree rule for {review} because we need it review {review}",
+                          datetime(2026, 11, 1, 12, tzinfo=UTC))  # fmt: skip
+    at_default.tick(datetime(2026, 11, 5, tzinfo=UTC))  # every table's timers
+    assert [a.agreement.number for _, a in at_default.reviews()] == [3, 1]
+    first.database.dispose()
+
+    again = make_app(database_url, tagged, timezone="Europe/Amsterdam")
+    try:
+        assert _review_timers(again) == {
+            ("C1", "review:2:1"): datetime(2026, 12, 10, 8, 0, tzinfo=UTC),  # 09:00 there
+            ("C2", "review:4:1"): datetime(2026, 12, 10, 0, 0, tzinfo=UTC),  # 09:00 in Tokyo
+        }
+        table = Table(again, "C1")
+        table.tick(datetime(2026, 12, 11, tzinfo=UTC))
+        assert [(when, a.agreement.number) for when, a in table.reviews()] == [
+            (datetime(2026, 12, 10, 0, 0, tzinfo=UTC), 4),
+            (datetime(2026, 12, 10, 8, 0, tzinfo=UTC), 2),
+        ]
+    finally:
+        again.database.dispose()
+
+
+def test_time_zones_a_kept_review_follows_the_default_zone_too(database_url, tagged):
+    """A keep's next review and a revision's are reviews to come like any other."""
+    from bot.table_zones import reviews_at_nine
+
+    first = make_app(database_url, tagged)
+    table = Table(first)
+    moment = datetime(2026, 11, 1, 12, tzinfo=UTC)
+    table.command("ben", "/agree we pin the image because deploys broke", moment)
+    table.command("ben", "/agree tea at three because breaks", moment)
+    table.command("ben", "/review keep 1 because it works review 10 December", moment)
+    table.command("ben", "/review revise 2 tea at four because later review 11 December", moment)
+    assert reviews_at_nine(first.database, "UTC") == 0  # as they were scheduled
+    assert reviews_at_nine(first.database, "America/New_York") == 2
+    assert _review_timers(first) == {
+        ("C1", "review:1:1"): datetime(2026, 12, 10, 14, 0, tzinfo=UTC),
+        ("C1", "review:2:2"): datetime(2026, 12, 11, 14, 0, tzinfo=UTC),
+    }
+    assert reviews_at_nine(first.database, "America/New_York") == 0
+    first.database.dispose()

@@ -449,7 +449,7 @@ def a_crowded_home(words: str) -> MemberHome:
         reviews_due=[agreement(n) for n in range(15)],
         recent_agreements=[agreement(n) for n in range(10)],
         channels=[f"C{n}" for n in range(60)],
-        mandates=[HeldMandate(f"C{n}", long, "current", when) for n in range(10)],
+        mandates=[HeldMandate(f"C{n}", long, "current", when.date()) for n in range(10)],
         roles=[HeldRole("C1", f"role {n}", long) for n in range(10)],
     )
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, time, timedelta
 
+import pytest
 from sqlmodel import Session, select
 
-from bot.models import AgreementRow
+from bot.models import AgreementRow, now_utc
 from rules.events import CommandInvoked, ConcernAnswered
 from tests.slack.conftest import BOB, CAROL, SlackBot, button, shown_text
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
@@ -114,3 +116,19 @@ async def test_slack_app_home_stays_within_250_kb_and_counts_the_rest_in_dutch(b
     assert "#10 Rule 9 слово" in shown  # the newest first, in full
     assert re.search(r"\n… en nog \d\n", shown)
     assert "Je mandaten en rollen" in shown
+
+
+@pytest.mark.parametrize("bot_settings", [{"timezone": "Europe/Amsterdam"}], ids=["amsterdam"])
+async def test_slack_app_home_counts_the_week_from_the_tables_day(bot: SlackBot, monkeypatch):
+    """Opened at 23:30 UTC, when it is the next day in Amsterdam (GROUNDRULES_TIMEZONE):
+    a review eight UTC days ahead is seven days ahead there, due within the week."""
+    from adapters.slack import adapter
+
+    late = datetime.combine(now_utc().date() + timedelta(days=30), time(23, 30), tzinfo=UTC)
+    review_on = late.date() + timedelta(days=8)
+    await bot.command("/agree", f"We demo on Fridays because progress review {review_on}")
+    await bot.handled(CommandInvoked)
+    monkeypatch.setattr(adapter, "now_utc", lambda: late)  # the moment the home is opened
+    await bot.event(home_opened(USER_ID))
+    [published] = await bot.slack.wait_for("views.publish")
+    assert "#1 We demo on Fridays, in <#C-GENERAL>: review on" in shown_text(published)
