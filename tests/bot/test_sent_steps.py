@@ -89,7 +89,7 @@ def test_sent_steps_go_with_a_forgotten_workspace(app):
     assert steps(app) == []
 
 
-def test_migration_0022_adds_the_sent_steps_and_goes_down(database_url):
+def test_migration_0019_adds_the_sent_steps_and_goes_down(database_url):
     from alembic import command
     from sqlalchemy import inspect
 

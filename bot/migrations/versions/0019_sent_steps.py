@@ -5,7 +5,7 @@
   or after a restart, sends only the rest. Deleted with the item's delivery, or by the
   retention sweep once the item is delivered, given up or gone.
 
-Revision ID: 0022
+Revision ID: 0019
 Revises: 0018
 Create Date: 2027-02-12 10:00:00
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0022"
+revision: str = "0019"
 down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
