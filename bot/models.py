@@ -251,6 +251,18 @@ class OutboxRow(SQLModel, table=True):
     claim: str | None = None
 
 
+class SentStep(SQLModel, table=True):
+    """One step of an outbox item that reached its platform before the item was done (a
+    page of a long message, a member's reminder DM, a group's pings): whichever process
+    retries the item sends only the rest (bot.sent_steps). Gone with the item's delivery."""
+
+    __tablename__ = "sent_step"
+    workspace: str = Field(primary_key=True)
+    outbox_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    step: str = Field(primary_key=True)
+    ref: str | None = None  # the platform's id for what it sent, if it has one
+
+
 class PostedMessage(SQLModel, table=True):
     """Where the bot posted something it will edit later (a round's progress line), and
     in which language, for the edit to speak it too."""

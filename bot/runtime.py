@@ -15,7 +15,7 @@ import functools
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +30,7 @@ from bot.leases import Held, LeaseLost
 from bot.models import now_utc
 from bot.outage import NotRecorded, Outage
 from bot.round_messages import RoundMessages, progress_of
+from bot.sent_steps import Delivering, delivering
 from bot.store import Delivery, Undeliverable, ref_key
 from rules.actions import (
     AnnounceReview,
@@ -419,9 +420,11 @@ class Runtime:
             log.warning("no adapter for workspace %s; %s stays in the outbox",
                         action.workspace, kind_of(action))  # fmt: skip
             return
+        under_way = self._under_way(delivery, action)
         try:
             async with held.sending(delivery):
-                ref = await adapter.deliver(action)
+                with delivering(under_way):
+                    ref = await adapter.deliver(action)
                 if isinstance(action, UpdateRoundProgress):  # a failure here: tried again
                     await self.round_messages.settle(action, adapter.deliver)
         except LeaseLost:  # what was sent stays sent; the rest is the other process's
@@ -446,11 +449,26 @@ class Runtime:
             ref_key=ref_key(action),
             ref=ref,
             lang=action.lang,
+            steps_on_record=under_way.on_record,
         )
         if isinstance(action, PostConcernRound):
             await self._settle_post(adapter, action)
         if isinstance(action, AnnounceReview) and ref is not None:
             await self._close_if_decided_meanwhile(adapter, action)
+
+    def _under_way(self, delivery: Delivery, action: Outbound) -> Delivering:
+        """`action`, the outbox item `delivery`'s, as it is being delivered: each of its
+        steps that reaches the platform is put on record at once, and a retry reads them
+        first (bot.sent_steps)."""
+        store, workspace, outbox_id = self.app.store, action.workspace, delivery.outbox_id
+
+        async def note(steps: Mapping[str, str | None]) -> None:
+            await self._in_worker(store.note_sent, workspace, outbox_id, dict(steps))
+
+        async def load() -> dict[str, str | None]:
+            return await self._in_worker(store.sent_steps, workspace, outbox_id)
+
+        return Delivering(action, note, load if delivery.again else None)
 
     async def _note(self, mark: Callable[..., object], /, *args, **kwargs) -> None:
         """Store how a delivery went. While the database does not answer it is not

@@ -18,6 +18,7 @@ from bot.models import (
     OutboxRow,
     ProcessedEvent,
     ProposalRow,
+    SentStep,
     TableConfig,
     TimerRow,
     WatchRow,
@@ -38,6 +39,7 @@ _proposals = ProposalRow.__table__
 _corrections = CorrectionRow.__table__
 _deleted = DeletedMessageRow.__table__
 _edited = EditedMessageRow.__table__
+_sent = SentStep.__table__
 
 
 class Statements:
@@ -258,6 +260,16 @@ class Statements:
             .values(delivered_at=bindparam("delivered"), attempts=_outbox.c.attempts + 1)
             .returning(_outbox.c.workspace, _outbox.c.channel)
         )
+        # The steps of an outbox item that reached its platform (bot.sent_steps).
+        self.note_sent = insert(_sent).on_conflict_do_nothing(
+            index_elements=["workspace", "outbox_id", "step"]
+        )
+        same_item = and_(
+            _sent.c.workspace == bindparam("workspace"),
+            _sent.c.outbox_id == bindparam("outbox_id"),
+        )
+        self.sent_steps = select(_sent.c.step, _sent.c.ref).where(same_item)
+        self.forget_sent = delete(_sent).where(same_item)
         self.active_members = select(_members.c.user).where(
             _members.c.workspace == bindparam("w"),
             _members.c.channel == bindparam("c"),

@@ -10,13 +10,24 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
-from sqlalchemy import ColumnElement, Connection, Engine, false, func, or_, text, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    exists,
+    false,
+    func,
+    or_,
+    text,
+    true,
+    update,
+)
 from sqlmodel import Session, col, delete, select
 
 from bot import codec, moves, views, workspaces
@@ -38,6 +49,7 @@ from bot.models import (
     RenewalRow,
     RoleRow,
     RoundRow,
+    SentStep,
     TableConfig,
     WatchRow,
 )
@@ -79,13 +91,15 @@ class Undeliverable(Exception):
 class Delivery:
     """An outbound action waiting in the outbox; `at` is when its cause happened.
     `claim`: the token of this process's claim on it (outbox.claim), and `leased_until`
-    when that claim's lease ends, unless renewed (bot.leases)."""
+    when that claim's lease ends, unless renewed (bot.leases). `again`: offered again by
+    the outbox, so some of it may have reached its platform already (bot.sent_steps)."""
 
     outbox_id: int
     action: act.Outbound
     at: datetime
     claim: str | None = None
     leased_until: datetime | None = None
+    again: bool = False
 
 
 def new_claim() -> str:
@@ -298,20 +312,31 @@ class Store:
         ref_key: str | None = None,
         ref=None,
         lang: str | None = None,
+        steps_on_record: bool = False,
     ) -> None:
-        self.mark_delivered_many([(outbox_id, at, ref_key, ref, lang)])
+        self.mark_delivered_many(
+            [(outbox_id, at, ref_key, ref, lang)], steps_on_record=steps_on_record
+        )
 
     def mark_delivered_many(
-        self, items: list[tuple[int, datetime, str | None, object, str | None]]
+        self,
+        items: list[tuple[int, datetime, str | None, object, str | None]],
+        *,
+        steps_on_record: bool = False,
     ) -> None:
         """Deliveries confirmed: (outbox id, when, the key of a message to edit later,
         the platform's id for it, the language it was posted in). A replay confirms all
-        of an event's at once."""
+        of an event's at once. `steps_on_record`: some of their steps were put on record
+        on the way (bot.sent_steps); they go with them."""
         with self.unit_of_work() as uow:
             for outbox_id, at, key, ref, lang in items:
                 row = uow.connection.execute(
                     self.sql.mark_delivered, {"outbox_id": outbox_id, "delivered": at}
                 ).first()
+                if row is not None and steps_on_record:
+                    uow.connection.execute(
+                        self.sql.forget_sent, {"workspace": row.workspace, "outbox_id": outbox_id}
+                    )
                 if row is not None and key and ref is not None:
                     posted = {"ref": str(ref), "posted_at": at, "lang": lang}
                     uow.upsert(
@@ -338,6 +363,7 @@ class Store:
             if row.attempts >= MAX_DELIVERY_ATTEMPTS:
                 # Give up but keep the row: an operator can see what was not delivered.
                 row.delivered_at = at
+                _forget_sent(uow.session, row)
                 log.error("giving up on outbox item %s after %s attempts", row.id, row.attempts)
             else:
                 row.next_attempt_at = at + timedelta(seconds=min(3600, 15 * 2**row.attempts))
@@ -349,6 +375,7 @@ class Store:
             row = uow.session.get(OutboxRow, outbox_id)
             if row is not None:
                 row.delivered_at, row.last_error = at, reason[:500]
+                _forget_sent(uow.session, row)
 
     def claim_undelivered(
         self, now: datetime, limit: int = 50, *, prefixes: Sequence[str] | None = None
@@ -375,8 +402,9 @@ class Store:
                 if action is not None:
                     row.next_attempt_at = now + DELIVERY_LEASE
                     row.claim = new_claim()
+                    lease = row.next_attempt_at
                     claimed.append(
-                        Delivery(row.id, action, row.created_at, row.claim, row.next_attempt_at)
+                        Delivery(row.id, action, row.created_at, row.claim, lease, again=True)
                     )
             return claimed
 
@@ -394,6 +422,23 @@ class Store:
                     self.sql.renew_claims, {"claims": list(claims), "until": until}
                 ).scalars()
             )
+
+    def sent_steps(self, workspace: str, outbox_id: int) -> dict[str, str | None]:
+        """What of an outbox item is on record as having reached its platform."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                self.sql.sent_steps, {"workspace": workspace, "outbox_id": outbox_id}
+            )
+            return {row.step: row.ref for row in rows}
+
+    def note_sent(self, workspace: str, outbox_id: int, steps: Mapping[str, str | None]) -> None:
+        """Put on record that these steps of an outbox item reached its platform."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                self.sql.note_sent,
+                [{"workspace": workspace, "outbox_id": outbox_id, "step": step, "ref": ref}
+                 for step, ref in steps.items()],
+            )  # fmt: skip
 
     def _readable(self, row: OutboxRow) -> act.Outbound | None:
         """The action in an outbox row, or None if this version cannot read it (written
@@ -466,6 +511,17 @@ class Store:
                 )
             ).rowcount
             given_up = _give_up_undelivered(session, before=cutoff, at=now)
+            # The steps of items done or gone (their delivery's own delete missed them):
+            # before an item's id could be given to another (SQLite reuses the highest).
+            session.exec(
+                delete(SentStep).where(
+                    ~exists().where(
+                        OutboxRow.id == SentStep.outbox_id,
+                        OutboxRow.workspace == SentStep.workspace,
+                        col(OutboxRow.delivered_at).is_(None),
+                    )
+                )
+            )
             corrections = 0
             if correction_retention is not None:
                 corrections = session.exec(
@@ -498,6 +554,13 @@ def _give_up_undelivered(session: Session, *, before: datetime, at: datetime) ->
         log.warning("outbox item %s (%s) not delivered within the retention period: given up",
                     row.id, kind)  # fmt: skip
     return len(rows)
+
+
+def _forget_sent(session: Session, row: OutboxRow) -> None:
+    """An outbox item is done with (delivered, given up, set aside): so are its steps."""
+    session.exec(
+        delete(SentStep).where(SentStep.workspace == row.workspace, SentStep.outbox_id == row.id)
+    )
 
 
 class UnitOfWork:

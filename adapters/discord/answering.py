@@ -15,10 +15,9 @@ from typing import TypeVar
 import discord
 
 from adapters.discord.rendering import Outgoing
+from bot.sent_steps import Sent
 
 T = TypeVar("T")
-# What of an action has been sent, step -> its id (adapters.progress).
-Sent = dict[str, str | None]
 # Discord wants an answer within 3 s; past this the answer is deferred first.
 DEADLINE_S = 2.5
 
@@ -82,7 +81,7 @@ class InteractionAnswer:
                 extra = {"view": view} if view is not None and index == len(messages) - 1 else {}
                 await self._send(message, ephemeral=True, **extra)
                 if done is not None:
-                    done[f"{step}:{index}"] = None
+                    await done.add(f"{step}:{index}")
 
     async def public(
         self, messages: Sequence[Outgoing], *, done: Sent | None = None, step: str = "post"
@@ -97,7 +96,7 @@ class InteractionAnswer:
                     continue
                 await self._send(message, ephemeral=False)
                 if done is not None:
-                    done[f"{step}:{index}"] = None
+                    await done.add(f"{step}:{index}")
             return True
 
     async def finish(self, fallback: Outgoing) -> None:

@@ -9,13 +9,13 @@ them: Discord allows no more). Every other message pings nobody. Private replies
 reports answer the interaction that asked for them, ephemerally; without one they go by
 DM (the word to a proposer whose DMs are closed, as a reminder does: one message that
 pings only them). An action that fails part-way is offered again by the outbox; its
-retry sends only what did not go out.
+retry, by whichever process, sends only what did not go out (bot.sent_steps).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -47,7 +47,6 @@ from adapters.discord.rendering import (
     with_pings,
 )
 from adapters.discord.translate import guild_of
-from adapters.progress import Progress
 from bot.presenting import (
     agreement_text,
     closed_review_text,
@@ -60,6 +59,7 @@ from bot.presenting import (
     suggestion_text,
     summary_text,
 )
+from bot.sent_steps import sent_of
 from bot.store import Undeliverable, review_message_keys
 from rules.actions import (
     AnnounceAgreement,
@@ -102,7 +102,6 @@ class Delivery:
     def __init__(self, client: discord.Client, runtime: Runtime) -> None:
         self.client = client
         self.runtime = runtime
-        self.progress = Progress()
 
     async def deliver(self, action: Outbound) -> str | None:
         """Carry out one action; after a failure part-way, the retry of the same action
@@ -115,7 +114,6 @@ class Delivery:
             if error.code == TAG_REQUIRED:
                 raise Undeliverable(_tag_required(action)) from error
             raise
-        self.progress.done(action)
         return sent
 
     async def _deliver(self, action: Outbound) -> str | None:
@@ -251,14 +249,14 @@ class Delivery:
         """By DM; when the proposer's DMs are closed, as a reminder is: one message where
         the proposal was made that pings the proposer alone."""
         assert action.user is not None
-        done = self.progress.of(action)
+        done = await sent_of(action)
         if "ping" not in done:
             try:
                 return await self._dm_all(int(action.user), pieces(text, action.lang), action)
             except discord.Forbidden as error:
                 if error.code != DMS_CLOSED:
                     raise
-        done["ping"] = await self._ping(guild, place, [int(action.user)], text, None)
+            await done.add("ping", await self._ping(guild, place, [int(action.user)], text, None))
         return done["ping"]
 
     async def _report(self, guild: int, action: PostReport) -> str | None:
@@ -288,7 +286,7 @@ class Delivery:
             if action.user is None:
                 raise ValueError(f"a private {type(action).__name__} needs a user")
             if answer is not None and answer.user == action.user:
-                await answer.private(messages, done=self.progress.of(action), step="dm")
+                await answer.private(messages, done=await sent_of(action), step="dm")
                 return None
             if not action.user.isdigit():
                 # An owner written in words ("Finance"): nobody to reach, now or on a retry.
@@ -301,7 +299,7 @@ class Delivery:
                     raise
                 log.info("a private reply was not delivered: the member's DMs are closed")
                 return None
-        done = self.progress.of(action)
+        done = await sent_of(action)
         if (
             answer is not None
             and answer.place == place
@@ -313,11 +311,11 @@ class Delivery:
     async def _dm_all(self, user: int, messages: list[Outgoing], action: Outbound) -> str | None:
         """A private reply with no interaction to answer; raises Forbidden (50007) when the
         member's DMs are closed."""
-        done = self.progress.of(action)
+        done = await sent_of(action)
         dm = await self.client.create_dm(discord.Object(user))
         for index, message in enumerate(messages):
             if f"dm:{index}" not in done:
-                done[f"dm:{index}"] = str((await dm.send(**message.kwargs())).id)
+                await done.add(f"dm:{index}", str((await dm.send(**message.kwargs())).id))
         return done.get("dm:0")
 
     # --- concern rounds --------------------------------------------------------------------
@@ -423,7 +421,7 @@ class Delivery:
         are closed (one for each hundred of them). A DM that fails otherwise does not stop
         the others; the action fails at the end, and its retry reaches only those who
         were not reached."""
-        done = self.progress.of(action)
+        done = await sent_of(action)
         unreachable: list[int] = []
         failed: discord.HTTPException | None = None
         for user in action.users:
@@ -431,17 +429,18 @@ class Delivery:
                 continue
             try:
                 dm = await self.client.create_dm(discord.Object(int(user)))
-                done[f"dm:{user}"] = str(
-                    (await dm.send(**one_message(dm_text).kwargs(), view=view(where))).id
-                )
+                sent = await dm.send(**one_message(dm_text).kwargs(), view=view(where))
             except discord.Forbidden:  # closed DMs (50007), or no DM allowed at all
                 unreachable.append(int(user))
+                continue
             except discord.HTTPException as error:  # a rate limit, an outage: try again
                 failed = failed or error
+                continue
+            await done.add(f"dm:{user}", str(sent.id))
 
-        def pinged(group: list[int], sent: str) -> None:
-            done.setdefault("ping", sent)
-            done.update((f"dm:{user}", None) for user in group)
+        async def pinged(group: list[int], sent: str) -> None:
+            steps: dict[str, str | None] = {f"dm:{user}": None for user in group}
+            await done.add_all(steps if "ping" in done else {"ping": sent, **steps})
 
         if unreachable:
             await self._ping(guild, place, unreachable, text, lambda: view(None), pinged)
@@ -456,7 +455,7 @@ class Delivery:
         users: list[int],
         text: str,
         view: Callable[[], discord.ui.View] | None,
-        reached: Callable[[list[int], str], None] = lambda group, sent: None,
+        reached: Callable[[list[int], str], Awaitable[None]] | None = None,
     ) -> str:
         """The messages that ping on purpose: only those who could not be reached. Discord
         refuses a message that allows more than 100 pings, so each group of them gets a
@@ -473,7 +472,8 @@ class Delivery:
             message = with_pings([f"<@{user}>" for user in group], text)
             extra = {"view": view()} if view is not None else {}
             sent = await channel.send(**message.kwargs(), allowed_mentions=pinged, **extra)
-            reached(group, str(sent.id))
+            if reached is not None:
+                await reached(group, str(sent.id))
             first = first or str(sent.id)
         assert first is not None, "nobody to ping"
         return first
@@ -511,11 +511,11 @@ class Delivery:
     ) -> str:
         """Each part not yet posted for `action` (a retry after a failure part-way sends
         only the rest); `view`, the buttons, on the first. The first part's id."""
-        done = self.progress.of(action)
+        done = await sent_of(action)
         for index, message in enumerate(messages):
             if f"post:{index}" not in done:
                 first = view if index == 0 else None
-                done[f"post:{index}"] = await self._post(guild, place, message, view=first)
+                await done.add(f"post:{index}", await self._post(guild, place, message, view=first))
         return done["post:0"]  # type: ignore[return-value]
 
 

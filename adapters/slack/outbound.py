@@ -7,7 +7,8 @@ Rounds are edited in place through the ts the runtime remembered for them. A rep
 posts its summary, and its full form in the summary's thread. Long replies, reports,
 summaries and announcements go page by page (`blocks.pages`): Slack refuses a message
 past its limits outright. An action that fails part-way is offered again by the
-outbox; its retry sends only the pages that did not go out.
+outbox; its retry, by whichever process, sends only the pages and DMs that did not go
+out (bot.sent_steps).
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from typing import TypeVar
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.progress import Progress
 from adapters.slack import blocks
 from adapters.slack.blocks import SlackMessage, Voice
 from adapters.slack.people import ClientFor, Directory
+from bot.sent_steps import sent_of
 from bot.store import review_message_keys
 from rules.actions import (
     AnnounceAgreement,
@@ -87,8 +88,6 @@ class Deliverer:
         # Told when an ephemeral message, sent as a DM instead, found the bot not in its
         # channel (a failed post raises, and the adapter sees it there).
         self._not_in = not_in
-        # What of an action reached Slack (pages posted, members DMed), should the rest fail.
-        self.progress = Progress()
 
     def voice(self, lang: str, names: Mapping[str, str | None] | None = None) -> Voice:
         return Voice(lang, dict(names or {}), commands=self._commands)
@@ -105,13 +104,6 @@ class Deliverer:
     ) -> str | None:
         """Carry out `action` with its workspace's client, or with `client`; after a
         failure part-way, the retry of the same action sends only what did not go out."""
-        sent = await self._deliver(action, client=client)
-        self.progress.done(action)
-        return sent
-
-    async def _deliver(
-        self, action: Outbound, *, client: AsyncWebClient | None = None
-    ) -> str | None:
         client = client or await self._client_for(action.workspace)
         ws, lang = action.workspace, action.lang
         match action:
@@ -210,10 +202,11 @@ class Deliverer:
         step: str = "post",
     ) -> str:
         """Each page not yet posted for `action`; the first page's ts (the one to keep)."""
-        done = self.progress.of(action)
+        done = await sent_of(action)
         for index, page in enumerate(messages):
             if f"{step}:{index}" not in done:
-                done[f"{step}:{index}"] = await self._post(client, action.channel, page, thread_ts)
+                ts = await self._post(client, action.channel, page, thread_ts)
+                await done.add(f"{step}:{index}", ts)
         return done[f"{step}:0"]  # type: ignore[return-value]
 
     async def _private_pages(
@@ -228,7 +221,7 @@ class Deliverer:
     ) -> None:
         """Each page not yet shown to `user` for `action` (ephemeral, else by DM; by DM
         when `direct`: the answer to a command typed there)."""
-        done = self.progress.of(action)
+        done = await sent_of(action)
         for index, page in enumerate(messages):
             if f"private:{index}" not in done:
                 if direct:
@@ -236,7 +229,7 @@ class Deliverer:
                 else:
                     await self._private(client, action.workspace, action.channel, user, page,
                                         page, thread_ts=thread_ts)  # fmt: skip
-                done[f"private:{index}"] = None
+                await done.add(f"private:{index}")
 
     # --- the Web API calls ---------------------------------------------------------
 
@@ -291,23 +284,24 @@ class Deliverer:
         others. A failure that may pass (a rate limit past the retry handler's, an outage)
         fails the action at the end, and its retry DMs only those not reached yet; one
         Slack will never allow (a deactivated member) leaves that member out."""
-        done = self.progress.of(action)
+        done = await sent_of(action)
         failed: SlackApiError | None = None
         for user in action.users:
             if user in done:
                 continue
             try:
-                done[user] = await self._direct(client, user, message)
+                ts: str | None = await self._direct(client, user, message)
             except SlackApiError as error:
-                if error_of(error) in NO_DM:
-                    log.info("a member cannot be sent a DM (%s); not reminded", error_of(error))
-                    done[user] = None
+                if error_of(error) not in NO_DM:
+                    log.warning("reminding a member failed: %s; tried again later",
+                                error_of(error))  # fmt: skip
+                    failed = failed or error
                     continue
-                log.warning("reminding a member failed: %s; tried again later", error_of(error))
-                failed = failed or error
+                log.info("a member cannot be sent a DM (%s); not reminded", error_of(error))
+                ts = None
+            await done.add(user, ts)
         if failed is not None:
             raise failed
-        self.progress.done(action)
 
     async def _report(self, client: AsyncWebClient, action: PostReport) -> str:
         """The summary in the channel; the full form, when it says more, in its thread.

@@ -25,6 +25,7 @@ from adapters.slack import SlackAdapter, build_adapter
 from bot.bootstrap import Groundrules, bootstrap
 from bot.database import make_engine
 from bot.migrate import upgrade
+from bot.models import now_utc
 from bot.runtime import Runtime
 from bot.settings import Settings
 from rules.events import Event
@@ -113,6 +114,13 @@ class SlackBot:
 
     async def tick(self) -> int:
         return await self.runtime.tick()
+
+    async def retry_undelivered(self) -> int:
+        """What a tick does once the outbox's back-off is over: claim whatever is
+        undelivered and deliver it. Returns how many items it claimed."""
+        later = self.groundrules.store.claim_undelivered(now_utc() + timedelta(minutes=5))
+        await self.runtime.deliver_all(later)
+        return len(later)
 
     def calls(self, method: str) -> list[SlackCall]:
         return self.slack.calls_to(method)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from slack_sdk.errors import SlackApiError
 
+from bot.models import now_utc
 from rules import actions
 from rules.actions import (
     AskEvaluation,
@@ -61,20 +61,22 @@ async def test_delivery_renewal_reminder_retried_reaches_only_who_it_missed(bot:
     Slack). The outbox's retry DMs Bob alone."""
     reminder = AskRenewal(**common(meeting_id="m1", users=(BOB, "U-NOBODY", CAROL), reminder=True))
     bot.slack.fail_next("conversations.open", "internal_error")
-    with pytest.raises(SlackApiError):
-        await bot.adapter.deliver(reminder)
+    bot.groundrules.store.enqueue(reminder, now_utc())
+    assert await bot.retry_undelivered() == 1  # fails for Bob
     assert [c.params["users"] for c in bot.calls("conversations.open")] == [
         BOB, "U-NOBODY", CAROL,
     ]  # fmt: skip
 
-    await bot.adapter.deliver(reminder)  # the retry: no error
+    assert await bot.retry_undelivered() == 1  # the retry: no error
     opened = [c.params["users"] for c in bot.calls("conversations.open")]
     assert opened == [BOB, "U-NOBODY", CAROL, BOB]
     dms = [c for c in bot.calls("chat.postMessage") if c.params["channel"].startswith("D")]
     assert sorted(bot.slack.channels[c.params["channel"]].user for c in dms) == [BOB, CAROL]
     assert "please renew your mandate" in shown_text(dms[-1])
+    assert await bot.retry_undelivered() == 0  # delivered
 
-    await bot.adapter.deliver(reminder)  # the same reminder later (delivered: forgotten)
+    bot.groundrules.store.enqueue(reminder, now_utc())  # the same reminder again, later
+    await bot.retry_undelivered()
     assert len(bot.calls("conversations.open")) == 7
 
 

@@ -1,0 +1,97 @@
+"""What of an outbound action reached its platform before it failed part-way (a page of
+a long summary, a member's reminder DM refused by a rate limit, a group's pings): the
+outbox offers the action again, and the retry skips what was sent, so nobody gets it
+twice, whichever process retries it and after a restart too.
+
+The runtime delivers an outbox item inside `delivering`; the adapter asks `sent_of` for
+the item's steps and adds each as it lands, one small write each (Store.note_sent); only
+a retry reads them. They go with the item's delivery (Store.mark_delivered) or with the
+retention sweep. A step that cannot be put on record (the database does not answer)
+stops the delivery there: the retry sends that step again, and nothing before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from rules.actions import Outbound
+
+# Step ("post:1", "dm:U123") -> the platform's id for what it sent, if it has one.
+Steps = dict[str, str | None]
+Note = Callable[[Mapping[str, str | None]], Awaitable[None]]
+Load = Callable[[], Awaitable[Steps]]
+
+
+class Sent:
+    """The steps of one action that reached its platform. `add` notes one once it has:
+    on record before the next is tried, so a failure, a restart or another process
+    retrying leaves it out."""
+
+    def __init__(self, steps: Mapping[str, str | None] | None = None, note: Note | None = None):
+        self._steps: Steps = dict(steps or {})
+        self._note = note
+
+    def __contains__(self, step: str) -> bool:
+        return step in self._steps
+
+    def __getitem__(self, step: str) -> str | None:
+        return self._steps[step]
+
+    def get(self, step: str) -> str | None:
+        return self._steps.get(step)
+
+    async def add(self, step: str, ref: str | None = None) -> None:
+        await self.add_all({step: ref})
+
+    async def add_all(self, steps: Mapping[str, str | None]) -> None:
+        """Several that went out together (one message pinging a group)."""
+        if self._note is not None:
+            await self._note(steps)
+        self._steps.update(steps)
+
+
+@dataclass
+class Delivering:
+    """An outbox item under way. `load`: its steps on record (None: a first try, which
+    has none); `note`: puts more on record."""
+
+    action: Outbound
+    note: Note
+    load: Load | None = None
+    _sent: Sent | None = field(default=None, init=False)
+
+    async def sent(self) -> Sent:
+        if self._sent is None:
+            steps = await self.load() if self.load is not None else {}
+            self._sent = Sent(steps, self.note)
+        return self._sent
+
+    @property
+    def on_record(self) -> bool:
+        """Whether any of its steps may be on record (to delete with its delivery)."""
+        return self._sent is not None and bool(self._sent._steps)
+
+
+_CURRENT: ContextVar[Delivering | None] = ContextVar("sent_steps", default=None)
+
+
+@contextmanager
+def delivering(item: Delivering) -> Iterator[Delivering]:
+    """While the runtime has an adapter deliver `item.action`."""
+    token = _CURRENT.set(item)
+    try:
+        yield item
+    finally:
+        _CURRENT.reset(token)
+
+
+async def sent_of(action: Outbound) -> Sent:
+    """What of `action` has reached its platform. Outside an outbox item's delivery (an
+    action delivered at once, with no retry to spare) nothing is on record: a fresh one."""
+    current = _CURRENT.get()
+    if current is None or current.action is not action:
+        return Sent()
+    return await current.sent()
