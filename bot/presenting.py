@@ -13,6 +13,7 @@ from rules.actions import (
     AskEvaluation,
     AskRenewal,
     CloseReview,
+    NotAProblemNoted,
     Outbound,
     PostConcernRound,
     PostReport,
@@ -25,8 +26,22 @@ from rules.actions import (
     UpdateRoundProgress,
 )
 from rules.agreements import consent_param, owner_param, reason_words
+from rules.dismissals import UNDO_WITHIN
 from rules.i18n import render
-from rules.say import N_, NP_, Counted, Day, Lines, Listed, Member, Members, Quote, Say, Text
+from rules.say import (
+    N_,
+    NP_,
+    Counted,
+    Day,
+    Lines,
+    Listed,
+    Member,
+    Members,
+    Quote,
+    Say,
+    Span,
+    Text,
+)
 
 
 def nudge_text(action: SendNudge, *, with_commands: bool = True) -> Text:
@@ -54,6 +69,17 @@ def nudge_text(action: SendNudge, *, with_commands: bool = True) -> Text:
             )
         )
     return Lines(tuple(parts))
+
+
+def not_a_problem_text(action: NotAProblemNoted, *, with_commands: bool = True) -> Text:
+    """The thanks for a "Not a problem"; where there is no "Undo" button, how to undo it."""
+    if not with_commands:
+        return action.text
+    undo = Say.of(
+        N_("Said by mistake? /not-a-problem undo takes it back, within {span}."),
+        span=Span(UNDO_WITHIN),
+    )
+    return Lines((action.text, undo))
 
 
 def progress_text(view: RoundView, *, names: int | None = None) -> Say:
@@ -347,6 +373,8 @@ def text_of(action: Outbound) -> Text:
     match action:
         case SendNudge():
             return nudge_text(action)
+        case NotAProblemNoted():
+            return not_a_problem_text(action)
         case Reply():
             return action.text
         case PostConcernRound():

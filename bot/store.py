@@ -12,7 +12,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
@@ -60,6 +60,7 @@ from rules.local_time import zone_or_default
 from rules.state import (
     Agreement,
     Charter,
+    Dismissal,
     Meeting,
     ProposalSeen,
     Reads,
@@ -72,6 +73,10 @@ from rules.state import (
 )
 
 log = logging.getLogger(__name__)
+
+# How many of a person's latest "Not a problem"s at a table an undo reads: it takes back
+# one of the last hour (rules.dismissals), and nobody says so this often in an hour.
+DISMISSALS_READ = 20
 
 # A delivery not confirmed within this lease is tried again by the outbox sweep. The
 # process delivering renews it for as long as it takes (bot.leases): a platform's client
@@ -661,6 +666,13 @@ class UnitOfWork:
                 )
             parts["members"] = members
             self.store._members_read(workspace, channel, members)
+        if reads.dismissals_of is not None:
+            parts["dismissals"] = dismissals = self._dismissals(
+                workspace, channel, reads.dismissals_of
+            )
+            # The problems they settled, to bring back.
+            ids = dict.fromkeys((*reads.watch_ids, *(d.message_id for d in dismissals)))
+            reads = replace(reads, watch_ids=tuple(ids))
         if reads.watches or reads.watch_ids or reads.doubtful_watches or reads.taken_back:
             parts["watches"] = self._watches(workspace, channel, reads)
         rounds: dict[str, Round] = {}
@@ -877,6 +889,26 @@ class UnitOfWork:
             for r in rows
         )
 
+    def _dismissals(self, workspace: str, channel: str, user: str) -> tuple[Dismissal, ...]:
+        """`user`'s latest "Not a problem"s here, newest first. (Corrections stored before
+        migration 0009 name no message: none is read.)"""
+        rows = self.session.exec(
+            select(CorrectionRow)
+            .where(
+                CorrectionRow.workspace == workspace,
+                CorrectionRow.channel == channel,
+                CorrectionRow.user == user,
+                CorrectionRow.label == "problem",
+                CorrectionRow.applies == false(),
+                col(CorrectionRow.message_id).is_not(None),
+            )
+            .order_by(col(CorrectionRow.created_at).desc(), col(CorrectionRow.id).desc())
+            .limit(DISMISSALS_READ)
+        ).all()
+        return tuple(
+            Dismissal(str(row.message_id), row.user, row.text, row.created_at) for row in rows
+        )
+
     def _round(self, row: RoundRow) -> Round:
         answers = self.session.exec(
             select(AnswerRow)
@@ -914,7 +946,10 @@ class UnitOfWork:
         apart, and two crossing Keep clicks would both keep. A decision that may open a
         round or a meeting waits for any other at the same table: two /meeting start at
         once would otherwise both find none open and open two, one of which would stay
-        open for good. (SQLite has one writer at a time already.)"""
+        open for good. An undo of "Not a problem" waits for any other, and for an edit or
+        deletion of a message, at the same table: a double click would otherwise undo
+        twice, and a deletion read before the undo brought its problem back would leave
+        the deleted words kept. (SQLite has one writer at a time already.)"""
         if self.connection.dialect.name != "postgresql":
             return True
         keys = []
@@ -922,6 +957,8 @@ class UnitOfWork:
             keys.append(f"groundrules:agreements:{workspace}")
         if reads.opening:
             keys.append(f"groundrules:opening:{workspace}:{channel}")
+        if reads.dismissals_of is not None or reads.taken_back:
+            keys.append(f"groundrules:taking-back:{workspace}:{channel}")
         lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
         for key in keys:
             taken = self.connection.execute(
@@ -1110,6 +1147,23 @@ class UnitOfWork:
             {"w": c.workspace, "c": c.channel, "p": c.problem_id, "by": c.answered_by},
         )
 
+    def _apply_RestoreWatch(self, c: act.RestoreWatch) -> None:
+        # Nudged: its settling time stands for its nudge's, from which the retention
+        # sweep counts how long its words are kept.
+        closed = {} if c.nudged else {"closed_at": None}
+        self.session.exec(
+            update(WatchRow)
+            .where(
+                WatchRow.workspace == c.workspace,
+                WatchRow.channel == c.channel,
+                WatchRow.problem_id == c.problem_id,
+                WatchRow.status == "dismissed",
+            )
+            .values(
+                status="nudged" if c.nudged else "open", text=c.text, answered_by=None, **closed
+            )
+        )
+
     def _apply_NoteDeleted(self, c: act.NoteDeleted) -> None:
         self.connection.execute(
             self.store.sql.note_deleted,
@@ -1274,6 +1328,18 @@ class UnitOfWork:
                 fingerprint=c.fingerprint,
                 message_id=c.message_id,
                 lang=c.lang,
+            )
+        )
+
+    def _apply_ForgetDismissal(self, c: act.ForgetDismissal) -> None:
+        self.session.exec(
+            delete(CorrectionRow).where(
+                CorrectionRow.workspace == c.workspace,
+                CorrectionRow.channel == c.channel,
+                CorrectionRow.message_id == c.message_id,
+                CorrectionRow.user == c.user,
+                CorrectionRow.label == "problem",
+                CorrectionRow.applies == false(),
             )
         )
 

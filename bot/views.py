@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel, col, select
 from bot.models import (
     AgreementRow,
     AnswerRow,
+    CorrectionRow,
     MandateRow,
     MemberRow,
     RoleRow,
@@ -103,6 +104,38 @@ def nudged_problems(database: Engine, user: str, *, prefix: str) -> list[NudgedP
                 col(WatchRow.workspace).startswith(prefix, autoescape=True),
             )
             .order_by(col(WatchRow.closed_at).desc(), col(WatchRow.posted_at).desc())
+        ).all()
+        return [
+            NudgedProblem(
+                row.workspace, row.channel, row.problem_id, row.thread_id, row.text or "", row.lang
+            )
+            for row in rows
+        ]
+
+
+def dismissed_problems(database: Engine, user: str, *, prefix: str) -> list[NudgedProblem]:
+    """The problems `user` said were "Not a problem" that are still settled so, at tables
+    of workspaces starting with `prefix`, the latest said first: /not-a-problem undo,
+    typed in the bot's DM, takes back one of these."""
+    with Session(database) as session:
+        rows = session.exec(
+            select(WatchRow)
+            .join(
+                CorrectionRow,
+                and_(
+                    CorrectionRow.workspace == WatchRow.workspace,
+                    CorrectionRow.channel == WatchRow.channel,
+                    CorrectionRow.message_id == WatchRow.problem_id,
+                ),
+            )
+            .where(
+                CorrectionRow.user == user,
+                CorrectionRow.label == "problem",
+                col(CorrectionRow.applies).is_(False),
+                WatchRow.status == "dismissed",
+                col(WatchRow.workspace).startswith(prefix, autoescape=True),
+            )
+            .order_by(col(CorrectionRow.created_at).desc())
         ).all()
         return [
             NudgedProblem(

@@ -161,6 +161,26 @@ class ReopenWatch(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RestoreWatch(Change):
+    """Its author took back the "Not a problem" that settled a problem: it waits for a
+    proposal again, with its words, still due its nudge (`nudged` False: its window has
+    not passed) or as nudged."""
+
+    problem_id: str
+    text: str
+    nudged: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForgetDismissal(Change):
+    """`user`'s "Not a problem" about a message, taken back: deleted, so that it is
+    neither exported nor learnt from, and the same message is no longer known as none."""
+
+    message_id: str
+    user: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NoteDeleted(Change):
     """A message was deleted: for a while (the retention), its post or an edit delivered
     after the deletion opens no problem."""
@@ -495,6 +515,14 @@ class WordToProposer(Reply):
 
     proposal: str
     agreeing: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotAProblemNoted(Reply):
+    """The private thanks for a "Not a problem" that settled problem `problem_id`: it
+    offers to undo it (a button where the platform has them, else /not-a-problem undo)."""
+
+    problem_id: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from rules import (
     charter,
     concerns,
     consensus,
+    dismissals,
     mandates,
     meetings,
     problems,
@@ -54,6 +55,7 @@ from rules.events import (
     ReviewDecided,
     RosterSynced,
     TimerFired,
+    UndoAsked,
     WhyAsked,
 )
 from rules.grammar import (
@@ -91,6 +93,7 @@ from rules.grammar import (
     Snooze,
     StartMeeting,
     StartRound,
+    UndoNotAProblem,
     UnknownCommand,
     UsageError,
     WithdrawRound,
@@ -140,6 +143,8 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
     NudgeMode: (Reads(settings=True), tables.nudges),
     ShowRules: (Reads(settings=True), tables.show_rules),
     NotAProblem: (Reads(settings=True, watches=True), problems.on_command),
+    # The caller's "Not a problem"s: `reads` names whose.
+    UndoNotAProblem: (Reads(settings=True), dismissals.undo_by_command),
     HasProposal: (Reads(settings=True, watches=True), problems.on_command),
     Snooze: (Reads(settings=True, watches=True), problems.on_command),
     AskWhy: (Reads(settings=True, watches=True), problems.on_command),
@@ -304,6 +309,8 @@ class Engine:
                         settings=True, roster=True, roles=True, agreement_numbers=(number,),
                         agreements=revising, round=revising,
                     )  # fmt: skip
+                if isinstance(command.parsed, UndoNotAProblem):
+                    return replace(_COMMANDS[UndoNotAProblem][0], dismissals_of=command.event.user)
                 if isinstance(command.parsed, Evaluate | AnswerRenewal) and (
                     command.parsed.meeting_id is not None
                 ):
@@ -331,6 +338,9 @@ class Engine:
                 return Reads(settings=True, watch_ids=(pid,))
             case MessageRelabelled(message_id=message_id):
                 return Reads(settings=True, watches=True, watch_ids=(message_id,))
+            case UndoAsked(user=user, message_id=message_id):
+                # The problem too: an undo clicked twice finds it waiting again.
+                return Reads(settings=True, watch_ids=(message_id,), dismissals_of=user)
             case MessageReread(message_id=message_id, thread_id=thread_id):
                 return Reads(
                     settings=True,
@@ -391,6 +401,8 @@ class Engine:
                 return problems.on_why(asked, state, self.problem_reasons)
             case MessageRelabelled() as relabelled:
                 return problems.on_relabelled(relabelled, state, fewer_helps=self.fewer_helps)
+            case UndoAsked() as undo:
+                return dismissals.on_undo_asked(undo, state)
             case MemberJoined(user=user) as joined:
                 return [
                     NoteMember(

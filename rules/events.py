@@ -159,6 +159,15 @@ class MessageRelabelled(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class UndoAsked(Event):
+    """The person who said a message was "Not a problem" asked to take that back ("Undo"
+    under the bot's thanks for it)."""
+
+    user: str
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MessageReread(Event):
     """The second reader's scores for a message the engine asked to read again
     (`ReadAgain`). `at` is when the message was posted: the reading stands in for the

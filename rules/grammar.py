@@ -83,8 +83,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "not-a-problem", "geen-probleem",
-        N_("Tell the bot your last flagged message was not a problem"),
-        N_("/not-a-problem"),
+        N_("Tell the bot your last flagged message was not a problem, or undo that"),
+        N_("/not-a-problem [undo]"),
     ),
     CommandSpec(
         "has-proposal", "bevat-voorstel",
@@ -424,6 +424,11 @@ class NotAProblem:
 
 
 @dataclass(frozen=True, slots=True)
+class UndoNotAProblem:
+    """Take back one's own "Not a problem", said by mistake (rules.dismissals)."""
+
+
+@dataclass(frozen=True, slots=True)
 class HasProposal:
     pass
 
@@ -564,7 +569,8 @@ TableCommand = (
 
 Parsed = (
     Agree | ListAgreements | StartRound | WithdrawRound | AnswerRound | ProblemWindow
-    | NudgeMode | NotAProblem | HasProposal | Snooze | AskWhy | ShowRules | TableCommand
+    | NudgeMode | NotAProblem | UndoNotAProblem | HasProposal | Snooze | AskWhy | ShowRules
+    | TableCommand
 )  # fmt: skip
 
 
@@ -1231,8 +1237,20 @@ def _nudges(spec: CommandSpec, args: str, today: date) -> NudgeMode | UsageError
     return UsageError(spec) if mode is None else NudgeMode(mode)
 
 
-def _not_a_problem(spec: CommandSpec, args: str, today: date) -> NotAProblem:
-    return NotAProblem()
+def _not_a_problem(spec: CommandSpec, args: str, today: date) -> NotAProblem | UndoNotAProblem:
+    return UndoNotAProblem() if asks_to_undo(args) else NotAProblem()
+
+
+# "/not-a-problem undo", "/geen-probleem terugdraaien" (or "ongedaan maken", "maak het
+# ongedaan"): whatever follows ("undo the last one"), they take a "Not a problem" back,
+# never say another.
+_UNDO = frozenset({"undo", "ongedaan", "terugdraaien", "terug"})
+
+
+def asks_to_undo(args: str) -> bool:
+    """Whether the words after /not-a-problem take it back."""
+    words = _keyword(args).split()
+    return bool(words) and (words[0] in _UNDO or "ongedaan" in words[:3])
 
 
 def _has_proposal(spec: CommandSpec, args: str, today: date) -> HasProposal:

@@ -42,6 +42,7 @@ from rules.actions import (
     CloseWatch,
     ConfirmWatch,
     ForgetWatchText,
+    NotAProblemNoted,
     NoteDeleted,
     NoteMember,
     PromoteWatch,
@@ -58,7 +59,6 @@ from rules.actions import (
 )
 from rules.classifier import Classification
 from rules.events import (
-    CommandInvoked,
     Event,
     MessageDeleted,
     MessageEdited,
@@ -752,7 +752,8 @@ def on_relabelled(
         StoreCorrection(**stored, label=event.label, applies=event.applies, fingerprint=fingerprint)
     )
     if dismissed:
-        if watch is not None and watch.status in STILL_WAITING:
+        settles = watch is not None and watch.status in STILL_WAITING
+        if settles:
             actions += _settle(event, watch, state, "dismissed")
         thanks: Say | Lines = Say.of(
             N_("Thanks for telling me. I will not treat that as a problem.")
@@ -768,7 +769,14 @@ def on_relabelled(
                    "problems I am quite sure of, or that someone reacts to.")
             )  # fmt: skip
             thanks = Lines((thanks, hint))
-        actions.append(private(event, event.user, thanks, lang))
+        if settles:  # said by mistake, it may be taken back (rules.dismissals)
+            noted = NotAProblemNoted(
+                workspace=event.workspace, channel=event.channel, lang=lang, user=event.user,
+                text=thanks, private=True, problem_id=watch.problem_id,
+            )  # fmt: skip
+            actions.append(noted)
+        else:
+            actions.append(private(event, event.user, thanks, lang))
     elif event.label == "proposal" and event.applies:
         # A problem that proposes something itself ("It has a proposal" on its nudge)
         # answers itself; and, as any proposal, those waiting in its reach.
@@ -876,17 +884,17 @@ def watch_meant(user: str, thread_id: str | None, state: TableState) -> Watch | 
 ABOUT_CHARS = 80
 
 
-def _about(watch: Watch, event: CommandInvoked, actions: list[Action]) -> list[Action]:
-    """The command's private answer says which message it acted on (the author may have
-    more than one waiting): a short quote, shown as quoted text, so it pings nobody.
-    Typed in the bot's DM, the answer goes back there (`direct`)."""
+def quoting(text: str, user: str, actions: list[Action], *, direct: bool = False) -> list[Action]:
+    """The private answer to `user` says which message it acted on (the author may have
+    more than one waiting): a short quote of `text`, shown as quoted text, so it pings
+    nobody. Typed in the bot's DM, the answer goes back there (`direct`)."""
     about = (
         Say.of(N_("About your message:")),
-        Say.of(N_("> {problem}"), problem=Quote(excerpt(_same_words(watch.text), ABOUT_CHARS))),
+        Say.of(N_("> {problem}"), problem=Quote(excerpt(_same_words(text), ABOUT_CHARS))),
     )
     return [
-        replace(a, text=Lines((*about, a.text)) if watch.text else a.text, direct=event.direct)
-        if isinstance(a, Reply) and a.private and a.user == event.user
+        replace(a, text=Lines((*about, a.text)) if text else a.text, direct=direct)
+        if isinstance(a, Reply) and a.private and a.user == user
         else a
         for a in actions
     ]
@@ -908,7 +916,8 @@ def on_command(
     if watch is None:
         none = Say.of(N_("I have no problem of yours waiting for a proposal here."))
         return [replace(private(event, event.user, none, lang), direct=event.direct)]
-    return _about(watch, event, _on_command(command, watch, state, reasons_of, fewer_helps))
+    actions = _on_command(command, watch, state, reasons_of, fewer_helps)
+    return quoting(watch.text, event.user, actions, direct=event.direct)
 
 
 def _on_command(

@@ -77,6 +77,17 @@ class Watch:
 
 
 @dataclass(frozen=True, slots=True)
+class Dismissal:
+    """Someone's "Not a problem" about a message, as stored to learn from; `text` is
+    blank once its writer deleted the message."""
+
+    message_id: str
+    user: str
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Round:
     round_id: str
     proposal: str
@@ -267,6 +278,10 @@ class Reads:
     deleted_ids: tuple[str, ...] = ()
     # When these messages were last edited (an older edit delivered late is stale).
     edited_ids: tuple[str, ...] = ()
+    # This person's latest "Not a problem"s at the table, and the problems they settled
+    # (in `watches`): one may be taken back. Such a decision waits for any other that
+    # takes a message back (an edit, a deletion) at the table, and it for it.
+    dismissals_of: str | None = None
 
     @property
     def nothing(self) -> bool:
@@ -307,6 +322,8 @@ class TableState:
     deleted: frozenset[str] = frozenset()
     # Of the messages asked for (Reads.edited_ids), when each was last edited.
     edited: Mapping[str, datetime] = field(default_factory=dict)
+    # Reads.dismissals_of: that person's latest "Not a problem"s here, newest first.
+    dismissals: tuple[Dismissal, ...] = ()
 
     def watch(self, problem_id: str) -> Watch | None:
         return next((w for w in self.watches if w.problem_id == problem_id), None)

@@ -26,6 +26,7 @@ from rules.events import (
     MessageEdited,
     MessagePosted,
     MessageRelabelled,
+    UndoAsked,
     WhyAsked,
 )
 from rules.language import detect_language
@@ -244,6 +245,16 @@ class Chat:
             workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
             user=user, message_id=problem_id, text="",
             label="proposal" if has_proposal else "problem", applies=has_proposal,
+        )  # fmt: skip
+        return self._deliver(self.app.service.handle(event))
+
+    def undo(self, user: str, problem_id: str, when: str) -> list[Outbound]:
+        """ "Undo" under the thanks for a "Not a problem" about `problem_id`."""
+        moment = at(when)
+        self.tick(moment - timedelta(microseconds=1))
+        event = UndoAsked(
+            workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
+            user=user, message_id=problem_id,
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 

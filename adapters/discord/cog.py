@@ -355,6 +355,14 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             text = Say.of(N_("This button is for {user}."), user=Member(str(choice.user)))
             await self._tell(interaction, lang, text)
             return
+        if choice.act == "undo":
+            # Its problem is settled, not waiting: the engine decides whether it comes back,
+            # and says so. The button goes: one undo.
+            origin = translate.origin_of(interaction, choice.where)
+            assert origin is not None
+            await interaction.response.edit_message(view=None)
+            await self._decide(interaction, translate.nudge_answered(origin, choice))
+            return
         try:
             waiting = await self._waiting(choice, proposal=choice.act == "add")
         except Exception as error:  # the nudge keeps its buttons, to try again later

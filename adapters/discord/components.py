@@ -220,6 +220,11 @@ def nudge_view(choice: NudgeChoice, lang: str) -> discord.ui.View:
     )
 
 
+def undo_view(choice: NudgeChoice, lang: str) -> discord.ui.View:
+    """Under the thanks for "Not a problem": take it back."""
+    return _view(NudgeButton(choice.but("undo"), say(N_("Undo"), lang), _GREY))
+
+
 def nudge_opener_view(choice: NudgeChoice, lang: str) -> discord.ui.View:
     """Under the quiet reply in the channel when the author's DMs are closed."""
     return _view(NudgeButton(choice.but("open"), say(N_("Show my choices"), lang), _GREY))

@@ -72,10 +72,10 @@ class Where:
 @dataclass(frozen=True, slots=True)
 class NudgeChoice:
     """A button on a nudge: add a proposal, it has one, not a problem, snooze, why, or
-    open these choices."""
+    open these choices; or "Undo" under the thanks for "Not a problem"."""
 
     TEMPLATE: ClassVar[str] = (
-        rf"gr:nudge:(?P<act>add|has|not|snooze|why|open):(?P<guild>{_B36}):(?P<channel>{_B36}):"
+        rf"gr:nudge:(?P<act>add|has|not|snooze|why|open|undo):(?P<guild>{_B36}):(?P<channel>{_B36}):"
         rf"(?P<thread>{_B36})?:(?P<problem>{_B36}):(?P<user>{_B36})$"
     )
     act: str

@@ -30,6 +30,7 @@ from adapters.discord.components import (
     round_view,
     suggestion_view,
     summary_view,
+    undo_view,
 )
 from adapters.discord.custom_ids import NudgeChoice, Where
 from adapters.discord.rendering import (
@@ -67,6 +68,7 @@ from rules.actions import (
     AskEvaluation,
     AskRenewal,
     CloseReview,
+    NotAProblemNoted,
     Outbound,
     PostConcernRound,
     PostReport,
@@ -241,7 +243,13 @@ class Delivery:
         )  # fmt: skip
         if isinstance(action, WordToProposer) and not answering:
             return await self._word_to_proposer(guild, action, place, text)
-        return await self._answer(guild, action, place, pieces(text, action.lang))
+        view = None
+        if isinstance(action, NotAProblemNoted) and action.user is not None:
+            choice = NudgeChoice(
+                "undo", Where(guild, int(action.channel)), int(action.problem_id), int(action.user)
+            )
+            view = undo_view(choice, action.lang)
+        return await self._answer(guild, action, place, pieces(text, action.lang), view=view)
 
     async def _word_to_proposer(
         self, guild: int, action: WordToProposer, place: int, text: str
@@ -275,10 +283,17 @@ class Delivery:
         return await self._answer(guild, action, int(action.channel), messages)
 
     async def _answer(
-        self, guild: int, action: Reply | PostReport, place: int, messages: list[Outgoing]
+        self,
+        guild: int,
+        action: Reply | PostReport,
+        place: int,
+        messages: list[Outgoing],
+        *,
+        view: discord.ui.View | None = None,
     ) -> str | None:
-        """Privately: the interaction's ephemeral answer, else a DM. Publicly: the answer to
-        an interaction in the same place while it is unused, else posts there."""
+        """Privately: the interaction's ephemeral answer, else a DM; `view` under its last
+        message. Publicly: the answer to an interaction in the same place while it is
+        unused, else posts there."""
         answer = current_answer()
         if answer is not None and answer.workspace != action.workspace:
             answer = None
@@ -286,14 +301,14 @@ class Delivery:
             if action.user is None:
                 raise ValueError(f"a private {type(action).__name__} needs a user")
             if answer is not None and answer.user == action.user:
-                await answer.private(messages, done=await sent_of(action), step="dm")
+                await answer.private(messages, view, done=await sent_of(action), step="dm")
                 return None
             if not action.user.isdigit():
                 # An owner written in words ("Finance"): nobody to reach, now or on a retry.
                 log.info("a private reply was skipped: no Discord member to send it to")
                 return None
             try:
-                return await self._dm_all(int(action.user), messages, action)
+                return await self._dm_all(int(action.user), messages, action, view)
             except discord.Forbidden as error:
                 if error.code != DMS_CLOSED:
                     raise
@@ -308,14 +323,22 @@ class Delivery:
             return None
         return await self._post_all(guild, place, messages, action)
 
-    async def _dm_all(self, user: int, messages: list[Outgoing], action: Outbound) -> str | None:
-        """A private reply with no interaction to answer; raises Forbidden (50007) when the
-        member's DMs are closed."""
+    async def _dm_all(
+        self,
+        user: int,
+        messages: list[Outgoing],
+        action: Outbound,
+        view: discord.ui.View | None = None,
+    ) -> str | None:
+        """A private reply with no interaction to answer, `view` under its last message;
+        raises Forbidden (50007) when the member's DMs are closed."""
         done = await sent_of(action)
         dm = await self.client.create_dm(discord.Object(user))
         for index, message in enumerate(messages):
             if f"dm:{index}" not in done:
-                await done.add(f"dm:{index}", str((await dm.send(**message.kwargs())).id))
+                last = view is not None and index == len(messages) - 1
+                sent = await dm.send(**message.kwargs(), **({"view": view} if last else {}))
+                await done.add(f"dm:{index}", str(sent.id))
         return done.get("dm:0")
 
     # --- concern rounds --------------------------------------------------------------------

@@ -36,6 +36,7 @@ from rules.events import (
     RenewalAnswered,
     ReviewDecided,
     RosterSynced,
+    UndoAsked,
     WhyAsked,
 )
 from rules.grammar import (
@@ -327,9 +328,9 @@ def concern_answered(origin: Origin, round_id: str, concern: str | None) -> Conc
 
 def nudge_answered(
     origin: Origin, choice: NudgeChoice, proposal: str = ""
-) -> ProposalAdded | MessageRelabelled | NudgeSnoozed | WhyAsked:
-    """A choice on a nudge. "It has a proposal" and "Not a problem" send no text: the
-    engine kept it."""
+) -> ProposalAdded | MessageRelabelled | NudgeSnoozed | WhyAsked | UndoAsked:
+    """A choice on a nudge (or "Undo" under the thanks for "Not a problem"). "It has a
+    proposal" and "Not a problem" send no text: the engine kept it."""
     problem = str(choice.problem)
     if choice.act == "add":
         return ProposalAdded(**_envelope(origin), problem_id=problem, text=proposal.strip())
@@ -344,6 +345,8 @@ def nudge_answered(
         return NudgeSnoozed(**_envelope(origin), problem_id=problem)
     if choice.act == "why":
         return WhyAsked(**_envelope(origin), problem_id=problem)
+    if choice.act == "undo":
+        return UndoAsked(**_envelope(origin), message_id=problem)
     raise ValueError(f"no event for nudge choice {choice.act!r}")
 
 

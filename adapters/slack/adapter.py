@@ -55,7 +55,14 @@ from bot.keyed_locks import KeyedLocks
 from bot.metrics import REGISTRY
 from bot.models import now_utc
 from bot.settings import Settings
-from bot.views import NudgedProblem, agreements, member_home, nudged_problems, problem_waiting
+from bot.views import (
+    NudgedProblem,
+    agreements,
+    dismissed_problems,
+    member_home,
+    nudged_problems,
+    problem_waiting,
+)
 from rules.actions import Outbound
 from rules.agreements import NO_SUCH_ROLE, ROLE_OWNER
 from rules.events import (
@@ -680,18 +687,30 @@ class SlackAdapter:
     async def replace_original(self, response_url: str | None, text: str) -> None:
         """Replace the message a button sat on (ephemeral ones too: only this can) with one
         line, through the interaction's response_url. Cosmetic: a failure is only logged."""
+        await self._through_response_url(
+            response_url, "replacing", text=text, replace_original=True
+        )
+
+    async def _through_response_url(
+        self, response_url: str | None, doing: str, **body: object
+    ) -> None:
         if not response_url:
             return
         try:
-            response = await AsyncWebhookClient(response_url, timeout=10, logger=log).send(
-                text=text, replace_original=True
+            response = await AsyncWebhookClient(response_url, timeout=10, logger=log).send_dict(
+                body
             )
         except (aiohttp.ClientError, TimeoutError) as error:
-            log.warning("replacing an answered message failed: %s", type(error).__name__)
+            log.warning("%s an answered message failed: %s", doing, type(error).__name__)
             return
         if response.status_code >= 300:
-            log.warning("replacing an answered message failed: HTTP %s %s",
+            log.warning("%s an answered message failed: HTTP %s %s", doing,
                         response.status_code, response.body[:100])  # fmt: skip
+
+    async def delete_original(self, response_url: str | None) -> None:
+        """Delete the message a button sat on (an ephemeral one too), through the
+        interaction's response_url. Cosmetic, as `replace_original`."""
+        await self._through_response_url(response_url, "deleting", delete_original=True)
 
     async def respond_privately(
         self, workspace: str, user: str, response_url: str | None, text: str
@@ -765,6 +784,13 @@ class SlackAdapter:
         assert self.runtime is not None
         return await asyncio.to_thread(
             partial(nudged_problems, prefix=self.prefix), self.runtime.app.database, user
+        )
+
+    async def dismissed_problems(self, user: str) -> list[NudgedProblem]:
+        """`user`'s problems settled by their "Not a problem", the latest said first."""
+        assert self.runtime is not None
+        return await asyncio.to_thread(
+            partial(dismissed_problems, prefix=self.prefix), self.runtime.app.database, user
         )
 
     async def agreement_text(self, workspace: str, channel: str, number: int) -> str | None:

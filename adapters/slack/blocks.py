@@ -19,6 +19,7 @@ from bot.presenting import (
     agreement_text,
     closed_review_text,
     evaluation_text,
+    not_a_problem_text,
     nudge_text,
     reminder_text,
     renewal_text,
@@ -34,6 +35,7 @@ from rules.actions import (
     AskEvaluation,
     AskRenewal,
     CloseReview,
+    NotAProblemNoted,
     PostRoundSummary,
     RemindMembers,
     Reply,
@@ -567,7 +569,17 @@ def closed_review(action: CloseReview, voice: Voice) -> SlackMessage:
 
 
 def reply(action: Reply, voice: Voice) -> list[SlackMessage]:
-    """A reply as one message or, when it is long (a list of agreements), several."""
+    """A reply as one message or, when it is long (a list of agreements), several. The
+    thanks for "Not a problem" carries its "Undo" button (its notification, the command)."""
+    if isinstance(action, NotAProblemNoted):
+        value = ids.pack(c=action.channel, p=action.problem_id, l=voice.lang)
+        undo = actions(
+            f"undo:{action.problem_id}", button(voice.label(N_("Undo")), ids.NUDGE_UNDO, value)
+        )
+        return pages(
+            voice(not_a_problem_text(action, with_commands=False)), first=[undo],
+            fallback=voice(not_a_problem_text(action)),
+        )  # fmt: skip
     return pages(voice(action.text))
 
 

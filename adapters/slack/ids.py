@@ -17,6 +17,8 @@ NUDGE_DISMISS = "nudge_dismiss"
 NUDGE_HAS_PROPOSAL = "nudge_has_proposal"
 NUDGE_SNOOZE = "nudge_snooze"
 NUDGE_WHY = "nudge_why"
+# Under the thanks for "Not a problem": take it back.
+NUDGE_UNDO = "nudge_undo"
 # Buttons on a concern round (and its reminders, and App Home).
 ROUND_NONE = "round_none"
 ROUND_CONCERN = "round_concern"

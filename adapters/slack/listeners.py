@@ -28,7 +28,7 @@ from adapters.slack.translate import Invalid
 from bot.models import now_utc
 from bot.outage import NotRecorded
 from rules.events import AgreementSubmitted, CommandInvoked, Event, ProposalAdded
-from rules.grammar import COMMANDS
+from rules.grammar import COMMANDS, asks_to_undo
 from rules.say import Say
 
 if TYPE_CHECKING:
@@ -105,6 +105,7 @@ class Listeners:
         app.action(ids.NUDGE_HAS_PROPOSAL)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.NUDGE_SNOOZE)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.NUDGE_WHY)(ack=self.ack, lazy=[self.on_nudge_click])
+        app.action(ids.NUDGE_UNDO)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.ROUND_NONE)(ack=self.ack, lazy=[self.on_no_concerns])
         app.action(ids.ROUND_CONCERN)(ack=self.ack, lazy=[self.open_concern])
         app.action(ids.ROUND_RECORD)(ack=self.ack, lazy=[self.open_agreement_from_round])
@@ -347,8 +348,9 @@ class Listeners:
             )  # fmt: skip
             return
         if channel.startswith("D") and target is not None and target.name in NUDGE_COMMANDS:
+            undo = target.name == "not-a-problem" and asks_to_undo(target.args)
             invoked = await self._at_nudged_table(
-                invoked, context, command.get("response_url"), target.lang
+                invoked, context, command.get("response_url"), target.lang, undo=undo
             )
             workspace = invoked.workspace
         if target is not None and target.name == "agree" and not target.args:
@@ -378,14 +380,18 @@ class Listeners:
         context: AsyncBoltContext,
         response_url: str | None,
         typed_lang: str | None,
+        *,
+        undo: bool = False,
     ) -> CommandInvoked:
         """A nudge that came by DM names commands (/snooze, /not-a-problem …); typed in
         the bot's DM, which is no table, they act on the problem the person was nudged
         about, at its table (the latest nudged, if several), in its thread. The DM is
         told which table; the engine's answer, which quotes the problem, follows there
         (`direct`). With none waiting, the command stays in the DM: the engine says
-        there is none."""
-        for nudged in await self.adapter.nudged_problems(invoked.user):
+        there is none. An `undo` (/not-a-problem undo) acts on the problem the person
+        last said was not one."""
+        found = self.adapter.dismissed_problems if undo else self.adapter.nudged_problems
+        for nudged in await found(invoked.user):
             # One this installation still reaches (a shared channel's home may have left).
             if await self._table(context, nudged.channel, settle=False) == nudged.workspace:
                 break
@@ -431,6 +437,10 @@ class Listeners:
             return
         if action_id == ids.NUDGE_WHY:
             return  # the nudge keeps its buttons: the author has yet to choose
+        if action_id == ids.NUDGE_UNDO:
+            # The thanks goes, with its button: the engine's answer says what was done.
+            await self.adapter.delete_original(body.get("response_url"))
+            return
         voice = self.adapter.voice(lang or "en")
         await self.adapter.replace_original(
             body.get("response_url"), blocks.answered(action_id, voice)

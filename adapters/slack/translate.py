@@ -32,6 +32,7 @@ from rules.events import (
     ProposalAdded,
     RenewalAnswered,
     ReviewDecided,
+    UndoAsked,
     WhyAsked,
 )
 from rules.grammar import MAX_FIELD, PAST_REVIEW, reached_command, role_named
@@ -353,10 +354,11 @@ def nudge_click(
     at: datetime,
     event_id: str,
     clicked_in: str | None = None,
-) -> MessageRelabelled | NudgeSnoozed | WhyAsked | None:
-    """ "It has a proposal", "Not a problem", "Snooze" and "Why?" on a nudge. The engine
-    takes the text from its watch. `clicked_in`: the channel the nudge is in (not in a
-    DM), as `clicked_in` tells; the same below."""
+) -> MessageRelabelled | NudgeSnoozed | WhyAsked | UndoAsked | None:
+    """ "It has a proposal", "Not a problem", "Snooze" and "Why?" on a nudge, and "Undo"
+    under the thanks for "Not a problem". The engine takes the text from its watch.
+    `clicked_in`: the channel the nudge is in (not in a DM), as `clicked_in` tells; the
+    same below."""
     fields = click_fields(value, clicked_in)
     channel, problem = fields.get("c"), fields.get("p")
     if not channel or not problem:
@@ -377,6 +379,11 @@ def nudge_click(
         return WhyAsked(
             workspace=workspace, channel=channel, at=at, event_id=event_id, user=user,
             problem_id=problem,
+        )  # fmt: skip
+    if action_id == ids.NUDGE_UNDO:
+        return UndoAsked(
+            workspace=workspace, channel=channel, at=at, event_id=event_id, user=user,
+            message_id=problem,
         )  # fmt: skip
     return None
 

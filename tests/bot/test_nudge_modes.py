@@ -12,6 +12,9 @@ from rules.events import MessageRelabelled
 from tests.conftest import make_app
 from tests.helpers import SURER, Chat, at
 
+# The console shows, under the thanks for "Not a problem", how to take it back.
+UNDO = "Said by mistake? /not-a-problem undo takes it back, within 1 hour."
+
 
 def surer_app(database_url: str, tagged, **settings):
     """A fresh app on this database, with SURER's bars."""
@@ -177,14 +180,15 @@ def test_nudges_not_a_problem_points_to_fewer_nudges_until_the_table_has_chosen_
     chat.say("ben", "#problem the till is 40 euro short", "09:00")
     chat.command("ben", "/not-a-problem", "09:01")
     assert chat.texts()[-1].endswith("With /nudges fewer I only nudge about problems I am "
-                                     "quite sure of, or that someone reacts to.")  # fmt: skip
+                                     "quite sure of, or that someone reacts to.\n"
+                                     + UNDO)  # fmt: skip
     chat.command("carl", "/nudges fewer", "09:02")
     chat.say("ben", "#problem the card reader is down", "09:03")
     chat.command("ben", "/not-a-problem", "09:04")
     assert chat.texts()[-1] == (
         "About your message:\n> #problem the card reader is down\n"
         "Thanks for telling me. I will not treat that as a problem, nor the same message when "
-        "it comes back here."
+        "it comes back here.\n" + UNDO
     )
 
 
@@ -234,7 +238,7 @@ def test_nudges_fewer_with_the_rule_classifier_says_it_nudges_as_often_as_normal
     assert chat.texts()[-1] == (
         "About your message:\n> the printer is broken again\n"
         "Thanks for telling me. I will not treat that as a problem, nor the same message when "
-        "it comes back here."
+        "it comes back here.\n" + UNDO
     )  # no pointer to a setting that would not help
     app.database.dispose()
 

@@ -227,3 +227,23 @@ def test_console_shows_reminders_as_private_and_a_private_report_whole(tmp_path,
     [report] = [s for s in shown if "Report of this table" in s]
     assert report.startswith("[bot → ben, only they see this]")
     assert "#7 we do chore 7 weekly" in report and "see the full report" not in report
+
+
+def test_console_not_a_problem_names_its_undo_and_it_takes_it_back(tmp_path, rule_classifier):
+    """The console has no buttons: the thanks names the command that takes it back."""
+    console, shown, app = chat(tmp_path, rule_classifier)
+    console.run(["/as ben", "The staging deploy is broken again", "/wait 11m",
+                 "/not-a-problem"])  # fmt: skip
+    assert shown[-1].endswith("    Said by mistake? /not-a-problem undo takes it back, within "
+                              "1 hour.")  # fmt: skip
+    console.run(["/not-a-problem undo"])
+    assert shown[-1] == (
+        "[bot → ben, only they see this]\n"
+        "    About your message:\n"
+        "    > The staging deploy is broken again\n"
+        "    Undone: I will treat your message as a problem again."
+    )
+    console.run(["/wait 2h"])
+    assert "\n".join(shown).count("[bot → ben, privately]") == 1  # the nudge, not again
+    with Session(app.database) as session:
+        assert session.exec(select(CorrectionRow)).all() == []

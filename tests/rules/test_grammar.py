@@ -23,6 +23,7 @@ from rules.grammar import (
     Evaluate,
     JoinTable,
     ListAgreements,
+    NotAProblem,
     NudgeMode,
     ProblemWindow,
     Report,
@@ -30,6 +31,7 @@ from rules.grammar import (
     SetMandate,
     StartMeeting,
     StartRound,
+    UndoNotAProblem,
     UsageError,
     WithdrawRound,
     find_command,
@@ -121,6 +123,32 @@ def test_grammar_concern_answers():
 def test_grammar_round_is_about_the_proposal_given_or_the_latest_here():
     assert parse("concerns", "  pin it ") == StartRound("pin it")
     assert parse("concerns", "") == StartRound(None)  # the latest proposal here
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "parsed"),
+    [("not-a-problem", "", NotAProblem()), ("geen-probleem", "", NotAProblem()),
+     ("not-a-problem", "undo", UndoNotAProblem()), ("not-a-problem", "Undo!", UndoNotAProblem()),
+     ("not-a-problem", "undo the last one please", UndoNotAProblem()),
+     ("geen-probleem", "terugdraaien", UndoNotAProblem()),
+     ("geen-probleem", "ongedaan maken", UndoNotAProblem()),
+     ("geen-probleem", "maak het ongedaan aub", UndoNotAProblem()),
+     ("geen-probleem", "terug", UndoNotAProblem()),
+     # other words say "not a problem", as they always did
+     ("not-a-problem", "it was a joke", NotAProblem()),
+     ("geen-probleem", "het komt wel terug", NotAProblem())],
+)  # fmt: skip
+def test_grammar_not_a_problem_undo_takes_it_back(name, args, parsed):
+    assert parse(name, args) == parsed
+
+
+def test_grammar_not_a_problem_undo_is_reached_through_groundrules_and_a_mention():
+    spec, lang, args = reached_command("groundrules", "not-a-problem undo")
+    assert (spec.name, lang) == ("not-a-problem", "en")
+    assert parse_command(spec, args, today=TODAY) == UndoNotAProblem()
+    spec, lang, args = reached_command("groundrules", "geen-probleem terugdraaien")
+    assert (spec.name, lang) == ("not-a-problem", "nl")
+    assert parse_command(spec, args, today=TODAY) == UndoNotAProblem()
 
 
 @pytest.mark.parametrize(

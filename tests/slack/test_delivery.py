@@ -22,11 +22,11 @@ from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions, vi
 
 # What the Slack adapter delivers; RequestReport never leaves the service (it becomes a
 # PostReport there), and ReadAgain goes to the second reader, not to a platform.
-# WordToProposer is a Reply and goes as one.
+# WordToProposer is a Reply and goes as one; so does NotAProblemNoted, with its button.
 DELIVERED = {
-    "SendNudge", "Reply", "WordToProposer", "PostConcernRound", "UpdateRoundProgress",
-    "RemindMembers", "PostRoundSummary", "AnnounceAgreement", "AnnounceReview", "CloseReview",
-    "AskRenewal",
+    "SendNudge", "Reply", "WordToProposer", "NotAProblemNoted", "PostConcernRound",
+    "UpdateRoundProgress", "RemindMembers", "PostRoundSummary", "AnnounceAgreement",
+    "AnnounceReview", "CloseReview", "AskRenewal",
     "AskEvaluation", "SuggestAgreement", "PostReport",
 }  # fmt: skip
 
