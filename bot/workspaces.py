@@ -8,6 +8,7 @@ forget a workspace at once (`groundrules workspace forget`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,10 +76,13 @@ class Known:
     members: int  # people at any of its tables
     agreements: int  # by number, whatever their versions
     removed_at: datetime | None
+    installed_only: bool = False  # nothing of it but a platform's install (its token)
 
 
-def known(engine: Engine) -> list[Known]:
-    """Every workspace with rows in any table, with a few counts to recognise it by."""
+def known(engine: Engine, installed: Iterable[str] = ()) -> list[Known]:
+    """Every workspace with rows in any table, or among the `installed` ones (a platform's
+    install alone: a token, a name, who installed it), with a few counts to recognise it
+    by."""
     names: set[str] = set()
     with engine.connect() as connection:
         for table in _tables_with_a_workspace():
@@ -93,6 +97,9 @@ def known(engine: Engine) -> list[Known]:
         agreements = distinct(AgreementRow.__table__.c.number)  # type: ignore[attr-defined]
     gone = removed(engine)
     return [
-        Known(name, members.get(name, 0), agreements.get(name, 0), gone.get(name))
-        for name in sorted(names)
-    ]
+        Known(
+            name, members.get(name, 0), agreements.get(name, 0), gone.get(name),
+            installed_only=name not in names,
+        )
+        for name in sorted(names | set(installed))
+    ]  # fmt: skip
