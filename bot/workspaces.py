@@ -68,6 +68,18 @@ def forget(engine: Engine, workspace: str) -> dict[str, int]:
     return deleted
 
 
+def holding(engine: Engine, prefix: str = "") -> set[str]:
+    """Every workspace (of a platform: `prefix`) with rows in any table."""
+    names: set[str] = set()
+    with engine.connect() as connection:
+        for table in _tables_with_a_workspace():
+            query = select(table.c.workspace).distinct()
+            if prefix:
+                query = query.where(table.c.workspace.startswith(prefix, autoescape=True))
+            names |= set(connection.execute(query).scalars())
+    return names
+
+
 @dataclass(frozen=True, slots=True)
 class Known:
     """A workspace the database holds something of, for the operator's list."""
@@ -83,10 +95,8 @@ def known(engine: Engine, installed: Iterable[str] = ()) -> list[Known]:
     """Every workspace with rows in any table, or among the `installed` ones (a platform's
     install alone: a token, a name, who installed it), with a few counts to recognise it
     by."""
-    names: set[str] = set()
+    names = holding(engine)
     with engine.connect() as connection:
-        for table in _tables_with_a_workspace():
-            names |= set(connection.execute(select(table.c.workspace).distinct()).scalars())
 
         def distinct(column: Column) -> dict[str, int]:
             workspace = column.table.c.workspace
