@@ -9,11 +9,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
 from bot.settings import SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bot.workspaces import Known
 
 app = typer.Typer(
     help="Groundrules keeps a team to its own ground rules in chat.",
@@ -466,6 +471,15 @@ workspace_app = typer.Typer(
 app.add_typer(workspace_app, name="workspace")
 
 
+def _known_workspaces(engine: Engine) -> list[Known]:
+    """Every workspace the database holds something of: rows at its tables, or a Slack
+    install alone (its token, team name and installer, which `forget` deletes too)."""
+    from adapters.slack.installations import installed_workspaces
+    from bot import workspaces
+
+    return workspaces.known(engine, installed=installed_workspaces(engine))
+
+
 @workspace_app.command("list")
 def workspace_list(
     database: Annotated[
@@ -473,15 +487,15 @@ def workspace_list(
     ] = None,
 ) -> None:
     """List every workspace with data: members, agreements, and when it removed the bot."""
-    from bot import workspaces
-
     settings, engine = _open_database(database)
     with _database_errors(settings.database_url):
-        rows = workspaces.known(engine)
+        rows = _known_workspaces(engine)
     if not rows:
         typer.echo("groundrules: no workspace has data here", err=True)
     for row in rows:
         line = f"{row.workspace}\t{row.members} member(s)\t{row.agreements} agreement(s)"
+        if row.installed_only:
+            line += "\tinstalled, no other data"
         if row.removed_at is not None:
             deleted_on = (row.removed_at + settings.removed_retention).date().isoformat()
             line += f"\tremoved the bot {row.removed_at:%Y-%m-%d}; deleted on {deleted_on}"
@@ -502,7 +516,7 @@ def workspace_forget(
 
     settings, engine = _open_database(database)
     with _database_errors(settings.database_url):
-        known = {row.workspace for row in workspaces.known(engine)}
+        known = {row.workspace for row in _known_workspaces(engine)}
     if workspace not in known:
         typer.echo(f"groundrules: no data of {workspace}; see `groundrules workspace list`",
                    err=True)  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import quote_plus
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
@@ -28,9 +29,17 @@ def is_memory_sqlite(url: str) -> bool:
     return is_sqlite(url) and make_url(url).database in (None, "", ":memory:")
 
 
+_HIDDEN = "***"  # as SQLAlchemy shows a hidden password
+
+
 def redact(url: str) -> str:
-    """The URL without its password, for logs and error messages."""
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL without its password, for logs and error messages: the one before the
+    host, and those libpq takes in the query (`?password=`, `?sslpassword=`)."""
+    parsed = make_url(url)
+    secrets = {key: _HIDDEN for key in parsed.query if "password" in key.lower()}
+    shown = parsed.update_query_dict(secrets).render_as_string(hide_password=True)
+    # The query is rendered quoted: show the mark as the one before the host reads.
+    return shown.replace(quote_plus(_HIDDEN), _HIDDEN) if secrets else shown
 
 
 def reason(error: BaseException) -> str:

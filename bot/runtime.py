@@ -16,6 +16,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -296,17 +297,21 @@ class Runtime:
         # Known here before it is written: from then on nothing is sent there, and a
         # message back (a re-install) finds it to cancel.
         self._removed.setdefault(workspace, at)
+        await self.change(
+            f"removal from {workspace}", functools.partial(self._mark_removed, workspace, at, also)
+        )
 
-        async def mark() -> None:
-            self._removed.setdefault(workspace, at)  # a tick may have read it over meanwhile
-            if also is not None and not await also(at):
-                self._removed.pop(workspace, None)
-                return
-            await self._in_worker(workspaces.mark_removed, self.app.database, workspace, at)
-            log.info("removed from %s: its data is deleted after %s unless the bot is back",
-                     workspace, self.app.settings.removed_retention)  # fmt: skip
-
-        await self.change(f"removal from {workspace}", mark)
+    async def _mark_removed(
+        self, workspace: str, at: datetime,
+        also: Callable[[datetime], Awaitable[bool]] | None = None,
+    ) -> None:  # fmt: skip
+        self._removed.setdefault(workspace, at)  # a tick may have read it over meanwhile
+        if also is not None and not await also(at):
+            self._removed.pop(workspace, None)
+            return
+        await self._in_worker(workspaces.mark_removed, self.app.database, workspace, at)
+        log.info("removed from %s: its data is deleted after %s unless the bot is back",
+                 workspace, self.app.settings.removed_retention)  # fmt: skip
 
     def has_removed(self, workspace: str) -> bool:
         """Whether `workspace` removed the bot, as this process last heard."""
@@ -315,21 +320,40 @@ class Runtime:
     async def workspace_returned(self, workspace: str, *, keep: bool = False) -> None:
         """The bot is back in `workspace`. `keep`: told by the platform rather than found
         by an event being decided, so kept like a removal (and after one still kept)."""
-
-        async def mark() -> None:
-            self._removed.pop(workspace, None)
-            # What was heard before the removal may be stale: who is in which channel, a
-            # token.
-            self._forget_cached({workspace})
-            if await self._in_worker(workspaces.mark_returned, self.app.database, workspace):
-                log.info("back in %s: its data stays", workspace)
-
         if not keep:
-            await mark()
+            await self._mark_returned(workspace)
             return
         self._removed.pop(workspace, None)
         self._forget_cached({workspace})
-        await self.change(f"return to {workspace}", mark)
+        await self.change(
+            f"return to {workspace}", functools.partial(self._mark_returned, workspace)
+        )
+
+    async def _mark_returned(self, workspace: str) -> None:
+        self._removed.pop(workspace, None)
+        # What was heard before the removal may be stale: who is in which channel, a token.
+        self._forget_cached({workspace})
+        if await self._in_worker(workspaces.mark_returned, self.app.database, workspace):
+            log.info("back in %s: its data stays", workspace)
+
+    async def workspaces_listed(self, prefix: str, listed: AbstractSet[str]) -> None:
+        """A platform listed every workspace of its own (`prefix`) that the bot is in
+        now, as Discord's READY does on connecting. One with data here that the list
+        leaves out removed the bot while no process was connected to hear it: its grace
+        period starts now, as for a removal heard live. One listed that was marked removed
+        has the bot back, unless it was removed after the list was made (heard live
+        meanwhile). Kept like a removal while the database does not answer."""
+        at = now_utc()
+
+        async def settle() -> None:
+            holding = await self._in_worker(workspaces.holding, self.app.database, prefix)
+            removed = await self._in_worker(workspaces.removed, self.app.database)
+            for workspace in sorted(holding - set(listed) - set(removed)):
+                await self._mark_removed(workspace, at)
+            for workspace in sorted(w for w in listed if w in removed and removed[w] < at):
+                await self._mark_returned(workspace)
+
+        await self.change(f"the workspaces {prefix} lists", settle)
 
     async def forget_removed_workspaces(self, now: datetime) -> None:
         """Delete the data of workspaces removed longer than the grace period ago (as

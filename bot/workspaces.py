@@ -8,6 +8,7 @@ forget a workspace at once (`groundrules workspace forget`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -67,6 +68,18 @@ def forget(engine: Engine, workspace: str) -> dict[str, int]:
     return deleted
 
 
+def holding(engine: Engine, prefix: str = "") -> set[str]:
+    """Every workspace (of a platform: `prefix`) with rows in any table."""
+    names: set[str] = set()
+    with engine.connect() as connection:
+        for table in _tables_with_a_workspace():
+            query = select(table.c.workspace).distinct()
+            if prefix:
+                query = query.where(table.c.workspace.startswith(prefix, autoescape=True))
+            names |= set(connection.execute(query).scalars())
+    return names
+
+
 @dataclass(frozen=True, slots=True)
 class Known:
     """A workspace the database holds something of, for the operator's list."""
@@ -75,14 +88,15 @@ class Known:
     members: int  # people at any of its tables
     agreements: int  # by number, whatever their versions
     removed_at: datetime | None
+    installed_only: bool = False  # nothing of it but a platform's install (its token)
 
 
-def known(engine: Engine) -> list[Known]:
-    """Every workspace with rows in any table, with a few counts to recognise it by."""
-    names: set[str] = set()
+def known(engine: Engine, installed: Iterable[str] = ()) -> list[Known]:
+    """Every workspace with rows in any table, or among the `installed` ones (a platform's
+    install alone: a token, a name, who installed it), with a few counts to recognise it
+    by."""
+    names = holding(engine)
     with engine.connect() as connection:
-        for table in _tables_with_a_workspace():
-            names |= set(connection.execute(select(table.c.workspace).distinct()).scalars())
 
         def distinct(column: Column) -> dict[str, int]:
             workspace = column.table.c.workspace
@@ -93,6 +107,9 @@ def known(engine: Engine) -> list[Known]:
         agreements = distinct(AgreementRow.__table__.c.number)  # type: ignore[attr-defined]
     gone = removed(engine)
     return [
-        Known(name, members.get(name, 0), agreements.get(name, 0), gone.get(name))
-        for name in sorted(names)
-    ]
+        Known(
+            name, members.get(name, 0), agreements.get(name, 0), gone.get(name),
+            installed_only=name not in names,
+        )
+        for name in sorted(names | set(installed))
+    ]  # fmt: skip

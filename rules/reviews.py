@@ -38,7 +38,7 @@ from rules.grammar import ReviewAgreement
 from rules.local_time import at_local_time, local_day
 from rules.say import N_, Day, Lines, Member, Quote, Say, Text
 from rules.speech import language, private, public
-from rules.state import Agreement, Round, TableState
+from rules.state import Agreement, Role, Round, TableState
 from rules.understanding import Command
 
 
@@ -188,10 +188,13 @@ def _tell_the_owner(
     """An agreement is the table's: anyone at it may keep, revise or retire it. Its owner
     (a person, or the holder of the role that owns it) hears privately when someone else
     did, who and why, so that no owner finds out from the history; and when a revision
-    gave it another owner (`new_owner`), who owns it now."""
+    gave it another owner (`new_owner`), who owns it now. An owner who is not at the table
+    (left it, or was removed) hears none of the table's decisions: the one deciding hears
+    instead that the agreement needs someone at the table to own it."""
     parsed = command.parsed
     assert isinstance(parsed, ReviewAgreement)
     event = command.event
+    role = None
     if agreement.owner.startswith(ROLE_OWNER):
         role = state.role(agreement.owner.removeprefix(ROLE_OWNER))
         if role is None or role.holder is None:
@@ -205,12 +208,20 @@ def _tell_the_owner(
         yours = Say.of(N_("you own it"))
     if owner == event.user:
         return []
-    if new_owner is not None and new_owner != agreement.owner:
-        now = owner_param(new_owner)
+    moved = new_owner if new_owner not in (None, agreement.owner) else None
+    if owner not in state.members:
+        # Someone not at the table hears none of its decisions. Whoever decides hears that
+        # the agreement needs an owner at the table, unless it got one or is retired; an
+        # empty roster knows nobody's absence.
+        if state.members and moved is None and parsed.decision != "retire":
+            return [private(event, event.user, _owner_gone(agreement.number, owner, role), lang)]
+        return []
+    if moved is not None:
+        now = owner_param(moved)
         yours = (
             Say.of(N_("your role {role} owned it; its owner is now {owner}"),
                    role=Quote(role.name), owner=now)
-            if agreement.owner.startswith(ROLE_OWNER)
+            if role is not None
             else Say.of(N_("it was yours; its owner is now {owner}"), owner=now)
         )  # fmt: skip
     text = parsed.new_text if parsed.decision == "revise" else agreement.text
@@ -223,6 +234,25 @@ def _tell_the_owner(
     if parsed.lesson:
         lines.append(Say.of(N_("Practice taught: {lesson}"), lesson=Quote(parsed.lesson)))
     return [private(event, owner, Lines(tuple(lines)), lang)]
+
+
+def _owner_gone(number: int, owner: str, role: Role | None) -> Say:
+    """Ground rule 6: an agreement kept or revised for a table needs an owner at it, and
+    someone who left hears nothing more of the table. The one deciding, at the table,
+    is told how to pass it on (as an author is told of an owner not at the table)."""
+    if role is None:
+        return Say.of(
+            N_("{member}, the owner of agreement #{number}, is not at this table, so they "
+               "were not told. Give it an owner at the table: /review revise {number} "
+               "<text> because <why> owner @who"),
+            member=Member(owner), number=number,
+        )  # fmt: skip
+    return Say.of(
+        N_("{member} holds the role {role}, which owns agreement #{number}, and is not at "
+           "this table, so they were not told. Hand the role on to someone at the table: "
+           "/role handover {role} @name"),
+        member=Member(owner), role=Quote(role.name), number=number,
+    )  # fmt: skip
 
 
 def _revised_meanwhile(agreement: Agreement) -> Say:

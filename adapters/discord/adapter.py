@@ -17,6 +17,8 @@ import discord.http
 import yarl
 
 from adapters.discord.client import GroundrulesBot, ShardedGroundrulesBot, make_bot
+from adapters.discord.cog import GroundrulesCog
+from adapters.discord.components import COG_NAME
 from adapters.discord.config import DiscordConfig
 from adapters.discord.translate import PREFIX
 from rules.actions import Outbound
@@ -98,6 +100,11 @@ class DiscordAdapter:
             raise RuntimeError("the Discord connection ended during start-up")
         if not bot.is_ready():
             log.warning("Discord is slow to send the guilds; carrying on while it connects")
+        elif isinstance(cog := bot.get_cog(COG_NAME), GroundrulesCog):
+            # Started once the servers READY left out are noted as removed (or kept to
+            # note while the database does not answer).
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(cog.listed.wait(), self.ready_timeout)
         self._running = True
 
     def _connection_ended(self, task: asyncio.Task[None], runtime: Runtime) -> None:

@@ -107,6 +107,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         self._quiet: OrderedDict[tuple[str, int], discord.PartialMessage] = OrderedDict()
         # One roster sync at a time per table, so the newest member list is the last.
         self._sync_locks: KeyedLocks[int] = KeyedLocks()
+        # Set once the servers READY listed were compared with those the database holds.
+        self.listed = asyncio.Event()
         self._commands = build_commands(self.run_command)
         self._record = app_commands.guild_only(
             app_commands.ContextMenu(
@@ -156,6 +158,18 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await self.sync_table(channel, keep=keep)
 
     # --- the gateway ---------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """READY lists every server the bot is in, those in an outage too (discord.py
+        keeps them all). A server with data here that it leaves out removed the bot while
+        it was not connected: Discord sends no GUILD_DELETE for that, so only this tells.
+        (Each new session: a restart, or a connection that could not be resumed.)"""
+        listed = {translate.workspace_of(guild.id) for guild in self.bot.guilds}
+        try:
+            await self.runtime.workspaces_listed(translate.PREFIX, listed)
+        finally:
+            self.listed.set()
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:

@@ -31,7 +31,7 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, column, delete, select, table
 
-from adapters.slack.translate import team_of
+from adapters.slack.translate import team_of, workspace_id
 
 log = logging.getLogger(__name__)
 
@@ -287,13 +287,33 @@ def oauth_stores(
     return ThreadedInstallationStore(installations, unreachable), ThreadedStateStore(states)
 
 
+_INSTALL_TABLES = ("slack_bots", "slack_installations")
+
+
+def installed_workspaces(database: Engine) -> set[str]:
+    """Every neutral workspace id with an install stored (a token, the team's name, who
+    installed it), whatever app installed it: a workspace may have installed the bot and
+    left nothing else yet."""
+    found: set[str] = set()
+    with database.connect() as connection:
+        for name in _INSTALL_TABLES:
+            rows = table(name, column("enterprise_id"), column("team_id"))
+            query = select(rows.c.enterprise_id, rows.c.team_id).distinct()
+            found |= {
+                workspace_id(team_id=team, enterprise_id=enterprise)
+                for enterprise, team in connection.execute(query).all()
+                if team or enterprise
+            }
+    return found
+
+
 def forget_installations(database: Engine, workspace: str) -> int:
     """Delete every token installed for a neutral workspace id, whatever app installed
     it (an operator forgetting the workspace). Returns the rows deleted."""
     enterprise_id, team_id = team_of(workspace)
     deleted = 0
     with database.begin() as connection:
-        for name in ("slack_bots", "slack_installations"):
+        for name in _INSTALL_TABLES:
             rows = table(name, column("enterprise_id"), column("team_id"))
             where = [rows.c.team_id == team_id if team_id else rows.c.team_id.is_(None)]
             where.append(

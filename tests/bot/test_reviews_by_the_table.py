@@ -373,3 +373,54 @@ def test_keeping_early_does_not_bring_the_review_forward(app):
     assert public_texts(kept) == [
         "anna kept agreement #1, as it works. Next review on 27 April 2026."
     ]
+
+
+def test_an_owner_who_left_the_table_hears_none_of_its_decisions(app):
+    """Bram left the table (or was removed from it): he is told nothing of what it decides
+    on the agreements he owns, nor of those his role owns. Whoever decides hears that the
+    agreement needs an owner at the table, and how; unless it is retired, or the revision
+    gave it one."""
+    chat = Chat(app)
+    chat.join("anna", "bram", "carla")
+    chat.command("anna", "/role add coordinator keeps the agenda", "09:00")
+    chat.command("anna", "/role assign coordinator @bram", "09:01")
+    chat.command("anna", "/agree Desk opens Wednesdays because caretakers join owner @bram",
+                 "09:02")  # fmt: skip
+    chat.command("anna", "/agree Minutes within two days because people miss meetings owner "
+                 "role coordinator", "09:03")  # fmt: skip
+    chat.command("anna", "/agree Tea on Fridays because morale owner @bram", "09:04")
+    chat.command("anna", "/agree Keys at the desk because people lock out owner @bram", "09:05")
+    chat.leave("bram", "09:30")
+
+    kept = chat.command("carla", "/review keep 1 because the caretakers still come", "10:00")
+    assert told(kept, "bram") == []
+    assert told(kept, "carla") == [
+        "bram, the owner of agreement #1, is not at this table, so they were not told. Give it "
+        "an owner at the table: /review revise 1 <text> because <why> owner @who"
+    ]
+    revised = chat.command(
+        "carla", "/herziening herzien 2 Notulen binnen drie dagen omdat twee dagen te krap "
+        "bleek geleerd vraag het eerst", "10:05",
+    )  # fmt: skip
+    assert told(revised, "bram") == []
+    assert told(revised, "carla") == [
+        "bram heeft de rol coordinator, eigenaar van afspraak #2, maar zit niet aan deze tafel "
+        "en hoorde er dus niets van. Draag de rol over aan iemand aan tafel: /rol overdragen "
+        "coordinator @naam"
+    ]
+    retired = chat.command("carla", "/review retire 3 because nobody drinks tea", "10:10")
+    assert [a for a in retired if isinstance(a, Reply) and a.private] == []
+    handed_on = chat.command(
+        "carla", "/review revise 4 Keys at the desk because people lock out owner @anna", "10:15"
+    )
+    assert [a for a in handed_on if isinstance(a, Reply) and a.private] == []
+
+
+def test_an_owner_is_told_only_when_the_table_knows_them_to_be_at_it(app):
+    """A table whose roster is unknown (nobody joined or spoke yet) tells no owner: the
+    table's words go only to people known to be at it."""
+    chat = Chat(app)
+    chat.command("anna", "/agree Desk opens Wednesdays because caretakers join owner @bram",
+                 "09:00")  # fmt: skip
+    kept = chat.command("carla", "/review keep 1", "10:00")
+    assert [a for a in kept if isinstance(a, Reply) and a.private] == []

@@ -392,4 +392,8 @@ def test_storage_urls_pick_drivers_and_hide_passwords():
     assert normalise_url("postgresql://u:pw@h/db").startswith("postgresql+psycopg://")
     assert normalise_url("postgres://u@h/db").startswith("postgresql+psycopg://")
     assert normalise_url("sqlite:///x.db") == "sqlite:///x.db"
-    assert "pw" not in redact("postgresql://u:pw@h/db")
+    assert redact("postgresql://u:pw@h/db") == "postgresql://u:***@h/db"
+    assert redact("postgresql://u@h/db?sslmode=require&password=pw&sslpassword=key") == (
+        "postgresql://u@h/db?password=***&sslmode=require&sslpassword=***"
+    )
+    assert redact("sqlite:///x.db?mode=ro") == "sqlite:///x.db?mode=ro"

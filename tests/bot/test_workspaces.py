@@ -102,6 +102,31 @@ async def test_workspaces_removed_keeps_the_data_through_the_grace_period_then_f
     app.database.dispose()
 
 
+async def test_workspaces_a_platform_listing_its_workspaces_settles_removals_missed(
+    database_url, tagged
+):
+    """Discord's READY lists every server the bot is in. One of its servers with data
+    here that the list leaves out removed the bot unheard: its grace period starts now.
+    One listed that was marked removed before has the bot back; one removed after the
+    list was made (heard live meanwhile) stays removed. Other platforms' are left alone."""
+    app = make_app(database_url, tagged, removed_retention=timedelta(days=30))
+    for name in ("discord:1", "discord:2", "discord:3", "discord:4", "slack:T1"):
+        fill(app, name)
+    runtime = Runtime(app, [])
+    await runtime.workspace_removed("discord:3")
+    await runtime.workspace_removed("discord:4", at=now_utc() + timedelta(minutes=1))
+
+    await runtime.workspaces_listed("discord:", {"discord:1", "discord:3", "discord:4"})
+    assert set(workspaces.removed(app.database)) == {"discord:2", "discord:4"}
+    assert runtime.has_removed("discord:2") and not runtime.has_removed("discord:3")
+    await runtime.forget_removed_workspaces(now_utc() + timedelta(days=29))
+    assert rows_of(app, "discord:2") != {}
+    await runtime.forget_removed_workspaces(now_utc() + timedelta(days=31))
+    assert rows_of(app, "discord:2") == {}
+    assert all(rows_of(app, name) for name in ("discord:1", "discord:3", "slack:T1"))
+    app.database.dispose()
+
+
 async def test_workspaces_the_bot_coming_back_keeps_the_data(database_url, tagged):
     app = make_app(database_url, tagged, removed_retention=timedelta(days=30))
     fill(app, "W1")

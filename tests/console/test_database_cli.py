@@ -20,6 +20,13 @@ runner = CliRunner()
 # Nothing listens on port 1: refused at once, with or without a PostgreSQL server here.
 UNREACHABLE = "postgresql://bot:s3cret@127.0.0.1:1/groundrules"
 SHOWN = "postgresql://bot:***@127.0.0.1:1/groundrules"
+# libpq also takes the password (and a client key's) in the query.
+UNREACHABLE_BY_QUERY = (
+    "postgresql://bot@127.0.0.1:1/groundrules?sslmode=prefer&password=s3cret&sslpassword=s3cret"
+)
+SHOWN_BY_QUERY = (
+    "postgresql://bot@127.0.0.1:1/groundrules?password=***&sslmode=prefer&sslpassword=***"
+)
 
 
 def one_line(result, exit_code: int = 1) -> str:
@@ -162,10 +169,11 @@ def test_reading_commands_name_a_database_they_cannot_open(tmp_path, monkeypatch
     assert one_line(result) == f"groundrules: cannot open sqlite:///{absent}: no such database"
     assert not absent.exists()  # a command that only reads makes no database
 
-    result = runner.invoke(app, [*command, "--database", UNREACHABLE])
-    line = one_line(result)
-    assert line.startswith(f"groundrules: cannot open {SHOWN}: ") and "refused" in line
-    assert "s3cret" not in result.output
+    for url, shown in [(UNREACHABLE, SHOWN), (UNREACHABLE_BY_QUERY, SHOWN_BY_QUERY)]:
+        result = runner.invoke(app, [*command, "--database", url])
+        line = one_line(result)
+        assert line.startswith(f"groundrules: cannot open {shown}: ") and "refused" in line
+        assert "s3cret" not in result.output
     assert list(tmp_path.iterdir()) == []
 
 
@@ -176,10 +184,11 @@ def test_migrate_names_a_database_it_cannot_open_and_still_makes_a_new_one(tmp_p
         f"groundrules: cannot open sqlite:///{tmp_path}/no-such-folder/x.db: "
         "unable to open database file"
     )
-    monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
-    result = runner.invoke(app, ["migrate"])
-    assert one_line(result).startswith(f"groundrules: cannot open {SHOWN}: ")
-    assert "s3cret" not in result.output
+    for url, shown in [(UNREACHABLE, SHOWN), (UNREACHABLE_BY_QUERY, SHOWN_BY_QUERY)]:
+        monkeypatch.setenv("DATABASE_URL", url)
+        result = runner.invoke(app, ["migrate"])
+        assert one_line(result).startswith(f"groundrules: cannot open {shown}: ")
+        assert "s3cret" not in result.output
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/new.db")
     result = runner.invoke(app, ["migrate"])
@@ -196,12 +205,23 @@ def test_replay_names_a_database_it_cannot_open_at_once(tmp_path):
     for url, shown in [
         (f"sqlite:///{tmp_path}/no-such-folder/x.db", f"sqlite:///{tmp_path}/no-such-folder/x.db"),
         (UNREACHABLE, SHOWN),
+        (UNREACHABLE_BY_QUERY, SHOWN_BY_QUERY),
     ]:
         result = runner.invoke(
             app, ["replay", str(transcript), "--classifier", "rules", "--database", url]
         )
         assert one_line(result).startswith(f"groundrules: cannot open {shown}: ")
         assert "s3cret" not in result.output
+
+
+def test_migrate_says_a_database_is_up_to_date_without_its_password(postgres_url, monkeypatch):
+    """A password given in the query (`?password=`, which libpq takes) was printed."""
+    monkeypatch.setenv("DATABASE_URL", f"{postgres_url}&password=s3cret")
+    result = runner.invoke(app, ["migrate"])
+    assert result.exit_code == 0, result.output
+    assert "s3cret" not in result.output
+    [line] = result.stdout.splitlines()
+    assert line.startswith("groundrules: postgresql") and "&password=***" in line
 
 
 def test_a_database_url_that_cannot_be_read_is_not_shown(tmp_path):

@@ -289,6 +289,49 @@ async def test_gateway_a_server_that_adds_the_bot_back_is_back_before_any_channe
     await eventually(back)
 
 
+async def test_gateway_a_server_that_removed_the_bot_while_it_was_down_is_noted_at_start(
+    world, harness
+):
+    """Discord sends no GUILD_DELETE for a server that kicked the bot while no process
+    was connected; READY just leaves it out. It was never noted as removed, so its data
+    was kept for ever. Now its grace period starts at the next start; a server in an
+    outage (listed in READY, unavailable) and one still there are left alone."""
+    other = world.api.add_guild("Other team", owner="dana")
+    other_general = other.add_text_channel("general")
+    down = world.api.add_guild("Down team", owner="erik")
+    down_general = down.add_text_channel("general")
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced, count=3)
+    await harness.stop()
+
+    del world.api.guilds[world.guild.id]  # kicked while the bot was down
+    world.api.in_outage.add(down.id)
+    await harness.start()
+    name = workspace(world.guild)
+    await eventually(lambda: name in workspaces.removed(harness.app.database))
+    assert set(workspaces.removed(harness.app.database)) == {name}
+    assert table(harness, world.guild, world.general.id)  # kept through the grace period
+    assert table(harness, other, other_general.id) and table(harness, down, down_general.id)
+
+
+async def test_gateway_a_server_that_added_the_bot_back_while_it_was_down_is_back_at_start(
+    world, harness
+):
+    """Added back while no process was connected: no GUILD_CREATE as a join, only READY
+    listing it (here in an outage, so no channel's roster brings it back either)."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    name = workspace(world.guild)
+    await world.api.dispatch("GUILD_DELETE", {"id": str(world.guild.id)})  # kicked
+    await eventually(lambda: name in workspaces.removed(harness.app.database))
+    await harness.stop()
+
+    world.api.in_outage.add(world.guild.id)
+    await harness.start()
+    await eventually(lambda: name not in workspaces.removed(harness.app.database))
+    assert not harness.runtime.has_removed(name)
+
+
 async def test_gateway_an_edit_of_an_hour_old_message_opens_no_problem(world, harness):
     runtime = await harness.start()
     old = await world.api.message_create(

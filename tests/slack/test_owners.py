@@ -10,9 +10,9 @@ from sqlmodel import Session, select
 
 from bot.models import AgreementRow
 from rules.actions import Reply
-from rules.events import CommandInvoked
+from rules.events import CommandInvoked, MemberLeft
 from rules.say import Say
-from tests.slack.conftest import BOB, WORKSPACE, SlackBot
+from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, past_ts
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID
 
 
@@ -80,3 +80,34 @@ async def test_slack_private_note_to_no_member_is_skipped(bot: SlackBot, caplog)
     assert await bot.adapter.deliver(note) is None
     assert bot.calls("chat.postEphemeral") == [] and bot.calls("conversations.open") == []
     assert "no Slack member to send it to" in caplog.text
+
+
+async def test_slack_owner_removed_from_the_channel_hears_no_more_of_its_decisions(
+    bot: SlackBot,
+):
+    """Bob, removed from a private channel, still owns its agreement #1. When Carol revises
+    it, Slack could not show Bob an ephemeral in the channel and the note went by DM, with
+    the new words, why and what practice taught. Now Bob hears nothing; Carol hears that
+    the agreement needs an owner at the table."""
+    await bot.command("/agree", "We share the budget sheet because transparency owner @bob")
+    await bot.handled(CommandInvoked)
+    bot.slack.set_members(CHANNEL_ID, [USER_ID, CAROL, "U-BOT"])
+    await bot.event(
+        {"type": "member_left_channel", "user": BOB, "channel": CHANNEL_ID,
+         "channel_type": "G", "team": "T-TEST", "event_ts": past_ts()}
+    )  # fmt: skip
+    await bot.handled(MemberLeft)
+    await bot.command(
+        "/review", "revise 1 We share the budget sheet only with the board because the "
+        "merger talks are confidential learned Bob leaked it", user_id=CAROL,
+    )  # fmt: skip
+    await bot.handled(CommandInvoked, 2)
+    [note] = await bot.slack.wait_for("chat.postEphemeral")
+    assert note.params["user"] == CAROL
+    assert note.params["text"] == (
+        "Bob, the owner of agreement #1, is not at this table, so they were not told. Give it "
+        "an owner at the table: /review revise 1 &lt;text&gt; because &lt;why&gt; owner @who"
+    )
+    assert bot.calls("conversations.open") == []
+    to_bob = [c for c in bot.slack.calls if BOB in (c.params.get("user"), c.params.get("users"))]
+    assert not any("merger" in str(c.params) for c in to_bob)

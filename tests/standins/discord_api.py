@@ -750,6 +750,8 @@ class DiscordStandIn(Served):
         self.echo_bot_messages = echo_bot_messages
 
         self.guilds: dict[int, FakeGuild] = {}
+        # Servers in an outage: READY lists them as unavailable, no GUILD_CREATE follows.
+        self.in_outage: set[int] = set()
         self.users: dict[int, FakeUser] = {self.bot_user.id: self.bot_user}
         self.requests: list[RecordedRequest] = []
         self.unknown_routes: list[RecordedRequest] = []
@@ -2376,6 +2378,8 @@ class DiscordStandIn(Served):
         self._sessions[session.session_id] = session
         await session.send("READY", self._ready_payload(session))
         for guild in self._guilds_for(session):
+            if guild.id in self.in_outage:
+                continue
             await session.send(
                 "GUILD_CREATE",
                 guild.payload(
