@@ -384,7 +384,7 @@ class Engine:
             case TimerFired(kind=kind) as fired if kind in _TIMER_HANDLERS:
                 return _TIMER_HANDLERS[kind](fired, state)
             case ProposalAdded() as added:
-                return problems.on_proposal_added(added, state)
+                return problems.on_proposal_added(added, state) + consensus.on_proposal_added(added)
             case NudgeSnoozed() as snoozed:
                 return problems.on_snoozed(snoozed, state)
             case WhyAsked() as asked:

@@ -125,11 +125,16 @@ class RosterSynced(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProposalAdded(Event):
-    """The author answered a nudge with a proposal; the adapter already posted it."""
+    """The author answered a nudge with a proposal; the adapter already posted it, in
+    their name, as `message_id` (in thread `thread_id`, None at the top level): the
+    table answers that post as it would the author's own message. `message_id` None: no
+    post is known to answer."""
 
     user: str
     problem_id: str
     text: str
+    message_id: str | None = None
+    thread_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -26,6 +26,7 @@ from rules.events import (
     MessageEdited,
     MessagePosted,
     MessageRelabelled,
+    ProposalAdded,
     WhyAsked,
 )
 from rules.language import detect_language
@@ -244,6 +245,20 @@ class Chat:
             workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
             user=user, message_id=problem_id, text="",
             label="proposal" if has_proposal else "problem", applies=has_proposal,
+        )  # fmt: skip
+        return self._deliver(self.app.service.handle(event))
+
+    def add_proposal(
+        self, user: str, problem_id: str, text: str, when: str, *,
+        posted: str | None = None, thread: str | None = None,
+    ) -> list[Outbound]:  # fmt: skip
+        """A proposal written in the nudge's form about `problem_id`, which the adapter
+        posted for its author as message `posted` (in `thread`)."""
+        moment = at(when)
+        self.tick(moment - timedelta(microseconds=1))
+        event = ProposalAdded(
+            workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
+            user=user, problem_id=problem_id, text=text, message_id=posted, thread_id=thread,
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 

@@ -326,13 +326,16 @@ def concern_answered(origin: Origin, round_id: str, concern: str | None) -> Conc
 
 
 def nudge_answered(
-    origin: Origin, choice: NudgeChoice, proposal: str = ""
+    origin: Origin, choice: NudgeChoice, proposal: str = "", *, posted: str | None = None
 ) -> ProposalAdded | MessageRelabelled | NudgeSnoozed | WhyAsked:
     """A choice on a nudge. "It has a proposal" and "Not a problem" send no text: the
-    engine kept it."""
+    engine kept it. `posted`: the message the proposal was posted as, beside its problem."""
     problem = str(choice.problem)
     if choice.act == "add":
-        return ProposalAdded(**_envelope(origin), problem_id=problem, text=proposal.strip())
+        return ProposalAdded(
+            **_envelope(origin), problem_id=problem, text=proposal.strip(), message_id=posted,
+            thread_id=origin.thread_id,
+        )  # fmt: skip
     if choice.act in ("has", "not"):
         proposes = choice.act == "has"
         return MessageRelabelled(

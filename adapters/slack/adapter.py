@@ -662,13 +662,16 @@ class SlackAdapter:
         names = self.directory.known_names(workspace, probe.asked)
         await client.views_open(trigger_id=trigger_id, view=build(self.voice(lang, names)))
 
-    async def post_proposal(self, added: ProposalAdded, *, thread_ts: str, lang: str) -> None:
-        """The proposal from a nudge's form, in the problem's thread, attributed to its author."""
+    async def post_proposal(
+        self, added: ProposalAdded, *, thread_ts: str, lang: str
+    ) -> ProposalAdded:
+        """The proposal from a nudge's form, in the problem's thread, attributed to its
+        author: `added` as posted there, for the table to answer."""
         message = await self.deliverer.render(
             added.workspace, lang, lambda v: blocks.posted_proposal(added.user, added.text, v)
         )
         client = await self.client_for(added.workspace)
-        await client.chat_postMessage(
+        posted = await client.chat_postMessage(
             channel=added.channel,
             thread_ts=thread_ts,
             text=message.text,
@@ -676,6 +679,7 @@ class SlackAdapter:
             unfurl_links=False,
             unfurl_media=False,
         )
+        return replace(added, message_id=posted.get("ts"), thread_id=thread_ts)
 
     async def replace_original(self, response_url: str | None, text: str) -> None:
         """Replace the message a button sat on (ephemeral ones too: only this can) with one

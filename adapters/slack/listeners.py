@@ -646,13 +646,13 @@ class Listeners:
                 await self.adapter.respond_privately(added.workspace, added.user, None, settled)
             return
         try:
-            await self.adapter.post_proposal(
+            posted = await self.adapter.post_proposal(
                 added, thread_ts=meta.get("t") or added.problem_id, lang=lang
             )
         except Exception:
             await self.adapter.runtime.release_proposal(*key, claimed)
             raise
-        await self.adapter.submit(added)
+        await self.adapter.submit(posted)
         await self.adapter.replace_original(
             meta.get("u"), blocks.answered(ids.NUDGE_PROPOSE, self.adapter.voice(lang))
         )
