@@ -202,13 +202,16 @@ class Chat:
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 
-    def command(self, user: str, line: str, when: str, *, thread: str | None = None):
+    def command(
+        self, user: str, line: str, when: str, *, thread: str | None = None, edited: bool = False
+    ):
+        """`edited`: the command's message edited after it was sent (a Slack mention)."""
         moment = at(when)
         self.tick(moment - timedelta(microseconds=1))
         name, _, args = line.lstrip("/").partition(" ")
         event = CommandInvoked(
             workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
-            user=user, name=name, args=args, thread_id=thread,
+            user=user, name=name, args=args, thread_id=thread, edited=edited,
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 

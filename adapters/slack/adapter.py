@@ -93,6 +93,9 @@ TOKEN_ERRORS = frozenset({"invalid_auth", "token_revoked", "account_inactive", "
 # How long the bot's being in a channel is believed without asking Slack again: another
 # process may have heard that it was removed.
 MEMBERSHIP_KEPT_S = 60.0
+# How long a reading of the app's bot users serves a message that opens with a mention
+# (`is_app_bot`): an installation made meanwhile is known within this many seconds.
+APP_BOTS_FRESH = 60.0
 # conversations.info errors that mean the bot is not in a conversation (a DM between
 # people or a group DM is hidden from it: it has no im:read or mpim:read).
 NOT_A_MEMBER = frozenset(
@@ -210,6 +213,7 @@ class SlackAdapter:
         self._roster_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
         # The app's bot users in the workspaces it is installed in (OAuth), as last read.
         self._app_bots: frozenset[str] = frozenset()
+        self._app_bots_read_at = float("-inf")  # by `clock`
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self.directory = Directory(self.client_for)
@@ -597,15 +601,19 @@ class SlackAdapter:
             ),
         )  # fmt: skip
 
-    async def is_app_bot(self, user: str) -> bool:
+    async def is_app_bot(self, user: str, *, fresh: bool = True) -> bool:
         """Whether `user` is this app's bot user in a workspace it is installed in: an
         organisation sharing a channel with another that installed it too has its own.
-        Read again when one is not known (installed since, through another process)."""
+        Read again when one is not known (installed since, through another process);
+        not `fresh`: only when the last reading is older than `APP_BOTS_FRESH`."""
         if user in self._app_bots:
             return True
         if self.installations is None:
             return False
+        if not fresh and self.clock() - self._app_bots_read_at < APP_BOTS_FRESH:
+            return False
         self._app_bots = await self.installations.bot_user_ids()
+        self._app_bots_read_at = self.clock()
         return user in self._app_bots
 
     async def lang_for(
