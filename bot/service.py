@@ -33,7 +33,7 @@ from rules.actions import (
 )
 from rules.classifier import LABELS
 from rules.engine import Engine
-from rules.events import Event, MessageReread, TimerFired
+from rules.events import Event, MessagePosted, MessageReread, ProposalAdded, TimerFired
 from rules.state import Reads, TableState
 from rules.understanding import Command, Message, SecondReading, Understood
 
@@ -82,6 +82,17 @@ def _without_nul(event: Event) -> Event:
     return replace(event, **cleaned) if cleaned else event
 
 
+def _as_posted(added: ProposalAdded) -> MessagePosted | None:
+    """The proposal a nudge's form posted, as its author's message there."""
+    if added.message_id is None:
+        return None
+    return MessagePosted(
+        workspace=added.workspace, channel=added.channel, at=added.at,
+        event_id=added.event_id, user=added.user, message_id=added.message_id,
+        text=added.text, thread_id=added.thread_id,
+    )  # fmt: skip
+
+
 def event_of(understood: Understood) -> Event:
     return understood.event if isinstance(understood, Message | Command) else understood
 
@@ -122,6 +133,10 @@ class Service:
         # Only once stored: an event that failed (the database did not answer) and is
         # handed in again is then not read as the reply to itself.
         self.recent.remember([understood])
+        if isinstance(event, ProposalAdded) and (posted := _as_posted(event)) is not None:
+            # The post of a nudge's proposal is the line the next reply answers, as the
+            # author's own message would be: "sure" under it is read after it.
+            self.interpret_many([posted])
         return deliveries
 
     def handle_many(self, events: Sequence[Event]) -> list[list[Delivery]]:

@@ -27,7 +27,7 @@ from rules.actions import (
     WordToProposer,
 )
 from rules.addressing import is_task_for_one
-from rules.events import Event, MessageDeleted, MessageEdited
+from rules.events import Event, MessageDeleted, MessageEdited, ProposalAdded
 from rules.language import detect_language
 from rules.say import N_, Lines, Members, Quote, Say, excerpt
 from rules.speech import language
@@ -88,24 +88,39 @@ def on_message(message: Message, state: TableState) -> list[Action]:
     return actions
 
 
+def on_proposal_added(added: ProposalAdded) -> list[Action]:
+    """A proposal made with a nudge's form is its author's, at the place the adapter
+    posted it for them: the yeses and concerns answering that post count for it, and
+    /concerns alone finds it, as if they had typed it there."""
+    if added.message_id is None:
+        return []
+    return _noted(added, added.user, added.message_id, added.text, added.thread_id)
+
+
 def _note_proposal(message: Message) -> list[Action]:
     event = message.event
-    scope = event.thread_id or ""
+    return _noted(event, event.user, event.message_id, event.text, event.thread_id)
+
+
+def _noted(
+    event: Event, user: str, message_id: str, text: str, thread_id: str | None
+) -> list[Action]:
+    """`user`'s proposal `text`, said as `message_id` (in thread `thread_id`)."""
     # A top-level proposal is also the proposal of the thread that may grow under it.
-    scopes = (scope,) if event.thread_id else ("", event.message_id)
+    scopes = (thread_id,) if thread_id else ("", message_id)
     noted: list[Action] = [
         NoteProposal(
             workspace=event.workspace,
             channel=event.channel,
             scope=where,
-            message_id=event.message_id,
-            user=event.user,
-            text=excerpt(event.text),
+            message_id=message_id,
+            user=user,
+            text=excerpt(text),
             at=event.at,
         )
         for where in scopes
     ]
-    if is_task_for_one(event.text):
+    if is_task_for_one(text):
         # Noted as if the bot had asked already: it never will.
         noted += [
             MarkSuggested(workspace=event.workspace, channel=event.channel, scope=where)

@@ -279,6 +279,8 @@ class Engine:
                     # Deleted before its post arrived: it opens, answers and agrees to nothing.
                     deleted_ids=(message.event.message_id,) if problem or answers or stance else (),
                 )
+            case Command(event=CommandInvoked(edited=True)):
+                return Reads(settings=True)  # not run again: its author is told so
             case Command() as command:
                 agree = command.spec is not None and command.spec.name == "agree"
                 if agree and isinstance(command.parsed, UsageError):
@@ -381,6 +383,8 @@ class Engine:
                 if self.second is None:
                     return []  # asked before a restart without the second reader
                 return problems.on_reread(reread, state, self.second)
+            case Command(event=CommandInvoked(edited=True)) as command:
+                return tables.edited(command, state)
             case Command(parsed=AskWhy() | NotAProblem() | HasProposal()) as command:
                 return problems.on_command(
                     command, state, self.problem_reasons, fewer_helps=self.fewer_helps
@@ -394,7 +398,7 @@ class Engine:
             case TimerFired(kind=kind) as fired if kind in _TIMER_HANDLERS:
                 return _TIMER_HANDLERS[kind](fired, state)
             case ProposalAdded() as added:
-                return problems.on_proposal_added(added, state)
+                return problems.on_proposal_added(added, state) + consensus.on_proposal_added(added)
             case NudgeSnoozed() as snoozed:
                 return problems.on_snoozed(snoozed, state)
             case WhyAsked() as asked:

@@ -75,7 +75,9 @@ class CommandInvoked(Event):
     """A slash command (or a transcript line starting with `/`), not yet parsed.
     `lang`: the member's own language where the platform knows it (their Slack locale),
     for a command whose name and words show none. `direct`: typed in the bot's DM, it
-    acts at this table; its private answer goes back to that DM, where it was typed."""
+    acts at this table; its private answer goes back to that DM, where it was typed.
+    `edited`: the command's message was edited after it was sent (Slack sends a mention
+    again then): it is not run again."""
 
     user: str
     name: str
@@ -83,6 +85,7 @@ class CommandInvoked(Event):
     thread_id: str | None = None
     lang: str | None = None
     direct: bool = False
+    edited: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,11 +128,16 @@ class RosterSynced(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProposalAdded(Event):
-    """The author answered a nudge with a proposal; the adapter already posted it."""
+    """The author answered a nudge with a proposal; the adapter already posted it, in
+    their name, as `message_id` (in thread `thread_id`, None at the top level): the
+    table answers that post as it would the author's own message. `message_id` None: no
+    post is known to answer."""
 
     user: str
     problem_id: str
     text: str
+    message_id: str | None = None
+    thread_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

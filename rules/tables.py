@@ -10,6 +10,7 @@ from rules.grammar import (
     ShowRules,
     UnknownCommand,
     UsageError,
+    find_command,
 )
 from rules.say import N_, CommandName, Lines, Quote, Say, Span
 from rules.speech import language, private, public
@@ -169,3 +170,19 @@ def usage(command: Command, state: TableState) -> list[Action]:
         lines.append(Say.of(N_("Usage: {usage}"), usage=Say.of(parsed.spec.usage)))
         text = Lines(tuple(lines))
     return [private(event, event.user, text, lang)]
+
+
+def edited(command: Command, state: TableState) -> list[Action]:
+    """A command edited after it was sent is not run again: what it did stands (never a
+    second agreement for a typo fixed). Its author is told so, and how to change an
+    agreement it recorded."""
+    lang = language(state, command.lang)
+    review = find_command("review")[0]
+    text = Say.of(
+        N_("I act on a command when it is sent, not when it is edited: your edit changed "
+           "nothing. To change an agreement already recorded: {command} revise <number> <new "
+           "text> because <why>. Anything else: send the command again."),
+        command=CommandName(review.dutch if lang == "nl" else review.name),
+    )  # fmt: skip
+    event = command.event
+    return [private(event, event.user, text, lang, thread_id=event.thread_id)]

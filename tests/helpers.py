@@ -26,6 +26,7 @@ from rules.events import (
     MessageEdited,
     MessagePosted,
     MessageRelabelled,
+    ProposalAdded,
     UndoAsked,
     WhyAsked,
 )
@@ -202,13 +203,16 @@ class Chat:
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 
-    def command(self, user: str, line: str, when: str, *, thread: str | None = None):
+    def command(
+        self, user: str, line: str, when: str, *, thread: str | None = None, edited: bool = False
+    ):
+        """`edited`: the command's message edited after it was sent (a Slack mention)."""
         moment = at(when)
         self.tick(moment - timedelta(microseconds=1))
         name, _, args = line.lstrip("/").partition(" ")
         event = CommandInvoked(
             workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
-            user=user, name=name, args=args, thread_id=thread,
+            user=user, name=name, args=args, thread_id=thread, edited=edited,
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 
@@ -255,6 +259,20 @@ class Chat:
         event = UndoAsked(
             workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
             user=user, message_id=problem_id,
+        )  # fmt: skip
+        return self._deliver(self.app.service.handle(event))
+
+    def add_proposal(
+        self, user: str, problem_id: str, text: str, when: str, *,
+        posted: str | None = None, thread: str | None = None,
+    ) -> list[Outbound]:  # fmt: skip
+        """A proposal written in the nudge's form about `problem_id`, which the adapter
+        posted for its author as message `posted` (in `thread`)."""
+        moment = at(when)
+        self.tick(moment - timedelta(microseconds=1))
+        event = ProposalAdded(
+            workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
+            user=user, problem_id=problem_id, text=text, message_id=posted, thread_id=thread,
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 

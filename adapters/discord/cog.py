@@ -653,7 +653,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             if interaction.message is not None:
                 await interaction.response.edit_message(view=None)  # the choice is made
             try:
-                await self.delivery.post_proposal(choice, origin.user, proposal, lang)
+                posted = await self.delivery.post_proposal(choice, origin.user, proposal, lang)
             except discord.HTTPException as error:
                 await self.runtime.release_proposal(*where, claimed)
                 log.warning("could not post a proposal for a nudge: %s", error)
@@ -662,7 +662,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 )
                 await self._tell(interaction, lang, Say.of(failed))
                 return
-            await self._decide(interaction, translate.nudge_answered(origin, choice, proposal))
+            added = translate.nudge_answered(origin, choice, proposal, posted=posted)
+            await self._decide(interaction, added)
         finally:
             self._answering.discard(key)
         await self._clear_quiet(choice)

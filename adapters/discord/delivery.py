@@ -215,8 +215,9 @@ class Delivery:
         if quiet.content != unnamed:
             await quiet.edit(content=unnamed, allowed_mentions=NO_PINGS)
 
-    async def post_proposal(self, choice: NudgeChoice, user: str, proposal: str, lang: str) -> None:
-        """The author's answer to a nudge, in their name, beside their problem."""
+    async def post_proposal(self, choice: NudgeChoice, user: str, proposal: str, lang: str) -> str:
+        """The author's answer to a nudge, in their name, beside their problem; the id of
+        the message it was posted as."""
         where = choice.where
         text = self._renderer(where.guild, lang)(
             Lines((
@@ -226,11 +227,12 @@ class Delivery:
         )  # fmt: skip
         channel = self.client.get_partial_messageable(where.target, guild_id=where.guild)
         problem = channel.get_partial_message(choice.problem)
-        await channel.send(
+        sent = await channel.send(
             **one_message(text).kwargs(),
             reference=problem.to_reference(fail_if_not_exists=False),
             allowed_mentions=NO_PINGS,
         )
+        return str(sent.id)
 
     # --- replies ----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ the post is where the table's rounds, reviews and renewals can be posted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,6 +54,8 @@ from rules.say import N_, Say
 PREFIX = "discord:"
 # What people write; joins, pins, thread starters and the like are not.
 _SPOKEN = (discord.MessageType.default, discord.MessageType.reply)
+# A mention a message opens with: of a user (<@id>, <@!id> of old) or a role (<@&id>).
+_LEADING_MENTION = re.compile(r"\s*<@([!&]?)(\d+)>")
 
 
 def workspace_of(guild_id: int) -> str:
@@ -105,12 +108,27 @@ def where_of(guild_id: int, place: Place) -> Where:
 
 
 def _spoken(message: discord.Message) -> Place | None:
-    """Where a person's own words were posted in a guild; None for bots, webhooks, DMs."""
+    """Where a person's own words to the table were posted in a guild; None for bots,
+    webhooks, DMs, and words to the bot."""
     if message.guild is None or message.author.bot or message.webhook_id is not None:
         return None
-    if message.type not in _SPOKEN:
+    if message.type not in _SPOKEN or to_the_bot(message.content, message.guild):
         return None
     return place_of(message.channel)
+
+
+def to_the_bot(content: str | None, guild: discord.Guild) -> bool:
+    """Whether `content` opens with a mention of the bot ("@Groundrules agree …"), as
+    its user or as its own role (Discord offers both for its name): said to the bot,
+    not to the table, as on Slack, where it is a command."""
+    found = _LEADING_MENTION.match(content or "")
+    if found is None:
+        return False
+    kind, mentioned = found[1], int(found[2])
+    if kind == "&":
+        role = guild.self_role
+        return role is not None and role.id == mentioned
+    return guild.me is not None and guild.me.id == mentioned
 
 
 def message_posted(message: discord.Message) -> MessagePosted | None:
@@ -327,13 +345,17 @@ def concern_answered(origin: Origin, round_id: str, concern: str | None) -> Conc
 
 
 def nudge_answered(
-    origin: Origin, choice: NudgeChoice, proposal: str = ""
+    origin: Origin, choice: NudgeChoice, proposal: str = "", *, posted: str | None = None
 ) -> ProposalAdded | MessageRelabelled | NudgeSnoozed | WhyAsked | UndoAsked:
     """A choice on a nudge (or "Undo" under the thanks for "Not a problem"). "It has a
-    proposal" and "Not a problem" send no text: the engine kept it."""
+    proposal" and "Not a problem" send no text: the engine kept it. `posted`: the message
+    the proposal was posted as, beside its problem."""
     problem = str(choice.problem)
     if choice.act == "add":
-        return ProposalAdded(**_envelope(origin), problem_id=problem, text=proposal.strip())
+        return ProposalAdded(
+            **_envelope(origin), problem_id=problem, text=proposal.strip(), message_id=posted,
+            thread_id=origin.thread_id,
+        )  # fmt: skip
     if choice.act in ("has", "not"):
         proposes = choice.act == "has"
         return MessageRelabelled(

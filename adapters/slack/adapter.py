@@ -100,6 +100,9 @@ TOKEN_ERRORS = frozenset({"invalid_auth", "token_revoked", "account_inactive", "
 # How long the bot's being in a channel is believed without asking Slack again: another
 # process may have heard that it was removed.
 MEMBERSHIP_KEPT_S = 60.0
+# How long a reading of the app's bot users serves a message that opens with a mention
+# (`is_app_bot`): an installation made meanwhile is known within this many seconds.
+APP_BOTS_FRESH = 60.0
 # conversations.info errors that mean the bot is not in a conversation (a DM between
 # people or a group DM is hidden from it: it has no im:read or mpim:read).
 NOT_A_MEMBER = frozenset(
@@ -217,6 +220,7 @@ class SlackAdapter:
         self._roster_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
         # The app's bot users in the workspaces it is installed in (OAuth), as last read.
         self._app_bots: frozenset[str] = frozenset()
+        self._app_bots_read_at = float("-inf")  # by `clock`
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self.directory = Directory(self.client_for)
@@ -604,15 +608,19 @@ class SlackAdapter:
             ),
         )  # fmt: skip
 
-    async def is_app_bot(self, user: str) -> bool:
+    async def is_app_bot(self, user: str, *, fresh: bool = True) -> bool:
         """Whether `user` is this app's bot user in a workspace it is installed in: an
         organisation sharing a channel with another that installed it too has its own.
-        Read again when one is not known (installed since, through another process)."""
+        Read again when one is not known (installed since, through another process);
+        not `fresh`: only when the last reading is older than `APP_BOTS_FRESH`."""
         if user in self._app_bots:
             return True
         if self.installations is None:
             return False
+        if not fresh and self.clock() - self._app_bots_read_at < APP_BOTS_FRESH:
+            return False
         self._app_bots = await self.installations.bot_user_ids()
+        self._app_bots_read_at = self.clock()
         return user in self._app_bots
 
     async def lang_for(
@@ -669,13 +677,16 @@ class SlackAdapter:
         names = self.directory.known_names(workspace, probe.asked)
         await client.views_open(trigger_id=trigger_id, view=build(self.voice(lang, names)))
 
-    async def post_proposal(self, added: ProposalAdded, *, thread_ts: str, lang: str) -> None:
-        """The proposal from a nudge's form, in the problem's thread, attributed to its author."""
+    async def post_proposal(
+        self, added: ProposalAdded, *, thread_ts: str, lang: str
+    ) -> ProposalAdded:
+        """The proposal from a nudge's form, in the problem's thread, attributed to its
+        author: `added` as posted there, for the table to answer."""
         message = await self.deliverer.render(
             added.workspace, lang, lambda v: blocks.posted_proposal(added.user, added.text, v)
         )
         client = await self.client_for(added.workspace)
-        await client.chat_postMessage(
+        posted = await client.chat_postMessage(
             channel=added.channel,
             thread_ts=thread_ts,
             text=message.text,
@@ -683,6 +694,7 @@ class SlackAdapter:
             unfurl_links=False,
             unfurl_media=False,
         )
+        return replace(added, message_id=posted.get("ts"), thread_id=thread_ts)
 
     async def replace_original(self, response_url: str | None, text: str) -> None:
         """Replace the message a button sat on (ephemeral ones too: only this can) with one

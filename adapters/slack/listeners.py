@@ -175,9 +175,13 @@ class Listeners:
         workspace = await self._table(context, event.get("channel"))
         if workspace is None:
             return
+        # "@Groundrules agree …" is a command (`on_mention`), to another organisation's
+        # installation too: not chat as well. A message says nothing of being a mention.
+        text = (event.get("message") or event).get("text")
         said = translate.message_event(
             event, workspace=workspace, event_id=body["event_id"],
             bot_user_id=context.bot_user_id, now=now_utc(),
+            app_bots=await self._other_app_bot(text, context, mention=False),
         )  # fmt: skip
         if said is None:
             return
@@ -193,37 +197,42 @@ class Listeners:
             return
         # In a channel two organisations share, Slack may deliver "@Groundrules …" aimed
         # at the other organisation's installation (its own bot user) through this one.
-        named = translate.leading_mention(event.get("text"))
-        other: tuple[str, ...] = ()
-        if named and named != context.bot_user_id and await self._app_bot(named, event, context):
-            other = (named,)
         command = translate.mention_command(
             event, workspace=workspace, event_id=body["event_id"],
-            bot_user_id=context.bot_user_id, now=now_utc(), app_bots=other,
+            bot_user_id=context.bot_user_id, now=now_utc(),
+            app_bots=await self._other_app_bot(event.get("text"), context, mention=True),
         )  # fmt: skip
         if command is None:
             return
         target = translate.command_target(command.name, command.args)
         delivered = workspace_of(context)
+        # An edited command runs nothing (its author is told): no round to ask for.
+        asks_everyone = target is not None and target.name == "concerns" and not command.edited
         await self.adapter.sync_roster(
-            workspace, command.channel, force=target is not None and target.name == "concerns",
-            keep=True, through=delivered,
-        )  # fmt: skip
+            workspace, command.channel, force=asks_everyone, keep=True, through=delivered
+        )
         await self.adapter.submit(
             await self._in_members_language(command, target), keep=True, through=delivered
         )
 
-    async def _app_bot(self, named: str, event: Body, context: AsyncBoltContext) -> bool:
-        """Whether `named`, leading a mention, is the app's bot user in another
-        organisation. The database knows; while it does not answer, Slack sent the
-        mention for one of the app's bot users, so a text that does not name this
-        installation's names another's."""
+    async def _other_app_bot(
+        self, text: str | None, context: AsyncBoltContext, *, mention: bool
+    ) -> tuple[str, ...]:
+        """The app's bot user in another organisation that `text` opens with a mention
+        of, if it does; the database knows. An app_mention (`mention`) names one of the
+        app's bots: asked afresh, and while the database does not answer, a text that
+        does not name this installation's names another's. Most messages that open with
+        a mention name a person: a recent reading will do, and meanwhile none is a bot."""
+        named = translate.leading_mention(text)
+        if not named or named == context.bot_user_id:
+            return ()
         try:
-            return await self.adapter.is_app_bot(named)
+            found = await self.adapter.is_app_bot(named, fresh=mention)
         except Exception as error:
             if not self.adapter.database_unreachable(error):
                 raise
-        return not translate.mentions(event.get("text"), context.bot_user_id)
+            found = mention and not translate.mentions(text, context.bot_user_id)
+        return (named,) if found else ()
 
     async def _in_members_language(
         self, command: CommandInvoked, target: translate.Target | None
@@ -656,13 +665,13 @@ class Listeners:
                 await self.adapter.respond_privately(added.workspace, added.user, None, settled)
             return
         try:
-            await self.adapter.post_proposal(
+            posted = await self.adapter.post_proposal(
                 added, thread_ts=meta.get("t") or added.problem_id, lang=lang
             )
         except Exception:
             await self.adapter.runtime.release_proposal(*key, claimed)
             raise
-        await self.adapter.submit(added)
+        await self.adapter.submit(posted)
         await self.adapter.replace_original(
             meta.get("u"), blocks.answered(ids.NUDGE_PROPOSE, self.adapter.voice(lang))
         )

@@ -120,22 +120,26 @@ def message_event(
     event_id: str,
     bot_user_id: str | None = None,
     now: datetime | None = None,
+    app_bots: Collection[str] = (),
 ) -> MessagePosted | MessageEdited | MessageDeleted | None:
     """A person's message in a channel (or its edit, or its deletion); None for
-    everything else."""
+    everything else. A message that opens with a mention of the bot ("@Groundrules
+    agree …") is a command, which Slack sends as `app_mention` too: said to the bot, not
+    to the table. `app_bots`: as `mention_command`'s."""
     if event.get("channel_type", "channel") not in CHANNEL_TYPES:
         return None
     subtype = event.get("subtype")
+    bots = {*app_bots, *([bot_user_id] if bot_user_id else [])}
     if subtype == "message_deleted":
         return _deleted(event, workspace=workspace, event_id=event_id, bot_user_id=bot_user_id,
                         now=now)  # fmt: skip
     if subtype == "message_changed":
         return _edited(event, workspace=workspace, event_id=event_id, bot_user_id=bot_user_id,
-                       now=now)  # fmt: skip
+                       now=now, bots=bots)  # fmt: skip
     if subtype not in SPOKEN_SUBTYPES or event.get("hidden") or event.get("bot_id"):
         return None
     user, ts = event.get("user"), event.get("ts")
-    if not user or not ts or user == bot_user_id:
+    if not user or not ts or user == bot_user_id or leading_mention(event.get("text")) in bots:
         return None
     return MessagePosted(
         workspace=workspace,
@@ -175,8 +179,9 @@ def _deleted(
 
 
 def _edited(
-    event: Payload, *, workspace: str, event_id: str, bot_user_id: str | None, now
-) -> MessageEdited | MessageDeleted | None:
+    event: Payload, *, workspace: str, event_id: str, bot_user_id: str | None, now,
+    bots: Collection[str],
+) -> MessageEdited | MessageDeleted | None:  # fmt: skip
     message = event.get("message") or {}
     previous = event.get("previous_message") or {}
     if message.get("subtype") == "tombstone" and message.get("ts"):
@@ -193,6 +198,8 @@ def _edited(
         return None  # e.g. a tombstone left by a deleted thread parent
     if previous and previous.get("text") == message.get("text"):
         return None  # an unfurl or a reaction changed the message, not its words
+    if leading_mention(message.get("text")) in bots:
+        return None  # a command to the bot, edited: no chat either (`mention_command`)
     edited = (message.get("edited") or {}).get("ts")
     return MessageEdited(
         workspace=workspace,
@@ -265,7 +272,9 @@ def mention_command(
     """ "@Groundrules agree …" is the command grammar by mention: it works in threads,
     where Slack's slash commands cannot. A bare mention shows the ground rules.
     `app_bots`: the app's bot users in other organisations (each installation has its
-    own), whose mention in a shared channel is a mention of Groundrules as well."""
+    own), whose mention in a shared channel is a mention of Groundrules as well. Slack
+    sends the mention again, as a new event, when its message is edited: `edited`, it is
+    not run again."""
     user, channel = event.get("user"), event.get("channel")
     if not user or not channel or event.get("bot_id") or user == bot_user_id:
         return None
@@ -284,6 +293,7 @@ def mention_command(
         name="groundrules",
         args=" ".join(text.split()),
         thread_id=event.get("thread_ts") or None,
+        edited=bool(event.get("edited")),
     )
 
 

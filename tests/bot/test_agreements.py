@@ -30,6 +30,34 @@ def test_agreement_is_recorded_with_why_owner_and_default_review(app):
     assert agreement.review_on == date(2026, 3, 30)  # four weeks after
 
 
+@pytest.mark.parametrize(
+    ("edited", "lang", "said"),
+    [
+        ("/groundrules agree we pair on releases because two see more", "en",
+         ["I act on a command when it is sent, not when it is edited: your edit changed "
+          "nothing.", "/review revise <number>"]),
+        ("/groundrules afspraak we werken in paren omdat twee meer zien", "nl",
+         ["Ik voer een commando uit als je het verstuurt, niet als je het bewerkt",
+          "/herziening herzien <nr>"]),
+    ],
+)  # fmt: skip
+def test_an_edited_command_is_not_run_again(app, edited, lang, said):
+    """A mention edited after it was sent (Slack sends it again): what it did stands,
+    once, and its author is told privately, in the thread, how to change it."""
+    chat = Chat(app)
+    chat.command("ben", "/groundrules agree we pair on relaeses because two see more", "10:00",
+                 thread="09:00")  # fmt: skip
+    [told] = chat.command("ben", edited, "10:01", thread="09:00", edited=True)
+    assert isinstance(told, Reply) and told.private
+    assert (told.user, told.thread_id, told.lang) == ("ben", "09:00", lang)
+    for part in said:
+        assert part in plain(told)
+    [recorded] = chat.of_type(AnnounceAgreement)
+    assert recorded.agreement.text == "we pair on relaeses"
+    [listed] = chat.command("ben", "/agreements", "10:02")
+    assert "#2" not in plain(listed)
+
+
 def test_agreement_owner_and_review_clauses(app):
     chat = Chat(app)
     [announced] = chat.command(

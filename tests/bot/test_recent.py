@@ -8,7 +8,7 @@ import pytest
 
 from bot.recent import RecentMessages
 from rules.engine import Engine
-from rules.events import CommandInvoked, MessageEdited, MessagePosted
+from rules.events import CommandInvoked, MessageEdited, MessagePosted, ProposalAdded
 from tests.conftest import make_app
 from tests.helpers import DAY, TaggedClassifier
 
@@ -134,3 +134,18 @@ def test_an_index_to_a_command_is_refused():
     )
     with pytest.raises(ValueError, match="not a message"):
         engine.interpret_many([command, posted(2, "ok")], previous=[None, 0])
+
+
+def test_a_proposal_from_a_nudges_form_is_the_line_its_replies_follow(recording):
+    """Posted by the bot for its author, in the problem's thread: "sounds good" under it
+    is read after the proposal, as it would be after the author's own message."""
+    app, classifier = recording
+    app.service.handle(posted(1, "printer is broken #problem"))
+    added = ProposalAdded(
+        workspace="W1", channel="C1", at=DAY + timedelta(minutes=2), event_id="e2",
+        user="U1", problem_id="1", text="shall we call IT? #proposal", message_id="2",
+        thread_id="1",
+    )  # fmt: skip
+    app.service.handle(added)
+    app.service.handle(posted(3, "sounds good #agreement", thread="1"))
+    assert classifier.seen[-1] == ("sounds good #agreement", frozenset({"proposal"}))

@@ -10,9 +10,8 @@ from sqlmodel import Session, select
 from bot.models import CorrectionRow, WatchRow
 from bot.presenting import plain
 from rules.actions import PostReport, Reply, SendNudge
-from rules.events import ProposalAdded
 from rules.i18n import render
-from tests.helpers import Chat, at
+from tests.helpers import Chat
 
 
 def nudges(chat: Chat) -> list[tuple[str, str, bool]]:
@@ -224,12 +223,7 @@ def test_a_proposal_from_the_nudges_form_settles_the_double_post_too(app):
     chat.say("ben", TEXT, "09:00")
     chat.say("ben", TEXT, "09:05")
     chat.tick("09:10:30")
-    added = ProposalAdded(
-        workspace=chat.workspace, channel=chat.channel, at=at("09:11"),
-        event_id=chat.event_id(), user="ben", problem_id="09:00",
-        text="let's add a cleanup job",
-    )  # fmt: skip
-    chat._deliver(app.service.handle(added))
+    chat.add_proposal("ben", "09:00", "let's add a cleanup job", "09:11")
     chat.tick("09:30")
     assert [pid for pid, _, _ in nudges(chat)] == ["09:00"]
     assert statuses(chat)["09:05"] == ("answered", None)

@@ -124,6 +124,33 @@ async def test_gateway_other_bots_and_the_bots_own_messages_are_ignored(world, h
     assert [e.user for e in runtime.of(MessagePosted)] == [str(world.bob.id)]
 
 
+@pytest.mark.parametrize("written", ["<@{user}>", "<@!{user}>", "<@&{role}>"],
+                         ids=["user", "nickname", "own-role"])  # fmt: skip
+async def test_gateway_words_to_the_bot_are_not_the_tables(world, harness, written):
+    """ "@Groundrules agree … because …", as the bot's user (<@!…> of old) or its own
+    role (Discord offers both for its name), is said to the bot: its why opens no
+    problem, nor does its edit. A mention of someone else up front, or of the bot
+    further on, is chat."""
+    role = world.guild.add_role("Groundrules", bot_id=world.api.bot_user.id)
+    runtime = await harness.start()
+    bot = written.format(user=world.api.bot_user.id, role=role.id)
+    to_the_bot = await world.api.message_create(
+        world.guild, world.general, world.alice,
+        f"{bot} agree no deploys on Friday because #problem the pipeline keeps failing",
+    )  # fmt: skip
+    await world.api.message_update(
+        to_the_bot, content=f"{bot} agree no deploys on Fridays because #problem it fails"
+    )
+    for text in [f"<@{world.alice.id}> #problem lunch is late", f"#problem ask {bot} why"]:
+        await world.api.message_create(world.guild, world.general, world.bob, text)
+    said = await runtime.wait_for(MessagePosted, count=2)
+
+    assert [e.text.split()[0] for e in said] == [f"<@{world.alice.id}>", "#problem"]
+    assert runtime.of(MessageEdited) == []
+    counts = problem_counts(harness.app.database, workspace(world.guild))
+    assert counts.named == 2  # Bob's two
+
+
 async def test_gateway_an_edit_reclassifies_the_message(world, harness):
     runtime = await harness.start()
     posted = await world.api.message_create(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.models import WatchRow
@@ -13,6 +14,7 @@ from rules.events import (
     MessageRelabelled,
     NudgeSnoozed,
     ProposalAdded,
+    RosterSynced,
     WhyAsked,
 )
 from tests.discord.harness import WINDOW, buttons, dm_messages, post_problem, workspace
@@ -77,6 +79,57 @@ async def test_nudge_add_a_proposal_posts_it_beside_the_problem_in_the_authors_n
     assert thanks["flags"] & 64  # ephemeral
     counts = problem_counts(harness.app.database, workspace(world.guild))
     assert (counts.named, counts.answered) == (1, 1)
+
+
+async def proposed_with_the_form(world, harness, *, thread=None) -> tuple[dict, ProposalAdded]:
+    """Alice's problem (in `thread`), nudged and answered with the form: her problem and
+    her proposal as the bot posted it beside the problem."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    problem = await post_problem(
+        world, runtime, world.alice, "#problem the printer is jammed", thread=thread
+    )
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    click = await world.api.click_button(dm, world.alice, label="Add a proposal")
+    modal = await world.api.wait_for_callback(click)
+    await world.api.submit_modal(modal, {"proposal": "call the vendor today"})
+    [added] = await runtime.wait_for(ProposalAdded)
+    return problem, added
+
+
+@pytest.mark.parametrize("in_thread", [False, True], ids=["channel", "thread"])
+async def test_nudge_yeses_to_a_proposal_from_the_form_are_counted(world, harness, in_thread):
+    """The bot's post of Alice's proposal is hers at the table: the yeses after it
+    bring the offer to record it, as if she had typed it there."""
+    place = world.thread if in_thread else None
+    where = world.thread if in_thread else world.general
+    _, added = await proposed_with_the_form(world, harness, thread=place)
+    [posted] = world.api.messages_in(where)
+    assert (added.message_id, added.thread_id) == (
+        posted["id"], str(world.thread.id) if in_thread else None,
+    )  # fmt: skip
+    for n, (member, text) in enumerate(
+        [(world.bob, "#agreement sounds good"), (world.carol, "#agreement yes")]
+    ):
+        await world.api.message_create(world.guild, world.general, member, text, thread=place)
+        await harness.runtime.wait_for(MessagePosted, count=n + 2)  # after Alice's problem
+    [_, offer] = world.api.messages_in(where)
+    assert offer["content"].startswith(
+        "Most of the table agrees with this proposal by Alice (Bob and carol)"
+    )
+    assert "call the vendor today" in offer["content"]
+
+
+async def test_nudge_concerns_right_after_the_form_asks_about_its_proposal(world, harness):
+    await proposed_with_the_form(world, harness)
+    ix = await world.api.slash_command(world.guild, world.general, world.alice, "concerns")
+    done = await world.api.wait_for_callback(ix)
+    assert done.content == "Done."
+    [round_post] = [m for m in world.api.messages_in(world.general) if m["components"]]
+    assert round_post["content"].splitlines()[:2] == [
+        "Concern round: Alice proposes", "> call the vendor today",
+    ]  # fmt: skip
 
 
 async def test_nudge_add_a_proposal_past_the_retention_period_answers_it(world, harness):

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from adapters.slack.adapter import make_client
 from adapters.slack.people import Directory, Roster
 from bot import workspaces
-from bot.models import MemberRow, now_utc
+from bot.models import AgreementRow, MemberRow, WatchRow, now_utc
 from rules.events import (
     CommandInvoked,
     Event,
@@ -32,7 +32,7 @@ from tests.slack.conftest import (
     shown_text,
 )
 from tests.standins.slack_api import BOT_USER_ID, SlackStandIn
-from tests.standins.slack_requests import CHANNEL_ID, app_mention_event, message_event
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID, app_mention_event, message_event
 
 
 def member_change(kind: str, user: str) -> dict:
@@ -152,6 +152,71 @@ async def test_slack_mention_in_a_thread_records_an_agreement_there(bot: SlackBo
     [announced] = await bot.slack.wait_for("chat.postMessage")
     assert announced.params["thread_ts"] == "1.000001"
     assert "Agreement #1: We pair on releases" in shown_text(announced)
+
+
+def watched(bot: SlackBot) -> list[str]:
+    with Session(bot.groundrules.database) as session:
+        return [w.problem_id for w in session.exec(select(WatchRow)).all()]
+
+
+async def test_slack_a_mention_command_is_not_read_as_chat_too(bot: SlackBot):
+    """Slack sends "@Groundrules agree … because …" as a message and as an app_mention:
+    the command records the agreement; the message is no chat line, so the why (here
+    a problem) opens no problem and its author is never nudged about their command."""
+    text = (f"<@{BOT_USER_ID}> agree no deploys on Friday because #problem the pipeline "
+            "keeps failing")  # fmt: skip
+    ts = past_ts()
+    await bot.event(message_event(text, ts=ts))
+    await bot.event(app_mention_event(text, ts=ts))
+    await bot.handled(CommandInvoked)
+    [announced] = await bot.slack.wait_for("chat.postMessage")
+    assert "Agreement #1: no deploys on Friday" in shown_text(announced)
+    await bot.event(message_event("lunch?", ts=past_ts(0.5)))
+    said = await bot.handled(MessagePosted)
+
+    assert [e.text for e in said] == ["lunch?"]
+    assert watched(bot) == []
+    await bot.tick()
+    assert bot.calls("chat.postEphemeral") == []
+
+
+async def test_slack_an_edited_mention_command_is_not_run_again(bot: SlackBot):
+    """Fixing a typo in "@Groundrules agree …": Slack sends the app_mention again (a
+    new event id, `edited`) and the message's change. The agreement stands as first
+    recorded, once; its author is told, privately in the thread, how to change it."""
+    ts, thread = past_ts(30), "1.000001"
+    typed = f"<@{BOT_USER_ID}> agree We pair on relaeses because two see more"
+    await bot.event(app_mention_event(typed, ts=ts, thread_ts=thread))
+    await bot.handled(CommandInvoked)
+    await bot.slack.wait_for("chat.postMessage")
+
+    fixed = typed.replace("relaeses", "releases")
+    edit = {"user": USER_ID, "ts": past_ts(1)}
+    await bot.event(app_mention_event(fixed, ts=ts, thread_ts=thread, edited=edit))
+    await bot.event({
+        "type": "message", "subtype": "message_changed", "hidden": True,
+        "channel": CHANNEL_ID, "channel_type": "channel", "ts": past_ts(1), "event_ts": past_ts(1),
+        "message": {"type": "message", "user": USER_ID, "text": fixed, "ts": ts,
+                    "thread_ts": thread, "edited": edit},
+        "previous_message": {"type": "message", "user": USER_ID, "text": typed, "ts": ts,
+                             "thread_ts": thread},
+    })  # fmt: skip
+    [_, again] = await bot.handled(CommandInvoked, 2)
+    assert again.edited
+    [told] = await bot.slack.wait_for("chat.postEphemeral")
+    assert (told.params["user"], told.params["thread_ts"]) == (USER_ID, thread)
+    assert shown_text(told).startswith(
+        "I act on a command when it is sent, not when it is edited: your edit changed nothing."
+    )
+    assert "/review revise" in shown_text(told)
+    await bot.event(message_event("lunch?", ts=past_ts(0.5)))
+    await bot.handled(MessagePosted)
+
+    assert bot.adapter.activity.counts["MessageEdited"] == 0
+    assert len(bot.calls("chat.postMessage")) == 1
+    with Session(bot.groundrules.database) as session:
+        rows = session.exec(select(AgreementRow)).all()
+    assert [(r.number, r.text) for r in rows] == [(1, "We pair on relaeses")]
 
 
 async def test_slack_bare_mention_shows_the_ground_rules_privately(bot: SlackBot):

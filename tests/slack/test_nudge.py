@@ -330,6 +330,47 @@ async def test_slack_add_a_proposal_opens_a_modal_and_posts_it_in_the_thread(bot
     ]
 
 
+async def proposed_with_the_form(bot: SlackBot, text: str) -> tuple[str, ProposalAdded]:
+    """Alice's problem, nudged and answered with the form: the problem's ts, and her
+    proposal as the bot posted it."""
+    ts = await problem(bot)
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    await bot.interact(
+        block_actions("nudge_propose", value=button(nudge, "nudge_propose")["value"])
+    )
+    [opened] = await bot.slack.wait_for("views.open")
+    await bot.interact(view_submission(
+        "proposal_modal", {"proposal": {"value": text}},
+        private_metadata=opened.params["view"]["private_metadata"],
+    ))  # fmt: skip
+    [added] = await bot.handled(ProposalAdded)
+    return ts, added
+
+
+async def test_slack_yeses_under_a_proposal_from_the_form_are_counted(bot: SlackBot):
+    """The bot's post of Alice's proposal is hers at the table: the thread's yeses
+    bring the offer to record it, as if she had typed it there."""
+    ts, added = await proposed_with_the_form(bot, "retry with a pinned base image")
+    [post] = bot.slack.messages_in(CHANNEL_ID)
+    assert (added.message_id, added.thread_id) == (post["ts"], ts)
+    for n, (user, text) in enumerate([(BOB, "#agreement sounds good"), (CAROL, "#agreement yes")]):
+        await bot.event(message_event(text, user=user, ts=past_ts(1), thread_ts=ts))
+        await bot.handled(MessagePosted, n + 2)
+    [_, offer] = await bot.slack.wait_for("chat.postMessage", 2)
+    assert "Most of the table agrees with this proposal by Alice" in shown_text(offer)
+    assert "retry with a pinned base image" in shown_text(offer)
+    assert offer.params["thread_ts"] == ts
+
+
+async def test_slack_concerns_right_after_the_form_asks_about_its_proposal(bot: SlackBot):
+    await proposed_with_the_form(bot, "retry with a pinned base image")
+    await bot.command("/concerns")
+    await bot.handled(CommandInvoked)
+    [_, round_post] = await bot.slack.wait_for("chat.postMessage", 2)
+    assert "retry with a pinned base image" in shown_text(round_post)
+
+
 async def test_slack_the_proposal_form_names_whom_the_problem_mentions(bot: SlackBot):
     """The form opens at once (no lookup within Slack's three seconds), with the names
     the nudge just looked up."""

@@ -11,17 +11,25 @@ import pytest
 import yaml
 from slack_sdk.oauth.installation_store import Installation
 
+from adapters.slack.adapter import APP_BOTS_FRESH
 from rules.events import (
     ChannelIdChanged,
     CommandInvoked,
     ConcernAnswered,
     MemberJoined,
+    MessagePosted,
     RosterSynced,
 )
-from tests.slack.conftest import BOB, CAROL, SlackBot, button, shown_text
+from tests.slack.conftest import BOB, CAROL, SlackBot, button, past_ts, shown_text
 from tests.slack.test_oauth import install, oauth_bot  # noqa: F401 (a fixture)
 from tests.standins.slack_api import BOT_USER_ID, SlackError
-from tests.standins.slack_requests import CHANNEL_ID, USER_ID, app_mention_event, block_actions
+from tests.standins.slack_requests import (
+    CHANNEL_ID,
+    USER_ID,
+    app_mention_event,
+    block_actions,
+    message_event,
+)
 
 OLD, NEW = "G-OPS", "C-OPS"
 PARTNER = "U-PARTNER"
@@ -92,10 +100,7 @@ def test_slack_manifest_subscribes_to_channel_id_changes(filename):
 PARTNER_BOT = "U-BOT-B"
 
 
-async def installed_by_both(bot: SlackBot) -> None:
-    """Groundrules installed in our organisation (T-TEST, bot user U-BOT) and in the
-    partner's (T-PARTNER, its own bot user), both in the shared channel."""
-    await install(bot)
+async def installed_by_the_partner(bot: SlackBot) -> None:
     assert bot.adapter.installations is not None
     await bot.adapter.installations.async_save(
         Installation(
@@ -104,6 +109,13 @@ async def installed_by_both(bot: SlackBot) -> None:
             user_id="U-ADMIN-B",
         )
     )  # fmt: skip
+
+
+async def installed_by_both(bot: SlackBot) -> None:
+    """Groundrules installed in our organisation (T-TEST, bot user U-BOT) and in the
+    partner's (T-PARTNER, its own bot user), both in the shared channel."""
+    await install(bot)
+    await installed_by_the_partner(bot)
     bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB, BOT_USER_ID, PARTNER_BOT])
     standin = bot.slack._auth_test
 
@@ -124,17 +136,38 @@ async def test_slack_mention_of_the_other_organisations_groundrules_is_a_command
     the partner's installation, whose bot user is another."""
     bot = oauth_bot
     await installed_by_both(bot)
-    agree = "agree pickups at 16:00 because the courier asked"
-    mention = app_mention_event(f"<@{BOT_USER_ID}> {agree}")
-    await bot.event(mention, team_id="T-PARTNER", bot_user_id=PARTNER_BOT)
+    agree = "agree pickups at 16:00 because #problem the courier is late"
+    through_partner = {"team_id": "T-PARTNER", "bot_user_id": PARTNER_BOT}
+    said = message_event(f"<@{BOT_USER_ID}> {agree}", ts=past_ts())
+    await bot.event(said, **through_partner)  # the message too: no chat line
+    await bot.event(app_mention_event(said["text"], ts=said["ts"]), **through_partner)
     [command] = await bot.handled(CommandInvoked)
     assert command.args == agree
     [announced] = await bot.slack.wait_for("chat.postMessage")
     assert "Agreement #1: pickups at 16:00" in shown_text(announced)
+    await bot.event(message_event("lunch?", ts=past_ts(0.5)), **through_partner)
+    posted = await bot.handled(MessagePosted)
+    assert [e.text for e in posted] == ["lunch?"]
 
     # A mention of someone else up front is theirs: left in the words.
     assert not await bot.adapter.is_app_bot(BOB)
     assert await bot.adapter.is_app_bot(PARTNER_BOT)
+
+
+@pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+async def test_slack_a_message_opening_with_a_mention_reads_the_apps_bots_once_a_minute(
+    oauth_bot: SlackBot,  # noqa: F811
+):
+    """Most messages that open with a mention name a person: the app's bot users are
+    not read for each; an app_mention, which names one of them, reads them afresh."""
+    bot = oauth_bot
+    await install(bot)
+    assert not await bot.adapter.is_app_bot(PARTNER_BOT, fresh=False)  # read: not there
+    await installed_by_the_partner(bot)
+    assert not await bot.adapter.is_app_bot(PARTNER_BOT, fresh=False)  # that reading serves
+    read_at = bot.adapter.clock()
+    bot.adapter.clock = lambda: read_at + APP_BOTS_FRESH  # a minute on: read again
+    assert await bot.adapter.is_app_bot(PARTNER_BOT, fresh=False)
 
 
 EXTERNAL = "U-EXT"

@@ -239,6 +239,37 @@ def test_translate_mention_of_the_apps_bot_in_another_organisation():
 
 
 @pytest.mark.parametrize(
+    ("text", "app_bots", "chat"),
+    [
+        ("<@U-BOT> agree We ship on Fridays because the pipeline fails", (), False),
+        ("  <@U-BOT|groundrules> concerns move the standup", (), False),
+        ("<@U-BOT-A> agree pickups at 4", ("U-BOT-A",), False),  # another organisation's
+        ("<@U-BOT-A> agree pickups at 4", (), True),  # a person, as far as anyone knows
+        ("<@U-BOB> the pipeline fails again", (), True),
+        ("the pipeline fails again, ask <@U-BOT>", (), True),
+    ],
+)  # fmt: skip
+def test_translate_a_message_opening_with_a_mention_of_the_bot_is_a_command(text, app_bots, chat):
+    """Slack sends "@Groundrules …" as a message and as an app_mention (the command):
+    the message is no chat line, nor its edit."""
+    assert (post(shapes.message_event(text), app_bots=app_bots) is not None) is chat
+    assert (post(edited(text), app_bots=app_bots) is not None) is chat
+
+
+def test_translate_an_edited_mention_is_a_command_not_to_run_again():
+    """Slack sends app_mention again, as a new event, when its message is edited."""
+    typed = shapes.app_mention_event("<@U-BOT> agree We pair on relaeses", ts="5.0")
+    fixed = typed | {"text": "<@U-BOT> agree We pair on releases",
+                     "edited": {"user": "U-ALICE", "ts": "6.0"}}  # fmt: skip
+    first, again = (
+        mention_command(e, workspace=W, event_id=f"Ev{n}", bot_user_id="U-BOT", now=NOW)
+        for n, e in enumerate((typed, fixed))
+    )
+    assert first is not None and not first.edited
+    assert again is not None and again.edited
+
+
+@pytest.mark.parametrize(
     ("text", "user", "expected"),
     [
         ("<@U-BOT-A> agree x", "U-BOT-B", False),

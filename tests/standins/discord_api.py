@@ -241,9 +241,11 @@ class FakeRole:
     mentionable: bool = False
     hoist: bool = False
     managed: bool = False
+    # The bot whose own role this is (Discord makes one for a bot it adds to a guild).
+    bot_id: int | None = None
 
     def payload(self) -> JSON:
-        return {
+        payload: JSON = {
             "id": str(self.id),
             "name": self.name,
             "permissions": str(self.permissions),
@@ -255,6 +257,9 @@ class FakeRole:
             "mentionable": self.mentionable,
             "flags": 0,
         }
+        if self.bot_id is not None:
+            payload["tags"] = {"bot_id": str(self.bot_id)}
+        return payload
 
     @property
     def mention(self) -> str:
@@ -448,10 +453,15 @@ class FakeGuild:
         self.channels[thread.id] = thread
         return thread
 
-    def add_role(self, name: str, *, permissions: int = 0, mentionable: bool = False) -> FakeRole:
+    def add_role(
+        self, name: str, *, permissions: int = 0, mentionable: bool = False,
+        bot_id: int | None = None,
+    ) -> FakeRole:  # fmt: skip
+        """`bot_id`: the role Discord makes for that bot (managed, tagged with it)."""
         role = FakeRole(
-            self.new_id(), name, permissions, position=len(self.roles), mentionable=mentionable
-        )
+            self.new_id(), name, permissions, position=len(self.roles), mentionable=mentionable,
+            managed=bot_id is not None, bot_id=bot_id,
+        )  # fmt: skip
         self.roles[role.id] = role
         return role
 
