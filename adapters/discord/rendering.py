@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import discord
 from discord.utils import escape_mentions
 
+from adapters.long_lines import cut_line
+from rules.bidi import FSI, PDI
 from rules.i18n import gettext, render
 from rules.say import N_, Lines, Say, Text
 
@@ -27,10 +30,19 @@ _USER_MENTION = re.compile(r"<@!?(\d{15,21})>")
 # shows as any text); links stay as written, escapes inside them would break them.
 _URL = re.compile(r"(?:https?|steam)://[^\s<]+[^<.,:;\"'\]\s]")
 _INLINE = re.compile(r"[\\*_~|`\[\]]")
+# ... except what would make a masked link or a code block of what follows, should
+# Discord end a link sooner than we do: a link has no business holding them as they are
+# (RFC 3986 has them percent-encoded), so they are escaped even inside one.
+_IN_LINK = re.compile(r"[`\[\]]")
 # ... and at the start of a line: headings, subtext, quotes and lists.
 _LINE_START = re.compile(r"^(\s*)(#{1,3}\s|-#\s|>|[-+]\s)|^(\s*\d+)(\.\s)")
 _ESCAPED = re.compile(r"\\([^A-Za-z0-9\s])")
 _ROLE_MENTION = re.compile(r"<@&(\d{15,21})>")
+# Mentions, channels, emoji and timestamps, which a cut must not split.
+_TOKEN = re.compile(r"<[^\s<>]{1,100}>")
+# What rendering adds to someone's words: a zero-width space keeps "@everyone" inert, an
+# isolate holds right-to-left words (rules.bidi).
+_ADDED = re.compile(f"[\u200b{FSI}{PDI}]")
 _LONG_ANSWER = N_("The answer is long, so it is in the attached file.")
 
 
@@ -82,14 +94,33 @@ def quote_text(text: str, *, name_of, role_name) -> str:
 
 def escape_markdown(text: str) -> str:
     """Text that shows as typed: a backslash before each markdown character (Discord
-    hides it), links left whole."""
+    hides it), links left whole but for what `_IN_LINK` names."""
     shown: list[str] = []
     start = 0
-    for url in _URL.finditer(text):
-        shown += [_INLINE.sub(r"\\\g<0>", text[start : url.start()]), url[0]]
+    for url in _links(text):
+        shown += [_INLINE.sub(r"\\\g<0>", text[start : url.start()])]
+        shown += [_IN_LINK.sub(r"\\\g<0>", url[0])]
         start = url.end()
     shown.append(_INLINE.sub(r"\\\g<0>", text[start:]))
     return _LINE_START.sub(_escape_line_start, "".join(shown))
+
+
+def _links(text: str) -> Iterator[re.Match[str]]:
+    """The links in `text`, each ending no later than Discord ends it: at the first
+    invisible character (a control, format or space character). Discord's link rule is
+    ours read by JavaScript, whose \\s takes U+FEFF that Python's does not; were a link
+    to run on past where Discord ends it, what follows would go unescaped ("[label](url)"
+    right after it a masked link)."""
+    start = 0
+    while (found := _URL.search(text, start)) is not None:
+        visible = next(
+            (i for i, c in enumerate(found[0]) if unicodedata.category(c)[0] in "CZ"),
+            len(found[0]),
+        )
+        link = _URL.match(text, found.start(), found.start() + visible)
+        if link is not None:
+            yield link
+        start = link.end() if link is not None else found.start() + 1
 
 
 def _escape_line_start(match: re.Match[str]) -> str:
@@ -107,7 +138,7 @@ def first_quote(text: str) -> str | None:
     its author typed it."""
     for line in text.splitlines():
         if line.startswith("> "):
-            return unescape_markdown(line.removeprefix("> ").replace("\u200b", ""))
+            return unescape_markdown(_ADDED.sub("", line.removeprefix("> ")))
     return None
 
 
@@ -236,16 +267,17 @@ def markdown(text: Text, render_one: Callable[[Text], str]) -> str:
 
 
 def chunks(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Pieces of at most `limit` characters, cut between lines where a line allows it."""
+    """Pieces of at most `limit` characters, cut between lines where a line allows it;
+    a longer line goes on quoted (adapters.long_lines)."""
     parts: list[str] = []
     current: str | None = None
     for line in text.split("\n"):
-        while len(line) > limit:
+        *whole, line = cut_line(line, limit, _piece_end)
+        if whole:
             if current is not None:
                 parts.append(current)
                 current = None
-            parts.append(line[:limit])
-            line = line[limit:]
+            parts += whole
         if current is None:
             current = line
         elif len(current) + 1 + len(line) <= limit:
@@ -257,6 +289,21 @@ def chunks(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
         parts.append(current)
     # Discord refuses empty messages.
     return [part for part in parts if part.strip()] or [text[:limit]]
+
+
+def _piece_end(line: str, room: int) -> int:
+    """Where a piece of a long line ends: between words where it can, and never inside a
+    mention, channel or emoji ("<#1…>") nor between an escape and what it escapes."""
+    end = room
+    space = line.rfind(" ", 0, end)
+    if space > room // 2:
+        end = space
+    opening = line.rfind("<", 0, end)
+    token = _TOKEN.match(line, opening) if opening > 0 else None
+    if token is not None and token.end() > end:
+        end = opening
+    escapes = len(line[:end]) - len(line[:end].rstrip("\\"))
+    return end - 1 if escapes % 2 else end
 
 
 def clip(text: str, limit: int) -> str:

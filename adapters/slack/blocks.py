@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.long_lines import cut_line
 from adapters.slack import ids
 from adapters.slack.installed import through_groundrules
 from bot.presenting import (
@@ -79,6 +80,30 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# mrkdwn has no escape for its emphasis and code: in people's words and names, *, _, ~
+# and ` (and the full-width forms Slack reads too) are shown by look-alikes Slack does
+# not read, so a name "*everyone*" is not bold, and a ``` in one quote and another in
+# the next do not make the bot's lines between them code. Emoji codes
+# (":white_check_mark:") stay whole.
+_LOOK_ALIKES = str.maketrans(
+    {"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb", "\uff0a": "\ufe61",
+     "\uff3f": "\u2e0f", "\uff40": "\u02cb"}
+)  # fmt: skip
+_EMOJI = re.compile(r":[a-z0-9_+\-]+:")
+
+
+def shown(text: str) -> str:
+    """Someone's words or name as mrkdwn that shows them as written: escaped (nothing
+    can mention or link), their emphasis and code not applied."""
+    parts: list[str] = []
+    start = 0
+    for emoji in _EMOJI.finditer(text):
+        parts += [text[start : emoji.start()].translate(_LOOK_ALIKES), emoji[0]]
+        start = emoji.end()
+    parts.append(text[start:].translate(_LOOK_ALIKES))
+    return escape("".join(parts))
+
+
 def markup(text: str) -> str:
     """Slack markup of the bot's own (a channel link) that `Voice` must not escape."""
     return f"{_SAFE}{text}{_END}"
@@ -142,41 +167,41 @@ class Voice:
         self.asked.add(user)
         if user in self.names and self.names[user] is None:
             return markup(escape(gettext(UNNAMED, self.lang)))
-        return markup(escape(self.names.get(user) or user))
+        return markup(shown(self.names.get(user) or user))
 
     def quote(self, text: str) -> str:
         """Someone's words as mrkdwn that cannot ping, their Slack markup read as Slack
         shows it: a mention as "@anna", a channel as "#general" (or a link to it), a
         group as "@team", a link as the address it goes to."""
-        shown: list[str] = []
+        parts: list[str] = []
         start = 0
         for found in _SLACK_MARKUP.finditer(text):
             readable = self._readable(found[1], found[2])
             if readable is not None:
-                shown += [escape(text[start : found.start()]), readable]
+                parts += [shown(text[start : found.start()]), readable]
                 start = found.end()
-        shown.append(escape(text[start:]))
-        return markup("".join(shown))
+        parts.append(shown(text[start:]))
+        return markup("".join(parts))
 
     def _readable(self, target: str, label: str | None) -> str | None:
         """Safe mrkdwn for one piece of markup; None to show it as typed (escaped)."""
         sigil, rest = target[:1], target[1:]
         if sigil == "@" and _ID.fullmatch(rest):
-            return escape(self._mentioned(rest, label))
+            return shown(self._mentioned(rest, label))
         if sigil == "#" and _ID.fullmatch(rest):
-            return escape(f"#{label}") if label else f"<#{rest}>"  # a link pings nobody
+            return shown(f"#{label}") if label else f"<#{rest}>"  # a link pings nobody
         if sigil == "!" and rest in _EVERYONE:
             return escape(f"@{rest}")  # as plain words: mrkdwn() is verbatim
         if sigil == "!" and rest.startswith("subteam^"):
             if not label:
                 return escape(gettext(A_GROUP, self.lang))
-            return escape(label if label.startswith("@") else f"@{label}")
+            return shown(label if label.startswith("@") else f"@{label}")
         if sigil == "!" and label:  # a date or other special, by its fallback text
-            return escape(label)
+            return shown(label)
         if _LINK.fullmatch(target):
             return f"<{escape(target)}>"  # the address, not a label that could say anything
         if target.startswith("mailto:") and label:
-            return escape(label)
+            return shown(label)
         return None
 
     def _mentioned(self, user: str, label: str | None) -> str:
@@ -242,24 +267,25 @@ def sections(text: str) -> list[Block]:
 
 
 def _pieces(line: str) -> list[str]:
-    """A line cut to Slack's section limit: between the items of a list (the names a
-    round waits for) or else between words where it can, and never inside an entity
-    ("&amp;") or a link or name ("<#C1>"), which would show as code."""
-    pieces = []
-    while len(line) > MAX_SECTION:
-        end = MAX_SECTION
-        comma, space = line.rfind(", ", 0, end), line.rfind(" ", 0, end)
-        if comma > MAX_SECTION // 2:
-            end = comma + 1
-        elif space > MAX_SECTION // 2:
-            end = space
-        for opening, closing in (("&", ";"), ("<", ">")):
-            start = line.rfind(opening, 0, end)
-            if start > 0 and closing not in line[start:end]:
-                end = start
-        pieces.append(line[:end])
-        line = line[end:]
-    return [*pieces, line]
+    """A line cut to Slack's section limit, each piece after the first quoted."""
+    return cut_line(line, MAX_SECTION, _section_end)
+
+
+def _section_end(line: str, room: int) -> int:
+    """Where a piece of at most `room` characters ends: between the items of a list (the
+    names a round waits for) or else between words where it can, and never inside an
+    entity ("&amp;") or a link or name ("<#C1>"), which would show as code."""
+    end = room
+    comma, space = line.rfind(", ", 0, end), line.rfind(" ", 0, end)
+    if comma > room // 2:
+        end = comma + 1
+    elif space > room // 2:
+        end = space
+    for opening, closing in (("&", ";"), ("<", ">")):
+        start = line.rfind(opening, 0, end)
+        if start > 0 and closing not in line[start:end]:
+            end = start
+    return end
 
 
 def heading(msgid: str, voice: Voice) -> list[Block]:

@@ -21,6 +21,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from rules.bidi import isolated
 from rules.say import (
     NP_,
     CommandName,
@@ -138,20 +139,21 @@ def render(
 
 
 def _param(value: object, lang: str, name_of, quote, words) -> str:
+    # Names and people's words are isolated: their direction cannot turn the bot's words.
     match value:
         case Member(user=user):
-            return name_of(user)
+            return isolated(name_of(user))
         case Members(users=users):
             if not users:
                 return gettext("nobody", lang)
-            return format_list([name_of(u) for u in users], locale=_formats(lang))
+            return format_list([isolated(name_of(u)) for u in users], locale=_formats(lang))
         case Listed(items=items):
             if not items:
                 return gettext("nobody", lang)
             each = [_param(item, lang, name_of, quote, words) for item in items]
             return format_list(each, locale=_formats(lang))
         case Quote(text=quoted):
-            return quote(quoted)
+            return isolated(quote(quoted))
         case CommandName(name=name):
             return words(f"/{name}")
         case Day(value=day):

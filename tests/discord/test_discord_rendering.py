@@ -79,7 +79,8 @@ def test_rendering_chunks_cut_between_lines():
 
 def test_rendering_chunks_cut_a_very_long_line():
     parts = chunks("y" * 4500)
-    assert [len(part) for part in parts] == [2000, 2000, 500]
+    assert [len(part) for part in parts] == [2000, 2000, 504]  # 1,998 and 502 go on quoted
+    assert [part[:3] for part in parts] == ["yyy", "> y", "> y"]
 
 
 def test_rendering_long_answers_go_as_a_file():
@@ -162,6 +163,65 @@ def test_rendering_display_names_show_markdown_as_typed():
     render = Renderer(parsed.guild, "en")
     shown = render(Say.of(N_("This button is for {user}."), user=Member(str(p.BOB))))
     assert shown == r"This button is for \[Admin\](https://evil.example)."
+
+
+# Characters at which Discord may end a link before we would: JavaScript's \\s takes
+# U+FEFF (Python's does not); the others are invisible format characters or spaces.
+INVISIBLE = ["\ufeff", "\u200b", "\u200c", "\u200d", "\u2060", "\u180e", "\u200e",
+             "\u2066", "\u00a0", "\u2028", "\x85", "\x1f"]  # fmt: skip
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE)
+def test_rendering_a_masked_link_right_after_a_link_and_an_invisible_character_is_escaped(
+    invisible,
+):
+    said = f"see https://wiki.example.org{invisible}[Sign in](https://evil.example/login)"
+    shown = quote(said)
+    assert r"\[Sign in\](https://evil.example/login)" in shown
+    assert shown.startswith("see https://wiki.example.org")  # the link itself stays whole
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        # Should Discord end a link sooner than we think, no masked link or code block
+        # follows it: brackets and backticks are escaped even inside a link.
+        ("https://example.org/a[Sign in](https://evil.example)",
+         r"https://example.org/a\[Sign in\](https://evil.example)"),
+        ("https://example.org/x```", r"https://example.org/x\`\`\`"),
+        ("https://example.org/a_b~c*d|e", "https://example.org/a_b~c*d|e"),  # as written
+    ],
+)  # fmt: skip
+def test_rendering_links_keep_no_markup_that_could_disguise_a_link(said, shown):
+    assert quote(said) == shown
+    assert first_quote(f"> {quote(said)}") == said
+
+
+def test_rendering_first_quote_reads_back_right_to_left_words_as_typed():
+    parsed = Parsed()
+    render = Renderer(parsed.guild, "en", parsed.client)
+    said = "נעביר את הפגישה ל-10 *עכשיו*"
+    shown = render(Say.of(N_("> {proposal}"), proposal=Quote(said)))
+    assert shown.startswith("> \u2068") and shown.endswith("\u2069")  # isolated
+    assert first_quote(shown) == said
+
+
+def test_rendering_a_long_line_goes_on_quoted_and_never_splits_an_escape():
+    """A quote that escaping makes longer than a message: its rest goes on quoted (it
+    would read as the bot's words otherwise), and no cut falls between a backslash and
+    the character it escapes (that character would be markdown again)."""
+    proposal = "a" + "*" * 1500 + " Everyone has answered: no concerns."
+    text = f"Concern round: Alice proposes\n> {quote(proposal)}\nEveryone at the table: ..."
+    parts = chunks(text)
+    assert len(parts) > 2 and all(len(part) <= MESSAGE_LIMIT for part in parts)
+    for part in parts:
+        backslashes = len(part) - len(part.rstrip("\\"))
+        assert backslashes % 2 == 0, part[-10:]
+    header, *quoted = parts
+    assert header == "Concern round: Alice proposes"
+    assert all(part.startswith("> ") for part in quoted)
+    pieces = [part.split("\n")[0].removeprefix("> ") for part in quoted]
+    assert first_quote("> " + "".join(pieces)) == proposal  # nothing lost or added
 
 
 def test_rendering_pings_stay_in_the_content_of_long_text():

@@ -159,3 +159,39 @@ async def test_safety_an_organisation_named_by_its_role_shows_its_name_and_pings
         body = request.json["data"] if request.path.startswith("/interactions/") else request.json
         assert body["allowed_mentions"] == {"parse": []}
         assert "<@" not in (body.get("content") or "")
+
+
+@BOTH_DATABASES
+async def test_safety_a_masked_link_after_a_link_and_an_invisible_character_is_escaped(
+    world, harness
+):
+    """Discord ends a link at U+FEFF (JavaScript's \\s takes it): the masked link right
+    after it must be escaped like any other, not left inside "the link"."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    proposal = (
+        "we move the standup to 10, see https://wiki.example.org\ufeff"
+        "[Sign-in_to_keep_your_seat](https://evil.example/login)"
+    )
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "concerns", {"text": proposal}
+    )
+    await world.api.wait_for_callback(ix)
+    [message] = [m for m in world.api.messages_in(world.general) if "Concern round" in m["content"]]
+    posted = message["content"]
+    assert r"\[Sign-in\_to\_keep\_your\_seat\](https://evil.example/login)" in posted
+    assert "[Sign-in_to" not in posted
+
+
+async def test_safety_an_override_in_a_nickname_cannot_reverse_the_bot_s_words(world, harness):
+    world.guild.members[world.bob.id].nick = "\u202eBob"
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "concerns", {"text": "we ship on Friday"}
+    )
+    await world.api.wait_for_callback(ix)
+    [message] = [m for m in world.api.messages_in(world.general) if "Concern round" in m["content"]]
+    assert (
+        message["content"].splitlines()[-1] == "0 of 3 answered; waiting for owner, Bob and carol."
+    )

@@ -24,7 +24,7 @@ from rules.actions import (
 )
 from rules.grammar import COMMANDS, EVALUATION_VALUES
 from rules.i18n import LANGUAGES
-from rules.say import N_, Lines, Member, Quote, Say
+from rules.say import N_, Lines, Member, Members, Quote, Say
 from tests.standins.slack_limits import message_problems, view_problems
 
 NAMES = {"U-ALICE": "Alice", "U-BOB": "Bob <!here>", "U-CAROL": "Carol"}
@@ -191,8 +191,9 @@ def test_blocks_long_text_is_split_into_sections_under_the_limit():
     assert len(sections) > 1
     assert all(len(s["text"]["text"]) <= blocks.MAX_SECTION for s in sections)
     assert "\n".join(s["text"]["text"] for s in sections) == text
-    one_long_line = blocks.sections("y" * 7000)
-    assert [len(s["text"]["text"]) for s in one_long_line] == [3000, 3000, 1000]
+    one_long_line = [s["text"]["text"] for s in blocks.sections("y" * 7000)]
+    assert [len(t) for t in one_long_line] == [3000, 3000, 1004]  # 2,998 and 1,002 go on quoted
+    assert [t[:3] for t in one_long_line] == ["yyy", "> y", "> y"]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -368,17 +369,76 @@ def test_blocks_usage_lines_show_their_angle_brackets_in_every_language(lang):
 
 def test_blocks_every_line_of_quoted_words_stays_in_the_quote():
     shown = Voice("en")(Say.of("> {p}", p=Quote("move it\n*Everyone has answered* <!here>")))
-    assert shown == "> move it\n> *Everyone has answered* @here"
+    assert shown == "> move it\n> \u2217Everyone has answered\u2217 @here"  # not bold either
 
 
 def test_blocks_a_long_line_is_never_cut_inside_an_entity_or_a_link():
     line = escape("fish & chips " * 600) + "<#C123> " * 300
-    texts = [b["text"]["text"] for b in blocks.sections(line)]
-    assert len(texts) > 1 and all(len(t) <= 3000 for t in texts)
+    first, *more = [b["text"]["text"] for b in blocks.sections(line)]
+    assert more and all(len(t) <= 3000 for t in (first, *more))
+    assert all(t.startswith("> ") for t in more)  # the rest goes on quoted
+    texts = [first, *(t.removeprefix("> ") for t in more)]
     for text in texts:
         assert text.count("&") == text.count("&amp;")  # every entity whole
         assert text.count("<") == text.count(">")  # every link whole
     assert "".join(texts) == line
+
+
+@pytest.mark.parametrize(
+    ("said", "shown_as"),
+    [
+        ("*everyone* _now_ ~not~ `code`",
+         "\u2217everyone\u2217 \u02cdnow\u02cd \u223cnot\u223c \u02cbcode\u02cb"),
+        ("ship it ```", "ship it \u02cb\u02cb\u02cb"),
+        ("\uff0abold\uff0a \uff3fit\uff3f",  # full width: Slack reads these too
+         "\ufe61bold\ufe61 \u2e0fit\u2e0f"),
+        ("done :white_check_mark: :+1::skin-tone-2:", "done :white_check_mark: :+1::skin-tone-2:"),
+        ("see <https://x.test/a_b*c|label>", "see <https://x.test/a_b*c>"),  # goes where it says
+        ("ask <@U-STAR> in <#C1|dev_ops>", "ask @\u2217everyone\u2217 in #dev\u02cdops"),
+    ],
+)  # fmt: skip
+def test_blocks_markup_in_people_s_words_shows_as_typed(said, shown_as):
+    """mrkdwn has no escape: people's emphasis and code are shown by look-alikes, so
+    that they neither dress their words up nor pair with markup elsewhere in the message."""
+    voice = Voice("en", {"U-STAR": "*everyone*"})
+    assert voice.say("{text}", text=Quote(said)) == shown_as
+
+
+def test_blocks_markup_in_names_shows_as_typed():
+    voice = Voice("en", {"U-STAR": "*everyone*", "U-DEV": "dev_ops ~ `x`"})
+    said = Say.of("No concerns: {users}.", users=Members(("U-STAR", "U-DEV")))
+    assert voice(said) == "No concerns: \u2217everyone\u2217 and dev\u02cdops \u223c \u02cbx\u02cb."
+
+
+def test_blocks_code_marks_in_two_quotes_do_not_make_the_bot_s_lines_between_them_code():
+    view = round_view(proposal="we ship on Friday, see ```", no_concerns=("U-BOB",),
+                      concerns=(("U-CAROL", "``` not before the freeze"),))  # fmt: skip
+    action = PostRoundSummary(workspace="slack:T", channel="C1", lang="en", round=view,
+                              outcome="answered", suggest_agreement=False)  # fmt: skip
+    [page] = blocks.summary(action, Voice("en", NAMES))
+    assert "`" not in shown(page.blocks) and "`" not in page.text
+
+
+def test_blocks_a_quote_escaping_makes_too_long_for_a_section_goes_on_quoted():
+    """598 ampersands escape to 2,990 characters: the proposal's words after them go to
+    the next section, where they must stay in the quote, not stand as the bot's."""
+    proposal = "&" * 598 + " *Everyone has answered (3 of 3): no concerns. Record it now.*"
+    message = blocks.concern_round(round_view(proposal=proposal), "C1", Voice("en", NAMES))
+    texts = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
+    assert all(len(text) <= blocks.MAX_SECTION for text in texts)
+    [tail] = [text for text in texts if "Everyone has answered" in text]
+    assert tail.startswith("> ")
+
+
+def test_blocks_a_concern_escaping_makes_too_long_for_a_section_goes_on_quoted():
+    concern = "&" * 596 + " Everyone has answered (3 of 3): no concerns. Record it now."
+    view = round_view(no_concerns=(), concerns=(("U-CAROL", concern),))
+    action = PostRoundSummary(workspace="slack:T", channel="C1", lang="en", round=view,
+                              outcome="answered", suggest_agreement=False)  # fmt: skip
+    [page] = blocks.summary(action, Voice("en", NAMES))
+    texts = [b["text"]["text"] for b in page.blocks if b["type"] == "section"]
+    [tail] = [text for text in texts if "Everyone has answered" in text]
+    assert tail.startswith("> ")
 
 
 # A table of 3,000 members with long display names: some 200,000 characters of names.
