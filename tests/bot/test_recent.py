@@ -134,3 +134,29 @@ def test_an_index_to_a_command_is_refused():
     )
     with pytest.raises(ValueError, match="not a message"):
         engine.interpret_many([command, posted(2, "ok")], previous=[None, 0])
+
+
+@pytest.mark.parametrize("one_by_one", [True, False])
+@pytest.mark.parametrize(
+    "wordless", ["", "https://tenor.com/view/thumbs-up-gif-123", "<@U2>"],
+    ids=["image", "gif", "mention"],
+)  # fmt: skip
+def test_a_message_without_words_is_no_context_for_the_next(recording, one_by_one, wordless):
+    """A screenshot (no text) or a GIF (a link) between a proposal and a short yes: the
+    yes is read after the proposal, not after nothing."""
+    app, classifier = recording
+    events = [
+        posted(1, "shall we call IT? #proposal"),
+        posted(2, wordless),
+        posted(3, "sure #agreement"),
+        posted(4, wordless, thread="1"),
+        posted(5, "ok #agreement", thread="1"),
+    ]
+    if one_by_one:
+        for event in events:
+            app.service.handle(event)
+    else:
+        app.service.handle_many(events)
+    after = dict(classifier.seen)
+    assert after["sure #agreement"] == frozenset({"proposal"})
+    assert after["ok #agreement"] == frozenset({"proposal"})
