@@ -34,8 +34,9 @@ class RecentMessages:
         edit is read on its own."""
         posted = [(i, e) for i, e in enumerate(events) if isinstance(e, MessagePosted)]
         found: list[Previous] = [None] * len(events)
+        lines = [_line(event) for _, event in posted]
         with self._lock:
-            befores = previous_lines((_line(event) for _, event in posted), self._latest)
+            befores = previous_lines(lines, self._latest)
         for (i, _), before in zip(posted, befores, strict=True):
             if isinstance(before, int):
                 found[i] = posted[before][0]
@@ -55,7 +56,9 @@ class RecentMessages:
                 ):
                     own = meaning.classification.own_scores
                     scores = tuple(float(own.get(label, 0.0)) for label in LABELS)
-                    for key in leads(*_line(meaning.event)[:4]):
+                    event = meaning.event
+                    where = (event.workspace, event.channel, event.message_id, event.thread_id)
+                    for key in leads(*where):
                         self._latest[key] = scores
                         self._latest.move_to_end(key)
             while len(self._latest) > self.limit:
@@ -76,5 +79,6 @@ def _line(event: MessagePosted) -> Line:
         event.channel,
         event.message_id,
         event.thread_id,
+        event.reply_to,
         wordless=not has_own_words(event.text),
     )

@@ -184,7 +184,13 @@ def _answers(proposal: TranscriptLine, watch: TranscriptLine, *, top_level: bool
 def previous(conversation: Conversation) -> list[int | None]:
     """Each line's previous message, as the bot finds it (rules.conversation)."""
     return previous_indexes(
-        Line(conversation.name, line.channel, line.ts, line.thread, not has_own_words(line.text))
+        Line(
+            conversation.name,
+            line.channel,
+            line.ts,
+            line.thread,
+            wordless=not has_own_words(line.text),
+        )
         for line in conversation.lines
     )
 

@@ -112,6 +112,22 @@ def _spoken(message: discord.Message) -> Place | None:
     return place_of(message.channel)
 
 
+def replied_to(message: discord.Message) -> str | None:
+    """The message a reply answers (Discord's Reply): a stance in it is about that one.
+    Also when that message was deleted or is unknown: then it answers none (the engine
+    finds no proposal by that id). A forward names a message too, but answers nothing."""
+    reference = message.reference
+    if (
+        message.type is not discord.MessageType.reply
+        or reference is None
+        or reference.type is not discord.MessageReferenceType.reply
+        or reference.message_id is None
+        or reference.channel_id != message.channel.id
+    ):
+        return None
+    return str(reference.message_id)
+
+
 def message_posted(message: discord.Message) -> MessagePosted | None:
     place = _spoken(message)
     if place is None or message.guild is None:
@@ -125,6 +141,7 @@ def message_posted(message: discord.Message) -> MessagePosted | None:
         user=str(message.author.id),
         message_id=str(message.id),
         text=message.content,
+        reply_to=replied_to(message),
     )
 
 
@@ -143,6 +160,7 @@ def message_edited(message: discord.Message) -> MessageEdited | None:
         message_id=str(message.id),
         text=message.content,
         posted_at=message.created_at,  # the snowflake's time: when it was first posted
+        reply_to=replied_to(message),
     )
 
 
