@@ -152,7 +152,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         # A channel the bot cannot read is no table: nobody is polled about it.
         if readers and not translate.can_read(guild.me, channel):
             return
-        if isinstance(channel, discord.TextChannel | discord.Thread):
+        if isinstance(channel, translate.TableChannel):
             await self.sync_table(channel, keep=keep)
 
     # --- the gateway ---------------------------------------------------------------------
@@ -187,17 +187,13 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             if thread.is_private():
                 await self.sync_table(thread, keep=True)
 
-    async def sync_table(
-        self, channel: discord.TextChannel | discord.Thread, *, keep: bool
-    ) -> None:
+    async def sync_table(self, channel: translate.TableChannel, *, keep: bool) -> None:
         """Send a table its roster: a channel's (or forum post's) readers, a private
         thread's members. `keep`: as `submit`."""
         async with self._sync_locks.hold(channel.id):
             await self._sync_table(channel, keep=keep)
 
-    async def _sync_table(
-        self, channel: discord.TextChannel | discord.Thread, *, keep: bool
-    ) -> None:
+    async def _sync_table(self, channel: translate.TableChannel, *, keep: bool) -> None:
         if translate.read_by_all_readers(channel):
             roster = translate.roster_synced(channel, utcnow())
         elif translate.is_private_thread(channel):
@@ -272,8 +268,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         """Permissions of the channel (or of a category its channels follow) may have
         changed."""
         if isinstance(after, discord.CategoryChannel):
-            channels = [*after.text_channels, *_posts(after.forums)]
-        elif isinstance(after, discord.TextChannel):
+            chats = [channel for channel in after.channels if translate.is_chat(channel)]
+            channels = [*chats, *_posts(after.forums)]
+        elif translate.is_chat(after):
             channels = [after]
         elif isinstance(after, discord.ForumChannel):
             channels = _posts([after])
@@ -342,7 +339,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     async def record_as_agreement(
         self, interaction: discord.Interaction, message: discord.Message
     ) -> None:
-        """Message menu -> Apps -> Record as agreement: the form, filled in with the message."""
+        """Message menu -> Apps -> Record as agreement: the form, filled in with the
+        message; where no table is (no form whose answer then fails), said at once."""
+        if translate.origin_of(interaction) is None:
+            await self._tell(interaction, lang_of(interaction), Say.of(NOT_HERE))
+            return
         await interaction.response.send_modal(
             agreement_form(await self._form_lang(interaction), message.clean_content)
         )
@@ -432,7 +433,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         people about a round nobody can see, whose posts all fail."""
         guild = self.bot.get_guild(translate.guild_of(workspace))
         channel = guild.get_channel_or_thread(int(channel_id)) if guild is not None else None
-        if not isinstance(channel, discord.TextChannel | discord.Thread):
+        if not isinstance(channel, translate.TableChannel):
             return True  # not in the cache (an archived thread, say): as before, posts tell
         return translate.can_read(channel.guild.me, channel)
 
@@ -570,6 +571,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             case AgreementForm(round_id=round_id, suggested=suggested, lang=shown):
                 origin = translate.origin_of(interaction, shown=shown)
                 if origin is None:
+                    await self._tell(interaction, lang, Say.of(NOT_HERE))
                     return
                 # A suggestion's form names the proposal its message quotes (the form
                 # is submitted from that message).

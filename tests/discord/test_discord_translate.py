@@ -145,6 +145,23 @@ def test_translate_roster_is_the_humans_who_can_read_the_channel(parsed):
     assert general.event_id != boardroom.event_id
 
 
+def test_translate_voice_and_stage_chats_are_tables_of_their_readers():
+    """Not of those in the call (a voice channel's `members`): of all who can read."""
+    parsed = Parsed(p.GUILD_WITH_CALLS)
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    sync = translate.roster_synced(parsed.channel(p.WEEKLY_SYNC), at)
+    town_hall = translate.roster_synced(parsed.channel(p.TOWN_HALL), at)
+    assert sync.members == {str(p.ALICE), str(p.BOB)}
+    assert town_hall.members == {str(p.ALICE)}
+    assert [e.channel for e in translate.members_joined(parsed.member(p.BOB), at)] == [
+        str(p.GENERAL), str(p.WEEKLY_SYNC),
+    ]  # fmt: skip
+    for chat in (p.WEEKLY_SYNC, p.TOWN_HALL):
+        event = translate.message_posted(parsed.message(p.message(channel=chat)))
+        assert event is not None
+        assert (event.channel, event.thread_id) == (str(chat), None)
+
+
 def test_translate_origin_of_a_click_in_a_thread(parsed):
     click = parsed.interaction(p.interaction(channel=p.THREAD_PAYLOAD, locale="nl"))
     origin = translate.origin_of(click)
