@@ -80,6 +80,12 @@ UNREADABLE = N_(
     "I cannot read that channel, so I did nothing there. Ask someone who manages the server "
     "to let me view it (the View Channel permission), then try again."
 )
+# Discord lets only who may also connect to a call read its chat.
+UNREADABLE_CALL = N_(
+    "I cannot read the chat of that voice or stage channel, so I did nothing there. Ask "
+    "someone who manages the server to let me view it and connect to it (the View Channel "
+    "and Connect permissions; I never join the call), then try again."
+)
 # Follows the engine's "Snoozed. I will remind you…": says at once that the reminder
 # cannot come, rather than let it quietly not arrive.
 SNOOZED_QUIETLY = N_(
@@ -320,8 +326,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         origin = translate.origin_of(interaction)
         if origin is None:
             await self._tell(interaction, lang, Say.of(NOT_HERE))
-        elif not self._can_read(origin.workspace, origin.channel):
-            await self._tell(interaction, lang, Say.of(UNREADABLE))
+        elif (unreadable := self._unreadable(origin.workspace, origin.channel)) is not None:
+            await self._tell(interaction, lang, unreadable)
         elif spec.name == "agree" and not text.strip():
             await interaction.response.send_modal(
                 agreement_form(await self._form_lang(interaction))
@@ -427,15 +433,19 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             str(choice.where.channel), str(choice.problem),
         )  # fmt: skip
 
-    def _can_read(self, workspace: str, channel_id: str) -> bool:
-        """Whether the bot may read a table's channel. Discord offers its commands in every
-        channel, also one whose View Channel is denied to the bot: acting there would poll
-        people about a round nobody can see, whose posts all fail."""
+    def _unreadable(self, workspace: str, channel_id: str) -> Say | None:
+        """What to tell when the bot may not read a table's channel; None when it may.
+        Discord offers its commands in every channel, also one whose View Channel is
+        denied to the bot: acting there would poll people about a round nobody can see,
+        whose posts all fail."""
         guild = self.bot.get_guild(translate.guild_of(workspace))
         channel = guild.get_channel_or_thread(int(channel_id)) if guild is not None else None
         if not isinstance(channel, translate.TableChannel):
-            return True  # not in the cache (an archived thread, say): as before, posts tell
-        return translate.can_read(channel.guild.me, channel)
+            return None  # not in the cache (an archived thread, say): as before, posts tell
+        if translate.can_read(channel.guild.me, channel):
+            return None
+        call = isinstance(channel, discord.VoiceChannel | discord.StageChannel)
+        return Say.of(UNREADABLE_CALL if call else UNREADABLE)
 
     async def _settled(self, interaction: discord.Interaction, lang: str) -> None:
         """A button of a nudge that is settled: it goes, and says why nothing happens."""
@@ -609,8 +619,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         lang = lang_of(interaction)
         origin = translate.origin_of(interaction, choice.where)
         assert origin is not None
-        if not self._can_read(origin.workspace, origin.channel):
-            await self._tell(interaction, lang, Say.of(UNREADABLE))
+        if (unreadable := self._unreadable(origin.workspace, origin.channel)) is not None:
+            await self._tell(interaction, lang, unreadable)
             return
         # Claimed before posting, in the database: a second form (in this process or
         # another), or one opened before the nudge was settled, posts nothing. The set
@@ -660,8 +670,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         """Submit an event from an interaction; the engine's private replies answer it.
         `roster_again`: the table's roster is sent first (`_ensure_roster`)."""
         lang = lang_of(interaction)
-        if not self._can_read(event.workspace, event.channel):  # nothing is recorded
-            await self._tell(interaction, lang, Say.of(UNREADABLE))
+        if (unreadable := self._unreadable(event.workspace, event.channel)) is not None:
+            await self._tell(interaction, lang, unreadable)  # nothing is recorded
             return
         answer = InteractionAnswer(interaction, workspace=event.workspace)
         try:

@@ -83,3 +83,23 @@ async def test_who_may_no_longer_connect_leaves_a_calls_table(world, harness, st
     await world.api.dispatch("CHANNEL_UPDATE", data)
     *_, synced = await runtime.wait_for(RosterSynced, lambda e: e.channel == str(chat.id), count=2)
     assert synced.members == {str(m.id) for m in (world.alice, world.carol, world.guild.owner)}
+
+
+@KINDS
+async def test_a_call_whose_chat_the_bot_may_not_read_is_told_why(world, harness, stage):
+    """View Channel alone does not let the bot read a call's chat: it asks for Connect."""
+    chat = call(world, stage)
+    chat.permission_overwrites = [
+        {"id": str(world.api.bot_user.id), "type": 1, "allow": "0", "deny": str(CONNECT)}
+    ]
+    runtime = await harness.start()
+    ix = await world.api.slash_command(
+        world.guild, chat, world.alice, "concerns", {"text": "move the sync"}, locale="nl"
+    )
+    refused = await world.api.wait_for_callback(ix)
+    assert refused.ephemeral
+    assert refused.content.startswith(
+        "Ik kan de chat van dat spraak- of podiumkanaal niet lezen, dus ik heb daar niets gedaan."
+    )
+    assert "(de machtigingen Kanaal bekijken en Verbinden;" in refused.content
+    assert [e for e in runtime.events if e.channel == str(chat.id)] == []
