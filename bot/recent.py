@@ -2,7 +2,9 @@
 
 Only the four text-alone scores of a message are kept (no text), for a bounded number
 of conversations; after a restart, or in another process, a message is read as the
-first of its conversation, as the first message of a thread always is.
+first of its conversation, as the first message of a thread always is. A message
+without words (an image, a sticker, a file) is kept as no one's context: a "sure" after
+it is read after the proposal before it (rules.conversation).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from rules.classifier import LABELS, Classification, Previous
-from rules.conversation import Key, continues, leads, previous_indexes
+from rules.classifier.normalise import has_own_words
+from rules.conversation import Key, Line, leads, previous_lines
 from rules.events import Event, MessagePosted
 from rules.understanding import Message, Understood
 
@@ -30,14 +33,15 @@ class RecentMessages:
         `events`, a remembered one, or None. Only posted messages have context: an
         edit is read on its own."""
         posted = [(i, e) for i, e in enumerate(events) if isinstance(e, MessagePosted)]
-        in_batch = previous_indexes(_where(event) for _, event in posted)
         found: list[Previous] = [None] * len(events)
+        lines = [_line(event) for _, event in posted]
         with self._lock:
-            for (i, event), before in zip(posted, in_batch, strict=True):
-                if before is not None:
-                    found[i] = posted[before][0]
-                elif (scores := self._latest.get(continues(*_where(event)))) is not None:
-                    found[i] = _as_previous(scores)
+            befores = previous_lines(lines, self._latest)
+        for (i, _), before in zip(posted, befores, strict=True):
+            if isinstance(before, int):
+                found[i] = posted[before][0]
+            elif before is not None:
+                found[i] = _as_previous(before)
         return found
 
     def remember(self, understood: Sequence[Understood]) -> None:
@@ -48,10 +52,13 @@ class RecentMessages:
                     isinstance(meaning, Message)
                     and isinstance(meaning.event, MessagePosted)
                     and meaning.classification is not None
+                    and has_own_words(meaning.event.text)
                 ):
                     own = meaning.classification.own_scores
                     scores = tuple(float(own.get(label, 0.0)) for label in LABELS)
-                    for key in leads(*_where(meaning.event)):
+                    event = meaning.event
+                    where = (event.workspace, event.channel, event.message_id, event.thread_id)
+                    for key in leads(*where):
                         self._latest[key] = scores
                         self._latest.move_to_end(key)
             while len(self._latest) > self.limit:
@@ -66,5 +73,12 @@ def _as_previous(scores: tuple[float, ...]) -> Classification:
     return Classification.read_before(dict(zip(LABELS, scores, strict=True)))
 
 
-def _where(event: MessagePosted) -> tuple[str, str, str, str | None]:
-    return event.workspace, event.channel, event.message_id, event.thread_id
+def _line(event: MessagePosted) -> Line:
+    return Line(
+        event.workspace,
+        event.channel,
+        event.message_id,
+        event.thread_id,
+        event.reply_to,
+        wordless=not has_own_words(event.text),
+    )

@@ -298,6 +298,13 @@ class Statements:
             _proposals.c.channel == bindparam("c"),
             _proposals.c.scope.in_(bindparam("scopes", expanding=True)),
         )
+        # A channel's proposals not yet offered (in any thread), posted since then.
+        self.open_proposals_since = select(_proposals).where(
+            _proposals.c.workspace == bindparam("w"),
+            _proposals.c.channel == bindparam("c"),
+            _proposals.c.suggested.is_(False),
+            _proposals.c.posted_at >= bindparam("since"),
+        )
         # One person's latest proposal in a channel, in any thread, not yet offered.
         self.latest_proposal_of = (
             select(_proposals)

@@ -736,7 +736,7 @@ class UnitOfWork:
                     .order_by(col(RoleRow.key))
                 ).all()
             )
-        if reads.proposal_scopes or reads.proposal_of:
+        if reads.proposal_scopes or reads.proposal_of or reads.proposals_since:
             parts["proposals"] = self._proposals(workspace, channel, reads)
         if reads.dismissed_fingerprints:
             parts["dismissed"] = frozenset(
@@ -831,6 +831,9 @@ class UnitOfWork:
         if reads.proposal_of:
             latest = {**where, "u": reads.proposal_of}
             rows += self.connection.execute(sql.latest_proposal_of, latest).all()
+        if reads.proposals_since:
+            since = {**where, "since": reads.proposals_since}
+            rows += self.connection.execute(sql.open_proposals_since, since).all()
         return MappingProxyType(
             {
                 r.scope: ProposalSeen(

@@ -27,7 +27,7 @@ from rules.actions import (
     WordToProposer,
 )
 from rules.addressing import is_task_for_one
-from rules.events import Event, MessageDeleted, MessageEdited, ProposalAdded
+from rules.events import Event, MessageDeleted, MessageEdited, MessagePosted, ProposalAdded
 from rules.language import detect_language
 from rules.say import N_, Lines, Members, Quote, Say, excerpt
 from rules.speech import language
@@ -46,8 +46,15 @@ ROUND_AFTER = 2
 
 def proposal_scopes(message: Message) -> tuple[str, ...]:
     """Where a reaction finds its proposal: in a thread, the thread's latest proposal
-    (its first message counts); at the top level, the channel's latest top-level one."""
-    return (message.event.thread_id or "",)
+    (its first message counts); at the top level, the channel's latest top-level one; a
+    reply that names the message it answers (Discord's Reply), that message (`_addressed`)."""
+    return _replied_scopes(message.event)
+
+
+def _replied_scopes(event: MessagePosted | MessageEdited) -> tuple[str, ...]:
+    where = event.thread_id or ""
+    # A top-level proposal is noted under its own id too: a reply to an older one finds it.
+    return (where,) if event.reply_to in (None, where) else (where, event.reply_to)
 
 
 def on_message(message: Message, state: TableState) -> list[Action]:
@@ -59,7 +66,7 @@ def on_message(message: Message, state: TableState) -> list[Action]:
     taken = message.stance
     if taken is None:
         return []
-    proposal = _proposal_for(message, state)
+    proposal = _addressed(event, state)
     if (
         proposal is None
         or proposal.user == event.user
@@ -160,10 +167,11 @@ def _offer(
 
 def proposal_scopes_of_edit(event: MessageEdited | MessageDeleted) -> tuple[str, ...]:
     """What an edit or a deletion may touch: the proposal its message answered (its
-    thread's, or the top level's), and, at the top level, one it made itself."""
-    if event.thread_id:
-        return (event.thread_id,)
-    return ("", event.message_id)
+    thread's, or the top level's, or the one it replies to), and, at the top level, one
+    it made itself."""
+    own = (event.thread_id,) if event.thread_id else ("", event.message_id)
+    replied = _replied_scopes(event) if isinstance(event, MessageEdited) else ()
+    return tuple(dict.fromkeys((*replied, *own)))
 
 
 def on_edited(message: Message, state: TableState) -> list[Action]:
@@ -219,8 +227,7 @@ def _on_edited(message: Message, state: TableState) -> list[Action]:
     ]
     if noted:
         return actions + _reword_round(message, noted[0], state)
-    proposal = state.proposals.get(event.thread_id or "")
-    lang = _proposal_language(proposal, message.lang, state)
+    lang = _proposal_language(_addressed(event, state), message.lang, state)
     return actions + _restance(event, event.message_id, message.stance, state, lang)
 
 
@@ -237,10 +244,17 @@ def _stances_on_earlier_words(
 
 
 def on_deleted(deleted: MessageDeleted, state: TableState) -> list[Action]:
-    """A yes or a concern deleted no longer counts: the rest of the table decides."""
-    proposal = state.proposals.get(deleted.thread_id or "")
-    lang = _proposal_language(proposal, None, state)
-    return _restance(deleted, deleted.message_id, None, state, lang)
+    """A yes or a concern deleted no longer counts: the rest of the table decides. The
+    proposal it was given to is found by the message that gave it: a deletion does not
+    say what the message replied to (Discord's), and a reply may answer an older one."""
+    given_to = next(
+        (p for p in state.proposals.values() if deleted.message_id in p.stance_messages.values()),
+        None,
+    )
+    if given_to is None:
+        return []
+    lang = _proposal_language(given_to, None, state)
+    return _restance(deleted, deleted.message_id, None, state, lang, given_to)
 
 
 def _restance(
@@ -249,11 +263,13 @@ def _restance(
     taken: str | None,
     state: TableState,
     lang: str,
+    proposal: ProposalSeen | None = None,
 ) -> list[Action]:
-    """The stance given by `message_id`, read again as `taken` (None: none any more). An
-    offer made stands (the bot's own post is not taken back); one not made yet may be
-    made now, when a concern that held it back is gone."""
-    proposal = state.proposals.get(event.thread_id or "")
+    """The stance given by `message_id` to `proposal` (None: the one the event
+    addresses), read again as `taken` (None: none any more). An offer made stands (the
+    bot's own post is not taken back); one not made yet may be made now, when a concern
+    that held it back is gone."""
+    proposal = proposal if proposal is not None else _addressed(event, state)
     if proposal is None or proposal.suggested:
         return []
     user = next((u for u, m in proposal.stance_messages.items() if m == message_id), None)
@@ -361,8 +377,22 @@ def _ask_the_table(
     )
 
 
-def _proposal_for(message: Message, state: TableState) -> ProposalSeen | None:
-    return state.proposals.get(message.event.thread_id or "")
+def _addressed(
+    event: MessagePosted | MessageEdited | MessageDeleted, state: TableState
+) -> ProposalSeen | None:
+    """The proposal a reaction is about: its thread's (or the top level's) latest. A
+    reply that names the message it answers (Discord's Reply) is about that message: the
+    latest, an older top-level proposal still noted, or none (a reply to a question, to
+    the bot, or to a message deleted or never a proposal takes no side on the latest)."""
+    latest = state.proposals.get(event.thread_id or "")
+    reply_to = event.reply_to if isinstance(event, MessagePosted | MessageEdited) else None
+    if reply_to is None:
+        return latest
+    if latest is not None and latest.message_id == reply_to:
+        return latest
+    # Its own row may hold another proposal: a Discord thread started on it has its id.
+    older = state.proposals.get(reply_to)
+    return older if older is not None and older.message_id == reply_to else None
 
 
 def _proposal_language(

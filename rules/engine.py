@@ -353,13 +353,16 @@ class Engine:
                 return Reads(members=True, round=True, watches=True)
             case MemberLeft():
                 return Reads(round=True, watches=True)
-            case MessageDeleted(message_id=message_id, thread_id=thread_id):
+            case MessageDeleted(message_id=message_id, thread_id=thread_id, at=at):
                 # A yes or a concern deleted may bring an offer (the table's members).
+                # At the top level it may have been a reply to an older proposal (which
+                # a Discord deletion does not name): the day's open ones are read too.
                 return Reads(
                     settings=True,
                     watch_ids=(message_id,),
                     members=True,
                     proposal_scopes=(thread_id or "",),
+                    proposals_since=None if thread_id else at - consensus.STALE_AFTER,
                     taken_back=(message_id,),
                 )
             case _:

@@ -37,10 +37,15 @@ def _field_names(kind: type[Event]) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MessagePosted(Event):
+    """`reply_to`: the message it answers, where the platform names one (a Discord
+    reply); it takes a side on that message, as a reply in a Slack thread does on the
+    thread's. None: it answers what came before it in its thread or channel."""
+
     user: str
     message_id: str
     text: str
     thread_id: str | None = None
+    reply_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,13 +53,14 @@ class MessageEdited(Event):
     """A message's text changed; the engine reclassifies it. `at` is the edit's time;
     `posted_at` when the message was first posted (Slack: its ts; Discord: its
     snowflake), by which it answers or opens problems as of then; None when unknown
-    (then the edit's time stands for it)."""
+    (then the edit's time stands for it). `reply_to`: as on `MessagePosted`."""
 
     user: str
     message_id: str
     text: str
     thread_id: str | None = None
     posted_at: datetime | None = None
+    reply_to: str | None = None
 
     @property
     def posted(self) -> datetime:

@@ -268,6 +268,9 @@ class Reads:
     # Also this person's latest proposal in the channel, in any thread, not yet offered
     # (in `proposals`, by its scope).
     proposal_of: str | None = None
+    # Also the proposals not offered yet posted since then, in any thread (in
+    # `proposals`, by scope): a deleted reply may have answered any of them.
+    proposals_since: datetime | None = None
     # Which of these message fingerprints the table said were not a problem.
     dismissed_fingerprints: tuple[str, ...] = ()
     # Also the problems these messages' deletion or edit may bring back: those they

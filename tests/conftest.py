@@ -78,6 +78,14 @@ def tagged() -> TaggedClassifier:
     return TaggedClassifier()
 
 
+@pytest.fixture(scope="session")
+def trained_classifier():
+    """The shipped model, for what hangs on its reading of real words (loaded once)."""
+    from bot.bootstrap import build_classifier
+
+    return build_classifier("trained")
+
+
 def make_app(url: str, classifier, **settings) -> Groundrules:
     return bootstrap(Settings(database_url=url, **settings), classifier=classifier)
 

@@ -161,18 +161,27 @@ class Chat:
         thread: str | None = None,
         message_id: str | None = None,
         channel: str | None = None,
+        reply_to: str | None = None,
     ) -> list[Outbound]:
+        """`reply_to`: the message it replies to, as a Discord reply names it."""
         moment = at(when)
         self.tick(moment - timedelta(microseconds=1))
         event = MessagePosted(
             workspace=self.workspace, channel=channel or self.channel, at=moment,
             event_id=self.event_id(), user=user, message_id=message_id or when, text=text,
-            thread_id=thread,
+            thread_id=thread, reply_to=reply_to,
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 
     def edit(
-        self, user: str, message_id: str, text: str, when: str, *, thread: str | None = None
+        self,
+        user: str,
+        message_id: str,
+        text: str,
+        when: str,
+        *,
+        thread: str | None = None,
+        reply_to: str | None = None,
     ) -> list[Outbound]:
         """As the adapters do, the edit carries when its message was posted: its id, a
         clock time in these tests (as a Slack ts or a Discord snowflake tells it)."""
@@ -181,7 +190,7 @@ class Chat:
         event = MessageEdited(
             workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
             user=user, message_id=message_id, text=text, thread_id=thread,
-            posted_at=_clock(message_id),
+            posted_at=_clock(message_id), reply_to=reply_to,
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 

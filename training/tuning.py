@@ -26,7 +26,8 @@ from pathlib import Path
 
 from adapters.console.transcript import TranscriptError, TranscriptLine, read_transcript
 from rules.classifier import LABELS
-from rules.conversation import previous_indexes
+from rules.classifier.normalise import has_own_words
+from rules.conversation import Line, previous_indexes
 from rules.understanding import Thresholds
 from training.dataset import Example, ordered
 from training.nudges import Nudge, NudgeScore, read_sidecar
@@ -183,7 +184,14 @@ def _answers(proposal: TranscriptLine, watch: TranscriptLine, *, top_level: bool
 def previous(conversation: Conversation) -> list[int | None]:
     """Each line's previous message, as the bot finds it (rules.conversation)."""
     return previous_indexes(
-        (conversation.name, line.channel, line.ts, line.thread) for line in conversation.lines
+        Line(
+            conversation.name,
+            line.channel,
+            line.ts,
+            line.thread,
+            wordless=not has_own_words(line.text),
+        )
+        for line in conversation.lines
     )
 
 

@@ -35,7 +35,8 @@ from rules.actions import (
     UpdateRoundProgress,
 )
 from rules.classifier import LABELS
-from rules.conversation import previous_indexes
+from rules.classifier.normalise import has_own_words
+from rules.conversation import Line, previous_indexes
 from rules.durations import DurationError, parse_duration
 from rules.events import CommandInvoked, Event, MemberJoined, MessagePosted, MessageRelabelled
 from rules.i18n import render
@@ -254,7 +255,8 @@ class ConsoleChat:
         channel (rules.conversation)."""
         numbers = list(self.messages)
         found = previous_indexes(
-            (WORKSPACE, m.channel, n, m.thread) for n, m in self.messages.items()
+            Line(WORKSPACE, m.channel, n, m.thread, wordless=not has_own_words(m.text))
+            for n, m in self.messages.items()
         )[numbers.index(number)]
         return None if found is None else self.messages[numbers[found]]
 

@@ -80,6 +80,12 @@ UNREADABLE = N_(
     "I cannot read that channel, so I did nothing there. Ask someone who manages the server "
     "to let me view it (the View Channel permission), then try again."
 )
+# Discord lets only who may also connect to a call read its chat.
+UNREADABLE_CALL = N_(
+    "I cannot read the chat of that voice or stage channel, so I did nothing there. Ask "
+    "someone who manages the server to let me view it and connect to it (the View Channel "
+    "and Connect permissions; I never join the call), then try again."
+)
 # Follows the engine's "Snoozed. I will remind you…": says at once that the reminder
 # cannot come, rather than let it quietly not arrive.
 SNOOZED_QUIETLY = N_(
@@ -154,7 +160,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         # A channel the bot cannot read is no table: nobody is polled about it.
         if readers and not translate.can_read(guild.me, channel):
             return
-        if isinstance(channel, discord.TextChannel | discord.Thread):
+        if isinstance(channel, translate.TableChannel):
             await self.sync_table(channel, keep=keep)
 
     # --- the gateway ---------------------------------------------------------------------
@@ -201,17 +207,13 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             if thread.is_private():
                 await self.sync_table(thread, keep=True)
 
-    async def sync_table(
-        self, channel: discord.TextChannel | discord.Thread, *, keep: bool
-    ) -> None:
+    async def sync_table(self, channel: translate.TableChannel, *, keep: bool) -> None:
         """Send a table its roster: a channel's (or forum post's) readers, a private
         thread's members. `keep`: as `submit`."""
         async with self._sync_locks.hold(channel.id):
             await self._sync_table(channel, keep=keep)
 
-    async def _sync_table(
-        self, channel: discord.TextChannel | discord.Thread, *, keep: bool
-    ) -> None:
+    async def _sync_table(self, channel: translate.TableChannel, *, keep: bool) -> None:
         if translate.read_by_all_readers(channel):
             roster = translate.roster_synced(channel, utcnow())
         elif translate.is_private_thread(channel):
@@ -286,8 +288,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         """Permissions of the channel (or of a category its channels follow) may have
         changed."""
         if isinstance(after, discord.CategoryChannel):
-            channels = [*after.text_channels, *_posts(after.forums)]
-        elif isinstance(after, discord.TextChannel):
+            chats = [channel for channel in after.channels if translate.is_chat(channel)]
+            channels = [*chats, *_posts(after.forums)]
+        elif translate.is_chat(after):
             channels = [after]
         elif isinstance(after, discord.ForumChannel):
             channels = _posts([after])
@@ -337,8 +340,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         origin = translate.origin_of(interaction)
         if origin is None:
             await self._tell(interaction, lang, Say.of(NOT_HERE))
-        elif not self._can_read(origin.workspace, origin.channel):
-            await self._tell(interaction, lang, Say.of(UNREADABLE))
+        elif (unreadable := self._unreadable(origin.workspace, origin.channel)) is not None:
+            await self._tell(interaction, lang, unreadable)
         elif spec.name == "agree" and not text.strip():
             await interaction.response.send_modal(
                 agreement_form(await self._form_lang(interaction))
@@ -356,7 +359,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     async def record_as_agreement(
         self, interaction: discord.Interaction, message: discord.Message
     ) -> None:
-        """Message menu -> Apps -> Record as agreement: the form, filled in with the message."""
+        """Message menu -> Apps -> Record as agreement: the form, filled in with the
+        message; where no table is (no form whose answer then fails), said at once."""
+        if translate.origin_of(interaction) is None:
+            await self._tell(interaction, lang_of(interaction), Say.of(NOT_HERE))
+            return
         await interaction.response.send_modal(
             agreement_form(await self._form_lang(interaction), message.clean_content)
         )
@@ -448,15 +455,19 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             str(choice.where.channel), str(choice.problem),
         )  # fmt: skip
 
-    def _can_read(self, workspace: str, channel_id: str) -> bool:
-        """Whether the bot may read a table's channel. Discord offers its commands in every
-        channel, also one whose View Channel is denied to the bot: acting there would poll
-        people about a round nobody can see, whose posts all fail."""
+    def _unreadable(self, workspace: str, channel_id: str) -> Say | None:
+        """What to tell when the bot may not read a table's channel; None when it may.
+        Discord offers its commands in every channel, also one whose View Channel is
+        denied to the bot: acting there would poll people about a round nobody can see,
+        whose posts all fail."""
         guild = self.bot.get_guild(translate.guild_of(workspace))
         channel = guild.get_channel_or_thread(int(channel_id)) if guild is not None else None
-        if not isinstance(channel, discord.TextChannel | discord.Thread):
-            return True  # not in the cache (an archived thread, say): as before, posts tell
-        return translate.can_read(channel.guild.me, channel)
+        if not isinstance(channel, translate.TableChannel):
+            return None  # not in the cache (an archived thread, say): as before, posts tell
+        if translate.can_read(channel.guild.me, channel):
+            return None
+        call = isinstance(channel, discord.VoiceChannel | discord.StageChannel)
+        return Say.of(UNREADABLE_CALL if call else UNREADABLE)
 
     async def _settled(self, interaction: discord.Interaction, lang: str) -> None:
         """A button of a nudge that is settled: it goes, and says why nothing happens."""
@@ -592,6 +603,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             case AgreementForm(round_id=round_id, suggested=suggested, lang=shown):
                 origin = translate.origin_of(interaction, shown=shown)
                 if origin is None:
+                    await self._tell(interaction, lang, Say.of(NOT_HERE))
                     return
                 # A suggestion's form names the proposal its message quotes (the form
                 # is submitted from that message).
@@ -629,8 +641,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         lang = lang_of(interaction)
         origin = translate.origin_of(interaction, choice.where)
         assert origin is not None
-        if not self._can_read(origin.workspace, origin.channel):
-            await self._tell(interaction, lang, Say.of(UNREADABLE))
+        if (unreadable := self._unreadable(origin.workspace, origin.channel)) is not None:
+            await self._tell(interaction, lang, unreadable)
             return
         # Claimed before posting, in the database: a second form (in this process or
         # another), or one opened before the nudge was settled, posts nothing. The set
@@ -681,8 +693,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         """Submit an event from an interaction; the engine's private replies answer it.
         `roster_again`: the table's roster is sent first (`_ensure_roster`)."""
         lang = lang_of(interaction)
-        if not self._can_read(event.workspace, event.channel):  # nothing is recorded
-            await self._tell(interaction, lang, Say.of(UNREADABLE))
+        if (unreadable := self._unreadable(event.workspace, event.channel)) is not None:
+            await self._tell(interaction, lang, unreadable)  # nothing is recorded
             return
         answer = InteractionAnswer(interaction, workspace=event.workspace)
         try:

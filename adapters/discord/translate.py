@@ -1,6 +1,7 @@
 """Discord objects in, neutral events out: plain functions, no I/O, no rule logic.
 
-A guild is a workspace ("discord:<guild id>"). A text channel is a table; a public
+A guild is a workspace ("discord:<guild id>"). A text channel is a table, and so is the
+text chat of a voice or stage channel (where a team in a call types); a public
 thread belongs to its parent's table, with the thread's id as the neutral thread id (a
 thread started on a message has that message's id, as Slack threads do). A private
 thread is a table of its own, its members those added to it: what is said there never
@@ -76,6 +77,16 @@ class Place:
     thread_id: str | None = None
 
 
+# Channels with a chat of their own: a text channel, a voice or a stage channel's chat.
+Chat = discord.TextChannel | discord.VoiceChannel | discord.StageChannel
+# A table's channel: a chat, or a thread (a forum post is one).
+TableChannel = Chat | discord.Thread
+
+
+def is_chat(channel: object) -> bool:
+    return isinstance(channel, Chat)
+
+
 def is_private_thread(channel: object) -> bool:
     return isinstance(channel, discord.Thread) and channel.is_private()
 
@@ -85,20 +96,20 @@ def is_forum_post(channel: object) -> bool:
 
 
 def read_by_all_readers(channel: object) -> bool:
-    """A table whose members are everyone who can read it: a text channel, a forum post
-    (a private thread's are those added to it)."""
-    return isinstance(channel, discord.TextChannel) or is_forum_post(channel)
+    """A table whose members are everyone who can read it: a chat, a forum post (a
+    private thread's are those added to it)."""
+    return is_chat(channel) or is_forum_post(channel)
 
 
 def place_of(channel: object) -> Place | None:
-    """Text channels and threads are tables (a public thread: its parent's, a private
-    thread or a forum post: its own); nothing else is."""
+    """Chats and threads are tables (a public thread: its parent's, a private thread or
+    a forum post: its own); nothing else is."""
     if is_private_thread(channel) or is_forum_post(channel):
         return Place(str(channel.id))  # type: ignore[attr-defined]
     if isinstance(channel, discord.Thread):
         return Place(str(channel.parent_id), str(channel.id))
-    if isinstance(channel, discord.TextChannel):
-        return Place(str(channel.id))
+    if is_chat(channel):
+        return Place(str(channel.id))  # type: ignore[attr-defined]
     return None
 
 
@@ -131,6 +142,22 @@ def to_the_bot(content: str | None, guild: discord.Guild) -> bool:
     return guild.me is not None and guild.me.id == mentioned
 
 
+def replied_to(message: discord.Message) -> str | None:
+    """The message a reply answers (Discord's Reply): a stance in it is about that one.
+    Also when that message was deleted or is unknown: then it answers none (the engine
+    finds no proposal by that id). A forward names a message too, but answers nothing."""
+    reference = message.reference
+    if (
+        message.type is not discord.MessageType.reply
+        or reference is None
+        or reference.type is not discord.MessageReferenceType.reply
+        or reference.message_id is None
+        or reference.channel_id != message.channel.id
+    ):
+        return None
+    return str(reference.message_id)
+
+
 def message_posted(message: discord.Message) -> MessagePosted | None:
     place = _spoken(message)
     if place is None or message.guild is None:
@@ -144,6 +171,7 @@ def message_posted(message: discord.Message) -> MessagePosted | None:
         user=str(message.author.id),
         message_id=str(message.id),
         text=message.content,
+        reply_to=replied_to(message),
     )
 
 
@@ -162,6 +190,7 @@ def message_edited(message: discord.Message) -> MessageEdited | None:
         message_id=str(message.id),
         text=message.content,
         posted_at=message.created_at,  # the snowflake's time: when it was first posted
+        reply_to=replied_to(message),
     )
 
 
@@ -188,17 +217,29 @@ def messages_deleted(
 # --- members --------------------------------------------------------------------------
 
 
-def can_read(member: discord.Member, channel: discord.TextChannel | discord.Thread) -> bool:
-    return channel.permissions_for(member).read_messages
+def can_read(member: discord.Member, channel: TableChannel | discord.ForumChannel) -> bool:
+    """View Channel; a voice or stage channel's chat also takes Connect (Discord's rule
+    for its text; nobody has to join the call)."""
+    allowed = channel.permissions_for(member)
+    vocal = isinstance(channel, discord.VoiceChannel | discord.StageChannel)
+    return allowed.read_messages and (allowed.connect or not vocal)
 
 
-def open_tables(guild: discord.Guild) -> list[discord.TextChannel | discord.Thread]:
-    """The tables whose members are their readers: text channels and the forum posts
-    known to the cache (an archived post gets its roster when it is next heard from)."""
-    return [*guild.text_channels, *(t for t in guild.threads if is_forum_post(t))]
+def readers(channel: Chat | discord.ForumChannel) -> list[discord.Member]:
+    """Everyone who can read the channel (a voice channel's `members` are those in its
+    call, not those who can read its chat)."""
+    return [m for m in channel.guild.members if can_read(m, channel)]
 
 
-def readable_channels(member: discord.Member) -> list[discord.TextChannel | discord.Thread]:
+def open_tables(guild: discord.Guild) -> list[TableChannel]:
+    """The tables whose members are their readers: chats and the forum posts known to
+    the cache (an archived post gets its roster when it is next heard from)."""
+    chats: list[TableChannel] = [*guild.text_channels, *guild.voice_channels]
+    chats += guild.stage_channels
+    return [*chats, *(t for t in guild.threads if is_forum_post(t))]
+
+
+def readable_channels(member: discord.Member) -> list[TableChannel]:
     return [c for c in open_tables(member.guild) if can_read(member, c)]
 
 
@@ -222,7 +263,7 @@ def _at_each_table(
     prefix: str,
     member: discord.Member,
     at: datetime,
-    tables: Iterable[discord.TextChannel | discord.Thread] | None = None,
+    tables: Iterable[TableChannel] | None = None,
 ) -> list[Presence]:
     if member.bot:
         return []
@@ -250,17 +291,16 @@ def access_changed(
     return [*joined, *_at_each_table(MemberLeft, "leave", after, at, lost)]
 
 
-def roster_synced(channel: discord.TextChannel | discord.Thread, at: datetime) -> RosterSynced:
+def roster_synced(channel: TableChannel, at: datetime) -> RosterSynced:
     """Everyone human who can read the channel (a forum post: its forum) sits at its table."""
     readable = channel.parent if isinstance(channel, discord.Thread) else channel
-    assert readable is not None  # a forum post's forum: is_forum_post found it
-    readers = readable.members
+    assert isinstance(readable, Chat | discord.ForumChannel)  # is_forum_post found it
     return RosterSynced(
         workspace=workspace_of(channel.guild.id),
         channel=str(channel.id),
         at=at,
         event_id=f"roster:{channel.id}:{at.isoformat()}",
-        members=frozenset(str(m.id) for m in readers if not m.bot),
+        members=frozenset(str(m.id) for m in readers(readable) if not m.bot),
     )
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import discord
 
-from adapters.discord.translate import is_private_thread
+from adapters.discord.translate import Chat, is_private_thread, readers
 from rules.say import Say
 from rules.typed_names import called, typed_name
 
@@ -37,7 +37,7 @@ def _at_the_table(channel: object, guild: discord.Guild) -> list[discord.Member]
         members = (guild.get_member(member.id) for member in channel.members)
         return [member for member in members if member is not None]
     readable = channel.parent if isinstance(channel, discord.Thread) else channel
-    return list(getattr(readable, "members", []))
+    return readers(readable) if isinstance(readable, Chat | discord.ForumChannel) else []
 
 
 def _called(name: str, members: Iterable[discord.Member]) -> list[discord.Member]:

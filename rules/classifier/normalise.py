@@ -69,6 +69,12 @@ _SHORTCODES = {
 }
 _SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
 _DIGIT = re.compile(r"\d")
+# What `own_words` may take away (code, quotes, struck text, links, mentions, a mail's
+# quoted original or signature): a text without any of it is its own words as it is.
+_MAY_TAKE_AWAY = re.compile(r"[`>~<@\[:]|--|www\.")
+# A letter, a digit, or an emoji (anything beyond ASCII that is no space): not only
+# punctuation.
+_WORD_CHARACTER = re.compile(r"[^\W_]|[^\x00-\x7f\s]")
 
 
 def normalise(text: str) -> str:
@@ -103,6 +109,18 @@ def own_words(text: str) -> str:
     if ":" in text:
         text = _SHORTCODE.sub(lambda m: _SHORTCODES.get(m.group(1), m.group(0)), text)
     return " ".join(text.split())
+
+
+def has_own_words(text: str) -> bool:
+    """Whether a message says anything in words of its own: not one without text (an
+    image, a sticker, a file, a poll, a forwarded message), nor one of only links (a
+    GIF), mentions, pasted code or quoted lines."""
+    if _MAY_TAKE_AWAY.search(text) is None:  # most messages: no markup to undo
+        return _WORD_CHARACTER.search(text) is not None
+    return any(
+        token not in (URL, USER) and _WORD_CHARACTER.search(token)
+        for token in own_words(text).split()
+    )
 
 
 def _without_quoted_original(text: str) -> str:

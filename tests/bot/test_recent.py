@@ -32,7 +32,9 @@ class RecordingClassifier(TaggedClassifier):
         return results
 
 
-def posted(n: int, text: str, *, channel="C1", thread=None, workspace="W1") -> MessagePosted:
+def posted(
+    n: int, text: str, *, channel="C1", thread=None, workspace="W1", reply_to=None
+) -> MessagePosted:
     return MessagePosted(
         workspace=workspace,
         channel=channel,
@@ -42,6 +44,7 @@ def posted(n: int, text: str, *, channel="C1", thread=None, workspace="W1") -> M
         message_id=str(n),
         text=text,
         thread_id=thread,
+        reply_to=reply_to,
     )
 
 
@@ -149,3 +152,50 @@ def test_a_proposal_from_a_nudges_form_is_the_line_its_replies_follow(recording)
     app.service.handle(added)
     app.service.handle(posted(3, "sounds good #agreement", thread="1"))
     assert classifier.seen[-1] == ("sounds good #agreement", frozenset({"proposal"}))
+
+
+@pytest.mark.parametrize("one_by_one", [True, False])
+@pytest.mark.parametrize(
+    "wordless", ["", "https://tenor.com/view/thumbs-up-gif-123", "<@U2>"],
+    ids=["image", "gif", "mention"],
+)  # fmt: skip
+def test_a_message_without_words_is_no_context_for_the_next(recording, one_by_one, wordless):
+    """A screenshot (no text) or a GIF (a link) between a proposal and a short yes: the
+    yes is read after the proposal, not after nothing."""
+    app, classifier = recording
+    events = [
+        posted(1, "shall we call IT? #proposal"),
+        posted(2, wordless),
+        posted(3, "sure #agreement"),
+        posted(4, wordless, thread="1"),
+        posted(5, "ok #agreement", thread="1"),
+    ]
+    if one_by_one:
+        for event in events:
+            app.service.handle(event)
+    else:
+        app.service.handle_many(events)
+    after = dict(classifier.seen)
+    assert after["sure #agreement"] == frozenset({"proposal"})
+    assert after["ok #agreement"] == frozenset({"proposal"})
+
+
+@pytest.mark.parametrize("one_by_one", [True, False])
+def test_a_reply_is_read_after_the_message_it_answers(recording, one_by_one):
+    """Discord's Reply to an older proposal: read after that proposal, not after the
+    question before it."""
+    app, classifier = recording
+    events = [
+        posted(1, "shall we call IT? #proposal"),
+        posted(2, "is the printer broken again? #problem"),
+        posted(3, "sure #agreement", reply_to="1"),
+        posted(4, "ok", reply_to="404"),  # to a message never seen: after the channel's last
+    ]
+    if one_by_one:
+        for event in events:
+            app.service.handle(event)
+    else:
+        app.service.handle_many(events)
+    after = dict(classifier.seen)
+    assert after["sure #agreement"] == frozenset({"proposal"})
+    assert after["ok"] == frozenset({"agreement"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.classifier.normalise import normalise, own_words
+from rules.classifier.normalise import has_own_words, normalise, own_words
 
 
 def test_markup_is_normalised_before_reading():
@@ -71,3 +71,28 @@ def test_hostile_markup_is_read_as_text():
     """`make bench` times these (they once took seconds); here, what they read as."""
     assert normalise("[a](b" * 20_000) == "[a](b" * 400
     assert normalise("> a\n" * 25_000) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("", False),  # an image, a sticker, a file, a poll, a forwarded message
+        (" \n ", False),
+        ("https://tenor.com/view/thumbs-up-gif-123", False),  # a GIF
+        ("<https://example.com/c.png>", False),
+        ("<@U123> <@456>", False),
+        ("```\nlogs\n```", False),
+        ("> the proposal, quoted", False),
+        ("?!", False),
+        ("sure", True),
+        ("👍", True),
+        (":+1:", True),
+        ("ok: fine", True),
+        ("see https://example.com", True),
+        ("<https://example.com|the doc>", True),
+        ("run `make`", True),
+        ("é", True),
+    ],
+)
+def test_a_message_of_no_words_of_its_own_is_told_apart(text, says):
+    assert has_own_words(text) is says

@@ -21,6 +21,7 @@ from adapters.discord import DiscordAdapter, build_adapter
 from bot.bootstrap import Groundrules
 from bot.models import OutboxRow
 from bot.runtime import Runtime
+from rules.classifier import Classifier
 from rules.events import Event, MessagePosted
 from tests.conftest import make_app
 from tests.helpers import TaggedClassifier
@@ -131,6 +132,8 @@ class Harness:
     api: DiscordStandIn
     database_url: str
     settings: dict[str, Any] = field(default_factory=dict)
+    # None: the tags (tests.helpers.TaggedClassifier).
+    classifier: Classifier | None = None
     app: Groundrules | None = None
     runtime: RecordingRuntime | None = None
     adapter: DiscordAdapter | None = None
@@ -138,7 +141,7 @@ class Harness:
     async def start(self, **adapter_options: Any) -> RecordingRuntime:
         self.app = make_app(
             self.database_url,
-            TaggedClassifier(),
+            self.classifier or TaggedClassifier(),
             discord_token=TOKEN,
             discord_api_url=self.api.url,
             discord_gateway_url=self.api.gateway_url,

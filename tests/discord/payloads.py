@@ -10,6 +10,7 @@ from typing import Any
 import discord
 
 from adapters.discord.client import intents
+from adapters.discord.translate import Chat
 
 GUILD = 1220000000000000001
 EVERYONE = GUILD
@@ -17,12 +18,15 @@ BOARD_ROLE = 1220000000000000002
 GENERAL = 1220000000000000010
 BOARDROOM = 1220000000000000011  # only the board may read it
 THREAD = 1220000000000000012
+WEEKLY_SYNC = 1220000000000000013  # a voice channel, Alice in its call
+TOWN_HALL = 1220000000000000014  # a stage channel only the board may connect to
 BOT = 1220000000000000100
 ALICE = 1220000000000000101
 BOB = 1220000000000000102
 HELPER = 1220000000000000103
 MESSAGE = 1235000000000000001
 VIEW_CHANNEL = 1 << 10
+CONNECT = 1 << 20  # to voice: also what reading a voice channel's chat takes
 
 
 def _user(user_id: int, name: str, *, bot: bool = False, global_name: str | None = None):
@@ -77,7 +81,7 @@ GUILD_CREATE: dict[str, Any] = {
     "verification_level": 0, "default_message_notifications": 0, "explicit_content_filter": 0,
     "mfa_level": 0, "nsfw_level": 0, "system_channel_flags": 0,
     "roles": [
-        _role(EVERYONE, "@everyone", VIEW_CHANNEL | (1 << 11), 0),
+        _role(EVERYONE, "@everyone", VIEW_CHANNEL | (1 << 11) | CONNECT, 0),
         _role(BOARD_ROLE, "Board", 0, 1),
     ],
     "channels": [
@@ -94,6 +98,37 @@ GUILD_CREATE: dict[str, Any] = {
         _member(_user(BOB, "bob", global_name="Bobby")),
         _member(_user(HELPER, "helper", bot=True)),
     ],
+}  # fmt: skip
+
+
+def _voice_channel(channel_id: int, name: str, *, stage: bool = False, overwrites=()):
+    return {
+        **_text_channel(channel_id, name, overwrites), "type": 13 if stage else 2,
+        "bitrate": 64000, "user_limit": 0, "rtc_region": None,
+    }  # fmt: skip
+
+
+def _in_call(user: int, channel: int) -> dict[str, Any]:
+    return {
+        "user_id": str(user), "channel_id": str(channel), "session_id": "session",
+        "deaf": False, "mute": False, "self_deaf": False, "self_mute": False,
+        "self_video": False, "suppress": False, "request_to_speak_timestamp": None,
+    }  # fmt: skip
+
+
+# The same server with a voice and a stage channel, whose chats are tables too.
+GUILD_WITH_CALLS: dict[str, Any] = {
+    **GUILD_CREATE,
+    "channels": [
+        *GUILD_CREATE["channels"],
+        _voice_channel(WEEKLY_SYNC, "weekly-sync"),
+        # Bob sees it, but reading its chat takes Connect too.
+        _voice_channel(TOWN_HALL, "town-hall", stage=True, overwrites=[
+            {"id": str(EVERYONE), "type": 0, "allow": "0", "deny": str(CONNECT)},
+            {"id": str(BOARD_ROLE), "type": 0, "allow": str(CONNECT), "deny": "0"},
+        ]),
+    ],
+    "voice_states": [_in_call(ALICE, WEEKLY_SYNC)],
 }  # fmt: skip
 
 
@@ -171,7 +206,8 @@ class Parsed:
         assert found is not None
         return found
 
-    def channel(self, channel_id: int) -> discord.TextChannel:
+    def channel(self, channel_id: int) -> Chat:
+        """A text channel, or a voice or stage channel (its chat)."""
         found = self.guild.get_channel(channel_id)
-        assert isinstance(found, discord.TextChannel)
+        assert isinstance(found, Chat)
         return found

@@ -65,10 +65,33 @@ def test_translate_ignores_what_no_person_wrote(parsed, changes, why):
     assert translate.message_posted(parsed.message(p.message(**changes))) is None, why
 
 
-def test_translate_reply_is_a_message_too(parsed):
+def test_translate_reply_names_the_message_it_answers(parsed):
     reference = {"type": 0, "message_id": "1235000000000000000", "channel_id": str(p.GENERAL)}
     reply = p.message(type=19, message_reference=reference)
-    assert translate.message_posted(parsed.message(reply)) is not None
+    event = translate.message_posted(parsed.message(reply))
+    assert event is not None and event.reply_to == "1235000000000000000"
+    edited = p.message(type=19, message_reference=reference, content="yes, agreed",
+                       edited_timestamp="2026-03-02T09:20:00.000000+00:00")  # fmt: skip
+    edit = translate.message_edited(parsed.message(edited))
+    assert edit is not None and edit.reply_to == "1235000000000000000"
+
+
+def test_translate_reply_to_a_deleted_message_still_names_it(parsed):
+    """Discord keeps the reference (its message is gone): the engine finds nothing there."""
+    reference = {"type": 0, "message_id": "1235000000000000000", "channel_id": str(p.GENERAL)}
+    reply = p.message(type=19, message_reference=reference, referenced_message=None)
+    event = translate.message_posted(parsed.message(reply))
+    assert event is not None and event.reply_to == "1235000000000000000"
+
+
+def test_translate_forward_answers_nothing(parsed):
+    """A forwarded message names its original, maybe in another channel: no reply."""
+    reference = {"type": 1, "message_id": "1235000000000000000", "channel_id": str(p.GENERAL)}
+    forward = p.message(content="", message_reference=reference)
+    event = translate.message_posted(parsed.message(forward))
+    assert event is not None and event.reply_to is None
+    plain = translate.message_posted(parsed.message(p.message()))
+    assert plain is not None and plain.reply_to is None
 
 
 def test_translate_direct_messages_are_not_a_table(parsed):
@@ -120,6 +143,23 @@ def test_translate_roster_is_the_humans_who_can_read_the_channel(parsed):
     assert general.members == {str(p.ALICE), str(p.BOB)}
     assert boardroom.members == {str(p.ALICE)}
     assert general.event_id != boardroom.event_id
+
+
+def test_translate_voice_and_stage_chats_are_tables_of_their_readers():
+    """Not of those in the call (a voice channel's `members`): of all who can read."""
+    parsed = Parsed(p.GUILD_WITH_CALLS)
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    sync = translate.roster_synced(parsed.channel(p.WEEKLY_SYNC), at)
+    town_hall = translate.roster_synced(parsed.channel(p.TOWN_HALL), at)
+    assert sync.members == {str(p.ALICE), str(p.BOB)}
+    assert town_hall.members == {str(p.ALICE)}
+    assert [e.channel for e in translate.members_joined(parsed.member(p.BOB), at)] == [
+        str(p.GENERAL), str(p.WEEKLY_SYNC),
+    ]  # fmt: skip
+    for chat in (p.WEEKLY_SYNC, p.TOWN_HALL):
+        event = translate.message_posted(parsed.message(p.message(channel=chat)))
+        assert event is not None
+        assert (event.channel, event.thread_id) == (str(chat), None)
 
 
 def test_translate_origin_of_a_click_in_a_thread(parsed):

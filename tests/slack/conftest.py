@@ -28,6 +28,7 @@ from bot.migrate import upgrade
 from bot.models import now_utc
 from bot.runtime import Runtime
 from bot.settings import Settings
+from rules.classifier import Classifier
 from rules.events import Event
 from tests.helpers import TaggedClassifier
 from tests.standins.slack_api import SlackCall, SlackStandIn
@@ -178,6 +179,7 @@ async def start_bot(
     *,
     socket_mode: bool = False,
     migrate: bool = True,
+    classifier: Classifier | None = None,
     **settings: Any,
 ) -> tuple[Groundrules, Runtime, SlackAdapter]:
     options: dict[str, Any] = {
@@ -190,8 +192,8 @@ async def start_bot(
         options["slack_app_token"] = APP_TOKEN
     options.update(settings)
     groundrules = bootstrap(
-        Settings(database_url=database_url, **options), classifier=TaggedClassifier(),
-        migrate=migrate,
+        Settings(database_url=database_url, **options),
+        classifier=classifier or TaggedClassifier(), migrate=migrate,
     )  # fmt: skip
     adapter = build_adapter(groundrules.settings, port=0, host="127.0.0.1")
     runtime = Runtime(groundrules, [adapter])
@@ -230,9 +232,17 @@ def bot_settings() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def bot(slack: SlackStandIn, sqlite_url: str, bot_settings) -> AsyncIterator[SlackBot]:
+def bot_classifier() -> Classifier:
+    """Override in a test module for another classifier than the tags."""
+    return TaggedClassifier()
+
+
+@pytest.fixture
+async def bot(
+    slack: SlackStandIn, sqlite_url: str, bot_settings, bot_classifier
+) -> AsyncIterator[SlackBot]:
     groundrules, runtime, adapter = await start_bot(
-        slack, sqlite_url, migrate=False, **bot_settings
+        slack, sqlite_url, migrate=False, classifier=bot_classifier, **bot_settings
     )
     async with aiohttp.ClientSession() as http:
         try:

@@ -112,6 +112,8 @@ _APP_FLAG_GATEWAY_MESSAGE_CONTENT = 1 << 18
 # Channel types.
 GUILD_TEXT = 0
 DM = 1
+GUILD_VOICE = 2
+GUILD_STAGE_VOICE = 13
 PUBLIC_THREAD = 11
 PRIVATE_THREAD = 12
 GUILD_FORUM = 15
@@ -306,7 +308,7 @@ class FakeMember:
 
 @dataclass
 class FakeChannel:
-    """A guild text channel, a thread (``parent_id`` set) or a DM channel."""
+    """A guild text, voice or stage channel, a thread (``parent_id`` set) or a DM channel."""
 
     id: int
     name: str
@@ -376,6 +378,8 @@ class FakeChannel:
                 permission_overwrites=self.permission_overwrites,
                 default_auto_archive_duration=1440,
             )
+        if self.type in (GUILD_VOICE, GUILD_STAGE_VOICE):  # a call, with a chat of its own
+            data.update(bitrate=64000, user_limit=0, rtc_region=None)
         return data
 
 
@@ -423,6 +427,13 @@ class FakeGuild:
         channel = FakeChannel(
             self.new_id(), name, GUILD_TEXT, self.id, position=len(self.text_channels), topic=topic
         )
+        self.channels[channel.id] = channel
+        return channel
+
+    def add_voice_channel(self, name: str, *, stage: bool = False) -> FakeChannel:
+        """A voice channel (a stage channel: `stage`); people in a call type in its chat."""
+        kind = GUILD_STAGE_VOICE if stage else GUILD_VOICE
+        channel = FakeChannel(self.new_id(), name, kind, self.id, position=len(self.text_channels))
         self.channels[channel.id] = channel
         return channel
 
