@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import OrderedDict
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -80,14 +79,6 @@ UNREADABLE = N_(
     "I cannot read that channel, so I did nothing there. Ask someone who manages the server "
     "to let me view it (the View Channel permission), then try again."
 )
-# Follows the engine's "Snoozed. I will remind you…": says at once that the reminder
-# cannot come, rather than let it quietly not arrive.
-SNOOZED_QUIETLY = N_(
-    "Your direct messages are closed, though, so that reminder cannot reach you. The button "
-    "under my reply stays, for when you are ready."
-)
-# Quiet replies that are tidied away once their nudge settles.
-QUIET_KEPT = 1000
 
 
 def lang_of(interaction: discord.Interaction) -> str:
@@ -101,10 +92,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         self.delivery = delivery
         # Tables whose roster was sent since this process connected.
         self._rostered: set[int] = set()
-        # Nudges being answered now, and the quiet replies whose "Show my choices" was
-        # used (so their button goes once the nudge is settled), by problem.
+        # Nudges being answered now, by problem.
         self._answering: set[tuple[str, int]] = set()
-        self._quiet: OrderedDict[tuple[str, int], discord.PartialMessage] = OrderedDict()
         # One roster sync at a time per table, so the newest member list is the last.
         self._sync_locks: KeyedLocks[int] = KeyedLocks()
         # Set once the servers READY listed were compared with those the database holds.
@@ -384,13 +373,15 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 raise
             await self._tell(interaction, lang, Say.of(NOT_RECORDED))
             return
+        if choice.act == "open":
+            # A quiet reply: posted because its author's DMs were closed.
+            self.delivery.note_dms(choice.user, closed=True)
         if not waiting:
             await self._settled(interaction, lang)
-            if choice.act == "open" and interaction.message is not None:  # the quiet reply
-                self._quiet[_nudge_key(choice)] = interaction.message.channel.get_partial_message(
-                    interaction.message.id
-                )
-            await self._clear_quiet(choice)
+            if choice.act == "open" and interaction.message is not None:
+                # A quiet reply left from before its settling cleared it: it goes now.
+                with contextlib.suppress(discord.HTTPException):
+                    await interaction.message.delete()
         elif choice.act == "open":
             question = say(N_("Your problem is still waiting for a proposal. What would you like "
                               "to do?"), lang)  # fmt: skip
@@ -398,11 +389,6 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 question, view=nudge_view(choice, lang), ephemeral=True
             )
             if interaction.message is not None:
-                self._quiet[_nudge_key(choice)] = interaction.message.channel.get_partial_message(
-                    interaction.message.id
-                )
-                while len(self._quiet) > QUIET_KEPT:  # the oldest lose the tidy-up, no more
-                    self._quiet.popitem(last=False)
                 await self._quiet_seen(interaction.message, choice)
         elif choice.act == "add":
             form_lang = await self._form_lang(interaction, choice.where)
@@ -413,13 +399,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             # A choice is made and the buttons go; after "Why?" the author has yet to choose.
             if choice.act != "why":
                 await interaction.response.edit_message(view=None)
+            # Its quiet reply, if any, goes once the engine settles it (ClearNudge); a
+            # snooze's answer says whether its reminder can reach them (Delivery).
             await self._decide(interaction, translate.nudge_answered(origin, choice))
-            if choice.act in ("has", "not"):
-                await self._clear_quiet(choice)
-            elif choice.act == "snooze" and _nudge_key(choice) in self._quiet:
-                # Chosen from a quiet reply: the author's DMs were closed, and a reminder
-                # is not posted in public.
-                await self._tell(interaction, lang, Say.of(SNOOZED_QUIETLY))
 
     async def _form_lang(
         self, interaction: discord.Interaction, where: Where | None = None, shown: str | None = None
@@ -474,14 +456,6 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         )  # fmt: skip
         with contextlib.suppress(discord.HTTPException):
             await self.delivery.quiet_reply_seen(quiet, language)
-
-    async def _clear_quiet(self, choice: NudgeChoice) -> None:
-        """The nudge is settled: its quiet reply goes, and with it the last public word
-        of the author's problem from the bot."""
-        quiet = self._quiet.pop(_nudge_key(choice), None)
-        if quiet is not None:
-            with contextlib.suppress(discord.HTTPException):
-                await quiet.delete()
 
     async def on_round(self, interaction: discord.Interaction, answer: RoundAnswer) -> None:
         lang = lang_of(interaction)
@@ -666,7 +640,6 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await self._decide(interaction, added)
         finally:
             self._answering.discard(key)
-        await self._clear_quiet(choice)
 
     # --- answering ------------------------------------------------------------------------
 
