@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -51,14 +52,15 @@ from adapters.discord.custom_ids import (
     Where,
     parse_form,
 )
-from adapters.discord.rendering import Outgoing, Renderer, first_quote, say
+from adapters.discord.rendering import Outgoing, Renderer, first_quote, jump_url, say
 from adapters.discord.typed_names import with_members_named
 from bot.keyed_locks import KeyedLocks
 from bot.outage import NotRecorded
-from bot.views import problem_language, problem_waiting
+from bot.views import nudged_problems, problem_language, problem_waiting
 from rules.events import Event, MemberJoined, MemberLeft, RosterSynced
 from rules.grammar import CommandSpec
 from rules.i18n import supported
+from rules.language import detect_language
 from rules.say import N_, Member, Say, Text
 
 if TYPE_CHECKING:
@@ -78,6 +80,22 @@ SETTLED = N_("This is settled already: there is nothing left to choose.")
 UNREADABLE = N_(
     "I cannot read that channel, so I did nothing there. Ask someone who manages the server "
     "to let me view it (the View Channel permission), then try again."
+)
+
+NOT_POSTED = N_("I could not post in that channel. Please post your proposal there yourself.")
+# Answers to words typed in the bot's DM.
+NOT_A_PROPOSAL = N_(
+    "Thanks for your message. I did not take it for a proposal, so I posted nothing. To add "
+    "one to your problem, use “Add a proposal” under my message above (the other choices are "
+    "there too), or write it beside your problem:"
+)
+FOR_THE_LATEST = N_(
+    "More than one of your problems is waiting for a proposal. I took yours for the one I "
+    "reminded you of last:"
+)
+NOTHING_WAITING = N_(
+    "Thanks for your message. Nothing of yours is waiting for a proposal right now. I work in "
+    "the channels of a server: my commands and buttons are there."
 )
 
 
@@ -222,6 +240,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
+        if translate.said_to_the_bot_in_dm(message):
+            await self._answer_in_dm(message)
+            return
         event = translate.message_posted(message)
         if event is not None:
             await self.submit(event, keep=True)
@@ -606,40 +627,111 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if not self._can_read(origin.workspace, origin.channel):
             await self._tell(interaction, lang, Say.of(UNREADABLE))
             return
-        # Claimed before posting, in the database: a second form (in this process or
-        # another), or one opened before the nudge was settled, posts nothing. The set
-        # spares this process's own second form the database.
-        key = _nudge_key(choice)
-        if key in self._answering:
-            await self._settled(interaction, lang)
-            return
-        self._answering.add(key)
-        try:
-            where = (
-                translate.workspace_of(choice.where.guild),
-                str(choice.where.channel),
-                str(choice.problem),
-            )
-            claimed = await self.runtime.claim_proposal(*where)
-            if claimed is None:
-                await self._settled(interaction, lang)
-                return
+
+        async def claimed() -> None:
             if interaction.message is not None:
                 await interaction.response.edit_message(view=None)  # the choice is made
+
+        posted = await self._post_proposal(choice, origin.user, proposal, lang, claimed)
+        if posted == Say.of(SETTLED):
+            await self._settled(interaction, lang)
+        elif isinstance(posted, Say):
+            await self._tell(interaction, lang, posted)
+        else:
+            await self._decide(
+                interaction, translate.nudge_answered(origin, choice, proposal, posted=posted)
+            )
+
+    async def _post_proposal(
+        self,
+        choice: NudgeChoice,
+        user: str,
+        proposal: str,
+        lang: str,
+        claimed: Callable[[], Awaitable[None]] | None = None,
+    ) -> str | Say:
+        """The author's answer to a nudge (its form's, or typed in the nudge's DM), posted
+        beside their problem in their name: the posted message's id, else what to tell
+        them. Claimed before posting, in the database: a second answer (in this process
+        or another), or a form opened before the nudge was settled, posts nothing; the
+        set spares this process's own second one the database. `claimed`: called once
+        the claim is had, before posting."""
+        key = _nudge_key(choice)
+        if key in self._answering:
+            return Say.of(SETTLED)
+        self._answering.add(key)
+        where = (
+            translate.workspace_of(choice.where.guild), str(choice.where.channel),
+            str(choice.problem),
+        )  # fmt: skip
+        try:
+            claim = await self.runtime.claim_proposal(*where)
+            if claim is None:
+                return Say.of(SETTLED)
+            if claimed is not None:
+                await claimed()
             try:
-                posted = await self.delivery.post_proposal(choice, origin.user, proposal, lang)
+                return await self.delivery.post_proposal(choice, user, proposal, lang)
             except discord.HTTPException as error:
-                await self.runtime.release_proposal(*where, claimed)
+                await self.runtime.release_proposal(*where, claim)
                 log.warning("could not post a proposal for a nudge: %s", error)
-                failed = N_(
-                    "I could not post in that channel. Please post your proposal there yourself."
-                )
-                await self._tell(interaction, lang, Say.of(failed))
-                return
-            added = translate.nudge_answered(origin, choice, proposal, posted=posted)
-            await self._decide(interaction, added)
+                return Say.of(NOT_POSTED)
         finally:
             self._answering.discard(key)
+
+    # --- the nudge's DM ----------------------------------------------------------------
+
+    async def _answer_in_dm(self, message: discord.Message) -> None:
+        """Words typed in the bot's DM: the nudge there asked "What would you suggest?".
+        A proposal answers the problem its author was nudged about (the latest, if
+        several: the DM says which), posted beside it in their name as the nudge's form
+        does; anything else is answered with where to go. Never silence."""
+        database, user = self.runtime.app.database, str(message.author.id)
+        nudged = await asyncio.to_thread(nudged_problems, database, user, prefix=translate.PREFIX)
+        # Of servers the bot is still in.
+        waiting = [p for p in nudged if self.bot.get_guild(translate.guild_of(p.workspace))]
+        if not waiting:
+            lang = supported(detect_language(message.content))
+            await self._say_in_dm(message, None, lang, Say.of(NOTHING_WAITING))
+            return
+        latest = waiting[0]
+        guild = translate.guild_of(latest.workspace)
+        where = Where(
+            guild, int(latest.channel), int(latest.thread_id) if latest.thread_id else None
+        )
+        choice = NudgeChoice("add", where, int(latest.problem_id), message.author.id)
+        link = jump_url(guild, where.target, choice.problem)
+        origin = translate.dm_origin(message, where, latest.lang)
+        proposal = message.content.strip()
+        posted_here = translate.as_posted(origin, message.id, proposal)
+        if not proposal or not await self.runtime.reads_as_proposal(posted_here):
+            await self._say_in_dm(message, guild, latest.lang, Say.of(NOT_A_PROPOSAL), link)
+            return
+        if len(waiting) > 1:
+            await self._say_in_dm(message, guild, latest.lang, Say.of(FOR_THE_LATEST), link)
+        if not self._can_read(origin.workspace, origin.channel):
+            await self._say_in_dm(message, guild, latest.lang, Say.of(UNREADABLE))
+            return
+        posted = await self._post_proposal(choice, origin.user, proposal, latest.lang)
+        if isinstance(posted, Say):
+            await self._say_in_dm(message, guild, latest.lang, posted)
+            return
+        # The engine's thanks comes by DM: there is no interaction to answer.
+        added = translate.nudge_answered(origin, choice, proposal, posted=posted)
+        await self.submit(added, keep=True)
+
+    async def _say_in_dm(
+        self,
+        message: discord.Message,
+        guild: int | None,
+        lang: str,
+        text: Text,
+        link: str | None = None,
+    ) -> None:
+        """A private answer in the DM `message` was typed in; `link` on its own line."""
+        found = self.bot.get_guild(guild) if guild is not None else None
+        content = Renderer(found, lang, self.bot)(text) + (f"\n{link}" if link else "")
+        await message.channel.send(content, allowed_mentions=discord.AllowedMentions.none())
 
     # --- answering ------------------------------------------------------------------------
 
