@@ -42,7 +42,8 @@ from rules.actions import (
     RoundView,
     UpdateRoundProgress,
 )
-from rules.events import Event
+from rules.events import Event, MessagePosted
+from rules.understanding import Message
 
 log = logging.getLogger(__name__)
 
@@ -595,6 +596,16 @@ class Runtime:
         """A table's role names (lower-cased), for a form to check before the platform's
         3 seconds are up; None when the read is slow (the engine checks them anyway)."""
         return await self._read_for_a_form("a table's roles", views.table_roles, workspace, channel)
+
+    async def reads_as_proposal(self, posted: MessagePosted) -> bool:
+        """Whether the engine takes `posted`'s words for a proposal (words written
+        elsewhere, a nudge answered in a DM, before they are posted at the table)."""
+
+        def read() -> bool:
+            understood = self.app.service.engine.interpret(posted)
+            return isinstance(understood, Message) and understood.is_proposal
+
+        return await self._in_worker(read)
 
     async def claim_proposal(
         self, workspace: str, channel: str, problem_id: str

@@ -18,10 +18,11 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_rand
 
 from bot import report
 from bot.recent import RecentMessages
-from bot.store import Delivery, DueTimer, Store, UnitOfWork
+from bot.store import Delivery, DueTimer, Store, UnitOfWork, quiet_reply_key
 from rules.actions import (
     Action,
     Change,
+    ClearNudge,
     EraseCorrectionText,
     ForgetProposal,
     NoteDeleted,
@@ -316,6 +317,12 @@ class Service:
                 uow.session.flush()
                 built = report.build(uow.session, action, at)
                 deliveries.append(uow.enqueue(built, at, leased_from=leased))
+            elif isinstance(action, ClearNudge):
+                # Only a nudge that went in public has anything to clear.
+                key = quiet_reply_key(action.channel, action.problem_id)
+                if (posted := uow.take_posted(action.workspace, key)) is not None:
+                    cleared = replace(action, message_id=posted)
+                    deliveries.append(uow.enqueue(cleared, at, leased_from=leased))
             elif isinstance(action, Outbound):
                 deliveries.append(uow.enqueue(action, at, leased_from=leased))
         return deliveries

@@ -117,7 +117,14 @@ def ref_key(action: act.Outbound) -> str | None:
         return f"round:{action.round.round_id}"
     if isinstance(action, act.AnnounceReview):
         return review_message_key(action.agreement)
+    if isinstance(action, act.SendNudge):  # a nudge posted in public (only Discord's quiet reply)
+        return quiet_reply_key(action.channel, action.problem_id)
     return None
+
+
+def quiet_reply_key(channel: str, problem_id: str) -> str:
+    """Where a nudge went in public, to clear once it is settled (ClearNudge)."""
+    return f"quiet:{channel}:{problem_id}"
 
 
 def review_message_key(agreement: act.AgreementView) -> str:
@@ -1030,6 +1037,14 @@ class UnitOfWork:
              "next_attempt_at": leased_until, "attempts": 0, "claim": claim},
         ).scalar_one()  # fmt: skip
         return Delivery(outbox_id, action, at, claim, leased_until)
+
+    def take_posted(self, workspace: str, key: str) -> str | None:
+        """The message posted under `key`, which is forgotten: the caller clears it."""
+        return self.connection.execute(
+            delete(PostedMessage)
+            .where(col(PostedMessage.workspace) == workspace, col(PostedMessage.key) == key)
+            .returning(col(PostedMessage.ref))
+        ).scalar()
 
     def _apply_NoteMember(self, c: act.NoteMember) -> None:
         key = (c.workspace, c.channel, c.user)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from rules.say import Text
+from rules.say import Say, Text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -496,6 +496,18 @@ class SendNudge(Outbound):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ClearNudge(Outbound):
+    """The nudge about problem `problem_id` is settled (answered, dismissed, withdrawn):
+    what of it was said in public goes (on Discord, the quiet reply beside a problem
+    whose author's DMs were closed). `message_id`: that message, which the store fills
+    in from where it was posted; without one there is nothing to clear."""
+
+    problem_id: str
+    thread_id: str | None
+    message_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Reply(Outbound):
     """Text for the channel, or only for `user` when `private`; `direct`: a private
     answer to a command typed in the bot's DM, shown there rather than at the table."""
@@ -515,6 +527,16 @@ class WordToProposer(Reply):
 
     proposal: str
     agreeing: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SnoozeNoted(Reply):
+    """The private word that a nudge is snoozed for `span`, its reminder promised in
+    `promise` (inside `text`): a platform that knows the reminder cannot reach its author
+    (Discord, DMs closed) says that instead of the promise."""
+
+    span: timedelta
+    promise: Say
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -39,6 +39,7 @@ from datetime import datetime, timedelta
 from rules.actions import (
     Action,
     CancelTimer,
+    ClearNudge,
     CloseWatch,
     ConfirmWatch,
     ForgetWatchText,
@@ -54,6 +55,7 @@ from rules.actions import (
     RewordWatch,
     ScheduleTimer,
     SendNudge,
+    SnoozeNoted,
     StoreCorrection,
     WatchProblem,
 )
@@ -97,6 +99,8 @@ STILL_WAITING = ("open", "nudged", "snoozed")
 # Nudged and not answered: a proposal in its thread still answers it, also once the
 # retention sweep erased its text ("expired": the report names it for a while).
 NUDGED = ("nudged", "snoozed", "expired")
+# Nudged and still waiting: its nudge is out (and may be public, as a quiet reply).
+NUDGED_WAITING = ("nudged", "snoozed")
 # What the nudge's "Add a proposal" form answers: a waiting problem, and one the sweep let
 # go unanswered, which the report still names as waiting for a proposal.
 PROPOSAL_WELCOME = (*STILL_WAITING, "expired")
@@ -584,6 +588,20 @@ def _same_words(text: str) -> str:
 def _close(
     event: Event, watch: Watch, outcome: str, at: datetime, *, answered_by: str | None = None
 ) -> list[Action]:
+    # A nudge settled: what of it may be public goes with it (ClearNudge).
+    cleared: list[Action] = (
+        [
+            ClearNudge(
+                workspace=event.workspace,
+                channel=event.channel,
+                lang=watch.lang,
+                problem_id=watch.problem_id,
+                thread_id=watch.thread_id,
+            )
+        ]
+        if watch.status in NUDGED_WAITING
+        else []
+    )
     return [
         CloseWatch(
             workspace=event.workspace,
@@ -603,6 +621,7 @@ def _close(
             channel=event.channel,
             key=snooze_timer_key(event.channel, watch.problem_id),
         ),
+        *cleared,
     ]
 
 
@@ -692,13 +711,16 @@ def on_snoozed(
             subject=watch.problem_id,
             due=event.at + span,
         ),
-        private(
-            event,
-            event.user,
-            Say.of(N_("Snoozed. I will remind you again in {span}."), span=Span(span)),
-            lang,
-        ),
+        _snooze_noted(event, span, lang),
     ]
+
+
+def _snooze_noted(event: NudgeSnoozed, span: timedelta, lang: str) -> SnoozeNoted:
+    promise = Say.of(N_("Snoozed. I will remind you again in {span}."), span=Span(span))
+    return SnoozeNoted(
+        workspace=event.workspace, channel=event.channel, lang=lang, user=event.user,
+        text=promise, private=True, span=span, promise=promise,
+    )  # fmt: skip
 
 
 def on_proposal_added(event: ProposalAdded, state: TableState) -> list[Action]:

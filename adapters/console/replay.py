@@ -117,8 +117,11 @@ class Replay:
         for delivery in deliveries:
             self.output.show(delivery.action, delivery.at)
         if deliveries:
-            # A replay posts nowhere: a message's key stands in for its platform id.
-            keys = [ref_key(d.action) for d in deliveries]
+            # A replay posts nowhere: a message's key stands in for its platform id. Its
+            # nudges are private (only Discord's quiet reply is public): nothing to clear.
+            keys = [
+                None if isinstance(d.action, SendNudge) else ref_key(d.action) for d in deliveries
+            ]
             self.app.store.mark_delivered_many(
                 [
                     (d.outbox_id, d.at, key, key, d.action.lang)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -52,14 +52,15 @@ from adapters.discord.custom_ids import (
     Where,
     parse_form,
 )
-from adapters.discord.rendering import Outgoing, Renderer, first_quote, say
+from adapters.discord.rendering import Outgoing, Renderer, first_quote, jump_url, say
 from adapters.discord.typed_names import with_members_named
 from bot.keyed_locks import KeyedLocks
 from bot.outage import NotRecorded
-from bot.views import problem_language, problem_waiting
+from bot.views import nudged_problems, problem_language, problem_waiting
 from rules.events import Event, MemberJoined, MemberLeft, RosterSynced
 from rules.grammar import CommandSpec
 from rules.i18n import supported
+from rules.language import detect_language
 from rules.say import N_, Member, Say, Text
 
 if TYPE_CHECKING:
@@ -86,14 +87,21 @@ UNREADABLE_CALL = N_(
     "someone who manages the server to let me view it and connect to it (the View Channel "
     "and Connect permissions; I never join the call), then try again."
 )
-# Follows the engine's "Snoozed. I will remind you…": says at once that the reminder
-# cannot come, rather than let it quietly not arrive.
-SNOOZED_QUIETLY = N_(
-    "Your direct messages are closed, though, so that reminder cannot reach you. The button "
-    "under my reply stays, for when you are ready."
+NOT_POSTED = N_("I could not post in that channel. Please post your proposal there yourself.")
+# Answers to words typed in the bot's DM.
+NOT_A_PROPOSAL = N_(
+    "Thanks for your message. I did not take it for a proposal, so I posted nothing. To add "
+    "one to your problem, use “Add a proposal” under my message above (the other choices are "
+    "there too), or write it beside your problem:"
 )
-# Quiet replies that are tidied away once their nudge settles.
-QUIET_KEPT = 1000
+FOR_THE_LATEST = N_(
+    "More than one of your problems is waiting for a proposal. I took yours for the one I "
+    "reminded you of last:"
+)
+NOTHING_WAITING = N_(
+    "Thanks for your message. Nothing of yours is waiting for a proposal right now. I work in "
+    "the channels of a server: my commands and buttons are there."
+)
 
 
 def lang_of(interaction: discord.Interaction) -> str:
@@ -107,10 +115,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         self.delivery = delivery
         # Tables whose roster was sent since this process connected.
         self._rostered: set[int] = set()
-        # Nudges being answered now, and the quiet replies whose "Show my choices" was
-        # used (so their button goes once the nudge is settled), by problem.
+        # Nudges being answered now, by problem.
         self._answering: set[tuple[str, int]] = set()
-        self._quiet: OrderedDict[tuple[str, int], discord.PartialMessage] = OrderedDict()
         # One roster sync at a time per table, so the newest member list is the last.
         self._sync_locks: KeyedLocks[int] = KeyedLocks()
         # Set once the servers READY listed were compared with those the database holds.
@@ -235,6 +241,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
+        if translate.said_to_the_bot_in_dm(message):
+            await self._answer_in_dm(message)
+            return
         event = translate.message_posted(message)
         if event is not None:
             await self.submit(event, keep=True)
@@ -391,13 +400,15 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 raise
             await self._tell(interaction, lang, Say.of(NOT_RECORDED))
             return
+        if choice.act == "open":
+            # A quiet reply: posted because its author's DMs were closed.
+            self.delivery.note_dms(choice.user, closed=True)
         if not waiting:
             await self._settled(interaction, lang)
-            if choice.act == "open" and interaction.message is not None:  # the quiet reply
-                self._quiet[_nudge_key(choice)] = interaction.message.channel.get_partial_message(
-                    interaction.message.id
-                )
-            await self._clear_quiet(choice)
+            if choice.act == "open" and interaction.message is not None:
+                # A quiet reply left from before its settling cleared it: it goes now.
+                with contextlib.suppress(discord.HTTPException):
+                    await interaction.message.delete()
         elif choice.act == "open":
             question = say(N_("Your problem is still waiting for a proposal. What would you like "
                               "to do?"), lang)  # fmt: skip
@@ -405,11 +416,6 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 question, view=nudge_view(choice, lang), ephemeral=True
             )
             if interaction.message is not None:
-                self._quiet[_nudge_key(choice)] = interaction.message.channel.get_partial_message(
-                    interaction.message.id
-                )
-                while len(self._quiet) > QUIET_KEPT:  # the oldest lose the tidy-up, no more
-                    self._quiet.popitem(last=False)
                 await self._quiet_seen(interaction.message, choice)
         elif choice.act == "add":
             form_lang = await self._form_lang(interaction, choice.where)
@@ -420,13 +426,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             # A choice is made and the buttons go; after "Why?" the author has yet to choose.
             if choice.act != "why":
                 await interaction.response.edit_message(view=None)
+            # Its quiet reply, if any, goes once the engine settles it (ClearNudge); a
+            # snooze's answer says whether its reminder can reach them (Delivery).
             await self._decide(interaction, translate.nudge_answered(origin, choice))
-            if choice.act in ("has", "not"):
-                await self._clear_quiet(choice)
-            elif choice.act == "snooze" and _nudge_key(choice) in self._quiet:
-                # Chosen from a quiet reply: the author's DMs were closed, and a reminder
-                # is not posted in public.
-                await self._tell(interaction, lang, Say.of(SNOOZED_QUIETLY))
 
     async def _form_lang(
         self, interaction: discord.Interaction, where: Where | None = None, shown: str | None = None
@@ -485,14 +487,6 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         )  # fmt: skip
         with contextlib.suppress(discord.HTTPException):
             await self.delivery.quiet_reply_seen(quiet, language)
-
-    async def _clear_quiet(self, choice: NudgeChoice) -> None:
-        """The nudge is settled: its quiet reply goes, and with it the last public word
-        of the author's problem from the bot."""
-        quiet = self._quiet.pop(_nudge_key(choice), None)
-        if quiet is not None:
-            with contextlib.suppress(discord.HTTPException):
-                await quiet.delete()
 
     async def on_round(self, interaction: discord.Interaction, answer: RoundAnswer) -> None:
         lang = lang_of(interaction)
@@ -644,41 +638,111 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if (unreadable := self._unreadable(origin.workspace, origin.channel)) is not None:
             await self._tell(interaction, lang, unreadable)
             return
-        # Claimed before posting, in the database: a second form (in this process or
-        # another), or one opened before the nudge was settled, posts nothing. The set
-        # spares this process's own second form the database.
-        key = _nudge_key(choice)
-        if key in self._answering:
-            await self._settled(interaction, lang)
-            return
-        self._answering.add(key)
-        try:
-            where = (
-                translate.workspace_of(choice.where.guild),
-                str(choice.where.channel),
-                str(choice.problem),
-            )
-            claimed = await self.runtime.claim_proposal(*where)
-            if claimed is None:
-                await self._settled(interaction, lang)
-                return
+
+        async def claimed() -> None:
             if interaction.message is not None:
                 await interaction.response.edit_message(view=None)  # the choice is made
+
+        posted = await self._post_proposal(choice, origin.user, proposal, lang, claimed)
+        if posted == Say.of(SETTLED):
+            await self._settled(interaction, lang)
+        elif isinstance(posted, Say):
+            await self._tell(interaction, lang, posted)
+        else:
+            await self._decide(
+                interaction, translate.nudge_answered(origin, choice, proposal, posted=posted)
+            )
+
+    async def _post_proposal(
+        self,
+        choice: NudgeChoice,
+        user: str,
+        proposal: str,
+        lang: str,
+        claimed: Callable[[], Awaitable[None]] | None = None,
+    ) -> str | Say:
+        """The author's answer to a nudge (its form's, or typed in the nudge's DM), posted
+        beside their problem in their name: the posted message's id, else what to tell
+        them. Claimed before posting, in the database: a second answer (in this process
+        or another), or a form opened before the nudge was settled, posts nothing; the
+        set spares this process's own second one the database. `claimed`: called once
+        the claim is had, before posting."""
+        key = _nudge_key(choice)
+        if key in self._answering:
+            return Say.of(SETTLED)
+        self._answering.add(key)
+        where = (
+            translate.workspace_of(choice.where.guild), str(choice.where.channel),
+            str(choice.problem),
+        )  # fmt: skip
+        try:
+            claim = await self.runtime.claim_proposal(*where)
+            if claim is None:
+                return Say.of(SETTLED)
+            if claimed is not None:
+                await claimed()
             try:
-                posted = await self.delivery.post_proposal(choice, origin.user, proposal, lang)
+                return await self.delivery.post_proposal(choice, user, proposal, lang)
             except discord.HTTPException as error:
-                await self.runtime.release_proposal(*where, claimed)
+                await self.runtime.release_proposal(*where, claim)
                 log.warning("could not post a proposal for a nudge: %s", error)
-                failed = N_(
-                    "I could not post in that channel. Please post your proposal there yourself."
-                )
-                await self._tell(interaction, lang, Say.of(failed))
-                return
-            added = translate.nudge_answered(origin, choice, proposal, posted=posted)
-            await self._decide(interaction, added)
+                return Say.of(NOT_POSTED)
         finally:
             self._answering.discard(key)
-        await self._clear_quiet(choice)
+
+    # --- the nudge's DM ----------------------------------------------------------------
+
+    async def _answer_in_dm(self, message: discord.Message) -> None:
+        """Words typed in the bot's DM: the nudge there asked "What would you suggest?".
+        A proposal answers the problem its author was nudged about (the latest, if
+        several: the DM says which), posted beside it in their name as the nudge's form
+        does; anything else is answered with where to go. Never silence."""
+        database, user = self.runtime.app.database, str(message.author.id)
+        nudged = await asyncio.to_thread(nudged_problems, database, user, prefix=translate.PREFIX)
+        # Of servers the bot is still in.
+        waiting = [p for p in nudged if self.bot.get_guild(translate.guild_of(p.workspace))]
+        if not waiting:
+            lang = supported(detect_language(message.content))
+            await self._say_in_dm(message, None, lang, Say.of(NOTHING_WAITING))
+            return
+        latest = waiting[0]
+        guild = translate.guild_of(latest.workspace)
+        where = Where(
+            guild, int(latest.channel), int(latest.thread_id) if latest.thread_id else None
+        )
+        choice = NudgeChoice("add", where, int(latest.problem_id), message.author.id)
+        link = jump_url(guild, where.target, choice.problem)
+        origin = translate.dm_origin(message, where, latest.lang)
+        proposal = message.content.strip()
+        posted_here = translate.as_posted(origin, message.id, proposal)
+        if not proposal or not await self.runtime.reads_as_proposal(posted_here):
+            await self._say_in_dm(message, guild, latest.lang, Say.of(NOT_A_PROPOSAL), link)
+            return
+        if len(waiting) > 1:
+            await self._say_in_dm(message, guild, latest.lang, Say.of(FOR_THE_LATEST), link)
+        if not self._can_read(origin.workspace, origin.channel):
+            await self._say_in_dm(message, guild, latest.lang, Say.of(UNREADABLE))
+            return
+        posted = await self._post_proposal(choice, origin.user, proposal, latest.lang)
+        if isinstance(posted, Say):
+            await self._say_in_dm(message, guild, latest.lang, posted)
+            return
+        # The engine's thanks comes by DM: there is no interaction to answer.
+        added = translate.nudge_answered(origin, choice, proposal, posted=posted)
+        await self.submit(added, keep=True)
+
+    async def _say_in_dm(
+        self,
+        message: discord.Message,
+        guild: int | None,
+        lang: str,
+        text: Text,
+        link: str | None = None,
+    ) -> None:
+        """A private answer in the DM `message` was typed in; `link` on its own line."""
+        found = self.bot.get_guild(guild) if guild is not None else None
+        content = Renderer(found, lang, self.bot)(text) + (f"\n{link}" if link else "")
+        await message.channel.send(content, allowed_mentions=discord.AllowedMentions.none())
 
     # --- answering ------------------------------------------------------------------------
 

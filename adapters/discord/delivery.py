@@ -3,7 +3,8 @@
 Nudges and reminders (of a concern round, of a mandate to renew) go by DM; when a
 person's DMs are closed (error 50007) a nudge becomes a quiet reply beside the problem
 (once: the reminder after a snooze adds nothing in public; the cog unnames the reply once
-its author opens their choices, and deletes it once the nudge is settled), and a
+its author opens their choices; where it was posted is stored, and it is deleted once the
+nudge is settled in any way, by whichever process: ClearNudge), and a
 reminder a message in the channel that pings only those people (one for each hundred of
 them: Discord allows no more). Every other message pings nobody. Private replies and
 reports answer the interaction that asked for them, ephemerally; without one they go by
@@ -15,6 +16,8 @@ retry, by whichever process, sends only what did not go out (bot.sent_steps).
 from __future__ import annotations
 
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -67,6 +70,7 @@ from rules.actions import (
     AnnounceReview,
     AskEvaluation,
     AskRenewal,
+    ClearNudge,
     CloseReview,
     NotAProblemNoted,
     Outbound,
@@ -77,11 +81,12 @@ from rules.actions import (
     Reply,
     RoundView,
     SendNudge,
+    SnoozeNoted,
     SuggestAgreement,
     UpdateRoundProgress,
     WordToProposer,
 )
-from rules.say import N_, Lines, Member, Quote, Say
+from rules.say import N_, Lines, Member, Quote, Say, Span, Text
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -98,12 +103,36 @@ QUIET_SEEN = N_(
     "use this button."
 )
 REPORT_FILE = "report.md"
+# Said instead of "I will remind you" to a member whose DMs are closed.
+SNOOZED_UNREACHABLE = N_(
+    "Snoozed for {span}. Your direct messages are closed, though, so I cannot remind you "
+    "then. The button under my reply beside your problem stays, for when you are ready."
+)
+# A DM refused as closed is remembered this long (seconds), for this many members at
+# most: what is said to them meanwhile promises nothing a DM would have to bring.
+DMS_CLOSED_REMEMBERED_S = 3600
+DMS_CLOSED_KEPT = 1000
 
 
 class Delivery:
     def __init__(self, client: discord.Client, runtime: Runtime) -> None:
         self.client = client
         self.runtime = runtime
+        # Members whose DMs were found closed, and when (time.monotonic()).
+        self._dms_closed: OrderedDict[int, float] = OrderedDict()
+
+    def note_dms(self, user: int, *, closed: bool) -> None:
+        """A DM to `user` was refused as closed (or went through: `closed` False)."""
+        self._dms_closed.pop(user, None)
+        if closed:
+            self._dms_closed[user] = time.monotonic()
+            while len(self._dms_closed) > DMS_CLOSED_KEPT:
+                self._dms_closed.popitem(last=False)
+
+    def dms_closed(self, user: int) -> bool:
+        """Whether a DM to `user` was refused as closed a little while ago."""
+        since = self._dms_closed.get(user)
+        return since is not None and time.monotonic() - since < DMS_CLOSED_REMEMBERED_S
 
     async def deliver(self, action: Outbound) -> str | None:
         """Carry out one action; after a failure part-way, the retry of the same action
@@ -125,6 +154,9 @@ class Delivery:
                 return await self._nudge(guild, action)
             case Reply():
                 return await self._reply(guild, action)
+            case ClearNudge():
+                await self._clear_quiet_reply(guild, action)
+                return None
             case PostConcernRound():
                 message = _round_message(self._renderer(guild, action.lang), action.round)
                 view = None if action.closed else round_view(action.round.round_id, action.lang)
@@ -180,11 +212,13 @@ class Delivery:
         text += "\n" + jump_url(guild, where.target, choice.problem)
         try:
             dm = await self.client.create_dm(discord.Object(choice.user))
-            sent = await dm.send(**one_message(text).kwargs(), view=nudge_view(choice, action.lang))
-            return str(sent.id)
+            await dm.send(**one_message(text).kwargs(), view=nudge_view(choice, action.lang))
+            self.note_dms(choice.user, closed=False)
+            return None  # private: nothing public to clear later
         except discord.Forbidden as error:
             if error.code != DMS_CLOSED:
                 raise
+            self.note_dms(choice.user, closed=True)
         if action.again:
             # The end of a snooze: its author has seen the quiet reply and chose "later";
             # its button stays for them, and nobody is named in public again.
@@ -215,6 +249,19 @@ class Delivery:
         if quiet.content != unnamed:
             await quiet.edit(content=unnamed, allowed_mentions=NO_PINGS)
 
+    async def _clear_quiet_reply(self, guild: int, action: ClearNudge) -> None:
+        """Its nudge is settled, however (answered, dismissed, the problem deleted): the
+        quiet reply beside the problem goes, and with it the last public word of it."""
+        if action.message_id is None:
+            return
+        channel = self.client.get_partial_messageable(
+            _place(action.channel, action.thread_id), guild_id=guild
+        )
+        try:
+            await channel.get_partial_message(int(action.message_id)).delete()
+        except discord.NotFound:
+            log.info("the quiet reply about problem %s is gone already", action.problem_id)
+
     async def post_proposal(self, choice: NudgeChoice, user: str, proposal: str, lang: str) -> str:
         """The author's answer to a nudge, in their name, beside their problem; the id of
         the message it was posted as."""
@@ -237,7 +284,7 @@ class Delivery:
     # --- replies ----------------------------------------------------------------------------
 
     async def _reply(self, guild: int, action: Reply) -> str | None:
-        text = self._renderer(guild, action.lang)(action.text)
+        text = self._renderer(guild, action.lang)(self._true_for(action))
         place = _place(action.channel, action.thread_id)
         answer = current_answer()
         answering = answer is not None and (answer.workspace, answer.user) == (
@@ -252,6 +299,18 @@ class Delivery:
             )
             view = undo_view(choice, action.lang)
         return await self._answer(guild, action, place, pieces(text, action.lang), view=view)
+
+    def _true_for(self, action: Reply) -> Text:
+        """The reply's text, without a promise its reader's closed DMs would break."""
+        if (
+            isinstance(action, SnoozeNoted)
+            and action.user is not None
+            and action.user.isdigit()
+            and self.dms_closed(int(action.user))
+        ):
+            unreachable = Say.of(SNOOZED_UNREACHABLE, span=Span(action.span))
+            return _swapped(action.text, action.promise, unreachable)
+        return action.text
 
     async def _word_to_proposer(
         self, guild: int, action: WordToProposer, place: int, text: str
@@ -339,7 +398,13 @@ class Delivery:
         for index, message in enumerate(messages):
             if f"dm:{index}" not in done:
                 last = view is not None and index == len(messages) - 1
-                sent = await dm.send(**message.kwargs(), **({"view": view} if last else {}))
+                try:
+                    sent = await dm.send(**message.kwargs(), **({"view": view} if last else {}))
+                except discord.Forbidden as error:
+                    if error.code == DMS_CLOSED:
+                        self.note_dms(user, closed=True)
+                    raise
+                self.note_dms(user, closed=False)
                 await done.add(f"dm:{index}", str(sent.id))
         return done.get("dm:0")
 
@@ -455,7 +520,9 @@ class Delivery:
             try:
                 dm = await self.client.create_dm(discord.Object(int(user)))
                 sent = await dm.send(**one_message(dm_text).kwargs(), view=view(where))
-            except discord.Forbidden:  # closed DMs (50007), or no DM allowed at all
+            except discord.Forbidden as error:  # closed DMs (50007), or no DM allowed at all
+                if error.code == DMS_CLOSED:
+                    self.note_dms(int(user), closed=True)
                 unreachable.append(int(user))
                 continue
             except discord.HTTPException as error:  # a rate limit, an outage: try again
@@ -581,6 +648,15 @@ def _tag_required(action: Outbound) -> str:
         "before each forum post was a table of its own) is set aside; its agreements stay "
         f"on record: groundrules export --table {action.channel}"
     )
+
+
+def _swapped(text: Text, old: Say, new: Say) -> Text:
+    """`text` with its part `old` said as `new` (a quote before it stays)."""
+    if text == old:
+        return new
+    if isinstance(text, Lines):
+        return Lines(tuple(_swapped(part, old, new) for part in text.parts))
+    return text
 
 
 def _place(channel: str, thread_id: str | None) -> int:

@@ -175,6 +175,37 @@ def message_posted(message: discord.Message) -> MessagePosted | None:
     )
 
 
+def said_to_the_bot_in_dm(message: discord.Message) -> bool:
+    """A person's own words in their DM with the bot (an answer to a nudge, say)."""
+    return (
+        isinstance(message.channel, discord.DMChannel)
+        and not message.author.bot
+        and message.webhook_id is None
+        and message.type in _SPOKEN
+    )
+
+
+def dm_origin(message: discord.Message, where: Where, lang: str) -> Origin:
+    """A DM to the bot about the table `where` (the problem it nudged about)."""
+    return Origin(
+        workspace=workspace_of(where.guild),
+        channel=str(where.channel),
+        thread_id=str(where.thread) if where.thread else None,
+        user=str(message.author.id),
+        at=message.created_at,
+        event_id=f"dm:{message.id}",
+        lang=lang,
+    )
+
+
+def as_posted(origin: Origin, message_id: int, text: str) -> MessagePosted:
+    """Words from elsewhere (a DM) as if posted at `origin`'s table: what they would mean
+    there."""
+    return MessagePosted(
+        **_envelope(origin), thread_id=origin.thread_id, message_id=str(message_id), text=text
+    )
+
+
 def message_edited(message: discord.Message) -> MessageEdited | None:
     """An edit of the text; updates without an edit time (link previews) are not edits."""
     place = _spoken(message)

@@ -258,7 +258,10 @@ async def test_nudge_closed_dms_get_a_quiet_reply_in_the_thread_with_the_choices
     [snoozed] = await runtime.wait_for(NudgeSnoozed)
     assert (snoozed.problem_id, snoozed.channel) == (problem["id"], str(world.general.id))
     answer = await world.api.wait_for_followup(snooze)
-    assert answer["content"] == "Snoozed. I will remind you again in 1 hour."
+    # Her DMs are closed: no reminder is promised that could not reach her.
+    assert answer["content"].startswith(
+        "Snoozed for 1 hour. Your direct messages are closed, though, so I cannot remind you"
+    )
 
 
 SETTLED = "This is settled already: there is nothing left to choose."
@@ -380,7 +383,7 @@ async def test_nudge_the_quiet_reply_goes_once_the_nudge_is_settled(world, harne
     await world.api.wait_for(f"DELETE /channels/{world.general.id}/messages/{quiet['id']}")
 
 
-async def test_nudge_a_settled_nudges_buttons_say_so_after_a_restart(world, harness):
+async def test_nudge_a_quiet_reply_goes_once_settled_after_a_restart(world, harness):
     world.api.close_dms(world.carol)
     runtime = await harness.start()
     await post_problem(world, runtime, world.carol, "#problem the printer is jammed")
@@ -392,16 +395,11 @@ async def test_nudge_a_settled_nudges_buttons_say_so_after_a_restart(world, harn
     modal = await world.api.wait_for_callback(
         await world.api.click_button(opened.message, world.carol, label="Add a proposal")
     )
-    runtime = await harness.restart()  # what the bot remembered of the quiet reply is gone
+    runtime = await harness.restart()  # a new process: where the quiet reply is, is stored
     await world.api.submit_modal(modal, {"proposal": "call the vendor"})
     await runtime.wait_for(ProposalAdded)
 
-    again = await world.api.click_button(quiet, world.carol, label="Show my choices")
-    cleared = await world.api.wait_for_callback(again)
-    assert cleared.type == 7 and cleared.message["components"] == []
-    told = await world.api.wait_for_followup(again)
-    assert told["content"] == SETTLED
-    # Settled, the quiet reply goes: the bot remembered it no more, but it was clicked.
+    # Settled, the quiet reply goes, unclicked.
     await world.api.wait_for(f"DELETE /channels/{world.general.id}/messages/{quiet['id']}")
     assert (
         len([m for m in world.api.messages_in(world.general) if "call the vendor" in m["content"]])

@@ -9,7 +9,13 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from bot.models import TimerRow, now_utc
-from rules.events import MessageRelabelled, NudgeSnoozed
+from rules.events import (
+    CommandInvoked,
+    MessageDeleted,
+    MessagePosted,
+    MessageRelabelled,
+    NudgeSnoozed,
+)
 from tests.discord.harness import (
     Harness,
     RecordingRuntime,
@@ -17,6 +23,7 @@ from tests.discord.harness import (
     buttons,
     dm_messages,
     post_problem,
+    snowflake_ago,
 )
 
 EPHEMERAL = 64
@@ -71,13 +78,14 @@ async def test_quiet_reply_a_snooze_adds_no_public_message_nor_names_its_author(
 
     snooze = await world.api.click_button(choices, world.carol, label="Snooze 1 hour")
     await runtime.wait_for(NudgeSnoozed)
-    note = await world.api.wait_for_followup(snooze, 2)
-    [answer, _] = world.api.followups_for(snooze)
-    assert answer["content"].startswith("Snoozed.")
-    assert note["content"].startswith(
-        "Your direct messages are closed, though, so that reminder cannot reach you."
+    answer = await world.api.wait_for_followup(snooze)
+    # Said once, and true: no reminder is promised that her closed DMs would not let in.
+    assert answer["content"] == (
+        "Snoozed for 1 hour. Your direct messages are closed, though, so I cannot remind you "
+        "then. The button under my reply beside your problem stays, for when you are ready."
     )
-    assert int(note["flags"]) & EPHEMERAL
+    assert int(answer["flags"]) & EPHEMERAL
+    assert len(world.api.followups_for(snooze)) == 1
     snooze_ends(harness)
     assert await runtime.tick() == 1  # the reminder, delivered (or not) within the tick
 
@@ -98,3 +106,68 @@ async def test_a_dm_nudge_points_to_its_buttons_not_to_commands(world, harness):
     assert link.startswith("https://discord.com/channels/")
     assert "/" not in "\n".join(words)
     assert "Snooze 1 hour" in [label for label, _ in buttons(dm)]
+
+
+def bot_public(world: World) -> list[dict]:
+    return [m for m in public(world) if m["author"].get("bot")]
+
+
+async def quiet_reply(world: World, runtime: RecordingRuntime, **problem) -> dict:
+    """Carol's problem, nudged by a quiet reply (her DMs are closed): the quiet reply."""
+    await runtime.tick_until_sent()
+    [quiet] = bot_public(world)
+    assert quiet["content"].startswith("carol, a gentle reminder")
+    return quiet
+
+
+async def quiet_reply_deleted(world: World, quiet: dict) -> None:
+    await world.api.wait_for(f"DELETE /channels/{world.general.id}/messages/{quiet['id']}")
+    assert bot_public(world) == []
+
+
+async def test_quiet_reply_goes_when_its_author_deletes_her_problem(world, harness):
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    problem = await post_problem(world, runtime, world.carol, "#problem the printer is jammed")
+    quiet = await quiet_reply(world, runtime)
+
+    await world.api.message_delete(problem)
+    await runtime.wait_for(MessageDeleted)
+    await quiet_reply_deleted(world, quiet)
+
+
+async def test_quiet_reply_goes_when_she_answers_in_her_problems_thread(world, harness):
+    world.api.close_dms(world.carol)
+    problem_id = snowflake_ago(5)
+    # The thread Discord opens on her problem message has the message's id.
+    thread = world.guild.add_thread(world.general, "printer", owner=world.carol,
+                                    thread_id=problem_id)  # fmt: skip
+    runtime = await harness.start()
+    posted = await world.api.message_create(
+        world.guild, world.general, world.carol, "#problem the printer is jammed",
+        message_id=problem_id,
+    )  # fmt: skip
+    await runtime.wait_for(MessagePosted, lambda e: e.message_id == posted["id"])
+    quiet = await quiet_reply(world, runtime)
+
+    answer = await world.api.message_create(
+        world.guild, world.general, world.carol, "#proposal I will call the repair service",
+        thread=thread,
+    )  # fmt: skip
+    await runtime.wait_for(MessagePosted, lambda e: e.message_id == answer["id"])
+    await quiet_reply_deleted(world, quiet)
+
+
+async def test_quiet_reply_goes_after_a_restart_when_she_types_not_a_problem(world, harness):
+    """Where the quiet reply is is stored: another process (here, after a restart) clears
+    it too, whatever settles its problem (a typed command, not its buttons)."""
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    await post_problem(world, runtime, world.carol, "#problem the printer is jammed")
+    quiet = await quiet_reply(world, runtime)
+
+    runtime = await harness.restart()
+    ix = await world.api.slash_command(world.guild, world.general, world.carol, "not-a-problem")
+    await world.api.wait_for_callback(ix)
+    await runtime.wait_for(CommandInvoked)
+    await quiet_reply_deleted(world, quiet)
