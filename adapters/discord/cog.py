@@ -720,8 +720,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             return
         if len(waiting) > 1:
             await self._say_in_dm(message, guild, latest.lang, Say.of(FOR_THE_LATEST), link)
-        if not self._can_read(origin.workspace, origin.channel):
-            await self._say_in_dm(message, guild, latest.lang, Say.of(UNREADABLE))
+        if (unreadable := self._unreadable(origin.workspace, origin.channel)) is not None:
+            await self._say_in_dm(message, guild, latest.lang, unreadable)
             return
         posted = await self._post_proposal(choice, origin.user, proposal, latest.lang)
         if isinstance(posted, Say):
