@@ -22,6 +22,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from rules.say import (
+    FORMER_MEMBER,
     NP_,
     CommandName,
     Counted,
@@ -137,14 +138,19 @@ def render(
     return filled
 
 
+def _name(user: str, lang: str, name_of) -> str:
+    """A member by the platform's name for them; a forgotten one as a former member."""
+    return gettext(FORMER_MEMBER, lang) if user == FORMER_MEMBER else name_of(user)
+
+
 def _param(value: object, lang: str, name_of, quote, words) -> str:
     match value:
         case Member(user=user):
-            return name_of(user)
+            return _name(user, lang, name_of)
         case Members(users=users):
             if not users:
                 return gettext("nobody", lang)
-            return format_list([name_of(u) for u in users], locale=_formats(lang))
+            return format_list([_name(u, lang, name_of) for u in users], locale=_formats(lang))
         case Listed(items=items):
             if not items:
                 return gettext("nobody", lang)
