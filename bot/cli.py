@@ -535,6 +535,60 @@ def workspace_forget(
     typer.echo(f"groundrules: forgot {workspace} ({summary or 'nothing left'})")
 
 
+person_app = typer.Typer(
+    help="One person's data in a workspace, to remove at their request.", no_args_is_help=True
+)
+app.add_typer(person_app, name="person")
+
+
+@person_app.command("forget")
+def person_forget(
+    workspace: Annotated[str, typer.Argument(help="As `groundrules workspace list` shows it.")],
+    user: Annotated[str, typer.Argument(help="Their platform id (Slack U…, Discord digits).")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only list what would be removed.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    database: Annotated[
+        str | None, typer.Option(help="Database URL (default: DATABASE_URL).")
+    ] = None,
+) -> None:
+    """Remove what the bot keeps about one person in one workspace: their organisation,
+    mandates, roles, concerns, evaluations, problems, corrections, proposals and yeses.
+    The table's agreements stay, with "a former member" where they consented, owned,
+    recorded or decided. Lists what it will do first."""
+    from bot import person_data
+    from bot.models import now_utc
+
+    settings, engine = _open_database(database)
+    with _database_errors(settings.database_url):
+        parts = person_data.held(engine, workspace, user, now_utc())
+        present = person_data.still_at(engine, workspace, user)
+    if not parts:
+        typer.echo(f"groundrules: no data of {user} in {workspace}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"groundrules: what forgetting {user} in {workspace} does:")
+    for part in parts:
+        typer.echo(f"  {part.table}: {part.count} row(s) {part.done}")
+    if present:
+        typer.echo(
+            f"  note: {user} is still in {present} channel(s) of {workspace}; if they speak "
+            "there again the bot knows them again, by their id alone. Remove them from the "
+            "channel first if they have left."
+        )
+    if dry_run:
+        return
+    if not yes:
+        typer.confirm(f"Forget {user} in {workspace}? This cannot be undone", abort=True)
+    with _database_errors(settings.database_url):
+        done = person_data.forget(engine, workspace, user, now_utc())
+    rows: dict[str, int] = {}
+    for part in done:
+        rows[part.table] = rows.get(part.table, 0) + part.count
+    summary = ", ".join(f"{table} {count}" for table, count in rows.items())
+    typer.echo(f"groundrules: forgot {user} in {workspace} ({summary})")
+
+
 @app.command()
 def migrate() -> None:
     """Bring the database (DATABASE_URL) to the newest schema."""

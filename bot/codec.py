@@ -84,3 +84,14 @@ def loads(payload: str) -> actions.Outbound:
     if not isinstance(action, actions.Outbound):
         raise ValueError("payload is not an outbound action")
     return action
+
+
+def kind_only(payload: str) -> str:
+    """The payload of an item done with (delivered, given up, set aside) or withdrawn:
+    its kind alone, so that an operator still sees what it was, and no one's words stay
+    behind once no delivery needs them."""
+    try:
+        kind = json.loads(payload).get("$", "unknown")
+    except (ValueError, AttributeError):
+        kind = "unknown"
+    return json.dumps({"$": kind}, separators=(",", ":"))

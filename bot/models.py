@@ -2,7 +2,9 @@
 table of a channel several Slack workspaces share is its home's: bot.homes).
 
 Message text is kept only where a rule needs it: an open problem's text (until it is
-answered, dismissed or its retention ends) and corrections people make.
+answered, dismissed or its retention ends), corrections people make, and what the bot
+says until it is delivered (bot.codec.kind_only). A person forgotten at their request
+leaves only their part in the table's record (bot.person_data).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from rules.actions import (
     ClearNudge,
     EraseCorrectionText,
     ForgetProposal,
+    ForgetWaitingQuotes,
     NoteDeleted,
     NoteEdited,
     NoteMember,
@@ -43,7 +44,9 @@ log = logging.getLogger(__name__)
 # Writing these twice leaves the same rows, so a retried event carrying only them is
 # harmless: it needs no claim. Not so a proposal: noted again, it would take back the
 # yeses and the offer to record made since, or the place of a newer proposal.
-REPEATABLE = (NoteMember, ForgetProposal, EraseCorrectionText, NoteDeleted, NoteEdited)
+REPEATABLE = (
+    NoteMember, ForgetProposal, EraseCorrectionText, ForgetWaitingQuotes, NoteDeleted, NoteEdited,
+)  # fmt: skip
 
 
 # Attempts at a transaction that lost a race: with K processes recording agreements at

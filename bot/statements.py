@@ -258,7 +258,13 @@ class Statements:
             update(_outbox)
             .where(_outbox.c.id == bindparam("outbox_id"))
             .values(delivered_at=bindparam("delivered"), attempts=_outbox.c.attempts + 1)
-            .returning(_outbox.c.workspace, _outbox.c.channel)
+            .returning(_outbox.c.workspace, _outbox.c.channel, _outbox.c.payload)
+        )
+        # A delivered item keeps its kind alone (bot.codec.kind_only).
+        self.erase_words = (
+            update(_outbox)
+            .where(_outbox.c.id == bindparam("outbox_id"))
+            .values(payload=bindparam("payload"))
         )
         # The steps of an outbox item that reached its platform (bot.sent_steps).
         self.note_sent = insert(_sent).on_conflict_do_nothing(

@@ -339,12 +339,17 @@ class Store:
         """Deliveries confirmed: (outbox id, when, the key of a message to edit later,
         the platform's id for it, the language it was posted in). A replay confirms all
         of an event's at once. `steps_on_record`: some of their steps were put on record
-        on the way (bot.sent_steps); they go with them."""
+        on the way (bot.sent_steps); they go with them. What they said goes too: a
+        delivered item keeps its kind alone (nothing reads it again)."""
         with self.unit_of_work() as uow:
             for outbox_id, at, key, ref, lang in items:
                 row = uow.connection.execute(
                     self.sql.mark_delivered, {"outbox_id": outbox_id, "delivered": at}
                 ).first()
+                if row is not None and row.payload != (done := codec.kind_only(row.payload)):
+                    uow.connection.execute(
+                        self.sql.erase_words, {"outbox_id": outbox_id, "payload": done}
+                    )
                 if row is not None and steps_on_record:
                     uow.connection.execute(
                         self.sql.forget_sent, {"workspace": row.workspace, "outbox_id": outbox_id}
@@ -373,9 +378,9 @@ class Store:
             row.attempts += 1
             row.last_error = error[:500]
             if row.attempts >= MAX_DELIVERY_ATTEMPTS:
-                # Give up but keep the row: an operator can see what was not delivered.
-                row.delivered_at = at
-                _forget_sent(uow.session, row)
+                # Give up but keep the row: an operator can see what was not delivered,
+                # and why; not the words it carried.
+                _set_aside(uow.session, row, at)
                 log.error("giving up on outbox item %s after %s attempts", row.id, row.attempts)
             else:
                 row.next_attempt_at = at + timedelta(seconds=min(3600, 15 * 2**row.attempts))
@@ -386,8 +391,7 @@ class Store:
         with self.unit_of_work() as uow:
             row = uow.session.get(OutboxRow, outbox_id)
             if row is not None:
-                row.delivered_at, row.last_error = at, reason[:500]
-                _forget_sent(uow.session, row)
+                _set_aside(uow.session, row, at, reason)
 
     def claim_undelivered(
         self, now: datetime, limit: int = 50, *, prefixes: Sequence[str] | None = None
@@ -556,16 +560,20 @@ def _give_up_undelivered(session: Session, *, before: datetime, at: datetime) ->
         )
     ).all()
     for row in rows:
-        try:
-            kind = json.loads(row.payload).get("$", "unknown")
-        except (ValueError, AttributeError):
-            kind = "unknown"
-        row.payload = json.dumps({"$": kind})
-        row.delivered_at = at
-        row.last_error = "given up: not delivered within the retention period"
+        _set_aside(session, row, at, "given up: not delivered within the retention period")
         log.warning("outbox item %s (%s) not delivered within the retention period: given up",
-                    row.id, kind)  # fmt: skip
+                    row.id, json.loads(row.payload)["$"])  # fmt: skip
     return len(rows)
+
+
+def _set_aside(session: Session, row: OutboxRow, at: datetime, why: str | None = None) -> None:
+    """An outbox item not to be delivered (any more): done with at `at`, `why` (else its
+    last error) kept for the operator, with its kind; the words it carried are erased."""
+    row.payload = codec.kind_only(row.payload)
+    row.delivered_at = at
+    if why is not None:
+        row.last_error = why[:500]
+    _forget_sent(session, row)
 
 
 def _forget_sent(session: Session, row: OutboxRow) -> None:
@@ -1371,6 +1379,23 @@ class UnitOfWork:
             )
             .values(text="")
         )
+
+    def _apply_ForgetWaitingQuotes(self, c: act.ForgetWaitingQuotes) -> None:
+        # Few wait at any time (they go out within moments, unless a platform is down).
+        waiting = self.session.exec(
+            select(OutboxRow).where(
+                col(OutboxRow.delivered_at).is_(None),
+                OutboxRow.workspace == c.workspace,
+                OutboxRow.channel == c.channel,
+            )
+        ).all()
+        for row in waiting:
+            try:
+                action = codec.loads(row.payload)
+            except Exception:
+                continue  # a newer version's: left to it (Store._readable)
+            if act.quoted_message(action) == c.message_id:
+                _set_aside(self.session, row, c.at, "not sent: its message was deleted")
 
     def _apply_RewordCorrection(self, c: act.RewordCorrection) -> None:
         self.session.exec(

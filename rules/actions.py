@@ -88,6 +88,16 @@ class EraseCorrectionText(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ForgetWaitingQuotes(Change):
+    """A message deleted by its writer: what still waits to go out quoting it (its
+    nudge, its second reading, an answer or an offer that quotes it: `quoted_message`)
+    is not sent, and its words are erased."""
+
+    message_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RewordCorrection(Change):
     """A message edited by its writer: corrections kept about it hold its words as they
     stand (what they say and the fingerprint stay), as a deletion erases them; a
@@ -517,6 +527,7 @@ class Reply(Outbound):
     private: bool
     thread_id: str | None = None
     direct: bool = False
+    quotes: str | None = None  # the message whose words it quotes (`quoted_message`)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -667,6 +678,7 @@ class SuggestAgreement(Outbound):
     proposer: str
     agreeing: tuple[str, ...]
     thread_id: str | None
+    quotes: str | None = None  # the proposal's message (`quoted_message`)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -709,3 +721,16 @@ class CloseReview(Outbound):
     agreement: AgreementView  # the version reviewed
     decision: str  # keep, revise, retire
     by: str
+
+
+def quoted_message(action: Outbound) -> str | None:
+    """The message whose words `action` carries, if any: once its writer deletes it, the
+    action is not sent if it is still waiting (`ForgetWaitingQuotes`)."""
+    match action:
+        case ReadAgain(message_id=message_id):
+            return message_id
+        case SendNudge(problem_id=problem_id) | NotAProblemNoted(problem_id=problem_id):
+            return problem_id
+        case Reply(quotes=quotes) | SuggestAgreement(quotes=quotes):
+            return quotes
+    return None

@@ -21,7 +21,7 @@ from rules.events import TimerFired
 from rules.grammar import Agree, ListAgreements
 from rules.local_time import at_local_time, local_day
 from rules.mentions import group_name, groups_by_name
-from rules.say import N_, Day, Lines, Listed, Member, Quote, Say
+from rules.say import FORMER_MEMBER, N_, Day, Lines, Listed, Member, Quote, Say
 from rules.speech import language, private
 from rules.state import Agreement, Round, TableState
 from rules.understanding import Command
@@ -433,6 +433,8 @@ def reason_words(why: str) -> str:
 
 def owner_param(owner: str) -> Member | Quote | Say:
     """Owners are members or roles; anything else is quoted as written."""
+    if owner == FORMER_MEMBER:
+        return Member(owner)
     if owner.startswith(ROLE_OWNER):
         return Say.of(N_("role {role}"), role=Quote(owner.removeprefix(ROLE_OWNER)))
     return Quote(owner) if " " in owner else Member(owner)

@@ -160,6 +160,7 @@ def _offer(
             proposer=proposal.user,
             agreeing=tuple(agreeing),
             thread_id=thread_id,
+            quotes=proposal.message_id,
         ),
         MarkSuggested(workspace=event.workspace, channel=event.channel, scope=proposal.scope),
     ]
@@ -374,6 +375,7 @@ def _ask_the_table(
         thread_id=event.thread_id,
         proposal=proposal.text,
         agreeing=tuple(agreeing),
+        quotes=proposal.message_id,
     )
 
 

@@ -83,22 +83,23 @@ def _undo(
     user = event.user
     lang = language(state, lang or (watch.lang if watch is not None else None))
 
-    def answer(text: Say, quoted: str = "") -> list[Action]:
+    def answer(text: Say, quoted: str = "", message_id: str = "") -> list[Action]:
         said = [private(event, user, text, lang)]
-        return quoting(quoted, user, said, direct=direct)
+        return quoting(quoted, message_id, user, said, direct=direct)
 
     if dismissal is None:
         if watch is not None and watch.user == user and watch.status in STILL_WAITING:
             # Undone already (a second click): it waits for a proposal as it should.
-            return answer(Say.of(_UNDONE_ALREADY), watch.text)
+            return answer(Say.of(_UNDONE_ALREADY), watch.text, watch.problem_id)
         return answer(Say.of(_NOTHING))
     if not dismissal.text:  # its writer deleted the message since: nothing to bring back
         return answer(Say.of(_DELETED))
+    quoted = {"quoted": dismissal.text, "message_id": dismissal.message_id}
     if event.at - dismissal.at > UNDO_WITHIN:
-        return answer(Say.of(_TOO_LATE, span=Span(UNDO_WITHIN)), dismissal.text)
+        return answer(Say.of(_TOO_LATE, span=Span(UNDO_WITHIN)), **quoted)
     if watch is None or watch.status != "dismissed":
-        return answer(Say.of(_SETTLED_OTHERWISE), dismissal.text)
-    return [*_restore(event, watch, dismissal), *answer(Say.of(_UNDONE), dismissal.text)]
+        return answer(Say.of(_SETTLED_OTHERWISE), **quoted)
+    return [*_restore(event, watch, dismissal), *answer(Say.of(_UNDONE), **quoted)]
 
 
 def _restore(event: UndoAsked | CommandInvoked, watch: Watch, dismissal: Dismissal) -> list[Action]:

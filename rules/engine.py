@@ -29,6 +29,7 @@ from rules.actions import (
     EraseCorrectionText,
     ForgetMember,
     ForgetProposal,
+    ForgetWaitingQuotes,
     MoveTable,
     NoteMember,
     RequestReport,
@@ -348,6 +349,8 @@ class Engine:
                     settings=True,
                     watches=True,
                     watch_ids=(message_id, *_thread_root(thread_id)),
+                    # Deleted while it waited to be read: it answers nothing.
+                    deleted_ids=(message_id,),
                 )
             case RosterSynced():
                 return Reads(members=True, round=True, watches=True)
@@ -430,6 +433,7 @@ class Engine:
                     *problems.on_deleted(deleted, state),
                     ForgetProposal(**where),
                     EraseCorrectionText(**where),
+                    ForgetWaitingQuotes(**where, at=deleted.at),
                     *consensus.on_deleted(deleted, state),
                 ]
             case RosterSynced() as synced:

@@ -238,7 +238,8 @@ def _read_again(
             message_id=event.message_id,
             thread_id=event.thread_id,
             user=event.user,
-            text=event.text,
+            # No more of it than a watch keeps: it waits in the outbox until read.
+            text=event.text[:WATCH_CHARS],
             posted_at=_posted(event),
             first={label: scores.get(label, 0.0) for label in READ_AGAIN},
             lang=message.lang,
@@ -251,6 +252,8 @@ def on_reread(event: MessageReread, state: TableState, second: SecondReading) ->
     answers the problems waiting for one; a watched problem it reads as no problem
     closes quietly, and one it doubts waits for a reaction (a reaction that already
     confirmed it stands)."""
+    if event.message_id in state.deleted:
+        return []  # deleted while it waited to be read: it answers nothing
     posted = MessagePosted(
         workspace=event.workspace,
         channel=event.channel,
@@ -386,11 +389,15 @@ def on_deleted(event: MessageDeleted, state: TableState) -> list[Action]:
         *reopen_answered(event, event.message_id, state),
     ]
     watch = state.watch(event.message_id)
-    if watch is not None and watch.status == "joined" and watch.text:
-        return [*actions, _forget_text(event, watch)]  # a "same here" taken back
-    if watch is None or watch.status not in (*STILL_WAITING, "doubtful"):
+    if watch is None:
         return actions
-    return actions + _withdraw(event, watch, state)
+    if watch.status in (*STILL_WAITING, "doubtful"):
+        return actions + _withdraw(event, watch, state)
+    if watch.text:
+        # Kept a while to be taken back: a "same here", or a problem answered before its
+        # nudge (`_keep_to_reopen`). Its writer took it back first.
+        return [*actions, _forget_text(event, watch)]
+    return actions
 
 
 def _withdraw(event: Event, watch: Watch, state: TableState) -> list[Action]:
@@ -844,7 +851,9 @@ def on_why(
     `on_snoozed`."""
     watch = state.watch(event.problem_id)
     lang = language(state, lang or (watch.lang if watch else None))
-    return [private(event, event.user, _why(watch, event.user, reasons_of), lang)]
+    # It quotes the message's telling words.
+    answer = private(event, event.user, _why(watch, event.user, reasons_of), lang)
+    return [replace(answer, quotes=event.problem_id)]
 
 
 def _why(watch: Watch | None, user: str, reasons_of: ReasonsOf) -> Say | Lines:
@@ -906,19 +915,25 @@ def watch_meant(user: str, thread_id: str | None, state: TableState) -> Watch | 
 ABOUT_CHARS = 80
 
 
-def quoting(text: str, user: str, actions: list[Action], *, direct: bool = False) -> list[Action]:
+def quoting(
+    text: str, message_id: str, user: str, actions: list[Action], *, direct: bool = False
+) -> list[Action]:
     """The private answer to `user` says which message it acted on (the author may have
-    more than one waiting): a short quote of `text`, shown as quoted text, so it pings
-    nobody. Typed in the bot's DM, the answer goes back there (`direct`)."""
+    more than one waiting): a short quote of `text`, the words of `message_id`, shown as
+    quoted text, so it pings nobody. Typed in the bot's DM, the answer goes back there
+    (`direct`)."""
     about = (
         Say.of(N_("About your message:")),
         Say.of(N_("> {problem}"), problem=Quote(excerpt(_same_words(text), ABOUT_CHARS))),
     )
+
+    def answer(reply: Reply) -> Reply:
+        if not text:
+            return replace(reply, direct=direct)
+        return replace(reply, text=Lines((*about, reply.text)), direct=direct, quotes=message_id)
+
     return [
-        replace(a, text=Lines((*about, a.text)) if text else a.text, direct=direct)
-        if isinstance(a, Reply) and a.private and a.user == user
-        else a
-        for a in actions
+        answer(a) if isinstance(a, Reply) and a.private and a.user == user else a for a in actions
     ]
 
 
@@ -939,7 +954,7 @@ def on_command(
         none = Say.of(N_("I have no problem of yours waiting for a proposal here."))
         return [replace(private(event, event.user, none, lang), direct=event.direct)]
     actions = _on_command(command, watch, state, reasons_of, fewer_helps)
-    return quoting(watch.text, event.user, actions, direct=event.direct)
+    return quoting(watch.text, watch.problem_id, event.user, actions, direct=event.direct)
 
 
 def _on_command(

@@ -36,7 +36,7 @@ from rules.agreements import (
 )
 from rules.grammar import ReviewAgreement
 from rules.local_time import at_local_time, local_day
-from rules.say import N_, Day, Lines, Member, Quote, Say, Text
+from rules.say import FORMER_MEMBER, N_, Day, Lines, Member, Quote, Say, Text
 from rules.speech import language, private, public
 from rules.state import Agreement, Role, Round, TableState
 from rules.understanding import Command
@@ -201,8 +201,8 @@ def _tell_the_owner(
             return []
         owner = role.holder
         yours = Say.of(N_("your role {role} owns it"), role=Quote(role.name))
-    elif " " in agreement.owner:  # an owner written in words: nobody to reach
-        return []
+    elif " " in agreement.owner and agreement.owner != FORMER_MEMBER:
+        return []  # an owner written in words: nobody to reach
     else:
         owner = agreement.owner
         yours = Say.of(N_("you own it"))
@@ -240,6 +240,12 @@ def _owner_gone(number: int, owner: str, role: Role | None) -> Say:
     """Ground rule 6: an agreement kept or revised for a table needs an owner at it, and
     someone who left hears nothing more of the table. The one deciding, at the table,
     is told how to pass it on (as an author is told of an owner not at the table)."""
+    if owner == FORMER_MEMBER:  # forgotten at their request: no one to name
+        return Say.of(
+            N_("Agreement #{number} has no owner at this table any more, so nobody was "
+               "told. Give it one: /review revise {number} <text> because <why> owner @who"),
+            number=number,
+        )  # fmt: skip
     if role is None:
         return Say.of(
             N_("{member}, the owner of agreement #{number}, is not at this table, so they "

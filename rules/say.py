@@ -21,6 +21,12 @@ def NP_(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
+# Who a person forgotten at their request (`groundrules person forget`) is wherever the
+# table's record keeps their part (consent, ownership, who recorded or decided): not an
+# id, shown in the reader's language.
+FORMER_MEMBER = N_("a former member")
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
     user: str

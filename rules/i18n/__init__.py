@@ -23,6 +23,7 @@ from babel.support import Translations
 
 from rules.bidi import isolated
 from rules.say import (
+    FORMER_MEMBER,
     NP_,
     CommandName,
     Counted,
@@ -138,15 +139,21 @@ def render(
     return filled
 
 
+def _name(user: str, lang: str, name_of) -> str:
+    """A member by the platform's name for them; a forgotten one as a former member."""
+    return gettext(FORMER_MEMBER, lang) if user == FORMER_MEMBER else name_of(user)
+
+
 def _param(value: object, lang: str, name_of, quote, words) -> str:
     # Names and people's words are isolated: their direction cannot turn the bot's words.
     match value:
         case Member(user=user):
-            return isolated(name_of(user))
+            return isolated(_name(user, lang, name_of))
         case Members(users=users):
             if not users:
                 return gettext("nobody", lang)
-            return format_list([isolated(name_of(u)) for u in users], locale=_formats(lang))
+            names = [isolated(_name(u, lang, name_of)) for u in users]
+            return format_list(names, locale=_formats(lang))
         case Listed(items=items):
             if not items:
                 return gettext("nobody", lang)

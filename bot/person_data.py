@@ -1,0 +1,275 @@
+"""What the bot keeps about one person in one workspace, and forgetting it at their
+request (`groundrules person forget`).
+
+Their own data goes: who they are at each table and for which organisation, their
+mandates and renewals, evaluations, answers in concern rounds, the problems they named,
+their corrections, their proposals and the yeses and concerns they gave in chat, the
+roles they held (the roles stay, held by nobody), and what waits to go out to or about
+them. The table's record stays: an agreement they recorded, own, consented to or raised
+a concern about, a review they decided, a round they proposed, a meeting they ran keep
+existing with `FORMER_MEMBER` ("a former member") in their place; the words the table
+agreed on, and the mandate and concerns it weighed, stay with them. An agreement they
+owned has no owner at the table any more: its next review asks for one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, delete, select, update
+
+from bot import codec
+from bot.models import (
+    AgreementRow,
+    AnswerRow,
+    CorrectionRow,
+    DecisionRow,
+    EvaluationRow,
+    MandateRow,
+    MeetingRow,
+    MemberRow,
+    OutboxRow,
+    ProcessedEvent,
+    ProposalRow,
+    RenewalRow,
+    RoleRow,
+    RoundRow,
+    SentStep,
+    TimerRow,
+    WatchRow,
+)
+from rules import problems
+from rules.say import FORMER_MEMBER
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """What forgetting does to one table: `count` rows, and how (`done`)."""
+
+    table: str
+    count: int
+    done: str
+
+
+class _DryRun(Exception):
+    """Raised to roll back what a dry run did."""
+
+
+def held(engine: Engine, workspace: str, user: str, at: datetime) -> list[Part]:
+    """What `forget` would do, done in a transaction that is rolled back: the list is the
+    forgetting itself, changing nothing."""
+    parts: list[Part] = []
+    try:
+        with engine.begin() as connection:
+            parts = _forget(connection, workspace, user, at)
+            raise _DryRun
+    except _DryRun:
+        pass
+    return parts
+
+
+def forget(engine: Engine, workspace: str, user: str, at: datetime) -> list[Part]:
+    """Forget `user` in `workspace` at `at`, in one transaction; what was done."""
+    with engine.begin() as connection:
+        return _forget(connection, workspace, user, at)
+
+
+def still_at(engine: Engine, workspace: str, user: str) -> int:
+    """At how many of the workspace's tables `user` is still a member: the bot knows them
+    again (their id alone) as soon as they speak there."""
+    members = MemberRow.__table__  # type: ignore[attr-defined]
+    with engine.connect() as connection:
+        return len(
+            connection.execute(
+                select(members.c.channel).where(
+                    members.c.workspace == workspace,
+                    members.c.user == user,
+                    members.c.active.is_(True),
+                )
+            ).all()
+        )
+
+
+def _forget(connection: Connection, workspace: str, user: str, at: datetime) -> list[Part]:
+    steps: list[tuple[str, str, Callable[[Connection, str, str, datetime], int]]] = [
+        ("outbox", "words erased: messages to or about them (still waiting ones not sent)",
+         _outgoing),
+        ("timer", "deleted: the timers of the problems they named", _their_problem_timers),
+        *(
+            (table, done, _deleting(model))
+            for table, model, done in _THEIR_OWN
+        ),
+        ("proposal_seen", "taken out: their yeses and concerns on others' proposals",
+         _their_stances),
+        ("processed_event", "deleted: ids of platform events naming them", _their_event_ids),
+        ("role", "given up: the roles they held (the roles stay, held by nobody)", _their_roles),
+        ("agreement", f"name “{FORMER_MEMBER}” instead: versions they recorded, own, "
+         "consented to or raised a concern about (their words there stay)", _agreements),
+        ("review_decision", f"name “{FORMER_MEMBER}” instead: reviews they decided",
+         _replacing(DecisionRow, "user")),
+        ("concern_round", f"name “{FORMER_MEMBER}” instead: rounds they proposed, asked "
+         "for or withdrew", _replacing(RoundRow, "proposer", "started_by", "withdrawn_by")),
+        ("meeting", f"name “{FORMER_MEMBER}” instead: meetings they started or ended",
+         _replacing(MeetingRow, "started_by", "ended_by")),
+    ]  # fmt: skip
+    parts = []
+    for table, done, step in steps:
+        count = step(connection, workspace, user, at)
+        if count:
+            parts.append(Part(table, count, done))
+    return parts
+
+
+# Rows that are theirs alone, by their `user` column: deleted.
+_THEIR_OWN = (
+    ("member", MemberRow, "deleted: who they are at each table, and for which organisation"),
+    ("mandate", MandateRow, "deleted: their mandates"),
+    ("mandate_renewal", RenewalRow, "deleted: their answers when asked to renew a mandate"),
+    ("evaluation", EvaluationRow, "deleted: their meeting evaluations, comments included"),
+    ("round_answer", AnswerRow, "deleted: their answers in concern rounds, concerns included"),
+    ("correction", CorrectionRow, "deleted: their corrections, with their messages' words"),
+    ("problem_watch", WatchRow, "deleted: the problems they named, with their words"),
+    ("proposal_seen", ProposalRow, "deleted: their proposals waiting for the table's yes"),
+)
+
+
+def _deleting(model) -> Callable[[Connection, str, str, datetime], int]:
+    table = model.__table__
+
+    def step(connection: Connection, workspace: str, user: str, at: datetime) -> int:
+        mine = (table.c.workspace == workspace) & (table.c.user == user)
+        return connection.execute(delete(table).where(mine)).rowcount
+
+    return step
+
+
+def _replacing(model, *columns: str) -> Callable[[Connection, str, str, datetime], int]:
+    """A former member in their place, in each of `columns` that names them."""
+    table = model.__table__
+
+    def step(connection: Connection, workspace: str, user: str, at: datetime) -> int:
+        changed: set[tuple] = set()
+        key = list(table.primary_key.columns)
+        for column in columns:
+            theirs = (table.c.workspace == workspace) & (table.c[column] == user)
+            changed |= {tuple(row) for row in connection.execute(select(*key).where(theirs))}
+            connection.execute(update(table).where(theirs).values({column: FORMER_MEMBER}))
+        return len(changed)
+
+    return step
+
+
+def _their_problem_timers(connection: Connection, workspace: str, user: str, at: datetime) -> int:
+    watches, timers = WatchRow.__table__, TimerRow.__table__  # type: ignore[attr-defined]
+    theirs = connection.execute(
+        select(watches.c.channel, watches.c.problem_id).where(
+            watches.c.workspace == workspace, watches.c.user == user
+        )
+    ).all()
+    keys = [
+        key(channel, problem_id)
+        for channel, problem_id in theirs
+        for key in (problems.problem_timer_key, problems.snooze_timer_key)
+    ]
+    if not keys:
+        return 0
+    return connection.execute(
+        delete(timers).where(timers.c.workspace == workspace, timers.c.key.in_(keys))
+    ).rowcount
+
+
+def _outgoing(connection: Connection, workspace: str, user: str, at: datetime) -> int:
+    """Outbox items that name them and still carry words: erased; one still waiting is
+    not sent (a private word to them, a message about them)."""
+    outbox, steps = OutboxRow.__table__, SentStep.__table__  # type: ignore[attr-defined]
+    named = json.dumps(user, ensure_ascii=False)  # as the codec writes it: "U123"
+    rows = connection.execute(
+        select(outbox.c.id, outbox.c.payload, outbox.c.delivered_at).where(
+            outbox.c.workspace == workspace,
+            outbox.c.payload.contains(named, autoescape=True),
+        )
+    ).all()
+    count = 0
+    for row in rows:
+        erased = codec.kind_only(row.payload)
+        if erased == row.payload:
+            continue
+        values: dict[str, object] = {"payload": erased}
+        if row.delivered_at is None:
+            values |= {"delivered_at": at, "last_error": "not sent: its person was forgotten"}
+            connection.execute(
+                delete(steps).where(steps.c.workspace == workspace, steps.c.outbox_id == row.id)
+            )
+        connection.execute(update(outbox).where(outbox.c.id == row.id).values(values))
+        count += 1
+    return count
+
+
+def _their_stances(connection: Connection, workspace: str, user: str, at: datetime) -> int:
+    proposals = ProposalRow.__table__  # type: ignore[attr-defined]
+    count = 0
+    for row in _rows(connection, proposals, workspace):
+        if user not in row.stances and user not in row.stance_messages:
+            continue
+        stances = {u: s for u, s in row.stances.items() if u != user}
+        messages = {u: m for u, m in row.stance_messages.items() if u != user}
+        connection.execute(
+            update(proposals)
+            .where(*(c == row._mapping[c.name] for c in proposals.primary_key.columns))
+            .values(stances=stances, stance_messages=messages)
+        )
+        count += 1
+    return count
+
+
+def _their_event_ids(connection: Connection, workspace: str, user: str, at: datetime) -> int:
+    """Discord names a member in the ids of their joining and leaving (`:<id>:`)."""
+    events = ProcessedEvent.__table__  # type: ignore[attr-defined]
+    return connection.execute(
+        delete(events).where(
+            events.c.workspace == workspace,
+            events.c.event_id.contains(f":{user}:", autoescape=True),
+        )
+    ).rowcount
+
+
+def _their_roles(connection: Connection, workspace: str, user: str, at: datetime) -> int:
+    roles = RoleRow.__table__  # type: ignore[attr-defined]
+    held_by = (roles.c.workspace == workspace) & (roles.c.holder == user)
+    return connection.execute(
+        update(roles).where(held_by).values(holder=None, assigned_at=None)
+    ).rowcount
+
+
+def _agreements(connection: Connection, workspace: str, user: str, at: datetime) -> int:
+    agreements = AgreementRow.__table__  # type: ignore[attr-defined]
+
+    def instead(who: str | None) -> str | None:
+        return FORMER_MEMBER if who == user else who
+
+    count = 0
+    for row in _rows(connection, agreements, workspace):
+        values = {
+            "owner": instead(row.owner),
+            "recorded_by": instead(row.recorded_by),
+            "consenters": [instead(u) for u in row.consenters],
+            "mandates": [[instead(u), mandate] for u, mandate in row.mandates],
+            "concerns": [[instead(u), concern] for u, concern in row.concerns],
+        }
+        if all(values[name] == _plain(row._mapping[name]) for name in values):
+            continue
+        connection.execute(update(agreements).where(agreements.c.id == row.id).values(values))
+        count += 1
+    return count
+
+
+def _plain(value: object) -> object:
+    """JSON as read back (lists of lists), to compare with what would be written."""
+    return [_plain(v) for v in value] if isinstance(value, list | tuple) else value
+
+
+def _rows(connection: Connection, table, workspace: str) -> Iterator:
+    return iter(connection.execute(select(table).where(table.c.workspace == workspace)).all())
