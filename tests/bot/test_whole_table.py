@@ -878,6 +878,7 @@ def test_review_buttons_act_only_on_the_version_they_showed(app):
 
 def test_a_review_button_that_crossed_a_keep_is_refused_kindly(app):
     chat = Chat(app)
+    chat.join("anna", "ben")  # the owner is told only while at the table
     agree(chat)
     asked = only(chat.tick(at("09:30") + timedelta(weeks=4)), AnnounceReview).asked_at
     assert asked is not None  # the message's buttons name it
