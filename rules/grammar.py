@@ -29,6 +29,7 @@ from rules.durations import (
 from rules.language import detect_language
 from rules.local_time import zone_named
 from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
+from rules.round_answers import answers_rather_than_proposes, means_no_concern
 from rules.say import N_, Quote, Say
 
 
@@ -1134,35 +1135,12 @@ def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | Withdra
         return WithdrawRound()
     if _takes_back_an_answer(args):
         return UsageError(spec, ANSWER_AGAIN)
-    if args and _means_no_concern(args):
+    if args and answers_rather_than_proposes(args):
         # "/zorgen geen zorgen" answers a round; it would ask everyone about "geen zorgen".
         return UsageError(spec, AN_ANSWER_NOT_A_PROPOSAL)
     return StartRound(one_line(args) if args else None)
 
 
-# "No concern", as people answer a round: one of these, perhaps followed by short
-# positive remarks ("none, looks good", "geen zorgen hoor"). Anything more is a concern
-# ("none of this works for nights"): a concern read as none is worse than the reverse.
-_NO_CONCERN = frozenset({
-    "none", "no", "nope", "nah", "nothing", "n/a", "-", "ok", "okay", "no concern",
-    "no concerns", "not a concern", "no worries", "no objection", "no objections",
-    "nee", "neen", "geen", "niets", "niks", "geen zorg", "geen zorgen", "geen bezwaar",
-    "geen bezwaren", "geen enkele zorg", "geen enkel bezwaar", "helemaal geen zorg",
-    "helemaal geen zorgen", "helemaal geen bezwaar", "helemaal niets", "helemaal niks",
-    "oké", "prima", "akkoord",
-    "all good", "looks good", "lgtm", "+1", "👍", "👌", "✅", ":+1:", ":thumbsup:",
-    ":ok_hand:", ":white_check_mark:",
-})  # fmt: skip
-_AFTERWORDS = _NO_CONCERN | frozenset({
-    "at all", "from me", "here", "for me", "whatsoever", "looks fine", "fine", "good", "great",
-    "sounds good", "go ahead", "go for it", "thanks", "thank you", "agreed",
-    "hoor", "van mij", "hier", "voor mij", "helemaal niet", "goed", "top", "mooi",
-    "ziet er goed uit", "klinkt goed", "ga je gang", "dank", "dank je", "bedankt", "eens",
-    "mee eens", "helemaal mee eens", "ga ervoor", "ga door", "dank je wel", "dank u wel",
-    "dankjewel", "dankuwel", "van mijn kant", "van mij uit", "super", "is goed", "klinkt prima",
-    "lijkt me goed", "fijn", "helemaal goed", "goed plan",
-})  # fmt: skip
-_LONGEST_FIRST = sorted(_NO_CONCERN, key=len, reverse=True)
 ANSWER_AGAIN = Say.of(
     N_("To change your answer to the concern round, answer again: /concern none, or /concern "
        "<your concern>. The last answer counts.")
@@ -1171,35 +1149,12 @@ AN_ANSWER_NOT_A_PROPOSAL = Say.of(
     N_("That reads as an answer, not a proposal: to answer a concern round, type /concern "
        "none. To ask everyone here, give the proposal itself.")
 )  # fmt: skip
-# Skin tones and emoji presentation ("👍🏽", Slack's ":+1::skin-tone-3:") do not change
-# what an emoji says.
-_EMOJI_VARIANT = re.compile(r"[\ufe0f\U0001f3fb-\U0001f3ff]|:skin-tone-\d:")
-_REMARKS = re.compile(r"[,.;:!]+\s*|\s+[-–—]\s+|\s+(?=[^\w\s])")
-
-
-def _means_no_concern(answer: str) -> bool:
-    text = " ".join(_EMOJI_VARIANT.sub("", answer).lower().split()).strip(" .!")
-    for head in _LONGEST_FIRST:
-        if not text.startswith(head):
-            continue
-        rest = text[len(head) :]
-        if rest[:1].isalnum() and head[-1:].isalnum():
-            continue  # "no" is not the start of "nothing works"
-        if all(part in _AFTERWORDS for part in _remarks(rest)):
-            return True
-    return False
-
-
-def _remarks(rest: str) -> list[str]:
-    """The short remarks after an answer: "none, looks good 👍" has "looks good", "👍"."""
-    parts = _REMARKS.split(rest)
-    return [part.strip() for part in parts if part.strip()]
 
 
 def _concern(spec: CommandSpec, args: str, today: date) -> AnswerRound | UsageError:
     if not args:
         return UsageError(spec)
-    if _means_no_concern(args):
+    if means_no_concern(args):
         return AnswerRound(None)
     return AnswerRound(one_line(args))
 

@@ -57,6 +57,22 @@ def test_console_several_people_a_round_and_an_agreement(tmp_path, rule_classifi
     )
 
 
+def test_console_a_table_that_answers_a_round_with_plain_consent_is_offered_the_agreement(
+    tmp_path, rule_classifier
+):
+    """ "sounds good", "fine by me", "mee eens": no concern, so no "open concerns" and the
+    offer to record follows, as after "/concern none"."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run([
+        "/as anna", "morning", "/as chris", "hi", "/as dana", "hoi", "/as ben",
+        "/concerns pin the base image", "/as anna", "/concern sounds good",
+        "/as chris", "/concern fine by me", "/as dana", "/zorg mee eens",
+    ])  # fmt: skip
+    text = "\n".join(shown)
+    assert "Concern from" not in text and "There are open concerns" not in text
+    assert "No open concerns. Record this as an agreement?" in text
+
+
 def test_console_threads_and_corrections(tmp_path, rule_classifier):
     console, shown, app = chat(tmp_path, rule_classifier)
     console.run(
