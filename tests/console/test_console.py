@@ -155,6 +155,28 @@ def test_console_shows_a_decided_review_as_an_edit_of_the_review_message(tmp_pat
     assert shown[-1].startswith("[bot in #general]\n    ben heeft afspraak #1 behouden")
 
 
+def test_console_review_prompt_names_the_commands_that_answer_it(tmp_path, rule_classifier):
+    """Without buttons the review said only "Keep it, revise it or retire it.", where every
+    other prompt names its command; the named command, typed, decides."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run([
+        "/as anna", "/agree Lunch at 12 because we get hungry review in 1 week", "/wait 8d",
+        "/tafel", "/afspraak Koffie om 10 omdat we moe zijn herziening over 1 week", "/wait 8d",
+    ])  # fmt: skip
+    text = "\n".join(shown)
+    assert (
+        "Keep it, revise it or retire it: /review keep 1, /review revise 1 <new text> because "
+        "<why>, or /review retire 1." in text
+    )
+    assert (
+        "Behouden, herzien of intrekken: /herziening behouden 2, /herziening herzien 2 <nieuwe "
+        "tekst> omdat <waarom>, of /herziening intrekken 2." in text
+    )
+    console.run(["/review keep 1", "/herziening intrekken 2"])
+    assert "Decided: anna kept agreement #1." in "\n".join(shown)
+    assert "Besloten: anna trok afspraak #2 in." in "\n".join(shown)
+
+
 def test_console_edits_a_review_message_in_the_language_it_was_shown_in(tmp_path, rule_classifier):
     """The review was shown in Dutch; the table chose English before ben kept it: the
     table hears it in English, the review message's edit stays Dutch."""
