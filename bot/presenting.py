@@ -284,7 +284,13 @@ def _review_text(
         Say.of(N_("Why: {why}"), why=Quote(reason_words(agreement.why))),
     ]
     if with_commands:
-        parts.append(Say.of(N_("Keep it, revise it or retire it.")))
+        parts.append(
+            Say.of(
+                N_("Keep it, revise it or retire it: /review keep {number}, /review revise "
+                   "{number} <new text> because <why>, or /review retire {number}."),
+                number=agreement.number,
+            )
+        )  # fmt: skip
     if decided is not None:
         parts.append(decided)
     return Lines(tuple(parts))

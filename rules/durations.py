@@ -125,6 +125,27 @@ _POINT = re.compile(
     r"komende?)\s+)?(q[1-4]|\d{4}|[a-z]+)\.?(?:,?\s+(\d{4}))?$"
 )
 
+# "this Friday", "deze vrijdag", "coming Friday": the next one, as "Friday" alone is. Only a
+# weekday: "this week" or "deze maand" names no day.
+_THIS_WEEKDAY = re.compile(r"^(?:this|this coming|coming|deze|aanstaande)\s+([a-z]+)$")
+# A review "by 1 March" is on that day; one "before 1 March" on the day before.
+_BY = re.compile(r"^(?:by|no later than|uiterlijk|tegen)\s+(.+)$")
+_BEFORE = re.compile(r"^(?:before|voor|vóór)\s+(.+)$")
+# A review every so often ("monthly", "elke maand", "every 2 weeks", "om de week") is
+# first due one such span from today; each review then sets the next.
+EVERY_SPAN = {
+    "daily": (1, 0), "dagelijks": (1, 0), "weekly": (7, 0), "wekelijks": (7, 0),
+    "fortnightly": (14, 0), "tweewekelijks": (14, 0), "monthly": (0, 1), "maandelijks": (0, 1),
+    "quarterly": (0, 3), "driemaandelijks": (0, 3), "half-yearly": (0, 6),
+    "halfjaarlijks": (0, 6), "yearly": (0, 12), "annually": (0, 12), "jaarlijks": (0, 12),
+}  # fmt: skip
+_EVERY = re.compile(
+    r"^(?:every|each|elke|iedere|ieder|elk|om\s+de)\s+(?:(\d+|"
+    + "|".join(NUMBER_WORDS)
+    + r")\s*)?(quarter|kwartaal|"
+    + "|".join(sorted(DATE_UNITS, key=len, reverse=True))
+    + r")$"
+)  # fmt: skip
 # Looking back (parse_date's `past`): "since yesterday", "sinds gisteren".
 _DAYS_BACK = {"today": 0, "vandaag": 0, "yesterday": 1, "gisteren": 1, "eergisteren": 2}
 # Looking ahead: "review tomorrow", "herzien overmorgen".
@@ -221,9 +242,28 @@ def _next(word: str, *, today: date, text: str) -> date:
         return today + timedelta(weeks=1)
     if word in {"month", "maand"}:
         return add_months(today, 1)
+    if word in {"quarter", "kwartaal"}:  # "next quarter", "per kwartaal"
+        return add_months(today, 3)
     if word in {"year", "jaar"}:
         return add_months(today, 12)
     raise DateError(text)
+
+
+def _every(cleaned: str, match: re.Match[str] | None, *, today: date, text: str) -> date:
+    """One span from today: "monthly" and "every month" a month, "om de 2 weken" two weeks."""
+    if match is None:
+        days, months = EVERY_SPAN[cleaned]
+        return add_months(today, months) + timedelta(days=days)
+    number = match.group(1) or "1"
+    count = NUMBER_WORDS.get(number) or int(number)
+    unit = match.group(2)
+    if count == 0:
+        raise DateError(text)
+    if unit in {"quarter", "kwartaal"}:
+        return add_months(today, 3 * count)
+    if unit in _DAYS:
+        return today + timedelta(days=count * _DAYS[unit])
+    return add_months(today, count * _MONTHS[unit])
 
 
 def _last(word: str, *, today: date, text: str, today_counts: bool) -> date:
@@ -244,8 +284,11 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
     "mei 1 2026", "in 6 weeks", "in two weeks", "over een maand", "next friday",
     "volgende vrijdag", "next week", "volgende maand", "tomorrow", "overmorgen", "in half a
     year", "over een half jaar", and a point in a month, quarter or year: "end of January",
-    "eind van het kwartaal", "mid-February", "begin maart" (_point_in); looking back
-    (`past`) also "yesterday", "gisteren", "last week", "vorige maand".
+    "eind van het kwartaal", "mid-February", "begin maart" (_point_in); "this friday",
+    "deze vrijdag"; "by 1 May", "uiterlijk 1 mei" (that day), "before 1 May", "voor 1 mei"
+    (the day before); a span from today: "monthly", "elke maand", "every 2 weeks", "om de
+    week"; "today" (no review's date, which refuses it as past); looking back (`past`)
+    also "yesterday", "gisteren", "last week", "vorige maand".
 
     A day and month without a year mean the next such day from `today` on; with `past`
     ("since 1 March") the last such day up to `today`. A date with a year is that date.
@@ -256,6 +299,10 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
     # "review on May 1." reads as "May 1"; "in" and "over" count from today.
     cleaned = _ON.sub("", " ".join(text.strip().lower().split()).rstrip(".!;,"))
     try:
+        if match := _BY.match(cleaned):
+            return parse_date(match.group(1), today=today, past=past)
+        if match := _BEFORE.match(cleaned):
+            return parse_date(match.group(1), today=today, past=past) - timedelta(days=1)
         if match := _RELATIVE.match(cleaned):
             count, unit = NUMBER_WORDS.get(match.group(1)) or int(match.group(1)), match.group(2)
             if unit in _DAYS:
@@ -269,6 +316,12 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
             return _last(match.group(1), today=today, text=text, today_counts=False)
         if past and cleaned in _DAYS_BACK:
             return today - timedelta(days=_DAYS_BACK[cleaned])
+        if cleaned in {"today", "vandaag"}:  # no review date, but a date: refused as past
+            return today
+        if cleaned in EVERY_SPAN or (match := _EVERY.match(cleaned)):
+            return _every(cleaned, match, today=today, text=text)
+        if (match := _THIS_WEEKDAY.match(cleaned)) and match.group(1) in WEEKDAYS:
+            cleaned = match.group(1)
         if cleaned in DAYS_AHEAD:
             return today + timedelta(days=DAYS_AHEAD[cleaned])
         if past and cleaned in WEEKDAYS:

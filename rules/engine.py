@@ -109,6 +109,7 @@ from rules.grammar import (
 )
 from rules.language import detect_language
 from rules.local_time import at_local_time, local_day
+from rules.round_answers import means_no_concern
 from rules.say import Quote
 from rules.speech import language
 from rules.state import Reads, TableState, Watch
@@ -513,7 +514,10 @@ def _as_command(event: Event, today: date | None = None) -> Understood:
         case AgreementSubmitted():
             return _submitted_agreement(event, today)
         case ConcernAnswered(concern=str() as concern):
-            # Forms keep a person's line breaks; the bot quotes a concern inside a line.
+            # Forms keep a person's line breaks; the bot quotes a concern inside a line. A
+            # form's "no concerns, looks good" is read as a typed /concern would be.
+            if means_no_concern(concern):
+                return replace(event, concern=None)
             return replace(event, concern=one_line(concern) or None)
         case ReviewDecided():
             new_text, why = _one_line_or_none(event.new_text), _one_line_or_none(event.why)

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from rules.durations import (
     DATE_UNITS,
     DAYS_AHEAD,
+    EVERY_SPAN,
     MONTHS,
     NUMBER_WORDS,
     PERIODS,
@@ -29,6 +30,7 @@ from rules.durations import (
 from rules.language import detect_language
 from rules.local_time import zone_named
 from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
+from rules.round_answers import answers_rather_than_proposes, means_no_concern
 from rules.say import N_, Quote, Say
 
 
@@ -672,13 +674,27 @@ _TIMES_OF_YEAR = frozenset({
 # "after the summer", "by the end of March", "voor de zomer": these open a date only
 # before one of the words above or a point, not before a number ("by two people").
 _LOOSE_OPENERS = frozenset({
-    "after", "before", "by", "at", "around", "voor", "tegen", "rond", "rondom", "vanaf",
+    "after", "before", "by", "at", "around", "voor", "vóór", "tegen", "rond", "rondom",
+    "vanaf", "uiterlijk",
+})  # fmt: skip
+# "every month", "elke 2 weken", "om de week": a date when only a span follows.
+_EVERY_WORDS = frozenset({"every", "each", "elke", "iedere", "ieder", "elk"})
+_SPANS = DATE_UNITS | frozenset(PERIODS) | frozenset({"quarters", "kwartalen"})
+# Before the agreement these describe its subject ("Review daily standups", "Review every
+# PR", "Review today's numbers"): a leading review date never starts with them.
+_NO_LEADING_DATE = frozenset(EVERY_SPAN) | _EVERY_WORDS | {"om", "today", "vandaag"}
+# Times too vague to give a day ("review soon", "herziening binnenkort"): meant as a date,
+# so refused as unreadable rather than kept in the reason.
+_VAGUE_TIMES = frozenset({
+    "soon", "later", "asap", "sometime", "someday", "eventually", "regularly", "periodically",
+    "whenever", "binnenkort", "straks", "zsm", "ooit", "regelmatig", "periodiek",
 })  # fmt: skip
 _DATE_WORDS = (
     frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(NUMBER_WORDS) | DATE_UNITS
     | _PREPOSITIONS | frozenset(word for word in DAYS_AHEAD if " " not in word)
-    | frozenset({"next", "volgende", "volgend", "komende", "komend", "aanstaande"})
-    | frozenset(POINT_WORDS) | frozenset(PERIODS) | _TIMES_OF_YEAR
+    | frozenset({"next", "volgende", "volgend", "komende", "komend", "aanstaande", "coming"})
+    | frozenset(POINT_WORDS) | frozenset(PERIODS) | _TIMES_OF_YEAR | frozenset(EVERY_SPAN)
+    | frozenset({"today", "vandaag"}) | _VAGUE_TIMES
 )  # fmt: skip
 # "the 1st of May", "de 1e van mei", "eind van het kwartaal", "end of this month".
 _DATE_FILLERS = frozenset({"the", "de", "het", "of", "van", "this", "deze", "dit"})
@@ -865,7 +881,10 @@ def _leading_clauses(text: str, today: date) -> tuple[str, list[tuple[bool, str]
             words = text[review.end() :].split()
             for count in range(min(4, len(words) - 1), 0, -1):  # the longest date first
                 value = " ".join(words[:count])
-                pointed = any(w in POINT_WORDS for w in re.split(r"[\s-]+", value.lower()))
+                first, *_ = parts = re.split(r"[\s-]+", value.lower())
+                pointed = any(w in POINT_WORDS for w in parts)
+                if first in _NO_LEADING_DATE:
+                    continue  # "Review daily standups", "Review today's numbers"
                 if not pointed and _reads_as_date(value) and _parses_as_date(value, today):
                     clauses.append((False, value))
                     text = " ".join(words[count:])
@@ -904,8 +923,8 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
     Read from the end: each clause runs to the next; the first keyword (from the end)
     whose words do not read as its clause ends the run, and the rest is the reason. A
     review clause that does not read as a date still counts when it sits next to an owner
-    clause ("owner @ben review monthly"): its date is then reported as unreadable rather
-    than the owner dropped with it.
+    clause ("owner @ben review whenever") or has a colon ("Review: when it hurts"): its
+    date is then reported as unreadable rather than kept in the reason.
     """
     end = len(rest)
     clauses: list[tuple[bool, str]] = []
@@ -918,7 +937,9 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
             break
         if is_owner and not (_reads_as_owner(value) or _plain_name(value)):
             break
-        if not is_owner and not _reads_as_date(value):
+        # "Review: monthly" is labelled a clause: its date is read or refused, whatever it is.
+        labelled = match.group(0).endswith(":")
+        if not is_owner and not labelled and not _reads_as_date(value):
             after_an_owner = index > 0 and _owner_clause_before(rest, matches[index - 1], match)
             before_an_owner = (
                 bool(clauses)
@@ -1020,7 +1041,8 @@ def _owner(value: str) -> str | None:
 def role_named(value: str) -> str | None:
     """The role's name in "role night lead" (Dutch "rol"), else None."""
     if role := re.match(r"^(?:role|rol)\s+(.+)$", value.strip(), flags=re.IGNORECASE):
-        return role.group(1).strip(" \"“”'")
+        # "owner role chair, review in 2 weeks": the comma ends the clause, not the name
+        return role.group(1).rstrip(".,;:!").strip(" \"“”'")
     return None
 
 
@@ -1029,20 +1051,30 @@ def _reads_as_date(value: str) -> bool:
 
     A date looks like one from its first word ("takes 2 weeks" does not), has a number,
     month, weekday or unit in it ("in person" has none), and is short or all date words
-    ("in March found gaps" is the reason going on).
+    ("in March found gaps" is the reason going on). Vague times ("soon", "binnenkort") and
+    spans ("monthly", "every 2 weeks") count: read, or refused, but not the reason's.
     """
     words = [word.strip(".,;!") for word in value.lower().split()]
     if " ".join(words) in DAYS_AHEAD:  # "the day after tomorrow"
         return True
     words = [part for word in words for part in word.split("-") if part]  # "mid-February"
+    if words and (words[0] in _EVERY_WORDS or words[:2] == ["om", "de"]):
+        span = words[2:] if words[0] == "om" else words[1:]  # "every PR" is no date
+        return bool(span) and all(w in NUMBER_WORDS or w.isdigit() or w in _SPANS for w in span)
+    if words and words[0] in EVERY_SPAN:
+        return len(words) == 1  # "review monthly"; "review weekly reports" is the reason's
     dated = [
         word in _DATE_WORDS or word in _DATE_FILLERS or any(c.isdigit() for c in word)
         for word in words
     ]
     if words and words[0] in _LOOSE_OPENERS:
         words, dated = words[1:], dated[1:]  # "after the summer": "the summer" must be one
-        if not words or words[0] in NUMBER_WORDS or words[0][:1].isdigit():
+        if not words:
             return False
+        if (words[0] in NUMBER_WORDS or words[0][:1].isdigit()) and not (
+            any(word in MONTHS for word in words[1:]) or re.search(r"\d[/.-]\d", value)
+        ):
+            return False  # "by two people"; "before 1 March" and "by 2027-03-01" are dates
     if not words or not dated[0]:
         return False
     if words[0] in _DATE_FILLERS and not (
@@ -1051,9 +1083,13 @@ def _reads_as_date(value: str) -> bool:
             any(c.isdigit() for c in words[1])
             or words[1] in POINT_WORDS
             or words[1] in _TIMES_OF_YEAR
+            or words[1] in WEEKDAYS
+            or words[1] in _SPANS
         )
     ):
-        return False  # "the" or "de" only before a day, a point or a season: "the 1st of May"
+        # "the" or "de" only before a day, a point or a season ("the 1st of May"), "this"
+        # or "deze" before a weekday ("this Friday") or a span ("this week", unreadable)
+        return False
     # A point alone ("review late") says no when; a point in a period does.
     meaningful = [
         d
@@ -1140,35 +1176,12 @@ def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | Withdra
         return WithdrawRound()
     if _takes_back_an_answer(args):
         return UsageError(spec, ANSWER_AGAIN)
-    if args and _means_no_concern(args):
+    if args and answers_rather_than_proposes(args):
         # "/zorgen geen zorgen" answers a round; it would ask everyone about "geen zorgen".
         return UsageError(spec, AN_ANSWER_NOT_A_PROPOSAL)
     return StartRound(one_line(args) if args else None)
 
 
-# "No concern", as people answer a round: one of these, perhaps followed by short
-# positive remarks ("none, looks good", "geen zorgen hoor"). Anything more is a concern
-# ("none of this works for nights"): a concern read as none is worse than the reverse.
-_NO_CONCERN = frozenset({
-    "none", "no", "nope", "nah", "nothing", "n/a", "-", "ok", "okay", "no concern",
-    "no concerns", "not a concern", "no worries", "no objection", "no objections",
-    "nee", "neen", "geen", "niets", "niks", "geen zorg", "geen zorgen", "geen bezwaar",
-    "geen bezwaren", "geen enkele zorg", "geen enkel bezwaar", "helemaal geen zorg",
-    "helemaal geen zorgen", "helemaal geen bezwaar", "helemaal niets", "helemaal niks",
-    "oké", "prima", "akkoord",
-    "all good", "looks good", "lgtm", "+1", "👍", "👌", "✅", ":+1:", ":thumbsup:",
-    ":ok_hand:", ":white_check_mark:",
-})  # fmt: skip
-_AFTERWORDS = _NO_CONCERN | frozenset({
-    "at all", "from me", "here", "for me", "whatsoever", "looks fine", "fine", "good", "great",
-    "sounds good", "go ahead", "go for it", "thanks", "thank you", "agreed",
-    "hoor", "van mij", "hier", "voor mij", "helemaal niet", "goed", "top", "mooi",
-    "ziet er goed uit", "klinkt goed", "ga je gang", "dank", "dank je", "bedankt", "eens",
-    "mee eens", "helemaal mee eens", "ga ervoor", "ga door", "dank je wel", "dank u wel",
-    "dankjewel", "dankuwel", "van mijn kant", "van mij uit", "super", "is goed", "klinkt prima",
-    "lijkt me goed", "fijn", "helemaal goed", "goed plan",
-})  # fmt: skip
-_LONGEST_FIRST = sorted(_NO_CONCERN, key=len, reverse=True)
 ANSWER_AGAIN = Say.of(
     N_("To change your answer to the concern round, answer again: /concern none, or /concern "
        "<your concern>. The last answer counts.")
@@ -1177,35 +1190,12 @@ AN_ANSWER_NOT_A_PROPOSAL = Say.of(
     N_("That reads as an answer, not a proposal: to answer a concern round, type /concern "
        "none. To ask everyone here, give the proposal itself.")
 )  # fmt: skip
-# Skin tones and emoji presentation ("👍🏽", Slack's ":+1::skin-tone-3:") do not change
-# what an emoji says.
-_EMOJI_VARIANT = re.compile(r"[\ufe0f\U0001f3fb-\U0001f3ff]|:skin-tone-\d:")
-_REMARKS = re.compile(r"[,.;:!]+\s*|\s+[-–—]\s+|\s+(?=[^\w\s])")
-
-
-def _means_no_concern(answer: str) -> bool:
-    text = " ".join(_EMOJI_VARIANT.sub("", answer).lower().split()).strip(" .!")
-    for head in _LONGEST_FIRST:
-        if not text.startswith(head):
-            continue
-        rest = text[len(head) :]
-        if rest[:1].isalnum() and head[-1:].isalnum():
-            continue  # "no" is not the start of "nothing works"
-        if all(part in _AFTERWORDS for part in _remarks(rest)):
-            return True
-    return False
-
-
-def _remarks(rest: str) -> list[str]:
-    """The short remarks after an answer: "none, looks good 👍" has "looks good", "👍"."""
-    parts = _REMARKS.split(rest)
-    return [part.strip() for part in parts if part.strip()]
 
 
 def _concern(spec: CommandSpec, args: str, today: date) -> AnswerRound | UsageError:
     if not args:
         return UsageError(spec)
-    if _means_no_concern(args):
+    if means_no_concern(args):
         return AnswerRound(None)
     return AnswerRound(one_line(args))
 

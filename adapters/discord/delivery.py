@@ -430,7 +430,8 @@ class Delivery:
             log.info("the message of concern round %s is gone", view.round_id)
 
     async def _review(self, guild: int, action: AnnounceReview) -> str:
-        text = self._renderer(guild, action.lang)(review_text(action))
+        # Its buttons answer it, as on Slack: no command to type is named.
+        text = self._renderer(guild, action.lang)(review_text(action, with_commands=False))
         agreement = action.agreement
         forum = self._forum(action.channel)
         view = review_view(

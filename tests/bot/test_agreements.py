@@ -644,7 +644,21 @@ def test_agreement_from_a_suggestion_takes_no_round_about_another_proposal(app):
      ("/agree cake on fridays because fun review end of April", "fun", date(2026, 4, 30),
       "30 April 2026"),
      ("/agree cake on fridays because fun review in half a year", "fun", date(2026, 9, 2),
-      "2 September 2026")],
+      "2 September 2026"),
+     ("/agree lunch at 12 because we get hungry. Review: monthly", "we get hungry.",
+      date(2026, 4, 2), "2 April 2026"),
+     ("/agree lunch at 12 because we get hungry, review this Friday", "we get hungry",
+      date(2026, 3, 6), "6 March 2026"),
+     ("/agree lunch at 12 because we get hungry review before 1 April", "we get hungry",
+      date(2026, 3, 31), "31 March 2026"),
+     ("/agree lunch at 12 because we get hungry review every 2 weeks", "we get hungry",
+      date(2026, 3, 16), "16 March 2026"),
+     ("/afspraak lunch om 12 uur omdat we honger krijgen herziening deze vrijdag",
+      "we honger krijgen", date(2026, 3, 6), "6 maart 2026"),
+     ("/afspraak lunch om 12 uur omdat we honger krijgen herziening maandelijks",
+      "we honger krijgen", date(2026, 4, 2), "2 april 2026"),
+     ("/afspraak lunch om 12 uur omdat we honger krijgen herziening uiterlijk 1 april",
+      "we honger krijgen", date(2026, 4, 1), "1 april 2026")],
 )  # fmt: skip
 def test_agreement_review_date_said_in_words_is_the_review_not_the_reason(
     app, line, why, review_on, shown
@@ -663,6 +677,17 @@ def test_agreement_review_date_said_in_words_is_the_review_not_the_reason(
       "I could not read the review date “after the summer”. Try 2026-06-01 or “in 6 weeks”."),
      ("/afspraak thee om 3 uur omdat pauze herziening na de zomer",
       "Ik kon de herzieningsdatum “na de zomer” niet lezen. Probeer 2026-06-01 of “over 6 "
+      "weken”."),
+     ("/agree tea at 3 because people need breaks review soon",
+      "I could not read the review date “soon”. Try 2026-06-01 or “in 6 weeks”."),
+     ("/agree tea at 3 because people need breaks. Review: when it hurts",
+      "I could not read the review date “when it hurts”. Try 2026-06-01 or “in 6 weeks”."),
+     ("/agree tea at 3 because people need breaks review this week",
+      "I could not read the review date “this week”. Try 2026-06-01 or “in 6 weeks”."),
+     ("/agree tea at 3 because people need breaks review today",
+      "The review date must be in the future."),
+     ("/afspraak thee om 3 uur omdat pauze herziening binnenkort",
+      "Ik kon de herzieningsdatum “binnenkort” niet lezen. Probeer 2026-06-01 of “over 6 "
       "weken”.")],
 )  # fmt: skip
 def test_agreement_review_date_with_no_day_in_it_is_refused_privately(app, line, told):
@@ -694,6 +719,22 @@ def test_agreement_owned_by_a_group_is_refused_not_recorded_under_its_author(app
     [reply] = actions
     assert isinstance(reply, Reply) and reply.private and reply.user == "anna"
     assert plain(reply) == told
+
+
+def test_agreement_owned_by_a_role_named_before_a_comma_is_that_role(app):
+    """ "owner role chair, review in 2 weeks" looked for a role named "chair,"."""
+    chat = Chat(app)
+    chat.command("anna", "/role add chair leads the meeting", "09:00")
+    [announced] = chat.command(
+        "anna", "/agree lunch at 12 because we get hungry, owner role chair, review in 2 weeks",
+        "10:00",
+    )  # fmt: skip
+    assert isinstance(announced, AnnounceAgreement)
+    assert (announced.agreement.why, announced.agreement.review_on) == (
+        "we get hungry",
+        date(2026, 3, 16),
+    )
+    assert announced.agreement.owner == "role:chair"
 
 
 def test_agreement_owned_by_a_group_named_as_a_table_role_points_at_the_role(app):

@@ -103,6 +103,18 @@ def test_concern_round_a_concern_from_a_form_keeps_to_one_line(app):
     assert chat.of_type(PostRoundSummary)[-1].round.no_concerns == ("anna",)
 
 
+def test_concern_round_no_concern_written_in_the_concern_form_is_no_concern(app):
+    """Someone opens the concern form and writes that they have none: read as a typed
+    "/concern no concerns, looks good" is, not noted as a concern."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    round_id = start(chat)
+    chat.answer("anna", round_id, "No concerns,\nlooks good to me", "09:05")
+    chat.answer("chris", round_id, "lijkt me prima", "09:06")
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.round.no_concerns == ("anna", "chris") and summary.suggest_agreement
+
+
 def test_concern_round_closes_at_its_deadline_with_who_did_not_answer(app):
     chat = Chat(app)
     chat.join("anna", "ben", "chris", "dana")

@@ -57,6 +57,22 @@ def test_console_several_people_a_round_and_an_agreement(tmp_path, rule_classifi
     )
 
 
+def test_console_a_table_that_answers_a_round_with_plain_consent_is_offered_the_agreement(
+    tmp_path, rule_classifier
+):
+    """ "sounds good", "fine by me", "mee eens": no concern, so no "open concerns" and the
+    offer to record follows, as after "/concern none"."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run([
+        "/as anna", "morning", "/as chris", "hi", "/as dana", "hoi", "/as ben",
+        "/concerns pin the base image", "/as anna", "/concern sounds good",
+        "/as chris", "/concern fine by me", "/as dana", "/zorg mee eens",
+    ])  # fmt: skip
+    text = "\n".join(shown)
+    assert "Concern from" not in text and "There are open concerns" not in text
+    assert "No open concerns. Record this as an agreement?" in text
+
+
 def test_console_threads_and_corrections(tmp_path, rule_classifier):
     console, shown, app = chat(tmp_path, rule_classifier)
     console.run(
@@ -137,6 +153,28 @@ def test_console_shows_a_decided_review_as_an_edit_of_the_review_message(tmp_pat
     assert decided in shown[-2]
     assert shown[-2].startswith("[bot updates its review message of agreement #1 in #general]")
     assert shown[-1].startswith("[bot in #general]\n    ben heeft afspraak #1 behouden")
+
+
+def test_console_review_prompt_names_the_commands_that_answer_it(tmp_path, rule_classifier):
+    """Without buttons the review said only "Keep it, revise it or retire it.", where every
+    other prompt names its command; the named command, typed, decides."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run([
+        "/as anna", "/agree Lunch at 12 because we get hungry review in 1 week", "/wait 8d",
+        "/tafel", "/afspraak Koffie om 10 omdat we moe zijn herziening over 1 week", "/wait 8d",
+    ])  # fmt: skip
+    text = "\n".join(shown)
+    assert (
+        "Keep it, revise it or retire it: /review keep 1, /review revise 1 <new text> because "
+        "<why>, or /review retire 1." in text
+    )
+    assert (
+        "Behouden, herzien of intrekken: /herziening behouden 2, /herziening herzien 2 <nieuwe "
+        "tekst> omdat <waarom>, of /herziening intrekken 2." in text
+    )
+    console.run(["/review keep 1", "/herziening intrekken 2"])
+    assert "Decided: anna kept agreement #1." in "\n".join(shown)
+    assert "Besloten: anna trok afspraak #2 in." in "\n".join(shown)
 
 
 def test_console_edits_a_review_message_in_the_language_it_was_shown_in(tmp_path, rule_classifier):

@@ -218,6 +218,7 @@ async def test_interactions_review_buttons_dispatch_the_decision(world, harness)
     message = world.api.message(posted_id)
     assert message["content"].startswith("Time to review agreement #3.")
     assert [label for label, _ in buttons(message)] == ["Keep", "Revise", "Retire"]
+    assert "/review" not in message["content"]  # its buttons answer it, as on Slack
 
     keep = await world.api.click_button(message, world.bob, label="Keep")
     [kept] = await runtime.wait_for(ReviewDecided)

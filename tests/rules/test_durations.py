@@ -133,3 +133,39 @@ def test_dates_a_point_in_a_month_quarter_or_year(text, today, expected):
 def test_dates_a_point_in_no_period_is_rejected(text):
     with pytest.raises(DateError):
         parse_date(text, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("this Friday", date(2026, 3, 6)), ("deze vrijdag", date(2026, 3, 6)),
+     ("coming friday", date(2026, 3, 6)), ("aanstaande vrijdag", date(2026, 3, 6)),
+     ("this monday", date(2026, 3, 9)),  # on a Monday: the next one, as "monday" is
+     ("by 1 April", date(2026, 4, 1)), ("uiterlijk 1 april", date(2026, 4, 1)),
+     ("before 1 April", date(2026, 3, 31)), ("voor 1 april", date(2026, 3, 31)),
+     ("before the end of April", date(2026, 4, 29)), ("today", TODAY), ("vandaag", TODAY)],
+)  # fmt: skip
+def test_dates_this_weekday_a_deadline_and_today(text, expected):
+    """ "today" is a date, which a review refuses as not in the future."""
+    assert parse_date(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("monthly", date(2026, 4, 2)), ("maandelijks", date(2026, 4, 2)),
+     ("every month", date(2026, 4, 2)), ("elke maand", date(2026, 4, 2)),
+     ("weekly", date(2026, 3, 9)), ("om de week", date(2026, 3, 9)),
+     ("every 2 weeks", date(2026, 3, 16)), ("om de twee weken", date(2026, 3, 16)),
+     ("quarterly", date(2026, 6, 2)), ("per kwartaal", date(2026, 6, 2)),
+     ("elk kwartaal", date(2026, 6, 2)), ("next quarter", date(2026, 6, 2)),
+     ("jaarlijks", date(2027, 3, 2))],
+)  # fmt: skip
+def test_dates_a_review_every_so_often_is_first_due_one_span_ahead(text, expected):
+    assert parse_date(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["soon", "binnenkort", "this week", "deze maand", "every 0 weeks", "every PR"]
+)
+def test_dates_vague_times_and_spans_of_nothing_are_rejected(text):
+    with pytest.raises(DateError):
+        parse_date(text, today=TODAY)

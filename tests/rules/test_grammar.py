@@ -549,10 +549,22 @@ def test_grammar_tomorrow_before_the_agreement_or_inside_the_reason():
         "we review in 2 weeks anyway",
         "we zullen het herzien over een maand",
         "de eigenaar @ben vroeg erom",
+        "bugs slip through, review every PR",  # "every" opens a date only before a span
+        "we lose track, review weekly reports",  # "weekly" is a date alone
+        "y review by two people",
     ],
 )
 def test_grammar_review_and_owner_words_inside_the_reason_stay_there(why):
     assert parse("agree", f"x because {why}") == Agree("x", why, None, None)
+
+
+@pytest.mark.parametrize(
+    "agreement",
+    ["Review daily standups", "Review every PR within a day", "Review today's numbers first",
+     "Herzien elke maand de begroting"],
+)  # fmt: skip
+def test_grammar_a_span_before_the_agreement_is_its_subject_not_a_review_date(agreement):
+    assert parse("agree", f"{agreement} because y") == Agree(agreement, "y", None, None)
 
 
 @pytest.mark.parametrize(
@@ -564,6 +576,11 @@ def test_grammar_review_and_owner_words_inside_the_reason_stay_there(why):
         "x because y review in January",
         "x omdat y herzien over veel weken",
         "x because y review in 0 weeks",
+        "x because y review soon",
+        "x because y review today",
+        "x because y. Review: when it hurts",
+        "x omdat y herziening binnenkort",
+        "x omdat y herziening deze week",
     ],
 )
 def test_grammar_unreadable_review_date_is_an_error_not_ignored(args):
@@ -589,6 +606,40 @@ def test_grammar_everyday_no_concern_answers(answer):
 @pytest.mark.parametrize(
     "answer",
     [
+        # plain consent, alone: "any concerns?" answered with "agreed"
+        "fine", "Fine.", "sounds good", "fine by me", "fine with me", "agreed", "good", "all fine",
+        "works for me", "that works", "looks fine to me", "I'm fine with it", "i’m ok with this",
+        "happy with that", "I agree", "fully agree", "makes sense", "sounds like a plan",
+        "go for it", "let's do it", "I can live with that", "count me in", "in favour",
+        "lgtm, ship it", "agreed :+1:", "+1 from me", "👍👍", "✅", "fine 🙂", "ok go ahead",
+        "yes, fine", "sure, go ahead", "Sounds good, thanks!", "agreed 100%",
+        "lijkt me goed", "lijkt me prima", "mee eens", "helemaal mee eens", "ik ben het ermee eens",
+        "is goed", "goed", "top", "prima voor mij", "voor mij akkoord", "wat mij betreft akkoord",
+        "ik ga akkoord", "klinkt goed", "ziet er goed uit", "goed plan",
+        "dat lijkt me een goed plan",
+        "vind ik prima", "ik kan ermee leven", "daar kan ik mee leven", "ik sta erachter",
+        "ja, prima", "Prima, doen!", "oké", "niks mis mee",
+        # no concern, in so many words
+        "no problem", "no problem at all", "no worries", "no objection from me", "no issues here",
+        "no further comments", "nothing to add", "none that I can see", "not really", "Nope!",
+        "I don't have any concerns", "I have no concerns", "I'm not worried", "not from me",
+        "all good here", "no concerns and happy to go ahead",
+        "geen opmerkingen", "geen verdere opmerkingen", "geen bezwaar", "geen probleem",
+        "nee hoor", "nee, helemaal niet", "niet echt", "geen bezwaar tegen",
+        "ik maak me geen zorgen",
+        "daar heb ik geen bezwaar tegen", "ik heb er geen moeite mee", "niets op aan te merken",
+        "niet dat ik weet", "geen opmerkingen mijnerzijds",
+    ],
+)  # fmt: skip
+def test_grammar_plain_consent_answers_a_round_with_no_concern(answer):
+    """A round asks "do you have concerns?"; "fine", "agreed", "mee eens" say no, as "none",
+    "prima" and "akkoord" do."""
+    assert parse("concern", answer) == AnswerRound(None)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
         "none of this works for nights", "no concern about cost but the timing is bad",
         "no concerns, but nights are hard", "nothing works at night", "no, the timing is bad",
         "ok but the cost", "none?", "none 👎", "🙂", "geen idee of dit werkt", "nee, te duur",
@@ -597,6 +648,31 @@ def test_grammar_everyday_no_concern_answers(answer):
 )  # fmt: skip
 def test_grammar_a_concern_that_starts_like_none_stays_a_concern(answer):
     assert parse("zorg", answer) == AnswerRound(answer)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # consent with a "but", a condition or a hedge
+        "fine, but who pays?", "agreed, although the budget worries me", "fine for now",
+        "ok if we review it in a month", "fine by me as long as nights are covered",
+        "agreed in principle", "mostly fine", "ok I guess", "good idea but expensive",
+        "looks good on paper", "fine for me, not for nights", "sounds good?", "fine?",
+        "geen bezwaar, maar wel een vraag over de kosten", "prima als we het evalueren",
+        "prima, mits we het na een maand evalueren", "voorlopig prima",
+        "akkoord, tenzij het regent",
+        # a "no" that says more
+        "no good", "not good", "not ok", "no idea", "geen goed plan", "geen goed idee",
+        "geen akkoord", "niet akkoord", "niet mee eens", "ik ben het er niet mee eens",
+        "I don't agree", "I cannot live with it", "ik kan er niet mee leven", "not really good",
+        "niet echt goed", "none looks good", "nope, nothing works", "no concerns about the cost",
+        # a bare yes answers "do you have concerns?" with yes; "same" may be someone's concern
+        "yes", "ja", "sure", "yes, the cost", "same", "same here", "ik ook", "thanks",
+        "good luck with that", "🙂",
+    ],
+)  # fmt: skip
+def test_grammar_consent_with_a_reservation_stays_a_concern(answer):
+    assert parse("concern", answer) == AnswerRound(answer)
 
 
 @pytest.mark.parametrize(
@@ -681,10 +757,10 @@ def test_grammar_review_on_the_first_of_may(name, args):
 @pytest.mark.parametrize(
     ("args", "date_text"),
     [
-        ("x because people complain. owner @ben review monthly", "monthly"),
+        ("x because people complain. owner @ben review when needed", "when needed"),
         ("x because y owner @ben review someday", "someday"),
-        ("x because y, review monthly owner @ben", "monthly"),
-        ("x omdat y eigenaar @ben herzien maandelijks", "maandelijks"),
+        ("x because y, review when needed owner @ben", "when needed"),
+        ("x omdat y eigenaar @ben herzien af en toe", "af en toe"),
     ],
 )
 def test_grammar_unreadable_review_next_to_an_owner_is_an_error_not_dropped(args, date_text):
@@ -1257,3 +1333,19 @@ def test_grammar_an_agreement_starting_with_review_and_a_point_in_time_is_its_te
     assert parse("agree", "Review end of year bonuses in December because fairness") == Agree(
         "Review end of year bonuses in December", "fairness", None, None
     )
+
+
+@pytest.mark.parametrize(
+    "proposal",
+    [
+        "go ahead with the migration on Friday", "fine-tune the alerts",
+        "agreed hours for on-call",
+        "doen we de retro op vrijdag?", "prima koffie voor iedereen",
+        "geen vergaderingen op vrijdag",
+        "no meetings on Fridays",
+        # a go-ahead is consent as an answer, and may be the proposal itself
+        "ship it", "go ahead", "let's do it", "doen", "ga door",
+    ],
+)  # fmt: skip
+def test_grammar_a_proposal_that_opens_like_consent_starts_a_round(proposal):
+    assert parse("concerns", proposal) == StartRound(proposal)

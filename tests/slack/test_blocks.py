@@ -255,6 +255,11 @@ def test_blocks_review_offers_keep_revise_retire():
         ids.REVIEW_KEEP, ids.REVIEW_REVISE, ids.REVIEW_RETIRE,
     ]  # fmt: skip
     assert ECHOED in shown(message.blocks)
+    # The notification names the commands the buttons stand for; the message shows buttons.
+    assert "/review" not in shown(message.blocks)
+    assert "/review keep 2, /review revise 2 &lt;new text&gt; because &lt;why&gt;, or " in (
+        message.text
+    )
 
 
 def test_blocks_summary_leaves_the_typed_command_to_the_fallback():
