@@ -718,7 +718,7 @@ def _snooze_noted(event: NudgeSnoozed, span: timedelta, lang: str) -> SnoozeNote
     promise = Say.of(N_("Snoozed. I will remind you again in {span}."), span=Span(span))
     return SnoozeNoted(
         workspace=event.workspace, channel=event.channel, lang=lang, user=event.user,
-        text=promise, private=True, span=span, promise=promise,
+        text=promise, private=True, span=span, promise=promise, problem_id=event.problem_id,
     )  # fmt: skip
 
 
