@@ -505,13 +505,12 @@ class Store:
             # Counted from the nudge. A snoozed problem keeps its text until its reminder
             # has quoted it (and made it "nudged" again); the longest snooze bounds that.
             snooze_cutoff = cutoff - MAX_SNOOZE
+            lapsing = (WatchRow.status == "nudged") & (col(WatchRow.closed_at) < cutoff) | (
+                WatchRow.status == "snoozed"
+            ) & (col(WatchRow.closed_at) < snooze_cutoff)
+            _clear_quiet_replies(uow, session.exec(select(WatchRow).where(lapsing)).all(), now)
             texts = session.exec(
-                update(WatchRow)
-                .where(
-                    (WatchRow.status == "nudged") & (col(WatchRow.closed_at) < cutoff)
-                    | (WatchRow.status == "snoozed") & (col(WatchRow.closed_at) < snooze_cutoff)
-                )
-                .values(text=None, status="expired")
+                update(WatchRow).where(lapsing).values(text=None, status="expired")
             ).rowcount
             session.exec(
                 update(ProposalRow)
@@ -547,6 +546,20 @@ class Store:
                 ).rowcount
         return {"events": events, "texts": texts, "outbox": outbox, "given_up": given_up,
                 "corrections": corrections}  # fmt: skip
+
+
+def _clear_quiet_replies(uow: UnitOfWork, lapsing: Sequence[WatchRow], now: datetime) -> None:
+    """Problems the sweep lets go unanswered: a public nudge beside one (Discord's quiet
+    reply, naming its author) goes with them; its button would only say it is settled.
+    Due at once, so the tick that swept delivers it."""
+    for watch in lapsing:
+        posted = uow.take_posted(watch.workspace, quiet_reply_key(watch.channel, watch.problem_id))
+        if posted is not None:
+            cleared = act.ClearNudge(
+                workspace=watch.workspace, channel=watch.channel, lang=watch.lang,
+                problem_id=watch.problem_id, thread_id=watch.thread_id, message_id=posted,
+            )  # fmt: skip
+            uow.enqueue(cleared, now, leased_from=now - DELIVERY_LEASE)
 
 
 def _give_up_undelivered(session: Session, *, before: datetime, at: datetime) -> int:

@@ -548,6 +548,21 @@ class SnoozeNoted(Reply):
 
     span: timedelta
     promise: Say
+    # The snoozed problem (None: enqueued before it was named), for a platform to say
+    # only what still stands of its nudge.
+    problem_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UndoNoted(Reply):
+    """The private word that a "Not a problem" is undone: problem `problem_id` (in thread
+    `problem_thread_id`, if any) waits for a proposal again. `nudged`: as nudged, with no
+    nudge to come, so a platform whose nudge's choices went with the "Not a problem"
+    offers them again under this word."""
+
+    problem_id: str
+    problem_thread_id: str | None
+    nudged: bool
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -6,7 +6,9 @@ settles the problem. Its author may undo it ("Undo" under the bot's thanks, or
 exported nor learnt from and the same message is nudged about again when it comes back,
 and the problem waits for a proposal as it did. A problem whose window has not passed is
 still nudged when it does; one past it waits as nudged, without a second nudge: its
-author has just spoken about it. Only its author is told, privately, quoting it.
+author has just spoken about it; the word that it is undone then offers the nudge's
+choices again where a platform has buttons (the ones used went with the "Not a problem").
+Only its author is told, privately, quoting it.
 
 An undo that finds nothing to take back changes nothing and says why: another person's
 "Not a problem", one taken back already, one too old, or a message deleted since.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rules.actions import Action, ForgetDismissal, RestoreWatch, ScheduleTimer
+from rules.actions import Action, ForgetDismissal, RestoreWatch, ScheduleTimer, UndoNoted
 from rules.events import CommandInvoked, UndoAsked
 from rules.grammar import UndoNotAProblem
 from rules.problems import (
@@ -99,13 +101,21 @@ def _undo(
         return answer(Say.of(_TOO_LATE, span=Span(UNDO_WITHIN)), **quoted)
     if watch is None or watch.status != "dismissed":
         return answer(Say.of(_SETTLED_OTHERWISE), **quoted)
-    return [*_restore(event, watch, dismissal), *answer(Say.of(_UNDONE), **quoted)]
-
-
-def _restore(event: UndoAsked | CommandInvoked, watch: Watch, dismissal: Dismissal) -> list[Action]:
-    where = {"workspace": event.workspace, "channel": event.channel}
     # Its window has not passed: it was not nudged, and will be when it does.
     due = event.at < watch.deadline
+    undone = UndoNoted(
+        workspace=event.workspace, channel=event.channel, lang=lang, user=user,
+        text=Say.of(_UNDONE), private=True, problem_id=watch.problem_id,
+        problem_thread_id=watch.thread_id, nudged=not due,
+    )  # fmt: skip
+    said = quoting(dismissal.text, dismissal.message_id, user, [undone], direct=direct)
+    return [*_restore(event, watch, dismissal, due), *said]
+
+
+def _restore(
+    event: UndoAsked | CommandInvoked, watch: Watch, dismissal: Dismissal, due: bool
+) -> list[Action]:
+    where = {"workspace": event.workspace, "channel": event.channel}
     actions: list[Action] = [
         ForgetDismissal(**where, message_id=dismissal.message_id, user=dismissal.user),
         # The watch's words were erased when it was settled; the correction kept them (as

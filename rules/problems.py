@@ -99,8 +99,6 @@ STILL_WAITING = ("open", "nudged", "snoozed")
 # Nudged and not answered: a proposal in its thread still answers it, also once the
 # retention sweep erased its text ("expired": the report names it for a while).
 NUDGED = ("nudged", "snoozed", "expired")
-# Nudged and still waiting: its nudge is out (and may be public, as a quiet reply).
-NUDGED_WAITING = ("nudged", "snoozed")
 # What the nudge's "Add a proposal" form answers: a waiting problem, and one the sweep let
 # go unanswered, which the report still names as waiting for a proposal.
 PROPOSAL_WELCOME = (*STILL_WAITING, "expired")
@@ -595,7 +593,8 @@ def _same_words(text: str) -> str:
 def _close(
     event: Event, watch: Watch, outcome: str, at: datetime, *, answered_by: str | None = None
 ) -> list[Action]:
-    # A nudge settled: what of it may be public goes with it (ClearNudge).
+    # A nudge settled: what of it may be public goes with it (ClearNudge); also once the
+    # sweep let it lapse ("expired"), for a quiet reply posted before the sweep cleared those.
     cleared: list[Action] = (
         [
             ClearNudge(
@@ -606,7 +605,7 @@ def _close(
                 thread_id=watch.thread_id,
             )
         ]
-        if watch.status in NUDGED_WAITING
+        if watch.status in NUDGED
         else []
     )
     return [
@@ -726,7 +725,7 @@ def _snooze_noted(event: NudgeSnoozed, span: timedelta, lang: str) -> SnoozeNote
     promise = Say.of(N_("Snoozed. I will remind you again in {span}."), span=Span(span))
     return SnoozeNoted(
         workspace=event.workspace, channel=event.channel, lang=lang, user=event.user,
-        text=promise, private=True, span=span, promise=promise,
+        text=promise, private=True, span=span, promise=promise, problem_id=event.problem_id,
     )  # fmt: skip
 
 

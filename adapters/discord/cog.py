@@ -52,7 +52,14 @@ from adapters.discord.custom_ids import (
     Where,
     parse_form,
 )
-from adapters.discord.rendering import Outgoing, Renderer, first_quote, jump_url, say
+from adapters.discord.rendering import (
+    Outgoing,
+    Renderer,
+    as_typed,
+    first_quote,
+    jump_url,
+    say,
+)
 from adapters.discord.typed_names import with_members_named
 from bot.keyed_locks import KeyedLocks
 from bot.outage import NotRecorded
@@ -373,8 +380,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if translate.origin_of(interaction) is None:
             await self._tell(interaction, lang_of(interaction), Say.of(NOT_HERE))
             return
+        text = message.clean_content
+        if self.bot.user is not None and message.author.id == self.bot.user.id:
+            text = as_typed(text)  # the bot's own post: people's words as they typed them
         await interaction.response.send_modal(
-            agreement_form(await self._form_lang(interaction), message.clean_content)
+            agreement_form(await self._form_lang(interaction), text)
         )
 
     # --- buttons -----------------------------------------------------------------------

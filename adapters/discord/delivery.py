@@ -64,7 +64,7 @@ from bot.presenting import (
     summary_text,
 )
 from bot.sent_steps import sent_of
-from bot.store import Undeliverable, review_message_keys
+from bot.store import Undeliverable, quiet_reply_key, review_message_keys
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
@@ -83,6 +83,7 @@ from rules.actions import (
     SendNudge,
     SnoozeNoted,
     SuggestAgreement,
+    UndoNoted,
     UpdateRoundProgress,
     WordToProposer,
 )
@@ -107,6 +108,13 @@ REPORT_FILE = "report.md"
 SNOOZED_UNREACHABLE = N_(
     "Snoozed for {span}. Your direct messages are closed, though, so I cannot remind you "
     "then. The button under my reply beside your problem stays, for when you are ready."
+)
+# The same, when no quiet reply stands beside the problem (cleared by an undone "Not a
+# problem", say): no button to point to.
+SNOOZED_UNREACHABLE_NO_REPLY = N_(
+    "Snoozed for {span}. Your direct messages are closed, though, so I cannot remind you "
+    "then. When you are ready, answer your problem with a proposal: in its thread, or as a "
+    "reply to it."
 )
 # A DM refused as closed is remembered this long (seconds), for this many members at
 # most: what is said to them meanwhile promises nothing a DM would have to bring.
@@ -284,7 +292,7 @@ class Delivery:
     # --- replies ----------------------------------------------------------------------------
 
     async def _reply(self, guild: int, action: Reply) -> str | None:
-        text = self._renderer(guild, action.lang)(self._true_for(action))
+        text = self._renderer(guild, action.lang)(await self._true_for(action))
         place = _place(action.channel, action.thread_id)
         answer = current_answer()
         answering = answer is not None and (answer.workspace, answer.user) == (
@@ -298,17 +306,29 @@ class Delivery:
                 "undo", Where(guild, int(action.channel)), int(action.problem_id), int(action.user)
             )
             view = undo_view(choice, action.lang)
+        if isinstance(action, UndoNoted) and action.nudged and (action.user or "").isdigit():
+            # Back as nudged, and no nudge will come: its choices went with the "Not a
+            # problem" (its quiet reply too), so they come back here, for its author only.
+            thread = int(action.problem_thread_id) if action.problem_thread_id else None
+            where = Where(guild, int(action.channel), thread)
+            choice = NudgeChoice("add", where, int(action.problem_id), int(action.user or 0))
+            view = nudge_view(choice, action.lang)
         return await self._answer(guild, action, place, pieces(text, action.lang), view=view)
 
-    def _true_for(self, action: Reply) -> Text:
-        """The reply's text, without a promise its reader's closed DMs would break."""
+    async def _true_for(self, action: Reply) -> Text:
+        """The reply's text, without a promise its reader's closed DMs would break, nor a
+        button that is not there."""
         if (
             isinstance(action, SnoozeNoted)
             and action.user is not None
             and action.user.isdigit()
             and self.dms_closed(int(action.user))
         ):
-            unreachable = Say.of(SNOOZED_UNREACHABLE, span=Span(action.span))
+            quiet = action.problem_id is None or await self.runtime.message_ref(
+                action.workspace, quiet_reply_key(action.channel, action.problem_id)
+            )
+            wording = SNOOZED_UNREACHABLE if quiet else SNOOZED_UNREACHABLE_NO_REPLY
+            unreachable = Say.of(wording, span=Span(action.span))
             return _swapped(action.text, action.promise, unreachable)
         return action.text
 

@@ -133,12 +133,18 @@ def unescape_markdown(text: str) -> str:
     return _ESCAPED.sub(r"\1", text)
 
 
+def as_typed(text: str) -> str:
+    """Text of a message the bot rendered, people's words in it as they typed them: the
+    backslashes and invisible marks `quote_text` added go."""
+    return unescape_markdown(_ADDED.sub("", text))
+
+
 def first_quote(text: str) -> str | None:
     """The first quoted line of a message the bot rendered (the proposal of a round), as
     its author typed it."""
     for line in text.splitlines():
         if line.startswith("> "):
-            return unescape_markdown(_ADDED.sub("", line.removeprefix("> ")))
+            return as_typed(line.removeprefix("> "))
     return None
 
 

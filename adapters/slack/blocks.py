@@ -104,6 +104,17 @@ def shown(text: str) -> str:
     return escape("".join(parts))
 
 
+# Read back from the bot's own posts: ˋ stands for both backticks, ` by far the likelier.
+_WRITTEN = str.maketrans({shown: typed for typed, shown in reversed(
+    [(chr(k), v) for k, v in _LOOK_ALIKES.items()])})  # fmt: skip
+
+
+def as_written(text: str) -> str:
+    """Words of a message the bot posted (unescaped), as `shown` was given them: its
+    look-alikes read back as the characters people typed."""
+    return text.translate(_WRITTEN)
+
+
 def markup(text: str) -> str:
     """Slack markup of the bot's own (a channel link) that `Voice` must not escape."""
     return f"{_SAFE}{text}{_END}"

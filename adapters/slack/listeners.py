@@ -573,6 +573,10 @@ class Listeners:
             )  # fmt: skip
             return
         words = translate.unescape(message.get("text"))
+        if message.get("user") == context.bot_user_id or (
+            message.get("bot_id") and message.get("bot_id") == context.bot_id
+        ):  # the bot's own post shows people's words by look-alikes
+            words = blocks.as_written(words)
         metadata = ids.pack(ids.MAX_METADATA, c=channel, t=translate.thread_of(message),
                             l=lang)  # fmt: skip
         await self.adapter.open_modal(

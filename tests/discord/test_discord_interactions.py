@@ -17,6 +17,7 @@ from rules.events import (
     AgreementSubmitted,
     CommandInvoked,
     MessagePosted,
+    ProposalAdded,
     ReviewDecided,
     RosterSynced,
 )
@@ -487,3 +488,28 @@ async def test_interactions_keep_from_a_dutch_client_is_announced_in_the_message
     await world.api.wait_for_callback(keep)
     await eventually(lambda: len(_public(world)) > before)
     assert _public(world)[before].startswith("Bob kept agreement #1, as it works.")
+
+
+async def test_interactions_record_as_agreement_on_the_bots_post_reads_words_as_typed(
+    world, harness
+):
+    """The bot shows people's markdown as typed (backslashes Discord hides); recording its
+    own post as an agreement reads their words without those backslashes."""
+    from tests.discord.harness import dm_messages, post_problem
+
+    runtime = await harness.start()
+    await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    modal = await world.api.wait_for_callback(
+        await world.api.click_button(dm, world.alice, label="Add a proposal")
+    )
+    words = "run make_release from `main` on *Fridays* only"
+    await world.api.submit_modal(modal, {"proposal": words})
+    await runtime.wait_for(ProposalAdded)
+    [posted] = [m for m in world.api.messages_in(world.general) if m["author"].get("bot")]
+    assert words not in posted["content"]  # escaped, so shown as typed
+
+    ix = await world.api.message_command(world.alice, "Record as agreement", posted)
+    form = await world.api.wait_for_callback(ix)
+    assert field_values(form)["text"].splitlines()[1] == f"> {words}"

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from bot.models import TimerRow, now_utc
+from bot.models import TimerRow, WatchRow, now_utc
 from rules.events import (
     CommandInvoked,
     MessageDeleted,
@@ -170,4 +170,52 @@ async def test_quiet_reply_goes_after_a_restart_when_she_types_not_a_problem(wor
     ix = await world.api.slash_command(world.guild, world.general, world.carol, "not-a-problem")
     await world.api.wait_for_callback(ix)
     await runtime.wait_for(CommandInvoked)
+    await quiet_reply_deleted(world, quiet)
+
+
+async def test_quiet_reply_goes_when_the_sweep_lets_its_problem_lapse(world, harness):
+    """Unanswered past the retention period: the problem is let go ("expired"), and the
+    public reminder naming its author goes with it (its button would only say "settled")."""
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    await post_problem(world, runtime, world.carol, "#problem the printer is jammed")
+    quiet = await quiet_reply(world, runtime)
+    with Session(harness.app.database) as session:  # nudged three days ago
+        [watch] = session.exec(select(WatchRow)).all()
+        watch.closed_at = now_utc() - timedelta(days=3)
+        session.add(watch)
+        session.commit()
+
+    harness.app.store.sweep(now_utc(), timedelta(days=2))
+    await runtime.tick()
+    await quiet_reply_deleted(world, quiet)
+    with Session(harness.app.database) as session:
+        assert [w.status for w in session.exec(select(WatchRow))] == ["expired"]
+
+
+async def test_quiet_reply_goes_when_a_lapsed_problem_is_answered_in_its_thread(world, harness):
+    """A problem let go by a sweep that left its quiet reply up (before sweeps cleared
+    them): a proposal in its thread still answers it, and the reply goes then."""
+    world.api.close_dms(world.carol)
+    problem_id = snowflake_ago(5)
+    thread = world.guild.add_thread(world.general, "printer", owner=world.carol,
+                                    thread_id=problem_id)  # fmt: skip
+    runtime = await harness.start()
+    posted = await world.api.message_create(
+        world.guild, world.general, world.carol, "#problem the printer is jammed",
+        message_id=problem_id,
+    )  # fmt: skip
+    await runtime.wait_for(MessagePosted, lambda e: e.message_id == posted["id"])
+    quiet = await quiet_reply(world, runtime)
+    with Session(harness.app.database) as session:
+        [watch] = session.exec(select(WatchRow)).all()
+        watch.status, watch.text = "expired", None
+        session.add(watch)
+        session.commit()
+
+    answer = await world.api.message_create(
+        world.guild, world.general, world.carol, "#proposal I will call the repair service",
+        thread=thread,
+    )  # fmt: skip
+    await runtime.wait_for(MessagePosted, lambda e: e.message_id == answer["id"])
     await quiet_reply_deleted(world, quiet)

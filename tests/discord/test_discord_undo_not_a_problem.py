@@ -84,3 +84,49 @@ async def test_discord_not_a_problem_undo_typed_takes_it_back(world, harness):
     assert (invoked.name, invoked.args) == ("not-a-problem", "undo")
     assert (answer.content, answer.ephemeral) == (UNDONE, True)
     assert corrections(harness) == []
+
+
+CHOICES = ["Add a proposal", "It has a proposal", "Not a problem", "Snooze 1 hour", "Why?"]
+
+
+async def test_discord_undo_offers_the_nudges_choices_again(world, harness):
+    """Back as nudged, no second nudge comes, and the DM's buttons went with the "Not a
+    problem": the undo's answer carries them, for its author alone."""
+    runtime, _, thanks = await dismissed(world, harness)
+    click = await world.api.click_button(thanks, world.alice, label="Undo")
+    await runtime.wait_for(UndoAsked)
+    answer = await world.api.wait_for_followup(click)
+    assert answer["flags"] & 64
+    assert [label for label, _ in buttons(answer)] == CHOICES
+
+    form = await world.api.wait_for_callback(
+        await world.api.click_button(answer, world.alice, label="Add a proposal")
+    )
+    assert form.type == 9  # the nudge's proposal form
+
+
+async def test_discord_undo_with_closed_dms_brings_back_choices_not_a_public_reply(world, harness):
+    """DMs closed: "Not a problem" from the quiet reply's choices deleted the quiet reply.
+    Undo brings the choices back in its private answer, not in public; a snooze chosen
+    there says no reminder can come, and points to no reply that is not there."""
+    from tests.discord.test_discord_quiet_replies import bot_public, quiet_reply_opened
+
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    quiet, choices = await quiet_reply_opened(world, runtime)
+    click = await world.api.click_button(choices, world.carol, label="Not a problem")
+    await runtime.wait_for(MessageRelabelled)
+    thanks = await world.api.wait_for_followup(click)
+    await world.api.wait_for(f"DELETE /channels/{world.general.id}/messages/{quiet['id']}")
+
+    click = await world.api.click_button(thanks, world.carol, label="Undo")
+    await runtime.wait_for(UndoAsked)
+    answer = await world.api.wait_for_followup(click)
+    assert answer["flags"] & 64 and [label for label, _ in buttons(answer)] == CHOICES
+    assert await runtime.tick() == 0 and bot_public(world) == []  # nobody named in public
+
+    snooze = await world.api.click_button(answer, world.carol, label="Snooze 1 hour")
+    snoozed = await world.api.wait_for_followup(snooze)
+    assert "I cannot remind you then" in snoozed["content"]
+    assert "button under my reply" not in snoozed["content"]
+    assert "answer your problem with a proposal" in snoozed["content"]

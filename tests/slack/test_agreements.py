@@ -578,3 +578,24 @@ async def test_slack_a_keep_decided_while_another_process_posts_the_review_close
             for each in bots:
                 await each.adapter.stop()
                 each.groundrules.database.dispose()
+
+
+async def test_slack_message_shortcut_on_the_bots_post_reads_peoples_words_as_typed(
+    bot: SlackBot,
+):
+    """The bot shows *, _, ~ and ` in people's words by look-alikes; recording its own
+    post ("Proposal from Alice:") as an agreement reads them back as typed."""
+    from tests.slack.test_nudge import proposed_with_the_form
+    from tests.standins.slack_api import BOT_USER_ID
+
+    words = "run make_release from `main` on *Fridays* only"
+    await proposed_with_the_form(bot, words)
+    [posted] = await bot.slack.wait_for("chat.postMessage")
+    assert words not in posted.params["text"]  # shown by look-alikes
+    shortcut = message_shortcut(
+        "record_agreement", message_text=posted.params["text"], message_user=BOT_USER_ID
+    )
+    await bot.interact(shortcut)
+    opened = (await bot.slack.wait_for("views.open", count=2))[-1]  # first: the nudge's form
+    what = next(b for b in opened.params["view"]["blocks"] if b.get("block_id") == "what")
+    assert what["element"]["initial_value"] == f"Proposal from Alice:\n> {words}"
