@@ -554,9 +554,10 @@ def about_table(channel: str, voice: Voice) -> str:
 TABLES_NAMED = 10
 
 
-def not_a_table(command: str, channels: Sequence[str], voice: Voice) -> str:
+def not_a_table(command: str, channels: Sequence[str], voice: Voice, *, routed: bool = True) -> str:
     """Said in the bot's DM to a table command typed there that could be about none or
-    several of the person's tables: nothing was done; where to type it."""
+    several of the person's tables, or that acts in public (not `routed`): nothing was
+    done; where to type it."""
     if not channels:
         return voice.say(
             N_("Our direct messages are not a table, so {command} has nothing to act on here. "
@@ -566,6 +567,12 @@ def not_a_table(command: str, channels: Sequence[str], voice: Voice) -> str:
     named: list[object] = [channel_link(channel) for channel in channels[:TABLES_NAMED]]
     if len(channels) > TABLES_NAMED:
         named.append(Counted(NP_("{count} more", "{count} more"), len(channels) - TABLES_NAMED))
+    if not routed:
+        return voice.say(
+            N_("Our direct messages are not a table, so I did nothing with {command}. Type it "
+               "in your table's channel: {channels}."),
+            command=CommandName(command), channels=Listed(tuple(named)),
+        )  # fmt: skip
     return voice.say(
         N_("Our direct messages are not a table, and I cannot tell which of your tables "
            "{command} is for, so I did nothing. Type it in that table's channel: {channels}."),

@@ -41,6 +41,8 @@ Body = dict[str, Any]
 NUDGE_COMMANDS = frozenset({"not-a-problem", "has-proposal", "snooze", "why"})
 # Commands about no table in particular (the ground rules, help): they answer in a DM too.
 ANYWHERE = frozenset({"groundrules"})
+# What the DM reminders ask for: typed in the bot's DM, it acts at the table it is about.
+ROUTED_FROM_DM = frozenset({"concern", "mandate"})
 # Registered after the grammar's names, so it only gets what they do not match.
 _ANY_COMMAND = re.compile(r"^/.+")
 
@@ -448,12 +450,16 @@ class Listeners:
             # One this installation still reaches (a shared channel's home may have left).
             if await self._table(context, table.channel, settle=False) == table.workspace
         ]
-        if len(reached) != 1:
+        # Only what a DM reminder asks for is done from the DM: its answer stays private.
+        # A command that speaks at the table (/agree, /concerns, ...) is typed there.
+        routed = target.name in ROUTED_FROM_DM
+        if len(reached) != 1 or not routed:
             lang = await self.adapter.lang_for(delivered, invoked.user, target.lang)
             channels = [table.channel for table in reached]
             text = await self.adapter.deliverer.render(
-                delivered, lang, lambda voice: blocks.not_a_table(target.name, channels, voice)
-            )
+                delivered, lang,
+                lambda voice: blocks.not_a_table(target.name, channels, voice, routed=routed),
+            )  # fmt: skip
             await self.adapter.respond_privately(delivered, invoked.user, response_url, text)
             return None
         [table] = reached

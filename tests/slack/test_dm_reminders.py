@@ -141,11 +141,27 @@ async def test_slack_table_command_in_the_dm_of_someone_at_several_tables_names_
                       joined_at=now_utc())
         )  # fmt: skip
         session.commit()
-    url = await typed_in_dm(bot, dm_of(bot, CAROL), "/concerns", "we meet on Fridays", CAROL)
+    url = await typed_in_dm(bot, dm_of(bot, CAROL), "/mandate", "budgets up to 800 euro", CAROL)
     [told] = await bot.slack.wait_for_response(url)
     assert told["text"] == (
         "Our direct messages are not a table, and I cannot tell which of your tables "
-        f"/concerns is for, so I did nothing. Type it in that table's channel: <#{CHANNEL_ID}> "
+        f"/mandate is for, so I did nothing. Type it in that table's channel: <#{CHANNEL_ID}> "
         f"and <#{OTHER_CHANNEL}>."
     )
-    assert len(bot.calls("chat.postMessage")) == 1  # no second round anywhere
+    assert mandates_of(bot, CAROL) == []
+
+
+async def test_slack_public_command_in_the_dm_of_someone_at_one_table_is_refused_naming_it(
+    bot: SlackBot,
+):
+    """Only what a DM reminder asks (/concern, /mandate) is done from the DM: a command
+    that speaks at the table is typed there, even when the person sits at one table."""
+    await start_round(bot)  # Carol sits at the general channel's table only
+    posted = len(bot.calls("chat.postMessage"))
+    url = await typed_in_dm(bot, dm_of(bot, CAROL), "/concerns", "we meet on Fridays", CAROL)
+    [told] = await bot.slack.wait_for_response(url)
+    assert told["text"] == (
+        "Our direct messages are not a table, so I did nothing with /concerns. Type it in "
+        f"your table's channel: <#{CHANNEL_ID}>."
+    )
+    assert len(bot.calls("chat.postMessage")) == posted  # no round started anywhere
