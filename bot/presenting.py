@@ -102,15 +102,33 @@ def progress_text(view: RoundView, *, names: int | None = None) -> Say:
     )
 
 
-def round_text(view: RoundView, *, with_commands: bool = True, names: int | None = None) -> Text:
+# How a round's own message ends once the round is over (`round_text`'s `ended`).
+ROUND_ENDED = {
+    "closed": N_("This concern round has closed."),
+    "withdrawn": N_("This concern round was withdrawn."),
+}
+
+
+def round_text(
+    view: RoundView,
+    *,
+    with_commands: bool = True,
+    names: int | None = None,
+    ended: str | None = None,
+) -> Text:
+    """A round's own message. `ended` ("closed" or "withdrawn"): the round is over, so
+    it asks nobody to answer and waits for nobody; it says how the round ended."""
     parts: list[Say] = [
         Say.of(N_("Concern round: {proposer} proposes"), proposer=Member(view.proposer)),
         Say.of(N_("> {proposal}"), proposal=Quote(view.proposal)),
-        Say.of(
-            N_("Everyone at the table: do you have concerns or reservations? Silence is not "
-               "consent, so please answer, even if it is “no concerns”.")
-        ),
-    ]  # fmt: skip
+    ]
+    if ended is None:
+        parts.append(
+            Say.of(
+                N_("Everyone at the table: do you have concerns or reservations? Silence is "
+                   "not consent, so please answer, even if it is “no concerns”.")
+            )
+        )  # fmt: skip
     if view.reworded:
         parts.append(
             Say.of(
@@ -119,14 +137,36 @@ def round_text(view: RoundView, *, with_commands: bool = True, names: int | None
                 proposer=Member(view.proposer),
             )
         )  # fmt: skip
+    if ended is not None:
+        parts.append(Say.of(ROUND_ENDED[ended]))
+        if ended == "closed":  # a withdrawn question shows nobody's answers (summary_text)
+            parts.append(_answered_count(view))
+        return Lines(tuple(parts))
     if with_commands:
         parts.append(Say.of(N_("Answer with /concern none or /concern <your concern>.")))
     parts.append(progress_text(view, names=names))
     return Lines(tuple(parts))
 
 
-def reminder_text(action: RemindMembers, *, with_commands: bool = True) -> Text:
-    parts: list[Say] = [
+def round_ended(*, closed: bool, withdrawn: bool) -> str | None:
+    """`round_text`'s `ended` for a round message shown closed (or withdrawn), else None."""
+    if withdrawn:
+        return "withdrawn"
+    return "closed" if closed else None
+
+
+def _answered_count(view: RoundView) -> Say:
+    return Say.of(N_("Answered: {answered} of {total}."), answered=len(view.answered),
+                  total=len(view.participants))  # fmt: skip
+
+
+def reminder_text(
+    action: RemindMembers, *, with_commands: bool = True, where: object | None = None
+) -> Text:
+    """`where`: the reminder goes by DM, away from its table: it opens by naming the table
+    (the platform's link to its channel) and its commands say to type them there."""
+    parts: list[Say] = [*_at_table(where)]
+    parts += [
         Say.of(
             N_("A friendly reminder: the table would like your answer on this proposal by "
                "{proposer}:"),
@@ -134,9 +174,19 @@ def reminder_text(action: RemindMembers, *, with_commands: bool = True) -> Text:
         ),
         Say.of(N_("> {proposal}"), proposal=Quote(action.round.proposal)),
     ]  # fmt: skip
-    if with_commands:
+    if with_commands and where is not None:
+        parts.append(
+            Say.of(N_("Answer in {channel} with /concern none or /concern <your concern>."),
+                   channel=where)
+        )  # fmt: skip
+    elif with_commands:
         parts.append(Say.of(N_("Answer with /concern none or /concern <your concern>.")))
     return Lines(tuple(parts))
+
+
+def _at_table(where: object | None) -> list[Say]:
+    """The opening line of a message sent away from its table (by DM): which table."""
+    return [] if where is None else [Say.of(N_("In {channel}:"), channel=where)]
 
 
 def summary_text(action: PostRoundSummary, *, with_commands: bool = True) -> Text:
@@ -155,9 +205,8 @@ def summary_text(action: PostRoundSummary, *, with_commands: bool = True) -> Tex
             else N_("The concern round on this proposal reached its deadline:")
         ),
         Say.of(N_("> {proposal}"), proposal=Quote(view.proposal)),
-        Say.of(N_("Answered: {answered} of {total}."), answered=len(view.answered),
-               total=len(view.participants)),
-    ]  # fmt: skip
+        _answered_count(view),
+    ]
     if view.no_concerns:
         parts.append(Say.of(N_("No concerns: {users}."), users=Members(view.no_concerns)))
     for user, concern in view.concerns:
@@ -296,12 +345,15 @@ def _review_text(
     return Lines(tuple(parts))
 
 
-def renewal_text(action: AskRenewal, *, with_commands: bool = True) -> Text:
+def renewal_text(
+    action: AskRenewal, *, with_commands: bool = True, where: object | None = None
+) -> Text:
     """Ground rule 3 asks to renew a mandate; someone who never set one is asked to set
-    one (rule 2), with the command always: no button sets a mandate."""
+    one (rule 2), with the command always: no button sets a mandate. `where`: as for
+    `reminder_text`, a reminder by DM names its table and where to type the commands."""
     unset = tuple(u for u in action.users if u in action.without_mandate)
     renewing = tuple(u for u in action.users if u not in action.without_mandate)
-    parts: list[Say] = []
+    parts: list[Say] = [*_at_table(where)]
     if action.reminder and renewing:
         parts.append(
             Say.of(N_("A friendly reminder: the meeting has ended; please renew your mandate."))
@@ -333,12 +385,23 @@ def renewal_text(action: AskRenewal, *, with_commands: bool = True) -> Text:
                 members=Members(unset),
             )
         )  # fmt: skip
-    if with_commands and renewing:
+    if with_commands and renewing and where is not None:
+        parts.append(
+            Say.of(N_("Answer in {channel} with /mandate renew, /mandate check (if you must "
+                      "check with your organisation first) or /mandate <new mandate>."),
+                   channel=where)
+        )  # fmt: skip
+    elif with_commands and renewing:
         parts.append(
             Say.of(N_("Answer with /mandate renew, /mandate check (if you must check with your "
                       "organisation first) or /mandate <new mandate>."))
         )  # fmt: skip
-    if unset:
+    if unset and where is not None:
+        parts.append(
+            Say.of(N_("No mandate yet? Set one in {channel} with /mandate <what I may agree "
+                      "to>."), channel=where)
+        )  # fmt: skip
+    elif unset:
         parts.append(Say.of(N_("No mandate yet? Set one with /mandate <what I may agree to>.")))
     return Lines(tuple(parts))
 
@@ -384,7 +447,8 @@ def text_of(action: Outbound) -> Text:
         case Reply():
             return action.text
         case PostConcernRound():
-            return round_text(action.round)
+            ended = round_ended(closed=action.closed, withdrawn=action.withdrawn)
+            return round_text(action.round, with_commands=ended is None, ended=ended)
         case UpdateRoundProgress():
             return progress_text(action.round)
         case RemindMembers():

@@ -145,6 +145,66 @@ def dismissed_problems(database: Engine, user: str, *, prefix: str) -> list[Nudg
         ]
 
 
+@dataclass(frozen=True, slots=True)
+class TableOf:
+    workspace: str
+    channel: str
+
+
+# Mandates a renewal reminder asks about: not renewed since the meeting ended.
+MANDATES_DUE = ("renewal_due", "checking")
+
+
+def tables_for_command(database: Engine, user: str, command: str, *, prefix: str) -> list[TableOf]:
+    """The tables a table command typed in the bot's DM (no table) may be about, at tables
+    of workspaces starting with `prefix`: for /concern those whose open round waits for
+    `user`'s answer, for /mandate those whose mandate of theirs waits to be renewed (what
+    the DM reminders ask); else, and for every other command, the tables they sit at."""
+    with Session(database) as session:
+        asking: list[tuple[str, str]] = []
+        if command == "concern":
+            asking = list(
+                session.exec(
+                    select(RoundRow.workspace, RoundRow.channel)
+                    .join(
+                        AnswerRow,
+                        (AnswerRow.workspace == RoundRow.workspace)
+                        & (AnswerRow.round_id == RoundRow.round_id),
+                    )
+                    .where(
+                        AnswerRow.user == user,
+                        RoundRow.status == "open",
+                        col(AnswerRow.answered_at).is_(None),
+                        col(RoundRow.workspace).startswith(prefix, autoescape=True),
+                    )
+                    .order_by(col(RoundRow.deadline))
+                ).all()
+            )
+        elif command == "mandate":
+            asking = list(
+                session.exec(
+                    select(MandateRow.workspace, MandateRow.channel).where(
+                        MandateRow.user == user,
+                        col(MandateRow.status).in_(MANDATES_DUE),
+                        col(MandateRow.workspace).startswith(prefix, autoescape=True),
+                    )
+                ).all()
+            )
+        if not asking:
+            asking = list(
+                session.exec(
+                    select(MemberRow.workspace, MemberRow.channel)
+                    .where(
+                        MemberRow.user == user,
+                        col(MemberRow.active).is_(True),
+                        col(MemberRow.workspace).startswith(prefix, autoescape=True),
+                    )
+                    .order_by(col(MemberRow.channel))
+                ).all()
+            )
+    return [TableOf(workspace, channel) for workspace, channel in dict.fromkeys(asking)]
+
+
 def table_language(database: Engine, workspace: str, channel: str) -> str | None:
     """The language a table chose with /table language, if it chose one."""
     with Session(database) as session:

@@ -32,6 +32,7 @@ from rules.actions import (
     ForgetWaitingQuotes,
     MoveTable,
     NoteMember,
+    Reply,
     RequestReport,
 )
 from rules.classifier import Classification, Classifier, Previous
@@ -399,7 +400,7 @@ class Engine:
             case Command(parsed=NudgeMode()) as command:
                 return tables.nudges(command, state, fewer_helps=self.fewer_helps)
             case Command() as command:
-                return _decide_command(command, state)
+                return _answered_where_typed(command, _decide_command(command, state))
             case ConcernAnswered() as answered:
                 return concerns.on_answered(answered, state)
             case TimerFired(kind=kind) as fired if kind in _TIMER_HANDLERS:
@@ -624,6 +625,20 @@ def _submitted_agreement(event: AgreementSubmitted, today: date) -> Command:
         round_id=event.round_id, proposal=event.proposal,
     )  # fmt: skip
     return Command(as_typed, spec, parsed, lang, form=event)
+
+
+def _answered_where_typed(command: Command, actions: list[Action]) -> list[Action]:
+    """A command typed in the bot's DM (`direct`) acts at its table; what it tells its
+    author privately goes back to that DM, where they typed it."""
+    event = command.event
+    if not (isinstance(event, CommandInvoked) and event.direct):
+        return actions
+    return [
+        replace(action, direct=True)
+        if isinstance(action, Reply) and action.private and action.user == event.user
+        else action
+        for action in actions
+    ]
 
 
 def _decide_command(command: Command, state: TableState) -> list[Action]:

@@ -803,8 +803,9 @@ def _quoted(message: discord.Message | None) -> str | None:
     """The proposal a message of the bot quotes (a round summary's, a suggestion's)."""
     if message is None:
         return None
-    shown = message.content or (message.embeds[0].description if message.embeds else "")
-    return first_quote(shown or "")
+    # A long one has its headline in the content and the quote in its embed.
+    embedded = message.embeds[0].description if message.embeds else None
+    return first_quote(message.content or "") or first_quote(embedded or "")
 
 
 def _nudge_key(choice: NudgeChoice) -> tuple[str, int]:

@@ -59,6 +59,7 @@ from bot.presenting import (
     reminder_text,
     renewal_text,
     review_text,
+    round_ended,
     round_text,
     suggestion_text,
     summary_text,
@@ -166,7 +167,8 @@ class Delivery:
                 await self._clear_quiet_reply(guild, action)
                 return None
             case PostConcernRound():
-                message = _round_message(self._renderer(guild, action.lang), action.round)
+                ended = round_ended(closed=action.closed, withdrawn=action.withdrawn)
+                message = _round_message(self._renderer(guild, action.lang), action.round, ended)
                 view = None if action.closed else round_view(action.round.round_id, action.lang)
                 return await self._post(guild, _round_place(action), message, view=view)
             case UpdateRoundProgress():
@@ -439,7 +441,11 @@ class Delivery:
         if ref is None:
             log.warning("no message to update for concern round %s", view.round_id)
             return
-        message = _round_message(self._renderer(guild, action.lang), view)
+        if isinstance(action, PostRoundSummary):
+            ended = round_ended(closed=True, withdrawn=action.outcome == "withdrawn")
+        else:
+            ended = round_ended(closed=closed, withdrawn=action.withdrawn)
+        message = _round_message(self._renderer(guild, action.lang), view, ended)
         target = self.client.get_partial_messageable(_round_place(action), guild_id=guild)
         extra = {"view": None} if closed else {}
         try:
@@ -652,11 +658,12 @@ def _no_text_channel(action: Outbound) -> str:
     )
 
 
-def _round_message(render: Renderer, view: RoundView) -> Outgoing:
-    """A round's message, kept to one (it carries the buttons and is edited in place)."""
+def _round_message(render: Renderer, view: RoundView, ended: str | None = None) -> Outgoing:
+    """A round's message, kept to one (it carries the buttons and is edited in place);
+    `ended`: it is over (`round_text`), and asks nobody to answer."""
     return naming_fewer(
-        lambda names: render(round_text(view, with_commands=False, names=names)),
-        len(view.waiting),
+        lambda names: render(round_text(view, with_commands=False, names=names, ended=ended)),
+        len(view.waiting) if ended is None else 0,
     )
 
 

@@ -23,6 +23,8 @@ EMBED_LIMIT = 4096
 MENTIONS_LIMIT = 100  # users a message may allow to ping (allowed_mentions.users)
 # A longer answer goes as a file rather than as a wall of messages.
 MAX_PIECES = 4
+# A long message's first line, in its content (`headline`): what a notification shows.
+HEADLINE_LIMIT = 200
 
 _USER_MENTION = re.compile(r"<@!?(\d{15,21})>")
 # Markdown in someone's words that could dress them up as the bot's own: emphasis,
@@ -177,11 +179,25 @@ class Outgoing:
         return {"content": self.content, "embed": self.embed}
 
 
+def headline(text: str) -> tuple[str, str]:
+    """A long text's first line, for a message's content, and what goes in its embed:
+    an embed alone shows nothing in a notification or the channel list, and a screen
+    reader meets it untitled. A first line too long for a headline is cut between words
+    (with "…") and the embed keeps the whole text."""
+    first, _, rest = text.partition("\n")
+    if len(first) <= HEADLINE_LIMIT and rest.strip():
+        return first, rest
+    cut = first.rfind(" ", 0, HEADLINE_LIMIT)
+    return first[: cut if cut > HEADLINE_LIMIT // 2 else HEADLINE_LIMIT - 1] + "…", text
+
+
 def one_message(text: str) -> Outgoing:
-    """For messages that must stay one (they carry buttons or are edited later)."""
+    """For messages that must stay one (they carry buttons or are edited later); past
+    Discord's limit, a headline and an embed."""
     if len(text) <= MESSAGE_LIMIT:
         return Outgoing(content=text)
-    return Outgoing(embed=discord.Embed(description=clip(text, EMBED_LIMIT)))
+    content, rest = headline(text)
+    return Outgoing(content=content, embed=discord.Embed(description=clip(rest, EMBED_LIMIT)))
 
 
 def naming_fewer(text_naming: Callable[[int | None], str], names: int) -> Outgoing:
@@ -206,7 +222,10 @@ def long_post(text: str) -> list[Outgoing]:
     the quote they read): text, or embeds split between lines."""
     if len(text) <= MESSAGE_LIMIT:
         return [Outgoing(content=text)]
-    return [Outgoing(embed=discord.Embed(description=part)) for part in chunks(text, EMBED_LIMIT)]
+    content, rest = headline(text)
+    posts = [Outgoing(embed=discord.Embed(description=part)) for part in chunks(rest, EMBED_LIMIT)]
+    posts[0].content = content
+    return posts
 
 
 def ping_groups(users: Sequence[int]) -> list[list[int]]:
@@ -232,7 +251,12 @@ def with_pings(mentions: list[str], text: str) -> Outgoing:
     pings = " ".join(mentions)
     if len(pings) + 1 + len(text) <= MESSAGE_LIMIT:
         return Outgoing(content=f"{pings}\n{text}" if pings else text)
-    return Outgoing(content=pings or None, embed=discord.Embed(description=clip(text, EMBED_LIMIT)))
+    first, rest = headline(text)
+    if len(pings) + 1 + len(first) > MESSAGE_LIMIT:  # the pings come first: they must ping
+        first, rest = "", text
+    content = "\n".join(part for part in (pings, first) if part)
+    embed = discord.Embed(description=clip(rest, EMBED_LIMIT))
+    return Outgoing(content=content or None, embed=embed)
 
 
 def pieces(text: str, lang: str) -> list[Outgoing]:

@@ -57,11 +57,13 @@ from bot.models import now_utc
 from bot.settings import Settings
 from bot.views import (
     NudgedProblem,
+    TableOf,
     agreements,
     dismissed_problems,
     member_home,
     nudged_problems,
     problem_waiting,
+    tables_for_command,
 )
 from rules.actions import Outbound
 from rules.agreements import NO_SUCH_ROLE, ROLE_OWNER
@@ -797,6 +799,15 @@ class SlackAdapter:
         return await asyncio.to_thread(
             partial(nudged_problems, prefix=self.prefix), self.runtime.app.database, user
         )
+
+    async def tables_for_command(self, user: str, command: str) -> list[TableOf]:
+        """The tables a table command typed in the bot's DM may be about, from storage
+        (bot.views.tables_for_command)."""
+        assert self.runtime is not None
+        return await asyncio.to_thread(
+            partial(tables_for_command, prefix=self.prefix),
+            self.runtime.app.database, user, command,
+        )  # fmt: skip
 
     async def dismissed_problems(self, user: str) -> list[NudgedProblem]:
         """`user`'s problems settled by their "Not a problem", the latest said first."""

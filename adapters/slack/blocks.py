@@ -25,6 +25,7 @@ from bot.presenting import (
     reminder_text,
     renewal_text,
     review_text,
+    round_ended,
     round_text,
     suggestion_text,
     summary_text,
@@ -46,7 +47,20 @@ from rules.actions import (
 )
 from rules.agreements import owner_param, reason_param
 from rules.i18n import gettext, render, supported
-from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Text
+from rules.say import (
+    N_,
+    NP_,
+    CommandName,
+    Counted,
+    Day,
+    Lines,
+    Listed,
+    Member,
+    Members,
+    Quote,
+    Say,
+    Text,
+)
 
 Block = dict[str, Any]
 # Slack's limits: section text, plain-text labels, titles and buttons, option texts and
@@ -367,26 +381,25 @@ def round_buttons(view: RoundView, channel: str, voice: Voice) -> Block:
 def concern_round(
     view: RoundView, channel: str, voice: Voice, *, is_open: bool = True, withdrawn: bool = False
 ) -> SlackMessage:
-    """The round in the channel; re-rendered in place as answers come in (names only)."""
-    if is_open:
-        below = round_buttons(view, channel, voice)
-    elif withdrawn:
-        below = context(voice.say(N_("This concern round was withdrawn.")))
-    else:
-        below = context(voice.say(N_("This concern round has closed.")))
+    """The round in the channel; re-rendered in place as answers come in (names only).
+    Its blocks and its text (the notification, a screen reader's summary) come from one
+    `round_text`, so both say alike whether the round is open, closed or withdrawn."""
+    ended = round_ended(closed=not is_open, withdrawn=withdrawn)
     return one_message(
-        voice(round_text(view, with_commands=False)),
-        last=[below],
-        fallback=voice(round_text(view, with_commands=is_open)),
+        voice(round_text(view, with_commands=False, ended=ended)),
+        last=[round_buttons(view, channel, voice)] if ended is None else [],
+        fallback=voice(round_text(view, with_commands=ended is None, ended=ended)),
     )
 
 
 def reminder(action: RemindMembers, voice: Voice) -> SlackMessage:
-    where = context(voice.say(N_("In {channel}"), channel=channel_link(action.channel)))
+    """By DM: its blocks and its text (the notification) open with the table it is about,
+    and the text's commands say to type them there (the DM is no table)."""
+    where = channel_link(action.channel)
     return one_message(
-        voice(reminder_text(action, with_commands=False)),
-        last=[where, round_buttons(action.round, action.channel, voice)],
-        fallback=voice(reminder_text(action)),
+        voice(reminder_text(action, with_commands=False, where=where)),
+        last=[round_buttons(action.round, action.channel, voice)],
+        fallback=voice(reminder_text(action, where=where)),
     )
 
 
@@ -434,9 +447,8 @@ def renewal(action: AskRenewal, voice: Voice) -> list[SlackMessage]:
     answers on the first page (none when nobody asked has a mandate to renew); as a
     reminder it goes by DM and says which table it is about."""
     value = ids.pack(c=action.channel, m=action.meeting_id, l=voice.lang)
+    where = channel_link(action.channel) if action.reminder else None
     below: list[Block] = []
-    if action.reminder:
-        below.append(context(voice.say(N_("In {channel}"), channel=channel_link(action.channel))))
     if not action.only_to_set:  # no mandate to renew: the text says how to set one
         below.append(
             actions(
@@ -447,9 +459,9 @@ def renewal(action: AskRenewal, voice: Voice) -> list[SlackMessage]:
             )
         )  # fmt: skip
     return pages(
-        voice(renewal_text(action, with_commands=False)),
+        voice(renewal_text(action, with_commands=False, where=where)),
         first=below,
-        fallback=voice(renewal_text(action)),
+        fallback=voice(renewal_text(action, where=where)),
     )
 
 
@@ -530,6 +542,42 @@ def about_nudged(channel: str, voice: Voice) -> str:
     """Said in the bot's DM when a command typed there acts on a problem nudged about at
     a table: which table. The engine's answer that follows quotes the problem."""
     return voice.say(N_("About your problem in {channel}:"), channel=channel_link(channel))
+
+
+def about_table(channel: str, voice: Voice) -> str:
+    """Said in the bot's DM when a table command typed there acts at the one table it
+    can be about: which table. The engine's answer follows."""
+    return voice.say(N_("In {channel}:"), channel=channel_link(channel))
+
+
+# At most this many tables are named to someone who typed a table command in the DM.
+TABLES_NAMED = 10
+
+
+def not_a_table(command: str, channels: Sequence[str], voice: Voice, *, routed: bool = True) -> str:
+    """Said in the bot's DM to a table command typed there that could be about none or
+    several of the person's tables, or that acts in public (not `routed`): nothing was
+    done; where to type it."""
+    if not channels:
+        return voice.say(
+            N_("Our direct messages are not a table, so {command} has nothing to act on here. "
+               "Type it in your table's channel (invite me there first: /invite @Groundrules)."),
+            command=CommandName(command),
+        )  # fmt: skip
+    named: list[object] = [channel_link(channel) for channel in channels[:TABLES_NAMED]]
+    if len(channels) > TABLES_NAMED:
+        named.append(Counted(NP_("{count} more", "{count} more"), len(channels) - TABLES_NAMED))
+    if not routed:
+        return voice.say(
+            N_("Our direct messages are not a table, so I did nothing with {command}. Type it "
+               "in your table's channel: {channels}."),
+            command=CommandName(command), channels=Listed(tuple(named)),
+        )  # fmt: skip
+    return voice.say(
+        N_("Our direct messages are not a table, and I cannot tell which of your tables "
+           "{command} is for, so I did nothing. Type it in that table's channel: {channels}."),
+        command=CommandName(command), channels=Listed(tuple(named)),
+    )  # fmt: skip
 
 
 def not_recorded(voice: Voice) -> str:

@@ -39,6 +39,10 @@ log = logging.getLogger(__name__)
 Body = dict[str, Any]
 # The commands a nudge names: typed in the bot's DM, they act on a nudged problem.
 NUDGE_COMMANDS = frozenset({"not-a-problem", "has-proposal", "snooze", "why"})
+# Commands about no table in particular (the ground rules, help): they answer in a DM too.
+ANYWHERE = frozenset({"groundrules"})
+# What the DM reminders ask for: typed in the bot's DM, it acts at the table it is about.
+ROUTED_FROM_DM = frozenset({"concern", "mandate"})
 # Registered after the grammar's names, so it only gets what they do not match.
 _ANY_COMMAND = re.compile(r"^/.+")
 
@@ -362,6 +366,13 @@ class Listeners:
                 invoked, context, command.get("response_url"), target.lang, undo=undo
             )
             workspace = invoked.workspace
+        elif channel.startswith("D") and target is not None and target.name not in ANYWHERE:
+            at_table = await self._at_their_table(
+                invoked, context, command.get("response_url"), target
+            )
+            if at_table is None:
+                return
+            invoked, workspace = at_table, at_table.workspace
         if target is not None and target.name == "agree" and not target.args:
             lang = await self.adapter.lang_for(
                 workspace, invoked.user, target.lang, channel=invoked.channel
@@ -418,6 +429,50 @@ class Listeners:
             invoked, workspace=nudged.workspace, channel=nudged.channel,
             thread_id=nudged.thread_id or nudged.problem_id, direct=True,
         )  # fmt: skip
+
+    async def _at_their_table(
+        self,
+        invoked: CommandInvoked,
+        context: AsyncBoltContext,
+        response_url: str | None,
+        target: translate.Target,
+    ) -> CommandInvoked | None:
+        """A table command typed in the bot's DM, which is no table (a reminder there
+        named /concern or /mandate): it acts at the one table it can be about
+        (`tables_for_command`: the round waiting for the person's answer, the mandate
+        waiting to be renewed, else the only table they sit at). The DM is told which;
+        the engine's private answer follows there (`direct`). With none or several,
+        nothing is done, and the DM says where to type it (None)."""
+        delivered = workspace_of(context)
+        reached = [
+            table
+            for table in await self.adapter.tables_for_command(invoked.user, target.name)
+            # One this installation still reaches (a shared channel's home may have left).
+            if await self._table(context, table.channel, settle=False) == table.workspace
+        ]
+        # Only what a DM reminder asks for is done from the DM: its answer stays private.
+        # A command that speaks at the table (/agree, /concerns, ...) is typed there.
+        routed = target.name in ROUTED_FROM_DM
+        if len(reached) != 1 or not routed:
+            lang = await self.adapter.lang_for(delivered, invoked.user, target.lang)
+            channels = [table.channel for table in reached]
+            text = await self.adapter.deliverer.render(
+                delivered, lang,
+                lambda voice: blocks.not_a_table(target.name, channels, voice, routed=routed),
+            )  # fmt: skip
+            await self.adapter.respond_privately(delivered, invoked.user, response_url, text)
+            return None
+        [table] = reached
+        lang = await self.adapter.lang_for(
+            table.workspace, invoked.user, target.lang, channel=table.channel
+        )
+        note = await self.adapter.deliverer.render(
+            table.workspace, lang, lambda voice: blocks.about_table(table.channel, voice)
+        )
+        await self.adapter.respond_privately(delivered, invoked.user, response_url, note)
+        return replace(
+            invoked, workspace=table.workspace, channel=table.channel, thread_id=None, direct=True
+        )
 
     # --- buttons ---------------------------------------------------------------------
 

@@ -94,8 +94,12 @@ def test_rendering_long_answers_go_as_a_file():
 def test_rendering_one_message_uses_an_embed_past_2000_characters():
     assert one_message("short").content == "short"
     long = one_message("w" * 3000)
-    assert long.content is None and long.embed is not None
+    # Never an embed alone: a notification and the channel list show only the content.
+    assert long.content == "w" * 199 + "…" and long.embed is not None
     assert long.embed.description == "w" * 3000
+    lines = one_message("The concern round on this proposal has closed:\n> " + "w " * 1500)
+    assert lines.content == "The concern round on this proposal has closed:"
+    assert lines.embed.description == "> " + "w " * 1500
 
 
 def test_rendering_first_quote_reads_back_a_rendered_proposal():
@@ -228,7 +232,7 @@ def test_rendering_pings_stay_in_the_content_of_long_text():
     short = with_pings(["<@1>", "<@2>"], "be there")
     assert (short.content, short.embed) == ("<@1> <@2>\nbe there", None)
     long = with_pings(["<@1>"], "x" * 2000)
-    assert long.content == "<@1>" and long.embed.description == "x" * 2000
+    assert long.content == "<@1>\n" + "x" * 199 + "…" and long.embed.description == "x" * 2000
 
 
 @pytest.mark.parametrize("digits", [3, 17, 19, 20])

@@ -44,14 +44,14 @@ async def test_discord_round_progress_retried_after_the_round_closed_leaves_it_c
         await world.api.click_button(message, member, label="No concerns")
         await runtime.wait_for(ConcernAnswered, count=count)
     closed = world.api.message(message["id"])
-    assert closed["content"].endswith("Everyone has answered (3 of 3).")
+    assert closed["content"].endswith("This concern round has closed.\nAnswered: 3 of 3.")
     assert closed["components"] == []
 
     assert make_retries_due(harness) >= 1  # Bob's update, decided when two had not answered
     await runtime.tick()
 
     now = world.api.message(message["id"])
-    assert now["content"].endswith("Everyone has answered (3 of 3).")
+    assert now["content"].endswith("This concern round has closed.\nAnswered: 3 of 3.")
     assert now["components"] == []  # no buttons to answer a closed round
 
 

@@ -17,6 +17,9 @@ from tests.helpers import eventually
 
 PROPOSAL = "pin the base image to 1.4"
 
+# How a round's summary opens (its own message then says "This concern round has closed.").
+CLOSED = "The concern round on this proposal has closed"
+
 
 async def start_round(world, runtime, proposer=None) -> dict:
     """/concerns in #general; returns the round's message."""
@@ -74,7 +77,9 @@ async def test_round_buttons_record_answers_and_show_progress_in_place(world, ha
     assert "Concern from carol: only if we unpin next sprint" in summary["content"]
     assert buttons(summary) == []  # an open concern: no agreement offered
     closed = world.api.message(message["id"])
-    assert closed["components"] == [] and closed["content"].endswith("(3 of 3).")
+    assert closed["components"] == [] and closed["content"].endswith(
+        "has closed.\nAnswered: 3 of 3."
+    )
 
 
 async def test_round_summary_offers_to_record_the_agreement(world, harness):
@@ -216,10 +221,14 @@ async def test_round_reminder_pings_even_when_the_proposal_is_long(world, harnes
     await world.api.wait_for_callback(ix)
     await runtime.tick_until_sent()
     ping = world.api.messages_in(world.general)[-1]
-    # A mention in an embed pings nobody: the ping stays in the content, the text moves.
-    assert ping["content"] == f"<@{world.carol.id}>"
+    # A mention in an embed pings nobody: the ping stays in the content, with the text's
+    # first line (what the notification shows); the rest moves.
+    assert ping["content"] == (
+        f"<@{world.carol.id}>\nA friendly reminder: the table would like your answer on "
+        "this proposal by Alice:"
+    )
     assert ping["mentions"][0]["id"] == str(world.carol.id)
-    assert ping["embeds"][0]["description"].startswith("A friendly reminder")
+    assert ping["embeds"][0]["description"].startswith(f"> {long[:100]}")
     assert long[:1000] in ping["embeds"][0]["description"]
     assert [label for label, _ in buttons(ping)] == ["No concerns", "I have a concern"]
 
@@ -240,10 +249,12 @@ async def test_round_summary_of_long_concerns_loses_none(world, harness):
         await world.api.submit_modal(modal, {"concern": f"END-{member.user.username} {concern}"})
         await runtime.wait_for(ConcernAnswered, count=count)
     posts = world.api.messages_in(world.general)
-    start = next(i for i, m in enumerate(posts) if m["embeds"] and "has closed" in str(m))
+    start = next(i for i, m in enumerate(posts) if m["embeds"] and CLOSED in str(m))
     summary = [m["embeds"][0]["description"] for m in posts[start:]]
     assert len(summary) > 1 and all(len(part) <= 4096 for part in summary)
-    assert summary[0].startswith(f"The concern round on this proposal has closed:\n> {long}")
+    # Its first line is its content, what a notification and the channel list show.
+    assert posts[start]["content"] == CLOSED + ":"
+    assert summary[0].startswith(f"> {long}")
     shown = "\n".join(summary)
     for member, shown_as in zip(members, ("Bob", "carol", "owner"), strict=True):
         name = member.user.username
@@ -273,7 +284,7 @@ async def test_concerns_cancel_withdraws_the_round_for_who_asked_for_it(world, h
     done = await world.api.wait_for_callback(ix)
     assert (done.content, done.ephemeral) == ("Done.", True)
     await runtime.wait_for(CommandInvoked, count=3)
-    [told] = [m for m in world.api.messages_in(world.general) if "withdrawn" in m["content"]]
+    [told] = [m for m in world.api.messages_in(world.general) if "withdrawn by" in m["content"]]
     assert told["content"] == (
         f"The concern round on this proposal was withdrawn by Alice:\n> {PROPOSAL}"
     )
@@ -326,11 +337,11 @@ async def run_round(world, runtime, text: str, concerns: dict, answered: int) ->
         await runtime.wait_for(ConcernAnswered, count=answered)
     await eventually(
         lambda: (
-            sum("has closed" in m["content"] for m in world.api.messages_in(world.general))
+            sum(CLOSED in m["content"] for m in world.api.messages_in(world.general))
             == answered // 3
         )
     )
-    return [m for m in world.api.messages_in(world.general) if "has closed" in m["content"]][-1]
+    return [m for m in world.api.messages_in(world.general) if CLOSED in m["content"]][-1]
 
 
 async def test_round_summary_records_the_agreement_with_its_own_rounds_answers(world, harness):

@@ -297,8 +297,11 @@ def test_blocks_renewal_for_those_without_a_mandate_asks_to_set_one_without_butt
     [message] = blocks.renewal(action, Voice("nl", NAMES))
     text = shown(message.blocks)
     assert "nog geen mandaat" in text.lower() and "vernieuw" not in text
+    # By DM (a reminder), it says where to type it: the DM is no table.
+    where = " in <#C1>" if reminder else ""
     assert (
-        "Nog geen mandaat? Geef je mandaat met /mandaat &lt;waarmee ik mag instemmen&gt;." in text
+        f"Nog geen mandaat? Geef je mandaat{where} met /mandaat &lt;waarmee ik mag instemmen&gt;."
+        in text
     )
     assert [b for b in message.blocks if b["type"] == "actions"] == []
 
@@ -484,18 +487,33 @@ def test_blocks_messages_that_name_the_whole_table_go_in_pages_buttons_first(bui
     assert "association 2999" in shown(rest[-1].blocks)
 
 
-@pytest.mark.parametrize("is_open", [True, False], ids=["open", "closed"])
-def test_blocks_a_round_waiting_for_a_whole_big_table_stays_one_message_that_fits(is_open):
+def test_blocks_a_round_waiting_for_a_whole_big_table_stays_one_message_that_fits():
     """Edited in place as answers come in, a round is one message: the list of those it
     waits for is cut, and its buttons still arrive."""
     message = blocks.concern_round(
-        round_view(participants=CROWD, no_concerns=()), "C1", Voice("en", CROWD_NAMES),
-        is_open=is_open,
-    )  # fmt: skip
+        round_view(participants=CROWD, no_concerns=()), "C1", Voice("en", CROWD_NAMES)
+    )
     assert within_limits(message)
     assert "0 of 3000 answered; waiting for Volunteer" in shown(message.blocks)
     assert message.blocks[-2] == blocks.context("…")
-    assert message.blocks[-1]["type"] == ("actions" if is_open else "context")
+    assert message.blocks[-1]["type"] == "actions"
+
+
+@pytest.mark.parametrize("withdrawn", [False, True], ids=["closed", "withdrawn"])
+def test_blocks_an_ended_round_says_so_alike_in_its_blocks_and_its_text(withdrawn):
+    """Once over, a round waits for nobody and asks nobody to answer: its blocks and its
+    text (the notification, a screen reader's summary) say how it ended."""
+    message = blocks.concern_round(
+        round_view(participants=CROWD, no_concerns=()), "C1", Voice("en", CROWD_NAMES),
+        is_open=False, withdrawn=withdrawn,
+    )  # fmt: skip
+    assert within_limits(message)
+    ended = "was withdrawn." if withdrawn else "has closed.\nAnswered: 0 of 3000."
+    for said in (shown(message.blocks), message.text):
+        assert said.endswith(f"This concern round {ended}")
+        assert "waiting for" not in said and "please answer" not in said
+        assert "/concern" not in said
+    assert not [b for b in message.blocks if b["type"] == "actions"]
 
 
 def a_crowded_home(words: str) -> MemberHome:

@@ -22,9 +22,11 @@ from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions, vi
 
 # What the Slack adapter delivers; RequestReport never leaves the service (it becomes a
 # PostReport there), and ReadAgain goes to the second reader, not to a platform.
-# WordToProposer is a Reply and goes as one; so does NotAProblemNoted, with its button.
+# WordToProposer is a Reply and goes as one; so do NotAProblemNoted, with its button,
+# UndoNoted and SnoozeNoted.
 DELIVERED = {
-    "SendNudge", "Reply", "WordToProposer", "NotAProblemNoted", "PostConcernRound",
+    "SendNudge", "Reply", "WordToProposer", "NotAProblemNoted", "UndoNoted", "SnoozeNoted",
+    "PostConcernRound",
     "UpdateRoundProgress", "RemindMembers", "PostRoundSummary", "AnnounceAgreement",
     "AnnounceReview", "CloseReview", "AskRenewal",
     "AskEvaluation", "SuggestAgreement", "PostReport",
@@ -36,7 +38,8 @@ def test_delivery_knows_every_outbound_action():
         name for name, kind in vars(actions).items()
         if isinstance(kind, type) and issubclass(kind, Outbound) and kind is not Outbound
     }  # fmt: skip
-    internal = {"RequestReport", "ReadAgain"}
+    # ClearNudge goes only to where a quiet reply was posted (Discord, DMs closed).
+    internal = {"RequestReport", "ReadAgain", "ClearNudge"}
     assert outbound - internal == DELIVERED, "teach adapters/slack/outbound.py"
 
 

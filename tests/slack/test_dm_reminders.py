@@ -1,0 +1,167 @@
+"""Reminders by DM, as those who read only their text see them (a phone's notification,
+a screen reader's summary, an old client): they name the table and say where to answer.
+A table command typed in the bot's DM, which is no table, acts at the one table it can
+be about, or is refused with where to type it: never at the DM as if it were a table."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.models import MandateRow, MemberRow, now_utc
+from rules.events import CommandInvoked, ConcernAnswered
+from tests.slack.conftest import BOB, WORKSPACE, SlackBot, shown_text
+from tests.slack.test_meetings import end_meeting
+from tests.slack.test_nudge_by_dm import OTHER_CHANNEL
+from tests.slack.test_rounds import click, start_round
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID
+
+CAROL = "U-CAROL"
+REMIND_NOW = pytest.mark.parametrize(
+    "bot_settings", [{"reminder_delay": timedelta(0), "max_reminders": 1}], ids=["remind-now"]
+)
+
+
+async def round_reminded_to_carol(bot: SlackBot) -> str:
+    """A round Bob answered; Carol's reminder by DM: its channel."""
+    posted = await start_round(bot)
+    await click(bot, posted, "round_none", BOB)
+    await bot.handled(ConcernAnswered)
+    await bot.tick()
+    [dm] = await bot.slack.wait_for("chat.postMessage", where=lambda p: p["channel"][0] == "D")
+    return dm.params["channel"]
+
+
+async def typed_in_dm(bot: SlackBot, dm: str, name: str, args: str, user: str) -> str:
+    """A slash command typed in the bot's DM; its response URL."""
+    url = bot.slack.response_url()
+    await bot.command(name, args, user_id=user, channel_id=dm, channel_name="directmessage",
+                      response_url=url)  # fmt: skip
+    return url
+
+
+def dm_of(bot: SlackBot, user: str) -> str:
+    """The bot's DM with `user` (the stand-in opens it)."""
+    return bot.slack._dm_channel([user]).id
+
+
+def mandates_of(bot: SlackBot, user: str) -> list[tuple[str, str, str]]:
+    with Session(bot.groundrules.database) as session:
+        rows = session.exec(select(MandateRow).where(MandateRow.user == user)).all()
+        return [(row.channel, row.text, row.status) for row in rows]
+
+
+@REMIND_NOW
+async def test_slack_round_reminder_text_names_its_table_and_where_to_answer(bot: SlackBot):
+    await round_reminded_to_carol(bot)
+    [dm] = [c for c in bot.calls("chat.postMessage") if c.params["channel"][0] == "D"]
+    text = dm.params["text"]  # the notification
+    assert text.startswith(f"In <#{CHANNEL_ID}>:\nA friendly reminder")
+    assert f"Answer in <#{CHANNEL_ID}> with /concern none" in text
+    assert "Answer with" not in text
+    assert shown_text(dm).count(f"<#{CHANNEL_ID}>") == 3  # text twice, blocks once
+
+
+@REMIND_NOW
+async def test_slack_concern_typed_in_the_reminders_dm_answers_that_round(bot: SlackBot):
+    dm = await round_reminded_to_carol(bot)
+    url = await typed_in_dm(bot, dm, "/concern", "none", CAROL)
+    *_, invoked = await bot.handled(CommandInvoked, 2)
+    assert (invoked.channel, invoked.direct) == (CHANNEL_ID, True)
+    [about] = await bot.slack.wait_for_response(url)
+    assert about["text"] == f"In <#{CHANNEL_ID}>:"
+    # The engine's thanks comes back to the DM, where Carol typed; the round counts her.
+    [thanks] = await bot.slack.wait_for(
+        "chat.postMessage", where=lambda p: p["channel"] == dm and "noted" in p["text"]
+    )
+    assert thanks.params["text"] == "Thank you, noted: no concerns."
+    assert not [c for c in bot.calls("chat.postEphemeral") if c.params["user"] == CAROL]
+    closed = await bot.slack.wait_for(
+        "chat.update", where=lambda p: "Answered: 2 of 2." in p["text"]
+    )
+    assert closed
+
+
+@REMIND_NOW
+async def test_slack_renewal_reminder_text_names_its_table(bot: SlackBot):
+    await end_meeting(bot)
+    bot.slack.clear_calls()
+    await bot.tick()
+    dms = await bot.slack.wait_for("chat.postMessage", 2)
+    [alice] = [d for d in dms if bot.slack.channels[d.params["channel"]].user == USER_ID]
+    text = alice.params["text"]
+    assert text.startswith(f"In <#{CHANNEL_ID}>:\nA friendly reminder")
+    assert f"Answer in <#{CHANNEL_ID}> with /mandate renew" in text
+
+
+@REMIND_NOW
+async def test_slack_mandate_typed_in_the_renewal_dm_acts_at_the_table(bot: SlackBot):
+    await end_meeting(bot)
+    bot.slack.clear_calls()
+    await bot.tick()
+    dms = await bot.slack.wait_for("chat.postMessage", 2)
+    [alice] = [d.params["channel"] for d in dms if bot.slack.channels[d.params["channel"]].user
+               == USER_ID]  # fmt: skip
+    assert mandates_of(bot, USER_ID) == [(CHANNEL_ID, "budgets up to 500 euro", "renewal_due")]
+
+    url = await typed_in_dm(bot, alice, "/mandate", "renew", USER_ID)
+    [about] = await bot.slack.wait_for_response(url)
+    assert about["text"] == f"In <#{CHANNEL_ID}>:"
+    await bot.slack.wait_for(  # the table hears it, as when typed there
+        "chat.postMessage", where=lambda p: p["channel"] == CHANNEL_ID and "renewed" in p["text"]
+    )
+    assert mandates_of(bot, USER_ID) == [(CHANNEL_ID, "budgets up to 500 euro", "current")]
+
+    await typed_in_dm(bot, alice, "/mandate", "budgets up to 800 euro", USER_ID)
+    await bot.handled(CommandInvoked, 6)
+    await bot.slack.wait_for(
+        "chat.postMessage", where=lambda p: p["channel"] == CHANNEL_ID and "800" in p["text"]
+    )
+    # The table's mandate changed; the DM holds none.
+    assert mandates_of(bot, USER_ID) == [(CHANNEL_ID, "budgets up to 800 euro", "current")]
+
+
+async def test_slack_table_command_in_the_dm_of_someone_at_no_table_is_refused(bot: SlackBot):
+    url = await typed_in_dm(bot, dm_of(bot, CAROL), "/mandate", "budgets up to 800 euro", CAROL)
+    [told] = await bot.slack.wait_for_response(url)
+    assert told["text"].startswith("Our direct messages are not a table, so /mandate has")
+    assert "Type it in your table's channel" in told["text"]
+    assert mandates_of(bot, CAROL) == []
+
+
+async def test_slack_table_command_in_the_dm_of_someone_at_several_tables_names_them(
+    bot: SlackBot,
+):
+    await start_round(bot)  # Carol sits at the general channel's table ...
+    with Session(bot.groundrules.database) as session:  # ... and at another
+        session.add(
+            MemberRow(workspace=WORKSPACE, channel=OTHER_CHANNEL, user=CAROL,
+                      joined_at=now_utc())
+        )  # fmt: skip
+        session.commit()
+    url = await typed_in_dm(bot, dm_of(bot, CAROL), "/mandate", "budgets up to 800 euro", CAROL)
+    [told] = await bot.slack.wait_for_response(url)
+    assert told["text"] == (
+        "Our direct messages are not a table, and I cannot tell which of your tables "
+        f"/mandate is for, so I did nothing. Type it in that table's channel: <#{CHANNEL_ID}> "
+        f"and <#{OTHER_CHANNEL}>."
+    )
+    assert mandates_of(bot, CAROL) == []
+
+
+async def test_slack_public_command_in_the_dm_of_someone_at_one_table_is_refused_naming_it(
+    bot: SlackBot,
+):
+    """Only what a DM reminder asks (/concern, /mandate) is done from the DM: a command
+    that speaks at the table is typed there, even when the person sits at one table."""
+    await start_round(bot)  # Carol sits at the general channel's table only
+    posted = len(bot.calls("chat.postMessage"))
+    url = await typed_in_dm(bot, dm_of(bot, CAROL), "/concerns", "we meet on Fridays", CAROL)
+    [told] = await bot.slack.wait_for_response(url)
+    assert told["text"] == (
+        "Our direct messages are not a table, so I did nothing with /concerns. Type it in "
+        f"your table's channel: <#{CHANNEL_ID}>."
+    )
+    assert len(bot.calls("chat.postMessage")) == posted  # no round started anywhere
