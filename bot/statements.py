@@ -166,7 +166,6 @@ class Statements:
             .values(
                 text=bindparam("text"),
                 read_after=bindparam("read_after", type_=_watches.c.read_after.type),
-                edited_at=bindparam("edited_at", type_=_watches.c.edited_at.type),
             )
         )
         self.close_watch = {

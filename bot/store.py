@@ -810,7 +810,6 @@ class UnitOfWork:
                 doubted=r.doubted,
                 answered_by=r.answered_by,
                 closed_at=r.closed_at,
-                edited_at=r.edited_at,
             )
             for r in rows
         )
@@ -1038,8 +1037,7 @@ class UnitOfWork:
         self.connection.execute(
             self.store.sql.reword_watch,
             {"w": c.workspace, "c": c.channel, "p": c.problem_id, "text": c.text,
-             "read_after": None if c.read_after is None else dict(c.read_after),
-             "edited_at": c.at},
+             "read_after": None if c.read_after is None else dict(c.read_after)},
         )  # fmt: skip
 
     def _apply_ReopenWatch(self, c: act.ReopenWatch) -> None:

@@ -172,7 +172,7 @@ class NoteDeleted(Change):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NoteEdited(Change):
     """A message was edited: for a while (the retention), an older edit of it delivered
-    late changes no proposal or stance."""
+    late changes nothing (rules.edit_order)."""
 
     message_id: str
     at: datetime

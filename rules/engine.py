@@ -16,6 +16,7 @@ from rules import (
     charter,
     concerns,
     consensus,
+    edit_order,
     mandates,
     meetings,
     problems,
@@ -359,10 +360,12 @@ class Engine:
         if isinstance(understood, Command):
             understood = _on_the_tables_day(understood, state)
         match understood:
-            case Message(event=MessageEdited()) as message:
-                return problems.on_message(message, state, self.second) + consensus.on_edited(
-                    message, state
-                )
+            case Message(event=MessageEdited() as edited) as message:
+                return [
+                    *edit_order.note_edit(edited, state),
+                    *problems.on_message(message, state, self.second),
+                    *consensus.on_edited(message, state),
+                ]
             case Message() as message:
                 return problems.on_message(message, state, self.second) + consensus.on_message(
                     message, state
