@@ -41,7 +41,7 @@ from bot.models import (
     TableConfig,
     WatchRow,
 )
-from bot.statements import Statements
+from bot.statements import Statements, no_newer_edit
 from rules import actions as act
 from rules.grammar import MAX_SNOOZE
 from rules.local_time import known_zone
@@ -984,6 +984,7 @@ class UnitOfWork:
                 ProposalRow.message_id == c.message_id,
                 # Offered already, its words were let go: they stay so.
                 col(ProposalRow.text).is_not(None),
+                no_newer_edit(c.workspace, c.channel, c.message_id, c.at),
             )
             .values(text=c.text)
         )
@@ -1037,7 +1038,8 @@ class UnitOfWork:
         self.connection.execute(
             self.store.sql.reword_watch,
             {"w": c.workspace, "c": c.channel, "p": c.problem_id, "text": c.text,
-             "read_after": None if c.read_after is None else dict(c.read_after)},
+             "read_after": None if c.read_after is None else dict(c.read_after),
+             "edited_at": c.at},
         )  # fmt: skip
 
     def _apply_ReopenWatch(self, c: act.ReopenWatch) -> None:
@@ -1232,6 +1234,7 @@ class UnitOfWork:
                 CorrectionRow.channel == c.channel,
                 CorrectionRow.message_id == c.message_id,
                 CorrectionRow.text != "",
+                no_newer_edit(c.workspace, c.channel, c.message_id, c.at),
             )
             .values(text=c.text)
         )

@@ -66,6 +66,8 @@ class RewordProposal(Change):
 
     message_id: str
     text: str
+    # When it was edited: words of a newer edit already stored stay (bot.statements).
+    at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,6 +97,7 @@ class RewordCorrection(Change):
 
     message_id: str
     text: str
+    at: datetime | None = None  # as for RewordProposal
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -147,8 +150,7 @@ class RewordWatch(Change):
     problem_id: str
     text: str
     read_after: Mapping[str, float] | None = None
-    # When it was edited: an older edit delivered late is then known as stale.
-    at: datetime | None = None
+    at: datetime | None = None  # as for RewordProposal
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -175,6 +175,7 @@ def on_edited(message: Message, state: TableState) -> list[Action]:
                 channel=event.channel,
                 message_id=event.message_id,
                 text=text,
+                at=event.at,
             ),
             *_stances_on_earlier_words(event, noted, text),
             *_reword_round(message, noted[0], state),

@@ -25,7 +25,9 @@ def heard_too_late(event: MessagePosted | MessageEdited, state: TableState) -> b
 
 def note_edit(event: MessageEdited, state: TableState) -> list[NoteEdited]:
     """The edit's time, kept against older edits heard late; nothing for one heard too
-    late."""
+    late. The first change of an edit's decision: another process deciding on another
+    edit of the same message at once waits there until this one commits, so that the
+    words it writes after are checked against this edit's time (bot.statements)."""
     if heard_too_late(event, state):
         return []
     return [

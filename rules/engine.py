@@ -362,7 +362,7 @@ class Engine:
         match understood:
             case Message(event=MessageEdited() as edited) as message:
                 return [
-                    *edit_order.note_edit(edited, state),
+                    *edit_order.note_edit(edited, state),  # first: see edit_order.note_edit
                     *problems.on_message(message, state, self.second),
                     *consensus.on_edited(message, state),
                 ]

@@ -159,6 +159,7 @@ def _on_message(message: Message, state: TableState) -> list[Action]:
                 channel=event.channel,
                 message_id=event.message_id,
                 text=event.text,
+                at=event.at,
             )
         )
         # Those the edit settled are not answered again by it as a proposal.
@@ -426,7 +427,7 @@ def _on_edited(message: Message, problem: bool, doubtful: bool, state: TableStat
                 doubtful=False,
             )
         )
-    # Reworded (NoteEdited keeps the edit's time, against older edits delivered late).
+    # Reworded, unless a newer edit's words are stored by then (bot.statements).
     return [
         *actions,
         RewordWatch(
