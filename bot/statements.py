@@ -212,6 +212,9 @@ class Statements:
         self.note_deleted = insert(_deleted).on_conflict_do_nothing(
             index_elements=["workspace", "channel", "message_id"]
         )
+        self.any_deleted = (
+            select(_deleted.c.message_id).where(_deleted.c.workspace == bindparam("w")).limit(1)
+        )
         self.deleted_ids = select(_deleted.c.message_id).where(
             _deleted.c.workspace == bindparam("w"),
             _deleted.c.channel == bindparam("c"),
