@@ -163,26 +163,57 @@ def _pause_after(engine, sql: str, reached: threading.Event, go: threading.Event
     event.listen(engine, "after_cursor_execute", hold)
 
 
+def _backends(app) -> list[int]:
+    """The PostgreSQL backends `app`'s connections use, as they are checked out."""
+    pids: list[int] = []
+
+    @event.listens_for(app.database, "checkout")
+    def note(dbapi_connection, record, proxy) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pids.append(cursor.fetchone()[0])
+
+    return pids
+
+
+def _waits_for_a_lock(watcher_app, pids: list[int], thread: threading.Thread) -> bool:
+    """Whether one of `pids` comes to wait for a lock before `thread` ends (watched on
+    a connection of another app's)."""
+    waiting = text("SELECT count(*) FROM pg_locks WHERE NOT granted AND pid = ANY(:pids)")
+    with watcher_app.database.connect() as watcher:
+        for _ in range(WAIT * 20):
+            if watcher.execute(waiting, {"pids": pids}).scalar():
+                return True
+            thread.join(0.05)
+            if not thread.is_alive():
+                return False
+    return False
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("kind", MESSAGES)
 def test_an_older_edit_read_first_and_committed_last_leaves_the_newer_words(
     postgres_url, tagged, kind
 ):
-    """Two processes: the older edit's decision reads "no edit yet", the newer edit is
-    handled and committed meanwhile, then the older one writes and commits."""
+    """Two processes: the older edit's decision reads "no edit yet"; the newer edit is
+    handled meanwhile and commits first (or, should it wait for the older decision,
+    commits after it); then the older one writes and commits."""
     message = MESSAGES[kind]
     first, second = make_app(postgres_url, tagged), make_app(postgres_url, tagged)
     try:
         posted(first, message)
+        newer_backends = _backends(second)
         read, go = threading.Event(), threading.Event()
         _pause_after(first.database, "FROM edited_message", read, go)
         errors: list[BaseException] = []
         older = _run(lambda: first.service.handle(edit(message, message.older, "09:01")), errors)
         assert read.wait(WAIT)
-        second.service.handle(edit(message, message.newer, "09:02"))
+        newer = _run(lambda: second.service.handle(edit(message, message.newer, "09:02")), errors)
+        _waits_for_a_lock(first, newer_backends, newer)  # or ends first: committed
         go.set()
+        newer.join(WAIT)
         older.join(WAIT)
-        assert not older.is_alive() and errors == []
+        assert not newer.is_alive() and not older.is_alive() and errors == []
         assert words(second, message) == message.newer
     finally:
         first.database.dispose()
@@ -201,14 +232,7 @@ def test_an_older_edit_read_while_a_newer_one_commits_leaves_the_newer_words(
     first, second = make_app(postgres_url, tagged), make_app(postgres_url, tagged)
     try:
         posted(first, message)
-        older_backends: list[int] = []
-
-        @event.listens_for(second.database, "checkout")
-        def note_backend(dbapi_connection, record, proxy) -> None:
-            with dbapi_connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                older_backends.append(cursor.fetchone()[0])
-
+        older_backends = _backends(second)
         written, go = threading.Event(), threading.Event()
 
         @event.listens_for(first.database, "commit")
@@ -226,17 +250,11 @@ def test_an_older_edit_read_while_a_newer_one_commits_leaves_the_newer_words(
         newer = _run(lambda: first.service.handle(edit(message, message.newer, "09:02")), errors)
         assert written.wait(WAIT)
         older = _run(lambda: second.service.handle(edit(message, message.older, "09:01")), errors)
-        with first.database.connect() as watcher:
-            waiting = text("SELECT count(*) FROM pg_locks WHERE NOT granted AND pid = ANY(:pids)")
-            for _ in range(WAIT * 20):
-                if watcher.execute(waiting, {"pids": older_backends}).scalar():
-                    break
-                older.join(0.05)
-            else:
-                pytest.fail("the older edit's decision never waited for the newer one")
+        waited = _waits_for_a_lock(first, older_backends, older)
         go.set()
         newer.join(WAIT)
         older.join(WAIT)
+        assert waited, "the older edit's decision never waited for the newer one"
         assert not newer.is_alive() and not older.is_alive() and errors == []
         assert words(second, message) == message.newer
     finally:
