@@ -258,7 +258,7 @@ def test_migration_0016_keeps_problems_watched_before_it_and_goes_down_again(dat
         engine.dispose()
 
 
-def test_migration_0019_keeps_a_problems_edit_time_in_one_place_and_goes_down(database_url, tagged):
+def test_migration_0020_keeps_a_problems_edit_time_in_one_place_and_goes_down(database_url, tagged):
     """A problem's edit time moves from problem_watch.edited_at to edited_message (the
     later, where both held one); an older edit delivered after the upgrade changes
     nothing. Down again, the column comes back with the times."""
@@ -276,7 +276,7 @@ def test_migration_0019_keeps_a_problems_edit_time_in_one_place_and_goes_down(da
         "'en', :at, :due, 'open', :edited)"
     )
     engine = make_engine(database_url)
-    upgrade(engine, "0018")
+    upgrade(engine, "0019")
     with engine.begin() as connection:
         for problem_id, words, edited in [
             ("09:00", "#problem the VPN is down again", "09:04"),
@@ -313,7 +313,7 @@ def test_migration_0019_keeps_a_problems_edit_time_in_one_place_and_goes_down(da
         assert watch(app, "09:00").text == "#problem the VPN is down again"
     finally:
         app.database.dispose()
-    command.downgrade(alembic_config(database_url), "0018")
+    command.downgrade(alembic_config(database_url), "0019")
     engine = make_engine(database_url)
     try:
         with engine.connect() as connection:

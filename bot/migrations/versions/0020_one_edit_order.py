@@ -5,8 +5,8 @@
   first (the later one, where both knew the message). Down again, the column comes back
   with each watched message's time from edited_message.
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2027-02-16 10:00:00
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 import bot.models
 
-revision: str = "0019"
-down_revision: str | None = "0018"
+revision: str = "0020"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
