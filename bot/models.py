@@ -87,8 +87,6 @@ class WatchRow(SQLModel, table=True):
     doubted: bool = False
     # A nudge's "Add a proposal" form is posting its proposal, until then (bot.proposing).
     proposing_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
-    # When its message was last edited: an older edit delivered late is not applied.
-    edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class DeletedMessageRow(SQLModel, table=True):
@@ -104,7 +102,8 @@ class DeletedMessageRow(SQLModel, table=True):
 
 class EditedMessageRow(SQLModel, table=True):
     """When a message in a table was last edited, kept for GROUNDRULES_RETENTION: an
-    older edit delivered after it does not undo it (a proposal's words, a stance)."""
+    older edit delivered after it does not undo it (a problem's or a proposal's words, a
+    stance, a correction's words). The one place edit times are kept (0019)."""
 
     __tablename__ = "edited_message"
     workspace: str = Field(primary_key=True)

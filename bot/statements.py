@@ -6,7 +6,18 @@ going through the ORM's bulk path) cost several times the database work itself.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, and_, bindparam, delete, func, select, union_all, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -40,6 +51,23 @@ _corrections = CorrectionRow.__table__
 _deleted = DeletedMessageRow.__table__
 _edited = EditedMessageRow.__table__
 _sent = SentStep.__table__
+
+
+def no_newer_edit(workspace, channel, message_id, at) -> ColumnElement[bool]:
+    """Where no edit of the message newer than `at` is stored (`at` None: anywhere). An
+    edit's words are written only where this holds, checked by the very statement that
+    writes them (compare-and-set): the newest words stand whichever decision commits
+    last; a tie counts as later, as in rules.edit_order. On PostgreSQL a statement reads
+    what was committed when it began, also after waiting for a row another transaction
+    held: so the edit's time is written first (rules.edit_order.note_edit), and a
+    decision on another edit of the message waits there, before any of its words, until
+    this one commits."""
+    return ~exists().where(
+        _edited.c.workspace == workspace,
+        _edited.c.channel == channel,
+        _edited.c.message_id == message_id,
+        _edited.c.edited_at > at,
+    )
 
 
 class Statements:
@@ -158,17 +186,18 @@ class Statements:
             .values(status=bindparam("status"), doubted=bindparam("doubted"))
         )
         # Only a watch still watched: a settled one's text is erased, and stays so.
+        edited_at = bindparam("edited_at", type_=_edited.c.edited_at.type)
         self.reword_watch = (
             update(_watches)
             .where(
                 same_table,
                 _watches.c.problem_id == bindparam("p"),
                 _watches.c.status.in_(WATCHED_STATUSES),
+                no_newer_edit(bindparam("w"), bindparam("c"), bindparam("p"), edited_at),
             )
             .values(
                 text=bindparam("text"),
                 read_after=bindparam("read_after", type_=_watches.c.read_after.type),
-                edited_at=bindparam("edited_at", type_=_watches.c.edited_at.type),
             )
         )
         self.close_watch = {
@@ -184,6 +213,9 @@ class Statements:
         }
         self.note_deleted = insert(_deleted).on_conflict_do_nothing(
             index_elements=["workspace", "channel", "message_id"]
+        )
+        self.any_deleted = (
+            select(_deleted.c.message_id).where(_deleted.c.workspace == bindparam("w")).limit(1)
         )
         self.deleted_ids = select(_deleted.c.message_id).where(
             _deleted.c.workspace == bindparam("w"),

@@ -53,7 +53,7 @@ from bot.models import (
     TableConfig,
     WatchRow,
 )
-from bot.statements import Statements
+from bot.statements import Statements, no_newer_edit
 from rules import actions as act
 from rules.grammar import MAX_SNOOZE
 from rules.local_time import zone_or_default
@@ -300,7 +300,7 @@ class Store:
         if getattr(self._batch, "uow", None) is not None:
             yield
             return
-        uow = UnitOfWork(self)
+        uow = UnitOfWork(self, shared=True)
         self._batch.uow = uow
         try:
             yield
@@ -601,8 +601,12 @@ class UnitOfWork:
     on the connection; an ORM session on the same transaction is made only when a
     (rarer) change needs one, since creating and committing it costs more than the SQL."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, shared: bool = False) -> None:
         self.store = store
+        # A replay's batch (Store.one_transaction): many events, no one else writing.
+        self.shared = shared
+        # Per workspace, whether it holds any deletion marker (read once by a batch).
+        self._any_deleted: dict[str, bool] = {}
         self.members_noted: set[tuple[str, str, str]] = set()
         self.members_forgotten: set[tuple[str, str, str]] = set()
         self.earliest_scheduled: datetime | None = None
@@ -773,7 +777,7 @@ class UnitOfWork:
                     {"w": workspace, "c": channel, "f": list(reads.dismissed_fingerprints)},
                 ).scalars()
             )
-        if reads.deleted_ids:
+        if reads.deleted_ids and self._may_hold_deletions(workspace):
             parts["deleted"] = frozenset(
                 self.connection.execute(
                     self.store.sql.deleted_ids,
@@ -792,6 +796,19 @@ class UnitOfWork:
             ).one()
             parts["next_agreement_number"] = (highest or 0) + 1
         return TableState(workspace=workspace, channel=channel, **parts)
+
+    def _may_hold_deletions(self, workspace: str) -> bool:
+        """Whether `workspace` may hold deletion markers. A batch asks once per workspace,
+        not for every message: a replay's transcript deletes nothing, and a marker read
+        per message cost it some 3%. A unit of its own reads the marker itself, which is
+        one read either way."""
+        if not self.shared:
+            return True
+        known = self._any_deleted.get(workspace)
+        if known is None:
+            found = self.connection.execute(self.store.sql.any_deleted, {"w": workspace})
+            known = self._any_deleted[workspace] = found.first() is not None
+        return known
 
     def _settings(self, workspace: str, channel: str) -> tuple[TableSettings, Charter]:
         # Read once per transaction and table: a replay's batch asks for every event.
@@ -915,7 +932,6 @@ class UnitOfWork:
                 doubted=r.doubted,
                 answered_by=r.answered_by,
                 closed_at=r.closed_at,
-                edited_at=r.edited_at,
             )
             for r in rows
         )
@@ -1123,6 +1139,7 @@ class UnitOfWork:
                 ProposalRow.message_id == c.message_id,
                 # Offered already, its words were let go: they stay so.
                 col(ProposalRow.text).is_not(None),
+                no_newer_edit(c.workspace, c.channel, c.message_id, c.at),
             )
             .values(text=c.text)
         )
@@ -1204,6 +1221,7 @@ class UnitOfWork:
         )
 
     def _apply_NoteDeleted(self, c: act.NoteDeleted) -> None:
+        self._any_deleted[c.workspace] = True
         self.connection.execute(
             self.store.sql.note_deleted,
             {"workspace": c.workspace, "channel": c.channel, "message_id": c.message_id,
@@ -1418,6 +1436,7 @@ class UnitOfWork:
                 CorrectionRow.channel == c.channel,
                 CorrectionRow.message_id == c.message_id,
                 CorrectionRow.text != "",
+                no_newer_edit(c.workspace, c.channel, c.message_id, c.at),
             )
             .values(text=c.text)
         )

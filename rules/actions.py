@@ -66,6 +66,8 @@ class RewordProposal(Change):
 
     message_id: str
     text: str
+    # When it was edited: words of a newer edit already stored stay (bot.statements).
+    at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -105,6 +107,7 @@ class RewordCorrection(Change):
 
     message_id: str
     text: str
+    at: datetime | None = None  # as for RewordProposal
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -157,8 +160,7 @@ class RewordWatch(Change):
     problem_id: str
     text: str
     read_after: Mapping[str, float] | None = None
-    # When it was edited: an older edit delivered late is then known as stale.
-    at: datetime | None = None
+    at: datetime | None = None  # as for RewordProposal
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -202,7 +204,7 @@ class NoteDeleted(Change):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NoteEdited(Change):
     """A message was edited: for a while (the retention), an older edit of it delivered
-    late changes no proposal or stance."""
+    late changes nothing (rules.edit_order)."""
 
     message_id: str
     at: datetime

@@ -17,7 +17,6 @@ from rules.actions import (
     Action,
     ForgetProposal,
     MarkSuggested,
-    NoteEdited,
     NoteProposal,
     NoteStance,
     RewordProposal,
@@ -27,6 +26,7 @@ from rules.actions import (
     WordToProposer,
 )
 from rules.addressing import is_task_for_one
+from rules.edit_order import heard_too_late
 from rules.events import Event, MessageDeleted, MessageEdited, MessagePosted, ProposalAdded
 from rules.language import detect_language
 from rules.say import N_, Lines, Members, Quote, Say, excerpt
@@ -183,26 +183,8 @@ def on_edited(message: Message, state: TableState) -> list[Action]:
     edited, or a reply edited into one, counts as it reads now. An edit delivered after
     the message's deletion, or after a newer edit, changes nothing."""
     event = message.event
-    if event.message_id in state.deleted:
-        return []  # delivered after its deletion: the words are gone
-    last = state.edited.get(event.message_id)
-    # An older edit delivered late changes nothing; one of the same time (Slack gives
-    # whole seconds) is taken as the later, as it was heard later.
-    if last is not None and event.at < last:
-        return []
-    return [
-        NoteEdited(
-            workspace=event.workspace,
-            channel=event.channel,
-            message_id=event.message_id,
-            at=event.at,
-        ),
-        *_on_edited(message, state),
-    ]
-
-
-def _on_edited(message: Message, state: TableState) -> list[Action]:
-    event = message.event
+    if heard_too_late(event, state):
+        return []  # the words are gone, or newer ones stand (the engine notes the edit)
     noted = [p for p in state.proposals.values() if p.message_id == event.message_id]
     text = excerpt(event.text)
     # A typo fixed leaves a proposal one, however the edit reads: read again, alone,
@@ -217,6 +199,7 @@ def _on_edited(message: Message, state: TableState) -> list[Action]:
                 channel=event.channel,
                 message_id=event.message_id,
                 text=text,
+                at=event.at,
             ),
             *_stances_on_earlier_words(event, noted, text),
             *_reword_round(message, noted[0], state),

@@ -17,6 +17,7 @@ from rules import (
     concerns,
     consensus,
     dismissals,
+    edit_order,
     mandates,
     meetings,
     problems,
@@ -379,10 +380,12 @@ class Engine:
         if isinstance(understood, Command):
             understood = _on_the_tables_day(understood, state)
         match understood:
-            case Message(event=MessageEdited()) as message:
-                return problems.on_message(message, state, self.second) + consensus.on_edited(
-                    message, state
-                )
+            case Message(event=MessageEdited() as edited) as message:
+                return [
+                    *edit_order.note_edit(edited, state),  # first: see edit_order.note_edit
+                    *problems.on_message(message, state, self.second),
+                    *consensus.on_edited(message, state),
+                ]
             case Message() as message:
                 return problems.on_message(message, state, self.second) + consensus.on_message(
                     message, state

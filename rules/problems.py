@@ -60,6 +60,7 @@ from rules.actions import (
     WatchProblem,
 )
 from rules.classifier import Classification
+from rules.edit_order import heard_too_late
 from rules.events import (
     Event,
     MessageDeleted,
@@ -139,7 +140,7 @@ def _on_message(message: Message, state: TableState) -> list[Action]:
     actions: list[Action] = [
         NoteMember(workspace=event.workspace, channel=event.channel, user=event.user, at=event.at)
     ]
-    if _out_of_order(event, state):
+    if heard_too_late(event, state):
         return actions
     problem, doubtful = message.problem_at(state.settings.nudges)
     if message.fingerprint is not None and message.fingerprint in state.dismissed:
@@ -160,6 +161,7 @@ def _on_message(message: Message, state: TableState) -> list[Action]:
                 channel=event.channel,
                 message_id=event.message_id,
                 text=event.text,
+                at=event.at,
             )
         )
         # Those the edit settled are not answered again by it as a proposal.
@@ -306,21 +308,6 @@ def _thread_problem(
     return None
 
 
-def _out_of_order(event: MessagePosted | MessageEdited, state: TableState) -> bool:
-    """Delivered after what came later: a post or edit of a message already deleted, or
-    an edit older than one already applied. It changes nothing (the platform may send
-    events out of order, or again after a retry)."""
-    if event.message_id in state.deleted:
-        return True
-    watch = state.watch(event.message_id)
-    return (
-        isinstance(event, MessageEdited)
-        and watch is not None
-        and watch.edited_at is not None
-        and event.at < watch.edited_at  # a tie (whole seconds on Slack) is the later
-    )
-
-
 def _posted(event: Event) -> datetime:
     """When a message was posted: an edit's original time, else the event's."""
     return event.posted if isinstance(event, MessageEdited) else event.at
@@ -449,7 +436,7 @@ def _on_edited(message: Message, problem: bool, doubtful: bool, state: TableStat
                 doubtful=False,
             )
         )
-    # Reworded (and the edit's time kept, against older edits delivered late).
+    # Reworded, unless a newer edit's words are stored by then (bot.statements).
     return [
         *actions,
         RewordWatch(

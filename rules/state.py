@@ -58,8 +58,6 @@ class Watch:
     # The message that answered it, once answered; when it was settled.
     answered_by: str | None = None
     closed_at: datetime | None = None
-    # When its message was last edited (an older edit delivered late is stale).
-    edited_at: datetime | None = None
 
     def in_scope_of(self, thread_id: str | None) -> bool:
         """A proposal answers at the channel's top level or in the problem's own thread."""

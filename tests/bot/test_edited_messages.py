@@ -5,6 +5,8 @@ words as they stand. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import Session, select
 
 from bot.models import CorrectionRow, WatchRow
@@ -163,6 +165,27 @@ def test_an_older_edit_delivered_late_does_not_bring_back_a_withdrawn_problem(ap
     assert nudged(chat) == []
 
 
+def test_an_older_edit_delivered_late_leaves_a_problem_named_by_a_newer_edit(app):
+    """The time of every edit counts, also of the one that named the problem."""
+    chat = Chat(app)
+    chat.say("ben", "the build ran at nine", "09:00")
+    chat.edit("ben", "09:00", "#problem the build is broken again", "09:02")
+    chat.edit("ben", "09:00", "#problem Kevin broke the build again", "09:01")  # late
+    chat.tick("09:30")
+    assert [n.problem_text for n in chat.of_type(SendNudge)] == [
+        "#problem the build is broken again"
+    ]
+
+
+def test_an_older_edit_delivered_late_leaves_a_corrections_newer_words(app):
+    chat = Chat(app)
+    chat.say("ben", "#problem Kevin's speedtest: 40 down", "09:00")
+    chat.command("ben", "/not-a-problem", "09:01")
+    chat.edit("ben", "09:00", "#problem speedtest: 40 down", "09:05")
+    chat.edit("ben", "09:00", "#problem Kevin's speedtest: 40 down, again", "09:03")  # late
+    assert [c.text for c in corrections(app)] == ["#problem speedtest: 40 down"]
+
+
 def test_a_post_delivered_after_its_deletion_opens_no_problem(app):
     chat = Chat(app)
     chat.delete("09:00", "09:01")
@@ -231,6 +254,75 @@ def test_migration_0016_keeps_problems_watched_before_it_and_goes_down_again(dat
             assert connection.execute(text("SELECT text FROM problem_watch")).scalar() == (
                 "#problem the VPN is down again"
             )
+    finally:
+        engine.dispose()
+
+
+def test_migration_0020_keeps_a_problems_edit_time_in_one_place_and_goes_down(database_url, tagged):
+    """A problem's edit time moves from problem_watch.edited_at to edited_message (the
+    later, where both held one); an older edit delivered after the upgrade changes
+    nothing. Down again, the column comes back with the times."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from bot.database import make_engine
+    from bot.migrate import alembic_config, upgrade
+    from tests.conftest import make_app
+    from tests.helpers import at
+
+    watched = (
+        'INSERT INTO problem_watch (workspace, channel, problem_id, "user", text, lang, '
+        "posted_at, deadline, status, edited_at) VALUES ('W1', 'C1', :id, 'ben', :text, "
+        "'en', :at, :due, 'open', :edited)"
+    )
+    engine = make_engine(database_url)
+    upgrade(engine, "0019")
+    with engine.begin() as connection:
+        for problem_id, words, edited in [
+            ("09:00", "#problem the VPN is down again", "09:04"),
+            ("09:01", "#problem the wiki is down again", "09:05"),
+            ("09:02", "#problem the printer jams", None),
+        ]:
+            connection.execute(
+                text(watched),
+                {"id": problem_id, "text": words, "at": at(problem_id),
+                 "due": at(problem_id) + timedelta(minutes=10),
+                 "edited": edited and at(edited)},
+            )  # fmt: skip
+        # Known to both places: the later time is kept, whichever held it.
+        connection.execute(
+            text(
+                "INSERT INTO edited_message (workspace, channel, message_id, edited_at) "
+                "VALUES ('W1', 'C1', '09:01', :earlier), ('W1', 'C1', '09:02', :only)"
+            ),
+            {"earlier": at("09:03"), "only": at("09:06")},
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        times = connection.execute(
+            text("SELECT message_id, edited_at FROM edited_message ORDER BY message_id")
+        ).all()
+    assert [(m, str(t)[11:16]) for m, t in times] == [
+        ("09:00", "09:04"), ("09:01", "09:05"), ("09:02", "09:06")
+    ]  # fmt: skip
+    assert "edited_at" not in {c["name"] for c in inspect(engine).get_columns("problem_watch")}
+    engine.dispose()
+    app = make_app(database_url, tagged)
+    try:
+        Chat(app).edit("ben", "09:00", "#problem the VPN is down", "09:03")  # late
+        assert watch(app, "09:00").text == "#problem the VPN is down again"
+    finally:
+        app.database.dispose()
+    command.downgrade(alembic_config(database_url), "0019")
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            times = connection.execute(
+                text("SELECT problem_id, edited_at FROM problem_watch ORDER BY problem_id")
+            ).all()
+        assert [(p, str(t)[11:16]) for p, t in times] == [
+            ("09:00", "09:04"), ("09:01", "09:05"), ("09:02", "09:06")
+        ]  # fmt: skip
     finally:
         engine.dispose()
 

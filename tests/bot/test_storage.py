@@ -274,6 +274,39 @@ def test_storage_one_transaction_commits_its_units_together(app):
     assert sorted(n.user for n in chat.of_type(SendNudge)) == ["anna", "ben", "ben"]
 
 
+def test_storage_a_batch_asks_once_whether_its_workspace_deleted_anything(app):
+    """A replay's batch reads no deletion marker for every message: it asks once whether
+    the workspace holds any (a replay's transcript deletes nothing)."""
+    chat = Chat(app)
+    asked = []
+
+    def note(conn, cursor, statement, parameters, context, executemany) -> None:
+        if "FROM deleted_message" in statement:
+            asked.append(statement)
+
+    event.listen(app.database, "before_cursor_execute", note)
+    with app.store.one_transaction():
+        chat.say("ben", "#problem the deploy is broken", "09:00")
+        chat.say("anna", "#problem the build is red", "09:01")
+        chat.say("ben", "#proposal let's roll back", "09:02")
+    event.remove(app.database, "before_cursor_execute", note)
+    assert len(asked) == 1
+
+
+def test_storage_a_batch_still_finds_the_deletions_heard_before_a_post(app):
+    """Deleted before the batch, or in it before its post arrives: it opens nothing."""
+    before, within = Chat(app, workspace="W1"), Chat(app, workspace="W2")
+    before.delete("09:00", "09:01")
+    with app.store.one_transaction():
+        before.say("ben", "#problem the deploy is broken", "09:00:30", message_id="09:00")
+        within.say("anna", "#problem the wiki is down", "09:02")
+        within.delete("09:03", "09:04")
+        within.say("anna", "#problem the build is red", "09:03:30", message_id="09:03")
+    with Session(app.database) as session:
+        watched = session.exec(select(WatchRow.workspace, WatchRow.problem_id)).all()
+    assert sorted(watched) == [("W2", "09:02")]
+
+
 def test_storage_one_transaction_rolls_back_everything_when_one_unit_fails(app):
     chat = Chat(app)
     with pytest.raises(RuntimeError), app.store.one_transaction():
