@@ -198,7 +198,10 @@ def _outgoing(connection: Connection, workspace: str, user: str, at: datetime) -
         if erased == row.payload:
             continue
         values: dict[str, object] = {"payload": erased}
-        if row.delivered_at is None:
+        if row.delivered_at is None and (without := _without(row.payload, user)) is not None:
+            # A message to the table that names them among others still goes, without them.
+            values = {"payload": without}
+        elif row.delivered_at is None:
             values |= {"delivered_at": at, "last_error": "not sent: its person was forgotten"}
             connection.execute(
                 delete(steps).where(steps.c.workspace == workspace, steps.c.outbox_id == row.id)
@@ -206,6 +209,36 @@ def _outgoing(connection: Connection, workspace: str, user: str, at: datetime) -
         connection.execute(update(outbox).where(outbox.c.id == row.id).values(values))
         count += 1
     return count
+
+
+def _pair_of(value: object, user: str) -> bool:
+    return isinstance(value, list) and len(value) == 2 and value[0] == user
+
+
+def _without(payload: str, user: str) -> str | None:
+    """A waiting item's payload with `user` taken out: left out of every list of people
+    and every map keyed by person (their answers, stances and concerns go with them),
+    named elsewhere as a former member. None when the item is for them (a private word,
+    a nudge, a reading of their message) or would name nobody left (a reminder)."""
+    item = json.loads(payload)
+    if item.get("user") == user:
+        return None
+
+    def out(value: object) -> object:
+        if isinstance(value, list):
+            # Their own entries go: their id, or a pair of it and their words (a concern).
+            return [out(v) for v in value if v != user and not _pair_of(v, user)]
+        if isinstance(value, dict):
+            if "$map" in value:
+                return {"$map": [[k, out(v)] for k, v in value["$map"] if k != user]}
+            return {k: out(v) for k, v in value.items()}
+        return FORMER_MEMBER if value == user else value
+
+    kept = out(item)
+    assert isinstance(kept, dict)
+    if "users" in item and not kept.get("users"):
+        return None  # a reminder (or ping) to them alone
+    return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
 
 
 def _their_stances(connection: Connection, workspace: str, user: str, at: datetime) -> int:

@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 
 from bot import person_data
 from bot.models import AgreementRow, RoleRow
-from rules.actions import SendNudge, SuggestAgreement
+from rules.actions import SendNudge, SuggestAgreement, UpdateRoundProgress
+from rules.events import ConcernAnswered
 from rules.say import FORMER_MEMBER
 from tests.helpers import Chat, at
 
@@ -163,6 +164,32 @@ def test_what_waits_to_go_out_to_her_is_not_sent(app):
     person_data.forget(app.database, WORKSPACE, WHO, at("09:40"))
     assert [d.action.user for d in app.store.claim_undelivered(at("10:00"))] == ["anna"]
     assert rows_holding(app, "ex-partner") == {}
+
+
+def test_what_waits_to_go_out_to_the_table_still_goes_without_her(app):
+    """A round's progress still waiting (an outage) when she is forgotten goes to the
+    table as it stands without her: her concern's words and her place among those asked
+    are gone, the others' answers stay."""
+    chat = Chat(app, workspace=WORKSPACE)
+    chat.join("anna", "ben", "carol", WHO)  # carol has not answered: the round stays open
+    chat.command("anna", "/concerns #proposal we share client lists weekly", "09:04")
+    [round_id] = {a.round.round_id for _, a in chat.sent if hasattr(a, "round")}
+    chat.answer("ben", round_id, None, "09:05")
+    answered = ConcernAnswered(
+        workspace=WORKSPACE, channel=chat.channel, at=at("09:06"), event_id="her-answer",
+        user=WHO, round_id=round_id, concern="I cannot share my clients' names, they are in hiding",
+    )  # fmt: skip
+    waiting = [d.action for d in app.service.handle(answered)]  # not delivered: an outage
+    assert {type(a).__name__ for a in waiting} >= {"UpdateRoundProgress"}, waiting
+    person_data.forget(app.database, WORKSPACE, WHO, at("09:40"))
+    [progress] = [
+        d.action for d in app.store.claim_undelivered(at("10:00"))
+        if isinstance(d.action, UpdateRoundProgress)
+    ]  # fmt: skip
+    assert WHO not in progress.round.participants and progress.round.concerns == ()
+    assert progress.round.waiting == ("carol",)
+    assert progress.round.no_concerns == ("ben",) and progress.round.proposer == "anna"
+    assert rows_holding(app, "they are in hiding") == {}
 
 
 def test_a_dry_run_lists_exactly_what_forgetting_does_and_changes_nothing(app):
