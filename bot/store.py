@@ -980,7 +980,8 @@ class UnitOfWork:
         open for good. An undo of "Not a problem" waits for any other, and for an edit or
         deletion of a message, at the same table: a double click would otherwise undo
         twice, and a deletion read before the undo brought its problem back would leave
-        the deleted words kept. (SQLite has one writer at a time already.)"""
+        the deleted words kept. So does a message that may open a problem, and a "Not a
+        problem" (Reads.meets_taking_back). (SQLite has one writer at a time already.)"""
         if self.connection.dialect.name != "postgresql":
             return True
         keys = []
@@ -988,7 +989,7 @@ class UnitOfWork:
             keys.append(f"groundrules:agreements:{workspace}")
         if reads.opening:
             keys.append(f"groundrules:opening:{workspace}:{channel}")
-        if reads.dismissals_of is not None or reads.taken_back:
+        if reads.dismissals_of is not None or reads.taken_back or reads.meets_taking_back:
             keys.append(f"groundrules:taking-back:{workspace}:{channel}")
         lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
         for key in keys:
