@@ -127,6 +127,12 @@ def quiet_reply_key(channel: str, problem_id: str) -> str:
     return f"quiet:{channel}:{problem_id}"
 
 
+def quiet_reply_problem(channel: str, key: str) -> str | None:
+    """The problem a quiet reply remembered under `key` is beside; None: not one."""
+    prefix = quiet_reply_key(channel, "")
+    return key.removeprefix(prefix) if key.startswith(prefix) else None
+
+
 def review_message_key(agreement: act.AgreementView) -> str:
     """A review message, by the version it shows: deciding closes that one's message."""
     return f"review:{agreement.number}:{agreement.version}"
@@ -355,6 +361,8 @@ class Store:
                         self.sql.forget_sent, {"workspace": row.workspace, "outbox_id": outbox_id}
                     )
                 if row is not None and key and ref is not None:
+                    if _settled_meanwhile(uow, row, key, str(ref), lang, at):
+                        continue
                     posted = {"ref": str(ref), "posted_at": at, "lang": lang}
                     uow.upsert(
                         PostedMessage,
@@ -560,6 +568,38 @@ def _clear_quiet_replies(uow: UnitOfWork, lapsing: Sequence[WatchRow], now: date
                 problem_id=watch.problem_id, thread_id=watch.thread_id, message_id=posted,
             )  # fmt: skip
             uow.enqueue(cleared, now, leased_from=now - DELIVERY_LEASE)
+
+
+def _settled_meanwhile(uow: UnitOfWork, row, key: str, posted: str, lang: str | None,
+                       at: datetime) -> bool:  # fmt: skip
+    """Whether a nudge that went in public under `key` (Discord's quiet reply) was
+    settled while it was on its way: the process that settled it found no reply to
+    clear yet (it is remembered only now). Then it is cleared at once instead of
+    remembered. The watch is read locked: a settle under way elsewhere is waited for,
+    and one after this finds the reply remembered."""
+    workspace, channel = row.workspace, row.channel
+    problem_id = quiet_reply_problem(channel, key)
+    if problem_id is None:
+        return False
+    watch = uow.session.exec(
+        select(WatchRow.status, WatchRow.thread_id, WatchRow.lang)
+        .where(
+            WatchRow.workspace == workspace,
+            WatchRow.channel == channel,
+            WatchRow.problem_id == problem_id,
+        )
+        .with_for_update()
+    ).first()
+    if watch is not None and watch.status in views.NUDGED_WAITING:
+        return False
+    cleared = act.ClearNudge(
+        workspace=workspace, channel=channel,
+        lang=(watch.lang if watch is not None else None) or lang or "en",
+        problem_id=problem_id, thread_id=watch.thread_id if watch is not None else None,
+        message_id=posted,
+    )  # fmt: skip
+    uow.enqueue(cleared, at, leased_from=at - DELIVERY_LEASE)
+    return True
 
 
 def _give_up_undelivered(session: Session, *, before: datetime, at: datetime) -> int:
