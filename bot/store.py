@@ -122,9 +122,12 @@ def ref_key(action: act.Outbound) -> str | None:
     return None
 
 
+QUIET_REPLY = "quiet:"
+
+
 def quiet_reply_key(channel: str, problem_id: str) -> str:
     """Where a nudge went in public, to clear once it is settled (ClearNudge)."""
-    return f"quiet:{channel}:{problem_id}"
+    return f"{QUIET_REPLY}{channel}:{problem_id}"
 
 
 def quiet_reply_problem(channel: str, key: str) -> str | None:
@@ -349,6 +352,12 @@ class Store:
         delivered item keeps its kind alone (nothing reads it again)."""
         with self.unit_of_work() as uow:
             for outbox_id, at, key, ref, lang in items:
+                # First: it locks the watch, as a settle does before it erases quotes.
+                settled = (
+                    key is not None
+                    and ref is not None
+                    and _settled_meanwhile(uow, outbox_id, key, str(ref), lang, at)
+                )
                 row = uow.connection.execute(
                     self.sql.mark_delivered, {"outbox_id": outbox_id, "delivered": at}
                 ).first()
@@ -360,9 +369,7 @@ class Store:
                     uow.connection.execute(
                         self.sql.forget_sent, {"workspace": row.workspace, "outbox_id": outbox_id}
                     )
-                if row is not None and key and ref is not None:
-                    if _settled_meanwhile(uow, row, key, str(ref), lang, at):
-                        continue
+                if row is not None and key and ref is not None and not settled:
                     posted = {"ref": str(ref), "posted_at": at, "lang": lang}
                     uow.upsert(
                         PostedMessage,
@@ -570,13 +577,19 @@ def _clear_quiet_replies(uow: UnitOfWork, lapsing: Sequence[WatchRow], now: date
             uow.enqueue(cleared, now, leased_from=now - DELIVERY_LEASE)
 
 
-def _settled_meanwhile(uow: UnitOfWork, row, key: str, posted: str, lang: str | None,
-                       at: datetime) -> bool:  # fmt: skip
+def _settled_meanwhile(
+    uow: UnitOfWork, outbox_id: int, key: str, posted: str, lang: str | None, at: datetime
+) -> bool:
     """Whether a nudge that went in public under `key` (Discord's quiet reply) was
     settled while it was on its way: the process that settled it found no reply to
     clear yet (it is remembered only now). Then it is cleared at once instead of
     remembered. The watch is read locked: a settle under way elsewhere is waited for,
     and one after this finds the reply remembered."""
+    if not key.startswith(QUIET_REPLY):
+        return False
+    row = uow.session.get(OutboxRow, outbox_id)
+    if row is None:
+        return False
     workspace, channel = row.workspace, row.channel
     problem_id = quiet_reply_problem(channel, key)
     if problem_id is None:
