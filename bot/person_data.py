@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, delete, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from bot import codec
 from bot.models import (
@@ -32,6 +32,7 @@ from bot.models import (
     MeetingRow,
     MemberRow,
     OutboxRow,
+    PostedMessage,
     ProcessedEvent,
     ProposalRow,
     RenewalRow,
@@ -41,7 +42,9 @@ from bot.models import (
     TimerRow,
     WatchRow,
 )
+from bot.store import quiet_reply_key
 from rules import problems
+from rules.actions import ClearNudge
 from rules.say import FORMER_MEMBER
 
 
@@ -98,6 +101,8 @@ def _forget(connection: Connection, workspace: str, user: str, at: datetime) -> 
         ("outbox", "words erased: messages to or about them (still waiting ones not sent)",
          _outgoing),
         ("timer", "deleted: the timers of the problems they named", _their_problem_timers),
+        ("posted_message", "cleared: public reminders naming them beside their problems "
+         "(each one's deletion queued)", _their_quiet_replies),
         *(
             (table, done, _deleting(model))
             for table, model, done in _THEIR_OWN
@@ -179,6 +184,39 @@ def _their_problem_timers(connection: Connection, workspace: str, user: str, at:
     return connection.execute(
         delete(timers).where(timers.c.workspace == workspace, timers.c.key.in_(keys))
     ).rowcount
+
+
+def _their_quiet_replies(connection: Connection, workspace: str, user: str, at: datetime) -> int:
+    """A nudge that went in public beside a problem they named (Discord's quiet reply,
+    their DMs closed) names them, and nothing settles it once their problem is gone: its
+    deletion is queued for the running bot's outbox, due at once."""
+    watches = WatchRow.__table__  # type: ignore[attr-defined]
+    posted, outbox = PostedMessage.__table__, OutboxRow.__table__  # type: ignore[attr-defined]
+    theirs = connection.execute(
+        select(watches.c.channel, watches.c.problem_id, watches.c.thread_id, watches.c.lang)
+        .where(watches.c.workspace == workspace, watches.c.user == user)
+    ).all()  # fmt: skip
+    cleared = 0
+    for watch in theirs:
+        key = quiet_reply_key(watch.channel, watch.problem_id)
+        ref = connection.execute(
+            delete(posted)
+            .where(posted.c.workspace == workspace, posted.c.key == key)
+            .returning(posted.c.ref)
+        ).scalar()
+        if ref is None:
+            continue
+        clear = ClearNudge(
+            workspace=workspace, channel=watch.channel, lang=watch.lang,
+            problem_id=watch.problem_id, thread_id=watch.thread_id, message_id=ref,
+        )  # fmt: skip
+        connection.execute(
+            insert(outbox).values(workspace=workspace, channel=watch.channel,
+                                  payload=codec.dumps(clear), created_at=at,
+                                  next_attempt_at=at, attempts=0)
+        )  # fmt: skip
+        cleared += 1
+    return cleared
 
 
 def _outgoing(connection: Connection, workspace: str, user: str, at: datetime) -> int:

@@ -12,10 +12,12 @@ stops the delivery there: the retry sends that step again, and nothing before it
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+import json
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from rules.actions import Outbound
 
@@ -23,6 +25,12 @@ from rules.actions import Outbound
 Steps = dict[str, str | None]
 Note = Callable[[Mapping[str, str | None]], Awaitable[None]]
 Load = Callable[[], Awaitable[Steps]]
+P = TypeVar("P")  # a page, as a platform renders it
+
+
+def _pages_step(step: str) -> str:
+    """Where the pages of `step` ("post", "dm") are kept, as first rendered."""
+    return f"{step}:pages"
 
 
 class Sent:
@@ -45,6 +53,29 @@ class Sent:
 
     async def add(self, step: str, ref: str | None = None) -> None:
         await self.add_all({step: ref})
+
+    def pages(self, step: str, rendered: Sequence[P], decode: Callable[[object], P]) -> list[P]:
+        """The pages of `step` as they were when the first of them went out (kept with
+        it, `add_page`), else `rendered`. A retry renders afresh with its own process's
+        names (a rename, a lookup that failed in one process, a cache), which may break
+        the pages elsewhere: skipping by number, what moved across a break would go
+        twice or never."""
+        kept = self._steps.get(_pages_step(step))
+        return list(rendered) if kept is None else [decode(p) for p in json.loads(kept)]
+
+    async def add_page(
+        self,
+        step: str,
+        index: int,
+        pages: Sequence[P],
+        encode: Callable[[P], object],
+        ref: str | None = None,
+    ) -> None:
+        """Page `index` of `pages` went out; the first to go keeps all of them with it."""
+        steps = {f"{step}:{index}": ref}
+        if self._note is not None and _pages_step(step) not in self._steps:
+            steps[_pages_step(step)] = json.dumps([encode(p) for p in pages])
+        await self.add_all(steps)
 
     async def add_all(self, steps: Mapping[str, str | None]) -> None:
         """Several that went out together (one message pinging a group)."""

@@ -122,9 +122,18 @@ def ref_key(action: act.Outbound) -> str | None:
     return None
 
 
+QUIET_REPLY = "quiet:"
+
+
 def quiet_reply_key(channel: str, problem_id: str) -> str:
     """Where a nudge went in public, to clear once it is settled (ClearNudge)."""
-    return f"quiet:{channel}:{problem_id}"
+    return f"{QUIET_REPLY}{channel}:{problem_id}"
+
+
+def quiet_reply_problem(channel: str, key: str) -> str | None:
+    """The problem a quiet reply remembered under `key` is beside; None: not one."""
+    prefix = quiet_reply_key(channel, "")
+    return key.removeprefix(prefix) if key.startswith(prefix) else None
 
 
 def review_message_key(agreement: act.AgreementView) -> str:
@@ -343,6 +352,12 @@ class Store:
         delivered item keeps its kind alone (nothing reads it again)."""
         with self.unit_of_work() as uow:
             for outbox_id, at, key, ref, lang in items:
+                # First: it locks the watch, as a settle does before it erases quotes.
+                settled = (
+                    key is not None
+                    and ref is not None
+                    and _settled_meanwhile(uow, outbox_id, key, str(ref), lang, at)
+                )
                 row = uow.connection.execute(
                     self.sql.mark_delivered, {"outbox_id": outbox_id, "delivered": at}
                 ).first()
@@ -354,7 +369,7 @@ class Store:
                     uow.connection.execute(
                         self.sql.forget_sent, {"workspace": row.workspace, "outbox_id": outbox_id}
                     )
-                if row is not None and key and ref is not None:
+                if row is not None and key and ref is not None and not settled:
                     posted = {"ref": str(ref), "posted_at": at, "lang": lang}
                     uow.upsert(
                         PostedMessage,
@@ -560,6 +575,44 @@ def _clear_quiet_replies(uow: UnitOfWork, lapsing: Sequence[WatchRow], now: date
                 problem_id=watch.problem_id, thread_id=watch.thread_id, message_id=posted,
             )  # fmt: skip
             uow.enqueue(cleared, now, leased_from=now - DELIVERY_LEASE)
+
+
+def _settled_meanwhile(
+    uow: UnitOfWork, outbox_id: int, key: str, posted: str, lang: str | None, at: datetime
+) -> bool:
+    """Whether a nudge that went in public under `key` (Discord's quiet reply) was
+    settled while it was on its way: the process that settled it found no reply to
+    clear yet (it is remembered only now). Then it is cleared at once instead of
+    remembered. The watch is read locked: a settle under way elsewhere is waited for,
+    and one after this finds the reply remembered."""
+    if not key.startswith(QUIET_REPLY):
+        return False
+    row = uow.session.get(OutboxRow, outbox_id)
+    if row is None:
+        return False
+    workspace, channel = row.workspace, row.channel
+    problem_id = quiet_reply_problem(channel, key)
+    if problem_id is None:
+        return False
+    watch = uow.session.exec(
+        select(WatchRow.status, WatchRow.thread_id, WatchRow.lang)
+        .where(
+            WatchRow.workspace == workspace,
+            WatchRow.channel == channel,
+            WatchRow.problem_id == problem_id,
+        )
+        .with_for_update()
+    ).first()
+    if watch is not None and watch.status in views.NUDGED_WAITING:
+        return False
+    cleared = act.ClearNudge(
+        workspace=workspace, channel=channel,
+        lang=(watch.lang if watch is not None else None) or lang or "en",
+        problem_id=problem_id, thread_id=watch.thread_id if watch is not None else None,
+        message_id=posted,
+    )  # fmt: skip
+    uow.enqueue(cleared, at, leased_from=at - DELIVERY_LEASE)
+    return True
 
 
 def _give_up_undelivered(session: Session, *, before: datetime, at: datetime) -> int:
@@ -996,7 +1049,8 @@ class UnitOfWork:
         open for good. An undo of "Not a problem" waits for any other, and for an edit or
         deletion of a message, at the same table: a double click would otherwise undo
         twice, and a deletion read before the undo brought its problem back would leave
-        the deleted words kept. (SQLite has one writer at a time already.)"""
+        the deleted words kept. So does a message that may open a problem, and a "Not a
+        problem" (Reads.meets_taking_back). (SQLite has one writer at a time already.)"""
         if self.connection.dialect.name != "postgresql":
             return True
         keys = []
@@ -1004,7 +1058,7 @@ class UnitOfWork:
             keys.append(f"groundrules:agreements:{workspace}")
         if reads.opening:
             keys.append(f"groundrules:opening:{workspace}:{channel}")
-        if reads.dismissals_of is not None or reads.taken_back:
+        if reads.dismissals_of is not None or reads.taken_back or reads.meets_taking_back:
             keys.append(f"groundrules:taking-back:{workspace}:{channel}")
         lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
         for key in keys:

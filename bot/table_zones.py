@@ -55,22 +55,28 @@ def reviews_at_nine(database: Engine, default: str) -> int:
         literal("review:") + cast(_agreements.c.number, String) + literal(":")
         + cast(_agreements.c.version, String)
     )  # fmt: skip
+    # Each review with its table's zone, in one read: read apart, a /table timezone
+    # handled in between (another process) would pair the new due with the old zone,
+    # and the review go back to 09:00 in the default zone.
     pending = (
         select(_timers.c.workspace, _timers.c.channel, _timers.c.key, _timers.c.due,
-               _agreements.c.review_on)
+               _agreements.c.review_on, _config.c.timezone)
         .join(_agreements, and_(
             _agreements.c.workspace == _timers.c.workspace,
             _agreements.c.channel == _timers.c.channel,
             key == _timers.c.key,
+        ))
+        .outerjoin(_config, and_(
+            _config.c.workspace == _timers.c.workspace, _config.c.channel == _timers.c.channel
         ))
         .where(_timers.c.kind == REVIEW_TIMER, _timers.c.fired_at.is_(None),
                _agreements.c.status == "current")
     )  # fmt: skip
     moved = 0
     with database.begin() as connection:
-        zones = table_zones(connection, default)
         for row in connection.execute(pending).all():
-            due = at_local_time(row.review_on, REVIEW_HOUR, zones.of(row.workspace, row.channel))
+            zone = zone_or_default(row.timezone, default)
+            due = at_local_time(row.review_on, REVIEW_HOUR, zone)
             if due == row.due:
                 continue
             # Only as it was read: a ticker may have fired it meanwhile (another process).

@@ -282,6 +282,8 @@ class Engine:
                     dismissed_fingerprints=_fingerprints(message),
                     # Deleted before its post arrived: it opens, answers and agrees to nothing.
                     deleted_ids=(message.event.message_id,) if problem or answers or stance else (),
+                    # Or deleted while its post is handled: one waits for the other.
+                    meets_taking_back=problem,
                 )
             case Command(event=CommandInvoked(edited=True)):
                 return Reads(settings=True)  # not run again: its author is told so
@@ -343,7 +345,11 @@ class Engine:
             case NudgeSnoozed(problem_id=pid) | WhyAsked(problem_id=pid):
                 return Reads(settings=True, watch_ids=(pid,))
             case MessageRelabelled(message_id=message_id):
-                return Reads(settings=True, watches=True, watch_ids=(message_id,))
+                # Not with a deletion of the message at once: its correction would keep
+                # the words the deletion erased (and an Undo bring them back).
+                return Reads(
+                    settings=True, watches=True, watch_ids=(message_id,), meets_taking_back=True
+                )
             case UndoAsked(user=user, message_id=message_id):
                 # The problem too: an undo clicked twice finds it waiting again.
                 return Reads(settings=True, watch_ids=(message_id,), dismissals_of=user)

@@ -283,6 +283,11 @@ class Reads:
     # (in `watches`): one may be taken back. Such a decision waits for any other that
     # takes a message back (an edit, a deletion) at the table, and it for it.
     dismissals_of: str | None = None
+    # Waits for any decision that takes a message back at the table (an edit, a
+    # deletion), and it for it, as `dismissals_of` does: a problem posted (or said to
+    # be none) while its deletion is handled elsewhere would otherwise keep, and
+    # nudge about, the deleted words (each read before the other wrote).
+    meets_taking_back: bool = False
 
     @property
     def nothing(self) -> bool:

@@ -75,13 +75,15 @@ class InteractionAnswer:
         shown recorded as `step:index` (a retry without the interaction, by DM, sends
         only the rest)."""
         async with self._lock:
+            if done is not None:
+                messages = done.pages(step, messages, Outgoing.from_kept)
             for index, message in enumerate(messages):
                 if done is not None and f"{step}:{index}" in done:
                     continue
                 extra = {"view": view} if view is not None and index == len(messages) - 1 else {}
                 await self._send(message, ephemeral=True, **extra)
                 if done is not None:
-                    await done.add(f"{step}:{index}")
+                    await done.add_page(step, index, messages, Outgoing.kept)
 
     async def public(
         self, messages: Sequence[Outgoing], *, done: Sent | None = None, step: str = "post"
@@ -91,12 +93,14 @@ class InteractionAnswer:
         async with self._lock:
             if self.responded:
                 return False
+            if done is not None:
+                messages = done.pages(step, messages, Outgoing.from_kept)
             for index, message in enumerate(messages):
                 if done is not None and f"{step}:{index}" in done:
                     continue
                 await self._send(message, ephemeral=False)
                 if done is not None:
-                    await done.add(f"{step}:{index}")
+                    await done.add_page(step, index, messages, Outgoing.kept)
             return True
 
     async def finish(self, fallback: Outgoing) -> None:

@@ -416,6 +416,7 @@ class Delivery:
         """A private reply with no interaction to answer, `view` under its last message;
         raises Forbidden (50007) when the member's DMs are closed."""
         done = await sent_of(action)
+        messages = done.pages("dm", messages, Outgoing.from_kept)
         dm = await self.client.create_dm(discord.Object(user))
         for index, message in enumerate(messages):
             if f"dm:{index}" not in done:
@@ -427,7 +428,7 @@ class Delivery:
                         self.note_dms(user, closed=True)
                     raise
                 self.note_dms(user, closed=False)
-                await done.add(f"dm:{index}", str(sent.id))
+                await done.add_page("dm", index, messages, Outgoing.kept, str(sent.id))
         return done.get("dm:0")
 
     # --- concern rounds --------------------------------------------------------------------
@@ -631,10 +632,12 @@ class Delivery:
         """Each part not yet posted for `action` (a retry after a failure part-way sends
         only the rest); `view`, the buttons, on the first. The first part's id."""
         done = await sent_of(action)
+        messages = done.pages("post", messages, Outgoing.from_kept)
         for index, message in enumerate(messages):
             if f"post:{index}" not in done:
                 first = view if index == 0 else None
-                await done.add(f"post:{index}", await self._post(guild, place, message, view=first))
+                sent = await self._post(guild, place, message, view=first)
+                await done.add_page("post", index, messages, Outgoing.kept, sent)
         return done["post:0"]  # type: ignore[return-value]
 
 

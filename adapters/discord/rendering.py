@@ -178,6 +178,19 @@ class Outgoing:
         """For an edit: what is not given is cleared (text may have become an embed)."""
         return {"content": self.content, "embed": self.embed}
 
+    def kept(self) -> dict[str, object]:
+        """As a retry reads it back (bot.sent_steps): `from_kept`."""
+        embed = None if self.embed is None else self.embed.to_dict()
+        return {"content": self.content, "embed": embed, "file_text": self.file_text,
+                "file_name": self.file_name}  # fmt: skip
+
+    @classmethod
+    def from_kept(cls, kept: object) -> Outgoing:
+        fields = dict(kept)  # type: ignore[call-overload]
+        if fields["embed"] is not None:
+            fields["embed"] = discord.Embed.from_dict(fields["embed"])
+        return cls(**fields)
+
 
 def headline(text: str) -> tuple[str, str]:
     """A long text's first line, for a message's content, and what goes in its embed:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import asdict
 from typing import TypeVar
 
 from slack_sdk.errors import SlackApiError
@@ -203,10 +204,11 @@ class Deliverer:
     ) -> str:
         """Each page not yet posted for `action`; the first page's ts (the one to keep)."""
         done = await sent_of(action)
+        messages = done.pages(step, messages, _page)
         for index, page in enumerate(messages):
             if f"{step}:{index}" not in done:
                 ts = await self._post(client, action.channel, page, thread_ts)
-                await done.add(f"{step}:{index}", ts)
+                await done.add_page(step, index, messages, asdict, ts)
         return done[f"{step}:0"]  # type: ignore[return-value]
 
     async def _private_pages(
@@ -222,6 +224,7 @@ class Deliverer:
         """Each page not yet shown to `user` for `action` (ephemeral, else by DM; by DM
         when `direct`: the answer to a command typed there)."""
         done = await sent_of(action)
+        messages = done.pages("private", messages, _page)
         for index, page in enumerate(messages):
             if f"private:{index}" not in done:
                 if direct:
@@ -229,7 +232,7 @@ class Deliverer:
                 else:
                     await self._private(client, action.workspace, action.channel, user, page,
                                         page, thread_ts=thread_ts)  # fmt: skip
-                await done.add(f"private:{index}")
+                await done.add_page("private", index, messages, asdict)
 
     # --- the Web API calls ---------------------------------------------------------
 
@@ -357,3 +360,8 @@ class Deliverer:
         await client.chat_update(
             channel=action.channel, ts=ts, text=message.text, blocks=message.blocks
         )
+
+
+def _page(kept: object) -> SlackMessage:
+    """A page kept as its first try rendered it (bot.sent_steps)."""
+    return SlackMessage(**kept)  # type: ignore[arg-type]

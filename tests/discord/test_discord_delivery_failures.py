@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from bot.models import SentStep, now_utc
 from rules.actions import Outbound, PostRoundSummary, Reply, RoundView
 from rules.events import CommandInvoked, MessagePosted, RosterSynced
-from rules.say import Lines, Quote, Say
+from rules.say import Lines, Member, Quote, Say
 from tests.discord.conftest import BOTH_DATABASES
 from tests.discord.harness import Harness, dm_messages, make_retries_due, workspace
 
@@ -103,7 +103,7 @@ async def test_a_long_post_that_fails_part_way_is_not_posted_twice_by_another_pr
     world.api.fail_next(f"POST /channels/{world.general.id}/messages", skip=1)
     await from_the_outbox(harness, reply)
     [first] = world.api.messages_in(world.general)
-    assert steps_on_record(harness) == {"post:0": first["id"]}
+    assert steps_on_record(harness)["post:0"] == first["id"]
 
     runtime = await harness.restart()  # a new process on the same database retries it
     await runtime.wait_for(RosterSynced)
@@ -112,6 +112,33 @@ async def test_a_long_post_that_fails_part_way_is_not_posted_twice_by_another_pr
     assert posted == [f"> {p}" for p in parts]
     assert make_retries_due(harness) == 0
     assert steps_on_record(harness) == {}  # gone with the delivery
+
+
+@BOTH_DATABASES
+async def test_a_long_post_retried_where_a_name_renders_longer_posts_each_line_once(world, harness):
+    """The retrying process renders Carol's new nickname: rendered afresh, the first
+    page's last line would move to the second page and be posted twice."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    world.guild.member(world.carol).nick = "Carol"
+    carol = Member(str(world.carol.id))
+    lines = (
+        Say.of("{who}: {words}", who=carol, words=Quote("first " + "a" * 1000)),
+        Say.of("{words}", words=Quote("second " + "b" * 950)),
+        Say.of("{words}", words=Quote("third " + "c" * 500)),
+    )
+    reply = Reply(workspace=workspace(world.guild), channel=str(world.general.id), lang="en",
+                  user=None, private=False, text=Lines(lines))  # fmt: skip
+    world.api.fail_next(f"POST /channels/{world.general.id}/messages", skip=1)
+    await from_the_outbox(harness, reply)
+    assert len(world.api.messages_in(world.general)) == 1
+
+    world.guild.member(world.carol).nick = "Carol, who chose a much longer nickname today " * 2
+    runtime = await harness.restart()  # a new process on the same database retries it
+    await runtime.wait_for(RosterSynced)
+    await from_the_outbox(harness)
+    posted = "\n".join(m["content"] for m in world.api.messages_in(world.general))
+    assert [posted.count(word) for word in ("first ", "second ", "third ")] == [1, 1, 1]
 
 
 async def test_a_long_round_summary_that_fails_part_way_is_not_posted_twice(world, harness):
