@@ -237,8 +237,15 @@ def _outgoing(connection: Connection, workspace: str, user: str, at: datetime) -
             continue
         values: dict[str, object] = {"payload": erased}
         if row.delivered_at is None and (without := _without(row.payload, user)) is not None:
-            # A message to the table that names them among others still goes, without them.
+            # A message to the table that names them among others still goes, without them;
+            # pages kept as first rendered (a send cut short) held their words: rendered anew.
             values = {"payload": without}
+            connection.execute(
+                delete(steps).where(
+                    steps.c.workspace == workspace, steps.c.outbox_id == row.id,
+                    steps.c.step.like("%:pages"),
+                )
+            )  # fmt: skip
         elif row.delivered_at is None:
             values |= {"delivered_at": at, "last_error": "not sent: its person was forgotten"}
             connection.execute(
