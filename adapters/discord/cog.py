@@ -53,7 +53,7 @@ from adapters.discord.custom_ids import (
     parse_form,
 )
 from adapters.discord.rendering import Outgoing, Renderer, first_quote, say
-from adapters.discord.typed_names import with_members_named
+from adapters.discord.typed_names import SharedName, form_owner, with_members_named
 from bot.keyed_locks import KeyedLocks
 from bot.outage import NotRecorded
 from bot.views import problem_language, problem_waiting
@@ -61,6 +61,7 @@ from rules.events import Event, MemberJoined, MemberLeft, RosterSynced
 from rules.grammar import CommandSpec
 from rules.i18n import supported
 from rules.say import N_, Member, Say, Text
+from rules.typed_names import several_in_form
 
 if TYPE_CHECKING:
     from adapters.discord.delivery import Delivery
@@ -596,8 +597,13 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 # A suggestion's form names the proposal its message quotes (the form
                 # is submitted from that message).
                 proposal = (_quoted(interaction.message) or "") if suggested else None
+                owner = form_owner(values.get("owner", ""), interaction.channel)
+                if isinstance(owner, SharedName):
+                    text, why = values.get("text", ""), values.get("why", "")
+                    await self._tell(interaction, lang, several_in_form(owner.name, text, why))
+                    return
                 submitted = translate.agreement_submitted(
-                    origin, values, interaction.guild, round_id=round_id, proposal=proposal
+                    origin, values, owner, round_id=round_id, proposal=proposal
                 )
                 if isinstance(submitted, Say):
                     await self._tell(interaction, lang, submitted)

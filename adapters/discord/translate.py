@@ -47,7 +47,6 @@ from rules.grammar import (
     unreadable_review_date,
 )
 from rules.i18n import supported
-from rules.mentions import member_reference
 from rules.say import N_, Say
 
 PREFIX = "discord:"
@@ -376,13 +375,14 @@ def review_decided(
 def agreement_submitted(
     origin: Origin,
     values: Mapping[str, str],
-    guild: discord.Guild | None,
+    owner: str | None,
     *,
     round_id: str | None = None,
     proposal: str | None = None,
 ) -> AgreementSubmitted | Say:
     """The agreement form (opened from a round's summary: `round_id`; from a suggestion:
-    the `proposal` it quoted); a review date it cannot read comes back as what to tell
+    the `proposal` it quoted), with its `owner` as the adapter found them
+    (`typed_names.form_owner`); a review date it cannot read comes back as what to tell
     the user."""
     review = values.get("review", "").strip()
     review_on = None
@@ -393,7 +393,7 @@ def agreement_submitted(
             return unreadable_review_date(review[:60], origin.at.date())
     return AgreementSubmitted(
         **_envelope(origin), text=values.get("text", ""), why=values.get("why", ""),
-        owner=owner_of(values.get("owner", ""), guild), review_on=review_on,
+        owner=owner, review_on=review_on,
         review_text=review or None, thread_id=origin.thread_id, lang=origin.lang,
         round_id=round_id, proposal=proposal,
     )  # fmt: skip
@@ -424,24 +424,6 @@ def evaluation_given(
         **_envelope(origin), scores=parsed.scores, comment=comment or None, lang=origin.lang,
         meeting_id=meeting_id,
     )  # fmt: skip
-
-
-def owner_of(text: str, guild: discord.Guild | None) -> str | None:
-    """A member (by mention, @name or name) becomes their id; anything else stays text,
-    which names a role when the table has one by that name (the engine knows them)."""
-    text = " ".join(text.split())
-    if not text:
-        return None
-    reference = member_reference(text) or text
-    if reference.isdigit():
-        return reference
-    if guild is not None:
-        wanted = reference.lower()
-        for member in guild.members:
-            names = {member.name.lower(), member.display_name.lower()}
-            if not member.bot and wanted in names:
-                return str(member.id)
-    return text
 
 
 def form_values(components: Iterable[Mapping[str, Any]]) -> dict[str, str]:
