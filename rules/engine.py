@@ -97,6 +97,7 @@ from rules.grammar import (
     UnknownCommand,
     UsageError,
     WithdrawRound,
+    command_language,
     find_command,
     mistyped_command,
     nearest_command,
@@ -106,7 +107,7 @@ from rules.grammar import (
     role_named,
     unreadable_review_date,
 )
-from rules.language import detect_language
+from rules.language import clear_language, detect_language
 from rules.local_time import at_local_time, local_day
 from rules.say import Quote
 from rules.speech import language
@@ -537,8 +538,10 @@ def _parse(event: CommandInvoked, today: date) -> Command:
     found = reached_command(name, args)
     if found is None:
         return _unknown(event, name, nearest_command(name))
-    spec, lang, args = found
-    lang = lang or event.lang
+    spec, named, args = found
+    # What they wrote first (words, a Dutch name), then their client's language (Slack's
+    # locale, Discord's), then an English name; a table's own language wins over all.
+    lang = command_language(name, event.args) or event.lang or named
     if spec.name == "groundrules" and args:
         # "/groundrules afsprak ..." or "@Groundrules agre ...": a command mistyped.
         mistyped = mistyped_command(args)
@@ -586,7 +589,8 @@ def _submitted_agreement(event: AgreementSubmitted, today: date) -> Command:
         user=event.user, name="agree", thread_id=event.thread_id,
     )  # fmt: skip
     text, why = " ".join(event.text.split()), " ".join(event.why.split())
-    lang = event.lang  # the form's language, as a typed name's
+    # The words written in the form, as a typed command's; else the form's language.
+    lang = clear_language(f"{text} {why}") or event.lang
     if not text or not why:
         return Command(as_typed, spec, UsageError(spec), lang, form=event)
     review_on = event.review_on

@@ -58,7 +58,7 @@ from bot.keyed_locks import KeyedLocks
 from bot.outage import NotRecorded
 from bot.views import problem_language, problem_waiting
 from rules.events import Event, MemberJoined, MemberLeft, RosterSynced
-from rules.grammar import CommandSpec
+from rules.grammar import CommandSpec, command_language
 from rules.i18n import supported
 from rules.say import N_, Member, Say, Text
 from rules.typed_names import several_in_form
@@ -345,13 +345,17 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 agreement_form(await self._form_lang(interaction))
             )
         else:
-            # The name the person's language would use tells the engine which to answer in.
-            name = spec.dutch if lang == "nl" else spec.name
-            named = with_members_named(name, text, interaction.channel, origin.at.date())
+            # The client's language picks the name Discord shows, so the name is no sign of
+            # the member's: the engine answers in the language of their words, and of
+            # their client (origin.lang) only when the words show none.
+            named = with_members_named(spec.name, text, interaction.channel, origin.at.date())
             if isinstance(named, Say):
-                await self._tell(interaction, lang, named)
+                written = command_language(spec.name, text)
+                await self._tell(
+                    interaction, await self._form_lang(interaction, None, written), named
+                )
                 return
-            command = translate.command_invoked(origin, name, named)
+            command = translate.command_invoked(origin, spec.name, named)
             await self._decide(interaction, command, roster_again=spec.name == "concerns")
 
     async def record_as_agreement(
@@ -427,7 +431,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     ) -> str:
         """A form at a table speaks the table's language if it chose one (/table language),
         as the engine's answers there do; else the language of the message whose button
-        opened it (`shown`), as its answer will; else the person's client language."""
+        opened it (`shown`), as its answer will; else the person's client language. (So
+        does an answer the adapter gives a command itself, `shown` being its words'.)"""
         origin = translate.origin_of(interaction, where)
         if origin is not None:
             chosen = await self.runtime.table_language(origin.workspace, origin.channel)

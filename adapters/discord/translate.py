@@ -315,7 +315,11 @@ def _envelope(origin: Origin) -> dict[str, Any]:
 
 
 def command_invoked(origin: Origin, name: str, args: str) -> CommandInvoked:
-    return CommandInvoked(**_envelope(origin), name=name, args=args, thread_id=origin.thread_id)
+    """A slash command, with the member's client language for the engine to answer in
+    when neither the table nor their words show one."""
+    return CommandInvoked(
+        **_envelope(origin), name=name, args=args, thread_id=origin.thread_id, lang=origin.lang
+    )
 
 
 def concern_answered(origin: Origin, round_id: str, concern: str | None) -> ConcernAnswered:

@@ -35,7 +35,7 @@ from rules.events import (
     UndoAsked,
     WhyAsked,
 )
-from rules.grammar import MAX_FIELD, PAST_REVIEW, reached_command, role_named
+from rules.grammar import MAX_FIELD, PAST_REVIEW, command_language, reached_command, role_named
 from rules.say import N_, Say
 
 PREFIX = "slack:"
@@ -305,7 +305,8 @@ def slash_command(command: Payload, *, workspace: str, now: datetime) -> Command
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """Which command of the grammar a typed line reaches, and the rest of its text."""
+    """Which command of the grammar a typed line reaches, the rest of its text, and the
+    language what its member wrote shows (`command_language`), as the engine reads it."""
 
     name: str
     args: str
@@ -317,8 +318,8 @@ def command_target(name: str, args: str) -> Target | None:
     found = reached_command(name, args)
     if found is None:
         return None
-    spec, lang, args = found
-    return Target(spec.name, args, lang)
+    spec, _, rest = found
+    return Target(spec.name, rest, command_language(name, args))
 
 
 # --- buttons -------------------------------------------------------------------------
