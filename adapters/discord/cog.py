@@ -57,9 +57,10 @@ from adapters.discord.typed_names import SharedName, form_owner, with_members_na
 from bot.keyed_locks import KeyedLocks
 from bot.outage import NotRecorded
 from bot.views import problem_language, problem_waiting
-from rules.events import Event, MemberJoined, MemberLeft, RosterSynced
+from rules.events import AgreementSubmitted, Event, MemberJoined, MemberLeft, RosterSynced
 from rules.grammar import CommandSpec, command_language
 from rules.i18n import supported
+from rules.language import clear_language
 from rules.say import N_, Member, Say, Text
 from rules.typed_names import several_in_form
 
@@ -595,25 +596,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 if origin is not None:
                     event = translate.concern_answered(origin, round_id, values.get("concern"))
                     await self._decide(interaction, event)
-            case AgreementForm(round_id=round_id, suggested=suggested, lang=shown):
-                origin = translate.origin_of(interaction, shown=shown)
-                if origin is None:
-                    return
-                # A suggestion's form names the proposal its message quotes (the form
-                # is submitted from that message).
-                proposal = (_quoted(interaction.message) or "") if suggested else None
-                owner = form_owner(values.get("owner", ""), interaction.channel)
-                if isinstance(owner, SharedName):
-                    text, why = values.get("text", ""), values.get("why", "")
-                    await self._tell(interaction, lang, several_in_form(owner.name, text, why))
-                    return
-                submitted = translate.agreement_submitted(
-                    origin, values, owner, round_id=round_id, proposal=proposal
-                )
-                if isinstance(submitted, Say):
-                    await self._tell(interaction, lang, submitted)
-                else:
-                    await self._decide(interaction, submitted)
+            case AgreementForm():
+                await self._agreement_submitted(interaction, form, values)
             case RevisionForm(number=number, version=version, lang=shown, table=table):
                 where = _forums_table(interaction, table)
                 origin = translate.origin_of(interaction, where, shown=shown)
@@ -632,6 +616,34 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                     await self._tell(interaction, lang, given)  # nothing is submitted
                 else:
                     await self._decide(interaction, given, fallback=NOTED)
+
+    async def _agreement_submitted(
+        self, interaction: discord.Interaction, form: AgreementForm, values: dict[str, str]
+    ) -> None:
+        """The agreement form. An owner's name several people answer to, or a review date
+        that cannot be read, is refused before the engine hears of it, in the language the
+        engine would answer in: the table's, else the words', else the form's."""
+        origin = translate.origin_of(interaction, shown=form.lang)
+        if origin is None:
+            return
+        # A suggestion's form names the proposal its message quotes (the form is
+        # submitted from that message).
+        proposal = (_quoted(interaction.message) or "") if form.suggested else None
+        text, why = values.get("text", ""), values.get("why", "")
+        owner = form_owner(values.get("owner", ""), interaction.channel)
+        if isinstance(owner, SharedName):
+            submitted: AgreementSubmitted | Say = several_in_form(owner.name, text, why)
+        else:
+            submitted = translate.agreement_submitted(
+                origin, values, owner, round_id=form.round_id, proposal=proposal
+            )
+        if isinstance(submitted, Say):
+            written = clear_language(f"{text} {why}") or form.lang
+            await self._tell(
+                interaction, await self._form_lang(interaction, None, written), submitted
+            )
+        else:
+            await self._decide(interaction, submitted)
 
     async def _add_proposal(
         self, interaction: discord.Interaction, choice: NudgeChoice, proposal: str

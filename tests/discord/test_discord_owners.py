@@ -139,12 +139,12 @@ async def test_owners_written_in_a_form_are_not_sent_a_note(world, harness, capl
     assert "no Discord member to send it to" in caplog.text
 
 
-async def submit_agreement_form(world, runtime, member, owner: str):
+async def submit_agreement_form(
+    world, runtime, member, owner: str, text="Invoices  monthly", why="cash"
+):
     ix = await world.api.slash_command(world.guild, world.general, member, "agree")
     modal = await world.api.wait_for_callback(ix)
-    submit = await world.api.submit_modal(
-        modal, {"text": "Invoices  monthly", "why": "cash", "owner": owner}
-    )
+    submit = await world.api.submit_modal(modal, {"text": text, "why": why, "owner": owner})
     return await world.api.wait_for_callback(submit)
 
 
@@ -167,6 +167,21 @@ async def test_owners_form_owner_several_people_are_called_is_not_guessed(world,
     )
     assert owners(harness) == []
     assert runtime.of(AgreementSubmitted) == []  # nothing reached the engine
+
+
+async def test_owners_form_owner_refused_in_the_language_the_form_is_written_in(world, harness):
+    world.guild.add_member("mallory", nick="carol")
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    answer = await submit_agreement_form(
+        world, runtime, world.alice, "carol", "We starten de vergadering om 9 uur",
+        "dan is iedereen er",
+    )  # fmt: skip
+    assert answer.content.startswith("Hier heten meerdere mensen “carol”")
+    assert answer.content.endswith(
+        "Wat je schreef, om opnieuw te gebruiken: We starten de vergadering om 9 uur omdat dan "
+        "is iedereen er"
+    )
 
 
 async def test_owners_form_owner_is_found_at_the_table_first(world, harness):
