@@ -17,6 +17,7 @@ from rules import (
     concerns,
     consensus,
     dismissals,
+    introductions,
     mandates,
     meetings,
     problems,
@@ -37,6 +38,7 @@ from rules.classifier import Classification, Classifier, Previous
 from rules.durations import DateError, parse_date
 from rules.events import (
     AgreementSubmitted,
+    BotJoined,
     ChannelIdChanged,
     CommandInvoked,
     ConcernAnswered,
@@ -350,6 +352,8 @@ class Engine:
                 )
             case RosterSynced():
                 return Reads(members=True, round=True, watches=True)
+            case BotJoined():
+                return Reads(settings=True, introduced=True)
             case MemberLeft():
                 return Reads(round=True, watches=True)
             case MessageDeleted(message_id=message_id, thread_id=thread_id):
@@ -428,6 +432,8 @@ class Engine:
                 ]
             case RosterSynced() as synced:
                 return _sync_roster(synced, state)
+            case BotJoined() as joined:
+                return introductions.introduce(joined, state)
             case ChannelIdChanged() as changed:
                 return [
                     MoveTable(

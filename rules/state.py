@@ -282,6 +282,8 @@ class Reads:
     # (in `watches`): one may be taken back. Such a decision waits for any other that
     # takes a message back (an edit, a deletion) at the table, and it for it.
     dismissals_of: str | None = None
+    # When the bot last introduced itself at the table.
+    introduced: bool = False
 
     @property
     def nothing(self) -> bool:
@@ -324,6 +326,8 @@ class TableState:
     edited: Mapping[str, datetime] = field(default_factory=dict)
     # Reads.dismissals_of: that person's latest "Not a problem"s here, newest first.
     dismissals: tuple[Dismissal, ...] = ()
+    # Reads.introduced: when the bot last introduced itself here (None: never).
+    introduced_at: datetime | None = None
 
     def watch(self, problem_id: str) -> Watch | None:
         return next((w for w in self.watches if w.problem_id == problem_id), None)

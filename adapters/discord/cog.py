@@ -183,6 +183,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         # send a roster from.
         await self.runtime.workspace_returned(translate.workspace_of(guild.id), keep=True)
         await self.sync_guild(guild)
+        # Who it is, once (the engine knows whether it said so lately), where Discord
+        # welcomes newcomers; a server without such a channel it may write in hears nothing.
+        welcome = translate.welcome_channel(guild)
+        if welcome is not None:
+            await self.submit(translate.bot_joined(welcome, utcnow()), keep=True)
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:

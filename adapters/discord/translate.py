@@ -22,6 +22,7 @@ from adapters.discord.custom_ids import NudgeChoice, Where
 from rules.durations import DateError, parse_date
 from rules.events import (
     AgreementSubmitted,
+    BotJoined,
     CommandInvoked,
     ConcernAnswered,
     EvaluationGiven,
@@ -171,6 +172,26 @@ def messages_deleted(
 
 def can_read(member: discord.Member, channel: discord.TextChannel | discord.Thread) -> bool:
     return channel.permissions_for(member).read_messages
+
+
+def welcome_channel(guild: discord.Guild) -> discord.TextChannel | None:
+    """Where the bot says who it is on joining a server: its system channel, where Discord
+    itself welcomes newcomers, if the bot may write there. Nowhere else: one word per
+    server, not one in every channel it can read."""
+    channel = guild.system_channel
+    if channel is None:
+        return None
+    allowed = channel.permissions_for(guild.me)
+    return channel if allowed.read_messages and allowed.send_messages else None
+
+
+def bot_joined(channel: discord.TextChannel, at: datetime) -> BotJoined:
+    """The bot added to a server, at its welcome channel's table, in the server's language."""
+    return BotJoined(
+        workspace=workspace_of(channel.guild.id), channel=str(channel.id), at=at,
+        event_id=f"joined:{channel.guild.id}:{at.isoformat()}",
+        lang=supported(str(channel.guild.preferred_locale)),
+    )  # fmt: skip
 
 
 def open_tables(guild: discord.Guild) -> list[discord.TextChannel | discord.Thread]:

@@ -18,6 +18,7 @@ from adapters.slack import ids
 from rules.agreements import role_owner
 from rules.events import (
     AgreementSubmitted,
+    BotJoined,
     ChannelIdChanged,
     CommandInvoked,
     ConcernAnswered,
@@ -218,6 +219,14 @@ def member_event(
     at = moment(event.get("event_ts")) or now
     kind = MemberJoined if event.get("type") == "member_joined_channel" else MemberLeft
     return kind(workspace=workspace, channel=channel, at=at, event_id=event_id, user=user)
+
+
+def bot_joined(joined: MemberJoined, *, lang: str | None) -> BotJoined:
+    """The bot's own join of a channel, as the event that has it introduce itself there."""
+    return BotJoined(
+        workspace=joined.workspace, channel=joined.channel, at=joined.at,
+        event_id=f"{joined.event_id}:joined", lang=lang,
+    )  # fmt: skip
 
 
 def channel_id_changed(
