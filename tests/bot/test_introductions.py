@@ -59,13 +59,13 @@ def test_migration_0020_adds_when_a_table_was_introduced_and_goes_down(database_
 
     engine = make_engine(database_url)
     try:
-        upgrade(engine, "0019")
+        upgrade(engine, "0020")
         assert "introduced_at" not in columns(engine)
         upgrade(engine)
         assert "introduced_at" in columns(engine)
     finally:
         engine.dispose()
-    command.downgrade(alembic_config(database_url), "0019")
+    command.downgrade(alembic_config(database_url), "0020")
     engine = make_engine(database_url)
     try:
         assert "introduced_at" not in columns(engine)

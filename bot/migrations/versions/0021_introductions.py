@@ -4,8 +4,8 @@
   in (a Slack invite, a Discord server's system channel); not again soon after, on a
   re-invite. None: never (tables from before this revision are not introduced to now).
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2027-02-20 10:00:00
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 import bot.models
 
-revision: str = "0020"
-down_revision: str | None = "0019"
+revision: str = "0021"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
