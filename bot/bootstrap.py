@@ -11,9 +11,15 @@ from dataclasses import dataclass
 from sqlalchemy import Engine as Database
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
-from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_delay,
+    wait_exponential,
+)
 
-from bot.database import make_engine
+from bot.database import make_engine, reason, will_not_heal
 from bot.migrate import upgrade, upgrade_apart
 from bot.service import SecondReader, Service
 from bot.settings import Settings, load_settings
@@ -100,17 +106,30 @@ def _shipped_encoder() -> SecondReader:
     return EncoderReader.load()
 
 
-@retry(
-    retry=retry_if_exception_type(OperationalError),
-    wait=wait_exponential(multiplier=0.5, max=5),
-    stop=stop_after_delay(60),
-    reraise=True,
-    before_sleep=lambda state: log.warning("database not reachable yet; waiting"),
-)
-def wait_for_database(database: Database) -> None:
-    """A container may start before its database accepts connections."""
-    with database.connect() as connection:
-        connection.execute(text("SELECT 1"))
+def wait_for_database(database: Database, *, patience: float = 60) -> None:
+    """A container may start before its database accepts connections: wait up to
+    `patience` seconds for one that may yet, saying why (again only when the reason
+    changes). One that never will (`will_not_heal`: no such database, file or role, a
+    wrong password) is raised at once, for the command line to name in one line."""
+    said: list[str] = []
+
+    def waiting(state: RetryCallState) -> None:
+        why = reason(state.outcome.exception())  # type: ignore[union-attr, arg-type]
+        if not said or said[-1] != why:
+            log.warning("database not reachable yet: %s; waiting up to %g s", why, patience)
+            said.append(why)
+
+    for attempt in Retrying(
+        retry=retry_if_exception(
+            lambda error: isinstance(error, OperationalError) and not will_not_heal(error)
+        ),
+        wait=wait_exponential(multiplier=0.5, max=5),
+        stop=stop_after_delay(patience),
+        reraise=True,
+        before_sleep=waiting,
+    ):
+        with attempt, database.connect() as connection:
+            connection.execute(text("SELECT 1"))
 
 
 def worker_name() -> str:

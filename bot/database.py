@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote_plus
@@ -55,6 +57,29 @@ def reason(error: BaseException) -> str:
     else:
         text = str(error.args[0]) if error.args else type(error).__name__
     return " ".join(text.split())
+
+
+# libpq's words for a connection no wait will open (psycopg gives a failed connection no
+# SQLSTATE): no such database or role, a password or the host's rules refusing it, a URL
+# asking for what cannot be. Anything else (refused while it starts, a name not resolved
+# yet, too many clients) may pass.
+_POSTGRES_FOR_GOOD = re.compile(
+    r"does not exist|authentication failed|no pg_hba\.conf entry|no password supplied"
+    r"|SSL was required|does not support SSL|invalid \w+ (?:number|value)",
+    re.IGNORECASE,
+)
+# SQLite opens its file at once or never; only another process's lock passes.
+_SQLITE_PASSING = ("SQLITE_BUSY", "SQLITE_LOCKED")
+
+
+def will_not_heal(error: BaseException) -> bool:
+    """Whether a database that refused a connection will refuse it however long one
+    waits: a SQLite file that cannot be made or opened, a PostgreSQL database that is
+    not there or a password that is wrong. Waiting is for a database still starting."""
+    original = getattr(error, "orig", None)
+    if isinstance(original, sqlite3.Error):
+        return not (getattr(original, "sqlite_errorname", "") or "").startswith(_SQLITE_PASSING)
+    return bool(_POSTGRES_FOR_GOOD.search(reason(error)))
 
 
 # How long PostgreSQL may stay silent before a connection counts as lost, where libpq

@@ -51,6 +51,8 @@ class TableConfig(SQLModel, table=True):
     routing: str | None = None
     updated_at: datetime = Field(sa_column=utc_column())
     timezone: str | None = None  # an IANA name (/table timezone)
+    # When the bot last introduced itself here (rules.introductions); None: never.
+    introduced_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class MemberRow(SQLModel, table=True):

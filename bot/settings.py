@@ -162,8 +162,14 @@ def _database_url(value: object) -> object:
 class Settings(BaseSettings):
     """Every setting is an environment variable; the names are the ones in the README."""
 
+    # An empty variable is an unset one, as `.env.example` leaves the tokens
+    # (`SLACK_BOT_TOKEN=`): `GROUNDRULES_LANGUAGE=` means the default, not a bad value.
     model_config = SettingsConfigDict(
-        env_prefix="GROUNDRULES_", env_file=".env", extra="ignore", populate_by_name=True
+        env_prefix="GROUNDRULES_",
+        env_file=".env",
+        env_ignore_empty=True,
+        extra="ignore",
+        populate_by_name=True,
     )
 
     database_url: Annotated[str, BeforeValidator(_database_url)] = Field(

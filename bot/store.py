@@ -843,6 +843,9 @@ class UnitOfWork:
                 {"w": workspace, "c": channel, "ids": list(reads.edited_ids)},
             )
             parts["edited"] = MappingProxyType({r.message_id: r.edited_at for r in rows})
+        if reads.introduced:
+            config = self.session.get(TableConfig, (workspace, channel))
+            parts["introduced_at"] = config.introduced_at if config is not None else None
         if reads.numbering:
             highest = self.session.exec(
                 select(func.max(AgreementRow.number)).where(AgreementRow.workspace == workspace)
@@ -1412,6 +1415,13 @@ class UnitOfWork:
         for key, value in changes.items():
             setattr(row, key, value)
         row.updated_at = c.at
+        self.session.add(row)
+
+    def _apply_NoteIntroduced(self, c: act.NoteIntroduced) -> None:
+        row = self.session.get(TableConfig, (c.workspace, c.channel))
+        if row is None:
+            row = TableConfig(workspace=c.workspace, channel=c.channel, updated_at=c.at)
+        row.introduced_at = c.at
         self.session.add(row)
 
     def _apply_ScheduleTimer(self, c: act.ScheduleTimer) -> None:

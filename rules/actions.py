@@ -38,6 +38,13 @@ class NoteMember(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class NoteIntroduced(Change):
+    """The bot introduced itself at the table `at` (not again soon: rules.introductions)."""
+
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ForgetMember(Change):
     user: str
 

@@ -33,6 +33,7 @@ from rules.actions import (
 from rules.consensus import STALE_AFTER
 from rules.events import ConcernAnswered, Event, TimerFired
 from rules.grammar import AnswerRound, StartRound, WithdrawRound
+from rules.language import detect_language
 from rules.say import N_, Member, Quote, Say
 from rules.speech import language, private
 from rules.state import ProposalSeen, Round, TableState
@@ -82,8 +83,10 @@ def start_round(command: Command, state: TableState) -> list[Action]:
         if latest is None:
             which = N_("Which proposal should the table look at? /concerns <proposal>")
             return [private(event, event.user, Say.of(which), lang)]
-        # The round goes where the proposal was made.
+        # The round goes where the proposal was made, in the language of its words if
+        # they show one (the command had none of its own).
         proposal, proposer, thread_id = latest.text, latest.user, latest.scope or None
+        lang = language(state, detect_language(proposal, fallback="") or command.lang)
     if state.open_round is not None:
         return [private(event, event.user, _already_open(state.open_round, event.user), lang)]
     settings = state.settings

@@ -18,6 +18,7 @@ from rules import (
     consensus,
     dismissals,
     edit_order,
+    introductions,
     mandates,
     meetings,
     problems,
@@ -40,6 +41,7 @@ from rules.classifier import Classification, Classifier, Previous
 from rules.durations import DateError, parse_date
 from rules.events import (
     AgreementSubmitted,
+    BotJoined,
     ChannelIdChanged,
     CommandInvoked,
     ConcernAnswered,
@@ -100,6 +102,7 @@ from rules.grammar import (
     UnknownCommand,
     UsageError,
     WithdrawRound,
+    command_language,
     find_command,
     mistyped_command,
     nearest_command,
@@ -109,7 +112,7 @@ from rules.grammar import (
     role_named,
     unreadable_review_date,
 )
-from rules.language import detect_language
+from rules.language import clear_language, detect_language
 from rules.local_time import at_local_time, local_day
 from rules.round_answers import means_no_concern
 from rules.say import Quote
@@ -363,6 +366,8 @@ class Engine:
                 )
             case RosterSynced():
                 return Reads(members=True, round=True, watches=True)
+            case BotJoined():
+                return Reads(settings=True, introduced=True)
             case MemberLeft():
                 return Reads(round=True, watches=True)
             case MessageDeleted(message_id=message_id, thread_id=thread_id, at=at):
@@ -449,6 +454,8 @@ class Engine:
                 ]
             case RosterSynced() as synced:
                 return _sync_roster(synced, state)
+            case BotJoined() as joined:
+                return introductions.introduce(joined, state)
             case ChannelIdChanged() as changed:
                 return [
                     MoveTable(
@@ -562,8 +569,10 @@ def _parse(event: CommandInvoked, today: date) -> Command:
     found = reached_command(name, args)
     if found is None:
         return _unknown(event, name, nearest_command(name))
-    spec, lang, args = found
-    lang = lang or event.lang
+    spec, named, args = found
+    # What they wrote first (words, a Dutch name), then their client's language (Slack's
+    # locale, Discord's), then an English name; a table's own language wins over all.
+    lang = command_language(name, event.args) or event.lang or named
     if spec.name == "groundrules" and args:
         # "/groundrules afsprak ..." or "@Groundrules agre ...": a command mistyped.
         mistyped = mistyped_command(args)
@@ -611,7 +620,8 @@ def _submitted_agreement(event: AgreementSubmitted, today: date) -> Command:
         user=event.user, name="agree", thread_id=event.thread_id,
     )  # fmt: skip
     text, why = " ".join(event.text.split()), " ".join(event.why.split())
-    lang = event.lang  # the form's language, as a typed name's
+    # The words written in the form, as a typed command's; else the form's language.
+    lang = clear_language(f"{text} {why}") or event.lang
     if not text or not why:
         return Command(as_typed, spec, UsageError(spec), lang, form=event)
     review_on = event.review_on

@@ -126,6 +126,15 @@ class ChannelIdChanged(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BotJoined(Event):
+    """The bot was let in where the table talks: invited to a Slack channel; on Discord,
+    added to a server, whose welcome goes to its system channel's table. `lang`: the
+    language of whoever let it in (their Slack locale, the server's), where known."""
+
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RosterSynced(Event):
     """The platform's full member list of a channel (humans only), e.g. after start-up."""
 

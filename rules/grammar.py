@@ -27,7 +27,7 @@ from rules.durations import (
     parse_date,
     parse_duration,
 )
-from rules.language import detect_language
+from rules.language import clear_language, detect_language
 from rules.local_time import zone_named
 from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
 from rules.round_answers import answers_rather_than_proposes, means_no_concern
@@ -269,6 +269,24 @@ def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str]
     if after and not first.endswith(":") and _bare(after[0]).casefold() in goes_on:
         return help_  # "zorg dat …", "round of applause": a sentence, not the command
     return inner[0], inner[1], rest.strip()
+
+
+def command_language(name: str, args: str) -> str | None:
+    """The language a typed command shows in what its member wrote: its own words', else
+    that of a Dutch name it was typed by (/afspraak, /groundrules afspraak) or of the words
+    after /groundrules; None when nothing shows one. An English command name alone shows
+    none: Slack's English app and a Discord client in English give everyone those names,
+    whatever they write. Then the table's language answers, else the member's client's."""
+    found = reached_command(name, args)
+    if found is None:
+        return None
+    _, shown, own = found
+    words = clear_language(own)
+    if words is not None:
+        return words
+    typed = find_command(name)
+    named_alone = typed is not None and typed[0].name != "groundrules"
+    return None if named_alone and shown == "en" else shown
 
 
 # A command's word that opens an ordinary sentence with the word after it: "zorg dat de

@@ -350,26 +350,50 @@ _DUTCH_SPELLING = re.compile(r"ij|oe[^s]|aa|uu|sch|cht\b|tje\b|lijk")
 
 def detect_language(text: str, *, fallback: str = "en") -> str:
     """ "nl" or "en" for a message; `fallback` when the text gives no sign."""
-    if "<" in text or "://" in text:
-        text = _MARKUP.sub(" ", text)
-    if ":" in text:
-        text = _SHORTCODE.sub(" ", text)
-    written = _WORD.findall(text)
-    words = [w.lower() for w in written]
-    if not words:
+    text, written, dutch, english = _tally(text)
+    if not written:
         return fallback
-    if len(words) == 1 and words[0] in _DUTCH_ALONE:
+    if len(written) == 1 and written[0].lower() in _DUTCH_ALONE:
         said_alone = not written[0].isupper() and not any(c.isdigit() or c == "?" for c in text)
         return "nl" if said_alone else fallback
-    dutch = sum(1 for i, w in enumerate(written) if _counts_as_dutch(w, first=i == 0))
-    english = sum(1 for w in words if w in _ENGLISH)
     if dutch == english:
-        dutch += len(_DUTCH_SPELLING.findall(" ".join(words))) > 0
+        dutch += len(_DUTCH_SPELLING.findall(" ".join(written).lower())) > 0
     if dutch > english:
         return "nl"
     if english > dutch:
         return "en"
     return fallback
+
+
+# A command's words are often names ("join Gemeente Utrecht", "assign minutes ben"): only
+# this many more of one language's words than of the other's show it clearly.
+_CLEAR_LEAD = 2
+# A member named as typed ("@ben"): a name, not a word.
+_TYPED_MEMBER = re.compile(r"@[\w.\-]+")
+
+
+def clear_language(text: str) -> str | None:
+    """ "nl" or "en" when a text's words clearly show which, else None: the language of a
+    command's words, which hold names and numbers as well as sentences."""
+    *_, dutch, english = _tally(_TYPED_MEMBER.sub(" ", text))
+    if dutch >= english + _CLEAR_LEAD:
+        return "nl"
+    if english >= dutch + _CLEAR_LEAD:
+        return "en"
+    return None
+
+
+def _tally(text: str) -> tuple[str, list[str], int, int]:
+    """A text without platform markup, its words, and how many of them are Dutch and
+    English function words."""
+    if "<" in text or "://" in text:
+        text = _MARKUP.sub(" ", text)
+    if ":" in text:
+        text = _SHORTCODE.sub(" ", text)
+    written = _WORD.findall(text)
+    dutch = sum(1 for i, w in enumerate(written) if _counts_as_dutch(w, first=i == 0))
+    english = sum(1 for w in written if w.lower() in _ENGLISH)
+    return text, written, dutch, english
 
 
 def _counts_as_dutch(word: str, *, first: bool) -> bool:

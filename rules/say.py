@@ -107,10 +107,19 @@ class Say:
 
 
 @dataclass(frozen=True, slots=True)
+class InLanguage:
+    """A line shown in `lang` whatever language the lines around it are in: the bot
+    offering, in the other language, to speak it."""
+
+    text: Say
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
 class Lines:
     """Several messages shown together, one per line (lists, reports, help)."""
 
-    parts: tuple[Say | Lines, ...]
+    parts: tuple[Say | Lines | InLanguage, ...]
 
 
 Text = Say | Lines

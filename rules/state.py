@@ -288,6 +288,8 @@ class Reads:
     # be none) while its deletion is handled elsewhere would otherwise keep, and
     # nudge about, the deleted words (each read before the other wrote).
     meets_taking_back: bool = False
+    # When the bot last introduced itself at the table.
+    introduced: bool = False
 
     @property
     def nothing(self) -> bool:
@@ -330,6 +332,8 @@ class TableState:
     edited: Mapping[str, datetime] = field(default_factory=dict)
     # Reads.dismissals_of: that person's latest "Not a problem"s here, newest first.
     dismissals: tuple[Dismissal, ...] = ()
+    # Reads.introduced: when the bot last introduced itself here (None: never).
+    introduced_at: datetime | None = None
 
     def watch(self, problem_id: str) -> Watch | None:
         return next((w for w in self.watches if w.problem_id == problem_id), None)

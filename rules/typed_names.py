@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rules.agreements import reason_param
 from rules.grammar import (
     Agree,
     AssignRole,
@@ -34,6 +35,13 @@ UNKNOWN = N_(
 SEVERAL = N_(
     "Several people here are called “{name}”, so nothing was recorded. Pick the one you mean "
     "from the list that opens as you type @."
+)
+# The agreement form has no list to pick from: the command has, and the words typed in
+# the form come back so that nothing is lost.
+SEVERAL_IN_FORM = N_(
+    "Several people here are called “{name}”, so nothing was recorded. To make one of them "
+    "the owner, use /agree … owner @ and pick them from the list that opens as you type @. "
+    "What you wrote, to use again: {text} {reason}"
 )
 # What comes before the member: "owner @bob", "eigenaar: @bob"; "assign nightlead @bob".
 _OWNER = r"((?:owner|eigenaar)\s*:?\s+)"
@@ -60,6 +68,13 @@ class TypedName:
     def not_found(self, people: int) -> Say:
         """What the author hears when the name fits nobody (0) or several people."""
         return Say.of(UNKNOWN if people == 0 else SEVERAL, name=Quote("@" + self.name))
+
+
+def several_in_form(name: str, text: str, why: str) -> Say:
+    """What the author of an agreement form hears when its owner's name fits several
+    people: nothing is guessed, and what they wrote comes back."""
+    text, why = " ".join(text.split()), " ".join(why.split())
+    return Say.of(SEVERAL_IN_FORM, name=Quote(name), text=Quote(text), reason=reason_param(why))
 
 
 def typed_name(

@@ -61,6 +61,32 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def _every_setting() -> list[tuple[str, str]]:
+    from bot.settings import Settings, _names
+
+    return [(field, name) for field in Settings.model_fields for name in _names(field)]
+
+
+@pytest.mark.parametrize(("field", "variable"), _every_setting())
+@pytest.mark.parametrize("where", ["environment", ".env"])
+def test_settings_an_empty_variable_means_its_default(
+    monkeypatch, tmp_path, field, variable, where
+):
+    """`.env.example` leaves the tokens empty, meaning unset; `GROUNDRULES_LANGUAGE=` (the
+    README's "follow the speaker") or any other empty setting stopped start-up instead."""
+    from bot.settings import Settings, _names
+
+    monkeypatch.chdir(tmp_path)
+    for name in _names(field):
+        monkeypatch.delenv(name, raising=False)
+    unset = getattr(load_settings(), field)
+    if where == "environment":
+        monkeypatch.setenv(variable, "")
+    else:
+        (tmp_path / ".env").write_text(f"{variable}=\n")
+    assert getattr(load_settings(), field) == unset == Settings.model_fields[field].default
+
+
 def test_settings_malformed_duration_names_the_variable(monkeypatch):
     monkeypatch.setenv("GROUNDRULES_PROBLEM_WINDOW", "soonish")
     with pytest.raises(SettingsError, match=r"^GROUNDRULES_PROBLEM_WINDOW: "):
@@ -173,7 +199,7 @@ def test_settings_read_durations_and_database_url(monkeypatch):
     assert settings.database_url == "postgresql://u@h/db"
 
 
-@pytest.mark.parametrize("value", ["nan", "inf", "1.5", "-0.1", "high", ""])
+@pytest.mark.parametrize("value", ["nan", "inf", "1.5", "-0.1", "high"])
 def test_settings_a_bar_is_a_number_from_0_to_1(monkeypatch, value):
     monkeypatch.setenv("GROUNDRULES_WATCH_THRESHOLD", value)
     with pytest.raises(SettingsError) as raised:

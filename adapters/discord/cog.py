@@ -60,15 +60,16 @@ from adapters.discord.rendering import (
     jump_url,
     say,
 )
-from adapters.discord.typed_names import with_members_named
+from adapters.discord.typed_names import SharedName, form_owner, with_members_named
 from bot.keyed_locks import KeyedLocks
 from bot.outage import NotRecorded
 from bot.views import nudged_problems, problem_language, problem_waiting
-from rules.events import Event, MemberJoined, MemberLeft, RosterSynced
-from rules.grammar import CommandSpec
+from rules.events import AgreementSubmitted, Event, MemberJoined, MemberLeft, RosterSynced
+from rules.grammar import CommandSpec, command_language
 from rules.i18n import supported
-from rules.language import detect_language
+from rules.language import clear_language, detect_language
 from rules.say import N_, Member, Say, Text
+from rules.typed_names import several_in_form
 
 if TYPE_CHECKING:
     from adapters.discord.delivery import Delivery
@@ -200,6 +201,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         # send a roster from.
         await self.runtime.workspace_returned(translate.workspace_of(guild.id), keep=True)
         await self.sync_guild(guild)
+        # Who it is, once (the engine knows whether it said so lately), where Discord
+        # welcomes newcomers; a server without such a channel it may write in hears nothing.
+        welcome = translate.welcome_channel(guild)
+        if welcome is not None:
+            await self.submit(translate.bot_joined(welcome, utcnow()), keep=True)
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
@@ -363,13 +369,17 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 agreement_form(await self._form_lang(interaction))
             )
         else:
-            # The name the person's language would use tells the engine which to answer in.
-            name = spec.dutch if lang == "nl" else spec.name
-            named = with_members_named(name, text, interaction.channel, origin.at.date())
+            # The client's language picks the name Discord shows, so the name is no sign of
+            # the member's: the engine answers in the language of their words, and of
+            # their client (origin.lang) only when the words show none.
+            named = with_members_named(spec.name, text, interaction.channel, origin.at.date())
             if isinstance(named, Say):
-                await self._tell(interaction, lang, named)
+                written = command_language(spec.name, text)
+                await self._tell(
+                    interaction, await self._form_lang(interaction, None, written), named
+                )
                 return
-            command = translate.command_invoked(origin, name, named)
+            command = translate.command_invoked(origin, spec.name, named)
             await self._decide(interaction, command, roster_again=spec.name == "concerns")
 
     async def record_as_agreement(
@@ -445,7 +455,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     ) -> str:
         """A form at a table speaks the table's language if it chose one (/table language),
         as the engine's answers there do; else the language of the message whose button
-        opened it (`shown`), as its answer will; else the person's client language."""
+        opened it (`shown`), as its answer will; else the person's client language. (So
+        does an answer the adapter gives a command itself, `shown` being its words'.)"""
         origin = translate.origin_of(interaction, where)
         if origin is not None:
             chosen = await self.runtime.table_language(origin.workspace, origin.channel)
@@ -604,21 +615,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 if origin is not None:
                     event = translate.concern_answered(origin, round_id, values.get("concern"))
                     await self._decide(interaction, event)
-            case AgreementForm(round_id=round_id, suggested=suggested, lang=shown):
-                origin = translate.origin_of(interaction, shown=shown)
-                if origin is None:
-                    await self._tell(interaction, lang, Say.of(NOT_HERE))
-                    return
-                # A suggestion's form names the proposal its message quotes (the form
-                # is submitted from that message).
-                proposal = (_quoted(interaction.message) or "") if suggested else None
-                submitted = translate.agreement_submitted(
-                    origin, values, interaction.guild, round_id=round_id, proposal=proposal
-                )
-                if isinstance(submitted, Say):
-                    await self._tell(interaction, lang, submitted)
-                else:
-                    await self._decide(interaction, submitted)
+            case AgreementForm():
+                await self._agreement_submitted(interaction, form, values)
             case RevisionForm(number=number, version=version, lang=shown, table=table):
                 where = _forums_table(interaction, table)
                 origin = translate.origin_of(interaction, where, shown=shown)
@@ -637,6 +635,35 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                     await self._tell(interaction, lang, given)  # nothing is submitted
                 else:
                     await self._decide(interaction, given, fallback=NOTED)
+
+    async def _agreement_submitted(
+        self, interaction: discord.Interaction, form: AgreementForm, values: dict[str, str]
+    ) -> None:
+        """The agreement form. An owner's name several people answer to, or a review date
+        that cannot be read, is refused before the engine hears of it, in the language the
+        engine would answer in: the table's, else the words', else the form's."""
+        origin = translate.origin_of(interaction, shown=form.lang)
+        if origin is None:  # no table here (a call's chat it may not read, say): never silence
+            await self._tell(interaction, form.lang or lang_of(interaction), Say.of(NOT_HERE))
+            return
+        # A suggestion's form names the proposal its message quotes (the form is
+        # submitted from that message).
+        proposal = (_quoted(interaction.message) or "") if form.suggested else None
+        text, why = values.get("text", ""), values.get("why", "")
+        owner = form_owner(values.get("owner", ""), interaction.channel)
+        if isinstance(owner, SharedName):
+            submitted: AgreementSubmitted | Say = several_in_form(owner.name, text, why)
+        else:
+            submitted = translate.agreement_submitted(
+                origin, values, owner, round_id=form.round_id, proposal=proposal
+            )
+        if isinstance(submitted, Say):
+            written = clear_language(f"{text} {why}") or form.lang
+            await self._tell(
+                interaction, await self._form_lang(interaction, None, written), submitted
+            )
+        else:
+            await self._decide(interaction, submitted)
 
     async def _add_proposal(
         self, interaction: discord.Interaction, choice: NudgeChoice, proposal: str

@@ -24,6 +24,7 @@ from adapters.discord.custom_ids import NudgeChoice, Where
 from rules.durations import DateError, parse_date
 from rules.events import (
     AgreementSubmitted,
+    BotJoined,
     CommandInvoked,
     ConcernAnswered,
     EvaluationGiven,
@@ -49,7 +50,6 @@ from rules.grammar import (
     unreadable_review_date,
 )
 from rules.i18n import supported
-from rules.mentions import member_reference
 from rules.say import N_, Say
 
 PREFIX = "discord:"
@@ -262,6 +262,26 @@ def readers(channel: Chat | discord.ForumChannel) -> list[discord.Member]:
     return [m for m in channel.guild.members if can_read(m, channel)]
 
 
+def welcome_channel(guild: discord.Guild) -> discord.TextChannel | None:
+    """Where the bot says who it is on joining a server: its system channel, where Discord
+    itself welcomes newcomers, if the bot may write there. Nowhere else: one word per
+    server, not one in every channel it can read."""
+    channel = guild.system_channel
+    if channel is None:
+        return None
+    allowed = channel.permissions_for(guild.me)
+    return channel if allowed.read_messages and allowed.send_messages else None
+
+
+def bot_joined(channel: discord.TextChannel, at: datetime) -> BotJoined:
+    """The bot added to a server, at its welcome channel's table, in the server's language."""
+    return BotJoined(
+        workspace=workspace_of(channel.guild.id), channel=str(channel.id), at=at,
+        event_id=f"joined:{channel.guild.id}:{at.isoformat()}",
+        lang=supported(str(channel.guild.preferred_locale)),
+    )  # fmt: skip
+
+
 def open_tables(guild: discord.Guild) -> list[TableChannel]:
     """The tables whose members are their readers: chats and the forum posts known to
     the cache (an archived post gets its roster when it is next heard from)."""
@@ -405,7 +425,11 @@ def _envelope(origin: Origin) -> dict[str, Any]:
 
 
 def command_invoked(origin: Origin, name: str, args: str) -> CommandInvoked:
-    return CommandInvoked(**_envelope(origin), name=name, args=args, thread_id=origin.thread_id)
+    """A slash command, with the member's client language for the engine to answer in
+    when neither the table nor their words show one."""
+    return CommandInvoked(
+        **_envelope(origin), name=name, args=args, thread_id=origin.thread_id, lang=origin.lang
+    )
 
 
 def concern_answered(origin: Origin, round_id: str, concern: str | None) -> ConcernAnswered:
@@ -469,13 +493,14 @@ def review_decided(
 def agreement_submitted(
     origin: Origin,
     values: Mapping[str, str],
-    guild: discord.Guild | None,
+    owner: str | None,
     *,
     round_id: str | None = None,
     proposal: str | None = None,
 ) -> AgreementSubmitted | Say:
     """The agreement form (opened from a round's summary: `round_id`; from a suggestion:
-    the `proposal` it quoted); a review date it cannot read comes back as what to tell
+    the `proposal` it quoted), with its `owner` as the adapter found them
+    (`typed_names.form_owner`); a review date it cannot read comes back as what to tell
     the user."""
     review = values.get("review", "").strip()
     review_on = None
@@ -486,7 +511,7 @@ def agreement_submitted(
             return unreadable_review_date(review[:60], origin.at.date())
     return AgreementSubmitted(
         **_envelope(origin), text=values.get("text", ""), why=values.get("why", ""),
-        owner=owner_of(values.get("owner", ""), guild), review_on=review_on,
+        owner=owner, review_on=review_on,
         review_text=review or None, thread_id=origin.thread_id, lang=origin.lang,
         round_id=round_id, proposal=proposal,
     )  # fmt: skip
@@ -517,24 +542,6 @@ def evaluation_given(
         **_envelope(origin), scores=parsed.scores, comment=comment or None, lang=origin.lang,
         meeting_id=meeting_id,
     )  # fmt: skip
-
-
-def owner_of(text: str, guild: discord.Guild | None) -> str | None:
-    """A member (by mention, @name or name) becomes their id; anything else stays text,
-    which names a role when the table has one by that name (the engine knows them)."""
-    text = " ".join(text.split())
-    if not text:
-        return None
-    reference = member_reference(text) or text
-    if reference.isdigit():
-        return reference
-    if guild is not None:
-        wanted = reference.lower()
-        for member in guild.members:
-            names = {member.name.lower(), member.display_name.lower()}
-            if not member.bot and wanted in names:
-                return str(member.id)
-    return text
 
 
 def form_values(components: Iterable[Mapping[str, Any]]) -> dict[str, str]:

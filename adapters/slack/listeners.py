@@ -266,6 +266,12 @@ class Listeners:
                 await self.adapter.sync_roster(
                     workspace, change.channel, force=True, keep=True, through=delivered
                 )
+                # And says who it is (once: the engine knows whether it did lately), in
+                # the language of whoever invited it.
+                inviter = event.get("inviter")
+                lang = await self.adapter.member_language(delivered, inviter) if inviter else None
+                joined = translate.bot_joined(change, lang=lang)
+                await self.adapter.submit(joined, keep=True, through=delivered)
             else:
                 self.adapter.forget_channel(delivered, change.channel)
             return

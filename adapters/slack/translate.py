@@ -18,6 +18,7 @@ from adapters.slack import ids
 from rules.agreements import role_owner
 from rules.events import (
     AgreementSubmitted,
+    BotJoined,
     ChannelIdChanged,
     CommandInvoked,
     ConcernAnswered,
@@ -35,7 +36,7 @@ from rules.events import (
     UndoAsked,
     WhyAsked,
 )
-from rules.grammar import MAX_FIELD, PAST_REVIEW, reached_command, role_named
+from rules.grammar import MAX_FIELD, PAST_REVIEW, command_language, reached_command, role_named
 from rules.say import N_, Say
 
 PREFIX = "slack:"
@@ -227,6 +228,14 @@ def member_event(
     return kind(workspace=workspace, channel=channel, at=at, event_id=event_id, user=user)
 
 
+def bot_joined(joined: MemberJoined, *, lang: str | None) -> BotJoined:
+    """The bot's own join of a channel, as the event that has it introduce itself there."""
+    return BotJoined(
+        workspace=joined.workspace, channel=joined.channel, at=joined.at,
+        event_id=f"{joined.event_id}:joined", lang=lang,
+    )  # fmt: skip
+
+
 def channel_id_changed(
     event: Payload, *, workspace: str, event_id: str, now: datetime
 ) -> ChannelIdChanged | None:
@@ -315,7 +324,8 @@ def slash_command(command: Payload, *, workspace: str, now: datetime) -> Command
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """Which command of the grammar a typed line reaches, and the rest of its text."""
+    """Which command of the grammar a typed line reaches, the rest of its text, and the
+    language what its member wrote shows (`command_language`), as the engine reads it."""
 
     name: str
     args: str
@@ -327,8 +337,8 @@ def command_target(name: str, args: str) -> Target | None:
     found = reached_command(name, args)
     if found is None:
         return None
-    spec, lang, args = found
-    return Target(spec.name, args, lang)
+    spec, _, rest = found
+    return Target(spec.name, rest, command_language(name, args))
 
 
 # --- buttons -------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from rules.say import (
     CommandName,
     Counted,
     Day,
+    InLanguage,
     Lines,
     Listed,
     Member,
@@ -108,7 +109,7 @@ def format_span(span: timedelta, lang: str) -> str:
 
 
 def render(
-    text: Text,
+    text: Text | InLanguage,
     lang: str,
     *,
     name_of: Callable[[str], str] = _as_is,
@@ -117,6 +118,8 @@ def render(
 ) -> str:
     """Translate and fill in a message; `name_of` and `quote` are the platform's own, and
     `words` adapts the translated words (not what fills them in) to the platform."""
+    if isinstance(text, InLanguage):
+        lang, text = text.lang, text.text
     lang = supported(lang)
     if isinstance(text, Lines):
         rendered = (

@@ -384,3 +384,15 @@ def test_concern_round_answer_speaks_the_language_its_button_was_shown_in(app):
     assert thanks("chris", "09:02", None) == "Thank you, noted: no concerns."
     chat.command("ben", "/table language en", "09:03")
     assert thanks("dana", "09:04", "nl") == "Thank you, noted: no concerns."
+
+
+def test_concern_round_alone_speaks_the_language_of_its_proposal(app):
+    """`/concerns` alone has no words of its own: the proposal it polls has, and the round
+    was posted in English under a Dutch proposal."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    chat.say("ben", "#proposal Zullen we de vergadering voortaan op dinsdag houden?", "09:00")
+    [posted] = [a for a in chat.command("ben", "/concerns", "09:01")
+                if isinstance(a, PostConcernRound)]  # fmt: skip
+    assert posted.lang == "nl"
+    assert chat.texts()[-1].startswith("Zorgenronde")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.models import AgreementRow, OutboxRow, RoleRow
@@ -12,6 +13,8 @@ from rules.actions import Reply
 from rules.events import AgreementSubmitted, CommandInvoked, RosterSynced
 from rules.say import Say
 from tests.discord.harness import dm_messages, workspace
+
+VIEW_CHANNEL = 1 << 10
 
 
 def owners(harness) -> list[str]:
@@ -134,3 +137,64 @@ async def test_owners_written_in_a_form_are_not_sent_a_note(world, harness, capl
     )  # fmt: skip
     assert await harness.adapter.deliver(note) is None
     assert "no Discord member to send it to" in caplog.text
+
+
+async def submit_agreement_form(
+    world, runtime, member, owner: str, text="Invoices  monthly", why="cash"
+):
+    ix = await world.api.slash_command(world.guild, world.general, member, "agree")
+    modal = await world.api.wait_for_callback(ix)
+    submit = await world.api.submit_modal(modal, {"text": text, "why": why, "owner": owner})
+    return await world.api.wait_for_callback(submit)
+
+
+@pytest.mark.parametrize("typed", ["carol", "@Carol"])
+async def test_owners_form_owner_several_people_are_called_is_not_guessed(world, harness, typed):
+    """The form refused nothing: the first member of the server called "carol" became the
+    owner (a nickname copying Carol's username), "Done.", where the typed command refuses.
+    Now the form refuses the same, and gives the words back."""
+    impostor = world.guild.add_member("mallory", nick="carol")
+    # Discord gives no order for a guild's members: here Mallory happens to come first.
+    world.guild.members = {impostor.id: impostor, **world.guild.members}
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    answer = await submit_agreement_form(world, runtime, world.alice, typed)
+    assert answer.ephemeral
+    assert answer.content == (
+        f"Several people here are called “{typed}”, so nothing was recorded. To make one of "
+        "them the owner, use /agree … owner @ and pick them from the list that opens as you "
+        "type @. What you wrote, to use again: Invoices monthly because cash"
+    )
+    assert owners(harness) == []
+    assert runtime.of(AgreementSubmitted) == []  # nothing reached the engine
+
+
+async def test_owners_form_owner_refused_in_the_language_the_form_is_written_in(world, harness):
+    world.guild.add_member("mallory", nick="carol")
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    answer = await submit_agreement_form(
+        world, runtime, world.alice, "carol", "We starten de vergadering om 9 uur",
+        "dan is iedereen er",
+    )  # fmt: skip
+    assert answer.content.startswith("Hier heten meerdere mensen “carol”")
+    assert answer.content.endswith(
+        "Wat je schreef, om opnieuw te gebruiken: We starten de vergadering om 9 uur omdat dan "
+        "is iedereen er"
+    )
+
+
+async def test_owners_form_owner_is_found_at_the_table_first(world, harness):
+    """Someone called "carol" who cannot read the channel is not at the table: Carol, who
+    is, owns the agreement, as with the typed command."""
+    elsewhere = world.guild.add_member("mallory", nick="carol")
+    world.guild.members = {elsewhere.id: elsewhere, **world.guild.members}
+    world.general.permission_overwrites = [
+        {"id": str(elsewhere.id), "type": 1, "allow": "0", "deny": str(VIEW_CHANNEL)}
+    ]
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    answer = await submit_agreement_form(world, runtime, world.alice, "carol")
+    await runtime.wait_for(AgreementSubmitted)
+    assert "not at this table" not in answer.content
+    assert owners(harness) == [str(world.carol.id)]

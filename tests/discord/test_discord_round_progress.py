@@ -11,14 +11,19 @@ import pytest
 from rules.events import ConcernAnswered, RosterSynced
 from tests.discord.harness import buttons, make_retries_due
 
-PROPOSAL = "we move the meetings to the town hall"
+# A round speaks the language its proposal is written in.
+PROPOSAL = {
+    "en-US": "we move the meetings to the town hall",
+    "nl": "we verhuizen de vergaderingen naar het stadhuis",
+}
 EMBED_LIMIT = 4096  # Discord's most for an embed's description
 
 
 async def start_round(world, runtime, *, locale: str = "en-US") -> dict:
     await runtime.wait_for(RosterSynced)
+    proposal = {"text": PROPOSAL[locale]}
     ix = await world.api.slash_command(
-        world.guild, world.general, world.alice, "concerns", {"text": PROPOSAL}, locale=locale
+        world.guild, world.general, world.alice, "concerns", proposal, locale=locale
     )
     await world.api.wait_for_callback(ix)
     [message] = [m for m in world.api.messages_in(world.general) if m["components"]]

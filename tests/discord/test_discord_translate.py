@@ -8,6 +8,7 @@ import pytest
 
 from adapters.discord import translate
 from adapters.discord.custom_ids import NudgeChoice, Where
+from adapters.discord.typed_names import form_owner
 from rules.events import (
     AgreementSubmitted,
     EvaluationGiven,
@@ -202,9 +203,9 @@ def test_translate_nudge_choices(parsed):
 def test_translate_agreement_form(parsed):
     origin = translate.origin_of(parsed.interaction(p.interaction(channel=p.THREAD_PAYLOAD)))
     assert origin is not None
-    values = {"text": "We deploy on Tuesdays", "why": "fewer surprises", "owner": "@Alice",
+    values = {"text": "We deploy on Tuesdays", "why": "fewer surprises", "owner": "Alice",
               "review": "2099-05-01"}  # fmt: skip
-    submitted = translate.agreement_submitted(origin, values, parsed.guild)
+    submitted = translate.agreement_submitted(origin, values, str(p.ALICE))
     assert isinstance(submitted, AgreementSubmitted)
     assert (submitted.owner, submitted.review_on, submitted.thread_id) == (
         str(p.ALICE), date(2099, 5, 1), str(p.THREAD),
@@ -269,9 +270,9 @@ def test_translate_evaluation_form_that_cannot_be_read(parsed, scores):
         ("the ops team", "the ops team"),
         ("@helper", "@helper"),  # a bot is nobody's owner: kept as typed
     ],
-)
-def test_translate_owner_is_a_member_when_one_is_named(parsed, typed, owner):
-    assert translate.owner_of(typed, parsed.guild) == owner
+)  # fmt: skip
+def test_translate_form_owner_is_a_member_when_one_is_named(parsed, typed, owner):
+    assert form_owner(typed, parsed.channel(p.GENERAL)) == owner
 
 
 def test_translate_form_values_read_labels_and_action_rows():

@@ -34,6 +34,7 @@ from rules.grammar import (
     UndoNotAProblem,
     UsageError,
     WithdrawRound,
+    command_language,
     find_command,
     mistyped_command,
     parse_command,
@@ -1349,3 +1350,17 @@ def test_grammar_an_agreement_starting_with_review_and_a_point_in_time_is_its_te
 )  # fmt: skip
 def test_grammar_a_proposal_that_opens_like_consent_starts_a_round(proposal):
     assert parse("concerns", proposal) == StartRound(proposal)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "lang"),
+    [("agree", "We starten de vergadering om 9 uur omdat iedereen er dan is", "nl"),
+     ("afspraak", "Lunch at 12 because we get hungry", "en"),  # the words before the name
+     ("afspraak", "", "nl"), ("afspraken", "", "nl"), ("groundrules", "afspraak", "nl"),
+     ("groundrules", "agree", "en"),  # typed after /groundrules: written, not given
+     # An English name is everyone's on Slack's English app and an English Discord client.
+     ("agree", "", None), ("agreements", "", None), ("table", "join Gemeente Utrecht", None),
+     ("groundrules", "", None), ("nosuchcommand", "we try it out", None)],
+)  # fmt: skip
+def test_grammar_command_language_is_what_was_written(name, args, lang):
+    assert command_language(name, args) == lang

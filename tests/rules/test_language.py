@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.language import detect_language
+from rules.language import clear_language, detect_language
 
 
 @pytest.mark.parametrize(
@@ -93,3 +93,15 @@ def test_language_emoji_shortcodes_are_no_words_and_times_stay_times():
     assert detect_language(":tada: :white_check_mark:", fallback="nl") == "nl"
     assert detect_language(":tada: :white_check_mark:", fallback="en") == "en"
     assert detect_language("om 10:30:45 klaar") == "nl"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("We starten de vergadering om 9 uur omdat iedereen er dan is", "nl"),
+     ("Lunch at 12 because we get hungry", "en"),
+     # A command's words hold names: one word, a Dutch-looking name or a member is no sign.
+     ("join Gemeente Utrecht", None), ("assign minutes ben", None), ("language en", None),
+     ("handover night lead @ben", None), ("none", None), ("keep 3", None)],
+)  # fmt: skip
+def test_language_clear_only_when_the_words_clearly_show_it(text, lang):
+    assert clear_language(text) == lang

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from adapters.slack.adapter import MEMBERSHIP_KEPT_S
 from bot.models import AgreementRow
-from rules.events import CommandInvoked, RosterSynced
+from rules.events import BotJoined, CommandInvoked
 from tests.slack.conftest import BOB, CAROL, SlackBot, past_ts, shown_text, start_bot
 from tests.standins.slack_api import BOT_USER_ID, SlackStandIn
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID, message_shortcut
@@ -54,12 +54,13 @@ async def test_not_in_channel_agree_is_not_recorded_and_the_person_is_told(bot: 
     bot.slack.set_members(ELSEWHERE, [USER_ID, BOB, BOT_USER_ID])
     await bot.event({"type": "member_joined_channel", "user": BOT_USER_ID,
                      "channel": ELSEWHERE, "channel_type": "C", "event_ts": past_ts()})  # fmt: skip
-    await bot.handled(RosterSynced)
+    await bot.handled(BotJoined)  # after the roster
     await bot.command("/agree", AGREE, channel_id=ELSEWHERE)
     await bot.handled(CommandInvoked)
     assert agreements(bot) == [(ELSEWHERE, "We ship on Fridays")]
-    [announced] = bot.calls("chat.postMessage")
-    assert announced.params["channel"] == ELSEWHERE
+    [hello, announced] = bot.calls("chat.postMessage")  # it introduced itself first
+    assert hello.params["channel"] == announced.params["channel"] == ELSEWHERE
+    assert shown_text(announced).startswith("Agreement recorded.")
 
 
 async def test_not_in_channel_the_form_is_not_opened_and_the_answer_is_dutch(bot: SlackBot):

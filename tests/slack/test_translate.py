@@ -297,12 +297,15 @@ def test_translate_slash_command():
 @pytest.mark.parametrize(
     ("name", "args", "target"),
     [
-        ("agree", "", ("agree", "", "en")),
+        ("agree", "", ("agree", "", None)),  # an English name alone: the member's language
+        ("afspraak", "", ("agree", "", "nl")),
         ("groundrules", "afspraak", ("agree", "", "nl")),
         ("groundrules", "afspraak We X omdat Y", ("agree", "We X omdat Y", "nl")),
-        ("groundrules", "ronde we try it", ("concerns", "we try it", "nl")),
+        ("groundrules", "ronde we try it", ("concerns", "we try it", "nl")),  # few words
+        ("groundrules", "ronde we try it for a week", ("concerns", "we try it for a week", "en")),
         ("groundrules", "help", ("groundrules", "help", None)),  # the member's language answers
-        ("concerns", "we try it", ("concerns", "we try it", "en")),
+        ("concerns", "we try it for a week", ("concerns", "we try it for a week", "en")),
+        ("concerns", "zullen we het proberen", ("concerns", "zullen we het proberen", "nl")),
     ],
 )
 def test_translate_command_target_follows_the_shared_grammar(name, args, target):

@@ -399,6 +399,8 @@ class FakeGuild:
     new_id: Callable[[], int] = field(repr=False)
     register_user: Callable[[FakeUser], None] = field(repr=False)
     preferred_locale: str = "en-US"
+    # Where Discord posts its own welcomes ("X joined the server"); None: no such channel.
+    system_channel_id: int | None = None
     channels: dict[int, FakeChannel] = field(default_factory=dict, repr=False)
     roles: dict[int, FakeRole] = field(default_factory=dict, repr=False)
     members: dict[int, FakeMember] = field(default_factory=dict, repr=False)
@@ -550,7 +552,9 @@ class FakeGuild:
             "features": [],
             "mfa_level": 0,
             "application_id": None,
-            "system_channel_id": None,
+            "system_channel_id": (
+                None if self.system_channel_id is None else str(self.system_channel_id)
+            ),
             "system_channel_flags": 0,
             "rules_channel_id": None,
             "vanity_url_code": None,
