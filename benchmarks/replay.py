@@ -157,6 +157,32 @@ def measure_adversarial() -> tuple[str, float]:
     return worst, times[worst]
 
 
+# Messages that are one "word" of 2,000 characters (a Discord message) built against
+# spaCy's tokenizer, which took such words apart in quadratic time (one took a second
+# of the engine's single worker): rules/classifier/linear_tokenizer.py.
+HOSTILE_WORDS = {
+    "exclamation marks": "!" * 2000,
+    "?!": "?!" * 1000,
+    "'s": "'s" * 1000,
+    "emoji": "😡" * 2000,
+    "dashes": "—" * 2000,
+    "smileys": ":)" * 1000,
+    "colons": "@:" * 1000,
+}
+
+
+def measure_hostile_words(classifier: Classifier) -> tuple[str, float]:
+    """The slowest of the hostile words to classify, and its time in ms (each read once:
+    spaCy's cache of words it has read does not answer)."""
+    times = {}
+    for name, word in HOSTILE_WORDS.items():
+        started = time.perf_counter()
+        classifier.classify(word)
+        times[name] = (time.perf_counter() - started) * 1000
+    worst = max(times, key=times.__getitem__)
+    return worst, times[worst]
+
+
 CLASSIFY_PASSES = 3
 
 
@@ -382,6 +408,9 @@ def main(messages: int = MESSAGES, channels: int = CHANNELS) -> int:
     worst, worst_ms = measure_adversarial()
     print(f"hostile:   the slowest 100 kB message built against the text rewrites reads in "
           f"{worst_ms:.1f} ms ({worst})")  # fmt: skip
+    word, word_ms = measure_hostile_words(classifier)
+    print(f"hostile:   the slowest 2,000-character word built against spaCy's tokenizer is "
+          f"classified in {word_ms:.1f} ms ({word})")  # fmt: skip
     summary = {
         "messages": result.lines,
         "channels": len(result.channels),
@@ -402,6 +431,7 @@ def main(messages: int = MESSAGES, channels: int = CHANNELS) -> int:
         "load_s": round(classify["load_s"], 3),
         "cold_load_s": round(classify["cold_load_s"], 3),
         "adversarial_normalise_max_ms": round(worst_ms, 2),
+        "hostile_word_classify_max_ms": round(word_ms, 2),
     } | {name: round(value, 4) for name, value in second.items()}
     print(json.dumps(summary))
     return 0

@@ -23,6 +23,7 @@ from rules.classifier.cues import (
     STRONG,
     WEAK,
 )
+from rules.classifier.linear_tokenizer import linearise
 from rules.classifier.vocabulary import VOCABULARY_GROWTH, BoundedVocabulary
 from rules.language import detect_language
 
@@ -134,6 +135,7 @@ class RuleClassifier:
     def __init__(self, threshold: float = 0.5, *, vocabulary_growth: int = VOCABULARY_GROWTH):
         self.threshold = threshold
         self.nlp = spacy.blank("en")
+        linearise(self.nlp)  # a word of 2,000 punctuation marks costs no second
         self.nlp.add_pipe("groundrules_cues", config={"threshold": threshold})
         self.vocabulary = BoundedVocabulary(self.nlp, vocabulary_growth)
 

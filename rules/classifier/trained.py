@@ -32,6 +32,7 @@ from spacy.util import minibatch
 
 from rules.classifier import LABELS, Classification, Previous
 from rules.classifier.char_index import CharIndex
+from rules.classifier.linear_tokenizer import linearise
 from rules.classifier.negation import MODALS, NEGATORS, SUFFIXES, mark_negated
 from rules.classifier.normalise import normalise
 from rules.classifier.vocabulary import VOCABULARY_GROWTH, BoundedVocabulary
@@ -533,6 +534,7 @@ class TrainedClassifier:
         vocabulary_growth: int = VOCABULARY_GROWTH,
     ) -> None:
         self.nlp = nlp
+        linearise(nlp)  # a word of 2,000 punctuation marks costs no second
         self.vocabulary = BoundedVocabulary(nlp, vocabulary_growth)
         meta = nlp.meta.get("groundrules", {})
         chosen = {**meta.get("thresholds", {}), **(thresholds or {})}
