@@ -316,6 +316,7 @@ def explain(
         second_reading_bars,
     )
     from bot.explain import explain_message, second_opinion
+    from bot.printable import printable
     from rules.surrogates import undecoded_byte
 
     for name, given in (("the message", text), ("--after", after or "")):
@@ -332,7 +333,8 @@ def explain(
     reader = second_reader(settings, trained)
     reading = None if reader is None else second_reading_bars(settings, trained, reader.second)
     second = second_opinion(reader, reading, text)
-    typer.echo(explain_message(trained, engine, text, after=after, top=top, second=second))
+    explained = explain_message(trained, engine, text, after=after, top=top, second=second)
+    typer.echo(printable(explained))
 
 
 PLATFORMS = ("slack", "discord")

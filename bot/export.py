@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from bot.database import snapshot
 from bot.models import AgreementRow, DecisionRow
+from bot.printable import printable_line
 from bot.table_zones import table_zones
 from rules.local_time import DEFAULT_ZONE, zone
 
@@ -244,8 +245,9 @@ def _inert(value: object) -> object:
 
 def _line(value: object) -> str:
     """A value on its Markdown line: a line break in people's words would start a line of
-    its own (a heading, a list item) that reads as the register's."""
-    return " ".join(str(value).split())
+    its own (a heading, a list item) that reads as the register's, and a control
+    character would act on the terminal it is printed to (bot.printable)."""
+    return printable_line(" ".join(str(value).split()))
 
 
 def _markdown(records: Iterator[dict], out: TextIO) -> int:

@@ -22,6 +22,7 @@ from itertools import count
 from bot.bootstrap import Groundrules
 from bot.explain import explain_message, second_opinion
 from bot.presenting import plain
+from bot.printable import printable, printable_line
 from bot.store import review_message_key
 from rules.actions import (
     AnnounceReview,
@@ -246,9 +247,10 @@ class ConsoleChat:
         after = None if before is None else before.text
         text = self.messages[number].text
         second = second_opinion(self.app.second_reader, engine.second, text)
-        self.write(
-            explain_message(classifier, engine.thresholds, text, after=after, top=3, second=second)
+        explained = explain_message(
+            classifier, engine.thresholds, text, after=after, top=3, second=second
         )
+        self.write(printable(explained))
 
     def _before(self, number: str) -> Posted | None:
         """The message the bot read #number after: the one before it in its thread or
@@ -311,8 +313,8 @@ def render_for_console(action: Outbound) -> str:
         header = f"[bot updates {edited} in #{action.channel}]"
     else:
         header = f"[bot in #{action.channel}]"
-    body = "\n".join(f"    {line}" for line in text.splitlines())
-    return f"{header}\n{body}"
+    body = "\n".join(f"    {printable_line(line)}" for line in text.splitlines())
+    return f"{printable_line(header)}\n{body}"
 
 
 def _edited_message(action: Outbound) -> str | None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TextIO
 
 from bot.presenting import plain
+from bot.printable import printable, printable_line
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
@@ -127,7 +128,8 @@ _TITLES = {
 
 
 class TextOutput:
-    """For people: when, where, what happened, and what the bot said."""
+    """For people: when, where, what happened, and what the bot said (people's words
+    with their control characters shown, not sent to the terminal: bot.printable)."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stdout
@@ -144,12 +146,12 @@ class TextOutput:
         if kind in ("reply", "report"):
             title = f"private {kind} to {action.user}" if action.private else kind
         when = at.strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{when}  #{action.channel}  {title}", file=self.stream)
+        print(printable_line(f"{when}  #{action.channel}  {title}"), file=self.stream)
         for line in record["message"].splitlines():
-            print(f"    {line}", file=self.stream)
+            print(f"    {printable_line(line)}", file=self.stream)
 
     def note(self, text: str) -> None:
-        print(text, file=self.stream)
+        print(printable(text), file=self.stream)
 
 
 class JsonOutput:

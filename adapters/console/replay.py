@@ -21,6 +21,7 @@ from typing import Protocol
 from adapters.console.time_order import TimeOrder
 from adapters.console.transcript import TranscriptError, TranscriptLine, read_numbered, to_event
 from bot.bootstrap import Groundrules
+from bot.printable import printable_line
 from bot.store import Delivery, ref_key
 from rules.actions import Outbound, SendNudge
 from rules.events import CommandInvoked
@@ -139,7 +140,7 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
 
 
 def report_error(error: TranscriptError) -> None:
-    print(f"groundrules replay: {error} (skipped)", file=sys.stderr)
+    print(printable_line(f"groundrules replay: {error} (skipped)"), file=sys.stderr)
 
 
 def report_reordered(count: int) -> None:

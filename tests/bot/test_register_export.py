@@ -123,6 +123,20 @@ def test_markdown_register_says_who_kept_retired_or_revised_when_and_why(app):
     assert under("### #3 v2 (current): minutes within one day")[-1].startswith("- Review on")
 
 
+def test_markdown_register_shows_control_characters_instead_of_sending_them(app):
+    """The register may go to a terminal (`groundrules export` writes to stdout): an ESC
+    sequence in an agreement would act on it. CSV and JSON keep the words as they are."""
+    chat = Chat(app)
+    chat.command(
+        "anna", "/agree pin the image\x1b]0;pwned\x07 because deploys\x1b[2J broke", "08:30"
+    )
+    shown = _exported(app, "md")
+    assert "### #1 v1 (current): pin the image\\x1b]0;pwned\\x07" in shown
+    assert "- Why: deploys\\x1b[2J broke" in shown
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "\x1b]0;pwned\x07" in json.loads(_exported(app, "json"))["agreements"][0]["text"]
+
+
 def test_each_workspace_keeps_its_own_decisions_on_a_channel_both_share(app):
     """Agreement numbers count per workspace: #1 of a shared channel exists in both."""
     ours, theirs = Chat(app, workspace="W1"), Chat(app, workspace="W2")

@@ -285,3 +285,16 @@ def test_console_not_a_problem_names_its_undo_and_it_takes_it_back(tmp_path, rul
     assert "\n".join(shown).count("[bot → ben, privately]") == 1  # the nudge, not again
     with Session(app.database) as session:
         assert session.exec(select(CorrectionRow)).all() == []
+
+
+def test_console_shows_control_characters_in_echoed_words(tmp_path, rule_classifier):
+    """Words the bot echoes are shown with their control characters written out: an ESC
+    sequence pasted in would otherwise clear or retitle the terminal."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(
+        ["/as ben", "The staging deploy is broken again\x1b[2J\x1b]0;pwned\x07", "/wait 11m"]
+    )
+    text = "\n".join(shown)
+    assert "[bot → ben, privately]" in text
+    assert "> The staging deploy is broken again\\x1b[2J\\x1b]0;pwned\\x07" in text
+    assert "\x1b" not in text and "\x07" not in text

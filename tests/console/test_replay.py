@@ -303,3 +303,23 @@ def test_replay_in_time_order_says_nothing_about_order(tmp_path):
         ],
     )
     assert "order" not in stderr
+
+
+def test_replay_shows_control_characters_instead_of_sending_them_to_the_terminal(tmp_path):
+    """An exported chat may hold ESC sequences: printed as they are, they retitle the
+    operator's terminal, erase lines and move the cursor. The text output shows them;
+    the JSON output keeps them, escaped as JSON escapes them."""
+    user = "ben\x1b]0;pwned\x07"
+    text = "The staging deploy is broken again\x1b[2K\r\x1b[1A nobody fixes it\x9b2J"
+    lines = [line("2026-03-02T09:00:00Z", user, text, channel="C-ops\x1bc")]
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["replay", str(transcript), "--classifier", "rules"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert not any(c in out for c in "\x1b\x07\x9b\r"), repr(out)
+    assert "#C-ops\\x1bc  private nudge to ben\\x1b]0;pwned\\x07" in out
+    assert "> The staging deploy is broken again\\x1b[2K" in out
+    records, _ = replay_json(tmp_path, lines)
+    [nudge] = [r for r in records if r["type"] == "nudge"]
+    assert nudge["user"] == user and nudge["problem"] == text
