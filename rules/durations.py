@@ -6,6 +6,8 @@ import re
 from calendar import monthrange
 from datetime import date, timedelta
 
+from rules.folding import fold
+
 _UNIT_SECONDS = {
     "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "seconde": 1, "seconden": 1,
     "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60, "minuut": 60, "minuten": 60,
@@ -25,7 +27,7 @@ class DurationError(ValueError):
 def parse_duration(text: str, *, bare_unit: str | None = "m") -> timedelta:
     """Parse "90s", "10m", "1h30m", "10 minutes", "2 uur"; a bare number uses `bare_unit`
     (with None, a number needs its unit)."""
-    cleaned = text.strip().lower().replace(" en ", " ").replace(" and ", " ")
+    cleaned = fold(text.strip()).replace(" en ", " ").replace(" and ", " ")
     if not cleaned:
         raise DurationError(text)
     total = 0.0
@@ -35,7 +37,7 @@ def parse_duration(text: str, *, bare_unit: str | None = "m") -> timedelta:
         if cleaned[pos : match.start()].strip(" ,"):
             raise DurationError(text)
         number = float(match.group(1).replace(",", "."))
-        unit = (match.group(2) or bare_unit or "").lower()
+        unit = fold(match.group(2) or bare_unit or "")
         if unit not in _UNIT_SECONDS:
             raise DurationError(text)
         total += number * _UNIT_SECONDS[unit]
@@ -297,7 +299,7 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
     "vorige maandag" are the last one before today.
     """
     # "review on May 1." reads as "May 1"; "in" and "over" count from today.
-    cleaned = _ON.sub("", " ".join(text.strip().lower().split()).rstrip(".!;,"))
+    cleaned = _ON.sub("", " ".join(fold(text.strip()).split()).rstrip(".!;,"))
     try:
         if match := _BY.match(cleaned):
             return parse_date(match.group(1), today=today, past=past)

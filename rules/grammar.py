@@ -27,6 +27,7 @@ from rules.durations import (
     parse_date,
     parse_duration,
 )
+from rules.folding import fold
 from rules.language import clear_language, detect_language
 from rules.local_time import zone_named
 from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
@@ -163,14 +164,14 @@ _DUTCH_ALIASES = {"ronde", "venster", "hulp", "bezwaar", "bijeenkomst", "evaluee
 def nearest_command(name: str, cutoff: float = 0.75) -> tuple[CommandSpec, str | None] | None:
     """The command a mistyped name was most likely meant as ("afsprak": /afspraak), with
     the language of the name it resembles; None when no name is close."""
-    key = name.strip().lstrip("/").lower()
+    key = fold(name.strip().lstrip("/"))
     close = difflib.get_close_matches(key, _BY_NAME, n=1, cutoff=cutoff)
     return find_command(close[0]) if close else None
 
 
 def find_command(name: str) -> tuple[CommandSpec, str | None] | None:
     """The spec for a typed name, and "nl"/"en" when the name itself shows a language."""
-    key = name.strip().lstrip("/").lower()
+    key = fold(name.strip().lstrip("/"))
     spec = _BY_NAME.get(key)
     if spec is None:
         return None
@@ -231,7 +232,7 @@ def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str]
     if found is None:
         return None
     spec, lang = found
-    if name.strip().lstrip("/").lower() == "groundrules":
+    if fold(name.strip().lstrip("/")) == "groundrules":
         # Both Slack manifests register /groundrules and a mention reads as it: the name
         # shows no language, the member's or the table's answers.
         lang = None
@@ -243,8 +244,8 @@ def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str]
         return _BY_NAME[form[0]], form[1], ""
     first, _, rest = args.partition(" ")
     word = _bare(first)
-    if word.casefold() in _ASKS_FOR_THE_RULES:
-        return spec, _ASKS_FOR_THE_RULES[word.casefold()], args
+    if fold(word) in _ASKS_FOR_THE_RULES:
+        return spec, _ASKS_FOR_THE_RULES[fold(word)], args
     inner = find_command(word) if word else None
     if inner is None:
         return _asked_in_words(args) or (spec, detect_language(args, fallback="") or lang, args)
@@ -266,7 +267,7 @@ def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str]
         return inner[0], inner[1], ""  # "mandaat van anna": whose, not a new mandate
     goes_on = _A_SENTENCE_GOES_ON.get(inner[0].name, frozenset())
     after = rest.split()[:1]
-    if after and not first.endswith(":") and _bare(after[0]).casefold() in goes_on:
+    if after and not first.endswith(":") and fold(_bare(after[0])) in goes_on:
         return help_  # "zorg dat …", "round of applause": a sentence, not the command
     return inner[0], inner[1], rest.strip()
 
@@ -315,7 +316,7 @@ def _a_question(args: str) -> bool:
 def _of_someone(rest: str) -> bool:
     """ "of anna", "van @ben", "van iedereen": someone's mandate, asked for."""
     words = rest.split()
-    return len(words) == 2 and words[0].casefold() in {"of", "van"}
+    return len(words) == 2 and fold(words[0]) in {"of", "van"}
 
 
 def _first_names_a_round(rest: str) -> bool:
@@ -372,7 +373,7 @@ def mistyped_command(args: str) -> tuple[str, tuple[CommandSpec, str | None]] | 
     own. A form of a command's name ("agreed!", "concerned about", "ground rules") is a
     word, not a typo."""
     word = _bare(args.strip().partition(" ")[0])
-    key = word.casefold()
+    key = fold(word)
     if not key or find_command(key) is not None or key in _ASKS_FOR_THE_RULES:
         return None
     if key in _NAME_FORMS:
@@ -814,7 +815,7 @@ def _split_reason(text: str, lang: str | None) -> tuple[str, str, str] | None:
         parts = _DUTCH_BECAUSE.split(" " + text, maxsplit=1)
         if len(parts) == 3:
             what, word, why = parts
-            return what, "want " if word.lower() == "want" else "", why
+            return what, "want " if fold(word) == "want" else "", why
         return None
     parts = _ENGLISH_SINCE.split(" " + text, maxsplit=1)
     return (parts[0], "", parts[1]) if len(parts) == 2 else None
@@ -899,7 +900,7 @@ def _leading_clauses(text: str, today: date) -> tuple[str, list[tuple[bool, str]
             words = text[review.end() :].split()
             for count in range(min(4, len(words) - 1), 0, -1):  # the longest date first
                 value = " ".join(words[:count])
-                first, *_ = parts = re.split(r"[\s-]+", value.lower())
+                first, *_ = parts = re.split(r"[\s-]+", fold(value))
                 pointed = any(w in POINT_WORDS for w in parts)
                 if first in _NO_LEADING_DATE:
                     continue  # "Review daily standups", "Review today's numbers"
@@ -951,7 +952,7 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
         match = matches[index]
         value = rest[match.end() : end].strip()
         is_owner = match.group(1) is not None
-        if _within_the_reason(rest[: match.start()], (match.group(1) or match.group(2)).lower()):
+        if _within_the_reason(rest[: match.start()], fold(match.group(1) or match.group(2))):
             break
         if is_owner and not (_reads_as_owner(value) or _plain_name(value)):
             break
@@ -983,8 +984,8 @@ def _within_the_reason(before: str, word: str) -> bool:
     """
     verb = word not in _NOUN_CLAUSE_WORDS
     words = before.split()
-    last = words[-1].lower() if words else ""
-    previous = words[-2].lower() if len(words) > 1 else ""
+    last = fold(words[-1]) if words else ""
+    previous = fold(words[-2]) if len(words) > 1 else ""
     if last in _OBJECT_PRONOUNS and word in _REVIEW_WITH_NO_SUBJECT_IT:
         return False  # "because everyone needs it review in 6 weeks": "it" ends the reason
     if (
@@ -1001,9 +1002,9 @@ def _within_the_reason(before: str, word: str) -> bool:
         return False
     opening = []  # the words of its sentence before the noun
     for word in reversed(words[:-1]):
-        if word[-1] in ".,;:!?" or word.lower() in _OPENS_A_SENTENCE:
+        if word[-1] in ".,;:!?" or fold(word) in _OPENS_A_SENTENCE:
             break
-        opening.append(word.lower())
+        opening.append(fold(word))
     if len(opening) == 1 and opening[0] in _SINGULAR_SUBJECTS:
         return False  # "because it works review in 6 weeks": "works" is its verb
     return len(opening) == 0 or (len(opening) == 1 and opening[0] not in _NOT_A_SUBJECT_AFTER)
@@ -1013,7 +1014,7 @@ def _owner_clause_before(rest: str, owner: re.Match[str], review: re.Match[str])
     """Whether an owner clause ends where this review clause begins: "owner @ben review"."""
     return (
         owner.group(1) is not None
-        and not _within_the_reason(rest[: owner.start()], owner.group(1).lower())
+        and not _within_the_reason(rest[: owner.start()], fold(owner.group(1)))
         and _reads_as_owner(rest[owner.end() : review.start()].strip())
     )
 
@@ -1044,8 +1045,8 @@ def _plain_name(value: str) -> bool:
     word = value.strip().rstrip(".,;!")
     return (
         bool(re.fullmatch(r"[^\W\d_][\w.'’-]*", word))
-        and word.lower() not in _NOT_A_NAME
-        and word.lower() not in ("role", "rol")
+        and fold(word) not in _NOT_A_NAME
+        and fold(word) not in ("role", "rol")
     )
 
 
@@ -1072,7 +1073,7 @@ def _reads_as_date(value: str) -> bool:
     ("in March found gaps" is the reason going on). Vague times ("soon", "binnenkort") and
     spans ("monthly", "every 2 weeks") count: read, or refused, but not the reason's.
     """
-    words = [word.strip(".,;!") for word in value.lower().split()]
+    words = [word.strip(".,;!") for word in fold(value).split()]
     if " ".join(words) in DAYS_AHEAD:  # "the day after tomorrow"
         return True
     words = [part for word in words for part in word.split("-") if part]  # "mid-February"
@@ -1155,7 +1156,7 @@ _NOT_A_WORD = re.compile(r"[^\w\s]|_")
 def _keyword(args: str) -> str:
     """The words of a one-keyword command without punctuation, emoji or "please":
     "renew please", "renewed ✅" and "vernieuwen aub" all say "renew…"."""
-    words = _NOT_A_WORD.sub(" ", args.casefold()).split()
+    words = _NOT_A_WORD.sub(" ", fold(args)).split()
     return " ".join(w for w in words if w not in _PLEASE)
 
 
@@ -1241,7 +1242,7 @@ _NUDGE_WORDS = {
 def _nudges(spec: CommandSpec, args: str, today: date) -> NudgeMode | UsageError:
     if not args.strip():
         return NudgeMode(None)
-    mode = _NUDGE_WORDS.get(args.lower().strip(" .!"))
+    mode = _NUDGE_WORDS.get(fold(args).strip(" .!"))
     return UsageError(spec) if mode is None else NudgeMode(mode)
 
 
@@ -1294,7 +1295,7 @@ _WORDS = re.compile(r"[^\W\d_]{2,}")
 
 def _first_word(args: str) -> tuple[str, str]:
     head, _, rest = args.strip().partition(" ")
-    return head.lower(), rest.strip()
+    return fold(head), rest.strip()
 
 
 def _name_and_rest(text: str) -> tuple[str, str]:
@@ -1335,8 +1336,8 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         if not _WORDS.search(rest) and not names_a_group(rest):
             return UsageError(spec, Say.of(N_("Name the organisation you represent here.")))
         return JoinTable(one_line(groups_by_name(rest))[:120])
-    if keyword in _LANGUAGE and rest.lower() in {"en", "nl", "english", "nederlands", "engels"}:
-        return SetLanguage("nl" if rest.lower() in {"nl", "nederlands"} else "en")
+    if keyword in _LANGUAGE and fold(rest) in {"en", "nl", "english", "nederlands", "engels"}:
+        return SetLanguage("nl" if fold(rest) in {"nl", "nederlands"} else "en")
     if keyword in _TIMEZONE:
         zone = zone_named(rest) if rest and len(rest) <= 60 else None
         if zone is None:
@@ -1626,7 +1627,7 @@ def _reason_and_lesson(tail: str, lang: str | None) -> tuple[str | None, str | N
     reason, lesson = tail, None
     for match in _LEARNED.finditer(tail):
         labelled = match.group(2) == ":"
-        if labelled or not _within_the_reason(tail[: match.start()], match.group(1).lower()):
+        if labelled or not _within_the_reason(tail[: match.start()], fold(match.group(1))):
             reason, lesson = tail[: match.start()], tail[match.end() :].strip() or None
             break
     reason = reason.strip().rstrip(",;:").rstrip()
@@ -1645,7 +1646,7 @@ def _revision_and_lesson(tail: str, lang: str | None) -> tuple[list[str], str | 
     """
     for match in _LEARNED.finditer(tail):
         labelled = match.group(2) == ":"  # "learned:" is a clause after any word
-        if not labelled and _within_the_reason(tail[: match.start()], match.group(1).lower()):
+        if not labelled and _within_the_reason(tail[: match.start()], fold(match.group(1))):
             continue
         split = _split_reason(tail[: match.start()], lang)
         if split is None:

@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, time, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from rules.folding import fold
+
 DEFAULT_ZONE = "UTC"
 
 
@@ -30,8 +32,8 @@ def known_zone(name: str) -> bool:
 
 
 @cache
-def _by_lower_name() -> dict[str, str]:
-    return {name.lower(): name for name in available_timezones() | {DEFAULT_ZONE}}
+def _by_folded_name() -> dict[str, str]:
+    return {fold(name): name for name in available_timezones() | {DEFAULT_ZONE}}
 
 
 def zone_or_default(own: str | None, default: str) -> str:
@@ -41,12 +43,13 @@ def zone_or_default(own: str | None, default: str) -> str:
 
 
 def zone_named(text: str) -> str | None:
-    """The zone a person typed, in its own spelling ("europe/amsterdam":
-    "Europe/Amsterdam"); None when no zone has that name."""
+    """The zone a person typed, in its own spelling ("europe/amsterdam",
+    "Europe/İstanbul": "Europe/Amsterdam", "Europe/Istanbul"); None when no zone has
+    that name."""
     text = text.strip()
     if known_zone(text):
         return text
-    found = _by_lower_name().get(text.lower())
+    found = _by_folded_name().get(fold(text))
     return found if found is not None and known_zone(found) else None
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from rules.actions import AgreementView, RoundView
+from rules.folding import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,7 +340,8 @@ class TableState:
         return next((w for w in self.watches if w.problem_id == problem_id), None)
 
     def role(self, name: str) -> Role | None:
-        return next((r for r in self.roles if r.name.lower() == name.lower()), None)
+        key = fold(name)
+        return next((r for r in self.roles if fold(r.name) == key), None)
 
     def member(self, user: str) -> MemberInfo:
         return self.roster.get(user) or MemberInfo(user)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rules.agreements import reason_param
+from rules.folding import fold
 from rules.grammar import (
     Agree,
     AssignRole,
@@ -119,4 +120,4 @@ def _parse(spec: CommandSpec, args: str, today: date, lang: str | None) -> Parse
 
 def called(name: str, names: set[str | None]) -> bool:
     """Whether someone known by `names` (display, full or user name) is called `name`."""
-    return name.lower() in {n.lower() for n in names if n}
+    return fold(name) in {fold(n) for n in names if n}

@@ -40,6 +40,7 @@ from rules.classifier.normalise import has_own_words
 from rules.conversation import Line, previous_indexes
 from rules.durations import DurationError, parse_duration
 from rules.events import CommandInvoked, Event, MemberJoined, MessagePosted, MessageRelabelled
+from rules.folding import fold
 from rules.i18n import render
 
 WORKSPACE = "console"
@@ -109,8 +110,8 @@ class ConsoleChat:
             return True
         if line.startswith("/"):
             name, _, args = line[1:].partition(" ")
-            if name.lower() in CONSOLE_COMMANDS:
-                return self._console_command(name.lower(), args.strip())
+            if fold(name) in CONSOLE_COMMANDS:
+                return self._console_command(fold(name), args.strip())
             self._command(name, args)
             return True
         number = str(next(self._numbers))

@@ -75,6 +75,7 @@ from rules.events import (
     ProposalAdded,
     RosterSynced,
 )
+from rules.folding import fold
 from rules.i18n import supported
 from rules.say import Quote, Say
 from rules.typed_names import typed_name
@@ -666,7 +667,7 @@ class SlackAdapter:
             return None
         name = owner.removeprefix(ROLE_OWNER)
         roles = await self.runtime.table_roles(submitted.workspace, submitted.channel)
-        if roles is None or name.lower() in roles:
+        if roles is None or fold(name) in {fold(role) for role in roles}:
             return None
         return Say.of(NO_SUCH_ROLE, role=Quote(name))
 

@@ -249,6 +249,21 @@ def test_time_zones_a_table_is_told_a_zone_it_names_is_unknown(app, line, said):
     assert announced.agreement.review_on == date(2026, 12, 1)  # still UTC
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["/table timezone Europe/İstanbul", "/TABLE TİMEZONE EUROPE/İSTANBUL",
+     "/tafel tijdzone europe/istanbul"],
+)  # fmt: skip
+def test_time_zones_a_zone_typed_in_turkish_spelling_is_the_zone(app, line):
+    """Turkish writes the city with a capital dotted İ, and a Turkish keyboard's caps
+    lock writes İ for i: str.lower() made "i" and a combining dot of it."""
+    table = Table(app)
+    [configured] = table.command("ayse", line, LATE)
+    assert "Europe/Istanbul" in plain(configured) and not configured.private
+    [shown] = table.command("ayse", "/table", LATE)
+    assert "Time zone: Europe/Istanbul (/table timezone)." in plain(shown).splitlines()
+
+
 def test_time_zones_a_table_shows_its_zone(amsterdam):
     [shown] = Table(amsterdam).command("ben", "/tafel", LATE)
     assert "Tijdzone: Europe/Amsterdam (/tafel tijdzone)." in plain(shown).splitlines()

@@ -549,6 +549,22 @@ def test_roles_handover_to_the_holder_says_they_hold_it_already(app):
     assert answer.private and chat.texts()[-1] == "ben holds the role night lead already."
 
 
+def test_roles_a_name_typed_with_turkish_capitals_is_the_same_role(app):
+    """ "İK" (Turkish for HR) typed lower-case is "ik": str.lower() made "i" and a
+    combining dot of its İ, and another role of the same name could be added."""
+    chat = Chat(app)
+    chat.join("ayse", "ben")
+    chat.command("ayse", "/role add İK hires and onboards", "09:00")
+    [refused] = chat.command("ben", "/role add ik hires too", "09:01")
+    assert refused.private and chat.texts()[-1] == "There is already a role ik here."
+    chat.command("ayse", "/role assign ik @ben", "09:02")
+    chat.command("ben", "/agree new staff get a buddy because it helps owner role ik", "09:03")
+    chat.command("ayse", "/roles", "09:04")
+    assert chat.texts()[-1].splitlines()[1] == (
+        "İK: hires and onboards. Holder: ben; owns 1 agreement."
+    )
+
+
 def test_agreements_all_retired_points_to_the_history(app):
     chat = Chat(app)
     chat.command("ben", "/agree tea on fridays because morale", "09:00")
