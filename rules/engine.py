@@ -65,7 +65,6 @@ from rules.events import (
 )
 from rules.grammar import (
     FAR_REVIEW,
-    MAX_FIELD,
     MAX_NUMBER,
     MAX_REVIEW_AHEAD,
     PAST_REVIEW,
@@ -106,10 +105,10 @@ from rules.grammar import (
     find_command,
     mistyped_command,
     nearest_command,
-    one_line,
     parse_command,
     reached_command,
     role_named,
+    shown_line,
     unreadable_review_date,
 )
 from rules.language import clear_language, detect_language
@@ -535,10 +534,10 @@ def _as_command(event: Event, today: date | None = None) -> Understood:
             # form's "no concerns, looks good" is read as a typed /concern would be.
             if means_no_concern(concern):
                 return replace(event, concern=None)
-            return replace(event, concern=one_line(concern) or None)
+            return replace(event, concern=shown_line(concern))
         case ReviewDecided():
-            new_text, why = _one_line_or_none(event.new_text), _one_line_or_none(event.why)
-            lesson = _one_line_or_none(event.lesson)
+            new_text, why = shown_line(event.new_text), shown_line(event.why)
+            lesson = shown_line(event.lesson)
             parsed = ReviewAgreement(
                 event.number, event.decision, new_text, why, lesson and lesson[:1000],
                 event.version, event.asked_at,
@@ -557,10 +556,6 @@ def _as_command(event: Event, today: date | None = None) -> Understood:
                 parsed = replace(parsed, meeting_id=event.meeting_id)
             return _form(event, "evaluate", parsed, comment=event.comment)
     return event
-
-
-def _one_line_or_none(text: str | None) -> str | None:
-    return (one_line(text) or None) if text else None
 
 
 def _parse(event: CommandInvoked, today: date) -> Command:
@@ -603,8 +598,8 @@ def _form(
 ) -> Command:
     """A button or form, read as its command typed in the language it was shown in."""
     spec = find_command(name)[0]
-    if isinstance(parsed, Evaluate) and comment:
-        parsed = replace(parsed, comment=" ".join(comment.split())[:1000])
+    if isinstance(parsed, Evaluate) and (shown := shown_line(comment)):
+        parsed = replace(parsed, comment=shown[:1000])
     thread_id = event.thread_id if isinstance(event, ReviewDecided) else None
     as_typed = CommandInvoked(
         workspace=event.workspace, channel=event.channel, at=event.at, event_id=event.event_id,
@@ -619,10 +614,10 @@ def _submitted_agreement(event: AgreementSubmitted, today: date) -> Command:
         workspace=event.workspace, channel=event.channel, at=event.at, event_id=event.event_id,
         user=event.user, name="agree", thread_id=event.thread_id,
     )  # fmt: skip
-    text, why = " ".join(event.text.split()), " ".join(event.why.split())
+    text, why = shown_line(event.text), shown_line(event.why)
     # The words written in the form, as a typed command's; else the form's language.
-    lang = clear_language(f"{text} {why}") or event.lang
-    if not text or not why:
+    lang = clear_language(f"{text or ''} {why or ''}") or event.lang
+    if text is None or why is None:
         return Command(as_typed, spec, UsageError(spec), lang, form=event)
     review_on = event.review_on
     if event.review_text:  # typed words: "tomorrow" is the table's tomorrow
@@ -640,7 +635,7 @@ def _submitted_agreement(event: AgreementSubmitted, today: date) -> Command:
         owner = agreements.role_owner(role)  # "role night lead", as a typed /agree says it
     as_written = owner is not None and not owner.startswith(agreements.ROLE_OWNER)
     parsed = Agree(
-        text[:MAX_FIELD], why[:MAX_FIELD], owner, review_on, owner_as_written=as_written,
+        text, why, owner, review_on, owner_as_written=as_written,
         round_id=event.round_id, proposal=event.proposal,
     )  # fmt: skip
     return Command(as_typed, spec, parsed, lang, form=event)

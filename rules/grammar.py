@@ -33,6 +33,7 @@ from rules.local_time import zone_named
 from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
 from rules.round_answers import answers_rather_than_proposes, means_no_concern
 from rules.say import N_, Quote, Say
+from rules.visible import has_words, shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -772,6 +773,12 @@ def one_line(text: str) -> str:
     return " ".join(text.split())[:MAX_FIELD]
 
 
+def shown_line(text: str | None) -> str | None:
+    """People's words on one line (`one_line`); None when none of them shows (nothing,
+    spaces, or invisible characters only: rules.visible)."""
+    return one_line(text) if text is not None and shows(text) else None
+
+
 def _number(text: str) -> int | None:
     """A whole number typed in ASCII digits and small enough to store, else None.
 
@@ -822,14 +829,14 @@ def _split_reason(text: str, lang: str | None) -> tuple[str, str, str] | None:
 
 
 def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree | UsageError:
-    if not args:
+    if not shows(args):
         return UsageError(spec)
     split = _split_reason(args, lang)
-    if split is None or not split[0].strip():
+    if split is None or not shows(split[0]):
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     text, opening, rest = split[0].strip(), split[1], split[2]
     text, leading = _leading_clauses(text, today)
-    if not text:
+    if not shows(text):
         return UsageError(spec)
     why, clauses = _reason_and_clauses(rest)
     if any(is_owner for is_owner, _ in leading) and any(is_owner for is_owner, _ in clauses):
@@ -837,7 +844,7 @@ def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree
     read = _read_clauses(leading + clauses, today)
     if isinstance(read, Say):
         return UsageError(spec, read)
-    if not why:
+    if not shows(why):
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     return Agree(
         one_line(text), one_line(opening + why), read.owner, read.review_on,
@@ -1198,7 +1205,7 @@ def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | Withdra
     if args and answers_rather_than_proposes(args):
         # "/zorgen geen zorgen" answers a round; it would ask everyone about "geen zorgen".
         return UsageError(spec, AN_ANSWER_NOT_A_PROPOSAL)
-    return StartRound(one_line(args) if args else None)
+    return StartRound(shown_line(args))
 
 
 ANSWER_AGAIN = Say.of(
@@ -1212,7 +1219,7 @@ AN_ANSWER_NOT_A_PROPOSAL = Say.of(
 
 
 def _concern(spec: CommandSpec, args: str, today: date) -> AnswerRound | UsageError:
-    if not args:
+    if not shows(args):
         return UsageError(spec)
     if means_no_concern(args):
         return AnswerRound(None)
@@ -1290,9 +1297,6 @@ def _rules(spec: CommandSpec, args: str, today: date) -> ShowRules:
     return ShowRules(with_commands=bool(args))
 
 
-_WORDS = re.compile(r"[^\W\d_]{2,}")
-
-
 def _first_word(args: str) -> tuple[str, str]:
     head, _, rest = args.strip().partition(" ")
     return fold(head), rest.strip()
@@ -1325,7 +1329,7 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         return ShowTable()
     keyword, rest = _first_word(args)
     if keyword in _CHARTER_FIELDS:
-        if not _WORDS.search(rest):
+        if not has_words(rest):
             return UsageError(
                 spec, Say.of(N_("Add a few words after it, like /table {keyword} <text>."),
                              keyword=keyword)
@@ -1333,7 +1337,7 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         return SetCharter(_CHARTER_FIELDS[keyword], one_line(rest)[:500])
     if keyword in _JOIN:
         # On a server where organisations are roles, "join @Gemeente Utrecht" names one.
-        if not _WORDS.search(rest) and not names_a_group(rest):
+        if not has_words(rest) and not names_a_group(rest):
             return UsageError(spec, Say.of(N_("Name the organisation you represent here.")))
         return JoinTable(one_line(groups_by_name(rest))[:120])
     if keyword in _LANGUAGE and fold(rest) in {"en", "nl", "english", "nederlands", "engels"}:
@@ -1397,7 +1401,7 @@ def _mandate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if answer is not None:
         return answer
     text = args if quoted is None else quoted
-    if not _WORDS.search(text):
+    if not has_words(text):
         return UsageError(
             spec, Say.of(N_("A mandate needs words: what may you agree to for your organisation?"))
         )
@@ -1496,7 +1500,8 @@ def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
             spec, Say.of(N_("Give nine scores from 1 to 5, one for each value, in order."))
         )
     comment = args[end:].lstrip(" ,") or None
-    return Evaluate(tuple(scores), comment and one_line(comment)[:1000])
+    comment = shown_line(comment)
+    return Evaluate(tuple(scores), comment and comment[:1000])
 
 
 _ADD = {"add", "new", "toevoegen", "nieuw"}
@@ -1518,7 +1523,7 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if not name:
         return UsageError(spec)
     if keyword in _ADD:
-        if not _WORDS.search(tail):
+        if not has_words(tail):
             return UsageError(
                 spec, Say.of(N_("Say which tasks come with the role: roles carry tasks."))
             )
@@ -1538,6 +1543,12 @@ _RETIRE = {"retire", "intrekken", "stoppen", "vervallen"}
 # "learned" is the reason's verb ("because we learned that ...", "omdat we geleerd
 # hebben dat ..."); after an article "lesson" is its noun ("the lesson from May").
 _LEARNED = re.compile(r"(?<!\S)(learned|learnt|geleerd|lesson|les)\s*(:?)\s+(?=\S)", re.IGNORECASE)
+
+
+def _lesson(lesson: str | None) -> str | None:
+    """What practice taught, on one line and at most 1,000 characters; None unless shown."""
+    shown = shown_line(lesson)
+    return shown and shown[:1000]
 
 
 def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Parsed | UsageError:
@@ -1560,8 +1571,8 @@ def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Pars
         return ReviewAgreement(
             number,
             decision,
-            why=why and one_line(why),
-            lesson=lesson and one_line(lesson)[:1000],
+            why=shown_line(why),
+            lesson=_lesson(lesson),
             review_on=read.review_on,
         )
     revision, lesson = _revision_and_lesson(tail, lang)
@@ -1569,7 +1580,7 @@ def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Pars
     if len(revision) == 2:
         why, lesson, clauses = _review_clauses(revision[1], lesson)
         revision = [revision[0], why or ""]
-    if len(revision) < 2 or not revision[0].strip() or not revision[1].strip():
+    if len(revision) < 2 or not shows(revision[0]) or not shows(revision[1]):
         return UsageError(
             spec,
             Say.of(
@@ -1585,7 +1596,7 @@ def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Pars
         "revise",
         new_text=one_line(revision[0]),
         why=one_line(revision[1]),
-        lesson=lesson and one_line(lesson)[:1000],
+        lesson=_lesson(lesson),
         owner=read.owner,
         owner_group=read.owner_group,
         review_on=read.review_on,

@@ -70,6 +70,7 @@ from rules.i18n import supported
 from rules.language import clear_language, detect_language
 from rules.say import N_, Member, Say, Text
 from rules.typed_names import several_in_form
+from rules.visible import shows
 
 if TYPE_CHECKING:
     from adapters.discord.delivery import Delivery
@@ -110,6 +111,9 @@ NOTHING_WAITING = N_(
     "Thanks for your message. Nothing of yours is waiting for a proposal right now. I work in "
     "the channels of a server: my commands and buttons are there."
 )
+# A form sent with nothing that shows (spaces, zero-width or blank characters only).
+WRITE_PROPOSAL = N_("Write your proposal; a small first step is plenty.")
+WRITE_CONCERN = N_("Write your concern, or close this and answer “No concerns”.")
 
 
 def lang_of(interaction: discord.Interaction) -> str:
@@ -364,7 +368,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await self._tell(interaction, lang, Say.of(NOT_HERE))
         elif (unreadable := self._unreadable(origin.workspace, origin.channel)) is not None:
             await self._tell(interaction, lang, unreadable)
-        elif spec.name == "agree" and not text.strip():
+        elif spec.name == "agree" and not shows(text):
             await interaction.response.send_modal(
                 agreement_form(await self._form_lang(interaction))
             )
@@ -609,10 +613,17 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         lang = lang_of(interaction)
         match form:
             case ProposalForm(nudge=choice):
-                await self._add_proposal(interaction, choice, values.get("proposal", ""))
+                proposal = values.get("proposal", "")
+                if not shows(proposal):
+                    await self._tell(interaction, lang, Say.of(WRITE_PROPOSAL))
+                    return
+                await self._add_proposal(interaction, choice, proposal)
             case ConcernForm(round_id=round_id, where=where, lang=shown):
                 origin = translate.origin_of(interaction, where, shown)
-                if origin is not None:
+                if not shows(values.get("concern")):
+                    # Read as "no concerns" otherwise: the button says that.
+                    await self._tell(interaction, lang, Say.of(WRITE_CONCERN))
+                elif origin is not None:
                     event = translate.concern_answered(origin, round_id, values.get("concern"))
                     await self._decide(interaction, event)
             case AgreementForm():

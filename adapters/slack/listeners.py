@@ -30,6 +30,7 @@ from bot.outage import NotRecorded
 from rules.events import AgreementSubmitted, CommandInvoked, Event, ProposalAdded
 from rules.grammar import COMMANDS, asks_to_undo
 from rules.say import Say
+from rules.visible import shows
 
 if TYPE_CHECKING:
     from adapters.slack.adapter import SlackAdapter
@@ -379,7 +380,7 @@ class Listeners:
             if at_table is None:
                 return
             invoked, workspace = at_table, at_table.workspace
-        if target is not None and target.name == "agree" and not target.args:
+        if target is not None and target.name == "agree" and not shows(target.args):
             lang = await self.adapter.lang_for(
                 workspace, invoked.user, target.lang, channel=invoked.channel
             )

@@ -38,6 +38,7 @@ from rules.events import (
 )
 from rules.grammar import MAX_FIELD, PAST_REVIEW, command_language, reached_command, role_named
 from rules.say import N_, Say
+from rules.visible import shows
 
 PREFIX = "slack:"
 # Message subtypes that are someone saying something; all others (joins, bots, topic
@@ -108,7 +109,9 @@ def without_nul(text: str | None) -> str:
 
 
 def _clip(text: str | None) -> str:
-    return without_nul(text).strip()[:MAX_FIELD]
+    """A form's text as typed; empty when none of it shows (rules.visible)."""
+    clipped = without_nul(text).strip()[:MAX_FIELD]
+    return clipped if shows(clipped) else ""
 
 
 # --- events --------------------------------------------------------------------------

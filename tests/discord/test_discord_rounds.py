@@ -387,3 +387,19 @@ async def test_round_asks_everyone_at_the_table_after_the_server_was_forgotten(w
     assert message["content"].splitlines()[-1] == (
         "0 of 3 answered; waiting for owner, Bob and carol."
     )
+
+
+async def test_round_concern_form_refuses_text_that_shows_nothing(world, harness):
+    """A concern of zero-width and blank characters would have been read as "no
+    concerns": the form asks for the concern instead, and nothing is recorded."""
+    runtime = await harness.start()
+    message = await start_round(world, runtime)
+    click = await world.api.click_button(message, world.carol, label="I have a concern")
+    modal = await world.api.wait_for_callback(click)
+    submit = await world.api.submit_modal(modal, {"concern": "\u200b \u2800"})
+    told = await world.api.wait_for_callback(submit)
+    assert (told.content, told.ephemeral) == (
+        "Write your concern, or close this and answer “No concerns”.",
+        True,
+    )
+    assert content_of(world, message).endswith("0 of 3 answered; waiting for owner, Bob and carol.")

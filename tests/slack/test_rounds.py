@@ -8,8 +8,9 @@ import json
 from datetime import timedelta
 
 import pytest
+from sqlmodel import Session, select
 
-from bot.models import now_utc
+from bot.models import AgreementRow, RoundRow, now_utc
 from rules.events import AgreementSubmitted, CommandInvoked, ConcernAnswered, MessagePosted
 from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, past_ts, shown_text
 from tests.standins.slack_api import SlackCall
@@ -348,3 +349,32 @@ async def test_slack_round_summary_records_the_agreement_with_its_own_rounds_ans
         "pending)." in shown_text(announced)
     )
     assert "noon is too early" not in shown_text(announced)
+
+
+async def test_slack_invisible_proposal_agreement_and_concern_are_refused_as_empty(bot: SlackBot):
+    """A zero-width space or a Braille blank shows nothing: no round polls the channel
+    about it, no agreement of it is recorded, and the concern form refuses it as it
+    refuses an empty concern."""
+    zero_width, blank = "\u200b", "\u2800"
+    await bot.command("/concerns", zero_width)
+    await bot.command("/agree", f"{zero_width} because {blank}")
+    await bot.handled(CommandInvoked, 2)
+    told = await bot.slack.wait_for("chat.postEphemeral", 2)
+    said = "\n".join(shown_text(call) for call in told)
+    assert "Which proposal should the table look at?" in said
+    assert "Say why, after “because”" in said
+    assert not bot.calls("chat.postMessage")  # nobody was polled, nothing announced
+    with Session(bot.groundrules.database) as session:
+        assert not session.exec(select(RoundRow)).all()
+        assert not session.exec(select(AgreementRow)).all()
+
+    posted = await start_round(bot)
+    await click(bot, posted, "round_concern", CAROL)
+    [opened] = await bot.slack.wait_for("views.open")
+    invisible = view_submission(
+        "concern_modal", {"concern": {"value": f" {zero_width}{blank} "}},
+        private_metadata=opened.params["view"]["private_metadata"], user_id=CAROL,
+    )  # fmt: skip
+    reply = await bot.interact(invisible)
+    assert reply.json()["response_action"] == "errors"
+    assert set(reply.json()["errors"]) == {"concern"}
