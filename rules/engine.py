@@ -37,7 +37,7 @@ from rules.actions import (
     Reply,
     RequestReport,
 )
-from rules.classifier import Classification, Classifier, Previous
+from rules.classifier import LABELS, Classification, Classifier, Previous
 from rules.durations import DateError, parse_date
 from rules.events import (
     AgreementSubmitted,
@@ -111,7 +111,7 @@ from rules.grammar import (
     shown_line,
     unreadable_review_date,
 )
-from rules.language import clear_language, detect_language
+from rules.language import clear_language, detect_language, in_another_language
 from rules.local_time import at_local_time, local_day
 from rules.round_answers import means_no_concern
 from rules.say import Quote
@@ -215,7 +215,12 @@ class Engine:
                 given = position[given]
             before.append(given)
         texts = [events[i].text for i in indexes]  # type: ignore[union-attr]
-        results = self.classifier.classify_many(texts, previous=before)
+        results = [
+            _unread(result) if in_another_language(text) else result
+            for text, result in zip(
+                texts, self.classifier.classify_many(texts, previous=before), strict=True
+            )
+        ]
         # What each message was read after (its own scores), kept with a watch for "Why?".
         read_after = [
             None
@@ -517,6 +522,16 @@ def _on_the_tables_day(command: Command, state: TableState) -> Command:
     understood = _as_command(source, today)
     assert isinstance(understood, Command)
     return understood
+
+
+def _unread(result: Classification) -> Classification:
+    """A message in a language the classifier was not taught (rules.language): what it
+    scores there is a guess, and the bot neither nudges, answers, reacts nor counts
+    consent on a guess. The message after it is read after it as the classifier read
+    it (in a batch it is, before this is known)."""
+    return Classification(
+        frozenset(), dict.fromkeys(LABELS, 0.0), result.lang, text_scores=result.own_scores
+    )
 
 
 def _as_command(event: Event, today: date | None = None) -> Understood:

@@ -3,6 +3,13 @@
 Function words settle most messages, greetings and short replies the shortest; a few
 Dutch spelling patterns settle the rest.
 When nothing tips the balance the caller's fallback (the channel's language) wins.
+
+German and French share words with Dutch ("die", "echt", "en"): read by Dutch and
+English words alone, "Die Tür ist kaputt" was Dutch, and its writer was answered in
+Dutch. Their own frequent words tell them apart: a message in neither language the bot
+speaks gives no sign (the table's language answers, else English), and
+`in_another_language` tells the engine not to act on what its classifier, taught on
+English and Dutch only, would guess of it.
 """
 
 from __future__ import annotations
@@ -329,6 +336,27 @@ _ENGLISH = frozenset(
         "your",
     ]
 )
+# German and French words of every other sentence that are neither English nor Dutch
+# words (nor names): "ist", "nicht", "est", "avec". Spanish and Italian share a few.
+_NEITHER = frozenset(
+    [
+        # German
+        "aber", "auch", "auf", "beim", "bist", "bitte", "danke", "das", "dass", "diese",
+        "dieser", "dieses", "doch", "ein", "eine", "einem", "einen", "einer", "euch",
+        "funktioniert", "für", "gerade", "gestern", "gibt", "geht", "haben", "habe",
+        "heute", "ich", "ihr", "ihre", "immer", "ist", "kann", "kaputt", "kein", "keine",
+        "können", "leider", "mein", "meine", "mit", "muss", "müssen", "nein", "nicht",
+        "nochmal", "nur", "oder", "schon", "sehr", "sich", "sie", "sind", "über", "und",
+        "uns", "vielleicht", "vom", "warum", "weil", "wenn", "werden", "wieder", "wir",
+        "wird", "wirklich", "zu", "zum", "zur",
+        # French ("la", "les", "des", "pas", "ne" are Dutch or Flemish words too)
+        "aussi", "au", "aux", "avec", "avons", "bonjour", "c'est", "ce", "cette", "chez",
+        "ça", "dans", "depuis", "déjà", "du", "elle", "encore", "est", "et", "était",
+        "faut", "il", "ils", "j'ai", "le", "leur", "mais", "n'est", "notre", "nous", "oui",
+        "panne", "peut", "pour", "que", "qui", "rien", "sans", "sont", "suis", "sur",
+        "toujours", "tous", "tout", "très", "une", "votre", "vous",
+    ]
+)  # fmt: skip
 # Dutch as a whole reply or greeting ("Top!", "Dag!", "Merci"), though English uses the
 # word inside a sentence ("top priority", "Airflow DAG failed"): Dutch only when it is
 # all the message says, with no number ("Top 3"), not asked ("Dag?") and not in capitals
@@ -349,13 +377,16 @@ _DUTCH_SPELLING = re.compile(r"ij|oe[^s]|aa|uu|sch|cht\b|tje\b|lijk")
 
 
 def detect_language(text: str, *, fallback: str = "en") -> str:
-    """ "nl" or "en" for a message; `fallback` when the text gives no sign."""
+    """ "nl" or "en" for a message; `fallback` when the text gives no sign (a message in
+    another language gives none)."""
     text, written, dutch, english = _tally(text)
     if not written:
         return fallback
     if len(written) == 1 and written[0].lower() in _DUTCH_ALONE:
         said_alone = not written[0].isupper() and not any(c.isdigit() or c == "?" for c in text)
         return "nl" if said_alone else fallback
+    if _neither(written) > max(dutch, english):
+        return fallback
     if dutch == english:
         dutch += len(_DUTCH_SPELLING.findall(" ".join(written).lower())) > 0
     if dutch > english:
@@ -383,17 +414,41 @@ def clear_language(text: str) -> str | None:
     return None
 
 
-def _tally(text: str) -> tuple[str, list[str], int, int]:
-    """A text without platform markup, its words, and how many of them are Dutch and
-    English function words."""
+def in_another_language(text: str) -> bool:
+    """Whether a message is written in neither English nor Dutch: two words of German
+    or French at least, more than of either, and a fifth of its words ("Die Tür ist
+    kaputt", "le serveur est en panne"). An English or Dutch message that quotes a
+    German or French phrase is not."""
+    written = _WORD.findall(_without_markup(text))
+    neither = _neither(written)
+    if neither < 2 or neither * 5 < len(written):  # most messages: the rest is not counted
+        return False
+    *_, dutch, english = _tally(text)
+    return neither > max(dutch, english)
+
+
+def _without_markup(text: str) -> str:
     if "<" in text or "://" in text:
         text = _MARKUP.sub(" ", text)
     if ":" in text:
         text = _SHORTCODE.sub(" ", text)
+    return text
+
+
+def _tally(text: str) -> tuple[str, list[str], int, int]:
+    """A text without platform markup, its words, and how many of them are Dutch and
+    English function words."""
+    text = _without_markup(text)
     written = _WORD.findall(text)
     dutch = sum(1 for i, w in enumerate(written) if _counts_as_dutch(w, first=i == 0))
     english = sum(1 for w in written if w.lower() in _ENGLISH)
     return text, written, dutch, english
+
+
+def _neither(written: list[str]) -> int:
+    """How many of the words are German or French (not in capitals: "DAS", "EST" and
+    "MIT" are names)."""
+    return sum(1 for w in written if w.lower() in _NEITHER and not (len(w) > 1 and w.isupper()))
 
 
 def _counts_as_dutch(word: str, *, first: bool) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.language import clear_language, detect_language
+from rules.language import clear_language, detect_language, in_another_language
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,36 @@ def test_language_emoji_shortcodes_are_no_words_and_times_stay_times():
 )  # fmt: skip
 def test_language_clear_only_when_the_words_clearly_show_it(text, lang):
     assert clear_language(text) == lang
+
+
+GERMAN_AND_FRENCH = [
+    "Die Kaffeemaschine ist schon wieder kaputt, das ist echt ärgerlich",
+    "Die Tür ist kaputt",
+    "wir müssen das besprechen",
+    "Der Drucker im zweiten Stock funktioniert wieder nicht",
+    "Le serveur est encore en panne",
+    "Le café est froid depuis ce matin",
+    "c'est déjà fait, merci",
+]
+
+
+@pytest.mark.parametrize("text", GERMAN_AND_FRENCH)
+def test_language_german_and_french_give_no_sign_and_are_another_language(text):
+    """German and French share words with Dutch ("die", "echt", "en"): they read as
+    Dutch, and their writers were answered in Dutch."""
+    assert detect_language(text, fallback="") == ""
+    assert detect_language(text, fallback="en") == "en"
+    assert in_another_language(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [('Looks good, but "Delete forever" sounds dramatic in German ("Für immer löschen")', ""),
+     ("c'est la vie, the deploy broke again", "en"), ("la bij Henk, derde la", "nl"),
+     ("merci Kris, zijt ne held", "nl"), ("maandag 8 juli pas", "nl"),
+     ("the DAS report is late", "en"), ("des te beter", "nl"),
+     ("the MIT licence is fine", "en"), ("de koffie is weer op", "nl"), ("Danke!", "")],
+)  # fmt: skip
+def test_language_a_german_or_french_word_in_english_or_dutch_is_not_another_language(text, lang):
+    assert not in_another_language(text)
+    assert detect_language(text, fallback="") == lang
