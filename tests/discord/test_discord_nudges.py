@@ -28,6 +28,25 @@ def sent_at(message: dict) -> float:
     return ((int(message["id"]) >> 22) + DISCORD_EPOCH_MS) / 1000
 
 
+async def test_nudge_add_a_proposal_refuses_text_that_shows_nothing(world, harness):
+    """A proposal of zero-width and blank characters would be posted in the author's
+    name as an empty-looking one: the form asks for it, and nothing is posted."""
+    runtime = await harness.start()
+    await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    click = await world.api.click_button(dm, world.alice, label="Add a proposal")
+    modal = await world.api.wait_for_callback(click)
+    submit = await world.api.submit_modal(modal, {"proposal": "\u200b\u2800 "})
+    told = await world.api.wait_for_callback(submit)
+    assert (told.content, told.ephemeral) == (
+        "Write your proposal; a small first step is plenty.",
+        True,
+    )
+    assert world.api.messages_in(world.general) == []
+    assert [label for label, _ in buttons(dm)] == NUDGE_BUTTONS  # still to choose
+
+
 async def test_nudge_goes_by_dm_once_the_window_has_passed(world, harness):
     runtime = await harness.start()
     problem = await world.api.message_create(
