@@ -22,6 +22,8 @@ import re
 from enum import Enum
 from functools import cache
 
+from rules.folding import fold
+
 
 class _Kind(Enum):
     CONSENT = "consent"  # says "no concern" or "agreed"
@@ -194,7 +196,7 @@ def _says_none(answer: str, saying: frozenset[_Kind]) -> bool:
 
 
 def _normalised(answer: str) -> str:
-    text = _EMOJI_NAME.sub(lambda m: _EMOJI_NAMES.get(m.group(1), m.group(0)), answer.lower())
+    text = _EMOJI_NAME.sub(lambda m: _EMOJI_NAMES.get(m.group(1), m.group(0)), fold(answer))
     text = text.replace("\n", ", ")
     text = _EMOJI_VARIANT.sub("", text).replace("’", "'").replace("‘", "'")
     text = _SMILEY.sub("🙂", text).replace("100%", "💯")
