@@ -20,12 +20,12 @@ from bot.models import (
     RoundRow,
     WatchRow,
 )
-from bot.statements import WAITING_STATUSES
 from rules.actions import PostReport, RequestReport
 from rules.agreements import about_the_same, owner_param, reason_param
 from rules.grammar import EVALUATION_VALUES
 from rules.local_time import local_day
 from rules.mandates import mandate_line
+from rules.problems import STILL_WAITING
 from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Score, excerpt
 
 # The summary shows this many items of each kind; the full report shows all.
@@ -255,7 +255,7 @@ def _withdrawn_rounds(session, workspace, channel, since, zone: str) -> Section:
 
 
 def _problems(session, workspace, channel, now: datetime, zone: str) -> Section:
-    waiting = col(WatchRow.status).in_(WAITING_STATUSES)
+    waiting = col(WatchRow.status).in_(STILL_WAITING)
     swept = (WatchRow.status == "expired") & (WatchRow.posted_at >= now - SWEPT_SHOWN)
     rows = session.exec(
         select(WatchRow)

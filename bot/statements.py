@@ -34,11 +34,11 @@ from bot.models import (
     TimerRow,
     WatchRow,
 )
+from rules.problems import STILL_WAITING
 
-WAITING_STATUSES = ("open", "nudged", "snoozed")
 # What the engine reads: the waiting problems and the doubtful ones, which a proposal
 # answers and a reaction confirms like any other (reports show only the waiting).
-WATCHED_STATUSES = (*WAITING_STATUSES, "doubtful")
+WATCHED_STATUSES = (*STILL_WAITING, "doubtful")
 
 _events = ProcessedEvent.__table__
 _members = MemberRow.__table__

@@ -57,6 +57,7 @@ from bot.statements import Statements, no_newer_edit
 from rules import actions as act
 from rules.grammar import MAX_SNOOZE
 from rules.local_time import zone_or_default
+from rules.problems import NUDGED_WAITING
 from rules.state import (
     Agreement,
     Charter,
@@ -603,7 +604,7 @@ def _settled_meanwhile(
         )
         .with_for_update()
     ).first()
-    if watch is not None and watch.status in views.NUDGED_WAITING:
+    if watch is not None and watch.status in NUDGED_WAITING:
         return False
     cleared = act.ClearNudge(
         workspace=workspace, channel=channel,

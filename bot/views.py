@@ -24,7 +24,7 @@ from bot.models import (
 )
 from bot.table_zones import TableZones, table_zones
 from rules.local_time import DEFAULT_ZONE, local_day
-from rules.problems import PROPOSAL_WELCOME, STILL_WAITING
+from rules.problems import NUDGED_WAITING, PROPOSAL_WELCOME, STILL_WAITING
 from rules.state import MemberInfo
 
 
@@ -75,10 +75,6 @@ def problem_language(database: Engine, workspace: str, channel: str, problem_id:
     with Session(database) as session:
         watch = session.get(WatchRow, (workspace, channel, problem_id))
         return watch.lang if watch is not None else "en"
-
-
-# Nudged (by DM or not) and still waiting: what the nudge's commands act on.
-NUDGED_WAITING = ("nudged", "snoozed")
 
 
 @dataclass(frozen=True, slots=True)

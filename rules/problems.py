@@ -96,10 +96,12 @@ ReasonsOf = Callable[[Watch], Reasons]
 
 PROBLEM_TIMER = "problem"
 SNOOZE_TIMER = "snooze"
-STILL_WAITING = ("open", "nudged", "snoozed")
+# Nudged (by DM or not) and still waiting: what the nudge's commands act on.
+NUDGED_WAITING = ("nudged", "snoozed")
+STILL_WAITING = ("open", *NUDGED_WAITING)
 # Nudged and not answered: a proposal in its thread still answers it, also once the
 # retention sweep erased its text ("expired": the report names it for a while).
-NUDGED = ("nudged", "snoozed", "expired")
+NUDGED = (*NUDGED_WAITING, "expired")
 # What the nudge's "Add a proposal" form answers: a waiting problem, and one the sweep let
 # go unanswered, which the report still names as waiting for a proposal.
 PROPOSAL_WELCOME = (*STILL_WAITING, "expired")
