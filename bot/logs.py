@@ -5,19 +5,21 @@ from __future__ import annotations
 import logging
 import re
 
-# Slack (xoxb-, xoxp-, xapp-, xoxe-) and Discord bot tokens, and bearer headers.
+# Slack (xoxb-, xoxp-, xapp-, xoxe-) and Discord bot tokens (the first part is the bot's
+# id in base64: "M", "N" or "O" as the id starts with 1-3, 4-7 or 8-9), and bearer headers.
 _SECRET = re.compile(
-    r"(xox[abposre]-[\w-]+|xapp-[\w-]+|[MN][\w-]{23,25}\.[\w-]{6}\.[\w-]{27,38}"
+    r"(xox[abposre]-[\w-]+|xapp-[\w-]+|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}"
     r"|Bearer\s+[\w.-]+|Bot\s+[\w.-]{30,})"
 )
-# OAuth authorisation codes and client secrets, known by the name before them: Bolt's
+# OAuth authorisation codes, client secrets and Socket Mode tickets (whoever holds the
+# wss://…?ticket= URL can open the app's connection), known by the name before them: Bolt's
 # "with code: <code>" when an install fails, a request's {'code': ['<code>']} or
 # {'client_secret': '<secret>'} at DEBUG, and a redirect's ?code=<code>. Discord's error
 # codes ("error code: 50013", {"code": 50013}) are left alone, and so is "[redacted]"
 # (the filter and the formatter both redact).
 _NAMED_SECRET = re.compile(
     r"""(with code: |['"](?:code|client_secret)['"]:\s*\[?\s*['"]"""
-    r"""|[?&](?:code|client_secret)=|\bclient_secret=)[^\s'"&,\[\]}]+"""
+    r"""|[?&](?:code|client_secret|ticket)=|\bclient_secret=)[^\s'"&,\[\]}]+"""
 )
 # Formats a record's traceback the way every standard formatter does.
 _TRACEBACKS = logging.Formatter()

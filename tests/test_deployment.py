@@ -263,7 +263,15 @@ def test_logs_redact_tokens(caplog):
     logger.addFilter(RedactingFilter())
     with caplog.at_level(logging.INFO):
         logger.info("calling with %s and Bearer xoxb-1-2-abc", "xapp-1-A1-xyz")
+        # Discord tokens of bots whose id starts with 1-3, 4-7 and 8-9.
+        for first in (
+            "MTE5ODc2NTQzMjEwOTg3NjU0",
+            "NDU2Nzg5MDEyMzQ1Njc4OTAx",
+            "OTg3NjU0MzIxMDk4NzY1NDMy",
+        ):
+            logger.info("logging in with %s.GaBcDe.%s", first, "x" * 38)
     assert "xoxb" not in caplog.text and "xapp-1" not in caplog.text
+    assert "MTE5" not in caplog.text and "NDU2" not in caplog.text and "OTg3" not in caplog.text
     assert "[redacted]" in caplog.text
 
 
@@ -278,6 +286,9 @@ def test_logs_redact_tokens(caplog):
          "data: {'code': '[redacted]', 'client_secret': '[redacted]'}"),
         ("GET /slack/oauth_redirect?code=1.2.ab&state=s1",
          "GET /slack/oauth_redirect?code=[redacted]&state=s1"),
+        # slack_sdk logs apps.connections.open's answer at DEBUG.
+        ('{"ok": true, "url": "wss://wss-primary.slack.com/link/?ticket=9f1c-2b&app_id=A1"}',
+         '{"ok": true, "url": "wss://wss-primary.slack.com/link/?ticket=[redacted]&app_id=A1"}'),
         # Discord's error codes are not secrets.
         ("403 Forbidden (error code: 50013): Missing Permissions",
          "403 Forbidden (error code: 50013): Missing Permissions"),
