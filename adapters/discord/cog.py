@@ -405,9 +405,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
 
     async def on_nudge(self, interaction: discord.Interaction, choice: NudgeChoice) -> None:
         lang = lang_of(interaction)
-        if interaction.user.id != choice.user:
-            text = Say.of(N_("This button is for {user}."), user=Member(str(choice.user)))
-            await self._tell(interaction, lang, text)
+        if not await self._is_for(interaction, choice):
             return
         if choice.act == "undo":
             # Its problem is settled, not waiting: the engine decides whether it comes back,
@@ -676,10 +674,21 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         else:
             await self._decide(interaction, submitted)
 
+    async def _is_for(self, interaction: discord.Interaction, choice: NudgeChoice) -> bool:
+        """A nudge's buttons and form are its author's: anyone else is told so."""
+        if interaction.user.id == choice.user:
+            return True
+        text = Say.of(N_("This button is for {user}."), user=Member(str(choice.user)))
+        await self._tell(interaction, lang_of(interaction), text)
+        return False
+
     async def _add_proposal(
         self, interaction: discord.Interaction, choice: NudgeChoice, proposal: str
     ) -> None:
-        """Post the author's proposal beside their problem, in their name, then tell the engine."""
+        """Post the author's proposal beside their problem, in their name, then tell the engine.
+        The form is checked again: its id names the author, whoever submits it."""
+        if not await self._is_for(interaction, choice):
+            return
         lang = lang_of(interaction)
         origin = translate.origin_of(interaction, choice.where)
         assert origin is not None

@@ -310,6 +310,23 @@ async def test_nudge_a_second_proposal_form_posts_nothing(world, harness):
     assert len(runtime.of(ProposalAdded)) == 1
 
 
+async def test_nudge_a_proposal_form_submitted_by_someone_else_posts_nothing(world, harness):
+    # The form's id names its author: a client sending it as another member is refused.
+    runtime = await harness.start()
+    await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    form = await world.api.wait_for_callback(
+        await world.api.click_button(dm, world.alice, label="Add a proposal")
+    )
+    forged = await world.api.submit_modal(form, {"proposal": "buy a new printer"}, user=world.bob)
+    refused = await world.api.wait_for_callback(forged)
+    # Said in the DM the form came from: she is named by her account name there.
+    assert (refused.content, refused.ephemeral) == ("This button is for alice.", True)
+    assert world.api.messages_in(world.general) == []
+    assert runtime.of(ProposalAdded) == []
+
+
 async def test_nudge_two_proposal_forms_submitted_at_once_post_one(world, harness, monkeypatch):
     import time
 
