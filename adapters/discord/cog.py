@@ -143,6 +143,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         self._sync_locks: KeyedLocks[int] = KeyedLocks()
         # Set once the servers READY listed were compared with those the database holds.
         self.listed = asyncio.Event()
+        # Servers this process has looked up or been added to (`_never_heard_of`).
+        self._heard_of: set[int] = set()
         # When each (channel, person) was last pointed to the slash commands: kept in
         # this process only, so a restart may point someone once more.
         self._pointed: dict[tuple[int, int], float] = {}
@@ -210,16 +212,36 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
+        """A server READY lists (or one back from an outage). One that added the bot
+        while no process was connected gets no join from Discord, only this: if the
+        database has never heard of it, it is introduced to as on a join. Asked before
+        its rosters are stored, which make it known; a server known before introductions
+        existed (an upgrade) is not introduced to."""
+        new = await self._never_heard_of(guild)
         await self.sync_guild(guild)
+        if new:
+            await self._introduce(guild)
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
+        self._heard_of.add(guild.id)
         # Back after a removal: its data stays, even before a channel is readable to
         # send a roster from.
         await self.runtime.workspace_returned(translate.workspace_of(guild.id), keep=True)
         await self.sync_guild(guild)
-        # Who it is, once (the engine knows whether it said so lately), where Discord
-        # welcomes newcomers; a server without such a channel it may write in hears nothing.
+        await self._introduce(guild)
+
+    async def _never_heard_of(self, guild: discord.Guild) -> bool:
+        """Whether nothing of `guild` is stored, asked once a process (noted at once, so
+        a second GUILD_CREATE meanwhile does not ask again)."""
+        if guild.id in self._heard_of:
+            return False
+        self._heard_of.add(guild.id)
+        return await self.runtime.never_heard_of(translate.workspace_of(guild.id))
+
+    async def _introduce(self, guild: discord.Guild) -> None:
+        """Who it is, once (the engine knows whether it said so lately), where Discord
+        welcomes newcomers; a server without such a channel it may write in hears nothing."""
         welcome = translate.welcome_channel(guild)
         if welcome is not None:
             await self.submit(translate.bot_joined(welcome, utcnow()), keep=True)
