@@ -356,6 +356,23 @@ class Runtime:
 
         await self.change(f"the workspaces {prefix} lists", settle)
 
+    async def never_heard_of(self, workspace: str) -> bool:
+        """Whether the database holds nothing at all of `workspace`: no table, member or
+        removal. A platform that adds the bot with no process connected tells only by
+        listing it, so this is how such a workspace is told from one known for long.
+        False when it cannot be told: the database does not answer, or events wait to be
+        stored (one may be of it). Better no introduction than one to a known table."""
+        if self._kept:
+            return False
+        try:
+            held = await self._in_worker(workspaces.holds, self.app.database, workspace)
+        except Exception as error:
+            if not self.outage.noticed(error):
+                log.exception("could not tell whether %s is new", workspace)
+            return False
+        self.outage.over()
+        return not held
+
     async def forget_removed_workspaces(self, now: datetime) -> None:
         """Delete the data of workspaces removed longer than the grace period ago (as
         this tick read the removals)."""

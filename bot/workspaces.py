@@ -80,6 +80,16 @@ def holding(engine: Engine, prefix: str = "") -> set[str]:
     return names
 
 
+def holds(engine: Engine, workspace: str) -> bool:
+    """Whether any table has a row of `workspace` (a removal noted counts)."""
+    with engine.connect() as connection:
+        for table in _tables_with_a_workspace():
+            query = select(table.c.workspace).where(table.c.workspace == workspace).limit(1)
+            if connection.execute(query).first() is not None:
+                return True
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Known:
     """A workspace the database holds something of, for the operator's list."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -111,6 +112,15 @@ NOTHING_WAITING = N_(
     "Thanks for your message. Nothing of yours is waiting for a proposal right now. I work in "
     "the channels of a server: my commands and buttons are there."
 )
+# A message opening with the bot's mention ("@Groundrules help"): a command on Slack, but
+# Discord has none by mention, so its writer hears where the commands are, not silence.
+USE_THE_SLASH = N_(
+    "On Discord my commands start with a slash, not a mention: type / and pick one, such "
+    "as /agree or /agreements. /groundrules help lists everything I do."
+)
+# At most one such pointer per person and channel this often: a few mentions in a row
+# hear it once.
+POINT_AGAIN_AFTER_S = 300.0
 # A form sent with nothing that shows (spaces, zero-width or blank characters only).
 WRITE_PROPOSAL = N_("Write your proposal; a small first step is plenty.")
 WRITE_CONCERN = N_("Write your concern, or close this and answer “No concerns”.")
@@ -133,6 +143,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         self._sync_locks: KeyedLocks[int] = KeyedLocks()
         # Set once the servers READY listed were compared with those the database holds.
         self.listed = asyncio.Event()
+        # Servers this process has looked up or been added to (`_never_heard_of`).
+        self._heard_of: set[int] = set()
+        # When each (channel, person) was last pointed to the slash commands: kept in
+        # this process only, so a restart may point someone once more.
+        self._pointed: dict[tuple[int, int], float] = {}
         self._commands = build_commands(self.run_command)
         self._record = app_commands.guild_only(
             app_commands.ContextMenu(
@@ -197,16 +212,36 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
+        """A server READY lists (or one back from an outage). One that added the bot
+        while no process was connected gets no join from Discord, only this: if the
+        database has never heard of it, it is introduced to as on a join. Asked before
+        its rosters are stored, which make it known; a server known before introductions
+        existed (an upgrade) is not introduced to."""
+        new = await self._never_heard_of(guild)
         await self.sync_guild(guild)
+        if new:
+            await self._introduce(guild)
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
+        self._heard_of.add(guild.id)
         # Back after a removal: its data stays, even before a channel is readable to
         # send a roster from.
         await self.runtime.workspace_returned(translate.workspace_of(guild.id), keep=True)
         await self.sync_guild(guild)
-        # Who it is, once (the engine knows whether it said so lately), where Discord
-        # welcomes newcomers; a server without such a channel it may write in hears nothing.
+        await self._introduce(guild)
+
+    async def _never_heard_of(self, guild: discord.Guild) -> bool:
+        """Whether nothing of `guild` is stored, asked once a process (noted at once, so
+        a second GUILD_CREATE meanwhile does not ask again)."""
+        if guild.id in self._heard_of:
+            return False
+        self._heard_of.add(guild.id)
+        return await self.runtime.never_heard_of(translate.workspace_of(guild.id))
+
+    async def _introduce(self, guild: discord.Guild) -> None:
+        """Who it is, once (the engine knows whether it said so lately), where Discord
+        welcomes newcomers; a server without such a channel it may write in hears nothing."""
         welcome = translate.welcome_channel(guild)
         if welcome is not None:
             await self.submit(translate.bot_joined(welcome, utcnow()), keep=True)
@@ -260,6 +295,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     async def on_message(self, message: discord.Message) -> None:
         if translate.said_to_the_bot_in_dm(message):
             await self._answer_in_dm(message)
+            return
+        if (place := translate.said_to_the_bot_at_a_table(message)) is not None:
+            await self._point_to_the_commands(message, place)
             return
         event = translate.message_posted(message)
         if event is not None:
@@ -746,6 +784,39 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 return Say.of(NOT_POSTED)
         finally:
             self._answering.discard(key)
+
+    # --- a mention -----------------------------------------------------------------------
+
+    async def _point_to_the_commands(
+        self, message: discord.Message, place: translate.Place
+    ) -> None:
+        """Words to the bot at a table ("@Groundrules agree …"): not the table's chat,
+        and no command on Discord. A short reply says where the commands are, pinging
+        nobody (not its writer either), at most once a POINT_AGAIN_AFTER_S per person
+        and channel."""
+        assert message.guild is not None
+        now = time.monotonic()
+        key = (message.channel.id, message.author.id)
+        last = self._pointed.get(key)
+        if last is not None and now - last < POINT_AGAIN_AFTER_S:
+            return
+        # Noted before anything is awaited: a second mention meanwhile is not answered.
+        self._pointed = {k: t for k, t in self._pointed.items() if now - t < POINT_AGAIN_AFTER_S}
+        self._pointed[key] = now
+        # The table's language if it chose one; else that of the words after the mention,
+        # read as Slack reads them (a mention is /groundrules there); else the server's.
+        chosen = await self.runtime.table_language(
+            translate.workspace_of(message.guild.id), place.channel
+        )
+        words = command_language("groundrules", translate.after_the_mention(message.content))
+        lang = supported(chosen or words or str(message.guild.preferred_locale))
+        content = Renderer(message.guild, lang, self.bot)(Say.of(USE_THE_SLASH))
+        try:
+            await message.reply(
+                content, mention_author=False, allowed_mentions=discord.AllowedMentions.none()
+            )
+        except discord.HTTPException as error:  # no Send Messages there, or it was deleted
+            log.info("could not point a mention to the slash commands: %s", error)
 
     # --- the nudge's DM ----------------------------------------------------------------
 

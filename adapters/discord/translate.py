@@ -118,14 +118,32 @@ def where_of(guild_id: int, place: Place) -> Where:
     return Where(guild_id, int(place.channel), thread)
 
 
+def _a_persons(message: discord.Message) -> bool:
+    """Words a person wrote: not a bot's, a webhook's, a join or a pin."""
+    return not message.author.bot and message.webhook_id is None and message.type in _SPOKEN
+
+
 def _spoken(message: discord.Message) -> Place | None:
     """Where a person's own words to the table were posted in a guild; None for bots,
     webhooks, DMs, and words to the bot."""
-    if message.guild is None or message.author.bot or message.webhook_id is not None:
-        return None
-    if message.type not in _SPOKEN or to_the_bot(message.content, message.guild):
+    guild = message.guild
+    if guild is None or not _a_persons(message) or to_the_bot(message.content, guild):
         return None
     return place_of(message.channel)
+
+
+def said_to_the_bot_at_a_table(message: discord.Message) -> Place | None:
+    """Where a person opened a message with the bot's mention ("@Groundrules help"), at
+    a table; None for anything else."""
+    guild = message.guild
+    if guild is None or not _a_persons(message) or not to_the_bot(message.content, guild):
+        return None
+    return place_of(message.channel)
+
+
+def after_the_mention(content: str) -> str:
+    """The words after the mention a message opens with."""
+    return _LEADING_MENTION.sub("", content, count=1).strip()
 
 
 def to_the_bot(content: str | None, guild: discord.Guild) -> bool:
@@ -177,12 +195,7 @@ def message_posted(message: discord.Message) -> MessagePosted | None:
 
 def said_to_the_bot_in_dm(message: discord.Message) -> bool:
     """A person's own words in their DM with the bot (an answer to a nudge, say)."""
-    return (
-        isinstance(message.channel, discord.DMChannel)
-        and not message.author.bot
-        and message.webhook_id is None
-        and message.type in _SPOKEN
-    )
+    return isinstance(message.channel, discord.DMChannel) and _a_persons(message)
 
 
 def dm_origin(message: discord.Message, where: Where, lang: str) -> Origin:

@@ -127,6 +127,22 @@ async def test_workspaces_a_platform_listing_its_workspaces_settles_removals_mis
     app.database.dispose()
 
 
+async def test_workspaces_never_heard_of_is_a_workspace_with_nothing_stored(database_url, tagged):
+    """A platform's only sign of a workspace that added the bot unheard (Discord's READY):
+    one with a member, or only its removal noted, is known; another one is not, nor one
+    whose name merely starts alike."""
+    app = make_app(database_url, tagged)
+    Chat(app, workspace="discord:1").join("dana")
+    app.store.flush()
+    workspaces.mark_removed(app.database, "discord:2", now_utc())
+    runtime = Runtime(app, [])
+    assert not await runtime.never_heard_of("discord:1")
+    assert not await runtime.never_heard_of("discord:2")
+    assert await runtime.never_heard_of("discord:3")
+    assert await runtime.never_heard_of("discord:")
+    app.database.dispose()
+
+
 async def test_workspaces_the_bot_coming_back_keeps_the_data(database_url, tagged):
     app = make_app(database_url, tagged, removed_retention=timedelta(days=30))
     fill(app, "W1")

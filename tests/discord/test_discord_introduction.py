@@ -4,7 +4,7 @@ read, not again when it is added back, not where it may not write."""
 
 from __future__ import annotations
 
-from rules.events import BotJoined, RosterSynced
+from rules.events import BotJoined, MessagePosted, RosterSynced
 from tests.discord.harness import World
 from tests.helpers import eventually
 
@@ -88,3 +88,36 @@ async def test_introduction_nowhere_without_a_system_channel_it_may_write_in(wor
     await eventually(both_rostered)
     assert runtime.of(BotJoined) == []
     assert said_in(world, lobby, talk, closed_lobby, closed_talk) == []
+
+
+async def test_a_server_that_added_the_bot_while_it_was_down_is_introduced_once(world, harness):
+    """Added with no process connected: Discord sends no join, only READY listing the
+    server. One the database never heard of gets the introduction a join gives, once; a
+    server known from before (here: one known before it had a system channel, as every
+    server is after the upgrade that brought introductions) gets none."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    await harness.stop()
+
+    world.guild.system_channel_id = world.general.id  # known, never introduced to
+    guild, lobby, talk = new_server(world)  # added while the bot was down
+    runtime = await harness.start()
+    await runtime.wait_for(BotJoined)
+    await settled(world, runtime)
+    assert [e.workspace for e in runtime.of(BotJoined)] == [f"discord:{guild.id}"]
+    [hello] = said_in(world, lobby)
+    assert hello.startswith("Hello! I am Groundrules")
+    assert said_in(world, talk, world.general) == []
+
+    # The next start: both are known now.
+    runtime = await harness.restart()
+    await runtime.wait_for(RosterSynced, lambda e: e.workspace == f"discord:{guild.id}", count=2)
+    await settled(world, runtime)
+    assert runtime.of(BotJoined) == []
+    assert len(said_in(world, lobby)) == 1
+
+
+async def settled(world: World, runtime) -> None:
+    """What the start brought is handled: a message sent after it is."""
+    posted = await world.api.message_create(world.guild, world.general, world.alice, "hi")
+    await runtime.wait_for(MessagePosted, lambda e: e.message_id == posted["id"])
