@@ -150,6 +150,8 @@ class AnswerRow(SQLModel, table=True):
     position: int = 0
     concern: str | None = None
     answered_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # The concern they raised and later said was resolved (`concern` is then None) (0022).
+    resolved_concern: str | None = None
 
 
 class AgreementRow(SQLModel, table=True):

@@ -213,6 +213,11 @@ def summary_text(action: PostRoundSummary, *, with_commands: bool = True) -> Tex
         parts.append(
             Say.of(N_("Concern from {user}: {concern}"), user=Member(user), concern=Quote(concern))
         )
+    for user, concern in view.resolved:  # raised, then said resolved: the record keeps it
+        parts.append(
+            Say.of(N_("Concern from {user}, since resolved: {concern}"), user=Member(user),
+                   concern=Quote(concern))
+        )  # fmt: skip
     if view.waiting:
         parts.append(Say.of(N_("No answer from: {users}."), users=Members(view.waiting)))
     if view.reworded:

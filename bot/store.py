@@ -788,6 +788,22 @@ class UnitOfWork:
                 parts["last_closed_round"] = rounds.setdefault(
                     closed_row.round_id, self._round(closed_row)
                 )
+        if reads.ended_round:
+            ended_row = self.session.exec(
+                select(RoundRow)
+                .where(
+                    RoundRow.workspace == workspace,
+                    RoundRow.channel == channel,
+                    RoundRow.status != "open",
+                )
+                # Rounds withdrawn before 0008 kept no closing time.
+                .order_by(func.coalesce(RoundRow.closed_at, RoundRow.started_at).desc())
+                .limit(1)
+            ).first()
+            if ended_row:
+                parts["last_ended_round"] = rounds.setdefault(
+                    ended_row.round_id, self._round(ended_row)
+                )
         for round_id in reads.round_ids:
             # Locked: answers arriving at once in several processes decide one after
             # another, so the last one sees every answer and closes the round once.
@@ -1037,6 +1053,9 @@ class UnitOfWork:
             closed_at=row.closed_at,
             started_by=row.started_by,
             reworded=row.reworded,
+            resolved=MappingProxyType(
+                {a.user: a.resolved_concern for a in answers if a.resolved_concern is not None}
+            ),
         )
 
     def take_locks(self, workspace: str, channel: str, reads: Reads, *, wait: bool = True) -> bool:
@@ -1340,9 +1359,10 @@ class UnitOfWork:
         self.upsert(
             AnswerRow,
             {"workspace": c.workspace, "round_id": c.round_id, "user": c.user,
-             "position": position, "concern": c.concern, "answered_at": c.at},
+             "position": position, "concern": c.concern, "answered_at": c.at,
+             "resolved_concern": c.resolved},
             ("workspace", "round_id", "user"),
-            {"concern": c.concern, "answered_at": c.at},
+            {"concern": c.concern, "answered_at": c.at, "resolved_concern": c.resolved},
         )  # fmt: skip
 
     def _apply_NoteReminded(self, c: act.NoteReminded) -> None:

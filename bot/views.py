@@ -151,14 +151,36 @@ class TableOf:
 MANDATES_DUE = ("renewal_due", "checking")
 
 
-def tables_for_command(database: Engine, user: str, command: str, *, prefix: str) -> list[TableOf]:
+def tables_for_command(
+    database: Engine, user: str, command: str, *, prefix: str, resolving: bool = False
+) -> list[TableOf]:
     """The tables a table command typed in the bot's DM (no table) may be about, at tables
     of workspaces starting with `prefix`: for /concern those whose open round waits for
-    `user`'s answer, for /mandate those whose mandate of theirs waits to be renewed (what
-    the DM reminders ask); else, and for every other command, the tables they sit at."""
+    `user`'s answer (`resolving`, /concern resolved: those whose open round holds a
+    concern of theirs), for /mandate those whose mandate of theirs waits to be renewed
+    (what the DM reminders ask); else, and for every other command, the tables they sit
+    at."""
     with Session(database) as session:
         asking: list[tuple[str, str]] = []
-        if command == "concern":
+        if command == "concern" and resolving:
+            asking = list(
+                session.exec(
+                    select(RoundRow.workspace, RoundRow.channel)
+                    .join(
+                        AnswerRow,
+                        (AnswerRow.workspace == RoundRow.workspace)
+                        & (AnswerRow.round_id == RoundRow.round_id),
+                    )
+                    .where(
+                        AnswerRow.user == user,
+                        RoundRow.status == "open",
+                        col(AnswerRow.concern).is_not(None),
+                        col(RoundRow.workspace).startswith(prefix, autoescape=True),
+                    )
+                    .order_by(col(RoundRow.deadline))
+                ).all()
+            )
+        elif command == "concern":
             asking = list(
                 session.exec(
                     select(RoundRow.workspace, RoundRow.channel)

@@ -263,6 +263,9 @@ class RecordAnswer(Change):
     user: str
     concern: str | None
     at: datetime
+    # The concern this member raised and now says is resolved (`concern` is None): kept
+    # with their answer, so the round's record still shows it was raised.
+    resolved: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -596,6 +599,8 @@ class RoundView:
     concerns: tuple[tuple[str, str], ...]
     # The proposal was edited while the round was open (rules.state.Round.reworded).
     reworded: bool = False
+    # Of `no_concerns`, those who raised a concern and said it was resolved, with it.
+    resolved: tuple[tuple[str, str], ...] = ()
 
     @property
     def answered(self) -> tuple[str, ...]:

@@ -5,6 +5,8 @@ reminds only those who have not answered, and closes when all have answered or a
 its deadline, with a summary. No open concern at the close: propose an agreement;
 at the deadline only when most of the table answered (silence is not consent).
 Who asked for a round, or whose proposal it is, may withdraw it (/concerns cancel).
+Who raised a concern may say it is resolved (/concern resolved): they count as having
+none, and the round keeps what they raised.
 """
 
 from __future__ import annotations
@@ -32,9 +34,9 @@ from rules.actions import (
 )
 from rules.consensus import STALE_AFTER
 from rules.events import ConcernAnswered, Event, TimerFired
-from rules.grammar import AnswerRound, StartRound, WithdrawRound
+from rules.grammar import AnswerRound, ResolveConcern, StartRound, WithdrawRound
 from rules.language import detect_language
-from rules.say import N_, Member, Quote, Say
+from rules.say import N_, Lines, Member, Quote, Say
 from rules.speech import language, private
 from rules.state import ProposalSeen, Round, TableState
 from rules.understanding import Command
@@ -310,26 +312,116 @@ def record_answer(
             user=event.user,
             concern=event.concern,
             at=event.at,
+            resolved=round_.resolved.get(event.user),
         ),
         private(
             event,
             event.user,
-            Say.of(N_("Thank you, your concern is noted: {concern}"), concern=Quote(event.concern))
+            _noted(event.concern)
             if event.concern
             else Say.of(N_("Thank you, noted: no concerns.")),
             lang,
         ),
     ]
+    return actions + _progress(event, updated)
+
+
+def _noted(concern: str) -> Lines:
+    """A concern noted, and how its raiser says, later, that it no longer holds."""
+    return Lines(
+        (
+            Say.of(N_("Thank you, your concern is noted: {concern}"), concern=Quote(concern)),
+            Say.of(N_("Once it is resolved, tell the round with /concern resolved.")),
+        )
+    )
+
+
+def _progress(event: Event, updated: Round) -> list[Action]:
+    """The round's message shows an answer; the last one closes it."""
     view = updated.view()
     if not view.waiting:
-        actions += close_round(event, updated, "answered")
-    else:
-        actions.append(
-            UpdateRoundProgress(
-                workspace=event.workspace, channel=event.channel, lang=round_.lang, round=view
-            )
+        return close_round(event, updated, "answered")
+    return [
+        UpdateRoundProgress(
+            workspace=event.workspace, channel=event.channel, lang=updated.lang, round=view
         )
-    return actions
+    ]
+
+
+def resolve_concern(command: Command, state: TableState) -> list[Action]:
+    """ "/concern resolved": the concern this member raised in the open round no longer
+    holds. They count as having no concerns, as if they had answered "none", and the
+    round keeps the concern they raised, marked resolved (its summary and record show
+    it). With every answer in and no other concern, the round closes as one answered
+    without concerns does, and offers the proposal for recording."""
+    event = command.event
+    assert isinstance(command.parsed, ResolveConcern)
+    lang = language(state, command.lang)
+    round_ = state.open_round
+    if round_ is None:
+        return [private(event, event.user, _nothing_to_resolve(event.user, state), lang)]
+    concern = round_.answers.get(event.user)
+    if concern is None:
+        return [private(event, event.user, _no_concern_raised(event.user, round_), lang)]
+    answers = dict(round_.answers)
+    answers[event.user] = None
+    resolved = {**round_.resolved, event.user: concern}
+    updated = replace(
+        round_, answers=MappingProxyType(answers), resolved=MappingProxyType(resolved)
+    )
+    actions: list[Action] = [
+        RecordAnswer(
+            workspace=event.workspace,
+            channel=event.channel,
+            round_id=round_.round_id,
+            user=event.user,
+            concern=None,
+            at=event.at,
+            resolved=concern,
+        ),
+        private(
+            event,
+            event.user,
+            Say.of(
+                N_("Thank you, your concern is marked resolved, and you count as having no "
+                   "concerns now. It was: {concern}"),
+                concern=Quote(concern),
+            ),
+            lang,
+        ),
+    ]  # fmt: skip
+    return actions + _progress(event, updated)
+
+
+def _nothing_to_resolve(user: str, state: TableState) -> Say:
+    """No round is open: the one the member raised a concern in has ended, or there is
+    none to speak of."""
+    ended = state.last_ended_round
+    if ended is not None and ended.status == "withdrawn":
+        return Say.of(
+            N_("The last concern round here was withdrawn, so there is no concern in it to "
+               "resolve.")
+        )  # fmt: skip
+    if ended is not None and ended.answers.get(user) is not None:
+        return Say.of(
+            N_("The concern round you raised your concern in has closed, so it can no longer "
+               "change. If the proposal needs another look, start a new round with /concerns.")
+        )  # fmt: skip
+    return Say.of(N_("No concern round is open here right now, so there is no concern to resolve."))
+
+
+def _no_concern_raised(user: str, round_: Round) -> Say:
+    if user in round_.resolved and user in round_.answers:
+        return Say.of(N_("Your concern in this round is already marked resolved."))
+    if user in round_.answers:
+        return Say.of(
+            N_("You answered this concern round with no concerns, so there is nothing to "
+               "resolve.")
+        )  # fmt: skip
+    return Say.of(
+        N_("You have raised no concern in this round, so there is nothing to resolve. To "
+           "answer it, type /concern none or /concern <your concern>.")
+    )  # fmt: skip
 
 
 def _not_at_the_table() -> Say:

@@ -85,6 +85,7 @@ from rules.grammar import (
     Parsed,
     ProblemWindow,
     Report,
+    ResolveConcern,
     ReviewAgreement,
     SetCharter,
     SetLanguage,
@@ -145,6 +146,8 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
     WithdrawRound: (Reads(settings=True, round=True), concerns.withdraw_round),
     # Members too: only those at the table answer (someone who left may still have a button).
     AnswerRound: (Reads(settings=True, members=True, round=True), concerns.answer_by_command),
+    # The round that ended last too: why there is nothing to resolve.
+    ResolveConcern: (Reads(settings=True, round=True, ended_round=True), concerns.resolve_concern),
     ProblemWindow: (Reads(settings=True), tables.problem_window),
     NudgeMode: (Reads(settings=True), tables.nudges),
     ShowRules: (Reads(settings=True), tables.show_rules),

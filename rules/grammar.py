@@ -70,8 +70,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "concern", "zorg",
-        N_("Answer the open concern round: none, or your concern"),
-        N_("/concern none | /concern <your concern>"),
+        N_("Answer the open concern round: none, or your concern, or that it is resolved"),
+        N_("/concern none | /concern <your concern> | /concern resolved"),
         aliases=("bezwaar",),
     ),
     CommandSpec(
@@ -428,6 +428,12 @@ class AnswerRound:
 
 
 @dataclass(frozen=True, slots=True)
+class ResolveConcern:
+    """The concern this member raised in the open round is resolved: they count as
+    having none from now on, and the round keeps that it was raised."""
+
+
+@dataclass(frozen=True, slots=True)
 class ProblemWindow:
     window: timedelta | None
 
@@ -590,7 +596,8 @@ TableCommand = (
 )  # fmt: skip
 
 Parsed = (
-    Agree | ListAgreements | StartRound | WithdrawRound | AnswerRound | ProblemWindow
+    Agree | ListAgreements | StartRound | WithdrawRound | AnswerRound | ResolveConcern
+    | ProblemWindow
     | NudgeMode | NotAProblem | UndoNotAProblem | HasProposal | Snooze | AskWhy | ShowRules
     | TableCommand
 )  # fmt: skip
@@ -1200,6 +1207,9 @@ def _takes_back_an_answer(args: str) -> bool:
 def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | WithdrawRound | UsageError:
     if _withdraws(args):
         return WithdrawRound()
+    if resolves_a_concern(args):
+        # "/concerns resolved" would ask everyone about the word "resolved".
+        return UsageError(spec, RESOLVE_WITH_CONCERN)
     if _takes_back_an_answer(args):
         return UsageError(spec, ANSWER_AGAIN)
     if args and answers_rather_than_proposes(args):
@@ -1218,9 +1228,35 @@ AN_ANSWER_NOT_A_PROPOSAL = Say.of(
 )  # fmt: skip
 
 
-def _concern(spec: CommandSpec, args: str, today: date) -> AnswerRound | UsageError:
+RESOLVE_WITH_CONCERN = Say.of(
+    N_("To say that the concern you raised in the open round is resolved, type /concern "
+       "resolved.")
+)  # fmt: skip
+
+# "/concern resolved", "/zorg opgelost", "/bezwaar is opgelost", "my concern is resolved
+# now": the word alone, or with words that only say whose concern and since when.
+# "resolved, but …" or "opgelost als …" stays a concern, kept as written.
+_RESOLVED = frozenset({"resolved", "solved", "opgelost"})
+_WHOSE_CONCERN = frozenset({
+    "my", "concern", "concerns", "objection", "is", "has", "been", "now", "already",
+    "mijn", "zorg", "zorgen", "bezwaar", "nu", "inmiddels", "al",
+})  # fmt: skip
+
+
+def resolves_a_concern(args: str) -> bool:
+    """Whether the text after /concern says the concern one raised is resolved."""
+    words = _keyword(args).split()
+    kept = [word for word in words if word not in _WHOSE_CONCERN]
+    return len(kept) == 1 and kept[0] in _RESOLVED
+
+
+def _concern(
+    spec: CommandSpec, args: str, today: date
+) -> AnswerRound | ResolveConcern | UsageError:
     if not shows(args):
         return UsageError(spec)
+    if resolves_a_concern(args):
+        return ResolveConcern()
     if means_no_concern(args):
         return AnswerRound(None)
     return AnswerRound(one_line(args))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 
 from rules.actions import AgreementView, RoundView
 from rules.folding import fold
@@ -107,6 +108,9 @@ class Round:
     # Its proposer edited the proposal while the round was open: `proposal` is the
     # words as they stand, and the answers given before were about earlier ones.
     reworded: bool = False
+    # user -> the concern they raised and later said was resolved (their answer is now
+    # None): the round counts them as having none, and still shows what was raised.
+    resolved: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def view(self) -> RoundView:
         return RoundView(
@@ -119,6 +123,9 @@ class Round:
             no_concerns=tuple(u for u, c in self.answers.items() if c is None),
             concerns=tuple((u, c) for u, c in self.answers.items() if c is not None),
             reworded=self.reworded,
+            resolved=tuple(
+                (u, c) for u, c in self.resolved.items() if self.answers.get(u, "") is None
+            ),
         )
 
 
@@ -258,6 +265,9 @@ class Reads:
     opening: bool = False
     watch_ids: tuple[str, ...] = ()
     round_ids: tuple[str, ...] = ()
+    # Also the table's latest round that ended, closed or withdrawn (`last_ended_round`):
+    # why a concern can no longer be resolved in it.
+    ended_round: bool = False
     agreement_numbers: tuple[int, ...] = ()
     roster: bool = False
     meetings: bool = False
@@ -319,6 +329,7 @@ class TableState:
     watches: tuple[Watch, ...] = ()
     open_round: Round | None = None
     last_closed_round: Round | None = None
+    last_ended_round: Round | None = None  # Reads.ended_round
     rounds_by_id: Mapping[str, Round] = field(default_factory=dict)
     agreements: tuple[Agreement, ...] = ()
     agreements_by_number: Mapping[int, Agreement] = field(default_factory=dict)

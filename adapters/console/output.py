@@ -43,7 +43,16 @@ def _round(view: RoundView) -> dict:
         "waiting": list(view.waiting),
         "no_concerns": list(view.no_concerns),
         "concerns": [{"user": u, "text": t} for u, t in view.concerns],
+        **_resolved(view),
     }
+
+
+def _resolved(view: RoundView) -> dict:
+    """Concerns raised and since resolved, only when some were: the records of rounds
+    without one stay as they were."""
+    if not view.resolved:
+        return {}
+    return {"resolved": [{"user": u, "text": t} for u, t in view.resolved]}
 
 
 def as_record(action: Outbound, at: datetime) -> dict:

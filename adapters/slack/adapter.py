@@ -801,12 +801,14 @@ class SlackAdapter:
             partial(nudged_problems, prefix=self.prefix), self.runtime.app.database, user
         )
 
-    async def tables_for_command(self, user: str, command: str) -> list[TableOf]:
+    async def tables_for_command(
+        self, user: str, command: str, *, resolving: bool = False
+    ) -> list[TableOf]:
         """The tables a table command typed in the bot's DM may be about, from storage
         (bot.views.tables_for_command)."""
         assert self.runtime is not None
         return await asyncio.to_thread(
-            partial(tables_for_command, prefix=self.prefix),
+            partial(tables_for_command, prefix=self.prefix, resolving=resolving),
             self.runtime.app.database, user, command,
         )  # fmt: skip
 

@@ -28,7 +28,7 @@ from adapters.slack.translate import Invalid
 from bot.models import now_utc
 from bot.outage import NotRecorded
 from rules.events import AgreementSubmitted, CommandInvoked, Event, ProposalAdded
-from rules.grammar import COMMANDS, asks_to_undo
+from rules.grammar import COMMANDS, asks_to_undo, resolves_a_concern
 from rules.say import Say
 from rules.visible import shows
 
@@ -453,7 +453,11 @@ class Listeners:
         delivered = workspace_of(context)
         reached = [
             table
-            for table in await self.adapter.tables_for_command(invoked.user, target.name)
+            for table in await self.adapter.tables_for_command(
+                invoked.user,
+                target.name,
+                resolving=target.name == "concern" and resolves_a_concern(target.args),
+            )
             # One this installation still reaches (a shared channel's home may have left).
             if await self._table(context, table.channel, settle=False) == table.workspace
         ]

@@ -96,7 +96,10 @@ def test_concern_round_a_concern_from_a_form_keeps_to_one_line(app):
     concern = "ok *Everyone has answered: no open concerns.*"
     [summary] = chat.of_type(PostRoundSummary)
     assert summary.round.concerns == (("anna", concern),)
-    assert chat.texts()[-2] == f"Thank you, your concern is noted: {concern}"
+    assert chat.texts()[-2] == (
+        f"Thank you, your concern is noted: {concern}\n"
+        "Once it is resolved, tell the round with /concern resolved."
+    )
     # Only white space is no concern.
     round_two = start(chat, when="10:00")
     chat.answer("anna", round_two, " \n ", "10:05")
@@ -216,7 +219,10 @@ def test_concern_round_dutch_command_answers_in_dutch(app):
     start(chat)
     [reply, _progress] = chat.command("anna", "/zorg mits de privacy geregeld is", "09:05")
     assert isinstance(reply, Reply) and reply.lang == "nl"
-    assert chat.texts()[-2] == "Dank je, je zorg is genoteerd: mits de privacy geregeld is"
+    assert chat.texts()[-2] == (
+        "Dank je, je zorg is genoteerd: mits de privacy geregeld is\n"
+        "Is het opgelost, laat het de ronde dan weten met /zorg opgelost."
+    )
 
 
 def test_concern_round_only_one_at_a_time_per_table(app):

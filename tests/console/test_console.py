@@ -298,3 +298,25 @@ def test_console_shows_control_characters_in_echoed_words(tmp_path, rule_classif
     assert "[bot → ben, privately]" in text
     assert "> The staging deploy is broken again\\x1b[2J\\x1b]0;pwned\\x07" in text
     assert "\x1b" not in text and "\x07" not in text
+
+
+def test_console_a_concern_resolved_by_its_raiser_lets_the_round_offer_the_agreement(
+    tmp_path, rule_classifier
+):
+    """Anna raises a concern and later says it is resolved: she counts as having none,
+    the summary still shows what she raised, and the offer to record follows. Someone
+    who raised none is told so, privately, in the language they typed."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run([
+        "/as anna", "morning", "/as chris", "hi", "/as dana", "hoi", "/as ben",
+        "/concerns pin the base image", "/as anna", "/concern only after the audit",
+        "/as chris", "/concern none", "/as dana", "/zorg opgelost",
+        "/as anna", "/concern resolved", "/as dana", "/concern none",
+    ])  # fmt: skip
+    text = "\n".join(shown)
+    assert "Once it is resolved, tell the round with /concern resolved." in text
+    assert "Je hebt in deze ronde geen zorg geuit" in text
+    assert "Thank you, your concern is marked resolved" in text
+    assert "Concern from anna, since resolved: only after the audit" in text
+    assert "There are open concerns" not in text
+    assert "No open concerns. Record this as an agreement?" in text

@@ -66,7 +66,10 @@ async def test_round_buttons_record_answers_and_show_progress_in_place(world, ha
     assert modal.type == 9
     submit = await world.api.submit_modal(modal, {"concern": "only if we unpin next sprint"})
     noted = await world.api.wait_for_callback(submit)
-    assert noted.content == "Thank you, your concern is noted: only if we unpin next sprint"
+    assert noted.content == (
+        "Thank you, your concern is noted: only if we unpin next sprint\n"
+        "Once it is resolved, tell the round with /concern resolved."
+    )
     await runtime.wait_for(ConcernAnswered, count=2)
     assert content_of(world, message).endswith("2 of 3 answered; waiting for owner.")
 
@@ -80,6 +83,49 @@ async def test_round_buttons_record_answers_and_show_progress_in_place(world, ha
     assert closed["components"] == [] and closed["content"].endswith(
         "has closed.\nAnswered: 3 of 3."
     )
+
+
+async def test_a_concern_its_raiser_says_is_resolved_lets_the_round_offer_the_agreement(
+    world, harness
+):
+    """Carol raises a concern, then types /concern resolved: she is told privately, the
+    round counts her as having none, and when the last member answers, its summary keeps
+    what she raised and offers the proposal for recording. Bob raised none: told so."""
+    runtime = await harness.start()
+    message = await start_round(world, runtime)
+    await world.api.click_button(message, world.bob, label="No concerns")
+    await runtime.wait_for(ConcernAnswered)
+    click = await world.api.click_button(message, world.carol, label="I have a concern")
+    modal = await world.api.wait_for_callback(click)
+    submit = await world.api.submit_modal(modal, {"concern": "only if we unpin next sprint"})
+    await world.api.wait_for_callback(submit)
+    await runtime.wait_for(ConcernAnswered, count=2)
+
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.bob, "concern", {"text": "resolved"}
+    )
+    told = await world.api.wait_for_callback(ix)
+    assert told.ephemeral and told.content.startswith(
+        "You answered this concern round with no concerns, so there is nothing to resolve."
+    )
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.carol, "concern", {"text": "resolved"}
+    )
+    resolved = await world.api.wait_for_callback(ix)
+    assert resolved.ephemeral
+    assert resolved.content == (
+        "Thank you, your concern is marked resolved, and you count as having no concerns now. "
+        "It was: only if we unpin next sprint"
+    )
+    assert content_of(world, message).endswith("2 of 3 answered; waiting for owner.")
+
+    await world.api.click_button(message, world.guild.owner, label="No concerns")
+    await runtime.wait_for(ConcernAnswered, count=3)
+    summary = world.api.messages_in(world.general)[-1]
+    assert summary["content"].startswith(CLOSED)
+    assert "Concern from carol, since resolved: only if we unpin next sprint" in summary["content"]
+    assert "No concerns: Bob, carol and owner." in summary["content"]
+    assert buttons(summary)[0][0] == "Record as agreement"
 
 
 async def test_round_summary_offers_to_record_the_agreement(world, harness):

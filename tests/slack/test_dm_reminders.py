@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from bot.models import MandateRow, MemberRow, now_utc
+from bot.models import AnswerRow, MandateRow, MemberRow, now_utc
 from rules.events import CommandInvoked, ConcernAnswered
 from tests.slack.conftest import BOB, WORKSPACE, SlackBot, shown_text
 from tests.slack.test_meetings import end_meeting
@@ -165,3 +165,33 @@ async def test_slack_public_command_in_the_dm_of_someone_at_one_table_is_refused
         f"your table's channel: <#{CHANNEL_ID}>."
     )
     assert len(bot.calls("chat.postMessage")) == posted  # no round started anywhere
+
+
+async def test_slack_concern_resolved_typed_in_the_dm_acts_at_the_round_holding_it(
+    bot: SlackBot,
+):
+    """Carol raised a concern at one of her two tables; "/concern resolved" in the bot's
+    DM is about the open round that holds it (not refused for want of a table), and
+    her private thanks comes back to the DM."""
+    await start_round(bot)
+    await bot.command("/concern", "only after the audit", user_id=CAROL)
+    await bot.handled(CommandInvoked, 2)
+    with Session(bot.groundrules.database) as session:  # she sits at another table too
+        session.add(
+            MemberRow(workspace=WORKSPACE, channel=OTHER_CHANNEL, user=CAROL,
+                      joined_at=now_utc())
+        )  # fmt: skip
+        session.commit()
+    dm = dm_of(bot, CAROL)
+    url = await typed_in_dm(bot, dm, "/concern", "resolved", CAROL)
+    *_, invoked = await bot.handled(CommandInvoked, 3)
+    assert (invoked.channel, invoked.direct) == (CHANNEL_ID, True)
+    [about] = await bot.slack.wait_for_response(url)
+    assert about["text"] == f"In <#{CHANNEL_ID}>:"
+    [thanks] = await bot.slack.wait_for(
+        "chat.postMessage", where=lambda p: p["channel"] == dm and "resolved" in p["text"]
+    )
+    assert thanks.params["text"].startswith("Thank you, your concern is marked resolved")
+    with Session(bot.groundrules.database) as session:
+        row = session.exec(select(AnswerRow).where(AnswerRow.user == CAROL)).one()
+        assert (row.concern, row.resolved_concern) == (None, "only after the audit")
