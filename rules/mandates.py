@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rules.actions import Action, ConfirmMandates, NoteMember, RecordRenewal, SetMandate
 from rules.charter import member_line
+from rules.events import RenewalAnswered
 from rules.grammar import AnswerRenewal, ShowMandates
 from rules.grammar import SetMandate as SetMandateCommand
 from rules.local_time import DEFAULT_ZONE, local_day
@@ -104,6 +105,9 @@ def answer_renewal(command: Command, state: TableState) -> list[Action]:
         if parsed.words:
             text = Lines((text, _meant_as_a_mandate(parsed.words)))
         return [private(event, event.user, text, lang)]
+    answered = _answered_before(command, state, parsed.outcome)
+    if answered is not None:
+        return [private(event, event.user, answered, lang)]
     renewed = parsed.outcome == "renewed"
     actions: list[Action] = [
         SetMandate(
@@ -139,6 +143,45 @@ def answer_renewal(command: Command, state: TableState) -> list[Action]:
             private(event, event.user, _read_as(parsed.outcome, info.mandate, parsed.words), lang)
         )
     return actions
+
+
+# The mandate's status each answer to a renewal request leaves.
+_STATUS_AFTER = {"renewed": "current", "check": "checking"}
+
+
+def _answered_before(command: Command, state: TableState, outcome: str) -> Say | None:
+    """What to tell, privately, someone who answered the latest meeting's renewal request
+    already, else None. The same answer again (a double click, a second look at the
+    message, a second /mandate renew) changes nothing: announced again, it would read to
+    the table as a second renewal. Must check, clicked after renewing, is a settled
+    button, as a review's Keep is once someone kept it: nothing changes, and the answer
+    names the typed command that does check after all. Renewing after checking is how a
+    check ends, by button or typed, so that goes ahead."""
+    meeting = state.last_meeting
+    user = command.event.user
+    before = meeting.renewals.get(user) if meeting is not None else None
+    info = state.member(user)
+    if before is None or info.mandate is None or info.mandate_status != _STATUS_AFTER[before]:
+        return None  # not asked, not answered yet, or the mandate changed since
+    if before == outcome:
+        return _already_answered(outcome, info.mandate)
+    if before == "renewed" and isinstance(command.form, RenewalAnswered) and info.renewed_at:
+        return Say.of(
+            N_("Already decided: you renewed your mandate on {day}: {mandate}. Nothing is "
+               "changed. To check with your organisation after all, say /mandate check."),
+            day=Day(local_day(info.renewed_at, state.settings.timezone)),
+            mandate=Quote(info.mandate),
+        )  # fmt: skip
+    return None
+
+
+def _already_answered(outcome: str, mandate: str) -> Say:
+    if outcome == "renewed":
+        return Say.of(N_("Already renewed: {mandate}. Nothing is changed."), mandate=Quote(mandate))
+    return Say.of(
+        N_("Already noted: you will check your mandate with your organisation. Renew it with "
+           "/mandate renew, or give a new one with /mandate <text>.")
+    )  # fmt: skip
 
 
 def _read_as(outcome: str, mandate: str, words: str) -> Lines:

@@ -252,6 +252,25 @@ def test_console_a_few_unknown_words_do_not_replace_a_mandate(tmp_path, rule_cla
     assert "sarah: pilots up to 30k (renewed" in text
 
 
+def test_console_a_renewal_said_again_is_answered_privately(tmp_path, rule_classifier):
+    """Renewing twice after one meeting is one renewal: the table hears it once, and the
+    second time only the one who typed it is told."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(
+        ["/as ben", "hello", "/as pieter", "/mandaat afspraken tot 10 woningen",
+         "/vergadering start", "/vergadering einde", "/mandaat vernieuwen",
+         "/mandaat vernieuwen"]
+    )  # fmt: skip
+    assert [s for s in shown if "Mandaat vernieuwd" in s] == [
+        "[bot in #general]\n    pieter, organisatie nog niet opgegeven\n"
+        "    Mandaat vernieuwd: afspraken tot 10 woningen"
+    ]
+    assert shown[-1] == (
+        "[bot → pieter, only they see this]\n"
+        "    Al vernieuwd: afspraken tot 10 woningen. Er is niets veranderd."
+    )
+
+
 def test_console_shows_reminders_as_private_and_a_private_report_whole(tmp_path, rule_classifier):
     """Slack and Discord send a round's reminders to those who have not answered, one by
     one, and the one who asked for /report the whole report: the console showed the

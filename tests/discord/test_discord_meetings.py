@@ -12,6 +12,7 @@ from bot.models import EvaluationRow, MandateRow, RenewalRow
 from rules.events import CommandInvoked, EvaluationGiven, RenewalAnswered, RosterSynced
 from tests.discord.conftest import BOTH_DATABASES
 from tests.discord.harness import buttons, dm_messages, workspace
+from tests.standins.discord_api import EPHEMERAL
 
 RENEWAL_BUTTONS = ["Renewed", "Must check with my organisation"]
 SCORES = "4 5 3 4 4 5 4 3 5"
@@ -43,6 +44,11 @@ def posted_with(world, label: str) -> dict:
     found = [m for m in world.api.messages_in(world.general) if label in dict(buttons(m))]
     assert found, f"no message with a {label!r} button"
     return found[-1]
+
+
+def public_messages(world) -> int:
+    """How many messages in #general everyone sees."""
+    return len([m for m in world.api.messages_in(world.general) if not m["flags"] & EPHEMERAL])
 
 
 def mandate_of(harness, member) -> tuple[str, str | None]:
@@ -133,6 +139,69 @@ async def test_meeting_renewal_buttons_set_the_mandate(world, harness):
     assert mandate_of(harness, world.alice) == ("checking", "check")
     told = await world.api.wait_for_callback(click)
     assert "Noted: you will check your mandate with your organisation." in told.content
+
+
+async def test_meeting_renewal_answered_again_is_told_privately_not_announced(world, harness):
+    """A second click on Renewed is not a second renewal: the table heard it once, and
+    the clicker is told, privately. Must check, clicked after renewing, is a settled
+    button: nothing changes, and the typed command is named."""
+    runtime = await harness.start()
+    await end_a_meeting(world, runtime)
+    renewal = posted_with(world, "Renewed")
+    click = await world.api.click_button(renewal, world.bob, label="Renewed")
+    await runtime.wait_for(RenewalAnswered)
+    told = await world.api.wait_for_callback(click)
+    assert (told.ephemeral, told.content.splitlines()[-1]) == (
+        False, "Mandate renewed: the release calendar",
+    )  # fmt: skip
+    in_channel = public_messages(world)
+
+    click = await world.api.click_button(renewal, world.bob, label="Renewed")
+    await runtime.wait_for(RenewalAnswered, count=2)
+    again = await world.api.wait_for_callback(click)
+    assert (again.ephemeral, again.content) == (
+        True, "Already renewed: the release calendar. Nothing is changed.",
+    )  # fmt: skip
+
+    click = await world.api.click_button(
+        renewal, world.bob, label="Must check with my organisation"
+    )
+    await runtime.wait_for(RenewalAnswered, count=3)
+    settled = await world.api.wait_for_callback(click)
+    assert settled.ephemeral
+    assert settled.content.startswith("Already decided: you renewed your mandate on ")
+    assert settled.content.endswith(
+        "To check with your organisation after all, say /mandate check."
+    )
+    assert mandate_of(harness, world.bob) == ("current", "renewed")
+    assert public_messages(world) == in_channel
+
+
+async def test_meeting_renewal_answered_again_in_dutch(world, harness):
+    """Dutch buttons: the repeat is answered in Dutch; checking and then renewing goes
+    ahead, for the table."""
+    runtime = await harness.start()
+    await end_a_meeting(world, runtime, locale="nl")
+    renewal = posted_with(world, "Vernieuwd")
+    check = "Moet eerst overleggen met mijn organisatie"
+    for count in (1, 2):
+        click = await world.api.click_button(renewal, world.bob, label=check, locale="nl")
+        await runtime.wait_for(RenewalAnswered, count=count)
+        told = await world.api.wait_for_callback(click)
+    assert told.ephemeral
+    assert told.content.startswith("Al genoteerd: je overlegt eerst met je organisatie")
+    click = await world.api.click_button(renewal, world.bob, label="Vernieuwd", locale="nl")
+    await runtime.wait_for(RenewalAnswered, count=3)
+    renewed = await world.api.wait_for_callback(click)
+    assert not renewed.ephemeral
+    assert renewed.content.endswith("Mandaat vernieuwd: the release calendar")
+    click = await world.api.click_button(renewal, world.bob, label="Vernieuwd", locale="nl")
+    await runtime.wait_for(RenewalAnswered, count=4)
+    again = await world.api.wait_for_callback(click)
+    assert (again.ephemeral, again.content) == (
+        True, "Al vernieuwd: the release calendar. Er is niets veranderd.",
+    )  # fmt: skip
+    assert mandate_of(harness, world.bob) == ("current", "renewed")
 
 
 async def test_meeting_renewal_reminders_go_by_dm_and_ping_only_closed_dms(world, harness):

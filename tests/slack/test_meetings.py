@@ -127,6 +127,57 @@ async def test_slack_renewal_buttons_reach_the_engine(bot: SlackBot):
     assert bot.slack.responses == []
 
 
+async def test_slack_a_renewal_answered_again_is_told_privately_not_announced(bot: SlackBot):
+    """A double click on Renewed (or a second look at the message) is not a second
+    renewal: the table heard it once, and the clicker is told privately. Must check,
+    clicked after renewing, is a settled button; checking and then renewing goes ahead."""
+    await end_meeting(bot)
+    renewal = posted_with(bot, "renewal_renewed")
+    bot.slack.clear_calls()
+
+    await click(bot, renewal, "renewal_renewed", BOB)
+    await bot.handled(RenewalAnswered)
+    [announced] = await bot.slack.wait_for("chat.postMessage")
+    assert "Mandate renewed: the release calendar" in shown_text(announced)
+
+    await click(bot, renewal, "renewal_renewed", BOB)
+    await bot.handled(RenewalAnswered, 2)
+    [again] = await bot.slack.wait_for("chat.postEphemeral")
+    assert (again.params["channel"], again.params["user"]) == (CHANNEL_ID, BOB)
+    assert again.params["text"] == "Already renewed: the release calendar. Nothing is changed."
+
+    await click(bot, renewal, "renewal_check", BOB)
+    await bot.handled(RenewalAnswered, 3)
+    [_, settled] = await bot.slack.wait_for("chat.postEphemeral", 2)
+    assert settled.params["user"] == BOB
+    assert settled.params["text"].startswith("Already decided: you renewed your mandate on ")
+    assert settled.params["text"].endswith(
+        ": the release calendar. Nothing is changed. To check with your organisation after "
+        "all, say /mandate check."
+    )
+    assert mandate_of(bot, BOB) == ("current", "renewed")
+
+    await click(bot, renewal, "renewal_check", USER_ID)
+    await bot.handled(RenewalAnswered, 4)
+    await click(bot, renewal, "renewal_check", USER_ID)
+    await bot.handled(RenewalAnswered, 5)
+    [*_, noted] = await bot.slack.wait_for("chat.postEphemeral", 3)
+    assert noted.params["user"] == USER_ID
+    assert noted.params["text"].startswith("Already noted: you will check your mandate")
+    # Checked with the organisation: Renewed on the same message renews, for the table.
+    await click(bot, renewal, "renewal_renewed", USER_ID)
+    await bot.handled(RenewalAnswered, 6)
+    posted = await bot.slack.wait_for("chat.postMessage", 3)
+    assert mandate_of(bot, USER_ID) == ("current", "renewed")
+    assert [shown_text(c).splitlines()[-1] for c in posted] == [
+        "Mandate renewed: the release calendar",
+        "Noted: you will check your mandate with your organisation. Renew it with /mandate "
+        "renew, or give a new one with /mandate &lt;text&gt;.",
+        "Mandate renewed: budgets up to 500 euro",
+    ]
+    assert len(bot.calls("chat.postMessage")) == 3  # one per change, none per repeat
+
+
 @pytest.mark.parametrize(
     "bot_settings", [{"reminder_delay": timedelta(0), "max_reminders": 1}], ids=["remind-now"]
 )
