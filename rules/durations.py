@@ -24,10 +24,50 @@ class DurationError(ValueError):
     """The text is not a duration we understand."""
 
 
+# Spans said in words, as their minutes: "anderhalf uur", "an hour and a half", "half an
+# hour", "een half uur", and quarters of an hour, counted or not ("een kwartier", "drie
+# kwartier", "a quarter of an hour", "three quarters of an hour").
+_SPANS_IN_WORDS = (
+    (re.compile(r"\banderhalf\s*uur\b|\b(?:an?|one|1)\s+hour\s+and\s+a\s+half\b"
+                r"|\b(?:one|1)\s+and\s+a\s+half\s+hours?\b"), lambda _: "90m"),
+    (re.compile(r"\bhalf\s+an\s+hour\b|\ba\s+half\s+hour\b|\b(?:een\s+)?half\s*uur\b"),
+     lambda _: "30m"),
+)  # fmt: skip
+_QUARTERS = re.compile(
+    r"\b(?:(\d+|[a-zé]+)\s+)?(?:kwartier|quarters?\s+of\s+an\s+hour|quarter[\s-]hour)\b"
+)
+# A number in words before its unit: "een uur", "an hour", "twee dagen", "ten minutes".
+_COUNTED = re.compile(r"\b([a-zéë]+(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
+                      r"\s+(?=[a-z]+\b)")  # fmt: skip
+
+
+def _in_digits(cleaned: str) -> str:
+    """Spans said in words as the digits and units `parse_duration` reads: "een uur en een
+    kwartier" is "1 uur 15m"."""
+    for pattern, minutes in _SPANS_IN_WORDS:
+        cleaned = pattern.sub(minutes, cleaned)
+    cleaned = cleaned.replace(" en ", " ").replace(" and ", " ")
+
+    def quarters(match: re.Match[str]) -> str:
+        count = match.group(1) or "1"
+        number = NUMBER_WORDS.get(count) or (int(count) if count.isdigit() else None)
+        return match.group(0) if number is None else f"{15 * number}m"
+
+    cleaned = _QUARTERS.sub(quarters, cleaned)
+
+    def counted(match: re.Match[str]) -> str:
+        unit = match.string[match.end() :].split(maxsplit=1)[0]
+        number = NUMBER_WORDS.get(match.group(1))
+        return match.group(0) if number is None or unit not in _UNIT_SECONDS else f"{number} "
+
+    return _COUNTED.sub(counted, cleaned)
+
+
 def parse_duration(text: str, *, bare_unit: str | None = "m") -> timedelta:
-    """Parse "90s", "10m", "1h30m", "10 minutes", "2 uur"; a bare number uses `bare_unit`
-    (with None, a number needs its unit)."""
-    cleaned = fold(text.strip()).replace(" en ", " ").replace(" and ", " ")
+    """Parse "90s", "10m", "1h30m", "10 minutes", "2 uur", and spans in words: "een uur",
+    "an hour", "een kwartier", "half an hour", "anderhalf uur"; a bare number uses
+    `bare_unit` (with None, a number needs its unit)."""
+    cleaned = _in_digits(fold(text.strip()))
     if not cleaned:
         raise DurationError(text)
     total = 0.0
@@ -79,9 +119,23 @@ WEEKDAYS = {
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
     "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
-    "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12,
+    "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13,
+    "veertien": 14, "vijftien": 15, "zestien": 16, "zeventien": 17, "achttien": 18,
+    "negentien": 19, "twintig": 20, "dertig": 30,
 }  # fmt: skip
+# Twenty-one to twenty-nine: "twenty-one", "twenty one"; "eenentwintig", "tweeëntwintig"
+# (also without its diaeresis).
+_UNITS_EN = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_UNITS_NL = ("een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen")
+for _count, (_en, _nl) in enumerate(zip(_UNITS_EN, _UNITS_NL, strict=True), start=21):
+    NUMBER_WORDS[f"twenty-{_en}"] = NUMBER_WORDS[f"twenty {_en}"] = _count
+    NUMBER_WORDS[f"{_nl}entwintig"] = _count
+    if _nl.endswith("e"):
+        NUMBER_WORDS[f"{_nl}ëntwintig"] = _count
+NUMBER_WORDS["éénentwintig"] = 21
 # Date units, by how a relative date counts them.
 _DAYS = {"day": 1, "days": 1, "dag": 1, "dagen": 1, "week": 7, "weeks": 7, "weken": 7}
 _MONTHS = {"month": 1, "months": 1, "maand": 1, "maanden": 1, "year": 12, "years": 12,
@@ -130,6 +184,15 @@ _POINT = re.compile(
 # "this Friday", "deze vrijdag", "coming Friday": the next one, as "Friday" alone is. Only a
 # weekday: "this week" or "deze maand" names no day.
 _THIS_WEEKDAY = re.compile(r"^(?:this|this coming|coming|deze|aanstaande)\s+([a-z]+)$")
+# "volgende week dinsdag", "dinsdag volgende week", "next week Tuesday", "Tuesday next
+# week": that weekday in the week after this one (Monday to Sunday).
+_NEXT_WEEK = r"(?:next|coming|volgende|komende)\s+week"
+_WEEKDAY_NEXT_WEEK = re.compile(
+    rf"^(?:{_NEXT_WEEK},?\s+(?:on\s+|op\s+)?([a-z]+)|([a-z]+),?\s+{_NEXT_WEEK})$"
+)
+# "dinsdag 8 december", "Tuesday, December 8": the weekday says nothing the date does
+# not, unless it is not that date's.
+_WEEKDAY_FIRST = re.compile(r"^([a-z]+),?\s+(?:(?:the|de)\s+)?(?=\d|[a-z]+\.?\s+\d)(.+)$")
 # A review "by 1 March" is on that day; one "before 1 March" on the day before.
 _BY = re.compile(r"^(?:by|no later than|uiterlijk|tegen)\s+(.+)$")
 _BEFORE = re.compile(r"^(?:before|voor|vóór)\s+(.+)$")
@@ -148,8 +211,13 @@ _EVERY = re.compile(
     + "|".join(sorted(DATE_UNITS, key=len, reverse=True))
     + r")$"
 )  # fmt: skip
-# Looking back (parse_date's `past`): "since yesterday", "sinds gisteren".
-_DAYS_BACK = {"today": 0, "vandaag": 0, "yesterday": 1, "gisteren": 1, "eergisteren": 2}
+# Days named from today backwards: "since yesterday", "sinds gisteren"; as a review date
+# ("review yesterday", "herziening nu") they are read, and refused as past.
+_DAYS_BACK = {
+    "today": 0, "vandaag": 0, "now": 0, "right now": 0, "nu": 0, "yesterday": 1,
+    "gisteren": 1, "eergisteren": 2, "the day before yesterday": 2,
+    "day before yesterday": 2,
+}  # fmt: skip
 # Looking ahead: "review tomorrow", "herzien overmorgen".
 DAYS_AHEAD = {
     "tomorrow": 1, "morgen": 1, "overmorgen": 2, "the day after tomorrow": 2,
@@ -289,8 +357,8 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
     "eind van het kwartaal", "mid-February", "begin maart" (_point_in); "this friday",
     "deze vrijdag"; "by 1 May", "uiterlijk 1 mei" (that day), "before 1 May", "voor 1 mei"
     (the day before); a span from today: "monthly", "elke maand", "every 2 weeks", "om de
-    week"; "today" (no review's date, which refuses it as past); looking back (`past`)
-    also "yesterday", "gisteren", "last week", "vorige maand".
+    week"; "today", "now", "yesterday", "gisteren", "last week", "vorige maand" (no
+    review's date, which refuses them as past, but a report's).
 
     A day and month without a year mean the next such day from `today` on; with `past`
     ("since 1 March") the last such day up to `today`. A date with a year is that date.
@@ -316,10 +384,18 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
             return _point_in(match, today=today, text=text)
         if match := _LAST.match(cleaned):
             return _last(match.group(1), today=today, text=text, today_counts=False)
-        if past and cleaned in _DAYS_BACK:
+        if cleaned in _DAYS_BACK:  # no review date, but a date: refused as past
             return today - timedelta(days=_DAYS_BACK[cleaned])
-        if cleaned in {"today", "vandaag"}:  # no review date, but a date: refused as past
-            return today
+        if (match := _WEEKDAY_NEXT_WEEK.match(cleaned)) and (
+            (weekday := match.group(1) or match.group(2)) in WEEKDAYS
+        ):
+            next_monday = today + timedelta(days=7 - today.weekday())
+            return next_monday + timedelta(days=WEEKDAYS[weekday])
+        if (match := _WEEKDAY_FIRST.match(cleaned)) and match.group(1) in WEEKDAYS:
+            day = _day_month_year(match.group(2), today=today, past=past, text=text)
+            if day.weekday() != WEEKDAYS[match.group(1)]:
+                raise DateError(text)  # "Monday 8 December" on a Tuesday: which is meant?
+            return day
         if cleaned in EVERY_SPAN or (match := _EVERY.match(cleaned)):
             return _every(cleaned, match, today=today, text=text)
         if (match := _THIS_WEEKDAY.match(cleaned)) and match.group(1) in WEEKDAYS:
@@ -330,20 +406,26 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
             return _last(cleaned, today=today, text=text, today_counts=True)
         if match := _NEXT.match(cleaned):
             return _next(match.group(1), today=today, text=text)
-        if match := _ISO.match(cleaned):
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        if match := _DMY.match(cleaned):
-            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-        day_text = month_text = year_text = None
-        if match := _DAY_MONTH.match(cleaned):
-            day_text, month_text, year_text = match.groups()
-        elif match := _MONTH_DAY.match(cleaned):
-            month_text, day_text, year_text = match.groups()
-        if month_text in MONTHS and day_text:
-            month, day_number = MONTHS[month_text], int(day_text)
-            if year_text:
-                return date(int(year_text), month, day_number)
-            return _day_and_month(month, day_number, today=today, past=past)
+        return _day_month_year(cleaned, today=today, past=past, text=text)
     except (ValueError, OverflowError) as error:  # 31 February, or past the year 9999
         raise DateError(text) from error
+
+
+def _day_month_year(cleaned: str, *, today: date, past: bool, text: str) -> date:
+    """A date written with its day and month: "2026-05-01", "01-05-2026", "1 May", "mei 1
+    2026"; else DateError."""
+    if match := _ISO.match(cleaned):
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    if match := _DMY.match(cleaned):
+        return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    day_text = month_text = year_text = None
+    if match := _DAY_MONTH.match(cleaned):
+        day_text, month_text, year_text = match.groups()
+    elif match := _MONTH_DAY.match(cleaned):
+        month_text, day_text, year_text = match.groups()
+    if month_text in MONTHS and day_text:
+        month, day_number = MONTHS[month_text], int(day_text)
+        if year_text:
+            return date(int(year_text), month, day_number)
+        return _day_and_month(month, day_number, today=today, past=past)
     raise DateError(text)

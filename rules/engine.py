@@ -116,8 +116,9 @@ from rules.language import clear_language, detect_language, in_another_language
 from rules.local_time import at_local_time, local_day
 from rules.round_answers import means_no_concern
 from rules.say import Quote
-from rules.speech import language
+from rules.speech import language, private
 from rules.state import Reads, TableState, Watch
+from rules.typed_names import named_nobody
 from rules.understanding import Command, Message, SecondReading, Thresholds, Understood
 
 _TIMER_HANDLERS = {
@@ -677,6 +678,9 @@ def _decide_command(command: Command, state: TableState) -> list[Action]:
     parsed = command.parsed
     if isinstance(parsed, UsageError | UnknownCommand):
         return tables.usage(command, state)
+    if (nobody := named_nobody(parsed)) is not None:
+        event = command.event
+        return [private(event, event.user, nobody, language(state, command.lang))]
     if isinstance(parsed, ReviewAgreement):
         return reviews.review(command, state)
     return _COMMANDS[type(parsed)][1](command, state)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -32,7 +33,7 @@ from rules.language import clear_language, detect_language
 from rules.local_time import zone_named
 from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
 from rules.round_answers import answers_rather_than_proposes, means_no_concern
-from rules.say import N_, Quote, Say
+from rules.say import N_, Lines, Quote, Say
 from rules.visible import has_words, shows
 
 
@@ -162,12 +163,19 @@ _BY_NAME = {name: spec for spec in COMMANDS for name in spec.names}
 _DUTCH_ALIASES = {"ronde", "venster", "hulp", "bezwaar", "bijeenkomst", "evalueer"}
 
 
+def nearest_word(word: str, words: Iterable[str], cutoff: float) -> str | None:
+    """The one of `words` a mistyped `word` was most likely meant as, None when none is
+    this close: command names ("afsprak": afspraak) and a command's own words ("withdrw":
+    withdraw) are matched alike."""
+    close = difflib.get_close_matches(word, words, n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
 def nearest_command(name: str, cutoff: float = 0.75) -> tuple[CommandSpec, str | None] | None:
     """The command a mistyped name was most likely meant as ("afsprak": /afspraak), with
     the language of the name it resembles; None when no name is close."""
-    key = fold(name.strip().lstrip("/"))
-    close = difflib.get_close_matches(key, _BY_NAME, n=1, cutoff=cutoff)
-    return find_command(close[0]) if close else None
+    near = nearest_word(fold(name.strip().lstrip("/")), _BY_NAME, cutoff)
+    return find_command(near) if near else None
 
 
 def find_command(name: str) -> tuple[CommandSpec, str | None] | None:
@@ -608,7 +616,7 @@ class UsageError:
     """The command was recognised but its text was not: explain and show the usage."""
 
     spec: CommandSpec
-    reason: Say | None = None
+    reason: Say | Lines | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -710,6 +718,14 @@ _SPANS = DATE_UNITS | frozenset(PERIODS) | frozenset({"quarters", "kwartalen"})
 # Before the agreement these describe its subject ("Review daily standups", "Review every
 # PR", "Review today's numbers"): a leading review date never starts with them.
 _NO_LEADING_DATE = frozenset(EVERY_SPAN) | _EVERY_WORDS | {"om", "today", "vandaag"}
+# Words that say a time has come or gone ("review yesterday", "herziening vorige week",
+# "review now"): meant as a date, so read and refused as past, not kept in the reason.
+# Before the agreement they describe its subject ("Review last week's incidents").
+_PAST_TIMES = frozenset({
+    "yesterday", "last", "now", "gisteren", "eergisteren", "vorige", "vorig", "afgelopen",
+    "nu",
+})  # fmt: skip
+_NO_LEADING_DATE |= _PAST_TIMES
 # Times too vague to give a day ("review soon", "herziening binnenkort"): meant as a date,
 # so refused as unreadable rather than kept in the reason.
 _VAGUE_TIMES = frozenset({
@@ -721,7 +737,7 @@ _DATE_WORDS = (
     | _PREPOSITIONS | frozenset(word for word in DAYS_AHEAD if " " not in word)
     | frozenset({"next", "volgende", "volgend", "komende", "komend", "aanstaande", "coming"})
     | frozenset(POINT_WORDS) | frozenset(PERIODS) | _TIMES_OF_YEAR | frozenset(EVERY_SPAN)
-    | frozenset({"today", "vandaag"}) | _VAGUE_TIMES
+    | frozenset({"today", "vandaag"}) | _VAGUE_TIMES | _PAST_TIMES
 )  # fmt: skip
 # "the 1st of May", "de 1e van mei", "eind van het kwartaal", "end of this month".
 _DATE_FILLERS = frozenset({"the", "de", "het", "of", "van", "this", "deze", "dit"})
@@ -1054,9 +1070,14 @@ _NOT_A_NAME = _DUTCH_FINITE | frozenset({
 
 
 def _plain_name(value: str) -> bool:
-    """Whether an owner clause names someone without @ ("owner ben"): one word that
-    could be a name. Recording it would drop the owner, so it is refused instead."""
+    """Whether an owner clause names someone without @ ("owner ben", "eigenaar Jan van
+    der Berg"): a word that could be a name, or a full name. Recording it would drop the
+    owner, so it is refused instead."""
     word = value.strip().rstrip(".,;!")
+    return _a_name_word(word) or _full_name(word) is not None
+
+
+def _a_name_word(word: str) -> bool:
     return (
         bool(re.fullmatch(r"[^\W\d_][\w.'’-]*", word))
         and fold(word) not in _NOT_A_NAME
@@ -1064,11 +1085,48 @@ def _plain_name(value: str) -> bool:
     )
 
 
+# The small words inside a full name ("Jan van der Berg", "Ludwig von Mises", "Anna de
+# Vries", "Jan van 't Hek").
+_NAME_PARTICLES = frozenset({
+    "van", "der", "den", "de", "ter", "ten", "te", "von", "vom", "zu", "da", "di", "du",
+    "le", "la", "del", "'t", "’t",
+})  # fmt: skip
+_MOST_NAME_WORDS = 5
+
+
+def _full_name(value: str) -> str | None:
+    """A name of two to five words as typed, without its @ if it has one: "Jan van der
+    Berg", "@jan de Vries", "Mary Ann Smith"; None for anything else. After the first
+    word each word is a particle, a capitalised name or the one after a particle ("jan
+    de vries"), and the last is no particle: "Jan asked for it" or "@ben because …" is
+    a reason going on, not a name."""
+    words = value.split()
+    if not 2 <= len(words) <= _MOST_NAME_WORDS:
+        return None
+    first = words[0].removeprefix("@")
+    if fold(first) in _NAME_PARTICLES or not _a_name_word(first):
+        return None
+    after_a_particle = False
+    for word in words[1:]:
+        particle = fold(word) in _NAME_PARTICLES
+        if not particle and not (_a_name_word(word) and (word[:1].isupper() or after_a_particle)):
+            return None
+        after_a_particle = particle
+    if after_a_particle:
+        return None
+    return " ".join([first, *words[1:]])
+
+
 def _owner(value: str) -> str | None:
-    """The member or role an owner clause names; None when it names several."""
+    """The member or role an owner clause names; None when it names several. A full name
+    typed with @ ("@jan de Vries") is the name itself, which the adapter looks up among
+    the table's members (rules.typed_names), as it does a one-word "@jan"."""
     if role := role_named(value):
         return "role:" + role
-    return member_reference(value.rstrip(".,;!"))  # "owner @ben." ends a sentence
+    value = value.strip().rstrip(".,;!")  # "owner @ben." ends a sentence
+    if value.startswith("@") and (name := _full_name(value)) is not None:
+        return name
+    return member_reference(value)
 
 
 def role_named(value: str) -> str | None:
@@ -1196,6 +1254,13 @@ def _withdraws(args: str) -> bool:
     return " ".join(_round_words_left_out(args)) in _WITHDRAW
 
 
+def _nearly_withdraws(args: str) -> bool:
+    """One word alone that is a typo of a withdrawing word: "withdrw", "intrekke", "cancle"."""
+    words = _round_words_left_out(args)
+    single = frozenset(word for word in _WITHDRAW if " " not in word)
+    return len(words) == 1 and nearest_word(words[0], single, _MISTYPED) is not None
+
+
 def _takes_back_an_answer(args: str) -> bool:
     """ "/concerns cancel my concern", "/zorgen trek mijn zorg in": one's own answer, which
     is changed by answering again, not by withdrawing everyone's round."""
@@ -1210,6 +1275,9 @@ def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | Withdra
     if resolves_a_concern(args):
         # "/concerns resolved" would ask everyone about the word "resolved".
         return UsageError(spec, RESOLVE_WITH_CONCERN)
+    if _nearly_withdraws(args):
+        # "/concerns withdrw" would ask everyone about "withdrw", in public.
+        return UsageError(spec, Say.of(DID_YOU_MEAN, command=Say.of(N_("/concerns withdraw"))))
     if _takes_back_an_answer(args):
         return UsageError(spec, ANSWER_AGAIN)
     if args and answers_rather_than_proposes(args):
@@ -1218,6 +1286,8 @@ def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | Withdra
     return StartRound(shown_line(args))
 
 
+# A subcommand's word mistyped alone: the command it was likely meant as, privately.
+DID_YOU_MEAN = N_("Did you mean {command}?")
 ANSWER_AGAIN = Say.of(
     N_("To change your answer to the concern round, answer again: /concern none, or /concern "
        "<your concern>. The last answer counts.")
@@ -1436,6 +1506,14 @@ def _mandate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     answer = None if quoted is not None else _renewal_answer(args)
     if answer is not None:
         return answer
+    meant = None if quoted is not None else _nearly_an_answer(args)
+    if meant is not None:
+        # "/mandate renw" as a first mandate would be announced to the table; a mandate
+        # that short is given in quotes anyway.
+        words = one_line(args)[:500]
+        return UsageError(
+            spec, Lines((Say.of(DID_YOU_MEAN, command=Say.of(meant)), meant_as_a_mandate(words)))
+        )
     text = args if quoted is None else quoted
     if not has_words(text):
         return UsageError(
@@ -1475,6 +1553,31 @@ def _renewal_answer(args: str) -> AnswerRenewal | None:
     said = set(_BEFORE_THE_ANSWER) | taken | {w for p in _RENEWED_PHRASES for w in p}
     more = any(word not in said for word in words)
     return AnswerRenewal(outcome, words=one_line(args)[:500] if more else None)
+
+
+def _nearly_an_answer(args: str) -> str | None:
+    """The answer one word alone is a typo of ("renw", "vernieuwn", "chek", after words
+    like "I need to"), as its command: "/mandate renew" or "/mandate check"."""
+    words = _without_accents(_keyword(args)).split()
+    start = 0
+    while start < len(words) - 1 and words[start] in _BEFORE_THE_ANSWER:
+        start += 1
+    if start != len(words) - 1:
+        return None
+    near = nearest_word(words[start], _RENEWED | _CHECK, _MISTYPED)
+    if near is None:
+        return None
+    return N_("/mandate renew") if near in _RENEWED else N_("/mandate check")
+
+
+def meant_as_a_mandate(words: str) -> Say:
+    """How to give words that read as an answer as a new mandate after all."""
+    return Say.of(
+        N_(
+            'Did you mean “{words}” as your new mandate? Then give it in quotes: /mandate "{words}"'
+        ),
+        words=Quote(words),
+    )
 
 
 def _phrase_at(

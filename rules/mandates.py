@@ -6,7 +6,7 @@ from __future__ import annotations
 from rules.actions import Action, ConfirmMandates, NoteMember, RecordRenewal, SetMandate
 from rules.charter import member_line
 from rules.events import RenewalAnswered
-from rules.grammar import AnswerRenewal, ShowMandates
+from rules.grammar import AnswerRenewal, ShowMandates, meant_as_a_mandate
 from rules.grammar import SetMandate as SetMandateCommand
 from rules.local_time import DEFAULT_ZONE, local_day
 from rules.say import N_, Day, Lines, Member, Quote, Say
@@ -103,7 +103,7 @@ def answer_renewal(command: Command, state: TableState) -> list[Action]:
                "<what I may agree to>")
         )  # fmt: skip
         if parsed.words:
-            text = Lines((text, _meant_as_a_mandate(parsed.words)))
+            text = Lines((text, meant_as_a_mandate(parsed.words)))
         return [private(event, event.user, text, lang)]
     answered = _answered_before(command, state, parsed.outcome)
     if answered is not None:
@@ -197,7 +197,7 @@ def _read_as(outcome: str, mandate: str, words: str) -> Lines:
                        "the channel if the table should know."),
                     mandate=Quote(mandate))
     )  # fmt: skip
-    return Lines((read, _meant_as_a_mandate(words)))
+    return Lines((read, meant_as_a_mandate(words)))
 
 
 # Unquoted words this short, from someone who has a mandate, read as an answer.
@@ -213,15 +213,6 @@ def _kept_short_words(mandate: str, words: str) -> Say:
         mandate=Quote(mandate),
         words=Quote(words),
     )  # fmt: skip
-
-
-def _meant_as_a_mandate(words: str) -> Say:
-    return Say.of(
-        N_(
-            'Did you mean “{words}” as your new mandate? Then give it in quotes: /mandate "{words}"'
-        ),
-        words=Quote(words),
-    )
 
 
 def _settle_renewal(command: Command, state: TableState, outcome: str) -> list[Action]:

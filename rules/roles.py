@@ -13,6 +13,9 @@ from rules.speech import language, private, public
 from rules.state import Role, TableState
 from rules.understanding import Command
 
+# A table with no roles, asked to show or assign one.
+NO_ROLES_YET = N_("No roles here yet. Add one with /role add <name> <tasks>.")
+
 
 def add(command: Command, state: TableState) -> list[Action]:
     parsed = command.parsed
@@ -54,8 +57,10 @@ def assign(command: Command, state: TableState) -> list[Action]:
     event = command.event
     lang = language(state, command.lang)
     role = state.role(parsed.name)
+    if role is None and not state.roles:
+        return [private(event, event.user, Say.of(NO_ROLES_YET), lang)]
     if role is None:
-        known = ", ".join(r.name for r in state.roles) or "-"
+        known = ", ".join(r.name for r in state.roles)
         return [
             private(
                 event,
@@ -168,7 +173,7 @@ def show(command: Command, state: TableState) -> list[Action]:
     assert isinstance(command.parsed, ShowRoles)
     lang = language(state, command.lang)
     if not state.roles:
-        text: Say | Lines = Say.of(N_("No roles here yet. Add one with /role add <name> <tasks>."))
+        text: Say | Lines = Say.of(NO_ROLES_YET)
     else:
         lines: list[Say] = [Say.of(N_("Roles at this table:"))]
         for role in state.roles:

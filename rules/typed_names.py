@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rules.agreements import reason_param
+from rules.agreements import ROLE_OWNER, reason_param
 from rules.folding import fold
 from rules.grammar import (
     Agree,
@@ -116,6 +116,19 @@ def _parse(spec: CommandSpec, args: str, today: date, lang: str | None) -> Parse
             break
         parsed = parse_command(spec, args, today=day, lang=lang)
     return parsed
+
+
+def named_nobody(parsed: object) -> Say | None:
+    """What to tell the author of a typed command whose owner is still a full name typed
+    with @ ("owner @jan de Vries"): the adapter found nobody by it (the console looks
+    nobody up), and recording it would leave an agreement that no member owns."""
+    if not isinstance(parsed, Agree | ReviewAgreement) or parsed.owner is None:
+        return None
+    if isinstance(parsed, Agree) and parsed.owner_as_written:
+        return None  # a form's "a person or a role", as written
+    if " " not in parsed.owner or parsed.owner.startswith(ROLE_OWNER):
+        return None
+    return Say.of(UNKNOWN, name=Quote("@" + parsed.owner))
 
 
 def called(name: str, names: set[str | None]) -> bool:
