@@ -351,9 +351,9 @@ def nudge(action: SendNudge, voice: Voice, *, direct: bool = False) -> SlackMess
         "x", action.problem_text[:PREVIEW], c=action.channel, p=action.problem_id,
         t=action.thread_id, l=voice.lang,
     )  # fmt: skip
-    blocks = sections(voice(nudge_text(action, with_commands=False)))
-    if direct:
-        blocks.append(context(voice.say(N_("In {channel}"), channel=channel_link(action.channel))))
+    # By DM, away from its table: its blocks and its text (the notification) open with it.
+    where = channel_link(action.channel) if direct else None
+    blocks = sections(voice(nudge_text(action, with_commands=False, where=where)))
     blocks.append(
         actions(
             f"nudge:{action.problem_id}",
@@ -364,7 +364,7 @@ def nudge(action: SendNudge, voice: Voice, *, direct: bool = False) -> SlackMess
             button(voice.label(N_("Why?")), ids.NUDGE_WHY, value),
         )
     )
-    return SlackMessage(voice(nudge_text(action)), blocks)
+    return SlackMessage(voice(nudge_text(action, where=where)), blocks)
 
 
 def round_buttons(view: RoundView, channel: str, voice: Voice) -> Block:
