@@ -608,7 +608,9 @@ class Delivery:
         view = (
             summary_view(action.round.round_id, action.lang) if action.suggest_agreement else None
         )
-        return await self._post_all(guild, _round_place(action), long_post(text), action, view=view)
+        return await self._post_all(
+            guild, _round_place(action), long_post(text, action.lang), action, view=view
+        )
 
     # --- posting ---------------------------------------------------------------------------
 
