@@ -44,13 +44,19 @@ from rules.say import (
 )
 
 
-def nudge_text(action: SendNudge, *, with_commands: bool = True) -> Text:
+def nudge_text(
+    action: SendNudge, *, with_commands: bool = True, where: object | None = None
+) -> Text:
+    """`where`: the nudge goes by DM, away from its table: it opens by naming the table
+    (the platform's link to its channel), so that someone at several tables, or who reads
+    only the notification, knows which one it is about."""
     opening = (
         N_("Hi {user}, a gentle reminder about the problem you named earlier:")
         if action.again
         else N_("Hi {user}, you named a problem a little while ago:")
     )
     parts: list[Say] = [
+        *_at_table(where),
         Say.of(opening, user=Member(action.user)),
         Say.of(N_("> {problem}"), problem=Quote(action.problem_text)),
         Say.of(

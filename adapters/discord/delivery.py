@@ -218,7 +218,10 @@ class Delivery:
         )
         choice = NudgeChoice("add", where, int(action.problem_id), int(action.user))
         render = self._renderer(guild, action.lang)
-        text = render(nudge_text(action, with_commands=False))
+        # A DM, away from its table: it opens by naming the channel (a mention pings
+        # nobody), which the notification shows too; the link at its end leads to the
+        # problem itself.
+        text = render(nudge_text(action, with_commands=False, where=f"<#{int(action.channel)}>"))
         text += "\n" + jump_url(guild, where.target, choice.problem)
         try:
             dm = await self.client.create_dm(discord.Object(choice.user))
@@ -605,7 +608,9 @@ class Delivery:
         view = (
             summary_view(action.round.round_id, action.lang) if action.suggest_agreement else None
         )
-        return await self._post_all(guild, _round_place(action), long_post(text), action, view=view)
+        return await self._post_all(
+            guild, _round_place(action), long_post(text, action.lang), action, view=view
+        )
 
     # --- posting ---------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import discord
 from discord.utils import escape_mentions
 
-from adapters.long_lines import cut_line
+from adapters.long_lines import CONTINUED, CONTINUED_UNTITLED, cut_line, title_of
 from rules.bidi import FSI, PDI
 from rules.i18n import gettext, render
 from rules.say import N_, Lines, Say, Text
@@ -230,15 +230,38 @@ def naming_fewer(text_naming: Callable[[int | None], str], names: int) -> Outgoi
     return one_message(text_naming(fits))
 
 
-def long_post(text: str) -> list[Outgoing]:
+def long_post(text: str, lang: str) -> list[Outgoing]:
     """A post that must lose nothing and whose first message carries the buttons (and
-    the quote they read): text, or embeds split between lines."""
+    the quote they read): text, or embeds split between lines. Like the first, each later
+    one has content, what a notification shows: its heading (`continued`)."""
     if len(text) <= MESSAGE_LIMIT:
         return [Outgoing(content=text)]
     content, rest = headline(text)
     posts = [Outgoing(embed=discord.Embed(description=part)) for part in chunks(rest, EMBED_LIMIT)]
     posts[0].content = content
+    for post in posts[1:]:
+        post.content = continued(text, lang)
     return posts
+
+
+def continued(text: str, lang: str) -> str:
+    """The heading of the messages after the first of a long `text` (rendered already, so
+    its opening line goes in as it is): "(continued)" and that line."""
+    title = title_of(text, _piece_end)
+    if title is None:
+        return render(Say.of(CONTINUED_UNTITLED), lang)
+    return render(Say.of(CONTINUED, title=title), lang)
+
+
+def paged(text: str, lang: str) -> list[str]:
+    """`text` in pieces of one message each; every piece after the first opens with its
+    heading (`continued`), and with it stays within Discord's limit."""
+    parts = chunks(text)
+    if len(parts) < 2:
+        return parts
+    heading = continued(text, lang)
+    first, *rest = chunks(text, MESSAGE_LIMIT - len(heading) - 1)
+    return [first, *(f"{heading}\n{part}" for part in rest)]
 
 
 def ping_groups(users: Sequence[int]) -> list[list[int]]:
@@ -273,8 +296,8 @@ def with_pings(mentions: list[str], text: str) -> Outgoing:
 
 
 def pieces(text: str, lang: str) -> list[Outgoing]:
-    """Answers and announcements: split on lines; very long ones as a file."""
-    parts = chunks(text)
+    """Answers and announcements: split on lines (`paged`); very long ones as a file."""
+    parts = paged(text, lang)
     if len(parts) <= MAX_PIECES:
         return [Outgoing(content=part) for part in parts]
     return [Outgoing(content=render(Say.of(_LONG_ANSWER), lang), file_text=text)]
@@ -283,7 +306,7 @@ def pieces(text: str, lang: str) -> list[Outgoing]:
 def with_file(text: str, file_text: str, file_name: str, lang: str) -> list[Outgoing]:
     """Text split under the limit, the file attached to its last piece; very long text
     leaves only the file."""
-    parts = chunks(text)
+    parts = paged(text, lang)
     if len(parts) > MAX_PIECES:
         parts = [render(Say.of(_LONG_ANSWER), lang)]
     messages = [Outgoing(content=part) for part in parts]

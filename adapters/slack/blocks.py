@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.long_lines import cut_line
+from adapters.long_lines import CONTINUED, CONTINUED_UNTITLED, cut_line, title_of
 from adapters.slack import ids
 from adapters.slack.installed import through_groundrules
 from bot.presenting import (
@@ -351,9 +351,9 @@ def nudge(action: SendNudge, voice: Voice, *, direct: bool = False) -> SlackMess
         "x", action.problem_text[:PREVIEW], c=action.channel, p=action.problem_id,
         t=action.thread_id, l=voice.lang,
     )  # fmt: skip
-    blocks = sections(voice(nudge_text(action, with_commands=False)))
-    if direct:
-        blocks.append(context(voice.say(N_("In {channel}"), channel=channel_link(action.channel))))
+    # By DM, away from its table: its blocks and its text (the notification) open with it.
+    where = channel_link(action.channel) if direct else None
+    blocks = sections(voice(nudge_text(action, with_commands=False, where=where)))
     blocks.append(
         actions(
             f"nudge:{action.problem_id}",
@@ -364,7 +364,7 @@ def nudge(action: SendNudge, voice: Voice, *, direct: bool = False) -> SlackMess
             button(voice.label(N_("Why?")), ids.NUDGE_WHY, value),
         )
     )
-    return SlackMessage(voice(nudge_text(action)), blocks)
+    return SlackMessage(voice(nudge_text(action, where=where)), blocks)
 
 
 def round_buttons(view: RoundView, channel: str, voice: Voice) -> Block:
@@ -421,6 +421,7 @@ def summary(action: PostRoundSummary, voice: Voice) -> list[SlackMessage]:
         )
     return pages(
         voice(summary_text(action, with_commands=False)),
+        voice,
         first=buttons,
         fallback=voice(summary_text(action)),
     )
@@ -437,6 +438,7 @@ def suggestion(action: SuggestAgreement, voice: Voice) -> list[SlackMessage]:
     )
     return pages(
         voice(suggestion_text(action, with_commands=False)),
+        voice,
         first=[record],
         fallback=voice(suggestion_text(action)),
     )
@@ -460,6 +462,7 @@ def renewal(action: AskRenewal, voice: Voice) -> list[SlackMessage]:
         )  # fmt: skip
     return pages(
         voice(renewal_text(action, with_commands=False, where=where)),
+        voice,
         first=below,
         fallback=voice(renewal_text(action, where=where)),
     )
@@ -480,7 +483,7 @@ def evaluation(action: AskEvaluation, voice: Voice) -> SlackMessage:
 
 
 def pages(
-    text: str, *, first: Sequence[Block] = (), fallback: str | None = None
+    text: str, voice: Voice, *, first: Sequence[Block] = (), fallback: str | None = None
 ) -> list[SlackMessage]:
     """A long mrkdwn text as one or more messages: sections under Slack's 3,000
     characters, each message under its 50 blocks and 40,000 characters of text.
@@ -489,7 +492,28 @@ def pages(
     many pages, and the question is asked once). `fallback` is the notification text
     of a message that fits on one page, when it says more than its blocks (the typed
     commands beside the buttons); a longer message notifies with each page's text.
+    Every later page opens, in its text and its blocks, with a heading in `voice`'s
+    language: "(continued)" and the first page's opening line.
     """
+    return _paged(text, first=first, fallback=fallback, heading=continued(text, voice))
+
+
+def continued(text: str, voice: Voice) -> str:
+    """The heading of the pages after the first of `text` (rendered mrkdwn, so its
+    opening line goes in as it is, unescaped again)."""
+    title = title_of(text, _section_end)
+    if title is None:
+        return voice.say(CONTINUED_UNTITLED)
+    return voice.say(CONTINUED, title=markup(title))
+
+
+def _paged(
+    text: str, *, first: Sequence[Block], fallback: str | None, heading: str | None
+) -> list[SlackMessage]:
+    """`pages`; `heading` opens every page after the first (its block and its line of
+    text count towards the page's limits), None: no heading."""
+    later_size = len(heading) if heading is not None else 0
+    later_room = MAX_BLOCKS - (1 if heading is not None else 0)
     paged: list[list[Block]] = []
     current: list[Block] = []
     size, room = 0, MAX_BLOCKS - len(first)
@@ -497,11 +521,12 @@ def pages(
         length = len(block["text"]["text"])
         if current and (len(current) >= room or size + 1 + length > MAX_MESSAGE):
             paged.append(current)
-            current, size, room = [], 0, MAX_BLOCKS
+            current, size, room = [], later_size, later_room
         current.append(block)
         size += length + (1 if size else 0)
     paged.append(current)
-    result = [_page(blocks) for blocks in paged]
+    result = [_page(paged[0])]
+    result += [_page(blocks, heading) for blocks in paged[1:]]
     notify = result[0].text
     if fallback is not None and len(paged) == 1 and len(fallback) <= MAX_MESSAGE:
         notify = fallback
@@ -509,8 +534,11 @@ def pages(
     return result
 
 
-def _page(blocks: list[Block]) -> SlackMessage:
-    return SlackMessage("\n".join(b["text"]["text"] for b in blocks), blocks)
+def _page(blocks: list[Block], heading: str | None = None) -> SlackMessage:
+    lines = [b["text"]["text"] for b in blocks]
+    if heading is None:
+        return SlackMessage("\n".join(lines), blocks)
+    return SlackMessage("\n".join([heading, *lines]), [context(heading), *blocks])
 
 
 def one_message(
@@ -519,10 +547,10 @@ def one_message(
     """A message that is edited in place later (a round's progress, a decided review)
     stays one message: past Slack's limits its text is cut, with a "…" below, so that it
     and its buttons still arrive."""
-    first, *rest = pages(text, first=last, fallback=fallback)
+    first, *rest = _paged(text, first=last, fallback=fallback, heading=None)
     if not rest:
         return first
-    return pages(text, first=[context("…"), *last])[0]
+    return _paged(text, first=[context("…"), *last], fallback=None, heading=None)[0]
 
 
 def not_here(channel: str, voice: Voice) -> str:
@@ -622,7 +650,7 @@ def text(words: Text, voice: Voice) -> SlackMessage:
 
 def agreement(action: AnnounceAgreement, voice: Voice) -> list[SlackMessage]:
     """The agreement with everyone who consented and every concern heard, page by page."""
-    return pages(voice(agreement_text(action)))
+    return pages(voice(agreement_text(action)), voice)
 
 
 def review(action: AnnounceReview, voice: Voice) -> SlackMessage:
@@ -662,10 +690,10 @@ def reply(action: Reply, voice: Voice) -> list[SlackMessage]:
             f"undo:{action.problem_id}", button(voice.label(N_("Undo")), ids.NUDGE_UNDO, value)
         )
         return pages(
-            voice(not_a_problem_text(action, with_commands=False)), first=[undo],
+            voice(not_a_problem_text(action, with_commands=False)), voice, first=[undo],
             fallback=voice(not_a_problem_text(action)),
         )  # fmt: skip
-    return pages(voice(action.text))
+    return pages(voice(action.text), voice)
 
 
 def posted_proposal(user: str, proposal: str, voice: Voice) -> SlackMessage:

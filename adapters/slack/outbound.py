@@ -185,7 +185,8 @@ class Deliverer:
                     return None
                 # Ephemeral messages have no threads: the full report itself, page by page.
                 full = await self.render(ws, lang, lambda v: v(action.full))
-                await self._private_pages(client, action, action.user, blocks.pages(full), None)
+                paged = blocks.pages(full, self.voice(lang))
+                await self._private_pages(client, action, action.user, paged, None)
                 return None
             case PostReport():
                 return await self._report(client, action)
@@ -316,7 +317,8 @@ class Deliverer:
         )
         ts = await self._post_pages(client, action, [summary], None, step="summary")
         if full != summary.text:
-            await self._post_pages(client, action, blocks.pages(full), ts, step="thread")
+            paged = blocks.pages(full, self.voice(action.lang))
+            await self._post_pages(client, action, paged, ts, step="thread")
         return ts
 
     async def _close_review(self, client: AsyncWebClient, action: CloseReview) -> None:

@@ -109,7 +109,8 @@ async def test_a_long_post_that_fails_part_way_is_not_posted_twice_by_another_pr
     await runtime.wait_for(RosterSynced)
     await from_the_outbox(harness)
     posted = [m["content"] for m in world.api.messages_in(world.general)]
-    assert posted == [f"> {p}" for p in parts]
+    # Each after the first opens with its heading (no title: the post opens with a quote).
+    assert posted == [f"> {parts[0]}", *(f"(continued)\n> {p}" for p in parts[1:])]
     assert make_retries_due(harness) == 0
     assert steps_on_record(harness) == {}  # gone with the delivery
 
@@ -137,8 +138,13 @@ async def test_a_long_post_retried_where_a_name_renders_longer_posts_each_line_o
     runtime = await harness.restart()  # a new process on the same database retries it
     await runtime.wait_for(RosterSynced)
     await from_the_outbox(harness)
-    posted = "\n".join(m["content"] for m in world.api.messages_in(world.general))
-    assert [posted.count(word) for word in ("first ", "second ", "third ")] == [1, 1, 1]
+    posted = [m["content"] for m in world.api.messages_in(world.general)]
+    # The second opens with its heading as the first try rendered it, the first line's start.
+    heading, _, rest = posted[1].partition("\n")
+    title = heading.removeprefix("(continued) ").removesuffix("…")
+    assert heading != title and posted[0].startswith(title) and "first " in title
+    shown = "\n".join([posted[0], rest])
+    assert [shown.count(word) for word in ("first ", "second ", "third ")] == [1, 1, 1]
 
 
 async def test_a_long_round_summary_that_fails_part_way_is_not_posted_twice(world, harness):

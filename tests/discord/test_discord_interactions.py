@@ -6,6 +6,7 @@ import copy
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from babel.dates import format_date
 from sqlmodel import Session, select
 
@@ -256,7 +257,39 @@ async def test_interactions_long_answers_are_split_under_discords_limit(world, h
     ]
     assert len(posted) == 3
     assert all(len(content) <= 2000 for content in posted)
-    assert "\n".join(posted).splitlines() == [f"Why: {'x' * 150}{n}" for n in range(30)]
+    # Each after the first opens with its heading: the first line, without its end.
+    heading = f"(continued) Why: {'x' * 94}…"
+    assert all(content.startswith(f"{heading}\n") for content in posted[1:])
+    shown = [posted[0], *(content.removeprefix(f"{heading}\n") for content in posted[1:])]
+    assert "\n".join(shown).splitlines() == [f"Why: {'x' * 150}{n}" for n in range(30)]
+
+
+@pytest.mark.parametrize(
+    "lang, heading",
+    [("en", "(continued) Agreements at this table"), ("nl", "(vervolg) Afspraken aan deze tafel")],
+)
+async def test_interactions_every_later_message_of_a_long_answer_has_a_heading(
+    world, harness, lang, heading
+):
+    """By DM (no interaction to answer) and in the channel alike: in the DM list, a
+    thread or a notification, each message after the first says what it continues;
+    Discord takes them all."""
+    await harness.start()
+    lines = [Say.of(N_("Why: {why}"), why=f"{n:02d} " + "y" * 150) for n in range(30)]
+    many = Lines((Say.of(N_("Agreements at this table:")), *lines))
+    for private in (True, False):
+        reply = Reply(
+            workspace=workspace(world.guild), channel=str(world.general.id), lang=lang,
+            user=str(world.alice.id), text=many, private=private,
+        )  # fmt: skip
+        await harness.adapter.deliver(reply)
+    dms = [m["content"] for m in world.api.messages_in(world.api.dm_channel(world.alice))]
+    posted = [m["content"] for m in world.api.messages_in(world.general)]
+    for sent in (dms, posted):
+        assert len(sent) > 1 and not sent[0].startswith(heading)
+        assert all(content.startswith(f"{heading}\n") for content in sent[1:])
+        assert sum(content.count(" yyy") for content in sent) == 30
+    assert not world.api.refused
 
 
 async def test_interactions_a_slow_decision_is_deferred_then_answered(world, harness, monkeypatch):

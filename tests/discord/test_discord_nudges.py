@@ -59,12 +59,30 @@ async def test_nudge_goes_by_dm_once_the_window_has_passed(world, harness):
     [dm] = dm_messages(world.api, world.alice)
     assert sent_at(dm) >= sent_at(problem) + WINDOW.total_seconds()
     lines = dm["content"].splitlines()
-    assert lines[0] == "Hi Alice, you named a problem a little while ago:"
-    assert lines[1] == "> #problem the staging deploy is broken"
+    assert lines[0] == f"In <#{world.general.id}>:"
+    assert lines[1] == "Hi Alice, you named a problem a little while ago:"
+    assert lines[2] == "> #problem the staging deploy is broken"
     link = f"https://discord.com/channels/{world.guild.id}/{world.general.id}/{problem['id']}"
     assert lines[-1] == link
     assert [label for label, _ in buttons(dm)] == NUDGE_BUTTONS
     assert dm_messages(world.api, world.bob) == []
+
+
+@pytest.mark.parametrize(
+    "lang, opening", [("en", "Hi Alice"), ("nl", "Hoi Alice")], ids=["en", "nl"]
+)
+async def test_nudge_by_dm_opens_with_the_channel_it_is_about(world, harness, lang, opening):
+    """Someone in several channels, or who reads only the notification, knows which one
+    the problem was named in: a channel mention, which pings nobody. In a thread, the
+    table's channel is named."""
+    harness.settings["language"] = lang
+    runtime = await harness.start()
+    await post_problem(world, runtime, world.alice, "#problem the printer is jammed",
+                       thread=world.thread)  # fmt: skip
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    assert dm["content"].startswith(f"In <#{world.general.id}>:\n{opening}")
+    assert "<@" not in dm["content"] and "@everyone" not in dm["content"]
 
 
 async def test_nudge_add_a_proposal_posts_it_beside_the_problem_in_the_authors_name(world, harness):

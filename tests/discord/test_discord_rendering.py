@@ -9,7 +9,9 @@ from adapters.discord.rendering import (
     MESSAGE_LIMIT,
     Renderer,
     chunks,
+    continued,
     first_quote,
+    long_post,
     markdown,
     one_message,
     pieces,
@@ -85,10 +87,60 @@ def test_rendering_chunks_cut_a_very_long_line():
 
 def test_rendering_long_answers_go_as_a_file():
     assert [m.content for m in pieces("short", "en")] == ["short"]
-    assert len(pieces(("z" * 1999 + "\n") * 4, "en")) == 4
+    # Four messages, each after the first with room for its heading ("(continued) …").
+    four = pieces(("z" * 1800 + "\n") * 4, "en")
+    assert len(four) == 4 and all(len(m.content) <= MESSAGE_LIMIT for m in four)
     [only] = pieces(("z" * 1999 + "\n") * 6, "nl")
     assert only.file_text == ("z" * 1999 + "\n") * 6
     assert only.content == "Het antwoord is lang, dus het staat in het bijgevoegde bestand."
+
+
+@pytest.mark.parametrize("lang, word", [("en", "(continued)"), ("nl", "(vervolg)")])
+def test_rendering_every_later_piece_opens_with_a_heading_of_its_own(lang, word):
+    """In a DM, a thread or a list of notifications, a message after the first says what
+    it continues; the heading takes room of its own, so no message goes over 2,000."""
+    lines = [f"{n:03d} " + "w" * 95 for n in range(60)]  # 100 characters a line
+    text = "\n".join(["Agreements at this table:", *lines])
+    first, *rest = pieces(text, lang)
+    heading = f"{word} Agreements at this table"
+    assert rest and not first.content.startswith(word)
+    assert all(m.content.startswith(f"{heading}\n") for m in rest)
+    assert all(len(m.content) <= MESSAGE_LIMIT for m in (first, *rest))
+    bodies = [first.content, *(m.content.removeprefix(f"{heading}\n") for m in rest)]
+    assert "\n".join(bodies) == text  # nothing lost, nothing twice
+
+
+def test_rendering_a_heading_takes_room_from_a_line_that_fills_a_message():
+    """A line of 2,000 characters: after a heading, as much of it as fills a message to
+    Discord's limit, then the rest quoted, under a heading again."""
+    heading = "(continued) Report of this table."
+    first, second, third = pieces("Report of this table.\n" + "v" * 2000, "en")
+    assert first.content == "Report of this table."
+    assert second.content == f"{heading}\n" + "v" * (MESSAGE_LIMIT - len(heading) - 1)
+    assert len(second.content) == MESSAGE_LIMIT
+    assert third.content == f"{heading}\n> " + "v" * (len(heading) + 1)
+
+
+def test_rendering_a_heading_repeats_the_bots_words_and_cuts_no_mention():
+    assert continued("> someone's words\nOpen concerns:\n- one", "en") == (
+        "(continued) Open concerns"
+    )
+    assert continued("> only someone's words", "nl") == "(vervolg)"
+    mention = "x" * 90 + "<#123456789012345670> more"
+    assert continued(mention, "en") == "(continued) " + "x" * 90 + "…"
+
+
+def test_rendering_later_embeds_of_a_long_post_have_a_heading_as_content():
+    """An embed alone shows nothing in a notification: every later post has content."""
+    text = "The concern round on this proposal has closed:\n" + "\n".join(
+        f"Concern from someone: {n:03d} " + "u" * 400 for n in range(30)
+    )
+    first, *rest = long_post(text, "nl")
+    assert first.content == "The concern round on this proposal has closed:"
+    assert rest and all(
+        m.content == "(vervolg) The concern round on this proposal has closed" for m in rest
+    )
+    assert all(len(m.embed.description) <= 4096 for m in (first, *rest))
 
 
 def test_rendering_one_message_uses_an_embed_past_2000_characters():
@@ -130,7 +182,7 @@ def test_rendering_text_with_a_file_on_its_last_piece():
     [only] = with_file("short", "# full", "report.md", "en")
     assert (only.content, only.file_text, only.file_name) == ("short", "# full", "report.md")
     assert only.kwargs()["file"].filename == "report.md"
-    split = with_file(("z" * 1999 + "\n") * 3, "# full", "report.md", "en")
+    split = with_file(("z" * 1800 + "\n") * 3, "# full", "report.md", "en")
     assert [m.file_text for m in split] == [None, None, "# full"]
     [long] = with_file(("z" * 1999 + "\n") * 6, "# full", "report.md", "nl")
     assert long.content == "Het antwoord is lang, dus het staat in het bijgevoegde bestand."

@@ -56,7 +56,9 @@ async def test_discord_undo_takes_it_back_and_its_button_goes(world, harness):
     counts = problem_counts(harness.app.database, workspace(world.guild))
     assert (counts.nudged, counts.dismissed) == (1, 0)
     assert await runtime.tick() == 0  # no second nudge
-    nudges = [m for m in dm_messages(world.api, world.alice) if m["content"].startswith("Hi ")]
+    nudges = [
+        m for m in dm_messages(world.api, world.alice) if "you named a problem" in m["content"]
+    ]
     assert len(nudges) == 1
 
 

@@ -122,7 +122,7 @@ def test_blocks_mrkdwn_is_verbatim_so_slack_parses_no_mention_in_people_s_words(
     built = [
         blocks.nudge(nudge, Voice("en", NAMES)).blocks,
         blocks.context("@channel look"),
-        *(page.blocks for page in blocks.pages("@here " * 2000)),
+        *(page.blocks for page in blocks.pages("@here " * 2000, Voice("en"))),
     ]
     found = mrkdwn_objects(built)
     assert len(found) > 3 and all(node["verbatim"] is True for node in found)
@@ -325,15 +325,65 @@ def test_blocks_evaluation_lists_the_values_and_carries_them_to_the_form():
 def test_blocks_pages_split_a_long_report_within_slacks_limits():
     line = "x" * 990
     text = "\n".join(f"{n:04d} {line}" for n in range(200))  # about 200,000 characters
-    pages = blocks.pages(text)
+    pages = blocks.pages(text, Voice("en"))
     assert len(pages) > 1
-    for page in pages:
-        assert len(page.blocks) <= blocks.MAX_BLOCKS
-        assert len(page.text) <= blocks.MAX_MESSAGE
-        assert all(len(b["text"]["text"]) <= blocks.MAX_SECTION for b in page.blocks)
-        assert page.text == "\n".join(b["text"]["text"] for b in page.blocks)
-    assert "\n".join(page.text for page in pages) == text
-    assert [p.text for p in blocks.pages("short")] == ["short"]
+    heading = "(continued) 0000 " + "x" * 94 + "…"  # the first line, cut to a heading
+    bodies = []
+    for index, page in enumerate(pages):
+        assert within_limits(page)
+        sections = page.blocks if index == 0 else page.blocks[1:]
+        body = "\n".join(b["text"]["text"] for b in sections)
+        assert page.text == (body if index == 0 else f"{heading}\n{body}")
+        bodies.append(body)
+    assert "\n".join(bodies) == text
+    assert [p.text for p in blocks.pages("short", Voice("en"))] == ["short"]
+
+
+@pytest.mark.parametrize("lang, word", [("en", "(continued)"), ("nl", "(vervolg)")])
+def test_blocks_every_later_page_opens_with_a_heading_of_its_own(lang, word):
+    """In a thread or a list of notifications, a page after the first says what it
+    continues: in its text (the notification) and in what it shows, within the limits."""
+    view = round_view(participants=CROWD, no_concerns=CROWD, proposal="we meet on Mondays")
+    action = PostRoundSummary(workspace="slack:T", channel="C1", lang=lang, round=view,
+                              outcome="answered", suggest_agreement=True)  # fmt: skip
+    first, *rest = blocks.summary(action, Voice(lang, CROWD_NAMES))
+    opening = first.text.split("\n")[0].removesuffix(":")
+    assert rest and not first.text.startswith(word)
+    for page in [first, *rest]:
+        assert within_limits(page)
+    for page in rest:
+        assert page.text.startswith(f"{word} {opening}\n")
+        assert page.blocks[0] == blocks.context(f"{word} {opening}")
+
+
+def test_blocks_a_page_full_to_slacks_limit_leaves_room_for_its_heading():
+    """Lines of 1,999 characters fill a page to 39,999 of Slack's 40,000: a later page,
+    which opens with its heading, holds one section fewer rather than going over."""
+    text = "\n".join(f"{n:04d} " + "y" * 1994 for n in range(80))
+    pages = blocks.pages(text, Voice("nl"))
+    assert len(pages[0].blocks) == 20 and len(pages[1].blocks) == 1 + 19
+    assert all(within_limits(page) for page in pages)
+    assert pages[1].text.startswith("(vervolg) 0000 yyy")
+
+
+def test_blocks_the_heading_repeats_the_bots_own_words_never_a_quote_cut_in_its_markup():
+    """A text that opens with someone's words (a quote) takes its heading from the bot's
+    first line; a long one is cut between words and never inside a link or an entity."""
+    voice = Voice("en")
+    assert blocks.continued("> we &amp; they\nOpen concerns:\nmore", voice) == (
+        "(continued) Open concerns"
+    )
+    assert blocks.continued("> only words of someone", voice) == "(continued)"
+    assert blocks.continued("x" * 90 + "<#C123456789> on", voice) == (
+        "(continued) " + "x" * 90 + "…"
+    )
+    assert blocks.continued("x" * 96 + "&amp; more", voice) == "(continued) " + "x" * 96 + "…"
+    words = "Concerns at this table " + "and more " * 20
+    cut = words.rfind(" ", 0, 99)  # between words
+    assert blocks.continued(words, voice) == "(continued) " + words[:cut] + "…"
+    assert blocks.continued("All is well :white_check_mark:", voice) == (
+        "(continued) All is well :white_check_mark:"
+    )
 
 
 def test_blocks_the_bots_own_words_are_escaped_once_and_its_markup_kept():

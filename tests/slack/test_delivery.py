@@ -116,7 +116,12 @@ async def test_delivery_a_long_report_goes_in_its_thread_in_several_messages(bot
     assert len(rest) >= 3 and all(c.params["thread_ts"] == ts for c in rest)
     for call in rest:
         assert len(call.params["text"]) <= 40_000 and len(call.params["blocks"]) <= 50
-        assert all(len(b["text"]["text"]) <= 3000 for b in call.params["blocks"])
+        sections = [b for b in call.params["blocks"] if b["type"] == "section"]
+        assert all(len(b["text"]["text"]) <= 3000 for b in sections)
+    assert not bot.slack.refused
+    # In the thread, each page after the report's first opens with its heading.
+    opening = rest[0].params["text"].split("\n")[0].removesuffix(":")
+    assert all(c.params["text"].startswith(f"(continued) {opening}\n") for c in rest[1:])
     shown = "\n".join(shown_text(c) for c in rest)
     assert "0. @here xxx" in shown and "119. @here xxx" in shown
     assert "<!here>" not in shown

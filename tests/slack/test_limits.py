@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from rules.actions import Reply
 from rules.events import CommandInvoked
-from rules.say import Lines, Quote, Say
+from rules.say import N_, Lines, Quote, Say
 from tests.slack.conftest import BOT_TOKEN, WORKSPACE, SlackBot, shown_text
 from tests.standins.slack_api import SlackStandIn
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID
@@ -75,3 +75,26 @@ async def test_limits_a_long_public_reply_comes_page_by_page_in_its_thread(bot: 
     assert len(posts) > 1 and first is not None
     assert {post.params["thread_ts"] for post in posts} == {"1700000000.000001"}
     assert "39 word" in shown_text(posts[-1])
+
+
+@pytest.mark.parametrize(
+    "lang, heading",
+    [("en", "(continued) Agreements at this table"), ("nl", "(vervolg) Afspraken aan deze tafel")],
+)
+async def test_limits_every_later_page_opens_with_a_heading_of_its_own(
+    bot: SlackBot, lang: str, heading: str
+):
+    """In its thread and in a list of notifications, a page after the first says what it
+    continues, in its text and in its blocks; Slack takes every page."""
+    lines = [Say.of("{text}", text=Quote(f"{n:02d} {LONG}")) for n in range(40)]
+    text = Lines((Say.of(N_("Agreements at this table:")), *lines))
+    reply = Reply(workspace=WORKSPACE, channel=CHANNEL_ID, lang=lang, user=None,
+                  text=text, private=False, thread_id="1700000000.000001")  # fmt: skip
+    await bot.adapter.deliver(reply)
+    first, *rest = bot.calls("chat.postMessage")
+    assert rest and not bot.slack.refused
+    assert not first.params["text"].startswith(heading)
+    for page in rest:
+        assert page.params["text"].startswith(f"{heading}\n")
+        assert page.params["blocks"][0]["elements"][0]["text"] == heading
+    assert "39 word" in shown_text(rest[-1])

@@ -3,6 +3,8 @@ on the problem it was about, at its table, and say which."""
 
 from __future__ import annotations
 
+import pytest
+
 from rules.events import CommandInvoked, MessagePosted
 from tests.slack.conftest import SlackBot, past_ts, shown_text
 from tests.slack.test_nudge import problem, watches
@@ -127,3 +129,23 @@ async def test_slack_a_dutch_command_typed_in_the_dm_is_answered_there_in_dutch(
     assert answer.params["channel"] == dm
     assert answer.params["text"].startswith("Over je bericht:")
     assert "herinner ik je er weer aan" in answer.params["text"]
+
+
+@pytest.mark.parametrize(
+    "bot_settings, opening",
+    [({"language": "en"}, "Hi Alice"), ({"language": "nl"}, "Hoi Alice")],
+    ids=["en", "nl"],
+)
+async def test_slack_the_nudge_by_dm_names_its_table_in_its_text_and_its_blocks(
+    bot: SlackBot, opening: str
+):
+    """Someone at several tables reads the DM (or only its notification) and knows which
+    table the problem was named at: a channel link, which pings nobody."""
+    await problem(bot)
+    await nudged_by_dm(bot)
+    [dm] = bot.calls("chat.postMessage")
+    assert dm.params["text"].startswith(f"In <#{CHANNEL_ID}>:\n{opening}")  # the notification
+    first = dm.params["blocks"][0]["text"]["text"]
+    assert first.startswith(f"In <#{CHANNEL_ID}>:\n{opening}")  # what the DM shows first
+    assert shown_text(dm).count(f"<#{CHANNEL_ID}>") == 2  # once each: text and blocks
+    assert "<@" not in shown_text(dm) and "<!" not in shown_text(dm)

@@ -62,3 +62,7 @@ async def test_a_summary_finished_by_another_process_after_a_rename_shows_every_
     shown = read(pages)
     counts = {n: shown.count(f"{n:03d} it worries me") for n in range(len(members))}
     assert all(c == 1 for c in counts.values())
+    # The pages after the first, from either process, open with their heading.
+    opening = pages[0].params["text"].split("\n")[0].removesuffix(":")
+    heading = f"(continued) {opening}\n"
+    assert len(pages) > 2 and all(p.params["text"].startswith(heading) for p in pages[1:])
