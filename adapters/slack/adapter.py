@@ -689,14 +689,19 @@ class SlackAdapter:
             added.workspace, lang, lambda v: blocks.posted_proposal(added.user, added.text, v)
         )
         client = await self.client_for(added.workspace)
-        posted = await client.chat_postMessage(
-            channel=added.channel,
-            thread_ts=thread_ts,
-            text=message.text,
-            blocks=message.blocks,
-            unfurl_links=False,
-            unfurl_media=False,
-        )
+        try:
+            posted = await client.chat_postMessage(
+                channel=added.channel,
+                thread_ts=thread_ts,
+                text=message.text,
+                blocks=message.blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as error:
+            if error_of(error) in NOT_IN_CHANNEL:  # asked again next time, as a delivery
+                self._not_in(added.workspace, added.channel)
+            raise
         return replace(added, message_id=posted.get("ts"), thread_id=thread_ts)
 
     async def replace_original(self, response_url: str | None, text: str) -> None:

@@ -21,9 +21,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
 
 from adapters.slack import blocks, ids, translate
+from adapters.slack.outbound import error_of
 from adapters.slack.translate import Invalid
 from bot.models import now_utc
 from bot.outage import NotRecorded
@@ -734,6 +737,14 @@ class Listeners:
             posted = await self.adapter.post_proposal(
                 added, thread_ts=meta.get("t") or added.problem_id, lang=lang
             )
+        except (SlackApiError, aiohttp.ClientError) as error:
+            # The form has closed and this is no outbox item: nothing retries the post.
+            # The problem still waits, and its author gets their words back.
+            await self.adapter.runtime.release_proposal(*key, claimed)
+            reason = error_of(error) if isinstance(error, SlackApiError) else type(error).__name__
+            log.warning("could not post a proposal from a nudge's form: %s", reason)
+            await self._not_posted(added, meta.get("u"), lang)
+            return
         except Exception:
             await self.adapter.runtime.release_proposal(*key, claimed)
             raise
@@ -741,6 +752,18 @@ class Listeners:
         await self.adapter.replace_original(
             meta.get("u"), blocks.answered(ids.NUDGE_PROPOSE, self.adapter.voice(lang))
         )
+
+    async def _not_posted(self, added: ProposalAdded, response_url: str | None, lang: str) -> None:
+        """Tell the author of a proposal Slack would not post, beside the nudge (which
+        keeps its buttons) or else by DM, with the words they typed."""
+        text = await self.adapter.deliverer.render(
+            added.workspace, lang, lambda voice: blocks.not_posted(added.text, voice)
+        )
+        try:
+            await self.adapter.respond_privately(added.workspace, added.user, response_url, text)
+        except SlackApiError as error:
+            log.error("could not tell the author of a proposal that it was not posted: %s",
+                      error_of(error))  # fmt: skip
 
     async def check_concern(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
         form = await self._form(translate.concern_form, body, view, context)
