@@ -614,6 +614,11 @@ def not_posted(proposal: str, voice: Voice) -> str:
     )  # fmt: skip
 
 
+# Said privately to whoever clicked for a form (or used a shortcut or /agree) that Slack
+# did not let open: it takes a click's trigger only for 3 seconds.
+FORM_NOT_OPENED = N_("Sorry, I could not open the form in time. Please try again.")
+
+
 # An answered nudge (or reminder DM): its buttons give way to one line.
 DONE = N_("Done.")
 SETTLED = N_("This is settled already: there is nothing left to choose.")
