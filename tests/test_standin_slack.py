@@ -9,6 +9,7 @@ ack, so they are asserted with the stand-in's bounded ``wait_for``.
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -286,6 +287,23 @@ async def test_programmed_failure_then_success(slack: SlackStandIn, client: Asyn
     second = await client.chat_postMessage(channel=CHANNEL_ID, text="again")
     assert first["ts"] == "1700000000.000100"
     assert second["ts"] > first["ts"]
+
+
+async def test_a_trigger_opens_a_view_only_within_its_lifetime(
+    slack: SlackStandIn, client: AsyncWebClient
+) -> None:
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "t"}, "blocks": []}
+    slack.issue_trigger("old-trigger")
+    await asyncio.sleep(0.2)
+    assert (await client.views_open(trigger_id="old-trigger", view=view))["ok"]  # by default
+
+    slack.trigger_lifetime = 0.1  # Slack's is TRIGGER_LIFETIME_S
+    with pytest.raises(SlackApiError) as caught:
+        await client.views_open(trigger_id="old-trigger", view=view)
+    assert caught.value.response["error"] == "expired_trigger_id"
+    slack.issue_trigger("fresh-trigger")
+    assert (await client.views_open(trigger_id="fresh-trigger", view=view))["ok"]
+    assert (await client.views_open(trigger_id="never-issued", view=view))["ok"]
 
 
 async def test_programmed_failure_for_some_params_only(

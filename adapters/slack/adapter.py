@@ -154,15 +154,22 @@ class InstalledClient(AsyncWebClient):
 
 
 def make_client(
-    token: str | None, api_url: str | None, *, installed_token: TokenSource | None = None
+    token: str | None,
+    api_url: str | None,
+    *,
+    installed_token: TokenSource | None = None,
+    patient: bool = True,
 ) -> AsyncWebClient:
     """A Web API client that waits out 429s (Retry-After) and retries lost connections;
-    with `installed_token`, one that follows the token installed for its workspace."""
+    with `installed_token`, one that follows the token installed for its workspace. Not
+    `patient`: a 429 is raised at once, for a call that is useless later (views.open:
+    Slack takes a click's trigger only for 3 seconds, a Retry-After is longer)."""
     options: dict[str, Any] = {"base_url": api_url} if api_url else {}
     options["retry_handlers"] = [
-        AsyncConnectionErrorRetryHandler(max_retry_count=2),
-        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        AsyncConnectionErrorRetryHandler(max_retry_count=2 if patient else 1)
     ]
+    if patient:
+        options["retry_handlers"].append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
     if installed_token is None:
         return AsyncWebClient(token=token, **options)
     return InstalledClient(installed_token, token=token, **options)
@@ -672,13 +679,50 @@ class SlackAdapter:
         return Say.of(NO_SUCH_ROLE, role=Quote(name))
 
     async def open_modal(
-        self, workspace: str, trigger_id: str, lang: str, build: Callable[[blocks.Voice], dict]
-    ) -> None:
-        client = await self.client_for(workspace)
+        self,
+        workspace: str,
+        trigger_id: str,
+        lang: str,
+        build: Callable[[blocks.Voice], dict],
+        *,
+        user: str,
+        response_url: str | None,
+    ) -> bool:
+        """Open the form `build` makes for `user`'s click (or shortcut, or command) now,
+        or not at all: its trigger is good for 3 seconds, so a rate limit is not waited
+        out. If Slack will not open it, `user` is told privately, through `response_url`
+        or else by DM, to try again (False)."""
         probe = self.voice(lang)  # whom the form names (someone its quote mentions)
         build(probe)
         names = self.directory.known_names(workspace, probe.asked)
-        await client.views_open(trigger_id=trigger_id, view=build(self.voice(lang, names)))
+        view = build(self.voice(lang, names))
+        try:
+            client = await self._hurried_client(workspace)
+            await client.views_open(trigger_id=trigger_id, view=view)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            reason = error_of(error) if isinstance(error, SlackApiError) else type(error).__name__
+            log.warning("a form did not open: %s", reason)
+            text = self.voice(lang).say(blocks.FORM_NOT_OPENED)
+            await self.respond_privately(workspace, user, response_url, text)
+            return False
+        return True
+
+    async def _hurried_client(self, workspace: str) -> AsyncWebClient:
+        """`workspace`'s client (`client_for`), but one that does not wait out a 429. A
+        token installed since, which it takes up, serves the workspace's client too."""
+        client = await self.client_for(workspace)
+        if not isinstance(client, InstalledClient):
+            return make_client(client.token, self.config.api_url, patient=False)
+        follows = client.installed_token
+
+        async def installed() -> str | None:
+            token = await follows()
+            if token is not None:
+                client.token = token
+            return token
+
+        return make_client(client.token, self.config.api_url, installed_token=installed,
+                           patient=False)  # fmt: skip
 
     async def post_proposal(
         self, added: ProposalAdded, *, thread_ts: str, lang: str
@@ -689,14 +733,19 @@ class SlackAdapter:
             added.workspace, lang, lambda v: blocks.posted_proposal(added.user, added.text, v)
         )
         client = await self.client_for(added.workspace)
-        posted = await client.chat_postMessage(
-            channel=added.channel,
-            thread_ts=thread_ts,
-            text=message.text,
-            blocks=message.blocks,
-            unfurl_links=False,
-            unfurl_media=False,
-        )
+        try:
+            posted = await client.chat_postMessage(
+                channel=added.channel,
+                thread_ts=thread_ts,
+                text=message.text,
+                blocks=message.blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as error:
+            if error_of(error) in NOT_IN_CHANNEL:  # asked again next time, as a delivery
+                self._not_in(added.workspace, added.channel)
+            raise
         return replace(added, message_id=posted.get("ts"), thread_id=thread_ts)
 
     async def replace_original(self, response_url: str | None, text: str) -> None:

@@ -626,6 +626,27 @@ AWAY = N_(
 )
 
 
+def not_posted(proposal: str, voice: Voice) -> str:
+    """Said privately to the author of a proposal from the nudge's form that Slack would
+    not post (the channel archived meanwhile, the bot removed, a lasting rate limit): the
+    form has closed, so their words come back with it. Discord's words for the same
+    (adapters.discord.cog.NOT_POSTED)."""
+    return voice(
+        Lines(
+            (
+                Say.of(N_("I could not post in that channel. Please post your proposal there "
+                          "yourself.")),
+                Say.of(N_("> {proposal}"), proposal=Quote(proposal)),
+            )
+        )
+    )  # fmt: skip
+
+
+# Said privately to whoever clicked for a form (or used a shortcut or /agree) that Slack
+# did not let open: it takes a click's trigger only for 3 seconds.
+FORM_NOT_OPENED = N_("Sorry, I could not open the form in time. Please try again.")
+
+
 # An answered nudge (or reminder DM): its buttons give way to one line.
 DONE = N_("Done.")
 SETTLED = N_("This is settled already: there is nothing left to choose.")

@@ -16,14 +16,17 @@ import asyncio
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Coroutine
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
 
 from adapters.slack import blocks, ids, translate
+from adapters.slack.outbound import error_of
 from adapters.slack.translate import Invalid
 from bot.models import now_utc
 from bot.outage import NotRecorded
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Body = dict[str, Any]
+T = TypeVar("T")
 # The commands a nudge names: typed in the bot's DM, they act on a nudged problem.
 NUDGE_COMMANDS = frozenset({"not-a-problem", "has-proposal", "snooze", "why"})
 # Commands about no table in particular (the ground rules, help): they answer in a DM too.
@@ -61,6 +65,29 @@ _FIRST_FIELD = {
     translate.revise_form: ids.NEW_TEXT,
     translate.evaluation_form: ids.score_block(1),
 }
+
+
+# Slack takes a click's trigger_id for 3 seconds: what a form needs to know before it
+# opens is waited for this long at most (its lookups may hit a rate limit).
+BEFORE_FORM_S = 1.5
+NOT_IN_TIME = ""  # what a lookup `_by` its deadline gives when it is not done by then
+
+
+async def _by(deadline: float, lookup: Coroutine[Any, Any, T], *, otherwise: T) -> T:
+    """What `lookup` finds by `deadline` (the event loop's time), else `otherwise`; a
+    lookup not done by then goes on, so that what it learns is there next time."""
+    task = asyncio.ensure_future(lookup)
+    try:
+        async with asyncio.timeout_at(deadline):
+            return await asyncio.shield(task)
+    except TimeoutError:
+        task.add_done_callback(_log_failure)
+        return otherwise
+
+
+def _log_failure(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("a lookup left to finish failed: %r", task.exception())
 
 
 def happened_by(body: Body) -> datetime:
@@ -388,6 +415,7 @@ class Listeners:
             await self.adapter.open_modal(
                 delivered, command["trigger_id"], lang,
                 lambda voice: blocks.agreement_modal(metadata, voice),
+                user=user, response_url=command.get("response_url"),
             )  # fmt: skip
             return
         await self.adapter.sync_roster(
@@ -491,6 +519,11 @@ class Listeners:
     def _clicked(body: Body) -> Body:
         return (body.get("actions") or [{}])[0]
 
+    @staticmethod
+    def _clicker(body: Body) -> dict[str, Any]:
+        """Whom to tell if the form a click asks for does not open, and where."""
+        return {"user": body["user"]["id"], "response_url": body.get("response_url")}
+
     def _fields(self, body: Body) -> dict[str, Any]:
         """The clicked button's fields, its table where it was clicked (click_fields)."""
         return translate.click_fields(self._clicked(body).get("value"), translate.clicked_in(body))
@@ -582,6 +615,7 @@ class Listeners:
         await self.adapter.open_modal(
             workspace_of(context), body["trigger_id"], lang,
             lambda voice: blocks.evaluation_modal(metadata, values, voice),
+            **self._clicker(body),
         )  # fmt: skip
 
     async def open_proposal(self, body: Body, context: AsyncBoltContext) -> None:
@@ -593,6 +627,7 @@ class Listeners:
         await self.adapter.open_modal(
             workspace_of(context), body["trigger_id"], lang,
             lambda voice: blocks.proposal_modal(metadata, fields.get("x") or "", voice),
+            **self._clicker(body),
         )  # fmt: skip
 
     async def open_concern(self, body: Body, context: AsyncBoltContext) -> None:
@@ -604,6 +639,7 @@ class Listeners:
         await self.adapter.open_modal(
             workspace_of(context), body["trigger_id"], lang,
             lambda voice: blocks.concern_modal(metadata, fields.get("x") or "", voice),
+            **self._clicker(body),
         )  # fmt: skip
 
     async def open_agreement_from_round(self, body: Body, context: AsyncBoltContext) -> None:
@@ -620,19 +656,38 @@ class Listeners:
         await self.adapter.open_modal(
             workspace_of(context), body["trigger_id"], lang,
             lambda voice: blocks.agreement_modal(metadata, voice, text=text, shortened=shortened),
+            **self._clicker(body),
         )  # fmt: skip
 
     async def open_agreement_from_message(self, body: Body, context: AsyncBoltContext) -> None:
-        """The message shortcut: the same form, prefilled with the message's words."""
+        """The message shortcut: the same form, prefilled with the message's words. What
+        it needs to know first is looked up within BEFORE_FORM_S (the form must open
+        within Slack's 3 seconds): a slow Slack locale is not waited for, a slow "is the
+        bot in the channel?" a yes (as when Slack cannot say, `bot_is_in`); a slow table
+        leaves the form unopened, and the person is told to try again."""
         delivered, user = workspace_of(context), body["user"]["id"]
         message = body.get("message") or {}
         channel = (body.get("channel") or {}).get("id")
-        workspace = await self._table(context, channel)
+        deadline = asyncio.get_running_loop().time() + BEFORE_FORM_S
+        workspace = await _by(deadline, self._table(context, channel), otherwise=NOT_IN_TIME)
+        if workspace == NOT_IN_TIME:  # no answer later is worth its wait: Slack's would be
+            lang = await self.adapter.lang_for(delivered, user)
+            text = self.adapter.voice(lang).say(blocks.FORM_NOT_OPENED)
+            await self.adapter.respond_privately(delivered, user, body.get("response_url"), text)
+            return
         if workspace is None:
             await self._table_away(delivered, user, body.get("response_url"))
             return
-        lang = await self.adapter.lang_for(workspace, user, channel=channel)
-        if not channel or not await self.adapter.can_answer_in(workspace, delivered, channel, user):
+        lang = await _by(
+            deadline, self.adapter.lang_for(workspace, user, channel=channel), otherwise=None
+        )
+        if lang is None:  # their Slack locale was slow: the table's, the bot's, or English
+            lang = await self.adapter.lang_for(workspace, user, "en", channel=channel)
+        answers = channel and await _by(
+            deadline, self.adapter.can_answer_in(workspace, delivered, channel, user),
+            otherwise=True,
+        )  # fmt: skip
+        if not answers:
             await self.adapter.respond_privately(
                 delivered, user, body.get("response_url"),
                 blocks.not_here(channel or "", self.adapter.voice(lang)),
@@ -648,6 +703,7 @@ class Listeners:
         await self.adapter.open_modal(
             delivered, body["trigger_id"], lang,
             lambda voice: blocks.agreement_modal(metadata, voice, text=words),
+            **self._clicker(body),
         )  # fmt: skip
 
     async def open_revise(self, body: Body, context: AsyncBoltContext) -> None:
@@ -673,6 +729,7 @@ class Listeners:
         await self.adapter.open_modal(
             workspace_of(context), body["trigger_id"], lang,
             lambda voice: blocks.revise_modal(metadata, number, text, voice, shortened=shortened),
+            **self._clicker(body),
         )  # fmt: skip
 
     # --- modals: ack with the errors, then submit --------------------------------------
@@ -738,6 +795,14 @@ class Listeners:
             posted = await self.adapter.post_proposal(
                 added, thread_ts=meta.get("t") or added.problem_id, lang=lang
             )
+        except (SlackApiError, aiohttp.ClientError) as error:
+            # The form has closed and this is no outbox item: nothing retries the post.
+            # The problem still waits, and its author gets their words back.
+            await self.adapter.runtime.release_proposal(*key, claimed)
+            reason = error_of(error) if isinstance(error, SlackApiError) else type(error).__name__
+            log.warning("could not post a proposal from a nudge's form: %s", reason)
+            await self._not_posted(added, meta.get("u"), lang)
+            return
         except Exception:
             await self.adapter.runtime.release_proposal(*key, claimed)
             raise
@@ -745,6 +810,18 @@ class Listeners:
         await self.adapter.replace_original(
             meta.get("u"), blocks.answered(ids.NUDGE_PROPOSE, self.adapter.voice(lang))
         )
+
+    async def _not_posted(self, added: ProposalAdded, response_url: str | None, lang: str) -> None:
+        """Tell the author of a proposal Slack would not post, beside the nudge (which
+        keeps its buttons) or else by DM, with the words they typed."""
+        text = await self.adapter.deliverer.render(
+            added.workspace, lang, lambda voice: blocks.not_posted(added.text, voice)
+        )
+        try:
+            await self.adapter.respond_privately(added.workspace, added.user, response_url, text)
+        except SlackApiError as error:
+            log.error("could not tell the author of a proposal that it was not posted: %s",
+                      error_of(error))  # fmt: skip
 
     async def check_concern(self, ack: AsyncAck, body: Body, view: Body, context) -> None:
         form = await self._form(translate.concern_form, body, view, context)

@@ -99,15 +99,16 @@ class SlackBot:
     async def command(self, command: str, text: str = "", **fields: Any) -> BoltReply:
         """A signed slash command; unless given one, its response URL is the stand-in's."""
         fields.setdefault("response_url", self.slack.response_url())
-        return await self.post(
-            slash_command_request(slash_command(command, text, **fields), SECRET)
-        )
+        payload = slash_command(command, text, **fields)
+        self.slack.issue_trigger(payload["trigger_id"])
+        return await self.post(slash_command_request(payload, SECRET))
 
     async def interact(self, payload: dict[str, Any]) -> BoltReply:
         """A signed interaction; a click left with the builder's default response URL
         gets one the stand-in answers, so whatever the bot posts there is recorded."""
         if str(payload.get("response_url", "")).startswith(UNANSWERED_RESPONSE_URL):
             payload = payload | {"response_url": self.slack.response_url()}
+        self.slack.issue_trigger(payload.get("trigger_id"))  # Slack issues it at the click
         return await self.post(interactive_request(payload, SECRET))
 
     async def handled(self, kind: type[Event], count: int = 1) -> list[Event]:

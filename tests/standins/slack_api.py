@@ -37,6 +37,7 @@ import binascii
 import contextlib
 import itertools
 import json
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ __all__ = [
     "TEAM_DOMAIN",
     "TEAM_ID",
     "TEAM_NAME",
+    "TRIGGER_LIFETIME_S",
     "BotIdentity",
     "Responder",
     "ResponsePost",
@@ -253,6 +255,8 @@ class _ResponseTarget:
 
 # Slack accepts up to five posts to one response_url (within 30 minutes).
 RESPONSE_URL_USES = 5
+# Slack accepts a trigger_id (to open a modal) for 3 seconds after the click.
+TRIGGER_LIFETIME_S = 3.0
 
 
 class SlackStandIn(Served):
@@ -290,6 +294,10 @@ class SlackStandIn(Served):
         # `refused` keeps those calls with Slack's error.
         self.enforce_limits = True
         self.refused: list[tuple[SlackCall, str]] = []
+        # How long a trigger_id opens a modal (TRIGGER_LIFETIME_S on Slack); None, the
+        # default: for ever, so that a test that takes its time opens forms all the same.
+        self.trigger_lifetime: float | None = None
+        self._triggers: dict[str, float] = {}  # trigger_id -> issued at (monotonic)
 
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -455,6 +463,14 @@ class SlackStandIn(Served):
         response_id = self._next_id("R")
         self._response_targets[response_id] = _ResponseTarget(channel, ts)
         return self._response_url_of(response_id)
+
+    def issue_trigger(self, trigger_id: str | None) -> None:
+        """Note that Slack handed out ``trigger_id`` now (with a click, a shortcut or a
+        command): with ``trigger_lifetime`` set, ``views.open`` refuses it once it is
+        older (``expired_trigger_id``), as Slack does. A trigger not issued does not
+        expire."""
+        if trigger_id:
+            self._triggers[trigger_id] = time.monotonic()
 
     def _response_url_of(self, response_id: str) -> str:
         return f"{self.url.removesuffix('/api/')}/response/{response_id}"
@@ -842,8 +858,16 @@ class SlackStandIn(Served):
         return {}
 
     def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
-        if not (params.get("trigger_id") or params.get("interactivity_pointer")):
+        trigger = params.get("trigger_id") or params.get("interactivity_pointer")
+        if not trigger:
             raise SlackError("invalid_arguments")
+        issued = self._triggers.get(trigger)
+        if (
+            self.trigger_lifetime is not None
+            and issued is not None
+            and time.monotonic() - issued > self.trigger_lifetime
+        ):
+            raise SlackError("expired_trigger_id")
         return {"view": self._view(params)}
 
     def _views_update(self, params: dict[str, Any]) -> dict[str, Any]:
