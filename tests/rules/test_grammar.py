@@ -641,6 +641,35 @@ def test_grammar_plain_consent_answers_a_round_with_no_concern(answer):
 @pytest.mark.parametrize(
     "answer",
     [
+        "da's goed", "Da’s prima", "das goed", "'t is goed", "’t is oké voor mij", "tis goed",
+        "'t is in orde", "voor mij is het oké", "wat mij betreft is het goed",
+        "voor mij is dat prima", "van mij mag het", "'k vind het goed", "is goed voor mij",
+        "prima voor mij", "geen bezwaar van mijn kant", "geen bezwaar van mijnentwege",
+        "allee, goed", "'t is goed hoor", "da's goed 👍",
+    ],
+)  # fmt: skip
+def test_grammar_flemish_and_spoken_dutch_consent_is_no_concern(answer):
+    """A Flemish or casual table consents as it speaks: "da's goed", "'t is goed", "voor
+    mij is het oké"; read as concerns, a unanimous round ended "Er zijn open zorgen"."""
+    assert parse("zorg", answer) == AnswerRound(None)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "da's goed, maar de kosten", "'t is goed?", "voor mij is het niet goed",
+        "'k weet het niet", "da's nie goed", "voor mij is het goed voorlopig", "nie akkoord",
+        "is het goed", "'t is goed als we het evalueren", "van mij mag het niet",
+    ],
+)  # fmt: skip
+def test_grammar_spoken_dutch_with_a_reservation_stays_a_concern(answer):
+    """ "is het goed" alone asks; a "maar", a hedge or a "nie(t)" keeps a concern."""
+    assert parse("zorg", answer) == AnswerRound(answer)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
         "none of this works for nights", "no concern about cost but the timing is bad",
         "no concerns, but nights are hard", "nothing works at night", "no, the timing is bad",
         "ok but the cost", "none?", "none 👎", "🙂", "geen idee of dit werkt", "nee, te duur",
