@@ -1389,7 +1389,19 @@ def test_grammar_a_proposal_that_opens_like_consent_starts_a_round(proposal):
      ("groundrules", "agree", "en"),  # typed after /groundrules: written, not given
      # An English name is everyone's on Slack's English app and an English Discord client.
      ("agree", "", None), ("agreements", "", None), ("table", "join Gemeente Utrecht", None),
-     ("groundrules", "", None), ("nosuchcommand", "we try it out", None)],
+     ("groundrules", "", None), ("nosuchcommand", "we try it out", None),
+     # A keyword only Dutch has is the member's Dutch, under an English name too.
+     ("nudges", "minder", "nl"), ("report", "sinds vorige week", "nl"),
+     ("agreements", "alle!", "nl"), ("mandate", "vernieuwen", "nl"), ("meeting", "einde", "nl"),
+     ("concerns", "intrekken", "nl"), ("concern", "geen", "nl"), ("snooze", "1u", "nl"),
+     ("problem-window", "2 uur", "nl"), ("table", "niet-over personeelszaken", "nl"),
+     ("review", "behouden 3", "nl"), ("role", "toewijzen notulist @ben", "nl"),
+     ("groundrules", "nudges minder", "nl"),
+     # English keywords are everyday Dutch too: they show nothing; a keyword counts only
+     # as the command reads it ("/mandate 'akkoord …'" in quotes is a mandate's text).
+     ("nudges", "fewer", None), ("agreements", "all", None), ("snooze", "1h", None),
+     ("mandate", "check", None), ("mandate", "'akkoord tot 500 euro'", None),
+     ("concerns", "trek", None)],
 )  # fmt: skip
 def test_grammar_command_language_is_what_was_written(name, args, lang):
     assert command_language(name, args) == lang
