@@ -32,7 +32,7 @@ from rules.language import clear_language, detect_language
 from rules.local_time import zone_named
 from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
 from rules.round_answers import answers_rather_than_proposes, means_no_concern
-from rules.say import N_, Quote, Say
+from rules.say import N_, Day, Quote, Say
 from rules.visible import has_words, shows
 
 
@@ -988,11 +988,12 @@ def _parses_as_date(value: str, today: date) -> bool:
 
 def unreadable_review_date(text: Quote | str, today: date) -> Say:
     """What to say about a review date that cannot be read, with an example that has
-    not passed: the first of the month three months ahead."""
+    not passed: the first of the month three months ahead, written as the reader's
+    language writes a date ("1 maart 2027"), which reads back as one."""
     try:
-        example = add_months(today.replace(day=1), 3).isoformat()
+        example = Day(add_months(today.replace(day=1), 3))
     except ValueError:  # past the year 9999
-        example = today.isoformat()
+        example = Day(today)
     return Say.of(
         N_("I could not read the review date “{date}”. Try {example} or “in 6 weeks”."),
         date=text,
@@ -1748,7 +1749,7 @@ def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
                 N_("I could not read the date “{date}”. Try {example}, “last Monday”, "
                    "“yesterday” or “last week”."),
                 date=Quote(rest[:60]),
-                example=today.replace(day=1).isoformat(),  # a day that has passed
+                example=Day(today.replace(day=1)),  # a day that has passed
             ),
         )  # fmt: skip
     if since > today:  # a date with its year, or "in 2 weeks": not ours to move

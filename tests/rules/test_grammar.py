@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from rules.durations import parse_date
 from rules.grammar import (
     A_KEEP_KEEPS_THE_OWNER,
     AN_ANSWER_NOT_A_PROPOSAL,
@@ -40,7 +41,8 @@ from rules.grammar import (
     parse_command,
     reached_command,
 )
-from rules.say import Quote
+from rules.i18n import render
+from rules.say import Day, Quote
 
 TODAY = date(2026, 3, 2)
 
@@ -344,7 +346,8 @@ def test_grammar_report_since_an_unreadable_date_says_which_forms_work(name, arg
     result = parse_as_typed(name, args)
     assert isinstance(result, UsageError) and result.reason is not None
     assert "could not read the date" in result.reason.msgid
-    assert dict(result.reason.params) == {"date": Quote(args.split()[1]), "example": "2026-03-01"}
+    example = Day(date(2026, 3, 1))
+    assert dict(result.reason.params) == {"date": Quote(args.split()[1]), "example": example}
 
 
 def parse_as_typed(name: str, args: str):
@@ -798,18 +801,31 @@ def test_grammar_unreadable_review_next_to_an_owner_is_an_error_not_dropped(args
     assert isinstance(result, UsageError) and result.reason is not None
     assert "review date" in result.reason.msgid and dict(result.reason.params) == {
         "date": Quote(date_text),
-        "example": "2026-06-01",
+        "example": Day(date(2026, 6, 1)),
     }
 
 
 @pytest.mark.parametrize(
-    ("today", "example"), [(TODAY, "2026-06-01"), (date(2026, 11, 30), "2027-02-01")]
+    ("today", "example"), [(TODAY, date(2026, 6, 1)), (date(2026, 11, 30), date(2027, 2, 1))]
 )
 def test_grammar_an_unreadable_review_date_gets_an_example_still_ahead(today, example):
     spec, _ = find_command("agree")
     result = parse_command(spec, "x because y review 31-02-2027", today=today)
     assert isinstance(result, UsageError) and result.reason is not None
-    assert result.reason.params == (("date", Quote("31-02-2027")), ("example", example))
+    assert result.reason.params == (("date", Quote("31-02-2027")), ("example", Day(example)))
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("nl", "“1 juni 2026”"), ("en", "Try 1 June 2026")])
+def test_grammar_an_unreadable_review_dates_example_is_written_as_its_reader_writes_dates(
+    lang, shown
+):
+    """Not 2026-06-01, which no Dutch writer types: the example is a date as the message's
+    language writes one, and it reads back as that date."""
+    result = parse("agree", "x because y review someday")
+    said = render(result.reason, lang)
+    assert shown in said
+    example = said.split("“")[2].split("”")[0] if lang == "nl" else "1 June 2026"
+    assert parse_date(example, today=TODAY) == date(2026, 6, 1)
 
 
 def test_grammar_owner_and_review_after_a_full_stop_are_read():
