@@ -252,7 +252,9 @@ def answer_by_command(command: Command, state: TableState) -> list[Action]:
         round_id=state.open_round.round_id,
         concern=command.parsed.concern,
     )
-    return record_answer(answered, state.open_round, state, command.lang)
+    # "/concern da's goed" shows no language of its own: the round's answers, as its
+    # buttons do, not the member's client's (an English client at a Dutch table).
+    return record_answer(answered, state.open_round, state, command.written)
 
 
 def on_answered(event: ConcernAnswered, state: TableState) -> list[Action]:

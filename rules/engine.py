@@ -586,14 +586,15 @@ def _parse(event: CommandInvoked, today: date) -> Command:
     spec, named, args = found
     # What they wrote first (words, a Dutch name), then their client's language (Slack's
     # locale, Discord's), then an English name; a table's own language wins over all.
-    lang = command_language(name, event.args) or event.lang or named
+    written = command_language(name, event.args)
+    lang = written or event.lang or named
     if spec.name == "groundrules" and args:
         # "/groundrules afsprak ..." or "@Groundrules agre ...": a command mistyped.
         mistyped = mistyped_command(args)
         if mistyped is not None:
             return _unknown(event, *mistyped)
     parsed = parse_command(spec, args, today=today, lang=lang)
-    return Command(event, spec, parsed, lang)
+    return Command(event, spec, parsed, lang, written=written)
 
 
 def _unknown(

@@ -33,7 +33,7 @@ from rules.language import clear_language, detect_language
 from rules.local_time import zone_named
 from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
 from rules.round_answers import answers_rather_than_proposes, means_no_concern
-from rules.say import N_, Lines, Quote, Say
+from rules.say import N_, Day, Lines, Quote, Say
 from rules.visible import has_words, shows
 
 
@@ -290,13 +290,70 @@ def command_language(name: str, args: str) -> str | None:
     found = reached_command(name, args)
     if found is None:
         return None
-    _, shown, own = found
-    words = clear_language(own)
+    spec, shown, own = found
+    words = clear_language(own) or _keyword_language(spec.name, own)
     if words is not None:
         return words
     typed = find_command(name)
     named_alone = typed is not None and typed[0].name != "groundrules"
     return None if named_alone and shown == "en" else shown
+
+
+# Keywords only Dutch has, by command. Typed under an English name ("/nudges minder",
+# "/agreements alle", "/report sinds vorige week") the keyword is most of what a member
+# writes: too few words for clear_language, yet Dutch all the same. Dutch only: an English
+# name is everyone's on an English client, so it shows nothing, while English keywords
+# ("check", "start", "ok") are everyday Dutch too and show nothing against a Dutch name.
+_DUTCH_KEYWORDS = {
+    "agreements": frozenset({"alle", "huidige", "geschiedenis"}),
+    "concerns": frozenset({"intrekken", "annuleren", "annuleer", "stoppen", "trek"}),
+    "concern": frozenset({"geen", "nee", "neen", "niets", "niks"}),
+    "nudges": frozenset({"normaal", "standaard", "aan", "minder", "uit", "geen"}),
+    "not-a-problem": frozenset({"ongedaan", "terugdraaien", "terug", "maak"}),
+    "table": frozenset({
+        "over", "niet-over", "nietover", "aanschuiven", "organisatie", "taal", "tijdzone",
+    }),
+    "mandate": frozenset({
+        "vernieuw", "vernieuwd", "vernieuwen", "verleng", "verlengd", "verlengen", "akkoord",
+        "ja", "prima", "klopt", "geldt", "geldig", "ongewijzigd", "onveranderd", "hetzelfde",
+        "zelfde", "bevestig", "bevestigd", "bevestigen", "zoals", "niets", "niks", "gelijk",
+        "blijft", "staat", "navragen", "navraag", "nagevraagd", "checken", "overleggen",
+        "overleg", "nagaan", "afstemmen", "ruggespraak", "terugkoppelen", "voorleggen", "vraag",
+    }),
+    "meeting": frozenset({"starten", "einde", "eind", "afsluiten", "sluiten", "klaar"}),
+    "role": frozenset({"toevoegen", "nieuw", "toewijzen", "geef", "overdragen", "overdracht"}),
+    "review": frozenset({
+        "behouden", "houden", "behoud", "herzien", "herzie", "aanpassen", "intrekken",
+        "stoppen", "vervallen",
+    }),
+    "report": frozenset({
+        "sinds", "vanaf", "vorige", "afgelopen", "gisteren", "eergisteren", "vandaag",
+    }),
+}  # fmt: skip
+# Where the first word is a keyword only as the command reads it: "/concerns stoppen"
+# withdraws the round, "/concerns stoppen met de standup" is a proposal (in its own words'
+# language); "/mandate akkoord" renews, "/mandate prima koffie" would be a mandate.
+_KEYWORD_WHEN = {
+    "concerns": lambda own: _withdraws(own),
+    "mandate": lambda own: _quoted_whole(own) is None and _renewal_answer(own) is not None,
+}
+# Units of a span only Dutch has: "/snooze 1u", "/problem-window 2 uur".
+_DUTCH_UNITS = frozenset({
+    "seconde", "seconden", "minuut", "minuten", "u", "uur", "uren", "dag", "dagen", "weken",
+})  # fmt: skip
+_SPANS_TYPED = frozenset({"snooze", "problem-window"})
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _keyword_language(command: str, own: str) -> str | None:
+    """ "nl" when what follows a command is one of its keywords only Dutch has."""
+    if command in _SPANS_TYPED:
+        return "nl" if any(unit in _DUTCH_UNITS for unit in _LETTERS.findall(fold(own))) else None
+    first = own.split()[:1]
+    if not first or fold(_bare(first[0])) not in _DUTCH_KEYWORDS.get(command, ()):
+        return None
+    when = _KEYWORD_WHEN.get(command)
+    return "nl" if when is None or when(own) else None
 
 
 # A command's word that opens an ordinary sentence with the word after it: "zorg dat de
@@ -954,11 +1011,12 @@ def _parses_as_date(value: str, today: date) -> bool:
 
 def unreadable_review_date(text: Quote | str, today: date) -> Say:
     """What to say about a review date that cannot be read, with an example that has
-    not passed: the first of the month three months ahead."""
+    not passed: the first of the month three months ahead, written as the reader's
+    language writes a date ("1 maart 2027"), which reads back as one."""
     try:
-        example = add_months(today.replace(day=1), 3).isoformat()
+        example = Day(add_months(today.replace(day=1), 3))
     except ValueError:  # past the year 9999
-        example = today.isoformat()
+        example = Day(today)
     return Say.of(
         N_("I could not read the review date “{date}”. Try {example} or “in 6 weeks”."),
         date=text,
@@ -1830,7 +1888,7 @@ def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
                 N_("I could not read the date “{date}”. Try {example}, “last Monday”, "
                    "“yesterday” or “last week”."),
                 date=Quote(rest[:60]),
-                example=today.replace(day=1).isoformat(),  # a day that has passed
+                example=Day(today.replace(day=1)),  # a day that has passed
             ),
         )  # fmt: skip
     if since > today:  # a date with its year, or "in 2 weeks": not ours to move

@@ -108,6 +108,11 @@ _PHRASES: dict[_Kind, tuple[str, ...]] = {
         " ?mee leven|(?:daar|hier) kan ik (?:(?:prima|goed|best|wel) )?mee leven",
         "(?:(?:dat|het|dit) )?werkt(?: voor (?:mij|ons))?",
         f"(?:voor )?mij (?:best|prima|goed)|{_NL_GOOD} voor mij",
+        # Fronted "for me" turns the word order round: "voor mij is het oké", "wat mij
+        # betreft is dat prima", "van mij mag het". Never "is het goed" alone: a question.
+        f"(?:voor mij|wat mij betreft|van mij|van mijn kant) is (?:het|dat|dit) (?:{_VERY} )?"
+        f"{_NL_GOOD}",
+        "(?:van mij|wat mij betreft|voor mij) mag (?:het|dat)(?: doorgaan)?",
         "(?:ik )?steun (?:ik|het|dit|dat)|(?:ik )?sta (?:er ?)?achter|(?:ik ben )?(?:er )?voor",
     ),
     _Kind.GO_AHEAD: (
@@ -136,7 +141,8 @@ _PHRASES: dict[_Kind, tuple[str, ...]] = {
             van mij uit | voor mij | wat mij betreft | bij mij | hier | mijnerzijds | helemaal |
             verder | eigenlijk | mee | tegen | aan | over | op | hierover | daarover | ermee |
             hiermee | daarmee | ertegen | hiertegen | daartegen | zo | dank | dank je |
-            dank je wel | dankjewel | dank u wel | dankuwel | bedankt | succes | veel succes"""),
+            dank je wel | dankjewel | dank u wel | dankuwel | bedankt | succes | veel succes |
+            van mijnentwege | allee | allez"""),
         "(?:die|dat) ik (?:kan bedenken|zie|weet)|(?:over|met|tegen|op|bij) (?:dit|het)"
         " (?:voorstel|plan)",
         "[🙂😊😀😃😄😁🙏🎉☺🚀💪❤🥳]",
@@ -160,6 +166,10 @@ _CONTRACTIONS = {
     "it's": "it is", "let's": "let us", "lets": "let us", "there's": "there is",
     "oké": "ok", "oke": "ok", "okee": "ok", "okay": "ok", "okey": "ok", "okido": "ok",
     "oki": "ok", "k": "ok", "kk": "ok",
+    # Dutch and Flemish as spoken: "da's goed", "'t is goed", "'k vind het goed", "tis oké".
+    "da's": "dat is", "das": "dat is", "'t": "het", "t": "het", "'tis": "het is",
+    "tis": "het is", "'k": "ik", "'n": "een", "'m": "hem", "m'n": "mijn", "z'n": "zijn",
+    "nie": "niet",
 }  # fmt: skip
 _SMILEY = re.compile(r"(?<!\S)[:;]-?[)D](?!\S)")
 # Where an answer's parts meet: punctuation, a dash between words, "and", "en", "&" (and

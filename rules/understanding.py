@@ -216,7 +216,8 @@ class Message:
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """A command with its parse; `lang` is set when the typed name shows a language."""
+    """A command with its parse and the language to answer in when the table has none
+    (`lang`: what its member wrote, else their client's, else the name's)."""
 
     event: CommandInvoked
     spec: CommandSpec | None
@@ -225,6 +226,9 @@ class Command:
     # The form or button it came from, if not typed: an agreement's form is read again,
     # as a typed command is, once the table's day is known (rules.engine).
     form: Event | None = None
+    # The language its words or a Dutch name show (grammar.command_language), without the
+    # client's: an answer to a round follows the round's language before the client's.
+    written: str | None = None
 
 
 Understood = Message | Command | Event

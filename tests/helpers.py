@@ -213,15 +213,23 @@ class Chat:
         return self._deliver(self.app.service.handle(event))
 
     def command(
-        self, user: str, line: str, when: str, *, thread: str | None = None, edited: bool = False
+        self,
+        user: str,
+        line: str,
+        when: str,
+        *,
+        thread: str | None = None,
+        edited: bool = False,
+        lang: str | None = None,
     ):
-        """`edited`: the command's message edited after it was sent (a Slack mention)."""
+        """`edited`: the command's message edited after it was sent (a Slack mention);
+        `lang`: the language of the member's client (Slack's locale, Discord's)."""
         moment = at(when)
         self.tick(moment - timedelta(microseconds=1))
         name, _, args = line.lstrip("/").partition(" ")
         event = CommandInvoked(
             workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
-            user=user, name=name, args=args, thread_id=thread, edited=edited,
+            user=user, name=name, args=args, thread_id=thread, edited=edited, lang=lang,
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 

@@ -594,7 +594,9 @@ def not_a_table(command: str, channels: Sequence[str], voice: Voice, *, routed: 
         )  # fmt: skip
     named: list[object] = [channel_link(channel) for channel in channels[:TABLES_NAMED]]
     if len(channels) > TABLES_NAMED:
-        named.append(Counted(NP_("{count} more", "{count} more"), len(channels) - TABLES_NAMED))
+        # Its own words, not the round's "{count} more" (members: "andere leden" in Dutch).
+        more = NP_("{count} more table", "{count} more tables")
+        named.append(Counted(more, len(channels) - TABLES_NAMED))
     if not routed:
         return voice.say(
             N_("Our direct messages are not a table, so I did nothing with {command}. Type it "

@@ -674,21 +674,21 @@ def test_agreement_review_date_said_in_words_is_the_review_not_the_reason(
 @pytest.mark.parametrize(
     ("line", "told"),
     [("/agree tea at 3 because people need breaks review after the summer",
-      "I could not read the review date “after the summer”. Try 2026-06-01 or “in 6 weeks”."),
+      "I could not read the review date “after the summer”. Try 1 June 2026 or “in 6 weeks”."),
      ("/afspraak thee om 3 uur omdat pauze herziening na de zomer",
-      "Ik kon de herzieningsdatum “na de zomer” niet lezen. Probeer 2026-06-01 of “over 6 "
-      "weken”."),
+      "Ik begrijp de herzieningsdatum “na de zomer” niet. Probeer bijvoorbeeld “1 juni 2026” "
+      "of “over 6 weken”."),
      ("/agree tea at 3 because people need breaks review soon",
-      "I could not read the review date “soon”. Try 2026-06-01 or “in 6 weeks”."),
+      "I could not read the review date “soon”. Try 1 June 2026 or “in 6 weeks”."),
      ("/agree tea at 3 because people need breaks. Review: when it hurts",
-      "I could not read the review date “when it hurts”. Try 2026-06-01 or “in 6 weeks”."),
+      "I could not read the review date “when it hurts”. Try 1 June 2026 or “in 6 weeks”."),
      ("/agree tea at 3 because people need breaks review this week",
-      "I could not read the review date “this week”. Try 2026-06-01 or “in 6 weeks”."),
+      "I could not read the review date “this week”. Try 1 June 2026 or “in 6 weeks”."),
      ("/agree tea at 3 because people need breaks review today",
       "The review date must be in the future."),
      ("/afspraak thee om 3 uur omdat pauze herziening binnenkort",
-      "Ik kon de herzieningsdatum “binnenkort” niet lezen. Probeer 2026-06-01 of “over 6 "
-      "weken”.")],
+      "Ik begrijp de herzieningsdatum “binnenkort” niet. Probeer bijvoorbeeld “1 juni 2026” "
+      "of “over 6 weken”.")],
 )  # fmt: skip
 def test_agreement_review_date_with_no_day_in_it_is_refused_privately(app, line, told):
     chat = Chat(app)

@@ -402,3 +402,26 @@ def test_concern_round_alone_speaks_the_language_of_its_proposal(app):
                 if isinstance(a, PostConcernRound)]  # fmt: skip
     assert posted.lang == "nl"
     assert chat.texts()[-1].startswith("Zorgenronde")
+
+
+def test_concern_round_typed_answer_with_no_language_of_its_own_speaks_the_rounds(app):
+    """ "/concern da's goed" from a member whose client is English, in a Dutch round: the
+    answer shows no language of its own, so it is thanked in the round's, not the
+    client's; words that show one still win."""
+    from bot.presenting import plain
+
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    chat.say("ben", "#proposal Zullen we de vergadering voortaan om 9u beginnen?", "09:00")
+    chat.command("ben", "/concerns", "09:01")
+
+    def thanks(user: str, line: str, when: str) -> str:
+        answered = chat.command(user, line, when, lang="en")
+        [reply] = [a for a in answered if isinstance(a, Reply) and a.user == user]
+        return plain(reply)
+
+    assert thanks("anna", "/concern da's goed", "09:02") == "Dank je, genoteerd: geen zorgen."
+    assert thanks("chris", "/concern geen", "09:03") == "Dank je, genoteerd: geen zorgen."
+    assert thanks("dana", "/concern the cost worries me", "09:04") == (
+        "Thank you, your concern is noted: the cost worries me"
+    )

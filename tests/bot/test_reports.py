@@ -123,7 +123,7 @@ def test_the_meeting_report_shows_the_evaluation_of_the_meeting_before_with_its_
     assert evaluation[0] == "2 members scored the meeting of 2 March 2026:"
     assert "Comment: we did not listen well" in evaluation
     assert render(report.summary, "nl").splitlines()[-1] == (
-        "2 leden beoordeelden de bijeenkomst van 2 maart 2026: gemiddeld 3,4 van de 5; het "
+        "2 leden beoordeelden de vergadering van 2 maart 2026: gemiddeld 3,4 van de 5; het "
         "laagst op “kunnen luisteren naar elkaar” (2,5)."
     )
     # Scores for the meeting just ended take its place.

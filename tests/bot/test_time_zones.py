@@ -299,7 +299,7 @@ def test_migration_0017_adds_the_tables_zone_and_goes_down(database_url):
         (["/verslag sinds gisteren"], "Verslag sinds 30 november 2026."),
         (["/meeting start", "/meeting end"], "Report of the meeting (since 1 December 2026)."),
         (["/vergadering start", "/vergadering einde"],
-         "Verslag van de bijeenkomst (sinds 1 december 2026)."),
+         "Verslag van de vergadering (sinds 1 december 2026)."),
     ],
 )  # fmt: skip
 def test_time_zones_a_report_shows_the_tables_days(amsterdam, lines, title):

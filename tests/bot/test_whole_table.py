@@ -312,7 +312,7 @@ def test_meeting_renewal_reminders_stop_once_the_next_meeting_has_begun(app):
          "must check with your organisation first) or /mandate <new mandate>.\nNo mandate "
          "yet? Set one with /mandate <what I may agree to>."),
         ("nl", "/vergadering einde",
-         "De bijeenkomst is afgelopen. Spelregel 3: iedereen vernieuwt zijn of haar mandaat op "
+         "De vergadering is afgelopen. Spelregel 3: iedereen vernieuwt zijn of haar mandaat op "
          "basis van de uitkomst: anna.\nVoor ben is hier nog geen mandaat bekend: zeg "
          "alsjeblieft waarmee je namens je organisatie mag instemmen.\nAntwoord met /mandaat "
          "vernieuwen, "
@@ -360,7 +360,7 @@ def test_meeting_second_start_is_refused_in_the_callers_language(app):
     reply = private_to(chat.command("bert", "/vergadering start", "09:05"), "bert")
     assert reply.lang == "nl"
     assert chat.texts()[-1] == (
-        "Hier loopt al een bijeenkomst, gestart door anna. Sluit die af met /vergadering einde."
+        "Hier loopt al een vergadering, gestart door anna. Sluit die af met /vergadering einde."
     )
     assert count(app, MeetingRow) == 1
 

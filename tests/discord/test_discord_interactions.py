@@ -103,9 +103,10 @@ async def test_interactions_agree_without_text_opens_the_form(world, harness):
         modal, {"text": "Stand-up at 9", "why": "we all start then", "review": "someday"}
     )
     refused = await world.api.wait_for_callback(wrong)
-    example = add_months(datetime.now(UTC).date().replace(day=1), 3).isoformat()  # ahead
+    example = add_months(datetime.now(UTC).date().replace(day=1), 3)  # ahead
     assert refused.content == (
-        f"I could not read the review date “someday”. Try {example} or “in 6 weeks”."
+        f"I could not read the review date “someday”. Try {example.day} "
+        f"{example.strftime('%B')} {example.year} or “in 6 weeks”."
     )
     assert refused.ephemeral and runtime.of(AgreementSubmitted) == []
 

@@ -299,10 +299,10 @@ async def test_meeting_evaluation_form_refuses_scores_it_cannot_read(world, harn
 async def test_meeting_in_dutch(world, harness):
     runtime = await harness.start()
     ended = await end_a_meeting(world, runtime, locale="nl")
-    assert ended.content.startswith("Verslag van de bijeenkomst")
+    assert ended.content.startswith("Verslag van de vergadering")
 
     renewal = posted_with(world, "Vernieuwd")
-    assert renewal["content"].startswith("De bijeenkomst is afgelopen.")
+    assert renewal["content"].startswith("De vergadering is afgelopen.")
     assert [label for label, _ in buttons(renewal)] == [
         "Vernieuwd", "Moet eerst overleggen met mijn organisatie",
     ]  # fmt: skip
@@ -311,7 +311,7 @@ async def test_meeting_in_dutch(world, harness):
 
     click = await world.api.click_button(evaluation, world.bob, label="Evalueren", locale="nl")
     modal = await world.api.wait_for_callback(click)
-    assert modal.data["title"] == "Bijeenkomst evalueren"
+    assert modal.data["title"] == "Vergadering evalueren"
     assert [c["label"] for c in modal.data["components"]] == [
         "Negen scores, 1 tot 5, op volgorde", "Opmerking (optioneel)",
     ]  # fmt: skip

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from rules.durations import parse_date
 from rules.grammar import (
     A_KEEP_KEEPS_THE_OWNER,
     AN_ANSWER_NOT_A_PROPOSAL,
@@ -40,7 +41,8 @@ from rules.grammar import (
     parse_command,
     reached_command,
 )
-from rules.say import Quote
+from rules.i18n import render
+from rules.say import Day, Quote
 
 TODAY = date(2026, 3, 2)
 
@@ -344,7 +346,8 @@ def test_grammar_report_since_an_unreadable_date_says_which_forms_work(name, arg
     result = parse_as_typed(name, args)
     assert isinstance(result, UsageError) and result.reason is not None
     assert "could not read the date" in result.reason.msgid
-    assert dict(result.reason.params) == {"date": Quote(args.split()[1]), "example": "2026-03-01"}
+    example = Day(date(2026, 3, 1))
+    assert dict(result.reason.params) == {"date": Quote(args.split()[1]), "example": example}
 
 
 def parse_as_typed(name: str, args: str):
@@ -641,6 +644,35 @@ def test_grammar_plain_consent_answers_a_round_with_no_concern(answer):
 @pytest.mark.parametrize(
     "answer",
     [
+        "da's goed", "Da’s prima", "das goed", "'t is goed", "’t is oké voor mij", "tis goed",
+        "'t is in orde", "voor mij is het oké", "wat mij betreft is het goed",
+        "voor mij is dat prima", "van mij mag het", "'k vind het goed", "is goed voor mij",
+        "prima voor mij", "geen bezwaar van mijn kant", "geen bezwaar van mijnentwege",
+        "allee, goed", "'t is goed hoor", "da's goed 👍",
+    ],
+)  # fmt: skip
+def test_grammar_flemish_and_spoken_dutch_consent_is_no_concern(answer):
+    """A Flemish or casual table consents as it speaks: "da's goed", "'t is goed", "voor
+    mij is het oké"; read as concerns, a unanimous round ended "Er zijn open zorgen"."""
+    assert parse("zorg", answer) == AnswerRound(None)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "da's goed, maar de kosten", "'t is goed?", "voor mij is het niet goed",
+        "'k weet het niet", "da's nie goed", "voor mij is het goed voorlopig", "nie akkoord",
+        "is het goed", "'t is goed als we het evalueren", "van mij mag het niet",
+    ],
+)  # fmt: skip
+def test_grammar_spoken_dutch_with_a_reservation_stays_a_concern(answer):
+    """ "is het goed" alone asks; a "maar", a hedge or a "nie(t)" keeps a concern."""
+    assert parse("zorg", answer) == AnswerRound(answer)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
         "none of this works for nights", "no concern about cost but the timing is bad",
         "no concerns, but nights are hard", "nothing works at night", "no, the timing is bad",
         "ok but the cost", "none?", "none 👎", "🙂", "geen idee of dit werkt", "nee, te duur",
@@ -769,18 +801,31 @@ def test_grammar_unreadable_review_next_to_an_owner_is_an_error_not_dropped(args
     assert isinstance(result, UsageError) and result.reason is not None
     assert "review date" in result.reason.msgid and dict(result.reason.params) == {
         "date": Quote(date_text),
-        "example": "2026-06-01",
+        "example": Day(date(2026, 6, 1)),
     }
 
 
 @pytest.mark.parametrize(
-    ("today", "example"), [(TODAY, "2026-06-01"), (date(2026, 11, 30), "2027-02-01")]
+    ("today", "example"), [(TODAY, date(2026, 6, 1)), (date(2026, 11, 30), date(2027, 2, 1))]
 )
 def test_grammar_an_unreadable_review_date_gets_an_example_still_ahead(today, example):
     spec, _ = find_command("agree")
     result = parse_command(spec, "x because y review 31-02-2027", today=today)
     assert isinstance(result, UsageError) and result.reason is not None
-    assert result.reason.params == (("date", Quote("31-02-2027")), ("example", example))
+    assert result.reason.params == (("date", Quote("31-02-2027")), ("example", Day(example)))
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("nl", "“1 juni 2026”"), ("en", "Try 1 June 2026")])
+def test_grammar_an_unreadable_review_dates_example_is_written_as_its_reader_writes_dates(
+    lang, shown
+):
+    """Not 2026-06-01, which no Dutch writer types: the example is a date as the message's
+    language writes one, and it reads back as that date."""
+    result = parse("agree", "x because y review someday")
+    said = render(result.reason, lang)
+    assert shown in said
+    example = said.split("“")[2].split("”")[0] if lang == "nl" else "1 June 2026"
+    assert parse_date(example, today=TODAY) == date(2026, 6, 1)
 
 
 def test_grammar_owner_and_review_after_a_full_stop_are_read():
@@ -1360,7 +1405,19 @@ def test_grammar_a_proposal_that_opens_like_consent_starts_a_round(proposal):
      ("groundrules", "agree", "en"),  # typed after /groundrules: written, not given
      # An English name is everyone's on Slack's English app and an English Discord client.
      ("agree", "", None), ("agreements", "", None), ("table", "join Gemeente Utrecht", None),
-     ("groundrules", "", None), ("nosuchcommand", "we try it out", None)],
+     ("groundrules", "", None), ("nosuchcommand", "we try it out", None),
+     # A keyword only Dutch has is the member's Dutch, under an English name too.
+     ("nudges", "minder", "nl"), ("report", "sinds vorige week", "nl"),
+     ("agreements", "alle!", "nl"), ("mandate", "vernieuwen", "nl"), ("meeting", "einde", "nl"),
+     ("concerns", "intrekken", "nl"), ("concern", "geen", "nl"), ("snooze", "1u", "nl"),
+     ("problem-window", "2 uur", "nl"), ("table", "niet-over personeelszaken", "nl"),
+     ("review", "behouden 3", "nl"), ("role", "toewijzen notulist @ben", "nl"),
+     ("groundrules", "nudges minder", "nl"),
+     # English keywords are everyday Dutch too: they show nothing; a keyword counts only
+     # as the command reads it ("/mandate 'akkoord …'" in quotes is a mandate's text).
+     ("nudges", "fewer", None), ("agreements", "all", None), ("snooze", "1h", None),
+     ("mandate", "check", None), ("mandate", "'akkoord tot 500 euro'", None),
+     ("concerns", "trek", None)],
 )  # fmt: skip
 def test_grammar_command_language_is_what_was_written(name, args, lang):
     assert command_language(name, args) == lang

@@ -65,9 +65,9 @@ def test_i18n_render_fills_typed_parameters():
     assert dutch.splitlines() == [
         "Afspraak #3: &lt;b>",
         "Geen zorgen: Anna, Ben en Chris.",
-        "Een tijdelijke werkbare overeenstemming (TWO): op 1 mei 2026 kijken we of ze nog werkt.",
-        "Hoi Anna, je noemde net een probleem:",
-        "Goed, over 1 uur herinner ik je er weer aan.",
+        "Een tijdelijk werkbare overeenstemming (TWO): op 1 mei 2026 kijken we of die nog werkt.",
+        "Hoi Anna, je noemde eerder een probleem:",
+        "Ik laat het sluimeren: over 1 uur herinner ik je er weer aan.",
     ]
 
 

@@ -40,6 +40,19 @@ async def test_slack_dutch_words_under_english_command_names_are_answered_in_dut
     assert asked.startswith("Zorgenronde")
 
 
+async def test_slack_dutch_keywords_under_english_command_names_are_answered_in_dutch(
+    bot: SlackBot,
+):
+    """Alice's Slack is in English: "/nudges minder" was announced to her Dutch table in
+    English, and "/report sinds vorige week", "/agreements alle" answered in English."""
+    nudges = await said_publicly(bot, "/nudges", "minder", 1)
+    assert nudges.startswith("Vanaf nu")
+    report = await said_privately(bot, "/report", "sinds vorige week", 2)
+    assert report.startswith("Verslag sinds")
+    listed = await said_privately(bot, "/agreements", "alle", 3)
+    assert listed.startswith("Aan deze tafel zijn nog geen afspraken vastgelegd.")
+
+
 async def test_slack_english_words_from_a_dutch_slack_are_answered_in_english(bot: SlackBot):
     agreed = await said_publicly(
         bot, "/agree", "We move the standup to 9:30 because the train is late", 1, user_id=BOB

@@ -151,6 +151,29 @@ async def test_slack_table_command_in_the_dm_of_someone_at_several_tables_names_
     assert mandates_of(bot, CAROL) == []
 
 
+@pytest.mark.parametrize(
+    ("user", "command", "words", "more"),
+    [(BOB, "/mandaat", "uitgaven tot 800 euro", "en nog 2 tafels."),
+     (CAROL, "/mandate", "budgets up to 800 euro", "and 2 more tables.")],
+)  # fmt: skip
+async def test_slack_table_command_in_the_dm_of_someone_at_many_tables_counts_the_rest_as_tables(
+    bot: SlackBot, user: str, command: str, words: str, more: str
+):
+    """Past ten tables the rest are counted; in Dutch they were "2 andere leden"
+    (members), the words a round uses for those it still waits for."""
+    with Session(bot.groundrules.database) as session:
+        for i in range(12):
+            session.add(
+                MemberRow(workspace=WORKSPACE, channel=f"C-TABLE{i:02d}", user=user,
+                          joined_at=now_utc())
+            )  # fmt: skip
+        session.commit()
+    url = await typed_in_dm(bot, dm_of(bot, user), command, words, user)
+    [told] = await bot.slack.wait_for_response(url)
+    assert told["text"].endswith(f"<#C-TABLE09> {more}")
+    assert "<#C-TABLE10>" not in told["text"]
+
+
 async def test_slack_public_command_in_the_dm_of_someone_at_one_table_is_refused_naming_it(
     bot: SlackBot,
 ):

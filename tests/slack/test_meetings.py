@@ -294,7 +294,7 @@ async def test_slack_renewal_and_evaluation_in_dutch(bot: SlackBot):
     await click(bot, evaluation, "evaluate", USER_ID)
     [opened] = await bot.slack.wait_for("views.open")
     modal = opened.params["view"]
-    assert modal["title"]["text"] == "Bijeenkomst evalueren"
+    assert modal["title"]["text"] == "Vergadering evalueren"
     assert "2. betrouwbaar zijn" in shown_text(opened)
     reply = await bot.interact(evaluation_form(modal["private_metadata"], [None] * 9))
     errors = reply.json()["errors"]

@@ -504,7 +504,7 @@ async def test_slack_answered_nudge_is_replaced_in_the_tables_language(bot: Slac
     await bot.interact(block_actions("nudge_snooze", value=value, response_url=response_url))
     await bot.handled(NudgeSnoozed)
     assert await bot.slack.wait_for_response(response_url) == [
-        {"text": "Uitgesteld.", "replace_original": True}
+        {"text": "Ik laat het sluimeren.", "replace_original": True}
     ]
 
 
