@@ -423,5 +423,6 @@ def test_concern_round_typed_answer_with_no_language_of_its_own_speaks_the_round
     assert thanks("anna", "/concern da's goed", "09:02") == "Dank je, genoteerd: geen zorgen."
     assert thanks("chris", "/concern geen", "09:03") == "Dank je, genoteerd: geen zorgen."
     assert thanks("dana", "/concern the cost worries me", "09:04") == (
-        "Thank you, your concern is noted: the cost worries me"
+        "Thank you, your concern is noted: the cost worries me\n"
+        "Once it is resolved, tell the round with /concern resolved."
     )
