@@ -323,8 +323,8 @@ _DUTCH_KEYWORDS = {
     "meeting": frozenset({"starten", "einde", "eind", "afsluiten", "sluiten", "klaar"}),
     "role": frozenset({"toevoegen", "nieuw", "toewijzen", "geef", "overdragen", "overdracht"}),
     "review": frozenset({
-        "behouden", "houden", "behoud", "herzien", "herzie", "aanpassen", "intrekken",
-        "stoppen", "vervallen",
+        "behouden", "houden", "behoud", "herzien", "herzie", "aanpassen", "wijzigen", "wijzig",
+        "intrekken", "stoppen", "vervallen", "schrappen", "beëindigen",
     }),
     "report": frozenset({
         "sinds", "vanaf", "vorige", "afgelopen", "gisteren", "eergisteren", "vandaag",
@@ -1733,8 +1733,8 @@ def _roles(spec: CommandSpec, args: str, today: date) -> ShowRoles:
 
 
 _KEEP = {"keep", "behouden", "houden", "behoud"}
-_REVISE = {"revise", "herzien", "herzie", "aanpassen"}
-_RETIRE = {"retire", "intrekken", "stoppen", "vervallen"}
+_REVISE = {"revise", "change", "herzien", "herzie", "aanpassen", "wijzigen", "wijzig"}
+_RETIRE = {"retire", "end", "intrekken", "stoppen", "vervallen", "schrappen", "beëindigen"}
 # The lesson is a trailing clause of the reason, like an agreement's review clause:
 # "because daily is too much, learned: ask first". After a subject or auxiliary
 # "learned" is the reason's verb ("because we learned that ...", "omdat we geleerd

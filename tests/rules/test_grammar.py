@@ -304,6 +304,22 @@ def test_grammar_overflowing_or_odd_numbers_get_usage(name, args, today):
     assert isinstance(result, UsageError) and result.spec is spec
 
 
+@pytest.mark.parametrize(
+    ("name", "args", "decision"),
+    [
+        ("herziening", "wijzigen 1 elke week omdat elke dag te veel is", "revise"),
+        ("herziening", "wijzig #1 elke week want elke dag is te veel", "revise"),
+        ("review", "change 1 weekly because daily is too much", "revise"),
+        ("herziening", "schrappen 1 omdat niemand het nog doet", "retire"),
+        ("herziening", "beëindigen 1", "retire"),
+        ("review", "end 1 because nobody does it any more", "retire"),
+    ],
+)
+def test_grammar_review_verbs_people_reach_for(name, args, decision):
+    parsed = parse(name, args)
+    assert (parsed.number, parsed.decision) == (1, decision)
+
+
 def test_grammar_review_numbers_are_ascii_and_storable():
     assert parse("review", "keep #2147483647").number == 2**31 - 1
     assert parse("review", "keep 12").number == 12
