@@ -308,7 +308,7 @@ _DUTCH_KEYWORDS = {
     "agreements": frozenset({"alle", "huidige", "geschiedenis"}),
     "concerns": frozenset({"intrekken", "annuleren", "annuleer", "stoppen", "trek"}),
     "concern": frozenset({"geen", "nee", "neen", "niets", "niks"}),
-    "nudges": frozenset({"normaal", "standaard", "aan", "minder", "uit", "geen"}),
+    "nudges": frozenset({"normaal", "standaard", "aan", "minder", "weinig", "uit", "geen"}),
     "not-a-problem": frozenset({"ongedaan", "terugdraaien", "terug", "maak"}),
     "table": frozenset({
         "over", "niet-over", "nietover", "aanschuiven", "organisatie", "taal", "tijdzone",
@@ -1405,7 +1405,7 @@ def _window(spec: CommandSpec, args: str, today: date) -> ProblemWindow | UsageE
 _NUDGE_WORDS = {
     "normal": "normal", "normaal": "normal", "default": "normal", "standaard": "normal",
     "on": "normal", "aan": "normal",
-    "fewer": "fewer", "minder": "fewer", "less": "fewer", "surer": "fewer",
+    "fewer": "fewer", "minder": "fewer", "less": "fewer", "surer": "fewer", "weinig": "fewer",
     "off": "off", "uit": "off", "none": "off", "geen": "off",
 }  # fmt: skip
 

@@ -216,6 +216,7 @@ def test_grammar_problem_window_out_of_range_or_unreadable(args):
         ("", None),
         ("fewer", "fewer"),
         ("Minder", "fewer"),
+        ("weinig", "fewer"),
         ("normal", "normal"),
         ("normaal.", "normal"),
         ("off", "off"),
