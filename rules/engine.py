@@ -422,13 +422,16 @@ class Engine:
             case Command(parsed=NudgeMode()) as command:
                 return tables.nudges(command, state, fewer_helps=self.fewer_helps)
             case Command() as command:
-                return _answered_where_typed(command, _decide_command(command, state))
+                return _answered_where_typed(command.event, _decide_command(command, state))
             case ConcernAnswered() as answered:
                 return concerns.on_answered(answered, state)
             case TimerFired(kind=kind) as fired if kind in _TIMER_HANDLERS:
                 return _TIMER_HANDLERS[kind](fired, state)
             case ProposalAdded() as added:
-                return problems.on_proposal_added(added, state) + consensus.on_proposal_added(added)
+                return _answered_where_typed(
+                    added,
+                    problems.on_proposal_added(added, state) + consensus.on_proposal_added(added),
+                )
             case NudgeSnoozed() as snoozed:
                 return problems.on_snoozed(snoozed, state)
             case WhyAsked() as asked:
@@ -661,11 +664,10 @@ def _submitted_agreement(event: AgreementSubmitted, today: date) -> Command:
     return Command(as_typed, spec, parsed, lang, form=event)
 
 
-def _answered_where_typed(command: Command, actions: list[Action]) -> list[Action]:
-    """A command typed in the bot's DM (`direct`) acts at its table; what it tells its
-    author privately goes back to that DM, where they typed it."""
-    event = command.event
-    if not (isinstance(event, CommandInvoked) and event.direct):
+def _answered_where_typed(event: Event, actions: list[Action]) -> list[Action]:
+    """A command or a nudge's proposal typed in the bot's DM (`direct`) acts at its
+    table; what it tells its author privately goes back to that DM, where they typed it."""
+    if not (isinstance(event, CommandInvoked | ProposalAdded) and event.direct):
         return actions
     return [
         replace(action, direct=True)

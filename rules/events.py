@@ -146,13 +146,15 @@ class ProposalAdded(Event):
     """The author answered a nudge with a proposal; the adapter already posted it, in
     their name, as `message_id` (in thread `thread_id`, None at the top level): the
     table answers that post as it would the author's own message. `message_id` None: no
-    post is known to answer."""
+    post is known to answer. `direct`: typed in the bot's DM, where its author's thanks
+    goes back (as a command's typed there)."""
 
     user: str
     problem_id: str
     text: str
     message_id: str | None = None
     thread_id: str | None = None
+    direct: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

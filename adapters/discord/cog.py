@@ -62,9 +62,10 @@ from adapters.discord.rendering import (
     say,
 )
 from adapters.discord.typed_names import SharedName, form_owner, with_members_named
+from bot.dm_answers import FOR_THE_LATEST, NotAProposal, NothingWaiting, answer_in_dm
 from bot.keyed_locks import KeyedLocks
 from bot.outage import NotRecorded
-from bot.views import nudged_problems, problem_language, problem_waiting
+from bot.views import NudgedProblem, nudged_problems, problem_language, problem_waiting
 from rules.events import AgreementSubmitted, Event, MemberJoined, MemberLeft, RosterSynced
 from rules.grammar import CommandSpec, command_language
 from rules.i18n import supported
@@ -103,10 +104,6 @@ NOT_A_PROPOSAL = N_(
     "Thanks for your message. I did not take it for a proposal, so I posted nothing. To add "
     "one to your problem, use “Add a proposal” under my message above (the other choices are "
     "there too), or write it beside your problem:"
-)
-FOR_THE_LATEST = N_(
-    "More than one of your problems is waiting for a proposal. I took yours for the one I "
-    "reminded you of last:"
 )
 NOTHING_WAITING = N_(
     "Thanks for your message. Nothing of yours is waiting for a proposal right now. I work in "
@@ -829,24 +826,33 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         nudged = await asyncio.to_thread(nudged_problems, database, user, prefix=translate.PREFIX)
         # Of servers the bot is still in.
         waiting = [p for p in nudged if self.bot.get_guild(translate.guild_of(p.workspace))]
-        if not waiting:
+
+        def where_of(problem: NudgedProblem) -> Where:
+            thread = int(problem.thread_id) if problem.thread_id else None
+            return Where(translate.guild_of(problem.workspace), int(problem.channel), thread)
+
+        async def reads_as_proposal(problem: NudgedProblem, words: str) -> bool:
+            origin = translate.dm_origin(message, where_of(problem), problem.lang)
+            return await self.runtime.reads_as_proposal(
+                translate.as_posted(origin, message.id, words)
+            )
+
+        answer = await answer_in_dm(waiting, message.content, reads_as_proposal)
+        if isinstance(answer, NothingWaiting):
             lang = supported(detect_language(message.content))
             await self._say_in_dm(message, None, lang, Say.of(NOTHING_WAITING))
             return
-        latest = waiting[0]
-        guild = translate.guild_of(latest.workspace)
-        where = Where(
-            guild, int(latest.channel), int(latest.thread_id) if latest.thread_id else None
-        )
+        latest = answer.problem
+        where = where_of(latest)
+        guild = where.guild
         choice = NudgeChoice("add", where, int(latest.problem_id), message.author.id)
         link = jump_url(guild, where.target, choice.problem)
         origin = translate.dm_origin(message, where, latest.lang)
-        proposal = message.content.strip()
-        posted_here = translate.as_posted(origin, message.id, proposal)
-        if not proposal or not await self.runtime.reads_as_proposal(posted_here):
+        if isinstance(answer, NotAProposal):
             await self._say_in_dm(message, guild, latest.lang, Say.of(NOT_A_PROPOSAL), link)
             return
-        if len(waiting) > 1:
+        proposal = answer.text
+        if answer.several:
             await self._say_in_dm(message, guild, latest.lang, Say.of(FOR_THE_LATEST), link)
         if (unreadable := self._unreadable(origin.workspace, origin.channel)) is not None:
             await self._say_in_dm(message, guild, latest.lang, unreadable)

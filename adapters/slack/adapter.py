@@ -95,6 +95,7 @@ BOT_SCOPES = (
     "commands",
     "groups:history",
     "groups:read",
+    "im:history",  # the words people type in the bot's DM (message.im)
     "im:write",
     "users:read",
 )

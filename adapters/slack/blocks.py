@@ -16,6 +16,7 @@ from typing import Any
 from adapters.long_lines import CONTINUED, CONTINUED_UNTITLED, cut_line, title_of
 from adapters.slack import ids
 from adapters.slack.installed import through_groundrules
+from bot.dm_answers import FOR_THE_LATEST
 from bot.presenting import (
     agreement_text,
     closed_review_text,
@@ -576,6 +577,35 @@ def about_table(channel: str, voice: Voice) -> str:
     """Said in the bot's DM when a table command typed there acts at the one table it
     can be about: which table. The engine's answer follows."""
     return voice.say(N_("In {channel}:"), channel=channel_link(channel))
+
+
+# Answers to words typed in the bot's DM (listeners._answer_in_dm), beside Discord's
+# (adapters.discord.cog): on Slack a nudge comes beside the problem, and only by DM when
+# it cannot; the DM takes the commands a nudge or a reminder names.
+DM_NOT_A_PROPOSAL = N_(
+    "Thanks for your message. I did not take it for a proposal, so I posted nothing. To add "
+    "one to your problem in {channel}, write here what you suggest, use “Add a proposal” "
+    "under my nudge, or write it beside your problem. You can also type /snooze, "
+    "/not-a-problem or /why here."
+)
+DM_NOTHING_WAITING = N_(
+    "Thanks for your message. Nothing of yours is waiting for a proposal right now, so I did "
+    "nothing with it. I work in the channels I am invited to. Here you can answer my reminders "
+    "with /concern or /mandate, take back a “Not a problem” with /not-a-problem undo, and "
+    "/groundrules help lists everything I do."
+)
+
+
+def not_a_proposal_in_dm(channel: str, voice: Voice) -> str:
+    """Said in the bot's DM to words that propose nothing while a problem of theirs, at
+    `channel`, waits for a proposal: nothing was posted; how to add one."""
+    return voice.say(DM_NOT_A_PROPOSAL, channel=channel_link(channel))
+
+
+def for_the_latest(channel: str, voice: Voice) -> str:
+    """Said in the bot's DM before a proposal typed there is posted, when more than one
+    problem of theirs waits: it answers the one nudged about last, at `channel`."""
+    return voice.say(FOR_THE_LATEST) + f"\n<#{escape(channel)}>"  # a link pings nobody
 
 
 # At most this many tables are named to someone who typed a table command in the DM.

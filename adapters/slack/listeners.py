@@ -16,22 +16,26 @@ import asyncio
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack import blocks, ids, translate
 from adapters.slack.outbound import error_of
 from adapters.slack.translate import Invalid
+from bot.dm_answers import NotAProposal, NothingWaiting, answer_in_dm
 from bot.models import now_utc
 from bot.outage import NotRecorded
+from bot.views import NudgedProblem
 from rules.events import AgreementSubmitted, CommandInvoked, Event, ProposalAdded
 from rules.grammar import COMMANDS, asks_to_undo, resolves_a_concern
+from rules.language import clear_language
 from rules.say import Say
 from rules.visible import shows
 
@@ -203,7 +207,15 @@ class Listeners:
 
     # --- Events API ------------------------------------------------------------------
 
-    async def on_message(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
+    async def on_message(
+        self, body: Body, event: Body, context: AsyncBoltContext, request: AsyncBoltRequest
+    ) -> None:
+        if event.get("channel_type") == "im":
+            # A retry of one already answered would answer it twice: Slack retries an
+            # event whose ack it missed, and this one was acked at once.
+            if not request.headers.get("x-slack-retry-num"):
+                await self._answer_in_dm(body, event, context)
+            return
         workspace = await self._table(context, event.get("channel"))
         if workspace is None:
             return
@@ -513,6 +525,84 @@ class Listeners:
             invoked, workspace=table.workspace, channel=table.channel, thread_id=None, direct=True
         )
 
+    # --- the bot's DM ----------------------------------------------------------------
+
+    async def _answer_in_dm(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
+        """Words typed in the bot's DM (its Messages tab), as Discord answers them
+        (bot.dm_answers): a proposal from someone a nudge waits on answers the problem
+        they were nudged about last, posted beside it in their name as the nudge's form
+        posts it; anything else gets a short pointer, in their language. Never silence,
+        never a ping. Not recorded (the database did not answer): they are told so."""
+        text = translate.typed_in_dm(event, bot_user_id=context.bot_user_id)
+        if text is None:
+            return
+        delivered, user = workspace_of(context), event["user"]
+        typed = clear_language(text)
+        await self._recorded(
+            self._answered_in_dm(body, event, context, text, typed), delivered, user, None, typed
+        )
+
+    async def _answered_in_dm(
+        self, body: Body, event: Body, context: AsyncBoltContext, text: str, typed: str | None
+    ) -> None:
+        delivered, user, dm = workspace_of(context), event["user"], event["channel"]
+        assert self.adapter.runtime is not None
+        runtime = self.adapter.runtime
+        # Of tables this installation still reaches (a shared channel's home may have left).
+        waiting = [
+            nudged
+            for nudged in await self.adapter.nudged_problems(user)
+            if await self._table(context, nudged.channel, settle=False) == nudged.workspace
+        ]
+
+        async def reads_as_proposal(problem: NudgedProblem, words: str) -> bool:
+            return await runtime.reads_as_proposal(translate.as_posted_beside(
+                event, words, workspace=problem.workspace, channel=problem.channel,
+                thread_id=problem.thread_id or problem.problem_id, event_id=body["event_id"],
+            ))  # fmt: skip
+
+        answer = await answer_in_dm(waiting, text, reads_as_proposal)
+        if isinstance(answer, NothingWaiting):
+            lang = await self.adapter.lang_for(delivered, user, typed)
+            await self._say_in_dm(delivered, dm, lang, lambda v: v.say(blocks.DM_NOTHING_WAITING))
+            return
+        problem = answer.problem
+        lang = await self.adapter.lang_for(
+            problem.workspace, user, typed or problem.lang, channel=problem.channel
+        )
+        if isinstance(answer, NotAProposal):
+            await self._say_in_dm(
+                delivered, dm, lang, lambda v: blocks.not_a_proposal_in_dm(problem.channel, v)
+            )
+            return
+        if answer.several:
+            await self._say_in_dm(
+                delivered, dm, lang, lambda v: blocks.for_the_latest(problem.channel, v)
+            )
+        added = translate.dm_proposal(
+            event, answer.text, workspace=problem.workspace, channel=problem.channel,
+            problem_id=problem.problem_id, event_id=body["event_id"],
+        )  # fmt: skip
+        # Posted at the table in its language, as the nudge's form posts it.
+        table_lang = await self.adapter.lang_for(
+            problem.workspace, user, problem.lang, channel=problem.channel
+        )
+        posted = await self._post_for_nudge(
+            added, thread_ts=problem.thread_id or problem.problem_id, lang=table_lang,
+            response_url=None,
+        )  # fmt: skip
+        if posted is not None:  # the engine's thanks comes back to the DM (`direct`)
+            await self.adapter.submit(posted)
+
+    async def _say_in_dm(
+        self, delivered: str, dm: str, lang: str, build: Callable[[blocks.Voice], str]
+    ) -> None:
+        """A private answer in the DM where it was typed: only words, no mention."""
+        text = await self.adapter.deliverer.render(delivered, lang, build)
+        client = await self.adapter.client_for(delivered)
+        await client.chat_postMessage(channel=dm, text=text, unfurl_links=False,
+                                      unfurl_media=False)  # fmt: skip
+
     # --- buttons ---------------------------------------------------------------------
 
     @staticmethod
@@ -778,38 +868,52 @@ class Listeners:
 
     async def _answer_nudge(self, added: ProposalAdded, meta: Body) -> None:
         lang = meta.get("l") or "en"
+        posted = await self._post_for_nudge(
+            added, thread_ts=meta.get("t") or added.problem_id, lang=lang,
+            response_url=meta.get("u"),
+        )  # fmt: skip
+        if posted is None:
+            return
+        await self.adapter.submit(posted)
+        await self.adapter.replace_original(
+            meta.get("u"), blocks.answered(ids.NUDGE_PROPOSE, self.adapter.voice(lang))
+        )
+
+    async def _post_for_nudge(
+        self, added: ProposalAdded, *, thread_ts: str, lang: str, response_url: str | None
+    ) -> ProposalAdded | None:
+        """A nudge's proposal (its form's, or typed in the bot's DM), posted in the
+        problem's thread in its author's name: `added` as posted, for the table to
+        answer. Claimed first, in the database: a second answer (in this process or
+        another), or one for a problem settled meanwhile, posts nothing. None when
+        nothing was posted; its author is told why, beside the nudge (`response_url`,
+        whose buttons give way) or else by DM."""
         key = (added.workspace, added.channel, added.problem_id)
         assert self.adapter.runtime is not None
         claimed = await self.adapter.runtime.claim_proposal(*key)
         if claimed is None:
             if await self.adapter.problem_waiting(*key, proposal=True):
-                return  # another process posts it, and says so
-            # The nudge's buttons give way to why nothing happened (else a DM says so).
+                return None  # another process posts it, and says so
             settled = blocks.Voice(lang).say(blocks.SETTLED)
-            if meta.get("u"):
-                await self.adapter.replace_original(meta["u"], settled)
+            if response_url:
+                await self.adapter.replace_original(response_url, settled)
             else:
                 await self.adapter.respond_privately(added.workspace, added.user, None, settled)
-            return
+            return None
         try:
-            posted = await self.adapter.post_proposal(
-                added, thread_ts=meta.get("t") or added.problem_id, lang=lang
-            )
+            return await self.adapter.post_proposal(added, thread_ts=thread_ts, lang=lang)
         except (SlackApiError, aiohttp.ClientError) as error:
-            # The form has closed and this is no outbox item: nothing retries the post.
-            # The problem still waits, and its author gets their words back.
+            # The form has closed (or the DM was read) and this is no outbox item:
+            # nothing retries the post. The problem still waits, and its author gets
+            # their words back.
             await self.adapter.runtime.release_proposal(*key, claimed)
             reason = error_of(error) if isinstance(error, SlackApiError) else type(error).__name__
-            log.warning("could not post a proposal from a nudge's form: %s", reason)
-            await self._not_posted(added, meta.get("u"), lang)
-            return
+            log.warning("could not post a proposal for a nudge: %s", reason)
+            await self._not_posted(added, response_url, lang)
+            return None
         except Exception:
             await self.adapter.runtime.release_proposal(*key, claimed)
             raise
-        await self.adapter.submit(posted)
-        await self.adapter.replace_original(
-            meta.get("u"), blocks.answered(ids.NUDGE_PROPOSE, self.adapter.voice(lang))
-        )
 
     async def _not_posted(self, added: ProposalAdded, response_url: str | None, lang: str) -> None:
         """Tell the author of a proposal Slack would not post, beside the nudge (which

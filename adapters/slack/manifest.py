@@ -35,6 +35,8 @@ BOT_EVENTS = (
     "member_left_channel",
     "message.channels",
     "message.groups",
+    # Words typed in the bot's DM (its Messages tab): answered (listeners._answer_in_dm).
+    "message.im",
     "tokens_revoked",
 )
 # (socket mode, language of the command names) -> file
@@ -127,7 +129,11 @@ def manifest(
         "features": {
             "app_home": {
                 "home_tab_enabled": True,
-                "messages_tab_enabled": False,
+                # The DM is where nudges and reminders may come and where /concern,
+                # /mandate, /not-a-problem undo … are typed: Slack shows its composer
+                # only with the Messages tab on (off, it says "Sending messages to this
+                # app has been turned off", and a DM may fail: messages_tab_disabled).
+                "messages_tab_enabled": True,
                 "messages_tab_read_only_enabled": False,
             },
             "bot_user": {"display_name": "Groundrules", "always_online": True},

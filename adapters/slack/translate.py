@@ -157,6 +157,44 @@ def message_event(
     )
 
 
+def typed_in_dm(event: Payload, *, bot_user_id: str | None = None) -> str | None:
+    """The words a person typed in their DM with the bot (message.im); None for anything
+    else there: the bot's own messages, another app's, and every subtype (an edit, a
+    deletion, a file without words): each of those says nothing new to answer."""
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("hidden"):
+        return None
+    user = event.get("user")
+    if not user or user == bot_user_id or event.get("bot_id") or not event.get("ts"):
+        return None
+    return unescape(event.get("text"))
+
+
+def as_posted_beside(
+    event: Payload, text: str, *, workspace: str, channel: str, thread_id: str, event_id: str,
+    now: datetime | None = None,
+) -> MessagePosted:  # fmt: skip
+    """Words typed in the bot's DM as if posted in the thread `thread_id` of a table:
+    what they would mean there (a proposal for the problem nudged about, or not)."""
+    at = moment(event.get("ts")) or now or datetime.now(UTC)
+    return MessagePosted(
+        workspace=workspace, channel=channel, at=at, event_id=event_id, user=event["user"],
+        message_id=event["ts"], text=text, thread_id=thread_id,
+    )  # fmt: skip
+
+
+def dm_proposal(
+    event: Payload, text: str, *, workspace: str, channel: str, problem_id: str, event_id: str,
+    now: datetime | None = None,
+) -> ProposalAdded:  # fmt: skip
+    """A nudge answered in the bot's DM with a proposal for `problem_id`, not posted yet;
+    its author's thanks goes back to the DM (`direct`)."""
+    at = moment(event.get("ts")) or now or datetime.now(UTC)
+    return ProposalAdded(
+        workspace=workspace, channel=channel, at=at, event_id=event_id, user=event["user"],
+        problem_id=problem_id, text=text, direct=True,
+    )  # fmt: skip
+
+
 def _deleted(
     event: Payload, *, workspace: str, event_id: str, bot_user_id: str | None, now
 ) -> MessageDeleted | None:

@@ -218,3 +218,18 @@ async def test_slack_concern_resolved_typed_in_the_dm_acts_at_the_round_holding_
     with Session(bot.groundrules.database) as session:
         row = session.exec(select(AnswerRow).where(AnswerRow.user == CAROL)).one()
         assert (row.concern, row.resolved_concern) == (None, "only after the audit")
+
+
+@REMIND_NOW
+async def test_slack_a_reminder_slack_refuses_for_a_closed_messages_tab_is_not_retried(
+    bot: SlackBot,
+):
+    """An app made from an older manifest has its Messages tab off: Slack may refuse
+    its DMs (messages_tab_disabled) until someone turns the tab on. As for a member the
+    bot can never DM, the others are reminded and the reminder is not tried again."""
+    await start_round(bot)
+    bot.slack.fail_next("chat.postMessage", "messages_tab_disabled",
+                        matching={"channel": dm_of(bot, BOB)})  # fmt: skip
+    await bot.tick()
+    await bot.slack.wait_for("chat.postMessage", where=lambda p: p["channel"] == dm_of(bot, CAROL))
+    assert bot.groundrules.store.claim_undelivered(now_utc() + timedelta(minutes=5)) == []

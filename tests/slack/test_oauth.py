@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from urllib.parse import unquote
 
 import aiohttp
 import pytest
@@ -13,6 +14,7 @@ from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from adapters.slack import BOT_SCOPES
 from bot import workspaces
 from bot.models import WatchRow, now_utc
 from rules.events import CommandInvoked, MessagePosted
@@ -67,6 +69,15 @@ async def test_slack_oauth_install_stores_the_token_and_serves_the_workspace(oau
     await bot.tick()
     [nudge] = await bot.slack.wait_for("chat.postEphemeral")
     assert nudge.params["token"] == "xoxb-T-TEST-installed"
+
+
+async def test_slack_oauth_install_asks_for_the_scopes_of_the_manifest(oauth_bot: SlackBot):
+    """An install through /slack/install asks for what the manifest asks for: reading
+    the words typed in the bot's DM (im:history) among them."""
+    page = await oauth_bot.get("/slack/install")
+    [asked] = re.findall(r"[?;]scope=([^&\"]+)", page.body)  # "&amp;scope=" in the page
+    assert unquote(asked).split(",") == list(BOT_SCOPES)
+    assert "im:history" in BOT_SCOPES
 
 
 async def test_slack_oauth_workspaces_keep_their_data_apart(oauth_bot: SlackBot):

@@ -120,6 +120,20 @@ def test_setup_manifests_are_made_from_the_code(socket_mode, lang, name):
         assert data["settings"]["interactivity"]["request_url"].endswith("/slack/events")
 
 
+@pytest.mark.parametrize("name", FILES.values())
+def test_setup_manifests_open_the_bots_dm_and_hear_what_is_typed_there(name):
+    """Nudges and reminders come by DM, and /concern, /mandate, /not-a-problem undo are
+    typed there: with the Messages tab off, Slack shows "Sending messages to this app
+    has been turned off" instead of the composer. What people type there comes as
+    message.im, which needs im:history."""
+    data = yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
+    app_home = data["features"]["app_home"]
+    assert app_home["messages_tab_enabled"] is True
+    assert app_home["messages_tab_read_only_enabled"] is False
+    assert "message.im" in data["settings"]["event_subscriptions"]["bot_events"]
+    assert "im:history" in data["oauth_config"]["scopes"]["bot"]
+
+
 SLACK_TABLES = {"slack_installations", "slack_bots", "slack_oauth_states"}
 
 

@@ -1,0 +1,137 @@
+"""Words typed in the bot's DM on Slack (its Messages tab): a proposal from someone a
+nudge waits on answers the problem, posted beside it in their name as the nudge's form
+posts it; anything else gets a short pointer in their language. Never silence, never a
+ping; the bot's own messages, edits and Slack's retries are not answered."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from rules.events import MessagePosted, ProposalAdded
+from tests.slack.conftest import BOB, SlackBot, past_ts, shown_text
+from tests.slack.test_dm_reminders import dm_of
+from tests.slack.test_nudge import problem, watches
+from tests.slack.test_nudge_by_dm import OTHER_CHANNEL
+from tests.standins.slack_api import BOT_ID, BOT_USER_ID, SlackCall
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID, message_event
+
+THANKS = "Thank you! Your proposal is posted under your problem."
+
+
+async def typed_in_dm(bot: SlackBot, text: str, user: str = USER_ID, answers: int = 1, **kw):
+    """`text` typed by `user` in their DM with the bot; the bot's messages there, once
+    `answers` have come."""
+    dm = dm_of(bot, user)
+    await bot.event(message_event(text, user=user, channel=dm, channel_type="im", ts=past_ts(0),
+                                  **kw))  # fmt: skip
+    return await bot.slack.wait_for("chat.postMessage", answers, where=lambda p: p["channel"] == dm)
+
+
+def posted_in(bot: SlackBot, channel: str) -> list[SlackCall]:
+    return [c for c in bot.calls("chat.postMessage") if c.params["channel"] == channel]
+
+
+async def nudged(bot: SlackBot, text: str = "#problem the deploy keeps failing", **kw) -> str:
+    """Alice's problem, nudged beside it (ephemeral): its ts."""
+    ts = await problem(bot, text, **kw)
+    before = len(bot.calls("chat.postEphemeral"))
+    await bot.tick()
+    await bot.slack.wait_for("chat.postEphemeral", before + 1)
+    return ts
+
+
+async def test_slack_a_proposal_typed_in_the_dm_answers_the_nudged_problem(bot: SlackBot):
+    ts = await nudged(bot)
+
+    [thanks] = await typed_in_dm(bot, "#proposal retry with a pinned <!here> base image")
+    [added] = await bot.handled(ProposalAdded)
+    assert (added.problem_id, added.user, added.direct) == (ts, USER_ID, True)
+    # Posted beside the problem, in Alice's name, as the nudge's form posts it.
+    [post] = posted_in(bot, CHANNEL_ID)
+    assert post.params["thread_ts"] == ts
+    assert "Proposal from Alice" in post.params["text"]
+    assert "retry with a pinned @here base image" in shown_text(post)
+    assert "<!here>" not in shown_text(post)
+    [kept] = bot.slack.messages_in(CHANNEL_ID)
+    assert (added.message_id, added.thread_id) == (kept["ts"], ts)  # the table answers it
+    assert watches(bot) == {ts: "answered"}
+    # The engine's thanks comes back to the DM, where she typed: not beside the problem.
+    assert thanks.params["text"] == THANKS
+    assert len(bot.calls("chat.postEphemeral")) == 1  # the nudge only
+
+
+async def test_slack_a_dm_proposal_with_two_problems_waiting_answers_the_latest(bot: SlackBot):
+    await nudged(bot, "#problem the coffee machine leaks")
+    second = past_ts()
+    await bot.event(message_event("#problem the printer jams all day", channel=OTHER_CHANNEL,
+                                  ts=second))  # fmt: skip
+    await bot.handled(MessagePosted, 2)
+    await bot.tick()
+    await bot.slack.wait_for("chat.postEphemeral", 2)
+    assert sorted(watches(bot).values()) == ["nudged", "nudged"]
+
+    note, thanks = await typed_in_dm(bot, "#proposal call the vendor today", answers=2)
+    assert note.params["text"].startswith("More than one of your problems is waiting")
+    assert note.params["text"].endswith(f"\n<#{OTHER_CHANNEL}>")
+    assert thanks.params["text"] == THANKS
+    [added] = await bot.handled(ProposalAdded)
+    assert (added.channel, added.problem_id) == (OTHER_CHANNEL, second)
+
+
+async def test_slack_words_in_the_dm_that_propose_nothing_get_a_pointer(bot: SlackBot):
+    ts = await nudged(bot)
+
+    [answer] = await typed_in_dm(bot, "thanks, what do you mean?")
+    text = answer.params["text"]
+    assert text.startswith("Thanks for your message. I did not take it for a proposal")
+    assert f"your problem in <#{CHANNEL_ID}>" in text
+    assert "/snooze" in text and "/not-a-problem" in text
+    assert "<@" not in text and "<!" not in text
+    assert posted_in(bot, CHANNEL_ID) == []
+    assert watches(bot) == {ts: "nudged"}
+    assert bot.adapter.activity.counts["ProposalAdded"] == 0
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "opening"),
+    [
+        (USER_ID, "Hello, what can I do here?", "Thanks for your message. Nothing of yours"),
+        (USER_ID, "Hoi, wat kan ik hier doen?", "Dank voor je bericht. Er wacht nu niets"),
+        (BOB, "hello?", "Dank voor je bericht. Er wacht nu niets"),  # his Slack is Dutch
+    ],
+    ids=["english", "dutch", "dutch-locale"],
+)
+async def test_slack_a_dm_with_nothing_waiting_gets_a_pointer_in_its_language(
+    bot: SlackBot, user: str, text: str, opening: str
+):
+    [answer] = await typed_in_dm(bot, text, user=user)
+    said = answer.params["text"]
+    assert said.startswith(opening)
+    if opening.startswith("Thanks"):
+        assert "/concern or /mandate" in said and "/not-a-problem undo" in said
+        assert "/groundrules help" in said
+    else:
+        # The app was made from the English manifest: a Dutch name goes by /groundrules.
+        assert "/groundrules zorg of /groundrules mandaat" in said
+        assert "/groundrules geen-probleem terugdraaien" in said
+    assert "<@" not in said and "<!" not in said
+    assert posted_in(bot, CHANNEL_ID) == []
+
+
+async def test_slack_the_bots_own_dm_messages_edits_and_retries_are_not_answered(bot: SlackBot):
+    dm = dm_of(bot, USER_ID)
+    own = message_event("Hi Alice, you named a problem", user=BOT_USER_ID, bot_id=BOT_ID,
+                        channel=dm, channel_type="im")  # fmt: skip
+    edited = message_event("fixed a typo", channel=dm, channel_type="im",
+                           subtype="message_changed", hidden=True)  # fmt: skip
+    retried = message_event("hello again?", channel=dm, channel_type="im")
+    for event, retry in ((own, None), (edited, None), (retried, 1)):
+        reply = await bot.event(event, retry_num=retry)
+        assert reply.status == 200
+
+    [answer] = await typed_in_dm(bot, "Hello, what can I do here?")
+    await asyncio.sleep(0.2)  # what the ignored ones would have said has had its time
+    assert posted_in(bot, dm) == [answer]
+    assert bot.adapter.activity.counts["MessagePosted"] == 0  # a DM is no table's chat
