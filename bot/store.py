@@ -1652,6 +1652,17 @@ class UnitOfWork:
             .values(holder=c.user, assigned_at=c.at)
         )
 
+    def _apply_ChangeRoleTasks(self, c: act.ChangeRoleTasks) -> None:
+        self.session.exec(update(RoleRow).where(*_the_role(c)).values(tasks=c.tasks))
+
+    def _apply_VacateRole(self, c: act.VacateRole) -> None:
+        self.session.exec(
+            update(RoleRow).where(*_the_role(c)).values(holder=None, assigned_at=None)
+        )
+
+    def _apply_DeleteRole(self, c: act.DeleteRole) -> None:
+        self.session.exec(delete(RoleRow).where(*_the_role(c)))
+
     def _apply_SetAgreementStatus(self, c: act.SetAgreementStatus) -> None:
         values: dict[str, object] = {"status": c.status}
         if c.review_on is not None:
@@ -1776,3 +1787,14 @@ def _workspaces_starting(
         return true()
     served = (workspace.startswith(p, autoescape=True) for p in prefixes)
     return or_(false(), *served)
+
+
+def _the_role(
+    c: act.ChangeRoleTasks | act.VacateRole | act.DeleteRole,
+) -> tuple[ColumnElement[bool], ...]:
+    """Where a role's row is: its key is its name as added, lower-cased (`_apply_AddRole`)."""
+    return (
+        RoleRow.workspace == c.workspace,
+        RoleRow.channel == c.channel,
+        RoleRow.key == c.name.lower(),
+    )

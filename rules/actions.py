@@ -435,6 +435,26 @@ class AssignRole(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeRoleTasks(Change):
+    name: str
+    tasks: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VacateRole(Change):
+    """The role stays, held by nobody: its holder gave it up, or left the table."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeleteRole(Change):
+    """A role no longer needed; it owns no current agreement (rules.roles.remove)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SetAgreementStatus(Change):
     """Change one version's status (current, revised, retired) or its review date."""
 

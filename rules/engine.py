@@ -84,12 +84,14 @@ from rules.grammar import (
     NudgeMode,
     Parsed,
     ProblemWindow,
+    RemoveRole,
     Report,
     ResolveConcern,
     ReviewAgreement,
     SetCharter,
     SetLanguage,
     SetMandate,
+    SetRoleTasks,
     SetTimezone,
     ShowMandates,
     ShowRoles,
@@ -98,6 +100,7 @@ from rules.grammar import (
     Snooze,
     StartMeeting,
     StartRound,
+    UnassignRole,
     UndoNotAProblem,
     UnknownCommand,
     UsageError,
@@ -175,7 +178,17 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
         Reads(settings=True, roster=True, roles=True, agreements=True),
         roles.assign,
     ),
-    ShowRoles: (Reads(settings=True, roles=True, agreements=True), roles.show),
+    SetRoleTasks: (Reads(settings=True, roles=True), roles.set_tasks),
+    # Who is at the table: a holder who left no longer keeps a role from the table.
+    UnassignRole: (
+        Reads(settings=True, members=True, roles=True, agreements=True),
+        roles.unassign,
+    ),
+    RemoveRole: (
+        Reads(settings=True, members=True, roles=True, agreements=True),
+        roles.remove,
+    ),
+    ShowRoles: (Reads(settings=True, members=True, roles=True, agreements=True), roles.show),
     Report: (Reads(settings=True), lambda command, state: _report(command, state)),
 }
 

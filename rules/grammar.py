@@ -131,9 +131,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "role", "rol",
-        N_("Add a role, assign it, or hand it over"),
-        N_("/role add <name> <tasks> | /role assign <name> @member | /role handover <name> "
-           "@member"),
+        N_("Add, assign, hand over, change, give up or remove a role"),
+        N_("/role add|tasks <name> <tasks> | assign|handover <name> @member | "
+           "unassign|remove <name>"),
     ),
     CommandSpec(
         "roles", "rollen",
@@ -321,7 +321,11 @@ _DUTCH_KEYWORDS = {
         "overleg", "nagaan", "afstemmen", "ruggespraak", "terugkoppelen", "voorleggen", "vraag",
     }),
     "meeting": frozenset({"starten", "einde", "eind", "afsluiten", "sluiten", "klaar"}),
-    "role": frozenset({"toevoegen", "nieuw", "toewijzen", "geef", "overdragen", "overdracht"}),
+    "role": frozenset({
+        "toevoegen", "nieuw", "toewijzen", "geef", "overdragen", "overdracht", "taken",
+        "wijzigen", "wijzig", "neerleggen", "teruggeven", "vrijgeven", "verwijderen",
+        "verwijder", "schrappen", "opheffen",
+    }),
     "review": frozenset({
         "behouden", "houden", "behoud", "herzien", "herzie", "aanpassen", "wijzigen", "wijzig",
         "intrekken", "stoppen", "vervallen", "schrappen", "beëindigen",
@@ -626,6 +630,26 @@ class AssignRole:
 
 
 @dataclass(frozen=True, slots=True)
+class SetRoleTasks:
+    name: str
+    tasks: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnassignRole:
+    """A role given up, held by nobody after; `user`: its holder as typed ("unassign
+    chair @anna"), which must be the role's."""
+
+    name: str
+    user: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveRole:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class ShowRoles:
     pass
 
@@ -656,8 +680,8 @@ class Report:
 
 TableCommand = (
     ShowTable | SetCharter | JoinTable | SetLanguage | SetTimezone | ShowMandates | SetMandate
-    | AnswerRenewal | StartMeeting | EndMeeting | Evaluate | AddRole | AssignRole | ShowRoles
-    | ReviewAgreement | Report
+    | AnswerRenewal | StartMeeting | EndMeeting | Evaluate | AddRole | AssignRole | SetRoleTasks
+    | UnassignRole | RemoveRole | ShowRoles | ReviewAgreement | Report
 )  # fmt: skip
 
 Parsed = (
@@ -1704,10 +1728,23 @@ def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
 _ADD = {"add", "new", "toevoegen", "nieuw"}
 _ASSIGN = {"assign", "give", "toewijzen", "geef"}
 _HANDOVER = {"handover", "hand-over", "transfer", "overdragen", "overdracht"}
+_TASKS = {"tasks", "change", "edit", "taken", "wijzigen", "wijzig"}
+_UNASSIGN = {
+    "unassign", "resign", "vacate", "release", "neerleggen", "teruggeven", "vrijgeven",
+}  # fmt: skip
+_REMOVE = {"remove", "delete", "drop", "verwijderen", "verwijder", "schrappen", "opheffen"}
+# A keyword mistyped ("remvoe", "verwijdren"): the subcommand it was likely meant as.
+_ROLE_KEYWORDS = {
+    **dict.fromkeys(_ADD, N_("/role add")), **dict.fromkeys(_ASSIGN, N_("/role assign")),
+    **dict.fromkeys(_HANDOVER, N_("/role handover")), **dict.fromkeys(_TASKS, N_("/role tasks")),
+    **dict.fromkeys(_UNASSIGN, N_("/role unassign")), **dict.fromkeys(_REMOVE, N_("/role remove")),
+}  # fmt: skip
 
 
 def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     keyword, rest = _first_word(args)
+    if keyword == "give" and fold(rest).split()[:1] == ["up"]:  # "give up chair"
+        keyword, rest = "unassign", rest.strip()[2:].strip()
     if keyword in _ASSIGN | _HANDOVER:
         # The member comes last, so a role's name may have spaces: assign night lead @ben
         name, _, who = rest.rpartition(" ")
@@ -1716,15 +1753,31 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         if not name or user is None:
             return UsageError(spec, Say.of(N_("Name the member with @, like @anna.")))
         return AssignRole(name[:60], user, handover=keyword in _HANDOVER)
+    if keyword in _UNASSIGN | _REMOVE:
+        # Nothing follows the name (but, to give one up, its holder), so it may have spaces.
+        name, _, who = rest.rpartition(" ")
+        user = member_reference(who) if name else None
+        name = (name if user is not None else rest).strip().strip("\"“”'")
+        if not name:
+            return UsageError(spec)
+        if keyword in _REMOVE and user is None:
+            return RemoveRole(name[:60])
+        # "remove chair @anna" takes anna off the role, which stays: the lesser reading.
+        return UnassignRole(name[:60], user)
     name, tail = _name_and_rest(rest)
     if not name:
         return UsageError(spec)
-    if keyword in _ADD:
+    if keyword in _ADD | _TASKS:
         if not has_words(tail):
             return UsageError(
                 spec, Say.of(N_("Say which tasks come with the role: roles carry tasks."))
             )
+        if keyword in _TASKS:
+            return SetRoleTasks(name[:60], one_line(tail)[:500])
         return AddRole(name[:60], one_line(tail)[:500])
+    near = nearest_word(keyword, _ROLE_KEYWORDS, _MISTYPED)
+    if near is not None:
+        return UsageError(spec, Say.of(DID_YOU_MEAN, command=Say.of(_ROLE_KEYWORDS[near])))
     return UsageError(spec)
 
 

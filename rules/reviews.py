@@ -195,9 +195,15 @@ def _tell_the_owner(
     assert isinstance(parsed, ReviewAgreement)
     event = command.event
     role = None
+    moved = new_owner if new_owner not in (None, agreement.owner) else None
     if agreement.owner.startswith(ROLE_OWNER):
         role = state.role(agreement.owner.removeprefix(ROLE_OWNER))
-        if role is None or role.holder is None:
+        if role is None:
+            return []
+        if role.holder is None:
+            # A role given up: whoever decides hears that nobody carries the agreement.
+            if moved is None and parsed.decision != "retire":
+                return [private(event, event.user, _role_unheld(agreement.number, role), lang)]
             return []
         owner = role.holder
         yours = Say.of(N_("your role {role} owns it"), role=Quote(role.name))
@@ -208,7 +214,6 @@ def _tell_the_owner(
         yours = Say.of(N_("you own it"))
     if owner == event.user:
         return []
-    moved = new_owner if new_owner not in (None, agreement.owner) else None
     if owner not in state.members:
         # Someone not at the table hears none of its decisions. Whoever decides hears that
         # the agreement needs an owner at the table, unless it got one or is retired; an
@@ -258,6 +263,15 @@ def _owner_gone(number: int, owner: str, role: Role | None) -> Say:
            "this table, so they were not told. Hand the role on to someone at the table: "
            "/role handover {role} @name"),
         member=Member(owner), role=Quote(role.name), number=number,
+    )  # fmt: skip
+
+
+def _role_unheld(number: int, role: Role) -> Say:
+    """An agreement owned by a role nobody holds has nobody at the table to carry it."""
+    return Say.of(
+        N_("Agreement #{number} is owned by the role {role}, which nobody holds, so nobody "
+           "was told. Give the role to someone at the table: /role assign {role} @name"),
+        number=number, role=Quote(role.name),
     )  # fmt: skip
 
 

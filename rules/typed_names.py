@@ -23,6 +23,7 @@ from rules.grammar import (
     CommandSpec,
     Parsed,
     ReviewAgreement,
+    UnassignRole,
     UsageError,
     parse_command,
     reached_command,
@@ -95,7 +96,7 @@ def typed_name(
         parsed = _parse(spec, found[2] if found else text, today, lang)
         if isinstance(parsed, Agree | ReviewAgreement):
             return parsed.owner
-        return parsed.user if isinstance(parsed, AssignRole) else None
+        return parsed.user if isinstance(parsed, AssignRole | UnassignRole) else None
 
     named = reads(text)
     if named is None:

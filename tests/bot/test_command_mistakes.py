@@ -41,8 +41,8 @@ def private_reply(chat: Chat, user: str, line: str, when: str) -> tuple[Reply, s
         ("/tafel taaal nl", "nl", ["Gebruik: /tafel [over|niet-over|routing <tekst>"]),
         ("/table taaal nl", "en", ["Usage: /table [about|not-about|routing <text>"]),
         ("/herziening bewaren 3", "nl", ["Gebruik: /herziening behouden|intrekken <nr>"]),
-        ("/rol weg nachtdienst", "nl", ["Gebruik: /rol toevoegen <naam> <taken>"]),
-        ("/role away nights", "en", ["Usage: /role add <name> <tasks>"]),
+        ("/rol weg nachtdienst", "nl", ["Gebruik: /rol toevoegen|taken <naam> <taken>"]),
+        ("/role away nights", "en", ["Usage: /role add|tasks <name> <tasks>"]),
     ],
 )  # fmt: skip
 def test_an_unreadable_command_is_answered_in_the_persons_language(app, line, lang, said):

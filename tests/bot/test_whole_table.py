@@ -754,6 +754,83 @@ def test_roles_of_a_holder_who_left_are_handed_over_by_anyone_and_they_hear_of_i
     )
 
 
+def role_rows(app) -> list[tuple[str, str, str | None]]:
+    with Session(app.database) as session:
+        return [(r.name, r.tasks, r.holder) for r in session.exec(select(RoleRow)).all()]
+
+
+def test_roles_change_over_months_tasks_given_up_and_removed_once_they_own_nothing(app):
+    """Work in roles: the tasks of a role change, its holder gives it up (it stays, held by
+    nobody), and it is removed once no current agreement is its; in both languages."""
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.command("anna", "/role add chair leads the meeting", "09:00")
+    chat.command("anna", "/role assign chair @anna", "09:01")
+    chat.command("anna", "/agree we meet monthly because it keeps us going owner role chair",
+                 "09:02")  # fmt: skip
+    [changed] = chat.command("ben", "/rol taken chair leidt de vergadering en bewaakt de tijd",
+                             "09:03")  # fmt: skip
+    assert not changed.private
+    assert role_rows(app) == [("chair", "leidt de vergadering en bewaakt de tijd", "anna")]
+    [given_up] = chat.command("anna", "/role unassign chair", "09:04")
+    assert not given_up.private and chat.texts()[-1].startswith("anna gave up the role chair")
+    assert role_rows(app) == [("chair", "leidt de vergadering en bewaakt de tijd", None)]
+    [refused] = chat.command("ben", "/rol verwijderen chair", "09:05")
+    assert refused.private and chat.texts()[-1].splitlines()[:2] == [
+        "De rol chair is eigenaar van deze geldende afspraken, dus hij blijft:",
+        "#1 we meet monthly",
+    ]
+    assert len(role_rows(app)) == 1
+    chat.command("ben", "/review retire 1 because we meet when needed", "09:06")
+    [removed] = chat.command("ben", "/role remove chair", "09:07")
+    assert not removed.private and chat.texts()[-1] == (
+        "ben removed the role chair. Its tasks were: leidt de vergadering en bewaakt de tijd"
+    )
+    assert role_rows(app) == []
+    chat.command("ben", "/role add chair opens the meeting", "09:08")
+    assert role_rows(app) == [("chair", "opens the meeting", None)]
+
+
+def test_roles_of_a_holder_who_left_show_vacant_and_are_assigned_by_anyone(app):
+    """A role whose holder left looks covered while nobody at the table carries it: /roles
+    says so, and /role assign takes it over, with its agreements."""
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.command("anna", "/role add chair leads the meeting", "09:00")
+    chat.command("anna", "/role assign chair @anna", "09:01")
+    chat.command("anna", "/agree we meet monthly because it keeps us going owner role chair",
+                 "09:02")  # fmt: skip
+    chat.leave("anna", "09:03")
+    chat.command("ben", "/roles", "09:04")
+    assert chat.texts()[-1].splitlines()[1] == (
+        "chair: leads the meeting. Holder: vacant (anna left the table); owns 1 agreement."
+    )
+    announced, told = chat.command("ben", "/role assign chair @ben", "09:05")
+    assert not announced.private and chat.texts()[-2].splitlines() == [
+        "Role chair handed over from anna to ben, with its tasks: leads the meeting",
+        "With the role go these agreements:",
+        "#1 we meet monthly",
+    ]
+    assert told.private and told.user == "anna"
+    assert role_rows(app) == [("chair", "leads the meeting", "ben")]
+
+
+def test_a_review_of_an_agreement_whose_role_nobody_holds_reaches_whoever_decides(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.command("anna", "/role add chair leads the meeting", "09:00")
+    chat.command("anna", "/role assign chair @anna", "09:01")
+    chat.command("anna", "/agree we meet monthly because it keeps us going owner role chair",
+                 "09:02")  # fmt: skip
+    chat.command("anna", "/role unassign chair", "09:03")
+    kept = chat.command("ben", "/review keep 1", "09:04")
+    [note] = [a for a in kept if isinstance(a, Reply) and a.private]
+    assert note.user == "ben" and plain(note) == (
+        "Agreement #1 is owned by the role chair, which nobody holds, so nobody was told. Give "
+        "the role to someone at the table: /role assign chair @name"
+    )
+
+
 # --- agreements as TWO: reviews ---------------------------------------------------------------
 
 
