@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from rules.actions import Outbound, PostConcernRound, PostReport, Reply
-from rules.events import CommandInvoked
+from sqlmodel import Session, select
+
+from bot.models import EvaluationRow
+from rules.actions import AskEvaluation, Outbound, PostConcernRound, PostReport, Reply
+from rules.events import CommandInvoked, EvaluationGiven
 from rules.i18n import render
 from tests.helpers import Chat, at, plain
 
@@ -163,3 +166,48 @@ def test_a_sentence_quoted_in_a_report_line_brings_no_doubled_punctuation(app):
     )
     assert "bram on “Let's open the desk on Tuesdays”: not on Tuesdays" in lines
     assert "#1 Tea on Friday: review on 5 March 2026" in lines
+
+
+def scores_kept(chat: Chat) -> dict[str, list[int]]:
+    with Session(chat.app.database) as session:
+        return {row.user: row.scores for row in session.exec(select(EvaluationRow)).all()}
+
+
+def test_an_evaluation_with_ten_scores_is_refused_privately_saying_what_was_read(app):
+    chat = Chat(app)
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")
+    [refused] = chat.command("ben", "/evaluate 5 5 5 5 5 5 5 5 5 5", "10:01")
+    assert isinstance(refused, Reply) and refused.private and refused.user == "ben"
+    assert "I read 10 scores (5 5 5 5 5 5 5 5 5 5); give nine, from 1 to 5" in plain(refused)
+    [dutch] = chat.command("ben", "/evaluatie 4 4 4 4 4 4 4 4 goed", "10:02")
+    assert "Ik lees 8 scores (4 4 4 4 4 4 4 4); geef er negen" in plain(dutch)
+    assert scores_kept(chat) == {}  # nothing kept, nothing shifted into the comment
+
+
+def test_a_second_evaluation_says_which_scores_it_replaces_in_both_languages(app):
+    chat = Chat(app)
+    chat.command("anna", "/meeting start", "09:00")
+    [ask] = [
+        a for a in chat.command("anna", "/meeting end", "10:00") if isinstance(a, AskEvaluation)
+    ]
+    [first] = chat.command("ben", "/evaluate 1 1 1 1 1 1 1 1 1", "10:01")
+    assert "replaces" not in plain(first)
+    [second] = chat.command("ben", "/evaluate 5 5 5 5 5 5 5 5 4 better", "10:02")
+    assert second.private and plain(second) == (
+        "Thank you. Your evaluation will show, with everyone's, in the next report. It "
+        "replaces your earlier evaluation of this meeting (scores 1 1 1 1 1 1 1 1 1)."
+    )
+    # From the meeting's form, in Dutch: the same, about the scores just given.
+    given = EvaluationGiven(
+        workspace=chat.workspace, channel=chat.channel, at=at("10:03"), event_id="form-1",
+        user="ben", scores=(3,) * 9, meeting_id=ask.meeting_id, lang="nl",
+    )  # fmt: skip
+    [third] = [d.action for d in app.service.handle(given)]
+    assert plain(third).endswith(
+        "Deze vervangt je eerdere evaluatie van deze vergadering (scores 5 5 5 5 5 5 5 5 4)."
+    )
+    assert scores_kept(chat) == {"ben": [3] * 9}
+    # Another member's evaluation replaces nothing of theirs.
+    [other] = chat.command("anna", "/evaluate 4 4 4 4 4 4 4 4 4", "10:04")
+    assert "replaces" not in plain(other)
