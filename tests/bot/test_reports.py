@@ -211,3 +211,78 @@ def test_a_second_evaluation_says_which_scores_it_replaces_in_both_languages(app
     # Another member's evaluation replaces nothing of theirs.
     [other] = chat.command("anna", "/evaluate 4 4 4 4 4 4 4 4 4", "10:04")
     assert "replaces" not in plain(other)
+
+
+def test_a_meetings_report_lists_concerns_still_open_from_before_the_meeting(app):
+    """Open concerns are a state: the report at a meeting's end lists each one nothing
+    settled, also those raised before the meeting (with the day they were raised)."""
+    chat = Chat(app)
+    chat.join("anna", "bram", "carla")
+    ask(chat, "We close the office on Fridays.", "09:00",
+        {"bram": "who answers the phone then?", "carla": None})  # fmt: skip
+    command_later(chat, 1, "anna", "/meeting start", "09:00")
+    command_later(chat, 1, "anna", "/concerns tea at ten", "09:10")
+    command_later(chat, 1, "carla", "/concern not for the night shift", "09:15")
+    [ended] = [
+        a for a in command_later(chat, 1, "anna", "/meeting end", "10:00")
+        if isinstance(a, PostReport)
+    ]  # fmt: skip
+    assert section(ended, "Open concerns:") == [
+        "bram on “We close the office on Fridays”: who answers the phone then? (raised on "
+        "2 March 2026, before the meeting began)",
+        "carla on “tea at ten”: not for the night shift",
+    ]
+    assert section(ended, "Open zorgen:", "nl")[0] == (
+        "bram over “We close the office on Fridays”: who answers the phone then? (geuit op "
+        "2 maart 2026, voordat de vergadering begon)"
+    )
+    # /report since …: the same, before that day; a plain /report marks none as earlier.
+    since = [
+        a for a in command_later(chat, 1, "anna", "/report since today", "10:05")
+        if isinstance(a, PostReport)
+    ]  # fmt: skip
+    assert section(since[0], "Open concerns:") == [
+        "bram on “We close the office on Fridays”: who answers the phone then? (raised on "
+        "2 March 2026)",
+        "carla on “tea at ten”: not for the night shift",
+    ]
+    assert section(since[0], "Open zorgen:", "nl")[0].endswith("(geuit op 2 maart 2026)")
+    plain_report = [
+        a for a in command_later(chat, 1, "anna", "/report", "10:06")
+        if isinstance(a, PostReport)
+    ]  # fmt: skip
+    assert section(plain_report[0], "Open concerns:") == [
+        "bram on “We close the office on Fridays”: who answers the phone then?",
+        "carla on “tea at ten”: not for the night shift",
+    ]
+
+
+def test_a_concern_resolved_before_the_meeting_is_not_listed_as_open(app):
+    chat = Chat(app)
+    chat.join("anna", "bram", "carla")
+    ask(chat, "We close the office on Fridays.", "09:00", {"bram": "who answers the phone?"})
+    chat.command("bram", "/concern resolved", "09:30")
+    command_later(chat, 1, "anna", "/meeting start", "09:00")
+    [ended] = [
+        a for a in command_later(chat, 1, "anna", "/meeting end", "10:00")
+        if isinstance(a, PostReport)
+    ]  # fmt: skip
+    assert section(ended, "Open concerns:") == ["none"]
+
+
+def test_a_meetings_report_says_no_new_agreements_when_the_table_has_earlier_ones(app):
+    chat = Chat(app)
+    chat.join("anna", "bram")
+    chat.command("anna", "/meeting start", "08:00")
+    first = report_of(chat, "/meeting end", "08:30")
+    assert section(first, "Agreements, and why:")[0] == "none yet"  # the table has none
+    chat.command("anna", "/agree We meet monthly because the partners are busy", "09:00")
+    command_later(chat, 1, "anna", "/meeting start", "09:00")
+    [ended] = [
+        a for a in command_later(chat, 1, "anna", "/meeting end", "10:00")
+        if isinstance(a, PostReport)
+    ]  # fmt: skip
+    lines = render(ended.full, "en").splitlines()
+    assert lines[1:3] == ["Agreements, and why:", "none new since 3 March 2026"]
+    dutch = render(ended.full, "nl").splitlines()
+    assert dutch[1:3] == ["Afspraken, en waarom:", "geen nieuwe sinds 3 maart 2026"]
