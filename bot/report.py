@@ -41,12 +41,15 @@ SWEPT_SHOWN = timedelta(days=30)
 class Section:
     heading: str
     items: list[Say]
-    empty: str | None = None
+    empty: str | Say | None = None  # what stands under the heading when there are no items
     brief: list[Say] | None = None  # what the summary shows instead of the first items
 
     def lines(self, limit: int | None) -> list[Say]:
         if not self.items:
-            return [Say.of(self.heading), Say.of(self.empty)] if self.empty else []
+            if self.empty is None:
+                return []
+            empty = self.empty if isinstance(self.empty, Say) else Say.of(self.empty)
+            return [Say.of(self.heading), empty]
         if limit is not None and self.brief is not None:
             return [Say.of(self.heading), *self.brief]
         shown = self.items if limit is None else self.items[:limit]
@@ -62,9 +65,9 @@ def build(session: Session, request: RequestReport, now: datetime) -> PostReport
     workspace, channel, since = request.workspace, request.channel, request.since
     zone = request.timezone  # the days shown are the table's
     sections = [
-        _agreements(session, workspace, channel, since),
+        _agreements(session, workspace, channel, since, zone),
         _choices(session, workspace, channel, since),
-        _open_concerns(session, workspace, channel, since),
+        _open_concerns(session, workspace, channel, since, zone, request.title == "meeting"),
         _withdrawn_rounds(session, workspace, channel, since, zone),
         _problems(session, workspace, channel, now, zone),
         _reviews_due(session, workspace, channel, now, zone),
@@ -94,15 +97,19 @@ def build(session: Session, request: RequestReport, now: datetime) -> PostReport
     )
 
 
-def _agreements(session, workspace, channel, since) -> Section:
-    query = select(AgreementRow).where(
+def _agreements(session, workspace, channel, since, zone: str) -> Section:
+    current = select(AgreementRow).where(
         AgreementRow.workspace == workspace,
         AgreementRow.channel == channel,
         AgreementRow.status == "current",
     )
-    if since is not None:
-        query = query.where(AgreementRow.recorded_at >= since)
+    query = current if since is None else current.where(AgreementRow.recorded_at >= since)
     rows = session.exec(query.order_by(col(AgreementRow.number))).all()
+    empty: str | Say = N_("none yet")
+    if not rows and since is not None and session.exec(current.limit(1)).first() is not None:
+        # The table has agreements, only none from this period: "none yet" would say
+        # it has none at all.
+        empty = Say.of(N_("none new since {day}"), day=Day(local_day(since, zone)))
     items = []
     for a in rows:
         pending = tuple(u for u, m in a.mandates if m is None)
@@ -123,7 +130,7 @@ def _agreements(session, workspace, channel, since) -> Section:
             items.append(
                 Say.of(N_("#{number} {text}, {reason}. Owner: {owner}; review {day}."), **params)
             )
-    return Section(N_("Agreements, and why:"), items, N_("none yet"))
+    return Section(N_("Agreements, and why:"), items, empty)
 
 
 def _choices(session, workspace, channel, since) -> Section:
@@ -181,14 +188,16 @@ def label(text: str) -> str:
     return text.rstrip().rstrip(".")
 
 
-def _open_concerns(session, workspace, channel, since) -> Section:
+def _open_concerns(session, workspace, channel, since, zone: str, meeting: bool) -> Section:
     """Concerns nothing has answered yet. A concern is settled by the agreement its round
-    became, by withdrawing the round, and by what the table did next about the same
-    subject: a new round on an adjusted proposal (its own answers count from then on) or
-    an agreement recorded on it."""
+    became, by withdrawing the round, by its member saying it is resolved, and by what
+    the table did next about the same subject: a new round on an adjusted proposal (its
+    own answers count from then on) or an agreement recorded on it.
+
+    Open concerns are a state, not an event: a report since a day, or a meeting's, lists
+    those raised before it too, with the day they were raised (before a meeting may be
+    the same day as it)."""
     query = select(RoundRow).where(RoundRow.workspace == workspace, RoundRow.channel == channel)
-    if since is not None:
-        query = query.where(RoundRow.started_at >= since)
     rounds = session.exec(query.order_by(col(RoundRow.started_at))).all()
     agreed: list[tuple[str, datetime]] = []
     if rounds:
@@ -215,18 +224,22 @@ def _open_concerns(session, workspace, channel, since) -> Section:
             select(AnswerRow).where(
                 AnswerRow.workspace == workspace,
                 AnswerRow.round_id == round_.round_id,
-                col(AnswerRow.concern).is_not(None),
+                col(AnswerRow.concern).is_not(None),  # a resolved one keeps no concern
             )
         ).all()
-        items += [
-            Say.of(
+        for a in concerns:
+            said = Say.of(
                 N_("{member} on “{proposal}”: {concern}"),
                 member=Member(a.user),
                 proposal=Quote(label(excerpt(round_.proposal))),
                 concern=Quote(a.concern),
             )
-            for a in concerns
-        ]
+            raised = a.answered_at or round_.started_at
+            if since is not None and raised < since:
+                earlier = (N_("{concern} (raised on {day}, before the meeting began)")
+                           if meeting else N_("{concern} (raised on {day})"))  # fmt: skip
+                said = Say.of(earlier, concern=said, day=Day(local_day(raised, zone)))
+            items.append(said)
     return Section(N_("Open concerns:"), items, N_("none"))
 
 

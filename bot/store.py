@@ -829,6 +829,12 @@ class UnitOfWork:
                     ).all()
                 }
             )
+        if reads.scores_of is not None:
+            latest = (parts.get("open_meeting"), parts.get("last_meeting"))
+            ids = {m.meeting_id for m in latest if isinstance(m, Meeting)}
+            parts["earlier_scores"] = self._earlier_scores(
+                workspace, reads.scores_of, ids | set(reads.meeting_ids)
+            )
         if reads.roles:
             parts["roles"] = tuple(
                 Role(r.name, r.tasks, r.holder)
@@ -922,6 +928,19 @@ class UnitOfWork:
             elif row.status == "ended" and "last_meeting" not in parts:
                 parts["last_meeting"] = self._meeting(row)
         return parts
+
+    def _earlier_scores(self, workspace: str, user: str, ids: set[str]) -> MappingProxyType:
+        """The scores `user` gave these meetings, by meeting id."""
+        if not ids:
+            return MappingProxyType({})
+        rows = self.session.exec(
+            select(EvaluationRow.meeting_id, EvaluationRow.scores).where(
+                EvaluationRow.workspace == workspace,
+                EvaluationRow.user == user,
+                col(EvaluationRow.meeting_id).in_(ids),
+            )
+        ).all()
+        return MappingProxyType({meeting_id: tuple(scores) for meeting_id, scores in rows})
 
     def _meeting(self, row: MeetingRow) -> Meeting:
         renewals = self.session.exec(

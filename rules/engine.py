@@ -350,7 +350,12 @@ class Engine:
                     return replace(
                         _COMMANDS[type(command.parsed)][0],
                         meeting_ids=(command.parsed.meeting_id,),
+                        scores_of=(
+                            command.event.user if isinstance(command.parsed, Evaluate) else None
+                        ),
                     )
+                if isinstance(command.parsed, Evaluate):
+                    return replace(_COMMANDS[Evaluate][0], scores_of=command.event.user)
                 return _COMMANDS[type(command.parsed)][0]
             case ConcernAnswered(round_id=round_id):
                 return Reads(settings=True, members=True, round_ids=(round_id,))

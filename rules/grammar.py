@@ -120,7 +120,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "meeting", "vergadering",
         N_("Start or end a meeting; the end brings the report, mandates and an evaluation"),
-        N_("/meeting start | /meeting end"),
+        N_("/meeting start (or begin, open) | /meeting end (or close, finish, wrap up)"),
         aliases=("bijeenkomst",),
     ),
     CommandSpec(
@@ -320,7 +320,11 @@ _DUTCH_KEYWORDS = {
         "blijft", "staat", "navragen", "navraag", "nagevraagd", "checken", "overleggen",
         "overleg", "nagaan", "afstemmen", "ruggespraak", "terugkoppelen", "voorleggen", "vraag",
     }),
-    "meeting": frozenset({"starten", "einde", "eind", "afsluiten", "sluiten", "klaar"}),
+    "meeting": frozenset({
+        "starten", "beginnen", "openen", "einde", "eind", "afsluiten", "sluiten", "sluit",
+        "afronden", "rond", "beëindigen", "beeindigen", "beëindig", "beeindig", "stoppen",
+        "klaar",
+    }),
     "role": frozenset({
         "toevoegen", "nieuw", "toewijzen", "geef", "overdragen", "overdracht", "taken",
         "wijzigen", "wijzig", "neerleggen", "teruggeven", "vrijgeven", "verwijderen",
@@ -1674,11 +1678,23 @@ def _without_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# The everyday ways to open and close a meeting, in both languages, accents dropped
+# ("beëindigen" is "beeindigen"), with "-" read as a space ("wrap-up" is "wrap up").
+_START_MEETING = frozenset({
+    "start", "begin", "open", "starten", "beginnen", "openen",
+})  # fmt: skip
+_END_MEETING = frozenset({
+    "end", "stop", "close", "finish", "wrap up", "wrapup", "done", "einde", "eind",
+    "afsluiten", "sluiten", "sluit", "sluit af", "afronden", "rond af", "beeindigen",
+    "beeindig", "stoppen", "klaar",
+})  # fmt: skip
+
+
 def _meeting(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
-    keyword = _keyword(args)
-    if keyword in {"start", "begin", "open", "starten"}:
+    keyword = _without_accents(_keyword(args))
+    if keyword in _START_MEETING:
         return StartMeeting()
-    if keyword in {"end", "stop", "close", "einde", "eind", "afsluiten", "sluiten", "klaar"}:
+    if keyword in _END_MEETING:
         return EndMeeting()
     return UsageError(spec)
 
@@ -1716,6 +1732,12 @@ def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
             break
         scores.append(score)
         end = match.end()
+    if not decimal:
+        # Scores past the ninth: a miscount, not a comment's first word (which would
+        # shift every value by one without a word).
+        scores += _more_scores(args, end)
+    if not decimal and 0 < len(scores) != len(EVALUATION_VALUES):
+        return UsageError(spec, _miscounted(scores))
     if len(scores) != len(EVALUATION_VALUES) or not all(1 <= s <= 5 for s in scores):
         return UsageError(
             spec, Say.of(N_("Give nine scores from 1 to 5, one for each value, in order."))
@@ -1723,6 +1745,23 @@ def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     comment = args[end:].lstrip(" ,") or None
     comment = shown_line(comment)
     return Evaluate(tuple(scores), comment and comment[:1000])
+
+
+def _more_scores(args: str, end: int) -> list[int]:
+    """The whole numbers that follow the ninth score, before any other word."""
+    more: list[int] = []
+    while (match := _SCORE.match(args, end)) and (score := _number(match.group(1))) is not None:
+        more.append(score)
+        end = match.end()
+    return more
+
+
+def _miscounted(scores: list[int]) -> Say:
+    return Say.of(
+        N_("I read {count} scores ({scores}); give nine, from 1 to 5, one for each value in "
+           "order. A comment that starts with a number goes in quotes."),
+        count=len(scores), scores=" ".join(str(s) for s in scores),
+    )  # fmt: skip
 
 
 _ADD = {"add", "new", "toevoegen", "nieuw"}

@@ -234,6 +234,8 @@ def evaluate(command: Command, state: TableState) -> list[Action]:
                 lang,
             )
         ]
+    thanks = _thanks(meeting, latest, state.settings.timezone)
+    earlier = state.earlier_scores.get(meeting.meeting_id)
     return [
         RecordEvaluation(
             workspace=event.workspace,
@@ -244,8 +246,18 @@ def evaluate(command: Command, state: TableState) -> list[Action]:
             comment=parsed.comment,
             at=event.at,
         ),
-        private(event, event.user, _thanks(meeting, latest, state.settings.timezone), lang),
+        private(event, event.user, _replaced(thanks, earlier) if earlier else thanks, lang),
     ]
+
+
+def _replaced(thanks: Say, earlier: tuple[int, ...]) -> Say:
+    """One evaluation per member and meeting: a second one takes the first one's place,
+    which the member is told, so a miscount corrected stays no secret."""
+    return Say.of(
+        N_("{thanks} It replaces your earlier evaluation of this meeting (scores {scores})."),
+        thanks=thanks,
+        scores=" ".join(str(score) for score in earlier),
+    )
 
 
 def _thanks(meeting: Meeting, latest: Meeting | None, zone: str) -> Say:

@@ -301,6 +301,9 @@ class Reads:
     meets_taking_back: bool = False
     # When the bot last introduced itself at the table.
     introduced: bool = False
+    # The scores this person gave the meetings read (`earlier_scores`): a new evaluation
+    # says which it replaces.
+    scores_of: str | None = None
 
     @property
     def nothing(self) -> bool:
@@ -346,6 +349,8 @@ class TableState:
     dismissals: tuple[Dismissal, ...] = ()
     # Reads.introduced: when the bot last introduced itself here (None: never).
     introduced_at: datetime | None = None
+    # Reads.scores_of: the scores that person gave each meeting read, by meeting id.
+    earlier_scores: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     def watch(self, problem_id: str) -> Watch | None:
         return next((w for w in self.watches if w.problem_id == problem_id), None)

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from rules.actions import Outbound, PostConcernRound, PostReport, Reply
-from rules.events import CommandInvoked
+from sqlmodel import Session, select
+
+from bot.models import EvaluationRow
+from rules.actions import AskEvaluation, Outbound, PostConcernRound, PostReport, Reply
+from rules.events import CommandInvoked, EvaluationGiven
 from rules.i18n import render
 from tests.helpers import Chat, at, plain
 
@@ -163,3 +166,123 @@ def test_a_sentence_quoted_in_a_report_line_brings_no_doubled_punctuation(app):
     )
     assert "bram on “Let's open the desk on Tuesdays”: not on Tuesdays" in lines
     assert "#1 Tea on Friday: review on 5 March 2026" in lines
+
+
+def scores_kept(chat: Chat) -> dict[str, list[int]]:
+    with Session(chat.app.database) as session:
+        return {row.user: row.scores for row in session.exec(select(EvaluationRow)).all()}
+
+
+def test_an_evaluation_with_ten_scores_is_refused_privately_saying_what_was_read(app):
+    chat = Chat(app)
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")
+    [refused] = chat.command("ben", "/evaluate 5 5 5 5 5 5 5 5 5 5", "10:01")
+    assert isinstance(refused, Reply) and refused.private and refused.user == "ben"
+    assert "I read 10 scores (5 5 5 5 5 5 5 5 5 5); give nine, from 1 to 5" in plain(refused)
+    [dutch] = chat.command("ben", "/evaluatie 4 4 4 4 4 4 4 4 goed", "10:02")
+    assert "Ik lees 8 scores (4 4 4 4 4 4 4 4); geef er negen" in plain(dutch)
+    assert scores_kept(chat) == {}  # nothing kept, nothing shifted into the comment
+
+
+def test_a_second_evaluation_says_which_scores_it_replaces_in_both_languages(app):
+    chat = Chat(app)
+    chat.command("anna", "/meeting start", "09:00")
+    [ask] = [
+        a for a in chat.command("anna", "/meeting end", "10:00") if isinstance(a, AskEvaluation)
+    ]
+    [first] = chat.command("ben", "/evaluate 1 1 1 1 1 1 1 1 1", "10:01")
+    assert "replaces" not in plain(first)
+    [second] = chat.command("ben", "/evaluate 5 5 5 5 5 5 5 5 4 better", "10:02")
+    assert second.private and plain(second) == (
+        "Thank you. Your evaluation will show, with everyone's, in the next report. It "
+        "replaces your earlier evaluation of this meeting (scores 1 1 1 1 1 1 1 1 1)."
+    )
+    # From the meeting's form, in Dutch: the same, about the scores just given.
+    given = EvaluationGiven(
+        workspace=chat.workspace, channel=chat.channel, at=at("10:03"), event_id="form-1",
+        user="ben", scores=(3,) * 9, meeting_id=ask.meeting_id, lang="nl",
+    )  # fmt: skip
+    [third] = [d.action for d in app.service.handle(given)]
+    assert plain(third).endswith(
+        "Deze vervangt je eerdere evaluatie van deze vergadering (scores 5 5 5 5 5 5 5 5 4)."
+    )
+    assert scores_kept(chat) == {"ben": [3] * 9}
+    # Another member's evaluation replaces nothing of theirs.
+    [other] = chat.command("anna", "/evaluate 4 4 4 4 4 4 4 4 4", "10:04")
+    assert "replaces" not in plain(other)
+
+
+def test_a_meetings_report_lists_concerns_still_open_from_before_the_meeting(app):
+    """Open concerns are a state: the report at a meeting's end lists each one nothing
+    settled, also those raised before the meeting (with the day they were raised)."""
+    chat = Chat(app)
+    chat.join("anna", "bram", "carla")
+    ask(chat, "We close the office on Fridays.", "09:00",
+        {"bram": "who answers the phone then?", "carla": None})  # fmt: skip
+    command_later(chat, 1, "anna", "/meeting start", "09:00")
+    command_later(chat, 1, "anna", "/concerns tea at ten", "09:10")
+    command_later(chat, 1, "carla", "/concern not for the night shift", "09:15")
+    [ended] = [
+        a for a in command_later(chat, 1, "anna", "/meeting end", "10:00")
+        if isinstance(a, PostReport)
+    ]  # fmt: skip
+    assert section(ended, "Open concerns:") == [
+        "bram on “We close the office on Fridays”: who answers the phone then? (raised on "
+        "2 March 2026, before the meeting began)",
+        "carla on “tea at ten”: not for the night shift",
+    ]
+    assert section(ended, "Open zorgen:", "nl")[0] == (
+        "bram over “We close the office on Fridays”: who answers the phone then? (geuit op "
+        "2 maart 2026, voordat de vergadering begon)"
+    )
+    # /report since …: the same, before that day; a plain /report marks none as earlier.
+    since = [
+        a for a in command_later(chat, 1, "anna", "/report since today", "10:05")
+        if isinstance(a, PostReport)
+    ]  # fmt: skip
+    assert section(since[0], "Open concerns:") == [
+        "bram on “We close the office on Fridays”: who answers the phone then? (raised on "
+        "2 March 2026)",
+        "carla on “tea at ten”: not for the night shift",
+    ]
+    assert section(since[0], "Open zorgen:", "nl")[0].endswith("(geuit op 2 maart 2026)")
+    plain_report = [
+        a for a in command_later(chat, 1, "anna", "/report", "10:06")
+        if isinstance(a, PostReport)
+    ]  # fmt: skip
+    assert section(plain_report[0], "Open concerns:") == [
+        "bram on “We close the office on Fridays”: who answers the phone then?",
+        "carla on “tea at ten”: not for the night shift",
+    ]
+
+
+def test_a_concern_resolved_before_the_meeting_is_not_listed_as_open(app):
+    chat = Chat(app)
+    chat.join("anna", "bram", "carla")
+    ask(chat, "We close the office on Fridays.", "09:00", {"bram": "who answers the phone?"})
+    chat.command("bram", "/concern resolved", "09:30")
+    command_later(chat, 1, "anna", "/meeting start", "09:00")
+    [ended] = [
+        a for a in command_later(chat, 1, "anna", "/meeting end", "10:00")
+        if isinstance(a, PostReport)
+    ]  # fmt: skip
+    assert section(ended, "Open concerns:") == ["none"]
+
+
+def test_a_meetings_report_says_no_new_agreements_when_the_table_has_earlier_ones(app):
+    chat = Chat(app)
+    chat.join("anna", "bram")
+    chat.command("anna", "/meeting start", "08:00")
+    first = report_of(chat, "/meeting end", "08:30")
+    assert section(first, "Agreements, and why:")[0] == "none yet"  # the table has none
+    chat.command("anna", "/agree We meet monthly because the partners are busy", "09:00")
+    command_later(chat, 1, "anna", "/meeting start", "09:00")
+    [ended] = [
+        a for a in command_later(chat, 1, "anna", "/meeting end", "10:00")
+        if isinstance(a, PostReport)
+    ]  # fmt: skip
+    lines = render(ended.full, "en").splitlines()
+    assert lines[1:3] == ["Agreements, and why:", "none new since 3 March 2026"]
+    dutch = render(ended.full, "nl").splitlines()
+    assert dutch[1:3] == ["Afspraken, en waarom:", "geen nieuwe sinds 3 maart 2026"]

@@ -454,7 +454,7 @@ def test_evaluation_alike_scores_name_no_lowest_value(app):
 def test_evaluation_needs_nine_scores_and_an_ended_meeting(app):
     chat = Chat(app)
     private_to(chat.command("anna", "/evaluate 4 5 3", "09:00"), "anna")
-    assert chat.texts()[-1].startswith("Give nine scores from 1 to 5")
+    assert chat.texts()[-1].startswith("I read 3 scores (4 5 3); give nine, from 1 to 5")
     private_to(chat.command("anna", "/evaluate 4 4 4 4 4 4 4 4 4", "09:01"), "anna")
     assert chat.texts()[-1] == "There is no ended meeting to evaluate here yet."
 

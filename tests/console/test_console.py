@@ -339,3 +339,27 @@ def test_console_a_concern_resolved_by_its_raiser_lets_the_round_offer_the_agree
     assert "Concern from anna, since resolved: only after the audit" in text
     assert "There are open concerns" not in text
     assert "No open concerns. Record this as an agreement?" in text
+
+
+def test_console_a_dutch_meeting_opened_and_closed_in_everyday_words_reports_earlier_concerns(
+    tmp_path, rule_classifier
+):
+    """A round asked between meetings keeps its concern open: the report at the next
+    meeting's end lists it, with the day it was raised. "beginnen" and "afronden" open
+    and close the meeting; ten scores are refused, privately, saying what was read."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run([
+        "/as anna", "hoi", "/as chris", "hallo", "/as ben",
+        "/zorgen we sluiten het kantoor op vrijdag",
+        "/as anna", "/zorg wie neemt dan de telefoon op?",
+        "/wait 1d", "/as ben", "/vergadering beginnen", "/vergadering afronden",
+        "/as chris", "/evaluatie 5 5 5 5 5 5 5 5 5 5",
+    ])  # fmt: skip
+    [posted] = [s for s in shown if "Verslag van de vergadering" in s]
+    assert posted.startswith("[bot in #general]")
+    assert (
+        "anna over “we sluiten het kantoor op vrijdag”: wie neemt dan de telefoon op? (geuit op "
+        "2 maart 2026, voordat de vergadering begon)" in posted
+    )
+    assert shown[-1].startswith("[bot → chris, only they see this]")
+    assert "Ik lees 10 scores (5 5 5 5 5 5 5 5 5 5); geef er negen" in shown[-1]

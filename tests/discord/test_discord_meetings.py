@@ -286,11 +286,21 @@ async def test_meeting_evaluation_form_refuses_scores_it_cannot_read(world, harn
     click = await world.api.click_button(evaluation, world.bob, label="Evaluate")
     modal = await world.api.wait_for_callback(click)
 
-    for wrong in ("4 5 3", "4 5 3 4 4 5 4 3 6", "great meeting"):
+    give_nine = "Give nine scores from 1 to 5, one for each value, in order."
+    miscounted = (
+        "I read {} scores ({}); give nine, from 1 to 5, one for each value in order. A comment "
+        "that starts with a number goes in quotes."
+    )
+    for wrong, told in (
+        ("4 5 3", miscounted.format(3, "4 5 3")),
+        ("4 5 3 4 4 5 4 3 5 4", miscounted.format(10, "4 5 3 4 4 5 4 3 5 4")),
+        ("4 5 3 4 4 5 4 3 6", give_nine),
+        ("great meeting", give_nine),
+    ):
         submit = await world.api.submit_modal(modal, {"scores": wrong, "comment": ""})
         refused = await world.api.wait_for_callback(submit)
         assert (refused.type, refused.ephemeral) == (4, True)
-        assert refused.content == "Give nine scores from 1 to 5, one for each value, in order."
+        assert refused.content == told
     assert runtime.of(EvaluationGiven) == []
     with Session(harness.app.database) as session:
         assert session.exec(select(EvaluationRow)).all() == []
@@ -317,7 +327,7 @@ async def test_meeting_in_dutch(world, harness):
     ]  # fmt: skip
     submit = await world.api.submit_modal(modal, {"scores": "1 2 3", "comment": ""}, locale="nl")
     refused = await world.api.wait_for_callback(submit)
-    assert refused.content.startswith("Geef negen scores van 1 tot 5")
+    assert refused.content.startswith("Ik lees 3 scores (1 2 3); geef er negen, van 1 tot 5")
 
     # The Dutch buttons and form are answered in Dutch (no table language is set).
     click = await world.api.click_button(renewal, world.bob, label="Vernieuwd", locale="nl")

@@ -252,12 +252,22 @@ def test_translate_evaluation_form(parsed, values, scores, comment):
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("scores", ["", "4 5 3", "0 5 3 4 4 5 4 3 5", "4 5 3 4 4 5 4 3 five"])
+@pytest.mark.parametrize("scores", ["", "0 5 3 4 4 5 4 3 5", "five"])
 def test_translate_evaluation_form_that_cannot_be_read(parsed, scores):
     origin = translate.origin_of(parsed.interaction(p.interaction()))
     assert origin is not None
     refused = translate.evaluation_given(origin, {"scores": scores, "comment": "ok"}, "m1")
     assert refused == Say.of("Give nine scores from 1 to 5, one for each value, in order.")
+
+
+@pytest.mark.parametrize(
+    ("scores", "count"), [("4 5 3", 3), ("4 5 3 4 4 5 4 3 5 4 ok", 10), ("4 5 3 4 4 5 4 3 five", 8)]
+)
+def test_translate_evaluation_form_with_a_miscount_says_what_it_read(parsed, scores, count):
+    origin = translate.origin_of(parsed.interaction(p.interaction()))
+    assert origin is not None
+    refused = translate.evaluation_given(origin, {"scores": scores, "comment": "ok"}, "m1")
+    assert isinstance(refused, Say) and dict(refused.params)["count"] == count
 
 
 @pytest.mark.parametrize(

@@ -1438,3 +1438,46 @@ def test_grammar_a_proposal_that_opens_like_consent_starts_a_round(proposal):
 )  # fmt: skip
 def test_grammar_command_language_is_what_was_written(name, args, lang):
     assert command_language(name, args) == lang
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [("vergadering", word, StartMeeting())
+     for word in ("beginnen", "openen", "starten", "begin", "open", "start")]
+    + [("vergadering", word, EndMeeting())
+       for word in ("afronden", "beëindigen", "beeindigen", "afsluiten", "sluiten", "stoppen",
+                    "einde", "rond af", "sluit af")]
+    + [("meeting", word, StartMeeting()) for word in ("begin", "open", "start")]
+    + [("meeting", word, EndMeeting())
+       for word in ("end", "close", "finish", "wrap up", "Wrap-up!", "stop")],
+)  # fmt: skip
+def test_grammar_everyday_words_start_and_end_a_meeting(name, args, expected):
+    assert parse(name, args) == expected
+
+
+@pytest.mark.parametrize("word", ["beginnen", "openen", "afronden", "beëindigen", "stoppen"])
+def test_grammar_a_dutch_meeting_word_shows_the_members_dutch(word):
+    assert command_language("meeting", word) == "nl"
+
+
+@pytest.mark.parametrize(
+    ("args", "count", "read"),
+    [("5 5 5 5 5 5 5 5 5 5", 10, "5 5 5 5 5 5 5 5 5 5"),
+     ("4,4,4,4,4,4,4,4,4,3 fine", 10, "4 4 4 4 4 4 4 4 4 3"),
+     ("4 4 4 4 4 4 4 4 4 4 4 too long", 11, "4 4 4 4 4 4 4 4 4 4 4"),
+     ("4 4 4 4 4 4 4 4 good", 8, "4 4 4 4 4 4 4 4")],
+)  # fmt: skip
+def test_grammar_a_miscounted_evaluation_is_refused_saying_what_was_read(args, count, read):
+    refused = parse("evaluate", args)
+    assert isinstance(refused, UsageError)
+    assert render(refused.reason, "en") == (
+        f"I read {count} scores ({read}); give nine, from 1 to 5, one for each value in "
+        "order. A comment that starts with a number goes in quotes."
+    )
+    assert render(refused.reason, "nl").startswith(f"Ik lees {count} scores ({read}); geef er")
+
+
+def test_grammar_an_evaluation_comment_in_quotes_may_start_with_a_number():
+    assert parse("evaluate", '4 4 4 4 4 4 4 4 4 "2 hours was too long"') == Evaluate(
+        (4,) * 9, '"2 hours was too long"'
+    )
