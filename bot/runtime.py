@@ -32,7 +32,7 @@ from bot.models import now_utc
 from bot.outage import NotRecorded, Outage
 from bot.round_messages import RoundMessages, progress_of
 from bot.sent_steps import Delivering, delivering
-from bot.store import Delivery, Undeliverable, ref_key
+from bot.store import Delivery, TryLater, Undeliverable, ref_key
 from rules.actions import (
     AnnounceReview,
     CloseReview,
@@ -477,6 +477,14 @@ class Runtime:
             await self._note(
                 self.app.store.mark_abandoned, delivery.outbox_id, now_utc(), str(error)
             )
+            return
+        except TryLater as error:  # the platform asks for time: the rest goes later
+            log.info("delivering %s paused: %s", kind_of(action), error)
+            at = now_utc()
+            await self._note(
+                self.app.store.mark_failed, delivery.outbox_id, at, str(error),
+                not_before=at + error.after, progressed=under_way.progressed,
+            )  # fmt: skip
             return
         except Exception as error:  # a platform outage must not lose the action
             log.warning("delivering %s failed: %s", kind_of(action), type(error).__name__)

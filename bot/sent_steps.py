@@ -93,12 +93,18 @@ class Delivering:
     note: Note
     load: Load | None = None
     _sent: Sent | None = field(default=None, init=False)
+    # Whether this delivery put a step on record: it got somewhere before it failed.
+    progressed: bool = field(default=False, init=False)
 
     async def sent(self) -> Sent:
         if self._sent is None:
             steps = await self.load() if self.load is not None else {}
-            self._sent = Sent(steps, self.note)
+            self._sent = Sent(steps, self._noting)
         return self._sent
+
+    async def _noting(self, steps: Mapping[str, str | None]) -> None:
+        await self.note(steps)
+        self.progressed = True
 
     @property
     def on_record(self) -> bool:

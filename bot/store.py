@@ -93,6 +93,17 @@ class Undeliverable(Exception):
     takes no messages): it is set aside with why, not tried again."""
 
 
+class TryLater(Exception):
+    """An adapter's word that the platform asks for time (Discord's throttle on opening
+    DMs): the action is offered again no sooner than `after`, and a try that got part of
+    it out does not count toward giving up (a reminder to thousands gets there in
+    throttled stretches)."""
+
+    def __init__(self, reason: str, after: timedelta) -> None:
+        super().__init__(reason)
+        self.after = after
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """An outbound action waiting in the outbox; `at` is when its cause happened.
@@ -386,12 +397,23 @@ class Store:
         with self.unit_of_work() as uow:
             uow.enqueue(action, at)
 
-    def mark_failed(self, outbox_id: int, at: datetime, error: str) -> None:
+    def mark_failed(
+        self,
+        outbox_id: int,
+        at: datetime,
+        error: str,
+        *,
+        not_before: datetime | None = None,
+        progressed: bool = False,
+    ) -> None:
+        """Offered again after a back-off (no sooner than `not_before`); `progressed`:
+        part of it went out this time, so the try does not count toward giving up."""
         with self.unit_of_work() as uow:
             row = uow.session.get(OutboxRow, outbox_id)
             if row is None:
                 return
-            row.attempts += 1
+            if not progressed:
+                row.attempts += 1
             row.last_error = error[:500]
             if row.attempts >= MAX_DELIVERY_ATTEMPTS:
                 # Give up but keep the row: an operator can see what was not delivered,
@@ -399,7 +421,8 @@ class Store:
                 _set_aside(uow.session, row, at)
                 log.error("giving up on outbox item %s after %s attempts", row.id, row.attempts)
             else:
-                row.next_attempt_at = at + timedelta(seconds=min(3600, 15 * 2**row.attempts))
+                backoff = at + timedelta(seconds=min(3600, 15 * 2**row.attempts))
+                row.next_attempt_at = max(backoff, not_before or backoff)
 
     def mark_abandoned(self, outbox_id: int, at: datetime, reason: str) -> None:
         """Not to be delivered at all (its workspace removed the bot); the row stays,

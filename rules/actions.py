@@ -621,6 +621,9 @@ class RoundView:
     reworded: bool = False
     # Of `no_concerns`, those who raised a concern and said it was resolved, with it.
     resolved: tuple[tuple[str, str], ...] = ()
+    # Who asked for the round, when not its proposer (None: its proposer): the one told
+    # privately when its messages cannot go out.
+    started_by: str | None = None
 
     @property
     def answered(self) -> tuple[str, ...]:

@@ -126,6 +126,7 @@ class Round:
             resolved=tuple(
                 (u, c) for u, c in self.resolved.items() if self.answers.get(u, "") is None
             ),
+            started_by=self.started_by if self.started_by != self.proposer else None,
         )
 
 

@@ -10,7 +10,10 @@ them: Discord allows no more). Every other message pings nobody. Private replies
 reports answer the interaction that asked for them, ephemerally; without one they go by
 DM (the word to a proposer whose DMs are closed, as a reminder does: one message that
 pings only them). An action that fails part-way is offered again by the outbox; its
-retry, by whichever process, sends only what did not go out (bot.sent_steps).
+retry, by whichever process, sends only what did not go out (bot.sent_steps). A refusal
+that stands (a permission taken, a locked thread, adapters/discord/refusals) is not
+tried again: whoever caused the action hears privately what would help, and a round's
+starter gets its summary by DM.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
 
+from adapters.discord import refusals
 from adapters.discord.answering import current_answer
 from adapters.discord.components import (
     evaluation_view,
@@ -36,6 +41,13 @@ from adapters.discord.components import (
     undo_view,
 )
 from adapters.discord.custom_ids import NudgeChoice, Where
+from adapters.discord.refusals import (
+    DMS_CLOSED,
+    DMS_TOO_FAST,
+    NOT_A_TEXT_CHANNEL,
+    TAG_REQUIRED,
+    THREAD_ARCHIVED,
+)
 from adapters.discord.rendering import (
     Outgoing,
     Renderer,
@@ -65,7 +77,7 @@ from bot.presenting import (
     summary_text,
 )
 from bot.sent_steps import sent_of
-from bot.store import Undeliverable, quiet_reply_key, review_message_keys
+from bot.store import TryLater, Undeliverable, quiet_reply_key, review_message_keys
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
@@ -88,6 +100,7 @@ from rules.actions import (
     UpdateRoundProgress,
     WordToProposer,
 )
+from rules.i18n import supported
 from rules.say import N_, Lines, Member, Quote, Say, Span, Text
 
 if TYPE_CHECKING:
@@ -95,9 +108,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DMS_CLOSED = 50007  # "Cannot send messages to this user"
-NOT_A_TEXT_CHANNEL = 50008  # "Cannot send messages in a non-text channel": a forum, say
-TAG_REQUIRED = 40067  # "A tag is required to create a forum post in this channel"
 NO_PINGS = discord.AllowedMentions.none()
 # A quiet reply once its author has seen it: it names nobody.
 QUIET_SEEN = N_(
@@ -121,6 +131,12 @@ SNOOZED_UNREACHABLE_NO_REPLY = N_(
 # most: what is said to them meanwhile promises nothing a DM would have to bring.
 DMS_CLOSED_REMEMBERED_S = 3600
 DMS_CLOSED_KEPT = 1000
+# Discord said "You are opening direct messages too fast": what is left waits this long.
+DMS_TOO_FAST_WAIT = timedelta(minutes=5)
+# A person told that a place refuses the bot is told again about the same place only
+# after this long (seconds), so a round whose every click fails tells each once.
+TOLD_AGAIN_AFTER_S = 3600
+TOLD_KEPT = 1000
 
 
 class Delivery:
@@ -129,6 +145,8 @@ class Delivery:
         self.runtime = runtime
         # Members whose DMs were found closed, and when (time.monotonic()).
         self._dms_closed: OrderedDict[int, float] = OrderedDict()
+        # (person, channel, refusal) told about lately, and when (time.monotonic()).
+        self._told: OrderedDict[tuple[str, int, int], float] = OrderedDict()
 
     def note_dms(self, user: int, *, closed: bool) -> None:
         """A DM to `user` was refused as closed (or went through: `closed` False)."""
@@ -153,8 +171,72 @@ class Delivery:
                 raise Undeliverable(_no_text_channel(action)) from error
             if error.code == TAG_REQUIRED:
                 raise Undeliverable(_tag_required(action)) from error
+            if error.code == DMS_TOO_FAST:  # slow down: nobody's DMs are closed
+                raise TryLater("Discord: opening DMs too fast", DMS_TOO_FAST_WAIT) from error
+            if refusals.stands(error):
+                place = refusals.refused_channel(error) or _action_place(action)
+                if isinstance(action, ClearNudge | CloseReview | UpdateRoundProgress) and (
+                    error.code == THREAD_ARCHIVED
+                ):
+                    # An edit in a thread Discord archived: nobody needs to act; the
+                    # round's summary reopens it and shows how the round ended.
+                    raise Undeliverable(f"thread {place} is archived: left as it was") from error
+                await self._tell_refused(action, error, place)
+                raise Undeliverable(
+                    f"Discord refuses the bot in channel {place}: {error.text} ({error.code})"
+                ) from error
             raise
         return sent
+
+    async def _tell_refused(
+        self, action: Outbound, error: discord.HTTPException, place: int
+    ) -> None:
+        """Tell whoever caused `action` (the one whose interaction is being answered,
+        else `refusals.cause_of`) privately, in their language, that it could not go
+        out and what would help; a summary comes whole, so its round's outcome is not
+        lost. Best effort: the action is given up either way."""
+        summary = isinstance(action, PostRoundSummary)
+        answer = current_answer()
+        if answer is not None and (answer.workspace != action.workspace or summary):
+            answer = None  # a round's outcome goes to its starter, by DM, to keep
+        user = answer.user if answer is not None else refusals.cause_of(action)
+        if user is None or not user.isdigit():
+            log.info("%s refused by Discord; nobody to tell", type(action).__name__)
+            return
+        if not summary and not self._tell_now(user, place, error.code):
+            return
+        lang = supported(str(answer.interaction.locale)) if answer is not None else action.lang
+        guild = guild_of(action.workspace)
+        render = self._renderer(guild, lang)
+        text = render(
+            Lines((
+                Say.of(refusals.what_failed(action), channel=f"<#{place}>"),
+                Say.of(refusals.WHY[error.code]),
+            ))
+        )  # fmt: skip
+        if summary:
+            text += "\n\n" + render(summary_text(action, with_commands=False))
+        try:
+            if answer is not None:
+                await answer.private(pieces(text, lang))
+                return
+            dm = await self.client.create_dm(discord.Object(int(user)))
+            for message in pieces(text, lang):
+                await dm.send(**message.kwargs(), allowed_mentions=NO_PINGS)
+        except discord.HTTPException as failed:
+            log.info("could not tell member of a refused %s: %s", type(action).__name__, failed)
+
+    def _tell_now(self, user: str, place: int, code: int) -> bool:
+        """Whether to tell `user` that `place` refuses the bot (`code`): not again soon."""
+        key, now = (user, place, code), time.monotonic()
+        told = self._told.get(key)
+        if told is not None and now - told < TOLD_AGAIN_AFTER_S:
+            return False
+        self._told.pop(key, None)
+        self._told[key] = now
+        while len(self._told) > TOLD_KEPT:
+            self._told.popitem(last=False)
+        return True
 
     async def _deliver(self, action: Outbound) -> str | None:
         guild = guild_of(action.workspace)
@@ -539,9 +621,11 @@ class Delivery:
     ) -> str | None:
         """A DM with its buttons (`view(where)`: they name the channel) to each of the
         action's users, and in the channel (`place`) a message that pings those whose DMs
-        are closed (one for each hundred of them). A DM that fails otherwise does not stop
-        the others; the action fails at the end, and its retry reaches only those who
-        were not reached."""
+        are closed (one for each hundred of them). A DM refused for one member does not stop
+        the others; Discord failing (5xx) or throttling DM openings (40003) stops them
+        all, since each would fare the same (in an outage each member's DM would hold
+        the ticker for discord.py's retries). Either way the action fails at the end,
+        and its retry reaches only those who were not reached."""
         done = await sent_of(action)
         unreachable: list[int] = []
         failed: discord.HTTPException | None = None
@@ -551,13 +635,17 @@ class Delivery:
             try:
                 dm = await self.client.create_dm(discord.Object(int(user)))
                 sent = await dm.send(**one_message(dm_text).kwargs(), view=view(where))
-            except discord.Forbidden as error:  # closed DMs (50007), or no DM allowed at all
+            except discord.HTTPException as error:
+                if refusals.stops_a_batch(error):
+                    failed = error
+                    break
+                if not isinstance(error, discord.Forbidden):  # this member's: try again
+                    failed = failed or error
+                    continue
+                # Closed DMs (50007), or no DM allowed at all: pinged in the channel.
                 if error.code == DMS_CLOSED:
                     self.note_dms(int(user), closed=True)
                 unreachable.append(int(user))
-                continue
-            except discord.HTTPException as error:  # a rate limit, an outage: try again
-                failed = failed or error
                 continue
             await done.add(f"dm:{user}", str(sent.id))
 
@@ -565,7 +653,8 @@ class Delivery:
             steps: dict[str, str | None] = {f"dm:{user}": None for user in group}
             await done.add_all(steps if "ping" in done else {"ping": sent, **steps})
 
-        if unreachable:
+        outage = failed is not None and failed.status >= 500
+        if unreachable and not outage:  # in an outage the pings wait for the retry too
             await self._ping(guild, place, unreachable, text, lambda: view(None), pinged)
         if failed is not None:
             raise failed
@@ -602,15 +691,32 @@ class Delivery:
         return first
 
     async def _summary(self, guild: int, action: PostRoundSummary) -> str | None:
-        await self._edit_round(guild, action, closed=True)
+        try:
+            await self._edit_round(guild, action, closed=True)
+            edited = True
+        except discord.HTTPException as error:
+            if not refusals.stands(error):
+                raise
+            # Its message cannot show the close (a thread Discord archived when it went
+            # quiet, a lost permission): the summary matters more, and goes anyway.
+            log.info("closing the message of concern round %s refused: %s",
+                     action.round.round_id, error.code)  # fmt: skip
+            edited = False
         # Beside its "Record as agreement" button, the typed command is left out.
         text = self._renderer(guild, action.lang)(summary_text(action, with_commands=False))
         view = (
             summary_view(action.round.round_id, action.lang) if action.suggest_agreement else None
         )
-        return await self._post_all(
+        posted = await self._post_all(
             guild, _round_place(action), long_post(text, action.lang), action, view=view
         )
+        if not edited:  # a post reopens an archived thread: its message may be closed now
+            try:
+                await self._edit_round(guild, action, closed=True)
+            except discord.HTTPException as error:
+                log.info("the message of concern round %s stays open-looking: %s",
+                         action.round.round_id, error.code)  # fmt: skip
+        return posted
 
     # --- posting ---------------------------------------------------------------------------
 
@@ -693,6 +799,13 @@ def _swapped(text: Text, old: Say, new: Say) -> Text:
     if isinstance(text, Lines):
         return Lines(tuple(_swapped(part, old, new) for part in text.parts))
     return text
+
+
+def _action_place(action: Outbound) -> int:
+    """Where `action` goes, as far as the action says: its thread, else its table."""
+    round_view = getattr(action, "round", None)
+    thread = round_view.thread_id if round_view is not None else getattr(action, "thread_id", None)
+    return _place(action.channel, thread)
 
 
 def _place(channel: str, thread_id: str | None) -> int:

@@ -41,8 +41,11 @@ async def test_discord_round_progress_retried_after_the_round_closed_leaves_it_c
 ):
     runtime = await harness.start()
     message = await start_round(world, runtime)
-    # Bob's progress is refused (a permission taken away a moment): tried again later.
-    world.api.fail_next("PATCH /channels/{channel_id}/messages/{message_id}")
+    # Bob's progress fails (Discord has a bad moment): tried again later.
+    world.api.fail_next(
+        "PATCH /channels/{channel_id}/messages/{message_id}",
+        status=503, code=0, message="Service Unavailable",
+    )  # fmt: skip
     await world.api.click_button(message, world.bob, label="No concerns")
     await runtime.wait_for(ConcernAnswered)
     for count, member in enumerate((world.carol, world.guild.owner), start=2):

@@ -326,6 +326,11 @@ class FakeChannel:
     permission_overwrites: list[JSON] = field(default_factory=list)
     # A forum whose every post must carry one of its tags (Discord's REQUIRE_TAG flag).
     requires_tag: bool = False
+    # A thread archived (by Discord after its quiet hours, or by a moderator): its
+    # messages cannot be edited or deleted (400, 50083) until a message reopens it;
+    # `locked` too: only a moderator reopens it, and the bot's messages are refused.
+    archived: bool = False
+    locked: bool = False
 
     @property
     def is_thread(self) -> bool:
@@ -363,10 +368,10 @@ class FakeChannel:
                 member_count=len(self.member_ids),
                 total_message_sent=0,
                 thread_metadata={
-                    "archived": False,
+                    "archived": self.archived,
                     "auto_archive_duration": 1440,
                     "archive_timestamp": _now_iso(),
-                    "locked": False,
+                    "locked": self.locked,
                     "create_timestamp": _now_iso(),
                 },
             )
@@ -691,6 +696,26 @@ class _InjectedError:
     message: str
     remaining: int
     skip: int = 0
+    retry_after: float = 0.05
+    is_global: bool = False
+
+    def response(self) -> web.Response:
+        if self.status != 429:
+            return _error(self.status, self.code, self.message)
+        # Discord's own rate limit answer. discord.py takes a 429 without `Via` (or
+        # with a body that is not JSON) for a Cloudflare ban and raises at once; with
+        # it, it waits `retry_after` and tries again.
+        body = {"message": self.message, "retry_after": self.retry_after,
+                "global": self.is_global, "code": self.code}  # fmt: skip
+        response = _json_response(body, 429)
+        response.headers.update({
+            "Via": "1.1 google",
+            "Retry-After": str(max(1, round(self.retry_after))),
+            "X-RateLimit-Scope": "global" if self.is_global else "user",
+        })  # fmt: skip
+        if self.is_global:
+            response.headers["X-RateLimit-Global"] = "true"
+        return response
 
 
 @dataclass
@@ -792,6 +817,9 @@ class DiscordStandIn(Served):
         self._messages: dict[int, JSON] = {}
         self._dm_channels: dict[int, FakeChannel] = {}
         self._dms_closed: set[int] = set()
+        # Channels where the bot was denied a permission (deny_bot): channel id -> the
+        # refusal its requests get.
+        self._bot_denied: dict[int, tuple[int, str]] = {}
         self._interactions: dict[int, SentInteraction] = {}
         self._interactions_by_token: dict[str, SentInteraction] = {}
         self._command_ids: dict[tuple[int | None, int, str], int] = {}
@@ -893,6 +921,31 @@ class DiscordStandIn(Served):
     def open_dms(self, user: FakeUser | FakeMember | int) -> None:
         self._dms_closed.discard(self._user(user).id)
 
+    def clear_failures(self) -> None:
+        """Forget the errors `fail_next` still had to answer (an outage is over)."""
+        self._injected.clear()
+
+    def deny_bot(self, channel: FakeChannel | int, *, view: bool = False) -> None:
+        """A moderator takes a permission from the bot in `channel` (an overwrite).
+        Send Messages (Send Messages in Threads, for a thread): its posts there are
+        refused with 403, code 50013; it still edits and deletes its own messages.
+        `view`, View Channel: every request about the channel is refused with 403,
+        code 50001, as Discord does. Only REST enforces it: the gateway says nothing."""
+        target = self._channel(channel)
+        refusal = (50001, "Missing Access") if view else (50013, "Missing Permissions")
+        self._bot_denied[target.id] = refusal
+
+    def allow_bot(self, channel: FakeChannel | int) -> None:
+        self._bot_denied.pop(self._channel(channel).id, None)
+
+    async def archive_thread(self, thread: FakeChannel | int, *, locked: bool = False) -> None:
+        """Discord archives `thread` (after its quiet hours; `locked`: a moderator
+        locked it too), and tells the gateway (THREAD_UPDATE)."""
+        target = self._channel(thread)
+        assert target.is_thread, "only a thread is archived"
+        target.archived, target.locked = True, locked
+        await self._broadcast("THREAD_UPDATE", target.payload())
+
     def refuse_privileged_intents(self, refuse: bool = True) -> None:
         """Close the gateway with 4014 when IDENTIFY asks for a privileged intent.
 
@@ -911,14 +964,20 @@ class DiscordStandIn(Served):
         message: str = "Missing Permissions",
         times: int = 1,
         skip: int = 0,
+        retry_after: float = 0.05,
+        is_global: bool = False,
     ) -> None:
         """Answer the next ``times`` requests matching ``route`` with a Discord error,
         after letting ``skip`` of them through.
 
         ``route`` as in ``RecordedRequest.matches``, e.g.
-        ``"POST /channels/{channel_id}/messages"``.
+        ``"POST /channels/{channel_id}/messages"``. With ``status=429`` the answer is
+        Discord's rate limit: ``retry_after`` seconds, ``is_global`` for the bot's
+        global limit (give ``message="You are being rate limited."``, ``code=0``).
         """
-        self._injected.append(_InjectedError(route, status, code, message, times, skip))
+        self._injected.append(
+            _InjectedError(route, status, code, message, times, skip, retry_after, is_global)
+        )
 
     # ------------------------------------------------------------------ gateway control
 
@@ -1956,6 +2015,8 @@ class DiscordStandIn(Served):
         if response is None:
             response = self._check_auth(request, record)
         if response is None:
+            response = self._check_bot_access(record)
+        if response is None:
             response = self._check_limits(record)
         if response is None:
             response = await handler(request)
@@ -1973,7 +2034,23 @@ class DiscordStandIn(Served):
                     planned.skip -= 1
                     continue
                 planned.remaining -= 1
-                return _error(planned.status, planned.code, planned.message)
+                return planned.response()
+        return None
+
+    def _check_bot_access(self, record: RecordedRequest) -> web.Response | None:
+        """Refuse what the bot was denied (deny_bot), as Discord does."""
+        if not self._bot_denied or not record.path.startswith("/channels/"):
+            return None
+        channel_id = int(record.path.split("/")[2])
+        code, message = self._bot_denied.get(channel_id, (None, ""))
+        if code is None:
+            return None
+        posting = record.method == "POST" and record.route in (
+            "/channels/{channel_id}/messages", "/channels/{channel_id}/threads",
+            "/channels/{channel_id}/messages/{message_id}/threads",
+        )  # fmt: skip
+        if code == 50001 or posting:
+            return _error(403, code, message)
         return None
 
     def _check_limits(self, record: RecordedRequest) -> web.Response | None:
@@ -2082,15 +2159,28 @@ class DiscordStandIn(Served):
             return _error(403, 50007, "Cannot send messages to this user")
         if channel.type == GUILD_FORUM:  # a forum takes messages only in its posts
             return _error(400, 50008, "Cannot send messages in a non-text channel")
+        if channel.locked:  # only a moderator may post (the bot is none) or reopen it
+            if channel.archived:
+                return _error(403, 50083, "Thread is archived")
+            return _error(403, 160005, "Thread is locked")
         payload = request[_PAYLOAD] or {}
         if not any(
             payload.get(k)
             for k in ("content", "embeds", "components", "attachments", "sticker_ids", "poll")
         ):
             return _error(400, 50006, "Cannot send an empty message")
+        if channel.archived:  # a message in an archived thread reopens it
+            channel.archived = False
+            await self._broadcast("THREAD_UPDATE", channel.payload())
         msg = self._build_message(channel, self.bot_user, payload, files=request[_FILES])
         await self._store_bot_message(msg)
         return _json_response(msg)
+
+    def _refused_while_archived(self, channel_id: str) -> web.Response | None:
+        channel = self._channel_or_none(int(channel_id))
+        if channel is not None and channel.archived:
+            return _error(400, 50083, "Operation cannot be performed on an archived thread.")
+        return None
 
     async def _patch_message(self, request: web.Request) -> web.Response:
         msg = self._messages.get(int(request.match_info["message_id"]))
@@ -2098,11 +2188,16 @@ class DiscordStandIn(Served):
             return _error(404, 10008, "Unknown Message")
         if msg["author"]["id"] != str(self.bot_user.id):
             return _error(403, 50005, "Cannot edit a message authored by another user")
+        if (archived := self._refused_while_archived(msg["channel_id"])) is not None:
+            return archived
         self._apply_edit(msg, request[_PAYLOAD] or {}, request[_FILES])
         await self._broadcast("MESSAGE_UPDATE", msg)
         return _json_response(msg)
 
     async def _delete_message(self, request: web.Request) -> web.Response:
+        archived = self._refused_while_archived(request.match_info["channel_id"])
+        if archived is not None:
+            return archived
         msg = self._messages.pop(int(request.match_info["message_id"]), None)
         if msg is None:
             return _error(404, 10008, "Unknown Message")
