@@ -33,7 +33,7 @@ from rules.actions import (
     UpdateRoundProgress,
 )
 from rules.consensus import STALE_AFTER
-from rules.events import ConcernAnswered, Event, TimerFired
+from rules.events import ConcernAnswered, Event, PlaceDeleted, TimerFired
 from rules.grammar import AnswerRound, ResolveConcern, StartRound, WithdrawRound
 from rules.language import detect_language
 from rules.say import N_, Lines, Member, Quote, Say
@@ -470,27 +470,7 @@ def close_round(
     """Close an open round: answered, at its deadline, or withdrawn `by` someone."""
     view = round_.view()
     withdrawn = outcome == "withdrawn"
-    actions: list[Action] = [
-        CloseRound(
-            workspace=event.workspace,
-            channel=event.channel,
-            round_id=round_.round_id,
-            outcome=outcome,
-            at=event.at,
-            by=by,
-        ),
-        CancelTimer(
-            workspace=event.workspace, channel=event.channel, key=deadline_key(round_.round_id)
-        ),
-    ]
-    # Only the next reminder is ever scheduled; the ones before it have fired.
-    actions.append(
-        CancelTimer(
-            workspace=event.workspace,
-            channel=event.channel,
-            key=reminder_key(round_.round_id, round_.reminders_sent + 1),
-        )
-    )
+    actions = _closing(event, round_, outcome, by=by)
     # Silence is not consent: at the deadline, most of the table must have answered.
     enough = outcome == "answered" or len(view.answered) * 2 > len(view.participants)
     # A withdrawn round asked nothing that could become an agreement; nor did one whose
@@ -509,6 +489,46 @@ def close_round(
         )
     )
     return actions
+
+
+def _closing(event: Event, round_: Round, outcome: str, *, by: str | None) -> list[Action]:
+    """The round closed in the record, its deadline and next reminder cancelled."""
+    return [
+        CloseRound(
+            workspace=event.workspace,
+            channel=event.channel,
+            round_id=round_.round_id,
+            outcome=outcome,
+            at=event.at,
+            by=by,
+        ),
+        CancelTimer(
+            workspace=event.workspace, channel=event.channel, key=deadline_key(round_.round_id)
+        ),
+        # Only the next reminder is ever scheduled; the ones before it have fired.
+        CancelTimer(
+            workspace=event.workspace,
+            channel=event.channel,
+            key=reminder_key(round_.round_id, round_.reminders_sent + 1),
+        ),
+    ]
+
+
+def on_place_deleted(event: PlaceDeleted, state: TableState) -> list[Action]:
+    """The round's channel (or its thread) was deleted: nobody can see or answer it any
+    more. It is withdrawn without a word there (no summary: there is nowhere to post
+    it); whoever asked for it hears privately why it ended."""
+    round_ = state.open_round
+    if round_ is None or (event.thread_id is not None and round_.thread_id != event.thread_id):
+        return []
+    asker = round_.started_by or round_.proposer
+    told = Say.of(
+        N_("The concern round you asked for has ended without a summary: its channel or "
+           "thread was deleted, so nobody can answer it any more. It was about: {proposal}"),
+        proposal=Quote(round_.proposal),
+    )  # fmt: skip
+    closing = _closing(event, round_, "withdrawn", by=None)
+    return [*closing, private(event, asker, told, round_.lang)]
 
 
 def on_timer(event: TimerFired, state: TableState) -> list[Action]:

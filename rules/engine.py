@@ -55,6 +55,7 @@ from rules.events import (
     MessageRelabelled,
     MessageReread,
     NudgeSnoozed,
+    PlaceDeleted,
     ProposalAdded,
     RenewalAnswered,
     ReviewDecided,
@@ -396,6 +397,8 @@ class Engine:
                 return Reads(settings=True, introduced=True)
             case MemberLeft():
                 return Reads(round=True, watches=True)
+            case PlaceDeleted():
+                return Reads(round=True, watches=True)
             case MessageDeleted(message_id=message_id, thread_id=thread_id, at=at):
                 # A yes or a concern deleted may bring an offer (the table's members).
                 # At the top level it may have been a reply to an older proposal (which
@@ -483,6 +486,11 @@ class Engine:
                 ]
             case RosterSynced() as synced:
                 return _sync_roster(synced, state)
+            case PlaceDeleted() as deleted:
+                return [
+                    *concerns.on_place_deleted(deleted, state),
+                    *problems.on_place_deleted(deleted, state),
+                ]
             case BotJoined() as joined:
                 return introductions.introduce(joined, state)
             case ChannelIdChanged() as changed:

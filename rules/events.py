@@ -126,6 +126,15 @@ class ChannelIdChanged(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PlaceDeleted(Event):
+    """Where the table talks was deleted for good: the table's whole channel, or only
+    its thread `thread_id` (a Discord channel or thread deleted). Nobody can answer or
+    read anything there any more, so its open work ends; its record stays."""
+
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BotJoined(Event):
     """The bot was let in where the table talks: invited to a Slack channel; on Discord,
     added to a server, whose welcome goes to its system channel's table. `lang`: the

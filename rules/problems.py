@@ -69,6 +69,7 @@ from rules.events import (
     MessageRelabelled,
     MessageReread,
     NudgeSnoozed,
+    PlaceDeleted,
     ProposalAdded,
     TimerFired,
     WhyAsked,
@@ -358,6 +359,17 @@ def on_left(event: Event, users: Iterable[str], state: TableState) -> list[Actio
     actions: list[Action] = []
     for watch in state.watches:
         if watch.user in gone and watch.status in ("open", "doubtful", "snoozed"):
+            actions += _close(event, watch, "withdrawn", event.at)
+    return actions
+
+
+def on_place_deleted(event: PlaceDeleted, state: TableState) -> list[Action]:
+    """The table's channel, or a thread in it, was deleted: the problems still waiting
+    there are withdrawn, and nobody is nudged about words nobody can see any more."""
+    actions: list[Action] = []
+    for watch in state.watches:
+        there = event.thread_id is None or watch.thread_id == event.thread_id
+        if there and watch.status in (*STILL_WAITING, "doubtful"):
             actions += _close(event, watch, "withdrawn", event.at)
     return actions
 

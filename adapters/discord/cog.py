@@ -24,7 +24,7 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 from discord.utils import utcnow
 
-from adapters.discord import translate
+from adapters.discord import posting_rights, translate
 from adapters.discord.answering import InteractionAnswer
 from adapters.discord.commands import build_commands
 from adapters.discord.components import (
@@ -70,7 +70,7 @@ from rules.events import AgreementSubmitted, Event, MemberJoined, MemberLeft, Ro
 from rules.grammar import CommandSpec, command_language
 from rules.i18n import supported
 from rules.language import clear_language, detect_language
-from rules.say import N_, Member, Say, Text
+from rules.say import N_, Lines, Member, Quote, Say, Text
 from rules.typed_names import several_in_form
 from rules.visible import shows
 
@@ -98,7 +98,27 @@ UNREADABLE_CALL = N_(
     "someone who manages the server to let me view it and connect to it (the View Channel "
     "and Connect permissions; I never join the call), then try again."
 )
-NOT_POSTED = N_("I could not post in that channel. Please post your proposal there yourself.")
+# A nudge's proposal that could not be posted beside its problem: the words come back
+# (quoted below it), so that nothing typed is lost, and the nudge's buttons stay.
+NOT_POSTED = N_(
+    "I could not post your proposal in that channel just now. Your words are below, so "
+    "nothing is lost: try again in a while with the buttons under my message, or post "
+    "them there yourself."
+)
+NOT_POSTED_LOCKED = N_(
+    "I could not post your proposal: that thread is locked, so nobody can post in it. "
+    "Your words are below, so nothing is lost. You could ask a moderator to unlock the "
+    "thread, or bring your proposal up elsewhere; the buttons under my message stay for "
+    "when you are ready."
+)
+NOT_POSTED_NOT_ALLOWED = N_(
+    "I could not post your proposal: I may not post in that channel. Your words are "
+    "below, so nothing is lost. Ask someone who manages the server to give me the "
+    "{permission} permission there, then try again with the buttons under my message."
+)
+# Discord's refusals of a post: a locked (or archived) thread; no access or permission.
+THREAD_CLOSED = frozenset({160005, 50083})
+NOT_ALLOWED = frozenset({50001, 50013})
 # Answers to words typed in the bot's DM.
 NOT_A_PROPOSAL = N_(
     "Thanks for your message. I did not take it for a proposal, so I posted nothing. To add "
@@ -330,6 +350,27 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         for event in translate.messages_deleted(guild.id, channel, message_ids, utcnow()):
             await self.submit(event, keep=True)
 
+    # A deleted channel or thread: the table's open work there ends (rounds withdrawn
+    # without a post, waiting problems no longer nudged about, reminders stopped); its
+    # record stays. discord.py tells of each cached thread of a deleted channel too.
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        place = translate.place_of(channel)
+        if place is None:  # a forum or a category: no table (a forum's posts are, below)
+            return
+        self._rostered.discard(channel.id)
+        await self.submit(translate.place_deleted(channel.guild.id, place, utcnow()), keep=True)
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        guild = self.bot.get_guild(payload.guild_id)
+        if guild is None:
+            return
+        self._rostered.discard(payload.thread_id)
+        place = translate.deleted_thread_place(guild, payload)
+        await self.submit(translate.place_deleted(guild.id, place, utcnow()), keep=True)
+
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
         for event in translate.members_joined(member, utcnow()):
@@ -404,6 +445,10 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         elif (unreadable := self._unreadable(origin.workspace, origin.channel)) is not None:
             await self._tell(interaction, lang, unreadable)
         elif spec.name == "agree" and not shows(text):
+            # Not a form to fill in for nothing: its agreement could not be announced.
+            if refused := self._cannot_post_here(interaction, posting_rights.Post()):
+                await self._tell(interaction, await self._form_lang(interaction), refused)
+                return
             await interaction.response.send_modal(
                 agreement_form(await self._form_lang(interaction))
             )
@@ -418,8 +463,25 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                     interaction, await self._form_lang(interaction, None, written), named
                 )
                 return
+            post = posting_rights.posted_by(spec, named, origin.at.date())
+            if post is not None and (refused := self._cannot_post_here(interaction, post)):
+                written = command_language(spec.name, text)
+                await self._tell(
+                    interaction, await self._form_lang(interaction, None, written), refused
+                )
+                return
             command = translate.command_invoked(origin, spec.name, named)
             await self._decide(interaction, command, roster_again=spec.name == "concerns")
+
+    def _cannot_post_here(
+        self, interaction: discord.Interaction, post: posting_rights.Post
+    ) -> Say | None:
+        """What to tell when the bot may not make `post` where `interaction` came from
+        (Discord's own account of its permissions there, overwrites included); None when
+        it may."""
+        if interaction.guild_id is None or interaction.channel is None:
+            return None
+        return posting_rights.missing(interaction.channel, interaction.app_permissions, post)
 
     async def record_as_agreement(
         self, interaction: discord.Interaction, message: discord.Message
@@ -665,6 +727,10 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 where = _forums_table(interaction, table)
                 origin = translate.origin_of(interaction, where, shown=shown)
                 if origin is not None:
+                    # The new version is announced in the channel.
+                    if refused := self._cannot_post_here(interaction, posting_rights.Post()):
+                        await self._tell(interaction, lang, refused)
+                        return
                     event = translate.review_decided(
                         origin, number, "revise", values, version=version
                     )
@@ -701,6 +767,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             submitted = translate.agreement_submitted(
                 origin, values, owner, round_id=form.round_id, proposal=proposal
             )
+        if not isinstance(submitted, Say):
+            # The agreement is announced in the channel.
+            submitted = self._cannot_post_here(interaction, posting_rights.Post()) or submitted
         if isinstance(submitted, Say):
             written = clear_language(f"{text} {why}") or form.lang
             await self._tell(
@@ -730,20 +799,59 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if (unreadable := self._unreadable(origin.workspace, origin.channel)) is not None:
             await self._tell(interaction, lang, unreadable)
             return
+        if (refused := self._cannot_post_proposal(choice, proposal)) is not None:
+            await self._tell(interaction, lang, refused)  # nothing claimed: the buttons stay
+            return
+        buttons_gone = False
 
         async def claimed() -> None:
+            nonlocal buttons_gone
             if interaction.message is not None:
                 await interaction.response.edit_message(view=None)  # the choice is made
+                buttons_gone = True
 
         posted = await self._post_proposal(choice, origin.user, proposal, lang, claimed)
         if posted == Say.of(SETTLED):
             await self._settled(interaction, lang)
-        elif isinstance(posted, Say):
+        elif isinstance(posted, Lines | Say):
+            if buttons_gone:  # not posted: the nudge still waits, with its choices
+                await self._restore_nudge(interaction, choice, lang)
             await self._tell(interaction, lang, posted)
         else:
             await self._decide(
                 interaction, translate.nudge_answered(origin, choice, proposal, posted=posted)
             )
+
+    async def _restore_nudge(
+        self, interaction: discord.Interaction, choice: NudgeChoice, lang: str
+    ) -> None:
+        """The nudge's buttons back on its message, in the language it was sent in (its
+        problem's), after a proposal that could not be posted."""
+        shown = await asyncio.to_thread(
+            problem_language, self.runtime.app.database,
+            translate.workspace_of(choice.where.guild), str(choice.where.channel),
+            str(choice.problem),
+        )  # fmt: skip
+        try:
+            await interaction.edit_original_response(view=nudge_view(choice, shown or lang))
+        except discord.HTTPException as error:
+            log.warning("could not put a nudge's buttons back: %s", error)
+
+    def _cannot_post_proposal(self, choice: NudgeChoice, proposal: str) -> Text | None:
+        """What to tell (the proposal quoted back) when the bot may not post beside the
+        problem, as far as its cache tells; None when it may or cannot tell."""
+        guild = self.bot.get_guild(choice.where.guild)
+        target = guild.get_channel_or_thread(choice.where.target) if guild is not None else None
+        allowed = posting_rights.in_cache(target)
+        if allowed is None:
+            return None
+        thread = isinstance(target, discord.Thread)
+        if thread and target.locked and not allowed.manage_threads:  # type: ignore[union-attr]
+            return _not_posted(Say.of(NOT_POSTED_LOCKED), proposal)
+        lacking = posting_rights.missing_permission(allowed, posting_rights.Post(), thread=thread)
+        if lacking is None:
+            return None
+        return _not_posted(Say.of(NOT_POSTED_NOT_ALLOWED, permission=Say.of(lacking)), proposal)
 
     async def _post_proposal(
         self,
@@ -752,7 +860,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         proposal: str,
         lang: str,
         claimed: Callable[[], Awaitable[None]] | None = None,
-    ) -> str | Say:
+    ) -> str | Text:
         """The author's answer to a nudge (its form's, or typed in the nudge's DM), posted
         beside their problem in their name: the posted message's id, else what to tell
         them. Claimed before posting, in the database: a second answer (in this process
@@ -778,7 +886,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             except discord.HTTPException as error:
                 await self.runtime.release_proposal(*where, claim)
                 log.warning("could not post a proposal for a nudge: %s", error)
-                return Say.of(NOT_POSTED)
+                return _not_posted(_why_not_posted(error, choice), proposal)
         finally:
             self._answering.discard(key)
 
@@ -857,8 +965,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if (unreadable := self._unreadable(origin.workspace, origin.channel)) is not None:
             await self._say_in_dm(message, guild, latest.lang, unreadable)
             return
+        if (refused := self._cannot_post_proposal(choice, proposal)) is not None:
+            await self._say_in_dm(message, guild, latest.lang, refused)
+            return
         posted = await self._post_proposal(choice, origin.user, proposal, latest.lang)
-        if isinstance(posted, Say):
+        if isinstance(posted, Lines | Say):
             await self._say_in_dm(message, guild, latest.lang, posted)
             return
         # The engine's thanks comes by DM: there is no interaction to answer.
@@ -930,6 +1041,22 @@ def _quoted(message: discord.Message | None) -> str | None:
     # A long one has its headline in the content and the quote in its embed.
     embedded = message.embeds[0].description if message.embeds else None
     return first_quote(message.content or "") or first_quote(embedded or "")
+
+
+def _not_posted(why: Say, proposal: str) -> Lines:
+    """Why a proposal was not posted, and the proposal itself, quoted (it pings nobody)."""
+    return Lines((why, Say.of(N_("> {proposal}"), proposal=Quote(proposal))))
+
+
+def _why_not_posted(error: discord.HTTPException, choice: NudgeChoice) -> Say:
+    """Discord's refusal of a proposal's post, said for what its author can do."""
+    if error.code in THREAD_CLOSED:
+        return Say.of(NOT_POSTED_LOCKED)
+    if error.code in NOT_ALLOWED:
+        thread = choice.where.thread is not None
+        needed = posting_rights.SEND_IN_THREADS if thread else posting_rights.SEND_MESSAGES
+        return Say.of(NOT_POSTED_NOT_ALLOWED, permission=Say.of(needed))
+    return Say.of(NOT_POSTED)
 
 
 def _nudge_key(choice: NudgeChoice) -> tuple[str, int]:

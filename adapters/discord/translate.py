@@ -35,6 +35,7 @@ from rules.events import (
     MessagePosted,
     MessageRelabelled,
     NudgeSnoozed,
+    PlaceDeleted,
     ProposalAdded,
     RenewalAnswered,
     ReviewDecided,
@@ -256,6 +257,26 @@ def messages_deleted(
         )
         for message_id in message_ids
     ]
+
+
+def place_deleted(guild_id: int, place: Place, at: datetime) -> PlaceDeleted:
+    """A table's channel, or a thread of it, deleted: its open work there ends."""
+    return PlaceDeleted(
+        workspace=workspace_of(guild_id), channel=place.channel, thread_id=place.thread_id,
+        at=at, event_id=f"deleted:{place.thread_id or place.channel}",
+    )  # fmt: skip
+
+
+def deleted_thread_place(guild: discord.Guild, payload: discord.RawThreadDeleteEvent) -> Place:
+    """Where a deleted thread was, as a table sees it: a private thread or a forum post is
+    a table of its own, a public thread its channel's. A thread whose channel is gone
+    (deleted with it) is taken for its own table: a forum's posts are; a chat's threads
+    went with their table, whose deletion says so."""
+    parent = guild.get_channel(payload.parent_id)
+    private = payload.thread_type is discord.ChannelType.private_thread
+    if private or parent is None or isinstance(parent, discord.ForumChannel):
+        return Place(str(payload.thread_id))
+    return Place(str(payload.parent_id), str(payload.thread_id))
 
 
 # --- members --------------------------------------------------------------------------

@@ -413,7 +413,9 @@ async def test_nudge_a_proposal_that_could_not_be_posted_may_be_sent_again(world
     world.api.fail_next(f"POST /channels/{world.general.id}/messages")
     failed = await world.api.submit_modal(forms[0], {"proposal": "call the vendor"})
     told = await world.api.wait_for_followup(failed)
-    assert told["content"].startswith("I could not post in that channel.")
+    assert told["content"].startswith(
+        "I could not post your proposal: I may not post in that channel."
+    )
 
     again = await world.api.submit_modal(forms[1], {"proposal": "call the vendor"})
     await runtime.wait_for(ProposalAdded)

@@ -34,6 +34,11 @@ Behaviour that mirrors Discord on purpose (so adapter bugs show up here):
 * an interaction can be answered once (400/40060 afterwards), follow-ups only
   work after it was answered, unknown routes answer 404 JSON and are listed
   in ``unknown_routes``;
+* the bot's own posts need its permissions in the channel, overwrites included (View
+  Channel, else 403/50001; Send Messages, in a thread Send Messages in Threads, else
+  403/50013), and in a locked thread Manage Threads (else 403/160005); an interaction's
+  ``app_permissions`` are those in its channel; a deleted channel (``delete_channel``)
+  answers 404/10003 to every route that names it;
 * a message past Discord's documented limits (``discord_limits``: 2,000 characters
   of content, embed sizes, at most 100 ids in ``allowed_mentions``) is refused
   with 400/50035 and listed in ``refused``, whether posted, edited, or sent as
@@ -130,7 +135,14 @@ MODAL_SUBMIT = 5
 _CALLBACK_TYPES = {1, 4, 5, 6, 7, 8, 9, 10, 12}
 
 ALL_PERMISSIONS = (1 << 53) - 1
-_EVERYONE_PERMISSIONS = 0x0000_0006_3FF7_FE41  # roughly Discord's default @everyone set
+ADMINISTRATOR = 1 << 3
+VIEW_CHANNEL = 1 << 10
+SEND_MESSAGES = 1 << 11
+MANAGE_THREADS = 1 << 34
+SEND_MESSAGES_IN_THREADS = 1 << 38
+# Roughly Discord's default @everyone set: viewing, sending (in threads too), embeds,
+# files, reactions, commands, connecting; managing nothing (threads neither).
+_EVERYONE_PERMISSIONS = 0x0000_00F9_BFF7_FE41
 _OP_NAMES = {
     0: "DISPATCH",
     1: "HEARTBEAT",
@@ -327,9 +339,10 @@ class FakeChannel:
     # A forum whose every post must carry one of its tags (Discord's REQUIRE_TAG flag).
     requires_tag: bool = False
     # A thread archived (by Discord after its quiet hours, or by a moderator): its
-    # messages cannot be edited or deleted (400, 50083) until a message reopens it;
-    # `locked` too: only a moderator reopens it, and the bot's messages are refused.
+    # messages cannot be edited or deleted (400, 50083) until a message reopens it.
     archived: bool = False
+    # A thread a moderator locked: only who may manage threads posts in it or reopens it
+    # (``DiscordStandIn.lock_thread``, ``archive_thread(locked=True)``).
     locked: bool = False
 
     @property
@@ -528,6 +541,32 @@ class FakeGuild:
                 value |= role.permissions
         return ALL_PERMISSIONS if value & 0x8 else value  # ADMINISTRATOR
 
+    def channel_permissions_of(self, member: FakeMember, channel: FakeChannel) -> int:
+        """`member`'s permissions in `channel` as Discord computes them: the server's,
+        then the channel's overwrites for @everyone, for the member's roles, for the
+        member (a thread has its parent's)."""
+        value = self.permissions_of(member)
+        if value == ALL_PERMISSIONS:
+            return value
+        source = channel
+        if channel.is_thread:
+            source = self.channels.get(channel.parent_id or 0, channel)
+        overwrites = {int(o["id"]): o for o in source.permission_overwrites}
+
+        def apply(allow: int, deny: int) -> None:
+            nonlocal value
+            value = (value & ~deny) | allow
+
+        everyone = overwrites.get(self.id)
+        if everyone is not None:
+            apply(int(everyone["allow"]), int(everyone["deny"]))
+        roles = [overwrites[r] for r in member.roles if r in overwrites]
+        apply(sum_bits(int(o["allow"]) for o in roles), sum_bits(int(o["deny"]) for o in roles))
+        own = overwrites.get(member.id)
+        if own is not None and int(own.get("type", 1)) == 1:
+            apply(int(own["allow"]), int(own["deny"]))
+        return value
+
     def payload(self, *, include_members: bool = True, bot_user_id: int | None = None) -> JSON:
         """The ``GUILD_CREATE`` body.
 
@@ -584,6 +623,14 @@ class FakeGuild:
             "guild_scheduled_events": [],
             "soundboard_sounds": [],
         }
+
+
+def sum_bits(values: Iterator[int]) -> int:
+    """Bit flags OR-ed together."""
+    total = 0
+    for value in values:
+        total |= value
+    return total
 
 
 # ---------------------------------------------------------------------------- records
@@ -1109,6 +1156,31 @@ class DiscordStandIn(Served):
             event["guild_id"] = found[0]["guild_id"]
         await self.dispatch("MESSAGE_DELETE_BULK", event)
 
+    async def delete_channel(self, channel: FakeChannel) -> None:
+        """Someone deletes a channel (with its threads) or a thread: Discord forgets it,
+        answers 10003 to whatever names it, and dispatches CHANNEL_DELETE (THREAD_DELETE
+        for a thread; a channel's threads go without one, as on Discord)."""
+        assert channel.guild_id is not None, "a server's channel"
+        guild = self.guilds[channel.guild_id]
+        gone = {channel.id} | {t.id for t in guild.threads if t.parent_id == channel.id}
+        for channel_id in gone:
+            guild.channels.pop(channel_id, None)
+        for message_id in [i for i, m in self._messages.items() if int(m["channel_id"]) in gone]:
+            del self._messages[message_id]
+        if channel.is_thread:
+            event = {"id": str(channel.id), "guild_id": str(guild.id),
+                     "parent_id": str(channel.parent_id), "type": channel.type}  # fmt: skip
+            await self.dispatch("THREAD_DELETE", event)
+        else:
+            await self.dispatch("CHANNEL_DELETE", channel.payload())
+
+    async def lock_thread(self, thread: FakeChannel, *, locked: bool = True) -> None:
+        """A moderator locks (or unlocks) a thread: THREAD_UPDATE. In a locked thread only
+        who may manage threads posts (others get 403/160005)."""
+        assert thread.is_thread
+        thread.locked = locked
+        await self.dispatch("THREAD_UPDATE", thread.payload())
+
     async def thread_members_update(
         self,
         thread: FakeChannel,
@@ -1195,7 +1267,10 @@ class DiscordStandIn(Served):
                     "features": [],
                 },
                 member=member.payload(permissions=permissions),
-                app_permissions=str(guild_obj.permissions_of(guild_obj.member(self.bot_user))),
+                # Discord resolves them for the interaction's channel, overwrites included.
+                app_permissions=str(
+                    guild_obj.channel_permissions_of(guild_obj.member(self.bot_user), channel_obj)
+                ),
                 authorizing_integration_owners={"0": str(guild_obj.id)},
                 context=0,
             )
@@ -2159,10 +2234,8 @@ class DiscordStandIn(Served):
             return _error(403, 50007, "Cannot send messages to this user")
         if channel.type == GUILD_FORUM:  # a forum takes messages only in its posts
             return _error(400, 50008, "Cannot send messages in a non-text channel")
-        if channel.locked:  # only a moderator may post (the bot is none) or reopen it
-            if channel.archived:
-                return _error(403, 50083, "Thread is archived")
-            return _error(403, 160005, "Thread is locked")
+        if (refused := self._may_not_post(channel)) is not None:
+            return refused
         payload = request[_PAYLOAD] or {}
         if not any(
             payload.get(k)
@@ -2182,7 +2255,28 @@ class DiscordStandIn(Served):
             return _error(400, 50083, "Operation cannot be performed on an archived thread.")
         return None
 
+    def _may_not_post(self, channel: FakeChannel) -> web.Response | None:
+        """Discord's refusal of the bot's post in a server's channel it may not post in
+        (its permissions there, overwrites included), or in a locked thread (archived
+        too: 50083)."""
+        if channel.guild_id is None:
+            return None
+        guild = self.guilds[channel.guild_id]
+        allowed = guild.channel_permissions_of(guild.member(self.bot_user), channel)
+        if not allowed & VIEW_CHANNEL:
+            return _error(403, 50001, "Missing Access")
+        send = SEND_MESSAGES_IN_THREADS if channel.is_thread else SEND_MESSAGES
+        if not allowed & send:
+            return _error(403, 50013, "Missing Permissions")
+        if channel.locked and not allowed & MANAGE_THREADS:
+            if channel.archived:
+                return _error(403, 50083, "Thread is archived")
+            return _error(403, 160005, "Thread is locked")
+        return None
+
     async def _patch_message(self, request: web.Request) -> web.Response:
+        if self._channel_or_none(int(request.match_info["channel_id"])) is None:
+            return _error(404, 10003, "Unknown Channel")
         msg = self._messages.get(int(request.match_info["message_id"]))
         if msg is None or msg["channel_id"] != request.match_info["channel_id"]:
             return _error(404, 10008, "Unknown Message")
@@ -2195,6 +2289,8 @@ class DiscordStandIn(Served):
         return _json_response(msg)
 
     async def _delete_message(self, request: web.Request) -> web.Response:
+        if self._channel_or_none(int(request.match_info["channel_id"])) is None:
+            return _error(404, 10003, "Unknown Channel")
         archived = self._refused_while_archived(request.match_info["channel_id"])
         if archived is not None:
             return archived
