@@ -28,6 +28,9 @@ app = typer.Typer(
 )
 
 
+# `--database` of every command that works on the bot's database (not replay's own).
+DatabaseOption = Annotated[str | None, typer.Option(help="Database URL (default: DATABASE_URL).")]
+
 # The command-line option each setting a command takes is given by, to name in an error.
 OPTIONS = {
     "database_url": "--database",
@@ -38,16 +41,22 @@ OPTIONS = {
 }
 
 
+def _refuse(error: SettingsError, given: dict[str, object]) -> typer.Exit:
+    """Say what was refused, named as the user gave it: the option if they typed it,
+    else the variable; the exit to raise."""
+    option = OPTIONS.get(error.field) if error.field in given else None
+    said = error if option is None else f"{option}: {error.reason}"
+    typer.echo(f"groundrules: {said}", err=True)
+    return typer.Exit(2)
+
+
 def _settings(**overrides):
     """Settings with the options given; a refused one is named as the user typed it."""
     given = {k: v for k, v in overrides.items() if v is not None}
     try:
         return load_settings(**given)
     except SettingsError as error:
-        option = OPTIONS.get(error.field) if error.field in given else None
-        said = error if option is None else f"{option}: {error.reason}"
-        typer.echo(f"groundrules: {said}", err=True)
-        raise typer.Exit(2) from None
+        raise _refuse(error, given) from None
 
 
 def _shown(url: str) -> str:
@@ -110,8 +119,13 @@ def _open_database(database: str | None, *, migrate: bool = False):
         if migrate:
             upgrade(engine)
             return settings, engine
+        # The database the user named is the one to migrate: `migrate` alone would
+        # migrate DATABASE_URL's.
+        migrating = "groundrules migrate"
+        if database is not None:
+            migrating += f" --database {_shown(url)}"
         try:
-            check_schema(engine, _shown(url))
+            check_schema(engine, _shown(url), migrating)
         except SchemaMismatch as mismatch:
             engine.dispose()
             typer.echo(f"groundrules: {mismatch}", err=True)
@@ -120,9 +134,10 @@ def _open_database(database: str | None, *, migrate: bool = False):
 
 
 @contextmanager
-def _replacing(path: Path) -> Iterator[TextIO]:
+def _replacing(path: Path, *, make_folders: bool = False) -> Iterator[TextIO]:
     """Write `path` whole or not at all: into a file beside it that replaces it at the
-    end, so that a failed export leaves the last good one as it was."""
+    end, so that a failed export leaves the last good one as it was. `make_folders`:
+    make the folders it goes in that are not there yet."""
     if path.exists() and not path.is_file():  # /dev/stdout, a pipe: write there directly
         with path.open("w", encoding="utf-8", newline="") as handle:
             yield handle
@@ -130,6 +145,8 @@ def _replacing(path: Path) -> Iterator[TextIO]:
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         try:
+            if make_folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
             handle = partial.open("w", encoding="utf-8", newline="")
         except OSError as error:
             typer.echo(f"groundrules: cannot write {path}: {error.strerror}", err=True)
@@ -197,7 +214,8 @@ def replay(
         ),
     ] = None,
 ) -> None:
-    """Replay a transcript through the real engine, on the transcript's own clock."""
+    """Replay a transcript through the real engine, on the transcript's own clock. A bad
+    line is named and skipped, the others still replayed, and the exit code is 1."""
     from adapters.console.output import JsonOutput, TextOutput
     from adapters.console.replay import Replay, report_error, report_reordered
     from adapters.console.transcript import NotUtf8, utf8_lines
@@ -210,13 +228,17 @@ def replay(
         classifier=classifier,
         second_reading=second_reading,
     )
-    if str(transcript) != "-" and not transcript.is_file():
+    stdin = str(transcript) == "-"
+    if stdin and sys.stdin is None:  # closed (<&-): nothing to read
+        typer.echo("groundrules: replay - reads the transcript from stdin, which is closed",
+                   err=True)  # fmt: skip
+        raise typer.Exit(2)
+    if not stdin and not transcript.is_file():
         typer.echo(f"groundrules: no such transcript: {transcript}", err=True)
         raise typer.Exit(2)
     with _database_errors(settings.database_url):
         groundrules = bootstrap(settings, wait=False)
     output = JsonOutput() if as_json else TextOutput()
-    stdin = str(transcript) == "-"
     raw = sys.stdin.buffer if stdin else transcript.open("rb")
     # utf-8-sig: a byte-order mark (Windows Notepad writes one) is not part of line 1.
     stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape")
@@ -239,7 +261,14 @@ def replay(
     if not as_json:
         print_summary(groundrules, workspace, result)
     if result.errors:
-        typer.echo(f"groundrules: {len(result.errors)} line(s) skipped", err=True)
+        # As classify: the good lines are still replayed, and a bad one fails the run.
+        skipped = len(result.errors)
+        if result.lines:
+            typer.echo(f"groundrules: {skipped} line(s) skipped", err=True)
+        else:
+            typer.echo(f"groundrules: all {skipped} line(s) skipped: nothing was replayed",
+                       err=True)  # fmt: skip
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -391,9 +420,8 @@ def run(
         adapters = [
             importlib.import_module(f"adapters.{name}").build_adapter(settings) for name in chosen
         ]
-    except SettingsError as error:
-        typer.echo(f"groundrules: {error}", err=True)
-        raise typer.Exit(2) from None
+    except SettingsError as error:  # --shards, when given, is checked by the adapter
+        raise _refuse(error, {"discord_shards": shards} if shards is not None else {}) from None
     try:
         with _database_errors(settings.database_url):
             runtime = Runtime(bootstrap(settings, migrate_apart=True), adapters)
@@ -410,14 +438,30 @@ def run(
     asyncio.run(main())
 
 
+def _refuse_unknown(engine: Engine, url: str, *, workspace: str | None, table: str | None) -> None:
+    """A workspace or table the database holds nothing of is refused, as `forget` refuses
+    it: a mistyped one would export an empty register, as if there were nothing to keep."""
+    from bot.workspaces import holds_table
+
+    with _database_errors(url):
+        if workspace is not None and workspace not in {
+            row.workspace for row in _known_workspaces(engine)
+        }:
+            typer.echo(f"groundrules: no data of {workspace}; see `groundrules workspace list`",
+                       err=True)  # fmt: skip
+            raise typer.Exit(2)
+        if table is not None and not holds_table(engine, table, workspace):
+            where = f" in {workspace}" if workspace is not None else ""
+            typer.echo(f"groundrules: no data of table {table}{where}", err=True)
+            raise typer.Exit(2)
+
+
 @app.command()
 def export(
     format_: Annotated[str, typer.Option("--format", help="md, csv or json.")] = "md",
     table: Annotated[str | None, typer.Option(help="Only this table (channel id).")] = None,
     workspace: Annotated[str | None, typer.Option(help="Only this workspace.")] = None,
-    database: Annotated[
-        str | None, typer.Option(help="Database URL (default: DATABASE_URL).")
-    ] = None,
+    database: DatabaseOption = None,
     output: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
 ) -> None:
     """Write the agreement register: every agreement, its versions, why and consent, and
@@ -428,6 +472,7 @@ def export(
         typer.echo(f"groundrules: --format must be one of {', '.join(register.FORMATS)}", err=True)
         raise typer.Exit(2)
     settings, engine = _open_database(database)
+    _refuse_unknown(engine, settings.database_url, workspace=workspace, table=table)
     versions = register.register(
         engine, workspace=workspace, table=table, default_zone=settings.timezone
     )
@@ -449,12 +494,10 @@ def feedback_export(
     out: Annotated[
         Path | None, typer.Option("--out", help="File to write (default: stdout).")
     ] = None,
-    database: Annotated[
-        str | None, typer.Option(help="Database URL (default: DATABASE_URL).")
-    ] = None,
+    database: DatabaseOption = None,
 ) -> None:
     """Write corrections ("this was not a problem", …) as JSON Lines for `make train`
-    (put the file in data/feedback/)."""
+    (put the file in data/feedback/; --out makes the folders it names)."""
     from bot.feedback import export_corrections
 
     settings, engine = _open_database(database)
@@ -462,7 +505,8 @@ def feedback_export(
         if out is None:
             count = export_corrections(engine, sys.stdout, language=settings.language)
         else:
-            with _replacing(out) as handle:
+            # data/feedback/ of a fresh clone, or of the folder `make train` reads
+            with _replacing(out, make_folders=True) as handle:
                 count = export_corrections(engine, handle, language=settings.language)
     typer.echo(f"groundrules: {count} correction(s) exported", err=True)
 
@@ -484,9 +528,7 @@ def _known_workspaces(engine: Engine) -> list[Known]:
 
 @workspace_app.command("list")
 def workspace_list(
-    database: Annotated[
-        str | None, typer.Option(help="Database URL (default: DATABASE_URL).")
-    ] = None,
+    database: DatabaseOption = None,
 ) -> None:
     """List every workspace with data: members, agreements, and when it removed the bot."""
     settings, engine = _open_database(database)
@@ -508,9 +550,7 @@ def workspace_list(
 def workspace_forget(
     workspace: Annotated[str, typer.Argument(help="As `groundrules workspace list` shows it.")],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
-    database: Annotated[
-        str | None, typer.Option(help="Database URL (default: DATABASE_URL).")
-    ] = None,
+    database: DatabaseOption = None,
 ) -> None:
     """Delete everything of one workspace now: agreements, members, corrections, tokens.
     Export the agreement register first if it should be kept (`groundrules export`)."""
@@ -551,9 +591,7 @@ def person_forget(
         bool, typer.Option("--dry-run", help="Only list what would be removed.")
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
-    database: Annotated[
-        str | None, typer.Option(help="Database URL (default: DATABASE_URL).")
-    ] = None,
+    database: DatabaseOption = None,
 ) -> None:
     """Remove what the bot keeps about one person in one workspace: their organisation,
     mandates, roles, concerns, evaluations, problems, corrections, proposals and yeses.
@@ -592,9 +630,9 @@ def person_forget(
 
 
 @app.command()
-def migrate() -> None:
-    """Bring the database (DATABASE_URL) to the newest schema."""
-    settings, _ = _open_database(None, migrate=True)
+def migrate(database: DatabaseOption = None) -> None:
+    """Bring the database (--database, else DATABASE_URL) to the newest schema."""
+    settings, _ = _open_database(database, migrate=True)
     typer.echo(f"groundrules: {_shown(settings.database_url)} is up to date")
 
 

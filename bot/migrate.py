@@ -71,12 +71,12 @@ class SchemaMismatch(Exception):
     """A database a command would only read is not at this version's schema: one line."""
 
 
-def check_schema(engine: Engine, shown: str) -> None:
+def check_schema(engine: Engine, shown: str, migrating: str = "groundrules migrate") -> None:
     """For a command that reads (or deletes from) an existing database, named `shown` in
     errors: raises `SchemaMismatch` unless it holds Groundrules' schema at its newest
     revision. Such a command changes no schema: creating one in a database it was pointed
     at by mistake, or upgrading one an older bot still runs on, is `groundrules migrate`'s
-    to do."""
+    to do; `migrating` is that command as it reaches this database."""
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
     from alembic.util.exc import CommandError
@@ -98,7 +98,7 @@ def check_schema(engine: Engine, shown: str) -> None:
         ) from None
     raise SchemaMismatch(
         f"{shown} has an older schema ({current}) than this version ({newest}): run "
-        "`groundrules migrate` first, with no older bot still running on it"
+        f"`{migrating}` first, with no older bot still running on it"
     )
 
 

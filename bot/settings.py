@@ -144,10 +144,26 @@ def _time_zone(value: object) -> object:
 TimeZone = Annotated[str, BeforeValidator(_time_zone)]
 
 
+def _unescaped_at(url: str) -> bool:
+    """A PostgreSQL URL with an @ after the one that ends the user and password: one in
+    the password, not URL-encoded. The URL would be read with the rest of the password
+    as the host, which the driver's errors (and the bot's log) then show."""
+    scheme, _, rest = url.partition("://")
+    if not scheme.startswith(("postgres", "postgresql")):
+        return False
+    return rest.partition("?")[0].count("@") > 1
+
+
 def _database_url(value: object) -> object:
     """SQLite or PostgreSQL: the two databases the bot is built and tested on. (The
     error never repeats the URL: it may hold a password.)"""
     if isinstance(value, str):
+        if _unescaped_at(value):
+            raise PydanticCustomError(
+                "database_url_at",
+                "an @ in the password must be written %40 (URL-encode it), or leave the "
+                "password out of the URL and set PGPASSWORD",
+            )
         try:
             backend = make_url(value.replace("postgres://", "postgresql://", 1)).get_backend_name()
         except (ArgumentError, ValueError):

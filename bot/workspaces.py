@@ -90,6 +90,20 @@ def holds(engine: Engine, workspace: str) -> bool:
     return False
 
 
+def holds_table(engine: Engine, channel: str, workspace: str | None = None) -> bool:
+    """Whether any table has a row of the table at `channel` (in `workspace`, if given)."""
+    with engine.connect() as connection:
+        for table in _tables_with_a_workspace():
+            if "channel" not in table.c:
+                continue
+            query = select(table.c.channel).where(table.c.channel == channel)
+            if workspace is not None:
+                query = query.where(table.c.workspace == workspace)
+            if connection.execute(query.limit(1)).first() is not None:
+                return True
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Known:
     """A workspace the database holds something of, for the operator's list."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy.engine import make_url
 
 from bot.bootstrap import bootstrap
 from bot.settings import SettingsError, load_settings
@@ -30,8 +31,99 @@ def test_compose_runs_the_bot_beside_postgres_16_with_a_volume_and_health_checks
     assert bot["depends_on"]["db"]["condition"] == "service_healthy"
     url = bot["environment"]["DATABASE_URL"]
     assert url.startswith("postgresql://") and "@db:5432/" in url
+    # The password goes apart, as the db service is given it: none in the URL.
+    assert bot["environment"]["PGPASSWORD"] == db["environment"]["POSTGRES_PASSWORD"]
+    assert "POSTGRES_PASSWORD" not in url and make_url(url).password is None
     assert "/healthz" in " ".join(bot["healthcheck"]["test"])
     assert bot["build"] == "."
+
+
+# What a generated password may hold: each of these broke the URL compose built with it.
+AWKWARD_PASSWORD = "p@ss:w/rd%40#?x"
+
+
+def _compose_bot_environment(monkeypatch, host: str, password: str) -> None:
+    """The bot service's environment from docker-compose.yml, as Compose fills it in with
+    POSTGRES_PASSWORD=`password` in .env, set here; its database at `host`, not db."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    for name, value in compose["services"]["bot"]["environment"].items():
+        value = re.sub(r"\$\{POSTGRES_PASSWORD:-[^}]*\}", lambda _: password, str(value)).replace(
+            "@db:5432/", f"@{host}/"
+        )
+        monkeypatch.setenv(name, value)
+
+
+def test_compose_database_url_never_shows_the_password_while_waiting(monkeypatch, caplog):
+    """With POSTGRES_PASSWORD=p@ss… the bot read host "ss@db" and logged it, waiting:
+    `database not reachable yet: failed to resolve host 'ss@db'`."""
+    import logging
+
+    from bot.bootstrap import wait_for_database
+    from bot.database import make_engine
+
+    _compose_bot_environment(monkeypatch, "127.0.0.1:1", AWKWARD_PASSWORD)
+    engine = make_engine(load_settings().database_url)
+    try:
+        with caplog.at_level(logging.WARNING), pytest.raises(Exception):  # noqa: B017
+            wait_for_database(engine, patience=1)
+    finally:
+        engine.dispose()
+    assert "database not reachable yet: " in caplog.text and "127.0.0.1" in caplog.text
+    for part in ("p@ss", "ss:w", "w/rd", "rd%40", "#?x"):
+        assert part not in caplog.text
+
+
+@pytest.mark.postgres
+def test_compose_gives_the_database_the_password_as_it_was_set(monkeypatch):
+    """libpq reads PGPASSWORD for a URL without one: the password reaches the server
+    whole, whatever it holds."""
+    from tests.conftest import postgres_base_url
+
+    base = postgres_base_url()
+    if base is None:
+        pytest.skip("DATABASE_URL does not name a PostgreSQL database")
+    from bot.database import make_engine
+
+    local = make_url(base)
+    _compose_bot_environment(monkeypatch, f"{local.host}:{local.port or 5432}", AWKWARD_PASSWORD)
+    # The test server's user and database, not compose's.
+    url = make_url(load_settings().database_url).set(
+        username=local.username, database=local.database
+    )
+    engine = make_engine(url.render_as_string(hide_password=False))
+    try:
+        with engine.connect() as connection:
+            assert connection.connection.dbapi_connection.info.password == AWKWARD_PASSWORD
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("variable", ["DATABASE_URL", "GROUNDRULES_DATABASE_URL"])
+@pytest.mark.parametrize("password", ["p@ss", "p@s/s", "p@ss:1", "a@b@c"])
+def test_settings_refuse_a_database_url_with_an_unescaped_at_without_showing_it(
+    monkeypatch, variable, password
+):
+    """Read as the host (or database), the rest of the password showed in the errors."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("GROUNDRULES_DATABASE_URL", raising=False)
+    monkeypatch.setenv(variable, f"postgresql://groundrules:{password}@db:5432/groundrules")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert str(raised.value) == (
+        f"{variable}: an @ in the password must be written %40 (URL-encode it), or leave the "
+        "password out of the URL and set PGPASSWORD"
+    )
+    encoded = password.replace("@", "%40")
+    monkeypatch.setenv(variable, f"postgresql://groundrules:{encoded}@db:5432/groundrules")
+    assert make_url(load_settings().database_url).password == password
+
+
+def test_settings_keep_an_at_where_a_url_may_have_one(monkeypatch):
+    """In a SQLite file's path, and in the query (a libpq option) of a PostgreSQL URL."""
+    for url in ("sqlite:///data/team@home.db",
+                "postgresql://u:pw@db:5432/g?application_name=bot@host"):  # fmt: skip
+        monkeypatch.setenv("DATABASE_URL", url)
+        assert load_settings().database_url == url
 
 
 def test_dockerfile_installs_the_project_and_runs_the_bot():

@@ -63,7 +63,9 @@ def parse_shards(value: str | int | None) -> Sharding | None:
         return Sharding()
     if text.isdigit() and int(text) <= 10_000:
         return Sharding(int(text))
-    raise SettingsError(f"{SHARDS_ENV}: write auto, or the number of shards (e.g. 4)")
+    # The field lets the command line name --shards when that is where it came from.
+    reason = "write auto, or the number of shards (e.g. 4)"
+    raise SettingsError(f"{SHARDS_ENV}: {reason}", field="discord_shards", reason=reason)
 
 
 def _api_url(value: str | None) -> str | None:

@@ -345,3 +345,40 @@ def test_a_large_register_is_written_as_it_is_read(app):
     large = {fmt: _peak_while_exporting(app, fmt) for fmt in export.FORMATS}
     for fmt in export.FORMATS:
         assert large[fmt] < 1.5 * small[fmt], (fmt, small[fmt], large[fmt])
+
+
+def test_the_export_command_refuses_a_workspace_or_table_it_holds_nothing_of(app, tmp_path):
+    """A mistyped `--workspace T1` (for slack:T1) or `--table` wrote "No agreements recorded
+    yet." with exit 0, as if there were nothing to keep before `workspace forget`; forget
+    refuses such a name, and now export does as well, writing no file."""
+    from typer.testing import CliRunner
+
+    from bot.cli import app as cli
+
+    Chat(app, workspace="W1").command("anna", "/agree stand-up at 10 because the train", "08:30")
+    Chat(app, workspace="W2", channel="C2").join("zoe")  # a table with no agreement yet
+    app.store.flush()
+    url = app.settings.database_url
+    out = tmp_path / "register.json"
+
+    def refused(*only: str) -> str:
+        result = CliRunner().invoke(
+            cli, ["export", "--format", "json", *only, "--output", str(out), "--database", url]
+        )
+        assert result.exit_code == 2, result.output
+        assert not out.exists()
+        [line] = result.stderr.splitlines()
+        return line
+
+    assert refused("--workspace", "W9") == (
+        "groundrules: no data of W9; see `groundrules workspace list`"
+    )
+    assert refused("--table", "C9") == "groundrules: no data of table C9"
+    assert refused("--workspace", "W1", "--table", "C2") == (
+        "groundrules: no data of table C2 in W1"
+    )
+    # Known, with nothing recorded yet: an empty register, as before.
+    for only in (["--workspace", "W2"], ["--table", "C2"], ["--workspace", "W2", "--table", "C2"]):
+        result = CliRunner().invoke(cli, ["export", *only, "--database", url])
+        assert result.exit_code == 0, result.output
+        assert "No agreements recorded yet." in result.stdout

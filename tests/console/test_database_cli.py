@@ -8,6 +8,7 @@ import json
 import re
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -403,10 +404,106 @@ def test_reading_commands_leave_an_older_schema_to_groundrules_migrate(database_
     result = runner.invoke(app, [*command, "--database", database_url])
     assert one_line(result) == (
         f"groundrules: {redact(database_url)} has an older schema (0007) than this version "
-        f"({newest}): run `groundrules migrate` first, with no older bot still running on it"
+        f"({newest}): run `groundrules migrate --database {redact(database_url)}` first, "
+        "with no older bot still running on it"
     )
     with engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
             ("0007",)
         ]
     engine.dispose()
+
+
+def test_the_migrate_hint_can_be_followed_as_given(database_url, tmp_path, monkeypatch):
+    """The hint said `groundrules migrate`, which had no --database: run as told, it
+    migrated (and made) ./groundrules.db, and the database named stayed old."""
+    from bot.database import make_engine, redact
+    from bot.migrate import upgrade
+
+    here = tmp_path / "elsewhere"  # the sqlite fixture's file is tmp_path/groundrules.db
+    here.mkdir()
+    monkeypatch.chdir(here)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("GROUNDRULES_DATABASE_URL", raising=False)
+    engine = make_engine(database_url)
+    upgrade(engine, "0007")
+    engine.dispose()
+    refused = runner.invoke(app, ["export", "--database", database_url])
+    hint = re.search(r"run `groundrules (migrate[^`]*)` first", one_line(refused))
+    assert hint is not None
+    migrated = runner.invoke(app, hint.group(1).split(" "))  # the URL holds no spaces
+    assert migrated.exit_code == 0, migrated.output
+    assert migrated.stdout == f"groundrules: {redact(database_url)} is up to date\n"
+    assert list(here.iterdir()) == []
+    if "***" not in hint.group(1):  # a password is not shown: the user types it in
+        assert runner.invoke(app, ["export", "--database", database_url]).exit_code == 0
+    migrated = runner.invoke(app, ["migrate", "--database", database_url])
+    assert migrated.exit_code == 0, migrated.output
+    assert runner.invoke(app, ["export", "--database", database_url]).exit_code == 0
+
+
+def test_the_migrate_hint_names_no_option_for_the_database_url(tmp_path, monkeypatch):
+    """Reached by DATABASE_URL, `groundrules migrate` alone migrates the same database."""
+    from bot.database import make_engine
+    from bot.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path}/old.db"
+    engine = make_engine(url)
+    upgrade(engine, "0007")
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    line = one_line(runner.invoke(app, ["export"]))
+    assert line.endswith(": run `groundrules migrate` first, with no older bot still running on it")
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    assert runner.invoke(app, ["export"]).exit_code == 0
+
+
+def test_migrate_takes_the_database_option_as_the_other_commands_do():
+    from typer.main import get_command
+
+    commands = get_command(app).commands  # type: ignore[attr-defined]
+
+    def database_help(command) -> str:
+        [option] = [p for p in command.params if p.name == "database"]
+        return f"{option.opts} {option.help}"
+
+    assert database_help(commands["migrate"]) == database_help(commands["export"])
+    assert database_help(commands["migrate"]) == database_help(
+        commands["workspace"].commands["forget"]
+    )
+
+
+def test_feedback_export_makes_the_folders_of_its_out_file(tmp_path, rule_classifier):
+    """A fresh clone has no data/feedback/: the README's command failed there."""
+    url = f"sqlite:///{tmp_path}/groundrules.db"
+    corrected(url, rule_classifier)
+    out = tmp_path / "data" / "feedback" / "team.jsonl"
+    result = runner.invoke(app, ["feedback", "export", "--out", str(out), "--database", url])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "groundrules: 1 correction(s) exported\n"
+    [record] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert record["text"] == "the build is slow again"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["team.jsonl"]
+
+
+def test_feedback_export_under_a_file_is_one_line(tmp_path, rule_classifier):
+    url = f"sqlite:///{tmp_path}/groundrules.db"
+    corrected(url, rule_classifier)
+    (tmp_path / "data").write_text("not a folder\n")
+    out = tmp_path / "data" / "feedback" / "team.jsonl"
+    result = runner.invoke(app, ["feedback", "export", "--out", str(out), "--database", url])
+    assert one_line(result) == f"groundrules: cannot write {out}: Not a directory"
+
+
+def test_the_folder_make_train_reads_corrections_from_is_in_the_repository():
+    """`> data/feedback/team.jsonl` (the README's form for a container) needs it there;
+    `make train` reads it, its .gitkeep as no correction."""
+    from training.config import load_config
+    from training.dataset import fold_feedback
+
+    folder = Path(__file__).resolve().parents[2] / "data" / "feedback"
+    assert (folder / ".gitkeep").is_file()
+    assert load_config().feedback == folder
+    if not list(folder.glob("*.jsonl")):  # as cloned: a team's exports stay out of git
+        assert fold_feedback([], folder) == ([], {"corrections": 0, "changed": 0, "added": 0,
+                                                  "held_out": 0})  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,14 +22,16 @@ def line(ts: str, user: str, text: str, *, channel: str = "C-ops", thread=None) 
     return json.dumps(record, ensure_ascii=False)  # accents as a chat export writes them
 
 
-def replay_json(tmp_path, lines: list[str], *args: str) -> tuple[list[dict], str]:
+def replay_json(
+    tmp_path, lines: list[str], *args: str, exit_code: int = 0
+) -> tuple[list[dict], str]:
     transcript = tmp_path / "t.jsonl"
     transcript.write_text("\n".join(lines) + "\n", encoding="utf-8")
     # The rule classifier: these tests are about replay, not about a model's judgement.
     result = runner.invoke(
         app, ["replay", str(transcript), "--json", "--classifier", "rules", *args]
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
     records = [json.loads(x) for x in result.stdout.splitlines() if x.strip()]
     return records, result.stderr
 
@@ -74,14 +77,14 @@ def test_replay_bad_lines_are_named_and_the_rest_still_replays(tmp_path):
         json.dumps({"ts": "2026-03-02T09:02:00Z", "channel": "", "user": "x", "text": "hi"}),
         line("2026-03-02T09:20:00Z", "dana", "Why is the wiki down again?"),
     ]
-    records, stderr = replay_json(tmp_path, lines)
+    records, stderr = replay_json(tmp_path, lines, exit_code=1)  # as classify's bad lines
     assert [r["problem_ts"] for r in records if r["type"] == "nudge"] == [
         "2026-03-02T09:00:00Z",
         "2026-03-02T09:20:00Z",
     ]
     for number in (2, 3, 4, 5):
         assert f"line {number}:" in stderr
-    assert "4 line(s) skipped" in stderr
+    assert stderr.endswith("groundrules: 4 line(s) skipped\n")
 
 
 def test_replay_names_a_far_off_clock_a_boolean_ts_and_a_missing_text_as_bad_lines(tmp_path):
@@ -94,7 +97,7 @@ def test_replay_names_a_far_off_clock_a_boolean_ts_and_a_missing_text_as_bad_lin
         json.dumps({"ts": "2026-03-02T09:01:00Z", "channel": "C-ops", "user": "ben"}),
         line("2026-03-02T09:20:00Z", "dana", "Why is the wiki down again?"),
     ]
-    records, stderr = replay_json(tmp_path, lines)
+    records, stderr = replay_json(tmp_path, lines, exit_code=1)
     assert [r["problem_ts"] for r in records if r["type"] == "nudge"] == ["2026-03-02T09:20:00Z"]
     assert "line 1: ts must be between 1970 and 9000" in stderr
     assert "line 2: ts must be between 1970 and 9000" in stderr
@@ -176,6 +179,35 @@ def test_replay_missing_file_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["replay", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 2
     assert "no such transcript" in result.stderr
+
+
+@pytest.mark.parametrize("as_json", [[], ["--json"]])
+def test_replay_of_only_bad_lines_fails_saying_nothing_was_replayed(tmp_path, as_json):
+    """It printed "2 line(s) skipped" and exited 0: a script or CI job replaying a
+    transcript of the wrong format passed."""
+    transcript = tmp_path / "allbad.jsonl"
+    transcript.write_text("a\nb\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["replay", str(transcript), "--one-reading", "--classifier", "rules", *as_json]
+    )
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.stderr.endswith("groundrules: all 2 line(s) skipped: nothing was replayed\n"), (
+        result.stderr
+    )
+
+
+def test_replay_from_a_closed_stdin_says_so():
+    """It ended in an AttributeError traceback (sys.stdin is None)."""
+    result = subprocess.run(
+        ["sh", "-c", f'"{sys.executable}" -m bot.cli replay - --one-reading <&-'],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        "groundrules: replay - reads the transcript from stdin, which is closed\n"
+    )
 
 
 def test_replay_of_a_transcript_not_in_utf8_stops_with_one_line(tmp_path):
@@ -284,7 +316,7 @@ def test_replay_of_merged_exports_runs_in_time_order(tmp_path):
         '{"ts": "2026-03-02T09:06:00Z", "channel": "C-ops", ',  # half-written
         line("2026-03-02T09:30:00Z", "chris", "/agree coffee at 9:30 because we like it"),
     ]
-    records, stderr = replay_json(tmp_path, lines)
+    records, stderr = replay_json(tmp_path, lines, exit_code=1)  # for its bad line
     agreed, told = [r for r in records if r["type"] != "review"]  # and no nudge
     assert (agreed["type"], agreed["owner"], told["type"], told["user"]) == (
         "agreement", "anna", "reply", "chris",

@@ -119,3 +119,23 @@ def test_run_on_a_port_already_in_use_names_it_in_one_line(tmp_path, platform, c
     )
     assert "Traceback" not in found.stderr
     assert not any(secret in found.stderr for secret in credentials.values())
+
+
+WELL_FORMED_DISCORD_TOKEN = "MTE5ODc2NTQzMjEwOTg3NjU0.GaBcDe." + "x" * 38
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "named"),
+    [
+        (["discord", "--shards", "many"], {}, "--shards"),
+        (["discord"], {"GROUNDRULES_DISCORD_SHARDS": "many"}, "GROUNDRULES_DISCORD_SHARDS"),
+    ],
+)
+def test_run_names_bad_shards_as_the_user_gave_them(monkeypatch, tmp_path, args, env, named):
+    """`--shards many` was blamed on GROUNDRULES_DISCORD_SHARDS, which nobody had set."""
+    monkeypatch.delenv("GROUNDRULES_DISCORD_SHARDS", raising=False)
+    result = run(monkeypatch, tmp_path, *args, DISCORD_TOKEN=WELL_FORMED_DISCORD_TOKEN, **env)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"groundrules: {named}: write auto, or the number of shards (e.g. 4)\n"
+    )
