@@ -4,10 +4,14 @@ and the schema change goes up and down."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+
 from sqlmodel import Session, select
 
+from bot.database import make_engine
 from bot.models import AnswerRow
-from rules.actions import PostRoundSummary, UpdateRoundProgress
+from rules.actions import PostConcernRound, PostRoundSummary, UpdateRoundProgress
 from tests.bot.test_concern_rounds import start
 from tests.helpers import Chat
 
@@ -74,5 +78,62 @@ def test_migration_0022_keeps_resolved_concerns_and_goes_down(database_url):
     engine = make_engine(database_url)
     try:
         assert "resolved_concern" not in columns(engine)
+    finally:
+        engine.dispose()
+
+
+# The fields of a RoundView that bde1430 (migration 0021, the release before) knows.
+ROUND_VIEW_AT_0021 = {
+    "$", "round_id", "proposal", "proposer", "thread_id", "deadline", "participants",
+    "no_concerns", "concerns", "reworded",
+}  # fmt: skip
+
+
+def test_going_down_to_0021_leaves_waiting_round_messages_readable_by_it(database_url):
+    """A summary still waiting in the outbox names a resolved concern and who asked for
+    the round: bde1430 cannot read either field, and would never post the summary.
+    Going down to 0021 leaves them out of waiting items (the resolver stays among those
+    with no concerns, as their answer row then says); a delivered item keeps its kind."""
+    from alembic import command
+
+    from bot import codec
+    from bot.migrate import alembic_config
+    from bot.models import OutboxRow, now_utc
+    from tests.conftest import make_app
+    from tests.helpers import TaggedClassifier
+
+    app = make_app(database_url, TaggedClassifier())
+    try:
+        chat = Chat(app)
+        chat.join("anna", "ben", "chris")
+        chat.say("ben", "We could pin the base image to 1.4 #proposal", "08:59")
+        chat.command("anna", "/concerns", "09:00")  # anna asks about ben's proposal
+        [posted] = chat.of_type(PostConcernRound)
+        chat.answer("anna", posted.round.round_id, RAISED, "09:05")
+        chat.command("anna", "/concern resolved", "09:10")
+        chat.answer("chris", posted.round.round_id, None, "09:15")
+        [summary] = chat.of_type(PostRoundSummary)
+        assert summary.round.resolved == (("anna", RAISED),)
+        assert summary.round.started_by == "anna"
+        app.store.enqueue(summary, now_utc())  # still waiting when the bot stops
+    finally:
+        app.database.dispose()
+
+    command.downgrade(alembic_config(database_url), "0021")
+
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            rows = session.exec(select(OutboxRow).order_by(OutboxRow.id)).all()
+        waiting = [row for row in rows if row.delivered_at is None]
+        assert [json.loads(row.payload)["$"] for row in waiting] == ["PostRoundSummary"]
+        round_ = json.loads(waiting[0].payload)["round"]
+        assert set(round_) <= ROUND_VIEW_AT_0021
+        assert round_["no_concerns"] == ["anna", "chris"] and round_["concerns"] == []
+        assert codec.loads(waiting[0].payload) == replace(
+            summary, round=replace(summary.round, resolved=(), started_by=None)
+        )
+        # Delivered items keep only their kind, as they did.
+        assert all(set(json.loads(row.payload)) == {"$"} for row in rows if row.delivered_at)
     finally:
         engine.dispose()

@@ -5,12 +5,17 @@
   concerns", and the round's record still shows what was raised. None for every answer
   from before this revision, and for answers that resolved nothing.
 
+Going down, the answers stay "no concerns" (what their members last said), and the
+outbox items still waiting lose what the code of 0021 cannot read (`_older`).
+
 Revision ID: 0022
 Revises: 0021
 Create Date: 2027-03-01 10:00:00
 """
 
 from collections.abc import Sequence
+
+import json
 
 import sqlalchemy as sa
 import sqlmodel
@@ -31,5 +36,48 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # The answers stay "no concerns": the concern they resolved goes with the column.
+    # Folded back into `concern` it would count again as unresolved, in the round and
+    # in reports' open concerns, against what its member said.
     with op.batch_alter_table("round_answer") as batch:
         batch.drop_column("resolved_concern")
+    _waiting_items_as_0021_reads_them()
+
+
+# What the code of 0021 cannot read in an outbox payload (bot.codec: a class's fields, by
+# name), added since: its RoundView would refuse the whole item, and a round's message
+# (its progress, its summary) would never go out. Without them, a member who resolved
+# their concern shows among those with no concerns, as their answer now says, and who
+# asked for the round (only told, under this version, when a platform refuses it) is
+# its proposer again.
+_NEWER_FIELDS = {"RoundView": frozenset({"resolved", "started_by"})}
+
+
+def _older(value: object) -> object:
+    if isinstance(value, list):
+        return [_older(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    newer = _NEWER_FIELDS.get(value.get("$"), frozenset())  # type: ignore[arg-type]
+    return {k: _older(v) for k, v in value.items() if k not in newer}
+
+
+def _waiting_items_as_0021_reads_them() -> None:
+    """Items done with keep their kind alone (bot.codec.kind_only): only those still
+    waiting are read again."""
+    outbox = sa.table("outbox", sa.column("id"), sa.column("payload"), sa.column("delivered_at"))
+    connection = op.get_bind()
+    waiting = connection.execute(
+        sa.select(outbox.c.id, outbox.c.payload).where(outbox.c.delivered_at.is_(None))
+    ).all()
+    for outbox_id, payload in waiting:
+        try:
+            item = json.loads(payload)
+        except ValueError:
+            continue  # not this version's to mend: left as it is
+        older = _older(item)
+        if older != item:
+            connection.execute(
+                outbox.update()
+                .where(outbox.c.id == outbox_id)
+                .values(payload=json.dumps(older, ensure_ascii=False, separators=(",", ":")))
+            )
