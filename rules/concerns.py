@@ -515,18 +515,26 @@ def _closing(event: Event, round_: Round, outcome: str, *, by: str | None) -> li
 
 
 def on_place_deleted(event: PlaceDeleted, state: TableState) -> list[Action]:
-    """The round's channel (or its thread) was deleted: nobody can see or answer it any
-    more. It is withdrawn without a word there (no summary: there is nowhere to post
-    it); whoever asked for it hears privately why it ended."""
+    """The round's channel (or its thread) was deleted or archived: nobody can see or
+    answer it any more. It is withdrawn without a word there (no summary: there is
+    nowhere to post it); whoever asked for it hears privately why it ended."""
     round_ = state.open_round
     if round_ is None or (event.thread_id is not None and round_.thread_id != event.thread_id):
         return []
     asker = round_.started_by or round_.proposer
-    told = Say.of(
-        N_("The concern round you asked for has ended without a summary: its channel or "
-           "thread was deleted, so nobody can answer it any more. It was about: {proposal}"),
-        proposal=Quote(round_.proposal),
-    )  # fmt: skip
+    if event.archived:
+        told = Say.of(
+            N_("The concern round you asked for has ended without a summary: its channel "
+               "was archived, so nobody can answer it any more. If the channel is brought "
+               "back, you can start a new round there. It was about: {proposal}"),
+            proposal=Quote(round_.proposal),
+        )  # fmt: skip
+    else:
+        told = Say.of(
+            N_("The concern round you asked for has ended without a summary: its channel or "
+               "thread was deleted, so nobody can answer it any more. It was about: {proposal}"),
+            proposal=Quote(round_.proposal),
+        )  # fmt: skip
     closing = _closing(event, round_, "withdrawn", by=None)
     return [*closing, private(event, asker, told, round_.lang)]
 

@@ -128,10 +128,13 @@ class ChannelIdChanged(Event):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PlaceDeleted(Event):
     """Where the table talks was deleted for good: the table's whole channel, or only
-    its thread `thread_id` (a Discord channel or thread deleted). Nobody can answer or
-    read anything there any more, so its open work ends; its record stays."""
+    its thread `thread_id` (a Discord channel or thread deleted; a Slack channel deleted,
+    or `archived`). Nobody can answer or read anything there any more, so its open work
+    ends; its record stays. (An archived Slack channel can be brought back, but what
+    ended with it does not come back: its people were told it ended.)"""
 
     thread_id: str | None = None
+    archived: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -55,6 +55,7 @@ from bot.keyed_locks import KeyedLocks
 from bot.metrics import REGISTRY
 from bot.models import now_utc
 from bot.settings import Settings
+from bot.store import Undeliverable
 from bot.views import (
     NudgedProblem,
     TableOf,
@@ -72,6 +73,7 @@ from rules.events import (
     ChannelIdChanged,
     CommandInvoked,
     Event,
+    PlaceDeleted,
     ProposalAdded,
     RosterSynced,
 )
@@ -113,6 +115,9 @@ NOT_A_MEMBER = frozenset(
     {"channel_not_found", "not_in_channel", "missing_scope",
      "method_not_supported_for_channel_type"}
 )  # fmt: skip
+# A post refused with these may be one in a channel archived or deleted (channel_not_found
+# also says the bot is not in a private channel: conversations.info is asked first).
+PLACE_GONE = frozenset({"is_archived", "channel_not_found"})
 
 
 class _ClientHoldsTheToken(logging.Filter):
@@ -229,6 +234,14 @@ class SlackAdapter:
         # when it left must not remember the "yes" it read before.
         self._left_count: dict[tuple[str, str], int] = {}
         self._roster_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
+        # Channels heard archived or deleted (an event, or a refused post) and not back:
+        # their table's open work was ended once, and what is refused there is set aside.
+        self._gone: set[tuple[str, str]] = set()
+        # Channels the bot heard it was removed from: Slack answers channel_not_found for
+        # a private one of them as for one deleted, and that ends nothing.
+        self._removed_from: set[tuple[str, str]] = set()
+        # Events submitted apart from the delivery that learned of them.
+        self._later: set[asyncio.Future[None]] = set()
         # The app's bot users in the workspaces it is installed in (OAuth), as last read.
         self._app_bots: frozenset[str] = frozenset()
         self._app_bots_read_at = float("-inf")  # by `clock`
@@ -312,6 +325,8 @@ class SlackAdapter:
         )
 
     async def stop(self) -> None:
+        for pending in list(self._later):
+            pending.cancel()
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
@@ -322,6 +337,14 @@ class SlackAdapter:
             self._oauth_database.dispose()
 
     async def deliver(self, action: Outbound) -> str | None:
+        try:
+            return await self._deliver(action)
+        except SlackApiError as error:
+            if await self._place_gone_by(action, error):
+                raise Undeliverable(f"its channel is gone ({error_of(error)})") from error
+            raise
+
+    async def _deliver(self, action: Outbound) -> str | None:
         try:
             return await self.deliverer.deliver(action)
         except LookupError:  # the table's home has no token installed any more
@@ -340,6 +363,74 @@ class SlackAdapter:
                 raise
         log.info("delivering through another installation that shares the channel")
         return await self.deliverer.deliver(action, client=guest)
+
+    async def _place_gone_by(self, action: Outbound, error: SlackApiError) -> bool:
+        """Whether Slack refused `action` because its table's channel was archived or
+        deleted: a post in the channel itself (never a DM) refused so, as
+        conversations.info, asked with the table's own installation, confirms (a refusal
+        after the channel came back, or a bot removed from a public channel, is not).
+        The first such refusal ends the table's open work there, as the event would
+        have (Slack sent it while the bot was down, or through another organisation's
+        installation); what is refused there later is only set aside."""
+        channel = action.channel
+        if error_of(error) not in PLACE_GONE or channel.startswith("D"):
+            return False
+        if _refused_channel(error) != channel:  # a DM on the way, or another channel
+            return False
+        key = (action.workspace, channel)
+        if error_of(error) == "channel_not_found" and key in self._removed_from:
+            return False
+        if key in self._gone:
+            return True
+        archived = await self._archived_or_deleted(action.workspace, channel)
+        if archived is None:
+            return False
+        if key in self._gone:  # another refusal got there first meanwhile
+            return True
+        self.place_gone(*key)
+        log.warning("Slack refused a post in a channel that is %s: its table's open work "
+                    "there ends", "archived" if archived else "deleted")  # fmt: skip
+        gone = PlaceDeleted(
+            workspace=action.workspace, channel=channel, at=now_utc(),
+            event_id=f"gone:{channel}:{uuid.uuid4().hex}", archived=archived,
+        )  # fmt: skip
+        # Apart from this delivery, which holds its round's turn (bot.round_messages).
+        pending = asyncio.ensure_future(self._submit_gone(gone))
+        self._later.add(pending)
+        pending.add_done_callback(self._later.discard)
+        return True
+
+    async def _submit_gone(self, gone: PlaceDeleted) -> None:
+        try:
+            await self.submit(gone, keep=True)
+        except Exception:  # the next refusal there does not try again: say so
+            log.exception("could not end the open work of a channel that is gone")
+
+    async def _archived_or_deleted(self, workspace: str, channel: str) -> bool | None:
+        """True: `channel` is archived; False: Slack knows it no more (deleted, or a
+        private channel the bot is not in: either way nothing can be posted there);
+        None: it is there, or Slack could not say."""
+        try:
+            client = await self.client_for(workspace)
+            info = await client.conversations_info(channel=channel)
+        except LookupError:
+            return None
+        except SlackApiError as error:
+            return False if error_of(error) == "channel_not_found" else None
+        except aiohttp.ClientError:
+            return None
+        return True if info["channel"].get("is_archived") else None
+
+    def place_gone(self, workspace: str, channel: str) -> None:
+        """`channel` was archived or deleted: nothing more is ended there for a refused
+        post, and its members and the bot's being there are read again if it is back."""
+        self._gone.add((workspace, channel))
+        self.forget_channel(workspace, channel)
+
+    def place_back(self, workspace: str, channel: str) -> None:
+        """`channel` was unarchived: it is a channel like any other again."""
+        self._gone.discard((workspace, channel))
+        self.forget_channel(workspace, channel)
 
     async def _guest_client(self, action: Outbound) -> AsyncWebClient | None:
         """For a shared channel whose home's installation cannot post there (its token
@@ -504,6 +595,11 @@ class SlackAdapter:
         self.homes.forget_channel(new)
         await self.sync_roster(workspace, new, force=True, keep=True, through=through)
 
+    def left_channel(self, workspace: str, channel: str) -> None:
+        """The bot was removed from `channel` (member_left_channel)."""
+        self._removed_from.add((workspace, channel))
+        self.forget_channel(workspace, channel)
+
     def forget_channel(self, workspace: str, channel: str) -> None:
         self._synced.discard((workspace, channel))
         self._not_in(workspace, channel)
@@ -516,6 +612,8 @@ class SlackAdapter:
         self._left_count[key] = self._left_count.get(key, 0) + 1
 
     def joined_channel(self, workspace: str, channel: str) -> None:
+        self._gone.discard((workspace, channel))
+        self._removed_from.discard((workspace, channel))
         self._member_of[(workspace, channel)] = self.clock()
 
     async def can_answer_in(self, table: str, delivered: str, channel: str, user: str) -> bool:
@@ -889,3 +987,13 @@ def build_adapter(
     if config.oauth and config.bot_token:
         log.warning("SLACK_CLIENT_ID is set: installs go through OAuth; SLACK_BOT_TOKEN is unused")
     return SlackAdapter(config, settings)
+
+
+def _refused_channel(error: SlackApiError) -> str | None:
+    """The channel the call Slack refused was for, as the client sent it."""
+    sent = getattr(error.response, "req_args", None) or {}
+    for part in ("json", "data", "params"):
+        args = sent.get(part)
+        if isinstance(args, dict) and args.get("channel"):
+            return str(args["channel"])
+    return None

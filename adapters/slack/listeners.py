@@ -128,6 +128,10 @@ class Listeners:
         app.event("app_home_opened")(self.on_home_opened)
         app.event("app_uninstalled")(self.on_uninstalled)
         app.event("channel_id_changed")(self.on_channel_id_changed)
+        for gone in sorted(translate.ARCHIVED | translate.DELETED):
+            app.event(gone)(self.on_place_gone)
+        for back in sorted(translate.UNARCHIVED):
+            app.event(back)(self.on_place_back)
         app.event("tokens_revoked")(self.on_token_revoked)
         # Both languages' names: manifest.nl.yml registers the Dutch ones with Slack.
         for spec in COMMANDS:
@@ -313,7 +317,7 @@ class Listeners:
                 joined = translate.bot_joined(change, lang=lang)
                 await self.adapter.submit(joined, keep=True, through=delivered)
             else:
-                self.adapter.forget_channel(delivered, change.channel)
+                self.adapter.left_channel(delivered, change.channel)
             return
         if event.get("type") == "member_joined_channel" and not await self.adapter.is_person(
             workspace, change.channel, change.user
@@ -339,6 +343,36 @@ class Listeners:
         await self.adapter.channel_moved(
             workspace, changed.old_channel, changed.channel, through=delivered
         )
+
+    async def on_place_gone(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
+        """A channel archived or deleted: its table's open round is withdrawn (its asker
+        told by DM) and its waiting problems with it (PlaceDeleted). The table is the
+        channel's home's where Slack says this installation shares it (homes.Homes);
+        a deleted channel this installation no longer sees stays its own, and its home's
+        work ends when Slack refuses the home's next post there (adapter.deliver)."""
+        delivered = workspace_of(context)
+        workspace = await self._table(context, event.get("channel"), settle=False)
+        if workspace is None:
+            return
+        gone = translate.place_gone(
+            event, workspace=workspace, event_id=body["event_id"], now=now_utc()
+        )
+        if gone is None:
+            return
+        self.adapter.place_gone(workspace, gone.channel)
+        # Kept while the database does not answer: Slack says it only once.
+        await self.adapter.submit(gone, keep=True, through=delivered)
+
+    async def on_place_back(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
+        """A channel unarchived. What ended with its archiving stays ended: its round's
+        asker was told it ended and may start a new one, and the problems withdrawn were
+        words of the channel's past. The channel is read afresh from now on."""
+        channel = event.get("channel")
+        if not isinstance(channel, str) or not channel:
+            return
+        workspace = await self._table(context, channel, settle=False)
+        for table in {workspace_of(context), workspace} - {None}:
+            self.adapter.place_back(table, channel)
 
     async def on_uninstalled(self, body: Body, context: AsyncBoltContext) -> None:
         await self.adapter.workspace_removed(workspace_of(context), at=happened_by(body))

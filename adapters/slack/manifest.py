@@ -30,7 +30,16 @@ BOT_EVENTS = (
     "app_home_opened",
     "app_mention",
     "app_uninstalled",
+    # A channel archived or deleted ends its table's open work; unarchived, it is read
+    # afresh (listeners.on_place_gone, on_place_back). channel_*: channels:read;
+    # group_* (private channels): groups:read.
+    "channel_archive",
+    "channel_deleted",
     "channel_id_changed",
+    "channel_unarchive",
+    "group_archive",
+    "group_deleted",
+    "group_unarchive",
     "member_joined_channel",
     "member_left_channel",
     "message.channels",

@@ -30,6 +30,7 @@ from rules.events import (
     MessagePosted,
     MessageRelabelled,
     NudgeSnoozed,
+    PlaceDeleted,
     ProposalAdded,
     RenewalAnswered,
     ReviewDecided,
@@ -46,6 +47,10 @@ PREFIX = "slack:"
 # the tombstone a deleted thread parent leaves) are read apart: they withdraw a message.
 SPOKEN_SUBTYPES = frozenset({None, "thread_broadcast", "file_share", "me_message"})
 CHANNEL_TYPES = frozenset({"channel", "group"})
+# A public or private channel archived (it can be brought back) or deleted for good.
+ARCHIVED = frozenset({"channel_archive", "group_archive"})
+DELETED = frozenset({"channel_deleted", "group_deleted"})
+UNARCHIVED = frozenset({"channel_unarchive", "group_unarchive"})
 
 Payload = Mapping[str, Any]
 
@@ -288,6 +293,23 @@ def channel_id_changed(
     return ChannelIdChanged(
         workspace=workspace, channel=new, at=moment(event.get("event_ts")) or now,
         event_id=event_id, old_channel=old,
+    )  # fmt: skip
+
+
+def place_gone(
+    event: Payload, *, workspace: str, event_id: str, now: datetime
+) -> PlaceDeleted | None:
+    """A channel archived or deleted: its table's open work there ends. An archive that
+    only moves the channel to another workspace of an Enterprise Grid (`is_moved`) ends
+    nothing: the conversation goes on there."""
+    channel, kind = event.get("channel"), event.get("type")
+    if not isinstance(channel, str) or not channel or channel.startswith("D"):
+        return None
+    if kind not in ARCHIVED | DELETED or event.get("is_moved"):
+        return None
+    return PlaceDeleted(
+        workspace=workspace, channel=channel, at=moment(event.get("event_ts")) or now,
+        event_id=event_id, archived=kind in ARCHIVED,
     )  # fmt: skip
 
 

@@ -184,6 +184,8 @@ class SlackChannel:
     user: str | None = None  # the other party of a DM
     # A Slack Connect channel: the teams it is shared between, its host first.
     shared_teams: list[str] = field(default_factory=list)
+    # Archived: read-only, posts refused (is_archived), until it is unarchived.
+    is_archived: bool = False
 
     def has_member(self, user: str) -> bool:
         """A channel seeded without members lets everyone in (tests that do not care)."""
@@ -194,7 +196,7 @@ class SlackChannel:
             "id": self.id,
             "created": 1_700_000_000,
             "is_im": self.is_im,
-            "is_archived": False,
+            "is_archived": self.is_archived,
             "is_org_shared": False,
             "context_team_id": TEAM_ID,
         }
@@ -305,6 +307,8 @@ class SlackStandIn(Served):
         self._planned: dict[str, deque[_Planned]] = {}
         self._responders: dict[str, Responder] = {}
         self._revoked_tokens: set[str] = set()
+        # Channels deleted for good: not found any more, not even to post in.
+        self.deleted_channels: set[str] = set()
         self._dm_ids: dict[frozenset[str], str] = {}
         self._ts_counter = itertools.count()
         self._id_counter = itertools.count(1)
@@ -447,6 +451,23 @@ class SlackStandIn(Served):
         for channel_id, ts in [key for key in self.messages if key[0] == old]:
             self.messages[(new, ts)] = self.messages.pop((channel_id, ts))
         return channel
+
+    def archive_channel(self, channel_id: str, archived: bool = True) -> SlackChannel:
+        """Archive a channel (``archived=False``: unarchive it), as a member does in
+        Slack: it stays visible to ``conversations.info`` (``is_archived``), and posts,
+        ephemeral messages and edits in it answer ``is_archived``. (Slack then sends
+        ``channel_archive`` or ``group_archive``; the test sends it, or not.)"""
+        channel = self.channels.get(channel_id) or self.add_channel(channel_id)
+        channel.is_archived = archived
+        return channel
+
+    def delete_channel(self, channel_id: str) -> None:
+        """Delete a channel for good: every method answers ``channel_not_found`` for it
+        and its messages are gone. (Slack then sends ``channel_deleted``.)"""
+        self.channels.pop(channel_id, None)
+        self.deleted_channels.add(channel_id)
+        for key in [key for key in self.messages if key[0] == channel_id]:
+            del self.messages[key]
 
     def revoke_token(self, token: str) -> None:
         """Make every later call with ``token`` answer ``token_revoked``."""
@@ -767,9 +788,13 @@ class SlackStandIn(Served):
     def _check_bot_in(self, channel_id: str) -> None:
         """Without chat:write.public a bot posts only where it is a member, as on Slack;
         a DM between people is not even visible to it. Unknown channels are let through."""
+        if channel_id in self.deleted_channels:
+            raise SlackError("channel_not_found")
         channel = self.channels.get(channel_id)
         if channel is None:
             return
+        if channel.is_archived:
+            raise SlackError("is_archived")
         if not channel.has_member(self.identity.bot_user_id):
             raise SlackError("channel_not_found" if channel.is_im else "not_in_channel")
 
@@ -781,8 +806,10 @@ class SlackStandIn(Served):
 
     def _stored_message(self, params: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
         channel, ts = params.get("channel"), params.get("ts")
-        if not channel:
+        if not channel or channel in self.deleted_channels:
             raise SlackError("channel_not_found")
+        if (found := self.channels.get(channel)) is not None and found.is_archived:
+            raise SlackError("is_archived")
         message = self.messages.get((channel, ts or ""))
         if message is None:
             raise SlackError("message_not_found")

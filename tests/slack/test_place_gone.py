@@ -1,0 +1,188 @@
+"""A Slack channel archived or deleted ends its table's open work there: its concern
+round is withdrawn without a post (its asker told by DM), its reminders cancelled, and
+the problems waiting there are no longer nudged about. Slack's event says so; when the
+bot missed it (it was down), the first post Slack refuses there says so instead."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlmodel import Session, select
+
+from adapters.slack.manifest import FILES
+from bot.models import RoundRow
+from rules.events import ConcernAnswered, PlaceDeleted
+from tests.slack.conftest import BOB, CAROL, SlackBot, shown_text
+from tests.slack.test_members import member_change
+from tests.slack.test_nudge import problem, watches
+from tests.slack.test_rounds import click, start_round
+from tests.standins.slack_api import BOT_USER_ID
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID
+
+ROOT = Path(__file__).resolve().parents[2]
+REMIND_NOW = pytest.mark.parametrize(
+    "bot_settings", [{"reminder_delay": timedelta(0), "max_reminders": 1}], ids=["remind-now"]
+)
+PROPOSAL = "#proposal we rotate on-call weekly, tell <!channel>"
+
+
+def channel_event(kind: str, channel: str = CHANNEL_ID) -> dict:
+    """What Slack sends when a member archives, unarchives or deletes a channel."""
+    event = {"type": kind, "channel": channel, "event_ts": f"{time.time():.6f}"}
+    if not kind.endswith("_deleted"):
+        event["user"] = USER_ID
+    return event
+
+
+def rounds(bot: SlackBot) -> list[tuple[str, str | None]]:
+    with Session(bot.groundrules.database) as session:
+        return [(r.status, r.outcome) for r in session.exec(select(RoundRow)).all()]
+
+
+def dms(bot: SlackBot, user: str | None = None) -> list:
+    """What the bot sent by DM (to `user`)."""
+    to = bot.slack._dm_channel([user]).id if user else None
+    return [
+        c
+        for c in bot.calls("chat.postMessage")
+        if c.params["channel"][0] == "D" and to in (None, c.params["channel"])
+    ]
+
+
+async def told_by_dm(bot: SlackBot, user: str = USER_ID):
+    dm = bot.slack._dm_channel([user]).id
+    [told] = await bot.slack.wait_for("chat.postMessage", where=lambda p: p["channel"] == dm)
+    return told
+
+
+def posts_in_channel(bot: SlackBot) -> list:
+    return [
+        c
+        for method in ("chat.postMessage", "chat.update")
+        for c in bot.calls(method)
+        if c.params["channel"] == CHANNEL_ID
+    ]
+
+
+@REMIND_NOW
+@pytest.mark.parametrize("kind", ["channel_archive", "group_archive"])
+async def test_slack_archived_channel_ends_its_round_without_a_post_and_tells_its_asker(
+    bot: SlackBot, kind: str
+):
+    await start_round(bot, PROPOSAL)
+    before = len(posts_in_channel(bot))
+    bot.slack.archive_channel(CHANNEL_ID)
+    reply = await bot.event(channel_event(kind))
+    assert reply.status == 200
+    [gone] = await bot.handled(PlaceDeleted)
+    assert (gone.channel, gone.archived) == (CHANNEL_ID, True)
+
+    text = shown_text(await told_by_dm(bot))
+    assert "has ended without a summary: its channel was archived" in text
+    assert "tell @channel" in text and "<!channel>" not in text  # quoted, pinging nobody
+    assert rounds(bot) == [("withdrawn", "withdrawn")]
+
+    # Nothing more in the channel, and nobody is reminded of the round.
+    await bot.tick()
+    await bot.retry_undelivered()
+    assert len(posts_in_channel(bot)) == before
+    assert dms(bot) == dms(bot, USER_ID) and len(dms(bot)) == 1
+
+
+@pytest.mark.parametrize("kind", ["channel_deleted", "group_deleted"])
+async def test_slack_deleted_channel_withdraws_its_waiting_problems(bot: SlackBot, kind: str):
+    ts = await problem(bot)
+    bot.slack.delete_channel(CHANNEL_ID)
+    await bot.event(channel_event(kind))
+    [gone] = await bot.handled(PlaceDeleted)
+    assert (gone.channel, gone.archived) == (CHANNEL_ID, False)
+    assert watches(bot) == {ts: "withdrawn"}
+
+    await bot.tick()  # the problem window is long over: it would have nudged by now
+    assert not bot.calls("chat.postEphemeral")
+    assert not dms(bot)
+
+
+@REMIND_NOW
+async def test_slack_a_post_refused_as_archived_ends_the_work_when_no_event_came(bot: SlackBot):
+    """Archived while the bot was down: the first refused post there ends the round as
+    the event would have, once; what is refused there is set aside, not tried again."""
+    posted = await start_round(bot, PROPOSAL)
+    bot.slack.archive_channel(CHANNEL_ID)  # and no channel_archive reaches the bot
+
+    await click(bot, posted, "round_none", BOB)  # clicked as the channel was archived
+    await bot.handled(ConcernAnswered)
+    [gone] = await bot.handled(PlaceDeleted)
+    assert (gone.workspace, gone.channel, gone.archived) == ("slack:T-TEST", CHANNEL_ID, True)
+    assert "its channel was archived" in shown_text(await told_by_dm(bot))
+    assert rounds(bot) == [("withdrawn", "withdrawn")]
+
+    refused = len(bot.calls("chat.update"))
+    await bot.tick()
+    assert await bot.retry_undelivered() == 0  # set aside, not retried
+    assert len(bot.calls("chat.update")) == refused
+    assert not dms(bot, CAROL)  # not reminded
+    assert len(dms(bot, USER_ID)) == 1
+    assert bot.adapter.activity.counts["PlaceDeleted"] == 1
+
+
+@REMIND_NOW
+async def test_slack_a_refused_dm_ends_no_work(bot: SlackBot):
+    """is_archived for a DM says a person's account is deactivated: their table goes
+    on."""
+    await start_round(bot, PROPOSAL)
+    bot.slack.fail_next("chat.postMessage", "is_archived", times=2)
+    await bot.tick()  # the reminders by DM, refused
+    await bot.slack.wait_for("chat.postMessage", 3)
+    assert bot.adapter.activity.counts["PlaceDeleted"] == 0
+    assert rounds(bot) == [("open", None)]
+
+
+async def test_slack_a_private_channel_the_bot_was_removed_from_is_not_taken_for_deleted(
+    bot: SlackBot,
+):
+    """Slack answers channel_not_found in a private channel the bot is not in, as in one
+    deleted: heard removed, the bot does not take the one for the other."""
+    posted = await start_round(bot, PROPOSAL)
+    await bot.event(member_change("member_left_channel", BOT_USER_ID))
+    bot.slack.fail_next("chat.update", "channel_not_found")
+    bot.slack.fail_next("conversations.info", "channel_not_found", times=3)
+    await click(bot, posted, "round_none", BOB)
+    await bot.handled(ConcernAnswered)
+    await bot.slack.wait_for("chat.update")
+    await bot.tick()
+    assert bot.adapter.activity.counts["PlaceDeleted"] == 0
+    assert rounds(bot) == [("open", None)]
+
+
+async def test_slack_unarchived_channel_is_a_channel_again(bot: SlackBot):
+    """Unarchived, the round that ended stays ended (its asker was told); a refusal
+    there later ends the work of that time again."""
+    await start_round(bot, PROPOSAL)
+    bot.slack.archive_channel(CHANNEL_ID)
+    await bot.event(channel_event("channel_archive"))
+    await bot.handled(PlaceDeleted)
+    bot.slack.archive_channel(CHANNEL_ID, archived=False)
+    assert (await bot.event(channel_event("channel_unarchive"))).status == 200
+    assert rounds(bot) == [("withdrawn", "withdrawn")]
+
+    bot.slack.clear_calls()
+    posted = await start_round(bot, "#proposal we meet on Mondays")
+    bot.slack.archive_channel(CHANNEL_ID)  # archived again while the bot was down
+    await click(bot, posted, "round_none", BOB)
+    await bot.handled(PlaceDeleted, 2)
+    assert sorted(rounds(bot)) == [("withdrawn", "withdrawn")] * 2
+
+
+@pytest.mark.parametrize("name", FILES.values())
+def test_slack_manifests_hear_channels_archived_deleted_and_unarchived(name):
+    data = yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
+    events = data["settings"]["event_subscriptions"]["bot_events"]
+    for kind in ("channel", "group"):
+        for what in ("archive", "deleted", "unarchive"):
+            assert f"{kind}_{what}" in events
+    assert {"channels:read", "groups:read"} <= set(data["oauth_config"]["scopes"]["bot"])
