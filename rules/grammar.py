@@ -1074,7 +1074,8 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
             break
         # "Review: monthly" is labelled a clause: its date is read or refused, whatever it is.
         labelled = match.group(0).endswith(":")
-        if not is_owner and not labelled and not _reads_as_date(value):
+        reads = _reads_as_date(value) and not _past_time_in_the_reason(rest[: match.start()], value)
+        if not is_owner and not labelled and not reads:
             after_an_owner = index > 0 and _owner_clause_before(rest, matches[index - 1], match)
             before_an_owner = (
                 bool(clauses)
@@ -1086,6 +1087,42 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
         clauses.append((is_owner, value))
         end = match.start()
     return rest[:end].strip().rstrip(",;:").rstrip(), clauses[::-1]  # "because y, owner @ben"
+
+
+# Before "review" these make it a noun the reason tells of, whatever follows: "we had no
+# review last quarter", "omdat er geen review nu is".
+_NO_REVIEW = frozenset({"no", "any", "geen", "enige"})
+# A person as subject: "we skipped review yesterday" has "review" as the object of the
+# verb between. Not "it"/"het": "because it works review now" ends in a review clause.
+_PERSONS = _DUTCH_SUBJECTS | frozenset({"i", "you", "they", "he", "she"})
+# Past words that need a date word after them: "last" alone ("because code review last")
+# says no when; "last week" does.
+_PAST_MODIFIERS = frozenset({"last", "vorige", "vorig", "afgelopen"})
+
+
+def _past_time_in_the_reason(before: str, value: str) -> bool:
+    """Whether a review clause that starts with a past word ("review yesterday", "review
+    nu is") is the reason's own words after all, not a past review date to refuse.
+
+    Past words read as a date only when the words after "review" are a date and nothing
+    else, to the end ("review yesterday", "herziening vorige week"), and "review" is not
+    a noun the reason tells of: after an article or "no" ("we had no review last
+    quarter", "omdat er geen review nu is") or after a person and their verb ("we
+    skipped review yesterday"). Other clauses keep the older reading (_reads_as_date).
+    """
+    words = [word.strip(".,;!") for word in fold(value).split()]
+    words = [part for word in words for part in word.split("-") if part]
+    if not words or words[0] not in _PAST_TIMES:
+        return False
+    only_a_date = words[-1] not in _PAST_MODIFIERS and all(
+        word in _DATE_WORDS or word in _DATE_FILLERS or any(c.isdigit() for c in word)
+        for word in words
+    )
+    said = [fold(word).strip(".,;:!?") for word in before.split()]
+    last = said[-1] if said else ""
+    a_noun = last in _BEFORE_A_NOUN or last in _NO_REVIEW
+    an_object = len(said) > 1 and said[-2] in _PERSONS and last not in _BEFORE_A_VERB
+    return not only_a_date or a_noun or an_object
 
 
 def _within_the_reason(before: str, word: str) -> bool:
@@ -1343,8 +1380,57 @@ def _withdraws(args: str) -> bool:
 def _nearly_withdraws(args: str) -> bool:
     """One word alone that is a typo of a withdrawing word: "withdrw", "intrekke", "cancle"."""
     words = _round_words_left_out(args)
-    single = frozenset(word for word in _WITHDRAW if " " not in word)
-    return len(words) == 1 and nearest_word(words[0], single, _MISTYPED) is not None
+    return len(words) == 1 and _near_miss(words[0], _WITHDRAW, typed=args) is not None
+
+
+# A word alone is taken for a typo of a subcommand word only when it is one letter off
+# (one added, dropped, changed, or two swapped: "withdrw", "cancle", "unchnaged") and at
+# least 5 letters long: shorter words and shorter subcommand words ("stop", "ok") have too
+# many real neighbours ("Stoep", "Rene", "step"). A word of 4 typed in lower case may be a
+# dropped letter ("renw", "chek"); capitalised, it is a name. Forms of the subcommand
+# word itself are guessed too: "/concerns withdrawn" or "/mandate checks" says nothing a
+# table could consent to or a mandate could allow, and the guess is private and says how
+# to give the words as they are. Other real words one letter off are listed here.
+_SHORTEST_NEAR_MISS = 5
+_WORDS_OF_THEIR_OWN = frozenset({
+    "cancer", "cheek", "chick", "chuck", "chock", "checker", "chicken", "consul", "verity",
+    "conformed", "stopper", "stoppel", "steppen", "verlegen", "verlegd", "overlegen",
+})  # fmt: skip
+
+
+def _near_miss(word: str, targets: Iterable[str], *, typed: str) -> str | None:
+    """The subcommand word in `targets` that the folded `word` is a typo of, else None
+    (_SHORTEST_NEAR_MISS). `typed` is the text as typed, for the word's capitals."""
+    if word in _WORDS_OF_THEIR_OWN or not word.isalpha():
+        return None
+    capitalised = any(
+        token[:1].isupper() and _NOT_A_WORD.sub("", fold(token)) == word for token in typed.split()
+    )  # "Rene"; not "I need to chek"
+    if len(word) < _SHORTEST_NEAR_MISS - 1 or (len(word) < _SHORTEST_NEAR_MISS and capitalised):
+        return None
+    near = [
+        target
+        for target in targets
+        if len(target) >= _SHORTEST_NEAR_MISS and " " not in target and _one_edit(word, target)
+    ]
+    return min(near) if near else None
+
+
+def _one_edit(word: str, target: str) -> bool:
+    """Whether `word` is `target` with one letter added, dropped or changed, or two
+    neighbouring letters swapped ("cancle")."""
+    if word == target or abs(len(word) - len(target)) > 1:
+        return False
+    start = 0
+    while start < min(len(word), len(target)) and word[start] == target[start]:
+        start += 1
+    a, b = word[start:], target[start:]
+    return (
+        a[1:] == b[1:]  # changed
+        or a[1:] == b  # added
+        or a == b[1:]  # dropped
+        or (len(a) > 1 and a[0] == b[1] and a[1] == b[0] and a[2:] == b[2:])  # swapped
+    )
 
 
 def _takes_back_an_answer(args: str) -> bool:
@@ -1356,14 +1442,18 @@ def _takes_back_an_answer(args: str) -> bool:
 
 
 def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | WithdrawRound | UsageError:
+    quoted = _quoted_whole(args)
+    if quoted is not None and shows(quoted):
+        return StartRound(shown_line(quoted))  # /concerns "withdrawn": exactly that
     if _withdraws(args):
         return WithdrawRound()
-    if resolves_a_concern(args):
-        # "/concerns resolved" would ask everyone about the word "resolved".
+    if _says_resolved(args):
+        # "/concerns resolved" would ask everyone about the word "resolved"; "resolved?" too.
         return UsageError(spec, RESOLVE_WITH_CONCERN)
     if _nearly_withdraws(args):
         # "/concerns withdrw" would ask everyone about "withdrw", in public.
-        return UsageError(spec, Say.of(DID_YOU_MEAN, command=Say.of(N_("/concerns withdraw"))))
+        meant = Say.of(DID_YOU_MEAN, command=Say.of(N_("/concerns withdraw")))
+        return UsageError(spec, Lines((meant, meant_as_a_proposal(one_line(args)[:500]))))
     if _takes_back_an_answer(args):
         return UsageError(spec, ANSWER_AGAIN)
     if args and answers_rather_than_proposes(args):
@@ -1374,6 +1464,16 @@ def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | Withdra
 
 # A subcommand's word mistyped alone: the command it was likely meant as, privately.
 DID_YOU_MEAN = N_("Did you mean {command}?")
+
+
+def meant_as_a_proposal(words: str) -> Say:
+    """How to ask the table about words that read as a mistyped withdraw after all."""
+    return Say.of(
+        N_('Did you mean “{words}” as the proposal? Then give it in quotes: /concerns "{words}"'),
+        words=Quote(words),
+    )
+
+
 ANSWER_AGAIN = Say.of(
     N_("To change your answer to the concern round, answer again: /concern none, or /concern "
        "<your concern>. The last answer counts.")
@@ -1401,6 +1501,12 @@ _WHOSE_CONCERN = frozenset({
 
 def resolves_a_concern(args: str) -> bool:
     """Whether the text after /concern says the concern one raised is resolved."""
+    # "/zorg al opgelost?" asks whether it is: a question is a concern, kept as written, as
+    # a round's answers read one (rules.round_answers).
+    return "?" not in args and "？" not in args and _says_resolved(args)
+
+
+def _says_resolved(args: str) -> bool:
     words = _keyword(args).split()
     kept = [word for word in words if word not in _WHOSE_CONCERN]
     return len(kept) == 1 and kept[0] in _RESOLVED
@@ -1650,10 +1756,24 @@ def _nearly_an_answer(args: str) -> str | None:
         start += 1
     if start != len(words) - 1:
         return None
-    near = nearest_word(words[start], _RENEWED | _CHECK, _MISTYPED)
+    near = _near_miss(words[start], _RENEWED_TYPOS | _CHECK_TYPOS, typed=args)
     if near is None:
         return None
-    return N_("/mandate renew") if near in _RENEWED else N_("/mandate check")
+    return N_("/mandate renew") if near in _RENEWED_TYPOS else N_("/mandate check")
+
+
+# The answers a typo is taken for: the words the renewal question and its buttons use,
+# and their plain synonyms. Not "stands", "holds", "valid", "prima", "nagaan": one letter
+# off they are other words people give as a mandate ("Stand", "holes", "nagaat").
+_RENEWED_TYPOS = frozenset({
+    "renew", "renewed", "renewing", "unchanged", "confirmed", "vernieuw", "vernieuwd",
+    "vernieuwen", "verlengen", "verlengd", "ongewijzigd", "onveranderd", "bevestigd",
+    "bevestigen", "akkoord",
+})  # fmt: skip
+_CHECK_TYPOS = frozenset({
+    "check", "checking", "checken", "consult", "verify", "navragen", "nagevraagd",
+    "overleggen",
+})  # fmt: skip
 
 
 def meant_as_a_mandate(words: str) -> Say:

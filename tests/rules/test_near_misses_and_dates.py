@@ -14,6 +14,8 @@ from rules.grammar import (
     PAST_REVIEW,
     Agree,
     AnswerRenewal,
+    AnswerRound,
+    ResolveConcern,
     SetMandate,
     Snooze,
     StartRound,
@@ -41,10 +43,60 @@ def parse(name: str, args: str, today: date = TODAY):
 )  # fmt: skip
 def test_a_mistyped_withdraw_asks_did_you_mean_rather_than_starting_a_round(name, args):
     parsed = parse(name, args)
-    assert isinstance(parsed, UsageError) and parsed.reason is not None
-    assert parsed.reason.msgid == DID_YOU_MEAN
-    assert render(parsed.reason, "en") == "Did you mean /concerns withdraw?"
-    assert render(parsed.reason, "nl") == "Bedoelde je /zorgen intrekken?"
+    assert isinstance(parsed, UsageError) and isinstance(parsed.reason, Lines)
+    assert parsed.reason.parts[0].msgid == DID_YOU_MEAN
+    assert render(parsed.reason, "en") == (
+        f"Did you mean /concerns withdraw?\nDid you mean “{args}” as the proposal? Then give "
+        f'it in quotes: /concerns "{args}"'
+    )
+    assert render(parsed.reason, "nl") == (
+        f"Bedoelde je /zorgen intrekken?\nBedoelde je “{args}” als het voorstel? Zet het dan "
+        f'tussen aanhalingstekens: /zorgen "{args}"'
+    )
+    assert parse(name, f'"{args}"') == StartRound(args)  # the way on the hint gives
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("concerns", "Stoep"), ("concerns", "stopt"), ("concerns", "stops"),
+     ("zorgen", "annulering"), ("concerns", "canceled"), ("concerns", "cancer"),
+     ("zorgen", "Stoppel")],
+)  # fmt: skip
+def test_a_real_word_near_a_withdraw_word_is_a_proposal(name, args):
+    assert parse(name, args) == StartRound(args)
+
+
+def test_a_form_of_withdraw_itself_is_still_guessed():
+    # One word alone that only says "withdrawn" is no proposal to consent to; the guess
+    # is private and says how to ask about exactly that.
+    parsed = parse("concerns", "withdrawn")
+    assert isinstance(parsed, UsageError) and isinstance(parsed.reason, Lines)
+    assert render(parsed.reason, "en").startswith("Did you mean /concerns withdraw?\n")
+
+
+@pytest.mark.parametrize(
+    "args",
+    ["Rene", "Renw", "Stand", "renewal", "Bevestiging", "vernieuwing", "cheek", "chuck",
+     "holes"],
+)  # fmt: skip
+def test_a_real_word_near_a_renewal_answer_is_a_mandate(args):
+    assert parse("mandate", args) == SetMandate(args)
+    assert parse("mandaat", args) == SetMandate(args)
+
+
+@pytest.mark.parametrize("args", ["vragen", "nagaat", "verlegen"])
+def test_a_dutch_word_near_a_renewal_answer_is_a_mandate(args):
+    assert parse("mandaat", args) == SetMandate(args)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("zorg", "al opgelost?"), ("concern", "resolved?"), ("concern", "is my concern solved?"),
+     ("bezwaar", "opgelost ?")],
+)  # fmt: skip
+def test_asking_whether_it_is_resolved_stays_a_concern(name, args):
+    assert parse(name, args) == AnswerRound(args)
+    assert parse(name, args.replace("?", "")) == ResolveConcern()
 
 
 @pytest.mark.parametrize(
@@ -64,7 +116,9 @@ def test_withdraw_words_and_proposals_read_as_before(name, args, expected):
      ("mandaat", "vernieuwn", "/mandate renew", "/mandaat vernieuwen"),
      ("mandate", "chek", "/mandate check", "/mandaat navragen"),
      ("mandaat", "ik moet nog navrage", "/mandate check", "/mandaat navragen"),
-     ("mandate", "unchnaged", "/mandate renew", "/mandaat vernieuwen")],
+     ("mandate", "unchnaged", "/mandate renew", "/mandaat vernieuwen"),
+     ("mandate", "I need to chek", "/mandate check", "/mandaat navragen"),
+     ("mandate", "rewew", "/mandate renew", "/mandaat vernieuwen")],
 )  # fmt: skip
 def test_a_mistyped_renewal_answer_is_refused_with_the_quotes_hint(
     name, args, command_en, command_nl
@@ -101,6 +155,22 @@ def test_mandates_and_exact_answers_read_as_before(args, expected):
 )  # fmt: skip
 def test_a_past_review_date_is_refused_not_kept_in_the_reason(name, args):
     assert parse(name, args) == UsageError(find_command(name)[0], PAST_REVIEW)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "why"),
+    [("afspraak", "Standup om 9 omdat er geen review nu is", "er geen review nu is"),
+     ("afspraak", "Standup om 9 omdat we geen herziening vorige maand hadden",
+      "we geen herziening vorige maand hadden"),
+     ("agree", "Standup at 9 because we skipped review yesterday", "we skipped review yesterday"),
+     ("agree", "Standup at 9 because we had no review last quarter",
+      "we had no review last quarter"),
+     ("agree", "Standup at 9 because code review last", "code review last"),
+     ("agree", "Standup at 9 because they missed review now", "they missed review now")],
+)  # fmt: skip
+def test_past_words_after_review_in_a_reason_stay_the_reason(name, args, why):
+    parsed = parse(name, args)
+    assert isinstance(parsed, Agree) and (parsed.why, parsed.review_on) == (why, None)
 
 
 def test_past_words_before_an_agreement_stay_its_subject():
