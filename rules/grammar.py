@@ -1499,11 +1499,19 @@ _WHOSE_CONCERN = frozenset({
 })  # fmt: skip
 
 
+ASKS_WHETHER_RESOLVED = Say.of(
+    N_("Is your concern resolved? Then type /concern resolved, without the question mark. "
+       "Nothing is changed: your answer stays as it was.")
+)  # fmt: skip
+
+
 def resolves_a_concern(args: str) -> bool:
     """Whether the text after /concern says the concern one raised is resolved."""
-    # "/zorg al opgelost?" asks whether it is: a question is a concern, kept as written, as
-    # a round's answers read one (rules.round_answers).
-    return "?" not in args and "？" not in args and _says_resolved(args)
+    return not _asks(args) and _says_resolved(args)
+
+
+def _asks(args: str) -> bool:
+    return "?" in args or "？" in args
 
 
 def _says_resolved(args: str) -> bool:
@@ -1519,6 +1527,10 @@ def _concern(
         return UsageError(spec)
     if resolves_a_concern(args):
         return ResolveConcern()
+    if _asks(args) and _says_resolved(args):
+        # "/zorg al opgelost?" asks rather than says: answered as a concern it would
+        # replace the concern its member raised, so nothing is recorded.
+        return UsageError(spec, ASKS_WHETHER_RESOLVED)
     if means_no_concern(args):
         return AnswerRound(None)
     return AnswerRound(one_line(args))

@@ -14,7 +14,6 @@ from rules.grammar import (
     PAST_REVIEW,
     Agree,
     AnswerRenewal,
-    AnswerRound,
     ResolveConcern,
     SetMandate,
     Snooze,
@@ -94,8 +93,12 @@ def test_a_dutch_word_near_a_renewal_answer_is_a_mandate(args):
     [("zorg", "al opgelost?"), ("concern", "resolved?"), ("concern", "is my concern solved?"),
      ("bezwaar", "opgelost ?")],
 )  # fmt: skip
-def test_asking_whether_it_is_resolved_stays_a_concern(name, args):
-    assert parse(name, args) == AnswerRound(args)
+def test_asking_whether_it_is_resolved_changes_nothing_and_says_how(name, args):
+    # Recorded as a concern, the question would replace the concern its member raised.
+    asked = parse(name, args)
+    assert isinstance(asked, UsageError) and "without the question mark" in render(
+        asked.reason, "en"
+    )
     assert parse(name, args.replace("?", "")) == ResolveConcern()
 
 
