@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from adapters.discord import refusals
+from adapters.discord import posting_rights, refusals
 from adapters.discord.answering import current_answer
 from adapters.discord.components import (
     evaluation_view,
@@ -56,6 +56,7 @@ from adapters.discord.rendering import (
     markdown,
     naming_fewer,
     one_message,
+    paged,
     pieces,
     ping_groups,
     say,
@@ -444,11 +445,29 @@ class Delivery:
         summary, full = render(action.summary), render(action.full)
         # The summary abridges the full form, so any difference is more to read (its
         # "… and 1 more" may be longer than the line it stands for).
-        if full != summary:
+        place = int(action.channel)
+        if full == summary:
+            messages = pieces(summary, action.lang)
+        elif self._may_attach(action, place):
             messages = with_file(summary, markdown(action.full, render), REPORT_FILE, action.lang)
         else:
-            messages = pieces(summary, action.lang)
-        return await self._answer(guild, action, int(action.channel), messages)
+            # No Attach Files here: the full form as messages instead of a file, so the
+            # report loses nothing and a meeting can always end where it was started.
+            messages = [Outgoing(content=part) for part in paged(full, action.lang)]
+        return await self._answer(guild, action, place, messages)
+
+    def _may_attach(self, action: PostReport, place: int) -> bool:
+        """Whether the bot may attach a file to `action`'s report: always privately (an
+        ephemeral answer, a DM), publicly as Discord says (the interaction answered there,
+        else the cached channel); when it cannot tell, it tries."""
+        if action.private:
+            return True
+        answer = current_answer()
+        if answer is not None and answer.workspace == action.workspace and answer.place == place:
+            allowed: discord.Permissions | None = answer.interaction.app_permissions
+        else:
+            allowed = posting_rights.in_cache(self.client.get_channel(place))
+        return allowed is None or allowed.attach_files
 
     async def _answer(
         self,
