@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from adapters.discord import posting_rights, refusals
-from adapters.discord.answering import current_answer
+from adapters.discord.answering import InteractionAnswer, current_answer
 from adapters.discord.components import (
     evaluation_view,
     nudge_opener_view,
@@ -63,7 +63,7 @@ from adapters.discord.rendering import (
     with_file,
     with_pings,
 )
-from adapters.discord.translate import guild_of
+from adapters.discord.translate import guild_of, origin_of
 from bot.presenting import (
     agreement_text,
     closed_review_text,
@@ -206,7 +206,7 @@ class Delivery:
             return
         if not summary and not self._tell_now(user, place, error.code):
             return
-        lang = supported(str(answer.interaction.locale)) if answer is not None else action.lang
+        lang = await self._refusal_lang(action, answer)
         guild = guild_of(action.workspace)
         render = self._renderer(guild, lang)
         text = render(
@@ -226,6 +226,18 @@ class Delivery:
                 await dm.send(**message.kwargs(), allowed_mentions=NO_PINGS)
         except discord.HTTPException as failed:
             log.info("could not tell member of a refused %s: %s", type(action).__name__, failed)
+
+    async def _refusal_lang(self, action: Outbound, answer: InteractionAnswer | None) -> str:
+        """The language to tell a refusal in: the table's, if it chose one (as everything
+        the bot says there); else the clicker's client language; else the action's."""
+        if answer is None:
+            return action.lang
+        origin = origin_of(answer.interaction)
+        if origin is not None:
+            chosen = await self.runtime.table_language(origin.workspace, origin.channel)
+            if chosen:
+                return supported(chosen)
+        return supported(str(answer.interaction.locale))
 
     def _tell_now(self, user: str, place: int, code: int) -> bool:
         """Whether to tell `user` that `place` refuses the bot (`code`): not again soon."""
