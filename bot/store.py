@@ -415,6 +415,9 @@ class Store:
             if not progressed:
                 row.attempts += 1
             row.last_error = error[:500]
+            # Released: a lease renewal already under way (bot.leases snapshots its
+            # claims) then matches nothing, rather than set the back-off to its lease.
+            row.claim = None
             if row.attempts >= MAX_DELIVERY_ATTEMPTS:
                 # Give up but keep the row: an operator can see what was not delivered,
                 # and why; not the words it carried.

@@ -1816,14 +1816,22 @@ _START_MEETING = frozenset({
     "start", "begin", "open", "starten", "beginnen", "openen",
 })  # fmt: skip
 _END_MEETING = frozenset({
-    "end", "stop", "close", "finish", "wrap up", "wrapup", "done", "einde", "eind",
+    "end", "stop", "close", "finish", "finish up", "wrap up", "wrapup", "done", "einde", "eind",
     "afsluiten", "sluiten", "sluit", "sluit af", "afronden", "rond af", "beeindigen",
     "beeindig", "stoppen", "klaar",
 })  # fmt: skip
 
 
+# The meeting named beside the verb says nothing more: "end the meeting", "sluit de
+# vergadering af", "de vergadering starten".
+_THE_MEETING = frozenset({
+    "the", "this", "our", "meeting", "de", "deze", "onze", "het", "vergadering", "overleg",
+})  # fmt: skip
+
+
 def _meeting(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
-    keyword = _without_accents(_keyword(args))
+    words = _without_accents(_keyword(args)).split()
+    keyword = " ".join(word for word in words if word not in _THE_MEETING)
     if keyword in _START_MEETING:
         return StartMeeting()
     if keyword in _END_MEETING:

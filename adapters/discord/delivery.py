@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from adapters.discord import refusals
-from adapters.discord.answering import current_answer
+from adapters.discord import posting_rights, refusals
+from adapters.discord.answering import InteractionAnswer, current_answer
 from adapters.discord.components import (
     evaluation_view,
     nudge_opener_view,
@@ -56,13 +56,14 @@ from adapters.discord.rendering import (
     markdown,
     naming_fewer,
     one_message,
+    paged,
     pieces,
     ping_groups,
     say,
     with_file,
     with_pings,
 )
-from adapters.discord.translate import guild_of
+from adapters.discord.translate import guild_of, origin_of
 from bot.presenting import (
     agreement_text,
     closed_review_text,
@@ -205,7 +206,7 @@ class Delivery:
             return
         if not summary and not self._tell_now(user, place, error.code):
             return
-        lang = supported(str(answer.interaction.locale)) if answer is not None else action.lang
+        lang = await self._refusal_lang(action, answer)
         guild = guild_of(action.workspace)
         render = self._renderer(guild, lang)
         text = render(
@@ -225,6 +226,18 @@ class Delivery:
                 await dm.send(**message.kwargs(), allowed_mentions=NO_PINGS)
         except discord.HTTPException as failed:
             log.info("could not tell member of a refused %s: %s", type(action).__name__, failed)
+
+    async def _refusal_lang(self, action: Outbound, answer: InteractionAnswer | None) -> str:
+        """The language to tell a refusal in: the table's, if it chose one (as everything
+        the bot says there); else the clicker's client language; else the action's."""
+        if answer is None:
+            return action.lang
+        origin = origin_of(answer.interaction)
+        if origin is not None:
+            chosen = await self.runtime.table_language(origin.workspace, origin.channel)
+            if chosen:
+                return supported(chosen)
+        return supported(str(answer.interaction.locale))
 
     def _tell_now(self, user: str, place: int, code: int) -> bool:
         """Whether to tell `user` that `place` refuses the bot (`code`): not again soon."""
@@ -444,11 +457,29 @@ class Delivery:
         summary, full = render(action.summary), render(action.full)
         # The summary abridges the full form, so any difference is more to read (its
         # "… and 1 more" may be longer than the line it stands for).
-        if full != summary:
+        place = int(action.channel)
+        if full == summary:
+            messages = pieces(summary, action.lang)
+        elif self._may_attach(action, place):
             messages = with_file(summary, markdown(action.full, render), REPORT_FILE, action.lang)
         else:
-            messages = pieces(summary, action.lang)
-        return await self._answer(guild, action, int(action.channel), messages)
+            # No Attach Files here: the full form as messages instead of a file, so the
+            # report loses nothing and a meeting can always end where it was started.
+            messages = [Outgoing(content=part) for part in paged(full, action.lang)]
+        return await self._answer(guild, action, place, messages)
+
+    def _may_attach(self, action: PostReport, place: int) -> bool:
+        """Whether the bot may attach a file to `action`'s report: always privately (an
+        ephemeral answer, a DM), publicly as Discord says (the interaction answered there,
+        else the cached channel); when it cannot tell, it tries."""
+        if action.private:
+            return True
+        answer = current_answer()
+        if answer is not None and answer.workspace == action.workspace and answer.place == place:
+            allowed: discord.Permissions | None = answer.interaction.app_permissions
+        else:
+            allowed = posting_rights.in_cache(self.client.get_channel(place))
+        return allowed is None or allowed.attach_files
 
     async def _answer(
         self,

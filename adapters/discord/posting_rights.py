@@ -63,8 +63,8 @@ def posted_by(spec: CommandSpec, text: str, today: date) -> Post | None:
             return Post()
         case StartMeeting():  # its end posts the report and the questions here
             return Post()
-        case EndMeeting():  # the report comes as a file when it is long
-            return Post(files=True)
+        case EndMeeting():  # a long report goes as messages where files may not (delivery)
+            return Post()
         case ReviewAgreement(decision="revise"):  # the new version is announced
             return Post()
     return None

@@ -217,7 +217,7 @@ class Listeners:
         if event.get("channel_type") == "im":
             # A retry of one already answered would answer it twice: Slack retries an
             # event whose ack it missed, and this one was acked at once.
-            if not request.headers.get("x-slack-retry-num"):
+            if not _slack_retry(request):
                 await self._answer_in_dm(body, event, context)
             return
         workspace = await self._table(context, event.get("channel"))
@@ -1025,3 +1025,16 @@ class Listeners:
         given = await self._form(translate.evaluation_form, body, view, context)
         if not isinstance(given, Invalid):
             await self._form_recorded(given, view)
+
+
+def _slack_retry(request: AsyncBoltRequest) -> bool:
+    """Whether Slack delivers this event again: X-Slack-Retry-Num above 0. Socket Mode
+    gives every event a retry_attempt, 0 the first time, which slack-bolt hands on as
+    that header: its presence alone says nothing."""
+    value = request.headers.get("x-slack-retry-num")
+    if isinstance(value, list | tuple):
+        value = value[0] if value else None
+    try:
+        return int(value or 0) > 0
+    except ValueError:
+        return True

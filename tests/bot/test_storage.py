@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlmodel import Session, SQLModel, select
 
 from bot import codec
@@ -49,7 +49,6 @@ def test_storage_migrations_build_exactly_the_models_schema(database_url):
 
 
 def test_storage_migration_0005_remembers_which_waiting_watches_are_doubts(database_url):
-    from sqlalchemy import text
 
     engine = make_engine(database_url)
     upgrade(engine, "0004")
@@ -118,6 +117,77 @@ def test_storage_failed_delivery_is_retried_with_backoff(app):
     with Session(app.database) as session:
         row = session.get(OutboxRow, delivery.outbox_id)
         assert (row.attempts, row.last_error) == (1, "ConnectionError()")
+
+
+def test_storage_a_late_lease_renewal_keeps_a_failed_deliverys_back_off(app):
+    """The lease renewer (bot.leases) snapshots its claims, then renews them in a thread:
+    a renewal that commits after `mark_failed` must not turn the back-off (here the wait
+    Discord asks for after "opening DMs too fast") into the lease's 2 minutes."""
+    chat = Chat(app)
+    chat.say("ben", "#problem the printer is jammed again", "09:00")
+    app.service.fire_due_timers(at("09:20"))
+    [claimed] = app.store.claim_undelivered(at("09:30"))
+    throttled = at("09:30") + timedelta(minutes=5)
+    app.store.mark_failed(claimed.outbox_id, at("09:30"), "40003", not_before=throttled)
+
+    assert app.store.renew_claims([claimed.claim], at("09:32")) == set()
+    with Session(app.database) as session:
+        assert _aware(session.get(OutboxRow, claimed.outbox_id).next_attempt_at) == throttled
+    assert app.store.claim_undelivered(at("09:34")) == []
+
+
+def test_storage_a_renewal_waiting_on_a_failing_delivery_keeps_its_back_off(app):
+    """The order forced: the renewal's UPDATE arrives while `mark_failed`'s transaction
+    is open (on PostgreSQL it waits on the row's lock), and runs once it commits."""
+    chat = Chat(app)
+    chat.say("ben", "#problem the printer is jammed again", "09:00")
+    app.service.fire_due_timers(at("09:20"))
+    [claimed] = app.store.claim_undelivered(at("09:30"))
+    renewed: list[set[str]] = []
+    renewal = threading.Thread(
+        target=lambda: renewed.append(app.store.renew_claims([claimed.claim], at("09:32")))
+    )
+
+    def before_commit(connection):
+        if threading.current_thread() is threading.main_thread() and not renewal.is_alive():
+            renewal.start()
+            _until_it_waits(app, renewal)
+
+    event.listen(app.database, "commit", before_commit)
+    try:
+        throttled = at("09:30") + timedelta(minutes=5)
+        app.store.mark_failed(claimed.outbox_id, at("09:30"), "40003", not_before=throttled)
+    finally:
+        event.remove(app.database, "commit", before_commit)
+    renewal.join(timeout=30)
+    assert renewed == [set()]
+    with Session(app.database) as session:
+        assert _aware(session.get(OutboxRow, claimed.outbox_id).next_attempt_at) == throttled
+
+
+def _until_it_waits(app, renewal: threading.Thread) -> None:
+    """Until `renewal` waits for a lock: seen in pg_stat_activity on PostgreSQL; on
+    SQLite (one writer at a time) after a moment."""
+    if app.database.dialect.name != "postgresql":
+        renewal.join(timeout=0.5)
+        return
+    with app.database.connect() as watcher:
+        for _ in range(200):
+            waiting = watcher.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE wait_event_type = 'Lock' AND query LIKE :renewal"
+                ),
+                {"renewal": "UPDATE outbox%"},
+            ).scalar()
+            if waiting:
+                return
+            renewal.join(timeout=0.05)
+    raise AssertionError("the renewal never waited on the row's lock")
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def test_storage_outbox_lease_counts_from_when_it_was_written_live(app):

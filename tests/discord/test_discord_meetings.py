@@ -12,7 +12,7 @@ from bot.models import EvaluationRow, MandateRow, RenewalRow
 from rules.events import CommandInvoked, EvaluationGiven, RenewalAnswered, RosterSynced
 from tests.discord.conftest import BOTH_DATABASES
 from tests.discord.harness import buttons, dm_messages, workspace
-from tests.standins.discord_api import EPHEMERAL
+from tests.standins.discord_api import ATTACH_FILES, EPHEMERAL
 
 RENEWAL_BUTTONS = ["Renewed", "Must check with my organisation"]
 SCORES = "4 5 3 4 4 5 4 3 5"
@@ -410,3 +410,21 @@ async def test_meeting_an_earlier_meetings_buttons_act_on_that_meeting(world, ha
         }  # fmt: skip
         mandate = session.exec(select(MandateRow).where(MandateRow.user == str(world.bob.id)))
         assert mandate.one().status == "renewal_due"
+
+
+async def test_meeting_ends_where_the_bot_may_not_attach_files(world, harness):
+    """An overwrite denies the bot Attach Files: the meeting still ends, its full report
+    posted as messages instead of report.md, losing nothing."""
+    world.general.permission_overwrites = [
+        {"id": str(world.api.bot_user.id), "type": 1, "allow": "0", "deny": str(ATTACH_FILES)}
+    ]
+    runtime = await harness.start()
+    ended = await end_a_meeting(world, runtime)
+
+    assert "Attach Files" not in ended.content and not ended.ephemeral
+    assert ended.content.startswith("Report of the meeting (since ")
+    shown = "\n".join(m["content"] for m in world.api.messages_in(world.general))
+    assert "Alice: budgets up to 500 euro" in shown and "carol: no mandate given yet" in shown
+    assert "(see the full report)" not in shown
+    assert [r for r in world.api.requests if r.files] == []
+    assert posted_with(world, "Renewed")  # the meeting ended: renewals asked

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from bot.models import OutboxRow
-from rules.events import ConcernAnswered, RosterSynced
+from rules.events import CommandInvoked, ConcernAnswered, RosterSynced
 from tests.discord.harness import buttons, dm_messages, make_retries_due
 
 PROPOSAL = "ship it"
@@ -221,3 +221,31 @@ async def test_a_summary_refused_on_the_last_click_goes_to_the_rounds_starter(wo
     assert f"{SUMMARY}has closed:\n> {PROPOSAL}" in dm["content"]
     assert all(SUMMARY not in f["content"] for f in world.api.followups_for(click))
     assert undelivered(harness) == []
+
+
+async def test_a_refusal_is_told_in_the_tables_chosen_language(world, harness):
+    """A Dutch table (/table language nl): a member whose client is in English is told
+    in Dutch, as everything else the bot says there."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "table", {"text": "language nl"}
+    )
+    await world.api.wait_for_callback(ix)
+    await runtime.wait_for(CommandInvoked)
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "concerns", {"text": "we verhuizen naar dinsdag"}
+    )
+    await world.api.wait_for_callback(ix)
+    [message] = [m for m in world.api.messages_in(world.general) if m["components"]]
+    world.api.deny_bot(world.general, view=True)
+
+    click = await world.api.click_button(message, world.bob, label="Geen zorgen", locale="en-US")
+    await world.api.wait_for_callback(click)
+    await runtime.wait_for(ConcernAnswered)
+    told = await world.api.wait_for_followup(click)
+    assert told["flags"] & 64
+    assert told["content"].startswith(
+        f"Ik kon het bericht van de zorgenronde in <#{world.general.id}> niet bijwerken.\n"
+        "Ik kan dat kanaal niet meer zien"
+    )

@@ -1455,6 +1455,23 @@ def test_grammar_everyday_words_start_and_end_a_meeting(name, args, expected):
     assert parse(name, args) == expected
 
 
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [("meeting", "end the meeting", EndMeeting()), ("meeting", "start the meeting", StartMeeting()),
+     ("meeting", "finish up", EndMeeting()), ("meeting", "close this meeting now", EndMeeting()),
+     ("vergadering", "sluit de vergadering af", EndMeeting()),
+     ("vergadering", "de vergadering starten", StartMeeting()),
+     ("vergadering", "beëindig het overleg", EndMeeting())],
+)  # fmt: skip
+def test_grammar_the_meeting_named_beside_the_verb_is_understood(name, args, expected):
+    assert parse(name, args) == expected
+
+
+@pytest.mark.parametrize("args", ["the meeting", "de vergadering", "end the party"])
+def test_grammar_the_meeting_without_a_verb_is_still_refused(args):
+    assert isinstance(parse("meeting", args), UsageError)
+
+
 @pytest.mark.parametrize("word", ["beginnen", "openen", "afronden", "beëindigen", "stoppen"])
 def test_grammar_a_dutch_meeting_word_shows_the_members_dutch(word):
     assert command_language("meeting", word) == "nl"

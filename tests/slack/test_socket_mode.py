@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 
 from rules.events import CommandInvoked, MessagePosted
 from tests.slack.conftest import APP_TOKEN, SECRET, SlackBot, past_ts, start_bot
 from tests.standins.slack_requests import (
+    USER_ID,
     event_callback,
     events_api_request,
     message_event,
@@ -45,6 +48,35 @@ async def test_slack_socket_mode_envelopes_are_acked_and_handled(slack, sqlite_u
                 forged = events_api_request(event_callback(message_event("hi")), SECRET)
                 assert (await bot.post(forged)).status in (404, 405)
                 assert (await bot.get("/healthz")).status == 200
+        finally:
+            await adapter.stop()
+            groundrules.database.dispose()
+
+
+async def test_slack_socket_mode_answers_a_dm_once_and_not_its_retry(slack, sqlite_url):
+    """Socket Mode marks every event with retry_attempt (0 the first time; slack-bolt
+    hands it on as X-Slack-Retry-Num): the first is answered, Slack's retry is not."""
+    async with SlackSocketModeStandIn(slack) as socket:
+        groundrules, _runtime, adapter = await start_bot(
+            slack, sqlite_url, socket_mode=True, migrate=False, slack_signing_secret=None
+        )
+        try:
+            await socket.wait_connected()
+            dm = slack._dm_channel([USER_ID]).id
+            typed = event_callback(
+                message_event("Hello, what can I do here?", channel=dm, channel_type="im",
+                              ts=past_ts(0)),
+                event_id="Ev-DM-ONCE",
+            )  # fmt: skip
+            await socket.request_event(typed)
+            [answer] = await slack.wait_for("chat.postMessage", where=lambda p: p["channel"] == dm)
+            assert answer.params["text"].startswith("Thanks for your message.")
+
+            await socket.request_event(typed, retry_attempt=1, retry_reason="timeout")
+            await asyncio.sleep(0.3)  # what a second answer would have needed
+            assert [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == dm] == [
+                answer
+            ]
         finally:
             await adapter.stop()
             groundrules.database.dispose()

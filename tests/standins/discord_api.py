@@ -36,7 +36,8 @@ Behaviour that mirrors Discord on purpose (so adapter bugs show up here):
   in ``unknown_routes``;
 * the bot's own posts need its permissions in the channel, overwrites included (View
   Channel, else 403/50001; Send Messages, in a thread Send Messages in Threads, else
-  403/50013), and in a locked thread Manage Threads (else 403/160005); an interaction's
+  403/50013; with a file Attach Files, with an embed Embed Links, else 403/50013), and
+  in a locked thread Manage Threads (else 403/160005); an interaction's
   ``app_permissions`` are those in its channel; a deleted channel (``delete_channel``)
   answers 404/10003 to every route that names it;
 * a message past Discord's documented limits (``discord_limits``: 2,000 characters
@@ -138,6 +139,8 @@ ALL_PERMISSIONS = (1 << 53) - 1
 ADMINISTRATOR = 1 << 3
 VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
+EMBED_LINKS = 1 << 14
+ATTACH_FILES = 1 << 15
 MANAGE_THREADS = 1 << 34
 SEND_MESSAGES_IN_THREADS = 1 << 38
 # Roughly Discord's default @everyone set: viewing, sending (in threads too), embeds,
@@ -2237,6 +2240,8 @@ class DiscordStandIn(Served):
         if (refused := self._may_not_post(channel)) is not None:
             return refused
         payload = request[_PAYLOAD] or {}
+        if (refused := self._may_not_attach(channel, payload, request[_FILES])) is not None:
+            return refused
         if not any(
             payload.get(k)
             for k in ("content", "embeds", "components", "attachments", "sticker_ids", "poll")
@@ -2272,6 +2277,21 @@ class DiscordStandIn(Served):
             if channel.archived:
                 return _error(403, 50083, "Thread is archived")
             return _error(403, 160005, "Thread is locked")
+        return None
+
+    def _may_not_attach(
+        self, channel: FakeChannel, payload: JSON, files: Sequence[JSON]
+    ) -> web.Response | None:
+        """Discord's refusal (403/50013) of the bot's post with a file it may not attach
+        (Attach Files) or an embed it may not show (Embed Links) in a server's channel."""
+        if channel.guild_id is None:
+            return None
+        guild = self.guilds[channel.guild_id]
+        allowed = guild.channel_permissions_of(guild.member(self.bot_user), channel)
+        if (files and not allowed & ATTACH_FILES) or (
+            payload.get("embeds") and not allowed & EMBED_LINKS
+        ):
+            return _error(403, 50013, "Missing Permissions")
         return None
 
     async def _patch_message(self, request: web.Request) -> web.Response:
