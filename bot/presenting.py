@@ -195,6 +195,13 @@ def _at_table(where: object | None) -> list[Say]:
     return [] if where is None else [Say.of(N_("In {channel}:"), channel=where)]
 
 
+def at_table(text: Text, where: object) -> Text:
+    """`text` sent away from its table (by DM), opening as a nudge or a reminder by DM
+    does: with which table (`where`, the platform's link to its channel), so that someone
+    at several tables, or who reads only the notification, knows which one it is about."""
+    return Lines((*_at_table(where), text))
+
+
 def summary_text(action: PostRoundSummary, *, with_commands: bool = True) -> Text:
     view = action.round
     if action.outcome == "withdrawn":

@@ -66,6 +66,7 @@ from adapters.discord.rendering import (
 from adapters.discord.translate import guild_of, origin_of
 from bot.presenting import (
     agreement_text,
+    at_table,
     closed_review_text,
     evaluation_text,
     nudge_text,
@@ -209,12 +210,13 @@ class Delivery:
         lang = await self._refusal_lang(action, answer)
         guild = guild_of(action.workspace)
         render = self._renderer(guild, lang)
-        text = render(
-            Lines((
-                Say.of(refusals.what_failed(action), channel=f"<#{place}>"),
-                Say.of(refusals.WHY[error.code]),
-            ))
-        )  # fmt: skip
+        told: Text = Lines((
+            Say.of(refusals.what_failed(action), channel=f"<#{place}>"),
+            Say.of(refusals.WHY[error.code]),
+        ))  # fmt: skip
+        if answer is None:  # by DM, away from its table: it opens with which one
+            told = at_table(told, _mention(action.channel))
+        text = render(told)
         if summary:
             text += "\n\n" + render(summary_text(action, with_commands=False))
         try:
@@ -316,7 +318,7 @@ class Delivery:
         # A DM, away from its table: it opens by naming the channel (a mention pings
         # nobody), which the notification shows too; the link at its end leads to the
         # problem itself.
-        text = render(nudge_text(action, with_commands=False, where=f"<#{int(action.channel)}>"))
+        text = render(nudge_text(action, with_commands=False, where=_mention(action.channel)))
         text += "\n" + jump_url(guild, where.target, choice.problem)
         try:
             dm = await self.client.create_dm(discord.Object(choice.user))
@@ -392,14 +394,19 @@ class Delivery:
     # --- replies ----------------------------------------------------------------------------
 
     async def _reply(self, guild: int, action: Reply) -> str | None:
-        text = self._renderer(guild, action.lang)(await self._true_for(action))
+        render = self._renderer(guild, action.lang)
+        said = await self._true_for(action)
+        text = render(said)
         place = _place(action.channel, action.thread_id)
         answer = current_answer()
         answering = answer is not None and (answer.workspace, answer.user) == (
             action.workspace, action.user,
         )  # fmt: skip
         if isinstance(action, WordToProposer) and not answering:
-            return await self._word_to_proposer(guild, action, place, text)
+            dm_text = render(at_table(said, _mention(action.channel)))
+            return await self._word_to_proposer(guild, action, place, text, dm_text)
+        if _by_dm(action):  # away from its table: it opens with which one
+            text = render(at_table(said, _mention(action.channel)))
         view = None
         if isinstance(action, NotAProblemNoted) and action.user is not None:
             choice = NudgeChoice(
@@ -433,15 +440,16 @@ class Delivery:
         return action.text
 
     async def _word_to_proposer(
-        self, guild: int, action: WordToProposer, place: int, text: str
+        self, guild: int, action: WordToProposer, place: int, text: str, dm_text: str
     ) -> str | None:
-        """By DM; when the proposer's DMs are closed, as a reminder is: one message where
-        the proposal was made that pings the proposer alone."""
+        """By DM (`dm_text`, which names its table); when the proposer's DMs are closed, as
+        a reminder is: one message (`text`) where the proposal was made that pings the
+        proposer alone."""
         assert action.user is not None
         done = await sent_of(action)
         if "ping" not in done:
             try:
-                return await self._dm_all(int(action.user), pieces(text, action.lang), action)
+                return await self._dm_all(int(action.user), pieces(dm_text, action.lang), action)
             except discord.Forbidden as error:
                 if error.code != DMS_CLOSED:
                     raise
@@ -458,7 +466,10 @@ class Delivery:
         # The summary abridges the full form, so any difference is more to read (its
         # "… and 1 more" may be longer than the line it stands for).
         place = int(action.channel)
-        if full == summary:
+        differs = full != summary
+        if _by_dm(action):  # away from its table: it opens with which one
+            summary = render(at_table(action.summary, _mention(action.channel)))
+        if not differs:
             messages = pieces(summary, action.lang)
         elif self._may_attach(action, place):
             messages = with_file(summary, markdown(action.full, render), REPORT_FILE, action.lang)
@@ -493,13 +504,12 @@ class Delivery:
         """Privately: the interaction's ephemeral answer, else a DM; `view` under its last
         message. Publicly: the answer to an interaction in the same place while it is
         unused, else posts there."""
-        answer = current_answer()
-        if answer is not None and answer.workspace != action.workspace:
-            answer = None
+        answer = _answer_for(action)
         if action.private:
             if action.user is None:
                 raise ValueError(f"a private {type(action).__name__} needs a user")
-            if answer is not None and answer.user == action.user:
+            if not _by_dm(action):
+                assert answer is not None
                 await answer.private(messages, view, done=await sent_of(action), step="dm")
                 return None
             if not action.user.isdigit():
@@ -618,9 +628,12 @@ class Delivery:
         view = action.round
         render = self._renderer(guild, action.lang)
         text = render(reminder_text(action, with_commands=False))
+        # By DM, away from its table: it opens with which one, as a nudge does; the link
+        # at its end leads to the round itself.
+        dm_text = render(reminder_text(action, with_commands=False, where=_mention(action.channel)))
         place = _round_place(action)
         ref = await self.runtime.message_ref(action.workspace, f"round:{view.round_id}")
-        dm_text = text + (f"\n{jump_url(guild, place, int(ref))}" if ref else "")
+        dm_text += f"\n{jump_url(guild, place, int(ref))}" if ref else ""
         return await self._dm_each(
             action, guild, place, text, dm_text,
             lambda where: round_view(view.round_id, action.lang, where),
@@ -633,9 +646,11 @@ class Delivery:
         """A DM to each who has not renewed; those with closed DMs, pinged in the channel."""
         render = self._renderer(guild, action.lang)
         text = render(renewal_text(action, with_commands=False))
+        # By DM, away from its table: it opens with which one, as a nudge does.
+        dm_text = render(renewal_text(action, with_commands=False, where=_mention(action.channel)))
         place = int(action.channel)
         return await self._dm_each(
-            action, guild, place, text, f"{text}\n{_channel_url(guild, place)}",
+            action, guild, place, text, f"{dm_text}\n{_channel_url(guild, place)}",
             lambda where: _renewal_buttons(action, where),
             Where(guild, place),
         )  # fmt: skip
@@ -842,6 +857,24 @@ def _action_place(action: Outbound) -> int:
 def _place(channel: str, thread_id: str | None) -> int:
     """The Discord channel to post in: the thread, else the table's channel."""
     return int(thread_id or channel)
+
+
+def _answer_for(action: Outbound) -> InteractionAnswer | None:
+    """The interaction being answered, when it is in `action`'s workspace."""
+    answer = current_answer()
+    return answer if answer is not None and answer.workspace == action.workspace else None
+
+
+def _by_dm(action: Reply | PostReport) -> bool:
+    """Whether `action` is private and goes by DM: no interaction of its person's to
+    answer ephemerally."""
+    answer = _answer_for(action)
+    return action.private and (answer is None or answer.user != action.user)
+
+
+def _mention(channel: str) -> str:
+    """A table's channel, as a DM away from it names it: a mention, which pings nobody."""
+    return f"<#{int(channel)}>"
 
 
 def _channel_url(guild: int, channel: int) -> str:

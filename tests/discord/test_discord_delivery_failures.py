@@ -216,7 +216,9 @@ async def test_the_word_to_a_proposer_goes_by_dm_when_it_can(world, harness):
     await runtime.wait_for(RosterSynced)
     await two_of_five_agree_with_alice(world, runtime)
     [word] = dm_messages(world.api, world.alice)
-    assert word["content"].startswith("It looks as if Bob and carol agree with your proposal:")
+    assert word["content"].startswith(
+        f"In <#{world.general.id}>:\nIt looks as if Bob and carol agree with your proposal:"
+    )
     assert world.api.messages_in(world.general) == []
 
 

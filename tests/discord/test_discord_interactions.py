@@ -286,9 +286,11 @@ async def test_interactions_every_later_message_of_a_long_answer_has_a_heading(
         await harness.adapter.deliver(reply)
     dms = [m["content"] for m in world.api.messages_in(world.api.dm_channel(world.alice))]
     posted = [m["content"] for m in world.api.messages_in(world.general)]
-    for sent in (dms, posted):
-        assert len(sent) > 1 and not sent[0].startswith(heading)
-        assert all(content.startswith(f"{heading}\n") for content in sent[1:])
+    # A DM, away from its table, opens with which one: its later messages say so too.
+    in_table = f"{heading.split(')')[0]}) In <#{world.general.id}>"
+    for sent, title in ((dms, in_table), (posted, heading)):
+        assert len(sent) > 1 and not sent[0].startswith(title)
+        assert all(content.startswith(f"{title}\n") for content in sent[1:])
         assert sum(content.count(" yyy") for content in sent) == 30
     assert not world.api.refused
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.models import EvaluationRow, MandateRow, RenewalRow
@@ -204,6 +205,30 @@ async def test_meeting_renewal_answered_again_in_dutch(world, harness):
     assert mandate_of(harness, world.bob) == ("current", "renewed")
 
 
+@pytest.mark.parametrize(
+    "lang, opening",
+    [("en", "A friendly reminder:"), ("nl", "Een vriendelijke herinnering:")],
+    ids=["en", "nl"],
+)
+async def test_meeting_renewal_reminder_by_dm_opens_with_the_channel_it_is_about(
+    world, harness, lang, opening
+):
+    """Someone at several tables, or who reads only the notification, knows which one
+    the reminder is about, as with a nudge: a channel mention, which pings nobody; one
+    who has no mandate yet reads where to set it."""
+    harness.settings["language"] = lang
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    runtime = await harness.start()
+    await end_a_meeting(world, runtime)
+    await runtime.tick_until_sent()
+    [renew] = dm_messages(world.api, world.alice)
+    [set_one] = dm_messages(world.api, world.carol)
+    for reminder in (renew, set_one):
+        assert reminder["content"].startswith(f"In <#{world.general.id}>:\n{opening}")
+        assert "<@" not in reminder["content"] and "@everyone" not in reminder["content"]
+    assert f" in <#{world.general.id}> " in set_one["content"].splitlines()[-2]
+
+
 async def test_meeting_renewal_reminders_go_by_dm_and_ping_only_closed_dms(world, harness):
     harness.settings["reminder_delay"] = timedelta(milliseconds=300)
     world.api.close_dms(world.carol)
@@ -217,6 +242,7 @@ async def test_meeting_renewal_reminders_go_by_dm_and_ping_only_closed_dms(world
     [reminder] = dm_messages(world.api, world.alice)
     table = f"https://discord.com/channels/{world.guild.id}/{world.general.id}"
     assert reminder["content"] == (
+        f"In <#{world.general.id}>:\n"
         f"A friendly reminder: the meeting has ended; please renew your mandate.\n{table}"
     )
     assert [label for label, _ in buttons(reminder)] == RENEWAL_BUTTONS

@@ -34,7 +34,7 @@ async def test_a_proposal_typed_in_the_nudges_dm_answers_the_problem(world, harn
     [thanks] = await typed_in_dm(world, "#proposal I'll call the vendor today", 1)
     [added] = await runtime.wait_for(ProposalAdded)
     assert (added.problem_id, added.user) == (problem["id"], str(world.alice.id))
-    assert thanks["content"] == THANKS
+    assert thanks["content"] == f"In <#{world.general.id}>:\n{THANKS}"  # its table
     [posted] = proposals_in_general(world)
     assert posted["content"].startswith("Proposal from Alice, for the problem above:")
     assert "I'll call the vendor today" in posted["content"]
@@ -66,7 +66,7 @@ async def test_with_two_problems_waiting_the_dm_answers_the_latest_and_says_so(w
     note, thanks = await typed_in_dm(world, "#proposal I'll call the vendor today", 2)
     assert note["content"].startswith("More than one of your problems is waiting")
     assert note["content"].endswith(f"/{world.general.id}/{printer['id']}")
-    assert thanks["content"] == THANKS
+    assert thanks["content"] == f"In <#{world.general.id}>:\n{THANKS}"  # its table
     [added] = await runtime.wait_for(ProposalAdded)
     assert added.problem_id == printer["id"]
 

@@ -52,7 +52,10 @@ async def test_owners_typed_by_name_is_the_member_who_hears_of_a_review(world, h
 
     await command(world, runtime, world.carol, "review", "keep 1 because fine", 3)
     [told] = dm_messages(world.api, world.bob)
-    assert told["content"] == "carol kept agreement #1 (you own it): Invoices monthly\nWhy: fine"
+    assert told["content"] == (
+        f"In <#{world.general.id}>:\n"  # a DM, away from its table: it opens with which
+        "carol kept agreement #1 (you own it): Invoices monthly\nWhy: fine"
+    )
     assert undelivered(harness) == []
 
 

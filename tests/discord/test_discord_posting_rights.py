@@ -219,6 +219,7 @@ async def test_a_deleted_channel_ends_its_round_and_its_reminders(world, harness
     # Whoever asked for the round hears why it ended, privately.
     [told] = dm_messages(world.api, world.alice)
     assert told["content"].startswith(
+        f"In <#{world.general.id}>:\n"  # a DM, away from its table: it opens with which
         "The concern round you asked for has ended without a summary: its channel or thread "
         "was deleted"
     )

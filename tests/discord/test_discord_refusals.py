@@ -78,6 +78,7 @@ async def test_a_round_whose_channel_hides_from_the_bot_tells_the_clicker_and_it
     # Alice, who started the round, gets its outcome by DM, with what would help.
     [dm] = dm_messages(world.api, world.alice)
     assert dm["content"].startswith(
+        f"In <#{world.general.id}>:\n"  # a DM, away from its table: it opens with which
         f"The concern round in <#{world.general.id}> has closed, but I could not post its "
         "summary there. Here it is:\nI can no longer see that channel"
     )
@@ -139,6 +140,7 @@ async def test_a_round_in_a_locked_thread_sends_its_summary_to_its_starter(world
     assert [m for m in world.api.messages_in(world.thread) if SUMMARY in m["content"]] == []
     [dm] = dm_messages(world.api, world.alice)
     assert dm["content"].startswith(
+        f"In <#{world.general.id}>:\n"  # its table, then the thread that refused
         f"The concern round in <#{world.thread.id}> has closed, but I could not post its "
         "summary there. Here it is:\nThat thread is closed and I cannot reopen it: a "
         "moderator can."

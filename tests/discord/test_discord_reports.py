@@ -72,7 +72,8 @@ async def test_report_without_an_interaction_goes_by_dm(world, harness):
     await harness.adapter.deliver(report(world, summary, full, private=True, user=world.carol))
 
     [dm] = dm_messages(world.api, world.carol)
-    assert dm["content"] == "Report of this table.\nMandates:"
+    # A DM, away from its table: it opens with which; the file stays the report alone.
+    assert dm["content"] == f"In <#{world.general.id}>:\nReport of this table.\nMandates:"
     assert [a["filename"] for a in dm["attachments"]] == ["report.md"]
     assert uploads(world) == [("report.md", "# Report of this table.\n\n## Mandates:\n\n- none\n")]
     assert world.api.messages_in(world.general) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from bot import workspaces
@@ -197,6 +198,30 @@ async def test_round_button_answers_in_the_language_it_was_shown_in(world, harne
     assert answered.lang == "nl"
 
 
+@pytest.mark.parametrize(
+    "lang, opening",
+    [("en", "A friendly reminder:"), ("nl", "Een vriendelijke herinnering:")],
+    ids=["en", "nl"],
+)
+async def test_round_reminder_by_dm_opens_with_the_channel_it_is_about(
+    world, harness, lang, opening
+):
+    """Someone at several tables, or who reads only the notification, knows which one
+    the reminder is about, as with a nudge: a channel mention, which pings nobody. The
+    ping in the channel for closed DMs stays as it was: it is at its table."""
+    harness.settings["language"] = lang
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    await start_round(world, runtime)
+    await runtime.tick_until_sent()
+    [reminder] = dm_messages(world.api, world.guild.owner)
+    assert reminder["content"].startswith(f"In <#{world.general.id}>:\n{opening}")
+    assert "<@" not in reminder["content"] and "@everyone" not in reminder["content"]
+    ping = world.api.messages_in(world.general)[-1]
+    assert ping["content"].startswith(f"<@{world.carol.id}>\n{opening}")
+
+
 async def test_round_reminders_go_by_dm_only_to_those_who_have_not_answered(world, harness):
     harness.settings["reminder_delay"] = timedelta(milliseconds=300)
     world.api.close_dms(world.carol)
@@ -208,7 +233,9 @@ async def test_round_reminders_go_by_dm_only_to_those_who_have_not_answered(worl
     await runtime.tick_until_sent()
     assert dm_messages(world.api, world.bob) == []
     [reminder] = dm_messages(world.api, world.guild.owner)
-    assert reminder["content"].startswith("A friendly reminder: the table would like your answer")
+    assert reminder["content"].startswith(
+        f"In <#{world.general.id}>:\nA friendly reminder: the table would like your answer"
+    )
     round_link = f"https://discord.com/channels/{world.guild.id}/{world.general.id}/{message['id']}"
     assert reminder["content"].endswith(round_link)
     # carol's DMs are closed: one message in the channel pings her, and only her.

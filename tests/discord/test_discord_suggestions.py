@@ -104,6 +104,7 @@ async def test_some_of_a_larger_table_agree_the_proposer_alone_is_told_by_dm(wor
     assert world.api.messages_in(world.general) == []  # nothing in the channel
     [told] = dm_messages(world.api, world.alice)
     assert told["content"].splitlines() == [
+        f"In <#{world.general.id}>:",  # a DM, away from its table: it opens with which
         "It looks as if Bob and carol agree with your proposal:",
         f"> #proposal {SHOWN}",
         "Silence is not consent: to make it the table's agreement, ask everyone for their "
