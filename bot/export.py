@@ -39,6 +39,9 @@ DECISION_COLUMNS = (
     "earlier_decisions",
 )  # fmt: skip
 ZONE_COLUMNS = ("timezone",)  # the zone the table's moments are given in
+# Concerns raised in the round an agreement settles and said resolved there: their raisers
+# consented (in `consenters`), and `concerns` stays the open ones, as scripts read it.
+RESOLVED_COLUMNS = ("resolved_concerns",)
 DECIDED = {"keep": "kept", "revise": "revised", "retire": "retired"}
 BATCH = 500  # rows fetched at a time
 
@@ -160,6 +163,8 @@ def record(version: Version) -> dict:
         "lesson": row.lesson,
         "timezone": version.timezone,
         "decisions": [_decision(d, version.timezone) for d in version.decisions],
+        # Last: the keys before it stay in the order people's scripts rely on.
+        "resolved_concerns": [{"user": u, "text": t} for u, t in row.resolved_concerns or ()],
     }
 
 
@@ -198,7 +203,9 @@ def _json(records: Iterator[dict], out: TextIO) -> int:
 
 def _csv(records: Iterator[dict], out: TextIO) -> int:
     writer = csv.DictWriter(
-        out, fieldnames=COLUMNS + DECISION_COLUMNS + ZONE_COLUMNS, lineterminator="\n"
+        out,
+        fieldnames=COLUMNS + DECISION_COLUMNS + ZONE_COLUMNS + RESOLVED_COLUMNS,
+        lineterminator="\n",
     )
     writer.writeheader()
     count = 0
@@ -211,6 +218,9 @@ def _csv(records: Iterator[dict], out: TextIO) -> int:
                 f"{m['user']}: {m['mandate'] or 'pending'}" for m in item["mandates"]
             ),
             "concerns": "; ".join(f"{c['user']}: {c['text']}" for c in item["concerns"]),
+            "resolved_concerns": "; ".join(
+                f"{c['user']}: {c['text']}" for c in item["resolved_concerns"]
+            ),
             "last_decision": last and last["decision"],
             "decided_at": last and last["at"],
             "decided_by": last and last["by"],
@@ -273,6 +283,9 @@ def _markdown(records: Iterator[dict], out: TextIO) -> int:
         out.write(f"- Consent: {consent}\n")
         for concern in item["concerns"]:
             out.write(f"- Concern heard from {_line(concern['user'])}: {_line(concern['text'])}\n")
+        for concern in item["resolved_concerns"]:
+            out.write(f"- Concern heard from {_line(concern['user'])}, since resolved: "
+                      f"{_line(concern['text'])}\n")  # fmt: skip
         if item["replaces"]:
             out.write(f"- Replaces version {item['replaces']}")
             out.write(f"; practice taught: {item['lesson']}\n" if item["lesson"] else "\n")

@@ -184,6 +184,11 @@ class AgreementRow(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     lesson: str | None = None
+    # [[user, concern]] raised in the round it settles and said resolved there (0023;
+    # empty for agreements before it): the raisers are among the consenters.
+    resolved_concerns: list[list[str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class TimerRow(SQLModel, table=True):

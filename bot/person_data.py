@@ -336,6 +336,9 @@ def _agreements(connection: Connection, workspace: str, user: str, at: datetime)
             "consenters": [instead(u) for u in row.consenters],
             "mandates": [[instead(u), mandate] for u, mandate in row.mandates],
             "concerns": [[instead(u), concern] for u, concern in row.concerns],
+            "resolved_concerns": [
+                [instead(u), concern] for u, concern in row.resolved_concerns or ()
+            ],
         }
         if all(values[name] == _plain(row._mapping[name]) for name in values):
             continue

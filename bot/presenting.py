@@ -299,6 +299,11 @@ def agreement_lines(agreement: AgreementView) -> list[Say]:
             Say.of(N_("Concern heard from {user}: {concern}"), user=Member(user),
                    concern=Quote(concern))
         )  # fmt: skip
+    for user, concern in agreement.resolved_concerns:  # they consented; the record keeps it
+        parts.append(
+            Say.of(N_("Concern heard from {user}, since resolved: {concern}"),
+                   user=Member(user), concern=Quote(concern))
+        )  # fmt: skip
     parts.append(
         Say.of(
             N_("A temporary workable agreement: we review it on {date}."),

@@ -83,7 +83,8 @@ class _KeptEvent:
 @dataclass(frozen=True, slots=True)
 class _KeptChange:
     """What a platform said that is no event for the engine (a workspace removing the
-    bot, coming back), as a step to store it; each step may be taken again."""
+    bot, coming back), as a step to store it, or a question to ask the database in order
+    with the events (whether a workspace is new); each step may be taken again."""
 
     what: str
     step: Callable[[], Awaitable[object]]
@@ -356,22 +357,41 @@ class Runtime:
 
         await self.change(f"the workspaces {prefix} lists", settle)
 
-    async def never_heard_of(self, workspace: str) -> bool:
+    async def never_heard_of(
+        self, workspace: str, *, if_new_later: Callable[[], Awaitable[object]] | None = None
+    ) -> bool | None:
         """Whether the database holds nothing at all of `workspace`: no table, member or
         removal. A platform that adds the bot with no process connected tells only by
         listing it, so this is how such a workspace is told from one known for long.
-        False when it cannot be told: the database does not answer, or events wait to be
-        stored (one may be of it). Better no introduction than one to a known table."""
-        if self._kept:
-            return False
-        try:
-            held = await self._in_worker(workspaces.holds, self.app.database, workspace)
-        except Exception as error:
-            if not self.outage.noticed(error):
-                log.exception("could not tell whether %s is new", workspace)
-            return False
-        self.outage.over()
-        return not held
+
+        None when it cannot be told now: the database does not answer, or events wait to
+        be stored (one may be of it). Then, given `if_new_later`, the question is kept in
+        order with those events and asked again once the database answers, before what is
+        kept after it (its rosters, which make it known) is stored: `if_new_later` is
+        called if nothing of it was stored by then. False for a fault: better no
+        introduction than one to a known table."""
+        if not self._kept:
+            try:
+                held = await self._in_worker(workspaces.holds, self.app.database, workspace)
+            except Exception as error:
+                if not self.outage.noticed(error):
+                    log.exception("could not tell whether %s is new", workspace)
+                    return False
+            else:
+                self.outage.over()
+                return not held
+        if if_new_later is not None:
+            self._keep(_KeptChange(
+                f"whether {workspace} is new",
+                functools.partial(self._if_never_heard_of, workspace, if_new_later),
+            ))  # fmt: skip
+        return None
+
+    async def _if_never_heard_of(
+        self, workspace: str, then: Callable[[], Awaitable[object]]
+    ) -> None:  # fmt: skip
+        if not await self._in_worker(workspaces.holds, self.app.database, workspace):
+            await then()
 
     async def forget_removed_workspaces(self, now: datetime) -> None:
         """Delete the data of workspaces removed longer than the grace period ago (as

@@ -310,6 +310,8 @@ class RecordAgreement(Change):
     replaces: int | None = None
     mandates: tuple[tuple[str, str | None], ...] = ()
     lesson: str | None = None
+    # Concerns raised in the round and said resolved (rules.state.Agreement).
+    resolved_concerns: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -690,6 +692,8 @@ class AgreementView:
     mandates: tuple[tuple[str, str | None], ...] = ()
     # The consenters' organisations, where known, as the table had them when shown.
     organisations: tuple[tuple[str, str], ...] = ()
+    # Concerns raised in the round it settles and said resolved (rules.state.Agreement).
+    resolved_concerns: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

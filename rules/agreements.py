@@ -108,17 +108,19 @@ def linkable_round(
 
 def consent(
     recorder: str, round_: Round | None
-) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     """Who consented and which concerns were heard: the one recording it, and, from the
-    round it settles, its proposer and everyone who answered "no concerns"."""
+    round it settles, its proposer and everyone who answered "no concerns"; then the
+    concerns still open, and those their raisers said were resolved (they consented, and
+    the record keeps what they raised)."""
     consenters = [recorder]
     if round_ is None:
-        return tuple(consenters), ()
+        return tuple(consenters), (), ()
     view = round_.view()
     for user in (round_.proposer, *view.no_concerns):
         if user not in consenters:
             consenters.append(user)
-    return tuple(consenters), view.concerns
+    return tuple(consenters), view.concerns, view.resolved
 
 
 # What two agreements may differ in and still be one: punctuation (P*), spacing (Z*),
@@ -230,7 +232,7 @@ def record(command: Command, state: TableState) -> list[Action]:
     round_ = linkable_round(
         state, event.at, agree.text, round_id=agree.round_id, proposal=agree.proposal
     )
-    consenters, concerns = consent(event.user, round_)
+    consenters, concerns, resolved = consent(event.user, round_)
     owner = agree.owner or event.user
     if agree.owner_as_written and (role := _role_as_written(state, owner)) is not None:
         owner = role_owner(role)  # a form's "a person or a role": this table's role
@@ -251,6 +253,7 @@ def record(command: Command, state: TableState) -> list[Action]:
         owner=owner,
         consenters=consenters,
         concerns=concerns,
+        resolved_concerns=resolved,
         review_on=review_on,
         lang=lang,
         at=event.at,
@@ -289,6 +292,7 @@ def record(command: Command, state: TableState) -> list[Action]:
                 recorded_by=event.user,
                 consenters=consenters,
                 concerns=concerns,
+                resolved_concerns=resolved,
                 review_on=review_on,
                 version=1,
                 replaces=None,

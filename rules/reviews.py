@@ -345,11 +345,12 @@ def _revise(
     # A revision the table just held a concern round on carries that round's answers, as
     # an agreement does.
     round_ = linkable_round(state, event.at, parsed.new_text)
-    consenters, concerns = consent(event.user, round_)
+    consenters, concerns, resolved = consent(event.user, round_)
     mandates = tuple((u, state.member(u).current_mandate) for u in consenters)
     revised = Agreement(
         number=agreement.number, text=parsed.new_text, why=parsed.why, owner=owner,
-        recorded_by=event.user, consenters=consenters, concerns=concerns, review_on=review_on,
+        recorded_by=event.user, consenters=consenters, concerns=concerns,
+        resolved_concerns=resolved, review_on=review_on,
         version=version, replaces=agreement.version, status="current", recorded_at=event.at,
         lang=lang, mandates=mandates, channel=event.channel, lesson=parsed.lesson,
     )  # fmt: skip
@@ -372,6 +373,7 @@ def _revise(
             owner=revised.owner,
             consenters=consenters,
             concerns=concerns,
+            resolved_concerns=resolved,
             review_on=review_on,
             lang=lang,
             at=event.at,

@@ -148,6 +148,9 @@ class Agreement:
     mandates: tuple[tuple[str, str | None], ...] = ()
     channel: str = ""
     lesson: str | None = None
+    # Concerns raised in the round it settles and said resolved before it closed: their
+    # raisers are among the consenters, and the record still shows what they raised.
+    resolved_concerns: tuple[tuple[str, str], ...] = ()
 
     def view(self, organisations: tuple[tuple[str, str], ...] = ()) -> AgreementView:
         return AgreementView(
@@ -158,6 +161,7 @@ class Agreement:
             recorded_by=self.recorded_by,
             consenters=self.consenters,
             concerns=self.concerns,
+            resolved_concerns=self.resolved_concerns,
             review_on=self.review_on,
             version=self.version,
             replaces=self.replaces,

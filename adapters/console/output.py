@@ -10,6 +10,7 @@ from typing import TextIO
 from bot.presenting import plain
 from bot.printable import printable, printable_line
 from rules.actions import (
+    AgreementView,
     AnnounceAgreement,
     AnnounceReview,
     AskEvaluation,
@@ -53,6 +54,13 @@ def _resolved(view: RoundView) -> dict:
     if not view.resolved:
         return {}
     return {"resolved": [{"user": u, "text": t} for u, t in view.resolved]}
+
+
+def _resolved_concerns(agreement: AgreementView) -> dict:
+    """As `_resolved`, for an agreement: the concerns of its round said resolved."""
+    if not agreement.resolved_concerns:
+        return {}
+    return {"resolved_concerns": [{"user": u, "text": t} for u, t in agreement.resolved_concerns]}
 
 
 def as_record(action: Outbound, at: datetime) -> dict:
@@ -113,6 +121,7 @@ def as_record(action: Outbound, at: datetime) -> dict:
                 "review_on": agreement.review_on.isoformat(),
                 "version": agreement.version, "replaces": agreement.replaces,
                 "mandates": [{"user": u, "mandate": m} for u, m in agreement.mandates],
+                **_resolved_concerns(agreement),
             }  # fmt: skip
     record["message"] = plain(action)
     return record

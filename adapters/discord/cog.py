@@ -233,7 +233,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         while no process was connected gets no join from Discord, only this: if the
         database has never heard of it, it is introduced to as on a join. Asked before
         its rosters are stored, which make it known; a server known before introductions
-        existed (an upgrade) is not introduced to."""
+        existed (an upgrade) is not introduced to. If the database cannot tell now, it is
+        asked again once it answers, before the rosters kept meanwhile are stored."""
         new = await self._never_heard_of(guild)
         await self.sync_guild(guild)
         if new:
@@ -250,11 +251,21 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
 
     async def _never_heard_of(self, guild: discord.Guild) -> bool:
         """Whether nothing of `guild` is stored, asked once a process (noted at once, so
-        a second GUILD_CREATE meanwhile does not ask again)."""
+        a second GUILD_CREATE meanwhile does not ask again). False while it cannot be
+        told: the runtime asks again later and introduces it then if it is new."""
         if guild.id in self._heard_of:
             return False
         self._heard_of.add(guild.id)
-        return await self.runtime.never_heard_of(translate.workspace_of(guild.id))
+        workspace = translate.workspace_of(guild.id)
+        later = partial(self._introduce_if_still_here, guild.id)
+        return bool(await self.runtime.never_heard_of(workspace, if_new_later=later))
+
+    async def _introduce_if_still_here(self, guild_id: int) -> None:
+        """The introduction a server gets once the database could tell it was new: unless
+        the bot left it meanwhile."""
+        guild = self.bot.get_guild(guild_id)
+        if guild is not None:
+            await self._introduce(guild)
 
     async def _introduce(self, guild: discord.Guild) -> None:
         """Who it is, once (the engine knows whether it said so lately), where Discord

@@ -219,12 +219,17 @@ def test_json_register_gives_moments_in_the_tables_zone_and_names_it(app):
     assert list(version)[: len(export.COLUMNS)] == list(export.COLUMNS)
 
 
-def test_csv_register_gives_moments_in_the_tables_zone_and_names_it_last(app):
+def test_csv_register_gives_moments_in_the_tables_zone_and_names_it_after_the_decisions(app):
     chat = Chat(app)
     _kept_after_midnight_in_amsterdam(chat)
     chat.command("ben", "/review keep 1", "23:40")
     reader = csv.DictReader(io.StringIO(_exported(app, "csv")))
-    assert reader.fieldnames == [*export.COLUMNS, *export.DECISION_COLUMNS, "timezone"]
+    assert reader.fieldnames == [
+        *export.COLUMNS,
+        *export.DECISION_COLUMNS,
+        "timezone",
+        *export.RESOLVED_COLUMNS,
+    ]
     [row] = reader
     assert (row["recorded_at"], row["decided_at"], row["timezone"]) == (
         "2026-03-02T09:30:00+01:00", "2026-03-03T00:40:00+01:00", "Europe/Amsterdam",

@@ -1,19 +1,31 @@
 """/concern resolved through the real service and storage: the answer row keeps the
 concern that was raised, later decisions read it back, a round that ended refuses it,
-and the schema change goes up and down."""
+the agreement that settles the round keeps it (marked resolved) in the table's record,
+its register and a forgotten member's place, and the schema changes go up and down."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import replace
 
+import pytest
+from sqlalchemy import text
 from sqlmodel import Session, select
 
+from bot import export, person_data
 from bot.database import make_engine
-from bot.models import AnswerRow
-from rules.actions import PostConcernRound, PostRoundSummary, UpdateRoundProgress
+from bot.models import AgreementRow, AnswerRow
+from rules.actions import (
+    AnnounceAgreement,
+    PostConcernRound,
+    PostRoundSummary,
+    UpdateRoundProgress,
+)
+from rules.say import FORMER_MEMBER
 from tests.bot.test_concern_rounds import start
-from tests.helpers import Chat
+from tests.helpers import Chat, at
 
 RAISED = "the night shift cannot cover this"
 
@@ -135,5 +147,128 @@ def test_going_down_to_0021_leaves_waiting_round_messages_readable_by_it(databas
         )
         # Delivered items keep only their kind, as they did.
         assert all(set(json.loads(row.payload)) == {"$"} for row in rows if row.delivered_at)
+    finally:
+        engine.dispose()
+
+
+def a_round_anna_resolved(chat: Chat) -> None:
+    """Ben's round on pinning the base image: anna raises a concern and says it is
+    resolved; chris has none. The round closes, offering the agreement."""
+    chat.join("anna", "ben", "chris")
+    round_id = start(chat)
+    chat.answer("anna", round_id, RAISED, "09:05")
+    chat.command("anna", "/concern resolved", "09:10")
+    chat.answer("chris", round_id, None, "09:15")
+
+
+def agreement_rows(chat: Chat) -> list[AgreementRow]:
+    with Session(chat.app.database) as session:
+        return list(session.exec(select(AgreementRow).order_by(AgreementRow.version)).all())
+
+
+@pytest.mark.parametrize(
+    ("line", "heard"),
+    [
+        ("/agree pin the base image to 1.4 because deploys broke",
+         f"Concern heard from anna, since resolved: {RAISED}"),
+        ("/afspraak pin the base image to 1.4 omdat deploys braken",
+         f"Zorg ingebracht door anna, inmiddels opgelost: {RAISED}"),
+    ],
+)  # fmt: skip
+def test_the_agreement_that_settles_the_round_keeps_the_concern_resolved_in_it(
+    app, line: str, heard: str
+):
+    """Anna consented once her concern was resolved; the agreement, the table's record,
+    still says what she raised and that it was resolved (not as an open concern)."""
+    chat = Chat(app)
+    a_round_anna_resolved(chat)
+    [recorded] = [a for a in chat.command("ben", line, "09:30") if isinstance(a, AnnounceAgreement)]
+    assert recorded.agreement.concerns == ()
+    assert recorded.agreement.resolved_concerns == (("anna", RAISED),)
+    assert "anna" in recorded.agreement.consenters
+    announced = chat.texts()[-1].splitlines()
+    assert heard in announced
+    assert not any(RAISED in words and words != heard for words in announced)
+    [row] = agreement_rows(chat)
+    assert (row.concerns, row.resolved_concerns) == ([], [["anna", RAISED]])
+    # Read back from storage by later decisions: a revision's record is its own.
+    chat.command("ben", "/review revise 1 pin the base image to 1.5 because 1.4 is old", "10:00")
+    assert [r.resolved_concerns for r in agreement_rows(chat)] == [[["anna", RAISED]], []]
+
+
+def test_a_revision_settling_a_round_keeps_the_concern_resolved_in_it(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    chat.command("ben", "/agree pin the base image to 1.3 because deploys broke", "08:30")
+    a_round_anna_resolved(chat)
+    chat.command("ben", "/review revise 1 pin the base image to 1.4 because 1.3 is old", "09:30")
+    assert f"Concern heard from anna, since resolved: {RAISED}" in chat.texts()[-1]
+    assert [r.resolved_concerns for r in agreement_rows(chat)] == [[], [["anna", RAISED]]]
+
+
+def test_the_register_shows_the_concern_resolved_apart_from_open_ones(app):
+    chat = Chat(app)
+    a_round_anna_resolved(chat)
+    chat.command("ben", "/agree pin the base image to 1.4 because deploys broke", "09:30")
+
+    def exported(fmt: str) -> str:
+        out = io.StringIO()
+        export.write(export.register(app.database), fmt, out)
+        return out.getvalue()
+
+    [version] = json.loads(exported("json"))["agreements"]
+    assert version["concerns"] == []
+    assert version["resolved_concerns"] == [{"user": "anna", "text": RAISED}]
+    [row] = csv.DictReader(io.StringIO(exported("csv")))
+    assert (row["concerns"], row["resolved_concerns"]) == ("", f"anna: {RAISED}")
+    assert f"- Concern heard from anna, since resolved: {RAISED}\n" in exported("md")
+
+
+def test_forgetting_her_keeps_the_concern_she_resolved_as_a_former_members(app):
+    """As the concerns she left open: the table's record keeps the words, not her."""
+    chat = Chat(app)
+    a_round_anna_resolved(chat)
+    chat.command("ben", "/agree pin the base image to 1.4 because deploys broke", "09:30")
+    person_data.forget(app.database, chat.workspace, "anna", at("11:00"))
+    [row] = agreement_rows(chat)
+    assert row.resolved_concerns == [[FORMER_MEMBER, RAISED]]
+    assert FORMER_MEMBER in row.consenters and "anna" not in row.consenters
+
+
+def test_migration_0023_keeps_older_agreements_readable_and_goes_down(database_url):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from bot.database import make_engine
+    from bot.migrate import alembic_config, upgrade
+    from bot.store import _agreement
+
+    def columns(engine) -> set[str]:
+        return {c["name"] for c in inspect(engine).get_columns("agreement")}
+
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine, "0022")
+        assert "resolved_concerns" not in columns(engine)
+        with engine.begin() as connection:  # an agreement recorded before 0023
+            connection.execute(
+                text(
+                    "INSERT INTO agreement (workspace, channel, number, version, text, why, "
+                    "recorded_by, owner, consenters, concerns, review_on, status, lang, "
+                    "recorded_at, mandates) VALUES ('W1', 'C1', 1, 1, 'tea at 3', 'breaks', "
+                    "'ben', 'ben', '[\"ben\"]', '[[\"anna\", \"too late\"]]', '2026-04-01', "
+                    "'current', 'en', '2026-03-02 09:00:00', '[]')"
+                )
+            )
+        upgrade(engine)
+        with Session(engine) as session:
+            older = _agreement(session.exec(select(AgreementRow)).one())
+        assert older.concerns == (("anna", "too late"),) and older.resolved_concerns == ()
+    finally:
+        engine.dispose()
+    command.downgrade(alembic_config(database_url), "0022")
+    engine = make_engine(database_url)
+    try:
+        assert "resolved_concerns" not in columns(engine)
     finally:
         engine.dispose()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
 from adapters.console.console import ConsoleChat
+from adapters.console.output import as_record
 from bot.models import CorrectionRow
+from rules.actions import AgreementView, AnnounceAgreement
 from tests.conftest import make_app
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -339,6 +342,37 @@ def test_console_a_concern_resolved_by_its_raiser_lets_the_round_offer_the_agree
     assert "Concern from anna, since resolved: only after the audit" in text
     assert "There are open concerns" not in text
     assert "No open concerns. Record this as an agreement?" in text
+
+
+def test_console_the_agreement_recorded_from_the_round_keeps_the_resolved_concern(
+    tmp_path, rule_classifier
+):
+    """Recorded from that round, the agreement counts anna among those who consented and
+    still says what she raised, marked resolved; its JSON record too."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run([
+        "/as anna", "morning", "/as chris", "hi", "/as ben", "/concerns pin the base image",
+        "/as anna", "/concern only after the audit", "/concern resolved",
+        "/as chris", "/concern none", "/as ben", "/agree pin the base image because deploys broke",
+    ])  # fmt: skip
+    [recorded] = [s for s in shown if "Agreement recorded." in s]
+    assert "Consent: ben (mandate pending), anna (mandate pending) and chris" in recorded
+    assert "Concern heard from anna, since resolved: only after the audit" in recorded
+
+
+def test_console_json_record_of_an_agreement_lists_resolved_concerns_only_when_there_are():
+    agreement = AgreementView(
+        number=1, text="pin the base image", why="deploys broke", owner="ben",
+        recorded_by="ben", consenters=("ben", "anna"), concerns=(),
+        review_on=START.date(), version=1, replaces=None, status="current",
+        resolved_concerns=(("anna", "only after the audit"),),
+    )  # fmt: skip
+    announced = AnnounceAgreement(workspace="W", channel="C", lang="en", agreement=agreement)
+    record = as_record(announced, START)
+    assert record["concerns"] == []
+    assert record["resolved_concerns"] == [{"user": "anna", "text": "only after the audit"}]
+    earlier = replace(announced, agreement=replace(agreement, resolved_concerns=()))
+    assert "resolved_concerns" not in as_record(earlier, START)  # as records were before
 
 
 def test_console_a_dutch_meeting_opened_and_closed_in_everyday_words_reports_earlier_concerns(

@@ -138,7 +138,12 @@ class Harness:
     runtime: RecordingRuntime | None = None
     adapter: DiscordAdapter | None = None
 
-    async def start(self, **adapter_options: Any) -> RecordingRuntime:
+    async def start(
+        self, before_connecting: Callable[[Groundrules], object] | None = None,
+        **adapter_options: Any,
+    ) -> RecordingRuntime:  # fmt: skip
+        """`before_connecting`: given the app once its database is ready (to cut it off
+        while the bot connects, say)."""
         self.app = make_app(
             self.database_url,
             self.classifier or TaggedClassifier(),
@@ -152,6 +157,8 @@ class Harness:
             self.app.settings, **{"guild_ready_timeout": 0.05, **adapter_options}
         )
         self.runtime.adapters.append(self.adapter)
+        if before_connecting is not None:
+            before_connecting(self.app)
         await self.adapter.start(self.runtime)
         return self.runtime
 

@@ -5,8 +5,9 @@ read, not again when it is added back, not where it may not write."""
 from __future__ import annotations
 
 from rules.events import BotJoined, MessagePosted, RosterSynced
-from tests.discord.harness import World
+from tests.discord.harness import Harness, World
 from tests.helpers import eventually
+from tests.standins.database_outage import DatabaseOutage
 
 VIEW_AND_SEND = (1 << 10) | (1 << 11)
 
@@ -115,6 +116,46 @@ async def test_a_server_that_added_the_bot_while_it_was_down_is_introduced_once(
     await settled(world, runtime)
     assert runtime.of(BotJoined) == []
     assert len(said_in(world, lobby)) == 1
+
+
+async def test_a_server_added_while_down_is_introduced_once_a_brief_outage_at_start_is_over(
+    world, outage_url
+):
+    """The database does not answer while the bot connects (it restarted with the bot):
+    whether a listed server is new cannot be told then. It is asked again once the
+    database is back, before the rosters kept meanwhile are stored (they make the server
+    known), so the new server is introduced to and the known one is not."""
+    with DatabaseOutage(outage_url) as outage:
+        harness = Harness(world.api, outage.url)
+        try:
+            runtime = await harness.start()
+            await runtime.wait_for(RosterSynced)
+            await harness.stop()
+
+            world.guild.system_channel_id = world.general.id  # known, never introduced to
+            guild, lobby, talk = new_server(world)  # added while the bot was down
+            runtime = await harness.start(lambda app: outage.cut(app.database))
+            new = f"discord:{guild.id}"
+            await runtime.wait_for(RosterSynced, lambda e: e.workspace == new)
+            assert runtime.kept > 0
+            assert said_in(world, lobby) == []
+
+            outage.restore()
+            await runtime.tick()
+            assert runtime.kept == 0
+            assert [e.workspace for e in runtime.of(BotJoined)] == [new]
+            [hello] = said_in(world, lobby)
+            assert hello.startswith("Hello! I am Groundrules")
+            assert said_in(world, talk, world.general) == []
+
+            # Known now: the next start says nothing.
+            runtime = await harness.restart()
+            await runtime.wait_for(RosterSynced, lambda e: e.workspace == new, count=2)
+            await settled(world, runtime)
+            assert runtime.of(BotJoined) == []
+            assert len(said_in(world, lobby)) == 1
+        finally:
+            await harness.stop()
 
 
 async def settled(world: World, runtime) -> None:

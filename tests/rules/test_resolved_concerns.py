@@ -10,6 +10,7 @@ from types import MappingProxyType
 import pytest
 
 from rules.actions import PostRoundSummary, RecordAnswer, Reply, UpdateRoundProgress
+from rules.agreements import consent
 from rules.concerns import resolve_concern
 from rules.events import CommandInvoked
 from rules.grammar import (
@@ -148,3 +149,21 @@ def test_a_concern_in_a_round_that_ended_can_no_longer_be_resolved():
 def test_resolving_answers_in_the_commands_language():
     [reply] = resolve("dana", table(open_round=a_round()), lang="nl")
     assert reply.lang == "nl"
+
+
+def test_an_agreement_settling_the_round_keeps_the_resolved_concern_apart_from_open_ones():
+    """Anna consented once her concern was resolved: she is among the consenters, and the
+    agreement's record keeps what she raised, marked resolved, not as an open concern."""
+    raised = "the night shift cannot cover this"
+    round_ = a_round(
+        answers=MappingProxyType({"anna": None, "chris": None, "dana": "only on weekdays"}),
+        resolved=MappingProxyType({"anna": raised}),
+        status="closed",
+        closed_at=AT,
+    )
+    assert consent("ben", round_) == (
+        ("ben", "anna", "chris"),
+        (("dana", "only on weekdays"),),
+        (("anna", raised),),
+    )
+    assert consent("ben", None) == (("ben",), (), ())
