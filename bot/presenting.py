@@ -55,15 +55,20 @@ def nudge_text(
         if action.again
         else N_("Hi {user}, you named a problem a little while ago:")
     )
+    # The ground rule is said once, as the step that comes next, not as a rule broken;
+    # the reminder after a snooze only asks again.
+    invitation = (
+        N_("What would you suggest? A small first step is plenty.")
+        if action.again
+        else N_("Naming a problem is a good start; under our ground rule, a proposal comes "
+                "next. What would you suggest? A small first step is plenty.")
+    )  # fmt: skip
     parts: list[Say] = [
         *_at_table(where),
         Say.of(opening, user=Member(action.user)),
         Say.of(N_("> {problem}"), problem=Quote(action.problem_text)),
-        Say.of(
-            N_("Our ground rule: naming a problem is fine, as long as a proposal follows. "
-               "What would you suggest? A small first step is plenty.")
-        ),
-    ]  # fmt: skip
+        Say.of(invitation),
+    ]
     if with_commands:
         parts.append(
             Say.of(
@@ -271,8 +276,8 @@ def summary_text(action: PostRoundSummary, *, with_commands: bool = True) -> Tex
         parts.append(
             Say.of(
                 N_(
-                    "There are open concerns. Talk them through, adjust the proposal, and start "
-                    "a new round when it is ready."
+                    "Some concerns are still open. Talking them through together and adjusting "
+                    "the proposal can help; a new round can follow after that."
                 )
             )
         )

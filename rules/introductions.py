@@ -17,8 +17,8 @@ INTRODUCE_AGAIN_AFTER = timedelta(days=90)
 
 INTRODUCTION = (
     N_("Hello! I am Groundrules, here to help this table keep its ground rules."),
-    N_("When someone names a problem and no proposal follows, I remind them once, privately, "
-       "never in public."),
+    N_("When someone names a problem and no proposal follows, I remind them once per "
+       "problem, privately where I can."),
     N_("/concerns <proposal> asks everyone for their concerns before you decide."),
     N_("/agree <what> because <why> records an agreement, with why, an owner and a review "
        "date."),

@@ -794,7 +794,7 @@ def on_relabelled(
             # The moment a false nudge annoys is when the way to fewer helps most (and
             # only then: a message the bot never took for a problem is no false nudge).
             hint = Say.of(
-                N_("Does this happen often here? With /nudges fewer I only nudge about "
+                N_("Do I often get this wrong here? With /nudges fewer I only nudge about "
                    "problems I am quite sure of, or that someone reacts to.")
             )  # fmt: skip
             thanks = Lines((thanks, hint))
@@ -951,7 +951,10 @@ def on_command(
     lang = language(state, command.lang)
     watch = watch_meant(event.user, event.thread_id, state)
     if watch is None:
-        none = Say.of(N_("I have no problem of yours waiting for a proposal here."))
+        none = Say.of(
+            N_("Nothing you named here is waiting for a proposal, so there was nothing to "
+               "do. Is it about another channel? Type it there.")
+        )  # fmt: skip
         return [replace(private(event, event.user, none, lang), direct=event.direct)]
     actions = _on_command(command, watch, state, reasons_of, fewer_helps)
     return quoting(watch.text, watch.problem_id, event.user, actions, direct=event.direct)

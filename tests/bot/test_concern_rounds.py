@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.presenting import text_of
 from rules.actions import (
     PostConcernRound,
     PostRoundSummary,
@@ -10,6 +11,7 @@ from rules.actions import (
     SendNudge,
     UpdateRoundProgress,
 )
+from rules.i18n import render
 from tests.conftest import make_app
 from tests.helpers import Chat
 
@@ -173,7 +175,14 @@ def test_concern_round_at_its_deadline_with_a_concern_is_not_called_silent(app):
     chat.tick(at_next_day("09:00:01"))
     [summary] = chat.of_type(PostRoundSummary)
     assert not summary.suggest_agreement and not summary.too_few_answered
-    assert "There are open concerns" in chat.texts()[-1]
+    assert chat.texts()[-1].endswith(
+        "\nSome concerns are still open. Talking them through together and adjusting the "
+        "proposal can help; a new round can follow after that."
+    )
+    assert render(text_of(summary), "nl").endswith(
+        "\nEr staan nog zorgen open. Ze samen bespreken en het voorstel aanpassen kan helpen; "
+        "daarna kan er een nieuwe ronde volgen."
+    )
 
 
 def test_concern_round_a_reminder_fired_after_the_deadline_is_skipped_for_the_summary(app):

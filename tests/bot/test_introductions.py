@@ -30,6 +30,16 @@ def test_introductions_once_then_again_only_after_a_season(app):
     assert joined(chat, INTRODUCE_AGAIN_AFTER - timedelta(days=1), "nl") == []
     [again] = joined(chat, INTRODUCE_AGAIN_AFTER + timedelta(days=1), "nl")
     assert again.startswith("Hoi! Ik ben Groundrules")
+    # What it promises is what it does: one reminder per problem, private where it can be
+    # (on Discord, closed DMs leave a quiet reply beside the problem).
+    assert hello.splitlines()[1] == (
+        "When someone names a problem and no proposal follows, I remind them once per "
+        "problem, privately where I can."
+    )
+    assert again.splitlines()[1] == (
+        "Noemt iemand een probleem en volgt er geen voorstel, dan geef ik diegene één seintje "
+        "per probleem, privé waar dat kan."
+    )
     assert again.endswith("I speak English too: write in English and I answer in English.")
     # Another table of the same workspace has not heard it.
     assert len(joined(Chat(app, channel="C2"), timedelta(days=2))) == 1

@@ -6,7 +6,9 @@ from dataclasses import replace
 
 import pytest
 
+from bot.presenting import text_of
 from rules.actions import Reply, SendNudge
+from rules.i18n import render
 from tests.helpers import CONSENTING, DOUBTING, SURER, Chat, at
 
 
@@ -387,12 +389,25 @@ def test_problem_rule_a_button_on_a_dutch_nudge_is_answered_in_dutch(app, has_pr
         "Dank je, en sorry dat ik het vroeg" if has_proposal else "Dank je dat je het laat weten"
     )
     assert chat.texts()[-1].startswith(expected)
+    if not has_proposal:  # the way to fewer nudges asks whether the bot got it wrong
+        assert chat.texts()[-1].splitlines()[1] == (
+            "Zit ik hier vaak naast? Met /seintjes minder geef ik alleen een seintje over "
+            "problemen waar ik vrij zeker van ben, of waar iemand op reageert."
+        )
 
 
 def test_problem_rule_has_proposal_without_a_waiting_problem_says_so(app):
     chat = Chat(app)
     chat.command("ben", "/has-proposal", "09:01")
-    assert chat.texts() == ["I have no problem of yours waiting for a proposal here."]
+    assert chat.texts() == [
+        "Nothing you named here is waiting for a proposal, so there was nothing to do. Is it "
+        "about another channel? Type it there."
+    ]
+    [(_, answer)] = chat.sent
+    assert render(text_of(answer), "nl") == (
+        "Niets wat je hier noemde wacht op een voorstel, dus er viel niets te doen. Gaat het "
+        "om een ander kanaal? Typ het daar."
+    )
 
 
 def test_problem_rule_snooze_after_a_nudge_nudges_again_later(app):
@@ -403,6 +418,35 @@ def test_problem_rule_snooze_after_a_nudge_nudges_again_later(app):
     chat.tick("11:00")
     assert [(n.user, n.again) for n in chat.of_type(SendNudge)] == [("ben", False), ("ben", True)]
     assert nudges(chat)[-1][2] == "10:30:00"
+
+
+NEXT_STEP = {
+    "en": "Naming a problem is a good start; under our ground rule, a proposal comes next. "
+    "What would you suggest? A small first step is plenty.",
+    "nl": "Een probleem benoemen is een goed begin; volgens onze spelregel volgt er dan een "
+    "voorstel. Wat zou je voorstellen? Een kleine eerste stap is al genoeg.",
+}
+ASKS_AGAIN = {
+    "en": "What would you suggest? A small first step is plenty.",
+    "nl": "Wat zou je voorstellen? Een kleine eerste stap is al genoeg.",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_problem_rule_nudge_says_the_ground_rule_as_the_next_step_and_its_reminder_only_asks(
+    app, lang
+):
+    """The nudge says the ground rule as the step that comes next, never as a rule broken
+    ("fine, as long as"; in Dutch "mag, als"), alike in both languages. The reminder after
+    a snooze, which the author asked for, does not say the rule again: it only asks."""
+    chat = Chat(app)
+    chat.say("ben", "#problem VPN is down", "09:00")
+    chat.tick("09:30")
+    chat.command("ben", "/snooze 1h", "09:30")
+    chat.tick("11:00")
+    nudge, reminder = (render(text_of(n), lang).splitlines() for n in chat.of_type(SendNudge))
+    assert nudge[1:3] == ["> #problem VPN is down", NEXT_STEP[lang]]
+    assert reminder[1:3] == ["> #problem VPN is down", ASKS_AGAIN[lang]]
 
 
 def test_problem_rule_answer_in_the_thread_after_a_nudge_closes_it(app):

@@ -74,7 +74,10 @@ def test_why_says_it_was_unsure_of_a_doubtful_problem_until_someone_reacted(app)
 def test_why_as_a_command_explains_the_callers_latest_waiting_problem(app):
     chat = Chat(app)
     chat.command("ben", "/why", "08:59")
-    assert chat.texts()[-1] == "I have no problem of yours waiting for a proposal here."
+    assert chat.texts()[-1] == (
+        "Nothing you named here is waiting for a proposal, so there was nothing to do. Is it "
+        "about another channel? Type it there."
+    )
 
     chat.say("ben", "#problem the printer is jammed again", "09:00")
     chat.say("ben", "#problem and the scanner eats paper", "09:01")

@@ -72,7 +72,7 @@ def test_console_a_table_that_answers_a_round_with_plain_consent_is_offered_the_
         "/as chris", "/concern fine by me", "/as dana", "/zorg mee eens",
     ])  # fmt: skip
     text = "\n".join(shown)
-    assert "Concern from" not in text and "There are open concerns" not in text
+    assert "Concern from" not in text and "Some concerns are still open" not in text
     assert "No open concerns. Record this as an agreement?" in text
 
 
@@ -340,7 +340,7 @@ def test_console_a_concern_resolved_by_its_raiser_lets_the_round_offer_the_agree
     assert "Je hebt in deze ronde geen zorg geuit" in text
     assert "Thank you, your concern is marked resolved" in text
     assert "Concern from anna, since resolved: only after the audit" in text
-    assert "There are open concerns" not in text
+    assert "Some concerns are still open" not in text
     assert "No open concerns. Record this as an agreement?" in text
 
 

@@ -42,8 +42,8 @@ async def test_introduction_once_in_the_system_channel(world, harness):
     [hello] = world.api.messages_in(lobby)
     assert hello["content"].splitlines() == [
         "Hello! I am Groundrules, here to help this table keep its ground rules.",
-        "When someone names a problem and no proposal follows, I remind them once, "
-        "privately, never in public.",
+        "When someone names a problem and no proposal follows, I remind them once per "
+        "problem, privately where I can.",
         "/concerns <proposal> asks everyone for their concerns before you decide.",
         "/agree <what> because <why> records an agreement, with why, an owner and a review date.",
         "/groundrules help lists everything I do. Fewer reminders: /nudges fewer; none: "

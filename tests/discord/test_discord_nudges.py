@@ -212,7 +212,7 @@ async def test_nudge_not_a_problem_dismisses_it(world, harness):
     assert thanks["content"] == (
         "Thanks for telling me. I will not treat that as a problem, nor the same message "
         "when it comes back here.\n"
-        "Does this happen often here? With /nudges fewer I only nudge about problems I am "
+        "Do I often get this wrong here? With /nudges fewer I only nudge about problems I am "
         "quite sure of, or that someone reacts to."
     )
     counts = problem_counts(harness.app.database, workspace(world.guild))

@@ -670,7 +670,7 @@ def test_grammar_plain_consent_answers_a_round_with_no_concern(answer):
 )  # fmt: skip
 def test_grammar_flemish_and_spoken_dutch_consent_is_no_concern(answer):
     """A Flemish or casual table consents as it speaks: "da's goed", "'t is goed", "voor
-    mij is het oké"; read as concerns, a unanimous round ended "Er zijn open zorgen"."""
+    mij is het oké"; read as concerns, a unanimous round ended "Er staan nog zorgen open"."""
     assert parse("zorg", answer) == AnswerRound(None)
 
 

@@ -72,7 +72,7 @@ async def test_big_tables_a_round_summary_and_its_agreement_come_page_by_page(bo
     pages = summary()
     assert len(pages) >= 3  # past 50 blocks and 40,000 characters: one message would fail
     assert "The concern round on this proposal has closed:" in shown_text(pages[0])
-    assert "There are open concerns." in shown_text(pages[-1])
+    assert "Some concerns are still open." in shown_text(pages[-1])
     assert {page.params.get("thread_ts") for page in pages} == {None}
 
     await bot.command("/agree", f"{PROPOSAL} because it is central")

@@ -25,8 +25,8 @@ async def test_slack_invited_the_bot_introduces_itself_once(bot: SlackBot):
     assert hello.params["channel"] == CHANNEL_ID and "thread_ts" not in hello.params
     assert hello.params["text"].splitlines() == [
         "Hello! I am Groundrules, here to help this table keep its ground rules.",
-        "When someone names a problem and no proposal follows, I remind them once, "
-        "privately, never in public.",
+        "When someone names a problem and no proposal follows, I remind them once per "
+        "problem, privately where I can.",
         "/concerns &lt;proposal&gt; asks everyone for their concerns before you decide.",
         "/agree &lt;what&gt; because &lt;why&gt; records an agreement, with why, an owner "
         "and a review date.",

@@ -47,7 +47,7 @@ async def test_slack_snooze_typed_in_the_nudges_dm_snoozes_its_problem(bot: Slac
     assert answer.params["channel"] == dm
     told = said_to_the_author(bot)
     assert "remind you again in 30 minutes" in told
-    assert "no problem of yours" not in told
+    assert "Nothing you named here" not in told
     # The engine's answer quotes the problem; the DM's note only names the table.
     assert (about["text"] + answer.params["text"]).count("the deploy keeps failing") == 1
 
