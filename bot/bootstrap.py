@@ -157,7 +157,7 @@ def bootstrap(
     if migrate:
         (upgrade_apart if migrate_apart else upgrade)(database)
     # GROUNDRULES_TIMEZONE may have changed since the reviews to come were scheduled.
-    reviews_at_nine(database, settings.timezone)
+    reviews_at_nine(database, settings.timezone, settings.quiet_hours)
     store = Store(database, settings.table_defaults())
     reader = second_reader(settings, classifier)
     engine = Engine(

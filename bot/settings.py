@@ -28,6 +28,7 @@ from sqlalchemy.exc import ArgumentError
 from rules.durations import DurationError, format_duration, parse_duration
 from rules.grammar import LONGEST_WINDOW, MAX_REVIEW_AHEAD, SHORTEST_WINDOW
 from rules.local_time import DEFAULT_ZONE, known_zone
+from rules.quiet_hours import NIGHT, QuietHours, parse_quiet_hours
 from rules.state import TableSettings
 
 # A duration setting is at most ten years, as a review date is: a span of 999999 weeks
@@ -143,6 +144,26 @@ def _time_zone(value: object) -> object:
 
 TimeZone = Annotated[str, BeforeValidator(_time_zone)]
 
+_NO_QUIET_HOURS = {"", "off", "none", "no"}
+
+
+def _quiet_hours(value: object) -> object:
+    """From-to on the tables' own clocks ("21:00-08:00"); "off" for none. (An empty
+    variable is an unset one, as for every setting: the default.)"""
+    if isinstance(value, str):
+        if value.strip().lower() in _NO_QUIET_HOURS:
+            return None
+        quiet = parse_quiet_hours(value)
+        if quiet is None:
+            raise PydanticCustomError(
+                "quiet_hours", "not quiet hours; write them like 21:00-08:00, or off for none"
+            )
+        return quiet
+    return value
+
+
+QuietSpan = Annotated[QuietHours | None, BeforeValidator(_quiet_hours)]
+
 
 def _unescaped_at(url: str) -> bool:
     """A PostgreSQL URL with an @ after the one that ends the user and password: one in
@@ -204,6 +225,8 @@ class Settings(BaseSettings):
     # Where the tables sit: "tomorrow" and review dates count from the day it is there,
     # and reviews are posted at 09:00 there.
     timezone: TimeZone = DEFAULT_ZONE
+    # The night there: reminders and nudges by DM due in it are sent as it ends.
+    quiet_hours: QuietSpan = NIGHT
     retention: DaysSpan = timedelta(days=2)
     # Corrections ("not a problem") keep the message's text to learn from and its
     # fingerprint so the like is not nudged again; after this they are deleted.
@@ -262,6 +285,7 @@ class Settings(BaseSettings):
             poll_proposer=self.poll_proposer,
             nudges=self.nudges,
             timezone=self.timezone,
+            quiet_hours=self.quiet_hours,
         )
 
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, String, and_, cast, literal, select, update
 
 from bot.models import AgreementRow, TableConfig, TimerRow
-from rules.agreements import REVIEW_HOUR, REVIEW_TIMER
-from rules.local_time import at_local_time, zone_or_default
+from rules.agreements import REVIEW_TIMER, review_due
+from rules.local_time import zone_or_default
+from rules.quiet_hours import QuietHours
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +45,12 @@ def table_zones(connection: Connection, default: str) -> TableZones:
     return TableZones({(r.workspace, r.channel): r.timezone for r in rows}, default)
 
 
-def reviews_at_nine(database: Engine, default: str) -> int:
+def reviews_at_nine(database: Engine, default: str, quiet: QuietHours | None = None) -> int:
     """Move each review still to come to 09:00 of its day where its table sits, if it is
     not there: the default zone changed since it was scheduled. A review's day is its
     agreement's `review_on`, a day where the table sits, so the moment follows from it
-    whatever zone it was scheduled in. Run at start, when GROUNDRULES_TIMEZONE may be new;
-    the number moved."""
+    whatever zone it was scheduled in (later, if quiet hours still hold at 09:00). Run
+    at start, when GROUNDRULES_TIMEZONE may be new; the number moved."""
     # The timer of version v of agreement n is "review:n:v" (rules.agreements.review_key).
     key = (
         literal("review:") + cast(_agreements.c.number, String) + literal(":")
@@ -76,7 +77,7 @@ def reviews_at_nine(database: Engine, default: str) -> int:
     with database.begin() as connection:
         for row in connection.execute(pending).all():
             zone = zone_or_default(row.timezone, default)
-            due = at_local_time(row.review_on, REVIEW_HOUR, zone)
+            due = review_due(row.review_on, zone, quiet)
             if due == row.due:
                 continue
             # Only as it was read: a ticker may have fired it meanwhile (another process).

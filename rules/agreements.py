@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from rules.actions import (
     Action,
@@ -21,6 +21,7 @@ from rules.events import TimerFired
 from rules.grammar import Agree, ListAgreements
 from rules.local_time import at_local_time, local_day
 from rules.mentions import group_name, groups_by_name
+from rules.quiet_hours import QuietHours, after_quiet
 from rules.say import FORMER_MEMBER, N_, Day, Lines, Listed, Member, Quote, Say
 from rules.speech import language, private
 from rules.state import Agreement, Round, TableState
@@ -38,6 +39,12 @@ REVIEW_TIMER = "review"
 # Reviews are announced in the morning of the review day where the table sits, not at
 # midnight.
 REVIEW_HOUR = time(9, 0)  # on the table's own clock (rules.local_time)
+
+
+def review_due(day: date, zone: str, quiet: QuietHours | None) -> datetime:
+    """When a review on `day` comes: REVIEW_HOUR there, or, in quiet hours that still
+    hold then (set to end after 09:00), as they end: its owner hears of it by DM."""
+    return after_quiet(at_local_time(day, REVIEW_HOUR, zone), quiet, zone)
 
 
 def review_key(number: int, version: int) -> str:
@@ -277,7 +284,7 @@ def record(command: Command, state: TableState) -> list[Action]:
             key=review_key(number, 1),
             kind=REVIEW_TIMER,
             subject=str(number),
-            due=at_local_time(review_on, REVIEW_HOUR, zone),
+            due=review_due(review_on, zone, state.settings.quiet_hours),
         ),
         AnnounceAgreement(
             workspace=event.workspace,

@@ -4,10 +4,9 @@ is and is not about, routing, and the table's language (the seed's preparation l
 from __future__ import annotations
 
 from rules.actions import Action, ConfigureTable, NoteMember, ScheduleTimer, SetOrganisation
-from rules.agreements import REVIEW_HOUR, REVIEW_TIMER, review_key
+from rules.agreements import REVIEW_TIMER, review_due, review_key
 from rules.grammar import JoinTable, SetCharter, SetLanguage, SetTimezone, ShowTable
 from rules.i18n import supported
-from rules.local_time import at_local_time
 from rules.say import N_, Lines, Member, Quote, Say
 from rules.speech import language, private, public
 from rules.state import TableState
@@ -142,12 +141,12 @@ def set_timezone(command: Command, state: TableState) -> list[Action]:
             key=review_key(agreement.number, agreement.version),
             kind=REVIEW_TIMER,
             subject=str(agreement.number),
-            due=at_local_time(agreement.review_on, REVIEW_HOUR, new),
+            due=review_due(agreement.review_on, new, state.settings.quiet_hours),
         )
         for agreement in state.agreements
         # Only a review still to come: one that came is not asked again.
         if agreement.status == "current"
-        and at_local_time(agreement.review_on, REVIEW_HOUR, old) > event.at
+        and review_due(agreement.review_on, old, state.settings.quiet_hours) > event.at
     ]
     said = Say.of(
         N_("From now on this table's days count in the time zone {zone}: “tomorrow” and "

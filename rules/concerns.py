@@ -149,7 +149,9 @@ def start_round(command: Command, state: TableState) -> list[Action]:
             due=deadline,
         ),
     ]
-    first_reminder = event.at + settings.reminder_delay
+    # A reminder is a DM: not in the night where the table sits, and not after the
+    # deadline's summary (that one moves for nobody).
+    first_reminder = settings.after_quiet(event.at + settings.reminder_delay)
     if settings.max_reminders > 0 and first_reminder < deadline:
         actions.append(
             ScheduleTimer(
@@ -563,7 +565,7 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
             workspace=event.workspace, channel=event.channel, round_id=round_.round_id, at=event.at
         ),
     ]
-    next_due = event.at + state.settings.reminder_delay
+    next_due = state.settings.after_quiet(event.at + state.settings.reminder_delay)
     if sent < state.settings.max_reminders and next_due < round_.deadline:
         actions.append(
             ScheduleTimer(

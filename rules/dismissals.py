@@ -31,7 +31,7 @@ from rules.problems import (
 )
 from rules.say import N_, Say, Span
 from rules.speech import language, private
-from rules.state import Dismissal, TableState, Watch
+from rules.state import Dismissal, TableSettings, TableState, Watch
 from rules.understanding import Command
 
 # As long as a problem answered before its nudge keeps its words in case its answer is
@@ -109,11 +109,15 @@ def _undo(
         problem_thread_id=watch.thread_id, nudged=not due,
     )  # fmt: skip
     said = quoting(dismissal.text, dismissal.message_id, user, [undone], direct=direct)
-    return [*_restore(event, watch, dismissal, due), *said]
+    return [*_restore(event, watch, dismissal, due, state.settings), *said]
 
 
 def _restore(
-    event: UndoAsked | CommandInvoked, watch: Watch, dismissal: Dismissal, due: bool
+    event: UndoAsked | CommandInvoked,
+    watch: Watch,
+    dismissal: Dismissal,
+    due: bool,
+    settings: TableSettings,
 ) -> list[Action]:
     where = {"workspace": event.workspace, "channel": event.channel}
     actions: list[Action] = [
@@ -130,7 +134,7 @@ def _restore(
                 key=problem_timer_key(event.channel, watch.problem_id),
                 kind=PROBLEM_TIMER,
                 subject=watch.problem_id,
-                due=watch.deadline,
+                due=settings.after_quiet(watch.deadline),
             )
         )
     return actions

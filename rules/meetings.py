@@ -161,7 +161,8 @@ def _next_reminder(event: Event, state: TableState, meeting_id: str, number: int
             key=renewal_key(meeting_id, number),
             kind=RENEWAL_TIMER,
             subject=meeting_id,
-            due=event.at + state.settings.reminder_delay,
+            # A DM: not in the night where the table sits.
+            due=state.settings.after_quiet(event.at + state.settings.reminder_delay),
         )
     ]
 

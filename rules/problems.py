@@ -77,9 +77,11 @@ from rules.events import (
 from rules.fingerprints import message_fingerprint
 from rules.grammar import AskWhy, HasProposal, NotAProblem, Snooze
 from rules.language import detect_language
-from rules.say import N_, Lines, Quote, Say, Span, excerpt
+from rules.local_time import local_day
+from rules.quiet_hours import local_clock
+from rules.say import N_, Day, Lines, Quote, Say, Span, excerpt
 from rules.speech import language, private
-from rules.state import TableState, Watch
+from rules.state import TableSettings, TableState, Watch
 from rules.understanding import READ_AGAIN, Command, Message, SecondReading
 
 
@@ -213,7 +215,9 @@ def _on_message(message: Message, state: TableState) -> list[Action]:
                 key=problem_timer_key(event.channel, event.message_id),
                 kind=PROBLEM_TIMER,
                 subject=event.message_id,
-                due=deadline,
+                # Its nudge is a DM: not in the night where the table sits. The
+                # window itself (`deadline`) stays, as a proposal's scope.
+                due=state.settings.after_quiet(deadline),
             ),
         ]
     return actions
@@ -498,7 +502,8 @@ def answer_watches(
 ) -> list[Action]:
     """Close every watch this proposal answers.
 
-    An open watch is answered within its window, from the top level or its own thread.
+    An open watch is answered within its window, from the top level or its own thread,
+    and after it (its nudge held back for the night) from its own thread.
     A nudged one is still answered from its own thread: the author followed up; so is
     one the retention sweep let go unanswered ("expired"), which the report still names.
     `posted_at`: when the proposal was posted, if not at the event (a message said later
@@ -515,6 +520,8 @@ def answer_watches(
         and (
             (watch.status in ("open", "doubtful") and cutoff <= watch.deadline)
             or (watch.status in NUDGED and thread_id is not None)
+            # Past its window, its nudge held for the night: its author followed up.
+            or (watch.status == "open" and thread_id is not None)
         )
     ]
     # Its author's copies of the same words (a double post) are answered with it.
@@ -581,7 +588,7 @@ def reopen_answered(event: Event, message_id: str, state: TableState) -> list[Ac
                     key=problem_timer_key(event.channel, watch.problem_id),
                     kind=PROBLEM_TIMER,
                     subject=watch.problem_id,
-                    due=max(watch.deadline, event.at),
+                    due=state.settings.after_quiet(max(watch.deadline, event.at)),
                 ),
             ]
     return actions
@@ -696,6 +703,8 @@ def on_snoozed(
             )
         ]
     span = span or state.settings.snooze
+    # It comes back by DM: not in the night where the table sits.
+    back = state.settings.after_quiet(event.at + span)
     return [
         CloseWatch(
             workspace=event.workspace,
@@ -716,14 +725,34 @@ def on_snoozed(
             key=snooze_timer_key(event.channel, watch.problem_id),
             kind=SNOOZE_TIMER,
             subject=watch.problem_id,
-            due=event.at + span,
+            due=back,
         ),
-        _snooze_noted(event, span, lang),
+        _snooze_noted(event, span, back, state.settings, lang),
     ]
 
 
-def _snooze_noted(event: NudgeSnoozed, span: timedelta, lang: str) -> SnoozeNoted:
-    promise = Say.of(N_("Snoozed. I will remind you again in {span}."), span=Span(span))
+def _snooze_noted(
+    event: NudgeSnoozed, span: timedelta, back: datetime, settings: TableSettings, lang: str
+) -> SnoozeNoted:
+    """The promise names the clock time where the table sits, and says so when the
+    night moved it: "in 4 hours" alone says nothing of 02:41."""
+    zone = settings.timezone
+    at: str | Say = local_clock(back, zone)
+    day, today = local_day(back, zone), local_day(event.at, zone)
+    if day == today + timedelta(days=1):
+        at = Say.of(N_("tomorrow at {time}"), time=at)
+    elif day != today:
+        at = Say.of(N_("{day} at {time}"), day=Day(day), time=at)
+    if back > event.at + span:
+        promise = Say.of(
+            N_("Snoozed until {at}. {span} from now is in the quiet hours here, so I will "
+               "remind you when they end."),
+            at=at, span=Span(span),
+        )  # fmt: skip
+    else:
+        promise = Say.of(
+            N_("Snoozed until {at}. I will remind you again in {span}."), at=at, span=Span(span)
+        )
     return SnoozeNoted(
         workspace=event.workspace, channel=event.channel, lang=lang, user=event.user,
         text=promise, private=True, span=span, promise=promise, problem_id=event.problem_id,

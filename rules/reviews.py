@@ -18,7 +18,6 @@ from rules.actions import (
 )
 from rules.agreements import (
     NO_SUCH_ROLE,
-    REVIEW_HOUR,
     REVIEW_TIMER,
     ROLE_OWNER,
     already_agreed,
@@ -30,12 +29,13 @@ from rules.agreements import (
     owner_param,
     reason_param,
     reason_words,
+    review_due,
     review_key,
     role_owner,
     wording,
 )
 from rules.grammar import ReviewAgreement
-from rules.local_time import at_local_time, local_day
+from rules.local_time import local_day
 from rules.say import FORMER_MEMBER, N_, Day, Lines, Member, Quote, Say, Text
 from rules.speech import language, private, public
 from rules.state import Agreement, Role, Round, TableState
@@ -318,7 +318,7 @@ def _schedule(event, number: int, version: int, day, state: TableState) -> Sched
     return ScheduleTimer(
         workspace=event.workspace, channel=event.channel, key=review_key(number, version),
         kind=REVIEW_TIMER, subject=str(number),
-        due=at_local_time(day, REVIEW_HOUR, state.settings.timezone),
+        due=review_due(day, state.settings.timezone, state.settings.quiet_hours),
     )  # fmt: skip
 
 

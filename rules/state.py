@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from rules.actions import AgreementView, RoundView
 from rules.folding import fold
+from rules.quiet_hours import NIGHT, QuietHours, after_quiet
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,14 @@ class TableSettings:
     # The IANA time zone the table's days are counted in ("morgen", review dates) and
     # its reviews posted at REVIEW_HOUR of.
     timezone: str = "UTC"
+    # The night there (GROUNDRULES_QUIET_HOURS): a reminder or nudge by DM due in it
+    # waits for its end. None: no quiet hours.
+    quiet_hours: QuietHours | None = NIGHT
+
+    def after_quiet(self, due: datetime) -> datetime:
+        """When a private reminder due at `due` is sent: then, or as the table's quiet
+        hours end."""
+        return after_quiet(due, self.quiet_hours, self.timezone)
 
     def with_overrides(self, **overrides: object) -> TableSettings:
         given = {k: v for k, v in overrides.items() if v is not None}

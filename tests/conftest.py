@@ -99,6 +99,14 @@ def app(database_url, tagged) -> Iterator[Groundrules]:
 
 
 @pytest.fixture(autouse=True)
+def _no_quiet_hours(monkeypatch) -> None:
+    """Tests on the stand-ins run on the real clock, with a one-second window: in the
+    night (UTC) their nudges and reminders would wait for the morning. The tests of
+    quiet hours ask for them (tests/console/test_quiet_hours.py)."""
+    monkeypatch.setenv("GROUNDRULES_QUIET_HOURS", "off")
+
+
+@pytest.fixture(autouse=True)
 def _no_logging_left_behind() -> Iterator[None]:
     """`groundrules run` under CliRunner sets up the bot's logging on the runner's
     stream, closed once the command returns: a later test's log records would fail

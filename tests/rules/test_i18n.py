@@ -57,7 +57,8 @@ def test_i18n_render_fills_typed_parameters():
             Say.of("A temporary workable agreement: we review it on {date}.",
                    date=Day(date(2026, 5, 1))),
             Say.of("Hi {user}, you named a problem a little while ago:", user=Member("U1")),
-            Say.of("Snoozed. I will remind you again in {span}.", span=Span(timedelta(hours=1))),
+            Say.of("Snoozed until {at}. I will remind you again in {span}.", at="15:00",
+                   span=Span(timedelta(hours=1))),
         )
     )  # fmt: skip
     names = {"U1": "Anna", "anna": "Anna", "ben": "Ben", "chris": "Chris"}
@@ -67,7 +68,7 @@ def test_i18n_render_fills_typed_parameters():
         "Geen zorgen: Anna, Ben en Chris.",
         "Een tijdelijk werkbare overeenstemming (TWO): op 1 mei 2026 kijken we of die nog werkt.",
         "Hoi Anna, je noemde eerder een probleem:",
-        "Ik laat het sluimeren: over 1 uur herinner ik je er weer aan.",
+        "Ik laat het sluimeren tot 15:00: over 1 uur herinner ik je er weer aan.",
     ]
 
 

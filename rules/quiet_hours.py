@@ -1,0 +1,78 @@
+"""The night where a table sits: the hours in which the bot sends nobody a reminder or a
+nudge by DM, on the table's own clock (rules.local_time). A private reminder that falls
+due in them is sent as they end instead. What answers someone's own action (a command's
+reply, a round someone asked for) is never held back, nor is a round's deadline moved.
+
+Pure: the moment to place always comes in (an event's or a timer's time).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from rules.local_time import at_local_time, zone
+
+_HOURS = re.compile(r"\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class QuietHours:
+    """From `start` to `end`, local wall-clock times; past midnight when start > end
+    (21:00-08:00)."""
+
+    start: time
+    end: time
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+# The default (GROUNDRULES_QUIET_HOURS): from the evening to the start of a working day.
+NIGHT = QuietHours(time(21, 0), time(8, 0))
+
+
+def parse_quiet_hours(text: str) -> QuietHours | None:
+    """ "21:00-08:00" (or with an en dash); None when it is not two times of the day, or
+    the same time twice (no night at all, or all of it)."""
+    found = _HOURS.fullmatch(text)
+    if found is None:
+        return None
+    h1, m1, h2, m2 = (int(part) for part in found.groups())
+    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+        return None
+    quiet = QuietHours(time(h1, m1), time(h2, m2))
+    return None if quiet.start == quiet.end else quiet
+
+
+def _in_quiet(clock: time, quiet: QuietHours) -> bool:
+    if quiet.start < quiet.end:  # within one day (01:00-06:00)
+        return quiet.start <= clock < quiet.end
+    return clock >= quiet.start or clock < quiet.end  # past midnight
+
+
+def after_quiet(due: datetime, quiet: QuietHours | None, zone_name: str) -> datetime:
+    """`due` (aware, UTC), or the end of the quiet hours it falls in where the table sits.
+    Wall-clock times: 08:00 in Amsterdam is 07:00 UTC in winter and 06:00 in summer,
+    also on the night the clocks change."""
+    if quiet is None:
+        return due
+    local = due.astimezone(zone(zone_name))
+    clock = local.time().replace(tzinfo=None)
+    if not _in_quiet(clock, quiet):
+        return due
+    day = local.date()
+    # Before midnight in a night that runs past it: they end the next morning.
+    if quiet.start > quiet.end and clock >= quiet.start:
+        day += timedelta(days=1)
+    ended = at_local_time(day, quiet.end, zone_name)
+    # An end the clock change skips (02:30 on the spring night) reads as zoneinfo does,
+    # which may land a moment before `due`: never earlier than asked.
+    return max(ended, due)
+
+
+def local_clock(at: datetime, zone_name: str) -> str:
+    """The wall-clock time at `at` where the table sits, as both languages write it
+    ("08:00")."""
+    return f"{at.astimezone(zone(zone_name)):%H:%M}"
