@@ -32,9 +32,12 @@ from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Score, excerp
 SHORT = 3
 REVIEW_SOON = timedelta(days=7)
 # A problem nudged and never answered is no longer watched once the retention sweep has
-# erased its text ("expired"); the report still names it, without its words, for this
+# erased its text ("expired"); the report still counts it, without its words, for this
 # long after it was named: a table that meets monthly sees those since its last meeting.
 SWEPT_SHOWN = timedelta(days=30)
+# How long a nudge gives its author to answer or snooze before the problem shows, without
+# their name, as the table's open question (`_problems`): as long as the shortest snooze.
+ANSWER_TIME = timedelta(hours=1)
 
 
 @dataclass
@@ -69,7 +72,9 @@ def build(session: Session, request: RequestReport, now: datetime) -> PostReport
         _choices(session, workspace, channel, since),
         _open_concerns(session, workspace, channel, since, zone, request.title == "meeting"),
         _withdrawn_rounds(session, workspace, channel, since, zone),
-        _problems(session, workspace, channel, now, zone),
+        _problems(
+            session, workspace, channel, now, zone, request.user if request.private else None
+        ),
         _reviews_due(session, workspace, channel, now, zone),
         _mandates(session, workspace, channel, zone),
         _evaluation(session, workspace, channel, zone),
@@ -267,7 +272,23 @@ def _withdrawn_rounds(session, workspace, channel, since, zone: str) -> Section:
     return Section(N_("Withdrawn concern rounds:"), items)
 
 
-def _problems(session, workspace, channel, now: datetime, zone: str) -> Section:
+def _problems(session, workspace, channel, now: datetime, zone: str, asker: str | None) -> Section:
+    """Problems still waiting for a proposal, as the table's open questions: without the
+    name of whoever named them. The bot promises to remind the author "once, privately,
+    never in public"; a report naming them beside their words would undo that, and turn
+    a bad day into a tally (ground rule 1 asks for a proposal, not for a culprit). A
+    problem is the table's only once its author was nudged and let `ANSWER_TIME` pass
+    without answering or snoozing it; before that (its window still running, the nudge
+    just sent, or snoozed) it is its author's business, and only they see it listed.
+    Their words are already in the channel, so quoting them tells the table nothing
+    private and lets anyone take one up (ground rule 6): a proposal in its thread
+    answers it. Those whose words the retention sweep erased are only counted: a line
+    per day with nothing to act on would not keep the report concise.
+
+    `asker`: who gets this report privately (None: it is posted at the table). Their own
+    problems show in full, marked as theirs, also those still in their window; anyone
+    else's as at the table: any member can ask for a report, so names there would be
+    the same tally, one command away."""
     waiting = col(WatchRow.status).in_(STILL_WAITING)
     swept = (WatchRow.status == "expired") & (WatchRow.posted_at >= now - SWEPT_SHOWN)
     rows = session.exec(
@@ -275,17 +296,47 @@ def _problems(session, workspace, channel, now: datetime, zone: str) -> Section:
         .where(WatchRow.workspace == workspace, WatchRow.channel == channel, waiting | swept)
         .order_by(col(WatchRow.posted_at))
     ).all()
-    items = [
-        Say.of(N_("{member}: {problem}"), member=Member(w.user), problem=Quote(excerpt(w.text)))
-        if w.text
-        else Say.of(
-            N_("{member}: a problem named on {day}"),
-            member=Member(w.user),
-            day=Day(local_day(w.posted_at, zone)),
-        )
-        for w in rows
-    ]
+    items: list[Say] = []
+    wordless = 0
+    for w in rows:
+        if asker is not None and w.user == asker:
+            items.append(_yours(w, zone))
+        elif not _the_tables(w, now):
+            continue
+        elif w.text:
+            items.append(Say.of(N_("“{problem}”"), problem=Quote(label(excerpt(w.text)))))
+        else:
+            wordless += 1
+    if wordless:
+        items.append(
+            Say.of(
+                N_("One problem named earlier still waits for a proposal (its words are no "
+                   "longer kept).")
+                if wordless == 1
+                else N_("{count} problems named earlier still wait for a proposal (their "
+                        "words are no longer kept)."),
+                count=wordless,
+            )
+        )  # fmt: skip
     return Section(N_("Problems still without a proposal:"), items, N_("none"))
+
+
+def _yours(watch: WatchRow, zone: str) -> Say:
+    """The asker's own waiting problem, in the report only they see."""
+    if watch.text:
+        return Say.of(N_("yours: {problem}"), problem=Quote(excerpt(watch.text)))
+    day = Day(local_day(watch.posted_at, zone))
+    return Say.of(N_("yours: a problem named on {day}"), day=day)
+
+
+def _the_tables(watch: WatchRow, now: datetime) -> bool:
+    """Whether a waiting problem is the table's question now: its author was nudged at
+    least `ANSWER_TIME` ago and neither answered nor snoozed it (or the sweep let it go
+    unanswered)."""
+    if watch.status == "expired":
+        return True
+    nudged_at = watch.closed_at
+    return watch.status == "nudged" and nudged_at is not None and nudged_at <= now - ANSWER_TIME
 
 
 def _reviews_due(session, workspace, channel, now: datetime, zone: str) -> Section:

@@ -1,5 +1,6 @@
 """What a report says (ground rule 5): only the concerns still open, the evaluation the
-table gave last, with its date, in both languages."""
+table gave last, with its date, and problems still without a proposal named by nobody,
+in both languages."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ NEXT = (
     "Ingetrokken zorgenrondes:",
     "Problems still without a proposal:",
     "Problemen nog zonder voorstel:",
+    "Reviews due:",
+    "Mandates:",
+    "Mandaten:",
 )
 
 
@@ -286,3 +290,97 @@ def test_a_meetings_report_says_no_new_agreements_when_the_table_has_earlier_one
     assert lines[1:3] == ["Agreements, and why:", "none new since 3 March 2026"]
     dutch = render(ended.full, "nl").splitlines()
     assert dutch[1:3] == ["Afspraken, en waarom:", "geen nieuwe sinds 3 maart 2026"]
+
+
+# --- problems: the table's open questions, named by nobody --------------------------------
+
+
+PROBLEMS = {"en": "Problems still without a proposal:", "nl": "Problemen nog zonder voorstel:"}
+
+
+def problems(report: PostReport, lang: str = "en") -> list[str]:
+    return section(report, PROBLEMS[lang], lang)
+
+
+def test_the_public_meeting_report_names_no_author_and_lists_only_problems_left_unanswered(app):
+    """The bot promises to remind "once, privately, never in public": the report posted
+    at the table names nobody beside a problem. It lists a problem only once its author
+    was nudged and let an hour pass: one still in its window (seconds old) or snoozed is
+    the author's business."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dirk")
+    chat.say("dirk", "#problem the rota app logs us out", "08:00")  # nudged 08:10, unanswered
+    chat.command("anna", "/meeting start", "09:00")
+    chat.say("chris", "#problem the printer jams again", "09:05")
+    chat.tick("09:15:30")  # nudged
+    chat.command("chris", "/snooze 2h", "09:16")
+    chat.say("ben", "#problem the staging deploy is broken again", "09:30")
+    ended = report_of(chat, "/meeting end", "09:31")
+    assert not ended.private and ended.user is None
+    assert problems(ended) == ["“#problem the rota app logs us out”"]
+    assert problems(ended, "nl") == ["“#problem the rota app logs us out”"]
+    for text in (render(ended.full, "en"), render(ended.summary, "en")):
+        assert "printer" not in text and "staging" not in text
+        assert not any(line.startswith(("dirk:", "chris:", "ben:")) and "#problem" in line
+                       for line in text.splitlines())  # fmt: skip
+
+
+def test_a_problem_just_nudged_is_listed_only_once_an_hour_passed_without_an_answer(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.say("ben", "#problem the staging deploy is broken again", "09:00")
+    chat.tick("09:10:30")  # ben is nudged, privately
+    assert problems(report_of(chat, "/report", "10:09")) == ["none"]  # his answer may come
+    assert problems(report_of(chat, "/report", "10:11")) == [
+        "“#problem the staging deploy is broken again”"
+    ]
+    # A proposal in its thread, by anyone at the table, answers it.
+    chat.say("anna", "#proposal we roll back to yesterday's build", "10:20", thread="09:00")
+    assert problems(report_of(chat, "/report", "10:21")) == ["none"]
+
+
+def test_a_private_report_shows_the_askers_own_problems_and_nobody_elses_name(app):
+    """Any member can ask for a report: names there would be the same tally, one command
+    away. The asker sees their own problems as theirs, also those still in their window
+    or snoozed; everyone else's as the table sees them."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    chat.say("chris", "#problem the rota app logs us out", "08:00")  # nudged 08:10
+    chat.say("ben", "#problem the printer jams again", "09:00")
+    chat.say("anna", "#problem the wifi drops in room 4", "09:05")  # nudged 09:15
+    chat.tick("09:10:30")
+    chat.command("ben", "/snooze 2h", "09:11")
+    chat.say("ben", "#problem the staging deploy is broken again", "10:25")  # in its window
+
+    [bens] = [a for a in chat.command("ben", "/report", "10:30") if isinstance(a, PostReport)]
+    assert bens.private and bens.user == "ben"
+    assert problems(bens) == [
+        "“#problem the rota app logs us out”",
+        "yours: #problem the printer jams again",
+        "“#problem the wifi drops in room 4”",
+        "yours: #problem the staging deploy is broken again",
+    ]
+    assert problems(bens, "nl")[1] == "van jou: #problem the printer jams again"
+    annas = report_of(chat, "/report", "10:31")
+    assert problems(annas) == [
+        "“#problem the rota app logs us out”",
+        "yours: #problem the wifi drops in room 4",
+    ]
+
+
+def test_problems_whose_words_were_swept_are_counted_without_names(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    chat.say("ben", "#problem the rota app logs us out", "08:30")
+    chat.say("chris", "#problem the printer jams", "08:31")
+    chat.tick("09:00")  # both nudged; no proposal follows
+    app.store.sweep(at("81:00"), app.settings.retention)  # three days on: words gone
+    later = command_later(chat, 3, "anna", "/report", "10:00")
+    [report] = [a for a in later if isinstance(a, PostReport)]
+    assert problems(report) == [
+        "2 problems named earlier still wait for a proposal (their words are no longer kept)."
+    ]
+    assert problems(report, "nl") == [
+        "2 eerder genoemde problemen wachten nog op een voorstel (de woorden zijn niet meer "
+        "bewaard)."
+    ]

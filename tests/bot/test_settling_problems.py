@@ -45,8 +45,9 @@ def test_the_public_meeting_report_shows_a_problem_as_its_author_edited_it(app):
     chat.command("anna", "/meeting start", "08:55")
     chat.say("ben", "#problem Kevin broke the build again, typical", "09:00")
     chat.edit("ben", "09:00", "#problem the build is broken again", "09:01")
-    shown = report_of(chat.command("anna", "/meeting end", "09:05"))
-    assert "ben: #problem the build is broken again" in shown
+    chat.tick("09:10:30")  # nudged; an hour passes without an answer
+    shown = report_of(chat.command("anna", "/meeting end", "10:15"))
+    assert "“#problem the build is broken again”" in shown
     assert "Kevin" not in shown
 
 
@@ -70,8 +71,8 @@ def test_an_edit_after_the_nudge_rewords_it_for_the_report_too(app):
     chat.say("ben", "#problem Kevin broke the build again", "09:00")
     chat.tick("09:10:30")
     chat.edit("ben", "09:00", "#problem the build is broken again", "09:12")
-    shown = report_of(chat.command("anna", "/report", "09:20"))
-    assert "ben: #problem the build is broken again" in shown
+    shown = report_of(chat.command("ben", "/report", "09:20"))  # his own, privately
+    assert "yours: #problem the build is broken again" in shown
     assert "Kevin" not in shown
 
 

@@ -1191,7 +1191,7 @@ def test_report_lists_agreements_problems_concerns_and_mandates(app):
     chat.command("ben", "/concerns pin the base image", "08:40")
     [posted] = [a for _, a in chat.sent if type(a).__name__ == "PostConcernRound"]
     chat.answer("anna", posted.round.round_id, "what about security fixes?", "08:45")
-    report = only(chat.command("anna", "/report since 2026-03-01", "09:30"), PostReport)
+    report = only(chat.command("anna", "/report since 2026-03-01", "09:45"), PostReport)
     assert report.private and report.user == "anna"
     assert chat.texts()[-1].splitlines() == [
         "Report since 1 March 2026.",
@@ -1200,14 +1200,14 @@ def test_report_lists_agreements_problems_concerns_and_mandates(app):
         "Open concerns:",
         "anna on “pin the base image”: what about security fixes?",
         "Problems still without a proposal:",
-        "ben: #problem the rota app logs us out",
+        "“#problem the rota app logs us out”",  # ben's, nudged an hour ago: named by nobody
         "Mandates:",
         "anna: schedules (renewed 2 March 2026)",
         "ben: no mandate given yet",
     ]
 
 
-def test_report_still_names_a_problem_whose_words_the_retention_sweep_erased(app):
+def test_report_still_counts_a_problem_whose_words_the_retention_sweep_erased(app):
     from rules.events import CommandInvoked
     from rules.i18n import render
 
@@ -1218,26 +1218,33 @@ def test_report_still_names_a_problem_whose_words_the_retention_sweep_erased(app
     days_later = at("09:00") + timedelta(days=3)
     app.store.sweep(days_later, app.settings.retention)  # the words are gone
 
-    def report(when, lang: str) -> list[str]:
+    def report(when, lang: str, user: str = "anna") -> list[str]:
         event = CommandInvoked(
-            workspace="W1", channel="C1", at=when, event_id=f"report-{lang}-{when}", user="anna",
-            name="report" if lang == "en" else "verslag", args="",
+            workspace="W1", channel="C1", at=when, event_id=f"report-{lang}-{when}-{user}",
+            user=user, name="report" if lang == "en" else "verslag", args="",
         )  # fmt: skip
         [report] = [d.action for d in app.service.handle(event) if isinstance(d.action, PostReport)]
         lines = render(report.full, lang).splitlines()
         start = next(n for n, line in enumerate(lines) if line.startswith("Problem"))
         return lines[start : start + 2]
 
+    # Counted, named by nobody: without its words there is nothing for the table to take
+    # up, and its author was reminded privately.
     assert report(days_later, "en") == [
         "Problems still without a proposal:",
-        "ben: a problem named on 2 March 2026",
+        "One problem named earlier still waits for a proposal (its words are no longer kept).",
     ]
-    assert report(days_later, "nl")[1] == "ben: een probleem genoemd op 2 maart 2026"
-    # A month on it is no longer named: the bot stopped watching it long ago.
+    assert report(days_later, "nl")[1] == (
+        "Eén eerder genoemd probleem wacht nog op een voorstel (de woorden zijn niet meer bewaard)."
+    )
+    # Its author, asking privately, sees it as theirs, with its day.
+    assert report(days_later, "en", "ben")[1] == "yours: a problem named on 2 March 2026"
+    assert report(days_later, "nl", "ben")[1] == "van jou: een probleem genoemd op 2 maart 2026"
+    # A month on it is no longer counted: the bot stopped watching it long ago.
     assert report(days_later + timedelta(days=30), "en")[1] == "none"
 
 
-def test_report_no_longer_names_a_swept_problem_a_proposal_in_its_thread_answered(app):
+def test_report_no_longer_counts_a_swept_problem_a_proposal_in_its_thread_answered(app):
     """The retention sweep erased the words of ben's nudged problem; a proposal posted in
     its thread days later still answers it, as it would have before the sweep. Proposals
     elsewhere (another thread, the top level) do not, as they would not have."""
@@ -1264,12 +1271,12 @@ def test_report_no_longer_names_a_swept_problem_a_proposal_in_its_thread_answere
     chat.say("anna", "#proposal we log in with the badge instead", "82:00")  # top level
     chat.say("ben", "#proposal we buy a new printer", "82:01", thread="09:99")  # elsewhere
     assert problems_in_report("82:02") == [
-        "ben: a problem named on 2 March 2026",
-        "anna: a problem named on 2 March 2026",
+        "yours: a problem named on 2 March 2026",  # anna's, to anna
+        "One problem named earlier still waits for a proposal (its words are no longer kept).",
     ]
     chat.say("anna", "#proposal we move the rota to the shared calendar", "82:03",
              thread="08:30")  # fmt: skip
-    assert problems_in_report("82:04") == ["anna: a problem named on 2 March 2026", "Mandates:"]
+    assert problems_in_report("82:04") == ["yours: a problem named on 2 March 2026", "Mandates:"]
 
 
 def test_report_summary_is_concise_and_the_full_form_complete(app):

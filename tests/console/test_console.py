@@ -143,6 +143,43 @@ def test_console_shows_a_report_asked_for_as_private_and_a_meetings_report_as_po
     assert reports[1].startswith("[bot in #general]\n    Report of the meeting")
 
 
+def posted_problems(shown: list[str]) -> list[list[str]]:
+    """The lines under "Problems still without a proposal:" of each report posted in the
+    channel."""
+    found = []
+    for post in shown:
+        if post.startswith("[bot in #general]") and "Report of the meeting" in post:
+            lines = [line.strip() for line in post.splitlines()]
+            start = lines.index("Problems still without a proposal:") + 1
+            end = next(n for n in range(start, len(lines)) if lines[n].endswith(":"))
+            found.append(lines[start:end])
+    return found
+
+
+def test_console_meeting_report_in_the_channel_names_nobody_beside_a_problem(
+    tmp_path, rule_classifier
+):
+    """The bot promises to remind "once, privately, never in public". Seconds after ben
+    names a problem, and while he has snoozed it, the report posted in the channel does
+    not list it; an hour after his nudge, unanswered, it is the table's open question,
+    still without his name."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(
+        ["/as anna", "/meeting start", "/as ben", "The staging deploy is broken again",
+         "/as anna", "/meeting end",  # seconds later, before his nudge
+         "/wait 11m", "/as ben", "/snooze 3h", "/as anna", "/wait 2h",
+         "/meeting start", "/meeting end",  # snoozed
+         "/wait 2h10m", "/meeting start", "/meeting end"]  # reminded an hour ago, no answer
+    )  # fmt: skip
+    assert posted_problems(shown) == [
+        ["none"],
+        ["none"],
+        ["“The staging deploy is broken again”"],
+    ]
+    public = "\n".join(s for s in shown if s.startswith("[bot in #general]"))
+    assert "ben: The staging deploy" not in public
+
+
 def test_console_shows_a_decided_review_as_an_edit_of_the_review_message(tmp_path, rule_classifier):
     """On Slack and Discord the review message loses its buttons and says what was
     decided: the console shows that as the earlier message changing, not as a new one."""

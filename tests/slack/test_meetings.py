@@ -8,13 +8,19 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, select, update
 
-from bot.models import EvaluationRow, MandateRow, RenewalRow
-from rules.events import CommandInvoked, EvaluationGiven, RenewalAnswered
-from tests.slack.conftest import BOB, CAROL, SlackBot, button, shown_text
+from bot.models import EvaluationRow, MandateRow, RenewalRow, WatchRow
+from rules.events import CommandInvoked, EvaluationGiven, MessagePosted, RenewalAnswered
+from tests.slack.conftest import BOB, CAROL, SlackBot, button, past_ts, shown_text
 from tests.standins.slack_api import SlackCall
-from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions, view_submission
+from tests.standins.slack_requests import (
+    CHANNEL_ID,
+    USER_ID,
+    block_actions,
+    message_event,
+    view_submission,
+)
 
 HOSTILE = "<!channel> ask <@U-BOB> & co"
 AGREEMENTS = (
@@ -347,6 +353,36 @@ async def test_slack_meeting_report_summary_with_the_full_form_in_its_thread(bot
     assert "@channel ask @Bob &amp; co" in text
     assert "<!channel>" not in text and "<@" not in text
     assert all(len(b["text"]["text"]) <= 3000 for b in full.params["blocks"])
+
+
+async def test_slack_meeting_report_names_nobody_beside_a_problem(bot: SlackBot):
+    """The bot promises to remind "once, privately, never in public". In the report posted
+    at the meeting's end: Alice's problem of seconds ago is not listed (hers to follow up);
+    Bob's, nudged two hours ago and unanswered, is the table's open question, without
+    his name."""
+    await bot.event(message_event("#problem the printer jams", user=BOB, ts=past_ts()))
+    await bot.handled(MessagePosted)
+    await bot.tick()  # Bob is nudged, privately
+    with Session(bot.groundrules.database) as session:  # two hours pass without an answer
+        [watch] = session.exec(select(WatchRow)).all()
+        assert watch.closed_at is not None
+        earlier = watch.closed_at - timedelta(hours=2)
+        session.exec(update(WatchRow).values(closed_at=earlier))
+        session.commit()
+    await command(bot, "/meeting", "start")
+    await bot.event(message_event("#problem the deploy keeps failing", ts=past_ts(0)))
+    await bot.handled(MessagePosted, 2)
+    await command(bot, "/meeting", "end")
+
+    posted = [
+        c for c in bot.calls("chat.postMessage") if "Report of the meeting" in c.params["text"]
+    ]
+    assert posted  # the summary, and its full form in the thread
+    for report in posted:
+        lines = shown_text(report).splitlines()
+        start = lines.index("Problems still without a proposal:") + 1
+        assert lines[start : start + 2] == ["“#problem the printer jams”", "Mandates:"]
+        assert "the deploy keeps failing" not in shown_text(report)
 
 
 async def test_slack_private_report_is_the_full_form_for_the_asker_only(bot: SlackBot):
