@@ -21,7 +21,7 @@ from bot.models import (
     WatchRow,
 )
 from rules.actions import PostReport, RequestReport
-from rules.agreements import about_the_same, owner_param, reason_param
+from rules.agreements import about_the_same, owner_param, reason_label
 from rules.grammar import EVALUATION_VALUES
 from rules.local_time import local_day
 from rules.mandates import mandate_line
@@ -118,13 +118,13 @@ def _agreements(session, workspace, channel, since, zone: str) -> Section:
     items = []
     for a in rows:
         pending = tuple(u for u, m in a.mandates if m is None)
-        params = {"number": a.number, "text": Quote(label(a.text)), "reason": reason_param(a.why),
+        params = {"number": a.number, "text": Quote(label(a.text)), "reason": reason_label(a.why),
                   "owner": owner_param(a.owner), "day": Day(a.review_on)}  # fmt: skip
         if pending:
             items.append(
                 Say.of(
                     N_(
-                        "#{number} {text}, {reason}. Owner: {owner}; review {day}; "
+                        "#{number} {text} — {reason}. Owner: {owner}; review {day}; "
                         "mandate pending for {members}."
                     ),
                     members=Members(pending),
@@ -133,7 +133,7 @@ def _agreements(session, workspace, channel, since, zone: str) -> Section:
             )
         else:
             items.append(
-                Say.of(N_("#{number} {text}, {reason}. Owner: {owner}; review {day}."), **params)
+                Say.of(N_("#{number} {text} — {reason}. Owner: {owner}; review {day}."), **params)
             )
     return Section(N_("Agreements, and why:"), items, empty)
 
@@ -161,13 +161,13 @@ def _choices(session, workspace, channel, since) -> Section:
         decided = [a for a in versions if a.number == d.number and a.recorded_at <= d.at]
         text = Quote(label(decided[-1].text)) if decided else Quote("—")
         if d.decision == "revise" and decided:  # its reason is the new version's
-            said = Say.of(N_("#{number} revised: now “{text}”, {reason}."), number=d.number,
-                          text=text, reason=reason_param(decided[-1].why))  # fmt: skip
+            said = Say.of(N_("#{number} revised: now “{text}” — {reason}."), number=d.number,
+                          text=text, reason=reason_label(decided[-1].why))  # fmt: skip
         elif d.decision == "revise":
             said = Say.of(N_("#{number} revised."), number=d.number)
         elif d.why:
             said = Say.of(_GIVEN[d.decision], number=d.number, text=text,
-                          reason=reason_param(d.why))  # fmt: skip
+                          reason=reason_label(d.why))  # fmt: skip
         else:
             said = Say.of(_PLAIN[d.decision], number=d.number, text=text)
         if d.lesson:
@@ -178,8 +178,8 @@ def _choices(session, workspace, channel, since) -> Section:
 
 
 _GIVEN = {
-    "keep": N_("#{number} “{text}” kept, {reason}."),
-    "retire": N_("#{number} “{text}” retired, {reason}."),
+    "keep": N_("#{number} “{text}” kept — {reason}."),
+    "retire": N_("#{number} “{text}” retired — {reason}."),
 }
 _PLAIN = {
     "keep": N_("#{number} “{text}” kept, as it works."),

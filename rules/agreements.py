@@ -414,7 +414,7 @@ def describe(agreement: Agreement, organisations: tuple[tuple[str, str], ...] = 
         msgid,
         number=agreement.number,
         text=Quote(agreement.text),
-        reason=reason_param(agreement.why),
+        reason=reason_label(agreement.why),
         owner=owner_param(agreement.owner),
         consenters=consent_param(agreement.consenters, agreement.mandates, organisations),
         review_on=Day(agreement.review_on),
@@ -430,11 +430,22 @@ _OPENING = re.compile(r"^(?:because|omdat|aangezien|(want))\s+(?=\S)", re.IGNORE
 
 def reason_param(why: str) -> Quote | Say:
     """An agreement's reason as the clause that gives it: "because …", or as written
-    when it opens with its own "want"."""
+    when it opens with its own "want". For words given back to type again."""
     opening = _OPENING.match(why)
     if opening and opening.group(1):
         return Quote(why)
     return Say.of(N_("because {why}"), why=Quote(reason_words(why)))
+
+
+def reason_label(why: str) -> Say:
+    """An agreement's reason after a label ("why: …", "waarom: …"), for lines that gather
+    reasons others wrote (listings, reports, review choices): a conjunction in the line's
+    language would glue two languages into one sentence ("Drop-in on Tuesdays, omdat
+    volunteers are free then"); a label does not, and reads in either."""
+    words = reason_words(why)
+    # "because of the school run" keeps "of the school run": after "why:", "the school run".
+    words = re.sub(r"^of\s+(?=\S)", "", words, count=1, flags=re.IGNORECASE)
+    return Say.of(N_("why: {why}"), why=Quote(words))
 
 
 def reason_words(why: str) -> str:

@@ -35,7 +35,7 @@ from rules.actions import (
 from rules.consensus import STALE_AFTER
 from rules.events import ConcernAnswered, Event, PlaceDeleted, TimerFired
 from rules.grammar import AnswerRound, ResolveConcern, StartRound, WithdrawRound
-from rules.language import detect_language
+from rules.language import clear_language, detect_language
 from rules.say import N_, Lines, Member, Quote, Say
 from rules.speech import language, private
 from rules.state import ProposalSeen, Round, TableState
@@ -270,7 +270,10 @@ def on_answered(event: ConcernAnswered, state: TableState) -> list[Action]:
                 language(state, event.lang),
             )
         ]
-    return record_answer(event, round_, state, event.lang)
+    # The words written in the form, as a typed "/concern" is answered in; else the
+    # language the button or form was shown in, else the round's.
+    written = clear_language(event.concern) if event.concern else None
+    return record_answer(event, round_, state, written or event.lang)
 
 
 def record_answer(

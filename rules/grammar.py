@@ -763,12 +763,20 @@ _DUTCH_CLAUSE_WORDS = frozenset({
     "eigenaar", "herziening", "herzien", "evalueer", "evalueren", "geleerd", "les",
 })  # fmt: skip
 _NOUN_CLAUSE_WORDS = frozenset({"owner", "eigenaar", "herziening", "lesson", "les"})
+# The English clause words a Dutch writer types too: the English app's usage shows
+# "/agree <what> because <why> [owner @who] [review <date>]". After a Dutch reason's
+# final verb ("omdat vrijwilligers dan vrij zijn review 15 januari") they end the reason
+# as the Dutch words do; the English "they review" reading is for English reasons.
+_ENGLISH_CLAUSE_WORDS = frozenset({"owner", "review", "learned", "learnt", "lesson"})
+_PERFECT_PARTICIPLES = frozenset({"geleerd", "learned", "learnt"})
 _DUTCH_FINITE = frozenset({
     "is", "zijn", "was", "waren", "wordt", "worden", "blijkt", "blijken", "moet", "moeten",
     "kan", "kunnen", "zal", "zullen", "wil", "willen", "mag", "mogen", "gaan", "gaat",
     "hebben", "heb", "hebt", "heeft", "had", "hadden",
 })  # fmt: skip
 _DUTCH_PERFECT = frozenset({"hebben", "heb", "hebt", "heeft", "had", "hadden"})
+# Finite verbs English writes too ("it is", "we had"): Dutch only in a Dutch reason.
+_ENGLISH_TOO = frozenset({"is", "was", "had"})
 _DUTCH_SUBJECTS = frozenset({"we", "wij", "ik", "je", "jij", "ze", "zij", "hij", "u", "jullie"})
 # "zijn" after a preposition is a possessive ("van zijn eigenaar"), else a verb.
 _DUTCH_PREPOSITIONS = frozenset({
@@ -1142,12 +1150,12 @@ def _within_the_reason(before: str, word: str) -> bool:
     if last in _OBJECT_PRONOUNS and word in _REVIEW_WITH_NO_SUBJECT_IT:
         return False  # "because everyone needs it review in 6 weeks": "it" ends the reason
     if (
-        word in _DUTCH_CLAUSE_WORDS
-        and last in _DUTCH_FINITE
+        last in _DUTCH_FINITE
         and not (last == "zijn" and previous in _DUTCH_PREPOSITIONS)
+        and (word in _DUTCH_CLAUSE_WORDS or _dutch_verb_last(word, last, before))
     ):
         return verb and (
-            previous in _DUTCH_SUBJECTS or (word == "geleerd" and last in _DUTCH_PERFECT)
+            previous in _DUTCH_SUBJECTS or (word in _PERFECT_PARTICIPLES and last in _DUTCH_PERFECT)
         )
     if last in (_BEFORE_A_VERB if verb else _BEFORE_A_NOUN) or _CONTRACTION.search(last):
         return True
@@ -1161,6 +1169,15 @@ def _within_the_reason(before: str, word: str) -> bool:
     if len(opening) == 1 and opening[0] in _SINGULAR_SUBJECTS:
         return False  # "because it works review in 6 weeks": "works" is its verb
     return len(opening) == 0 or (len(opening) == 1 and opening[0] not in _NOT_A_SUBJECT_AFTER)
+
+
+def _dutch_verb_last(word: str, last: str, before: str) -> bool:
+    """Whether the English clause word `word` follows a Dutch reason's final verb `last`:
+    a verb only Dutch has ("zijn", "kunnen", "heeft"), or one English has too ("is") in
+    a reason that reads Dutch ("omdat dat voor iedereen beter is review 15 januari")."""
+    if word not in _ENGLISH_CLAUSE_WORDS:
+        return False
+    return last not in _ENGLISH_TOO or detect_language(before, fallback="en") == "nl"
 
 
 def _owner_clause_before(rest: str, owner: re.Match[str], review: re.Match[str]) -> bool:

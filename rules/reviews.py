@@ -27,7 +27,7 @@ from rules.agreements import (
     owner_away,
     owner_not_here,
     owner_param,
-    reason_param,
+    reason_label,
     reason_words,
     review_due,
     review_key,
@@ -141,8 +141,8 @@ def _next_review(command: Command, state: TableState, agreement: Agreement):
 
 def _kept(parsed: ReviewAgreement, user: str, next_review) -> Text:
     said = (
-        Say.of(N_("{member} kept agreement #{number}, {reason}. Next review on {day}."),
-               reason=reason_param(parsed.why), member=Member(user), number=parsed.number,
+        Say.of(N_("{member} kept agreement #{number} — {reason}. Next review on {day}."),
+               reason=reason_label(parsed.why), member=Member(user), number=parsed.number,
                day=Day(next_review))
         if parsed.why
         else Say.of(N_("{member} kept agreement #{number}, as it works. Next review on {day}."),
@@ -153,9 +153,9 @@ def _kept(parsed: ReviewAgreement, user: str, next_review) -> Text:
 
 def _retired(parsed: ReviewAgreement, user: str, agreement: Agreement) -> Text:
     said = (
-        Say.of(N_("{member} retired agreement #{number}, {reason}; it stays in the history: "
+        Say.of(N_("{member} retired agreement #{number} — {reason}; it stays in the history: "
                   "{text}"),
-               reason=reason_param(parsed.why), member=Member(user), number=agreement.number,
+               reason=reason_label(parsed.why), member=Member(user), number=agreement.number,
                text=Quote(agreement.text))
         if parsed.why
         else Say.of(N_("{member} retired agreement #{number}; it stays in the history: {text}"),

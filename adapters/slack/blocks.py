@@ -46,7 +46,7 @@ from rules.actions import (
     SendNudge,
     SuggestAgreement,
 )
-from rules.agreements import owner_param, reason_param
+from rules.agreements import owner_param, reason_label
 from rules.i18n import gettext, render, supported
 from rules.say import (
     N_,
@@ -1048,7 +1048,7 @@ def _listings(page: MemberHome, voice: Voice) -> list[_Listing]:
         Say.of(
             N_("#{number} {text} ({reason}). Owner: {owner}. Consent: {consenters}. Review on "
                "{review_on}."),
-            number=a.number, text=Quote(a.text), reason=reason_param(a.why),
+            number=a.number, text=Quote(a.text), reason=reason_label(a.why),
             owner=owner_param(a.owner),
             consenters=Members(tuple(a.consenters)), review_on=Day(a.review_on),
         )

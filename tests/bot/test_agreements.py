@@ -168,7 +168,7 @@ def test_agreement_consent_names_each_organisation_and_each_pending_mandate(app)
     assert "Mandate pending" not in plain(announced)  # said once, beside the name
     chat.command("bram", "/afspraken", "09:11")
     assert chat.texts()[-1].splitlines()[1] == (
-        "#1 open the desk on Wednesdays (omdat x). Eigenaar: anna. Instemming: anna (Gemeente), "
+        "#1 open the desk on Wednesdays (waarom: x). Eigenaar: anna. Instemming: anna (Gemeente), "
         "bram (Mitros, mandaat nog niet bevestigd) en carla. Herziening op 30 maart 2026."
     )
 
@@ -182,7 +182,7 @@ def test_agreements_listing_is_private_and_per_table(app):
     [listing] = chat.command("anna", "/agreements", "09:05")
     assert isinstance(listing, Reply) and listing.private and listing.user == "anna"
     text = chat.texts()[-1]
-    assert "#1 a (because b)" in text
+    assert "#1 a (why: b)" in text
     assert "other table" not in text
 
 
@@ -193,7 +193,7 @@ def test_agreements_are_numbered_per_workspace_and_kept_apart(app):
     assert two.command("ben", "/agree c because d", "09:00")[0].agreement.number == 1
     assert one.command("ben", "/agree e because f", "09:01")[0].agreement.number == 2
     listing = one.command("ben", "/agreements", "09:02")
-    assert "c (because d)" not in one.texts()[-1] and listing
+    assert "c (why: d)" not in one.texts()[-1] and listing
 
 
 @pytest.mark.parametrize(
@@ -235,7 +235,7 @@ def test_agreements_of_one_table_cannot_be_reviewed_from_another(app, decision):
     [answer] = elsewhere.command("eve", f"/review {decision}", "09:05")
     assert answer.private and elsewhere.texts()[-1].startswith("There is no agreement #1 here.")
     private_table.command("ben", "/agreements", "09:06")
-    assert "#1 the salary talks stay in this room (because trust)" in private_table.texts()[-1]
+    assert "#1 the salary talks stay in this room (why: trust)" in private_table.texts()[-1]
 
 
 def test_agreement_review_is_announced_in_its_channel_on_the_day(app):
@@ -332,7 +332,7 @@ def test_agreement_reason_words_follow_the_typed_command(app, line, text, why):
 
 def test_agreement_reason_given_with_want_reads_as_dutch_wherever_it_is_shown(app):
     # "want" keeps main-clause word order: after "omdat" it would read "omdat de brieven
-    # komen te laat", so the reason keeps its own word.
+    # komen te laat"; after the label "waarom:" it reads as written.
     chat = Chat(app)
     chat.command("ben", "/afspraak We bellen op maandag want de brieven komen te laat", "09:00")
     chat.command("ben", "/afspraak Kaas op vrijdag omdat het goedkoper is", "09:01")
@@ -340,12 +340,12 @@ def test_agreement_reason_given_with_want_reads_as_dutch_wherever_it_is_shown(ap
     assert "Waarom: de brieven komen te laat" in announced, announced
     chat.command("ben", "/afspraken", "09:02")
     listing = chat.texts()[-1]
-    assert "We bellen op maandag (want de brieven komen te laat)." in listing, listing
-    assert "Kaas op vrijdag (omdat het goedkoper is)." in listing
+    assert "We bellen op maandag (waarom: de brieven komen te laat)." in listing, listing
+    assert "Kaas op vrijdag (waarom: het goedkoper is)." in listing
     [report] = [a for a in chat.command("ben", "/verslag", "09:03") if isinstance(a, PostReport)]
     report = render(report.full, "nl")
-    assert "#1 We bellen op maandag, want de brieven komen te laat." in report, report
-    assert "#2 Kaas op vrijdag, omdat het goedkoper is." in report
+    assert "#1 We bellen op maandag — waarom: de brieven komen te laat." in report, report
+    assert "#2 Kaas op vrijdag — waarom: het goedkoper is." in report
 
 
 def test_agreement_reason_from_a_form_is_shown_without_a_doubled_because(app):
@@ -358,8 +358,8 @@ def test_agreement_reason_from_a_form_is_shown_without_a_doubled_because(app):
         app.service.handle(event)
     chat.command("ben", "/afspraken", "09:05")
     listing = chat.texts()[-1]
-    assert "#1 regel 0 (omdat het goedkoper is)." in listing, listing
-    assert "#2 regel 1 (Want de brieven komen te laat)." in listing
+    assert "#1 regel 0 (waarom: het goedkoper is)." in listing, listing
+    assert "#2 regel 1 (waarom: de brieven komen te laat)." in listing
 
 
 def test_agreement_retried_command_is_recorded_once(app):
@@ -493,7 +493,7 @@ def test_agreement_revised_to_the_words_of_another_current_one_is_refused_privat
         "was. If #2 is no longer needed: /review retire 2"
     )
     [listed] = chat.command("anna", "/agreements", "09:03")
-    assert "#2 Review in pairs (because quality)" in plain(listed)
+    assert "#2 Review in pairs (why: quality)" in plain(listed)
     chat.command("anna", "/herziening herzien 2 We deploy on green omdat veilig", "09:04")
     assert chat.texts()[-1] == (
         "Afspraak #1 zegt dit al (vastgelegd op 2 maart 2026 door chris); #2 blijft zoals ze "
@@ -532,7 +532,7 @@ def test_agreement_revised_to_what_it_already_says_is_no_new_version(app):
         "Er verandert niets: afspraak #1 zegt dit al: We deploy on green before noon"
     )
     [listed] = chat.command("david", "/agreements", "09:04")
-    assert "#1 We deploy on green before noon (because it is safe)." in plain(listed)
+    assert "#1 We deploy on green before noon (why: it is safe)." in plain(listed)
     assert "Consent: emma (mandate pending)." in plain(listed)
 
 

@@ -435,3 +435,31 @@ def test_concern_round_typed_answer_with_no_language_of_its_own_speaks_the_round
         "Thank you, your concern is noted: the cost worries me\n"
         "Once it is resolved, tell the round with /concern resolved."
     )
+
+
+def test_concern_round_form_answer_speaks_the_language_of_its_words(app):
+    """A concern written in the form is thanked in its words' language, as the same
+    words typed with /concern are: English words at a Dutch round (a Dutch form) get
+    English thanks. Words that show no language leave it to the form's; a table's chosen
+    language still wins."""
+    from bot.presenting import plain
+
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    chat.say("ben", "#proposal Zullen we de inloop op dinsdag en donderdag houden?", "09:00")
+    chat.command("ben", "/concerns", "09:01")
+    [round_id] = [a.round.round_id for a in chat.of_type(PostConcernRound)]
+
+    def thanks(user: str, concern: str, when: str) -> str:
+        answered = chat.answer(user, round_id, concern, when, lang="nl")
+        [reply] = [a for a in answered if isinstance(a, Reply) and a.user == user]
+        return plain(reply).splitlines()[0]
+
+    assert thanks("anna", "Thursdays do not work for our volunteers", "09:02") == (
+        "Thank you, your concern is noted: Thursdays do not work for our volunteers"
+    )
+    assert thanks("chris", "€ 400", "09:03") == "Dank je, je zorg is genoteerd: € 400"
+    chat.command("ben", "/table language nl", "09:04")
+    assert thanks("dana", "Thursdays do not work for us", "09:05") == (
+        "Dank je, je zorg is genoteerd: Thursdays do not work for us"
+    )

@@ -165,7 +165,7 @@ def test_a_sentence_quoted_in_a_report_line_brings_no_doubled_punctuation(app):
     ask(chat, "Let's open the desk on Tuesdays.", "09:05", {"bram": "not on Tuesdays"})
     lines = render(report_of(chat, "/report", "09:10").full, "en").splitlines()
     assert lines[2] == (
-        "#1 Tea on Friday, because morale. Owner: anna; review 5 March 2026; mandate pending for "
+        "#1 Tea on Friday — why: morale. Owner: anna; review 5 March 2026; mandate pending for "
         "anna."
     )
     assert "bram on “Let's open the desk on Tuesdays”: not on Tuesdays" in lines
@@ -384,3 +384,20 @@ def test_problems_whose_words_were_swept_are_counted_without_names(app):
         "2 eerder genoemde problemen wachten nog op een voorstel (de woorden zijn niet meer "
         "bewaard)."
     ]
+
+
+def test_a_report_labels_each_reason_so_no_sentence_mixes_two_languages(app):
+    """A Dutch report of an English agreement, an English one of a Dutch agreement: the
+    reason follows a label in the report's language, not its conjunction ("Drop-in on
+    Tuesdays, omdat volunteers are free then" read as one sentence in two languages)."""
+    chat = Chat(app)
+    chat.join("anna", "bram")
+    chat.command("anna", "/agree Drop-in on Tuesdays because volunteers are free then", "09:00")
+    chat.command("bram", "/afspraak Inloop op donderdag omdat de zaal dan vrij is", "09:01")
+    report = report_of(chat, "/verslag", "09:10")
+    dutch = render(report.full, "nl").splitlines()
+    assert dutch[2].startswith("#1 Drop-in on Tuesdays — waarom: volunteers are free then. ")
+    assert dutch[3].startswith("#2 Inloop op donderdag — waarom: de zaal dan vrij is. ")
+    english = render(report.full, "en").splitlines()
+    assert english[3].startswith("#2 Inloop op donderdag — why: de zaal dan vrij is. ")
+    assert not any("omdat" in line or "because" in line for line in dutch + english)

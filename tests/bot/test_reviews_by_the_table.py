@@ -44,13 +44,14 @@ def test_a_retirement_and_a_keep_keep_their_reason_and_lesson_for_the_report(app
         "09:10",
     )
     assert public_texts(retired) == [
-        "ben retired agreement #1, because the caretakers stopped coming; it stays in the "
+        "ben retired agreement #1 — why: the caretakers stopped coming; it stays in the "
         "history: The desk opens on Wednesdays\n"
         "Practice taught: a fixed day does not suit residents"
     ]
     kept = chat.command("ben", "/herziening behouden 2 omdat iedereen komt", "09:20")
     assert public_texts(kept) == [
-        "ben heeft afspraak #2 behouden, omdat iedereen komt. Volgende herziening op 30 maart 2026."
+        "ben heeft afspraak #2 behouden — waarom: iedereen komt. Volgende herziening op "
+        "30 maart 2026."
     ]
     button = ReviewDecided(
         workspace="W1", channel="C1", at=at("09:30"), event_id="btn-keep", user="ben",
@@ -67,13 +68,13 @@ def test_a_retirement_and_a_keep_keep_their_reason_and_lesson_for_the_report(app
     ended = chat.command("anna", "/meeting end", "10:00")
     [report] = [a for a in ended if isinstance(a, PostReport)]
     assert choices(report) == [
-        "#1 “The desk opens on Wednesdays” retired, because the caretakers stopped coming. "
+        "#1 “The desk opens on Wednesdays” retired — why: the caretakers stopped coming. "
         "Practice taught: a fixed day does not suit residents",
-        "#2 “Tea on Fridays” kept, because iedereen komt.",
+        "#2 “Tea on Fridays” kept — why: iedereen komt.",
         "#3 “Minutes within two days” kept, as it works.",
     ]
     assert choices(report, "nl")[0] == (
-        "#1 “The desk opens on Wednesdays” ingetrokken, omdat the caretakers stopped coming. "
+        "#1 “The desk opens on Wednesdays” ingetrokken — waarom: the caretakers stopped coming. "
         "De praktijk leerde: a fixed day does not suit residents"
     )
 
@@ -86,7 +87,7 @@ def test_a_revision_in_the_report_names_its_new_text_and_reason(app):
     )
     [report] = [a for a in chat.command("ben", "/report", "09:20") if isinstance(a, PostReport)]
     assert choices(report) == [
-        "#1 revised: now “stand-up at 9:45”, because buses are late. Practice taught: ask"
+        "#1 revised: now “stand-up at 9:45” — why: buses are late. Practice taught: ask"
     ]
 
 
@@ -104,7 +105,7 @@ def test_the_owner_hears_privately_who_decided_on_their_agreement_and_why(app):
     assert told(retired, "bram") == [
         "carla retired agreement #1 (you own it): Desk opens Wednesdays\nWhy: nobody came"
     ]
-    assert public_texts(retired)[0].startswith("carla retired agreement #1, because nobody came")
+    assert public_texts(retired)[0].startswith("carla retired agreement #1 — why: nobody came")
     revised = chat.command(
         "carla",
         "/herziening herzien 2 Notulen binnen drie dagen omdat twee dagen te krap bleek geleerd "
@@ -354,7 +355,7 @@ def test_a_keep_sets_its_next_review_date_and_refuses_a_new_owner(app):
     chat.command("ben", "/agree pin the base image because deploys broke", "09:00")
     kept = chat.command("anna", "/review keep 1 because it works review in 3 months", "10:00")
     assert public_texts(kept) == [
-        "anna kept agreement #1, because it works. Next review on 2 June 2026."
+        "anna kept agreement #1 — why: it works. Next review on 2 June 2026."
     ]
     [reply] = chat.command("anna", "/herziening behouden 1 eigenaar @chris", "10:05")
     assert reply.private and plain(reply).startswith(

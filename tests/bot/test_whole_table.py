@@ -258,7 +258,7 @@ def test_meeting_end_reports_asks_renewals_and_an_evaluation(app):
     assert not report.private
     summary = chat.texts()[-3]
     assert summary.startswith("Report of the meeting (since 2 March 2026).")
-    assert "#1 a weekly call, because letters are late." in summary
+    assert "#1 a weekly call — why: letters are late." in summary
     renewal = only(ended, AskRenewal)
     assert renewal.users == ("fatima", "gerrit")
     assert len(only(ended, AskEvaluation).values) == 9
@@ -876,8 +876,8 @@ def test_review_revise_records_a_new_version_linked_to_the_old(app):
     assert (announced.agreement.version, announced.agreement.replaces) == (2, 1)
     chat.command("anna", "/agreements all", "10:01")
     assert chat.texts()[-1].splitlines()[1:] == [
-        "#1 (revised) stand-up at 9:30 (because of the school run).",
-        "#1 stand-up at 9:45 (because buses are late). Owner: ben. Consent: anna (mandate "
+        "#1 (revised) stand-up at 9:30 (why: the school run).",
+        "#1 stand-up at 9:45 (why: buses are late). Owner: ben. Consent: anna (mandate "
         "pending). Review on 30 March 2026.",
     ]
 
@@ -1196,7 +1196,7 @@ def test_report_lists_agreements_problems_concerns_and_mandates(app):
     assert chat.texts()[-1].splitlines() == [
         "Report since 1 March 2026.",
         "Agreements, and why:",
-        "#1 tea on Friday, because morale. Owner: anna; review 30 March 2026.",
+        "#1 tea on Friday — why: morale. Owner: anna; review 30 March 2026.",
         "Open concerns:",
         "anna on “pin the base image”: what about security fixes?",
         "Problems still without a proposal:",
@@ -1289,7 +1289,7 @@ def test_report_summary_is_concise_and_the_full_form_complete(app):
     summary, full = render(report.summary, "nl"), render(report.full, "nl")
     assert "… en nog 5 (zie het volledige verslag)" in summary, summary
     assert len(summary) < 2000
-    assert all(f"rule {n}," in full for n in range(8))
+    assert all(f"rule {n} — waarom: reason {n}." in full for n in range(8))
 
 
 def test_report_since_a_date_it_cannot_read_says_which_forms_work(app):

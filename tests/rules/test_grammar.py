@@ -882,6 +882,40 @@ def test_grammar_a_dutch_reason_ends_in_its_verb_before_a_clause(args, why, owne
 
 
 @pytest.mark.parametrize(
+    ("args", "why", "owner", "review_on"),
+    [
+        # The English app's usage shows "[review <date>]": a Dutch reason ends in its verb.
+        ("Inloop op dinsdag omdat vrijwilligers dan vrij zijn review 15 April",
+         "vrijwilligers dan vrij zijn", None, date(2026, 4, 15)),
+        ("Inloop op dinsdag omdat vrijwilligers dan kunnen review in 2 weeks",
+         "vrijwilligers dan kunnen", None, date(2026, 3, 16)),
+        ("Inloop op dinsdag omdat dat voor iedereen beter is review 15 april",
+         "dat voor iedereen beter is", None, date(2026, 4, 15)),
+        ("x omdat de brieven te laat zijn owner @bram review in 2 weeks",
+         "de brieven te laat zijn", "bram", date(2026, 3, 16)),
+        ("x omdat vrijwilligers dan vrij zijn owner @sarah", "vrijwilligers dan vrij zijn",
+         "sarah", None),
+        # After a Dutch subject the verb is an auxiliary; in English "is" and "had" are not
+        # Dutch, and "can" makes "review" the reason's verb as before.
+        ("x omdat we zullen review in twee weken", "we zullen review in twee weken", None,
+         None),
+        ("x because it is review in 2 weeks", "it is review in 2 weeks", None, None),
+        ("x because we had review in 2 weeks", "we had review in 2 weeks", None, None),
+        ("x because volunteers can review in 2 weeks", "volunteers can review in 2 weeks",
+         None, None),
+        ("x omdat het de taak is van zijn owner @bram", "het de taak is van zijn owner @bram",
+         None, None),
+    ],
+)  # fmt: skip
+def test_grammar_english_clause_words_end_a_dutch_reason_after_its_verb(
+    args, why, owner, review_on
+):
+    result = parse_as_typed("agree", args)
+    assert isinstance(result, Agree)
+    assert (result.why, result.owner, result.review_on) == (why, owner, review_on)
+
+
+@pytest.mark.parametrize(
     ("args", "why", "lesson"),
     [
         ("herzien 1 x omdat 10 uur te vroeg is geleerd niemand is er om 10 uur",

@@ -48,7 +48,7 @@ async def test_slack_app_home_shows_rounds_reviews_and_agreements(bot: SlackBot)
     assert "Agreements due for review" in shown
     assert "#1 We demo on Fridays, in <#C-GENERAL>: review on" in shown
     assert "Recent agreements at your tables" in shown
-    assert "because @here should see progress" in shown
+    assert "(why: @here should see progress)" in shown
     assert "Your mandates and roles" in shown
     assert "In <#C-GENERAL> you may agree to: budgets up to 500 euro (renewed" in shown
     assert "Role minutes in <#C-GENERAL>: keeps the register" in shown

@@ -378,3 +378,31 @@ async def test_slack_invisible_proposal_agreement_and_concern_are_refused_as_emp
     reply = await bot.interact(invisible)
     assert reply.json()["response_action"] == "errors"
     assert set(reply.json()["errors"]) == {"concern"}
+
+
+async def test_slack_concern_given_in_the_form_is_thanked_in_its_words_language(bot: SlackBot):
+    """A Dutch round; Carol answers it in English through its form, Alice with /concern:
+    both are thanked in English, pointing to the command they can type next."""
+    await bot.command(
+        "/concerns", "Zullen we de inloop op dinsdag en donderdag houden?", user_id=BOB
+    )
+    await bot.handled(CommandInvoked)
+    [posted] = await bot.slack.wait_for("chat.postMessage")
+    assert "Zorgenronde" in shown_text(posted)
+    await click(bot, posted, "round_concern", CAROL)
+    [opened] = await bot.slack.wait_for("views.open")
+    concern = view_submission(
+        "concern_modal", {"concern": {"value": "Thursdays do not work for our volunteers"}},
+        private_metadata=opened.params["view"]["private_metadata"], user_id=CAROL,
+    )  # fmt: skip
+    await bot.interact(concern)
+    await bot.handled(ConcernAnswered)
+    [carol] = await bot.slack.wait_for("chat.postEphemeral", where=lambda p: p["user"] == CAROL)
+    assert carol.params["text"] == (
+        "Thank you, your concern is noted: Thursdays do not work for our volunteers\n"
+        "Once it is resolved, tell the round with /concern resolved."
+    )
+    await bot.command("/concern", "Thursdays do not work for our volunteers either")
+    await bot.handled(CommandInvoked, 2)
+    [alice] = await bot.slack.wait_for("chat.postEphemeral", where=lambda p: p["user"] == USER_ID)
+    assert alice.params["text"].startswith("Thank you, your concern is noted:")
