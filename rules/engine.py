@@ -21,6 +21,7 @@ from rules import (
     introductions,
     mandates,
     meetings,
+    place_gone,
     problems,
     reviews,
     roles,
@@ -55,6 +56,7 @@ from rules.events import (
     MessageRelabelled,
     MessageReread,
     NudgeSnoozed,
+    PlaceBack,
     PlaceDeleted,
     ProposalAdded,
     RenewalAnswered,
@@ -398,7 +400,12 @@ class Engine:
             case MemberLeft():
                 return Reads(round=True, watches=True)
             case PlaceDeleted():
-                return Reads(round=True, watches=True)
+                # Its agreements and meetings: their reviews and renewals stop too.
+                return Reads(
+                    settings=True, round=True, watches=True, agreements=True, meetings=True
+                )
+            case PlaceBack():
+                return Reads(settings=True, agreements=True)
             case MessageDeleted(message_id=message_id, thread_id=thread_id, at=at):
                 # A yes or a concern deleted may bring an offer (the table's members).
                 # At the top level it may have been a reply to an older proposal (which
@@ -490,7 +497,10 @@ class Engine:
                 return [
                     *concerns.on_place_deleted(deleted, state),
                     *problems.on_place_deleted(deleted, state),
+                    *place_gone.on_place_deleted(deleted, state),
                 ]
+            case PlaceBack() as back:
+                return place_gone.on_place_back(back, state)
             case BotJoined() as joined:
                 return introductions.introduce(joined, state)
             case ChannelIdChanged() as changed:

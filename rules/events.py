@@ -138,6 +138,13 @@ class PlaceDeleted(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PlaceBack(Event):
+    """An archived channel was brought back (Slack: unarchived). What ended with its
+    archiving stays ended, but its agreements are in force there again: their reviews
+    resume (rules.place_gone)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BotJoined(Event):
     """The bot was let in where the table talks: invited to a Slack channel; on Discord,
     added to a server, whose welcome goes to its system channel's table. `lang`: the

@@ -366,13 +366,19 @@ class Listeners:
     async def on_place_back(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
         """A channel unarchived. What ended with its archiving stays ended: its round's
         asker was told it ended and may start a new one, and the problems withdrawn were
-        words of the channel's past. The channel is read afresh from now on."""
+        words of the channel's past. The channel is read afresh from now on, and its
+        agreements' reviews resume (PlaceBack): they are in force there again."""
         channel = event.get("channel")
         if not isinstance(channel, str) or not channel:
             return
         workspace = await self._table(context, channel, settle=False)
         for table in {workspace_of(context), workspace} - {None}:
             self.adapter.place_back(table, channel)
+        back = translate.place_back(
+            event, workspace=workspace, event_id=body["event_id"], now=now_utc()
+        )
+        if back is not None:
+            await self.adapter.submit(back, keep=True, through=workspace_of(context))
 
     async def on_uninstalled(self, body: Body, context: AsyncBoltContext) -> None:
         await self.adapter.workspace_removed(workspace_of(context), at=happened_by(body))

@@ -30,6 +30,7 @@ from rules.events import (
     MessagePosted,
     MessageRelabelled,
     NudgeSnoozed,
+    PlaceBack,
     PlaceDeleted,
     ProposalAdded,
     RenewalAnswered,
@@ -310,6 +311,21 @@ def place_gone(
     return PlaceDeleted(
         workspace=workspace, channel=channel, at=moment(event.get("event_ts")) or now,
         event_id=event_id, archived=kind in ARCHIVED,
+    )  # fmt: skip
+
+
+def place_back(
+    event: Payload, *, workspace: str | None, event_id: str, now: datetime
+) -> PlaceBack | None:
+    """A channel unarchived: its agreements are in force there again."""
+    channel = event.get("channel")
+    if workspace is None or not isinstance(channel, str) or not channel:
+        return None
+    if channel.startswith("D"):
+        return None
+    return PlaceBack(
+        workspace=workspace, channel=channel, at=moment(event.get("event_ts")) or now,
+        event_id=event_id,
     )  # fmt: skip
 
 

@@ -14,9 +14,10 @@ import yaml
 from sqlmodel import Session, select
 
 from adapters.slack.manifest import FILES
-from bot.models import RoundRow
-from rules.events import ConcernAnswered, PlaceDeleted
+from bot.models import AgreementRow, RoundRow, TimerRow
+from rules.events import ConcernAnswered, PlaceBack, PlaceDeleted
 from tests.slack.conftest import BOB, CAROL, SlackBot, shown_text
+from tests.slack.test_meetings import end_meeting
 from tests.slack.test_members import member_change
 from tests.slack.test_nudge import problem, watches
 from tests.slack.test_rounds import click, start_round
@@ -186,3 +187,30 @@ def test_slack_manifests_hear_channels_archived_deleted_and_unarchived(name):
         for what in ("archive", "deleted", "unarchive"):
             assert f"{kind}_{what}" in events
     assert {"channels:read", "groups:read"} <= set(data["oauth_config"]["scopes"]["bot"])
+
+
+def pending_timers(bot: SlackBot) -> list[str]:
+    with Session(bot.groundrules.database) as session:
+        rows = session.exec(select(TimerRow).where(TimerRow.fired_at.is_(None))).all()  # type: ignore[union-attr]
+        return sorted(row.kind for row in rows)
+
+
+async def test_slack_archived_channel_stops_reviews_and_renewals_and_unarchived_resumes_reviews(
+    bot: SlackBot,
+):
+    """Archived: nobody is asked to renew a mandate for that table any more, and its
+    agreements' reviews are not posted into it (they stay on record). Brought back:
+    its agreements are in force there again, and their reviews come as before."""
+    await end_meeting(bot, agreements=("We stand up at 9 because short days",))
+    assert pending_timers(bot) == ["renewal_reminder", "review"]
+    bot.slack.archive_channel(CHANNEL_ID)
+    await bot.event(channel_event("channel_archive"))
+    await bot.handled(PlaceDeleted)
+    assert pending_timers(bot) == []
+    with Session(bot.groundrules.database) as session:
+        assert [a.status for a in session.exec(select(AgreementRow)).all()] == ["current"]
+
+    bot.slack.archive_channel(CHANNEL_ID, archived=False)
+    await bot.event(channel_event("channel_unarchive"))
+    await bot.handled(PlaceBack)
+    assert pending_timers(bot) == ["review"]
