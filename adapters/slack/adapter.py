@@ -66,7 +66,7 @@ from bot.views import (
     problem_waiting,
     tables_for_command,
 )
-from rules.actions import Outbound
+from rules.actions import Outbound, PostRoundSummary
 from rules.agreements import NO_SUCH_ROLE, ROLE_OWNER
 from rules.events import (
     AgreementSubmitted,
@@ -341,8 +341,29 @@ class SlackAdapter:
             return await self._deliver(action)
         except SlackApiError as error:
             if await self._place_gone_by(action, error):
+                if isinstance(action, PostRoundSummary):
+                    await self._summary_to_starter(action)
                 raise Undeliverable(f"its channel is gone ({error_of(error)})") from error
             raise
+
+    async def _summary_to_starter(self, action: PostRoundSummary) -> None:
+        """A round that closed in a channel archived or deleted unheard: its summary goes
+        to whoever asked for the round, by DM, so its outcome is not lost (as on
+        Discord). Best effort: the summary is set aside either way."""
+        user = action.round.started_by or action.round.proposer
+        try:
+            client = await self.client_for(action.workspace)
+            messages = await self.deliverer.render(
+                action.workspace, action.lang, lambda v: blocks.summary_by_dm(action, v)
+            )
+            opened = await client.conversations_open(users=user)
+            for message in messages:
+                await client.chat_postMessage(
+                    channel=opened["channel"]["id"], text=message.text, blocks=message.blocks,
+                    unfurl_links=False, unfurl_media=False,
+                )  # fmt: skip
+        except (SlackApiError, LookupError, aiohttp.ClientError) as failed:
+            log.info("could not send a refused summary to its starter: %s", failed)
 
     async def _deliver(self, action: Outbound) -> str | None:
         try:

@@ -428,6 +428,23 @@ def summary(action: PostRoundSummary, voice: Voice) -> list[SlackMessage]:
     )
 
 
+SUMMARY_WHERE_GONE = N_(
+    "The concern round in {channel} has closed, but its channel was archived or deleted, "
+    "so I could not post its summary there. Here it is:"
+)
+
+
+def summary_by_dm(action: PostRoundSummary, voice: Voice) -> list[SlackMessage]:
+    """A round's summary its channel refused (archived or deleted unheard), for its
+    starter by DM: what it decided is not lost with the channel. Without the "Record as
+    agreement" button: there is no channel to record it in."""
+    told = Lines((
+        Say.of(SUMMARY_WHERE_GONE, channel=channel_link(action.channel)),
+        summary_text(action, with_commands=False),
+    ))  # fmt: skip
+    return pages(voice(told), voice)
+
+
 def suggestion(action: SuggestAgreement, voice: Voice) -> list[SlackMessage]:
     """Most of the table agrees: offer the agreement form, prefilled; never record silently.
     The agreeing members are all named, page by page; the button is on the first."""

@@ -5,6 +5,7 @@ bot missed it (it was down), the first post Slack refuses there says so instead.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -214,3 +215,25 @@ async def test_slack_archived_channel_stops_reviews_and_renewals_and_unarchived_
     await bot.event(channel_event("channel_unarchive"))
     await bot.handled(PlaceBack)
     assert pending_timers(bot) == ["review"]
+
+
+@pytest.mark.parametrize("bot_settings", [{"round_deadline": timedelta(seconds=1)}], ids=["1s"])
+async def test_slack_a_summary_refused_in_a_channel_archived_unheard_reaches_its_starter_by_dm(
+    bot: SlackBot,
+):
+    """The bot missed the archive: the round closes at its deadline as ever, Slack
+    refuses its summary in the channel, and whoever asked for the round gets it by DM
+    instead (as on Discord), so what the round came to is not lost."""
+    await start_round(bot, PROPOSAL)
+    bot.slack.archive_channel(CHANNEL_ID)  # while the bot was not listening
+    bot.slack.clear_calls()
+    await asyncio.sleep(1.1)
+    await bot.tick()  # the deadline: the summary, refused
+    await bot.handled(PlaceDeleted)
+    told = await told_by_dm(bot)
+    text = shown_text(told)
+    assert "has closed, but its channel was archived or deleted" in text
+    assert f"<#{CHANNEL_ID}>" in told.params["text"]
+    assert "we rotate on-call weekly" in text
+    assert "<!channel>" not in told.params["text"]  # the proposal's words ping nobody
+    assert rounds(bot) == [("closed", "deadline")]
