@@ -711,6 +711,23 @@ class AskRenewal(Outbound):
     users: tuple[str, ...]
     reminder: bool = False
     without_mandate: tuple[str, ...] = ()
+    # A reminder goes by DM, about one member's own mandate: at a table that chose no
+    # language each reads their own, not that of whoever ended the meeting. (user, lang):
+    # their mandate's words show it; (user, None): their client's where the platform
+    # knows it, else `lang`. Those not named here (everyone, at a table with a language
+    # of its own) read `lang`, as does the channel (a ping for closed DMs).
+    own_langs: tuple[tuple[str, str | None], ...] = ()
+
+    def dm_lang(self, user: str, client: str | None = None) -> str:
+        """The language of `user`'s DM; `client`: their client's, where known."""
+        own = dict(self.own_langs)
+        if user not in own:
+            return self.lang
+        return own[user] or client or self.lang
+
+    def asks_client(self, user: str) -> bool:
+        """Whether `user`'s client's language may choose their DM's (worth looking up)."""
+        return any(u == user and lang is None for u, lang in self.own_langs)
 
     @property
     def only_to_set(self) -> bool:

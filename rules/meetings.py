@@ -19,6 +19,7 @@ from rules.actions import (
 )
 from rules.events import Event, TimerFired
 from rules.grammar import EVALUATION_VALUES, EndMeeting, Evaluate, StartMeeting
+from rules.language import clear_language
 from rules.local_time import local_day
 from rules.say import N_, Day, Member, Say
 from rules.speech import language, private, public
@@ -191,6 +192,7 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
                 users=users,
                 reminder=True,
                 without_mandate=tuple(u for u in users if u in unset),
+                own_langs=_own_languages(state, users),
             )
             for users in groups
             if users
@@ -200,6 +202,17 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
         ),
         *_next_reminder(event, state, meeting.meeting_id, meeting.reminders_sent + 2),
     ]
+
+
+def _own_languages(state: TableState, users: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    """Each member's language for a DM about their own mandate, where the table chose
+    none: that of their mandate's words where these clearly show one, else (None) their
+    client's (the adapter knows it, or the meeting's language answers). The language of
+    whoever ended the meeting says nothing about theirs."""
+    if state.settings.language:
+        return ()
+    mandates = {u: state.member(u).mandate for u in users}
+    return tuple((u, clear_language(m) if m else None) for u, m in mandates.items())
 
 
 def _without_mandate(state: TableState, users: tuple[str, ...]) -> tuple[str, ...]:

@@ -297,6 +297,9 @@ class ConsoleChat:
 
 
 def render_for_console(action: Outbound) -> str:
+    if isinstance(action, AskRenewal) and action.reminder and action.own_langs:
+        # Each reads their reminder in their own language: one message for each.
+        return "\n".join(render_for_console(part) for part in _by_language(action))
     text = plain(action)
     if isinstance(action, SendNudge):
         header = f"[bot → {action.user}, privately]"
@@ -316,6 +319,16 @@ def render_for_console(action: Outbound) -> str:
         header = f"[bot in #{action.channel}]"
     body = "\n".join(f"    {printable_line(line)}" for line in text.splitlines())
     return f"{printable_line(header)}\n{body}"
+
+
+def _by_language(action: AskRenewal) -> list[AskRenewal]:
+    """A renewal reminder as one for each language its DMs speak (`AskRenewal.dm_lang`;
+    a console has no client's language to go by)."""
+    langs: dict[str, list[str]] = {}
+    for user in action.users:
+        langs.setdefault(action.dm_lang(user), []).append(user)
+    return [replace(action, lang=lang, users=tuple(users), own_langs=())
+            for lang, users in langs.items()]  # fmt: skip
 
 
 def _edited_message(action: Outbound) -> str | None:

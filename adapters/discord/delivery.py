@@ -634,26 +634,38 @@ class Delivery:
         place = _round_place(action)
         ref = await self.runtime.message_ref(action.workspace, f"round:{view.round_id}")
         dm_text += f"\n{jump_url(guild, place, int(ref))}" if ref else ""
+        where = Where(guild, int(action.channel))
         return await self._dm_each(
-            action, guild, place, text, dm_text,
-            lambda where: round_view(view.round_id, action.lang, where),
-            Where(guild, int(action.channel)),
+            action, guild, place, text,
+            lambda _user: (dm_text, round_view(view.round_id, action.lang, where)),
+            lambda: round_view(view.round_id, action.lang, None),
         )  # fmt: skip
 
     # --- mandates after a meeting ---------------------------------------------------------
 
     async def _remind_renewal(self, guild: int, action: AskRenewal) -> str | None:
-        """A DM to each who has not renewed; those with closed DMs, pinged in the channel."""
-        render = self._renderer(guild, action.lang)
-        text = render(renewal_text(action, with_commands=False))
-        # By DM, away from its table: it opens with which one, as a nudge does.
-        dm_text = render(renewal_text(action, with_commands=False, where=_mention(action.channel)))
+        """A DM to each who has not renewed, in their own language (`AskRenewal.dm_lang`:
+        Discord tells a bot no member's client language); those with closed DMs,
+        pinged in the channel in the table's."""
+        text = self._renderer(guild, action.lang)(renewal_text(action, with_commands=False))
         place = int(action.channel)
+        where = Where(guild, place)
+        dm_texts: dict[str, str] = {}
+
+        def dm_for(user: str) -> tuple[str, discord.ui.View | None]:
+            lang = action.dm_lang(user)
+            if lang not in dm_texts:
+                # By DM, away from its table: it opens with which one, as a nudge does.
+                dm_text = self._renderer(guild, lang)(
+                    renewal_text(action, with_commands=False, where=_mention(action.channel))
+                )
+                dm_texts[lang] = f"{dm_text}\n{_channel_url(guild, place)}"
+            # Its buttons answer in the language the DM speaks.
+            return dm_texts[lang], _renewal_buttons(action, where, lang)
+
         return await self._dm_each(
-            action, guild, place, text, f"{dm_text}\n{_channel_url(guild, place)}",
-            lambda where: _renewal_buttons(action, where),
-            Where(guild, place),
-        )  # fmt: skip
+            action, guild, place, text, dm_for, lambda: _renewal_buttons(action)
+        )
 
     async def _dm_each(
         self,
@@ -661,13 +673,13 @@ class Delivery:
         guild: int,
         place: int,
         text: str,
-        dm_text: str,
-        view: Callable[[Where | None], discord.ui.View | None],
-        where: Where,
+        dm_for: Callable[[str], tuple[str, discord.ui.View | None]],
+        ping_view: Callable[[], discord.ui.View | None],
     ) -> str | None:
-        """A DM with its buttons (`view(where)`: they name the channel) to each of the
-        action's users, and in the channel (`place`) a message that pings those whose DMs
-        are closed (one for each hundred of them). A DM refused for one member does not stop
+        """A DM with its buttons (`dm_for(user)`: its text, and buttons that name the
+        channel) to each of the action's users, and in the channel (`place`) a message,
+        `text` with `ping_view()`'s buttons, that pings those whose DMs are closed (one
+        for each hundred of them). A DM refused for one member does not stop
         the others; Discord failing (5xx) or throttling DM openings (40003) stops them
         all, since each would fare the same (in an outage each member's DM would hold
         the ticker for discord.py's retries). Either way the action fails at the end,
@@ -679,8 +691,9 @@ class Delivery:
             if f"dm:{user}" in done:
                 continue
             try:
+                dm_text, view = dm_for(user)
                 dm = await self.client.create_dm(discord.Object(int(user)))
-                sent = await dm.send(**one_message(dm_text).kwargs(), view=view(where))
+                sent = await dm.send(**one_message(dm_text).kwargs(), view=view)
             except discord.HTTPException as error:
                 if refusals.stops_a_batch(error):
                     failed = error
@@ -701,7 +714,7 @@ class Delivery:
 
         outage = failed is not None and failed.status >= 500
         if unreachable and not outage:  # in an outage the pings wait for the retry too
-            await self._ping(guild, place, unreachable, text, lambda: view(None), pinged)
+            await self._ping(guild, place, unreachable, text, ping_view, pinged)
         if failed is not None:
             raise failed
         return done.get("ping")
@@ -798,10 +811,14 @@ class Delivery:
         return done["post:0"]  # type: ignore[return-value]
 
 
-def _renewal_buttons(action: AskRenewal, where: Where | None = None) -> discord.ui.View | None:
-    """Renewed / must check; none when nobody asked has a mandate to renew (the text says
-    how to set one)."""
-    return None if action.only_to_set else renewal_view(action.meeting_id, action.lang, where)
+def _renewal_buttons(
+    action: AskRenewal, where: Where | None = None, lang: str | None = None
+) -> discord.ui.View | None:
+    """Renewed / must check, in `lang` (else the action's); none when nobody asked has a
+    mandate to renew (the text says how to set one)."""
+    if action.only_to_set:
+        return None
+    return renewal_view(action.meeting_id, lang or action.lang, where)
 
 
 def _no_text_channel(action: Outbound) -> str:

@@ -43,6 +43,7 @@ from rules.actions import (
     SuggestAgreement,
     UpdateRoundProgress,
 )
+from rules.i18n import supported
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,10 @@ NOT_IN_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
 T = TypeVar("T")
 MessageRef = Callable[..., Awaitable[str | None]]  # (workspace, key, *fallback keys)
 NotIn = Callable[[str, str], None]  # (workspace, channel)
+
+
+async def _ready(message: SlackMessage) -> SlackMessage:
+    return message
 
 
 def error_of(error: SlackApiError) -> str:
@@ -148,7 +153,7 @@ class Deliverer:
                 return None
             case RemindMembers():
                 message = await self.render(ws, lang, lambda v: blocks.reminder(action, v))
-                await self._remind(client, action, message)
+                await self._remind(client, action, lambda _user: _ready(message))
                 return None
             case PostRoundSummary():
                 try:
@@ -170,9 +175,7 @@ class Deliverer:
                 messages = await self.render(ws, lang, lambda v: blocks.suggestion(action, v))
                 return await self._post_pages(client, action, messages, action.thread_id)
             case AskRenewal(reminder=True):
-                # A reminder names nobody: its one page, with the table and the buttons.
-                message, *_ = await self.render(ws, lang, lambda v: blocks.renewal(action, v))
-                await self._remind(client, action, message)
+                await self._remind(client, action, self._renewal_reminder(action))
                 return None
             case AskRenewal():
                 messages = await self.render(ws, lang, lambda v: blocks.renewal(action, v))
@@ -282,8 +285,32 @@ class Deliverer:
         opened = await client.conversations_open(users=user)
         return await self._post(client, opened["channel"]["id"], message, None)
 
+    def _renewal_reminder(self, action: AskRenewal) -> Callable[[str], Awaitable[SlackMessage]]:
+        """Each member's renewal reminder, in their own language (`AskRenewal.dm_lang`:
+        their Slack locale, where it may choose); rendered once for each language."""
+        rendered: dict[str, SlackMessage] = {}
+
+        async def message_for(user: str) -> SlackMessage:
+            client_lang = None
+            if action.asks_client(user):  # None when Slack does not say: `action.lang`
+                locale = await self._directory.locale(action.workspace, user)
+                client_lang = supported(locale) if locale else None
+            lang = action.dm_lang(user, client_lang)
+            if lang not in rendered:
+                # A reminder names nobody: its one page, with the table and the buttons,
+                # which answer in the language they were shown in.
+                rendered[lang], *_ = await self.render(
+                    action.workspace, lang, lambda v: blocks.renewal(action, v)
+                )
+            return rendered[lang]
+
+        return message_for
+
     async def _remind(
-        self, client: AsyncWebClient, action: RemindMembers | AskRenewal, message: SlackMessage
+        self,
+        client: AsyncWebClient,
+        action: RemindMembers | AskRenewal,
+        message_for: Callable[[str], Awaitable[SlackMessage]],
     ) -> None:
         """A DM to each of the action's users; one whose DM fails does not hold up the
         others. A failure that may pass (a rate limit past the retry handler's, an outage)
@@ -295,7 +322,7 @@ class Deliverer:
             if user in done:
                 continue
             try:
-                ts: str | None = await self._direct(client, user, message)
+                ts: str | None = await self._direct(client, user, await message_for(user))
             except SlackApiError as error:
                 if error_of(error) not in NO_DM:
                     log.warning("reminding a member failed: %s; tried again later",

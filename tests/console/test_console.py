@@ -326,6 +326,25 @@ def test_console_shows_reminders_as_private_and_a_private_report_whole(tmp_path,
     assert "#7 we do chore 7 weekly" in report and "see the full report" not in report
 
 
+def test_console_renewal_reminders_speak_each_members_mandates_language(tmp_path, rule_classifier):
+    """pieter ends the meeting in Dutch; sarah wrote her mandate in English: her reminder,
+    about her own mandate, is in English, his in Dutch."""
+    console, shown, _ = chat(tmp_path, rule_classifier)
+    console.run(
+        ["/as sarah", "/mandate agree on joint drop-in hours", "/as pieter",
+         "/mandaat afspraken over de inloop tot 5000 euro", "/vergadering start",
+         "/vergadering einde", "/wait 1d"]
+    )  # fmt: skip
+    first = next(s for s in shown if "privately]" in s).splitlines()
+    assert first[:2] + first[3:5] == [
+        "[bot → pieter, privately]",
+        "    Een vriendelijke herinnering: de vergadering is voorbij; vernieuw alsjeblieft je "
+        "mandaat.",
+        "[bot → sarah, privately]",
+        "    A friendly reminder: the meeting has ended; please renew your mandate.",
+    ]
+
+
 def test_console_not_a_problem_names_its_undo_and_it_takes_it_back(tmp_path, rule_classifier):
     """The console has no buttons: the thanks names the command that takes it back."""
     console, shown, app = chat(tmp_path, rule_classifier)

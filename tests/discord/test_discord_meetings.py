@@ -271,6 +271,44 @@ async def test_meeting_renewal_reminders_go_by_dm_and_ping_only_closed_dms(world
     assert (done.content, done.ephemeral) == ("Done.", True)
 
 
+async def test_meeting_renewal_reminders_speak_each_members_own_language(world, harness):
+    """No table language; Bob (a Dutch client) ends the meeting, so the table hears Dutch.
+    A reminder by DM is about one member's own mandate and speaks theirs: Alice's,
+    written in English, in English with English buttons; Bob's in Dutch. Carol (no
+    mandate, DMs closed) is pinged in the channel in the table's Dutch."""
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    await command(world, runtime, world.alice, "mandate", "agree on joint drop-in hours")
+    await command(world, runtime, world.bob, "mandate", "afspraken over de inloop tot 5000 euro",
+                  locale="nl")  # fmt: skip
+    await command(world, runtime, world.bob, "meeting", "start", locale="nl")
+    await command(world, runtime, world.bob, "meeting", "end", locale="nl")
+    assert "Vernieuwd" in dict(buttons(posted_with(world, "Vernieuwd")))  # the table's
+
+    await runtime.tick_until_sent()
+    [alice] = dm_messages(world.api, world.alice)
+    assert (
+        "A friendly reminder: the meeting has ended; please renew your mandate."
+        in (alice["content"])
+    )
+    assert [label for label, _ in buttons(alice)] == RENEWAL_BUTTONS
+    [bob] = dm_messages(world.api, world.bob)
+    assert "Een vriendelijke herinnering: de vergadering is voorbij" in bob["content"]
+    assert [label for label, _ in buttons(bob)] == [
+        "Vernieuwd", "Moet eerst overleggen met mijn organisatie",
+    ]  # fmt: skip
+    ping = world.api.messages_in(world.general)[-1]
+    assert ping["content"].startswith(f"<@{world.carol.id}>\nEen vriendelijke herinnering")
+
+    # Alice's button answers in the English it was shown in.
+    click = await world.api.click_button(alice, world.alice, label="Renewed")
+    await runtime.wait_for(RenewalAnswered)
+    done = await world.api.wait_for_callback(click)
+    assert (done.content, done.ephemeral) == ("Done.", True)
+
+
 async def test_meeting_evaluation_form_submits_the_nine_scores(world, harness):
     runtime = await harness.start()
     await end_a_meeting(world, runtime)

@@ -217,6 +217,47 @@ async def test_slack_renewal_reminders_go_by_dm_and_count_at_the_table(bot: Slac
     ]
 
 
+@pytest.mark.parametrize(
+    "bot_settings", [{"reminder_delay": timedelta(0), "max_reminders": 1}], ids=["remind-now"]
+)
+async def test_slack_renewal_reminders_speak_each_members_own_language(bot: SlackBot):
+    """No table language; Bob (a Dutch client) ends the meeting, so the table hears Dutch.
+    Each reminder by DM is about one member's own mandate and speaks theirs: Alice's,
+    written in English, in English though her client is Dutch; Carol, with no mandate,
+    in her client's English; Bob in Dutch. Each DM's buttons answer in its language."""
+    bot.slack.add_user(USER_ID, "alice", real_name="Alice Example", display_name="Alice",
+                       locale="nl-NL")  # fmt: skip
+    await command(bot, "/mandate", "agree on joint drop-in hours")
+    await command(bot, "/mandate", "afspraken over de inloop tot 5000 euro", user_id=BOB,
+                  user_name="bob")  # fmt: skip
+    await command(bot, "/meeting", "start", user_id=BOB, user_name="bob")
+    await command(bot, "/meeting", "end", user_id=BOB, user_name="bob")
+    asked = posted_with(bot, "renewal_renewed")
+    assert "De vergadering is afgelopen" in shown_text(asked)  # the table's: Bob's
+    bot.slack.clear_calls()
+
+    await bot.tick()
+
+    posted = await bot.slack.wait_for("chat.postMessage", 3)
+    dms = {bot.slack.channels[c.params["channel"]].user: c for c in posted}
+    assert "A friendly reminder: the meeting has ended; please renew your mandate." in (
+        shown_text(dms[USER_ID])
+    )
+    assert labels(dms[USER_ID]) == ["Renewed", "Must check with my organisation"]
+    assert "you have no mandate here yet" in shown_text(dms[CAROL])
+    assert "Een vriendelijke herinnering" in shown_text(dms[BOB])
+    assert labels(dms[BOB]) == ["Vernieuwd", "Moet eerst overleggen met mijn organisatie"]
+
+    # Alice's button answers in the English it was shown in.
+    response_url = bot.slack.response_url()
+    await click(bot, dms[USER_ID], "renewal_renewed", USER_ID,
+                channel_id=dms[USER_ID].params["channel"], response_url=response_url)  # fmt: skip
+    await bot.handled(RenewalAnswered)
+    assert await bot.slack.wait_for_response(response_url) == [
+        {"text": "Done.", "replace_original": True}
+    ]
+
+
 # --- the process evaluation -------------------------------------------------------------
 
 

@@ -48,8 +48,12 @@ def downgrade() -> None:
 # (its progress, its summary) would never go out. Without them, a member who resolved
 # their concern shows among those with no concerns, as their answer now says, and who
 # asked for the round (only told, under this version, when a platform refuses it) is
-# its proposer again.
-_NEWER_FIELDS = {"RoundView": frozenset({"resolved", "started_by"})}
+# its proposer again. A renewal reminder without each member's own language
+# (AskRenewal.own_langs) reaches everyone in the language the meeting ended in.
+_NEWER_FIELDS = {
+    "RoundView": frozenset({"resolved", "started_by"}),
+    "AskRenewal": frozenset({"own_langs"}),
+}
 
 
 def _older(value: object) -> object:
