@@ -200,6 +200,9 @@ class Settings(BaseSettings):
     poll_proposer: bool = False
     # How readily tables are nudged about problems until one says otherwise (/nudges).
     nudges: Literal["normal", "fewer", "off"] = "normal"
+    # At most one nudge to a person at a table in this span: their other problems wait
+    # their turn (rules.pacing). 0: each problem is nudged as its window ends.
+    nudge_pacing: DelaySpan = timedelta(hours=1)
     language: Literal["en", "nl"] | None = None
     # Where the tables sit: "tomorrow" and review dates count from the day it is there,
     # and reviews are posted at 09:00 there.
@@ -262,6 +265,7 @@ class Settings(BaseSettings):
             poll_proposer=self.poll_proposer,
             nudges=self.nudges,
             timezone=self.timezone,
+            nudge_pacing=self.nudge_pacing,
         )
 
 
