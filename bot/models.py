@@ -102,6 +102,24 @@ class DeletedMessageRow(SQLModel, table=True):
     deleted_at: datetime = Field(sa_column=utc_column(index=True))
 
 
+class PacingRow(SQLModel, table=True):
+    """How one person at a table was nudged and answered lately (rules.pacing): at most
+    one nudge to them in a span, a snooze that holds them all, a conversation they said
+    was no problem kept quiet, and fewer nudges after repeated "Not a problem"s (0024)."""
+
+    __tablename__ = "nudge_pacing"
+    workspace: str = Field(primary_key=True)
+    channel: str = Field(primary_key=True)
+    user: str = Field(primary_key=True)
+    nudged_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    snoozed_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    quiet_scope: str | None = None
+    quiet_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    dismissals: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    dismissed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    hinted_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
 class EditedMessageRow(SQLModel, table=True):
     """When a message in a table was last edited, kept for GROUNDRULES_RETENTION: an
     older edit delivered after it does not undo it (a problem's or a proposal's words, a

@@ -32,6 +32,7 @@ from bot.models import (
     MeetingRow,
     MemberRow,
     OutboxRow,
+    PacingRow,
     PostedMessage,
     ProcessedEvent,
     ProposalRow,
@@ -137,6 +138,11 @@ _THEIR_OWN = (
     ("round_answer", AnswerRow, "deleted: their answers in concern rounds, concerns included"),
     ("correction", CorrectionRow, "deleted: their corrections, with their messages' words"),
     ("problem_watch", WatchRow, "deleted: the problems they named, with their words"),
+    (
+        "nudge_pacing",
+        PacingRow,
+        "deleted: when they were last nudged, snoozed or said “Not a problem”",
+    ),
     ("proposal_seen", ProposalRow, "deleted: their proposals waiting for the table's yes"),
 )
 

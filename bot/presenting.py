@@ -69,6 +69,16 @@ def nudge_text(
         Say.of(N_("> {problem}"), problem=Quote(action.problem_text)),
         Say.of(invitation),
     ]
+    if action.paced is not None:
+        # More of theirs wait: said, so that the next one, later, comes as no surprise.
+        parts.append(
+            Say.of(
+                N_("You named other problems here too. So as not to flood you, I remind you "
+                   "of them one at a time, with at least {span} in between; one that gets a "
+                   "proposal meanwhile needs no reminder."),
+                span=Span(action.paced),
+            )
+        )  # fmt: skip
     if with_commands:
         parts.append(
             Say.of(

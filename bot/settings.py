@@ -221,6 +221,9 @@ class Settings(BaseSettings):
     poll_proposer: bool = False
     # How readily tables are nudged about problems until one says otherwise (/nudges).
     nudges: Literal["normal", "fewer", "off"] = "normal"
+    # At most one nudge to a person at a table in this span: their other problems wait
+    # their turn (rules.pacing). 0: each problem is nudged as its window ends.
+    nudge_pacing: DelaySpan = timedelta(hours=1)
     language: Literal["en", "nl"] | None = None
     # Where the tables sit: "tomorrow" and review dates count from the day it is there,
     # and reviews are posted at 09:00 there.
@@ -286,6 +289,7 @@ class Settings(BaseSettings):
             nudges=self.nudges,
             timezone=self.timezone,
             quiet_hours=self.quiet_hours,
+            nudge_pacing=self.nudge_pacing,
         )
 
 

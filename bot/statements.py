@@ -27,6 +27,7 @@ from bot.models import (
     EditedMessageRow,
     MemberRow,
     OutboxRow,
+    PacingRow,
     ProcessedEvent,
     ProposalRow,
     SentStep,
@@ -51,6 +52,7 @@ _corrections = CorrectionRow.__table__
 _deleted = DeletedMessageRow.__table__
 _edited = EditedMessageRow.__table__
 _sent = SentStep.__table__
+_pacing = PacingRow.__table__
 
 
 def no_newer_edit(workspace, channel, message_id, at) -> ColumnElement[bool]:
@@ -211,6 +213,12 @@ class Statements:
             )
             for keep_text in (True, False)
         }
+        self.insert = insert  # the dialect's, with ON CONFLICT
+        self.pacing_table = _pacing
+        self.pacing = select(_pacing).where(
+            _pacing.c.workspace == bindparam("w"), _pacing.c.channel == bindparam("c")
+        )
+        self.pacing_of = self.pacing.where(_pacing.c.user == bindparam("u"))
         self.note_deleted = insert(_deleted).on_conflict_do_nothing(
             index_elements=["workspace", "channel", "message_id"]
         )

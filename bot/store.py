@@ -63,6 +63,7 @@ from rules.state import (
     Charter,
     Dismissal,
     Meeting,
+    Pacing,
     ProposalSeen,
     Reads,
     ReviewDecision,
@@ -787,6 +788,8 @@ class UnitOfWork:
             reads = replace(reads, watch_ids=tuple(ids))
         if reads.watches or reads.watch_ids or reads.doubtful_watches or reads.taken_back:
             parts["watches"] = self._watches(workspace, channel, reads)
+        if reads.pacing or reads.pacing_of is not None:
+            parts["pacing"] = self._pacing(workspace, channel, reads)
         rounds: dict[str, Round] = {}
         if reads.round:
             open_row = self.session.exec(
@@ -1052,6 +1055,26 @@ class UnitOfWork:
                 closed_at=r.closed_at,
             )
             for r in rows
+        )
+
+    def _pacing(self, workspace: str, channel: str, reads: Reads) -> Mapping[str, Pacing]:
+        sql = self.store.sql
+        params = {"w": workspace, "c": channel, "u": reads.pacing_of}
+        statement = sql.pacing if reads.pacing else sql.pacing_of
+        return MappingProxyType(
+            {
+                r.user: Pacing(
+                    user=r.user,
+                    nudged_at=r.nudged_at,
+                    snoozed_until=r.snoozed_until,
+                    quiet_scope=r.quiet_scope,
+                    quiet_until=r.quiet_until,
+                    dismissals=r.dismissals,
+                    dismissed_at=r.dismissed_at,
+                    hinted_at=r.hinted_at,
+                )
+                for r in self.connection.execute(statement, params).all()
+            }
         )
 
     def _dismissals(self, workspace: str, channel: str, user: str) -> tuple[Dismissal, ...]:
@@ -1349,6 +1372,25 @@ class UnitOfWork:
             {"workspace": c.workspace, "channel": c.channel, "message_id": c.message_id,
              "deleted_at": c.at},
         )  # fmt: skip
+
+    def _apply_NotePacing(self, c: act.NotePacing) -> None:
+        given = {
+            name: value
+            for name in ("nudged_at", "snoozed_until", "quiet_scope", "quiet_until",
+                         "dismissals", "dismissed_at", "hinted_at")
+            if (value := getattr(c, name)) is not None
+        }  # fmt: skip
+        if not given:
+            return
+        sql = self.store.sql
+        row = {"workspace": c.workspace, "channel": c.channel, "user": c.user, **given}
+        statement = sql.insert(sql.pacing_table).values(row)
+        self.connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=["workspace", "channel", "user"],
+                set_={name: statement.excluded[name] for name in given},
+            )
+        )
 
     def _apply_NoteEdited(self, c: act.NoteEdited) -> None:
         self.connection.execute(

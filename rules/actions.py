@@ -200,6 +200,21 @@ class ForgetDismissal(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class NotePacing(Change):
+    """How `user` was nudged or answered here (rules.state.Pacing): the fields given are
+    stored, those left None stay as they were."""
+
+    user: str
+    nudged_at: datetime | None = None
+    snoozed_until: datetime | None = None
+    quiet_scope: str | None = None
+    quiet_until: datetime | None = None
+    dismissals: int | None = None
+    dismissed_at: datetime | None = None
+    hinted_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NoteDeleted(Change):
     """A message was deleted: for a while (the retention), its post or an edit delivered
     after the deletion opens no problem."""
@@ -537,6 +552,9 @@ class SendNudge(Outbound):
     problem_text: str
     posted_at: datetime
     again: bool = False
+    # Its author has other problems waiting here: they are nudged one at a time, at most
+    # once in this span (rules.pacing), and the nudge says so.
+    paced: timedelta | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rules import pacing
 from rules.actions import Action, ForgetDismissal, RestoreWatch, ScheduleTimer, UndoNoted
 from rules.events import CommandInvoked, UndoAsked
 from rules.grammar import UndoNotAProblem
@@ -109,7 +110,9 @@ def _undo(
         problem_thread_id=watch.thread_id, nudged=not due,
     )  # fmt: skip
     said = quoting(dismissal.text, dismissal.message_id, user, [undone], direct=direct)
-    return [*_restore(event, watch, dismissal, due, state.settings), *said]
+    # Nor does it count towards backing off, or keep its conversation quiet (rules.pacing).
+    unpaced = pacing.undone(event, state.paced(user))
+    return [*_restore(event, watch, dismissal, due, state.settings), unpaced, *said]
 
 
 def _restore(

@@ -311,6 +311,8 @@ class Engine:
                     deleted_ids=(message.event.message_id,) if problem or answers or stance else (),
                     # Or deleted while its post is handled: one waits for the other.
                     meets_taking_back=problem,
+                    # Someone who corrected the bot often lately is nudged less (rules.pacing).
+                    pacing_of=message.event.user if problem else None,
                 )
             case Command(event=CommandInvoked(edited=True)):
                 return Reads(settings=True)  # not run again: its author is told so
@@ -345,7 +347,10 @@ class Engine:
                         agreements=revising, round=revising,
                     )  # fmt: skip
                 if isinstance(command.parsed, UndoNotAProblem):
-                    return replace(_COMMANDS[UndoNotAProblem][0], dismissals_of=command.event.user)
+                    user = command.event.user
+                    return replace(
+                        _COMMANDS[UndoNotAProblem][0], dismissals_of=user, pacing_of=user
+                    )
                 if isinstance(command.parsed, Evaluate | AnswerRenewal) and (
                     command.parsed.meeting_id is not None
                 ):
@@ -359,13 +364,17 @@ class Engine:
                     )
                 if isinstance(command.parsed, Evaluate):
                     return replace(_COMMANDS[Evaluate][0], scores_of=command.event.user)
+                if isinstance(command.parsed, NotAProblem):
+                    # "Not a problem"s in a row back off (rules.pacing).
+                    return replace(_COMMANDS[NotAProblem][0], pacing_of=command.event.user)
                 return _COMMANDS[type(command.parsed)][0]
             case ConcernAnswered(round_id=round_id):
                 return Reads(settings=True, members=True, round_ids=(round_id,))
             case TimerFired(kind=kind, subject=subject):
                 if kind in (problems.PROBLEM_TIMER, problems.SNOOZE_TIMER):
-                    # Not twice about one problem (one query with the watch itself).
-                    return Reads(settings=True, watches=True, watch_ids=(subject,))
+                    # Not twice about one problem (one query with the watch itself); one
+                    # nudge at a time to each person (rules.pacing).
+                    return Reads(settings=True, watches=True, watch_ids=(subject,), pacing=True)
                 if kind == agreements.REVIEW_TIMER:
                     return Reads(settings=True, agreement_numbers=(int(subject),))
                 if kind == meetings.RENEWAL_TIMER:  # the roster: who has a mandate to renew
@@ -374,20 +383,27 @@ class Engine:
             case ProposalAdded(problem_id=pid):
                 # The waiting ones too: it answers its author's copies of the same words.
                 return Reads(settings=True, watches=True, watch_ids=(pid,))
-            case NudgeSnoozed(problem_id=pid) | WhyAsked(problem_id=pid):
+            case NudgeSnoozed(problem_id=pid):
+                # Its author's other waiting problems: the snooze holds them too, and says so.
+                return Reads(settings=True, watches=True, watch_ids=(pid,))
+            case WhyAsked(problem_id=pid):
                 return Reads(settings=True, watch_ids=(pid,))
-            case MessageRelabelled(message_id=message_id):
+            case MessageRelabelled(message_id=message_id) as relabelled:
                 # Not with a deletion of the message at once: its correction would keep
                 # the words the deletion erased (and an Undo bring them back).
                 return Reads(
-                    settings=True, watches=True, watch_ids=(message_id,), meets_taking_back=True
-                )
+                    settings=True, watches=True, watch_ids=(message_id,), meets_taking_back=True,
+                    pacing_of=relabelled.user,  # "Not a problem"s in a row back off
+                )  # fmt: skip
             case UndoAsked(user=user, message_id=message_id):
                 # The problem too: an undo clicked twice finds it waiting again.
-                return Reads(settings=True, watch_ids=(message_id,), dismissals_of=user)
-            case MessageReread(message_id=message_id, thread_id=thread_id):
+                return Reads(
+                    settings=True, watch_ids=(message_id,), dismissals_of=user, pacing_of=user
+                )
+            case MessageReread(message_id=message_id, thread_id=thread_id, user=user):
                 return Reads(
                     settings=True,
+                    pacing_of=user,
                     watches=True,
                     watch_ids=(message_id, *_thread_root(thread_id)),
                     # Deleted while it waited to be read: it answers nothing.

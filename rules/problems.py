@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from rules import pacing
 from rules.actions import (
     Action,
     CancelTimer,
@@ -81,7 +82,7 @@ from rules.local_time import local_day
 from rules.quiet_hours import local_clock
 from rules.say import N_, Day, Lines, Quote, Say, Span, excerpt
 from rules.speech import language, private
-from rules.state import TableSettings, TableState, Watch
+from rules.state import Pacing, TableSettings, TableState, Watch
 from rules.understanding import READ_AGAIN, Command, Message, SecondReading
 
 
@@ -147,7 +148,8 @@ def _on_message(message: Message, state: TableState) -> list[Action]:
     ]
     if heard_too_late(event, state):
         return actions
-    problem, doubtful = message.problem_at(state.settings.nudges)
+    nudges = pacing.nudges_for(state.paced(event.user), state.settings, event.at)
+    problem, doubtful = message.problem_at(nudges)
     if message.fingerprint is not None and message.fingerprint in state.dismissed:
         problem = doubtful = False  # the table said such a message was not a problem
     watches = state.watches
@@ -282,7 +284,8 @@ def on_reread(event: MessageReread, state: TableState, second: SecondReading) ->
     confirmed = watch is not None and watch.status == "open" and watch.doubted
     if watch is None or watch.status not in ("open", "doubtful") or confirmed:
         return actions
-    problem, doubtful = reading.problem_at(state.settings.nudges)
+    nudges = pacing.nudges_for(state.paced(event.user), state.settings, event.at)
+    problem, doubtful = reading.problem_at(nudges)
     if problem or doubtful:
         if doubtful != (watch.status == "doubtful"):
             actions.append(
@@ -660,7 +663,33 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
         return _close(event, watch, "withdrawn", event.at)  # quietly, its text erased
     if event.kind == PROBLEM_TIMER and _said_before(watch, state):
         return _close(event, watch, "withdrawn", event.at)  # one nudge is enough
+    paced = state.paced(watch.user)
+    if event.kind == PROBLEM_TIMER and pacing.quiet_about(paced, watch):
+        # Its author just said this conversation is no problem: quietly let go.
+        return _close(event, watch, "withdrawn", event.at)
+    # A snooze's reminder comes when its author asked for it; a first nudge waits its turn.
+    held = (
+        pacing.held_until(paced, state.settings, event.at) if event.kind == PROBLEM_TIMER else None
+    )
+    if held is None and event.kind == PROBLEM_TIMER and _reminder_due(watch, paced, state):
+        # The reminder its author asked for goes first; this one waits its turn after it.
+        held = event.at + state.settings.nudge_pacing
+    if held is not None:
+        # Its author was nudged here a moment ago, or asked for later: it waits its turn
+        # (still answerable meanwhile, and then not nudged at all).
+        return [
+            ScheduleTimer(
+                workspace=event.workspace,
+                channel=event.channel,
+                key=event_key(event),
+                kind=event.kind,
+                subject=watch.problem_id,
+                due=held,
+            )
+        ]
+    others = _others_waiting(watch, state)
     return [
+        pacing.nudged(event, watch.user),
         SendNudge(
             workspace=event.workspace,
             channel=event.channel,
@@ -671,6 +700,7 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
             problem_text=excerpt(watch.text),
             posted_at=watch.posted_at,
             again=event.kind == SNOOZE_TIMER,
+            paced=state.settings.nudge_pacing if others and state.settings.nudge_pacing else None,
         ),
         # The text stays for the retention period so the author can still correct
         # or snooze; the retention sweep erases it.
@@ -682,6 +712,37 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
             at=event.at,
             keep_text=True,
         ),
+    ]
+
+
+def event_key(event: TimerFired) -> str:
+    timer_key = problem_timer_key if event.kind == PROBLEM_TIMER else snooze_timer_key
+    return timer_key(event.channel, event.subject)
+
+
+def _reminder_due(watch: Watch, paced: Pacing, state: TableState) -> bool:
+    """Its author's snooze ended, and the reminder they asked for is still to come."""
+    return (
+        bool(state.settings.nudge_pacing)
+        and paced.snoozed_until is not None
+        and any(
+            other.user == watch.user
+            and other.problem_id != watch.problem_id
+            and other.status == "snoozed"
+            for other in state.watches
+        )
+    )
+
+
+def _others_waiting(watch: Watch, state: TableState) -> list[Watch]:
+    """Its author's other problems here still to be nudged about (or reminded of)."""
+    return [
+        other
+        for other in state.watches
+        if other.user == watch.user
+        and other.problem_id != watch.problem_id
+        and other.status in ("open", "snoozed")
+        and not _said_before(other, state)
     ]
 
 
@@ -705,7 +766,9 @@ def on_snoozed(
     span = span or state.settings.snooze
     # It comes back by DM: not in the night where the table sits.
     back = state.settings.after_quiet(event.at + span)
+    others = [w for w in _others_waiting(watch, state) if w.status == "open"]
     return [
+        pacing.snoozed(event, event.user, back),
         CloseWatch(
             workspace=event.workspace,
             channel=event.channel,
@@ -727,12 +790,18 @@ def on_snoozed(
             subject=watch.problem_id,
             due=back,
         ),
-        _snooze_noted(event, span, back, state.settings, lang),
+        _snooze_noted(event, span, back, state.settings, lang, others=bool(others)),
     ]
 
 
 def _snooze_noted(
-    event: NudgeSnoozed, span: timedelta, back: datetime, settings: TableSettings, lang: str
+    event: NudgeSnoozed,
+    span: timedelta,
+    back: datetime,
+    settings: TableSettings,
+    lang: str,
+    *,
+    others: bool = False,
 ) -> SnoozeNoted:
     """The promise names the clock time where the table sits, and says so when the
     night moved it: "in 4 hours" alone says nothing of 02:41."""
@@ -753,9 +822,14 @@ def _snooze_noted(
         promise = Say.of(
             N_("Snoozed until {at}. I will remind you again in {span}."), at=at, span=Span(span)
         )
+    text: Say | Lines = promise
+    if others:  # the snooze holds all their nudges here (rules.pacing)
+        held = Say.of(N_("Until then I do not nudge you about your other problems here "
+                         "either."))  # fmt: skip
+        text = Lines((promise, held))
     return SnoozeNoted(
         workspace=event.workspace, channel=event.channel, lang=lang, user=event.user,
-        text=promise, private=True, span=span, promise=promise, problem_id=event.problem_id,
+        text=text, private=True, span=span, promise=promise, problem_id=event.problem_id,
     )  # fmt: skip
 
 
@@ -813,20 +887,44 @@ def on_relabelled(
         settles = watch is not None and watch.status in STILL_WAITING
         if settles:
             actions += _settle(event, watch, state, "dismissed")
+        paced = state.paced(event.user)
+        own = watch is not None and watch.user == event.user
+        counted = pacing.dismissed(event, paced, state.settings, watch if own else None)
+        actions.append(counted)
         thanks: Say | Lines = Say.of(
             N_("Thanks for telling me. I will not treat that as a problem.")
             if fingerprint is None
             else N_("Thanks for telling me. I will not treat that as a problem, nor the same "
                     "message when it comes back here.")
         )  # fmt: skip
-        if state.settings.nudges == "normal" and fewer_helps and _read_as_problem(watch):
+        helps = state.settings.nudges == "normal" and fewer_helps
+        backs_off = not pacing.backed_off(paced, event.at) and pacing.backed_off(
+            replace(paced, dismissals=counted.dismissals or 0, dismissed_at=event.at), event.at
+        )
+        if helps and backs_off:
+            # Told often enough that it was wrong: fewer nudges for them, said once.
+            fewer = Say.of(
+                N_("You have told me {count} times lately that I was wrong here. From now on "
+                   "I nudge you here only about problems I am quite sure of, or that someone "
+                   "reacts to, until a week passes without such a correction."),
+                count=counted.dismissals,
+            )  # fmt: skip
+            thanks = Lines((thanks, fewer))
+        elif (
+            helps
+            and _read_as_problem(watch)
+            and not pacing.backed_off(paced, event.at)
+            and pacing.hint_due(paced, event.at)
+        ):
             # The moment a false nudge annoys is when the way to fewer helps most (and
             # only then: a message the bot never took for a problem is no false nudge).
+            # Said once a week at most: repeated word for word, it nags.
             hint = Say.of(
                 N_("Do I often get this wrong here? With /nudges fewer I only nudge about "
                    "problems I am quite sure of, or that someone reacts to.")
             )  # fmt: skip
             thanks = Lines((thanks, hint))
+            actions.append(pacing.hinted(event, event.user))
         if settles:  # said by mistake, it may be taken back (rules.dismissals)
             noted = NotAProblemNoted(
                 workspace=event.workspace, channel=event.channel, lang=lang, user=event.user,

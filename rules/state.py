@@ -44,6 +44,10 @@ class TableSettings:
         hours end."""
         return after_quiet(due, self.quiet_hours, self.timezone)
 
+    # At most one nudge to a person at the table within this span (rules.pacing); their
+    # other problems wait for it. Zero: each problem is nudged when its window ends.
+    nudge_pacing: timedelta = timedelta(hours=1)
+
     def with_overrides(self, **overrides: object) -> TableSettings:
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(self, **given) if given else self
@@ -94,6 +98,24 @@ class Dismissal:
     user: str
     text: str
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Pacing:
+    """How one person at a table was nudged and answered lately (rules.pacing)."""
+
+    user: str
+    nudged_at: datetime | None = None  # their latest nudge here (a reminder too)
+    snoozed_until: datetime | None = None  # their latest snooze here ends
+    # The conversation (a thread, or a top-level problem's own thread) of their latest
+    # "Not a problem", quiet for them until `quiet_until`.
+    quiet_scope: str | None = None
+    quiet_until: datetime | None = None
+    # Their "Not a problem"s here in a row, none more than a week after the one before,
+    # and the latest one's time.
+    dismissals: int = 0
+    dismissed_at: datetime | None = None
+    hinted_at: datetime | None = None  # when they were last told of /nudges fewer
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +340,9 @@ class Reads:
     # The scores this person gave the meetings read (`earlier_scores`): a new evaluation
     # says which it replaces.
     scores_of: str | None = None
+    # How the table's people were nudged lately (`pacing`): everyone's, or this person's.
+    pacing: bool = False
+    pacing_of: str | None = None
 
     @property
     def nothing(self) -> bool:
@@ -365,6 +390,11 @@ class TableState:
     introduced_at: datetime | None = None
     # Reads.scores_of: the scores that person gave each meeting read, by meeting id.
     earlier_scores: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    # Reads.pacing / Reads.pacing_of: how each person was nudged lately, by user.
+    pacing: Mapping[str, Pacing] = field(default_factory=dict)
+
+    def paced(self, user: str) -> Pacing:
+        return self.pacing.get(user) or Pacing(user)
 
     def watch(self, problem_id: str) -> Watch | None:
         return next((w for w in self.watches if w.problem_id == problem_id), None)

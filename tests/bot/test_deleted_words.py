@@ -169,8 +169,9 @@ def test_a_second_reading_keeps_no_more_than_a_watch_and_nothing_once_read(app, 
 
 def test_an_outgoing_message_keeps_only_its_kind_once_done_with(app):
     chat = Chat(app)
-    for n, problem in enumerate(("09:00", "09:01", "09:02")):
-        chat.say("ben", f"#problem {WORDS} ({n})", problem)
+    # Three writers: one person's nudges would come an hour apart (rules.pacing).
+    for n, (user, problem) in enumerate((("ben", "09:00"), ("carl", "09:01"), ("dana", "09:02"))):
+        chat.say(user, f"#problem {WORDS} ({n})", problem)
     delivered, failed, abandoned = app.service.fire_due_timers(at("09:20"))
     app.store.mark_delivered(delivered.outbox_id, at("09:21"))
     for attempt in range(MAX_DELIVERY_ATTEMPTS):

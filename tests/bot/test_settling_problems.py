@@ -120,25 +120,25 @@ def test_not_a_problem_after_a_nudge_dismisses_the_nudged_problem_not_a_newer_on
         "About your message:\n> #problem the coffee machine on floor two leaks\nThanks"
     )
     assert statuses(chat)["09:00"] == ("dismissed", None)
-    chat.tick("09:30")
+    chat.tick("10:11")  # an hour after ben's first nudge (rules.pacing)
     assert [pid for pid, _, _ in nudges(chat)] == ["09:00", "09:12"]
     # Only the coffee machine is known again as no problem; the printer still is one.
-    chat.say("anna", "#problem the printer on floor three is jammed again", "10:00")
+    chat.say("anna", "#problem the printer on floor three is jammed again", "10:12")
     chat.tick("10:30")
-    assert [pid for pid, _, _ in nudges(chat)] == ["09:00", "09:12", "10:00"]
+    assert [pid for pid, _, _ in nudges(chat)] == ["09:00", "09:12", "10:12"]
 
 
 def test_a_command_in_a_problems_thread_acts_on_that_problem(app):
     chat = Chat(app)
     chat.say("ben", "#problem the coffee machine on floor two leaks", "09:00")
     chat.say("ben", "#problem the printer on floor three is jammed again", "09:05")
-    chat.tick("09:15:30")  # both nudged, the printer last
-    said = answer(chat.command("ben", "/snooze", "09:16", thread="09:00"))
+    chat.tick("10:10:30")  # both nudged, the printer last (an hour on: rules.pacing)
+    said = answer(chat.command("ben", "/snooze", "10:16", thread="09:00"))
     assert said.startswith("About your message:\n> #problem the coffee machine")
     assert statuses(chat)["09:00"] == ("snoozed", None)
     assert statuses(chat)["09:05"] == ("nudged", None)
     # Outside any thread: the nudge answered last.
-    said = answer(chat.command("ben", "/why", "09:17"))
+    said = answer(chat.command("ben", "/why", "10:17"))
     assert said.startswith("About your message:\n> #problem the printer")
 
 
@@ -155,7 +155,7 @@ def test_has_proposal_in_dutch_answers_the_nudged_problem_and_no_one_elses(app):
         "voorstel en bewaar het om van te leren."
     )
     assert statuses(chat)["09:00"] == ("answered", "09:00")
-    chat.tick("10:00")
+    chat.tick("10:11")  # ben's printer an hour after his first nudge (rules.pacing)
     # anna's problem was not answered by ben's: she is nudged; so is ben's printer.
     assert [pid for pid, _, _ in nudges(chat)] == ["09:00", "09:11", "09:12"]
 

@@ -340,7 +340,7 @@ def test_storage_one_transaction_commits_its_units_together(app):
     assert len(begun) == 1
     with Session(app.database) as session:
         assert sorted(session.exec(select(WatchRow.user)).all()) == ["anna", "ben", "ben"]
-    chat.tick("09:30")  # the timers scheduled inside fire on time
+    chat.tick("10:30")  # the timers scheduled inside fire (ben's second an hour on: pacing)
     assert sorted(n.user for n in chat.of_type(SendNudge)) == ["anna", "ben", "ben"]
 
 
@@ -397,7 +397,8 @@ def test_storage_one_transaction_reads_a_table_setting_changed_inside_it(app):
     with app.store.one_transaction():
         chat.say("ben", "#problem VPN is down", "08:59")  # read with the default window
         chat.command("anna", "/problem-window 2", "09:00")
-        chat.say("ben", "#problem VPN is down again", "09:01")
+        # Another writer: ben's own second problem would wait an hour (rules.pacing).
+        chat.say("carl", "#problem VPN is down again", "09:01")
     chat.tick("09:30")
     nudged = sorted((when, n.problem_text) for when, n in chat.sent if isinstance(n, SendNudge))
     assert nudged == [

@@ -16,6 +16,11 @@ from tests.helpers import Chat, at
 PROBLEMS = 120
 
 
+# Each problem nudged at its own time, its timer done: one person's would wait their turn
+# (rules.pacing), their timers moved on, pending still.
+EACH_ON_TIME = {"nudge_pacing": timedelta(0)}
+
+
 def seed_problems(app) -> None:
     chat = Chat(app)
     for n in range(PROBLEMS):
@@ -58,8 +63,8 @@ def assert_each_fired_once(first, fired: Counter) -> None:
 
 
 def test_two_tickers_on_postgresql_fire_each_timer_exactly_once(postgres_url, tagged):
-    first = make_app(postgres_url, tagged)
-    second = make_app(postgres_url, tagged)
+    first = make_app(postgres_url, tagged, **EACH_ON_TIME)
+    second = make_app(postgres_url, tagged, **EACH_ON_TIME)
     first.service.worker, second.service.worker = "ticker-a", "ticker-b"
     seed_problems(first)
     fired = run_tickers([first, second], at("09:30"))
@@ -70,7 +75,7 @@ def test_two_tickers_on_postgresql_fire_each_timer_exactly_once(postgres_url, ta
 
 def test_two_tickers_on_one_sqlite_file_fire_each_timer_exactly_once(tmp_path, tagged):
     url = f"sqlite:///{tmp_path}/shared.db"
-    first, second = make_app(url, tagged), make_app(url, tagged)
+    first, second = make_app(url, tagged, **EACH_ON_TIME), make_app(url, tagged, **EACH_ON_TIME)
     first.service.worker, second.service.worker = "ticker-a", "ticker-b"
     seed_problems(first)
     fired = run_tickers([first, second], at("09:30"))

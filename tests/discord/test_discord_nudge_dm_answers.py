@@ -5,6 +5,8 @@ Never silence."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.views import problem_counts
 from rules.events import ProposalAdded
 from tests.discord.harness import World, dm_messages, post_problem, workspace
@@ -57,6 +59,7 @@ async def test_words_in_the_nudges_dm_that_propose_nothing_are_answered_kindly(w
 
 
 async def test_with_two_problems_waiting_the_dm_answers_the_latest_and_says_so(world, harness):
+    harness.settings["nudge_pacing"] = timedelta(0)  # both nudged at once (rules.pacing)
     runtime = await harness.start()
     await post_problem(world, runtime, world.alice, "#problem the coffee machine leaks", ago=8)
     await runtime.tick_until_sent()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -466,6 +467,7 @@ async def test_nudge_a_quiet_reply_goes_once_settled_after_a_restart(world, harn
 async def test_nudge_a_command_in_a_problems_thread_acts_on_that_problem_and_quotes_it(
     world, harness
 ):
+    harness.settings["nudge_pacing"] = timedelta(0)  # both nudged at once (rules.pacing)
     runtime = await harness.start()
     coffee = await post_problem(
         world, runtime, world.alice, "#problem @everyone the coffee machine leaks", ago=8

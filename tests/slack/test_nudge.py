@@ -522,6 +522,8 @@ async def test_slack_mention_safety_in_the_nudge(bot: SlackBot):
     assert "link_names" not in nudge.params
 
 
+# Both nudged at once: pacing off (rules.pacing).
+@pytest.mark.parametrize("bot_settings", [{"nudge_pacing": timedelta(0)}])
 async def test_slack_a_mention_in_a_problems_thread_acts_on_that_problem_and_quotes_it(
     bot: SlackBot,
 ):

@@ -1,0 +1,132 @@
+"""Nudges paced per person, not per message: ground rule 1, kept kind.
+
+A bad day brings several annoyed lines at once. Nudged once for each, a person gets a
+burst of reminders, and keeps getting them after saying "later" or "not a problem". So
+at each table:
+
+- a person gets at most one nudge (or snooze reminder) within the table's pacing span
+  (`TableSettings.nudge_pacing`, an hour by default). Their other problems wait, and
+  come one at a time, a span apart, each with its own choices; one answered meanwhile
+  is not nudged at all. The nudge says that more wait, and why they come slowly;
+- a snooze holds all of that person's nudges there for its span, not only the one;
+- "Not a problem" quiets that person's nudges about the same conversation (the thread,
+  or a top-level problem's own thread) for the pacing span (at least an hour);
+- after `BACK_OFF_AFTER` "Not a problem"s there, none more than `BACK_OFF_FOR` after the
+  one before, the person's messages are read with the surer bar of /nudges fewer, for
+  them alone, until `BACK_OFF_FOR` passes without one. The /nudges fewer hint is given
+  at most once in `BACK_OFF_FOR`.
+
+Pure: the times come with the events.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rules.actions import NotePacing
+from rules.events import Event
+from rules.state import Pacing, TableSettings, Watch
+
+BACK_OFF_AFTER = 3
+BACK_OFF_FOR = timedelta(days=7)
+# "Not a problem" quiets its conversation for the pacing span, and never less than this.
+QUIET_AT_LEAST = timedelta(hours=1)
+
+
+def scope_of(watch: Watch) -> str:
+    """The conversation a problem belongs to: its thread, or its own if at the top level."""
+    return watch.thread_id if watch.thread_id is not None else watch.problem_id
+
+
+def held_until(pacing: Pacing, settings: TableSettings, at: datetime) -> datetime | None:
+    """When the person's next nudge here may go, if not now: after their snooze, and a
+    pacing span after their last nudge."""
+    ends = []
+    if pacing.snoozed_until is not None and pacing.snoozed_until > at:
+        ends.append(pacing.snoozed_until)
+    if settings.nudge_pacing and pacing.nudged_at is not None:
+        next_one = pacing.nudged_at + settings.nudge_pacing
+        if next_one > at:
+            ends.append(next_one)
+    return max(ends, default=None)
+
+
+def quiet_about(pacing: Pacing, watch: Watch) -> bool:
+    """The person said "Not a problem" about this conversation shortly before (or after)
+    naming this problem in it."""
+    return (
+        pacing.quiet_scope is not None
+        and pacing.quiet_scope == scope_of(watch)
+        and pacing.quiet_until is not None
+        and watch.posted_at < pacing.quiet_until
+    )
+
+
+def backed_off(pacing: Pacing, at: datetime) -> bool:
+    """The person corrected the bot here often lately: fewer nudges for them."""
+    return (
+        pacing.dismissals >= BACK_OFF_AFTER
+        and pacing.dismissed_at is not None
+        and at - pacing.dismissed_at < BACK_OFF_FOR
+    )
+
+
+def nudges_for(pacing: Pacing, settings: TableSettings, at: datetime) -> str:
+    """How readily this person is nudged here: the table's mode, or "fewer" for them
+    while they are backed off from."""
+    if settings.nudges == "normal" and backed_off(pacing, at):
+        return "fewer"
+    return settings.nudges
+
+
+def nudged(event: Event, user: str) -> NotePacing:
+    return NotePacing(
+        workspace=event.workspace, channel=event.channel, user=user, nudged_at=event.at
+    )
+
+
+def snoozed(event: Event, user: str, until: datetime) -> NotePacing:
+    return NotePacing(
+        workspace=event.workspace, channel=event.channel, user=user, snoozed_until=until
+    )
+
+
+def dismissed(
+    event: Event, pacing: Pacing, settings: TableSettings, watch: Watch | None
+) -> NotePacing:
+    """A "Not a problem": counted (a week without one starts the count again), and the
+    conversation of the problem it settled quieted for the person."""
+    in_a_row = pacing.dismissed_at is not None and event.at - pacing.dismissed_at < BACK_OFF_FOR
+    quiet = max(settings.nudge_pacing, QUIET_AT_LEAST)
+    return NotePacing(
+        workspace=event.workspace,
+        channel=event.channel,
+        user=pacing.user,
+        dismissals=pacing.dismissals + 1 if in_a_row else 1,
+        dismissed_at=event.at,
+        quiet_scope=None if watch is None else scope_of(watch),
+        quiet_until=None if watch is None else event.at + quiet,
+    )
+
+
+def undone(event: Event, pacing: Pacing) -> NotePacing:
+    """A "Not a problem" taken back: it no longer counts, nor quiets its conversation
+    (no conversation has the empty scope)."""
+    return NotePacing(
+        workspace=event.workspace,
+        channel=event.channel,
+        user=pacing.user,
+        dismissals=max(pacing.dismissals - 1, 0),
+        quiet_scope="",
+    )
+
+
+def hint_due(pacing: Pacing, at: datetime) -> bool:
+    """The /nudges fewer hint was not given to this person here lately."""
+    return pacing.hinted_at is None or at - pacing.hinted_at >= BACK_OFF_FOR
+
+
+def hinted(event: Event, user: str) -> NotePacing:
+    return NotePacing(
+        workspace=event.workspace, channel=event.channel, user=user, hinted_at=event.at
+    )

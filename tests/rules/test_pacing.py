@@ -1,0 +1,184 @@
+"""Nudges paced per person, not per message (rules.pacing, in rules.problems): the pure
+engine, each rule on its own. The hunt: /tmp/hunt-out/kind.md F1-F4."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.presenting import nudge_text
+from rules import pacing, problems
+from rules.actions import (
+    CloseWatch,
+    NotAProblemNoted,
+    NotePacing,
+    Reply,
+    ScheduleTimer,
+    SendNudge,
+)
+from rules.events import MessageRelabelled, NudgeSnoozed, TimerFired
+from rules.i18n import render
+from rules.state import Pacing, TableState, Watch
+
+T = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+WINDOW = timedelta(minutes=10)
+
+
+def watch(problem_id: str, minute: int, *, status="open", thread=None, user="ben") -> Watch:
+    posted = T + timedelta(minutes=minute)
+    return Watch(problem_id=problem_id, thread_id=thread, user=user, text=f"broken {problem_id}",
+                 lang="en", posted_at=posted, deadline=posted + WINDOW, status=status)  # fmt: skip
+
+
+def table(*watches: Watch, paced: Pacing | None = None) -> TableState:
+    return TableState("W", "C", watches=watches, pacing={} if paced is None else {"ben": paced})
+
+
+def fire(w: Watch, *, at: datetime | None = None, kind=problems.PROBLEM_TIMER) -> TimerFired:
+    due = w.deadline if at is None else at
+    return TimerFired(workspace="W", channel="C", at=due, event_id="t", kind=kind,
+                      subject=w.problem_id, due=due)  # fmt: skip
+
+
+def said(actions) -> str:
+    return "\n".join(render(a.text, "en") for a in actions if isinstance(a, Reply))
+
+
+def not_a_problem(w: Watch, at: datetime) -> MessageRelabelled:
+    return MessageRelabelled(workspace="W", channel="C", at=at, event_id=f"r{at}", user="ben",
+                             message_id=w.problem_id, text="", label="problem",
+                             applies=False)  # fmt: skip
+
+
+# --- one nudge per person per table within the pacing span (F1) ----------------------
+
+
+def test_a_single_problem_is_nudged_as_before():
+    one = watch("p1", 0)
+    actions = problems.on_timer(fire(one), table(one))
+    [nudge] = [a for a in actions if isinstance(a, SendNudge)]
+    assert nudge.paced is None  # no word about others: the nudge reads as it did
+    assert "other problems" not in render(nudge_text(nudge), "en")
+    assert NotePacing(workspace="W", channel="C", user="ben", nudged_at=one.deadline) in actions
+
+
+def test_a_second_problem_waits_a_pacing_span_after_the_first_nudge():
+    first, second = watch("p1", 0, status="nudged"), watch("p2", 1)
+    paced = Pacing("ben", nudged_at=first.deadline)
+    actions = problems.on_timer(fire(second), table(first, second, paced=paced))
+    assert not any(isinstance(a, SendNudge | CloseWatch) for a in actions)  # still waiting
+    [later] = actions
+    assert isinstance(later, ScheduleTimer)
+    assert later.key == problems.problem_timer_key("C", "p2")
+    assert later.due == first.deadline + timedelta(hours=1)
+
+
+def test_the_nudge_says_more_wait_and_how_slowly_they_come():
+    first, second = watch("p1", 0), watch("p2", 1)
+    actions = problems.on_timer(fire(first), table(first, second))
+    [nudge] = [a for a in actions if isinstance(a, SendNudge)]
+    assert nudge.paced == timedelta(hours=1)
+    assert "I remind you of them one at a time, with at least 1 hour in between" in render(
+        nudge_text(nudge), "en"
+    )
+
+
+def test_other_people_and_a_zero_span_are_not_held():
+    first, other = watch("p1", 0, status="nudged"), watch("p2", 1, user="anna")
+    paced = Pacing("ben", nudged_at=first.deadline)
+    actions = problems.on_timer(fire(other), table(first, other, paced=paced))
+    assert any(isinstance(a, SendNudge) for a in actions)
+    assert pacing.held_until(paced, TableState("W", "C").settings, first.deadline) is not None
+    unpaced = TableState("W", "C").settings.with_overrides(nudge_pacing=timedelta(0))
+    assert pacing.held_until(paced, unpaced, first.deadline) is None
+
+
+# --- a snooze holds the person (F4) ---------------------------------------------------
+
+
+def test_a_snooze_holds_the_persons_other_problems_and_says_so():
+    nudged, waiting = watch("p1", 0, status="nudged"), watch("p2", 12)
+    at = T + timedelta(minutes=12)
+    snooze = NudgeSnoozed(workspace="W", channel="C", at=at, event_id="s", user="ben",
+                          problem_id="p1")  # fmt: skip
+    actions = problems.on_snoozed(snooze, table(nudged, waiting), timedelta(hours=2))
+    assert NotePacing(workspace="W", channel="C", user="ben",
+                      snoozed_until=at + timedelta(hours=2)) in actions  # fmt: skip
+    assert "Until then I do not nudge you about your other problems here either." in said(actions)
+    paced = Pacing("ben", nudged_at=nudged.deadline, snoozed_until=at + timedelta(hours=2))
+    held = problems.on_timer(fire(waiting), table(nudged, waiting, paced=paced))
+    assert [a.due for a in held if isinstance(a, ScheduleTimer)] == [at + timedelta(hours=2)]
+
+
+def test_a_snooze_of_the_only_problem_says_what_it_said():
+    nudged = watch("p1", 0, status="nudged")
+    snooze = NudgeSnoozed(workspace="W", channel="C", at=T + timedelta(minutes=12),
+                          event_id="s", user="ben", problem_id="p1")  # fmt: skip
+    text = said(problems.on_snoozed(snooze, table(nudged), timedelta(hours=2)))
+    assert text == "Snoozed. I will remind you again in 2 hours."
+
+
+def test_the_reminder_asked_for_comes_before_a_problem_that_waited_for_it():
+    snoozed, waiting = watch("p1", 0, status="snoozed"), watch("p2", 12)
+    end = T + timedelta(hours=2)
+    paced = Pacing("ben", nudged_at=T + timedelta(minutes=10), snoozed_until=end)
+    actions = problems.on_timer(fire(waiting, at=end), table(snoozed, waiting, paced=paced))
+    assert [a.due for a in actions if isinstance(a, ScheduleTimer)] == [end + timedelta(hours=1)]
+
+
+# --- "Not a problem" quiets its own thread (F3) -------------------------------------
+
+
+def test_not_a_problem_quiets_the_persons_nudges_about_that_thread():
+    dismissed = watch("p1", 0, status="nudged")
+    actions = problems.on_relabelled(not_a_problem(dismissed, T + timedelta(minutes=11)),
+                                     table(dismissed))  # fmt: skip
+    [noted] = [a for a in actions if isinstance(a, NotePacing) and a.quiet_scope]
+    assert (noted.quiet_scope, noted.quiet_until) == ("p1", T + timedelta(minutes=71))
+    reply = watch("p3", 12, thread="p1")
+    paced = Pacing("ben", quiet_scope="p1", quiet_until=noted.quiet_until)
+    quiet = problems.on_timer(fire(reply), table(reply, paced=paced))
+    assert not any(isinstance(a, SendNudge) for a in quiet)
+    assert [a.outcome for a in quiet if isinstance(a, CloseWatch)] == ["withdrawn"]
+    # Another conversation of theirs is nudged as ever.
+    elsewhere = watch("p4", 12)
+    assert any(isinstance(a, SendNudge) for a in problems.on_timer(
+        fire(elsewhere), table(elsewhere, paced=paced)))  # fmt: skip
+
+
+# --- backing off after repeated corrections (F2) -----------------------------------
+
+
+def test_the_third_not_a_problem_in_a_week_backs_off_and_says_so_once():
+    third = watch("p3", 0, status="nudged")
+    at = T + timedelta(minutes=11)
+    paced = Pacing("ben", dismissals=2, dismissed_at=at - timedelta(days=2), hinted_at=T)
+    actions = problems.on_relabelled(not_a_problem(third, at), table(third, paced=paced))
+    [noted] = [a for a in actions if isinstance(a, NotePacing) and a.dismissals]
+    assert noted.dismissals == 3
+    text = said(a for a in actions if isinstance(a, NotAProblemNoted))
+    assert "You have told me 3 times lately that I was wrong here." in text
+    assert "Does this happen often here?" not in text
+    backed = Pacing("ben", dismissals=3, dismissed_at=at)
+    settings = TableState("W", "C").settings
+    assert pacing.nudges_for(backed, settings, at + timedelta(days=6)) == "fewer"
+    # A week without a correction: as the table's again; and the count starts over.
+    assert pacing.nudges_for(backed, settings, at + timedelta(days=7)) == "normal"
+    fourth = watch("p4", 0, status="nudged")
+    later = at + timedelta(days=8)
+    again = problems.on_relabelled(not_a_problem(fourth, later), table(fourth, paced=backed))
+    assert [a.dismissals for a in again if isinstance(a, NotePacing) and a.dismissals] == [1]
+
+
+def test_the_nudges_fewer_hint_is_given_once_not_on_every_correction():
+    first = watch("p1", 0, status="nudged")
+    at = T + timedelta(minutes=11)
+    actions = problems.on_relabelled(not_a_problem(first, at), table(first))
+    assert "Does this happen often here?" in said(actions)
+    assert NotePacing(workspace="W", channel="C", user="ben", hinted_at=at) in actions
+    second = watch("p2", 20, status="nudged")
+    paced = Pacing("ben", dismissals=1, dismissed_at=at, hinted_at=at)
+    actions = problems.on_relabelled(
+        not_a_problem(second, at + timedelta(minutes=20)), table(second, paced=paced)
+    )
+    assert "Thanks for telling me." in said(actions)
+    assert "Does this happen often here?" not in said(actions)
