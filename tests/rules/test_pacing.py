@@ -114,7 +114,7 @@ def test_a_snooze_of_the_only_problem_says_what_it_said():
     snooze = NudgeSnoozed(workspace="W", channel="C", at=T + timedelta(minutes=12),
                           event_id="s", user="ben", problem_id="p1")  # fmt: skip
     text = said(problems.on_snoozed(snooze, table(nudged), timedelta(hours=2)))
-    assert text == "Snoozed. I will remind you again in 2 hours."
+    assert text == "Snoozed until 10:12. I will remind you again in 2 hours."
 
 
 def test_the_reminder_asked_for_comes_before_a_problem_that_waited_for_it():
@@ -157,7 +157,7 @@ def test_the_third_not_a_problem_in_a_week_backs_off_and_says_so_once():
     assert noted.dismissals == 3
     text = said(a for a in actions if isinstance(a, NotAProblemNoted))
     assert "You have told me 3 times lately that I was wrong here." in text
-    assert "Does this happen often here?" not in text
+    assert "Do I often get this wrong here?" not in text
     backed = Pacing("ben", dismissals=3, dismissed_at=at)
     settings = TableState("W", "C").settings
     assert pacing.nudges_for(backed, settings, at + timedelta(days=6)) == "fewer"
@@ -173,7 +173,7 @@ def test_the_nudges_fewer_hint_is_given_once_not_on_every_correction():
     first = watch("p1", 0, status="nudged")
     at = T + timedelta(minutes=11)
     actions = problems.on_relabelled(not_a_problem(first, at), table(first))
-    assert "Does this happen often here?" in said(actions)
+    assert "Do I often get this wrong here?" in said(actions)
     assert NotePacing(workspace="W", channel="C", user="ben", hinted_at=at) in actions
     second = watch("p2", 20, status="nudged")
     paced = Pacing("ben", dismissals=1, dismissed_at=at, hinted_at=at)
@@ -181,4 +181,4 @@ def test_the_nudges_fewer_hint_is_given_once_not_on_every_correction():
         not_a_problem(second, at + timedelta(minutes=20)), table(second, paced=paced)
     )
     assert "Thanks for telling me." in said(actions)
-    assert "Does this happen often here?" not in said(actions)
+    assert "Do I often get this wrong here?" not in said(actions)
