@@ -20,6 +20,7 @@ from bot.models import (
     RoleRow,
     RoundRow,
     TableConfig,
+    TimerRow,
     WatchRow,
 )
 from bot.table_zones import TableZones, table_zones
@@ -240,6 +241,32 @@ def table_roles(database: Engine, workspace: str, channel: str) -> frozenset[str
                 )
             ).all()
         )
+
+
+def tables_with_pending_work(database: Engine, workspace: str) -> set[str]:
+    """The tables (channel ids) of a workspace where something is still to come: a timer
+    not yet fired (a reminder, a nudge, a review), an open round, a problem still waiting.
+    Those are the ones a place gone unannounced would leave posting into nothing."""
+    with Session(database) as session:
+        timers = session.exec(
+            select(TimerRow.channel)
+            .where(TimerRow.workspace == workspace, col(TimerRow.fired_at).is_(None))
+            .distinct()
+        ).all()
+        rounds = session.exec(
+            select(RoundRow.channel)
+            .where(RoundRow.workspace == workspace, RoundRow.status == "open")
+            .distinct()
+        ).all()
+        watches = session.exec(
+            select(WatchRow.channel)
+            .where(
+                WatchRow.workspace == workspace,
+                col(WatchRow.status).in_([*STILL_WAITING, "doubtful"]),
+            )
+            .distinct()
+        ).all()
+    return {*timers, *rounds, *watches}
 
 
 def round_outcomes(database: Engine, workspace: str) -> Counter[str]:

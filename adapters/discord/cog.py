@@ -24,7 +24,7 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 from discord.utils import utcnow
 
-from adapters.discord import posting_rights, translate
+from adapters.discord import gone_threads, posting_rights, translate
 from adapters.discord.answering import InteractionAnswer
 from adapters.discord.commands import build_commands
 from adapters.discord.components import (
@@ -65,7 +65,13 @@ from adapters.discord.typed_names import SharedName, form_owner, with_members_na
 from bot.dm_answers import FOR_THE_LATEST, NotAProposal, NothingWaiting, answer_in_dm
 from bot.keyed_locks import KeyedLocks
 from bot.outage import NotRecorded
-from bot.views import NudgedProblem, nudged_problems, problem_language, problem_waiting
+from bot.views import (
+    NudgedProblem,
+    nudged_problems,
+    problem_language,
+    problem_waiting,
+    tables_with_pending_work,
+)
 from rules.events import AgreementSubmitted, Event, MemberJoined, MemberLeft, RosterSynced
 from rules.grammar import CommandSpec, command_language
 from rules.i18n import supported
@@ -363,15 +369,37 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
 
     # A deleted channel or thread: the table's open work there ends (rounds withdrawn
     # without a post, waiting problems no longer nudged about, reminders stopped); its
-    # record stays. discord.py tells of each cached thread of a deleted channel too.
+    # record stays. discord.py tells of each cached thread of a deleted channel too; the
+    # others (archived, or unseen since a restart) are looked for (gone_threads).
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         place = translate.place_of(channel)
-        if place is None:  # a forum or a category: no table (a forum's posts are, below)
+        if place is not None:  # a forum or a category is no table (a forum's posts are)
+            self._rostered.discard(channel.id)
+            await self.submit(translate.place_deleted(channel.guild.id, place, utcnow()), keep=True)
+        if isinstance(channel, discord.TextChannel | discord.ForumChannel):  # with threads
+            await self._threads_gone_with(channel)
+
+    async def _threads_gone_with(self, channel: discord.TextChannel | discord.ForumChannel) -> None:
+        """The deleted channel's private threads and forum posts discord.py did not hold,
+        whose tables have work to come: their open work ends too."""
+        guild = channel.guild
+        try:
+            tables = await asyncio.to_thread(
+                tables_with_pending_work, self.runtime.app.database,
+                translate.workspace_of(guild.id),
+            )  # fmt: skip
+        except Exception as error:
+            if not self.runtime.outage.noticed(error):
+                raise
+            log.warning("channel %s deleted while the database did not answer: its archived "
+                        "threads' work is not ended", channel.id)  # fmt: skip
             return
-        self._rostered.discard(channel.id)
-        await self.submit(translate.place_deleted(channel.guild.id, place, utcnow()), keep=True)
+        for thread_id in await gone_threads.gone_with(guild, channel.id, tables):
+            self._rostered.discard(thread_id)
+            place = translate.own_table(thread_id)
+            await self.submit(translate.place_deleted(guild.id, place, utcnow()), keep=True)
 
     @commands.Cog.listener()
     async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:

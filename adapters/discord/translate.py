@@ -267,6 +267,11 @@ def place_deleted(guild_id: int, place: Place, at: datetime) -> PlaceDeleted:
     )  # fmt: skip
 
 
+def own_table(thread_id: int) -> Place:
+    """A thread that is a table of its own: a private thread, a forum post."""
+    return Place(str(thread_id))
+
+
 def deleted_thread_place(guild: discord.Guild, payload: discord.RawThreadDeleteEvent) -> Place:
     """Where a deleted thread was, as a table sees it: a private thread or a forum post is
     a table of its own, a public thread its channel's. A thread whose channel is gone

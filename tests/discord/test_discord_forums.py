@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from sqlmodel import Session, select
 
 from bot.models import AgreementRow, OutboxRow, TimerRow
-from rules.events import CommandInvoked, MemberJoined, ReviewDecided, RosterSynced
+from rules.events import CommandInvoked, MemberJoined, PlaceDeleted, ReviewDecided, RosterSynced
 from tests.discord.harness import workspace
 from tests.discord.test_discord_access import VIEW_CHANNEL, overwrite
+from tests.discord.test_discord_private_threads import archive, pending_timers, round_of
 from tests.helpers import eventually
 from tests.standins.discord_api import GUILD_FORUM, FakeChannel
 
@@ -234,3 +235,19 @@ async def test_a_whole_forums_review_is_set_aside_with_why_where_posts_need_a_ta
     assert review.last_error.endswith(f"groundrules export --table {forum.id}")
     assert "AnnounceReview not delivered: Discord opens no post in forum" in caplog.text
     assert len(world.api.requests_to(f"POST /channels/{forum.id}/threads")) == 1
+
+
+async def test_deleting_a_forum_ends_the_round_in_its_archived_post(world, harness):
+    """A forum is no table, but its posts are: deleted with it, an archived one (which
+    discord.py does not hold, so tells nothing of) ends its round too."""
+    forum, post = forum_post(world)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced, lambda e: e.channel == str(post.id))
+    await command(world, runtime, post, world.alice, "concerns", "standup at 9:30")
+    await archive(world, harness, post)
+
+    await world.api.delete_channel(forum)
+    [deleted] = await runtime.wait_for(PlaceDeleted)
+    assert (deleted.channel, deleted.thread_id) == (str(post.id), None)
+    assert round_of(harness, post).status == "withdrawn"
+    assert pending_timers(harness, post) == []

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from rules.events import CommandInvoked, MessagePosted, RosterSynced
+from sqlmodel import Session, select
+
+from bot.models import RoundRow, TimerRow
+from rules.events import CommandInvoked, MessagePosted, PlaceDeleted, RosterSynced
 from tests.discord.harness import dm_messages
+from tests.helpers import eventually
 
 
 async def test_a_private_thread_is_a_table_of_its_own(world, harness):
@@ -71,3 +75,94 @@ async def test_a_public_thread_stays_part_of_its_channels_table(world, harness):
     )
     [heard] = await runtime.wait_for(MessagePosted, lambda e: e.message_id == posted["id"])
     assert (heard.channel, heard.thread_id) == (str(world.general.id), str(world.thread.id))
+
+
+# --- a deleted channel's threads that discord.py did not hold ------------------------
+
+
+async def start_round(world, runtime, place, member, text) -> None:
+    count = len(runtime.of(CommandInvoked)) + 1
+    ix = await world.api.slash_command(world.guild, place, member, "concerns", {"text": text})
+    await world.api.wait_for_callback(ix)
+    await runtime.wait_for(CommandInvoked, count=count)
+
+
+async def archive(world, harness, thread) -> None:
+    """Discord archives it: discord.py lets go of it (as after a restart, where Discord
+    sends no archived threads), so no thread deletion is told of it later."""
+    await world.api.archive_thread(thread)
+
+    def forgotten() -> bool:
+        return harness.adapter.bot.get_guild(world.guild.id).get_thread(thread.id) is None
+
+    await eventually(forgotten)
+
+
+def round_of(harness, table) -> RoundRow:
+    with Session(harness.app.database) as session:
+        return session.exec(select(RoundRow).where(RoundRow.channel == str(table.id))).one()
+
+
+def pending_timers(harness, table) -> list[str]:
+    with Session(harness.app.database) as session:
+        timers = session.exec(
+            select(TimerRow).where(
+                TimerRow.channel == str(table.id),
+                TimerRow.fired_at.is_(None),  # type: ignore[union-attr]
+            )
+        ).all()
+        return [t.key for t in timers]
+
+
+async def test_an_archived_private_thread_ends_its_round_with_its_deleted_channel(world, harness):
+    """Discord tells only of the channel; the thread, archived, is not in discord.py's
+    cache: its round would go on reminding people about a place that is gone."""
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    secret = world.guild.add_thread(
+        world.general, "hr", owner=world.alice, private=True, members=[world.carol]
+    )
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced, lambda e: e.channel == str(secret.id))
+    await start_round(world, runtime, secret, world.alice, "reorganise the team")
+    await archive(world, harness, secret)
+
+    await world.api.delete_channel(world.general)
+    await runtime.wait_for(PlaceDeleted, lambda e: e.channel == str(secret.id))
+    assert round_of(harness, secret).status == "withdrawn"
+    assert pending_timers(harness, secret) == []
+    await runtime.tick()
+    assert not [m for m in dm_messages(world.api, world.carol) if "reminder" in m["content"]]
+
+
+async def test_another_channels_archived_thread_keeps_its_round(world, harness):
+    """Made after the deleted channel and out of discord.py's cache, like the deleted
+    channel's own thread: only Discord can tell it lives elsewhere, and it does."""
+    doomed = world.guild.add_text_channel("doomed")
+    its_thread = world.guild.add_thread(
+        doomed, "plans", owner=world.alice, private=True, members=[world.carol]
+    )
+    elsewhere = world.guild.add_thread(
+        world.general, "hr", owner=world.alice, private=True, members=[world.carol]
+    )
+    # Still open, so discord.py holds it, under its own channel: not even asked about.
+    held = world.guild.add_thread(
+        world.general, "ops", owner=world.alice, private=True, members=[world.carol]
+    )
+    assert held.id > elsewhere.id > doomed.id
+    runtime = await harness.start()
+    for thread in (its_thread, elsewhere, held):
+        await runtime.wait_for(RosterSynced, lambda e, t=thread: e.channel == str(t.id))
+        await start_round(world, runtime, thread, world.alice, "reorganise the team")
+        if thread is not held:
+            await archive(world, harness, thread)
+
+    await world.api.delete_channel(doomed)
+    # Both were asked about together; the one gone is told of once all answered.
+    await runtime.wait_for(PlaceDeleted, lambda e: e.channel == str(its_thread.id))
+    assert world.api.requests_to(f"GET /channels/{elsewhere.id}") != []
+    assert world.api.requests_to(f"GET /channels/{held.id}") == []
+    assert [e.channel for e in runtime.of(PlaceDeleted)] == [str(doomed.id), str(its_thread.id)]
+    assert round_of(harness, its_thread).status == "withdrawn"
+    for kept in (elsewhere, held):
+        assert round_of(harness, kept).status == "open"
+        assert pending_timers(harness, kept) != []
