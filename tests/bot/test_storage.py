@@ -182,6 +182,8 @@ def _until_it_waits(app, renewal: threading.Thread) -> None:
             ).scalar()
             if waiting:
                 return
+            # pg_stat_activity is read once per transaction: a new one sees it anew.
+            watcher.rollback()
             renewal.join(timeout=0.05)
     raise AssertionError("the renewal never waited on the row's lock")
 
