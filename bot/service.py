@@ -341,6 +341,7 @@ def _fired(timer: DueTimer, now: datetime | None, simulated: bool) -> TimerFired
         kind=timer.kind,
         subject=timer.subject,
         due=timer.due,
+        key=timer.key,
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from rules.say import Say, Text
+from rules.say import Moment, Say, Text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -603,6 +603,9 @@ class SnoozeNoted(Reply):
     # The snoozed problem (None: enqueued before it was named), for a platform to say
     # only what still stands of its nudge.
     problem_id: str | None = None
+    # When the reminder comes (None: enqueued before it was given), for a platform that
+    # says so in its own words.
+    until: Moment | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

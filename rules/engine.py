@@ -120,6 +120,7 @@ from rules.grammar import (
 )
 from rules.language import clear_language, detect_language, in_another_language
 from rules.local_time import at_local_time, local_day
+from rules.night_timers import after_the_night
 from rules.round_answers import means_no_concern
 from rules.say import Quote
 from rules.speech import language, private
@@ -470,7 +471,7 @@ class Engine:
             case ConcernAnswered() as answered:
                 return concerns.on_answered(answered, state)
             case TimerFired(kind=kind) as fired if kind in _TIMER_HANDLERS:
-                return _TIMER_HANDLERS[kind](fired, state)
+                return after_the_night(fired, state, _TIMER_HANDLERS[kind](fired, state))
             case ProposalAdded() as added:
                 return _answered_where_typed(
                     added,

@@ -228,11 +228,13 @@ class MessageReread(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TimerFired(Event):
-    """A stored deadline came due. `event_id` is the timer's key."""
+    """A stored deadline came due: timer `key`, due at `due` (`at`, when it fires, is
+    later if the bot was down)."""
 
     kind: str
     subject: str
     due: datetime
+    key: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -78,9 +78,7 @@ from rules.events import (
 from rules.fingerprints import message_fingerprint
 from rules.grammar import AskWhy, HasProposal, NotAProblem, Snooze
 from rules.language import detect_language
-from rules.local_time import local_day
-from rules.quiet_hours import local_clock
-from rules.say import N_, Day, Lines, Quote, Say, Span, excerpt
+from rules.say import N_, Lines, Moment, Quote, Say, Span, excerpt
 from rules.speech import language, private
 from rules.state import Pacing, TableSettings, TableState, Watch
 from rules.understanding import READ_AGAIN, Command, Message, SecondReading
@@ -803,15 +801,10 @@ def _snooze_noted(
     *,
     others: bool = False,
 ) -> SnoozeNoted:
-    """The promise names the clock time where the table sits, and says so when the
-    night moved it: "in 4 hours" alone says nothing of 02:41."""
-    zone = settings.timezone
-    at: str | Say = local_clock(back, zone)
-    day, today = local_day(back, zone), local_day(event.at, zone)
-    if day == today + timedelta(days=1):
-        at = Say.of(N_("tomorrow at {time}"), time=at)
-    elif day != today:
-        at = Say.of(N_("{day} at {time}"), day=Day(day), time=at)
+    """The promise names when the reminder comes, on each reader's own clock where the
+    platform can show it (else the table's, named), and says so when the night moved
+    it: "in 4 hours" alone says nothing of 02:41."""
+    at = Moment(at=back, zone=settings.timezone, said_at=event.at)
     if back > event.at + span:
         promise = Say.of(
             N_("Snoozed until {at}. {span} from now is in the quiet hours here, so I will "
@@ -830,6 +823,7 @@ def _snooze_noted(
     return SnoozeNoted(
         workspace=event.workspace, channel=event.channel, lang=lang, user=event.user,
         text=text, private=True, span=span, promise=promise, problem_id=event.problem_id,
+        until=at,
     )  # fmt: skip
 
 

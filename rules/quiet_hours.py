@@ -70,9 +70,3 @@ def after_quiet(due: datetime, quiet: QuietHours | None, zone_name: str) -> date
     # An end the clock change skips (02:30 on the spring night) reads as zoneinfo does,
     # which may land a moment before `due`: never earlier than asked.
     return max(ended, due)
-
-
-def local_clock(at: datetime, zone_name: str) -> str:
-    """The wall-clock time at `at` where the table sits, as both languages write it
-    ("08:00")."""
-    return f"{at.astimezone(zone(zone_name)):%H:%M}"

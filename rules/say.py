@@ -8,7 +8,9 @@ never pings; a `Quote` is someone's own words and is escaped by each platform.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+
+from rules.local_time import local_day
 
 
 def N_(msgid: str) -> str:
@@ -71,6 +73,24 @@ class CommandName:
 @dataclass(frozen=True, slots=True)
 class Day:
     value: date
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A moment (aware, UTC) named to people who may live in another zone than the
+    table's: Slack and Discord show it on each reader's own clock (their time markup);
+    elsewhere it is the clock where the table sits, `zone`, named ("17:11
+    (Europe/Amsterdam)"). `said_at`: when it is named, so that a moment on another day
+    says which ("tomorrow at 08:00")."""
+
+    at: datetime
+    zone: str
+    said_at: datetime
+
+    @property
+    def days_later(self) -> int:
+        """How many days after the day it is named it falls, where the table sits."""
+        return (local_day(self.at, self.zone) - local_day(self.said_at, self.zone)).days
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,12 +118,22 @@ QUIET_SEEN = N_(
 )
 REPORT_FILE = "report.md"
 # Said instead of "I will remind you" to a member whose DMs are closed.
-SNOOZED_UNREACHABLE = N_(
-    "Snoozed for {span}. Your direct messages are closed, though, so I cannot remind you "
+SNOOZED_UNTIL_UNREACHABLE = N_(
+    "Snoozed until {at}. Your direct messages are closed, though, so I cannot remind you "
     "then. The button under my reply beside your problem stays, for when you are ready."
 )
 # The same, when no quiet reply stands beside the problem (cleared by an undone "Not a
 # problem", say): no button to point to.
+SNOOZED_UNTIL_UNREACHABLE_NO_REPLY = N_(
+    "Snoozed until {at}. Your direct messages are closed, though, so I cannot remind you "
+    "then. When you are ready, answer your problem with a proposal: in its thread, or as a "
+    "reply to it."
+)
+# Both, for a word enqueued before it said until when (SnoozeNoted.until None).
+SNOOZED_UNREACHABLE = N_(
+    "Snoozed for {span}. Your direct messages are closed, though, so I cannot remind you "
+    "then. The button under my reply beside your problem stays, for when you are ready."
+)
 SNOOZED_UNREACHABLE_NO_REPLY = N_(
     "Snoozed for {span}. Your direct messages are closed, though, so I cannot remind you "
     "then. When you are ready, answer your problem with a proposal: in its thread, or as a "
@@ -434,8 +444,12 @@ class Delivery:
             quiet = action.problem_id is None or await self.runtime.message_ref(
                 action.workspace, quiet_reply_key(action.channel, action.problem_id)
             )
-            wording = SNOOZED_UNREACHABLE if quiet else SNOOZED_UNREACHABLE_NO_REPLY
-            unreachable = Say.of(wording, span=Span(action.span))
+            if action.until is not None:
+                wording = SNOOZED_UNTIL_UNREACHABLE if quiet else SNOOZED_UNTIL_UNREACHABLE_NO_REPLY
+                unreachable = Say.of(wording, at=action.until)
+            else:
+                wording = SNOOZED_UNREACHABLE if quiet else SNOOZED_UNREACHABLE_NO_REPLY
+                unreachable = Say.of(wording, span=Span(action.span))
             return _swapped(action.text, action.promise, unreachable)
         return action.text
 

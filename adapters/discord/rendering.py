@@ -16,7 +16,7 @@ from discord.utils import escape_mentions
 from adapters.long_lines import CONTINUED, CONTINUED_UNTITLED, cut_line, title_of
 from rules.bidi import FSI, PDI
 from rules.i18n import gettext, render
-from rules.say import N_, Lines, Say, Text
+from rules.say import N_, Lines, Moment, Say, Text
 
 MESSAGE_LIMIT = 2000
 EMBED_LIMIT = 4096
@@ -64,7 +64,13 @@ class Renderer:
         self.client = client
 
     def __call__(self, text: Text) -> str:
-        return render(text, self.lang, name_of=self.name_of, quote=self.quote)
+        return render(text, self.lang, name_of=self.name_of, quote=self.quote, moment=self.moment)
+
+    @staticmethod
+    def moment(moment: Moment, named: str) -> str:
+        """On each reader's own clock (Discord's timestamp markup), with its day when it
+        is another."""
+        return f"<t:{int(moment.at.timestamp())}:{'t' if moment.days_later == 0 else 'f'}>"
 
     def name_of(self, user: str) -> str:
         """A display name; free text (an owner that is a role) as written. Never a mention."""

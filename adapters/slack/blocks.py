@@ -58,6 +58,7 @@ from rules.say import (
     Listed,
     Member,
     Members,
+    Moment,
     Quote,
     Say,
     Text,
@@ -230,6 +231,13 @@ class Voice:
             return shown(label)
         return None
 
+    def moment(self, moment: Moment, named: str) -> str:
+        """On each reader's own clock (Slack's date markup), the day too when it is
+        another (as digits: Slack's words for days are English only); `named`, the
+        table's clock, where Slack cannot show it (a notification, an old client)."""
+        shape = "{time}" if moment.days_later == 0 else "{date_num} {time}"
+        return markup(f"<!date^{int(moment.at.timestamp())}^{shape}|{escape(named)}>")
+
     def _mentioned(self, user: str, label: str | None) -> str:
         """A mentioned person by name, without the ping: "@anna"."""
         self.asked.add(user)
@@ -241,8 +249,9 @@ class Voice:
 
     def __call__(self, text: Text) -> str:
         rendered = render(
-            text, self.lang, name_of=self.name_of, quote=self.quote, words=self._commands
-        )
+            text, self.lang, name_of=self.name_of, quote=self.quote, words=self._commands,
+            moment=self.moment,
+        )  # fmt: skip
         return _escaped_outside_marks(rendered)
 
     def say(self, msgid: str, **params: object) -> str:

@@ -22,8 +22,10 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from rules.bidi import isolated
+from rules.local_time import zone
 from rules.say import (
     FORMER_MEMBER,
+    N_,
     NP_,
     CommandName,
     Counted,
@@ -33,6 +35,7 @@ from rules.say import (
     Listed,
     Member,
     Members,
+    Moment,
     Quote,
     Say,
     Score,
@@ -108,6 +111,22 @@ def format_span(span: timedelta, lang: str) -> str:
     return format_list(parts, locale=_formats(lang))
 
 
+def _as_named(_moment: Moment, named: str) -> str:
+    return named
+
+
+def local_moment(moment: Moment, lang: str) -> str:
+    """A moment on the clock where the table sits, its zone named: "17:11
+    (Europe/Amsterdam)", "tomorrow at 08:00 (Europe/Amsterdam)"."""
+    clock = f"{moment.at.astimezone(zone(moment.zone)):%H:%M} ({moment.zone})"
+    if moment.days_later == 0:
+        return clock
+    if moment.days_later == 1:
+        return gettext(N_("tomorrow at {time}"), lang).format(time=clock)
+    day = format_date(moment.at.astimezone(zone(moment.zone)).date(), "long", _formats(lang))
+    return gettext(N_("{day} at {time}"), lang).format(day=day, time=clock)
+
+
 def render(
     text: Text | InLanguage,
     lang: str,
@@ -115,16 +134,18 @@ def render(
     name_of: Callable[[str], str] = _as_is,
     quote: Callable[[str], str] = _as_is,
     words: Callable[[str], str] = _as_is,
+    moment: Callable[[Moment, str], str] = _as_named,
 ) -> str:
-    """Translate and fill in a message; `name_of` and `quote` are the platform's own, and
-    `words` adapts the translated words (not what fills them in) to the platform."""
+    """Translate and fill in a message; `name_of`, `quote` and `moment` are the
+    platform's own, and `words` adapts the translated words (not what fills them in) to
+    the platform. `moment` is given a Moment and its words where the table sits
+    (`local_moment`), for a platform that shows it on each reader's clock."""
     if isinstance(text, InLanguage):
         lang, text = text.lang, text.text
     lang = supported(lang)
+    hooks = {"name_of": name_of, "quote": quote, "words": words, "moment": moment}
     if isinstance(text, Lines):
-        rendered = (
-            render(part, lang, name_of=name_of, quote=quote, words=words) for part in text.parts
-        )
+        rendered = (render(part, lang, **hooks) for part in text.parts)
         return "\n".join(line for line in rendered if line)
     template = words(gettext(text.msgid, lang))
     # People's words must never stand on a line of their own, where they would read as the
@@ -135,7 +156,7 @@ def render(
     for key, value in text.params:
         if isinstance(value, Quote) and not block:
             value = Quote(" ".join(value.text.split()))
-        values[key] = _param(value, lang, name_of, quote, words)
+        values[key] = _param(value, lang, hooks)
     filled = template.format(**values) if values else template
     if block:
         filled = filled.replace("\n", "\n> ")
@@ -147,8 +168,9 @@ def _name(user: str, lang: str, name_of) -> str:
     return gettext(FORMER_MEMBER, lang) if user == FORMER_MEMBER else name_of(user)
 
 
-def _param(value: object, lang: str, name_of, quote, words) -> str:
+def _param(value: object, lang: str, hooks: dict[str, Callable]) -> str:
     # Names and people's words are isolated: their direction cannot turn the bot's words.
+    name_of, quote, words = hooks["name_of"], hooks["quote"], hooks["words"]
     match value:
         case Member(user=user):
             return isolated(_name(user, lang, name_of))
@@ -160,7 +182,7 @@ def _param(value: object, lang: str, name_of, quote, words) -> str:
         case Listed(items=items):
             if not items:
                 return gettext("nobody", lang)
-            each = [_param(item, lang, name_of, quote, words) for item in items]
+            each = [_param(item, lang, hooks) for item in items]
             return format_list(each, locale=_formats(lang))
         case Quote(text=quoted):
             return isolated(quote(quoted))
@@ -168,6 +190,8 @@ def _param(value: object, lang: str, name_of, quote, words) -> str:
             return words(f"/{name}")
         case Day(value=day):
             return format_date(day, format="long", locale=_formats(lang))
+        case Moment() as moment:
+            return hooks["moment"](moment, local_moment(moment, lang))
         case Span(value=span):
             return format_span(span, lang)
         case Counted(forms=(singular, plural), count=count):
@@ -175,6 +199,6 @@ def _param(value: object, lang: str, name_of, quote, words) -> str:
         case Score(value=number):
             return format_decimal(number, format="0.0", locale=_formats(lang))
         case Say() | Lines():
-            return render(value, lang, name_of=name_of, quote=quote, words=words)
+            return render(value, lang, **hooks)
         case _:
             return str(value)

@@ -8,7 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -21,9 +24,10 @@ from rules.actions import (
     AnnounceAgreement,
     PostConcernRound,
     PostRoundSummary,
+    SnoozeNoted,
     UpdateRoundProgress,
 )
-from rules.say import FORMER_MEMBER
+from rules.say import FORMER_MEMBER, Moment, Say
 from tests.bot.test_concern_rounds import start
 from tests.helpers import Chat, at
 
@@ -94,18 +98,53 @@ def test_migration_0022_keeps_resolved_concerns_and_goes_down(database_url):
         engine.dispose()
 
 
-# The fields of a RoundView that bde1430 (migration 0021, the release before) knows.
+# The fields of a RoundView and an AgreementView that bde1430 (migration 0021, the
+# release before) knows.
 ROUND_VIEW_AT_0021 = {
     "$", "round_id", "proposal", "proposer", "thread_id", "deadline", "participants",
     "no_concerns", "concerns", "reworded",
 }  # fmt: skip
+AGREEMENT_VIEW_AT_0021 = {
+    "$", "number", "text", "why", "owner", "recorded_by", "consenters", "concerns",
+    "review_on", "version", "replaces", "status", "mandates", "organisations",
+}  # fmt: skip
+RELEASE_BEFORE = "bde1430"
 
 
-def test_going_down_to_0021_leaves_waiting_round_messages_readable_by_it(database_url):
+def read_by_the_release_before(payloads: list[str], tmp_path) -> list[str]:
+    """Each payload as bde1430's own bot.codec reads it (its repr), or its error: its
+    codec and the classes it reads, from git, in a process of their own."""
+    files = ("bot/codec.py", "rules/actions.py", "rules/say.py")
+    for path in files:
+        shown = subprocess.run(
+            ["git", "show", f"{RELEASE_BEFORE}:{path}"], capture_output=True, text=True
+        )
+        if shown.returncode != 0:
+            pytest.skip(f"{RELEASE_BEFORE} is not in this checkout's history")
+        (tmp_path / "old" / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "old" / path).write_text(shown.stdout, encoding="utf-8")
+    for package in ("bot", "rules"):
+        (tmp_path / "old" / package / "__init__.py").write_text("", encoding="utf-8")
+    read = subprocess.run(
+        [sys.executable, "-c",
+         "import json, sys\nfrom bot import codec\n"
+         "for payload in json.load(sys.stdin):\n"
+         "    try:\n        print(repr(codec.loads(payload)))\n"
+         "    except Exception as error:\n        print('FAILED', repr(error))"],
+        input=json.dumps(payloads), capture_output=True, text=True, cwd=tmp_path / "old",
+        env={"PYTHONPATH": str(tmp_path / "old")},
+    )  # fmt: skip
+    assert read.returncode == 0, read.stderr
+    return read.stdout.splitlines()
+
+
+def test_going_down_to_0021_leaves_waiting_messages_readable_by_it(database_url, tmp_path):
     """A summary still waiting in the outbox names a resolved concern and who asked for
-    the round: bde1430 cannot read either field, and would never post the summary.
-    Going down to 0021 leaves them out of waiting items (the resolver stays among those
-    with no concerns, as their answer row then says); a delivered item keeps its kind."""
+    the round, the announcement of the agreement that settles it the concern resolved in
+    it, a snooze's reply its moment: bde1430 cannot read any of these, and would never
+    send them. Going down to 0021 leaves them out of waiting items (the resolver stays
+    among those with no concerns, as their answer row then says; the moment is written
+    as the table's clock); a delivered item keeps its kind."""
     from alembic import command
 
     from bot import codec
@@ -114,6 +153,14 @@ def test_going_down_to_0021_leaves_waiting_round_messages_readable_by_it(databas
     from tests.conftest import make_app
     from tests.helpers import TaggedClassifier
 
+    snoozed_at = at("13:11")
+    snooze = SnoozeNoted(
+        workspace="W1", channel="C1", lang="en", user="ben", private=True,
+        text=Say.of("Snoozed until {at}.", at=Moment(snoozed_at + timedelta(hours=4),
+                                                     "Europe/Amsterdam", snoozed_at)),
+        promise=Say.of("Snoozed until {at}."), span=timedelta(hours=4), problem_id="P1",
+        until=Moment(snoozed_at + timedelta(hours=4), "Europe/Amsterdam", snoozed_at),
+    )  # fmt: skip
     app = make_app(database_url, TaggedClassifier())
     try:
         chat = Chat(app)
@@ -127,7 +174,14 @@ def test_going_down_to_0021_leaves_waiting_round_messages_readable_by_it(databas
         [summary] = chat.of_type(PostRoundSummary)
         assert summary.round.resolved == (("anna", RAISED),)
         assert summary.round.started_by == "anna"
-        app.store.enqueue(summary, now_utc())  # still waiting when the bot stops
+        line = "/agree pin the base image to 1.4 because deploys broke"
+        [announced] = [
+            a for a in chat.command("ben", line, "09:30") if isinstance(a, AnnounceAgreement)
+        ]
+        assert announced.agreement.resolved_concerns == (("anna", RAISED),)
+        # Still waiting when the bot stops.
+        for waiting in (summary, announced, snooze):
+            app.store.enqueue(waiting, now_utc())
     finally:
         app.database.dispose()
 
@@ -138,17 +192,33 @@ def test_going_down_to_0021_leaves_waiting_round_messages_readable_by_it(databas
         with Session(engine) as session:
             rows = session.exec(select(OutboxRow).order_by(OutboxRow.id)).all()
         waiting = [row for row in rows if row.delivered_at is None]
-        assert [json.loads(row.payload)["$"] for row in waiting] == ["PostRoundSummary"]
+        assert [json.loads(row.payload)["$"] for row in waiting] == [
+            "PostRoundSummary", "AnnounceAgreement", "SnoozeNoted"
+        ]  # fmt: skip
         round_ = json.loads(waiting[0].payload)["round"]
         assert set(round_) <= ROUND_VIEW_AT_0021
         assert round_["no_concerns"] == ["anna", "chris"] and round_["concerns"] == []
         assert codec.loads(waiting[0].payload) == replace(
             summary, round=replace(summary.round, resolved=(), started_by=None)
         )
+        agreement = json.loads(waiting[1].payload)["agreement"]
+        assert set(agreement) <= AGREEMENT_VIEW_AT_0021
+        assert codec.loads(waiting[1].payload) == replace(
+            announced, agreement=replace(announced.agreement, resolved_concerns=())
+        )
+        # The snooze's moment as the table's clock, as bde1430 fills in a parameter.
+        assert "until" not in json.loads(waiting[2].payload)
+        assert json.loads(waiting[2].payload)["text"]["params"] == [
+            ["at", "18:11 (Europe/Amsterdam)"]
+        ]
         # Delivered items keep only their kind, as they did.
         assert all(set(json.loads(row.payload)) == {"$"} for row in rows if row.delivered_at)
+        payloads = [row.payload for row in waiting]
     finally:
         engine.dispose()
+    read = read_by_the_release_before(payloads, tmp_path)
+    assert not [line for line in read if line.startswith("FAILED")], read
+    assert len(read) == 3 and "resolved_concerns" not in read[1]
 
 
 def a_round_anna_resolved(chat: Chat) -> None:

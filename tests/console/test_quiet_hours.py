@@ -57,7 +57,7 @@ def test_a_snooze_at_22_41_comes_back_at_08_and_says_so(tmp_path, rule_classifie
     ])  # fmt: skip
     assert "[bot → ben, privately]" in after(text, "2026-03-02 19:41")
     snoozed = after(text, "2026-03-02 21:41")
-    assert "Snoozed until tomorrow at 08:00." in snoozed
+    assert "Snoozed until tomorrow at 08:00 (Europe/Amsterdam)." in snoozed
     assert "4 hours from now is in the quiet hours here" in snoozed
     night = after(text, "2026-03-03 01:42").split("it is now 2026-03-03 07:00")[0]
     assert "gentle reminder" not in night  # not at 02:41, nor at 07:59 there

@@ -4,7 +4,7 @@ and a snooze adds no public message."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -61,6 +61,13 @@ async def test_quiet_reply_names_nobody_once_its_author_said_not_a_problem(world
     assert public(world) == []  # the reminder was wrong: nothing of it stays in public
 
 
+def snooze_due(harness: Harness) -> datetime:
+    assert harness.app is not None
+    with Session(harness.app.database) as session:
+        [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "snooze")).all()
+        return timer.due.replace(tzinfo=UTC)
+
+
 def snooze_ends(harness: Harness) -> None:
     """The snooze's hour has passed (its timer is due now)."""
     assert harness.app is not None
@@ -80,9 +87,11 @@ async def test_quiet_reply_a_snooze_adds_no_public_message_nor_names_its_author(
     await runtime.wait_for(NudgeSnoozed)
     answer = await world.api.wait_for_followup(snooze)
     # Said once, and true: no reminder is promised that her closed DMs would not let in.
+    # When it ends, on her own clock (Discord's timestamp markup).
     assert answer["content"] == (
-        "Snoozed for 1 hour. Your direct messages are closed, though, so I cannot remind you "
-        "then. The button under my reply beside your problem stays, for when you are ready."
+        f"Snoozed until <t:{int(snooze_due(harness).timestamp())}:t>. Your direct messages are "
+        "closed, though, so I cannot remind you then. The button under my reply beside your "
+        "problem stays, for when you are ready."
     )
     assert int(answer["flags"]) & EPHEMERAL
     assert len(world.api.followups_for(snooze)) == 1

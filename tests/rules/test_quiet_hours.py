@@ -9,15 +9,26 @@ from types import MappingProxyType
 
 import pytest
 
-from rules.actions import CloseWatch, PostConcernRound, ScheduleTimer, SnoozeNoted
+from rules.actions import (
+    CloseWatch,
+    PostConcernRound,
+    PostRoundSummary,
+    RemindMembers,
+    ScheduleTimer,
+    SendNudge,
+    SnoozeNoted,
+)
 from rules.agreements import review_due
 from rules.concerns import DEADLINE_TIMER, REMINDER_TIMER, on_timer, start_round
 from rules.events import CommandInvoked, NudgeSnoozed, TimerFired
 from rules.grammar import EndMeeting, StartRound
 from rules.i18n import render
 from rules.meetings import RENEWAL_TIMER, end
-from rules.problems import SNOOZE_TIMER, answer_watches, on_snoozed
+from rules.night_timers import after_the_night
+from rules.problems import PROBLEM_TIMER, SNOOZE_TIMER, answer_watches, on_snoozed
+from rules.problems import on_timer as problem_timer
 from rules.quiet_hours import QuietHours, after_quiet, parse_quiet_hours
+from rules.say import Moment
 from rules.state import Meeting, MemberInfo, Round, TableSettings, TableState, Watch
 from rules.understanding import Command
 
@@ -107,7 +118,7 @@ def a_round(at: datetime, deadline: datetime) -> Round:
 
 def fired(at: datetime, kind: str, subject: str) -> TimerFired:
     return TimerFired(workspace="w", channel="c", at=at, event_id="t", kind=kind,
-                      subject=subject, due=at)  # fmt: skip
+                      subject=subject, due=at, key="t")  # fmt: skip
 
 
 def test_the_next_round_reminder_waits_for_the_morning_unless_the_deadline_comes_first():
@@ -160,13 +171,72 @@ def test_a_snooze_that_would_end_at_night_ends_in_the_morning_and_says_so():
     assert "tot morgen om 08:00" in said
 
 
-def test_a_snooze_by_day_names_the_clock_time_where_the_table_sits():
+def test_a_snooze_by_day_names_the_clock_time_where_the_table_sits_and_its_zone():
     # 10:00 UTC is 11:00 in Amsterdam in winter: back at 15:00 there.
     due, said = snooze(utc(2026, 3, 2, 10, 0), AMS)
     assert due == [utc(2026, 3, 2, 14, 0)]
-    assert said == "Snoozed until 15:00. I will remind you again in 4 hours."
+    assert said == "Snoozed until 15:00 (Europe/Amsterdam). I will remind you again in 4 hours."
+    # A table that set no zone: its clock is UTC, and says so (a reader in Amsterdam
+    # knows it is not theirs).
     due, said = snooze(utc(2026, 3, 2, 10, 0), "UTC", "nl")
-    assert "tot 14:00" in said
+    assert "tot 14:00 (UTC)" in said
+
+
+def test_a_snooze_names_its_moment_for_the_platform_to_show_on_each_readers_clock():
+    at = utc(2026, 3, 2, 12, 11)  # 13:11 in Amsterdam
+    state = table("UTC", watches=(a_watch(at),))
+    snoozed = NudgeSnoozed(workspace="w", channel="c", at=at, event_id="s", user="ben",
+                           problem_id="p1")  # fmt: skip
+    [noted] = [
+        a for a in on_snoozed(snoozed, state, timedelta(hours=4)) if isinstance(a, SnoozeNoted)
+    ]
+    assert noted.until == Moment(at=utc(2026, 3, 2, 16, 11), zone="UTC", said_at=at)
+    shown = render(noted.text, "en", moment=lambda moment, named: f"<{moment.at:%H:%M}Z|{named}>")
+    assert shown.startswith("Snoozed until <16:11Z|16:11 (UTC)>.")
+
+
+# Timers the bot fires late: it was down, or restarting, in the evening.
+LATE_AT_NIGHT = utc(2026, 3, 3, 1, 0)  # 02:00 in Amsterdam
+
+
+def test_a_round_reminder_fired_late_in_the_night_waits_for_the_morning():
+    round_ = a_round(utc(2026, 3, 2, 15, 30), utc(2026, 3, 4, 15, 30))
+    state = table(rounds_by_id={"r1": round_})
+    late = replace(fired(LATE_AT_NIGHT, REMINDER_TIMER, "r1"), key="reminder:r1:1",
+                   due=utc(2026, 3, 2, 19, 30))  # fmt: skip
+    decided = after_the_night(late, state, on_timer(late, state))
+    assert decided == [
+        ScheduleTimer(workspace="w", channel="c", key="reminder:r1:1", kind=REMINDER_TIMER,
+                      subject="r1", due=utc(2026, 3, 3, 7, 0))
+    ]  # fmt: skip
+    # In the morning it is decided again, and sent.
+    morning = replace(late, at=utc(2026, 3, 3, 7, 0), due=utc(2026, 3, 3, 7, 0))
+    decided = after_the_night(morning, state, on_timer(morning, state))
+    assert any(isinstance(a, RemindMembers) for a in decided)
+
+
+def test_a_deadline_fired_late_in_the_night_closes_its_round_then():
+    round_ = a_round(utc(2026, 3, 1, 15, 30), utc(2026, 3, 2, 19, 30))
+    state = table(rounds_by_id={"r1": round_})
+    late = fired(LATE_AT_NIGHT, DEADLINE_TIMER, "r1")
+    decided = after_the_night(late, state, on_timer(late, state))
+    assert any(isinstance(a, PostRoundSummary) for a in decided)
+    assert timers(decided, DEADLINE_TIMER) == []
+
+
+def test_a_snooze_that_ends_late_in_the_night_brings_its_nudge_back_in_the_morning():
+    at = utc(2026, 3, 2, 15, 30)
+    state = table(watches=(replace(a_watch(at), status="snoozed"),))
+    late = replace(fired(LATE_AT_NIGHT, SNOOZE_TIMER, "p1"), due=utc(2026, 3, 3, 0, 50))
+    assert timers(after_the_night(late, state, problem_timer(late, state)), SNOOZE_TIMER) == [
+        utc(2026, 3, 3, 7, 0)
+    ]
+    # A nudge far too late to send is withdrawn as before, not kept for the morning.
+    state = table(watches=(replace(a_watch(at), status="open", deadline=at),))
+    stale = replace(fired(LATE_AT_NIGHT, PROBLEM_TIMER, "p1"), due=at)
+    decided = after_the_night(stale, state, problem_timer(stale, state))
+    assert [a.outcome for a in decided if isinstance(a, CloseWatch)] == ["withdrawn"]
+    assert not any(isinstance(a, SendNudge) for a in decided)
 
 
 def test_a_problem_whose_nudge_waits_for_the_morning_is_answered_in_its_own_thread():

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import pytest
 from sqlmodel import Session, select
 
-from bot.models import CorrectionRow, MemberRow, ProcessedEvent, WatchRow, now_utc
+from bot.models import CorrectionRow, MemberRow, ProcessedEvent, TimerRow, WatchRow, now_utc
 from rules.events import (
     CommandInvoked,
     MessageDeleted,
@@ -40,6 +40,12 @@ from tests.standins.slack_requests import (
     message_event,
     view_submission,
 )
+
+
+def snooze_due(bot: SlackBot) -> datetime:
+    with Session(bot.groundrules.database) as session:
+        [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "snooze")).all()
+        return timer.due.replace(tzinfo=UTC)
 
 
 def watches(bot: SlackBot) -> dict[str, str]:
@@ -206,7 +212,14 @@ async def test_slack_nudge_buttons_not_a_problem_and_snooze(bot: SlackBot):
     assert (snoozed.problem_id, snoozed.user, snoozed.channel) == (ts, USER_ID, CHANNEL_ID)
     assert watches(bot) == {ts: "snoozed"}
     [_, thanks] = await bot.slack.wait_for("chat.postEphemeral", 2)
-    assert "Snoozed" in thanks.params["text"]
+    # When it comes, on the reader's own clock (Slack's date markup); the table's clock,
+    # its zone named, where Slack cannot show that.
+    back = snooze_due(bot)
+    local = f"{back:%H:%M} (UTC)"
+    assert (
+        f"Snoozed until <!date^{int(back.timestamp())}^{{time}}|{local}>."
+        in (thanks.params["text"])
+    )
     # The ephemeral nudge itself gives way to one line, its buttons gone.
     assert await bot.slack.wait_for_response(snooze_url) == [
         {"text": "Snoozed.", "replace_original": True}

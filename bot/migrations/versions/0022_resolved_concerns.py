@@ -6,7 +6,7 @@
   from before this revision, and for answers that resolved nothing.
 
 Going down, the answers stay "no concerns" (what their members last said), and the
-outbox items still waiting lose what the code of 0021 cannot read (`_older`).
+outbox items still waiting lose what the code of 0021 cannot read (bot.waiting_items).
 
 Revision ID: 0022
 Revises: 0021
@@ -15,11 +15,11 @@ Create Date: 2027-03-01 10:00:00
 
 from collections.abc import Sequence
 
-import json
-
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+
+from bot.waiting_items import make_waiting_items_older
 
 revision: str = "0022"
 down_revision: str | None = "0021"
@@ -56,32 +56,5 @@ _NEWER_FIELDS = {
 }
 
 
-def _older(value: object) -> object:
-    if isinstance(value, list):
-        return [_older(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    newer = _NEWER_FIELDS.get(value.get("$"), frozenset())  # type: ignore[arg-type]
-    return {k: _older(v) for k, v in value.items() if k not in newer}
-
-
 def _waiting_items_as_0021_reads_them() -> None:
-    """Items done with keep their kind alone (bot.codec.kind_only): only those still
-    waiting are read again."""
-    outbox = sa.table("outbox", sa.column("id"), sa.column("payload"), sa.column("delivered_at"))
-    connection = op.get_bind()
-    waiting = connection.execute(
-        sa.select(outbox.c.id, outbox.c.payload).where(outbox.c.delivered_at.is_(None))
-    ).all()
-    for outbox_id, payload in waiting:
-        try:
-            item = json.loads(payload)
-        except ValueError:
-            continue  # not this version's to mend: left as it is
-        older = _older(item)
-        if older != item:
-            connection.execute(
-                outbox.update()
-                .where(outbox.c.id == outbox_id)
-                .values(payload=json.dumps(older, ensure_ascii=False, separators=(",", ":")))
-            )
+    make_waiting_items_older(_NEWER_FIELDS)
