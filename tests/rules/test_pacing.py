@@ -36,7 +36,7 @@ def table(*watches: Watch, paced: Pacing | None = None) -> TableState:
 def fire(w: Watch, *, at: datetime | None = None, kind=problems.PROBLEM_TIMER) -> TimerFired:
     due = w.deadline if at is None else at
     return TimerFired(workspace="W", channel="C", at=due, event_id="t", kind=kind,
-                      subject=w.problem_id, due=due)  # fmt: skip
+                      subject=w.problem_id, due=due, key="t")  # fmt: skip
 
 
 def said(actions) -> str:
@@ -114,7 +114,7 @@ def test_a_snooze_of_the_only_problem_says_what_it_said():
     snooze = NudgeSnoozed(workspace="W", channel="C", at=T + timedelta(minutes=12),
                           event_id="s", user="ben", problem_id="p1")  # fmt: skip
     text = said(problems.on_snoozed(snooze, table(nudged), timedelta(hours=2)))
-    assert text == "Snoozed until 10:12. I will remind you again in 2 hours."
+    assert text == "Snoozed until 10:12 (UTC). I will remind you again in 2 hours."
 
 
 def test_the_reminder_asked_for_comes_before_a_problem_that_waited_for_it():

@@ -38,7 +38,7 @@ def ended_by_bob(lang: str = "nl", table_language: str | None = None) -> TableSt
 
 def reminders(state: TableState) -> list[AskRenewal]:
     fired = TimerFired(workspace="w", channel="c", at=AT, event_id="t", kind=RENEWAL_TIMER,
-                       subject="m1", due=AT)  # fmt: skip
+                       subject="m1", due=AT, key="t")  # fmt: skip
     return [a for a in on_timer(fired, state) if isinstance(a, AskRenewal)]
 
 
