@@ -883,8 +883,11 @@ def on_relabelled(
             actions += _settle(event, watch, state, "dismissed")
         paced = state.paced(event.user)
         own = watch is not None and watch.user == event.user
+        # Only a correction that settles a problem counts towards backing off: the same
+        # "Not a problem" clicked twice, or said of a settled one, is one correction.
         counted = pacing.dismissed(event, paced, state.settings, watch if own else None)
-        actions.append(counted)
+        if settles:
+            actions.append(counted)
         thanks: Say | Lines = Say.of(
             N_("Thanks for telling me. I will not treat that as a problem.")
             if fingerprint is None
@@ -892,8 +895,13 @@ def on_relabelled(
                     "message when it comes back here.")
         )  # fmt: skip
         helps = state.settings.nudges == "normal" and fewer_helps
-        backs_off = not pacing.backed_off(paced, event.at) and pacing.backed_off(
-            replace(paced, dismissals=counted.dismissals or 0, dismissed_at=event.at), event.at
+        backs_off = (
+            settles
+            and not pacing.backed_off(paced, event.at)
+            and pacing.backed_off(
+                replace(paced, dismissals=counted.dismissals or 0, dismissed_at=event.at),
+                event.at,
+            )
         )
         if helps and backs_off:
             # Told often enough that it was wrong: fewer nudges for them, said once.

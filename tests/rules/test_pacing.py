@@ -169,6 +169,17 @@ def test_the_third_not_a_problem_in_a_week_backs_off_and_says_so_once():
     assert [a.dismissals for a in again if isinstance(a, NotePacing) and a.dismissals] == [1]
 
 
+def test_the_same_not_a_problem_said_again_is_one_correction():
+    # A double click, or "Not a problem" said again of a problem it already settled:
+    # nothing more is counted towards backing off, and nothing more is said of it.
+    settled = watch("p1", 0, status="dismissed")
+    at = T + timedelta(minutes=12)
+    paced = Pacing("ben", dismissals=2, dismissed_at=at - timedelta(minutes=1), hinted_at=T)
+    actions = problems.on_relabelled(not_a_problem(settled, at), table(settled, paced=paced))
+    assert [a for a in actions if isinstance(a, NotePacing) and a.dismissals] == []
+    assert "You have told me" not in said(actions)
+
+
 def test_the_nudges_fewer_hint_is_given_once_not_on_every_correction():
     first = watch("p1", 0, status="nudged")
     at = T + timedelta(minutes=11)
