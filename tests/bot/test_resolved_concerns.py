@@ -24,6 +24,7 @@ from rules.actions import (
     AnnounceAgreement,
     PostConcernRound,
     PostRoundSummary,
+    SendNudge,
     SnoozeNoted,
     UpdateRoundProgress,
 )
@@ -161,6 +162,11 @@ def test_going_down_to_0021_leaves_waiting_messages_readable_by_it(database_url,
         promise=Say.of("Snoozed until {at}."), span=timedelta(hours=4), problem_id="P1",
         until=Moment(snoozed_at + timedelta(hours=4), "Europe/Amsterdam", snoozed_at),
     )  # fmt: skip
+    # A nudge that says its author's other problems come one at a time (0024).
+    paced = SendNudge(
+        workspace="W1", channel="C1", lang="en", user="ben", problem_id="P2", thread_id=None,
+        problem_text="the printer is jammed", posted_at=snoozed_at, paced=timedelta(hours=1),
+    )  # fmt: skip
     app = make_app(database_url, TaggedClassifier())
     try:
         chat = Chat(app)
@@ -180,7 +186,7 @@ def test_going_down_to_0021_leaves_waiting_messages_readable_by_it(database_url,
         ]
         assert announced.agreement.resolved_concerns == (("anna", RAISED),)
         # Still waiting when the bot stops.
-        for waiting in (summary, announced, snooze):
+        for waiting in (summary, announced, snooze, paced):
             app.store.enqueue(waiting, now_utc())
     finally:
         app.database.dispose()
@@ -193,8 +199,9 @@ def test_going_down_to_0021_leaves_waiting_messages_readable_by_it(database_url,
             rows = session.exec(select(OutboxRow).order_by(OutboxRow.id)).all()
         waiting = [row for row in rows if row.delivered_at is None]
         assert [json.loads(row.payload)["$"] for row in waiting] == [
-            "PostRoundSummary", "AnnounceAgreement", "SnoozeNoted"
+            "PostRoundSummary", "AnnounceAgreement", "SnoozeNoted", "SendNudge"
         ]  # fmt: skip
+        assert codec.loads(waiting[3].payload) == replace(paced, paced=None)
         round_ = json.loads(waiting[0].payload)["round"]
         assert set(round_) <= ROUND_VIEW_AT_0021
         assert round_["no_concerns"] == ["anna", "chris"] and round_["concerns"] == []
@@ -218,7 +225,7 @@ def test_going_down_to_0021_leaves_waiting_messages_readable_by_it(database_url,
         engine.dispose()
     read = read_by_the_release_before(payloads, tmp_path)
     assert not [line for line in read if line.startswith("FAILED")], read
-    assert len(read) == 3 and "resolved_concerns" not in read[1]
+    assert len(read) == 4 and "resolved_concerns" not in read[1]
 
 
 def a_round_anna_resolved(chat: Chat) -> None:

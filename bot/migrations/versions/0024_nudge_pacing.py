@@ -18,6 +18,7 @@ import sqlmodel
 from alembic import op
 
 import bot.models
+from bot.waiting_items import make_waiting_items_older
 
 revision: str = "0024"
 down_revision: str | None = "0023"
@@ -43,5 +44,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Only pacing goes: each problem is nudged on its own again, as before.
+    # Only pacing goes: each problem is nudged on its own again, as before. A waiting
+    # nudge that says more of its author's wait loses that line (0023 cannot read it).
+    make_waiting_items_older({"SendNudge": frozenset({"paced"})})
     op.drop_table("nudge_pacing")
