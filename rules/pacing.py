@@ -43,7 +43,10 @@ def held_until(pacing: Pacing, settings: TableSettings, at: datetime) -> datetim
     pacing span after their last nudge."""
     ends = []
     if pacing.snoozed_until is not None and pacing.snoozed_until > at:
-        ends.append(pacing.snoozed_until)
+        # Looked at again a pacing span on at most: a later, shorter snooze (a day, then
+        # an hour) ends the hold when it ends, not when the first would have.
+        step = settings.nudge_pacing
+        ends.append(min(pacing.snoozed_until, at + step) if step else pacing.snoozed_until)
     if settings.nudge_pacing and pacing.nudged_at is not None:
         next_one = pacing.nudged_at + settings.nudge_pacing
         if next_one > at:

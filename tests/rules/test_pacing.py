@@ -106,7 +106,36 @@ def test_a_snooze_holds_the_persons_other_problems_and_says_so():
     assert "Until then I do not nudge you about your other problems here either." in said(actions)
     paced = Pacing("ben", nudged_at=nudged.deadline, snoozed_until=at + timedelta(hours=2))
     held = problems.on_timer(fire(waiting), table(nudged, waiting, paced=paced))
-    assert [a.due for a in held if isinstance(a, ScheduleTimer)] == [at + timedelta(hours=2)]
+    # Held, and looked at again a pacing span on (the snooze may be shortened meanwhile).
+    assert [a.due for a in held if isinstance(a, ScheduleTimer)] == [
+        waiting.deadline + timedelta(hours=1)
+    ]
+    later = problems.on_timer(
+        fire(waiting, at=waiting.deadline + timedelta(hours=1)),
+        table(nudged, waiting, paced=paced),
+    )
+    assert [a.due for a in later if isinstance(a, ScheduleTimer)] == [at + timedelta(hours=2)]
+
+
+def test_a_shorter_snooze_after_a_long_one_ends_the_hold_when_it_ends():
+    # "/snooze 1d", then "/snooze 1h": the other problem waits for the hour, not the day.
+    nudged, waiting = watch("p1", 0, status="snoozed"), watch("p2", 12)
+    at = T + timedelta(minutes=12)
+    paced = Pacing("ben", nudged_at=nudged.deadline, snoozed_until=at + timedelta(days=1))
+    held = problems.on_timer(fire(waiting), table(nudged, waiting, paced=paced))
+    [due] = [a.due for a in held if isinstance(a, ScheduleTimer)]
+    assert due <= waiting.deadline + timedelta(hours=1)
+    # The shorter snooze's reminder came at its end; the other problem follows a pacing
+    # span after it, not a day later.
+    reminded = watch("p1", 0, status="nudged")
+    back = at + timedelta(hours=1)
+    shortened = Pacing("ben", nudged_at=back, snoozed_until=back)
+    again = problems.on_timer(fire(waiting, at=due), table(reminded, waiting, paced=shortened))
+    assert [a.due for a in again if isinstance(a, ScheduleTimer)] == [back + timedelta(hours=1)]
+    fired = problems.on_timer(
+        fire(waiting, at=back + timedelta(hours=1)), table(reminded, waiting, paced=shortened)
+    )
+    assert any(isinstance(a, SendNudge) for a in fired)
 
 
 def test_a_snooze_of_the_only_problem_says_what_it_said():
