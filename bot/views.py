@@ -163,25 +163,14 @@ def tables_for_command(
     at."""
     with Session(database) as session:
         asking: list[tuple[str, str]] = []
-        if command == "concern" and resolving:
-            asking = list(
-                session.exec(
-                    select(RoundRow.workspace, RoundRow.channel)
-                    .join(
-                        AnswerRow,
-                        (AnswerRow.workspace == RoundRow.workspace)
-                        & (AnswerRow.round_id == RoundRow.round_id),
-                    )
-                    .where(
-                        AnswerRow.user == user,
-                        RoundRow.status == "open",
-                        col(AnswerRow.concern).is_not(None),
-                        col(RoundRow.workspace).startswith(prefix, autoescape=True),
-                    )
-                    .order_by(col(RoundRow.deadline))
-                ).all()
+        if command == "concern":
+            # /concern resolved: the open rounds holding a concern of theirs; any other
+            # answer: the open rounds still waiting for theirs.
+            theirs = (
+                col(AnswerRow.concern).is_not(None)
+                if resolving
+                else col(AnswerRow.answered_at).is_(None)
             )
-        elif command == "concern":
             asking = list(
                 session.exec(
                     select(RoundRow.workspace, RoundRow.channel)
@@ -193,7 +182,7 @@ def tables_for_command(
                     .where(
                         AnswerRow.user == user,
                         RoundRow.status == "open",
-                        col(AnswerRow.answered_at).is_(None),
+                        theirs,
                         col(RoundRow.workspace).startswith(prefix, autoescape=True),
                     )
                     .order_by(col(RoundRow.deadline))

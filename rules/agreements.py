@@ -17,7 +17,7 @@ from rules.actions import (
     RecordAgreement,
     ScheduleTimer,
 )
-from rules.events import TimerFired
+from rules.events import Event, TimerFired
 from rules.grammar import Agree, ListAgreements
 from rules.local_time import at_local_time, local_day
 from rules.mentions import group_name, groups_by_name
@@ -49,6 +49,16 @@ def review_due(day: date, zone: str, quiet: QuietHours | None) -> datetime:
 
 def review_key(number: int, version: int) -> str:
     return f"review:{number}:{version}"
+
+
+def review_timer(
+    event: Event, number: int, version: int, day: date, zone: str, quiet: QuietHours | None
+) -> ScheduleTimer:
+    """The timer that brings agreement `number` (as of `version`) up for review on `day`."""
+    return ScheduleTimer(
+        workspace=event.workspace, channel=event.channel, key=review_key(number, version),
+        kind=REVIEW_TIMER, subject=str(number), due=review_due(day, zone, quiet),
+    )  # fmt: skip
 
 
 # Words this long carry a proposal's subject ("image", "overdracht"), shorter ones are
@@ -278,14 +288,7 @@ def record(command: Command, state: TableState) -> list[Action]:
             )
         )
     actions += [
-        ScheduleTimer(
-            workspace=event.workspace,
-            channel=event.channel,
-            key=review_key(number, 1),
-            kind=REVIEW_TIMER,
-            subject=str(number),
-            due=review_due(review_on, zone, state.settings.quiet_hours),
-        ),
+        review_timer(event, number, 1, review_on, zone, state.settings.quiet_hours),
         AnnounceAgreement(
             workspace=event.workspace,
             channel=event.channel,

@@ -3,8 +3,8 @@ is and is not about, routing, and the table's language (the seed's preparation l
 
 from __future__ import annotations
 
-from rules.actions import Action, ConfigureTable, NoteMember, ScheduleTimer, SetOrganisation
-from rules.agreements import REVIEW_TIMER, review_due, review_key
+from rules.actions import Action, ConfigureTable, NoteMember, SetOrganisation
+from rules.agreements import review_due, review_timer
 from rules.grammar import JoinTable, SetCharter, SetLanguage, SetTimezone, ShowTable
 from rules.i18n import supported
 from rules.say import N_, Lines, Member, Quote, Say
@@ -135,13 +135,13 @@ def set_timezone(command: Command, state: TableState) -> list[Action]:
     event = command.event
     old, new = state.settings.timezone, parsed.timezone
     moved = [
-        ScheduleTimer(
-            workspace=event.workspace,
-            channel=event.channel,
-            key=review_key(agreement.number, agreement.version),
-            kind=REVIEW_TIMER,
-            subject=str(agreement.number),
-            due=review_due(agreement.review_on, new, state.settings.quiet_hours),
+        review_timer(
+            event,
+            agreement.number,
+            agreement.version,
+            agreement.review_on,
+            new,
+            state.settings.quiet_hours,
         )
         for agreement in state.agreements
         # Only a review still to come: one that came is not asked again.

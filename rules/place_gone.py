@@ -10,8 +10,8 @@ A Slack channel brought back resumes its reviews (`on_place_back`)."""
 
 from __future__ import annotations
 
-from rules.actions import Action, CancelTimer, ScheduleTimer
-from rules.agreements import REVIEW_TIMER, review_due, review_key
+from rules.actions import Action, CancelTimer
+from rules.agreements import review_key, review_timer
 from rules.events import PlaceBack, PlaceDeleted
 from rules.meetings import renewal_key
 from rules.state import TableState
@@ -44,14 +44,7 @@ def on_place_back(event: PlaceBack, state: TableState) -> list[Action]:
     where they talk). Mandate renewals do not: the next meeting asks again."""
     zone, quiet = state.settings.timezone, state.settings.quiet_hours
     return [
-        ScheduleTimer(
-            workspace=event.workspace,
-            channel=event.channel,
-            key=review_key(agreement.number, agreement.version),
-            kind=REVIEW_TIMER,
-            subject=str(agreement.number),
-            due=review_due(agreement.review_on, zone, quiet),
-        )
+        review_timer(event, agreement.number, agreement.version, agreement.review_on, zone, quiet)
         for agreement in state.agreements
         if agreement.status == "current"
     ]

@@ -18,7 +18,6 @@ from rules.actions import (
 )
 from rules.agreements import (
     NO_SUCH_ROLE,
-    REVIEW_TIMER,
     ROLE_OWNER,
     already_agreed,
     consent,
@@ -29,8 +28,8 @@ from rules.agreements import (
     owner_param,
     reason_label,
     reason_words,
-    review_due,
     review_key,
+    review_timer,
     role_owner,
     wording,
 )
@@ -315,11 +314,9 @@ _STATUS = {"revised": N_("revised"), "retired": N_("retired"), "current": N_("cu
 
 
 def _schedule(event, number: int, version: int, day, state: TableState) -> ScheduleTimer:
-    return ScheduleTimer(
-        workspace=event.workspace, channel=event.channel, key=review_key(number, version),
-        kind=REVIEW_TIMER, subject=str(number),
-        due=review_due(day, state.settings.timezone, state.settings.quiet_hours),
-    )  # fmt: skip
+    return review_timer(
+        event, number, version, day, state.settings.timezone, state.settings.quiet_hours
+    )
 
 
 def _revise(
