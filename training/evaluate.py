@@ -121,6 +121,10 @@ def label_section(test: list[Example], classifiers: dict[str, tuple[Classifier, 
     )
 
 
+# A run's mode with this ending replays with the bot's default quiet hours on.
+AT_NIGHT = " at night"
+
+
 class Replays:
     """The real bot's replays of the held-out conversations, each done once: the nudge
     and the offer tables read the same runs (a replay is the costly part of both)."""
@@ -140,8 +144,11 @@ class Replays:
     ) -> Replayed:
         key = (id(classifier), path, bars, mode, second, roster_from_start)
         if key not in self._done:
-            how = {"nudges": mode, "second_reading": second, "reader": self.reader,
-                   "roster_from_start": roster_from_start}  # fmt: skip
+            # "normal at night": as the bot runs by default, its quiet hours on.
+            tables, at_night = mode.removesuffix(AT_NIGHT), mode.endswith(AT_NIGHT)
+            how = {"nudges": tables, "second_reading": second, "reader": self.reader,
+                   "roster_from_start": roster_from_start,
+                   "quiet_hours": at_night}  # fmt: skip
             self._done[key] = replay(classifier, path, bars, **how)
         return self._done[key]
 
@@ -405,6 +412,12 @@ def main(argv: list[str]) -> int:
             name = "trained + second reading" if reading else "trained"
             name += " (the model's bars)" if mode == "normal" else ", tables asking for fewer"
             runs[name] = (trained, trained.bars, mode, reading)
+    if second is not None:
+        # As the bot runs by default: its quiet hours (21:00-08:00) hold nudges due in a
+        # conversation's night, and early-morning ones, for its end.
+        runs["trained + second reading, with the default quiet hours"] = (
+            trained, trained.bars, "normal" + AT_NIGHT, True,
+        )  # fmt: skip
     runs |= {
         "trained (labels only)": (trained, Thresholds(), "normal", False),
         "rules (labels only)": (rules, Thresholds(), "normal", False),

@@ -212,13 +212,17 @@ def replay(
     second_reading: bool = True,
     reader: SecondReader | None = None,
     roster_from_start: bool = False,
+    quiet_hours: bool = False,
 ) -> Replayed:
     """What the real bot does over one transcript with this classifier and these bars:
     the nudges it sends, the agreements it offers to record and its words to proposers;
     every table nudged as readily as `nudges` says (/nudges: normal, fewer, off); with
     the bot's own second reading (the shipped encoder, beside the trained classifier),
     `reader`'s, or none. The table is whoever has posted so far, or, with
-    `roster_from_start`, everyone who posts in the transcript, as a synced roster."""
+    `roster_from_start`, everyone who posts in the transcript, as a synced roster.
+    Quiet hours (`GROUNDRULES_QUIET_HOURS`) only with `quiet_hours`: they move a nudge
+    due in the night to its end, and the expected nudges were written for which problems
+    deserve one, not when; a conversation's clock is its writers' (times as written)."""
     from adapters.console.replay import Replay
     from bot.bootstrap import bootstrap
     from bot.settings import Settings
@@ -229,6 +233,7 @@ def replay(
         problem_window=window,
         nudges=nudges,
         second_reading=second_reading and reader is None,
+        **({} if quiet_hours else {"quiet_hours": "off"}),
     )
     app = bootstrap(settings, classifier=classifier)
     try:

@@ -194,3 +194,34 @@ def test_the_word_to_a_proposer_is_counted_against_the_labels_and_the_roster(tmp
     # do not. So far, two of the two others who had posted are most of the table.
     assert rows["known from the start"][2:5] == ["0", "1", "0"]
     assert rows["so far"][2:5] == ["0", "0", "0"]
+
+
+def test_the_measured_replay_nudges_by_the_window_and_the_default_one_waits_for_morning(
+    tmp_path, monkeypatch
+):
+    """The expected nudges say which problems deserve one, not when: the measured replay
+    leaves quiet hours out. With the bot's default quiet hours (21:00-08:00 on the
+    conversation's clock) a problem named at 06:00 waits for 08:00, and a proposal made
+    meanwhile in its thread answers it: no nudge."""
+    from training.nudges import replay
+
+    monkeypatch.delenv("GROUNDRULES_QUIET_HOURS", raising=False)  # the bot's default
+    path = tmp_path / "en-early.jsonl"
+    lines = [
+        ("2026-03-02T06:00:00Z", "ben", "#problem the night shift left no handover notes"),
+        ("2026-03-02T07:30:00Z", "anna", "morning all"),
+        ("2026-03-02T07:40:00Z", "anna", "#proposal we keep a handover sheet at the desk",
+         "2026-03-02T06:00:00Z"),
+        ("2026-03-02T09:00:00Z", "anna", "coffee?"),
+    ]
+    with path.open("w", encoding="utf-8") as out:
+        for ts, user, text, *thread in lines:
+            out.write(json.dumps({"ts": ts, "channel": "C1", "user": user, "text": text,
+                                  "thread": thread[0] if thread else None}) + "\n")  # fmt: skip
+    sidecar = {"window_minutes": 10, "language": "en", "labels": {}, "nudges": []}
+    path.with_suffix(".expected.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    classifier, bars = TaggedClassifier(), Thresholds()
+    measured = replay(classifier, path, bars, second_reading=False)
+    assert {user for _, user, _ in measured.nudges} == {"ben"}
+    at_night = replay(classifier, path, bars, second_reading=False, quiet_hours=True)
+    assert at_night.nudges == frozenset()
