@@ -210,8 +210,12 @@ def test_the_measured_replay_nudges_by_the_window_and_the_default_one_waits_for_
     lines = [
         ("2026-03-02T06:00:00Z", "ben", "#problem the night shift left no handover notes"),
         ("2026-03-02T07:30:00Z", "anna", "morning all"),
-        ("2026-03-02T07:40:00Z", "anna", "#proposal we keep a handover sheet at the desk",
-         "2026-03-02T06:00:00Z"),
+        (
+            "2026-03-02T07:40:00Z",
+            "anna",
+            "#proposal we keep a handover sheet at the desk",
+            "2026-03-02T06:00:00Z",
+        ),
         ("2026-03-02T09:00:00Z", "anna", "coffee?"),
     ]
     with path.open("w", encoding="utf-8") as out:
