@@ -24,8 +24,9 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy import text
 
-from bot import metrics, proposing, review_messages, views, workspaces
+from bot import dm_once, metrics, proposing, review_messages, views, workspaces
 from bot.bootstrap import Groundrules
+from bot.dm_once import Answering
 from bot.health import HealthServer
 from bot.leases import Held, LeaseLost
 from bot.models import now_utc
@@ -651,6 +652,17 @@ class Runtime:
             return isinstance(understood, Message) and understood.is_proposal
 
         return await self._in_worker(read)
+
+    def answering_dm(
+        self, workspace: str, answer_id: str
+    ) -> contextlib.AbstractAsyncContextManager[Answering | None]:
+        """Words typed in the bot's DM, answered once (bot.dm_once): `answer_id` claimed
+        among `workspace`'s processed events; None when it was already."""
+        store = self.app.store
+        return dm_once.answered_once(
+            lambda: asyncio.to_thread(store.claim_event, workspace, answer_id, now_utc()),
+            lambda: asyncio.to_thread(store.release_event, workspace, answer_id),
+        )
 
     async def claim_proposal(
         self, workspace: str, channel: str, problem_id: str

@@ -336,6 +336,25 @@ class Store:
             self._batch.uow = None
             uow.close()
 
+    # --- events handled outside the engine, each its own short transaction -----
+
+    def claim_event(self, workspace: str, event_id: str, at: datetime) -> bool:
+        """`UnitOfWork.claim_event` on its own, for an event answered without the engine
+        (words typed in the bot's DM, bot.dm_once): True the first time its id is seen."""
+        with self.unit_of_work() as uow:
+            return uow.claim_event(workspace, event_id, at)
+
+    def release_event(self, workspace: str, event_id: str) -> None:
+        """A claimed event whose handling failed before anything came of it: a retry of
+        it is handled."""
+        with self.unit_of_work() as uow:
+            uow.session.exec(
+                delete(ProcessedEvent).where(
+                    col(ProcessedEvent.workspace) == workspace,
+                    col(ProcessedEvent.event_id) == event_id,
+                )
+            )
+
     # --- delivery bookkeeping, each its own short transaction ------------------
 
     def mark_delivered(

@@ -19,16 +19,17 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
-from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack import blocks, ids, translate
 from adapters.slack.outbound import error_of
 from adapters.slack.translate import Invalid
+from bot import dm_once
 from bot.dm_answers import NotAProposal, NothingWaiting, answer_in_dm
 from bot.models import now_utc
 from bot.outage import NotRecorded
@@ -211,14 +212,9 @@ class Listeners:
 
     # --- Events API ------------------------------------------------------------------
 
-    async def on_message(
-        self, body: Body, event: Body, context: AsyncBoltContext, request: AsyncBoltRequest
-    ) -> None:
+    async def on_message(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
         if event.get("channel_type") == "im":
-            # A retry of one already answered would answer it twice: Slack retries an
-            # event whose ack it missed, and this one was acked at once.
-            if not _slack_retry(request):
-                await self._answer_in_dm(body, event, context)
+            await self._answer_in_dm(body, event, context)
             return
         workspace = await self._table(context, event.get("channel"))
         if workspace is None:
@@ -572,22 +568,35 @@ class Listeners:
         (bot.dm_answers): a proposal from someone a nudge waits on answers the problem
         they were nudged about last, posted beside it in their name as the nudge's form
         posts it; anything else gets a short pointer, in their language. Never silence,
-        never a ping. Not recorded (the database did not answer): they are told so."""
+        never a ping. Not recorded (the database did not answer): they are told so.
+        Answered once, however often Slack delivers the event (bot.dm_once); one whose
+        answer failed before any of it was said is answered when Slack sends it again."""
         text = translate.typed_in_dm(event, bot_user_id=context.bot_user_id)
         if text is None:
             return
         delivered, user = workspace_of(context), event["user"]
         typed = clear_language(text)
         await self._recorded(
-            self._answered_in_dm(body, event, context, text, typed), delivered, user, None, typed
+            self._answered_once(body, event, context, text, typed), delivered, user, None, typed
         )
 
-    async def _answered_in_dm(
+    async def _answered_once(
         self, body: Body, event: Body, context: AsyncBoltContext, text: str, typed: str | None
     ) -> None:
+        assert self.adapter.runtime is not None
+        answer_id = dm_once.answer_id(event["user"], body["event_id"])
+        async with self.adapter.runtime.answering_dm(workspace_of(context), answer_id) as answering:
+            if answering is not None:
+                await self._answered_in_dm(body, event, context, text, typed, answering)
+
+    async def _answered_in_dm(
+        self, body: Body, event: Body, context: AsyncBoltContext, text: str, typed: str | None,
+        answering: dm_once.Answering,
+    ) -> None:  # fmt: skip
         delivered, user, dm = workspace_of(context), event["user"], event["channel"]
         assert self.adapter.runtime is not None
         runtime = self.adapter.runtime
+        said = partial(self._say_in_dm, answering, delivered, dm)
         # Of tables this installation still reaches (a shared channel's home may have left).
         waiting = [
             nudged
@@ -604,21 +613,17 @@ class Listeners:
         answer = await answer_in_dm(waiting, text, reads_as_proposal)
         if isinstance(answer, NothingWaiting):
             lang = await self.adapter.lang_for(delivered, user, typed)
-            await self._say_in_dm(delivered, dm, lang, lambda v: v.say(blocks.DM_NOTHING_WAITING))
+            await said(lang, lambda v: v.say(blocks.DM_NOTHING_WAITING))
             return
         problem = answer.problem
         lang = await self.adapter.lang_for(
             problem.workspace, user, typed or problem.lang, channel=problem.channel
         )
         if isinstance(answer, NotAProposal):
-            await self._say_in_dm(
-                delivered, dm, lang, lambda v: blocks.not_a_proposal_in_dm(problem.channel, v)
-            )
+            await said(lang, lambda v: blocks.not_a_proposal_in_dm(problem.channel, v))
             return
         if answer.several:
-            await self._say_in_dm(
-                delivered, dm, lang, lambda v: blocks.for_the_latest(problem.channel, v)
-            )
+            await said(lang, lambda v: blocks.for_the_latest(problem.channel, v))
         added = translate.dm_proposal(
             event, answer.text, workspace=problem.workspace, channel=problem.channel,
             problem_id=problem.problem_id, event_id=body["event_id"],
@@ -631,17 +636,20 @@ class Listeners:
             added, thread_ts=problem.thread_id or problem.problem_id, lang=table_lang,
             response_url=None,
         )  # fmt: skip
+        answering.reached()  # posted, or they were told why not
         if posted is not None:  # the engine's thanks comes back to the DM (`direct`)
             await self.adapter.submit(posted)
 
     async def _say_in_dm(
-        self, delivered: str, dm: str, lang: str, build: Callable[[blocks.Voice], str]
-    ) -> None:
-        """A private answer in the DM where it was typed: only words, no mention."""
+        self, answering: dm_once.Answering, delivered: str, dm: str, lang: str,
+        build: Callable[[blocks.Voice], str],
+    ) -> None:  # fmt: skip
+        """A private part of an answer in the DM where it was typed: only words, no mention."""
         text = await self.adapter.deliverer.render(delivered, lang, build)
         client = await self.adapter.client_for(delivered)
         await client.chat_postMessage(channel=dm, text=text, unfurl_links=False,
                                       unfurl_media=False)  # fmt: skip
+        answering.reached()
 
     # --- buttons ---------------------------------------------------------------------
 
@@ -1031,16 +1039,3 @@ class Listeners:
         given = await self._form(translate.evaluation_form, body, view, context)
         if not isinstance(given, Invalid):
             await self._form_recorded(given, view)
-
-
-def _slack_retry(request: AsyncBoltRequest) -> bool:
-    """Whether Slack delivers this event again: X-Slack-Retry-Num above 0. Socket Mode
-    gives every event a retry_attempt, 0 the first time, which slack-bolt hands on as
-    that header: its presence alone says nothing."""
-    value = request.headers.get("x-slack-retry-num")
-    if isinstance(value, list | tuple):
-        value = value[0] if value else None
-    try:
-        return int(value or 0) > 0
-    except ValueError:
-        return True

@@ -1,20 +1,26 @@
 """Words typed in the bot's DM on Slack (its Messages tab): a proposal from someone a
 nudge waits on answers the problem, posted beside it in their name as the nudge's form
 posts it; anything else gets a short pointer in their language. Never silence, never a
-ping; the bot's own messages, edits and Slack's retries are not answered."""
+ping; the bot's own messages and edits are not answered, and the same words are answered
+once however often Slack delivers them (bot.dm_once)."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
+from sqlmodel import Session, select
 
+from bot import dm_once
+from bot.models import ProcessedEvent
 from rules.events import MessagePosted, ProposalAdded
+from tests.helpers import eventually
 from tests.slack.conftest import BOB, SlackBot, past_ts, shown_text
 from tests.slack.test_dm_reminders import dm_of
 from tests.slack.test_nudge import problem, watches
 from tests.slack.test_nudge_by_dm import OTHER_CHANNEL
-from tests.standins.slack_api import BOT_ID, BOT_USER_ID, SlackCall
+from tests.slack.test_retried_elsewhere import Processes, processes  # noqa: F401 (a fixture)
+from tests.standins.slack_api import BOT_ID, BOT_USER_ID, SlackCall, SlackError
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID, message_event
 
 THANKS = "Thank you! Your proposal is posted under your problem."
@@ -120,18 +126,91 @@ async def test_slack_a_dm_with_nothing_waiting_gets_a_pointer_in_its_language(
     assert posted_in(bot, CHANNEL_ID) == []
 
 
-async def test_slack_the_bots_own_dm_messages_edits_and_retries_are_not_answered(bot: SlackBot):
+async def test_slack_the_bots_own_dm_messages_and_edits_are_not_answered(bot: SlackBot):
     dm = dm_of(bot, USER_ID)
     own = message_event("Hi Alice, you named a problem", user=BOT_USER_ID, bot_id=BOT_ID,
                         channel=dm, channel_type="im")  # fmt: skip
     edited = message_event("fixed a typo", channel=dm, channel_type="im",
                            subtype="message_changed", hidden=True)  # fmt: skip
-    retried = message_event("hello again?", channel=dm, channel_type="im")
-    for event, retry in ((own, None), (edited, None), (retried, 1)):
-        reply = await bot.event(event, retry_num=retry)
+    for event in (own, edited):
+        reply = await bot.event(event)
         assert reply.status == 200
 
     [answer] = await typed_in_dm(bot, "Hello, what can I do here?")
     await asyncio.sleep(0.2)  # what the ignored ones would have said has had its time
     assert posted_in(bot, dm) == [answer]
     assert bot.adapter.activity.counts["MessagePosted"] == 0  # a DM is no table's chat
+
+
+def typed_event(bot: SlackBot, text: str = "Hello, what can I do here?") -> dict:
+    """Alice's words in her DM with the bot, as Slack's message.im event says them."""
+    return message_event(text, channel=dm_of(bot, USER_ID), channel_type="im", ts=past_ts(0))
+
+
+@pytest.mark.parametrize("again", [None, 1], ids=["without-retry-header", "with-retry-header"])
+async def test_slack_a_dm_delivered_twice_at_once_is_answered_once(bot: SlackBot, again):
+    """Slack delivers an event again when it missed the ack (X-Slack-Retry-Num), and may
+    without saying so (a Socket Mode reconnect): the second delivery, even while the
+    first is being answered, says nothing; nor does one after it was answered."""
+    typed, dm = typed_event(bot), dm_of(bot, USER_ID)
+    replies = await asyncio.gather(
+        bot.event(typed, event_id="Ev-DM-TWICE"),
+        bot.event(typed, event_id="Ev-DM-TWICE", retry_num=again),
+    )
+    assert [reply.status for reply in replies] == [200, 200]
+    [answer] = await bot.slack.wait_for("chat.postMessage", where=lambda p: p["channel"] == dm)
+    assert answer.params["text"].startswith("Thanks for your message. Nothing of yours")
+
+    await bot.event(typed, event_id="Ev-DM-TWICE", retry_num=again)
+    await asyncio.sleep(0.3)  # what a second answer would have needed
+    assert posted_in(bot, dm) == [answer]
+
+
+async def test_slack_a_dm_heard_by_two_processes_is_answered_by_one(
+    processes: Processes,  # noqa: F811 (the fixture)
+):
+    """Two processes on one database (behind a load balancer, or one Socket Mode
+    connection each) hear the same event: the first to claim it answers."""
+    first, second = await processes.start(), await processes.start()
+    typed, dm = typed_event(first), dm_of(first, USER_ID)
+    await asyncio.gather(
+        first.event(typed, event_id="Ev-DM-BOTH"), second.event(typed, event_id="Ev-DM-BOTH")
+    )
+    [answer] = await first.slack.wait_for("chat.postMessage", where=lambda p: p["channel"] == dm)
+    await asyncio.sleep(0.3)  # what a second answer would have needed
+    assert posted_in(first, dm) == [answer]
+
+
+async def test_slack_a_dm_answer_slack_refused_is_answered_on_its_retry(bot: SlackBot):
+    """Nothing of the answer reached Alice (Slack refused the post): the claim is given
+    back, and Slack's retry of the event answers it, once."""
+    typed, dm = typed_event(bot), dm_of(bot, USER_ID)
+    builtin = bot.slack._builtin["chat.postMessage"]
+    refused: list[dict] = []
+
+    def once_refused(params):
+        if params["channel"] == dm and not refused:
+            refused.append(params)
+            raise SlackError("internal_error")
+        return builtin(params)
+
+    bot.slack.respond_with("chat.postMessage", once_refused)
+    await bot.event(typed, event_id="Ev-DM-REFUSED")
+    await eventually(lambda: refused and not claimed(bot, "Ev-DM-REFUSED"))
+
+    await bot.event(typed, event_id="Ev-DM-REFUSED", retry_num=1)
+    tried, answer = await bot.slack.wait_for(
+        "chat.postMessage", 2, where=lambda p: p["channel"] == dm
+    )
+    assert tried.params == refused[0]  # the stand-in notes the refused call too
+    assert answer.params["text"].startswith("Thanks for your message. Nothing of yours")
+    await bot.event(typed, event_id="Ev-DM-REFUSED", retry_num=2)
+    await asyncio.sleep(0.3)  # what a second answer would have needed
+    assert posted_in(bot, dm) == [tried, answer]
+
+
+def claimed(bot: SlackBot, event_id: str) -> bool:
+    """Whether an event id of Alice's DM is among the processed events."""
+    with Session(bot.groundrules.database) as session:
+        ids = session.exec(select(ProcessedEvent.event_id)).all()
+    return dm_once.answer_id(USER_ID, event_id) in ids

@@ -20,6 +20,7 @@ from bot.models import AgreementRow, MemberRow, ProcessedEvent, WatchRow, now_ut
 from rules.events import CommandInvoked, MessagePosted
 from tests.helpers import eventually
 from tests.slack.conftest import BOB, CAROL, SECRET, SlackBot, past_ts, start_bot
+from tests.slack.test_dm_reminders import dm_of
 from tests.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, install
 from tests.slack.test_rounds import click, start_round
 from tests.slack.test_shared_channels import (
@@ -179,6 +180,31 @@ async def test_slack_click_and_form_sent_while_the_database_is_down_are_answered
     await bot.tick()
     assert bot.adapter.activity.counts[CommandInvoked.__name__] == 1
     assert bot.calls("chat.update") == []  # no answer counted
+
+
+async def test_slack_a_dm_heard_while_the_database_is_down_is_answered_on_slacks_retry(down):
+    """Words typed in the bot's DM during an outage: Alice is told nothing was recorded,
+    and the first try claimed nothing, so Slack's retry, once the database is back,
+    answers them; once (bot.dm_once)."""
+    bot, outage = down
+    dm = dm_of(bot, USER_ID)
+    typed = message_event("Hello, what can I do here?", channel=dm, channel_type="im",
+                          ts=past_ts(0))  # fmt: skip
+    outage.cut(bot.groundrules.database)
+    assert (await bot.event(typed, event_id="Ev-DM-DOWN")).status == 200
+    [told] = await bot.slack.wait_for("chat.postMessage", where=lambda p: NOT_RECORDED in p["text"])
+    assert told.params["channel"] == dm
+
+    outage.restore()
+    await bot.event(typed, event_id="Ev-DM-DOWN", retry_num=1)
+    [answer] = await bot.slack.wait_for(
+        "chat.postMessage", where=lambda p: p["text"].startswith("Thanks for your message.")
+    )
+    await bot.event(typed, event_id="Ev-DM-DOWN", retry_num=2)
+    await asyncio.sleep(0.3)  # what a second answer would have needed
+    assert [c for c in bot.calls("chat.postMessage") if c.params["channel"] == dm] == [
+        told, answer
+    ]  # fmt: skip
 
 
 @pytest.mark.postgres
