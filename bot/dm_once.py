@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 log = logging.getLogger(__name__)
 
 _ID = "dm-answer:"
+_DMS = "dm:"
 
 
 def answer_id(user: str, delivery: str) -> str:
@@ -33,9 +34,15 @@ def answer_ids_of(user: str) -> str:
 
 
 def dms_of(platform: str) -> str:
-    """The workspace the DM answers of a platform whose DMs belong to no workspace are
-    recorded in (Discord's: a DM is with no server): its prefix ("discord:") and "dm"."""
-    return f"{platform}dm"
+    """Where the DM answers of a platform (its prefix, "discord:") whose DMs belong to no
+    workspace are recorded (Discord's: a DM is with no server): beside its workspaces,
+    not as one of them ("dm:discord", which no platform's prefix matches)."""
+    return f"{_DMS}{platform.rstrip(':')}"
+
+
+def is_dms(workspace: str) -> bool:
+    """Whether `workspace` is where a platform's DM answers are recorded (`dms_of`)."""
+    return workspace.startswith(_DMS)
 
 
 class Answering:

@@ -16,6 +16,7 @@ from sqlalchemy import Column, Engine, Table, delete, func, select
 from sqlmodel import Session, SQLModel
 from sqlmodel import select as select_rows
 
+from bot import dm_once
 from bot.models import AgreementRow, MemberRow, RemovedWorkspace
 
 
@@ -69,7 +70,8 @@ def forget(engine: Engine, workspace: str) -> dict[str, int]:
 
 
 def holding(engine: Engine, prefix: str = "") -> set[str]:
-    """Every workspace (of a platform: `prefix`) with rows in any table."""
+    """Every workspace (of a platform: `prefix`) with rows in any table; not where a
+    platform's DM answers are recorded, which is no workspace (bot.dm_once)."""
     names: set[str] = set()
     with engine.connect() as connection:
         for table in _tables_with_a_workspace():
@@ -77,7 +79,7 @@ def holding(engine: Engine, prefix: str = "") -> set[str]:
             if prefix:
                 query = query.where(table.c.workspace.startswith(prefix, autoescape=True))
             names |= set(connection.execute(query).scalars())
-    return names
+    return {name for name in names if not dm_once.is_dms(name)}
 
 
 def holds(engine: Engine, workspace: str) -> bool:

@@ -62,6 +62,7 @@ from adapters.discord.rendering import (
     say,
 )
 from adapters.discord.typed_names import SharedName, form_owner, with_members_named
+from bot import dm_once
 from bot.dm_answers import FOR_THE_LATEST, NotAProposal, NothingWaiting, answer_in_dm
 from bot.keyed_locks import KeyedLocks
 from bot.outage import NotRecorded
@@ -968,8 +969,18 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         """Words typed in the bot's DM: the nudge there asked "What would you suggest?".
         A proposal answers the problem its author was nudged about (the latest, if
         several: the DM says which), posted beside it in their name as the nudge's form
-        does; anything else is answered with where to go. Never silence."""
+        does; anything else is answered with where to go. Never silence. Answered once,
+        however often the gateway delivers the message: to each process of the bot
+        connected, say (bot.dm_once; a DM is with no server)."""
+        answer_id = dm_once.answer_id(str(message.author.id), str(message.id))
+        dms = dm_once.dms_of(translate.PREFIX)
+        async with self.runtime.answering_dm(dms, answer_id) as answering:
+            if answering is not None:
+                await self._answered_in_dm(message, answering)
+
+    async def _answered_in_dm(self, message: discord.Message, answering: dm_once.Answering) -> None:
         database, user = self.runtime.app.database, str(message.author.id)
+        say_in_dm = partial(self._say_in_dm, answering, message)
         nudged = await asyncio.to_thread(nudged_problems, database, user, prefix=translate.PREFIX)
         # Of servers the bot is still in.
         waiting = [p for p in nudged if self.bot.get_guild(translate.guild_of(p.workspace))]
@@ -987,7 +998,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         answer = await answer_in_dm(waiting, message.content, reads_as_proposal)
         if isinstance(answer, NothingWaiting):
             lang = supported(detect_language(message.content))
-            await self._say_in_dm(message, None, lang, Say.of(NOTHING_WAITING))
+            await say_in_dm(None, lang, Say.of(NOTHING_WAITING))
             return
         latest = answer.problem
         where = where_of(latest)
@@ -996,37 +1007,41 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         link = jump_url(guild, where.target, choice.problem)
         origin = translate.dm_origin(message, where, latest.lang)
         if isinstance(answer, NotAProposal):
-            await self._say_in_dm(message, guild, latest.lang, Say.of(NOT_A_PROPOSAL), link)
+            await say_in_dm(guild, latest.lang, Say.of(NOT_A_PROPOSAL), link)
             return
         proposal = answer.text
         if answer.several:
-            await self._say_in_dm(message, guild, latest.lang, Say.of(FOR_THE_LATEST), link)
+            await say_in_dm(guild, latest.lang, Say.of(FOR_THE_LATEST), link)
         if (unreadable := self._unreadable(origin.workspace, origin.channel)) is not None:
-            await self._say_in_dm(message, guild, latest.lang, unreadable)
+            await say_in_dm(guild, latest.lang, unreadable)
             return
         if (refused := self._cannot_post_proposal(choice, proposal)) is not None:
-            await self._say_in_dm(message, guild, latest.lang, refused)
+            await say_in_dm(guild, latest.lang, refused)
             return
         posted = await self._post_proposal(choice, origin.user, proposal, latest.lang)
         if isinstance(posted, Lines | Say):
-            await self._say_in_dm(message, guild, latest.lang, posted)
+            await say_in_dm(guild, latest.lang, posted)
             return
+        answering.reached()  # posted beside the problem
         # The engine's thanks comes by DM: there is no interaction to answer.
         added = translate.nudge_answered(origin, choice, proposal, posted=posted)
         await self.submit(added, keep=True)
 
     async def _say_in_dm(
         self,
+        answering: dm_once.Answering,
         message: discord.Message,
         guild: int | None,
         lang: str,
         text: Text,
         link: str | None = None,
     ) -> None:
-        """A private answer in the DM `message` was typed in; `link` on its own line."""
+        """A private part of an answer in the DM `message` was typed in; `link` on its own
+        line."""
         found = self.bot.get_guild(guild) if guild is not None else None
         content = Renderer(found, lang, self.bot)(text) + (f"\n{link}" if link else "")
         await message.channel.send(content, allowed_mentions=discord.AllowedMentions.none())
+        answering.reached()
 
     # --- answering ------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
-from bot import workspaces
+from bot import dm_once, workspaces
 from bot.models import OutboxRow, RemovedWorkspace, now_utc
 from bot.runtime import Runtime
 from rules.events import CommandInvoked, MessagePosted
@@ -124,6 +124,21 @@ async def test_workspaces_a_platform_listing_its_workspaces_settles_removals_mis
     await runtime.forget_removed_workspaces(now_utc() + timedelta(days=31))
     assert rows_of(app, "discord:2") == {}
     assert all(rows_of(app, name) for name in ("discord:1", "discord:3", "slack:T1"))
+    app.database.dispose()
+
+
+async def test_workspaces_the_ids_of_words_in_the_bots_dm_are_of_no_workspace(database_url, tagged):
+    """Discord's DMs are with no server: the ids of words typed there (bot.dm_once) are
+    kept beside the workspaces, not as one. READY's list does not take them for a server
+    that removed the bot, and the operator's list does not show them."""
+    app = make_app(database_url, tagged, removed_retention=timedelta(days=30))
+    fill(app, "discord:1")
+    app.store.claim_event(dm_once.dms_of("discord:"), dm_once.answer_id("7", "8"), now_utc())
+    runtime = Runtime(app, [])
+
+    await runtime.workspaces_listed("discord:", {"discord:1"})
+    assert workspaces.removed(app.database) == {}
+    assert [known.workspace for known in workspaces.known(app.database)] == ["discord:1"]
     app.database.dispose()
 
 
