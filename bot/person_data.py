@@ -21,7 +21,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from bot import codec
+from bot import codec, dm_once
 from bot.models import (
     AgreementRow,
     AnswerRow,
@@ -310,14 +310,18 @@ def _their_stances(connection: Connection, workspace: str, user: str, at: dateti
 
 
 def _their_event_ids(connection: Connection, workspace: str, user: str, at: datetime) -> int:
-    """Discord names a member in the ids of their joining and leaving (`:<id>:`)."""
+    """Discord names a member in the ids of their joining and leaving (`:<id>:`), and
+    both platforms name whoever typed words in the bot's DM (bot.dm_once): Slack's in
+    the workspace, Discord's where its DMs are, with no server (`dms_of`)."""
     events = ProcessedEvent.__table__  # type: ignore[attr-defined]
-    return connection.execute(
-        delete(events).where(
-            events.c.workspace == workspace,
-            events.c.event_id.contains(f":{user}:", autoescape=True),
-        )
-    ).rowcount
+    naming_them = (events.c.workspace == workspace) & events.c.event_id.contains(
+        f":{user}:", autoescape=True
+    )
+    platform = workspace[: workspace.find(":") + 1]
+    in_their_dm = (events.c.workspace == dm_once.dms_of(platform)) & events.c.event_id.startswith(
+        dm_once.answer_ids_of(user), autoescape=True
+    )
+    return connection.execute(delete(events).where(naming_them | in_their_dm)).rowcount
 
 
 def _their_roles(connection: Connection, workspace: str, user: str, at: datetime) -> int:

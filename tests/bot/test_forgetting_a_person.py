@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import Session, select
 
-from bot import person_data
-from bot.models import AgreementRow, RoleRow
+from bot import dm_once, person_data
+from bot.models import AgreementRow, ProcessedEvent, RoleRow
 from rules.actions import SendNudge, SuggestAgreement, UpdateRoundProgress
 from rules.events import ConcernAnswered
 from rules.say import FORMER_MEMBER
@@ -242,3 +242,25 @@ def plain_text(action) -> str:
     from bot.presenting import plain
 
     return plain(action)
+
+
+def test_the_ids_of_her_words_in_the_bots_dm_are_forgotten_with_her(app):
+    """Words typed in the bot's DM are answered once by their delivery's id, which names
+    who typed them (bot.dm_once): Slack's in the workspace, Discord's where its DMs are
+    (a DM is with no server); forgetting her in a Discord server forgets hers there."""
+    discord_dms = dm_once.dms_of("discord:")
+    on_slack = (WORKSPACE, dm_once.answer_id(WHO, "Ev1"))
+    on_discord = (discord_dms, dm_once.answer_id(WHO, "1001"))
+    bens = (discord_dms, dm_once.answer_id("ben", "1002"))
+    for workspace, event_id in (on_slack, on_discord, bens):
+        assert app.store.claim_event(workspace, event_id, at("09:00"))
+
+    person_data.forget(app.database, WORKSPACE, WHO, at("11:00"))
+    assert processed(app) == {on_discord, bens}
+    person_data.forget(app.database, "discord:42", WHO, at("11:00"))
+    assert processed(app) == {bens}
+
+
+def processed(app) -> set[tuple[str, str]]:
+    with Session(app.database) as session:
+        return {(row.workspace, row.event_id) for row in session.exec(select(ProcessedEvent))}
