@@ -4,9 +4,10 @@ Slack delivers an event again when it missed the ack (X-Slack-Retry-Num), and ma
 without saying (a Socket Mode reconnect); Discord gives a message to every session of
 the bot (two processes during a deploy). Like every other event, such words are claimed
 by their delivery's id in processed_event (bot.store) before anything is said: only the
-first delivery, in whichever process, answers. A delivery that failed before any of its
-answer reached its author (the database did not answer) gives its claim back, so that
-the platform's retry answers it: nothing lost, nothing twice.
+first delivery, in whichever process, answers. One whose answer failed before any of
+it reached its author (Slack refused the post, the database stopped answering) gives
+its claim back, and one the database did not answer at all claimed nothing: the
+platform's retry answers either. Nothing lost, nothing twice.
 """
 
 from __future__ import annotations
