@@ -24,7 +24,7 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 from discord.utils import utcnow
 
-from adapters.discord import gone_threads, posting_rights, translate
+from adapters.discord import gone_threads, posting_rights, refusals, translate
 from adapters.discord.answering import InteractionAnswer
 from adapters.discord.commands import build_commands
 from adapters.discord.components import (
@@ -53,6 +53,7 @@ from adapters.discord.custom_ids import (
     Where,
     parse_form,
 )
+from adapters.discord.refusals import MISSING_ACCESS, MISSING_PERMISSIONS
 from adapters.discord.rendering import (
     Outgoing,
     Renderer,
@@ -120,12 +121,19 @@ NOT_POSTED_LOCKED = N_(
 )
 NOT_POSTED_NOT_ALLOWED = N_(
     "I could not post your proposal: I may not post in that channel. Your words are "
-    "below, so nothing is lost. Ask someone who manages the server to give me the "
-    "{permission} permission there, then try again with the buttons under my message."
+    "below, so nothing is lost. Ask someone who manages the server to give me "
+    "{permissions} there, then try again with the buttons under my message."
 )
-# Discord's refusals of a post: a locked (or archived) thread; no access or permission.
+# The same when which permission is missing cannot be told (it changed meanwhile, say).
+NOT_POSTED_NOT_ALLOWED_UNKNOWN = N_(
+    "I could not post your proposal: I may not post in that channel. Your words are "
+    "below, so nothing is lost. Ask someone who manages the server to check my "
+    "permissions there, then try again with the buttons under my message."
+)
+# Discord's refusals of a post: a locked (or archived) thread; no access; no permission.
 THREAD_CLOSED = frozenset({160005, 50083})
-NOT_ALLOWED = frozenset({50001, 50013})
+# A proposal is posted as a reply to its problem.
+PROPOSAL_POST = posting_rights.Post(reply=True)
 # Answers to words typed in the bot's DM.
 NOT_A_PROPOSAL = N_(
     "Thanks for your message. I did not take it for a proposal, so I posted nothing. To add "
@@ -888,10 +896,24 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         thread = isinstance(target, discord.Thread)
         if thread and target.locked and not allowed.manage_threads:  # type: ignore[union-attr]
             return _not_posted(Say.of(NOT_POSTED_LOCKED), proposal)
-        lacking = posting_rights.missing_permission(allowed, posting_rights.Post(), thread=thread)
-        if lacking is None:
+        lacking = posting_rights.missing_permissions(allowed, PROPOSAL_POST, thread=thread)
+        if not lacking:
             return None
-        return _not_posted(Say.of(NOT_POSTED_NOT_ALLOWED, permission=Say.of(lacking)), proposal)
+        return _not_posted(_not_allowed(lacking), proposal)
+
+    def _why_not_posted(self, error: discord.HTTPException, choice: NudgeChoice) -> Say:
+        """Discord's refusal of a proposal's post, said for what its author can do: the
+        permissions the bot lacks there, as the cache tells now."""
+        if error.code in THREAD_CLOSED:
+            return Say.of(NOT_POSTED_LOCKED)
+        if error.code == MISSING_ACCESS:
+            return _not_allowed((posting_rights.VIEW_CHANNEL,))
+        if error.code == MISSING_PERMISSIONS:
+            guild = self.bot.get_guild(choice.where.guild)
+            target = guild.get_channel_or_thread(choice.where.target) if guild else None
+            post = refusals.refused_post(error) or PROPOSAL_POST
+            return _not_allowed(posting_rights.lacking_in(target, post))
+        return Say.of(NOT_POSTED)
 
     async def _post_proposal(
         self,
@@ -926,7 +948,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             except discord.HTTPException as error:
                 await self.runtime.release_proposal(*where, claim)
                 log.warning("could not post a proposal for a nudge: %s", error)
-                return _not_posted(_why_not_posted(error, choice), proposal)
+                return _not_posted(self._why_not_posted(error, choice), proposal)
         finally:
             self._answering.discard(key)
 
@@ -1102,15 +1124,12 @@ def _not_posted(why: Say, proposal: str) -> Lines:
     return Lines((why, Say.of(N_("> {proposal}"), proposal=Quote(proposal))))
 
 
-def _why_not_posted(error: discord.HTTPException, choice: NudgeChoice) -> Say:
-    """Discord's refusal of a proposal's post, said for what its author can do."""
-    if error.code in THREAD_CLOSED:
-        return Say.of(NOT_POSTED_LOCKED)
-    if error.code in NOT_ALLOWED:
-        thread = choice.where.thread is not None
-        needed = posting_rights.SEND_IN_THREADS if thread else posting_rights.SEND_MESSAGES
-        return Say.of(NOT_POSTED_NOT_ALLOWED, permission=Say.of(needed))
-    return Say.of(NOT_POSTED)
+def _not_allowed(lacking: tuple[str, ...]) -> Say:
+    """Why a proposal was not posted: the bot lacks these permissions (msgids; none:
+    which cannot be told)."""
+    if not lacking:
+        return Say.of(NOT_POSTED_NOT_ALLOWED_UNKNOWN)
+    return Say.of(NOT_POSTED_NOT_ALLOWED, permissions=posting_rights.named(lacking))
 
 
 def _nudge_key(choice: NudgeChoice) -> tuple[str, int]:

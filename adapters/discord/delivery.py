@@ -222,7 +222,7 @@ class Delivery:
         render = self._renderer(guild, lang)
         told: Text = Lines((
             Say.of(refusals.what_failed(action), channel=f"<#{place}>"),
-            Say.of(refusals.WHY[error.code]),
+            refusals.why(error.code, self._lacking(place, refusals.refused_post(error))),
         ))  # fmt: skip
         if answer is None:  # by DM, away from its table: it opens with which one
             told = at_table(told, _mention(action.channel))
@@ -238,6 +238,13 @@ class Delivery:
                 await dm.send(**message.kwargs(), allowed_mentions=NO_PINGS)
         except discord.HTTPException as failed:
             log.info("could not tell member of a refused %s: %s", type(action).__name__, failed)
+
+    def _lacking(self, place: int, post: posting_rights.Post | None) -> tuple[str, ...]:
+        """The permissions (msgids) `post` needed in `place` that the bot lacks there, as
+        the cache tells; none when it cannot tell, or the refused request was no post."""
+        if post is None:
+            return ()
+        return posting_rights.lacking_in(self.client.get_channel(place), post)
 
     async def _refusal_lang(self, action: Outbound, answer: InteractionAnswer | None) -> str:
         """The language to tell a refusal in: the table's, if it chose one (as everything
@@ -354,12 +361,13 @@ class Delivery:
         )  # fmt: skip
         channel = self.client.get_partial_messageable(where.target, guild_id=guild)
         problem = channel.get_partial_message(choice.problem)
-        sent = await channel.send(
-            quiet,
-            view=nudge_opener_view(choice, action.lang),
-            reference=problem.to_reference(fail_if_not_exists=False),
-            allowed_mentions=NO_PINGS,
-        )
+        with refusals.posting(posting_rights.Post(reply=True)):
+            sent = await channel.send(
+                quiet,
+                view=nudge_opener_view(choice, action.lang),
+                reference=problem.to_reference(fail_if_not_exists=False),
+                allowed_mentions=NO_PINGS,
+            )
         return str(sent.id)
 
     async def quiet_reply_seen(self, quiet: discord.Message, lang: str) -> None:
@@ -394,11 +402,13 @@ class Delivery:
         )  # fmt: skip
         channel = self.client.get_partial_messageable(where.target, guild_id=where.guild)
         problem = channel.get_partial_message(choice.problem)
-        sent = await channel.send(
-            **one_message(text).kwargs(),
-            reference=problem.to_reference(fail_if_not_exists=False),
-            allowed_mentions=NO_PINGS,
-        )
+        message = one_message(text)
+        with refusals.posting(posting_rights.of_message(message, reply=True)):
+            sent = await channel.send(
+                **message.kwargs(),
+                reference=problem.to_reference(fail_if_not_exists=False),
+                allowed_mentions=NO_PINGS,
+            )
         return str(sent.id)
 
     # --- replies ----------------------------------------------------------------------------
@@ -611,9 +621,11 @@ class Delivery:
         # its own) has no post to speak in: the review opens one, whose buttons decide
         # for the forum's table and whose answers go in it.
         name = say(N_("Review of agreement #{number}"), action.lang, number=agreement.number)
-        post, _ = await forum.create_thread(
-            name=name, **one_message(text).kwargs(), allowed_mentions=NO_PINGS, view=view
-        )
+        message = one_message(text)
+        with refusals.posting(posting_rights.of_message(message)):  # Send Messages: Create Posts
+            post, _ = await forum.create_thread(
+                name=name, **message.kwargs(), allowed_mentions=NO_PINGS, view=view
+            )
         return str(post.id)  # its first message's too
 
     def _forum(self, channel: str) -> discord.ForumChannel | None:
@@ -756,7 +768,8 @@ class Delivery:
             )  # fmt: skip
             message = with_pings([f"<@{user}>" for user in group], text)
             extra = {"view": view()} if view is not None else {}
-            sent = await channel.send(**message.kwargs(), allowed_mentions=pinged, **extra)
+            with refusals.posting(posting_rights.of_message(message)):
+                sent = await channel.send(**message.kwargs(), allowed_mentions=pinged, **extra)
             if reached is not None:
                 await reached(group, str(sent.id))
             first = first or str(sent.id)
@@ -801,7 +814,8 @@ class Delivery:
     ) -> str:
         channel = self.client.get_partial_messageable(place, guild_id=guild)
         extra = {"view": view} if view is not None else {}
-        sent = await channel.send(**message.kwargs(), allowed_mentions=NO_PINGS, **extra)
+        with refusals.posting(posting_rights.of_message(message)):
+            sent = await channel.send(**message.kwargs(), allowed_mentions=NO_PINGS, **extra)
         return str(sent.id)
 
     async def _post_all(

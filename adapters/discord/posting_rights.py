@@ -14,7 +14,7 @@ from datetime import date
 
 import discord
 
-from adapters.discord.rendering import MESSAGE_LIMIT
+from adapters.discord.rendering import MESSAGE_LIMIT, Outgoing
 from rules.grammar import (
     Agree,
     CommandSpec,
@@ -24,22 +24,27 @@ from rules.grammar import (
     StartRound,
     parse_command,
 )
-from rules.say import N_, Say
+from rules.say import N_, Listed, Say
 
 NO_POST = N_(
     "I may not post in this channel, so I did nothing: what I would post here would not "
-    "appear. Ask someone who manages the server to give me the {permission} permission "
-    "here, then try again."
+    "appear. Ask someone who manages the server to give me {permissions} here, then try "
+    "again."
 )
 LOCKED_THREAD = N_(
     "This thread is locked, so I cannot post in it and did nothing. Ask a moderator to "
     "unlock it, or use this in an open channel or thread."
 )
 # Discord's own names of the permissions, as its settings show them.
+VIEW_CHANNEL = N_("View Channel")
 SEND_MESSAGES = N_("Send Messages")
 SEND_IN_THREADS = N_("Send Messages in Threads")
 EMBED_LINKS = N_("Embed Links")
 ATTACH_FILES = N_("Attach Files")
+READ_HISTORY = N_("Read Message History")
+# Permissions named in a sentence: "give me the Embed Links permission".
+ONE_PERMISSION = N_("the {permission} permission")
+SEVERAL_PERMISSIONS = N_("the {permissions} permissions")
 # A proposal longer than this may not fit a round's message beside its heading and
 # names: the rest goes in an embed, which needs Embed Links.
 MAY_NEED_AN_EMBED = MESSAGE_LIMIT // 2
@@ -47,10 +52,17 @@ MAY_NEED_AN_EMBED = MESSAGE_LIMIT // 2
 
 @dataclass(frozen=True, slots=True)
 class Post:
-    """What a request will post in its channel: messages, with an embed or a file."""
+    """What a request will post in its channel: messages, with an embed or a file, or
+    as a reply to a message there."""
 
     embeds: bool = False
     files: bool = False
+    reply: bool = False
+
+
+def of_message(message: Outgoing, *, reply: bool = False) -> Post:
+    """What posting `message` takes."""
+    return Post(embeds=message.embed is not None, files=message.file_text is not None, reply=reply)
 
 
 def posted_by(spec: CommandSpec, text: str, today: date) -> Post | None:
@@ -76,21 +88,45 @@ def missing(channel: object, allowed: discord.Permissions, post: Post) -> Say | 
     thread = isinstance(channel, discord.Thread)
     if thread and channel.locked and not allowed.manage_threads:  # type: ignore[union-attr]
         return Say.of(LOCKED_THREAD)
-    lacking = missing_permission(allowed, post, thread=thread)
-    return None if lacking is None else Say.of(NO_POST, permission=Say.of(lacking))
+    lacking = missing_permissions(allowed, post, thread=thread)
+    return Say.of(NO_POST, permissions=named(lacking)) if lacking else None
 
 
-def missing_permission(allowed: discord.Permissions, post: Post, *, thread: bool) -> str | None:
-    """The first permission `post` needs that `allowed` lacks (its msgid)."""
-    if thread and not allowed.send_messages_in_threads:
-        return SEND_IN_THREADS
-    if not thread and not allowed.send_messages:
-        return SEND_MESSAGES
-    if post.embeds and not allowed.embed_links:
-        return EMBED_LINKS
-    if post.files and not allowed.attach_files:
-        return ATTACH_FILES
-    return None
+def missing_permissions(
+    allowed: discord.Permissions, post: Post, *, thread: bool
+) -> tuple[str, ...]:
+    """Each permission `post` needs that `allowed` lacks (their msgids), in the order
+    Discord's settings list them; none when it may be made."""
+    if thread:
+        sending = (SEND_IN_THREADS, allowed.send_messages_in_threads)
+    else:
+        sending = (SEND_MESSAGES, allowed.send_messages)
+    needed = (
+        sending,
+        (EMBED_LINKS, allowed.embed_links or not post.embeds),
+        (ATTACH_FILES, allowed.attach_files or not post.files),
+        (READ_HISTORY, allowed.read_message_history or not post.reply),
+    )
+    return tuple(name for name, has in needed if not has)
+
+
+def named(permissions: tuple[str, ...]) -> Say:
+    """Permissions (msgids, at least one) as a sentence names them: "the Embed Links
+    permission", "the Send Messages and Embed Links permissions"."""
+    if len(permissions) == 1:
+        return Say.of(ONE_PERMISSION, permission=Say.of(permissions[0]))
+    return Say.of(
+        SEVERAL_PERMISSIONS, permissions=Listed(tuple(Say.of(name) for name in permissions))
+    )
+
+
+def lacking_in(channel: object, post: Post) -> tuple[str, ...]:
+    """What the bot lacks to make `post` in a cached `channel`, as far as the cache tells
+    (none when it cannot tell)."""
+    allowed = in_cache(channel)
+    if allowed is None:
+        return ()
+    return missing_permissions(allowed, post, thread=isinstance(channel, discord.Thread))
 
 
 def in_cache(channel: object) -> discord.Permissions | None:

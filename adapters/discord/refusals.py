@@ -6,15 +6,21 @@ again later. Others stand until someone changes something: the bot lost a permis
 or its view of a channel, the channel is gone, the thread is locked. Trying those again
 for two hours helps nobody, so the action is given up at once and the person who caused
 it (whoever clicked, else the round's starter, the agreement's recorder, ...) is told
-privately what happened and what would help. Closed DMs (50007) concern one member only.
+privately what happened and what would help: for a missing permission, the ones the
+refused post needed that the bot lacks there (as discord.py's cache tells), else a
+general word. Closed DMs (50007) concern one member only.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import discord
 
+from adapters.discord import posting_rights
+from adapters.discord.posting_rights import Post
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
@@ -29,7 +35,7 @@ from rules.actions import (
     SuggestAgreement,
     UpdateRoundProgress,
 )
-from rules.say import N_
+from rules.say import N_, Say
 
 DMS_CLOSED = 50007  # "Cannot send messages to this user"
 NOT_A_TEXT_CHANNEL = 50008  # "Cannot send messages in a non-text channel": a forum, say
@@ -48,14 +54,20 @@ WHY = {
         "I can no longer see that channel: ask someone who manages the server to give me "
         "the View Channel permission there."
     ),
+    # Which permission is missing cannot be told (it changed meanwhile, say): no guess.
     MISSING_PERMISSIONS: N_(
-        "I am not allowed to post there: ask someone who manages the server to give me the "
-        "Send Messages permission there (Send Messages in Threads, for a thread)."
+        "I am not allowed to post there: ask someone who manages the server to check my "
+        "permissions in that channel."
     ),
     UNKNOWN_CHANNEL: N_("That channel no longer exists."),
     THREAD_LOCKED: N_("That thread is locked: a moderator can unlock it."),
     THREAD_ARCHIVED: N_("That thread is closed and I cannot reopen it: a moderator can."),
 }
+# The same, naming what the refused post lacked there.
+NOT_ALLOWED = N_(
+    "I am not allowed to post there: ask someone who manages the server to give me "
+    "{permissions} there."
+)
 # What did not go out, by the action that was refused.
 ROUND_NOT_POSTED = N_("Your concern round could not be posted in {channel}.")
 PROGRESS_NOT_SHOWN = N_("I could not update the concern round's message in {channel}.")
@@ -69,6 +81,8 @@ REMINDER_NOT_POSTED = N_(
 NOT_POSTED = N_("I could not post in {channel}.")
 
 _CHANNEL_IN_URL = re.compile(r"/channels/(\d+)")
+# Where a refusal keeps what the refused post carried (`posting`).
+_REFUSED_POST = "groundrules_refused_post"
 
 
 def stands(error: discord.HTTPException) -> bool:
@@ -87,6 +101,30 @@ def refused_channel(error: discord.HTTPException) -> int | None:
     url = getattr(error.response, "url", None)
     found = _CHANNEL_IN_URL.search(str(getattr(url, "path", url or "")))
     return int(found.group(1)) if found else None
+
+
+@contextmanager
+def posting(post: Post) -> Iterator[None]:
+    """Around a request that makes `post`: its refusal carries what it needed
+    (`refused_post`), so that the notice names what the bot lacked for it."""
+    try:
+        yield
+    except discord.HTTPException as error:
+        setattr(error, _REFUSED_POST, post)
+        raise
+
+
+def refused_post(error: discord.HTTPException) -> Post | None:
+    """What the refused request would have posted; None: not a post (an edit, say)."""
+    return getattr(error, _REFUSED_POST, None)
+
+
+def why(code: int, lacking: tuple[str, ...] = ()) -> Say:
+    """Why a place refused the bot (`code`, one that `stands`) and what would help;
+    `lacking`: the permissions (msgids) the refused post needed that the bot lacks there."""
+    if code == MISSING_PERMISSIONS and lacking:
+        return Say.of(NOT_ALLOWED, permissions=posting_rights.named(lacking))
+    return Say.of(WHY[code])
 
 
 def what_failed(action: Outbound) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.models import RoundRow, TimerRow, WatchRow
@@ -13,7 +14,15 @@ from rules.events import CommandInvoked, PlaceDeleted, ProposalAdded, RosterSync
 from tests.discord.harness import buttons, dm_messages, post_problem
 from tests.discord.test_discord_nudges import NUDGE_BUTTONS
 from tests.helpers import eventually
-from tests.standins.discord_api import SEND_MESSAGES, SEND_MESSAGES_IN_THREADS
+from tests.standins.discord_api import (
+    EMBED_LINKS,
+    READ_MESSAGE_HISTORY,
+    SEND_MESSAGES,
+    SEND_MESSAGES_IN_THREADS,
+)
+
+# A proposal too long for a round's message beside its heading: the rest goes in an embed.
+LONG_PROPOSAL = " ".join(["we ship the release on tuesday"] * 40)
 
 
 def deny_the_bot(world, channel, permission: int) -> None:
@@ -98,6 +107,42 @@ async def test_concerns_in_a_thread_needs_send_messages_in_threads(world, harnes
     assert rounds(harness) == [] and bot_posts_in(world, world.thread) == []
 
 
+async def test_a_long_proposal_where_embeds_are_not_allowed_names_embed_links(world, harness):
+    deny_the_bot(world, world.general, EMBED_LINKS)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "concerns", {"text": LONG_PROPOSAL}
+    )
+    told = await world.api.wait_for_callback(ix)
+    assert "give me the Embed Links permission here" in told.content
+    assert "Send Messages" not in told.content
+    assert rounds(harness) == [] and bot_posts_in(world, world.general) == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "proposal", "named"),
+    [
+        ("en-US", LONG_PROPOSAL, "give me the Send Messages and Embed Links permissions here"),
+        (
+            "nl", " ".join(["we leveren de release op dinsdag"] * 40),
+            "om me hier de machtigingen Berichten versturen en Links insluiten te geven",
+        ),
+    ],
+)  # fmt: skip
+async def test_every_missing_permission_is_named(world, harness, locale, proposal, named):
+    """Both taken: naming only the first would send the moderator back a second time."""
+    deny_the_bot(world, world.general, SEND_MESSAGES | EMBED_LINKS)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "concerns", {"text": proposal}, locale=locale
+    )
+    told = await world.api.wait_for_callback(ix)
+    assert named in told.content
+    assert rounds(harness) == [] and bot_posts_in(world, world.general) == []
+
+
 async def test_concerns_in_a_locked_thread_is_refused(world, harness):
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced)
@@ -173,10 +218,36 @@ async def test_a_proposal_refused_for_a_missing_permission_says_to_ask_an_admin(
     assert told["content"].startswith(
         "I could not post your proposal: I may not post in that channel."
     )
-    assert "the Send Messages in Threads permission there" in told["content"]
+    # Every permission shows in the cache: which one Discord missed cannot be told.
+    assert "Ask someone who manages the server to check my permissions there" in told["content"]
+    assert "Send Messages" not in told["content"]
     assert told["content"].endswith("call the vendor")
     [nudge] = [m for m in dm_messages(world.api, world.alice) if m["id"] == dm["id"]]
     assert [label for label, _ in buttons(nudge)] == NUDGE_BUTTONS
+
+
+@pytest.mark.parametrize(
+    ("locale", "named"),
+    [
+        ("en-US", "give me the Read Message History permission there"),
+        ("nl", "om me daar de machtiging Berichtgeschiedenis lezen te geven"),
+    ],
+)
+async def test_a_proposal_where_the_bot_may_not_reply_names_read_message_history(
+    world, harness, locale, named
+):
+    """A proposal is posted as a reply to its problem, which Discord refuses without
+    Read Message History: that is named, not Send Messages in Threads, which it has."""
+    deny_the_bot(world, world.general, READ_MESSAGE_HISTORY)  # the thread's parent
+    runtime = await harness.start()
+    dm, form = await open_the_proposal_form(world, runtime)
+    submitted = await world.api.submit_modal(form, {"proposal": "call the vendor"}, locale=locale)
+    told = await world.api.wait_for_callback(submitted)
+    assert named in told.content
+    assert told.content.endswith("call the vendor")
+    assert bot_posts_in(world, world.thread) == []
+    [nudge] = [m for m in dm_messages(world.api, world.alice) if m["id"] == dm["id"]]
+    assert len(buttons(nudge)) == len(NUDGE_BUTTONS)
 
 
 async def test_a_proposal_for_a_thread_known_locked_is_not_tried(world, harness):

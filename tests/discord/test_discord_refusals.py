@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.models import OutboxRow
 from rules.events import CommandInvoked, ConcernAnswered, RosterSynced
 from tests.discord.harness import buttons, dm_messages, make_retries_due
 from tests.helpers import eventually
+from tests.standins.discord_api import EMBED_LINKS, SEND_MESSAGES_IN_THREADS
 
 PROPOSAL = "ship it"
 # How a round's summary opens ("has closed:", or "reached its deadline:").
@@ -24,16 +26,28 @@ UNAVAILABLE = {"status": 503, "code": 0, "message": "Service Unavailable"}
 OPEN_DM = "POST /users/@me/channels"
 
 
-async def start_round(world, runtime, place=None) -> dict:
+async def start_round(
+    world, runtime, place=None, proposal: str = PROPOSAL, locale: str = "en-US"
+) -> dict:
     """/concerns by Alice in `place` (#general); returns the round's message."""
     place = place or world.general
     await runtime.wait_for(RosterSynced)
     ix = await world.api.slash_command(
-        world.guild, place, world.alice, "concerns", {"text": PROPOSAL}
+        world.guild, place, world.alice, "concerns", {"text": proposal}, locale=locale
     )
     await world.api.wait_for_callback(ix)
     [message] = [m for m in world.api.messages_in(place) if m["components"]]
     return message
+
+
+async def take_from_the_bot(world, harness, channel, permission: int) -> None:
+    """A moderator's overwrite takes `permission` from the bot in `channel`, mid-round;
+    Discord tells the gateway, so the bot's cache knows it too."""
+    channel.permission_overwrites = [
+        {"id": str(world.api.bot_user.id), "type": 1, "allow": "0", "deny": str(permission)}
+    ]
+    await world.api.dispatch("CHANNEL_UPDATE", channel.payload())
+    await eventually(lambda: harness.adapter.bot.get_channel(channel.id).overwrites)
 
 
 def undelivered(harness) -> list[OutboxRow]:
@@ -106,7 +120,13 @@ async def test_a_round_where_the_bot_may_no_longer_post_sends_its_summary_to_its
 
     await runtime.tick_until_sent(timeout=10)
     [dm] = dm_messages(world.api, world.alice)
-    assert "I am not allowed to post there: ask someone who manages" in dm["content"]
+    # The stand-in refuses while the bot's cache still shows every permission: which
+    # one is missing cannot be told, and none is guessed.
+    assert (
+        "I am not allowed to post there: ask someone who manages the server to check my "
+        "permissions in that channel."
+    ) in dm["content"]
+    assert "Send Messages" not in dm["content"]
     assert SUMMARY in dm["content"]
     assert "has closed" in world.api.message(message["id"])["content"]  # its message shows it
     assert undelivered(harness) == [] and len(set_aside(harness)) == 1
@@ -256,3 +276,58 @@ async def test_a_refusal_is_told_in_the_tables_chosen_language(world, harness):
         f"Ik kon het bericht van de zorgenronde in <#{world.general.id}> niet bijwerken.\n"
         "Ik kan dat kanaal niet meer zien"
     )
+
+
+async def test_a_summary_refused_for_its_embed_names_embed_links(world, harness):
+    """A long summary goes with embeds: where Embed Links was taken, that is what its
+    starter hears is missing, not Send Messages (which the bot still has)."""
+    harness.settings.update(round_deadline=timedelta(seconds=2), max_reminders=0)
+    runtime = await harness.start()
+    proposal = " ".join(["we ship the release on tuesday"] * 60)  # its summary needs embeds
+    await start_round(world, runtime, proposal=proposal)
+    await take_from_the_bot(world, harness, world.general, EMBED_LINKS)
+
+    await runtime.tick_until_sent(timeout=10)
+    assert [m for m in world.api.messages_in(world.general) if SUMMARY in m["content"]] == []
+    told = dm_messages(world.api, world.alice)[0]["content"]
+    assert told.startswith(
+        f"In <#{world.general.id}>:\n"
+        f"The concern round in <#{world.general.id}> has closed, but I could not post its "
+        "summary there. Here it is:\n"
+        "I am not allowed to post there: ask someone who manages the server to give me the "
+        "Embed Links permission there."
+    )
+    assert "Send Messages" not in told
+    assert undelivered(harness) == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "proposal", "named"),
+    [
+        (
+            "en-US", PROPOSAL,
+            "I am not allowed to post there: ask someone who manages the server to give me "
+            "the Send Messages in Threads permission there.",
+        ),
+        (
+            "nl", "we verhuizen de stand-up naar dinsdag",
+            "Ik mag daar niets plaatsen: vraag iemand die de server beheert om me daar de "
+            "machtiging Berichten versturen in threads te geven.",
+        ),
+    ],
+)  # fmt: skip
+async def test_a_thread_denying_send_messages_in_threads_names_it(
+    world, harness, locale, proposal, named
+):
+    harness.settings.update(round_deadline=timedelta(seconds=2), max_reminders=0)
+    runtime = await harness.start()
+    await start_round(world, runtime, world.thread, proposal=proposal, locale=locale)
+    # Taken in the thread's parent, where a thread's permissions come from.
+    await take_from_the_bot(world, harness, world.general, SEND_MESSAGES_IN_THREADS)
+
+    await runtime.tick_until_sent(timeout=10)
+    posts = world.api.requests_to(f"POST /channels/{world.thread.id}/messages")
+    assert [p.status for p in posts] == [200, 403]  # the round, then its summary once
+    [dm] = dm_messages(world.api, world.alice)
+    assert dm["content"].splitlines()[2] == named
+    assert undelivered(harness) == []

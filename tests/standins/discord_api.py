@@ -36,7 +36,8 @@ Behaviour that mirrors Discord on purpose (so adapter bugs show up here):
   in ``unknown_routes``;
 * the bot's own posts need its permissions in the channel, overwrites included (View
   Channel, else 403/50001; Send Messages, in a thread Send Messages in Threads, else
-  403/50013; with a file Attach Files, with an embed Embed Links, else 403/50013), and
+  403/50013; with a file Attach Files, with an embed Embed Links, as a reply Read
+  Message History, else 403/50013), and
   in a locked thread Manage Threads (else 403/160005); an interaction's
   ``app_permissions`` are those in its channel; a deleted channel (``delete_channel``)
   answers 404/10003 to every route that names it;
@@ -141,6 +142,7 @@ VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
 EMBED_LINKS = 1 << 14
 ATTACH_FILES = 1 << 15
+READ_MESSAGE_HISTORY = 1 << 16
 MANAGE_THREADS = 1 << 34
 SEND_MESSAGES_IN_THREADS = 1 << 38
 # Roughly Discord's default @everyone set: viewing, sending (in threads too), embeds,
@@ -2282,14 +2284,17 @@ class DiscordStandIn(Served):
     def _may_not_attach(
         self, channel: FakeChannel, payload: JSON, files: Sequence[JSON]
     ) -> web.Response | None:
-        """Discord's refusal (403/50013) of the bot's post with a file it may not attach
-        (Attach Files) or an embed it may not show (Embed Links) in a server's channel."""
+        """Discord's refusal (403/50013) of the bot's post in a server's channel with a
+        file it may not attach (Attach Files), an embed it may not show (Embed Links), or
+        as a reply where it may not read the messages before (Read Message History)."""
         if channel.guild_id is None:
             return None
         guild = self.guilds[channel.guild_id]
         allowed = guild.channel_permissions_of(guild.member(self.bot_user), channel)
-        if (files and not allowed & ATTACH_FILES) or (
-            payload.get("embeds") and not allowed & EMBED_LINKS
+        if (
+            (files and not allowed & ATTACH_FILES)
+            or (payload.get("embeds") and not allowed & EMBED_LINKS)
+            or (payload.get("message_reference") and not allowed & READ_MESSAGE_HISTORY)
         ):
             return _error(403, 50013, "Missing Permissions")
         return None
