@@ -195,3 +195,22 @@ async def test_safety_an_override_in_a_nickname_cannot_reverse_the_bot_s_words(w
     assert (
         message["content"].splitlines()[-1] == "0 of 3 answered; waiting for owner, Bob and carol."
     )
+
+
+async def test_safety_a_review_date_the_form_cannot_read_is_quoted_back_as_typed(world, harness):
+    """The agreement form's review date, refused, comes back in the answer: as typed,
+    never as a masked link, a code block or an @everyone of the bot's, and without the
+    override that would turn the bot's words after it around."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    ix = await world.api.slash_command(world.guild, world.general, world.alice, "agree")
+    modal = await world.api.wait_for_callback(ix)
+    review = "\u202e[1 May](https://evil.example/login) ``` @everyone"
+    submitted = await world.api.submit_modal(
+        modal, {"text": "Stand-up at 9", "why": "we all start then", "review": review}
+    )
+    refused = await world.api.wait_for_callback(submitted)
+    assert refused.content.startswith(
+        "I could not read the review date “\\[1 May\\](https://evil.example/login) \\`\\`\\` "
+        "@\u200beveryone”."
+    )
