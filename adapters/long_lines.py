@@ -16,17 +16,23 @@ from rules.say import N_
 GOES_ON = "> "
 
 
-def cut_line(line: str, limit: int, cut_before: Callable[[str, int], int]) -> list[str]:
+def cut_line(
+    line: str,
+    limit: int,
+    cut_before: Callable[[str, int], int],
+    goes_on: Callable[[str], str] = lambda rest: rest,
+) -> list[str]:
     """`line` in pieces of at most `limit` characters, each after the first quoted;
     `cut_before(rest, room)` says where the next piece ends (at most `room`), so that
-    it cuts no markup in two."""
+    it cuts no markup in two. `goes_on(rest)`: the rest as it may open a line (words
+    that now stand at a line's start, where a platform reads some as markup)."""
     pieces: list[str] = []
     begins = ""
     while len(begins) + len(line) > limit:
         room = limit - len(begins)
         end = min(max(cut_before(line, room), 1), room)
         pieces.append(begins + line[:end])
-        line, begins = line[end:], GOES_ON
+        line, begins = goes_on(line[end:]), GOES_ON
     return [*pieces, begins + line]
 
 

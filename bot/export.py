@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -253,11 +254,19 @@ def _inert(value: object) -> object:
     return value
 
 
+# Markdown in people's words that would act where the register is read rendered: a
+# masked link or image ([text](address) shows any words for any address, or loads it),
+# raw HTML (<details> folds away the rest of the register), emphasis and code.
+_MARKDOWN = re.compile(r"[\\`*_~\[<]")
+
+
 def _line(value: object) -> str:
     """A value on its Markdown line: a line break in people's words would start a line of
-    its own (a heading, a list item) that reads as the register's, and a control
-    character would act on the terminal it is printed to (bot.printable)."""
-    return printable_line(" ".join(str(value).split()))
+    its own (a heading, a list item) that reads as the register's, their markup is shown
+    as typed (a backslash before it), and a control character would act on the terminal
+    it is printed to (bot.printable)."""
+    words = _MARKDOWN.sub(lambda mark: "\\" + mark[0], " ".join(str(value).split()))
+    return printable_line(words)
 
 
 def _markdown(records: Iterator[dict], out: TextIO) -> int:

@@ -1045,7 +1045,7 @@ def _parses_as_date(value: str, today: date) -> bool:
     return True
 
 
-def unreadable_review_date(text: Quote | str, today: date) -> Say:
+def unreadable_review_date(text: Quote, today: date) -> Say:
     """What to say about a review date that cannot be read, with an example that has
     not passed: the first of the month three months ahead, written as the reader's
     language writes a date ("1 maart 2027"), which reads back as one."""

@@ -131,6 +131,13 @@ def _links(text: str) -> Iterator[re.Match[str]]:
         start = link.end() if link is not None else found.start() + 1
 
 
+def _line_start_shown(rest: str) -> str:
+    """The rest of a line cut in two, which opens a piece of its own (after "> "): a
+    "# ", "-# ", "> " or list mark that stood inside someone's words would there make a
+    heading, subtext, a quote or a list of the bot's."""
+    return _LINE_START.sub(_escape_line_start, rest)
+
+
 def _escape_line_start(match: re.Match[str]) -> str:
     if match[2] is not None:
         return f"{match[1]}\\{match[2]}"
@@ -344,7 +351,7 @@ def chunks(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     parts: list[str] = []
     current: str | None = None
     for line in text.split("\n"):
-        *whole, line = cut_line(line, limit, _piece_end)
+        *whole, line = cut_line(line, limit, _piece_end, _line_start_shown)
         if whole:
             if current is not None:
                 parts.append(current)

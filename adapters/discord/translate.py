@@ -51,7 +51,7 @@ from rules.grammar import (
     unreadable_review_date,
 )
 from rules.i18n import supported
-from rules.say import N_, Say
+from rules.say import N_, Quote, Say
 
 PREFIX = "discord:"
 # What people write; joins, pins, thread starters and the like are not.
@@ -547,7 +547,7 @@ def agreement_submitted(
         try:
             review_on = parse_date(review, today=origin.at.date())
         except DateError:
-            return unreadable_review_date(review[:60], origin.at.date())
+            return unreadable_review_date(Quote(review[:60]), origin.at.date())
     return AgreementSubmitted(
         **_envelope(origin), text=values.get("text", ""), why=values.get("why", ""),
         owner=owner, review_on=review_on,

@@ -132,9 +132,32 @@ def test_markdown_register_shows_control_characters_instead_of_sending_them(app)
     )
     shown = _exported(app, "md")
     assert "### #1 v1 (current): pin the image\\x1b]0;pwned\\x07" in shown
-    assert "- Why: deploys\\x1b[2J broke" in shown
+    assert "- Why: deploys\\x1b\\[2J broke" in shown  # its "[" shown as typed, as any
     assert "\x1b" not in shown and "\x07" not in shown
     assert "\x1b]0;pwned\x07" in json.loads(_exported(app, "json"))["agreements"][0]["text"]
+
+
+def test_markdown_register_shows_markup_in_people_s_words_as_typed(app):
+    """Read rendered (a wiki, a repository), the register must not turn someone's words
+    into a link that shows other words than its address, an image loaded from anywhere,
+    or HTML that folds away the rest of the register."""
+    chat = Chat(app)
+    chat.command(
+        "anna",
+        "/agree [minutes](https://evil.example/login) within a day <details> because "
+        "**everyone** forgets ![x](https://evil.example/pixel.png)",
+        "08:30",
+    )
+    chat.command("ben", "/review keep 1 because it_works, learned `keep` ~it~ simple", "09:10")
+    shown = _exported(app, "md")
+    assert (
+        "### #1 v1 (current): \\[minutes](https://evil.example/login) within a day \\<details>"
+        in shown
+    )
+    assert "- Why: \\*\\*everyone\\*\\* forgets !\\[x](https://evil.example/pixel.png)" in shown
+    assert "why: it\\_works; practice taught: \\`keep\\` \\~it\\~ simple" in shown
+    assert " <details>" not in shown and " [minutes]" not in shown
+    assert "[minutes](" in json.loads(_exported(app, "json"))["agreements"][0]["text"]
 
 
 def test_each_workspace_keeps_its_own_decisions_on_a_channel_both_share(app):

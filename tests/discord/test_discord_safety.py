@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from rules.events import ConcernAnswered, MessagePosted, RosterSynced
@@ -195,3 +196,43 @@ async def test_safety_an_override_in_a_nickname_cannot_reverse_the_bot_s_words(w
     assert (
         message["content"].splitlines()[-1] == "0 of 3 answered; waiting for owner, Bob and carol."
     )
+
+
+async def test_safety_a_review_date_the_form_cannot_read_is_quoted_back_as_typed(world, harness):
+    """The agreement form's review date, refused, comes back in the answer: as typed,
+    never as a masked link, a code block or an @everyone of the bot's, and without the
+    override that would turn the bot's words after it around."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    ix = await world.api.slash_command(world.guild, world.general, world.alice, "agree")
+    modal = await world.api.wait_for_callback(ix)
+    review = "\u202e[1 May](https://evil.example/login) ``` @everyone"
+    submitted = await world.api.submit_modal(
+        modal, {"text": "Stand-up at 9", "why": "we all start then", "review": review}
+    )
+    refused = await world.api.wait_for_callback(submitted)
+    assert refused.content.startswith(
+        "I could not read the review date “\\[1 May\\](https://evil.example/login) \\`\\`\\` "
+        "@\u200beveryone”."
+    )
+
+
+async def test_safety_words_a_long_line_is_cut_before_do_not_open_a_heading(world, harness):
+    """A line past Discord's limit goes on in a quote ("> ") in the next message: the
+    words that now open it stay words, not a heading (or subtext, or a list) of the
+    bot's."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    # "Agreement #1: " and these 1,953 characters end where the line is cut (the next
+    # messages open with "(continued) Agreement recorded.").
+    filler = "word " * 390 + "ab "
+    text = f"{filler}# Sign in again at https://evil.example {'and so on ' * 10}because we can"
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "agree", {"text": text}
+    )
+    await world.api.wait_for_callback(ix)
+    lines = [
+        line for m in world.api.messages_in(world.general) for line in m["content"].split("\n")
+    ]
+    assert any(line.startswith(">  \\# Sign in again at https://evil.example") for line in lines)
+    assert not [line for line in lines if re.match(r">\s*(#{1,3}|-#|[-+])\s", line)]

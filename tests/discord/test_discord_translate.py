@@ -19,7 +19,7 @@ from rules.events import (
     ProposalAdded,
     RenewalAnswered,
 )
-from rules.say import Say
+from rules.say import Quote, Say
 from tests.discord import payloads as p
 from tests.discord.payloads import Parsed
 
@@ -214,7 +214,7 @@ def test_translate_agreement_form(parsed):
     tomorrow = translate.agreement_submitted(origin, {**values, "review": "morgen"}, None)
     assert isinstance(tomorrow, AgreementSubmitted) and tomorrow.review_text == "morgen"
     unreadable = translate.agreement_submitted(origin, {**values, "review": "someday"}, None)
-    assert isinstance(unreadable, Say) and dict(unreadable.params)["date"] == "someday"
+    assert isinstance(unreadable, Say) and dict(unreadable.params)["date"] == Quote("someday")
     example = dict(unreadable.params)["example"].value  # a date still ahead, shown as a day
     assert example.day == 1 and example > origin.at.date()
 
