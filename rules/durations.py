@@ -116,6 +116,26 @@ WEEKDAYS = {
     "sunday": 6, "zondag": 6,
 }  # fmt: skip
 
+# Weekdays as calendars and people shorten them ("Tue 8 Dec", "di 8 dec", "vr."), read
+# as the weekday only where a date is (WEEKDAY_SAID_SHORT): "do" and "sun" are words too.
+WEEKDAY_ABBREVIATIONS = {
+    "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday",
+    "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday",
+    "sat": "saturday", "sun": "sunday",
+    "ma": "maandag", "di": "dinsdag", "wo": "woensdag", "do": "donderdag", "vr": "vrijdag",
+    "za": "zaterdag", "zo": "zondag",
+}  # fmt: skip
+WEEKDAY_SAID_SHORT = re.compile(
+    r"(?<!\w)(" + "|".join(sorted(WEEKDAY_ABBREVIATIONS, key=len, reverse=True)) + r")\.?(?!\w)"
+)
+
+
+def weekdays_in_full(text: str) -> str:
+    """Folded date words with each weekday's abbreviation written out: "tue, dec 8" is
+    "tuesday, dec 8"."""
+    return WEEKDAY_SAID_SHORT.sub(lambda found: WEEKDAY_ABBREVIATIONS[found[1]], text)
+
+
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -368,6 +388,7 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
     """
     # "review on May 1." reads as "May 1"; "in" and "over" count from today.
     cleaned = _ON.sub("", " ".join(fold(text.strip()).split()).rstrip(".!;,"))
+    cleaned = weekdays_in_full(cleaned)  # "di 8 dec", "next Fri"
     try:
         if match := _BY.match(cleaned):
             return parse_date(match.group(1), today=today, past=past)

@@ -21,6 +21,7 @@ from rules.durations import (
     NUMBER_WORDS,
     PERIODS,
     POINT_WORDS,
+    WEEKDAY_ABBREVIATIONS,
     WEEKDAYS,
     DateError,
     DurationError,
@@ -1289,6 +1290,7 @@ def _reads_as_date(value: str) -> bool:
     if " ".join(words) in DAYS_AHEAD:  # "the day after tomorrow"
         return True
     words = [part for word in words for part in word.split("-") if part]  # "mid-February"
+    words = _weekdays_said_short(words)  # "Tue 8 Dec", "volgende week di"
     if words and (words[0] in _EVERY_WORDS or words[:2] == ["om", "de"]):
         span = words[2:] if words[0] == "om" else words[1:]  # "every PR" is no date
         return bool(span) and all(w in NUMBER_WORDS or w.isdigit() or w in _SPANS for w in span)
@@ -1330,6 +1332,36 @@ def _reads_as_date(value: str) -> bool:
     if not any(meaningful):
         return False
     return len(words) <= 3 or all(dated)
+
+
+# Beside these a weekday's abbreviation is one ("next Fri", "volgende week di", "di
+# volgende week", "Tue the 8th").
+_BESIDE_A_WEEKDAY = frozenset({
+    "next", "this", "coming", "volgende", "deze", "komende", "aanstaande", "week", "the", "de",
+})  # fmt: skip
+
+
+def _weekdays_said_short(words: list[str]) -> list[str]:
+    """`words` with a weekday's abbreviation written out where it names the weekday: alone,
+    before a date ("Tue 8 Dec", "di 8 dec") or beside "next" or "week"; not where it may be
+    a word of its own ("sun exposure", "do it", "zo snel mogelijk")."""
+
+    def dated(word: str | None) -> bool:
+        return word is not None and (
+            any(c.isdigit() for c in word) or word in MONTHS or word in _BESIDE_A_WEEKDAY
+        )
+
+    return [
+        WEEKDAY_ABBREVIATIONS[word]
+        if word in WEEKDAY_ABBREVIATIONS
+        and (
+            len(words) == 1
+            or dated(words[index + 1] if index + 1 < len(words) else None)
+            or (index > 0 and words[index - 1] in _BESIDE_A_WEEKDAY)
+        )
+        else word
+        for index, word in enumerate(words)
+    ]
 
 
 _ALL_AGREEMENTS = frozenset({"all", "alle", "history", "geschiedenis"})

@@ -1318,6 +1318,38 @@ def test_grammar_review_dates_people_say_in_words_are_read(name, args, review_on
     assert isinstance(result, Agree) and (result.why, result.review_on) == ("y", review_on)
 
 
+@pytest.mark.parametrize(
+    ("name", "args", "review_on"),
+    [("agree", "x because y review Tue 8 Dec", date(2026, 12, 8)),
+     ("agree", "x because y review Tue., Dec 8", date(2026, 12, 8)),
+     ("agree", "x because y review Wed 9th Dec", date(2026, 12, 9)),
+     ("agree", "x because y review next Fri", date(2026, 12, 4)),
+     ("agree", "x because y review Fri", date(2026, 12, 4)),
+     ("afspraak", "x omdat y herziening di 8 dec", date(2026, 12, 8)),
+     ("afspraak", "x omdat y herziening wo. 9 december", date(2026, 12, 9)),
+     ("afspraak", "x omdat y herziening volgende week di", date(2026, 12, 8)),
+     ("afspraak", "x omdat y herziening do volgende week", date(2026, 12, 10)),
+     ("afspraak", "x omdat y herziening vr", date(2026, 12, 4))],
+)  # fmt: skip
+def test_grammar_a_weekday_said_short_is_read_as_the_weekday(name, args, review_on):
+    """ "Tue 8 Dec" as a calendar writes it: the review date stayed in the reason, and the
+    agreement got the default review date."""
+    result = parse_on(name, args, LAST_OF_NOVEMBER)
+    assert isinstance(result, Agree) and (result.why, result.review_on) == ("y", review_on)
+
+
+@pytest.mark.parametrize(
+    "why", ["we review sun exposure", "managers review do lists", "we review zo vaak"]
+)
+def test_grammar_a_weekdays_abbreviation_that_is_a_word_stays_in_the_reason(why):
+    assert parse("agree", f"x because {why}") == Agree("x", why, None, None)
+
+
+def test_grammar_a_weekday_said_short_that_is_not_the_dates_is_refused():
+    result = parse_on("agree", "x because y review Mon 8 Dec", LAST_OF_NOVEMBER)
+    assert isinstance(result, UsageError) and "review date" in result.reason.msgid
+
+
 def test_grammar_review_at_a_months_end_named_on_that_day_is_not_in_the_future():
     assert parse_on("agree", "x because y review end of the month", LAST_OF_NOVEMBER) == (
         UsageError(find_command("agree")[0], PAST_REVIEW)
