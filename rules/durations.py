@@ -162,8 +162,9 @@ _MONTHS = {"month": 1, "months": 1, "maand": 1, "maanden": 1, "year": 12, "years
            "jaar": 12, "jaren": 12}  # fmt: skip
 DATE_UNITS = frozenset(_DAYS) | frozenset(_MONTHS)
 
+# "in 6 weeks", "over 2 weken", "within 2 weeks", "binnen 2 weken": the review is then.
 _RELATIVE = re.compile(
-    r"^(?:in|over|na)\s+(\d+|" + "|".join(NUMBER_WORDS) + r")\s*("
+    r"^(?:in|over|na|within|binnen)\s+(\d+|" + "|".join(NUMBER_WORDS) + r")\s*("
     + "|".join(sorted(DATE_UNITS, key=len, reverse=True)) + r")$"
 )  # fmt: skip
 # "next friday", "volgende week", "volgend jaar"; a weekday alone is the next one too
@@ -179,6 +180,11 @@ _DAY_MONTH = re.compile(
     r"^(\d{1,2})(?:st|nd|rd|th|e|ste|de)?\s+(?:(?:of|van)\s+)?([a-z]+)\.?(?:,?\s+(\d{4}))?$"
 )
 _MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
+
+# "2 weeks from now", "in two months' time", "14 dagen vanaf nu": counted from today as
+# "in 2 weeks" is.
+FROM_NOW = re.compile(r"(?:['’]s?\s+time|\s+(?:from\s+(?:now|today)|vanaf\s+(?:nu|vandaag)))$")
+_COUNTED_FROM = re.compile(r"^(?:in|over|na|within|binnen)\s")
 
 # "in half a year", "over een half jaar": six months.
 _HALF_YEAR = re.compile(r"^(?:in|over|na)\s+(?:(?:a|een)\s+)?half\s*(?:a\s+)?(?:year|jaar)$")
@@ -389,6 +395,9 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
     # "review on May 1." reads as "May 1"; "in" and "over" count from today.
     cleaned = _ON.sub("", " ".join(fold(text.strip()).split()).rstrip(".!;,"))
     cleaned = weekdays_in_full(cleaned)  # "di 8 dec", "next Fri"
+    if FROM_NOW.search(cleaned):  # "2 weeks from now" is "in 2 weeks"
+        cleaned = FROM_NOW.sub("", cleaned)
+        cleaned = cleaned if _COUNTED_FROM.match(cleaned) else f"in {cleaned}"
     try:
         if match := _BY.match(cleaned):
             return parse_date(match.group(1), today=today, past=past)

@@ -17,6 +17,7 @@ from rules.durations import (
     DATE_UNITS,
     DAYS_AHEAD,
     EVERY_SPAN,
+    FROM_NOW,
     MONTHS,
     NUMBER_WORDS,
     PERIODS,
@@ -791,7 +792,7 @@ _CONTRACTION = re.compile(r"\w['’](?:d|ll|s|ve|re|m)$|n['’]t$")
 # number word, a point in a period ("end of January", "eind van het kwartaal",
 # "mid-February", "begin maart"), or "the"/"de" and a digit or such a point ("the 1st of
 # May", "the end of March"). "takes 2 weeks" does not.
-_PREPOSITIONS = frozenset({"in", "over", "na", "on", "op", "per"})
+_PREPOSITIONS = frozenset({"in", "over", "na", "on", "op", "per", "within", "binnen"})
 # Seasons and holidays say when, though no day can be read from them ("after the
 # summer", "na de zomer"): such a review date is refused as unreadable, not left in the
 # reason. ("fall" is left out: "review fall-out" is no date.)
@@ -825,6 +826,8 @@ _NO_LEADING_DATE |= _PAST_TIMES
 _VAGUE_TIMES = frozenset({
     "soon", "later", "asap", "sometime", "someday", "eventually", "regularly", "periodically",
     "whenever", "binnenkort", "straks", "zsm", "ooit", "regelmatig", "periodiek",
+    # "in a few weeks", "over een paar weken", "in a couple of months"
+    "few", "couple", "paar",
 })  # fmt: skip
 _DATE_WORDS = (
     frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(NUMBER_WORDS) | DATE_UNITS
@@ -1286,7 +1289,7 @@ def _reads_as_date(value: str) -> bool:
     ("in March found gaps" is the reason going on). Vague times ("soon", "binnenkort") and
     spans ("monthly", "every 2 weeks") count: read, or refused, but not the reason's.
     """
-    words = [word.strip(".,;!") for word in fold(value).split()]
+    words = [word.strip(".,;!") for word in FROM_NOW.sub("", fold(value)).split()]
     if " ".join(words) in DAYS_AHEAD:  # "the day after tomorrow"
         return True
     words = [part for word in words for part in word.split("-") if part]  # "mid-February"

@@ -1350,6 +1350,34 @@ def test_grammar_a_weekday_said_short_that_is_not_the_dates_is_refused():
     assert isinstance(result, UsageError) and "review date" in result.reason.msgid
 
 
+@pytest.mark.parametrize(
+    ("name", "args", "review_on"),
+    [("agree", "x because y review 2 weeks from now", date(2026, 12, 14)),
+     ("agree", "x because y review two weeks from today", date(2026, 12, 14)),
+     ("agree", "x because y review in two months' time", date(2027, 1, 30)),
+     ("agree", "x because y review within 3 weeks", date(2026, 12, 21)),
+     ("afspraak", "x omdat y herziening binnen 2 weken", date(2026, 12, 14)),
+     ("afspraak", "x omdat y herziening 14 dagen vanaf nu", date(2026, 12, 14))],
+)  # fmt: skip
+def test_grammar_review_in_a_span_from_now_is_read(name, args, review_on):
+    """They stayed in the reason, and the agreement got the default review date."""
+    result = parse_on(name, args, LAST_OF_NOVEMBER)
+    assert isinstance(result, Agree) and (result.why, result.review_on) == ("y", review_on)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "date_text"),
+    [("agree", "x because y review in a few weeks", "in a few weeks"),
+     ("agree", "x because y review in a couple of months", "in a couple of months"),
+     ("afspraak", "x omdat y herziening over een paar weken", "over een paar weken")],
+)  # fmt: skip
+def test_grammar_review_in_a_few_weeks_is_refused_not_kept_in_the_reason(name, args, date_text):
+    result = parse_on(name, args, LAST_OF_NOVEMBER)
+    assert isinstance(result, UsageError) and result.reason is not None
+    assert "review date" in result.reason.msgid
+    assert dict(result.reason.params)["date"] == Quote(date_text)
+
+
 def test_grammar_review_at_a_months_end_named_on_that_day_is_not_in_the_future():
     assert parse_on("agree", "x because y review end of the month", LAST_OF_NOVEMBER) == (
         UsageError(find_command("agree")[0], PAST_REVIEW)
