@@ -200,11 +200,12 @@ POINT_WORDS = {
 PERIODS = {"month": 1, "maand": 1, "quarter": 3, "kwartaal": 3, "year": 12, "jaar": 12}
 _THIS = frozenset({"this", "deze", "dit"})
 _NEXT_ONE = frozenset({"next", "volgende", "volgend", "komende", "komend"})
+_LAST_ONE = frozenset({"last", "vorige", "vorig", "afgelopen"})
 _POINT = re.compile(
     r"^(?:(?:at|by|around|in|tegen|rond)\s+)?(?:(?:the|de|het)\s+)?("
     + "|".join(POINT_WORDS)
     + r")(?:\s*-\s*|\s+)(?:(?:of|van)\s+)?(?:(the|de|het|this|deze|dit|next|volgende?|"
-    r"komende?)\s+)?(q[1-4]|\d{4}|[a-z]+)\.?(?:,?\s+(\d{4}))?$"
+    r"komende?|last|vorige?|afgelopen)\s+)?(q[1-4]|\d{4}|[a-z]+)\.?(?:,?\s+(\d{4}))?$"
 )
 
 # "this Friday", "deze vrijdag", "coming Friday": the next one, as "Friday" alone is. Only a
@@ -292,13 +293,14 @@ def _point(point: str, year: int, first_month: int, months: int) -> date:
     return add_months(first, months // 3).replace(day=15)
 
 
-def _point_in(match: re.Match[str], *, today: date, text: str) -> date:
+def _point_in(match: re.Match[str], *, today: date, text: str, past: bool) -> date:
     """ "end of January", "mid-Q2", "begin 2027", "end of the quarter", "eind volgend jaar".
 
     Without a year, a month or quarter named ("end of January", "end of Q1"), or "the"
     month, quarter or year, is the next such point from today on (on the last day of a
-    month, "end of the month" is today, which no review may be); "this" one is this one,
-    "next" one the one after it.
+    month, "end of the month" is today, which no review may be), or with `past` ("since
+    the start of the month") the last one up to today; "this" one is this one, "next"
+    one the one after it, "last" one the one before it.
     """
     point, which, period, year_text = match.groups()
     point = POINT_WORDS[point]
@@ -316,18 +318,23 @@ def _point_in(match: re.Match[str], *, today: date, text: str) -> date:
         if year is not None:
             return _point(point, year, named, months)
         this_year = _point(point, today.year, named, months)
+        if past:
+            return this_year if this_year <= today else _point(point, today.year - 1, named, months)
         return this_year if this_year >= today else _point(point, today.year + 1, named, months)
     if period not in PERIODS or year is not None:
         raise DateError(text)
     months = PERIODS[period]
     current = date(today.year, (today.month - 1) // months * months + 1, 1)
-    following = add_months(current, months)
+    following, before = add_months(current, months), add_months(current, -months)
     if which in _NEXT_ONE:
         return _point(point, following.year, following.month, months)
+    if which in _LAST_ONE:
+        return _point(point, before.year, before.month, months)
     this_one = _point(point, current.year, current.month, months)
-    if which in _THIS or this_one >= today:
+    if which in _THIS or (this_one <= today if past else this_one >= today):
         return this_one
-    return _point(point, following.year, following.month, months)
+    other = before if past else following
+    return _point(point, other.year, other.month, months)
 
 
 def _next(word: str, *, today: date, text: str) -> date:
@@ -411,7 +418,7 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
         if _HALF_YEAR.match(cleaned):
             return add_months(today, 6)
         if match := _POINT.match(cleaned):
-            return _point_in(match, today=today, text=text)
+            return _point_in(match, today=today, text=text, past=past)
         if match := _LAST.match(cleaned):
             return _last(match.group(1), today=today, text=text, today_counts=False)
         if cleaned in _DAYS_BACK:  # no review date, but a date: refused as past

@@ -353,6 +353,30 @@ def test_grammar_report_since(args, today, since):
     assert parse_command(spec, args, today=today) == Report(since)
 
 
+@pytest.mark.parametrize(
+    ("args", "today", "since"),
+    [("since the start of the month", date(2026, 3, 10), date(2026, 3, 1)),
+     ("sinds begin van de maand", date(2026, 3, 10), date(2026, 3, 1)),
+     ("since the start of the quarter", date(2026, 3, 10), date(2026, 1, 1)),
+     ("sinds begin van het jaar", date(2026, 3, 10), date(2026, 1, 1)),
+     ("since mid-February", TODAY, date(2026, 2, 15)),
+     ("sinds eind januari", TODAY, date(2026, 1, 31)),
+     ("since mid-March", TODAY, date(2025, 3, 15)),  # not yet this year: last year's
+     ("since the end of last month", TODAY, date(2026, 2, 28)),
+     ("sinds begin vorige maand", TODAY, date(2026, 2, 1)),
+     ("since end of Q4", TODAY, date(2025, 12, 31))],
+)  # fmt: skip
+def test_grammar_report_since_a_point_in_a_period_looks_back(args, today, since):
+    """They were read as the next such point, and refused: "A report looks back"."""
+    spec, _ = find_command("report")
+    assert parse_command(spec, args, today=today) == Report(since)
+
+
+def test_grammar_review_at_the_end_of_last_month_has_passed():
+    result = parse_on("agree", "x because y review end of last month", TODAY)
+    assert result == UsageError(find_command("agree")[0], PAST_REVIEW)
+
+
 @pytest.mark.parametrize("args", ["since 2026-03-03", "since 1 May 2026", "since in 2 weeks"])
 def test_grammar_report_since_a_future_date_with_its_year_is_refused(args):
     assert parse("report", args) == UsageError(find_command("report")[0], FUTURE_REPORT)
