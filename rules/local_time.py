@@ -65,6 +65,15 @@ def local_day_after(at: datetime, span: timedelta, name: str) -> date:
     return (at.astimezone(zone(name)) + span).date()
 
 
+def later_by(at: datetime, span: timedelta, name: str) -> datetime:
+    """`span` after `at` (aware), in UTC: a span of a day or more on the table's clock (a
+    day's snooze at 10:41 comes back at 10:41, summer time starting or not), a shorter
+    one as time passes (two hours are two hours, also on the night the clocks change)."""
+    if span < timedelta(days=1):
+        return at + span
+    return (at.astimezone(zone(name)) + span).astimezone(UTC)
+
+
 def at_local_time(day: date, hour: time, name: str) -> datetime:
     """That hour of that local day, in UTC: 09:00 in Amsterdam is 08:00 UTC in winter
     and 07:00 in summer. An hour a clock change skips or repeats is read as zoneinfo
