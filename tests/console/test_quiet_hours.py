@@ -100,3 +100,12 @@ def test_a_days_snooze_comes_back_at_the_same_hour_when_summer_time_starts(
     assert "a gentle reminder about the problem you named earlier" in after(
         text, "2026-03-29 08:41"
     )
+
+
+def test_the_consoles_clock_says_it_is_utc(tmp_path, rule_classifier):
+    """Beside "until tomorrow at 08:00 (Europe/Amsterdam)", a bare "it is now 07:00"
+    read as an hour before the night ended."""
+    text = night_at_the_table(tmp_path, rule_classifier, datetime(2026, 3, 2, 21, 0, tzinfo=UTC), [
+        "/as ben", "/wait 10h",
+    ])  # fmt: skip
+    assert "it is now 2026-03-03 07:00 UTC" in text
