@@ -15,6 +15,9 @@ _UNIT_SECONDS = {
     "uren": 3600,
     "d": 86400, "day": 86400, "days": 86400, "dag": 86400, "dagen": 86400,
     "w": 604800, "wk": 604800, "week": 604800, "weeks": 604800, "weken": 604800,
+    # As Dutch says a short while: "een uurtje", "5 minuutjes", "een dagje".
+    "minuutje": 60, "minuutjes": 60, "uurtje": 3600, "uurtjes": 3600, "dagje": 86400,
+    "dagjes": 86400, "weekje": 604800, "weekjes": 604800,
 }  # fmt: skip
 
 _PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*([a-z]+)?", re.IGNORECASE)
@@ -67,7 +70,8 @@ def parse_duration(text: str, *, bare_unit: str | None = "m") -> timedelta:
     """Parse "90s", "10m", "1h30m", "10 minutes", "2 uur", and spans in words: "een uur",
     "an hour", "een kwartier", "half an hour", "anderhalf uur"; a bare number uses
     `bare_unit` (with None, a number needs its unit)."""
-    cleaned = _in_digits(fold(text.strip()))
+    # "/snooze 15 min." as a sentence ends: its full stop says nothing of the span.
+    cleaned = _in_digits(fold(text.strip()).rstrip(".").rstrip())
     if not cleaned:
         raise DurationError(text)
     total = 0.0

@@ -350,6 +350,7 @@ _KEYWORD_WHEN = {
 # Units of a span only Dutch has: "/snooze 1u", "/problem-window 2 uur".
 _DUTCH_UNITS = frozenset({
     "seconde", "seconden", "minuut", "minuten", "u", "uur", "uren", "dag", "dagen", "weken",
+    "minuutje", "minuutjes", "uurtje", "uurtjes", "dagje", "dagjes", "weekje", "weekjes",
 })  # fmt: skip
 _SPANS_TYPED = frozenset({"snooze", "problem-window"})
 _LETTERS = re.compile(r"[^\W\d_]+")
