@@ -1290,7 +1290,7 @@ def _reads_as_date(value: str) -> bool:
     ("in March found gaps" is the reason going on). Vague times ("soon", "binnenkort") and
     spans ("monthly", "every 2 weeks") count: read, or refused, but not the reason's.
     """
-    words = [word.strip(".,;!") for word in FROM_NOW.sub("", fold(value)).split()]
+    words = [word.strip(".,;!") for word in FROM_NOW.sub("", fold(value).rstrip(".,;!")).split()]
     if " ".join(words) in DAYS_AHEAD:  # "the day after tomorrow"
         return True
     words = [part for word in words for part in word.split("-") if part]  # "mid-February"
