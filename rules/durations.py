@@ -190,8 +190,12 @@ _MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}
 FROM_NOW = re.compile(r"(?:['’]s?\s+time|\s+(?:from\s+(?:now|today)|vanaf\s+(?:nu|vandaag)))$")
 _COUNTED_FROM = re.compile(r"^(?:in|over|na|within|binnen)\s")
 
-# "in half a year", "over een half jaar": six months.
-_HALF_YEAR = re.compile(r"^(?:in|over|na)\s+(?:(?:a|een)\s+)?half\s*(?:a\s+)?(?:year|jaar)$")
+# "in half a year", "over een half jaar", also without "in" ("een half jaar", "half
+# jaar": a span, not the middle of the year, which "half 2027" or "medio jaar" is): six
+# months.
+_HALF_YEAR = re.compile(
+    r"^(?:(?:in|over|na|within|binnen)\s+)?(?:(?:a|een)\s+)?half\s*(?:a\s+)?(?:year|jaar)$"
+)
 # A point in a month, quarter or year, as people name a review: "end of January", "eind
 # januari", "mid-February", "begin maart", "early March", "end of the quarter", "eind van
 # het jaar", "begin volgende maand", "end of Q1", "eind 2027" (_point_in).

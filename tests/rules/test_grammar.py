@@ -1403,6 +1403,22 @@ def test_grammar_review_in_a_few_weeks_is_refused_not_kept_in_the_reason(name, a
     assert dict(result.reason.params)["date"] == Quote(date_text)
 
 
+@pytest.mark.parametrize(
+    ("name", "args", "review_on"),
+    [("afspraak", "x omdat y herziening half jaar", date(2027, 5, 30)),
+     ("afspraak", "x omdat y herziening een half jaar", date(2027, 5, 30)),
+     ("agree", "x because y review half a year", date(2027, 5, 30)),
+     # The middle of a year named is still its middle.
+     ("afspraak", "x omdat y herziening half 2027", date(2027, 7, 1)),
+     ("afspraak", "x omdat y herziening medio volgend jaar", date(2027, 7, 1))],
+)  # fmt: skip
+def test_grammar_review_in_half_a_year_said_without_in_is_six_months_on(name, args, review_on):
+    """ "herziening half jaar" was read as the middle of next year (1 July 2027, seven
+    months on), and "een half jaar" was refused."""
+    result = parse_on(name, args, LAST_OF_NOVEMBER)
+    assert isinstance(result, Agree) and (result.why, result.review_on) == ("y", review_on)
+
+
 def test_grammar_review_at_a_months_end_named_on_that_day_is_not_in_the_future():
     assert parse_on("agree", "x because y review end of the month", LAST_OF_NOVEMBER) == (
         UsageError(find_command("agree")[0], PAST_REVIEW)
