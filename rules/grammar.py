@@ -1032,6 +1032,8 @@ def _leading_clauses(text: str, today: date) -> tuple[str, list[tuple[bool, str]
                 pointed = any(w in POINT_WORDS for w in parts)
                 if first in _NO_LEADING_DATE:
                     continue  # "Review daily standups", "Review today's numbers"
+                if count == 1 and first.rstrip(".") in WEEKDAY_ABBREVIATIONS:
+                    continue  # "Herzien zo de planning", "Review sat scores": no day alone
                 if not pointed and _reads_as_date(value) and _parses_as_date(value, today):
                     clauses.append((False, value))
                     text = " ".join(words[count:])
@@ -1345,10 +1347,15 @@ _BESIDE_A_WEEKDAY = frozenset({
 })  # fmt: skip
 
 
+# Abbreviations that are words of their own too: alone they stay words ("review do").
+_WEEKDAYS_SHORT_AS_WORDS = frozenset({"do", "zo", "sun", "sat"})
+
+
 def _weekdays_said_short(words: list[str]) -> list[str]:
-    """`words` with a weekday's abbreviation written out where it names the weekday: alone,
-    before a date ("Tue 8 Dec", "di 8 dec") or beside "next" or "week"; not where it may be
-    a word of its own ("sun exposure", "do it", "zo snel mogelijk")."""
+    """`words` with a weekday's abbreviation written out where it names the weekday: alone
+    (unless it is a word too), before a date ("Tue 8 Dec", "di 8 dec") or beside "next" or
+    "week"; not where it may be a word of its own ("sun exposure", "do it", "zo snel
+    mogelijk")."""
 
     def dated(word: str | None) -> bool:
         return word is not None and (
@@ -1359,7 +1366,7 @@ def _weekdays_said_short(words: list[str]) -> list[str]:
         WEEKDAY_ABBREVIATIONS[word]
         if word in WEEKDAY_ABBREVIATIONS
         and (
-            len(words) == 1
+            (len(words) == 1 and word not in _WEEKDAYS_SHORT_AS_WORDS)
             or dated(words[index + 1] if index + 1 < len(words) else None)
             or (index > 0 and words[index - 1] in _BESIDE_A_WEEKDAY)
         )

@@ -1363,10 +1363,25 @@ def test_grammar_a_weekday_said_short_is_read_as_the_weekday(name, args, review_
 
 
 @pytest.mark.parametrize(
-    "why", ["we review sun exposure", "managers review do lists", "we review zo vaak"]
+    "why",
+    ["we review sun exposure", "managers review do lists", "we review zo vaak", "y review do"],
 )
 def test_grammar_a_weekdays_abbreviation_that_is_a_word_stays_in_the_reason(why):
     assert parse("agree", f"x because {why}") == Agree("x", why, None, None)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "text"),
+    [("afspraak", "herzien zo de planning omdat het moet", "herzien zo de planning"),
+     ("agree", "Review sat scores weekly because they drift", "Review sat scores weekly"),
+     ("agree", "Review tue the notes because x", "Review tue the notes")],
+)  # fmt: skip
+def test_grammar_an_agreement_opening_with_review_and_a_weekdays_abbreviation_is_its_text(
+    name, args, text
+):
+    """Alone, an abbreviation names no review day before the agreement: "zo" is "so"."""
+    result = parse_on(name, args, LAST_OF_NOVEMBER)
+    assert isinstance(result, Agree) and (result.text, result.review_on) == (text, None)
 
 
 def test_grammar_a_weekday_said_short_that_is_not_the_dates_is_refused():
