@@ -107,7 +107,7 @@ def format_duration(span: timedelta) -> str:
 
 
 MONTHS = {
-    "january": 1, "jan": 1, "januari": 1, "february": 2, "feb": 2, "februari": 2,
+    "january": 1, "jan": 1, "januari": 1, "february": 2, "feb": 2, "febr": 2, "februari": 2,
     "march": 3, "mar": 3, "maart": 3, "mrt": 3, "april": 4, "apr": 4, "may": 5, "mei": 5,
     "june": 6, "jun": 6, "juni": 6, "july": 7, "jul": 7, "juli": 7, "august": 8, "aug": 8,
     "augustus": 8, "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10,
