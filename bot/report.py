@@ -23,7 +23,7 @@ from bot.models import (
 from rules.actions import PostReport, RequestReport
 from rules.agreements import about_the_same, owner_param, reason_label
 from rules.grammar import EVALUATION_VALUES
-from rules.local_time import local_day
+from rules.local_time import local_day, local_day_after
 from rules.mandates import mandate_line
 from rules.problems import STILL_WAITING
 from rules.say import N_, Day, Lines, Member, Members, Quote, Say, Score, excerpt
@@ -346,7 +346,7 @@ def _reviews_due(session, workspace, channel, now: datetime, zone: str) -> Secti
             AgreementRow.workspace == workspace,
             AgreementRow.channel == channel,
             AgreementRow.status == "current",
-            AgreementRow.review_on <= local_day(now + REVIEW_SOON, zone),
+            AgreementRow.review_on <= local_day_after(now, REVIEW_SOON, zone),
         )
         .order_by(col(AgreementRow.review_on))
     ).all()

@@ -19,7 +19,7 @@ from rules.actions import (
 )
 from rules.events import Event, TimerFired
 from rules.grammar import Agree, ListAgreements
-from rules.local_time import at_local_time, local_day
+from rules.local_time import at_local_time, local_day, local_day_after
 from rules.mentions import group_name, groups_by_name
 from rules.quiet_hours import QuietHours, after_quiet
 from rules.say import FORMER_MEMBER, N_, Day, Lines, Listed, Member, Quote, Say
@@ -245,7 +245,7 @@ def record(command: Command, state: TableState) -> list[Action]:
     if same is not None:
         return [private(event, event.user, _already(same, zone), lang)]
     number = state.next_agreement_number
-    review_on = agree.review_on or local_day(event.at + state.settings.review_after, zone)
+    review_on = agree.review_on or local_day_after(event.at, state.settings.review_after, zone)
     round_ = linkable_round(
         state, event.at, agree.text, round_id=agree.round_id, proposal=agree.proposal
     )

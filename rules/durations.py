@@ -15,6 +15,9 @@ _UNIT_SECONDS = {
     "uren": 3600,
     "d": 86400, "day": 86400, "days": 86400, "dag": 86400, "dagen": 86400,
     "w": 604800, "wk": 604800, "week": 604800, "weeks": 604800, "weken": 604800,
+    # As Dutch says a short while: "een uurtje", "5 minuutjes", "een dagje".
+    "minuutje": 60, "minuutjes": 60, "uurtje": 3600, "uurtjes": 3600, "dagje": 86400,
+    "dagjes": 86400, "weekje": 604800, "weekjes": 604800,
 }  # fmt: skip
 
 _PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*([a-z]+)?", re.IGNORECASE)
@@ -67,7 +70,8 @@ def parse_duration(text: str, *, bare_unit: str | None = "m") -> timedelta:
     """Parse "90s", "10m", "1h30m", "10 minutes", "2 uur", and spans in words: "een uur",
     "an hour", "een kwartier", "half an hour", "anderhalf uur"; a bare number uses
     `bare_unit` (with None, a number needs its unit)."""
-    cleaned = _in_digits(fold(text.strip()))
+    # "/snooze 15 min." as a sentence ends: its full stop says nothing of the span.
+    cleaned = _in_digits(fold(text.strip()).rstrip(".").rstrip())
     if not cleaned:
         raise DurationError(text)
     total = 0.0
@@ -103,7 +107,7 @@ def format_duration(span: timedelta) -> str:
 
 
 MONTHS = {
-    "january": 1, "jan": 1, "januari": 1, "february": 2, "feb": 2, "februari": 2,
+    "january": 1, "jan": 1, "januari": 1, "february": 2, "feb": 2, "febr": 2, "februari": 2,
     "march": 3, "mar": 3, "maart": 3, "mrt": 3, "april": 4, "apr": 4, "may": 5, "mei": 5,
     "june": 6, "jun": 6, "juni": 6, "july": 7, "jul": 7, "juli": 7, "august": 8, "aug": 8,
     "augustus": 8, "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10,
@@ -115,6 +119,26 @@ WEEKDAYS = {
     "thursday": 3, "donderdag": 3, "friday": 4, "vrijdag": 4, "saturday": 5, "zaterdag": 5,
     "sunday": 6, "zondag": 6,
 }  # fmt: skip
+
+# Weekdays as calendars and people shorten them ("Tue 8 Dec", "di 8 dec", "vr."), read
+# as the weekday only where a date is (WEEKDAY_SAID_SHORT): "do" and "sun" are words too.
+WEEKDAY_ABBREVIATIONS = {
+    "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday",
+    "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday",
+    "sat": "saturday", "sun": "sunday",
+    "ma": "maandag", "di": "dinsdag", "wo": "woensdag", "do": "donderdag", "vr": "vrijdag",
+    "za": "zaterdag", "zo": "zondag",
+}  # fmt: skip
+WEEKDAY_SAID_SHORT = re.compile(
+    r"(?<!\w)(" + "|".join(sorted(WEEKDAY_ABBREVIATIONS, key=len, reverse=True)) + r")\.?(?!\w)"
+)
+
+
+def weekdays_in_full(text: str) -> str:
+    """Folded date words with each weekday's abbreviation written out: "tue, dec 8" is
+    "tuesday, dec 8"."""
+    return WEEKDAY_SAID_SHORT.sub(lambda found: WEEKDAY_ABBREVIATIONS[found[1]], text)
+
 
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -142,8 +166,9 @@ _MONTHS = {"month": 1, "months": 1, "maand": 1, "maanden": 1, "year": 12, "years
            "jaar": 12, "jaren": 12}  # fmt: skip
 DATE_UNITS = frozenset(_DAYS) | frozenset(_MONTHS)
 
+# "in 6 weeks", "over 2 weken", "within 2 weeks", "binnen 2 weken": the review is then.
 _RELATIVE = re.compile(
-    r"^(?:in|over|na)\s+(\d+|" + "|".join(NUMBER_WORDS) + r")\s*("
+    r"^(?:in|over|na|within|binnen)\s+(\d+|" + "|".join(NUMBER_WORDS) + r")\s*("
     + "|".join(sorted(DATE_UNITS, key=len, reverse=True)) + r")$"
 )  # fmt: skip
 # "next friday", "volgende week", "volgend jaar"; a weekday alone is the next one too
@@ -160,8 +185,17 @@ _DAY_MONTH = re.compile(
 )
 _MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
 
-# "in half a year", "over een half jaar": six months.
-_HALF_YEAR = re.compile(r"^(?:in|over|na)\s+(?:(?:a|een)\s+)?half\s*(?:a\s+)?(?:year|jaar)$")
+# "2 weeks from now", "in two months' time", "14 dagen vanaf nu": counted from today as
+# "in 2 weeks" is.
+FROM_NOW = re.compile(r"(?:['’]s?\s+time|\s+(?:from\s+(?:now|today)|vanaf\s+(?:nu|vandaag)))$")
+_COUNTED_FROM = re.compile(r"^(?:in|over|na|within|binnen)\s")
+
+# "in half a year", "over een half jaar", also without "in" ("een half jaar", "half
+# jaar": a span, not the middle of the year, which "half 2027" or "medio jaar" is): six
+# months.
+_HALF_YEAR = re.compile(
+    r"^(?:(?:in|over|na|within|binnen)\s+)?(?:(?:a|een)\s+)?half\s*(?:a\s+)?(?:year|jaar)$"
+)
 # A point in a month, quarter or year, as people name a review: "end of January", "eind
 # januari", "mid-February", "begin maart", "early March", "end of the quarter", "eind van
 # het jaar", "begin volgende maand", "end of Q1", "eind 2027" (_point_in).
@@ -174,11 +208,12 @@ POINT_WORDS = {
 PERIODS = {"month": 1, "maand": 1, "quarter": 3, "kwartaal": 3, "year": 12, "jaar": 12}
 _THIS = frozenset({"this", "deze", "dit"})
 _NEXT_ONE = frozenset({"next", "volgende", "volgend", "komende", "komend"})
+_LAST_ONE = frozenset({"last", "vorige", "vorig", "afgelopen"})
 _POINT = re.compile(
     r"^(?:(?:at|by|around|in|tegen|rond)\s+)?(?:(?:the|de|het)\s+)?("
     + "|".join(POINT_WORDS)
     + r")(?:\s*-\s*|\s+)(?:(?:of|van)\s+)?(?:(the|de|het|this|deze|dit|next|volgende?|"
-    r"komende?)\s+)?(q[1-4]|\d{4}|[a-z]+)\.?(?:,?\s+(\d{4}))?$"
+    r"komende?|last|vorige?|afgelopen)\s+)?(q[1-4]|\d{4}|[a-z]+)\.?(?:,?\s+(\d{4}))?$"
 )
 
 # "this Friday", "deze vrijdag", "coming Friday": the next one, as "Friday" alone is. Only a
@@ -266,13 +301,14 @@ def _point(point: str, year: int, first_month: int, months: int) -> date:
     return add_months(first, months // 3).replace(day=15)
 
 
-def _point_in(match: re.Match[str], *, today: date, text: str) -> date:
+def _point_in(match: re.Match[str], *, today: date, text: str, past: bool) -> date:
     """ "end of January", "mid-Q2", "begin 2027", "end of the quarter", "eind volgend jaar".
 
     Without a year, a month or quarter named ("end of January", "end of Q1"), or "the"
     month, quarter or year, is the next such point from today on (on the last day of a
-    month, "end of the month" is today, which no review may be); "this" one is this one,
-    "next" one the one after it.
+    month, "end of the month" is today, which no review may be), or with `past` ("since
+    the start of the month") the last one up to today; "this" one is this one, "next"
+    one the one after it, "last" one the one before it.
     """
     point, which, period, year_text = match.groups()
     point = POINT_WORDS[point]
@@ -290,18 +326,23 @@ def _point_in(match: re.Match[str], *, today: date, text: str) -> date:
         if year is not None:
             return _point(point, year, named, months)
         this_year = _point(point, today.year, named, months)
+        if past:
+            return this_year if this_year <= today else _point(point, today.year - 1, named, months)
         return this_year if this_year >= today else _point(point, today.year + 1, named, months)
     if period not in PERIODS or year is not None:
         raise DateError(text)
     months = PERIODS[period]
     current = date(today.year, (today.month - 1) // months * months + 1, 1)
-    following = add_months(current, months)
+    following, before = add_months(current, months), add_months(current, -months)
     if which in _NEXT_ONE:
         return _point(point, following.year, following.month, months)
+    if which in _LAST_ONE:
+        return _point(point, before.year, before.month, months)
     this_one = _point(point, current.year, current.month, months)
-    if which in _THIS or this_one >= today:
+    if which in _THIS or (this_one <= today if past else this_one >= today):
         return this_one
-    return _point(point, following.year, following.month, months)
+    other = before if past else following
+    return _point(point, other.year, other.month, months)
 
 
 def _next(word: str, *, today: date, text: str) -> date:
@@ -368,6 +409,10 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
     """
     # "review on May 1." reads as "May 1"; "in" and "over" count from today.
     cleaned = _ON.sub("", " ".join(fold(text.strip()).split()).rstrip(".!;,"))
+    cleaned = weekdays_in_full(cleaned)  # "di 8 dec", "next Fri"
+    if FROM_NOW.search(cleaned):  # "2 weeks from now" is "in 2 weeks"
+        cleaned = FROM_NOW.sub("", cleaned)
+        cleaned = cleaned if _COUNTED_FROM.match(cleaned) else f"in {cleaned}"
     try:
         if match := _BY.match(cleaned):
             return parse_date(match.group(1), today=today, past=past)
@@ -381,7 +426,7 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
         if _HALF_YEAR.match(cleaned):
             return add_months(today, 6)
         if match := _POINT.match(cleaned):
-            return _point_in(match, today=today, text=text)
+            return _point_in(match, today=today, text=text, past=past)
         if match := _LAST.match(cleaned):
             return _last(match.group(1), today=today, text=text, today_counts=False)
         if cleaned in _DAYS_BACK:  # no review date, but a date: refused as past

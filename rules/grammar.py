@@ -17,10 +17,12 @@ from rules.durations import (
     DATE_UNITS,
     DAYS_AHEAD,
     EVERY_SPAN,
+    FROM_NOW,
     MONTHS,
     NUMBER_WORDS,
     PERIODS,
     POINT_WORDS,
+    WEEKDAY_ABBREVIATIONS,
     WEEKDAYS,
     DateError,
     DurationError,
@@ -348,6 +350,7 @@ _KEYWORD_WHEN = {
 # Units of a span only Dutch has: "/snooze 1u", "/problem-window 2 uur".
 _DUTCH_UNITS = frozenset({
     "seconde", "seconden", "minuut", "minuten", "u", "uur", "uren", "dag", "dagen", "weken",
+    "minuutje", "minuutjes", "uurtje", "uurtjes", "dagje", "dagjes", "weekje", "weekjes",
 })  # fmt: skip
 _SPANS_TYPED = frozenset({"snooze", "problem-window"})
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -790,7 +793,7 @@ _CONTRACTION = re.compile(r"\w['’](?:d|ll|s|ve|re|m)$|n['’]t$")
 # number word, a point in a period ("end of January", "eind van het kwartaal",
 # "mid-February", "begin maart"), or "the"/"de" and a digit or such a point ("the 1st of
 # May", "the end of March"). "takes 2 weeks" does not.
-_PREPOSITIONS = frozenset({"in", "over", "na", "on", "op", "per"})
+_PREPOSITIONS = frozenset({"in", "over", "na", "on", "op", "per", "within", "binnen"})
 # Seasons and holidays say when, though no day can be read from them ("after the
 # summer", "na de zomer"): such a review date is refused as unreadable, not left in the
 # reason. ("fall" is left out: "review fall-out" is no date.)
@@ -824,6 +827,8 @@ _NO_LEADING_DATE |= _PAST_TIMES
 _VAGUE_TIMES = frozenset({
     "soon", "later", "asap", "sometime", "someday", "eventually", "regularly", "periodically",
     "whenever", "binnenkort", "straks", "zsm", "ooit", "regelmatig", "periodiek",
+    # "in a few weeks", "over een paar weken", "in a couple of months"
+    "few", "couple", "paar",
 })  # fmt: skip
 _DATE_WORDS = (
     frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(NUMBER_WORDS) | DATE_UNITS
@@ -1027,6 +1032,8 @@ def _leading_clauses(text: str, today: date) -> tuple[str, list[tuple[bool, str]
                 pointed = any(w in POINT_WORDS for w in parts)
                 if first in _NO_LEADING_DATE:
                     continue  # "Review daily standups", "Review today's numbers"
+                if count == 1 and first.rstrip(".") in WEEKDAY_ABBREVIATIONS:
+                    continue  # "Herzien zo de planning", "Review sat scores": no day alone
                 if not pointed and _reads_as_date(value) and _parses_as_date(value, today):
                     clauses.append((False, value))
                     text = " ".join(words[count:])
@@ -1285,10 +1292,11 @@ def _reads_as_date(value: str) -> bool:
     ("in March found gaps" is the reason going on). Vague times ("soon", "binnenkort") and
     spans ("monthly", "every 2 weeks") count: read, or refused, but not the reason's.
     """
-    words = [word.strip(".,;!") for word in fold(value).split()]
+    words = [word.strip(".,;!") for word in FROM_NOW.sub("", fold(value).rstrip(".,;!")).split()]
     if " ".join(words) in DAYS_AHEAD:  # "the day after tomorrow"
         return True
     words = [part for word in words for part in word.split("-") if part]  # "mid-February"
+    words = _weekdays_said_short(words)  # "Tue 8 Dec", "volgende week di"
     if words and (words[0] in _EVERY_WORDS or words[:2] == ["om", "de"]):
         span = words[2:] if words[0] == "om" else words[1:]  # "every PR" is no date
         return bool(span) and all(w in NUMBER_WORDS or w.isdigit() or w in _SPANS for w in span)
@@ -1330,6 +1338,41 @@ def _reads_as_date(value: str) -> bool:
     if not any(meaningful):
         return False
     return len(words) <= 3 or all(dated)
+
+
+# Beside these a weekday's abbreviation is one ("next Fri", "volgende week di", "di
+# volgende week", "Tue the 8th").
+_BESIDE_A_WEEKDAY = frozenset({
+    "next", "this", "coming", "volgende", "deze", "komende", "aanstaande", "week", "the", "de",
+})  # fmt: skip
+
+
+# Abbreviations that are words of their own too: alone they stay words ("review do").
+_WEEKDAYS_SHORT_AS_WORDS = frozenset({"do", "zo", "sun", "sat"})
+
+
+def _weekdays_said_short(words: list[str]) -> list[str]:
+    """`words` with a weekday's abbreviation written out where it names the weekday: alone
+    (unless it is a word too), before a date ("Tue 8 Dec", "di 8 dec") or beside "next" or
+    "week"; not where it may be a word of its own ("sun exposure", "do it", "zo snel
+    mogelijk")."""
+
+    def dated(word: str | None) -> bool:
+        return word is not None and (
+            any(c.isdigit() for c in word) or word in MONTHS or word in _BESIDE_A_WEEKDAY
+        )
+
+    return [
+        WEEKDAY_ABBREVIATIONS[word]
+        if word in WEEKDAY_ABBREVIATIONS
+        and (
+            (len(words) == 1 and word not in _WEEKDAYS_SHORT_AS_WORDS)
+            or dated(words[index + 1] if index + 1 < len(words) else None)
+            or (index > 0 and words[index - 1] in _BESIDE_A_WEEKDAY)
+        )
+        else word
+        for index, word in enumerate(words)
+    ]
 
 
 _ALL_AGREEMENTS = frozenset({"all", "alle", "history", "geschiedenis"})

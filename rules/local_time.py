@@ -7,7 +7,7 @@ as the i18n catalogues are, not a clock.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -56,6 +56,22 @@ def zone_named(text: str) -> str | None:
 def local_day(at: datetime, name: str) -> date:
     """The day it is at `at` (aware) where the table sits."""
     return at.astimezone(zone(name)).date()
+
+
+def local_day_after(at: datetime, span: timedelta, name: str) -> date:
+    """The day it is `span` after `at` on the table's clock: 28 days after 23:30 on
+    5 March in Amsterdam is 2 April there, though summer time started in between (28
+    times 24 hours later it is already 00:30 on 3 April there)."""
+    return (at.astimezone(zone(name)) + span).date()
+
+
+def later_by(at: datetime, span: timedelta, name: str) -> datetime:
+    """`span` after `at` (aware), in UTC: a span of a day or more on the table's clock (a
+    day's snooze at 10:41 comes back at 10:41, summer time starting or not), a shorter
+    one as time passes (two hours are two hours, also on the night the clocks change)."""
+    if span < timedelta(days=1):
+        return at + span
+    return (at.astimezone(zone(name)) + span).astimezone(UTC)
 
 
 def at_local_time(day: date, hour: time, name: str) -> datetime:

@@ -78,6 +78,7 @@ from rules.events import (
 from rules.fingerprints import message_fingerprint
 from rules.grammar import AskWhy, HasProposal, NotAProblem, Snooze
 from rules.language import detect_language
+from rules.local_time import later_by
 from rules.say import N_, Lines, Moment, Quote, Say, Span, excerpt
 from rules.speech import language, private
 from rules.state import Pacing, TableSettings, TableState, Watch
@@ -763,7 +764,7 @@ def on_snoozed(
         ]
     span = span or state.settings.snooze
     # It comes back by DM: not in the night where the table sits.
-    back = state.settings.after_quiet(event.at + span)
+    back = state.settings.after_quiet(later_by(event.at, span, state.settings.timezone))
     others = [w for w in _others_waiting(watch, state) if w.status == "open"]
     return [
         pacing.snoozed(event, event.user, back),
@@ -805,7 +806,7 @@ def _snooze_noted(
     platform can show it (else the table's, named), and says so when the night moved
     it: "in 4 hours" alone says nothing of 02:41."""
     at = Moment(at=back, zone=settings.timezone, said_at=event.at)
-    if back > event.at + span:
+    if back > later_by(event.at, span, settings.timezone):
         promise = Say.of(
             N_("Snoozed until {at}. {span} from now is in the quiet hours here, so I will "
                "remind you when they end."),

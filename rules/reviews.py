@@ -34,7 +34,7 @@ from rules.agreements import (
     wording,
 )
 from rules.grammar import ReviewAgreement
-from rules.local_time import local_day
+from rules.local_time import local_day, local_day_after
 from rules.say import FORMER_MEMBER, N_, Day, Lines, Member, Quote, Say, Text
 from rules.speech import language, private, public
 from rules.state import Agreement, Role, Round, TableState
@@ -134,7 +134,7 @@ def _next_review(command: Command, state: TableState, agreement: Agreement):
     """A kept agreement is next reviewed the usual span from now, but never before the
     review date the table had set: keeping it early (typed before its review) confirms
     that it works, which is no reason to look at it again sooner than planned."""
-    after = local_day(command.event.at + state.settings.review_after, state.settings.timezone)
+    after = local_day_after(command.event.at, state.settings.review_after, state.settings.timezone)
     return max(agreement.review_on, after)
 
 
@@ -336,8 +336,8 @@ def _revise(
         same_day = local_day(same.recorded_at, state.settings.timezone)
         return [private(event, event.user, _already(same, agreement.number, same_day), lang)]
     version = agreement.version + 1
-    review_on = parsed.review_on or local_day(
-        event.at + state.settings.review_after, state.settings.timezone
+    review_on = parsed.review_on or local_day_after(
+        event.at, state.settings.review_after, state.settings.timezone
     )
     # A revision the table just held a concern round on carries that round's answers, as
     # an agreement does.

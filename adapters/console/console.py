@@ -97,7 +97,7 @@ class ConsoleChat:
 
     def prompt(self) -> str:
         where = f"#{self.channel}" + (f" (thread #{self.thread})" if self.thread else "")
-        return f"{self.now:%H:%M} {self.user} in {where}> "
+        return f"{self.now:%H:%M} UTC {self.user} in {where}> "
 
     # --- one line ----------------------------------------------------------------------
 
@@ -204,7 +204,8 @@ class ConsoleChat:
             self.write("  (say how long, e.g. /wait 11m)")
             return
         self.now += span
-        self.write(f"  ... it is now {self.now:%Y-%m-%d %H:%M}")
+        # The console's clock is UTC, which a table's own clock (its zone) may not be.
+        self.write(f"  ... it is now {self.now:%Y-%m-%d %H:%M} UTC")
         self._fire_timers()
 
     def _correct(self, args: str) -> None:

@@ -163,7 +163,9 @@ class TextOutput:
         )
         if kind in ("reply", "report"):
             title = f"private {kind} to {action.user}" if action.private else kind
-        when = at.strftime("%Y-%m-%d %H:%M:%S")
+        # The transcript's own clock, UTC: said, so that a nudge held until 08:00 in
+        # Amsterdam is not read as sent at 07:00 there.
+        when = at.strftime("%Y-%m-%d %H:%M:%S UTC")
         print(printable_line(f"{when}  #{action.channel}  {title}"), file=self.stream)
         for line in record["message"].splitlines():
             print(f"    {printable_line(line)}", file=self.stream)

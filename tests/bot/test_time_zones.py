@@ -167,6 +167,38 @@ def test_time_zones_a_kept_agreement_is_reviewed_again_from_the_tables_day(amste
     assert any(said in plain(action) for action in told), [plain(a) for a in told]
 
 
+@pytest.mark.parametrize(
+    ("moment", "review_on"),
+    [
+        # 23:30 on 5 March in Amsterdam; summer time starts on 29 March: 28 times 24
+        # hours later it is already 00:30 on 3 April there.
+        (datetime(2026, 3, 5, 22, 30, tzinfo=UTC), date(2026, 4, 2)),
+        # 00:30 on 10 October; winter time starts on 25 October: 28 times 24 hours later
+        # it is still 23:30 on 6 November there.
+        (datetime(2026, 10, 9, 22, 30, tzinfo=UTC), date(2026, 11, 7)),
+    ],
+)
+def test_time_zones_the_default_review_date_is_28_days_on_across_the_clock_change(
+    amsterdam, moment, review_on
+):
+    """The default review date, a keep's next review and a revision's count days on the
+    table's calendar, as "in 4 weeks" does: they were a day off across a clock change."""
+    table = Table(amsterdam)
+    [announced] = table.command("ben", "/agree we pin the image because deploys broke", moment)
+    assert announced.agreement.review_on == review_on
+    [typed] = table.command("ben", "/agree we pin the base because it drifts review in 4 weeks",
+                            moment)  # fmt: skip
+    assert typed.agreement.review_on == review_on
+    # Kept before its review date, the next review is not before that date either.
+    table.command("ben", "/agree we tag each release because y review tomorrow", moment)
+    kept = table.command("ben", "/review keep 3 because it works", moment)
+    assert any(f"Next review on {review_on.day} " in plain(action) for action in kept)
+    revised = table.command("ben", "/review revise 3 we tag every release because z", moment)
+    assert [a.agreement.review_on for a in revised if isinstance(a, AnnounceAgreement)] == [
+        review_on
+    ]
+
+
 def test_time_zones_utc_stays_the_default(app):
     [announced] = Table(app).command(
         "ben", "/agree we pin the image because deploys broke review tomorrow", LATE

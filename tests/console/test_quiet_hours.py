@@ -81,3 +81,31 @@ def test_a_problem_named_at_night_is_nudged_in_the_morning_unless_answered(
     assert "> The staging deploy is broken again" in morning
     # Followed up in its own thread in the night: nothing left to nudge about.
     assert "> The printer is broken again" not in morning
+
+
+def test_a_days_snooze_comes_back_at_the_same_hour_when_summer_time_starts(
+    tmp_path, rule_classifier
+):
+    # 09:30 UTC on Saturday 28 March is 10:30 in Amsterdam: the nudge comes at 10:41.
+    # Summer time starts that night: 10:41 on Sunday is 08:41 UTC, 23 hours on, not the
+    # 11:41 that 24 hours on would be.
+    text = night_at_the_table(tmp_path, rule_classifier, datetime(2026, 3, 28, 9, 30, tzinfo=UTC), [
+        "/as ben", "The staging deploy is broken again", "/wait 11m", "/snooze 1d",
+        "/wait 22h59m", "/wait 1m",
+    ])  # fmt: skip
+    snoozed = after(text, "2026-03-28 09:41")
+    assert "Snoozed until tomorrow at 10:41 (Europe/Amsterdam)." in snoozed
+    assert "I will remind you again in 1 day." in snoozed
+    assert "gentle reminder" not in after(text, "2026-03-29 08:40").split("it is now")[0]
+    assert "a gentle reminder about the problem you named earlier" in after(
+        text, "2026-03-29 08:41"
+    )
+
+
+def test_the_consoles_clock_says_it_is_utc(tmp_path, rule_classifier):
+    """Beside "until tomorrow at 08:00 (Europe/Amsterdam)", a bare "it is now 07:00"
+    read as an hour before the night ended."""
+    text = night_at_the_table(tmp_path, rule_classifier, datetime(2026, 3, 2, 21, 0, tzinfo=UTC), [
+        "/as ben", "/wait 10h",
+    ])  # fmt: skip
+    assert "it is now 2026-03-03 07:00 UTC" in text

@@ -355,3 +355,20 @@ def test_replay_shows_control_characters_instead_of_sending_them_to_the_terminal
     records, _ = replay_json(tmp_path, lines)
     [nudge] = [r for r in records if r["type"] == "nudge"]
     assert nudge["user"] == user and nudge["problem"] == text
+
+
+def test_replay_text_output_says_its_times_are_utc(tmp_path):
+    """A nudge held by the quiet hours until 08:00 in Amsterdam went out at 07:00 UTC:
+    shown as "07:00:00" alone, it read as sent in the night there."""
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text(
+        line("2026-03-02T21:00:00Z", "ben", "The staging deploy is broken again") + "\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        ["replay", str(transcript), "--classifier", "rules"],
+        env={"GROUNDRULES_TIMEZONE": "Europe/Amsterdam", "GROUNDRULES_QUIET_HOURS": "21:00-08:00"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "2026-03-03 07:00:00 UTC  #C-ops  private nudge to ben" in result.stdout

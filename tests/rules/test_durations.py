@@ -93,6 +93,15 @@ def test_dates_as_people_write_them(text, expected):
     assert parse_date(text, today=TODAY) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1 febr", date(2027, 2, 1)), ("1 febr.", date(2027, 2, 1)),
+     ("eind febr. 2027", date(2027, 2, 28)), ("di 2 febr", date(2027, 2, 2))],
+)  # fmt: skip
+def test_dates_february_as_dutch_shortens_it(text, expected):
+    assert parse_date(text, today=date(2026, 11, 30)) == expected
+
+
 @pytest.mark.parametrize("text", ["next time", "in many weeks", "over veel weken", "next fryday"])
 def test_dates_unknown_words_are_rejected(text):
     with pytest.raises(DateError):

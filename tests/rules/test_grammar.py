@@ -353,6 +353,30 @@ def test_grammar_report_since(args, today, since):
     assert parse_command(spec, args, today=today) == Report(since)
 
 
+@pytest.mark.parametrize(
+    ("args", "today", "since"),
+    [("since the start of the month", date(2026, 3, 10), date(2026, 3, 1)),
+     ("sinds begin van de maand", date(2026, 3, 10), date(2026, 3, 1)),
+     ("since the start of the quarter", date(2026, 3, 10), date(2026, 1, 1)),
+     ("sinds begin van het jaar", date(2026, 3, 10), date(2026, 1, 1)),
+     ("since mid-February", TODAY, date(2026, 2, 15)),
+     ("sinds eind januari", TODAY, date(2026, 1, 31)),
+     ("since mid-March", TODAY, date(2025, 3, 15)),  # not yet this year: last year's
+     ("since the end of last month", TODAY, date(2026, 2, 28)),
+     ("sinds begin vorige maand", TODAY, date(2026, 2, 1)),
+     ("since end of Q4", TODAY, date(2025, 12, 31))],
+)  # fmt: skip
+def test_grammar_report_since_a_point_in_a_period_looks_back(args, today, since):
+    """They were read as the next such point, and refused: "A report looks back"."""
+    spec, _ = find_command("report")
+    assert parse_command(spec, args, today=today) == Report(since)
+
+
+def test_grammar_review_at_the_end_of_last_month_has_passed():
+    result = parse_on("agree", "x because y review end of last month", TODAY)
+    assert result == UsageError(find_command("agree")[0], PAST_REVIEW)
+
+
 @pytest.mark.parametrize("args", ["since 2026-03-03", "since 1 May 2026", "since in 2 weeks"])
 def test_grammar_report_since_a_future_date_with_its_year_is_refused(args):
     assert parse("report", args) == UsageError(find_command("report")[0], FUTURE_REPORT)
@@ -1314,6 +1338,98 @@ def test_grammar_review_dates_people_say_in_words_are_read(name, args, review_on
     """They stayed in the reason, and the agreement got the default review date. A
     month's end is its last day, its start the first, its middle the 15th; a quarter's end
     the last day of its last month; half a year six months."""
+    result = parse_on(name, args, LAST_OF_NOVEMBER)
+    assert isinstance(result, Agree) and (result.why, result.review_on) == ("y", review_on)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "review_on"),
+    [("agree", "x because y review Tue 8 Dec", date(2026, 12, 8)),
+     ("agree", "x because y review Tue., Dec 8", date(2026, 12, 8)),
+     ("agree", "x because y review Wed 9th Dec", date(2026, 12, 9)),
+     ("agree", "x because y review next Fri", date(2026, 12, 4)),
+     ("agree", "x because y review Fri", date(2026, 12, 4)),
+     ("afspraak", "x omdat y herziening di 8 dec", date(2026, 12, 8)),
+     ("afspraak", "x omdat y herziening wo. 9 december", date(2026, 12, 9)),
+     ("afspraak", "x omdat y herziening volgende week di", date(2026, 12, 8)),
+     ("afspraak", "x omdat y herziening do volgende week", date(2026, 12, 10)),
+     ("afspraak", "x omdat y herziening vr", date(2026, 12, 4))],
+)  # fmt: skip
+def test_grammar_a_weekday_said_short_is_read_as_the_weekday(name, args, review_on):
+    """ "Tue 8 Dec" as a calendar writes it: the review date stayed in the reason, and the
+    agreement got the default review date."""
+    result = parse_on(name, args, LAST_OF_NOVEMBER)
+    assert isinstance(result, Agree) and (result.why, result.review_on) == ("y", review_on)
+
+
+@pytest.mark.parametrize(
+    "why",
+    ["we review sun exposure", "managers review do lists", "we review zo vaak", "y review do"],
+)
+def test_grammar_a_weekdays_abbreviation_that_is_a_word_stays_in_the_reason(why):
+    assert parse("agree", f"x because {why}") == Agree("x", why, None, None)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "text"),
+    [("afspraak", "herzien zo de planning omdat het moet", "herzien zo de planning"),
+     ("agree", "Review sat scores weekly because they drift", "Review sat scores weekly"),
+     ("agree", "Review tue the notes because x", "Review tue the notes")],
+)  # fmt: skip
+def test_grammar_an_agreement_opening_with_review_and_a_weekdays_abbreviation_is_its_text(
+    name, args, text
+):
+    """Alone, an abbreviation names no review day before the agreement: "zo" is "so"."""
+    result = parse_on(name, args, LAST_OF_NOVEMBER)
+    assert isinstance(result, Agree) and (result.text, result.review_on) == (text, None)
+
+
+def test_grammar_a_weekday_said_short_that_is_not_the_dates_is_refused():
+    result = parse_on("agree", "x because y review Mon 8 Dec", LAST_OF_NOVEMBER)
+    assert isinstance(result, UsageError) and "review date" in result.reason.msgid
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "review_on"),
+    [("agree", "x because y review 2 weeks from now", date(2026, 12, 14)),
+     ("agree", "x because y review two weeks from today", date(2026, 12, 14)),
+     ("agree", "x because y review in two months' time", date(2027, 1, 30)),
+     ("agree", "x because y review within 3 weeks", date(2026, 12, 21)),
+     ("afspraak", "x omdat y herziening binnen 2 weken", date(2026, 12, 14)),
+     ("afspraak", "x omdat y herziening 14 dagen vanaf nu", date(2026, 12, 14)),
+     ("agree", "x because y review 2 weeks from now.", date(2026, 12, 14))],
+)  # fmt: skip
+def test_grammar_review_in_a_span_from_now_is_read(name, args, review_on):
+    """They stayed in the reason, and the agreement got the default review date."""
+    result = parse_on(name, args, LAST_OF_NOVEMBER)
+    assert isinstance(result, Agree) and (result.why, result.review_on) == ("y", review_on)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "date_text"),
+    [("agree", "x because y review in a few weeks", "in a few weeks"),
+     ("agree", "x because y review in a couple of months", "in a couple of months"),
+     ("afspraak", "x omdat y herziening over een paar weken", "over een paar weken")],
+)  # fmt: skip
+def test_grammar_review_in_a_few_weeks_is_refused_not_kept_in_the_reason(name, args, date_text):
+    result = parse_on(name, args, LAST_OF_NOVEMBER)
+    assert isinstance(result, UsageError) and result.reason is not None
+    assert "review date" in result.reason.msgid
+    assert dict(result.reason.params)["date"] == Quote(date_text)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "review_on"),
+    [("afspraak", "x omdat y herziening half jaar", date(2027, 5, 30)),
+     ("afspraak", "x omdat y herziening een half jaar", date(2027, 5, 30)),
+     ("agree", "x because y review half a year", date(2027, 5, 30)),
+     # The middle of a year named is still its middle.
+     ("afspraak", "x omdat y herziening half 2027", date(2027, 7, 1)),
+     ("afspraak", "x omdat y herziening medio volgend jaar", date(2027, 7, 1))],
+)  # fmt: skip
+def test_grammar_review_in_half_a_year_said_without_in_is_six_months_on(name, args, review_on):
+    """ "herziening half jaar" was read as the middle of next year (1 July 2027, seven
+    months on), and "een half jaar" was refused."""
     result = parse_on(name, args, LAST_OF_NOVEMBER)
     assert isinstance(result, Agree) and (result.why, result.review_on) == ("y", review_on)
 

@@ -261,3 +261,15 @@ def test_a_weekday_that_is_not_the_dates_is_refused():
 )  # fmt: skip
 def test_snooze_spans_in_words(name, args, minutes):
     assert parse(name, args) == Snooze(timedelta(minutes=minutes))
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "minutes"),
+    [("sluimer", "een uurtje", 60), ("sluimer", "2 uurtjes", 120),
+     ("sluimer", "5 minuutjes", 5), ("sluimer", "een dagje", 1440),
+     ("sluimer", "1 uur.", 60), ("snooze", "15 min.", 15), ("snooze", "1 hr.", 60)],
+)  # fmt: skip
+def test_snooze_spans_as_dutch_says_a_short_while_or_a_sentence_ends(name, args, minutes):
+    """They got the usage: "een uurtje" is how Dutch says an hour, and a full stop ends
+    what people type."""
+    assert parse(name, args) == Snooze(timedelta(minutes=minutes))
