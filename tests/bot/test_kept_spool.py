@@ -139,9 +139,7 @@ async def test_a_line_cut_short_by_a_crash_is_skipped_with_a_warning(
     app.database.dispose()
 
 
-async def test_a_process_that_loses_the_database_again_keeps_what_it_took_over(
-    tmp_path, tagged
-):
+async def test_a_process_that_loses_the_database_again_keeps_what_it_took_over(tmp_path, tagged):
     """Taken over but not yet stored, it stays on disk (in the new process's own file)
     for the process after; what was stored meanwhile is not handed in again."""
     url = database_in(tmp_path)
@@ -189,9 +187,7 @@ async def test_a_process_that_loses_the_database_again_keeps_what_it_took_over(
     app.database.dispose()
 
 
-async def test_the_spool_holds_the_bound_and_never_drops_a_removal(
-    tmp_path, tagged, monkeypatch
-):
+async def test_the_spool_holds_the_bound_and_never_drops_a_removal(tmp_path, tagged, monkeypatch):
     monkeypatch.setattr(bot.runtime, "KEPT_EVENTS", 3)
     url = database_in(tmp_path)
     spool = tmp_path / "spool"
