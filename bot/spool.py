@@ -6,8 +6,8 @@ One file per running process in GROUNDRULES_SPOOL_DIR, `kept-<platforms>-<pid>-<
 JSON lines (one per thing kept), readable by its owner only (message text is in it), and
 locked (flock) for as long as its process runs, so that processes sharing the folder
 (shards, replicas) never share a file. A process starting takes over the files left by
-gone processes that served the same platforms (those no process holds locked): what they
-kept comes before anything it hears itself.
+gone processes that served its platforms, or some of them (those no process holds
+locked): what they kept comes before anything it hears itself.
 
 Each line goes to the operating system as it is kept (one unbuffered write), without an
 fsync: a process that is killed or crashes loses none of it (the kernel has it), a machine
@@ -56,6 +56,15 @@ def _locked(fd: int) -> bool:
     return True
 
 
+def _left(path: Path) -> bool:
+    """Whether no running process holds `path` (its own spool) locked."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return _locked(fd)
+    finally:
+        os.close(fd)  # and with it the lock, if it was taken
+
+
 def _write(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -78,22 +87,14 @@ class Spool:
     # --- a process starting -----------------------------------------------------------
 
     def take_over(self) -> list[Record]:
-        """The lines left by gone processes of the same platforms, oldest file first, in
-        the order they were kept. Their files stay (locked) until `settle_taken`, once
-        what they hold is in this process's own."""
-        try:
-            found = [
-                (path.stat().st_mtime, path.name, path)
-                for path in self.folder.glob(f"kept-{self.platforms}-*.jsonl")
-                if path != self.path
-            ]
-        except OSError:  # a file gone meanwhile: taken over by another process
-            found = []
+        """The lines left by gone processes that served these platforms (or some of them:
+        one was added since), oldest file first, in the order they were kept. Their files
+        stay (locked) until `settle_taken`, once what they hold is in this process's own."""
         records: list[Record] = []
-        for _, _, path in sorted(found):
+        for path in self._left_for_us():
             try:
                 fd = os.open(path, os.O_RDONLY)
-            except OSError:
+            except OSError:  # gone meanwhile: another process took it over
                 continue
             # Locked: its process runs. Unlinked once locked: another one took it over.
             if not _locked(fd) or os.fstat(fd).st_nlink == 0:
@@ -103,6 +104,26 @@ class Spool:
             with os.fdopen(os.dup(fd), "rb") as file:
                 records.extend(_records(path, file.read()))
         return records
+
+    def _left_for_us(self) -> list[Path]:
+        """The spool files of other processes serving none but this one's platforms,
+        oldest first. One left by a process serving another platform is named in the log:
+        it waits for a process serving that one."""
+        ours = set(self.platforms.split("+"))
+        found: list[tuple[float, str, Path]] = []
+        for path in self.folder.glob("kept-*.jsonl") if self.folder.is_dir() else ():
+            theirs = path.name.removeprefix("kept-").rsplit("-", 2)[0]
+            if path == self.path:
+                continue
+            try:
+                if set(theirs.split("+")) <= ours:
+                    found.append((path.stat().st_mtime, path.name, path))
+                elif _left(path):
+                    log.warning("the spool %s was left by a process serving %s: a process "
+                                "serving it hands it in", path, theirs)  # fmt: skip
+            except OSError:  # gone meanwhile: another process took it over
+                continue
+        return [path for _, _, path in sorted(found)]
 
     def settle_taken(self) -> None:
         """What the files taken over held is in this process's own file: they go."""

@@ -225,3 +225,34 @@ def test_two_running_processes_never_share_a_spool(tmp_path, tagged):
     assert [running.spool.path] == spooled(tmp_path / "spool")
     running.spool.close()
     app.database.dispose()
+
+
+class OtherPlatform(RecordingAdapter):
+    name = "other"
+    prefix = "O"
+
+
+async def test_a_spool_is_taken_over_by_a_process_serving_its_platforms(
+    tmp_path, tagged, operator_log
+):
+    """Not by one serving another platform (it waits for one serving its own); by one
+    serving a platform more (one added since) too."""
+    url = database_in(tmp_path)
+    app = make_app(url, tagged)
+    gone = Runtime(app, [RecordingAdapter()])
+    with DatabaseOutage(url) as outage:
+        outage.cut(app.database)
+        await gone.submit(problem("p1", minutes_ago=0), keep=True)
+        gone.spool.close()
+        outage.restore()
+    [left] = spooled(tmp_path / "spool")
+
+    assert Runtime(app, [OtherPlatform()]).take_over_spool() == 0
+    assert left.exists()
+    assert f"the spool {left} was left by a process serving test" in operator_log.getvalue()
+    both = Runtime(app, [OtherPlatform(), RecordingAdapter()])
+    assert both.take_over_spool() == 1
+    assert await both.hand_in_kept() == 1
+    assert handled(app) == ["p1"]
+    assert spooled(tmp_path / "spool") == []
+    app.database.dispose()
