@@ -9,7 +9,11 @@ COPY pyproject.toml README.md constraints.txt ./
 COPY bot ./bot
 COPY rules ./rules
 COPY adapters ./adapters
-RUN pip install -c constraints.txt . && useradd --system --uid 10001 groundrules
+RUN pip install -c constraints.txt . && useradd --system --uid 10001 groundrules \
+    && install -d -m 700 -o groundrules /var/lib/groundrules/spool
+# Events kept while the database does not answer, so that a restart meanwhile keeps them
+# (bot.spool): a folder the bot may write in, a volume with Compose.
+ENV GROUNDRULES_SPOOL_DIR=/var/lib/groundrules/spool
 
 USER groundrules
 EXPOSE 3000

@@ -1,7 +1,8 @@
-"""Outbound actions to JSON and back, for the outbox table.
+"""Outbound actions to JSON and back, for the outbox table; events too, for the spool
+of those kept while the database does not answer (bot.spool).
 
 Tagged with their class names; only classes registered here can come back out, so a
-payload can never name arbitrary code.
+payload can never name arbitrary code (an event's only events, an action's only actions).
 """
 
 from __future__ import annotations
@@ -11,14 +12,20 @@ import json
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
-from rules import actions, say
+from rules import actions, events, say
 
-_CLASSES = {
-    cls.__name__: cls
-    for module in (actions, say)
-    for cls in vars(module).values()
-    if isinstance(cls, type) and dataclasses.is_dataclass(cls)
-}
+
+def _registered(*modules: object) -> dict[str, type]:
+    return {
+        cls.__name__: cls
+        for module in modules
+        for cls in vars(module).values()
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+    }
+
+
+_CLASSES = _registered(actions, say)
+_EVENT_CLASSES = _registered(events)
 
 
 def _at_default(field: dataclasses.Field, value: object) -> bool:
@@ -54,14 +61,14 @@ def _encode(value: object) -> object:
     return value
 
 
-def _decode(value: object) -> object:
+def _decode(value: object, classes: dict[str, type] = _CLASSES) -> object:
     if isinstance(value, list):
-        return tuple(_decode(v) for v in value)
+        return tuple(_decode(v, classes) for v in value)
     if not isinstance(value, dict):
         return value
     if "$" in value:
-        cls = _CLASSES[value["$"]]
-        return cls(**{k: _decode(v) for k, v in value.items() if k != "$"})
+        cls = classes[value["$"]]
+        return cls(**{k: _decode(v, classes) for k, v in value.items() if k != "$"})
     if "$dt" in value:
         return datetime.fromisoformat(value["$dt"])
     if "$d" in value:
@@ -69,9 +76,9 @@ def _decode(value: object) -> object:
     if "$td" in value:
         return timedelta(seconds=value["$td"])
     if "$set" in value:
-        return frozenset(_decode(v) for v in value["$set"])
+        return frozenset(_decode(v, classes) for v in value["$set"])
     if "$map" in value:
-        return {k: _decode(v) for k, v in value["$map"]}
+        return {k: _decode(v, classes) for k, v in value["$map"]}
     raise ValueError(f"unknown payload object: {sorted(value)}")
 
 
@@ -84,6 +91,22 @@ def loads(payload: str) -> actions.Outbound:
     if not isinstance(action, actions.Outbound):
         raise ValueError("payload is not an outbound action")
     return action
+
+
+def event_data(event: events.Event) -> object:
+    """`event` as JSON-ready data (`event_of` reads it back)."""
+    return _encode(event)
+
+
+def event_of(data: object) -> events.Event:
+    """An event from `event_data`'s output; ValueError if it is none."""
+    try:
+        event = _decode(data, _EVENT_CLASSES)
+    except (KeyError, TypeError) as error:  # a class or field this version does not have
+        raise ValueError(f"not an event: {error}") from None
+    if not isinstance(event, events.Event):
+        raise ValueError("not an event")
+    return event
 
 
 def kind_only(payload: str) -> str:

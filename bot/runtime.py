@@ -3,7 +3,8 @@ thread of its own, since storage is synchronous), delivers through the owning ad
 fires due timers and re-delivers anything a crash or an outage left in the outbox.
 While the database does not answer it keeps the events nobody waits on, and workspaces
 removing the bot or coming back, and hands them in again, in order, once it does
-(`bot.outage` tells such an outage from other failures).
+(`bot.outage` tells such an outage from other failures); they are written to a spool
+file as well (`bot.spool`), which the next process hands in should this one stop first.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy import text
 
-from bot import dm_once, metrics, proposing, review_messages, views, workspaces
+from bot import codec, dm_once, metrics, proposing, review_messages, views, workspaces
 from bot.bootstrap import Groundrules
 from bot.dm_once import Answering
 from bot.health import HealthServer
@@ -33,6 +34,7 @@ from bot.models import now_utc
 from bot.outage import NotRecorded, Outage
 from bot.round_messages import RoundMessages, progress_of
 from bot.sent_steps import Delivering, delivering
+from bot.spool import Record, Spool, spool_folder
 from bot.store import Delivery, TryLater, Undeliverable, ref_key
 from rules.actions import (
     AnnounceReview,
@@ -57,24 +59,24 @@ READINGS_WAITING = 200
 # interaction): a table's language slower to read than this is done without.
 # What a form may wait for the database within a platform's 3 seconds.
 FORM_READ_WAIT_S = 1.0
-# Events heard while the database did not answer, kept in memory until it does (Slack
-# acks an event before the bot handles it, and sends it only once). Beyond this many the
-# oldest go: an outage that long is an operator's to notice.
+# Events heard while the database did not answer, kept in memory (and the spool) until
+# it does (Slack acks an event before the bot handles it, and sends it only once). Beyond
+# this many the oldest go: an outage that long is an operator's to notice.
 KEPT_EVENTS = 1000
 SECOND_READER_THREAD = "groundrules-second-reader"
 WORKER_THREAD = "groundrules-worker"
 
 T = TypeVar("T")
-# A kept event as it stands when handed in (adapters.slack: its table read again, which
-# may be unknown while the database does not answer); None: it is no table's any more.
-Again = Callable[[Event], Awaitable[Event | None]]
 
 
 @dataclass(frozen=True, slots=True)
 class _KeptEvent:
+    """`through`: what the platform's `table_again` reads the event's table again by
+    when it is handed in (adapters.slack: the installation it came through)."""
+
     event: Event
     platform: str
-    again: Again | None = None
+    through: str | None = None
 
     @property
     def what(self) -> str:
@@ -85,10 +87,13 @@ class _KeptEvent:
 class _KeptChange:
     """What a platform said that is no event for the engine (a workspace removing the
     bot, coming back), as a step to store it, or a question to ask the database in order
-    with the events (whether a workspace is new); each step may be taken again."""
+    with the events (whether a workspace is new); each step may be taken again. `record`:
+    the step as the spool holds it (`Runtime._restored` makes the step again from it);
+    None for a question a new process's platform asks again itself (Discord's READY)."""
 
     what: str
     step: Callable[[], Awaitable[object]]
+    record: Record | None = None
 
 
 def second_reader_thread() -> ThreadPoolExecutor:
@@ -108,7 +113,12 @@ def worker_thread() -> ThreadPoolExecutor:
 class Adapter(Protocol):
     """A platform edge. It owns the workspaces whose ids start with `prefix`. It may also
     have `forget_cached(workspace)`, to drop what it holds of a workspace that came back
-    or was forgotten (a token, the channels it is in, the rosters it sent)."""
+    or was forgotten (a token, the channels it is in, the rosters it sent); and, for what
+    a process kept before a restart (the spool): `table_again(through, event)`, a kept
+    event as it stands when handed in (None: it is no table's any more);
+    `removal_heard(workspace)`, what it forgets of a removal, as given to
+    `Runtime.workspace_removed`'s `also`; `change_again(record)`, the step of a change it
+    kept (`Runtime.change`'s `record`)."""
 
     name: str
     prefix: str
@@ -142,6 +152,8 @@ class Runtime:
         self.round_messages = RoundMessages(self._round_as_it_stands)
         self._kept: deque[_KeptEvent | _KeptChange] = deque()
         self._kept_handled = self._kept_dropped = 0
+        platforms = "+".join(sorted(adapter.name for adapter in self.adapters)) or "none"
+        self.spool = Spool(spool_folder(app.settings), platforms)
         self._reader_thread = second_reader_thread()
         self._worker = worker_thread()
 
@@ -154,7 +166,7 @@ class Runtime:
 
     async def submit(
         self, event: Event, *, platform: str = "unknown", keep: bool = False,
-        again: Again | None = None,
+        through: str | None = None,
     ) -> list[Delivery]:  # fmt: skip
         """Decide on one event and deliver what follows. Returns what was delivered.
 
@@ -163,17 +175,17 @@ class Runtime:
         stored, it returns, whatever became of delivering it (the outbox has that).
         `keep`: an event nobody waits on (a message) is instead kept while the database
         does not answer and handed in again once it does (`hand_in_kept`), after those
-        before it; `again` then gives it as it stands by then.
+        before it; `through`: the platform's `table_again` then gives it as it stands by then.
         """
         if keep and self._kept:  # in the order they came: behind those still waiting
-            self._keep(_KeptEvent(event, platform, again))
+            self._keep(_KeptEvent(event, platform, through))
             return []
         try:
             deliveries = await self._decide(event, platform)
         except NotRecorded as error:
             if not (keep and error.unreachable):
                 raise
-            self._keep(_KeptEvent(event, platform, again))
+            self._keep(_KeptEvent(event, platform, through))
             return []
         try:
             await self.deliver_all(deliveries)
@@ -183,11 +195,19 @@ class Runtime:
                               type(event).__name__)  # fmt: skip
         return deliveries
 
-    async def change(self, what: str, step: Callable[[], Awaitable[object]]) -> None:
+    async def change(
+        self, what: str, step: Callable[[], Awaitable[object]], *, record: Record | None = None
+    ) -> None:
         """Store what a platform said that is no event for the engine (`what`, for the
         log): now, or, while the database does not answer, kept in order with the events
-        and stored once it does. Raises `NotRecorded` only for a fault."""
-        change = _KeptChange(what, step)
+        and stored once it does. `record`: the step in JSON, {"change": kind, "workspace":
+        ..., ...}, for the spool (the adapter owning the workspace makes it again with
+        `change_again`). Raises `NotRecorded` only for a fault."""
+        await self._change(
+            _KeptChange(what, step, None if record is None else {**record, "what": what})
+        )
+
+    async def _change(self, change: _KeptChange) -> None:
         if self._kept:
             self._keep(change)
             return
@@ -229,38 +249,107 @@ class Runtime:
     def _keep(self, kept: _KeptEvent | _KeptChange) -> None:
         if not self._kept:
             log.warning("keeping events until the database answers (at most %d)", KEPT_EVENTS)
-        if len(self._kept) >= KEPT_EVENTS:
+        dropped = len(self._kept) >= KEPT_EVENTS
+        if dropped:
             # The oldest event goes; a workspace removing the bot or coming back stays.
             oldest = next((i for i, k in enumerate(self._kept) if isinstance(k, _KeptEvent)), 0)
             del self._kept[oldest]
             self._kept_dropped += 1
         self._kept.append(kept)
         metrics.EVENTS_KEPT.set(len(self._kept))
+        if (record := _record_of(kept)) is not None:
+            self.spool.add(record)
+        # The spool drops the oldest too, by writing what is kept afresh once it holds
+        # twice the bound (read back, the same bound gives what memory holds).
+        if dropped and self.spool.lines >= 2 * KEPT_EVENTS:
+            self._spool_what_is_kept()
+
+    def _spool_what_is_kept(self) -> None:
+        records = (_record_of(kept) for kept in self._kept)
+        self.spool.rewrite(record for record in records if record is not None)
+
+    def take_over_spool(self) -> int:
+        """What processes that stopped before the database answered kept (their spool
+        files), kept here first, in order, as if heard by this one: handed in once the
+        database answers, before what this process hears. Returns how many (within the
+        bound, as those processes held them)."""
+        taken = 0
+        for record in self.spool.take_over():
+            kept = self._restored(record)
+            if kept is not None:
+                self._keep(kept)
+                taken += 1
+        self.spool.settle_taken()
+        taken = min(taken, len(self._kept))
+        if taken:
+            log.warning("%d event(s) kept before a restart, read from the spool: handed in "
+                        "once the database answers", taken)  # fmt: skip
+        return taken
+
+    def _restored(self, record: Record) -> _KeptEvent | _KeptChange | None:
+        """A spool line as it was kept; None (with a warning) if this version cannot
+        read it."""
+        try:
+            if "event" in record:
+                through = record.get("through")
+                return _KeptEvent(
+                    codec.event_of(record["event"]), str(record["platform"]),
+                    None if through is None else str(through),
+                )  # fmt: skip
+            return self._restored_change(record)
+        except (KeyError, TypeError, ValueError) as error:
+            log.warning("a line of the spool could not be read (%s); skipped", error)
+            return None
+
+    def _restored_change(self, record: Record) -> _KeptChange:
+        kind, workspace = record["change"], str(record["workspace"])
+        if kind == "removed":
+            at = datetime.fromisoformat(str(record["at"]))
+            self._removed.setdefault(workspace, at)  # as when it was heard
+            self._forget_cached({workspace})
+            heard = getattr(self.adapter_for(workspace), "removal_heard", None)
+            return self._removal(workspace, at, heard(workspace) if heard else None)
+        if kind == "returned":
+            self._removed.pop(workspace, None)
+            self._forget_cached({workspace})
+            return self._return(workspace)
+        again = getattr(self.adapter_for(workspace), "change_again", None)
+        step = again(record) if again is not None else None
+        if step is None:
+            raise ValueError(f"no platform here makes a {kind!r} of {workspace} again")
+        return _KeptChange(str(record.get("what", kind)), step, record)
 
     async def hand_in_kept(self) -> int:
         """Decide on the events kept while the database did not answer, in the order
         they came; raises `NotRecorded` (keeping the rest) if it still does not. Each is
         handled once even if its first try was stored after all: an event's id is
-        claimed with its effects. Returns how many were handed in."""
-        done = 0
-        while self._kept:
-            kept = self._kept[0]
-            try:
-                deliveries = await self._hand_in(kept)
-            except NotRecorded as error:
-                if error.unreachable:
-                    raise
-                # A fault in this event, not the database: it must not hold up the rest.
-                log.error("a kept %s could not be handled; dropped", kept.what,
-                          exc_info=error.__cause__)  # fmt: skip
+        claimed with its effects. Returns how many were handed in. The spool then holds
+        only what is still kept (none: it is removed)."""
+        done = taken_off = 0
+        try:
+            while self._kept:
+                kept = self._kept[0]
+                try:
+                    deliveries = await self._hand_in(kept)
+                except NotRecorded as error:
+                    if error.unreachable:
+                        raise
+                    # A fault in this event, not the database: it must not hold up the rest.
+                    log.error("a kept %s could not be handled; dropped", kept.what,
+                              exc_info=error.__cause__)  # fmt: skip
+                    self._kept.popleft()
+                    taken_off += 1
+                    metrics.EVENTS_KEPT.set(len(self._kept))
+                    continue
                 self._kept.popleft()
+                taken_off += 1
                 metrics.EVENTS_KEPT.set(len(self._kept))
-                continue
-            self._kept.popleft()
-            metrics.EVENTS_KEPT.set(len(self._kept))
-            self._kept_handled += 1
-            done += 1
-            await self.deliver_all(deliveries)
+                self._kept_handled += 1
+                done += 1
+                await self.deliver_all(deliveries)
+        finally:
+            if taken_off:  # a restart must not hand in again what is stored
+                self._spool_what_is_kept()
         if self._kept_handled or self._kept_dropped:
             log.info("handled %d event(s) kept while the database did not answer%s",
                      self._kept_handled,
@@ -274,15 +363,23 @@ class Runtime:
             await self._take(kept)
             return []
         event: Event | None = kept.event
-        if kept.again is not None:
+        again = self._table_again(kept)
+        if again is not None:
             try:
-                event = await kept.again(kept.event)
+                event = await again(kept.event)
             except Exception as error:
                 self.outage.noticed(error)
                 raise NotRecorded(f"{kept.what} {kept.event.event_id}") from error
         if event is None:  # no table's any more (its home removed the bot, say)
             return []
         return await self._decide(event, kept.platform)
+
+    def _table_again(self, kept: _KeptEvent) -> Callable[[Event], Awaitable[Event | None]] | None:
+        if kept.through is None:
+            return None
+        adapter = next((a for a in self.adapters if a.name == kept.platform), None)
+        again = getattr(adapter, "table_again", None)
+        return None if again is None else functools.partial(again, kept.through)
 
     # --- workspaces coming and going -------------------------------------------------
 
@@ -300,9 +397,17 @@ class Runtime:
         # Known here before it is written: from then on nothing is sent there, and a
         # message back (a re-install) finds it to cancel.
         self._removed.setdefault(workspace, at)
-        await self.change(
-            f"removal from {workspace}", functools.partial(self._mark_removed, workspace, at, also)
-        )
+        await self._change(self._removal(workspace, at, also))
+
+    def _removal(
+        self, workspace: str, at: datetime,
+        also: Callable[[datetime], Awaitable[bool]] | None,
+    ) -> _KeptChange:  # fmt: skip
+        return _KeptChange(
+            f"removal from {workspace}",
+            functools.partial(self._mark_removed, workspace, at, also),
+            {"change": "removed", "workspace": workspace, "at": at.isoformat()},
+        )  # fmt: skip
 
     async def _mark_removed(
         self, workspace: str, at: datetime,
@@ -328,9 +433,13 @@ class Runtime:
             return
         self._removed.pop(workspace, None)
         self._forget_cached({workspace})
-        await self.change(
-            f"return to {workspace}", functools.partial(self._mark_returned, workspace)
-        )
+        await self._change(self._return(workspace))
+
+    def _return(self, workspace: str) -> _KeptChange:
+        return _KeptChange(
+            f"return to {workspace}", functools.partial(self._mark_returned, workspace),
+            {"change": "returned", "workspace": workspace},
+        )  # fmt: skip
 
     async def _mark_returned(self, workspace: str) -> None:
         self._removed.pop(workspace, None)
@@ -772,6 +881,8 @@ class Runtime:
         if not any(getattr(adapter, "serves_http", False) for adapter in self.adapters):
             health = HealthServer(self.healthy, port=self.app.settings.http_port)
             await health.start()
+        # What a process stopped during an outage kept comes before anything heard now.
+        self.take_over_spool()
         for adapter in self.adapters:
             await adapter.start(self)
             log.info("%s adapter running", adapter.name)
@@ -790,11 +901,25 @@ class Runtime:
                 await adapter.stop()
             # What the adapters handed in before they stopped is decided and stored.
             await asyncio.get_running_loop().run_in_executor(None, self._worker.shutdown)
+            if self._kept and self.spool.path is not None:
+                log.warning("%d event(s) kept for the database stay in %s: the next start "
+                            "hands them in", len(self._kept), self.spool.path)  # fmt: skip
+            self.spool.close()
             if health is not None:
                 await health.stop()
 
     def stop(self) -> None:
         self._stopping.set()
+
+
+def _record_of(kept: _KeptEvent | _KeptChange) -> Record | None:
+    """`kept` as a spool line; None: a question a new process asks again itself."""
+    if isinstance(kept, _KeptChange):
+        return kept.record
+    record: Record = {"event": codec.event_data(kept.event), "platform": kept.platform}
+    if kept.through is not None:
+        record["through"] = kept.through
+    return record
 
 
 def _taken_over(delivery: Delivery) -> None:

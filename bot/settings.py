@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -262,6 +263,10 @@ class Settings(BaseSettings):
     second_reading: bool = True
     log_level: LogLevel = "INFO"
     http_port: int = Field(3000, ge=1, le=65535)
+    # Where the events kept while the database does not answer are written as well, so
+    # that a restart meanwhile does not lose them (bot.spool). Unset: a `spool` folder
+    # beside the SQLite file, or in the working directory (PostgreSQL).
+    spool_dir: Path | None = None
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")

@@ -107,6 +107,13 @@ def _no_quiet_hours(monkeypatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _spool_of_its_own(monkeypatch, tmp_path) -> None:
+    """What a runtime keeps through a database outage is written to a spool (bot.spool):
+    a test's own, never the working directory (PostgreSQL's default)."""
+    monkeypatch.setenv("GROUNDRULES_SPOOL_DIR", str(tmp_path / "spool"))
+
+
+@pytest.fixture(autouse=True)
 def _no_logging_left_behind() -> Iterator[None]:
     """`groundrules run` under CliRunner sets up the bot's logging on the runner's
     stream, closed once the command returns: a later test's log records would fail

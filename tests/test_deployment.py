@@ -38,6 +38,17 @@ def test_compose_runs_the_bot_beside_postgres_16_with_a_volume_and_health_checks
     assert bot["build"] == "."
 
 
+def test_compose_keeps_the_spool_of_the_events_kept_in_an_outage_on_a_volume():
+    """A container restarted while the database does not answer finds what it kept."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    [mount] = compose["services"]["bot"]["volumes"]
+    volume, folder = mount.split(":")
+    assert volume in compose["volumes"]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert f"ENV GROUNDRULES_SPOOL_DIR={folder}\n" in dockerfile
+    assert f"install -d -m 700 -o groundrules {folder}\n" in dockerfile  # its user writes
+
+
 # What a generated password may hold: each of these broke the URL compose built with it.
 AWKWARD_PASSWORD = "p@ss:w/rd%40#?x"
 

@@ -12,7 +12,7 @@ import logging
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -538,8 +538,8 @@ class SlackAdapter:
         `through`: the installation it came through, its table is then read again
         (`table_again`)."""
         assert self.runtime is not None, "the adapter is not started"
-        again = partial(self.table_again, through) if keep and through is not None else None
-        await self.runtime.submit(event, platform=self.name, keep=keep, again=again)
+        through = through if keep else None
+        await self.runtime.submit(event, platform=self.name, keep=keep, through=through)
         await self.activity.note(event)
 
     async def table_again(self, through: str, event: Event) -> Event | None:
@@ -704,16 +704,20 @@ class SlackAdapter:
         period. While the database does not answer, both are stored once it does
         (bot.runtime.Runtime.change). Installed again since `at`, both stay."""
         self.forget_cached(workspace)
-        also = None
-        if self.installations is not None:
-            enterprise_id, team_id = translate.team_of(workspace)
-            self.installations.forget(enterprise_id, team_id)  # not served meanwhile
-            also = partial(
-                self.installations.async_delete_removed,
-                enterprise_id=enterprise_id, team_id=team_id,
-            )  # fmt: skip
         assert self.runtime is not None, "the adapter is not started"
-        await self.runtime.workspace_removed(workspace, at=at, also=also)
+        await self.runtime.workspace_removed(workspace, at=at, also=self.removal_heard(workspace))
+
+    def removal_heard(self, workspace: str) -> Callable[[datetime], Awaitable[bool]] | None:
+        """OAuth installs: `workspace`'s token is no longer served, and what deletes its
+        install given when it was removed (the runtime's `also`: also for a removal a
+        process kept before a restart). None with one configured token."""
+        if self.installations is None:
+            return None
+        enterprise_id, team_id = translate.team_of(workspace)
+        self.installations.forget(enterprise_id, team_id)  # not served meanwhile
+        return partial(
+            self.installations.async_delete_removed, enterprise_id=enterprise_id, team_id=team_id
+        )
 
     async def tokens_revoked(
         self, workspace: str, *, users: list[str], bot: bool, at: datetime | None = None,
@@ -723,19 +727,28 @@ class SlackAdapter:
         as Bolt's own listener would, or, while the database does not answer, once it
         does; not a bot installed since. `org_wide`: the Enterprise Grid org's install,
         whichever of its workspaces the event names."""
-        assert self.installations is not None and self.runtime is not None
-        enterprise_id, team_id = translate.team_of(workspace)
-        if org_wide:
+        assert self.runtime is not None
+        at = at or now_utc()
+        record = {"change": "revoked", "workspace": workspace, "users": users, "bot": bot,
+                  "at": at.isoformat(), "org_wide": org_wide}  # fmt: skip
+        step = self.change_again(record)
+        assert step is not None
+        await self.runtime.change(f"revoked tokens of {workspace}", step, record=record)
+
+    def change_again(self, record: Mapping[str, Any]) -> Callable[[], Awaitable[object]] | None:
+        """The step of a change kept in the spool (`Runtime.change`'s `record`): revoked
+        tokens, deleted as `tokens_revoked` says. None: not one of this adapter's."""
+        if record.get("change") != "revoked" or self.installations is None:
+            return None
+        enterprise_id, team_id = translate.team_of(str(record["workspace"]))
+        if record.get("org_wide"):
             team_id = None  # how Bolt stores an org-wide install
+        users, bot = [str(user) for user in record["users"]], bool(record["bot"])
         if bot:
             self.installations.forget(enterprise_id, team_id)
-        at = at or now_utc()
-        await self.runtime.change(
-            f"revoked tokens of {workspace}",
-            partial(
-                self.installations.async_delete_revoked, at, enterprise_id=enterprise_id,
-                team_id=team_id, users=users, bot=bot,
-            ),
+        return partial(
+            self.installations.async_delete_revoked, datetime.fromisoformat(str(record["at"])),
+            enterprise_id=enterprise_id, team_id=team_id, users=users, bot=bot,
         )  # fmt: skip
 
     async def is_app_bot(self, user: str, *, fresh: bool = True) -> bool:

@@ -516,3 +516,54 @@ async def test_slack_oauth_late_uninstall_kept_through_an_outage_keeps_the_insta
     assert not bot.runtime.has_removed(HOME)
     await bot.event(message_event("good morning", ts=past_ts()))
     await bot.handled(MessagePosted)
+
+
+@pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+async def test_slack_events_and_uninstall_kept_through_an_outage_outlast_a_restart(
+    slack, outage_url, operator_log
+):
+    """The bot was restarted (an orchestrator, a deploy) before the database answered
+    again: the next process stores the message, the uninstall and the revoked tokens
+    Slack sent once each, in order, once it does (bot.spool)."""
+    oauth = {"slack_bot_token": None, "slack_client_id": CLIENT_ID,
+             "slack_client_secret": CLIENT_SECRET}  # fmt: skip
+    with DatabaseOutage(outage_url) as outage:
+        groundrules, runtime, adapter = await start_bot(slack, outage.url, **oauth)
+        async with aiohttp.ClientSession() as http:
+            bot = SlackBot(slack, groundrules, runtime, adapter, http)
+            try:
+                await install(bot)
+                await bot.event(message_event("good morning", ts=past_ts()))
+                await bot.handled(MessagePosted)
+                outage.cut(groundrules.database)
+                adapter._oauth_database.dispose()  # the installs' own engine too
+                problem = message_event("#problem the build is red", ts=past_ts())
+                await bot.event(problem)
+                assert (await bot.event({"type": "app_uninstalled"})).status == 200
+                revoked = {"type": "tokens_revoked", "tokens": {"bot": [BOT_USER_ID]}}
+                assert (await bot.event(revoked)).status == 200
+                await eventually(lambda: runtime.kept == 3)
+            finally:  # the process ends: what it kept is on disk alone
+                await adapter.stop()
+                runtime.spool.close()
+                groundrules.database.dispose()
+
+        outage.restore()
+        groundrules, runtime, adapter = await start_bot(slack, outage.url, **oauth)
+        try:
+            assert runtime.take_over_spool() == 3
+            assert runtime.has_removed(HOME)  # nothing is sent there meanwhile
+            await runtime.tick()
+            assert runtime.kept == 0
+            assert HOME in workspaces.removed(groundrules.database)
+            assert adapter.installations is not None
+            assert await adapter.installations.bot_token(HOME) is None
+            with Session(groundrules.database) as session:
+                watched = session.exec(select(WatchRow.workspace, WatchRow.channel)).all()
+            assert watched == [(HOME, CHANNEL_ID)]
+        finally:
+            await adapter.stop()
+            groundrules.database.dispose()
+    written = operator_log.getvalue()
+    assert "3 event(s) kept before a restart" in written
+    assert "removed from slack:T-TEST" in written and "Traceback" not in written

@@ -1,0 +1,238 @@
+"""What the runtime keeps while the database does not answer (bot.runtime), written to
+disk as well as kept in memory, so that a process restarted meanwhile (an orchestrator,
+a deploy, a crash) hands it in once the database answers instead of losing it.
+
+One file per running process in GROUNDRULES_SPOOL_DIR, `kept-<platforms>-<pid>-<random>.jsonl`:
+JSON lines (one per thing kept), readable by its owner only (message text is in it), and
+locked (flock) for as long as its process runs, so that processes sharing the folder
+(shards, replicas) never share a file. A process starting takes over the files left by
+gone processes that served its platforms, or some of them (those no process holds
+locked): what they kept comes before anything it hears itself.
+
+Each line goes to the operating system as it is kept (one unbuffered write), without an
+fsync: a process that is killed or crashes loses none of it (the kernel has it), a machine
+that loses power may lose the last seconds' worth. An fsync per event would cost a busy
+outage more than that risk is worth. A line cut short (a crash mid-write) is skipped with
+a warning. Once all of it is stored the file is removed: nothing of it stays on disk.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from bot.database import is_memory_sqlite, is_sqlite
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Record = dict[str, object]
+
+
+def spool_folder(settings: Settings) -> Path:
+    """GROUNDRULES_SPOOL_DIR; unset: `spool` beside a SQLite file, else in the working
+    directory."""
+    if settings.spool_dir is not None:
+        return settings.spool_dir
+    url = settings.database_url
+    if is_sqlite(url) and not is_memory_sqlite(url) and not make_url(url).query.get("uri"):
+        return Path(make_url(url).database or ".").parent / "spool"
+    return Path("spool")
+
+
+def _locked(fd: int) -> bool:
+    """Whether this process now holds `fd`'s file locked (False: another one does)."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _left(path: Path) -> bool:
+    """Whether no running process holds `path` (its own spool) locked."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return _locked(fd)
+    finally:
+        os.close(fd)  # and with it the lock, if it was taken
+
+
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+class Spool:
+    """This process's spool file in `folder`, made at the first line; `platforms` names
+    the platforms it serves (whose gone processes' files it takes over)."""
+
+    def __init__(self, folder: Path, platforms: str) -> None:
+        self.folder = folder
+        self.platforms = platforms
+        self.path: Path | None = None
+        self.lines = 0
+        self._fd: int | None = None
+        self._taken: list[tuple[Path, int]] = []
+        self._failing = False
+
+    # --- a process starting -----------------------------------------------------------
+
+    def take_over(self) -> list[Record]:
+        """The lines left by gone processes that served these platforms (or some of them:
+        one was added since), oldest file first, in the order they were kept. Their files
+        stay (locked) until `settle_taken`, once what they hold is in this process's own."""
+        records: list[Record] = []
+        for path in self._left_for_us():
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except OSError:  # gone meanwhile: another process took it over
+                continue
+            # Locked: its process runs. Unlinked once locked: another one took it over.
+            if not _locked(fd) or os.fstat(fd).st_nlink == 0:
+                os.close(fd)
+                continue
+            self._taken.append((path, fd))
+            with os.fdopen(os.dup(fd), "rb") as file:
+                records.extend(_records(path, file.read()))
+        return records
+
+    def _left_for_us(self) -> list[Path]:
+        """The spool files of other processes serving none but this one's platforms,
+        oldest first. One left by a process serving another platform is named in the log:
+        it waits for a process serving that one."""
+        ours = set(self.platforms.split("+"))
+        found: list[tuple[float, str, Path]] = []
+        for path in self.folder.glob("kept-*.jsonl") if self.folder.is_dir() else ():
+            theirs = path.name.removeprefix("kept-").rsplit("-", 2)[0]
+            if path == self.path:
+                continue
+            try:
+                if set(theirs.split("+")) <= ours:
+                    found.append((path.stat().st_mtime, path.name, path))
+                elif _left(path):
+                    log.warning("the spool %s was left by a process serving %s: a process "
+                                "serving it hands it in", path, theirs)  # fmt: skip
+            except OSError:  # gone meanwhile: another process took it over
+                continue
+        return [path for _, _, path in sorted(found)]
+
+    def settle_taken(self) -> None:
+        """What the files taken over held is in this process's own file: they go."""
+        for path, fd in self._taken:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as error:
+                log.warning("could not remove the spool %s: %s", path, error)
+            os.close(fd)
+        self._taken = []
+
+    # --- keeping ----------------------------------------------------------------------
+
+    def add(self, record: Record) -> None:
+        """One more line, in this process's file (made now if it is the first)."""
+        self._writing(lambda: self._add(record))
+
+    def _add(self, record: Record) -> None:
+        if self._fd is None:
+            self._fd, self.path = self._new_file()
+            self.lines = 0
+        _write(self._fd, _line(record))
+        self.lines += 1
+
+    def rewrite(self, records: Iterable[Record]) -> None:
+        """This process's file holds `records` and nothing else (what is still kept, once
+        some of it was stored or dropped); none: it is removed."""
+        records = list(records)
+        if not records:
+            self.remove()
+            return
+        self._writing(lambda: self._rewrite(records))
+
+    def _rewrite(self, records: list[Record]) -> None:
+        fd, path = self._new_file(self.path)
+        _write(fd, b"".join(_line(record) for record in records))
+        os.fsync(fd)  # rare (bounded by the cap): the file replaced holds everything
+        if self._fd is not None:
+            os.close(self._fd)
+        self._fd, self.path, self.lines = fd, path, len(records)
+
+    def remove(self) -> None:
+        """Everything kept is stored: this process's file goes."""
+        if self._fd is None:
+            return
+        assert self.path is not None
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as error:
+            log.warning("could not remove the spool %s: %s", self.path, error)
+        os.close(self._fd)
+        self._fd, self.path, self.lines = None, None, 0
+
+    def close(self) -> None:
+        """The process ends: its file (if any) stays for the next one to take over."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        for _, fd in self._taken:
+            os.close(fd)
+        self._taken = []
+
+    def _new_file(self, replacing: Path | None = None) -> tuple[int, Path]:
+        """A new file, locked before it carries a name another process looks for."""
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = replacing or self.folder / (
+            f"kept-{self.platforms}-{os.getpid()}-{secrets.token_hex(4)}.jsonl"
+        )
+        hidden = path.with_name(f".{path.name}.new")
+        fd = os.open(hidden, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.replace(hidden, path)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd, path
+
+    def _writing(self, write) -> None:
+        """Write; a failure is logged (once until a write works again) and leaves what is
+        kept in memory only: the events are not lost while the process runs."""
+        try:
+            write()
+        except OSError as error:
+            if not self._failing:
+                log.warning("could not write the spool in %s: %s; what is kept meanwhile "
+                            "is in memory only, and a restart before the database answers "
+                            "loses it", self.folder, error)  # fmt: skip
+            self._failing = True
+        else:
+            self._failing = False
+
+
+def _line(record: Record) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def _records(path: Path, data: bytes) -> list[Record]:
+    """The lines of a spool file; one that cannot be read (cut short by a crash
+    mid-write) is skipped with a warning."""
+    records: list[Record] = []
+    for number, line in enumerate(data.splitlines(), start=1):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            record = None
+        if isinstance(record, dict):
+            records.append(record)
+        elif line.strip():
+            log.warning("line %d of the spool %s could not be read (cut short by a crash?); "
+                        "skipped", number, path)  # fmt: skip
+    return records
