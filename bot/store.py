@@ -51,6 +51,7 @@ from bot.models import (
     RoundRow,
     SentStep,
     TableConfig,
+    TimerRow,
     WatchRow,
 )
 from bot.statements import Statements, no_newer_edit
@@ -64,6 +65,7 @@ from rules.state import (
     Dismissal,
     Meeting,
     Pacing,
+    PendingTimer,
     ProposalSeen,
     Reads,
     ReviewDecision,
@@ -73,6 +75,7 @@ from rules.state import (
     TableState,
     Watch,
 )
+from rules.table_quiet import BOTS_QUIET_HOURS, with_own_quiet_hours
 
 log = logging.getLogger(__name__)
 
@@ -898,6 +901,20 @@ class UnitOfWork:
         if reads.introduced:
             config = self.session.get(TableConfig, (workspace, channel))
             parts["introduced_at"] = config.introduced_at if config is not None else None
+        if reads.pending_timers:
+            parts["pending_timers"] = tuple(
+                PendingTimer(row.key, row.kind, row.subject, row.due)
+                for row in self.session.exec(
+                    select(TimerRow)
+                    .where(
+                        TimerRow.workspace == workspace,
+                        TimerRow.channel == channel,
+                        col(TimerRow.fired_at).is_(None),
+                        col(TimerRow.kind).in_(reads.pending_timers),
+                    )
+                    .order_by(col(TimerRow.due), col(TimerRow.key))
+                ).all()
+            )
         if reads.numbering:
             highest = self.session.exec(
                 select(func.max(AgreementRow.number)).where(AgreementRow.workspace == workspace)
@@ -936,6 +953,7 @@ class UnitOfWork:
                 nudges=row.nudges,
                 timezone=zone_or_default(row.timezone, self.store.defaults.timezone),
             )
+            settings = with_own_quiet_hours(settings, row.quiet_hours)
             found = settings, Charter(row.about, row.not_about, row.routing)
         self._table_settings[(workspace, channel)] = found
         return found
@@ -1517,6 +1535,8 @@ class UnitOfWork:
         for field in ("nudges", "language", "about", "not_about", "routing", "timezone"):
             if getattr(c, field) is not None:
                 changes[field] = getattr(c, field)
+        if c.quiet_hours is not None:
+            changes["quiet_hours"] = None if c.quiet_hours == BOTS_QUIET_HOURS else c.quiet_hours
         self._table_settings.pop((c.workspace, c.channel), None)
         row = self.session.get(TableConfig, (c.workspace, c.channel))
         if row is None:
