@@ -58,6 +58,7 @@ from bot.statements import Statements, no_newer_edit
 from rules import actions as act
 from rules.grammar import MAX_SNOOZE
 from rules.local_time import zone_or_default
+from rules.night_timers import waits_out_the_night
 from rules.problems import NUDGED_WAITING
 from rules.state import (
     Agreement,
@@ -429,7 +430,9 @@ class Store:
                 log.error("giving up on outbox item %s after %s attempts", row.id, row.attempts)
             else:
                 backoff = at + timedelta(seconds=min(3600, 15 * 2**row.attempts))
-                row.next_attempt_at = max(backoff, not_before or backoff)
+                row.next_attempt_at = uow.after_the_tables_quiet(
+                    row, max(backoff, not_before or backoff)
+                )
 
     def mark_abandoned(self, outbox_id: int, at: datetime, reason: str) -> None:
         """Not to be delivered at all (its workspace removed the bot); the row stays,
@@ -934,6 +937,15 @@ class UnitOfWork:
             found = self.connection.execute(self.store.sql.any_deleted, {"w": workspace})
             known = self._any_deleted[workspace] = found.first() is not None
         return known
+
+    def after_the_tables_quiet(self, row: OutboxRow, retry: datetime) -> datetime:
+        """When a failed delivery is offered again: at `retry`, or, for a private reminder
+        or nudge, as the quiet hours of its table end if `retry` falls in them (it was
+        held for them the first time; a retry does not slip through in the night)."""
+        action = self.store._readable(row)
+        if action is None or not waits_out_the_night(action):
+            return retry
+        return self._settings(row.workspace, row.channel)[0].after_quiet(retry)
 
     def _settings(self, workspace: str, channel: str) -> tuple[TableSettings, Charter]:
         # Read once per transaction and table: a replay's batch asks for every event.

@@ -25,6 +25,15 @@ _PRIVATE = (RemindMembers, AskRenewal, SendNudge)
 PRIVATE_TIMERS = (REMINDER_TIMER, RENEWAL_TIMER, PROBLEM_TIMER, SNOOZE_TIMER)
 
 
+def waits_out_the_night(action: Action) -> bool:
+    """Whether `action` is a reminder or nudge sent privately unasked, held in the quiet
+    hours when it is retried as when a timer decides it. A renewal asked as a meeting
+    ends answers its ending, which was now: it goes at once, as the first time."""
+    if isinstance(action, AskRenewal):
+        return action.reminder
+    return isinstance(action, (RemindMembers, SendNudge))
+
+
 def after_the_night(fired: TimerFired, state: TableState, actions: list[Action]) -> list[Action]:
     """`actions`, decided for `fired`; or, when they send someone a private word in the
     quiet hours, none but the same timer again at their end, decided afresh then (who

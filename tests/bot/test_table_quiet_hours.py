@@ -198,3 +198,53 @@ def test_migration_0025_adds_the_tables_quiet_hours_and_goes_down(database_url):
         assert "quiet_hours" not in columns(engine)
     finally:
         engine.dispose()
+
+
+def _failed_nudge(chat: Chat, said: str, retry: datetime) -> int:
+    """A problem at `said`, its nudge due ten minutes on, its DM failing then with the
+    platform asking to wait until `retry`; the outbox id."""
+    chat.say("ben", "#problem the oven is broken", said)
+    due = at(said) + timedelta(minutes=10)
+    [delivery] = chat.app.service.fire_due_timers(due)
+    chat.app.store.mark_failed(delivery.outbox_id, due, "40003", not_before=retry)
+    return delivery.outbox_id
+
+
+def _retried(chat: Chat, moment: datetime) -> list[int]:
+    return [d.outbox_id for d in chat.app.store.claim_undelivered(moment)]
+
+
+def test_a_nudge_that_failed_in_the_evening_is_not_retried_in_the_night(nights):
+    chat = nights
+    failed = _failed_nudge(chat, "19:30", at("20:30"))  # 21:30 there: quiet
+    assert _retried(chat, at("06:59", NEXT_DAY)) == []
+    assert _retried(chat, at("07:00", NEXT_DAY)) == [failed]  # 08:00 there
+
+
+def test_a_nudge_that_failed_at_a_bakery_is_retried_after_its_quiet_in_the_day(nights):
+    chat = nights
+    chat.command("anna", "/table quiet-hours 08:00-16:00", "05:00")
+    failed = _failed_nudge(chat, "06:45", at("07:05"))  # 08:05 there: quiet
+    assert _retried(chat, at("14:59")) == []
+    assert _retried(chat, at("15:00")) == [failed]
+
+
+def test_a_failed_nudge_at_a_table_without_quiet_hours_is_retried_at_night(nights):
+    chat = nights
+    chat.command("anna", "/table quiet-hours off", "05:00")
+    failed = _failed_nudge(chat, "19:30", at("20:30"))
+    assert _retried(chat, at("20:30")) == [failed]
+
+
+def test_a_failed_answer_to_a_command_is_retried_in_the_night(nights):
+    """Only what is sent unasked waits: an answer to someone's own command does not."""
+    from rules.events import CommandInvoked
+
+    chat = nights
+    event = CommandInvoked(
+        workspace="W1", channel="C1", at=at("20:10"), event_id="late", user="anna",
+        name="table", args="",
+    )  # fmt: skip
+    [delivery] = chat.app.service.handle(event)
+    chat.app.store.mark_failed(delivery.outbox_id, at("20:10"), "503", not_before=at("20:30"))
+    assert _retried(chat, at("20:30")) == [delivery.outbox_id]

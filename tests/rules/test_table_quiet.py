@@ -138,3 +138,17 @@ def test_the_engine_reads_the_held_timers_only_for_a_change_of_quiet_hours():
     assert set(reads.pending_timers) >= {REMINDER_TIMER, SNOOZE_TIMER}
     assert DEADLINE_TIMER not in reads.pending_timers
     assert not _COMMANDS[ShowQuietHours][0].pending_timers
+
+
+def test_a_retry_waits_out_the_night_only_for_what_is_sent_unasked():
+    from rules.actions import AskRenewal
+    from rules.night_timers import waits_out_the_night
+
+    def renewal(reminder: bool) -> AskRenewal:
+        return AskRenewal(workspace="w", channel="c", lang="en", meeting_id="m1",
+                          users=("ben",), reminder=reminder)  # fmt: skip
+
+    assert waits_out_the_night(renewal(True))
+    assert not waits_out_the_night(renewal(False))  # asked as the meeting ended
+    reply = Reply(workspace="w", channel="c", lang="en", user="anna", text="hi", private=True)
+    assert not waits_out_the_night(reply)
