@@ -110,8 +110,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "table", "tafel",
         N_("Show or set this table: who is at it, what it is and is not about, routing"),
-        N_("/table [about|not-about|routing <text> | join <organisation> | language en|nl "
-           "| timezone <zone> | quiet-hours [<from>-<to> | off | default]]"),
+        # Discord shows at most 100 characters, in both languages: the arguments of
+        # timezone and quiet-hours are in their own answers (a usage with an example).
+        N_("/table [about|not-about|routing <text> | join <org> | language en|nl | timezone "
+           "| quiet-hours]"),
     ),
     CommandSpec(
         "mandate", "mandaat",
