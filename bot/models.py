@@ -51,6 +51,8 @@ class TableConfig(SQLModel, table=True):
     routing: str | None = None
     updated_at: datetime = Field(sa_column=utc_column())
     timezone: str | None = None  # an IANA name (/table timezone)
+    # /table quiet-hours: "22:00-07:00", or "off" for none; None keeps the bot's (0025).
+    quiet_hours: str | None = None
     # When the bot last introduced itself here (rules.introductions); None: never.
     introduced_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 

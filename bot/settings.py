@@ -294,6 +294,7 @@ class Settings(BaseSettings):
             nudges=self.nudges,
             timezone=self.timezone,
             quiet_hours=self.quiet_hours,
+            bot_quiet_hours=self.quiet_hours,
             nudge_pacing=self.nudge_pacing,
         )
 

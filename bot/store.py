@@ -51,12 +51,14 @@ from bot.models import (
     RoundRow,
     SentStep,
     TableConfig,
+    TimerRow,
     WatchRow,
 )
 from bot.statements import Statements, no_newer_edit
 from rules import actions as act
 from rules.grammar import MAX_SNOOZE
 from rules.local_time import zone_or_default
+from rules.night_timers import waits_out_the_night
 from rules.problems import NUDGED_WAITING
 from rules.state import (
     Agreement,
@@ -64,6 +66,7 @@ from rules.state import (
     Dismissal,
     Meeting,
     Pacing,
+    PendingTimer,
     ProposalSeen,
     Reads,
     ReviewDecision,
@@ -73,6 +76,7 @@ from rules.state import (
     TableState,
     Watch,
 )
+from rules.table_quiet import BOTS_QUIET_HOURS, with_own_quiet_hours
 
 log = logging.getLogger(__name__)
 
@@ -445,7 +449,9 @@ class Store:
                 log.error("giving up on outbox item %s after %s attempts", row.id, row.attempts)
             else:
                 backoff = at + timedelta(seconds=min(3600, 15 * 2**row.attempts))
-                row.next_attempt_at = max(backoff, not_before or backoff)
+                row.next_attempt_at = uow.after_the_tables_quiet(
+                    row, max(backoff, not_before or backoff)
+                )
 
     def mark_abandoned(self, outbox_id: int, at: datetime, reason: str) -> None:
         """Not to be delivered at all (its workspace removed the bot); the row stays,
@@ -917,6 +923,20 @@ class UnitOfWork:
         if reads.introduced:
             config = self.session.get(TableConfig, (workspace, channel))
             parts["introduced_at"] = config.introduced_at if config is not None else None
+        if reads.pending_timers:
+            parts["pending_timers"] = tuple(
+                PendingTimer(row.key, row.kind, row.subject, row.due)
+                for row in self.session.exec(
+                    select(TimerRow)
+                    .where(
+                        TimerRow.workspace == workspace,
+                        TimerRow.channel == channel,
+                        col(TimerRow.fired_at).is_(None),
+                        col(TimerRow.kind).in_(reads.pending_timers),
+                    )
+                    .order_by(col(TimerRow.due), col(TimerRow.key))
+                ).all()
+            )
         if reads.numbering:
             highest = self.session.exec(
                 select(func.max(AgreementRow.number)).where(AgreementRow.workspace == workspace)
@@ -937,6 +957,15 @@ class UnitOfWork:
             known = self._any_deleted[workspace] = found.first() is not None
         return known
 
+    def after_the_tables_quiet(self, row: OutboxRow, retry: datetime) -> datetime:
+        """When a failed delivery is offered again: at `retry`, or, for a private reminder
+        or nudge, as the quiet hours of its table end if `retry` falls in them (it was
+        held for them the first time; a retry does not slip through in the night)."""
+        action = self.store._readable(row)
+        if action is None or not waits_out_the_night(action):
+            return retry
+        return self._settings(row.workspace, row.channel)[0].after_quiet(retry)
+
     def _settings(self, workspace: str, channel: str) -> tuple[TableSettings, Charter]:
         # Read once per transaction and table: a replay's batch asks for every event.
         known = self._table_settings.get((workspace, channel))
@@ -955,6 +984,7 @@ class UnitOfWork:
                 nudges=row.nudges,
                 timezone=zone_or_default(row.timezone, self.store.defaults.timezone),
             )
+            settings = with_own_quiet_hours(settings, row.quiet_hours)
             found = settings, Charter(row.about, row.not_about, row.routing)
         self._table_settings[(workspace, channel)] = found
         return found
@@ -1536,6 +1566,8 @@ class UnitOfWork:
         for field in ("nudges", "language", "about", "not_about", "routing", "timezone"):
             if getattr(c, field) is not None:
                 changes[field] = getattr(c, field)
+        if c.quiet_hours is not None:
+            changes["quiet_hours"] = None if c.quiet_hours == BOTS_QUIET_HOURS else c.quiet_hours
         self._table_settings.pop((c.workspace, c.channel), None)
         row = self.session.get(TableConfig, (c.workspace, c.channel))
         if row is None:

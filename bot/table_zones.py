@@ -16,6 +16,7 @@ from bot.models import AgreementRow, TableConfig, TimerRow
 from rules.agreements import REVIEW_TIMER, review_due
 from rules.local_time import zone_or_default
 from rules.quiet_hours import QuietHours
+from rules.table_quiet import stored_quiet_hours
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,9 @@ def reviews_at_nine(database: Engine, default: str, quiet: QuietHours | None = N
     """Move each review still to come to 09:00 of its day where its table sits, if it is
     not there: the default zone changed since it was scheduled. A review's day is its
     agreement's `review_on`, a day where the table sits, so the moment follows from it
-    whatever zone it was scheduled in (later, if quiet hours still hold at 09:00). Run
-    at start, when GROUNDRULES_TIMEZONE may be new; the number moved."""
+    whatever zone it was scheduled in (later, if the table's quiet hours, its own or
+    `quiet`, still hold at 09:00). Run at start, when GROUNDRULES_TIMEZONE may be new;
+    the number moved."""
     # The timer of version v of agreement n is "review:n:v" (rules.agreements.review_key).
     key = (
         literal("review:") + cast(_agreements.c.number, String) + literal(":")
@@ -61,7 +63,7 @@ def reviews_at_nine(database: Engine, default: str, quiet: QuietHours | None = N
     # and the review go back to 09:00 in the default zone.
     pending = (
         select(_timers.c.workspace, _timers.c.channel, _timers.c.key, _timers.c.due,
-               _agreements.c.review_on, _config.c.timezone)
+               _agreements.c.review_on, _config.c.timezone, _config.c.quiet_hours)
         .join(_agreements, and_(
             _agreements.c.workspace == _timers.c.workspace,
             _agreements.c.channel == _timers.c.channel,
@@ -77,7 +79,7 @@ def reviews_at_nine(database: Engine, default: str, quiet: QuietHours | None = N
     with database.begin() as connection:
         for row in connection.execute(pending).all():
             zone = zone_or_default(row.timezone, default)
-            due = review_due(row.review_on, zone, quiet)
+            due = review_due(row.review_on, zone, stored_quiet_hours(row.quiet_hours, quiet))
             if due == row.due:
                 continue
             # Only as it was read: a ticker may have fired it meanwhile (another process).

@@ -341,6 +341,8 @@ class ConfigureTable(Change):
     not_about: str | None = None
     routing: str | None = None
     timezone: str | None = None
+    # "22:00-07:00", "off" (none) or "default" (the bot's again): rules.table_quiet.
+    quiet_hours: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

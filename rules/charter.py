@@ -10,6 +10,7 @@ from rules.i18n import supported
 from rules.say import N_, Lines, Member, Quote, Say
 from rules.speech import language, private, public
 from rules.state import TableState
+from rules.table_quiet import quiet_line
 from rules.understanding import Command
 
 _FIELD_LINES = {
@@ -61,6 +62,7 @@ def show(command: Command, state: TableState) -> list[Action]:
     )
     zone = Quote(state.settings.timezone)
     parts.append(Say.of(N_("Time zone: {zone} (/table timezone)."), zone=zone))
+    parts.append(quiet_line(state))
     mode = Say.of(_NUDGE_MODE_NAMES[state.settings.nudges])
     parts.append(Say.of(N_("Nudges about problems: {mode} (/nudges)."), mode=mode))
     return [private(command.event, command.event.user, Lines(tuple(parts)), lang)]

@@ -25,6 +25,7 @@ from rules import (
     problems,
     reviews,
     roles,
+    table_quiet,
     tables,
 )
 from rules.actions import (
@@ -94,9 +95,11 @@ from rules.grammar import (
     SetCharter,
     SetLanguage,
     SetMandate,
+    SetQuietHours,
     SetRoleTasks,
     SetTimezone,
     ShowMandates,
+    ShowQuietHours,
     ShowRoles,
     ShowRules,
     ShowTable,
@@ -120,7 +123,7 @@ from rules.grammar import (
 )
 from rules.language import clear_language, detect_language, in_another_language
 from rules.local_time import at_local_time, local_day
-from rules.night_timers import after_the_night
+from rules.night_timers import PRIVATE_TIMERS, after_the_night
 from rules.round_answers import means_no_concern
 from rules.say import Quote
 from rules.speech import language, private
@@ -171,6 +174,12 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
     SetLanguage: (Reads(settings=True), charter.set_language),
     # The agreements: their reviews still to come move to the new zone's 09:00.
     SetTimezone: (Reads(settings=True, agreements=True), charter.set_timezone),
+    ShowQuietHours: (Reads(settings=True), table_quiet.show),
+    # The reviews still to come, and the reminders held for the night, move with them.
+    SetQuietHours: (
+        Reads(settings=True, agreements=True, pending_timers=PRIVATE_TIMERS),
+        table_quiet.set_quiet_hours,
+    ),
     ShowMandates: (Reads(settings=True, roster=True), mandates.show),
     SetMandate: (Reads(settings=True, roster=True, meetings=True), mandates.set_mandate),
     AnswerRenewal: (Reads(settings=True, roster=True, meetings=True), mandates.answer_renewal),

@@ -34,6 +34,7 @@ from rules.folding import fold
 from rules.language import clear_language, detect_language
 from rules.local_time import zone_named
 from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
+from rules.quiet_hours import QuietHours, parse_quiet_hours
 from rules.round_answers import answers_rather_than_proposes, means_no_concern
 from rules.say import N_, Day, Lines, Quote, Say
 from rules.visible import has_words, shows
@@ -111,8 +112,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "table", "tafel",
         N_("Show or set this table: who is at it, what it is and is not about, routing"),
-        N_("/table [about|not-about|routing <text> | join <organisation> | language en|nl "
-           "| timezone <zone>]"),
+        # Discord shows at most 100 characters, in both languages: the arguments of
+        # timezone and quiet-hours are in their own answers (a usage with an example).
+        N_("/table [about|not-about|routing <text> | join <org> | language en|nl | timezone "
+           "| quiet-hours]"),
     ),
     CommandSpec(
         "mandate", "mandaat",
@@ -314,6 +317,7 @@ _DUTCH_KEYWORDS = {
     "not-a-problem": frozenset({"ongedaan", "terugdraaien", "terug", "maak"}),
     "table": frozenset({
         "over", "niet-over", "nietover", "aanschuiven", "organisatie", "taal", "tijdzone",
+        "stille-uren", "stilleuren",
     }),
     "mandate": frozenset({
         "vernieuw", "vernieuwd", "vernieuwen", "verleng", "verlengd", "verlengen", "akkoord",
@@ -583,6 +587,20 @@ class SetTimezone:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowQuietHours:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SetQuietHours:
+    """The table's own quiet hours: `hours`, or None for none at all; `default`: back to
+    the bot's (GROUNDRULES_QUIET_HOURS), whatever they are."""
+
+    hours: QuietHours | None
+    default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ShowMandates:
     pass
 
@@ -686,8 +704,9 @@ class Report:
 
 
 TableCommand = (
-    ShowTable | SetCharter | JoinTable | SetLanguage | SetTimezone | ShowMandates | SetMandate
-    | AnswerRenewal | StartMeeting | EndMeeting | Evaluate | AddRole | AssignRole | SetRoleTasks
+    ShowTable | SetCharter | JoinTable | SetLanguage | SetTimezone | ShowQuietHours
+    | SetQuietHours | ShowMandates | SetMandate | AnswerRenewal | StartMeeting | EndMeeting
+    | Evaluate | AddRole | AssignRole | SetRoleTasks
     | UnassignRole | RemoveRole | ShowRoles | ReviewAgreement | Report
 )  # fmt: skip
 
@@ -1692,6 +1711,9 @@ _CHARTER_FIELDS = {
 _JOIN = {"join", "aanschuiven", "organisation", "organisatie", "org"}
 _LANGUAGE = {"language", "taal"}
 _TIMEZONE = {"timezone", "time-zone", "tz", "tijdzone"}
+_QUIET_HOURS = {"quiet-hours", "quiethours", "quiet", "stille-uren", "stilleuren", "stil"}
+_NO_QUIET_HOURS = {"off", "none", "no", "uit", "geen", "nee"}
+_DEFAULT_QUIET_HOURS = {"default", "standard", "reset", "standaard"}
 
 
 def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
@@ -1721,7 +1743,29 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
                 name=Quote(rest[:60] or "…"),
             ))  # fmt: skip
         return SetTimezone(zone)
+    if keyword in _QUIET_HOURS:
+        return _quiet_hours(spec, rest)
     return UsageError(spec)
+
+
+def _quiet_hours(spec: CommandSpec, rest: str) -> Parsed | UsageError:
+    """/table quiet-hours [22:00-07:00 | off | default]; alone, shows them."""
+    if not rest:
+        return ShowQuietHours()
+    word = fold(rest).strip(" .!")
+    if word in _NO_QUIET_HOURS:
+        return SetQuietHours(None)
+    if word in _DEFAULT_QUIET_HOURS:
+        return SetQuietHours(None, default=True)
+    hours = parse_quiet_hours(rest) if len(rest) <= 40 else None
+    if hours is None:
+        return UsageError(spec, Say.of(
+            N_("I cannot read {text} as quiet hours. Write them from-to on this table's "
+               "clock, like /table quiet-hours 22:00-07:00; /table quiet-hours off for none, "
+               "or /table quiet-hours default for the bot's."),
+            text=Quote(rest[:40]),
+        ))  # fmt: skip
+    return SetQuietHours(hours)
 
 
 _RENEWED = {

@@ -35,9 +35,12 @@ class TableSettings:
     # The IANA time zone the table's days are counted in ("morgen", review dates) and
     # its reviews posted at REVIEW_HOUR of.
     timezone: str = "UTC"
-    # The night there (GROUNDRULES_QUIET_HOURS): a reminder or nudge by DM due in it
-    # waits for its end. None: no quiet hours.
+    # The night there: a reminder or nudge by DM due in it waits for its end. None: no
+    # quiet hours. The table's own (/table quiet-hours) when `own_quiet_hours`, else the
+    # bot's (GROUNDRULES_QUIET_HOURS), which `bot_quiet_hours` always holds.
     quiet_hours: QuietHours | None = NIGHT
+    own_quiet_hours: bool = False
+    bot_quiet_hours: QuietHours | None = NIGHT
 
     def after_quiet(self, due: datetime) -> datetime:
         """When a private reminder due at `due` is sent: then, or as the table's quiet
@@ -285,6 +288,16 @@ class ProposalSeen:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingTimer:
+    """A timer of the table not fired yet."""
+
+    key: str
+    kind: str
+    subject: str
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Reads:
     """Which parts of a table's state a decision needs."""
 
@@ -343,6 +356,8 @@ class Reads:
     # How the table's people were nudged lately (`pacing`): everyone's, or this person's.
     pacing: bool = False
     pacing_of: str | None = None
+    # The table's timers of these kinds not fired yet (`pending_timers`).
+    pending_timers: tuple[str, ...] = ()
 
     @property
     def nothing(self) -> bool:
@@ -392,6 +407,8 @@ class TableState:
     earlier_scores: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     # Reads.pacing / Reads.pacing_of: how each person was nudged lately, by user.
     pacing: Mapping[str, Pacing] = field(default_factory=dict)
+    # Reads.pending_timers: those timers, soonest first.
+    pending_timers: tuple[PendingTimer, ...] = ()
 
     def paced(self, user: str) -> Pacing:
         return self.pacing.get(user) or Pacing(user)

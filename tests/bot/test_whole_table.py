@@ -77,6 +77,7 @@ def test_table_join_and_charter_show_who_is_at_the_table(app):
         "Not about: individual cases",
         "Language: I answer in the language you write.",
         "Time zone: UTC (/table timezone).",
+        "Quiet hours: none, the bot's setting (/table quiet-hours).",  # off in the tests
         "Nudges about problems: normal (/nudges).",
     ]
     chat.command("gerrit", "/seintjes minder", "09:06")
