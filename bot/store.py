@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col, delete, select
 
-from bot import codec, moves, views, workspaces
+from bot import codec, moves, pacing_rows, views, workspaces
 from bot.models import (
     AgreementRow,
     AnswerRow,
@@ -1067,8 +1067,7 @@ class UnitOfWork:
                     user=r.user,
                     nudged_at=r.nudged_at,
                     snoozed_until=r.snoozed_until,
-                    quiet_scope=r.quiet_scope,
-                    quiet_until=r.quiet_until,
+                    quiet=pacing_rows.quiet_of(r.quiet_scope, r.quiet_until, r.quiet_earlier),
                     dismissals=r.dismissals,
                     dismissed_at=r.dismissed_at,
                     hinted_at=r.hinted_at,
@@ -1376,10 +1375,12 @@ class UnitOfWork:
     def _apply_NotePacing(self, c: act.NotePacing) -> None:
         given = {
             name: value
-            for name in ("nudged_at", "snoozed_until", "quiet_scope", "quiet_until",
-                         "dismissals", "dismissed_at", "hinted_at")
+            for name in ("nudged_at", "snoozed_until", "dismissals", "dismissed_at",
+                         "hinted_at")
             if (value := getattr(c, name)) is not None
         }  # fmt: skip
+        if c.quiet is not None:
+            given |= pacing_rows.quiet_columns(c.quiet)
         if not given:
             return
         sql = self.store.sql

@@ -1,0 +1,31 @@
+"""Each "Not a problem" keeps its own conversation quiet
+
+- nudge_pacing.quiet_earlier: the conversations a person's earlier "Not a problem"s
+  quieted that are still quiet, newest first, each with its own end (the latest stays
+  in quiet_scope/quiet_until, as before). Empty at first.
+
+Revision ID: 0025
+Revises: 0024
+Create Date: 2027-03-16 10:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0025"
+down_revision: str | None = "0024"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("nudge_pacing") as batch:
+        batch.add_column(sa.Column("quiet_earlier", sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    # Only the latest "Not a problem"'s conversation stays quiet, as 0024 kept it.
+    with op.batch_alter_table("nudge_pacing") as batch:
+        batch.drop_column("quiet_earlier")
