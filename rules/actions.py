@@ -563,6 +563,10 @@ class SendNudge(Outbound):
     # Its author has other problems waiting here: they are nudged one at a time, at most
     # once in this span (rules.pacing), and the nudge says so.
     paced: timedelta | None = None
+    # It goes later than its window's end (its turn came later, or the night or a snooze
+    # held it): when the problem was named, which the nudge says rather than "a little
+    # while ago".
+    named_at: Moment | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,6 +17,7 @@ from rules.actions import (
 )
 from rules.events import MessageRelabelled, NudgeSnoozed, TimerFired, UndoAsked
 from rules.i18n import render
+from rules.say import Moment
 from rules.state import Dismissal, Pacing, Quiet, TableState, Watch
 
 T = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -90,6 +91,51 @@ def test_other_people_and_a_zero_span_are_not_held():
     assert pacing.held_until(paced, TableState("W", "C").settings, first.deadline) is not None
     unpaced = TableState("W", "C").settings.with_overrides(nudge_pacing=timedelta(0))
     assert pacing.held_until(paced, unpaced, first.deadline) is None
+
+
+# --- a nudge that waited its turn says when its problem was named -----------------------
+
+
+def opening(actions, lang="en") -> str:
+    [nudge] = [a for a in actions if isinstance(a, SendNudge)]
+    return render(nudge_text(nudge), lang).splitlines()[0]
+
+
+def test_a_nudge_on_time_keeps_its_words():
+    one = watch("p1", 0)
+    actions = problems.on_timer(fire(one), table(one))
+    assert [a.named_at for a in actions if isinstance(a, SendNudge)] == [None]
+    assert opening(actions) == "Hi ben, you named a problem a little while ago:"
+    assert opening(actions, "nl") == "Hoi ben, je noemde eerder een probleem:"
+
+
+def test_a_nudge_that_waited_its_turn_says_when_its_problem_was_named():
+    first, second = watch("p1", 0, status="nudged"), watch("p2", 1)
+    paced = Pacing("ben", nudged_at=first.deadline)
+    turn = first.deadline + timedelta(hours=1)  # an hour after the first nudge
+    actions = problems.on_timer(fire(second, at=turn), table(first, second, paced=paced))
+    [nudge] = [a for a in actions if isinstance(a, SendNudge)]
+    assert nudge.named_at == Moment(at=second.posted_at, zone="UTC", said_at=turn)
+    assert opening(actions) == "Hi ben, you named a problem at 08:01 (UTC):"
+    assert opening(actions, "nl") == "Hoi ben, je noemde om 08:01 (UTC) een probleem:"
+
+
+def test_a_nudge_held_by_the_night_names_the_day_of_its_problem():
+    evening = watch("p1", 12 * 60 + 55)  # 20:55, its window ends in the quiet hours
+    morning = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+    actions = problems.on_timer(fire(evening, at=morning), table(evening))
+    assert opening(actions) == "Hi ben, you named a problem on 2 March 2026 at 20:55 (UTC):"
+    assert opening(actions, "nl") == (
+        "Hoi ben, je noemde op 2 maart 2026 om 20:55 (UTC) een probleem:"
+    )
+
+
+def test_a_snooze_reminder_keeps_its_words():
+    snoozed = watch("p1", 0, status="snoozed")
+    later = snoozed.deadline + timedelta(hours=3)
+    actions = problems.on_timer(fire(snoozed, at=later, kind=problems.SNOOZE_TIMER),
+                                table(snoozed))  # fmt: skip
+    assert opening(actions) == "Hi ben, a gentle reminder about the problem you named earlier:"
 
 
 # --- a snooze holds the person (F4) ---------------------------------------------------

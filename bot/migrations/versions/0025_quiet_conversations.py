@@ -1,8 +1,9 @@
-"""Each "Not a problem" keeps its own conversation quiet
+"""Each "Not a problem" keeps its own conversation quiet; a late nudge says when
 
 - nudge_pacing.quiet_earlier: the conversations a person's earlier "Not a problem"s
   quieted that are still quiet, newest first, each with its own end (the latest stays
   in quiet_scope/quiet_until, as before). Empty at first.
+- a waiting nudge (SendNudge) may name when its problem was named (`named_at`).
 
 Revision ID: 0025
 Revises: 0024
@@ -13,6 +14,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from bot.waiting_items import make_waiting_items_older
 
 revision: str = "0025"
 down_revision: str | None = "0024"
@@ -26,6 +29,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Only the latest "Not a problem"'s conversation stays quiet, as 0024 kept it.
+    # Only the latest "Not a problem"'s conversation stays quiet, as 0024 kept it; a
+    # waiting late nudge opens as one on time does.
+    make_waiting_items_older({"SendNudge": frozenset({"named_at"})})
     with op.batch_alter_table("nudge_pacing") as batch:
         batch.drop_column("quiet_earlier")
