@@ -89,6 +89,10 @@ DELIVERY_LEASE = timedelta(minutes=2)
 MAX_DELIVERY_ATTEMPTS = 8
 
 
+# The table's default pacing, for a sweep not told the setting (the tests').
+_DEFAULT_PACING = TableSettings().nudge_pacing
+
+
 class Undeliverable(Exception):
     """An adapter's word that the platform will never take this action (a Discord forum
     takes no messages): it is set aside with why, not tried again."""
@@ -536,9 +540,11 @@ class Store:
         now: datetime,
         retention: timedelta,
         correction_retention: timedelta | None = None,
+        nudge_pacing: timedelta = _DEFAULT_PACING,
     ) -> dict[str, int]:
         """Forget what is no longer needed: old event ids, kept texts, delivered items,
-        and corrections older than `correction_retention` (None: kept)."""
+        corrections older than `correction_retention` (None: kept), and how people were
+        paced long enough ago that it changes nothing (`nudge_pacing`: the setting)."""
         cutoff = now - retention
         with self.unit_of_work() as uow:
             session = uow.session
@@ -587,8 +593,9 @@ class Store:
                         CorrectionRow.created_at < now - correction_retention
                     )
                 ).rowcount
+            paced = pacing_rows.prune(session.connection(), now, nudge_pacing)
         return {"events": events, "texts": texts, "outbox": outbox, "given_up": given_up,
-                "corrections": corrections}  # fmt: skip
+                "corrections": corrections, "pacing": paced}  # fmt: skip
 
 
 def _clear_quiet_replies(uow: UnitOfWork, lapsing: Sequence[WatchRow], now: datetime) -> None:
