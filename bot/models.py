@@ -115,8 +115,11 @@ class PacingRow(SQLModel, table=True):
     user: str = Field(primary_key=True)
     nudged_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     snoozed_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # The conversation their latest "Not a problem" quieted, until when; the earlier ones
+    # still quiet, newest first, as [scope, until (ISO 8601)] pairs (0026).
     quiet_scope: str | None = None
     quiet_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    quiet_earlier: list[list[str]] | None = Field(default=None, sa_column=Column(JSON))
     dismissals: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     dismissed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     hinted_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

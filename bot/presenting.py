@@ -55,6 +55,16 @@ def nudge_text(
         if action.again
         else N_("Hi {user}, you named a problem a little while ago:")
     )
+    named: dict[str, object] = {}
+    if action.named_at is not None and not action.again:
+        # It went late (its turn came, or the night ended): "a little while ago" may be
+        # hours, so it says when.
+        named = {"at": action.named_at}
+        opening = (
+            N_("Hi {user}, you named a problem at {at}:")
+            if action.named_at.days_later == 0
+            else N_("Hi {user}, you named a problem on {at}:")
+        )
     # The ground rule is said once, as the step that comes next, not as a rule broken;
     # the reminder after a snooze only asks again.
     invitation = (
@@ -65,7 +75,7 @@ def nudge_text(
     )  # fmt: skip
     parts: list[Say] = [
         *_at_table(where),
-        Say.of(opening, user=Member(action.user)),
+        Say.of(opening, user=Member(action.user), **named),
         Say.of(N_("> {problem}"), problem=Quote(action.problem_text)),
         Say.of(invitation),
     ]

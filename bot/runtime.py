@@ -822,7 +822,11 @@ class Runtime:
             self._last_sweep = time.monotonic()
             settings = self.app.settings
             swept = await self._in_worker(
-                self.app.store.sweep, now, settings.retention, settings.correction_retention
+                self.app.store.sweep,
+                now,
+                settings.retention,
+                settings.correction_retention,
+                settings.nudge_pacing,
             )
             log.info("retention sweep: %s", swept)
         # Only the timers and outbox items of the platforms this process serves: another

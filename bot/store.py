@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col, delete, select
 
-from bot import codec, moves, views, workspaces
+from bot import codec, moves, pacing_rows, views, workspaces
 from bot.models import (
     AgreementRow,
     AnswerRow,
@@ -91,6 +91,10 @@ DISMISSALS_READ = 20
 # how long renewing may fail before the holder gives the item up.
 DELIVERY_LEASE = timedelta(minutes=2)
 MAX_DELIVERY_ATTEMPTS = 8
+
+
+# The table's default pacing, for a sweep not told the setting (the tests').
+_DEFAULT_PACING = TableSettings().nudge_pacing
 
 
 class Undeliverable(Exception):
@@ -561,9 +565,11 @@ class Store:
         now: datetime,
         retention: timedelta,
         correction_retention: timedelta | None = None,
+        nudge_pacing: timedelta = _DEFAULT_PACING,
     ) -> dict[str, int]:
         """Forget what is no longer needed: old event ids, kept texts, delivered items,
-        and corrections older than `correction_retention` (None: kept)."""
+        corrections older than `correction_retention` (None: kept), and how people were
+        paced long enough ago that it changes nothing (`nudge_pacing`: the setting)."""
         cutoff = now - retention
         with self.unit_of_work() as uow:
             session = uow.session
@@ -612,8 +618,9 @@ class Store:
                         CorrectionRow.created_at < now - correction_retention
                     )
                 ).rowcount
+            paced = pacing_rows.prune(session.connection(), now, nudge_pacing)
         return {"events": events, "texts": texts, "outbox": outbox, "given_up": given_up,
-                "corrections": corrections}  # fmt: skip
+                "corrections": corrections, "pacing": paced}  # fmt: skip
 
 
 def _clear_quiet_replies(uow: UnitOfWork, lapsing: Sequence[WatchRow], now: datetime) -> None:
@@ -1116,8 +1123,7 @@ class UnitOfWork:
                     user=r.user,
                     nudged_at=r.nudged_at,
                     snoozed_until=r.snoozed_until,
-                    quiet_scope=r.quiet_scope,
-                    quiet_until=r.quiet_until,
+                    quiet=pacing_rows.quiet_of(r.quiet_scope, r.quiet_until, r.quiet_earlier),
                     dismissals=r.dismissals,
                     dismissed_at=r.dismissed_at,
                     hinted_at=r.hinted_at,
@@ -1425,10 +1431,12 @@ class UnitOfWork:
     def _apply_NotePacing(self, c: act.NotePacing) -> None:
         given = {
             name: value
-            for name in ("nudged_at", "snoozed_until", "quiet_scope", "quiet_until",
-                         "dismissals", "dismissed_at", "hinted_at")
+            for name in ("nudged_at", "snoozed_until", "dismissals", "dismissed_at",
+                         "hinted_at")
             if (value := getattr(c, name)) is not None
         }  # fmt: skip
+        if c.quiet is not None:
+            given |= pacing_rows.quiet_columns(c.quiet)
         if not given:
             return
         sql = self.store.sql

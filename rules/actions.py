@@ -199,6 +199,15 @@ class ForgetDismissal(Change):
     user: str
 
 
+@dataclass(frozen=True, slots=True)
+class Quiet:
+    """A conversation someone said "Not a problem" about: no nudges to them about it
+    until `until` (rules.pacing)."""
+
+    scope: str
+    until: datetime
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NotePacing(Change):
     """How `user` was nudged or answered here (rules.state.Pacing): the fields given are
@@ -207,8 +216,7 @@ class NotePacing(Change):
     user: str
     nudged_at: datetime | None = None
     snoozed_until: datetime | None = None
-    quiet_scope: str | None = None
-    quiet_until: datetime | None = None
+    quiet: tuple[Quiet, ...] | None = None  # all of them, newest first
     dismissals: int | None = None
     dismissed_at: datetime | None = None
     hinted_at: datetime | None = None
@@ -557,6 +565,10 @@ class SendNudge(Outbound):
     # Its author has other problems waiting here: they are nudged one at a time, at most
     # once in this span (rules.pacing), and the nudge says so.
     paced: timedelta | None = None
+    # It goes later than its window's end (its turn came later, or the night or a snooze
+    # held it): when the problem was named, which the nudge says rather than "a little
+    # while ago".
+    named_at: Moment | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -111,7 +111,7 @@ def _undo(
     )  # fmt: skip
     said = quoting(dismissal.text, dismissal.message_id, user, [undone], direct=direct)
     # Nor does it count towards backing off, or keep its conversation quiet (rules.pacing).
-    unpaced = pacing.undone(event, state.paced(user))
+    unpaced = pacing.undone(event, state.paced(user), watch)
     return [*_restore(event, watch, dismissal, due, state.settings), unpaced, *said]
 
 

@@ -10,7 +10,8 @@ at each table:
   is not nudged at all. The nudge says that more wait, and why they come slowly;
 - a snooze holds all of that person's nudges there for its span, not only the one;
 - "Not a problem" quiets that person's nudges about the same conversation (the thread,
-  or a top-level problem's own thread) for the pacing span (at least an hour);
+  or a top-level problem's own thread) for the pacing span (at least an hour), each
+  conversation for its own span (the latest `QUIET_KEPT`);
 - after `BACK_OFF_AFTER` "Not a problem"s there, none more than `BACK_OFF_FOR` after the
   one before, the person's messages are read with the surer bar of /nudges fewer, for
   them alone, until `BACK_OFF_FOR` passes without one. The /nudges fewer hint is given
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from rules.actions import NotePacing
+from rules.actions import NotePacing, Quiet
 from rules.events import Event
 from rules.state import Pacing, TableSettings, Watch
 
@@ -31,6 +32,11 @@ BACK_OFF_AFTER = 3
 BACK_OFF_FOR = timedelta(days=7)
 # "Not a problem" quiets its conversation for the pacing span, and never less than this.
 QUIET_AT_LEAST = timedelta(hours=1)
+# The conversations kept quiet at once for a person at a table: a few, not all. More
+# "Not a problem"s than this within one span are rare (the third in a week already backs
+# off), and the bound keeps their stored row small whatever comes; the oldest beyond it is
+# nudged about again, as any conversation is.
+QUIET_KEPT = 5
 
 
 def scope_of(watch: Watch) -> str:
@@ -57,12 +63,8 @@ def held_until(pacing: Pacing, settings: TableSettings, at: datetime) -> datetim
 def quiet_about(pacing: Pacing, watch: Watch) -> bool:
     """The person said "Not a problem" about this conversation shortly before (or after)
     naming this problem in it."""
-    return (
-        pacing.quiet_scope is not None
-        and pacing.quiet_scope == scope_of(watch)
-        and pacing.quiet_until is not None
-        and watch.posted_at < pacing.quiet_until
-    )
+    scope = scope_of(watch)
+    return any(q.scope == scope and watch.posted_at < q.until for q in pacing.quiet)
 
 
 def backed_off(pacing: Pacing, at: datetime) -> bool:
@@ -100,27 +102,33 @@ def dismissed(
     """A "Not a problem": counted (a week without one starts the count again), and the
     conversation of the problem it settled quieted for the person."""
     in_a_row = pacing.dismissed_at is not None and event.at - pacing.dismissed_at < BACK_OFF_FOR
-    quiet = max(settings.nudge_pacing, QUIET_AT_LEAST)
+    quiet = None
+    if watch is not None:
+        scope = scope_of(watch)
+        # The others it quiets stay quiet for their own spans.
+        still = [q for q in pacing.quiet if q.scope != scope and q.until > event.at]
+        newest = Quiet(scope, event.at + max(settings.nudge_pacing, QUIET_AT_LEAST))
+        quiet = (newest, *still[: QUIET_KEPT - 1])
     return NotePacing(
         workspace=event.workspace,
         channel=event.channel,
         user=pacing.user,
         dismissals=pacing.dismissals + 1 if in_a_row else 1,
         dismissed_at=event.at,
-        quiet_scope=None if watch is None else scope_of(watch),
-        quiet_until=None if watch is None else event.at + quiet,
+        quiet=quiet,
     )
 
 
-def undone(event: Event, pacing: Pacing) -> NotePacing:
-    """A "Not a problem" taken back: it no longer counts, nor quiets its conversation
-    (no conversation has the empty scope)."""
+def undone(event: Event, pacing: Pacing, watch: Watch) -> NotePacing:
+    """A "Not a problem" about `watch` taken back: it no longer counts, nor quiets its
+    conversation (the others stay quiet)."""
+    scope = scope_of(watch)
     return NotePacing(
         workspace=event.workspace,
         channel=event.channel,
         user=pacing.user,
         dismissals=max(pacing.dismissals - 1, 0),
-        quiet_scope="",
+        quiet=tuple(q for q in pacing.quiet if q.scope != scope),
     )
 
 

@@ -112,6 +112,8 @@ PROPOSAL_WELCOME = (*STILL_WAITING, "expired")
 # longer) is not sent: the bot was down, a proposal may have come unseen meanwhile, and
 # "you named a problem a little while ago" would no longer be true.
 LATE_AFTER = timedelta(hours=1)
+# A nudge sent more than this after its window ended says when its problem was named.
+SAYS_WHEN_AFTER = timedelta(minutes=5)
 # A problem another message answered waits again if that proposal is taken back
 # (deleted, or edited into none) until this long after its proposal was due (or after
 # the answer, if later): later, its nudge would be too late anyway. Its words are kept
@@ -700,6 +702,7 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
             posted_at=watch.posted_at,
             again=event.kind == SNOOZE_TIMER,
             paced=state.settings.nudge_pacing if others and state.settings.nudge_pacing else None,
+            named_at=_named_at(event, watch, state.settings),
         ),
         # The text stays for the retention period so the author can still correct
         # or snooze; the retention sweep erases it.
@@ -712,6 +715,14 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
             keep_text=True,
         ),
     ]
+
+
+def _named_at(event: TimerFired, watch: Watch, settings: TableSettings) -> Moment | None:
+    """When the problem was named, for a first nudge that goes late: its turn came after
+    another's, or the night or a snooze held it."""
+    if event.kind != PROBLEM_TIMER or event.at - watch.deadline <= SAYS_WHEN_AFTER:
+        return None
+    return Moment(at=watch.posted_at, zone=settings.timezone, said_at=event.at)
 
 
 def event_key(event: TimerFired) -> str:

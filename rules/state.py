@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
-from rules.actions import AgreementView, RoundView
+from rules.actions import AgreementView, Quiet, RoundView
 from rules.folding import fold
 from rules.quiet_hours import NIGHT, QuietHours, after_quiet
 
@@ -110,10 +110,9 @@ class Pacing:
     user: str
     nudged_at: datetime | None = None  # their latest nudge here (a reminder too)
     snoozed_until: datetime | None = None  # their latest snooze here ends
-    # The conversation (a thread, or a top-level problem's own thread) of their latest
-    # "Not a problem", quiet for them until `quiet_until`.
-    quiet_scope: str | None = None
-    quiet_until: datetime | None = None
+    # The conversations (a thread, or a top-level problem's own thread) their latest "Not
+    # a problem"s quieted for them, newest first, each until its own time.
+    quiet: tuple[Quiet, ...] = ()
     # Their "Not a problem"s here in a row, none more than a week after the one before,
     # and the latest one's time.
     dismissals: int = 0

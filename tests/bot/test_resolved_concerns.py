@@ -162,10 +162,12 @@ def test_going_down_to_0021_leaves_waiting_messages_readable_by_it(database_url,
         promise=Say.of("Snoozed until {at}."), span=timedelta(hours=4), problem_id="P1",
         until=Moment(snoozed_at + timedelta(hours=4), "Europe/Amsterdam", snoozed_at),
     )  # fmt: skip
-    # A nudge that says its author's other problems come one at a time (0024).
+    # A nudge that says its author's other problems come one at a time (0024), and, as it
+    # waited its turn, when its problem was named (0026).
     paced = SendNudge(
         workspace="W1", channel="C1", lang="en", user="ben", problem_id="P2", thread_id=None,
         problem_text="the printer is jammed", posted_at=snoozed_at, paced=timedelta(hours=1),
+        named_at=Moment(snoozed_at, "Europe/Amsterdam", snoozed_at + timedelta(hours=1)),
     )  # fmt: skip
     app = make_app(database_url, TaggedClassifier())
     try:
@@ -201,7 +203,7 @@ def test_going_down_to_0021_leaves_waiting_messages_readable_by_it(database_url,
         assert [json.loads(row.payload)["$"] for row in waiting] == [
             "PostRoundSummary", "AnnounceAgreement", "SnoozeNoted", "SendNudge"
         ]  # fmt: skip
-        assert codec.loads(waiting[3].payload) == replace(paced, paced=None)
+        assert codec.loads(waiting[3].payload) == replace(paced, paced=None, named_at=None)
         round_ = json.loads(waiting[0].payload)["round"]
         assert set(round_) <= ROUND_VIEW_AT_0021
         assert round_["no_concerns"] == ["anna", "chris"] and round_["concerns"] == []

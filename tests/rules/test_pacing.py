@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.presenting import nudge_text
-from rules import pacing, problems
+from rules import dismissals, pacing, problems
 from rules.actions import (
     CloseWatch,
     NotAProblemNoted,
@@ -15,9 +15,10 @@ from rules.actions import (
     ScheduleTimer,
     SendNudge,
 )
-from rules.events import MessageRelabelled, NudgeSnoozed, TimerFired
+from rules.events import MessageRelabelled, NudgeSnoozed, TimerFired, UndoAsked
 from rules.i18n import render
-from rules.state import Pacing, TableState, Watch
+from rules.say import Moment
+from rules.state import Dismissal, Pacing, Quiet, TableState, Watch
 
 T = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 WINDOW = timedelta(minutes=10)
@@ -92,6 +93,51 @@ def test_other_people_and_a_zero_span_are_not_held():
     assert pacing.held_until(paced, unpaced, first.deadline) is None
 
 
+# --- a nudge that waited its turn says when its problem was named -----------------------
+
+
+def opening(actions, lang="en") -> str:
+    [nudge] = [a for a in actions if isinstance(a, SendNudge)]
+    return render(nudge_text(nudge), lang).splitlines()[0]
+
+
+def test_a_nudge_on_time_keeps_its_words():
+    one = watch("p1", 0)
+    actions = problems.on_timer(fire(one), table(one))
+    assert [a.named_at for a in actions if isinstance(a, SendNudge)] == [None]
+    assert opening(actions) == "Hi ben, you named a problem a little while ago:"
+    assert opening(actions, "nl") == "Hoi ben, je noemde eerder een probleem:"
+
+
+def test_a_nudge_that_waited_its_turn_says_when_its_problem_was_named():
+    first, second = watch("p1", 0, status="nudged"), watch("p2", 1)
+    paced = Pacing("ben", nudged_at=first.deadline)
+    turn = first.deadline + timedelta(hours=1)  # an hour after the first nudge
+    actions = problems.on_timer(fire(second, at=turn), table(first, second, paced=paced))
+    [nudge] = [a for a in actions if isinstance(a, SendNudge)]
+    assert nudge.named_at == Moment(at=second.posted_at, zone="UTC", said_at=turn)
+    assert opening(actions) == "Hi ben, you named a problem at 08:01 (UTC):"
+    assert opening(actions, "nl") == "Hoi ben, je noemde om 08:01 (UTC) een probleem:"
+
+
+def test_a_nudge_held_by_the_night_names_the_day_of_its_problem():
+    evening = watch("p1", 12 * 60 + 55)  # 20:55, its window ends in the quiet hours
+    morning = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+    actions = problems.on_timer(fire(evening, at=morning), table(evening))
+    assert opening(actions) == "Hi ben, you named a problem on 2 March 2026 at 20:55 (UTC):"
+    assert opening(actions, "nl") == (
+        "Hoi ben, je noemde op 2 maart 2026 om 20:55 (UTC) een probleem:"
+    )
+
+
+def test_a_snooze_reminder_keeps_its_words():
+    snoozed = watch("p1", 0, status="snoozed")
+    later = snoozed.deadline + timedelta(hours=3)
+    actions = problems.on_timer(fire(snoozed, at=later, kind=problems.SNOOZE_TIMER),
+                                table(snoozed))  # fmt: skip
+    assert opening(actions) == "Hi ben, a gentle reminder about the problem you named earlier:"
+
+
 # --- a snooze holds the person (F4) ---------------------------------------------------
 
 
@@ -161,10 +207,10 @@ def test_not_a_problem_quiets_the_persons_nudges_about_that_thread():
     dismissed = watch("p1", 0, status="nudged")
     actions = problems.on_relabelled(not_a_problem(dismissed, T + timedelta(minutes=11)),
                                      table(dismissed))  # fmt: skip
-    [noted] = [a for a in actions if isinstance(a, NotePacing) and a.quiet_scope]
-    assert (noted.quiet_scope, noted.quiet_until) == ("p1", T + timedelta(minutes=71))
+    [noted] = [a for a in actions if isinstance(a, NotePacing) and a.quiet]
+    assert noted.quiet == (Quiet("p1", T + timedelta(minutes=71)),)
     reply = watch("p3", 12, thread="p1")
-    paced = Pacing("ben", quiet_scope="p1", quiet_until=noted.quiet_until)
+    paced = Pacing("ben", quiet=noted.quiet)
     quiet = problems.on_timer(fire(reply), table(reply, paced=paced))
     assert not any(isinstance(a, SendNudge) for a in quiet)
     assert [a.outcome for a in quiet if isinstance(a, CloseWatch)] == ["withdrawn"]
@@ -222,3 +268,55 @@ def test_the_nudges_fewer_hint_is_given_once_not_on_every_correction():
     )
     assert "Thanks for telling me." in said(actions)
     assert "Do I often get this wrong here?" not in said(actions)
+
+
+# --- each "Not a problem" keeps its own conversation quiet ---------------------------
+
+
+def test_a_second_not_a_problem_elsewhere_keeps_the_first_conversation_quiet():
+    first, second = watch("p1", 0, status="nudged"), watch("p2", 5, status="nudged")
+    one = problems.on_relabelled(not_a_problem(first, T + timedelta(minutes=11)), table(first))
+    [noted] = [a for a in one if isinstance(a, NotePacing) and a.quiet]
+    paced = Pacing("ben", quiet=noted.quiet, dismissals=1, dismissed_at=T + timedelta(minutes=11))
+    two = problems.on_relabelled(not_a_problem(second, T + timedelta(minutes=20)),
+                                 table(second, paced=paced))  # fmt: skip
+    [noted] = [a for a in two if isinstance(a, NotePacing) and a.quiet]
+    assert noted.quiet == (Quiet("p2", T + timedelta(minutes=80)),
+                           Quiet("p1", T + timedelta(minutes=71)))  # fmt: skip
+    paced = Pacing("ben", quiet=noted.quiet)
+    for thread in ("p1", "p2"):  # a problem named in either thread after is let go
+        reply = watch(f"r-{thread}", 30, thread=thread)
+        quiet = problems.on_timer(fire(reply), table(reply, paced=paced))
+        assert not any(isinstance(a, SendNudge) for a in quiet)
+        assert [a.outcome for a in quiet if isinstance(a, CloseWatch)] == ["withdrawn"]
+    # Each for its own span: past the first's, its thread is nudged again.
+    late = watch("r-late", 72, thread="p1")
+    assert any(isinstance(a, SendNudge) for a in problems.on_timer(
+        fire(late), table(late, paced=paced)))  # fmt: skip
+
+
+def test_only_the_latest_few_conversations_are_kept_quiet_and_ended_ones_go():
+    at = T + timedelta(minutes=30)
+    ended = Quiet("gone", at - timedelta(minutes=1))
+    kept = tuple(Quiet(f"t{n}", at + timedelta(minutes=60 - n)) for n in range(pacing.QUIET_KEPT))
+    paced = Pacing("ben", quiet=(*kept, ended), dismissals=1, dismissed_at=at)
+    newest = watch("p9", 20, status="nudged", thread="t-new")
+    actions = problems.on_relabelled(not_a_problem(newest, at), table(newest, paced=paced))
+    [noted] = [a for a in actions if isinstance(a, NotePacing) and a.quiet]
+    assert [q.scope for q in noted.quiet] == ["t-new", *(q.scope for q in kept[:-1])]
+
+
+def test_undoing_one_not_a_problem_leaves_the_others_quiet():
+    dismissed = watch("p2", 5, status="dismissed", thread="t2")
+    at = T + timedelta(minutes=21)
+    paced = Pacing("ben", dismissals=2, dismissed_at=at - timedelta(minutes=1),
+                   quiet=(Quiet("t2", at + timedelta(hours=1)), Quiet("t1", at)))  # fmt: skip
+    state = TableState(
+        "W", "C", watches=(dismissed,), pacing={"ben": paced},
+        dismissals=(Dismissal("p2", "ben", "broken p2", at - timedelta(minutes=1)),),
+    )  # fmt: skip
+    undo = UndoAsked(workspace="W", channel="C", at=at, event_id="u", user="ben",
+                     message_id="p2")  # fmt: skip
+    [unpaced] = [a for a in dismissals.on_undo_asked(undo, state) if isinstance(a, NotePacing)]
+    assert unpaced.quiet == (Quiet("t1", at),)
+    assert unpaced.dismissals == 1
