@@ -125,6 +125,18 @@ class PacingRow(SQLModel, table=True):
     hinted_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
+class MemberLanguageRow(SQLModel, table=True):
+    """The language (en, nl) of a Discord member's client, as their latest slash command,
+    button or form in this server showed it: Discord tells a bot no one's language
+    otherwise. A DM about their own mandate speaks it where Slack's would speak their
+    Slack locale (AskRenewal.dm_lang; 0027). Written only when it changes."""
+
+    __tablename__ = "member_language"
+    workspace: str = Field(primary_key=True)
+    user: str = Field(primary_key=True)
+    lang: str
+
+
 class EditedMessageRow(SQLModel, table=True):
     """When a message in a table was last edited, kept for GROUNDRULES_RETENTION: an
     older edit delivered after it does not undo it (a problem's or a proposal's words, a

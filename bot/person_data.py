@@ -2,14 +2,15 @@
 request (`groundrules person forget`).
 
 Their own data goes: who they are at each table and for which organisation, their
-mandates and renewals, evaluations, answers in concern rounds, the problems they named,
-their corrections, their proposals and the yeses and concerns they gave in chat, the
-roles they held (the roles stay, held by nobody), and what waits to go out to or about
-them. The table's record stays: an agreement they recorded, own, consented to or raised
-a concern about, a review they decided, a round they proposed, a meeting they ran keep
-existing with `FORMER_MEMBER` ("a former member") in their place; the words the table
-agreed on, and the mandate and concerns it weighed, stay with them. An agreement they
-owned has no owner at the table any more: its next review asks for one.
+client's language (Discord), their mandates and renewals, evaluations, answers in
+concern rounds, the problems they named, their corrections, their proposals and the
+yeses and concerns they gave in chat, the roles they held (the roles stay, held by
+nobody), and what waits to go out to or about them. The table's record stays: an
+agreement they recorded, own, consented to or raised a concern about, a review they
+decided, a round they proposed, a meeting they ran keep existing with `FORMER_MEMBER`
+("a former member") in their place; the words the table agreed on, and the mandate and
+concerns it weighed, stay with them. An agreement they owned has no owner at the table
+any more: its next review asks for one.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bot.models import (
     EvaluationRow,
     MandateRow,
     MeetingRow,
+    MemberLanguageRow,
     MemberRow,
     OutboxRow,
     PacingRow,
@@ -144,6 +146,7 @@ _THEIR_OWN = (
         "deleted: when they were last nudged, snoozed or said “Not a problem”",
     ),
     ("proposal_seen", ProposalRow, "deleted: their proposals waiting for the table's yes"),
+    ("member_language", MemberLanguageRow, "deleted: the language of their Discord client"),
 )
 
 

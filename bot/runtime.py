@@ -25,7 +25,16 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy import text
 
-from bot import codec, dm_once, metrics, proposing, review_messages, views, workspaces
+from bot import (
+    codec,
+    dm_once,
+    member_languages,
+    metrics,
+    proposing,
+    review_messages,
+    views,
+    workspaces,
+)
 from bot.bootstrap import Groundrules
 from bot.dm_once import Answering
 from bot.health import HealthServer
@@ -746,6 +755,23 @@ class Runtime:
             "a table's language", views.table_language, workspace, channel
         )
         return chosen or self.app.settings.language
+
+    async def remember_client_language(self, workspace: str, user: str, lang: str) -> None:
+        """`user`'s client speaks `lang` in `workspace` (bot.member_languages). Best
+        effort, beside the worker: a database that does not answer now loses it, and
+        the member's next command, button or form tells it again."""
+        try:
+            await asyncio.to_thread(
+                member_languages.remember, self.app.database, workspace, user, lang
+            )
+        except Exception as error:
+            if not self.outage.noticed(error):
+                log.exception("remembering a member's client language failed")
+
+    async def client_languages(self, workspace: str, users: Sequence[str]) -> dict[str, str]:
+        """The remembered client language of each of `users` who has one, for a DM that
+        answers none of their interactions (bot.member_languages)."""
+        return await asyncio.to_thread(member_languages.of, self.app.database, workspace, users)
 
     async def table_roles(self, workspace: str, channel: str) -> frozenset[str] | None:
         """A table's role names (lower-cased), for a form to check before the platform's

@@ -729,6 +729,18 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         form = EvaluationForm(choice.meeting_id, choice.lang)
         await interaction.response.send_modal(evaluation_form(form, form_lang))
 
+    # --- client languages -------------------------------------------------------------------
+
+    @commands.Cog.listener("on_interaction")
+    async def remember_client_language(self, interaction: discord.Interaction) -> None:
+        """A slash command, button or form shows its member's client language, which
+        Discord tells no other way: remembered for the server (written only when it
+        changed), for the DMs that answer none of theirs, as Slack's locale is. Beside
+        the interaction's own handling, never holding up its answer."""
+        known = translate.client_language(interaction)
+        if known is not None:
+            await self.runtime.remember_client_language(known.workspace, known.user, known.lang)
+
     # --- forms -----------------------------------------------------------------------------
 
     @commands.Cog.listener()

@@ -331,6 +331,7 @@ _REVISION = re.compile(
     r"gr:m:revise:(?P<number>\d{1,9})(?::(?P<version>\d{1,9}))?"
     rf"(?:@(?P<table>{_B36}))?" + _SHOWN + "$"
 )
+_RENEWAL = re.compile(RenewalAnswer.TEMPLATE)
 _EVALUATE = re.compile(EvaluateMeeting.TEMPLATE)
 _AGREE_ON_ROUND = re.compile(AgreeOnRound.TEMPLATE)
 _SUGGESTION = re.compile(RecordSuggestion.TEMPLATE)
@@ -358,4 +359,15 @@ def parse_form(custom_id: str) -> Form | None:
         return RevisionForm(int(match["number"]), version, match["lang"], table)
     if match := _EVALUATE.match(inner):
         return EvaluationForm(match["meeting"], match["lang"])
+    return None
+
+
+def guild_named(custom_id: str) -> int | None:
+    """The server a button (or the form it opened) names: one sent outside its channel,
+    in a DM, names its table's (a nudge's, a round reminder's, a renewal reminder's);
+    None for any other."""
+    inner = "gr:" + custom_id.removeprefix("gr:m:") if custom_id.startswith("gr:m:") else custom_id
+    for template in (_NUDGE, _ROUND_ANSWER, _RENEWAL):
+        if (match := template.match(inner)) and match["guild"]:
+            return from_b36(match["guild"])
     return None

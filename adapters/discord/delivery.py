@@ -671,15 +671,18 @@ class Delivery:
 
     async def _remind_renewal(self, guild: int, action: AskRenewal) -> str | None:
         """A DM to each who has not renewed, in their own language (`AskRenewal.dm_lang`:
-        Discord tells a bot no member's client language); those with closed DMs,
-        pinged in the channel in the table's."""
+        their client's as their latest command, button or form in this server showed it,
+        where it may choose, as Slack's locale does); those with closed DMs, pinged in
+        the channel in the table's."""
         text = self._renderer(guild, action.lang)(renewal_text(action, with_commands=False))
         place = int(action.channel)
         where = Where(guild, place)
         dm_texts: dict[str, str] = {}
+        asking = [user for user in action.users if action.asks_client(user)]
+        clients = await self.runtime.client_languages(action.workspace, asking)
 
         def dm_for(user: str) -> tuple[str, discord.ui.View | None]:
-            lang = action.dm_lang(user)
+            lang = action.dm_lang(user, clients.get(user))
             if lang not in dm_texts:
                 # By DM, away from its table: it opens with which one, as a nudge does.
                 dm_text = self._renderer(guild, lang)(

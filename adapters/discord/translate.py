@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import discord
 
-from adapters.discord.custom_ids import NudgeChoice, Where
+from adapters.discord.custom_ids import NudgeChoice, Where, guild_named
 from rules.durations import DateError, parse_date
 from rules.events import (
     AgreementSubmitted,
@@ -450,6 +450,31 @@ def origin_of(
         at=interaction.created_at,
         event_id=f"ix:{interaction.id}",
         lang=supported(shown or str(interaction.locale)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ClientLanguage:
+    """The language of a member's client, as an interaction of theirs shows it, and the
+    server it was for."""
+
+    workspace: str
+    user: str
+    lang: str
+
+
+def client_language(interaction: discord.Interaction) -> ClientLanguage | None:
+    """The member's client language (en or nl, as `supported` maps its locale) in the
+    server the interaction was for: its own, or, in a DM, the one its button or form
+    names. None where it names none (a DM's own words are no interaction)."""
+    guild_id = interaction.guild_id
+    if guild_id is None:
+        data = interaction.data or {}
+        guild_id = guild_named(str(data.get("custom_id", "")))
+    if guild_id is None:
+        return None
+    return ClientLanguage(
+        workspace_of(guild_id), str(interaction.user.id), supported(str(interaction.locale))
     )
 
 

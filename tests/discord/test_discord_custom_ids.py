@@ -24,6 +24,7 @@ from adapters.discord.custom_ids import (
     Where,
     b36,
     from_b36,
+    guild_named,
     parse_form,
 )
 
@@ -196,3 +197,24 @@ def test_custom_ids_name_the_language_shown_and_read_older_ones_without():
 )
 def test_custom_ids_other_forms_are_not_ours(custom_id):
     assert parse_form(custom_id) is None
+
+
+def test_custom_ids_name_the_server_of_a_button_sent_by_dm_and_of_its_form():
+    """A click in a DM has no server of its own: the member's client language is
+    remembered for the one the button names."""
+    in_dm = [
+        NudgeChoice("has", WHERE, 5, 6).custom_id,
+        ProposalForm(NudgeChoice("add", WHERE, 5, 6)).custom_id,
+        RoundAnswer("r1", "none", WHERE, "nl").custom_id,
+        ConcernForm("r1", WHERE, "nl").custom_id,
+        RenewalAnswer("m1", "check", WHERE, "en").custom_id,
+    ]
+    assert [guild_named(custom_id) for custom_id in in_dm] == [BIGGEST] * len(in_dm)
+    in_channel = [
+        RoundAnswer("r1", "none").custom_id,
+        RenewalAnswer("m1", "renewed", lang="nl").custom_id,
+        ReviewChoice(3, "keep").custom_id,
+        AgreementForm().custom_id,
+        "someone else's",
+    ]
+    assert [guild_named(custom_id) for custom_id in in_channel] == [None] * len(in_channel)
