@@ -3,14 +3,16 @@ everything the table is told goes in the post (a forum takes messages only in it
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import Session, select
 
-from bot.models import AgreementRow, OutboxRow, TimerRow
+from bot import codec
+from bot.models import AgreementRow, OutboxRow, PostedMessage, TimerRow
 from rules.events import CommandInvoked, MemberJoined, PlaceDeleted, ReviewDecided, RosterSynced
-from tests.discord.harness import dm_messages, workspace
+from tests.discord.harness import dm_messages, make_retries_due, workspace
 from tests.discord.test_discord_access import VIEW_CHANNEL, overwrite
 from tests.discord.test_discord_private_threads import archive, pending_timers, round_of
 from tests.helpers import eventually
@@ -258,6 +260,58 @@ async def test_deleting_a_forum_ends_the_round_in_its_archived_post(world, harne
     assert pending_timers(harness, post) == []
 
 
+def review_posts(world, forum) -> list[FakeChannel]:
+    return [
+        c for c in world.guild.channels.values()
+        if c.parent_id == forum.id and c.name == "Review of agreement #1"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("restarted", [False, True])
+async def test_a_whole_forums_review_whose_post_was_opened_unanswered_is_not_opened_again(
+    world, harness, restarted
+):
+    """Discord opened the review's post, but its answer was lost (a 503 from its edge):
+    the outbox offers the review again, and the post already opened is its post; also
+    to a process started since, which hears of the post as Discord lists its active
+    threads."""
+    runtime, forum = await whole_forums_agreement(world, harness)
+    world.api.fail_next(
+        f"POST /channels/{forum.id}/threads", status=503, code=0,
+        message="Service Unavailable", after=True,
+    )  # fmt: skip
+    await runtime.tick_until_sent()
+    [opened] = review_posts(world, forum)
+    assert make_retries_due(harness) == 1  # offered again
+
+    if restarted:
+        runtime = await harness.restart()
+        await runtime.wait_for(RosterSynced)
+    await runtime.tick()
+    assert make_retries_due(harness) == 0
+    assert review_posts(world, forum) == [opened]
+    assert len(world.api.requests_to(f"POST /channels/{forum.id}/threads")) == 1
+    with Session(harness.app.database) as session:
+        [posted] = session.exec(select(PostedMessage)).all()
+    assert posted.ref == str(opened.id)  # its decision closes that post's message
+
+
+async def test_a_whole_forums_review_delivered_twice_at_once_opens_one_post(world, harness):
+    """Two deliveries of the same review overlapping (a lease run out under a slow
+    Discord): one post, and both name it."""
+    runtime, forum = await whole_forums_agreement(world, harness)
+    world.api.fail_next(f"POST /channels/{forum.id}/threads", status=503, code=0,
+                        message="Service Unavailable")  # fmt: skip
+    await runtime.tick_until_sent()
+    with Session(harness.app.database) as session:
+        [row] = [r for r in session.exec(select(OutboxRow)) if "AnnounceReview" in r.payload]
+    review = codec.loads(row.payload)
+
+    refs = await asyncio.gather(harness.adapter.deliver(review), harness.adapter.deliver(review))
+    [opened] = review_posts(world, forum)
+    assert refs == [str(opened.id)] * 2
+
+
 @pytest.mark.parametrize(
     ("words", "told"),
     [
@@ -290,4 +344,4 @@ async def test_a_forum_that_takes_no_posts_from_the_bot_names_create_posts(
     [dm] = dm_messages(world.api, world.alice)
     assert dm["content"].splitlines()[2] == told
     assert "Send Messages" not in dm["content"]
-    assert world.api.requests_to(f"POST /channels/{forum.id}/threads")[0].status == 403
+    assert review_posts(world, forum) == []
