@@ -22,12 +22,12 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
 
-from adapters.discord import posting_rights, refusals
+from adapters.discord import posting_rights, refusals, review_posts, translate
 from adapters.discord.answering import InteractionAnswer, current_answer
 from adapters.discord.components import (
     evaluation_view,
@@ -64,6 +64,7 @@ from adapters.discord.rendering import (
     with_pings,
 )
 from adapters.discord.translate import guild_of, origin_of
+from bot.keyed_locks import KeyedLocks
 from bot.presenting import (
     agreement_text,
     at_table,
@@ -149,6 +150,9 @@ DMS_TOO_FAST_WAIT = timedelta(minutes=5)
 # after this long (seconds), so a round whose every click fails tells each once.
 TOLD_AGAIN_AFTER_S = 3600
 TOLD_KEPT = 1000
+# A review by its workspace, agreement number, version and when it was asked.
+ReviewKey = tuple[str, int, int, datetime | None]
+REVIEW_POSTS_KEPT = 1000
 
 
 class Delivery:
@@ -159,6 +163,9 @@ class Delivery:
         self._dms_closed: OrderedDict[int, float] = OrderedDict()
         # (person, channel, refusal) told about lately, and when (time.monotonic()).
         self._told: OrderedDict[tuple[str, int, int], float] = OrderedDict()
+        # A whole forum's reviews: the posts opened for them lately, and one at a time.
+        self._review_posts: OrderedDict[ReviewKey, str] = OrderedDict()
+        self._opening_reviews: KeyedLocks[ReviewKey] = KeyedLocks()
 
     def note_dms(self, user: int, *, closed: bool) -> None:
         """A DM to `user` was refused as closed (or went through: `closed` False)."""
@@ -222,7 +229,11 @@ class Delivery:
         render = self._renderer(guild, lang)
         told: Text = Lines((
             Say.of(refusals.what_failed(action), channel=f"<#{place}>"),
-            refusals.why(error.code, self._lacking(place, refusals.refused_post(error))),
+            refusals.why(
+                error.code,
+                self._lacking(place, refusals.refused_post(error)),
+                left_out_of=self._left_out_of(place),
+            ),
         ))  # fmt: skip
         if answer is None:  # by DM, away from its table: it opens with which one
             told = at_table(told, _mention(action.channel))
@@ -245,6 +256,19 @@ class Delivery:
         if post is None:
             return ()
         return posting_rights.lacking_in(self.client.get_channel(place), post)
+
+    def _left_out_of(self, place: int) -> Member | None:
+        """The bot, when `place` is a private thread it may see but is not in (Discord
+        then answers 50001, as for a channel hidden from it); None otherwise, or when the
+        cache cannot tell."""
+        thread = self.client.get_channel(place)
+        if not translate.is_private_thread(thread):
+            return None
+        assert isinstance(thread, discord.Thread)
+        parent, me = thread.parent, thread.guild.me
+        if parent is None or me is None or not parent.permissions_for(me).view_channel:
+            return None  # hidden with its channel: View Channel is what helps
+        return Member(str(me.id))
 
     async def _refusal_lang(self, action: Outbound, answer: InteractionAnswer | None) -> str:
         """The language to tell a refusal in: the table's, if it chose one (as everything
@@ -622,11 +646,37 @@ class Delivery:
         # for the forum's table and whose answers go in it.
         name = say(N_("Review of agreement #{number}"), action.lang, number=agreement.number)
         message = one_message(text)
-        with refusals.posting(posting_rights.of_message(message)):  # Send Messages: Create Posts
-            post, _ = await forum.create_thread(
-                name=name, **message.kwargs(), allowed_mentions=NO_PINGS, view=view
-            )
+        key = (action.workspace, agreement.number, agreement.version, action.asked_at)
+        # Opened once: a retry, or a delivery overlapping this one, finds the post.
+        async with self._opening_reviews.hold(key):
+            opened = self._review_posts.get(key) or self._review_post_in(forum, name, action)
+            if opened is not None:
+                log.info("the review of agreement #%s has its post already", agreement.number)
+                return opened
+            with refusals.posting(posting_rights.of_message(message)):  # Create Posts
+                post, _ = await forum.create_thread(
+                    name=name, **message.kwargs(), allowed_mentions=NO_PINGS, view=view
+                )
+            if action.asked_at is not None:  # else it names no one review
+                self._note_review_post(key, str(post.id))
         return str(post.id)  # its first message's too
+
+    def _review_post_in(
+        self, forum: discord.ForumChannel, name: str, action: AnnounceReview
+    ) -> str | None:
+        """The post opened for this review already, as the cache knows the forum."""
+        me = self.client.user
+        if me is None:
+            return None
+        found = review_posts.opened_already(forum, me.id, name, action.asked_at)
+        return str(found.id) if found is not None else None
+
+    def _note_review_post(self, key: ReviewKey, post: str) -> None:
+        """A review's post this process opened, before Discord's THREAD_CREATE puts it
+        in the cache."""
+        self._review_posts[key] = post
+        while len(self._review_posts) > REVIEW_POSTS_KEPT:
+            self._review_posts.popitem(last=False)
 
     def _forum(self, channel: str) -> discord.ForumChannel | None:
         found = self.client.get_channel(int(channel))

@@ -39,6 +39,9 @@ LOCKED_THREAD = N_(
 VIEW_CHANNEL = N_("View Channel")
 SEND_MESSAGES = N_("Send Messages")
 SEND_IN_THREADS = N_("Send Messages in Threads")
+# A forum's Send Messages, as its settings name it: it opens a post (a forum takes no
+# messages of its own).
+CREATE_POSTS = N_("Create Posts")
 EMBED_LINKS = N_("Embed Links")
 ATTACH_FILES = N_("Attach Files")
 READ_HISTORY = N_("Read Message History")
@@ -93,12 +96,15 @@ def missing(channel: object, allowed: discord.Permissions, post: Post) -> Say | 
 
 
 def missing_permissions(
-    allowed: discord.Permissions, post: Post, *, thread: bool
+    allowed: discord.Permissions, post: Post, *, thread: bool, forum: bool = False
 ) -> tuple[str, ...]:
     """Each permission `post` needs that `allowed` lacks (their msgids), in the order
-    Discord's settings list them; none when it may be made."""
+    Discord's settings list them; none when it may be made. `forum`: the post opens a
+    post in a forum."""
     if thread:
         sending = (SEND_IN_THREADS, allowed.send_messages_in_threads)
+    elif forum:
+        sending = (CREATE_POSTS, allowed.send_messages)
     else:
         sending = (SEND_MESSAGES, allowed.send_messages)
     needed = (
@@ -126,7 +132,12 @@ def lacking_in(channel: object, post: Post) -> tuple[str, ...]:
     allowed = in_cache(channel)
     if allowed is None:
         return ()
-    return missing_permissions(allowed, post, thread=isinstance(channel, discord.Thread))
+    return missing_permissions(
+        allowed,
+        post,
+        thread=isinstance(channel, discord.Thread),
+        forum=isinstance(channel, discord.ForumChannel),
+    )
 
 
 def in_cache(channel: object) -> discord.Permissions | None:

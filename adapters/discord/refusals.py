@@ -35,7 +35,7 @@ from rules.actions import (
     SuggestAgreement,
     UpdateRoundProgress,
 )
-from rules.say import N_, Say
+from rules.say import N_, Member, Say
 
 DMS_CLOSED = 50007  # "Cannot send messages to this user"
 NOT_A_TEXT_CHANNEL = 50008  # "Cannot send messages in a non-text channel": a forum, say
@@ -63,6 +63,12 @@ WHY = {
     THREAD_LOCKED: N_("That thread is locked: a moderator can unlock it."),
     THREAD_ARCHIVED: N_("That thread is closed and I cannot reopen it: a moderator can."),
 }
+# 50001 in a private thread: only its members may post there, the bot too, whatever its
+# permissions; adding it to the thread is what helps.
+NOT_IN_PRIVATE_THREAD = N_(
+    "I am not a member of that private thread, so I cannot post in it. Someone in the "
+    "thread can add me by mentioning me there (@{bot})."
+)
 # The same, naming what the refused post lacked there.
 NOT_ALLOWED = N_(
     "I am not allowed to post there: ask someone who manages the server to give me "
@@ -119,9 +125,12 @@ def refused_post(error: discord.HTTPException) -> Post | None:
     return getattr(error, _REFUSED_POST, None)
 
 
-def why(code: int, lacking: tuple[str, ...] = ()) -> Say:
+def why(code: int, lacking: tuple[str, ...] = (), *, left_out_of: Member | None = None) -> Say:
     """Why a place refused the bot (`code`, one that `stands`) and what would help;
-    `lacking`: the permissions (msgids) the refused post needed that the bot lacks there."""
+    `lacking`: the permissions (msgids) the refused post needed that the bot lacks there;
+    `left_out_of`: the bot, when the place is a private thread it is not in."""
+    if code == MISSING_ACCESS and left_out_of is not None:
+        return Say.of(NOT_IN_PRIVATE_THREAD, bot=left_out_of)
     if code == MISSING_PERMISSIONS and lacking:
         return Say.of(NOT_ALLOWED, permissions=posting_rights.named(lacking))
     return Say.of(WHY[code])

@@ -3,17 +3,20 @@ everything the table is told goes in the post (a forum takes messages only in it
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import Session, select
 
-from bot.models import AgreementRow, OutboxRow, TimerRow
+from bot import codec
+from bot.models import AgreementRow, OutboxRow, PostedMessage, TimerRow
 from rules.events import CommandInvoked, MemberJoined, PlaceDeleted, ReviewDecided, RosterSynced
-from tests.discord.harness import workspace
+from tests.discord.harness import dm_messages, make_retries_due, workspace
 from tests.discord.test_discord_access import VIEW_CHANNEL, overwrite
 from tests.discord.test_discord_private_threads import archive, pending_timers, round_of
 from tests.helpers import eventually
-from tests.standins.discord_api import GUILD_FORUM, FakeChannel
+from tests.standins.discord_api import GUILD_FORUM, SEND_MESSAGES, FakeChannel
 
 
 def forum_post(world, name="Move standup?", *, requires_tag=False):
@@ -87,28 +90,32 @@ async def test_a_member_shut_out_of_a_forum_leaves_its_posts_tables(world, harne
     assert synced.members == {str(world.alice.id), str(world.carol.id), str(world.guild.owner.id)}
 
 
-async def whole_forum_review(world, harness):
-    """An agreement at a whole forum's table, come due for review: the runtime, the forum
-    and the review message posted for it."""
+async def whole_forums_agreement(world, harness, words="We try it for a week because why not"):
+    """An agreement recorded at a whole forum's table (as before each post was a table of
+    its own), its review due: the runtime and the forum."""
     forum, post = forum_post(world)
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced, lambda e: e.channel == str(post.id))
     stored_before = CommandInvoked(
         workspace=workspace(world.guild), channel=str(forum.id), thread_id=str(post.id),
         at=datetime.now(UTC), event_id="before-posts-were-tables", user=str(world.alice.id),
-        name="agree", args="We try it for a week because why not",
+        name="agree", args=words,
     )  # fmt: skip
     await runtime.submit(stored_before, platform="discord")
     # What names the post goes in it.
-    await eventually(
-        lambda: any(m["content"].startswith("Agreement recorded.")
-                    for m in world.api.messages_in(post))
-    )  # fmt: skip
+    await eventually(lambda: [m for m in world.api.messages_in(post) if m["author"].get("bot")])
     with Session(harness.app.database) as session:
         [timer] = session.exec(select(TimerRow).where(TimerRow.kind == "review")).all()
         timer.due = datetime(2000, 1, 1, tzinfo=UTC)
         session.add(timer)
         session.commit()
+    return runtime, forum
+
+
+async def whole_forum_review(world, harness):
+    """An agreement at a whole forum's table, come due for review: the runtime, the forum
+    and the review message posted for it."""
+    runtime, forum = await whole_forums_agreement(world, harness)
     await runtime.tick_until_sent()
     [opened] = world.api.requests_to(f"POST /channels/{forum.id}/threads")
     assert opened.json["name"] == "Review of agreement #1"
@@ -251,3 +258,90 @@ async def test_deleting_a_forum_ends_the_round_in_its_archived_post(world, harne
     assert (deleted.channel, deleted.thread_id) == (str(post.id), None)
     assert round_of(harness, post).status == "withdrawn"
     assert pending_timers(harness, post) == []
+
+
+def review_posts(world, forum) -> list[FakeChannel]:
+    return [
+        c for c in world.guild.channels.values()
+        if c.parent_id == forum.id and c.name == "Review of agreement #1"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("restarted", [False, True])
+async def test_a_whole_forums_review_whose_post_was_opened_unanswered_is_not_opened_again(
+    world, harness, restarted
+):
+    """Discord opened the review's post, but its answer was lost (a 503 from its edge):
+    the outbox offers the review again, and the post already opened is its post; also
+    to a process started since, which hears of the post as Discord lists its active
+    threads."""
+    runtime, forum = await whole_forums_agreement(world, harness)
+    world.api.fail_next(
+        f"POST /channels/{forum.id}/threads", status=503, code=0,
+        message="Service Unavailable", after=True,
+    )  # fmt: skip
+    await runtime.tick_until_sent()
+    [opened] = review_posts(world, forum)
+    assert make_retries_due(harness) == 1  # offered again
+
+    if restarted:
+        runtime = await harness.restart()
+        await runtime.wait_for(RosterSynced)
+    await runtime.tick()
+    assert make_retries_due(harness) == 0
+    assert review_posts(world, forum) == [opened]
+    assert len(world.api.requests_to(f"POST /channels/{forum.id}/threads")) == 1
+    with Session(harness.app.database) as session:
+        [posted] = session.exec(select(PostedMessage)).all()
+    assert posted.ref == str(opened.id)  # its decision closes that post's message
+
+
+async def test_a_whole_forums_review_delivered_twice_at_once_opens_one_post(world, harness):
+    """Two deliveries of the same review overlapping (a lease run out under a slow
+    Discord): one post, and both name it."""
+    runtime, forum = await whole_forums_agreement(world, harness)
+    world.api.fail_next(f"POST /channels/{forum.id}/threads", status=503, code=0,
+                        message="Service Unavailable")  # fmt: skip
+    await runtime.tick_until_sent()
+    with Session(harness.app.database) as session:
+        [row] = [r for r in session.exec(select(OutboxRow)) if "AnnounceReview" in r.payload]
+    review = codec.loads(row.payload)
+
+    refs = await asyncio.gather(harness.adapter.deliver(review), harness.adapter.deliver(review))
+    [opened] = review_posts(world, forum)
+    assert refs == [str(opened.id)] * 2
+
+
+@pytest.mark.parametrize(
+    ("words", "told"),
+    [
+        (
+            "We try it for a week because why not",
+            "I am not allowed to post there: ask someone who manages the server to give me "
+            'the Create Posts permission there.',
+        ),
+        (
+            "We proberen het een week omdat het kan",
+            "Ik mag daar niets plaatsen: vraag iemand die de server beheert om me daar de "
+            'machtiging "Create Posts" te geven.',
+        ),
+    ],
+)  # fmt: skip
+async def test_a_forum_that_takes_no_posts_from_the_bot_names_create_posts(
+    world, harness, words, told
+):
+    """In a forum, Send Messages is called Create Posts: the name its settings show."""
+    runtime, forum = await whole_forums_agreement(world, harness, words)
+    forum.permission_overwrites = [
+        {"id": str(world.api.bot_user.id), "type": 1, "allow": "0", "deny": str(SEND_MESSAGES)}
+    ]
+    await world.api.dispatch("CHANNEL_UPDATE", forum.payload())
+    await eventually(lambda: harness.adapter.bot.get_channel(forum.id).overwrites)
+    world.api.deny_bot(forum)
+
+    await runtime.tick_until_sent()
+    await eventually(lambda: dm_messages(world.api, world.alice))
+    [dm] = dm_messages(world.api, world.alice)
+    assert dm["content"].splitlines()[2] == told
+    assert "Send Messages" not in dm["content"]
+    assert review_posts(world, forum) == []

@@ -331,3 +331,42 @@ async def test_a_thread_denying_send_messages_in_threads_names_it(
     [dm] = dm_messages(world.api, world.alice)
     assert dm["content"].splitlines()[2] == named
     assert undelivered(harness) == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "told"),
+    [
+        (
+            "en-US",
+            "I am not a member of that private thread, so I cannot post in it. Someone in "
+            "the thread can add me by mentioning me there (@{bot}).",
+        ),
+        (
+            "nl",
+            "Ik ben geen lid van die privéthread, dus ik kan er niets in plaatsen. Iemand in "
+            "de thread kan me toevoegen door me daar te noemen (@{bot}).",
+        ),
+    ],
+)  # fmt: skip
+async def test_a_private_thread_that_left_the_bot_out_says_how_to_add_it(
+    world, harness, locale, told
+):
+    """Discord answers 50001 (Missing Access) to a bot that is not in a private thread,
+    whatever its permissions: what helps is adding it to the thread, not View Channel."""
+    secret = world.guild.add_thread(
+        world.general, "hr", owner=world.alice, private=True, members=[world.bob, world.carol]
+    )
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced, lambda e: e.channel == str(secret.id))
+    message = await start_round(world, runtime, secret)
+    # Someone removes the bot from the thread: Discord refuses it there from now on.
+    await world.api.thread_members_update(secret, removed=[world.api.bot_user])
+    world.api.deny_bot(secret, view=True)
+
+    click = await world.api.click_button(message, world.carol, label="No concerns", locale=locale)
+    await world.api.wait_for_callback(click)
+    await runtime.wait_for(ConcernAnswered)
+    answer = await world.api.wait_for_followup(click)
+    assert answer["flags"] & 64
+    bot = harness.adapter.bot.get_guild(world.guild.id).me.display_name
+    assert answer["content"].splitlines()[1] == told.format(bot=bot)

@@ -750,6 +750,8 @@ class _InjectedError:
     skip: int = 0
     retry_after: float = 0.05
     is_global: bool = False
+    # Discord did what was asked, and only its answer is the error (a 5xx from its edge).
+    after: bool = False
 
     def response(self) -> web.Response:
         if self.status != 429:
@@ -1018,9 +1020,11 @@ class DiscordStandIn(Served):
         skip: int = 0,
         retry_after: float = 0.05,
         is_global: bool = False,
+        after: bool = False,
     ) -> None:
         """Answer the next ``times`` requests matching ``route`` with a Discord error,
-        after letting ``skip`` of them through.
+        after letting ``skip`` of them through. ``after``: the request is carried out
+        all the same, only its answer is lost (Discord's edge timing out, say).
 
         ``route`` as in ``RecordedRequest.matches``, e.g.
         ``"POST /channels/{channel_id}/messages"``. With ``status=429`` the answer is
@@ -1028,7 +1032,7 @@ class DiscordStandIn(Served):
         global limit (give ``message="You are being rate limited."``, ``code=0``).
         """
         self._injected.append(
-            _InjectedError(route, status, code, message, times, skip, retry_after, is_global)
+            _InjectedError(route, status, code, message, times, skip, retry_after, is_global, after)
         )
 
     # ------------------------------------------------------------------ gateway control
@@ -2091,7 +2095,8 @@ class DiscordStandIn(Served):
             dict(request.query),
             files,
         )
-        response = self._injected_error(record)
+        planned = self._injected_error(record)
+        response = None if planned is None or planned.after else planned.response()
         if response is None:
             response = self._check_auth(request, record)
         if response is None:
@@ -2100,6 +2105,8 @@ class DiscordStandIn(Served):
             response = self._check_limits(record)
         if response is None:
             response = await handler(request)
+            if planned is not None:  # done, and its answer lost
+                response = planned.response()
         record.status = response.status
         self.requests.append(record)
         if not is_known:
@@ -2107,14 +2114,14 @@ class DiscordStandIn(Served):
         await self._notify()
         return response
 
-    def _injected_error(self, record: RecordedRequest) -> web.Response | None:
+    def _injected_error(self, record: RecordedRequest) -> _InjectedError | None:
         for planned in self._injected:
             if planned.remaining > 0 and record.matches(planned.pattern):
                 if planned.skip > 0:
                     planned.skip -= 1
                     continue
                 planned.remaining -= 1
-                return planned.response()
+                return planned
         return None
 
     def _check_bot_access(self, record: RecordedRequest) -> web.Response | None:
