@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,12 +14,11 @@ from sqlmodel import Session, select
 
 import bot.runtime
 from bot import workspaces
-from bot.bootstrap import Groundrules
 from bot.models import ProcessedEvent, WatchRow
 from bot.outage import NotRecorded
 from bot.runtime import Runtime
 from tests.bot.test_runtime import RecordingAdapter, problem
-from tests.conftest import make_app
+from tests.conftest import bot_on
 from tests.helpers import eventually
 from tests.standins.database_outage import DatabaseOutage
 
@@ -59,16 +56,6 @@ def spooled(spool: Path) -> list[Path]:
 def handled(app) -> list[str]:
     with Session(app.database) as session:
         return sorted(session.exec(select(ProcessedEvent.event_id)).all())
-
-
-@contextmanager
-def bot_on(url: str, tagged, **settings) -> Iterator[Groundrules]:
-    """A process's bot on `url`, its database let go at the end."""
-    app = make_app(url, tagged, **settings)
-    try:
-        yield app
-    finally:
-        app.database.dispose()
 
 
 def a_runtime(app, *adapters: RecordingAdapter) -> Runtime:
