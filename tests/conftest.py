@@ -20,6 +20,9 @@ from bot.settings import Settings
 from rules.classifier.rule_based import RuleClassifier
 from tests.helpers import TaggedClassifier
 
+# Its asserts are the tests' own: pytest explains them when they fail.
+pytest.register_assert_rewrite("tests.migrating")
+
 
 def postgres_base_url() -> str | None:
     url = os.environ.get("DATABASE_URL", "")

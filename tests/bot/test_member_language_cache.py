@@ -6,15 +6,12 @@ statements are counted as the database is asked them. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from sqlalchemy import event
 
 from bot import member_languages, person_data
 from bot.database import make_engine
 from bot.member_languages import FRESH_FOR, MemberLanguages
-from tests.helpers import at
+from tests.helpers import at, statements_during, writes
 
 SERVER = "discord:1"
 
@@ -29,29 +26,8 @@ class Clock:
         return self.now
 
 
-def statements_during(engine, step: Callable[[], object]) -> list[str]:
-    """Every statement the database is asked while `step()` runs."""
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        step()
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-    return seen
-
-
 def selects(statements: list[str]) -> list[str]:
     return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-
-
-def writes(statements: list[str]) -> list[str]:
-    """Those that change something, or take SQLite's write lock."""
-    return [s for s in statements if s.split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}
-            or s.split() == ["BEGIN", "IMMEDIATE"]]  # fmt: skip
 
 
 @pytest.fixture

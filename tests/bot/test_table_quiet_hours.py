@@ -15,6 +15,7 @@ from rules.actions import RemindMembers, Reply
 from tests.bot.test_concern_rounds import start
 from tests.conftest import AMSTERDAM_NIGHTS, bot_on
 from tests.helpers import DAY, Chat, at
+from tests.migrating import columns, goes_up_and_down
 
 NEXT_DAY = DAY + timedelta(days=1)
 
@@ -157,29 +158,9 @@ def test_a_review_comes_after_the_tables_own_quiet_hours_and_stays_there_at_a_st
 
 
 def test_migration_0025_adds_the_tables_quiet_hours_and_goes_down(database_url):
-    from alembic import command
-    from sqlalchemy import inspect
-
-    from bot.database import make_engine
-    from bot.migrate import alembic_config, upgrade
-
-    def columns(engine) -> set[str]:
-        return {c["name"] for c in inspect(engine).get_columns("table_config")}
-
-    engine = make_engine(database_url)
-    try:
-        upgrade(engine, "0024")
-        assert "quiet_hours" not in columns(engine)
-        upgrade(engine)
-        assert "quiet_hours" in columns(engine)
-    finally:
-        engine.dispose()
-    command.downgrade(alembic_config(database_url), "0024")
-    engine = make_engine(database_url)
-    try:
-        assert "quiet_hours" not in columns(engine)
-    finally:
-        engine.dispose()
+    goes_up_and_down(
+        database_url, "0024", lambda engine: "quiet_hours" in columns(engine, "table_config")
+    )
 
 
 def _failed_nudge(chat: Chat, said: str, retry: datetime) -> int:
