@@ -10,7 +10,10 @@ no writes.
 `MemberLanguages`, which keeps what it read or wrote for `FRESH_FOR` (at most `HELD`
 entries), so one member's many clicks cost no reads either. Several processes may share
 the database: a language another process wrote, or a person or workspace forgotten
-there, is seen here within `FRESH_FOR`, when the entry is read again.
+there, is seen here within `FRESH_FOR`, when the entry is read again. (So a member
+whose client went to another language and back within `FRESH_FOR`, each told to another
+process, keeps the other language until an interaction of theirs after that: Discord
+sends one server's interactions to one shard, so only replicas of it could.)
 """
 
 from __future__ import annotations
