@@ -28,7 +28,6 @@ from sqlalchemy import text
 from bot import (
     codec,
     dm_once,
-    member_languages,
     metrics,
     proposing,
     review_messages,
@@ -39,6 +38,7 @@ from bot.bootstrap import Groundrules
 from bot.dm_once import Answering
 from bot.health import HealthServer
 from bot.leases import Held, LeaseLost
+from bot.member_languages import MemberLanguages
 from bot.models import now_utc
 from bot.outage import NotRecorded, Outage
 from bot.round_messages import RoundMessages, progress_of
@@ -158,6 +158,7 @@ class Runtime:
         app.service.clock = now_utc
         self._readings: asyncio.Queue[Delivery] = asyncio.Queue(READINGS_WAITING)
         self.outage = Outage()
+        self.member_languages = MemberLanguages(app.database)
         self.round_messages = RoundMessages(self._round_as_it_stands)
         self._kept: deque[_KeptEvent | _KeptChange] = deque()
         self._kept_handled = self._kept_dropped = 0
@@ -761,9 +762,7 @@ class Runtime:
         effort, beside the worker: a database that does not answer now loses it, and
         the member's next command, button or form tells it again."""
         try:
-            await asyncio.to_thread(
-                member_languages.remember, self.app.database, workspace, user, lang
-            )
+            await asyncio.to_thread(self.member_languages.remember, workspace, user, lang)
         except Exception as error:
             if not self.outage.noticed(error):
                 log.exception("remembering a member's client language failed")
@@ -771,7 +770,7 @@ class Runtime:
     async def client_languages(self, workspace: str, users: Sequence[str]) -> dict[str, str]:
         """The remembered client language of each of `users` who has one, for a DM that
         answers none of their interactions (bot.member_languages)."""
-        return await asyncio.to_thread(member_languages.of, self.app.database, workspace, users)
+        return await asyncio.to_thread(self.member_languages.of, workspace, users)
 
     async def table_roles(self, workspace: str, channel: str) -> frozenset[str] | None:
         """A table's role names (lower-cased), for a form to check before the platform's

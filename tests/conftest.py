@@ -7,6 +7,7 @@ import logging
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
@@ -18,6 +19,9 @@ from bot.logs import RedactingFormatter, configure_logging
 from bot.settings import Settings
 from rules.classifier.rule_based import RuleClassifier
 from tests.helpers import TaggedClassifier
+
+# Its asserts are the tests' own: pytest explains them when they fail.
+pytest.register_assert_rewrite("tests.migrating")
 
 
 def postgres_base_url() -> str | None:
@@ -90,19 +94,34 @@ def make_app(url: str, classifier, **settings) -> Groundrules:
     return bootstrap(Settings(database_url=url, **settings), classifier=classifier)
 
 
+@contextmanager
+def bot_on(url: str, classifier, **settings) -> Iterator[Groundrules]:
+    """`make_app`, its database let go at the end (a process of the bot, or a restart's
+    next one)."""
+    app = make_app(url, classifier, **settings)
+    try:
+        yield app
+    finally:
+        app.database.dispose()
+
+
+# The bot in Amsterdam with the default quiet hours, which `_no_quiet_hours` turns off for
+# the other tests.
+AMSTERDAM_NIGHTS = {"timezone": "Europe/Amsterdam", "quiet_hours": "21:00-08:00"}
+
+
 @pytest.fixture
 def app(database_url, tagged) -> Iterator[Groundrules]:
     """The real service and storage, with labels written into the test messages."""
-    groundrules = make_app(database_url, tagged)
-    yield groundrules
-    groundrules.database.dispose()
+    with bot_on(database_url, tagged) as groundrules:
+        yield groundrules
 
 
 @pytest.fixture(autouse=True)
 def _no_quiet_hours(monkeypatch) -> None:
     """Tests on the stand-ins run on the real clock, with a one-second window: in the
     night (UTC) their nudges and reminders would wait for the morning. The tests of
-    quiet hours ask for them (tests/console/test_quiet_hours.py)."""
+    quiet hours ask for them (`AMSTERDAM_NIGHTS`)."""
     monkeypatch.setenv("GROUNDRULES_QUIET_HOURS", "off")
 
 

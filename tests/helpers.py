@@ -12,6 +12,7 @@ from itertools import count
 from pathlib import Path
 
 import numpy as np
+from sqlalchemy import event
 
 from bot.bootstrap import Groundrules
 from bot.presenting import plain
@@ -129,6 +130,27 @@ def _clock(message_id: str) -> datetime | None:
         return at(message_id)
     except ValueError:
         return None
+
+
+def statements_during(engine, step) -> list[str]:
+    """Every statement the database is asked while `step()` runs."""
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        step()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return seen
+
+
+def writes(statements: list[str]) -> list[str]:
+    """Those of `statements` that change something, or take SQLite's write lock."""
+    return [s for s in statements if s.split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+            or s.split() == ["BEGIN", "IMMEDIATE"]]  # fmt: skip
 
 
 @dataclass

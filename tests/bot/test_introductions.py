@@ -10,6 +10,7 @@ from rules.events import BotJoined
 from rules.introductions import INTRODUCE_AGAIN_AFTER
 from tests.conftest import make_app
 from tests.helpers import DAY, Chat, TaggedClassifier
+from tests.migrating import columns, goes_up_and_down
 
 
 def joined(chat: Chat, after: timedelta, lang: str | None = None) -> list[str]:
@@ -58,26 +59,6 @@ def test_introductions_in_the_tables_chosen_language_alone(database_url):
 
 
 def test_migration_0021_adds_when_a_table_was_introduced_and_goes_down(database_url):
-    from alembic import command
-    from sqlalchemy import inspect
-
-    from bot.database import make_engine
-    from bot.migrate import alembic_config, upgrade
-
-    def columns(engine) -> set[str]:
-        return {c["name"] for c in inspect(engine).get_columns("table_config")}
-
-    engine = make_engine(database_url)
-    try:
-        upgrade(engine, "0020")
-        assert "introduced_at" not in columns(engine)
-        upgrade(engine)
-        assert "introduced_at" in columns(engine)
-    finally:
-        engine.dispose()
-    command.downgrade(alembic_config(database_url), "0020")
-    engine = make_engine(database_url)
-    try:
-        assert "introduced_at" not in columns(engine)
-    finally:
-        engine.dispose()
+    goes_up_and_down(
+        database_url, "0020", lambda engine: "introduced_at" in columns(engine, "table_config")
+    )

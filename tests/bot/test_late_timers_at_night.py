@@ -10,22 +10,19 @@ import pytest
 
 from rules.actions import AskRenewal, RemindMembers
 from tests.bot.test_concern_rounds import start
-from tests.conftest import make_app
-from tests.helpers import DAY, Chat, TaggedClassifier, at
+from tests.conftest import AMSTERDAM_NIGHTS, bot_on
+from tests.helpers import DAY, Chat, at
 
 NEXT_DAY = DAY + timedelta(days=1)
 
 
 @pytest.fixture
-def amsterdam(tmp_path, monkeypatch):
-    monkeypatch.setenv("GROUNDRULES_QUIET_HOURS", "21:00-08:00")
-    app = make_app(
-        f"sqlite:///{tmp_path}/night.db", TaggedClassifier(), timezone="Europe/Amsterdam"
-    )
-    try:
-        yield Chat(app)
-    finally:
-        app.database.dispose()
+def table(tmp_path, tagged):
+    """anna, ben and chris at a table in Amsterdam, quiet 21:00-08:00."""
+    with bot_on(f"sqlite:///{tmp_path}/night.db", tagged, **AMSTERDAM_NIGHTS) as app:
+        chat = Chat(app)
+        chat.join("anna", "ben", "chris")
+        yield chat
 
 
 def fired_live(chat: Chat, now) -> list:
@@ -35,9 +32,8 @@ def fired_live(chat: Chat, now) -> list:
     return fired
 
 
-def test_a_round_reminder_fired_late_in_the_night_goes_in_the_morning(amsterdam):
-    chat = amsterdam
-    chat.join("anna", "ben", "chris")
+def test_a_round_reminder_fired_late_in_the_night_goes_in_the_morning(table):
+    chat = table
     start(chat, when="15:30")  # 16:30 in Amsterdam: its reminder is due at 20:30 there
     # Down from 19:00 UTC; back at 01:00 UTC, 02:00 in Amsterdam.
     assert not any(isinstance(a, RemindMembers) for a in fired_live(chat, at("01:00", NEXT_DAY)))
@@ -48,9 +44,8 @@ def test_a_round_reminder_fired_late_in_the_night_goes_in_the_morning(amsterdam)
     assert reminded.users == ("anna", "chris")
 
 
-def test_a_renewal_reminder_fired_late_in_the_night_goes_in_the_morning(amsterdam):
-    chat = amsterdam
-    chat.join("anna", "ben", "chris")
+def test_a_renewal_reminder_fired_late_in_the_night_goes_in_the_morning(table):
+    chat = table
     chat.command("anna", "/meeting start", "13:00")
     chat.command("anna", "/meeting end", "15:00")  # its reminder is due at 20:00 there
     assert not any(isinstance(a, AskRenewal) for a in fired_live(chat, at("01:00", NEXT_DAY)))

@@ -31,6 +31,7 @@ from rules.actions import (
 from rules.say import FORMER_MEMBER, Moment, Say
 from tests.bot.test_concern_rounds import start
 from tests.helpers import Chat, at
+from tests.migrating import columns, goes_up_and_down
 
 RAISED = "the night shift cannot cover this"
 
@@ -74,29 +75,9 @@ def test_a_concern_in_a_closed_or_withdrawn_round_is_no_longer_resolved(app):
 
 
 def test_migration_0022_keeps_resolved_concerns_and_goes_down(database_url):
-    from alembic import command
-    from sqlalchemy import inspect
-
-    from bot.database import make_engine
-    from bot.migrate import alembic_config, upgrade
-
-    def columns(engine) -> set[str]:
-        return {c["name"] for c in inspect(engine).get_columns("round_answer")}
-
-    engine = make_engine(database_url)
-    try:
-        upgrade(engine, "0021")
-        assert "resolved_concern" not in columns(engine)
-        upgrade(engine)
-        assert "resolved_concern" in columns(engine)
-    finally:
-        engine.dispose()
-    command.downgrade(alembic_config(database_url), "0021")
-    engine = make_engine(database_url)
-    try:
-        assert "resolved_concern" not in columns(engine)
-    finally:
-        engine.dispose()
+    goes_up_and_down(
+        database_url, "0021", lambda engine: "resolved_concern" in columns(engine, "round_answer")
+    )
 
 
 # The fields of a RoundView and an AgreementView that bde1430 (migration 0021, the
@@ -315,21 +296,10 @@ def test_forgetting_her_keeps_the_concern_she_resolved_as_a_former_members(app):
 
 
 def test_migration_0023_keeps_older_agreements_readable_and_goes_down(database_url):
-    from alembic import command
-    from sqlalchemy import inspect
-
-    from bot.database import make_engine
-    from bot.migrate import alembic_config, upgrade
     from bot.store import _agreement
 
-    def columns(engine) -> set[str]:
-        return {c["name"] for c in inspect(engine).get_columns("agreement")}
-
-    engine = make_engine(database_url)
-    try:
-        upgrade(engine, "0022")
-        assert "resolved_concerns" not in columns(engine)
-        with engine.begin() as connection:  # an agreement recorded before 0023
+    def recorded_before_0023(engine) -> None:
+        with engine.begin() as connection:
             connection.execute(
                 text(
                     "INSERT INTO agreement (workspace, channel, number, version, text, why, "
@@ -339,15 +309,13 @@ def test_migration_0023_keeps_older_agreements_readable_and_goes_down(database_u
                     "'current', 'en', '2026-03-02 09:00:00', '[]')"
                 )
             )
-        upgrade(engine)
+
+    def readable(engine) -> None:
         with Session(engine) as session:
             older = _agreement(session.exec(select(AgreementRow)).one())
         assert older.concerns == (("anna", "too late"),) and older.resolved_concerns == ()
-    finally:
-        engine.dispose()
-    command.downgrade(alembic_config(database_url), "0022")
-    engine = make_engine(database_url)
-    try:
-        assert "resolved_concerns" not in columns(engine)
-    finally:
-        engine.dispose()
+
+    goes_up_and_down(
+        database_url, "0022", lambda engine: "resolved_concerns" in columns(engine, "agreement"),
+        at_before=recorded_before_0023, at_newest=readable,
+    )  # fmt: skip

@@ -6,21 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from adapters.console.console import ConsoleChat
-from tests.conftest import make_app
+from tests.conftest import AMSTERDAM_NIGHTS, bot_on
 
 
 def night_at_the_table(tmp_path, rule_classifier, start: datetime, lines: list[str]) -> str:
-    app = make_app(
-        f"sqlite:///{tmp_path}/quiet.db",
-        rule_classifier,
-        timezone="Europe/Amsterdam",
-        quiet_hours="21:00-08:00",  # the default, which the tests' environment turns off
-    )
     shown: list[str] = []
-    try:
+    with bot_on(f"sqlite:///{tmp_path}/quiet.db", rule_classifier, **AMSTERDAM_NIGHTS) as app:
         ConsoleChat(app, start=start, write=shown.append).run(lines)
-    finally:
-        app.database.dispose()
     return "\n".join(shown)
 
 

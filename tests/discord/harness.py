@@ -22,7 +22,7 @@ from bot.bootstrap import Groundrules
 from bot.models import OutboxRow
 from bot.runtime import Runtime
 from rules.classifier import Classifier
-from rules.events import Event, MessagePosted
+from rules.events import CommandInvoked, Event, MessagePosted
 from tests.conftest import make_app
 from tests.helpers import TaggedClassifier
 from tests.standins.discord_api import (
@@ -208,6 +208,25 @@ async def post_problem(
     )
     await runtime.wait_for(MessagePosted, lambda e: e.message_id == posted["id"])
     return posted
+
+
+async def slash_command(
+    world: World,
+    runtime: RecordingRuntime,
+    member: FakeMember,
+    name: str,
+    text: str = "",
+    *,
+    locale: str = "en-US",
+) -> dict[str, Any]:
+    """A slash command in #general, decided and answered; returns its first answer."""
+    count = len(runtime.of(CommandInvoked)) + 1
+    options = {"text": text} if text else None
+    ix = await world.api.slash_command(
+        world.guild, world.general, member, name, options, locale=locale
+    )
+    await runtime.wait_for(CommandInvoked, count=count)
+    return await world.api.wait_for_callback(ix)
 
 
 def dm_messages(api: DiscordStandIn, member: FakeMember) -> list[dict[str, Any]]:

@@ -10,23 +10,12 @@ import asyncio
 from datetime import timedelta
 
 from bot import member_languages
-from rules.events import CommandInvoked, RenewalAnswered, RosterSynced
+from rules.events import RenewalAnswered, RosterSynced
 from tests.discord.conftest import BOTH_DATABASES
-from tests.discord.harness import buttons, dm_messages, workspace
+from tests.discord.harness import buttons, dm_messages, slash_command, workspace
 
 DUTCH_BUTTONS = ["Vernieuwd", "Moet eerst overleggen met mijn organisatie"]
 ENGLISH_BUTTONS = ["Renewed", "Must check with my organisation"]
-
-
-async def command(world, runtime, member, name, text="", *, locale="en-US"):
-    """A slash command in #general, decided and answered."""
-    count = len(runtime.of(CommandInvoked)) + 1
-    options = {"text": text} if text else None
-    ix = await world.api.slash_command(
-        world.guild, world.general, member, name, options, locale=locale
-    )
-    await runtime.wait_for(CommandInvoked, count=count)
-    return await world.api.wait_for_callback(ix)
 
 
 async def remembered(harness, world, member, lang: str | None) -> None:
@@ -54,12 +43,14 @@ async def test_a_dutch_client_gets_its_renewal_reminder_in_dutch_after_an_englis
     harness.settings["reminder_delay"] = timedelta(milliseconds=300)
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced)
-    await command(world, runtime, world.alice, "mandate", "budgets up to 500 euro")
-    await command(world, runtime, world.bob, "mandate", "the release calendar", locale="nl")
-    await command(world, runtime, world.carol, "agreements", locale="nl")
-    await command(world, runtime, dana, "mandate", "agree on joint drop-in hours", locale="nl")
-    await command(world, runtime, world.alice, "meeting", "start")
-    ended = await command(world, runtime, world.alice, "meeting", "end")
+    await slash_command(world, runtime, world.alice, "mandate", "budgets up to 500 euro")
+    await slash_command(world, runtime, world.bob, "mandate", "the release calendar", locale="nl")
+    await slash_command(world, runtime, world.carol, "agreements", locale="nl")
+    await slash_command(
+        world, runtime, dana, "mandate", "agree on joint drop-in hours", locale="nl"
+    )
+    await slash_command(world, runtime, world.alice, "meeting", "start")
+    ended = await slash_command(world, runtime, world.alice, "meeting", "end")
     assert ended.content.startswith("Report of the meeting")  # the meeting's English
     for member in (world.bob, world.carol, dana):
         await remembered(harness, world, member, "nl")
@@ -91,12 +82,12 @@ async def test_the_latest_client_language_counts_and_a_dm_button_tells_it_too(wo
     harness.settings["reminder_delay"] = timedelta(milliseconds=300)
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced)
-    await command(world, runtime, world.bob, "mandate", "the release calendar", locale="nl")
+    await slash_command(world, runtime, world.bob, "mandate", "the release calendar", locale="nl")
     await remembered(harness, world, world.bob, "nl")
-    await command(world, runtime, world.bob, "agreements", locale="en-GB")
+    await slash_command(world, runtime, world.bob, "agreements", locale="en-GB")
     await remembered(harness, world, world.bob, "en")
-    await command(world, runtime, world.alice, "meeting", "start", locale="nl")
-    await command(world, runtime, world.alice, "meeting", "end", locale="nl")
+    await slash_command(world, runtime, world.alice, "meeting", "start", locale="nl")
+    await slash_command(world, runtime, world.alice, "meeting", "end", locale="nl")
 
     await runtime.tick_until_sent()
     [reminder] = dm_messages(world.api, world.bob)
@@ -115,11 +106,11 @@ async def test_a_table_language_stays_above_the_client_language(world, harness):
     harness.settings["reminder_delay"] = timedelta(milliseconds=300)
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced)
-    await command(world, runtime, world.alice, "table", "language en")
-    await command(world, runtime, world.bob, "mandate", "the release calendar", locale="nl")
+    await slash_command(world, runtime, world.alice, "table", "language en")
+    await slash_command(world, runtime, world.bob, "mandate", "the release calendar", locale="nl")
     await remembered(harness, world, world.bob, "nl")
-    await command(world, runtime, world.alice, "meeting", "start")
-    await command(world, runtime, world.alice, "meeting", "end")
+    await slash_command(world, runtime, world.alice, "meeting", "start")
+    await slash_command(world, runtime, world.alice, "meeting", "end")
 
     await runtime.tick_until_sent()
     [reminder] = dm_messages(world.api, world.bob)

@@ -10,34 +10,23 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.models import EvaluationRow, MandateRow, RenewalRow
-from rules.events import CommandInvoked, EvaluationGiven, RenewalAnswered, RosterSynced
+from rules.events import EvaluationGiven, RenewalAnswered, RosterSynced
 from tests.discord.conftest import BOTH_DATABASES
-from tests.discord.harness import buttons, dm_messages, workspace
+from tests.discord.harness import buttons, dm_messages, slash_command, workspace
 from tests.standins.discord_api import ATTACH_FILES, EPHEMERAL
 
 RENEWAL_BUTTONS = ["Renewed", "Must check with my organisation"]
 SCORES = "4 5 3 4 4 5 4 3 5"
 
 
-async def command(world, runtime, member, name, text="", *, locale="en-US"):
-    """A slash command in #general, decided and answered; returns its first answer."""
-    count = len(runtime.of(CommandInvoked)) + 1
-    options = {"text": text} if text else None
-    ix = await world.api.slash_command(
-        world.guild, world.general, member, name, options, locale=locale
-    )
-    await runtime.wait_for(CommandInvoked, count=count)
-    return await world.api.wait_for_callback(ix)
-
-
 async def end_a_meeting(world, runtime, *, locale="en-US"):
     """Alice and Bob give a mandate; Alice starts and ends a meeting. Returns the answer
     to /meeting end."""
     await runtime.wait_for(RosterSynced)
-    await command(world, runtime, world.alice, "mandate", "budgets up to 500 euro")
-    await command(world, runtime, world.bob, "mandate", "the release calendar")
-    await command(world, runtime, world.alice, "meeting", "start", locale=locale)
-    return await command(world, runtime, world.alice, "meeting", "end", locale=locale)
+    await slash_command(world, runtime, world.alice, "mandate", "budgets up to 500 euro")
+    await slash_command(world, runtime, world.bob, "mandate", "the release calendar")
+    await slash_command(world, runtime, world.alice, "meeting", "start", locale=locale)
+    return await slash_command(world, runtime, world.alice, "meeting", "end", locale=locale)
 
 
 def posted_with(world, label: str) -> dict:
@@ -280,11 +269,11 @@ async def test_meeting_renewal_reminders_speak_each_members_own_language(world, 
     world.api.close_dms(world.carol)
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced)
-    await command(world, runtime, world.alice, "mandate", "agree on joint drop-in hours")
-    await command(world, runtime, world.bob, "mandate", "afspraken over de inloop tot 5000 euro",
-                  locale="nl")  # fmt: skip
-    await command(world, runtime, world.bob, "meeting", "start", locale="nl")
-    await command(world, runtime, world.bob, "meeting", "end", locale="nl")
+    await slash_command(world, runtime, world.alice, "mandate", "agree on joint drop-in hours")
+    await slash_command(world, runtime, world.bob, "mandate",
+                        "afspraken over de inloop tot 5000 euro", locale="nl")  # fmt: skip
+    await slash_command(world, runtime, world.bob, "meeting", "start", locale="nl")
+    await slash_command(world, runtime, world.bob, "meeting", "end", locale="nl")
     assert "Vernieuwd" in dict(buttons(posted_with(world, "Vernieuwd")))  # the table's
 
     await runtime.tick_until_sent()
@@ -433,8 +422,8 @@ async def test_meeting_an_earlier_meetings_buttons_act_on_that_meeting(world, ha
     runtime = await harness.start()
     await end_a_meeting(world, runtime)
     renewal_one, evaluation_one = posted_with(world, "Renewed"), posted_with(world, "Evaluate")
-    await command(world, runtime, world.alice, "meeting", "start")
-    await command(world, runtime, world.alice, "meeting", "end")
+    await slash_command(world, runtime, world.alice, "meeting", "start")
+    await slash_command(world, runtime, world.alice, "meeting", "end")
     evaluation_two = posted_with(world, "Evaluate")
     assert evaluation_two["id"] != evaluation_one["id"]
     meeting_one = buttons(evaluation_one)[0][1].split(":")[2].removesuffix("~en")
