@@ -130,6 +130,12 @@ class MemberLanguages:
             found.update(read)
         return found
 
+    def forget(self, workspaces: set[str]) -> None:
+        """Drop what is held of `workspaces` (forgotten or come back): read again."""
+        with self._lock:
+            for key in [key for key in self._known if key[0] in workspaces]:
+                del self._known[key]
+
     def _keep(self, languages: dict[tuple[str, str], str | None], since: float) -> None:
         """Kept as of `since`, the moment before they were read or written: their age
         counts from before the database answered."""

@@ -543,6 +543,7 @@ class Runtime:
         """Workspaces that came back or were forgotten: the store and the adapters read
         again what they held of them."""
         self.app.store.forget_cached(names)
+        self.member_languages.forget(names)
         for adapter in self.adapters:
             forget = getattr(adapter, "forget_cached", None)
             for workspace in names:

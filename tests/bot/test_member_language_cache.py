@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import member_languages, person_data
+from bot import member_languages, person_data, workspaces
 from bot.database import make_engine
 from bot.member_languages import FRESH_FOR, MemberLanguages
 from tests.helpers import at, statements_during, writes
@@ -107,6 +107,17 @@ def test_a_person_forgotten_elsewhere_is_forgotten_here_once_read_again(
         other_engine.dispose()
     clock.now += FRESH_FOR
     assert languages.of(SERVER, ["7"]) == {}
+
+
+def test_a_workspace_forgotten_in_this_process_is_dropped_at_once(app, languages):
+    languages.remember(SERVER, "7", "nl")
+    languages.remember("discord:2", "7", "en")
+    workspaces.forget(app.database, SERVER)
+    languages.forget({SERVER})
+    # No minute's wait: the running bot forgot the workspace itself.
+    assert languages.of(SERVER, ["7"]) == {}
+    assert statements_during(app.database, lambda: languages.of("discord:2", ["7"])) == []
+    assert languages.of("discord:2", ["7"]) == {"7": "en"}
 
 
 def test_no_more_entries_are_kept_than_the_bound(app, clock):
