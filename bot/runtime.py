@@ -39,6 +39,7 @@ from bot.bootstrap import Groundrules
 from bot.dm_once import Answering
 from bot.health import HealthServer
 from bot.leases import Held, LeaseLost
+from bot.liveness import Heartbeat
 from bot.models import now_utc
 from bot.outage import NotRecorded, Outage
 from bot.round_messages import RoundMessages, progress_of
@@ -158,6 +159,7 @@ class Runtime:
         app.service.clock = now_utc
         self._readings: asyncio.Queue[Delivery] = asyncio.Queue(READINGS_WAITING)
         self.outage = Outage()
+        self.heartbeat = Heartbeat(app.settings.tick_interval)  # what /livez reports
         self.round_messages = RoundMessages(self._round_as_it_stands)
         self._kept: deque[_KeptEvent | _KeptChange] = deque()
         self._kept_handled = self._kept_dropped = 0
@@ -553,9 +555,11 @@ class Runtime:
     def adapter_for(self, workspace: str) -> Adapter | None:
         return next((a for a in self.adapters if workspace.startswith(a.prefix)), None)
 
-    async def deliver_all(self, deliveries: Sequence[Delivery]) -> None:
+    async def deliver_all(
+        self, deliveries: Sequence[Delivery], *, progress: Callable[[], None] = lambda: None
+    ) -> None:
         """One after another, in order, each only while it is still this process's to
-        deliver: their leases are renewed meanwhile (bot.leases)."""
+        deliver: their leases are renewed meanwhile (bot.leases). `progress` after each."""
         if not deliveries:
             return
         held = Held(self.app.store, deliveries, clock=now_utc, unreachable=self.outage.noticed)
@@ -567,6 +571,7 @@ class Runtime:
                 else:
                     _taken_over(delivery)
                 held.done(delivery)
+                progress()
         finally:
             keeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -835,7 +840,15 @@ class Runtime:
     # --- time -----------------------------------------------------------------------
 
     async def tick(self) -> int:
-        """Fire due timers, retry undelivered actions, sweep old data. Returns actions sent."""
+        """Fire due timers, retry undelivered actions, sweep old data. Returns actions sent.
+        Each start, delivery and end shows /livez that the process moves (bot.liveness)."""
+        self.heartbeat.beat()
+        try:
+            return await self._tick()
+        finally:
+            self.heartbeat.beat()
+
+    async def _tick(self) -> int:
         now = now_utc()
         # First: what fires now is delivered, or set aside, as the removals stand now.
         await self._read_removals()
@@ -870,7 +883,9 @@ class Runtime:
             pending = []
         # In the order they were decided: a round's post that waited in the outbox goes
         # before the summary its deadline just wrote.
-        await self.deliver_all(sorted([*fired, *pending], key=lambda d: d.outbox_id))
+        await self.deliver_all(
+            sorted([*fired, *pending], key=lambda d: d.outbox_id), progress=self.heartbeat.beat
+        )
         if sweep:
             await self.forget_removed_workspaces(now)
         return len(fired) + len(pending)
@@ -909,7 +924,9 @@ class Runtime:
         """Start every adapter and the ticker; run until `stop()`."""
         health = None
         if not any(getattr(adapter, "serves_http", False) for adapter in self.adapters):
-            health = HealthServer(self.healthy, port=self.app.settings.http_port)
+            health = HealthServer(
+                self.healthy, port=self.app.settings.http_port, heartbeat=self.heartbeat
+            )
             await health.start()
         # What a process stopped during an outage kept comes before anything heard now.
         self.take_over_spool()
