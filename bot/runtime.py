@@ -798,10 +798,8 @@ class Runtime:
     ) -> contextlib.AbstractAsyncContextManager[Answering | None]:
         """Words typed in the bot's DM, answered once (bot.dm_once): `answer_id` claimed
         among `workspace`'s processed events; None when it was already."""
-        store = self.app.store
         return dm_once.answered_once(
-            lambda: asyncio.to_thread(store.claim_event, workspace, answer_id, now_utc()),
-            lambda: asyncio.to_thread(store.release_event, workspace, answer_id),
+            dm_once.StoredLease(self.app.store, workspace, answer_id, clock=now_utc)
         )
 
     async def claim_proposal(
