@@ -129,3 +129,31 @@ def test_heartbeat_a_long_tick_that_delivers_is_not_stuck():
     assert not heartbeat.stuck()  # on the limit
     clock.now += 0.5
     assert heartbeat.stuck()
+
+
+async def test_a_running_bot_without_an_http_adapter_serves_livez(tmp_path, tagged):
+    """`Runtime.run` starts the health server with the ticker's heartbeat (Discord alone)."""
+    import socket
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged, tick_interval=INTERVAL)
+    app.settings.http_port = port
+    runtime = Runtime(app, [RecordingAdapter()])
+    running = asyncio.create_task(runtime.run())
+    try:
+        url = f"http://127.0.0.1:{port}/livez"
+        async with aiohttp.ClientSession() as session:
+            for _ in range(100):
+                try:
+                    async with session.get(url) as response:
+                        status, body = response.status, await response.json()
+                    break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.05)
+        assert (status, body["ticker"]) == (200, "ticking")
+    finally:
+        runtime.stop()
+        await asyncio.wait_for(running, 10)
+        app.database.dispose()
