@@ -159,7 +159,6 @@ class Runtime:
         app.service.clock = now_utc
         self._readings: asyncio.Queue[Delivery] = asyncio.Queue(READINGS_WAITING)
         self.outage = Outage()
-        self.heartbeat = Heartbeat(app.settings.tick_interval)  # what /livez reports
         self.round_messages = RoundMessages(self._round_as_it_stands)
         self._kept: deque[_KeptEvent | _KeptChange] = deque()
         self._kept_handled = self._kept_dropped = 0
@@ -167,6 +166,7 @@ class Runtime:
         self.spool = Spool(spool_folder(app.settings), platforms)
         self._reader_thread = second_reader_thread()
         self._worker = worker_thread()
+        self.heartbeat = Heartbeat(app.settings.tick_interval)  # what /livez reports
 
     async def _in_worker(self, function: Callable[..., T], /, *args, **kwargs) -> T:
         """`asyncio.to_thread`, in the runtime's own worker."""
