@@ -1,6 +1,7 @@
-"""/healthz and /metrics on GROUNDRULES_HTTP_PORT when no adapter serves HTTP itself
-(a Discord-only bot): orchestrators and Prometheus need them either way. The Slack
-adapter answers /healthz with `health_answer` too: one format everywhere."""
+"""/healthz, /livez and /metrics on GROUNDRULES_HTTP_PORT when no adapter serves HTTP
+itself (a Discord-only bot): orchestrators and Prometheus need them either way. The Slack
+adapter answers /healthz and /livez with `health_answer` and `liveness_answer` too: one
+format everywhere."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from bot.liveness import Heartbeat
 from bot.metrics import REGISTRY
 
 
@@ -48,9 +50,26 @@ async def health_answer(healthy: Callable[[], bool] | None) -> web.Response:
                              status=200 if ok else 503)  # fmt: skip
 
 
+def liveness_answer(heartbeat: Heartbeat | None) -> web.Response:
+    """/livez: 200 {"ticker": "ticking"} unless the ticker has been silent for far longer
+    than its interval (bot.liveness), then 503 {"ticker": "stuck"}; either with the
+    seconds since it last moved. It never asks the database. Before the bot is running
+    (None) the process is starting, not stuck: 200 {"ticker": "starting"}."""
+    if heartbeat is None:
+        return web.json_response({"ticker": "starting"})
+    stuck = heartbeat.stuck()
+    return web.json_response(
+        {"ticker": "stuck" if stuck else "ticking", "silent_s": round(heartbeat.silent_for(), 1)},
+        status=503 if stuck else 200,
+    )
+
+
 class HealthServer:
-    def __init__(self, healthy, *, port: int, host: str = "0.0.0.0") -> None:
+    def __init__(
+        self, healthy, *, port: int, host: str = "0.0.0.0", heartbeat: Heartbeat | None = None
+    ) -> None:
         self._healthy = healthy
+        self._heartbeat = heartbeat
         self._port = port
         self._host = host
         self._runner: web.AppRunner | None = None
@@ -58,6 +77,7 @@ class HealthServer:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/livez", self._livez)
         app.router.add_get("/metrics", self._metrics)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -75,6 +95,9 @@ class HealthServer:
 
     async def _healthz(self, request: web.Request) -> web.Response:
         return await health_answer(self._healthy)
+
+    async def _livez(self, request: web.Request) -> web.Response:
+        return liveness_answer(self._heartbeat)
 
     async def _metrics(self, request: web.Request) -> web.Response:
         body = generate_latest(REGISTRY)

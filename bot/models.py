@@ -248,6 +248,11 @@ class ProcessedEvent(SQLModel, table=True):
     workspace: str = Field(primary_key=True)
     event_id: str = Field(primary_key=True)
     processed_at: datetime = Field(sa_column=utc_column(index=True))
+    # An event answered outside the engine (words typed in the bot's DM, bot.dm_once) is
+    # claimed until then, under a token of its process's (`claim`), and kept for good once
+    # its answer is under way (None). The engine's claims are for good from the start.
+    leased_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    claim: str | None = None
 
 
 class CorrectionRow(SQLModel, table=True):

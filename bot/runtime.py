@@ -38,6 +38,7 @@ from bot.bootstrap import Groundrules
 from bot.dm_once import Answering
 from bot.health import HealthServer
 from bot.leases import Held, LeaseLost
+from bot.liveness import Heartbeat
 from bot.member_languages import MemberLanguages
 from bot.models import now_utc
 from bot.outage import NotRecorded, Outage
@@ -166,6 +167,7 @@ class Runtime:
         self.spool = Spool(spool_folder(app.settings), platforms)
         self._reader_thread = second_reader_thread()
         self._worker = worker_thread()
+        self.heartbeat = Heartbeat(app.settings.tick_interval)  # what /livez reports
 
     async def _in_worker(self, function: Callable[..., T], /, *args, **kwargs) -> T:
         """`asyncio.to_thread`, in the runtime's own worker."""
@@ -555,9 +557,11 @@ class Runtime:
     def adapter_for(self, workspace: str) -> Adapter | None:
         return next((a for a in self.adapters if workspace.startswith(a.prefix)), None)
 
-    async def deliver_all(self, deliveries: Sequence[Delivery]) -> None:
+    async def deliver_all(
+        self, deliveries: Sequence[Delivery], *, progress: Callable[[], None] = lambda: None
+    ) -> None:
         """One after another, in order, each only while it is still this process's to
-        deliver: their leases are renewed meanwhile (bot.leases)."""
+        deliver: their leases are renewed meanwhile (bot.leases). `progress` after each."""
         if not deliveries:
             return
         held = Held(self.app.store, deliveries, clock=now_utc, unreachable=self.outage.noticed)
@@ -569,6 +573,7 @@ class Runtime:
                 else:
                     _taken_over(delivery)
                 held.done(delivery)
+                progress()
         finally:
             keeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -793,10 +798,8 @@ class Runtime:
     ) -> contextlib.AbstractAsyncContextManager[Answering | None]:
         """Words typed in the bot's DM, answered once (bot.dm_once): `answer_id` claimed
         among `workspace`'s processed events; None when it was already."""
-        store = self.app.store
         return dm_once.answered_once(
-            lambda: asyncio.to_thread(store.claim_event, workspace, answer_id, now_utc()),
-            lambda: asyncio.to_thread(store.release_event, workspace, answer_id),
+            dm_once.StoredLease(self.app.store, workspace, answer_id, clock=now_utc)
         )
 
     async def claim_proposal(
@@ -835,7 +838,15 @@ class Runtime:
     # --- time -----------------------------------------------------------------------
 
     async def tick(self) -> int:
-        """Fire due timers, retry undelivered actions, sweep old data. Returns actions sent."""
+        """Fire due timers, retry undelivered actions, sweep old data. Returns actions sent.
+        Each start, delivery and end shows /livez that the process moves (bot.liveness)."""
+        self.heartbeat.beat()
+        try:
+            return await self._tick()
+        finally:
+            self.heartbeat.beat()
+
+    async def _tick(self) -> int:
         now = now_utc()
         # First: what fires now is delivered, or set aside, as the removals stand now.
         await self._read_removals()
@@ -870,7 +881,9 @@ class Runtime:
             pending = []
         # In the order they were decided: a round's post that waited in the outbox goes
         # before the summary its deadline just wrote.
-        await self.deliver_all(sorted([*fired, *pending], key=lambda d: d.outbox_id))
+        await self.deliver_all(
+            sorted([*fired, *pending], key=lambda d: d.outbox_id), progress=self.heartbeat.beat
+        )
         if sweep:
             await self.forget_removed_workspaces(now)
         return len(fired) + len(pending)
@@ -909,7 +922,9 @@ class Runtime:
         """Start every adapter and the ticker; run until `stop()`."""
         health = None
         if not any(getattr(adapter, "serves_http", False) for adapter in self.adapters):
-            health = HealthServer(self.healthy, port=self.app.settings.http_port)
+            health = HealthServer(
+                self.healthy, port=self.app.settings.http_port, heartbeat=self.heartbeat
+            )
             await health.start()
         # What a process stopped during an outage kept comes before anything heard now.
         self.take_over_spool()

@@ -347,20 +347,61 @@ class Store:
     # --- events handled outside the engine, each its own short transaction -----
 
     def claim_event(self, workspace: str, event_id: str, at: datetime) -> bool:
-        """`UnitOfWork.claim_event` on its own, for an event answered without the engine
-        (words typed in the bot's DM, bot.dm_once): True the first time its id is seen."""
+        """`UnitOfWork.claim_event` on its own: True the first time its id is seen."""
         with self.unit_of_work() as uow:
             return uow.claim_event(workspace, event_id, at)
 
-    def release_event(self, workspace: str, event_id: str) -> None:
-        """A claimed event whose handling failed before anything came of it: a retry of
-        it is handled."""
+    def lease_event(
+        self, workspace: str, event_id: str, claim: str, now: datetime, until: datetime
+    ) -> bool:
+        """Claim an event answered without the engine (words typed in the bot's DM,
+        bot.dm_once) until `until`, under `claim`: True when this claim holds, being the
+        first, or taking over one whose lease ran out unconfirmed (its process died before
+        any of the answer went out). One confirmed, or the engine's, is never taken."""
+        events = ProcessedEvent.__table__  # type: ignore[attr-defined]
+        taken = self._insert(events).values(
+            workspace=workspace, event_id=event_id, processed_at=now, claim=claim,
+            leased_until=until,
+        )  # fmt: skip
+        taken = taken.on_conflict_do_update(
+            index_elements=["workspace", "event_id"],
+            set_={
+                "processed_at": taken.excluded.processed_at,
+                "claim": taken.excluded.claim,
+                "leased_until": taken.excluded.leased_until,
+            },
+            where=events.c.leased_until.is_not(None) & (events.c.leased_until <= now),
+        )
         with self.unit_of_work() as uow:
-            uow.session.exec(
-                delete(ProcessedEvent).where(
-                    col(ProcessedEvent.workspace) == workspace,
-                    col(ProcessedEvent.event_id) == event_id,
-                )
+            return uow.connection.execute(taken.returning(events.c.event_id)).first() is not None
+
+    def renew_event_lease(self, workspace: str, event_id: str, claim: str, until: datetime) -> bool:
+        """Extend `claim`'s lease to `until`; False when it is no longer held unconfirmed
+        (another process took it over after it ran out)."""
+        return self._leased(workspace, event_id, claim, leased_until=until)
+
+    def confirm_event(self, workspace: str, event_id: str, claim: str) -> bool:
+        """Keep `claim` for good: its answer is under way, and a retry must not answer
+        again. False when it is no longer held (another process took it over)."""
+        return self._leased(workspace, event_id, claim, leased_until=None)
+
+    def _leased(self, workspace: str, event_id: str, claim: str, **values: object) -> bool:
+        events = ProcessedEvent.__table__  # type: ignore[attr-defined]
+        with self.unit_of_work() as uow:
+            changed = uow.connection.execute(
+                update(events)
+                .where(*_held_lease(workspace, event_id, claim))
+                .values(**values)
+                .returning(events.c.event_id)
+            )
+            return changed.first() is not None
+
+    def release_event(self, workspace: str, event_id: str, claim: str) -> None:
+        """`claim`, unconfirmed, whose answer failed before any of it went out: a retry
+        of the event is answered (a claim another process took over since stays)."""
+        with self.unit_of_work() as uow:
+            uow.connection.execute(
+                delete(ProcessedEvent).where(*_held_lease(workspace, event_id, claim))
             )
 
     # --- delivery bookkeeping, each its own short transaction ------------------
@@ -1901,6 +1942,16 @@ class UnitOfWork:
             {"w": timer.workspace, "k": timer.key, "d": timer.due, "fired_at": at,
              "fired_by": worker},
         )  # fmt: skip
+
+
+def _held_lease(workspace: str, event_id: str, claim: str) -> tuple[ColumnElement[bool], ...]:
+    """Where `claim` still holds an event unconfirmed (Store.lease_event)."""
+    return (
+        col(ProcessedEvent.workspace) == workspace,
+        col(ProcessedEvent.event_id) == event_id,
+        col(ProcessedEvent.claim) == claim,
+        col(ProcessedEvent.leased_until).is_not(None),
+    )
 
 
 def _agreement(row: AgreementRow) -> Agreement:

@@ -34,7 +34,8 @@ def test_compose_runs_the_bot_beside_postgres_16_with_a_volume_and_health_checks
     # The password goes apart, as the db service is given it: none in the URL.
     assert bot["environment"]["PGPASSWORD"] == db["environment"]["POSTGRES_PASSWORD"]
     assert "POSTGRES_PASSWORD" not in url and make_url(url).password is None
-    assert "/healthz" in " ".join(bot["healthcheck"]["test"])
+    # Liveness: a database outage is no reason for anything to restart the bot.
+    assert "/livez" in " ".join(bot["healthcheck"]["test"])
     assert bot["build"] == "."
 
 

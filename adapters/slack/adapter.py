@@ -2,7 +2,7 @@
 
 HTTP mode serves Bolt's aiohttp app at /slack/events (plus /slack/install and
 /slack/oauth_redirect for OAuth installs); Socket Mode connects out with the app-level
-token. Either way the same port answers /healthz and /metrics.
+token. Either way the same port answers /healthz, /livez and /metrics.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from adapters.slack.outbound import NOT_IN_CHANNEL, Deliverer, error_of
 from adapters.slack.people import Directory
 from bot import homes
 from bot.database import make_engine
-from bot.health import health_answer, listen
+from bot.health import health_answer, listen, liveness_answer
 from bot.keyed_locks import KeyedLocks
 from bot.metrics import REGISTRY
 from bot.models import now_utc
@@ -212,7 +212,7 @@ class Activity:
 class SlackAdapter:
     name = "slack"
     prefix = translate.PREFIX
-    serves_http = True  # /healthz and /metrics come with its server
+    serves_http = True  # /healthz, /livez and /metrics come with its server
 
     def __init__(self, config: SlackConfig, settings: Settings) -> None:
         self.config = config
@@ -477,6 +477,7 @@ class SlackAdapter:
         else:
             web_app = self.app.web_app(path=EVENTS_PATH, port=self.config.port)
         web_app.router.add_get("/healthz", self._healthz)
+        web_app.router.add_get("/livez", self._livez)
         web_app.router.add_get("/metrics", self._metrics)
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()
@@ -508,6 +509,9 @@ class SlackAdapter:
 
     async def _healthz(self, request: web.Request) -> web.Response:
         return await health_answer(None if self.runtime is None else self.runtime.healthy)
+
+    async def _livez(self, request: web.Request) -> web.Response:
+        return liveness_answer(None if self.runtime is None else self.runtime.heartbeat)
 
     async def _metrics(self, request: web.Request) -> web.Response:
         return web.Response(

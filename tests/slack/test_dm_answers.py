@@ -7,10 +7,12 @@ once however often Slack delivers them (bot.dm_once)."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
+from adapters.slack import translate
 from bot import dm_once
 from bot.models import ProcessedEvent
 from rules.events import MessagePosted, ProposalAdded
@@ -20,7 +22,7 @@ from tests.slack.test_dm_reminders import dm_of
 from tests.slack.test_nudge import problem, watches
 from tests.slack.test_nudge_by_dm import OTHER_CHANNEL
 from tests.slack.test_retried_elsewhere import Processes, processes  # noqa: F401 (a fixture)
-from tests.standins.slack_api import BOT_ID, BOT_USER_ID, SlackCall, SlackError
+from tests.standins.slack_api import BOT_ID, BOT_USER_ID, TEAM_ID, SlackCall, SlackError
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID, message_event
 
 THANKS = "Thank you! Your proposal is posted under your problem."
@@ -207,6 +209,39 @@ async def test_slack_a_dm_answer_slack_refused_is_answered_on_its_retry(bot: Sla
     await bot.event(typed, event_id="Ev-DM-REFUSED", retry_num=2)
     await asyncio.sleep(0.3)  # what a second answer would have needed
     assert posted_in(bot, dm) == [tried, answer]
+
+
+async def test_slack_a_dm_whose_process_died_before_answering_is_answered_on_slacks_retry(
+    processes: Processes,  # noqa: F811 (the fixture)
+    monkeypatch,
+):
+    """The process that claimed the words died before any of its answer went out: the
+    claim was neither kept nor given back. Once its lease runs out (sooner than Slack's
+    retry a minute later; here in a fraction of a second) the retry is answered, once."""
+    monkeypatch.setattr(dm_once, "LEASE", timedelta(seconds=0.3), raising=False)
+    died, alive = await processes.start(), await processes.start()
+    typed, dm = typed_event(alive), dm_of(alive, USER_ID)
+    claimed_there = asyncio.Event()
+
+    async def claims_and_dies() -> None:
+        words = dm_once.answer_id(USER_ID, "Ev-DM-DIED")
+        async with died.runtime.answering_dm(translate.workspace_id(team_id=TEAM_ID), words):
+            claimed_there.set()
+            await asyncio.Event().wait()  # its answer never goes out
+
+    crash = asyncio.create_task(claims_and_dies())
+    await claimed_there.wait()
+    crash.cancel()  # as a crash leaves it: nothing given back, nothing kept
+    await processes.stop(died)
+    assert claimed(alive, "Ev-DM-DIED")
+
+    await asyncio.sleep(0.5)  # the lease runs out before Slack retries
+    await alive.event(typed, event_id="Ev-DM-DIED", retry_num=1)
+    [answer] = await alive.slack.wait_for("chat.postMessage", where=lambda p: p["channel"] == dm)
+    assert answer.params["text"].startswith("Thanks for your message. Nothing of yours")
+    await alive.event(typed, event_id="Ev-DM-DIED", retry_num=2)  # Slack's last retry
+    await asyncio.sleep(0.5)  # past the lease: a second answer would have had its time
+    assert posted_in(alive, dm) == [answer]
 
 
 def claimed(bot: SlackBot, event_id: str) -> bool:

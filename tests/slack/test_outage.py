@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 import bot.leases
 from bot import homes, workspaces
 from bot.health import HEALTH_WAIT_S
+from bot.liveness import STUCK_AFTER, Heartbeat
 from bot.models import AgreementRow, MemberRow, ProcessedEvent, WatchRow, now_utc
 from rules.events import CommandInvoked, MessagePosted
 from tests.helpers import eventually
@@ -205,6 +206,24 @@ async def test_slack_a_dm_heard_while_the_database_is_down_is_answered_on_slacks
     assert [c for c in bot.calls("chat.postMessage") if c.params["channel"] == dm] == [
         told, answer
     ]  # fmt: skip
+
+
+async def test_slack_livez_stays_200_while_the_database_is_down(down):
+    """/healthz is readiness (the database answers), /livez liveness: the Slack adapter's
+    own server answers both, and a database outage is no reason to restart the bot."""
+    bot, outage = down
+    assert (await bot.get("/healthz")).status == 200
+    assert (await bot.get("/livez")).json() == {"ticker": "ticking", "silent_s": 0.0}
+    outage.cut(bot.groundrules.database)
+    assert (await bot.get("/healthz")).status == 503
+    reply = await bot.get("/livez")
+    assert (reply.status, reply.json()["ticker"]) == (200, "ticking")
+    # A ticker silent for far longer than its interval is stuck, outage or not.
+    interval, seconds = bot.groundrules.settings.tick_interval, [0.0]
+    bot.runtime.heartbeat = Heartbeat(interval, clock=lambda: seconds[0])
+    seconds[0] += (interval + STUCK_AFTER).total_seconds() + 1
+    reply = await bot.get("/livez")
+    assert (reply.status, reply.json()["ticker"]) == (503, "stuck")
 
 
 @pytest.mark.postgres
