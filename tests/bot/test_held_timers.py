@@ -70,6 +70,22 @@ def test_a_held_reminder_comes_when_it_was_due_once_the_new_hours_allow_it(night
     assert first_reminded(chat, at("21:30")) == [at("21:30")]
 
 
+@pytest.mark.parametrize(
+    ("zone", "comes"),
+    [
+        # 22:30 in Amsterdam is 16:30 in New York: no night there, it comes then.
+        ("America/New_York", at("21:30")),
+        # ... and 06:30 in Tokyo, in the night there: it comes at 08:00 there.
+        ("Asia/Tokyo", at("23:00")),
+    ],
+)
+def test_a_held_reminder_is_set_again_in_the_tables_new_time_zone(nights, zone, comes):
+    chat = nights
+    start(chat, when="17:30")  # its reminder, due at 22:30 in Amsterdam, waits for 08:00
+    chat.command("anna", f"/table timezone {zone}", "18:00")
+    assert first_reminded(chat, comes) == [comes]
+
+
 def test_when_a_timer_was_due_survives_a_restart(database_url, tagged, monkeypatch):
     monkeypatch.setenv("GROUNDRULES_QUIET_HOURS", "21:00-08:00")
     ids = count(1)  # one count: a retried event id would be handled once

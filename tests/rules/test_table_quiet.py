@@ -1,5 +1,5 @@
 """A table's own quiet hours, the decisions alone: what /table quiet-hours changes,
-which timers it sets again (only private ones the night held: from
+which timers it and /table timezone set again (only private ones the night held: from
 when they were due, or, set before the bot kept that, guessed from a due at the old
 night's end), and the reviews still to come."""
 
@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime, time
 
 from rules.actions import ConfigureTable, Reply, ScheduleTimer
 from rules.agreements import REVIEW_TIMER
+from rules.charter import set_timezone
 from rules.concerns import DEADLINE_TIMER, REMINDER_TIMER
 from rules.engine import _COMMANDS
 from rules.events import CommandInvoked
-from rules.grammar import SetQuietHours, ShowQuietHours
+from rules.grammar import SetQuietHours, SetTimezone, ShowQuietHours
 from rules.held_timers import private_timer
 from rules.i18n import render
 from rules.problems import SNOOZE_TIMER
@@ -189,6 +190,17 @@ def test_a_held_timer_held_again_keeps_when_it_was_due():
     assert (again.due, again.held_from) == (utc(2026, 3, 3, 9), EVENING)
 
 
+def test_a_new_time_zone_sets_the_held_timers_again_there():
+    """22:30 in Amsterdam is 16:30 in New York, out of the night there; in Tokyo it is
+    06:30, in the night: the held reminder waits for 08:00 there."""
+    state = table(pending_timers=KNOWN)
+    new_york = set_timezone(command(EARLY, SetTimezone("America/New_York")), state)
+    assert timers(new_york) == {"remind:r1": EVENING}
+    tokyo = set_timezone(command(EARLY, SetTimezone("Asia/Tokyo")), state)
+    assert timers(tokyo) == {"remind:r1": utc(2026, 3, 2, 23, 0)}
+    assert timers(set_timezone(command(EARLY, SetTimezone(AMS)), state)) == {}
+
+
 def test_a_timer_set_in_the_night_says_when_it_was_due():
     settings = table().settings
     where = {"workspace": "w", "channel": "c", "key": "k", "kind": REMINDER_TIMER, "subject": "r"}
@@ -196,3 +208,8 @@ def test_a_timer_set_in_the_night_says_when_it_was_due():
     assert (held.due, held.held_from) == (MORNING, EVENING)
     free = private_timer(settings, **where, due=MORNING)
     assert (free.due, free.held_from) == (MORNING, None)
+
+
+def test_the_engine_reads_the_held_timers_for_a_change_of_time_zone():
+    reads, _ = _COMMANDS[SetTimezone]
+    assert set(reads.pending_timers) >= {REMINDER_TIMER, SNOOZE_TIMER}
