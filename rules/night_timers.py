@@ -70,7 +70,7 @@ def _night_held_through(due: datetime, quiet: QuietHours, zone_name: str) -> dat
 
 def _held_from(timer: PendingTimer, settings: TableSettings) -> datetime | None:
     """When `timer` was due before the table's quiet hours held it; None if they did not.
-    A timer set before the bot kept that (migration 0028) is guessed from its due: held
+    A timer set before the bot kept that (migration 0029) is guessed from its due: held
     if it waits for their end exactly, since the night began."""
     if timer.held_from is not None:
         return timer.held_from if timer.held_from < timer.due else None

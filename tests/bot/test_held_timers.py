@@ -1,5 +1,5 @@
 """Timers the quiet hours held keep when they were due before (timer.held_from, migration
-0028): a change of the table's quiet hours or time zone sets them again from there, and a
+0029): a change of the table's quiet hours or time zone sets them again from there, and a
 timer due at the night's end itself is not mistaken for a held one. Through the real
 service and storage, on SQLite and PostgreSQL. The bot's quiet hours are 21:00-08:00
 here, in Amsterdam (UTC+1 on the test day); a round's first reminder is due 4 hours after
@@ -108,7 +108,7 @@ def test_when_a_timer_was_due_survives_a_restart(database_url, tagged, monkeypat
 
 
 def test_a_timer_nothing_held_is_stored_as_due_when_it_is(app):
-    """NULL is kept for what was set before 0028: a timer set since says it was not held."""
+    """NULL is kept for what was set before 0029: a timer set since says it was not held."""
     where = {"workspace": "W1", "channel": "C1", "kind": REMINDER_TIMER}
     never = ScheduleTimer(**where, key="k1", subject="r1", due=at("12:00"))
     held = ScheduleTimer(
@@ -128,7 +128,7 @@ def test_a_timer_nothing_held_is_stored_as_due_when_it_is(app):
     ]
 
 
-def test_a_timer_set_before_0028_is_guessed_held_from_the_nights_start(nights):
+def test_a_timer_set_before_0029_is_guessed_held_from_the_nights_start(nights):
     """Its row knows no held_from: due at the night's end, it is taken for held since the
     night began, as before (quiet from 23:00 now: it comes at 21:00 there, not 22:30)."""
     chat = nights
@@ -139,7 +139,7 @@ def test_a_timer_set_before_0028_is_guessed_held_from_the_nights_start(nights):
     assert first_reminded(chat, at("20:00")) == [at("20:00")]
 
 
-def test_migration_0028_keeps_when_timers_were_held_and_goes_down(database_url):
+def test_migration_0029_keeps_when_timers_were_held_and_goes_down(database_url):
     def columns(engine) -> set[str]:
         return {c["name"] for c in inspect(engine).get_columns("timer")}
 
@@ -149,7 +149,7 @@ def test_migration_0028_keeps_when_timers_were_held_and_goes_down(database_url):
 
     engine = make_engine(database_url)
     try:
-        upgrade(engine, "0027")
+        upgrade(engine, "0028")
         assert "held_from" not in columns(engine)
         with engine.begin() as connection:
             connection.execute(
@@ -164,7 +164,7 @@ def test_migration_0028_keeps_when_timers_were_held_and_goes_down(database_url):
         assert held_from is None  # not known: guessed (above)
     finally:
         engine.dispose()
-    command.downgrade(alembic_config(database_url), "0027")
+    command.downgrade(alembic_config(database_url), "0028")
     engine = make_engine(database_url)
     try:
         assert "held_from" not in columns(engine)

@@ -6,8 +6,8 @@
   set before: those are guessed from their due, as before (held if it is the end of the
   quiet hours exactly).
 
-Revision ID: 0028
-Revises: 0027
+Revision ID: 0029
+Revises: 0028
 Create Date: 2027-03-23 10:00:00
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 import bot.models
 
-revision: str = "0028"
-down_revision: str | None = "0027"
+revision: str = "0029"
+down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
