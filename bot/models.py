@@ -239,6 +239,10 @@ class TimerRow(SQLModel, table=True):
     due: datetime = Field(sa_column=utc_column())
     fired_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     fired_by: str | None = None
+    # When it was due before the table's quiet hours held it to `due` (`due` itself when
+    # they did not), so that a change of the hours or zone sets it again exactly. None:
+    # set before migration 0029, guessed from `due` (rules.night_timers).
+    held_from: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class ProcessedEvent(SQLModel, table=True):

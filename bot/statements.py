@@ -92,7 +92,12 @@ class Statements:
         schedule = insert(_timers)
         self.schedule_timer = schedule.on_conflict_do_update(
             index_elements=["workspace", "key"],
-            set_={"due": schedule.excluded.due, "fired_at": None, "fired_by": None},
+            set_={
+                "due": schedule.excluded.due,
+                "held_from": schedule.excluded.held_from,
+                "fired_at": None,
+                "fired_by": None,
+            },
         )
         self.cancel_timer = delete(_timers).where(
             _timers.c.workspace == bindparam("w"),

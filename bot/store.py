@@ -973,7 +973,7 @@ class UnitOfWork:
             parts["introduced_at"] = config.introduced_at if config is not None else None
         if reads.pending_timers:
             parts["pending_timers"] = tuple(
-                PendingTimer(row.key, row.kind, row.subject, row.due)
+                PendingTimer(row.key, row.kind, row.subject, row.due, row.held_from)
                 for row in self.session.exec(
                     select(TimerRow)
                     .where(
@@ -1639,7 +1639,9 @@ class UnitOfWork:
         self.connection.execute(
             self.store.sql.schedule_timer,
             {"workspace": c.workspace, "key": c.key, "channel": c.channel, "kind": c.kind,
-             "subject": c.subject, "due": c.due, "fired_at": None, "fired_by": None},
+             "subject": c.subject, "due": c.due, "fired_at": None, "fired_by": None,
+             # Written for every timer: NULL is kept for "not known" (rows set before 0028).
+             "held_from": c.due if c.held_from is None else c.held_from},
         )  # fmt: skip
 
     def _apply_CancelTimer(self, c: act.CancelTimer) -> None:

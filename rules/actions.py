@@ -359,6 +359,10 @@ class ScheduleTimer(Change):
     kind: str
     subject: str
     due: datetime
+    # When the table's quiet hours held it to `due`: the moment it was due before they
+    # did (rules.held_timers), so that a change of hours or zone sets it again from
+    # there. None: nothing held it.
+    held_from: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -7,6 +7,7 @@ from rules.actions import Action, ConfigureTable, NoteMember, SetOrganisation
 from rules.agreements import review_due, review_timer
 from rules.grammar import JoinTable, SetCharter, SetLanguage, SetTimezone, ShowTable
 from rules.i18n import supported
+from rules.night_timers import held_anew
 from rules.say import N_, Lines, Member, Quote, Say
 from rules.speech import language, private, public
 from rules.state import TableState
@@ -130,8 +131,9 @@ def set_language(command: Command, state: TableState) -> list[Action]:
 
 
 def set_timezone(command: Command, state: TableState) -> list[Action]:
-    """/table timezone: the table's days count there from now on, and the reviews still
-    to come move to 09:00 there."""
+    """/table timezone: the table's days count there from now on, the reviews still to
+    come move to 09:00 there, and reminders and nudges its quiet hours held are set
+    again for the same hours there (rules.night_timers.held_anew)."""
     parsed = command.parsed
     assert isinstance(parsed, SetTimezone)
     event = command.event
@@ -158,5 +160,6 @@ def set_timezone(command: Command, state: TableState) -> list[Action]:
     return [
         ConfigureTable(workspace=event.workspace, channel=event.channel, at=event.at, timezone=new),
         *moved,
+        *held_anew(event, state, state.settings.quiet_hours, new),
         public(event, said, language(state, command.lang)),
     ]

@@ -35,6 +35,7 @@ from rules.actions import (
 from rules.consensus import STALE_AFTER
 from rules.events import ConcernAnswered, Event, PlaceDeleted, TimerFired
 from rules.grammar import AnswerRound, ResolveConcern, StartRound, WithdrawRound
+from rules.held_timers import private_timer
 from rules.language import clear_language, detect_language
 from rules.say import N_, Lines, Member, Quote, Say
 from rules.speech import language, private
@@ -151,18 +152,17 @@ def start_round(command: Command, state: TableState) -> list[Action]:
     ]
     # A reminder is a DM: not in the night where the table sits, and not after the
     # deadline's summary (that one moves for nobody).
-    first_reminder = settings.after_quiet(event.at + settings.reminder_delay)
-    if settings.max_reminders > 0 and first_reminder < deadline:
-        actions.append(
-            ScheduleTimer(
-                workspace=event.workspace,
-                channel=event.channel,
-                key=reminder_key(round_id, 1),
-                kind=REMINDER_TIMER,
-                subject=round_id,
-                due=first_reminder,
-            )
-        )
+    first_reminder = private_timer(
+        settings,
+        workspace=event.workspace,
+        channel=event.channel,
+        key=reminder_key(round_id, 1),
+        kind=REMINDER_TIMER,
+        subject=round_id,
+        due=event.at + settings.reminder_delay,
+    )
+    if settings.max_reminders > 0 and first_reminder.due < deadline:
+        actions.append(first_reminder)
     actions.append(
         PostConcernRound(
             workspace=event.workspace, channel=event.channel, lang=lang, round=opened.view()
@@ -568,16 +568,15 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
             workspace=event.workspace, channel=event.channel, round_id=round_.round_id, at=event.at
         ),
     ]
-    next_due = state.settings.after_quiet(event.at + state.settings.reminder_delay)
-    if sent < state.settings.max_reminders and next_due < round_.deadline:
-        actions.append(
-            ScheduleTimer(
-                workspace=event.workspace,
-                channel=event.channel,
-                key=reminder_key(round_.round_id, sent + 1),
-                kind=REMINDER_TIMER,
-                subject=round_.round_id,
-                due=next_due,
-            )
-        )
+    next_reminder = private_timer(
+        state.settings,
+        workspace=event.workspace,
+        channel=event.channel,
+        key=reminder_key(round_.round_id, sent + 1),
+        kind=REMINDER_TIMER,
+        subject=round_.round_id,
+        due=event.at + state.settings.reminder_delay,
+    )
+    if sent < state.settings.max_reminders and next_reminder.due < round_.deadline:
+        actions.append(next_reminder)
     return actions

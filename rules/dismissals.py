@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rules import pacing
-from rules.actions import Action, ForgetDismissal, RestoreWatch, ScheduleTimer, UndoNoted
+from rules.actions import Action, ForgetDismissal, RestoreWatch, UndoNoted
 from rules.events import CommandInvoked, UndoAsked
 from rules.grammar import UndoNotAProblem
+from rules.held_timers import private_timer
 from rules.problems import (
     PROBLEM_TIMER,
     REOPEN_WITHIN,
@@ -132,12 +133,13 @@ def _restore(
     ]  # fmt: skip
     if due:
         actions.append(
-            ScheduleTimer(
+            private_timer(
+                settings,
                 **where,
                 key=problem_timer_key(event.channel, watch.problem_id),
                 kind=PROBLEM_TIMER,
                 subject=watch.problem_id,
-                due=settings.after_quiet(watch.deadline),
+                due=watch.deadline,
             )
         )
     return actions

@@ -172,8 +172,12 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
     SetCharter: (Reads(settings=True), charter.set_field),
     JoinTable: (Reads(settings=True), charter.join),
     SetLanguage: (Reads(settings=True), charter.set_language),
-    # The agreements: their reviews still to come move to the new zone's 09:00.
-    SetTimezone: (Reads(settings=True, agreements=True), charter.set_timezone),
+    # The agreements: their reviews still to come move to the new zone's 09:00; the
+    # reminders held for the night, to the end of the same hours there.
+    SetTimezone: (
+        Reads(settings=True, agreements=True, pending_timers=PRIVATE_TIMERS),
+        charter.set_timezone,
+    ),
     ShowQuietHours: (Reads(settings=True), table_quiet.show),
     # The reviews still to come, and the reminders held for the night, move with them.
     SetQuietHours: (

@@ -14,11 +14,11 @@ from rules.actions import (
     OpenMeeting,
     RecordEvaluation,
     RequestReport,
-    ScheduleTimer,
     SetMandate,
 )
 from rules.events import Event, TimerFired
 from rules.grammar import EVALUATION_VALUES, EndMeeting, Evaluate, StartMeeting
+from rules.held_timers import private_timer
 from rules.language import clear_language
 from rules.local_time import local_day
 from rules.say import N_, Day, Member, Say
@@ -156,14 +156,15 @@ def _next_reminder(event: Event, state: TableState, meeting_id: str, number: int
     if number > state.settings.max_reminders:
         return []
     return [
-        ScheduleTimer(
+        # A DM: not in the night where the table sits.
+        private_timer(
+            state.settings,
             workspace=event.workspace,
             channel=event.channel,
             key=renewal_key(meeting_id, number),
             kind=RENEWAL_TIMER,
             subject=meeting_id,
-            # A DM: not in the night where the table sits.
-            due=state.settings.after_quiet(event.at + state.settings.reminder_delay),
+            due=event.at + state.settings.reminder_delay,
         )
     ]
 

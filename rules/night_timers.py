@@ -1,7 +1,8 @@
 """A timer that would send someone a private reminder or nudge while the table's quiet
 hours last waits for their end, as it would have been set to (rules.quiet_hours). It
 happens when a timer fires late: the bot was down or restarting in the evening, or the
-table's quiet hours or zone changed after it was set. Deadlines and public posts are not
+table's quiet hours or zone changed after it was set. A timer they held is set again
+when the table's hours or zone change (held_anew). Deadlines and public posts are not
 held back: only what the timer's decision sends privately holds it.
 """
 
@@ -16,7 +17,7 @@ from rules.local_time import at_local_time, zone
 from rules.meetings import RENEWAL_TIMER
 from rules.problems import PROBLEM_TIMER, SNOOZE_TIMER
 from rules.quiet_hours import QuietHours, after_quiet
-from rules.state import PendingTimer, TableState
+from rules.state import PendingTimer, TableSettings, TableState
 
 # What a timer sends someone privately: a round's reminder, a mandate's renewal, a
 # problem's nudge (or its return after a snooze).
@@ -52,6 +53,7 @@ def after_the_night(fired: TimerFired, state: TableState, actions: list[Action])
             kind=fired.kind,
             subject=fired.subject,
             due=morning,
+            held_from=fired.due,
         )
     ]
 
@@ -66,34 +68,44 @@ def _night_held_through(due: datetime, quiet: QuietHours, zone_name: str) -> dat
     return at_local_time(day, quiet.start, zone_name)
 
 
+def _held_from(timer: PendingTimer, settings: TableSettings) -> datetime | None:
+    """When `timer` was due before the table's quiet hours held it; None if they did not.
+    A timer set before the bot kept that (migration 0029) is guessed from its due: held
+    if it waits for their end exactly, since the night began."""
+    if timer.held_from is not None:
+        return timer.held_from if timer.held_from < timer.due else None
+    if settings.quiet_hours is None:
+        return None
+    return _night_held_through(timer.due, settings.quiet_hours, settings.timezone)
+
+
 def held_anew(
-    event: Event, state: TableState, old: QuietHours | None, new: QuietHours | None
+    event: Event, state: TableState, quiet: QuietHours | None, zone_name: str
 ) -> list[ScheduleTimer]:
-    """The table's private timers (Reads.pending_timers) held for the end of its `old`
-    quiet hours, set again for its `new` ones: when they would have come, as far as it is
-    known (a timer keeps only its due, not the moment before the night it was asked for).
-    With no quiet hours now, or a night that ends sooner, they go at once (or as the
-    night they were held for starts, if it has not yet); in a night that lasts longer
-    they wait longer. Timers not held stay: one that falls in the new hours is held as
-    it fires (after_the_night)."""
-    if old is None or old == new:
+    """The table's private timers (Reads.pending_timers) that its quiet hours held, set
+    again for its new ones (`quiet`, where it sits now: `zone_name`): when they were due
+    before the hold (ScheduleTimer.held_from). With no quiet hours now, or a night that
+    ends sooner, they go then, or at once if that has passed; in a night that lasts
+    longer they wait longer. Timers not held stay: one that falls in the new hours is
+    held as it fires (after_the_night)."""
+    settings = state.settings
+    if (settings.quiet_hours, settings.timezone) == (quiet, zone_name):
         return []
-    zone_name = state.settings.timezone
     again = []
     for timer in state.pending_timers:
         if timer.kind not in PRIVATE_TIMERS or timer.due <= event.at:
             continue
-        began = _night_held_through(timer.due, old, zone_name)
-        if began is None:
+        held_from = _held_from(timer, settings)
+        if held_from is None:
             continue
-        due = after_quiet(max(began, event.at), new, zone_name)
+        due = after_quiet(max(held_from, event.at), quiet, zone_name)
         if due != timer.due:
-            again.append(_again(event, timer, due))
+            again.append(_again(event, timer, due, held_from))
     return again
 
 
-def _again(event: Event, timer: PendingTimer, due: datetime) -> ScheduleTimer:
+def _again(event: Event, timer: PendingTimer, due: datetime, held_from: datetime) -> ScheduleTimer:
     return ScheduleTimer(
         workspace=event.workspace, channel=event.channel, key=timer.key, kind=timer.kind,
-        subject=timer.subject, due=due,
+        subject=timer.subject, due=due, held_from=None if due == held_from else held_from,
     )  # fmt: skip

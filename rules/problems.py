@@ -77,6 +77,7 @@ from rules.events import (
 )
 from rules.fingerprints import message_fingerprint
 from rules.grammar import AskWhy, HasProposal, NotAProblem, Snooze
+from rules.held_timers import private_timer
 from rules.language import detect_language
 from rules.local_time import later_by
 from rules.say import N_, Lines, Moment, Quote, Say, Span, excerpt
@@ -212,15 +213,16 @@ def _on_message(message: Message, state: TableState) -> list[Action]:
                 read_after=message.read_after,
                 joined=joins is not None,
             ),
-            ScheduleTimer(
+            # Its nudge is a DM: not in the night where the table sits. The window
+            # itself (`deadline`) stays, as a proposal's scope.
+            private_timer(
+                state.settings,
                 workspace=event.workspace,
                 channel=event.channel,
                 key=problem_timer_key(event.channel, event.message_id),
                 kind=PROBLEM_TIMER,
                 subject=event.message_id,
-                # Its nudge is a DM: not in the night where the table sits. The
-                # window itself (`deadline`) stays, as a proposal's scope.
-                due=state.settings.after_quiet(deadline),
+                due=deadline,
             ),
         ]
     return actions
@@ -586,13 +588,14 @@ def reopen_answered(event: Event, message_id: str, state: TableState) -> list[Ac
                     problem_id=watch.problem_id,
                     answered_by=message_id,
                 ),
-                ScheduleTimer(
+                private_timer(
+                    state.settings,
                     workspace=event.workspace,
                     channel=event.channel,
                     key=problem_timer_key(event.channel, watch.problem_id),
                     kind=PROBLEM_TIMER,
                     subject=watch.problem_id,
-                    due=state.settings.after_quiet(max(watch.deadline, event.at)),
+                    due=max(watch.deadline, event.at),
                 ),
             ]
     return actions
@@ -775,7 +778,16 @@ def on_snoozed(
         ]
     span = span or state.settings.snooze
     # It comes back by DM: not in the night where the table sits.
-    back = state.settings.after_quiet(later_by(event.at, span, state.settings.timezone))
+    comes_back = private_timer(
+        state.settings,
+        workspace=event.workspace,
+        channel=event.channel,
+        key=snooze_timer_key(event.channel, watch.problem_id),
+        kind=SNOOZE_TIMER,
+        subject=watch.problem_id,
+        due=later_by(event.at, span, state.settings.timezone),
+    )
+    back = comes_back.due
     others = [w for w in _others_waiting(watch, state) if w.status == "open"]
     return [
         pacing.snoozed(event, event.user, back),
@@ -792,14 +804,7 @@ def on_snoozed(
             channel=event.channel,
             key=problem_timer_key(event.channel, watch.problem_id),
         ),
-        ScheduleTimer(
-            workspace=event.workspace,
-            channel=event.channel,
-            key=snooze_timer_key(event.channel, watch.problem_id),
-            kind=SNOOZE_TIMER,
-            subject=watch.problem_id,
-            due=back,
-        ),
+        comes_back,
         _snooze_noted(event, span, back, state.settings, lang, others=bool(others)),
     ]
 

@@ -294,6 +294,10 @@ class PendingTimer:
     kind: str
     subject: str
     due: datetime
+    # The moment it was due before the quiet hours held it (ScheduleTimer.held_from);
+    # `due` itself when they did not. None: not known, set before the bot kept it
+    # (migration 0029).
+    held_from: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,8 +84,8 @@ def show(command: Command, state: TableState) -> list[Action]:
 
 def set_quiet_hours(command: Command, state: TableState) -> list[Action]:
     """The table's quiet hours from now on. Reviews still to come move as their 09:00
-    does (later, when quiet hours hold then), and reminders held for the old hours'
-    end are set again for the new ones (rules.night_timers.held_anew)."""
+    does (later, when quiet hours hold then), and reminders and nudges the old hours
+    held are set again for the new ones (rules.night_timers.held_anew)."""
     parsed = command.parsed
     assert isinstance(parsed, SetQuietHours)
     event = command.event
@@ -107,7 +107,7 @@ def set_quiet_hours(command: Command, state: TableState) -> list[Action]:
             workspace=event.workspace, channel=event.channel, at=event.at, quiet_hours=stored
         ),
         *moved,
-        *held_anew(event, state, old, new),
+        *held_anew(event, state, new, zone),
         public(event, _said(new, zone, parsed.default), language(state, command.lang)),
     ]
 

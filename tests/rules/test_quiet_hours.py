@@ -206,8 +206,9 @@ def test_a_round_reminder_fired_late_in_the_night_waits_for_the_morning():
                    due=utc(2026, 3, 2, 19, 30))  # fmt: skip
     decided = after_the_night(late, state, on_timer(late, state))
     assert decided == [
+        # Held from when it was due, for a change of the hours or zone to set it again.
         ScheduleTimer(workspace="w", channel="c", key="reminder:r1:1", kind=REMINDER_TIMER,
-                      subject="r1", due=utc(2026, 3, 3, 7, 0))
+                      subject="r1", due=utc(2026, 3, 3, 7, 0), held_from=utc(2026, 3, 2, 19, 30))
     ]  # fmt: skip
     # In the morning it is decided again, and sent.
     morning = replace(late, at=utc(2026, 3, 3, 7, 0), due=utc(2026, 3, 3, 7, 0))

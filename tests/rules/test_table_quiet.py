@@ -1,6 +1,7 @@
 """A table's own quiet hours, the decisions alone: what /table quiet-hours changes,
-which timers it sets again (only private ones held for the old night's end), and the
-reviews still to come."""
+which timers it and /table timezone set again (only private ones the night held: from
+when they were due, or, set before the bot kept that, guessed from a due at the old
+night's end), and the reviews still to come."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from datetime import UTC, date, datetime, time
 
 from rules.actions import ConfigureTable, Reply, ScheduleTimer
 from rules.agreements import REVIEW_TIMER
+from rules.charter import set_timezone
 from rules.concerns import DEADLINE_TIMER, REMINDER_TIMER
 from rules.engine import _COMMANDS
 from rules.events import CommandInvoked
-from rules.grammar import SetQuietHours, ShowQuietHours
+from rules.grammar import SetQuietHours, SetTimezone, ShowQuietHours
+from rules.held_timers import private_timer
 from rules.i18n import render
 from rules.problems import SNOOZE_TIMER
 from rules.quiet_hours import QuietHours
@@ -152,3 +155,61 @@ def test_a_retry_waits_out_the_night_only_for_what_is_sent_unasked():
     assert not waits_out_the_night(renewal(False))  # asked as the meeting ended
     reply = Reply(workspace="w", channel="c", lang="en", user="anna", text="hi", private=True)
     assert not waits_out_the_night(reply)
+
+
+# Timers set since the bot keeps when they were due before the night held them.
+# 22:30 in Amsterdam, held until 08:00; and one due at 08:00 itself, held by nothing.
+EVENING = utc(2026, 3, 2, 21, 30)
+KNOWN = (
+    PendingTimer("remind:r1", REMINDER_TIMER, "r1", MORNING, held_from=EVENING),
+    PendingTimer("remind:r2", REMINDER_TIMER, "r2", MORNING, held_from=MORNING),
+)
+EARLY = utc(2026, 3, 2, 18, 0)  # 19:00 there: the old night has not begun
+
+
+def test_a_held_timer_is_set_again_for_when_it_was_due_not_for_the_nights_start():
+    actions = set_quiet_hours(
+        command(EARLY, SetQuietHours(QuietHours(time(23), time(7)))), table(pending_timers=KNOWN)
+    )
+    assert timers(actions) == {"remind:r1": EVENING}
+    [again] = [a for a in actions if isinstance(a, ScheduleTimer)]
+    assert again.held_from is None  # nothing holds it now
+
+
+def test_a_timer_due_at_the_nights_end_that_nothing_held_stays():
+    for hours in (None, QuietHours(time(22), time(6)), QuietHours(time(21), time(10))):
+        actions = set_quiet_hours(command(LATE, SetQuietHours(hours)), table(pending_timers=KNOWN))
+        assert "remind:r2" not in timers(actions)
+
+
+def test_a_held_timer_held_again_keeps_when_it_was_due():
+    longer = set_quiet_hours(
+        command(LATE, SetQuietHours(QuietHours(time(21), time(10)))), table(pending_timers=KNOWN)
+    )
+    [again] = [a for a in longer if isinstance(a, ScheduleTimer)]
+    assert (again.due, again.held_from) == (utc(2026, 3, 3, 9), EVENING)
+
+
+def test_a_new_time_zone_sets_the_held_timers_again_there():
+    """22:30 in Amsterdam is 16:30 in New York, out of the night there; in Tokyo it is
+    06:30, in the night: the held reminder waits for 08:00 there."""
+    state = table(pending_timers=KNOWN)
+    new_york = set_timezone(command(EARLY, SetTimezone("America/New_York")), state)
+    assert timers(new_york) == {"remind:r1": EVENING}
+    tokyo = set_timezone(command(EARLY, SetTimezone("Asia/Tokyo")), state)
+    assert timers(tokyo) == {"remind:r1": utc(2026, 3, 2, 23, 0)}
+    assert timers(set_timezone(command(EARLY, SetTimezone(AMS)), state)) == {}
+
+
+def test_a_timer_set_in_the_night_says_when_it_was_due():
+    settings = table().settings
+    where = {"workspace": "w", "channel": "c", "key": "k", "kind": REMINDER_TIMER, "subject": "r"}
+    held = private_timer(settings, **where, due=EVENING)
+    assert (held.due, held.held_from) == (MORNING, EVENING)
+    free = private_timer(settings, **where, due=MORNING)
+    assert (free.due, free.held_from) == (MORNING, None)
+
+
+def test_the_engine_reads_the_held_timers_for_a_change_of_time_zone():
+    reads, _ = _COMMANDS[SetTimezone]
+    assert set(reads.pending_timers) >= {REMINDER_TIMER, SNOOZE_TIMER}
