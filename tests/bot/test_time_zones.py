@@ -12,7 +12,7 @@ import pytest
 from bot.bootstrap import Groundrules
 from bot.presenting import plain
 from bot.settings import SettingsError, load_settings
-from rules.actions import AnnounceAgreement, AnnounceReview, Outbound
+from rules.actions import AnnounceAgreement, AnnounceReview, Outbound, Reply
 from rules.events import AgreementSubmitted, CommandInvoked, ReviewDecided
 from tests.conftest import make_app
 
@@ -498,3 +498,60 @@ def test_time_zones_a_kept_review_follows_the_default_zone_too(database_url, tag
     }
     assert reviews_at_nine(first.database, "America/New_York") == 0
     first.database.dispose()
+
+
+@pytest.fixture
+def new_york(database_url, tagged) -> Iterator[Groundrules]:
+    groundrules = make_app(database_url, tagged, timezone="America/New_York")
+    yield groundrules
+    groundrules.database.dispose()
+
+
+NOON = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)  # noon in New York, 18:00 in Amsterdam
+
+
+@pytest.mark.parametrize(
+    ("line", "told"),
+    [
+        ("/agree we pin the image because deploys broke review 05/03/2027",
+         "“05/03/2027” could be 5 March 2027 or 3 May 2027, and I would rather not guess. "
+         "Write the month as a word, like 3 May 2027, or the date as year-month-day, like "
+         "2027-05-03."),
+        ("/afspraak we pinnen de image omdat deploys braken herziening 05-03-2027",
+         "“05-03-2027” kan 5 maart 2027 zijn of 3 mei 2027, en ik gok liever niet. Schrijf "
+         "de maand voluit, zoals 3 mei 2027, of de datum als jaar-maand-dag, zoals "
+         "2027-05-03."),
+    ],
+)  # fmt: skip
+def test_time_zones_a_date_in_numbers_both_ways_is_asked_about_where_the_month_may_come_first(
+    new_york, line, told
+):
+    """In New York "05/03/2027" was read as 5 March without a word, where most people
+    mean 3 May. Nothing is recorded; whoever typed it is asked, privately."""
+    [reply] = Table(new_york).command("ben", line, NOON)
+    assert isinstance(reply, Reply) and reply.private and reply.user == "ben"
+    assert plain(reply).startswith(told)
+
+
+def test_time_zones_a_date_in_numbers_is_still_read_day_first_elsewhere(amsterdam):
+    [announced] = Table(amsterdam).command(
+        "ben", "/agree we pin the image because deploys broke review 05/03/2027", NOON
+    )
+    assert announced.agreement.review_on == date(2027, 3, 5)
+
+
+def test_time_zones_a_date_in_numbers_one_way_only_is_read_where_the_month_may_come_first(
+    new_york,
+):
+    """ "05/13/2027" has no 13th month: in New York it is 13 May. It was refused there as
+    unreadable, a /review's too, and a date typed in Discord's form."""
+    table = Table(new_york)
+    [announced] = table.command(
+        "ben", "/agree tea at three because we need breaks review 05/13/2027", NOON
+    )
+    assert announced.agreement.review_on == date(2027, 5, 13)
+    told = table.command("ben", "/review keep 1 because it works review 12/31/2026", NOON)
+    assert any("31 December 2026" in plain(action) for action in told), [plain(a) for a in told]
+    [submitted] = table.submit(NOON, None, "05/13/2027")
+    assert isinstance(submitted, AnnounceAgreement), plain(submitted)
+    assert submitted.agreement.review_on == date(2027, 5, 13)
