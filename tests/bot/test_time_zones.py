@@ -500,6 +500,49 @@ def test_time_zones_a_kept_review_follows_the_default_zone_too(database_url, tag
     first.database.dispose()
 
 
+@pytest.mark.parametrize(
+    ("line", "hours", "said"),
+    [
+        ("/table timezone Etc/GMT+1", -1,
+         "From now on this table's days count in the time zone Etc/GMT+1: “tomorrow” and "
+         "review dates are days there, and reviews come at 9:00 there.\n"
+         "Careful: in a name like Etc/GMT+1 the sign is turned around, so Etc/GMT+1 is UTC−1, "
+         "not UTC+1. If this table is at UTC+1, name a city there instead, like /table "
+         "timezone Europe/Amsterdam: a city's zone follows the clock there all year, summer "
+         "time and all."),
+        ("/tafel tijdzone etc/gmt-5", 5,
+         "Vanaf nu tellen de dagen van deze tafel in de tijdzone Etc/GMT-5: “morgen” en "
+         "herzieningsdata zijn dagen daar, en herzieningen komen daar om 9:00.\n"
+         "Let op: in een naam als Etc/GMT-5 is het teken omgedraaid, dus Etc/GMT-5 is UTC+5, "
+         "niet UTC−5. Zit deze tafel op UTC−5, noem dan liever een stad daar, zoals /tafel "
+         "tijdzone America/New_York: de zone van een stad volgt de klok daar het hele jaar "
+         "door, zomertijd inbegrepen."),
+        ("/table timezone Etc/GMT-14", 14,
+         "From now on this table's days count in the time zone Etc/GMT-14: “tomorrow” and "
+         "review dates are days there, and reviews come at 9:00 there.\n"
+         "Careful: in a name like Etc/GMT-14 the sign is turned around, so Etc/GMT-14 is "
+         "UTC+14, not UTC−14."),
+        # At UTC there is no sign to turn around.
+        ("/table timezone Etc/GMT+0", 0,
+         "From now on this table's days count in the time zone Etc/GMT+0: “tomorrow” and "
+         "review dates are days there, and reviews come at 9:00 there."),
+    ],
+)  # fmt: skip
+def test_time_zones_a_posix_zone_is_set_with_its_real_offset_and_a_city_named(
+    app, line, hours, said
+):
+    """Etc/GMT+1 is UTC−1: a table that meant UTC+1 got its reviews at 10:00 UTC, two
+    hours late, without a word. It may mean it, so it is set, and said plainly."""
+    table = Table(app)
+    [configured] = table.command("ben", line, datetime(2026, 11, 20, 13, 0, tzinfo=UTC))
+    assert plain(configured) == said
+    table.command("ben", "/agree tea at three because we need breaks review 1 December",
+                  datetime(2026, 11, 20, 14, 0, tzinfo=UTC))  # fmt: skip
+    table.tick(datetime(2026, 12, 2, 0, 0, tzinfo=UTC))
+    [(when, _)] = table.reviews()
+    assert when == datetime(2026, 12, 1, 9, 0, tzinfo=UTC) - timedelta(hours=hours)
+
+
 @pytest.fixture
 def new_york(database_url, tagged) -> Iterator[Groundrules]:
     groundrules = make_app(database_url, tagged, timezone="America/New_York")
