@@ -427,12 +427,11 @@ def parse_date(text: str, *, today: date, past: bool = False, month_first: bool 
     "volgende vrijdag", "next week", "volgende maand", "tomorrow", "overmorgen", "in half a
     year", "over een half jaar", "a week from Tuesday", "dinsdag over een week", "first
     Monday of January", "eerste maandag van januari", and a point in a month, quarter or
-    year: "end of January",
-    "eind van het kwartaal", "mid-February", "begin maart" (_point_in); "this friday",
-    "deze vrijdag"; "by 1 May", "uiterlijk 1 mei" (that day), "before 1 May", "voor 1 mei"
-    (the day before); a span from today: "monthly", "elke maand", "every 2 weeks", "om de
-    week"; "today", "now", "yesterday", "gisteren", "last week", "vorige maand" (no
-    review's date, which refuses them as past, but a report's).
+    year: "end of January", "eind van het kwartaal", "mid-February", "begin maart"
+    (_point_in); "this friday", "deze vrijdag"; "by 1 May", "uiterlijk 1 mei" (that day),
+    "before 1 May", "voor 1 mei" (the day before); a span from today: "monthly", "elke
+    maand", "every 2 weeks", "om de week"; "today", "now", "yesterday", "gisteren", "last
+    week", "vorige maand" (no review's date, which refuses them as past, but a report's).
 
     A day and month without a year mean the next such day from `today` on; with `past`
     ("since 1 March") the last such day up to `today`. A date with a year is that date.

@@ -45,7 +45,8 @@ def parse(name: str, args: str, *, month_first: bool = False):
         ("second Tuesday of next month", date(2027, 1, 12)),
         ("derde woensdag van volgende maand", date(2027, 1, 20)),
         ("last Friday of this month", date(2026, 12, 25)),
-        # The first Wednesday of December was today: next year's.
+        # The first Wednesday of December is today: from today on, as "2 December" is
+        # (a review refuses it as not in the future).
         ("first Wednesday of December", date(2026, 12, 2)),
         ("second Wednesday of December", date(2026, 12, 9)),
     ],
