@@ -8,6 +8,7 @@ from rules.agreements import review_due, review_timer
 from rules.grammar import JoinTable, SetCharter, SetLanguage, SetTimezone, ShowTable
 from rules.i18n import supported
 from rules.night_timers import held_anew
+from rules.posix_zones import city_at, posix_hours, utc_offset
 from rules.say import N_, Lines, Member, Quote, Say
 from rules.speech import language, private, public
 from rules.state import TableState
@@ -152,14 +153,36 @@ def set_timezone(command: Command, state: TableState) -> list[Action]:
         if agreement.status == "current"
         and review_due(agreement.review_on, old, state.settings.quiet_hours) > event.at
     ]
-    said = Say.of(
+    said: Say | Lines = Say.of(
         N_("From now on this table's days count in the time zone {zone}: “tomorrow” and "
            "review dates are days there, and reviews come at 9:00 there."),
         zone=Quote(new),
     )  # fmt: skip
+    if (hours := posix_hours(new)) is not None:
+        said = Lines((said, _sign_turned_around(new, hours)))
     return [
         ConfigureTable(workspace=event.workspace, channel=event.channel, at=event.at, timezone=new),
         *moved,
         *held_anew(event, state, state.settings.quiet_hours, new),
         public(event, said, language(state, command.lang)),
     ]
+
+
+def _sign_turned_around(name: str, hours: int) -> Say:
+    """What "Etc/GMT+1" is (UTC−1, not UTC+1), and a city's zone for what it seems to say."""
+    seeming = -hours
+    params = {"zone": Quote(name), "offset": utc_offset(hours), "seeming": utc_offset(seeming)}
+    if (city := city_at(seeming)) is None:
+        return Say.of(
+            N_("Careful: in a name like {zone} the sign is turned around, so {zone} is "
+               "{offset}, not {seeming}."),
+            **params,
+        )  # fmt: skip
+    return Say.of(
+        N_("Careful: in a name like {zone} the sign is turned around, so {zone} is "
+           "{offset}, not {seeming}. If this table is at {seeming}, name a city there "
+           "instead, like /table timezone {city}: a city's zone follows the clock there all "
+           "year, summer time and all."),
+        city=city,
+        **params,
+    )  # fmt: skip

@@ -179,7 +179,6 @@ _LAST = re.compile(r"^(?:last|vorige|afgelopen)\s+([a-z]+)$")
 # "on the 1st of May", "op de 1e mei": the preposition and the article say nothing more.
 _ON = re.compile(r"^(?:(?:on|op|per)\s+)?(?:(?:the|de)\s+(?=\d))?")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _DAY_MONTH = re.compile(
     r"^(\d{1,2})(?:st|nd|rd|th|e|ste|de)?\s+(?:(?:of|van)\s+)?([a-z]+)\.?(?:,?\s+(\d{4}))?$"
 )
@@ -231,6 +230,29 @@ _WEEKDAY_FIRST = re.compile(r"^([a-z]+),?\s+(?:(?:the|de)\s+)?(?=\d|[a-z]+\.?\s+
 # A review "by 1 March" is on that day; one "before 1 March" on the day before.
 _BY = re.compile(r"^(?:by|no later than|uiterlijk|tegen)\s+(.+)$")
 _BEFORE = re.compile(r"^(?:before|voor|vóór)\s+(.+)$")
+_COUNT = r"(\d+|" + "|".join(NUMBER_WORDS) + r")"
+# "a week from Tuesday", "two weeks from Friday", "a week on Tuesday", "Tuesday week",
+# "dinsdag over een week", "vrijdag over twee weken": that many weeks after the next such
+# weekday ("Tuesday" alone).
+_WEEKS_FROM_WEEKDAY = re.compile(
+    rf"^(?:{_COUNT}\s+weeks?\s+(?:from|on|after)\s+([a-z]+)|([a-z]+)\s+week"
+    rf"|([a-z]+)\s+over\s+{_COUNT}\s+(?:week|weken))$"
+)
+# "first Monday of January", "de eerste maandag van januari 2027", "the last Friday in
+# March", "2nd Tuesday of next month", "laatste vrijdag van volgende maand".
+ORDINAL_WEEKDAYS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "last": -1, "eerste": 1, "1e": 1, "1ste": 1, "tweede": 2, "2e": 2, "2de": 2, "derde": 3,
+    "3e": 3, "3de": 3, "vierde": 4, "4e": 4, "4de": 4, "laatste": -1,
+}  # fmt: skip
+_WEEKDAY_OF_MONTH = re.compile(
+    r"^(?:(?:the|de)\s+)?(" + "|".join(ORDINAL_WEEKDAYS) + r")\s+([a-z]+)\s+(?:of|in|van)\s+"
+    r"(?:(?:the|de|het)\s+)?(?:(this|deze|next|volgende|komende)\s+)?([a-z]+)\.?(?:,?\s+(\d{4}))?$"
+)
+# All in numbers: "05/03/2027", "5-3-2027", "05.03.2027": day first, as Dutch and most
+# of the world write it, but asked where the table's country writes the month first
+# (AmbiguousDate).
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 # A review every so often ("monthly", "elke maand", "every 2 weeks", "om de week") is
 # first due one such span from today; each review then sets the next.
 EVERY_SPAN = {
@@ -262,6 +284,15 @@ DAYS_AHEAD = {
 
 class DateError(ValueError):
     """The text is not a date we understand."""
+
+
+class AmbiguousDate(DateError):
+    """A date in numbers that reads two ways where the month may come first ("05/03/2027":
+    5 March or 3 May): as `written`, and both readings, day first, then month first."""
+
+    def __init__(self, written: str, day_first: date, month_first: date) -> None:
+        super().__init__(written)
+        self.written, self.day_first, self.month_first = written, day_first, month_first
 
 
 def add_months(day: date, months: int) -> date:
@@ -390,22 +421,28 @@ def _last(word: str, *, today: date, text: str, today_counts: bool) -> date:
     return today - timedelta(days=back or (0 if today_counts else 7))
 
 
-def parse_date(text: str, *, today: date, past: bool = False) -> date:
+def parse_date(text: str, *, today: date, past: bool = False, month_first: bool = False) -> date:
     """Parse "2026-05-01", "01-05-2026", "1 May", "on May 1st", "the 1st of May", "de 1e mei",
     "mei 1 2026", "in 6 weeks", "in two weeks", "over een maand", "next friday",
     "volgende vrijdag", "next week", "volgende maand", "tomorrow", "overmorgen", "in half a
-    year", "over een half jaar", and a point in a month, quarter or year: "end of January",
-    "eind van het kwartaal", "mid-February", "begin maart" (_point_in); "this friday",
-    "deze vrijdag"; "by 1 May", "uiterlijk 1 mei" (that day), "before 1 May", "voor 1 mei"
-    (the day before); a span from today: "monthly", "elke maand", "every 2 weeks", "om de
-    week"; "today", "now", "yesterday", "gisteren", "last week", "vorige maand" (no
-    review's date, which refuses them as past, but a report's).
+    year", "over een half jaar", "a week from Tuesday", "dinsdag over een week", "first
+    Monday of January", "eerste maandag van januari", and a point in a month, quarter or
+    year: "end of January", "eind van het kwartaal", "mid-February", "begin maart"
+    (_point_in); "this friday", "deze vrijdag"; "by 1 May", "uiterlijk 1 mei" (that day),
+    "before 1 May", "voor 1 mei" (the day before); a span from today: "monthly", "elke
+    maand", "every 2 weeks", "om de week"; "today", "now", "yesterday", "gisteren", "last
+    week", "vorige maand" (no review's date, which refuses them as past, but a report's).
 
     A day and month without a year mean the next such day from `today` on; with `past`
     ("since 1 March") the last such day up to `today`. A date with a year is that date.
     A weekday alone is the next one after today; with `past` ("since Monday") the last
     one up to today, so on a Monday "since Monday" means today. "last Monday" and
     "vorige maandag" are the last one before today.
+
+    A date in numbers is read day first ("05/03/2027" is 5 March), unless `month_first`
+    (the table's country writes the month first, rules.local_time.month_first_zone): then
+    one that reads both ways raises AmbiguousDate, and one that reads one way only
+    ("05/13/2027", "13/05/2027") is that day.
     """
     # "review on May 1." reads as "May 1"; "in" and "over" count from today.
     cleaned = _ON.sub("", " ".join(fold(text.strip()).split()).rstrip(".!;,"))
@@ -415,9 +452,10 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
         cleaned = cleaned if _COUNTED_FROM.match(cleaned) else f"in {cleaned}"
     try:
         if match := _BY.match(cleaned):
-            return parse_date(match.group(1), today=today, past=past)
+            return parse_date(match.group(1), today=today, past=past, month_first=month_first)
         if match := _BEFORE.match(cleaned):
-            return parse_date(match.group(1), today=today, past=past) - timedelta(days=1)
+            before = parse_date(match.group(1), today=today, past=past, month_first=month_first)
+            return before - timedelta(days=1)
         if match := _RELATIVE.match(cleaned):
             count, unit = NUMBER_WORDS.get(match.group(1)) or int(match.group(1)), match.group(2)
             if unit in _DAYS:
@@ -427,6 +465,8 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
             return add_months(today, 6)
         if match := _POINT.match(cleaned):
             return _point_in(match, today=today, text=text, past=past)
+        if match := _WEEKDAY_OF_MONTH.match(cleaned):
+            return _weekday_of_month(match, today=today, text=text, past=past)
         if match := _LAST.match(cleaned):
             return _last(match.group(1), today=today, text=text, today_counts=False)
         if cleaned in _DAYS_BACK:  # no review date, but a date: refused as past
@@ -436,8 +476,16 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
         ):
             next_monday = today + timedelta(days=7 - today.weekday())
             return next_monday + timedelta(days=WEEKDAYS[weekday])
+        if (match := _WEEKS_FROM_WEEKDAY.match(cleaned)) and (
+            (weekday := match.group(2) or match.group(3) or match.group(4)) in WEEKDAYS
+        ):
+            count = match.group(1) or match.group(5) or "1"  # "Tuesday week": one
+            weeks = NUMBER_WORDS.get(count) or int(count)
+            return _next(weekday, today=today, text=text) + timedelta(weeks=weeks)
         if (match := _WEEKDAY_FIRST.match(cleaned)) and match.group(1) in WEEKDAYS:
-            day = _day_month_year(match.group(2), today=today, past=past, text=text)
+            day = _day_month_year(
+                match.group(2), today=today, past=past, text=text, month_first=month_first
+            )
             if day.weekday() != WEEKDAYS[match.group(1)]:
                 raise DateError(text)  # "Monday 8 December" on a Tuesday: which is meant?
             return day
@@ -451,18 +499,23 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
             return _last(cleaned, today=today, text=text, today_counts=True)
         if match := _NEXT.match(cleaned):
             return _next(match.group(1), today=today, text=text)
-        return _day_month_year(cleaned, today=today, past=past, text=text)
+        return _day_month_year(cleaned, today=today, past=past, text=text, month_first=month_first)
+    except AmbiguousDate:
+        raise  # with its two readings, to ask which is meant
     except (ValueError, OverflowError) as error:  # 31 February, or past the year 9999
         raise DateError(text) from error
 
 
-def _day_month_year(cleaned: str, *, today: date, past: bool, text: str) -> date:
+def _day_month_year(
+    cleaned: str, *, today: date, past: bool, text: str, month_first: bool = False
+) -> date:
     """A date written with its day and month: "2026-05-01", "01-05-2026", "1 May", "mei 1
     2026"; else DateError."""
     if match := _ISO.match(cleaned):
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     if match := _DMY.match(cleaned):
-        return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        numbers = (int(part) for part in match.groups())
+        return _numeric_date(*numbers, written=match.group(0), month_first=month_first)
     day_text = month_text = year_text = None
     if match := _DAY_MONTH.match(cleaned):
         day_text, month_text, year_text = match.groups()
@@ -474,3 +527,52 @@ def _day_month_year(cleaned: str, *, today: date, past: bool, text: str) -> date
             return date(int(year_text), month, day_number)
         return _day_and_month(month, day_number, today=today, past=past)
     raise DateError(text)
+
+
+def _numeric_date(first: int, second: int, year: int, *, written: str, month_first: bool) -> date:
+    """ "05/03/2027": day first, or where the month may come first the one reading that
+    makes a date, and neither when both do (AmbiguousDate)."""
+    if not month_first:
+        return date(year, second, first)
+    readings = []
+    for day, month in ((first, second), (second, first)):
+        try:
+            readings.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not readings:
+        raise DateError(written)
+    if len(readings) == 2 and readings[0] != readings[1]:
+        raise AmbiguousDate(written, *readings)
+    return readings[0]
+
+
+def _weekday_of_month(match: re.Match[str], *, today: date, text: str, past: bool) -> date:
+    """ "first Monday of January": without a year the next such day from today on (with
+    `past`, the last one up to today); "of next month", "van deze maand" in that month."""
+    ordinal, weekday, which, month_text, year_text = match.groups()
+    if weekday not in WEEKDAYS:
+        raise DateError(text)
+
+    def in_month(year: int, month: int) -> date:
+        if ORDINAL_WEEKDAYS[ordinal] < 0:  # the last one
+            last = date(year, month, monthrange(year, month)[1])
+            return last - timedelta(days=(last.weekday() - WEEKDAYS[weekday]) % 7)
+        first = date(year, month, 1)
+        ahead = (WEEKDAYS[weekday] - first.weekday()) % 7
+        return first + timedelta(days=ahead + 7 * (ORDINAL_WEEKDAYS[ordinal] - 1))
+
+    if month_text in {"month", "maand"}:
+        if year_text is not None or which is None:
+            raise DateError(text)  # "the first Monday of the month": which month?
+        month = add_months(today.replace(day=1), 0 if which in _THIS else 1)
+        return in_month(month.year, month.month)
+    if month_text not in MONTHS or which is not None:
+        raise DateError(text)
+    month = MONTHS[month_text]
+    if year_text is not None:
+        return in_month(int(year_text), month)
+    this_year = in_month(today.year, month)
+    if past:
+        return this_year if this_year <= today else in_month(today.year - 1, month)
+    return this_year if this_year >= today else in_month(today.year + 1, month)

@@ -40,7 +40,8 @@ from rules.actions import (
     RequestReport,
 )
 from rules.classifier import LABELS, Classification, Classifier, Previous
-from rules.durations import DateError, parse_date
+from rules.date_order import month_first_zone
+from rules.durations import AmbiguousDate, DateError, parse_date
 from rules.events import (
     AgreementSubmitted,
     BotJoined,
@@ -120,6 +121,7 @@ from rules.grammar import (
     role_named,
     shown_line,
     unreadable_review_date,
+    which_date,
 )
 from rules.language import clear_language, detect_language, in_another_language
 from rules.local_time import at_local_time, local_day
@@ -567,32 +569,38 @@ def _agree_reads(command: Command) -> Reads:
 
 def _read_a_day_apart(command: Command) -> Command | None:
     """A typed command refused on its UTC day, read on the day before or after if one
-    takes it ("/review keep 1 review 2026-12-01" late on 30 November in New York). The
-    table's day is one of these, unknown until its settings are read, and the decision
-    reads the command again on it (_on_the_tables_day); the reads depend on what the
-    command does and to which agreement, not on its date."""
+    takes it ("/review keep 1 review 2026-12-01" late on 30 November in New York), or
+    with the month first ("/review keep 1 review 12/31/2026" in New York). The table's
+    day and way of writing a date are among these, unknown until its settings are read,
+    and the decision reads the command again as the table does (_on_the_tables_day);
+    the reads depend on what the command does and to which agreement, not on its date."""
     if command.spec is None or command.form is not None:
         return None  # a name no command has; a button or form has no date to read again
     day = command.event.at.date()
-    for today in (day - timedelta(days=1), day + timedelta(days=1)):
-        beside = _as_command(command.event, today)
+    readings = [(day - timedelta(days=1), False), (day + timedelta(days=1), False)]
+    readings += [(today, True) for today in (day, day - timedelta(days=1), day + timedelta(days=1))]
+    for today, month_first in readings:
+        beside = _as_command(command.event, today, month_first=month_first)
         if isinstance(beside, Command) and not isinstance(beside.parsed, UsageError):
             return beside
     return None
 
 
 def _on_the_tables_day(command: Command, state: TableState) -> Command:
-    """A command read again on the day it is where the table sits, if that is not the
-    UTC day it was first read on (before the table's time zone was known): "tomorrow"
-    and "in 2 weeks" count from the table's today."""
+    """A command read again as the table reads dates, if that is not as it was first
+    read (before the table's time zone was known): on the day it is where the table
+    sits, if that is not the UTC day ("tomorrow" and "in 2 weeks" count from the table's
+    today), and with the month first where the table may write it so ("05/03/2027" is
+    asked about: rules.date_order)."""
     # A button or form other than an agreement's has no date to read again.
     source = command.form or command.event
     if not isinstance(source, CommandInvoked | AgreementSubmitted):
         return command
     today = local_day(source.at, state.settings.timezone)
-    if today == source.at.date():
+    month_first = month_first_zone(state.settings.timezone)
+    if today == source.at.date() and not month_first:
         return command
-    understood = _as_command(source, today)
+    understood = _as_command(source, today, month_first=month_first)
     assert isinstance(understood, Command)
     return understood
 
@@ -607,16 +615,19 @@ def _unread(result: Classification) -> Classification:
     )
 
 
-def _as_command(event: Event, today: date | None = None) -> Understood:
+def _as_command(
+    event: Event, today: date | None = None, *, month_first: bool = False
+) -> Understood:
     """Typed commands are parsed; filled-in forms and buttons say the same as a typed
     command would, minus the parsing. Other events are understood as they are. Dates
-    count from `today`, by default the UTC day of the event."""
+    count from `today`, by default the UTC day of the event; `month_first`: as a table
+    that may write the month first reads them (grammar.parse_command)."""
     today = today or event.at.date()
     match event:
         case CommandInvoked():
-            return _parse(event, today)
+            return _parse(event, today, month_first)
         case AgreementSubmitted():
-            return _submitted_agreement(event, today)
+            return _submitted_agreement(event, today, month_first)
         case ConcernAnswered(concern=str() as concern):
             # Forms keep a person's line breaks; the bot quotes a concern inside a line. A
             # form's "no concerns, looks good" is read as a typed /concern would be.
@@ -646,7 +657,7 @@ def _as_command(event: Event, today: date | None = None) -> Understood:
     return event
 
 
-def _parse(event: CommandInvoked, today: date) -> Command:
+def _parse(event: CommandInvoked, today: date, month_first: bool = False) -> Command:
     name, args = event.name, event.args
     # "/groundrules agree ..." reaches every command through one registered name.
     found = reached_command(name, args)
@@ -662,7 +673,7 @@ def _parse(event: CommandInvoked, today: date) -> Command:
         mistyped = mistyped_command(args)
         if mistyped is not None:
             return _unknown(event, *mistyped)
-    parsed = parse_command(spec, args, today=today, lang=lang)
+    parsed = parse_command(spec, args, today=today, lang=lang, month_first=month_first)
     return Command(event, spec, parsed, lang, written=written)
 
 
@@ -697,7 +708,9 @@ def _form(
     return Command(as_typed, spec, parsed, event.lang, form=event)
 
 
-def _submitted_agreement(event: AgreementSubmitted, today: date) -> Command:
+def _submitted_agreement(
+    event: AgreementSubmitted, today: date, month_first: bool = False
+) -> Command:
     spec = find_command("agree")[0]
     as_typed = CommandInvoked(
         workspace=event.workspace, channel=event.channel, at=event.at, event_id=event.event_id,
@@ -711,7 +724,10 @@ def _submitted_agreement(event: AgreementSubmitted, today: date) -> Command:
     review_on = event.review_on
     if event.review_text:  # typed words: "tomorrow" is the table's tomorrow
         try:
-            review_on = parse_date(event.review_text, today=today)
+            review_on = parse_date(event.review_text, today=today, month_first=month_first)
+        except AmbiguousDate as ambiguous:
+            reason = which_date(ambiguous)
+            return Command(as_typed, spec, UsageError(spec, reason), lang, form=event)
         except DateError:
             reason = unreadable_review_date(Quote(event.review_text), today)
             return Command(as_typed, spec, UsageError(spec, reason), lang, form=event)

@@ -20,10 +20,12 @@ from rules.durations import (
     FROM_NOW,
     MONTHS,
     NUMBER_WORDS,
+    ORDINAL_WEEKDAYS,
     PERIODS,
     POINT_WORDS,
     WEEKDAY_ABBREVIATIONS,
     WEEKDAYS,
+    AmbiguousDate,
     DateError,
     DurationError,
     add_months,
@@ -820,7 +822,20 @@ _TIMES_OF_YEAR = frozenset({
     "q1", "q2", "q3", "q4", "summer", "winter", "spring", "autumn", "holidays", "holiday",
     "christmas", "easter", "zomer", "lente", "voorjaar", "herfst", "najaar", "vakantie",
     "zomervakantie", "kerstvakantie", "kerst", "kerstmis", "pasen", "nieuwjaar",
+    "jaarwisseling", "feestdagen", "reces", "zomerreces", "recess", "new-year",
 })  # fmt: skip
+# "after New Year", "na het nieuwe jaar": one time of the year ("new-year") in two words.
+_NEW_YEAR = re.compile(r"\b(?:new\s+year(?:['’]?s)?|nieuwe?\s+jaar)\b")
+
+
+def _date_words(value: str) -> list[str]:
+    """A review clause's words, folded, without their punctuation, split at hyphens
+    ("mid-February"), "New Year" as one."""
+    folded = _NEW_YEAR.sub("new-year", FROM_NOW.sub("", fold(value).rstrip(".,;!")))
+    words = [word.strip(".,;!") for word in folded.split()]
+    return [part for word in words for part in re.split(r"-(?!year$)", word) if part]
+
+
 # "after the summer", "by the end of March", "voor de zomer": these open a date only
 # before one of the words above or a point, not before a number ("by two people").
 _LOOSE_OPENERS = frozenset({
@@ -931,16 +946,25 @@ def _number(text: str) -> int | None:
 
 
 def parse_command(
-    spec: CommandSpec, args: str, *, today: date, lang: str | None = None
+    spec: CommandSpec,
+    args: str,
+    *,
+    today: date,
+    lang: str | None = None,
+    month_first: bool = False,
 ) -> Parsed | UsageError:
     """Parse the text after the command name; never raises on user input.
 
     `lang` is the language the typed name shows (find_command: "nl" for /afspraak); it
     decides which words may give a reason. Without it the text's own language does.
+    `month_first`: the table may write the month first (rules.date_order), so a date in
+    numbers that reads both ways ("05/03/2027") is asked about, not read day first.
     """
     args = args.strip()
     if spec.name in _GIVE_REASONS:
-        return _GIVE_REASONS[spec.name](spec, args, today, lang)
+        return _GIVE_REASONS[spec.name](spec, args, today, lang, month_first)
+    if spec.name in _READ_DATES:
+        return _READ_DATES[spec.name](spec, args, today, month_first)
     parser = _PARSERS[spec.name]
     return parser(spec, args, today)
 
@@ -968,20 +992,22 @@ def _split_reason(text: str, lang: str | None) -> tuple[str, str, str] | None:
     return (parts[0], "", parts[1]) if len(parts) == 2 else None
 
 
-def _agree(spec: CommandSpec, args: str, today: date, lang: str | None) -> Agree | UsageError:
+def _agree(
+    spec: CommandSpec, args: str, today: date, lang: str | None, month_first: bool
+) -> Agree | UsageError:
     if not shows(args):
         return UsageError(spec)
     split = _split_reason(args, lang)
     if split is None or not shows(split[0]):
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
     text, opening, rest = split[0].strip(), split[1], split[2]
-    text, leading = _leading_clauses(text, today)
+    text, leading = _leading_clauses(text, today, month_first)
     if not shows(text):
         return UsageError(spec)
     why, clauses = _reason_and_clauses(rest)
     if any(is_owner for is_owner, _ in leading) and any(is_owner for is_owner, _ in clauses):
         return UsageError(spec, ONE_OWNER)  # "owner @ben x because y owner @chris"
-    read = _read_clauses(leading + clauses, today)
+    read = _read_clauses(leading + clauses, today, month_first)
     if isinstance(read, Say):
         return UsageError(spec, read)
     if not shows(why):
@@ -999,7 +1025,9 @@ class _Clauses:
     review_on: date | None = None
 
 
-def _read_clauses(clauses: list[tuple[bool, str]], today: date) -> _Clauses | Say:
+def _read_clauses(
+    clauses: list[tuple[bool, str]], today: date, month_first: bool = False
+) -> _Clauses | Say:
     """The owner and the review date that owner and review clauses give, or what to say
     when one cannot be read: a date is read or refused, never dropped."""
     owner = group = review_on = None
@@ -1011,7 +1039,9 @@ def _read_clauses(clauses: list[tuple[bool, str]], today: date) -> _Clauses | Sa
                 return NAME_THE_OWNER if _plain_name(value) else ONE_OWNER
             continue
         try:
-            review_on = parse_date(value, today=today)
+            review_on = parse_date(value, today=today, month_first=month_first)
+        except AmbiguousDate as ambiguous:
+            return which_date(ambiguous)
         except DateError:
             return unreadable_review_date(Quote(value[:60]), today)
         if review_on <= today:
@@ -1027,7 +1057,9 @@ _LEADING_OWNER = re.compile(r"^(?:owner|eigenaar)\s*:?\s+(\S+)\s+", re.IGNORECAS
 _LEADING_REVIEW = re.compile(r"^(?:review|herziening|herzien)\s*:?\s+", re.IGNORECASE)
 
 
-def _leading_clauses(text: str, today: date) -> tuple[str, list[tuple[bool, str]]]:
+def _leading_clauses(
+    text: str, today: date, month_first: bool = False
+) -> tuple[str, list[tuple[bool, str]]]:
     """Owner and review clauses put before the agreement ("owner @ben Tea weekly", "herzien
     over 2 weken Kaas wekelijks"), as (is an owner, value), and the text after them.
 
@@ -1053,7 +1085,11 @@ def _leading_clauses(text: str, today: date) -> tuple[str, list[tuple[bool, str]
                     continue  # "Review daily standups", "Review today's numbers"
                 if count == 1 and first.rstrip(".") in WEEKDAY_ABBREVIATIONS:
                     continue  # "Herzien zo de planning", "Review sat scores": no day alone
-                if not pointed and _reads_as_date(value) and _parses_as_date(value, today):
+                if (
+                    not pointed
+                    and _reads_as_date(value)
+                    and _parses_as_date(value, today, month_first)
+                ):
                     clauses.append((False, value))
                     text = " ".join(words[count:])
                     break
@@ -1063,12 +1099,30 @@ def _leading_clauses(text: str, today: date) -> tuple[str, list[tuple[bool, str]
         return text, clauses
 
 
-def _parses_as_date(value: str, today: date) -> bool:
+def _parses_as_date(value: str, today: date, month_first: bool = False) -> bool:
+    """Whether `value` is a date, also one that reads two ways (asked about later)."""
     try:
-        parse_date(value, today=today)
+        parse_date(value, today=today, month_first=month_first)
+    except AmbiguousDate:
+        return True
     except DateError:
         return False
     return True
+
+
+def which_date(ambiguous: AmbiguousDate) -> Say:
+    """What to ask about a date in numbers that reads both ways at a table that may
+    write the month first: both readings, and two ways to write it that read one way."""
+    return Say.of(
+        N_("“{date}” could be {day_first} or {month_first}, and I would rather not guess. "
+           "Write the month as a word, like {example}, or the date as year-month-day, "
+           "like {iso}."),
+        date=Quote(ambiguous.written),
+        day_first=Day(ambiguous.day_first),
+        month_first=Day(ambiguous.month_first),
+        example=Day(ambiguous.month_first),
+        iso=Quote(ambiguous.month_first.isoformat()),
+    )  # fmt: skip
 
 
 def unreadable_review_date(text: Quote, today: date) -> Say:
@@ -1079,6 +1133,14 @@ def unreadable_review_date(text: Quote, today: date) -> Say:
         example = Day(add_months(today.replace(day=1), 3))
     except ValueError:  # past the year 9999
         example = Day(today)
+    if any(word in _TIMES_OF_YEAR for word in _date_words(text.text)):
+        # "after the summer", "na de vakantie": a time people mean, but no one day of it.
+        return Say.of(
+            N_("A review date needs a day, and “{date}” names none: I would rather not "
+               "guess which day you mean. Try {example} or “in 6 weeks”."),
+            date=text,
+            example=example,
+        )  # fmt: skip
     return Say.of(
         N_("I could not read the review date “{date}”. Try {example} or “in 6 weeks”."),
         date=text,
@@ -1314,16 +1376,18 @@ def _reads_as_date(value: str) -> bool:
     words = [word.strip(".,;!") for word in FROM_NOW.sub("", fold(value).rstrip(".,;!")).split()]
     if " ".join(words) in DAYS_AHEAD:  # "the day after tomorrow"
         return True
-    words = [part for word in words for part in word.split("-") if part]  # "mid-February"
-    words = _weekdays_said_short(words)  # "Tue 8 Dec", "volgende week di"
+    words = _weekdays_said_short(_date_words(value))  # "Tue 8 Dec", "volgende week di"
     if words and (words[0] in _EVERY_WORDS or words[:2] == ["om", "de"]):
         span = words[2:] if words[0] == "om" else words[1:]  # "every PR" is no date
         return bool(span) and all(w in NUMBER_WORDS or w.isdigit() or w in _SPANS for w in span)
     if words and words[0] in EVERY_SPAN:
         return len(words) == 1  # "review monthly"; "review weekly reports" is the reason's
     dated = [
-        word in _DATE_WORDS or word in _DATE_FILLERS or any(c.isdigit() for c in word)
-        for word in words
+        word in _DATE_WORDS
+        or word in _DATE_FILLERS
+        or any(c.isdigit() for c in word)
+        or _names_a_weekday_with(words, index)
+        for index, word in enumerate(words)
     ]
     if words and words[0] in _LOOSE_OPENERS:
         words, dated = words[1:], dated[1:]  # "after the summer": "the summer" must be one
@@ -1343,6 +1407,7 @@ def _reads_as_date(value: str) -> bool:
             or words[1] in _TIMES_OF_YEAR
             or words[1] in WEEKDAYS
             or words[1] in _SPANS
+            or dated[1]  # "the first Monday of January"
         )
     ):
         # "the" or "de" only before a day, a point or a season ("the 1st of May"), "this"
@@ -1357,6 +1422,18 @@ def _reads_as_date(value: str) -> bool:
     if not any(meaningful):
         return False
     return len(words) <= 3 or all(dated)
+
+
+def _names_a_weekday_with(words: list[str], index: int) -> bool:
+    """Whether a word that alone is none is a date word with the weekday after it: an
+    ordinal ("first Monday of January", "eerste maandag van januari") or "from" after
+    weeks ("a week from Tuesday"). "review first drafts" stays the reason's."""
+    word, after = words[index], words[index + 1] if index + 1 < len(words) else None
+    if after not in WEEKDAYS:
+        return False
+    if word in ORDINAL_WEEKDAYS:
+        return True
+    return word in {"from", "after"} and index > 0 and words[index - 1] in {"week", "weeks"}
 
 
 # Beside these a weekday's abbreviation is one ("next Fri", "volgende week di", "di
@@ -2084,7 +2161,9 @@ def _lesson(lesson: str | None) -> str | None:
     return shown and shown[:1000]
 
 
-def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Parsed | UsageError:
+def _review(
+    spec: CommandSpec, args: str, today: date, lang: str | None, month_first: bool
+) -> Parsed | UsageError:
     keyword, rest = _first_word(args)
     number_text, _, tail = rest.partition(" ")
     number = _number(number_text.lstrip("#"))
@@ -2098,7 +2177,7 @@ def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Pars
             return UsageError(spec, Say.of(RETIRED_HAS_NO_CLAUSES, number=number))
         if any(is_owner for is_owner, _ in clauses):
             return UsageError(spec, Say.of(A_KEEP_KEEPS_THE_OWNER, number=number))
-        read = _read_clauses(clauses, today)
+        read = _read_clauses(clauses, today, month_first)
         if isinstance(read, Say):
             return UsageError(spec, read)
         return ReviewAgreement(
@@ -2121,7 +2200,7 @@ def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Pars
                    "because <why> [learned <lesson>]")
             ),
         )  # fmt: skip
-    read = _read_clauses(clauses, today)
+    read = _read_clauses(clauses, today, month_first)
     if isinstance(read, Say):
         return UsageError(spec, read)
     return ReviewAgreement(
@@ -2206,7 +2285,7 @@ def _revision_and_lesson(tail: str, lang: str | None) -> tuple[list[str], str | 
     return [what, opening + why if why.strip() else why], None
 
 
-def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
+def _report(spec: CommandSpec, args: str, today: date, month_first: bool) -> Parsed | UsageError:
     if not args:
         return Report(None)
     keyword, rest = _first_word(args)
@@ -2214,7 +2293,9 @@ def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         rest = args
     try:
         # "since 1 March" typed in February means last year's, not next year's.
-        since = parse_date(rest, today=today, past=True)
+        since = parse_date(rest, today=today, past=True, month_first=month_first)
+    except AmbiguousDate as ambiguous:
+        return UsageError(spec, which_date(ambiguous))
     except DateError:
         if not rest:
             return UsageError(spec)
@@ -2234,6 +2315,8 @@ def _report(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
 
 # Commands that give a reason read it in the command's language.
 _GIVE_REASONS = {"agree": _agree, "review": _review}
+# Commands that read a date in numbers as the table writes it (month_first).
+_READ_DATES = {"report": _report}
 _PARSERS = {
     "agreements": _agreements,
     "concerns": _concerns,
@@ -2251,5 +2334,4 @@ _PARSERS = {
     "evaluate": _evaluate,
     "role": _role,
     "roles": _roles,
-    "report": _report,
 }

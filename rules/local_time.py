@@ -76,6 +76,20 @@ def later_by(at: datetime, span: timedelta, name: str) -> datetime:
 
 def at_local_time(day: date, hour: time, name: str) -> datetime:
     """That hour of that local day, in UTC: 09:00 in Amsterdam is 08:00 UTC in winter
-    and 07:00 in summer. An hour a clock change skips or repeats is read as zoneinfo
-    does (fold 0)."""
-    return datetime.combine(day, hour, tzinfo=zone(name)).astimezone(UTC)
+    and 07:00 in summer. An hour the clock repeats is its first time (fold 0); an hour
+    it skips is the first moment after the gap, when the clock jumps (02:30 on the spring
+    night in Amsterdam is 03:00 summer time, not 03:30 as zoneinfo reads it)."""
+    local = datetime.combine(day, hour, tzinfo=zone(name))
+    at = local.astimezone(UTC)
+    if at.astimezone(local.tzinfo).replace(tzinfo=None) == local.replace(tzinfo=None):
+        return at
+    # In the gap: the jump lies between the hour read with the offset after it (fold 1,
+    # the earlier moment) and with the one before it (fold 0). Found to the second.
+    before, after = local.replace(fold=1).astimezone(UTC), at
+    while after - before > timedelta(seconds=1):
+        middle = before + (after - before) / 2
+        if middle.astimezone(local.tzinfo).replace(tzinfo=None) < local.replace(tzinfo=None):
+            before = middle
+        else:
+            after = middle
+    return after.replace(microsecond=0)  # clocks change on a whole second

@@ -62,7 +62,8 @@ def _night_held_through(due: datetime, quiet: QuietHours, zone_name: str) -> dat
     """When the quiet hours that end at `due` began, if `due` is their end where the table
     sits (a timer held for them waits for exactly that moment); else None."""
     local = due.astimezone(zone(zone_name))
-    if local.time().replace(tzinfo=None) != quiet.end:
+    # Their end that day, also one the clock skipped (the jump past it, as after_quiet).
+    if due != at_local_time(local.date(), quiet.end, zone_name):
         return None
     day = local.date() - timedelta(days=1) if quiet.start > quiet.end else local.date()
     return at_local_time(day, quiet.start, zone_name)

@@ -66,7 +66,7 @@ def after_quiet(due: datetime, quiet: QuietHours | None, zone_name: str) -> date
     # Before midnight in a night that runs past it: they end the next morning.
     if quiet.start > quiet.end and clock >= quiet.start:
         day += timedelta(days=1)
+    # An end the clock change skips (02:30 on the spring night) is the moment the clock
+    # jumps past it (03:00 summer time): the first that is no longer night.
     ended = at_local_time(day, quiet.end, zone_name)
-    # An end the clock change skips (02:30 on the spring night) reads as zoneinfo does,
-    # which may land a moment before `due`: never earlier than asked.
-    return max(ended, due)
+    return max(ended, due)  # never earlier than asked

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import discord
@@ -572,13 +572,24 @@ def agreement_submitted(
         try:
             review_on = parse_date(review, today=origin.at.date())
         except DateError:
-            return unreadable_review_date(Quote(review[:60]), origin.at.date())
+            # "05/13/2027" reads month first only: the engine knows whether the table
+            # writes it so, and reads it again there.
+            if not _reads_month_first(review, origin.at.date()):
+                return unreadable_review_date(Quote(review[:60]), origin.at.date())
     return AgreementSubmitted(
         **_envelope(origin), text=values.get("text", ""), why=values.get("why", ""),
         owner=owner, review_on=review_on,
         review_text=review or None, thread_id=origin.thread_id, lang=origin.lang,
         round_id=round_id, proposal=proposal,
     )  # fmt: skip
+
+
+def _reads_month_first(review: str, today: date) -> bool:
+    try:
+        parse_date(review, today=today, month_first=True)
+    except DateError:
+        return False
+    return True
 
 
 def renewal_answered(origin: Origin, outcome: str, meeting_id: str) -> RenewalAnswered:

@@ -674,10 +674,17 @@ def test_agreement_review_date_said_in_words_is_the_review_not_the_reason(
 @pytest.mark.parametrize(
     ("line", "told"),
     [("/agree tea at 3 because people need breaks review after the summer",
-      "I could not read the review date “after the summer”. Try 1 June 2026 or “in 6 weeks”."),
+      "A review date needs a day, and “after the summer” names none: I would rather not guess "
+      "which day you mean. Try 1 June 2026 or “in 6 weeks”."),
+     ("/agree tea at 3 because people need breaks review after New Year",
+      "A review date needs a day, and “after New Year” names none: I would rather not guess "
+      "which day you mean. Try 1 June 2026 or “in 6 weeks”."),
      ("/afspraak thee om 3 uur omdat pauze herziening na de zomer",
-      "Ik begrijp de herzieningsdatum “na de zomer” niet. Probeer bijvoorbeeld “1 juni 2026” "
-      "of “over 6 weken”."),
+      "Een herzieningsdatum heeft een dag nodig, en “na de zomer” noemt er geen: ik gok liever "
+      "niet welke dag je bedoelt. Probeer bijvoorbeeld “1 juni 2026” of “over 6 weken”."),
+     ("/afspraak thee om 3 uur omdat pauze herziening na de vakantie",
+      "Een herzieningsdatum heeft een dag nodig, en “na de vakantie” noemt er geen: ik gok "
+      "liever niet welke dag je bedoelt. Probeer bijvoorbeeld “1 juni 2026” of “over 6 weken”."),
      ("/agree tea at 3 because people need breaks review soon",
       "I could not read the review date “soon”. Try 1 June 2026 or “in 6 weeks”."),
      ("/agree tea at 3 because people need breaks. Review: when it hurts",

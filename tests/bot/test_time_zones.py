@@ -12,7 +12,7 @@ import pytest
 from bot.bootstrap import Groundrules
 from bot.presenting import plain
 from bot.settings import SettingsError, load_settings
-from rules.actions import AnnounceAgreement, AnnounceReview, Outbound
+from rules.actions import AnnounceAgreement, AnnounceReview, Outbound, Reply
 from rules.events import AgreementSubmitted, CommandInvoked, ReviewDecided
 from tests.conftest import make_app
 
@@ -498,3 +498,103 @@ def test_time_zones_a_kept_review_follows_the_default_zone_too(database_url, tag
     }
     assert reviews_at_nine(first.database, "America/New_York") == 0
     first.database.dispose()
+
+
+@pytest.mark.parametrize(
+    ("line", "hours", "said"),
+    [
+        ("/table timezone Etc/GMT+1", -1,
+         "From now on this table's days count in the time zone Etc/GMT+1: “tomorrow” and "
+         "review dates are days there, and reviews come at 9:00 there.\n"
+         "Careful: in a name like Etc/GMT+1 the sign is turned around, so Etc/GMT+1 is UTC−1, "
+         "not UTC+1. If this table is at UTC+1, name a city there instead, like /table "
+         "timezone Europe/Amsterdam: a city's zone follows the clock there all year, summer "
+         "time and all."),
+        ("/tafel tijdzone etc/gmt-5", 5,
+         "Vanaf nu tellen de dagen van deze tafel in de tijdzone Etc/GMT-5: “morgen” en "
+         "herzieningsdata zijn dagen daar, en herzieningen komen daar om 9:00.\n"
+         "Let op: in een naam als Etc/GMT-5 is het teken omgedraaid, dus Etc/GMT-5 is UTC+5, "
+         "niet UTC−5. Zit deze tafel op UTC−5, noem dan liever een stad daar, zoals /tafel "
+         "tijdzone America/New_York: de zone van een stad volgt de klok daar het hele jaar "
+         "door, zomertijd inbegrepen."),
+        ("/table timezone Etc/GMT-14", 14,
+         "From now on this table's days count in the time zone Etc/GMT-14: “tomorrow” and "
+         "review dates are days there, and reviews come at 9:00 there.\n"
+         "Careful: in a name like Etc/GMT-14 the sign is turned around, so Etc/GMT-14 is "
+         "UTC+14, not UTC−14."),
+        # At UTC there is no sign to turn around.
+        ("/table timezone Etc/GMT+0", 0,
+         "From now on this table's days count in the time zone Etc/GMT+0: “tomorrow” and "
+         "review dates are days there, and reviews come at 9:00 there."),
+    ],
+)  # fmt: skip
+def test_time_zones_a_posix_zone_is_set_with_its_real_offset_and_a_city_named(
+    app, line, hours, said
+):
+    """Etc/GMT+1 is UTC−1: a table that meant UTC+1 got its reviews at 10:00 UTC, two
+    hours late, without a word. It may mean it, so it is set, and said plainly."""
+    table = Table(app)
+    [configured] = table.command("ben", line, datetime(2026, 11, 20, 13, 0, tzinfo=UTC))
+    assert plain(configured) == said
+    table.command("ben", "/agree tea at three because we need breaks review 1 December",
+                  datetime(2026, 11, 20, 14, 0, tzinfo=UTC))  # fmt: skip
+    table.tick(datetime(2026, 12, 2, 0, 0, tzinfo=UTC))
+    [(when, _)] = table.reviews()
+    assert when == datetime(2026, 12, 1, 9, 0, tzinfo=UTC) - timedelta(hours=hours)
+
+
+@pytest.fixture
+def new_york(database_url, tagged) -> Iterator[Groundrules]:
+    groundrules = make_app(database_url, tagged, timezone="America/New_York")
+    yield groundrules
+    groundrules.database.dispose()
+
+
+NOON = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)  # noon in New York, 18:00 in Amsterdam
+
+
+@pytest.mark.parametrize(
+    ("line", "told"),
+    [
+        ("/agree we pin the image because deploys broke review 05/03/2027",
+         "“05/03/2027” could be 5 March 2027 or 3 May 2027, and I would rather not guess. "
+         "Write the month as a word, like 3 May 2027, or the date as year-month-day, like "
+         "2027-05-03."),
+        ("/afspraak we pinnen de image omdat deploys braken herziening 05-03-2027",
+         "“05-03-2027” kan 5 maart 2027 zijn of 3 mei 2027, en ik gok liever niet. Schrijf "
+         "de maand voluit, zoals 3 mei 2027, of de datum als jaar-maand-dag, zoals "
+         "2027-05-03."),
+    ],
+)  # fmt: skip
+def test_time_zones_a_date_in_numbers_both_ways_is_asked_about_where_the_month_may_come_first(
+    new_york, line, told
+):
+    """In New York "05/03/2027" was read as 5 March without a word, where most people
+    mean 3 May. Nothing is recorded; whoever typed it is asked, privately."""
+    [reply] = Table(new_york).command("ben", line, NOON)
+    assert isinstance(reply, Reply) and reply.private and reply.user == "ben"
+    assert plain(reply).startswith(told)
+
+
+def test_time_zones_a_date_in_numbers_is_still_read_day_first_elsewhere(amsterdam):
+    [announced] = Table(amsterdam).command(
+        "ben", "/agree we pin the image because deploys broke review 05/03/2027", NOON
+    )
+    assert announced.agreement.review_on == date(2027, 3, 5)
+
+
+def test_time_zones_a_date_in_numbers_one_way_only_is_read_where_the_month_may_come_first(
+    new_york,
+):
+    """ "05/13/2027" has no 13th month: in New York it is 13 May. It was refused there as
+    unreadable, a /review's too, and a date typed in Discord's form."""
+    table = Table(new_york)
+    [announced] = table.command(
+        "ben", "/agree tea at three because we need breaks review 05/13/2027", NOON
+    )
+    assert announced.agreement.review_on == date(2027, 5, 13)
+    told = table.command("ben", "/review keep 1 because it works review 12/31/2026", NOON)
+    assert any("31 December 2026" in plain(action) for action in told), [plain(a) for a in told]
+    [submitted] = table.submit(NOON, None, "05/13/2027")
+    assert isinstance(submitted, AnnounceAgreement), plain(submitted)
+    assert submitted.agreement.review_on == date(2027, 5, 13)

@@ -217,6 +217,10 @@ def test_translate_agreement_form(parsed):
     assert isinstance(unreadable, Say) and dict(unreadable.params)["date"] == Quote("someday")
     example = dict(unreadable.params)["example"].value  # a date still ahead, shown as a day
     assert example.day == 1 and example > origin.at.date()
+    # A date in numbers that reads month first only goes along too: the engine knows
+    # whether the table may write it so (it was refused here as unreadable).
+    month_first = translate.agreement_submitted(origin, {**values, "review": "05/13/2099"}, None)
+    assert isinstance(month_first, AgreementSubmitted) and month_first.review_text == "05/13/2099"
 
 
 def test_translate_renewal_buttons(parsed):

@@ -68,6 +68,31 @@ def test_a_reminder_due_at_night_waits_for_the_morning_where_the_table_sits(due,
     assert after_quiet(due, NIGHT, zone) == expected
 
 
+# The nights the clocks go forward: at 02:00 in Amsterdam on 29 March 2026 (01:00 UTC),
+# in New York on 8 March 2026 (07:00 UTC), to 03:00. An end at 02:30 is skipped.
+SKIPPED_END = QuietHours(time(21, 0), time(2, 30))
+
+
+@pytest.mark.parametrize(
+    ("due", "zone", "expected"),
+    [
+        # 22:41 CET: the night ends as the clock jumps, 03:00 CEST, not 03:30 (01:30 UTC).
+        (utc(2026, 3, 28, 21, 41), AMS, utc(2026, 3, 29, 1, 0)),
+        (utc(2026, 3, 29, 0, 59), AMS, utc(2026, 3, 29, 1, 0)),
+        # After the jump it is day.
+        (utc(2026, 3, 29, 1, 0), AMS, utc(2026, 3, 29, 1, 0)),
+        # 22:00 EST on 7 March: 03:00 EDT, 07:00 UTC, not 04:00 EDT.
+        (utc(2026, 3, 8, 3, 0), "America/New_York", utc(2026, 3, 8, 7, 0)),
+        # Lord Howe Island goes forward half an hour, from 02:00 to 02:30 (15:30 UTC):
+        # 02:30 itself is there.
+        (utc(2026, 10, 3, 11, 0), "Australia/Lord_Howe", utc(2026, 10, 3, 15, 30)),
+    ],
+)
+def test_quiet_hours_that_end_in_the_hour_the_clock_skips_end_as_it_jumps(due, zone, expected):
+    """They ended an hour late (03:30 summer time), as zoneinfo reads a skipped time."""
+    assert after_quiet(due, SKIPPED_END, zone) == expected
+
+
 def test_no_quiet_hours_and_quiet_hours_within_one_day():
     assert after_quiet(utc(2026, 3, 2, 2, 0), None, AMS) == utc(2026, 3, 2, 2, 0)
     early = QuietHours(time(1, 0), time(6, 0))

@@ -5,6 +5,7 @@ night's end), and the reviews still to come."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 from rules.actions import ConfigureTable, Reply, ScheduleTimer
@@ -80,6 +81,18 @@ def test_a_deadline_or_a_review_at_the_nights_end_is_not_a_held_reminder():
     pending = (PendingTimer("deadline:r1", DEADLINE_TIMER, "r1", MORNING),)
     actions = set_quiet_hours(command(LATE, SetQuietHours(None)), table(pending_timers=pending))
     assert timers(actions) == {}
+
+
+def test_a_reminder_held_for_a_night_that_ends_in_the_skipped_hour_is_known_as_held():
+    """Quiet hours that end at 02:30 on the night the clocks go forward end as they jump,
+    03:00 summer time (01:00 UTC): a reminder held for then was held, and goes when the
+    table turns its quiet hours off. It was taken for one due then anyway, and kept."""
+    night = QuietHours(time(21, 0), time(2, 30))
+    state = table(pending_timers=(PendingTimer("remind:r1", REMINDER_TIMER, "r1",
+                                               utc(2026, 3, 29, 1, 0)),))  # fmt: skip
+    state = replace(state, settings=replace(state.settings, quiet_hours=night))
+    late = utc(2026, 3, 28, 22, 0)
+    assert timers(set_quiet_hours(command(late, SetQuietHours(None)), state)) == {"remind:r1": late}
 
 
 def test_the_same_hours_again_move_nothing():
