@@ -356,6 +356,7 @@ class SlackAdapter:
             messages = await self.deliverer.render(
                 action.workspace, action.lang, lambda v: blocks.summary_by_dm(action, v)
             )
+            client = await self.deliverer.dm_client(client, action.workspace, user)
             opened = await client.conversations_open(users=user)
             for message in messages:
                 await client.chat_postMessage(

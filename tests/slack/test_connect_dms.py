@@ -1,0 +1,110 @@
+"""Slack Connect: DMs to a member of the other organisation at a shared table."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+import aiohttp
+import pytest
+
+from rules.events import CommandInvoked, ConcernAnswered
+from tests.slack.conftest import SlackBot, button, start_bot
+from tests.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, install
+from tests.slack.test_shared_channels import (
+    BOB_EXT,
+    HOME,
+    HOME_TOKEN,
+    PARTNER_TOKEN,
+    share_with_the_partner,
+)
+from tests.standins.slack_api import BOT_USER_ID, SlackError
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
+
+pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+
+
+@asynccontextmanager
+async def running(slack, database_url: str, **settings) -> AsyncIterator[SlackBot]:
+    groundrules, runtime, adapter = await start_bot(
+        slack, database_url, slack_bot_token=None, slack_client_id=CLIENT_ID,
+        slack_client_secret=CLIENT_SECRET, **settings,
+    )  # fmt: skip
+    async with aiohttp.ClientSession() as http:
+        try:
+            yield SlackBot(slack, groundrules, runtime, adapter, http)
+        finally:
+            await adapter.stop()
+            groundrules.database.dispose()
+
+
+def refuse_dms_across_organisations(bot: SlackBot) -> None:
+    """As Slack: the home's bot may not open a DM with the partner's member."""
+    base = bot.slack._conversations_open
+
+    def opened(params):
+        if params.get("token") == HOME_TOKEN and BOB_EXT in str(params.get("users")):
+            raise SlackError("user_not_found")
+        return base(params)
+
+    bot.slack.respond_with("conversations.open", opened)
+
+
+def opened_dms(bot: SlackBot) -> dict[str, str]:
+    """Whom the bot opened a DM with, and through which installation's token."""
+    return {c.params["users"]: c.params["token"] for c in bot.calls("conversations.open")}
+
+
+async def test_connect_a_reminder_reaches_the_partners_member_through_their_installation(
+    slack, sqlite_url
+):
+    """Slack lets no bot open a DM with someone of another organisation: Bob, of the
+    partner, is reminded by the partner's own installation of the bot."""
+    async with running(slack, sqlite_url, reminder_delay=timedelta(0), max_reminders=1) as bot:
+        await share_with_the_partner(bot)
+        refuse_dms_across_organisations(bot)
+        await bot.command("/concerns", "#proposal pickups move to 16:00")
+        await bot.handled(CommandInvoked)
+        await bot.slack.wait_for("chat.postMessage")
+        await bot.tick()
+
+        [reminded] = await bot.slack.wait_for(
+            "chat.postMessage", where=lambda p: p["token"] == PARTNER_TOKEN
+        )
+        assert reminded.params["channel"].startswith("D")
+        assert "A friendly reminder" in reminded.params["text"]
+        assert f"<#{CHANNEL_ID}>" in reminded.params["text"]
+        assert opened_dms(bot)[BOB_EXT] == PARTNER_TOKEN
+        assert opened_dms(bot)["U-CAROL"] == HOME_TOKEN  # the home's own member
+
+        # His answer there, through his own installation, counts at the shared table.
+        clicked = block_actions("round_none", value=button(reminded, "round_none")["value"],
+                                user_id=BOB_EXT, team_id="T-PARTNER",
+                                channel_id=reminded.params["channel"])  # fmt: skip
+        await bot.interact(clicked)
+        [answered] = await bot.handled(ConcernAnswered)
+        assert (answered.workspace, answered.user) == (HOME, BOB_EXT)
+
+
+async def test_connect_a_reminder_the_bot_cannot_dm_is_shown_in_the_channel(slack, sqlite_url):
+    """The partner has not installed the bot: Bob cannot be sent a DM, so his reminder
+    is shown to him alone in the shared channel rather than lost."""
+    async with running(slack, sqlite_url, reminder_delay=timedelta(0), max_reminders=1) as bot:
+        await install(bot)
+        bot.slack.add_user(BOB_EXT, "bob-ext", real_name="Bob Partner")
+        bot.slack.users[BOB_EXT].team_id = "T-PARTNER"
+        channel = bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB_EXT, BOT_USER_ID])
+        channel.shared_teams = ["T-TEST", "T-PARTNER"]
+        refuse_dms_across_organisations(bot)
+        await bot.command("/concerns", "#proposal pickups move to 16:00")
+        await bot.handled(CommandInvoked)
+        await bot.slack.wait_for("chat.postMessage")
+        await bot.tick()
+
+        [shown] = await bot.slack.wait_for(
+            "chat.postEphemeral", where=lambda p: p["user"] == BOB_EXT
+        )
+        assert shown.params["channel"] == CHANNEL_ID
+        assert "A friendly reminder" in shown.params["text"]
+        assert button(shown, "round_none")  # answered with one click, as in a DM
