@@ -40,6 +40,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from adapters.slack import blocks, translate
 from adapters.slack.config import EVENTS_PATH, SlackConfig, config_from
@@ -587,7 +588,7 @@ class SlackAdapter:
                     channel=channel,
                     at=now_utc(),
                     event_id=f"roster:{channel}:{uuid.uuid4().hex}",
-                    members=roster.members,
+                    members=roster.members - await self.app_bot_users(),
                 ),
                 keep=keep,
                 through=through,
@@ -599,6 +600,8 @@ class SlackAdapter:
         """Whether someone who joined `channel` sits at its table: a person, not a bot.
         If Slack cannot say for now, they do, unnamed; the channel's roster is read again
         with its next message, and leaves them out if they are a bot after all."""
+        if user in await self.app_bot_users():
+            return False
         try:
             return (await self.directory.person(workspace, user)).human
         except SlackApiError as error:
@@ -751,6 +754,20 @@ class SlackAdapter:
             self.installations.async_delete_revoked, datetime.fromisoformat(str(record["at"])),
             enterprise_id=enterprise_id, team_id=team_id, users=users, bot=bot,
         )  # fmt: skip
+
+    async def app_bot_users(self) -> frozenset[str]:
+        """This app's bot users in every workspace it is installed in, read now: in a
+        channel shared with another organisation that installed it, Slack may not
+        describe that organisation's bot user (as someone of another organisation), and
+        no bot sits at a table. While the database does not answer, the last read."""
+        if self.installations is None:
+            return self._app_bots
+        try:
+            self._app_bots = await self.installations.bot_user_ids()
+        except DBAPIError:
+            return self._app_bots
+        self._app_bots_read_at = self.clock()
+        return self._app_bots
 
     async def is_app_bot(self, user: str, *, fresh: bool = True) -> bool:
         """Whether `user` is this app's bot user in a workspace it is installed in: an

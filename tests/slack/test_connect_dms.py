@@ -8,7 +8,9 @@ from datetime import timedelta
 
 import aiohttp
 import pytest
+from sqlmodel import Session, select
 
+from bot.models import MemberRow
 from rules.events import CommandInvoked, ConcernAnswered
 from tests.slack.conftest import SlackBot, button, start_bot
 from tests.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, install
@@ -108,3 +110,17 @@ async def test_connect_a_reminder_the_bot_cannot_dm_is_shown_in_the_channel(slac
         assert shown.params["channel"] == CHANNEL_ID
         assert "A friendly reminder" in shown.params["text"]
         assert button(shown, "round_none")  # answered with one click, as in a DM
+
+
+async def test_connect_the_partners_bot_is_not_at_the_table(slack, sqlite_url):
+    """Slack does not describe the partner's bot user to the home's installation (one of
+    another organisation): it is the app's own bot all the same, and sits at no table."""
+    async with running(slack, sqlite_url) as bot:
+        await share_with_the_partner(bot)
+        await bot.command("/concerns", "#proposal pickups move to 16:00")
+        await bot.handled(CommandInvoked)
+        [posted] = await bot.slack.wait_for("chat.postMessage")
+        assert "0 of 2 answered; waiting for Bob Partner and Carol Chen." in posted.params["text"]
+        with Session(bot.groundrules.database) as session:
+            seated = session.exec(select(MemberRow.user).where(MemberRow.active)).all()
+        assert sorted(seated) == [USER_ID, BOB_EXT, "U-CAROL"]
