@@ -124,3 +124,27 @@ async def test_connect_the_partners_bot_is_not_at_the_table(slack, sqlite_url):
         with Session(bot.groundrules.database) as session:
             seated = session.exec(select(MemberRow.user).where(MemberRow.active)).all()
         assert sorted(seated) == [USER_ID, BOB_EXT, "U-CAROL"]
+
+
+async def test_connect_a_concern_typed_in_the_partners_dm_is_thanked_there(slack, sqlite_url):
+    """Bob answers the round in his own organisation's DM with the bot: it counts at the
+    shared table, and the thanks comes back to that DM, from his organisation's bot."""
+    async with running(slack, sqlite_url) as bot:
+        await share_with_the_partner(bot)
+        refuse_dms_across_organisations(bot)
+        await bot.command("/concerns", "#proposal pickups move to 16:00")
+        await bot.handled(CommandInvoked)
+        await bot.slack.wait_for("chat.postMessage")
+        dm = bot.slack._dm_channel([BOB_EXT]).id
+
+        url = bot.slack.response_url()
+        await bot.command("/concern", "none", user_id=BOB_EXT, team_id="T-PARTNER",
+                          channel_id=dm, channel_name="directmessage", response_url=url)  # fmt: skip
+        [about] = await bot.slack.wait_for_response(url)
+        assert about["text"] == f"In <#{CHANNEL_ID}>:"
+        [*_, typed] = await bot.handled(CommandInvoked, 2)
+        assert (typed.workspace, typed.channel, typed.user) == (HOME, CHANNEL_ID, BOB_EXT)
+        [thanks] = await bot.slack.wait_for(
+            "chat.postMessage", where=lambda p: p["channel"] == dm and "noted" in p["text"]
+        )
+        assert thanks.params["token"] == PARTNER_TOKEN
