@@ -253,7 +253,7 @@ class SlackAdapter:
         self.homes = Homes(
             self._database,
             self.client_for,
-            removed=self._home_removed,
+            removed=self.home_removed,
             clock=lambda: self.clock(),
         )
         self.deliverer = Deliverer(
@@ -595,6 +595,15 @@ class SlackAdapter:
             )
             if not roster.unsure:  # else read again next time
                 self._synced.add(key)
+
+    async def members_changed(self, workspace: str, channel: str) -> None:
+        """Slack says `channel`'s members changed wholesale (another organisation left
+        it): they are read again now, through `workspace`'s installation."""
+        self._synced.discard((workspace, channel))
+        try:
+            await self.sync_roster(workspace, channel, force=True, keep=True, through=workspace)
+        except LookupError:  # the home's token is gone: nothing to read the channel with
+            log.info("could not read the members of a channel whose home has no token")
 
     async def is_person(self, workspace: str, channel: str, user: str) -> bool:
         """Whether someone who joined `channel` sits at its table: a person, not a bot.
@@ -980,7 +989,7 @@ class SlackAdapter:
         assert self.runtime is not None, "the adapter is not started"
         return self.runtime.app.database
 
-    def _home_removed(self, workspace: str) -> bool:
+    def home_removed(self, workspace: str) -> bool:
         return self.runtime is not None and self.runtime.has_removed(workspace)
 
     async def problem_waiting(

@@ -179,6 +179,16 @@ class Homes:
             and now - at < SHARED_KEPT_S
         ]  # fmt: skip
 
+    async def home(self, channel: str) -> str | None:
+        """The home of `channel`, whichever installation asks; None when it has none,
+        or the database does not answer and it was not read before."""
+        return await self._home(channel, None, guess=True)
+
+    def unshared(self, channel: str) -> None:
+        """`channel` stopped being shared with an organisation: whether each installation
+        shares it with its home is asked of Slack again."""
+        self._shared = {key: asked for key, asked in self._shared.items() if key[1] != channel}
+
     def forget_channel(self, channel: str) -> None:
         """`channel`'s home may have changed (a channel's new id takes its old one's
         home): read it again."""

@@ -37,6 +37,9 @@ BOT_EVENTS = (
     "channel_deleted",
     "channel_id_changed",
     "channel_unarchive",
+    # A channel no longer shared with another organisation (Slack Connect): its table's
+    # members are read again (listeners.on_unshared); channels:read, groups:read.
+    "channel_unshared",
     "group_archive",
     "group_deleted",
     "group_unarchive",

@@ -18,8 +18,10 @@ from tests.slack.test_shared_channels import (
     BOB_EXT,
     HOME,
     HOME_TOKEN,
+    PARTNER,
     PARTNER_TOKEN,
     share_with_the_partner,
+    through,
 )
 from tests.standins.slack_api import BOT_USER_ID, SlackError
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
@@ -138,8 +140,8 @@ async def test_connect_a_concern_typed_in_the_partners_dm_is_thanked_there(slack
         dm = bot.slack._dm_channel([BOB_EXT]).id
 
         url = bot.slack.response_url()
-        await bot.command("/concern", "none", user_id=BOB_EXT, team_id="T-PARTNER",
-                          channel_id=dm, channel_name="directmessage", response_url=url)  # fmt: skip
+        await bot.command("/concern", "none", user_id=BOB_EXT, team_id="T-PARTNER", channel_id=dm,
+                          channel_name="directmessage", response_url=url)  # fmt: skip
         [about] = await bot.slack.wait_for_response(url)
         assert about["text"] == f"In <#{CHANNEL_ID}>:"
         [*_, typed] = await bot.handled(CommandInvoked, 2)
@@ -148,3 +150,30 @@ async def test_connect_a_concern_typed_in_the_partners_dm_is_thanked_there(slack
             "chat.postMessage", where=lambda p: p["channel"] == dm and "noted" in p["text"]
         )
         assert thanks.params["token"] == PARTNER_TOKEN
+
+
+@pytest.mark.parametrize("told_through", [HOME, PARTNER])
+async def test_connect_an_unshared_channels_round_waits_no_more_for_the_partners_members(
+    slack, sqlite_url, told_through
+):
+    """The channel stops being shared with the partner: Bob, of the partner, is no
+    longer at the table, and its open round waits for him no more (whichever
+    installation Slack tells it through)."""
+    async with running(slack, sqlite_url) as bot:
+        await share_with_the_partner(bot)
+        await bot.command("/concerns", "#proposal pickups move to 16:00")
+        await bot.handled(CommandInvoked)
+        [posted] = await bot.slack.wait_for("chat.postMessage")
+        assert "waiting for Bob Partner and Carol Chen." in posted.params["text"]
+
+        channel = bot.slack.set_members(CHANNEL_ID, [USER_ID, "U-CAROL", BOT_USER_ID])
+        channel.shared_teams = []
+        unshared = {"type": "channel_unshared", "previously_connected_team_id": "T-PARTNER",
+                    "channel": CHANNEL_ID, "is_ext_shared": False,
+                    "event_ts": "1561064063.001100"}  # fmt: skip
+        await bot.event(unshared, **through(told_through))
+        [updated] = await bot.slack.wait_for("chat.update")
+        assert "0 of 1 answered; waiting for Carol Chen." in updated.params["text"]
+        with Session(bot.groundrules.database) as session:
+            seated = session.exec(select(MemberRow.user).where(MemberRow.active)).all()
+        assert BOB_EXT not in seated
