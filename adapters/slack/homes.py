@@ -64,6 +64,13 @@ def teams_in(channel: dict) -> set[str]:
     return teams
 
 
+def _names(found: dict, channel: str, workspace: str) -> bool:
+    """Whether the conversations.info channel `found` is `channel`, of `workspace`'s team
+    among others."""
+    _, team = team_of(workspace)
+    return found.get("id") == channel and team is not None and team in teams_in(found)
+
+
 class Homes:
     def __init__(
         self,
@@ -161,13 +168,29 @@ class Homes:
             found = (await through.conversations_info(channel=channel))["channel"]
         except SlackApiError as error:
             if error_of(error) not in NOT_SEEN:
-                log.warning("could not ask whether a channel is shared: %s", error_of(error))
-                return None
+                log.warning("could not ask whether a channel is shared: %s; asking the "
+                            "home's installation", error_of(error))  # fmt: skip
+                return await self._ask_home(workspace, channel, home)
             log.info("%s does not see a channel homed in %s: %s", workspace, home,
                      error_of(error))  # fmt: skip
             return False
-        _, home_team = team_of(home)
-        return found.get("id") == channel and home_team is not None and home_team in teams_in(found)
+        return _names(found, channel, home)
+
+    async def _ask_home(self, workspace: str, channel: str, home: str) -> bool | None:
+        """Slack's word asked with the home's own token, when the delivering installation
+        got no answer (a rate limit, a passing fault): the channel as the home sees it
+        must name `workspace`'s team. Without it, a retry that came through the other
+        installation this time would make the channel a second table (and its problem
+        nudged twice, once by each organisation's bot)."""
+        try:
+            client = await self._client_for(home)
+            found = (await client.conversations_info(channel=channel))["channel"]
+        except LookupError:
+            return None
+        except SlackApiError as error:
+            log.warning("the home could not say either: %s", error_of(error))
+            return None
+        return _names(found, channel, workspace)
 
     def guests(self, home: str, channel: str) -> list[str]:
         """The other workspaces Slack said share `channel` with its home, lately."""

@@ -1,7 +1,10 @@
-"""Slack Connect: DMs to a member of the other organisation at a shared table."""
+"""Slack Connect: a channel shared with a partner organisation that installed the bot
+too. DMs to its members, its bot user, the channel unshared, a retry through its
+installation."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -11,8 +14,8 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.models import MemberRow
-from rules.events import CommandInvoked, ConcernAnswered
-from tests.slack.conftest import SlackBot, button, start_bot
+from rules.events import CommandInvoked, ConcernAnswered, MessagePosted
+from tests.slack.conftest import SlackBot, button, past_ts, start_bot
 from tests.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, install
 from tests.slack.test_shared_channels import (
     BOB_EXT,
@@ -22,9 +25,10 @@ from tests.slack.test_shared_channels import (
     PARTNER_TOKEN,
     share_with_the_partner,
     through,
+    watches,
 )
 from tests.standins.slack_api import BOT_USER_ID, SlackError
-from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions, message_event
 
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
 
@@ -177,3 +181,25 @@ async def test_connect_an_unshared_channels_round_waits_no_more_for_the_partners
         with Session(bot.groundrules.database) as session:
             seated = session.exec(select(MemberRow.user).where(MemberRow.active)).all()
         assert BOB_EXT not in seated
+
+
+async def test_connect_a_retry_the_partner_cannot_place_is_placed_by_the_home(slack, sqlite_url):
+    """Slack retries an event through the partner's installation, whose question about
+    the channel fails this time: the home's installation answers it, so the retry is
+    the same table's, handled once, and Alice is nudged once, not by both bots."""
+    async with running(slack, sqlite_url) as bot:
+        await share_with_the_partner(bot)
+        problem = message_event("#problem the courier is late again", ts=past_ts(3))
+        await bot.event(problem, event_id="Ev-ONCE", **through(HOME))
+        await bot.handled(MessagePosted)
+        bot.slack.fail_next("conversations.info", "internal_error",
+                            matching={"token": PARTNER_TOKEN})  # fmt: skip
+        await bot.event(problem, event_id="Ev-ONCE", retry_num=1, **through(PARTNER))
+        await bot.handled(MessagePosted, 2)
+        assert watches(bot) == [(HOME, CHANNEL_ID, "open")]
+
+        await bot.tick()
+        [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+        assert nudge.params["token"] == HOME_TOKEN
+        await asyncio.sleep(0.2)
+        assert len(bot.calls("chat.postEphemeral")) == 1
