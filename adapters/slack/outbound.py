@@ -299,7 +299,7 @@ class Deliverer:
             return client
         try:
             person = await self._directory.person(workspace, user)
-        except SlackApiError:
+        except (SlackApiError, LookupError):  # LookupError: delivered through a guest
             return client
         if person.team is None or person.team == team:
             return client
