@@ -56,9 +56,10 @@ EPHEMERAL_UNREACHABLE = frozenset(
 # conversations.open and chat.postMessage errors that say this member can never be sent a
 # DM by the bot: trying again would fail the same way. messages_tab_disabled: an app
 # made from an older manifest, its Messages tab off (App Home), until someone turns it on.
+# invalid_user_combination: someone of another organisation (Slack Connect).
 NO_DM = frozenset(
     {"user_not_found", "user_not_visible", "user_disabled", "cannot_dm_bot",
-     "restricted_action", "is_archived", "messages_tab_disabled"}
+     "restricted_action", "is_archived", "messages_tab_disabled", "invalid_user_combination"}
 )  # fmt: skip
 # A Slack user id ("U0123ABCD", "W…" in an Enterprise Grid); a name is none.
 _SLACK_USER = re.compile(r"[UW][A-Z0-9\-]+")

@@ -47,13 +47,13 @@ async def running(slack, database_url: str, **settings) -> AsyncIterator[SlackBo
             groundrules.database.dispose()
 
 
-def refuse_dms_across_organisations(bot: SlackBot) -> None:
+def refuse_dms_across_organisations(bot: SlackBot, error: str = "user_not_found") -> None:
     """As Slack: the home's bot may not open a DM with the partner's member."""
     base = bot.slack._conversations_open
 
     def opened(params):
         if params.get("token") == HOME_TOKEN and BOB_EXT in str(params.get("users")):
-            raise SlackError("user_not_found")
+            raise SlackError(error)
         return base(params)
 
     bot.slack.respond_with("conversations.open", opened)
@@ -95,7 +95,10 @@ async def test_connect_a_reminder_reaches_the_partners_member_through_their_inst
         assert (answered.workspace, answered.user) == (HOME, BOB_EXT)
 
 
-async def test_connect_a_reminder_the_bot_cannot_dm_is_shown_in_the_channel(slack, sqlite_url):
+@pytest.mark.parametrize("refusal", ["user_not_found", "invalid_user_combination"])
+async def test_connect_a_reminder_the_bot_cannot_dm_is_shown_in_the_channel(
+    slack, sqlite_url, refusal
+):
     """The partner has not installed the bot: Bob cannot be sent a DM, so his reminder
     is shown to him alone in the shared channel rather than lost."""
     async with running(slack, sqlite_url, reminder_delay=timedelta(0), max_reminders=1) as bot:
@@ -104,7 +107,7 @@ async def test_connect_a_reminder_the_bot_cannot_dm_is_shown_in_the_channel(slac
         bot.slack.users[BOB_EXT].team_id = "T-PARTNER"
         channel = bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB_EXT, BOT_USER_ID])
         channel.shared_teams = ["T-TEST", "T-PARTNER"]
-        refuse_dms_across_organisations(bot)
+        refuse_dms_across_organisations(bot, refusal)
         await bot.command("/concerns", "#proposal pickups move to 16:00")
         await bot.handled(CommandInvoked)
         await bot.slack.wait_for("chat.postMessage")
