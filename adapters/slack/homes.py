@@ -207,9 +207,9 @@ class Homes:
         or the database does not answer and it was not read before."""
         return await self._home(channel, None, guess=True)
 
-    def unshared(self, channel: str) -> None:
-        """`channel` stopped being shared with an organisation: whether each installation
-        shares it with its home is asked of Slack again."""
+    def sharing_changed(self, channel: str) -> None:
+        """`channel` was shared with an organisation, or stopped being: whether each
+        installation shares it with its home is asked of Slack again."""
         self._shared = {key: asked for key, asked in self._shared.items() if key[1] != channel}
 
     def forget_channel(self, channel: str) -> None:

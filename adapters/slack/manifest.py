@@ -37,8 +37,10 @@ BOT_EVENTS = (
     "channel_deleted",
     "channel_id_changed",
     "channel_unarchive",
-    # A channel no longer shared with another organisation (Slack Connect): its table's
-    # members are read again (listeners.on_unshared); channels:read, groups:read.
+    # A channel shared with another organisation, or no longer (Slack Connect): its
+    # table's members are read again (listeners.on_sharing_changed); channels:read,
+    # groups:read.
+    "channel_shared",
     "channel_unshared",
     "group_archive",
     "group_deleted",

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from bot.models import MemberRow
 from rules.events import CommandInvoked, ConcernAnswered, MessagePosted
+from tests.helpers import eventually
 from tests.slack.conftest import SlackBot, button, past_ts, start_bot
 from tests.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, install
 from tests.slack.test_shared_channels import (
@@ -206,3 +207,31 @@ async def test_connect_a_retry_the_partner_cannot_place_is_placed_by_the_home(sl
         assert nudge.params["token"] == HOME_TOKEN
         await asyncio.sleep(0.2)
         assert len(bot.calls("chat.postEphemeral")) == 1
+
+
+async def test_connect_a_channel_shared_again_is_one_table_at_once(slack, sqlite_url):
+    """Slack said the channel was not shared with the partner; then it is shared (again):
+    what comes through the partner's installation counts at the home's table from then
+    on, not only once the old answer is ten minutes old."""
+    async with running(slack, sqlite_url) as bot:
+        await share_with_the_partner(bot)
+        channel = bot.slack.channels[CHANNEL_ID]
+        channel.shared_teams = []
+        await bot.event(message_event("good morning", ts=past_ts(5)), **through(HOME))
+        said = message_event("#problem the gate is locked", user=BOB_EXT, team="T-PARTNER",
+                             ts=past_ts(4))  # fmt: skip
+        await bot.event(said, **through(PARTNER))
+        await bot.handled(MessagePosted, 2)
+        assert watches(bot) == [(PARTNER, CHANNEL_ID, "open")]  # Slack's word then
+
+        channel.shared_teams = ["T-TEST", "T-PARTNER"]
+        shared = {"type": "channel_shared", "connected_team_id": "T-PARTNER",
+                  "channel": CHANNEL_ID, "event_ts": "1561064064.001100"}  # fmt: skip
+        read = len(bot.calls("conversations.members"))
+        await bot.event(shared, **through(HOME))
+        await eventually(lambda: len(bot.calls("conversations.members")) > read)
+        again = message_event("#problem the gate is locked again", user=BOB_EXT,
+                              team="T-PARTNER", ts=past_ts(3))  # fmt: skip
+        await bot.event(again, **through(PARTNER))
+        await bot.handled(MessagePosted, 3)
+        assert (HOME, CHANNEL_ID, "open") in watches(bot)
