@@ -66,9 +66,14 @@ def teams_in(channel: dict) -> set[str]:
 
 def _names(found: dict, channel: str, workspace: str) -> bool:
     """Whether the conversations.info channel `found` is `channel`, of `workspace`'s team
-    among others."""
-    _, team = team_of(workspace)
-    return found.get("id") == channel and team is not None and team in teams_in(found)
+    among others: or of its Enterprise Grid org, which Slack names (an id starting with
+    E) where the org as a whole is party to the channel."""
+    enterprise, team = team_of(workspace)
+    parties = teams_in(found)
+    named = (team is not None and team in parties) or (
+        enterprise is not None and enterprise in parties
+    )
+    return found.get("id") == channel and named
 
 
 class Homes:

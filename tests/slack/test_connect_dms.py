@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import aiohttp
 import pytest
+from slack_sdk.oauth.installation_store import Installation
 from sqlmodel import Session, select
 
 from bot.models import MemberRow
@@ -20,10 +21,12 @@ from tests.slack.conftest import SlackBot, button, past_ts, start_bot
 from tests.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, install
 from tests.slack.test_shared_channels import (
     BOB_EXT,
+    BOT_B,
     HOME,
     HOME_TOKEN,
     PARTNER,
     PARTNER_TOKEN,
+    add_installation,
     share_with_the_partner,
     through,
     watches,
@@ -235,3 +238,35 @@ async def test_connect_a_channel_shared_again_is_one_table_at_once(slack, sqlite
         await bot.event(again, **through(PARTNER))
         await bot.handled(MessagePosted, 3)
         assert (HOME, CHANNEL_ID, "open") in watches(bot)
+
+
+async def test_connect_a_grid_home_shared_with_the_partner_by_its_org_is_one_table(
+    slack, sqlite_url
+):
+    """The home is a workspace of an Enterprise Grid org, installed there alone; Slack
+    names the org, not the workspace, among the channel's teams when the org shares it
+    with the partner (its ids may start with E): still the home's one table."""
+    grid, grid_token, grid_bot = "slack:E-ORG:T-ONE", "xoxb-E-ORG-T-ONE", "U-BOT-ONE"
+    async with running(slack, sqlite_url) as bot:
+        assert bot.adapter.installations is not None
+        await bot.adapter.installations.async_save(
+            Installation(
+                app_id="A-TEST", enterprise_id="E-ORG", team_id="T-ONE", team_name="One",
+                bot_token=grid_token, bot_id="B-ONE", bot_user_id=grid_bot,
+                bot_scopes="chat:write", user_id="U-ADMIN-ONE",
+            )
+        )  # fmt: skip
+        await add_installation(bot, "T-PARTNER", PARTNER_TOKEN, BOT_B)
+        bot.slack.add_user(BOB_EXT, "bob-ext", real_name="Bob Partner")
+        bot.slack.users[BOB_EXT].team_id = "T-PARTNER"
+        channel = bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB_EXT, grid_bot, BOT_B])
+        channel.shared_teams = ["E-ORG", "T-PARTNER"]
+
+        hello = message_event("good morning", ts=past_ts(5))
+        await bot.event(hello, team_id="T-ONE", enterprise_id="E-ORG", bot_user_id=grid_bot)
+        said = message_event("#problem the gate is locked", user=BOB_EXT, team="T-PARTNER",
+                             ts=past_ts(4))  # fmt: skip
+        await bot.event(said, **through(PARTNER))
+        [_, heard] = await bot.handled(MessagePosted, 2)
+        assert heard.workspace == grid
+        assert watches(bot) == [(grid, CHANNEL_ID, "open")]
