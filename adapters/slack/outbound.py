@@ -296,16 +296,18 @@ class Deliverer:
         one (Slack lets no bot open a DM with someone of another organisation); else
         `client`, the table's."""
         enterprise, team = team_of(workspace)
-        if enterprise is not None:  # Enterprise Grid: one organisation
-            return client
         try:
             person = await self._directory.person(workspace, user)
         except (SlackApiError, LookupError):  # LookupError: delivered through a guest
             return client
         if person.team is None or person.team == team:
             return client
+        if enterprise is not None and person.enterprise == enterprise:
+            return client  # another workspace of the same Enterprise Grid org
         try:
-            return await self._client_for(workspace_id(team_id=person.team))
+            return await self._client_for(
+                workspace_id(team_id=person.team, enterprise_id=person.enterprise)
+            )
         except LookupError:  # their organisation has not installed the bot
             return client
 

@@ -32,7 +32,13 @@ from tests.slack.test_shared_channels import (
     watches,
 )
 from tests.standins.slack_api import BOT_USER_ID, SlackError
-from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions, message_event
+from tests.standins.slack_requests import (
+    CHANNEL_ID,
+    USER_ID,
+    app_mention_event,
+    block_actions,
+    message_event,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
 
@@ -240,33 +246,65 @@ async def test_connect_a_channel_shared_again_is_one_table_at_once(slack, sqlite
         assert (HOME, CHANNEL_ID, "open") in watches(bot)
 
 
+GRID, GRID_TOKEN, GRID_BOT = "slack:E-ORG:T-ONE", "xoxb-E-ORG-T-ONE", "U-BOT-ONE"
+
+
+async def grid_home_shared_with_the_partner(bot: SlackBot) -> dict:
+    """The home is a workspace of an Enterprise Grid org, installed there alone; the org
+    shares the general channel with the partner, whose Bob is in it. The envelope of an
+    event through the home's installation."""
+    assert bot.adapter.installations is not None
+    await bot.adapter.installations.async_save(
+        Installation(
+            app_id="A-TEST", enterprise_id="E-ORG", team_id="T-ONE", team_name="One",
+            bot_token=GRID_TOKEN, bot_id="B-ONE", bot_user_id=GRID_BOT,
+            bot_scopes="chat:write", user_id="U-ADMIN-ONE",
+        )
+    )  # fmt: skip
+    await add_installation(bot, "T-PARTNER", PARTNER_TOKEN, BOT_B)
+    bot.slack.add_user(BOB_EXT, "bob-ext", real_name="Bob Partner")
+    bot.slack.users[BOB_EXT].team_id = "T-PARTNER"
+    channel = bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB_EXT, GRID_BOT, BOT_B])
+    # Slack names the org, not its workspace, where the org as a whole is party to it.
+    channel.shared_teams = ["E-ORG", "T-PARTNER"]
+    return {"team_id": "T-ONE", "enterprise_id": "E-ORG", "bot_user_id": GRID_BOT}
+
+
 async def test_connect_a_grid_home_shared_with_the_partner_by_its_org_is_one_table(
     slack, sqlite_url
 ):
-    """The home is a workspace of an Enterprise Grid org, installed there alone; Slack
-    names the org, not the workspace, among the channel's teams when the org shares it
-    with the partner (its ids may start with E): still the home's one table."""
-    grid, grid_token, grid_bot = "slack:E-ORG:T-ONE", "xoxb-E-ORG-T-ONE", "U-BOT-ONE"
+    """Slack names the home's org (an id starting with E) among the channel's teams:
+    still the home's one table, whatever comes through the partner's installation."""
     async with running(slack, sqlite_url) as bot:
-        assert bot.adapter.installations is not None
-        await bot.adapter.installations.async_save(
-            Installation(
-                app_id="A-TEST", enterprise_id="E-ORG", team_id="T-ONE", team_name="One",
-                bot_token=grid_token, bot_id="B-ONE", bot_user_id=grid_bot,
-                bot_scopes="chat:write", user_id="U-ADMIN-ONE",
-            )
-        )  # fmt: skip
-        await add_installation(bot, "T-PARTNER", PARTNER_TOKEN, BOT_B)
-        bot.slack.add_user(BOB_EXT, "bob-ext", real_name="Bob Partner")
-        bot.slack.users[BOB_EXT].team_id = "T-PARTNER"
-        channel = bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB_EXT, grid_bot, BOT_B])
-        channel.shared_teams = ["E-ORG", "T-PARTNER"]
-
-        hello = message_event("good morning", ts=past_ts(5))
-        await bot.event(hello, team_id="T-ONE", enterprise_id="E-ORG", bot_user_id=grid_bot)
+        at_home = await grid_home_shared_with_the_partner(bot)
+        await bot.event(message_event("good morning", ts=past_ts(5)), **at_home)
         said = message_event("#problem the gate is locked", user=BOB_EXT, team="T-PARTNER",
                              ts=past_ts(4))  # fmt: skip
         await bot.event(said, **through(PARTNER))
         [_, heard] = await bot.handled(MessagePosted, 2)
-        assert heard.workspace == grid
-        assert watches(bot) == [(grid, CHANNEL_ID, "open")]
+        assert heard.workspace == GRID
+        assert watches(bot) == [(GRID, CHANNEL_ID, "open")]
+
+
+async def test_connect_a_grid_homes_reminder_reaches_the_partners_member(slack, sqlite_url):
+    async with running(slack, sqlite_url, reminder_delay=timedelta(0), max_reminders=1) as bot:
+        at_home = await grid_home_shared_with_the_partner(bot)
+        base = bot.slack._conversations_open
+
+        def opened(params):
+            if params.get("token") == GRID_TOKEN and BOB_EXT in str(params.get("users")):
+                raise SlackError("user_not_found")
+            return base(params)
+
+        bot.slack.respond_with("conversations.open", opened)
+        asked = app_mention_event(f"<@{GRID_BOT}> concerns #proposal pickups move to 16:00")
+        await bot.event(asked, **at_home)
+        [started] = await bot.handled(CommandInvoked)
+        assert started.workspace == GRID
+        await bot.slack.wait_for("chat.postMessage")
+        await bot.tick()
+        [reminded] = await bot.slack.wait_for(
+            "chat.postMessage", where=lambda p: p["token"] == PARTNER_TOKEN
+        )
+        assert "A friendly reminder" in reminded.params["text"]
+        assert opened_dms(bot)[BOB_EXT] == PARTNER_TOKEN
