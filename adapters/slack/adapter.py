@@ -47,7 +47,7 @@ from adapters.slack.config import EVENTS_PATH, SlackConfig, config_from
 from adapters.slack.homes import Homes
 from adapters.slack.installed import installed_names
 from adapters.slack.listeners import Listeners
-from adapters.slack.outbound import NOT_IN_CHANNEL, Deliverer, error_of
+from adapters.slack.outbound import NOT_IN_CHANNEL, TOKEN_ERRORS, Deliverer, error_of
 from adapters.slack.people import Directory
 from bot import homes
 from bot.database import make_engine
@@ -102,8 +102,6 @@ BOT_SCOPES = (
     "im:write",
     "users:read",
 )
-# Errors that mean the stored token is no longer good: look it up again next time.
-TOKEN_ERRORS = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed"})
 # How long the bot's being in a channel is believed without asking Slack again: another
 # process may have heard that it was removed.
 MEMBERSHIP_KEPT_S = 60.0

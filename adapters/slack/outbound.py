@@ -61,6 +61,8 @@ NO_DM = frozenset(
     {"user_not_found", "user_not_visible", "user_disabled", "cannot_dm_bot",
      "restricted_action", "is_archived", "messages_tab_disabled", "invalid_user_combination"}
 )  # fmt: skip
+# Errors that mean the stored token is no longer good: look it up again next time.
+TOKEN_ERRORS = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed"})
 # A Slack user id ("U0123ABCD", "W…" in an Enterprise Grid); a name is none.
 _SLACK_USER = re.compile(r"[UW][A-Z0-9\-]+")
 # Errors that say the bot is not in the channel (removed from it, perhaps as another
@@ -286,7 +288,20 @@ class Deliverer:
     async def _direct(
         self, client: AsyncWebClient, workspace: str, user: str, message: SlackMessage
     ) -> str:
-        client = await self.dm_client(client, workspace, user)
+        theirs = await self.dm_client(client, workspace, user)
+        if theirs is not client:
+            try:
+                return await self._open_and_post(theirs, user, message)
+            except SlackApiError as error:
+                # Their organisation's installation lost its token (removed, heard by
+                # another process) or cannot reach them: the table's own tries.
+                if error_of(error) not in TOKEN_ERRORS | NO_DM:
+                    raise
+                log.info("their organisation's installation cannot send a DM (%s)",
+                         error_of(error))  # fmt: skip
+        return await self._open_and_post(client, user, message)
+
+    async def _open_and_post(self, client: AsyncWebClient, user: str, message: SlackMessage) -> str:
         opened = await client.conversations_open(users=user)
         return await self._post(client, opened["channel"]["id"], message, None)
 

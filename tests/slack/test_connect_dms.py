@@ -14,7 +14,7 @@ import pytest
 from slack_sdk.oauth.installation_store import Installation
 from sqlmodel import Session, select
 
-from bot.models import MemberRow
+from bot.models import MemberRow, now_utc
 from rules.events import CommandInvoked, ConcernAnswered, MessagePosted
 from tests.helpers import eventually
 from tests.slack.conftest import SlackBot, button, past_ts, start_bot
@@ -308,3 +308,27 @@ async def test_connect_a_grid_homes_reminder_reaches_the_partners_member(slack, 
         )
         assert "A friendly reminder" in reminded.params["text"]
         assert opened_dms(bot)[BOB_EXT] == PARTNER_TOKEN
+
+
+async def test_connect_a_reminder_the_partners_lost_token_cannot_send_is_not_stuck(
+    slack, sqlite_url
+):
+    """The partner removed the bot, heard by another process only: its token, still
+    served here, is refused. Bob's reminder is not retried through it for ever: the
+    table's own installation takes over (here: in the channel, as it cannot DM him)."""
+    async with running(slack, sqlite_url, reminder_delay=timedelta(0), max_reminders=1) as bot:
+        await share_with_the_partner(bot)
+        refuse_dms_across_organisations(bot)
+        bot.slack.fail_next("conversations.open", "token_revoked", times=5,
+                            matching={"token": PARTNER_TOKEN})  # fmt: skip
+        await bot.command("/concerns", "#proposal pickups move to 16:00")
+        await bot.handled(CommandInvoked)
+        await bot.slack.wait_for("chat.postMessage")
+        await bot.tick()
+
+        [shown] = await bot.slack.wait_for(
+            "chat.postEphemeral", where=lambda p: p["user"] == BOB_EXT
+        )
+        assert shown.params["token"] == HOME_TOKEN
+        assert "A friendly reminder" in shown.params["text"]
+        assert bot.groundrules.store.claim_undelivered(now_utc() + timedelta(minutes=5)) == []
