@@ -938,7 +938,9 @@ class SlackAdapter:
         self, workspace: str, user: str, response_url: str | None, text: str
     ) -> None:
         """Only `user` sees `text`: through the command's or shortcut's response_url,
-        which works even where the bot is not a member; else by DM."""
+        which works even where the bot is not a member; else by DM (through their own
+        organisation's installation, for someone of another organisation at a shared
+        table: Slack lets no bot DM across organisations)."""
         if response_url:
             try:
                 response = await AsyncWebhookClient(response_url, timeout=10, logger=log).send(
@@ -951,7 +953,7 @@ class SlackAdapter:
             except (aiohttp.ClientError, TimeoutError) as error:
                 log.warning("a private answer through response_url failed: %s",
                             type(error).__name__)  # fmt: skip
-        client = await self.client_for(workspace)
+        client = await self.deliverer.dm_client(await self.client_for(workspace), workspace, user)
         opened = await client.conversations_open(users=user)
         await client.chat_postMessage(channel=opened["channel"]["id"], text=text)
 

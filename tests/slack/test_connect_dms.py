@@ -332,3 +332,35 @@ async def test_connect_a_reminder_the_partners_lost_token_cannot_send_is_not_stu
         assert shown.params["token"] == HOME_TOKEN
         assert "A friendly reminder" in shown.params["text"]
         assert bot.groundrules.store.claim_undelivered(now_utc() + timedelta(minutes=5)) == []
+
+
+async def test_connect_a_proposal_slack_would_not_post_comes_back_to_the_partners_dm(
+    slack, sqlite_url
+):
+    """Bob, nudged, types a proposal in his own organisation's DM with the bot; Slack
+    refuses to post it beside his problem. His words come back to him there, through his
+    organisation's installation: the home's cannot DM him."""
+    async with running(slack, sqlite_url) as bot:
+        await share_with_the_partner(bot)
+        refuse_dms_across_organisations(bot)
+        await bot.event(message_event("good morning", ts=past_ts(4)), **through(HOME))
+        said = message_event("#problem the gate is locked", user=BOB_EXT, team="T-PARTNER",
+                             ts=past_ts(3))  # fmt: skip
+        await bot.event(said, **through(PARTNER))
+        [*_, heard] = await bot.handled(MessagePosted, 2)
+        assert heard.workspace == HOME
+        await bot.tick()
+        [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+        assert nudge.params["user"] == BOB_EXT
+
+        bot.slack.fail_next("chat.postMessage", "msg_blocks_too_long",
+                            matching={"channel": CHANNEL_ID})  # fmt: skip
+        dm = bot.slack._dm_channel([BOB_EXT]).id
+        typed = message_event("#proposal I will unlock it at 8 every morning", user=BOB_EXT,
+                              team="T-PARTNER", channel=dm, channel_type="im",
+                              ts=past_ts(0))  # fmt: skip
+        await bot.event(typed, **through(PARTNER))
+        [back] = await bot.slack.wait_for(
+            "chat.postMessage", where=lambda p: p["channel"] == dm and "unlock" in p["text"]
+        )
+        assert back.params["token"] == PARTNER_TOKEN
