@@ -154,7 +154,8 @@ class Homes:
             return asked[1]
         shared = await self._ask_slack(workspace, channel, home)
         if shared is None:  # no answer (a rate limit, an outage): asked again next time
-            return False
+            # Meanwhile Slack's last word, however old, rather than a table of its own.
+            return asked[1] if asked is not None else False
         self._shared[key] = (self._clock(), shared)
         return shared
 

@@ -364,3 +364,26 @@ async def test_connect_a_proposal_slack_would_not_post_comes_back_to_the_partner
             "chat.postMessage", where=lambda p: p["channel"] == dm and "unlock" in p["text"]
         )
         assert back.params["token"] == PARTNER_TOKEN
+
+
+async def test_connect_slacks_last_word_on_sharing_stands_while_it_cannot_say(slack, sqlite_url):
+    """Slack said the partner shares the channel; later, asked again, neither
+    installation gets an answer (an outage): the channel stays one table meanwhile."""
+    async with running(slack, sqlite_url) as bot:
+        await share_with_the_partner(bot)
+        now = [1000.0]
+        bot.adapter.clock = lambda: now[0]
+        await bot.event(message_event("good morning", ts=past_ts(5)), **through(HOME))
+        hello = message_event("hello all", user=BOB_EXT, team="T-PARTNER", ts=past_ts(4))
+        await bot.event(hello, **through(PARTNER))
+        [_, heard] = await bot.handled(MessagePosted, 2)
+        assert heard.workspace == HOME
+
+        now[0] += 3600  # long after Slack's word was asked
+        bot.slack.fail_next("conversations.info", "internal_error", times=4)
+        said = message_event("#problem the gate is locked", user=BOB_EXT, team="T-PARTNER",
+                             ts=past_ts(3))  # fmt: skip
+        await bot.event(said, **through(PARTNER))
+        [*_, heard] = await bot.handled(MessagePosted, 3)
+        assert heard.workspace == HOME
+        assert watches(bot) == [(HOME, CHANNEL_ID, "open")]
