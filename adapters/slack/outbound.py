@@ -2,7 +2,9 @@
 
 Private things (nudges, private replies and reports) go as ephemeral messages and, when
 Slack cannot show one (the person left the channel, the bot is not in it), as a DM.
-Reminders go as a DM to each member; a retry after some failed DMs only the rest.
+Reminders go as a DM to each member (through their own organisation's installation, at
+a table shared with another organisation; one Slack will not let the bot DM sees it in
+the channel, to them alone); a retry after some failed DMs only the rest.
 Rounds are edited in place through the ts the runtime remembered for them. A report
 posts its summary, and its full form in the summary's thread. Long replies, reports,
 summaries and announcements go page by page (`blocks.pages`): Slack refuses a message
@@ -374,10 +376,11 @@ class Deliverer:
                 log.info("a member cannot be sent a DM (%s); reminded in the channel",
                          error_of(error))  # fmt: skip
                 try:
-                    ts = await self._remind_in_channel(client, action, user, message)
+                    await self._remind_in_channel(client, action, user, message)
                 except SlackApiError as refused:
                     failed = failed or refused
                     continue
+                ts = None
             await done.add(user, ts)
         if failed is not None:
             raise failed
@@ -395,7 +398,7 @@ class Deliverer:
         either (a deactivated member, someone who left) is not reminded; a failure that
         may pass is raised, to be tried again."""
         if action.channel.startswith("D"):
-            return None
+            return
         try:
             await client.chat_postEphemeral(
                 channel=action.channel, user=user, text=message.text, blocks=message.blocks
@@ -404,7 +407,6 @@ class Deliverer:
             if error_of(error) not in EPHEMERAL_UNREACHABLE | NO_DM:
                 raise
             log.info("a member cannot be shown a reminder (%s); not reminded", error_of(error))
-        return None
 
     async def _report(self, client: AsyncWebClient, action: PostReport) -> str:
         """The summary in the channel; the full form, when it says more, in its thread.
