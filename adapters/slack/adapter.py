@@ -40,13 +40,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from adapters.slack import blocks, translate
 from adapters.slack.config import EVENTS_PATH, SlackConfig, config_from
 from adapters.slack.homes import Homes
 from adapters.slack.installed import installed_names
 from adapters.slack.listeners import Listeners
-from adapters.slack.outbound import NOT_IN_CHANNEL, Deliverer, error_of
+from adapters.slack.outbound import NOT_IN_CHANNEL, TOKEN_ERRORS, Deliverer, error_of
 from adapters.slack.people import Directory
 from bot import homes
 from bot.database import make_engine
@@ -101,8 +102,6 @@ BOT_SCOPES = (
     "im:write",
     "users:read",
 )
-# Errors that mean the stored token is no longer good: look it up again next time.
-TOKEN_ERRORS = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed"})
 # How long the bot's being in a channel is believed without asking Slack again: another
 # process may have heard that it was removed.
 MEMBERSHIP_KEPT_S = 60.0
@@ -252,7 +251,7 @@ class SlackAdapter:
         self.homes = Homes(
             self._database,
             self.client_for,
-            removed=self._home_removed,
+            removed=self.home_removed,
             clock=lambda: self.clock(),
         )
         self.deliverer = Deliverer(
@@ -356,6 +355,7 @@ class SlackAdapter:
             messages = await self.deliverer.render(
                 action.workspace, action.lang, lambda v: blocks.summary_by_dm(action, v)
             )
+            client = await self.deliverer.dm_client(client, action.workspace, user)
             opened = await client.conversations_open(users=user)
             for message in messages:
                 await client.chat_postMessage(
@@ -590,7 +590,7 @@ class SlackAdapter:
                     channel=channel,
                     at=now_utc(),
                     event_id=f"roster:{channel}:{uuid.uuid4().hex}",
-                    members=roster.members,
+                    members=roster.members - await self.app_bot_users(),
                 ),
                 keep=keep,
                 through=through,
@@ -598,10 +598,21 @@ class SlackAdapter:
             if not roster.unsure:  # else read again next time
                 self._synced.add(key)
 
+    async def members_changed(self, workspace: str, channel: str) -> None:
+        """Slack says `channel`'s members changed wholesale (another organisation left
+        it): they are read again now, through `workspace`'s installation."""
+        self._synced.discard((workspace, channel))
+        try:
+            await self.sync_roster(workspace, channel, force=True, keep=True, through=workspace)
+        except LookupError:  # the home's token is gone: nothing to read the channel with
+            log.info("could not read the members of a channel whose home has no token")
+
     async def is_person(self, workspace: str, channel: str, user: str) -> bool:
         """Whether someone who joined `channel` sits at its table: a person, not a bot.
         If Slack cannot say for now, they do, unnamed; the channel's roster is read again
         with its next message, and leaves them out if they are a bot after all."""
+        if user in await self.app_bot_users():
+            return False
         try:
             return (await self.directory.person(workspace, user)).human
         except SlackApiError as error:
@@ -754,6 +765,20 @@ class SlackAdapter:
             self.installations.async_delete_revoked, datetime.fromisoformat(str(record["at"])),
             enterprise_id=enterprise_id, team_id=team_id, users=users, bot=bot,
         )  # fmt: skip
+
+    async def app_bot_users(self) -> frozenset[str]:
+        """This app's bot users in every workspace it is installed in, read now: in a
+        channel shared with another organisation that installed it, Slack may not
+        describe that organisation's bot user (as someone of another organisation), and
+        no bot sits at a table. While the database does not answer, the last read."""
+        if self.installations is None:
+            return self._app_bots
+        try:
+            self._app_bots = await self.installations.bot_user_ids()
+        except DBAPIError:
+            return self._app_bots
+        self._app_bots_read_at = self.clock()
+        return self._app_bots
 
     async def is_app_bot(self, user: str, *, fresh: bool = True) -> bool:
         """Whether `user` is this app's bot user in a workspace it is installed in: an
@@ -917,7 +942,9 @@ class SlackAdapter:
         self, workspace: str, user: str, response_url: str | None, text: str
     ) -> None:
         """Only `user` sees `text`: through the command's or shortcut's response_url,
-        which works even where the bot is not a member; else by DM."""
+        which works even where the bot is not a member; else by DM (through their own
+        organisation's installation, for someone of another organisation at a shared
+        table: Slack lets no bot DM across organisations)."""
         if response_url:
             try:
                 response = await AsyncWebhookClient(response_url, timeout=10, logger=log).send(
@@ -930,7 +957,7 @@ class SlackAdapter:
             except (aiohttp.ClientError, TimeoutError) as error:
                 log.warning("a private answer through response_url failed: %s",
                             type(error).__name__)  # fmt: skip
-        client = await self.client_for(workspace)
+        client = await self.deliverer.dm_client(await self.client_for(workspace), workspace, user)
         opened = await client.conversations_open(users=user)
         await client.chat_postMessage(channel=opened["channel"]["id"], text=text)
 
@@ -966,7 +993,7 @@ class SlackAdapter:
         assert self.runtime is not None, "the adapter is not started"
         return self.runtime.app.database
 
-    def _home_removed(self, workspace: str) -> bool:
+    def home_removed(self, workspace: str) -> bool:
         return self.runtime is not None and self.runtime.has_removed(workspace)
 
     async def problem_waiting(

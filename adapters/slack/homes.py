@@ -64,6 +64,18 @@ def teams_in(channel: dict) -> set[str]:
     return teams
 
 
+def _names(found: dict, channel: str, workspace: str) -> bool:
+    """Whether the conversations.info channel `found` is `channel`, of `workspace`'s team
+    among others: or of its Enterprise Grid org, which Slack names (an id starting with
+    E) where the org as a whole is party to the channel."""
+    enterprise, team = team_of(workspace)
+    parties = teams_in(found)
+    named = (team is not None and team in parties) or (
+        enterprise is not None and enterprise in parties
+    )
+    return found.get("id") == channel and named
+
+
 class Homes:
     def __init__(
         self,
@@ -142,7 +154,8 @@ class Homes:
             return asked[1]
         shared = await self._ask_slack(workspace, channel, home)
         if shared is None:  # no answer (a rate limit, an outage): asked again next time
-            return False
+            # Meanwhile Slack's last word, however old, rather than a table of its own.
+            return asked[1] if asked is not None else False
         self._shared[key] = (self._clock(), shared)
         return shared
 
@@ -161,13 +174,29 @@ class Homes:
             found = (await through.conversations_info(channel=channel))["channel"]
         except SlackApiError as error:
             if error_of(error) not in NOT_SEEN:
-                log.warning("could not ask whether a channel is shared: %s", error_of(error))
-                return None
+                log.warning("could not ask whether a channel is shared: %s; asking the "
+                            "home's installation", error_of(error))  # fmt: skip
+                return await self._ask_home(workspace, channel, home)
             log.info("%s does not see a channel homed in %s: %s", workspace, home,
                      error_of(error))  # fmt: skip
             return False
-        _, home_team = team_of(home)
-        return found.get("id") == channel and home_team is not None and home_team in teams_in(found)
+        return _names(found, channel, home)
+
+    async def _ask_home(self, workspace: str, channel: str, home: str) -> bool | None:
+        """Slack's word asked with the home's own token, when the delivering installation
+        got no answer (a rate limit, a passing fault): the channel as the home sees it
+        must name `workspace`'s team. Without it, a retry that came through the other
+        installation this time would make the channel a second table (and its problem
+        nudged twice, once by each organisation's bot)."""
+        try:
+            client = await self._client_for(home)
+            found = (await client.conversations_info(channel=channel))["channel"]
+        except LookupError:
+            return None
+        except SlackApiError as error:
+            log.warning("the home could not say either: %s", error_of(error))
+            return None
+        return _names(found, channel, workspace)
 
     def guests(self, home: str, channel: str) -> list[str]:
         """The other workspaces Slack said share `channel` with its home, lately."""
@@ -178,6 +207,16 @@ class Homes:
             if shared and shared_channel == channel and shared_home == home
             and now - at < SHARED_KEPT_S
         ]  # fmt: skip
+
+    async def home(self, channel: str) -> str | None:
+        """The home of `channel`, whichever installation asks; None when it has none,
+        or the database does not answer and it was not read before."""
+        return await self._home(channel, None, guess=True)
+
+    def sharing_changed(self, channel: str) -> None:
+        """`channel` was shared with an organisation, or stopped being: whether each
+        installation shares it with its home is asked of Slack again."""
+        self._shared = {key: asked for key, asked in self._shared.items() if key[1] != channel}
 
     def forget_channel(self, channel: str) -> None:
         """`channel`'s home may have changed (a channel's new id takes its old one's

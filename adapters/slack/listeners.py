@@ -129,6 +129,8 @@ class Listeners:
         app.event("app_home_opened")(self.on_home_opened)
         app.event("app_uninstalled")(self.on_uninstalled)
         app.event("channel_id_changed")(self.on_channel_id_changed)
+        app.event("channel_shared")(self.on_sharing_changed)
+        app.event("channel_unshared")(self.on_sharing_changed)
         for gone in sorted(translate.ARCHIVED | translate.DELETED):
             app.event(gone)(self.on_place_gone)
         for back in sorted(translate.UNARCHIVED):
@@ -375,6 +377,22 @@ class Listeners:
         )
         if back is not None:
             await self.adapter.submit(back, keep=True, through=workspace_of(context))
+
+    async def on_sharing_changed(self, event: Body) -> None:
+        """A channel shared with another organisation, or no longer (Slack Connect):
+        whichever installation Slack tells it through, its table, its home's, reads its
+        members again, so that the people of an organisation that left leave it and its
+        open round no longer waits for them, and those of one that came are asked in the
+        next round (RosterSynced); and whether each installation shares the channel with
+        its home is asked of Slack again, not believed for SHARED_KEPT_S more."""
+        channel = event.get("channel")
+        if not isinstance(channel, str) or not channel:
+            return
+        self.adapter.homes.sharing_changed(channel)
+        home = await self.adapter.homes.home(channel)
+        if home is None or self.adapter.home_removed(home):
+            return
+        await self.adapter.members_changed(home, channel)
 
     async def on_uninstalled(self, body: Body, context: AsyncBoltContext) -> None:
         await self.adapter.workspace_removed(workspace_of(context), at=happened_by(body))

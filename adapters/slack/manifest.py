@@ -37,6 +37,11 @@ BOT_EVENTS = (
     "channel_deleted",
     "channel_id_changed",
     "channel_unarchive",
+    # A channel shared with another organisation, or no longer (Slack Connect): its
+    # table's members are read again (listeners.on_sharing_changed); channels:read,
+    # groups:read.
+    "channel_shared",
+    "channel_unshared",
     "group_archive",
     "group_deleted",
     "group_unarchive",

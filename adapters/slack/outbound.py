@@ -2,7 +2,9 @@
 
 Private things (nudges, private replies and reports) go as ephemeral messages and, when
 Slack cannot show one (the person left the channel, the bot is not in it), as a DM.
-Reminders go as a DM to each member; a retry after some failed DMs only the rest.
+Reminders go as a DM to each member (through their own organisation's installation, at
+a table shared with another organisation; one Slack will not let the bot DM sees it in
+the channel, to them alone); a retry after some failed DMs only the rest.
 Rounds are edited in place through the ts the runtime remembered for them. A report
 posts its summary, and its full form in the summary's thread. Long replies, reports,
 summaries and announcements go page by page (`blocks.pages`): Slack refuses a message
@@ -25,6 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks
 from adapters.slack.blocks import SlackMessage, Voice
 from adapters.slack.people import ClientFor, Directory
+from adapters.slack.translate import team_of, workspace_id
 from bot.sent_steps import sent_of
 from bot.store import review_message_keys
 from rules.actions import (
@@ -55,10 +58,13 @@ EPHEMERAL_UNREACHABLE = frozenset(
 # conversations.open and chat.postMessage errors that say this member can never be sent a
 # DM by the bot: trying again would fail the same way. messages_tab_disabled: an app
 # made from an older manifest, its Messages tab off (App Home), until someone turns it on.
+# invalid_user_combination: someone of another organisation (Slack Connect).
 NO_DM = frozenset(
     {"user_not_found", "user_not_visible", "user_disabled", "cannot_dm_bot",
-     "restricted_action", "is_archived", "messages_tab_disabled"}
+     "restricted_action", "is_archived", "messages_tab_disabled", "invalid_user_combination"}
 )  # fmt: skip
+# Errors that mean the stored token is no longer good: look it up again next time.
+TOKEN_ERRORS = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed"})
 # A Slack user id ("U0123ABCD", "W…" in an Enterprise Grid); a name is none.
 _SLACK_USER = re.compile(r"[UW][A-Z0-9\-]+")
 # Errors that say the bot is not in the channel (removed from it, perhaps as another
@@ -233,7 +239,7 @@ class Deliverer:
         for index, page in enumerate(messages):
             if f"private:{index}" not in done:
                 if direct:
-                    await self._direct(client, user, page)
+                    await self._direct(client, action.workspace, user, page)
                 else:
                     await self._private(client, action.workspace, action.channel, user, page,
                                         page, thread_ts=thread_ts)  # fmt: skip
@@ -279,11 +285,48 @@ class Deliverer:
             log.info("ephemeral message not possible (%s); sending a DM", error_of(error))
             if error_of(error) in NOT_IN_CHANNEL and self._not_in is not None:
                 self._not_in(workspace, channel)
-            await self._direct(client, user, direct)
+            await self._direct(client, workspace, user, direct)
 
-    async def _direct(self, client: AsyncWebClient, user: str, message: SlackMessage) -> str:
+    async def _direct(
+        self, client: AsyncWebClient, workspace: str, user: str, message: SlackMessage
+    ) -> str:
+        theirs = await self.dm_client(client, workspace, user)
+        if theirs is not client:
+            try:
+                return await self._open_and_post(theirs, user, message)
+            except SlackApiError as error:
+                # Their organisation's installation lost its token (removed, heard by
+                # another process) or cannot reach them: the table's own tries.
+                if error_of(error) not in TOKEN_ERRORS | NO_DM:
+                    raise
+                log.info("their organisation's installation cannot send a DM (%s)",
+                         error_of(error))  # fmt: skip
+        return await self._open_and_post(client, user, message)
+
+    async def _open_and_post(self, client: AsyncWebClient, user: str, message: SlackMessage) -> str:
         opened = await client.conversations_open(users=user)
         return await self._post(client, opened["channel"]["id"], message, None)
+
+    async def dm_client(self, client: AsyncWebClient, workspace: str, user: str) -> AsyncWebClient:
+        """The client that can send `user` a DM: for a member of another organisation at
+        a Slack Connect table, the installation of their own workspace, where it has
+        one (Slack lets no bot open a DM with someone of another organisation); else
+        `client`, the table's."""
+        enterprise, team = team_of(workspace)
+        try:
+            person = await self._directory.person(workspace, user)
+        except (SlackApiError, LookupError):  # LookupError: delivered through a guest
+            return client
+        if person.team is None or person.team == team:
+            return client
+        if enterprise is not None and person.enterprise == enterprise:
+            return client  # another workspace of the same Enterprise Grid org
+        try:
+            return await self._client_for(
+                workspace_id(team_id=person.team, enterprise_id=person.enterprise)
+            )
+        except LookupError:  # their organisation has not installed the bot
+            return client
 
     def _renewal_reminder(self, action: AskRenewal) -> Callable[[str], Awaitable[SlackMessage]]:
         """Each member's renewal reminder, in their own language (`AskRenewal.dm_lang`:
@@ -321,19 +364,49 @@ class Deliverer:
         for user in action.users:
             if user in done:
                 continue
+            message = await message_for(user)
             try:
-                ts: str | None = await self._direct(client, user, await message_for(user))
+                ts: str | None = await self._direct(client, action.workspace, user, message)
             except SlackApiError as error:
                 if error_of(error) not in NO_DM:
                     log.warning("reminding a member failed: %s; tried again later",
                                 error_of(error))  # fmt: skip
                     failed = failed or error
                     continue
-                log.info("a member cannot be sent a DM (%s); not reminded", error_of(error))
+                log.info("a member cannot be sent a DM (%s); reminded in the channel",
+                         error_of(error))  # fmt: skip
+                try:
+                    await self._remind_in_channel(client, action, user, message)
+                except SlackApiError as refused:
+                    failed = failed or refused
+                    continue
                 ts = None
             await done.add(user, ts)
         if failed is not None:
             raise failed
+
+    async def _remind_in_channel(
+        self,
+        client: AsyncWebClient,
+        action: RemindMembers | AskRenewal,
+        user: str,
+        message: SlackMessage,
+    ) -> None:
+        """A reminder Slack will not let the bot send `user` by DM (someone of another
+        organisation whose own has not installed the bot): shown to them alone in the
+        table's channel instead, so that it is not lost. One Slack cannot show there
+        either (a deactivated member, someone who left) is not reminded; a failure that
+        may pass is raised, to be tried again."""
+        if action.channel.startswith("D"):
+            return
+        try:
+            await client.chat_postEphemeral(
+                channel=action.channel, user=user, text=message.text, blocks=message.blocks
+            )
+        except SlackApiError as error:
+            if error_of(error) not in EPHEMERAL_UNREACHABLE | NO_DM:
+                raise
+            log.info("a member cannot be shown a reminder (%s); not reminded", error_of(error))
 
     async def _report(self, client: AsyncWebClient, action: PostReport) -> str:
         """The summary in the channel; the full form, when it says more, in its thread.

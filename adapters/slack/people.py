@@ -39,6 +39,10 @@ class Person:
     locale: str | None = None
     # Every name they go by (display, full and user name): a typed "@name" finds them.
     names: frozenset[str] = frozenset()
+    # The Slack team (workspace) they belong to, and its Enterprise Grid org if any:
+    # another organisation's, at a shared table.
+    team: str | None = None
+    enterprise: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +72,9 @@ def person_from(user: dict) -> Person:
     human = not (user.get("is_bot") or user.get("deleted") or user["id"] in NOT_PEOPLE)
     known = (profile.get("display_name"), profile.get("real_name"), user.get("real_name"),
              user.get("name"))  # fmt: skip
-    return Person(user["id"], name, human, user.get("locale"), frozenset(n for n in known if n))
+    return Person(user["id"], name, human, user.get("locale"), frozenset(n for n in known if n),
+                  user.get("team_id") or profile.get("team"),
+                  (user.get("enterprise_user") or {}).get("enterprise_id"))  # fmt: skip
 
 
 class Directory:
