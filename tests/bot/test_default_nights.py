@@ -7,14 +7,17 @@ round started at 17:30 UTC has its first reminder due at 22:30 there, held until
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import threading
+from datetime import datetime, time, timedelta
 from itertools import count
 
 from sqlalchemy import text
 
 from bot.bootstrap import Groundrules, bootstrap
+from bot.default_nights import held_for_new_defaults
 from bot.settings import Settings
 from rules.concerns import REMINDER_TIMER
+from rules.quiet_hours import QuietHours
 from rules.state import Reads
 from tests.bot.test_concern_rounds import start
 from tests.helpers import DAY, Chat, at
@@ -184,3 +187,36 @@ def test_migration_0030_keeps_the_defaults_last_applied_and_goes_down(database_u
     )  # fmt: skip
     with engine_on(database_url) as engine:
         assert "timer" in tables(engine)
+
+
+def test_a_process_starting_beside_one_applying_new_defaults_waits_and_sets_nothing(
+    database_url, tagged
+):
+    """Another process holds the row while it applies the new defaults (its timers not
+    yet set, here): this start waits for it, then finds them applied. Reading the old
+    defaults meanwhile, it would set the reminder again itself."""
+    bot = Restarts(database_url, tagged)
+    try:
+        a_round_in(bot.start("12:00"))
+        assert bot.app is not None
+        database = bot.app.database
+        moved: list[int] = []
+        with database.begin() as other:
+            other.execute(
+                text(
+                    "SELECT quiet_hours FROM applied_defaults WHERE id = 1"
+                    + ("" if other.dialect.name == "sqlite" else " FOR UPDATE")
+                )
+            )
+            other.execute(text("UPDATE applied_defaults SET quiet_hours = '23:00-07:00'"))
+            starting = threading.Thread(target=lambda: moved.append(
+                held_for_new_defaults(database, AMS, QuietHours(time(23), time(7)), at("18:00"))
+            ))  # fmt: skip
+            starting.start()
+            starting.join(timeout=1)
+            assert starting.is_alive()  # waiting for the other process
+        starting.join(timeout=30)
+        assert moved == [0]
+        assert bot.reminder() == (HELD, DUE)
+    finally:
+        bot.stop()
