@@ -7,6 +7,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine as Database
 from sqlalchemy import text
@@ -20,6 +21,7 @@ from tenacity import (
 )
 
 from bot.database import make_engine, reason, will_not_heal
+from bot.default_nights import held_for_new_defaults
 from bot.migrate import upgrade, upgrade_apart
 from bot.service import SecondReader, Service
 from bot.settings import Settings, load_settings
@@ -144,11 +146,12 @@ def bootstrap(
     migrate_apart: bool = False,
     worker: str | None = None,
     wait: bool = True,
+    started_at: datetime | None = None,
 ) -> Groundrules:
     """`migrate_apart`: bring the schema up to date in a child process, so that a
     long-running bot never holds Alembic (`bot.migrate.upgrade_apart`). `wait`: for a
     database that does not answer yet, up to a minute (a container's, at start-up); a
-    command run by hand does not wait."""
+    command run by hand does not wait. `started_at`: now, unless a test says when."""
     settings = settings or load_settings()
     classifier = classifier or build_classifier(settings.classifier)
     database = make_engine(settings.database_url)
@@ -158,6 +161,10 @@ def bootstrap(
         (upgrade_apart if migrate_apart else upgrade)(database)
     # GROUNDRULES_TIMEZONE may have changed since the reviews to come were scheduled.
     reviews_at_nine(database, settings.timezone, settings.quiet_hours)
+    # ... and GROUNDRULES_QUIET_HOURS: what the old night held waits for the new one's end.
+    held_for_new_defaults(
+        database, settings.timezone, settings.quiet_hours, started_at or datetime.now(UTC)
+    )
     store = Store(database, settings.table_defaults())
     reader = second_reader(settings, classifier)
     engine = Engine(

@@ -137,6 +137,18 @@ class MemberLanguageRow(SQLModel, table=True):
     lang: str
 
 
+class AppliedDefaultsRow(SQLModel, table=True):
+    """The bot-wide quiet hours and time zone (GROUNDRULES_QUIET_HOURS, _TIMEZONE) the
+    bot last started with, in one row: a start with others sets again the timers the old
+    ones held at the tables that follow them (bot.default_nights), once, whichever process
+    starts first. NULL: not known yet (the first start since 0030 only writes them)."""
+
+    __tablename__ = "applied_defaults"
+    id: int = Field(default=1, primary_key=True)
+    timezone: str | None = None
+    quiet_hours: str | None = None  # as TableConfig.quiet_hours: "21:00-08:00", or "off"
+
+
 class EditedMessageRow(SQLModel, table=True):
     """When a message in a table was last edited, kept for GROUNDRULES_RETENTION: an
     older edit delivered after it does not undo it (a problem's or a proposal's words, a

@@ -37,6 +37,7 @@ from rules.events import ConcernAnswered, Event, PlaceDeleted, TimerFired
 from rules.grammar import AnswerRound, ResolveConcern, StartRound, WithdrawRound
 from rules.held_timers import private_timer
 from rules.language import clear_language, detect_language
+from rules.local_time import later_by
 from rules.say import N_, Lines, Member, Quote, Say
 from rules.speech import language, private
 from rules.state import ProposalSeen, Round, TableState
@@ -111,7 +112,8 @@ def start_round(command: Command, state: TableState) -> list[Action]:
             )
         ]
     round_id = round_id_for(event)
-    deadline = event.at + settings.round_deadline
+    # "2 days" ends at the same clock time there, across a change to or from summer time.
+    deadline = later_by(event.at, settings.round_deadline, settings.timezone)
     opened = Round(
         round_id=round_id,
         proposal=proposal,
@@ -159,7 +161,7 @@ def start_round(command: Command, state: TableState) -> list[Action]:
         key=reminder_key(round_id, 1),
         kind=REMINDER_TIMER,
         subject=round_id,
-        due=event.at + settings.reminder_delay,
+        due=later_by(event.at, settings.reminder_delay, settings.timezone),
     )
     if settings.max_reminders > 0 and first_reminder.due < deadline:
         actions.append(first_reminder)
@@ -575,7 +577,7 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
         key=reminder_key(round_.round_id, sent + 1),
         kind=REMINDER_TIMER,
         subject=round_.round_id,
-        due=event.at + state.settings.reminder_delay,
+        due=later_by(event.at, state.settings.reminder_delay, state.settings.timezone),
     )
     if sent < state.settings.max_reminders and next_reminder.due < round_.deadline:
         actions.append(next_reminder)

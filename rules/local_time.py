@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from rules.folding import fold
 
 DEFAULT_ZONE = "UTC"
+_DAY = timedelta(days=1)
 
 
 @cache
@@ -66,10 +67,12 @@ def local_day_after(at: datetime, span: timedelta, name: str) -> date:
 
 
 def later_by(at: datetime, span: timedelta, name: str) -> datetime:
-    """`span` after `at` (aware), in UTC: a span of a day or more on the table's clock (a
-    day's snooze at 10:41 comes back at 10:41, summer time starting or not), a shorter
-    one as time passes (two hours are two hours, also on the night the clocks change)."""
-    if span < timedelta(days=1):
+    """`span` after `at` (aware), in UTC. A span of whole days ("2 days", "a week",
+    "48h") counts days on the table's calendar: it ends at the same clock time there,
+    also when summer time starts or ends in between (a round opened at 17:00 for 2 days
+    closes at 17:00). Any other span ("4 hours", "36h", "1d12h") is that much time
+    passing: two hours are two hours, also on the night the clocks change."""
+    if not span or span % _DAY:
         return at + span
     return (at.astimezone(zone(name)) + span).astimezone(UTC)
 

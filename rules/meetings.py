@@ -20,7 +20,7 @@ from rules.events import Event, TimerFired
 from rules.grammar import EVALUATION_VALUES, EndMeeting, Evaluate, StartMeeting
 from rules.held_timers import private_timer
 from rules.language import clear_language
-from rules.local_time import local_day
+from rules.local_time import later_by, local_day
 from rules.say import N_, Day, Member, Say
 from rules.speech import language, private, public
 from rules.state import Meeting, TableState
@@ -164,7 +164,7 @@ def _next_reminder(event: Event, state: TableState, meeting_id: str, number: int
             key=renewal_key(meeting_id, number),
             kind=RENEWAL_TIMER,
             subject=meeting_id,
-            due=event.at + state.settings.reminder_delay,
+            due=later_by(event.at, state.settings.reminder_delay, state.settings.timezone),
         )
     ]
 

@@ -2,12 +2,15 @@
 hours last waits for their end, as it would have been set to (rules.quiet_hours). It
 happens when a timer fires late: the bot was down or restarting in the evening, or the
 table's quiet hours or zone changed after it was set. A timer they held is set again
-when the table's hours or zone change (held_anew). Deadlines and public posts are not
+when the table's hours or zone change (held_anew), or the bot's own at a start
+(held_again). Deadlines and public posts are not
 held back: only what the timer's decision sends privately holds it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from rules.actions import Action, AskRenewal, RemindMembers, ScheduleTimer, SendNudge
@@ -84,29 +87,51 @@ def held_anew(
     event: Event, state: TableState, quiet: QuietHours | None, zone_name: str
 ) -> list[ScheduleTimer]:
     """The table's private timers (Reads.pending_timers) that its quiet hours held, set
-    again for its new ones (`quiet`, where it sits now: `zone_name`): when they were due
-    before the hold (ScheduleTimer.held_from). With no quiet hours now, or a night that
-    ends sooner, they go then, or at once if that has passed; in a night that lasts
-    longer they wait longer. Timers not held stay: one that falls in the new hours is
-    held as it fires (after_the_night)."""
-    settings = state.settings
+    again for its new ones (`quiet`, where it sits now: `zone_name`): see held_again."""
+    moved = held_again(state.pending_timers, state.settings, quiet, zone_name, event.at)
+    return [_again(event, timer, again) for timer, again in moved]
+
+
+@dataclass(frozen=True, slots=True)
+class SetAgain:
+    """Where a held timer goes: `due`, and when it was due before a hold (None: not held
+    now)."""
+
+    due: datetime
+    held_from: datetime | None
+
+
+def held_again(
+    timers: Iterable[PendingTimer],
+    settings: TableSettings,
+    quiet: QuietHours | None,
+    zone_name: str,
+    now: datetime,
+) -> list[tuple[PendingTimer, SetAgain]]:
+    """Of a table's pending `timers`, the private ones that its quiet hours (`settings`)
+    held, set again for its new ones (`quiet`, where it sits now: `zone_name`): when they
+    were due before the hold (PendingTimer.held_from). With no quiet hours now, or a
+    night that ends sooner, they go then, or at once (`now`) if that has passed; in a
+    night that lasts longer they wait longer. Timers not held stay: one that falls in the
+    new hours is held as it fires (after_the_night). Used when a table changes its hours
+    or zone, and when the bot starts with other defaults (bot.default_nights)."""
     if (settings.quiet_hours, settings.timezone) == (quiet, zone_name):
         return []
     again = []
-    for timer in state.pending_timers:
-        if timer.kind not in PRIVATE_TIMERS or timer.due <= event.at:
+    for timer in timers:
+        if timer.kind not in PRIVATE_TIMERS or timer.due <= now:
             continue
         held_from = _held_from(timer, settings)
         if held_from is None:
             continue
-        due = after_quiet(max(held_from, event.at), quiet, zone_name)
+        due = after_quiet(max(held_from, now), quiet, zone_name)
         if due != timer.due:
-            again.append(_again(event, timer, due, held_from))
+            again.append((timer, SetAgain(due, None if due == held_from else held_from)))
     return again
 
 
-def _again(event: Event, timer: PendingTimer, due: datetime, held_from: datetime) -> ScheduleTimer:
+def _again(event: Event, timer: PendingTimer, again: SetAgain) -> ScheduleTimer:
     return ScheduleTimer(
         workspace=event.workspace, channel=event.channel, key=timer.key, kind=timer.kind,
-        subject=timer.subject, due=due, held_from=None if due == held_from else held_from,
+        subject=timer.subject, due=again.due, held_from=again.held_from,
     )  # fmt: skip
