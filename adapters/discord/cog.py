@@ -908,7 +908,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         thread = isinstance(target, discord.Thread)
         if thread and target.locked and not allowed.manage_threads:  # type: ignore[union-attr]
             return _not_posted(Say.of(NOT_POSTED_LOCKED), proposal)
-        lacking = posting_rights.missing_permissions(allowed, PROPOSAL_POST, thread=thread)
+        lacking = posting_rights.missing_permissions(allowed, PROPOSAL_POST, target)
         if not lacking:
             return None
         return _not_posted(_not_allowed(lacking), proposal)
