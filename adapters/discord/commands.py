@@ -34,8 +34,9 @@ SHORTER_HINTS = {
 
 
 class CatalogueTranslator(app_commands.Translator):
-    """Dutch localisations: a name given as `nl=` extra, else the catalogue's msgstr of
-    the whole English text (`msgid=` extra; the message itself may be clipped)."""
+    """Dutch localisations: a text given as `nl=` extra (a name, an option's hint),
+    else the catalogue's msgstr of the whole English text (`msgid=` extra; the message
+    itself may be clipped)."""
 
     async def translate(
         self,
