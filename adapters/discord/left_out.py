@@ -57,7 +57,9 @@ async def left_out_of(
 
 def _only_privacy_hides(guild: discord.Guild, me: discord.Member, thread_id: int) -> bool:
     """Whether a thread hidden from the bot can only be a private thread it is not in:
-    every text channel made before it (a thread's id is larger than its channel's) is
-    visible to the bot, so none hides it."""
-    could_hold = [c for c in guild.text_channels if c.id < thread_id]
+    every channel that holds threads (a text or announcement channel, a forum) made
+    before it (a thread's id is larger than its channel's) is visible to the bot, so
+    none hides it."""
+    holders = (*guild.text_channels, *guild.forums)
+    could_hold = [c for c in holders if c.id < thread_id]
     return bool(could_hold) and all(c.permissions_for(me).view_channel for c in could_hold)

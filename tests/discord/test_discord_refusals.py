@@ -14,7 +14,13 @@ from bot.models import OutboxRow
 from rules.events import CommandInvoked, ConcernAnswered, RosterSynced
 from tests.discord.harness import buttons, dm_messages, make_retries_due
 from tests.helpers import eventually
-from tests.standins.discord_api import EMBED_LINKS, SEND_MESSAGES_IN_THREADS, VIEW_CHANNEL
+from tests.standins.discord_api import (
+    EMBED_LINKS,
+    GUILD_FORUM,
+    SEND_MESSAGES_IN_THREADS,
+    VIEW_CHANNEL,
+    FakeChannel,
+)
 
 PROPOSAL = "ship it"
 # How a round's summary opens ("has closed:", or "reached its deadline:").
@@ -427,13 +433,18 @@ async def test_a_summary_refused_by_a_private_thread_after_a_restart_says_how_to
     assert undelivered(harness) == []
 
 
+@pytest.mark.parametrize("hidden", ["general", "forum"])
 async def test_a_thread_hidden_with_its_channel_after_a_restart_still_asks_for_view_channel(
-    world, harness
+    world, harness, hidden
 ):
-    """A channel that could hold the thread is hidden from the bot: the thread may be
-    hidden with it, and View Channel is what helps there; no guess."""
+    """A channel that could hold the thread (a text channel, a forum) is hidden from the
+    bot: the thread may be hidden with it, and View Channel is what helps there; no
+    guess."""
+    forum = FakeChannel(world.guild.new_id(), "ideas", GUILD_FORUM, world.guild.id)
+    world.guild.channels[forum.id] = forum  # made before the thread
     runtime, _, _ = await left_out_of_a_private_thread(world, harness)
-    await take_from_the_bot(world, harness, world.general, VIEW_CHANNEL)
+    channel = world.general if hidden == "general" else forum
+    await take_from_the_bot(world, harness, channel, VIEW_CHANNEL)
 
     await runtime.tick_until_sent(timeout=10)
     [dm] = dm_messages(world.api, world.alice)
