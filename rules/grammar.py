@@ -55,8 +55,9 @@ class CommandSpec:
         return (self.name, self.dutch, *self.aliases)
 
 
-# Usage lines are shown in help and in usage errors; summaries become the
-# platform's command descriptions (Discord limits them to 100 characters).
+# Usage lines are shown in help and in usage errors, and after the command's name they
+# are the platforms' hints; summaries become the platform's command descriptions
+# (Discord limits both to 100 characters).
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "agree", "afspraak",
@@ -114,10 +115,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "table", "tafel",
         N_("Show or set this table: who is at it, what it is and is not about, routing"),
-        # Discord shows at most 100 characters, in both languages: the arguments of
-        # timezone and quiet-hours are in their own answers (a usage with an example).
-        N_("/table [about|not-about|routing <text> | join <org> | language en|nl | timezone "
-           "| quiet-hours]"),
+        # Discord's option takes 100 characters: it shows a shorter hint of its own
+        # (adapters/discord/commands.py).
+        N_("/table [about|not-about|routing <text> | join <organisation> | language en|nl "
+           "| timezone <zone> | quiet-hours [<from>-<to> | off | default]]"),
     ),
     CommandSpec(
         "mandate", "mandaat",

@@ -53,6 +53,7 @@ from adapters.discord.custom_ids import (
     Where,
     parse_form,
 )
+from adapters.discord.left_out import left_out_of
 from adapters.discord.refusals import MISSING_ACCESS, MISSING_PERMISSIONS
 from adapters.discord.rendering import (
     Outgoing,
@@ -125,6 +126,11 @@ NOT_POSTED_NOT_ALLOWED = N_(
     "{permissions} there, then try again with the buttons under my message."
 )
 # The same when which permission is missing cannot be told (it changed meanwhile, say).
+NOT_POSTED_LEFT_OUT = N_(
+    "I could not post your proposal: I am not a member of that private thread. Your "
+    "words are below, so nothing is lost. Someone in the thread can add me by mentioning "
+    "me there (@{bot}), then try again with the buttons under my message."
+)
 NOT_POSTED_NOT_ALLOWED_UNKNOWN = N_(
     "I could not post your proposal: I may not post in that channel. Your words are "
     "below, so nothing is lost. Ask someone who manages the server to check my "
@@ -908,17 +914,21 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         thread = isinstance(target, discord.Thread)
         if thread and target.locked and not allowed.manage_threads:  # type: ignore[union-attr]
             return _not_posted(Say.of(NOT_POSTED_LOCKED), proposal)
-        lacking = posting_rights.missing_permissions(allowed, PROPOSAL_POST, thread=thread)
+        lacking = posting_rights.missing_permissions(allowed, PROPOSAL_POST, target)
         if not lacking:
             return None
         return _not_posted(_not_allowed(lacking), proposal)
 
-    def _why_not_posted(self, error: discord.HTTPException, choice: NudgeChoice) -> Say:
+    async def _why_not_posted(self, error: discord.HTTPException, choice: NudgeChoice) -> Say:
         """Discord's refusal of a proposal's post, said for what its author can do: the
-        permissions the bot lacks there, as the cache tells now."""
+        permissions the bot lacks there, as the cache tells now; in a private thread that
+        left the bot out, that someone there adds it."""
         if error.code in THREAD_CLOSED:
             return Say.of(NOT_POSTED_LOCKED)
         if error.code == MISSING_ACCESS:
+            me = await left_out_of(self.bot, choice.where.guild, choice.where.target)
+            if me is not None:
+                return Say.of(NOT_POSTED_LEFT_OUT, bot=me)
             return _not_allowed((posting_rights.VIEW_CHANNEL,))
         if error.code == MISSING_PERMISSIONS:
             guild = self.bot.get_guild(choice.where.guild)
@@ -960,7 +970,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             except discord.HTTPException as error:
                 await self.runtime.release_proposal(*where, claim)
                 log.warning("could not post a proposal for a nudge: %s", error)
-                return _not_posted(self._why_not_posted(error, choice), proposal)
+                return _not_posted(await self._why_not_posted(error, choice), proposal)
         finally:
             self._answering.discard(key)
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from adapters.discord import posting_rights, refusals, review_posts, translate
+from adapters.discord import posting_rights, refusals, review_posts
 from adapters.discord.answering import InteractionAnswer, current_answer
 from adapters.discord.components import (
     evaluation_view,
@@ -41,9 +41,11 @@ from adapters.discord.components import (
     undo_view,
 )
 from adapters.discord.custom_ids import NudgeChoice, Where
+from adapters.discord.left_out import left_out_of
 from adapters.discord.refusals import (
     DMS_CLOSED,
     DMS_TOO_FAST,
+    MISSING_ACCESS,
     NOT_A_TEXT_CHANNEL,
     TAG_REQUIRED,
     THREAD_ARCHIVED,
@@ -227,12 +229,16 @@ class Delivery:
         lang = await self._refusal_lang(action, answer)
         guild = guild_of(action.workspace)
         render = self._renderer(guild, lang)
+        left_out = None
+        if error.code == MISSING_ACCESS:
+            described = answer.interaction.channel if answer is not None else None
+            left_out = await left_out_of(self.client, guild, place, described)
         told: Text = Lines((
             Say.of(refusals.what_failed(action), channel=f"<#{place}>"),
             refusals.why(
                 error.code,
                 self._lacking(place, refusals.refused_post(error)),
-                left_out_of=self._left_out_of(place),
+                left_out_of=left_out,
             ),
         ))  # fmt: skip
         if answer is None:  # by DM, away from its table: it opens with which one
@@ -256,19 +262,6 @@ class Delivery:
         if post is None:
             return ()
         return posting_rights.lacking_in(self.client.get_channel(place), post)
-
-    def _left_out_of(self, place: int) -> Member | None:
-        """The bot, when `place` is a private thread it may see but is not in (Discord
-        then answers 50001, as for a channel hidden from it); None otherwise, or when the
-        cache cannot tell."""
-        thread = self.client.get_channel(place)
-        if not translate.is_private_thread(thread):
-            return None
-        assert isinstance(thread, discord.Thread)
-        parent, me = thread.parent, thread.guild.me
-        if parent is None or me is None or not parent.permissions_for(me).view_channel:
-            return None  # hidden with its channel: View Channel is what helps
-        return Member(str(me.id))
 
     async def _refusal_lang(self, action: Outbound, answer: InteractionAnswer | None) -> str:
         """The language to tell a refusal in: the table's, if it chose one (as everything

@@ -42,6 +42,8 @@ SEND_IN_THREADS = N_("Send Messages in Threads")
 # A forum's Send Messages, as its settings name it: it opens a post (a forum takes no
 # messages of its own).
 CREATE_POSTS = N_("Create Posts")
+# A forum's Send Messages in Threads, as its settings name it: its threads are posts.
+SEND_IN_POSTS = N_("Send Messages in Posts")
 EMBED_LINKS = N_("Embed Links")
 ATTACH_FILES = N_("Attach Files")
 READ_HISTORY = N_("Read Message History")
@@ -91,29 +93,34 @@ def missing(channel: object, allowed: discord.Permissions, post: Post) -> Say | 
     thread = isinstance(channel, discord.Thread)
     if thread and channel.locked and not allowed.manage_threads:  # type: ignore[union-attr]
         return Say.of(LOCKED_THREAD)
-    lacking = missing_permissions(allowed, post, thread=thread)
+    lacking = missing_permissions(allowed, post, channel)
     return Say.of(NO_POST, permissions=named(lacking)) if lacking else None
 
 
 def missing_permissions(
-    allowed: discord.Permissions, post: Post, *, thread: bool, forum: bool = False
+    allowed: discord.Permissions, post: Post, channel: object
 ) -> tuple[str, ...]:
-    """Each permission `post` needs that `allowed` lacks (their msgids), in the order
-    Discord's settings list them; none when it may be made. `forum`: the post opens a
-    post in a forum."""
-    if thread:
-        sending = (SEND_IN_THREADS, allowed.send_messages_in_threads)
-    elif forum:
-        sending = (CREATE_POSTS, allowed.send_messages)
-    else:
-        sending = (SEND_MESSAGES, allowed.send_messages)
+    """Each permission `post` in `channel` needs that `allowed` lacks (their msgids), in
+    the order Discord's settings list them; none when it may be made."""
     needed = (
-        sending,
+        _sending(allowed, channel),
         (EMBED_LINKS, allowed.embed_links or not post.embeds),
         (ATTACH_FILES, allowed.attach_files or not post.files),
         (READ_HISTORY, allowed.read_message_history or not post.reply),
     )
     return tuple(name for name, has in needed if not has)
+
+
+def _sending(allowed: discord.Permissions, channel: object) -> tuple[str, bool]:
+    """The permission to post in `channel` at all, as Discord's settings there name it,
+    and whether `allowed` has it. A forum post is a thread: its settings are the forum's
+    (a parent not cached: the name a text channel's settings give it)."""
+    if isinstance(channel, discord.Thread):
+        in_forum = isinstance(channel.parent, discord.ForumChannel)
+        return (SEND_IN_POSTS if in_forum else SEND_IN_THREADS), allowed.send_messages_in_threads
+    if isinstance(channel, discord.ForumChannel):  # the post opens a post there
+        return CREATE_POSTS, allowed.send_messages
+    return SEND_MESSAGES, allowed.send_messages
 
 
 def named(permissions: tuple[str, ...]) -> Say:
@@ -132,12 +139,7 @@ def lacking_in(channel: object, post: Post) -> tuple[str, ...]:
     allowed = in_cache(channel)
     if allowed is None:
         return ()
-    return missing_permissions(
-        allowed,
-        post,
-        thread=isinstance(channel, discord.Thread),
-        forum=isinstance(channel, discord.ForumChannel),
-    )
+    return missing_permissions(allowed, post, channel)
 
 
 def in_cache(channel: object) -> discord.Permissions | None:

@@ -42,7 +42,9 @@ async def test_commands_dutch_payload_from_the_catalogue():
     assert agree["description_localizations"]["nl"].startswith("Leg een afspraak vast")
     [text] = agree["options"]
     assert text["name_localizations"] == {"nl": "tekst"}
-    assert text["description_localizations"]["nl"].startswith("/afspraak ")
+    # What follows the name, which Discord shows just above it.
+    assert text["description"].startswith("<what we agree> because <why>")
+    assert text["description_localizations"]["nl"].startswith("<wat we afspreken> omdat")
     for spec in COMMANDS:
         payload = payloads[spec.name]
         assert payload["name_localizations"] == {"nl": spec.dutch}

@@ -4,7 +4,7 @@ everything the table is told goes in the post (a forum takes messages only in it
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -14,9 +14,16 @@ from bot.models import AgreementRow, OutboxRow, PostedMessage, TimerRow
 from rules.events import CommandInvoked, MemberJoined, PlaceDeleted, ReviewDecided, RosterSynced
 from tests.discord.harness import dm_messages, make_retries_due, workspace
 from tests.discord.test_discord_access import VIEW_CHANNEL, overwrite
+from tests.discord.test_discord_posting_rights import bot_posts_in
 from tests.discord.test_discord_private_threads import archive, pending_timers, round_of
+from tests.discord.test_discord_refusals import start_round, take_from_the_bot
 from tests.helpers import eventually
-from tests.standins.discord_api import GUILD_FORUM, SEND_MESSAGES, FakeChannel
+from tests.standins.discord_api import (
+    GUILD_FORUM,
+    SEND_MESSAGES,
+    SEND_MESSAGES_IN_THREADS,
+    FakeChannel,
+)
 
 
 def forum_post(world, name="Move standup?", *, requires_tag=False):
@@ -345,3 +352,47 @@ async def test_a_forum_that_takes_no_posts_from_the_bot_names_create_posts(
     assert dm["content"].splitlines()[2] == told
     assert "Send Messages" not in dm["content"]
     assert review_posts(world, forum) == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "named"),
+    [
+        ("en-US", "ship it", "give me the Send Messages in Posts permission here"),
+        ("nl", "we verhuizen de stand-up", 'om me hier de machtiging "Send Messages in Posts" te'),
+    ],
+)  # fmt: skip
+async def test_a_forum_post_the_bot_may_not_reply_in_names_send_messages_in_posts(
+    world, harness, locale, text, named
+):
+    """A forum's settings call Send Messages in Threads "Send Messages in Posts": a
+    command whose outcome would be posted in a forum post says what to give there."""
+    forum, post = forum_post(world)
+    forum.permission_overwrites = [
+        overwrite(world.api.bot_user.id, kind=1, deny=SEND_MESSAGES_IN_THREADS)
+    ]
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    ix = await world.api.slash_command(
+        world.guild, post, world.alice, "concerns", {"text": text}, locale=locale
+    )
+    told = await world.api.wait_for_callback(ix)
+    assert told.ephemeral and named in told.content
+    assert "threads" not in told.content.lower()
+    assert bot_posts_in(world, post) == []
+
+
+async def test_a_round_refused_in_a_forum_post_names_send_messages_in_posts(world, harness):
+    """The permission taken mid-round: the summary Discord refuses in the post is sent to
+    its starter, naming what to give as the forum's settings show it."""
+    harness.settings.update(round_deadline=timedelta(seconds=2), max_reminders=0)
+    forum, post = forum_post(world)
+    runtime = await harness.start()
+    await start_round(world, runtime, post)
+    await take_from_the_bot(world, harness, forum, SEND_MESSAGES_IN_THREADS)
+
+    await runtime.tick_until_sent(timeout=10)
+    [dm] = dm_messages(world.api, world.alice)
+    assert dm["content"].splitlines()[2] == (
+        "I am not allowed to post there: ask someone who manages the server to give me the "
+        "Send Messages in Posts permission there."
+    )

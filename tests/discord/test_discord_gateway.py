@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 
 import discord
@@ -10,6 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from adapters.discord.client import ShardedGroundrulesBot
+from adapters.discord.commands import hint
 from bot import workspaces
 from bot.models import MemberRow
 from bot.views import problem_counts
@@ -66,31 +68,77 @@ async def test_gateway_ready_sends_each_channels_roster_and_syncs_the_commands(w
     assert not world.api.unknown_routes
 
 
-# Discord refuses a command whose name is longer than 32 characters or whose description
-# is longer than 100, in any language; the bot clips a description that would be, which
-# loses its end ("… omdat <waarom>"), so every one must fit whole.
+# Discord refuses a command whose name is not 1-32 characters (lowercase, for a slash
+# command) or whose description is not 1-100, in any language. The bot clips a
+# description that would be longer, which loses its end ("… omdat <waarom>"), so every
+# one must fit whole: checked on the tree the bot registers, as Discord gets it.
 NAME_LIMIT, DESCRIPTION_LIMIT = 32, 100
+SLASH_NAME = re.compile(rf"[-_\w]{{1,{NAME_LIMIT}}}")
+
+
+def _names_and_descriptions(payload: dict) -> tuple[list[str], list[str]]:
+    """A command's (or option's) names and descriptions, English and Dutch, its options'
+    too."""
+    names = [payload["name"], *(payload.get("name_localizations") or {}).values()]
+    texts = [payload["description"], *(payload.get("description_localizations") or {}).values()]
+    for option in payload.get("options", []):
+        more_names, more_texts = _names_and_descriptions(option)
+        names, texts = names + more_names, texts + more_texts
+    return names, texts
 
 
 async def test_gateway_every_command_name_and_description_fits_discord_whole(world, harness):
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced)
-    commands = {c["name"]: c for c in world.api.commands()}
-    for command in commands.values():
-        names = [command["name"], *(command.get("name_localizations") or {}).values()]
-        for option in command.get("options", []):
-            names += [option["name"], *(option.get("name_localizations") or {}).values()]
+    assert harness.adapter is not None and harness.adapter.bot is not None
+    tree = harness.adapter.bot.tree
+    assert tree.translator is not None
+    synced = {c["name"]: c for c in world.api.commands()}
+    slash = {c.name: c for c in tree.walk_commands()}
+    assert set(slash) == {spec.name for spec in COMMANDS}
+    for command in slash.values():
+        payload = await command.get_translated_payload(tree, tree.translator)
+        got = synced[command.name]
+        assert {key: got.get(key) for key in payload} == payload  # what Discord got
+        names, texts = _names_and_descriptions(payload)
+        assert all(SLASH_NAME.fullmatch(n) and n == n.lower() for n in names), names
+        assert all(1 <= len(text) <= DESCRIPTION_LIMIT for text in texts), texts
+    for menu in tree.walk_commands(type=discord.AppCommandType.message):
+        payload = await menu.get_translated_payload(tree, tree.translator)
+        names = [payload["name"], *payload["name_localizations"].values()]
         assert all(1 <= len(name) <= NAME_LIMIT for name in names), names
-    for spec in COMMANDS:
-        command = commands[spec.name]
-        texts = [(command, spec.summary)]
-        texts += [(option, spec.usage) for option in command.get("options", [])]
-        for payload, english in texts:
-            dutch = gettext(english, "nl")
-            assert len(english) <= DESCRIPTION_LIMIT, english
-            assert len(dutch) <= DESCRIPTION_LIMIT, dutch
-            assert payload["description"] == english
-            assert payload["description_localizations"] == {"nl": dutch}
+    for spec in COMMANDS:  # whole: not clipped to fit
+        payload = synced[spec.name]
+        texts = [(payload, gettext(spec.summary, "en"), gettext(spec.summary, "nl"))]
+        texts += [(option, hint(spec, "en"), hint(spec, "nl")) for option in payload["options"]]
+        for described, english, dutch in texts:
+            assert described["description"] == english
+            assert (described.get("description_localizations") or {}).get("nl", english) == dutch
+
+
+async def test_gateway_table_and_review_options_hint_their_arguments(world, harness):
+    """What /table and /review take, with an example of quiet hours: Discord shows it
+    under the text option while it is typed."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    commands = {c["name"]: c for c in world.api.commands()}
+    [table] = commands["table"]["options"]
+    assert table["description"] == (
+        "about|not-about|routing … | join <org> | language en|nl | timezone <zone> | "
+        "quiet-hours 08:00-16:00"
+    )
+    assert table["description_localizations"] == {
+        "nl": "over|niet-over|routing … | aanschuiven <org> | taal nl | tijdzone <zone> | "
+        "stille-uren 08:00-16:00"
+    }
+    [review] = commands["review"]["options"]
+    assert review["description"] == (
+        "keep|retire <id> [because <why>] | revise <id> <new text> because <why> [learned <lesson>]"
+    )
+    assert review["description_localizations"] == {
+        "nl": "behouden|intrekken <nr> [omdat <waarom>] | herzien <nr> <tekst> omdat <waarom> "
+        "[geleerd <les>]"
+    }
 
 
 async def test_gateway_message_in_a_thread_belongs_to_the_parent_channel(world, harness):

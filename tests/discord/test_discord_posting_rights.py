@@ -250,6 +250,38 @@ async def test_a_proposal_where_the_bot_may_not_reply_names_read_message_history
     assert len(buttons(nudge)) == len(NUDGE_BUTTONS)
 
 
+async def test_a_proposal_refused_by_a_private_thread_that_left_the_bot_out_says_how_to_add_it(
+    world, harness
+):
+    """The bot was removed from the private thread, and restarted since: its cache lacks
+    the thread. What helps is someone there adding it, not View Channel."""
+    secret = world.guild.add_thread(
+        world.general, "hr", owner=world.alice, private=True, members=[world.bob]
+    )
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced, lambda e: e.channel == str(secret.id))
+    await post_problem(world, runtime, world.alice, "#problem the printer is jammed", thread=secret)
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    await world.api.thread_members_update(secret, removed=[world.api.bot_user])
+    runtime = await harness.restart()
+    await runtime.wait_for(RosterSynced)
+    assert harness.adapter.bot.get_channel(secret.id) is None
+
+    form = await world.api.wait_for_callback(
+        await world.api.click_button(dm, world.alice, label="Add a proposal")
+    )
+    submitted = await world.api.submit_modal(form, {"proposal": "call the vendor"})
+    told = (await world.api.wait_for_followup(submitted))["content"]
+    bot = harness.adapter.bot.get_guild(world.guild.id).me.display_name
+    assert told.startswith(
+        "I could not post your proposal: I am not a member of that private thread. Your "
+        "words are below, so nothing is lost. Someone in the thread can add me by "
+        f"mentioning me there (@{bot}), then try again with the buttons under my message."
+    )
+    assert "View Channel" not in told and told.endswith("call the vendor")
+
+
 async def test_a_proposal_for_a_thread_known_locked_is_not_tried(world, harness):
     runtime = await harness.start()
     dm, form = await open_the_proposal_form(world, runtime)

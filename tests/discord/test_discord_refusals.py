@@ -14,7 +14,13 @@ from bot.models import OutboxRow
 from rules.events import CommandInvoked, ConcernAnswered, RosterSynced
 from tests.discord.harness import buttons, dm_messages, make_retries_due
 from tests.helpers import eventually
-from tests.standins.discord_api import EMBED_LINKS, SEND_MESSAGES_IN_THREADS
+from tests.standins.discord_api import (
+    EMBED_LINKS,
+    GUILD_FORUM,
+    SEND_MESSAGES_IN_THREADS,
+    VIEW_CHANNEL,
+    FakeChannel,
+)
 
 PROPOSAL = "ship it"
 # How a round's summary opens ("has closed:", or "reached its deadline:").
@@ -370,3 +376,79 @@ async def test_a_private_thread_that_left_the_bot_out_says_how_to_add_it(
     assert answer["flags"] & 64
     bot = harness.adapter.bot.get_guild(world.guild.id).me.display_name
     assert answer["content"].splitlines()[1] == told.format(bot=bot)
+
+
+LEFT_OUT = (
+    "I am not a member of that private thread, so I cannot post in it. Someone in the "
+    "thread can add me by mentioning me there (@{bot})."
+)
+
+
+async def left_out_of_a_private_thread(world, harness):
+    """A round in a private thread, the bot removed from the thread, then restarted: the
+    new process never saw the thread (Discord lists at connect only the threads the bot
+    may see). The runtime, the thread and the round's message."""
+    harness.settings.update(round_deadline=timedelta(seconds=3), max_reminders=0)
+    secret = world.guild.add_thread(
+        world.general, "hr", owner=world.alice, private=True, members=[world.bob, world.carol]
+    )
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced, lambda e: e.channel == str(secret.id))
+    message = await start_round(world, runtime, secret)
+    await world.api.thread_members_update(secret, removed=[world.api.bot_user])
+    runtime = await harness.restart()
+    await runtime.wait_for(RosterSynced)
+    assert harness.adapter.bot.get_channel(secret.id) is None  # not in the cache
+    return runtime, secret, message
+
+
+async def test_a_private_thread_that_left_the_bot_out_before_a_restart_says_how_to_add_it(
+    world, harness
+):
+    """The click came from the thread: Discord describes its channel in the interaction."""
+    runtime, _, message = await left_out_of_a_private_thread(world, harness)
+
+    click = await world.api.click_button(message, world.carol, label="No concerns")
+    await world.api.wait_for_callback(click)
+    await runtime.wait_for(ConcernAnswered)
+    answer = await world.api.wait_for_followup(click)
+    assert answer["flags"] & 64
+    bot = harness.adapter.bot.get_guild(world.guild.id).me.display_name
+    assert answer["content"].splitlines()[1] == LEFT_OUT.format(bot=bot)
+
+
+async def test_a_summary_refused_by_a_private_thread_after_a_restart_says_how_to_add_the_bot(
+    world, harness
+):
+    """Told by DM, with no interaction from the thread: Discord, asked once, shows the
+    thread to no one outside it, and every channel of the server that could hold it is
+    visible to the bot: so it is a private thread the bot is not in."""
+    runtime, secret, _ = await left_out_of_a_private_thread(world, harness)
+
+    await runtime.tick_until_sent(timeout=10)
+    [dm] = dm_messages(world.api, world.alice)
+    bot = harness.adapter.bot.get_guild(world.guild.id).me.display_name
+    assert dm["content"].splitlines()[2] == LEFT_OUT.format(bot=bot)
+    assert len(world.api.requests_to(f"GET /channels/{secret.id}")) == 1  # asked once
+    assert undelivered(harness) == []
+
+
+@pytest.mark.parametrize("hidden", ["general", "forum"])
+async def test_a_thread_hidden_with_its_channel_after_a_restart_still_asks_for_view_channel(
+    world, harness, hidden
+):
+    """A channel that could hold the thread (a text channel, a forum) is hidden from the
+    bot: the thread may be hidden with it, and View Channel is what helps there; no
+    guess."""
+    forum = FakeChannel(world.guild.new_id(), "ideas", GUILD_FORUM, world.guild.id)
+    world.guild.channels[forum.id] = forum  # made before the thread
+    runtime, _, _ = await left_out_of_a_private_thread(world, harness)
+    channel = world.general if hidden == "general" else forum
+    await take_from_the_bot(world, harness, channel, VIEW_CHANNEL)
+
+    await runtime.tick_until_sent(timeout=10)
+    [dm] = dm_messages(world.api, world.alice)
+    assert dm["content"].splitlines()[2] == (
+        "I can no longer see that channel: ask someone who manages the server to give me "
+        "the View Channel permission there."
+    )

@@ -34,6 +34,9 @@ Behaviour that mirrors Discord on purpose (so adapter bugs show up here):
 * an interaction can be answered once (400/40060 afterwards), follow-ups only
   work after it was answered, unknown routes answer 404 JSON and are listed
   in ``unknown_routes``;
+* a private thread the bot was removed from is in no ``GUILD_CREATE`` and refuses
+  every request about it with 403/50001, as Discord shows such a thread only to its
+  members;
 * the bot's own posts need its permissions in the channel, overwrites included (View
   Channel, else 403/50001; Send Messages, in a thread Send Messages in Threads, else
   403/50013; with a file Attach Files, with an embed Embed Links, as a reply Read
@@ -349,6 +352,10 @@ class FakeChannel:
     # A thread a moderator locked: only who may manage threads posts in it or reopens it
     # (``DiscordStandIn.lock_thread``, ``archive_thread(locked=True)``).
     locked: bool = False
+    # A private thread the bot was removed from (``thread_members_update``): Discord
+    # shows it only to its members, so no GUILD_CREATE lists it to the bot and every
+    # request about it is refused with 403/50001, as to a channel hidden from it.
+    without_the_bot: bool = False
 
     @property
     def is_thread(self) -> bool:
@@ -622,7 +629,7 @@ class FakeGuild:
             "voice_states": [],
             "members": members,
             "channels": [c.payload() for c in self.text_channels],
-            "threads": [c.payload() for c in self.threads],
+            "threads": [c.payload() for c in self.threads if not c.without_the_bot],
             "presences": [],
             "stage_instances": [],
             "guild_scheduled_events": [],
@@ -1201,6 +1208,10 @@ class DiscordStandIn(Served):
         gone = {m.id for m in removed}
         thread.member_ids = [i for i in thread.member_ids if i not in gone]
         thread.member_ids += [m.id for m in added if m.id not in thread.member_ids]
+        if thread.type == PRIVATE_THREAD and self.bot_user.id in gone:
+            thread.without_the_bot = True
+        if any(m.id == self.bot_user.id for m in added):
+            thread.without_the_bot = False
         await self.dispatch(
             "THREAD_MEMBERS_UPDATE",
             {
@@ -2126,10 +2137,13 @@ class DiscordStandIn(Served):
 
     def _check_bot_access(self, record: RecordedRequest) -> web.Response | None:
         """Refuse what the bot was denied (deny_bot), as Discord does."""
-        if not self._bot_denied or not record.path.startswith("/channels/"):
+        if not record.path.startswith("/channels/"):
             return None
         channel_id = int(record.path.split("/")[2])
         code, message = self._bot_denied.get(channel_id, (None, ""))
+        channel = self._channel_or_none(channel_id)
+        if channel is not None and channel.without_the_bot:
+            code, message = 50001, "Missing Access"
         if code is None:
             return None
         posting = record.method == "POST" and record.route in (
