@@ -693,12 +693,14 @@ class Runtime:
         async def load() -> dict[str, str | None]:
             return await self._in_worker(store.sent_steps, workspace, outbox_id)
 
-        return Delivering(action, note, load if delivery.again else None)
+        key = f"{workspace}:{outbox_id}"
+        return Delivering(action, note, load if delivery.again else None, key)
 
     async def _note(self, mark: Callable[..., object], /, *args, **kwargs) -> None:
         """Store how a delivery went. While the database does not answer it is not
         stored (the outage is noticed): the item's lease runs out and the outbox offers
-        it again, so an announcement may go twice but is never lost."""
+        it again, so nothing is lost; a public post is not posted twice for it (its
+        going out is on record first: bot.sent_steps), a private one may be."""
         try:
             await self._in_worker(mark, *args, **kwargs)
         except Exception as error:
