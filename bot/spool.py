@@ -17,7 +17,8 @@ a warning. Once all of it is stored the file is removed: nothing of it stays on 
 
 A file left for a platform no process here serves waits for one that does: a starting
 process names such files in the log with their counts, /healthz shows them, and
-`groundrules spool` (bot.cli) lists them, hands them in or deletes them.
+`groundrules spool` (bot.cli) lists them, hands them in or deletes them. Counting a
+file's lines locks it for a moment: a process taking it over waits that out.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import json
 import logging
 import os
 import secrets
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +39,11 @@ from bot.database import is_memory_sqlite, is_sqlite
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# Another process counting a file's lines holds it locked for a moment (left_spools):
+# how often, and how long, a process taking it over waits for that.
+LOOKS_WAITED = 5
+LOOK_S = 0.02
 
 Record = dict[str, object]
 
@@ -122,12 +129,22 @@ def drop(spool: LeftSpool) -> bool:
     except OSError:
         return False
     try:
-        if not _locked(fd) or os.fstat(fd).st_nlink == 0:
+        if not _locked_unless_held(fd) or os.fstat(fd).st_nlink == 0:
             return False
         spool.path.unlink()
         return True
     finally:
         os.close(fd)
+
+
+def _locked_unless_held(fd: int) -> bool:
+    """`_locked`, allowing for another process looking at the file for a moment (its
+    /healthz, `groundrules spool list`): held longer, its process runs."""
+    for _ in range(LOOKS_WAITED):
+        if _locked(fd):
+            return True
+        time.sleep(LOOK_S)
+    return _locked(fd)
 
 
 def _locked(fd: int) -> bool:
@@ -172,7 +189,7 @@ class Spool:
             except OSError:  # gone meanwhile: another process took it over
                 continue
             # Locked: its process runs. Unlinked once locked: another one took it over.
-            if not _locked(fd) or os.fstat(fd).st_nlink == 0:
+            if not _locked_unless_held(fd) or os.fstat(fd).st_nlink == 0:
                 os.close(fd)
                 continue
             self._taken.append((path, fd))

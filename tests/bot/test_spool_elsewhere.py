@@ -9,6 +9,7 @@ import asyncio
 import fcntl
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,17 @@ def test_spool_commands_refuse_an_unknown_platform(command_line):
     result = runner.invoke(cli, ["spool", "drop", "--platform", "discrod", "--yes"])
     assert result.exit_code == 2
     assert "unknown platform 'discrod'" in result.stderr
+
+
+def test_a_process_taking_a_spool_over_waits_out_another_looking_at_it(url, tagged, spool):
+    """/healthz or `groundrules spool list` elsewhere holds the file for a moment as it
+    counts its lines: not taken for a running process's."""
+    asyncio.run(left_by_discord(url, tagged, "p1"))
+    [left] = spool.iterdir()
+    with bot_on(url, tagged) as app:
+        runtime = Runtime(app, [Discord()])
+        looking = os.open(left, os.O_RDONLY)
+        fcntl.flock(looking, fcntl.LOCK_EX)
+        threading.Timer(0.03, os.close, [looking]).start()
+        assert runtime.take_over_spool() == 1
+        runtime.close()
