@@ -53,7 +53,11 @@ def replay(app: Groundrules, left: Sequence[LeftSpool]) -> Replayed:
     """Store what `left` holds, oldest file first, in the order it was kept."""
     done = Replayed()
     for spool in left:
-        why = next(filter(None, map(needs_its_platform, read_records(spool.path))), None)
+        try:
+            records = read_records(spool.path)
+        except OSError:  # gone meanwhile: a process serving its platform took it over
+            continue
+        why = next(filter(None, map(needs_its_platform, records)), None)
         if why is None:
             done.files.append(spool)
         else:
@@ -64,7 +68,7 @@ def replay(app: Groundrules, left: Sequence[LeftSpool]) -> Replayed:
     runtime = Runtime(app, [], spooling_for=platforms)
     try:
         runtime.take_over_spool([spool.path for spool in done.files])
-        done.stored = asyncio.run(_hand_in(runtime, done))
+        done.stored = asyncio.run(_hand_in(runtime))
     finally:
         if runtime.spool.path is not None:
             done.interrupted = str(runtime.spool.path)
@@ -72,7 +76,8 @@ def replay(app: Groundrules, left: Sequence[LeftSpool]) -> Replayed:
     return done
 
 
-async def _hand_in(runtime: Runtime, done: Replayed) -> int:
+async def _hand_in(runtime: Runtime) -> int:
+    """How many were handed in, also when the database stopped answering part-way."""
     before = runtime.kept
     try:
         return await runtime.hand_in_kept(deliver=False)

@@ -21,6 +21,8 @@ from bot.cli import app as cli
 from bot.health import health_answer
 from bot.models import ProcessedEvent, WatchRow
 from bot.runtime import Runtime
+from bot.spool import left_spools
+from bot.spool_replay import replay
 from tests.bot.test_kept_spool import a_runtime, handled, keep_problems
 from tests.bot.test_runtime import RecordingAdapter, problem
 from tests.conftest import bot_on
@@ -178,3 +180,29 @@ def test_a_process_taking_a_spool_over_waits_out_another_looking_at_it(url, tagg
         threading.Timer(0.03, os.close, [looking]).start()
         assert runtime.take_over_spool() == 1
         runtime.close()
+
+
+def test_a_replay_the_database_stops_answering_in_keeps_the_rest_for_discord(url, tagged, spool):
+    asyncio.run(left_by_discord(url, tagged, "p1", "p2", "p3"))
+    with bot_on(url, tagged) as app, DatabaseOutage(url) as outage:
+        handle, calls = app.service.handle, []
+
+        def down_after_one(event):
+            calls.append(event.event_id)
+            if len(calls) == 2:
+                outage.cut(app.database)
+            return handle(event)
+
+        app.service.handle = down_after_one
+        done = replay(app, left_spools(spool))
+        assert done.stored == 1 and done.interrupted is not None
+        [rest] = spool.iterdir()
+        assert str(rest) == done.interrupted
+        assert rest.name.startswith("kept-discord-")  # for a Discord process, or a replay
+        assert rest.read_text().count("\n") == 2
+        app.service.handle = handle
+    with bot_on(url, tagged) as app:
+        assert handled(app) == ["p1"]
+        assert replay(app, left_spools(spool)).stored == 2
+        assert handled(app) == ["p1", "p2", "p3"]
+        assert list(spool.iterdir()) == []
