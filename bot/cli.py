@@ -629,6 +629,125 @@ def person_forget(
     typer.echo(f"groundrules: forgot {user} in {workspace} ({summary})")
 
 
+spool_app = typer.Typer(
+    help="What bots kept on disk while the database did not answer (GROUNDRULES_SPOOL_DIR).",
+    no_args_is_help=True,
+)
+app.add_typer(spool_app, name="spool")
+
+PlatformOption = Annotated[
+    list[str] | None,
+    typer.Option("--platform", help="Only files kept by a process serving it (repeatable)."),
+]
+
+
+def _left_spools(settings, platforms: list[str] | None):
+    """The spool files no running process holds, of `platforms` if given."""
+    from bot.spool import left_spools, spool_folder
+
+    unknown = sorted(set(platforms or ()) - set(PLATFORMS))
+    if unknown:
+        typer.echo(f"groundrules: --platform: unknown platform {unknown[0]!r} (choose slack "
+                   "or discord)", err=True)  # fmt: skip
+        raise typer.Exit(2)
+    left = left_spools(spool_folder(settings))
+    if platforms:
+        left = [spool for spool in left if spool.platforms & set(platforms)]
+    return left
+
+
+def _spool_line(spool) -> str:
+    return f"{spool.path}\t{spool.lines} event(s)\tkept by a process serving {spool.platform_names}"
+
+
+@spool_app.command("list")
+def spool_list(database: DatabaseOption = None) -> None:
+    """List the spool files: what each holds, for which platforms, and whether a running
+    process holds it (it hands it in itself) or it waits for one serving its platforms."""
+    from bot.spool import left_spools, platforms_of, spool_files, spool_folder
+
+    settings = _settings(database_url=database)
+    folder = spool_folder(settings)
+    left = {spool.path: spool for spool in left_spools(folder)}
+    files = spool_files(folder)
+    if not files:
+        typer.echo(f"groundrules: nothing waits in {folder}", err=True)
+    for path in files:
+        if path in left:
+            typer.echo(_spool_line(left[path]) + "\twaiting")
+        else:
+            platforms = "+".join(sorted(platforms_of(path)))
+            typer.echo(f"{path}\t\tkept by a process serving {platforms}\tin use by it")
+
+
+@spool_app.command("replay")
+def spool_replay(platform: PlatformOption = None, database: DatabaseOption = None) -> None:
+    """Store what spool files left by stopped processes hold, as a process serving their
+    platform would: for a platform the bot no longer runs with. What the bot says of it
+    waits for a process serving that platform (given up after GROUNDRULES_RETENTION).
+    Slack's events and token changes need Slack: `groundrules run slack` hands them in."""
+    from bot.bootstrap import bootstrap
+    from bot.logs import configure_logging
+    from bot.spool_replay import replay
+
+    settings, engine = _open_database(database)
+    engine.dispose()
+    left = _left_spools(settings, platform)
+    if not left:
+        typer.echo("groundrules: no spool file waits", err=True)
+        return
+    configure_logging(settings.log_level)  # a line it skips is named, as the bot names it
+    with _database_errors(settings.database_url):
+        groundrules = bootstrap(settings, migrate=False, wait=False)
+        try:
+            done = replay(groundrules, left)
+        finally:
+            groundrules.database.dispose()
+    for spool, why in done.refused:
+        typer.echo(f"groundrules: left {spool.path} as it is: it holds {why}; a process "
+                   f"serving {spool.platform_names} hands it in, or `groundrules spool drop` "
+                   "deletes it", err=True)  # fmt: skip
+    if done.files:
+        typer.echo(f"groundrules: handed in {done.stored} event(s) from {len(done.files)} spool "
+                   "file(s); what the bot says of them waits for a process serving their "
+                   "platform", err=True)  # fmt: skip
+    if done.interrupted is not None:
+        typer.echo(f"groundrules: the database stopped answering; the rest waits in "
+                   f"{done.interrupted}", err=True)  # fmt: skip
+    if done.refused or done.interrupted is not None:
+        raise typer.Exit(1)
+
+
+@spool_app.command("drop")
+def spool_drop(
+    platform: PlatformOption = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Delete spool files left by stopped processes, without storing what they hold:
+    lists them first, then asks. Files a running process holds are never touched."""
+    from bot.spool import drop
+
+    settings = _settings(database_url=database)
+    left = _left_spools(settings, platform)
+    if not left:
+        typer.echo("groundrules: no spool file waits", err=True)
+        return
+    for spool in left:
+        typer.echo(_spool_line(spool))
+    total = sum(spool.lines for spool in left)
+    if not yes:
+        typer.confirm(f"Delete these {total} event(s) unstored? This cannot be undone",
+                      abort=True)  # fmt: skip
+    dropped = files = 0
+    for spool in left:
+        if drop(spool):
+            dropped, files = dropped + spool.lines, files + 1
+        else:
+            typer.echo(f"groundrules: {spool.path} was taken over meanwhile: kept", err=True)
+    typer.echo(f"groundrules: dropped {dropped} event(s) in {files} spool file(s)")
+
+
 @app.command()
 def migrate(database: DatabaseOption = None) -> None:
     """Bring the database (--database, else DATABASE_URL) to the newest schema."""

@@ -36,9 +36,14 @@ async def listen(runner: web.AppRunner, host: str, port: int) -> None:
 HEALTH_WAIT_S = 2.0
 
 
-async def health_answer(healthy: Callable[[], bool] | None) -> web.Response:
+async def health_answer(
+    healthy: Callable[[], bool] | None, waiting: Callable[[], dict[str, int]] | None = None
+) -> web.Response:
     """/healthz: 200 {"database": "ok"} when the database answers within HEALTH_WAIT_S,
-    else 503 {"database": "unreachable"} (also before the bot is running: None)."""
+    else 503 {"database": "unreachable"} (also before the bot is running: None). With
+    `waiting` (Runtime.spool_waiting), what spool files of platforms this process does not
+    serve hold, by platform, under "spool_waiting" when there is any: an operator's to
+    resolve (`groundrules spool`), no reason to restart."""
     ok = False
     if healthy is not None:
         try:
@@ -46,8 +51,10 @@ async def health_answer(healthy: Callable[[], bool] | None) -> web.Response:
                 ok = await asyncio.to_thread(healthy)
         except TimeoutError:
             ok = False
-    return web.json_response({"database": "ok" if ok else "unreachable"},
-                             status=200 if ok else 503)  # fmt: skip
+    body: dict[str, object] = {"database": "ok" if ok else "unreachable"}
+    if waiting is not None and (spooled := await asyncio.to_thread(waiting)):
+        body["spool_waiting"] = spooled
+    return web.json_response(body, status=200 if ok else 503)
 
 
 def liveness_answer(heartbeat: Heartbeat | None) -> web.Response:
@@ -66,9 +73,11 @@ def liveness_answer(heartbeat: Heartbeat | None) -> web.Response:
 
 class HealthServer:
     def __init__(
-        self, healthy, *, port: int, host: str = "0.0.0.0", heartbeat: Heartbeat | None = None
-    ) -> None:
+        self, healthy, *, port: int, host: str = "0.0.0.0", heartbeat: Heartbeat | None = None,
+        waiting: Callable[[], dict[str, int]] | None = None,
+    ) -> None:  # fmt: skip
         self._healthy = healthy
+        self._waiting = waiting
         self._heartbeat = heartbeat
         self._port = port
         self._host = host
@@ -94,7 +103,7 @@ class HealthServer:
             await self._runner.cleanup()
 
     async def _healthz(self, request: web.Request) -> web.Response:
-        return await health_answer(self._healthy)
+        return await health_answer(self._healthy, self._waiting)
 
     async def _livez(self, request: web.Request) -> web.Response:
         return liveness_answer(self._heartbeat)

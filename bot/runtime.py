@@ -21,6 +21,7 @@ from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from sqlalchemy import text
@@ -44,7 +45,7 @@ from bot.models import now_utc
 from bot.outage import NotRecorded, Outage
 from bot.round_messages import RoundMessages, progress_of
 from bot.sent_steps import Delivering, delivering
-from bot.spool import Record, Spool, spool_folder
+from bot.spool import Record, Spool, spool_folder, waiting_by_platforms
 from bot.store import Delivery, TryLater, Undeliverable, ref_key
 from rules.actions import (
     AnnounceReview,
@@ -147,7 +148,12 @@ def kind_of(action: Outbound) -> str:
 
 
 class Runtime:
-    def __init__(self, app: Groundrules, adapters: Sequence[Adapter]) -> None:
+    def __init__(
+        self, app: Groundrules, adapters: Sequence[Adapter], *, spooling_for: str | None = None
+    ) -> None:
+        """`spooling_for`: the platforms this process's spool file is named for, if not
+        those of `adapters` (`groundrules spool replay`, which serves none, keeps what
+        it could not store for a process serving the platforms it came from)."""
         self.app = app
         self.adapters = list(adapters)
         self._stopping = asyncio.Event()
@@ -163,7 +169,9 @@ class Runtime:
         self.round_messages = RoundMessages(self._round_as_it_stands)
         self._kept: deque[_KeptEvent | _KeptChange] = deque()
         self._kept_handled = self._kept_dropped = 0
-        platforms = "+".join(sorted(adapter.name for adapter in self.adapters)) or "none"
+        platforms = spooling_for or (
+            "+".join(sorted(adapter.name for adapter in self.adapters)) or "none"
+        )
         self.spool = Spool(spool_folder(app.settings), platforms)
         self._reader_thread = second_reader_thread()
         self._worker = worker_thread()
@@ -280,13 +288,16 @@ class Runtime:
         records = (_record_of(kept) for kept in self._kept)
         self.spool.rewrite(record for record in records if record is not None)
 
-    def take_over_spool(self) -> int:
+    def take_over_spool(self, files: Sequence[Path] | None = None) -> int:
         """What processes that stopped before the database answered kept (their spool
-        files), kept here first, in order, as if heard by this one: handed in once the
-        database answers, before what this process hears. Returns how many (within the
-        bound, as those processes held them)."""
+        files; `files`: those), kept here first, in order, as if heard by this one: handed
+        in once the database answers, before what this process hears. Returns how many
+        (within the bound, as those processes held them). What waits for a platform this
+        process does not serve is named in the log, with its counts."""
+        if files is None:
+            self._name_spools_waiting()
         taken = 0
-        for record in self.spool.take_over():
+        for record in self.spool.take_over(files):
             kept = self._restored(record)
             if kept is not None:
                 self._keep(kept)
@@ -297,6 +308,22 @@ class Runtime:
             log.warning("%d event(s) kept before a restart, read from the spool: handed in "
                         "once the database answers", taken)  # fmt: skip
         return taken
+
+    def _name_spools_waiting(self) -> None:
+        """Once, at start: nothing a gone process kept waits on disk unseen."""
+        waiting = self.spool_waiting()
+        if waiting:
+            counts = "; ".join(f"{count} for {platforms}" for platforms, count in waiting.items())
+            log.warning("spool files in %s hold what processes serving other platforms kept "
+                        "(%s): this process (%s) does not hand them in. A process serving "
+                        "them does; or `groundrules spool replay` stores them now, `groundrules "
+                        "spool drop` deletes them (`groundrules spool list` shows them)",
+                        self.spool.folder, counts, self.spool.platforms)  # fmt: skip
+
+    def spool_waiting(self) -> dict[str, int]:
+        """What waits in spool files of platforms this process does not serve, by those
+        platforms ("discord": 12): for the log at start and /healthz."""
+        return waiting_by_platforms(self.spool.waiting_elsewhere())
 
     def _restored(self, record: Record) -> _KeptEvent | _KeptChange | None:
         """A spool line as it was kept; None (with a warning) if this version cannot
@@ -331,12 +358,13 @@ class Runtime:
             raise ValueError(f"no platform here makes a {kind!r} of {workspace} again")
         return _KeptChange(str(record.get("what", kind)), step, record)
 
-    async def hand_in_kept(self) -> int:
+    async def hand_in_kept(self, *, deliver: bool = True) -> int:
         """Decide on the events kept while the database did not answer, in the order
         they came; raises `NotRecorded` (keeping the rest) if it still does not. Each is
         handled once even if its first try was stored after all: an event's id is
         claimed with its effects. Returns how many were handed in. The spool then holds
-        only what is still kept (none: it is removed)."""
+        only what is still kept (none: it is removed). Not `deliver`: what follows waits
+        in the outbox for a process serving its platform (`groundrules spool replay`)."""
         done = taken_off = 0
         try:
             while self._kept:
@@ -358,7 +386,8 @@ class Runtime:
                 metrics.EVENTS_KEPT.set(len(self._kept))
                 self._kept_handled += 1
                 done += 1
-                await self.deliver_all(deliveries)
+                if deliver:
+                    await self.deliver_all(deliveries)
         finally:
             if taken_off:  # a restart must not hand in again what is stored
                 self._spool_what_is_kept()
@@ -664,12 +693,14 @@ class Runtime:
         async def load() -> dict[str, str | None]:
             return await self._in_worker(store.sent_steps, workspace, outbox_id)
 
-        return Delivering(action, note, load if delivery.again else None)
+        key = f"{workspace}:{outbox_id}"
+        return Delivering(action, note, load if delivery.again else None, key)
 
     async def _note(self, mark: Callable[..., object], /, *args, **kwargs) -> None:
         """Store how a delivery went. While the database does not answer it is not
         stored (the outage is noticed): the item's lease runs out and the outbox offers
-        it again, so an announcement may go twice but is never lost."""
+        it again, so nothing is lost; a public post is not posted twice for it (its
+        going out is on record first: bot.sent_steps), a private one may be."""
         try:
             await self._in_worker(mark, *args, **kwargs)
         except Exception as error:
@@ -923,8 +954,9 @@ class Runtime:
         health = None
         if not any(getattr(adapter, "serves_http", False) for adapter in self.adapters):
             health = HealthServer(
-                self.healthy, port=self.app.settings.http_port, heartbeat=self.heartbeat
-            )
+                self.healthy, port=self.app.settings.http_port, heartbeat=self.heartbeat,
+                waiting=self.spool_waiting,
+            )  # fmt: skip
             await health.start()
         # What a process stopped during an outage kept comes before anything heard now.
         self.take_over_spool()
@@ -955,6 +987,13 @@ class Runtime:
 
     def stop(self) -> None:
         self._stopping.set()
+
+    def close(self) -> None:
+        """A runtime that never ran (`groundrules spool replay`) lets its threads and
+        its spool file go; what it still keeps stays on disk."""
+        self._reader_thread.shutdown(wait=False, cancel_futures=True)
+        self._worker.shutdown()
+        self.spool.close()
 
 
 def _record_of(kept: _KeptEvent | _KeptChange) -> Record | None:

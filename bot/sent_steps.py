@@ -8,6 +8,12 @@ the item's steps and adds each as it lands, one small write each (Store.note_sen
 a retry reads them. They go with the item's delivery (Store.mark_delivered) or with the
 retention sweep. A step that cannot be put on record (the database does not answer)
 stops the delivery there: the retry sends that step again, and nothing before it.
+
+A page the whole table reads (an announcement, a summary: `Sent.post_page_once`) has
+its going out put on record before it goes, with a key it carries where its platform
+keeps one: a retry that finds it going out but not gone (the database stopped answering
+just as it went out) looks for it on the platform before posting it again, so that it
+is never posted twice.
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TypeVar
 
+from bot.models import now_utc
 from rules.actions import Outbound
 
 # Step ("post:1", "dm:U123") -> the platform's id for what it sent, if it has one.
@@ -33,14 +41,31 @@ def _pages_step(step: str) -> str:
     return f"{step}:pages"
 
 
+def _going_step(step: str) -> str:
+    """Where a step that is about to go out is put on record, with when."""
+    return f"{step}:going"
+
+
+# Posts a page (given its key) and returns the platform's id for it.
+Post = Callable[[str], Awaitable[str]]
+# Looks for the page with this key posted since then: its platform id, or None.
+Find = Callable[[str, datetime], Awaitable[str | None]]
+
+
 class Sent:
     """The steps of one action that reached its platform. `add` notes one once it has:
     on record before the next is tried, so a failure, a restart or another process
     retrying leaves it out."""
 
-    def __init__(self, steps: Mapping[str, str | None] | None = None, note: Note | None = None):
+    def __init__(
+        self, steps: Mapping[str, str | None] | None = None, note: Note | None = None,
+        key: str | None = None,
+    ) -> None:  # fmt: skip
+        """`key`: names the outbox item across processes and retries (none: nothing is
+        on record)."""
         self._steps: Steps = dict(steps or {})
         self._note = note
+        self._key = key
 
     def __contains__(self, step: str) -> bool:
         return step in self._steps
@@ -77,6 +102,38 @@ class Sent:
             steps[_pages_step(step)] = json.dumps([encode(p) for p in pages])
         await self.add_all(steps)
 
+    async def post_page_once(
+        self, step: str, index: int, pages: Sequence[P], encode: Callable[[P], object],
+        post: Post, find: Find,
+    ) -> None:  # fmt: skip
+        """Page `index` of `pages`, a public post, unless it went out already: on record,
+        or found by `find` where a try before put its going out on record and its having
+        gone was lost. Its going out is on record (with the pages) before `post`; a
+        database that does not answer then stops it unposted."""
+        page = f"{step}:{index}"
+        if page in self:
+            return
+        going = _going_step(page)
+        tried = self.get(going)
+        # The item's and the first try's: an outbox id SQLite gave out again is another.
+        since = now_utc() if tried is None else datetime.fromisoformat(tried)
+        key = f"{self._key or 'unkept'}:{page}:{since.isoformat()}"
+        ref = None if tried is None else await find(key, since)
+        if ref is None:
+            if tried is None:
+                await self._going(step, going, since, pages, encode)
+            ref = await post(key)
+        await self.add_page(step, index, pages, encode, ref)
+
+    async def _going(
+        self, step: str, going: str, at: datetime, pages: Sequence[P],
+        encode: Callable[[P], object],
+    ) -> None:  # fmt: skip
+        steps = {going: at.isoformat()}
+        if self._note is not None and _pages_step(step) not in self._steps:
+            steps[_pages_step(step)] = json.dumps([encode(p) for p in pages])
+        await self.add_all(steps)
+
     async def add_all(self, steps: Mapping[str, str | None]) -> None:
         """Several that went out together (one message pinging a group)."""
         if self._note is not None:
@@ -92,6 +149,8 @@ class Delivering:
     action: Outbound
     note: Note
     load: Load | None = None
+    # Names the item across processes and retries (the key a page once carries).
+    key: str | None = None
     _sent: Sent | None = field(default=None, init=False)
     # Whether this delivery put a step on record: it got somewhere before it failed.
     progressed: bool = field(default=False, init=False)
@@ -99,7 +158,7 @@ class Delivering:
     async def sent(self) -> Sent:
         if self._sent is None:
             steps = await self.load() if self.load is not None else {}
-            self._sent = Sent(steps, self._noting)
+            self._sent = Sent(steps, self._noting, self.key)
         return self._sent
 
     async def _noting(self, steps: Mapping[str, str | None]) -> None:

@@ -14,6 +14,11 @@ fsync: a process that is killed or crashes loses none of it (the kernel has it),
 that loses power may lose the last seconds' worth. An fsync per event would cost a busy
 outage more than that risk is worth. A line cut short (a crash mid-write) is skipped with
 a warning. Once all of it is stored the file is removed: nothing of it stays on disk.
+
+A file left for a platform no process here serves waits for one that does: a starting
+process names such files in the log with their counts, /healthz shows them, and
+`groundrules spool` (bot.cli) lists them, hands them in or deletes them. Counting a
+file's lines locks it for a moment: a process taking it over waits that out.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ import json
 import logging
 import os
 import secrets
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -32,6 +39,11 @@ from bot.database import is_memory_sqlite, is_sqlite
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# Another process counting a file's lines holds it locked for a moment (left_spools):
+# how often, and how long, a process taking it over waits for that.
+LOOKS_WAITED = 5
+LOOK_S = 0.02
 
 Record = dict[str, object]
 
@@ -47,6 +59,94 @@ def spool_folder(settings: Settings) -> Path:
     return Path("spool")
 
 
+@dataclass(frozen=True, slots=True)
+class LeftSpool:
+    """A spool file no running process holds: what a gone process kept. `lines`: the
+    things it kept (a line cut short by a crash counts too)."""
+
+    path: Path
+    platforms: frozenset[str]
+    lines: int
+
+    @property
+    def platform_names(self) -> str:
+        return "+".join(sorted(self.platforms))
+
+
+def platforms_of(path: Path) -> frozenset[str]:
+    """The platforms the process that wrote the spool file `path` served."""
+    return frozenset(path.name.removeprefix("kept-").rsplit("-", 2)[0].split("+"))
+
+
+def spool_files(folder: Path) -> list[Path]:
+    """Every spool file in `folder`, oldest first."""
+    if not folder.is_dir():
+        return []
+    found: list[tuple[float, str, Path]] = []
+    for path in folder.glob("kept-*.jsonl"):
+        try:
+            found.append((path.stat().st_mtime, path.name, path))
+        except OSError:  # gone meanwhile: another process took it over
+            continue
+    return [path for _, _, path in sorted(found)]
+
+
+def left_spools(folder: Path, *, besides: Path | None = None) -> list[LeftSpool]:
+    """The spool files in `folder` that no running process holds (`besides`: this
+    process's own), oldest first, with how many lines each holds."""
+    left: list[LeftSpool] = []
+    for path in spool_files(folder):
+        if path == besides:
+            continue
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            if not _locked(fd):  # its process runs
+                continue
+            with os.fdopen(os.dup(fd), "rb") as file:
+                lines = sum(1 for line in file if line.strip())
+        finally:
+            os.close(fd)
+        left.append(LeftSpool(path, platforms_of(path), lines))
+    return left
+
+
+def waiting_by_platforms(left: Iterable[LeftSpool]) -> dict[str, int]:
+    """How many things kept wait in `left`, by the platforms that kept them."""
+    waiting: dict[str, int] = {}
+    for spool in left:
+        waiting[spool.platform_names] = waiting.get(spool.platform_names, 0) + spool.lines
+    return waiting
+
+
+def drop(spool: LeftSpool) -> bool:
+    """Delete a left spool file, unless a process took it over meanwhile (it holds it
+    locked, or removed it): whether it was deleted here."""
+    try:
+        fd = os.open(spool.path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        if not _locked_unless_held(fd) or os.fstat(fd).st_nlink == 0:
+            return False
+        spool.path.unlink()
+        return True
+    finally:
+        os.close(fd)
+
+
+def _locked_unless_held(fd: int) -> bool:
+    """`_locked`, allowing for another process looking at the file for a moment (its
+    /healthz, `groundrules spool list`): held longer, its process runs."""
+    for _ in range(LOOKS_WAITED):
+        if _locked(fd):
+            return True
+        time.sleep(LOOK_S)
+    return _locked(fd)
+
+
 def _locked(fd: int) -> bool:
     """Whether this process now holds `fd`'s file locked (False: another one does)."""
     try:
@@ -54,15 +154,6 @@ def _locked(fd: int) -> bool:
     except BlockingIOError:
         return False
     return True
-
-
-def _left(path: Path) -> bool:
-    """Whether no running process holds `path` (its own spool) locked."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        return _locked(fd)
-    finally:
-        os.close(fd)  # and with it the lock, if it was taken
 
 
 def _write(fd: int, data: bytes) -> None:
@@ -86,18 +177,19 @@ class Spool:
 
     # --- a process starting -----------------------------------------------------------
 
-    def take_over(self) -> list[Record]:
+    def take_over(self, files: Sequence[Path] | None = None) -> list[Record]:
         """The lines left by gone processes that served these platforms (or some of them:
-        one was added since), oldest file first, in the order they were kept. Their files
-        stay (locked) until `settle_taken`, once what they hold is in this process's own."""
+        one was added since), oldest file first, in the order they were kept; `files`:
+        those, whichever platforms they were for. Their files stay (locked) until
+        `settle_taken`, once what they hold is in this process's own."""
         records: list[Record] = []
-        for path in self._left_for_us():
+        for path in self._left_for_us() if files is None else files:
             try:
                 fd = os.open(path, os.O_RDONLY)
             except OSError:  # gone meanwhile: another process took it over
                 continue
             # Locked: its process runs. Unlinked once locked: another one took it over.
-            if not _locked(fd) or os.fstat(fd).st_nlink == 0:
+            if not _locked_unless_held(fd) or os.fstat(fd).st_nlink == 0:
                 os.close(fd)
                 continue
             self._taken.append((path, fd))
@@ -107,23 +199,17 @@ class Spool:
 
     def _left_for_us(self) -> list[Path]:
         """The spool files of other processes serving none but this one's platforms,
-        oldest first. One left by a process serving another platform is named in the log:
-        it waits for a process serving that one."""
+        oldest first."""
         ours = set(self.platforms.split("+"))
-        found: list[tuple[float, str, Path]] = []
-        for path in self.folder.glob("kept-*.jsonl") if self.folder.is_dir() else ():
-            theirs = path.name.removeprefix("kept-").rsplit("-", 2)[0]
-            if path == self.path:
-                continue
-            try:
-                if set(theirs.split("+")) <= ours:
-                    found.append((path.stat().st_mtime, path.name, path))
-                elif _left(path):
-                    log.warning("the spool %s was left by a process serving %s: a process "
-                                "serving it hands it in", path, theirs)  # fmt: skip
-            except OSError:  # gone meanwhile: another process took it over
-                continue
-        return [path for _, _, path in sorted(found)]
+        return [path for path in spool_files(self.folder)
+                if path != self.path and platforms_of(path) <= ours]  # fmt: skip
+
+    def waiting_elsewhere(self) -> list[LeftSpool]:
+        """Left spool files of platforms this process does not serve: they wait for one
+        that does, or for `groundrules spool`."""
+        ours = set(self.platforms.split("+"))
+        return [left for left in left_spools(self.folder, besides=self.path)
+                if not left.platforms <= ours]  # fmt: skip
 
     def settle_taken(self) -> None:
         """What the files taken over held is in this process's own file: they go."""
@@ -219,6 +305,11 @@ class Spool:
 
 def _line(record: Record) -> bytes:
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def read_records(path: Path) -> list[Record]:
+    """The lines of the spool file `path` (a line that cannot be read is skipped)."""
+    return _records(path, path.read_bytes())
 
 
 def _records(path: Path, data: bytes) -> list[Record]:

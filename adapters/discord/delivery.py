@@ -42,6 +42,7 @@ from adapters.discord.components import (
 )
 from adapters.discord.custom_ids import NudgeChoice, Where
 from adapters.discord.left_out import left_out_of
+from adapters.discord.posted_once import posted_already
 from adapters.discord.refusals import (
     DMS_CLOSED,
     DMS_TOO_FAST,
@@ -336,7 +337,7 @@ class Delivery:
                 )
                 where = _place(action.channel, action.thread_id)
                 view = suggestion_view(action.lang)
-                return await self._post(guild, where, one_message(text), view=view)
+                return await self._post_all(guild, where, [one_message(text)], action, view=view)
             case PostReport():
                 return await self._report(guild, action)
         raise TypeError(f"the Discord adapter cannot deliver {type(action).__name__}")
@@ -878,10 +879,17 @@ class Delivery:
         done = await sent_of(action)
         messages = done.pages("post", messages, Outgoing.from_kept)
         for index, message in enumerate(messages):
-            if f"post:{index}" not in done:
-                first = view if index == 0 else None
-                sent = await self._post(guild, place, message, view=first)
-                await done.add_page("post", index, messages, Outgoing.kept, sent)
+            first = view if index == 0 else None
+
+            async def post(_key: str, message: Outgoing = message, first=first) -> str:
+                return await self._post(guild, place, message, view=first)
+
+            async def find(_key: str, since: datetime, message: Outgoing = message) -> str | None:
+                channel = self.client.get_partial_messageable(place, guild_id=guild)
+                assert self.client.user is not None
+                return await posted_already(channel, self.client.user.id, message, since)
+
+            await done.post_page_once("post", index, messages, Outgoing.kept, post, find)
         return done["post:0"]  # type: ignore[return-value]
 
 

@@ -508,7 +508,9 @@ class SlackAdapter:
         return await args.default.failure(args)
 
     async def _healthz(self, request: web.Request) -> web.Response:
-        return await health_answer(None if self.runtime is None else self.runtime.healthy)
+        if self.runtime is None:
+            return await health_answer(None)
+        return await health_answer(self.runtime.healthy, self.runtime.spool_waiting)
 
     async def _livez(self, request: web.Request) -> web.Response:
         return liveness_answer(None if self.runtime is None else self.runtime.heartbeat)

@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict
+from datetime import datetime
 from typing import TypeVar
 
 from slack_sdk.errors import SlackApiError
@@ -27,6 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks
 from adapters.slack.blocks import SlackMessage, Voice
 from adapters.slack.people import ClientFor, Directory
+from adapters.slack.posted_once import posted_already, posted_metadata
 from adapters.slack.translate import team_of, workspace_id
 from bot.sent_steps import sent_of
 from bot.store import review_message_keys
@@ -171,9 +173,9 @@ class Deliverer:
             case AnnounceAgreement():
                 messages = await self.render(ws, lang, lambda v: blocks.agreement(action, v))
                 return await self._post_pages(client, action, messages, action.thread_id)
-            case AnnounceReview():
+            case AnnounceReview():  # once, as a forum's review post on Discord
                 message = await self.render(ws, lang, lambda v: blocks.review(action, v))
-                return await self._post(client, action.channel, message, None)
+                return await self._post_pages(client, action, [message], None)
             case CloseReview():
                 await self._close_review(client, action)
                 return None
@@ -213,13 +215,20 @@ class Deliverer:
         *,
         step: str = "post",
     ) -> str:
-        """Each page not yet posted for `action`; the first page's ts (the one to keep)."""
+        """Each page not yet posted for `action`; the first page's ts (the one to keep).
+        Each carries its key in its metadata, for a retry to find it by (bot.sent_steps:
+        posted once)."""
         done = await sent_of(action)
         messages = done.pages(step, messages, _page)
         for index, page in enumerate(messages):
-            if f"{step}:{index}" not in done:
-                ts = await self._post(client, action.channel, page, thread_ts)
-                await done.add_page(step, index, messages, asdict, ts)
+
+            async def post(key: str, page: SlackMessage = page) -> str:
+                return await self._post(client, action.channel, page, thread_ts, key=key)
+
+            async def find(key: str, since: datetime) -> str | None:
+                return await posted_already(client, action.channel, thread_ts, key, since)
+
+            await done.post_page_once(step, index, messages, asdict, post, find)
         return done[f"{step}:0"]  # type: ignore[return-value]
 
     async def _private_pages(
@@ -248,8 +257,10 @@ class Deliverer:
     # --- the Web API calls ---------------------------------------------------------
 
     async def _post(
-        self, client: AsyncWebClient, channel: str, message: SlackMessage, thread_ts: str | None
-    ) -> str:
+        self, client: AsyncWebClient, channel: str, message: SlackMessage, thread_ts: str | None,
+        *, key: str | None = None,
+    ) -> str:  # fmt: skip
+        """`key`: carried in the message's metadata (`posted_already` finds it by it)."""
         response = await client.chat_postMessage(
             channel=channel,
             text=message.text,
@@ -257,6 +268,7 @@ class Deliverer:
             thread_ts=thread_ts,
             unfurl_links=False,
             unfurl_media=False,
+            **({} if key is None else {"metadata": posted_metadata(key)}),
         )
         return str(response["ts"])
 

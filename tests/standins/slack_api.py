@@ -283,6 +283,10 @@ class SlackStandIn(Served):
         self.channels: dict[str, SlackChannel] = {}
         # Messages the bot posted and that still exist, keyed by (channel, ts).
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        # Whether a message's ts is the time it was posted, as on Slack (for history read
+        # `oldest` a time); else fixed ones from 1700000000.000100 on, for readable tests.
+        self.ts_from_clock = False
+        self._last_ts_micros = 0
         self.views: dict[str, dict[str, Any]] = {}
         # What apps posted to response URLs, oldest first.
         self.responses: list[ResponsePost] = []
@@ -329,6 +333,8 @@ class SlackStandIn(Served):
             "conversations.members": self._conversations_members,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "users.info": self._users_info,
             "users.list": self._users_list,
             "team.info": self._team_info,
@@ -702,6 +708,9 @@ class SlackStandIn(Served):
 
     def _next_ts(self) -> str:
         micros = _FIRST_TS_MICROS + 100 * next(self._ts_counter)
+        if self.ts_from_clock:
+            micros = max(time.time_ns() // 1000, self._last_ts_micros + 1)
+            self._last_ts_micros = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def _next_id(self, prefix: str) -> str:
@@ -941,6 +950,39 @@ class SlackStandIn(Served):
         if channel.is_im and not channel.has_member(self.identity.bot_user_id):
             raise SlackError("channel_not_found")  # a DM between people
         return {"channel": channel.to_api(self.identity.bot_user_id)}
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The bot's messages of a channel's top level (threads' replies left out), newest
+        first, within `oldest` and `latest`; their metadata only with
+        `include_all_metadata`. (The stand-in keeps only what the bot posted.)"""
+        channel = self._channel(params.get("channel")).id
+        found = [m for (c, ts), m in self.messages.items()
+                 if c == channel and m.get("thread_ts", ts) == ts]  # fmt: skip
+        return self._history_page(found, params, newest_first=True)
+
+    def _conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A thread: its parent (if the bot posted it) and replies, oldest first."""
+        channel = self._channel(params.get("channel")).id
+        thread = str(params.get("ts") or "")
+        if not thread:
+            raise SlackError("invalid_arguments")
+        found = [m for (c, ts), m in self.messages.items()
+                 if c == channel and (ts == thread or m.get("thread_ts") == thread)]  # fmt: skip
+        return self._history_page(found, params, newest_first=False)
+
+    def _history_page(
+        self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, newest_first: bool
+    ) -> dict[str, Any]:
+        oldest, latest = float(params.get("oldest") or 0), params.get("latest")
+        within = [m for m in messages if float(m["ts"]) > oldest
+                  and (latest is None or float(m["ts"]) < float(latest))]  # fmt: skip
+        within.sort(key=lambda m: float(m["ts"]), reverse=newest_first)
+        metadata = str(params.get("include_all_metadata", "")).lower() in {"1", "true"}
+        if not metadata:
+            within = [{k: v for k, v in m.items() if k != "metadata"} for m in within]
+        page, next_cursor = _paginate(within, params)
+        return {"messages": page, "has_more": bool(next_cursor),
+                "response_metadata": {"next_cursor": next_cursor}}  # fmt: skip
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         include_locale = str(params.get("include_locale", "")).lower() in {"1", "true"}

@@ -1,0 +1,85 @@
+"""`groundrules spool replay`: what gone processes kept on disk during an outage, stored
+by a process that serves no platform (bot.cli), for spool files no running process will
+take over (a platform the bot no longer runs with).
+
+A line is handed in as a process serving its platform would hand it in, except what
+only that platform can make again: a Slack event's table is read again through Slack (a
+Slack Connect channel's home), and token revocations and Slack removals go through its
+installation store. A file holding such a line is left for a process serving its
+platform (or `groundrules spool drop`), whole: a file is handed in all or not at all.
+What the bot says of what is stored waits in the outbox for a process serving its
+platform, and is given up after GROUNDRULES_RETENTION if none comes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.bootstrap import Groundrules
+from bot.outage import NotRecorded
+from bot.runtime import Runtime
+from bot.spool import LeftSpool, Record, read_records
+
+# Changes the runtime stores itself, whichever platform kept them.
+OWN_CHANGES = frozenset({"removed", "returned"})
+
+
+def needs_its_platform(record: Record) -> str | None:
+    """Why only a process serving its platform can hand `record` in; None: this can."""
+    if "event" in record:
+        if record.get("through") is not None:
+            return "events whose table Slack reads again (a Slack Connect channel's home)"
+        return None
+    kind, workspace = record.get("change"), str(record.get("workspace", ""))
+    # A Slack removal also deletes the workspace's install (the Slack adapter's store).
+    if kind in OWN_CHANGES and not (kind == "removed" and workspace.startswith("slack:")):
+        return None
+    return f"a {kind} of {workspace} that its platform stores"
+
+
+@dataclass
+class Replayed:
+    stored: int = 0
+    files: list[LeftSpool] = field(default_factory=list)
+    # Files left as they were, and why.
+    refused: list[tuple[LeftSpool, str]] = field(default_factory=list)
+    # The database stopped answering part-way: where the rest waits.
+    interrupted: str | None = None
+
+
+def replay(app: Groundrules, left: Sequence[LeftSpool]) -> Replayed:
+    """Store what `left` holds, oldest file first, in the order it was kept."""
+    done = Replayed()
+    for spool in left:
+        try:
+            records = read_records(spool.path)
+        except OSError:  # gone meanwhile: a process serving its platform took it over
+            continue
+        why = next(filter(None, map(needs_its_platform, records)), None)
+        if why is None:
+            done.files.append(spool)
+        else:
+            done.refused.append((spool, why))
+    if not done.files:
+        return done
+    platforms = "+".join(sorted(set().union(*(spool.platforms for spool in done.files))))
+    runtime = Runtime(app, [], spooling_for=platforms)
+    try:
+        runtime.take_over_spool([spool.path for spool in done.files])
+        done.stored = asyncio.run(_hand_in(runtime))
+    finally:
+        if runtime.spool.path is not None:
+            done.interrupted = str(runtime.spool.path)
+        runtime.close()
+    return done
+
+
+async def _hand_in(runtime: Runtime) -> int:
+    """How many were handed in, also when the database stopped answering part-way."""
+    before = runtime.kept
+    try:
+        return await runtime.hand_in_kept(deliver=False)
+    except NotRecorded:
+        return before - runtime.kept
