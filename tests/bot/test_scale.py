@@ -1,0 +1,108 @@
+"""A big organisation a year in (benchmarks.big_org): what the bot does at start, at a
+meeting's end and for a report grows with what it must say, not with the square of the
+table's history, and takes a bounded number of statements.
+
+Work is counted, not timed: the statements sent (SQLAlchemy's cursor events) and, on
+SQLite, the steps of its virtual machine (its progress handler), which grow as the rows
+a statement reads do."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, event
+
+from benchmarks.big_org import BIG_TABLE, START, WORKSPACE, Size, seed
+from bot.table_zones import reviews_at_nine
+from rules.events import CommandInvoked
+from tests.conftest import make_app
+
+# SQLite calls the progress handler every this many virtual machine steps.
+STEPS_PER_CALL = 100
+
+
+@dataclass
+class Work:
+    statements: int = 0
+    sqlite_steps: int = 0
+
+
+@contextmanager
+def counted(engine: Engine) -> Iterator[Work]:
+    """The statements sent to the database inside, and on SQLite the steps it took."""
+    work = Work()
+
+    def sent(*_args) -> None:
+        work.statements += 1
+
+    def step() -> int:
+        work.sqlite_steps += STEPS_PER_CALL
+        return 0  # go on
+
+    def checkout(dbapi_connection, *_args) -> None:
+        if engine.dialect.name == "sqlite":
+            dbapi_connection.set_progress_handler(step, STEPS_PER_CALL)
+
+    def checkin(dbapi_connection, *_args) -> None:
+        if engine.dialect.name == "sqlite" and dbapi_connection is not None:
+            dbapi_connection.set_progress_handler(None, STEPS_PER_CALL)
+
+    event.listen(engine, "before_cursor_execute", sent)
+    event.listen(engine, "checkout", checkout)
+    event.listen(engine, "checkin", checkin)
+    try:
+        yield work
+    finally:
+        event.remove(engine, "before_cursor_execute", sent)
+        event.remove(engine, "checkout", checkout)
+        event.remove(engine, "checkin", checkin)
+
+
+def one_table(agreements: int, members: int = 12) -> Size:
+    return Size(tables=1, big_members=members, members=12, agreements=agreements,
+                big_share=1.0, meetings=0, corrections=0)  # fmt: skip
+
+
+@pytest.fixture
+def seeded(database_url, tagged):
+    made = []
+
+    def build(size: Size):
+        app = make_app(database_url, tagged)
+        seed(app.store, size)
+        made.append(app)
+        return app
+
+    yield build
+    for app in made:
+        app.database.dispose()
+
+
+def command(app, user: str, line: str, days: int = 400) -> list:
+    name, _, args = line.lstrip("/").partition(" ")
+    event_ = CommandInvoked(
+        workspace=WORKSPACE, channel=BIG_TABLE, at=START + timedelta(days=days),
+        event_id=uuid.uuid4().hex, user=user, name=name, args=args,
+    )  # fmt: skip
+    return [d.action for d in app.service.handle(event_)]
+
+
+def test_start_reads_each_review_to_come_once_however_many_agreements_a_table_has(tmp_path, tagged):
+    """At start the reviews to come are checked against their table's zone. Each pending
+    review was once paired with every agreement of its table: a table with twice the
+    agreements took four times the work, before the bot could answer anyone."""
+    steps = []
+    for agreements in (150, 300):
+        app = make_app(f"sqlite:///{tmp_path}/{agreements}.db", tagged)
+        seed(app.store, one_table(agreements))
+        reviews_at_nine(app.database, "UTC")  # as scheduled: the next start moves none
+        with counted(app.database) as work:
+            assert reviews_at_nine(app.database, "UTC") == 0
+        steps.append(work.sqlite_steps)
+        app.database.dispose()
+    assert steps[1] < 2.5 * steps[0], steps
