@@ -16,8 +16,10 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, event
+from sqlmodel import select
 
 from benchmarks.big_org import BIG_TABLE, START, WORKSPACE, Size, seed
+from bot.models import MandateRow
 from bot.table_zones import reviews_at_nine
 from rules.events import CommandInvoked
 from tests.conftest import make_app
@@ -69,24 +71,16 @@ def one_table(agreements: int, members: int = 12) -> Size:
 
 
 @pytest.fixture
-def seeded(database_url, tagged):
-    made = []
-
-    def build(size: Size):
-        app = make_app(database_url, tagged)
-        seed(app.store, size)
-        made.append(app)
-        return app
-
-    yield build
-    for app in made:
-        app.database.dispose()
+def app(database_url, tagged):
+    made = make_app(database_url, tagged)
+    yield made
+    made.database.dispose()
 
 
-def command(app, user: str, line: str, days: int = 400) -> list:
+def command(app, user: str, line: str, *, workspace: str = WORKSPACE, days: int = 400) -> list:
     name, _, args = line.lstrip("/").partition(" ")
     event_ = CommandInvoked(
-        workspace=WORKSPACE, channel=BIG_TABLE, at=START + timedelta(days=days),
+        workspace=workspace, channel=BIG_TABLE, at=START + timedelta(days=days),
         event_id=uuid.uuid4().hex, user=user, name=name, args=args,
     )  # fmt: skip
     return [d.action for d in app.service.handle(event_)]
@@ -106,3 +100,25 @@ def test_start_reads_each_review_to_come_once_however_many_agreements_a_table_ha
         steps.append(work.sqlite_steps)
         app.database.dispose()
     assert steps[1] < 2.5 * steps[0], steps
+
+
+def test_the_end_of_a_meeting_takes_as_many_statements_at_a_table_of_thousands(app):
+    """Each member with a mandate is asked to renew it: their mandates were marked due
+    one statement each, three thousand statements at a channel of three thousand, while
+    the decision held its table."""
+    counts = []
+    for members in (30, 300):
+        workspace = f"W-{members}"
+        seed(app.store, one_table(10, members=members), workspace)
+        command(app, "U0000", "/meeting start", workspace=workspace)
+        with counted(app.database) as work:
+            command(app, "U0000", "/meeting end", workspace=workspace)
+        counts.append(work.statements)
+        with app.store.unit_of_work() as uow:
+            due = uow.session.exec(
+                select(MandateRow.user).where(
+                    MandateRow.workspace == workspace, MandateRow.status == "renewal_due"
+                )
+            ).all()
+        assert len(due) == len(range(0, members, 3))  # every third has one (big_org)
+    assert counts[1] == counts[0], counts
