@@ -22,6 +22,7 @@ from benchmarks.big_org import BIG_TABLE, START, WORKSPACE, Size, seed
 from bot.models import MandateRow
 from bot.table_zones import reviews_at_nine
 from rules.events import CommandInvoked
+from rules.i18n import render
 from tests.conftest import make_app
 
 # SQLite calls the progress handler every this many virtual machine steps.
@@ -122,3 +123,23 @@ def test_the_end_of_a_meeting_takes_as_many_statements_at_a_table_of_thousands(a
             ).all()
         assert len(due) == len(range(0, members, 3))  # every third has one (big_org)
     assert counts[1] == counts[0], counts
+
+
+def test_a_report_reads_the_open_concerns_of_many_rounds_at_once(app):
+    """Every tenth round of big_org became no agreement and keeps a concern open: the
+    report read each such round's answers with a statement of its own."""
+    counts, lines = [], []
+    for agreements in (100, 400):
+        workspace = f"W-{agreements}"
+        seed(app.store, one_table(agreements), workspace)
+        with counted(app.database) as work:
+            [report] = command(app, "U0000", "/report", workspace=workspace)
+        counts.append(work.statements)
+        lines.append(render(report.full, "en").splitlines())
+    assert counts[1] == counts[0], counts
+    concerns = lines[1][lines[1].index("Open concerns:") + 1 :]
+    assert concerns[:2] == [
+        "U0001 on “Proposal10 on idea10”: too costly",
+        "U0001 on “Proposal20 on idea20”: too costly",
+    ]
+    assert sum(1 for line in concerns if line.endswith(": too costly")) == 40
