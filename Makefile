@@ -23,9 +23,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## bench: replay a large generated conversation and print throughput and latency
+## bench: replay a large generated conversation and print throughput and latency; then
+## a big organisation a year in: its hot paths beside the forms they replaced
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.replay
+	$(BIN)/python -m benchmarks.scale
 
 ## bench-live: the real bot (groundrules run slack discord) fed 100,000 messages by the
 ## stand-in Slack and Discord over loopback; its peak memory (about 6 minutes)

@@ -65,14 +65,14 @@ def seed(store: Store, size: Size = YEAR, workspace: str = WORKSPACE) -> None:
                                     proposal=text, proposer="U0000", thread_id=None, lang="en",
                                     started_at=at, deadline=at + timedelta(days=1),
                                     participants=participants))  # fmt: skip
-            for user in participants:
+            for user in participants[:2]:  # the others let the deadline pass
                 concern = "too costly" if number % 5 == 0 and user == "U0001" else None
                 uow.apply(act.RecordAnswer(workspace=workspace, channel=channel,
                                            round_id=round_id, user=user, concern=concern,
                                            at=at + timedelta(minutes=5)))  # fmt: skip
             closed = at + timedelta(hours=1)
             uow.apply(act.CloseRound(workspace=workspace, channel=channel, round_id=round_id,
-                                     outcome="answered", at=closed))  # fmt: skip
+                                     outcome="deadline", at=closed))  # fmt: skip
             if number % 10 == 0:
                 continue  # a round that became no agreement, its concern left open
             uow.apply(act.LinkRound(workspace=workspace, channel=channel, round_id=round_id,
