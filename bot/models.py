@@ -59,6 +59,8 @@ class TableConfig(SQLModel, table=True):
 
 class MemberRow(SQLModel, table=True):
     __tablename__ = "member"
+    # A person's tables, across workspaces (a command in the bot's DM; 0028).
+    __table_args__ = (Index("ix_member_user", "user"),)
     workspace: str = Field(primary_key=True)
     channel: str = Field(primary_key=True)
     user: str = Field(primary_key=True)
@@ -71,7 +73,10 @@ class WatchRow(SQLModel, table=True):
     """A problem statement waiting for a proposal (ground rule 1)."""
 
     __tablename__ = "problem_watch"
-    __table_args__ = (Index("ix_problem_watch_channel_status", "workspace", "channel", "status"),)
+    __table_args__ = (
+        Index("ix_problem_watch_channel_status", "workspace", "channel", "status"),
+        Index("ix_problem_watch_user", "user"),  # a person's nudged problems (0028)
+    )
     workspace: str = Field(primary_key=True)
     channel: str = Field(primary_key=True)
     problem_id: str = Field(primary_key=True)
@@ -179,6 +184,8 @@ class AnswerRow(SQLModel, table=True):
     """One polled member of a round; `answered_at` is empty until they answer."""
 
     __tablename__ = "round_answer"
+    # The open rounds waiting for a person, whichever table (a DM's /concern; 0028).
+    __table_args__ = (Index("ix_round_answer_user", "user"),)
     workspace: str = Field(primary_key=True)
     round_id: str = Field(primary_key=True)
     user: str = Field(primary_key=True)
@@ -257,6 +264,7 @@ class CorrectionRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_correction_fingerprint", "workspace", "channel", "fingerprint"),
         Index("ix_correction_message", "workspace", "channel", "message_id"),
+        Index("ix_correction_user", "user"),  # what a person said was no problem (0028)
     )
     id: int | None = Field(default=None, primary_key=True)
     workspace: str = Field(index=True)
@@ -325,6 +333,8 @@ class MandateRow(SQLModel, table=True):
     """What a member may agree to for their organisation at this table (rules 2 and 3)."""
 
     __tablename__ = "mandate"
+    # A person's mandates due for renewal, whichever table (a DM's /mandate; 0028).
+    __table_args__ = (Index("ix_mandate_user", "user"),)
     workspace: str = Field(primary_key=True)
     channel: str = Field(primary_key=True)
     user: str = Field(primary_key=True)

@@ -16,10 +16,10 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, event
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from benchmarks.big_org import BIG_TABLE, START, WORKSPACE, Size, seed
-from bot.models import MandateRow
+from bot.models import AnswerRow, MandateRow, MemberRow
 from bot.table_zones import reviews_at_nine
 from rules.events import CommandInvoked
 from rules.i18n import render
@@ -143,3 +143,71 @@ def test_a_report_reads_the_open_concerns_of_many_rounds_at_once(app):
         "U0001 on “Proposal20 on idea20”: too costly",
     ]
     assert sum(1 for line in concerns if line.endswith(": too costly")) == 40
+
+
+def test_a_command_in_the_bots_dm_reads_the_persons_rows_not_everyones(tmp_path, tagged):
+    """Typed in the bot's DM, /concern, /mandate, and the App Home look for the person's
+    rows across every table: they read every answer of every round ever asked, every
+    mandate and every member, a table of thousands answering a reminder at once."""
+    from bot import homes, views
+
+    def lookups(engine) -> None:
+        views.tables_for_command(engine, "U0001", "concern", prefix="W")
+        views.tables_for_command(engine, "U0001", "mandate", prefix="W")
+        views.nudged_problems(engine, "U0001", prefix="W")
+        views.dismissed_problems(engine, "U0001", prefix="W")
+        homes.tables_of_member(engine, "U0001", prefix="W")
+
+    steps = []
+    for others in (100, 400):  # rounds, mandates and members of others, elsewhere
+        app = make_app(f"sqlite:///{tmp_path}/{others}.db", tagged)
+        seed(app.store, one_table(10, members=12))
+        seed(app.store, one_table(others, members=others), workspace="W-others")
+        with app.store.unit_of_work() as uow:  # all the others' rounds by someone else
+            uow.session.exec(
+                delete(AnswerRow).where(
+                    AnswerRow.workspace == "W-others", AnswerRow.user == "U0001"
+                )
+            )
+            uow.session.exec(
+                delete(MemberRow).where(
+                    MemberRow.workspace == "W-others", MemberRow.user == "U0001"
+                )
+            )
+        lookups(app.database)  # the ORM's first-use work, not the database's
+        with counted(app.database) as work:
+            lookups(app.database)
+        steps.append(work.sqlite_steps)
+        app.database.dispose()
+    assert steps[1] < 1.2 * steps[0], steps
+
+
+def test_migration_0028_indexes_a_persons_rows_and_goes_down(database_url):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from bot.database import make_engine
+    from bot.migrate import alembic_config, upgrade
+
+    def indexes(engine) -> set[str]:
+        found = inspect(engine)
+        tables = ("round_answer", "mandate", "member", "problem_watch", "correction")
+        return {i["name"] for table in tables for i in found.get_indexes(table)}
+
+    ours = {"ix_round_answer_user", "ix_mandate_user", "ix_member_user",
+            "ix_problem_watch_user", "ix_correction_user"}  # fmt: skip
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine, "0027")
+        assert not indexes(engine) & ours
+        upgrade(engine)
+        assert indexes(engine) >= ours
+    finally:
+        engine.dispose()
+    command.downgrade(alembic_config(database_url), "0027")
+    engine = make_engine(database_url)
+    try:
+        assert not indexes(engine) & ours
+        assert "ix_correction_message" in indexes(engine)
+    finally:
+        engine.dispose()
