@@ -1155,10 +1155,9 @@ class UnitOfWork:
         )
 
     def _round(self, row: RoundRow) -> Round:
-        answers = self.session.exec(
-            select(AnswerRow)
-            .where(AnswerRow.workspace == row.workspace, AnswerRow.round_id == row.round_id)
-            .order_by(col(AnswerRow.position))
+        # Plain rows, not ORM objects: each answer at a table of thousands reads them all.
+        answers = self.connection.execute(
+            self.store.sql.round_answers, {"w": row.workspace, "r": row.round_id}
         ).all()
         return Round(
             round_id=row.round_id,
