@@ -1,8 +1,9 @@
 """`make bench`, at scale: a big organisation a year in (benchmarks.big_org) on a SQLite
-file, and the hot paths that once grew with the square of a table's history or sent a
-statement per member or per round, each timed beside the form it replaced, in the same
-run on the same data (best of a few): the start's check of the reviews to come, the
-mandates a meeting's end marks due, and the open concerns a report reads. The last line
+file, and the hot paths that once grew with the square of a table's history, sent a
+statement per member or per round, or built an object per member, each timed beside
+the form it replaced, in the same run on the same data (best of a few): the start's
+check of the reviews to come, the mandates a meeting's end marks due, the open
+concerns a report reads, and the members each answer to a round reads. The last line
 is one JSON object."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import String, and_, cast, literal
@@ -158,6 +160,33 @@ def concerns_at_once(app, rounds: list[RoundRow]) -> int:
         return sum(len(answers) for answers in found.values())
 
 
+def open_a_round_of_everyone(app, size: Size, at) -> str:
+    members = tuple(f"U{n:04}" for n in range(1, size.big_members))
+    with app.store.unit_of_work() as uow:
+        uow.apply(act.OpenRound(workspace=WORKSPACE, channel=BIG_TABLE, round_id="everyone",
+                                proposal="we paint the office blue", proposer="U0000",
+                                thread_id=None, lang="en", started_at=at,
+                                deadline=at + timedelta(days=2), participants=members))  # fmt: skip
+    return "everyone"
+
+
+def answers_as_objects(app, round_id: str) -> int:
+    with Session(app.database) as session:
+        return len(
+            session.exec(
+                select(AnswerRow)
+                .where(AnswerRow.workspace == WORKSPACE, AnswerRow.round_id == round_id)
+                .order_by(col(AnswerRow.position))
+            ).all()
+        )
+
+
+def answers_as_rows(app, round_id: str) -> int:
+    with app.database.connect() as connection:
+        found = connection.execute(app.store.sql.round_answers, {"w": WORKSPACE, "r": round_id})
+        return len(found.all())
+
+
 def line(name: str, former: float, now: float, what: str) -> dict:
     ratio = former / now if now else float("inf")
     print(f"{name}: {now * 1000:.1f} ms, formerly {former * 1000:.1f} ms ({ratio:.1f}x) {what}")
@@ -201,6 +230,12 @@ def main(size: Size = YEAR) -> dict:
                 best(lambda: concerns_round_by_round(app, still)),
                 best(lambda: concerns_at_once(app, still)),
                 f"({len(still):,} open rounds)",
+            )  # fmt: skip
+            round_id = open_a_round_of_everyone(app, size, at)
+            figures["answer_reads_round"] = line(
+                "an answer, its round's members", best(lambda: answers_as_objects(app, round_id)),
+                best(lambda: answers_as_rows(app, round_id)),
+                f"({size.big_members - 1:,} polled)",
             )  # fmt: skip
         finally:
             app.database.dispose()
