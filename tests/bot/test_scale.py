@@ -183,7 +183,7 @@ def test_a_command_in_the_bots_dm_reads_the_persons_rows_not_everyones(tmp_path,
     assert steps[1] < 1.2 * steps[0], steps
 
 
-def test_migration_0028_indexes_a_persons_rows_and_goes_down(database_url):
+def test_migration_0031_indexes_a_persons_rows_and_goes_down(database_url):
     from alembic import command
     from sqlalchemy import inspect
 
@@ -199,13 +199,13 @@ def test_migration_0028_indexes_a_persons_rows_and_goes_down(database_url):
             "ix_problem_watch_user", "ix_correction_user"}  # fmt: skip
     engine = make_engine(database_url)
     try:
-        upgrade(engine, "0027")
+        upgrade(engine, "0030")
         assert not indexes(engine) & ours
         upgrade(engine)
         assert indexes(engine) >= ours
     finally:
         engine.dispose()
-    command.downgrade(alembic_config(database_url), "0027")
+    command.downgrade(alembic_config(database_url), "0030")
     engine = make_engine(database_url)
     try:
         assert not indexes(engine) & ours
