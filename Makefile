@@ -24,10 +24,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 ## bench: replay a large generated conversation and print throughput and latency; then
-## members' client languages looked up through the cache and without it
+## members' client languages looked up through the cache and without it; a big
+## organisation a year in: its hot paths beside the forms they replaced
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.replay
 	$(BIN)/python -m benchmarks.member_languages
+	$(BIN)/python -m benchmarks.scale
 
 ## bench-live: the real bot (groundrules run slack discord) fed 100,000 messages by the
 ## stand-in Slack and Discord over loopback; its peak memory (about 6 minutes)

@@ -59,6 +59,8 @@ class TableConfig(SQLModel, table=True):
 
 class MemberRow(SQLModel, table=True):
     __tablename__ = "member"
+    # A person's tables, across workspaces (a command in the bot's DM; 0031).
+    __table_args__ = (Index("ix_member_user", "user"),)
     workspace: str = Field(primary_key=True)
     channel: str = Field(primary_key=True)
     user: str = Field(primary_key=True)
@@ -71,7 +73,10 @@ class WatchRow(SQLModel, table=True):
     """A problem statement waiting for a proposal (ground rule 1)."""
 
     __tablename__ = "problem_watch"
-    __table_args__ = (Index("ix_problem_watch_channel_status", "workspace", "channel", "status"),)
+    __table_args__ = (
+        Index("ix_problem_watch_channel_status", "workspace", "channel", "status"),
+        Index("ix_problem_watch_user", "user"),  # a person's nudged problems (0031)
+    )
     workspace: str = Field(primary_key=True)
     channel: str = Field(primary_key=True)
     problem_id: str = Field(primary_key=True)
@@ -191,6 +196,8 @@ class AnswerRow(SQLModel, table=True):
     """One polled member of a round; `answered_at` is empty until they answer."""
 
     __tablename__ = "round_answer"
+    # The open rounds waiting for a person, whichever table (a DM's /concern; 0031).
+    __table_args__ = (Index("ix_round_answer_user", "user"),)
     workspace: str = Field(primary_key=True)
     round_id: str = Field(primary_key=True)
     user: str = Field(primary_key=True)
@@ -278,6 +285,7 @@ class CorrectionRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_correction_fingerprint", "workspace", "channel", "fingerprint"),
         Index("ix_correction_message", "workspace", "channel", "message_id"),
+        Index("ix_correction_user", "user"),  # what a person said was no problem (0031)
     )
     id: int | None = Field(default=None, primary_key=True)
     workspace: str = Field(index=True)
@@ -346,6 +354,8 @@ class MandateRow(SQLModel, table=True):
     """What a member may agree to for their organisation at this table (rules 2 and 3)."""
 
     __tablename__ = "mandate"
+    # A person's mandates due for renewal, whichever table (a DM's /mandate; 0031).
+    __table_args__ = (Index("ix_mandate_user", "user"),)
     workspace: str = Field(primary_key=True)
     channel: str = Field(primary_key=True)
     user: str = Field(primary_key=True)

@@ -21,7 +21,7 @@ from bot.models import (
     WatchRow,
 )
 from rules.actions import PostReport, RequestReport
-from rules.agreements import about_the_same, owner_param, reason_label
+from rules.agreements import owner_param, reason_label, same_subject, subject_words
 from rules.grammar import EVALUATION_VALUES
 from rules.local_time import local_day, local_day_after
 from rules.mandates import mandate_line
@@ -38,6 +38,8 @@ SWEPT_SHOWN = timedelta(days=30)
 # How long a nudge gives its author to answer or snooze before the problem shows, without
 # their name, as the table's open question (`_problems`): as long as the shortest snooze.
 ANSWER_TIME = timedelta(hours=1)
+# The most rounds whose concerns one statement reads (well under SQLite's limit on values).
+ROUNDS_READ = 1000
 
 
 @dataclass
@@ -204,35 +206,33 @@ def _open_concerns(session, workspace, channel, since, zone: str, meeting: bool)
     the same day as it)."""
     query = select(RoundRow).where(RoundRow.workspace == workspace, RoundRow.channel == channel)
     rounds = session.exec(query.order_by(col(RoundRow.started_at))).all()
-    agreed: list[tuple[str, datetime]] = []
+    agreed: list[tuple[frozenset[str], datetime]] = []
     if rounds:
         agreed = [
-            (a.text, a.recorded_at)
-            for a in session.exec(
-                select(AgreementRow).where(
+            (subject_words(text), at)
+            for text, at in session.exec(
+                select(AgreementRow.text, AgreementRow.recorded_at).where(
                     AgreementRow.workspace == workspace,
                     AgreementRow.channel == channel,
                     AgreementRow.recorded_at >= rounds[0].started_at,
                 )
             ).all()
         ]
-    items: list[Say] = []
+    # Each text's words read once: a table's year holds thousands of rounds and agreements.
+    words = [subject_words(r.proposal) for r in rounds]
+    still_open = []
     for index, round_ in enumerate(rounds):
         settled = round_.agreement_number is not None
         if settled or round_.status == "withdrawn":  # a withdrawn round asked nothing
             continue
-        later = [r.proposal for r in rounds[index + 1 :] if r.status != "withdrawn"]
-        later += [text for text, at in agreed if at >= round_.started_at]
-        if any(about_the_same(text, round_.proposal) for text in later):
-            continue
-        concerns = session.exec(
-            select(AnswerRow).where(
-                AnswerRow.workspace == workspace,
-                AnswerRow.round_id == round_.round_id,
-                col(AnswerRow.concern).is_not(None),  # a resolved one keeps no concern
-            )
-        ).all()
-        for a in concerns:
+        later = [words[i] for i in range(index + 1, len(rounds)) if rounds[i].status != "withdrawn"]
+        later += [said for said, at in agreed if at >= round_.started_at]
+        if not any(same_subject(said, words[index]) for said in later):
+            still_open.append(round_)
+    concerns = _concerns(session, workspace, [r.round_id for r in still_open])
+    items: list[Say] = []
+    for round_ in still_open:
+        for a in concerns.get(round_.round_id, ()):
             said = Say.of(
                 N_("{member} on “{proposal}”: {concern}"),
                 member=Member(a.user),
@@ -246,6 +246,24 @@ def _open_concerns(session, workspace, channel, since, zone: str, meeting: bool)
                 said = Say.of(earlier, concern=said, day=Day(local_day(raised, zone)))
             items.append(said)
     return Section(N_("Open concerns:"), items, N_("none"))
+
+
+def _concerns(session, workspace: str, round_ids: list[str]) -> dict[str, list[AnswerRow]]:
+    """The concerns still held in these rounds, by round, in the order each polled its
+    members: a statement per thousand rounds, not one per round."""
+    found: dict[str, list[AnswerRow]] = {}
+    for start in range(0, len(round_ids), ROUNDS_READ):
+        for answer in session.exec(
+            select(AnswerRow)
+            .where(
+                AnswerRow.workspace == workspace,
+                col(AnswerRow.round_id).in_(round_ids[start : start + ROUNDS_READ]),
+                col(AnswerRow.concern).is_not(None),  # a resolved one keeps no concern
+            )
+            .order_by(col(AnswerRow.round_id), col(AnswerRow.position))
+        ).all():
+            found.setdefault(answer.round_id, []).append(answer)
+    return found
 
 
 def _withdrawn_rounds(session, workspace, channel, since, zone: str) -> Section:

@@ -55,6 +55,26 @@ class RoundMessages:
     def __init__(self, read: Reading) -> None:
         self._read = read
         self._turns: KeyedLocks[tuple[str, str]] = KeyedLocks()
+        # What this process's last message of each open round showed when it landed.
+        self._landed: dict[tuple[str, str], tuple[RoundView, bool, bool]] = {}
+
+    def landed(self, action: RoundMessage) -> None:
+        """`action` reached the round's message (or found none to edit: its post, when it
+        lands, shows the round as it stands then, and settles)."""
+        if action.closed:
+            self._landed.pop(_key(action), None)  # nothing edits a closed round again
+        else:
+            self._landed[_key(action)] = _shows(action)
+
+    def shown_already(self, action: RoundMessage) -> bool:
+        """Whether `action`, an update, would show just what this process's last message
+        of the round showed: a burst of answers at a large table, delivered one after
+        another, is shown by the first edit after it, not once per answer (each edit
+        waits out the platform's rate limit). Another process's older edit landing
+        later is put right by its own `settle`."""
+        return isinstance(action, UpdateRoundProgress) and (
+            self._landed.get(_key(action)) == _shows(action)
+        )
 
     async def current(self, action: RoundMessage) -> RoundMessage:
         return as_it_stands(action, await self._read(action.workspace, action.round.round_id))
@@ -78,6 +98,7 @@ class RoundMessages:
                 return
             sent = progress_of(now)
             await update(sent)
+            self.landed(sent)
         raise RoundMovedOn(f"round {sent.round.round_id} kept changing")
 
 

@@ -627,6 +627,9 @@ class Runtime:
         if isinstance(action, PostConcernRound | UpdateRoundProgress):
             # One at a time per round, each as the round stands (bot.round_messages).
             async with self.round_messages.turn(action) as current:
+                if self.round_messages.shown_already(current):
+                    await self._note(self.app.store.mark_delivered, delivery.outbox_id, now_utc())
+                    return
                 await self._carry_out(delivery, held, current)
             return
         await self._carry_out(delivery, held, action)
@@ -642,6 +645,8 @@ class Runtime:
             async with held.sending(delivery):
                 with delivering(under_way):
                     ref = await adapter.deliver(action)
+                if isinstance(action, PostConcernRound | UpdateRoundProgress):
+                    self.round_messages.landed(action)
                 if isinstance(action, UpdateRoundProgress):  # a failure here: tried again
                     await self.round_messages.settle(action, adapter.deliver)
         except LeaseLost:  # what was sent stays sent; the rest is the other process's

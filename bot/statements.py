@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.models import (
+    AnswerRow,
     CorrectionRow,
     DeletedMessageRow,
     EditedMessageRow,
@@ -53,6 +54,7 @@ _deleted = DeletedMessageRow.__table__
 _edited = EditedMessageRow.__table__
 _sent = SentStep.__table__
 _pacing = PacingRow.__table__
+_answers = AnswerRow.__table__
 
 
 def no_newer_edit(workspace, channel, message_id, at) -> ColumnElement[bool]:
@@ -326,6 +328,13 @@ class Statements:
             _members.c.channel == bindparam("c"),
             _members.c.active.is_(True),
         )
+        # A round's polled members in the order it asked them, and how each answered.
+        self.round_answers = (
+            select(_answers.c.user, _answers.c.concern, _answers.c.answered_at,
+                   _answers.c.resolved_concern)
+            .where(_answers.c.workspace == bindparam("w"), _answers.c.round_id == bindparam("r"))
+            .order_by(_answers.c.position)
+        )  # fmt: skip
         proposal = insert(_proposals)
         # A new proposal in a scope starts afresh: nobody has taken a stance on it yet.
         replaced = ("message_id", "user", "text", "posted_at", "stances", "suggested")

@@ -83,6 +83,8 @@ log = logging.getLogger(__name__)
 # How many of a person's latest "Not a problem"s at a table an undo reads: it takes back
 # one of the last hour (rules.dismissals), and nobody says so this often in an hour.
 DISMISSALS_READ = 20
+# The most values one IN (...) names: well under SQLite's limit on a statement's values.
+IN_CHUNK = 1000
 
 # A delivery not confirmed within this lease is tried again by the outbox sweep. The
 # process delivering renews it for as long as it takes (bot.leases): a platform's client
@@ -1194,10 +1196,9 @@ class UnitOfWork:
         )
 
     def _round(self, row: RoundRow) -> Round:
-        answers = self.session.exec(
-            select(AnswerRow)
-            .where(AnswerRow.workspace == row.workspace, AnswerRow.round_id == row.round_id)
-            .order_by(col(AnswerRow.position))
+        # Plain rows, not ORM objects: each answer at a table of thousands reads them all.
+        answers = self.connection.execute(
+            self.store.sql.round_answers, {"w": row.workspace, "r": row.round_id}
         ).all()
         return Round(
             round_id=row.round_id,
@@ -1751,6 +1752,19 @@ class UnitOfWork:
             )
             .values(**changes)
         )
+
+    def _apply_MandatesDue(self, c: act.MandatesDue) -> None:
+        # A statement per chunk, not per member: a meeting's end at a table of thousands.
+        for start in range(0, len(c.users), IN_CHUNK):
+            self.session.exec(
+                update(MandateRow)
+                .where(
+                    MandateRow.workspace == c.workspace,
+                    MandateRow.channel == c.channel,
+                    col(MandateRow.user).in_(c.users[start : start + IN_CHUNK]),
+                )
+                .values(status="renewal_due", updated_at=c.at)
+            )
 
     def _apply_ConfirmMandates(self, c: act.ConfirmMandates) -> None:
         """Where this member consented with their mandate pending, it is now known."""

@@ -10,7 +10,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, String, and_, cast, literal, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    literal,
+    select,
+    update,
+)
 
 from bot.models import AgreementRow, TableConfig, TimerRow
 from rules.agreements import REVIEW_TIMER, review_due
@@ -58,6 +69,10 @@ def reviews_at_nine(database: Engine, default: str, quiet: QuietHours | None = N
         literal("review:") + cast(_agreements.c.number, String) + literal(":")
         + cast(_agreements.c.version, String)
     )  # fmt: skip
+    # Its subject is n: the agreement is found by its number (an index lookup), not
+    # among all its table's agreements, which made a start take the square of a table's
+    # history. Numbers are the workspace's, so the key names the version and the table.
+    number = case((_timers.c.kind == REVIEW_TIMER, cast(_timers.c.subject, Integer)))
     # Each review with its table's zone, in one read: read apart, a /table timezone
     # handled in between (another process) would pair the new due with the old zone,
     # and the review go back to 09:00 in the default zone.
@@ -66,7 +81,7 @@ def reviews_at_nine(database: Engine, default: str, quiet: QuietHours | None = N
                _agreements.c.review_on, _config.c.timezone, _config.c.quiet_hours)
         .join(_agreements, and_(
             _agreements.c.workspace == _timers.c.workspace,
-            _agreements.c.channel == _timers.c.channel,
+            _agreements.c.number == number,
             key == _timers.c.key,
         ))
         .outerjoin(_config, and_(

@@ -430,6 +430,15 @@ class CloseMeeting(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MandatesDue(Change):
+    """These members' mandates are due for renewal after a meeting (ground rule 3): one
+    change for the whole table, however large, written at once."""
+
+    users: tuple[str, ...]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RecordRenewal(Change):
     meeting_id: str
     user: str

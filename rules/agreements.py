@@ -73,14 +73,18 @@ SAME_SUBJECT = 0.5
 _WORD = re.compile(r"\w+")
 
 
-def _subject_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.casefold()) if len(w) >= SUBJECT_WORD}
+def subject_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(text.casefold()) if len(w) >= SUBJECT_WORD)
 
 
 def about_the_same(agreement: str, proposal: str) -> bool:
     """Whether an agreement's text restates a proposal (the form a round's "Record as
     agreement" fills in does; an agreement about something else does not)."""
-    ours, theirs = _subject_words(agreement), _subject_words(proposal)
+    return same_subject(subject_words(agreement), subject_words(proposal))
+
+
+def same_subject(ours: frozenset[str], theirs: frozenset[str]) -> bool:
+    """`about_the_same`, given each text's `subject_words` (read once for many pairs)."""
     if not ours or not theirs:
         return False
     shared, fewer = len(ours & theirs), min(len(ours), len(theirs))

@@ -10,11 +10,11 @@ from rules.actions import (
     AskEvaluation,
     AskRenewal,
     CloseMeeting,
+    MandatesDue,
     NoteMeetingReminder,
     OpenMeeting,
     RecordEvaluation,
     RequestReport,
-    SetMandate,
 )
 from rules.events import Event, TimerFired
 from rules.grammar import EVALUATION_VALUES, EndMeeting, Evaluate, StartMeeting
@@ -115,19 +115,16 @@ def end(command: Command, state: TableState) -> list[Action]:
     ]
     # Ground rule 3: every mandate is renewed in the light of the meeting's outcome. One
     # still being checked with the organisation stays so: that is what the table waits for.
-    actions += [
-        SetMandate(
-            workspace=event.workspace,
-            channel=event.channel,
-            user=user,
-            text=None,
-            status="renewal_due",
-            at=event.at,
-        )
+    due = tuple(
+        user
         for user in members
         if state.member(user).mandate is not None
         and state.member(user).mandate_status != "checking"
-    ]
+    )
+    if due:
+        actions.append(
+            MandatesDue(workspace=event.workspace, channel=event.channel, users=due, at=event.at)
+        )
     if members:
         actions.append(
             AskRenewal(

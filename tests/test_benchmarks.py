@@ -26,3 +26,25 @@ def test_replay_bench_takes_a_smaller_size_and_refuses_none(capsys):
     with pytest.raises(SystemExit):
         options(["--messages", "0"])
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_scale_bench_defaults_to_a_year_of_a_big_organisation_and_refuses_too_little(capsys):
+    from benchmarks.big_org import YEAR
+    from benchmarks.scale import options
+
+    chosen = options([])
+    assert (chosen.agreements, chosen.members) == (YEAR.agreements, YEAR.big_members)
+    with pytest.raises(SystemExit):
+        options(["--agreements", "5"])
+    assert "at least 10" in capsys.readouterr().err
+
+
+def test_scale_bench_measures_each_path_beside_its_former_form():
+    from benchmarks.big_org import Size
+    from benchmarks.scale import main
+
+    small = Size(tables=3, big_members=30, members=6, agreements=40, meetings=4, corrections=20)
+    figures = main(small)
+    for path in ("reviews_at_start", "mandates_due", "report_words", "report_concerns",
+                 "answer_reads_round"):  # fmt: skip
+        assert figures[path]["ms"] > 0 and figures[path]["former_ms"] > 0, path
