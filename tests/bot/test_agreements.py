@@ -680,11 +680,12 @@ def test_agreement_review_date_said_in_words_is_the_review_not_the_reason(
       "A review date needs a day, and “after New Year” names none: I would rather not guess "
       "which day you mean. Try 1 June 2026 or “in 6 weeks”."),
      ("/afspraak thee om 3 uur omdat pauze herziening na de zomer",
-      "Een herzieningsdatum heeft een dag nodig, en “na de zomer” noemt er geen: ik gok liever "
-      "niet welke dag je bedoelt. Probeer bijvoorbeeld “1 juni 2026” of “over 6 weken”."),
+      "Voor een herzieningsdatum heb ik een dag nodig, en in “na de zomer” staat geen dag: ik "
+      "gok liever niet welke je bedoelt. Probeer bijvoorbeeld “1 juni 2026” of “over 6 weken”."),
      ("/afspraak thee om 3 uur omdat pauze herziening na de vakantie",
-      "Een herzieningsdatum heeft een dag nodig, en “na de vakantie” noemt er geen: ik gok "
-      "liever niet welke dag je bedoelt. Probeer bijvoorbeeld “1 juni 2026” of “over 6 weken”."),
+      "Voor een herzieningsdatum heb ik een dag nodig, en in “na de vakantie” staat geen dag: "
+      "ik gok liever niet welke je bedoelt. Probeer bijvoorbeeld “1 juni 2026” of “over 6 "
+      "weken”."),
      ("/agree tea at 3 because people need breaks review soon",
       "I could not read the review date “soon”. Try 1 June 2026 or “in 6 weeks”."),
      ("/agree tea at 3 because people need breaks. Review: when it hurts",

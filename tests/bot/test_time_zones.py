@@ -513,10 +513,10 @@ def test_time_zones_a_kept_review_follows_the_default_zone_too(database_url, tag
         ("/tafel tijdzone etc/gmt-5", 5,
          "Vanaf nu tellen de dagen van deze tafel in de tijdzone Etc/GMT-5: “morgen” en "
          "herzieningsdata zijn dagen daar, en herzieningen komen daar om 9:00.\n"
-         "Let op: in een naam als Etc/GMT-5 is het teken omgedraaid, dus Etc/GMT-5 is UTC+5, "
-         "niet UTC−5. Zit deze tafel op UTC−5, noem dan liever een stad daar, zoals /tafel "
-         "tijdzone America/New_York: de zone van een stad volgt de klok daar het hele jaar "
-         "door, zomertijd inbegrepen."),
+         "Let op: in een naam als Etc/GMT-5 is het plus- of minteken omgekeerd, dus Etc/GMT-5 "
+         "is UTC+5 en niet UTC−5. Bedoel je UTC−5, noem dan liever een stad daar, zoals /tafel "
+         "tijdzone America/New_York: de tijdzone van een stad volgt het hele jaar de klok daar, "
+         "zomertijd inbegrepen."),
         ("/table timezone Etc/GMT-14", 14,
          "From now on this table's days count in the time zone Etc/GMT-14: “tomorrow” and "
          "review dates are days there, and reviews come at 9:00 there.\n"
@@ -561,8 +561,8 @@ NOON = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)  # noon in New York, 18:00 in Am
          "Write the month as a word, like 3 May 2027, or the date as year-month-day, like "
          "2027-05-03."),
         ("/afspraak we pinnen de image omdat deploys braken herziening 05-03-2027",
-         "“05-03-2027” kan 5 maart 2027 zijn of 3 mei 2027, en ik gok liever niet. Schrijf "
-         "de maand voluit, zoals 3 mei 2027, of de datum als jaar-maand-dag, zoals "
+         "“05-03-2027” kan 5 maart 2027 zijn, maar ook 3 mei 2027, en ik gok liever niet. "
+         "Schrijf de maand voluit, zoals 3 mei 2027, of de datum als jaar-maand-dag, zoals "
          "2027-05-03."),
     ],
 )  # fmt: skip

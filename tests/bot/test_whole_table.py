@@ -313,9 +313,9 @@ def test_meeting_renewal_reminders_stop_once_the_next_meeting_has_begun(app):
          "must check with your organisation first) or /mandate <new mandate>.\nNo mandate "
          "yet? Set one with /mandate <what I may agree to>."),
         ("nl", "/vergadering einde",
-         "De vergadering is afgelopen. Spelregel 3: iedereen vernieuwt zijn of haar mandaat op "
-         "basis van de uitkomst: anna.\nVoor ben is hier nog geen mandaat bekend: zeg "
-         "alsjeblieft waarmee je namens je organisatie mag instemmen.\nAntwoord met /mandaat "
+         "De vergadering is afgelopen. Spelregel 3: iedereen vernieuwt het eigen mandaat op "
+         "basis van de uitkomst: anna.\nVoor ben is hier nog geen mandaat bekend: laat "
+         "alsjeblieft weten waarmee je namens je organisatie mag instemmen.\nAntwoord met /mandaat "
          "vernieuwen, "
          "/mandaat navragen (als je eerst met je organisatie moet overleggen) of /mandaat "
          "<nieuw mandaat>.\nNog geen mandaat? Geef je mandaat met /mandaat <waarmee ik mag "

@@ -189,7 +189,7 @@ def test_console_shows_a_decided_review_as_an_edit_of_the_review_message(tmp_pat
          "/afspraak we pinnen de image omdat deploys braken review in 2 weeks", "/wait 15d",
          "/herziening behouden 1"]
     )  # fmt: skip
-    decided = "    Besloten: ben behield afspraak #1."
+    decided = "    Besloten: ben heeft afspraak #1 behouden."
     assert decided in shown[-2]
     assert shown[-2].startswith("[bot updates its review message of agreement #1 in #general]")
     assert shown[-1].startswith("[bot in #general]\n    ben heeft afspraak #1 behouden")
@@ -214,7 +214,7 @@ def test_console_review_prompt_names_the_commands_that_answer_it(tmp_path, rule_
     )
     console.run(["/review keep 1", "/herziening intrekken 2"])
     assert "Decided: anna kept agreement #1." in "\n".join(shown)
-    assert "Besloten: anna trok afspraak #2 in." in "\n".join(shown)
+    assert "Besloten: anna heeft afspraak #2 ingetrokken." in "\n".join(shown)
 
 
 def test_console_edits_a_review_message_in_the_language_it_was_shown_in(tmp_path, rule_classifier):
@@ -227,7 +227,7 @@ def test_console_edits_a_review_message_in_the_language_it_was_shown_in(tmp_path
          "/table language en", "/review keep 1"]
     )  # fmt: skip
     assert shown[-2].startswith("[bot updates its review message of agreement #1 in #general]")
-    assert shown[-2].endswith("    Besloten: ben behield afspraak #1.")
+    assert shown[-2].endswith("    Besloten: ben heeft afspraak #1 behouden.")
     assert shown[-1].startswith("[bot in #general]\n    ben kept agreement #1")
 
 
@@ -338,8 +338,8 @@ def test_console_renewal_reminders_speak_each_members_mandates_language(tmp_path
     first = next(s for s in shown if "privately]" in s).splitlines()
     assert first[:2] + first[3:5] == [
         "[bot → pieter, privately]",
-        "    Een vriendelijke herinnering: de vergadering is voorbij; vernieuw alsjeblieft je "
-        "mandaat.",
+        "    Een vriendelijke herinnering: de vergadering is voorbij. Wil je je mandaat "
+        "vernieuwen?",
         "[bot → sarah, privately]",
         "    A friendly reminder: the meeting has ended; please renew your mandate.",
     ]

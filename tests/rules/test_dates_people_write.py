@@ -102,9 +102,9 @@ VAGUE = "A review date needs a day, and “{date}” names none: I would rather 
         ("agree", "x because y review after New Year", "after New Year",
          "A review date needs a day, and “after New Year” names none: I would rather not "
          "guess which day you mean. Try 1 March 2027 or “in 6 weeks”.",
-         "Een herzieningsdatum heeft een dag nodig, en “after New Year” noemt er geen: ik gok "
-         "liever niet welke dag je bedoelt. Probeer bijvoorbeeld “1 maart 2027” of “over 6 "
-         "weken”."),
+         "Voor een herzieningsdatum heb ik een dag nodig, en in “after New Year” staat geen "
+         "dag: ik gok liever niet welke je bedoelt. Probeer bijvoorbeeld “1 maart 2027” of "
+         "“over 6 weken”."),
         ("agree", "x because y review after New Year's", "after New Year's", None, None),
         ("agree", "x because y review after the summer", "after the summer", None, None),
         ("agree", "x because y review after the holidays", "after the holidays", None, None),
@@ -194,8 +194,9 @@ def test_grammar_a_date_in_numbers_that_reads_both_ways_is_asked_about_where_the
         "the month as a word, like 3 May 2027, or the date as year-month-day, like 2027-05-03."
     )
     assert render(result.reason, "nl") == (
-        "“05/03/2027” kan 5 maart 2027 zijn of 3 mei 2027, en ik gok liever niet. Schrijf de "
-        "maand voluit, zoals 3 mei 2027, of de datum als jaar-maand-dag, zoals 2027-05-03."
+        "“05/03/2027” kan 5 maart 2027 zijn, maar ook 3 mei 2027, en ik gok liever niet. "
+        "Schrijf de maand voluit, zoals 3 mei 2027, of de datum als jaar-maand-dag, zoals "
+        "2027-05-03."
     )
     # Day first elsewhere, as before.
     read = parse(name, args)

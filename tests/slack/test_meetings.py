@@ -333,7 +333,7 @@ async def test_slack_renewal_and_evaluation_in_dutch(bot: SlackBot):
     renewal = posted_with(bot, "renewal_renewed")
     assert labels(renewal) == ["Vernieuwd", "Moet eerst overleggen met mijn organisatie"]
     shown = shown_text(renewal)
-    assert "uitkomst: Alice en Bob.\nVoor Carol Chen is hier nog geen mandaat bekend: zeg" in shown
+    assert "uitkomst: Alice en Bob.\nVoor Carol Chen is hier nog geen mandaat bekend: laat" in shown
     evaluation = posted_with(bot, "evaluate")
     assert labels(evaluation) == ["Evalueren"]
     assert "1. afspraken nakomen" in shown_text(evaluation)
