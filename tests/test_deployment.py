@@ -393,6 +393,16 @@ def test_logs_redact_tokens(caplog):
         # slack_sdk logs apps.connections.open's answer at DEBUG.
         ('{"ok": true, "url": "wss://wss-primary.slack.com/link/?ticket=9f1c-2b&app_id=A1"}',
          '{"ok": true, "url": "wss://wss-primary.slack.com/link/?ticket=[redacted]&app_id=A1"}'),
+        # Slack's response URLs and Discord's interaction tokens, at DEBUG.
+        ("url: https://hooks.slack.com/actions/T0123/4567/AbC9dEf, body: {}",
+         "url: https://hooks.slack.com/actions/T0123/4567/[redacted], body: {}"),
+        ("{'response_url': 'https://hooks.slack.com/commands/T0123/4567/AbC9dEf'}",
+         "{'response_url': 'https://hooks.slack.com/commands/T0123/4567/[redacted]'}"),
+        ("POST https://discord.com/api/v10/interactions/1577/aW50ZXJhY3Rpb246/callback",
+         "POST https://discord.com/api/v10/interactions/1577/[redacted]/callback"),
+        ("PATCH https://discord.com/api/v10/webhooks/1577/aW50ZXJh/messages/@original",
+         "PATCH https://discord.com/api/v10/webhooks/1577/[redacted]/messages/@original"),
+        ("{'token': 'aW50ZXJhY3Rpb246', 'version': 1}", "{'token': '[redacted]', 'version': 1}"),
         # Discord's error codes are not secrets.
         ("403 Forbidden (error code: 50013): Missing Permissions",
          "403 Forbidden (error code: 50013): Missing Permissions"),
