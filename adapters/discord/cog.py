@@ -1150,8 +1150,12 @@ def _nudge_key(choice: NudgeChoice) -> tuple[str, int]:
 
 def _forums_table(interaction: discord.Interaction, table: int | None) -> Where | None:
     """A click in a forum post the bot opened for a whole forum's review is the forum's
-    table's, said in the post (where its answers go); None: the post's own."""
+    table's, said in the post (where its answers go); None: the post's own. Only in a
+    post of that forum: a form's id is the client's word, and one naming another channel
+    (a private one its sender cannot read) acts where it was sent, as any other."""
     if table is None or interaction.guild_id is None or interaction.channel_id is None:
+        return None
+    if getattr(interaction.channel, "parent_id", None) != table:
         return None
     return Where(interaction.guild_id, table, interaction.channel_id)
 
