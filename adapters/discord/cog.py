@@ -70,6 +70,7 @@ from bot.outage import NotRecorded
 from bot.views import (
     NudgedProblem,
     nudged_problems,
+    problem_author,
     problem_language,
     problem_waiting,
     tables_with_pending_work,
@@ -839,12 +840,31 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await self._decide(interaction, submitted)
 
     async def _is_for(self, interaction: discord.Interaction, choice: NudgeChoice) -> bool:
-        """A nudge's buttons and form are its author's: anyone else is told so."""
-        if interaction.user.id == choice.user:
+        """A nudge's buttons and form are its author's: anyone else is told so. Its id
+        names them, but a form's id is the client's word: its problem must be theirs too
+        (an Undo's is the one who said "Not a problem": the engine knows whose)."""
+        author = str(choice.user)
+        if interaction.user.id == choice.user and choice.act != "undo":
+            author = await self._problem_author(choice) or author
+        if str(interaction.user.id) == author:
             return True
-        text = Say.of(N_("This button is for {user}."), user=Member(str(choice.user)))
+        text = Say.of(N_("This button is for {user}."), user=Member(author))
         await self._tell(interaction, lang_of(interaction), text)
         return False
+
+    async def _problem_author(self, choice: NudgeChoice) -> str | None:
+        """Who named the nudge's problem; None when not known, or while the database does
+        not answer (what the choice does next needs it, and says so)."""
+        try:
+            return await asyncio.to_thread(
+                problem_author, self.runtime.app.database,
+                translate.workspace_of(choice.where.guild), str(choice.where.channel),
+                str(choice.problem),
+            )  # fmt: skip
+        except Exception as error:
+            if not self._database_unreachable(error):
+                raise
+            return None
 
     async def _add_proposal(
         self, interaction: discord.Interaction, choice: NudgeChoice, proposal: str
