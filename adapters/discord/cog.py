@@ -739,7 +739,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         changed), for the DMs that answer none of theirs, as Slack's locale is. Beside
         the interaction's own handling, never holding up its answer."""
         known = translate.client_language(interaction)
-        if known is not None:
+        # A DM's button or form names its server, in an id that is the client's word: a
+        # server the bot is not in keeps nothing.
+        if known is not None and self.bot.get_guild(translate.guild_of(known.workspace)):
             await self.runtime.remember_client_language(known.workspace, known.user, known.lang)
 
     # --- forms -----------------------------------------------------------------------------
