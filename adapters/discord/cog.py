@@ -70,8 +70,8 @@ from bot.outage import NotRecorded
 from bot.views import (
     NudgedProblem,
     nudged_problems,
-    problem_author,
     problem_language,
+    problem_named,
     problem_waiting,
     tables_with_pending_work,
 )
@@ -843,23 +843,31 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
 
     async def _is_for(self, interaction: discord.Interaction, choice: NudgeChoice) -> bool:
         """A nudge's buttons and form are its author's: anyone else is told so. Its id
-        names them, but a form's id is the client's word: its problem must be theirs too
-        (an Undo's is the one who said "Not a problem": the engine knows whose)."""
-        author = str(choice.user)
+        names them, and where the problem is, but a form's id is the client's word: the
+        problem must be theirs, in the thread it names (its proposal is posted there), or
+        nothing is done (an Undo's is the one who said "Not a problem": the engine knows
+        whose)."""
+        author, lang = str(choice.user), lang_of(interaction)
         if interaction.user.id == choice.user and choice.act != "undo":
-            author = await self._problem_author(choice) or author
+            named = await self._problem_named(choice)
+            if named is not None:
+                author, thread = named
+                if author == str(choice.user) and thread != _thread_of(choice):
+                    await self._tell(interaction, lang, Say.of(SETTLED))
+                    return False
         if str(interaction.user.id) == author:
             return True
         text = Say.of(N_("This button is for {user}."), user=Member(author))
-        await self._tell(interaction, lang_of(interaction), text)
+        await self._tell(interaction, lang, text)
         return False
 
-    async def _problem_author(self, choice: NudgeChoice) -> str | None:
-        """Who named the nudge's problem; None when not known, or while the database does
-        not answer (what the choice does next needs it, and says so)."""
+    async def _problem_named(self, choice: NudgeChoice) -> tuple[str, str | None] | None:
+        """Who named the nudge's problem, and in which thread; None when not known, or
+        while the database does not answer (what the choice does next needs it, and says
+        so)."""
         try:
             return await asyncio.to_thread(
-                problem_author, self.runtime.app.database,
+                problem_named, self.runtime.app.database,
                 translate.workspace_of(choice.where.guild), str(choice.where.channel),
                 str(choice.problem),
             )  # fmt: skip
@@ -1164,6 +1172,10 @@ def _not_allowed(lacking: tuple[str, ...]) -> Say:
     if not lacking:
         return Say.of(NOT_POSTED_NOT_ALLOWED_UNKNOWN)
     return Say.of(NOT_POSTED_NOT_ALLOWED, permissions=posting_rights.named(lacking))
+
+
+def _thread_of(choice: NudgeChoice) -> str | None:
+    return str(choice.where.thread) if choice.where.thread else None
 
 
 def _nudge_key(choice: NudgeChoice) -> tuple[str, int]:
