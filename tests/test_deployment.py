@@ -85,6 +85,16 @@ def test_compose_database_url_never_shows_the_password_while_waiting(monkeypatch
         assert part not in caplog.text
 
 
+def test_settings_repr_shows_no_database_password():
+    """A repr ends up in error messages: the URL's password stays out, as the tokens do."""
+    from bot.settings import Settings
+
+    settings = Settings(database_url="postgresql://groundrules:pa55word@db/groundrules",
+                        slack_bot_token="xoxb-1-abc")  # fmt: skip
+    assert settings.database_url.endswith("pa55word@db/groundrules")
+    assert "pa55word" not in repr(settings) and "xoxb-1-abc" not in repr(settings)
+
+
 @pytest.mark.postgres
 def test_compose_gives_the_database_the_password_as_it_was_set(monkeypatch):
     """libpq reads PGPASSWORD for a URL without one: the password reaches the server
