@@ -21,12 +21,24 @@ _NAMED_SECRET = re.compile(
     r"""(with code: |['"](?:code|client_secret)['"]:\s*\[?\s*['"]"""
     r"""|[?&](?:code|client_secret|ticket)=|\bclient_secret=)[^\s'"&,\[\]}]+"""
 )
+# URLs whose path holds a credential, at DEBUG in slack_sdk's and discord.py's requests
+# and in the payloads they log: a Slack response_url (hooks.slack.com/actions/T…/…/<secret>,
+# also /commands/: whoever holds it may post as the app for half an hour) and a Discord
+# interaction's token (/interactions/<id>/<token>/callback, /webhooks/<app>/<token>/…:
+# for 15 minutes it answers and follows up as the bot). The part after them goes.
+_SECRET_IN_PATH = re.compile(
+    r"(/(?:actions|commands)/[^/\s'\"]+/[^/\s'\"]+/|/(?:interactions|webhooks)/\d+/)"
+    r"[^/\s'\"?&,]+"
+)
+# A payload's own "token": a Discord interaction's, Slack's legacy verification token.
+_TOKEN_FIELD = re.compile(r"""(['"]token['"]:\s*['"])[^'"]+""")
 # Formats a record's traceback the way every standard formatter does.
 _TRACEBACKS = logging.Formatter()
 
 
 def redact_secrets(text: str) -> str:
-    return _NAMED_SECRET.sub(r"\1[redacted]", _SECRET.sub("[redacted]", text))
+    text = _NAMED_SECRET.sub(r"\1[redacted]", _SECRET.sub("[redacted]", text))
+    return _TOKEN_FIELD.sub(r"\1[redacted]", _SECRET_IN_PATH.sub(r"\1[redacted]", text))
 
 
 class RedactingFilter(logging.Filter):

@@ -210,9 +210,11 @@ class Settings(BaseSettings):
         populate_by_name=True,
     )
 
+    # Out of the repr (its password), as the tokens' SecretStr keeps them.
     database_url: Annotated[str, BeforeValidator(_database_url)] = Field(
         "sqlite:///groundrules.db",
         validation_alias=AliasChoices("DATABASE_URL", "GROUNDRULES_DATABASE_URL"),
+        repr=False,
     )
     problem_window: WindowSpan = timedelta(minutes=10)
     reminder_delay: DelaySpan = timedelta(hours=4)

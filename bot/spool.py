@@ -156,6 +156,13 @@ def _locked(fd: int) -> bool:
     return True
 
 
+def _ours(fd: int) -> bool:
+    """Whether an open spool file is one a process of this user made (they make them
+    for their user alone): what it holds is handed in as Slack's and Discord's word."""
+    status = os.fstat(fd)
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
+
+
 def _write(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -185,8 +192,17 @@ class Spool:
         records: list[Record] = []
         for path in self._left_for_us() if files is None else files:
             try:
-                fd = os.open(path, os.O_RDONLY)
-            except OSError:  # gone meanwhile: another process took it over
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+            except FileNotFoundError:  # gone meanwhile: another process took it over
+                continue
+            except OSError as error:  # a link, say: not one a process of ours made
+                log.warning("the spool %s was not handed in: %s", path, error)
+                continue
+            if not _ours(fd):
+                log.warning("the spool %s was not handed in: it is another user's, or others "
+                            "may write in it: its events may be anyone's words",
+                            path)  # fmt: skip
+                os.close(fd)
                 continue
             # Locked: its process runs. Unlinked once locked: another one took it over.
             if not _locked_unless_held(fd) or os.fstat(fd).st_nlink == 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import views
 from bot.bootstrap import Groundrules
+from bot.printable import printable_line
 
 
 def print_summary(app: Groundrules, workspace: str, result) -> None:
@@ -34,12 +35,16 @@ def print_summary(app: Groundrules, workspace: str, result) -> None:
     )
     print(f"  agreements: {len(agreements)}")
     for a in agreements:
-        print(f"    #{a.number} {a.text}")
-        print(f"       why: {a.why}")
+        # People's words and names, their control characters shown (bot.printable), as
+        # the lines above show them.
+        print(printable_line(f"    #{a.number} {a.text}"))
+        print(printable_line(f"       why: {a.why}"))
         print(
-            f"       owner: {a.owner.replace('role:', 'role ')}; "
-            f"consent: {', '.join(a.consenters)}; "
-            f"review on {a.review_on.isoformat()}"
+            printable_line(
+                f"       owner: {a.owner.replace('role:', 'role ')}; "
+                f"consent: {', '.join(a.consenters)}; "
+                f"review on {a.review_on.isoformat()}"
+            )
         )
     if result.errors:
         print(f"  skipped lines: {', '.join(str(e.line) for e in result.errors)}")

@@ -71,6 +71,16 @@ def problem_waiting(
         return watch is not None and watch.status in waiting
 
 
+def problem_named(
+    database: Engine, workspace: str, channel: str, problem_id: str
+) -> tuple[str, str | None] | None:
+    """Who named a problem (its nudge's only reader), and in which thread (None: the
+    channel itself); None when it is not known."""
+    with Session(database) as session:
+        watch = session.get(WatchRow, (workspace, channel, problem_id))
+        return (watch.user, watch.thread_id) if watch is not None else None
+
+
 def problem_language(database: Engine, workspace: str, channel: str, problem_id: str) -> str:
     """The language a problem's nudge was in (its watch's), else English."""
     with Session(database) as session:

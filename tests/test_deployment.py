@@ -85,6 +85,16 @@ def test_compose_database_url_never_shows_the_password_while_waiting(monkeypatch
         assert part not in caplog.text
 
 
+def test_settings_repr_shows_no_database_password():
+    """A repr ends up in error messages: the URL's password stays out, as the tokens do."""
+    from bot.settings import Settings
+
+    settings = Settings(database_url="postgresql://groundrules:pa55word@db/groundrules",
+                        slack_bot_token="xoxb-1-abc")  # fmt: skip
+    assert settings.database_url.endswith("pa55word@db/groundrules")
+    assert "pa55word" not in repr(settings) and "xoxb-1-abc" not in repr(settings)
+
+
 @pytest.mark.postgres
 def test_compose_gives_the_database_the_password_as_it_was_set(monkeypatch):
     """libpq reads PGPASSWORD for a URL without one: the password reaches the server
@@ -393,6 +403,16 @@ def test_logs_redact_tokens(caplog):
         # slack_sdk logs apps.connections.open's answer at DEBUG.
         ('{"ok": true, "url": "wss://wss-primary.slack.com/link/?ticket=9f1c-2b&app_id=A1"}',
          '{"ok": true, "url": "wss://wss-primary.slack.com/link/?ticket=[redacted]&app_id=A1"}'),
+        # Slack's response URLs and Discord's interaction tokens, at DEBUG.
+        ("url: https://hooks.slack.com/actions/T0123/4567/AbC9dEf, body: {}",
+         "url: https://hooks.slack.com/actions/T0123/4567/[redacted], body: {}"),
+        ("{'response_url': 'https://hooks.slack.com/commands/T0123/4567/AbC9dEf'}",
+         "{'response_url': 'https://hooks.slack.com/commands/T0123/4567/[redacted]'}"),
+        ("POST https://discord.com/api/v10/interactions/1577/aW50ZXJhY3Rpb246/callback",
+         "POST https://discord.com/api/v10/interactions/1577/[redacted]/callback"),
+        ("PATCH https://discord.com/api/v10/webhooks/1577/aW50ZXJh/messages/@original",
+         "PATCH https://discord.com/api/v10/webhooks/1577/[redacted]/messages/@original"),
+        ("{'token': 'aW50ZXJhY3Rpb246', 'version': 1}", "{'token': '[redacted]', 'version': 1}"),
         # Discord's error codes are not secrets.
         ("403 Forbidden (error code: 50013): Missing Permissions",
          "403 Forbidden (error code: 50013): Missing Permissions"),

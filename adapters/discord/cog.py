@@ -72,6 +72,7 @@ from bot.views import (
     NudgedProblem,
     nudged_problems,
     problem_language,
+    problem_named,
     problem_waiting,
     tables_with_pending_work,
 )
@@ -744,7 +745,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         changed), for the DMs that answer none of theirs, as Slack's locale is. Beside
         the interaction's own handling, never holding up its answer."""
         known = translate.client_language(interaction)
-        if known is not None:
+        # A DM's button or form names its server, in an id that is the client's word: a
+        # server the bot is not in keeps nothing.
+        if known is not None and self.bot.get_guild(translate.guild_of(known.workspace)):
             await self.runtime.remember_client_language(known.workspace, known.user, known.lang)
 
     # --- forms -----------------------------------------------------------------------------
@@ -845,12 +848,39 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await self._decide(interaction, submitted)
 
     async def _is_for(self, interaction: discord.Interaction, choice: NudgeChoice) -> bool:
-        """A nudge's buttons and form are its author's: anyone else is told so."""
-        if interaction.user.id == choice.user:
+        """A nudge's buttons and form are its author's: anyone else is told so. Its id
+        names them, and where the problem is, but a form's id is the client's word: the
+        problem must be theirs, in the thread it names (its proposal is posted there), or
+        nothing is done (an Undo's is the one who said "Not a problem": the engine knows
+        whose)."""
+        author, lang = str(choice.user), lang_of(interaction)
+        if interaction.user.id == choice.user and choice.act != "undo":
+            named = await self._problem_named(choice)
+            if named is not None:
+                author, thread = named
+                if author == str(choice.user) and thread != _thread_of(choice):
+                    await self._tell(interaction, lang, Say.of(SETTLED))
+                    return False
+        if str(interaction.user.id) == author:
             return True
-        text = Say.of(N_("This button is for {user}."), user=Member(str(choice.user)))
-        await self._tell(interaction, lang_of(interaction), text)
+        text = Say.of(N_("This button is for {user}."), user=Member(author))
+        await self._tell(interaction, lang, text)
         return False
+
+    async def _problem_named(self, choice: NudgeChoice) -> tuple[str, str | None] | None:
+        """Who named the nudge's problem, and in which thread; None when not known, or
+        while the database does not answer (what the choice does next needs it, and says
+        so)."""
+        try:
+            return await asyncio.to_thread(
+                problem_named, self.runtime.app.database,
+                translate.workspace_of(choice.where.guild), str(choice.where.channel),
+                str(choice.problem),
+            )  # fmt: skip
+        except Exception as error:
+            if not self._database_unreachable(error):
+                raise
+            return None
 
     async def _add_proposal(
         self, interaction: discord.Interaction, choice: NudgeChoice, proposal: str
@@ -1154,14 +1184,22 @@ def _not_allowed(lacking: tuple[str, ...]) -> Say:
     return Say.of(NOT_POSTED_NOT_ALLOWED, permissions=posting_rights.named(lacking))
 
 
+def _thread_of(choice: NudgeChoice) -> str | None:
+    return str(choice.where.thread) if choice.where.thread else None
+
+
 def _nudge_key(choice: NudgeChoice) -> tuple[str, int]:
     return (translate.workspace_of(choice.where.guild), choice.problem)
 
 
 def _forums_table(interaction: discord.Interaction, table: int | None) -> Where | None:
     """A click in a forum post the bot opened for a whole forum's review is the forum's
-    table's, said in the post (where its answers go); None: the post's own."""
+    table's, said in the post (where its answers go); None: the post's own. Only in a
+    post of that forum: a form's id is the client's word, and one naming another channel
+    (a private one its sender cannot read) acts where it was sent, as any other."""
     if table is None or interaction.guild_id is None or interaction.channel_id is None:
+        return None
+    if getattr(interaction.channel, "parent_id", None) != table:
         return None
     return Where(interaction.guild_id, table, interaction.channel_id)
 

@@ -6,7 +6,7 @@ wrong deployment stops before it serves anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from bot.settings import Settings, SettingsError
@@ -19,13 +19,15 @@ EVENTS_PATH = "/slack/events"
 
 @dataclass(frozen=True, slots=True)
 class SlackConfig:
-    bot_token: str | None
-    signing_secret: str | None
-    app_token: str | None
+    # The secrets (and the database URL, which may hold a password) stay out of its
+    # repr, as DiscordConfig's token does: a repr ends up in logs and error messages.
+    bot_token: str | None = field(repr=False)
+    signing_secret: str | None = field(repr=False)
+    app_token: str | None = field(repr=False)
     api_url: str | None
     client_id: str | None
-    client_secret: str | None
-    database_url: str
+    client_secret: str | None = field(repr=False)
+    database_url: str = field(repr=False)
     host: str
     port: int
 

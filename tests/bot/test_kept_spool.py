@@ -5,6 +5,7 @@ then nothing of it stays on disk (bot.spool)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import stat
 from datetime import timedelta
 from pathlib import Path
@@ -150,6 +151,35 @@ async def test_a_line_cut_short_by_a_crash_is_skipped_with_a_warning(
         assert await runtime.hand_in_kept() == 2
         assert handled(app) == ["p1", "p2"]
         assert spooled(spool) == []
+
+
+@pytest.mark.parametrize("planted", ["writable by others", "another user's", "a link"])
+async def test_a_spool_file_this_user_did_not_make_alone_is_not_handed_in(
+    url, spool, tagged, operator_log, tmp_path, planted
+):
+    """What a spool holds is handed in as Slack's and Discord's word: a file in the
+    folder that others may have written (the folder shared, /tmp say) is left alone,
+    with a warning, and so is a link to a file elsewhere."""
+    await kept_in_an_outage(url, tagged, lambda runtime: keep_problems(runtime, "p1"))
+    [file] = spooled(spool)
+    if planted == "writable by others":
+        file.chmod(0o666)
+    elif planted == "another user's":
+        if os.getuid() != 0:
+            pytest.skip("only root gives a file to another user")
+        os.chown(file, 65534, 65534)
+    else:
+        elsewhere = tmp_path / "elsewhere.jsonl"
+        file.rename(elsewhere)
+        file.symlink_to(elsewhere)
+
+    with bot_on(url, tagged) as app:
+        runtime = a_runtime(app)
+        assert runtime.take_over_spool() == 0
+        assert await runtime.hand_in_kept() == 0
+        assert handled(app) == []
+        assert f"the spool {file} was not handed in" in operator_log.getvalue()
+        assert file.is_symlink() or file.exists()  # left where it is, for the operator
 
 
 async def test_a_process_that_loses_the_database_again_keeps_what_it_took_over(url, spool, tagged):

@@ -357,6 +357,23 @@ def test_replay_shows_control_characters_instead_of_sending_them_to_the_terminal
     assert nudge["user"] == user and nudge["problem"] == text
 
 
+def test_replay_summary_shows_the_control_characters_of_an_agreement(tmp_path):
+    """The summary after the replay lists each agreement with its words and its people:
+    an agreement whose words hold ESC sequences retitled and cleared the terminal there,
+    though the lines above it showed them."""
+    agree = "/agree We paint it red\x1b]0;pwned\x07 because \x1b[2Jnobody objects"
+    lines = [line("2026-03-02T09:00:00Z", "ben\x1bc", agree)]
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["replay", str(transcript), "--classifier", "rules"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert not any(c in out for c in "\x1b\x07"), repr(out)
+    assert "#1 We paint it red\\x1b]0;pwned\\x07" in out
+    assert "why: \\x1b[2Jnobody objects" in out
+    assert "owner: ben\\x1bc; consent: ben\\x1bc;" in out
+
+
 def test_replay_text_output_says_its_times_are_utc(tmp_path):
     """A nudge held by the quiet hours until 08:00 in Amsterdam went out at 07:00 UTC:
     shown as "07:00:00" alone, it read as sent in the night there."""

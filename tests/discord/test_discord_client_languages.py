@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from adapters.discord.custom_ids import ConcernForm, Where
 from bot import member_languages
-from rules.events import RenewalAnswered, RosterSynced
+from rules.events import ConcernAnswered, RenewalAnswered, RosterSynced
 from tests.discord.conftest import BOTH_DATABASES
 from tests.discord.harness import buttons, dm_messages, slash_command, workspace
 
@@ -116,3 +117,22 @@ async def test_a_table_language_stays_above_the_client_language(world, harness):
     [reminder] = dm_messages(world.api, world.bob)
     assert "A friendly reminder: the meeting has ended" in reminder["content"]
     assert [label for label, _ in buttons(reminder)] == ENGLISH_BUTTONS
+
+
+async def test_a_form_naming_a_server_the_bot_is_not_in_remembers_nothing_of_it(world, harness):
+    """A form's id is the client's word: one sent in a DM that names a server the bot is
+    not in keeps no client language for it, which nothing would ever delete."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    elsewhere = world.guild.id + 12345
+    forged = ConcernForm("r1", Where(elsewhere, world.general.id)).custom_id
+    sent = await world.api.submit_modal(
+        forged, {"concern": "not on Friday"},
+        guild=None, channel=world.api.dm_channel(world.bob), user=world.bob.id, locale="nl",
+    )  # fmt: skip
+    await world.api.wait_for_callback(sent)
+    await runtime.wait_for(ConcernAnswered)
+
+    # (What the bot answered is kept as long as any answer: the retention sweep ends it.)
+    name = f"discord:{elsewhere}"
+    assert member_languages.of(harness.app.database, name, [str(world.bob.id)]) == {}

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from adapters.discord.custom_ids import RevisionForm
 from bot import codec
 from bot.models import AgreementRow, OutboxRow, PostedMessage, TimerRow
 from rules.events import CommandInvoked, MemberJoined, PlaceDeleted, ReviewDecided, RosterSynced
@@ -396,3 +397,33 @@ async def test_a_round_refused_in_a_forum_post_names_send_messages_in_posts(worl
         "I am not allowed to post there: ask someone who manages the server to give me the "
         "Send Messages in Posts permission there."
     )
+
+
+async def test_a_revision_form_naming_another_channel_acts_where_it_was_sent(world, harness):
+    """A form's id is the client's word: one that names a private channel as the forum
+    whose review it answers, sent from a channel its sender reads, revises nothing there
+    and tells the channel nothing of it; it is read where it was sent."""
+    board = world.guild.add_text_channel("board")
+    board.permission_overwrites = [
+        overwrite(world.guild.id, kind=0, deny=VIEW_CHANNEL),
+        overwrite(world.alice.id, kind=1, allow=VIEW_CHANNEL),
+        overwrite(world.api.bot_user.id, kind=1, allow=VIEW_CHANNEL),
+    ]
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    await command(world, runtime, board, world.alice, "agree",
+                  "We sell the building to Acme because the board said so")  # fmt: skip
+
+    forged = RevisionForm(1, table=board.id).custom_id
+    sent = await world.api.submit_modal(
+        forged, {"lesson": "none", "text": "We keep the building", "why": "I say so"},
+        guild=world.guild.id, channel=world.general.id, user=world.bob.id,
+    )  # fmt: skip
+    answer = await world.api.wait_for_callback(sent)
+
+    assert answer.ephemeral
+    assert answer.content == "There is no agreement #1 here. /agreements all lists them."
+    with Session(harness.app.database) as session:
+        rows = session.exec(select(AgreementRow)).all()
+    assert [(a.channel, a.version, a.status) for a in rows] == [(str(board.id), 1, "current")]
+    assert [m for m in world.api.messages_in(world.general) if not m["flags"] & 64] == []

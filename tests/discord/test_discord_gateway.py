@@ -319,6 +319,20 @@ async def test_gateway_the_token_is_never_logged(world, harness, caplog):
     assert TOKEN not in caplog.text
 
 
+async def test_gateway_interaction_tokens_are_never_logged(world, harness, operator_log):
+    """An interaction's token answers and follows up as the bot for 15 minutes: at DEBUG
+    discord.py logs the gateway's payload and the URLs it answers through, which hold
+    it; the operator's log does not."""
+    await harness.start()
+    ix = await world.api.slash_command(world.guild, world.general, world.bob, "groundrules")
+    await world.api.wait_for_callback(ix)
+    await harness.stop()
+
+    written = operator_log.getvalue()
+    assert "INTERACTION_CREATE" in written and "/callback" in written  # logged, at DEBUG
+    assert ix.token not in written
+
+
 async def test_gateway_a_server_that_removes_the_bot_keeps_its_data_until_it_is_back(
     world, harness
 ):

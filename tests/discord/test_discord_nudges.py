@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
+from adapters.discord.custom_ids import NudgeChoice, ProposalForm, Where
 from bot.models import WatchRow
 from bot.views import problem_counts
 from rules.events import (
@@ -346,6 +347,56 @@ async def test_nudge_a_proposal_form_submitted_by_someone_else_posts_nothing(wor
     assert (refused.content, refused.ephemeral) == ("This button is for alice.", True)
     assert world.api.messages_in(world.general) == []
     assert runtime.of(ProposalAdded) == []
+
+
+async def test_nudge_a_proposal_form_naming_its_sender_for_anothers_problem_posts_nothing(
+    world, harness
+):
+    """A form's id is the client's word: one rewritten to name its sender, for a problem
+    of someone else, answers nothing of theirs and posts nothing in their name's place."""
+    runtime = await harness.start()
+    problem = await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    where = Where(world.guild.id, world.general.id)
+    forged = ProposalForm(NudgeChoice("add", where, int(problem["id"]), world.bob.id)).custom_id
+    sent = await world.api.submit_modal(
+        forged, {"proposal": "we stop printing"},
+        guild=world.guild.id, channel=world.general.id, user=world.bob.id,
+    )  # fmt: skip
+    refused = await world.api.wait_for_callback(sent)
+
+    assert (refused.content, refused.ephemeral) == ("This button is for Alice.", True)
+    assert [m for m in world.api.messages_in(world.general) if not m["flags"] & 64] == []
+    assert runtime.of(ProposalAdded) == []
+    with Session(harness.app.database) as session:
+        [watch] = session.exec(select(WatchRow)).all()
+    assert watch.status == "nudged"
+
+
+async def test_nudge_a_proposal_form_naming_another_place_for_its_problem_posts_nothing(
+    world, harness
+):
+    """The form's id names where its proposal goes, beside the problem: one rewritten to
+    name another channel (a private one, as a thread of the problem's) posts nothing
+    there, and the problem still waits."""
+    board = world.guild.add_text_channel("board")
+    runtime = await harness.start()
+    problem = await post_problem(world, runtime, world.bob, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    where = Where(world.guild.id, world.general.id, board.id)
+    forged = ProposalForm(NudgeChoice("add", where, int(problem["id"]), world.bob.id)).custom_id
+    sent = await world.api.submit_modal(
+        forged, {"proposal": "come to the board meeting"},
+        guild=world.guild.id, channel=world.general.id, user=world.bob.id,
+    )  # fmt: skip
+    refused = await world.api.wait_for_callback(sent)
+
+    assert refused.ephemeral and refused.content.startswith("This is settled already")
+    assert world.api.messages_in(board) == []
+    assert runtime.of(ProposalAdded) == []
+    with Session(harness.app.database) as session:
+        [watch] = session.exec(select(WatchRow)).all()
+    assert watch.status == "nudged"
 
 
 async def test_nudge_two_proposal_forms_submitted_at_once_post_one(world, harness, monkeypatch):

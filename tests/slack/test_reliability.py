@@ -12,9 +12,10 @@ from sqlmodel import Session, select
 
 from bot.database import make_engine
 from bot.models import AgreementRow, ProcessedEvent, WatchRow
-from rules.events import CommandInvoked, MessagePosted
-from tests.slack.conftest import BOT_TOKEN, SECRET, SlackBot, past_ts, start_bot
+from rules.events import CommandInvoked, MessagePosted, NudgeSnoozed
+from tests.slack.conftest import BOT_TOKEN, SECRET, SlackBot, button, past_ts, start_bot
 from tests.standins.slack_requests import (
+    block_actions,
     event_callback,
     events_api_request,
     message_event,
@@ -169,6 +170,29 @@ async def test_slack_tokens_never_reach_the_logs(bot: SlackBot, caplog):
     assert caplog.records  # Bolt and slack_sdk did log, at DEBUG
     assert BOT_TOKEN not in caplog.text
     assert SECRET not in caplog.text
+
+
+async def test_slack_response_urls_and_payload_tokens_never_reach_the_logs(
+    bot: SlackBot, operator_log
+):
+    """A click's response_url lets whoever holds it post as the app for half an hour;
+    at DEBUG slack_sdk logs the URL it posts to, and payloads carry Slack's legacy
+    verification token: neither reaches the operator's log."""
+    await bot.event(message_event("#problem logs everywhere", ts=past_ts()))
+    await bot.handled(MessagePosted)
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    url = bot.slack.response_url()
+    value = button(nudge, "nudge_snooze")["value"]
+    await bot.interact(block_actions("nudge_snooze", value=value, response_url=url))
+    await bot.handled(NudgeSnoozed)
+    assert await bot.slack.wait_for_response(url)
+
+    written = operator_log.getvalue()
+    assert "Sending a request" in written  # slack_sdk did log, at DEBUG
+    secret = url.rsplit("/", 1)[1]
+    assert secret not in written
+    assert "legacy-verification-token" not in written
 
 
 async def test_slack_nul_characters_never_reach_storage(slack, database_url):

@@ -66,6 +66,19 @@ def test_setup_modes_from_the_settings():
     assert (api.port, api.api_url) == (8080, "http://127.0.0.1:9/api/")
 
 
+def test_setup_the_settings_repr_shows_no_secret():
+    """As DiscordConfig's: a repr ends up in logs and error messages."""
+    url = "postgresql://groundrules:db-pa55word@db/groundrules"
+    config = build_adapter(
+        Settings(database_url=url, slack_client_id="1.2", slack_client_secret="client-s3cret",
+                 slack_app_token="xapp-1-app-s3cret", **GOOD)
+    ).config  # fmt: skip
+    shown = repr(config)
+    assert shown.startswith("SlackConfig(") and "1.2" in shown
+    for secret in ("xoxb-1-abc", "s3cret", "client-s3cret", "xapp-1-app-s3cret", "db-pa55word"):
+        assert secret not in shown
+
+
 def test_setup_cli_reports_a_missing_setting_in_one_line(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # no .env
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1-abc")

@@ -16,8 +16,9 @@ Typical use::
         assert call.params["channel"] == "C-GENERAL"
 
 Interaction payloads carry a ``response_url``; ``slack.response_url()`` hands
-out one this server answers (``POST /response/{id}``, as
-``slack_sdk.webhook.AsyncWebhookClient`` sends it) and records the JSON, so
+out one this server answers, shaped as Slack's (``POST /actions/{team}/{id}/{secret}``,
+whoever holds it may post as the app; ``/response/{id}`` is answered too), as
+``slack_sdk.webhook.AsyncWebhookClient`` sends it, and records the JSON, so
 tests can pass it to ``slack_requests.block_actions(response_url=...)`` and read
 what the app sent with ``responses_to`` / ``wait_for_response``.
 
@@ -35,6 +36,7 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import hashlib
 import itertools
 import json
 import time
@@ -357,6 +359,7 @@ class SlackStandIn(Served):
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/response/{response_id}", self._handle_response)
+        app.router.add_post("/actions/{team}/{response_id}/{secret}", self._handle_response)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -500,7 +503,15 @@ class SlackStandIn(Served):
             self._triggers[trigger_id] = time.monotonic()
 
     def _response_url_of(self, response_id: str) -> str:
-        return f"{self.url.removesuffix('/api/')}/response/{response_id}"
+        """Shaped as Slack's, https://hooks.slack.com/actions/T…/…/<secret>: the last
+        part is what makes it a credential."""
+        base = self.url.removesuffix("/api/")
+        secret = self._response_secret(response_id)
+        return f"{base}/actions/{self.identity.team_id}/{response_id}/{secret}"
+
+    def _response_secret(self, response_id: str) -> str:
+        digest = hashlib.sha256(f"{id(self)}:{response_id}".encode()).hexdigest()
+        return digest[:24]
 
     # ------------------------------------------------------------------ programming
 
@@ -628,7 +639,8 @@ class SlackStandIn(Served):
         """A post to a response URL: JSON only; unknown or used-up URLs are refused."""
         response_id = request.match_info["response_id"]
         target = self._response_targets.get(response_id)
-        if target is None:
+        secret = request.match_info.get("secret")
+        if target is None or secret not in (None, self._response_secret(response_id)):
             return web.json_response({"ok": False, "error": "no_service"}, status=404)
         try:
             body = await request.json()
