@@ -835,9 +835,9 @@ class Runtime:
 
     async def claim_proposal(
         self, workspace: str, channel: str, problem_id: str
-    ) -> datetime | None:
-        """Whether this process may post the proposal a nudge's form carries: the claim's
-        end, or None when the problem waits for none or another form posts one now
+    ) -> proposing.Claim | None:
+        """Whether this process may post the proposal a nudge's form carries: its claim,
+        or None when the problem waits for none or another form posts one now
         (bot.proposing)."""
         return await asyncio.to_thread(
             proposing.claim, self.app.database, workspace, channel, problem_id, now_utc()

@@ -966,9 +966,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             if claimed is not None:
                 await claimed()
             try:
-                return await self.delivery.post_proposal(choice, user, proposal, lang)
+                return await self.delivery.post_proposal(
+                    choice, user, proposal, lang, maybe_posted_since=claim.earlier
+                )
             except discord.HTTPException as error:
-                await self.runtime.release_proposal(*where, claim)
+                await self.runtime.release_proposal(*where, claim.until)
                 log.warning("could not post a proposal for a nudge: %s", error)
                 return _not_posted(await self._why_not_posted(error, choice), proposal)
         finally:
