@@ -240,6 +240,7 @@ class Delivery:
                 error.code,
                 self._lacking(place, refusals.refused_post(error)),
                 left_out_of=left_out,
+                in_forum=posting_rights.in_forum(self.client.get_channel(place)),
             ),
         ))  # fmt: skip
         if answer is None:  # by DM, away from its table: it opens with which one
