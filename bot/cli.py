@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import os
 import shutil
 import sys
@@ -680,8 +681,25 @@ def spool_list(database: DatabaseOption = None) -> None:
             typer.echo(f"{path}\t\tkept by a process serving {platforms}\tin use by it")
 
 
+# A replay this long says how far it got, about every tenth of the way.
+REPLAY_PROGRESS_FROM = 200
+
+
+def _replay_progress(handed_in: int, total: int) -> None:
+    if handed_in == 0:
+        typer.echo(f"groundrules: handing in {total} event(s)…", err=True)
+    elif total >= REPLAY_PROGRESS_FROM and handed_in < total and handed_in % (total // 10) == 0:
+        typer.echo(f"groundrules: {handed_in} of {total} event(s) handed in", err=True)
+
+
 @spool_app.command("replay")
-def spool_replay(platform: PlatformOption = None, database: DatabaseOption = None) -> None:
+def spool_replay(
+    platform: PlatformOption = None,
+    database: DatabaseOption = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show the bot's own log lines too.")
+    ] = False,
+) -> None:
     """Store what spool files left by stopped processes hold, as a process serving their
     platform would: for a platform the bot no longer runs with. What the bot says of it
     waits for a process serving that platform (given up after GROUNDRULES_RETENTION).
@@ -696,11 +714,15 @@ def spool_replay(platform: PlatformOption = None, database: DatabaseOption = Non
     if not left:
         typer.echo("groundrules: no spool file waits", err=True)
         return
-    configure_logging(settings.log_level)  # a line it skips is named, as the bot names it
+    # Its own lines say what it did; the bot's are its detail. A warning (a line it
+    # skips, named as the bot names it) shows either way.
+    level = logging.getLevelName(settings.log_level.upper())
+    shown = min(level, logging.INFO) if verbose else max(level, logging.WARNING)
+    configure_logging(logging.getLevelName(shown))
     with _database_errors(settings.database_url):
         groundrules = bootstrap(settings, migrate=False, wait=False)
         try:
-            done = replay(groundrules, left)
+            done = replay(groundrules, left, _replay_progress)
         finally:
             groundrules.database.dispose()
     for spool, why in done.refused:

@@ -5,13 +5,19 @@ submissions may reach two processes. Before posting, each claims the problem in 
 database; only the one that gets the claim posts. The claim ends by itself after
 `CLAIM_FOR`, so that a process that dies mid-post does not hold the problem for ever,
 and a post that fails gives it back at once.
+
+A claim that ran out was neither given back nor followed by the proposal's record: its
+process may have died after its post went out. The form that takes it over is told when
+that claim began (`Claim.earlier`), and looks for that post beside the problem before
+posting its own, as a public page's retry does (bot.sent_steps).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
 from sqlmodel import col
 
 from bot.models import WatchRow
@@ -21,26 +27,50 @@ from rules.problems import PROPOSAL_WELCOME
 CLAIM_FOR = timedelta(minutes=2)
 
 
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A form's claim of its problem: it ends at `until`; `earlier`: when the claim it
+    took over began, one that ran out unreleased (its post may have gone out)."""
+
+    until: datetime
+    earlier: datetime | None = None
+
+
 def claim(
     database: Engine, workspace: str, channel: str, problem_id: str, now: datetime
-) -> datetime | None:
-    """The claim's end if this form may post its proposal; None when the problem waits
-    for none (bot.views.problem_waiting) or another form is posting one now."""
+) -> Claim | None:
+    """This form's claim if it may post its proposal; None when the problem waits for
+    none (bot.views.problem_waiting) or another form is posting one now."""
+    waiting = (
+        col(WatchRow.workspace) == workspace,
+        col(WatchRow.channel) == channel,
+        col(WatchRow.problem_id) == problem_id,
+        col(WatchRow.status).in_(PROPOSAL_WELCOME),
+    )
+    with database.connect() as connection:
+        found = connection.execute(select(col(WatchRow.proposing_until)).where(*waiting)).first()
+    if found is None:
+        return None
+    before = found[0]
+    if before is not None and before > now:
+        return None
     until = now + CLAIM_FOR
+    # Taken only as it was read: of two forms reading the same lapsed claim, one gets it.
+    unchanged = (
+        col(WatchRow.proposing_until).is_(None)
+        if before is None
+        else col(WatchRow.proposing_until) == before
+    )
     with database.begin() as connection:
         claimed = connection.execute(
             update(WatchRow)
-            .where(
-                col(WatchRow.workspace) == workspace,
-                col(WatchRow.channel) == channel,
-                col(WatchRow.problem_id) == problem_id,
-                col(WatchRow.status).in_(PROPOSAL_WELCOME),
-                col(WatchRow.proposing_until).is_(None) | (col(WatchRow.proposing_until) <= now),
-            )
+            .where(*waiting, unchanged)
             .values(proposing_until=until)
             .returning(col(WatchRow.problem_id))
         ).first()
-    return until if claimed is not None else None
+    if claimed is None:
+        return None
+    return Claim(until, None if before is None else before - CLAIM_FOR)
 
 
 def release(

@@ -153,7 +153,8 @@ class Runtime:
     ) -> None:
         """`spooling_for`: the platforms this process's spool file is named for, if not
         those of `adapters` (`groundrules spool replay`, which serves none, keeps what
-        it could not store for a process serving the platforms it came from)."""
+        it could not store for a process serving the platforms it came from; it says
+        what it does itself, so keeping and handing in are told at INFO, its detail)."""
         self.app = app
         self.adapters = list(adapters)
         self._stopping = asyncio.Event()
@@ -169,6 +170,7 @@ class Runtime:
         self.round_messages = RoundMessages(self._round_as_it_stands)
         self._kept: deque[_KeptEvent | _KeptChange] = deque()
         self._kept_handled = self._kept_dropped = 0
+        self._keeping_told_at = logging.WARNING if spooling_for is None else logging.INFO
         platforms = spooling_for or (
             "+".join(sorted(adapter.name for adapter in self.adapters)) or "none"
         )
@@ -268,7 +270,8 @@ class Runtime:
 
     def _keep(self, kept: _KeptEvent | _KeptChange) -> None:
         if not self._kept:
-            log.warning("keeping events until the database answers (at most %d)", KEPT_EVENTS)
+            log.log(self._keeping_told_at, "keeping events until the database answers (at "
+                    "most %d)", KEPT_EVENTS)  # fmt: skip
         dropped = len(self._kept) >= KEPT_EVENTS
         if dropped:
             # The oldest event goes; a workspace removing the bot or coming back stays.
@@ -305,8 +308,8 @@ class Runtime:
         self.spool.settle_taken()
         taken = min(taken, len(self._kept))
         if taken:
-            log.warning("%d event(s) kept before a restart, read from the spool: handed in "
-                        "once the database answers", taken)  # fmt: skip
+            log.log(self._keeping_told_at, "%d event(s) kept before a restart, read from the "
+                    "spool: handed in once the database answers", taken)  # fmt: skip
         return taken
 
     def _name_spools_waiting(self) -> None:
@@ -358,13 +361,16 @@ class Runtime:
             raise ValueError(f"no platform here makes a {kind!r} of {workspace} again")
         return _KeptChange(str(record.get("what", kind)), step, record)
 
-    async def hand_in_kept(self, *, deliver: bool = True) -> int:
+    async def hand_in_kept(
+        self, *, deliver: bool = True, progress: Callable[[int], None] | None = None
+    ) -> int:
         """Decide on the events kept while the database did not answer, in the order
         they came; raises `NotRecorded` (keeping the rest) if it still does not. Each is
         handled once even if its first try was stored after all: an event's id is
         claimed with its effects. Returns how many were handed in. The spool then holds
         only what is still kept (none: it is removed). Not `deliver`: what follows waits
-        in the outbox for a process serving its platform (`groundrules spool replay`)."""
+        in the outbox for a process serving its platform (`groundrules spool replay`);
+        `progress`: told how many were handed in so far, after each."""
         done = taken_off = 0
         try:
             while self._kept:
@@ -386,6 +392,8 @@ class Runtime:
                 metrics.EVENTS_KEPT.set(len(self._kept))
                 self._kept_handled += 1
                 done += 1
+                if progress is not None:
+                    progress(done)
                 if deliver:
                     await self.deliver_all(deliveries)
         finally:
@@ -840,9 +848,9 @@ class Runtime:
 
     async def claim_proposal(
         self, workspace: str, channel: str, problem_id: str
-    ) -> datetime | None:
-        """Whether this process may post the proposal a nudge's form carries: the claim's
-        end, or None when the problem waits for none or another form posts one now
+    ) -> proposing.Claim | None:
+        """Whether this process may post the proposal a nudge's form carries: its claim,
+        or None when the problem waits for none or another form posts one now
         (bot.proposing)."""
         return await asyncio.to_thread(
             proposing.claim, self.app.database, workspace, channel, problem_id, now_utc()

@@ -14,14 +14,17 @@ platform, and is given up after GROUNDRULES_RETENTION if none comes.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from bot.bootstrap import Groundrules
 from bot.outage import NotRecorded
 from bot.runtime import Runtime
 from bot.spool import LeftSpool, Record, read_records
 
+# Told how many events are handed in so far, of how many.
+Progress = Callable[[int, int], None]
 # Changes the runtime stores itself, whichever platform kept them.
 OWN_CHANGES = frozenset({"removed", "returned"})
 
@@ -49,8 +52,11 @@ class Replayed:
     interrupted: str | None = None
 
 
-def replay(app: Groundrules, left: Sequence[LeftSpool]) -> Replayed:
-    """Store what `left` holds, oldest file first, in the order it was kept."""
+def replay(
+    app: Groundrules, left: Sequence[LeftSpool], progress: Progress | None = None
+) -> Replayed:
+    """Store what `left` holds, oldest file first, in the order it was kept; `progress`
+    is told how many are handed in of how many: none yet, then after each."""
     done = Replayed()
     for spool in left:
         try:
@@ -68,7 +74,12 @@ def replay(app: Groundrules, left: Sequence[LeftSpool]) -> Replayed:
     runtime = Runtime(app, [], spooling_for=platforms)
     try:
         runtime.take_over_spool([spool.path for spool in done.files])
-        done.stored = asyncio.run(_hand_in(runtime))
+        total = runtime.kept
+        handed_in = None
+        if progress is not None:
+            progress(0, total)
+            handed_in = partial(_of, progress, total)
+        done.stored = asyncio.run(_hand_in(runtime, handed_in))
     finally:
         if runtime.spool.path is not None:
             done.interrupted = str(runtime.spool.path)
@@ -76,10 +87,14 @@ def replay(app: Groundrules, left: Sequence[LeftSpool]) -> Replayed:
     return done
 
 
-async def _hand_in(runtime: Runtime) -> int:
+def _of(progress: Progress, total: int, handed_in: int) -> None:
+    progress(handed_in, total)
+
+
+async def _hand_in(runtime: Runtime, progress: Callable[[int], None] | None) -> int:
     """How many were handed in, also when the database stopped answering part-way."""
     before = runtime.kept
     try:
-        return await runtime.hand_in_kept(deliver=False)
+        return await runtime.hand_in_kept(deliver=False, progress=progress)
     except NotRecorded:
         return before - runtime.kept

@@ -62,8 +62,10 @@ def show(command: Command, state: TableState) -> list[Action]:
         if state.settings.language
         else Say.of(N_("Language: I answer in the language you write."))
     )
-    zone = Quote(state.settings.timezone)
-    parts.append(Say.of(N_("Time zone: {zone} (/table timezone)."), zone=zone))
+    zone = state.settings.timezone
+    parts.append(Say.of(N_("Time zone: {zone} (/table timezone)."), zone=Quote(zone)))
+    if (hours := posix_hours(zone)) is not None:  # read later, by others, as easily wrong
+        parts.append(_sign_turned_around(zone, hours))
     parts.append(quiet_line(state))
     mode = Say.of(_NUDGE_MODE_NAMES[state.settings.nudges])
     parts.append(Say.of(N_("Nudges about problems: {mode} (/nudges)."), mode=mode))

@@ -232,11 +232,13 @@ _BY = re.compile(r"^(?:by|no later than|uiterlijk|tegen)\s+(.+)$")
 _BEFORE = re.compile(r"^(?:before|voor|vóór)\s+(.+)$")
 _COUNT = r"(\d+|" + "|".join(NUMBER_WORDS) + r")"
 # "a week from Tuesday", "two weeks from Friday", "a week on Tuesday", "Tuesday week",
-# "dinsdag over een week", "vrijdag over twee weken": that many weeks after the next such
-# weekday ("Tuesday" alone).
-_WEEKS_FROM_WEEKDAY = re.compile(
+# "dinsdag over een week", "vrijdag over twee weken", "over een week dinsdag": that many
+# weeks after the next such weekday ("Tuesday" alone); the same from a day ahead ("a week
+# from tomorrow", "morgen over een week").
+_DUTCH_WEEKS = rf"over\s+{_COUNT}\s+(?:week|weken)"
+_WEEKS_FROM_DAY = re.compile(
     rf"^(?:{_COUNT}\s+weeks?\s+(?:from|on|after)\s+([a-z]+)|([a-z]+)\s+week"
-    rf"|([a-z]+)\s+over\s+{_COUNT}\s+(?:week|weken))$"
+    rf"|([a-z]+)\s+{_DUTCH_WEEKS}|{_DUTCH_WEEKS},?\s+([a-z]+))$"
 )
 # "first Monday of January", "de eerste maandag van januari 2027", "the last Friday in
 # March", "2nd Tuesday of next month", "laatste vrijdag van volgende maand".
@@ -425,7 +427,8 @@ def parse_date(text: str, *, today: date, past: bool = False, month_first: bool 
     """Parse "2026-05-01", "01-05-2026", "1 May", "on May 1st", "the 1st of May", "de 1e mei",
     "mei 1 2026", "in 6 weeks", "in two weeks", "over een maand", "next friday",
     "volgende vrijdag", "next week", "volgende maand", "tomorrow", "overmorgen", "in half a
-    year", "over een half jaar", "a week from Tuesday", "dinsdag over een week", "first
+    year", "over een half jaar", "a week from Tuesday", "dinsdag over een week", "a week
+    from tomorrow", "morgen over een week", "first
     Monday of January", "eerste maandag van januari", and a point in a month, quarter or
     year: "end of January", "eind van het kwartaal", "mid-February", "begin maart"
     (_point_in); "this friday", "deze vrijdag"; "by 1 May", "uiterlijk 1 mei" (that day),
@@ -476,12 +479,15 @@ def parse_date(text: str, *, today: date, past: bool = False, month_first: bool 
         ):
             next_monday = today + timedelta(days=7 - today.weekday())
             return next_monday + timedelta(days=WEEKDAYS[weekday])
-        if (match := _WEEKS_FROM_WEEKDAY.match(cleaned)) and (
-            (weekday := match.group(2) or match.group(3) or match.group(4)) in WEEKDAYS
+        if (match := _WEEKS_FROM_DAY.match(cleaned)) and (
+            (day := match.group(2) or match.group(3) or match.group(4) or match.group(7))
+            in WEEKDAYS | DAYS_AHEAD.keys()
         ):
-            count = match.group(1) or match.group(5) or "1"  # "Tuesday week": one
+            count = match.group(1) or match.group(5) or match.group(6) or "1"  # "Tuesday week"
             weeks = NUMBER_WORDS.get(count) or int(count)
-            return _next(weekday, today=today, text=text) + timedelta(weeks=weeks)
+            if day in DAYS_AHEAD:
+                return today + timedelta(days=DAYS_AHEAD[day], weeks=weeks)
+            return _next(day, today=today, text=text) + timedelta(weeks=weeks)
         if (match := _WEEKDAY_FIRST.match(cleaned)) and match.group(1) in WEEKDAYS:
             day = _day_month_year(
                 match.group(2), today=today, past=past, text=text, month_first=month_first

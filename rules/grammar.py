@@ -1426,15 +1426,19 @@ def _reads_as_date(value: str) -> bool:
 
 
 def _names_a_weekday_with(words: list[str], index: int) -> bool:
-    """Whether a word that alone is none is a date word with the weekday after it: an
-    ordinal ("first Monday of January", "eerste maandag van januari") or "from" after
-    weeks ("a week from Tuesday"). "review first drafts" stays the reason's."""
+    """Whether a word that alone is none is a date word with the day after it: an ordinal
+    before a weekday ("first Monday of January", "eerste maandag van januari") or "from"
+    after weeks ("a week from Tuesday", "a week from tomorrow"). "review first drafts"
+    stays the reason's."""
     word, after = words[index], words[index + 1] if index + 1 < len(words) else None
-    if after not in WEEKDAYS:
-        return False
     if word in ORDINAL_WEEKDAYS:
-        return True
-    return word in {"from", "after"} and index > 0 and words[index - 1] in {"week", "weeks"}
+        return after in WEEKDAYS
+    return (
+        word in {"from", "after"}
+        and (after in WEEKDAYS or after in DAYS_AHEAD)
+        and index > 0
+        and words[index - 1] in {"week", "weeks"}
+    )
 
 
 # Beside these a weekday's abbreviation is one ("next Fri", "volgende week di", "di

@@ -121,6 +121,13 @@ NOT_POSTED_LOCKED = N_(
     "thread, or bring your proposal up elsewhere; the buttons under my message stay for "
     "when you are ready."
 )
+# The same in a forum's post: Discord calls a forum's threads posts.
+NOT_POSTED_LOCKED_POST = N_(
+    "I could not post your proposal: that post is locked, so nobody can post in it. "
+    "Your words are below, so nothing is lost. You could ask a moderator to unlock the "
+    "post, or bring your proposal up elsewhere; the buttons under my message stay for "
+    "when you are ready."
+)
 NOT_POSTED_NOT_ALLOWED = N_(
     "I could not post your proposal: I may not post in that channel. Your words are "
     "below, so nothing is lost. Ask someone who manages the server to give me "
@@ -943,7 +950,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             return None
         thread = isinstance(target, discord.Thread)
         if thread and target.locked and not allowed.manage_threads:  # type: ignore[union-attr]
-            return _not_posted(Say.of(NOT_POSTED_LOCKED), proposal)
+            return _not_posted(_locked(target), proposal)
         lacking = posting_rights.missing_permissions(allowed, PROPOSAL_POST, target)
         if not lacking:
             return None
@@ -954,7 +961,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         permissions the bot lacks there, as the cache tells now; in a private thread that
         left the bot out, that someone there adds it."""
         if error.code in THREAD_CLOSED:
-            return Say.of(NOT_POSTED_LOCKED)
+            guild = self.bot.get_guild(choice.where.guild)
+            return _locked(guild.get_channel_or_thread(choice.where.target) if guild else None)
         if error.code == MISSING_ACCESS:
             me = await left_out_of(self.bot, choice.where.guild, choice.where.target)
             if me is not None:
@@ -996,9 +1004,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             if claimed is not None:
                 await claimed()
             try:
-                return await self.delivery.post_proposal(choice, user, proposal, lang)
+                return await self.delivery.post_proposal(
+                    choice, user, proposal, lang, maybe_posted_since=claim.earlier
+                )
             except discord.HTTPException as error:
-                await self.runtime.release_proposal(*where, claim)
+                await self.runtime.release_proposal(*where, claim.until)
                 log.warning("could not post a proposal for a nudge: %s", error)
                 return _not_posted(await self._why_not_posted(error, choice), proposal)
         finally:
@@ -1169,6 +1179,11 @@ def _quoted(message: discord.Message | None) -> str | None:
     # A long one has its headline in the content and the quote in its embed.
     embedded = message.embeds[0].description if message.embeds else None
     return first_quote(message.content or "") or first_quote(embedded or "")
+
+
+def _locked(thread: object) -> Say:
+    """A proposal's thread is locked: said as Discord names it (a forum's: a post)."""
+    return Say.of(NOT_POSTED_LOCKED_POST if posting_rights.in_forum(thread) else NOT_POSTED_LOCKED)
 
 
 def _not_posted(why: Say, proposal: str) -> Lines:

@@ -240,6 +240,7 @@ class Delivery:
                 error.code,
                 self._lacking(place, refusals.refused_post(error)),
                 left_out_of=left_out,
+                in_forum=posting_rights.in_forum(self.client.get_channel(place)),
             ),
         ))  # fmt: skip
         if answer is None:  # by DM, away from its table: it opens with which one
@@ -408,9 +409,13 @@ class Delivery:
         except discord.NotFound:
             log.info("the quiet reply about problem %s is gone already", action.problem_id)
 
-    async def post_proposal(self, choice: NudgeChoice, user: str, proposal: str, lang: str) -> str:
+    async def post_proposal(
+        self, choice: NudgeChoice, user: str, proposal: str, lang: str,
+        *, maybe_posted_since: datetime | None = None,
+    ) -> str:  # fmt: skip
         """The author's answer to a nudge, in their name, beside their problem; the id of
-        the message it was posted as."""
+        the message it was posted as. `maybe_posted_since`: a claim that began then ran
+        out unrecorded (bot.proposing): its post, if found, is the one."""
         where = choice.where
         text = self._renderer(where.guild, lang)(
             Lines((
@@ -421,6 +426,11 @@ class Delivery:
         channel = self.client.get_partial_messageable(where.target, guild_id=where.guild)
         problem = channel.get_partial_message(choice.problem)
         message = one_message(text)
+        if maybe_posted_since is not None:
+            assert self.client.user is not None
+            found = await posted_already(channel, self.client.user.id, message, maybe_posted_since)
+            if found is not None:
+                return found
         with refusals.posting(posting_rights.of_message(message, reply=True)):
             sent = await channel.send(
                 **message.kwargs(),

@@ -35,6 +35,11 @@ LOCKED_THREAD = N_(
     "This thread is locked, so I cannot post in it and did nothing. Ask a moderator to "
     "unlock it, or use this in an open channel or thread."
 )
+# The same in a forum post: Discord calls a forum's threads posts.
+LOCKED_POST = N_(
+    "This post is locked, so I cannot post in it and did nothing. Ask a moderator to "
+    "unlock it, or use this in an open channel or post."
+)
 # Discord's own names of the permissions, as its settings show them.
 VIEW_CHANNEL = N_("View Channel")
 SEND_MESSAGES = N_("Send Messages")
@@ -92,7 +97,7 @@ def missing(channel: object, allowed: discord.Permissions, post: Post) -> Say | 
     None when it can."""
     thread = isinstance(channel, discord.Thread)
     if thread and channel.locked and not allowed.manage_threads:  # type: ignore[union-attr]
-        return Say.of(LOCKED_THREAD)
+        return Say.of(LOCKED_POST if in_forum(channel) else LOCKED_THREAD)
     lacking = missing_permissions(allowed, post, channel)
     return Say.of(NO_POST, permissions=named(lacking)) if lacking else None
 
@@ -116,11 +121,18 @@ def _sending(allowed: discord.Permissions, channel: object) -> tuple[str, bool]:
     and whether `allowed` has it. A forum post is a thread: its settings are the forum's
     (a parent not cached: the name a text channel's settings give it)."""
     if isinstance(channel, discord.Thread):
-        in_forum = isinstance(channel.parent, discord.ForumChannel)
-        return (SEND_IN_POSTS if in_forum else SEND_IN_THREADS), allowed.send_messages_in_threads
+        return (
+            SEND_IN_POSTS if in_forum(channel) else SEND_IN_THREADS
+        ), allowed.send_messages_in_threads
     if isinstance(channel, discord.ForumChannel):  # the post opens a post there
         return CREATE_POSTS, allowed.send_messages
     return SEND_MESSAGES, allowed.send_messages
+
+
+def in_forum(channel: object) -> bool:
+    """Whether `channel` is a forum's post, which Discord names a post, not a thread (a
+    parent not cached: a thread, as a text channel's settings name it)."""
+    return isinstance(channel, discord.Thread) and isinstance(channel.parent, discord.ForumChannel)
 
 
 def named(permissions: tuple[str, ...]) -> Say:

@@ -63,6 +63,11 @@ WHY = {
     THREAD_LOCKED: N_("That thread is locked: a moderator can unlock it."),
     THREAD_ARCHIVED: N_("That thread is closed and I cannot reopen it: a moderator can."),
 }
+# The same in a forum's post: Discord calls a forum's threads posts.
+IN_A_POST = {
+    THREAD_LOCKED: N_("That post is locked: a moderator can unlock it."),
+    THREAD_ARCHIVED: N_("That post is closed and I cannot reopen it: a moderator can."),
+}
 # 50001 in a private thread: only its members may post there, the bot too, whatever its
 # permissions; adding it to the thread is what helps.
 NOT_IN_PRIVATE_THREAD = N_(
@@ -125,14 +130,20 @@ def refused_post(error: discord.HTTPException) -> Post | None:
     return getattr(error, _REFUSED_POST, None)
 
 
-def why(code: int, lacking: tuple[str, ...] = (), *, left_out_of: Member | None = None) -> Say:
+def why(
+    code: int, lacking: tuple[str, ...] = (), *, left_out_of: Member | None = None,
+    in_forum: bool = False,
+) -> Say:  # fmt: skip
     """Why a place refused the bot (`code`, one that `stands`) and what would help;
     `lacking`: the permissions (msgids) the refused post needed that the bot lacks there;
-    `left_out_of`: the bot, when the place is a private thread it is not in."""
+    `left_out_of`: the bot, when the place is a private thread it is not in; `in_forum`:
+    the place is a forum's post."""
     if code == MISSING_ACCESS and left_out_of is not None:
         return Say.of(NOT_IN_PRIVATE_THREAD, bot=left_out_of)
     if code == MISSING_PERMISSIONS and lacking:
         return Say.of(NOT_ALLOWED, permissions=posting_rights.named(lacking))
+    if in_forum and code in IN_A_POST:
+        return Say.of(IN_A_POST[code])
     return Say.of(WHY[code])
 
 

@@ -49,6 +49,7 @@ from adapters.slack.installed import installed_names
 from adapters.slack.listeners import Listeners
 from adapters.slack.outbound import NOT_IN_CHANNEL, TOKEN_ERRORS, Deliverer, error_of
 from adapters.slack.people import Directory
+from adapters.slack.posted_once import posted_already, posted_metadata
 from bot import homes
 from bot.database import make_engine
 from bot.health import health_answer, listen, liveness_answer
@@ -889,14 +890,22 @@ class SlackAdapter:
                            patient=False)  # fmt: skip
 
     async def post_proposal(
-        self, added: ProposalAdded, *, thread_ts: str, lang: str
-    ) -> ProposalAdded:
+        self, added: ProposalAdded, *, thread_ts: str, lang: str,
+        maybe_posted_since: datetime | None = None,
+    ) -> ProposalAdded:  # fmt: skip
         """The proposal from a nudge's form, in the problem's thread, attributed to its
-        author: `added` as posted there, for the table to answer."""
+        author: `added` as posted there, for the table to answer. It carries the
+        problem's key: `maybe_posted_since`, a claim that began then ran out unrecorded
+        (bot.proposing), whose post, if found by it, is the one."""
         message = await self.deliverer.render(
             added.workspace, lang, lambda v: blocks.posted_proposal(added.user, added.text, v)
         )
         client = await self.client_for(added.workspace)
+        key = f"proposal:{added.channel}:{added.problem_id}"
+        if maybe_posted_since is not None:
+            found = await posted_already(client, added.channel, thread_ts, key, maybe_posted_since)
+            if found is not None:
+                return replace(added, message_id=found, thread_id=thread_ts)
         try:
             posted = await client.chat_postMessage(
                 channel=added.channel,
@@ -905,6 +914,7 @@ class SlackAdapter:
                 blocks=message.blocks,
                 unfurl_links=False,
                 unfurl_media=False,
+                metadata=posted_metadata(key),
             )
         except SlackApiError as error:
             if error_of(error) in NOT_IN_CHANNEL:  # asked again next time, as a delivery

@@ -967,18 +967,20 @@ class Listeners:
                 await self.adapter.respond_privately(added.workspace, added.user, None, settled)
             return None
         try:
-            return await self.adapter.post_proposal(added, thread_ts=thread_ts, lang=lang)
+            return await self.adapter.post_proposal(
+                added, thread_ts=thread_ts, lang=lang, maybe_posted_since=claimed.earlier
+            )
         except (SlackApiError, aiohttp.ClientError) as error:
             # The form has closed (or the DM was read) and this is no outbox item:
             # nothing retries the post. The problem still waits, and its author gets
             # their words back.
-            await self.adapter.runtime.release_proposal(*key, claimed)
+            await self.adapter.runtime.release_proposal(*key, claimed.until)
             reason = error_of(error) if isinstance(error, SlackApiError) else type(error).__name__
             log.warning("could not post a proposal for a nudge: %s", reason)
             await self._not_posted(added, response_url, lang)
             return None
         except Exception:
-            await self.adapter.runtime.release_proposal(*key, claimed)
+            await self.adapter.runtime.release_proposal(*key, claimed.until)
             raise
 
     async def _not_posted(self, added: ProposalAdded, response_url: str | None, lang: str) -> None:

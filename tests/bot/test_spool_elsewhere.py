@@ -121,6 +121,45 @@ def test_spool_replay_stores_a_platform_no_process_serves_once(url, tagged, spoo
             assert sorted(session.exec(select(WatchRow.problem_id)).all()) == ["p1", "p2"]
 
 
+RUNTIME_LINES = ("keeping events until the database answers", "kept before a restart")
+
+
+@pytest.mark.parametrize("verbose", [False, True], ids=["plain", "verbose"])
+def test_spool_replay_says_what_it_does_and_the_bots_lines_only_when_verbose(
+    url, tagged, spool, command_line, verbose
+):
+    """The runtime's own lines read as if a bot were waiting out an outage: the command
+    says what it does itself; --verbose adds them."""
+    asyncio.run(left_by_discord(url, tagged, "p1", "p2"))
+    result = runner.invoke(cli, ["spool", "replay", *(["--verbose"] if verbose else [])])
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if line.startswith("groundrules:")]
+    assert said[0] == "groundrules: handing in 2 event(s)…"
+    assert said[-1].startswith("groundrules: handed in 2 event(s) from 1 spool file(s)")
+    assert all(line in result.stderr for line in RUNTIME_LINES) is verbose
+    assert any(line in result.stderr for line in RUNTIME_LINES) is verbose
+    if not verbose:  # nothing else
+        assert result.stderr.splitlines() == said and len(said) == 2
+
+
+def test_spool_replay_of_a_big_file_says_how_far_it_got(url, tagged, spool, command_line):
+    with bot_on(url, tagged):
+        pass  # the schema
+    spool.mkdir()
+    lines = (
+        json.dumps({"event": codec.event_data(problem(f"p{n}", minutes_ago=0)),
+                    "platform": "discord"})
+        for n in range(300)
+    )  # fmt: skip
+    (spool / "kept-discord-4242-abcd0123.jsonl").write_text("\n".join(lines) + "\n")
+    result = runner.invoke(cli, ["spool", "replay"])
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if line.startswith("groundrules:")]
+    assert said[0] == "groundrules: handing in 300 event(s)…"
+    assert said[1:-1] == [f"groundrules: {n} of 300 event(s) handed in" for n in range(30, 300, 30)]
+    assert said[-1].startswith("groundrules: handed in 300 event(s) from 1 spool file(s)")
+
+
 def test_spool_replay_leaves_what_only_slack_can_hand_in(url, tagged, spool, command_line):
     asyncio.run(left_by_discord(url, tagged, "p1"))
     slack = left_by_slack(spool)

@@ -543,6 +543,35 @@ def test_time_zones_a_posix_zone_is_set_with_its_real_offset_and_a_city_named(
     assert when == datetime(2026, 12, 1, 9, 0, tzinfo=UTC) - timedelta(hours=hours)
 
 
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("/table", "Careful: in a name like Etc/GMT+1 the sign is turned around, so Etc/GMT+1 "
+         "is UTC−1, not UTC+1. If this table is at UTC+1, name a city there instead, like "
+         "/table timezone Europe/Amsterdam: a city's zone follows the clock there all year, "
+         "summer time and all."),
+        ("/tafel", "Let op: in een naam als Etc/GMT+1 is het teken omgedraaid, dus Etc/GMT+1 "
+         "is UTC−1, niet UTC+1. Zit deze tafel op UTC+1, noem dan liever een stad daar, zoals "
+         "/tafel tijdzone Europe/Amsterdam: de zone van een stad volgt de klok daar het hele "
+         "jaar door, zomertijd inbegrepen."),
+    ],
+)  # fmt: skip
+def test_time_zones_a_table_in_a_posix_zone_is_warned_again_when_shown(app, line, shown):
+    """Whoever looks at the table's settings later (not who set the zone) reads "Etc/GMT+1"
+    as UTC+1 just as easily: the warning comes with the zone, right below it."""
+    table = Table(app)
+    table.command("ben", "/table timezone Etc/GMT+1", datetime(2026, 11, 20, 13, 0, tzinfo=UTC))
+    [settings] = table.command("ayse", line, datetime(2026, 11, 20, 14, 0, tzinfo=UTC))
+    lines = plain(settings).splitlines()
+    zone_line = next(n for n, text in enumerate(lines) if "Etc/GMT+1 (/" in text)
+    assert lines[zone_line + 1] == shown
+
+
+def test_time_zones_a_table_in_a_city_zone_is_not_warned_when_shown(amsterdam):
+    [settings] = Table(amsterdam).command("ben", "/table", LATE)
+    assert "Careful" not in plain(settings)
+
+
 @pytest.fixture
 def new_york(database_url, tagged) -> Iterator[Groundrules]:
     groundrules = make_app(database_url, tagged, timezone="America/New_York")

@@ -13,7 +13,7 @@ from adapters.discord.custom_ids import RevisionForm
 from bot import codec
 from bot.models import AgreementRow, OutboxRow, PostedMessage, TimerRow
 from rules.events import CommandInvoked, MemberJoined, PlaceDeleted, ReviewDecided, RosterSynced
-from tests.discord.harness import dm_messages, make_retries_due, workspace
+from tests.discord.harness import dm_messages, make_retries_due, post_problem, workspace
 from tests.discord.test_discord_access import VIEW_CHANNEL, overwrite
 from tests.discord.test_discord_posting_rights import bot_posts_in
 from tests.discord.test_discord_private_threads import archive, pending_timers, round_of
@@ -427,3 +427,74 @@ async def test_a_revision_form_naming_another_channel_acts_where_it_was_sent(wor
         rows = session.exec(select(AgreementRow)).all()
     assert [(a.channel, a.version, a.status) for a in rows] == [(str(board.id), 1, "current")]
     assert [m for m in world.api.messages_in(world.general) if not m["flags"] & 64] == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "told"),
+    [
+        ("en-US", "This post is locked, so I cannot post in it and did nothing. Ask a "
+         "moderator to unlock it, or use this in an open channel or post."),
+        ("nl", "Deze forumpost is vergrendeld, dus ik kan er niets in plaatsen en heb niets "
+         "gedaan. Vraag een moderator om hem te ontgrendelen, of gebruik dit in een open "
+         "kanaal of forumpost."),
+    ],
+)  # fmt: skip
+async def test_concerns_in_a_locked_forum_post_says_the_post_is_locked(
+    world, harness, locale, told
+):
+    """Discord calls a forum's threads posts, and a locked one a locked post."""
+    _, post = forum_post(world)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    await world.api.lock_thread(post)
+    await eventually(lambda: harness.adapter.bot.get_channel(post.id).locked)
+    ix = await world.api.slash_command(
+        world.guild, post, world.alice, "concerns", {"text": "ship it"}, locale=locale
+    )
+    answer = await world.api.wait_for_callback(ix)
+    assert answer.ephemeral and answer.content == told
+    assert bot_posts_in(world, post) == []
+
+
+async def open_the_proposal_form_in(world, runtime, post):
+    await post_problem(world, runtime, world.alice, "#problem the printer is jammed", thread=post)
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    return await world.api.wait_for_callback(
+        await world.api.click_button(dm, world.alice, label="Add a proposal")
+    )
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["known-locked", "refused"])
+async def test_a_proposal_for_a_locked_forum_post_says_the_post_is_locked(world, harness, known):
+    _, post = forum_post(world)
+    runtime = await harness.start()
+    form = await open_the_proposal_form_in(world, runtime, post)
+    if known:  # not tried: said at once
+        await world.api.lock_thread(post)
+        await eventually(lambda: harness.adapter.bot.get_channel(post.id).locked)
+        submitted = await world.api.submit_modal(form, {"proposal": "call the vendor"})
+        told = (await world.api.wait_for_callback(submitted)).content
+    else:  # locked while the form was open, the gateway's word not yet in: refused
+        world.api.fail_next(f"POST /channels/{post.id}/messages", status=400, code=160005,
+                            message="Thread is locked")  # fmt: skip
+        submitted = await world.api.submit_modal(form, {"proposal": "call the vendor"})
+        told = (await world.api.wait_for_followup(submitted))["content"]
+    assert told.startswith(
+        "I could not post your proposal: that post is locked, so nobody can post in it. Your "
+        "words are below, so nothing is lost. You could ask a moderator to unlock the post,"
+    )
+    assert "thread" not in told and told.endswith("call the vendor")
+
+
+async def test_a_round_refused_in_a_locked_forum_post_says_the_post_is_locked(world, harness):
+    harness.settings.update(round_deadline=timedelta(seconds=2), max_reminders=0)
+    _, post = forum_post(world)
+    runtime = await harness.start()
+    await start_round(world, runtime, post)
+    await world.api.lock_thread(post)
+    await eventually(lambda: harness.adapter.bot.get_channel(post.id).locked)
+
+    await runtime.tick_until_sent(timeout=10)
+    [dm] = dm_messages(world.api, world.alice)
+    assert dm["content"].splitlines()[2] == "That post is locked: a moderator can unlock it."

@@ -453,6 +453,38 @@ async def test_nudge_a_proposal_form_posts_nothing_while_another_process_posts_o
     assert runtime.of(ProposalAdded) == []
 
 
+async def test_nudge_a_proposal_posted_by_a_process_that_died_is_not_posted_again(world, harness):
+    """A process claimed the problem and posted the proposal, then died before the engine
+    recorded it. Its claim runs out; the form sent again finds that post beside the problem
+    and records it, rather than posting the proposal a second time."""
+    from adapters.discord.custom_ids import NudgeChoice, Where
+    from bot.models import now_utc
+    from bot.proposing import CLAIM_FOR, claim
+
+    runtime = await harness.start()
+    problem = await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    form = await world.api.wait_for_callback(
+        await world.api.click_button(dm, world.alice, label="Add a proposal")
+    )
+    where = (workspace(world.guild), str(world.general.id), problem["id"])
+    dead = claim(harness.app.database, *where, now_utc() - CLAIM_FOR - timedelta(seconds=1))
+    assert dead is not None  # the dead process's claim, run out by now
+    choice = NudgeChoice(
+        "add", Where(world.guild.id, world.general.id), int(problem["id"]), world.alice.id
+    )
+    first = await harness.adapter.bot.delivery.post_proposal(
+        choice, str(world.alice.id), "call the vendor", "en"
+    )
+
+    submitted = await world.api.submit_modal(form, {"proposal": "call the vendor"})
+    await world.api.wait_for_callback(submitted)
+    [added] = await runtime.wait_for(ProposalAdded)
+    assert [m["id"] for m in world.api.messages_in(world.general)] == [first]
+    assert added.message_id == first
+
+
 async def test_nudge_a_proposal_that_could_not_be_posted_may_be_sent_again(world, harness):
     runtime = await harness.start()
     await post_problem(world, runtime, world.alice, "#problem the printer is jammed")

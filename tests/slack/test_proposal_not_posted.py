@@ -105,3 +105,44 @@ async def test_slack_a_proposal_slack_will_not_post_comes_by_dm_when_the_nudge_c
     assert opened_dm.params["users"] == "U-ALICE"
     assert shown_text(dm).startswith("I could not post in that channel.")
     assert "> retry with @here a \u2217pinned\u2217 image" in shown_text(dm)
+
+
+async def test_slack_a_proposal_posted_by_a_process_that_died_is_not_posted_again(
+    bot: SlackBot, monkeypatch
+):
+    """The process posting the proposal died before the engine recorded it: its claim
+    runs out, and the form sent again finds that post (by the key it carries) and records
+    it, rather than posting the proposal a second time."""
+    from datetime import timedelta
+
+    from sqlmodel import Session, select
+
+    from bot.models import WatchRow, now_utc
+
+    ts = await problem(bot)
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    response_url = bot.slack.response_url()
+    recording = bot.adapter.submit
+
+    async def dies_before_recording(event, **options):
+        if isinstance(event, ProposalAdded):
+            raise SystemError("the process died")
+        await recording(event, **options)
+
+    monkeypatch.setattr(bot.adapter, "submit", dies_before_recording)
+    await submit(bot, await open_the_form(bot, nudge, response_url), "retry with a pinned image")
+    await bot.slack.wait_for("chat.postMessage", where=lambda p: p["channel"] == CHANNEL_ID)
+    monkeypatch.setattr(bot.adapter, "submit", recording)
+    with Session(bot.groundrules.database) as session:  # two minutes on: the claim ran out
+        [watch] = session.exec(select(WatchRow)).all()
+        assert watch.proposing_until is not None
+        watch.proposing_until = now_utc() - timedelta(seconds=1)
+        session.add(watch)
+        session.commit()
+
+    await submit(bot, await open_the_form(bot, nudge, response_url), "retry with a pinned image")
+    [added] = await bot.handled(ProposalAdded)
+    assert (added.problem_id, added.message_id) == (ts, bot.slack.messages_in(CHANNEL_ID)[0]["ts"])
+    assert len(bot.slack.messages_in(CHANNEL_ID)) == 1
+    assert watches(bot) == {ts: "answered"}
