@@ -649,6 +649,7 @@ class Runtime:
             return
         except Undeliverable as error:  # trying again would fail the same way
             log.warning("%s not delivered: %s", kind_of(action), error)
+            metrics.UNDELIVERABLE.labels(adapter.name, kind_of(action), error.code or "other").inc()
             await self._note(
                 self.app.store.mark_abandoned, delivery.outbox_id, now_utc(), str(error)
             )

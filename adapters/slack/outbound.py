@@ -10,7 +10,9 @@ posts its summary, and its full form in the summary's thread. Long replies, repo
 summaries and announcements go page by page (`blocks.pages`): Slack refuses a message
 past its limits outright. An action that fails part-way is offered again by the
 outbox; its retry, by whichever process, sends only the pages and DMs that did not go
-out (bot.sent_steps).
+out (bot.sent_steps). A private message Slack will show a member neither in the channel
+nor by DM (NO_DM: deactivated, of another organisation, their Messages tab off) is
+undeliverable at once: trying again would fail the same way.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from adapters.slack.people import ClientFor, Directory
 from adapters.slack.posted_once import posted_already, posted_metadata
 from adapters.slack.translate import team_of, workspace_id
 from bot.sent_steps import sent_of
-from bot.store import review_message_keys
+from bot.store import Undeliverable, review_message_keys
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
@@ -248,7 +250,7 @@ class Deliverer:
         for index, page in enumerate(messages):
             if f"private:{index}" not in done:
                 if direct:
-                    await self._direct(client, action.workspace, user, page)
+                    await self._direct_or_nowhere(client, action.workspace, user, page)
                 else:
                     await self._private(client, action.workspace, action.channel, user, page,
                                         page, thread_ts=thread_ts)  # fmt: skip
@@ -297,7 +299,26 @@ class Deliverer:
             log.info("ephemeral message not possible (%s); sending a DM", error_of(error))
             if error_of(error) in NOT_IN_CHANNEL and self._not_in is not None:
                 self._not_in(workspace, channel)
-            await self._direct(client, workspace, user, direct)
+            await self._direct_or_nowhere(client, workspace, user, direct, error_of(error))
+
+    async def _direct_or_nowhere(
+        self, client: AsyncWebClient, workspace: str, user: str, message: SlackMessage,
+        unshown: str | None = None,
+    ) -> str:  # fmt: skip
+        """`_direct`; a DM Slack will never allow this member (NO_DM) leaves the message
+        nowhere to go (`unshown`: why it could not be shown in the channel either), so it
+        is undeliverable rather than tried again until it is given up."""
+        try:
+            return await self._direct(client, workspace, user, message)
+        except SlackApiError as error:
+            if error_of(error) not in NO_DM:
+                raise
+            why = error_of(error)
+            channel = "" if unshown is None else f"not in the channel ({unshown}), "
+            raise Undeliverable(
+                f"Slack shows that member nothing from the bot: {channel}not by DM ({why})",
+                code=why,
+            ) from error
 
     async def _direct(
         self, client: AsyncWebClient, workspace: str, user: str, message: SlackMessage
