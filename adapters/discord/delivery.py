@@ -189,10 +189,15 @@ class Delivery:
         try:
             sent = await self._deliver(action)
         except discord.HTTPException as error:
+            code = str(error.code)
             if error.code == NOT_A_TEXT_CHANNEL:
-                raise Undeliverable(_no_text_channel(action)) from error
+                raise Undeliverable(_no_text_channel(action), code=code) from error
             if error.code == TAG_REQUIRED:
-                raise Undeliverable(_tag_required(action)) from error
+                raise Undeliverable(_tag_required(action), code=code) from error
+            if error.code in refusals.PERSON_GONE:  # whose it was can be reached no other way
+                raise Undeliverable(
+                    f"Discord reaches that member no more: {error.text} ({code})", code=code
+                ) from error
             if error.code == DMS_TOO_FAST:  # slow down: nobody's DMs are closed
                 raise TryLater("Discord: opening DMs too fast", DMS_TOO_FAST_WAIT) from error
             if refusals.stands(error):
@@ -202,10 +207,13 @@ class Delivery:
                 ):
                     # An edit in a thread Discord archived: nobody needs to act; the
                     # round's summary reopens it and shows how the round ended.
-                    raise Undeliverable(f"thread {place} is archived: left as it was") from error
+                    raise Undeliverable(
+                        f"thread {place} is archived: left as it was", code=code
+                    ) from error
                 await self._tell_refused(action, error, place)
                 raise Undeliverable(
-                    f"Discord refuses the bot in channel {place}: {error.text} ({error.code})"
+                    f"Discord refuses the bot in channel {place}: {error.text} ({code})",
+                    code=code,
                 ) from error
             raise
         return sent
@@ -563,8 +571,10 @@ class Delivery:
             except discord.Forbidden as error:
                 if error.code != DMS_CLOSED:
                     raise
-                log.info("a private reply was not delivered: the member's DMs are closed")
-                return None
+                # Trying again would fail the same way; set aside, with why.
+                raise Undeliverable(
+                    "a private message by DM: the member's DMs are closed", code=str(DMS_CLOSED)
+                ) from error
         done = await sent_of(action)
         if (
             answer is not None
@@ -771,6 +781,10 @@ class Delivery:
                 if refusals.stops_a_batch(error):
                     failed = error
                     break
+                if error.code in refusals.PERSON_GONE:  # nobody to ping, now or on a retry
+                    log.info("a member Discord no longer knows was not reminded (%s)", error.code)
+                    await done.add(f"dm:{user}")
+                    continue
                 if not isinstance(error, discord.Forbidden):  # this member's: try again
                     failed = failed or error
                     continue
