@@ -5,6 +5,7 @@ tried again; one refused for a moment is."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -105,3 +106,24 @@ async def test_a_nudge_refused_for_a_moment_is_tried_again(world, harness):
     await runtime.tick()
     assert len(dm_messages(world.api, world.alice)) == 1
     assert make_retries_due(harness) == 0
+
+
+async def test_a_reminder_leaves_out_a_member_discord_no_longer_knows(world, harness):
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "concerns", {"text": "ship it"}
+    )
+    await world.api.wait_for_callback(ix)
+    world.api.fail_next(OPEN_DM, status=404, code=10013, message="Unknown User")
+    await runtime.tick_until_sent()
+    opened = len(world.api.requests_to(OPEN_DM))
+    reached = sum(
+        len(dm_messages(world.api, m)) for m in (world.bob, world.carol, world.guild.owner)
+    )
+    assert reached == opened - 1  # the others are reminded
+
+    assert make_retries_due(harness) == 0  # the one gone is not tried again
+    pings = [m for m in world.api.messages_in(world.general) if "<@" in m["content"]]
+    assert pings == []  # nor pinged: nobody is there to read it
