@@ -700,8 +700,8 @@ class Runtime:
     async def _note(self, mark: Callable[..., object], /, *args, **kwargs) -> None:
         """Store how a delivery went. While the database does not answer it is not
         stored (the outage is noticed): the item's lease runs out and the outbox offers
-        it again, so nothing is lost; a public post is not posted twice for it (its
-        going out is on record first: bot.sent_steps), a private one may be."""
+        it again, so nothing is lost; a public post or a DM is not sent twice for it (its
+        going out is on record first: bot.sent_steps), an ephemeral message may be."""
         try:
             await self._in_worker(mark, *args, **kwargs)
         except Exception as error:
