@@ -22,6 +22,11 @@ DELIVERY_FAILURES = Counter(
     "groundrules_delivery_failures", "Outbound actions whose delivery failed (retried later)",
     ["platform", "kind"], registry=REGISTRY,
 )  # fmt: skip
+UNDELIVERABLE = Counter(
+    "groundrules_actions_undeliverable", "Outbound actions the platform refuses for good "
+    "(set aside, not retried), by kind and the platform's reason",
+    ["platform", "kind", "reason"], registry=REGISTRY,
+)  # fmt: skip
 EVENTS_KEPT = Gauge(
     "groundrules_events_kept", "Events waiting for the database to answer again",
     registry=REGISTRY,

@@ -662,6 +662,7 @@ class Runtime:
             return
         except Undeliverable as error:  # trying again would fail the same way
             log.warning("%s not delivered: %s", kind_of(action), error)
+            metrics.UNDELIVERABLE.labels(adapter.name, kind_of(action), error.code or "other").inc()
             await self._note(
                 self.app.store.mark_abandoned, delivery.outbox_id, now_utc(), str(error)
             )
@@ -712,8 +713,8 @@ class Runtime:
     async def _note(self, mark: Callable[..., object], /, *args, **kwargs) -> None:
         """Store how a delivery went. While the database does not answer it is not
         stored (the outage is noticed): the item's lease runs out and the outbox offers
-        it again, so nothing is lost; a public post is not posted twice for it (its
-        going out is on record first: bot.sent_steps), a private one may be."""
+        it again, so nothing is lost; a public post or a DM is not sent twice for it (its
+        going out is on record first: bot.sent_steps), an ephemeral message may be."""
         try:
             await self._in_worker(mark, *args, **kwargs)
         except Exception as error:

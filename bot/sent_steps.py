@@ -13,7 +13,9 @@ A page the whole table reads (an announcement, a summary: `Sent.post_page_once`)
 its going out put on record before it goes, with a key it carries where its platform
 keeps one: a retry that finds it going out but not gone (the database stopped answering
 just as it went out) looks for it on the platform before posting it again, so that it
-is never posted twice.
+is never posted twice. A private page sent by DM goes the same way (its DM is looked in);
+one shown ephemerally cannot be: neither platform keeps an ephemeral message to find, so
+one whose showing was lost may be shown twice.
 """
 
 from __future__ import annotations
@@ -124,6 +126,12 @@ class Sent:
                 await self._going(step, going, since, pages, encode)
             ref = await post(key)
         await self.add_page(step, index, pages, encode, ref)
+
+    def may_have_gone(self, step: str, index: int) -> bool:
+        """Whether page `index` of `step` may have gone out unrecorded: a try before put
+        its going out on record (`post_page_once`), and its having gone is not."""
+        page = f"{step}:{index}"
+        return page not in self and _going_step(page) in self
 
     async def _going(
         self, step: str, going: str, at: datetime, pages: Sequence[P],

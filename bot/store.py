@@ -101,7 +101,13 @@ _DEFAULT_PACING = TableSettings().nudge_pacing
 
 class Undeliverable(Exception):
     """An adapter's word that the platform will never take this action (a Discord forum
-    takes no messages): it is set aside with why, not tried again."""
+    takes no messages, a member Slack lets the bot neither show a message in the channel
+    nor DM): it is set aside with why, not tried again. `code`: the platform's word for
+    it (`user_disabled`, `50007`), for the metrics; None where there is no one word."""
+
+    def __init__(self, reason: str, *, code: str | None = None) -> None:
+        super().__init__(reason)
+        self.code = code
 
 
 class TryLater(Exception):

@@ -10,7 +10,8 @@ them: Discord allows no more). Every other message pings nobody. Private replies
 reports answer the interaction that asked for them, ephemerally; without one they go by
 DM (the word to a proposer whose DMs are closed, as a reminder does: one message that
 pings only them). An action that fails part-way is offered again by the outbox; its
-retry, by whichever process, sends only what did not go out (bot.sent_steps). A refusal
+retry, by whichever process, sends only what did not go out (bot.sent_steps), and a DM
+that went out unrecorded is looked for in the DM before it is sent again. A refusal
 that stands (a permission taken, a locked thread, adapters/discord/refusals) is not
 tried again: whoever caused the action hears privately what would help, and a round's
 starter gets its summary by DM.
@@ -189,10 +190,15 @@ class Delivery:
         try:
             sent = await self._deliver(action)
         except discord.HTTPException as error:
+            code = str(error.code)
             if error.code == NOT_A_TEXT_CHANNEL:
-                raise Undeliverable(_no_text_channel(action)) from error
+                raise Undeliverable(_no_text_channel(action), code=code) from error
             if error.code == TAG_REQUIRED:
-                raise Undeliverable(_tag_required(action)) from error
+                raise Undeliverable(_tag_required(action), code=code) from error
+            if error.code in refusals.PERSON_GONE:  # whose it was can be reached no other way
+                raise Undeliverable(
+                    f"Discord reaches that member no more: {error.text} ({code})", code=code
+                ) from error
             if error.code == DMS_TOO_FAST:  # slow down: nobody's DMs are closed
                 raise TryLater("Discord: opening DMs too fast", DMS_TOO_FAST_WAIT) from error
             if refusals.stands(error):
@@ -202,10 +208,13 @@ class Delivery:
                 ):
                     # An edit in a thread Discord archived: nobody needs to act; the
                     # round's summary reopens it and shows how the round ended.
-                    raise Undeliverable(f"thread {place} is archived: left as it was") from error
+                    raise Undeliverable(
+                        f"thread {place} is archived: left as it was", code=code
+                    ) from error
                 await self._tell_refused(action, error, place)
                 raise Undeliverable(
-                    f"Discord refuses the bot in channel {place}: {error.text} ({error.code})"
+                    f"Discord refuses the bot in channel {place}: {error.text} ({code})",
+                    code=code,
                 ) from error
             raise
         return sent
@@ -356,9 +365,18 @@ class Delivery:
         # problem itself.
         text = render(nudge_text(action, with_commands=False, where=_mention(action.channel)))
         text += "\n" + jump_url(guild, where.target, choice.problem)
+        done = await sent_of(action)
+        [message] = done.pages("dm", [one_message(text)], Outgoing.from_kept)
         try:
             dm = await self.client.create_dm(discord.Object(choice.user))
-            await dm.send(**one_message(text).kwargs(), view=nudge_view(choice, action.lang))
+
+            async def post(_key: str) -> str:
+                sent = await dm.send(**message.kwargs(), view=nudge_view(choice, action.lang))
+                return str(sent.id)
+
+            await done.post_page_once(
+                "dm", 0, [message], Outgoing.kept, post, self._found_in(dm, message)
+            )
             self.note_dms(choice.user, closed=False)
             return None  # private: nothing public to clear later
         except discord.Forbidden as error:
@@ -573,8 +591,10 @@ class Delivery:
             except discord.Forbidden as error:
                 if error.code != DMS_CLOSED:
                     raise
-                log.info("a private reply was not delivered: the member's DMs are closed")
-                return None
+                # Trying again would fail the same way; set aside, with why.
+                raise Undeliverable(
+                    "a private message by DM: the member's DMs are closed", code=str(DMS_CLOSED)
+                ) from error
         done = await sent_of(action)
         if (
             answer is not None
@@ -597,8 +617,9 @@ class Delivery:
         messages = done.pages("dm", messages, Outgoing.from_kept)
         dm = await self.client.create_dm(discord.Object(user))
         for index, message in enumerate(messages):
-            if f"dm:{index}" not in done:
-                last = view is not None and index == len(messages) - 1
+            last = view is not None and index == len(messages) - 1
+
+            async def post(_key: str, message: Outgoing = message, last: bool = last) -> str:
                 try:
                     sent = await dm.send(**message.kwargs(), **({"view": view} if last else {}))
                 except discord.Forbidden as error:
@@ -606,8 +627,23 @@ class Delivery:
                         self.note_dms(user, closed=True)
                     raise
                 self.note_dms(user, closed=False)
-                await done.add_page("dm", index, messages, Outgoing.kept, str(sent.id))
+                return str(sent.id)
+
+            find = self._found_in(dm, message)
+            await done.post_page_once("dm", index, messages, Outgoing.kept, post, find)
         return done.get("dm:0")
+
+    def _found_in(
+        self, dm: discord.DMChannel, message: Outgoing
+    ) -> Callable[[str, datetime], Awaitable[str | None]]:
+        """How a retry looks for `message` in `dm`, where a try before may have sent it
+        unrecorded (bot.sent_steps): by the bot, since then, saying the same."""
+
+        async def find(_key: str, since: datetime) -> str | None:
+            assert self.client.user is not None
+            return await posted_already(dm, self.client.user.id, message, since)
+
+        return find
 
     # --- concern rounds --------------------------------------------------------------------
 
@@ -781,6 +817,10 @@ class Delivery:
                 if refusals.stops_a_batch(error):
                     failed = error
                     break
+                if error.code in refusals.PERSON_GONE:  # nobody to ping, now or on a retry
+                    log.info("a member Discord no longer knows was not reminded (%s)", error.code)
+                    await done.add(f"dm:{user}")
+                    continue
                 if not isinstance(error, discord.Forbidden):  # this member's: try again
                     failed = failed or error
                     continue

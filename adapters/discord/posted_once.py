@@ -1,4 +1,5 @@
-"""A public message posted once, though its retry may not know that it went out.
+"""A public message posted once, though its retry may not know that it went out; a DM
+too (looked for in the DM channel).
 
 Discord keeps no key a retry could find a message by (a nonce dedupes only for a few
 minutes, and history does not return it). The bot puts a page's going out on record

@@ -8,7 +8,9 @@ for two hours helps nobody, so the action is given up at once and the person who
 it (whoever clicked, else the round's starter, the agreement's recorder, ...) is told
 privately what happened and what would help: for a missing permission, the ones the
 refused post needed that the bot lacks there (as discord.py's cache tells), else a
-general word. Closed DMs (50007) concern one member only.
+general word. Closed DMs (50007) concern one member only; a member Discord no longer
+knows (10013, 50033 when opening the DM: PERSON_GONE) is reached no other way, so what
+was meant for them privately is given up at once, unsent.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ MISSING_PERMISSIONS = 50013  # no Send Messages (in Threads), say
 THREAD_ARCHIVED = 50083  # edits and deletes refused; a post reopens it, unless locked
 THREAD_LOCKED = 160005
 DMS_TOO_FAST = 40003  # "You are opening direct messages too fast"
+UNKNOWN_USER = 10013  # an account deleted, say
+INVALID_RECIPIENTS = 50033  # opening a DM with someone Discord will not let the bot reach
+# Refusals of a DM that say this person is gone for good: nothing sent to them privately
+# can ever arrive, and nobody is left to read it beside their problem.
+PERSON_GONE = frozenset({UNKNOWN_USER, INVALID_RECIPIENTS})
 
 # Why a place refused the bot, and what would help, said to the person who caused the
 # message: these stand until someone changes them.

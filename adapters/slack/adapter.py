@@ -343,7 +343,8 @@ class SlackAdapter:
             if await self._place_gone_by(action, error):
                 if isinstance(action, PostRoundSummary):
                     await self._summary_to_starter(action)
-                raise Undeliverable(f"its channel is gone ({error_of(error)})") from error
+                gone = error_of(error)
+                raise Undeliverable(f"its channel is gone ({gone})", code=gone) from error
             raise
 
     async def _summary_to_starter(self, action: PostRoundSummary) -> None:

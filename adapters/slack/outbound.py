@@ -10,7 +10,9 @@ posts its summary, and its full form in the summary's thread. Long replies, repo
 summaries and announcements go page by page (`blocks.pages`): Slack refuses a message
 past its limits outright. An action that fails part-way is offered again by the
 outbox; its retry, by whichever process, sends only the pages and DMs that did not go
-out (bot.sent_steps).
+out (bot.sent_steps). A private message Slack will show a member neither in the channel
+nor by DM (NO_DM: deactivated, of another organisation, their Messages tab off) is
+undeliverable at once: trying again would fail the same way.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from adapters.slack.blocks import SlackMessage, Voice
 from adapters.slack.people import ClientFor, Directory
 from adapters.slack.posted_once import posted_already, posted_metadata
 from adapters.slack.translate import team_of, workspace_id
-from bot.sent_steps import sent_of
-from bot.store import review_message_keys
+from bot.sent_steps import Sent, sent_of
+from bot.store import Undeliverable, review_message_keys
 from rules.actions import (
     AnnounceAgreement,
     AnnounceReview,
@@ -125,8 +127,17 @@ class Deliverer:
             case SendNudge():
                 message = await self.render(ws, lang, lambda v: blocks.nudge(action, v))
                 direct = await self.render(ws, lang, lambda v: blocks.nudge(action, v, direct=True))
-                await self._private(client, ws, action.channel, action.user, message, direct,
-                                    thread_ts=action.thread_id)  # fmt: skip
+                done = await sent_of(action)
+                dm = done.pages("dm", [direct], _page)
+
+                async def by_dm(unshown: str | None) -> None:
+                    await self._dm_once(client, ws, action.user, done, "dm", 0, dm, unshown)
+
+                if done.may_have_gone("dm", 0):  # not shown in the channel as well
+                    await by_dm(None)
+                else:
+                    await self._private(client, ws, action.channel, action.user, message,
+                                        by_dm, thread_ts=action.thread_id)  # fmt: skip
                 return None
             case Reply(private=True):
                 if action.user is None:  # never let a private reply fall through to public
@@ -246,12 +257,18 @@ class Deliverer:
         done = await sent_of(action)
         messages = done.pages("private", messages, _page)
         for index, page in enumerate(messages):
-            if f"private:{index}" not in done:
-                if direct:
-                    await self._direct(client, action.workspace, user, page)
-                else:
-                    await self._private(client, action.workspace, action.channel, user, page,
-                                        page, thread_ts=thread_ts)  # fmt: skip
+            if f"private:{index}" in done:
+                continue
+
+            async def by_dm(unshown: str | None, index: int = index) -> None:
+                await self._dm_once(client, action.workspace, user, done, "private", index,
+                                    messages, unshown)  # fmt: skip
+
+            # A page a try before sent by DM, perhaps, is not shown in the channel as well.
+            if direct or done.may_have_gone("private", index):
+                await by_dm(None)
+            elif await self._private(client, action.workspace, action.channel, user, page,
+                                     by_dm, thread_ts=thread_ts):  # fmt: skip
                 await done.add_page("private", index, messages, asdict)
 
     # --- the Web API calls ---------------------------------------------------------
@@ -279,10 +296,12 @@ class Deliverer:
         channel: str,
         user: str,
         message: SlackMessage,
-        direct: SlackMessage,
+        by_dm: Callable[[str | None], Awaitable[None]],
         *,
         thread_ts: str | None,
-    ) -> None:
+    ) -> bool:
+        """`message` shown to `user` alone in `channel`; where Slack cannot show it there,
+        `by_dm(why)` instead. Whether it was shown in the channel."""
         try:
             await client.chat_postEphemeral(
                 channel=channel,
@@ -297,15 +316,74 @@ class Deliverer:
             log.info("ephemeral message not possible (%s); sending a DM", error_of(error))
             if error_of(error) in NOT_IN_CHANNEL and self._not_in is not None:
                 self._not_in(workspace, channel)
-            await self._direct(client, workspace, user, direct)
+            await by_dm(error_of(error))
+            return False
+        return True
+
+    async def _dm_once(
+        self, client: AsyncWebClient, workspace: str, user: str, done: Sent, step: str,
+        index: int, pages: list[SlackMessage], unshown: str | None,
+    ) -> None:  # fmt: skip
+        """Page `index` of `pages` by DM to `user`, unless it went out already: on record,
+        or found in the DM by the key it carries, where a try before put its going out on
+        record and its having gone was lost (as a public page: Sent.post_page_once)."""
+
+        async def post(key: str) -> str:
+            return await self._direct_or_nowhere(
+                client, workspace, user, pages[index], unshown, key=key
+            )
+
+        async def find(key: str, since: datetime) -> str | None:
+            return await self._dm_posted_already(client, workspace, user, key, since)
+
+        await done.post_page_once(step, index, pages, asdict, post, find)
+
+    async def _dm_posted_already(
+        self, client: AsyncWebClient, workspace: str, user: str, key: str, since: datetime
+    ) -> str | None:
+        """The ts of the bot's DM to `user` carrying `key`, sent since `since`, through
+        either installation `_direct` may have sent it with; None: none found."""
+        theirs = await self.dm_client(client, workspace, user)
+        for each in (theirs,) if theirs is client else (theirs, client):
+            try:
+                opened = await each.conversations_open(users=user)
+            except SlackApiError as error:
+                if error_of(error) not in TOKEN_ERRORS | NO_DM:
+                    raise
+                continue
+            found = await posted_already(each, opened["channel"]["id"], None, key, since)
+            if found is not None:
+                return found
+        return None
+
+    async def _direct_or_nowhere(
+        self, client: AsyncWebClient, workspace: str, user: str, message: SlackMessage,
+        unshown: str | None = None, *, key: str | None = None,
+    ) -> str:  # fmt: skip
+        """`_direct`; a DM Slack will never allow this member (NO_DM) leaves the message
+        nowhere to go (`unshown`: why it could not be shown in the channel either), so it
+        is undeliverable rather than tried again until it is given up."""
+        try:
+            return await self._direct(client, workspace, user, message, key=key)
+        except SlackApiError as error:
+            if error_of(error) not in NO_DM:
+                raise
+            why = error_of(error)
+            channel = "" if unshown is None else f"not in the channel ({unshown}), "
+            raise Undeliverable(
+                f"Slack shows that member nothing from the bot: {channel}not by DM ({why})",
+                code=why,
+            ) from error
 
     async def _direct(
-        self, client: AsyncWebClient, workspace: str, user: str, message: SlackMessage
-    ) -> str:
+        self, client: AsyncWebClient, workspace: str, user: str, message: SlackMessage,
+        *, key: str | None = None,
+    ) -> str:  # fmt: skip
+        """`key`: carried in the DM's metadata (`posted_already` finds it by it)."""
         theirs = await self.dm_client(client, workspace, user)
         if theirs is not client:
             try:
-                return await self._open_and_post(theirs, user, message)
+                return await self._open_and_post(theirs, user, message, key=key)
             except SlackApiError as error:
                 # Their organisation's installation lost its token (removed, heard by
                 # another process) or cannot reach them: the table's own tries.
@@ -313,11 +391,13 @@ class Deliverer:
                     raise
                 log.info("their organisation's installation cannot send a DM (%s)",
                          error_of(error))  # fmt: skip
-        return await self._open_and_post(client, user, message)
+        return await self._open_and_post(client, user, message, key=key)
 
-    async def _open_and_post(self, client: AsyncWebClient, user: str, message: SlackMessage) -> str:
+    async def _open_and_post(
+        self, client: AsyncWebClient, user: str, message: SlackMessage, *, key: str | None = None
+    ) -> str:
         opened = await client.conversations_open(users=user)
-        return await self._post(client, opened["channel"]["id"], message, None)
+        return await self._post(client, opened["channel"]["id"], message, None, key=key)
 
     async def dm_client(self, client: AsyncWebClient, workspace: str, user: str) -> AsyncWebClient:
         """The client that can send `user` a DM: for a member of another organisation at

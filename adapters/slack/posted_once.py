@@ -1,4 +1,5 @@
-"""A public page posted once, though its retry may not know that it went out.
+"""A public page posted once, though its retry may not know that it went out; a DM too
+(looked for in the DM, which takes the im:history scope).
 
 Slack takes no idempotency key for chat.postMessage. The bot puts a page's going out on
 record before posting it (bot.sent_steps); a page whose having gone was lost (the

@@ -127,6 +127,8 @@ async def test_slack_a_post_refused_as_archived_ends_the_work_when_no_event_came
     await bot.tick()
     assert await bot.retry_undelivered() == 0  # set aside, not retried
     assert len(bot.calls("chat.update")) == refused
+    served = await bot.get("/metrics")  # counted with Slack's reason
+    assert 'kind="UpdateRoundProgress",platform="slack",reason="is_archived"' in served.body
     assert not dms(bot, CAROL)  # not reminded
     assert len(dms(bot, USER_ID)) == 1
     assert bot.adapter.activity.counts["PlaceDeleted"] == 1
