@@ -16,6 +16,7 @@ from itertools import islice
 from typing import TextIO
 
 from bot.explain import as_json
+from bot.printable import printable_json
 from rules.classifier import LABELS, Classification, Classifier, Previous
 from rules.surrogates import undecoded_byte, without_lone_surrogates
 
@@ -74,7 +75,7 @@ def classify_stream(
                 print(f"groundrules classify: line {number}: {error}", file=sys.stderr)
                 named = {} if error.id is None else {"id": error.id}
                 failed = {"line": number, **named, "error": str(error)}
-                out.write(json.dumps(failed, ensure_ascii=False) + "\n")
+                out.write(printable_json(failed) + "\n")
                 continue
             result, before = next(results)
             written = {
@@ -85,7 +86,7 @@ def classify_stream(
             if explain:
                 after = found[before] if isinstance(before, int) else before
                 written["why"] = as_json(classifier.explain(record["text"], previous=after))
-            out.write(json.dumps(written, ensure_ascii=False) + "\n")
+            out.write(printable_json(written) + "\n")
     out.flush()
     return errors
 

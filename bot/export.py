@@ -10,7 +10,6 @@ moment all the same) and the zone's name (`timezone`)."""
 from __future__ import annotations
 
 import csv
-import json
 import re
 import textwrap
 from collections.abc import Iterable, Iterator
@@ -24,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from bot.database import snapshot
 from bot.models import AgreementRow, DecisionRow
-from bot.printable import printable_line
+from bot.printable import printable_json, printable_line
 from bot.table_zones import table_zones
 from rules.local_time import DEFAULT_ZONE, zone
 
@@ -197,7 +196,7 @@ def _json(records: Iterator[dict], out: TextIO) -> int:
     count = 0
     for count, item in enumerate(records, 1):
         out.write(",\n" if count > 1 else "\n")
-        out.write(textwrap.indent(json.dumps(item, ensure_ascii=False, indent=2), "    "))
+        out.write(textwrap.indent(printable_json(item, indent=2), "    "))
     out.write("\n  ]\n}\n" if count else "]\n}\n")
     return count
 

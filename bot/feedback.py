@@ -18,7 +18,6 @@ on a problem comes as two lines: problem and proposal both apply.
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from sqlalchemy import Engine
@@ -26,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from bot.database import make_engine
 from bot.models import CorrectionRow, TableConfig
+from bot.printable import printable_json
 from rules.language import detect_language
 
 
@@ -62,7 +62,7 @@ def export_corrections(database: Engine | str, out: TextIO, *, language: str | N
                         or "en",
                     ),
                 }
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                out.write(printable_json(record) + "\n")
                 count += 1
     finally:
         if engine is not database:

@@ -381,3 +381,9 @@ async def eventually(check, *, timeout: float = 5.0) -> None:
         if loop.time() > deadline:
             raise AssertionError(f"{check.__name__} stayed false for {timeout} s")
         await asyncio.sleep(0.02)
+
+
+def raw_controls(output: str) -> list[str]:
+    """Control characters a terminal would act on, written raw in `output` (JSON's own
+    line breaks aside): C0, DEL and C1 (0x9b opens a sequence as ESC [ does)."""
+    return [c for c in output if c != "\n" and (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F)]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import datetime
 from typing import TextIO
 
 from bot.presenting import plain
-from bot.printable import printable, printable_line
+from bot.printable import printable, printable_json, printable_line
 from rules.actions import (
     AgreementView,
     AnnounceAgreement,
@@ -181,7 +180,7 @@ class JsonOutput:
         self.stream = stream or sys.stdout
 
     def show(self, action: Outbound, at: datetime) -> None:
-        self.stream.write(json.dumps(as_record(action, at), ensure_ascii=False) + "\n")
+        self.stream.write(printable_json(as_record(action, at)) + "\n")
 
     def note(self, text: str) -> None:
         pass

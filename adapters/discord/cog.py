@@ -98,6 +98,10 @@ NOT_RECORDED = N_(
 )
 NOT_HERE = N_("Use this in a channel of a server.")
 SETTLED = N_("This is settled already: there is nothing left to choose.")
+NOT_IN_SERVER = N_(
+    "I am not in that server (any more), so I did nothing with this. Once someone who "
+    "manages the server adds me again, it works there."
+)
 UNREADABLE = N_(
     "I cannot read that channel, so I did nothing there. Ask someone who manages the server "
     "to let me view it (the View Channel permission), then try again."
@@ -639,6 +643,15 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             str(choice.where.channel), str(choice.problem),
         )  # fmt: skip
 
+    def _elsewhere(self, workspace: str) -> Say | None:
+        """What to tell when a DM's button or form names a server the bot is not in (its
+        id is the client's word; or the bot left since); None when it is in it. Nothing
+        is recorded then: its events and outbox items would list a server the bot was
+        never in (`groundrules workspace list`) until the retention sweep."""
+        if self.bot.get_guild(translate.guild_of(workspace)) is not None:
+            return None
+        return Say.of(NOT_IN_SERVER)
+
     def _unreadable(self, workspace: str, channel_id: str) -> Say | None:
         """What to tell when the bot may not read a table's channel; None when it may.
         Discord offers its commands in every channel, also one whose View Channel is
@@ -899,6 +912,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         lang = lang_of(interaction)
         origin = translate.origin_of(interaction, choice.where)
         assert origin is not None
+        if (refused := self._elsewhere(origin.workspace)) is not None:
+            await self._tell(interaction, lang, refused)  # nothing claimed, nothing posted
+            return
         if (unreadable := self._unreadable(origin.workspace, origin.channel)) is not None:
             await self._tell(interaction, lang, unreadable)
             return
@@ -1140,6 +1156,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         """Submit an event from an interaction; the engine's private replies answer it.
         `roster_again`: the table's roster is sent first (`_ensure_roster`)."""
         lang = lang_of(interaction)
+        if (refused := self._elsewhere(event.workspace)) is not None:
+            await self._tell(interaction, lang, refused)  # nothing is recorded
+            return
         if (unreadable := self._unreadable(event.workspace, event.channel)) is not None:
             await self._tell(interaction, lang, unreadable)  # nothing is recorded
             return

@@ -5,7 +5,9 @@ Slack takes no idempotency key for chat.postMessage. The bot puts a page's going
 record before posting it (bot.sent_steps); a page whose having gone was lost (the
 database stopped answering just as Slack answered) is looked for before it is posted
 again: the bot's message in its channel (or thread) carrying the page's key in its
-metadata, posted since its going out was put on record.
+metadata, posted since its going out was put on record. The bot's own: another app's
+message may carry the same metadata (any app may post any), and taken for ours it would
+keep the page from ever going out.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ async def _find(
     client: AsyncWebClient, channel: str, thread_ts: str | None, key: str, since: datetime
 ) -> str | None:
     oldest = f"{(since - CLOCK_SLACK).timestamp():.6f}"
+    # Who we are in this workspace: the token's bot (the lookup is a retry's, so rare).
+    ours = str((await client.auth_test()).get("bot_id") or "")
     cursor = None
     for _ in range(HISTORY_PAGES):
         options = {"channel": channel, "oldest": oldest, "limit": 200,
@@ -63,7 +67,7 @@ async def _find(
         else:
             response = await client.conversations_replies(ts=thread_ts, **options)
         for message in response.get("messages") or ():
-            if _carries(message, key):
+            if _carries(message, key, ours):
                 return str(message["ts"])
         cursor = (response.get("response_metadata") or {}).get("next_cursor")
         if not cursor:
@@ -71,10 +75,12 @@ async def _find(
     return None
 
 
-def _carries(message: dict, key: str) -> bool:
+def _carries(message: dict, key: str, bot_id: str) -> bool:
+    """Whether `message` is our bot's (`bot_id`) and carries `key`."""
     metadata = message.get("metadata") or {}
     return (
-        message.get("bot_id") is not None
+        bool(bot_id)
+        and message.get("bot_id") == bot_id
         and metadata.get("event_type") == EVENT_TYPE
         and (metadata.get("event_payload") or {}).get("key") == key
     )

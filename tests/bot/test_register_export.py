@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from bot import export
 from bot.models import AgreementRow, DecisionRow
-from tests.helpers import Chat, at, plain
+from tests.helpers import Chat, at, plain, raw_controls
 
 
 def _reviewed_table(chat: Chat) -> None:
@@ -158,6 +158,18 @@ def test_markdown_register_shows_markup_in_people_s_words_as_typed(app):
     assert "why: it\\_works; practice taught: \\`keep\\` \\~it\\~ simple" in shown
     assert " <details>" not in shown and " [minutes]" not in shown
     assert "[minutes](" in json.loads(_exported(app, "json"))["agreements"][0]["text"]
+
+
+def test_json_register_escapes_control_characters_and_keeps_accents_readable(app):
+    """`groundrules export --format json` goes to stdout by default: a C1 control (0x9b
+    opens a sequence as ESC [ does) was written raw. JSON's escape reads back the same."""
+    Chat(app).command("anna", "/agree de image vastzetten\x9b2J because café\x1b[2J 🙂", "08:30")
+    shown = _exported(app, "json")
+    assert raw_controls(shown) == [], repr(shown)
+    assert "café" in shown and "🙂" in shown
+    [agreement] = json.loads(shown)["agreements"]
+    assert agreement["text"] == "de image vastzetten\x9b2J"
+    assert agreement["why"] == "café\x1b[2J 🙂"
 
 
 def test_each_workspace_keeps_its_own_decisions_on_a_channel_both_share(app):

@@ -550,10 +550,10 @@ def test_time_zones_a_posix_zone_is_set_with_its_real_offset_and_a_city_named(
          "is UTC−1, not UTC+1. If this table is at UTC+1, name a city there instead, like "
          "/table timezone Europe/Amsterdam: a city's zone follows the clock there all year, "
          "summer time and all."),
-        ("/tafel", "Let op: in een naam als Etc/GMT+1 is het teken omgedraaid, dus Etc/GMT+1 "
-         "is UTC−1, niet UTC+1. Zit deze tafel op UTC+1, noem dan liever een stad daar, zoals "
-         "/tafel tijdzone Europe/Amsterdam: de zone van een stad volgt de klok daar het hele "
-         "jaar door, zomertijd inbegrepen."),
+        ("/tafel", "Let op: in een naam als Etc/GMT+1 is het plus- of minteken omgekeerd, dus "
+         "Etc/GMT+1 is UTC−1 en niet UTC+1. Bedoel je UTC+1, noem dan liever een stad daar, "
+         "zoals /tafel tijdzone Europe/Amsterdam: de tijdzone van een stad volgt het hele jaar "
+         "de klok daar, zomertijd inbegrepen."),
     ],
 )  # fmt: skip
 def test_time_zones_a_table_in_a_posix_zone_is_warned_again_when_shown(app, line, shown):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from bot.cli import app
+from tests.helpers import raw_controls
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -120,3 +121,14 @@ def test_a_line_can_name_the_line_it_follows_as_context():
     # the rule classifier reads each line alone, context or not
     _, rules = classify(lines[:3])
     assert rules[1]["scores"] == rules[2]["scores"]
+
+
+def test_classify_escapes_control_characters_in_the_ids_it_echoes():
+    """An id is echoed: its C1 controls (0x9b opens a sequence as ESC [ does) were
+    written raw to the terminal, where JSON's own escape reads back the same."""
+    named = "m1\x1b]0;pwned\x07\x9b2J é 🙂"
+    result, out = classify([json.dumps({"id": named, "text": "why is staging down again?"})])
+    assert result.exit_code == 0, result.output
+    assert out[0]["id"] == named and out[0]["labels"] == ["problem"]
+    assert raw_controls(result.stdout) == [], repr(result.stdout)
+    assert "é 🙂" in result.stdout

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from rules.events import MessageRelabelled
 from tests.conftest import make_app
+from tests.helpers import raw_controls
 
 runner = CliRunner()
 # Nothing listens on port 1: refused at once, with or without a PostgreSQL server here.
@@ -99,6 +100,20 @@ def test_feedback_export_speaks_every_table_s_language_where_the_text_gives_no_s
     assert json.loads(dutch.stdout)["lang"] == "nl"
     english = runner.invoke(app, ["feedback", "export", "--database", url])
     assert json.loads(english.stdout)["lang"] == "en"
+
+
+def test_feedback_export_escapes_control_characters_and_keeps_accents_readable(
+    tmp_path, rule_classifier
+):
+    """Corrected words go to stdout by default: their C1 controls (0x9b opens a sequence
+    as ESC [ does) were written raw. JSON's escape reads back the same."""
+    url = f"sqlite:///{tmp_path}/groundrules.db"
+    words = "de build is traag\x1b[2J\x9b2J, café 🙂"
+    corrected(url, rule_classifier, text=words)
+    result = runner.invoke(app, ["feedback", "export", "--database", url])
+    assert result.exit_code == 0, result.output
+    assert raw_controls(result.stdout) == [], repr(result.stdout)
+    assert "café 🙂" in result.stdout and json.loads(result.stdout)["text"] == words
 
 
 def test_feedback_export_failing_half_way_keeps_the_last_export(

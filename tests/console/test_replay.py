@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from tests.helpers import raw_controls
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -389,3 +390,18 @@ def test_replay_text_output_says_its_times_are_utc(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "2026-03-03 07:00:00 UTC  #C-ops  private nudge to ben" in result.stdout
+
+
+def test_replay_json_escapes_control_characters_and_keeps_accents_readable(tmp_path):
+    """json.dumps escapes ESC but wrote C1 controls raw: 0x9b opens a sequence in some
+    terminals as ESC [ does. Escaped, the words read back the same."""
+    text = "The café deploy is broken again\x1b[2J \x9b2J 🙂"
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text(line("2026-03-02T09:00:00Z", "ben\x9b", text) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["replay", str(transcript), "--json", "--classifier", "rules"])
+    assert result.exit_code == 0, result.output
+    assert raw_controls(result.stdout) == [], repr(result.stdout)
+    assert "\\u009b2J" in result.stdout and "café" in result.stdout and "🙂" in result.stdout
+    records = [json.loads(x) for x in result.stdout.splitlines()]
+    [nudge] = [r for r in records if r["type"] == "nudge"]
+    assert nudge["user"] == "ben\x9b" and nudge["problem"] == text

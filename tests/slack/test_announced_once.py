@@ -142,3 +142,30 @@ async def test_an_announcement_is_posted_again_where_the_bot_may_not_read_histor
     assert await retry_after_the_lease(bot) == 1
     assert len(posted) == 2
     assert await retry_after_the_lease(bot) == 0
+
+
+async def test_another_app_s_message_with_the_announcement_s_key_is_not_taken_for_it(bot):
+    """Any app may post any metadata: another app's message carrying the announcement's
+    key, posted while Slack refused ours, was taken for it, and ours never went out."""
+    bot, _ = bot
+    builtin = bot.slack._builtin["chat.postMessage"]
+    tries: list[str] = []
+
+    def refused_once_and_copied(params):
+        tries.append(str(params.get("text")))
+        if len(tries) > 1:
+            return builtin(params)
+        copied = builtin({"channel": params["channel"], "text": "copied",
+                          "metadata": params["metadata"]})  # fmt: skip
+        copied["message"] |= {"bot_id": "B-OTHER", "app_id": "A-OTHER", "user": "U-OTHERBOT",
+                              "bot_profile": {"id": "B-OTHER", "app_id": "A-OTHER"}}  # fmt: skip
+        raise SlackError("internal_error")
+
+    bot.slack.respond_with("chat.postMessage", refused_once_and_copied)
+    bot.groundrules.store.enqueue(announcement(), now_utc())
+    assert await bot.retry_undelivered() == 1
+    assert await retry_after_the_lease(bot) == 1
+    assert len(tries) == 2  # looked for, not found among another app's: posted
+    ours = [m for m in bot.slack.messages.values() if AGREED in m.get("text", "")]
+    assert [m["bot_id"] for m in ours] == [bot.slack.identity.bot_id]
+    assert await retry_after_the_lease(bot) == 0
