@@ -580,6 +580,16 @@ class SetLanguage:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowLanguage:
+    """/table language alone: which language the table speaks, and how to choose one."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShowTimezone:
+    """/table timezone alone: where the table's days count, and how to change it."""
+
+
+@dataclass(frozen=True, slots=True)
 class SetTimezone:
     """An IANA name, as the zone data spells it."""
 
@@ -704,7 +714,8 @@ class Report:
 
 
 TableCommand = (
-    ShowTable | SetCharter | JoinTable | SetLanguage | SetTimezone | ShowQuietHours
+    ShowTable | SetCharter | JoinTable | SetLanguage | ShowLanguage | SetTimezone
+    | ShowTimezone | ShowQuietHours
     | SetQuietHours | ShowMandates | SetMandate | AnswerRenewal | StartMeeting | EndMeeting
     | Evaluate | AddRole | AssignRole | SetRoleTasks
     | UnassignRole | RemoveRole | ShowRoles | ReviewAgreement | Report
@@ -1711,6 +1722,13 @@ _CHARTER_FIELDS = {
 _JOIN = {"join", "aanschuiven", "organisation", "organisatie", "org"}
 _LANGUAGE = {"language", "taal"}
 _TIMEZONE = {"timezone", "time-zone", "tz", "tijdzone"}
+# What may follow /table language, and the language it chooses.
+_LANGUAGE_NAMES = {
+    "en": "en", "english": "en", "engels": "en", "nl": "nl", "nederlands": "nl", "dutch": "nl",
+}  # fmt: skip
+SPOKEN_LANGUAGES = Say.of(
+    N_("I speak English and Dutch: /table language en or /table language nl.")
+)
 _QUIET_HOURS = {"quiet-hours", "quiethours", "quiet", "stille-uren", "stilleuren", "stil"}
 _NO_QUIET_HOURS = {"off", "none", "no", "uit", "geen", "nee"}
 _DEFAULT_QUIET_HOURS = {"default", "standard", "reset", "standaard"}
@@ -1732,15 +1750,23 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         if not has_words(rest) and not names_a_group(rest):
             return UsageError(spec, Say.of(N_("Name the organisation you represent here.")))
         return JoinTable(one_line(groups_by_name(rest))[:120])
-    if keyword in _LANGUAGE and fold(rest) in {"en", "nl", "english", "nederlands", "engels"}:
-        return SetLanguage("nl" if fold(rest) in {"nl", "nederlands"} else "en")
+    if keyword in _LANGUAGE:
+        # Alone it shows, as quiet-hours does; a language the bot does not speak ("de")
+        # is told which it does, rather than the whole /table usage.
+        if not rest:
+            return ShowLanguage()
+        if fold(rest).strip(" .!") not in _LANGUAGE_NAMES:
+            return UsageError(spec, SPOKEN_LANGUAGES)
+        return SetLanguage(_LANGUAGE_NAMES[fold(rest).strip(" .!")])
     if keyword in _TIMEZONE:
-        zone = zone_named(rest) if rest and len(rest) <= 60 else None
+        if not rest:
+            return ShowTimezone()
+        zone = zone_named(rest) if len(rest) <= 60 else None
         if zone is None:
             return UsageError(spec, Say.of(
                 N_("I do not know the time zone {name}. Name it as the time zone database "
                    "does, like Europe/Amsterdam, America/New_York or UTC."),
-                name=Quote(rest[:60] or "…"),
+                name=Quote(rest[:60]),
             ))  # fmt: skip
         return SetTimezone(zone)
     if keyword in _QUIET_HOURS:
