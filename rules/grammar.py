@@ -362,6 +362,8 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 def _keyword_language(command: str, own: str) -> str | None:
     """ "nl" when what follows a command is one of its keywords only Dutch has."""
+    if asks_for_help(own) and command != "groundrules":
+        return "nl" if _HELP_WORDS.get(fold(_bare(own.strip()))) == "nl" else None
     if command in _SPANS_TYPED:
         return "nl" if any(unit in _DUTCH_UNITS for unit in _LETTERS.findall(fold(own))) else None
     first = own.split()[:1]
@@ -950,10 +952,30 @@ def parse_command(
     decides which words may give a reason. Without it the text's own language does.
     """
     args = args.strip()
+    if spec.name != "groundrules" and asks_for_help(args):
+        # "/concerns help" asks how the command works: never a round about "help", nor a
+        # mandate, a concern or a role of that name.
+        return UsageError(spec)
     if spec.name in _GIVE_REASONS:
         return _GIVE_REASONS[spec.name](spec, args, today, lang)
     parser = _PARSERS[spec.name]
     return parser(spec, args, today)
+
+
+# A command's text that asks how it works ("/concerns help", "/mandaat hulp?", "--help"),
+# with the language each word shows.
+_HELP_WORDS = {"help": "en", "usage": "en", "hulp": "nl", "gebruik": "nl", "uitleg": "nl"}
+
+
+def asks_for_help(args: str) -> bool:
+    """Whether a command's whole text asks how it works: a help word alone, or only
+    question marks, punctuation or emoji around it ("help?", "--help", "?")."""
+    words = args.split()
+    if not words:
+        return False
+    if len(words) == 1 and not _bare(words[0]) and "?" in words[0]:
+        return True  # "?", "??"
+    return len(words) == 1 and fold(_bare(words[0])) in _HELP_WORDS
 
 
 def _split_reason(text: str, lang: str | None) -> tuple[str, str, str] | None:

@@ -120,3 +120,38 @@ def test_a_bare_question_about_concerns_starts_no_round(app):
     chat.say("ann", "We could pin the base image to 1.4 #proposal", "08:59")
     actions = chat.command("ann", "/groundrules zorgen?", "09:00")
     assert [a for a in actions if isinstance(a, PostConcernRound)] == []
+
+
+@pytest.mark.parametrize(
+    ("line", "lang", "usage"),
+    [
+        ("/concerns help", "en", "Usage: /concerns [<proposal>] | /concerns withdraw"),
+        ("/zorgen hulp", "nl", "Gebruik: /zorgen [<voorstel>] | /zorgen intrekken"),
+        ("/concerns hulp?", "nl", "Gebruik: /zorgen [<voorstel>] | /zorgen intrekken"),
+        ("/concerns ?", "en", "Usage: /concerns [<proposal>] | /concerns withdraw"),
+        ("/mandate help", "en", "Usage: /mandate [<what I may agree to> | renew | check]"),
+        ("/mandaat hulp", "nl", "Gebruik: /mandaat [<waarmee ik mag instemmen>"),
+        ("/role --help", "en", "Usage: /role add|tasks <name> <tasks>"),
+        ("/groundrules concerns help", "en", "Usage: /concerns [<proposal>]"),
+    ],
+)  # fmt: skip
+def test_help_after_a_command_shows_how_it_works_and_does_nothing(app, line, lang, usage):
+    """Asking a command how it works starts no round about "help", sets no mandate
+    "help", and answers only the one who asked."""
+    chat = Chat(app)
+    chat.join("ann", "ben")
+    reply, text = private_reply(chat, "ann", line, "09:00")
+    assert reply.lang == lang
+    assert usage in text
+    _, mandates = private_reply(chat, "ann", "/mandate", "09:01")
+    assert "no mandate given yet" in mandates.splitlines()[1]
+
+
+def test_help_in_an_open_round_is_no_concern(app):
+    chat = Chat(app)
+    chat.join("ann", "ben")
+    chat.command("ann", "/concerns We pin the base image to 1.4", "09:00")
+    _, text = private_reply(chat, "ben", "/concern help", "09:01")
+    assert text.startswith("Usage: /concern none | /concern <your concern>")
+    chat.command("ben", "/concern none", "09:02")
+    assert "No concerns: ben." in chat.texts()[-1]
