@@ -47,6 +47,8 @@ class CommandSpec:
     summary: str
     usage: str
     aliases: tuple[str, ...] = ()
+    # One way to type it, shown with its usage: words a reader can copy and change.
+    example: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -60,39 +62,47 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "agree", "afspraak",
         N_("Record an agreement, with why, an owner and a review date"),
         N_("/agree <what we agree> because <why> [owner @who] [review <date | in N weeks>]"),
+        example=N_("/agree We lunch at 12:30 because the kitchen is free then owner @ben "
+                   "review in 6 weeks"),
     ),
     CommandSpec(
         "agreements", "afspraken",
         N_("List this table's agreements"),
         N_("/agreements [all]"),
+        example=N_("/agreements all"),
     ),
     CommandSpec(
         "concerns", "zorgen",
         N_("Ask every member for concerns about a proposal (without one: your latest proposal)"),
         N_("/concerns [<proposal>] | /concerns withdraw"),
         aliases=("round", "ronde"),
+        example=N_("/concerns We move the stand-up to 9:30"),
     ),
     CommandSpec(
         "concern", "zorg",
         N_("Answer the open concern round: none, or your concern, or that it is resolved"),
         N_("/concern none | /concern <your concern> | /concern resolved"),
         aliases=("bezwaar",),
+        example=N_("/concern Who takes over the early shift then?"),
     ),
     CommandSpec(
         "problem-window", "probleemvenster",
         N_("Show or set how long a problem may wait for a proposal"),
         N_("/problem-window [minutes, or e.g. 90s, 1h]"),
         aliases=("window", "venster"),
+        example=N_("/problem-window 30m"),
     ),
     CommandSpec(
         "nudges", "seintjes",
         N_("Show or set how readily I nudge about problems here: normal, fewer or off"),
         N_("/nudges [normal | fewer | off]"),
+        example=N_("/nudges fewer"),
     ),
     CommandSpec(
         "not-a-problem", "geen-probleem",
         N_("Tell the bot your last flagged message was not a problem, or undo that"),
         N_("/not-a-problem [undo]"),
+        example=N_("/not-a-problem undo"),
     ),
     CommandSpec(
         "has-proposal", "bevat-voorstel",
@@ -103,6 +113,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "snooze", "sluimer",
         N_("Remind me about my open problem later"),
         N_("/snooze [1h]"),
+        example=N_("/snooze 2h"),
     ),
     CommandSpec(
         "why", "waarom",
@@ -116,29 +127,34 @@ COMMANDS: tuple[CommandSpec, ...] = (
         # timezone and quiet-hours are in their own answers (a usage with an example).
         N_("/table [about|not-about|routing <text> | join <org> | language en|nl | timezone "
            "| quiet-hours]"),
+        example=N_("/table about the weekend rota"),
     ),
     CommandSpec(
         "mandate", "mandaat",
         N_("Set your mandate, renew it, or show everyone's"),
         N_("/mandate [<what I may agree to> | renew | check]"),
+        example=N_("/mandate spend up to 500 euro on supplies"),
     ),
     CommandSpec(
         "meeting", "vergadering",
         N_("Start or end a meeting; the end brings the report, mandates and an evaluation"),
         N_("/meeting start (or begin, open) | /meeting end (or close, finish, wrap up)"),
         aliases=("bijeenkomst",),
+        example=N_("/meeting start"),
     ),
     CommandSpec(
         "evaluate", "evaluatie",
         N_("Score the meeting on our nine relationship values, 1 to 5"),
         N_("/evaluate <nine scores 1-5> [comment]"),
         aliases=("evalueer",),
+        example=N_("/evaluate 4 5 3 4 4 5 3 4 4 we listened well today"),
     ),
     CommandSpec(
         "role", "rol",
         N_("Add, assign, hand over, change, give up or remove a role"),
         N_("/role add|tasks <name> <tasks> | assign|handover <name> @member | "
            "unassign|remove <name>"),
+        example=N_("/role add chair leads the meeting and keeps time"),
     ),
     CommandSpec(
         "roles", "rollen",
@@ -150,17 +166,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("Keep, revise or retire an agreement at its review"),
         N_("/review keep|retire <id> [because <why>] | revise <id> <new text> because <why> "
            "[learned <lesson>]"),
+        example=N_("/review keep 3 because it works"),
     ),
     CommandSpec(
         "report", "verslag",
         N_("A concise report: agreements and why, open concerns, problems, mandates"),
         N_("/report [since <date>]"),
+        example=N_("/report since last Monday"),
     ),
     CommandSpec(
         "groundrules", "spelregels",
         N_("Show the ground rules and the commands"),
         N_("/groundrules [help]"),
         aliases=("help", "hulp"),
+        example=N_("/groundrules help agree"),
     ),
 )  # fmt: skip
 
@@ -733,10 +752,12 @@ Parsed = (
 
 @dataclass(frozen=True, slots=True)
 class UsageError:
-    """The command was recognised but its text was not: explain and show the usage."""
+    """The command was recognised but its text was not: explain and show the usage.
+    `asked`: its member asked how it works ("/concerns help"): what it does comes first."""
 
     spec: CommandSpec
     reason: Say | Lines | None = None
+    asked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -955,7 +976,7 @@ def parse_command(
     if spec.name != "groundrules" and asks_for_help(args):
         # "/concerns help" asks how the command works: never a round about "help", nor a
         # mandate, a concern or a role of that name.
-        return UsageError(spec)
+        return UsageError(spec, asked=True)
     if spec.name in _GIVE_REASONS:
         return _GIVE_REASONS[spec.name](spec, args, today, lang)
     parser = _PARSERS[spec.name]
@@ -1715,7 +1736,14 @@ def _snooze(spec: CommandSpec, args: str, today: date) -> Snooze | UsageError:
     return Snooze(span)
 
 
-def _rules(spec: CommandSpec, args: str, today: date) -> ShowRules:
+def _rules(spec: CommandSpec, args: str, today: date) -> ShowRules | UsageError:
+    """The rules, with the commands when asked for help; "help agree" (or "hulp
+    /afspraak") asks how one command works."""
+    word, rest = _first_word(args)
+    if word in _HELP_WORDS and len(rest.split()) == 1:
+        found = find_command(_bare(rest))
+        if found is not None and found[0].name != "groundrules":
+            return UsageError(found[0], asked=True)
     return ShowRules(with_commands=bool(args))
 
 

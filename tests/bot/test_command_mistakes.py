@@ -152,6 +152,44 @@ def test_help_in_an_open_round_is_no_concern(app):
     chat.join("ann", "ben")
     chat.command("ann", "/concerns We pin the base image to 1.4", "09:00")
     _, text = private_reply(chat, "ben", "/concern help", "09:01")
-    assert text.startswith("Usage: /concern none | /concern <your concern>")
+    assert text.startswith("Answer the open concern round")
+    assert "Usage: /concern none | /concern <your concern> | /concern resolved" in text
     chat.command("ben", "/concern none", "09:02")
     assert "No concerns: ben." in chat.texts()[-1]
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/groundrules help agree",
+         ["Record an agreement, with why, an owner and a review date",
+          "Usage: /agree <what we agree> because <why> [owner @who] [review <date | in N weeks>]",
+          "Example: /agree We lunch at 12:30 because the kitchen is free then owner @ben "
+          "review in 6 weeks"]),
+        ("/spelregels hulp /herziening",
+         ["Behoud, herzie of trek een afspraak in op haar herzieningsdatum",
+          "Gebruik: /herziening behouden|intrekken <nr> [omdat …] | herzien <nr> <tekst> omdat "
+          "<waarom> [geleerd <les>]",
+          "Voorbeeld: /herziening behouden 3 omdat het werkt"]),
+        ("/snooze help",
+         ["Remind me about my open problem later", "Usage: /snooze [1h]",
+          "Example: /snooze 2h"]),
+        ("/why help", ["Ask why the bot read your last flagged message as a problem",
+                       "Usage: /why"]),
+    ],
+)  # fmt: skip
+def test_help_for_one_command_says_what_it_does_how_and_an_example(app, line, said):
+    _, text = private_reply(Chat(app), "ann", line, "09:00")
+    assert text.splitlines() == said
+
+
+def test_a_usage_answer_ends_in_an_example_in_its_language(app):
+    _, text = private_reply(Chat(app), "ann", "/zorg", "09:00")
+    assert text.splitlines()[-1] == "Voorbeeld: /zorg Wie neemt dan de vroege dienst over?"
+
+
+def test_the_list_of_commands_says_how_to_see_one(app):
+    _, text = private_reply(Chat(app), "ann", "/groundrules help", "09:00")
+    assert text.splitlines()[-1] == (
+        "/groundrules help <command> shows how one works, with an example."
+    )
