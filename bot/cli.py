@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import io
 import os
 import shutil
@@ -634,6 +635,20 @@ def migrate(database: DatabaseOption = None) -> None:
     """Bring the database (--database, else DATABASE_URL) to the newest schema."""
     settings, _ = _open_database(database, migrate=True)
     typer.echo(f"groundrules: {_shown(settings.database_url)} is up to date")
+
+
+def _summaries_on_one_line(*apps: typer.Typer) -> None:
+    """Typer lists commands with their docstring's first paragraph, keeping its line
+    breaks (its rich help joins them only on the command's own page): the list gets each
+    paragraph as one line, wrapped to the terminal."""
+    for each in apps:
+        for info in each.registered_commands:
+            if info.short_help is None and info.callback is not None and info.callback.__doc__:
+                first = inspect.cleandoc(info.callback.__doc__).split("\n\n")[0]
+                info.short_help = " ".join(first.split())
+
+
+_summaries_on_one_line(app, feedback_app, workspace_app, person_app)
 
 
 def main() -> None:
