@@ -114,7 +114,11 @@ def _open_database(database: str | None, *, migrate: bool = False):
     url = settings.database_url
     with _database_errors(url, ImportError, CommandError):
         if not migrate and _missing_sqlite_file(url):
-            typer.echo(f"groundrules: cannot open {_shown(url)}: no such database", err=True)
+            # The default file, which neither --database nor DATABASE_URL named: most
+            # likely the variable was not set where the command ran.
+            unnamed = "database_url" not in settings.model_fields_set
+            hint = "; DATABASE_URL is not set: set it, or give --database" if unnamed else ""
+            typer.echo(f"groundrules: cannot open {_shown(url)}: no such database{hint}", err=True)
             raise typer.Exit(1)
         engine = make_engine(url)
         if migrate:
