@@ -36,7 +36,7 @@ from rules.local_time import zone_named
 from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
 from rules.quiet_hours import QuietHours, parse_quiet_hours
 from rules.round_answers import answers_rather_than_proposes, means_no_concern
-from rules.say import N_, Day, Lines, Quote, Say
+from rules.say import N_, Day, Lines, Member, Quote, Say
 from rules.visible import has_words, shows
 
 
@@ -2110,7 +2110,7 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         name = name.strip().strip("\"“”'")
         user = member_reference(who)
         if not name or user is None:
-            return UsageError(spec, Say.of(N_("Name the member with @, like @anna.")))
+            return UsageError(spec, _member_first(rest, keyword) or NAME_THE_MEMBER)
         return AssignRole(name[:60], user, handover=keyword in _HANDOVER)
     if keyword in _UNASSIGN | _REMOVE:
         # Nothing follows the name (but, to give one up, its holder), so it may have spaces.
@@ -2127,6 +2127,9 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if not name:
         return UsageError(spec)
     if keyword in _ADD | _TASKS:
+        if (member := member_reference(name)) is not None:
+            # "add @ben notes": a member where the role's name goes, never a role named so.
+            return UsageError(spec, Say.of(A_ROLE_IS_NO_MEMBER, member=Member(member)))
         if not has_words(tail):
             return UsageError(
                 spec, Say.of(N_("Say which tasks come with the role: roles carry tasks."))
@@ -2138,6 +2141,29 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if near is not None:
         return UsageError(spec, Say.of(DID_YOU_MEAN, command=Say.of(_ROLE_KEYWORDS[near])))
     return UsageError(spec)
+
+
+NAME_THE_MEMBER = Say.of(N_("Name the member with @, like @anna."))
+A_ROLE_IS_NO_MEMBER = N_(
+    "A role is named with a word, not a member: /role add <name> <tasks>, then "
+    "/role assign <name> {member}."
+)
+
+
+def _member_first(rest: str, keyword: str) -> Say | None:
+    """ "assign @anna chair": the member named before the role. What to type instead, the
+    words in their order; None when the first word is no member."""
+    first, _, name = rest.strip().partition(" ")
+    user = member_reference(first)
+    name = name.strip().strip("\"“”'")
+    if user is None or not name:
+        return None
+    return Say.of(
+        N_("Name the role first, then the member: /role {keyword} {role} {member}"),
+        keyword=keyword,
+        role=Quote(name[:60]),
+        member=Member(user),
+    )
 
 
 def _roles(spec: CommandSpec, args: str, today: date) -> ShowRoles:

@@ -193,3 +193,42 @@ def test_the_list_of_commands_says_how_to_see_one(app):
     assert text.splitlines()[-1] == (
         "/groundrules help <command> shows how one works, with an example."
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/role add @ben takes notes",
+         "A role is named with a word, not a member: /role add <name> <tasks>, then "
+         "/role assign <name> ben."),
+        ("/rol toevoegen @ben notuleert",
+         "Een rol heeft een woord als naam, geen lid: /rol toevoegen <naam> <taken>, en dan "
+         "/rol toewijzen <naam> ben."),
+        ("/role tasks <@U0BEN> takes notes",
+         "A role is named with a word, not a member: /role add <name> <tasks>, then "
+         "/role assign <name> U0BEN."),
+    ],
+)  # fmt: skip
+def test_a_member_where_a_roles_name_goes_makes_no_role(app, line, said):
+    chat = Chat(app)
+    _, text = private_reply(chat, "ann", line, "09:00")
+    assert text.splitlines()[0] == said
+    _, roles = private_reply(chat, "ann", "/roles", "09:01")
+    assert roles.startswith("No roles here yet.")
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/role assign @ben chair", "Name the role first, then the member: /role assign chair ben"),
+        ("/rol overdragen @ben night lead",
+         "Noem eerst de rol, dan het lid: /rol overdragen night lead ben"),
+        ("/role assign chair ben", "Name the member with @, like @anna."),
+    ],
+)  # fmt: skip
+def test_a_member_named_before_the_role_is_told_the_order(app, line, said):
+    chat = Chat(app)
+    chat.join("ann", "ben")
+    chat.command("ann", "/role add chair runs the meeting", "08:59")
+    _, text = private_reply(chat, "ann", line, "09:00")
+    assert text.splitlines()[0] == said
