@@ -2058,7 +2058,15 @@ def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         scores += _more_scores(args, end)
     if not decimal and 0 < len(scores) != len(EVALUATION_VALUES):
         return UsageError(spec, _miscounted(scores))
-    if len(scores) != len(EVALUATION_VALUES) or not all(1 <= s <= 5 for s in scores):
+    outside = [score for score in scores if not 1 <= score <= 5]
+    if len(scores) == len(EVALUATION_VALUES) and outside:
+        # Nine scores, some past the scale ("1 2 3 4 5 6 7 8 9"): say which.
+        return UsageError(spec, Say.of(
+            N_("Scores go from 1 to 5, so I could not use these: {scores}. Give nine scores "
+               "from 1 to 5, one for each value, in order."),
+            scores=" ".join(str(score) for score in outside),
+        ))  # fmt: skip
+    if len(scores) != len(EVALUATION_VALUES):
         return UsageError(
             spec, Say.of(N_("Give nine scores from 1 to 5, one for each value, in order."))
         )
