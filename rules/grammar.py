@@ -2188,6 +2188,25 @@ _RETIRE = {"retire", "end", "intrekken", "stoppen", "vervallen", "schrappen", "b
 _LEARNED = re.compile(r"(?<!\S)(learned|learnt|geleerd|lesson|les)\s*(:?)\s+(?=\S)", re.IGNORECASE)
 
 
+def _review_unread(keyword: str, after: str) -> Say | None:
+    """What a review command lacks: the agreement's number ("/review keep", "/review keep
+    one"), or its decision first ("/review 3 keep"); None for anything else."""
+    if keyword in _KEEP | _REVISE | _RETIRE:
+        return Say.of(
+            N_("Which agreement? Give its number, as /agreements shows it: /review {keyword} 3"),
+            keyword=keyword,
+        )
+    number = _number(keyword.lstrip("#"))
+    decision = fold(after)
+    if number is not None and decision in _KEEP | _REVISE | _RETIRE:
+        return Say.of(
+            N_("Say what to do first, then the number: /review {keyword} {number}"),
+            keyword=decision,
+            number=number,
+        )
+    return None
+
+
 def _lesson(lesson: str | None) -> str | None:
     """What practice taught, on one line and at most 1,000 characters; None unless shown."""
     shown = shown_line(lesson)
@@ -2199,7 +2218,7 @@ def _review(spec: CommandSpec, args: str, today: date, lang: str | None) -> Pars
     number_text, _, tail = rest.partition(" ")
     number = _number(number_text.lstrip("#"))
     if keyword not in _KEEP | _REVISE | _RETIRE or number is None:
-        return UsageError(spec)
+        return UsageError(spec, _review_unread(keyword, number_text))
     if keyword in _KEEP | _RETIRE:
         why, lesson = _reason_and_lesson(tail, lang)
         why, lesson, clauses = _review_clauses(why, lesson)

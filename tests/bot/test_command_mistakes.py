@@ -248,3 +248,24 @@ def test_a_member_named_before_the_role_is_told_the_order(app, line, said):
 def test_scores_past_the_scale_are_named(app, line, said):
     _, text = private_reply(Chat(app), "ann", line, "09:00")
     assert text.splitlines()[0] == said
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/review keep", "Which agreement? Give its number, as /agreements shows it: "
+                         "/review keep 3"),
+        ("/review retire the tea one", "Which agreement? Give its number, as /agreements shows "
+                                       "it: /review retire 3"),
+        ("/herziening behouden", "Welke afspraak? Geef haar nummer, zoals /afspraken het toont: "
+                                 "/herziening behouden 3"),
+        ("/review 1 keep", "Say what to do first, then the number: /review keep 1"),
+        ("/herziening 1 behouden omdat het werkt",
+         "Zeg eerst wat je wilt, dan het nummer: /herziening behouden 1"),
+    ],
+)  # fmt: skip
+def test_a_review_without_its_number_or_in_the_wrong_order_says_what_is_missing(app, line, said):
+    chat = Chat(app)
+    chat.command("ann", "/agree Tea at four because it helps", "08:59")
+    _, text = private_reply(chat, "ann", line, "09:00")
+    assert text.splitlines()[0] == said
