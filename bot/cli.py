@@ -357,6 +357,11 @@ def explain(
         if (byte := undecoded_byte(given)) is not None:
             typer.echo(f"groundrules: {name} is not UTF-8 (byte 0x{byte:02x})", err=True)
             raise typer.Exit(2)
+    if not text.strip():
+        # Scores of nothing would read as the model's view of a message.
+        typer.echo('groundrules: the message is empty; give its words, e.g. explain "the '
+                   'build is broken again"', err=True)  # fmt: skip
+        raise typer.Exit(2)
     settings = _settings()
     try:
         trained = build_classifier("trained")
