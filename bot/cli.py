@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import io
 import logging
 import os
@@ -114,7 +115,11 @@ def _open_database(database: str | None, *, migrate: bool = False):
     url = settings.database_url
     with _database_errors(url, ImportError, CommandError):
         if not migrate and _missing_sqlite_file(url):
-            typer.echo(f"groundrules: cannot open {_shown(url)}: no such database", err=True)
+            # The default file, which neither --database nor DATABASE_URL named: most
+            # likely the variable was not set where the command ran.
+            unnamed = "database_url" not in settings.model_fields_set
+            hint = "; DATABASE_URL is not set: set it, or give --database" if unnamed else ""
+            typer.echo(f"groundrules: cannot open {_shown(url)}: no such database{hint}", err=True)
             raise typer.Exit(1)
         engine = make_engine(url)
         if migrate:
@@ -353,6 +358,11 @@ def explain(
         if (byte := undecoded_byte(given)) is not None:
             typer.echo(f"groundrules: {name} is not UTF-8 (byte 0x{byte:02x})", err=True)
             raise typer.Exit(2)
+    if not text.strip():
+        # Scores of nothing would read as the model's view of a message.
+        typer.echo('groundrules: the message is empty; give its words, e.g. explain "the '
+                   'build is broken again"', err=True)  # fmt: skip
+        raise typer.Exit(2)
     settings = _settings()
     try:
         trained = build_classifier("trained")
@@ -775,6 +785,20 @@ def migrate(database: DatabaseOption = None) -> None:
     """Bring the database (--database, else DATABASE_URL) to the newest schema."""
     settings, _ = _open_database(database, migrate=True)
     typer.echo(f"groundrules: {_shown(settings.database_url)} is up to date")
+
+
+def _summaries_on_one_line(*apps: typer.Typer) -> None:
+    """Typer lists commands with their docstring's first paragraph, keeping its line
+    breaks (its rich help joins them only on the command's own page): the list gets each
+    paragraph as one line, wrapped to the terminal."""
+    for each in apps:
+        for info in each.registered_commands:
+            if info.short_help is None and info.callback is not None and info.callback.__doc__:
+                first = inspect.cleandoc(info.callback.__doc__).split("\n\n")[0]
+                info.short_help = " ".join(first.split())
+
+
+_summaries_on_one_line(app, feedback_app, workspace_app, person_app)
 
 
 def main() -> None:

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from rules.actions import Action, ConfigureTable, NoteMember, SetOrganisation
 from rules.agreements import review_due, review_timer
-from rules.grammar import JoinTable, SetCharter, SetLanguage, SetTimezone, ShowTable
+from rules.grammar import (
+    JoinTable,
+    SetCharter,
+    SetLanguage,
+    SetTimezone,
+    ShowLanguage,
+    ShowTable,
+    ShowTimezone,
+)
 from rules.i18n import supported
 from rules.night_timers import held_anew
 from rules.posix_zones import city_at, posix_hours, utc_offset
@@ -131,6 +139,38 @@ def set_language(command: Command, state: TableState) -> list[Action]:
             lang,
         ),
     ]
+
+
+def show_language(command: Command, state: TableState) -> list[Action]:
+    """/table language alone: privately, which language the table speaks and how to
+    choose one."""
+    assert isinstance(command.parsed, ShowLanguage)
+    chosen = state.settings.language
+    shown = (
+        Say.of(N_("Language: {language}."), language=Say.of(_LANGUAGE_NAMES[chosen]))
+        if chosen
+        else Say.of(N_("Language: I answer in the language you write."))
+    )
+    how = Say.of(N_("To choose one for everyone here: /table language en or /table language nl."))
+    event = command.event
+    return [private(event, event.user, Lines((shown, how)), language(state, command.lang))]
+
+
+def show_timezone(command: Command, state: TableState) -> list[Action]:
+    """/table timezone alone: privately, where the table's days count and how to change
+    it (as /table quiet-hours alone shows the quiet hours)."""
+    assert isinstance(command.parsed, ShowTimezone)
+    shown = Say.of(
+        N_("Time zone: {zone}: “tomorrow” and review dates are days there, and reviews "
+           "come at 9:00 there."),
+        zone=Quote(state.settings.timezone),
+    )  # fmt: skip
+    how = Say.of(
+        N_("To change it, name a zone as the time zone database does: "
+           "/table timezone Europe/Amsterdam.")
+    )  # fmt: skip
+    event = command.event
+    return [private(event, event.user, Lines((shown, how)), language(state, command.lang))]
 
 
 def set_timezone(command: Command, state: TableState) -> list[Action]:

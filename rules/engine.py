@@ -99,11 +99,13 @@ from rules.grammar import (
     SetQuietHours,
     SetRoleTasks,
     SetTimezone,
+    ShowLanguage,
     ShowMandates,
     ShowQuietHours,
     ShowRoles,
     ShowRules,
     ShowTable,
+    ShowTimezone,
     Snooze,
     StartMeeting,
     StartRound,
@@ -174,6 +176,8 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
     SetCharter: (Reads(settings=True), charter.set_field),
     JoinTable: (Reads(settings=True), charter.join),
     SetLanguage: (Reads(settings=True), charter.set_language),
+    ShowLanguage: (Reads(settings=True), charter.show_language),
+    ShowTimezone: (Reads(settings=True), charter.show_timezone),
     # The agreements: their reviews still to come move to the new zone's 09:00; the
     # reminders held for the night, to the end of the same hours there.
     SetTimezone: (

@@ -38,7 +38,7 @@ from rules.local_time import zone_named
 from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
 from rules.quiet_hours import QuietHours, parse_quiet_hours
 from rules.round_answers import answers_rather_than_proposes, means_no_concern
-from rules.say import N_, Day, Lines, Quote, Say
+from rules.say import N_, Day, Lines, Member, Quote, Say
 from rules.visible import has_words, shows
 
 
@@ -49,6 +49,8 @@ class CommandSpec:
     summary: str
     usage: str
     aliases: tuple[str, ...] = ()
+    # One way to type it, shown with its usage: words a reader can copy and change.
+    example: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -63,39 +65,47 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "agree", "afspraak",
         N_("Record an agreement, with why, an owner and a review date"),
         N_("/agree <what we agree> because <why> [owner @who] [review <date | in N weeks>]"),
+        example=N_("/agree We lunch at 12:30 because the kitchen is free then owner @ben "
+                   "review in 6 weeks"),
     ),
     CommandSpec(
         "agreements", "afspraken",
         N_("List this table's agreements"),
         N_("/agreements [all]"),
+        example=N_("/agreements all"),
     ),
     CommandSpec(
         "concerns", "zorgen",
         N_("Ask every member for concerns about a proposal (without one: your latest proposal)"),
         N_("/concerns [<proposal>] | /concerns withdraw"),
         aliases=("round", "ronde"),
+        example=N_("/concerns We move the stand-up to 9:30"),
     ),
     CommandSpec(
         "concern", "zorg",
         N_("Answer the open concern round: none, or your concern, or that it is resolved"),
         N_("/concern none | /concern <your concern> | /concern resolved"),
         aliases=("bezwaar",),
+        example=N_("/concern Who takes over the early shift then?"),
     ),
     CommandSpec(
         "problem-window", "probleemvenster",
         N_("Show or set how long a problem may wait for a proposal"),
         N_("/problem-window [minutes, or e.g. 90s, 1h]"),
         aliases=("window", "venster"),
+        example=N_("/problem-window 30m"),
     ),
     CommandSpec(
         "nudges", "seintjes",
         N_("Show or set how readily I nudge about problems here: normal, fewer or off"),
         N_("/nudges [normal | fewer | off]"),
+        example=N_("/nudges fewer"),
     ),
     CommandSpec(
         "not-a-problem", "geen-probleem",
         N_("Tell the bot your last flagged message was not a problem, or undo that"),
         N_("/not-a-problem [undo]"),
+        example=N_("/not-a-problem undo"),
     ),
     CommandSpec(
         "has-proposal", "bevat-voorstel",
@@ -106,6 +116,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "snooze", "sluimer",
         N_("Remind me about my open problem later"),
         N_("/snooze [1h]"),
+        example=N_("/snooze 2h"),
     ),
     CommandSpec(
         "why", "waarom",
@@ -119,29 +130,34 @@ COMMANDS: tuple[CommandSpec, ...] = (
         # (adapters/discord/commands.py).
         N_("/table [about|not-about|routing <text> | join <organisation> | language en|nl "
            "| timezone <zone> | quiet-hours [<from>-<to> | off | default]]"),
+        example=N_("/table about the weekend rota"),
     ),
     CommandSpec(
         "mandate", "mandaat",
         N_("Set your mandate, renew it, or show everyone's"),
         N_("/mandate [<what I may agree to> | renew | check]"),
+        example=N_("/mandate spend up to 500 euro on supplies"),
     ),
     CommandSpec(
         "meeting", "vergadering",
         N_("Start or end a meeting; the end brings the report, mandates and an evaluation"),
         N_("/meeting start (or begin, open) | /meeting end (or close, finish, wrap up)"),
         aliases=("bijeenkomst",),
+        example=N_("/meeting start"),
     ),
     CommandSpec(
         "evaluate", "evaluatie",
         N_("Score the meeting on our nine relationship values, 1 to 5"),
         N_("/evaluate <nine scores 1-5> [comment]"),
         aliases=("evalueer",),
+        example=N_("/evaluate 4 5 3 4 4 5 3 4 4 we listened well today"),
     ),
     CommandSpec(
         "role", "rol",
         N_("Add, assign, hand over, change, give up or remove a role"),
         N_("/role add|tasks <name> <tasks> | assign|handover <name> @member | "
            "unassign|remove <name>"),
+        example=N_("/role add chair leads the meeting and keeps time"),
     ),
     CommandSpec(
         "roles", "rollen",
@@ -153,17 +169,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("Keep, revise or retire an agreement at its review"),
         N_("/review keep|retire <id> [because <why>] | revise <id> <new text> because <why> "
            "[learned <lesson>]"),
+        example=N_("/review keep 3 because it works"),
     ),
     CommandSpec(
         "report", "verslag",
         N_("A concise report: agreements and why, open concerns, problems, mandates"),
         N_("/report [since <date>]"),
+        example=N_("/report since last Monday"),
     ),
     CommandSpec(
         "groundrules", "spelregels",
         N_("Show the ground rules and the commands"),
         N_("/groundrules [help]"),
         aliases=("help", "hulp"),
+        example=N_("/groundrules help agree"),
     ),
 )  # fmt: skip
 
@@ -365,6 +384,8 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 def _keyword_language(command: str, own: str) -> str | None:
     """ "nl" when what follows a command is one of its keywords only Dutch has."""
+    if asks_for_help(own) and command != "groundrules":
+        return "nl" if _HELP_WORDS.get(fold(_bare(own.strip()))) == "nl" else None
     if command in _SPANS_TYPED:
         return "nl" if any(unit in _DUTCH_UNITS for unit in _LETTERS.findall(fold(own))) else None
     first = own.split()[:1]
@@ -583,6 +604,16 @@ class SetLanguage:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowLanguage:
+    """/table language alone: which language the table speaks, and how to choose one."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShowTimezone:
+    """/table timezone alone: where the table's days count, and how to change it."""
+
+
+@dataclass(frozen=True, slots=True)
 class SetTimezone:
     """An IANA name, as the zone data spells it."""
 
@@ -707,7 +738,8 @@ class Report:
 
 
 TableCommand = (
-    ShowTable | SetCharter | JoinTable | SetLanguage | SetTimezone | ShowQuietHours
+    ShowTable | SetCharter | JoinTable | SetLanguage | ShowLanguage | SetTimezone
+    | ShowTimezone | ShowQuietHours
     | SetQuietHours | ShowMandates | SetMandate | AnswerRenewal | StartMeeting | EndMeeting
     | Evaluate | AddRole | AssignRole | SetRoleTasks
     | UnassignRole | RemoveRole | ShowRoles | ReviewAgreement | Report
@@ -723,10 +755,12 @@ Parsed = (
 
 @dataclass(frozen=True, slots=True)
 class UsageError:
-    """The command was recognised but its text was not: explain and show the usage."""
+    """The command was recognised but its text was not: explain and show the usage.
+    `asked`: its member asked how it works ("/concerns help"): what it does comes first."""
 
     spec: CommandSpec
     reason: Say | Lines | None = None
+    asked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -962,12 +996,32 @@ def parse_command(
     numbers that reads both ways ("05/03/2027") is asked about, not read day first.
     """
     args = args.strip()
+    if spec.name != "groundrules" and asks_for_help(args):
+        # "/concerns help" asks how the command works: never a round about "help", nor a
+        # mandate, a concern or a role of that name.
+        return UsageError(spec, asked=True)
     if spec.name in _GIVE_REASONS:
         return _GIVE_REASONS[spec.name](spec, args, today, lang, month_first)
     if spec.name in _READ_DATES:
         return _READ_DATES[spec.name](spec, args, today, month_first)
     parser = _PARSERS[spec.name]
     return parser(spec, args, today)
+
+
+# A command's text that asks how it works ("/concerns help", "/mandaat hulp?", "--help"),
+# with the language each word shows.
+_HELP_WORDS = {"help": "en", "usage": "en", "hulp": "nl", "gebruik": "nl", "uitleg": "nl"}
+
+
+def asks_for_help(args: str) -> bool:
+    """Whether a command's whole text asks how it works: a help word alone, or only
+    question marks, punctuation or emoji around it ("help?", "--help", "?")."""
+    words = args.split()
+    if not words:
+        return False
+    if len(words) == 1 and not _bare(words[0]) and "?" in words[0]:
+        return True  # "?", "??"
+    return len(words) == 1 and fold(_bare(words[0])) in _HELP_WORDS
 
 
 def _split_reason(text: str, lang: str | None) -> tuple[str, str, str] | None:
@@ -1764,7 +1818,14 @@ def _snooze(spec: CommandSpec, args: str, today: date) -> Snooze | UsageError:
     return Snooze(span)
 
 
-def _rules(spec: CommandSpec, args: str, today: date) -> ShowRules:
+def _rules(spec: CommandSpec, args: str, today: date) -> ShowRules | UsageError:
+    """The rules, with the commands when asked for help; "help agree" (or "hulp
+    /afspraak") asks how one command works."""
+    word, rest = _first_word(args)
+    if word in _HELP_WORDS and len(rest.split()) == 1:
+        found = find_command(_bare(rest))
+        if found is not None and found[0].name != "groundrules":
+            return UsageError(found[0], asked=True)
     return ShowRules(with_commands=bool(args))
 
 
@@ -1793,6 +1854,13 @@ _CHARTER_FIELDS = {
 _JOIN = {"join", "aanschuiven", "organisation", "organisatie", "org"}
 _LANGUAGE = {"language", "taal"}
 _TIMEZONE = {"timezone", "time-zone", "tz", "tijdzone"}
+# What may follow /table language, and the language it chooses.
+_LANGUAGE_NAMES = {
+    "en": "en", "english": "en", "engels": "en", "nl": "nl", "nederlands": "nl", "dutch": "nl",
+}  # fmt: skip
+SPOKEN_LANGUAGES = Say.of(
+    N_("I speak English and Dutch: /table language en or /table language nl.")
+)
 _QUIET_HOURS = {"quiet-hours", "quiethours", "quiet", "stille-uren", "stilleuren", "stil"}
 _NO_QUIET_HOURS = {"off", "none", "no", "uit", "geen", "nee"}
 _DEFAULT_QUIET_HOURS = {"default", "standard", "reset", "standaard"}
@@ -1814,15 +1882,23 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         if not has_words(rest) and not names_a_group(rest):
             return UsageError(spec, Say.of(N_("Name the organisation you represent here.")))
         return JoinTable(one_line(groups_by_name(rest))[:120])
-    if keyword in _LANGUAGE and fold(rest) in {"en", "nl", "english", "nederlands", "engels"}:
-        return SetLanguage("nl" if fold(rest) in {"nl", "nederlands"} else "en")
+    if keyword in _LANGUAGE:
+        # Alone it shows, as quiet-hours does; a language the bot does not speak ("de")
+        # is told which it does, rather than the whole /table usage.
+        if not rest:
+            return ShowLanguage()
+        if fold(rest).strip(" .!") not in _LANGUAGE_NAMES:
+            return UsageError(spec, SPOKEN_LANGUAGES)
+        return SetLanguage(_LANGUAGE_NAMES[fold(rest).strip(" .!")])
     if keyword in _TIMEZONE:
-        zone = zone_named(rest) if rest and len(rest) <= 60 else None
+        if not rest:
+            return ShowTimezone()
+        zone = zone_named(rest) if len(rest) <= 60 else None
         if zone is None:
             return UsageError(spec, Say.of(
                 N_("I do not know the time zone {name}. Name it as the time zone database "
                    "does, like Europe/Amsterdam, America/New_York or UTC."),
-                name=Quote(rest[:60] or "…"),
+                name=Quote(rest[:60]),
             ))  # fmt: skip
         return SetTimezone(zone)
     if keyword in _QUIET_HOURS:
@@ -2064,7 +2140,15 @@ def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         scores += _more_scores(args, end)
     if not decimal and 0 < len(scores) != len(EVALUATION_VALUES):
         return UsageError(spec, _miscounted(scores))
-    if len(scores) != len(EVALUATION_VALUES) or not all(1 <= s <= 5 for s in scores):
+    outside = [score for score in scores if not 1 <= score <= 5]
+    if len(scores) == len(EVALUATION_VALUES) and outside:
+        # Nine scores, some past the scale ("1 2 3 4 5 6 7 8 9"): say which.
+        return UsageError(spec, Say.of(
+            N_("Scores go from 1 to 5, so I could not use these: {scores}. Give nine scores "
+               "from 1 to 5, one for each value, in order."),
+            scores=" ".join(str(score) for score in outside),
+        ))  # fmt: skip
+    if len(scores) != len(EVALUATION_VALUES):
         return UsageError(
             spec, Say.of(N_("Give nine scores from 1 to 5, one for each value, in order."))
         )
@@ -2116,7 +2200,7 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         name = name.strip().strip("\"“”'")
         user = member_reference(who)
         if not name or user is None:
-            return UsageError(spec, Say.of(N_("Name the member with @, like @anna.")))
+            return UsageError(spec, _member_first(rest, keyword) or NAME_THE_MEMBER)
         return AssignRole(name[:60], user, handover=keyword in _HANDOVER)
     if keyword in _UNASSIGN | _REMOVE:
         # Nothing follows the name (but, to give one up, its holder), so it may have spaces.
@@ -2133,6 +2217,9 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if not name:
         return UsageError(spec)
     if keyword in _ADD | _TASKS:
+        if (member := member_reference(name)) is not None:
+            # "add @ben notes": a member where the role's name goes, never a role named so.
+            return UsageError(spec, Say.of(A_ROLE_IS_NO_MEMBER, member=Member(member)))
         if not has_words(tail):
             return UsageError(
                 spec, Say.of(N_("Say which tasks come with the role: roles carry tasks."))
@@ -2144,6 +2231,29 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if near is not None:
         return UsageError(spec, Say.of(DID_YOU_MEAN, command=Say.of(_ROLE_KEYWORDS[near])))
     return UsageError(spec)
+
+
+NAME_THE_MEMBER = Say.of(N_("Name the member with @, like @anna."))
+A_ROLE_IS_NO_MEMBER = N_(
+    "A role is named with a word, not a member: /role add <name> <tasks>, then "
+    "/role assign <name> {member}."
+)
+
+
+def _member_first(rest: str, keyword: str) -> Say | None:
+    """ "assign @anna chair": the member named before the role. What to type instead, the
+    words in their order; None when the first word is no member."""
+    first, _, name = rest.strip().partition(" ")
+    user = member_reference(first)
+    name = name.strip().strip("\"“”'")
+    if user is None or not name:
+        return None
+    return Say.of(
+        N_("Name the role first, then the member: /role {keyword} {role} {member}"),
+        keyword=keyword,
+        role=Quote(name[:60]),
+        member=Member(user),
+    )
 
 
 def _roles(spec: CommandSpec, args: str, today: date) -> ShowRoles:
@@ -2160,6 +2270,25 @@ _RETIRE = {"retire", "end", "intrekken", "stoppen", "vervallen", "schrappen", "b
 _LEARNED = re.compile(r"(?<!\S)(learned|learnt|geleerd|lesson|les)\s*(:?)\s+(?=\S)", re.IGNORECASE)
 
 
+def _review_unread(keyword: str, after: str) -> Say | None:
+    """What a review command lacks: the agreement's number ("/review keep", "/review keep
+    one"), or its decision first ("/review 3 keep"); None for anything else."""
+    if keyword in _KEEP | _REVISE | _RETIRE:
+        return Say.of(
+            N_("Which agreement? Give its number, as /agreements shows it: /review {keyword} 3"),
+            keyword=keyword,
+        )
+    number = _number(keyword.lstrip("#"))
+    decision = fold(after)
+    if number is not None and decision in _KEEP | _REVISE | _RETIRE:
+        return Say.of(
+            N_("Say what to do first, then the number: /review {keyword} {number}"),
+            keyword=decision,
+            number=number,
+        )
+    return None
+
+
 def _lesson(lesson: str | None) -> str | None:
     """What practice taught, on one line and at most 1,000 characters; None unless shown."""
     shown = shown_line(lesson)
@@ -2173,7 +2302,7 @@ def _review(
     number_text, _, tail = rest.partition(" ")
     number = _number(number_text.lstrip("#"))
     if keyword not in _KEEP | _REVISE | _RETIRE or number is None:
-        return UsageError(spec)
+        return UsageError(spec, _review_unread(keyword, number_text))
     if keyword in _KEEP | _RETIRE:
         why, lesson = _reason_and_lesson(tail, lang)
         why, lesson, clauses = _review_clauses(why, lesson)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rules.actions import Action, ConfigureTable
 from rules.grammar import (
     COMMANDS,
+    CommandSpec,
     NudgeMode,
     ProblemWindow,
     ShowRules,
@@ -48,6 +49,9 @@ def show_rules(command: Command, state: TableState) -> list[Action]:
             )
             for spec in COMMANDS
         ]
+        parts.append(
+            Say.of(N_("/groundrules help <command> shows how one works, with an example."))
+        )
     else:
         parts.append(Say.of(N_("Type /groundrules help to see the commands.")))
     return [private(command.event, command.event.user, Lines(tuple(parts)), lang)]
@@ -156,6 +160,7 @@ def usage(command: Command, state: TableState) -> list[Action]:
                 command=CommandName(near.dutch if lang == "nl" else near.name),
             ),
             Say.of(N_("Usage: {usage}"), usage=Say.of(near.usage)),
+            *_example(near),
         ))  # fmt: skip
     elif isinstance(parsed, UnknownCommand):
         text = Say.of(
@@ -164,12 +169,22 @@ def usage(command: Command, state: TableState) -> list[Action]:
         )
     else:
         assert isinstance(parsed, UsageError)
-        lines: list[Say] = []
+        lines: list[Say | Lines] = []
+        if parsed.asked:
+            lines.append(Say.of(parsed.spec.summary))
         if parsed.reason is not None:
             lines.append(parsed.reason)
         lines.append(Say.of(N_("Usage: {usage}"), usage=Say.of(parsed.spec.usage)))
+        lines += _example(parsed.spec)
         text = Lines(tuple(lines))
     return [private(event, event.user, text, lang)]
+
+
+def _example(spec: CommandSpec) -> list[Say]:
+    """The line that shows one way to type a command, if it takes words."""
+    if not spec.example:
+        return []
+    return [Say.of(N_("Example: {example}"), example=Say.of(spec.example))]
 
 
 def edited(command: Command, state: TableState) -> list[Action]:

@@ -120,3 +120,152 @@ def test_a_bare_question_about_concerns_starts_no_round(app):
     chat.say("ann", "We could pin the base image to 1.4 #proposal", "08:59")
     actions = chat.command("ann", "/groundrules zorgen?", "09:00")
     assert [a for a in actions if isinstance(a, PostConcernRound)] == []
+
+
+@pytest.mark.parametrize(
+    ("line", "lang", "usage"),
+    [
+        ("/concerns help", "en", "Usage: /concerns [<proposal>] | /concerns withdraw"),
+        ("/zorgen hulp", "nl", "Gebruik: /zorgen [<voorstel>] | /zorgen intrekken"),
+        ("/concerns hulp?", "nl", "Gebruik: /zorgen [<voorstel>] | /zorgen intrekken"),
+        ("/concerns ?", "en", "Usage: /concerns [<proposal>] | /concerns withdraw"),
+        ("/mandate help", "en", "Usage: /mandate [<what I may agree to> | renew | check]"),
+        ("/mandaat hulp", "nl", "Gebruik: /mandaat [<waarmee ik mag instemmen>"),
+        ("/role --help", "en", "Usage: /role add|tasks <name> <tasks>"),
+        ("/groundrules concerns help", "en", "Usage: /concerns [<proposal>]"),
+    ],
+)  # fmt: skip
+def test_help_after_a_command_shows_how_it_works_and_does_nothing(app, line, lang, usage):
+    """Asking a command how it works starts no round about "help", sets no mandate
+    "help", and answers only the one who asked."""
+    chat = Chat(app)
+    chat.join("ann", "ben")
+    reply, text = private_reply(chat, "ann", line, "09:00")
+    assert reply.lang == lang
+    assert usage in text
+    _, mandates = private_reply(chat, "ann", "/mandate", "09:01")
+    assert "no mandate given yet" in mandates.splitlines()[1]
+
+
+def test_help_in_an_open_round_is_no_concern(app):
+    chat = Chat(app)
+    chat.join("ann", "ben")
+    chat.command("ann", "/concerns We pin the base image to 1.4", "09:00")
+    _, text = private_reply(chat, "ben", "/concern help", "09:01")
+    assert text.startswith("Answer the open concern round")
+    assert "Usage: /concern none | /concern <your concern> | /concern resolved" in text
+    chat.command("ben", "/concern none", "09:02")
+    assert "No concerns: ben." in chat.texts()[-1]
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/groundrules help agree",
+         ["Record an agreement, with why, an owner and a review date",
+          "Usage: /agree <what we agree> because <why> [owner @who] [review <date | in N weeks>]",
+          "Example: /agree We lunch at 12:30 because the kitchen is free then owner @ben "
+          "review in 6 weeks"]),
+        ("/spelregels hulp /herziening",
+         ["Behoud, herzie of trek een afspraak in op haar herzieningsdatum",
+          "Gebruik: /herziening behouden|intrekken <nr> [omdat …] | herzien <nr> <tekst> omdat "
+          "<waarom> [geleerd <les>]",
+          "Voorbeeld: /herziening behouden 3 omdat het werkt"]),
+        ("/snooze help",
+         ["Remind me about my open problem later", "Usage: /snooze [1h]",
+          "Example: /snooze 2h"]),
+        ("/why help", ["Ask why the bot read your last flagged message as a problem",
+                       "Usage: /why"]),
+    ],
+)  # fmt: skip
+def test_help_for_one_command_says_what_it_does_how_and_an_example(app, line, said):
+    _, text = private_reply(Chat(app), "ann", line, "09:00")
+    assert text.splitlines() == said
+
+
+def test_a_usage_answer_ends_in_an_example_in_its_language(app):
+    _, text = private_reply(Chat(app), "ann", "/zorg", "09:00")
+    assert text.splitlines()[-1] == "Voorbeeld: /zorg Wie neemt dan de vroege dienst over?"
+
+
+def test_the_list_of_commands_says_how_to_see_one(app):
+    _, text = private_reply(Chat(app), "ann", "/groundrules help", "09:00")
+    assert text.splitlines()[-1] == (
+        "/groundrules help <command> shows how one works, with an example."
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/role add @ben takes notes",
+         "A role is named with a word, not a member: /role add <name> <tasks>, then "
+         "/role assign <name> ben."),
+        ("/rol toevoegen @ben notuleert",
+         "Een rol heeft een woord als naam, geen lid: /rol toevoegen <naam> <taken>, en dan "
+         "/rol toewijzen <naam> ben."),
+        ("/role tasks <@U0BEN> takes notes",
+         "A role is named with a word, not a member: /role add <name> <tasks>, then "
+         "/role assign <name> U0BEN."),
+    ],
+)  # fmt: skip
+def test_a_member_where_a_roles_name_goes_makes_no_role(app, line, said):
+    chat = Chat(app)
+    _, text = private_reply(chat, "ann", line, "09:00")
+    assert text.splitlines()[0] == said
+    _, roles = private_reply(chat, "ann", "/roles", "09:01")
+    assert roles.startswith("No roles here yet.")
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/role assign @ben chair", "Name the role first, then the member: /role assign chair ben"),
+        ("/rol overdragen @ben night lead",
+         "Noem eerst de rol, dan het lid: /rol overdragen night lead ben"),
+        ("/role assign chair ben", "Name the member with @, like @anna."),
+    ],
+)  # fmt: skip
+def test_a_member_named_before_the_role_is_told_the_order(app, line, said):
+    chat = Chat(app)
+    chat.join("ann", "ben")
+    chat.command("ann", "/role add chair runs the meeting", "08:59")
+    _, text = private_reply(chat, "ann", line, "09:00")
+    assert text.splitlines()[0] == said
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/evaluate 1 2 3 4 5 6 7 8 9",
+         "Scores go from 1 to 5, so I could not use these: 6 7 8 9. Give nine scores from 1 "
+         "to 5, one for each value, in order."),
+        ("/evaluatie 0 4 4 4 4 4 4 4 4 prima",
+         "Scores gaan van 1 tot 5, dus deze kon ik niet gebruiken: 0. Geef negen scores van 1 "
+         "tot 5, één per waarde, op volgorde."),
+    ],
+)  # fmt: skip
+def test_scores_past_the_scale_are_named(app, line, said):
+    _, text = private_reply(Chat(app), "ann", line, "09:00")
+    assert text.splitlines()[0] == said
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/review keep", "Which agreement? Give its number, as /agreements shows it: "
+                         "/review keep 3"),
+        ("/review retire the tea one", "Which agreement? Give its number, as /agreements shows "
+                                       "it: /review retire 3"),
+        ("/herziening behouden", "Welke afspraak? Geef haar nummer, zoals /afspraken het toont: "
+                                 "/herziening behouden 3"),
+        ("/review 1 keep", "Say what to do first, then the number: /review keep 1"),
+        ("/herziening 1 behouden omdat het werkt",
+         "Zeg eerst wat je wilt, dan het nummer: /herziening behouden 1"),
+    ],
+)  # fmt: skip
+def test_a_review_without_its_number_or_in_the_wrong_order_says_what_is_missing(app, line, said):
+    chat = Chat(app)
+    chat.command("ann", "/agree Tea at four because it helps", "08:59")
+    _, text = private_reply(chat, "ann", line, "09:00")
+    assert text.splitlines()[0] == said

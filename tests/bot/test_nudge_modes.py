@@ -157,7 +157,9 @@ def test_nudges_in_dutch_and_a_wrong_word_gets_the_usage(surer):
     assert chat.texts()[-1].startswith("Vanaf nu")
     [usage] = replies(chat.command("carl", "/nudges sometimes", "08:01"))
     assert usage.private
-    assert chat.texts()[-1].endswith("Usage: /nudges [normal | fewer | off]")
+    assert chat.texts()[-1].endswith(
+        "Usage: /nudges [normal | fewer | off]\nExample: /nudges fewer"
+    )
     chat.command("carl", "/seintjes", "08:02")  # unchanged by the wrong word
     assert "alleen" in chat.texts()[-1]
 

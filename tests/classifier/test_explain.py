@@ -293,3 +293,14 @@ def test_explain_cuts_a_huge_word_in_its_reasons():
     result = runner.invoke(app, ["explain", f"the build is broken again {word}", "--top", "9"])
     assert result.exit_code == 0
     assert max(len(line) for line in result.stdout.splitlines()) < 200
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_explain_refuses_an_empty_message_in_one_line(text):
+    result = runner.invoke(app, ["explain", text])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        'groundrules: the message is empty; give its words, e.g. explain "the build is broken '
+        'again"\n'
+    )
+    assert result.stdout == ""  # no scores of nothing

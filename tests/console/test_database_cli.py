@@ -522,3 +522,21 @@ def test_the_folder_make_train_reads_corrections_from_is_in_the_repository():
     if not list(folder.glob("*.jsonl")):  # as cloned: a team's exports stay out of git
         assert fold_feedback([], folder) == ([], {"corrections": 0, "changed": 0, "added": 0,
                                                   "held_out": 0})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["export"], ["feedback", "export"], ["workspace", "list"], ["person", "forget", "W", "U"]],
+)
+def test_a_reading_command_without_any_database_named_says_database_url_is_not_set(
+    tmp_path, monkeypatch, command
+):
+    monkeypatch.chdir(tmp_path)  # no groundrules.db here, and no .env
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1
+    assert one_line(result) == (
+        "groundrules: cannot open sqlite:///groundrules.db: no such database; "
+        "DATABASE_URL is not set: set it, or give --database"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -347,7 +347,11 @@ async def test_meeting_evaluation_form_refuses_scores_it_cannot_read(world, harn
     for wrong, told in (
         ("4 5 3", miscounted.format(3, "4 5 3")),
         ("4 5 3 4 4 5 4 3 5 4", miscounted.format(10, "4 5 3 4 4 5 4 3 5 4")),
-        ("4 5 3 4 4 5 4 3 6", give_nine),
+        (
+            "4 5 3 4 4 5 4 3 6",
+            "Scores go from 1 to 5, so I could not use these: 6. Give nine scores from 1 to 5, "
+            "one for each value, in order.",
+        ),
         ("great meeting", give_nine),
     ):
         submit = await world.api.submit_modal(modal, {"scores": wrong, "comment": ""})

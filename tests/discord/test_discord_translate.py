@@ -256,12 +256,24 @@ def test_translate_evaluation_form(parsed, values, scores, comment):
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("scores", ["", "0 5 3 4 4 5 4 3 5", "five"])
+@pytest.mark.parametrize("scores", ["", "five"])
 def test_translate_evaluation_form_that_cannot_be_read(parsed, scores):
     origin = translate.origin_of(parsed.interaction(p.interaction()))
     assert origin is not None
     refused = translate.evaluation_given(origin, {"scores": scores, "comment": "ok"}, "m1")
     assert refused == Say.of("Give nine scores from 1 to 5, one for each value, in order.")
+
+
+def test_translate_evaluation_form_names_the_scores_past_the_scale(parsed):
+    origin = translate.origin_of(parsed.interaction(p.interaction()))
+    assert origin is not None
+    values = {"scores": "0 5 3 4 4 5 4 3 7", "comment": "ok"}
+    refused = translate.evaluation_given(origin, values, "m1")
+    assert refused == Say.of(
+        "Scores go from 1 to 5, so I could not use these: {scores}. Give nine scores from 1 "
+        "to 5, one for each value, in order.",
+        scores="0 7",
+    )
 
 
 @pytest.mark.parametrize(
