@@ -168,7 +168,7 @@ def test_help_in_an_open_round_is_no_concern(app):
           "review in 6 weeks"]),
         ("/spelregels hulp /herziening",
          ["Behoud, herzie of trek een afspraak in op haar herzieningsdatum",
-          "Gebruik: /herziening behouden|intrekken <nr> [omdat …] | herzien <nr> <tekst> omdat "
+          "Gebruik: /herziening behouden|intrekken <nr> [omdat <waarom>] | herzien <nr> <tekst> omdat "
           "<waarom> [geleerd <les>]",
           "Voorbeeld: /herziening behouden 3 omdat het werkt"]),
         ("/snooze help",
