@@ -698,7 +698,7 @@ def spool_replay(platform: PlatformOption = None, database: DatabaseOption = Non
         return
     configure_logging(settings.log_level)  # a line it skips is named, as the bot names it
     with _database_errors(settings.database_url):
-        groundrules = bootstrap(settings, migrate=False, wait=False)
+        groundrules = bootstrap(settings, migrate=False, wait=False, applies_defaults=False)
         try:
             done = replay(groundrules, left)
         finally:
