@@ -202,7 +202,7 @@ def test_migration_0029_keeps_when_timers_were_held_and_goes_down(database_url):
         engine.dispose()
 
 
-def test_migration_0031_says_which_due_a_hold_goes_with_and_goes_down(database_url):
+def test_migration_0032_says_which_due_a_hold_goes_with_and_goes_down(database_url):
     """A timer 0030 set keeps its hold (written with its due); one from before 0029 stays
     unknown."""
 
@@ -216,7 +216,7 @@ def test_migration_0031_says_which_due_a_hold_goes_with_and_goes_down(database_u
 
     engine = make_engine(database_url)
     try:
-        upgrade(engine, "0030")
+        upgrade(engine, "0031")
         assert "held_to" not in columns(engine, "timer")
         with engine.begin() as connection:
             connection.execute(
@@ -235,7 +235,7 @@ def test_migration_0031_says_which_due_a_hold_goes_with_and_goes_down(database_u
         assert held_to == due
     finally:
         engine.dispose()
-    command.downgrade(alembic_config(database_url), "0030")
+    command.downgrade(alembic_config(database_url), "0031")
     with engine_on(database_url) as engine:
         assert "held_to" not in columns(engine, "timer")
         assert len(held_from_rows(engine)) == 2

@@ -6,8 +6,8 @@
   `held_to`, that held_from is not this due's, and the timer is guessed from its due,
   as one set before 0029. NULL on the timers set before: guessed as well.
 
-Revision ID: 0031
-Revises: 0030
+Revision ID: 0032
+Revises: 0031
 Create Date: 2027-04-02 10:00:00
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 import bot.models
 
-revision: str = "0031"
-down_revision: str | None = "0030"
+revision: str = "0032"
+down_revision: str | None = "0031"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
