@@ -147,11 +147,15 @@ def bootstrap(
     worker: str | None = None,
     wait: bool = True,
     started_at: datetime | None = None,
+    applies_defaults: bool = True,
 ) -> Groundrules:
     """`migrate_apart`: bring the schema up to date in a child process, so that a
     long-running bot never holds Alembic (`bot.migrate.upgrade_apart`). `wait`: for a
     database that does not answer yet, up to a minute (a container's, at start-up); a
-    command run by hand does not wait. `started_at`: now, unless a test says when."""
+    command run by hand does not wait. `started_at`: now, unless a test says when.
+    `applies_defaults`: GROUNDRULES_TIMEZONE and _QUIET_HOURS are the bot's, and the
+    timers they hold are set for them; not for a command run beside the bot on its
+    database (`groundrules spool replay`), from a shell that may set others."""
     settings = settings or load_settings()
     classifier = classifier or build_classifier(settings.classifier)
     database = make_engine(settings.database_url)
@@ -159,12 +163,13 @@ def bootstrap(
         wait_for_database(database)
     if migrate:
         (upgrade_apart if migrate_apart else upgrade)(database)
-    # GROUNDRULES_TIMEZONE may have changed since the reviews to come were scheduled.
-    reviews_at_nine(database, settings.timezone, settings.quiet_hours)
-    # ... and GROUNDRULES_QUIET_HOURS: what the old night held waits for the new one's end.
-    held_for_new_defaults(
-        database, settings.timezone, settings.quiet_hours, started_at or datetime.now(UTC)
-    )
+    if applies_defaults:
+        # GROUNDRULES_TIMEZONE may have changed since the reviews to come were scheduled.
+        reviews_at_nine(database, settings.timezone, settings.quiet_hours)
+        # ... and GROUNDRULES_QUIET_HOURS: what the old night held waits for its end.
+        held_for_new_defaults(
+            database, settings.timezone, settings.quiet_hours, started_at or datetime.now(UTC)
+        )
     store = Store(database, settings.table_defaults())
     reader = second_reader(settings, classifier)
     engine = Engine(

@@ -730,7 +730,7 @@ def spool_replay(
     shown = min(level, logging.INFO) if verbose else max(level, logging.WARNING)
     configure_logging(logging.getLevelName(shown))
     with _database_errors(settings.database_url):
-        groundrules = bootstrap(settings, migrate=False, wait=False)
+        groundrules = bootstrap(settings, migrate=False, wait=False, applies_defaults=False)
         try:
             done = replay(groundrules, left, _replay_progress)
         finally:

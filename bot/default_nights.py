@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, and_, select, update
 
-from bot.models import AppliedDefaultsRow, TableConfig, TimerRow
+from bot.models import AppliedDefaultsRow, TableConfig, TimerRow, held_from_of
 from rules.local_time import zone_or_default
 from rules.night_timers import PRIVATE_TIMERS, held_again
 from rules.quiet_hours import QuietHours
@@ -84,7 +84,8 @@ def _set_again(
 ) -> int:
     pending = (
         select(_timers.c.workspace, _timers.c.channel, _timers.c.key, _timers.c.kind,
-               _timers.c.subject, _timers.c.due, _timers.c.held_from, _config.c.timezone,
+               _timers.c.subject, _timers.c.due, _timers.c.held_from, _timers.c.held_to,
+               _config.c.timezone,
                _config.c.quiet_hours)
         .outerjoin(_config, and_(
             _config.c.workspace == _timers.c.workspace, _config.c.channel == _timers.c.channel
@@ -95,7 +96,8 @@ def _set_again(
     tables: dict[tuple[str, str, str | None, str | None], list[PendingTimer]] = defaultdict(list)
     for row in connection.execute(pending):
         table = (row.workspace, row.channel, row.timezone, row.quiet_hours)
-        tables[table].append(PendingTimer(row.key, row.kind, row.subject, row.due, row.held_from))
+        held_from = held_from_of(row.due, row.held_from, row.held_to)
+        tables[table].append(PendingTimer(row.key, row.kind, row.subject, row.due, held_from))
     moved = 0
     for (workspace, _, own_zone, own_quiet), timers in tables.items():
         was_zone, was_quiet = _night(own_zone, own_quiet, old)
@@ -107,7 +109,7 @@ def _set_again(
                 update(_timers)
                 .where(_timers.c.workspace == workspace, _timers.c.key == timer.key,
                        _timers.c.due == timer.due, _timers.c.fired_at.is_(None))
-                .values(due=again.due,
+                .values(due=again.due, held_to=again.due,
                         held_from=again.due if again.held_from is None else again.held_from)
             ).rowcount  # fmt: skip
     return moved

@@ -262,6 +262,18 @@ class TimerRow(SQLModel, table=True):
     # they did not), so that a change of the hours or zone sets it again exactly. None:
     # set before migration 0029, guessed from `due` (rules.night_timers).
     held_from: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # The due `held_from` was written with: a process of a release before 0029 sets a
+    # timer again by its due alone, and the held_from it leaves is then not this due's
+    # (None, as before 0029: guessed). See `held_from_of`.
+    held_to: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+def held_from_of(
+    due: datetime, held_from: datetime | None, held_to: datetime | None
+) -> datetime | None:
+    """A timer row's held_from, if it is its `due`'s (TimerRow.held_to); else None: not
+    known, guessed from the due (rules.night_timers)."""
+    return held_from if held_to is not None and held_to == due else None
 
 
 class ProcessedEvent(SQLModel, table=True):

@@ -97,6 +97,7 @@ class Statements:
             set_={
                 "due": schedule.excluded.due,
                 "held_from": schedule.excluded.held_from,
+                "held_to": schedule.excluded.held_to,
                 "fired_at": None,
                 "fired_by": None,
             },

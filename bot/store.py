@@ -53,6 +53,7 @@ from bot.models import (
     TableConfig,
     TimerRow,
     WatchRow,
+    held_from_of,
 )
 from bot.statements import Statements, no_newer_edit
 from rules import actions as act
@@ -981,7 +982,13 @@ class UnitOfWork:
             parts["introduced_at"] = config.introduced_at if config is not None else None
         if reads.pending_timers:
             parts["pending_timers"] = tuple(
-                PendingTimer(row.key, row.kind, row.subject, row.due, row.held_from)
+                PendingTimer(
+                    row.key,
+                    row.kind,
+                    row.subject,
+                    row.due,
+                    held_from_of(row.due, row.held_from, row.held_to),
+                )
                 for row in self.session.exec(
                     select(TimerRow)
                     .where(
@@ -1648,7 +1655,7 @@ class UnitOfWork:
             {"workspace": c.workspace, "key": c.key, "channel": c.channel, "kind": c.kind,
              "subject": c.subject, "due": c.due, "fired_at": None, "fired_by": None,
              # Written for every timer: NULL is kept for "not known" (rows set before 0028).
-             "held_from": c.due if c.held_from is None else c.held_from},
+             "held_from": c.due if c.held_from is None else c.held_from, "held_to": c.due},
         )  # fmt: skip
 
     def _apply_CancelTimer(self, c: act.CancelTimer) -> None:

@@ -168,8 +168,8 @@ def test_help_in_an_open_round_is_no_concern(app):
           "review in 6 weeks"]),
         ("/spelregels hulp /herziening",
          ["Behoud, herzie of trek een afspraak in op haar herzieningsdatum",
-          "Gebruik: /herziening behouden|intrekken <nr> [omdat <waarom>] | herzien <nr> <tekst> omdat "
-          "<waarom> [geleerd <les>]",
+          "Gebruik: /herziening behouden|intrekken <nr> [omdat <waarom>] | herzien <nr> <tekst> "
+          "omdat <waarom> [geleerd <les>]",
           "Voorbeeld: /herziening behouden 3 omdat het werkt"]),
         ("/snooze help",
          ["Remind me about my open problem later", "Usage: /snooze [1h]",

@@ -20,6 +20,7 @@ from rules.concerns import REMINDER_TIMER
 from rules.quiet_hours import QuietHours
 from rules.state import Reads
 from tests.bot.test_concern_rounds import start
+from tests.bot.test_held_timers import OLDER_SCHEDULE
 from tests.helpers import DAY, Chat, at
 from tests.migrating import engine_on, goes_up_and_down, tables
 
@@ -148,11 +149,40 @@ def test_a_change_of_the_defaults_is_applied_once(database_url, tagged):
         assert bot.app is not None
         later = at("06:00", NEXT_DAY)  # put back by hand, as if set anew since
         with bot.app.database.begin() as connection:
-            connection.execute(text("UPDATE timer SET due = :due"), {"due": later})
+            connection.execute(text("UPDATE timer SET due = :due, held_to = :due"), {"due": later})
         bot.start("18:05", quiet="23:00-07:00")
         assert bot.reminder() == (later, DUE)
     finally:
         bot.stop()
+
+
+def test_a_start_with_other_defaults_leaves_a_timer_an_older_process_set_again(
+    database_url, tagged
+):
+    """A process of the release before (44c86fd) set the held reminder again, at 12:00
+    there, by its due alone (a rolling deploy): the hold its row kept is not this due's,
+    and the next start with other defaults leaves it where it is."""
+    bot = Restarts(database_url, tagged)
+    try:
+        a_round_in(bot.start("12:00"))
+        assert bot.app is not None
+        [key] = [timer.key for timer in pending_reminders(bot)]
+        moved = at("11:00", NEXT_DAY)
+        with bot.app.database.begin() as connection:
+            connection.execute(
+                OLDER_SCHEDULE,
+                {"key": key, "kind": REMINDER_TIMER, "subject": "r", "due": moved},
+            )
+        bot.start("18:00", quiet="23:00-07:00")
+        assert bot.reminder()[0] == moved
+    finally:
+        bot.stop()
+
+
+def pending_reminders(bot: Restarts):
+    assert bot.app is not None
+    with bot.app.store.unit_of_work() as uow:
+        return uow.load("W1", "C1", Reads(pending_timers=(REMINDER_TIMER,))).pending_timers
 
 
 def test_the_first_start_since_0030_only_remembers_the_defaults(database_url, tagged):

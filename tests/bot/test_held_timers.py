@@ -12,16 +12,18 @@ from itertools import count
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import bindparam, inspect, text
 
 from bot.database import make_engine
 from bot.migrate import alembic_config, upgrade
+from bot.models import UTCDateTime
 from rules.actions import RemindMembers, ScheduleTimer
 from rules.concerns import REMINDER_TIMER, reminder_key
 from rules.state import PendingTimer, Reads
 from tests.bot.test_concern_rounds import start
 from tests.conftest import make_app
 from tests.helpers import DAY, Chat, at
+from tests.migrating import columns, engine_on
 
 NEXT_DAY = DAY + timedelta(days=1)
 AMS = "Europe/Amsterdam"
@@ -139,6 +141,33 @@ def test_a_timer_set_before_0029_is_guessed_held_from_the_nights_start(nights):
     assert first_reminded(chat, at("20:00")) == [at("20:00")]
 
 
+# How 44c86fd (migration 0027) sets a timer: it knows no held_from, nor held_to.
+OLDER_SCHEDULE = text(
+    "INSERT INTO timer (workspace, key, channel, kind, subject, due) "
+    "VALUES ('W1', :key, 'C1', :kind, :subject, :due) "
+    "ON CONFLICT (workspace, key) DO UPDATE SET due = excluded.due, fired_at = NULL, "
+    "fired_by = NULL"
+).bindparams(bindparam("due", type_=UTCDateTime()))
+
+
+def test_a_timer_an_older_process_set_again_is_not_taken_for_held_by_its_old_hold(nights):
+    """During a rolling deploy a process of the release before (44c86fd, migration 0027)
+    still runs: setting a timer again (a snooze said again, a nudge waiting its turn), it
+    writes the due alone (OLDER_SCHEDULE). The hold the row kept from before
+    is not this due's: due at 12:00 there, outside any night, the timer stays where it is
+    when the quiet hours change, rather than coming at once from that old hold."""
+    chat = nights
+    round_id = start(chat, when="17:30")  # its reminder, due at 22:30 there, waits for 08:00
+    with chat.app.database.begin() as connection:
+        connection.execute(
+            OLDER_SCHEDULE,
+            {"key": reminder_key(round_id, 1), "kind": REMINDER_TIMER, "subject": round_id,
+             "due": at("11:00", NEXT_DAY)},
+        )  # fmt: skip
+    chat.command("anna", "/table quiet-hours 23:00-07:00", "18:00")
+    assert first_reminded(chat, at("11:00", NEXT_DAY)) == [at("11:00", NEXT_DAY)]
+
+
 def test_migration_0029_keeps_when_timers_were_held_and_goes_down(database_url):
     def columns(engine) -> set[str]:
         return {c["name"] for c in inspect(engine).get_columns("timer")}
@@ -171,3 +200,47 @@ def test_migration_0029_keeps_when_timers_were_held_and_goes_down(database_url):
         assert timers(engine) == [("reminder:r1:1", REMINDER_TIMER)]
     finally:
         engine.dispose()
+
+
+def test_migration_0032_says_which_due_a_hold_goes_with_and_goes_down(database_url):
+    """A timer 0030 set keeps its hold (written with its due); one from before 0029 stays
+    unknown."""
+
+    def held(engine) -> list[tuple]:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT key, held_to FROM timer ORDER BY key"))
+            return [(key, held_to is not None) for key, held_to in rows]
+
+    def timer(key: str, held_from: datetime | None) -> dict[str, object]:
+        return {"key": key, "due": at("07:00", NEXT_DAY), "held_from": held_from}
+
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine, "0031")
+        assert "held_to" not in columns(engine, "timer")
+        with engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO timer (workspace, key, channel, kind, subject, due, held_from) "
+                     "VALUES ('W1', :key, 'C1', 'round_reminder', 'r1', :due, :held_from)")
+                .bindparams(bindparam("due", type_=UTCDateTime()),
+                            bindparam("held_from", type_=UTCDateTime())),
+                [timer("set-by-0030", at("21:30")), timer("set-before-0029", None)],
+            )  # fmt: skip
+        upgrade(engine)
+        assert held(engine) == [("set-before-0029", False), ("set-by-0030", True)]
+        with engine.connect() as connection:
+            [due, held_to] = connection.execute(
+                text("SELECT due, held_to FROM timer WHERE key = 'set-by-0030'")
+            ).one()
+        assert held_to == due
+    finally:
+        engine.dispose()
+    command.downgrade(alembic_config(database_url), "0031")
+    with engine_on(database_url) as engine:
+        assert "held_to" not in columns(engine, "timer")
+        assert len(held_from_rows(engine)) == 2
+
+
+def held_from_rows(engine) -> list[tuple]:
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text("SELECT key, held_from FROM timer"))]

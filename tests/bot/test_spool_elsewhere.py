@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -26,6 +27,7 @@ from bot.spool_replay import replay
 from tests.bot.test_kept_spool import a_runtime, handled, keep_problems
 from tests.bot.test_runtime import RecordingAdapter, problem
 from tests.conftest import bot_on
+from tests.migrating import engine_on
 from tests.standins.database_outage import DatabaseOutage
 
 runner = CliRunner()
@@ -245,3 +247,19 @@ def test_a_replay_the_database_stops_answering_in_keeps_the_rest_for_discord(url
         assert replay(app, left_spools(spool)).stored == 2
         assert handled(app) == ["p1", "p2", "p3"]
         assert list(spool.iterdir()) == []
+
+
+def test_spool_replay_leaves_the_bots_defaults_and_timers_as_the_bot_set_them(
+    url, tagged, spool, command_line, monkeypatch
+):
+    """Run from a shell that does not set the bot's GROUNDRULES_TIMEZONE (the bot's own
+    here: UTC, no quiet hours), `spool replay` does not take that shell's for the bot's:
+    the defaults the bot last started with stay, and with them its timers."""
+    asyncio.run(left_by_discord(url, tagged, "p1"))
+    monkeypatch.setenv("GROUNDRULES_TIMEZONE", "America/New_York")
+    monkeypatch.setenv("GROUNDRULES_QUIET_HOURS", "21:00-08:00")
+    result = runner.invoke(cli, ["spool", "replay"])
+    assert result.exit_code == 0, result.output
+    with engine_on(url) as engine, engine.connect() as connection:
+        applied = connection.execute(text("SELECT timezone, quiet_hours FROM applied_defaults"))
+        assert [tuple(row) for row in applied] == [("UTC", "off")]
