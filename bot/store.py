@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col, delete, select
 
-from bot import codec, moves, pacing_rows, views, workspaces
+from bot import codec, fired_timers, moves, pacing_rows, views, workspaces
 from bot.models import (
     AgreementRow,
     AnswerRow,
@@ -611,8 +611,9 @@ class Store:
         nudge_pacing: timedelta = _DEFAULT_PACING,
     ) -> dict[str, int]:
         """Forget what is no longer needed: old event ids, kept texts, delivered items,
-        corrections older than `correction_retention` (None: kept), and how people were
-        paced long enough ago that it changes nothing (`nudge_pacing`: the setting)."""
+        timers fired (bot.fired_timers), corrections older than `correction_retention`
+        (None: kept), and how people were paced long enough ago that it changes nothing
+        (`nudge_pacing`: the setting)."""
         cutoff = now - retention
         with self.unit_of_work() as uow:
             session = uow.session
@@ -662,8 +663,10 @@ class Store:
                     )
                 ).rowcount
             paced = pacing_rows.prune(session.connection(), now, nudge_pacing)
+        # Batches of their own: a year's timers are many rows.
+        timers = fired_timers.forget(self.engine, before=cutoff)
         return {"events": events, "texts": texts, "outbox": outbox, "given_up": given_up,
-                "corrections": corrections, "pacing": paced}  # fmt: skip
+                "corrections": corrections, "pacing": paced, "timers": timers}  # fmt: skip
 
 
 def _clear_quiet_replies(uow: UnitOfWork, lapsing: Sequence[WatchRow], now: datetime) -> None:
