@@ -1540,6 +1540,16 @@ class UnitOfWork:
         self.session.flush()
 
     def _apply_RecordAnswer(self, c: act.RecordAnswer) -> None:
+        # Through the session: the round's rows may not be flushed yet (opened just now).
+        polled = self.session.execute(
+            self.store.sql.record_answer,
+            {"w": c.workspace, "r": c.round_id, "u": c.user, "said": c.concern, "at": c.at,
+             "resolved": c.resolved},
+        ).first()  # fmt: skip
+        if polled is not None:
+            return
+        # Someone the round did not poll (its proposer, a member who joined since): their
+        # row goes after the others'.
         position = self.session.exec(
             select(func.count()).where(
                 AnswerRow.workspace == c.workspace, AnswerRow.round_id == c.round_id

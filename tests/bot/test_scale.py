@@ -26,6 +26,7 @@ from rules.actions import PostConcernRound, UpdateRoundProgress
 from rules.events import CommandInvoked, ConcernAnswered
 from rules.i18n import render
 from tests.conftest import make_app
+from tests.helpers import statements_during
 
 # SQLite calls the progress handler every this many virtual machine steps.
 STEPS_PER_CALL = 100
@@ -287,3 +288,30 @@ def test_a_reports_choices_look_at_their_own_agreements_versions_only(tmp_path, 
         lines.append(ran.lines)
         app.database.dispose()
     assert lines[1] < 5 * lines[0], lines
+
+
+def test_an_answer_from_someone_the_round_polled_counts_no_answers(app):
+    """Every answer counted the round's answers, for a position only someone it did not
+    poll needs (theirs goes after the others'): a count over thousands of rows."""
+    seed(app.store, one_table(10, members=30))
+    [posted] = [
+        a
+        for a in command(app, "U0000", "/concerns we paint the office blue")
+        if isinstance(a, PostConcernRound)
+    ]
+    round_id = posted.round.round_id
+
+    def answer(user: str, concern: str | None = None) -> None:
+        answered = ConcernAnswered(
+            workspace=WORKSPACE, channel=BIG_TABLE, at=START + timedelta(days=400),
+            event_id=uuid.uuid4().hex, user=user, round_id=round_id, concern=concern,
+        )  # fmt: skip
+        app.service.handle(answered)
+
+    polled = statements_during(app.database, lambda: answer("U0020", "too blue"))
+    assert not [s for s in polled if "count(" in s.lower()]
+    answer("U0000")  # its proposer, whom it did not poll: counted, and last
+    with app.database.connect() as connection:
+        rows = connection.execute(app.store.sql.round_answers, {"w": WORKSPACE, "r": round_id})
+        answers = [(row.user, row.concern) for row in rows if row.answered_at is not None]
+    assert answers == [("U0020", "too blue"), ("U0000", None)]
