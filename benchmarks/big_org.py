@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+from sqlalchemy import select
+
+from bot.models import AgreementRow
 from bot.store import Store
 from rules import actions as act
 from rules.agreements import review_key
@@ -109,3 +112,19 @@ def seed(store: Store, size: Size = YEAR, workspace: str = WORKSPACE) -> None:
                                           at=START + timedelta(minutes=50 * n),
                                           fingerprint=f"fp{n}", message_id=f"msg{n}",
                                           lang="en"))  # fmt: skip
+
+
+def keep_at_reviews(store: Store, workspace: str = WORKSPACE, at: datetime = START) -> int:
+    """Every agreement of the big table kept at a review, `at`: a report's choices.
+    Returns how many."""
+    agreements = AgreementRow.__table__  # type: ignore[attr-defined]
+    of_the_big_table = select(agreements.c.number).where(
+        agreements.c.workspace == workspace, agreements.c.channel == BIG_TABLE
+    )
+    with store.unit_of_work() as uow:
+        numbers = uow.connection.execute(of_the_big_table).scalars().all()
+        for number in numbers:
+            uow.apply(act.RecordDecision(workspace=workspace, channel=BIG_TABLE, number=number,
+                                         decision="keep", user="U0001", at=at,
+                                         why="it still works"))  # fmt: skip
+    return len(numbers)

@@ -3,8 +3,8 @@ file, and the hot paths that once grew with the square of a table's history, sen
 statement per member or per round, or built an object per member, each timed beside
 the form it replaced, in the same run on the same data (best of a few): the start's
 check of the reviews to come, the mandates a meeting's end marks due, the open
-concerns a report reads, and the members each answer to a round reads. The last line
-is one JSON object."""
+concerns a report reads, the members each answer to a round reads, and the versions
+a report's choices at reviews look among. The last line is one JSON object."""
 
 from __future__ import annotations
 
@@ -21,12 +21,13 @@ from sqlalchemy import String, and_, cast, literal
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from benchmarks.big_org import BIG_TABLE, WORKSPACE, YEAR, Size, seed
+from benchmarks.big_org import BIG_TABLE, WORKSPACE, YEAR, Size, keep_at_reviews, seed
 from bot import report
 from bot.bootstrap import bootstrap, build_classifier
 from bot.models import (
     AgreementRow,
     AnswerRow,
+    DecisionRow,
     MemberRow,
     RoundRow,
     TableConfig,
@@ -187,6 +188,34 @@ def answers_as_rows(app, round_id: str) -> int:
         return len(found.all())
 
 
+def choices_among_every_version(app) -> int:
+    """A report's choices at reviews as they were: each choice looked for its version
+    among every version of every agreement decided (the lines it says left out: they
+    are the same in both)."""
+    with Session(app.database) as session:
+        decisions = session.exec(
+            select(DecisionRow)
+            .where(DecisionRow.workspace == WORKSPACE, DecisionRow.channel == BIG_TABLE)
+            .order_by(col(DecisionRow.at), col(DecisionRow.id))
+        ).all()
+        versions = session.exec(
+            select(AgreementRow)
+            .where(AgreementRow.workspace == WORKSPACE, AgreementRow.channel == BIG_TABLE,
+                   col(AgreementRow.number).in_({d.number for d in decisions}))
+            .order_by(col(AgreementRow.version))
+        ).all()  # fmt: skip
+        found = 0
+        for d in decisions:
+            decided = [a for a in versions if a.number == d.number and a.recorded_at <= d.at]
+            found += bool(decided)
+        return found
+
+
+def choices_among_their_own_versions(app) -> int:
+    with Session(app.database) as session:
+        return len(report._choices(session, WORKSPACE, BIG_TABLE, None).items)
+
+
 def line(name: str, former: float, now: float, what: str) -> dict:
     ratio = former / now if now else float("inf")
     print(f"{name}: {now * 1000:.1f} ms, formerly {former * 1000:.1f} ms ({ratio:.1f}x) {what}")
@@ -236,6 +265,12 @@ def main(size: Size = YEAR) -> dict:
                 "an answer, its round's members", best(lambda: answers_as_objects(app, round_id)),
                 best(lambda: answers_as_rows(app, round_id)),
                 f"({size.big_members - 1:,} polled)",
+            )  # fmt: skip
+            kept = keep_at_reviews(app.store, at=at)
+            figures["report_choices"] = line(
+                "report, choices at reviews", best(lambda: choices_among_every_version(app)),
+                best(lambda: choices_among_their_own_versions(app)),
+                f"({kept:,} agreements kept at one table)",
             )  # fmt: skip
         finally:
             app.database.dispose()

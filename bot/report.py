@@ -5,6 +5,7 @@ exactly the table as it stood; the summary fits one chat message, the full form 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -148,7 +149,9 @@ def _choices(session, workspace, channel, since) -> Section:
     if since is not None:
         query = query.where(DecisionRow.at >= since)
     decisions = session.exec(query.order_by(col(DecisionRow.at), col(DecisionRow.id))).all()
-    versions = session.exec(
+    # Each agreement's versions, oldest first: a choice looks only at its own agreement's.
+    versions: dict[int, list[AgreementRow]] = defaultdict(list)
+    for a in session.exec(
         select(AgreementRow)
         .where(
             AgreementRow.workspace == workspace,
@@ -156,11 +159,12 @@ def _choices(session, workspace, channel, since) -> Section:
             col(AgreementRow.number).in_({d.number for d in decisions}),
         )
         .order_by(col(AgreementRow.version))
-    ).all()
+    ).all():
+        versions[a.number].append(a)
     items = []
     for d in decisions:
         # The version the choice was about: kept or retired, or the one a revision made.
-        decided = [a for a in versions if a.number == d.number and a.recorded_at <= d.at]
+        decided = [a for a in versions[d.number] if a.recorded_at <= d.at]
         text = Quote(label(decided[-1].text)) if decided else Quote("—")
         if d.decision == "revise" and decided:  # its reason is the new version's
             said = Say.of(N_("#{number} revised: now “{text}” — {reason}."), number=d.number,

@@ -44,8 +44,9 @@ def decided_meanwhile(database: Engine, announced: AnnounceReview) -> CloseRevie
         key = review_key(shown.number, shown.version)
         timer = session.get(TimerRow, (announced.workspace, key))
         # Revised or retired: no longer current (it was, when the review was asked). Kept:
-        # its timer waits for the next review. Anything else (a table forgotten) is not
-        # known to be decided.
+        # its timer waits for the next review, or fired since (the retention sweep keeps
+        # it while the version is current: bot.fired_timers). Anything else (a table
+        # forgotten) is not known to be decided.
         kept = timer is not None and (timer.fired_at is None or timer.due > announced.asked_at)
         if version not in ("revised", "retired") and not (version == "current" and kept):
             return None

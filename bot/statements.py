@@ -336,6 +336,15 @@ class Statements:
             .where(_answers.c.workspace == bindparam("w"), _answers.c.round_id == bindparam("r"))
             .order_by(_answers.c.position)
         )  # fmt: skip
+        # The answer of a member the round polled, written in their row (none: not polled).
+        self.record_answer = (
+            update(_answers)
+            .where(_answers.c.workspace == bindparam("w"), _answers.c.round_id == bindparam("r"),
+                   _answers.c.user == bindparam("u"))
+            .values(concern=bindparam("said"), answered_at=bindparam("at"),
+                    resolved_concern=bindparam("resolved"))
+            .returning(_answers.c.user)
+        )  # fmt: skip
         proposal = insert(_proposals)
         # A new proposal in a scope starts afresh: nobody has taken a stance on it yet.
         replaced = ("message_id", "user", "text", "posted_at", "stances", "suggested")

@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col, delete, select
 
-from bot import codec, moves, pacing_rows, views, workspaces
+from bot import codec, fired_timers, moves, pacing_rows, views, workspaces
 from bot.models import (
     AgreementRow,
     AnswerRow,
@@ -618,8 +618,9 @@ class Store:
         nudge_pacing: timedelta = _DEFAULT_PACING,
     ) -> dict[str, int]:
         """Forget what is no longer needed: old event ids, kept texts, delivered items,
-        corrections older than `correction_retention` (None: kept), and how people were
-        paced long enough ago that it changes nothing (`nudge_pacing`: the setting)."""
+        timers fired (bot.fired_timers), corrections older than `correction_retention`
+        (None: kept), and how people were paced long enough ago that it changes nothing
+        (`nudge_pacing`: the setting)."""
         cutoff = now - retention
         with self.unit_of_work() as uow:
             session = uow.session
@@ -669,8 +670,10 @@ class Store:
                     )
                 ).rowcount
             paced = pacing_rows.prune(session.connection(), now, nudge_pacing)
+        # Batches of their own: a year's timers are many rows.
+        timers = fired_timers.forget(self.engine, before=cutoff)
         return {"events": events, "texts": texts, "outbox": outbox, "given_up": given_up,
-                "corrections": corrections, "pacing": paced}  # fmt: skip
+                "corrections": corrections, "pacing": paced, "timers": timers}  # fmt: skip
 
 
 def _clear_quiet_replies(uow: UnitOfWork, lapsing: Sequence[WatchRow], now: datetime) -> None:
@@ -1550,6 +1553,16 @@ class UnitOfWork:
         self.session.flush()
 
     def _apply_RecordAnswer(self, c: act.RecordAnswer) -> None:
+        # Through the session: the round's rows may not be flushed yet (opened just now).
+        polled = self.session.execute(
+            self.store.sql.record_answer,
+            {"w": c.workspace, "r": c.round_id, "u": c.user, "said": c.concern, "at": c.at,
+             "resolved": c.resolved},
+        ).first()  # fmt: skip
+        if polled is not None:
+            return
+        # Someone the round did not poll (its proposer, a member who joined since): their
+        # row goes after the others'.
         position = self.session.exec(
             select(func.count()).where(
                 AnswerRow.workspace == c.workspace, AnswerRow.round_id == c.round_id

@@ -46,5 +46,5 @@ def test_scale_bench_measures_each_path_beside_its_former_form():
     small = Size(tables=3, big_members=30, members=6, agreements=40, meetings=4, corrections=20)
     figures = main(small)
     for path in ("reviews_at_start", "mandates_due", "report_words", "report_concerns",
-                 "answer_reads_round"):  # fmt: skip
+                 "answer_reads_round", "report_choices"):  # fmt: skip
         assert figures[path]["ms"] > 0 and figures[path]["former_ms"] > 0, path

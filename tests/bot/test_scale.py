@@ -8,6 +8,7 @@ a statement reads do."""
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,13 +19,14 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlmodel import delete, select
 
-from benchmarks.big_org import BIG_TABLE, START, WORKSPACE, Size, seed
+from benchmarks.big_org import BIG_TABLE, START, WORKSPACE, Size, keep_at_reviews, seed
 from bot.models import AnswerRow, MandateRow, MemberRow
 from bot.table_zones import reviews_at_nine
 from rules.actions import PostConcernRound, UpdateRoundProgress
 from rules.events import CommandInvoked, ConcernAnswered
 from rules.i18n import render
 from tests.conftest import make_app
+from tests.helpers import statements_during
 
 # SQLite calls the progress handler every this many virtual machine steps.
 STEPS_PER_CALL = 100
@@ -241,3 +243,75 @@ def test_an_answer_at_a_round_of_hundreds_builds_no_object_per_member(app):
     assert len(progress.round.participants) == 299  # all but its proposer
     assert progress.round.answered == ("U0200",)
     assert built == []
+
+
+@dataclass
+class Ran:
+    lines: int = 0
+
+
+@contextmanager
+def lines_run(module) -> Iterator[Ran]:
+    """The lines of `module` Python runs inside: a loop's every turn counts."""
+    ran = Ran()
+    previous = sys.gettrace()
+
+    def local(_frame, why, _arg):
+        if why == "line":
+            ran.lines += 1
+        return local
+
+    def calls(frame, why, _arg):
+        return local if why == "call" and frame.f_code.co_filename == module.__file__ else None
+
+    sys.settrace(calls)
+    try:
+        yield ran
+    finally:
+        sys.settrace(previous)
+
+
+def test_a_reports_choices_look_at_their_own_agreements_versions_only(tmp_path, tagged):
+    """Each choice at a review looked for its version among every version of every
+    agreement decided: a table with four times the choices took sixteen times the work."""
+    from bot import report
+
+    lines = []
+    for agreements in (100, 400):
+        app = make_app(f"sqlite:///{tmp_path}/{agreements}.db", tagged)
+        seed(app.store, one_table(agreements))
+        kept = keep_at_reviews(app.store, at=START + timedelta(days=400))
+        with app.store.unit_of_work() as uow, lines_run(report) as ran:
+            choices = report._choices(uow.session, WORKSPACE, BIG_TABLE, None)
+        # Every tenth round of big_org became no agreement.
+        assert len(choices.items) == kept == agreements - agreements // 10
+        lines.append(ran.lines)
+        app.database.dispose()
+    assert lines[1] < 5 * lines[0], lines
+
+
+def test_an_answer_from_someone_the_round_polled_counts_no_answers(app):
+    """Every answer counted the round's answers, for a position only someone it did not
+    poll needs (theirs goes after the others'): a count over thousands of rows."""
+    seed(app.store, one_table(10, members=30))
+    [posted] = [
+        a
+        for a in command(app, "U0000", "/concerns we paint the office blue")
+        if isinstance(a, PostConcernRound)
+    ]
+    round_id = posted.round.round_id
+
+    def answer(user: str, concern: str | None = None) -> None:
+        answered = ConcernAnswered(
+            workspace=WORKSPACE, channel=BIG_TABLE, at=START + timedelta(days=400),
+            event_id=uuid.uuid4().hex, user=user, round_id=round_id, concern=concern,
+        )  # fmt: skip
+        app.service.handle(answered)
+
+    polled = statements_during(app.database, lambda: answer("U0020", "too blue"))
+    assert not [s for s in polled if "count(" in s.lower()]
+    answer("U0000")  # its proposer, whom it did not poll: counted, and last
+    with app.database.connect() as connection:
+        rows = connection.execute(app.store.sql.round_answers, {"w": WORKSPACE, "r": round_id})
+        answers = [(row.user, row.concern) for row in rows if row.answered_at is not None]
+    assert answers == [("U0020", "too blue"), ("U0000", None)]
