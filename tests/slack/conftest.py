@@ -111,8 +111,8 @@ class SlackBot:
         self.slack.issue_trigger(payload.get("trigger_id"))  # Slack issues it at the click
         return await self.post(interactive_request(payload, SECRET))
 
-    async def handled(self, kind: type[Event], count: int = 1) -> list[Event]:
-        return await self.adapter.activity.wait(kind, count)
+    async def handled(self, kind: type[Event], count: int = 1, timeout: float = 5.0) -> list[Event]:
+        return await self.adapter.activity.wait(kind, count, timeout)
 
     async def tick(self) -> int:
         return await self.runtime.tick()
