@@ -15,7 +15,7 @@ from bot.models import OutboxRow, now_utc
 from rules.actions import Reply
 from rules.events import CommandInvoked
 from rules.say import Lines, Quote, Say
-from tests.slack.conftest import WORKSPACE, SlackBot, shown_text
+from tests.slack.conftest import BIG_TABLE_WAIT, WORKSPACE, SlackBot, shown_text
 from tests.standins.slack_api import SlackCall, SlackError
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID
 
@@ -23,9 +23,6 @@ PROPOSAL = "we move every meeting to the town hall on Mondays"
 # One concern near the longest a member may type (the engine quotes 1,500 characters).
 CONCERN = ("it worries me because " + "the hall is far for people without cars " * 45)[:1900]
 LONG = ("word " * 500).strip()  # 2,499 characters
-# Sixty members' lookups and commands, and pages of 40,000 characters, take seconds on a
-# busy machine: the waits are on conditions, and this only bounds a hang.
-MANY_STEPS = 60.0
 
 
 def seat(bot: SlackBot, count: int) -> list[str]:
@@ -42,7 +39,7 @@ async def a_round_everyone_objects_to(bot: SlackBot, members: list[str]) -> None
     await bot.handled(CommandInvoked)
     for n, member in enumerate(members):
         await bot.command("/concern", f"{n:03d} {CONCERN}", user_id=member)
-    await bot.handled(CommandInvoked, len(members) + 1, MANY_STEPS)
+    await bot.handled(CommandInvoked, len(members) + 1, BIG_TABLE_WAIT)
 
 
 def read(calls) -> str:
@@ -60,7 +57,7 @@ def each_concern_once(calls, members: list[str]) -> bool:
     return all(shown.count(f"{n:03d} it worries me") == 1 for n in range(len(members)))
 
 
-async def wait_until(check, timeout: float = MANY_STEPS) -> None:
+async def wait_until(check, timeout: float = BIG_TABLE_WAIT) -> None:
     async with asyncio.timeout(timeout):
         while not check():
             await asyncio.sleep(0.05)
@@ -91,7 +88,7 @@ async def test_big_tables_a_round_summary_and_its_agreement_come_page_by_page(bo
     assert {page.params.get("thread_ts") for page in pages} == {None}
 
     await bot.command("/agree", f"{PROPOSAL} because it is central")
-    await bot.handled(CommandInvoked, len(members) + 2, MANY_STEPS)
+    await bot.handled(CommandInvoked, len(members) + 2, BIG_TABLE_WAIT)
 
     def announcement():
         return [c for c in bot.calls("chat.postMessage") if "Concern heard from" in shown_text(c)]
@@ -130,7 +127,7 @@ async def test_big_tables_a_retried_summary_posts_only_the_pages_that_failed(bot
 async def test_big_tables_a_retried_private_reply_shows_each_page_once(bot: SlackBot):
     for number in range(25):
         await bot.command("/agree", f"Rule {number:02d} {LONG} because {LONG}")
-    await bot.handled(CommandInvoked, 25, MANY_STEPS)
+    await bot.handled(CommandInvoked, 25, BIG_TABLE_WAIT)
     bot.slack.clear_calls()
     builtin = bot.slack._builtin["chat.postEphemeral"]
     shown = {"pages": 0}
@@ -145,7 +142,7 @@ async def test_big_tables_a_retried_private_reply_shows_each_page_once(bot: Slac
 
     bot.slack.respond_with("chat.postEphemeral", second_page_fails_once)
     await bot.command("/agreements", "all")
-    await bot.handled(CommandInvoked, 26, MANY_STEPS)
+    await bot.handled(CommandInvoked, 26, BIG_TABLE_WAIT)
     await wait_until(lambda: shown["pages"] == 2)
     await wait_until(lambda: failure_noted(bot))
 
