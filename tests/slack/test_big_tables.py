@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from bot.models import now_utc
+from sqlmodel import Session, col, select
+
+from bot.models import OutboxRow, now_utc
 from rules.actions import Reply
 from rules.events import CommandInvoked
 from rules.say import Lines, Quote, Say
-from tests.slack.conftest import WORKSPACE, SlackBot, shown_text
+from tests.slack.conftest import BIG_TABLE_WAIT, WORKSPACE, SlackBot, shown_text
 from tests.standins.slack_api import SlackCall, SlackError
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID
 
@@ -37,7 +39,7 @@ async def a_round_everyone_objects_to(bot: SlackBot, members: list[str]) -> None
     await bot.handled(CommandInvoked)
     for n, member in enumerate(members):
         await bot.command("/concern", f"{n:03d} {CONCERN}", user_id=member)
-    await bot.handled(CommandInvoked, len(members) + 1)
+    await bot.handled(CommandInvoked, len(members) + 1, BIG_TABLE_WAIT)
 
 
 def read(calls) -> str:
@@ -55,10 +57,20 @@ def each_concern_once(calls, members: list[str]) -> bool:
     return all(shown.count(f"{n:03d} it worries me") == 1 for n in range(len(members)))
 
 
-async def wait_until(check, timeout: float = 10.0) -> None:
+async def wait_until(check, timeout: float = BIG_TABLE_WAIT) -> None:
     async with asyncio.timeout(timeout):
         while not check():
             await asyncio.sleep(0.05)
+
+
+def failure_noted(bot: SlackBot) -> bool:
+    """Whether a delivery that failed is on record as failed, and waits for its retry: a
+    retry claimed before that would have its claim released under it."""
+    with Session(bot.groundrules.database) as session:
+        undelivered = select(OutboxRow).where(
+            col(OutboxRow.delivered_at).is_(None), col(OutboxRow.last_error).is_not(None)
+        )
+        return session.exec(undelivered).first() is not None
 
 
 async def test_big_tables_a_round_summary_and_its_agreement_come_page_by_page(bot: SlackBot):
@@ -76,7 +88,7 @@ async def test_big_tables_a_round_summary_and_its_agreement_come_page_by_page(bo
     assert {page.params.get("thread_ts") for page in pages} == {None}
 
     await bot.command("/agree", f"{PROPOSAL} because it is central")
-    await bot.handled(CommandInvoked, len(members) + 2)
+    await bot.handled(CommandInvoked, len(members) + 2, BIG_TABLE_WAIT)
 
     def announcement():
         return [c for c in bot.calls("chat.postMessage") if "Concern heard from" in shown_text(c)]
@@ -104,7 +116,7 @@ async def test_big_tables_a_retried_summary_posts_only_the_pages_that_failed(bot
     bot.slack.respond_with("chat.postMessage", second_page_fails_once)
     await a_round_everyone_objects_to(bot, members)
     await wait_until(lambda: posted["pages"] == 2)
-    await asyncio.sleep(0.3)  # the failure is noted in the outbox
+    await wait_until(lambda: failure_noted(bot))
 
     later = bot.groundrules.store.claim_undelivered(now_utc() + timedelta(minutes=5))
     await bot.runtime.deliver_all(later)
@@ -115,7 +127,7 @@ async def test_big_tables_a_retried_summary_posts_only_the_pages_that_failed(bot
 async def test_big_tables_a_retried_private_reply_shows_each_page_once(bot: SlackBot):
     for number in range(25):
         await bot.command("/agree", f"Rule {number:02d} {LONG} because {LONG}")
-    await bot.handled(CommandInvoked, 25)
+    await bot.handled(CommandInvoked, 25, BIG_TABLE_WAIT)
     bot.slack.clear_calls()
     builtin = bot.slack._builtin["chat.postEphemeral"]
     shown = {"pages": 0}
@@ -130,9 +142,9 @@ async def test_big_tables_a_retried_private_reply_shows_each_page_once(bot: Slac
 
     bot.slack.respond_with("chat.postEphemeral", second_page_fails_once)
     await bot.command("/agreements", "all")
-    await bot.handled(CommandInvoked, 26)
+    await bot.handled(CommandInvoked, 26, BIG_TABLE_WAIT)
     await wait_until(lambda: shown["pages"] == 2)
-    await asyncio.sleep(0.3)
+    await wait_until(lambda: failure_noted(bot))
 
     later = bot.groundrules.store.claim_undelivered(now_utc() + timedelta(minutes=5))
     await bot.runtime.deliver_all(later)

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from bot.models import AgreementRow, now_utc
 from rules.events import CommandInvoked, ConcernAnswered
-from tests.slack.conftest import BOB, CAROL, SlackBot, button, shown_text
+from tests.slack.conftest import BIG_TABLE_WAIT, BOB, CAROL, SlackBot, button, shown_text
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
 
 
@@ -75,11 +75,13 @@ async def test_slack_app_home_speaks_the_members_language_and_answers_in_place(b
     assert "Er wacht niets op je antwoord." in shown_text(republished)
 
 
-async def record_long_agreements(bot: SlackBot, words: str, count: int = 10) -> None:
+async def record_long_agreements(
+    bot: SlackBot, words: str, count: int = 10, timeout: float = 5.0
+) -> None:
     text = (words * 400)[:1900]  # near the longest a member may type
     for number in range(count):
         await bot.command("/agree", f"Rule {number} {text} because {text} review in 3 days")
-    await bot.handled(CommandInvoked, count)
+    await bot.handled(CommandInvoked, count, timeout)
 
 
 async def test_slack_app_home_stays_within_100_blocks_at_a_big_table(bot: SlackBot):
@@ -89,7 +91,7 @@ async def test_slack_app_home_stays_within_100_blocks_at_a_big_table(bot: SlackB
     for n, member in enumerate(members):
         bot.slack.add_user(member, f"m{n}", real_name=f"Volunteer Name {n:04d}")
     bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB, CAROL, *members, "U-BOT"])
-    await record_long_agreements(bot, "word ")
+    await record_long_agreements(bot, "word ", timeout=BIG_TABLE_WAIT)
     with Session(bot.groundrules.database) as session:  # as if each round had them all
         for row in session.exec(select(AgreementRow)).all():
             row.consenters = [USER_ID, *members]
@@ -97,7 +99,7 @@ async def test_slack_app_home_stays_within_100_blocks_at_a_big_table(bot: SlackB
         session.commit()
 
     await bot.event(home_opened(USER_ID))
-    [published] = await bot.slack.wait_for("views.publish")  # the stand-in took it
+    [published] = await bot.slack.wait_for("views.publish", timeout=BIG_TABLE_WAIT)
     shown = shown_text(published)
     assert len(published.params["view"]["blocks"]) <= 100
     assert "Consent: Alice, Volunteer Name 0000" in shown  # the newest, in full

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.models import now_utc
 from rules.events import ConcernAnswered
-from tests.slack.conftest import BOB, CAROL, SlackBot
+from tests.slack.conftest import BIG_TABLE_WAIT, BOB, CAROL, SlackBot
 from tests.slack.test_rounds import click, start_round
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID
 
@@ -74,9 +74,10 @@ async def test_round_progress_a_table_of_500_is_named_whole_within_slacks_limits
     for n, user in enumerate(members):
         bot.slack.add_user(user, f"m{n}", real_name=f"Volunteer Name {n:03d}")
     bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB, CAROL, *members, "U-BOT"])
-    posted = await start_round(bot, "#proposal we move the meetings to the town hall")
+    proposal = "#proposal we move the meetings to the town hall"
+    posted = await start_round(bot, proposal, timeout=BIG_TABLE_WAIT)  # 503 users.info
     await click(bot, posted, "round_none", members[0])
-    [update] = await bot.slack.wait_for("chat.update")
+    [update] = await bot.slack.wait_for("chat.update", timeout=BIG_TABLE_WAIT)
 
     for call, waiting in ((posted, members), (update, members[1:])):
         sections = [

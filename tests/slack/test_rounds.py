@@ -25,10 +25,10 @@ from tests.standins.slack_requests import (
 PROPOSAL = "#proposal we rotate on-call weekly, tell <!channel> and <@U-BOB>"
 
 
-async def start_round(bot: SlackBot, proposal: str = PROPOSAL) -> SlackCall:
+async def start_round(bot: SlackBot, proposal: str = PROPOSAL, timeout: float = 5.0) -> SlackCall:
     await bot.command("/concerns", proposal)
-    await bot.handled(CommandInvoked)
-    [posted] = await bot.slack.wait_for("chat.postMessage")
+    await bot.handled(CommandInvoked, timeout=timeout)
+    [posted] = await bot.slack.wait_for("chat.postMessage", timeout=timeout)
     return posted
 
 
