@@ -4,7 +4,9 @@ The form may be submitted twice (a double click), and behind a load balancer the
 submissions may reach two processes. Before posting, each claims the problem in the
 database; only the one that gets the claim posts. The claim ends by itself after
 `CLAIM_FOR`, so that a process that dies mid-post does not hold the problem for ever,
-and a post that fails gives it back at once.
+and a post the platform refused gives it back at once. A post whose answer was lost (the
+connection broke, it took too long) may have gone out: its claim is ended, not given
+back (`outcome_unknown`), so the next form looks for that post first, as below.
 
 A claim that ran out was neither given back nor followed by the proposal's record: its
 process may have died after its post went out. The form that takes it over is told when
@@ -87,4 +89,25 @@ def release(
                 col(WatchRow.proposing_until) == until,
             )
             .values(proposing_until=None)
+        )
+
+
+def outcome_unknown(
+    database: Engine, workspace: str, channel: str, problem_id: str, until: datetime
+) -> None:
+    """The post's answer was lost, so it may have gone out: the claim that ends at `until`
+    ends now but is not given back. Left as one that began at its start and ran out, so
+    the next form's claim takes it over with `Claim.earlier` and looks for the post."""
+    with database.begin() as connection:
+        connection.execute(
+            update(WatchRow)
+            .where(
+                col(WatchRow.workspace) == workspace,
+                col(WatchRow.channel) == channel,
+                col(WatchRow.problem_id) == problem_id,
+                col(WatchRow.proposing_until) == until,
+            )
+            # A lapsed claim's `earlier` is its end less CLAIM_FOR: this one's start or
+            # before it, so the look covers the post.
+            .values(proposing_until=until - CLAIM_FOR)
         )

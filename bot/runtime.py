@@ -865,6 +865,15 @@ class Runtime:
             proposing.release, self.app.database, workspace, channel, problem_id, until
         )
 
+    async def proposal_outcome_unknown(
+        self, workspace: str, channel: str, problem_id: str, until: datetime
+    ) -> None:
+        """The proposal's post may have gone out (its answer was lost): the next form
+        looks for it before posting (bot.proposing.outcome_unknown)."""
+        await asyncio.to_thread(
+            proposing.outcome_unknown, self.app.database, workspace, channel, problem_id, until
+        )
+
     async def _read_for_a_form(self, what: str, read: Callable[..., T], *args: str) -> T | None:
         """A quick read for a form, beside the worker so that a busy engine does not hold
         it up; None when it takes longer than the form can wait."""

@@ -15,9 +15,11 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str
@@ -118,6 +120,12 @@ NOT_POSTED = N_(
     "I could not post your proposal in that channel just now. Your words are below, so "
     "nothing is lost: try again in a while with the buttons under my message, or post "
     "them there yourself."
+)
+# The post got no answer (the connection broke, Discord's own trouble): it may be there.
+MAYBE_POSTED = N_(
+    "I am not sure your proposal was posted: Discord did not answer in time. Please look "
+    "beside your problem; if it is not there, add it again with the buttons under my "
+    "message: I will look for it first, so it is not posted twice."
 )
 NOT_POSTED_LOCKED = N_(
     "I could not post your proposal: that thread is locked, so nobody can post in it. "
@@ -1023,12 +1031,29 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
                 return await self.delivery.post_proposal(
                     choice, user, proposal, lang, maybe_posted_since=claim.earlier
                 )
+            except discord.DiscordServerError as error:  # Discord's trouble: it may be there
+                return await self._maybe_posted(where, claim.until, str(error), proposal)
             except discord.HTTPException as error:
                 await self.runtime.release_proposal(*where, claim.until)
                 log.warning("could not post a proposal for a nudge: %s", error)
                 return _not_posted(await self._why_not_posted(error, choice), proposal)
+            except (aiohttp.ClientError, TimeoutError) as error:  # only the answer lost?
+                return await self._maybe_posted(where, claim.until, type(error).__name__,
+                                                proposal)  # fmt: skip
+            except Exception:
+                await self.runtime.proposal_outcome_unknown(*where, claim.until)
+                raise
         finally:
             self._answering.discard(key)
+
+    async def _maybe_posted(
+        self, where: tuple[str, str, str], until: datetime, reason: str, proposal: str
+    ) -> Lines:
+        """A proposal's post whose answer was lost: not given back blind (the next answer
+        looks for this post before posting: bot.proposing); what to tell its author."""
+        await self.runtime.proposal_outcome_unknown(*where, until)
+        log.warning("a proposal for a nudge may not have been posted: %s", reason)
+        return _not_posted(Say.of(MAYBE_POSTED), proposal)
 
     # --- a mention -----------------------------------------------------------------------
 

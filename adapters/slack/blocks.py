@@ -684,6 +684,24 @@ AWAY = N_(
 )
 
 
+def maybe_posted(proposal: str, voice: Voice) -> str:
+    """Said privately to the author of a proposal from the nudge's form whose post got no
+    answer from Slack (the connection broke, it took too long): it may be there. Its
+    words come back, and the nudge's button, used again, looks for the post before
+    posting it, so it is not posted twice."""
+    return voice(
+        Lines(
+            (
+                Say.of(N_("I am not sure your proposal was posted: Slack did not answer in "
+                          "time. Please look in the problem's thread; if it is not there, "
+                          "add it again: I will look for it first, so it is not posted "
+                          "twice.")),
+                Say.of(N_("> {proposal}"), proposal=Quote(proposal)),
+            )
+        )
+    )  # fmt: skip
+
+
 def not_posted(proposal: str, voice: Voice) -> str:
     """Said privately to the author of a proposal from the nudge's form that Slack would
     not post (the channel archived meanwhile, the bot removed, a lasting rate limit): the

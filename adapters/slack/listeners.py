@@ -970,18 +970,46 @@ class Listeners:
             return await self.adapter.post_proposal(
                 added, thread_ts=thread_ts, lang=lang, maybe_posted_since=claimed.earlier
             )
-        except (SlackApiError, aiohttp.ClientError) as error:
-            # The form has closed (or the DM was read) and this is no outbox item:
-            # nothing retries the post. The problem still waits, and its author gets
-            # their words back.
+        except SlackApiError as error:
+            if error.response.status_code >= 500:  # Slack's own trouble: it may have posted
+                await self._maybe_posted(added, claimed.until, response_url, lang, error_of(error))
+                return None
+            # Refused. The form has closed (or the DM was read) and this is no outbox
+            # item: nothing retries the post. The problem still waits, and its author
+            # gets their words back.
             await self.adapter.runtime.release_proposal(*key, claimed.until)
-            reason = error_of(error) if isinstance(error, SlackApiError) else type(error).__name__
-            log.warning("could not post a proposal for a nudge: %s", reason)
+            log.warning("could not post a proposal for a nudge: %s", error_of(error))
             await self._not_posted(added, response_url, lang)
             return None
+        except (aiohttp.ClientError, TimeoutError) as error:
+            # Only the answer may be lost: Slack may have posted it.
+            await self._maybe_posted(added, claimed.until, response_url, lang,
+                                     type(error).__name__)  # fmt: skip
+            return None
         except Exception:
-            await self.adapter.runtime.release_proposal(*key, claimed.until)
+            await self.adapter.runtime.proposal_outcome_unknown(*key, claimed.until)
             raise
+
+    async def _maybe_posted(
+        self, added: ProposalAdded, until: datetime, response_url: str | None, lang: str,
+        reason: str,
+    ) -> None:  # fmt: skip
+        """A proposal's post whose answer was lost: not given back blind (the next answer
+        looks for this post before posting: bot.proposing), and its author is told it may
+        be there, not asked to post it themselves."""
+        assert self.adapter.runtime is not None
+        await self.adapter.runtime.proposal_outcome_unknown(
+            added.workspace, added.channel, added.problem_id, until
+        )
+        log.warning("a proposal for a nudge may not have been posted: %s", reason)
+        text = await self.adapter.deliverer.render(
+            added.workspace, lang, lambda voice: blocks.maybe_posted(added.text, voice)
+        )
+        try:
+            await self.adapter.respond_privately(added.workspace, added.user, response_url, text)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            log.error("could not tell the author of a proposal that it may not be posted: %s",
+                      type(error).__name__)  # fmt: skip
 
     async def _not_posted(self, added: ProposalAdded, response_url: str | None, lang: str) -> None:
         """Tell the author of a proposal Slack would not post, beside the nudge (which

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.proposing import CLAIM_FOR, Claim, claim, release
+from bot.proposing import CLAIM_FOR, Claim, claim, outcome_unknown, release
 from tests.conftest import make_app
 from tests.helpers import Chat, at
 
@@ -46,6 +46,20 @@ def test_proposing_a_failed_post_or_a_lapsed_claim_lets_another_form_post(app):
     taken_over = claim(app.database, "W1", "C1", PROBLEM, again.until)
     # Its post may have gone out since the claim began: that is where to look from.
     assert taken_over == Claim(again.until + CLAIM_FOR, earlier=now)
+
+
+def test_proposing_a_post_whose_answer_was_lost_is_looked_for_by_the_next_form(app):
+    """Not given back blind: the next form may claim it at once, and is told to look
+    for a post made since (at the latest) that claim began."""
+    nudged(app)
+    now = at("09:31")
+    first = claim(app.database, "W1", "C1", PROBLEM, now)
+    assert first is not None
+    outcome_unknown(app.database, "W1", "C1", PROBLEM, first.until)
+    later = now + timedelta(seconds=5)
+    again = claim(app.database, "W1", "C1", PROBLEM, later)
+    assert again is not None and again.until == later + CLAIM_FOR
+    assert again.earlier is not None and again.earlier <= now
 
 
 def test_proposing_nothing_to_claim_once_the_problem_is_settled(app):

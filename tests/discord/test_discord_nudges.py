@@ -510,6 +510,43 @@ async def test_nudge_a_proposal_that_could_not_be_posted_may_be_sent_again(world
     assert "call the vendor" in posted["content"]
 
 
+async def test_nudge_a_proposal_whose_answer_was_lost_is_looked_for_not_posted_again(
+    world, harness
+):
+    """Discord posted the proposal but its answer was lost (its edge gave up: 503): it may
+    be there, so its author is not asked to post it themselves, and the form sent again
+    finds that post and records it instead of posting the proposal a second time."""
+    runtime = await harness.start()
+    problem = await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    forms = [
+        await world.api.wait_for_callback(
+            await world.api.click_button(dm, world.alice, label="Add a proposal")
+        )
+        for _ in range(2)
+    ]
+    world.api.fail_next(
+        f"POST /channels/{world.general.id}/messages",
+        after=True, status=503, code=0, message="Service Unavailable",
+    )  # fmt: skip
+    lost = await world.api.submit_modal(forms[0], {"proposal": "call the vendor"})
+    told = await world.api.wait_for_followup(lost)
+    assert told["content"] == (
+        "I am not sure your proposal was posted: Discord did not answer in time. Please "
+        "look beside your problem; if it is not there, add it again with the buttons under "
+        "my message: I will look for it first, so it is not posted twice.\n"
+        "> call the vendor"
+    )
+    [posted] = world.api.messages_in(world.general)
+
+    again = await world.api.submit_modal(forms[1], {"proposal": "call the vendor"})
+    [added] = await runtime.wait_for(ProposalAdded)
+    await world.api.wait_for_callback(again)
+    assert (added.problem_id, added.message_id) == (problem["id"], posted["id"])
+    assert [m["id"] for m in world.api.messages_in(world.general)] == [posted["id"]]
+
+
 async def test_nudge_the_quiet_reply_goes_once_the_nudge_is_settled(world, harness):
     world.api.close_dms(world.carol)
     runtime = await harness.start()

@@ -152,3 +152,34 @@ async def test_slack_a_proposal_posted_by_a_process_that_died_is_not_posted_agai
     assert (added.problem_id, added.message_id) == (ts, bot.slack.messages_in(CHANNEL_ID)[0]["ts"])
     assert len(bot.slack.messages_in(CHANNEL_ID)) == 1
     assert watches(bot) == {ts: "answered"}
+
+
+async def test_slack_a_proposal_whose_answer_was_lost_is_looked_for_not_posted_again(
+    bot: SlackBot,
+):
+    """Slack posted the proposal but its answer never came (the connection broke): it may
+    be there, so its author is not asked to post it themselves, and the nudge's button,
+    used again, finds that post and records it instead of posting it once more."""
+    bot.slack.ts_from_clock = True  # the post is looked for from a time, as on Slack
+    ts = await problem(bot)
+    await bot.tick()
+    [nudge] = await bot.slack.wait_for("chat.postEphemeral")
+    response_url = bot.slack.response_url()
+    bot.slack.lose_answer_next("chat.postMessage", times=3)  # the client's retries too
+    await submit(bot, await open_the_form(bot, nudge, response_url))
+    [told] = await bot.slack.wait_for_response(response_url)
+    assert told["text"] == (
+        "I am not sure your proposal was posted: Slack did not answer in time. Please "
+        "look in the problem's thread; if it is not there, add it again: I will look for "
+        "it first, so it is not posted twice.\n"
+        "> retry with @here a \u2217pinned\u2217 image\n> and tell @Bob"
+    )
+    posted = bot.slack.messages_in(CHANNEL_ID)
+    assert posted  # Slack has it (the client's own retries may have posted it again)
+    assert watches(bot) == {ts: "nudged"}
+
+    await submit(bot, await open_the_form(bot, nudge, response_url))
+    [added] = await bot.handled(ProposalAdded)
+    assert added.problem_id == ts and added.message_id in {p["ts"] for p in posted}
+    assert bot.slack.messages_in(CHANNEL_ID) == posted  # nothing posted again
+    assert watches(bot) == {ts: "answered"}

@@ -312,6 +312,7 @@ class SlackStandIn(Served):
         self._changed = asyncio.Condition()
         self._planned: dict[str, deque[_Planned]] = {}
         self._responders: dict[str, Responder] = {}
+        self._answers_lost: dict[str, int] = {}
         self._revoked_tokens: set[str] = set()
         # Channels deleted for good: not found any more, not even to post in.
         self.deleted_channels: set[str] = set()
@@ -542,6 +543,11 @@ class SlackStandIn(Served):
         queue = self._planned.setdefault(method, deque())
         queue.extend(_Planned(_RateLimit(retry_after)) for _ in range(times))
 
+    def lose_answer_next(self, method: str, *, times: int = 1) -> None:
+        """Carry out the next ``times`` calls of ``method`` as usual (a message is posted),
+        then cut the connection instead of answering: the caller sees a network error."""
+        self._answers_lost[method] = self._answers_lost.get(method, 0) + times
+
     def respond_with(self, method: str, response: Mapping[str, Any] | Responder) -> None:
         """Replace the answer for ``method`` (also adds methods the stand-in lacks).
 
@@ -633,6 +639,11 @@ class SlackStandIn(Served):
         self.calls.append(SlackCall(method, params))
         async with self._changed:
             self._changed.notify_all()
+        if self._answers_lost.get(method):
+            self._answers_lost[method] -= 1
+            assert request.transport is not None
+            request.transport.abort()  # done, but its answer never reaches the caller
+            raise ConnectionResetError("the answer was lost")
         return response
 
     async def _handle_response(self, request: web.Request) -> web.Response:
