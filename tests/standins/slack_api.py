@@ -74,6 +74,8 @@ TEAM_DOMAIN = "groundrules-test"
 BOT_USER_ID = "U-BOT"
 BOT_ID = "B-BOT"
 APP_ID = "A-TEST"
+# How long a held answer (`SlackStandIn.hold`) waits at most for its release.
+HELD_AT_MOST_S = 10.0
 
 # Parameters that slack_sdk sends as JSON-encoded strings in form bodies; the
 # stand-in decodes them so tests can assert on structure, not on strings.
@@ -312,6 +314,7 @@ class SlackStandIn(Served):
         self._changed = asyncio.Condition()
         self._planned: dict[str, deque[_Planned]] = {}
         self._responders: dict[str, Responder] = {}
+        self._holds: dict[str, asyncio.Event] = {}
         self._revoked_tokens: set[str] = set()
         # Channels deleted for good: not found any more, not even to post in.
         self.deleted_channels: set[str] = set()
@@ -554,6 +557,13 @@ class SlackStandIn(Served):
             fixed = {"ok": True, **response}
             self._responders[method] = lambda _params: fixed
 
+    def hold(self, method: str) -> asyncio.Event:
+        """Hold the answers to ``method`` until the returned event is set: each is worked
+        out (and recorded in ``calls``) when asked, and sent then, as a slow network
+        would. For a race between what the answer says and what happens meanwhile."""
+        released = self._holds[method] = asyncio.Event()
+        return released
+
     # ------------------------------------------------------------------ inspection
 
     def calls_to(self, method: str) -> list[SlackCall]:
@@ -633,6 +643,11 @@ class SlackStandIn(Served):
         self.calls.append(SlackCall(method, params))
         async with self._changed:
             self._changed.notify_all()
+        if (released := self._holds.get(method)) is not None:
+            # Bounded: a test that never releases fails on its own waits, not by hanging.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(HELD_AT_MOST_S):
+                    await released.wait()
         return response
 
     async def _handle_response(self, request: web.Request) -> web.Response:
