@@ -273,7 +273,7 @@ class SlackStandIn(Served):
     ``AsyncWebClient(base_url=...)``. Every call is appended to ``calls``;
     ``wait_for`` waits (bounded) for listener calls that happen after Bolt's
     HTTP ack. ``fail_next``, ``rate_limit_next`` and ``respond_with`` program
-    the answers; ``add_user``, ``add_channel`` and ``set_members`` seed the
+    the answers, ``hold`` delays them; ``add_user``, ``add_channel`` and ``set_members`` seed the
     workspace. Messages and views past Slack's limits are refused like Slack
     refuses them (``invalid_blocks``, ``msg_too_long``, ``invalid_arguments``).
     Methods it does not know answer ``unknown_method``, as Slack does, so an
