@@ -15,6 +15,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -199,6 +200,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         self._answering: set[tuple[str, int]] = set()
         # One roster sync at a time per table, so the newest member list is the last.
         self._sync_locks: KeyedLocks[int] = KeyedLocks()
+        # Who was heard joining (True) or leaving (False) a private thread's table while
+        # its members were fetched: Discord may have answered before, and it arrives after.
+        self._heard_while_reading: dict[int, dict[str, bool]] = {}
         # Set once the servers READY listed were compared with those the database holds.
         self.listed = asyncio.Event()
         # Servers this process has looked up or been added to (`_never_heard_of`).
@@ -227,6 +231,10 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if it could not be stored. `keep`: an event nobody waits on (the gateway's) is
         kept while the database does not answer, and handled once it does."""
         await self._ensure_roster(event, keep=keep, again=roster_again)
+        if isinstance(event, MemberJoined | MemberLeft):
+            heard = self._heard_while_reading.get(int(event.channel))
+            if heard is not None:
+                heard[event.user] = isinstance(event, MemberJoined)
         await self.runtime.submit(event, platform="discord", keep=keep)
 
     async def _ensure_roster(self, event: Event, *, keep: bool, again: bool = False) -> None:
@@ -344,12 +352,18 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if translate.read_by_all_readers(channel):
             roster = translate.roster_synced(channel, utcnow())
         elif translate.is_private_thread(channel):
+            heard = self._heard_while_reading[channel.id] = {}
             try:
                 members = [member.id for member in await channel.fetch_members()]
             except discord.HTTPException as error:
                 log.warning("could not read the members of a private thread: %s", error)
                 return
+            finally:
+                del self._heard_while_reading[channel.id]
             roster = translate.thread_roster_synced(channel, members, utcnow())
+            joined = {user for user, came in heard.items() if came}
+            seated = (roster.members | joined) - (heard.keys() - joined)
+            roster = replace(roster, members=seated)
         else:
             return
         # Noted before it is sent: a message meanwhile does not send it again.

@@ -75,6 +75,8 @@ from rules.events import (
     ChannelIdChanged,
     CommandInvoked,
     Event,
+    MemberJoined,
+    MemberLeft,
     PlaceDeleted,
     ProposalAdded,
     RosterSynced,
@@ -234,6 +236,9 @@ class SlackAdapter:
         # when it left must not remember the "yes" it read before.
         self._left_count: dict[tuple[str, str], int] = {}
         self._roster_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
+        # Who was heard joining (True) or leaving (False) a channel while its roster was
+        # read: Slack may have answered the read before, and it is handed in after.
+        self._heard_while_reading: dict[tuple[str, str], dict[str, bool]] = {}
         # Channels heard archived or deleted (an event, or a refused post) and not back:
         # their table's open work was ended once, and what is refused there is set aside.
         self._gone: set[tuple[str, str]] = set()
@@ -546,6 +551,10 @@ class SlackAdapter:
         `through`: the installation it came through, its table is then read again
         (`table_again`)."""
         assert self.runtime is not None, "the adapter is not started"
+        if isinstance(event, MemberJoined | MemberLeft):
+            heard = self._heard_while_reading.get((event.workspace, event.channel))
+            if heard is not None:
+                heard[event.user] = isinstance(event, MemberJoined)
         through = through if keep else None
         await self.runtime.submit(event, platform=self.name, keep=keep, through=through)
         await self.activity.note(event)
@@ -580,21 +589,27 @@ class SlackAdapter:
         async with self._roster_locks.hold(key):
             if not force and key in self._synced:
                 return
+            heard = self._heard_while_reading[key] = {}
             try:
-                roster = await self.directory.roster(workspace, channel)
-            except SlackApiError as error:
-                log.warning("could not read the members of a channel: %s", error_of(error))
-                return
+                try:
+                    roster = await self.directory.roster(workspace, channel)
+                except SlackApiError as error:
+                    log.warning("could not read the members of a channel: %s", error_of(error))
+                    return
+                members = roster.members - await self.app_bot_users()
+            finally:
+                del self._heard_while_reading[key]
             if roster.unsure:
                 log.warning("could not look up %d members of a channel; kept, unnamed, and "
                             "looked up again", len(roster.unsure))  # fmt: skip
+            joined = {user for user, came in heard.items() if came}
             await self.submit(
                 RosterSynced(
                     workspace=workspace,
                     channel=channel,
                     at=now_utc(),
                     event_id=f"roster:{channel}:{uuid.uuid4().hex}",
-                    members=roster.members - await self.app_bot_users(),
+                    members=(members | joined) - (heard.keys() - joined),
                 ),
                 keep=keep,
                 through=through,

@@ -8,8 +8,9 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from bot.models import RoundRow, TimerRow
-from rules.events import CommandInvoked, MessagePosted, PlaceDeleted, RosterSynced
+from rules.events import CommandInvoked, MemberLeft, MessagePosted, PlaceDeleted, RosterSynced
 from tests.discord.harness import dm_messages
+from tests.discord.test_discord_gateway import table
 from tests.helpers import eventually
 
 
@@ -66,6 +67,36 @@ async def test_a_private_threads_roster_follows_who_is_in_it(world, harness):
     )
     [heard] = await runtime.wait_for(MessagePosted, lambda e: e.message_id == posted["id"])
     assert (heard.channel, heard.thread_id) == (str(secret.id), None)
+
+
+async def test_someone_leaving_the_server_while_a_private_threads_roster_is_read_stays_gone(
+    world, harness
+):
+    """Bob is added to the thread, so its members are read; Discord answers before Carol
+    leaves the server, but the answer arrives after: it must not seat her again."""
+    secret = world.guild.add_thread(
+        world.general, "hr", owner=world.alice, private=True, members=[world.carol]
+    )
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced, lambda e: e.channel == str(secret.id))
+
+    read = "GET /channels/{channel_id}/thread-members"
+    answered = world.api.hold(read)
+    await world.api.thread_members_update(secret, added=[world.bob])
+    await world.api.wait_for(read, count=len(world.api.requests_to(read)) + 1)  # with Carol
+    del world.guild.members[world.carol.id]
+    secret.member_ids.remove(world.carol.id)
+    await world.api.dispatch(
+        "GUILD_MEMBER_REMOVE", {"guild_id": str(world.guild.id), "user": world.carol.user.payload()}
+    )
+    await runtime.wait_for(MemberLeft, lambda e: e.channel == str(secret.id))
+
+    answered.set()
+    *_, roster = await runtime.wait_for(
+        RosterSynced, lambda e: e.channel == str(secret.id), count=2
+    )
+    assert roster.members == {str(world.alice.id), str(world.bob.id)}
+    assert table(harness, world.guild, secret.id) == {str(world.alice.id), str(world.bob.id)}
 
 
 async def test_a_public_thread_stays_part_of_its_channels_table(world, harness):

@@ -80,6 +80,28 @@ async def test_slack_someone_joining_whose_lookup_failed_sits_at_the_table(bot: 
     assert [c.params["user"] for c in bot.calls("users.info")].count("U-DAN") == 2
 
 
+async def test_slack_people_joining_or_leaving_while_the_roster_is_read_are_not_undone(
+    bot: SlackBot,
+):
+    """The first message has the channel's members read. Slack answers before Dan joins
+    and Carol leaves, but the answer arrives after: the roster must not undo either."""
+    bot.slack.add_user("U-DAN", "dan", real_name="Dan")
+    answered = bot.slack.hold("conversations.members")
+    await bot.event(message_event("hello", ts=past_ts()))
+    await bot.slack.wait_for("conversations.members")  # answered: Alice, Bob, Carol
+    there = bot.slack.channels[CHANNEL_ID].members
+    bot.slack.set_members(CHANNEL_ID, [*(m for m in there if m != CAROL), "U-DAN"])
+    await bot.event(member_change("member_joined_channel", "U-DAN"))
+    await bot.event(member_change("member_left_channel", CAROL))
+    await bot.handled(MemberJoined)
+    await bot.handled(MemberLeft)
+
+    answered.set()
+    await bot.handled(MessagePosted)
+    assert [e.members for e in await bot.handled(RosterSynced)] == [{USER_ID, BOB, "U-DAN"}]
+    assert active_members(bot) == {USER_ID, BOB, "U-DAN"}
+
+
 async def test_slack_bot_invited_to_a_channel_takes_in_everyone_there(bot: SlackBot):
     await bot.event(member_change("member_joined_channel", BOT_USER_ID))
     [synced] = await bot.handled(RosterSynced)

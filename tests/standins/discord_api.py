@@ -103,6 +103,8 @@ ClientT = TypeVar("ClientT", bound=discord.Client)
 
 API_PREFIX = "/api/v10"
 HEARTBEAT_ROUND_TRIP_S = 0.05  # about a real gateway's
+# How long a held answer (`DiscordStandIn.hold`) waits at most for its release.
+HELD_AT_MOST_S = 10.0
 DISCORD_EPOCH_MS = 1_420_070_400_000
 
 # Gateway intents (https://discord.com/developers/docs/topics/gateway#gateway-intents).
@@ -889,6 +891,7 @@ class DiscordStandIn(Served):
         self._acknowledgements: set[asyncio.Task[None]] = set()
         self._server_closed: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
         self._injected: list[_InjectedError] = []
+        self._holds: list[tuple[str, asyncio.Event]] = []
         self._refuse_privileged = False
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -1041,6 +1044,15 @@ class DiscordStandIn(Served):
         self._injected.append(
             _InjectedError(route, status, code, message, times, skip, retry_after, is_global, after)
         )
+
+    def hold(self, route: str) -> asyncio.Event:
+        """Hold the answers to requests matching ``route`` until the returned event is
+        set: each is carried out (and recorded) when made, and sent then, as a slow
+        network would. For a race between what the answer says and what happens
+        meanwhile."""
+        released = asyncio.Event()
+        self._holds.append((route, released))
+        return released
 
     # ------------------------------------------------------------------ gateway control
 
@@ -2123,6 +2135,12 @@ class DiscordStandIn(Served):
         if not is_known:
             self.unknown_routes.append(record)
         await self._notify()
+        for route, released in self._holds:
+            if record.matches(route):
+                # Bounded: a test that never releases fails on its own waits, not by hanging.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(HELD_AT_MOST_S):
+                        await released.wait()
         return response
 
     def _injected_error(self, record: RecordedRequest) -> _InjectedError | None:

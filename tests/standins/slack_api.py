@@ -74,6 +74,8 @@ TEAM_DOMAIN = "groundrules-test"
 BOT_USER_ID = "U-BOT"
 BOT_ID = "B-BOT"
 APP_ID = "A-TEST"
+# How long a held answer (`SlackStandIn.hold`) waits at most for its release.
+HELD_AT_MOST_S = 10.0
 
 # Parameters that slack_sdk sends as JSON-encoded strings in form bodies; the
 # stand-in decodes them so tests can assert on structure, not on strings.
@@ -271,7 +273,7 @@ class SlackStandIn(Served):
     ``AsyncWebClient(base_url=...)``. Every call is appended to ``calls``;
     ``wait_for`` waits (bounded) for listener calls that happen after Bolt's
     HTTP ack. ``fail_next``, ``rate_limit_next`` and ``respond_with`` program
-    the answers; ``add_user``, ``add_channel`` and ``set_members`` seed the
+    the answers, ``hold`` delays them; ``add_user``, ``add_channel`` and ``set_members`` seed the
     workspace. Messages and views past Slack's limits are refused like Slack
     refuses them (``invalid_blocks``, ``msg_too_long``, ``invalid_arguments``).
     Methods it does not know answer ``unknown_method``, as Slack does, so an
@@ -313,6 +315,7 @@ class SlackStandIn(Served):
         self._planned: dict[str, deque[_Planned]] = {}
         self._responders: dict[str, Responder] = {}
         self._answers_lost: dict[str, int] = {}
+        self._holds: dict[str, asyncio.Event] = {}
         self._revoked_tokens: set[str] = set()
         # Channels deleted for good: not found any more, not even to post in.
         self.deleted_channels: set[str] = set()
@@ -560,6 +563,13 @@ class SlackStandIn(Served):
             fixed = {"ok": True, **response}
             self._responders[method] = lambda _params: fixed
 
+    def hold(self, method: str) -> asyncio.Event:
+        """Hold the answers to ``method`` until the returned event is set: each is worked
+        out (and recorded in ``calls``) when asked, and sent then, as a slow network
+        would. For a race between what the answer says and what happens meanwhile."""
+        released = self._holds[method] = asyncio.Event()
+        return released
+
     # ------------------------------------------------------------------ inspection
 
     def calls_to(self, method: str) -> list[SlackCall]:
@@ -644,6 +654,11 @@ class SlackStandIn(Served):
             assert request.transport is not None
             request.transport.abort()  # done, but its answer never reaches the caller
             raise ConnectionResetError("the answer was lost")
+        if (released := self._holds.get(method)) is not None:
+            # Bounded: a test that never releases fails on its own waits, not by hanging.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(HELD_AT_MOST_S):
+                    await released.wait()
         return response
 
     async def _handle_response(self, request: web.Request) -> web.Response:
