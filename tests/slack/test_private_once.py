@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 
 from bot.models import now_utc
 from rules.actions import Reply
 from rules.say import Say
-from tests.slack.conftest import WORKSPACE, SlackBot, start_bot
+from tests.slack.conftest import WORKSPACE, SlackBot, running_through_an_outage
 from tests.slack.test_announced_once import retry_after_the_lease
 from tests.slack.test_nudge import problem
 from tests.standins.database_outage import DatabaseOutage
@@ -26,14 +25,8 @@ SAID = "Your concern round has closed."
 @pytest.fixture
 async def bot(slack, outage_url: str) -> AsyncIterator[tuple[SlackBot, DatabaseOutage]]:
     slack.ts_from_clock = True  # history is read from a time, as on Slack
-    with DatabaseOutage(outage_url) as outage:
-        groundrules, runtime, adapter = await start_bot(slack, outage.url)
-        async with aiohttp.ClientSession() as http:
-            try:
-                yield SlackBot(slack, groundrules, runtime, adapter, http), outage
-            finally:
-                await adapter.stop()
-                groundrules.database.dispose()
+    async with running_through_an_outage(slack, outage_url) as started:
+        yield started
 
 
 def database_goes_as_the_dm_goes(
