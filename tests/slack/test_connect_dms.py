@@ -55,6 +55,14 @@ def refuse_dms_across_organisations(bot: SlackBot, error: str = "user_not_found"
     bot.slack.respond_with("conversations.open", opened)
 
 
+async def remind_at_once(bot: SlackBot) -> None:
+    """A concern round started (with `REMINDED_AT_ONCE`), its reminders sent."""
+    await bot.command("/concerns", "#proposal pickups move to 16:00")
+    await bot.handled(CommandInvoked)
+    await bot.slack.wait_for("chat.postMessage")
+    await bot.tick()
+
+
 def opened_dms(bot: SlackBot) -> dict[str, str]:
     """Whom the bot opened a DM with, and through which installation's token."""
     return {c.params["users"]: c.params["token"] for c in bot.calls("conversations.open")}
@@ -68,10 +76,7 @@ async def test_connect_a_reminder_reaches_the_partners_member_through_their_inst
     async with running(slack, sqlite_url, **OAUTH, **REMINDED_AT_ONCE) as bot:
         await share_with_the_partner(bot)
         refuse_dms_across_organisations(bot)
-        await bot.command("/concerns", "#proposal pickups move to 16:00")
-        await bot.handled(CommandInvoked)
-        await bot.slack.wait_for("chat.postMessage")
-        await bot.tick()
+        await remind_at_once(bot)
 
         [reminded] = await bot.slack.wait_for(
             "chat.postMessage", where=lambda p: p["token"] == PARTNER_TOKEN
@@ -104,10 +109,7 @@ async def test_connect_a_reminder_the_bot_cannot_dm_is_shown_in_the_channel(
         channel = bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB_EXT, BOT_USER_ID])
         channel.shared_teams = ["T-TEST", "T-PARTNER"]
         refuse_dms_across_organisations(bot, refusal)
-        await bot.command("/concerns", "#proposal pickups move to 16:00")
-        await bot.handled(CommandInvoked)
-        await bot.slack.wait_for("chat.postMessage")
-        await bot.tick()
+        await remind_at_once(bot)
 
         [shown] = await bot.slack.wait_for(
             "chat.postEphemeral", where=lambda p: p["user"] == BOB_EXT
@@ -307,10 +309,7 @@ async def test_connect_a_reminder_the_partners_lost_token_cannot_send_is_not_stu
         refuse_dms_across_organisations(bot)
         bot.slack.fail_next("conversations.open", "token_revoked", times=5,
                             matching={"token": PARTNER_TOKEN})  # fmt: skip
-        await bot.command("/concerns", "#proposal pickups move to 16:00")
-        await bot.handled(CommandInvoked)
-        await bot.slack.wait_for("chat.postMessage")
-        await bot.tick()
+        await remind_at_once(bot)
 
         [shown] = await bot.slack.wait_for(
             "chat.postEphemeral", where=lambda p: p["user"] == BOB_EXT
