@@ -12,7 +12,7 @@ import json
 import random
 import shutil
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -269,6 +269,26 @@ async def running_through_an_outage(
     with DatabaseOutage(outage_url) as outage:
         async with running(slack, outage.url, **options) as bot:
             yield bot, outage
+
+
+def database_goes_as_slack_takes(
+    bot: SlackBot, outage: DatabaseOutage, picked: Callable[[dict[str, Any]], bool]
+) -> list[SlackCall]:
+    """The database stops answering the moment Slack takes the first message `picked`
+    (once); the picked messages Slack took."""
+    builtin = bot.slack._builtin["chat.postMessage"]
+    taken: list[SlackCall] = []
+
+    def answer(params):
+        answered = builtin(params)
+        if picked(params):
+            taken.append(SlackCall("chat.postMessage", params))
+            if len(taken) == 1:
+                outage.cut(bot.groundrules.database)
+        return answered
+
+    bot.slack.respond_with("chat.postMessage", answer)
+    return taken
 
 
 @pytest.fixture

@@ -12,7 +12,13 @@ import pytest
 from bot.models import now_utc
 from bot.store import DELIVERY_LEASE
 from rules.actions import AgreementView, AnnounceAgreement, AnnounceReview
-from tests.slack.conftest import BOB, WORKSPACE, SlackBot, running_through_an_outage
+from tests.slack.conftest import (
+    BOB,
+    WORKSPACE,
+    SlackBot,
+    database_goes_as_slack_takes,
+    running_through_an_outage,
+)
 from tests.standins.database_outage import DatabaseOutage
 from tests.standins.slack_api import SlackCall, SlackError
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID
@@ -50,19 +56,7 @@ async def bot(slack, outage_url: str) -> AsyncIterator[tuple[SlackBot, DatabaseO
 def database_goes_as_it_is_posted(bot: SlackBot, outage: DatabaseOutage) -> list[SlackCall]:
     """The database stops answering the moment Slack takes the announcement (once); the
     announcements Slack took."""
-    builtin = bot.slack._builtin["chat.postMessage"]
-    posted: list[SlackCall] = []
-
-    def answer(params):
-        answered = builtin(params)
-        if AGREED in str(params.get("text")):
-            posted.append(SlackCall("chat.postMessage", params))
-            if len(posted) == 1:
-                outage.cut(bot.groundrules.database)
-        return answered
-
-    bot.slack.respond_with("chat.postMessage", answer)
-    return posted
+    return database_goes_as_slack_takes(bot, outage, lambda p: AGREED in str(p.get("text")))
 
 
 @pytest.mark.parametrize("thread", [None, "1700000000.000100"])

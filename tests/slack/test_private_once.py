@@ -12,7 +12,12 @@ import pytest
 from bot.models import now_utc
 from rules.actions import Reply
 from rules.say import Say
-from tests.slack.conftest import WORKSPACE, SlackBot, running_through_an_outage
+from tests.slack.conftest import (
+    WORKSPACE,
+    SlackBot,
+    database_goes_as_slack_takes,
+    running_through_an_outage,
+)
 from tests.slack.test_announced_once import retry_after_the_lease
 from tests.slack.test_nudge import problem
 from tests.standins.database_outage import DatabaseOutage
@@ -34,19 +39,11 @@ def database_goes_as_the_dm_goes(
 ) -> list[SlackCall]:
     """The database stops answering the moment Slack takes the DM saying `said` (once);
     the DMs Slack took."""
-    builtin = bot.slack._builtin["chat.postMessage"]
-    sent: list[SlackCall] = []
 
-    def answer(params):
-        answered = builtin(params)
-        if said in str(params.get("text")) and str(params.get("channel")).startswith("D"):
-            sent.append(SlackCall("chat.postMessage", params))
-            if len(sent) == 1:
-                outage.cut(bot.groundrules.database)
-        return answered
+    def a_dm_saying_it(params) -> bool:
+        return said in str(params.get("text")) and str(params.get("channel")).startswith("D")
 
-    bot.slack.respond_with("chat.postMessage", answer)
-    return sent
+    return database_goes_as_slack_takes(bot, outage, a_dm_saying_it)
 
 
 def private_note(*, direct: bool) -> Reply:
