@@ -8,6 +8,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -48,11 +49,16 @@ def outage_url(request, tmp_path) -> Iterator[str]:
     """A fresh database that `tests.standins.database_outage.DatabaseOutage` can take
     away: a SQLite file in a folder of its own, or a PostgreSQL schema."""
     if request.param == "sqlite":
-        folder = tmp_path / "database"
-        folder.mkdir()
-        yield f"sqlite:///{folder}/groundrules.db"
+        yield sqlite_of_its_own(tmp_path)
         return
     yield from _postgres_schema()
+
+
+def sqlite_of_its_own(tmp_path: Path) -> str:
+    """A SQLite file in a folder of its own, for `DatabaseOutage` to take away."""
+    folder = tmp_path / "database"
+    folder.mkdir()
+    return f"sqlite:///{folder}/groundrules.db"
 
 
 def _postgres_schema() -> Iterator[str]:
@@ -125,11 +131,17 @@ def _no_quiet_hours(monkeypatch) -> None:
     monkeypatch.setenv("GROUNDRULES_QUIET_HOURS", "off")
 
 
+@pytest.fixture
+def spool(tmp_path) -> Path:
+    """Where this test's runtimes keep what they could not store (`_spool_of_its_own`)."""
+    return tmp_path / "spool"
+
+
 @pytest.fixture(autouse=True)
-def _spool_of_its_own(monkeypatch, tmp_path) -> None:
+def _spool_of_its_own(monkeypatch, spool: Path) -> None:
     """What a runtime keeps through a database outage is written to a spool (bot.spool):
     a test's own, never the working directory (PostgreSQL's default)."""
-    monkeypatch.setenv("GROUNDRULES_SPOOL_DIR", str(tmp_path / "spool"))
+    monkeypatch.setenv("GROUNDRULES_SPOOL_DIR", str(spool))
 
 
 @pytest.fixture(autouse=True)

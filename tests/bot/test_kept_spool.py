@@ -19,7 +19,7 @@ from bot.models import ProcessedEvent, WatchRow
 from bot.outage import NotRecorded
 from bot.runtime import Runtime
 from tests.bot.test_runtime import RecordingAdapter, problem
-from tests.conftest import bot_on
+from tests.conftest import bot_on, sqlite_of_its_own
 from tests.helpers import eventually
 from tests.standins.database_outage import DatabaseOutage
 
@@ -39,15 +39,7 @@ def handed_in(app) -> list[str]:
 
 @pytest.fixture
 def url(tmp_path) -> str:
-    """A SQLite file in a folder of its own, for `DatabaseOutage` to take away."""
-    (tmp_path / "database").mkdir()
-    return f"sqlite:///{tmp_path}/database/g.db"
-
-
-@pytest.fixture
-def spool(tmp_path) -> Path:
-    """Where the runtimes keep what they could not store (conftest's GROUNDRULES_SPOOL_DIR)."""
-    return tmp_path / "spool"
+    return sqlite_of_its_own(tmp_path)
 
 
 def spooled(spool: Path) -> list[Path]:

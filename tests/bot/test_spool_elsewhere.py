@@ -26,7 +26,7 @@ from bot.spool import left_spools
 from bot.spool_replay import replay
 from tests.bot.test_kept_spool import a_runtime, handled, keep_problems
 from tests.bot.test_runtime import RecordingAdapter, problem
-from tests.conftest import bot_on
+from tests.conftest import bot_on, sqlite_of_its_own
 from tests.migrating import engine_on
 from tests.standins.database_outage import DatabaseOutage
 
@@ -44,13 +44,7 @@ class Slack(RecordingAdapter):
 
 @pytest.fixture
 def url(tmp_path) -> str:
-    (tmp_path / "database").mkdir()
-    return f"sqlite:///{tmp_path}/database/g.db"
-
-
-@pytest.fixture
-def spool(tmp_path) -> Path:
-    return tmp_path / "spool"
+    return sqlite_of_its_own(tmp_path)
 
 
 @pytest.fixture

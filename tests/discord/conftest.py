@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.discord.harness import Harness, World, build_world
+from tests.standins.database_outage import DatabaseOutage
 from tests.standins.discord_api import DiscordStandIn
 
 # The storage suites run on SQLite and PostgreSQL; the adapter's flows need one real
@@ -36,3 +37,14 @@ async def harness(world: World, database_url: str) -> AsyncIterator[Harness]:
         yield running
     finally:
         await running.stop()
+
+
+@pytest.fixture
+async def down(world: World, outage_url: str) -> AsyncIterator[tuple[Harness, DatabaseOutage]]:
+    """Not started yet, on a database that the outage can take away and give back."""
+    with DatabaseOutage(outage_url) as outage:
+        running = Harness(world.api, outage.url)
+        try:
+            yield running, outage
+        finally:
+            await running.stop()

@@ -18,11 +18,12 @@ from typing import Any, TypeVar
 from sqlmodel import Session, select
 
 from adapters.discord import DiscordAdapter, build_adapter
+from adapters.discord.custom_ids import ConcernForm, Where
 from bot.bootstrap import Groundrules
 from bot.models import OutboxRow
 from bot.runtime import Runtime
 from rules.classifier import Classifier
-from rules.events import CommandInvoked, Event, MessagePosted
+from rules.events import CommandInvoked, Event, MessagePosted, RosterSynced
 from tests.conftest import make_app
 from tests.helpers import TaggedClassifier
 from tests.standins.discord_api import (
@@ -227,6 +228,22 @@ async def slash_command(
     )
     await runtime.wait_for(CommandInvoked, count=count)
     return await world.api.wait_for_callback(ix)
+
+
+async def submit_a_form_for_a_server_not_joined(
+    world: World, harness: Harness
+) -> tuple[int, dict[str, Any]]:
+    """The bot started; Bob (a Dutch client) submits in his DM a concern form whose id,
+    the client's word, names a server the bot is not in. That server's id, and the answer."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    elsewhere = world.guild.id + 12345
+    forged = ConcernForm("r1", Where(elsewhere, world.general.id)).custom_id
+    sent = await world.api.submit_modal(
+        forged, {"concern": "not on Friday"},
+        guild=None, channel=world.api.dm_channel(world.bob), user=world.bob.id, locale="nl",
+    )  # fmt: skip
+    return elsewhere, await world.api.wait_for_callback(sent)
 
 
 def dm_messages(api: DiscordStandIn, member: FakeMember) -> list[dict[str, Any]]:

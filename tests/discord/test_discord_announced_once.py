@@ -5,10 +5,7 @@ saying the same) instead of posting it again (bot.sent_steps), on SQLite and Pos
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
-
-import pytest
 
 from bot.models import now_utc
 from rules.actions import AgreementView, AnnounceAgreement
@@ -18,16 +15,6 @@ from tests.standins.database_outage import DatabaseOutage
 
 AGREED = "We lunch at noon on Fridays"
 UNAVAILABLE = {"status": 503, "code": 0, "message": "Service Unavailable"}
-
-
-@pytest.fixture
-async def bot(world: World, outage_url: str) -> AsyncIterator[tuple[Harness, DatabaseOutage]]:
-    with DatabaseOutage(outage_url) as outage:
-        harness = Harness(world.api, outage.url)
-        try:
-            yield harness, outage
-        finally:
-            await harness.stop()
 
 
 def announcement(world: World, text: str = AGREED) -> AnnounceAgreement:
@@ -66,8 +53,8 @@ async def retried(harness: Harness) -> None:
     await harness.runtime.tick()
 
 
-async def test_an_announcement_whose_posting_was_not_recorded_is_not_posted_again(world, bot):
-    harness, outage = bot
+async def test_an_announcement_whose_posting_was_not_recorded_is_not_posted_again(world, down):
+    harness, outage = down
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced)
     database_goes_as_it_is_recorded(harness, outage)
@@ -83,8 +70,8 @@ async def test_an_announcement_whose_posting_was_not_recorded_is_not_posted_agai
     assert make_retries_due(harness) == 0  # and delivered
 
 
-async def test_an_announcement_whose_answer_was_lost_is_not_posted_again(world, bot):
-    harness, _ = bot
+async def test_an_announcement_whose_answer_was_lost_is_not_posted_again(world, down):
+    harness, _ = down
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced)
     world.api.fail_next(f"POST /channels/{world.general.id}/messages", after=True, **UNAVAILABLE)
@@ -97,8 +84,8 @@ async def test_an_announcement_whose_answer_was_lost_is_not_posted_again(world, 
     assert make_retries_due(harness) == 0
 
 
-async def test_an_announcement_that_never_went_out_is_posted_on_the_retry(world, bot):
-    harness, _ = bot
+async def test_an_announcement_that_never_went_out_is_posted_on_the_retry(world, down):
+    harness, _ = down
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced)
     world.api.fail_next(f"POST /channels/{world.general.id}/messages", **UNAVAILABLE)
@@ -111,9 +98,9 @@ async def test_an_announcement_that_never_went_out_is_posted_on_the_retry(world,
     assert make_retries_due(harness) == 0
 
 
-async def test_an_announcement_is_posted_again_where_the_bot_may_not_read_history(world, bot):
+async def test_an_announcement_is_posted_again_where_the_bot_may_not_read_history(world, down):
     """Read Message History denied in its channel: a second post rather than none."""
-    harness, _ = bot
+    harness, _ = down
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced)
     messages = f"/channels/{world.general.id}/messages"

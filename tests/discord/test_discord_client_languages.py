@@ -9,11 +9,16 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from adapters.discord.custom_ids import ConcernForm, Where
 from bot import member_languages
 from rules.events import RenewalAnswered, RosterSynced
 from tests.discord.conftest import BOTH_DATABASES
-from tests.discord.harness import buttons, dm_messages, slash_command, workspace
+from tests.discord.harness import (
+    buttons,
+    dm_messages,
+    slash_command,
+    submit_a_form_for_a_server_not_joined,
+    workspace,
+)
 
 DUTCH_BUTTONS = ["Vernieuwd", "Moet eerst overleggen met mijn organisatie"]
 ENGLISH_BUTTONS = ["Renewed", "Must check with my organisation"]
@@ -122,15 +127,7 @@ async def test_a_table_language_stays_above_the_client_language(world, harness):
 async def test_a_form_naming_a_server_the_bot_is_not_in_remembers_nothing_of_it(world, harness):
     """A form's id is the client's word: one sent in a DM that names a server the bot is
     not in keeps no client language for it, which nothing would ever delete."""
-    runtime = await harness.start()
-    await runtime.wait_for(RosterSynced)
-    elsewhere = world.guild.id + 12345
-    forged = ConcernForm("r1", Where(elsewhere, world.general.id)).custom_id
-    sent = await world.api.submit_modal(
-        forged, {"concern": "not on Friday"},
-        guild=None, channel=world.api.dm_channel(world.bob), user=world.bob.id, locale="nl",
-    )  # fmt: skip
-    await world.api.wait_for_callback(sent)  # nothing else is recorded either (see
-    # test_discord_servers_not_joined)
+    elsewhere, _ = await submit_a_form_for_a_server_not_joined(world, harness)
+    # Answered: nothing else is recorded either (see test_discord_servers_not_joined).
     name = f"discord:{elsewhere}"
     assert member_languages.of(harness.app.database, name, [str(world.bob.id)]) == {}

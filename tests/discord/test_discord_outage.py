@@ -5,38 +5,18 @@ in two lines, not a traceback an event."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlmodel import Session, select
 
 from bot import workspaces
 from bot.models import AgreementRow, ProcessedEvent, RoundRow
 from rules.events import RosterSynced
-from tests.discord.harness import (
-    Harness,
-    World,
-    buttons,
-    dm_messages,
-    snowflake_ago,
-    workspace,
-)
+from tests.discord.harness import buttons, dm_messages, snowflake_ago, workspace
 from tests.discord.test_discord_gateway import table
 from tests.discord.test_discord_rounds import start_round
 from tests.helpers import eventually
-from tests.standins.database_outage import DatabaseOutage
 
 NOT_RECORDED = "nothing was recorded"
-
-
-@pytest.fixture
-async def down(world: World, outage_url: str) -> AsyncIterator[tuple[Harness, DatabaseOutage]]:
-    with DatabaseOutage(outage_url) as outage:
-        harness = Harness(world.api, outage.url)
-        try:
-            yield harness, outage
-        finally:
-            await harness.stop()
 
 
 def quiet(written: str) -> None:

@@ -6,17 +6,12 @@ be looked up (Discord keeps none to find)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bot.models import now_utc
 from rules.actions import Reply
 from rules.events import RosterSynced
 from rules.say import Say
 from tests.discord.harness import (
     Harness,
-    World,
     dm_messages,
     make_retries_due,
     post_problem,
@@ -25,16 +20,6 @@ from tests.discord.harness import (
 from tests.standins.database_outage import DatabaseOutage
 
 SAID = "Your concern round has closed."
-
-
-@pytest.fixture
-async def bot(world: World, outage_url: str) -> AsyncIterator[tuple[Harness, DatabaseOutage]]:
-    with DatabaseOutage(outage_url) as outage:
-        harness = Harness(world.api, outage.url)
-        try:
-            yield harness, outage
-        finally:
-            await harness.stop()
 
 
 def database_goes_as_it_is_recorded(harness: Harness, outage: DatabaseOutage, step: str) -> None:
@@ -53,8 +38,8 @@ def database_goes_as_it_is_recorded(harness: Harness, outage: DatabaseOutage, st
     store.note_sent = failing
 
 
-async def test_a_dm_whose_sending_was_not_recorded_is_not_sent_again(world, bot):
-    harness, outage = bot
+async def test_a_dm_whose_sending_was_not_recorded_is_not_sent_again(world, down):
+    harness, outage = down
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced)
     assert harness.app is not None
@@ -75,8 +60,8 @@ async def test_a_dm_whose_sending_was_not_recorded_is_not_sent_again(world, bot)
     assert make_retries_due(harness) == 0  # and delivered
 
 
-async def test_a_nudge_whose_sending_was_not_recorded_is_not_sent_again(world, bot):
-    harness, outage = bot
+async def test_a_nudge_whose_sending_was_not_recorded_is_not_sent_again(world, down):
+    harness, outage = down
     runtime = await harness.start()
     assert harness.app is not None
     store = harness.app.store

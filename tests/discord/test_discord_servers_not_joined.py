@@ -5,23 +5,14 @@ never shows a server the bot was never in."""
 
 from __future__ import annotations
 
-from adapters.discord.custom_ids import ConcernForm, Where
 from bot import workspaces
-from rules.events import RosterSynced
+from tests.discord.harness import submit_a_form_for_a_server_not_joined
 
 
 async def test_a_form_naming_a_server_the_bot_is_not_in_is_answered_and_writes_nothing(
     world, harness
 ):
-    runtime = await harness.start()
-    await runtime.wait_for(RosterSynced)
-    elsewhere = world.guild.id + 12345
-    forged = ConcernForm("r1", Where(elsewhere, world.general.id)).custom_id
-    sent = await world.api.submit_modal(
-        forged, {"concern": "not on Friday"},
-        guild=None, channel=world.api.dm_channel(world.bob), user=world.bob.id, locale="nl",
-    )  # fmt: skip
-    answer = await world.api.wait_for_callback(sent)
+    elsewhere, answer = await submit_a_form_for_a_server_not_joined(world, harness)
     assert answer.ephemeral
     assert answer.content.startswith("Ik zit niet (meer) in die server")
 

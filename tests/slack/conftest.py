@@ -12,7 +12,8 @@ import json
 import random
 import shutil
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -31,6 +32,7 @@ from bot.settings import Settings
 from rules.classifier import Classifier
 from rules.events import Event
 from tests.helpers import TaggedClassifier
+from tests.standins.database_outage import DatabaseOutage
 from tests.standins.slack_api import SlackCall, SlackStandIn
 from tests.standins.slack_requests import (
     CHANNEL_ID,
@@ -48,6 +50,11 @@ from tests.standins.slack_requests import (
 SECRET = "standin-signing-secret"
 BOT_TOKEN = "xoxb-standin-bot-token"
 APP_TOKEN = "xapp-1-standin-app-token"
+CLIENT_ID, CLIENT_SECRET = "111.222", "oauth-client-secret"
+# The settings of an app that workspaces install (OAuth), with no token of its own.
+OAUTH: dict[str, Any] = {
+    "slack_bot_token": None, "slack_client_id": CLIENT_ID, "slack_client_secret": CLIENT_SECRET,
+}  # fmt: skip
 BOB, CAROL = "U-BOB", "U-CAROL"
 WORKSPACE = "slack:T-TEST"
 _SLACK_ENV = (
@@ -242,19 +249,56 @@ def bot_classifier() -> Classifier:
     return TaggedClassifier()
 
 
-@pytest.fixture
-async def bot(
-    slack: SlackStandIn, sqlite_url: str, bot_settings, bot_classifier
-) -> AsyncIterator[SlackBot]:
-    groundrules, runtime, adapter = await start_bot(
-        slack, sqlite_url, migrate=False, classifier=bot_classifier, **bot_settings
-    )
+@asynccontextmanager
+async def running(slack: SlackStandIn, database_url: str, **options) -> AsyncIterator[SlackBot]:
+    """The bot started against the stand-in (`start_bot`'s options), stopped on leaving."""
+    groundrules, runtime, adapter = await start_bot(slack, database_url, **options)
     async with aiohttp.ClientSession() as http:
         try:
             yield SlackBot(slack, groundrules, runtime, adapter, http)
         finally:
             await adapter.stop()
             groundrules.database.dispose()
+
+
+@asynccontextmanager
+async def running_through_an_outage(
+    slack: SlackStandIn, outage_url: str, **options
+) -> AsyncIterator[tuple[SlackBot, DatabaseOutage]]:
+    """`running` on a database that the outage can take away and give back."""
+    with DatabaseOutage(outage_url) as outage:
+        async with running(slack, outage.url, **options) as bot:
+            yield bot, outage
+
+
+def database_goes_as_slack_takes(
+    bot: SlackBot, outage: DatabaseOutage, picked: Callable[[dict[str, Any]], bool]
+) -> list[SlackCall]:
+    """The database stops answering the moment Slack takes the first message `picked`
+    (once); the picked messages Slack took."""
+    builtin = bot.slack._builtin["chat.postMessage"]
+    taken: list[SlackCall] = []
+
+    def answer(params):
+        answered = builtin(params)
+        if picked(params):
+            taken.append(SlackCall("chat.postMessage", params))
+            if len(taken) == 1:
+                outage.cut(bot.groundrules.database)
+        return answered
+
+    bot.slack.respond_with("chat.postMessage", answer)
+    return taken
+
+
+@pytest.fixture
+async def bot(
+    slack: SlackStandIn, sqlite_url: str, bot_settings, bot_classifier
+) -> AsyncIterator[SlackBot]:
+    async with running(
+        slack, sqlite_url, migrate=False, classifier=bot_classifier, **bot_settings
+    ) as started:
+        yield started
     # Slack would have refused these and nobody would have seen them; a test that means
     # to provoke a refusal empties `slack.refused`.
     assert not slack.refused, [(c.method, e, text_of(c)[:200]) for c, e in slack.refused]

@@ -7,13 +7,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 
-import aiohttp
 import pytest
 
 from bot.models import now_utc
 from bot.store import DELIVERY_LEASE
 from rules.actions import AgreementView, AnnounceAgreement, AnnounceReview
-from tests.slack.conftest import BOB, WORKSPACE, SlackBot, start_bot
+from tests.slack.conftest import (
+    BOB,
+    WORKSPACE,
+    SlackBot,
+    database_goes_as_slack_takes,
+    running_through_an_outage,
+)
 from tests.standins.database_outage import DatabaseOutage
 from tests.standins.slack_api import SlackCall, SlackError
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID
@@ -44,32 +49,14 @@ def announcement(thread: str | None = None) -> AnnounceAgreement:
 @pytest.fixture
 async def bot(slack, outage_url: str) -> AsyncIterator[tuple[SlackBot, DatabaseOutage]]:
     slack.ts_from_clock = True  # history is read from a time, as on Slack
-    with DatabaseOutage(outage_url) as outage:
-        groundrules, runtime, adapter = await start_bot(slack, outage.url)
-        async with aiohttp.ClientSession() as http:
-            try:
-                yield SlackBot(slack, groundrules, runtime, adapter, http), outage
-            finally:
-                await adapter.stop()
-                groundrules.database.dispose()
+    async with running_through_an_outage(slack, outage_url) as started:
+        yield started
 
 
 def database_goes_as_it_is_posted(bot: SlackBot, outage: DatabaseOutage) -> list[SlackCall]:
     """The database stops answering the moment Slack takes the announcement (once); the
     announcements Slack took."""
-    builtin = bot.slack._builtin["chat.postMessage"]
-    posted: list[SlackCall] = []
-
-    def answer(params):
-        answered = builtin(params)
-        if AGREED in str(params.get("text")):
-            posted.append(SlackCall("chat.postMessage", params))
-            if len(posted) == 1:
-                outage.cut(bot.groundrules.database)
-        return answered
-
-    bot.slack.respond_with("chat.postMessage", answer)
-    return posted
+    return database_goes_as_slack_takes(bot, outage, lambda p: AGREED in str(p.get("text")))
 
 
 @pytest.mark.parametrize("thread", [None, "1700000000.000100"])

@@ -5,11 +5,8 @@ installation."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
-import aiohttp
 import pytest
 from slack_sdk.oauth.installation_store import Installation
 from sqlmodel import Session, select
@@ -17,8 +14,8 @@ from sqlmodel import Session, select
 from bot.models import MemberRow, now_utc
 from rules.events import CommandInvoked, ConcernAnswered, MessagePosted
 from tests.helpers import eventually
-from tests.slack.conftest import SlackBot, button, past_ts, start_bot
-from tests.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, install
+from tests.slack.conftest import OAUTH, SlackBot, button, past_ts, running
+from tests.slack.test_oauth import install
 from tests.slack.test_shared_channels import (
     BOB_EXT,
     BOT_B,
@@ -42,19 +39,8 @@ from tests.standins.slack_requests import (
 
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
 
-
-@asynccontextmanager
-async def running(slack, database_url: str, **settings) -> AsyncIterator[SlackBot]:
-    groundrules, runtime, adapter = await start_bot(
-        slack, database_url, slack_bot_token=None, slack_client_id=CLIENT_ID,
-        slack_client_secret=CLIENT_SECRET, **settings,
-    )  # fmt: skip
-    async with aiohttp.ClientSession() as http:
-        try:
-            yield SlackBot(slack, groundrules, runtime, adapter, http)
-        finally:
-            await adapter.stop()
-            groundrules.database.dispose()
+# One reminder, due as soon as the round starts.
+REMINDED_AT_ONCE = {"reminder_delay": timedelta(0), "max_reminders": 1}
 
 
 def refuse_dms_across_organisations(bot: SlackBot, error: str = "user_not_found") -> None:
@@ -69,6 +55,14 @@ def refuse_dms_across_organisations(bot: SlackBot, error: str = "user_not_found"
     bot.slack.respond_with("conversations.open", opened)
 
 
+async def remind_at_once(bot: SlackBot) -> None:
+    """A concern round started (with `REMINDED_AT_ONCE`), its reminders sent."""
+    await bot.command("/concerns", "#proposal pickups move to 16:00")
+    await bot.handled(CommandInvoked)
+    await bot.slack.wait_for("chat.postMessage")
+    await bot.tick()
+
+
 def opened_dms(bot: SlackBot) -> dict[str, str]:
     """Whom the bot opened a DM with, and through which installation's token."""
     return {c.params["users"]: c.params["token"] for c in bot.calls("conversations.open")}
@@ -79,13 +73,10 @@ async def test_connect_a_reminder_reaches_the_partners_member_through_their_inst
 ):
     """Slack lets no bot open a DM with someone of another organisation: Bob, of the
     partner, is reminded by the partner's own installation of the bot."""
-    async with running(slack, sqlite_url, reminder_delay=timedelta(0), max_reminders=1) as bot:
+    async with running(slack, sqlite_url, **OAUTH, **REMINDED_AT_ONCE) as bot:
         await share_with_the_partner(bot)
         refuse_dms_across_organisations(bot)
-        await bot.command("/concerns", "#proposal pickups move to 16:00")
-        await bot.handled(CommandInvoked)
-        await bot.slack.wait_for("chat.postMessage")
-        await bot.tick()
+        await remind_at_once(bot)
 
         [reminded] = await bot.slack.wait_for(
             "chat.postMessage", where=lambda p: p["token"] == PARTNER_TOKEN
@@ -111,17 +102,14 @@ async def test_connect_a_reminder_the_bot_cannot_dm_is_shown_in_the_channel(
 ):
     """The partner has not installed the bot: Bob cannot be sent a DM, so his reminder
     is shown to him alone in the shared channel rather than lost."""
-    async with running(slack, sqlite_url, reminder_delay=timedelta(0), max_reminders=1) as bot:
+    async with running(slack, sqlite_url, **OAUTH, **REMINDED_AT_ONCE) as bot:
         await install(bot)
         bot.slack.add_user(BOB_EXT, "bob-ext", real_name="Bob Partner")
         bot.slack.users[BOB_EXT].team_id = "T-PARTNER"
         channel = bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB_EXT, BOT_USER_ID])
         channel.shared_teams = ["T-TEST", "T-PARTNER"]
         refuse_dms_across_organisations(bot, refusal)
-        await bot.command("/concerns", "#proposal pickups move to 16:00")
-        await bot.handled(CommandInvoked)
-        await bot.slack.wait_for("chat.postMessage")
-        await bot.tick()
+        await remind_at_once(bot)
 
         [shown] = await bot.slack.wait_for(
             "chat.postEphemeral", where=lambda p: p["user"] == BOB_EXT
@@ -134,7 +122,7 @@ async def test_connect_a_reminder_the_bot_cannot_dm_is_shown_in_the_channel(
 async def test_connect_the_partners_bot_is_not_at_the_table(slack, sqlite_url):
     """Slack does not describe the partner's bot user to the home's installation (one of
     another organisation): it is the app's own bot all the same, and sits at no table."""
-    async with running(slack, sqlite_url) as bot:
+    async with running(slack, sqlite_url, **OAUTH) as bot:
         await share_with_the_partner(bot)
         await bot.command("/concerns", "#proposal pickups move to 16:00")
         await bot.handled(CommandInvoked)
@@ -148,7 +136,7 @@ async def test_connect_the_partners_bot_is_not_at_the_table(slack, sqlite_url):
 async def test_connect_a_concern_typed_in_the_partners_dm_is_thanked_there(slack, sqlite_url):
     """Bob answers the round in his own organisation's DM with the bot: it counts at the
     shared table, and the thanks comes back to that DM, from his organisation's bot."""
-    async with running(slack, sqlite_url) as bot:
+    async with running(slack, sqlite_url, **OAUTH) as bot:
         await share_with_the_partner(bot)
         refuse_dms_across_organisations(bot)
         await bot.command("/concerns", "#proposal pickups move to 16:00")
@@ -176,7 +164,7 @@ async def test_connect_an_unshared_channels_round_waits_no_more_for_the_partners
     """The channel stops being shared with the partner: Bob, of the partner, is no
     longer at the table, and its open round waits for him no more (whichever
     installation Slack tells it through)."""
-    async with running(slack, sqlite_url) as bot:
+    async with running(slack, sqlite_url, **OAUTH) as bot:
         await share_with_the_partner(bot)
         await bot.command("/concerns", "#proposal pickups move to 16:00")
         await bot.handled(CommandInvoked)
@@ -200,7 +188,7 @@ async def test_connect_a_retry_the_partner_cannot_place_is_placed_by_the_home(sl
     """Slack retries an event through the partner's installation, whose question about
     the channel fails this time: the home's installation answers it, so the retry is
     the same table's, handled once, and Alice is nudged once, not by both bots."""
-    async with running(slack, sqlite_url) as bot:
+    async with running(slack, sqlite_url, **OAUTH) as bot:
         await share_with_the_partner(bot)
         problem = message_event("#problem the courier is late again", ts=past_ts(3))
         await bot.event(problem, event_id="Ev-ONCE", **through(HOME))
@@ -222,7 +210,7 @@ async def test_connect_a_channel_shared_again_is_one_table_at_once(slack, sqlite
     """Slack said the channel was not shared with the partner; then it is shared (again):
     what comes through the partner's installation counts at the home's table from then
     on, not only once the old answer is ten minutes old."""
-    async with running(slack, sqlite_url) as bot:
+    async with running(slack, sqlite_url, **OAUTH) as bot:
         await share_with_the_partner(bot)
         channel = bot.slack.channels[CHANNEL_ID]
         channel.shared_teams = []
@@ -275,7 +263,7 @@ async def test_connect_a_grid_home_shared_with_the_partner_by_its_org_is_one_tab
 ):
     """Slack names the home's org (an id starting with E) among the channel's teams:
     still the home's one table, whatever comes through the partner's installation."""
-    async with running(slack, sqlite_url) as bot:
+    async with running(slack, sqlite_url, **OAUTH) as bot:
         at_home = await grid_home_shared_with_the_partner(bot)
         await bot.event(message_event("good morning", ts=past_ts(5)), **at_home)
         said = message_event("#problem the gate is locked", user=BOB_EXT, team="T-PARTNER",
@@ -287,7 +275,7 @@ async def test_connect_a_grid_home_shared_with_the_partner_by_its_org_is_one_tab
 
 
 async def test_connect_a_grid_homes_reminder_reaches_the_partners_member(slack, sqlite_url):
-    async with running(slack, sqlite_url, reminder_delay=timedelta(0), max_reminders=1) as bot:
+    async with running(slack, sqlite_url, **OAUTH, **REMINDED_AT_ONCE) as bot:
         at_home = await grid_home_shared_with_the_partner(bot)
         base = bot.slack._conversations_open
 
@@ -316,15 +304,12 @@ async def test_connect_a_reminder_the_partners_lost_token_cannot_send_is_not_stu
     """The partner removed the bot, heard by another process only: its token, still
     served here, is refused. Bob's reminder is not retried through it for ever: the
     table's own installation takes over (here: in the channel, as it cannot DM him)."""
-    async with running(slack, sqlite_url, reminder_delay=timedelta(0), max_reminders=1) as bot:
+    async with running(slack, sqlite_url, **OAUTH, **REMINDED_AT_ONCE) as bot:
         await share_with_the_partner(bot)
         refuse_dms_across_organisations(bot)
         bot.slack.fail_next("conversations.open", "token_revoked", times=5,
                             matching={"token": PARTNER_TOKEN})  # fmt: skip
-        await bot.command("/concerns", "#proposal pickups move to 16:00")
-        await bot.handled(CommandInvoked)
-        await bot.slack.wait_for("chat.postMessage")
-        await bot.tick()
+        await remind_at_once(bot)
 
         [shown] = await bot.slack.wait_for(
             "chat.postEphemeral", where=lambda p: p["user"] == BOB_EXT
@@ -340,7 +325,7 @@ async def test_connect_a_proposal_slack_would_not_post_comes_back_to_the_partner
     """Bob, nudged, types a proposal in his own organisation's DM with the bot; Slack
     refuses to post it beside his problem. His words come back to him there, through his
     organisation's installation: the home's cannot DM him."""
-    async with running(slack, sqlite_url) as bot:
+    async with running(slack, sqlite_url, **OAUTH) as bot:
         await share_with_the_partner(bot)
         refuse_dms_across_organisations(bot)
         await bot.event(message_event("good morning", ts=past_ts(4)), **through(HOME))
@@ -369,7 +354,7 @@ async def test_connect_a_proposal_slack_would_not_post_comes_back_to_the_partner
 async def test_connect_slacks_last_word_on_sharing_stands_while_it_cannot_say(slack, sqlite_url):
     """Slack said the partner shares the channel; later, asked again, neither
     installation gets an answer (an outage): the channel stays one table meanwhile."""
-    async with running(slack, sqlite_url) as bot:
+    async with running(slack, sqlite_url, **OAUTH) as bot:
         await share_with_the_partner(bot)
         now = [1000.0]
         bot.adapter.clock = lambda: now[0]

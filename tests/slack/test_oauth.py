@@ -19,28 +19,26 @@ from bot import workspaces
 from bot.models import WatchRow, now_utc
 from rules.events import CommandInvoked, MessagePosted
 from tests.helpers import eventually
-from tests.slack.conftest import SlackBot, past_ts, start_bot
+from tests.slack.conftest import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    OAUTH,
+    SlackBot,
+    past_ts,
+    running,
+    start_bot,
+)
 from tests.standins.slack_api import BOT_USER_ID
 from tests.standins.slack_requests import message_event
 
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
 
-CLIENT_ID, CLIENT_SECRET = "111.222", "oauth-client-secret"
-
 
 @pytest.fixture
 async def oauth_bot(slack, database_url) -> AsyncIterator[SlackBot]:
     slack.set_members("C-TWO", ["U-ALICE", BOT_USER_ID])
-    groundrules, runtime, adapter = await start_bot(
-        slack, database_url, slack_bot_token=None, slack_client_id=CLIENT_ID,
-        slack_client_secret=CLIENT_SECRET,
-    )  # fmt: skip
-    async with aiohttp.ClientSession() as http:
-        try:
-            yield SlackBot(slack, groundrules, runtime, adapter, http)
-        finally:
-            await adapter.stop()
-            groundrules.database.dispose()
+    async with running(slack, database_url, **OAUTH) as bot:
+        yield bot
 
 
 async def install(bot: SlackBot) -> None:
@@ -230,9 +228,7 @@ def issuing(token: str):
 async def two_processes(slack, database_url) -> AsyncIterator[tuple[SlackBot, SlackBot]]:
     """Two OAuth `groundrules run slack` on one database; Slack sends each event (and a
     load balancer each install) to one of them."""
-    options = {"slack_bot_token": None, "slack_client_id": CLIENT_ID,
-               "slack_client_secret": CLIENT_SECRET}  # fmt: skip
-    started = [await start_bot(slack, database_url, migrate=not n, **options) for n in range(2)]
+    started = [await start_bot(slack, database_url, migrate=not n, **OAUTH) for n in range(2)]
     async with aiohttp.ClientSession() as http:
         try:
             yield tuple(SlackBot(slack, *parts, http) for parts in started)  # type: ignore[misc]

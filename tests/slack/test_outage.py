@@ -20,9 +20,18 @@ from bot.liveness import STUCK_AFTER, Heartbeat
 from bot.models import AgreementRow, MemberRow, ProcessedEvent, WatchRow, now_utc
 from rules.events import CommandInvoked, MessagePosted
 from tests.helpers import eventually
-from tests.slack.conftest import BOB, CAROL, SECRET, SlackBot, past_ts, start_bot
+from tests.slack.conftest import (
+    BOB,
+    CAROL,
+    OAUTH,
+    SECRET,
+    SlackBot,
+    past_ts,
+    running_through_an_outage,
+    start_bot,
+)
 from tests.slack.test_dm_reminders import dm_of
-from tests.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, install
+from tests.slack.test_oauth import install
 from tests.slack.test_rounds import click, start_round
 from tests.slack.test_shared_channels import (
     BOB_EXT,
@@ -53,14 +62,8 @@ DAN_EXT = "U-DANEXT"
 
 @pytest.fixture
 async def down(slack, outage_url: str) -> AsyncIterator[tuple[SlackBot, DatabaseOutage]]:
-    with DatabaseOutage(outage_url) as outage:
-        groundrules, runtime, adapter = await start_bot(slack, outage.url)
-        async with aiohttp.ClientSession() as http:
-            try:
-                yield SlackBot(slack, groundrules, runtime, adapter, http), outage
-            finally:
-                await adapter.stop()
-                groundrules.database.dispose()
+    async with running_through_an_outage(slack, outage_url) as started:
+        yield started
 
 
 async def test_slack_messages_heard_while_the_database_is_down_are_handled_once_it_is_back(
@@ -229,23 +232,16 @@ async def test_slack_livez_stays_200_while_the_database_is_down(down):
 @pytest.mark.postgres
 async def test_slack_healthz_answers_while_the_database_network_stalls(slack, postgres_url):
     """A stalled network held the health check's connection: no answer for over 15 s."""
-    with DatabaseOutage(postgres_url) as outage:
+    async with running_through_an_outage(slack, postgres_url) as (bot, outage):
         assert outage.proxy is not None
-        groundrules, runtime, adapter = await start_bot(slack, outage.url)
-        async with aiohttp.ClientSession() as http:
-            bot = SlackBot(slack, groundrules, runtime, adapter, http)
-            try:
-                assert (await bot.get("/healthz")).status == 200
-                outage.proxy.stall()
-                started = time.monotonic()
-                reply = await bot.get("/healthz")
-                assert time.monotonic() - started < HEALTH_WAIT_S + 1
-                assert (reply.status, reply.json()) == (503, {"database": "unreachable"})
-                outage.restore()
-                assert (await bot.get("/healthz")).status == 200
-            finally:
-                await adapter.stop()
-                groundrules.database.dispose()
+        assert (await bot.get("/healthz")).status == 200
+        outage.proxy.stall()
+        started = time.monotonic()
+        reply = await bot.get("/healthz")
+        assert time.monotonic() - started < HEALTH_WAIT_S + 1
+        assert (reply.status, reply.json()) == (503, {"database": "unreachable"})
+        outage.restore()
+        assert (await bot.get("/healthz")).status == 200
 
 
 async def test_slack_command_recorded_before_the_database_went_down_is_not_called_unrecorded(
@@ -279,17 +275,8 @@ async def test_slack_command_recorded_before_the_database_went_down_is_not_calle
 
 @pytest.fixture
 async def oauth_down(slack, outage_url: str) -> AsyncIterator[tuple[SlackBot, DatabaseOutage]]:
-    with DatabaseOutage(outage_url) as outage:
-        groundrules, runtime, adapter = await start_bot(
-            slack, outage.url, slack_bot_token=None, slack_client_id=CLIENT_ID,
-            slack_client_secret=CLIENT_SECRET,
-        )  # fmt: skip
-        async with aiohttp.ClientSession() as http:
-            try:
-                yield SlackBot(slack, groundrules, runtime, adapter, http), outage
-            finally:
-                await adapter.stop()
-                groundrules.database.dispose()
+    async with running_through_an_outage(slack, outage_url, **OAUTH) as started:
+        yield started
 
 
 @pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
@@ -430,20 +417,10 @@ async def test_slack_oauth_uninstall_heard_while_the_database_is_down_deletes_it
 async def shared_down(slack, outage_url: str) -> AsyncIterator[tuple[SlackBot, DatabaseOutage]]:
     """Both organisations installed the bot and share CHANNEL_ID, whose home (ours) an
     earlier process settled: this one, just started, has not read it."""
-    with DatabaseOutage(outage_url) as outage:
-        groundrules, runtime, adapter = await start_bot(
-            slack, outage.url, slack_bot_token=None, slack_client_id=CLIENT_ID,
-            slack_client_secret=CLIENT_SECRET,
-        )  # fmt: skip
-        async with aiohttp.ClientSession() as http:
-            bot = SlackBot(slack, groundrules, runtime, adapter, http)
-            try:
-                await share_with_the_partner(bot)
-                homes.settle(groundrules.database, CHANNEL_ID, HOME, now_utc())
-                yield bot, outage
-            finally:
-                await adapter.stop()
-                groundrules.database.dispose()
+    async with running_through_an_outage(slack, outage_url, **OAUTH) as (bot, outage):
+        await share_with_the_partner(bot)
+        homes.settle(bot.groundrules.database, CHANNEL_ID, HOME, now_utc())
+        yield bot, outage
 
 
 async def cut_after_the_partner_spoke_elsewhere(bot: SlackBot, outage: DatabaseOutage) -> None:
@@ -544,10 +521,8 @@ async def test_slack_events_and_uninstall_kept_through_an_outage_outlast_a_resta
     """The bot was restarted (an orchestrator, a deploy) before the database answered
     again: the next process stores the message, the uninstall and the revoked tokens
     Slack sent once each, in order, once it does (bot.spool)."""
-    oauth = {"slack_bot_token": None, "slack_client_id": CLIENT_ID,
-             "slack_client_secret": CLIENT_SECRET}  # fmt: skip
     with DatabaseOutage(outage_url) as outage:
-        groundrules, runtime, adapter = await start_bot(slack, outage.url, **oauth)
+        groundrules, runtime, adapter = await start_bot(slack, outage.url, **OAUTH)
         async with aiohttp.ClientSession() as http:
             bot = SlackBot(slack, groundrules, runtime, adapter, http)
             try:
@@ -568,7 +543,7 @@ async def test_slack_events_and_uninstall_kept_through_an_outage_outlast_a_resta
                 groundrules.database.dispose()
 
         outage.restore()
-        groundrules, runtime, adapter = await start_bot(slack, outage.url, **oauth)
+        groundrules, runtime, adapter = await start_bot(slack, outage.url, **OAUTH)
         try:
             assert runtime.take_over_spool() == 3
             assert runtime.has_removed(HOME)  # nothing is sent there meanwhile

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 
 from bot.models import now_utc
 from rules.actions import Reply
 from rules.say import Say
-from tests.slack.conftest import WORKSPACE, SlackBot, start_bot
+from tests.slack.conftest import (
+    WORKSPACE,
+    SlackBot,
+    database_goes_as_slack_takes,
+    running_through_an_outage,
+)
 from tests.slack.test_announced_once import retry_after_the_lease
 from tests.slack.test_nudge import problem
 from tests.standins.database_outage import DatabaseOutage
@@ -26,14 +30,8 @@ SAID = "Your concern round has closed."
 @pytest.fixture
 async def bot(slack, outage_url: str) -> AsyncIterator[tuple[SlackBot, DatabaseOutage]]:
     slack.ts_from_clock = True  # history is read from a time, as on Slack
-    with DatabaseOutage(outage_url) as outage:
-        groundrules, runtime, adapter = await start_bot(slack, outage.url)
-        async with aiohttp.ClientSession() as http:
-            try:
-                yield SlackBot(slack, groundrules, runtime, adapter, http), outage
-            finally:
-                await adapter.stop()
-                groundrules.database.dispose()
+    async with running_through_an_outage(slack, outage_url) as started:
+        yield started
 
 
 def database_goes_as_the_dm_goes(
@@ -41,19 +39,11 @@ def database_goes_as_the_dm_goes(
 ) -> list[SlackCall]:
     """The database stops answering the moment Slack takes the DM saying `said` (once);
     the DMs Slack took."""
-    builtin = bot.slack._builtin["chat.postMessage"]
-    sent: list[SlackCall] = []
 
-    def answer(params):
-        answered = builtin(params)
-        if said in str(params.get("text")) and str(params.get("channel")).startswith("D"):
-            sent.append(SlackCall("chat.postMessage", params))
-            if len(sent) == 1:
-                outage.cut(bot.groundrules.database)
-        return answered
+    def a_dm_saying_it(params) -> bool:
+        return said in str(params.get("text")) and str(params.get("channel")).startswith("D")
 
-    bot.slack.respond_with("chat.postMessage", answer)
-    return sent
+    return database_goes_as_slack_takes(bot, outage, a_dm_saying_it)
 
 
 def private_note(*, direct: bool) -> Reply:

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
-import aiohttp
 import pytest
 from slack_sdk.oauth.installation_store import Installation
 from sqlmodel import Session, select
@@ -21,9 +19,9 @@ from bot import workspaces
 from bot.models import AgreementRow, RoundRow, WatchRow, now_utc
 from rules.events import ChannelIdChanged, CommandInvoked, ConcernAnswered, MessagePosted
 from tests.helpers import eventually
-from tests.slack.conftest import SECRET, SlackBot, button, past_ts, shown_text, start_bot
+from tests.slack.conftest import OAUTH, SECRET, SlackBot, button, past_ts, running, shown_text
 from tests.slack.test_home import home_opened
-from tests.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, install
+from tests.slack.test_oauth import install
 from tests.standins.slack_api import BOT_USER_ID, SlackError
 from tests.standins.slack_requests import (
     CHANNEL_ID,
@@ -42,25 +40,11 @@ HOME_TOKEN, PARTNER_TOKEN = "xoxb-T-TEST-installed", "xoxb-T-PARTNER"
 BOB_EXT, BOT_B = "U-BOBEXT", "U-BOT-B"
 
 
-@asynccontextmanager
-async def running(slack, database_url: str) -> AsyncIterator[SlackBot]:
-    groundrules, runtime, adapter = await start_bot(
-        slack, database_url, slack_bot_token=None, slack_client_id=CLIENT_ID,
-        slack_client_secret=CLIENT_SECRET,
-    )  # fmt: skip
-    async with aiohttp.ClientSession() as http:
-        try:
-            yield SlackBot(slack, groundrules, runtime, adapter, http)
-        finally:
-            await adapter.stop()
-            groundrules.database.dispose()
-
-
 @pytest.fixture
 async def two_orgs(slack, database_url) -> AsyncIterator[SlackBot]:
     """Org A (T-TEST) and its partner (T-PARTNER) both installed the bot; C-GENERAL is
     shared between them, both bots in it, with Bob from the partner org."""
-    async with running(slack, database_url) as bot:
+    async with running(slack, database_url, **OAUTH) as bot:
         await share_with_the_partner(bot)
         yield bot
 
@@ -184,7 +168,7 @@ async def test_shared_a_channel_slack_does_not_say_is_shared_keeps_workspaces_ap
 ):
     """Installation T-TWO names C-GENERAL, a channel of T-TEST that Slack does not say is
     shared with it: nothing of T-TEST's table is read or written through it."""
-    async with running(slack, sqlite_url) as bot:
+    async with running(slack, sqlite_url, **OAUTH) as bot:
         await install(bot)
         await add_installation(bot, "T-TWO", "xoxb-T-TWO", "U-BOT-TWO")
         await bot.command("/agree", "pickups at 16:00 because the courier asked")
@@ -323,7 +307,7 @@ async def test_shared_grid_org_wide_install_a_click_from_another_workspace_count
 ):
     """Enterprise Grid, installed org-wide: Dan's home workspace is T-TWO, the round's
     channel is T-ONE's. His click carries `team: null`, and Bolt takes his own team."""
-    async with running(slack, sqlite_url) as bot:
+    async with running(slack, sqlite_url, **OAUTH) as bot:
         assert bot.adapter.installations is not None
         await bot.adapter.installations.async_save(
             Installation(
@@ -367,7 +351,7 @@ async def test_shared_a_private_channel_heard_under_its_new_id_first_moves_to_it
     """The home's private channel is shared with the partner and gets a new id; the
     partner's installation hears the new id before the home hears of the change."""
     old, new = "G-OPS", "C-OPS"
-    async with running(slack, database_url) as bot:
+    async with running(slack, database_url, **OAUTH) as bot:
         await install(bot)
         await add_installation(bot, "T-PARTNER", PARTNER_TOKEN, BOT_B)
         bot.slack.add_user(BOB_EXT, "bob-ext", real_name="Bob Partner")
