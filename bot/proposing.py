@@ -79,17 +79,7 @@ def release(
     database: Engine, workspace: str, channel: str, problem_id: str, until: datetime
 ) -> None:
     """The post failed: another form may try (only the claim that ends at `until`)."""
-    with database.begin() as connection:
-        connection.execute(
-            update(WatchRow)
-            .where(
-                col(WatchRow.workspace) == workspace,
-                col(WatchRow.channel) == channel,
-                col(WatchRow.problem_id) == problem_id,
-                col(WatchRow.proposing_until) == until,
-            )
-            .values(proposing_until=None)
-        )
+    _end_claim(database, workspace, channel, problem_id, until, None)
 
 
 def outcome_unknown(
@@ -98,6 +88,20 @@ def outcome_unknown(
     """The post's answer was lost, so it may have gone out: the claim that ends at `until`
     ends now but is not given back. Left as one that began at its start and ran out, so
     the next form's claim takes it over with `Claim.earlier` and looks for the post."""
+    # A lapsed claim's `earlier` is its end less CLAIM_FOR: this one's start or before
+    # it, so the look covers the post.
+    _end_claim(database, workspace, channel, problem_id, until, until - CLAIM_FOR)
+
+
+def _end_claim(
+    database: Engine,
+    workspace: str,
+    channel: str,
+    problem_id: str,
+    until: datetime,
+    now_until: datetime | None,
+) -> None:
+    """The claim that ends at `until` (only that one) ends at `now_until` instead."""
     with database.begin() as connection:
         connection.execute(
             update(WatchRow)
@@ -107,7 +111,5 @@ def outcome_unknown(
                 col(WatchRow.problem_id) == problem_id,
                 col(WatchRow.proposing_until) == until,
             )
-            # A lapsed claim's `earlier` is its end less CLAIM_FOR: this one's start or
-            # before it, so the look covers the post.
-            .values(proposing_until=until - CLAIM_FOR)
+            .values(proposing_until=now_until)
         )

@@ -11,12 +11,11 @@ one came due, so it is older.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import discord
 
-# Discord's clock and the bot's may differ a little.
-CLOCK_SLACK = timedelta(minutes=5)
+from adapters.discord.posted_once import CLOCK_SLACK
 
 
 def opened_already(

@@ -305,6 +305,20 @@ async def test_nudge_closed_dms_get_a_quiet_reply_in_the_thread_with_the_choices
     )
 
 
+async def proposal_forms(world, runtime, count: int = 1) -> tuple[dict, list]:
+    """Alice's problem, nudged by DM, and `count` proposal forms opened from the nudge."""
+    problem = await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
+    await runtime.tick_until_sent()
+    [dm] = dm_messages(world.api, world.alice)
+    forms = [
+        await world.api.wait_for_callback(
+            await world.api.click_button(dm, world.alice, label="Add a proposal")
+        )
+        for _ in range(count)
+    ]
+    return problem, forms
+
+
 SETTLED = "This is settled already: there is nothing left to choose."
 
 
@@ -411,15 +425,7 @@ async def test_nudge_two_proposal_forms_submitted_at_once_post_one(world, harnes
     claim = proposing.claim
     monkeypatch.setattr(proposing, "claim", slow_claim)
     runtime = await harness.start()
-    await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
-    await runtime.tick_until_sent()
-    [dm] = dm_messages(world.api, world.alice)
-    forms = [
-        await world.api.wait_for_callback(
-            await world.api.click_button(dm, world.alice, label="Add a proposal")
-        )
-        for _ in range(2)
-    ]
+    _, forms = await proposal_forms(world, runtime, 2)
     submitted = await asyncio.gather(
         world.api.submit_modal(forms[0], {"proposal": "call the vendor"}),
         world.api.submit_modal(forms[1], {"proposal": "buy a new printer"}),
@@ -436,12 +442,7 @@ async def test_nudge_a_proposal_form_posts_nothing_while_another_process_posts_o
     from bot.proposing import claim
 
     runtime = await harness.start()
-    problem = await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
-    await runtime.tick_until_sent()
-    [dm] = dm_messages(world.api, world.alice)
-    form = await world.api.wait_for_callback(
-        await world.api.click_button(dm, world.alice, label="Add a proposal")
-    )
+    problem, [form] = await proposal_forms(world, runtime)
     # The same form, submitted a moment before, is being posted by another process.
     where = (workspace(world.guild), str(world.general.id), problem["id"])
     assert claim(harness.app.database, *where, now_utc()) is not None
@@ -462,12 +463,7 @@ async def test_nudge_a_proposal_posted_by_a_process_that_died_is_not_posted_agai
     from bot.proposing import CLAIM_FOR, claim
 
     runtime = await harness.start()
-    problem = await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
-    await runtime.tick_until_sent()
-    [dm] = dm_messages(world.api, world.alice)
-    form = await world.api.wait_for_callback(
-        await world.api.click_button(dm, world.alice, label="Add a proposal")
-    )
+    problem, [form] = await proposal_forms(world, runtime)
     where = (workspace(world.guild), str(world.general.id), problem["id"])
     dead = claim(harness.app.database, *where, now_utc() - CLAIM_FOR - timedelta(seconds=1))
     assert dead is not None  # the dead process's claim, run out by now
@@ -487,15 +483,7 @@ async def test_nudge_a_proposal_posted_by_a_process_that_died_is_not_posted_agai
 
 async def test_nudge_a_proposal_that_could_not_be_posted_may_be_sent_again(world, harness):
     runtime = await harness.start()
-    await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
-    await runtime.tick_until_sent()
-    [dm] = dm_messages(world.api, world.alice)
-    forms = [
-        await world.api.wait_for_callback(
-            await world.api.click_button(dm, world.alice, label="Add a proposal")
-        )
-        for _ in range(2)
-    ]
+    _, forms = await proposal_forms(world, runtime, 2)
     world.api.fail_next(f"POST /channels/{world.general.id}/messages")
     failed = await world.api.submit_modal(forms[0], {"proposal": "call the vendor"})
     told = await world.api.wait_for_followup(failed)
@@ -517,15 +505,7 @@ async def test_nudge_a_proposal_whose_answer_was_lost_is_looked_for_not_posted_a
     be there, so its author is not asked to post it themselves, and the form sent again
     finds that post and records it instead of posting the proposal a second time."""
     runtime = await harness.start()
-    problem = await post_problem(world, runtime, world.alice, "#problem the printer is jammed")
-    await runtime.tick_until_sent()
-    [dm] = dm_messages(world.api, world.alice)
-    forms = [
-        await world.api.wait_for_callback(
-            await world.api.click_button(dm, world.alice, label="Add a proposal")
-        )
-        for _ in range(2)
-    ]
+    problem, forms = await proposal_forms(world, runtime, 2)
     world.api.fail_next(
         f"POST /channels/{world.general.id}/messages",
         after=True, status=503, code=0, message="Service Unavailable",
