@@ -67,6 +67,7 @@ from adapters.discord.rendering import (
     say,
 )
 from adapters.discord.typed_names import SharedName, form_owner, with_members_named
+from adapters.heard_while_reading import HeardWhileReading
 from bot import dm_once
 from bot.dm_answers import FOR_THE_LATEST, NotAProposal, NothingWaiting, answer_in_dm
 from bot.keyed_locks import KeyedLocks
@@ -200,9 +201,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         self._answering: set[tuple[str, int]] = set()
         # One roster sync at a time per table, so the newest member list is the last.
         self._sync_locks: KeyedLocks[int] = KeyedLocks()
-        # Who was heard joining (True) or leaving (False) a private thread's table while
-        # its members were fetched: Discord may have answered before, and it arrives after.
-        self._heard_while_reading: dict[int, dict[str, bool]] = {}
+        # Who was heard joining or leaving a private thread's table while its members
+        # were fetched: Discord may have answered before, and it arrives after.
+        self._heard_while_reading: HeardWhileReading[int] = HeardWhileReading()
         # Set once the servers READY listed were compared with those the database holds.
         self.listed = asyncio.Event()
         # Servers this process has looked up or been added to (`_never_heard_of`).
@@ -231,10 +232,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if it could not be stored. `keep`: an event nobody waits on (the gateway's) is
         kept while the database does not answer, and handled once it does."""
         await self._ensure_roster(event, keep=keep, again=roster_again)
-        if isinstance(event, MemberJoined | MemberLeft):
-            heard = self._heard_while_reading.get(int(event.channel))
-            if heard is not None:
-                heard[event.user] = isinstance(event, MemberJoined)
+        self._heard_while_reading.note(int(event.channel), event)
         await self.runtime.submit(event, platform="discord", keep=keep)
 
     async def _ensure_roster(self, event: Event, *, keep: bool, again: bool = False) -> None:
@@ -352,18 +350,14 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if translate.read_by_all_readers(channel):
             roster = translate.roster_synced(channel, utcnow())
         elif translate.is_private_thread(channel):
-            heard = self._heard_while_reading[channel.id] = {}
-            try:
-                members = [member.id for member in await channel.fetch_members()]
-            except discord.HTTPException as error:
-                log.warning("could not read the members of a private thread: %s", error)
-                return
-            finally:
-                del self._heard_while_reading[channel.id]
+            with self._heard_while_reading.reading(channel.id) as heard:
+                try:
+                    members = [member.id for member in await channel.fetch_members()]
+                except discord.HTTPException as error:
+                    log.warning("could not read the members of a private thread: %s", error)
+                    return
             roster = translate.thread_roster_synced(channel, members, utcnow())
-            joined = {user for user, came in heard.items() if came}
-            seated = (roster.members | joined) - (heard.keys() - joined)
-            roster = replace(roster, members=seated)
+            roster = replace(roster, members=heard.applied_to(roster.members))
         else:
             return
         # Noted before it is sent: a message meanwhile does not send it again.

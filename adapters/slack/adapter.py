@@ -42,6 +42,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from adapters.heard_while_reading import HeardWhileReading
 from adapters.slack import blocks, translate
 from adapters.slack.config import EVENTS_PATH, SlackConfig, config_from
 from adapters.slack.homes import Homes
@@ -75,8 +76,6 @@ from rules.events import (
     ChannelIdChanged,
     CommandInvoked,
     Event,
-    MemberJoined,
-    MemberLeft,
     PlaceDeleted,
     ProposalAdded,
     RosterSynced,
@@ -236,9 +235,9 @@ class SlackAdapter:
         # when it left must not remember the "yes" it read before.
         self._left_count: dict[tuple[str, str], int] = {}
         self._roster_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
-        # Who was heard joining (True) or leaving (False) a channel while its roster was
-        # read: Slack may have answered the read before, and it is handed in after.
-        self._heard_while_reading: dict[tuple[str, str], dict[str, bool]] = {}
+        # Who was heard joining or leaving a channel while its roster was read: Slack
+        # may have answered the read before, and it is handed in after.
+        self._heard_while_reading: HeardWhileReading[tuple[str, str]] = HeardWhileReading()
         # Channels heard archived or deleted (an event, or a refused post) and not back:
         # their table's open work was ended once, and what is refused there is set aside.
         self._gone: set[tuple[str, str]] = set()
@@ -551,10 +550,7 @@ class SlackAdapter:
         `through`: the installation it came through, its table is then read again
         (`table_again`)."""
         assert self.runtime is not None, "the adapter is not started"
-        if isinstance(event, MemberJoined | MemberLeft):
-            heard = self._heard_while_reading.get((event.workspace, event.channel))
-            if heard is not None:
-                heard[event.user] = isinstance(event, MemberJoined)
+        self._heard_while_reading.note((event.workspace, event.channel), event)
         through = through if keep else None
         await self.runtime.submit(event, platform=self.name, keep=keep, through=through)
         await self.activity.note(event)
@@ -589,27 +585,23 @@ class SlackAdapter:
         async with self._roster_locks.hold(key):
             if not force and key in self._synced:
                 return
-            heard = self._heard_while_reading[key] = {}
-            try:
+            with self._heard_while_reading.reading(key) as heard:
                 try:
                     roster = await self.directory.roster(workspace, channel)
                 except SlackApiError as error:
                     log.warning("could not read the members of a channel: %s", error_of(error))
                     return
                 members = roster.members - await self.app_bot_users()
-            finally:
-                del self._heard_while_reading[key]
             if roster.unsure:
                 log.warning("could not look up %d members of a channel; kept, unnamed, and "
                             "looked up again", len(roster.unsure))  # fmt: skip
-            joined = {user for user, came in heard.items() if came}
             await self.submit(
                 RosterSynced(
                     workspace=workspace,
                     channel=channel,
                     at=now_utc(),
                     event_id=f"roster:{channel}:{uuid.uuid4().hex}",
-                    members=(members | joined) - (heard.keys() - joined),
+                    members=heard.applied_to(members),
                 ),
                 keep=keep,
                 through=through,
