@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from adapters.discord import answering
 from tests.discord.harness import Harness, World, build_world
 from tests.standins.database_outage import DatabaseOutage
 from tests.standins.discord_api import DiscordStandIn
@@ -14,6 +15,13 @@ BOTH_DATABASES = pytest.mark.parametrize(
     "database_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
     indirect=True,
 )  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def answers_not_deferred_by_a_busy_machine(monkeypatch) -> None:
+    """The stand-in keeps no 3-second deadline, and a loaded CI machine must not turn a
+    direct answer into a deferred one; tests of deferral set the deadline themselves."""
+    monkeypatch.setattr(answering, "DEADLINE_S", 60.0)
 
 
 @pytest.fixture
