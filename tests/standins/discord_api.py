@@ -2306,10 +2306,20 @@ class DiscordStandIn(Served):
         msg = self._build_message(channel, self.bot_user, payload, files=request[_FILES])
         if payload.get("nonce") is not None:
             msg["nonce"] = str(payload["nonce"])
-            made_at = (time.monotonic(), int(msg["id"]))
-            self._nonces[(self.bot_user.id, str(payload["nonce"]))] = made_at
+            self._keep_nonce(str(payload["nonce"]), int(msg["id"]))
         await self._store_bot_message(msg)
         return _json_response(msg)
+
+    def _keep_nonce(self, nonce: str, message_id: int) -> None:
+        """Kept for NONCE_KEPT_S; those kept longer are let go (oldest first: a long run,
+        a benchmark's million messages, keeps only the last few minutes' nonces)."""
+        now = time.monotonic()
+        while self._nonces:
+            oldest = next(iter(self._nonces))
+            if now - self._nonces[oldest][0] <= NONCE_KEPT_S:
+                break
+            del self._nonces[oldest]
+        self._nonces[(self.bot_user.id, nonce)] = (now, message_id)
 
     def _made_with_nonce(self, payload: Mapping[str, Any]) -> JSON | None:
         """The bot's message made with the nonce `payload` carries, in the past few
