@@ -13,6 +13,7 @@ from adapters.discord.commands import CatalogueTranslator
 from adapters.discord.components import DYNAMIC_ITEMS
 from adapters.discord.config import Sharding
 from adapters.discord.delivery import Delivery
+from adapters.discord.unrepeated import trace_config
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -78,6 +79,8 @@ def make_bot(
         "guild_ready_timeout": guild_ready_timeout,
         # Edits arrive as raw events; a cache of the last 1,000 messages would serve no one.
         "max_messages": None,
+        # Opening a thread is not sent again after a server error (adapters.discord.unrepeated).
+        "http_trace": trace_config(),
     }
     if sharding is None:
         return GroundrulesBot(runtime, **options)

@@ -43,7 +43,7 @@ from adapters.discord.components import (
 )
 from adapters.discord.custom_ids import NudgeChoice, Where
 from adapters.discord.left_out import left_out_of
-from adapters.discord.posted_once import posted_already
+from adapters.discord.posted_once import nonce_of, posted_already
 from adapters.discord.refusals import (
     DMS_CLOSED,
     DMS_TOO_FAST,
@@ -312,7 +312,8 @@ class Delivery:
                 ended = round_ended(closed=action.closed, withdrawn=action.withdrawn)
                 message = _round_message(self._renderer(guild, action.lang), action.round, ended)
                 view = None if action.closed else round_view(action.round.round_id, action.lang)
-                return await self._post(guild, _round_place(action), message, view=view)
+                # As the round stands now, not as a try before rendered it.
+                return await self._post_once(guild, _round_place(action), message, action, view)
             case UpdateRoundProgress():
                 await self._edit_round(guild, action, closed=action.closed)
                 return None
@@ -334,13 +335,17 @@ class Delivery:
             case AskRenewal():
                 text = self._renderer(guild, action.lang)(renewal_text(action, with_commands=False))
                 view = _renewal_buttons(action)
-                return await self._post(guild, int(action.channel), one_message(text), view=view)
+                return await self._post_all(
+                    guild, int(action.channel), [one_message(text)], action, view=view
+                )
             case AskEvaluation():
                 text = self._renderer(guild, action.lang)(
                     evaluation_text(action, with_commands=False)
                 )
                 view = evaluation_view(action.meeting_id, action.lang)
-                return await self._post(guild, int(action.channel), one_message(text), view=view)
+                return await self._post_all(
+                    guild, int(action.channel), [one_message(text)], action, view=view
+                )
             case SuggestAgreement():
                 text = self._renderer(guild, action.lang)(
                     suggestion_text(action, with_commands=False)
@@ -370,8 +375,10 @@ class Delivery:
         try:
             dm = await self.client.create_dm(discord.Object(choice.user))
 
-            async def post(_key: str) -> str:
-                sent = await dm.send(**message.kwargs(), view=nudge_view(choice, action.lang))
+            async def post(key: str) -> str:
+                sent = await dm.send(
+                    **message.kwargs(), view=nudge_view(choice, action.lang), nonce=nonce_of(key)
+                )
                 return str(sent.id)
 
             await done.post_page_once(
@@ -619,9 +626,10 @@ class Delivery:
         for index, message in enumerate(messages):
             last = view is not None and index == len(messages) - 1
 
-            async def post(_key: str, message: Outgoing = message, last: bool = last) -> str:
+            async def post(key: str, message: Outgoing = message, last: bool = last) -> str:
                 try:
-                    sent = await dm.send(**message.kwargs(), **({"view": view} if last else {}))
+                    sent = await dm.send(**message.kwargs(), **({"view": view} if last else {}),
+                                         nonce=nonce_of(key))  # fmt: skip
                 except discord.Forbidden as error:
                     if error.code == DMS_CLOSED:
                         self.note_dms(user, closed=True)
@@ -680,7 +688,9 @@ class Delivery:
             forum.id if forum is not None else None,
         )  # fmt: skip
         if forum is None:
-            return await self._post(guild, int(action.channel), one_message(text), view=view)
+            return await self._post_all(
+                guild, int(action.channel), [one_message(text)], action, view=view
+            )
         # A whole forum's table (an agreement kept from before each post was a table of
         # its own) has no post to speak in: the review opens one, whose buttons decide
         # for the forum's table and whose answers go in it.
@@ -907,13 +917,45 @@ class Delivery:
         return Renderer(self.client.get_guild(guild), lang, self.client)
 
     async def _post(
-        self, guild: int, place: int, message: Outgoing, *, view: discord.ui.View | None = None
-    ) -> str:
+        self, guild: int, place: int, message: Outgoing, *, view: discord.ui.View | None = None,
+        key: str | None = None,
+    ) -> str:  # fmt: skip
+        """`key`: the page's (bot.sent_steps), whose nonce it carries (`nonce_of`)."""
         channel = self.client.get_partial_messageable(place, guild_id=guild)
-        extra = {"view": view} if view is not None else {}
+        extra: dict[str, object] = {"view": view} if view is not None else {}
+        if key is not None:
+            extra["nonce"] = nonce_of(key)
         with refusals.posting(posting_rights.of_message(message)):
             sent = await channel.send(**message.kwargs(), allowed_mentions=NO_PINGS, **extra)
         return str(sent.id)
+
+    async def _post_once(
+        self, guild: int, place: int, message: Outgoing, action: Outbound,
+        view: discord.ui.View | None,
+    ) -> str:  # fmt: skip
+        """`message`, rendered afresh on every try, posted once for `action`: a try whose
+        answer was lost leaves it to be looked for (`_post_all`)."""
+        done = await sent_of(action)
+
+        async def post(key: str) -> str:
+            return await self._post(guild, place, message, view=view, key=key)
+
+        await done.post_page_once(
+            "post", 0, [message], Outgoing.kept, post, self._found_at(guild, place, message)
+        )
+        return done["post:0"]  # type: ignore[return-value]
+
+    def _found_at(
+        self, guild: int, place: int, message: Outgoing
+    ) -> Callable[[str, datetime], Awaitable[str | None]]:
+        """How a retry looks for `message` in `place` (as `_found_in` in a DM)."""
+
+        async def find(_key: str, since: datetime) -> str | None:
+            channel = self.client.get_partial_messageable(place, guild_id=guild)
+            assert self.client.user is not None
+            return await posted_already(channel, self.client.user.id, message, since)
+
+        return find
 
     async def _post_all(
         self,
@@ -931,14 +973,10 @@ class Delivery:
         for index, message in enumerate(messages):
             first = view if index == 0 else None
 
-            async def post(_key: str, message: Outgoing = message, first=first) -> str:
-                return await self._post(guild, place, message, view=first)
+            async def post(key: str, message: Outgoing = message, first=first) -> str:
+                return await self._post(guild, place, message, view=first, key=key)
 
-            async def find(_key: str, since: datetime, message: Outgoing = message) -> str | None:
-                channel = self.client.get_partial_messageable(place, guild_id=guild)
-                assert self.client.user is not None
-                return await posted_already(channel, self.client.user.id, message, since)
-
+            find = self._found_at(guild, place, message)
             await done.post_page_once("post", index, messages, Outgoing.kept, post, find)
         return done["post:0"]  # type: ignore[return-value]
 

@@ -7,10 +7,15 @@ before posting it (bot.sent_steps); a page whose having gone was lost (the datab
 stopped answering just as Discord answered) is looked for before it is posted again:
 in its channel or thread, by the bot, posted since its going out was put on record,
 saying what it says. As `review_posts` does for a forum's review post.
+
+A page also carries a nonce made from its key (`nonce_of`), which Discord enforces: a
+retry within a few minutes of a try whose answer was lost gets the message that try
+made, also where the bot may not read the channel's history to look for it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime, timedelta
 
@@ -25,6 +30,12 @@ CLOCK_SLACK = timedelta(minutes=5)
 # Messages read at most: in a busier channel the page is posted again rather than
 # searched for long.
 HISTORY_LIMIT = 500
+
+
+def nonce_of(key: str) -> str:
+    """The nonce of the page with this key (bot.sent_steps): the same on every try, and
+    within Discord's 25 characters."""
+    return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
 
 
 async def posted_already(

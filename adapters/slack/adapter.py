@@ -32,10 +32,7 @@ from slack_bolt.oauth.async_callback_options import (
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -51,6 +48,7 @@ from adapters.slack.listeners import Listeners
 from adapters.slack.outbound import NOT_IN_CHANNEL, TOKEN_ERRORS, Deliverer, error_of
 from adapters.slack.people import Directory
 from adapters.slack.posted_once import posted_already, posted_metadata
+from adapters.slack.retries import LostConnectionRetryHandler
 from bot import homes
 from bot.database import make_engine
 from bot.health import health_answer, listen, liveness_answer
@@ -167,14 +165,13 @@ def make_client(
     installed_token: TokenSource | None = None,
     patient: bool = True,
 ) -> AsyncWebClient:
-    """A Web API client that waits out 429s (Retry-After) and retries lost connections;
-    with `installed_token`, one that follows the token installed for its workspace. Not
-    `patient`: a 429 is raised at once, for a call that is useless later (views.open:
-    Slack takes a click's trigger only for 3 seconds, a Retry-After is longer)."""
+    """A Web API client that waits out 429s (Retry-After) and retries lost connections
+    where that cannot do a call twice (adapters.slack.retries); with `installed_token`,
+    one that follows the token installed for its workspace. Not `patient`: a 429 is
+    raised at once, for a call that is useless later (views.open: Slack takes a click's
+    trigger only for 3 seconds, a Retry-After is longer)."""
     options: dict[str, Any] = {"base_url": api_url} if api_url else {}
-    options["retry_handlers"] = [
-        AsyncConnectionErrorRetryHandler(max_retry_count=2 if patient else 1)
-    ]
+    options["retry_handlers"] = [LostConnectionRetryHandler(max_retry_count=2 if patient else 1)]
     if patient:
         options["retry_handlers"].append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
     if installed_token is None:

@@ -166,7 +166,8 @@ class Deliverer:
                         withdrawn=action.withdrawn,
                     ),
                 )
-                return await self._post(client, action.channel, message, action.round.thread_id)
+                # As the round stands now, not as a try before rendered it.
+                return await self._post_once(client, action, message, action.round.thread_id)
             case UpdateRoundProgress():
                 await self._update_round(client, action, is_open=not action.closed)
                 return None
@@ -201,7 +202,7 @@ class Deliverer:
                 return await self._post_pages(client, action, messages, None)
             case AskEvaluation():
                 message = await self.render(ws, lang, lambda v: blocks.evaluation(action, v))
-                return await self._post(client, action.channel, message, None)
+                return await self._post_once(client, action, message, None)
             case PostReport(private=True):
                 if action.user is None:
                     log.error("a private report without a person to send it to; dropped")
@@ -241,6 +242,23 @@ class Deliverer:
 
             await done.post_page_once(step, index, messages, asdict, post, find)
         return done[f"{step}:0"]  # type: ignore[return-value]
+
+    async def _post_once(
+        self, client: AsyncWebClient, action: Outbound, message: SlackMessage,
+        thread_ts: str | None,
+    ) -> str:  # fmt: skip
+        """`message`, one page rendered afresh on every try, posted once for `action`: a
+        try whose answer was lost leaves it to be looked for (`_post_pages`)."""
+        done = await sent_of(action)
+
+        async def post(key: str) -> str:
+            return await self._post(client, action.channel, message, thread_ts, key=key)
+
+        async def find(key: str, since: datetime) -> str | None:
+            return await posted_already(client, action.channel, thread_ts, key, since)
+
+        await done.post_page_once("post", 0, [message], asdict, post, find)
+        return done["post:0"]  # type: ignore[return-value]
 
     async def _private_pages(
         self,

@@ -105,6 +105,9 @@ API_PREFIX = "/api/v10"
 HEARTBEAT_ROUND_TRIP_S = 0.05  # about a real gateway's
 # How long a held answer (`DiscordStandIn.hold`) waits at most for its release.
 HELD_AT_MOST_S = 10.0
+# How long a message's nonce, sent with enforce_nonce, keeps the same author from making
+# another message with it: Discord says "the past few minutes".
+NONCE_KEPT_S = 300.0
 DISCORD_EPOCH_MS = 1_420_070_400_000
 
 # Gateway intents (https://discord.com/developers/docs/topics/gateway#gateway-intents).
@@ -891,6 +894,8 @@ class DiscordStandIn(Served):
         self._acknowledgements: set[asyncio.Task[None]] = set()
         self._server_closed: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
         self._injected: list[_InjectedError] = []
+        # (author, nonce) -> when a message was made with it (monotonic), and its id.
+        self._nonces: dict[tuple[int, str], tuple[float, int]] = {}
         self._holds: list[tuple[str, asyncio.Event]] = []
         self._refuse_privileged = False
         self._changed = asyncio.Condition()
@@ -1044,6 +1049,11 @@ class DiscordStandIn(Served):
         self._injected.append(
             _InjectedError(route, status, code, message, times, skip, retry_after, is_global, after)
         )
+
+    def forget_nonces(self) -> None:
+        """The few minutes pass in which Discord keeps a message's nonce from making
+        another (``enforce_nonce``)."""
+        self._nonces.clear()
 
     def hold(self, route: str) -> asyncio.Event:
         """Hold the answers to requests matching ``route`` until the returned event is
@@ -2288,12 +2298,40 @@ class DiscordStandIn(Served):
             for k in ("content", "embeds", "components", "attachments", "sticker_ids", "poll")
         ):
             return _error(400, 50006, "Cannot send an empty message")
+        if (made := self._made_with_nonce(payload)) is not None:
+            return _json_response(made)  # Discord hands back the message, makes none
         if channel.archived:  # a message in an archived thread reopens it
             channel.archived = False
             await self._broadcast("THREAD_UPDATE", channel.payload())
         msg = self._build_message(channel, self.bot_user, payload, files=request[_FILES])
+        if payload.get("nonce") is not None:
+            msg["nonce"] = str(payload["nonce"])
+            self._keep_nonce(str(payload["nonce"]), int(msg["id"]))
         await self._store_bot_message(msg)
         return _json_response(msg)
+
+    def _keep_nonce(self, nonce: str, message_id: int) -> None:
+        """Kept for NONCE_KEPT_S; those kept longer are let go (oldest first: a long run,
+        a benchmark's million messages, keeps only the last few minutes' nonces)."""
+        now = time.monotonic()
+        while self._nonces:
+            oldest = next(iter(self._nonces))
+            if now - self._nonces[oldest][0] <= NONCE_KEPT_S:
+                break
+            del self._nonces[oldest]
+        self._nonces[(self.bot_user.id, nonce)] = (now, message_id)
+
+    def _made_with_nonce(self, payload: Mapping[str, Any]) -> JSON | None:
+        """The bot's message made with the nonce `payload` carries, in the past few
+        minutes, when `payload` asks for its nonce to be enforced (discord.py does, with
+        a nonce of its own for each message it sends, kept through its own retries)."""
+        nonce = payload.get("nonce")
+        if not payload.get("enforce_nonce") or nonce is None:
+            return None
+        made = self._nonces.get((self.bot_user.id, str(nonce)))
+        if made is None or time.monotonic() - made[0] > NONCE_KEPT_S:
+            return None
+        return self._messages.get(made[1])
 
     def _refused_while_archived(self, channel_id: str) -> web.Response | None:
         channel = self._channel_or_none(int(channel_id))

@@ -358,15 +358,15 @@ class SlackStandIn(Served):
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self) -> None:
-        """Listen on an ephemeral port of 127.0.0.1."""
+    async def start(self, port: int = 0) -> None:
+        """Listen on `port` of 127.0.0.1 (0: an ephemeral one)."""
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/response/{response_id}", self._handle_response)
         app.router.add_post("/actions/{team}/{response_id}/{secret}", self._handle_response)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self._port = self._runner.addresses[0][1]
 
