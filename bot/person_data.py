@@ -23,6 +23,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from bot import codec, dm_once
+from bot.in_chunks import in_chunks
 from bot.models import (
     AgreementRow,
     AnswerRow,
@@ -188,11 +189,13 @@ def _their_problem_timers(connection: Connection, workspace: str, user: str, at:
         for channel, problem_id in theirs
         for key in (problems.problem_timer_key, problems.snooze_timer_key)
     ]
-    if not keys:
-        return 0
-    return connection.execute(
-        delete(timers).where(timers.c.workspace == workspace, timers.c.key.in_(keys))
-    ).rowcount
+    # Someone who named many problems has more keys than one statement takes values.
+    return sum(
+        connection.execute(
+            delete(timers).where(timers.c.workspace == workspace, timers.c.key.in_(chunk))
+        ).rowcount
+        for chunk in in_chunks(keys)
+    )
 
 
 def _their_quiet_replies(connection: Connection, workspace: str, user: str, at: datetime) -> int:
