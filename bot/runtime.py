@@ -270,6 +270,12 @@ class Runtime:
         """Events waiting for the database to answer again."""
         return len(self._kept)
 
+    @property
+    def dropped(self) -> int:
+        """Events dropped past the bound (also by processes whose spool this one took
+        over) and not yet said: `hand_in_kept` says them once all is handed in."""
+        return self._kept_dropped
+
     def _keep(self, kept: _KeptEvent | _KeptChange) -> None:
         if not self._kept:
             log.log(self._keeping_told_at, "keeping events until the database answers (at "

@@ -52,6 +52,9 @@ class Replayed:
     refused: list[tuple[LeftSpool, str]] = field(default_factory=list)
     # The database stopped answering part-way: where the rest waits.
     interrupted: str | None = None
+    # Events the processes that kept these files dropped past their bound (KEPT_EVENTS),
+    # and those past it once the files were read together.
+    dropped: int = 0
 
 
 def replay(
@@ -76,7 +79,7 @@ def replay(
     runtime = Runtime(app, [], spooling_for=platforms)
     try:
         runtime.take_over_spool([spool.path for spool in done.files])
-        total = runtime.kept
+        total, done.dropped = runtime.kept, runtime.dropped
         handed_in = None
         if progress is not None:
             progress(0, total)
