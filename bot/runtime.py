@@ -299,8 +299,11 @@ class Runtime:
         waiting = (i for i, k in enumerate(self._kept)
                    if isinstance(k, _KeptEvent) and k is not self._handing_in)  # fmt: skip
         oldest = next(waiting, None)
-        if oldest is None:  # only changes (or the one handed in): the oldest waiting one
-            oldest = next(i for i, k in enumerate(self._kept) if k is not self._handing_in)
+        if oldest is None:  # only changes (and the one handed in): the oldest waiting one
+            others = (i for i, k in enumerate(self._kept) if k is not self._handing_in)
+            oldest = next(others, None)
+        if oldest is None:  # nothing but the one handed in: it leaves soon
+            return
         del self._kept[oldest]
         if not self._kept_dropped:
             log.warning("%d things kept for the database, the most kept: the oldest go from "
