@@ -204,18 +204,27 @@ def _their_quiet_replies(connection: Connection, workspace: str, user: str, at: 
     deletion is queued for the running bot's outbox, due at once."""
     watches = WatchRow.__table__  # type: ignore[attr-defined]
     posted, outbox = PostedMessage.__table__, OutboxRow.__table__  # type: ignore[attr-defined]
-    theirs = connection.execute(
-        select(watches.c.channel, watches.c.problem_id, watches.c.thread_id, watches.c.lang)
-        .where(watches.c.workspace == workspace, watches.c.user == user)
-    ).all()  # fmt: skip
+    theirs = {
+        quiet_reply_key(watch.channel, watch.problem_id): watch
+        for watch in connection.execute(
+            select(watches.c.channel, watches.c.problem_id, watches.c.thread_id, watches.c.lang)
+            .where(watches.c.workspace == workspace, watches.c.user == user)
+        )
+    }  # fmt: skip
+    # A statement per chunk of their problems, not per problem: someone may have named
+    # thousands.
+    refs: dict[str, str] = {}
+    for chunk in in_chunks(theirs):
+        refs.update(
+            (key, ref) for key, ref in connection.execute(
+                delete(posted)
+                .where(posted.c.workspace == workspace, posted.c.key.in_(chunk))
+                .returning(posted.c.key, posted.c.ref)
+            )
+        )  # fmt: skip
     cleared = 0
-    for watch in theirs:
-        key = quiet_reply_key(watch.channel, watch.problem_id)
-        ref = connection.execute(
-            delete(posted)
-            .where(posted.c.workspace == workspace, posted.c.key == key)
-            .returning(posted.c.ref)
-        ).scalar()
+    for key, watch in theirs.items():
+        ref = refs.get(key)
         if ref is None:
             continue
         clear = ClearNudge(

@@ -16,19 +16,23 @@ from sqlalchemy import event, func, insert, select
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from bot import member_languages, person_data, report, views
+from bot import codec, member_languages, person_data, report, views
 from bot.models import (
     AgreementRow,
     DecisionRow,
     MandateRow,
     MemberLanguageRow,
     MemberRow,
+    OutboxRow,
+    PostedMessage,
     TimerRow,
     WatchRow,
 )
+from bot.store import quiet_reply_key
 from rules import problems
 from rules.say import Quote
 from tests.conftest import make_app
+from tests.helpers import statements_during
 
 WORKSPACE = "slack:T-BIG"
 CHANNEL = "C-TOWNHALL"
@@ -165,3 +169,31 @@ def test_long_in_lists_forgetting_someone_with_more_problems_than_the_bound(app)
     with app.database.connect() as connection:
         left = connection.execute(select(TimerRow.__table__.c.key)).scalars().all()
     assert left == ["review:7"]
+
+
+def test_long_in_lists_forgetting_someone_clears_their_quiet_replies_in_few_statements(app):
+    """Each problem they named was looked for a public nudge beside it with a statement
+    of its own: 1,200 problems, 1,200 round trips (on PostgreSQL a minute for 33,000).
+    The nudges that went in public are still each cleared."""
+    named = [f"M{n:06d}" for n in range(1200)]
+    add_rows(app, WatchRow, [
+        {"workspace": WORKSPACE, "channel": CHANNEL, "problem_id": pid, "user": "U-ANNA",
+         "lang": "nl", "posted_at": AT, "deadline": AT, "status": "open", "doubted": False}
+        for pid in named
+    ])  # fmt: skip
+    public = named[::100]  # twelve went in public, their DMs closed
+    add_rows(app, PostedMessage, [
+        {"workspace": WORKSPACE, "key": quiet_reply_key(CHANNEL, pid), "channel": CHANNEL,
+         "ref": f"R-{pid}", "posted_at": AT}
+        for pid in public
+    ])  # fmt: skip
+
+    sent = statements_during(
+        app.database, lambda: person_data.forget(app.database, WORKSPACE, "U-ANNA", AT)
+    )
+
+    assert len(sent) < 100, len(sent)
+    with app.database.connect() as connection:
+        queued = connection.execute(select(OutboxRow.__table__.c.payload)).scalars().all()
+    cleared = sorted(codec.loads(payload).message_id for payload in queued)
+    assert cleared == [f"R-{pid}" for pid in public]
