@@ -553,12 +553,15 @@ class Store:
             return set()
         # A transaction of its own, apart from the units of work: the runtime renews
         # beside its worker thread, which may be busy deciding.
+        held: set[str] = set()
         with self.engine.begin() as connection:
-            return set(
-                connection.execute(
-                    self.sql.renew_claims, {"claims": list(claims), "until": until}
-                ).scalars()
-            )
+            for chunk in in_chunks(claims):  # a burst of deliveries waiting out a rate limit
+                held.update(
+                    connection.execute(
+                        self.sql.renew_claims, {"claims": chunk, "until": until}
+                    ).scalars()
+                )
+        return held
 
     def sent_steps(self, workspace: str, outbox_id: int) -> dict[str, str | None]:
         """What of an outbox item is on record as having reached its platform."""
