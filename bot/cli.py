@@ -716,6 +716,7 @@ def spool_replay(
     Slack's events and token changes need Slack: `groundrules run slack` hands them in."""
     from bot.bootstrap import bootstrap
     from bot.logs import configure_logging
+    from bot.runtime import KEPT_EVENTS
     from bot.spool_replay import replay
 
     settings, engine = _open_database(database)
@@ -743,6 +744,10 @@ def spool_replay(
         typer.echo(f"groundrules: handed in {done.stored} event(s) from {len(done.files)} spool "
                    "file(s); what the bot says of them waits for a process serving their "
                    "platform", err=True)  # fmt: skip
+    if done.dropped:
+        typer.echo(f"groundrules: {done.dropped} older event(s) had been dropped unstored: the "
+                   f"outage outlasted the {KEPT_EVENTS:,} a bot keeps at most",
+                   err=True)  # fmt: skip
     if done.interrupted is not None:
         typer.echo(f"groundrules: the database stopped answering; the rest waits in "
                    f"{done.interrupted}", err=True)  # fmt: skip

@@ -28,6 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.database import snapshot
+from bot.in_chunks import in_chunks
 from bot.models import MemberLanguageRow
 
 _languages = MemberLanguageRow.__table__  # type: ignore[attr-defined]
@@ -53,15 +54,18 @@ def remember(database: Engine, workspace: str, user: str, lang: str) -> bool:
 def of(database: Engine, workspace: str, users: Iterable[str]) -> dict[str, str]:
     """The remembered client language of each of `users` in `workspace` who has one."""
     wanted = sorted(set(users))
+    found: dict[str, str] = {}
     if not wanted:
-        return {}
+        return found
     with snapshot(database) as connection:
-        rows = connection.execute(
-            select(_languages.c.user, _languages.c.lang).where(
-                _languages.c.workspace == workspace, _languages.c.user.in_(wanted)
+        for chunk in in_chunks(wanted):  # a table's members outgrow one statement's values
+            rows = connection.execute(
+                select(_languages.c.user, _languages.c.lang).where(
+                    _languages.c.workspace == workspace, _languages.c.user.in_(chunk)
+                )
             )
-        ).all()
-    return {user: lang for user, lang in rows}
+            found.update((user, lang) for user, lang in rows)
+    return found
 
 
 def _write(database: Engine, workspace: str, user: str, lang: str) -> None:

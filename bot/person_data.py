@@ -23,6 +23,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from bot import codec, dm_once
+from bot.in_chunks import in_chunks
 from bot.models import (
     AgreementRow,
     AnswerRow,
@@ -188,11 +189,13 @@ def _their_problem_timers(connection: Connection, workspace: str, user: str, at:
         for channel, problem_id in theirs
         for key in (problems.problem_timer_key, problems.snooze_timer_key)
     ]
-    if not keys:
-        return 0
-    return connection.execute(
-        delete(timers).where(timers.c.workspace == workspace, timers.c.key.in_(keys))
-    ).rowcount
+    # Someone who named many problems has more keys than one statement takes values.
+    return sum(
+        connection.execute(
+            delete(timers).where(timers.c.workspace == workspace, timers.c.key.in_(chunk))
+        ).rowcount
+        for chunk in in_chunks(keys)
+    )
 
 
 def _their_quiet_replies(connection: Connection, workspace: str, user: str, at: datetime) -> int:
@@ -201,18 +204,27 @@ def _their_quiet_replies(connection: Connection, workspace: str, user: str, at: 
     deletion is queued for the running bot's outbox, due at once."""
     watches = WatchRow.__table__  # type: ignore[attr-defined]
     posted, outbox = PostedMessage.__table__, OutboxRow.__table__  # type: ignore[attr-defined]
-    theirs = connection.execute(
-        select(watches.c.channel, watches.c.problem_id, watches.c.thread_id, watches.c.lang)
-        .where(watches.c.workspace == workspace, watches.c.user == user)
-    ).all()  # fmt: skip
+    theirs = {
+        quiet_reply_key(watch.channel, watch.problem_id): watch
+        for watch in connection.execute(
+            select(watches.c.channel, watches.c.problem_id, watches.c.thread_id, watches.c.lang)
+            .where(watches.c.workspace == workspace, watches.c.user == user)
+        )
+    }  # fmt: skip
+    # A statement per chunk of their problems, not per problem: someone may have named
+    # thousands.
+    refs: dict[str, str] = {}
+    for chunk in in_chunks(theirs):
+        refs.update(
+            (key, ref) for key, ref in connection.execute(
+                delete(posted)
+                .where(posted.c.workspace == workspace, posted.c.key.in_(chunk))
+                .returning(posted.c.key, posted.c.ref)
+            )
+        )  # fmt: skip
     cleared = 0
-    for watch in theirs:
-        key = quiet_reply_key(watch.channel, watch.problem_id)
-        ref = connection.execute(
-            delete(posted)
-            .where(posted.c.workspace == workspace, posted.c.key == key)
-            .returning(posted.c.ref)
-        ).scalar()
+    for key, watch in theirs.items():
+        ref = refs.get(key)
         if ref is None:
             continue
         clear = ClearNudge(

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, func, select
 
 from bot import views
+from bot.in_chunks import in_chunks
 from bot.models import (
     AgreementRow,
     AnswerRow,
@@ -39,8 +40,6 @@ SWEPT_SHOWN = timedelta(days=30)
 # How long a nudge gives its author to answer or snooze before the problem shows, without
 # their name, as the table's open question (`_problems`): as long as the shortest snooze.
 ANSWER_TIME = timedelta(hours=1)
-# The most rounds whose concerns one statement reads (well under SQLite's limit on values).
-ROUNDS_READ = 1000
 
 
 @dataclass
@@ -143,12 +142,12 @@ def _agreements(session, workspace, channel, since, zone: str) -> Section:
 
 def _choices(session, workspace, channel, since) -> Section:
     """Each keep, revision and retirement: which agreement, why, and what practice taught."""
-    query = select(DecisionRow).where(
-        DecisionRow.workspace == workspace, DecisionRow.channel == channel
-    )
+    made = [DecisionRow.workspace == workspace, DecisionRow.channel == channel]
     if since is not None:
-        query = query.where(DecisionRow.at >= since)
-    decisions = session.exec(query.order_by(col(DecisionRow.at), col(DecisionRow.id))).all()
+        made.append(DecisionRow.at >= since)
+    decisions = session.exec(
+        select(DecisionRow).where(*made).order_by(col(DecisionRow.at), col(DecisionRow.id))
+    ).all()
     # Each agreement's versions, oldest first: a choice looks only at its own agreement's.
     versions: dict[int, list[AgreementRow]] = defaultdict(list)
     for a in session.exec(
@@ -156,7 +155,8 @@ def _choices(session, workspace, channel, since) -> Section:
         .where(
             AgreementRow.workspace == workspace,
             AgreementRow.channel == channel,
-            col(AgreementRow.number).in_({d.number for d in decisions}),
+            # The numbers decided, named in SQL: a table's reviews outgrow a list of values.
+            col(AgreementRow.number).in_(select(DecisionRow.number).where(*made)),
         )
         .order_by(col(AgreementRow.version))
     ).all():
@@ -254,14 +254,14 @@ def _open_concerns(session, workspace, channel, since, zone: str, meeting: bool)
 
 def _concerns(session, workspace: str, round_ids: list[str]) -> dict[str, list[AnswerRow]]:
     """The concerns still held in these rounds, by round, in the order each polled its
-    members: a statement per thousand rounds, not one per round."""
+    members: a statement per `IN_CHUNK` rounds, not one per round."""
     found: dict[str, list[AnswerRow]] = {}
-    for start in range(0, len(round_ids), ROUNDS_READ):
+    for chunk in in_chunks(round_ids):
         for answer in session.exec(
             select(AnswerRow)
             .where(
                 AnswerRow.workspace == workspace,
-                col(AnswerRow.round_id).in_(round_ids[start : start + ROUNDS_READ]),
+                col(AnswerRow.round_id).in_(chunk),
                 col(AnswerRow.concern).is_not(None),  # a resolved one keeps no concern
             )
             .order_by(col(AnswerRow.round_id), col(AnswerRow.position))

@@ -45,7 +45,7 @@ from bot.models import now_utc
 from bot.outage import NotRecorded, Outage
 from bot.round_messages import RoundMessages, progress_of
 from bot.sent_steps import Delivering, delivering
-from bot.spool import Record, Spool, spool_folder, waiting_by_platforms
+from bot.spool import DROPPED, Record, Spool, spool_folder, waiting_by_platforms
 from bot.store import Delivery, TryLater, Undeliverable, ref_key
 from rules.actions import (
     AnnounceReview,
@@ -170,6 +170,8 @@ class Runtime:
         self.round_messages = RoundMessages(self._round_as_it_stands)
         self._kept: deque[_KeptEvent | _KeptChange] = deque()
         self._kept_handled = self._kept_dropped = 0
+        # The kept thing being handed in now (`hand_in_kept`): the bound drops another.
+        self._handing_in: _KeptEvent | _KeptChange | None = None
         self._keeping_told_at = logging.WARNING if spooling_for is None else logging.INFO
         platforms = spooling_for or (
             "+".join(sorted(adapter.name for adapter in self.adapters)) or "none"
@@ -268,16 +270,19 @@ class Runtime:
         """Events waiting for the database to answer again."""
         return len(self._kept)
 
+    @property
+    def dropped(self) -> int:
+        """Events dropped past the bound (also by processes whose spool this one took
+        over) and not yet said: `hand_in_kept` says them once all is handed in."""
+        return self._kept_dropped
+
     def _keep(self, kept: _KeptEvent | _KeptChange) -> None:
         if not self._kept:
             log.log(self._keeping_told_at, "keeping events until the database answers (at "
                     "most %d)", KEPT_EVENTS)  # fmt: skip
         dropped = len(self._kept) >= KEPT_EVENTS
         if dropped:
-            # The oldest event goes; a workspace removing the bot or coming back stays.
-            oldest = next((i for i, k in enumerate(self._kept) if isinstance(k, _KeptEvent)), 0)
-            del self._kept[oldest]
-            self._kept_dropped += 1
+            self._drop_oldest()
         self._kept.append(kept)
         metrics.EVENTS_KEPT.set(len(self._kept))
         if (record := _record_of(kept)) is not None:
@@ -287,9 +292,31 @@ class Runtime:
         if dropped and self.spool.lines >= 2 * KEPT_EVENTS:
             self._spool_what_is_kept()
 
+    def _drop_oldest(self) -> None:
+        """The oldest event goes, not the one being handed in (it is stored, or kept, as
+        it turns out); a workspace removing the bot or coming back stays. Said once an
+        outage, when it starts; how many went, once handed in (`hand_in_kept`)."""
+        waiting = (i for i, k in enumerate(self._kept)
+                   if isinstance(k, _KeptEvent) and k is not self._handing_in)  # fmt: skip
+        oldest = next(waiting, None)
+        if oldest is None:  # only changes (and the one handed in): the oldest waiting one
+            others = (i for i, k in enumerate(self._kept) if k is not self._handing_in)
+            oldest = next(others, None)
+        if oldest is None:  # nothing but the one handed in: it leaves soon
+            return
+        del self._kept[oldest]
+        if not self._kept_dropped:
+            log.warning("%d things kept for the database, the most kept: the oldest go from "
+                        "now (how many, once it answers)", KEPT_EVENTS)  # fmt: skip
+        self._kept_dropped += 1
+
     def _spool_what_is_kept(self) -> None:
+        """The spool holds what is kept, and how many were dropped before (not yet said):
+        a process taking it over says them with its own."""
         records = (_record_of(kept) for kept in self._kept)
-        self.spool.rewrite(record for record in records if record is not None)
+        kept = [record for record in records if record is not None]
+        note = [{DROPPED: self._kept_dropped}] if kept and self._kept_dropped else []
+        self.spool.rewrite([*note, *kept])
 
     def take_over_spool(self, files: Sequence[Path] | None = None) -> int:
         """What processes that stopped before the database answered kept (their spool
@@ -301,6 +328,12 @@ class Runtime:
             self._name_spools_waiting()
         taken = 0
         for record in self.spool.take_over(files):
+            if DROPPED in record:  # dropped by a process before: said with this one's
+                noted = _dropped_of(record)
+                self._kept_dropped += noted
+                if noted:
+                    self.spool.add({DROPPED: noted})
+                continue
             kept = self._restored(record)
             if kept is not None:
                 self._keep(kept)
@@ -374,7 +407,7 @@ class Runtime:
         done = taken_off = 0
         try:
             while self._kept:
-                kept = self._kept[0]
+                kept = self._handing_in = self._kept[0]
                 try:
                     deliveries = await self._hand_in(kept)
                 except NotRecorded as error:
@@ -387,6 +420,10 @@ class Runtime:
                     taken_off += 1
                     metrics.EVENTS_KEPT.set(len(self._kept))
                     continue
+                finally:
+                    self._handing_in = None
+                # Still the first: what was heard meanwhile went behind it, and past the
+                # bound the oldest other went.
                 self._kept.popleft()
                 taken_off += 1
                 metrics.EVENTS_KEPT.set(len(self._kept))
@@ -1017,6 +1054,15 @@ class Runtime:
         self._reader_thread.shutdown(wait=False, cancel_futures=True)
         self._worker.shutdown()
         self.spool.close()
+
+
+def _dropped_of(record: Record) -> int:
+    """How many a spool's note of dropped events says (0: a note this cannot read)."""
+    try:
+        return max(int(str(record[DROPPED])), 0)
+    except ValueError:
+        log.warning("a note of dropped events in the spool could not be read; skipped")
+        return 0
 
 
 def _record_of(kept: _KeptEvent | _KeptChange) -> Record | None:

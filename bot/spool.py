@@ -46,6 +46,10 @@ LOOKS_WAITED = 5
 LOOK_S = 0.02
 
 Record = dict[str, object]
+# A line that is no thing kept, {"dropped": n}: how many things its process dropped past
+# the bound before (bot.runtime), for the process that hands the rest in to say.
+DROPPED = "dropped"
+_NOTE = b'{"' + DROPPED.encode() + b'":'
 
 
 def spool_folder(settings: Settings) -> Path:
@@ -62,7 +66,8 @@ def spool_folder(settings: Settings) -> Path:
 @dataclass(frozen=True, slots=True)
 class LeftSpool:
     """A spool file no running process holds: what a gone process kept. `lines`: the
-    things it kept (a line cut short by a crash counts too)."""
+    things it kept (a line cut short by a crash counts too; a note of how many it
+    dropped does not)."""
 
     path: Path
     platforms: frozenset[str]
@@ -106,7 +111,7 @@ def left_spools(folder: Path, *, besides: Path | None = None) -> list[LeftSpool]
             if not _locked(fd):  # its process runs
                 continue
             with os.fdopen(os.dup(fd), "rb") as file:
-                lines = sum(1 for line in file if line.strip())
+                lines = sum(1 for line in file if line.strip() and not line.startswith(_NOTE))
         finally:
             os.close(fd)
         left.append(LeftSpool(path, platforms_of(path), lines))

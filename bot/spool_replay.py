@@ -21,7 +21,7 @@ from functools import partial
 from bot.bootstrap import Groundrules
 from bot.outage import NotRecorded
 from bot.runtime import Runtime
-from bot.spool import LeftSpool, Record, read_records
+from bot.spool import DROPPED, LeftSpool, Record, read_records
 
 # Told how many events are handed in so far, of how many.
 Progress = Callable[[int, int], None]
@@ -31,6 +31,8 @@ OWN_CHANGES = frozenset({"removed", "returned"})
 
 def needs_its_platform(record: Record) -> str | None:
     """Why only a process serving its platform can hand `record` in; None: this can."""
+    if DROPPED in record:  # a note of how many were dropped: said by whoever hands in
+        return None
     if "event" in record:
         if record.get("through") is not None:
             return "events whose table Slack reads again (a Slack Connect channel's home)"
@@ -50,6 +52,9 @@ class Replayed:
     refused: list[tuple[LeftSpool, str]] = field(default_factory=list)
     # The database stopped answering part-way: where the rest waits.
     interrupted: str | None = None
+    # Events the processes that kept these files dropped past their bound (KEPT_EVENTS),
+    # and those past it once the files were read together.
+    dropped: int = 0
 
 
 def replay(
@@ -74,7 +79,7 @@ def replay(
     runtime = Runtime(app, [], spooling_for=platforms)
     try:
         runtime.take_over_spool([spool.path for spool in done.files])
-        total = runtime.kept
+        total, done.dropped = runtime.kept, runtime.dropped
         handed_in = None
         if progress is not None:
             progress(0, total)

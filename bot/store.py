@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlmodel import Session, col, delete, select
 
 from bot import codec, fired_timers, moves, pacing_rows, views, workspaces
+from bot.in_chunks import in_chunks
 from bot.models import (
     AgreementRow,
     AnswerRow,
@@ -84,8 +85,6 @@ log = logging.getLogger(__name__)
 # How many of a person's latest "Not a problem"s at a table an undo reads: it takes back
 # one of the last hour (rules.dismissals), and nobody says so this often in an hour.
 DISMISSALS_READ = 20
-# The most values one IN (...) names: well under SQLite's limit on a statement's values.
-IN_CHUNK = 1000
 
 # A delivery not confirmed within this lease is tried again by the outbox sweep. The
 # process delivering renews it for as long as it takes (bot.leases): a platform's client
@@ -554,12 +553,15 @@ class Store:
             return set()
         # A transaction of its own, apart from the units of work: the runtime renews
         # beside its worker thread, which may be busy deciding.
+        held: set[str] = set()
         with self.engine.begin() as connection:
-            return set(
-                connection.execute(
-                    self.sql.renew_claims, {"claims": list(claims), "until": until}
-                ).scalars()
-            )
+            for chunk in in_chunks(claims):  # a burst of deliveries waiting out a rate limit
+                held.update(
+                    connection.execute(
+                        self.sql.renew_claims, {"claims": chunk, "until": until}
+                    ).scalars()
+                )
+        return held
 
     def sent_steps(self, workspace: str, outbox_id: int) -> dict[str, str | None]:
         """What of an outbox item is on record as having reached its platform."""
@@ -1781,13 +1783,13 @@ class UnitOfWork:
 
     def _apply_MandatesDue(self, c: act.MandatesDue) -> None:
         # A statement per chunk, not per member: a meeting's end at a table of thousands.
-        for start in range(0, len(c.users), IN_CHUNK):
+        for chunk in in_chunks(c.users):
             self.session.exec(
                 update(MandateRow)
                 .where(
                     MandateRow.workspace == c.workspace,
                     MandateRow.channel == c.channel,
-                    col(MandateRow.user).in_(c.users[start : start + IN_CHUNK]),
+                    col(MandateRow.user).in_(chunk),
                 )
                 .values(status="renewal_due", updated_at=c.at)
             )

@@ -355,15 +355,14 @@ def member_home(
     elsewhere = elsewhere or {}
     with Session(database) as session:
         zones = table_zones(session.connection(), default_zone)
-        channels = list(
-            session.exec(
-                select(MemberRow.channel).where(
-                    _at_tables(MemberRow, workspace, elsewhere),
-                    MemberRow.user == user,
-                    col(MemberRow.active).is_(True),
-                )
-            ).all()
+        # Their tables, named in SQL where rows are read from them: someone may sit at more
+        # tables (every forum post is one on Discord) than a statement takes values.
+        theirs = select(MemberRow.channel).where(
+            _at_tables(MemberRow, workspace, elsewhere),
+            MemberRow.user == user,
+            col(MemberRow.active).is_(True),
         )
+        channels = list(session.exec(theirs).all())
         waiting = session.exec(
             select(RoundRow)
             .join(
@@ -386,7 +385,7 @@ def member_home(
                 .where(
                     _at_tables(MandateRow, workspace, elsewhere),
                     MandateRow.user == user,
-                    col(MandateRow.channel).in_(channels),
+                    col(MandateRow.channel).in_(theirs),
                 )
                 .order_by(col(MandateRow.channel))
             ).all()
@@ -404,7 +403,7 @@ def member_home(
                 select(AgreementRow)
                 .where(
                     _at_tables(AgreementRow, workspace, elsewhere),
-                    col(AgreementRow.channel).in_(channels),
+                    col(AgreementRow.channel).in_(theirs),
                     AgreementRow.status == "current",
                 )
                 .order_by(col(AgreementRow.recorded_at).desc())

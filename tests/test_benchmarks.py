@@ -48,3 +48,20 @@ def test_scale_bench_measures_each_path_beside_its_former_form():
     for path in ("reviews_at_start", "mandates_due", "report_words", "report_concerns",
                  "answer_reads_round", "report_choices"):  # fmt: skip
         assert figures[path]["ms"] > 0 and figures[path]["former_ms"] > 0, path
+
+
+def test_rosters_bench_reads_a_channel_both_ways_and_refuses_a_channel_bigger_than_all(capsys):
+    import asyncio
+    import json
+
+    from benchmarks.rosters import main, options
+
+    assert (options([]).members, options([]).people) == (3_000, 10_000)
+    with pytest.raises(SystemExit):
+        options(["--members", "20", "--people", "10"])
+    assert "at most --people" in capsys.readouterr().err
+
+    assert asyncio.run(main(members=300, people=900)) == 0
+    figures = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert figures["looked_up_calls"] == 300 + 2  # and conversations.members, 200 a page
+    assert figures["listed_calls"] < 10 and figures["rate_limited_ratio"] > 1

@@ -335,6 +335,34 @@ async def test_conversations_members_paginates(slack: SlackStandIn, client: Asyn
     assert cursors[0] is None and all(cursors[1:])
 
 
+async def test_users_list_pages_the_whole_workspace(
+    slack: SlackStandIn, client: AsyncWebClient
+) -> None:
+    slack.add_user("U-GONE", "gone", deleted=True, locale="nl-NL")
+    everyone = list(slack.users)  # the bot, Slackbot, Alice and a deleted member
+
+    response = await client.users_list(limit=3, include_locale=True)
+    pages = [list(page["members"]) async for page in response]
+    assert [[user["id"] for user in page] for page in pages] == [everyone[0:3], everyone[3:4]]
+    [[gone]] = pages[1:]
+    assert (gone["deleted"], gone["locale"]) == (True, "nl-NL")
+    assert response["response_metadata"]["next_cursor"] == ""
+    assert "locale" not in (await client.users_list(limit=1))["members"][0]  # not asked for
+
+    # A page may hold fewer than asked before the end; the cursor still says there is more.
+    slack.users_list_page_at_most = 2
+    short = await client.users_list(limit=3)
+    assert (len(short["members"]), bool(short["response_metadata"]["next_cursor"])) == (2, True)
+
+    # Without a limit Slack tries to send everyone, and refuses a large workspace.
+    slack.users_list_page_at_most = None
+    assert len((await client.users_list())["members"]) == 4
+    for n in range(1000):
+        slack.add_user(f"U-{n:04d}")
+    with pytest.raises(SlackApiError, match="limit_required"):
+        await client.users_list()
+
+
 # slack_sdk's oauth_v2_access still builds an aiohttp.BasicAuth, which aiohttp
 # 3.14 deprecates; that is upstream code, not the stand-in's.
 @pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")

@@ -2,6 +2,12 @@
 who is human (rosters leave bots out) and each person's language, from `users.info`,
 cached; and a channel's members from `conversations.members`, page by page.
 
+A big channel's people are read from `users.list` instead: one call there describes up
+to 200 of the workspace's people where `users.info` describes one, at a fifth of its
+rate (Slack's Tier 2 against Tier 4). A channel of 3,000 is then some 50 calls, not
+3,000. It pays only while the channel holds a good share of the workspace, so the
+directory reckons the workspace's size from what the pages show, and remembers it.
+
 Slack may refuse to describe a member at all (`user_not_visible`, `user_not_found`):
 someone of another organisation in a shared channel, say. They are at the table all
 the same, a person whose name is not known; only those Slack says are bots or deleted
@@ -12,6 +18,8 @@ looked up again.
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -25,6 +33,15 @@ from rules.typed_names import called
 NOT_PEOPLE = frozenset({"USLACKBOT"})
 
 ClientFor = Callable[[str], Awaitable[AsyncWebClient]]
+
+log = logging.getLogger(__name__)
+
+# What one users.list page costs in users.info lookups: Slack allows users.list (Tier 2)
+# some 20 calls a minute, users.info (Tier 4) some 100.
+LIST_PAGE_COST = 5
+# Fewer lookups than this are made one by one whatever the workspace: eight at a time
+# they are quick, and well within users.info's rate; the list is for big channels.
+LISTED_FROM = 50
 
 
 # users.info errors for a member Slack will not describe to this bot.
@@ -77,6 +94,13 @@ def person_from(user: dict) -> Person:
                   (user.get("enterprise_user") or {}).get("enterprise_id"))  # fmt: skip
 
 
+def _named(error: Exception) -> str:
+    """Slack's error code, or the kind of failure (never a token or a payload)."""
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or "unknown")
+    return type(error).__name__
+
+
 class Directory:
     def __init__(
         self,
@@ -93,11 +117,13 @@ class Directory:
         self._limit = asyncio.Semaphore(concurrency)
         self._clock = clock
         self._people: dict[tuple[str, str], tuple[float, Person]] = {}
+        # How many people each workspace's users.list holds, as far as it was read (or
+        # reckoned from a part of it): whether a big channel's roster is read from it.
+        self._sizes: dict[str, int] = {}
 
     async def person(self, workspace: str, user: str) -> Person:
-        cached = self._people.get((workspace, user))
-        if cached is not None and self._clock() - cached[0] < self._ttl:
-            return cached[1]
+        if (cached := self._fresh(workspace, user)) is not None:
+            return cached
         client = await self._client_for(workspace)
         async with self._limit:
             try:
@@ -139,6 +165,59 @@ class Directory:
         except SlackApiError:
             return None
 
+    async def people(self, workspace: str, users: list[str]) -> list[Person | BaseException]:
+        """`users` described (in their order), as `person` would: from the workspace's
+        list when that takes fewer calls than looking each of them up, else one by one;
+        a lookup that failed is its exception."""
+        wanted = {u for u in users if self._fresh(workspace, u) is None}
+        if self._worth_listing(workspace, len(wanted)):
+            await self._read_listed(workspace, wanted)
+        return await asyncio.gather(
+            *(self.person(workspace, u) for u in users), return_exceptions=True
+        )
+
+    def _worth_listing(self, workspace: str, wanted: int) -> bool:
+        """Whether reading the workspace's list could cost fewer calls than `wanted`
+        lookups: a big channel's, and the workspace, as far as it is known, not too big
+        for that."""
+        size = self._sizes.get(workspace)
+        pages = 1 if size is None else math.ceil(size / self.page_size)
+        return wanted >= LISTED_FROM and pages * LIST_PAGE_COST < wanted
+
+    async def _read_listed(self, workspace: str, wanted: set[str]) -> None:
+        """Read users.list page by page, keeping those of `wanted` it lists (not the
+        others: the cache stays the size lookups would make it). It stops once all are
+        found, or once the rest of the workspace, as reckoned from how many of `wanted`
+        the pages held, would cost more than looking up those still missing; a failure
+        stops it too. Whoever it did not find is looked up one by one after: someone of
+        another organisation in a shared channel is never on this workspace's list."""
+        missing = set(wanted)
+        seen = pages = 0
+        client = await self._client_for(workspace)
+        try:
+            # slack_sdk's pager yields one response object, refilled per page; its retry
+            # handlers wait out a rate limit and ask again after a lost connection.
+            async for page in await client.users_list(limit=self.page_size, include_locale=True):
+                pages += 1
+                for user in page.get("members") or []:
+                    seen += 1
+                    if user.get("id") in missing:
+                        missing.discard(user["id"])
+                        self._people[(workspace, user["id"])] = (self._clock(), person_from(user))
+                if not (page.get("response_metadata") or {}).get("next_cursor"):
+                    self._sizes[workspace] = seen  # the whole workspace: now known
+                    break
+                found = len(wanted) - len(missing)
+                # Were the rest of the workspace as full of the channel as the pages read.
+                size = self._sizes[workspace] = max(seen * len(wanted) // max(found, 1), seen)
+                if not missing or (size - seen) / self.page_size * LIST_PAGE_COST >= len(missing):
+                    break
+        except Exception as error:  # (a cancellation is no Exception: it goes on up)
+            log.warning("could not read the workspace's list of people (%s); the %d not yet "
+                        "found are looked up one by one", _named(error), len(missing))  # fmt: skip
+        log.info("read %d of %d members from %d page(s) of the workspace's list",
+                 len(wanted) - len(missing), len(wanted), pages)  # fmt: skip
+
     async def channel_members(self, workspace: str, channel: str) -> list[str]:
         client = await self._client_for(workspace)
         members: list[str] = []
@@ -152,9 +231,7 @@ class Directory:
         does not lose the others: that member stays, as last known or as a person whose
         name is not known, and is looked up again next time."""
         users = list(dict.fromkeys(await self.channel_members(workspace, channel)))
-        found = await asyncio.gather(
-            *(self.person(workspace, u) for u in users), return_exceptions=True
-        )
+        found = await self.people(workspace, users)
         people: list[Person] = []
         unsure: list[str] = []
         for user, person in zip(users, found, strict=True):
@@ -171,14 +248,17 @@ class Directory:
         """The people in the channel who go by `name` (any case); someone whose lookup
         fails is not among them."""
         users = list(dict.fromkeys(await self.channel_members(workspace, channel)))
-        found = await asyncio.gather(
-            *(self.person(workspace, u) for u in users), return_exceptions=True
-        )
+        found = await self.people(workspace, users)
         return [
             person.id
             for person in found
             if isinstance(person, Person) and person.human and called(name, set(person.names))
         ]
+
+    def _fresh(self, workspace: str, user: str) -> Person | None:
+        """What was read of `user` within the last `ttl` seconds, if anything."""
+        cached = self._people.get((workspace, user))
+        return cached[1] if cached is not None and self._clock() - cached[0] < self._ttl else None
 
     def _known(self, workspace: str, user: str) -> Person | None:
         """What was read of `user` before, however long ago (only fresh ones are used
@@ -188,6 +268,7 @@ class Directory:
 
     def forget_workspace(self, workspace: str) -> None:
         self._people = {key: v for key, v in self._people.items() if key[0] != workspace}
+        self._sizes.pop(workspace, None)
 
     def forget(self, workspace: str, user: str) -> None:
         self._people.pop((workspace, user), None)

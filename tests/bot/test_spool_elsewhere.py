@@ -156,6 +156,31 @@ def test_spool_replay_of_a_big_file_says_how_far_it_got(url, tagged, spool, comm
     assert said[-1].startswith("groundrules: handed in 300 event(s) from 1 spool file(s)")
 
 
+def test_spool_replay_says_how_many_the_outage_dropped(url, tagged, spool, command_line):
+    """The process that kept the file dropped seven past its bound (its note says so):
+    the command says so, not only the bot's log it hides without --verbose."""
+    with bot_on(url, tagged):
+        pass  # the schema
+    spool.mkdir()
+    lines = [json.dumps({"dropped": 7}), *(
+        json.dumps({"event": codec.event_data(problem(f"p{n}", minutes_ago=0)),
+                    "platform": "discord"})
+        for n in (8, 9)
+    )]  # fmt: skip
+    (spool / "kept-discord-4242-abcd0123.jsonl").write_text("\n".join(lines) + "\n")
+
+    listed = runner.invoke(cli, ["spool", "list"])
+    assert "2 event(s)" in listed.stdout, listed.output  # the note is no event
+    result = runner.invoke(cli, ["spool", "replay"])
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if line.startswith("groundrules:")]
+    assert said[-2].startswith("groundrules: handed in 2 event(s) from 1 spool file(s)")
+    assert said[-1] == ("groundrules: 7 older event(s) had been dropped unstored: the outage "
+                        "outlasted the 1,000 a bot keeps at most")  # fmt: skip
+    with bot_on(url, tagged) as app:
+        assert handled(app) == ["p8", "p9"]
+
+
 def test_spool_replay_leaves_what_only_slack_can_hand_in(url, tagged, spool, command_line):
     asyncio.run(left_by_discord(url, tagged, "p1"))
     slack = left_by_slack(spool)

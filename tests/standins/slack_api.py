@@ -259,6 +259,9 @@ class _ResponseTarget:
     uses: int = 0
 
 
+# users.list without a limit: Slack sends the whole workspace, up to a size it does not
+# document (then `limit_required`); the stand-in draws that line here.
+USERS_LIST_WHOLE_AT_MOST = 1000
 # Slack accepts up to five posts to one response_url (within 30 minutes).
 RESPONSE_URL_USES = 5
 # Slack accepts a trigger_id (to open a modal) for 3 seconds after the click.
@@ -308,6 +311,9 @@ class SlackStandIn(Served):
         # default: for ever, so that a test that takes its time opens forms all the same.
         self.trigger_lifetime: float | None = None
         self._triggers: dict[str, float] = {}  # trigger_id -> issued at (monotonic)
+        # At most this many users on a users.list page, whatever the limit asked: Slack
+        # may answer fewer than asked before the end. None: as many as asked.
+        self.users_list_page_at_most: int | None = None
 
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -1027,9 +1033,22 @@ class SlackStandIn(Served):
         return {"user": self._user(params.get("user")).to_api(include_locale=include_locale)}
 
     def _users_list(self, params: dict[str, Any]) -> dict[str, Any]:
-        page, next_cursor = _paginate(list(self.users.values()), params)
+        """Everyone in the workspace (bots, Slackbot and deleted members too), page by
+        page. Without a `limit` Slack tries to send them all and refuses a large
+        workspace (`limit_required`); with one, a page may hold fewer than asked
+        (`users_list_page_at_most`) before the end is reached."""
+        users = list(self.users.values())
+        if not str(params.get("limit") or "0").strip("0"):
+            if len(users) > USERS_LIST_WHOLE_AT_MOST:
+                raise SlackError("limit_required")
+            params = {**params, "limit": len(users) or 1}
+        if self.users_list_page_at_most is not None:
+            asked = int(params["limit"]) if str(params["limit"]).isdigit() else 100
+            params = {**params, "limit": min(asked, self.users_list_page_at_most)}
+        page, next_cursor = _paginate(users, params)
+        include_locale = str(params.get("include_locale", "")).lower() in {"1", "true"}
         return {
-            "members": [user.to_api() for user in page],
+            "members": [user.to_api(include_locale=include_locale) for user in page],
             "cache_ts": 1_700_000_000,
             "response_metadata": {"next_cursor": next_cursor},
         }
