@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import discord
 
+from adapters.discord.acknowledged import answered, respond
 from adapters.discord.rendering import Outgoing
 from bot.sent_steps import Sent
 
@@ -39,7 +40,7 @@ class InteractionAnswer:
 
     @property
     def responded(self) -> bool:
-        return self.interaction.response.is_done()
+        return answered(self.interaction)
 
     async def run(self, work: Awaitable[T]) -> T:
         """Await `work` as the current answer; defer when it takes too long."""
@@ -57,10 +58,11 @@ class InteractionAnswer:
         async with self._lock:
             if self.responded:
                 return
+            response = self.interaction.response
             if self.interaction.type is discord.InteractionType.component:
-                await self.interaction.response.defer()
+                await respond(self.interaction, response.defer())
             else:
-                await self.interaction.response.defer(ephemeral=True, thinking=True)
+                await respond(self.interaction, response.defer(ephemeral=True, thinking=True))
                 self._thinking = True
 
     async def private(
@@ -112,7 +114,10 @@ class InteractionAnswer:
     async def _send(self, message: Outgoing, *, ephemeral: bool, **extra) -> None:
         kwargs = message.kwargs() | extra
         if not self.responded:
-            await self.interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+            await respond(
+                self.interaction,
+                self.interaction.response.send_message(ephemeral=ephemeral, **kwargs),
+            )
         elif self._thinking:
             self._thinking = False
             if "file" in kwargs:

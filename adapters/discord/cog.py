@@ -28,6 +28,7 @@ from discord.ext import commands
 from discord.utils import utcnow
 
 from adapters.discord import gone_threads, posting_rights, refusals, translate
+from adapters.discord.acknowledged import answered, respond
 from adapters.discord.answering import InteractionAnswer
 from adapters.discord.commands import build_commands
 from adapters.discord.components import (
@@ -531,8 +532,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             if refused := self._cannot_post_here(interaction, posting_rights.Post()):
                 await self._tell(interaction, await self._form_lang(interaction), refused)
                 return
-            await interaction.response.send_modal(
-                agreement_form(await self._form_lang(interaction))
+            await respond(
+                interaction,
+                interaction.response.send_modal(agreement_form(await self._form_lang(interaction))),
             )
         else:
             # The client's language picks the name Discord shows, so the name is no sign of
@@ -576,8 +578,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         text = message.clean_content
         if self.bot.user is not None and message.author.id == self.bot.user.id:
             text = as_typed(text)  # the bot's own post: people's words as they typed them
-        await interaction.response.send_modal(
-            agreement_form(await self._form_lang(interaction), text)
+        await respond(
+            interaction,
+            interaction.response.send_modal(
+                agreement_form(await self._form_lang(interaction), text)
+            ),
         )
 
     # --- buttons -----------------------------------------------------------------------
@@ -591,7 +596,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             # and says so. The button goes: one undo.
             origin = translate.origin_of(interaction, choice.where)
             assert origin is not None
-            await interaction.response.edit_message(view=None)
+            await respond(interaction, interaction.response.edit_message(view=None))
             await self._decide(interaction, translate.nudge_answered(origin, choice))
             return
         try:
@@ -613,20 +618,25 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         elif choice.act == "open":
             question = say(N_("Your problem is still waiting for a proposal. What would you like "
                               "to do?"), lang)  # fmt: skip
-            await interaction.response.send_message(
-                question, view=nudge_view(choice, lang), ephemeral=True
+            await respond(
+                interaction,
+                interaction.response.send_message(
+                    question, view=nudge_view(choice, lang), ephemeral=True
+                ),
             )
             if interaction.message is not None:
                 await self._quiet_seen(interaction.message, choice)
         elif choice.act == "add":
             form_lang = await self._form_lang(interaction, choice.where)
-            await interaction.response.send_modal(proposal_form(choice, form_lang))
+            await respond(
+                interaction, interaction.response.send_modal(proposal_form(choice, form_lang))
+            )
         else:
             origin = translate.origin_of(interaction, choice.where)
             assert origin is not None
             # A choice is made and the buttons go; after "Why?" the author has yet to choose.
             if choice.act != "why":
-                await interaction.response.edit_message(view=None)
+                await respond(interaction, interaction.response.edit_message(view=None))
             # Its quiet reply, if any, goes once the engine settles it (ClearNudge); a
             # snooze's answer says whether its reminder can reach them (Delivery).
             await self._decide(interaction, translate.nudge_answered(origin, choice))
@@ -684,8 +694,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
 
     async def _settled(self, interaction: discord.Interaction, lang: str) -> None:
         """A button of a nudge that is settled: it goes, and says why nothing happens."""
-        if interaction.message is not None and not interaction.response.is_done():
-            await interaction.response.edit_message(view=None)
+        if interaction.message is not None and not answered(interaction):
+            await respond(interaction, interaction.response.edit_message(view=None))
         await self._tell(interaction, lang, Say.of(SETTLED))
 
     async def _quiet_seen(self, quiet: discord.Message, choice: NudgeChoice) -> None:
@@ -704,7 +714,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if answer.answer == "concern":
             form_lang = await self._form_lang(interaction, answer.where, answer.lang)
             form = ConcernForm(answer.round_id, answer.where, answer.lang)
-            await interaction.response.send_modal(concern_form(form, form_lang))
+            await respond(
+                interaction, interaction.response.send_modal(concern_form(form, form_lang))
+            )
             return
         origin = translate.origin_of(interaction, answer.where, answer.lang)
         if origin is None:
@@ -718,7 +730,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         if choice.decision == "revise":
             form_lang = await self._form_lang(interaction, where, shown=choice.lang)
             form = RevisionForm(choice.number, choice.version, choice.lang, choice.table)
-            await interaction.response.send_modal(revision_form(form, form_lang))
+            await respond(
+                interaction, interaction.response.send_modal(revision_form(form, form_lang))
+            )
             return
         origin = translate.origin_of(interaction, where, shown=choice.lang)
         if origin is None:
@@ -755,7 +769,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await self._form_lang(interaction, shown=origin.lang), _quoted(interaction.message),
             origin,
         )  # fmt: skip
-        await interaction.response.send_modal(form)
+        await respond(interaction, interaction.response.send_modal(form))
 
     async def on_renewal(self, interaction: discord.Interaction, answer: RenewalAnswer) -> None:
         """Renewed, or must check first: the same as /mandate renew or /mandate check."""
@@ -770,7 +784,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     async def on_evaluate(self, interaction: discord.Interaction, choice: EvaluateMeeting) -> None:
         form_lang = await self._form_lang(interaction, shown=choice.lang)
         form = EvaluationForm(choice.meeting_id, choice.lang)
-        await interaction.response.send_modal(evaluation_form(form, form_lang))
+        await respond(
+            interaction, interaction.response.send_modal(evaluation_form(form, form_lang))
+        )
 
     # --- client languages -------------------------------------------------------------------
 
@@ -942,7 +958,8 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         async def claimed() -> None:
             nonlocal buttons_gone
             if interaction.message is not None:
-                await interaction.response.edit_message(view=None)  # the choice is made
+                # The choice is made.
+                await respond(interaction, interaction.response.edit_message(view=None))
                 buttons_gone = True
 
         posted = await self._post_proposal(choice, origin.user, proposal, lang, claimed)
@@ -1218,10 +1235,10 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
     async def _tell(self, interaction: discord.Interaction, lang: str, text: Text) -> None:
         guild = self.bot.get_guild(interaction.guild_id) if interaction.guild_id else None
         content = Renderer(guild, lang, self.bot)(text)
-        if interaction.response.is_done():
+        if answered(interaction):
             await interaction.followup.send(content, ephemeral=True)
         else:
-            await interaction.response.send_message(content, ephemeral=True)
+            await respond(interaction, interaction.response.send_message(content, ephemeral=True))
 
 
 def _quoted(message: discord.Message | None) -> str | None:

@@ -2,20 +2,28 @@
 that broke) goes out once: discord.py tries a message again after a 500, 502 or 504 with
 the nonce it sent the first time, which Discord keeps from making it twice; a delivery
 that fails all the same is tried again by the outbox, which looks for the message before
-posting it again (bot.sent_steps)."""
+posting it again (bot.sent_steps).
+
+An answer to an interaction that Discord took, though its HTTP answer was lost, is not
+given again: discord.py sends the callback again after the 5xx, Discord refuses that with
+40060 "Interaction has already been acknowledged", and the bot takes the refusal as the
+news that its answer went out (adapters.discord.acknowledged)."""
 
 from __future__ import annotations
 
+from adapters.discord import answering
 from bot.models import now_utc
 from rules.actions import AnnounceReview
-from rules.events import ConcernAnswered, RosterSynced
-from tests.discord.harness import make_retries_due, workspace
+from rules.events import CommandInvoked, ConcernAnswered, NudgeSnoozed, RosterSynced
+from tests.discord.harness import buttons, dm_messages, make_retries_due, workspace
 from tests.discord.test_discord_announced_once import announced, announcement, retried
 from tests.discord.test_discord_forums import review_posts, whole_forums_agreement
+from tests.discord.test_discord_quiet_replies import quiet_reply_opened
 from tests.discord.test_discord_rounds import PROPOSAL
 
 BAD_GATEWAY = {"status": 502, "code": 0, "message": "Bad Gateway"}
 UNAVAILABLE = {"status": 503, "code": 0, "message": "Service Unavailable"}
+CALLBACK = "POST /interactions/{interaction_id}/{token}/callback"
 
 
 async def test_a_message_discord_made_before_a_bad_gateway_is_made_once(world, harness):
@@ -94,3 +102,57 @@ async def test_a_forum_review_post_opened_before_a_bad_gateway_is_opened_once(wo
     await runtime.tick()
     assert review_posts(world, forum) == [opened]
     assert make_retries_due(harness) == 0
+
+
+async def test_an_answer_discord_took_before_a_bad_gateway_is_not_given_again(world, harness):
+    """The report was shown to bob: discord.py's second callback was refused (40060), and
+    the report does not come again by DM."""
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    world.api.fail_next(CALLBACK, after=True, **BAD_GATEWAY)
+    ix = await world.api.slash_command(world.guild, world.general, world.bob, "report")
+    await runtime.wait_for(CommandInvoked)
+    [shown] = world.api.callbacks_for(ix)
+    assert shown.ephemeral and shown.content.startswith("Report of this table.")
+    assert [r.status for r in world.api.requests_to(CALLBACK)] == [502, 400]
+
+    assert make_retries_due(harness) == 0  # delivered: nothing to give again
+    await runtime.tick()
+    assert dm_messages(world.api, world.bob) == []
+
+
+async def test_a_deferral_discord_took_before_a_bad_gateway_is_followed_by_its_answer(
+    world, harness, monkeypatch
+):
+    """A slow answer's "thinking…" went through though its answer was lost: the answer
+    edits it, once."""
+    monkeypatch.setattr(answering, "DEADLINE_S", 0)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    world.api.fail_next(CALLBACK, after=True, **BAD_GATEWAY)
+    ix = await world.api.slash_command(world.guild, world.general, world.bob, "report")
+    await runtime.wait_for(CommandInvoked)
+    [deferred] = world.api.callbacks_for(ix)
+    assert deferred.type == 5
+    shown = world.api.message(deferred.message["id"])
+    assert shown["content"].startswith("Report of this table.")
+    assert world.api.followups_for(ix) == []
+
+    assert make_retries_due(harness) == 0
+    await runtime.tick()
+    assert dm_messages(world.api, world.bob) == []
+
+
+async def test_a_click_whose_buttons_went_before_a_bad_gateway_is_still_decided(world, harness):
+    """The snooze's buttons went (Discord took the edit, its answer was lost): the snooze
+    is made all the same, and said once."""
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    _, choices = await quiet_reply_opened(world, runtime)
+    world.api.fail_next(CALLBACK, after=True, **BAD_GATEWAY)
+    snooze = await world.api.click_button(choices, world.carol, label="Snooze 1 hour")
+    await runtime.wait_for(NudgeSnoozed)
+    said = await world.api.wait_for_followup(snooze)
+    assert said["content"].startswith("Snoozed until")
+    assert buttons(world.api.message(choices["id"])) == []
+    assert len(world.api.followups_for(snooze)) == 1
