@@ -56,3 +56,19 @@ def test_first_week_table_listing_says_how_to_give_an_organisation(app):
     chat.command("gerrit", "/tafel aanschuiven Gemeente", "09:03")
     chat.command("gerrit", "/tafel", "09:04")
     assert "/tafel aanschuiven" not in chat.texts()[-1]
+
+
+def test_first_week_a_snooze_or_window_it_cannot_read_says_what_was_wrong(app):
+    # "/sluimer morgen" is what a new member types first: the answer says why it was not
+    # taken, before how it is written.
+    chat = Chat(app)
+    chat.command("gerrit", "/sluimer morgen", "09:00")
+    assert chat.texts()[-1].splitlines() == [
+        "“morgen” kan ik niet lezen als een tijdsduur: zeg hoe lang, in minuten, uren of dagen.",
+        "Gebruik: /sluimer [1u]",
+        "Voorbeeld: /sluimer 2u",
+    ]
+    chat.command("gerrit", "/problem-window a while", "09:01")
+    assert chat.texts()[-1].splitlines()[0] == (
+        "“a while” is not a length of time I can read: say how long, in minutes, hours or days."
+    )
