@@ -72,3 +72,15 @@ def test_first_week_a_snooze_or_window_it_cannot_read_says_what_was_wrong(app):
     assert chat.texts()[-1].splitlines()[0] == (
         "“a while” is not a length of time I can read: say how long, in minutes, hours or days."
     )
+
+
+def test_first_week_an_answer_with_no_round_open_points_to_starting_one(app):
+    # /zorg and /zorgen are two letters apart: a new member who meant to ask the table
+    # hears how, not only that nothing is open.
+    chat = Chat(app)
+    chat.say("gerrit", "goedemorgen allemaal", "09:00")
+    chat.command("gerrit", "/zorg We bellen elke maandag om 9 uur met de huisarts", "09:01")
+    assert chat.texts()[-1].splitlines() == [
+        "Hier loopt nu geen zorgenronde.",
+        "Wil je iedereen naar zorgen over een voorstel vragen? Dat doe je met /zorgen <voorstel>.",
+    ]
