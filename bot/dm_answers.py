@@ -17,8 +17,8 @@ from rules.say import N_
 
 # Said before posting when more than one problem waits, with a link to the one answered.
 FOR_THE_LATEST = N_(
-    "More than one of your problems is waiting for a proposal. I took yours for the one I "
-    "reminded you of last:"
+    "More than one of your problems is waiting for a proposal, so I am posting yours beside "
+    "the one I reminded you of last:"
 )
 
 

@@ -297,7 +297,8 @@ def summary_text(action: PostRoundSummary, *, with_commands: bool = True) -> Tex
             Say.of(
                 N_(
                     "Some concerns are still open. Talking them through together and adjusting "
-                    "the proposal can help; a new round can follow after that."
+                    "the proposal can help; a new round can follow after that: /concerns "
+                    "<adjusted proposal>."
                 )
             )
         )

@@ -54,6 +54,12 @@ def show(command: Command, state: TableState) -> list[Action]:
     parts += [member_line(state, user) for user in sorted(state.roster)] or [
         Say.of(N_("nobody yet"))
     ]
+    if any(not state.member(user).organisation for user in state.roster):
+        # Ground rule 2: the roster shows who has not said it, and here is how to.
+        parts.append(
+            Say.of(N_("No organisation given yet? Give yours with /table join "
+                      "<organisation>."))
+        )  # fmt: skip
     for field in ("about", "not_about", "routing"):
         value = getattr(charter, field)
         if value:

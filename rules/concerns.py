@@ -243,7 +243,19 @@ def answer_by_command(command: Command, state: TableState) -> list[Action]:
             private(
                 event,
                 event.user,
-                Say.of(N_("No concern round is open here right now.")),
+                Lines(
+                    (
+                        Say.of(N_("No concern round is open here right now.")),
+                        # /concern and /concerns are two letters apart: whoever meant to
+                        # ask the table hears how.
+                        Say.of(
+                            N_(
+                                "To ask everyone for their concerns about a proposal: "
+                                "/concerns <proposal>."
+                            )
+                        ),
+                    )
+                ),
                 language(state, command.lang),
             )
         ]

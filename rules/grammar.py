@@ -1757,7 +1757,7 @@ def _window(spec: CommandSpec, args: str, today: date) -> ProblemWindow | UsageE
     try:
         window = parse_duration(args, bare_unit="m")
     except DurationError:
-        return UsageError(spec)
+        return UsageError(spec, _not_a_span(args))
     if not SHORTEST_WINDOW <= window <= LONGEST_WINDOW:
         return UsageError(spec, Say.of(N_("Choose a window between 10 seconds and 7 days.")))
     return ProblemWindow(window)
@@ -1802,6 +1802,15 @@ def _why(spec: CommandSpec, args: str, today: date) -> AskWhy:
     return AskWhy()
 
 
+def _not_a_span(args: str) -> Say:
+    """Why "/snooze tomorrow" was not taken: the usage alone does not say."""
+    return Say.of(
+        N_("“{text}” is not a length of time I can read: say how long, in minutes, hours or "
+           "days."),
+        text=Quote(args),
+    )  # fmt: skip
+
+
 # The longest snooze: storage keeps a snoozed problem's text at least this long.
 MAX_SNOOZE = timedelta(days=7)
 
@@ -1812,7 +1821,7 @@ def _snooze(spec: CommandSpec, args: str, today: date) -> Snooze | UsageError:
     try:
         span = parse_duration(args, bare_unit="m")
     except DurationError:
-        return UsageError(spec)
+        return UsageError(spec, _not_a_span(args))
     if not timedelta(minutes=1) <= span <= MAX_SNOOZE:
         return UsageError(spec, Say.of(N_("Snooze for between 1 minute and 7 days.")))
     return Snooze(span)

@@ -22,6 +22,9 @@ INTRODUCTION = (
     N_("/concerns <proposal> asks everyone for their concerns before you decide."),
     N_("/agree <what> because <why> records an agreement, with why, an owner and a review "
        "date."),
+    # Ground rule 2, for a table of several organisations: nothing else says this step.
+    N_("At the table for an organisation? Say which with /table join <organisation>, and "
+       "what you may agree to with /mandate <what I may agree to>."),
     N_("/groundrules help lists everything I do. Fewer reminders: /nudges fewer; none: "
        "/nudges off."),
 )  # fmt: skip

@@ -37,6 +37,9 @@ def show(command: Command, state: TableState) -> list[Action]:
         lines: list[Say] = [Say.of(N_("Mandates at this table:"))]
         for user in sorted(state.roster):
             lines.append(mandate_line(state.roster[user], state.settings.timezone))
+        if state.member(command.event.user).mandate is None:
+            # Asked by someone without one: the listing is where they look for how.
+            lines.append(Say.of(N_("No mandate yet? Set one with /mandate <what I may agree to>.")))
         text = Lines(tuple(lines))
     return [private(command.event, command.event.user, text, lang)]
 

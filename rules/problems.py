@@ -80,7 +80,7 @@ from rules.grammar import AskWhy, HasProposal, NotAProblem, Snooze
 from rules.held_timers import private_timer
 from rules.language import detect_language
 from rules.local_time import later_by
-from rules.say import N_, Lines, Moment, Quote, Say, Span, excerpt
+from rules.say import N_, Lines, Listed, Moment, Quote, Say, Span, excerpt
 from rules.speech import language, private
 from rules.state import Pacing, TableSettings, TableState, Watch
 from rules.understanding import READ_AGAIN, Command, Message, SecondReading
@@ -1008,7 +1008,8 @@ def _why(watch: Watch | None, user: str, reasons_of: ReasonsOf) -> Say | Lines:
     if not watch.text:  # settled, or past the retention period
         return Say.of(N_("I no longer keep that message, so I cannot say why."))
     reasons = reasons_of(watch)
-    words = Quote(", ".join(f"“{word}”" for word in reasons.words))
+    # Each word quoted, as a list in the reader's language ("“kwijt” en “weer”").
+    words = Listed(tuple(Quote(f"“{word}”") for word in reasons.words))
     if reasons.doubted and reasons.words:
         found = Say.of(
             N_(

@@ -177,11 +177,11 @@ def test_concern_round_at_its_deadline_with_a_concern_is_not_called_silent(app):
     assert not summary.suggest_agreement and not summary.too_few_answered
     assert chat.texts()[-1].endswith(
         "\nSome concerns are still open. Talking them through together and adjusting the "
-        "proposal can help; a new round can follow after that."
-    )
+        "proposal can help; a new round can follow after that: /concerns <adjusted proposal>."
+    )  # the next step named, as the round's other endings name it
     assert render(text_of(summary), "nl").endswith(
         "\nEr staan nog zorgen open. Ze samen bespreken en het voorstel aanpassen kan helpen; "
-        "daarna kan er een nieuwe ronde volgen."
+        "daarna kan er een nieuwe ronde volgen: /zorgen <aangepast voorstel>."
     )
 
 

@@ -73,6 +73,7 @@ def test_table_join_and_charter_show_who_is_at_the_table(app):
         "fatima, for District Team North",
         "gerrit, for Huisartsenpraktijk De Linde",
         "hanna, organisation not given yet",
+        "No organisation given yet? Give yours with /table join <organisation>.",
         "About: handovers between care and housing",
         "Not about: individual cases",
         "Language: I answer in the language you write.",
@@ -129,6 +130,7 @@ def test_mandate_is_set_shown_and_recorded_on_agreements(app):
         "fatima: agree to schedules up to 4 hours a week (renewed 2 March 2026)",
         "gerrit: instemmen met een belmoment (renewed 2 March 2026)",
         "hanna: no mandate given yet",
+        "No mandate yet? Set one with /mandate <what I may agree to>.",  # hanna asked
     ]
     announced = only(
         chat.command("hanna", "/agree a weekly call because letters", "09:05"), AnnounceAgreement

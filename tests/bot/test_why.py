@@ -32,7 +32,8 @@ def test_why_names_the_words_privately_and_leaves_the_nudge_to_answer(app):
     [reply] = chat.ask_why("ben", nudge.problem_id, "09:31")
     assert (reply.user, reply.private) == ("ben", True)
     said = chat.texts()[-1]
-    assert "mostly because of “#problem”, “the”, “printer”." in said
+    # A list of words reads as one, with its "and" ("en" in Dutch).
+    assert "mostly because of “#problem”, “the” and “printer”." in said
     assert "I can be wrong" in said and "/not-a-problem" in said and "/has-proposal" in said
     # Asking changes nothing: the nudge still waits for the author's choice.
     assert watch_status(chat, "09:00") == "nudged"
@@ -66,7 +67,7 @@ def test_why_says_it_was_unsure_of_a_doubtful_problem_until_someone_reacted(app)
     [nudge] = chat.of_type(SendNudge)
     chat.ask_why("ben", nudge.problem_id, "09:31")
     assert chat.texts()[-1].startswith(
-        "I was not sure your message was a problem (“#maybe-problem”, “the”, “heating” made "
+        "I was not sure your message was a problem (“#maybe-problem”, “the” and “heating” made "
         "me wonder) until someone else reacted to it as a problem."
     )
 
@@ -83,7 +84,7 @@ def test_why_as_a_command_explains_the_callers_latest_waiting_problem(app):
     chat.say("ben", "#problem and the scanner eats paper", "09:01")
     [reply] = private_replies(chat.command("ben", "/why", "09:02"))
     assert reply.user == "ben"
-    assert "“#problem”, “and”, “the”" in chat.texts()[-1]  # the latest, still in its window
+    assert "“#problem”, “and” and “the”" in chat.texts()[-1]  # the latest, still in its window
 
 
 def test_why_answers_in_dutch_for_a_dutch_problem(app):
@@ -94,7 +95,7 @@ def test_why_answers_in_dutch_for_a_dutch_problem(app):
     said = chat.texts()[-1]
     assert said.startswith(
         "Over je bericht:\n> #problem de printer is weer vastgelopen, echt niet handig\n"
-        "Ik las je bericht als een probleem, vooral door “#problem”, “de”, “printer”."
+        "Ik las je bericht als een probleem, vooral door “#problem”, “de” en “printer”."
     )
     assert "/geen-probleem" in said and "/bevat-voorstel" in said
 
@@ -129,7 +130,8 @@ def test_why_explains_the_score_the_bot_acted_on_read_after_the_message_before(
         chat.ask_why("ben", "09:01", "09:31")
         expected = trained.reasons(problem, "problem", read_after=read_after)
         assert expected and set(expected) <= set(problem.replace(",", " ").split())
-        quoted = ", ".join(f"“{word}”" for word in expected)
+        words = [f"“{word}”" for word in expected]
+        quoted = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
         assert f"mostly because of {quoted}." in chat.texts()[-1]
     finally:
         app.database.dispose()

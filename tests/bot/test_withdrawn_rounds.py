@@ -68,7 +68,10 @@ def test_late_answers_to_a_withdrawn_round_hear_no_round_is_open(app):
     round_id = start(chat)
     chat.command("ben", "/concerns withdraw", "09:10")
     typed = chat.command("anna", "/concern none", "09:15")
-    assert private_texts(typed, "anna") == ["No concern round is open here right now."]
+    assert private_texts(typed, "anna") == [
+        "No concern round is open here right now.\nTo ask everyone for their concerns about a "
+        "proposal: /concerns <proposal>."
+    ]
     clicked = chat.answer("chris", round_id, None, "09:16")  # a button on an older message
     assert private_texts(clicked, "chris") == [
         "That concern round was withdrawn, so there is nothing to answer."

@@ -46,6 +46,8 @@ async def test_introduction_once_in_the_system_channel(world, harness):
         "problem, privately where I can.",
         "/concerns <proposal> asks everyone for their concerns before you decide.",
         "/agree <what> because <why> records an agreement, with why, an owner and a review date.",
+        "At the table for an organisation? Say which with /table join <organisation>, and "
+        "what you may agree to with /mandate <what I may agree to>.",
         "/groundrules help lists everything I do. Fewer reminders: /nudges fewer; none: "
         "/nudges off.",
         "Ik spreek ook Nederlands: schrijf in het Nederlands en ik antwoord in het Nederlands.",

@@ -263,8 +263,8 @@ async def test_nudge_why_tells_the_author_privately_and_keeps_the_choices(world,
     # The reasons are the author's own words, and they ping nobody: @everyone is broken
     # up, and the message allows no mention at all.
     assert first == (
-        "I read your message as a problem mostly because of “#problem”, “@\u200beveryone”, "
-        "“<@123>”."
+        "I read your message as a problem mostly because of “#problem”, “@\u200beveryone” "
+        "and “<@123>”."
     )
     assert second.startswith("I go by words, not by what you meant")
     assert answer.data["allowed_mentions"] == {"parse": []}

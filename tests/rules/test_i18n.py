@@ -117,3 +117,16 @@ def test_i18n_quoted_words_inside_a_sentence_keep_to_its_line():
     # The bot's own lines, around the quote, stay lines.
     lines = Lines((Say.of("{a}", a=Quote("x\ny")), Say.of("Next line")))
     assert render(lines, "en") == "x y\nNext line"
+
+
+def test_i18n_dutch_calls_a_thread_a_thread_as_slack_and_discord_do():
+    """Slack's and Discord's Dutch say "thread", and so does the bot everywhere else: a
+    lone "draad" reads as something other than the thread the team sees."""
+    said = [
+        (message.id, text)
+        for message in _catalog("nl")
+        if message.id
+        for text in (message.string if isinstance(message.string, tuple) else (message.string,))
+        if "draad" in text.lower()
+    ]
+    assert said == []

@@ -207,3 +207,14 @@ def test_a_table_that_knows_nobody_does_not_call_a_holder_gone():
         state,
     )  # fmt: skip
     assert "Holder: anna;" in said([shown])[0]
+
+
+def test_removing_a_role_that_owns_agreements_in_dutch_speaks_of_an_agreement_as_ze():
+    """In Dutch an agreement (afspraak) is "ze"/"haar" everywhere the bot speaks of one;
+    "trek hem in" reads as if a role or the owner were to be retired."""
+    state = table(None, agreement(1, "role:chair"))
+    [refusal] = decide(ANNA, "rol", "schrappen chair", state)
+    assert render(refusal.text, "nl").splitlines()[-1] == (
+        "Geef elke afspraak een andere eigenaar, /herziening herzien 1 <tekst> omdat <waarom> "
+        "eigenaar @wie, of trek haar in, /herziening intrekken 1; schrap daarna de rol."
+    )

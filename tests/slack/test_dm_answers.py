@@ -13,9 +13,11 @@ import pytest
 from sqlmodel import Session, select
 
 from adapters.slack import translate
-from bot import dm_once
+from bot import dm_answers, dm_once
 from bot.models import ProcessedEvent
 from rules.events import MessagePosted, ProposalAdded
+from rules.i18n import render
+from rules.say import Say
 from tests.helpers import eventually
 from tests.slack.conftest import BOB, SlackBot, past_ts, shown_text
 from tests.slack.test_dm_reminders import dm_of
@@ -81,7 +83,16 @@ async def test_slack_a_dm_proposal_with_two_problems_waiting_answers_the_latest(
     assert sorted(watches(bot).values()) == ["nudged", "nudged"]
 
     note, thanks = await typed_in_dm(bot, "#proposal call the vendor today", answers=2)
-    assert note.params["text"].startswith("More than one of your problems is waiting")
+    # Which problem the proposal goes to, said plainly ("I took yours for the one …"
+    # read as a mistake of the bot's).
+    assert note.params["text"].startswith(
+        "More than one of your problems is waiting for a proposal, so I am posting yours "
+        "beside the one I reminded you of last:"
+    )
+    assert render(Say.of(dm_answers.FOR_THE_LATEST), "nl") == (
+        "Er wachten meer problemen van je op een voorstel, dus ik zet je voorstel bij het "
+        "probleem waaraan ik je het laatst herinnerde:"
+    )
     assert note.params["text"].endswith(f"\n<#{OTHER_CHANNEL}>")
     assert thanks.params["text"] == THANKS
     [added] = await bot.handled(ProposalAdded)

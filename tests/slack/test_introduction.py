@@ -30,6 +30,8 @@ async def test_slack_invited_the_bot_introduces_itself_once(bot: SlackBot):
         "/concerns &lt;proposal&gt; asks everyone for their concerns before you decide.",
         "/agree &lt;what&gt; because &lt;why&gt; records an agreement, with why, an owner "
         "and a review date.",
+        "At the table for an organisation? Say which with /table join &lt;organisation&gt;, "
+        "and what you may agree to with /mandate &lt;what I may agree to&gt;.",
         "/groundrules help lists everything I do. Fewer reminders: /nudges fewer; none: "
         "/nudges off.",
         "Ik spreek ook Nederlands: schrijf in het Nederlands en ik antwoord in het Nederlands.",

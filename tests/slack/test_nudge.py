@@ -156,7 +156,7 @@ async def test_slack_an_edit_after_the_nudge_is_what_why_explains(bot: SlackBot)
     await bot.interact(block_actions("nudge_why", value=value))
     await bot.handled(WhyAsked)
     [_, why] = await bot.slack.wait_for("chat.postEphemeral", 2)
-    assert "mostly because of “#problem”, “the”, “build”." in shown_text(why)
+    assert "mostly because of “#problem”, “the” and “build”." in shown_text(why)
 
 
 async def test_slack_an_edit_that_takes_back_a_nudged_problem_withdraws_it(bot: SlackBot):
@@ -288,7 +288,7 @@ async def test_slack_nudge_why_answers_privately_and_keeps_the_buttons(bot: Slac
     [_, why] = await bot.slack.wait_for("chat.postEphemeral", 2)
     assert (why.params["channel"], why.params["user"]) == (CHANNEL_ID, USER_ID)
     shown = shown_text(why)
-    assert "mostly because of “#problem”, “@channel”, “(name not visible)”." in shown
+    assert "mostly because of “#problem”, “@channel” and “(name not visible)”." in shown
     assert "<!channel>" not in shown and "<@U123>" not in shown  # the reasons ping nobody
     assert watches(bot) == {ts: "nudged"}
     # The nudge keeps its buttons: a choice made after it is the first to replace it.
