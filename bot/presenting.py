@@ -420,17 +420,24 @@ def renewal_text(
             )
         )  # fmt: skip
         if unset:
+            # Counted, never named: who has no mandate yet hears it alone (meetings.end).
             parts.append(
-                Say.of(N_("No mandate here yet for {members}: please say what you may agree to "
-                          "on behalf of your organisation."), members=Members(unset))
+                Say.of(
+                    N_("One member has no mandate here yet: I have asked them privately to say "
+                       "what they may agree to on behalf of their organisation.")
+                    if len(unset) == 1
+                    else N_("{count} members have no mandate here yet: I have asked each of "
+                            "them privately to say what they may agree to on behalf of their "
+                            "organisation."),
+                    count=len(unset),
+                )
             )  # fmt: skip
     else:
         parts.append(
             Say.of(
                 N_("The meeting has ended. Ground rule 2: everyone at the table has a mandate to "
-                   "make agreements. No mandate here yet for {members}: please say what you may "
-                   "agree to on behalf of your organisation."),
-                members=Members(unset),
+                   "make agreements. Nobody here has one yet: I have asked each of you privately "
+                   "to say what you may agree to on behalf of your organisation.")
             )
         )  # fmt: skip
     if with_commands and renewing and where is not None:

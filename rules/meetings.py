@@ -126,6 +126,7 @@ def end(command: Command, state: TableState) -> list[Action]:
             MandatesDue(workspace=event.workspace, channel=event.channel, users=due, at=event.at)
         )
     if members:
+        unset = _without_mandate(state, members)
         actions.append(
             AskRenewal(
                 workspace=event.workspace,
@@ -133,9 +134,12 @@ def end(command: Command, state: TableState) -> list[Action]:
                 lang=lang,
                 meeting_id=meeting.meeting_id,
                 users=members,
-                without_mandate=_without_mandate(state, members),
+                without_mandate=unset,
             )
         )
+        # The table hears how many have no mandate yet; each of them, alone, is asked for
+        # one. A mandate not given is nobody's failing to be named in public.
+        actions += [private(event, user, _set_one(), lang) for user in unset]
         actions += _next_reminder(event, state, meeting.meeting_id, 1)
     actions.append(
         AskEvaluation(
@@ -200,6 +204,13 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
         ),
         *_next_reminder(event, state, meeting.meeting_id, meeting.reminders_sent + 2),
     ]
+
+
+def _set_one() -> Say:
+    return Say.of(
+        N_("The meeting has ended, and you have no mandate here yet. Please say what you may "
+           "agree to on behalf of your organisation, with /mandate <what I may agree to>.")
+    )  # fmt: skip
 
 
 def _own_languages(state: TableState, users: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:

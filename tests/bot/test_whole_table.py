@@ -304,34 +304,60 @@ def test_meeting_renewal_reminders_stop_once_the_next_meeting_has_begun(app):
 
 
 @pytest.mark.parametrize(
-    ("lang", "end", "asked"),
+    ("lang", "end", "asked", "told"),
     [
         ("en", "/meeting end",
          "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
-         "outcome: anna.\nNo mandate here yet for ben: please say what you may agree to on "
-         "behalf of your organisation.\nAnswer with /mandate renew, /mandate check (if you "
-         "must check with your organisation first) or /mandate <new mandate>.\nNo mandate "
-         "yet? Set one with /mandate <what I may agree to>."),
+         "outcome: anna.\nOne member has no mandate here yet: I have asked them privately to "
+         "say what they may agree to on behalf of their organisation.\nAnswer with /mandate "
+         "renew, /mandate check (if you must check with your organisation first) or /mandate "
+         "<new mandate>.\nNo mandate yet? Set one with /mandate <what I may agree to>.",
+         "The meeting has ended, and you have no mandate here yet. Please say what you may "
+         "agree to on behalf of your organisation, with /mandate <what I may agree to>."),
         ("nl", "/vergadering einde",
          "De vergadering is afgelopen. Spelregel 3: iedereen vernieuwt het eigen mandaat op "
-         "basis van de uitkomst: anna.\nVoor ben is hier nog geen mandaat bekend: laat "
-         "alsjeblieft weten waarmee je namens je organisatie mag instemmen.\nAntwoord met /mandaat "
-         "vernieuwen, "
-         "/mandaat navragen (als je eerst met je organisatie moet overleggen) of /mandaat "
-         "<nieuw mandaat>.\nNog geen mandaat? Geef je mandaat met /mandaat <waarmee ik mag "
-         "instemmen>."),
+         "basis van de uitkomst: anna.\nEén lid heeft hier nog geen mandaat: ik heb dat lid "
+         "persoonlijk gevraagd te laten weten waarmee het namens de eigen organisatie mag "
+         "instemmen.\nAntwoord met /mandaat vernieuwen, /mandaat navragen (als je eerst met "
+         "je organisatie moet overleggen) of /mandaat <nieuw mandaat>.\nNog geen mandaat? Geef "
+         "je mandaat met /mandaat <waarmee ik mag instemmen>.",
+         "De vergadering is voorbij en je hebt hier nog geen mandaat. Wil je laten weten "
+         "waarmee je namens je organisatie mag instemmen? Dat kan met /mandaat <waarmee ik "
+         "mag instemmen>."),
     ],
 )  # fmt: skip
-def test_meeting_end_asks_who_never_set_a_mandate_to_set_one(app, lang, end, asked):
+def test_meeting_end_asks_who_never_set_a_mandate_privately(app, lang, end, asked, told):
     """Ground rule 3 renews a mandate; someone who never set one has nothing to renew,
-    and is asked, in words that fit, to say what they may agree to (ground rule 2)."""
+    and is asked, in words that fit, to say what they may agree to (ground rule 2). The
+    table hears how many have none, never who: that is said to each of them alone."""
     chat = Chat(app)
     chat.join("anna", "ben")
     chat.command("anna", "/mandate budgets up to 500 euro", "08:50")
     chat.command("anna", "/meeting start", "09:00")
-    renewal = only(chat.command("anna", end, "10:00"), AskRenewal)
+    ended = chat.command("anna", end, "10:00")
+    renewal = only(ended, AskRenewal)
     assert (renewal.users, renewal.without_mandate) == (("anna", "ben"), ("ben",))
     assert plain(renewal) == asked
+    assert "ben" not in plain(renewal)
+    [word] = [a for a in ended if isinstance(a, Reply) and a.private]
+    assert (word.user, word.lang, plain(word)) == ("ben", lang, told)
+
+
+def test_meeting_end_counts_those_without_a_mandate_when_nobody_has_one(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    chat.command("anna", "/meeting start", "09:00")
+    ended = chat.command("anna", "/meeting end", "10:00")
+    renewal = only(ended, AskRenewal)
+    assert renewal.only_to_set
+    assert plain(renewal) == (
+        "The meeting has ended. Ground rule 2: everyone at the table has a mandate to make "
+        "agreements. Nobody here has one yet: I have asked each of you privately to say what "
+        "you may agree to on behalf of your organisation.\nNo mandate yet? Set one with "
+        "/mandate <what I may agree to>."
+    )
+    words = [a for a in ended if isinstance(a, Reply) and a.private]
+    assert sorted(w.user for w in words) == ["anna", "ben", "chris"]
 
 
 def test_meeting_reminders_ask_to_renew_or_to_set_each_what_fits(app):

@@ -84,13 +84,23 @@ async def test_meeting_end_asks_everyone_to_renew_and_to_evaluate(world, harness
     await end_a_meeting(world, runtime)
 
     renewal = posted_with(world, "Renewed")
-    # Those without a mandate are asked to set one (no button does that: the command).
+    # Those without a mandate are asked to set one (no button does that: the command):
+    # the table hears how many, never who.
     assert renewal["content"] == (
         "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
-        "outcome: Alice and Bob.\nNo mandate here yet for owner and carol: please say what "
-        "you may agree to on behalf of your organisation.\nNo mandate yet? Set one with "
-        "/mandate <what I may agree to>."
+        "outcome: Alice and Bob.\n2 members have no mandate here yet: I have asked each of "
+        "them privately to say what they may agree to on behalf of their organisation.\nNo "
+        "mandate yet? Set one with /mandate <what I may agree to>."
     )
+    # Each of them hears it alone, by DM, which names the table it is about.
+    for member in (world.guild.owner_id, world.carol):
+        [asked] = dm_messages(world.api, member)
+        assert asked["content"] == (
+            f"In <#{world.general.id}>:\nThe meeting has ended, and you have no mandate here "
+            "yet. Please say what you may agree to on behalf of your organisation, with "
+            "/mandate <what I may agree to>."
+        )
+    assert dm_messages(world.api, world.alice) == dm_messages(world.api, world.bob) == []
     assert "/mandate renew" not in renewal["content"] and renewal["mentions"] == []
     [(_, renewed), (_, check)] = buttons(renewal)
     meeting_id = renewed.split(":")[2]
@@ -211,7 +221,7 @@ async def test_meeting_renewal_reminder_by_dm_opens_with_the_channel_it_is_about
     await end_a_meeting(world, runtime)
     await runtime.tick_until_sent()
     [renew] = dm_messages(world.api, world.alice)
-    [set_one] = dm_messages(world.api, world.carol)
+    [_asked_at_the_end, set_one] = dm_messages(world.api, world.carol)
     for reminder in (renew, set_one):
         assert reminder["content"].startswith(f"In <#{world.general.id}>:\n{opening}")
         assert "<@" not in reminder["content"] and "@everyone" not in reminder["content"]
