@@ -1230,7 +1230,13 @@ def test_report_lists_agreements_problems_concerns_and_mandates(app):
         "“#problem the rota app logs us out”",  # ben's, nudged an hour ago: named by nobody
         "Mandates:",
         "anna: schedules (renewed 2 March 2026)",
-        "ben: no mandate given yet",
+        "One member has no mandate here yet.",  # ben's lack, as the table sees it: counted
+    ]
+    # ben, asking himself, sees his own, with how to set one.
+    chat.command("ben", "/report since 2026-03-01", "09:46")
+    assert chat.texts()[-1].splitlines()[-2:] == [
+        "anna: schedules (renewed 2 March 2026)",
+        "you: no mandate given yet (/mandate <what I may agree to>)",
     ]
 
 

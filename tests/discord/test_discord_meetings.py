@@ -59,6 +59,8 @@ def report_upload(world, ix) -> tuple[dict, str]:
 
 async def test_meeting_end_posts_its_report_in_the_channel_with_the_full_form(world, harness):
     runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    await slash_command(world, runtime, world.carol, "mandate", "rosters")
     ended = await end_a_meeting(world, runtime)
 
     # The report answers /meeting end for the whole table.
@@ -72,10 +74,13 @@ async def test_meeting_end_posts_its_report_in_the_channel_with_the_full_form(wo
     assert body["data"]["allowed_mentions"] == {"parse": []}
     assert full.startswith("# Report of the meeting (since ")
     # Built as the meeting closed, before the mandates were due again.
+    # Those without a mandate (the owner) are counted, never named.
     assert (
-        "\n## Mandates:\n\n- owner: no mandate given yet\n- Alice: budgets up to 500 euro" in full
+        "\n## Mandates:\n\n- Alice: budgets up to 500 euro (renewed " in full
+        and "\n- carol: rosters (renewed " in full
+        and "\n- One member has no mandate here yet.\n" in full
     )
-    assert "- carol: no mandate given yet" in full and "<@" not in full
+    assert "owner" not in full and "<@" not in full
     assert ended.message in world.api.messages_in(world.general)
 
 
@@ -491,7 +496,8 @@ async def test_meeting_ends_where_the_bot_may_not_attach_files(world, harness):
     assert "Attach Files" not in ended.content and not ended.ephemeral
     assert ended.content.startswith("Report of the meeting (since ")
     shown = "\n".join(m["content"] for m in world.api.messages_in(world.general))
-    assert "Alice: budgets up to 500 euro" in shown and "carol: no mandate given yet" in shown
+    assert "Alice: budgets up to 500 euro" in shown
+    assert "2 members have no mandate here yet." in shown and "carol" not in shown
     assert "(see the full report)" not in shown
     assert [r for r in world.api.requests if r.files] == []
     assert posted_with(world, "Renewed")  # the meeting ended: renewals asked

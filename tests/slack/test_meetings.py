@@ -400,6 +400,8 @@ async def test_slack_meeting_report_summary_with_the_full_form_in_its_thread(bot
     assert (full.params["channel"], full.params["thread_ts"]) == (CHANNEL_ID, ts)
     text = shown_text(full)
     assert "We start on time" in text and "… and 1 more" not in text
+    # Carol has no mandate yet: counted, never named.
+    assert "One member has no mandate here yet." in text and "Carol" not in text
     assert "@channel ask @Bob &amp; co" in text
     assert "<!channel>" not in text and "<@" not in text
     assert all(len(b["text"]["text"]) <= 3000 for b in full.params["blocks"])
