@@ -256,8 +256,9 @@ def summary_text(action: PostRoundSummary, *, with_commands: bool = True) -> Tex
             Say.of(N_("Concern from {user}, since resolved: {concern}"), user=Member(user),
                    concern=Quote(concern))
         )  # fmt: skip
-    if view.waiting:
-        parts.append(Say.of(N_("No answer from: {users}."), users=Members(view.waiting)))
+    # Who did not answer is not named: the round's progress did that while they still
+    # could, and its reminders were private. After the deadline a list of names is a
+    # tally of silences; "Answered: 2 of 3" above counts them.
     if view.reworded:
         # The words above are the proposal as it stands; the table was asked about
         # earlier ones, so this round cannot make them an agreement.

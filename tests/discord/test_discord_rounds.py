@@ -476,3 +476,22 @@ async def test_round_concern_form_refuses_text_that_shows_nothing(world, harness
         True,
     )
     assert content_of(world, message).endswith("0 of 3 answered; waiting for owner, Bob and carol.")
+
+
+async def test_round_summary_at_its_deadline_names_nobody_for_their_silence(world, harness):
+    """Bob and the owner answer, carol does not: the summary the table reads counts her
+    silence and does not name her (the progress did, while she could still answer)."""
+    harness.settings["round_deadline"] = timedelta(milliseconds=500)
+    harness.settings["max_reminders"] = 0
+    runtime = await harness.start()
+    message = await start_round(world, runtime)
+    for count, member in enumerate((world.bob, world.guild.owner), start=1):
+        await world.api.click_button(message, member, label="No concerns")
+        await runtime.wait_for(ConcernAnswered, count=count)
+    assert content_of(world, message).endswith("2 of 3 answered; waiting for carol.")
+
+    await runtime.tick_until_sent()
+    summary = world.api.messages_in(world.general)[-1]["content"]
+    assert summary.startswith("The concern round on this proposal reached its deadline")
+    assert "Answered: 2 of 3." in summary and "No concerns: owner and Bob." in summary
+    assert "carol" not in summary and "No answer from" not in summary

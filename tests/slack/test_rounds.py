@@ -292,6 +292,25 @@ async def test_slack_a_round_posted_only_after_it_closed_has_no_buttons(bot: Sla
     assert [b for b in posted.params["blocks"] if b["type"] == "actions"] == []
 
 
+@pytest.mark.parametrize("bot_settings", [{"round_deadline": timedelta(seconds=1)}], ids=["1s"])
+async def test_slack_a_round_summary_at_its_deadline_names_nobody_for_their_silence(
+    bot: SlackBot,
+):
+    """Bob answers, Carol does not: the summary the table reads counts her silence and
+    does not name her (the progress did, while she could still answer)."""
+    posted = await start_round(bot)
+    await click(bot, posted, "round_none", BOB)
+    await bot.handled(ConcernAnswered)
+    await asyncio.sleep(1.1)
+    await bot.tick()  # the deadline: the summary goes out
+    [summary] = await bot.slack.wait_for(
+        "chat.postMessage", where=lambda p: "reached its deadline" in str(p.get("text"))
+    )
+    text = shown_text(summary)
+    assert "Answered: 1 of 2." in text and "No concerns: Bob." in text
+    assert "Carol" not in text and "No answer from" not in text
+
+
 async def test_slack_a_round_posted_only_after_it_was_withdrawn_says_so(bot: SlackBot):
     bot.slack.fail_next("chat.postMessage", "internal_error")  # Slack has a bad moment
     await bot.command("/concerns", PROPOSAL)
