@@ -138,8 +138,21 @@ def end(command: Command, state: TableState) -> list[Action]:
             )
         )
         # The table hears how many have no mandate yet; each of them, alone, is asked for
-        # one. A mandate not given is nobody's failing to be named in public.
-        actions += [private(event, user, _set_one(), lang) for user in unset]
+        # one, as a reminder asks (by DM, in their own language): a mandate not given is
+        # nobody's failing to be named in public. One action for them all, however many.
+        if unset:
+            actions.append(
+                AskRenewal(
+                    workspace=event.workspace,
+                    channel=event.channel,
+                    lang=lang,
+                    meeting_id=meeting.meeting_id,
+                    users=unset,
+                    reminder=True,
+                    without_mandate=unset,
+                    own_langs=_own_languages(state, unset),
+                )
+            )
         actions += _next_reminder(event, state, meeting.meeting_id, 1)
     actions.append(
         AskEvaluation(
@@ -204,13 +217,6 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
         ),
         *_next_reminder(event, state, meeting.meeting_id, meeting.reminders_sent + 2),
     ]
-
-
-def _set_one() -> Say:
-    return Say.of(
-        N_("The meeting has ended, and you have no mandate here yet. Please say what you may "
-           "agree to on behalf of your organisation, with /mandate <what I may agree to>.")
-    )  # fmt: skip
 
 
 def _own_languages(state: TableState, users: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:

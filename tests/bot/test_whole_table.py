@@ -312,8 +312,9 @@ def test_meeting_renewal_reminders_stop_once_the_next_meeting_has_begun(app):
          "say what they may agree to on behalf of their organisation.\nAnswer with /mandate "
          "renew, /mandate check (if you must check with your organisation first) or /mandate "
          "<new mandate>.\nNo mandate yet? Set one with /mandate <what I may agree to>.",
-         "The meeting has ended, and you have no mandate here yet. Please say what you may "
-         "agree to on behalf of your organisation, with /mandate <what I may agree to>."),
+         "A friendly reminder: the meeting has ended, and you have no mandate here yet. Please "
+         "say what you may agree to on behalf of your organisation.\nNo mandate yet? Set one "
+         "with /mandate <what I may agree to>."),
         ("nl", "/vergadering einde",
          "De vergadering is afgelopen. Spelregel 3: iedereen vernieuwt het eigen mandaat op "
          "basis van de uitkomst: anna.\nEén lid heeft hier nog geen mandaat: ik heb dat lid "
@@ -321,26 +322,29 @@ def test_meeting_renewal_reminders_stop_once_the_next_meeting_has_begun(app):
          "instemmen.\nAntwoord met /mandaat vernieuwen, /mandaat navragen (als je eerst met "
          "je organisatie moet overleggen) of /mandaat <nieuw mandaat>.\nNog geen mandaat? Geef "
          "je mandaat met /mandaat <waarmee ik mag instemmen>.",
-         "De vergadering is voorbij en je hebt hier nog geen mandaat. Wil je laten weten "
-         "waarmee je namens je organisatie mag instemmen? Dat kan met /mandaat <waarmee ik "
-         "mag instemmen>."),
+         "Een vriendelijke herinnering: de vergadering is voorbij en je hebt hier nog geen "
+         "mandaat. Wil je laten weten waarmee je namens je organisatie mag instemmen?\nNog "
+         "geen mandaat? Geef je mandaat met /mandaat <waarmee ik mag instemmen>."),
     ],
 )  # fmt: skip
 def test_meeting_end_asks_who_never_set_a_mandate_privately(app, lang, end, asked, told):
     """Ground rule 3 renews a mandate; someone who never set one has nothing to renew,
     and is asked, in words that fit, to say what they may agree to (ground rule 2). The
-    table hears how many have none, never who: that is said to each of them alone."""
+    table hears how many have none, never who: that is said to each of them alone, as a
+    reminder is (by DM, in their own language)."""
     chat = Chat(app)
     chat.join("anna", "ben")
     chat.command("anna", "/mandate budgets up to 500 euro", "08:50")
     chat.command("anna", "/meeting start", "09:00")
     ended = chat.command("anna", end, "10:00")
-    renewal = only(ended, AskRenewal)
-    assert (renewal.users, renewal.without_mandate) == (("anna", "ben"), ("ben",))
+    renewal, alone = [a for a in ended if isinstance(a, AskRenewal)]
+    assert (renewal.users, renewal.without_mandate, renewal.reminder) == (
+        ("anna", "ben"), ("ben",), False,
+    )  # fmt: skip
     assert plain(renewal) == asked
     assert "ben" not in plain(renewal)
-    [word] = [a for a in ended if isinstance(a, Reply) and a.private]
-    assert (word.user, word.lang, plain(word)) == ("ben", lang, told)
+    assert (alone.users, alone.reminder, alone.only_to_set) == (("ben",), True, True)
+    assert (alone.dm_lang("ben"), plain(alone)) == (lang, told)
 
 
 def test_meeting_end_counts_those_without_a_mandate_when_nobody_has_one(app):
@@ -348,16 +352,15 @@ def test_meeting_end_counts_those_without_a_mandate_when_nobody_has_one(app):
     chat.join("anna", "ben", "chris")
     chat.command("anna", "/meeting start", "09:00")
     ended = chat.command("anna", "/meeting end", "10:00")
-    renewal = only(ended, AskRenewal)
-    assert renewal.only_to_set
+    renewal, alone = [a for a in ended if isinstance(a, AskRenewal)]
+    assert renewal.only_to_set and not renewal.reminder
     assert plain(renewal) == (
         "The meeting has ended. Ground rule 2: everyone at the table has a mandate to make "
         "agreements. Nobody here has one yet: I have asked each of you privately to say what "
         "you may agree to on behalf of your organisation.\nNo mandate yet? Set one with "
         "/mandate <what I may agree to>."
     )
-    words = [a for a in ended if isinstance(a, Reply) and a.private]
-    assert sorted(w.user for w in words) == ["anna", "ben", "chris"]
+    assert alone.reminder and alone.users == ("anna", "ben", "chris")
 
 
 def test_meeting_reminders_ask_to_renew_or_to_set_each_what_fits(app):

@@ -258,11 +258,10 @@ def test_console_someone_who_only_typed_commands_is_at_the_table(tmp_path, rule_
         "Ground rule 2: everyone at the table has a mandate to make agreements. Nobody here "
         "has one yet: I have asked each of you privately to say what you may agree to" in text
     )
-    for user in ("anna", "ben", "chris"):
-        assert (
-            f"[bot → {user}, only they see this]\n    The meeting has ended, and you have no "
-            "mandate here yet." in text
-        )
+    assert (
+        "[bot → anna, ben, chris, privately]\n    A friendly reminder: the meeting has ended, "
+        "and you have no mandate here yet." in text
+    )
     assert "renews their mandate" not in text
 
 

@@ -98,13 +98,18 @@ async def test_slack_meeting_end_asks_the_table_to_renew_by_name_with_buttons(bo
         "yet? Set one with /mandate &lt;what I may agree to&gt;." in shown
     )  # no button sets a mandate: the command stays
     assert "<@" not in shown and "Carol" not in shown  # the table hears no name for a lack
-    # Carol, who has none, hears it alone, in the channel where the meeting was.
-    [asked] = [c for c in bot.calls("chat.postEphemeral") if "no mandate here yet" in shown_text(c)]
-    assert (asked.params["channel"], asked.params["user"]) == (CHANNEL_ID, CAROL)
+    # Carol, who has none, hears it alone, by DM, which names the table.
+    [asked] = [
+        c
+        for c in bot.calls("chat.postMessage")
+        if c.params["channel"] in bot.slack.channels
+        and bot.slack.channels[c.params["channel"]].user == CAROL
+    ]
     assert shown_text(asked).startswith(
-        "The meeting has ended, and you have no mandate here yet. Please say what you may "
-        "agree to on behalf of your organisation, with /mandate &lt;what I may agree to&gt;."
+        f"In <#{CHANNEL_ID}>:\nA friendly reminder: the meeting has ended, and you have no "
+        "mandate here yet. Please say what you may agree to on behalf of your organisation."
     )
+    assert labels(asked) == []  # nothing to renew: the command sets one
     assert labels(renewal) == ["Renewed", "Must check with my organisation"]
     assert "/mandate renew" not in json.dumps(renewal.params["blocks"])  # buttons instead
     assert "/mandate renew" in renewal.params["text"]  # the fallback keeps the commands
