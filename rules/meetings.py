@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+from rules import snoozed_reminders
 from rules.actions import (
     Action,
     AskEvaluation,
@@ -194,9 +195,11 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
     waiting = tuple(u for u in meeting.awaiting_renewal if u in state.members)
     if not waiting:
         return []
+    # Not those who said "not now" here; a later reminder may still reach them.
+    reached = snoozed_reminders.reachable(state, waiting, event.at)
     # Each is reminded of what they have to do: renew their mandate, or set one.
-    unset = _without_mandate(state, waiting)
-    groups = [tuple(u for u in waiting if u not in unset), unset]
+    unset = _without_mandate(state, reached)
+    groups = [tuple(u for u in reached if u not in unset), unset]
     return [
         *(
             AskRenewal(

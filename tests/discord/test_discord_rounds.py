@@ -13,7 +13,7 @@ from bot.database import make_engine
 from bot.models import RoundRow
 from rules.events import AgreementSubmitted, ConcernAnswered, MemberLeft, RosterSynced
 from tests.discord.conftest import BOTH_DATABASES
-from tests.discord.harness import buttons, dm_messages, workspace
+from tests.discord.harness import buttons, dm_messages, slash_command, workspace
 from tests.helpers import eventually
 
 PROPOSAL = "pin the base image to 1.4"
@@ -495,3 +495,19 @@ async def test_round_summary_at_its_deadline_names_nobody_for_their_silence(worl
     assert summary.startswith("The concern round on this proposal reached its deadline")
     assert "Answered: 2 of 3." in summary and "No concerns: owner and Bob." in summary
     assert "carol" not in summary and "No answer from" not in summary
+
+
+async def test_round_snooze_typed_holds_that_members_reminder(world, harness):
+    """carol has no problem waiting, but the round waits for her: /snooze is "not now" to
+    its reminders, told to her alone; Bob and the owner, silent too, are reminded."""
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    runtime = await harness.start()
+    await start_round(world, runtime)
+    told = await slash_command(world, runtime, world.carol, "snooze", "2h")
+    assert told.ephemeral and told.content.startswith("Snoozed until ")
+    assert "no reminders here" in told.content
+
+    await runtime.tick_until_sent()
+    assert dm_messages(world.api, world.carol) == []
+    [reminder] = dm_messages(world.api, world.bob)
+    assert "A friendly reminder" in reminder["content"]

@@ -173,6 +173,24 @@ async def test_slack_reminders_go_by_dm_only_to_who_has_not_answered(bot: SlackB
     assert len(bot.calls("conversations.open")) == 1  # Bob answered: no reminder for him
 
 
+@pytest.mark.parametrize(
+    "bot_settings", [{"reminder_delay": timedelta(0), "max_reminders": 1}], ids=["remind-now"]
+)
+async def test_slack_snooze_typed_in_the_channel_holds_a_rounds_reminder(bot: SlackBot):
+    """Carol has no problem waiting, but the round waits for her: /snooze is "not now" to
+    its reminders, told to her alone; Bob, silent too, is reminded."""
+    await start_round(bot)
+    await bot.command("/snooze", "2h", user_id=CAROL, user_name="carol")
+    await bot.handled(CommandInvoked, 2)
+    [told] = await bot.slack.wait_for("chat.postEphemeral", where=lambda p: p["user"] == CAROL)
+    assert "Snoozed until" in told.params["text"]
+    assert "no reminders here" in told.params["text"]
+
+    await bot.tick()
+    await bot.slack.wait_for("chat.postMessage", where=lambda p: p["channel"][0] == "D")
+    assert reminder_dms(bot) == [BOB]
+
+
 def reminder_dms(bot: SlackBot) -> list[str]:
     """Whom the bot's DMs went to, one entry a DM."""
     posts = [call.params["channel"] for call in bot.calls("chat.postMessage")]
