@@ -507,6 +507,23 @@ def test_renewal_answered_from_a_button(app):
         assert session.exec(select(MandateRow.status)).one() == "current"
 
 
+def test_a_renewal_told_to_the_table_names_no_organisation_not_given(app):
+    """The table hears who renewed, and for which organisation where it is known; one
+    not given yet is no part of that news (/table shows it to whoever asks)."""
+    chat = Chat(app)
+    chat.command("anna", "/mandate budgets up to 500 euro", "08:00")
+    chat.command("ben", "/table join Gemeente Utrecht", "08:01")
+    chat.command("ben", "/mandate staff rosters", "08:02")
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")
+    told = [a for a in chat.command("anna", "/mandate renew", "10:01") if not a.private]
+    assert [plain(a) for a in told] == ["anna\nMandate renewed: budgets up to 500 euro"]
+    told = [a for a in chat.command("ben", "/mandaat vernieuwen", "10:02") if not a.private]
+    assert [plain(a) for a in told] == [
+        "ben, namens Gemeente Utrecht\nMandaat vernieuwd: staff rosters"
+    ]
+
+
 def test_renewal_and_evaluation_from_buttons_speak_the_meetings_language(app):
     """A click that brings no language is answered in the meeting's; one that does, in its."""
     chat = Chat(app)

@@ -138,7 +138,7 @@ async def test_meeting_renewal_buttons_set_the_mandate(world, harness):
     assert answered.channel == str(world.general.id)
     assert mandate_of(harness, world.bob) == ("current", "renewed")
     told = await world.api.wait_for_callback(click)  # the engine's answer, for the table
-    assert told.content.endswith("Mandate renewed: the release calendar")
+    assert told.content == "Bob\nMandate renewed: the release calendar"
 
     click = await world.api.click_button(
         renewal, world.alice, label="Must check with my organisation"

@@ -128,6 +128,7 @@ async def test_slack_renewal_buttons_reach_the_engine(bot: SlackBot):
     [told] = await bot.slack.wait_for("chat.postMessage")  # the engine's answer, for the table
     assert told.params["channel"] == CHANNEL_ID
     assert "Mandate renewed: the release calendar" in shown_text(told)
+    assert "organisation not given yet" not in shown_text(told)  # not the table's news
 
     await click(bot, renewal, "renewal_check", USER_ID)
     await bot.handled(RenewalAnswered, 2)
