@@ -256,8 +256,9 @@ def summary_text(action: PostRoundSummary, *, with_commands: bool = True) -> Tex
             Say.of(N_("Concern from {user}, since resolved: {concern}"), user=Member(user),
                    concern=Quote(concern))
         )  # fmt: skip
-    if view.waiting:
-        parts.append(Say.of(N_("No answer from: {users}."), users=Members(view.waiting)))
+    # Who did not answer is not named: the round's progress did that while they still
+    # could, and its reminders were private. After the deadline a list of names is a
+    # tally of silences; "Answered: 2 of 3" above counts them.
     if view.reworded:
         # The words above are the proposal as it stands; the table was asked about
         # earlier ones, so this round cannot make them an agreement.
@@ -421,17 +422,24 @@ def renewal_text(
             )
         )  # fmt: skip
         if unset:
+            # Counted, never named: who has no mandate yet hears it alone (meetings.end).
             parts.append(
-                Say.of(N_("No mandate here yet for {members}: please say what you may agree to "
-                          "on behalf of your organisation."), members=Members(unset))
+                Say.of(
+                    N_("One member has no mandate here yet: I have asked them privately to say "
+                       "what they may agree to on behalf of their organisation.")
+                    if len(unset) == 1
+                    else N_("{count} members have no mandate here yet: I have asked each of "
+                            "them privately to say what they may agree to on behalf of their "
+                            "organisation."),
+                    count=len(unset),
+                )
             )  # fmt: skip
     else:
         parts.append(
             Say.of(
                 N_("The meeting has ended. Ground rule 2: everyone at the table has a mandate to "
-                   "make agreements. No mandate here yet for {members}: please say what you may "
-                   "agree to on behalf of your organisation."),
-                members=Members(unset),
+                   "make agreements. Nobody here has one yet: I have asked each of you privately "
+                   "to say what you may agree to on behalf of your organisation.")
             )
         )  # fmt: skip
     if with_commands and renewing and where is not None:

@@ -78,7 +78,7 @@ def build(session: Session, request: RequestReport, now: datetime) -> PostReport
             session, workspace, channel, now, zone, request.user if request.private else None
         ),
         _reviews_due(session, workspace, channel, now, zone),
-        _mandates(session, workspace, channel, zone),
+        _mandates(session, workspace, channel, zone, request.user if request.private else None),
         _evaluation(session, workspace, channel, zone),
     ]
     title = (
@@ -384,9 +384,28 @@ def _reviews_due(session, workspace, channel, now: datetime, zone: str) -> Secti
     return Section(N_("Reviews due:"), items)
 
 
-def _mandates(session, workspace, channel, zone: str) -> Section:
+def _mandates(session, workspace, channel, zone: str, asker: str | None) -> Section:
+    """Each mandate given, with its state; those not given yet only counted. A member
+    without one is asked for it privately at a meeting's end (rules.meetings): named
+    here, beside everyone's mandate, their lack would be the table's tally.
+
+    `asker`: who gets this report privately (None: it is posted at the table); their own
+    lack shows, with how to end it; anyone else's as at the table, since any member can
+    ask for a report."""
     roster = views.roster(session, workspace, channel)
-    items = [mandate_line(member, zone) for member in roster]
+    items = [mandate_line(member, zone) for member in roster if member.mandate is not None]
+    if any(member.user == asker and member.mandate is None for member in roster):
+        items.append(Say.of(N_("you: no mandate given yet (/mandate <what I may agree to>)")))
+    unset = sum(1 for member in roster if member.mandate is None and member.user != asker)
+    if unset:
+        items.append(
+            Say.of(
+                N_("One member has no mandate here yet.")
+                if unset == 1
+                else N_("{count} members have no mandate here yet."),
+                count=unset,
+            )
+        )
     return Section(N_("Mandates:"), items, N_("nobody at the table yet"))
 
 

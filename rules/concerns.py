@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 from types import MappingProxyType
 
+from rules import snoozed_reminders
 from rules.actions import (
     Action,
     CancelTimer,
@@ -570,18 +571,24 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
     if not waiting:
         return []
     sent = round_.reminders_sent + 1
+    # Not those who said "not now" here; a later reminder may still reach them.
+    reached = snoozed_reminders.reachable(state, waiting, event.at)
     actions: list[Action] = [
-        RemindMembers(
-            workspace=event.workspace,
-            channel=event.channel,
-            lang=round_.lang,
-            round=round_.view(),
-            users=waiting,
-        ),
         NoteReminded(
             workspace=event.workspace, channel=event.channel, round_id=round_.round_id, at=event.at
         ),
     ]
+    if reached:
+        actions.insert(
+            0,
+            RemindMembers(
+                workspace=event.workspace,
+                channel=event.channel,
+                lang=round_.lang,
+                round=round_.view(),
+                users=reached,
+            ),
+        )
     next_reminder = private_timer(
         state.settings,
         workspace=event.workspace,

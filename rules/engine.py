@@ -170,7 +170,9 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
     # The caller's "Not a problem"s: `reads` names whose.
     UndoNotAProblem: (Reads(settings=True), dismissals.undo_by_command),
     HasProposal: (Reads(settings=True, watches=True), problems.on_command),
-    Snooze: (Reads(settings=True, watches=True), problems.on_command),
+    # The open round and the meetings too: with no nudge waiting, a snooze is "not now"
+    # to the reminders of a round or a renewal that wait for the person.
+    Snooze: (Reads(settings=True, watches=True, round=True, meetings=True), problems.on_command),
     AskWhy: (Reads(settings=True, watches=True), problems.on_command),
     ShowTable: (Reads(settings=True, roster=True), charter.show),
     SetCharter: (Reads(settings=True), charter.set_field),
@@ -397,8 +399,11 @@ class Engine:
                     return Reads(settings=True, watches=True, watch_ids=(subject,), pacing=True)
                 if kind == agreements.REVIEW_TIMER:
                     return Reads(settings=True, agreement_numbers=(int(subject),))
+                # Pacing too: who said "not now" to reminders here (rules.snoozed_reminders).
                 if kind == meetings.RENEWAL_TIMER:  # the roster: who has a mandate to renew
-                    return Reads(settings=True, meetings=True, roster=True)
+                    return Reads(settings=True, meetings=True, roster=True, pacing=True)
+                if kind == concerns.REMINDER_TIMER:
+                    return Reads(settings=True, round_ids=(subject,), pacing=True)
                 return Reads(settings=True, round_ids=(subject,))
             case ProposalAdded(problem_id=pid):
                 # The waiting ones too: it answers its author's copies of the same words.

@@ -140,12 +140,20 @@ def answer_renewal(command: Command, state: TableState) -> list[Action]:
                "/mandate renew, or give a new one with /mandate <text>.")
         )
     )  # fmt: skip
-    actions.append(public(event, Lines((member_line(state, event.user), reply)), lang))
+    actions.append(public(event, Lines((_who(state, event.user), reply)), lang))
     if parsed.words:
         actions.append(
             private(event, event.user, _read_as(parsed.outcome, info.mandate, parsed.words), lang)
         )
     return actions
+
+
+def _who(state: TableState, user: str) -> Say:
+    """Who renewed, as the table hears it: for which organisation, where it is known. An
+    organisation not given yet is not announced beside their renewal (/table shows it)."""
+    if state.member(user).organisation:
+        return member_line(state, user)
+    return Say.of(N_("{member}"), member=Member(user))
 
 
 # The mandate's status each answer to a renewal request leaves.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+from rules import snoozed_reminders
 from rules.actions import (
     Action,
     AskEvaluation,
@@ -126,6 +127,7 @@ def end(command: Command, state: TableState) -> list[Action]:
             MandatesDue(workspace=event.workspace, channel=event.channel, users=due, at=event.at)
         )
     if members:
+        unset = _without_mandate(state, members)
         actions.append(
             AskRenewal(
                 workspace=event.workspace,
@@ -133,9 +135,25 @@ def end(command: Command, state: TableState) -> list[Action]:
                 lang=lang,
                 meeting_id=meeting.meeting_id,
                 users=members,
-                without_mandate=_without_mandate(state, members),
+                without_mandate=unset,
             )
         )
+        # The table hears how many have no mandate yet; each of them, alone, is asked for
+        # one, as a reminder asks (by DM, in their own language): a mandate not given is
+        # nobody's failing to be named in public. One action for them all, however many.
+        if unset:
+            actions.append(
+                AskRenewal(
+                    workspace=event.workspace,
+                    channel=event.channel,
+                    lang=lang,
+                    meeting_id=meeting.meeting_id,
+                    users=unset,
+                    reminder=True,
+                    without_mandate=unset,
+                    own_langs=_own_languages(state, unset),
+                )
+            )
         actions += _next_reminder(event, state, meeting.meeting_id, 1)
     actions.append(
         AskEvaluation(
@@ -177,9 +195,11 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
     waiting = tuple(u for u in meeting.awaiting_renewal if u in state.members)
     if not waiting:
         return []
+    # Not those who said "not now" here; a later reminder may still reach them.
+    reached = snoozed_reminders.reachable(state, waiting, event.at)
     # Each is reminded of what they have to do: renew their mandate, or set one.
-    unset = _without_mandate(state, waiting)
-    groups = [tuple(u for u in waiting if u not in unset), unset]
+    unset = _without_mandate(state, reached)
+    groups = [tuple(u for u in reached if u not in unset), unset]
     return [
         *(
             AskRenewal(

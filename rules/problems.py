@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from rules import pacing
+from rules import pacing, snoozed_reminders
 from rules.actions import (
     Action,
     CancelTimer,
@@ -1097,6 +1097,13 @@ def on_command(
     event = command.event
     lang = language(state, command.lang)
     watch = watch_meant(event.user, event.thread_id, state)
+    if watch is None and isinstance(command.parsed, Snooze):
+        # No nudge to postpone: "not now" to the reminders here, if any would come.
+        reminders = snoozed_reminders.snooze(command, state, lang)
+        if reminders is not None:
+            return [
+                replace(a, direct=event.direct) if isinstance(a, Reply) else a for a in reminders
+            ]
     if watch is None:
         none = Say.of(
             N_("Nothing you named here is waiting for a proposal, so there was nothing to "

@@ -773,7 +773,7 @@ class Delivery:
         """A DM to each who has not renewed, in their own language (`AskRenewal.dm_lang`:
         their client's as their latest command, button or form in this server showed it,
         where it may choose, as Slack's locale does); those with closed DMs, pinged in
-        the channel in the table's."""
+        the channel in the table's, but for those asked to set a mandate."""
         text = self._renderer(guild, action.lang)(renewal_text(action, with_commands=False))
         place = int(action.channel)
         where = Where(guild, place)
@@ -792,9 +792,13 @@ class Delivery:
             # Its buttons answer in the language the DM speaks.
             return dm_texts[lang], _renewal_buttons(action, where, lang)
 
+        # Someone asked to set a mandate is not pinged at the table when their DMs are
+        # closed: "you have no mandate here yet" under their name, in public, would name
+        # a lack the table hears only counted. The channel's request reaches them there.
         return await self._dm_each(
-            action, guild, place, text, dm_for, lambda: _renewal_buttons(action)
-        )
+            action, guild, place, text, dm_for, lambda: _renewal_buttons(action),
+            ping=not action.only_to_set,
+        )  # fmt: skip
 
     async def _dm_each(
         self,
@@ -804,12 +808,14 @@ class Delivery:
         text: str,
         dm_for: Callable[[str], tuple[str, discord.ui.View | None]],
         ping_view: Callable[[], discord.ui.View | None],
+        *,
+        ping: bool = True,
     ) -> str | None:
         """A DM with its buttons (`dm_for(user)`: its text, and buttons that name the
         channel) to each of the action's users, and in the channel (`place`) a message,
         `text` with `ping_view()`'s buttons, that pings those whose DMs are closed (one
-        for each hundred of them). A DM refused for one member does not stop
-        the others; Discord failing (5xx) or throttling DM openings (40003) stops them
+        for each hundred of them; `ping` False: nobody). A DM refused for one member does
+        not stop the others; Discord failing (5xx) or throttling DM openings (40003) stops them
         all, since each would fare the same (in an outage each member's DM would hold
         the ticker for discord.py's retries). Either way the action fails at the end,
         and its retry reaches only those who were not reached."""
@@ -837,6 +843,10 @@ class Delivery:
                 # Closed DMs (50007), or no DM allowed at all: pinged in the channel.
                 if error.code == DMS_CLOSED:
                     self.note_dms(int(user), closed=True)
+                if not ping:
+                    log.info("a member's DMs are closed (%s); not reminded", error.code)
+                    await done.add(f"dm:{user}")
+                    continue
                 unreachable.append(int(user))
                 continue
             await done.add(f"dm:{user}", str(sent.id))

@@ -401,3 +401,27 @@ def test_a_report_labels_each_reason_so_no_sentence_mixes_two_languages(app):
     english = render(report.full, "en").splitlines()
     assert english[3].startswith("#2 Inloop op donderdag — why: de zaal dan vrij is. ")
     assert not any("omdat" in line or "because" in line for line in dutch + english)
+
+
+def test_a_meeting_report_counts_who_has_no_mandate_and_names_nobody_for_it(app):
+    """The report posted at a meeting's end lists each mandate given, with its state;
+    those who have none yet are counted, never named: the table hears how many, and
+    each of them is asked alone (rules.meetings)."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dirk")
+    chat.command("anna", "/mandate schedules", "08:00")
+    chat.command("anna", "/meeting start", "09:00")
+    ended = chat.command("anna", "/meeting end", "10:00")
+    [report] = [a for a in ended if isinstance(a, PostReport)]
+    assert not report.private
+    assert section(report, "Mandates:")[:3] == [
+        "anna: schedules (renewed 2 March 2026)",  # as the meeting closed
+        "3 members have no mandate here yet.",
+        "Process evaluation:",
+    ]
+    for name in ("ben", "chris", "dirk"):
+        assert name not in render(report.full, "en")
+
+    chat.command("ben", "/mandaat roosters", "10:05")
+    [report] = [a for a in chat.command("anna", "/verslag", "10:10") if isinstance(a, PostReport)]
+    assert section(report, "Mandaten:", "nl")[2] == "2 leden hebben hier nog geen mandaat."

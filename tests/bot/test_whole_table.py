@@ -306,34 +306,63 @@ def test_meeting_renewal_reminders_stop_once_the_next_meeting_has_begun(app):
 
 
 @pytest.mark.parametrize(
-    ("lang", "end", "asked"),
+    ("lang", "end", "asked", "told"),
     [
         ("en", "/meeting end",
          "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
-         "outcome: anna.\nNo mandate here yet for ben: please say what you may agree to on "
-         "behalf of your organisation.\nAnswer with /mandate renew, /mandate check (if you "
-         "must check with your organisation first) or /mandate <new mandate>.\nNo mandate "
-         "yet? Set one with /mandate <what I may agree to>."),
+         "outcome: anna.\nOne member has no mandate here yet: I have asked them privately to "
+         "say what they may agree to on behalf of their organisation.\nAnswer with /mandate "
+         "renew, /mandate check (if you must check with your organisation first) or /mandate "
+         "<new mandate>.\nNo mandate yet? Set one with /mandate <what I may agree to>.",
+         "A friendly reminder: the meeting has ended, and you have no mandate here yet. Please "
+         "say what you may agree to on behalf of your organisation.\nNo mandate yet? Set one "
+         "with /mandate <what I may agree to>."),
         ("nl", "/vergadering einde",
          "De vergadering is afgelopen. Spelregel 3: iedereen vernieuwt het eigen mandaat op "
-         "basis van de uitkomst: anna.\nVoor ben is hier nog geen mandaat bekend: laat "
-         "alsjeblieft weten waarmee je namens je organisatie mag instemmen.\nAntwoord met /mandaat "
-         "vernieuwen, "
-         "/mandaat navragen (als je eerst met je organisatie moet overleggen) of /mandaat "
-         "<nieuw mandaat>.\nNog geen mandaat? Geef je mandaat met /mandaat <waarmee ik mag "
-         "instemmen>."),
+         "basis van de uitkomst: anna.\nEén lid heeft hier nog geen mandaat: ik heb dat lid "
+         "persoonlijk gevraagd te laten weten waarmee het namens de eigen organisatie mag "
+         "instemmen.\nAntwoord met /mandaat vernieuwen, /mandaat navragen (als je eerst met "
+         "je organisatie moet overleggen) of /mandaat <nieuw mandaat>.\nNog geen mandaat? Geef "
+         "je mandaat met /mandaat <waarmee ik mag instemmen>.",
+         "Een vriendelijke herinnering: de vergadering is voorbij en je hebt hier nog geen "
+         "mandaat. Wil je laten weten waarmee je namens je organisatie mag instemmen?\nNog "
+         "geen mandaat? Geef je mandaat met /mandaat <waarmee ik mag instemmen>."),
     ],
 )  # fmt: skip
-def test_meeting_end_asks_who_never_set_a_mandate_to_set_one(app, lang, end, asked):
+def test_meeting_end_asks_who_never_set_a_mandate_privately(app, lang, end, asked, told):
     """Ground rule 3 renews a mandate; someone who never set one has nothing to renew,
-    and is asked, in words that fit, to say what they may agree to (ground rule 2)."""
+    and is asked, in words that fit, to say what they may agree to (ground rule 2). The
+    table hears how many have none, never who: that is said to each of them alone, as a
+    reminder is (by DM, in their own language)."""
     chat = Chat(app)
     chat.join("anna", "ben")
     chat.command("anna", "/mandate budgets up to 500 euro", "08:50")
     chat.command("anna", "/meeting start", "09:00")
-    renewal = only(chat.command("anna", end, "10:00"), AskRenewal)
-    assert (renewal.users, renewal.without_mandate) == (("anna", "ben"), ("ben",))
+    ended = chat.command("anna", end, "10:00")
+    renewal, alone = [a for a in ended if isinstance(a, AskRenewal)]
+    assert (renewal.users, renewal.without_mandate, renewal.reminder) == (
+        ("anna", "ben"), ("ben",), False,
+    )  # fmt: skip
     assert plain(renewal) == asked
+    assert "ben" not in plain(renewal)
+    assert (alone.users, alone.reminder, alone.only_to_set) == (("ben",), True, True)
+    assert (alone.dm_lang("ben"), plain(alone)) == (lang, told)
+
+
+def test_meeting_end_counts_those_without_a_mandate_when_nobody_has_one(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    chat.command("anna", "/meeting start", "09:00")
+    ended = chat.command("anna", "/meeting end", "10:00")
+    renewal, alone = [a for a in ended if isinstance(a, AskRenewal)]
+    assert renewal.only_to_set and not renewal.reminder
+    assert plain(renewal) == (
+        "The meeting has ended. Ground rule 2: everyone at the table has a mandate to make "
+        "agreements. Nobody here has one yet: I have asked each of you privately to say what "
+        "you may agree to on behalf of your organisation.\nNo mandate yet? Set one with "
+        "/mandate <what I may agree to>."
+    )
+    assert alone.reminder and alone.users == ("anna", "ben", "chris")
 
 
 def test_meeting_reminders_ask_to_renew_or_to_set_each_what_fits(app):
@@ -478,6 +507,23 @@ def test_renewal_answered_from_a_button(app):
     app.service.handle(event)
     with Session(app.database) as session:
         assert session.exec(select(MandateRow.status)).one() == "current"
+
+
+def test_a_renewal_told_to_the_table_names_no_organisation_not_given(app):
+    """The table hears who renewed, and for which organisation where it is known; one
+    not given yet is no part of that news (/table shows it to whoever asks)."""
+    chat = Chat(app)
+    chat.command("anna", "/mandate budgets up to 500 euro", "08:00")
+    chat.command("ben", "/table join Gemeente Utrecht", "08:01")
+    chat.command("ben", "/mandate staff rosters", "08:02")
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")
+    told = [a for a in chat.command("anna", "/mandate renew", "10:01") if not a.private]
+    assert [plain(a) for a in told] == ["anna\nMandate renewed: budgets up to 500 euro"]
+    told = [a for a in chat.command("ben", "/mandaat vernieuwen", "10:02") if not a.private]
+    assert [plain(a) for a in told] == [
+        "ben, namens Gemeente Utrecht\nMandaat vernieuwd: staff rosters"
+    ]
 
 
 def test_renewal_and_evaluation_from_buttons_speak_the_meetings_language(app):
@@ -1206,7 +1252,13 @@ def test_report_lists_agreements_problems_concerns_and_mandates(app):
         "“#problem the rota app logs us out”",  # ben's, nudged an hour ago: named by nobody
         "Mandates:",
         "anna: schedules (renewed 2 March 2026)",
-        "ben: no mandate given yet",
+        "One member has no mandate here yet.",  # ben's lack, as the table sees it: counted
+    ]
+    # ben, asking himself, sees his own, with how to set one.
+    chat.command("ben", "/report since 2026-03-01", "09:46")
+    assert chat.texts()[-1].splitlines()[-2:] == [
+        "anna: schedules (renewed 2 March 2026)",
+        "you: no mandate given yet (/mandate <what I may agree to>)",
     ]
 
 

@@ -255,8 +255,12 @@ def test_console_someone_who_only_typed_commands_is_at_the_table(tmp_path, rule_
     text = "\n".join(shown)
     assert "Mandates at this table:\n    anna: no mandate given yet" in text
     assert (
-        "Ground rule 2: everyone at the table has a mandate to make agreements. No mandate here "
-        "yet for anna, ben and chris: please say what you may agree to" in text
+        "Ground rule 2: everyone at the table has a mandate to make agreements. Nobody here "
+        "has one yet: I have asked each of you privately to say what you may agree to" in text
+    )
+    assert (
+        "[bot → anna, ben, chris, privately]\n    A friendly reminder: the meeting has ended, "
+        "and you have no mandate here yet." in text
     )
     assert "renews their mandate" not in text
 

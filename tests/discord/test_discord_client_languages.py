@@ -43,8 +43,9 @@ async def test_a_dutch_client_gets_its_renewal_reminder_in_dutch_after_an_englis
     """No table language; Alice starts and ends the meeting with an English client. Bob
     gave his mandate from a Dutch client in words that show no language: his reminder
     is Dutch, with Dutch buttons. Carol, no mandate, used /agreements in Dutch: she is
-    asked in Dutch to set one. Dana's client is Dutch too, but she wrote her mandate in
-    English, which she chose: English, as on Slack."""
+    asked in Dutch to set one, at the meeting's end and in the reminder. Dana's client
+    is Dutch too, but she wrote her mandate in English, which she chose: English, as on
+    Slack."""
     dana = world.guild.add_member("dana")
     harness.settings["reminder_delay"] = timedelta(milliseconds=300)
     runtime = await harness.start()
@@ -67,8 +68,12 @@ async def test_a_dutch_client_gets_its_renewal_reminder_in_dutch_after_an_englis
         f"In <#{world.general.id}>:\nEen vriendelijke herinnering: de vergadering is voorbij"
     )
     assert [label for label, _ in buttons(bob)] == DUTCH_BUTTONS
-    [carol] = dm_messages(world.api, world.carol)
-    assert carol["content"].startswith(f"In <#{world.general.id}>:\nEen vriendelijke herinnering")
+    # Asked at the meeting's end, and reminded since: in Dutch both times.
+    for carol in dm_messages(world.api, world.carol):
+        assert carol["content"].startswith(
+            f"In <#{world.general.id}>:\nEen vriendelijke herinnering"
+        )
+    assert len(dm_messages(world.api, world.carol)) == 2
     [dana_reminder] = dm_messages(world.api, dana)
     assert "A friendly reminder: the meeting has ended" in dana_reminder["content"]
     assert [label for label, _ in buttons(dana_reminder)] == ENGLISH_BUTTONS

@@ -59,6 +59,8 @@ def report_upload(world, ix) -> tuple[dict, str]:
 
 async def test_meeting_end_posts_its_report_in_the_channel_with_the_full_form(world, harness):
     runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    await slash_command(world, runtime, world.carol, "mandate", "rosters")
     ended = await end_a_meeting(world, runtime)
 
     # The report answers /meeting end for the whole table.
@@ -72,10 +74,13 @@ async def test_meeting_end_posts_its_report_in_the_channel_with_the_full_form(wo
     assert body["data"]["allowed_mentions"] == {"parse": []}
     assert full.startswith("# Report of the meeting (since ")
     # Built as the meeting closed, before the mandates were due again.
+    # Those without a mandate (the owner) are counted, never named.
     assert (
-        "\n## Mandates:\n\n- owner: no mandate given yet\n- Alice: budgets up to 500 euro" in full
+        "\n## Mandates:\n\n- Alice: budgets up to 500 euro (renewed " in full
+        and "\n- carol: rosters (renewed " in full
+        and "\n- One member has no mandate here yet.\n" in full
     )
-    assert "- carol: no mandate given yet" in full and "<@" not in full
+    assert "owner" not in full and "<@" not in full
     assert ended.message in world.api.messages_in(world.general)
 
 
@@ -84,13 +89,26 @@ async def test_meeting_end_asks_everyone_to_renew_and_to_evaluate(world, harness
     await end_a_meeting(world, runtime)
 
     renewal = posted_with(world, "Renewed")
-    # Those without a mandate are asked to set one (no button does that: the command).
+    # Those without a mandate are asked to set one (no button does that: the command):
+    # the table hears how many, never who.
     assert renewal["content"] == (
         "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
-        "outcome: Alice and Bob.\nNo mandate here yet for owner and carol: please say what "
-        "you may agree to on behalf of your organisation.\nNo mandate yet? Set one with "
-        "/mandate <what I may agree to>."
+        "outcome: Alice and Bob.\n2 members have no mandate here yet: I have asked each of "
+        "them privately to say what they may agree to on behalf of their organisation.\nNo "
+        "mandate yet? Set one with /mandate <what I may agree to>."
     )
+    # Each of them hears it alone, by DM, which names the table it is about.
+    table = f"https://discord.com/channels/{world.guild.id}/{world.general.id}"
+    for member in (world.guild.owner_id, world.carol):
+        [asked] = dm_messages(world.api, member)
+        assert asked["content"] == (
+            f"In <#{world.general.id}>:\nA friendly reminder: the meeting has ended, and you "
+            "have no mandate here yet. Please say what you may agree to on behalf of your "
+            f"organisation.\nNo mandate yet? Set one in <#{world.general.id}> with /mandate "
+            f"<what I may agree to>.\n{table}"
+        )
+        assert buttons(asked) == []
+    assert dm_messages(world.api, world.alice) == dm_messages(world.api, world.bob) == []
     assert "/mandate renew" not in renewal["content"] and renewal["mentions"] == []
     [(_, renewed), (_, check)] = buttons(renewal)
     meeting_id = renewed.split(":")[2]
@@ -120,7 +138,7 @@ async def test_meeting_renewal_buttons_set_the_mandate(world, harness):
     assert answered.channel == str(world.general.id)
     assert mandate_of(harness, world.bob) == ("current", "renewed")
     told = await world.api.wait_for_callback(click)  # the engine's answer, for the table
-    assert told.content.endswith("Mandate renewed: the release calendar")
+    assert told.content == "Bob\nMandate renewed: the release calendar"
 
     click = await world.api.click_button(
         renewal, world.alice, label="Must check with my organisation"
@@ -211,7 +229,7 @@ async def test_meeting_renewal_reminder_by_dm_opens_with_the_channel_it_is_about
     await end_a_meeting(world, runtime)
     await runtime.tick_until_sent()
     [renew] = dm_messages(world.api, world.alice)
-    [set_one] = dm_messages(world.api, world.carol)
+    [_asked_at_the_end, set_one] = dm_messages(world.api, world.carol)
     for reminder in (renew, set_one):
         assert reminder["content"].startswith(f"In <#{world.general.id}>:\n{opening}")
         assert "<@" not in reminder["content"] and "@everyone" not in reminder["content"]
@@ -236,16 +254,11 @@ async def test_meeting_renewal_reminders_go_by_dm_and_ping_only_closed_dms(world
     )
     assert [label for label, _ in buttons(reminder)] == RENEWAL_BUTTONS
     # carol never set a mandate: she is asked to set one, without the renewal buttons.
-    # Her DMs are closed: one message in the channel pings her, and only her.
-    ping = world.api.messages_in(world.general)[-1]
-    assert ping["content"] == (
-        f"<@{world.carol.id}>\nA friendly reminder: the meeting has ended, and you have no "
-        "mandate here yet. Please say what you may agree to on behalf of your organisation."
-        "\nNo mandate yet? Set one with /mandate <what I may agree to>."
-    )
-    assert buttons(ping) == []
-    [post] = world.api.requests_to(f"POST /channels/{world.general.id}/messages")[-1:]
-    assert post.json["allowed_mentions"] == {"parse": [], "users": [world.carol.id]}
+    # Her DMs are closed, and "you have no mandate here yet" under her name in the
+    # channel would name her lack in public: she is not pinged, then or at the end.
+    posted = world.api.messages_in(world.general)
+    assert not any(f"<@{world.carol.id}>" in m["content"] for m in posted)
+    assert all(m["mentions"] == [] for m in posted)
 
     # Renewing from the DM counts at the table in the channel.
     click = await world.api.click_button(reminder, world.alice, label="Renewed")
@@ -264,7 +277,7 @@ async def test_meeting_renewal_reminders_speak_each_members_own_language(world, 
     """No table language; Bob (a Dutch client) ends the meeting, so the table hears Dutch.
     A reminder by DM is about one member's own mandate and speaks theirs: Alice's,
     written in English, in English with English buttons; Bob's in Dutch. Carol (no
-    mandate, DMs closed) is pinged in the channel in the table's Dutch."""
+    mandate, DMs closed) is not pinged in the channel: that would name her lack."""
     harness.settings["reminder_delay"] = timedelta(milliseconds=300)
     world.api.close_dms(world.carol)
     runtime = await harness.start()
@@ -288,8 +301,9 @@ async def test_meeting_renewal_reminders_speak_each_members_own_language(world, 
     assert [label for label, _ in buttons(bob)] == [
         "Vernieuwd", "Moet eerst overleggen met mijn organisatie",
     ]  # fmt: skip
-    ping = world.api.messages_in(world.general)[-1]
-    assert ping["content"].startswith(f"<@{world.carol.id}>\nEen vriendelijke herinnering")
+    # carol, with closed DMs and no mandate, is not named for it in the channel.
+    assert not any(f"<@{world.carol.id}>" in m["content"]
+                   for m in world.api.messages_in(world.general))  # fmt: skip
 
     # Alice's button answers in the English it was shown in.
     click = await world.api.click_button(alice, world.alice, label="Renewed")
@@ -481,7 +495,8 @@ async def test_meeting_ends_where_the_bot_may_not_attach_files(world, harness):
     assert "Attach Files" not in ended.content and not ended.ephemeral
     assert ended.content.startswith("Report of the meeting (since ")
     shown = "\n".join(m["content"] for m in world.api.messages_in(world.general))
-    assert "Alice: budgets up to 500 euro" in shown and "carol: no mandate given yet" in shown
+    assert "Alice: budgets up to 500 euro" in shown
+    assert "2 members have no mandate here yet." in shown and "carol" not in shown
     assert "(see the full report)" not in shown
     assert [r for r in world.api.requests if r.files] == []
     assert posted_with(world, "Renewed")  # the meeting ended: renewals asked

@@ -7,7 +7,7 @@ from adapters.discord import answering
 from rules.actions import PostReport
 from rules.events import CommandInvoked, RosterSynced
 from rules.say import N_, Lines, Say
-from tests.discord.harness import dm_messages, workspace
+from tests.discord.harness import dm_messages, slash_command, workspace
 
 
 def uploads(world) -> list[tuple[str, str]]:
@@ -26,34 +26,49 @@ def report(world, summary, full, *, private: bool, user=None) -> PostReport:
     )  # fmt: skip
 
 
+async def mandates(world, runtime, *members) -> None:
+    """`members` give a mandate: with the asker's own lack and the owner's counted, the
+    report's mandates are four lines, one more than its summary shows."""
+    await runtime.wait_for(RosterSynced)
+    for member in members:
+        said = f"what {member.user.username} may agree to"
+        await slash_command(world, runtime, member, "mandate", said)
+
+
 async def test_report_is_ephemeral_to_the_caller_with_report_md(world, harness):
     runtime = await harness.start()
-    await runtime.wait_for(RosterSynced)
+    await mandates(world, runtime, world.alice, world.carol)
     ix = await world.api.slash_command(world.guild, world.general, world.bob, "report")
     answer = await world.api.wait_for_callback(ix)
-    [invoked] = await runtime.wait_for(CommandInvoked)
+    *_, invoked = await runtime.wait_for(CommandInvoked, count=3)
     assert invoked.name == "report"
 
     assert (answer.type, answer.ephemeral) == (4, True)  # for bob only
     lines = answer.content.splitlines()
     assert lines[0] == "Report of this table."
-    assert "… and 1 more (see the full report)" in lines
     assert [a["filename"] for a in answer.message["attachments"]] == ["report.md"]
     [(name, full)] = uploads(world)
     assert name == "report.md"
     assert full.startswith("# Report of this table.\n\n## Agreements, and why:\n\n- none yet\n")
-    # The summary shows three members, the file every one.
-    assert "carol: no mandate given yet" not in lines
-    assert "- carol: no mandate given yet" in full
-    # Nothing for the table to see, and no "Done." besides the report.
-    assert [m for m in world.api.messages_in(world.general) if not m["flags"] & 64] == []
+    # bob reads his own lack; anyone else's (the owner's) only counted, in the file.
+    assert lines[-4:] == [
+        "Alice: what alice may agree to (renewed " + lines[-4].split("(renewed ")[1],
+        "carol: what carol may agree to (renewed " + lines[-3].split("(renewed ")[1],
+        "you: no mandate given yet (/mandate <what I may agree to>)",
+        "… and 1 more (see the full report)",
+    ]
+    assert full.endswith("\n- you: no mandate given yet (/mandate <what I may agree to>)\n"
+                         "- One member has no mandate here yet.\n")  # fmt: skip
+    assert "owner" not in full
+    # Nothing for the table to see (but the two mandates), and no "Done." besides the report.
+    assert len([m for m in world.api.messages_in(world.general) if not m["flags"] & 64]) == 2
     assert len(world.api.callbacks_for(ix)) == 1 and world.api.followups_for(ix) == []
 
 
 async def test_report_a_slow_report_edits_the_deferred_answer(world, harness, monkeypatch):
-    monkeypatch.setattr(answering, "DEADLINE_S", 0)  # as if the database were slow
     runtime = await harness.start()
-    await runtime.wait_for(RosterSynced)
+    await mandates(world, runtime, world.bob, world.carol)
+    monkeypatch.setattr(answering, "DEADLINE_S", 0)  # as if the database were slow
     ix = await world.api.slash_command(world.guild, world.general, world.alice, "report")
     deferred = await world.api.wait_for_callback(ix)
     assert (deferred.type, deferred.ephemeral) == (5, True)

@@ -13,7 +13,7 @@ from bot.database import make_engine
 from bot.models import RoundRow
 from rules.events import AgreementSubmitted, ConcernAnswered, MemberLeft, RosterSynced
 from tests.discord.conftest import BOTH_DATABASES
-from tests.discord.harness import buttons, dm_messages, workspace
+from tests.discord.harness import buttons, dm_messages, slash_command, workspace
 from tests.helpers import eventually
 
 PROPOSAL = "pin the base image to 1.4"
@@ -476,3 +476,38 @@ async def test_round_concern_form_refuses_text_that_shows_nothing(world, harness
         True,
     )
     assert content_of(world, message).endswith("0 of 3 answered; waiting for owner, Bob and carol.")
+
+
+async def test_round_summary_at_its_deadline_names_nobody_for_their_silence(world, harness):
+    """Bob and the owner answer, carol does not: the summary the table reads counts her
+    silence and does not name her (the progress did, while she could still answer)."""
+    harness.settings["round_deadline"] = timedelta(milliseconds=500)
+    harness.settings["max_reminders"] = 0
+    runtime = await harness.start()
+    message = await start_round(world, runtime)
+    for count, member in enumerate((world.bob, world.guild.owner), start=1):
+        await world.api.click_button(message, member, label="No concerns")
+        await runtime.wait_for(ConcernAnswered, count=count)
+    assert content_of(world, message).endswith("2 of 3 answered; waiting for carol.")
+
+    await runtime.tick_until_sent()
+    summary = world.api.messages_in(world.general)[-1]["content"]
+    assert summary.startswith("The concern round on this proposal reached its deadline")
+    assert "Answered: 2 of 3." in summary and "No concerns: owner and Bob." in summary
+    assert "carol" not in summary and "No answer from" not in summary
+
+
+async def test_round_snooze_typed_holds_that_members_reminder(world, harness):
+    """carol has no problem waiting, but the round waits for her: /snooze is "not now" to
+    its reminders, told to her alone; Bob and the owner, silent too, are reminded."""
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    runtime = await harness.start()
+    await start_round(world, runtime)
+    told = await slash_command(world, runtime, world.carol, "snooze", "2h")
+    assert told.ephemeral and told.content.startswith("Snoozed until ")
+    assert "no reminders here" in told.content
+
+    await runtime.tick_until_sent()
+    assert dm_messages(world.api, world.carol) == []
+    [reminder] = dm_messages(world.api, world.bob)
+    assert "A friendly reminder" in reminder["content"]

@@ -93,11 +93,23 @@ async def test_slack_meeting_end_asks_the_table_to_renew_by_name_with_buttons(bo
     shown = shown_text(renewal)
     assert (
         "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
-        "outcome: Alice and Bob.\nNo mandate here yet for Carol Chen: please say what you may "
-        "agree to on behalf of your organisation.\nNo mandate yet? Set one with /mandate "
-        "&lt;what I may agree to&gt;." in shown
+        "outcome: Alice and Bob.\nOne member has no mandate here yet: I have asked them "
+        "privately to say what they may agree to on behalf of their organisation.\nNo mandate "
+        "yet? Set one with /mandate &lt;what I may agree to&gt;." in shown
     )  # no button sets a mandate: the command stays
-    assert "<@" not in shown
+    assert "<@" not in shown and "Carol" not in shown  # the table hears no name for a lack
+    # Carol, who has none, hears it alone, by DM, which names the table.
+    [asked] = [
+        c
+        for c in bot.calls("chat.postMessage")
+        if c.params["channel"] in bot.slack.channels
+        and bot.slack.channels[c.params["channel"]].user == CAROL
+    ]
+    assert shown_text(asked).startswith(
+        f"In <#{CHANNEL_ID}>:\nA friendly reminder: the meeting has ended, and you have no "
+        "mandate here yet. Please say what you may agree to on behalf of your organisation."
+    )
+    assert labels(asked) == []  # nothing to renew: the command sets one
     assert labels(renewal) == ["Renewed", "Must check with my organisation"]
     assert "/mandate renew" not in json.dumps(renewal.params["blocks"])  # buttons instead
     assert "/mandate renew" in renewal.params["text"]  # the fallback keeps the commands
@@ -116,6 +128,7 @@ async def test_slack_renewal_buttons_reach_the_engine(bot: SlackBot):
     [told] = await bot.slack.wait_for("chat.postMessage")  # the engine's answer, for the table
     assert told.params["channel"] == CHANNEL_ID
     assert "Mandate renewed: the release calendar" in shown_text(told)
+    assert "organisation not given yet" not in shown_text(told)  # not the table's news
 
     await click(bot, renewal, "renewal_check", USER_ID)
     await bot.handled(RenewalAnswered, 2)
@@ -333,7 +346,7 @@ async def test_slack_renewal_and_evaluation_in_dutch(bot: SlackBot):
     renewal = posted_with(bot, "renewal_renewed")
     assert labels(renewal) == ["Vernieuwd", "Moet eerst overleggen met mijn organisatie"]
     shown = shown_text(renewal)
-    assert "uitkomst: Alice en Bob.\nVoor Carol Chen is hier nog geen mandaat bekend: laat" in shown
+    assert "uitkomst: Alice en Bob.\nEén lid heeft hier nog geen mandaat: ik heb dat lid " in shown
     evaluation = posted_with(bot, "evaluate")
     assert labels(evaluation) == ["Evalueren"]
     assert "1. afspraken nakomen" in shown_text(evaluation)
@@ -368,7 +381,9 @@ async def test_slack_dutch_meeting_buttons_and_form_answer_in_dutch(bot: SlackBo
     form = evaluation_form(opened.params["view"]["private_metadata"], [4] * 9, "goed, maar 1,5 uur")
     await bot.interact(form)
     await bot.handled(EvaluationGiven)
-    [thanks] = await bot.slack.wait_for("chat.postEphemeral", where=lambda p: p["user"] == USER_ID)
+    [thanks] = await bot.slack.wait_for(
+        "chat.postEphemeral", where=lambda p: p["user"] == USER_ID and "Dank je" in p["text"]
+    )
     assert thanks.params["text"].startswith("Dank je.")
 
 
@@ -391,6 +406,8 @@ async def test_slack_meeting_report_summary_with_the_full_form_in_its_thread(bot
     assert (full.params["channel"], full.params["thread_ts"]) == (CHANNEL_ID, ts)
     text = shown_text(full)
     assert "We start on time" in text and "… and 1 more" not in text
+    # Carol has no mandate yet: counted, never named.
+    assert "One member has no mandate here yet." in text and "Carol" not in text
     assert "@channel ask @Bob &amp; co" in text
     assert "<!channel>" not in text and "<@" not in text
     assert all(len(b["text"]["text"]) <= 3000 for b in full.params["blocks"])

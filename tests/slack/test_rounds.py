@@ -173,6 +173,24 @@ async def test_slack_reminders_go_by_dm_only_to_who_has_not_answered(bot: SlackB
     assert len(bot.calls("conversations.open")) == 1  # Bob answered: no reminder for him
 
 
+@pytest.mark.parametrize(
+    "bot_settings", [{"reminder_delay": timedelta(0), "max_reminders": 1}], ids=["remind-now"]
+)
+async def test_slack_snooze_typed_in_the_channel_holds_a_rounds_reminder(bot: SlackBot):
+    """Carol has no problem waiting, but the round waits for her: /snooze is "not now" to
+    its reminders, told to her alone; Bob, silent too, is reminded."""
+    await start_round(bot)
+    await bot.command("/snooze", "2h", user_id=CAROL, user_name="carol")
+    await bot.handled(CommandInvoked, 2)
+    [told] = await bot.slack.wait_for("chat.postEphemeral", where=lambda p: p["user"] == CAROL)
+    assert "Snoozed until" in told.params["text"]
+    assert "no reminders here" in told.params["text"]
+
+    await bot.tick()
+    await bot.slack.wait_for("chat.postMessage", where=lambda p: p["channel"][0] == "D")
+    assert reminder_dms(bot) == [BOB]
+
+
 def reminder_dms(bot: SlackBot) -> list[str]:
     """Whom the bot's DMs went to, one entry a DM."""
     posts = [call.params["channel"] for call in bot.calls("chat.postMessage")]
@@ -290,6 +308,25 @@ async def test_slack_a_round_posted_only_after_it_closed_has_no_buttons(bot: Sla
     assert "Concern round: Alice proposes" in shown_text(posted)
     assert "This concern round has closed." in shown_text(posted)
     assert [b for b in posted.params["blocks"] if b["type"] == "actions"] == []
+
+
+@pytest.mark.parametrize("bot_settings", [{"round_deadline": timedelta(seconds=1)}], ids=["1s"])
+async def test_slack_a_round_summary_at_its_deadline_names_nobody_for_their_silence(
+    bot: SlackBot,
+):
+    """Bob answers, Carol does not: the summary the table reads counts her silence and
+    does not name her (the progress did, while she could still answer)."""
+    posted = await start_round(bot)
+    await click(bot, posted, "round_none", BOB)
+    await bot.handled(ConcernAnswered)
+    await asyncio.sleep(1.1)
+    await bot.tick()  # the deadline: the summary goes out
+    [summary] = await bot.slack.wait_for(
+        "chat.postMessage", where=lambda p: "reached its deadline" in str(p.get("text"))
+    )
+    text = shown_text(summary)
+    assert "Answered: 1 of 2." in text and "No concerns: Bob." in text
+    assert "Carol" not in text and "No answer from" not in text
 
 
 async def test_slack_a_round_posted_only_after_it_was_withdrawn_says_so(bot: SlackBot):
