@@ -90,19 +90,21 @@ class InteractionAnswer:
     async def public(
         self, messages: Sequence[Outgoing], *, done: Sent | None = None, step: str = "post"
     ) -> bool:
-        """Answer for the whole channel, if the answer is still unused; else False.
-        `done`, `step`: as for `private` (a retry posts only the rest in the channel)."""
+        """Answer for the whole channel with the first of `messages`, if the answer is
+        still unused; else False. The rest are the caller's to post in the channel, once
+        each: as follow-ups they could go twice (a follow-up carries no nonce, and
+        discord.py sends one again after any 5xx, though Discord may have made it).
+        `done`, `step`: as for `private` (the first page on record as `step:0`)."""
         async with self._lock:
-            if self.responded:
+            if self.responded or not messages:
                 return False
             if done is not None:
                 messages = done.pages(step, messages, Outgoing.from_kept)
-            for index, message in enumerate(messages):
-                if done is not None and f"{step}:{index}" in done:
-                    continue
-                await self._send(message, ephemeral=False)
-                if done is not None:
-                    await done.add_page(step, index, messages, Outgoing.kept)
+                if f"{step}:0" in done:
+                    return False
+            await self._send(messages[0], ephemeral=False)
+            if done is not None:
+                await done.add_page(step, 0, messages, Outgoing.kept)
             return True
 
     async def finish(self, fallback: Outgoing) -> None:

@@ -83,7 +83,7 @@ from bot.presenting import (
     suggestion_text,
     summary_text,
 )
-from bot.sent_steps import sent_of
+from bot.sent_steps import Sent, sent_of
 from bot.store import TryLater, Undeliverable, quiet_reply_key, review_message_keys
 from rules.actions import (
     AnnounceAgreement,
@@ -603,13 +603,10 @@ class Delivery:
                     "a private message by DM: the member's DMs are closed", code=str(DMS_CLOSED)
                 ) from error
         done = await sent_of(action)
-        if (
-            answer is not None
-            and answer.place == place
-            and await answer.public(messages, done=done)
-        ):
-            return None
-        return await self._post_all(guild, place, messages, action)
+        if answer is not None and answer.place == place:
+            # Its first page answers; the rest are posted once each, as any post is.
+            await answer.public(messages, done=done)
+        return await self._post_all(guild, place, messages, action, done=done)
 
     async def _dm_all(
         self,
@@ -975,10 +972,12 @@ class Delivery:
         action: Outbound,
         *,
         view: discord.ui.View | None = None,
+        done: Sent | None = None,
     ) -> str:
         """Each part not yet posted for `action` (a retry after a failure part-way sends
-        only the rest); `view`, the buttons, on the first. The first part's id."""
-        done = await sent_of(action)
+        only the rest); `view`, the buttons, on the first. The first part's id (None when
+        it answered an interaction). `done`: what of `action` went already, if not its own."""
+        done = done if done is not None else await sent_of(action)
         messages = done.pages("post", messages, Outgoing.from_kept)
         for index, message in enumerate(messages):
             first = view if index == 0 else None

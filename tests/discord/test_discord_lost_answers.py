@@ -15,11 +15,18 @@ from adapters.discord import answering
 from bot.models import now_utc
 from rules.actions import AnnounceReview
 from rules.events import CommandInvoked, ConcernAnswered, NudgeSnoozed, RosterSynced
-from tests.discord.harness import buttons, dm_messages, make_retries_due, workspace
+from tests.discord.harness import (
+    buttons,
+    dm_messages,
+    make_retries_due,
+    slash_command,
+    workspace,
+)
 from tests.discord.test_discord_announced_once import announced, announcement, retried
 from tests.discord.test_discord_forums import review_posts, whole_forums_agreement
 from tests.discord.test_discord_quiet_replies import quiet_reply_opened
 from tests.discord.test_discord_rounds import PROPOSAL
+from tests.standins.discord_api import ATTACH_FILES
 
 BAD_GATEWAY = {"status": 502, "code": 0, "message": "Bad Gateway"}
 UNAVAILABLE = {"status": 503, "code": 0, "message": "Service Unavailable"}
@@ -156,3 +163,42 @@ async def test_a_click_whose_buttons_went_before_a_bad_gateway_is_still_decided(
     assert said["content"].startswith("Snoozed until")
     assert buttons(world.api.message(choices["id"])) == []
     assert len(world.api.followups_for(snooze)) == 1
+
+
+FOLLOWUP = "POST /webhooks/{application_id}/{token}"
+
+
+async def test_a_long_public_answers_later_page_discord_made_before_a_bad_gateway_is_posted_once(
+    world, harness
+):
+    """/meeting end's report, too long for one message (no Attach Files here, so its full
+    form is paged): a later page Discord made before its answer was lost is in the
+    channel once, and no page is lost."""
+    world.general.permission_overwrites = [
+        {"id": str(world.api.bot_user.id), "type": 1, "allow": "0", "deny": str(ATTACH_FILES)}
+    ]
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    members = (world.guild.owner, world.alice, world.bob, world.carol)
+    mandates = [f"{who} may agree to " + "budgets and plans " * 90 for who in "ABCD"]
+    for member, mandate in zip(members, mandates, strict=True):
+        await slash_command(world, runtime, member, "mandate", mandate)
+    await slash_command(world, runtime, world.alice, "meeting", "start")
+    # The report's second page is lost on its way back, as a follow-up or as a post.
+    posts = f"POST /channels/{world.general.id}/messages"
+    for route in (FOLLOWUP, posts):
+        world.api.fail_next(route, after=True, **BAD_GATEWAY)
+    ended = await slash_command(world, runtime, world.alice, "meeting", "end")
+    assert ended.content.startswith("Report of the meeting (since ")
+    await world.api.wait_for(posts, where=lambda body: "process evaluation" in str(body))
+    make_retries_due(harness)
+    await runtime.tick()
+
+    first, *later = [m["content"] for m in world.api.messages_in(world.general)
+                     if "Report of the meeting" in m["content"]]  # fmt: skip
+    assert first == ended.content
+    assert len(later) == 1 and later[0].startswith("(continued) Report of the meeting")
+    assert "carol: D may agree to budgets" in later[0]
+    paged = [r.status for r in world.api.requests_to(posts) if "(continued)" in str(r.json)]
+    assert paged == [502, 200]  # discord.py's own retry, with its nonce: Discord's message
+    assert make_retries_due(harness) == 0

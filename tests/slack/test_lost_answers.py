@@ -15,9 +15,11 @@ from sqlmodel import Session, select
 
 from adapters.slack.adapter import make_client
 from bot.models import OutboxRow, now_utc
+from rules.actions import PostReport
 from rules.events import CommandInvoked
 from tests.slack.conftest import BOT_TOKEN, WORKSPACE, SlackBot
 from tests.slack.test_announced_once import AGREED, announcement, retry_after_the_lease
+from tests.slack.test_delivery import long_report
 from tests.slack.test_nudge import problem
 from tests.slack.test_rounds import round_id
 from tests.standins.slack_api import SlackStandIn
@@ -64,6 +66,29 @@ async def test_a_concern_round_whose_answer_was_lost_is_posted_once(
     [posted] = rounds(bot)
     ref = await bot.runtime.message_ref(WORKSPACE, f"round:{round_id(call)}")
     assert ref == posted["ts"]
+    assert await retry_after_the_lease(bot) == 0
+
+
+async def test_a_long_public_reports_later_page_whose_answer_was_lost_is_posted_once(
+    bot: SlackBot, history_from_a_time
+):
+    """A report for the whole table, its full form in several pages in its thread: the
+    second page Slack took before the connection broke is there once, and the rest
+    follow (chat.postMessage is never sent again by the client; the retry looks first)."""
+    summary, full = long_report()
+    bot.slack.lose_answer_next("chat.postMessage", skip=2)  # the summary, the first page
+    report = PostReport(workspace=WORKSPACE, channel=CHANNEL_ID, lang="en", user=None,
+                        private=False, summary=summary, full=full)  # fmt: skip
+    bot.groundrules.store.enqueue(report, now_utc())
+    assert await bot.retry_undelivered() == 1
+    assert len(bot.calls("chat.postMessage")) == 3  # failed at its second page
+
+    assert await retry_after_the_lease(bot) == 1
+    [first, *pages] = [c.params["text"] for c in bot.calls("chat.postMessage")]
+    assert first == "Report of this table." and len(pages) >= 4
+    assert len(pages) == len(set(pages))  # no page twice
+    shown = "\n".join(pages)
+    assert all(f"\n{n}. " in shown or shown.startswith(f"{n}. ") for n in range(120))
     assert await retry_after_the_lease(bot) == 0
 
 

@@ -321,6 +321,7 @@ class SlackStandIn(Served):
         self._planned: dict[str, deque[_Planned]] = {}
         self._responders: dict[str, Responder] = {}
         self._answers_lost: dict[str, int] = {}
+        self._answers_kept: dict[str, int] = {}  # answered before the lost ones
         self._holds: dict[str, asyncio.Event] = {}
         self._revoked_tokens: set[str] = set()
         # Channels deleted for good: not found any more, not even to post in.
@@ -552,10 +553,12 @@ class SlackStandIn(Served):
         queue = self._planned.setdefault(method, deque())
         queue.extend(_Planned(_RateLimit(retry_after)) for _ in range(times))
 
-    def lose_answer_next(self, method: str, *, times: int = 1) -> None:
+    def lose_answer_next(self, method: str, *, times: int = 1, skip: int = 0) -> None:
         """Carry out the next ``times`` calls of ``method`` as usual (a message is posted),
-        then cut the connection instead of answering: the caller sees a network error."""
+        then cut the connection instead of answering: the caller sees a network error.
+        ``skip``: the first ``skip`` calls are answered as usual."""
         self._answers_lost[method] = self._answers_lost.get(method, 0) + times
+        self._answers_kept[method] = skip
 
     def respond_with(self, method: str, response: Mapping[str, Any] | Responder) -> None:
         """Replace the answer for ``method`` (also adds methods the stand-in lacks).
@@ -655,7 +658,9 @@ class SlackStandIn(Served):
         self.calls.append(SlackCall(method, params))
         async with self._changed:
             self._changed.notify_all()
-        if self._answers_lost.get(method):
+        if self._answers_kept.get(method):
+            self._answers_kept[method] -= 1
+        elif self._answers_lost.get(method):
             self._answers_lost[method] -= 1
             assert request.transport is not None
             request.transport.abort()  # done, but its answer never reaches the caller
