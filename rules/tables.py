@@ -13,7 +13,7 @@ from rules.grammar import (
     UsageError,
     find_command,
 )
-from rules.say import N_, CommandName, Lines, Quote, Say, Span
+from rules.say import N_, CommandName, Lines, Quote, Say, Span, excerpt
 from rules.speech import language, private, public
 from rules.state import TableState
 from rules.understanding import Command
@@ -156,7 +156,7 @@ def usage(command: Command, state: TableState) -> list[Action]:
         text = Lines((
             Say.of(
                 N_("I do not know the command /{name}. Did you mean {command}?"),
-                name=Quote(parsed.name[:40]),
+                name=Quote(excerpt(parsed.name, 40)),
                 command=CommandName(near.dutch if lang == "nl" else near.name),
             ),
             Say.of(N_("Usage: {usage}"), usage=Say.of(near.usage)),
@@ -165,7 +165,7 @@ def usage(command: Command, state: TableState) -> list[Action]:
     elif isinstance(parsed, UnknownCommand):
         text = Say.of(
             N_("I do not know the command /{name}. Type /groundrules help to see the commands."),
-            name=Quote(parsed.name[:40]),
+            name=Quote(excerpt(parsed.name, 40)),
         )
     else:
         assert isinstance(parsed, UsageError)
@@ -174,10 +174,28 @@ def usage(command: Command, state: TableState) -> list[Action]:
             lines.append(Say.of(parsed.spec.summary))
         if parsed.reason is not None:
             lines.append(parsed.reason)
-        lines.append(Say.of(N_("Usage: {usage}"), usage=Say.of(parsed.spec.usage)))
-        lines += _example(parsed.spec)
+        if parsed.again and command.form is None and event.args.strip():
+            lines.append(_to_send_again(command, lang))
+        else:
+            lines.append(Say.of(N_("Usage: {usage}"), usage=Say.of(parsed.spec.usage)))
+            lines += _example(parsed.spec)
         text = Lines(tuple(lines))
     return [private(event, event.user, text, lang)]
+
+
+def _to_send_again(command: Command, lang: str) -> Say:
+    """Typed words meant as they are, with one thing off (a text too long, a date past),
+    shown back whole: Slack and Discord empty the box they were typed in. The command by
+    the name the answer's language gives it, as usage lines name it."""
+    event, spec = command.event, command.spec
+    name = event.name
+    if spec is not None and name in (spec.name, spec.dutch):
+        name = spec.dutch if lang == "nl" else spec.name
+    return Say.of(
+        N_("What you sent, to correct and send again: {command} {words}"),
+        command=CommandName(name),
+        words=Quote(event.args.strip()),
+    )
 
 
 def _example(spec: CommandSpec) -> list[Say]:

@@ -693,7 +693,13 @@ def test_agreement_review_date_said_in_words_is_the_review_not_the_reason(
      ("/agree tea at 3 because people need breaks review this week",
       "I could not read the review date “this week”. Try 1 June 2026 or “in 6 weeks”."),
      ("/agree tea at 3 because people need breaks review today",
-      "The review date must be in the future."),
+      "The review date “today” is 2 March 2026, which is not in the future. Choose a later "
+      "day, like 1 June 2026 or “in 6 weeks”.\nWhat you sent, to correct and send again: "
+      "/agree tea at 3 because people need breaks review today"),
+     ("/afspraak thee om 3 uur omdat pauze, dan evalueren gisteren",
+      "De herzieningsdatum “gisteren” is 1 maart 2026, en die ligt niet in de toekomst. Kies "
+      "een latere dag, zoals 1 juni 2026 of “over 6 weken”.\nWat je stuurde, om te verbeteren "
+      "en opnieuw te sturen: /afspraak thee om 3 uur omdat pauze, dan evalueren gisteren"),
      ("/afspraak thee om 3 uur omdat pauze herziening binnenkort",
       "Ik begrijp de herzieningsdatum “binnenkort” niet. Probeer bijvoorbeeld “1 juni 2026” "
       "of “over 6 weken”.")],

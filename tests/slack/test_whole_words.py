@@ -1,0 +1,48 @@
+"""People's words through Slack: a past review date is refused as past, and words longer
+than the bot keeps are refused saying how long they may be; either way the words come
+back whole, privately, to correct and send again. Nothing is recorded cut short."""
+
+from __future__ import annotations
+
+from rules.events import CommandInvoked
+from tests.slack.conftest import SlackBot, shown_text
+from tests.standins.slack_requests import USER_ID
+
+
+async def answer_to(bot: SlackBot, command: str, text: str) -> str:
+    await bot.command(command, text)
+    await bot.handled(CommandInvoked)
+    [answer] = await bot.slack.wait_for("chat.postEphemeral")
+    assert answer.params["user"] == USER_ID
+    return shown_text(answer)
+
+
+async def test_slack_a_review_date_then_yesterday_is_refused_and_the_words_come_back(
+    bot: SlackBot,
+):
+    """It was recorded, "then review yesterday" kept in its reason and no review date."""
+    typed = "We ship on Friday because customers wait, then review yesterday"
+    told = await answer_to(bot, "/agree", typed)
+    assert told.startswith("The review date “yesterday” is ")
+    assert "which is not in the future. Choose a later day" in told
+    assert f"What you sent, to correct and send again: /agree {typed}" in told
+    assert not bot.calls("chat.postMessage")  # nothing recorded
+
+
+async def test_slack_a_long_mandate_is_refused_whole_not_cut(bot: SlackBot):
+    """A mandate of 520 characters was kept as its first 500, without a word."""
+    mandate = "sign purchase orders for the kitchen " * 14  # 518 characters, one line
+    told = await answer_to(bot, "/mandate", mandate)
+    assert told.startswith("A mandate is at most 500 characters; this one has 517.")
+    assert f"/mandate {mandate.strip()}" in told
+    assert not bot.calls("chat.postMessage")
+
+
+async def test_slack_a_long_role_name_is_refused_saying_the_limit(bot: SlackBot):
+    name = "coordinator of the weekly planning and the monthly budget review"
+    told = await answer_to(bot, "/role", f'add "{name}" keeps the planning')
+    assert told.startswith("A role's name is at most 60 characters; this one has 64.")
+    await bot.command("/roles")
+    await bot.handled(CommandInvoked, 2)
+    listed = await bot.slack.wait_for("chat.postEphemeral", 2)
+    assert "coordinator of the weekly planning and the monthly b" not in shown_text(listed[-1])
