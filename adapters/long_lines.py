@@ -36,6 +36,12 @@ def cut_line(
     return [*pieces, begins + line]
 
 
+# Above a form filled in with the start of a text too long for its field (the end it
+# shows as "…"), so that no one records it cut short without knowing.
+END_MISSING = N_(
+    "This text was too long to carry over in full: its end is missing. Complete it before you save."
+)
+
 # Every page after the first of a long text opens with this: in a thread or a list of
 # notifications it reads as part of what it continues, not as words from nowhere.
 CONTINUED = N_("(continued) {title}")

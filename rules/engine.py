@@ -70,6 +70,7 @@ from rules.events import (
 )
 from rules.grammar import (
     FAR_REVIEW,
+    LESSON_LIMIT,
     MAX_NUMBER,
     MAX_REVIEW_AHEAD,
     PAST_REVIEW,
@@ -643,7 +644,8 @@ def _as_command(
             new_text, why = shown_line(event.new_text), shown_line(event.why)
             lesson = shown_line(event.lesson)
             parsed = ReviewAgreement(
-                event.number, event.decision, new_text, why, lesson and lesson[:1000],
+                # The forms take no longer lesson; a forged one is cut, as none other is.
+                event.number, event.decision, new_text, why, lesson and lesson[:LESSON_LIMIT],
                 event.version, event.asked_at,
             )  # fmt: skip
             too_big = not 0 < event.number <= MAX_NUMBER  # a forged button's number

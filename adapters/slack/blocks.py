@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.long_lines import CONTINUED, CONTINUED_UNTITLED, cut_line, title_of
+from adapters.long_lines import CONTINUED, CONTINUED_UNTITLED, END_MISSING, cut_line, title_of
 from adapters.slack import ids
 from adapters.slack.installed import through_groundrules
 from bot.dm_answers import FOR_THE_LATEST
@@ -47,6 +47,7 @@ from rules.actions import (
     SuggestAgreement,
 )
 from rules.agreements import owner_param, reason_label
+from rules.grammar import LESSON_LIMIT
 from rules.i18n import gettext, render, supported
 from rules.say import (
     N_,
@@ -879,8 +880,7 @@ def _shortened(text: str, shortened: bool, voice: Voice) -> tuple[list[Block], s
     """A prefill that lost its end says so, above the form and with "…" in the field."""
     if not shortened:
         return [], text
-    warning = voice.say(N_("This text was too long to carry over in full: its end is missing. "
-                           "Complete it before you save."))  # fmt: skip
+    warning = voice.say(END_MISSING)
     return [context(f":warning: {warning}")], text.rstrip() + "…"
 
 
@@ -929,7 +929,13 @@ def revise_modal(
     blocks = [
         *warning,
         *sections(voice.say(N_("Agreement #{number}: {text}"), number=number, text=Quote(text))),
-        text_input(ids.LESSON, N_("What has practice taught us?"), voice, optional=True),
+        text_input(
+            ids.LESSON,
+            N_("What has practice taught us?"),
+            voice,
+            optional=True,
+            max_length=LESSON_LIMIT,
+        ),
         text_input(ids.NEW_TEXT, N_("The new text"), voice, initial=text),
         text_input(ids.WHY, N_("Why this change?"), voice),
     ]

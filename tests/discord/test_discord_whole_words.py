@@ -4,7 +4,11 @@ either way the words come back whole, privately, to correct and send again."""
 
 from __future__ import annotations
 
-from rules.events import CommandInvoked
+from datetime import date
+
+from rules.actions import AgreementView, AnnounceReview
+from rules.events import CommandInvoked, MessagePosted
+from tests.discord.harness import workspace
 
 
 def public(world, channel) -> list[str]:
@@ -41,3 +45,58 @@ async def test_discord_a_long_role_name_is_refused_saying_the_limit(world, harne
     assert answer.ephemeral
     assert answer.content.startswith("A role's name is at most 60 characters; this one has 64.")
     assert f'/role add "{name}" keeps the planning' in answer.content
+
+
+def inputs(modal) -> dict[str, dict]:
+    return {
+        c["component"]["custom_id"]: c["component"]
+        for c in modal.data["components"]
+        if "component" in c
+    }
+
+
+def texts(modal) -> list[str]:
+    return [c["content"] for c in modal.data["components"] if c.get("type") == 10]
+
+
+async def test_discord_a_message_longer_than_the_form_takes_says_its_end_is_missing(world, harness):
+    """A message of 2,400 characters (Nitro allows 4,000) filled the form's 2,000 with
+    its start and a "…", and nothing said that the rest was not there."""
+    runtime = await harness.start()
+    long = "We rotate the on-call duty weekly so that nobody carries it twice. " * 36
+    said = await world.api.message_create(world.guild, world.general, world.carol, long)
+    await runtime.wait_for(MessagePosted)
+    ix = await world.api.message_command(world.alice, "Record as agreement", said)
+    modal = await world.api.wait_for_callback(ix)
+    assert len(inputs(modal)["text"]["value"]) <= 2000
+    assert texts(modal) == [
+        "This text was too long to carry over in full: its end is missing. Complete it "
+        "before you save."
+    ]
+
+
+async def test_discord_a_short_message_fills_the_form_without_a_warning(world, harness):
+    runtime = await harness.start()
+    said = await world.api.message_create(world.guild, world.general, world.carol, "tea at 3?")
+    await runtime.wait_for(MessagePosted)
+    ix = await world.api.message_command(world.alice, "Record as agreement", said)
+    modal = await world.api.wait_for_callback(ix)
+    assert inputs(modal)["text"]["value"] == "tea at 3?" and not texts(modal)
+
+
+async def test_discord_the_revision_form_takes_no_longer_lesson_than_is_kept(world, harness):
+    """Its lesson took 2,000 characters and the bot kept the first 1,000."""
+    await harness.start()
+    agreement = AgreementView(
+        number=3, text="We deploy on Tuesdays", why="fewer surprises", owner=str(world.bob.id),
+        recorded_by=str(world.alice.id), consenters=(str(world.alice.id),), concerns=(),
+        review_on=date(2026, 4, 1), version=1, replaces=None, status="current",
+    )  # fmt: skip
+    review = AnnounceReview(
+        workspace=workspace(world.guild), channel=str(world.general.id), lang="en",
+        agreement=agreement,
+    )  # fmt: skip
+    message = world.api.message(await harness.adapter.deliver(review))
+    revise = await world.api.click_button(message, world.alice, label="Revise")
+    modal = await world.api.wait_for_callback(revise)
+    assert inputs(modal)["lesson"]["max_length"] == 1000

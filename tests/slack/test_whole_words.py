@@ -4,9 +4,12 @@ back whole, privately, to correct and send again. Nothing is recorded cut short.
 
 from __future__ import annotations
 
+from datetime import date
+
+from rules.actions import AgreementView, AnnounceReview
 from rules.events import CommandInvoked
-from tests.slack.conftest import SlackBot, shown_text
-from tests.standins.slack_requests import USER_ID
+from tests.slack.conftest import WORKSPACE, SlackBot, button, shown_text
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
 
 
 async def answer_to(bot: SlackBot, command: str, text: str) -> str:
@@ -46,3 +49,23 @@ async def test_slack_a_long_role_name_is_refused_saying_the_limit(bot: SlackBot)
     await bot.handled(CommandInvoked, 2)
     listed = await bot.slack.wait_for("chat.postEphemeral", 2)
     assert "coordinator of the weekly planning and the monthly b" not in shown_text(listed[-1])
+
+
+async def test_slack_the_revise_form_takes_no_longer_lesson_than_is_kept(bot: SlackBot):
+    """Its lesson took 2,000 characters and the bot kept the first 1,000, unsaid."""
+    review = AnnounceReview(
+        workspace=WORKSPACE, channel=CHANNEL_ID, lang="en",
+        agreement=AgreementView(
+            number=1, text="We deploy on Tuesdays", why="fewer surprises", owner=USER_ID,
+            recorded_by=USER_ID, consenters=(USER_ID,), concerns=(), review_on=date.today(),
+            version=1, replaces=None, status="current",
+        ),
+    )  # fmt: skip
+    await bot.adapter.deliver(review)
+    [posted] = await bot.slack.wait_for("chat.postMessage")
+    await bot.interact(
+        block_actions("review_revise", value=button(posted, "review_revise")["value"])
+    )
+    [opened] = await bot.slack.wait_for("views.open")
+    [lesson] = [b for b in opened.params["view"]["blocks"] if b.get("block_id") == "lesson"]
+    assert lesson["element"]["max_length"] == 1000
