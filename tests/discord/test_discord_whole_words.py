@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from adapters.discord.rendering import clip, headline
 from rules.actions import AgreementView, AnnounceReview
+from rules.bidi import FSI, PDI
 from rules.events import CommandInvoked, MessagePosted
 from tests.discord.harness import workspace
 
@@ -100,3 +102,39 @@ async def test_discord_the_revision_form_takes_no_longer_lesson_than_is_kept(wor
     revise = await world.api.click_button(message, world.alice, label="Revise")
     modal = await world.api.wait_for_callback(revise)
     assert inputs(modal)["lesson"]["max_length"] == 1000
+
+
+def balanced(text: str) -> bool:
+    """Every isolate this text opens it also closes, and it closes none it did not open
+    (tests.slack.test_whole_words)."""
+    depth = 0
+    for character in text:
+        depth += {FSI: 1, PDI: -1}.get(character, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+async def test_discord_right_to_left_words_cut_between_messages_stay_isolated_in_each(
+    world, harness
+):
+    """An agreement of 1,990 characters announced goes on in a second message: its
+    isolate was opened in one and closed in the other, and the heading of the second
+    ("(continued) Agreement recorded …") repeated an opened one too."""
+    runtime = await harness.start()
+    text = " ".join(["שלום עולם"] * 199)[:1990]
+    await answer_to(world, runtime, "agree", f"{text} because it helps")
+    posted = public(world, world.general)
+    assert len(posted) > 2 and FSI in posted[1]
+    assert all(balanced(message) for message in posted), posted
+
+
+def test_discord_a_headline_or_clip_that_cuts_right_to_left_words_closes_their_isolate():
+    """A notification's headline and an embed's clip end in "…" where they cut: inside
+    someone's right-to-left words, their isolate ran on over what followed."""
+    line = "Agreement #1: " + FSI + "שלום עולם " * 40 + PDI + " (current)"
+    content, _ = headline(line + "\nmore")
+    assert content.endswith("…" + PDI) and balanced(content) and len(content) <= 200
+    clipped = clip(line, 100)
+    assert clipped.endswith("…" + PDI) and balanced(clipped) and len(clipped) <= 100
+    assert headline("x" * 300 + "\nmore")[0] == "x" * 199 + "…"  # nothing to close

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from rules.actions import AgreementView, AnnounceReview
+from rules.bidi import FSI, PDI
 from rules.events import CommandInvoked
 from tests.slack.conftest import WORKSPACE, SlackBot, button, shown_text
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
@@ -69,3 +70,30 @@ async def test_slack_the_revise_form_takes_no_longer_lesson_than_is_kept(bot: Sl
     [opened] = await bot.slack.wait_for("views.open")
     [lesson] = [b for b in opened.params["view"]["blocks"] if b.get("block_id") == "lesson"]
     assert lesson["element"]["max_length"] == 1000
+
+
+def balanced(text: str) -> bool:
+    """Every isolate this text opens it also closes, and it closes none it did not open:
+    a right-to-left isolate cut at a section's end would run on, or leave its words bare
+    at the next section's start, where they turn the bot's words after them around."""
+    depth = 0
+    for character in text:
+        depth += {FSI: 1, PDI: -1}.get(character, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+async def test_slack_right_to_left_words_cut_between_sections_stay_isolated_in_each(
+    bot: SlackBot,
+):
+    """An agreement's text escaped past a section's 3,000 characters goes on in the next
+    section: its isolate was opened in one and closed in the other."""
+    text = "שלום " + "&" * 600 + " עולם"  # "&amp;" each: a line of over 3,000 characters
+    await bot.command("/agree", f"{text} because it helps")
+    await bot.handled(CommandInvoked)
+    [announced] = await bot.slack.wait_for("chat.postMessage")
+    sections = [b["text"]["text"] for b in announced.params["blocks"] if b["type"] == "section"]
+    assert len(sections) > 2 and FSI in sections[1]
+    assert all(balanced(section) for section in sections), sections
+    assert balanced(announced.params["text"])
