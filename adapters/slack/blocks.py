@@ -63,6 +63,7 @@ from rules.say import (
     Quote,
     Say,
     Text,
+    excerpt,
 )
 
 Block = dict[str, Any]
@@ -75,7 +76,8 @@ MAX_INPUT = 2000
 MAX_OPTION = 75
 MAX_MESSAGE = 40_000
 MAX_BLOCKS = 50
-# How much of a problem or proposal a button carries to show in its modal.
+# How much of a problem or proposal a button carries to show in its modal: its start,
+# with "…" where it goes on (the post the button is under shows it whole).
 PREVIEW = 300
 # A member whose profile Slack will not show the bot (another organisation's, in a
 # shared channel): named so, since an id would look broken and a mention would ping.
@@ -359,7 +361,7 @@ def channel_link(channel: str) -> str:
 def nudge(action: SendNudge, voice: Voice, *, direct: bool = False) -> SlackMessage:
     """The private nudge with its five buttons; `direct` when it goes by DM instead."""
     value = ids.pack_with_text(
-        "x", action.problem_text[:PREVIEW], c=action.channel, p=action.problem_id,
+        "x", excerpt(action.problem_text, PREVIEW), c=action.channel, p=action.problem_id,
         t=action.thread_id, l=voice.lang,
     )  # fmt: skip
     # By DM, away from its table: its blocks and its text (the notification) open with it.
@@ -380,7 +382,7 @@ def nudge(action: SendNudge, voice: Voice, *, direct: bool = False) -> SlackMess
 
 def round_buttons(view: RoundView, channel: str, voice: Voice) -> Block:
     value = ids.pack_with_text(
-        "x", view.proposal[:PREVIEW], c=channel, r=view.round_id, l=voice.lang
+        "x", excerpt(view.proposal, PREVIEW), c=channel, r=view.round_id, l=voice.lang
     )
     return actions(
         f"round:{view.round_id}",

@@ -9,7 +9,7 @@ from datetime import date
 from rules.actions import AgreementView, AnnounceReview
 from rules.bidi import FSI, PDI
 from rules.events import CommandInvoked
-from tests.slack.conftest import WORKSPACE, SlackBot, button, shown_text
+from tests.slack.conftest import BOB, WORKSPACE, SlackBot, button, shown_text
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
 
 
@@ -97,3 +97,20 @@ async def test_slack_right_to_left_words_cut_between_sections_stay_isolated_in_e
     assert len(sections) > 2 and FSI in sections[1]
     assert all(balanced(section) for section in sections), sections
     assert balanced(announced.params["text"])
+
+
+async def test_slack_the_concern_form_quotes_a_long_proposal_with_an_ellipsis(bot: SlackBot):
+    """The "I have a concern" form quoted a proposal's first 300 characters as if they
+    were all of it; the round's post above it holds the whole proposal."""
+    proposal = "we move the stand-up to 9:30 on every weekday, " * 10  # 470 characters
+    await bot.command("/concerns", proposal)
+    await bot.handled(CommandInvoked)
+    [posted] = await bot.slack.wait_for("chat.postMessage")
+    value = button(posted, "round_concern")["value"]
+    await bot.interact(block_actions("round_concern", value=value, user_id=BOB))
+    [opened] = await bot.slack.wait_for("views.open")
+    [quoted] = [
+        b["text"]["text"] for b in opened.params["view"]["blocks"] if b["type"] == "section"
+    ]
+    assert quoted.startswith("> we move the stand-up to 9:30") and quoted.endswith("…")
+    assert len(quoted) < 310
