@@ -1148,7 +1148,7 @@ def _read_clauses(
             return FAR_REVIEW
     if owner is not None and not owner.strip():
         owner = None
-    return _Clauses(owner and one_line(owner)[:80], group, review_on)
+    return _Clauses(owner and one_line(owner), group, review_on)
 
 
 _LEADING_OWNER = re.compile(r"^(?:owner|eigenaar)\s*:?\s+(\S+)\s+", re.IGNORECASE)
@@ -1729,7 +1729,8 @@ def _takes_back_an_answer(args: str) -> bool:
 def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | WithdrawRound | UsageError:
     quoted = _quoted_whole(args)
     if quoted is not None and shows(quoted):
-        return StartRound(shown_line(quoted))  # /concerns "withdrawn": exactly that
+        refused = too_long(spec, TEXT_TOO_LONG, MAX_FIELD, quoted)
+        return refused or StartRound(shown_line(quoted))  # /concerns "withdrawn": exactly that
     if _withdraws(args):
         return WithdrawRound()
     if _says_resolved(args):
@@ -1744,7 +1745,7 @@ def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | Withdra
     if args and answers_rather_than_proposes(args):
         # "/zorgen geen zorgen" answers a round; it would ask everyone about "geen zorgen".
         return UsageError(spec, AN_ANSWER_NOT_A_PROPOSAL)
-    return StartRound(shown_line(args))
+    return too_long(spec, TEXT_TOO_LONG, MAX_FIELD, args) or StartRound(shown_line(args))
 
 
 # A subcommand's word mistyped alone: the command it was likely meant as, privately.
@@ -1818,7 +1819,7 @@ def _concern(
         return UsageError(spec, ASKS_WHETHER_RESOLVED)
     if means_no_concern(args):
         return AnswerRound(None)
-    return AnswerRound(one_line(args))
+    return too_long(spec, TEXT_TOO_LONG, MAX_FIELD, args) or AnswerRound(one_line(args))
 
 
 def _window(spec: CommandSpec, args: str, today: date) -> ProblemWindow | UsageError:
@@ -2406,7 +2407,10 @@ def _review(
         read = _read_clauses(clauses, today, month_first)
         if isinstance(read, Say):
             return _clauses_refused(spec, read)
-        if refused := too_long(spec, TEXT_TOO_LONG, LESSON_LIMIT, lesson):
+        refused = too_long(spec, TEXT_TOO_LONG, MAX_FIELD, why) or too_long(
+            spec, TEXT_TOO_LONG, LESSON_LIMIT, lesson
+        )
+        if refused:
             return refused
         return ReviewAgreement(
             number,
