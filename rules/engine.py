@@ -743,7 +743,7 @@ def _submitted_agreement(
         past = PAST_REVIEW
         if event.review_text:
             past = past_review(Quote(excerpt(event.review_text, 60)), review_on, today)
-        return Command(as_typed, spec, UsageError(spec, past), lang, form=event)
+        return Command(as_typed, spec, UsageError(spec, past, again=True), lang, form=event)
     if review_on is not None and review_on - today > MAX_REVIEW_AHEAD:
         return Command(as_typed, spec, UsageError(spec, FAR_REVIEW), lang, form=event)
     owner = " ".join((event.owner or "").split()) or None

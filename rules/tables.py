@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rules.actions import Action, ConfigureTable
+from rules.events import AgreementSubmitted
 from rules.grammar import (
     COMMANDS,
     CommandSpec,
@@ -174,8 +175,9 @@ def usage(command: Command, state: TableState) -> list[Action]:
             lines.append(Say.of(parsed.spec.summary))
         if parsed.reason is not None:
             lines.append(parsed.reason)
-        if parsed.again and command.form is None and event.args.strip():
-            lines.append(_to_send_again(command, lang))
+        again = _to_send_again(command, lang) if parsed.again else None
+        if again is not None:
+            lines.append(again)
         else:
             lines.append(Say.of(N_("Usage: {usage}"), usage=Say.of(parsed.spec.usage)))
             lines += _example(parsed.spec)
@@ -183,18 +185,32 @@ def usage(command: Command, state: TableState) -> list[Action]:
     return [private(event, event.user, text, lang)]
 
 
-def _to_send_again(command: Command, lang: str) -> Say:
-    """Typed words meant as they are, with one thing off (a text too long, a date past),
-    shown back whole: Slack and Discord empty the box they were typed in. The command by
-    the name the answer's language gives it, as usage lines name it."""
-    event, spec = command.event, command.spec
+# Words shown back to send again are shown whole up to this: a longer paste is the
+# writer's own to shorten, and echoed it would be pages.
+ECHO_LIMIT = 4000
+
+
+def _to_send_again(command: Command, lang: str) -> Say | None:
+    """Words meant as they are, with one thing off (a text too long, a date past), shown
+    back whole: Slack and Discord empty the box they were typed in, and Discord closes a
+    form when it is sent. A command by the name the answer's language gives it, as usage
+    lines name it; None when there are no words to give back."""
+    event, spec, form = command.event, command.spec, command.form
+    if isinstance(form, AgreementSubmitted):
+        return Say.of(
+            N_("What you wrote, to send again: {text}; why: {why}"),
+            text=Quote(excerpt(form.text.strip(), ECHO_LIMIT)),
+            why=Quote(excerpt(form.why.strip(), ECHO_LIMIT)),
+        )
+    if form is not None or not event.args.strip():
+        return None
     name = event.name
     if spec is not None and name in (spec.name, spec.dutch):
         name = spec.dutch if lang == "nl" else spec.name
     return Say.of(
         N_("What you sent, to correct and send again: {command} {words}"),
         command=CommandName(name),
-        words=Quote(event.args.strip()),
+        words=Quote(excerpt(event.args.strip(), ECHO_LIMIT)),
     )
 
 

@@ -765,3 +765,20 @@ def test_agreement_owned_by_a_group_named_as_a_table_role_points_at_the_role(app
         "anna", "/agree We pin images because builds broke owner role eng", "10:01"
     )
     assert announced.agreement.owner == "role:eng"
+
+
+def test_agreement_text_longer_than_kept_is_refused_and_given_back_whole(app):
+    """It was recorded as its first 2,000 characters, without a word; a paste far longer
+    than any limit is given back as its start, marked as cut (a 100 kB echo is pages)."""
+    chat = Chat(app)
+    text = "We rotate the on-call duty weekly " * 60  # 2,040 characters
+    [reply] = chat.command("anna", f"/agree {text.strip()} because fairness", "10:00")
+    assert isinstance(reply, Reply) and reply.private
+    said = plain(reply)
+    assert said.startswith("This text is at most 2000 characters; yours has 2039.")
+    assert (
+        f"What you sent, to correct and send again: /agree {text.strip()} because fairness" in said
+    )
+    [reply] = chat.command("anna", "/agree " + "x" * 9000 + " because fairness", "10:01")
+    assert plain(reply).endswith("x…") and len(plain(reply)) < 4300
+    assert not [a for _, a in chat.sent if isinstance(a, AnnounceAgreement)]

@@ -138,3 +138,23 @@ def test_discord_a_headline_or_clip_that_cuts_right_to_left_words_closes_their_i
     clipped = clip(line, 100)
     assert clipped.endswith("…" + PDI) and balanced(clipped) and len(clipped) <= 100
     assert headline("x" * 300 + "\nmore")[0] == "x" * 199 + "…"  # nothing to close
+
+
+async def test_discord_an_agreement_form_with_a_past_date_gives_its_words_back(world, harness):
+    """Discord closes a form when it is sent: refused for its review date ("yesterday",
+    typed in its field), what it said was gone, to type again from nothing."""
+    await harness.start()
+    ix = await world.api.slash_command(world.guild, world.general, world.alice, "agree")
+    modal = await world.api.wait_for_callback(ix)
+    sent = await world.api.submit_modal(
+        modal, {"text": "We rotate the on-call duty weekly", "why": "nobody carries it twice",
+                "review": "yesterday"},
+    )  # fmt: skip
+    answer = await world.api.wait_for_callback(sent)
+    assert answer.ephemeral
+    assert answer.content.startswith("The review date “yesterday” is ")
+    assert (
+        "What you wrote, to send again: We rotate the on-call duty weekly; why: nobody "
+        "carries it twice" in answer.content
+    )
+    assert not public(world, world.general)
