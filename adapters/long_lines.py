@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from rules.bidi import closed, cut_between, open_isolates
 from rules.say import N_
 
 # What begins every piece after the first: the quote goes on as one, and the rest of
@@ -31,10 +32,21 @@ def cut_line(
     while len(begins) + len(line) > limit:
         room = limit - len(begins)
         end = min(max(cut_before(line, room), 1), room)
-        pieces.append(begins + line[:end])
-        line, begins = goes_on(line[end:]), GOES_ON
+        if end + open_isolates(line[:end]) > room:  # room to close an isolate it cuts
+            room -= open_isolates(line[:end])
+            end = min(max(cut_before(line, room), 1), room)
+        # Someone's right-to-left words cut here stay isolated on both sides (rules.bidi).
+        piece, rest = cut_between(line[:end], goes_on(line[end:]))
+        pieces.append(begins + piece)
+        line, begins = rest, GOES_ON
     return [*pieces, begins + line]
 
+
+# Above a form filled in with the start of a text too long for its field (the end it
+# shows as "…"), so that no one records it cut short without knowing.
+END_MISSING = N_(
+    "This text was too long to carry over in full: its end is missing. Complete it before you save."
+)
 
 # Every page after the first of a long text opens with this: in a thread or a list of
 # notifications it reads as part of what it continues, not as words from nowhere.
@@ -56,5 +68,5 @@ def title_of(text: str, cut_before: Callable[[str, int], int]) -> str | None:
         line = line[:-1].rstrip()
     if len(line) > TITLE_LIMIT:
         room = TITLE_LIMIT - 1
-        line = line[: min(max(cut_before(line, room), 1), room)].rstrip() + "…"
+        line = closed(line[: min(max(cut_before(line, room), 1), room)].rstrip() + "…")
     return line or None

@@ -25,6 +25,7 @@ from bot.database import snapshot
 from bot.models import AgreementRow, DecisionRow
 from bot.printable import printable_json, printable_line
 from bot.table_zones import table_zones
+from rules.bidi import isolated
 from rules.local_time import DEFAULT_ZONE, zone
 
 FORMATS = ("md", "csv", "json")
@@ -263,8 +264,10 @@ def _line(value: object) -> str:
     """A value on its Markdown line: a line break in people's words would start a line of
     its own (a heading, a list item) that reads as the register's, their markup is shown
     as typed (a backslash before it), and a control character would act on the terminal
-    it is printed to (bot.printable)."""
-    words = _MARKDOWN.sub(lambda mark: "\\" + mark[0], " ".join(str(value).split()))
+    it is printed to (bot.printable); their direction is kept to them, as in chat
+    (rules.bidi), so an override cannot turn the register's words after them around."""
+    words = isolated(" ".join(str(value).split()))
+    words = _MARKDOWN.sub(lambda mark: "\\" + mark[0], words)
     return printable_line(words)
 
 

@@ -32,3 +32,29 @@ def isolated(text: str) -> str:
             line = f"{FSI}{line}{PDI}"
         lines.append(line)
     return "\n".join(lines)
+
+
+def open_isolates(text: str) -> int:
+    """How many isolates `text` opens and leaves open: where a long text is cut, each
+    piece closes what it opened and the next opens it again (`cut_between`)."""
+    depth = 0
+    for c in text:
+        if c == FSI:
+            depth += 1
+        elif c == PDI and depth:
+            depth -= 1
+    return depth
+
+
+def closed(text: str) -> str:
+    """`text` with the isolates it leaves open closed where it ends (a line cut short
+    with "…"), so that none runs on over the bot's words after it."""
+    return text + PDI * open_isolates(text)
+
+
+def cut_between(head: str, tail: str) -> tuple[str, str]:
+    """A text cut in two (messages, sections): an isolate open at the cut is closed at
+    the end of `head` and opened again at the start of `tail`, so that neither leaves
+    someone's right-to-left words bare beside the bot's."""
+    still_open = open_isolates(head)
+    return head + PDI * still_open, FSI * still_open + tail

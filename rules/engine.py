@@ -70,6 +70,7 @@ from rules.events import (
 )
 from rules.grammar import (
     FAR_REVIEW,
+    LESSON_LIMIT,
     MAX_NUMBER,
     MAX_REVIEW_AHEAD,
     PAST_REVIEW,
@@ -119,6 +120,7 @@ from rules.grammar import (
     mistyped_command,
     nearest_command,
     parse_command,
+    past_review,
     reached_command,
     role_named,
     shown_line,
@@ -129,7 +131,7 @@ from rules.language import clear_language, detect_language, in_another_language
 from rules.local_time import at_local_time, local_day
 from rules.night_timers import PRIVATE_TIMERS, after_the_night
 from rules.round_answers import means_no_concern
-from rules.say import Quote
+from rules.say import Quote, excerpt
 from rules.speech import language, private
 from rules.state import Reads, TableState, Watch
 from rules.typed_names import named_nobody
@@ -647,7 +649,8 @@ def _as_command(
             new_text, why = shown_line(event.new_text), shown_line(event.why)
             lesson = shown_line(event.lesson)
             parsed = ReviewAgreement(
-                event.number, event.decision, new_text, why, lesson and lesson[:1000],
+                # The forms take no longer lesson; a forged one is cut, as none other is.
+                event.number, event.decision, new_text, why, lesson and lesson[:LESSON_LIMIT],
                 event.version, event.asked_at,
             )  # fmt: skip
             too_big = not 0 < event.number <= MAX_NUMBER  # a forged button's number
@@ -695,7 +698,7 @@ def _unknown(
     if lang is None and event.args.strip():
         lang = detect_language(event.args, fallback="") or None
     lang = lang or event.lang
-    parsed = UnknownCommand(name.lstrip("/")[:40], near[0] if near is not None else None)
+    parsed = UnknownCommand(name.lstrip("/"), near[0] if near is not None else None)
     return Command(event, None, parsed, lang)
 
 
@@ -741,7 +744,11 @@ def _submitted_agreement(
             reason = unreadable_review_date(Quote(event.review_text), today)
             return Command(as_typed, spec, UsageError(spec, reason), lang, form=event)
     if review_on is not None and review_on <= today:
-        return Command(as_typed, spec, UsageError(spec, PAST_REVIEW), lang, form=event)
+        # Typed in a form's field ("yesterday"), how it was read; picked, no more is needed.
+        past = PAST_REVIEW
+        if event.review_text:
+            past = past_review(Quote(excerpt(event.review_text, 60)), review_on, today)
+        return Command(as_typed, spec, UsageError(spec, past, again=True), lang, form=event)
     if review_on is not None and review_on - today > MAX_REVIEW_AHEAD:
         return Command(as_typed, spec, UsageError(spec, FAR_REVIEW), lang, form=event)
     owner = " ".join((event.owner or "").split()) or None

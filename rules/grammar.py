@@ -38,7 +38,7 @@ from rules.local_time import zone_named
 from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
 from rules.quiet_hours import QuietHours, parse_quiet_hours
 from rules.round_answers import answers_rather_than_proposes, means_no_concern
-from rules.say import N_, Day, Lines, Member, Quote, Say
+from rules.say import N_, Day, Lines, Member, Quote, Say, excerpt
 from rules.visible import has_words, shows
 
 
@@ -756,11 +756,14 @@ Parsed = (
 @dataclass(frozen=True, slots=True)
 class UsageError:
     """The command was recognised but its text was not: explain and show the usage.
-    `asked`: its member asked how it works ("/concerns help"): what it does comes first."""
+    `asked`: its member asked how it works ("/concerns help"): what it does comes first.
+    `again`: the words were meant and only one thing in them is off (a text too long, a
+    date past): they are shown back, to correct and send again rather than type anew."""
 
     spec: CommandSpec
     reason: Say | Lines | None = None
     asked: bool = False
+    again: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -948,6 +951,7 @@ NAME_THE_OWNER = Say.of(
 MAX_FIELD = 2000
 # Numbers people type are stored as 32-bit integers (SQLite and PostgreSQL "integer").
 MAX_NUMBER = 2**31 - 1
+# A form's date picker says no more, beside the field; a typed date is named (past_review).
 PAST_REVIEW = Say.of(N_("The review date must be in the future."))
 # Agreements are temporary: a review in the year 3942 ("in 99999 weeks") is none.
 MAX_REVIEW_AHEAD = timedelta(days=3653)
@@ -955,6 +959,43 @@ FAR_REVIEW = Say.of(N_("Choose a review date within ten years: agreements are te
 # How long a problem may wait for a proposal, at a table (/problem-window) or by default.
 SHORTEST_WINDOW, LONGEST_WINDOW = timedelta(seconds=10), timedelta(days=7)
 FUTURE_REPORT = Say.of(N_("A report looks back: give a date that has passed."))
+
+
+# How long people's words may be where the bot keeps them: longer is refused up front
+# (too_long), saying so, never cut without a word.
+ROLE_NAME_LIMIT, TASKS_LIMIT, MANDATE_LIMIT = 60, 500, 500
+ORGANISATION_LIMIT, CHARTER_LIMIT, COMMENT_LIMIT = 120, 500, 1000
+ROLE_NAME_TOO_LONG = N_(
+    "A role's name is at most {limit} characters; this one has {count}. Shorten it and "
+    "send it again."
+)
+TASKS_TOO_LONG = N_(
+    "A role's tasks are at most {limit} characters; these have {count}. Shorten them and "
+    "send them again."
+)
+MANDATE_TOO_LONG = N_(
+    "A mandate is at most {limit} characters; this one has {count}. Shorten it and send it again."
+)
+ORGANISATION_TOO_LONG = N_(
+    "An organisation's name is at most {limit} characters; this one has {count}. Shorten "
+    "it and send it again."
+)
+COMMENT_TOO_LONG = N_(
+    "A comment is at most {limit} characters; yours has {count}. Shorten it and send it again."
+)
+TEXT_TOO_LONG = N_(
+    "This text is at most {limit} characters; yours has {count}. Shorten it and send it again."
+)
+
+
+def too_long(spec: CommandSpec, msgid: str, limit: int, *texts: str | None) -> UsageError | None:
+    """The refusal of words longer than `limit` (on one line, as they are kept), saying
+    how long they may be and are; None when all of `texts` fit."""
+    for text in texts:
+        count = len(" ".join(text.split())) if text else 0
+        if count > limit:
+            return UsageError(spec, Say.of(msgid, limit=limit, count=count), again=True)
+    return None
 
 
 def one_line(text: str) -> str:
@@ -1064,9 +1105,11 @@ def _agree(
         return UsageError(spec, ONE_OWNER)  # "owner @ben x because y owner @chris"
     read = _read_clauses(leading + clauses, today, month_first)
     if isinstance(read, Say):
-        return UsageError(spec, read)
+        return _clauses_refused(spec, read)
     if not shows(why):
         return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
+    if refused := too_long(spec, TEXT_TOO_LONG, MAX_FIELD, text, opening + why):
+        return refused
     return Agree(
         one_line(text), one_line(opening + why), read.owner, read.review_on,
         owner_group=read.owner_group,
@@ -1098,14 +1141,14 @@ def _read_clauses(
         except AmbiguousDate as ambiguous:
             return which_date(ambiguous)
         except DateError:
-            return unreadable_review_date(Quote(value[:60]), today)
+            return unreadable_review_date(Quote(excerpt(value, 60)), today)
         if review_on <= today:
-            return PAST_REVIEW
+            return past_review(Quote(excerpt(value, 60)), review_on, today)
         if review_on - today > MAX_REVIEW_AHEAD:
             return FAR_REVIEW
     if owner is not None and not owner.strip():
         owner = None
-    return _Clauses(owner and one_line(owner)[:80], group, review_on)
+    return _Clauses(owner and one_line(owner), group, review_on)
 
 
 _LEADING_OWNER = re.compile(r"^(?:owner|eigenaar)\s*:?\s+(\S+)\s+", re.IGNORECASE)
@@ -1180,14 +1223,32 @@ def which_date(ambiguous: AmbiguousDate) -> Say:
     )  # fmt: skip
 
 
+PAST_REVIEW_DATE = N_(
+    "The review date “{date}” is {day}, which is not in the future. Choose a later day, "
+    "like {example} or “in 6 weeks”."
+)
+
+
+def past_review(text: Quote, day: date, today: date) -> Say:
+    """What to say about a typed review date that has come (“today”) or gone: how it was
+    read, and a later day to choose."""
+    return Say.of(PAST_REVIEW_DATE, date=text, day=Day(day), example=_example_day(today))
+
+
+def _example_day(today: date) -> Day:
+    """A review date that has not passed, as people write one: the first of the month
+    three months ahead."""
+    try:
+        return Day(add_months(today.replace(day=1), 3))
+    except ValueError:  # past the year 9999
+        return Day(today)
+
+
 def unreadable_review_date(text: Quote, today: date) -> Say:
     """What to say about a review date that cannot be read, with an example that has
     not passed: the first of the month three months ahead, written as the reader's
     language writes a date ("1 maart 2027"), which reads back as one."""
-    try:
-        example = Day(add_months(today.replace(day=1), 3))
-    except ValueError:  # past the year 9999
-        example = Day(today)
+    example = _example_day(today)
     if any(word in _TIMES_OF_YEAR for word in _date_words(text.text)):
         # "after the summer", "na de vakantie": a time people mean, but no one day of it.
         return Say.of(
@@ -1237,9 +1298,16 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
                 break
         clauses.append((is_owner, value))
         end = match.start()
-    return rest[:end].strip().rstrip(",;:").rstrip(), clauses[::-1]  # "because y, owner @ben"
+    reason = rest[:end].strip().rstrip(",;:").rstrip()  # "because y, owner @ben"
+    if clauses and not clauses[-1][0]:  # "because y, then review …": "then" opened it
+        reason = _THEN_AT_THE_END.sub("", reason).rstrip(",;:").rstrip()
+    return reason, clauses[::-1]
 
 
+# "then review in 6 weeks", "and then review …", "dan evalueren …": without a subject
+# before it, "then" opens the clause; "we then review in person" keeps it the reason's.
+_THEN = frozenset({"then", "dan"})
+_THEN_AT_THE_END = re.compile(r"(?:[\s,;]+(?:and|en))?\s+(?:then|dan)$", re.IGNORECASE)
 # Before "review" these make it a noun the reason tells of, whatever follows: "we had no
 # review last quarter", "omdat er geen review nu is".
 _NO_REVIEW = frozenset({"no", "any", "geen", "enige"})
@@ -1300,6 +1368,8 @@ def _within_the_reason(before: str, word: str) -> bool:
         return verb and (
             previous in _DUTCH_SUBJECTS or (word in _PERFECT_PARTICIPLES and last in _DUTCH_PERFECT)
         )
+    if last in _THEN and previous not in _BEFORE_A_VERB and not _CONTRACTION.search(previous):
+        return False  # "it helps, then review in 6 weeks": no subject, "then" opens a clause
     if last in (_BEFORE_A_VERB if verb else _BEFORE_A_NOUN) or _CONTRACTION.search(last):
         return True
     if not verb or not _PLURAL.fullmatch(last) or last in _NOT_PLURAL:
@@ -1659,7 +1729,8 @@ def _takes_back_an_answer(args: str) -> bool:
 def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | WithdrawRound | UsageError:
     quoted = _quoted_whole(args)
     if quoted is not None and shows(quoted):
-        return StartRound(shown_line(quoted))  # /concerns "withdrawn": exactly that
+        refused = too_long(spec, TEXT_TOO_LONG, MAX_FIELD, quoted)
+        return refused or StartRound(shown_line(quoted))  # /concerns "withdrawn": exactly that
     if _withdraws(args):
         return WithdrawRound()
     if _says_resolved(args):
@@ -1674,7 +1745,7 @@ def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | Withdra
     if args and answers_rather_than_proposes(args):
         # "/zorgen geen zorgen" answers a round; it would ask everyone about "geen zorgen".
         return UsageError(spec, AN_ANSWER_NOT_A_PROPOSAL)
-    return StartRound(shown_line(args))
+    return too_long(spec, TEXT_TOO_LONG, MAX_FIELD, args) or StartRound(shown_line(args))
 
 
 # A subcommand's word mistyped alone: the command it was likely meant as, privately.
@@ -1748,7 +1819,7 @@ def _concern(
         return UsageError(spec, ASKS_WHETHER_RESOLVED)
     if means_no_concern(args):
         return AnswerRound(None)
-    return AnswerRound(one_line(args))
+    return too_long(spec, TEXT_TOO_LONG, MAX_FIELD, args) or AnswerRound(one_line(args))
 
 
 def _window(spec: CommandSpec, args: str, today: date) -> ProblemWindow | UsageError:
@@ -1885,12 +1956,15 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
                 spec, Say.of(N_("Add a few words after it, like /table {keyword} <text>."),
                              keyword=keyword)
             )  # fmt: skip
-        return SetCharter(_CHARTER_FIELDS[keyword], one_line(rest)[:500])
+        refused = too_long(spec, TEXT_TOO_LONG, CHARTER_LIMIT, rest)
+        return refused or SetCharter(_CHARTER_FIELDS[keyword], one_line(rest))
     if keyword in _JOIN:
         # On a server where organisations are roles, "join @Gemeente Utrecht" names one.
         if not has_words(rest) and not names_a_group(rest):
             return UsageError(spec, Say.of(N_("Name the organisation you represent here.")))
-        return JoinTable(one_line(groups_by_name(rest))[:120])
+        organisation = one_line(groups_by_name(rest))
+        refused = too_long(spec, ORGANISATION_TOO_LONG, ORGANISATION_LIMIT, organisation)
+        return refused or JoinTable(organisation)
     if keyword in _LANGUAGE:
         # Alone it shows, as quiet-hours does; a language the bot does not speak ("de")
         # is told which it does, rather than the whole /table usage.
@@ -1907,7 +1981,7 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
             return UsageError(spec, Say.of(
                 N_("I do not know the time zone {name}. Name it as the time zone database "
                    "does, like Europe/Amsterdam, America/New_York or UTC."),
-                name=Quote(rest[:60]),
+                name=Quote(excerpt(rest, 60)),
             ))  # fmt: skip
         return SetTimezone(zone)
     if keyword in _QUIET_HOURS:
@@ -1930,7 +2004,7 @@ def _quiet_hours(spec: CommandSpec, rest: str) -> Parsed | UsageError:
             N_("I cannot read {text} as quiet hours. Write them from-to on this table's "
                "clock, like /table quiet-hours 22:00-07:00; /table quiet-hours off for none, "
                "or /table quiet-hours default for the bot's."),
-            text=Quote(rest[:40]),
+            text=Quote(excerpt(rest, 40)),
         ))  # fmt: skip
     return SetQuietHours(hours)
 
@@ -1980,7 +2054,7 @@ def _mandate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     quoted = _quoted_whole(args)
     answer = None if quoted is not None else _renewal_answer(args)
     if answer is not None:
-        return answer
+        return too_long(spec, TEXT_TOO_LONG, MANDATE_LIMIT, answer.words) or answer
     meant = None if quoted is not None else _nearly_an_answer(args)
     if meant is not None:
         # "/mandate renw" as a first mandate would be announced to the table; a mandate
@@ -1994,7 +2068,8 @@ def _mandate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         return UsageError(
             spec, Say.of(N_("A mandate needs words: what may you agree to for your organisation?"))
         )
-    return SetMandate(one_line(text)[:500], quoted=quoted is not None)
+    refused = too_long(spec, MANDATE_TOO_LONG, MANDATE_LIMIT, text)
+    return refused or SetMandate(one_line(text), quoted=quoted is not None)
 
 
 def _quoted_whole(args: str) -> str | None:
@@ -2027,7 +2102,7 @@ def _renewal_answer(args: str) -> AnswerRenewal | None:
         return None
     said = set(_BEFORE_THE_ANSWER) | taken | {w for p in _RENEWED_PHRASES for w in p}
     more = any(word not in said for word in words)
-    return AnswerRenewal(outcome, words=one_line(args)[:500] if more else None)
+    return AnswerRenewal(outcome, words=one_line(args) if more else None)
 
 
 def _nearly_an_answer(args: str) -> str | None:
@@ -2163,7 +2238,8 @@ def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         )
     comment = args[end:].lstrip(" ,") or None
     comment = shown_line(comment)
-    return Evaluate(tuple(scores), comment and comment[:1000])
+    refused = too_long(spec, COMMENT_TOO_LONG, COMMENT_LIMIT, comment)
+    return refused or Evaluate(tuple(scores), comment)
 
 
 def _more_scores(args: str, end: int) -> list[int]:
@@ -2210,7 +2286,8 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         user = member_reference(who)
         if not name or user is None:
             return UsageError(spec, _member_first(rest, keyword) or NAME_THE_MEMBER)
-        return AssignRole(name[:60], user, handover=keyword in _HANDOVER)
+        refused = too_long(spec, ROLE_NAME_TOO_LONG, ROLE_NAME_LIMIT, name)
+        return refused or AssignRole(name, user, handover=keyword in _HANDOVER)
     if keyword in _UNASSIGN | _REMOVE:
         # Nothing follows the name (but, to give one up, its holder), so it may have spaces.
         name, _, who = rest.rpartition(" ")
@@ -2218,10 +2295,12 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         name = (name if user is not None else rest).strip().strip("\"“”'")
         if not name:
             return UsageError(spec)
+        if refused := too_long(spec, ROLE_NAME_TOO_LONG, ROLE_NAME_LIMIT, name):
+            return refused
         if keyword in _REMOVE and user is None:
-            return RemoveRole(name[:60])
+            return RemoveRole(name)
         # "remove chair @anna" takes anna off the role, which stays: the lesser reading.
-        return UnassignRole(name[:60], user)
+        return UnassignRole(name, user)
     name, tail = _name_and_rest(rest)
     if not name:
         return UsageError(spec)
@@ -2233,9 +2312,14 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
             return UsageError(
                 spec, Say.of(N_("Say which tasks come with the role: roles carry tasks."))
             )
+        refused = too_long(spec, ROLE_NAME_TOO_LONG, ROLE_NAME_LIMIT, name) or too_long(
+            spec, TASKS_TOO_LONG, TASKS_LIMIT, tail
+        )
+        if refused:
+            return refused
         if keyword in _TASKS:
-            return SetRoleTasks(name[:60], one_line(tail)[:500])
-        return AddRole(name[:60], one_line(tail)[:500])
+            return SetRoleTasks(name, one_line(tail))
+        return AddRole(name, one_line(tail))
     near = nearest_word(keyword, _ROLE_KEYWORDS, _MISTYPED)
     if near is not None:
         return UsageError(spec, Say.of(DID_YOU_MEAN, command=Say.of(_ROLE_KEYWORDS[near])))
@@ -2260,7 +2344,7 @@ def _member_first(rest: str, keyword: str) -> Say | None:
     return Say.of(
         N_("Name the role first, then the member: /role {keyword} {role} {member}"),
         keyword=keyword,
-        role=Quote(name[:60]),
+        role=Quote(excerpt(name, 60)),
         member=Member(user),
     )
 
@@ -2298,10 +2382,19 @@ def _review_unread(keyword: str, after: str) -> Say | None:
     return None
 
 
+LESSON_LIMIT = 1000
+
+
 def _lesson(lesson: str | None) -> str | None:
-    """What practice taught, on one line and at most 1,000 characters; None unless shown."""
-    shown = shown_line(lesson)
-    return shown and shown[:1000]
+    """What practice taught, on one line (at most LESSON_LIMIT characters: too_long);
+    None unless shown."""
+    return shown_line(lesson)
+
+
+def _clauses_refused(spec: CommandSpec, read: Say) -> UsageError:
+    """A clause that cannot be taken; a past date is all that is off in words meant as
+    they are, so they are shown back to correct (UsageError.again)."""
+    return UsageError(spec, read, again=read.msgid == PAST_REVIEW_DATE)
 
 
 def _review(
@@ -2322,7 +2415,12 @@ def _review(
             return UsageError(spec, Say.of(A_KEEP_KEEPS_THE_OWNER, number=number))
         read = _read_clauses(clauses, today, month_first)
         if isinstance(read, Say):
-            return UsageError(spec, read)
+            return _clauses_refused(spec, read)
+        refused = too_long(spec, TEXT_TOO_LONG, MAX_FIELD, why) or too_long(
+            spec, TEXT_TOO_LONG, LESSON_LIMIT, lesson
+        )
+        if refused:
+            return refused
         return ReviewAgreement(
             number,
             decision,
@@ -2345,7 +2443,12 @@ def _review(
         )  # fmt: skip
     read = _read_clauses(clauses, today, month_first)
     if isinstance(read, Say):
-        return UsageError(spec, read)
+        return _clauses_refused(spec, read)
+    refused = too_long(spec, TEXT_TOO_LONG, MAX_FIELD, *revision) or too_long(
+        spec, TEXT_TOO_LONG, LESSON_LIMIT, lesson
+    )
+    if refused:
+        return refused
     return ReviewAgreement(
         number,
         "revise",
@@ -2447,7 +2550,7 @@ def _report(spec: CommandSpec, args: str, today: date, month_first: bool) -> Par
             Say.of(
                 N_("I could not read the date “{date}”. Try {example}, “last Monday”, "
                    "“yesterday” or “last week”."),
-                date=Quote(rest[:60]),
+                date=Quote(excerpt(rest, 60)),
                 example=Day(today.replace(day=1)),  # a day that has passed
             ),
         )  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rules.actions import Action, ConfigureTable
+from rules.events import AgreementSubmitted
 from rules.grammar import (
     COMMANDS,
     CommandSpec,
@@ -13,7 +14,7 @@ from rules.grammar import (
     UsageError,
     find_command,
 )
-from rules.say import N_, CommandName, Lines, Quote, Say, Span
+from rules.say import N_, CommandName, Lines, Quote, Say, Span, excerpt
 from rules.speech import language, private, public
 from rules.state import TableState
 from rules.understanding import Command
@@ -156,7 +157,7 @@ def usage(command: Command, state: TableState) -> list[Action]:
         text = Lines((
             Say.of(
                 N_("I do not know the command /{name}. Did you mean {command}?"),
-                name=Quote(parsed.name[:40]),
+                name=Quote(excerpt(parsed.name, 40)),
                 command=CommandName(near.dutch if lang == "nl" else near.name),
             ),
             Say.of(N_("Usage: {usage}"), usage=Say.of(near.usage)),
@@ -165,7 +166,7 @@ def usage(command: Command, state: TableState) -> list[Action]:
     elif isinstance(parsed, UnknownCommand):
         text = Say.of(
             N_("I do not know the command /{name}. Type /groundrules help to see the commands."),
-            name=Quote(parsed.name[:40]),
+            name=Quote(excerpt(parsed.name, 40)),
         )
     else:
         assert isinstance(parsed, UsageError)
@@ -174,10 +175,43 @@ def usage(command: Command, state: TableState) -> list[Action]:
             lines.append(Say.of(parsed.spec.summary))
         if parsed.reason is not None:
             lines.append(parsed.reason)
-        lines.append(Say.of(N_("Usage: {usage}"), usage=Say.of(parsed.spec.usage)))
-        lines += _example(parsed.spec)
+        again = _to_send_again(command, lang) if parsed.again else None
+        if again is not None:
+            lines.append(again)
+        else:
+            lines.append(Say.of(N_("Usage: {usage}"), usage=Say.of(parsed.spec.usage)))
+            lines += _example(parsed.spec)
         text = Lines(tuple(lines))
     return [private(event, event.user, text, lang)]
+
+
+# Words shown back to send again are shown whole up to this: a longer paste is the
+# writer's own to shorten, and echoed it would be pages.
+ECHO_LIMIT = 4000
+
+
+def _to_send_again(command: Command, lang: str) -> Say | None:
+    """Words meant as they are, with one thing off (a text too long, a date past), shown
+    back whole: Slack and Discord empty the box they were typed in, and Discord closes a
+    form when it is sent. A command by the name the answer's language gives it, as usage
+    lines name it; None when there are no words to give back."""
+    event, spec, form = command.event, command.spec, command.form
+    if isinstance(form, AgreementSubmitted):
+        return Say.of(
+            N_("What you wrote, to send again: {text}; why: {why}"),
+            text=Quote(excerpt(form.text.strip(), ECHO_LIMIT)),
+            why=Quote(excerpt(form.why.strip(), ECHO_LIMIT)),
+        )
+    if form is not None or not event.args.strip():
+        return None
+    name = event.name
+    if spec is not None and name in (spec.name, spec.dutch):
+        name = spec.dutch if lang == "nl" else spec.name
+    return Say.of(
+        N_("What you sent, to correct and send again: {command} {words}"),
+        command=CommandName(name),
+        words=Quote(excerpt(event.args.strip(), ECHO_LIMIT)),
+    )
 
 
 def _example(spec: CommandSpec) -> list[Say]:

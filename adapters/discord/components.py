@@ -32,14 +32,15 @@ from adapters.discord.custom_ids import (
     Where,
 )
 from adapters.discord.rendering import clip, say
-from rules.grammar import MAX_FIELD
+from adapters.long_lines import END_MISSING
+from rules.grammar import COMMENT_LIMIT, LESSON_LIMIT, MAX_FIELD
 from rules.say import N_
 
 COG_NAME = "Groundrules"
 LABEL_LIMIT = 45  # form titles and field labels
 # Discord's forms hold at most five text inputs: the nine scores share one.
 SCORES_EXAMPLE = "4 5 3 4 4 5 4 3 5"
-MAX_COMMENT = 1000
+MAX_COMMENT = COMMENT_LIMIT
 
 
 class Handlers(Protocol):
@@ -317,7 +318,7 @@ def _field(
     return discord.ui.Label(text=clip(label, LABEL_LIMIT), component=text_input)
 
 
-def _form(title: str, custom_id: str, *fields: discord.ui.Label[Any]) -> discord.ui.Modal:
+def _form(title: str, custom_id: str, *fields: discord.ui.Item[Any]) -> discord.ui.Modal:
     modal = discord.ui.Modal(title=clip(title, LABEL_LIMIT), custom_id=custom_id)
     for field in fields:
         modal.add_item(field)
@@ -345,9 +346,12 @@ def concern_form(form: ConcernForm, lang: str) -> discord.ui.Modal:
 def agreement_form(
     lang: str, text: str | None = None, origin: AgreementForm | None = None
 ) -> discord.ui.Modal:
+    # Its start fills the field ("…" at its end); said above it, as on Slack.
+    cut = [discord.ui.TextDisplay(say(END_MISSING, lang))] if len(text or "") > MAX_FIELD else []
     return _form(
         say(N_("Record an agreement"), lang),
         (origin or AgreementForm()).custom_id,
+        *cut,
         _field("text", say(N_("What do we agree?"), lang), default=text),
         _field("why", say(N_("Why?"), lang)),
         _field(
@@ -372,7 +376,7 @@ def revision_form(form: RevisionForm, lang: str) -> discord.ui.Modal:
     return _form(
         say(N_("Revise agreement #{number}"), lang, number=form.number),
         form.custom_id,
-        _field("lesson", say(N_("What has practice taught us?"), lang)),
+        _field("lesson", say(N_("What has practice taught us?"), lang), max_length=LESSON_LIMIT),
         _field("text", say(N_("The new text"), lang)),
         _field("why", say(N_("Why this change?"), lang)),
     )

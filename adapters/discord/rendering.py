@@ -14,7 +14,7 @@ import discord
 from discord.utils import escape_mentions
 
 from adapters.long_lines import CONTINUED, CONTINUED_UNTITLED, cut_line, title_of
-from rules.bidi import FSI, PDI
+from rules.bidi import FSI, PDI, closed, open_isolates
 from rules.i18n import gettext, render
 from rules.say import N_, Lines, Moment, Say, Text
 
@@ -214,7 +214,9 @@ def headline(text: str) -> tuple[str, str]:
     if len(first) <= HEADLINE_LIMIT and rest.strip():
         return first, rest
     cut = first.rfind(" ", 0, HEADLINE_LIMIT)
-    return first[: cut if cut > HEADLINE_LIMIT // 2 else HEADLINE_LIMIT - 1] + "…", text
+    shown = first[: cut if cut > HEADLINE_LIMIT // 2 else HEADLINE_LIMIT - 1]
+    # An isolate it cuts is closed after the "…", within the limit (rules.bidi).
+    return closed(shown[: len(shown) - open_isolates(shown)] + "…"), text
 
 
 def one_message(text: str) -> Outgoing:
@@ -386,4 +388,8 @@ def _piece_end(line: str, room: int) -> int:
 
 
 def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """The start of `text` and "…"; an isolate it cuts is closed (rules.bidi)."""
+    if len(text) <= limit:
+        return text
+    start = text[: limit - 1]
+    return closed(start[: limit - 1 - open_isolates(start)] + "…")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.long_lines import CONTINUED, CONTINUED_UNTITLED, cut_line, title_of
+from adapters.long_lines import CONTINUED, CONTINUED_UNTITLED, END_MISSING, cut_line, title_of
 from adapters.slack import ids
 from adapters.slack.installed import through_groundrules
 from bot.dm_answers import FOR_THE_LATEST
@@ -47,6 +47,7 @@ from rules.actions import (
     SuggestAgreement,
 )
 from rules.agreements import owner_param, reason_label
+from rules.grammar import LESSON_LIMIT
 from rules.i18n import gettext, render, supported
 from rules.say import (
     N_,
@@ -62,6 +63,7 @@ from rules.say import (
     Quote,
     Say,
     Text,
+    excerpt,
 )
 
 Block = dict[str, Any]
@@ -74,7 +76,8 @@ MAX_INPUT = 2000
 MAX_OPTION = 75
 MAX_MESSAGE = 40_000
 MAX_BLOCKS = 50
-# How much of a problem or proposal a button carries to show in its modal.
+# How much of a problem or proposal a button carries to show in its modal: its start,
+# with "…" where it goes on (the post the button is under shows it whole).
 PREVIEW = 300
 # A member whose profile Slack will not show the bot (another organisation's, in a
 # shared channel): named so, since an id would look broken and a mention would ping.
@@ -358,7 +361,7 @@ def channel_link(channel: str) -> str:
 def nudge(action: SendNudge, voice: Voice, *, direct: bool = False) -> SlackMessage:
     """The private nudge with its five buttons; `direct` when it goes by DM instead."""
     value = ids.pack_with_text(
-        "x", action.problem_text[:PREVIEW], c=action.channel, p=action.problem_id,
+        "x", excerpt(action.problem_text, PREVIEW), c=action.channel, p=action.problem_id,
         t=action.thread_id, l=voice.lang,
     )  # fmt: skip
     # By DM, away from its table: its blocks and its text (the notification) open with it.
@@ -379,7 +382,7 @@ def nudge(action: SendNudge, voice: Voice, *, direct: bool = False) -> SlackMess
 
 def round_buttons(view: RoundView, channel: str, voice: Voice) -> Block:
     value = ids.pack_with_text(
-        "x", view.proposal[:PREVIEW], c=channel, r=view.round_id, l=voice.lang
+        "x", excerpt(view.proposal, PREVIEW), c=channel, r=view.round_id, l=voice.lang
     )
     return actions(
         f"round:{view.round_id}",
@@ -879,8 +882,7 @@ def _shortened(text: str, shortened: bool, voice: Voice) -> tuple[list[Block], s
     """A prefill that lost its end says so, above the form and with "…" in the field."""
     if not shortened:
         return [], text
-    warning = voice.say(N_("This text was too long to carry over in full: its end is missing. "
-                           "Complete it before you save."))  # fmt: skip
+    warning = voice.say(END_MISSING)
     return [context(f":warning: {warning}")], text.rstrip() + "…"
 
 
@@ -929,7 +931,13 @@ def revise_modal(
     blocks = [
         *warning,
         *sections(voice.say(N_("Agreement #{number}: {text}"), number=number, text=Quote(text))),
-        text_input(ids.LESSON, N_("What has practice taught us?"), voice, optional=True),
+        text_input(
+            ids.LESSON,
+            N_("What has practice taught us?"),
+            voice,
+            optional=True,
+            max_length=LESSON_LIMIT,
+        ),
         text_input(ids.NEW_TEXT, N_("The new text"), voice, initial=text),
         text_input(ids.WHY, N_("Why this change?"), voice),
     ]

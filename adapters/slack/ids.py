@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rules.grammar import COMMENT_LIMIT
+
 # Buttons on a nudge.
 NUDGE_PROPOSE = "nudge_propose"
 NUDGE_DISMISS = "nudge_dismiss"
@@ -65,7 +67,7 @@ def score_block(number: int) -> str:
 MAX_VALUE = 2000
 MAX_METADATA = 3000
 # The longest evaluation comment kept, as with a typed /evaluate.
-MAX_COMMENT = 1000
+MAX_COMMENT = COMMENT_LIMIT
 
 
 def pack(limit: int = MAX_VALUE, **fields: Any) -> str:

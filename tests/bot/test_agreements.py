@@ -693,7 +693,13 @@ def test_agreement_review_date_said_in_words_is_the_review_not_the_reason(
      ("/agree tea at 3 because people need breaks review this week",
       "I could not read the review date “this week”. Try 1 June 2026 or “in 6 weeks”."),
      ("/agree tea at 3 because people need breaks review today",
-      "The review date must be in the future."),
+      "The review date “today” is 2 March 2026, which is not in the future. Choose a later "
+      "day, like 1 June 2026 or “in 6 weeks”.\nWhat you sent, to correct and send again: "
+      "/agree tea at 3 because people need breaks review today"),
+     ("/afspraak thee om 3 uur omdat pauze, dan evalueren gisteren",
+      "De herzieningsdatum “gisteren” is 1 maart 2026, en die ligt niet in de toekomst. Kies "
+      "een latere dag, zoals 1 juni 2026 of “over 6 weken”.\nWat je stuurde, om te verbeteren "
+      "en opnieuw te sturen: /afspraak thee om 3 uur omdat pauze, dan evalueren gisteren"),
      ("/afspraak thee om 3 uur omdat pauze herziening binnenkort",
       "Ik begrijp de herzieningsdatum “binnenkort” niet. Probeer bijvoorbeeld “1 juni 2026” "
       "of “over 6 weken”.")],
@@ -759,3 +765,20 @@ def test_agreement_owned_by_a_group_named_as_a_table_role_points_at_the_role(app
         "anna", "/agree We pin images because builds broke owner role eng", "10:01"
     )
     assert announced.agreement.owner == "role:eng"
+
+
+def test_agreement_text_longer_than_kept_is_refused_and_given_back_whole(app):
+    """It was recorded as its first 2,000 characters, without a word; a paste far longer
+    than any limit is given back as its start, marked as cut (a 100 kB echo is pages)."""
+    chat = Chat(app)
+    text = "We rotate the on-call duty weekly " * 60  # 2,040 characters
+    [reply] = chat.command("anna", f"/agree {text.strip()} because fairness", "10:00")
+    assert isinstance(reply, Reply) and reply.private
+    said = plain(reply)
+    assert said.startswith("This text is at most 2000 characters; yours has 2039.")
+    assert (
+        f"What you sent, to correct and send again: /agree {text.strip()} because fairness" in said
+    )
+    [reply] = chat.command("anna", "/agree " + "x" * 9000 + " because fairness", "10:01")
+    assert plain(reply).endswith("x…") and len(plain(reply)) < 4300
+    assert not [a for _, a in chat.sent if isinstance(a, AnnounceAgreement)]

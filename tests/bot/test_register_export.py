@@ -137,6 +137,20 @@ def test_markdown_register_shows_control_characters_instead_of_sending_them(app)
     assert "\x1b]0;pwned\x07" in json.loads(_exported(app, "json"))["agreements"][0]["text"]
 
 
+def test_markdown_register_keeps_people_s_direction_to_their_own_words(app):
+    """A right-to-left override in a reason reversed the rest of its line, the register's
+    own words after it ("; practice taught: …") included: it is dropped, and words in a
+    right-to-left script are isolated, as in chat (rules.bidi). JSON keeps them as typed."""
+    chat = Chat(app)
+    chat.command("anna", "/agree tea at 3 because \u202ebreaks help", "08:30")
+    chat.command("ben", "/review keep 1 because שלום עולם, learned \u202ekeep it", "09:10")
+    shown = _exported(app, "md")
+    assert "\u202e" not in shown
+    assert "- Why: breaks help\n" in shown
+    assert "why: \u2068שלום עולם\u2069; practice taught: keep it" in shown
+    assert "\u202ebreaks" in json.loads(_exported(app, "json"))["agreements"][0]["why"]
+
+
 def test_markdown_register_shows_markup_in_people_s_words_as_typed(app):
     """Read rendered (a wiki, a repository), the register must not turn someone's words
     into a link that shows other words than its address, an image loaded from anywhere,

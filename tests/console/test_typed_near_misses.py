@@ -36,8 +36,11 @@ def test_typos_and_full_names_are_answered_privately_and_post_nothing(tmp_path, 
     assert 'give it in quotes: /mandate "renw"' in text
     assert "Noem de eigenaar met @, zoals eigenaar @anna" in text
     assert "I do not know who “@jan de Vries” is here, so nothing was recorded." in text
-    assert "The review date must be in the future." in text
-    assert "De herzieningsdatum moet in de toekomst liggen." in text
+    assert "The review date “yesterday” is" in text and "which is not in the future" in text
+    assert "De herzieningsdatum “gisteren” is" in text and "die ligt niet in de toekomst" in text
+    # Shown back whole, to correct and send again.
+    assert ("What you sent, to correct and send again: /agree Tea at 3 because the afternoon "
+            "is long review yesterday") in text  # fmt: skip
     assert "No roles here yet. Add one with /role add <name> <tasks>." in text
     assert "Roles: -" not in text
 

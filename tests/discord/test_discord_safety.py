@@ -227,7 +227,7 @@ async def test_safety_words_a_long_line_is_cut_before_do_not_open_a_heading(worl
     # "Agreement #1: " and these 1,953 characters end where the line is cut (the next
     # messages open with "(continued) Agreement recorded.").
     filler = "word " * 390 + "ab "
-    text = f"{filler}# Sign in again at https://evil.example {'and so on ' * 10}because we can"
+    text = f"{filler}# Sign in again at https://evil.example because we can"  # 1,992, kept whole
     ix = await world.api.slash_command(
         world.guild, world.general, world.alice, "agree", {"text": text}
     )

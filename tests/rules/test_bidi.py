@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.bidi import FSI, PDI, isolated
+from rules.bidi import FSI, PDI, closed, cut_between, isolated, open_isolates
 from rules.i18n import render
 from rules.say import Member, Members, Quote, Say
 
@@ -41,3 +41,18 @@ def test_bidi_names_and_quotes_cannot_reverse_the_bot_s_words_after_them():
     concern = Say.of("Concern from {user}: {concern}", user=Member("U1"),
                      concern=Quote(f"{RLO}not before the freeze"))  # fmt: skip
     assert render(concern, "nl", name_of=names.get) == ("Zorg van Alice: not before the freeze")
+
+
+def test_bidi_a_text_cut_in_two_closes_and_reopens_the_isolate_it_cuts():
+    """A long line is cut where a platform's limit falls, also inside someone's
+    right-to-left words: each side keeps them isolated, and a cut outside them adds
+    nothing."""
+    line = render(Say.of("Concern from {user}: {concern} (open)", user=Member("bob"),
+                         concern=Quote("שבת שלום " * 3)), "en")  # fmt: skip
+    cut = line.index("שלום")
+    head, tail = cut_between(line[:cut], line[cut:])
+    assert head.endswith(PDI) and tail.startswith(FSI) and tail.endswith(f"{PDI} (open)")
+    assert open_isolates(head) == open_isolates(tail) == 0
+    assert cut_between("Concern from bob: ", line[18:]) == ("Concern from bob: ", line[18:])
+    assert closed(line[:cut] + "…") == line[:cut] + "…" + PDI
+    assert closed("plain…") == "plain…"

@@ -23,6 +23,8 @@ PROPOSAL = "we move every meeting to the town hall on Mondays"
 # One concern near the longest a member may type (the engine quotes 1,500 characters).
 CONCERN = ("it worries me because " + "the hall is far for people without cars " * 45)[:1900]
 LONG = ("word " * 500).strip()  # 2,499 characters
+# As long as an agreement and its reason may be (2,000 characters), "Rule 00 " and all.
+RULE = ("word " * 398).strip()  # 1,989 characters
 
 
 def seat(bot: SlackBot, count: int) -> list[str]:
@@ -126,7 +128,7 @@ async def test_big_tables_a_retried_summary_posts_only_the_pages_that_failed(bot
 
 async def test_big_tables_a_retried_private_reply_shows_each_page_once(bot: SlackBot):
     for number in range(25):
-        await bot.command("/agree", f"Rule {number:02d} {LONG} because {LONG}")
+        await bot.command("/agree", f"Rule {number:02d} {RULE} because {RULE}")
     await bot.handled(CommandInvoked, 25, BIG_TABLE_WAIT)
     bot.slack.clear_calls()
     builtin = bot.slack._builtin["chat.postEphemeral"]

@@ -16,6 +16,8 @@ from tests.standins.slack_api import SlackStandIn
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID
 
 LONG = ("word " * 500).strip()  # 2,499 characters
+# As long as an agreement and its reason may be (2,000 characters), "Rule 00 " and all.
+RULE = ("word " * 398).strip()  # 1,989 characters
 
 
 def section(text: str) -> dict:
@@ -53,7 +55,7 @@ async def test_limits_the_standin_refuses_what_slack_refuses(slack: SlackStandIn
 
 async def test_limits_a_long_list_of_agreements_comes_page_by_page(bot: SlackBot):
     for number in range(25):
-        await bot.command("/agree", f"Rule {number:02d} {LONG} because {LONG}")
+        await bot.command("/agree", f"Rule {number:02d} {RULE} because {RULE}")
     await bot.handled(CommandInvoked, 25)
     bot.slack.clear_calls()
     await bot.command("/agreements", "all")
