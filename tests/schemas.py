@@ -94,15 +94,18 @@ class MigratedSchemas:
 
     @contextmanager
     def lease(self) -> Iterator[str]:
-        """A URL to a migrated schema no test has written to, under a new name."""
-        schema = self._renamed(self.idle.pop() if self.idle else self._migrated())
+        """A URL to a migrated schema no test has written to, under a name no test was
+        given before."""
+        schema = self.idle.pop() if self.idle else self._migrated()
         try:
             yield schema_url(self.base, schema)
         finally:
-            if self._emptied(schema):
-                self.idle.append(schema)
+            # Renamed first: whatever the test left running reaches it no more.
+            renamed = self._renamed(schema)
+            if renamed is not None and self._emptied(renamed):
+                self.idle.append(renamed)
             else:
-                self._drop(schema)
+                self._drop(renamed or schema)
 
     def close(self) -> None:
         for schema in list(self.made):
@@ -155,10 +158,14 @@ class MigratedSchemas:
             self._shape = _shape(connection, schema)
         self._reset = ";\n".join(statements)
 
-    def _renamed(self, schema: str) -> str:
+    def _renamed(self, schema: str) -> str | None:
         renamed = new_schema_name()
-        with self.admin.begin() as connection:
-            connection.execute(text(f"ALTER SCHEMA {schema} RENAME TO {renamed}"))
+        try:
+            with self.admin.begin() as connection:
+                connection.execute(text("SET LOCAL lock_timeout = '2s'"))
+                connection.execute(text(f"ALTER SCHEMA {schema} RENAME TO {renamed}"))
+        except Exception:
+            return None
         self.made.discard(schema)
         self.made.add(renamed)
         return renamed
