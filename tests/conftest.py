@@ -5,11 +5,9 @@ from __future__ import annotations
 import io
 import logging
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from sqlalchemy import text
@@ -20,6 +18,13 @@ from bot.logs import RedactingFormatter, configure_logging
 from bot.settings import Settings
 from rules.classifier.rule_based import RuleClassifier
 from tests.helpers import TaggedClassifier
+from tests.schemas import (
+    MigratedSchemas,
+    copy_of,
+    migrated_sqlite_file,
+    new_schema_name,
+    schema_url,
+)
 
 # Its asserts are the tests' own: pytest explains them when they fail.
 pytest.register_assert_rewrite("tests.migrating")
@@ -32,26 +37,68 @@ def postgres_base_url() -> str | None:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a PostgreSQL schema of its own."""
+    """A fresh database at the newest schema, as the bot's first start leaves it: a
+    SQLite file, or a PostgreSQL schema of its own (tests.schemas: migrated once per
+    session). An empty one for a test marked `empty_database` (one about migrations)."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/groundrules.db"
+        yield fresh_sqlite(request, tmp_path / "groundrules.db")
         return
-    yield from _postgres_schema()
+    yield from _postgres(request)
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
-    yield from _postgres_schema()
+def postgres_url(request) -> Iterator[str]:
+    """`database_url`'s PostgreSQL schema, for a test only PostgreSQL can show."""
+    yield from _postgres(request)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def outage_url(request, tmp_path) -> Iterator[str]:
-    """A fresh database that `tests.standins.database_outage.DatabaseOutage` can take
+    """`database_url`, that `tests.standins.database_outage.DatabaseOutage` can take
     away: a SQLite file in a folder of its own, or a PostgreSQL schema."""
     if request.param == "sqlite":
-        yield sqlite_of_its_own(tmp_path)
+        folder = tmp_path / "database"
+        folder.mkdir()
+        yield fresh_sqlite(request, folder / "groundrules.db")
         return
-    yield from _postgres_schema()
+    yield from _postgres(request)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """One migrated database file; each test starts from a copy (migrating costs more)."""
+    return migrated_sqlite_file(tmp_path_factory.mktemp("template") / "groundrules.db")
+
+
+@pytest.fixture(scope="session")
+def migrated_schemas() -> Iterator[MigratedSchemas]:
+    base = postgres_base_url()
+    assert base is not None
+    schemas = MigratedSchemas(base)
+    try:
+        yield schemas
+    finally:
+        schemas.close()
+
+
+def _empty(request) -> bool:
+    return request.node.get_closest_marker("empty_database") is not None
+
+
+def fresh_sqlite(request, path: Path) -> str:
+    if _empty(request):
+        return f"sqlite:///{path}"
+    return copy_of(request.getfixturevalue("migrated_sqlite"), path)
+
+
+def _postgres(request) -> Iterator[str]:
+    if postgres_base_url() is None:
+        pytest.skip("DATABASE_URL does not name a PostgreSQL database")
+    if _empty(request):
+        yield from _postgres_schema()
+        return
+    with request.getfixturevalue("migrated_schemas").lease() as url:
+        yield url
 
 
 def sqlite_of_its_own(tmp_path: Path) -> str:
@@ -65,13 +112,12 @@ def _postgres_schema() -> Iterator[str]:
     base = postgres_base_url()
     if base is None:
         pytest.skip("DATABASE_URL does not name a PostgreSQL database")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
+    schema = new_schema_name()
     admin = make_engine(base)
     with admin.begin() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in base else "?"
     try:
-        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+        yield schema_url(base, schema)
     finally:
         with admin.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
@@ -96,15 +142,15 @@ def trained_classifier():
     return build_classifier("trained")
 
 
-def make_app(url: str, classifier, **settings) -> Groundrules:
-    return bootstrap(Settings(database_url=url, **settings), classifier=classifier)
+def make_app(url: str, classifier, *, migrate: bool = True, **settings) -> Groundrules:
+    return bootstrap(Settings(database_url=url, **settings), classifier=classifier, migrate=migrate)
 
 
 @contextmanager
-def bot_on(url: str, classifier, **settings) -> Iterator[Groundrules]:
+def bot_on(url: str, classifier, *, migrate: bool = True, **settings) -> Iterator[Groundrules]:
     """`make_app`, its database let go at the end (a process of the bot, or a restart's
     next one)."""
-    app = make_app(url, classifier, **settings)
+    app = make_app(url, classifier, migrate=migrate, **settings)
     try:
         yield app
     finally:
@@ -117,9 +163,10 @@ AMSTERDAM_NIGHTS = {"timezone": "Europe/Amsterdam", "quiet_hours": "21:00-08:00"
 
 
 @pytest.fixture
-def app(database_url, tagged) -> Iterator[Groundrules]:
-    """The real service and storage, with labels written into the test messages."""
-    with bot_on(database_url, tagged) as groundrules:
+def app(request, database_url, tagged) -> Iterator[Groundrules]:
+    """The real service and storage, with labels written into the test messages. Its
+    database is migrated already (`database_url`): a start would find nothing to do."""
+    with bot_on(database_url, tagged, migrate=_empty(request)) as groundrules:
         yield groundrules
 
 

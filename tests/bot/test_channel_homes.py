@@ -5,6 +5,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
@@ -42,6 +43,7 @@ def test_homes_tables_of_a_member_are_those_at_their_channels_homes(app):
     assert sorted(found) == [("slack:T-A", "C1"), ("slack:T-B", "C2")]
 
 
+@pytest.mark.empty_database
 def test_migration_0011_homes_each_channel_where_its_members_were_noted_first(database_url):
     engine = make_engine(database_url)
     upgrade(engine, "0009")

@@ -5,6 +5,8 @@ now. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
+
 from rules.actions import SuggestAgreement
 from tests.helpers import Chat
 
@@ -150,6 +152,7 @@ def test_an_edits_time_is_forgotten_after_the_retention(app):
         assert session.exec(select(EditedMessageRow)).all() == []
 
 
+@pytest.mark.empty_database
 def test_migration_0018_adds_the_edit_times_and_goes_down(database_url):
     from alembic import command
     from sqlalchemy import inspect

@@ -11,6 +11,7 @@ import threading
 from datetime import datetime, time, timedelta
 from itertools import count
 
+import pytest
 from sqlalchemy import text
 
 from bot.bootstrap import Groundrules, bootstrap
@@ -203,6 +204,7 @@ def test_the_first_start_since_0030_only_remembers_the_defaults(database_url, ta
         bot.stop()
 
 
+@pytest.mark.empty_database
 def test_migration_0030_keeps_the_defaults_last_applied_and_goes_down(database_url):
     def in_one_unknown_row(engine) -> None:
         with engine.connect() as connection:

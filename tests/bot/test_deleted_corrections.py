@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.feedback import export_corrections
@@ -80,6 +81,7 @@ def test_corrections_at_another_table_keep_their_text(app):
     ]
 
 
+@pytest.mark.empty_database
 def test_migration_0009_keeps_corrections_stored_before_it_as_they_were(database_url, tagged):
     from sqlalchemy import text
 

@@ -190,6 +190,7 @@ def test_dm_claim_lapsed_is_taken_over_by_one_of_many_at_once(database_url, tagg
             app.database.dispose()
 
 
+@pytest.mark.empty_database
 def test_migration_0028_leases_dm_claims_and_goes_down(database_url):
     def columns(engine) -> set[str]:
         return {c["name"] for c in inspect(engine).get_columns("processed_event")}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.models import CorrectionRow, WatchRow
@@ -212,6 +213,7 @@ def test_a_deletion_is_forgotten_after_the_retention(app):
         assert session.exec(select(DeletedMessageRow)).all() == []
 
 
+@pytest.mark.empty_database
 def test_migration_0016_keeps_problems_watched_before_it_and_goes_down_again(database_url, tagged):
     """A problem watched before 0016 was never edited since (edited_at None): an edit
     rewords it as before. Down again, the column and the deletions' markers go."""
@@ -258,6 +260,7 @@ def test_migration_0016_keeps_problems_watched_before_it_and_goes_down_again(dat
         engine.dispose()
 
 
+@pytest.mark.empty_database
 def test_migration_0020_keeps_a_problems_edit_time_in_one_place_and_goes_down(database_url, tagged):
     """A problem's edit time moves from problem_watch.edited_at to edited_message (the
     later, where both held one); an older edit delivered after the upgrade changes

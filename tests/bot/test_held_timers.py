@@ -168,6 +168,7 @@ def test_a_timer_an_older_process_set_again_is_not_taken_for_held_by_its_old_hol
     assert first_reminded(chat, at("11:00", NEXT_DAY)) == [at("11:00", NEXT_DAY)]
 
 
+@pytest.mark.empty_database
 def test_migration_0029_keeps_when_timers_were_held_and_goes_down(database_url):
     def columns(engine) -> set[str]:
         return {c["name"] for c in inspect(engine).get_columns("timer")}
@@ -202,6 +203,7 @@ def test_migration_0029_keeps_when_timers_were_held_and_goes_down(database_url):
         engine.dispose()
 
 
+@pytest.mark.empty_database
 def test_migration_0032_says_which_due_a_hold_goes_with_and_goes_down(database_url):
     """A timer 0030 set keeps its hold (written with its due); one from before 0029 stays
     unknown."""

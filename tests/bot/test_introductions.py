@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.presenting import plain
 from rules.events import BotJoined
 from rules.introductions import INTRODUCE_AGAIN_AFTER
@@ -58,6 +60,7 @@ def test_introductions_in_the_tables_chosen_language_alone(database_url):
         app.database.dispose()
 
 
+@pytest.mark.empty_database
 def test_migration_0021_adds_when_a_table_was_introduced_and_goes_down(database_url):
     goes_up_and_down(
         database_url, "0020", lambda engine: "introduced_at" in columns(engine, "table_config")

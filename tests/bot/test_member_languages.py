@@ -4,6 +4,8 @@ person or the workspace is forgotten. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot import member_languages, person_data, workspaces
 from tests.helpers import Chat, at, statements_during, writes
 from tests.migrating import engine_on, goes_up_and_down, tables
@@ -60,6 +62,7 @@ def test_forgetting_a_workspace_forgets_its_client_languages(app):
     assert member_languages.of(db, OTHER, ["7"]) == {"7": "en"}
 
 
+@pytest.mark.empty_database
 def test_migration_0027_adds_client_languages_and_goes_down(database_url):
     goes_up_and_down(
         database_url, "0026", lambda engine: "member_language" in tables(engine),

@@ -28,6 +28,7 @@ def newest_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+@pytest.mark.empty_database
 def test_the_running_bot_migrates_apart_and_never_imports_alembic(database_url):
     script = "\n".join(
         [
@@ -101,6 +102,7 @@ def test_a_migration_the_database_refuses_says_the_databases_reason(tmp_path):
     assert str(raised.value) == "the schema migration failed: table agreement already exists"
 
 
+@pytest.mark.empty_database
 @pytest.mark.postgres
 def test_a_role_that_may_not_create_tables_is_told_so_in_one_line(postgres_url):
     """The reported case: psycopg's own message, without the SQL it quotes after it."""

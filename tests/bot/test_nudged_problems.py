@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import Session
 
 from bot.database import make_engine
@@ -24,6 +25,7 @@ def watch(problem_id: str, status: str, nudged_min: int | None, *, user: str = "
     )  # fmt: skip
 
 
+@pytest.mark.empty_database
 def test_nudged_problems_are_the_persons_waiting_nudged_ones_latest_first(database_url):
     engine = make_engine(database_url)
     upgrade(engine)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import pytest
 from sqlmodel import Session, select
 
 from bot import codec
@@ -24,6 +25,7 @@ def test_a_reminder_without_own_languages_keeps_the_shape_bde1430_reads():
     assert codec.loads(codec.dumps(own)) == own
 
 
+@pytest.mark.empty_database
 def test_going_down_to_0021_leaves_waiting_renewal_reminders_readable_by_it(database_url):
     from alembic import command
 

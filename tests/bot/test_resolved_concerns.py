@@ -74,6 +74,7 @@ def test_a_concern_in_a_closed_or_withdrawn_round_is_no_longer_resolved(app):
     assert chat.texts()[-1].startswith("The last concern round here was withdrawn")
 
 
+@pytest.mark.empty_database
 def test_migration_0022_keeps_resolved_concerns_and_goes_down(database_url):
     goes_up_and_down(
         database_url, "0021", lambda engine: "resolved_concern" in columns(engine, "round_answer")
@@ -120,6 +121,7 @@ def read_by_the_release_before(payloads: list[str], tmp_path) -> list[str]:
     return read.stdout.splitlines()
 
 
+@pytest.mark.empty_database
 def test_going_down_to_0021_leaves_waiting_messages_readable_by_it(database_url, tmp_path):
     """A summary still waiting in the outbox names a resolved concern and who asked for
     the round, the announcement of the agreement that settles it the concern resolved in
@@ -295,6 +297,7 @@ def test_forgetting_her_keeps_the_concern_she_resolved_as_a_former_members(app):
     assert FORMER_MEMBER in row.consenters and "anna" not in row.consenters
 
 
+@pytest.mark.empty_database
 def test_migration_0023_keeps_older_agreements_readable_and_goes_down(database_url):
     from bot.store import _agreement
 

@@ -137,6 +137,7 @@ def rows(url: str, sql: str) -> list[tuple]:
         engine.dispose()
 
 
+@pytest.mark.empty_database
 @pytest.mark.parametrize("build", BUILDS)
 def test_groundrules_migrate_completes_a_database_a_development_build_stamped(
     database_url, build, tagged, monkeypatch
@@ -164,6 +165,7 @@ def test_groundrules_migrate_completes_a_database_a_development_build_stamped(
         groundrules.database.dispose()
 
 
+@pytest.mark.empty_database
 def test_a_doubt_a_development_build_already_recorded_is_not_read_again(database_url):
     """a3bd9d3 had set problem_watch.doubted; a watch confirmed since keeps its True."""
     development_database(database_url, "a3bd9d3")
@@ -178,6 +180,7 @@ def test_a_doubt_a_development_build_already_recorded_is_not_read_again(database
     ]
 
 
+@pytest.mark.empty_database
 def test_a_development_database_an_older_version_took_to_the_newest_revision_is_completed(
     database_url,
 ):
@@ -202,6 +205,7 @@ def test_a_development_database_an_older_version_took_to_the_newest_revision_is_
     assert schema_differences(database_url) == []
 
 
+@pytest.mark.empty_database
 def test_a_database_today_s_migrations_made_is_left_as_it_is(database_url, caplog):
     """Stamped at each of the revisions concerned, it lacks nothing: nothing is run again."""
     engine = make_engine(database_url)
@@ -213,6 +217,7 @@ def test_a_database_today_s_migrations_made_is_left_as_it_is(database_url, caplo
     assert not [r for r in caplog.records if "lacked" in r.getMessage()]
 
 
+@pytest.mark.empty_database
 def test_the_bot_starting_completes_a_database_a_development_build_stamped(database_url, caplog):
     """`groundrules run` migrates in a child process (bot.migrate.upgrade_apart), and
     says in its own log what it added, as `groundrules migrate` does."""

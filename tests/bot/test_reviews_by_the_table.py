@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.models import AgreementRow, DecisionRow, RoundRow
@@ -185,6 +186,7 @@ def test_a_revision_about_something_else_takes_no_round(app):
     assert (announced.agreement.consenters, announced.agreement.concerns) == (("anna",), ())
 
 
+@pytest.mark.empty_database
 def test_migration_0012_keeps_decisions_made_before_it_and_goes_down_again(database_url, tagged):
     from alembic import command
     from sqlalchemy import inspect, text
@@ -230,6 +232,7 @@ def test_migration_0012_keeps_decisions_made_before_it_and_goes_down_again(datab
         engine.dispose()
 
 
+@pytest.mark.empty_database
 def test_migration_0014_review_messages_posted_before_it_close_as_before_and_go_down(
     database_url,
 ):

@@ -185,6 +185,7 @@ def test_a_command_in_the_bots_dm_reads_the_persons_rows_not_everyones(tmp_path,
     assert steps[1] < 1.2 * steps[0], steps
 
 
+@pytest.mark.empty_database
 def test_migration_0031_indexes_a_persons_rows_and_goes_down(database_url):
     from alembic import command
     from sqlalchemy import inspect

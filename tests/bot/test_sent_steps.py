@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.models import OutboxRow, SentStep
@@ -89,6 +90,7 @@ def test_sent_steps_go_with_a_forgotten_workspace(app):
     assert steps(app) == []
 
 
+@pytest.mark.empty_database
 def test_migration_0019_adds_the_sent_steps_and_goes_down(database_url):
     from alembic import command
     from sqlalchemy import inspect

@@ -4,6 +4,8 @@ whose proposal its proposer edits says so when it closes."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.presenting import round_text, summary_text
 from rules.actions import (
     AnnounceAgreement,
@@ -169,6 +171,7 @@ def test_a_round_is_reworded_only_by_an_edit_of_its_own_proposal(app):
     assert summary.suggest_agreement and not summary.round.reworded
 
 
+@pytest.mark.empty_database
 def test_migration_0015_keeps_old_stances_counting_and_goes_down(database_url, tagged):
     """A stance noted before 0015 has no message: it counts as before, whatever
     happens to the message that gave it. Down again, the columns are gone."""

@@ -36,6 +36,7 @@ from tests.conftest import make_app
 from tests.helpers import Chat, at
 
 
+@pytest.mark.empty_database
 def test_storage_migrations_build_exactly_the_models_schema(database_url):
     engine = make_engine(database_url)
     upgrade(engine)
@@ -48,6 +49,7 @@ def test_storage_migrations_build_exactly_the_models_schema(database_url):
     assert differences == []
 
 
+@pytest.mark.empty_database
 def test_storage_migration_0005_remembers_which_waiting_watches_are_doubts(database_url):
 
     engine = make_engine(database_url)
@@ -66,6 +68,7 @@ def test_storage_migration_0005_remembers_which_waiting_watches_are_doubts(datab
     assert doubted == {"1": True, "2": False, "3": False}
 
 
+@pytest.mark.empty_database
 def test_storage_migrating_twice_is_harmless(database_url):
     engine = make_engine(database_url)
     upgrade(engine)

@@ -157,6 +157,7 @@ def test_a_review_comes_after_the_tables_own_quiet_hours_and_stays_there_at_a_st
         assert [a for _, a in chat.sent if type(a).__name__ == "AnnounceReview"]
 
 
+@pytest.mark.empty_database
 def test_migration_0025_adds_the_tables_quiet_hours_and_goes_down(database_url):
     goes_up_and_down(
         database_url, "0024", lambda engine: "quiet_hours" in columns(engine, "table_config")

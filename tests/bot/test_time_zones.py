@@ -301,6 +301,7 @@ def test_time_zones_a_table_shows_its_zone(amsterdam):
     assert "Tijdzone: Europe/Amsterdam (/tafel tijdzone)." in plain(shown).splitlines()
 
 
+@pytest.mark.empty_database
 def test_migration_0017_adds_the_tables_zone_and_goes_down(database_url):
     from alembic import command
     from sqlalchemy import inspect

@@ -397,6 +397,7 @@ def test_meeting_second_start_is_refused_in_the_callers_language(app):
     assert count(app, MeetingRow) == 1
 
 
+@pytest.mark.empty_database
 def test_migration_0010_frees_a_table_that_two_starts_at_once_left_a_meeting_open(
     database_url, tagged
 ):

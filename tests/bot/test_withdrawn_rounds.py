@@ -259,6 +259,7 @@ def test_the_meeting_report_shows_a_round_asked_before_and_withdrawn_during_it(a
     assert lines[withdrawn + 1] == "“pin the base image”: withdrawn by ben on 2 March 2026."
 
 
+@pytest.mark.empty_database
 def test_migration_0008_lets_the_proposer_withdraw_a_round_asked_before_it(database_url, tagged):
     from sqlalchemy import text
 
@@ -300,6 +301,7 @@ def test_migration_0008_lets_the_proposer_withdraw_a_round_asked_before_it(datab
     app.database.dispose()
 
 
+@pytest.mark.empty_database
 def test_migration_0008_down_keeps_a_withdrawn_round_withdrawn(database_url, tagged):
     # The previous version takes the last closed round's answers as the table's consent:
     # a withdrawn round turned "closed" on the way down would count as one.

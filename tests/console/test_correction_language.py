@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 from sqlmodel import Session, select
@@ -99,6 +100,7 @@ def test_a_correction_nothing_tells_the_language_of_is_left_to_the_export(
     assert trained_on(url, feedback, GROUNDRULES_LANGUAGE="en") == {"staging is down": "en"}
 
 
+@pytest.mark.empty_database
 def test_migration_0013_keeps_corrections_stored_before_it_and_goes_down_again(
     database_url, tmp_path, rule_classifier
 ):

@@ -230,6 +230,7 @@ def test_replay_names_a_database_it_cannot_open_at_once(tmp_path):
         assert "s3cret" not in result.output
 
 
+@pytest.mark.empty_database
 def test_migrate_says_a_database_is_up_to_date_without_its_password(postgres_url, monkeypatch):
     """A password given in the query (`?password=`, which libpq takes) was printed."""
     monkeypatch.setenv("DATABASE_URL", f"{postgres_url}&password=s3cret")
@@ -385,6 +386,7 @@ def _tables(url: str) -> set[str]:
         engine.dispose()
 
 
+@pytest.mark.empty_database
 @pytest.mark.parametrize("command", READING)
 def test_reading_commands_make_no_schema_in_a_database_that_is_not_groundrules(
     database_url, command
@@ -404,6 +406,7 @@ def test_reading_commands_make_no_schema_in_a_database_that_is_not_groundrules(
     assert _tables(database_url) == {"invoices"}
 
 
+@pytest.mark.empty_database
 @pytest.mark.parametrize("command", READING)
 def test_reading_commands_leave_an_older_schema_to_groundrules_migrate(database_url, command):
     """They upgraded it, under the older bot still running on it."""
@@ -429,6 +432,7 @@ def test_reading_commands_leave_an_older_schema_to_groundrules_migrate(database_
     engine.dispose()
 
 
+@pytest.mark.empty_database
 def test_the_migrate_hint_can_be_followed_as_given(database_url, tmp_path, monkeypatch):
     """The hint said `groundrules migrate`, which had no --database: run as told, it
     migrated (and made) ./groundrules.db, and the database named stayed old."""

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from adapters.discord import answering
+from tests.conftest import fresh_sqlite
 from tests.discord.harness import Harness, World, build_world
 from tests.standins.database_outage import DatabaseOutage
 from tests.standins.discord_api import DiscordStandIn
@@ -26,9 +27,10 @@ def answers_not_deferred_by_a_busy_machine(monkeypatch) -> None:
 
 @pytest.fixture
 def database_url(request, tmp_path) -> str:
+    """At the newest schema, as tests/conftest.py's (SQLite unless BOTH_DATABASES)."""
     if getattr(request, "param", "sqlite") == "postgresql":
         return request.getfixturevalue("postgres_url")
-    return f"sqlite:///{tmp_path}/groundrules.db"
+    return fresh_sqlite(request, tmp_path / "groundrules.db")
 
 
 @pytest.fixture

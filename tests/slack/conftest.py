@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import shutil
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -24,14 +23,13 @@ import pytest
 
 from adapters.slack import SlackAdapter, build_adapter
 from bot.bootstrap import Groundrules, bootstrap
-from bot.database import make_engine
-from bot.migrate import upgrade
 from bot.models import now_utc
 from bot.runtime import Runtime
 from bot.settings import Settings
 from rules.classifier import Classifier
 from rules.events import Event
 from tests.helpers import TaggedClassifier
+from tests.schemas import copy_of
 from tests.standins.database_outage import DatabaseOutage
 from tests.standins.slack_api import SlackCall, SlackStandIn
 from tests.standins.slack_requests import (
@@ -220,21 +218,10 @@ async def slack() -> AsyncIterator[SlackStandIn]:
         yield standin
 
 
-@pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory) -> Path:
-    """One migrated database file; each test starts from a copy (migrating costs more)."""
-    path = tmp_path_factory.mktemp("template") / "groundrules.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    engine.dispose()
-    return path
-
-
 @pytest.fixture
 def sqlite_url(migrated_sqlite: Path, tmp_path: Path) -> str:
-    target = tmp_path / "groundrules.db"
-    shutil.copyfile(migrated_sqlite, target)
-    return f"sqlite:///{target}"
+    """A copy of the session's migrated database file (tests/conftest.py)."""
+    return copy_of(migrated_sqlite, tmp_path / "groundrules.db")
 
 
 @pytest.fixture

@@ -162,6 +162,7 @@ def test_setup_manifest_script_writes_where_told_and_explains_itself(tmp_path, c
     assert wrong.value.code == 2 and "not a folder" in capsys.readouterr().err
 
 
+@pytest.mark.empty_database
 def test_setup_migrations_make_and_drop_the_installation_tables(database_url):
     engine = make_engine(database_url)
     try:
@@ -178,6 +179,7 @@ def test_setup_migrations_make_and_drop_the_installation_tables(database_url):
         engine.dispose()
 
 
+@pytest.mark.empty_database
 def test_setup_installation_tables_match_slack_sdks_own_definitions(database_url):
     """The migration writes slack_sdk's tables out by hand; they must stay what it expects."""
     expected = MetaData()
