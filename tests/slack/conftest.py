@@ -33,6 +33,7 @@ from rules.classifier import Classifier
 from rules.events import Event
 from tests.helpers import TaggedClassifier
 from tests.standins.database_outage import DatabaseOutage
+from tests.standins.lifecycle import PATIENCE_S
 from tests.standins.slack_api import SlackCall, SlackStandIn
 from tests.standins.slack_requests import (
     CHANNEL_ID,
@@ -64,7 +65,8 @@ _SLACK_ENV = (
 _ts = itertools.count(1)
 # Work that grows with a big table (a users.info per member when its roster is first read,
 # dozens of commands, pages of 40,000 characters) takes seconds on a busy machine, where
-# ordinary work is bounded by five. Its waits are on conditions: this only bounds a hang.
+# ordinary work is bounded by PATIENCE_S. Its waits are on conditions: this only bounds a
+# hang.
 BIG_TABLE_WAIT = 60.0
 
 
@@ -122,7 +124,9 @@ class SlackBot:
         self.slack.issue_trigger(payload.get("trigger_id"))  # Slack issues it at the click
         return await self.post(interactive_request(payload, SECRET))
 
-    async def handled(self, kind: type[Event], count: int = 1, timeout: float = 5.0) -> list[Event]:
+    async def handled(
+        self, kind: type[Event], count: int = 1, timeout: float = PATIENCE_S
+    ) -> list[Event]:
         return await self.adapter.activity.wait(kind, count, timeout)
 
     async def tick(self) -> int:
