@@ -33,6 +33,7 @@ from rules.events import (
 )
 from rules.language import detect_language
 from rules.understanding import SecondReading, Thresholds
+from tests.standins.lifecycle import PATIENCE_S
 
 _TAG = re.compile(
     r"#(problem|proposal|concern|agreement|maybe-problem|maybe-proposal|maybe-agreement|reaction)\b"
@@ -370,7 +371,7 @@ def write_table_conversation(
     return path
 
 
-async def eventually(check, *, timeout: float = 5.0) -> None:
+async def eventually(check, *, timeout: float = PATIENCE_S) -> None:
     """Wait until `check()` is true: for work a platform's listener does after its
     reply (Bolt acknowledges events before its listeners finish)."""
     import asyncio

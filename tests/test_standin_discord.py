@@ -28,6 +28,7 @@ from tests.standins.discord_api import (
     discord_standin,
     running_client,
 )
+from tests.standins.lifecycle import PATIENCE_S
 
 MODERATE_MEMBERS = 1 << 40
 
@@ -71,7 +72,7 @@ def make_bot(
     )
 
 
-async def wait_event(event: asyncio.Event, timeout: float = 5.0) -> None:
+async def wait_event(event: asyncio.Event, timeout: float = PATIENCE_S) -> None:
     try:
         await asyncio.wait_for(event.wait(), timeout)
     except TimeoutError:

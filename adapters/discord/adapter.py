@@ -136,6 +136,11 @@ class DiscordAdapter:
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(self._task, 10)
             self._task = None
+        # discord.py leaves its event handlers running: what they are handing to the
+        # runtime is stored before the runtime stops its worker (Runtime.run).
+        if self.bot is not None and isinstance(cog := self.bot.get_cog(COG_NAME), GroundrulesCog):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(cog.handed_in(), 10)
         self._restore_urls()
 
     def _point_at_urls(self) -> None:

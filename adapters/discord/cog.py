@@ -207,6 +207,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         self._heard_while_reading: HeardWhileReading[int] = HeardWhileReading()
         # Set once the servers READY listed were compared with those the database holds.
         self.listed = asyncio.Event()
+        # Set while no event is being handed to the runtime: a stopping adapter waits for
+        # it (`handed_in`), so that nothing reaches the runtime after its worker stopped.
+        self._handing_in = 0
+        self._none_handing_in = asyncio.Event()
+        self._none_handing_in.set()
         # Servers this process has looked up or been added to (`_never_heard_of`).
         self._heard_of: set[int] = set()
         # When each (channel, person) was last pointed to the slash commands: kept in
@@ -234,7 +239,18 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         kept while the database does not answer, and handled once it does."""
         await self._ensure_roster(event, keep=keep, again=roster_again)
         self._heard_while_reading.note(int(event.channel), event)
-        await self.runtime.submit(event, platform="discord", keep=keep)
+        self._handing_in += 1
+        self._none_handing_in.clear()
+        try:
+            await self.runtime.submit(event, platform="discord", keep=keep)
+        finally:
+            self._handing_in -= 1
+            if not self._handing_in:
+                self._none_handing_in.set()
+
+    async def handed_in(self) -> None:
+        """Once no event is being handed to the runtime."""
+        await self._none_handing_in.wait()
 
     async def _ensure_roster(self, event: Event, *, keep: bool, again: bool = False) -> None:
         """A table heard from for the first time since connecting gets its roster first
@@ -334,11 +350,13 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         """Every channel the bot can read is a table: send each its roster."""
         if not guild.chunked:
             await guild.chunk()
+        # A bot that is stopping sends no more (its next start sends every table's): a
+        # busy machine may still be at it when the process is told to stop.
         for channel in translate.open_tables(guild):
-            if translate.can_read(guild.me, channel):
+            if translate.can_read(guild.me, channel) and not self.bot.is_closed():
                 await self.sync_table(channel, keep=True)
         for thread in guild.threads:
-            if thread.is_private():
+            if thread.is_private() and not self.bot.is_closed():
                 await self.sync_table(thread, keep=True)
 
     async def sync_table(self, channel: translate.TableChannel, *, keep: bool) -> None:

@@ -76,6 +76,9 @@ _FIRST_FIELD = {
 # opens is waited for this long at most (its lookups may hit a rate limit).
 BEFORE_FORM_S = 1.5
 NOT_IN_TIME = ""  # what a lookup `_by` its deadline gives when it is not done by then
+# How long a form's submission waits for its ack to decide whether the form stays open:
+# past Slack's 3 seconds the ack cannot have kept it open, and the engine decides.
+ACK_DECISION_WAIT_S = 3.5
 
 
 async def _by(deadline: float, lookup: Coroutine[Any, Any, T], *, otherwise: T) -> T:
@@ -1054,7 +1057,9 @@ class Listeners:
             return  # the ack kept the form open, saying why
         trigger = trigger_of(body)
         try:  # the ack decides within Slack's 3 seconds; without it, the engine does
-            kept_open = await asyncio.wait_for(asyncio.shield(self._ack_decision(trigger)), 3.5)
+            kept_open = await asyncio.wait_for(
+                asyncio.shield(self._ack_decision(trigger)), ACK_DECISION_WAIT_S
+            )
         except TimeoutError:
             kept_open = False
         finally:

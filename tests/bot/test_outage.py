@@ -35,7 +35,7 @@ async def test_an_outage_is_logged_once_when_it_starts_and_once_when_it_ends(
             outage.cut(app.database)
             await asyncio.sleep(2.5)  # three ticks missed
             outage.restore()
-            await eventually(lambda: "reachable again" in operator_log.getvalue(), timeout=5)
+            await eventually(lambda: "reachable again" in operator_log.getvalue())
         finally:
             runtime.stop()
             await ticker

@@ -34,6 +34,7 @@ from tests.standins.discord_api import (
     FakeMember,
     RecordedRequest,
 )
+from tests.standins.lifecycle import PATIENCE_S
 
 E = TypeVar("E", bound=Event)
 
@@ -74,7 +75,7 @@ class RecordingRuntime(Runtime):
         kind: type[E],
         where: Callable[[E], bool] = lambda e: True,
         count: int = 1,
-        timeout: float = 5.0,
+        timeout: float = PATIENCE_S,
     ) -> list[E]:
         """The events of `kind` (matching `where`) once there are `count`."""
 
@@ -91,7 +92,7 @@ class RecordingRuntime(Runtime):
             ) from None
         return found()
 
-    async def tick_until_sent(self, timeout: float = 5.0) -> int:
+    async def tick_until_sent(self, timeout: float = PATIENCE_S) -> int:
         """Tick like the ticker does until a timer fires (bounded)."""
         deadline = time.monotonic() + timeout
         while True:

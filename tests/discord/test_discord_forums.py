@@ -391,7 +391,7 @@ async def test_a_round_refused_in_a_forum_post_names_send_messages_in_posts(worl
     await start_round(world, runtime, post)
     await take_from_the_bot(world, harness, forum, SEND_MESSAGES_IN_THREADS)
 
-    await runtime.tick_until_sent(timeout=10)
+    await runtime.tick_until_sent()
     [dm] = dm_messages(world.api, world.alice)
     assert dm["content"].splitlines()[2] == (
         "I am not allowed to post there: ask someone who manages the server to give me the "
@@ -495,6 +495,6 @@ async def test_a_round_refused_in_a_locked_forum_post_says_the_post_is_locked(wo
     await world.api.lock_thread(post)
     await eventually(lambda: harness.adapter.bot.get_channel(post.id).locked)
 
-    await runtime.tick_until_sent(timeout=10)
+    await runtime.tick_until_sent()
     [dm] = dm_messages(world.api, world.alice)
     assert dm["content"].splitlines()[2] == "That post is locked: a moderator can unlock it."

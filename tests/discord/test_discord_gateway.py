@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import time
 from datetime import timedelta
 
 import discord
@@ -434,3 +436,35 @@ async def test_gateway_an_edit_of_an_hour_old_message_opens_no_problem(world, ha
     assert edited.at - edited.posted_at > timedelta(minutes=59)
     counts = problem_counts(harness.app.database, workspace(world.guild))
     assert (counts.named, counts.waiting) == (0, 0)  # no nudge an hour late
+
+
+def rosters_slowly(app) -> None:
+    """Each roster takes the database a while, as on a busy machine with many channels."""
+    handle = app.service.handle
+
+    def slowly(event):
+        if isinstance(event, RosterSynced):
+            time.sleep(0.3)
+        return handle(event)
+
+    app.service.handle = slowly
+
+
+async def test_gateway_a_stop_while_the_rosters_go_out_ends_them_without_an_error(
+    world, harness, caplog
+):
+    """Stopped while it still sends its tables' rosters after connecting, the bot sends
+    no more of them (its next start sends them all), and the one under way is stored
+    before the runtime's worker stops: nothing is handed in after it stopped, which
+    failed and was logged as an error."""
+    for n in range(8):
+        world.guild.add_text_channel(f"team-{n}")
+    runtime = await harness.start(before_connecting=rosters_slowly)
+    await runtime.wait_for(RosterSynced)
+    syncing = [t for t in asyncio.all_tasks() if t.get_name().endswith("on_guild_available")]
+    await harness.stop()
+    # What Runtime.run does once its adapters stopped.
+    await asyncio.get_running_loop().run_in_executor(None, runtime._worker.shutdown)
+    await asyncio.gather(*syncing, return_exceptions=True)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert 1 <= len(runtime.of(RosterSynced)) < len(world.guild.text_channels)

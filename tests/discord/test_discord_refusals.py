@@ -95,7 +95,7 @@ async def test_a_round_whose_channel_hides_from_the_bot_tells_the_clicker_and_it
         "Ik kan dat kanaal niet meer zien"
     )
 
-    await runtime.tick_until_sent(timeout=10)  # the deadline: the summary is refused too
+    await runtime.tick_until_sent()  # the deadline: the summary is refused too
     # Alice, who started the round, gets its outcome by DM, with what would help.
     [dm] = dm_messages(world.api, world.alice)
     assert dm["content"].startswith(
@@ -124,7 +124,7 @@ async def test_a_round_where_the_bot_may_no_longer_post_sends_its_summary_to_its
     await runtime.wait_for(ConcernAnswered)
     assert world.api.followups_for(click) == []  # the progress showed: nothing to tell
 
-    await runtime.tick_until_sent(timeout=10)
+    await runtime.tick_until_sent()
     [dm] = dm_messages(world.api, world.alice)
     # The stand-in refuses while the bot's cache still shows every permission: which
     # one is missing cannot be told, and none is guessed.
@@ -147,7 +147,7 @@ async def test_a_round_in_a_thread_discord_archived_gets_its_summary(world, harn
     await runtime.wait_for(ConcernAnswered)
     await world.api.archive_thread(world.thread)  # it went quiet
 
-    await runtime.tick_until_sent(timeout=10)
+    await runtime.tick_until_sent()
     summaries = [m for m in world.api.messages_in(world.thread) if SUMMARY in m["content"]]
     assert len(summaries) == 1  # posted, which reopened the thread
     assert not world.thread.archived
@@ -163,7 +163,7 @@ async def test_a_round_in_a_locked_thread_sends_its_summary_to_its_starter(world
     await start_round(world, runtime, world.thread)
     await world.api.archive_thread(world.thread, locked=True)  # a moderator closed it
 
-    await runtime.tick_until_sent(timeout=10)
+    await runtime.tick_until_sent()
     assert [m for m in world.api.messages_in(world.thread) if SUMMARY in m["content"]] == []
     [dm] = dm_messages(world.api, world.alice)
     assert dm["content"].startswith(
@@ -293,7 +293,7 @@ async def test_a_summary_refused_for_its_embed_names_embed_links(world, harness)
     await start_round(world, runtime, proposal=proposal)
     await take_from_the_bot(world, harness, world.general, EMBED_LINKS)
 
-    await runtime.tick_until_sent(timeout=10)
+    await runtime.tick_until_sent()
     assert [m for m in world.api.messages_in(world.general) if SUMMARY in m["content"]] == []
     told = dm_messages(world.api, world.alice)[0]["content"]
     assert told.startswith(
@@ -331,7 +331,7 @@ async def test_a_thread_denying_send_messages_in_threads_names_it(
     # Taken in the thread's parent, where a thread's permissions come from.
     await take_from_the_bot(world, harness, world.general, SEND_MESSAGES_IN_THREADS)
 
-    await runtime.tick_until_sent(timeout=10)
+    await runtime.tick_until_sent()
     posts = world.api.requests_to(f"POST /channels/{world.thread.id}/messages")
     assert [p.status for p in posts] == [200, 403]  # the round, then its summary once
     [dm] = dm_messages(world.api, world.alice)
@@ -425,7 +425,7 @@ async def test_a_summary_refused_by_a_private_thread_after_a_restart_says_how_to
     visible to the bot: so it is a private thread the bot is not in."""
     runtime, secret, _ = await left_out_of_a_private_thread(world, harness)
 
-    await runtime.tick_until_sent(timeout=10)
+    await runtime.tick_until_sent()
     [dm] = dm_messages(world.api, world.alice)
     bot = harness.adapter.bot.get_guild(world.guild.id).me.display_name
     assert dm["content"].splitlines()[2] == LEFT_OUT.format(bot=bot)
@@ -446,7 +446,7 @@ async def test_a_thread_hidden_with_its_channel_after_a_restart_still_asks_for_v
     channel = world.general if hidden == "general" else forum
     await take_from_the_bot(world, harness, channel, VIEW_CHANNEL)
 
-    await runtime.tick_until_sent(timeout=10)
+    await runtime.tick_until_sent()
     [dm] = dm_messages(world.api, world.alice)
     assert dm["content"].splitlines()[2] == (
         "I can no longer see that channel: ask someone who manages the server to give me "

@@ -9,8 +9,9 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
+from adapters.slack import listeners
 from rules.events import ConcernAnswered
-from tests.slack.conftest import BOB, CAROL, SlackBot, button
+from tests.slack.conftest import BEFORE_FORM_S, BOB, CAROL, SlackBot, button
 from tests.slack.test_nudge import problem
 from tests.slack.test_rounds import click, start_round
 from tests.standins.slack_api import TRIGGER_LIFETIME_S, SlackCall
@@ -20,9 +21,11 @@ NOT_OPENED = "Sorry, I could not open the form in time. Please try again."
 
 
 @pytest.fixture
-def triggers_expire(bot: SlackBot) -> None:
-    """As on Slack: views.open refuses a trigger_id older than 3 seconds."""
+def triggers_expire(bot: SlackBot, monkeypatch) -> None:
+    """As on Slack: views.open refuses a trigger_id older than 3 seconds, and the bot
+    waits for a form's lookups only as long as it does there."""
     bot.slack.trigger_lifetime = TRIGGER_LIFETIME_S
+    monkeypatch.setattr(listeners, "BEFORE_FORM_S", BEFORE_FORM_S)
 
 
 async def a_nudge(bot: SlackBot) -> tuple[SlackCall, str]:

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from bot.models import AgreementRow, now_utc
 from rules.events import CommandInvoked, ConcernAnswered
 from tests.slack.conftest import BIG_TABLE_WAIT, BOB, CAROL, SlackBot, button, shown_text
+from tests.standins.lifecycle import PATIENCE_S
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
 
 
@@ -76,7 +77,7 @@ async def test_slack_app_home_speaks_the_members_language_and_answers_in_place(b
 
 
 async def record_long_agreements(
-    bot: SlackBot, words: str, count: int = 10, timeout: float = 5.0
+    bot: SlackBot, words: str, count: int = 10, timeout: float = PATIENCE_S
 ) -> None:
     text = (words * 400)[:1900]  # near the longest a member may type
     for number in range(count):

@@ -590,7 +590,7 @@ async def test_slack_nudge_arrives_from_the_running_ticker(slack, sqlite_url):
         async with aiohttp.ClientSession() as http:
             live = SlackBot(slack, groundrules, runtime, adapter, http)
             await live.event(message_event("#problem the wifi drops", ts=past_ts(0)))
-            [nudge] = await slack.wait_for("chat.postEphemeral", timeout=5)
+            [nudge] = await slack.wait_for("chat.postEphemeral")
         assert nudge.params["user"] == USER_ID
     finally:
         runtime.stop()

@@ -101,14 +101,15 @@ async def test_slack_a_nudge_waiting_out_a_rate_limit_is_not_sent_by_another_pro
 ):
     """Slack answers the nudge with 429 and a Retry-After longer than the outbox lease.
     While slack_sdk waits it out, the process delivering it keeps renewing its claim, so
-    another process's tick does not send the nudge too. (Shortened: a 2 s lease, renewed
-    every 0.2 s, and a Retry-After of 3 s.)"""
+    another process's tick does not send the nudge too. (Shortened: a 4 s lease, renewed
+    every 0.2 s, and a Retry-After of 6 s: a renewal may take the database up to about
+    1.4 s. With a 2 s lease it was 0.6 s, which a loaded CI machine overran.)"""
     import bot.store
     from bot import leases
 
-    monkeypatch.setattr(bot.store, "DELIVERY_LEASE", timedelta(seconds=2))
+    monkeypatch.setattr(bot.store, "DELIVERY_LEASE", timedelta(seconds=4))
     monkeypatch.setattr(leases, "RENEW_EVERY", timedelta(seconds=0.2))
-    monkeypatch.setattr(leases, "MARGIN", timedelta(seconds=0.5))
+    monkeypatch.setattr(leases, "MARGIN", timedelta(seconds=1))
     one = await start_bot(slack, database_url)
     two = await start_bot(slack, database_url, migrate=False)
     try:
@@ -116,10 +117,10 @@ async def test_slack_a_nudge_waiting_out_a_rate_limit_is_not_sent_by_another_pro
             a, b = (SlackBot(slack, *parts, http) for parts in (one, two))
             await a.event(message_event("#problem the deploy keeps failing", ts=past_ts()))
             await a.handled(MessagePosted)
-            slack.rate_limit_next("chat.postEphemeral", retry_after=3)
+            slack.rate_limit_next("chat.postEphemeral", retry_after=6)
             delivering = asyncio.create_task(a.tick())
             await slack.wait_for("chat.postEphemeral")  # answered 429: slack_sdk waits
-            await asyncio.sleep(2.5)  # past the lease the nudge was written with
+            await asyncio.sleep(4.5)  # past the lease the nudge was written with
             assert await b.tick() == 0
             assert await delivering == 1
         limited, sent = slack.calls_to("chat.postEphemeral")

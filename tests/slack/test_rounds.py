@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from bot.models import AgreementRow, RoundRow, now_utc
 from rules.events import AgreementSubmitted, CommandInvoked, ConcernAnswered, MessagePosted
 from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, past_ts, shown_text
+from tests.standins.lifecycle import PATIENCE_S
 from tests.standins.slack_api import SlackCall
 from tests.standins.slack_requests import (
     CHANNEL_ID,
@@ -25,7 +26,9 @@ from tests.standins.slack_requests import (
 PROPOSAL = "#proposal we rotate on-call weekly, tell <!channel> and <@U-BOB>"
 
 
-async def start_round(bot: SlackBot, proposal: str = PROPOSAL, timeout: float = 5.0) -> SlackCall:
+async def start_round(
+    bot: SlackBot, proposal: str = PROPOSAL, timeout: float = PATIENCE_S
+) -> SlackCall:
     await bot.command("/concerns", proposal)
     await bot.handled(CommandInvoked, timeout=timeout)
     [posted] = await bot.slack.wait_for("chat.postMessage", timeout=timeout)

@@ -71,7 +71,7 @@ import yarl
 from aiohttp import WSMsgType, web
 
 from tests.standins.discord_limits import message_errors
-from tests.standins.lifecycle import Served
+from tests.standins.lifecycle import PATIENCE_S, Served
 
 __all__ = [
     "API_PREFIX",
@@ -1080,7 +1080,7 @@ class DiscordStandIn(Served):
     def connected(self) -> bool:
         return any(s.live for s in self._sessions.values())
 
-    async def dispatch(self, event: str, data: JSON, *, timeout: float = 5.0) -> int:
+    async def dispatch(self, event: str, data: JSON, *, timeout: float = PATIENCE_S) -> int:
         """Send an op 0 DISPATCH to every connected, identified client.
 
         Waits (bounded) until a client is connected, so a test cannot lose an
@@ -1600,7 +1600,7 @@ class DiscordStandIn(Served):
         self,
         route: str | Callable[[RecordedRequest], bool],
         count: int = 1,
-        timeout: float = 5.0,
+        timeout: float = PATIENCE_S,
         *,
         where: Callable[[Any], bool] | None = None,
     ) -> list[RecordedRequest]:
@@ -1626,7 +1626,7 @@ class DiscordStandIn(Served):
         )
 
     async def wait_for_callback(
-        self, interaction: SentInteraction, count: int = 1, timeout: float = 5.0
+        self, interaction: SentInteraction, count: int = 1, timeout: float = PATIENCE_S
     ) -> InteractionCallback:
         """Wait for the bot's answer to ``interaction``; return the ``count``-th one."""
         found = await self._wait_until(
@@ -1638,7 +1638,7 @@ class DiscordStandIn(Served):
         return found[count - 1]
 
     async def wait_for_followup(
-        self, interaction: SentInteraction, count: int = 1, timeout: float = 5.0
+        self, interaction: SentInteraction, count: int = 1, timeout: float = PATIENCE_S
     ) -> JSON:
         """Wait for the ``count``-th follow-up message to ``interaction``."""
         found = await self._wait_until(
@@ -1649,7 +1649,7 @@ class DiscordStandIn(Served):
         return found[count - 1]
 
     async def wait_for_gateway(
-        self, op: int, count: int = 1, timeout: float = 5.0
+        self, op: int, count: int = 1, timeout: float = PATIENCE_S
     ) -> list[GatewayFrame]:
         """Wait until clients sent ``count`` frames with opcode ``op`` (2 IDENTIFY, 6 RESUME)."""
         return await self._wait_until(
@@ -2875,7 +2875,7 @@ async def discord_standin(**kwargs: Any) -> AsyncIterator[DiscordStandIn]:
 
 @contextlib.asynccontextmanager
 async def running_client(
-    client: ClientT, standin: DiscordStandIn, token: str = "x", *, timeout: float = 5.0
+    client: ClientT, standin: DiscordStandIn, token: str = "x", *, timeout: float = PATIENCE_S
 ) -> AsyncIterator[ClientT]:
     """Run ``client.start(token)`` as a task until the client is ready; close it on exit.
 

@@ -47,7 +47,7 @@ from typing import Any, NamedTuple
 
 from aiohttp import web
 
-from tests.standins.lifecycle import Served
+from tests.standins.lifecycle import PATIENCE_S, Served
 from tests.standins.slack_limits import problems_of
 
 __all__ = [
@@ -593,7 +593,7 @@ class SlackStandIn(Served):
         return [post.body for post in self.responses if post.url == url]
 
     async def wait_for_response(
-        self, url: str, count: int = 1, timeout: float = 5.0
+        self, url: str, count: int = 1, timeout: float = PATIENCE_S
     ) -> list[dict[str, Any]]:
         """Wait (bounded) until ``count`` bodies were posted to ``url``; return them all."""
         try:
@@ -615,7 +615,7 @@ class SlackStandIn(Served):
         self,
         method: str,
         count: int = 1,
-        timeout: float = 5.0,
+        timeout: float = PATIENCE_S,
         *,
         where: Callable[[dict[str, Any]], bool] | None = None,
     ) -> list[SlackCall]:

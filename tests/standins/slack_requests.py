@@ -37,7 +37,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 
-from tests.standins.lifecycle import Served
+from tests.standins.lifecycle import PATIENCE_S, Served
 
 from .slack_api import APP_ID, BOT_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID
 
@@ -633,7 +633,7 @@ class BoltAppServer(Served):
             raise RuntimeError("BoltAppServer is not started")
         return f"http://127.0.0.1:{self._port}{self.path}"
 
-    async def post(self, request: SignedRequest, *, timeout: float = 10.0) -> BoltReply:
+    async def post(self, request: SignedRequest, *, timeout: float = PATIENCE_S) -> BoltReply:
         """POST a signed request like Slack does and return the app's answer.
 
         Slack itself gives up after 3 s; the generous default only bounds a

@@ -34,7 +34,7 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from tests.standins.lifecycle import Served
+from tests.standins.lifecycle import PATIENCE_S, Served
 
 from .slack_api import SlackError, SlackStandIn
 
@@ -98,7 +98,7 @@ class SlackSocketModeStandIn(Served):
 
     # ------------------------------------------------------------------ pushing
 
-    async def wait_connected(self, count: int = 1, timeout: float = 5.0) -> None:
+    async def wait_connected(self, count: int = 1, timeout: float = PATIENCE_S) -> None:
         """Wait until ``count`` connections were accepted (each got its ``hello``)."""
         await self._wait(
             lambda: self.connections >= count,
@@ -140,7 +140,7 @@ class SlackSocketModeStandIn(Served):
         await ws.send_str(json.dumps(envelope))
         return envelope_id
 
-    async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+    async def wait_for_ack(self, envelope_id: str, timeout: float = PATIENCE_S) -> dict[str, Any]:
         """Wait for the client's ack of ``envelope_id``; return it (with any ``payload``).
 
         slack-bolt sends no ack at all when no listener matched (it got a
@@ -167,7 +167,7 @@ class SlackSocketModeStandIn(Served):
         envelope_type: str,
         payload: Mapping[str, Any],
         *,
-        timeout: float = 5.0,
+        timeout: float = PATIENCE_S,
         **options: Any,
     ) -> dict[str, Any]:
         """``send`` then ``wait_for_ack``: the round trip most tests want."""
@@ -175,19 +175,19 @@ class SlackSocketModeStandIn(Served):
         return await self.wait_for_ack(envelope_id, timeout)
 
     async def request_event(
-        self, body: Mapping[str, Any], *, timeout: float = 5.0, **options: Any
+        self, body: Mapping[str, Any], *, timeout: float = PATIENCE_S, **options: Any
     ) -> dict[str, Any]:
         """Deliver an ``event_callback`` body and return the ack."""
         return await self.request("events_api", body, timeout=timeout, **options)
 
     async def request_slash_command(
-        self, fields: Mapping[str, str], *, timeout: float = 5.0
+        self, fields: Mapping[str, str], *, timeout: float = PATIENCE_S
     ) -> dict[str, Any]:
         """Deliver slash command fields and return the ack (its ``payload`` is the reply)."""
         return await self.request("slash_commands", fields, timeout=timeout)
 
     async def request_interactive(
-        self, payload: Mapping[str, Any], *, timeout: float = 5.0
+        self, payload: Mapping[str, Any], *, timeout: float = PATIENCE_S
     ) -> dict[str, Any]:
         """Deliver a block_actions / view_submission / shortcut payload; return the ack."""
         return await self.request("interactive", payload, timeout=timeout)
