@@ -409,8 +409,11 @@ class Engine:
                 # The waiting ones too: it answers its author's copies of the same words.
                 return Reads(settings=True, watches=True, watch_ids=(pid,))
             case NudgeSnoozed(problem_id=pid):
-                # Its author's other waiting problems: the snooze holds them too, and says so.
-                return Reads(settings=True, watches=True, watch_ids=(pid,))
+                # Its author's other waiting problems, the open round and the meetings: the
+                # snooze holds them and their reminders too, and says so.
+                return Reads(
+                    settings=True, watches=True, watch_ids=(pid,), round=True, meetings=True
+                )
             case WhyAsked(problem_id=pid):
                 return Reads(settings=True, watch_ids=(pid,))
             case MessageRelabelled(message_id=message_id) as relabelled:
