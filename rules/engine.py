@@ -25,6 +25,7 @@ from rules import (
     problems,
     reviews,
     roles,
+    snoozed_reminders,
     table_quiet,
     tables,
 )
@@ -61,6 +62,7 @@ from rules.events import (
     PlaceBack,
     PlaceDeleted,
     ProposalAdded,
+    RemindersSnoozed,
     RenewalAnswered,
     ReviewDecided,
     RosterSynced,
@@ -414,6 +416,9 @@ class Engine:
                 return Reads(
                     settings=True, watches=True, watch_ids=(pid,), round=True, meetings=True
                 )
+            case RemindersSnoozed():
+                # Whether the open round or the last meeting still waits for the person.
+                return Reads(settings=True, round=True, meetings=True)
             case WhyAsked(problem_id=pid):
                 return Reads(settings=True, watch_ids=(pid,))
             case MessageRelabelled(message_id=message_id) as relabelled:
@@ -506,6 +511,8 @@ class Engine:
                 )
             case NudgeSnoozed() as snoozed:
                 return problems.on_snoozed(snoozed, state)
+            case RemindersSnoozed() as snoozed:
+                return snoozed_reminders.on_snoozed(snoozed, state)
             case WhyAsked() as asked:
                 return problems.on_why(asked, state, self.problem_reasons)
             case MessageRelabelled() as relabelled:
