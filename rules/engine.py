@@ -25,6 +25,7 @@ from rules import (
     problems,
     reviews,
     roles,
+    snoozed_reminders,
     table_quiet,
     tables,
 )
@@ -61,6 +62,7 @@ from rules.events import (
     PlaceBack,
     PlaceDeleted,
     ProposalAdded,
+    RemindersSnoozed,
     RenewalAnswered,
     ReviewDecided,
     RosterSynced,
@@ -411,8 +413,14 @@ class Engine:
                 # The waiting ones too: it answers its author's copies of the same words.
                 return Reads(settings=True, watches=True, watch_ids=(pid,))
             case NudgeSnoozed(problem_id=pid):
-                # Its author's other waiting problems: the snooze holds them too, and says so.
-                return Reads(settings=True, watches=True, watch_ids=(pid,))
+                # Its author's other waiting problems, the open round and the meetings: the
+                # snooze holds them and their reminders too, and says so.
+                return Reads(
+                    settings=True, watches=True, watch_ids=(pid,), round=True, meetings=True
+                )
+            case RemindersSnoozed():
+                # Whether the open round or the last meeting still waits for the person.
+                return Reads(settings=True, round=True, meetings=True)
             case WhyAsked(problem_id=pid):
                 return Reads(settings=True, watch_ids=(pid,))
             case MessageRelabelled(message_id=message_id) as relabelled:
@@ -505,6 +513,8 @@ class Engine:
                 )
             case NudgeSnoozed() as snoozed:
                 return problems.on_snoozed(snoozed, state)
+            case RemindersSnoozed() as snoozed:
+                return snoozed_reminders.on_snoozed(snoozed, state)
             case WhyAsked() as asked:
                 return problems.on_why(asked, state, self.problem_reasons)
             case MessageRelabelled() as relabelled:

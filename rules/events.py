@@ -294,6 +294,16 @@ class RenewalAnswered(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RemindersSnoozed(Event):
+    """ "Not now" under a concern round's or a mandate renewal's reminder DM: the person's
+    reminders at this table wait for the default snooze (rules.snoozed_reminders).
+    `lang`: the language the reminder was shown in."""
+
+    user: str
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EvaluationGiven(Event):
     """A process evaluation filled in a form: nine scores 1-5 and an optional comment."""
 

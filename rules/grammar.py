@@ -114,7 +114,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "snooze", "sluimer",
-        N_("Remind me about my open problem later"),
+        N_("Remind me later: about my open problem, a concern round or my mandate"),
         N_("/snooze [1h]"),
         example=N_("/snooze 2h"),
     ),

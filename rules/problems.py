@@ -789,6 +789,7 @@ def on_snoozed(
     )
     back = comes_back.due
     others = [w for w in _others_waiting(watch, state) if w.status == "open"]
+    reminders = snoozed_reminders.waits_on(state, event.user)
     return [
         pacing.snoozed(event, event.user, back),
         CloseWatch(
@@ -805,7 +806,9 @@ def on_snoozed(
             key=problem_timer_key(event.channel, watch.problem_id),
         ),
         comes_back,
-        _snooze_noted(event, span, back, state.settings, lang, others=bool(others)),
+        _snooze_noted(
+            event, span, back, state.settings, lang, others=bool(others), reminders=reminders
+        ),
     ]
 
 
@@ -817,6 +820,7 @@ def _snooze_noted(
     lang: str,
     *,
     others: bool = False,
+    reminders: bool = False,
 ) -> SnoozeNoted:
     """The promise names when the reminder comes, on each reader's own clock where the
     platform can show it (else the table's, named), and says so when the night moved
@@ -832,11 +836,14 @@ def _snooze_noted(
         promise = Say.of(
             N_("Snoozed until {at}. I will remind you again in {span}."), at=at, span=Span(span)
         )
-    text: Say | Lines = promise
+    held: list[Say] = []
     if others:  # the snooze holds all their nudges here (rules.pacing)
-        held = Say.of(N_("Until then I do not nudge you about your other problems here "
-                         "either."))  # fmt: skip
-        text = Lines((promise, held))
+        held.append(Say.of(N_("Until then I do not nudge you about your other problems here "
+                              "either.")))  # fmt: skip
+    if reminders:  # and a round's and a renewal's reminders (rules.snoozed_reminders)
+        held.append(Say.of(N_("Until then I send you no reminders here about a concern round "
+                              "or your mandate either.")))  # fmt: skip
+    text: Say | Lines = Lines((promise, *held)) if held else promise
     return SnoozeNoted(
         workspace=event.workspace, channel=event.channel, lang=lang, user=event.user,
         text=text, private=True, span=span, promise=promise, problem_id=event.problem_id,

@@ -11,14 +11,16 @@ Pure: the times come with the events."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from rules import pacing
-from rules.actions import Action
+from rules.actions import Action, Reply
+from rules.events import CommandInvoked, RemindersSnoozed
 from rules.grammar import Snooze
 from rules.local_time import later_by
 from rules.say import N_, Moment, Say
-from rules.speech import private
+from rules.speech import language, private
 from rules.state import TableState
 from rules.understanding import Command
 
@@ -51,7 +53,26 @@ def snooze(command: Command, state: TableState, lang: str) -> list[Action] | Non
     event = command.event
     if not waits_on(state, event.user):
         return None
-    span = command.parsed.span or state.settings.snooze
+    return _snoozed(event, command.parsed.span, state, lang)
+
+
+def on_snoozed(event: RemindersSnoozed, state: TableState) -> list[Action]:
+    """ "Not now" under a reminder, for the table's default snooze (as a nudge's Snooze
+    button): told by DM, where the reminder was."""
+    lang = language(state, event.lang)
+    if not waits_on(state, event.user):  # answered (or the next meeting began) meanwhile
+        said = Say.of(N_("There is nothing of yours to snooze here."))
+        actions = [private(event, event.user, said, lang)]
+    else:
+        actions = _snoozed(event, None, state, lang)
+    return [replace(a, direct=True) if isinstance(a, Reply) else a for a in actions]
+
+
+def _snoozed(
+    event: CommandInvoked | RemindersSnoozed, span: timedelta | None, state: TableState, lang: str
+) -> list[Action]:
+    """Held for `span` (None: the table's default snooze), and told so privately."""
+    span = span or state.settings.snooze
     until = later_by(event.at, span, state.settings.timezone)
     said = Say.of(
         N_("Snoozed until {at}: until then I send you no reminders here, about a concern "

@@ -27,6 +27,7 @@ from rules.events import (
     MessageEdited,
     MessagePosted,
     MessageRelabelled,
+    NudgeSnoozed,
     ProposalAdded,
     UndoAsked,
     WhyAsked,
@@ -273,6 +274,16 @@ class Chat:
         moment = at(when)
         self.tick(moment - timedelta(microseconds=1))
         event = WhyAsked(
+            workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
+            user=user, problem_id=problem_id,
+        )  # fmt: skip
+        return self._deliver(self.app.service.handle(event))
+
+    def snooze(self, user: str, problem_id: str, when: str) -> list[Outbound]:
+        """ "Snooze" on the nudge about `problem_id` (the default span)."""
+        moment = at(when)
+        self.tick(moment - timedelta(microseconds=1))
+        event = NudgeSnoozed(
             workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
             user=user, problem_id=problem_id,
         )  # fmt: skip

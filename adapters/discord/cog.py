@@ -47,6 +47,7 @@ from adapters.discord.custom_ids import (
     EvaluateMeeting,
     EvaluationForm,
     Form,
+    NotNow,
     NudgeChoice,
     ProposalForm,
     RecordSuggestion,
@@ -798,6 +799,13 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         await self._decide(
             interaction, translate.renewal_answered(origin, answer.outcome, answer.meeting_id)
         )
+
+    async def on_not_now(self, interaction: discord.Interaction, choice: NotNow) -> None:
+        """ "Not now" under a reminder DM: the engine answers privately until when; the
+        reminder keeps its buttons, to answer when the person is ready."""
+        origin = translate.origin_of(interaction, choice.where, choice.lang)
+        assert origin is not None  # the button names its table
+        await self._decide(interaction, translate.reminders_snoozed(origin))
 
     async def on_evaluate(self, interaction: discord.Interaction, choice: EvaluateMeeting) -> None:
         form_lang = await self._form_lang(interaction, shown=choice.lang)

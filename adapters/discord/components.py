@@ -22,6 +22,7 @@ from adapters.discord.custom_ids import (
     ConcernForm,
     EvaluateMeeting,
     EvaluationForm,
+    NotNow,
     NudgeChoice,
     ProposalForm,
     RecordSuggestion,
@@ -61,6 +62,8 @@ class Handlers(Protocol):
     async def on_evaluate(
         self, interaction: discord.Interaction, choice: EvaluateMeeting
     ) -> None: ...
+
+    async def on_not_now(self, interaction: discord.Interaction, choice: NotNow) -> None: ...
 
     async def on_record_suggestion(
         self, interaction: discord.Interaction, choice: RecordSuggestion
@@ -156,6 +159,21 @@ class RenewalButton(DynamicItem[Button[Any]], template=RenewalAnswer.TEMPLATE):
         await handlers_of(interaction).on_renewal(interaction, self.answer)
 
 
+class NotNowButton(DynamicItem[Button[Any]], template=NotNow.TEMPLATE):
+    def __init__(self, choice: NotNow, label: str, style: discord.ButtonStyle) -> None:
+        super().__init__(_button(choice.custom_id, label, style))
+        self.choice = choice
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: Button[Any], match: re.Match[str], /
+    ) -> NotNowButton:
+        return cls(NotNow.from_match(match), item.label or "", item.style)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handlers_of(interaction).on_not_now(interaction, self.choice)
+
+
 class EvaluateButton(DynamicItem[Button[Any]], template=EvaluateMeeting.TEMPLATE):
     def __init__(self, choice: EvaluateMeeting, label: str, style: discord.ButtonStyle) -> None:
         super().__init__(_button(choice.custom_id, label, style))
@@ -194,6 +212,7 @@ DYNAMIC_ITEMS = (
     RenewalButton,
     EvaluateButton,
     SuggestionButton,
+    NotNowButton,
 )
 
 _GREEN, _BLUE, _GREY, _RED = (
@@ -235,8 +254,11 @@ def nudge_opener_view(choice: NudgeChoice, lang: str) -> discord.ui.View:
 # speaks it, whatever the clicker's client language.
 
 
-def round_view(round_id: str, lang: str, where: Where | None = None) -> discord.ui.View:
-    return _view(
+def round_view(
+    round_id: str, lang: str, where: Where | None = None, *, not_now: bool = False
+) -> discord.ui.View:
+    """`not_now`: a reminder by DM, which may be put off (`not_now_button`)."""
+    view = _view(
         RoundButton(
             RoundAnswer(round_id, "none", where, lang), say(N_("No concerns"), lang), _GREEN
         ),
@@ -244,6 +266,15 @@ def round_view(round_id: str, lang: str, where: Where | None = None) -> discord.
             RoundAnswer(round_id, "concern", where, lang), say(N_("I have a concern"), lang), _GREY
         ),
     )
+    if not_now and where is not None:
+        view.add_item(not_now_button(where, lang))
+    return view
+
+
+def not_now_button(where: Where, lang: str) -> NotNowButton:
+    """Under a reminder DM: hold the clicker's reminders at that table for a while
+    (rules.snoozed_reminders), as a nudge's Snooze does."""
+    return NotNowButton(NotNow(where, lang), say(N_("Not now"), lang), _GREY)
 
 
 def summary_view(round_id: str, lang: str) -> discord.ui.View:

@@ -218,6 +218,26 @@ class RenewalAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class NotNow:
+    """ "Not now" under a round's or a renewal's reminder DM: the clicker's reminders at
+    the table `where` names wait a while; `lang`: the language of its message."""
+
+    TEMPLATE: ClassVar[str] = rf"gr:later:(?P<guild>{_B36}):(?P<channel>{_B36}){_SHOWN}$"
+    where: Where
+    lang: str | None = None
+
+    @property
+    def custom_id(self) -> str:
+        return _checked(
+            f"gr:later:{b36(self.where.guild)}:{b36(self.where.channel)}{_shown(self.lang)}"
+        )
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> NotNow:
+        return cls(Where(from_b36(match["guild"]), from_b36(match["channel"])), match["lang"])
+
+
+@dataclass(frozen=True, slots=True)
 class EvaluateMeeting:
     """ "Evaluate" under the request for a meeting's process evaluation: opens the form."""
 

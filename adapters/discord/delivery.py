@@ -32,6 +32,7 @@ from adapters.discord import posting_rights, refusals, review_posts
 from adapters.discord.answering import InteractionAnswer, current_answer
 from adapters.discord.components import (
     evaluation_view,
+    not_now_button,
     nudge_opener_view,
     nudge_view,
     renewal_view,
@@ -760,7 +761,7 @@ class Delivery:
         where = Where(guild, int(action.channel))
         return await self._dm_each(
             action, guild, place, text,
-            lambda _user: (dm_text, round_view(view.round_id, action.lang, where)),
+            lambda _user: (dm_text, round_view(view.round_id, action.lang, where, not_now=True)),
             lambda: round_view(view.round_id, action.lang, None),
         )  # fmt: skip
 
@@ -994,10 +995,14 @@ def _renewal_buttons(
     action: AskRenewal, where: Where | None = None, lang: str | None = None
 ) -> discord.ui.View | None:
     """Renewed / must check, in `lang` (else the action's); none when nobody asked has a
-    mandate to renew (the text says how to set one)."""
-    if action.only_to_set:
-        return None
-    return renewal_view(action.meeting_id, lang or action.lang, where)
+    mandate to renew (the text says how to set one). By DM (`where`), also "Not now"."""
+    lang = lang or action.lang
+    view = None if action.only_to_set else renewal_view(action.meeting_id, lang, where)
+    if where is None:
+        return view
+    view = view or discord.ui.View(timeout=None)
+    view.add_item(not_now_button(where, lang))
+    return view
 
 
 def _no_text_channel(action: Outbound) -> str:

@@ -37,6 +37,7 @@ from rules.events import (
     NudgeSnoozed,
     PlaceDeleted,
     ProposalAdded,
+    RemindersSnoozed,
     RenewalAnswered,
     ReviewDecided,
     RosterSynced,
@@ -599,6 +600,11 @@ def renewal_answered(origin: Origin, outcome: str, meeting_id: str) -> RenewalAn
     return RenewalAnswered(
         **_envelope(origin), outcome=outcome, lang=origin.lang, meeting_id=meeting_id
     )
+
+
+def reminders_snoozed(origin: Origin) -> RemindersSnoozed:
+    """ "Not now" under a round's or a renewal's reminder DM."""
+    return RemindersSnoozed(**_envelope(origin), lang=origin.lang)
 
 
 def evaluation_given(

@@ -380,7 +380,7 @@ def nudge(action: SendNudge, voice: Voice, *, direct: bool = False) -> SlackMess
     return SlackMessage(voice(nudge_text(action, where=where)), blocks)
 
 
-def round_buttons(view: RoundView, channel: str, voice: Voice) -> Block:
+def round_buttons(view: RoundView, channel: str, voice: Voice, *more: Block) -> Block:
     value = ids.pack_with_text(
         "x", excerpt(view.proposal, PREVIEW), c=channel, r=view.round_id, l=voice.lang
     )
@@ -388,7 +388,15 @@ def round_buttons(view: RoundView, channel: str, voice: Voice) -> Block:
         f"round:{view.round_id}",
         button(voice.label(N_("No concerns")), ids.ROUND_NONE, value, "primary"),
         button(voice.label(N_("I have a concern")), ids.ROUND_CONCERN, value),
+        *more,
     )
+
+
+def not_now(channel: str, voice: Voice) -> Block:
+    """Under a reminder DM: hold the clicker's reminders at table `channel` for a while
+    (rules.snoozed_reminders), as a nudge's Snooze does."""
+    value = ids.pack(c=channel, l=voice.lang)
+    return button(voice.label(N_("Not now")), ids.REMINDERS_SNOOZE, value)
 
 
 def concern_round(
@@ -411,7 +419,7 @@ def reminder(action: RemindMembers, voice: Voice) -> SlackMessage:
     where = channel_link(action.channel)
     return one_message(
         voice(reminder_text(action, with_commands=False, where=where)),
-        last=[round_buttons(action.round, action.channel, voice)],
+        last=[round_buttons(action.round, action.channel, voice, not_now(action.channel, voice))],
         fallback=voice(reminder_text(action, where=where)),
     )
 
@@ -481,15 +489,16 @@ def renewal(action: AskRenewal, voice: Voice) -> list[SlackMessage]:
     value = ids.pack(c=action.channel, m=action.meeting_id, l=voice.lang)
     where = channel_link(action.channel) if action.reminder else None
     below: list[Block] = []
+    answers: list[Block] = []
     if not action.only_to_set:  # no mandate to renew: the text says how to set one
-        below.append(
-            actions(
-                f"renewal:{action.meeting_id}",
-                button(voice.label(N_("Renewed")), ids.RENEWAL_RENEWED, value, "primary"),
-                button(voice.label(N_("Must check with my organisation")), ids.RENEWAL_CHECK,
-                       value),
-            )
-        )  # fmt: skip
+        answers += [
+            button(voice.label(N_("Renewed")), ids.RENEWAL_RENEWED, value, "primary"),
+            button(voice.label(N_("Must check with my organisation")), ids.RENEWAL_CHECK, value),
+        ]
+    if action.reminder:  # by DM: it may wait a while
+        answers.append(not_now(action.channel, voice))
+    if answers:
+        below.append(actions(f"renewal:{action.meeting_id}", *answers))
     return pages(
         voice(renewal_text(action, with_commands=False, where=where)),
         voice,

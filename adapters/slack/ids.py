@@ -35,6 +35,8 @@ RENEWAL_RENEWED = "renewal_renewed"
 RENEWAL_CHECK = "renewal_check"
 RENEWAL_OUTCOMES = {RENEWAL_RENEWED: "renewed", RENEWAL_CHECK: "check"}
 EVALUATE = "evaluate"
+# "Not now" under a round's or a renewal's reminder DM: the person's reminders there wait.
+REMINDERS_SNOOZE = "reminders_snooze"
 
 # Modals (view callback ids) and the message shortcut.
 PROPOSAL_MODAL = "proposal_modal"

@@ -161,6 +161,7 @@ class Listeners:
         app.action(ids.RENEWAL_RENEWED)(ack=self.ack, lazy=[self.on_renewal_click])
         app.action(ids.RENEWAL_CHECK)(ack=self.ack, lazy=[self.on_renewal_click])
         app.action(ids.EVALUATE)(ack=self.ack, lazy=[self.open_evaluation])
+        app.action(ids.REMINDERS_SNOOZE)(ack=self.ack, lazy=[self.on_reminders_snoozed])
         app.shortcut(ids.RECORD_SHORTCUT)(ack=self.ack, lazy=[self.open_agreement_from_message])
         app.view(ids.PROPOSAL_MODAL)(ack=self.check_proposal, lazy=[self.on_proposal])
         app.view(ids.CONCERN_MODAL)(ack=self.check_concern, lazy=[self.on_concern])
@@ -762,6 +763,19 @@ class Listeners:
         if (body.get("channel") or {}).get("id") != event.channel:  # clicked in a DM
             voice = self.adapter.voice(lang or "en")
             await self.adapter.replace_original(body.get("response_url"), voice.say(blocks.DONE))
+
+    async def on_reminders_snoozed(self, body: Body, context: AsyncBoltContext) -> None:
+        """ "Not now" under a reminder DM: the engine answers by DM until when; the
+        reminder keeps its buttons, to answer when the person is ready."""
+        workspace = await self._table(context, self._fields(body).get("c"), settle=False)
+        if workspace is None:
+            return
+        event = translate.reminders_snoozed(
+            self._clicked(body).get("value"), workspace=workspace, user=body["user"]["id"],
+            at=now_utc(), event_id=trigger_of(body), clicked_in=translate.clicked_in(body),
+        )  # fmt: skip
+        if event is not None:
+            await self._click_recorded(body, event, self._fields(body).get("l"))
 
     async def open_evaluation(self, body: Body, context: AsyncBoltContext) -> None:
         fields = self._fields(body)

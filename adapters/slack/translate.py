@@ -33,6 +33,7 @@ from rules.events import (
     PlaceBack,
     PlaceDeleted,
     ProposalAdded,
+    RemindersSnoozed,
     RenewalAnswered,
     ReviewDecided,
     UndoAsked,
@@ -560,6 +561,25 @@ def renewal_click(
     return RenewalAnswered(
         workspace=workspace, channel=fields["c"], at=at, event_id=event_id, user=user,
         outcome=outcome, lang=fields.get("l"), meeting_id=_meeting(fields),
+    )  # fmt: skip
+
+
+def reminders_snoozed(
+    value: str | None,
+    *,
+    workspace: str,
+    user: str,
+    at: datetime,
+    event_id: str,
+    clicked_in: str | None = None,
+) -> RemindersSnoozed | None:
+    """ "Not now" under a round's or a renewal's reminder DM."""
+    fields = click_fields(value, clicked_in)
+    if not fields.get("c"):
+        return None
+    return RemindersSnoozed(
+        workspace=workspace, channel=fields["c"], at=at, event_id=event_id, user=user,
+        lang=fields.get("l"),
     )  # fmt: skip
 
 

@@ -44,3 +44,42 @@ def test_a_snooze_with_nothing_to_remind_of_still_says_so(app):
     chat.join("anna", "ben")
     [told] = chat.command("anna", "/snooze", "09:00")
     assert render(told.text, "en").startswith("Nothing you named here is waiting")
+
+
+HELD_TOO = "Until then I send you no reminders here about a concern round or your mandate either."
+
+
+def test_a_nudges_snooze_says_it_holds_the_rounds_reminders_too(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    start(chat)  # the round waits for dana
+    chat.say("dana", "the build is broken again #problem", "09:05")
+    chat.tick("09:15:01")  # her nudge
+    [told] = chat.command("dana", "/snooze 2h", "09:20")
+    assert "Snoozed until 11:20 (UTC). I will remind you again" in render(told.text, "en")
+    assert HELD_TOO in render(told.text, "en")
+    assert (
+        "Tot dan stuur ik je hier ook geen herinneringen over een zorgenronde of je mandaat."
+        in render(told.text, "nl")
+    )
+
+
+def test_a_nudges_snooze_button_says_it_holds_the_renewal_reminders_too(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.command("anna", "/meeting start", "09:00")
+    chat.command("anna", "/meeting end", "10:00")  # ben's mandate waits for renewal
+    chat.say("ben", "deploys keep failing #problem", "10:05")
+    problem = "10:05"  # its message id
+    chat.tick("10:15:01")
+    [told] = chat.snooze("ben", problem, "10:20")
+    assert HELD_TOO in render(told.text, "en")
+
+
+def test_a_nudges_snooze_with_no_reminder_pending_does_not_mention_them(app):
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    chat.say("ben", "deploys keep failing #problem", "09:05")
+    chat.tick("09:15:01")
+    [told] = chat.command("ben", "/snooze 2h", "09:20")
+    assert "reminders here" not in render(told.text, "en")

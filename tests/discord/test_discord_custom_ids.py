@@ -14,6 +14,7 @@ from adapters.discord.custom_ids import (
     ConcernForm,
     EvaluateMeeting,
     EvaluationForm,
+    NotNow,
     NudgeChoice,
     ProposalForm,
     RecordSuggestion,
@@ -121,10 +122,11 @@ def test_custom_ids_templates_do_not_overlap():
         RenewalAnswer("r1", "renewed", None, "en").custom_id,
         EvaluateMeeting("r1", "nl").custom_id,
         RecordSuggestion("nl").custom_id,
+        NotNow(Where(1, 2), "nl").custom_id,
     ]
     templates = [
         NudgeChoice, RoundAnswer, ReviewChoice, AgreeOnRound, RenewalAnswer, EvaluateMeeting,
-        RecordSuggestion,
+        RecordSuggestion, NotNow,
     ]  # fmt: skip
     for custom_id in ids:
         assert sum(bool(re.match(t.TEMPLATE, custom_id)) for t in templates) == 1

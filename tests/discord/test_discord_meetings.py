@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.models import EvaluationRow, MandateRow, RenewalRow
-from rules.events import EvaluationGiven, RenewalAnswered, RosterSynced
+from rules.events import EvaluationGiven, RemindersSnoozed, RenewalAnswered, RosterSynced
 from tests.discord.conftest import BOTH_DATABASES
 from tests.discord.harness import buttons, dm_messages, slash_command, workspace
 from tests.standins.discord_api import ATTACH_FILES, EPHEMERAL
@@ -107,7 +107,7 @@ async def test_meeting_end_asks_everyone_to_renew_and_to_evaluate(world, harness
             f"organisation.\nNo mandate yet? Set one in <#{world.general.id}> with /mandate "
             f"<what I may agree to>.\n{table}"
         )
-        assert buttons(asked) == []
+        assert [label for label, _ in buttons(asked)] == ["Not now"]  # nothing to renew
     assert dm_messages(world.api, world.alice) == dm_messages(world.api, world.bob) == []
     assert "/mandate renew" not in renewal["content"] and renewal["mentions"] == []
     [(_, renewed), (_, check)] = buttons(renewal)
@@ -252,7 +252,7 @@ async def test_meeting_renewal_reminders_go_by_dm_and_ping_only_closed_dms(world
         f"In <#{world.general.id}>:\n"
         f"A friendly reminder: the meeting has ended; please renew your mandate.\n{table}"
     )
-    assert [label for label, _ in buttons(reminder)] == RENEWAL_BUTTONS
+    assert [label for label, _ in buttons(reminder)] == [*RENEWAL_BUTTONS, "Not now"]
     # carol never set a mandate: she is asked to set one, without the renewal buttons.
     # Her DMs are closed, and "you have no mandate here yet" under her name in the
     # channel would name her lack in public: she is not pinged, then or at the end.
@@ -295,11 +295,11 @@ async def test_meeting_renewal_reminders_speak_each_members_own_language(world, 
         "A friendly reminder: the meeting has ended; please renew your mandate."
         in (alice["content"])
     )
-    assert [label for label, _ in buttons(alice)] == RENEWAL_BUTTONS
+    assert [label for label, _ in buttons(alice)] == [*RENEWAL_BUTTONS, "Not now"]
     [bob] = dm_messages(world.api, world.bob)
     assert "Een vriendelijke herinnering: de vergadering is voorbij" in bob["content"]
     assert [label for label, _ in buttons(bob)] == [
-        "Vernieuwd", "Moet eerst overleggen met mijn organisatie",
+        "Vernieuwd", "Moet eerst overleggen met mijn organisatie", "Nu even niet",
     ]  # fmt: skip
     # carol, with closed DMs and no mandate, is not named for it in the channel.
     assert not any(f"<@{world.carol.id}>" in m["content"]
@@ -500,3 +500,30 @@ async def test_meeting_ends_where_the_bot_may_not_attach_files(world, harness):
     assert "(see the full report)" not in shown
     assert [r for r in world.api.requests if r.files] == []
     assert posted_with(world, "Renewed")  # the meeting ended: renewals asked
+
+
+async def test_meeting_renewal_reminder_not_now_holds_the_next_one(world, harness):
+    """ "Not now" under the reminder DM: Alice's reminders at that table wait for the
+    nudge snooze's default span, and she is told privately until when; Bob's still come."""
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    harness.settings["max_reminders"] = 2
+    runtime = await harness.start()
+    await end_a_meeting(world, runtime)
+    await runtime.tick_until_sent()
+    [reminder] = dm_messages(world.api, world.alice)
+    assert [label for label, _ in buttons(reminder)] == [*RENEWAL_BUTTONS, "Not now"]
+    click = await world.api.click_button(reminder, world.alice, label="Not now")
+    [snoozed] = await runtime.wait_for(RemindersSnoozed)
+    assert (snoozed.channel, snoozed.user) == (str(world.general.id), str(world.alice.id))
+    told = await world.api.wait_for_callback(click)
+    assert told.ephemeral and told.content.startswith("Snoozed until ")
+    assert "no reminders here" in told.content
+
+    await runtime.tick_until_sent()  # the second reminder: to Bob, not to Alice
+    assert len(reminders_to(world, world.bob)) == 2
+    assert len(reminders_to(world, world.alice)) == 1
+
+
+def reminders_to(world, member) -> list[dict]:
+    """The reminders in `member`'s DM (not the answers to their clicks there)."""
+    return [m for m in dm_messages(world.api, member) if "A friendly reminder" in m["content"]]

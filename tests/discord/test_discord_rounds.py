@@ -11,7 +11,13 @@ from sqlmodel import Session, select
 from bot import workspaces
 from bot.database import make_engine
 from bot.models import RoundRow
-from rules.events import AgreementSubmitted, ConcernAnswered, MemberLeft, RosterSynced
+from rules.events import (
+    AgreementSubmitted,
+    ConcernAnswered,
+    MemberLeft,
+    RemindersSnoozed,
+    RosterSynced,
+)
 from tests.discord.conftest import BOTH_DATABASES
 from tests.discord.harness import buttons, dm_messages, slash_command, workspace
 from tests.helpers import eventually
@@ -511,3 +517,24 @@ async def test_round_snooze_typed_holds_that_members_reminder(world, harness):
     assert dm_messages(world.api, world.carol) == []
     [reminder] = dm_messages(world.api, world.bob)
     assert "A friendly reminder" in reminder["content"]
+
+
+async def test_round_reminder_dm_not_now_holds_the_next_one(world, harness):
+    """ "Not now" under a round's reminder DM: carol hears no second reminder for the
+    nudge snooze's span, and is told privately until when; Bob's still comes."""
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    harness.settings["max_reminders"] = 2
+    runtime = await harness.start()
+    await start_round(world, runtime)
+    await runtime.tick_until_sent()
+    [reminder] = dm_messages(world.api, world.carol)
+    assert [label for label, _ in buttons(reminder)][-1] == "Not now"
+    click = await world.api.click_button(reminder, world.carol, label="Not now")
+    await runtime.wait_for(RemindersSnoozed)
+    told = await world.api.wait_for_callback(click)
+    assert told.ephemeral and told.content.startswith("Snoozed until ")
+
+    await runtime.tick_until_sent()  # the second reminder: to Bob, not to carol
+    reminded = [m for m in dm_messages(world.api, world.carol) if "A friendly" in m["content"]]
+    assert len(reminded) == 1
+    assert len(dm_messages(world.api, world.bob)) == 2

@@ -5,13 +5,14 @@ be about, or is refused with where to type it: never at the DM as if it were a t
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
 from bot.models import AnswerRow, MandateRow, MemberRow, now_utc
-from rules.events import CommandInvoked, ConcernAnswered
+from rules.events import CommandInvoked, ConcernAnswered, RemindersSnoozed
 from tests.slack.conftest import BOB, WORKSPACE, SlackBot, shown_text
 from tests.slack.test_meetings import end_meeting
 from tests.slack.test_nudge_by_dm import OTHER_CHANNEL
@@ -233,3 +234,38 @@ async def test_slack_a_reminder_slack_refuses_for_a_closed_messages_tab_is_not_r
     await bot.tick()
     await bot.slack.wait_for("chat.postMessage", where=lambda p: p["channel"] == dm_of(bot, CAROL))
     assert bot.groundrules.store.claim_undelivered(now_utc() + timedelta(minutes=5)) == []
+
+
+async def tick_until_fired(bot: SlackBot, timeout: float = 5.0) -> None:
+    """Tick as the ticker does until a timer fires (bounded)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await bot.tick():
+        assert asyncio.get_running_loop().time() < deadline, "no timer came due"
+        await asyncio.sleep(0.05)
+
+
+@pytest.mark.parametrize(
+    "bot_settings", [{"reminder_delay": timedelta(milliseconds=300), "max_reminders": 2}],
+    ids=["remind-twice"],
+)  # fmt: skip
+async def test_slack_not_now_under_a_round_reminder_holds_the_next_one(bot: SlackBot):
+    """ "Not now" on the reminder DM: Carol's reminders at that table wait for the nudge
+    snooze's default span, and she is told by DM until when; Bob's still come."""
+    await start_round(bot)
+    await tick_until_fired(bot)
+    await bot.slack.wait_for("chat.postMessage", 2, where=lambda p: p["channel"][0] == "D")
+    carols = dm_of(bot, CAROL)
+    [reminder] = [c for c in bot.calls("chat.postMessage") if c.params["channel"] == carols]
+    assert "Not now" in str(reminder.params["blocks"])
+    await click(bot, reminder, "reminders_snooze", CAROL, channel_id=carols,
+                channel_name="directmessage")  # fmt: skip
+    await bot.handled(RemindersSnoozed)
+    [told] = await bot.slack.wait_for(
+        "chat.postMessage", where=lambda p: p["channel"] == carols and "Snoozed until" in str(p)
+    )
+    assert "no reminders here" in told.params["text"]
+
+    await tick_until_fired(bot)  # the round's second reminder: not to Carol for the hour
+    reminded = [c.params["channel"] for c in bot.calls("chat.postMessage")
+                if "A friendly reminder" in str(c.params)]  # fmt: skip
+    assert sorted(reminded) == sorted([carols, dm_of(bot, BOB), dm_of(bot, BOB)])

@@ -109,7 +109,7 @@ async def test_slack_meeting_end_asks_the_table_to_renew_by_name_with_buttons(bo
         f"In <#{CHANNEL_ID}>:\nA friendly reminder: the meeting has ended, and you have no "
         "mandate here yet. Please say what you may agree to on behalf of your organisation."
     )
-    assert labels(asked) == []  # nothing to renew: the command sets one
+    assert labels(asked) == ["Not now"]  # nothing to renew: the command sets one
     assert labels(renewal) == ["Renewed", "Must check with my organisation"]
     assert "/mandate renew" not in json.dumps(renewal.params["blocks"])  # buttons instead
     assert "/mandate renew" in renewal.params["text"]  # the fallback keeps the commands
@@ -216,7 +216,7 @@ async def test_slack_renewal_reminders_go_by_dm_and_count_at_the_table(bot: Slac
     text = shown_text(reminder)
     assert "A friendly reminder: the meeting has ended; please renew your mandate." in text
     assert f"In <#{CHANNEL_ID}>" in text and "<@" not in text
-    assert labels(reminder) == ["Renewed", "Must check with my organisation"]
+    assert labels(reminder) == ["Renewed", "Must check with my organisation", "Not now"]
 
     # Renewing from the DM counts for the table, and the DM loses its buttons.
     response_url = bot.slack.response_url()
@@ -256,10 +256,12 @@ async def test_slack_renewal_reminders_speak_each_members_own_language(bot: Slac
     assert "A friendly reminder: the meeting has ended; please renew your mandate." in (
         shown_text(dms[USER_ID])
     )
-    assert labels(dms[USER_ID]) == ["Renewed", "Must check with my organisation"]
+    assert labels(dms[USER_ID]) == ["Renewed", "Must check with my organisation", "Not now"]
     assert "you have no mandate here yet" in shown_text(dms[CAROL])
     assert "Een vriendelijke herinnering" in shown_text(dms[BOB])
-    assert labels(dms[BOB]) == ["Vernieuwd", "Moet eerst overleggen met mijn organisatie"]
+    assert labels(dms[BOB]) == [
+        "Vernieuwd", "Moet eerst overleggen met mijn organisatie", "Nu even niet"
+    ]  # fmt: skip
 
     # Alice's button answers in the English it was shown in.
     response_url = bot.slack.response_url()
