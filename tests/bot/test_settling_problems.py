@@ -58,7 +58,7 @@ def test_the_nudge_why_and_a_correction_use_the_edited_words(app):
     chat.tick("09:10:30")
     assert nudges(chat) == [("09:00", "#problem the build is broken again", False)]
     chat.ask_why("ben", "09:00", "09:11")
-    assert "“#problem”, “the”, “build”" in chat.texts()[-1]
+    assert "“#problem”, “the” and “build”" in chat.texts()[-1]
     assert "Kevin" not in chat.texts()[-1]
     chat.relabel("ben", "09:00", "09:12")  # "Not a problem": the button carries no text
     with Session(app.database) as session:
