@@ -25,7 +25,7 @@ from rules.actions import (
     SuggestAgreement,
     UpdateRoundProgress,
 )
-from rules.agreements import consent_param, owner_param, reason_words
+from rules.agreements import consent_param, owner_param, reason_shown
 from rules.dismissals import UNDO_WITHIN
 from rules.i18n import render
 from rules.say import (
@@ -316,7 +316,7 @@ def agreement_lines(agreement: AgreementView) -> list[Say]:
     )  # fmt: skip
     parts = [
         title,
-        Say.of(N_("Why: {why}"), why=Quote(reason_words(agreement.why))),
+        Say.of(N_("Why: {why}"), why=Quote(reason_shown(agreement.why))),
         Say.of(N_("Owner: {owner}. Consent: {consenters}."), owner=owner_param(agreement.owner),
                consenters=consent_param(agreement.consenters, agreement.mandates,
                                         agreement.organisations)),
@@ -380,7 +380,7 @@ def _review_text(
             number=agreement.number,
         ),
         Say.of(N_("> {text}"), text=Quote(agreement.text)),
-        Say.of(N_("Why: {why}"), why=Quote(reason_words(agreement.why))),
+        Say.of(N_("Why: {why}"), why=Quote(reason_shown(agreement.why))),
     ]
     if with_commands:
         parts.append(

@@ -19,6 +19,7 @@ from rules.actions import (
 )
 from rules.events import Event, TimerFired
 from rules.grammar import Agree, ListAgreements
+from rules.language import detect_language
 from rules.local_time import at_local_time, local_day, local_day_after
 from rules.mentions import group_name, groups_by_name
 from rules.quiet_hours import QuietHours, after_quiet
@@ -449,14 +450,34 @@ def reason_label(why: str) -> Say:
     reasons others wrote (listings, reports, review choices): a conjunction in the line's
     language would glue two languages into one sentence ("Drop-in on Tuesdays, omdat
     volunteers are free then"); a label does not, and reads in either."""
+    return Say.of(N_("why: {why}"), why=Quote(reason_shown(why)))
+
+
+# "omdat" and "aangezien" put a Dutch clause's verb last ("de brieven te laat komen"):
+# after a label alone it reads as a broken sentence, so it keeps that word.
+_VERB_LAST = re.compile(r"^(?:omdat|aangezien)\s+(?=\S)", re.IGNORECASE)
+
+
+def reason_shown(why: str) -> str:
+    """The reason as shown after a label ("Why: …", "waarom: …"), words as written: "because"
+    and "want" go (the label asks why), and so does the "of" of "because of"; a Dutch
+    clause that needs "omdat" keeps it, in the reason's own language whatever the line's.
+    Only what is shown changes: the stored reason (and exports) stay as written."""
     words = reason_words(why)
-    # "because of the school run" keeps "of the school run": after "why:", "the school run".
-    words = re.sub(r"^of\s+(?=\S)", "", words, count=1, flags=re.IGNORECASE)
-    return Say.of(N_("why: {why}"), why=Quote(words))
+    opened = _VERB_LAST.match(why)
+    if opened:  # "Omdat het goedkoper is", from a form: "omdat het goedkoper is"
+        return f"{opened.group(0).split()[0].lower()} {words}"
+    if words == why and why[:1].islower() and detect_language(why, fallback="") == "nl":
+        # /afspraak cuts at "omdat" or "aangezien" and keeps "want", so a bare Dutch reason
+        # in lower case came after one of them. A form's answer, capitalised, is left alone:
+        # it may be a whole sentence ("De brieven komen te laat").
+        return "omdat " + why
+    # "because of the school run": after "why:", "the school run".
+    return re.sub(r"^of\s+(?=\S)", "", words, count=1, flags=re.IGNORECASE)
 
 
 def reason_words(why: str) -> str:
-    """The reason without the word that opened it, after a label ("Why: …")."""
+    """The reason without the word that opened it, for a line that gives its own."""
     return _OPENING.sub("", why, count=1)
 
 

@@ -273,6 +273,10 @@ def reached_command(name: str, args: str) -> tuple[CommandSpec, str | None, str]
         # shows no language, the member's or the table's answers.
         lang = None
     args = args.strip()
+    typed = fold(name.strip().lstrip("/"))
+    if spec.name == "groundrules" and not args and typed in _HELP_WORDS:
+        # "/hulp" alone asks for help as "/spelregels hulp" does: the commands too.
+        return spec, lang, typed
     if spec.name != "groundrules" or not args:
         return spec, lang, args
     form = _NAME_FORMS.get(_keyword(args))

@@ -27,7 +27,7 @@ from rules.agreements import (
     owner_not_here,
     owner_param,
     reason_label,
-    reason_words,
+    reason_shown,
     review_key,
     review_timer,
     role_owner,
@@ -234,7 +234,7 @@ def _tell_the_owner(
                yours=yours, text=Quote(text or "")),
     ]  # fmt: skip
     if parsed.why:
-        lines.append(Say.of(N_("Why: {why}"), why=Quote(reason_words(parsed.why))))
+        lines.append(Say.of(N_("Why: {why}"), why=Quote(reason_shown(parsed.why))))
     if parsed.lesson:
         lines.append(Say.of(N_("Practice taught: {lesson}"), lesson=Quote(parsed.lesson)))
     return [private(event, owner, Lines(tuple(lines)), lang)]

@@ -168,9 +168,7 @@ def show(command: Command, state: TableState) -> list[Action]:
             unheld_with_agreements |= owned > 0 and not isinstance(holder, Member)
             lines.append(
                 Say.of(
-                    N_("{role}: {tasks}. Holder: {holder}; owns {count} agreement.")
-                    if owned == 1
-                    else N_("{role}: {tasks}. Holder: {holder}; owns {count} agreements."),
+                    _owns(owned),
                     role=Quote(role.name),
                     tasks=Quote(role.tasks),
                     holder=holder,
@@ -184,6 +182,16 @@ def show(command: Command, state: TableState) -> list[Action]:
             )  # fmt: skip
         text = Lines(tuple(lines))
     return [private(command.event, command.event.user, text, lang)]
+
+
+def _owns(count: int) -> str:
+    """A role's line in the list, its agreements counted as people say it ("owns 0
+    agreements" reads like a form)."""
+    if count == 0:
+        return N_("{role}: {tasks}. Holder: {holder}; no agreements yet.")
+    if count == 1:
+        return N_("{role}: {tasks}. Holder: {holder}; owns {count} agreement.")
+    return N_("{role}: {tasks}. Holder: {holder}; owns {count} agreements.")
 
 
 def set_tasks(command: Command, state: TableState) -> list[Action]:

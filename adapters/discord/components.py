@@ -302,11 +302,11 @@ def review_view(
 def renewal_view(meeting_id: str, lang: str, where: Where | None = None) -> discord.ui.View:
     return _view(
         RenewalButton(
-            RenewalAnswer(meeting_id, "renewed", where, lang), say(N_("Renewed"), lang), _GREEN
+            RenewalAnswer(meeting_id, "renewed", where, lang), say(N_("Renew"), lang), _GREEN
         ),
         RenewalButton(
             RenewalAnswer(meeting_id, "check", where, lang),
-            say(N_("Must check with my organisation"), lang),
+            say(N_("Check with my organisation"), lang),
             _GREY,
         ),
     )

@@ -192,7 +192,7 @@ class AgreeOnRound:
 
 @dataclass(frozen=True, slots=True)
 class RenewalAnswer:
-    """ "Renewed" / "Must check with my organisation" after a meeting; `where` is set when
+    """ "Renew" / "Check with my organisation" after a meeting; `where` is set when
     it is sent outside the channel (a DM reminder)."""
 
     TEMPLATE: ClassVar[str] = (

@@ -594,7 +594,7 @@ def _reads_month_first(review: str, today: date) -> bool:
 
 
 def renewal_answered(origin: Origin, outcome: str, meeting_id: str) -> RenewalAnswered:
-    """ "Renewed" or "Must check with my organisation" after the meeting `meeting_id`."""
+    """ "Renew" or "Check with my organisation" after the meeting `meeting_id`."""
     if outcome not in ("renewed", "check"):
         raise ValueError(f"no renewal outcome {outcome!r}")
     return RenewalAnswered(

@@ -492,8 +492,8 @@ def renewal(action: AskRenewal, voice: Voice) -> list[SlackMessage]:
     answers: list[Block] = []
     if not action.only_to_set:  # no mandate to renew: the text says how to set one
         answers += [
-            button(voice.label(N_("Renewed")), ids.RENEWAL_RENEWED, value, "primary"),
-            button(voice.label(N_("Must check with my organisation")), ids.RENEWAL_CHECK, value),
+            button(voice.label(N_("Renew")), ids.RENEWAL_RENEWED, value, "primary"),
+            button(voice.label(N_("Check with my organisation")), ids.RENEWAL_CHECK, value),
         ]
     if action.reminder:  # by DM: it may wait a while
         answers.append(not_now(action.channel, voice))

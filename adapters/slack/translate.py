@@ -553,7 +553,7 @@ def renewal_click(
     event_id: str,
     clicked_in: str | None = None,
 ) -> RenewalAnswered | None:
-    """ "Renewed" or "Must check with my organisation", in the channel or a reminder DM."""
+    """ "Renew" or "Check with my organisation", in the channel or a reminder DM."""
     fields = click_fields(value, clicked_in)
     outcome = ids.RENEWAL_OUTCOMES.get(action_id)
     if not fields.get("c") or outcome is None:

@@ -338,14 +338,22 @@ def test_agreement_reason_given_with_want_reads_as_dutch_wherever_it_is_shown(ap
     chat.command("ben", "/afspraak Kaas op vrijdag omdat het goedkoper is", "09:01")
     announced = chat.texts()[0]
     assert "Waarom: de brieven komen te laat" in announced, announced
+    # "omdat" puts the verb last: after the label alone "het goedkoper is" reads broken.
+    assert "Waarom: omdat het goedkoper is" in chat.texts()[1]
     chat.command("ben", "/afspraken", "09:02")
     listing = chat.texts()[-1]
     assert "We bellen op maandag (waarom: de brieven komen te laat)." in listing, listing
-    assert "Kaas op vrijdag (waarom: het goedkoper is)." in listing
+    assert "Kaas op vrijdag (waarom: omdat het goedkoper is)." in listing
     [report] = [a for a in chat.command("ben", "/verslag", "09:03") if isinstance(a, PostReport)]
     report = render(report.full, "nl")
     assert "#1 We bellen op maandag — waarom: de brieven komen te laat." in report, report
-    assert "#2 Kaas op vrijdag — waarom: het goedkoper is." in report
+    assert "#2 Kaas op vrijdag — waarom: omdat het goedkoper is." in report
+
+
+def test_agreement_reason_because_of_is_shown_without_its_of(app):
+    chat = Chat(app)
+    chat.command("ben", "/agree stand-up at 9:30 because of the school run", "09:00")
+    assert "Why: the school run" in chat.texts()[0], chat.texts()[0]
 
 
 def test_agreement_reason_from_a_form_is_shown_without_a_doubled_because(app):
@@ -358,7 +366,7 @@ def test_agreement_reason_from_a_form_is_shown_without_a_doubled_because(app):
         app.service.handle(event)
     chat.command("ben", "/afspraken", "09:05")
     listing = chat.texts()[-1]
-    assert "#1 regel 0 (waarom: het goedkoper is)." in listing, listing
+    assert "#1 regel 0 (waarom: omdat het goedkoper is)." in listing, listing
     assert "#2 regel 1 (waarom: de brieven komen te laat)." in listing
 
 

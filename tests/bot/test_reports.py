@@ -397,10 +397,11 @@ def test_a_report_labels_each_reason_so_no_sentence_mixes_two_languages(app):
     report = report_of(chat, "/verslag", "09:10")
     dutch = render(report.full, "nl").splitlines()
     assert dutch[2].startswith("#1 Drop-in on Tuesdays — waarom: volunteers are free then. ")
-    assert dutch[3].startswith("#2 Inloop op donderdag — waarom: de zaal dan vrij is. ")
+    assert dutch[3].startswith("#2 Inloop op donderdag — waarom: omdat de zaal dan vrij is. ")
     english = render(report.full, "en").splitlines()
-    assert english[3].startswith("#2 Inloop op donderdag — why: de zaal dan vrij is. ")
-    assert not any("omdat" in line or "because" in line for line in dutch + english)
+    assert english[3].startswith("#2 Inloop op donderdag — why: omdat de zaal dan vrij is. ")
+    # "omdat" stays only with the Dutch reason that needs it, never glued to an English one.
+    assert not any("because" in line or "omdat volunteers" in line for line in dutch + english)
 
 
 def test_a_meeting_report_counts_who_has_no_mandate_and_names_nobody_for_it(app):

@@ -51,7 +51,7 @@ def test_a_retirement_and_a_keep_keep_their_reason_and_lesson_for_the_report(app
     ]
     kept = chat.command("ben", "/herziening behouden 2 omdat iedereen komt", "09:20")
     assert public_texts(kept) == [
-        "ben heeft afspraak #2 behouden — waarom: iedereen komt. Volgende herziening op "
+        "ben heeft afspraak #2 behouden — waarom: omdat iedereen komt. Volgende herziening op "
         "30 maart 2026."
     ]
     button = ReviewDecided(
@@ -71,7 +71,7 @@ def test_a_retirement_and_a_keep_keep_their_reason_and_lesson_for_the_report(app
     assert choices(report) == [
         "#1 “The desk opens on Wednesdays” retired — why: the caretakers stopped coming. "
         "Practice taught: a fixed day does not suit residents",
-        "#2 “Tea on Fridays” kept — why: iedereen komt.",
+        "#2 “Tea on Fridays” kept — why: omdat iedereen komt.",
         "#3 “Minutes within two days” kept, as it works.",
     ]
     assert choices(report, "nl")[0] == (
@@ -115,7 +115,7 @@ def test_the_owner_hears_privately_who_decided_on_their_agreement_and_why(app):
     )
     assert told(revised, "anna") == [
         "carla heeft afspraak #2 herzien (jouw rol coordinator is eigenaar); ze luidt nu: "
-        "Notulen binnen drie dagen\nWaarom: twee dagen te krap bleek\n"
+        "Notulen binnen drie dagen\nWaarom: omdat twee dagen te krap bleek\n"
         "De praktijk leerde: vraag het eerst"
     ]
     [announced] = [a for a in revised if isinstance(a, AnnounceAgreement)]

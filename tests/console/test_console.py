@@ -457,3 +457,15 @@ def test_console_a_dutch_meeting_opened_and_closed_in_everyday_words_reports_ear
     )
     assert shown[-1].startswith("[bot → chris, only they see this]")
     assert "Ik lees 10 scores (5 5 5 5 5 5 5 5 5 5); geef er negen" in shown[-1]
+
+
+def test_console_help_by_either_name_lists_the_commands(tmp_path, rule_classifier):
+    """/hulp, like /help and Slack's "@Groundrules hulp", asks for the commands too: the
+    rules alone would leave a Dutch newcomer with "type /spelregels hulp" to try next."""
+    for typed, commands in [("/hulp", "Commando's:"), ("/help", "Commands:")]:
+        (tmp_path / typed.strip("/")).mkdir()
+        console, shown, _ = chat(tmp_path / typed.strip("/"), rule_classifier)
+        console.run(["/as ben", typed, "/quit"])
+        text = "\n".join(shown)
+        assert commands in text
+        assert "/spelregels hulp voor de commando's" not in text

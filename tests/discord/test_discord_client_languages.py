@@ -20,8 +20,8 @@ from tests.discord.harness import (
     workspace,
 )
 
-DUTCH_BUTTONS = ["Vernieuwd", "Moet eerst overleggen met mijn organisatie"]
-ENGLISH_BUTTONS = ["Renewed", "Must check with my organisation"]
+DUTCH_BUTTONS = ["Vernieuwen", "Navragen bij mijn organisatie"]
+ENGLISH_BUTTONS = ["Renew", "Check with my organisation"]
 
 
 async def remembered(harness, world, member, lang: str | None) -> None:
@@ -81,7 +81,7 @@ async def test_a_dutch_client_gets_its_renewal_reminder_in_dutch_after_an_englis
     assert "A friendly reminder: the meeting has ended" in alice["content"]
 
     # Bob's Dutch button answers in Dutch.
-    click = await world.api.click_button(bob, world.bob, label="Vernieuwd", locale="nl")
+    click = await world.api.click_button(bob, world.bob, label="Vernieuwen", locale="nl")
     await runtime.wait_for(RenewalAnswered)
     done = await world.api.wait_for_callback(click)
     assert (done.content, done.ephemeral) == ("Klaar.", True)
@@ -105,7 +105,7 @@ async def test_the_latest_client_language_counts_and_a_dm_button_tells_it_too(wo
     assert "A friendly reminder: the meeting has ended" in reminder["content"]
 
     click = await world.api.click_button(
-        reminder, world.bob, label="Must check with my organisation", locale="nl"
+        reminder, world.bob, label="Check with my organisation", locale="nl"
     )
     await runtime.wait_for(RenewalAnswered)
     await world.api.wait_for_callback(click)

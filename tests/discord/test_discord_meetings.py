@@ -15,7 +15,7 @@ from tests.discord.conftest import BOTH_DATABASES
 from tests.discord.harness import buttons, dm_messages, slash_command, workspace
 from tests.standins.discord_api import ATTACH_FILES, EPHEMERAL
 
-RENEWAL_BUTTONS = ["Renewed", "Must check with my organisation"]
+RENEWAL_BUTTONS = ["Renew", "Check with my organisation"]
 SCORES = "4 5 3 4 4 5 4 3 5"
 
 
@@ -88,7 +88,7 @@ async def test_meeting_end_asks_everyone_to_renew_and_to_evaluate(world, harness
     runtime = await harness.start()
     await end_a_meeting(world, runtime)
 
-    renewal = posted_with(world, "Renewed")
+    renewal = posted_with(world, "Renew")
     # Those without a mandate are asked to set one (no button does that: the command):
     # the table hears how many, never who.
     assert renewal["content"] == (
@@ -130,9 +130,9 @@ async def test_meeting_renewal_buttons_set_the_mandate(world, harness):
     runtime = await harness.start()
     await end_a_meeting(world, runtime)
     assert mandate_of(harness, world.bob) == ("renewal_due", None)
-    renewal = posted_with(world, "Renewed")
+    renewal = posted_with(world, "Renew")
 
-    click = await world.api.click_button(renewal, world.bob, label="Renewed")
+    click = await world.api.click_button(renewal, world.bob, label="Renew")
     [answered] = await runtime.wait_for(RenewalAnswered)
     assert (answered.user, answered.outcome) == (str(world.bob.id), "renewed")
     assert answered.channel == str(world.general.id)
@@ -140,9 +140,7 @@ async def test_meeting_renewal_buttons_set_the_mandate(world, harness):
     told = await world.api.wait_for_callback(click)  # the engine's answer, for the table
     assert told.content == "Bob\nMandate renewed: the release calendar"
 
-    click = await world.api.click_button(
-        renewal, world.alice, label="Must check with my organisation"
-    )
+    click = await world.api.click_button(renewal, world.alice, label="Check with my organisation")
     await runtime.wait_for(RenewalAnswered, count=2)
     assert mandate_of(harness, world.alice) == ("checking", "check")
     told = await world.api.wait_for_callback(click)
@@ -155,8 +153,8 @@ async def test_meeting_renewal_answered_again_is_told_privately_not_announced(wo
     button: nothing changes, and the typed command is named."""
     runtime = await harness.start()
     await end_a_meeting(world, runtime)
-    renewal = posted_with(world, "Renewed")
-    click = await world.api.click_button(renewal, world.bob, label="Renewed")
+    renewal = posted_with(world, "Renew")
+    click = await world.api.click_button(renewal, world.bob, label="Renew")
     await runtime.wait_for(RenewalAnswered)
     told = await world.api.wait_for_callback(click)
     assert (told.ephemeral, told.content.splitlines()[-1]) == (
@@ -164,16 +162,14 @@ async def test_meeting_renewal_answered_again_is_told_privately_not_announced(wo
     )  # fmt: skip
     in_channel = public_messages(world)
 
-    click = await world.api.click_button(renewal, world.bob, label="Renewed")
+    click = await world.api.click_button(renewal, world.bob, label="Renew")
     await runtime.wait_for(RenewalAnswered, count=2)
     again = await world.api.wait_for_callback(click)
     assert (again.ephemeral, again.content) == (
         True, "Already renewed: the release calendar. Nothing is changed.",
     )  # fmt: skip
 
-    click = await world.api.click_button(
-        renewal, world.bob, label="Must check with my organisation"
-    )
+    click = await world.api.click_button(renewal, world.bob, label="Check with my organisation")
     await runtime.wait_for(RenewalAnswered, count=3)
     settled = await world.api.wait_for_callback(click)
     assert settled.ephemeral
@@ -190,20 +186,20 @@ async def test_meeting_renewal_answered_again_in_dutch(world, harness):
     ahead, for the table."""
     runtime = await harness.start()
     await end_a_meeting(world, runtime, locale="nl")
-    renewal = posted_with(world, "Vernieuwd")
-    check = "Moet eerst overleggen met mijn organisatie"
+    renewal = posted_with(world, "Vernieuwen")
+    check = "Navragen bij mijn organisatie"
     for count in (1, 2):
         click = await world.api.click_button(renewal, world.bob, label=check, locale="nl")
         await runtime.wait_for(RenewalAnswered, count=count)
         told = await world.api.wait_for_callback(click)
     assert told.ephemeral
     assert told.content.startswith("Al genoteerd: je overlegt eerst met je organisatie")
-    click = await world.api.click_button(renewal, world.bob, label="Vernieuwd", locale="nl")
+    click = await world.api.click_button(renewal, world.bob, label="Vernieuwen", locale="nl")
     await runtime.wait_for(RenewalAnswered, count=3)
     renewed = await world.api.wait_for_callback(click)
     assert not renewed.ephemeral
     assert renewed.content.endswith("Mandaat vernieuwd: the release calendar")
-    click = await world.api.click_button(renewal, world.bob, label="Vernieuwd", locale="nl")
+    click = await world.api.click_button(renewal, world.bob, label="Vernieuwen", locale="nl")
     await runtime.wait_for(RenewalAnswered, count=4)
     again = await world.api.wait_for_callback(click)
     assert (again.ephemeral, again.content) == (
@@ -241,7 +237,7 @@ async def test_meeting_renewal_reminders_go_by_dm_and_ping_only_closed_dms(world
     world.api.close_dms(world.carol)
     runtime = await harness.start()
     await end_a_meeting(world, runtime)
-    await world.api.click_button(posted_with(world, "Renewed"), world.bob, label="Renewed")
+    await world.api.click_button(posted_with(world, "Renew"), world.bob, label="Renew")
     await runtime.wait_for(RenewalAnswered)
 
     await runtime.tick_until_sent()
@@ -261,7 +257,7 @@ async def test_meeting_renewal_reminders_go_by_dm_and_ping_only_closed_dms(world
     assert all(m["mentions"] == [] for m in posted)
 
     # Renewing from the DM counts at the table in the channel.
-    click = await world.api.click_button(reminder, world.alice, label="Renewed")
+    click = await world.api.click_button(reminder, world.alice, label="Renew")
     [_, from_dm] = await runtime.wait_for(RenewalAnswered, count=2)
     assert (from_dm.workspace, from_dm.channel, from_dm.user) == (
         workspace(world.guild), str(world.general.id), str(world.alice.id),
@@ -287,7 +283,7 @@ async def test_meeting_renewal_reminders_speak_each_members_own_language(world, 
                         "afspraken over de inloop tot 5000 euro", locale="nl")  # fmt: skip
     await slash_command(world, runtime, world.bob, "meeting", "start", locale="nl")
     await slash_command(world, runtime, world.bob, "meeting", "end", locale="nl")
-    assert "Vernieuwd" in dict(buttons(posted_with(world, "Vernieuwd")))  # the table's
+    assert "Vernieuwen" in dict(buttons(posted_with(world, "Vernieuwen")))  # the table's
 
     await runtime.tick_until_sent()
     [alice] = dm_messages(world.api, world.alice)
@@ -299,14 +295,14 @@ async def test_meeting_renewal_reminders_speak_each_members_own_language(world, 
     [bob] = dm_messages(world.api, world.bob)
     assert "Een vriendelijke herinnering: de vergadering is voorbij" in bob["content"]
     assert [label for label, _ in buttons(bob)] == [
-        "Vernieuwd", "Moet eerst overleggen met mijn organisatie", "Nu even niet",
+        "Vernieuwen", "Navragen bij mijn organisatie", "Nu even niet",
     ]  # fmt: skip
     # carol, with closed DMs and no mandate, is not named for it in the channel.
     assert not any(f"<@{world.carol.id}>" in m["content"]
                    for m in world.api.messages_in(world.general))  # fmt: skip
 
     # Alice's button answers in the English it was shown in.
-    click = await world.api.click_button(alice, world.alice, label="Renewed")
+    click = await world.api.click_button(alice, world.alice, label="Renew")
     await runtime.wait_for(RenewalAnswered)
     done = await world.api.wait_for_callback(click)
     assert (done.content, done.ephemeral) == ("Done.", True)
@@ -382,10 +378,10 @@ async def test_meeting_in_dutch(world, harness):
     ended = await end_a_meeting(world, runtime, locale="nl")
     assert ended.content.startswith("Verslag van de vergadering")
 
-    renewal = posted_with(world, "Vernieuwd")
+    renewal = posted_with(world, "Vernieuwen")
     assert renewal["content"].startswith("De vergadering is afgelopen.")
     assert [label for label, _ in buttons(renewal)] == [
-        "Vernieuwd", "Moet eerst overleggen met mijn organisatie",
+        "Vernieuwen", "Navragen bij mijn organisatie",
     ]  # fmt: skip
     evaluation = posted_with(world, "Evalueren")
     assert evaluation["content"].splitlines()[1] == "1. afspraken nakomen"
@@ -401,7 +397,7 @@ async def test_meeting_in_dutch(world, harness):
     assert refused.content.startswith("Ik lees 3 scores (1 2 3); geef er negen, van 1 tot 5")
 
     # The Dutch buttons and form are answered in Dutch (no table language is set).
-    click = await world.api.click_button(renewal, world.bob, label="Vernieuwd", locale="nl")
+    click = await world.api.click_button(renewal, world.bob, label="Vernieuwen", locale="nl")
     await runtime.wait_for(RenewalAnswered)
     told = await world.api.wait_for_callback(click)
     assert "Mandaat vernieuwd: the release calendar" in told.content
@@ -417,11 +413,11 @@ async def test_meeting_in_dutch(world, harness):
 async def test_meeting_buttons_still_answer_after_a_restart(world, harness):
     runtime = await harness.start()
     await end_a_meeting(world, runtime)
-    renewal, evaluation = posted_with(world, "Renewed"), posted_with(world, "Evaluate")
+    renewal, evaluation = posted_with(world, "Renew"), posted_with(world, "Evaluate")
     runtime = await harness.restart()  # a new client and runtime on the same database
     await runtime.wait_for(RosterSynced)
 
-    await world.api.click_button(renewal, world.bob, label="Renewed")
+    await world.api.click_button(renewal, world.bob, label="Renew")
     await runtime.wait_for(RenewalAnswered)
     assert mandate_of(harness, world.bob) == ("current", "renewed")
 
@@ -439,7 +435,7 @@ async def test_meeting_an_earlier_meetings_buttons_act_on_that_meeting(world, ha
     mandate is renewed in the light of the latest meeting."""
     runtime = await harness.start()
     await end_a_meeting(world, runtime)
-    renewal_one, evaluation_one = posted_with(world, "Renewed"), posted_with(world, "Evaluate")
+    renewal_one, evaluation_one = posted_with(world, "Renew"), posted_with(world, "Evaluate")
     await slash_command(world, runtime, world.alice, "meeting", "start")
     await slash_command(world, runtime, world.alice, "meeting", "end")
     evaluation_two = posted_with(world, "Evaluate")
@@ -465,7 +461,7 @@ async def test_meeting_an_earlier_meetings_buttons_act_on_that_meeting(world, ha
         rows = {row.meeting_id: row.scores for row in session.exec(select(EvaluationRow))}
     assert rows == {meeting_two: [1] * 9, meeting_one: [4, 5, 3, 4, 4, 5, 4, 3, 5]}
 
-    click = await world.api.click_button(renewal_one, world.bob, label="Renewed")
+    click = await world.api.click_button(renewal_one, world.bob, label="Renew")
     [answered] = await runtime.wait_for(RenewalAnswered)
     assert answered.meeting_id == meeting_one
     told = await world.api.wait_for_callback(click)
@@ -499,7 +495,7 @@ async def test_meeting_ends_where_the_bot_may_not_attach_files(world, harness):
     assert "2 members have no mandate here yet." in shown and "carol" not in shown
     assert "(see the full report)" not in shown
     assert [r for r in world.api.requests if r.files] == []
-    assert posted_with(world, "Renewed")  # the meeting ended: renewals asked
+    assert posted_with(world, "Renew")  # the meeting ended: renewals asked
 
 
 async def test_meeting_renewal_reminder_not_now_holds_the_next_one(world, harness):

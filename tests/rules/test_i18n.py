@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
@@ -128,5 +129,18 @@ def test_i18n_dutch_calls_a_thread_a_thread_as_slack_and_discord_do():
         if message.id
         for text in (message.string if isinstance(message.string, tuple) else (message.string,))
         if "draad" in text.lower()
+    ]
+    assert said == []
+
+
+def test_i18n_dutch_says_privebericht_for_a_direct_message_everywhere():
+    """One word for one thing: Discord's Dutch says "privéberichten", and so does the bot,
+    not "per DM" in one message and "privéberichten" in the next."""
+    said = [
+        (message.id, text)
+        for message in _catalog("nl")
+        if message.id
+        for text in (message.string if isinstance(message.string, tuple) else (message.string,))
+        if re.search(r"\bDMs?\b|directe? bericht", text)
     ]
     assert said == []

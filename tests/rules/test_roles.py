@@ -218,3 +218,19 @@ def test_removing_a_role_that_owns_agreements_in_dutch_speaks_of_an_agreement_as
         "Geef elke afspraak een andere eigenaar, /herziening herzien 1 <tekst> omdat <waarom> "
         "eigenaar @wie, of trek haar in, /herziening intrekken 1; schrap daarna de rol."
     )
+
+
+@pytest.mark.parametrize(
+    ("owned", "english", "dutch"),
+    [
+        (0, "Holder: anna; no agreements yet.", "Rolhouder: anna; nog geen afspraken."),
+        (1, "Holder: anna; owns 1 agreement.", "Rolhouder: anna; eigenaar van 1 afspraak."),
+        (2, "Holder: anna; owns 2 agreements.", "Rolhouder: anna; eigenaar van 2 afspraken."),
+    ],
+)
+def test_the_roles_list_counts_agreements_as_people_say_it(owned, english, dutch):
+    """A role without agreements says so in words: "owns 0 agreements" reads like a form."""
+    state = table(ANNA, *(agreement(n, "role:chair") for n in range(1, owned + 1)))
+    [shown] = decide(BEN, "roles", "", state)
+    assert said([shown])[0].splitlines()[1] == f"chair: leads the meeting. {english}"
+    assert said([shown], "nl")[0].splitlines()[1] == f"chair: leads the meeting. {dutch}"

@@ -110,7 +110,7 @@ async def test_slack_meeting_end_asks_the_table_to_renew_by_name_with_buttons(bo
         "mandate here yet. Please say what you may agree to on behalf of your organisation."
     )
     assert labels(asked) == ["Not now"]  # nothing to renew: the command sets one
-    assert labels(renewal) == ["Renewed", "Must check with my organisation"]
+    assert labels(renewal) == ["Renew", "Check with my organisation"]
     assert "/mandate renew" not in json.dumps(renewal.params["blocks"])  # buttons instead
     assert "/mandate renew" in renewal.params["text"]  # the fallback keeps the commands
     assert mandate_of(bot, BOB) == ("renewal_due", None)
@@ -216,7 +216,7 @@ async def test_slack_renewal_reminders_go_by_dm_and_count_at_the_table(bot: Slac
     text = shown_text(reminder)
     assert "A friendly reminder: the meeting has ended; please renew your mandate." in text
     assert f"In <#{CHANNEL_ID}>" in text and "<@" not in text
-    assert labels(reminder) == ["Renewed", "Must check with my organisation", "Not now"]
+    assert labels(reminder) == ["Renew", "Check with my organisation", "Not now"]
 
     # Renewing from the DM counts for the table, and the DM loses its buttons.
     response_url = bot.slack.response_url()
@@ -256,11 +256,11 @@ async def test_slack_renewal_reminders_speak_each_members_own_language(bot: Slac
     assert "A friendly reminder: the meeting has ended; please renew your mandate." in (
         shown_text(dms[USER_ID])
     )
-    assert labels(dms[USER_ID]) == ["Renewed", "Must check with my organisation", "Not now"]
+    assert labels(dms[USER_ID]) == ["Renew", "Check with my organisation", "Not now"]
     assert "you have no mandate here yet" in shown_text(dms[CAROL])
     assert "Een vriendelijke herinnering" in shown_text(dms[BOB])
     assert labels(dms[BOB]) == [
-        "Vernieuwd", "Moet eerst overleggen met mijn organisatie", "Nu even niet"
+        "Vernieuwen", "Navragen bij mijn organisatie", "Nu even niet"
     ]  # fmt: skip
 
     # Alice's button answers in the English it was shown in.
@@ -346,7 +346,7 @@ async def test_slack_renewal_and_evaluation_in_dutch(bot: SlackBot):
     await end_meeting(bot)
 
     renewal = posted_with(bot, "renewal_renewed")
-    assert labels(renewal) == ["Vernieuwd", "Moet eerst overleggen met mijn organisatie"]
+    assert labels(renewal) == ["Vernieuwen", "Navragen bij mijn organisatie"]
     shown = shown_text(renewal)
     assert "uitkomst: Alice en Bob.\nEén lid heeft hier nog geen mandaat: ik heb dat lid " in shown
     evaluation = posted_with(bot, "evaluate")
@@ -366,12 +366,12 @@ async def test_slack_renewal_and_evaluation_in_dutch(bot: SlackBot):
 
 async def test_slack_dutch_meeting_buttons_and_form_answer_in_dutch(bot: SlackBot):
     """No table language set: a meeting ended with /vergadering shows Dutch buttons, and
-    "Vernieuwd" and the Dutch evaluation form are answered in Dutch."""
+    "Vernieuwen" and the Dutch evaluation form are answered in Dutch."""
     await command(bot, "/mandaat", "de releasekalender", user_id=BOB, user_name="bob")
     await command(bot, "/vergadering", "start")
     await command(bot, "/vergadering", "einde")
     renewal = posted_with(bot, "renewal_renewed")
-    assert labels(renewal)[0] == "Vernieuwd"
+    assert labels(renewal)[0] == "Vernieuwen"
     await click(bot, renewal, "renewal_renewed", BOB)
     await bot.handled(RenewalAnswered)
     await bot.slack.wait_for(
