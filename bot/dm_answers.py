@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from bot.views import NudgedProblem
+from rules.durations import DurationError, parse_duration
 from rules.say import N_
 
 # Said before posting when more than one problem waits, with a link to the one answered.
@@ -60,3 +61,45 @@ async def answer_in_dm(
     if not proposal or not await reads_as_proposal(latest, proposal):
         return NotAProposal(latest)
     return Proposal(latest, proposal, several=len(waiting) > 1)
+
+
+@dataclass(frozen=True, slots=True)
+class SnoozeAsked:
+    """Words typed in the bot's DM that ask for "not now": the /snooze they mean, by its
+    English or Dutch name (which shows its language) and with the span said, if any."""
+
+    name: str
+    args: str
+
+
+# "Not now" said in words, as people answer a reminder; a longer sentence is no snooze.
+_NOT_NOW = {
+    "not now": "snooze", "later": "snooze", "not yet": "snooze", "snooze": "snooze",
+    "nu niet": "sluimer", "nu even niet": "sluimer", "niet nu": "sluimer",
+    "even niet": "sluimer", "straks": "sluimer",
+    "sluimer": "sluimer", "sluimeren": "sluimer",
+}  # fmt: skip
+_SNOOZE_NAMES = ("snooze", "sluimer", "sluimeren")
+
+
+def snooze_asked(text: str) -> SnoozeAsked | None:
+    """The snooze `text` asks for, typed in the bot's DM: "/snooze 2h", "sluimer 1u", or
+    a bare "not now", "later", "nu even niet" (a reminder's "Not now" button, typed);
+    None for anything else, which is answered as before (`answer_in_dm`)."""
+    words = " ".join(text.strip().lower().rstrip(".!").split())
+    bare = words.removeprefix("/")
+    if bare in _NOT_NOW:
+        return SnoozeAsked(_NOT_NOW[bare], "")
+    name, _, span = bare.partition(" ")
+    if name in _SNOOZE_NAMES and span and _reads_as_span(span):
+        return SnoozeAsked("sluimer" if name != "snooze" else "snooze", span)
+    return None
+
+
+def _reads_as_span(words: str) -> bool:
+    """Whether `words` name a span as /snooze reads one ("2h", "an hour", "een kwartier")."""
+    try:
+        parse_duration(words, bare_unit="m")
+    except DurationError:
+        return False
+    return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, and_, func, or_
@@ -24,7 +24,9 @@ from bot.models import (
     WatchRow,
 )
 from bot.table_zones import TableZones, table_zones
+from rules.concerns import REMINDER_TIMER as ROUND_REMINDER
 from rules.local_time import DEFAULT_ZONE, local_day
+from rules.meetings import RENEWAL_TIMER as RENEWAL_REMINDER
 from rules.problems import NUDGED_WAITING, PROPOSAL_WELCOME, STILL_WAITING
 from rules.state import MemberInfo
 
@@ -96,6 +98,8 @@ class NudgedProblem:
     thread_id: str | None
     text: str
     lang: str
+    # When they were nudged (or snoozed) about it: which came last, it or a reminder.
+    nudged_at: datetime | None = None
 
 
 def nudged_problems(database: Engine, user: str, *, prefix: str) -> list[NudgedProblem]:
@@ -114,7 +118,13 @@ def nudged_problems(database: Engine, user: str, *, prefix: str) -> list[NudgedP
         ).all()
         return [
             NudgedProblem(
-                row.workspace, row.channel, row.problem_id, row.thread_id, row.text or "", row.lang
+                row.workspace,
+                row.channel,
+                row.problem_id,
+                row.thread_id,
+                row.text or "",
+                row.lang,
+                row.closed_at,
             )
             for row in rows
         ]
@@ -221,6 +231,58 @@ def tables_for_command(
                 ).all()
             )
     return [TableOf(workspace, channel) for workspace, channel in dict.fromkeys(asking)]
+
+
+@dataclass(frozen=True, slots=True)
+class TableReminding:
+    workspace: str
+    channel: str
+    reminded_at: datetime | None  # its latest reminder sent; None: none yet
+
+
+def tables_reminding(database: Engine, user: str, *, prefix: str) -> list[TableReminding]:
+    """The tables where a reminder may come for `user` (as rules.snoozed_reminders
+    .waits_on): an open round waiting for their answer, a mandate of theirs waiting to
+    be renewed; at tables of workspaces starting with `prefix`, the one whose reminder
+    went out last first. /snooze typed in the bot's DM holds that one's."""
+    with Session(database) as session:
+        rounds = session.exec(
+            select(RoundRow.workspace, RoundRow.channel, RoundRow.round_id)
+            .join(
+                AnswerRow,
+                (AnswerRow.workspace == RoundRow.workspace)
+                & (AnswerRow.round_id == RoundRow.round_id),
+            )
+            .where(
+                AnswerRow.user == user,
+                RoundRow.status == "open",
+                col(AnswerRow.answered_at).is_(None),
+                col(RoundRow.workspace).startswith(prefix, autoescape=True),
+            )
+        ).all()
+        mandates = session.exec(
+            select(MandateRow.workspace, MandateRow.channel).where(
+                MandateRow.user == user,
+                col(MandateRow.status).in_(MANDATES_DUE),
+                col(MandateRow.workspace).startswith(prefix, autoescape=True),
+            )
+        ).all()
+        found: dict[tuple[str, str], datetime | None] = {}
+        asked = [(w, c, ROUND_REMINDER, r) for w, c, r in rounds]
+        asked += [(w, c, RENEWAL_REMINDER, None) for w, c in mandates]
+        for workspace, channel, kind, subject in asked:
+            query = select(func.max(TimerRow.fired_at)).where(
+                TimerRow.workspace == workspace, TimerRow.channel == channel,
+                TimerRow.kind == kind,
+            )  # fmt: skip
+            if subject is not None:
+                query = query.where(TimerRow.subject == subject)
+            sent = session.exec(query).one()
+            earlier = found.get((workspace, channel))
+            found[(workspace, channel)] = max(filter(None, (earlier, sent)), default=None)
+    tables = [TableReminding(w, c, at) for (w, c), at in found.items()]
+    oldest = datetime.min.replace(tzinfo=UTC)
+    return sorted(tables, key=lambda t: t.reminded_at or oldest, reverse=True)
 
 
 def table_language(database: Engine, workspace: str, channel: str) -> str | None:

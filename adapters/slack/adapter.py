@@ -60,12 +60,14 @@ from bot.store import Undeliverable
 from bot.views import (
     NudgedProblem,
     TableOf,
+    TableReminding,
     agreements,
     dismissed_problems,
     member_home,
     nudged_problems,
     problem_waiting,
     tables_for_command,
+    tables_reminding,
 )
 from rules.actions import Outbound, PostRoundSummary
 from rules.agreements import NO_SUCH_ROLE, ROLE_OWNER
@@ -1041,6 +1043,14 @@ class SlackAdapter:
             partial(tables_for_command, prefix=self.prefix, resolving=resolving),
             self.runtime.app.database, user, command,
         )  # fmt: skip
+
+    async def tables_reminding(self, user: str) -> list[TableReminding]:
+        """The tables a reminder may come from for `user`, the latest reminded first, from
+        storage (bot.views.tables_reminding)."""
+        assert self.runtime is not None
+        return await asyncio.to_thread(
+            partial(tables_reminding, prefix=self.prefix), self.runtime.app.database, user
+        )
 
     async def dismissed_problems(self, user: str) -> list[NudgedProblem]:
         """`user`'s problems settled by their "Not a problem", the latest said first."""

@@ -18,7 +18,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -30,7 +30,7 @@ from adapters.slack import blocks, ids, translate
 from adapters.slack.outbound import error_of
 from adapters.slack.translate import Invalid
 from bot import dm_once
-from bot.dm_answers import NotAProposal, NothingWaiting, answer_in_dm
+from bot.dm_answers import NotAProposal, NothingWaiting, answer_in_dm, snooze_asked
 from bot.models import now_utc
 from bot.outage import NotRecorded
 from bot.views import NudgedProblem
@@ -464,7 +464,16 @@ class Listeners:
                 blocks.not_here(channel, self.adapter.voice(lang)),
             )  # fmt: skip
             return
-        if channel.startswith("D") and target is not None and target.name in NUDGE_COMMANDS:
+        if channel.startswith("D") and target is not None and target.name == "snooze":
+            snoozing = await self._snooze_from_dm(invoked, context, target.lang)
+            if snoozing is not None:  # else it stays in the DM: the engine says none waits
+                invoked, lang, note = snoozing
+                text = await self.adapter.deliverer.render(invoked.workspace, lang, note)
+                await self.adapter.respond_privately(
+                    delivered, user, command.get("response_url"), text
+                )
+                workspace = invoked.workspace
+        elif channel.startswith("D") and target is not None and target.name in NUDGE_COMMANDS:
             undo = target.name == "not-a-problem" and asks_to_undo(target.args)
             invoked = await self._at_nudged_table(
                 invoked, context, command.get("response_url"), target.lang, undo=undo
@@ -534,6 +543,53 @@ class Listeners:
             invoked, workspace=nudged.workspace, channel=nudged.channel,
             thread_id=nudged.thread_id or nudged.problem_id, direct=True,
         )  # fmt: skip
+
+    async def _snooze_from_dm(
+        self, invoked: CommandInvoked, context: AsyncBoltContext, typed_lang: str | None
+    ) -> tuple[CommandInvoked, str, Callable[[blocks.Voice], str]] | None:
+        """/snooze typed in the bot's DM (or "not now" in words), which is no table: it
+        holds things where the person's latest reminder or nudge came from, as typed
+        there: at a nudged problem, in its thread (as `_at_nudged_table`), else at the
+        table whose round or renewal reminded them. The snooze as routed, the language
+        and what tells the DM which table (and, with several waiting on them, how to
+        hold another's); None when nothing waits on them at any table it reaches."""
+
+        async def reached(workspace: str, channel: str) -> bool:
+            # A shared channel's home may have left: its table is not this one's now.
+            return await self._table(context, channel, settle=False) == workspace
+
+        user = invoked.user
+        nudged = [n for n in await self.adapter.nudged_problems(user)
+                  if await reached(n.workspace, n.channel)]  # fmt: skip
+        reminding = [t for t in await self.adapter.tables_reminding(user)
+                     if await reached(t.workspace, t.channel)]  # fmt: skip
+        tables = list(dict.fromkeys([(n.workspace, n.channel) for n in nudged]
+                                    + [(t.workspace, t.channel) for t in reminding]))  # fmt: skip
+        if not tables:
+            return None
+        never = datetime.min.replace(tzinfo=UTC)
+        nudge_at = (nudged[0].nudged_at or never) if nudged else None
+        if nudge_at is not None and (
+            not reminding or (reminding[0].reminded_at or never) <= nudge_at
+        ):
+            workspace, channel = nudged[0].workspace, nudged[0].channel
+        else:
+            workspace, channel = reminding[0].workspace, reminding[0].channel
+        others = [c for w, c in tables if (w, c) != (workspace, channel)]
+        problem = next((n for n in nudged if (n.workspace, n.channel) == (workspace, channel)),
+                       None)  # fmt: skip
+        lang = await self.adapter.lang_for(
+            workspace, user, typed_lang or (problem.lang if problem else None), channel=channel
+        )
+        routed = replace(invoked, workspace=workspace, channel=channel, thread_id=None, direct=True)
+        if problem is not None:
+            routed = replace(routed, thread_id=problem.thread_id or problem.problem_id)
+        nudged_here = problem is not None
+        return (
+            routed,
+            lang,
+            lambda v: blocks.snoozed_from_dm(channel, others, v, nudged=nudged_here),
+        )
 
     async def _at_their_table(
         self,
@@ -632,6 +688,18 @@ class Listeners:
                 thread_id=problem.thread_id or problem.problem_id, event_id=body["event_id"],
             ))  # fmt: skip
 
+        asked = snooze_asked(text)  # "not now", as to a reminder: held where it came from
+        if asked is not None:
+            snooze = CommandInvoked(
+                workspace=delivered, channel=dm, at=now_utc(), event_id=body["event_id"],
+                user=user, name=asked.name, args=asked.args, lang=typed,
+            )  # fmt: skip
+            snoozing = await self._snooze_from_dm(snooze, context, typed)
+            if snoozing is not None:
+                routed, lang, note = snoozing
+                await said(lang, note)
+                await self.adapter.submit(routed)  # the engine's answer follows (`direct`)
+                return
         answer = await answer_in_dm(waiting, text, reads_as_proposal)
         if isinstance(answer, NothingWaiting):
             lang = await self.adapter.lang_for(delivered, user, typed)
