@@ -306,8 +306,7 @@ def test_console_a_renewal_said_again_is_answered_privately(tmp_path, rule_class
          "/mandaat vernieuwen"]
     )  # fmt: skip
     assert [s for s in shown if "Mandaat vernieuwd" in s] == [
-        "[bot in #general]\n    pieter\n"
-        "    Mandaat vernieuwd: afspraken tot 10 woningen"
+        "[bot in #general]\n    pieter\n    Mandaat vernieuwd: afspraken tot 10 woningen"
     ]
     assert shown[-1] == (
         "[bot → pieter, only they see this]\n"
