@@ -180,7 +180,8 @@ async def test_a_long_public_answers_later_page_discord_made_before_a_bad_gatewa
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced)
     members = (world.guild.owner, world.alice, world.bob, world.carol)
-    mandates = [f"{who} may agree to " + "budgets and plans " * 90 for who in "ABCD"]
+    # Each within a mandate's 500 characters; four of them outgrow one message.
+    mandates = [f"{who} may agree to " + "budgets and plans " * 26 for who in "ABCD"]
     for member, mandate in zip(members, mandates, strict=True):
         await slash_command(world, runtime, member, "mandate", mandate)
     await slash_command(world, runtime, world.alice, "meeting", "start")
