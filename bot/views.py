@@ -191,33 +191,10 @@ def tables_for_command(
                 if resolving
                 else col(AnswerRow.answered_at).is_(None)
             )
-            asking = list(
-                session.exec(
-                    select(RoundRow.workspace, RoundRow.channel)
-                    .join(
-                        AnswerRow,
-                        (AnswerRow.workspace == RoundRow.workspace)
-                        & (AnswerRow.round_id == RoundRow.round_id),
-                    )
-                    .where(
-                        AnswerRow.user == user,
-                        RoundRow.status == "open",
-                        theirs,
-                        col(RoundRow.workspace).startswith(prefix, autoescape=True),
-                    )
-                    .order_by(col(RoundRow.deadline))
-                ).all()
-            )
+            rounds = _open_rounds_of(user, prefix, theirs, RoundRow.workspace, RoundRow.channel)
+            asking = list(session.exec(rounds.order_by(col(RoundRow.deadline))).all())
         elif command == "mandate":
-            asking = list(
-                session.exec(
-                    select(MandateRow.workspace, MandateRow.channel).where(
-                        MandateRow.user == user,
-                        col(MandateRow.status).in_(MANDATES_DUE),
-                        col(MandateRow.workspace).startswith(prefix, autoescape=True),
-                    )
-                ).all()
-            )
+            asking = list(session.exec(_mandates_due_of(user, prefix)).all())
         if not asking:
             asking = list(
                 session.exec(
@@ -233,6 +210,33 @@ def tables_for_command(
     return [TableOf(workspace, channel) for workspace, channel in dict.fromkeys(asking)]
 
 
+def _open_rounds_of(user: str, prefix: str, theirs: ColumnElement[bool], *columns):
+    """Open rounds at tables of workspaces starting with `prefix` where `user`'s answer
+    meets `theirs`."""
+    return (
+        select(*columns)
+        .join(
+            AnswerRow,
+            (AnswerRow.workspace == RoundRow.workspace) & (AnswerRow.round_id == RoundRow.round_id),
+        )
+        .where(
+            AnswerRow.user == user,
+            RoundRow.status == "open",
+            theirs,
+            col(RoundRow.workspace).startswith(prefix, autoescape=True),
+        )
+    )
+
+
+def _mandates_due_of(user: str, prefix: str):
+    """The tables where a mandate of `user`'s waits to be renewed."""
+    return select(MandateRow.workspace, MandateRow.channel).where(
+        MandateRow.user == user,
+        col(MandateRow.status).in_(MANDATES_DUE),
+        col(MandateRow.workspace).startswith(prefix, autoescape=True),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class TableReminding:
     workspace: str
@@ -246,27 +250,13 @@ def tables_reminding(database: Engine, user: str, *, prefix: str) -> list[TableR
     be renewed; at tables of workspaces starting with `prefix`, the one whose reminder
     went out last first. /snooze typed in the bot's DM holds that one's."""
     with Session(database) as session:
+        unanswered = col(AnswerRow.answered_at).is_(None)
         rounds = session.exec(
-            select(RoundRow.workspace, RoundRow.channel, RoundRow.round_id)
-            .join(
-                AnswerRow,
-                (AnswerRow.workspace == RoundRow.workspace)
-                & (AnswerRow.round_id == RoundRow.round_id),
-            )
-            .where(
-                AnswerRow.user == user,
-                RoundRow.status == "open",
-                col(AnswerRow.answered_at).is_(None),
-                col(RoundRow.workspace).startswith(prefix, autoescape=True),
+            _open_rounds_of(
+                user, prefix, unanswered, RoundRow.workspace, RoundRow.channel, RoundRow.round_id
             )
         ).all()
-        mandates = session.exec(
-            select(MandateRow.workspace, MandateRow.channel).where(
-                MandateRow.user == user,
-                col(MandateRow.status).in_(MANDATES_DUE),
-                col(MandateRow.workspace).startswith(prefix, autoescape=True),
-            )
-        ).all()
+        mandates = session.exec(_mandates_due_of(user, prefix)).all()
         found: dict[tuple[str, str], datetime | None] = {}
         asked = [(w, c, ROUND_REMINDER, r) for w, c, r in rounds]
         asked += [(w, c, RENEWAL_REMINDER, None) for w, c in mandates]
