@@ -4,6 +4,7 @@ mandate (ground rule 3) and runs a short process evaluation on the relationship 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 from rules import snoozed_reminders
 from rules.actions import (
@@ -128,32 +129,21 @@ def end(command: Command, state: TableState) -> list[Action]:
         )
     if members:
         unset = _without_mandate(state, members)
-        actions.append(
-            AskRenewal(
-                workspace=event.workspace,
-                channel=event.channel,
-                lang=lang,
-                meeting_id=meeting.meeting_id,
-                users=members,
-                without_mandate=unset,
-            )
+        renewal = AskRenewal(
+            workspace=event.workspace,
+            channel=event.channel,
+            lang=lang,
+            meeting_id=meeting.meeting_id,
+            users=members,
+            without_mandate=unset,
         )
+        actions.append(renewal)
         # The table hears how many have no mandate yet; each of them, alone, is asked for
         # one, as a reminder asks (by DM, in their own language): a mandate not given is
         # nobody's failing to be named in public. One action for them all, however many.
         if unset:
-            actions.append(
-                AskRenewal(
-                    workspace=event.workspace,
-                    channel=event.channel,
-                    lang=lang,
-                    meeting_id=meeting.meeting_id,
-                    users=unset,
-                    reminder=True,
-                    without_mandate=unset,
-                    own_langs=_own_languages(state, unset),
-                )
-            )
+            own_langs = _own_languages(state, unset)
+            actions.append(replace(renewal, users=unset, reminder=True, own_langs=own_langs))
         actions += _next_reminder(event, state, meeting.meeting_id, 1)
     actions.append(
         AskEvaluation(
