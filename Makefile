@@ -26,12 +26,14 @@ test: $(STAMP)
 ## bench: replay a large generated conversation and print throughput and latency; then
 ## members' client languages looked up through the cache and without it; a big
 ## organisation a year in: its hot paths beside the forms they replaced; a big Slack
-## channel's roster read from users.list beside one users.info per member
+## channel's roster read from users.list beside one users.info per member; a full
+## garbage collection in the started bot, before and after freezing what start-up made
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.replay
 	$(BIN)/python -m benchmarks.member_languages
 	$(BIN)/python -m benchmarks.scale
 	$(BIN)/python -m benchmarks.rosters
+	$(BIN)/python -m benchmarks.collector
 
 ## bench-live: the real bot (groundrules run slack discord) fed 100,000 messages by the
 ## stand-in Slack and Discord over loopback; its peak memory (about 6 minutes)

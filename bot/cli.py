@@ -406,6 +406,7 @@ def run(
 
     from bot.allocator import return_large_blocks
     from bot.bootstrap import bootstrap
+    from bot.collector import freeze_start_up
     from bot.logs import configure_logging
     from bot.migrate import MigrationError
     from bot.runtime import Runtime
@@ -439,6 +440,7 @@ def run(
     except MigrationError as error:
         typer.echo(f"groundrules: {error}", err=True)
         raise typer.Exit(1) from None
+    freeze_start_up()  # what lives as long as the process: out of every full collection
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
