@@ -71,7 +71,16 @@ from adapters.discord.rendering import (
 from adapters.discord.typed_names import SharedName, form_owner, with_members_named
 from adapters.heard_while_reading import HeardWhileReading
 from bot import dm_once
-from bot.dm_answers import FOR_THE_LATEST, NotAProposal, NothingWaiting, answer_in_dm
+from bot.dm_answers import (
+    FOR_THE_LATEST,
+    NotAProposal,
+    NothingWaiting,
+    SnoozeAsked,
+    answer_in_dm,
+    snooze_asked,
+    snooze_target,
+    snoozed_elsewhere,
+)
 from bot.keyed_locks import KeyedLocks
 from bot.outage import NotRecorded
 from bot.views import (
@@ -80,6 +89,7 @@ from bot.views import (
     problem_language,
     problem_named,
     problem_waiting,
+    tables_reminding,
     tables_with_pending_work,
 )
 from rules.events import AgreementSubmitted, Event, MemberJoined, MemberLeft, RosterSynced
@@ -1145,14 +1155,26 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         """Words typed in the bot's DM: the nudge there asked "What would you suggest?".
         A proposal answers the problem its author was nudged about (the latest, if
         several: the DM says which), posted beside it in their name as the nudge's form
-        does; anything else is answered with where to go. Never silence. Answered once,
-        however often the gateway delivers the message: to each process of the bot
-        connected, say (bot.dm_once; a DM is with no server)."""
+        does; "not now" (`snooze 2h`, `nu even niet`) holds things where their latest
+        reminder or nudge came from, as on Slack; anything else is answered with where
+        to go. Never silence. Answered once, however often the gateway delivers the
+        message: to each process of the bot connected, say (bot.dm_once; a DM is with no
+        server). While the database does not answer they are told that nothing was
+        recorded: Discord sends the message once, so it is theirs to send again."""
         answer_id = dm_once.answer_id(str(message.author.id), str(message.id))
         dms = dm_once.dms_of(translate.PREFIX)
-        async with self.runtime.answering_dm(dms, answer_id) as answering:
-            if answering is not None:
-                await self._answered_in_dm(message, answering)
+        try:
+            async with self.runtime.answering_dm(dms, answer_id) as answering:
+                if answering is not None:
+                    await self._answered_in_dm(message, answering)
+        except Exception as error:
+            if not self._database_unreachable(error):
+                raise
+            # In the language of their words: reading their client's needs the database.
+            lang = supported(detect_language(message.content))
+            content = Renderer(None, lang, self.bot)(Say.of(NOT_RECORDED))
+            with contextlib.suppress(discord.HTTPException):
+                await message.channel.send(content, allowed_mentions=discord.AllowedMentions.none())
 
     async def _answered_in_dm(self, message: discord.Message, answering: dm_once.Answering) -> None:
         database, user = self.runtime.app.database, str(message.author.id)
@@ -1160,6 +1182,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         nudged = await asyncio.to_thread(nudged_problems, database, user, prefix=translate.PREFIX)
         # Of servers the bot is still in.
         waiting = [p for p in nudged if self.bot.get_guild(translate.guild_of(p.workspace))]
+        asked = snooze_asked(message.content)  # "not now", as to a reminder
+        if asked is not None and await self._snoozed_from_dm(message, asked, waiting, answering):
+            return
 
         def where_of(problem: NudgedProblem) -> Where:
             thread = int(problem.thread_id) if problem.thread_id else None
@@ -1202,6 +1227,58 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         # The engine's thanks comes by DM: there is no interaction to answer.
         added = translate.nudge_answered(origin, choice, proposal, posted=posted)
         await self.submit(added, keep=True)
+
+    async def _snoozed_from_dm(
+        self,
+        message: discord.Message,
+        asked: SnoozeAsked,
+        waiting: list[NudgedProblem],
+        answering: dm_once.Answering,
+    ) -> bool:
+        """ "Not now" typed in the bot's DM, which is no table: a /snooze where the
+        member's latest reminder or nudge came from (bot.dm_answers.snooze_target), as
+        typed there: at their nudged problem, in its thread, else at the table whose round
+        or renewal reminded them. The engine's answer comes by DM, opening with its table
+        (until when, what it holds); with other tables waiting on them, the DM first says
+        which one it is and how to hold another's. False when nothing waits on them at
+        any table of a server the bot is in: the words are answered as any others."""
+        database, user = self.runtime.app.database, str(message.author.id)
+        reminding = [
+            table
+            for table in await asyncio.to_thread(
+                tables_reminding, database, user, prefix=translate.PREFIX
+            )
+            if self.bot.get_guild(translate.guild_of(table.workspace))
+        ]
+        target = snooze_target(waiting, reminding)
+        if target is None:
+            return False
+        problem = target.problem
+        guild = translate.guild_of(target.workspace)
+        # As the engine answers there: the table's language (or the bot's), else that of
+        # their words, else of their problem, else their client's as last remembered.
+        lang = (
+            await self.runtime.table_language(target.workspace, target.channel)
+            or clear_language(message.content)
+            or asked.lang
+            or (problem.lang if problem is not None else None)
+            or (await self.runtime.client_languages(target.workspace, [user])).get(user)
+        )
+        lang = supported(lang)
+        origin = translate.dm_origin(message, Where(guild, int(target.channel)), lang)
+        snooze = translate.command_invoked(origin, asked.name, asked.args)
+        # At their problem, as typed in its thread; its answer comes back by DM.
+        thread = (problem.thread_id or problem.problem_id) if problem is not None else None
+        snooze = replace(snooze, thread_id=thread, direct=True)
+        if target.others:
+            others = [_channel_mention(other) for other in target.others]
+            said = snoozed_elsewhere(
+                _channel_mention(target.channel), others, nudged=problem is not None
+            )
+            await self._say_in_dm(answering, message, guild, lang, said)
+        await self.submit(snooze, keep=False)
+        answering.reached()
+        return True
 
     async def _say_in_dm(
         self,
@@ -1265,6 +1342,11 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await interaction.followup.send(content, ephemeral=True)
         else:
             await respond(interaction, interaction.response.send_message(content, ephemeral=True))
+
+
+def _channel_mention(channel: str) -> str:
+    """A table's channel as the bot's DM names it: a mention, which pings nobody."""
+    return f"<#{int(channel)}>"
 
 
 def _quoted(message: discord.Message | None) -> str | None:

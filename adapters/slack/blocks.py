@@ -16,7 +16,7 @@ from typing import Any
 from adapters.long_lines import CONTINUED, CONTINUED_UNTITLED, END_MISSING, cut_line, title_of
 from adapters.slack import ids
 from adapters.slack.installed import through_groundrules
-from bot.dm_answers import FOR_THE_LATEST
+from bot.dm_answers import FOR_THE_LATEST, snoozed_elsewhere
 from bot.presenting import (
     agreement_text,
     closed_review_text,
@@ -620,24 +620,12 @@ def about_table(channel: str, voice: Voice) -> str:
 def snoozed_from_dm(channel: str, others: Sequence[str], voice: Voice, *, nudged: bool) -> str:
     """Said in the bot's DM when /snooze (or "not now") typed there holds things at
     `channel`, whose reminder or nudge reached the person last: which table; with
-    `others` waiting on them too, how to hold theirs. The engine's answer follows."""
+    `others` waiting on them too, how to hold theirs (bot.dm_answers, as on Discord).
+    The engine's answer follows."""
     if not others:
         return about_nudged(channel, voice) if nudged else about_table(channel, voice)
-    named: list[object] = [channel_link(other) for other in others[:TABLES_NAMED]]
-    if len(others) > TABLES_NAMED:
-        named.append(Counted(NP_("{count} more table", "{count} more tables"),
-                             len(others) - TABLES_NAMED))  # fmt: skip
-    if nudged:
-        said = N_(
-            "About your problem in {channel}, the table I reminded you of last (to hold "
-            "another table's reminders too, type /snooze in its channel: {channels}):"
-        )
-    else:
-        said = N_(
-            "In {channel}, the table I reminded you of last (to hold another table's "
-            "reminders too, type /snooze in its channel: {channels}):"
-        )
-    return voice.say(said, channel=channel_link(channel), channels=Listed(tuple(named)))
+    links = [channel_link(other) for other in others]
+    return voice(snoozed_elsewhere(channel_link(channel), links, nudged=nudged))
 
 
 # Answers to words typed in the bot's DM (listeners._answer_in_dm), beside Discord's

@@ -18,7 +18,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -30,7 +30,13 @@ from adapters.slack import blocks, ids, translate
 from adapters.slack.outbound import error_of
 from adapters.slack.translate import Invalid
 from bot import dm_once
-from bot.dm_answers import NotAProposal, NothingWaiting, answer_in_dm, snooze_asked
+from bot.dm_answers import (
+    NotAProposal,
+    NothingWaiting,
+    answer_in_dm,
+    snooze_asked,
+    snooze_target,
+)
 from bot.models import now_utc
 from bot.outage import NotRecorded
 from bot.views import NudgedProblem
@@ -563,32 +569,20 @@ class Listeners:
                   if await reached(n.workspace, n.channel)]  # fmt: skip
         reminding = [t for t in await self.adapter.tables_reminding(user)
                      if await reached(t.workspace, t.channel)]  # fmt: skip
-        tables = list(dict.fromkeys([(n.workspace, n.channel) for n in nudged]
-                                    + [(t.workspace, t.channel) for t in reminding]))  # fmt: skip
-        if not tables:
+        target = snooze_target(nudged, reminding)
+        if target is None:
             return None
-        never = datetime.min.replace(tzinfo=UTC)
-        nudge_at = (nudged[0].nudged_at or never) if nudged else None
-        if nudge_at is not None and (
-            not reminding or (reminding[0].reminded_at or never) <= nudge_at
-        ):
-            workspace, channel = nudged[0].workspace, nudged[0].channel
-        else:
-            workspace, channel = reminding[0].workspace, reminding[0].channel
-        others = [c for w, c in tables if (w, c) != (workspace, channel)]
-        problem = next((n for n in nudged if (n.workspace, n.channel) == (workspace, channel)),
-                       None)  # fmt: skip
+        workspace, channel, problem = target.workspace, target.channel, target.problem
         lang = await self.adapter.lang_for(
             workspace, user, typed_lang or (problem.lang if problem else None), channel=channel
         )
         routed = replace(invoked, workspace=workspace, channel=channel, thread_id=None, direct=True)
         if problem is not None:
             routed = replace(routed, thread_id=problem.thread_id or problem.problem_id)
-        nudged_here = problem is not None
         return (
             routed,
             lang,
-            lambda v: blocks.snoozed_from_dm(channel, others, v, nudged=nudged_here),
+            lambda v: blocks.snoozed_from_dm(channel, target.others, v, nudged=problem is not None),
         )
 
     async def _at_their_table(

@@ -47,7 +47,8 @@ async def test_slack_snooze_typed_in_the_reminders_dm_holds_that_tables_reminder
 @pytest.mark.parametrize(
     ("words", "opening"),
     [("not now", "Snoozed until"), ("snooze 2h", "Snoozed until"),
-     ("Nu even niet", "Ik laat het sluimeren tot"), ("/sluimer 1u", "Ik laat het sluimeren tot")],
+     ("Nu even niet", "Ik laat het sluimeren tot"), ("/sluimer 1u", "Ik laat het sluimeren tot"),
+     ("later graag", "Ik laat het sluimeren tot"), ("not now, thanks", "Snoozed until")],
 )  # fmt: skip
 async def test_slack_not_now_in_words_in_the_reminders_dm_holds_them(
     bot: SlackBot, words: str, opening: str
