@@ -19,7 +19,7 @@ from bot.health import HEALTH_WAIT_S
 from bot.liveness import STUCK_AFTER, Heartbeat
 from bot.models import AgreementRow, MemberRow, ProcessedEvent, WatchRow, now_utc
 from rules.events import CommandInvoked, MessagePosted
-from tests.helpers import eventually
+from tests.helpers import eventually, through_with_dms
 from tests.slack.conftest import (
     BOB,
     CAROL,
@@ -194,6 +194,7 @@ async def test_slack_a_dm_heard_while_the_database_is_down_is_answered_on_slacks
     dm = dm_of(bot, USER_ID)
     typed = message_event("Hello, what can I do here?", channel=dm, channel_type="im",
                           ts=past_ts(0))  # fmt: skip
+    through = through_with_dms(bot.runtime)
     outage.cut(bot.groundrules.database)
     assert (await bot.event(typed, event_id="Ev-DM-DOWN")).status == 200
     [told] = await bot.slack.wait_for("chat.postMessage", where=lambda p: NOT_RECORDED in p["text"])
@@ -205,7 +206,7 @@ async def test_slack_a_dm_heard_while_the_database_is_down_is_answered_on_slacks
         "chat.postMessage", where=lambda p: p["text"].startswith("Thanks for your message.")
     )
     await bot.event(typed, event_id="Ev-DM-DOWN", retry_num=2)
-    await asyncio.sleep(0.3)  # what a second answer would have needed
+    await eventually(lambda: through() == 3)  # what a second answer would have needed
     assert [c for c in bot.calls("chat.postMessage") if c.params["channel"] == dm] == [
         told, answer
     ]  # fmt: skip
