@@ -162,7 +162,8 @@ def test_a_stalled_postgres_is_given_up_on_after_the_connect_timeout(postgres_ur
         started = time.monotonic()
         with pytest.raises(OperationalError) as failed, engine.connect():
             pass
-        assert time.monotonic() - started < 5
+        # Under the bot's own 10 s, with room for a busy machine: the URL's 1 s it is.
+        assert time.monotonic() - started < 8
         assert unreachable(failed.value)
         engine.dispose()
 

@@ -244,7 +244,8 @@ async def test_slack_healthz_answers_while_the_database_network_stalls(
         outage.proxy.stall()
         started = time.monotonic()
         reply = await bot.get("/healthz")
-        assert time.monotonic() - started < HEALTH_WAIT_S + 1
+        # Its own wait, with room for a busy machine; far from the stalled 15 s and more.
+        assert time.monotonic() - started < HEALTH_WAIT_S + 5
         assert (reply.status, reply.json()) == (503, {"database": "unreachable"})
         outage.restore()
         assert (await bot.get("/healthz")).status == 200
