@@ -237,16 +237,19 @@ async def test_slack_healthz_answers_while_the_database_network_stalls(
     slack, postgres_url, monkeypatch
 ):
     """A stalled network held the health check's connection: no answer for over 15 s."""
-    monkeypatch.setattr(health, "HEALTH_WAIT_S", HEALTH_WAIT_S)  # as in production
     async with running_through_an_outage(slack, postgres_url) as (bot, outage):
         assert outage.proxy is not None
         assert (await bot.get("/healthz")).status == 200
         outage.proxy.stall()
+        # As in production for the stalled check alone: a busy machine's database that
+        # answers is not to be called unreachable before or after.
+        monkeypatch.setattr(health, "HEALTH_WAIT_S", HEALTH_WAIT_S)
         started = time.monotonic()
         reply = await bot.get("/healthz")
         # Its own wait, with room for a busy machine; far from the stalled 15 s and more.
         assert time.monotonic() - started < HEALTH_WAIT_S + 5
         assert (reply.status, reply.json()) == (503, {"database": "unreachable"})
+        monkeypatch.setattr(health, "HEALTH_WAIT_S", 60.0)
         outage.restore()
         assert (await bot.get("/healthz")).status == 200
 
