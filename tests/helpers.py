@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import count
@@ -399,3 +400,23 @@ def raw_controls(output: str) -> list[str]:
     """Control characters a terminal would act on, written raw in `output` (JSON's own
     line breaks aside): C0, DEL and C1 (0x9b opens a sequence as ESC [ does)."""
     return [c for c in output if c != "\n" and (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F)]
+
+
+def through_with_dms(runtime) -> Callable[[], int]:
+    """Counts the deliveries of words typed in the bot's DM that `runtime` is through
+    with (`Runtime.answering_dm`: answered, found answered already, or failed): what a
+    test waits for before it shows that a delivery said nothing, rather than a sleep
+    a busy machine may overrun. Returns how many so far."""
+    answering_dm = runtime.answering_dm
+    through = [0]
+
+    @asynccontextmanager
+    async def counted(workspace: str, answer_id: str):
+        try:
+            async with answering_dm(workspace, answer_id) as answering:
+                yield answering
+        finally:
+            through[0] += 1
+
+    runtime.answering_dm = counted
+    return lambda: through[0]

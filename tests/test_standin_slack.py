@@ -9,7 +9,6 @@ ack, so they are asserted with the stand-in's bounded ``wait_for``.
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -293,11 +292,13 @@ async def test_a_trigger_opens_a_view_only_within_its_lifetime(
     slack: SlackStandIn, client: AsyncWebClient
 ) -> None:
     view = {"type": "modal", "title": {"type": "plain_text", "text": "t"}, "blocks": []}
-    slack.issue_trigger("old-trigger")
-    await asyncio.sleep(0.2)
+    # Slack's lifetime is TRIGGER_LIFETIME_S; one longer than a busy machine can stall
+    # shows the same, with a trigger issued before it began.
+    lifetime = 60.0
+    slack.issue_trigger("old-trigger", ago=lifetime + 1)
     assert (await client.views_open(trigger_id="old-trigger", view=view))["ok"]  # by default
 
-    slack.trigger_lifetime = 0.1  # Slack's is TRIGGER_LIFETIME_S
+    slack.trigger_lifetime = lifetime
     with pytest.raises(SlackApiError) as caught:
         await client.views_open(trigger_id="old-trigger", view=view)
     assert caught.value.response["error"] == "expired_trigger_id"

@@ -83,7 +83,9 @@ async def stopped_in_an_outage(outage, tagged, keep) -> None:
             await asyncio.sleep(0.1)
             outage.cut(app.database)
             await keep(runtime)
-            await asyncio.sleep(1.2)  # a tick tries to hand them in, and cannot
+            # A tick begun after them tries to hand them in, and cannot: missed, it ends.
+            missed = runtime.outage.ticks_missed
+            await eventually(lambda: runtime.outage.ticks_missed >= missed + 2)
         finally:
             runtime.stop()
             await asyncio.wait_for(running, timeout=10)

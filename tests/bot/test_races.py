@@ -18,6 +18,7 @@ from rules.actions import AnnounceAgreement, PostConcernRound, PostRoundSummary,
 from rules.events import CommandInvoked, ConcernAnswered, MessageDeleted, MessagePosted
 from tests.conftest import make_app
 from tests.helpers import Chat, at
+from tests.standins.lifecycle import PATIENCE_S
 
 PROCESSES = 4
 
@@ -296,7 +297,7 @@ def waiting_for(connection, key: str) -> int:
     ).scalar()
 
 
-def until(condition, timeout: float = 20.0) -> None:
+def until(condition, timeout: float = PATIENCE_S) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"

@@ -16,6 +16,7 @@ from rules.actions import PostConcernRound, UpdateRoundProgress
 from rules.events import CommandInvoked, ConcernAnswered, MemberJoined
 from tests.conftest import make_app
 from tests.helpers import eventually
+from tests.standins.lifecycle import PATIENCE_S
 
 
 class OneChannel:
@@ -117,12 +118,12 @@ async def test_round_messages_a_slow_edit_of_one_process_shows_the_others_newer_
         # Ben's answer is shown by the first process, whose edit is slow on its way ...
         channel.held = released = asyncio.Event()
         slow = asyncio.create_task(first.submit(answer("ben", round_id)))
-        await asyncio.wait_for(channel.holding.wait(), 5)
+        await asyncio.wait_for(channel.holding.wait(), PATIENCE_S)
         # ... while Cas's, in the second process, goes through.
         await second.submit(answer("cas", round_id))
         assert channel.shown["m1"] == (2, True)
         released.set()
-        await asyncio.wait_for(slow, 5)
+        await asyncio.wait_for(slow, PATIENCE_S)
         assert channel.shown["m1"] == (2, True)  # not back to 1 of 4
     finally:
         one.database.dispose()
@@ -139,10 +140,10 @@ async def test_round_messages_a_slow_edit_lands_after_the_round_closed_shows_it_
         round_id = await start_round(first, ["ann", "ben", "cas"])
         channel.held = released = asyncio.Event()
         slow = asyncio.create_task(first.submit(answer("ben", round_id)))
-        await asyncio.wait_for(channel.holding.wait(), 5)
+        await asyncio.wait_for(channel.holding.wait(), PATIENCE_S)
         await second.submit(answer("cas", round_id))  # the last answer closes the round
         released.set()
-        await asyncio.wait_for(slow, 5)
+        await asyncio.wait_for(slow, PATIENCE_S)
         assert channel.shown["m1"] == (2, False)  # closed: no buttons come back
     finally:
         one.database.dispose()
@@ -223,7 +224,7 @@ async def test_round_messages_a_burst_of_answers_in_one_process_edits_once_for_a
         round_id = await start_round(first, members)
         channel.held = released = asyncio.Event()
         slow = asyncio.create_task(first.submit(answer("ben", round_id)))
-        await asyncio.wait_for(channel.holding.wait(), 5)
+        await asyncio.wait_for(channel.holding.wait(), PATIENCE_S)
         rest = [asyncio.create_task(first.submit(answer(user, round_id)))
                 for user in ("cas", "dan", "eve")]  # fmt: skip
         turns = first.round_messages._turns
@@ -233,7 +234,7 @@ async def test_round_messages_a_burst_of_answers_in_one_process_edits_once_for_a
 
         await eventually(all_waiting_for_the_turn)
         released.set()
-        await asyncio.wait_for(asyncio.gather(slow, *rest), 5)
+        await asyncio.wait_for(asyncio.gather(slow, *rest), PATIENCE_S)
         assert channel.shown["m1"] == (4, True)
         assert channel.edits == 2  # ben's, then one showing cas, dan and eve
         assert not any(item.delivered_at is None for item in outbox(one))

@@ -16,6 +16,8 @@ from bot.runtime import Runtime
 from rules.actions import SendNudge
 from rules.events import MessagePosted
 from tests.conftest import make_app
+from tests.helpers import eventually
+from tests.standins.lifecycle import PATIENCE_S
 
 
 class RecordingAdapter:
@@ -292,13 +294,16 @@ class SlowAdapter(RecordingAdapter):
 
 @pytest.fixture
 def short_lease(monkeypatch) -> timedelta:
-    """A 2 s lease, renewed every 0.2 s, ours until 0.5 s before it ends."""
+    """A 7 s lease, renewed every 0.2 s, ours until 3.5 s before it ends. Each side is
+    longer than a busy machine may stall the process: a delivery that could not renew
+    for 1.5 s (a 2 s lease) lost its claim, and one given up with 0.5 s to spare was
+    given up after its lease ended."""
     import bot.store
     from bot import leases
 
-    monkeypatch.setattr(bot.store, "DELIVERY_LEASE", timedelta(seconds=2))
+    monkeypatch.setattr(bot.store, "DELIVERY_LEASE", timedelta(seconds=7))
     monkeypatch.setattr(leases, "RENEW_EVERY", timedelta(seconds=0.2))
-    monkeypatch.setattr(leases, "MARGIN", timedelta(seconds=0.5))
+    monkeypatch.setattr(leases, "MARGIN", timedelta(seconds=3.5))
     return bot.store.DELIVERY_LEASE
 
 
@@ -319,8 +324,12 @@ async def test_runtime_a_slow_delivery_keeps_its_batch_claimed_for_as_long_as_it
     for n in range(3):
         await first.submit(replace(problem(f"p{n}", minutes_ago=11), channel=f"C{n}"))
     delivering = asyncio.create_task(first.tick())
-    await asyncio.wait_for(slow.sending.wait(), 5)
-    await asyncio.sleep(short_lease.total_seconds() + 0.5)  # past the leases they were given
+    await asyncio.wait_for(slow.sending.wait(), PATIENCE_S)
+    # Past the leases they were given, once the renewals have moved them on, another
+    # process's tick claims none of them.
+    past = max(row.next_attempt_at for row in outbox_rows(first.app)) + timedelta(seconds=0.5)
+    await eventually(lambda: all(row.next_attempt_at > past for row in outbox_rows(first.app)))
+    assert second.app.store.claim_undelivered(past) == []
     assert await second.tick() == 0
     slow.gate.set()
     assert await delivering == 3
@@ -339,13 +348,13 @@ async def test_runtime_a_claim_taken_over_stops_its_delivery_quietly(
     runtime = Runtime(app, [slow])
     await runtime.submit(problem("p1", minutes_ago=11))
     delivering = asyncio.create_task(runtime.tick())
-    await asyncio.wait_for(slow.sending.wait(), 5)
+    await asyncio.wait_for(slow.sending.wait(), PATIENCE_S)
     with Session(app.database) as session:
         [row] = session.exec(select(OutboxRow)).all()
         row.claim = "another process's"
         session.add(row)
         session.commit()
-    assert await asyncio.wait_for(delivering, 5) == 1
+    assert await asyncio.wait_for(delivering, PATIENCE_S) == 1
     assert slow.delivered == []
     [row] = outbox_rows(app)
     assert (row.claim, row.delivered_at, row.attempts, row.last_error) == (
@@ -381,7 +390,7 @@ async def test_runtime_a_lease_it_cannot_renew_is_given_up_before_it_ends(
             raise
 
     slow.deliver = deliver
-    assert await asyncio.wait_for(runtime.tick(), 5) == 1
+    assert await asyncio.wait_for(runtime.tick(), PATIENCE_S) == 1
     assert slow.delivered == []
     [row] = outbox_rows(app)
     assert (row.delivered_at, row.attempts) == (None, 0)

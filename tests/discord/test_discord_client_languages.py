@@ -19,6 +19,7 @@ from tests.discord.harness import (
     submit_a_form_for_a_server_not_joined,
     workspace,
 )
+from tests.standins.lifecycle import PATIENCE_S
 
 DUTCH_BUTTONS = ["Vernieuwen", "Navragen bij mijn organisatie"]
 ENGLISH_BUTTONS = ["Renew", "Check with my organisation"]
@@ -28,7 +29,8 @@ async def remembered(harness, world, member, lang: str | None) -> None:
     """Waits until `member`'s client language in the server is `lang` (remembered beside
     the interaction's answer, not before it)."""
     user = str(member.id)
-    for _ in range(200):
+    deadline = asyncio.get_running_loop().time() + PATIENCE_S
+    while asyncio.get_running_loop().time() < deadline:
         known = member_languages.of(harness.app.database, workspace(world.guild), [user])
         if known.get(user) == lang:
             return

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.views import problem_counts
 from rules.events import MessageDeleted, MessagePosted, RosterSynced
-from tests.discord.harness import workspace
+from tests.discord.harness import snowflake_ago, workspace
 
 
-async def posted(world, runtime, text, *, thread=None) -> dict:
+async def posted(world, runtime, text, *, thread=None, message_id=None) -> dict:
     message = await world.api.message_create(
-        world.guild, world.general, world.alice, text, thread=thread
+        world.guild, world.general, world.alice, text, thread=thread, message_id=message_id
     )
     await runtime.wait_for(MessagePosted, lambda e: e.message_id == message["id"])
     return message
@@ -62,10 +62,13 @@ async def test_a_purge_reaches_the_engine_message_by_message(world, harness):
 async def test_a_problem_whose_proposal_is_deleted_waits_again(world, harness):
     runtime = await harness.start()
     await runtime.wait_for(RosterSynced)
-    await posted(world, runtime, "#problem the printer is jammed")
+    # Half a second apart, within the 1 s window however long the bot takes in between.
+    problem_id, proposal_id = snowflake_ago(2), snowflake_ago(1.5)
+    await posted(world, runtime, "#problem the printer is jammed", message_id=problem_id)
     proposal = await world.api.message_create(
-        world.guild, world.general, world.bob, "#proposal we order a new drum"
-    )
+        world.guild, world.general, world.bob, "#proposal we order a new drum",
+        message_id=proposal_id,
+    )  # fmt: skip
     await runtime.wait_for(MessagePosted, lambda e: e.message_id == proposal["id"])
     counts = problem_counts(harness.app.database, workspace(world.guild))
     assert (counts.answered, counts.waiting) == (1, 0)

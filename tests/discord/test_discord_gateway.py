@@ -145,9 +145,11 @@ async def test_gateway_table_and_review_options_hint_their_arguments(world, harn
 
 async def test_gateway_message_in_a_thread_belongs_to_the_parent_channel(world, harness):
     runtime = await harness.start()
+    # Half a second apart, within the 1 s window however long the bot takes in between.
+    problem_id, proposal_id = snowflake_ago(2), snowflake_ago(1.5)
     problem = await world.api.message_create(
         world.guild, world.general, world.alice, "#problem the changelog is missing",
-        thread=world.thread,
+        thread=world.thread, message_id=problem_id,
     )  # fmt: skip
     [posted] = await runtime.wait_for(MessagePosted)
     assert (posted.channel, posted.thread_id) == (str(world.general.id), str(world.thread.id))
@@ -155,8 +157,9 @@ async def test_gateway_message_in_a_thread_belongs_to_the_parent_channel(world, 
 
     # A top-level proposal in the parent channel answers the problem in the thread.
     await world.api.message_create(
-        world.guild, world.general, world.bob, "#proposal let's generate it from commits"
-    )
+        world.guild, world.general, world.bob, "#proposal let's generate it from commits",
+        message_id=proposal_id,
+    )  # fmt: skip
     await runtime.wait_for(MessagePosted, count=2)
     counts = problem_counts(harness.app.database, workspace(world.guild))
     assert (counts.named, counts.answered, counts.waiting) == (1, 1, 0)

@@ -5,12 +5,12 @@ Never silence."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from bot.views import problem_counts
 from rules.events import ProposalAdded
 from tests.discord.harness import World, dm_messages, post_problem, workspace
+from tests.helpers import eventually, through_with_dms
 
 THANKS = "Thank you! Your proposal is posted under your problem."
 
@@ -84,11 +84,11 @@ async def test_a_dm_with_nothing_waiting_is_answered_too(world, harness):
 async def test_a_dm_the_gateway_delivers_twice_is_answered_once(world, harness):
     """Discord gives a message to every session of the bot (two processes while one
     takes over from the other): its words are answered once (bot.dm_once)."""
-    await harness.start()
+    through = through_with_dms(await harness.start())
     dm = world.api.dm_channel(world.alice)
     typed = await world.api.message_create(None, dm, world.alice, "hello?")
     await world.api.dispatch("MESSAGE_CREATE", typed)
     await world.api.wait_for(f"POST /channels/{dm.id}/messages")
-    await asyncio.sleep(0.3)  # what a second answer would have needed
+    await eventually(lambda: through() == 2)  # what a second answer would have needed
     [answer] = dm_messages(world.api, world.alice)
     assert answer["content"].startswith("Thanks for your message. Nothing of yours is waiting")

@@ -18,7 +18,7 @@ from bot.models import ProcessedEvent
 from rules.events import MessagePosted, ProposalAdded
 from rules.i18n import render
 from rules.say import Say
-from tests.helpers import eventually
+from tests.helpers import eventually, through_with_dms
 from tests.slack.conftest import BOB, SlackBot, past_ts, shown_text
 from tests.slack.test_dm_reminders import dm_of
 from tests.slack.test_nudge import problem, watches
@@ -166,6 +166,7 @@ async def test_slack_a_dm_delivered_twice_at_once_is_answered_once(bot: SlackBot
     without saying so (a Socket Mode reconnect): the second delivery, even while the
     first is being answered, says nothing; nor does one after it was answered."""
     typed, dm = typed_event(bot), dm_of(bot, USER_ID)
+    through = through_with_dms(bot.runtime)
     replies = await asyncio.gather(
         bot.event(typed, event_id="Ev-DM-TWICE"),
         bot.event(typed, event_id="Ev-DM-TWICE", retry_num=again),
@@ -175,7 +176,7 @@ async def test_slack_a_dm_delivered_twice_at_once_is_answered_once(bot: SlackBot
     assert answer.params["text"].startswith("Thanks for your message. Nothing of yours")
 
     await bot.event(typed, event_id="Ev-DM-TWICE", retry_num=again)
-    await asyncio.sleep(0.3)  # what a second answer would have needed
+    await eventually(lambda: through() == 3)  # what a second answer would have needed
     assert posted_in(bot, dm) == [answer]
 
 
@@ -186,11 +187,13 @@ async def test_slack_a_dm_heard_by_two_processes_is_answered_by_one(
     connection each) hear the same event: the first to claim it answers."""
     first, second = await processes.start(), await processes.start()
     typed, dm = typed_event(first), dm_of(first, USER_ID)
+    through = [through_with_dms(first.runtime), through_with_dms(second.runtime)]
     await asyncio.gather(
         first.event(typed, event_id="Ev-DM-BOTH"), second.event(typed, event_id="Ev-DM-BOTH")
     )
     [answer] = await first.slack.wait_for("chat.postMessage", where=lambda p: p["channel"] == dm)
-    await asyncio.sleep(0.3)  # what a second answer would have needed
+    # What a second answer would have needed.
+    await eventually(lambda: sum(process() for process in through) == 2)
     assert posted_in(first, dm) == [answer]
 
 
@@ -208,6 +211,7 @@ async def test_slack_a_dm_answer_slack_refused_is_answered_on_its_retry(bot: Sla
         return builtin(params)
 
     bot.slack.respond_with("chat.postMessage", once_refused)
+    through = through_with_dms(bot.runtime)
     await bot.event(typed, event_id="Ev-DM-REFUSED")
     await eventually(lambda: refused and not claimed(bot, "Ev-DM-REFUSED"))
 
@@ -218,7 +222,7 @@ async def test_slack_a_dm_answer_slack_refused_is_answered_on_its_retry(bot: Sla
     assert tried.params == refused[0]  # the stand-in notes the refused call too
     assert answer.params["text"].startswith("Thanks for your message. Nothing of yours")
     await bot.event(typed, event_id="Ev-DM-REFUSED", retry_num=2)
-    await asyncio.sleep(0.3)  # what a second answer would have needed
+    await eventually(lambda: through() == 3)  # what a second answer would have needed
     assert posted_in(bot, dm) == [tried, answer]
 
 
@@ -229,7 +233,10 @@ async def test_slack_a_dm_whose_process_died_before_answering_is_answered_on_sla
     """The process that claimed the words died before any of its answer went out: the
     claim was neither kept nor given back. Once its lease runs out (sooner than Slack's
     retry a minute later; here in a fraction of a second) the retry is answered, once."""
-    monkeypatch.setattr(dm_once, "LEASE", timedelta(seconds=0.3), raising=False)
+    # Only the dying process's claim is that short: the live one's outlasts a stall of
+    # the process between its claim and its confirmation (or Slack's last retry answers).
+    lease = dm_once.LEASE
+    monkeypatch.setattr(dm_once, "LEASE", timedelta(seconds=0.3))
     died, alive = await processes.start(), await processes.start()
     typed, dm = typed_event(alive), dm_of(alive, USER_ID)
     claimed_there = asyncio.Event()
@@ -245,13 +252,15 @@ async def test_slack_a_dm_whose_process_died_before_answering_is_answered_on_sla
     crash.cancel()  # as a crash leaves it: nothing given back, nothing kept
     await processes.stop(died)
     assert claimed(alive, "Ev-DM-DIED")
+    monkeypatch.setattr(dm_once, "LEASE", lease)
 
     await asyncio.sleep(0.5)  # the lease runs out before Slack retries
+    through = through_with_dms(alive.runtime)
     await alive.event(typed, event_id="Ev-DM-DIED", retry_num=1)
     [answer] = await alive.slack.wait_for("chat.postMessage", where=lambda p: p["channel"] == dm)
     assert answer.params["text"].startswith("Thanks for your message. Nothing of yours")
     await alive.event(typed, event_id="Ev-DM-DIED", retry_num=2)  # Slack's last retry
-    await asyncio.sleep(0.5)  # past the lease: a second answer would have had its time
+    await eventually(lambda: through() == 2)  # what a second answer would have needed
     assert posted_in(alive, dm) == [answer]
 
 

@@ -17,6 +17,7 @@ from tests.slack.conftest import BOB, WORKSPACE, SlackBot, shown_text
 from tests.slack.test_meetings import end_meeting
 from tests.slack.test_nudge_by_dm import OTHER_CHANNEL
 from tests.slack.test_rounds import click, start_round
+from tests.standins.lifecycle import PATIENCE_S
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID
 
 CAROL = "U-CAROL"
@@ -236,7 +237,7 @@ async def test_slack_a_reminder_slack_refuses_for_a_closed_messages_tab_is_not_r
     assert bot.groundrules.store.claim_undelivered(now_utc() + timedelta(minutes=5)) == []
 
 
-async def tick_until_fired(bot: SlackBot, timeout: float = 5.0) -> None:
+async def tick_until_fired(bot: SlackBot, timeout: float = PATIENCE_S) -> None:
     """Tick as the ticker does until a timer fires (bounded)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while not await bot.tick():

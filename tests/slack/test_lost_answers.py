@@ -22,6 +22,7 @@ from tests.slack.test_announced_once import AGREED, announcement, retry_after_th
 from tests.slack.test_delivery import long_report
 from tests.slack.test_nudge import problem
 from tests.slack.test_rounds import round_id
+from tests.standins.lifecycle import PATIENCE_S
 from tests.standins.slack_api import SlackStandIn
 from tests.standins.slack_requests import CHANNEL_ID
 
@@ -122,7 +123,7 @@ def delivery_ended(bot: SlackBot) -> bool:
     return row.delivered_at is not None or row.last_error is not None
 
 
-async def wait_until(check, timeout: float = 5.0) -> None:
+async def wait_until(check, timeout: float = PATIENCE_S) -> None:
     async with asyncio.timeout(timeout):
         while not check():
             await asyncio.sleep(0.02)

@@ -19,7 +19,7 @@ from bot.health import HEALTH_WAIT_S
 from bot.liveness import STUCK_AFTER, Heartbeat
 from bot.models import AgreementRow, MemberRow, ProcessedEvent, WatchRow, now_utc
 from rules.events import CommandInvoked, MessagePosted
-from tests.helpers import eventually
+from tests.helpers import eventually, through_with_dms
 from tests.slack.conftest import (
     BOB,
     CAROL,
@@ -194,6 +194,7 @@ async def test_slack_a_dm_heard_while_the_database_is_down_is_answered_on_slacks
     dm = dm_of(bot, USER_ID)
     typed = message_event("Hello, what can I do here?", channel=dm, channel_type="im",
                           ts=past_ts(0))  # fmt: skip
+    through = through_with_dms(bot.runtime)
     outage.cut(bot.groundrules.database)
     assert (await bot.event(typed, event_id="Ev-DM-DOWN")).status == 200
     [told] = await bot.slack.wait_for("chat.postMessage", where=lambda p: NOT_RECORDED in p["text"])
@@ -205,7 +206,7 @@ async def test_slack_a_dm_heard_while_the_database_is_down_is_answered_on_slacks
         "chat.postMessage", where=lambda p: p["text"].startswith("Thanks for your message.")
     )
     await bot.event(typed, event_id="Ev-DM-DOWN", retry_num=2)
-    await asyncio.sleep(0.3)  # what a second answer would have needed
+    await eventually(lambda: through() == 3)  # what a second answer would have needed
     assert [c for c in bot.calls("chat.postMessage") if c.params["channel"] == dm] == [
         told, answer
     ]  # fmt: skip
@@ -236,15 +237,19 @@ async def test_slack_healthz_answers_while_the_database_network_stalls(
     slack, postgres_url, monkeypatch
 ):
     """A stalled network held the health check's connection: no answer for over 15 s."""
-    monkeypatch.setattr(health, "HEALTH_WAIT_S", HEALTH_WAIT_S)  # as in production
     async with running_through_an_outage(slack, postgres_url) as (bot, outage):
         assert outage.proxy is not None
         assert (await bot.get("/healthz")).status == 200
         outage.proxy.stall()
+        # As in production for the stalled check alone: a busy machine's database that
+        # answers is not to be called unreachable before or after.
+        monkeypatch.setattr(health, "HEALTH_WAIT_S", HEALTH_WAIT_S)
         started = time.monotonic()
         reply = await bot.get("/healthz")
-        assert time.monotonic() - started < HEALTH_WAIT_S + 1
+        # Its own wait, with room for a busy machine; far from the stalled 15 s and more.
+        assert time.monotonic() - started < HEALTH_WAIT_S + 5
         assert (reply.status, reply.json()) == (503, {"database": "unreachable"})
+        monkeypatch.setattr(health, "HEALTH_WAIT_S", 60.0)
         outage.restore()
         assert (await bot.get("/healthz")).status == 200
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import aiohttp
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.database import make_engine
-from bot.models import AgreementRow, ProcessedEvent, WatchRow
+from bot.models import AgreementRow, OutboxRow, ProcessedEvent, WatchRow
 from rules.events import CommandInvoked, MessagePosted, NudgeSnoozed
+from tests.helpers import eventually
 from tests.slack.conftest import BOT_TOKEN, SECRET, SlackBot, button, past_ts, start_bot
 from tests.standins.slack_requests import (
     block_actions,
@@ -96,20 +97,29 @@ async def test_slack_rate_limited_call_is_retried_after_retry_after(
     assert watch.status == "nudged"
 
 
+def leases_of(bot: SlackBot) -> list[datetime]:
+    """Until when the outbox items not yet delivered are leased (claimed)."""
+    with Session(bot.groundrules.database) as session:
+        undelivered = select(OutboxRow).where(col(OutboxRow.delivered_at).is_(None))
+        return [row.next_attempt_at for row in session.exec(undelivered).all()]
+
+
 async def test_slack_a_nudge_waiting_out_a_rate_limit_is_not_sent_by_another_process_too(
     slack, database_url, monkeypatch, no_retry_jitter: None
 ):
     """Slack answers the nudge with 429 and a Retry-After longer than the outbox lease.
     While slack_sdk waits it out, the process delivering it keeps renewing its claim, so
-    another process's tick does not send the nudge too. (Shortened: a 4 s lease, renewed
-    every 0.2 s, and a Retry-After of 6 s: a renewal may take the database up to about
-    1.4 s. With a 2 s lease it was 0.6 s, which a loaded CI machine overran.)"""
+    another process's tick, past the lease the nudge was claimed with, does not send the
+    nudge too. (Shortened: a 5 s lease, renewed every 0.2 s, and a Retry-After of 6 s.
+    The claim is the process's until 1.5 s before its lease ends, so a renewal may be
+    3.5 s late (a slow database, a stalled process): with 3 s less, and a 2 s lease
+    ours for 0.6 s, a loaded CI machine overran it.)"""
     import bot.store
     from bot import leases
 
-    monkeypatch.setattr(bot.store, "DELIVERY_LEASE", timedelta(seconds=4))
+    monkeypatch.setattr(bot.store, "DELIVERY_LEASE", timedelta(seconds=5))
     monkeypatch.setattr(leases, "RENEW_EVERY", timedelta(seconds=0.2))
-    monkeypatch.setattr(leases, "MARGIN", timedelta(seconds=1))
+    monkeypatch.setattr(leases, "MARGIN", timedelta(seconds=1.5))
     one = await start_bot(slack, database_url)
     two = await start_bot(slack, database_url, migrate=False)
     try:
@@ -120,7 +130,11 @@ async def test_slack_a_nudge_waiting_out_a_rate_limit_is_not_sent_by_another_pro
             slack.rate_limit_next("chat.postEphemeral", retry_after=6)
             delivering = asyncio.create_task(a.tick())
             await slack.wait_for("chat.postEphemeral")  # answered 429: slack_sdk waits
-            await asyncio.sleep(4.5)  # past the lease the nudge was written with
+            [claimed] = leases_of(a)
+            past = claimed + timedelta(seconds=0.5)  # past the lease it was claimed with
+            await eventually(lambda: leases_of(a) == [] or leases_of(a)[0] > past)
+            assert leases_of(a) != [], "sent before its lease was renewed: nothing shown"
+            assert b.groundrules.store.claim_undelivered(past) == []
             assert await b.tick() == 0
             assert await delivering == 1
         limited, sent = slack.calls_to("chat.postEphemeral")

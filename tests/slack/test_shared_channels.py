@@ -7,7 +7,6 @@ each workspace's data apart, as before."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -163,6 +162,10 @@ async def test_shared_a_retry_through_the_other_installation_is_handled_once(
     assert watches(bot) == [(HOME, CHANNEL_ID, "open")]
 
 
+def through_two(params) -> bool:
+    return params.get("token") == "xoxb-T-TWO"
+
+
 async def test_shared_a_channel_slack_does_not_say_is_shared_keeps_workspaces_apart(
     slack, sqlite_url
 ):
@@ -185,7 +188,9 @@ async def test_shared_a_channel_slack_does_not_say_is_shared_keeps_workspaces_ap
         assert watches(bot) == [("slack:T-TWO", CHANNEL_ID, "open")]
         assert agreements(bot) == [(HOME, "pickups at 16:00")]
         assert "xoxb-T-TWO" in tokens_asking_about(bot, CHANNEL_ID)
-        await asyncio.sleep(0.2)
+        # Its answer, through T-TWO: its own table has none.
+        [answer] = await bot.slack.wait_for("chat.postEphemeral", where=through_two)
+        assert "No agreements recorded at this table yet" in shown_text(answer)
         two = [c for c in bot.slack.calls if c.params.get("token") == "xoxb-T-TWO"]
         assert not any("pickups" in shown_text(c) for c in two)
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import aiohttp
 
 from rules.events import CommandInvoked, MessagePosted
+from tests.helpers import eventually, through_with_dms
 from tests.slack.conftest import APP_TOKEN, SECRET, SlackBot, past_ts, start_bot
 from tests.standins.slack_requests import (
     USER_ID,
@@ -57,7 +56,7 @@ async def test_slack_socket_mode_answers_a_dm_once_and_not_its_retry(slack, sqli
     """Socket Mode marks every event with retry_attempt (0 the first time; slack-bolt
     hands it on as X-Slack-Retry-Num): the first is answered, Slack's retry is not."""
     async with SlackSocketModeStandIn(slack) as socket:
-        groundrules, _runtime, adapter = await start_bot(
+        groundrules, runtime, adapter = await start_bot(
             slack, sqlite_url, socket_mode=True, migrate=False, slack_signing_secret=None
         )
         try:
@@ -68,12 +67,13 @@ async def test_slack_socket_mode_answers_a_dm_once_and_not_its_retry(slack, sqli
                               ts=past_ts(0)),
                 event_id="Ev-DM-ONCE",
             )  # fmt: skip
+            through = through_with_dms(runtime)
             await socket.request_event(typed)
             [answer] = await slack.wait_for("chat.postMessage", where=lambda p: p["channel"] == dm)
             assert answer.params["text"].startswith("Thanks for your message.")
 
             await socket.request_event(typed, retry_attempt=1, retry_reason="timeout")
-            await asyncio.sleep(0.3)  # what a second answer would have needed
+            await eventually(lambda: through() == 2)  # what a second answer would have needed
             assert [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == dm] == [
                 answer
             ]

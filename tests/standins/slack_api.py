@@ -505,13 +505,13 @@ class SlackStandIn(Served):
         self._response_targets[response_id] = _ResponseTarget(channel, ts)
         return self._response_url_of(response_id)
 
-    def issue_trigger(self, trigger_id: str | None) -> None:
+    def issue_trigger(self, trigger_id: str | None, *, ago: float = 0.0) -> None:
         """Note that Slack handed out ``trigger_id`` now (with a click, a shortcut or a
-        command): with ``trigger_lifetime`` set, ``views.open`` refuses it once it is
-        older (``expired_trigger_id``), as Slack does. A trigger not issued does not
-        expire."""
+        command), or ``ago`` seconds before: with ``trigger_lifetime`` set, ``views.open``
+        refuses it once it is older (``expired_trigger_id``), as Slack does. A trigger
+        not issued does not expire."""
         if trigger_id:
-            self._triggers[trigger_id] = time.monotonic()
+            self._triggers[trigger_id] = time.monotonic() - ago
 
     def _response_url_of(self, response_id: str) -> str:
         """Shaped as Slack's, https://hooks.slack.com/actions/T…/…/<secret>: the last
