@@ -19,7 +19,7 @@ from bot.database import make_engine
 from bot.logs import RedactingFormatter, configure_logging
 from bot.settings import Settings
 from rules.classifier.rule_based import RuleClassifier
-from tests.helpers import TaggedClassifier, forget_compiled_writes
+from tests.helpers import TaggedClassifier, forget_dialects
 from tests.schemas import (
     MigratedSchemas,
     copy_of,
@@ -42,12 +42,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
-    """Once a test's fixtures let go of its databases, nothing keeps their dialects: the
-    statements the ORM compiled for them go too (`forget_compiled_writes`)."""
+    """Once a test's fixtures let go of its databases, nothing keeps their dialects: what
+    SQLAlchemy's caches keep per dialect goes too (`forget_dialects`)."""
     try:
         return (yield)
     finally:
-        forget_compiled_writes()
+        forget_dialects()
 
 
 def postgres_base_url() -> str | None:
