@@ -19,7 +19,7 @@ from bot.database import make_engine
 from bot.logs import RedactingFormatter, configure_logging
 from bot.settings import Settings
 from rules.classifier.rule_based import RuleClassifier
-from tests.helpers import TaggedClassifier
+from tests.helpers import TaggedClassifier, forget_dialects
 from tests.schemas import (
     MigratedSchemas,
     copy_of,
@@ -38,6 +38,16 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     frozen, each walked them for over a second on a busy machine, holding the event loop
     of a running stand-in past Slack's 3 seconds to acknowledge a click."""
     freeze_start_up()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """Once a test's fixtures let go of its databases, nothing keeps their dialects: what
+    SQLAlchemy's caches keep per dialect goes too (`forget_dialects`)."""
+    try:
+        return (yield)
+    finally:
+        forget_dialects()
 
 
 def postgres_base_url() -> str | None:

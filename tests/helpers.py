@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql.base import PGDialect
+from sqlmodel import SQLModel
 
 from bot.bootstrap import Groundrules
 from bot.presenting import plain
@@ -118,6 +120,32 @@ CONSENTING = Thresholds(consent=0.8)
 
 
 DAY = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def forget_dialects() -> int:
+    """Empty what SQLAlchemy keeps for the life of the process per dialect (per engine),
+    as a bot process's end does; how many entries it held.
+
+    A bot has an engine or two for good, a test run one per test, and two of those keep
+    every dialect they met: each mapper's cache of the INSERTs and UPDATEs its flushes
+    compiled (100 of them, keyed by dialect), and PostgreSQL's reflection queries, an
+    `lru_cache` of 128 a method, keyed by the dialect their inspector asked through (the
+    migrations' checks). Kept, they held each finished test's dialect alive, and through
+    it every column type it adapted (some 350 objects a test): at the end of tests/slack
+    280,000 objects, that each full collection walked for up to a second on a busy
+    machine while a stand-in's event loop waited."""
+    held = 0
+    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
+        cache = mapper.__dict__.get("_compiled_cache")  # made at a mapper's first flush
+        if cache is not None:
+            held += len(cache)
+            cache.clear()
+    for kind in PGDialect.__mro__:
+        for method in vars(kind).values():
+            if callable(getattr(method, "cache_clear", None)):
+                held += method.cache_info().currsize
+                method.cache_clear()
+    return held
 
 
 def at(clock: str, day: datetime = DAY) -> datetime:
