@@ -64,6 +64,7 @@ from adapters.discord.rendering import (
     Outgoing,
     Renderer,
     as_typed,
+    channel_mention,
     first_quote,
     jump_url,
     say,
@@ -1271,9 +1272,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         thread = (problem.thread_id or problem.problem_id) if problem is not None else None
         snooze = replace(snooze, thread_id=thread, direct=True)
         if target.others:
-            others = [_channel_mention(other) for other in target.others]
+            others = [channel_mention(other) for other in target.others]
             said = snoozed_elsewhere(
-                _channel_mention(target.channel), others, nudged=problem is not None
+                channel_mention(target.channel), others, nudged=problem is not None
             )
             await self._say_in_dm(answering, message, guild, lang, said)
         await self.submit(snooze, keep=False)
@@ -1342,11 +1343,6 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
             await interaction.followup.send(content, ephemeral=True)
         else:
             await respond(interaction, interaction.response.send_message(content, ephemeral=True))
-
-
-def _channel_mention(channel: str) -> str:
-    """A table's channel as the bot's DM names it: a mention, which pings nobody."""
-    return f"<#{int(channel)}>"
 
 
 def _quoted(message: discord.Message | None) -> str | None:

@@ -56,6 +56,7 @@ from adapters.discord.refusals import (
 from adapters.discord.rendering import (
     Outgoing,
     Renderer,
+    channel_mention,
     jump_url,
     long_post,
     markdown,
@@ -254,7 +255,7 @@ class Delivery:
             ),
         ))  # fmt: skip
         if answer is None:  # by DM, away from its table: it opens with which one
-            told = at_table(told, _mention(action.channel))
+            told = at_table(told, channel_mention(action.channel))
         text = render(told)
         if summary:
             text += "\n\n" + render(summary_text(action, with_commands=False))
@@ -369,7 +370,9 @@ class Delivery:
         # A DM, away from its table: it opens by naming the channel (a mention pings
         # nobody), which the notification shows too; the link at its end leads to the
         # problem itself.
-        text = render(nudge_text(action, with_commands=False, where=_mention(action.channel)))
+        text = render(
+            nudge_text(action, with_commands=False, where=channel_mention(action.channel))
+        )
         text += "\n" + jump_url(guild, where.target, choice.problem)
         done = await sent_of(action)
         [message] = done.pages("dm", [one_message(text)], Outgoing.from_kept)
@@ -477,10 +480,10 @@ class Delivery:
             action.workspace, action.user,
         )  # fmt: skip
         if isinstance(action, WordToProposer) and not answering:
-            dm_text = render(at_table(said, _mention(action.channel)))
+            dm_text = render(at_table(said, channel_mention(action.channel)))
             return await self._word_to_proposer(guild, action, place, text, dm_text)
         if _by_dm(action):  # away from its table: it opens with which one
-            text = render(at_table(said, _mention(action.channel)))
+            text = render(at_table(said, channel_mention(action.channel)))
         view = None
         if isinstance(action, NotAProblemNoted) and action.user is not None:
             choice = NudgeChoice(
@@ -546,7 +549,7 @@ class Delivery:
         place = int(action.channel)
         differs = full != summary
         if _by_dm(action):  # away from its table: it opens with which one
-            summary = render(at_table(action.summary, _mention(action.channel)))
+            summary = render(at_table(action.summary, channel_mention(action.channel)))
         if not differs:
             messages = pieces(summary, action.lang)
         elif self._may_attach(action, place):
@@ -754,7 +757,9 @@ class Delivery:
         text = render(reminder_text(action, with_commands=False))
         # By DM, away from its table: it opens with which one, as a nudge does; the link
         # at its end leads to the round itself.
-        dm_text = render(reminder_text(action, with_commands=False, where=_mention(action.channel)))
+        dm_text = render(
+            reminder_text(action, with_commands=False, where=channel_mention(action.channel))
+        )
         place = _round_place(action)
         ref = await self.runtime.message_ref(action.workspace, f"round:{view.round_id}")
         dm_text += f"\n{jump_url(guild, place, int(ref))}" if ref else ""
@@ -784,7 +789,7 @@ class Delivery:
             if lang not in dm_texts:
                 # By DM, away from its table: it opens with which one, as a nudge does.
                 dm_text = self._renderer(guild, lang)(
-                    renewal_text(action, with_commands=False, where=_mention(action.channel))
+                    renewal_text(action, with_commands=False, where=channel_mention(action.channel))
                 )
                 dm_texts[lang] = f"{dm_text}\n{_channel_url(guild, place)}"
             # Its buttons answer in the language the DM speaks.
@@ -1071,11 +1076,6 @@ def _by_dm(action: Reply | PostReport) -> bool:
     answer ephemerally."""
     answer = _answer_for(action)
     return action.private and (answer is None or answer.user != action.user)
-
-
-def _mention(channel: str) -> str:
-    """A table's channel, as a DM away from it names it: a mention, which pings nobody."""
-    return f"<#{int(channel)}>"
 
 
 def _channel_url(guild: int, channel: int) -> str:

@@ -163,6 +163,11 @@ def first_quote(text: str) -> str | None:
     return None
 
 
+def channel_mention(channel: str) -> str:
+    """A table's channel, as a DM away from it names it: a mention, which pings nobody."""
+    return f"<#{int(channel)}>"
+
+
 def jump_url(guild: int, channel: int, message: int) -> str:
     return f"https://discord.com/channels/{guild}/{channel}/{message}"
 
