@@ -82,6 +82,8 @@ async def test_quiet_reply_a_snooze_adds_no_public_message_nor_names_its_author(
     world.api.close_dms(world.carol)
     runtime = await harness.start()
     quiet, choices = await quiet_reply_opened(world, runtime)
+    # Seen, it names her no more: that edit follows her choices, on a busy machine later.
+    await world.api.wait_for(f"PATCH /channels/{world.general.id}/messages/{quiet['id']}")
 
     snooze = await world.api.click_button(choices, world.carol, label="Snooze 1 hour")
     await runtime.wait_for(NudgeSnoozed)
