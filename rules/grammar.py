@@ -2232,8 +2232,9 @@ def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if len(scores) == len(EVALUATION_VALUES) and outside:
         # Nine scores, some past the scale ("1 2 3 4 5 6 7 8 9"): say which.
         return UsageError(spec, Say.of(
-            N_("Scores go from 1 to 5, so I could not use these: {scores}. Give nine scores "
+            N_("Scores go from 1 to 5, so I could not use {these}: {scores}. Give nine scores "
                "from 1 to 5, one for each value, in order."),
+            these=Counted(NP_("this score", "these scores"), len(outside)),
             scores=" ".join(str(score) for score in outside),
         ))  # fmt: skip
     if len(scores) != len(EVALUATION_VALUES):

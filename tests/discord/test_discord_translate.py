@@ -270,10 +270,9 @@ def test_translate_evaluation_form_names_the_scores_past_the_scale(parsed):
     assert origin is not None
     values = {"scores": "0 5 3 4 4 5 4 3 7", "comment": "ok"}
     refused = translate.evaluation_given(origin, values, "m1")
-    assert refused == Say.of(
-        "Scores go from 1 to 5, so I could not use these: {scores}. Give nine scores from 1 "
-        "to 5, one for each value, in order.",
-        scores="0 7",
+    assert render(refused, "en") == (
+        "Scores go from 1 to 5, so I could not use these scores: 0 7. Give nine scores from 1 "
+        "to 5, one for each value, in order."
     )
 
 
