@@ -38,7 +38,7 @@ from rules.local_time import zone_named
 from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
 from rules.quiet_hours import QuietHours, parse_quiet_hours
 from rules.round_answers import answers_rather_than_proposes, means_no_concern
-from rules.say import N_, Day, Lines, Member, Quote, Say, excerpt
+from rules.say import N_, NP_, Counted, Day, Lines, Member, Quote, Say, excerpt
 from rules.visible import has_words, shows
 
 
@@ -2232,8 +2232,9 @@ def _evaluate(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if len(scores) == len(EVALUATION_VALUES) and outside:
         # Nine scores, some past the scale ("1 2 3 4 5 6 7 8 9"): say which.
         return UsageError(spec, Say.of(
-            N_("Scores go from 1 to 5, so I could not use these: {scores}. Give nine scores "
+            N_("Scores go from 1 to 5, so I could not use {these}: {scores}. Give nine scores "
                "from 1 to 5, one for each value, in order."),
+            these=Counted(NP_("this score", "these scores"), len(outside)),
             scores=" ".join(str(score) for score in outside),
         ))  # fmt: skip
     if len(scores) != len(EVALUATION_VALUES):
@@ -2257,9 +2258,10 @@ def _more_scores(args: str, end: int) -> list[int]:
 
 def _miscounted(scores: list[int]) -> Say:
     return Say.of(
-        N_("I read {count} scores ({scores}); give nine, from 1 to 5, one for each value in "
-           "order. A comment that starts with a number goes in quotes."),
-        count=len(scores), scores=" ".join(str(s) for s in scores),
+        N_("I read {read} ({scores}); give nine, from 1 to 5, one for each value in order. "
+           "A comment that starts with a number goes in quotes."),
+        read=Counted(NP_("{count} score", "{count} scores"), len(scores)),
+        scores=" ".join(str(s) for s in scores),
     )  # fmt: skip
 
 

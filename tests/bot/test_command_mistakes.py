@@ -239,11 +239,14 @@ def test_a_member_named_before_the_role_is_told_the_order(app, line, said):
     ("line", "said"),
     [
         ("/evaluate 1 2 3 4 5 6 7 8 9",
-         "Scores go from 1 to 5, so I could not use these: 6 7 8 9. Give nine scores from 1 "
-         "to 5, one for each value, in order."),
+         "Scores go from 1 to 5, so I could not use these scores: 6 7 8 9. Give nine scores "
+         "from 1 to 5, one for each value, in order."),
+        ("/evaluate 4 4 4 4 4 4 4 4 6",
+         "Scores go from 1 to 5, so I could not use this score: 6. Give nine scores from 1 to "
+         "5, one for each value, in order."),
         ("/evaluatie 0 4 4 4 4 4 4 4 4 prima",
-         "Scores gaan van 1 tot 5, dus deze kon ik niet gebruiken: 0. Geef negen scores van 1 "
-         "tot 5, één per waarde, op volgorde."),
+         "Scores gaan van 1 tot 5, dus deze score kon ik niet gebruiken: 0. Geef negen scores "
+         "van 1 tot 5, één per waarde, op volgorde."),
     ],
 )  # fmt: skip
 def test_scores_past_the_scale_are_named(app, line, said):

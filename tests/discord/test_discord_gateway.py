@@ -63,7 +63,7 @@ async def test_gateway_ready_sends_each_channels_roster_and_syncs_the_commands(w
     for spec in COMMANDS:
         assert commands[spec.name]["name_localizations"] == {"nl": spec.dutch}
     assert commands["agree"]["description_localizations"] == {
-        "nl": "Leg een afspraak vast, met waarom, een eigenaar en een herzieningsdatum"
+        "nl": "Leg een afspraak vast, met het waarom, een eigenaar en een herzieningsdatum"
     }
     menu = commands["Record as agreement"]
     assert (menu["type"], menu["name_localizations"]) == (3, {"nl": "Vastleggen als afspraak"})

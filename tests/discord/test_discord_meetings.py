@@ -359,8 +359,8 @@ async def test_meeting_evaluation_form_refuses_scores_it_cannot_read(world, harn
         ("4 5 3 4 4 5 4 3 5 4", miscounted.format(10, "4 5 3 4 4 5 4 3 5 4")),
         (
             "4 5 3 4 4 5 4 3 6",
-            "Scores go from 1 to 5, so I could not use these: 6. Give nine scores from 1 to 5, "
-            "one for each value, in order.",
+            "Scores go from 1 to 5, so I could not use this score: 6. Give nine scores from 1 "
+            "to 5, one for each value, in order.",
         ),
         ("great meeting", give_nine),
     ):

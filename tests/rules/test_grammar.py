@@ -1636,16 +1636,18 @@ def test_grammar_a_dutch_meeting_word_shows_the_members_dutch(word):
     [("5 5 5 5 5 5 5 5 5 5", 10, "5 5 5 5 5 5 5 5 5 5"),
      ("4,4,4,4,4,4,4,4,4,3 fine", 10, "4 4 4 4 4 4 4 4 4 3"),
      ("4 4 4 4 4 4 4 4 4 4 4 too long", 11, "4 4 4 4 4 4 4 4 4 4 4"),
-     ("4 4 4 4 4 4 4 4 good", 8, "4 4 4 4 4 4 4 4")],
+     ("4 4 4 4 4 4 4 4 good", 8, "4 4 4 4 4 4 4 4"),
+     ("4 great meeting", 1, "4")],
 )  # fmt: skip
 def test_grammar_a_miscounted_evaluation_is_refused_saying_what_was_read(args, count, read):
     refused = parse("evaluate", args)
     assert isinstance(refused, UsageError)
+    scores = "score" if count == 1 else "scores"  # "1 score", in either language
     assert render(refused.reason, "en") == (
-        f"I read {count} scores ({read}); give nine, from 1 to 5, one for each value in "
+        f"I read {count} {scores} ({read}); give nine, from 1 to 5, one for each value in "
         "order. A comment that starts with a number goes in quotes."
     )
-    assert render(refused.reason, "nl").startswith(f"Ik lees {count} scores ({read}); geef er")
+    assert render(refused.reason, "nl").startswith(f"Ik lees {count} {scores} ({read}); geef er")
 
 
 def test_grammar_an_evaluation_comment_in_quotes_may_start_with_a_number():

@@ -6,6 +6,7 @@ import re
 import string
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 from rules.i18n import catalog_path, format_span, render
@@ -38,14 +39,18 @@ def test_i18n_every_msgid_in_the_code_is_translated_in_both_languages():
         assert not missing, f"{lang}.po lacks: {missing[:10]} (run make i18n)"
 
 
-def test_i18n_translations_keep_the_same_fields():
-    for message in _catalog("nl"):
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_i18n_translations_keep_the_same_fields(lang):
+    """A field missing from a translation loses what fills it; one the code does not fill
+    fails at rendering. Each plural form keeps the fields of its own English form."""
+    for message in _catalog(lang):
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        for translated in strings:
-            assert _fields(translated) == _fields(ids[0]), message.id
+        for form, translated in enumerate(strings):
+            english = ids[min(form, len(ids) - 1)]
+            assert _fields(translated) == _fields(english), (lang, message.id, form)
 
 
 def test_i18n_render_fills_typed_parameters():
