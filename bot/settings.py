@@ -126,10 +126,16 @@ def _upper(value: object) -> object:
     return value.strip().upper() if isinstance(value, str) else value
 
 
+def _lower(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 # The standard library's levels, in any case: a mistyped one fails at start-up.
 LogLevel = Annotated[
     Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], BeforeValidator(_upper)
 ]
+# A language as written in the environment, "NL" as "nl".
+Language = Annotated[Literal["en", "nl"], BeforeValidator(_lower)]
 
 
 def _time_zone(value: object) -> object:
@@ -223,11 +229,11 @@ class Settings(BaseSettings):
     review_after: ReviewSpan = timedelta(weeks=4)
     poll_proposer: bool = False
     # How readily tables are nudged about problems until one says otherwise (/nudges).
-    nudges: Literal["normal", "fewer", "off"] = "normal"
+    nudges: Annotated[Literal["normal", "fewer", "off"], BeforeValidator(_lower)] = "normal"
     # At most one nudge to a person at a table in this span: their other problems wait
     # their turn (rules.pacing). 0: each problem is nudged as its window ends.
     nudge_pacing: DelaySpan = timedelta(hours=1)
-    language: Literal["en", "nl"] | None = None
+    language: Language | None = None
     # Where the tables sit: "tomorrow" and review dates count from the day it is there,
     # and reviews are posted at 09:00 there.
     timezone: TimeZone = DEFAULT_ZONE
@@ -241,7 +247,7 @@ class Settings(BaseSettings):
     # was a mistake; then all of it is deleted.
     removed_retention: DaysSpan = timedelta(days=30)
     tick_interval: TickSpan = timedelta(seconds=5)
-    classifier: Literal["rules", "trained"] = "trained"
+    classifier: Annotated[Literal["rules", "trained"], BeforeValidator(_lower)] = "trained"
     # A nudge needs a higher bar than a label: the problem score that opens a watch, and
     # the proposal score that answers one. Unset: the bars the trained model was tuned with.
     # Each bar set moves the second reading's of the same role with it (SecondReading.following).
@@ -278,7 +284,7 @@ class Settings(BaseSettings):
     slack_client_secret: SecretStr | None = Field(None, validation_alias="SLACK_CLIENT_SECRET")
     # Which manifest the Slack app was made from: "en" (manifest.yml) or "nl"
     # (manifest.nl.yml). The bot names a command the app lacks as /groundrules <name>.
-    slack_commands: Literal["en", "nl"] = Field("en", validation_alias="SLACK_COMMANDS")
+    slack_commands: Language = Field("en", validation_alias="SLACK_COMMANDS")
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
     discord_api_url: str | None = Field(None, validation_alias="DISCORD_API_URL")
     discord_gateway_url: str | None = Field(None, validation_alias="DISCORD_GATEWAY_URL")

@@ -331,6 +331,32 @@ def test_settings_log_level_in_any_case(monkeypatch):
     assert load_settings().log_level == "DEBUG"
 
 
+@pytest.mark.parametrize(
+    ("variable", "written", "read"),
+    [
+        ("GROUNDRULES_LANGUAGE", "NL", "nl"),
+        ("GROUNDRULES_LANGUAGE", " En ", "en"),
+        ("GROUNDRULES_NUDGES", "Fewer", "fewer"),
+        ("GROUNDRULES_CLASSIFIER", "RULES", "rules"),
+        ("SLACK_COMMANDS", "NL", "nl"),
+    ],
+)
+def test_settings_a_word_setting_is_read_in_any_case(monkeypatch, variable, written, read):
+    monkeypatch.setenv(variable, written)
+    settings = load_settings()
+    field = {"SLACK_COMMANDS": "slack_commands"}.get(
+        variable, variable.removeprefix("GROUNDRULES_").lower()
+    )
+    assert getattr(settings, field) == read
+
+
+def test_settings_a_mistyped_word_setting_still_names_the_choices(monkeypatch):
+    monkeypatch.setenv("GROUNDRULES_LANGUAGE", "Dutch")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert str(raised.value) == "GROUNDRULES_LANGUAGE: Input should be 'en' or 'nl'"
+
+
 @pytest.mark.parametrize("variable", ["DATABASE_URL", "GROUNDRULES_DATABASE_URL"])
 def test_settings_a_bad_database_url_is_named_as_it_was_set_without_its_password(
     monkeypatch, variable
