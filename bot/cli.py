@@ -794,18 +794,21 @@ def migrate(database: DatabaseOption = None) -> None:
     typer.echo(f"groundrules: {_shown(settings.database_url)} is up to date")
 
 
-def _summaries_on_one_line(*apps: typer.Typer) -> None:
+def _summaries_on_one_line(each: typer.Typer) -> None:
     """Typer lists commands with their docstring's first paragraph, keeping its line
     breaks (its rich help joins them only on the command's own page): the list gets each
-    paragraph as one line, wrapped to the terminal."""
-    for each in apps:
-        for info in each.registered_commands:
-            if info.short_help is None and info.callback is not None and info.callback.__doc__:
-                first = inspect.cleandoc(info.callback.__doc__).split("\n\n")[0]
-                info.short_help = " ".join(first.split())
+    paragraph as one line, wrapped to the terminal. Every group under `each` too, so that
+    one added later is not forgotten."""
+    for info in each.registered_commands:
+        if info.short_help is None and info.callback is not None and info.callback.__doc__:
+            first = inspect.cleandoc(info.callback.__doc__).split("\n\n")[0]
+            info.short_help = " ".join(first.split())
+    for group in each.registered_groups:
+        if group.typer_instance is not None:
+            _summaries_on_one_line(group.typer_instance)
 
 
-_summaries_on_one_line(app, feedback_app, workspace_app, person_app)
+_summaries_on_one_line(app)
 
 
 def main() -> None:
