@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import inspect
 import io
 import logging
@@ -143,20 +144,38 @@ def _open_database(database: str | None, *, migrate: bool = False):
 def _replacing(path: Path, *, make_folders: bool = False) -> Iterator[TextIO]:
     """Write `path` whole or not at all: into a file beside it that replaces it at the
     end, so that a failed export leaves the last good one as it was. `make_folders`:
-    make the folders it goes in that are not there yet."""
-    if path.exists() and not path.is_file():  # /dev/stdout, a pipe: write there directly
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            yield handle
-        return
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    make the folders it goes in that are not there yet. A path that cannot be written
+    (a folder, one under a file, a full disk) stops the command with one line."""
     try:
-        try:
-            if make_folders:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            handle = partial.open("w", encoding="utf-8", newline="")
-        except OSError as error:
-            typer.echo(f"groundrules: cannot write {path}: {error.strerror}", err=True)
-            raise typer.Exit(1) from None
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if path.exists() and not path.is_file():  # /dev/stdout, a pipe: write there directly
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                yield handle
+            return
+        if make_folders:
+            _make_folders(path.parent)
+        with _beside(path) as handle:
+            yield handle
+    except OSError as error:
+        typer.echo(f"groundrules: cannot write {path}: {error.strerror or error}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _make_folders(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file where a folder should be: as opening under it says
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder)) from None
+
+
+@contextmanager
+def _beside(path: Path) -> Iterator[TextIO]:
+    """A file beside `path` to write, that replaces it once written and closed; gone if
+    anything fails before."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    handle = partial.open("w", encoding="utf-8", newline="")
+    try:
         with handle:
             yield handle
         if path.exists():
