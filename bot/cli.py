@@ -10,9 +10,9 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 
@@ -23,7 +23,42 @@ if TYPE_CHECKING:
 
     from bot.workspaces import Known
 
-app = typer.Typer(
+# Writes that failed for want of room or a working device.
+WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+class _Groundrules(typer.Typer):
+    """The command as installed runs it (not the test runner, which catches stdout).
+    A stdout that cannot be written (a full disk or device) ends it with one line and
+    exit code 1, as a file that cannot be written does. A pipe closed early (`| head`)
+    is click's to end quietly."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            try:
+                return super().__call__(*args, **kwargs)
+            finally:
+                if sys.stdout is not None:  # here, not in Python's own flush at exit
+                    sys.stdout.flush()
+        except OSError as error:
+            # Commands catch what fails to write their files: one that escapes is stdout's.
+            if error.errno not in WRITE_FAILURES or error.filename is not None:
+                raise
+            _stdout_failed(error)
+
+
+def _stdout_failed(error: OSError) -> NoReturn:
+    with suppress(OSError):  # stderr as full: nothing left to say it on
+        typer.echo(f"groundrules: cannot write stdout: {error.strerror}", err=True)
+    # What stdout still holds goes nowhere, not into a second error at exit.
+    with suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    raise SystemExit(1)
+
+
+app = _Groundrules(
     help="Groundrules keeps a team to its own ground rules in chat.",
     no_args_is_help=True,
     add_completion=False,

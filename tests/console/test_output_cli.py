@@ -107,3 +107,36 @@ def test_an_export_to_a_full_stdout_by_its_path_is_one_line(url, command):
         result = groundrules([*command, "/dev/stdout", "--database", url], stdout=full)
     assert result.returncode == 1, result.stderr
     assert result.stderr == "groundrules: cannot write /dev/stdout: No space left on device\n"
+
+
+@full_device
+@pytest.mark.parametrize(
+    "command",
+    [["export"], ["export", "--format", "json"], ["feedback", "export"], ["workspace", "list"]],
+    ids=" ".join,
+)
+def test_a_full_stdout_is_one_line(url, command):
+    with open("/dev/full", "w") as full:
+        result = groundrules([*command, "--database", url], stdout=full)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == "groundrules: cannot write stdout: No space left on device\n"
+
+
+REPLAY = ["replay", str(ROOT / "examples" / "demo.jsonl"), "--classifier", "rules", "--one-reading"]
+
+
+@full_device
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["--help"],
+        [*REPLAY],
+        [*REPLAY, "--json"],
+    ],
+    ids=["help", "replay", "replay --json"],
+)
+def test_a_full_stdout_is_one_line_whatever_the_command_writes(command):
+    with open("/dev/full", "w") as full:
+        result = groundrules(command, stdout=full)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == "groundrules: cannot write stdout: No space left on device\n"
