@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
     from bot.workspaces import Known
 
-# Writes that failed for want of room or a working device.
-WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+# Errors only a write gives: for want of room.
+WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 class _Groundrules(typer.Typer):
@@ -221,6 +221,27 @@ def _beside(path: Path) -> Iterator[TextIO]:
 
 
 @contextmanager
+def _reading(name: object, *, exit_code: int = 1) -> Iterator[None]:
+    """A file that cannot be read stops the command with one line."""
+    try:
+        yield
+    except OSError as error:
+        typer.echo(f"groundrules: cannot read {name}: {error.strerror or error}", err=True)
+        raise typer.Exit(exit_code) from None
+
+
+def _read_through(lines: Iterator[str], name: object) -> Iterator[str]:
+    """`lines`, a read that fails stopping the command with one line: only the reading,
+    not what is done with each line, which may fail to write."""
+    while True:
+        with _reading(name):
+            line = next(lines, None)
+        if line is None:
+            return
+        yield line
+
+
+@contextmanager
 def _replay_stopped(url: str, replaying) -> Iterator[None]:
     """A database failing half way through a replay stops it with one line saying how
     far it got, and exit code 1. Replaying the same transcript again into a kept
@@ -293,21 +314,22 @@ def replay(
         typer.echo("groundrules: replay - reads the transcript from stdin, which is closed",
                    err=True)  # fmt: skip
         raise typer.Exit(2)
-    if not stdin and not transcript.is_file():
-        typer.echo(f"groundrules: no such transcript: {transcript}", err=True)
-        raise typer.Exit(2)
+    with _reading(transcript, exit_code=2):
+        if not stdin and not transcript.is_file():
+            typer.echo(f"groundrules: no such transcript: {transcript}", err=True)
+            raise typer.Exit(2)
     with _database_errors(settings.database_url):
         groundrules = bootstrap(settings, wait=False)
     output = JsonOutput() if as_json else TextOutput()
-    raw = sys.stdin.buffer if stdin else transcript.open("rb")
+    with _reading(transcript, exit_code=2):
+        raw = sys.stdin.buffer if stdin else transcript.open("rb")
     # utf-8-sig: a byte-order mark (Windows Notepad writes one) is not part of line 1.
     stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape")
     replaying = Replay(groundrules, output, workspace=workspace)
     try:
         with stream, _replay_stopped(settings.database_url, replaying):
-            result = replaying.run(
-                utf8_lines(stream), on_error=report_error, on_reordered=report_reordered
-            )
+            lines = _read_through(utf8_lines(stream), "stdin" if stdin else transcript)
+            result = replaying.run(lines, on_error=report_error, on_reordered=report_reordered)
     except NotUtf8 as error:
         # Read through before the first line is replayed: nothing was replayed.
         name = "stdin" if stdin else transcript
