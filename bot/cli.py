@@ -28,10 +28,10 @@ WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 class _Groundrules(typer.Typer):
-    """The command as installed runs it (not the test runner, which catches stdout).
-    A stdout that cannot be written (a full disk or device) ends it with one line and
-    exit code 1, as a file that cannot be written does. A pipe closed early (`| head`)
-    is click's to end quietly."""
+    """The app as the installed command calls it (typer's test runner calls its click
+    command instead, with a stdout of its own). A stdout that cannot be written (a full
+    disk or device) ends it with one line and exit code 1, as a file that cannot be
+    written does. A pipe closed early (`| head`) is click's to end quietly."""
 
     def __call__(self, *args, **kwargs):
         try:
