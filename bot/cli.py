@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import inspect
 import io
 import logging
@@ -9,9 +10,9 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 
@@ -22,7 +23,42 @@ if TYPE_CHECKING:
 
     from bot.workspaces import Known
 
-app = typer.Typer(
+# Errors only a write gives: for want of room.
+WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+class _Groundrules(typer.Typer):
+    """The app as the installed command calls it (typer's test runner calls its click
+    command instead, with a stdout of its own). A stdout that cannot be written (a full
+    disk or device) ends it with one line and exit code 1, as a file that cannot be
+    written does. A pipe closed early (`| head`) is click's to end quietly."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            try:
+                return super().__call__(*args, **kwargs)
+            finally:
+                if sys.stdout is not None:  # here, not in Python's own flush at exit
+                    sys.stdout.flush()
+        except OSError as error:
+            # Commands catch what fails to write their files: one that escapes is stdout's.
+            if error.errno not in WRITE_FAILURES or error.filename is not None:
+                raise
+            _stdout_failed(error)
+
+
+def _stdout_failed(error: OSError) -> NoReturn:
+    with suppress(OSError):  # stderr as full: nothing left to say it on
+        typer.echo(f"groundrules: cannot write stdout: {error.strerror}", err=True)
+    # What stdout still holds goes nowhere, not into a second error at exit.
+    with suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    raise SystemExit(1)
+
+
+app = _Groundrules(
     help="Groundrules keeps a team to its own ground rules in chat.",
     no_args_is_help=True,
     add_completion=False,
@@ -143,20 +179,38 @@ def _open_database(database: str | None, *, migrate: bool = False):
 def _replacing(path: Path, *, make_folders: bool = False) -> Iterator[TextIO]:
     """Write `path` whole or not at all: into a file beside it that replaces it at the
     end, so that a failed export leaves the last good one as it was. `make_folders`:
-    make the folders it goes in that are not there yet."""
-    if path.exists() and not path.is_file():  # /dev/stdout, a pipe: write there directly
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            yield handle
-        return
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    make the folders it goes in that are not there yet. A path that cannot be written
+    (a folder, one under a file, a full disk) stops the command with one line."""
     try:
-        try:
-            if make_folders:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            handle = partial.open("w", encoding="utf-8", newline="")
-        except OSError as error:
-            typer.echo(f"groundrules: cannot write {path}: {error.strerror}", err=True)
-            raise typer.Exit(1) from None
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if path.exists() and not path.is_file():  # /dev/stdout, a pipe: write there directly
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                yield handle
+            return
+        if make_folders:
+            _make_folders(path.parent)
+        with _beside(path) as handle:
+            yield handle
+    except OSError as error:
+        typer.echo(f"groundrules: cannot write {path}: {error.strerror or error}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _make_folders(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file where a folder should be: as opening under it says
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder)) from None
+
+
+@contextmanager
+def _beside(path: Path) -> Iterator[TextIO]:
+    """A file beside `path` to write, that replaces it once written and closed; gone if
+    anything fails before."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    handle = partial.open("w", encoding="utf-8", newline="")
+    try:
         with handle:
             yield handle
         if path.exists():
@@ -164,6 +218,27 @@ def _replacing(path: Path, *, make_folders: bool = False) -> Iterator[TextIO]:
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+@contextmanager
+def _reading(name: object, *, exit_code: int = 1) -> Iterator[None]:
+    """A file that cannot be read stops the command with one line."""
+    try:
+        yield
+    except OSError as error:
+        typer.echo(f"groundrules: cannot read {name}: {error.strerror or error}", err=True)
+        raise typer.Exit(exit_code) from None
+
+
+def _read_through(lines: Iterator[str], name: object) -> Iterator[str]:
+    """`lines`, a read that fails stopping the command with one line: only the reading,
+    not what is done with each line, which may fail to write."""
+    while True:
+        with _reading(name):
+            line = next(lines, None)
+        if line is None:
+            return
+        yield line
 
 
 @contextmanager
@@ -239,21 +314,22 @@ def replay(
         typer.echo("groundrules: replay - reads the transcript from stdin, which is closed",
                    err=True)  # fmt: skip
         raise typer.Exit(2)
-    if not stdin and not transcript.is_file():
-        typer.echo(f"groundrules: no such transcript: {transcript}", err=True)
-        raise typer.Exit(2)
+    with _reading(transcript, exit_code=2):
+        if not stdin and not transcript.is_file():
+            typer.echo(f"groundrules: no such transcript: {transcript}", err=True)
+            raise typer.Exit(2)
     with _database_errors(settings.database_url):
         groundrules = bootstrap(settings, wait=False)
     output = JsonOutput() if as_json else TextOutput()
-    raw = sys.stdin.buffer if stdin else transcript.open("rb")
+    with _reading(transcript, exit_code=2):
+        raw = sys.stdin.buffer if stdin else transcript.open("rb")
     # utf-8-sig: a byte-order mark (Windows Notepad writes one) is not part of line 1.
     stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape")
     replaying = Replay(groundrules, output, workspace=workspace)
     try:
         with stream, _replay_stopped(settings.database_url, replaying):
-            result = replaying.run(
-                utf8_lines(stream), on_error=report_error, on_reordered=report_reordered
-            )
+            lines = _read_through(utf8_lines(stream), "stdin" if stdin else transcript)
+            result = replaying.run(lines, on_error=report_error, on_reordered=report_reordered)
     except NotUtf8 as error:
         # Read through before the first line is replayed: nothing was replayed.
         name = "stdin" if stdin else transcript
@@ -794,18 +870,21 @@ def migrate(database: DatabaseOption = None) -> None:
     typer.echo(f"groundrules: {_shown(settings.database_url)} is up to date")
 
 
-def _summaries_on_one_line(*apps: typer.Typer) -> None:
+def _summaries_on_one_line(each: typer.Typer) -> None:
     """Typer lists commands with their docstring's first paragraph, keeping its line
     breaks (its rich help joins them only on the command's own page): the list gets each
-    paragraph as one line, wrapped to the terminal."""
-    for each in apps:
-        for info in each.registered_commands:
-            if info.short_help is None and info.callback is not None and info.callback.__doc__:
-                first = inspect.cleandoc(info.callback.__doc__).split("\n\n")[0]
-                info.short_help = " ".join(first.split())
+    paragraph as one line, wrapped to the terminal. Every group under `each` too, so that
+    one added later is not forgotten."""
+    for info in each.registered_commands:
+        if info.short_help is None and info.callback is not None and info.callback.__doc__:
+            first = inspect.cleandoc(info.callback.__doc__).split("\n\n")[0]
+            info.short_help = " ".join(first.split())
+    for group in each.registered_groups:
+        if group.typer_instance is not None:
+            _summaries_on_one_line(group.typer_instance)
 
 
-_summaries_on_one_line(app, feedback_app, workspace_app, person_app)
+_summaries_on_one_line(app)
 
 
 def main() -> None:

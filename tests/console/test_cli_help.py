@@ -7,6 +7,7 @@ from __future__ import annotations
 import inspect
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from bot.cli import app, export
@@ -32,7 +33,20 @@ def listed(args: list[str]) -> dict[str, str]:
     return rows
 
 
-@pytest.mark.parametrize("group", [[], ["workspace"], ["person"], ["feedback"]])
+def groups(typer_app: typer.Typer, above: tuple[str, ...] = ()) -> list[list[str]]:
+    """The app and each group under it, as typed on the command line: a group added
+    later is checked too."""
+    found = [list(above)]
+    for group in typer_app.registered_groups:
+        found += groups(group.typer_instance, (*above, group.name))
+    return found
+
+
+def test_every_group_is_checked():
+    assert ["spool"] in groups(app) and ["feedback"] in groups(app)
+
+
+@pytest.mark.parametrize("group", groups(app), ids=lambda group: " ".join(group) or "groundrules")
 def test_each_command_is_listed_with_its_summary_on_one_line(group):
     rows = listed(group)
     assert rows

@@ -33,6 +33,8 @@ SHOWN_BY_QUERY = (
 
 def one_line(result, exit_code: int = 1) -> str:
     assert result.exit_code == exit_code, result.output
+    # The runner prints no traceback: an exception it caught is one the command did not.
+    assert isinstance(result.exception, SystemExit | None), repr(result.exception)
     assert "Traceback" not in result.output
     [line] = result.stderr.strip().splitlines()
     return line

@@ -182,6 +182,27 @@ def test_replay_missing_file_is_a_clear_error(tmp_path):
     assert "no such transcript" in result.stderr
 
 
+def test_a_transcript_that_cannot_be_opened_is_one_line(tmp_path):
+    """An OSError other than its absence (here a name too long; a file one may not read
+    is another, but not to root) was a traceback."""
+    transcript = tmp_path / ("t" * 300 + ".jsonl")
+    result = runner.invoke(app, ["replay", str(transcript), "--classifier", "rules"])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.stderr == f"groundrules: cannot read {transcript}: File name too long\n"
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").is_file(), reason="no /proc here")
+def test_a_transcript_that_fails_to_read_is_one_line():
+    """/proc/self/mem opens but fails to read at its start, as a failing disk does."""
+    result = runner.invoke(
+        app, ["replay", "/proc/self/mem", "--classifier", "rules", "--one-reading"]
+    )
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.stderr == "groundrules: cannot read /proc/self/mem: Input/output error\n"
+
+
 @pytest.mark.parametrize("as_json", [[], ["--json"]])
 def test_replay_of_only_bad_lines_fails_saying_nothing_was_replayed(tmp_path, as_json):
     """It printed "2 line(s) skipped" and exited 0: a script or CI job replaying a
