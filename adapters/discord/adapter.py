@@ -87,10 +87,12 @@ class DiscordAdapter:
         self._task = asyncio.create_task(bot.connect(), name="discord-gateway")
         self._task.add_done_callback(lambda task: self._connection_ended(task, runtime))
         ready = asyncio.ensure_future(bot.wait_until_ready())
-        await asyncio.wait(
-            {ready, self._task}, timeout=self.ready_timeout, return_when=asyncio.FIRST_COMPLETED
-        )
-        if not ready.done():
+        try:
+            await asyncio.wait(
+                {ready, self._task}, timeout=self.ready_timeout,
+                return_when=asyncio.FIRST_COMPLETED,
+            )  # fmt: skip
+        finally:  # also when the start is cancelled (a stop): `stop()` closes the rest
             ready.cancel()
         if self._task.done():
             error = self._task.exception() if not self._task.cancelled() else None
