@@ -1,5 +1,6 @@
 """`groundrules run` while its platform cannot be reached at start-up: SIGTERM (an
-orchestrator's stop, Ctrl-C's SIGINT alike) still stops it at once and cleanly.
+orchestrator's stop, Ctrl-C's SIGINT alike) still stops it at once and cleanly, and an
+unreachable Slack is said in one line, not a traceback.
 
 The real command in a process of its own, as a person runs it: the signal handlers and
 the exit code are the command's.
@@ -20,7 +21,7 @@ import pytest
 
 from tests.standins.discord_api import DiscordStandIn
 from tests.standins.lifecycle import PATIENCE_S
-from tests.standins.unanswered import Unanswered
+from tests.standins.unanswered import Unanswered, closed_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SLACK = {"SLACK_BOT_TOKEN": "xoxb-1-2-secretvalue", "SLACK_APP_TOKEN": "xapp-1-A1-secretapp"}
@@ -117,6 +118,23 @@ async def test_a_slack_start_waiting_for_slack_stops_at_once(tmp_path, stop):
         running.process.send_signal(stop)
         code = await running.ended(STOPPED_WITHIN_S)
     assert_stopped_cleanly(running, code)
+
+
+async def test_a_slack_that_refuses_the_connection_is_said_in_one_line_until_stopped(tmp_path):
+    """Slack's Web API unreachable at start-up: Socket Mode tries again (it did, with a
+    traceback each time); each try is one line saying so, and SIGTERM stops it."""
+    with closed_port() as port:
+        api = f"http://127.0.0.1:{port}/api/"
+        async with groundrules_run("slack", tmp_path, SLACK_API_URL=api, **SLACK) as running:
+            said = await running.wait_for_line(lambda line: "cannot reach Slack" in line)
+            running.process.send_signal(signal.SIGTERM)
+            code = await running.ended(STOPPED_WITHIN_S)
+    assert said.endswith(
+        f"cannot reach Slack (Cannot connect to host 127.0.0.1:{port} ssl:default "
+        f"[Connect call failed ('127.0.0.1', {port})]); trying again in 10 s"
+    )
+    assert_stopped_cleanly(running, code)
+    assert not any(secret in running.stderr for secret in SLACK.values())
 
 
 async def test_a_discord_start_waiting_for_discord_stops_at_once(tmp_path):
