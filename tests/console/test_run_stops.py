@@ -1,6 +1,6 @@
 """`groundrules run` while its platform cannot be reached at start-up: SIGTERM (an
 orchestrator's stop, Ctrl-C's SIGINT alike) still stops it at once and cleanly, and an
-unreachable Slack is said in one line, not a traceback.
+unreachable platform is said in one line, not a traceback.
 
 The real command in a process of its own, as a person runs it: the signal handlers and
 the exit code are the command's.
@@ -168,3 +168,46 @@ async def test_a_discord_start_waiting_for_the_gateway_stops_at_once(tmp_path):
         running.process.send_signal(signal.SIGTERM)
         code = await running.ended(STOPPED_WITHIN_S)
     assert_stopped_cleanly(running, code)
+
+
+async def test_a_discord_gateway_that_refuses_the_connection_ends_the_start_in_one_line(
+    tmp_path,
+):
+    """Logged in, the gateway refused: discord.py logged a traceback as it tried again,
+    then failed to (its websocket was never made), and the start ended in another."""
+    with closed_port() as port:
+        async with (
+            DiscordStandIn() as discord,
+            groundrules_run(
+                "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=discord.url,
+                DISCORD_GATEWAY_URL=f"ws://127.0.0.1:{port}/gw",
+            ) as running,
+        ):  # fmt: skip
+            code = await running.ended()
+    refused = f"Cannot connect to host 127.0.0.1:{port} ssl:default [Connect call failed"
+    assert code == 1
+    assert running.lines[-1] == (
+        f"groundrules: cannot reach Discord ({refused} ('127.0.0.1', {port})]); not trying "
+        "again: start the bot again once Discord can be reached"
+    )
+    assert "Traceback" not in running.stderr
+    assert DISCORD_TOKEN not in running.stderr
+
+
+async def test_a_discord_that_refuses_the_connection_ends_the_start_in_one_line(tmp_path):
+    """Discord's API unreachable at login: a full aiohttp traceback before. discord.py
+    does not try a login again: the line says so."""
+    with closed_port() as port:
+        api = f"http://127.0.0.1:{port}/api/v10"
+        async with groundrules_run(
+            "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=api
+        ) as running:
+            code = await running.ended()
+    assert code == 1
+    assert running.lines[-1] == (
+        f"groundrules: cannot reach Discord (Cannot connect to host 127.0.0.1:{port} "
+        f"ssl:default [Connect call failed ('127.0.0.1', {port})]); not trying again: "
+        "start the bot again once Discord can be reached"
+    )
+    assert "Traceback" not in running.stderr
+    assert DISCORD_TOKEN not in running.stderr
