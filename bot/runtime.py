@@ -1020,13 +1020,14 @@ class Runtime:
             await health.start()
         # What a process stopped during an outage kept comes before anything heard now.
         self.take_over_spool()
-        for adapter in self.adapters:
-            await adapter.start(self)
-            log.info("%s adapter running", adapter.name)
-        tasks = [asyncio.create_task(self.run_ticker())]
-        if self.app.second_reader is not None:
-            tasks.append(asyncio.create_task(self.run_second_reader()))
+        started: list[Adapter] = []
+        tasks: list[asyncio.Task[None]] = []
         try:
+            if not await self._started(started):
+                return
+            tasks.append(asyncio.create_task(self.run_ticker()))
+            if self.app.second_reader is not None:
+                tasks.append(asyncio.create_task(self.run_second_reader()))
             await self._stopping.wait()
         finally:
             for task in tasks:
@@ -1034,7 +1035,7 @@ class Runtime:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             self._reader_thread.shutdown(wait=False, cancel_futures=True)
-            for adapter in reversed(self.adapters):
+            for adapter in reversed(started):
                 await adapter.stop()
             # What the adapters handed in before they stopped is decided and stored.
             await asyncio.get_running_loop().run_in_executor(None, self._worker.shutdown)
@@ -1044,6 +1045,40 @@ class Runtime:
             self.spool.close()
             if health is not None:
                 await health.stop()
+
+    async def _started(self, started: list[Adapter]) -> bool:
+        """Start the adapters in turn, each added to `started` as it begins (to be
+        stopped, whatever became of its start); False when `stop()` came first. A start
+        may wait for its platform for minutes (Slack's Socket Mode tries again for
+        ever): it is cancelled then, not waited for."""
+
+        async def start_all() -> SystemExit | None:
+            for adapter in self.adapters:
+                started.append(adapter)
+                try:
+                    await adapter.start(self)
+                except SystemExit as refused:  # raised in a task, it would end the loop
+                    return refused
+                log.info("%s adapter running", adapter.name)
+            return None
+
+        starting = asyncio.create_task(start_all(), name="groundrules-start")
+        stopping = asyncio.create_task(self._stopping.wait())
+        try:
+            await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            if not starting.done():
+                starting.cancel()
+                if started:
+                    log.info("stopped while the %s adapter was starting", started[-1].name)
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting  # a start's own error ends the run here
+        if starting.cancelled():
+            return False
+        if (refused := starting.result()) is not None:  # a platform's one-line refusal
+            raise refused
+        return True
 
     def stop(self) -> None:
         self._stopping.set()

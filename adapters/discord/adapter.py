@@ -1,7 +1,7 @@
 """The Discord adapter as the runtime sees it: start, stop, deliver.
 
-A start that Discord refuses (a wrong token, privileged intents that are off) ends the
-process with one line that says what to do.
+A start that Discord refuses (a wrong token, privileged intents that are off), or that
+cannot reach it, ends the process with one line that says what to do.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from adapters.discord.cog import GroundrulesCog
 from adapters.discord.components import COG_NAME
 from adapters.discord.config import DiscordConfig
 from adapters.discord.translate import PREFIX
+from adapters.discord.unreachable import connection_error, one_line_tries, reason
 from rules.actions import Outbound
 
 if TYPE_CHECKING:
@@ -39,6 +40,13 @@ TOKEN_REFUSED = (
 )
 
 
+# discord.py tries neither a login again nor, before its first connection, the gateway.
+UNREACHABLE = (
+    "groundrules: cannot reach Discord ({reason}); not trying again: start the bot again "
+    "once Discord can be reached"
+)
+
+
 class DiscordStartError(SystemExit):
     """Discord will not let the bot in; the message says what to change. Exits with 1."""
 
@@ -50,6 +58,15 @@ def start_error(error: BaseException) -> DiscordStartError | None:
     if isinstance(error, discord.LoginFailure):
         return DiscordStartError(TOKEN_REFUSED)
     return None
+
+
+def unreachable(error: BaseException) -> DiscordStartError | None:
+    """The one-line exit for a start that could not reach Discord, or None (also for
+    a start cancelled while it tried)."""
+    if not isinstance(error, Exception):
+        return None
+    failed = connection_error(error)
+    return None if failed is None else DiscordStartError(UNREACHABLE.format(reason=reason(failed)))
 
 
 class DiscordAdapter:
@@ -75,6 +92,7 @@ class DiscordAdapter:
     async def start(self, runtime: Runtime) -> None:
         """Log in, connect, and return once the guilds are in (or the wait is over)."""
         self._point_at_urls()
+        one_line_tries()
         bot = make_bot(
             runtime, sharding=self.config.sharding, guild_ready_timeout=self.guild_ready_timeout
         )
@@ -83,20 +101,22 @@ class DiscordAdapter:
             await bot.login(self.config.token)
         except BaseException as error:
             await self._close()
-            raise start_error(error) or error from None
+            raise start_error(error) or unreachable(error) or error from None
         self._task = asyncio.create_task(bot.connect(), name="discord-gateway")
         self._task.add_done_callback(lambda task: self._connection_ended(task, runtime))
         ready = asyncio.ensure_future(bot.wait_until_ready())
-        await asyncio.wait(
-            {ready, self._task}, timeout=self.ready_timeout, return_when=asyncio.FIRST_COMPLETED
-        )
-        if not ready.done():
+        try:
+            await asyncio.wait(
+                {ready, self._task}, timeout=self.ready_timeout,
+                return_when=asyncio.FIRST_COMPLETED,
+            )  # fmt: skip
+        finally:  # also when the start is cancelled (a stop): `stop()` closes the rest
             ready.cancel()
         if self._task.done():
             error = self._task.exception() if not self._task.cancelled() else None
             await self._close()
             if error is not None:
-                raise start_error(error) or error
+                raise start_error(error) or unreachable(error) or error
             raise RuntimeError("the Discord connection ended during start-up")
         if not bot.is_ready():
             log.warning("Discord is slow to send the guilds; carrying on while it connects")

@@ -33,6 +33,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -319,6 +320,7 @@ class SlackAdapter:
         await self._serve()
         if self.config.socket_mode:
             self._socket = AsyncSocketModeHandler(self.app, self.config.app_token)
+            await self._socket_url(self._socket.client)
             await self._socket.connect_async()
         log.info(
             "Slack adapter running: %s, %s; health and metrics on port %s",
@@ -326,6 +328,20 @@ class SlackAdapter:
             "OAuth installs" if self.config.oauth else "one workspace",
             self.port,
         )
+
+    async def _socket_url(self, client: SocketModeClient) -> None:
+        """Ask Slack for Socket Mode's websocket URL until it answers. slack_sdk would
+        ask again too, logging a traceback for each try; a refusal (a wrong app token)
+        is left to it as before."""
+        while client.wss_uri is None:
+            try:
+                client.wss_uri = await client.issue_new_wss_url()
+            except (aiohttp.ClientConnectionError, TimeoutError) as error:
+                log.warning("cannot reach Slack (%s); trying again in %d s",
+                            str(error) or "no answer", client.ping_interval)  # fmt: skip
+                await asyncio.sleep(client.ping_interval)
+            except SlackApiError:
+                return
 
     async def stop(self) -> None:
         for pending in list(self._later):

@@ -182,6 +182,38 @@ async def test_runtime_run_stops_cleanly(tmp_path, tagged):
     await asyncio.wait_for(task, timeout=10)
 
 
+class NeverStarting(RecordingAdapter):
+    """A platform whose start waits for ever (Slack's Socket Mode, unreachable)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.starting = asyncio.Event()
+        self.stopped = False
+
+    async def start(self, runtime) -> None:
+        self.starting.set()
+        await asyncio.Event().wait()
+
+    async def stop(self) -> None:
+        self.stopped = True
+
+
+async def test_runtime_stopped_while_an_adapter_starts_stops_it_and_starts_no_other(
+    tmp_path, tagged
+):
+    """`stop()` was heard only once every start had returned."""
+    app = make_app(f"sqlite:///{tmp_path}/rt.db", tagged)
+    app.settings.http_port = 0
+    waiting, next_one = NeverStarting(), NeverStarting()
+    runtime = Runtime(app, [waiting, next_one])
+    task = asyncio.create_task(runtime.run())
+    await asyncio.wait_for(waiting.starting.wait(), PATIENCE_S)
+    runtime.stop()
+    await asyncio.wait_for(task, PATIENCE_S)
+    assert waiting.stopped  # what its start opened is closed
+    assert not next_one.starting.is_set() and not next_one.stopped
+
+
 async def test_runtime_first_tick_sweeps_corrections_past_their_retention(tmp_path, tagged):
     from sqlmodel import Session, select
 

@@ -1,0 +1,213 @@
+"""`groundrules run` while its platform cannot be reached at start-up: SIGTERM (an
+orchestrator's stop, Ctrl-C's SIGINT alike) still stops it at once and cleanly, and an
+unreachable platform is said in one line, not a traceback.
+
+The real command in a process of its own, as a person runs it: the signal handlers and
+the exit code are the command's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.standins.discord_api import DiscordStandIn
+from tests.standins.lifecycle import PATIENCE_S
+from tests.standins.unanswered import Unanswered, closed_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SLACK = {"SLACK_BOT_TOKEN": "xoxb-1-2-secretvalue", "SLACK_APP_TOKEN": "xapp-1-A1-secretapp"}
+DISCORD_TOKEN = "MTE5ODc2NTQzMjEwOTg3NjU0.GaBcDe." + "x" * 38
+# Generous: a stop within this is prompt however busy the machine; one that waited for
+# the platform (or for SIGKILL) is not.
+STOPPED_WITHIN_S = 20.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Running:
+    """The command's process, its log read as it is written."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.lines: list[str] = []
+        self._reading = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self.process.stderr is not None
+        while line := await self.process.stderr.readline():
+            self.lines.append(line.decode().rstrip("\n"))
+
+    @property
+    def stderr(self) -> str:
+        return "\n".join(self.lines)
+
+    async def wait_for_line(self, wanted: Callable[[str], bool]) -> str:
+        async with asyncio.timeout(PATIENCE_S):
+            while True:
+                found = [line for line in self.lines if wanted(line)]
+                if found:
+                    return found[0]
+                if self._reading.done():
+                    raise AssertionError(f"it ended without that line:\n{self.stderr}")
+                await asyncio.sleep(0.05)
+
+    async def ended(self, within: float = PATIENCE_S) -> int:
+        """Its exit code; a process still running after `within` seconds fails the test."""
+        try:
+            code = await asyncio.wait_for(self.process.wait(), within)
+        except TimeoutError:
+            raise AssertionError(f"still running {within} s on:\n{self.stderr}") from None
+        await self._reading
+        return code
+
+
+@asynccontextmanager
+async def groundrules_run(platform: str, tmp_path: Path, **env: str) -> AsyncIterator[Running]:
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("SLACK_", "DISCORD_", "GROUNDRULES_"))
+    }
+    environment.update(
+        DATABASE_URL=f"sqlite:///{tmp_path}/run.db", GROUNDRULES_CLASSIFIER="rules",
+        GROUNDRULES_HTTP_PORT=str(free_port()), **env,
+    )  # fmt: skip
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", platform, cwd=ROOT, env=environment,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    running = Running(process)
+    try:
+        yield running
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await running._reading
+
+
+def assert_stopped_cleanly(running: Running, code: int) -> None:
+    assert code == 0, running.stderr
+    assert "Traceback" not in running.stderr
+    assert "Unclosed" not in running.stderr  # an aiohttp session or connector left open
+    assert "Task was destroyed" not in running.stderr
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+async def test_a_slack_start_waiting_for_slack_stops_at_once(tmp_path, stop):
+    """Socket Mode's start waited for apps.connections.open, and tried again for ever:
+    SIGTERM was heard only once it connected (the process stopped at SIGKILL)."""
+    async with (
+        Unanswered() as slack,
+        groundrules_run("slack", tmp_path, SLACK_API_URL=f"{slack.url}/api/", **SLACK) as running,
+    ):
+        await slack.wait_connected()
+        running.process.send_signal(stop)
+        code = await running.ended(STOPPED_WITHIN_S)
+    assert_stopped_cleanly(running, code)
+
+
+async def test_a_slack_that_refuses_the_connection_is_said_in_one_line_until_stopped(tmp_path):
+    """Slack's Web API unreachable at start-up: Socket Mode tries again (it did, with a
+    traceback each time); each try is one line saying so, and SIGTERM stops it."""
+    with closed_port() as port:
+        api = f"http://127.0.0.1:{port}/api/"
+        async with groundrules_run("slack", tmp_path, SLACK_API_URL=api, **SLACK) as running:
+            said = await running.wait_for_line(lambda line: "cannot reach Slack" in line)
+            running.process.send_signal(signal.SIGTERM)
+            code = await running.ended(STOPPED_WITHIN_S)
+    assert said.endswith(
+        f"cannot reach Slack (Cannot connect to host 127.0.0.1:{port} ssl:default "
+        f"[Connect call failed ('127.0.0.1', {port})]); trying again in 10 s"
+    )
+    assert_stopped_cleanly(running, code)
+    assert not any(secret in running.stderr for secret in SLACK.values())
+
+
+async def test_a_discord_start_waiting_for_discord_stops_at_once(tmp_path):
+    """The start waited for Discord's answer to the login (or for the gateway, up to two
+    minutes) before it heard SIGTERM."""
+    async with (
+        Unanswered() as discord,
+        groundrules_run(
+            "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN,
+            DISCORD_API_URL=f"{discord.url}/api/v10",
+        ) as running,
+    ):  # fmt: skip
+        await discord.wait_connected()
+        running.process.send_signal(signal.SIGTERM)
+        code = await running.ended(STOPPED_WITHIN_S)
+    assert_stopped_cleanly(running, code)
+
+
+async def test_a_discord_start_waiting_for_the_gateway_stops_at_once(tmp_path):
+    """Logged in, the gateway does not answer: the start waited up to two minutes for
+    it before it heard SIGTERM."""
+    async with (
+        DiscordStandIn() as discord,
+        Unanswered() as gateway,
+        groundrules_run(
+            "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=discord.url,
+            DISCORD_GATEWAY_URL=gateway.url.replace("http", "ws", 1),
+        ) as running,
+    ):  # fmt: skip
+        await gateway.wait_connected()
+        running.process.send_signal(signal.SIGTERM)
+        code = await running.ended(STOPPED_WITHIN_S)
+    assert_stopped_cleanly(running, code)
+
+
+async def test_a_discord_gateway_that_refuses_the_connection_ends_the_start_in_one_line(
+    tmp_path,
+):
+    """Logged in, the gateway refused: discord.py logged a traceback as it tried again,
+    then failed to (its websocket was never made), and the start ended in another."""
+    with closed_port() as port:
+        async with (
+            DiscordStandIn() as discord,
+            groundrules_run(
+                "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=discord.url,
+                DISCORD_GATEWAY_URL=f"ws://127.0.0.1:{port}/gw",
+            ) as running,
+        ):  # fmt: skip
+            code = await running.ended()
+    refused = f"Cannot connect to host 127.0.0.1:{port} ssl:default [Connect call failed"
+    assert code == 1
+    assert running.lines[-1] == (
+        f"groundrules: cannot reach Discord ({refused} ('127.0.0.1', {port})]); not trying "
+        "again: start the bot again once Discord can be reached"
+    )
+    assert "Traceback" not in running.stderr
+    assert DISCORD_TOKEN not in running.stderr
+
+
+async def test_a_discord_that_refuses_the_connection_ends_the_start_in_one_line(tmp_path):
+    """Discord's API unreachable at login: a full aiohttp traceback before. discord.py
+    does not try a login again: the line says so."""
+    with closed_port() as port:
+        api = f"http://127.0.0.1:{port}/api/v10"
+        async with groundrules_run(
+            "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=api
+        ) as running:
+            code = await running.ended()
+    assert code == 1
+    assert running.lines[-1] == (
+        f"groundrules: cannot reach Discord (Cannot connect to host 127.0.0.1:{port} "
+        f"ssl:default [Connect call failed ('127.0.0.1', {port})]); not trying again: "
+        "start the bot again once Discord can be reached"
+    )
+    assert "Traceback" not in running.stderr
+    assert DISCORD_TOKEN not in running.stderr
