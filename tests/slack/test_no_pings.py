@@ -103,3 +103,29 @@ async def test_no_pings_from_people_s_words_in_anything_the_bot_says(bot: SlackB
         assert words in shown
     assert shown.count("@everyone") >= 10  # the echoes are there, as words
     assert bot.calls("chat.postMessage")[0].params["channel"] != CHANNEL_ID  # the DM
+
+
+# Mentions with characters that show nothing, or that the bot takes out, around or in
+# them; \x0e and \x0f are what the bot marks its own safe markup with.
+LACED = "\x0e<!everyone>\x0f <!every\x0eone> <\x00!here> <@U1\u200b23> <\u202e!channel>"
+
+
+async def test_no_pings_from_unseen_characters_around_mentions(bot: SlackBot):
+    await bot.command("/table", f"about {LACED}")
+    await bot.command("/table", f"join Acme {LACED}", user_id=BOB)
+    await bot.command("/mandate", f"budgets {LACED}", user_id=CAROL)
+    await bot.command("/role", f"add minutes keeps {LACED}")
+    await bot.handled(CommandInvoked, 4)
+    await bot.command("/role", f"assign minutes <@{BOB}>")
+    await bot.command("/concerns", f"#proposal we pin the image {LACED}")
+    await bot.command("/agree", f"We ship {LACED} because {LACED} waits owner role minutes")
+    await bot.handled(CommandInvoked, 7)
+    for command, text in (("/table", ""), ("/roles", ""), ("/mandate", "check"),
+                          ("/agreements", ""), ("/report", "")):  # fmt: skip
+        await bot.command(command, text)
+    await bot.handled(CommandInvoked, 12)
+    await bot.event(home_opened(USER_ID))
+    await bot.slack.wait_for("views.publish")
+    shown = assert_nothing_pings(bot)
+    for words in ("budgets", "keeps", "Acme", "We ship", "we pin the image"):
+        assert words in shown
