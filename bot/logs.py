@@ -14,24 +14,32 @@ _SECRET = re.compile(
 # OAuth authorisation codes, client secrets and Socket Mode tickets (whoever holds the
 # wss://…?ticket= URL can open the app's connection), known by the name before them: Bolt's
 # "with code: <code>" when an install fails, a request's {'code': ['<code>']} or
-# {'client_secret': '<secret>'} at DEBUG, and a redirect's ?code=<code>. Discord's error
+# {'client_secret': '<secret>'} at DEBUG, and a redirect's ?code=<code> (URL-encoded too,
+# %3Fcode%3D<code>, as a redirect's own query carries it). Discord's error
 # codes ("error code: 50013", {"code": 50013}) are left alone, and so is "[redacted]"
 # (the filter and the formatter both redact).
 _NAMED_SECRET = re.compile(
-    r"""(with code: |['"](?:code|client_secret)['"]:\s*\[?\s*['"]"""
-    r"""|[?&](?:code|client_secret|ticket)=|\bclient_secret=)[^\s'"&,\[\]}]+"""
+    r"""(with code: |\\*['"](?:code|client_secret)\\*['"]:\s*\[?\s*\\*['"]"""
+    r"""|(?:[?&]|%3[fF]|%26)(?:code|client_secret|ticket)(?:=|%3[dD])|\bclient_secret=)"""
+    r"""[^\s'"\\&%,\[\]}]+"""
 )
 # URLs whose path holds a credential, at DEBUG in slack_sdk's and discord.py's requests
 # and in the payloads they log: a Slack response_url (hooks.slack.com/actions/T…/…/<secret>,
 # also /commands/: whoever holds it may post as the app for half an hour) and a Discord
 # interaction's token (/interactions/<id>/<token>/callback, /webhooks/<app>/<token>/…:
 # for 15 minutes it answers and follows up as the bot). The part after them goes.
+# A slash as payloads write it: plain, escaped in JSON (\/, shown \\/ in a repr), or
+# URL-encoded (%2F, %252F encoded twice).
+_SLASH = r"(?:\\*/|%(?:25)*2[fF])"
+_PART = r"[^/\\%\s'\"]+"
 _SECRET_IN_PATH = re.compile(
-    r"(/(?:actions|commands)/[^/\s'\"]+/[^/\s'\"]+/|/(?:interactions|webhooks)/\d+/)"
-    r"[^/\s'\"?&,]+"
+    rf"({_SLASH}(?:actions|commands){_SLASH}{_PART}{_SLASH}{_PART}{_SLASH}"
+    rf"|{_SLASH}(?:interactions|webhooks){_SLASH}\d+{_SLASH})"
+    r"[^/\\%\s'\"?&,]+"
 )
 # A payload's own "token": a Discord interaction's, Slack's legacy verification token.
-_TOKEN_FIELD = re.compile(r"""(['"]token['"]:\s*['"])[^'"]+""")
+# Its quotes may be escaped, as in a JSON text shown in a log line.
+_TOKEN_FIELD = re.compile(r"""(\\*['"]token\\*['"]:\s*\\*['"])[^'"\\]+""")
 # Formats a record's traceback the way every standard formatter does.
 _TRACEBACKS = logging.Formatter()
 

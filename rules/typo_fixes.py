@@ -106,8 +106,9 @@ def _letters_fixed(was: str, now: str) -> int | None:
         return None
     if any(was in kind and now in kind for kind in _KINDS):
         return None
-    letters = _distance(was, now)
-    return letters if letters <= (2 if min(len(was), len(now)) >= LONG_WORD else 1) else None
+    most = 2 if min(len(was), len(now)) >= LONG_WORD else 1
+    letters = _distance(was, now, most)
+    return letters if letters <= most else None
 
 
 def _numbers(words: list[str]) -> list[str]:
@@ -118,15 +119,36 @@ def _negative(word: str) -> bool:
     return word in NEGATIONS or word.endswith("n't")
 
 
-def _distance(a: str, b: str) -> int:
+def _distance(a: str, b: str, most: int) -> int:
     """Letters inserted, dropped, replaced or swapped with their neighbour ("teh" ->
-    "the" is one) to turn `a` into `b` (optimal string alignment distance)."""
-    before: list[int] = []
-    row = list(range(len(b) + 1))
+    "the" is one) to turn `a` into `b` (optimal string alignment distance), or
+    most + 1 when it is more than `most`.
+
+    Only cells within `most` of the diagonal are worked out: a path through any
+    other costs more than `most` already, so a long word takes time in its length,
+    not its length squared."""
+    beyond = most + 1
+    if abs(len(a) - len(b)) > most:
+        return beyond
+    # Rows hold only their cells near the diagonal (column: distance); any other is
+    # more than `most`.
+    earlier: dict[int, int] = {}
+    before: dict[int, int] = {}
+    row = {j: j for j in range(min(len(b), most) + 1)}
     for i, x in enumerate(a, 1):
-        earlier, before, row = before, row, [i] + [0] * len(b)
-        for j, y in enumerate(b, 1):
-            row[j] = min(before[j] + 1, row[j - 1] + 1, before[j - 1] + (x != y))
+        earlier, before, row = before, row, {}
+        if i <= most:
+            row[0] = i
+        for j in range(max(1, i - most), min(len(b), i + most) + 1):
+            y = b[j - 1]
+            cell = min(
+                before.get(j, beyond) + 1,
+                row.get(j - 1, beyond) + 1,
+                before.get(j - 1, beyond) + (x != y),
+            )
             if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
-                row[j] = min(row[j], earlier[j - 2] + 1)
-    return row[-1]
+                cell = min(cell, earlier.get(j - 2, beyond) + 1)
+            row[j] = min(cell, beyond)
+        if min(row.values()) > most:
+            return beyond
+    return row.get(len(b), beyond)

@@ -67,6 +67,7 @@ from adapters.discord.rendering import (
     channel_mention,
     first_quote,
     jump_url,
+    paged,
     say,
 )
 from adapters.discord.typed_names import SharedName, form_owner, with_members_named
@@ -1291,10 +1292,12 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         link: str | None = None,
     ) -> None:
         """A private part of an answer in the DM `message` was typed in; `link` on its own
-        line."""
+        line. Words it gives back are given whole: past Discord's limit, in several
+        messages."""
         found = self.bot.get_guild(guild) if guild is not None else None
         content = Renderer(found, lang, self.bot)(text) + (f"\n{link}" if link else "")
-        await message.channel.send(content, allowed_mentions=discord.AllowedMentions.none())
+        for part in paged(content, lang):
+            await message.channel.send(part, allowed_mentions=discord.AllowedMentions.none())
         answering.reached()
 
     # --- answering ------------------------------------------------------------------------
@@ -1337,12 +1340,14 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         return self.runtime.outage.noticed(error)
 
     async def _tell(self, interaction: discord.Interaction, lang: str, text: Text) -> None:
+        """Only the member who acted sees it. Words it gives back (a form's, refused) are
+        given whole: past Discord's limit, in several messages."""
         guild = self.bot.get_guild(interaction.guild_id) if interaction.guild_id else None
-        content = Renderer(guild, lang, self.bot)(text)
-        if answered(interaction):
-            await interaction.followup.send(content, ephemeral=True)
-        else:
-            await respond(interaction, interaction.response.send_message(content, ephemeral=True))
+        for part in paged(Renderer(guild, lang, self.bot)(text), lang):
+            if answered(interaction):
+                await interaction.followup.send(part, ephemeral=True)
+            else:
+                await respond(interaction, interaction.response.send_message(part, ephemeral=True))
 
 
 def _quoted(message: discord.Message | None) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,16 +87,21 @@ UNNAMED = N_("(name not visible)")
 
 # Around text that is already safe mrkdwn (people's words escaped, names, our own
 # channel links) while a message is rendered, so that the rest, the bot's own words,
-# can be escaped once after gettext filled them in; `Voice` removes the marks.
-_SAFE, _END = "\x0e", "\x0f"
-_MARKS = re.compile(f"([{_SAFE}{_END}])")
+# can be escaped once after gettext filled them in; `Voice` removes the marks. Each
+# holds a part drawn at random once a process: a character anyone can type would let
+# words that reach a message unquoted turn their markup on ("\x0e<!everyone>\x0f").
+_SAFE = f"\x0e{secrets.token_hex(8)}\x0e"
+_END = f"\x0f{secrets.token_hex(8)}\x0f"
+_MARKS = re.compile(f"({re.escape(_SAFE)}|{re.escape(_END)})")
+# Shift out and shift in, which the marks are made of: in people's words they mean nothing.
+_SHIFTS = re.compile("[\x0e\x0f]")
 # "> " at the start of a line is the bot's own quote markup, not a character to show.
 _QUOTE_MARKUP = re.compile(r"(?:^|(?<=\n))&gt;(?= )")
 
 
 def escape(text: str) -> str:
     """Slack's three control characters; after this no text can mention or link."""
-    text = text.replace(_SAFE, "").replace(_END, "")
+    text = _SHIFTS.sub("", text.replace(_SAFE, "").replace(_END, ""))
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -251,6 +251,15 @@ def dm_messages(api: DiscordStandIn, member: FakeMember) -> list[dict[str, Any]]
     return api.messages_in(api.dm_channel(member))
 
 
+def given_back(contents: list[str]) -> str:
+    """An answer sent in several messages, read as one: each later message's heading
+    ("(continued) …") left out, the quote marks of its lines too, its words one space
+    apart."""
+    lines = [line for index, content in enumerate(contents)
+             for line in content.split("\n")[1 if index else 0:]]  # fmt: skip
+    return " ".join(" ".join(line.removeprefix("> ") for line in lines).split())
+
+
 def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, custom_id) of a message's buttons."""
     return [

@@ -12,7 +12,7 @@ from bot.models import AgreementRow, OutboxRow, RoleRow
 from rules.actions import Reply
 from rules.events import AgreementSubmitted, CommandInvoked, RosterSynced
 from rules.say import Say
-from tests.discord.harness import dm_messages, workspace
+from tests.discord.harness import dm_messages, given_back, workspace
 
 VIEW_CHANNEL = 1 << 10
 
@@ -201,3 +201,27 @@ async def test_owners_form_owner_is_found_at_the_table_first(world, harness):
     await runtime.wait_for(AgreementSubmitted)
     assert "not at this table" not in answer.content
     assert owners(harness) == [str(world.carol.id)]
+
+
+async def test_owners_form_owner_refused_gives_long_words_back_whole(world, harness):
+    """The refusal gives back what was written, which a form holds up to 2,000 characters
+    a field: past Discord's 2,000 a message, it comes in several, cut between lines and
+    words, not cut short nor refused by Discord."""
+    world.guild.add_member("mallory", nick="carol")
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    text = " ".join(f"step{n}" for n in range(250))  # 1,639 characters
+    why = " ".join(f"reason{n}" for n in range(200))  # 1,489 characters
+    ix = await world.api.slash_command(world.guild, world.general, world.alice, "agree")
+    modal = await world.api.wait_for_callback(ix)
+    submit = await world.api.submit_modal(modal, {"text": text, "why": why, "owner": "carol"})
+    answer = await world.api.wait_for_callback(submit)
+    await world.api.wait_for_followup(submit, 2)
+    followups = world.api.followups_for(submit)
+    parts = [answer.content, *(message["content"] for message in followups)]
+    assert answer.ephemeral and all(message["flags"] & 64 for message in followups)
+    assert all(len(part) <= 2000 for part in parts)
+    told = given_back(parts)
+    assert told.startswith("Several people here are called “carol”, so nothing was recorded.")
+    assert told.endswith(f"What you wrote, to use again: {text} because {why}")
+    assert owners(harness) == []

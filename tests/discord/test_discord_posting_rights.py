@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 
 from bot.models import RoundRow, TimerRow, WatchRow
 from rules.events import CommandInvoked, PlaceDeleted, ProposalAdded, RosterSynced
-from tests.discord.harness import buttons, dm_messages, post_problem
+from tests.discord.harness import buttons, dm_messages, given_back, post_problem
+from tests.discord.test_discord_nudge_dm_answers import typed_in_dm
 from tests.discord.test_discord_nudges import NUDGE_BUTTONS
 from tests.helpers import eventually
 from tests.standins.discord_api import (
@@ -352,3 +353,26 @@ async def test_a_deleted_thread_ends_the_round_and_the_nudges_there(world, harne
         assert watch.status == "withdrawn"
     await runtime.tick()
     assert dm_messages(world.api, world.alice) == []  # no nudge about a thread that is gone
+
+
+async def test_a_long_proposal_typed_in_the_dm_for_a_locked_thread_comes_back_whole(world, harness):
+    """The words come back quoted after why they were not posted: a proposal as long as
+    a message may be goes past Discord's 2,000 characters with them, so the answer comes
+    in several messages, cut between lines and words, rather than refused by Discord."""
+    runtime = await harness.start()
+    await post_problem(
+        world, runtime, world.alice, "#problem the printer is jammed", thread=world.thread
+    )
+    await runtime.tick_until_sent()
+    await world.api.lock_thread(world.thread)
+    thread = harness.adapter.bot.get_guild(world.guild.id).get_thread(world.thread.id)
+    await eventually(lambda: thread.locked)
+    words = "#proposal " + " ".join(f"step{n}" for n in range(300))[:1980]
+    told = await typed_in_dm(world, words, 3)
+    contents = [message["content"] for message in told]
+    assert all(len(content) <= 2000 for content in contents)
+    given = given_back(contents)
+    assert given.startswith("I could not post your proposal: that thread is locked")
+    assert given.endswith(words)
+    assert bot_posts_in(world, world.thread) == []
+    assert runtime.of(ProposalAdded) == []

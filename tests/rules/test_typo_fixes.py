@@ -66,3 +66,21 @@ def test_typo_fixes_keep_what_was_said(before, after):
 def test_typo_fixes_a_change_of_substance_is_none(before, after):
     assert not only_typos_fixed(before, after)
     assert not only_typos_fixed(after, before)
+
+
+# Long enough that comparing every letter with every other would take hours; the
+# timeout makes that a failure rather than a hang.
+VERY_LONG = 200_000
+
+
+@pytest.mark.timeout(60)
+def test_typo_fixes_a_very_long_word_is_compared_in_little_time():
+    word = "ab" * (VERY_LONG // 2)
+    one_letter = word[:-1] + "x"
+    two_swapped = "ba" + word[2:]
+    many_letters = "x" * 10 + word[10:]
+    assert only_typos_fixed(f"we {word}", f"we {one_letter}")
+    assert only_typos_fixed(f"we {word}", f"we {two_swapped}")
+    assert only_typos_fixed(f"we {word}", f"we {word[1:]}")
+    assert not only_typos_fixed(f"we {word}", f"we {many_letters}")
+    assert not only_typos_fixed(f"we {word}", f"we {word[5:]}")

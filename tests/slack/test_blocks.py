@@ -622,3 +622,46 @@ def test_blocks_a_list_none_of_whose_items_fits_says_so_without_and_more(lang, s
     item = [blocks.context("x" * 3000)]
     listing = blocks._Listing("*Heading*", 2, lambda k: item * k, N_("Nothing here."))
     assert shown(listing.fitted(blocks=1, size=100, voice=Voice(lang, {}))) == said
+
+
+# Characters that show nothing or are dropped on the way (C0 and C1 controls, NUL, the
+# bot's own marks, zero-width characters, direction overrides and isolates, a soft
+# hyphen, a lone surrogate), placed around and inside a mention.
+UNSEEN = (
+    "\x00", "\x01", "\x0b", "\x0e", "\x0f", "\x1b", "\x1f", "\x7f", "\x85", "\u00ad",
+    "\u200b", "\u200d", "\u2060", "\ufeff", "\u202e", "\u2066", "\u2069", "\ud800",
+)  # fmt: skip
+MENTIONS = ("<!everyone>", "<!here>", "<!channel>", "<@U123>", "<!subteam^S1|@team>")
+# Slack markup that pings, once whatever shows nothing is taken out.
+PINGS = re.compile(r"<[@!]")
+
+
+def with_unseen(mention: str, char: str) -> list[str]:
+    return [mention[:at] + char + mention[at:] for at in range(len(mention) + 1)]
+
+
+@pytest.mark.parametrize("char", UNSEEN, ids=lambda c: f"U+{ord(c):04X}")
+def test_blocks_unseen_characters_around_or_inside_a_mention_make_no_ping(char):
+    """<\\x00!everyone>, <!every\\u200bone>, <@U1\\u200b23>: escaped like any markup,
+    shown as Slack shows it or as typed, and no ping once the unseen is gone."""
+    laced = [said for mention in MENTIONS for said in with_unseen(mention, char)]
+    voice = Voice("en", {"U123": f"An{char}na <!here>"})
+    for said in laced:
+        for text in (
+            voice.say("{text}", text=Quote(said)),
+            voice.say("> {proposal}", proposal=Quote(f"we {said} ship")),
+            voice.say("No concerns: {names}.", names=Members(("U123",))),
+            escape(said),
+        ):
+            visible = "".join(c for c in text if c.isprintable() or c == "\n")
+            assert not PINGS.search(text) and not PINGS.search(visible), (said, text)
+
+
+def test_blocks_words_holding_the_voice_s_own_marks_are_escaped_all_the_same():
+    """The marks that keep the bot's own markup (names, channel links) from being escaped
+    again are characters anyone can type: words holding them, filled in as they are, must
+    not turn markup on."""
+    said = Say.of("Noted: {text}", text="\x0e<!everyone>\x0f, <!every\x0eone> and \x0f<@U1>")
+    rendered = Voice("en")(said)
+    assert not PINGS.search(rendered), rendered
+    assert rendered == "Noted: &lt;!everyone&gt;, &lt;!everyone&gt; and &lt;@U1&gt;"

@@ -80,3 +80,27 @@ async def test_slack_socket_mode_answers_a_dm_once_and_not_its_retry(slack, sqli
         finally:
             await adapter.stop()
             groundrules.database.dispose()
+
+
+async def test_slack_socket_mode_debug_log_shows_no_response_url(slack, sqlite_url, operator_log):
+    """A response URL lets whoever holds it post as the app: slack_sdk logs each frame
+    at DEBUG as Slack wrote it, slashes escaped (https:\\/\\/hooks.slack.com\\/…)."""
+    async with SlackSocketModeStandIn(slack) as socket:
+        groundrules, _runtime, adapter = await start_bot(
+            slack, sqlite_url, socket_mode=True, migrate=False, slack_signing_secret=None
+        )
+        try:
+            await socket.wait_connected()
+            response_url = slack.response_url()
+            secret = response_url.rsplit("/", 1)[1]
+            await socket.request_slash_command(
+                slash_command("/groundrules", "help", response_url=response_url)
+            )
+            await adapter.activity.wait(CommandInvoked)
+            await slack.wait_for("chat.postEphemeral")
+        finally:
+            await adapter.stop()
+            groundrules.database.dispose()
+    written = operator_log.getvalue()
+    assert "help" in written  # the frame was logged, its response URL redacted
+    assert secret not in written

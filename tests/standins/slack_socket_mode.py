@@ -45,6 +45,12 @@ __all__ = ["SlackSocketModeStandIn"]
 _ACCEPTS_RESPONSE_PAYLOAD = {"events_api": False, "slash_commands": True, "interactive": True}
 
 
+def _as_slack_writes(frame: Mapping[str, Any]) -> str:
+    """JSON with its slashes escaped, as Slack sends it: a response URL arrives as
+    https:\\/\\/hooks.slack.com\\/commands\\/…, and whatever logs the raw frame shows it so."""
+    return json.dumps(frame).replace("/", "\\/")
+
+
 class SlackSocketModeStandIn(Served):
     """Serves the Socket Mode websocket and ``apps.connections.open``.
 
@@ -137,7 +143,7 @@ class SlackSocketModeStandIn(Served):
         if envelope_type == "events_api":
             envelope["retry_attempt"] = retry_attempt or 0
             envelope["retry_reason"] = retry_reason or ""
-        await ws.send_str(json.dumps(envelope))
+        await ws.send_str(_as_slack_writes(envelope))
         return envelope_id
 
     async def wait_for_ack(self, envelope_id: str, timeout: float = PATIENCE_S) -> dict[str, Any]:
@@ -196,7 +202,7 @@ class SlackSocketModeStandIn(Served):
         """Ask the client to reconnect, as Slack does every few hours."""
         ws = self._current_socket()
         await ws.send_str(
-            json.dumps(
+            _as_slack_writes(
                 {"type": "disconnect", "reason": reason, "debug_info": {"host": "applink-standin"}}
             )
         )
@@ -224,7 +230,7 @@ class SlackSocketModeStandIn(Served):
         await ws.prepare(request)
         self._sockets.append(ws)
         await ws.send_str(
-            json.dumps(
+            _as_slack_writes(
                 {
                     "type": "hello",
                     "num_connections": len([s for s in self._sockets if not s.closed]),
