@@ -27,22 +27,44 @@ if TYPE_CHECKING:
 WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
+class _StdoutClosed(OSError):
+    """A write to a stdout that was closed before the command started (`>&-`)."""
+
+
+class _ClosedStdout(io.TextIOBase):
+    """sys.stdout where there is none (`>&-`): Python leaves it None, on which a command
+    writing its output failed with an AttributeError, and click's echo wrote nothing
+    and said nothing. A command that writes nothing there runs as ever."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if text:
+            raise _StdoutClosed(errno.EBADF, "it is closed")
+        return 0
+
+
 class _Groundrules(typer.Typer):
     """The app as the installed command calls it (typer's test runner calls its click
     command instead, with a stdout of its own). A stdout that cannot be written (a full
-    disk or device) ends it with one line and exit code 1, as a file that cannot be
-    written does. A pipe closed early (`| head`) is click's to end quietly."""
+    disk or device, or one closed) ends it with one line and exit code 1, as a file that
+    cannot be written does. A pipe closed early (`| head`) is click's to end quietly."""
 
     def __call__(self, *args, **kwargs):
+        if sys.stdout is None:
+            sys.stdout = _ClosedStdout()
         try:
             try:
                 return super().__call__(*args, **kwargs)
             finally:
-                if sys.stdout is not None:  # here, not in Python's own flush at exit
-                    sys.stdout.flush()
+                sys.stdout.flush()  # here, not in Python's own flush at exit
         except OSError as error:
             # Commands catch what fails to write their files: one that escapes is stdout's.
-            if error.errno not in WRITE_FAILURES or error.filename is not None:
+            full = error.errno in WRITE_FAILURES and error.filename is None
+            if not (full or isinstance(error, _StdoutClosed)):
                 raise
             _stdout_failed(error)
 
