@@ -337,9 +337,12 @@ def replay(
                    err=True)  # fmt: skip
         raise typer.Exit(2)
     with _reading(transcript, exit_code=2):
-        if not stdin and not transcript.is_file():
+        # Not only a file: a pipe by its path (a shell's `<(…)`) is read as one.
+        if not stdin and not transcript.exists():
             typer.echo(f"groundrules: no such transcript: {transcript}", err=True)
             raise typer.Exit(2)
+        if not stdin and transcript.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(transcript))
     with _database_errors(settings.database_url):
         groundrules = bootstrap(settings, wait=False)
     output = JsonOutput() if as_json else TextOutput()
