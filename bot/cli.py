@@ -197,6 +197,16 @@ def _open_database(database: str | None, *, migrate: bool = False):
     return settings, engine
 
 
+# Every option naming a file to write: - is stdout, as `replay -` reads stdin.
+TO_STDOUT = "File to write (default, or -: stdout)."
+OutputOption = Annotated[Path | None, typer.Option(help=TO_STDOUT)]
+
+
+def _is_stdout(path: Path | None) -> bool:
+    """No file given, or `-`: the output goes to stdout (a file named - is ./-)."""
+    return path is None or str(path) == "-"
+
+
 @contextmanager
 def _replacing(path: Path, *, make_folders: bool = False) -> Iterator[TextIO]:
     """Write `path` whole or not at all: into a file beside it that replaces it at the
@@ -576,7 +586,7 @@ def export(
     table: Annotated[str | None, typer.Option(help="Only this table (channel id).")] = None,
     workspace: Annotated[str | None, typer.Option(help="Only this workspace.")] = None,
     database: DatabaseOption = None,
-    output: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+    output: OutputOption = None,
 ) -> None:
     """Write the agreement register: every agreement, its versions, why and consent, and
     each review's choice (kept, revised, retired: when, by whom, why, what it taught)."""
@@ -591,7 +601,7 @@ def export(
         engine, workspace=workspace, table=table, default_zone=settings.timezone
     )
     with _database_errors(settings.database_url):  # read as it is written
-        if output is None:
+        if _is_stdout(output):
             register.write(versions, format_, sys.stdout)
             return
         with _replacing(output) as handle:
@@ -605,9 +615,7 @@ app.add_typer(feedback_app, name="feedback")
 
 @feedback_app.command("export")
 def feedback_export(
-    out: Annotated[
-        Path | None, typer.Option("--out", help="File to write (default: stdout).")
-    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help=TO_STDOUT)] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Write corrections ("this was not a problem", …) as JSON Lines for `make train`
@@ -616,7 +624,7 @@ def feedback_export(
 
     settings, engine = _open_database(database)
     with _database_errors(settings.database_url):
-        if out is None:
+        if _is_stdout(out):
             count = export_corrections(engine, sys.stdout, language=settings.language)
         else:
             # data/feedback/ of a fresh clone, or of the folder `make train` reads

@@ -187,3 +187,15 @@ def test_an_export_to_a_file_needs_no_stdout(tmp_path, url, command):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert out.read_text("utf-8")
+
+
+@pytest.mark.parametrize("command", WRITING, ids=" ".join)
+def test_an_export_to_dash_goes_to_stdout(tmp_path, url, command, monkeypatch):
+    """`-` is stdout, as `replay -` reads stdin: it wrote a file named `-`."""
+    monkeypatch.chdir(tmp_path)
+    to_stdout = runner.invoke(app, [*command[:-1], "--database", url])
+    result = runner.invoke(app, [*command, "-", "--database", url])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == to_stdout.stdout
+    assert result.stdout.strip()
+    assert not (tmp_path / "-").exists()
