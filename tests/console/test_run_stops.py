@@ -21,6 +21,8 @@ import pytest
 
 from tests.standins.discord_api import DiscordStandIn
 from tests.standins.lifecycle import PATIENCE_S
+from tests.standins.slack_api import SlackStandIn
+from tests.standins.slack_socket_mode import SlackSocketModeStandIn
 from tests.standins.unanswered import Unanswered, closed_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,6 +137,44 @@ async def test_a_slack_that_refuses_the_connection_is_said_in_one_line_until_sto
     )
     assert_stopped_cleanly(running, code)
     assert not any(secret in running.stderr for secret in SLACK.values())
+
+
+def app_token_refused(error: str) -> str:
+    return (
+        f"groundrules: SLACK_APP_TOKEN: Slack refused the token ({error}); copy the app-level "
+        "token (xapp-…) with the connections:write scope from your app's page at "
+        "api.slack.com/apps (Basic Information -> App-Level Tokens), and start again."
+    )
+
+
+async def test_an_app_token_slack_does_not_know_ends_the_start_in_one_line(tmp_path):
+    """Socket Mode's apps.connections.open refused (invalid_auth): slack_sdk asked again
+    every 10 s for ever, logging a traceback each time."""
+    async with (
+        SlackStandIn() as slack,
+        SlackSocketModeStandIn(slack, app_token="xapp-1-A1-issued") as socket_mode,
+        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
+    ):  # fmt: skip
+        code = await running.ended()
+    assert code == 1, running.stderr
+    assert running.lines[-1] == app_token_refused("invalid_auth")
+    assert "Traceback" not in running.stderr
+    assert "Failed to" not in running.stderr  # slack_sdk's own error line
+    assert socket_mode.connections == 0
+    assert not any(secret in running.stderr for secret in SLACK.values())
+
+
+async def test_an_app_token_without_connections_write_ends_the_start_in_one_line(tmp_path):
+    async with (
+        SlackStandIn() as slack,
+        SlackSocketModeStandIn(slack),
+        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
+    ):  # fmt: skip
+        slack.fail_next("apps.connections.open", "missing_scope", needed="connections:write")
+        code = await running.ended()
+    assert code == 1, running.stderr
+    assert running.lines[-1] == app_token_refused("missing_scope")
+    assert "Traceback" not in running.stderr
 
 
 async def test_a_discord_start_waiting_for_discord_stops_at_once(tmp_path):
