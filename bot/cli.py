@@ -559,7 +559,13 @@ def run(
             loop.add_signal_handler(signum, runtime.stop)
         await runtime.run()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    finally:
+        # Once the worker is done (Runtime.run waits for it), also on a start cancelled
+        # or refused: SQLite folds its write-ahead log into the file, PostgreSQL sees
+        # the bot's sessions end rather than break off.
+        runtime.app.database.dispose()
 
 
 def _refuse_unknown(engine: Engine, url: str, *, workspace: str | None, table: str | None) -> None:

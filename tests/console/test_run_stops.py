@@ -42,8 +42,9 @@ def free_port() -> int:
 class Running:
     """The command's process, its log read as it is written."""
 
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
+    def __init__(self, process: asyncio.subprocess.Process, database: Path) -> None:
         self.process = process
+        self.database = database
         self.lines: list[str] = []
         self._reading = asyncio.create_task(self._read())
 
@@ -83,15 +84,16 @@ async def groundrules_run(platform: str, tmp_path: Path, **env: str) -> AsyncIte
         for name, value in os.environ.items()
         if not name.startswith(("SLACK_", "DISCORD_", "GROUNDRULES_"))
     }
+    database = tmp_path / "run.db"
     environment.update(
-        DATABASE_URL=f"sqlite:///{tmp_path}/run.db", GROUNDRULES_CLASSIFIER="rules",
+        DATABASE_URL=f"sqlite:///{database}", GROUNDRULES_CLASSIFIER="rules",
         GROUNDRULES_HTTP_PORT=str(free_port()), **env,
     )  # fmt: skip
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "run", platform, cwd=ROOT, env=environment,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    running = Running(process)
+    running = Running(process, database)
     try:
         yield running
     finally:
@@ -106,6 +108,10 @@ def assert_stopped_cleanly(running: Running, code: int) -> None:
     assert "Traceback" not in running.stderr
     assert "Unclosed" not in running.stderr  # an aiohttp session or connector left open
     assert "Task was destroyed" not in running.stderr
+    # Its database let go: SQLite's last connection closed folds the write-ahead log
+    # into the file (one copied as a backup then holds everything) and deletes it.
+    assert running.database.is_file()
+    assert not running.database.with_name("run.db-wal").exists()
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
@@ -118,6 +124,19 @@ async def test_a_slack_start_waiting_for_slack_stops_at_once(tmp_path, stop):
     ):
         await slack.wait_connected()
         running.process.send_signal(stop)
+        code = await running.ended(STOPPED_WITHIN_S)
+    assert_stopped_cleanly(running, code)
+
+
+async def test_a_slack_bot_running_stops_cleanly(tmp_path):
+    async with (
+        SlackStandIn() as slack,
+        SlackSocketModeStandIn(slack) as socket_mode,
+        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
+    ):  # fmt: skip
+        await socket_mode.wait_connected()
+        await running.wait_for_line(lambda line: "slack adapter running" in line)
+        running.process.send_signal(signal.SIGTERM)
         code = await running.ended(STOPPED_WITHIN_S)
     assert_stopped_cleanly(running, code)
 
