@@ -27,22 +27,44 @@ if TYPE_CHECKING:
 WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
+class _StdoutClosed(OSError):
+    """A write to a stdout that was closed before the command started (`>&-`)."""
+
+
+class _ClosedStdout(io.TextIOBase):
+    """sys.stdout where there is none (`>&-`): Python leaves it None, on which a command
+    writing its output failed with an AttributeError, and click's echo wrote nothing
+    and said nothing. A command that writes nothing there runs as ever."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if text:
+            raise _StdoutClosed(errno.EBADF, "it is closed")
+        return 0
+
+
 class _Groundrules(typer.Typer):
     """The app as the installed command calls it (typer's test runner calls its click
     command instead, with a stdout of its own). A stdout that cannot be written (a full
-    disk or device) ends it with one line and exit code 1, as a file that cannot be
-    written does. A pipe closed early (`| head`) is click's to end quietly."""
+    disk or device, or one closed) ends it with one line and exit code 1, as a file that
+    cannot be written does. A pipe closed early (`| head`) is click's to end quietly."""
 
     def __call__(self, *args, **kwargs):
+        if sys.stdout is None:
+            sys.stdout = _ClosedStdout()
         try:
             try:
                 return super().__call__(*args, **kwargs)
             finally:
-                if sys.stdout is not None:  # here, not in Python's own flush at exit
-                    sys.stdout.flush()
+                sys.stdout.flush()  # here, not in Python's own flush at exit
         except OSError as error:
             # Commands catch what fails to write their files: one that escapes is stdout's.
-            if error.errno not in WRITE_FAILURES or error.filename is not None:
+            full = error.errno in WRITE_FAILURES and error.filename is None
+            if not (full or isinstance(error, _StdoutClosed)):
                 raise
             _stdout_failed(error)
 
@@ -173,6 +195,16 @@ def _open_database(database: str | None, *, migrate: bool = False):
             typer.echo(f"groundrules: {mismatch}", err=True)
             raise typer.Exit(1) from None
     return settings, engine
+
+
+# Every option naming a file to write: - is stdout, as `replay -` reads stdin.
+TO_STDOUT = "File to write (default, or -: stdout)."
+OutputOption = Annotated[Path | None, typer.Option(help=TO_STDOUT)]
+
+
+def _is_stdout(path: Path | None) -> bool:
+    """No file given, or `-`: the output goes to stdout (a file named - is ./-)."""
+    return path is None or str(path) == "-"
 
 
 @contextmanager
@@ -315,9 +347,12 @@ def replay(
                    err=True)  # fmt: skip
         raise typer.Exit(2)
     with _reading(transcript, exit_code=2):
-        if not stdin and not transcript.is_file():
+        # Not only a file: a pipe by its path (a shell's `<(…)`) is read as one.
+        if not stdin and not transcript.exists():
             typer.echo(f"groundrules: no such transcript: {transcript}", err=True)
             raise typer.Exit(2)
+        if not stdin and transcript.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(transcript))
     with _database_errors(settings.database_url):
         groundrules = bootstrap(settings, wait=False)
     output = JsonOutput() if as_json else TextOutput()
@@ -524,7 +559,13 @@ def run(
             loop.add_signal_handler(signum, runtime.stop)
         await runtime.run()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    finally:
+        # Once the worker is done (Runtime.run waits for it), also on a start cancelled
+        # or refused: SQLite folds its write-ahead log into the file, PostgreSQL sees
+        # the bot's sessions end rather than break off.
+        runtime.app.database.dispose()
 
 
 def _refuse_unknown(engine: Engine, url: str, *, workspace: str | None, table: str | None) -> None:
@@ -551,7 +592,7 @@ def export(
     table: Annotated[str | None, typer.Option(help="Only this table (channel id).")] = None,
     workspace: Annotated[str | None, typer.Option(help="Only this workspace.")] = None,
     database: DatabaseOption = None,
-    output: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+    output: OutputOption = None,
 ) -> None:
     """Write the agreement register: every agreement, its versions, why and consent, and
     each review's choice (kept, revised, retired: when, by whom, why, what it taught)."""
@@ -566,7 +607,7 @@ def export(
         engine, workspace=workspace, table=table, default_zone=settings.timezone
     )
     with _database_errors(settings.database_url):  # read as it is written
-        if output is None:
+        if _is_stdout(output):
             register.write(versions, format_, sys.stdout)
             return
         with _replacing(output) as handle:
@@ -580,9 +621,7 @@ app.add_typer(feedback_app, name="feedback")
 
 @feedback_app.command("export")
 def feedback_export(
-    out: Annotated[
-        Path | None, typer.Option("--out", help="File to write (default: stdout).")
-    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help=TO_STDOUT)] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Write corrections ("this was not a problem", …) as JSON Lines for `make train`
@@ -591,7 +630,7 @@ def feedback_export(
 
     settings, engine = _open_database(database)
     with _database_errors(settings.database_url):
-        if out is None:
+        if _is_stdout(out):
             count = export_corrections(engine, sys.stdout, language=settings.language)
         else:
             # data/feedback/ of a fresh clone, or of the folder `make train` reads

@@ -50,6 +50,7 @@ from adapters.slack.outbound import NOT_IN_CHANNEL, TOKEN_ERRORS, Deliverer, err
 from adapters.slack.people import Directory
 from adapters.slack.posted_once import posted_already, posted_metadata
 from adapters.slack.retries import LostConnectionRetryHandler
+from adapters.slack.start_error import app_token_refused
 from bot import homes
 from bot.database import make_engine
 from bot.health import health_answer, listen, liveness_answer
@@ -331,17 +332,21 @@ class SlackAdapter:
 
     async def _socket_url(self, client: SocketModeClient) -> None:
         """Ask Slack for Socket Mode's websocket URL until it answers. slack_sdk would
-        ask again too, logging a traceback for each try; a refusal (a wrong app token)
-        is left to it as before."""
+        ask again too, logging a traceback for each try. An app token Slack refuses ends
+        the start (SlackStartError); another refusal (ratelimited) is left to slack_sdk."""
         while client.wss_uri is None:
             try:
-                client.wss_uri = await client.issue_new_wss_url()
+                # Not client.issue_new_wss_url(): it logs an error of its own first.
+                opened = await client.web_client.apps_connections_open(app_token=client.app_token)
+                client.wss_uri = opened["url"]
             except (aiohttp.ClientConnectionError, TimeoutError) as error:
                 log.warning("cannot reach Slack (%s); trying again in %d s",
                             str(error) or "no answer", client.ping_interval)  # fmt: skip
                 await asyncio.sleep(client.ping_interval)
-            except SlackApiError:
-                return
+            except SlackApiError as error:
+                if (refused := app_token_refused(error)) is not None:
+                    raise refused from None
+                return  # slack_sdk asks again (when ratelimited, after Retry-After)
 
     async def stop(self) -> None:
         for pending in list(self._later):

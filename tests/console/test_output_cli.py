@@ -67,14 +67,23 @@ def test_an_export_to_a_full_device_is_one_line(url, command):
     assert one_line(result) == "groundrules: cannot write /dev/full: No space left on device"
 
 
-def groundrules(command: list[str], *, stdout=subprocess.PIPE, before: str = ""):
+def groundrules(
+    command: list[str],
+    *,
+    stdout=subprocess.PIPE,
+    before: str = "",
+    stdout_closed: bool = False,
+    stdin: str | None = None,
+):
     """The command as the installed one runs (typer's own handling of what escapes a
-    command included), after `before`."""
+    command included), after `before`; `stdout_closed`: as a shell's `>&-` runs it."""
     script = f"import sys\nfrom bot.cli import app\n{before}sys.argv[0] = 'groundrules'\napp()\n"
+    argv = [sys.executable, "-c", script, *command]
+    if stdout_closed:
+        argv = ["sh", "-c", '"$@" >&-', "sh", *argv]
     return subprocess.run(
-        [sys.executable, "-c", script, *command],
-        stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120, cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        argv, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, input=stdin,
     )  # fmt: skip
 
 
@@ -140,3 +149,53 @@ def test_a_full_stdout_is_one_line_whatever_the_command_writes(command):
         result = groundrules(command, stdout=full)
     assert result.returncode == 1, result.stderr
     assert result.stderr == "groundrules: cannot write stdout: No space left on device\n"
+
+
+CLOSED = "groundrules: cannot write stdout: it is closed\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["export"], ["export", "--format", "json"], ["feedback", "export"], ["workspace", "list"],
+     ["migrate"]],
+    ids=" ".join,
+)  # fmt: skip
+def test_a_closed_stdout_is_one_line(url, command):
+    """`>&-`: Python starts with no sys.stdout. The exports ended in an AttributeError
+    traceback, the others wrote nothing and exited 0."""
+    result = groundrules([*command, "--database", url], stdout_closed=True)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == CLOSED
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["--help"], [*REPLAY], [*REPLAY, "--json"], ["classify", "--classifier", "rules"]],
+    ids=["help", "replay", "replay --json", "classify"],
+)
+def test_a_closed_stdout_is_one_line_whatever_the_command_writes(command):
+    stdin = '{"id": "m1", "text": "the build is broken again"}\n'
+    result = groundrules(command, stdout_closed=True, stdin=stdin)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == CLOSED
+
+
+@pytest.mark.parametrize("command", WRITING, ids=" ".join)
+def test_an_export_to_a_file_needs_no_stdout(tmp_path, url, command):
+    out = tmp_path / "export.txt"
+    result = groundrules([*command, str(out), "--database", url], stdout_closed=True)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert out.read_text("utf-8")
+
+
+@pytest.mark.parametrize("command", WRITING, ids=" ".join)
+def test_an_export_to_dash_goes_to_stdout(tmp_path, url, command, monkeypatch):
+    """`-` is stdout, as `replay -` reads stdin: it wrote a file named `-`."""
+    monkeypatch.chdir(tmp_path)
+    to_stdout = runner.invoke(app, [*command[:-1], "--database", url])
+    result = runner.invoke(app, [*command, "-", "--database", url])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == to_stdout.stdout
+    assert result.stdout.strip()
+    assert not (tmp_path / "-").exists()

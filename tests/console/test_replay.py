@@ -192,6 +192,30 @@ def test_a_transcript_that_cannot_be_opened_is_one_line(tmp_path):
     assert result.stderr == f"groundrules: cannot read {transcript}: File name too long\n"
 
 
+def test_a_transcript_that_is_a_folder_is_one_line(tmp_path):
+    """It said "no such transcript", of a folder that is there."""
+    result = runner.invoke(app, ["replay", str(tmp_path), "--classifier", "rules"])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.stderr == f"groundrules: cannot read {tmp_path}: Is a directory\n"
+
+
+def test_a_transcript_from_a_pipe_by_its_path_is_replayed():
+    """A pipe is no file, yet there (a shell's `<(…)`, /dev/stdin): it was "no such
+    transcript"."""
+    demo = ROOT / "examples" / "demo.jsonl"
+    options = ["--json", "--classifier", "rules", "--one-reading"]
+    by_file = runner.invoke(app, ["replay", str(demo), *options])
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "replay", "/dev/stdin", *options],
+        input=demo.read_text("utf-8"), capture_output=True, text=True, timeout=120, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert '"type": "nudge"' in by_file.stdout
+    assert result.stdout == by_file.stdout
+
+
 @pytest.mark.skipif(not Path("/proc/self/mem").is_file(), reason="no /proc here")
 def test_a_transcript_that_fails_to_read_is_one_line():
     """/proc/self/mem opens but fails to read at its start, as a failing disk does."""

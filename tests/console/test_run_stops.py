@@ -21,6 +21,8 @@ import pytest
 
 from tests.standins.discord_api import DiscordStandIn
 from tests.standins.lifecycle import PATIENCE_S
+from tests.standins.slack_api import SlackStandIn
+from tests.standins.slack_socket_mode import SlackSocketModeStandIn
 from tests.standins.unanswered import Unanswered, closed_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,8 +42,9 @@ def free_port() -> int:
 class Running:
     """The command's process, its log read as it is written."""
 
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
+    def __init__(self, process: asyncio.subprocess.Process, database: Path) -> None:
         self.process = process
+        self.database = database
         self.lines: list[str] = []
         self._reading = asyncio.create_task(self._read())
 
@@ -81,15 +84,16 @@ async def groundrules_run(platform: str, tmp_path: Path, **env: str) -> AsyncIte
         for name, value in os.environ.items()
         if not name.startswith(("SLACK_", "DISCORD_", "GROUNDRULES_"))
     }
+    database = tmp_path / "run.db"
     environment.update(
-        DATABASE_URL=f"sqlite:///{tmp_path}/run.db", GROUNDRULES_CLASSIFIER="rules",
+        DATABASE_URL=f"sqlite:///{database}", GROUNDRULES_CLASSIFIER="rules",
         GROUNDRULES_HTTP_PORT=str(free_port()), **env,
     )  # fmt: skip
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "run", platform, cwd=ROOT, env=environment,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    running = Running(process)
+    running = Running(process, database)
     try:
         yield running
     finally:
@@ -104,6 +108,10 @@ def assert_stopped_cleanly(running: Running, code: int) -> None:
     assert "Traceback" not in running.stderr
     assert "Unclosed" not in running.stderr  # an aiohttp session or connector left open
     assert "Task was destroyed" not in running.stderr
+    # Its database let go: SQLite's last connection closed folds the write-ahead log
+    # into the file (one copied as a backup then holds everything) and deletes it.
+    assert running.database.is_file()
+    assert not running.database.with_name("run.db-wal").exists()
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
@@ -116,6 +124,19 @@ async def test_a_slack_start_waiting_for_slack_stops_at_once(tmp_path, stop):
     ):
         await slack.wait_connected()
         running.process.send_signal(stop)
+        code = await running.ended(STOPPED_WITHIN_S)
+    assert_stopped_cleanly(running, code)
+
+
+async def test_a_slack_bot_running_stops_cleanly(tmp_path):
+    async with (
+        SlackStandIn() as slack,
+        SlackSocketModeStandIn(slack) as socket_mode,
+        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
+    ):  # fmt: skip
+        await socket_mode.wait_connected()
+        await running.wait_for_line(lambda line: "slack adapter running" in line)
+        running.process.send_signal(signal.SIGTERM)
         code = await running.ended(STOPPED_WITHIN_S)
     assert_stopped_cleanly(running, code)
 
@@ -135,6 +156,44 @@ async def test_a_slack_that_refuses_the_connection_is_said_in_one_line_until_sto
     )
     assert_stopped_cleanly(running, code)
     assert not any(secret in running.stderr for secret in SLACK.values())
+
+
+def app_token_refused(error: str) -> str:
+    return (
+        f"groundrules: SLACK_APP_TOKEN: Slack refused the token ({error}); copy the app-level "
+        "token (xapp-…) with the connections:write scope from your app's page at "
+        "api.slack.com/apps (Basic Information -> App-Level Tokens), and start again."
+    )
+
+
+async def test_an_app_token_slack_does_not_know_ends_the_start_in_one_line(tmp_path):
+    """Socket Mode's apps.connections.open refused (invalid_auth): slack_sdk asked again
+    every 10 s for ever, logging a traceback each time."""
+    async with (
+        SlackStandIn() as slack,
+        SlackSocketModeStandIn(slack, app_token="xapp-1-A1-issued") as socket_mode,
+        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
+    ):  # fmt: skip
+        code = await running.ended()
+    assert code == 1, running.stderr
+    assert running.lines[-1] == app_token_refused("invalid_auth")
+    assert "Traceback" not in running.stderr
+    assert "Failed to" not in running.stderr  # slack_sdk's own error line
+    assert socket_mode.connections == 0
+    assert not any(secret in running.stderr for secret in SLACK.values())
+
+
+async def test_an_app_token_without_connections_write_ends_the_start_in_one_line(tmp_path):
+    async with (
+        SlackStandIn() as slack,
+        SlackSocketModeStandIn(slack),
+        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
+    ):  # fmt: skip
+        slack.fail_next("apps.connections.open", "missing_scope", needed="connections:write")
+        code = await running.ended()
+    assert code == 1, running.stderr
+    assert running.lines[-1] == app_token_refused("missing_scope")
+    assert "Traceback" not in running.stderr
 
 
 async def test_a_discord_start_waiting_for_discord_stops_at_once(tmp_path):

@@ -56,11 +56,13 @@ class SlackSocketModeStandIn(Served):
 
     ``connections`` counts websocket connections ever accepted, ``acks``
     holds every ack received (oldest first). Envelopes go to the most recent
-    open connection.
+    open connection. With ``app_token``, the app-level token Slack issued, any
+    other is refused as Slack refuses a token it does not know (``invalid_auth``).
     """
 
-    def __init__(self, api: SlackStandIn) -> None:
+    def __init__(self, api: SlackStandIn, *, app_token: str | None = None) -> None:
         self.api = api
+        self.app_token = app_token
         self.connections = 0
         self.acks: list[dict[str, Any]] = []
         self.received: list[dict[str, Any]] = []  # every JSON frame from the client
@@ -222,6 +224,8 @@ class SlackSocketModeStandIn(Served):
         if not token.startswith("xapp-"):
             # What Slack answers when a bot token is used instead of an app-level one.
             raise SlackError("not_allowed_token_type")
+        if self.app_token is not None and token != self.app_token:
+            raise SlackError("invalid_auth")
         ticket = f"standin-{next(self._tickets)}"
         return {"url": f"{self.url}/?ticket={ticket}&app_id={self.api.identity.app_id}"}
 
