@@ -133,6 +133,34 @@ def test_setup_manifests_are_made_from_the_code(socket_mode, lang, name):
         assert data["settings"]["interactivity"]["request_url"].endswith("/slack/events")
 
 
+# Slack's limits on a manifest's words (its manifest reference, and the same in the
+# Web API's manifest types): Slack refuses a manifest past one.
+MANIFEST_LIMITS = {
+    ("display_information", "name"): 35,
+    ("display_information", "description"): 140,
+    ("display_information", "long_description"): 4000,
+    ("features", "bot_user", "display_name"): 80,
+}
+
+
+@pytest.mark.parametrize("name", FILES.values())
+def test_setup_manifests_keep_within_slacks_limits(name):
+    data = yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
+    for path, most in MANIFEST_LIMITS.items():
+        value = data
+        for key in path:
+            value = value[key]
+        assert len(value) <= most, (path, len(value))
+    # Slack asks at least this much of a long description.
+    assert len(data["display_information"]["long_description"]) >= 174
+    for shortcut in data["features"]["shortcuts"]:
+        assert len(shortcut["description"]) <= 150, shortcut
+        assert len(shortcut["callback_id"]) <= 255, shortcut
+    for slash in data["features"]["slash_commands"]:
+        assert len(slash["description"]) <= 2000, slash
+        assert len(slash.get("usage_hint", "")) <= 1000, slash
+
+
 @pytest.mark.parametrize("name", FILES.values())
 def test_setup_manifests_open_the_bots_dm_and_hear_what_is_typed_there(name):
     """Nudges and reminders come by DM, and /concern, /mandate, /not-a-problem undo are
