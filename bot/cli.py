@@ -500,7 +500,8 @@ def run(
     if not chosen:
         typer.echo(
             "groundrules: no platform configured: set SLACK_BOT_TOKEN (or SLACK_CLIENT_ID for "
-            "OAuth) and SLACK_SIGNING_SECRET, or DISCORD_TOKEN",
+            "OAuth) and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode), or "
+            "DISCORD_TOKEN",
             err=True,
         )
         raise typer.Exit(2)
