@@ -552,7 +552,10 @@ def export(
     table: Annotated[str | None, typer.Option(help="Only this table (channel id).")] = None,
     workspace: Annotated[str | None, typer.Option(help="Only this workspace.")] = None,
     database: DatabaseOption = None,
-    output: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+    # --out as well: `feedback export` says --out, and one typed for the other is no error.
+    output: Annotated[
+        Path | None, typer.Option("--output", "--out", help="Write here instead of stdout.")
+    ] = None,
 ) -> None:
     """Write the agreement register: every agreement, its versions, why and consent, and
     each review's choice (kept, revised, retired: when, by whom, why, what it taught)."""
@@ -582,7 +585,8 @@ app.add_typer(feedback_app, name="feedback")
 @feedback_app.command("export")
 def feedback_export(
     out: Annotated[
-        Path | None, typer.Option("--out", help="File to write (default: stdout).")
+        Path | None,
+        typer.Option("--out", "--output", help="File to write (default: stdout)."),
     ] = None,
     database: DatabaseOption = None,
 ) -> None:
