@@ -5,7 +5,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench bench-live prepare train compare eval lint format i18n console constraints clean
+# Bare `make` lists the targets below (their `## name: what it does` lines).
+.DEFAULT_GOAL := help
+
+.PHONY: help demo test bench bench-live prepare train compare eval lint format i18n console constraints clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -14,6 +17,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
 	@touch $(STAMP)
+
+help:
+	@awk '/^## [a-z0-9-]+: / { sub(/^## /, ""); print; next } /^## / { sub(/^## /, "    "); print }' $(MAKEFILE_LIST)
 
 ## demo: replay the bundled example conversation on SQLite and show what the bot did
 demo: $(STAMP)
@@ -60,10 +66,12 @@ eval: $(STAMP)
 console: $(STAMP)
 	$(BIN)/groundrules console
 
+## lint: ruff: its checks, and whether the code is formatted
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## format: format the code and fix what ruff can
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -82,5 +90,6 @@ constraints:
 	  .constraints-venv/bin/python -m pip freeze --exclude-editable; } > constraints.txt
 	rm -rf .constraints-venv
 
+## clean: remove the virtual environment and the tools' caches
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -199,7 +199,6 @@ def _open_database(database: str | None, *, migrate: bool = False):
 
 # Every option naming a file to write: - is stdout, as `replay -` reads stdin.
 TO_STDOUT = "File to write (default, or -: stdout)."
-OutputOption = Annotated[Path | None, typer.Option(help=TO_STDOUT)]
 
 
 def _is_stdout(path: Path | None) -> bool:
@@ -535,7 +534,8 @@ def run(
     if not chosen:
         typer.echo(
             "groundrules: no platform configured: set SLACK_BOT_TOKEN (or SLACK_CLIENT_ID for "
-            "OAuth) and SLACK_SIGNING_SECRET, or DISCORD_TOKEN",
+            "OAuth) and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode), or "
+            "DISCORD_TOKEN",
             err=True,
         )
         raise typer.Exit(2)
@@ -592,7 +592,8 @@ def export(
     table: Annotated[str | None, typer.Option(help="Only this table (channel id).")] = None,
     workspace: Annotated[str | None, typer.Option(help="Only this workspace.")] = None,
     database: DatabaseOption = None,
-    output: OutputOption = None,
+    # --out as well: `feedback export` says --out, and one typed for the other is no error.
+    output: Annotated[Path | None, typer.Option("--output", "--out", help=TO_STDOUT)] = None,
 ) -> None:
     """Write the agreement register: every agreement, its versions, why and consent, and
     each review's choice (kept, revised, retired: when, by whom, why, what it taught)."""
@@ -621,7 +622,7 @@ app.add_typer(feedback_app, name="feedback")
 
 @feedback_app.command("export")
 def feedback_export(
-    out: Annotated[Path | None, typer.Option("--out", help=TO_STDOUT)] = None,
+    out: Annotated[Path | None, typer.Option("--out", "--output", help=TO_STDOUT)] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Write corrections ("this was not a problem", …) as JSON Lines for `make train`

@@ -13,6 +13,7 @@ Console-only commands (everything else starting with / goes to the bot):
 
 from __future__ import annotations
 
+import secrets
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -74,6 +75,10 @@ class ConsoleChat:
         self.write = write
         self.messages: dict[str, Posted] = {}
         self._numbers = count(1)
+        # Messages are shown as #1, #2, … in every session, but the database outlives a
+        # session (`make console` keeps DATABASE_URL's): their ids carry the session's own
+        # tag, so that a new #1 is not taken for an earlier session's.
+        self._session = secrets.token_hex(4)
         self._events = count(1)
         self._seated: set[tuple[str, str]] = set()  # (channel, person) known to the bot
         # Review messages shown and still open, and the language each was shown in.
@@ -125,9 +130,9 @@ class ConsoleChat:
                 at=self.now,
                 event_id=self._event_id(),
                 user=self.user,
-                message_id=number,
+                message_id=self._message_id(number),
                 text=line,
-                thread_id=self.thread,
+                thread_id=self._message_id(self.thread),
             )
         )
         return True
@@ -144,7 +149,7 @@ class ConsoleChat:
                 user=self.user,
                 name=name,
                 args=args,
-                thread_id=self.thread,
+                thread_id=self._message_id(self.thread),
             )
         )
 
@@ -227,11 +232,11 @@ class ConsoleChat:
                 at=self.now,
                 event_id=self._event_id(),
                 user=self.user,
-                message_id=number,
+                message_id=self._message_id(number),
                 text=posted.text,
                 label=label,
                 applies=applies,
-                thread_id=posted.thread,
+                thread_id=self._message_id(posted.thread),
             )
         )
 
@@ -265,6 +270,10 @@ class ConsoleChat:
         return None if found is None else self.messages[numbers[found]]
 
     # --- the bot's side ----------------------------------------------------------------
+
+    def _message_id(self, number: str | None) -> str | None:
+        """The id the bot knows message #number by (None: no thread)."""
+        return None if number is None else f"{number}@{self._session}"
 
     def _event_id(self) -> str:
         return f"console:{self.now.isoformat()}:{next(self._events)}"

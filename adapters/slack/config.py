@@ -81,8 +81,13 @@ def config_from(
             "SLACK_APP_TOKEN: not an app-level token; it starts with xapp- (Socket Mode)"
         )
     # Socket Mode needs no signing secret; anything reaching us over HTTP does.
-    if signing_secret is None and (app_token is None or client_id is not None):
+    if signing_secret is None and client_id is not None:
         raise SettingsError("SLACK_SIGNING_SECRET: missing; Slack's requests are verified with it")
+    if signing_secret is None and app_token is None:
+        raise SettingsError(
+            "SLACK_SIGNING_SECRET: missing; Slack's requests over HTTP are verified with it "
+            "(or set SLACK_APP_TOKEN for Socket Mode)"
+        )
     if api_url is not None:
         parsed = urlparse(api_url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:

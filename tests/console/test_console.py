@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -11,7 +11,7 @@ from adapters.console.console import ConsoleChat
 from adapters.console.output import as_record
 from bot.models import CorrectionRow
 from rules.actions import AgreementView, AnnounceAgreement
-from tests.conftest import make_app
+from tests.conftest import bot_on, make_app
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -88,6 +88,28 @@ def test_console_threads_and_corrections(tmp_path, rule_classifier):
     assert (correction.text, correction.label, correction.applies) == (
         "fixing the yaml now", "proposal", True,
     )  # fmt: skip
+
+
+def test_console_a_second_session_on_the_same_database_hears_its_messages(
+    tmp_path, rule_classifier
+):
+    """`make console` keeps its table in DATABASE_URL's database. A second session's
+    messages were numbered from #1 again and taken for the first session's: its problem
+    was never nudged about, nor could a "/thread 1" there be told apart."""
+    url = f"sqlite:///{tmp_path}/console.db"
+    first: list[str] = []
+    with bot_on(url, rule_classifier) as app:
+        ConsoleChat(app, start=START, write=first.append).run(
+            ["/as ben", "The staging deploy is broken again", "/wait 11m"]
+        )
+    assert "> The staging deploy is broken again" in "\n".join(first)
+    second: list[str] = []
+    with bot_on(url, rule_classifier) as app:
+        ConsoleChat(app, start=START + timedelta(hours=3), write=second.append).run(
+            ["/as ben", "The printer on floor 2 is broken again", "/wait 11m"]
+        )
+    assert "  #1" in second  # numbered from 1 again, as shown to the person typing
+    assert "> The printer on floor 2 is broken again" in "\n".join(second)
 
 
 def test_console_bad_input_is_explained(tmp_path, rule_classifier):

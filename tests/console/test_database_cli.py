@@ -546,3 +546,17 @@ def test_a_reading_command_without_any_database_named_says_database_url_is_not_s
         "DATABASE_URL is not set: set it, or give --database"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("flag", ["--out", "--output"])
+def test_both_exports_take_either_name_for_the_file(tmp_path, rule_classifier, flag):
+    """`export` said --output and `feedback export` --out: the one typed for the other
+    was refused ("No such option")."""
+    url = f"sqlite:///{tmp_path}/groundrules.db"
+    corrected(url, rule_classifier)
+    register, corrections = tmp_path / "register.md", tmp_path / "team.jsonl"
+    for command, path in ((["export"], register), (["feedback", "export"], corrections)):
+        result = runner.invoke(app, [*command, "--database", url, flag, str(path)])
+        assert result.exit_code == 0, result.output
+    assert register.read_text().startswith("# Agreement register")
+    assert json.loads(corrections.read_text())["text"] == "the build is slow again"

@@ -52,6 +52,17 @@ def test_run_slack_without_a_signing_secret_names_it(monkeypatch, tmp_path):
     assert "secretvalue" not in result.output
 
 
+def test_run_slack_with_a_bot_token_alone_names_both_ways_to_connect(monkeypatch, tmp_path):
+    """Socket Mode needs no signing secret: a bot token alone was told only to add one,
+    though the app token (Socket Mode, as without a public address) was as likely missing."""
+    result = run(monkeypatch, tmp_path, "slack", SLACK_BOT_TOKEN="xoxb-1-2-secretvalue")
+    [line] = result.stderr.strip().splitlines()
+    assert "SLACK_SIGNING_SECRET" in line and "SLACK_APP_TOKEN" in line
+    result = run(monkeypatch, tmp_path)
+    [line] = result.stderr.strip().splitlines()
+    assert "SLACK_APP_TOKEN" in line  # no platform at all: Socket Mode's token is named too
+
+
 def test_run_discord_with_a_malformed_token_names_it(monkeypatch, tmp_path):
     result = run(monkeypatch, tmp_path, "discord", DISCORD_TOKEN="not a token")
     assert result.exit_code == 2
