@@ -1,5 +1,5 @@
 """Nudges paced per person, through the console (the hunt's day in the life of one
-member who names several problems: /tmp/hunt-out/kind.md F1, F3, F4)."""
+member who names several problems, as a kindness review found them)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Nudges paced per person, not per message (rules.pacing, in rules.problems): the pure
-engine, each rule on its own. The hunt: /tmp/hunt-out/kind.md F1-F4."""
+engine, each rule on its own. As a kindness review found them."""
 
 from __future__ import annotations
 
