@@ -58,14 +58,17 @@ class Running:
         return "\n".join(self.lines)
 
     async def wait_for_line(self, wanted: Callable[[str], bool]) -> str:
-        async with asyncio.timeout(PATIENCE_S):
-            while True:
-                found = [line for line in self.lines if wanted(line)]
-                if found:
-                    return found[0]
-                if self._reading.done():
-                    raise AssertionError(f"it ended without that line:\n{self.stderr}")
-                await asyncio.sleep(0.05)
+        try:
+            async with asyncio.timeout(PATIENCE_S):
+                while True:
+                    found = [line for line in self.lines if wanted(line)]
+                    if found:
+                        return found[0]
+                    if self._reading.done():
+                        raise AssertionError(f"it ended without that line:\n{self.stderr}")
+                    await asyncio.sleep(0.05)
+        except TimeoutError:
+            raise AssertionError(f"no such line in {PATIENCE_S} s:\n{self.stderr}") from None
 
     async def ended(self, within: float = PATIENCE_S) -> int:
         """Its exit code; a process still running after `within` seconds fails the test."""
@@ -270,3 +273,49 @@ async def test_a_discord_that_refuses_the_connection_ends_the_start_in_one_line(
     )
     assert "Traceback" not in running.stderr
     assert DISCORD_TOKEN not in running.stderr
+
+
+async def test_a_slack_lost_after_start_is_said_in_one_line_each_try_until_stopped(tmp_path):
+    """Connected, then Slack goes (the connection drops, nothing answers at its address):
+    slack_sdk tried again every 10 s for ever, logging its errors (a traceback among
+    them) each time. Each try is one line saying so, and SIGTERM stops it."""
+    async with (
+        SlackStandIn() as slack,
+        SlackSocketModeStandIn(slack) as socket_mode,
+        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
+    ):  # fmt: skip
+        await running.wait_for_line(lambda line: "slack adapter running" in line)
+        port = slack.url.split(":")[2].split("/")[0]
+        await socket_mode.stop()
+        await slack.stop()
+        said = await running.wait_for_line(lambda line: "cannot reach Slack" in line)
+        running.process.send_signal(signal.SIGTERM)
+        code = await running.ended(STOPPED_WITHIN_S)
+    assert said.endswith(
+        f"cannot reach Slack (Cannot connect to host 127.0.0.1:{port} ssl:default "
+        f"[Connect call failed ('127.0.0.1', {port})]); trying again in 10 s"
+    )
+    assert_stopped_cleanly(running, code)
+    assert "Failed to" not in running.stderr  # slack_sdk's own error lines
+    assert not any(secret in running.stderr for secret in SLACK.values())
+
+
+async def test_an_app_token_refused_after_start_ends_the_run_in_one_line(tmp_path):
+    """Connected, then the app-level token is revoked: each reconnect is refused
+    (invalid_auth), and slack_sdk asked again every 10 s for ever. A revoked token does
+    not come back: the run ends, saying what to do, as a start refused does."""
+    async with (
+        SlackStandIn() as slack,
+        SlackSocketModeStandIn(slack, app_token=SLACK["SLACK_APP_TOKEN"]) as socket_mode,
+        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
+    ):  # fmt: skip
+        await running.wait_for_line(lambda line: "slack adapter running" in line)
+        socket_mode.app_token = "xapp-1-A1-issued-anew"  # the one the bot holds revoked
+        await socket_mode.send_disconnect()
+        code = await running.ended()
+    assert code == 1, running.stderr
+    assert running.lines[-1] == app_token_refused("invalid_auth")
+    assert "Traceback" not in running.stderr
+    assert "Failed to" not in running.stderr
+    assert not running.database.with_name("run.db-wal").exists()
+    assert not any(secret in running.stderr for secret in SLACK.values())
