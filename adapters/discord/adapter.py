@@ -150,6 +150,10 @@ class DiscordAdapter:
 
     async def _close(self) -> None:
         self._running = False
+        launching = isinstance(self.bot, ShardedGroundrulesBot) and not self.bot.is_ready()
+        if launching and self._task is not None:
+            # Its shards may still be trying the gateway, and would go on while closed.
+            self._task.cancel()
         if self.bot is not None:
             await self.bot.close()
         if self._task is not None:

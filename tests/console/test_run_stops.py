@@ -319,3 +319,91 @@ async def test_an_app_token_refused_after_start_ends_the_run_in_one_line(tmp_pat
     assert "Failed to" not in running.stderr
     assert not running.database.with_name("run.db-wal").exists()
     assert not any(secret in running.stderr for secret in SLACK.values())
+
+
+SHARDED = {"GROUNDRULES_DISCORD_SHARDS": "2"}
+
+
+async def test_a_sharded_discord_that_refuses_the_connection_ends_the_start_in_one_line(tmp_path):
+    with closed_port() as port:
+        api = f"http://127.0.0.1:{port}/api/v10"
+        async with groundrules_run(
+            "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=api, **SHARDED
+        ) as running:
+            code = await running.ended()
+    assert code == 1
+    assert running.lines[-1] == (
+        f"groundrules: cannot reach Discord (Cannot connect to host 127.0.0.1:{port} "
+        f"ssl:default [Connect call failed ('127.0.0.1', {port})]); not trying again: "
+        "start the bot again once Discord can be reached"
+    )
+    assert "Traceback" not in running.stderr
+    assert DISCORD_TOKEN not in running.stderr
+
+
+def assert_no_shard_tried_after_the_stop(running: Running) -> None:
+    """discord.py tries a shard's connection again every 5 s, closed or not: the stop
+    waited for that (a try or two more, on a closed session a traceback), or for ever
+    when the wait's own cancellation was lost."""
+    stopped = next(
+        at for at, line in enumerate(running.lines) if "stopped while the discord" in line
+    )
+    assert not [line for line in running.lines[stopped:] if "shard_id" in line], running.stderr
+
+
+class GatewayElsewhere(DiscordStandIn):
+    """A Discord whose /gateway/bot (what GROUNDRULES_DISCORD_SHARDS=auto asks for the
+    shard count) names a gateway somewhere else."""
+
+    def __init__(self, gateway_url: str) -> None:
+        super().__init__()
+        self._gateway_elsewhere = gateway_url
+
+    @property
+    def gateway_url(self) -> str:
+        return self._gateway_elsewhere
+
+
+@pytest.mark.parametrize("shards", ["2", "auto"])
+async def test_a_sharded_discord_start_waiting_for_the_gateway_stops_at_once(tmp_path, shards):
+    """Logged in, the gateway does not answer: each shard waits up to three minutes."""
+    async with Unanswered() as gateway:
+        gateway_url = gateway.url.replace("http", "ws", 1)
+        async with (
+            GatewayElsewhere(gateway_url) as discord,
+            groundrules_run(
+                "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=discord.url,
+                DISCORD_GATEWAY_URL=gateway_url, GROUNDRULES_DISCORD_SHARDS=shards,
+            ) as running,
+        ):  # fmt: skip
+            await gateway.wait_connected()
+            running.process.send_signal(signal.SIGTERM)
+            code = await running.ended(STOPPED_WITHIN_S)
+    assert_stopped_cleanly(running, code)
+    assert_no_shard_tried_after_the_stop(running)
+
+
+async def test_a_sharded_discord_gateway_that_refuses_the_connection_is_said_in_one_line(
+    tmp_path,
+):
+    """Logged in, the gateway refused: a shard tries again every 5 s for ever (discord.py
+    does so for shards, not for the one connection of an unsharded bot), each try one
+    line; SIGTERM stops it."""
+    with closed_port() as port:
+        async with (
+            DiscordStandIn() as discord,
+            groundrules_run(
+                "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=discord.url,
+                DISCORD_GATEWAY_URL=f"ws://127.0.0.1:{port}/gw", **SHARDED,
+            ) as running,
+        ):  # fmt: skip
+            said = await running.wait_for_line(lambda line: "shard_id" in line)
+            running.process.send_signal(signal.SIGTERM)
+            code = await running.ended(STOPPED_WITHIN_S)
+    assert said.endswith(
+        f"Failed to connect for shard_id: 0. Retrying...: Cannot connect to host "
+        f"127.0.0.1:{port} ssl:default [Connect call failed ('127.0.0.1', {port})]"
+    )
+    assert_stopped_cleanly(running, code)
+    assert_no_shard_tried_after_the_stop(running)
+    assert DISCORD_TOKEN not in running.stderr
