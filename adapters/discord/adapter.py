@@ -40,6 +40,9 @@ TOKEN_REFUSED = (
 )
 
 
+# The gateway's close code for a token it does not take (reset in the Developer Portal).
+AUTHENTICATION_FAILED = 4004
+
 # discord.py tries neither a login again nor, before its first connection, the gateway.
 UNREACHABLE = (
     "groundrules: cannot reach Discord ({reason}); not trying again: start the bot again "
@@ -57,6 +60,8 @@ def start_error(error: BaseException) -> DiscordStartError | None:
         return DiscordStartError(INTENTS_OFF)
     if isinstance(error, discord.LoginFailure):
         return DiscordStartError(TOKEN_REFUSED)
+    if isinstance(error, discord.ConnectionClosed) and error.code == AUTHENTICATION_FAILED:
+        return DiscordStartError(TOKEN_REFUSED)  # a token reset while the bot ran
     return None
 
 
@@ -128,8 +133,10 @@ class DiscordAdapter:
         self._running = True
 
     def _connection_ended(self, task: asyncio.Task[None], runtime: Runtime) -> None:
-        """The gateway gave up after start-up: stop the bot, exiting with the reason."""
-        if not self._running or task.cancelled() or self.bot is None or self.bot.is_closed():
+        """The gateway gave up after start-up: stop the bot, exiting with the reason.
+        discord.py closes the bot itself before it gives up (a token refused): only a
+        stop of ours (`_running` false) is no reason."""
+        if not self._running or task.cancelled() or self.bot is None:
             return
         error = task.exception()
         if error is None:

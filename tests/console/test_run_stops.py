@@ -407,3 +407,29 @@ async def test_a_sharded_discord_gateway_that_refuses_the_connection_is_said_in_
     assert_stopped_cleanly(running, code)
     assert_no_shard_tried_after_the_stop(running)
     assert DISCORD_TOKEN not in running.stderr
+
+
+async def test_a_discord_token_refused_after_start_ends_the_run_in_one_line(tmp_path):
+    """Running, then the token is reset in the Developer Portal: the gateway closes the
+    connection with 4004, and discord.py closes the bot; the process ran on, connected
+    to nothing, saying nothing. The run ends as a start refused does, saying what to do
+    (a Slack app token revoked mid-run alike), and exits with 1 for a supervisor to see."""
+    async with (
+        DiscordStandIn(expected_token=DISCORD_TOKEN) as discord,
+        groundrules_run(
+            "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=discord.url,
+            DISCORD_GATEWAY_URL=discord.gateway_url,
+        ) as running,
+    ):  # fmt: skip
+        await running.wait_for_line(lambda line: "discord adapter running" in line)
+        discord.expected_token = "MTE5ODc2NTQzMjEwOTg3NjU0.GaBcDe." + "y" * 38
+        await discord.drop_connections(code=4004)
+        code = await running.ended()
+    assert code == 1, running.stderr
+    assert running.lines[-1] == (
+        "groundrules: DISCORD_TOKEN: Discord refused the token; copy a fresh one from the "
+        "Developer Portal (your application -> Bot -> Reset Token)."
+    )
+    assert "Traceback" not in running.stderr
+    assert not running.database.with_name("run.db-wal").exists()
+    assert DISCORD_TOKEN not in running.stderr
