@@ -49,7 +49,7 @@ from adapters.slack.outbound import NOT_IN_CHANNEL, TOKEN_ERRORS, Deliverer, err
 from adapters.slack.people import Directory
 from adapters.slack.posted_once import posted_already, posted_metadata
 from adapters.slack.retries import LostConnectionRetryHandler
-from adapters.slack.socket_url import SocketUrl
+from adapters.slack.socket_url import ConnectingInOneLine, SocketUrl
 from adapters.slack.start_error import SlackStartError
 from bot import homes
 from bot.database import make_engine
@@ -326,6 +326,8 @@ class SlackAdapter:
             client = self._socket.client
             # Asked at start-up and at each reconnect: one line a try, a refusal ends it.
             client.issue_new_wss_url = SocketUrl(client, self._app_token_refused)  # type: ignore[method-assign]
+            if not any(isinstance(f, ConnectingInOneLine) for f in BOLT_LOG.filters):
+                BOLT_LOG.addFilter(ConnectingInOneLine(client.ping_interval))
             client.wss_uri = await client.issue_new_wss_url()
             await self._socket.connect_async()
         self._running = True

@@ -25,6 +25,33 @@ log = logging.getLogger(__name__)
 # What Slack waits for before it answers apps.connections.open again when it is asked
 # too often, unless its Retry-After says (slack_sdk's own default for this method).
 RATELIMITED_WAIT_S = 30
+CONNECTION_ERRORS = (aiohttp.ClientConnectionError, TimeoutError)
+# slack_sdk's line, with a traceback, each time its websocket could not be connected.
+FAILED_TO_CONNECT = "Failed to connect (error: "
+
+
+def cannot_reach(error: BaseException) -> str:
+    return f"cannot reach Slack ({str(error) or 'no answer'})"
+
+
+class ConnectingInOneLine(logging.Filter):
+    """slack_sdk's "Failed to connect (error: …); Retrying..." and its traceback, for a
+    websocket that could not be reached, as one warning line like a URL's."""
+
+    def __init__(self, wait_s: float) -> None:
+        super().__init__()
+        self.wait_s = wait_s
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, CONNECTION_ERRORS) and str(record.msg).startswith(FAILED_TO_CONNECT):
+            record.msg, record.args = "%s; trying again in %d s", (cannot_reach(error), self.wait_s)
+            record.levelno, record.levelname = (
+                logging.WARNING,
+                logging.getLevelName(logging.WARNING),
+            )
+            record.exc_info = record.exc_text = None
+        return True
 
 
 class SocketUrl:
@@ -47,9 +74,8 @@ class SocketUrl:
             try:
                 opened = await client.web_client.apps_connections_open(app_token=client.app_token)
                 return str(opened["url"])
-            except (aiohttp.ClientConnectionError, TimeoutError) as error:
-                wait = client.ping_interval
-                why = f"cannot reach Slack ({str(error) or 'no answer'})"
+            except CONNECTION_ERRORS as error:
+                wait, why = client.ping_interval, cannot_reach(error)
             except SlackApiError as error:
                 if (refused := app_token_refused(error)) is not None:
                     self.refused(refused)

@@ -433,3 +433,26 @@ async def test_a_discord_token_refused_after_start_ends_the_run_in_one_line(tmp_
     assert "Traceback" not in running.stderr
     assert not running.database.with_name("run.db-wal").exists()
     assert DISCORD_TOKEN not in running.stderr
+
+
+async def test_a_slack_socket_lost_after_start_is_said_in_one_line_each_try(tmp_path):
+    """Connected, then Socket Mode's websocket goes while the Web API answers: slack_sdk
+    logged a traceback at each try to connect again, every 10 s for ever."""
+    async with (
+        SlackStandIn() as slack,
+        SlackSocketModeStandIn(slack) as socket_mode,
+        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
+    ):  # fmt: skip
+        await running.wait_for_line(lambda line: "slack adapter running" in line)
+        port = socket_mode.url.split(":")[2].split("/")[0]
+        await socket_mode.stop()
+        said = await running.wait_for_line(lambda line: "cannot reach Slack" in line)
+        running.process.send_signal(signal.SIGTERM)
+        code = await running.ended(STOPPED_WITHIN_S)
+    assert said.endswith(
+        f"cannot reach Slack (Cannot connect to host 127.0.0.1:{port} ssl:default "
+        f"[Connect call failed ('127.0.0.1', {port})]); trying again in 10 s"
+    )
+    assert_stopped_cleanly(running, code)
+    assert "Failed to" not in running.stderr
+    assert not any(secret in running.stderr for secret in SLACK.values())
