@@ -409,7 +409,8 @@ async def test_a_sharded_discord_gateway_that_refuses_the_connection_is_said_in_
     assert DISCORD_TOKEN not in running.stderr
 
 
-async def test_a_discord_token_refused_after_start_ends_the_run_in_one_line(tmp_path):
+@pytest.mark.parametrize("shards", [{}, SHARDED], ids=["unsharded", "sharded"])
+async def test_a_discord_token_refused_after_start_ends_the_run_in_one_line(tmp_path, shards):
     """Running, then the token is reset in the Developer Portal: the gateway closes the
     connection with 4004, and discord.py closes the bot; the process ran on, connected
     to nothing, saying nothing. The run ends as a start refused does, saying what to do
@@ -418,7 +419,7 @@ async def test_a_discord_token_refused_after_start_ends_the_run_in_one_line(tmp_
         DiscordStandIn(expected_token=DISCORD_TOKEN) as discord,
         groundrules_run(
             "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=discord.url,
-            DISCORD_GATEWAY_URL=discord.gateway_url,
+            DISCORD_GATEWAY_URL=discord.gateway_url, **shards,
         ) as running,
     ):  # fmt: skip
         await running.wait_for_line(lambda line: "discord adapter running" in line)
