@@ -275,10 +275,14 @@ async def test_a_discord_that_refuses_the_connection_ends_the_start_in_one_line(
     assert DISCORD_TOKEN not in running.stderr
 
 
-async def test_a_slack_lost_after_start_is_said_in_one_line_each_try_until_stopped(tmp_path):
-    """Connected, then Slack goes (the connection drops, nothing answers at its address):
-    slack_sdk tried again every 10 s for ever, logging its errors (a traceback among
-    them) each time. Each try is one line saying so, and SIGTERM stops it."""
+@pytest.mark.parametrize("asked_to_reconnect", [False, True])
+async def test_a_slack_lost_after_start_is_said_in_one_line_each_try_until_stopped(
+    tmp_path, asked_to_reconnect
+):
+    """Connected, then Slack goes (the connection drops, nothing answers at its address;
+    or Slack asks the bot to reconnect, then goes): slack_sdk tried again every 10 s for
+    ever, logging its errors (a traceback among them) each time. Each try is one line
+    saying so, and SIGTERM stops it."""
     async with (
         SlackStandIn() as slack,
         SlackSocketModeStandIn(slack) as socket_mode,
@@ -286,6 +290,10 @@ async def test_a_slack_lost_after_start_is_said_in_one_line_each_try_until_stopp
     ):  # fmt: skip
         await running.wait_for_line(lambda line: "slack adapter running" in line)
         port = slack.url.split(":")[2].split("/")[0]
+        if asked_to_reconnect:  # slack_sdk reconnects in a task of its own then
+            slack.fail_next("apps.connections.open", "internal_error")
+            await socket_mode.send_disconnect()
+            await running.wait_for_line(lambda line: "internal_error" in line)
         await socket_mode.stop()
         await slack.stop()
         said = await running.wait_for_line(lambda line: "cannot reach Slack" in line)
