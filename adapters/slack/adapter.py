@@ -252,7 +252,7 @@ class SlackAdapter:
         self._app_bots_read_at = float("-inf")  # by `clock`
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
-        self._running = False  # started: a token refused now ends the run, not the start
+        self._starting = False  # a token refused now ends the start, else the run
         self._fatal: SlackStartError | None = None  # why the run ends, said at exit
         self.directory = Directory(self.client_for)
         # Which table a payload is for: its channel's home (a Slack Connect channel).
@@ -322,15 +322,11 @@ class SlackAdapter:
         self.runtime = runtime
         await self._serve()
         if self.config.socket_mode:
-            self._socket = AsyncSocketModeHandler(self.app, self.config.app_token)
-            client = self._socket.client
-            # Asked at start-up and at each reconnect: one line a try, a refusal ends it.
-            client.issue_new_wss_url = SocketUrl(client, self._app_token_refused)  # type: ignore[method-assign]
-            if not any(isinstance(f, ConnectingInOneLine) for f in BOLT_LOG.filters):
-                BOLT_LOG.addFilter(ConnectingInOneLine(client.ping_interval))
-            client.wss_uri = await client.issue_new_wss_url()
-            await self._socket.connect_async()
-        self._running = True
+            self._starting = True
+            try:
+                await self._connect_socket()
+            finally:
+                self._starting = False
         log.info(
             "Slack adapter running: %s, %s; health and metrics on port %s",
             "Socket Mode" if self.config.socket_mode else f"HTTP {EVENTS_PATH}",
@@ -338,11 +334,22 @@ class SlackAdapter:
             self.port,
         )
 
+    async def _connect_socket(self) -> None:
+        """Socket Mode's connection, once Slack gave its URL (asked until it does)."""
+        self._socket = AsyncSocketModeHandler(self.app, self.config.app_token)
+        client = self._socket.client
+        # Asked at start-up and at each reconnect: one line a try, a refusal ends it.
+        client.issue_new_wss_url = SocketUrl(client, self._app_token_refused)  # type: ignore[method-assign]
+        if not any(isinstance(f, ConnectingInOneLine) for f in BOLT_LOG.filters):
+            BOLT_LOG.addFilter(ConnectingInOneLine(client.ping_interval))
+        client.wss_uri = await client.issue_new_wss_url()
+        await self._socket.connect_async()
+
     def _app_token_refused(self, refused: SlackStartError) -> None:
         """Slack refused the app-level token: a start ends with the line that says what
         to do; a run (the token revoked since) stops and exits with it, as a Discord bot
         whose token is refused mid-run does."""
-        if not self._running or self.runtime is None:
+        if self._starting or self.runtime is None:
             raise refused
         if self._fatal is None:
             log.error("Slack refused the app-level token; stopping")
@@ -350,7 +357,6 @@ class SlackAdapter:
             self.runtime.stop()
 
     async def stop(self) -> None:
-        self._running = False
         for pending in list(self._later):
             pending.cancel()
         if self._socket is not None:
