@@ -40,6 +40,10 @@ TOKEN_REFUSED = (
 )
 
 
+# The gateway gave up after start-up, for a reason no one is told how to fix: a restart
+# (a supervisor's, on exit code 1) may do.
+CONNECTION_ENDED = "groundrules: the Discord connection ended ({reason}); start the bot again"
+
 # The gateway's close code for a token it does not take (reset in the Developer Portal).
 AUTHENTICATION_FAILED = 4004
 
@@ -141,7 +145,9 @@ class DiscordAdapter:
         error = task.exception()
         if error is None:
             return
-        self._fatal = start_error(error)
+        self._fatal = start_error(error) or DiscordStartError(
+            CONNECTION_ENDED.format(reason=str(error) or type(error).__name__)
+        )
         log.error("the Discord connection ended: %s", type(error).__name__)
         runtime.stop()
 

@@ -465,3 +465,28 @@ async def test_a_slack_socket_lost_after_start_is_said_in_one_line_each_try(tmp_
     assert_stopped_cleanly(running, code)
     assert "Failed to" not in running.stderr
     assert not any(secret in running.stderr for secret in SLACK.values())
+
+
+async def test_a_discord_connection_closed_for_good_after_start_ends_the_run_with_code_1(
+    tmp_path,
+):
+    """Running, then the gateway closes with a code discord.py does not reconnect after
+    (4011: the bot must be sharded): it closed the bot and the process ran on, connected
+    to nothing. The run ends saying why, with exit code 1 for a supervisor to restart it."""
+    async with (
+        DiscordStandIn() as discord,
+        groundrules_run(
+            "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=discord.url,
+            DISCORD_GATEWAY_URL=discord.gateway_url,
+        ) as running,
+    ):  # fmt: skip
+        await running.wait_for_line(lambda line: "discord adapter running" in line)
+        await discord.drop_connections(code=4011)
+        code = await running.ended()
+    assert code == 1, running.stderr
+    assert running.lines[-1] == (
+        "groundrules: the Discord connection ended (Shard ID None WebSocket closed with "
+        "4011); start the bot again"
+    )
+    assert "Traceback" not in running.stderr
+    assert not running.database.with_name("run.db-wal").exists()
