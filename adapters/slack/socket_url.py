@@ -1,10 +1,11 @@
 """Socket Mode's websocket URL, asked of Slack (apps.connections.open) at start-up and
-at every reconnect.
+at every reconnect, and the websocket opened at it.
 
 slack_sdk asks once and, when that fails, logs its error lines (a traceback among them)
-and asks again 10 seconds later, for ever. Here each try that cannot reach Slack is one
-warning line, and an app-level token Slack refuses is handed over at once: a revoked
-token does not come back by itself.
+and asks again 10 seconds later, for ever; a websocket it cannot open is a traceback
+every 10 s too. Here each try that cannot reach Slack is one warning line, and an
+app-level token Slack refuses is handed over at once: a revoked token does not come
+back by itself.
 """
 
 from __future__ import annotations

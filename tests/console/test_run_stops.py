@@ -299,10 +299,11 @@ async def test_a_slack_lost_after_start_is_said_in_one_line_each_try_until_stopp
         said = await running.wait_for_line(lambda line: "cannot reach Slack" in line)
         running.process.send_signal(signal.SIGTERM)
         code = await running.ended(STOPPED_WITHIN_S)
+    # A stand-in that is stopping may hold a connection unanswered: "no answer", then.
     assert said.endswith(
-        f"cannot reach Slack (Cannot connect to host 127.0.0.1:{port} ssl:default "
-        f"[Connect call failed ('127.0.0.1', {port})]); trying again in 10 s"
-    )
+        (f"[Connect call failed ('127.0.0.1', {port})]); trying again in 10 s",
+         "cannot reach Slack (no answer); trying again in 10 s")
+    ), said  # fmt: skip
     assert_stopped_cleanly(running, code)
     assert "Failed to" not in running.stderr  # slack_sdk's own error lines
     assert not any(secret in running.stderr for secret in SLACK.values())
@@ -458,10 +459,11 @@ async def test_a_slack_socket_lost_after_start_is_said_in_one_line_each_try(tmp_
         said = await running.wait_for_line(lambda line: "cannot reach Slack" in line)
         running.process.send_signal(signal.SIGTERM)
         code = await running.ended(STOPPED_WITHIN_S)
+    # A stand-in that is stopping may hold a connection unanswered: "no answer", then.
     assert said.endswith(
-        f"cannot reach Slack (Cannot connect to host 127.0.0.1:{port} ssl:default "
-        f"[Connect call failed ('127.0.0.1', {port})]); trying again in 10 s"
-    )
+        (f"[Connect call failed ('127.0.0.1', {port})]); trying again in 10 s",
+         "cannot reach Slack (no answer); trying again in 10 s")
+    ), said  # fmt: skip
     assert_stopped_cleanly(running, code)
     assert "Failed to" not in running.stderr
     assert not any(secret in running.stderr for secret in SLACK.values())
