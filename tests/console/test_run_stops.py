@@ -333,12 +333,16 @@ async def test_an_app_token_refused_after_start_ends_the_run_in_one_line(tmp_pat
 SHARDED = {"GROUNDRULES_DISCORD_SHARDS": "2"}
 
 
-async def test_a_sharded_discord_that_refuses_the_connection_ends_the_start_in_one_line(tmp_path):
+@pytest.mark.parametrize("shards", ["2", "auto"])
+async def test_a_sharded_discord_that_refuses_the_connection_ends_the_start_in_one_line(
+    tmp_path, shards
+):
     with closed_port() as port:
         api = f"http://127.0.0.1:{port}/api/v10"
         async with groundrules_run(
-            "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=api, **SHARDED
-        ) as running:
+            "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=api,
+            GROUNDRULES_DISCORD_SHARDS=shards,
+        ) as running:  # fmt: skip
             code = await running.ended()
     assert code == 1
     assert running.lines[-1] == (
