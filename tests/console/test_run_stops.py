@@ -496,3 +496,23 @@ async def test_a_discord_connection_closed_for_good_after_start_ends_the_run_wit
     )
     assert "Traceback" not in running.stderr
     assert not running.database.with_name("run.db-wal").exists()
+
+
+async def test_a_slack_that_answers_again_is_connected_again(tmp_path):
+    """Slack asks the bot to reconnect and first refuses the new URL for a reason of its
+    own: one line, and the next try connects."""
+    async with (
+        SlackStandIn() as slack,
+        SlackSocketModeStandIn(slack) as socket_mode,
+        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
+    ):  # fmt: skip
+        await running.wait_for_line(lambda line: "slack adapter running" in line)
+        slack.fail_next("apps.connections.open", "internal_error")
+        await socket_mode.send_disconnect()
+        said = await running.wait_for_line(lambda line: "internal_error" in line)
+        await socket_mode.wait_connected(count=2)
+        running.process.send_signal(signal.SIGTERM)
+        code = await running.ended(STOPPED_WITHIN_S)
+    assert said.endswith("Slack did not open Socket Mode (internal_error); trying again in 10 s")
+    assert_stopped_cleanly(running, code)
+    assert "Failed to" not in running.stderr
