@@ -1035,8 +1035,12 @@ class Runtime:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             self._reader_thread.shutdown(wait=False, cancel_futures=True)
+            ended: SystemExit | None = None
             for adapter in reversed(started):
-                await adapter.stop()
+                try:
+                    await adapter.stop()
+                except SystemExit as refused:  # a platform that let the bot go mid-run
+                    ended = refused
             # What the adapters handed in before they stopped is decided and stored.
             await asyncio.get_running_loop().run_in_executor(None, self._worker.shutdown)
             if self._kept and self.spool.path is not None:
@@ -1045,6 +1049,8 @@ class Runtime:
             self.spool.close()
             if health is not None:
                 await health.stop()
+            if ended is not None:  # said once all is stored and let go
+                raise ended
 
     async def _started(self, started: list[Adapter]) -> bool:
         """Start the adapters in turn, each added to `started` as it begins (to be

@@ -40,6 +40,13 @@ TOKEN_REFUSED = (
 )
 
 
+# The gateway gave up after start-up, for a reason no one is told how to fix: a restart
+# (a supervisor's, on exit code 1) may do.
+CONNECTION_ENDED = "groundrules: the Discord connection ended ({reason}); start the bot again"
+
+# The gateway's close code for a token it does not take (reset in the Developer Portal).
+AUTHENTICATION_FAILED = 4004
+
 # discord.py tries neither a login again nor, before its first connection, the gateway.
 UNREACHABLE = (
     "groundrules: cannot reach Discord ({reason}); not trying again: start the bot again "
@@ -57,6 +64,8 @@ def start_error(error: BaseException) -> DiscordStartError | None:
         return DiscordStartError(INTENTS_OFF)
     if isinstance(error, discord.LoginFailure):
         return DiscordStartError(TOKEN_REFUSED)
+    if isinstance(error, discord.ConnectionClosed) and error.code == AUTHENTICATION_FAILED:
+        return DiscordStartError(TOKEN_REFUSED)  # a token reset while the bot ran
     return None
 
 
@@ -128,13 +137,17 @@ class DiscordAdapter:
         self._running = True
 
     def _connection_ended(self, task: asyncio.Task[None], runtime: Runtime) -> None:
-        """The gateway gave up after start-up: stop the bot, exiting with the reason."""
-        if not self._running or task.cancelled() or self.bot is None or self.bot.is_closed():
+        """The gateway gave up after start-up: stop the bot, exiting with the reason.
+        discord.py closes the bot itself before it gives up (a token refused): only a
+        stop of ours (`_running` false) is no reason."""
+        if not self._running or task.cancelled() or self.bot is None:
             return
         error = task.exception()
         if error is None:
             return
-        self._fatal = start_error(error)
+        self._fatal = start_error(error) or DiscordStartError(
+            CONNECTION_ENDED.format(reason=str(error) or type(error).__name__)
+        )
         log.error("the Discord connection ended: %s", type(error).__name__)
         runtime.stop()
 
@@ -150,6 +163,10 @@ class DiscordAdapter:
 
     async def _close(self) -> None:
         self._running = False
+        launching = isinstance(self.bot, ShardedGroundrulesBot) and not self.bot.is_ready()
+        if launching and self._task is not None:
+            # Its shards may still be trying the gateway, and would go on while closed.
+            self._task.cancel()
         if self.bot is not None:
             await self.bot.close()
         if self._task is not None:

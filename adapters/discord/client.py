@@ -57,7 +57,12 @@ class GroundrulesBot(_Groundrules, commands.Bot):
 
 
 class ShardedGroundrulesBot(_Groundrules, commands.AutoShardedBot):
-    pass
+    async def launch_shard(self, gateway: Any, shard_id: int, *, initial: bool = False) -> None:
+        """discord.py tries a shard's connection again every 5 s for ever, closed or not
+        (after a stop during start-up, on a closed session, a traceback each time)."""
+        if self.is_closed():
+            return
+        await super().launch_shard(gateway, shard_id, initial=initial)
 
 
 def _no_voice_warnings() -> None:

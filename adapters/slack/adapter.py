@@ -33,7 +33,6 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
-from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -50,7 +49,8 @@ from adapters.slack.outbound import NOT_IN_CHANNEL, TOKEN_ERRORS, Deliverer, err
 from adapters.slack.people import Directory
 from adapters.slack.posted_once import posted_already, posted_metadata
 from adapters.slack.retries import LostConnectionRetryHandler
-from adapters.slack.start_error import app_token_refused
+from adapters.slack.socket_url import ConnectingInOneLine, SocketUrl
+from adapters.slack.start_error import SlackStartError
 from bot import homes
 from bot.database import make_engine
 from bot.health import health_answer, listen, liveness_answer
@@ -252,6 +252,8 @@ class SlackAdapter:
         self._app_bots_read_at = float("-inf")  # by `clock`
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
+        self._starting = False  # a token refused now ends the start, else the run
+        self._fatal: SlackStartError | None = None  # why the run ends, said at exit
         self.directory = Directory(self.client_for)
         # Which table a payload is for: its channel's home (a Slack Connect channel).
         self.homes = Homes(
@@ -320,9 +322,11 @@ class SlackAdapter:
         self.runtime = runtime
         await self._serve()
         if self.config.socket_mode:
-            self._socket = AsyncSocketModeHandler(self.app, self.config.app_token)
-            await self._socket_url(self._socket.client)
-            await self._socket.connect_async()
+            self._starting = True
+            try:
+                await self._connect_socket()
+            finally:
+                self._starting = False
         log.info(
             "Slack adapter running: %s, %s; health and metrics on port %s",
             "Socket Mode" if self.config.socket_mode else f"HTTP {EVENTS_PATH}",
@@ -330,23 +334,27 @@ class SlackAdapter:
             self.port,
         )
 
-    async def _socket_url(self, client: SocketModeClient) -> None:
-        """Ask Slack for Socket Mode's websocket URL until it answers. slack_sdk would
-        ask again too, logging a traceback for each try. An app token Slack refuses ends
-        the start (SlackStartError); another refusal (ratelimited) is left to slack_sdk."""
-        while client.wss_uri is None:
-            try:
-                # Not client.issue_new_wss_url(): it logs an error of its own first.
-                opened = await client.web_client.apps_connections_open(app_token=client.app_token)
-                client.wss_uri = opened["url"]
-            except (aiohttp.ClientConnectionError, TimeoutError) as error:
-                log.warning("cannot reach Slack (%s); trying again in %d s",
-                            str(error) or "no answer", client.ping_interval)  # fmt: skip
-                await asyncio.sleep(client.ping_interval)
-            except SlackApiError as error:
-                if (refused := app_token_refused(error)) is not None:
-                    raise refused from None
-                return  # slack_sdk asks again (when ratelimited, after Retry-After)
+    async def _connect_socket(self) -> None:
+        """Socket Mode's connection, once Slack gave its URL (asked until it does)."""
+        self._socket = AsyncSocketModeHandler(self.app, self.config.app_token)
+        client = self._socket.client
+        # Asked at start-up and at each reconnect: one line a try, a refusal ends it.
+        client.issue_new_wss_url = SocketUrl(client, self._app_token_refused)  # type: ignore[method-assign]
+        if not any(isinstance(f, ConnectingInOneLine) for f in BOLT_LOG.filters):
+            BOLT_LOG.addFilter(ConnectingInOneLine(client.ping_interval))
+        client.wss_uri = await client.issue_new_wss_url()
+        await self._socket.connect_async()
+
+    def _app_token_refused(self, refused: SlackStartError) -> None:
+        """Slack refused the app-level token: a start ends with the line that says what
+        to do; a run (the token revoked since) stops and exits with it, as a Discord bot
+        whose token is refused mid-run does."""
+        if self._starting or self.runtime is None:
+            raise refused
+        if self._fatal is None:
+            log.error("Slack refused the app-level token; stopping")
+            self._fatal = refused
+            self.runtime.stop()
 
     async def stop(self) -> None:
         for pending in list(self._later):
@@ -359,6 +367,8 @@ class SlackAdapter:
             self._runner = None
         if self._oauth_database is not None:
             self._oauth_database.dispose()
+        if self._fatal is not None:
+            raise self._fatal
 
     async def deliver(self, action: Outbound) -> str | None:
         try:

@@ -58,14 +58,17 @@ class Running:
         return "\n".join(self.lines)
 
     async def wait_for_line(self, wanted: Callable[[str], bool]) -> str:
-        async with asyncio.timeout(PATIENCE_S):
-            while True:
-                found = [line for line in self.lines if wanted(line)]
-                if found:
-                    return found[0]
-                if self._reading.done():
-                    raise AssertionError(f"it ended without that line:\n{self.stderr}")
-                await asyncio.sleep(0.05)
+        try:
+            async with asyncio.timeout(PATIENCE_S):
+                while True:
+                    found = [line for line in self.lines if wanted(line)]
+                    if found:
+                        return found[0]
+                    if self._reading.done():
+                        raise AssertionError(f"it ended without that line:\n{self.stderr}")
+                    await asyncio.sleep(0.05)
+        except TimeoutError:
+            raise AssertionError(f"no such line in {PATIENCE_S} s:\n{self.stderr}") from None
 
     async def ended(self, within: float = PATIENCE_S) -> int:
         """Its exit code; a process still running after `within` seconds fails the test."""
@@ -270,3 +273,246 @@ async def test_a_discord_that_refuses_the_connection_ends_the_start_in_one_line(
     )
     assert "Traceback" not in running.stderr
     assert DISCORD_TOKEN not in running.stderr
+
+
+@pytest.mark.parametrize("asked_to_reconnect", [False, True])
+async def test_a_slack_lost_after_start_is_said_in_one_line_each_try_until_stopped(
+    tmp_path, asked_to_reconnect
+):
+    """Connected, then Slack goes (the connection drops, nothing answers at its address;
+    or Slack asks the bot to reconnect, then goes): slack_sdk tried again every 10 s for
+    ever, logging its errors (a traceback among them) each time. Each try is one line
+    saying so, and SIGTERM stops it."""
+    async with (
+        SlackStandIn() as slack,
+        SlackSocketModeStandIn(slack) as socket_mode,
+        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
+    ):  # fmt: skip
+        await running.wait_for_line(lambda line: "slack adapter running" in line)
+        port = slack.url.split(":")[2].split("/")[0]
+        if asked_to_reconnect:  # slack_sdk reconnects in a task of its own then
+            slack.fail_next("apps.connections.open", "internal_error")
+            await socket_mode.send_disconnect()
+            await running.wait_for_line(lambda line: "internal_error" in line)
+        await socket_mode.stop()
+        await slack.stop()
+        said = await running.wait_for_line(lambda line: "cannot reach Slack" in line)
+        running.process.send_signal(signal.SIGTERM)
+        code = await running.ended(STOPPED_WITHIN_S)
+    # A stand-in that is stopping may hold a connection unanswered: "no answer", then.
+    assert said.endswith(
+        (f"[Connect call failed ('127.0.0.1', {port})]); trying again in 10 s",
+         "cannot reach Slack (no answer); trying again in 10 s")
+    ), said  # fmt: skip
+    assert_stopped_cleanly(running, code)
+    assert "Failed to" not in running.stderr  # slack_sdk's own error lines
+    assert not any(secret in running.stderr for secret in SLACK.values())
+
+
+async def test_an_app_token_refused_after_start_ends_the_run_in_one_line(tmp_path):
+    """Connected, then the app-level token is revoked: each reconnect is refused
+    (invalid_auth), and slack_sdk asked again every 10 s for ever. A revoked token does
+    not come back: the run ends, saying what to do, as a start refused does."""
+    async with (
+        SlackStandIn() as slack,
+        SlackSocketModeStandIn(slack, app_token=SLACK["SLACK_APP_TOKEN"]) as socket_mode,
+        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
+    ):  # fmt: skip
+        await running.wait_for_line(lambda line: "slack adapter running" in line)
+        socket_mode.app_token = "xapp-1-A1-issued-anew"  # the one the bot holds revoked
+        await socket_mode.send_disconnect()
+        code = await running.ended()
+    assert code == 1, running.stderr
+    assert running.lines[-1] == app_token_refused("invalid_auth")
+    assert "Traceback" not in running.stderr
+    assert "Failed to" not in running.stderr
+    assert not running.database.with_name("run.db-wal").exists()
+    assert not any(secret in running.stderr for secret in SLACK.values())
+
+
+SHARDED = {"GROUNDRULES_DISCORD_SHARDS": "2"}
+
+
+@pytest.mark.parametrize("shards", ["2", "auto"])
+async def test_a_sharded_discord_that_refuses_the_connection_ends_the_start_in_one_line(
+    tmp_path, shards
+):
+    with closed_port() as port:
+        api = f"http://127.0.0.1:{port}/api/v10"
+        async with groundrules_run(
+            "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=api,
+            GROUNDRULES_DISCORD_SHARDS=shards,
+        ) as running:  # fmt: skip
+            code = await running.ended()
+    assert code == 1
+    assert running.lines[-1] == (
+        f"groundrules: cannot reach Discord (Cannot connect to host 127.0.0.1:{port} "
+        f"ssl:default [Connect call failed ('127.0.0.1', {port})]); not trying again: "
+        "start the bot again once Discord can be reached"
+    )
+    assert "Traceback" not in running.stderr
+    assert DISCORD_TOKEN not in running.stderr
+
+
+def assert_no_shard_tried_after_the_stop(running: Running) -> None:
+    """discord.py tries a shard's connection again every 5 s, closed or not: the stop
+    waited for that (a try or two more, on a closed session a traceback), or for ever
+    when the wait's own cancellation was lost."""
+    stopped = next(
+        at for at, line in enumerate(running.lines) if "stopped while the discord" in line
+    )
+    assert not [line for line in running.lines[stopped:] if "shard_id" in line], running.stderr
+
+
+class GatewayElsewhere(DiscordStandIn):
+    """A Discord whose /gateway/bot (what GROUNDRULES_DISCORD_SHARDS=auto asks for the
+    shard count) names a gateway somewhere else."""
+
+    def __init__(self, gateway_url: str) -> None:
+        super().__init__()
+        self._gateway_elsewhere = gateway_url
+
+    @property
+    def gateway_url(self) -> str:
+        return self._gateway_elsewhere
+
+
+@pytest.mark.parametrize("shards", ["2", "auto"])
+async def test_a_sharded_discord_start_waiting_for_the_gateway_stops_at_once(tmp_path, shards):
+    """Logged in, the gateway does not answer: each shard waits up to three minutes."""
+    async with Unanswered() as gateway:
+        gateway_url = gateway.url.replace("http", "ws", 1)
+        async with (
+            GatewayElsewhere(gateway_url) as discord,
+            groundrules_run(
+                "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=discord.url,
+                DISCORD_GATEWAY_URL=gateway_url, GROUNDRULES_DISCORD_SHARDS=shards,
+            ) as running,
+        ):  # fmt: skip
+            await gateway.wait_connected()
+            running.process.send_signal(signal.SIGTERM)
+            code = await running.ended(STOPPED_WITHIN_S)
+    assert_stopped_cleanly(running, code)
+    assert_no_shard_tried_after_the_stop(running)
+
+
+async def test_a_sharded_discord_gateway_that_refuses_the_connection_is_said_in_one_line(
+    tmp_path,
+):
+    """Logged in, the gateway refused: a shard tries again every 5 s for ever (discord.py
+    does so for shards, not for the one connection of an unsharded bot), each try one
+    line; SIGTERM stops it."""
+    with closed_port() as port:
+        async with (
+            DiscordStandIn() as discord,
+            groundrules_run(
+                "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=discord.url,
+                DISCORD_GATEWAY_URL=f"ws://127.0.0.1:{port}/gw", **SHARDED,
+            ) as running,
+        ):  # fmt: skip
+            said = await running.wait_for_line(lambda line: "shard_id" in line)
+            running.process.send_signal(signal.SIGTERM)
+            code = await running.ended(STOPPED_WITHIN_S)
+    assert said.endswith(
+        f"Failed to connect for shard_id: 0. Retrying...: Cannot connect to host "
+        f"127.0.0.1:{port} ssl:default [Connect call failed ('127.0.0.1', {port})]"
+    )
+    assert_stopped_cleanly(running, code)
+    assert_no_shard_tried_after_the_stop(running)
+    assert DISCORD_TOKEN not in running.stderr
+
+
+@pytest.mark.parametrize("shards", [{}, SHARDED], ids=["unsharded", "sharded"])
+async def test_a_discord_token_refused_after_start_ends_the_run_in_one_line(tmp_path, shards):
+    """Running, then the token is reset in the Developer Portal: the gateway closes the
+    connection with 4004, and discord.py closes the bot; the process ran on, connected
+    to nothing, saying nothing. The run ends as a start refused does, saying what to do
+    (a Slack app token revoked mid-run alike), and exits with 1 for a supervisor to see."""
+    async with (
+        DiscordStandIn(expected_token=DISCORD_TOKEN) as discord,
+        groundrules_run(
+            "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=discord.url,
+            DISCORD_GATEWAY_URL=discord.gateway_url, **shards,
+        ) as running,
+    ):  # fmt: skip
+        await running.wait_for_line(lambda line: "discord adapter running" in line)
+        discord.expected_token = "MTE5ODc2NTQzMjEwOTg3NjU0.GaBcDe." + "y" * 38
+        await discord.drop_connections(code=4004)
+        code = await running.ended()
+    assert code == 1, running.stderr
+    assert running.lines[-1] == (
+        "groundrules: DISCORD_TOKEN: Discord refused the token; copy a fresh one from the "
+        "Developer Portal (your application -> Bot -> Reset Token)."
+    )
+    assert "Traceback" not in running.stderr
+    assert not running.database.with_name("run.db-wal").exists()
+    assert DISCORD_TOKEN not in running.stderr
+
+
+async def test_a_slack_socket_lost_after_start_is_said_in_one_line_each_try(tmp_path):
+    """Connected, then Socket Mode's websocket goes while the Web API answers: slack_sdk
+    logged a traceback at each try to connect again, every 10 s for ever."""
+    async with (
+        SlackStandIn() as slack,
+        SlackSocketModeStandIn(slack) as socket_mode,
+        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
+    ):  # fmt: skip
+        await running.wait_for_line(lambda line: "slack adapter running" in line)
+        port = socket_mode.url.split(":")[2].split("/")[0]
+        await socket_mode.stop()
+        said = await running.wait_for_line(lambda line: "cannot reach Slack" in line)
+        running.process.send_signal(signal.SIGTERM)
+        code = await running.ended(STOPPED_WITHIN_S)
+    # A stand-in that is stopping may hold a connection unanswered: "no answer", then.
+    assert said.endswith(
+        (f"[Connect call failed ('127.0.0.1', {port})]); trying again in 10 s",
+         "cannot reach Slack (no answer); trying again in 10 s")
+    ), said  # fmt: skip
+    assert_stopped_cleanly(running, code)
+    assert "Failed to" not in running.stderr
+    assert not any(secret in running.stderr for secret in SLACK.values())
+
+
+async def test_a_discord_connection_closed_for_good_after_start_ends_the_run_with_code_1(
+    tmp_path,
+):
+    """Running, then the gateway closes with a code discord.py does not reconnect after
+    (4011: the bot must be sharded): it closed the bot and the process ran on, connected
+    to nothing. The run ends saying why, with exit code 1 for a supervisor to restart it."""
+    async with (
+        DiscordStandIn() as discord,
+        groundrules_run(
+            "discord", tmp_path, DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=discord.url,
+            DISCORD_GATEWAY_URL=discord.gateway_url,
+        ) as running,
+    ):  # fmt: skip
+        await running.wait_for_line(lambda line: "discord adapter running" in line)
+        await discord.drop_connections(code=4011)
+        code = await running.ended()
+    assert code == 1, running.stderr
+    assert running.lines[-1] == (
+        "groundrules: the Discord connection ended (Shard ID None WebSocket closed with "
+        "4011); start the bot again"
+    )
+    assert "Traceback" not in running.stderr
+    assert not running.database.with_name("run.db-wal").exists()
+
+
+async def test_a_slack_that_answers_again_is_connected_again(tmp_path):
+    """Slack asks the bot to reconnect and first refuses the new URL for a reason of its
+    own: one line, and the next try connects."""
+    async with (
+        SlackStandIn() as slack,
+        SlackSocketModeStandIn(slack) as socket_mode,
+        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
+    ):  # fmt: skip
+        await running.wait_for_line(lambda line: "slack adapter running" in line)
+        slack.fail_next("apps.connections.open", "internal_error")
+        await socket_mode.send_disconnect()
+        said = await running.wait_for_line(lambda line: "internal_error" in line)
+        await socket_mode.wait_connected(count=2)
+        running.process.send_signal(signal.SIGTERM)
+        code = await running.ended(STOPPED_WITHIN_S)
+    assert said.endswith("Slack did not open Socket Mode (internal_error); trying again in 10 s")
+    assert_stopped_cleanly(running, code)
+    assert "Failed to" not in running.stderr
