@@ -326,6 +326,7 @@ def record_answer(
     if event.user not in participants:
         participants = (*participants, event.user)
     updated = replace(round_, answers=MappingProxyType(answers), participants=participants)
+    closes = not updated.view().waiting
     actions: list[Action] = [
         RecordAnswer(
             workspace=event.workspace,
@@ -339,7 +340,7 @@ def record_answer(
         private(
             event,
             event.user,
-            _noted(event.concern)
+            _noted(event.concern, closes=closes)
             if event.concern
             else Say.of(N_("Thank you, noted: no concerns.")),
             lang,
@@ -348,14 +349,14 @@ def record_answer(
     return actions + _progress(event, updated)
 
 
-def _noted(concern: str) -> Lines:
-    """A concern noted, and how its raiser says, later, that it no longer holds."""
-    return Lines(
-        (
-            Say.of(N_("Thank you, your concern is noted: {concern}"), concern=Quote(concern)),
-            Say.of(N_("Once it is resolved, tell the round with /concern resolved.")),
-        )
-    )
+def _noted(concern: str, *, closes: bool) -> Say | Lines:
+    """A concern noted, and how its raiser says, later, that it no longer holds: not when
+    their answer closes the round, which then can no longer change (its summary says
+    what may follow)."""
+    noted = Say.of(N_("Thank you, your concern is noted: {concern}"), concern=Quote(concern))
+    if closes:
+        return noted
+    return Lines((noted, Say.of(N_("Once it is resolved, tell the round with /concern resolved."))))
 
 
 def _progress(event: Event, updated: Round) -> list[Action]:
