@@ -297,6 +297,15 @@ class AmbiguousDate(DateError):
         self.written, self.day_first, self.month_first = written, day_first, month_first
 
 
+class WrongWeekday(DateError):
+    """A weekday beside a date that falls on another ("Monday 8 December" on a Tuesday):
+    read, but which of the two is meant? `day`: the date without its weekday."""
+
+    def __init__(self, written: str, day: date) -> None:
+        super().__init__(written)
+        self.written, self.day = written, day
+
+
 def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
@@ -493,7 +502,7 @@ def parse_date(text: str, *, today: date, past: bool = False, month_first: bool 
                 match.group(2), today=today, past=past, text=text, month_first=month_first
             )
             if day.weekday() != WEEKDAYS[match.group(1)]:
-                raise DateError(text)  # "Monday 8 December" on a Tuesday: which is meant?
+                raise WrongWeekday(text, day)  # "Monday 8 December" on a Tuesday
             return day
         if cleaned in EVERY_SPAN or (match := _EVERY.match(cleaned)):
             return _every(cleaned, match, today=today, text=text)
@@ -506,8 +515,8 @@ def parse_date(text: str, *, today: date, past: bool = False, month_first: bool 
         if match := _NEXT.match(cleaned):
             return _next(match.group(1), today=today, text=text)
         return _day_month_year(cleaned, today=today, past=past, text=text, month_first=month_first)
-    except AmbiguousDate:
-        raise  # with its two readings, to ask which is meant
+    except (AmbiguousDate, WrongWeekday):
+        raise  # with its readings, to ask which is meant
     except (ValueError, OverflowError) as error:  # 31 February, or past the year 9999
         raise DateError(text) from error
 

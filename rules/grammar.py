@@ -28,6 +28,7 @@ from rules.durations import (
     AmbiguousDate,
     DateError,
     DurationError,
+    WrongWeekday,
     add_months,
     parse_date,
     parse_duration,
@@ -1144,6 +1145,8 @@ def _read_clauses(
             review_on = parse_date(value, today=today, month_first=month_first)
         except AmbiguousDate as ambiguous:
             return which_date(ambiguous)
+        except WrongWeekday as wrong:
+            return which_weekday(wrong)
         except DateError:
             return unreadable_review_date(Quote(excerpt(value, 60)), today)
         if review_on <= today:
@@ -1224,6 +1227,19 @@ def which_date(ambiguous: AmbiguousDate) -> Say:
         month_first=Day(ambiguous.month_first),
         example=Day(ambiguous.month_first),
         iso=Quote(ambiguous.month_first.isoformat()),
+    )  # fmt: skip
+
+
+def which_weekday(wrong: WrongWeekday) -> Say:
+    """What to ask about a weekday beside a date that falls on another: the date was
+    read, so "could not read" would have it typed the same way again."""
+    return Say.of(
+        N_("“{date}” does not add up: {day} is a {weekday}. Which day do you mean? Write, "
+           "for example, “{full}”, or the date alone."),
+        date=Quote(excerpt(wrong.written, 60)),
+        day=Day(wrong.day),
+        weekday=Day(wrong.day, style="weekday"),
+        full=Day(wrong.day, style="full"),
     )  # fmt: skip
 
 
@@ -2548,6 +2564,8 @@ def _report(spec: CommandSpec, args: str, today: date, month_first: bool) -> Par
         since = parse_date(rest, today=today, past=True, month_first=month_first)
     except AmbiguousDate as ambiguous:
         return UsageError(spec, which_date(ambiguous))
+    except WrongWeekday as wrong:
+        return UsageError(spec, which_weekday(wrong))
     except DateError:
         if not rest:
             return UsageError(spec)

@@ -254,6 +254,23 @@ def test_a_weekday_that_is_not_the_dates_is_refused():
 
 
 @pytest.mark.parametrize(
+    ("name", "args", "lang", "told"),
+    [("afspraak", "x omdat y herziening maandag 8 december", "nl",
+      "“maandag 8 december” klopt niet: 8 december 2026 is een dinsdag. Welke dag bedoel je? "
+      "Schrijf bijvoorbeeld “dinsdag 8 december 2026” of alleen de datum."),
+     ("agree", "x because y review Wed 8 Dec", "en",
+      "“Wed 8 Dec” does not add up: 8 December 2026 is a Tuesday. Which day do you mean? "
+      "Write, for example, “Tuesday, 8 December 2026”, or the date alone.")],
+)  # fmt: skip
+def test_a_weekday_that_is_not_the_dates_says_which_day_the_date_is(name, args, lang, told):
+    """The date was read, so "I could not read" it would send its writer to type it the
+    same way again: the answer says the weekday is not the date's, and which it is."""
+    parsed = parse(name, args)
+    assert isinstance(parsed, UsageError) and parsed.reason is not None
+    assert render(parsed.reason, lang) == told
+
+
+@pytest.mark.parametrize(
     ("name", "args", "minutes"),
     [("sluimer", "een uur", 60), ("sluimer", "een kwartier", 15), ("sluimer", "een half uur", 30),
      ("sluimer", "anderhalf uur", 90), ("sluimer", "drie kwartier", 45),
