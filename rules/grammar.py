@@ -784,10 +784,12 @@ class UnknownCommand:
 # "because" and "omdat" always give the reason. Only without them may a weaker word, in
 # the command's language: Dutch "want" (English "want" is a wish: "if you want to ..."),
 # and English "since" when no time follows ("weekly since March" is no reason).
-_BECAUSE = re.compile(r"\s+(?:because|omdat)\s+", re.IGNORECASE)
-_DUTCH_BECAUSE = re.compile(r"\s+(want|aangezien)\s+", re.IGNORECASE)
+# A comma before the word, or a colon after it, is the sentence's punctuation: "Tea in
+# turns, because it is fair", "because: it is fair".
+_BECAUSE = re.compile(r"[,;:]?\s+(?:because|omdat):?\s+", re.IGNORECASE)
+_DUTCH_BECAUSE = re.compile(r"[,;:]?\s+(want|aangezien):?\s+", re.IGNORECASE)
 _ENGLISH_SINCE = re.compile(
-    r"\s+since\s+(?!(?:\d|last\b|yesterday\b|today\b|then\b|ever\b|(?:the\s+)?(?:start|"
+    r"[,;:]?\s+since\s+(?!(?:\d|last\b|yesterday\b|today\b|then\b|ever\b|(?:the\s+)?(?:start|"
     r"beginning)\b|(?:" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS))) + r")\b))",
     re.IGNORECASE,
 )

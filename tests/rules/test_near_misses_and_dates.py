@@ -271,6 +271,28 @@ def test_a_weekday_that_is_not_the_dates_says_which_day_the_date_is(name, args, 
 
 
 @pytest.mark.parametrize(
+    ("name", "args", "text", "why"),
+    [("afspraak", "Thee om de beurt, omdat dat eerlijk is", "Thee om de beurt", "dat eerlijk is"),
+     ("agree", "Standup at 10:15, because traffic", "Standup at 10:15", "traffic"),
+     ("agree", "Standup at 10:30 because: traffic", "Standup at 10:30", "traffic"),
+     ("afspraak", "Koffie om de beurt omdat: dat eerlijk is", "Koffie om de beurt",
+      "dat eerlijk is"),
+     ("agree", "Standup at 10:45; because the bus is late", "Standup at 10:45",
+      "the bus is late")],
+)  # fmt: skip
+def test_the_comma_or_colon_around_because_is_punctuation_not_words(name, args, text, why):
+    """ "X, because Y" is written as a sentence is: the comma does not end the agreement's
+    text, and "because: Y" gives the reason (not "say why, after because")."""
+    parsed = parse(name, args)
+    assert isinstance(parsed, Agree) and (parsed.text, parsed.why) == (text, why)
+
+
+def test_a_revision_keeps_no_comma_before_because():
+    parsed = parse("review", "revise 2 Homework club on Tuesdays, because demand doubled")
+    assert (parsed.new_text, parsed.why) == ("Homework club on Tuesdays", "demand doubled")
+
+
+@pytest.mark.parametrize(
     ("name", "args", "minutes"),
     [("sluimer", "een uur", 60), ("sluimer", "een kwartier", 15), ("sluimer", "een half uur", 30),
      ("sluimer", "anderhalf uur", 90), ("sluimer", "drie kwartier", 45),
