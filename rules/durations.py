@@ -28,12 +28,13 @@ class DurationError(ValueError):
 
 
 # Spans said in words, as their minutes: "anderhalf uur", "an hour and a half", "half an
-# hour", "een half uur", and quarters of an hour, counted or not ("een kwartier", "drie
-# kwartier", "a quarter of an hour", "three quarters of an hour").
+# hour", "een half uur" (also "uurtje", as Dutch says a short while), and quarters of an
+# hour, counted or not ("een kwartier", "drie kwartier", "a quarter of an hour", "three
+# quarters of an hour").
 _SPANS_IN_WORDS = (
-    (re.compile(r"\banderhalf\s*uur\b|\b(?:an?|one|1)\s+hour\s+and\s+a\s+half\b"
+    (re.compile(r"\banderhalf\s*uur(?:tje)?\b|\b(?:an?|one|1)\s+hour\s+and\s+a\s+half\b"
                 r"|\b(?:one|1)\s+and\s+a\s+half\s+hours?\b"), lambda _: "90m"),
-    (re.compile(r"\bhalf\s+an\s+hour\b|\ba\s+half\s+hour\b|\b(?:een\s+)?half\s*uur\b"),
+    (re.compile(r"\bhalf\s+an\s+hour\b|\ba\s+half\s+hour\b|\b(?:een\s+)?half\s*uur(?:tje)?\b"),
      lambda _: "30m"),
 )  # fmt: skip
 _QUARTERS = re.compile(

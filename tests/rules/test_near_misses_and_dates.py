@@ -295,6 +295,7 @@ def test_a_revision_keeps_no_comma_before_because():
 @pytest.mark.parametrize(
     ("name", "args", "minutes"),
     [("sluimer", "een uur", 60), ("sluimer", "een kwartier", 15), ("sluimer", "een half uur", 30),
+     ("sluimer", "een half uurtje", 30), ("sluimer", "anderhalf uurtje", 90),
      ("sluimer", "anderhalf uur", 90), ("sluimer", "drie kwartier", 45),
      ("snooze", "an hour", 60), ("snooze", "a quarter of an hour", 15),
      ("snooze", "half an hour", 30), ("snooze", "an hour and a half", 90),
