@@ -92,6 +92,10 @@ def start_round(command: Command, state: TableState) -> list[Action]:
         # they show one (the command had none of its own).
         proposal, proposer, thread_id = latest.text, latest.user, latest.scope or None
         lang = language(state, detect_language(proposal, fallback="") or command.lang)
+    else:
+        # A proposal is a sentence, read as the message above is: a command's words need a
+        # clearer sign (they hold names), and "Zullen we vrijdag vrij nemen?" has too few.
+        lang = language(state, detect_language(proposal, fallback="") or command.lang)
     if state.open_round is not None:
         return [private(event, event.user, _already_open(state.open_round, event.user), lang)]
     settings = state.settings

@@ -440,6 +440,22 @@ def test_concern_round_alone_speaks_the_language_of_its_proposal(app):
     assert chat.texts()[-1].startswith("Zorgenronde")
 
 
+def test_concern_round_about_a_short_proposal_typed_out_speaks_the_proposals_language(app):
+    """ "/concerns Zullen we vrijdag vrij nemen?" from an English client: too few words for
+    a command's clear sign of a language, yet the proposal is a sentence, read as
+    `/concerns` alone reads the message it polls: a Dutch round, not an English one under
+    a Dutch proposal. The same the other way round, under the Dutch command name."""
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    [dutch] = [a for a in chat.command("anna", "/concerns Zullen we vrijdag vrij nemen?", "09:00",
+                                       lang="en") if isinstance(a, PostConcernRound)]  # fmt: skip
+    assert dutch.lang == "nl"
+    chat.command("anna", "/concerns withdraw", "09:01")
+    [english] = [a for a in chat.command("anna", "/zorgen Shall we take Friday off?", "09:02",
+                                         lang="nl") if isinstance(a, PostConcernRound)]  # fmt: skip
+    assert english.lang == "en"
+
+
 def test_concern_round_typed_answer_with_no_language_of_its_own_speaks_the_rounds(app):
     """ "/concern da's goed" from a member whose client is English, in a Dutch round: the
     answer shows no language of its own, so it is thanked in the round's, not the
