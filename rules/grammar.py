@@ -950,7 +950,9 @@ _SINGULAR_SUBJECTS = frozenset({
 })  # fmt: skip
 _OPENS_A_SENTENCE = frozenset({"and", "but", "so", "or", "en", "maar", "dus"})
 # "@a, @b", "@a & @b", "@a and @b"; the "&" of a Discord role's mention <@&123> is its own.
-_AND = re.compile(r"\s*(?:,|(?<!<@)&|\band\b|\ben\b)\s*", re.IGNORECASE)
+# Between names in a list: a comma, "and", "en", "&", or only a space before a mention
+# ("@chris @ben").
+_AND = re.compile(r"\s*(?:,|(?<!<@)&|\band\b|\ben\b)\s*|\s+(?=<?@)", re.IGNORECASE)
 ONE_OWNER = Say.of(N_("An agreement has one owner: name one member, like owner @anna."))
 NAME_THE_OWNER = Say.of(
     N_("Name the owner with @, like owner @anna, or a role: owner role <name>.")

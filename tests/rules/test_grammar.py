@@ -530,7 +530,12 @@ def test_grammar_the_word_owner_inside_a_reason_stays_there(name, why):
     assert parse_as_typed(name, f"x because {why}") == Agree("x", why, None, None)
 
 
-@pytest.mark.parametrize("args", ["x because y owner @chris and @ben", "x omdat y eigenaar @a, @b"])
+@pytest.mark.parametrize(
+    "args",
+    ["x because y owner @chris and @ben", "x omdat y eigenaar @a, @b",
+     # a space between them, as people type a list of mentions: not kept in the reason
+     "x because y owner @chris @ben", "x omdat y eigenaar <@U1> <@U2>"],
+)  # fmt: skip
 def test_grammar_several_owners_get_usage(args):
     assert parse("agree", args) == UsageError(find_command("agree")[0], ONE_OWNER)
 
