@@ -185,9 +185,11 @@ _DAY_MONTH = re.compile(
 )
 _MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
 
-# "2 weeks from now", "in two months' time", "14 dagen vanaf nu": counted from today as
-# "in 2 weeks" is.
-FROM_NOW = re.compile(r"(?:['’]s?\s+time|\s+(?:from\s+(?:now|today)|vanaf\s+(?:nu|vandaag)))$")
+# "2 weeks from now", "in two months' time" (also without its apostrophe, as often
+# written), "14 dagen vanaf nu": counted from today as "in 2 weeks" is.
+FROM_NOW = re.compile(
+    r"(?:(?:['’]s?|(?<=s))\s+time|\s+(?:from\s+(?:now|today)|vanaf\s+(?:nu|vandaag)))$"
+)
 _COUNTED_FROM = re.compile(r"^(?:in|over|na|within|binnen)\s")
 
 # "in half a year", "over een half jaar", also without "in" ("een half jaar", "half

@@ -1404,6 +1404,8 @@ def test_grammar_a_weekday_said_short_that_is_not_the_dates_is_refused():
     [("agree", "x because y review 2 weeks from now", date(2026, 12, 14)),
      ("agree", "x because y review two weeks from today", date(2026, 12, 14)),
      ("agree", "x because y review in two months' time", date(2027, 1, 30)),
+     ("agree", "x because y review in two weeks time", date(2026, 12, 14)),
+     ("agree", "x because y review in a month's time", date(2026, 12, 30)),
      ("agree", "x because y review within 3 weeks", date(2026, 12, 21)),
      ("afspraak", "x omdat y herziening binnen 2 weken", date(2026, 12, 14)),
      ("afspraak", "x omdat y herziening 14 dagen vanaf nu", date(2026, 12, 14)),
