@@ -1322,10 +1322,15 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
                 break
         clauses.append((is_owner, value))
         end = match.start()
-    reason = rest[:end].strip().rstrip(",;:").rstrip()  # "because y, owner @ben"
+    reason = _BEFORE_A_CLAUSE.sub("", rest[:end].strip())  # "because y, owner @ben"
     if clauses and not clauses[-1][0]:  # "because y, then review …": "then" opened it
-        reason = _THEN_AT_THE_END.sub("", reason).rstrip(",;:").rstrip()
+        reason = _BEFORE_A_CLAUSE.sub("", _THEN_AT_THE_END.sub("", reason))
     return reason, clauses[::-1]
+
+
+# What sets the clauses apart from the reason: a comma, a colon, or a dash after a space
+# ("because y - owner @ben"; "well-" would keep its own).
+_BEFORE_A_CLAUSE = re.compile(r"(?:\s*[,;:]|\s+[-–—]+)+$")
 
 
 # "then review in 6 weeks", "and then review …", "dan evalueren …": without a subject

@@ -493,6 +493,8 @@ def test_grammar_keep_and_retire_read_a_reason_and_a_lesson(name, args, expected
         ("x because y owner @ben", "y", "ben"),
         ("x because y owner: @ben.", "y", "ben"),
         ("x because y, owner <@U1|ben> review in 2 weeks", "y", "U1"),
+        ("x because y - owner @ben", "y", "ben"),  # a dash between, as a comma
+        ("x because y – owner @ben", "y", "ben"),
         ("x because y owner role night lead", "y", "role:night lead"),
         ("x because y owner role “night lead”", "y", "role:night lead"),
         ("x because y owner @ben asked for it", "y owner @ben asked for it", None),
