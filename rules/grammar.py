@@ -868,6 +868,8 @@ _TIMES_OF_YEAR = frozenset({
     "christmas", "easter", "zomer", "lente", "voorjaar", "herfst", "najaar", "vakantie",
     "zomervakantie", "kerstvakantie", "kerst", "kerstmis", "pasen", "nieuwjaar",
     "jaarwisseling", "feestdagen", "reces", "zomerreces", "recess", "new-year",
+    # a school's year: "na de herfstvakantie", "after half term", "end of term"
+    "herfstvakantie", "voorjaarsvakantie", "krokusvakantie", "meivakantie", "term",
 })  # fmt: skip
 # "after New Year", "na het nieuwe jaar": one time of the year ("new-year") in two words.
 _NEW_YEAR = re.compile(r"\b(?:new\s+year(?:['’]?s)?|nieuwe?\s+jaar)\b")

@@ -1462,7 +1462,15 @@ def test_grammar_review_at_a_months_end_named_on_that_day_is_not_in_the_future()
      ("afspraak", "x omdat y herziening voor de zomervakantie", "voor de zomervakantie"),
      ("afspraak", "x omdat y herzien over anderhalf jaar", "over anderhalf jaar"),
      ("agree", "x because y review end of the week", "end of the week"),
-     ("agree", "x because y review in spring 2027", "in spring 2027")],
+     ("agree", "x because y review in spring 2027", "in spring 2027"),
+     # school holidays and terms, as a school's table writes them
+     ("afspraak", "x omdat y herziening na de herfstvakantie", "na de herfstvakantie"),
+     ("afspraak", "x omdat y herziening na de meivakantie", "na de meivakantie"),
+     ("afspraak", "x omdat y herzien na de voorjaarsvakantie", "na de voorjaarsvakantie"),
+     ("afspraak", "x omdat y herziening na de krokusvakantie", "na de krokusvakantie"),
+     ("agree", "x because y review after half term", "after half term"),
+     ("agree", "x because y review after half-term", "after half-term"),
+     ("agree", "x because y review at the end of term", "at the end of term")],
 )  # fmt: skip
 def test_grammar_review_dates_that_name_no_day_are_refused_not_kept_in_the_reason(
     name, args, date_text
