@@ -273,6 +273,10 @@ _EVERY = re.compile(
     + "|".join(sorted(DATE_UNITS, key=len, reverse=True))
     + r")$"
 )  # fmt: skip
+# "once a month", "een keer per maand", "eens per kwartaal", "1x per week": every so often.
+ONCE_EVERY = re.compile(
+    r"^(?:once\s+(?:a|an|per|every)|(?:een\s*keer|eens|1\s*x)\s+(?:per|in\s+de|elke))\s+"
+)
 # Days named from today backwards: "since yesterday", "sinds gisteren"; as a review date
 # ("review yesterday", "herziening nu") they are read, and refused as past.
 _DAYS_BACK = {
@@ -462,6 +466,7 @@ def parse_date(text: str, *, today: date, past: bool = False, month_first: bool 
     # "review on May 1." reads as "May 1"; "in" and "over" count from today.
     cleaned = _ON.sub("", " ".join(fold(text.strip()).split()).rstrip(".!;,"))
     cleaned = weekdays_in_full(cleaned)  # "di 8 dec", "next Fri"
+    cleaned = ONCE_EVERY.sub("every ", cleaned)  # "once a month" is "every month"
     if FROM_NOW.search(cleaned):  # "2 weeks from now" is "in 2 weeks"
         cleaned = FROM_NOW.sub("", cleaned)
         cleaned = cleaned if _COUNTED_FROM.match(cleaned) else f"in {cleaned}"

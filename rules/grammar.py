@@ -20,6 +20,7 @@ from rules.durations import (
     FROM_NOW,
     MONTHS,
     NUMBER_WORDS,
+    ONCE_EVERY,
     ORDINAL_WEEKDAYS,
     PERIODS,
     POINT_WORDS,
@@ -894,7 +895,9 @@ _EVERY_WORDS = frozenset({"every", "each", "elke", "iedere", "ieder", "elk"})
 _SPANS = DATE_UNITS | frozenset(PERIODS) | frozenset({"quarters", "kwartalen"})
 # Before the agreement these describe its subject ("Review daily standups", "Review every
 # PR", "Review today's numbers"): a leading review date never starts with them.
-_NO_LEADING_DATE = frozenset(EVERY_SPAN) | _EVERY_WORDS | {"om", "today", "vandaag"}
+_NO_LEADING_DATE = frozenset(EVERY_SPAN) | _EVERY_WORDS | {
+    "om", "today", "vandaag", "once", "eens", "1x",
+}  # fmt: skip
 # Words that say a time has come or gone ("review yesterday", "herziening vorige week",
 # "review now"): meant as a date, so read and refused as past, not kept in the reason.
 # Before the agreement they describe its subject ("Review last week's incidents").
@@ -1533,6 +1536,7 @@ def _reads_as_date(value: str) -> bool:
     if " ".join(words) in DAYS_AHEAD:  # "the day after tomorrow"
         return True
     words = _weekdays_said_short(_date_words(value))  # "Tue 8 Dec", "volgende week di"
+    words = ONCE_EVERY.sub("every ", " ".join(words)).split()  # "once a month"
     if words and (words[0] in _EVERY_WORDS or words[:2] == ["om", "de"]):
         span = words[2:] if words[0] == "om" else words[1:]  # "every PR" is no date
         return bool(span) and all(w in NUMBER_WORDS or w.isdigit() or w in _SPANS for w in span)

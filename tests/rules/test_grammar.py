@@ -618,7 +618,7 @@ def test_grammar_review_and_owner_words_inside_the_reason_stay_there(why):
 @pytest.mark.parametrize(
     "agreement",
     ["Review daily standups", "Review every PR within a day", "Review today's numbers first",
-     "Herzien elke maand de begroting"],
+     "Herzien elke maand de begroting", "Review once a month the budget"],
 )  # fmt: skip
 def test_grammar_a_span_before_the_agreement_is_its_subject_not_a_review_date(agreement):
     assert parse("agree", f"{agreement} because y") == Agree(agreement, "y", None, None)
@@ -1408,6 +1408,9 @@ def test_grammar_a_weekday_said_short_that_is_not_the_dates_is_refused():
      ("agree", "x because y review in two months' time", date(2027, 1, 30)),
      ("agree", "x because y review in two weeks time", date(2026, 12, 14)),
      ("agree", "x because y review in a month's time", date(2026, 12, 30)),
+     # once so often: its first review one span on, as "review monthly" (it was the reason's)
+     ("agree", "x because y review once a month", date(2026, 12, 30)),
+     ("afspraak", "x omdat y herziening een keer per maand", date(2026, 12, 30)),
      ("agree", "x because y review within 3 weeks", date(2026, 12, 21)),
      ("afspraak", "x omdat y herziening binnen 2 weken", date(2026, 12, 14)),
      ("afspraak", "x omdat y herziening 14 dagen vanaf nu", date(2026, 12, 14)),
