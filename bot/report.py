@@ -70,7 +70,7 @@ def build(session: Session, request: RequestReport, now: datetime) -> PostReport
     workspace, channel, since = request.workspace, request.channel, request.since
     zone = request.timezone  # the days shown are the table's
     sections = [
-        _agreements(session, workspace, channel, since, zone),
+        _agreements(session, workspace, channel, since, zone, request.title == "meeting"),
         _choices(session, workspace, channel, since),
         _open_concerns(session, workspace, channel, since, zone, request.title == "meeting"),
         _withdrawn_rounds(session, workspace, channel, since, zone),
@@ -104,7 +104,7 @@ def build(session: Session, request: RequestReport, now: datetime) -> PostReport
     )
 
 
-def _agreements(session, workspace, channel, since, zone: str) -> Section:
+def _agreements(session, workspace, channel, since, zone: str, meeting: bool = False) -> Section:
     current = select(AgreementRow).where(
         AgreementRow.workspace == workspace,
         AgreementRow.channel == channel,
@@ -115,8 +115,13 @@ def _agreements(session, workspace, channel, since, zone: str) -> Section:
     empty: str | Say = N_("none yet")
     if not rows and since is not None and session.exec(current.limit(1)).first() is not None:
         # The table has agreements, only none from this period: "none yet" would say
-        # it has none at all.
-        empty = Say.of(N_("none new since {day}"), day=Day(local_day(since, zone)))
+        # it has none at all. A meeting counts from when it started, not from its day:
+        # "since 2 March" would deny an agreement recorded that morning.
+        empty = (
+            Say.of(N_("none new at this meeting"))
+            if meeting
+            else Say.of(N_("none new since {day}"), day=Day(local_day(since, zone)))
+        )
     items = []
     for a in rows:
         pending = tuple(u for u, m in a.mandates if m is None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import views
 from bot.bootstrap import Groundrules
 from bot.printable import printable_line
+from rules.agreements import reason_shown
 
 
 def print_summary(app: Groundrules, workspace: str, result) -> None:
@@ -38,7 +39,8 @@ def print_summary(app: Groundrules, workspace: str, result) -> None:
         # People's words and names, their control characters shown (bot.printable), as
         # the lines above show them.
         print(printable_line(f"    #{a.number} {a.text}"))
-        print(printable_line(f"       why: {a.why}"))
+        # After "why:" as the chat's "Why:": a Dutch clause keeps the "omdat" it needs.
+        print(printable_line(f"       why: {reason_shown(a.why)}"))
         print(
             printable_line(
                 f"       owner: {a.owner.replace('role:', 'role ')}; "

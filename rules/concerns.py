@@ -92,6 +92,10 @@ def start_round(command: Command, state: TableState) -> list[Action]:
         # they show one (the command had none of its own).
         proposal, proposer, thread_id = latest.text, latest.user, latest.scope or None
         lang = language(state, detect_language(proposal, fallback="") or command.lang)
+    else:
+        # A proposal is a sentence, read as the message above is: a command's words need a
+        # clearer sign (they hold names), and "Zullen we vrijdag vrij nemen?" has too few.
+        lang = language(state, detect_language(proposal, fallback="") or command.lang)
     if state.open_round is not None:
         return [private(event, event.user, _already_open(state.open_round, event.user), lang)]
     settings = state.settings
@@ -326,6 +330,7 @@ def record_answer(
     if event.user not in participants:
         participants = (*participants, event.user)
     updated = replace(round_, answers=MappingProxyType(answers), participants=participants)
+    closes = not updated.view().waiting
     actions: list[Action] = [
         RecordAnswer(
             workspace=event.workspace,
@@ -339,7 +344,7 @@ def record_answer(
         private(
             event,
             event.user,
-            _noted(event.concern)
+            _noted(event.concern, closes=closes)
             if event.concern
             else Say.of(N_("Thank you, noted: no concerns.")),
             lang,
@@ -348,14 +353,14 @@ def record_answer(
     return actions + _progress(event, updated)
 
 
-def _noted(concern: str) -> Lines:
-    """A concern noted, and how its raiser says, later, that it no longer holds."""
-    return Lines(
-        (
-            Say.of(N_("Thank you, your concern is noted: {concern}"), concern=Quote(concern)),
-            Say.of(N_("Once it is resolved, tell the round with /concern resolved.")),
-        )
-    )
+def _noted(concern: str, *, closes: bool) -> Say | Lines:
+    """A concern noted, and how its raiser says, later, that it no longer holds: not when
+    their answer closes the round, which then can no longer change (its summary says
+    what may follow)."""
+    noted = Say.of(N_("Thank you, your concern is noted: {concern}"), concern=Quote(concern))
+    if closes:
+        return noted
+    return Lines((noted, Say.of(N_("Once it is resolved, tell the round with /concern resolved."))))
 
 
 def _progress(event: Event, updated: Round) -> list[Action]:

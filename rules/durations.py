@@ -28,12 +28,13 @@ class DurationError(ValueError):
 
 
 # Spans said in words, as their minutes: "anderhalf uur", "an hour and a half", "half an
-# hour", "een half uur", and quarters of an hour, counted or not ("een kwartier", "drie
-# kwartier", "a quarter of an hour", "three quarters of an hour").
+# hour", "een half uur" (also "uurtje", as Dutch says a short while), and quarters of an
+# hour, counted or not ("een kwartier", "drie kwartier", "a quarter of an hour", "three
+# quarters of an hour").
 _SPANS_IN_WORDS = (
-    (re.compile(r"\banderhalf\s*uur\b|\b(?:an?|one|1)\s+hour\s+and\s+a\s+half\b"
+    (re.compile(r"\banderhalf\s*uur(?:tje)?\b|\b(?:an?|one|1)\s+hour\s+and\s+a\s+half\b"
                 r"|\b(?:one|1)\s+and\s+a\s+half\s+hours?\b"), lambda _: "90m"),
-    (re.compile(r"\bhalf\s+an\s+hour\b|\ba\s+half\s+hour\b|\b(?:een\s+)?half\s*uur\b"),
+    (re.compile(r"\bhalf\s+an\s+hour\b|\ba\s+half\s+hour\b|\b(?:een\s+)?half\s*uur(?:tje)?\b"),
      lambda _: "30m"),
 )  # fmt: skip
 _QUARTERS = re.compile(
@@ -184,9 +185,11 @@ _DAY_MONTH = re.compile(
 )
 _MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
 
-# "2 weeks from now", "in two months' time", "14 dagen vanaf nu": counted from today as
-# "in 2 weeks" is.
-FROM_NOW = re.compile(r"(?:['’]s?\s+time|\s+(?:from\s+(?:now|today)|vanaf\s+(?:nu|vandaag)))$")
+# "2 weeks from now", "in two months' time" (also without its apostrophe, as often
+# written), "14 dagen vanaf nu": counted from today as "in 2 weeks" is.
+FROM_NOW = re.compile(
+    r"(?:(?:['’]s?|(?<=s))\s+time|\s+(?:from\s+(?:now|today)|vanaf\s+(?:nu|vandaag)))$"
+)
 _COUNTED_FROM = re.compile(r"^(?:in|over|na|within|binnen)\s")
 
 # "in half a year", "over een half jaar", also without "in" ("een half jaar", "half
@@ -270,6 +273,10 @@ _EVERY = re.compile(
     + "|".join(sorted(DATE_UNITS, key=len, reverse=True))
     + r")$"
 )  # fmt: skip
+# "once a month", "een keer per maand", "eens per kwartaal", "1x per week": every so often.
+ONCE_EVERY = re.compile(
+    r"^(?:once\s+(?:a|an|per|every)|(?:een\s*keer|eens|1\s*x)\s+(?:per|in\s+de|elke))\s+"
+)
 # Days named from today backwards: "since yesterday", "sinds gisteren"; as a review date
 # ("review yesterday", "herziening nu") they are read, and refused as past.
 _DAYS_BACK = {
@@ -295,6 +302,15 @@ class AmbiguousDate(DateError):
     def __init__(self, written: str, day_first: date, month_first: date) -> None:
         super().__init__(written)
         self.written, self.day_first, self.month_first = written, day_first, month_first
+
+
+class WrongWeekday(DateError):
+    """A weekday beside a date that falls on another ("Monday 8 December" on a Tuesday):
+    read, but which of the two is meant? `day`: the date without its weekday."""
+
+    def __init__(self, written: str, day: date) -> None:
+        super().__init__(written)
+        self.written, self.day = written, day
 
 
 def add_months(day: date, months: int) -> date:
@@ -450,6 +466,7 @@ def parse_date(text: str, *, today: date, past: bool = False, month_first: bool 
     # "review on May 1." reads as "May 1"; "in" and "over" count from today.
     cleaned = _ON.sub("", " ".join(fold(text.strip()).split()).rstrip(".!;,"))
     cleaned = weekdays_in_full(cleaned)  # "di 8 dec", "next Fri"
+    cleaned = ONCE_EVERY.sub("every ", cleaned)  # "once a month" is "every month"
     if FROM_NOW.search(cleaned):  # "2 weeks from now" is "in 2 weeks"
         cleaned = FROM_NOW.sub("", cleaned)
         cleaned = cleaned if _COUNTED_FROM.match(cleaned) else f"in {cleaned}"
@@ -493,7 +510,7 @@ def parse_date(text: str, *, today: date, past: bool = False, month_first: bool 
                 match.group(2), today=today, past=past, text=text, month_first=month_first
             )
             if day.weekday() != WEEKDAYS[match.group(1)]:
-                raise DateError(text)  # "Monday 8 December" on a Tuesday: which is meant?
+                raise WrongWeekday(text, day)  # "Monday 8 December" on a Tuesday
             return day
         if cleaned in EVERY_SPAN or (match := _EVERY.match(cleaned)):
             return _every(cleaned, match, today=today, text=text)
@@ -506,8 +523,8 @@ def parse_date(text: str, *, today: date, past: bool = False, month_first: bool 
         if match := _NEXT.match(cleaned):
             return _next(match.group(1), today=today, text=text)
         return _day_month_year(cleaned, today=today, past=past, text=text, month_first=month_first)
-    except AmbiguousDate:
-        raise  # with its two readings, to ask which is meant
+    except (AmbiguousDate, WrongWeekday):
+        raise  # with its readings, to ask which is meant
     except (ValueError, OverflowError) as error:  # 31 February, or past the year 9999
         raise DateError(text) from error
 

@@ -20,6 +20,7 @@ from rules.durations import (
     FROM_NOW,
     MONTHS,
     NUMBER_WORDS,
+    ONCE_EVERY,
     ORDINAL_WEEKDAYS,
     PERIODS,
     POINT_WORDS,
@@ -28,6 +29,7 @@ from rules.durations import (
     AmbiguousDate,
     DateError,
     DurationError,
+    WrongWeekday,
     add_months,
     parse_date,
     parse_duration,
@@ -783,10 +785,12 @@ class UnknownCommand:
 # "because" and "omdat" always give the reason. Only without them may a weaker word, in
 # the command's language: Dutch "want" (English "want" is a wish: "if you want to ..."),
 # and English "since" when no time follows ("weekly since March" is no reason).
-_BECAUSE = re.compile(r"\s+(?:because|omdat)\s+", re.IGNORECASE)
-_DUTCH_BECAUSE = re.compile(r"\s+(want|aangezien)\s+", re.IGNORECASE)
+# A comma before the word, or a colon after it, is the sentence's punctuation: "Tea in
+# turns, because it is fair", "because: it is fair".
+_BECAUSE = re.compile(r"[,;:]?\s+(?:because|omdat):?\s+", re.IGNORECASE)
+_DUTCH_BECAUSE = re.compile(r"[,;:]?\s+(want|aangezien):?\s+", re.IGNORECASE)
 _ENGLISH_SINCE = re.compile(
-    r"\s+since\s+(?!(?:\d|last\b|yesterday\b|today\b|then\b|ever\b|(?:the\s+)?(?:start|"
+    r"[,;:]?\s+since\s+(?!(?:\d|last\b|yesterday\b|today\b|then\b|ever\b|(?:the\s+)?(?:start|"
     r"beginning)\b|(?:" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS))) + r")\b))",
     re.IGNORECASE,
 )
@@ -865,6 +869,8 @@ _TIMES_OF_YEAR = frozenset({
     "christmas", "easter", "zomer", "lente", "voorjaar", "herfst", "najaar", "vakantie",
     "zomervakantie", "kerstvakantie", "kerst", "kerstmis", "pasen", "nieuwjaar",
     "jaarwisseling", "feestdagen", "reces", "zomerreces", "recess", "new-year",
+    # a school's year: "na de herfstvakantie", "after half term", "end of term"
+    "herfstvakantie", "voorjaarsvakantie", "krokusvakantie", "meivakantie", "term",
 })  # fmt: skip
 # "after New Year", "na het nieuwe jaar": one time of the year ("new-year") in two words.
 _NEW_YEAR = re.compile(r"\b(?:new\s+year(?:['’]?s)?|nieuwe?\s+jaar)\b")
@@ -889,7 +895,9 @@ _EVERY_WORDS = frozenset({"every", "each", "elke", "iedere", "ieder", "elk"})
 _SPANS = DATE_UNITS | frozenset(PERIODS) | frozenset({"quarters", "kwartalen"})
 # Before the agreement these describe its subject ("Review daily standups", "Review every
 # PR", "Review today's numbers"): a leading review date never starts with them.
-_NO_LEADING_DATE = frozenset(EVERY_SPAN) | _EVERY_WORDS | {"om", "today", "vandaag"}
+_NO_LEADING_DATE = frozenset(EVERY_SPAN) | _EVERY_WORDS | {
+    "om", "today", "vandaag", "once", "eens", "1x",
+}  # fmt: skip
 # Words that say a time has come or gone ("review yesterday", "herziening vorige week",
 # "review now"): meant as a date, so read and refused as past, not kept in the reason.
 # Before the agreement they describe its subject ("Review last week's incidents").
@@ -947,7 +955,9 @@ _SINGULAR_SUBJECTS = frozenset({
 })  # fmt: skip
 _OPENS_A_SENTENCE = frozenset({"and", "but", "so", "or", "en", "maar", "dus"})
 # "@a, @b", "@a & @b", "@a and @b"; the "&" of a Discord role's mention <@&123> is its own.
-_AND = re.compile(r"\s*(?:,|(?<!<@)&|\band\b|\ben\b)\s*", re.IGNORECASE)
+# Between names in a list: a comma, "and", "en", "&", or only a space before a mention
+# ("@chris @ben").
+_AND = re.compile(r"\s*(?:,|(?<!<@)&|\band\b|\ben\b)\s*|\s+(?=<?@)", re.IGNORECASE)
 ONE_OWNER = Say.of(N_("An agreement has one owner: name one member, like owner @anna."))
 NAME_THE_OWNER = Say.of(
     N_("Name the owner with @, like owner @anna, or a role: owner role <name>.")
@@ -1144,6 +1154,8 @@ def _read_clauses(
             review_on = parse_date(value, today=today, month_first=month_first)
         except AmbiguousDate as ambiguous:
             return which_date(ambiguous)
+        except WrongWeekday as wrong:
+            return which_weekday(wrong)
         except DateError:
             return unreadable_review_date(Quote(excerpt(value, 60)), today)
         if review_on <= today:
@@ -1227,6 +1239,19 @@ def which_date(ambiguous: AmbiguousDate) -> Say:
     )  # fmt: skip
 
 
+def which_weekday(wrong: WrongWeekday) -> Say:
+    """What to ask about a weekday beside a date that falls on another: the date was
+    read, so "could not read" would have it typed the same way again."""
+    return Say.of(
+        N_("“{date}” does not add up: {day} is a {weekday}. Which day do you mean? Write, "
+           "for example, “{full}”, or the date alone."),
+        date=Quote(excerpt(wrong.written, 60)),
+        day=Day(wrong.day),
+        weekday=Day(wrong.day, style="weekday"),
+        full=Day(wrong.day, style="full"),
+    )  # fmt: skip
+
+
 PAST_REVIEW_DATE = N_(
     "The review date “{date}” is {day}, which is not in the future. Choose a later day, "
     "like {example} or “in 6 weeks”."
@@ -1302,10 +1327,15 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
                 break
         clauses.append((is_owner, value))
         end = match.start()
-    reason = rest[:end].strip().rstrip(",;:").rstrip()  # "because y, owner @ben"
+    reason = _BEFORE_A_CLAUSE.sub("", rest[:end].strip())  # "because y, owner @ben"
     if clauses and not clauses[-1][0]:  # "because y, then review …": "then" opened it
-        reason = _THEN_AT_THE_END.sub("", reason).rstrip(",;:").rstrip()
+        reason = _BEFORE_A_CLAUSE.sub("", _THEN_AT_THE_END.sub("", reason))
     return reason, clauses[::-1]
+
+
+# What sets the clauses apart from the reason: a comma, a colon, or a dash after a space
+# ("because y - owner @ben"; "well-" would keep its own).
+_BEFORE_A_CLAUSE = re.compile(r"(?:\s*[,;:]|\s+[-–—]+)+$")
 
 
 # "then review in 6 weeks", "and then review …", "dan evalueren …": without a subject
@@ -1506,6 +1536,7 @@ def _reads_as_date(value: str) -> bool:
     if " ".join(words) in DAYS_AHEAD:  # "the day after tomorrow"
         return True
     words = _weekdays_said_short(_date_words(value))  # "Tue 8 Dec", "volgende week di"
+    words = ONCE_EVERY.sub("every ", " ".join(words)).split()  # "once a month"
     if words and (words[0] in _EVERY_WORDS or words[:2] == ["om", "de"]):
         span = words[2:] if words[0] == "om" else words[1:]  # "every PR" is no date
         return bool(span) and all(w in NUMBER_WORDS or w.isdigit() or w in _SPANS for w in span)
@@ -2548,6 +2579,8 @@ def _report(spec: CommandSpec, args: str, today: date, month_first: bool) -> Par
         since = parse_date(rest, today=today, past=True, month_first=month_first)
     except AmbiguousDate as ambiguous:
         return UsageError(spec, which_date(ambiguous))
+    except WrongWeekday as wrong:
+        return UsageError(spec, which_weekday(wrong))
     except DateError:
         if not rest:
             return UsageError(spec)

@@ -72,7 +72,11 @@ class CommandName:
 
 @dataclass(frozen=True, slots=True)
 class Day:
+    """A day as the reader's language writes it: "long" (8 December 2026), "full" with its
+    weekday (Tuesday, 8 December 2026), or "weekday" alone (Tuesday)."""
+
     value: date
+    style: str = "long"
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,8 +188,9 @@ def _param(value: object, lang: str, hooks: dict[str, Callable]) -> str:
             return isolated(quote(quoted))
         case CommandName(name=name):
             return words(f"/{name}")
-        case Day(value=day):
-            return format_date(day, format="long", locale=_formats(lang))
+        case Day(value=day, style=style):
+            pattern = "EEEE" if style == "weekday" else style
+            return format_date(day, format=pattern, locale=_formats(lang))
         case Moment() as moment:
             return hooks["moment"](moment, local_moment(moment, lang))
         case Span(value=span):

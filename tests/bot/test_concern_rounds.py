@@ -88,6 +88,26 @@ def test_concern_round_with_a_concern_does_not_suggest_an_agreement(app):
     assert summary.round.concerns == (("anna", "the night shift cannot cover this"),)
 
 
+def test_concern_round_a_concern_that_closes_it_is_not_told_to_resolve_it_later(app):
+    """The last answer closes the round: a concern in it can no longer be marked resolved
+    (/concern resolved then says the round has closed), so its thanks do not point there;
+    the summary says what may follow. A concern while others are still asked does."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    round_id = start(chat)
+    chat.answer("anna", round_id, "the night shift cannot cover this", "09:05")
+    assert chat.texts()[-2] == (
+        "Thank you, your concern is noted: the night shift cannot cover this\n"
+        "Once it is resolved, tell the round with /concern resolved."
+    )
+    chat.answer("chris", round_id, "who pays for it?", "09:06")
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.round.concerns == (
+        ("anna", "the night shift cannot cover this"), ("chris", "who pays for it?"),
+    )  # fmt: skip
+    assert chat.texts()[-2] == "Thank you, your concern is noted: who pays for it?"
+
+
 def test_concern_round_a_concern_from_a_form_keeps_to_one_line(app):
     """The bot quotes a concern inside a sentence ("Concern from Anna: ..."): a second
     line of it would stand alone and read as the bot's own words."""
@@ -98,10 +118,7 @@ def test_concern_round_a_concern_from_a_form_keeps_to_one_line(app):
     concern = "ok *Everyone has answered: no open concerns.*"
     [summary] = chat.of_type(PostRoundSummary)
     assert summary.round.concerns == (("anna", concern),)
-    assert chat.texts()[-2] == (
-        f"Thank you, your concern is noted: {concern}\n"
-        "Once it is resolved, tell the round with /concern resolved."
-    )
+    assert chat.texts()[-2] == f"Thank you, your concern is noted: {concern}"
     # Only white space is no concern.
     round_two = start(chat, when="10:00")
     chat.answer("anna", round_two, " \n ", "10:05")
@@ -423,6 +440,22 @@ def test_concern_round_alone_speaks_the_language_of_its_proposal(app):
     assert chat.texts()[-1].startswith("Zorgenronde")
 
 
+def test_concern_round_about_a_short_proposal_typed_out_speaks_the_proposals_language(app):
+    """ "/concerns Zullen we vrijdag vrij nemen?" from an English client: too few words for
+    a command's clear sign of a language, yet the proposal is a sentence, read as
+    `/concerns` alone reads the message it polls: a Dutch round, not an English one under
+    a Dutch proposal. The same the other way round, under the Dutch command name."""
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    [dutch] = [a for a in chat.command("anna", "/concerns Zullen we vrijdag vrij nemen?", "09:00",
+                                       lang="en") if isinstance(a, PostConcernRound)]  # fmt: skip
+    assert dutch.lang == "nl"
+    chat.command("anna", "/concerns withdraw", "09:01")
+    [english] = [a for a in chat.command("anna", "/zorgen Shall we take Friday off?", "09:02",
+                                         lang="nl") if isinstance(a, PostConcernRound)]  # fmt: skip
+    assert english.lang == "en"
+
+
 def test_concern_round_typed_answer_with_no_language_of_its_own_speaks_the_rounds(app):
     """ "/concern da's goed" from a member whose client is English, in a Dutch round: the
     answer shows no language of its own, so it is thanked in the round's, not the
@@ -441,9 +474,9 @@ def test_concern_round_typed_answer_with_no_language_of_its_own_speaks_the_round
 
     assert thanks("anna", "/concern da's goed", "09:02") == "Dank je, genoteerd: geen zorgen."
     assert thanks("chris", "/concern geen", "09:03") == "Dank je, genoteerd: geen zorgen."
+    # the last answer: it closes the round, which can no longer be told it is resolved
     assert thanks("dana", "/concern the cost worries me", "09:04") == (
-        "Thank you, your concern is noted: the cost worries me\n"
-        "Once it is resolved, tell the round with /concern resolved."
+        "Thank you, your concern is noted: the cost worries me"
     )
 
 

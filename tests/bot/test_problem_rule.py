@@ -391,7 +391,7 @@ def test_problem_rule_a_button_on_a_dutch_nudge_is_answered_in_dutch(app, has_pr
     assert chat.texts()[-1].startswith(expected)
     if not has_proposal:  # the way to fewer nudges asks whether the bot got it wrong
         assert chat.texts()[-1].splitlines()[1] == (
-            "Zit ik hier vaak naast? Met /seintjes minder geef ik alleen een seintje over "
+            "Zit ik er hier vaak naast? Met /seintjes minder geef ik alleen een seintje over "
             "problemen waar ik vrij zeker van ben, of waar iemand op reageert."
         )
 

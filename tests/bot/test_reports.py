@@ -287,9 +287,27 @@ def test_a_meetings_report_says_no_new_agreements_when_the_table_has_earlier_one
         if isinstance(a, PostReport)
     ]  # fmt: skip
     lines = render(ended.full, "en").splitlines()
-    assert lines[1:3] == ["Agreements, and why:", "none new since 3 March 2026"]
+    assert lines[1:3] == ["Agreements, and why:", "none new at this meeting"]
     dutch = render(ended.full, "nl").splitlines()
-    assert dutch[1:3] == ["Afspraken, en waarom:", "geen nieuwe sinds 3 maart 2026"]
+    assert dutch[1:3] == ["Afspraken, en waarom:", "geen nieuwe in deze vergadering"]
+
+
+def test_a_meetings_report_does_not_say_none_new_since_the_day_of_an_agreement_that_morning(
+    app,
+):
+    """A meeting counts from when it started, not from its day: an agreement recorded that
+    morning, before it, is not new at the meeting, and "none new since 2 March" would
+    deny it."""
+    chat = Chat(app)
+    chat.join("anna", "bram")
+    chat.command("anna", "/agree We meet monthly because the partners are busy", "08:00")
+    chat.command("anna", "/meeting start", "09:00")
+    ended = report_of(chat, "/meeting end", "10:00")
+    assert section(ended, "Agreements, and why:")[0] == "none new at this meeting"
+    assert section(ended, "Afspraken, en waarom:", "nl")[0] == "geen nieuwe in deze vergadering"
+    # A report since a day counts from the day's start: that day's agreements are in it.
+    since = report_of(chat, "/report since 2 March", "10:30")
+    assert section(since, "Agreements, and why:")[0].startswith("#1 We meet monthly")
 
 
 # --- problems: the table's open questions, named by nobody --------------------------------

@@ -420,6 +420,19 @@ def test_replay_summary_shows_the_control_characters_of_an_agreement(tmp_path):
     assert "owner: ben\\x1bc; consent: ben\\x1bc;" in out
 
 
+def test_replay_summary_keeps_the_omdat_a_dutch_reason_needs(tmp_path):
+    """/afspraak cuts the reason at "omdat", and a Dutch clause puts its verb last ("we er
+    te weinig hebben"): the chat shows it with its "omdat", and so does the summary, not
+    as a broken sentence after "why:"."""
+    agree = "/afspraak Joop vraagt de kerk om hulp omdat we er 5 te weinig hebben"
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text(line("2026-03-02T09:00:00Z", "kees", agree) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["replay", str(transcript), "--classifier", "rules"])
+    assert result.exit_code == 0, result.output
+    assert "Waarom: omdat we er 5 te weinig hebben" in result.stdout  # in the chat
+    assert "       why: omdat we er 5 te weinig hebben\n" in result.stdout
+
+
 def test_replay_text_output_says_its_times_are_utc(tmp_path):
     """A nudge held by the quiet hours until 08:00 in Amsterdam went out at 07:00 UTC:
     shown as "07:00:00" alone, it read as sent in the night there."""

@@ -166,7 +166,10 @@ def test_dates_this_weekday_a_deadline_and_today(text, expected):
      ("every 2 weeks", date(2026, 3, 16)), ("om de twee weken", date(2026, 3, 16)),
      ("quarterly", date(2026, 6, 2)), ("per kwartaal", date(2026, 6, 2)),
      ("elk kwartaal", date(2026, 6, 2)), ("next quarter", date(2026, 6, 2)),
-     ("jaarlijks", date(2027, 3, 2))],
+     ("jaarlijks", date(2027, 3, 2)),
+     ("once a month", date(2026, 4, 2)), ("once every 2 weeks", date(2026, 3, 16)),
+     ("een keer per maand", date(2026, 4, 2)), ("eens per kwartaal", date(2026, 6, 2)),
+     ("1x per week", date(2026, 3, 9))],
 )  # fmt: skip
 def test_dates_a_review_every_so_often_is_first_due_one_span_ahead(text, expected):
     assert parse_date(text, today=TODAY) == expected

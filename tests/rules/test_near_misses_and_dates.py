@@ -254,8 +254,48 @@ def test_a_weekday_that_is_not_the_dates_is_refused():
 
 
 @pytest.mark.parametrize(
+    ("name", "args", "lang", "told"),
+    [("afspraak", "x omdat y herziening maandag 8 december", "nl",
+      "“maandag 8 december” klopt niet: 8 december 2026 is een dinsdag. Welke dag bedoel je? "
+      "Schrijf bijvoorbeeld “dinsdag 8 december 2026” of alleen de datum."),
+     ("agree", "x because y review Wed 8 Dec", "en",
+      "“Wed 8 Dec” does not add up: 8 December 2026 is a Tuesday. Which day do you mean? "
+      "Write, for example, “Tuesday, 8 December 2026”, or the date alone.")],
+)  # fmt: skip
+def test_a_weekday_that_is_not_the_dates_says_which_day_the_date_is(name, args, lang, told):
+    """The date was read, so "I could not read" it would send its writer to type it the
+    same way again: the answer says the weekday is not the date's, and which it is."""
+    parsed = parse(name, args)
+    assert isinstance(parsed, UsageError) and parsed.reason is not None
+    assert render(parsed.reason, lang) == told
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "text", "why"),
+    [("afspraak", "Thee om de beurt, omdat dat eerlijk is", "Thee om de beurt", "dat eerlijk is"),
+     ("agree", "Standup at 10:15, because traffic", "Standup at 10:15", "traffic"),
+     ("agree", "Standup at 10:30 because: traffic", "Standup at 10:30", "traffic"),
+     ("afspraak", "Koffie om de beurt omdat: dat eerlijk is", "Koffie om de beurt",
+      "dat eerlijk is"),
+     ("agree", "Standup at 10:45; because the bus is late", "Standup at 10:45",
+      "the bus is late")],
+)  # fmt: skip
+def test_the_comma_or_colon_around_because_is_punctuation_not_words(name, args, text, why):
+    """ "X, because Y" is written as a sentence is: the comma does not end the agreement's
+    text, and "because: Y" gives the reason (not "say why, after because")."""
+    parsed = parse(name, args)
+    assert isinstance(parsed, Agree) and (parsed.text, parsed.why) == (text, why)
+
+
+def test_a_revision_keeps_no_comma_before_because():
+    parsed = parse("review", "revise 2 Homework club on Tuesdays, because demand doubled")
+    assert (parsed.new_text, parsed.why) == ("Homework club on Tuesdays", "demand doubled")
+
+
+@pytest.mark.parametrize(
     ("name", "args", "minutes"),
     [("sluimer", "een uur", 60), ("sluimer", "een kwartier", 15), ("sluimer", "een half uur", 30),
+     ("sluimer", "een half uurtje", 30), ("sluimer", "anderhalf uurtje", 90),
      ("sluimer", "anderhalf uur", 90), ("sluimer", "drie kwartier", 45),
      ("snooze", "an hour", 60), ("snooze", "a quarter of an hour", 15),
      ("snooze", "half an hour", 30), ("snooze", "an hour and a half", 90),
