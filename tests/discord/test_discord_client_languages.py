@@ -58,11 +58,12 @@ async def test_a_dutch_client_gets_its_renewal_reminder_in_dutch_after_an_englis
     await slash_command(
         world, runtime, dana, "mandate", "agree on joint drop-in hours", locale="nl"
     )
+    # Before the meeting ends: its DMs are written in the languages known by then.
+    for member in (world.bob, world.carol, dana):
+        await remembered(harness, world, member, "nl")
     await slash_command(world, runtime, world.alice, "meeting", "start")
     ended = await slash_command(world, runtime, world.alice, "meeting", "end")
     assert ended.content.startswith("Report of the meeting")  # the meeting's English
-    for member in (world.bob, world.carol, dana):
-        await remembered(harness, world, member, "nl")
 
     await runtime.tick_until_sent()
     [bob] = dm_messages(world.api, world.bob)
