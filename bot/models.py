@@ -447,7 +447,8 @@ class DecisionRow(SQLModel, table=True):
 
 class ProposalRow(SQLModel, table=True):
     """The latest proposal per channel or thread, and who agreed or raised a concern:
-    the consensus rule needs its text until it suggests recording it (or retention)."""
+    the consensus rule needs its text until it is recorded (or retention): an offered one
+    may still be recorded with its yeses, or polled by a concern round."""
 
     __tablename__ = "proposal_seen"
     workspace: str = Field(primary_key=True)

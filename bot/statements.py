@@ -362,7 +362,18 @@ class Statements:
             .where(same_scope)
             .values(stances=bindparam("stances"), stance_messages=bindparam("messages"))
         )
-        self.mark_suggested = update(_proposals).where(same_scope).values(suggested=True, text=None)
+        self.mark_suggested = update(_proposals).where(same_scope).values(suggested=True)
+        self.mark_suggested_forgotten = (
+            update(_proposals).where(same_scope).values(suggested=True, text=None)
+        )
+        # The table's proposals offered for recording and not recorded yet: an /agree
+        # with their words takes the yeses the offer counted.
+        self.offered_proposals = select(_proposals).where(
+            _proposals.c.workspace == bindparam("w"),
+            _proposals.c.channel == bindparam("c"),
+            _proposals.c.suggested.is_(True),
+            _proposals.c.text.is_not(None),
+        )
         self.proposals = select(_proposals).where(
             _proposals.c.workspace == bindparam("w"),
             _proposals.c.channel == bindparam("c"),
@@ -375,14 +386,15 @@ class Statements:
             _proposals.c.suggested.is_(False),
             _proposals.c.posted_at >= bindparam("since"),
         )
-        # One person's latest proposal in a channel, in any thread, not yet offered.
+        # One person's latest proposal in a channel, in any thread, not yet recorded
+        # (offered or not: a proposer unsure of an offer asks everyone first).
         self.latest_proposal_of = (
             select(_proposals)
             .where(
                 _proposals.c.workspace == bindparam("w"),
                 _proposals.c.channel == bindparam("c"),
                 _proposals.c.user == bindparam("u"),
-                _proposals.c.suggested.is_(False),
+                _proposals.c.text.is_not(None),
             )
             .order_by(_proposals.c.posted_at.desc(), _proposals.c.scope)
             .limit(1)

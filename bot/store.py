@@ -960,7 +960,12 @@ class UnitOfWork:
                     .order_by(col(RoleRow.key))
                 ).all()
             )
-        if reads.proposal_scopes or reads.proposal_of or reads.proposals_since:
+        if (
+            reads.proposal_scopes
+            or reads.proposal_of
+            or reads.proposals_since
+            or reads.offered_proposals
+        ):
             parts["proposals"] = self._proposals(workspace, channel, reads)
         if reads.dismissed_fingerprints:
             parts["dismissed"] = frozenset(
@@ -1117,6 +1122,8 @@ class UnitOfWork:
         if reads.proposals_since:
             since = {**where, "since": reads.proposals_since}
             rows += self.connection.execute(sql.open_proposals_since, since).all()
+        if reads.offered_proposals:
+            rows += self.connection.execute(sql.offered_proposals, where).all()
         return MappingProxyType(
             {
                 r.scope: ProposalSeen(
@@ -1397,8 +1404,9 @@ class UnitOfWork:
                 ProposalRow.workspace == c.workspace,
                 ProposalRow.channel == c.channel,
                 ProposalRow.message_id == c.message_id,
-                # Offered already, its words were let go: they stay so.
+                # Offered already, the offer quoted its words: the yeses were to them.
                 col(ProposalRow.text).is_not(None),
+                col(ProposalRow.suggested).is_(False),
                 no_newer_edit(c.workspace, c.channel, c.message_id, c.at),
             )
             .values(text=c.text)
@@ -1940,10 +1948,9 @@ class UnitOfWork:
         )  # fmt: skip
 
     def _apply_MarkSuggested(self, c: act.MarkSuggested) -> None:
-        # The proposal's text has done its work: forget it now.
-        self.connection.execute(
-            self.store.sql.mark_suggested, {"w": c.workspace, "c": c.channel, "s": c.scope}
-        )
+        sql = self.store.sql
+        marked = sql.mark_suggested_forgotten if c.forget_text else sql.mark_suggested
+        self.connection.execute(marked, {"w": c.workspace, "c": c.channel, "s": c.scope})
 
     def claim_due_timer(
         self, now: datetime | None, *, worker: str, prefixes: Sequence[str] | None = None

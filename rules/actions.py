@@ -539,7 +539,13 @@ class NoteStance(Change):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MarkSuggested(Change):
+    """The scope's proposal is offered for recording (or, a task for one, never will
+    be): no yes counts for it any more. An offer keeps its words until it is recorded
+    (or retention): an /agree with them takes the yeses, and /concerns may still poll
+    it. A task's words are let go at once."""
+
     scope: str
+    forget_text: bool = False
 
 
 # --- messages to people ------------------------------------------------------

@@ -13,6 +13,7 @@ from rules.actions import (
     Action,
     AnnounceAgreement,
     AnnounceReview,
+    ForgetProposal,
     LinkRound,
     RecordAgreement,
     ScheduleTimer,
@@ -25,7 +26,7 @@ from rules.mentions import group_name, groups_by_name
 from rules.quiet_hours import QuietHours, after_quiet
 from rules.say import FORMER_MEMBER, N_, Day, Lines, Listed, Member, Quote, Say
 from rules.speech import language, private
-from rules.state import Agreement, Round, TableState
+from rules.state import Agreement, ProposalSeen, Round, TableState
 from rules.understanding import Command
 
 ROLE_OWNER = "role:"
@@ -128,21 +129,39 @@ def linkable_round(
     return last if about_the_same(text, last.proposal) else None
 
 
+def offered_proposal(state: TableState, text: str) -> ProposalSeen | None:
+    """The proposal the bot offered to record, not recorded yet, whose words these are
+    (an agreement in other words is another agreement: the yeses were not given to it)."""
+    words = wording(text)
+    return next(
+        (
+            p
+            for p in state.proposals.values()
+            if p.suggested and p.text and wording(p.text) == words
+        ),
+        None,
+    )
+
+
 def consent(
-    recorder: str, round_: Round | None
+    recorder: str, round_: Round | None, offered: ProposalSeen | None = None
 ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     """Who consented and which concerns were heard: the one recording it, and, from the
-    round it settles, its proposer and everyone who answered "no concerns"; then the
-    concerns still open, and those their raisers said were resolved (they consented, and
-    the record keeps what they raised)."""
+    round it settles, its proposer and everyone who answered "no concerns"; from the
+    proposal offered for recording with these words, its proposer and the yeses the offer
+    counted; then the concerns still open, and those their raisers said were resolved
+    (they consented, and the record keeps what they raised)."""
     consenters = [recorder]
+    if offered is not None:
+        consenters += [offered.user, *offered.agreeing]
     if round_ is None:
-        return tuple(consenters), (), ()
+        return tuple(dict.fromkeys(consenters)), (), ()
     view = round_.view()
-    for user in (round_.proposer, *view.no_concerns):
-        if user not in consenters:
-            consenters.append(user)
-    return tuple(consenters), view.concerns, view.resolved
+    # A yes in chat followed by a concern in the round: the concern stands, not the yes.
+    still_concerned = {user for user, _ in view.concerns} - {recorder}
+    consenters = [u for u in consenters if u not in still_concerned]
+    consenters += [round_.proposer, *view.no_concerns]
+    return tuple(dict.fromkeys(consenters)), view.concerns, view.resolved
 
 
 # What two agreements may differ in and still be one: punctuation (P*), spacing (Z*),
@@ -254,7 +273,8 @@ def record(command: Command, state: TableState) -> list[Action]:
     round_ = linkable_round(
         state, event.at, agree.text, round_id=agree.round_id, proposal=agree.proposal
     )
-    consenters, concerns, resolved = consent(event.user, round_)
+    offered = offered_proposal(state, agree.text)
+    consenters, concerns, resolved = consent(event.user, round_, offered)
     owner = agree.owner or event.user
     if agree.owner_as_written and (role := _role_as_written(state, owner)) is not None:
         owner = role_owner(role)  # a form's "a person or a role": this table's role
@@ -283,6 +303,13 @@ def record(command: Command, state: TableState) -> list[Action]:
         mandates=mandates,
     )
     actions: list[Action] = [recorded]
+    if offered is not None:
+        # Recorded: its words have done their work, and no round polls it any more.
+        actions.append(
+            ForgetProposal(
+                workspace=event.workspace, channel=event.channel, message_id=offered.message_id
+            )
+        )
     if round_ is not None:
         actions.append(
             LinkRound(

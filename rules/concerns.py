@@ -65,13 +65,10 @@ def deadline_key(round_id: str) -> str:
 def _latest_proposal(user: str, here: str, now: datetime, state: TableState) -> ProposalSeen | None:
     """What "/concerns" alone is about: the caller's latest proposal in the channel, in
     any thread (Slack runs no command in a thread, and the bot tells a proposer to type
-    it), else the latest one here; one still known (not yet offered for recording) and
+    it), else the latest one here; one still known (not recorded, its words kept: one
+    offered for recording may still be polled, as a proposer unsure of the offer does) and
     recent (a round polls everyone: not about last month's idea by mistake)."""
-    known = [
-        p
-        for p in state.proposals.values()
-        if p.text and not p.suggested and now - p.posted_at <= STALE_AFTER
-    ]
+    known = [p for p in state.proposals.values() if p.text and now - p.posted_at <= STALE_AFTER]
     own = [p for p in known if p.user == user]
     if own:
         return max(own, key=lambda p: p.posted_at)

@@ -130,7 +130,9 @@ def _noted(
     if is_task_for_one(text):
         # Noted as if the bot had asked already: it never will.
         noted += [
-            MarkSuggested(workspace=event.workspace, channel=event.channel, scope=where)
+            MarkSuggested(
+                workspace=event.workspace, channel=event.channel, scope=where, forget_text=True
+            )
             for where in scopes
         ]
     return noted

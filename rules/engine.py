@@ -152,8 +152,17 @@ _TIMER_HANDLERS = {
 # What each command reads, and who decides it.
 _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]]] = {
     Agree: (
-        # Its table's agreements: the same words twice are one agreement.
-        Reads(settings=True, round=True, numbering=True, roster=True, roles=True, agreements=True),
+        # Its table's agreements: the same words twice are one agreement. The proposals
+        # offered for recording: the words of one bring the yeses it was offered with.
+        Reads(
+            settings=True,
+            round=True,
+            numbering=True,
+            roster=True,
+            roles=True,
+            agreements=True,
+            offered_proposals=True,
+        ),
         agreements.record,
     ),
     # The roster: consenters are shown with their organisations.

@@ -764,7 +764,7 @@ class UsageError:
     """The command was recognised but its text was not: explain and show the usage.
     `asked`: its member asked how it works ("/concerns help"): what it does comes first.
     `again`: the words were meant and only one thing in them is off (a text too long, a
-    date past): they are shown back, to correct and send again rather than type anew."""
+    date past, no why): they are shown back, to correct and send again rather than type anew."""
 
     spec: CommandSpec
     reason: Say | Lines | None = None
@@ -1102,6 +1102,11 @@ def _split_reason(text: str, lang: str | None) -> tuple[str, str, str] | None:
     return (parts[0], "", parts[1]) if len(parts) == 2 else None
 
 
+# All that is off is the why: the words come back (UsageError.again), to add it and send
+# again, since Slack and Discord empty the box a refused command was typed in.
+NO_WHY = N_("Say why, after “because”: reports explain why.")
+
+
 def _agree(
     spec: CommandSpec, args: str, today: date, lang: str | None, month_first: bool
 ) -> Agree | UsageError:
@@ -1109,7 +1114,7 @@ def _agree(
         return UsageError(spec)
     split = _split_reason(args, lang)
     if split is None or not shows(split[0]):
-        return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
+        return UsageError(spec, Say.of(NO_WHY), again=True)
     text, opening, rest = split[0].strip(), split[1], split[2]
     text, leading = _leading_clauses(text, today, month_first)
     if not shows(text):
@@ -1121,7 +1126,7 @@ def _agree(
     if isinstance(read, Say):
         return _clauses_refused(spec, read)
     if not shows(why):
-        return UsageError(spec, Say.of(N_("Say why, after “because”: reports explain why.")))
+        return UsageError(spec, Say.of(NO_WHY), again=True)
     if refused := too_long(spec, TEXT_TOO_LONG, MAX_FIELD, text, opening + why):
         return refused
     return Agree(

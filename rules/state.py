@@ -332,6 +332,9 @@ class Reads:
     # Also the proposals not offered yet posted since then, in any thread (in
     # `proposals`, by scope): a deleted reply may have answered any of them.
     proposals_since: datetime | None = None
+    # Also the proposals offered for recording whose words are still kept, in any thread
+    # (in `proposals`, by scope): an /agree with those words takes the offer's yeses.
+    offered_proposals: bool = False
     # Which of these message fingerprints the table said were not a problem.
     dismissed_fingerprints: tuple[str, ...] = ()
     # Also the problems these messages' deletion or edit may bring back: those they

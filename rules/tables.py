@@ -191,7 +191,7 @@ ECHO_LIMIT = 4000
 
 
 def _to_send_again(command: Command, lang: str) -> Say | None:
-    """Words meant as they are, with one thing off (a text too long, a date past), shown
+    """Words meant as they are, with one thing off (a text too long, a date past, no why), shown
     back whole: Slack and Discord empty the box they were typed in, and Discord closes a
     form when it is sent. A command by the name the answer's language gives it, as usage
     lines name it; None when there are no words to give back."""

@@ -790,3 +790,24 @@ def test_agreement_text_longer_than_kept_is_refused_and_given_back_whole(app):
     [reply] = chat.command("anna", "/agree " + "x" * 9000 + " because fairness", "10:01")
     assert plain(reply).endswith("x…") and len(plain(reply)) < 4300
     assert not [a for _, a in chat.sent if isinstance(a, AnnounceAgreement)]
+
+
+@pytest.mark.parametrize(
+    ("line", "told"),
+    [("/agree lunch at 12 for everyone",
+      "Say why, after “because”: reports explain why.\nWhat you sent, to correct and send "
+      "again: /agree lunch at 12 for everyone"),
+     ("/agree lunch at 12 because review in 2 weeks",
+      "Say why, after “because”: reports explain why.\nWhat you sent, to correct and send "
+      "again: /agree lunch at 12 because review in 2 weeks"),
+     ("/afspraak we lunchen om 12 uur",
+      "Zeg waarom, na “omdat”: verslagen leggen uit waarom.\nWat je stuurde, om te verbeteren "
+      "en opnieuw te sturen: /afspraak we lunchen om 12 uur")],
+)  # fmt: skip
+def test_agreement_without_a_why_is_refused_and_the_words_come_back(app, line, told):
+    """Slack and Discord empty the box a slash command was typed in: refused, the words
+    were lost, as a past review date's are not."""
+    chat = Chat(app)
+    [reply] = chat.command("anna", line, "10:00")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "anna"
+    assert plain(reply) == told

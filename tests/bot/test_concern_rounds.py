@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.presenting import text_of
 from rules.actions import (
     PostConcernRound,
@@ -9,6 +11,7 @@ from rules.actions import (
     RemindMembers,
     Reply,
     SendNudge,
+    SuggestAgreement,
     UpdateRoundProgress,
 )
 from rules.i18n import render
@@ -506,3 +509,19 @@ def test_concern_round_form_answer_speaks_the_language_of_its_words(app):
     assert thanks("dana", "Thursdays do not work for us", "09:05") == (
         "Dank je, je zorg is genoteerd: Thursdays do not work for us"
     )
+
+
+@pytest.mark.parametrize("line", ["/concerns", "/zorgen"])
+def test_concern_round_alone_polls_a_proposal_already_offered_for_recording(app, line):
+    """Most said yes in its thread and the bot offered to record it; its proposer, unsure,
+    asks everyone first: the offer does not hide the proposal from the round."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    chat.say("ben", "weekend shifts", "08:59")
+    chat.say("ben", "#proposal let's rotate the weekend shift", "09:00", thread="08:59")
+    chat.say("anna", "#agreement sounds good", "09:01", thread="08:59")
+    [offer] = chat.say("chris", "#agreement +1", "09:02", thread="08:59")
+    assert isinstance(offer, SuggestAgreement)
+    [posted] = [a for a in chat.command("ben", line, "09:05") if isinstance(a, PostConcernRound)]
+    assert posted.round.proposal == "#proposal let's rotate the weekend shift"
+    assert (posted.round.proposer, posted.round.thread_id) == ("ben", "08:59")

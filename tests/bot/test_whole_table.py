@@ -1108,6 +1108,78 @@ def test_consensus_counts_only_replies_over_the_consent_bar(app):
     assert set(suggestion.agreeing) == {"anna", "dana"}
 
 
+def _offered(chat: Chat, *, thread: str | None = None) -> SuggestAgreement:
+    """Ben proposes; Anna and Chris of four say yes: the bot offers to record it."""
+    chat.join("anna", "ben", "chris", "dana")
+    chat.say("ben", "#proposal let's rotate the weekend shift", "09:00", thread=thread)
+    chat.say("anna", "#agreement sounds good", "09:01", thread=thread)
+    [offer] = chat.say("chris", "#agreement +1", "09:02", thread=thread)
+    assert isinstance(offer, SuggestAgreement)
+    return offer
+
+
+def test_consensus_an_agree_typed_with_the_offered_words_records_the_consent_given(app):
+    """The offer says "/agree <what we agree> because <why>": typed with the proposal's
+    words, it records the yeses the offer counted, as a round's answers are; Dana, who
+    said nothing, did not consent."""
+    chat = Chat(app)
+    _offered(chat, thread="08:59")
+    # The offer's words, as typed again (the tag is part of them in these tests).
+    [announced] = chat.command(
+        "ben", "/agree #proposal Let's rotate the weekend shift because weekends fall on the "
+        "same few", "09:05",
+    )  # fmt: skip
+    assert announced.agreement.consenters == ("ben", "anna", "chris")
+    assert "Consent: ben (mandate pending), anna (mandate pending) and chris" in plain(announced)
+
+
+def test_consensus_an_agree_in_other_words_than_the_offer_takes_none_of_its_yeses(app):
+    chat = Chat(app)
+    _offered(chat)
+    [announced] = chat.command(
+        "dana", "/agree we rotate the weekend shift monthly because fair", "09:05"
+    )
+    assert announced.agreement.consenters == ("dana",)
+
+
+def test_consensus_the_offer_recorded_by_its_button_takes_the_consent_given(app):
+    chat = Chat(app)
+    offer = _offered(chat)
+    submitted = AgreementSubmitted(
+        workspace="W1", channel="C1", at=at("09:05"), event_id="form-offer", user="chris",
+        text=offer.proposal, why="weekends fall on the same few", proposal=offer.proposal,
+    )  # fmt: skip
+    announced = only([d.action for d in app.service.handle(submitted)], AnnounceAgreement)
+    assert announced.agreement.consenters == ("chris", "ben", "anna")
+
+
+def test_consensus_a_yes_in_chat_then_a_concern_in_a_round_is_no_consent(app):
+    """The proposer, unsure of the offer, asks everyone: Anna, who said yes in chat,
+    raises a concern in the round. Recorded, her concern stands, not her earlier yes."""
+    chat = Chat(app)
+    _offered(chat)
+    [posted] = [
+        a for a in chat.command("ben", "/concerns", "09:03") if isinstance(a, PostConcernRound)
+    ]
+    round_id = posted.round.round_id
+    chat.answer("anna", round_id, "the same few end up swapping", "09:04")
+    chat.answer("chris", round_id, None, "09:04")
+    chat.answer("dana", round_id, None, "09:04")
+    [announced] = chat.command(
+        "ben", "/agree #proposal let's rotate the weekend shift because fair", "09:05"
+    )
+    assert announced.agreement.consenters == ("ben", "chris", "dana")
+    assert announced.agreement.concerns == (("anna", "the same few end up swapping"),)
+
+
+def test_consensus_an_offer_recorded_is_not_polled_by_concerns_alone(app):
+    chat = Chat(app)
+    _offered(chat, thread="08:59")
+    chat.command("ben", "/agree #proposal let's rotate the weekend shift because fair", "09:05")
+    [told] = chat.command("ben", "/concerns", "09:06")
+    assert isinstance(told, Reply) and "Which proposal" in plain(told)
+
+
 @pytest.mark.parametrize(
     "task",
     [

@@ -253,7 +253,7 @@ async def test_slack_usage_and_help_send_their_angle_brackets_escaped(bot: Slack
     a control sequence and swallow it."""
     commands = [
         ("/groundrules", ""), ("/spelregels", ""), ("/concern", ""), ("/zorgen", ""),
-        ("/agree", "x"), ("/mandate", "check"), ("/role", "x"), ("/report", "since x"),
+        ("/agree", "help"), ("/mandate", "check"), ("/role", "x"), ("/report", "since x"),
     ]  # fmt: skip
     for command, text in commands:
         await bot.command(command, text)

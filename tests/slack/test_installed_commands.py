@@ -39,10 +39,11 @@ def test_installed_names_leave_other_slashes_alone():
 
 
 async def said(bot: SlackBot) -> list[str]:
-    """What the bot said to Bob (Dutch) after two Dutch commands and his Home tab."""
-    await bot.command("/groundrules", "afspraak koffie om 10", user_id=BOB)
+    """What the bot said to Bob (Dutch) after three Dutch commands and his Home tab."""
+    await bot.command("/groundrules", "afspraak koffie om 10", user_id=BOB)  # shown back
+    await bot.command("/groundrules", "afspraak hulp", user_id=BOB)
     await bot.command("/groundrules", "mandaat vernieuwd", user_id=BOB)
-    await bot.handled(CommandInvoked, 2)
+    await bot.handled(CommandInvoked, 3)
     await bot.event({"type": "app_home_opened", "user": BOB, "channel": "D1", "tab": "home"})
     [home] = await bot.slack.wait_for("views.publish")
     return [shown_text(call) for call in bot.calls("chat.postEphemeral")] + [shown_text(home)]
@@ -54,6 +55,7 @@ async def test_the_english_manifest_dutch_answers_name_commands_through_groundru
     texts = await said(bot)
     assert all(set(NAMED.findall(text)) <= registered("manifest.yml") for text in texts), texts
     assert any("/groundrules afspraak &lt;wat we afspreken&gt;" in text for text in texts)
+    assert any("/groundrules afspraak koffie om 10" in text for text in texts)
 
 
 @pytest.mark.parametrize("bot_settings", [{"slack_commands": "nl"}], ids=["nl"])
@@ -61,7 +63,7 @@ async def test_the_dutch_manifest_answers_name_its_own_commands(bot: SlackBot):
     texts = await said(bot)
     assert all(set(NAMED.findall(text)) <= registered("manifest.nl.yml") for text in texts), texts
     assert any("/afspraak &lt;wat we afspreken&gt;" in text for text in texts)
-    await bot.command("/groundrules", "agree x")  # English here goes through /groundrules
-    await bot.handled(CommandInvoked, 3)
-    [*_, usage] = await bot.slack.wait_for("chat.postEphemeral", 3)
+    await bot.command("/groundrules", "agree help")  # English here goes through /groundrules
+    await bot.handled(CommandInvoked, 4)
+    [*_, usage] = await bot.slack.wait_for("chat.postEphemeral", 4)
     assert "/groundrules agree &lt;what we agree&gt;" in shown_text(usage)

@@ -33,6 +33,18 @@ async def test_slack_a_review_date_then_yesterday_is_refused_and_the_words_come_
     assert not bot.calls("chat.postMessage")  # nothing recorded
 
 
+async def test_slack_an_agreement_without_a_why_is_refused_and_the_words_come_back(bot: SlackBot):
+    """Slack empties the box: refused for its missing why, the typed words were gone. They
+    come back as words, the channel mention in them pinging nobody."""
+    told = await answer_to(bot, "/agree", "We merge on green only <!channel>")
+    assert told.startswith("Say why, after “because”: reports explain why.")
+    assert "What you sent, to correct and send again: /agree We merge on green only @channel" in (
+        told
+    )
+    assert "<!channel>" not in told
+    assert not bot.calls("chat.postMessage")
+
+
 async def test_slack_a_long_mandate_is_refused_whole_not_cut(bot: SlackBot):
     """A mandate of 520 characters was kept as its first 500, without a word."""
     mandate = "sign purchase orders for the kitchen " * 14  # 518 characters, one line
