@@ -106,6 +106,19 @@ async def groundrules_run(platform: str, tmp_path: Path, **env: str) -> AsyncIte
         await running._reading
 
 
+def assert_slack_lost_in_one_line(running: Running, code: int, said: str, port: str) -> None:
+    """Slack lost after start-up: each try one line, then a clean stop on SIGTERM, with
+    none of slack_sdk's own error lines and no token in the log."""
+    # A stand-in that is stopping may hold a connection unanswered: "no answer", then.
+    assert said.endswith(
+        (f"[Connect call failed ('127.0.0.1', {port})]); trying again in 10 s",
+         "cannot reach Slack (no answer); trying again in 10 s")
+    ), said  # fmt: skip
+    assert_stopped_cleanly(running, code)
+    assert "Failed to" not in running.stderr  # slack_sdk's own error lines
+    assert not any(secret in running.stderr for secret in SLACK.values())
+
+
 def assert_stopped_cleanly(running: Running, code: int) -> None:
     assert code == 0, running.stderr
     assert "Traceback" not in running.stderr
@@ -299,14 +312,7 @@ async def test_a_slack_lost_after_start_is_said_in_one_line_each_try_until_stopp
         said = await running.wait_for_line(lambda line: "cannot reach Slack" in line)
         running.process.send_signal(signal.SIGTERM)
         code = await running.ended(STOPPED_WITHIN_S)
-    # A stand-in that is stopping may hold a connection unanswered: "no answer", then.
-    assert said.endswith(
-        (f"[Connect call failed ('127.0.0.1', {port})]); trying again in 10 s",
-         "cannot reach Slack (no answer); trying again in 10 s")
-    ), said  # fmt: skip
-    assert_stopped_cleanly(running, code)
-    assert "Failed to" not in running.stderr  # slack_sdk's own error lines
-    assert not any(secret in running.stderr for secret in SLACK.values())
+    assert_slack_lost_in_one_line(running, code, said, port)
 
 
 async def test_an_app_token_refused_after_start_ends_the_run_in_one_line(tmp_path):
@@ -463,14 +469,7 @@ async def test_a_slack_socket_lost_after_start_is_said_in_one_line_each_try(tmp_
         said = await running.wait_for_line(lambda line: "cannot reach Slack" in line)
         running.process.send_signal(signal.SIGTERM)
         code = await running.ended(STOPPED_WITHIN_S)
-    # A stand-in that is stopping may hold a connection unanswered: "no answer", then.
-    assert said.endswith(
-        (f"[Connect call failed ('127.0.0.1', {port})]); trying again in 10 s",
-         "cannot reach Slack (no answer); trying again in 10 s")
-    ), said  # fmt: skip
-    assert_stopped_cleanly(running, code)
-    assert "Failed to" not in running.stderr
-    assert not any(secret in running.stderr for secret in SLACK.values())
+    assert_slack_lost_in_one_line(running, code, said, port)
 
 
 async def test_a_discord_connection_closed_for_good_after_start_ends_the_run_with_code_1(
