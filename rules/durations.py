@@ -295,7 +295,11 @@ class DateError(ValueError):
     """The text is not a date we understand."""
 
 
-class AmbiguousDate(DateError):
+class UnclearDate(DateError):
+    """A date read, but which day is meant is for its writer to say."""
+
+
+class AmbiguousDate(UnclearDate):
     """A date in numbers that reads two ways where the month may come first ("05/03/2027":
     5 March or 3 May): as `written`, and both readings, day first, then month first."""
 
@@ -304,7 +308,7 @@ class AmbiguousDate(DateError):
         self.written, self.day_first, self.month_first = written, day_first, month_first
 
 
-class WrongWeekday(DateError):
+class WrongWeekday(UnclearDate):
     """A weekday beside a date that falls on another ("Monday 8 December" on a Tuesday):
     read, but which of the two is meant? `day`: the date without its weekday."""
 
@@ -523,7 +527,7 @@ def parse_date(text: str, *, today: date, past: bool = False, month_first: bool 
         if match := _NEXT.match(cleaned):
             return _next(match.group(1), today=today, text=text)
         return _day_month_year(cleaned, today=today, past=past, text=text, month_first=month_first)
-    except (AmbiguousDate, WrongWeekday):
+    except UnclearDate:
         raise  # with its readings, to ask which is meant
     except (ValueError, OverflowError) as error:  # 31 February, or past the year 9999
         raise DateError(text) from error

@@ -42,7 +42,7 @@ from rules.actions import (
 )
 from rules.classifier import LABELS, Classification, Classifier, Previous
 from rules.date_order import month_first_zone
-from rules.durations import AmbiguousDate, DateError, WrongWeekday, parse_date
+from rules.durations import DateError, UnclearDate, parse_date
 from rules.events import (
     AgreementSubmitted,
     BotJoined,
@@ -128,7 +128,6 @@ from rules.grammar import (
     shown_line,
     unreadable_review_date,
     which_date,
-    which_weekday,
 )
 from rules.language import clear_language, detect_language, in_another_language
 from rules.local_time import at_local_time, local_day
@@ -757,11 +756,8 @@ def _submitted_agreement(
     if event.review_text:  # typed words: "tomorrow" is the table's tomorrow
         try:
             review_on = parse_date(event.review_text, today=today, month_first=month_first)
-        except AmbiguousDate as ambiguous:
-            reason = which_date(ambiguous)
-            return Command(as_typed, spec, UsageError(spec, reason), lang, form=event)
-        except WrongWeekday as wrong:
-            reason = which_weekday(wrong)
+        except UnclearDate as unclear:
+            reason = which_date(unclear)
             return Command(as_typed, spec, UsageError(spec, reason), lang, form=event)
         except DateError:
             reason = unreadable_review_date(Quote(event.review_text), today)

@@ -29,6 +29,7 @@ from rules.durations import (
     AmbiguousDate,
     DateError,
     DurationError,
+    UnclearDate,
     WrongWeekday,
     add_months,
     parse_date,
@@ -1157,10 +1158,8 @@ def _read_clauses(
             continue
         try:
             review_on = parse_date(value, today=today, month_first=month_first)
-        except AmbiguousDate as ambiguous:
-            return which_date(ambiguous)
-        except WrongWeekday as wrong:
-            return which_weekday(wrong)
+        except UnclearDate as unclear:
+            return which_date(unclear)
         except DateError:
             return unreadable_review_date(Quote(excerpt(value, 60)), today)
         if review_on <= today:
@@ -1229,9 +1228,17 @@ def _parses_as_date(value: str, today: date, month_first: bool = False) -> bool:
     return True
 
 
-def which_date(ambiguous: AmbiguousDate) -> Say:
-    """What to ask about a date in numbers that reads both ways at a table that may
-    write the month first: both readings, and two ways to write it that read one way."""
+def which_date(unclear: UnclearDate) -> Say:
+    """What to ask about a date read two ways, or beside a weekday it does not fall on."""
+    if isinstance(unclear, WrongWeekday):
+        return _which_weekday(unclear)
+    assert isinstance(unclear, AmbiguousDate)
+    return _which_reading(unclear)
+
+
+def _which_reading(ambiguous: AmbiguousDate) -> Say:
+    """A date in numbers that reads both ways at a table that may write the month first:
+    both readings, and two ways to write it that read one way."""
     return Say.of(
         N_("“{date}” could be {day_first} or {month_first}, and I would rather not guess. "
            "Write the month as a word, like {example}, or the date as year-month-day, "
@@ -1244,7 +1251,7 @@ def which_date(ambiguous: AmbiguousDate) -> Say:
     )  # fmt: skip
 
 
-def which_weekday(wrong: WrongWeekday) -> Say:
+def _which_weekday(wrong: WrongWeekday) -> Say:
     """What to ask about a weekday beside a date that falls on another: the date was
     read, so "could not read" would have it typed the same way again."""
     return Say.of(
@@ -2582,10 +2589,8 @@ def _report(spec: CommandSpec, args: str, today: date, month_first: bool) -> Par
     try:
         # "since 1 March" typed in February means last year's, not next year's.
         since = parse_date(rest, today=today, past=True, month_first=month_first)
-    except AmbiguousDate as ambiguous:
-        return UsageError(spec, which_date(ambiguous))
-    except WrongWeekday as wrong:
-        return UsageError(spec, which_weekday(wrong))
+    except UnclearDate as unclear:
+        return UsageError(spec, which_date(unclear))
     except DateError:
         if not rest:
             return UsageError(spec)
