@@ -21,7 +21,8 @@ from adapters.discord.cog import GroundrulesCog
 from adapters.discord.components import COG_NAME
 from adapters.discord.config import DiscordConfig
 from adapters.discord.translate import PREFIX
-from adapters.discord.unreachable import connection_error, one_line_tries, reason
+from adapters.discord.unreachable import one_line_tries
+from adapters.unreachable import connection_error, reason
 from rules.actions import Outbound
 
 if TYPE_CHECKING:

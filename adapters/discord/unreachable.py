@@ -1,36 +1,16 @@
-"""Discord out of reach: a connection refused, a name not resolved, no answer.
-
-discord.py logs a traceback each time it tries the gateway again; for a connection that
-could not be made the reason says all there is, so that line is kept without it.
+"""Discord out of reach (adapters.unreachable): discord.py logs a traceback each time it
+tries the gateway again; for a connection that could not be made the reason says all
+there is, so that line is kept without it.
 """
 
 from __future__ import annotations
 
 import logging
 
-import aiohttp
+from adapters.unreachable import connection_error, reason
 
-CONNECTION_ERRORS = (aiohttp.ClientConnectionError, TimeoutError)
 # discord.py's lines as it tries the gateway again (discord.client, discord.shard).
 TRYING_AGAIN = ("Attempting a reconnect", "Failed to connect for shard_id")
-
-
-def connection_error(error: BaseException) -> BaseException | None:
-    """The failed connection `error` comes of, if any (itself, or what it was raised
-    from or while handling: discord.py's first try at the gateway, refused, ends in an
-    AttributeError raised as it prepares to try again)."""
-    seen: set[int] = set()
-    cause: BaseException | None = error
-    while cause is not None and id(cause) not in seen:
-        if isinstance(cause, CONNECTION_ERRORS):
-            return cause
-        seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
-    return None
-
-
-def reason(error: BaseException) -> str:
-    return str(error) or "no answer"
 
 
 class TryingAgainInOneLine(logging.Filter):

@@ -14,25 +14,24 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
 
 from adapters.slack.outbound import error_of
 from adapters.slack.start_error import SlackStartError, app_token_refused
+from adapters.unreachable import CONNECTION_ERRORS, reason
 
 log = logging.getLogger(__name__)
 
 # What Slack waits for before it answers apps.connections.open again when it is asked
 # too often, unless its Retry-After says (slack_sdk's own default for this method).
 RATELIMITED_WAIT_S = 30
-CONNECTION_ERRORS = (aiohttp.ClientConnectionError, TimeoutError)
 # slack_sdk's line, with a traceback, each time its websocket could not be connected.
 FAILED_TO_CONNECT = "Failed to connect (error: "
 
 
 def cannot_reach(error: BaseException) -> str:
-    return f"cannot reach Slack ({str(error) or 'no answer'})"
+    return f"cannot reach Slack ({reason(error)})"
 
 
 class ConnectingInOneLine(logging.Filter):
