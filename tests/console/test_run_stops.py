@@ -106,6 +106,19 @@ async def groundrules_run(platform: str, tmp_path: Path, **env: str) -> AsyncIte
         await running._reading
 
 
+@asynccontextmanager
+async def slack_socket_mode_run(
+    tmp_path: Path, **socket_mode_options: str
+) -> AsyncIterator[tuple[SlackStandIn, SlackSocketModeStandIn, Running]]:
+    """The real bot in Socket Mode, against the stand-in Slack and its Socket Mode."""
+    async with (
+        SlackStandIn() as slack,
+        SlackSocketModeStandIn(slack, **socket_mode_options) as socket_mode,
+        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
+    ):  # fmt: skip
+        yield slack, socket_mode, running
+
+
 def assert_slack_lost_in_one_line(running: Running, code: int, said: str, port: str) -> None:
     """Slack lost after start-up: each try one line, then a clean stop on SIGTERM, with
     none of slack_sdk's own error lines and no token in the log."""
@@ -145,11 +158,7 @@ async def test_a_slack_start_waiting_for_slack_stops_at_once(tmp_path, stop):
 
 
 async def test_a_slack_bot_running_stops_cleanly(tmp_path):
-    async with (
-        SlackStandIn() as slack,
-        SlackSocketModeStandIn(slack) as socket_mode,
-        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
-    ):  # fmt: skip
+    async with slack_socket_mode_run(tmp_path) as (_slack, socket_mode, running):
         await socket_mode.wait_connected()
         await running.wait_for_line(lambda line: "slack adapter running" in line)
         running.process.send_signal(signal.SIGTERM)
@@ -185,11 +194,11 @@ def app_token_refused(error: str) -> str:
 async def test_an_app_token_slack_does_not_know_ends_the_start_in_one_line(tmp_path):
     """Socket Mode's apps.connections.open refused (invalid_auth): slack_sdk asked again
     every 10 s for ever, logging a traceback each time."""
-    async with (
-        SlackStandIn() as slack,
-        SlackSocketModeStandIn(slack, app_token="xapp-1-A1-issued") as socket_mode,
-        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
-    ):  # fmt: skip
+    async with slack_socket_mode_run(tmp_path, app_token="xapp-1-A1-issued") as (
+        _slack,
+        socket_mode,
+        running,
+    ):
         code = await running.ended()
     assert code == 1, running.stderr
     assert running.lines[-1] == app_token_refused("invalid_auth")
@@ -200,11 +209,7 @@ async def test_an_app_token_slack_does_not_know_ends_the_start_in_one_line(tmp_p
 
 
 async def test_an_app_token_without_connections_write_ends_the_start_in_one_line(tmp_path):
-    async with (
-        SlackStandIn() as slack,
-        SlackSocketModeStandIn(slack),
-        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
-    ):  # fmt: skip
+    async with slack_socket_mode_run(tmp_path) as (slack, _, running):
         slack.fail_next("apps.connections.open", "missing_scope", needed="connections:write")
         code = await running.ended()
     assert code == 1, running.stderr
@@ -296,11 +301,7 @@ async def test_a_slack_lost_after_start_is_said_in_one_line_each_try_until_stopp
     or Slack asks the bot to reconnect, then goes): slack_sdk tried again every 10 s for
     ever, logging its errors (a traceback among them) each time. Each try is one line
     saying so, and SIGTERM stops it."""
-    async with (
-        SlackStandIn() as slack,
-        SlackSocketModeStandIn(slack) as socket_mode,
-        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
-    ):  # fmt: skip
+    async with slack_socket_mode_run(tmp_path) as (slack, socket_mode, running):
         await running.wait_for_line(lambda line: "slack adapter running" in line)
         port = slack.url.split(":")[2].split("/")[0]
         if asked_to_reconnect:  # slack_sdk reconnects in a task of its own then
@@ -319,11 +320,11 @@ async def test_an_app_token_refused_after_start_ends_the_run_in_one_line(tmp_pat
     """Connected, then the app-level token is revoked: each reconnect is refused
     (invalid_auth), and slack_sdk asked again every 10 s for ever. A revoked token does
     not come back: the run ends, saying what to do, as a start refused does."""
-    async with (
-        SlackStandIn() as slack,
-        SlackSocketModeStandIn(slack, app_token=SLACK["SLACK_APP_TOKEN"]) as socket_mode,
-        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
-    ):  # fmt: skip
+    async with slack_socket_mode_run(tmp_path, app_token=SLACK["SLACK_APP_TOKEN"]) as (
+        _slack,
+        socket_mode,
+        running,
+    ):
         await running.wait_for_line(lambda line: "slack adapter running" in line)
         socket_mode.app_token = "xapp-1-A1-issued-anew"  # the one the bot holds revoked
         await socket_mode.send_disconnect()
@@ -458,11 +459,7 @@ async def test_a_discord_token_refused_after_start_ends_the_run_in_one_line(tmp_
 async def test_a_slack_socket_lost_after_start_is_said_in_one_line_each_try(tmp_path):
     """Connected, then Socket Mode's websocket goes while the Web API answers: slack_sdk
     logged a traceback at each try to connect again, every 10 s for ever."""
-    async with (
-        SlackStandIn() as slack,
-        SlackSocketModeStandIn(slack) as socket_mode,
-        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
-    ):  # fmt: skip
+    async with slack_socket_mode_run(tmp_path) as (_slack, socket_mode, running):
         await running.wait_for_line(lambda line: "slack adapter running" in line)
         port = socket_mode.url.split(":")[2].split("/")[0]
         await socket_mode.stop()
@@ -500,11 +497,7 @@ async def test_a_discord_connection_closed_for_good_after_start_ends_the_run_wit
 async def test_a_slack_that_answers_again_is_connected_again(tmp_path):
     """Slack asks the bot to reconnect and first refuses the new URL for a reason of its
     own: one line, and the next try connects."""
-    async with (
-        SlackStandIn() as slack,
-        SlackSocketModeStandIn(slack) as socket_mode,
-        groundrules_run("slack", tmp_path, SLACK_API_URL=slack.url, **SLACK) as running,
-    ):  # fmt: skip
+    async with slack_socket_mode_run(tmp_path) as (slack, socket_mode, running):
         await running.wait_for_line(lambda line: "slack adapter running" in line)
         slack.fail_next("apps.connections.open", "internal_error")
         await socket_mode.send_disconnect()
