@@ -14,7 +14,8 @@ _UNIT_SECONDS = {
     "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600, "u": 3600, "uur": 3600,
     "uren": 3600,
     "d": 86400, "day": 86400, "days": 86400, "dag": 86400, "dagen": 86400,
-    "w": 604800, "wk": 604800, "week": 604800, "weeks": 604800, "weken": 604800,
+    "w": 604800, "wk": 604800, "wks": 604800, "wkn": 604800, "week": 604800, "weeks": 604800,
+    "weken": 604800, "fortnight": 1209600, "fortnights": 1209600,
     # As Dutch says a short while: "een uurtje", "5 minuutjes", "een dagje".
     "minuutje": 60, "minuutjes": 60, "uurtje": 3600, "uurtjes": 3600, "dagje": 86400,
     "dagjes": 86400, "weekje": 604800, "weekjes": 604800,
@@ -162,7 +163,11 @@ for _count, (_en, _nl) in enumerate(zip(_UNITS_EN, _UNITS_NL, strict=True), star
         NUMBER_WORDS[f"{_nl}ëntwintig"] = _count
 NUMBER_WORDS["éénentwintig"] = 21
 # Date units, by how a relative date counts them.
-_DAYS = {"day": 1, "days": 1, "dag": 1, "dagen": 1, "week": 7, "weeks": 7, "weken": 7}
+# Weeks also as shortened ("3 wk", "3 wks", Dutch "over 3 wkn"), by the fortnight, and
+# as Dutch says a short while ("over een weekje").
+_DAYS = {"day": 1, "days": 1, "dag": 1, "dagen": 1, "week": 7, "weeks": 7, "weken": 7,
+         "wk": 7, "wks": 7, "wkn": 7, "fortnight": 14, "fortnights": 14, "dagje": 1,
+         "dagjes": 1, "weekje": 7, "weekjes": 7}  # fmt: skip
 _MONTHS = {"month": 1, "months": 1, "maand": 1, "maanden": 1, "year": 12, "years": 12,
            "jaar": 12, "jaren": 12}  # fmt: skip
 DATE_UNITS = frozenset(_DAYS) | frozenset(_MONTHS)
@@ -217,6 +222,26 @@ _POINT = re.compile(
     + r")(?:\s*-\s*|\s+)(?:(?:of|van)\s+)?(?:(the|de|het|this|deze|dit|next|volgende?|"
     r"komende?|last|vorige?|afgelopen)\s+)?(q[1-4]|\d{4}|[a-z]+)\.?(?:,?\s+(\d{4}))?$"
 )
+
+# A point in a week named: "end of next week", "eind volgende week", "begin deze week",
+# "end of the week" (this week's, or next week's once this week's has gone). A week's end
+# is its Friday, the end of the working week a review falls in, its start its Monday and
+# its middle its Wednesday.
+_WEEK_POINT = re.compile(
+    r"^(?:(?:at|by|around|in|tegen|rond)\s+)?(?:(?:the|de|het)\s+)?("
+    + "|".join(POINT_WORDS)
+    + r")(?:\s*-\s*|\s+)(?:(?:of|van)\s+)?(the|de|this|deze|next|coming|volgende|komende)"
+    r"\s+week$"
+)
+_DAY_IN_WEEK = {"start": 0, "mid": 2, "end": 4}
+# "the week after next", "overvolgende week": as "next week" is a week from today, two.
+WEEK_AFTER_NEXT = re.compile(
+    r"^(?:(?:in|during)\s+)?(?:(?:the|de)\s+)?(?:week\s+after\s+next|overvolgende\s+week"
+    r"|week\s+na\s+volgende\s+week)$"
+)
+# A day of the month alone, with its ordinal's ending: "the 15th", "on the 1st", "de 15e",
+# "op de 15de": the next such day from today on (a 31st in a month that has one).
+_DAY_OF_MONTH = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|e|ste|de)$")
 
 # "this Friday", "deze vrijdag", "coming Friday": the next one, as "Friday" alone is. Only a
 # weekday: "this week" or "deze maand" names no day.
@@ -317,17 +342,51 @@ class WrongWeekday(UnclearDate):
         self.written, self.day = written, day
 
 
+class NoSuchDay(DateError):
+    """A day past its month's end ("31 April", "30 February"): no calendar has it, so it
+    is said so, with how many days that `month` has (`days`; February 29 without a year,
+    as 29 February waits for a leap year)."""
+
+    def __init__(self, written: str, month: int, days: int) -> None:
+        super().__init__(written)
+        self.written, self.month, self.days = written, month, days
+
+
+class TwoWeekdays(UnclearDate):
+    """ "next Friday" said early in a week: the coming Friday (`sooner`) to some, next
+    week's (`later`) to others."""
+
+    def __init__(self, written: str, sooner: date, later: date) -> None:
+        super().__init__(written)
+        self.written, self.sooner, self.later = written, sooner, later
+
+
 def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
+# A day and month without a year that went by at most this long ago ("1 December" typed on
+# 3 December) is read as that past day, not as next year's: a slip, or a past day meant,
+# far likelier than a review a year ahead; a review refuses it as past, naming the day it
+# was read as, as it does "3-12-2026", so the writer sees and corrects it.
+JUST_GONE = timedelta(days=30)
+
+
 def _day_and_month(month: int, day: int, *, today: date, past: bool) -> date:
-    """The next such day from `today` on, or with `past` the last one up to `today`.
+    """The next such day from `today` on, or with `past` the last one up to `today`; one
+    gone by at most JUST_GONE ago is that past day.
 
     29 February waits for (or looks back to) a leap year; 31 February never comes.
     """
+    if not past:
+        try:
+            gone = _day_and_month(month, day, today=today, past=True)
+        except DateError:
+            gone = None
+        if gone is not None and timedelta(0) < today - gone <= JUST_GONE:
+            return gone
     step = -1 if past else 1
     for offset in range(9):  # leap years are at most 8 years apart (1896, 1904)
         try:
@@ -396,6 +455,35 @@ def _point_in(match: re.Match[str], *, today: date, text: str, past: bool) -> da
         return this_one
     other = before if past else following
     return _point(point, other.year, other.month, months)
+
+
+def _point_in_week(match: re.Match[str], *, today: date) -> date:
+    """ "end of next week" (its Friday), "begin deze week" (its Monday), "mid next week"
+    (its Wednesday); "the" week's is this week's, or next week's once this one's has gone."""
+    point, which = match.groups()
+    monday = today - timedelta(days=today.weekday())
+    offset = timedelta(days=_DAY_IN_WEEK[POINT_WORDS[point]])
+    if which in _NEXT_ONE | {"coming"}:
+        return monday + timedelta(weeks=1) + offset
+    if which in _THIS or monday + offset >= today:
+        return monday + offset
+    return monday + timedelta(weeks=1) + offset
+
+
+def _day_of_month(day: int, *, today: date, past: bool, text: str) -> date:
+    """ "the 15th": the next 15th of a month from today on (a 31st in the next month that
+    has one), or with `past` the last one up to today."""
+    if not 1 <= day <= 31:
+        raise DateError(text)
+    step = -1 if past else 1
+    for offset in range(13):
+        month = add_months(today.replace(day=1), step * offset)
+        if day > monthrange(month.year, month.month)[1]:
+            continue
+        candidate = month.replace(day=day)
+        if (candidate <= today) if past else (candidate >= today):
+            return candidate
+    raise DateError(text)
 
 
 def _next(word: str, *, today: date, text: str) -> date:
@@ -487,6 +575,10 @@ def parse_date(text: str, *, today: date, past: bool = False, month_first: bool 
             return add_months(today, count * _MONTHS[unit])
         if _HALF_YEAR.match(cleaned):
             return add_months(today, 6)
+        if WEEK_AFTER_NEXT.match(cleaned):
+            return today + timedelta(weeks=2)
+        if match := _WEEK_POINT.match(cleaned):
+            return _point_in_week(match, today=today)
         if match := _POINT.match(cleaned):
             return _point_in(match, today=today, text=text, past=past)
         if match := _WEEKDAY_OF_MONTH.match(cleaned):
@@ -525,10 +617,22 @@ def parse_date(text: str, *, today: date, past: bool = False, month_first: bool 
         if past and cleaned in WEEKDAYS:
             return _last(cleaned, today=today, text=text, today_counts=True)
         if match := _NEXT.match(cleaned):
-            return _next(match.group(1), today=today, text=text)
+            day = _next(match.group(1), today=today, text=text)
+            if cleaned.startswith("next ") and match.group(1) in WEEKDAYS and not past:
+                # English speakers split on "next Friday" said early in a week: the coming
+                # Friday, or next week's ("Friday next week")? Where the two are not one day,
+                # the writer is asked (TwoWeekdays). Dutch "volgende vrijdag" is generally
+                # the coming one (next week's is "volgende week vrijdag"), as "aanstaande
+                # vrijdag" is, and is read so; "this Friday" and "coming Friday" too.
+                later = today + timedelta(days=7 - today.weekday() + WEEKDAYS[match.group(1)])
+                if later != day:
+                    raise TwoWeekdays(text, day, later)
+            return day
+        if match := _DAY_OF_MONTH.match(cleaned):
+            return _day_of_month(int(match.group(1)), today=today, past=past, text=text)
         return _day_month_year(cleaned, today=today, past=past, text=text, month_first=month_first)
-    except UnclearDate:
-        raise  # with its readings, to ask which is meant
+    except (UnclearDate, NoSuchDay):
+        raise  # with its readings, to ask which is meant, or what the month has
     except (ValueError, OverflowError) as error:  # 31 February, or past the year 9999
         raise DateError(text) from error
 
@@ -539,10 +643,14 @@ def _day_month_year(
     """A date written with its day and month: "2026-05-01", "01-05-2026", "1 May", "mei 1
     2026"; else DateError."""
     if match := _ISO.match(cleaned):
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        year, month, day_number = (int(part) for part in match.groups())
+        _on_the_calendar(day_number, month, year, text=text)
+        return date(year, month, day_number)
     if match := _DMY.match(cleaned):
-        numbers = (int(part) for part in match.groups())
-        return _numeric_date(*numbers, written=match.group(0), month_first=month_first)
+        first, second, year = (int(part) for part in match.groups())
+        if not month_first:
+            _on_the_calendar(first, second, year, text=text)
+        return _numeric_date(first, second, year, written=match.group(0), month_first=month_first)
     day_text = month_text = year_text = None
     if match := _DAY_MONTH.match(cleaned):
         day_text, month_text, year_text = match.groups()
@@ -550,10 +658,21 @@ def _day_month_year(
         month_text, day_text, year_text = match.groups()
     if month_text in MONTHS and day_text:
         month, day_number = MONTHS[month_text], int(day_text)
+        _on_the_calendar(day_number, month, int(year_text) if year_text else None, text=text)
         if year_text:
             return date(int(year_text), month, day_number)
         return _day_and_month(month, day_number, today=today, past=past)
     raise DateError(text)
+
+
+def _on_the_calendar(day: int, month: int, year: int | None, *, text: str) -> None:
+    """NoSuchDay for a day past its month's end ("31 April", "29 February 2027"): a day
+    people write, and told why it is none, not that it could not be read."""
+    if not (1 <= month <= 12 and 29 <= day <= 31):
+        return
+    days = 29 if month == 2 and year is None else monthrange(year or 2000, month)[1]
+    if day > days:
+        raise NoSuchDay(text, month, days)
 
 
 def _numeric_date(first: int, second: int, year: int, *, written: str, month_first: bool) -> date:

@@ -42,7 +42,7 @@ from rules.actions import (
 )
 from rules.classifier import LABELS, Classification, Classifier, Previous
 from rules.date_order import month_first_zone
-from rules.durations import DateError, UnclearDate, parse_date
+from rules.durations import DateError, NoSuchDay, UnclearDate, parse_date
 from rules.events import (
     AgreementSubmitted,
     BotJoined,
@@ -121,6 +121,7 @@ from rules.grammar import (
     find_command,
     mistyped_command,
     nearest_command,
+    no_such_day,
     parse_command,
     past_review,
     reached_command,
@@ -759,6 +760,8 @@ def _submitted_agreement(
         except UnclearDate as unclear:
             reason = which_date(unclear)
             return Command(as_typed, spec, UsageError(spec, reason), lang, form=event)
+        except NoSuchDay as missing:  # "31 april"
+            return Command(as_typed, spec, UsageError(spec, no_such_day(missing)), lang, form=event)
         except DateError:
             reason = unreadable_review_date(Quote(event.review_text), today)
             return Command(as_typed, spec, UsageError(spec, reason), lang, form=event)

@@ -24,11 +24,14 @@ from rules.durations import (
     ORDINAL_WEEKDAYS,
     PERIODS,
     POINT_WORDS,
+    WEEK_AFTER_NEXT,
     WEEKDAY_ABBREVIATIONS,
     WEEKDAYS,
     AmbiguousDate,
     DateError,
     DurationError,
+    NoSuchDay,
+    TwoWeekdays,
     UnclearDate,
     WrongWeekday,
     add_months,
@@ -801,7 +804,7 @@ _ENGLISH_SINCE = re.compile(
 # person").
 _CLAUSE = re.compile(
     r"(?<!\S)(?:(owner|eigenaar)|(?:(?:next|volgende)\s+)?"
-    r"(review|herziening|herzien|evalueer|evalueren))\s*:?(?=\s|$)",
+    r"(review|herziening|herzien|evalueer|evalueren|evaluatie))\s*:?(?=\s|$)",
     re.IGNORECASE,
 )
 # After an article or possessive, "owner" and "review" are nouns in the reason ("the
@@ -831,9 +834,11 @@ _BEFORE_A_VERB = _BEFORE_A_NOUN | frozenset({
 # English one: "omdat we het willen herzien over een maand" reads as a reason "we het
 # willen" and a review date, and so does the passive "omdat de regel is herzien op 1 mei".
 _DUTCH_CLAUSE_WORDS = frozenset({
-    "eigenaar", "herziening", "herzien", "evalueer", "evalueren", "geleerd", "les",
+    "eigenaar", "herziening", "herzien", "evalueer", "evalueren", "evaluatie", "geleerd", "les",
 })  # fmt: skip
-_NOUN_CLAUSE_WORDS = frozenset({"owner", "eigenaar", "herziening", "lesson", "les"})
+_NOUN_CLAUSE_WORDS = frozenset({
+    "owner", "eigenaar", "herziening", "evaluatie", "lesson", "les",
+})  # fmt: skip
 # The English clause words a Dutch writer types too: the English app's usage shows
 # "/agree <what> because <why> [owner @who] [review <date>]". After a Dutch reason's
 # final verb ("omdat vrijwilligers dan vrij zijn review 15 januari") they end the reason
@@ -873,6 +878,36 @@ _TIMES_OF_YEAR = frozenset({
     # a school's year: "na de herfstvakantie", "after half term", "end of term"
     "herfstvakantie", "voorjaarsvakantie", "krokusvakantie", "meivakantie", "term",
 })  # fmt: skip
+# Events that say when but name no day either: "after the exams", "na de tentamens". Only
+# after a word that puts the review before, at or after them: "review exams" is a task.
+_EVENTS = frozenset({
+    "exams", "exam", "finals", "midterms", "examens", "examen", "tentamens", "tentamen",
+    "toetsweek", "tentamenweek", "toetsen",
+})  # fmt: skip
+_EVENT_OPENERS = frozenset({
+    "after", "before", "by", "around", "at", "during", "na", "voor", "tegen", "rond",
+    "tijdens", "bij", "vanaf", "uiterlijk",
+})  # fmt: skip
+# "at the next meeting", "bij de volgende vergadering": meetings here have no dates ahead
+# (/meeting start opens one when it begins), so which day that is only the table knows:
+# asked for (NEXT_MEETING_DATE), not kept in the reason.
+_NEXT_MEETING = re.compile(
+    r"^(?:(?:at|after|by|before|during|on|in|bij|na|op|tijdens|voor|tegen)\s+)?"
+    r"(?:(?:the|our|de|het|ons|onze)\s+)?(?:next|coming|volgende?|komende?|eerstvolgende?)"
+    r"\s+(?:team\s*)?(?:meeting|vergadering|teamvergadering|overleg|teamoverleg|bijeenkomst)$"
+)
+
+
+def _names_an_event(words: list[str]) -> bool:
+    """Whether a review clause's words are an event after its opener: "after the exams"."""
+    return (
+        len(words) >= 2
+        and words[0] in _EVENT_OPENERS
+        and words[-1] in _EVENTS
+        and all(word in _DATE_FILLERS for word in words[1:-1])
+    )
+
+
 # "after New Year", "na het nieuwe jaar": one time of the year ("new-year") in two words.
 _NEW_YEAR = re.compile(r"\b(?:new\s+year(?:['’]?s)?|nieuwe?\s+jaar)\b")
 
@@ -1160,6 +1195,8 @@ def _read_clauses(
             review_on = parse_date(value, today=today, month_first=month_first)
         except UnclearDate as unclear:
             return which_date(unclear)
+        except NoSuchDay as missing:
+            return no_such_day(missing)
         except DateError:
             return unreadable_review_date(Quote(excerpt(value, 60)), today)
         if review_on <= today:
@@ -1218,10 +1255,11 @@ def _leading_clauses(
 
 
 def _parses_as_date(value: str, today: date, month_first: bool = False) -> bool:
-    """Whether `value` is a date, also one that reads two ways (asked about later)."""
+    """Whether `value` is a date, also one that reads two ways or has a weekday not its own
+    (asked about later), or a day past its month's end (refused saying so)."""
     try:
         parse_date(value, today=today, month_first=month_first)
-    except AmbiguousDate:
+    except (UnclearDate, NoSuchDay):
         return True
     except DateError:
         return False
@@ -1232,6 +1270,16 @@ def which_date(unclear: UnclearDate) -> Say:
     """What to ask about a date read two ways, or beside a weekday it does not fall on."""
     if isinstance(unclear, WrongWeekday):
         return _which_weekday(unclear)
+    if isinstance(unclear, TwoWeekdays):
+        return Say.of(
+            N_("“{date}” could be {sooner} or {later}, and I would rather not guess. Write "
+               "the date: “{sooner_day}” or “{later_day}”."),
+            date=Quote(excerpt(unclear.written, 60)),
+            sooner=Day(unclear.sooner, style="weekday-long"),
+            later=Day(unclear.later, style="weekday-long"),
+            sooner_day=Day(unclear.sooner, style="day-month"),
+            later_day=Day(unclear.later, style="day-month"),
+        )  # fmt: skip
     assert isinstance(unclear, AmbiguousDate)
     return _which_reading(unclear)
 
@@ -1264,6 +1312,17 @@ def _which_weekday(wrong: WrongWeekday) -> Say:
     )  # fmt: skip
 
 
+def no_such_day(missing: NoSuchDay) -> Say:
+    """What to say about a day past its month's end ("31 april"): how many days the month
+    has, not that the date could not be read."""
+    return Say.of(
+        N_("“{date}” is not on the calendar: {month} has {days} days. Which day do you mean?"),
+        date=Quote(excerpt(missing.written, 60)),
+        month=Day(date(2000, missing.month, 1), style="month"),
+        days=missing.days,
+    )
+
+
 PAST_REVIEW_DATE = N_(
     "The review date “{date}” is {day}, which is not in the future. Choose a later day, "
     "like {example} or “in 6 weeks”."
@@ -1285,12 +1344,21 @@ def _example_day(today: date) -> Day:
         return Day(today)
 
 
+NEXT_MEETING_DATE = N_(
+    "I do not know when the next meeting is, so I cannot set the review on it. Give its "
+    "date, like {example}, or “in 6 weeks”."
+)
+
+
 def unreadable_review_date(text: Quote, today: date) -> Say:
     """What to say about a review date that cannot be read, with an example that has
     not passed: the first of the month three months ahead, written as the reader's
     language writes a date ("1 maart 2027"), which reads back as one."""
     example = _example_day(today)
-    if any(word in _TIMES_OF_YEAR for word in _date_words(text.text)):
+    words = _date_words(text.text)
+    if _NEXT_MEETING.match(" ".join(words)):
+        return Say.of(NEXT_MEETING_DATE, example=example)
+    if any(word in _TIMES_OF_YEAR for word in words) or _names_an_event(words):
         # "after the summer", "na de vakantie": a time people mean, but no one day of it.
         return Say.of(
             N_("A review date needs a day, and “{date}” names none: I would rather not "
@@ -1545,8 +1613,11 @@ def _reads_as_date(value: str) -> bool:
     spans ("monthly", "every 2 weeks") count: read, or refused, but not the reason's.
     """
     words = [word.strip(".,;!") for word in FROM_NOW.sub("", fold(value).rstrip(".,;!")).split()]
-    if " ".join(words) in DAYS_AHEAD:  # "the day after tomorrow"
+    phrase = " ".join(words)
+    if phrase in DAYS_AHEAD:  # "the day after tomorrow"
         return True
+    if WEEK_AFTER_NEXT.match(phrase) or _NEXT_MEETING.match(phrase) or _names_an_event(words):
+        return True  # "the week after next"; "at the next meeting", "after the exams" refused
     words = _weekdays_said_short(_date_words(value))  # "Tue 8 Dec", "volgende week di"
     words = ONCE_EVERY.sub("every ", " ".join(words)).split()  # "once a month"
     if words and (words[0] in _EVERY_WORDS or words[:2] == ["om", "de"]):
@@ -2591,6 +2662,8 @@ def _report(spec: CommandSpec, args: str, today: date, month_first: bool) -> Par
         since = parse_date(rest, today=today, past=True, month_first=month_first)
     except UnclearDate as unclear:
         return UsageError(spec, which_date(unclear))
+    except NoSuchDay as missing:  # "since 31 April"
+        return UsageError(spec, no_such_day(missing))
     except DateError:
         if not rest:
             return UsageError(spec)

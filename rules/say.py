@@ -73,7 +73,9 @@ class CommandName:
 @dataclass(frozen=True, slots=True)
 class Day:
     """A day as the reader's language writes it: "long" (8 December 2026), "full" with its
-    weekday (Tuesday, 8 December 2026), or "weekday" alone (Tuesday)."""
+    weekday (Tuesday, 8 December 2026), "weekday" alone (Tuesday), "month" alone
+    (December), "day-month" without its year (8 December), or "weekday-long" (Tuesday 8
+    December 2026)."""
 
     value: date
     style: str = "long"

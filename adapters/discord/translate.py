@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import discord
 
 from adapters.discord.custom_ids import NudgeChoice, Where, guild_named
-from rules.durations import DateError, parse_date
+from rules.durations import DateError, NoSuchDay, UnclearDate, parse_date
 from rules.events import (
     AgreementSubmitted,
     BotJoined,
@@ -48,6 +48,7 @@ from rules.grammar import (
     Evaluate,
     UsageError,
     find_command,
+    no_such_day,
     parse_command,
     unreadable_review_date,
 )
@@ -572,6 +573,10 @@ def agreement_submitted(
     if review:
         try:
             review_on = parse_date(review, today=origin.at.date())
+        except UnclearDate:
+            pass  # "next Friday" on a Thursday: the engine reads it again, and asks which
+        except NoSuchDay as missing:
+            return no_such_day(missing)
         except DateError:
             # "05/13/2027" reads month first only: the engine knows whether the table
             # writes it so, and reads it again there.

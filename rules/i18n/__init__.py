@@ -168,6 +168,14 @@ def _name(user: str, lang: str, name_of) -> str:
     return gettext(FORMER_MEMBER, lang) if user == FORMER_MEMBER else name_of(user)
 
 
+# Day styles beyond Babel's own ("long", "full"): the weekday alone, the month alone, the
+# day with its month ("11 December"), as people write a date without its year, and the
+# long one after its weekday without a comma ("Friday 11 December 2026").
+_DAY_STYLES = {
+    "weekday": "EEEE", "month": "LLLL", "day-month": "d MMMM", "weekday-long": "EEEE d MMMM y",
+}  # fmt: skip
+
+
 def _param(value: object, lang: str, hooks: dict[str, Callable]) -> str:
     # Names and people's words are isolated: their direction cannot turn the bot's words.
     name_of, quote, words = hooks["name_of"], hooks["quote"], hooks["words"]
@@ -189,7 +197,7 @@ def _param(value: object, lang: str, hooks: dict[str, Callable]) -> str:
         case CommandName(name=name):
             return words(f"/{name}")
         case Day(value=day, style=style):
-            pattern = "EEEE" if style == "weekday" else style
+            pattern = _DAY_STYLES.get(style, style)
             return format_date(day, format=pattern, locale=_formats(lang))
         case Moment() as moment:
             return hooks["moment"](moment, local_moment(moment, lang))

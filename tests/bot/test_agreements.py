@@ -267,6 +267,26 @@ def test_agreement_form_with_a_past_review_date_is_refused(app):
     assert isinstance(reply, Reply) and reply.private
 
 
+@pytest.mark.parametrize(
+    ("review_text", "said"),
+    [
+        # The test day is a Monday: this week's Friday, or next week's?
+        ("next Friday", "“next Friday” could be Friday 6 March 2026 or Friday 13 March 2026"),
+        ("31 april", "“31 april” is not on the calendar: April has 30 days."),
+    ],
+)
+def test_agreement_form_asks_about_a_typed_review_date_that_reads_two_ways_or_none(
+    app, review_text, said
+):
+    event = AgreementSubmitted(
+        workspace="W1", channel="C1", at=at("09:00"), event_id="form-4", user="ben",
+        text="x", why="y", review_text=review_text,
+    )  # fmt: skip
+    [reply] = [d.action for d in app.service.handle(event)]
+    assert isinstance(reply, Reply) and reply.private
+    assert said in plain(reply)
+
+
 def test_agreement_form_with_a_review_decades_away_is_refused(app):
     event = AgreementSubmitted(
         workspace="W1", channel="C1", at=at("09:00"), event_id="form-3", user="ben",

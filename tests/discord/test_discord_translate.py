@@ -222,6 +222,16 @@ def test_translate_agreement_form(parsed):
     # whether the table may write it so (it was refused here as unreadable).
     month_first = translate.agreement_submitted(origin, {**values, "review": "05/13/2099"}, None)
     assert isinstance(month_first, AgreementSubmitted) and month_first.review_text == "05/13/2099"
+    # A date read two ways ("next Friday" early in a week), or beside a weekday not its
+    # own, goes along too: the engine asks which day is meant (it was refused here as
+    # unreadable). A day past its month's end is told so.
+    wrong_weekday = translate.agreement_submitted(
+        origin, {**values, "review": "Monday 1 May 2099"}, None
+    )
+    assert isinstance(wrong_weekday, AgreementSubmitted)
+    assert wrong_weekday.review_text == "Monday 1 May 2099"
+    no_such_day = translate.agreement_submitted(origin, {**values, "review": "31 April 2099"}, None)
+    assert isinstance(no_such_day, Say) and dict(no_such_day.params)["days"] == 30
 
 
 def test_translate_renewal_buttons(parsed):

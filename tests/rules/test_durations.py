@@ -43,7 +43,7 @@ def test_durations_format_round_trips():
     ("text", "expected"),
     [("2026-05-01", date(2026, 5, 1)), ("01-05-2026", date(2026, 5, 1)),
      ("1 mei 2026", date(2026, 5, 1)), ("May 1, 2026", date(2026, 5, 1)),
-     ("1 May", date(2026, 5, 1)), ("1 februari", date(2027, 2, 1)),
+     ("1 May", date(2026, 5, 1)), ("1 januari", date(2027, 1, 1)),
      ("in 6 weeks", TODAY + timedelta(weeks=6)), ("over 10 dagen", TODAY + timedelta(days=10)),
      ("in 1 month", date(2026, 4, 2)), ("over 12 maanden", date(2027, 3, 2)),
      ("tomorrow", date(2026, 3, 3)), ("morgen", date(2026, 3, 3)),
@@ -85,7 +85,7 @@ def test_durations_beyond_timedelta_are_rejected():
     ("text", "expected"),
     [("on May 1", date(2026, 5, 1)), ("op 1 mei.", date(2026, 5, 1)), ("1st May", date(2026, 5, 1)),
      ("in two weeks", date(2026, 3, 16)), ("over een maand", date(2026, 4, 2)),
-     ("in 1 year", date(2027, 3, 2)), ("next friday", date(2026, 3, 6)),
+     ("in 1 year", date(2027, 3, 2)), ("next monday", date(2026, 3, 9)),
      ("volgende maandag", date(2026, 3, 9)), ("monday", date(2026, 3, 9)),
      ("volgende week", date(2026, 3, 9)), ("next month", date(2026, 4, 2))],
 )  # fmt: skip
@@ -136,9 +136,7 @@ def test_dates_a_point_in_a_month_quarter_or_year(text, today, expected):
     assert parse_date(text, today=today) == expected
 
 
-@pytest.mark.parametrize(
-    "text", ["end of the week", "after the summer", "end of Q5", "eind volgende januari", "late"]
-)
+@pytest.mark.parametrize("text", ["after the summer", "end of Q5", "eind volgende januari", "late"])
 def test_dates_a_point_in_no_period_is_rejected(text):
     with pytest.raises(DateError):
         parse_date(text, today=TODAY)
