@@ -1103,6 +1103,14 @@ def _split_reason(text: str, lang: str | None) -> tuple[str, str, str] | None:
     return (parts[0], "", parts[1]) if len(parts) == 2 else None
 
 
+# Only an owner, a review date or a mention where the agreement goes ("/agree owner @ben
+# because x"): nothing was agreed in it, and the words come back to add what was.
+WHAT_WAS_AGREED = Say.of(
+    N_("What was agreed? Write it first, before “because”; the owner and the review date "
+       "go after the why.")
+)  # fmt: skip
+
+
 # All that is off is the why: the words come back (UsageError.again), to add it and send
 # again, since Slack and Discord empty the box a refused command was typed in.
 NO_WHY = N_("Say why, after “because”: reports explain why.")
@@ -1118,12 +1126,13 @@ def _agree(
         return UsageError(spec, Say.of(NO_WHY), again=True)
     text, opening, rest = split[0].strip(), split[1], split[2]
     text, leading = _leading_clauses(text, today, month_first)
-    if not shows(text):
-        return UsageError(spec)
+    text, between = _clauses_before_the_why(text, after_others=bool(leading))
+    if not shows(text) or _only_mentions(text):
+        return UsageError(spec, WHAT_WAS_AGREED, again=True)  # "owner @ben because x"
     why, clauses = _reason_and_clauses(rest)
-    if any(is_owner for is_owner, _ in leading) and any(is_owner for is_owner, _ in clauses):
+    if sum(1 for is_owner, _ in leading + between + clauses if is_owner) > 1:
         return UsageError(spec, ONE_OWNER)  # "owner @ben x because y owner @chris"
-    read = _read_clauses(leading + clauses, today, month_first)
+    read = _read_clauses(leading + between + clauses, today, month_first)
     if isinstance(read, Say):
         return _clauses_refused(spec, read)
     if not shows(why):
@@ -1134,6 +1143,35 @@ def _agree(
         one_line(text), one_line(opening + why), read.owner, read.review_on,
         owner_group=read.owner_group,
     )  # fmt: skip
+
+
+def _clauses_before_the_why(text: str, *, after_others: bool) -> tuple[str, list[tuple[bool, str]]]:
+    """Clauses that end the agreement's words, before "because": "we meet at 9 owner @ben
+    [review in 2 weeks] because …", as (is an owner, value), and the words before them.
+
+    They are read as those that end a reason are (_reason_and_clauses), but only a run
+    with an owner in it counts ("Team review on Monday because …" is an agreement), or
+    one that is all that is left after clauses put first ("owner @ben review in 2 weeks
+    because …"): nothing was agreed there, which the author is asked about.
+    """
+    what, clauses = _reason_and_clauses(text)
+    if any(is_owner for is_owner, _ in clauses) or (after_others and clauses and not shows(what)):
+        return what, clauses
+    return text, []
+
+
+# Slack's "<!here>", "<!channel>", "<!everyone>", as a member's or a group's mention: no
+# agreement's words.
+_SPECIAL_MENTION = re.compile(r"<!(?:here|channel|everyone)(?:\|[^>]*)?>")
+
+
+def _only_mentions(text: str) -> bool:
+    """Whether `text` is only mentions ("@ben", "<@U1> <@U2>", "@everyone"): no words."""
+    words = [word for word in re.split(r"[\s,;]+", text.strip(" .,;:!?")) if word]
+    return bool(words) and all(
+        member_reference(word) or group_reference(word) or _SPECIAL_MENTION.fullmatch(word)
+        for word in words
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -2481,7 +2519,12 @@ def _review(
     clauses: list[tuple[bool, str]] = []
     if len(revision) == 2:
         why, lesson, clauses = _review_clauses(revision[1], lesson)
-        revision = [revision[0], why or ""]
+        text, between = _clauses_before_the_why(revision[0], after_others=False)
+        if _only_mentions(text):
+            text = ""  # "/review revise 1 @ben because x": no new text
+        revision, clauses = [text, why or ""], between + clauses
+        if sum(1 for is_owner, _ in clauses if is_owner) > 1:
+            return UsageError(spec, ONE_OWNER)
     if len(revision) < 2 or not shows(revision[0]) or not shows(revision[1]):
         return UsageError(
             spec,

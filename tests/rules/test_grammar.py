@@ -18,6 +18,7 @@ from rules.grammar import (
     PAST_REVIEW_DATE,
     RETIRED_HAS_NO_CLAUSES,
     TEXT_TOO_LONG,
+    WHAT_WAS_AGREED,
     Agree,
     AnswerRenewal,
     AnswerRound,
@@ -503,6 +504,79 @@ def test_grammar_keep_and_retire_read_a_reason_and_a_lesson(name, args, expected
 def test_grammar_owner_clause_is_just_a_mention_at_the_end(args, why, owner):
     result = parse("agree", args)
     assert isinstance(result, Agree) and (result.why, result.owner) == (why, owner)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        # an owner and nothing agreed: in each surface's mention form
+        ("agree", "owner @ben because x"),
+        ("agree", "owner <@U123> because x"),
+        ("agree", "owner <@123> because x"),
+        ("agree", "owner: <@U123|ben> because x"),
+        ("afspraak", "eigenaar @ben omdat x"),
+        ("afspraak", "eigenaar <@123> omdat x"),
+        ("agree", "owner @ben review in 2 weeks because x"),
+        ("afspraak", "herzien over 2 weken eigenaar @ben omdat x"),
+        # only a mention, or only mentions, where the agreement goes
+        ("agree", "@ben because x"),
+        ("agree", "<@U123> because x"),
+        ("afspraak", "<@123> <@456> omdat x"),
+        ("agree", "@everyone because x"),
+        ("agree", "<!here> because x"),
+        ("agree", "<@&123> because x"),
+    ],
+)
+def test_grammar_an_agreement_of_only_an_owner_asks_what_was_agreed(name, args):
+    """An "owner @ben" is not what was agreed: nothing is recorded, the words come back."""
+    spec, _ = find_command(name)
+    assert parse_as_typed(name, args) == UsageError(spec, WHAT_WAS_AGREED, again=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [
+        ("agree", "we meet at 9 owner @ben because x", Agree("we meet at 9", "x", "ben", None)),
+        ("agree", "we meet at 9 owner <@U123> because x", Agree("we meet at 9", "x", "U123", None)),
+        ("agree", "we meet at 9, owner <@123>, because x", Agree("we meet at 9", "x", "123", None)),
+        ("agree", "we meet at 9 owner role night lead because x",
+         Agree("we meet at 9", "x", "role:night lead", None)),
+        ("afspraak", "we starten om 9u eigenaar @jan omdat file",
+         Agree("we starten om 9u", "file", "jan", None)),
+        ("afspraak", "we starten om 9u eigenaar <@123> omdat file",
+         Agree("we starten om 9u", "file", "123", None)),
+        ("agree", "we meet at 9 owner <@U123> review in 2 weeks because x",
+         Agree("we meet at 9", "x", "U123", TODAY + timedelta(weeks=2))),
+        ("agree", "we meet at 9 review in 2 weeks owner <@123> because x",
+         Agree("we meet at 9", "x", "123", TODAY + timedelta(weeks=2))),
+        ("afspraak", "we starten om 9u eigenaar @jan herzien over 2 weken omdat file",
+         Agree("we starten om 9u", "file", "jan", TODAY + timedelta(weeks=2))),
+        # the same words where they are the agreement's own stay there
+        ("agree", "the owner @ben picks the vendor because x",
+         Agree("the owner @ben picks the vendor", "x", None, None)),
+        ("agree", "Team review on Monday because x",
+         Agree("Team review on Monday", "x", None, None)),
+        ("agree", "Owner rotates weekly because x", Agree("Owner rotates weekly", "x", None, None)),
+        ("agree", "we thank the owner @ben because x",
+         Agree("we thank the owner @ben", "x", None, None)),
+    ],
+)  # fmt: skip
+def test_grammar_an_owner_between_the_agreement_and_its_why_is_read(name, args, expected):
+    assert parse_as_typed(name, args) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "refusal"),
+    [
+        ("agree", "we meet at 9 owner ben because x", NAME_THE_OWNER),
+        ("agree", "we meet at 9 owner @ben because x owner @chris", ONE_OWNER),
+        ("agree", "owner @ben we meet at 9 owner @chris because x", ONE_OWNER),
+        ("afspraak", "we starten om 9u eigenaar @a en @b omdat file", ONE_OWNER),
+    ],
+)
+def test_grammar_an_owner_between_is_refused_as_one_at_the_end_is(name, args, refusal):
+    spec, _ = find_command(name)
+    assert parse_as_typed(name, args) == UsageError(spec, refusal)
 
 
 @pytest.mark.parametrize(
@@ -1542,6 +1616,43 @@ def test_grammar_a_review_reads_owner_and_review_clauses(name, args, expected):
     """They were swallowed into the reason: the table was told one thing and another was
     recorded."""
     assert parse_as_typed(name, args) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [("review", "revise 1 we meet at 10 owner @ben because x",
+      ReviewAgreement(1, "revise", "we meet at 10", "x", owner="ben")),
+     ("review", "revise 1 we meet at 10 owner <@U123> review in 2 weeks because x",
+      ReviewAgreement(1, "revise", "we meet at 10", "x", owner="U123",
+                      review_on=TODAY + timedelta(weeks=2))),
+     ("herziening", "herzien 1 we starten om 10u eigenaar <@123> omdat file",
+      ReviewAgreement(1, "revise", "we starten om 10u", "file", owner="123")),
+     ("review", "revise 1 the owner @ben picks because x",
+      ReviewAgreement(1, "revise", "the owner @ben picks", "x"))],
+)  # fmt: skip
+def test_grammar_a_revision_reads_an_owner_before_its_why(name, args, expected):
+    assert parse_as_typed(name, args) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("review", "revise 1 owner @ben because x"), ("review", "revise 1 <@U1> because x"),
+     ("herziening", "herzien 1 eigenaar <@123> omdat x")],
+)  # fmt: skip
+def test_grammar_a_revision_of_only_an_owner_asks_for_the_new_text(name, args):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, UsageError) and result.reason.msgid.startswith(
+        "A revision needs the new text and why"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("review", "revise 1 x owner @ben because y owner @chris"),
+     ("herziening", "herzien 1 x eigenaar @a en @b omdat y")],
+)  # fmt: skip
+def test_grammar_a_revision_with_two_owners_is_refused(name, args):
+    assert parse_as_typed(name, args) == UsageError(find_command(name)[0], ONE_OWNER)
 
 
 @pytest.mark.parametrize(
