@@ -790,6 +790,13 @@ class UnknownCommand:
 # turns, because it is fair", "because: it is fair".
 _BECAUSE = re.compile(r"[,;:]?\s+(?:because|omdat):?\s+", re.IGNORECASE)
 _DUTCH_BECAUSE = re.compile(r"[,;:]?\s+(want|aangezien):?\s+", re.IGNORECASE)
+# Words that give a reason in one language only, read whatever the text's language reads
+# as (a short reason, "vanwege file", gives little to tell it by): "vanwege" (because of)
+# and the purpose "zodat", English "so that". They keep their word, as "want" does: "zodat
+# iedereen er is" says something else after "omdat", and nothing after a label alone.
+# English "as" and "so" alone are no reason words here: "as agreed", "so far", "so we
+# can" read too often as the agreement's own.
+_OWN_REASON_WORDS = re.compile(r"[,;:]?\s+(vanwege|zodat|so\s+that):?\s+", re.IGNORECASE)
 _ENGLISH_SINCE = re.compile(
     r"[,;:]?\s+since\s+(?!(?:\d|last\b|yesterday\b|today\b|then\b|ever\b|(?:the\s+)?(?:start|"
     r"beginning)\b|(?:" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS))) + r")\b))",
@@ -1085,11 +1092,16 @@ def _split_reason(text: str, lang: str | None) -> tuple[str, str, str] | None:
 
     `opening` is "want " when Dutch "want" gave it, else empty: its reason keeps main-clause
     word order ("want de brieven komen te laat"), which reads wrong after the "omdat" a
-    reason is shown with, so the reason keeps its own word (agreements.reason_param).
+    reason is shown with, so the reason keeps its own word (agreements.reason_param); so
+    do "vanwege ", "zodat " and "so that " (_OWN_REASON_WORDS).
     """
     parts = _BECAUSE.split(" " + text, maxsplit=1)
     if len(parts) == 2:
         return parts[0], "", parts[1]
+    parts = _OWN_REASON_WORDS.split(" " + text, maxsplit=1)
+    if len(parts) == 3:
+        what, word, why = parts
+        return what, " ".join(word.lower().split()) + " ", why
     # The words' own language first: a Discord client's locale picks the command's name,
     # so a Dutch sentence may come through /agree; the command's language decides only
     # where the text gives no sign.

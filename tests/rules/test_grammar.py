@@ -436,6 +436,45 @@ def test_grammar_want_and_since_without_a_reason_get_usage(name, args):
     assert isinstance(parse_as_typed(name, args), UsageError)
 
 
+@pytest.mark.parametrize(
+    ("name", "args", "text", "why"),
+    [
+        # short reasons: one word after the reason's word is enough
+        ("afspraak", "we starten om 9u omdat file", "we starten om 9u", "file"),
+        ("afspraak", "we starten om 9u want file", "we starten om 9u", "want file"),
+        ("afspraak", "stand-up om 9:30 vanwege file", "stand-up om 9:30", "vanwege file"),
+        ("afspraak", "stand-up om 9:30 vanwege de file", "stand-up om 9:30", "vanwege de file"),
+        ("afspraak", "stand-up om 9:30, zodat iedereen er is", "stand-up om 9:30",
+         "zodat iedereen er is"),
+        # Dutch words no English sentence has: whatever the command's name
+        ("agree", "we starten om 9u vanwege file", "we starten om 9u", "vanwege file"),
+        ("agree", "stand-up 9:30 so that everyone can come", "stand-up 9:30",
+         "so that everyone can come"),
+        ("agree", "stand-up at 9:30 since traffic", "stand-up at 9:30", "traffic"),
+        # "because" still wins over them
+        ("afspraak", "we schuiven zodat Ben kan omdat file", "we schuiven zodat Ben kan", "file"),
+        ("agree", "we move it so that Ben can join because traffic",
+         "we move it so that Ben can join", "traffic"),
+    ],
+)  # fmt: skip
+def test_grammar_short_reasons_and_their_words(name, args, text, why):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, Agree) and (result.text, result.why) == (text, why)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        # "as" and "so" alone are too often no reason: "as agreed", "so far"
+        ("agree", "stand-up at 9:30 as agreed"),
+        ("agree", "stand-up at 9:30 so far"),
+        ("agree", "stand-up at 9:30 so everyone can come"),
+    ],
+)
+def test_grammar_as_and_so_alone_give_no_reason(name, args):
+    assert isinstance(parse_as_typed(name, args), UsageError)
+
+
 def test_grammar_reason_word_without_the_commands_language_follows_the_text():
     assert parse("agree", "We bellen op maandag want de brieven komen te laat") == Agree(
         "We bellen op maandag", "want de brieven komen te laat", None, None
