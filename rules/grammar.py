@@ -40,7 +40,7 @@ from rules.language import clear_language, detect_language
 from rules.local_time import zone_named
 from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
 from rules.quiet_hours import QuietHours, parse_quiet_hours
-from rules.round_answers import answers_rather_than_proposes, means_no_concern
+from rules.round_answers import answers_rather_than_proposes, means_no_concern, nearly_no_concern
 from rules.say import N_, NP_, Counted, Day, Lines, Member, Quote, Say, excerpt
 from rules.visible import has_words, shows
 
@@ -1914,9 +1914,24 @@ def _concern(
         # "/zorg al opgelost?" asks rather than says: answered as a concern it would
         # replace the concern its member raised, so nothing is recorded.
         return UsageError(spec, ASKS_WHETHER_RESOLVED)
+    quoted = _quoted_whole(args)
+    if quoted is not None and shows(quoted):
+        args = quoted  # /concern "non": as written, whatever it resembles
+    elif (meant := nearly_no_concern(args)) is not None:
+        # "/concern non": a concern nobody meant, or a "none" mistyped; which, they say.
+        return UsageError(spec, Say.of(NEARLY_NONE, typed=Quote(args.strip()), meant=Quote(meant)))
     if means_no_concern(args):
         return AnswerRound(None)
     return too_long(spec, TEXT_TOO_LONG, MAX_FIELD, args) or AnswerRound(one_line(args))
+
+
+# A concern is kept rather than read as none where in doubt (rules.round_answers), but an
+# answer a typo away from "none" is asked about: noted as a concern it would hold the
+# round up for a word nobody meant.
+NEARLY_NONE = N_(
+    "Did you mean “{meant}”, no concerns? Then type /concern none. Or is “{typed}” your "
+    'concern? Then put it in quotes, /concern "{typed}", or say a little more about it.'
+)
 
 
 def _window(spec: CommandSpec, args: str, today: date) -> ProblemWindow | UsageError:

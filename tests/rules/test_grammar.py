@@ -14,6 +14,7 @@ from rules.grammar import (
     FAR_REVIEW,
     FUTURE_REPORT,
     NAME_THE_OWNER,
+    NEARLY_NONE,
     ONE_OWNER,
     PAST_REVIEW_DATE,
     RETIRED_HAS_NO_CLAUSES,
@@ -757,6 +758,45 @@ def test_grammar_unreadable_review_date_is_an_error_not_ignored(args):
     result = parse("agree", args)
     assert isinstance(result, UsageError) and result.reason is not None
     assert "review date" in result.reason.msgid
+
+
+@pytest.mark.parametrize(
+    ("name", "answer", "meant"),
+    [
+        ("concern", "non", "none"), ("concern", "noen", "none"), ("concern", "Nnoe!", "none"),
+        ("concern", "nee.", None), ("concern", "nod", "no"),
+        ("concern", "no concerms", "no concerns"), ("concern", "no concrens", "no concerns"),
+        ("zorg", "gene", "geen"), ("zorg", "geeen", "geen"), ("zorg", "Geen zorgn", "geen zorgen"),
+        ("zorg", "gen zorgen", "geen zorgen"), ("zorg", "ene", "nee"), ("zorg", "neee", "nee"),
+    ],
+)  # fmt: skip
+def test_grammar_a_near_typo_of_none_asks_back_rather_than_notes_a_concern(name, answer, meant):
+    """ "non" is no concern anyone meant to raise, nor certainly none: the answer is asked
+    about, with both ways to say it, and nothing is recorded."""
+    result = parse(name, answer)
+    if meant is None:  # a no-concern answer as it is: no question
+        assert result == AnswerRound(None)
+        return
+    assert isinstance(result, UsageError) and isinstance(result.reason, Say)
+    assert result.reason.msgid == NEARLY_NONE
+    params = dict(result.reason.params)
+    assert params["meant"] == Quote(meant)
+    assert params["typed"] == Quote(answer)
+
+
+@pytest.mark.parametrize(
+    ("name", "answer", "concern"),
+    [
+        # a word of its own, more than a typo away, or more words: the concern as written
+        ("concern", "cost", "cost"), ("concern", "nonsense", "nonsense"),
+        ("concern", "noise", "noise"), ("concern", "non-standard port", "non-standard port"),
+        ("zorg", "geld", "geld"), ("zorg", "gene zorg maar wel geld", "gene zorg maar wel geld"),
+        # in quotes: as written, whatever it resembles
+        ("concern", '"non"', "non"), ("zorg", "“gene”", "gene"),
+    ],
+)  # fmt: skip
+def test_grammar_a_concern_that_is_no_typo_of_none_is_noted(name, answer, concern):
+    assert parse(name, answer) == AnswerRound(concern)
 
 
 @pytest.mark.parametrize(
