@@ -1990,7 +1990,7 @@ def _not_a_span(args: str) -> Say:
     return Say.of(
         N_("“{text}” is not a length of time I can read: say how long, in minutes, hours or "
            "days."),
-        text=Quote(args),
+        text=Quote(excerpt(one_line(args), 60)),  # a 3,000-character paste: its start
     )  # fmt: skip
 
 
@@ -2074,9 +2074,9 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         # On a server where organisations are roles, "join @Gemeente Utrecht" names one.
         if not has_words(rest) and not names_a_group(rest):
             return UsageError(spec, Say.of(N_("Name the organisation you represent here.")))
-        organisation = one_line(groups_by_name(rest))
+        organisation = groups_by_name(rest)  # counted as sent, not as one_line keeps it
         refused = too_long(spec, ORGANISATION_TOO_LONG, ORGANISATION_LIMIT, organisation)
-        return refused or JoinTable(organisation)
+        return refused or JoinTable(one_line(organisation))
     if keyword in _LANGUAGE:
         # Alone it shows, as quiet-hours does; a language the bot does not speak ("de")
         # is told which it does, rather than the whole /table usage.
@@ -2214,7 +2214,8 @@ def _renewal_answer(args: str) -> AnswerRenewal | None:
         return None
     said = set(_BEFORE_THE_ANSWER) | taken | {w for p in _RENEWED_PHRASES for w in p}
     more = any(word not in said for word in words)
-    return AnswerRenewal(outcome, words=one_line(args) if more else None)
+    # On one line, counted as sent (/mandate refuses more than MANDATE_LIMIT).
+    return AnswerRenewal(outcome, words=" ".join(args.split()) if more else None)
 
 
 def _nearly_an_answer(args: str) -> str | None:

@@ -46,7 +46,7 @@ from rules.grammar import (
     reached_command,
 )
 from rules.i18n import render
-from rules.say import Day, Quote, Say
+from rules.say import Day, Lines, Quote, Say
 
 TODAY = date(2026, 3, 2)
 
@@ -286,6 +286,54 @@ def test_grammar_never_raises_on_hostile_text(name):
                 for args in (lead + hostile, hostile + " " + lead):
                     parse_command(spec, args, today=today, lang=lang)
     parse_command(spec, "x" * 100_000 + " because " + "9" * 100_000, today=TODAY, lang=lang)
+
+
+def _quotes_and_counts(reason) -> tuple[list[str], list[int]]:
+    """The people's words a refusal quotes, and the lengths it says they have."""
+    quotes: list[str] = []
+    counts: list[int] = []
+    parts = [reason]
+    while parts:
+        part = parts.pop()
+        if isinstance(part, Lines):
+            parts.extend(part.parts)
+        elif isinstance(part, Say):
+            for key, value in part.params:
+                if isinstance(value, Quote):
+                    quotes.append(value.text)
+                elif isinstance(value, Say | Lines):
+                    parts.append(value)
+                elif key == "count":
+                    counts.append(value)
+    return quotes, counts
+
+
+_ODD = (
+    "", "   ", "@ben", "<@U123>", "<@123>", "🎉🎉", "x" * 3000, "word " * 600,
+    "*bold* `code` <https://x|y>", "@everyone", "@here <!channel> <!here>",
+    "<@&123> <!subteam^S1|@eng>", "dit is Nederlands", "this is English",
+)  # fmt: skip
+_ODD_LEADS = (
+    "", "join ", "about ", "over ", "renew ", "add ", "keep 1 ", "revise 1 ", "x because ",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted({name for spec in COMMANDS for name in spec.names}))
+def test_grammar_odd_words_are_answered_briefly_and_counted_as_typed(name):
+    """A refusal quotes at most a short piece of what was typed (3,000 characters back
+    are no answer), and the length it names is that of the words as sent, not of a part
+    kept of them."""
+    spec, lang = find_command(name)
+    for lead in _ODD_LEADS:
+        for odd in _ODD:
+            args = lead + odd
+            result = parse_command(spec, args, today=TODAY, lang=lang)
+            if not isinstance(result, UsageError) or result.reason is None:
+                continue
+            quotes, counts = _quotes_and_counts(result.reason)
+            assert all(len(quote) <= 600 for quote in quotes), (args[:40], quotes)
+            for count in counts:
+                assert count > 2000 or len(" ".join(args.split())) < 2000, (args[:40], count)
 
 
 @pytest.mark.parametrize(
