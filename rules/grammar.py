@@ -38,7 +38,13 @@ from rules.durations import (
 from rules.folding import fold
 from rules.language import clear_language, detect_language
 from rules.local_time import zone_named
-from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
+from rules.mentions import (
+    group_reference,
+    groups_by_name,
+    member_reference,
+    names_a_group,
+    names_everyone,
+)
 from rules.quiet_hours import QuietHours, parse_quiet_hours
 from rules.round_answers import answers_rather_than_proposes, means_no_concern, nearly_no_concern
 from rules.say import N_, NP_, Counted, Day, Lines, Member, Quote, Say, excerpt
@@ -1172,17 +1178,11 @@ def _clauses_before_the_why(text: str, *, after_others: bool) -> tuple[str, list
     return text, []
 
 
-# Slack's "<!here>", "<!channel>", "<!everyone>", as a member's or a group's mention: no
-# agreement's words.
-_SPECIAL_MENTION = re.compile(r"<!(?:here|channel|everyone)(?:\|[^>]*)?>")
-
-
 def _only_mentions(text: str) -> bool:
     """Whether `text` is only mentions ("@ben", "<@U1> <@U2>", "@everyone"): no words."""
     words = [word for word in re.split(r"[\s,;]+", text.strip(" .,;:!?")) if word]
     return bool(words) and all(
-        member_reference(word) or group_reference(word) or _SPECIAL_MENTION.fullmatch(word)
-        for word in words
+        member_reference(word) or group_reference(word) or names_everyone(word) for word in words
     )
 
 
@@ -1506,6 +1506,8 @@ def _reads_as_owner(value: str) -> bool:
         return len(value.split()) <= 5  # a role's name has a few words at most
     if _owner(value) is not None or group_reference(value.rstrip(".,;!")) is not None:
         return True
+    if names_everyone(value.rstrip(".,;!")):
+        return True  # "owner @everyone": read as a clause, to be refused (not one member)
     names = [name for name in _AND.split(value) if name]
     return len(names) > 1 and all(member_reference(name) or group_reference(name) for name in names)
 
@@ -2423,6 +2425,8 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         if (member := member_reference(name)) is not None:
             # "add @ben notes": a member where the role's name goes, never a role named so.
             return UsageError(spec, Say.of(A_ROLE_IS_NO_MEMBER, member=Member(member)))
+        if names_everyone(name) or group_reference(name) is not None:
+            return UsageError(spec, A_ROLE_IS_NO_MENTION)  # "add @everyone notes"
         if not has_words(tail):
             return UsageError(
                 spec, Say.of(N_("Say which tasks come with the role: roles carry tasks."))
@@ -2442,6 +2446,9 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
 
 
 NAME_THE_MEMBER = Say.of(N_("Name the member with @, like @anna."))
+A_ROLE_IS_NO_MENTION = Say.of(
+    N_("A role is named with a word, not a mention: /role add <name> <tasks>.")
+)
 A_ROLE_IS_NO_MEMBER = N_(
     "A role is named with a word, not a member: /role add <name> <tasks>, then "
     "/role assign <name> {member}."
