@@ -1844,7 +1844,17 @@ def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | Withdra
     if args and answers_rather_than_proposes(args):
         # "/zorgen geen zorgen" answers a round; it would ask everyone about "geen zorgen".
         return UsageError(spec, AN_ANSWER_NOT_A_PROPOSAL)
+    no_words = not any(ch.isalnum() for ch in _EMOJI_CODES.sub("", args))
+    if shows(args) and (_only_mentions(args) or no_words):
+        return UsageError(spec, WHICH_PROPOSAL)  # "/concerns @ben", "/concerns 🎉"
     return too_long(spec, TEXT_TOO_LONG, MAX_FIELD, args) or StartRound(shown_line(args))
+
+
+# Slack's emoji codes (":tada:"), no words of a proposal.
+_EMOJI_CODES = re.compile(r":[a-z0-9_+'-]+:")
+# "/concerns @ben", "/concerns 🎉": no proposal to ask the whole table about (the words
+# rules.concerns asks with when none is found).
+WHICH_PROPOSAL = Say.of(N_("Which proposal should the table look at? /concerns <proposal>"))
 
 
 # A subcommand's word mistyped alone: the command it was likely meant as, privately.

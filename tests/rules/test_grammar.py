@@ -20,6 +20,7 @@ from rules.grammar import (
     RETIRED_HAS_NO_CLAUSES,
     TEXT_TOO_LONG,
     WHAT_WAS_AGREED,
+    WHICH_PROPOSAL,
     Agree,
     AnswerRenewal,
     AnswerRound,
@@ -286,6 +287,23 @@ def test_grammar_never_raises_on_hostile_text(name):
                 for args in (lead + hostile, hostile + " " + lead):
                     parse_command(spec, args, today=today, lang=lang)
     parse_command(spec, "x" * 100_000 + " because " + "9" * 100_000, today=TODAY, lang=lang)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("concerns", "@ben"), ("concerns", "<@U123>"), ("zorgen", "<@123> <@456>"),
+     ("concerns", "@everyone"), ("zorgen", "<!here>"), ("concerns", "<@&123>"),
+     ("concerns", "🎉🎉"), ("zorgen", "*** !!"), ("concerns", ":tada: :rocket:")],
+)  # fmt: skip
+def test_grammar_a_round_about_only_a_mention_or_emoji_asks_which_proposal(name, args):
+    """It would ask the whole table, in public, about nothing anyone proposed."""
+    result = parse_as_typed(name, args)
+    assert result == UsageError(find_command(name)[0], WHICH_PROPOSAL)
+
+
+@pytest.mark.parametrize("args", ["pin @ben's base image", "9:30?", "🎉 party on Friday"])
+def test_grammar_a_round_about_words_beside_a_mention_or_emoji_starts(args):
+    assert isinstance(parse("concerns", args), StartRound)
 
 
 def _quotes_and_counts(reason) -> tuple[list[str], list[int]]:
