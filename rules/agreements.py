@@ -461,13 +461,16 @@ def describe(agreement: Agreement, organisations: tuple[tuple[str, str], ...] = 
 # de brieven komen te laat") that reads wrong after "omdat": it stays, as the reason's own
 # word (the grammar keeps it with the reason).
 _OPENING = re.compile(r"^(?:because|omdat|aangezien|(want))\s+(?=\S)", re.IGNORECASE)
+# "vanwege de file", "zodat iedereen er is", "so that everyone can come": reasons that say
+# why only with their word, after "because" as after a label, are shown as written.
+_OWN_WORD = re.compile(r"^(?:vanwege|zodat|so\s+that)\s+(?=\S)", re.IGNORECASE)
 
 
 def reason_param(why: str) -> Quote | Say:
     """An agreement's reason as the clause that gives it: "because …", or as written
     when it opens with its own "want". For words given back to type again."""
     opening = _OPENING.match(why)
-    if opening and opening.group(1):
+    if (opening and opening.group(1)) or _OWN_WORD.match(why):
         return Quote(why)
     return Say.of(N_("because {why}"), why=Quote(reason_words(why)))
 
@@ -490,6 +493,8 @@ def reason_shown(why: str) -> str:
     and "want" go (the label asks why), and so does the "of" of "because of"; a Dutch
     clause that needs "omdat" keeps it, in the reason's own language whatever the line's.
     Only what is shown changes: the stored reason (and exports) stay as written."""
+    if _OWN_WORD.match(why):
+        return why[:1].lower() + why[1:]
     words = reason_words(why)
     opened = _VERB_LAST.match(why)
     if opened:  # "Omdat het goedkoper is", from a form: "omdat het goedkoper is"

@@ -41,9 +41,15 @@ from rules.durations import (
 from rules.folding import fold
 from rules.language import clear_language, detect_language
 from rules.local_time import zone_named
-from rules.mentions import group_reference, groups_by_name, member_reference, names_a_group
+from rules.mentions import (
+    group_reference,
+    groups_by_name,
+    member_reference,
+    names_a_group,
+    names_everyone,
+)
 from rules.quiet_hours import QuietHours, parse_quiet_hours
-from rules.round_answers import answers_rather_than_proposes, means_no_concern
+from rules.round_answers import answers_rather_than_proposes, means_no_concern, nearly_no_concern
 from rules.say import N_, NP_, Counted, Day, Lines, Member, Quote, Say, excerpt
 from rules.visible import has_words, shows
 
@@ -793,6 +799,13 @@ class UnknownCommand:
 # turns, because it is fair", "because: it is fair".
 _BECAUSE = re.compile(r"[,;:]?\s+(?:because|omdat):?\s+", re.IGNORECASE)
 _DUTCH_BECAUSE = re.compile(r"[,;:]?\s+(want|aangezien):?\s+", re.IGNORECASE)
+# Words that give a reason in one language only, read whatever the text's language reads
+# as (a short reason, "vanwege file", gives little to tell it by): "vanwege" (because of)
+# and the purpose "zodat", English "so that". They keep their word, as "want" does: "zodat
+# iedereen er is" says something else after "omdat", and nothing after a label alone.
+# English "as" and "so" alone are no reason words here: "as agreed", "so far", "so we
+# can" read too often as the agreement's own.
+_OWN_REASON_WORDS = re.compile(r"[,;:]?\s+(vanwege|zodat|so\s+that):?\s+", re.IGNORECASE)
 _ENGLISH_SINCE = re.compile(
     r"[,;:]?\s+since\s+(?!(?:\d|last\b|yesterday\b|today\b|then\b|ever\b|(?:the\s+)?(?:start|"
     r"beginning)\b|(?:" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS))) + r")\b))",
@@ -1120,11 +1133,16 @@ def _split_reason(text: str, lang: str | None) -> tuple[str, str, str] | None:
 
     `opening` is "want " when Dutch "want" gave it, else empty: its reason keeps main-clause
     word order ("want de brieven komen te laat"), which reads wrong after the "omdat" a
-    reason is shown with, so the reason keeps its own word (agreements.reason_param).
+    reason is shown with, so the reason keeps its own word (agreements.reason_param); so
+    do "vanwege ", "zodat " and "so that " (_OWN_REASON_WORDS).
     """
     parts = _BECAUSE.split(" " + text, maxsplit=1)
     if len(parts) == 2:
         return parts[0], "", parts[1]
+    parts = _OWN_REASON_WORDS.split(" " + text, maxsplit=1)
+    if len(parts) == 3:
+        what, word, why = parts
+        return what, " ".join(word.lower().split()) + " ", why
     # The words' own language first: a Discord client's locale picks the command's name,
     # so a Dutch sentence may come through /agree; the command's language decides only
     # where the text gives no sign.
@@ -1136,6 +1154,14 @@ def _split_reason(text: str, lang: str | None) -> tuple[str, str, str] | None:
         return None
     parts = _ENGLISH_SINCE.split(" " + text, maxsplit=1)
     return (parts[0], "", parts[1]) if len(parts) == 2 else None
+
+
+# Only an owner, a review date or a mention where the agreement goes ("/agree owner @ben
+# because x"): nothing was agreed in it, and the words come back to add what was.
+WHAT_WAS_AGREED = Say.of(
+    N_("What was agreed? Write it first, before “because”; the owner and the review date "
+       "go after the why.")
+)  # fmt: skip
 
 
 # All that is off is the why: the words come back (UsageError.again), to add it and send
@@ -1153,12 +1179,13 @@ def _agree(
         return UsageError(spec, Say.of(NO_WHY), again=True)
     text, opening, rest = split[0].strip(), split[1], split[2]
     text, leading = _leading_clauses(text, today, month_first)
-    if not shows(text):
-        return UsageError(spec)
+    text, between = _clauses_before_the_why(text, after_others=bool(leading))
+    if not shows(text) or _only_mentions(text):
+        return UsageError(spec, WHAT_WAS_AGREED, again=True)  # "owner @ben because x"
     why, clauses = _reason_and_clauses(rest)
-    if any(is_owner for is_owner, _ in leading) and any(is_owner for is_owner, _ in clauses):
+    if sum(1 for is_owner, _ in leading + between + clauses if is_owner) > 1:
         return UsageError(spec, ONE_OWNER)  # "owner @ben x because y owner @chris"
-    read = _read_clauses(leading + clauses, today, month_first)
+    read = _read_clauses(leading + between + clauses, today, month_first)
     if isinstance(read, Say):
         return _clauses_refused(spec, read)
     if not shows(why):
@@ -1169,6 +1196,29 @@ def _agree(
         one_line(text), one_line(opening + why), read.owner, read.review_on,
         owner_group=read.owner_group,
     )  # fmt: skip
+
+
+def _clauses_before_the_why(text: str, *, after_others: bool) -> tuple[str, list[tuple[bool, str]]]:
+    """Clauses that end the agreement's words, before "because": "we meet at 9 owner @ben
+    [review in 2 weeks] because …", as (is an owner, value), and the words before them.
+
+    They are read as those that end a reason are (_reason_and_clauses), but only a run
+    with an owner in it counts ("Team review on Monday because …" is an agreement), or
+    one that is all that is left after clauses put first ("owner @ben review in 2 weeks
+    because …"): nothing was agreed there, which the author is asked about.
+    """
+    what, clauses = _reason_and_clauses(text)
+    if any(is_owner for is_owner, _ in clauses) or (after_others and clauses and not shows(what)):
+        return what, clauses
+    return text, []
+
+
+def _only_mentions(text: str) -> bool:
+    """Whether `text` is only mentions ("@ben", "<@U1> <@U2>", "@everyone"): no words."""
+    words = [word for word in re.split(r"[\s,;]+", text.strip(" .,;:!?")) if word]
+    return bool(words) and all(
+        member_reference(word) or group_reference(word) or names_everyone(word) for word in words
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -1524,6 +1574,8 @@ def _reads_as_owner(value: str) -> bool:
         return len(value.split()) <= 5  # a role's name has a few words at most
     if _owner(value) is not None or group_reference(value.rstrip(".,;!")) is not None:
         return True
+    if names_everyone(value.rstrip(".,;!")):
+        return True  # "owner @everyone": read as a clause, to be refused (not one member)
     names = [name for name in _AND.split(value) if name]
     return len(names) > 1 and all(member_reference(name) or group_reference(name) for name in names)
 
@@ -1863,7 +1915,17 @@ def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | Withdra
     if args and answers_rather_than_proposes(args):
         # "/zorgen geen zorgen" answers a round; it would ask everyone about "geen zorgen".
         return UsageError(spec, AN_ANSWER_NOT_A_PROPOSAL)
+    no_words = not any(ch.isalnum() for ch in _EMOJI_CODES.sub("", args))
+    if shows(args) and (_only_mentions(args) or no_words):
+        return UsageError(spec, WHICH_PROPOSAL)  # "/concerns @ben", "/concerns 🎉"
     return too_long(spec, TEXT_TOO_LONG, MAX_FIELD, args) or StartRound(shown_line(args))
+
+
+# Slack's emoji codes (":tada:"), no words of a proposal.
+_EMOJI_CODES = re.compile(r":[a-z0-9_+'-]+:")
+# "/concerns @ben", "/concerns 🎉": no proposal to ask the whole table about (the words
+# rules.concerns asks with when none is found).
+WHICH_PROPOSAL = Say.of(N_("Which proposal should the table look at? /concerns <proposal>"))
 
 
 # A subcommand's word mistyped alone: the command it was likely meant as, privately.
@@ -1935,9 +1997,24 @@ def _concern(
         # "/zorg al opgelost?" asks rather than says: answered as a concern it would
         # replace the concern its member raised, so nothing is recorded.
         return UsageError(spec, ASKS_WHETHER_RESOLVED)
+    quoted = _quoted_whole(args)
+    if quoted is not None and shows(quoted):
+        args = quoted  # /concern "non": as written, whatever it resembles
+    elif (meant := nearly_no_concern(args)) is not None:
+        # "/concern non": a concern nobody meant, or a "none" mistyped; which, they say.
+        return UsageError(spec, Say.of(NEARLY_NONE, typed=Quote(args.strip()), meant=Quote(meant)))
     if means_no_concern(args):
         return AnswerRound(None)
     return too_long(spec, TEXT_TOO_LONG, MAX_FIELD, args) or AnswerRound(one_line(args))
+
+
+# A concern is kept rather than read as none where in doubt (rules.round_answers), but an
+# answer a typo away from "none" is asked about: noted as a concern it would hold the
+# round up for a word nobody meant.
+NEARLY_NONE = N_(
+    "Did you mean “{meant}”, no concerns? Then type /concern none. Or is “{typed}” your "
+    'concern? Then put it in quotes, /concern "{typed}", or say a little more about it.'
+)
 
 
 def _window(spec: CommandSpec, args: str, today: date) -> ProblemWindow | UsageError:
@@ -1996,7 +2073,7 @@ def _not_a_span(args: str) -> Say:
     return Say.of(
         N_("“{text}” is not a length of time I can read: say how long, in minutes, hours or "
            "days."),
-        text=Quote(args),
+        text=Quote(excerpt(one_line(args), 60)),  # a 3,000-character paste: its start
     )  # fmt: skip
 
 
@@ -2080,9 +2157,9 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         # On a server where organisations are roles, "join @Gemeente Utrecht" names one.
         if not has_words(rest) and not names_a_group(rest):
             return UsageError(spec, Say.of(N_("Name the organisation you represent here.")))
-        organisation = one_line(groups_by_name(rest))
+        organisation = groups_by_name(rest)  # counted as sent, not as one_line keeps it
         refused = too_long(spec, ORGANISATION_TOO_LONG, ORGANISATION_LIMIT, organisation)
-        return refused or JoinTable(organisation)
+        return refused or JoinTable(one_line(organisation))
     if keyword in _LANGUAGE:
         # Alone it shows, as quiet-hours does; a language the bot does not speak ("de")
         # is told which it does, rather than the whole /table usage.
@@ -2220,7 +2297,8 @@ def _renewal_answer(args: str) -> AnswerRenewal | None:
         return None
     said = set(_BEFORE_THE_ANSWER) | taken | {w for p in _RENEWED_PHRASES for w in p}
     more = any(word not in said for word in words)
-    return AnswerRenewal(outcome, words=one_line(args) if more else None)
+    # On one line, counted as sent (/mandate refuses more than MANDATE_LIMIT).
+    return AnswerRenewal(outcome, words=" ".join(args.split()) if more else None)
 
 
 def _nearly_an_answer(args: str) -> str | None:
@@ -2428,6 +2506,8 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         if (member := member_reference(name)) is not None:
             # "add @ben notes": a member where the role's name goes, never a role named so.
             return UsageError(spec, Say.of(A_ROLE_IS_NO_MEMBER, member=Member(member)))
+        if names_everyone(name) or group_reference(name) is not None:
+            return UsageError(spec, A_ROLE_IS_NO_MENTION)  # "add @everyone notes"
         if not has_words(tail):
             return UsageError(
                 spec, Say.of(N_("Say which tasks come with the role: roles carry tasks."))
@@ -2447,6 +2527,9 @@ def _role(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
 
 
 NAME_THE_MEMBER = Say.of(N_("Name the member with @, like @anna."))
+A_ROLE_IS_NO_MENTION = Say.of(
+    N_("A role is named with a word, not a mention: /role add <name> <tasks>.")
+)
 A_ROLE_IS_NO_MEMBER = N_(
     "A role is named with a word, not a member: /role add <name> <tasks>, then "
     "/role assign <name> {member}."
@@ -2552,7 +2635,12 @@ def _review(
     clauses: list[tuple[bool, str]] = []
     if len(revision) == 2:
         why, lesson, clauses = _review_clauses(revision[1], lesson)
-        revision = [revision[0], why or ""]
+        text, between = _clauses_before_the_why(revision[0], after_others=False)
+        if _only_mentions(text):
+            text = ""  # "/review revise 1 @ben because x": no new text
+        revision, clauses = [text, why or ""], between + clauses
+        if sum(1 for is_owner, _ in clauses if is_owner) > 1:
+            return UsageError(spec, ONE_OWNER)
     if len(revision) < 2 or not shows(revision[0]) or not shows(revision[1]):
         return UsageError(
             spec,

@@ -427,9 +427,16 @@ def in_another_language(text: str) -> bool:
     return neither > max(dutch, english)
 
 
+# A name typed with @ ("@ben", the console's mention, or one not picked from Discord's
+# list) is no word either; an e-mail address ("ben@example.nl") keeps its words.
+_TYPED_NAME = re.compile(r"(?<![\w.])@[\w.\-]+")
+
+
 def _without_markup(text: str) -> str:
     if "<" in text or "://" in text:
         text = _MARKUP.sub(" ", text)
+    if "@" in text:
+        text = _TYPED_NAME.sub(" ", text)
     if ":" in text:
         text = _SHORTCODE.sub(" ", text)
     return text

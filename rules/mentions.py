@@ -8,12 +8,29 @@ import re
 _MENTION = re.compile(r"^<@!?([A-Za-z0-9_.\-]+)(?:\|[^>]*)?>$|^@([\w.\-]+)$")
 
 
+# "@everyone", "@here", "@channel" typed as words (Discord sends them so, as the console
+# does): everyone in a place, never one member.
+_EVERYONE = frozenset({"everyone", "here", "channel"})
+
+
 def member_reference(token: str) -> str | None:
-    """The user id a mention token names, or None when the token is not a mention."""
+    """The user id a mention token names, or None when the token is not a mention (nor
+    "@everyone" or "@here", which name no one member)."""
     match = _MENTION.match(token.strip())
     if not match:
         return None
+    if match.group(2) is not None and match.group(2).casefold() in _EVERYONE:
+        return None
     return match.group(1) or match.group(2)
+
+
+def names_everyone(token: str) -> bool:
+    """Whether a token is "@everyone", "@here" or "@channel", or Slack's <!here> and the
+    like: a mention of everyone in a place."""
+    token = token.strip()
+    if re.fullmatch(r"<!(?:here|channel|everyone)(?:\|[^>]*)?>", token):
+        return True
+    return token.startswith("@") and token[1:].casefold() in _EVERYONE
 
 
 # A group named by mention: Discord <@&123> (a role), Slack <!subteam^S123|@name> or

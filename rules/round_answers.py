@@ -23,6 +23,7 @@ from enum import Enum
 from functools import cache
 
 from rules.folding import fold
+from rules.typo_fixes import a_typo_away, words
 
 
 class _Kind(Enum):
@@ -192,6 +193,35 @@ def answers_rather_than_proposes(text: str) -> bool:
 
 
 _SAY_NONE = frozenset({_Kind.CONSENT, _Kind.GO_AHEAD, _Kind.BARE_NO})
+
+
+# The shortest ways to say "no concern": one or two words, where a typo ("non", "gene",
+# "geen zorgn") leaves an answer nobody meant as a concern, nor surely as none.
+_SHORT_NONES = (
+    "none", "no", "nope", "nee", "geen", "niets", "niks", "nothing",
+    "no concerns", "no concern", "geen zorgen", "geen zorg", "geen bezwaar",
+)  # fmt: skip
+
+
+def nearly_no_concern(answer: str) -> str | None:
+    """The short no-concern answer a typed answer is a typo away from ("non": "none",
+    "gene": "geen", "geen zorgn": "geen zorgen"), to ask which was meant; None when it
+    says no concern already, or is words of its own ("cost", "noise", a sentence)."""
+    typed = words(answer)
+    if not 1 <= len(typed) <= 2 or means_no_concern(answer):
+        return None
+    if " ".join(typed) in _SHORT_NONES:
+        return None  # "none?", "none 👎": the word itself, and the concern it makes it
+    for meant in _SHORT_NONES:
+        said = meant.split()
+        pairs = list(zip(typed, said, strict=False))
+        if (
+            len(said) == len(typed)
+            and any(a_typo_away(word, one) for word, one in pairs)
+            and all(word == one or a_typo_away(word, one) for word, one in pairs)
+        ):
+            return meant
+    return None
 
 
 def _says_none(answer: str, saying: frozenset[_Kind]) -> bool:

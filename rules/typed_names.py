@@ -45,6 +45,12 @@ SEVERAL_IN_FORM = N_(
     "the owner, use /agree … owner @ and pick them from the list that opens as you type @. "
     "What you wrote, to use again: {text} {reason}"
 )
+# Where no list opens as one types @ (the console), each of them by the mention that
+# names them alone.
+SEVERAL_BY_MENTION = N_(
+    "Several people here are called “{name}”, so nothing was recorded. Name the one you "
+    "mean by their mention: {mentions}."
+)
 # What comes before the member: "owner @bob", "eigenaar: @bob"; "assign nightlead @bob".
 _OWNER = r"((?:owner|eigenaar)\s*:?\s+)"
 _BEFORE = {"agree": _OWNER, "review": _OWNER, "role": r"(\s)"}
@@ -70,6 +76,13 @@ class TypedName:
     def not_found(self, people: int) -> Say:
         """What the author hears when the name fits nobody (0) or several people."""
         return Say.of(UNKNOWN if people == 0 else SEVERAL, name=Quote("@" + self.name))
+
+
+def several_by_mention(name: str, people: list[str]) -> Say:
+    """What the author hears where a typed name fits several people and no list lets them
+    pick one: the mention of each ("<@Jan>, <@jan>"), which names one whatever its case."""
+    mentions = ", ".join(f"<@{person}>" for person in sorted(people))
+    return Say.of(SEVERAL_BY_MENTION, name=Quote("@" + name), mentions=Quote(mentions))
 
 
 def several_in_form(name: str, text: str, why: str) -> Say:

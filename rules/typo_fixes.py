@@ -96,6 +96,19 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_EMOJI_NAME.sub(" ", folded))
 
 
+def a_typo_away(typed: str, meant: str) -> bool:
+    """Whether the word `typed` could be `meant` mistyped: a letter put in, left out,
+    changed or swapped with its neighbour (two in a long word), digits never. Unlike a
+    typo fix of an edit, short words count ("non" for "no"), and negations and kinds are
+    not told apart: it only says what to ask about, never what to decide."""
+    if typed == meant:
+        return False
+    if any(c.isdigit() for c in typed + meant):
+        return False
+    most = 2 if min(len(typed), len(meant)) >= LONG_WORD else 1
+    return _distance(typed, meant, most) <= most
+
+
 def _letters_fixed(was: str, now: str) -> int | None:
     """How many letters turned `was` into `now`, if that is a typo fixed; else None."""
     if min(len(was), len(now)) < SHORTEST_FIXED:

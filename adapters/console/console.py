@@ -20,8 +20,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
+from sqlmodel import Session, select
+
 from bot.bootstrap import Groundrules
 from bot.explain import explain_message, second_opinion
+from bot.models import MemberRow
 from bot.presenting import plain
 from bot.printable import printable, printable_line
 from bot.store import review_message_key
@@ -42,7 +45,10 @@ from rules.conversation import Line, previous_indexes
 from rules.durations import DurationError, parse_duration
 from rules.events import CommandInvoked, Event, MemberJoined, MessagePosted, MessageRelabelled
 from rules.folding import fold
+from rules.grammar import command_language
 from rules.i18n import render
+from rules.say import Say
+from rules.typed_names import called, several_by_mention, typed_name
 
 WORKSPACE = "console"
 CONSOLE_COMMANDS = {
@@ -140,6 +146,15 @@ class ConsoleChat:
     def _command(self, name: str, args: str) -> None:
         """A slash command typed by the current person, where they are."""
         self._take_seat()
+        named = self._with_members_named(name, args)
+        if isinstance(named, Say):
+            lang = command_language(name, args) or "en"
+            self.write(render_for_console(Reply(
+                workspace=WORKSPACE, channel=self.channel, lang=lang, user=self.user,
+                text=named, private=True,
+            )))  # fmt: skip
+            return
+        args = named
         self._submit(
             CommandInvoked(
                 workspace=WORKSPACE,
@@ -152,6 +167,27 @@ class ConsoleChat:
                 thread_id=self._message_id(self.thread),
             )
         )
+
+    def _with_members_named(self, name: str, args: str) -> str | Say:
+        """A typed "@name" as the mention of the one member here called so, in any case,
+        as the Slack and Discord adapters find them (rules.typed_names); what to tell the
+        author when several are (names that differ only in case). A name nobody here has
+        stays: the engine says they are not at the table."""
+        typed = typed_name(name, args, today=self.now.date())
+        if typed is None:
+            return args
+        with Session(self.app.database) as session:
+            members = session.exec(
+                select(MemberRow.user).where(
+                    MemberRow.workspace == WORKSPACE,
+                    MemberRow.channel == self.channel,
+                    MemberRow.active,
+                )
+            ).all()
+        people = [member for member in members if called(typed.name, {member})]
+        if len(people) > 1:
+            return several_by_mention(typed.name, people)
+        return typed.mentioning(args, people[0]) if people else args
 
     def _take_seat(self) -> None:
         """Make the person typing a member of this channel the first time they speak or

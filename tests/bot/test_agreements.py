@@ -370,6 +370,22 @@ def test_agreement_reason_given_with_want_reads_as_dutch_wherever_it_is_shown(ap
     assert "#2 Kaas op vrijdag — waarom: omdat het goedkoper is." in report
 
 
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("/afspraak stand-up om 9:30 vanwege de file", "Waarom: vanwege de file"),
+        ("/afspraak stand-up om 9:30 zodat iedereen er is", "Waarom: zodat iedereen er is"),
+        ("/agree stand-up at 9:30 so that everyone can come", "Why: so that everyone can come"),
+    ],
+)
+def test_agreement_reason_that_keeps_its_own_word_is_shown_with_it(app, line, shown):
+    """Not "omdat zodat iedereen er is", nor "Waarom: iedereen er is", which says another
+    thing: the reason's own word stays."""
+    chat = Chat(app)
+    chat.command("ben", line, "09:00")
+    assert shown in chat.texts()[0], chat.texts()[0]
+
+
 def test_agreement_reason_because_of_is_shown_without_its_of(app):
     chat = Chat(app)
     chat.command("ben", "/agree stand-up at 9:30 because of the school run", "09:00")

@@ -221,6 +221,32 @@ def test_a_member_where_a_roles_name_goes_makes_no_role(app, line, said):
 @pytest.mark.parametrize(
     ("line", "said"),
     [
+        # @everyone and @here as Discord sends them typed: everyone, not a member or a role
+        ("/role add @everyone takes notes",
+         "A role is named with a word, not a mention: /role add <name> <tasks>."),
+        ("/rol toevoegen @here notuleert",
+         "Een rol heeft een woord als naam, geen vermelding: /rol toevoegen <naam> <taken>."),
+        ("/role assign chair @everyone", "Name the member with @, like @anna."),
+        ("/agree tea at 9 because it helps owner @everyone",
+         "An agreement has one owner: name one member, like owner @anna."),
+        ("/afspraak thee om 9 omdat het helpt eigenaar @here",
+         "Een afspraak heeft één eigenaar: noem één lid, zoals eigenaar @anna."),
+    ],
+)  # fmt: skip
+def test_everyone_or_here_is_no_member_nor_a_role(app, line, said):
+    chat = Chat(app)
+    chat.join("ann", "ben")
+    chat.command("ann", "/role add chair runs the meeting", "08:59")
+    _, text = private_reply(chat, "ann", line, "09:00")
+    assert text.splitlines()[0] == said
+    _, roles = private_reply(chat, "ann", "/roles", "09:01")
+    assert "everyone" not in roles and "here" not in roles, roles
+    assert not chat.of_type(AnnounceAgreement)
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
         ("/role assign @ben chair", "Name the role first, then the member: /role assign chair ben"),
         ("/rol overdragen @ben night lead",
          "Noem eerst de rol, dan het lid: /rol overdragen night lead ben"),

@@ -252,6 +252,27 @@ def test_concern_round_text_command_answers_the_open_round(app):
     assert chat.of_type(PostRoundSummary)[0].round.no_concerns == ("anna",)
 
 
+@pytest.mark.parametrize(
+    ("line", "question"),
+    [
+        ("/concern non", "Did you mean “none”, no concerns? Then type /concern none."),
+        ("/zorg gene", "Bedoel je “geen”, geen zorgen? Typ dan /zorg geen."),
+    ],
+)
+def test_concern_round_a_near_typo_of_none_is_asked_about_not_noted(app, line, question):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    round_id = start(chat)
+    [reply] = chat.command("anna", line, "09:05")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "anna"
+    assert question in chat.texts()[-1], chat.texts()[-1]
+    assert not chat.of_type(UpdateRoundProgress)  # nothing recorded: still waited for
+    chat.command("anna", line.split()[0] + ' "' + line.split()[1] + '"', "09:06")
+    chat.answer("chris", round_id, None, "09:07")
+    [summary] = chat.of_type(PostRoundSummary)
+    assert [user for user, _ in summary.round.concerns] == ["anna"]
+
+
 def test_concern_round_dutch_command_answers_in_dutch(app):
     chat = Chat(app)
     chat.join("anna", "ben", "chris")

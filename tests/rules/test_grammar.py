@@ -14,10 +14,13 @@ from rules.grammar import (
     FAR_REVIEW,
     FUTURE_REPORT,
     NAME_THE_OWNER,
+    NEARLY_NONE,
     ONE_OWNER,
     PAST_REVIEW_DATE,
     RETIRED_HAS_NO_CLAUSES,
     TEXT_TOO_LONG,
+    WHAT_WAS_AGREED,
+    WHICH_PROPOSAL,
     Agree,
     AnswerRenewal,
     AnswerRound,
@@ -44,7 +47,7 @@ from rules.grammar import (
     reached_command,
 )
 from rules.i18n import render
-from rules.say import Day, Quote, Say
+from rules.say import Day, Lines, Quote, Say
 
 TODAY = date(2026, 3, 2)
 
@@ -287,6 +290,71 @@ def test_grammar_never_raises_on_hostile_text(name):
 
 
 @pytest.mark.parametrize(
+    ("name", "args"),
+    [("concerns", "@ben"), ("concerns", "<@U123>"), ("zorgen", "<@123> <@456>"),
+     ("concerns", "@everyone"), ("zorgen", "<!here>"), ("concerns", "<@&123>"),
+     ("concerns", "🎉🎉"), ("zorgen", "*** !!"), ("concerns", ":tada: :rocket:")],
+)  # fmt: skip
+def test_grammar_a_round_about_only_a_mention_or_emoji_asks_which_proposal(name, args):
+    """It would ask the whole table, in public, about nothing anyone proposed."""
+    result = parse_as_typed(name, args)
+    assert result == UsageError(find_command(name)[0], WHICH_PROPOSAL)
+
+
+@pytest.mark.parametrize("args", ["pin @ben's base image", "9:30?", "🎉 party on Friday"])
+def test_grammar_a_round_about_words_beside_a_mention_or_emoji_starts(args):
+    assert isinstance(parse("concerns", args), StartRound)
+
+
+def _quotes_and_counts(reason) -> tuple[list[str], list[int]]:
+    """The people's words a refusal quotes, and the lengths it says they have."""
+    quotes: list[str] = []
+    counts: list[int] = []
+    parts = [reason]
+    while parts:
+        part = parts.pop()
+        if isinstance(part, Lines):
+            parts.extend(part.parts)
+        elif isinstance(part, Say):
+            for key, value in part.params:
+                if isinstance(value, Quote):
+                    quotes.append(value.text)
+                elif isinstance(value, Say | Lines):
+                    parts.append(value)
+                elif key == "count":
+                    counts.append(value)
+    return quotes, counts
+
+
+_ODD = (
+    "", "   ", "@ben", "<@U123>", "<@123>", "🎉🎉", "x" * 3000, "word " * 600,
+    "*bold* `code` <https://x|y>", "@everyone", "@here <!channel> <!here>",
+    "<@&123> <!subteam^S1|@eng>", "dit is Nederlands", "this is English",
+)  # fmt: skip
+_ODD_LEADS = (
+    "", "join ", "about ", "over ", "renew ", "add ", "keep 1 ", "revise 1 ", "x because ",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted({name for spec in COMMANDS for name in spec.names}))
+def test_grammar_odd_words_are_answered_briefly_and_counted_as_typed(name):
+    """A refusal quotes at most a short piece of what was typed (3,000 characters back
+    are no answer), and the length it names is that of the words as sent, not of a part
+    kept of them."""
+    spec, lang = find_command(name)
+    for lead in _ODD_LEADS:
+        for odd in _ODD:
+            args = lead + odd
+            result = parse_command(spec, args, today=TODAY, lang=lang)
+            if not isinstance(result, UsageError) or result.reason is None:
+                continue
+            quotes, counts = _quotes_and_counts(result.reason)
+            assert all(len(quote) <= 600 for quote in quotes), (args[:40], quotes)
+            for count in counts:
+                assert count > 2000 or len(" ".join(args.split())) < 2000, (args[:40], count)
+
+
+@pytest.mark.parametrize(
     ("name", "args", "today"),
     [
         ("agree", "X because Y review in 99999999 weeks", TODAY),
@@ -435,6 +503,45 @@ def test_grammar_want_and_since_without_a_reason_get_usage(name, args):
     assert isinstance(parse_as_typed(name, args), UsageError)
 
 
+@pytest.mark.parametrize(
+    ("name", "args", "text", "why"),
+    [
+        # short reasons: one word after the reason's word is enough
+        ("afspraak", "we starten om 9u omdat file", "we starten om 9u", "file"),
+        ("afspraak", "we starten om 9u want file", "we starten om 9u", "want file"),
+        ("afspraak", "stand-up om 9:30 vanwege file", "stand-up om 9:30", "vanwege file"),
+        ("afspraak", "stand-up om 9:30 vanwege de file", "stand-up om 9:30", "vanwege de file"),
+        ("afspraak", "stand-up om 9:30, zodat iedereen er is", "stand-up om 9:30",
+         "zodat iedereen er is"),
+        # Dutch words no English sentence has: whatever the command's name
+        ("agree", "we starten om 9u vanwege file", "we starten om 9u", "vanwege file"),
+        ("agree", "stand-up 9:30 so that everyone can come", "stand-up 9:30",
+         "so that everyone can come"),
+        ("agree", "stand-up at 9:30 since traffic", "stand-up at 9:30", "traffic"),
+        # "because" still wins over them
+        ("afspraak", "we schuiven zodat Ben kan omdat file", "we schuiven zodat Ben kan", "file"),
+        ("agree", "we move it so that Ben can join because traffic",
+         "we move it so that Ben can join", "traffic"),
+    ],
+)  # fmt: skip
+def test_grammar_short_reasons_and_their_words(name, args, text, why):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, Agree) and (result.text, result.why) == (text, why)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        # "as" and "so" alone are too often no reason: "as agreed", "so far"
+        ("agree", "stand-up at 9:30 as agreed"),
+        ("agree", "stand-up at 9:30 so far"),
+        ("agree", "stand-up at 9:30 so everyone can come"),
+    ],
+)
+def test_grammar_as_and_so_alone_give_no_reason(name, args):
+    assert isinstance(parse_as_typed(name, args), UsageError)
+
+
 def test_grammar_reason_word_without_the_commands_language_follows_the_text():
     assert parse("agree", "We bellen op maandag want de brieven komen te laat") == Agree(
         "We bellen op maandag", "want de brieven komen te laat", None, None
@@ -503,6 +610,79 @@ def test_grammar_keep_and_retire_read_a_reason_and_a_lesson(name, args, expected
 def test_grammar_owner_clause_is_just_a_mention_at_the_end(args, why, owner):
     result = parse("agree", args)
     assert isinstance(result, Agree) and (result.why, result.owner) == (why, owner)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        # an owner and nothing agreed: in each surface's mention form
+        ("agree", "owner @ben because x"),
+        ("agree", "owner <@U123> because x"),
+        ("agree", "owner <@123> because x"),
+        ("agree", "owner: <@U123|ben> because x"),
+        ("afspraak", "eigenaar @ben omdat x"),
+        ("afspraak", "eigenaar <@123> omdat x"),
+        ("agree", "owner @ben review in 2 weeks because x"),
+        ("afspraak", "herzien over 2 weken eigenaar @ben omdat x"),
+        # only a mention, or only mentions, where the agreement goes
+        ("agree", "@ben because x"),
+        ("agree", "<@U123> because x"),
+        ("afspraak", "<@123> <@456> omdat x"),
+        ("agree", "@everyone because x"),
+        ("agree", "<!here> because x"),
+        ("agree", "<@&123> because x"),
+    ],
+)
+def test_grammar_an_agreement_of_only_an_owner_asks_what_was_agreed(name, args):
+    """An "owner @ben" is not what was agreed: nothing is recorded, the words come back."""
+    spec, _ = find_command(name)
+    assert parse_as_typed(name, args) == UsageError(spec, WHAT_WAS_AGREED, again=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [
+        ("agree", "we meet at 9 owner @ben because x", Agree("we meet at 9", "x", "ben", None)),
+        ("agree", "we meet at 9 owner <@U123> because x", Agree("we meet at 9", "x", "U123", None)),
+        ("agree", "we meet at 9, owner <@123>, because x", Agree("we meet at 9", "x", "123", None)),
+        ("agree", "we meet at 9 owner role night lead because x",
+         Agree("we meet at 9", "x", "role:night lead", None)),
+        ("afspraak", "we starten om 9u eigenaar @jan omdat file",
+         Agree("we starten om 9u", "file", "jan", None)),
+        ("afspraak", "we starten om 9u eigenaar <@123> omdat file",
+         Agree("we starten om 9u", "file", "123", None)),
+        ("agree", "we meet at 9 owner <@U123> review in 2 weeks because x",
+         Agree("we meet at 9", "x", "U123", TODAY + timedelta(weeks=2))),
+        ("agree", "we meet at 9 review in 2 weeks owner <@123> because x",
+         Agree("we meet at 9", "x", "123", TODAY + timedelta(weeks=2))),
+        ("afspraak", "we starten om 9u eigenaar @jan herzien over 2 weken omdat file",
+         Agree("we starten om 9u", "file", "jan", TODAY + timedelta(weeks=2))),
+        # the same words where they are the agreement's own stay there
+        ("agree", "the owner @ben picks the vendor because x",
+         Agree("the owner @ben picks the vendor", "x", None, None)),
+        ("agree", "Team review on Monday because x",
+         Agree("Team review on Monday", "x", None, None)),
+        ("agree", "Owner rotates weekly because x", Agree("Owner rotates weekly", "x", None, None)),
+        ("agree", "we thank the owner @ben because x",
+         Agree("we thank the owner @ben", "x", None, None)),
+    ],
+)  # fmt: skip
+def test_grammar_an_owner_between_the_agreement_and_its_why_is_read(name, args, expected):
+    assert parse_as_typed(name, args) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "refusal"),
+    [
+        ("agree", "we meet at 9 owner ben because x", NAME_THE_OWNER),
+        ("agree", "we meet at 9 owner @ben because x owner @chris", ONE_OWNER),
+        ("agree", "owner @ben we meet at 9 owner @chris because x", ONE_OWNER),
+        ("afspraak", "we starten om 9u eigenaar @a en @b omdat file", ONE_OWNER),
+    ],
+)
+def test_grammar_an_owner_between_is_refused_as_one_at_the_end_is(name, args, refusal):
+    spec, _ = find_command(name)
+    assert parse_as_typed(name, args) == UsageError(spec, refusal)
 
 
 @pytest.mark.parametrize(
@@ -644,6 +824,45 @@ def test_grammar_unreadable_review_date_is_an_error_not_ignored(args):
     result = parse("agree", args)
     assert isinstance(result, UsageError) and result.reason is not None
     assert "review date" in result.reason.msgid
+
+
+@pytest.mark.parametrize(
+    ("name", "answer", "meant"),
+    [
+        ("concern", "non", "none"), ("concern", "noen", "none"), ("concern", "Nnoe!", "none"),
+        ("concern", "nee.", None), ("concern", "nod", "no"),
+        ("concern", "no concerms", "no concerns"), ("concern", "no concrens", "no concerns"),
+        ("zorg", "gene", "geen"), ("zorg", "geeen", "geen"), ("zorg", "Geen zorgn", "geen zorgen"),
+        ("zorg", "gen zorgen", "geen zorgen"), ("zorg", "ene", "nee"), ("zorg", "neee", "nee"),
+    ],
+)  # fmt: skip
+def test_grammar_a_near_typo_of_none_asks_back_rather_than_notes_a_concern(name, answer, meant):
+    """ "non" is no concern anyone meant to raise, nor certainly none: the answer is asked
+    about, with both ways to say it, and nothing is recorded."""
+    result = parse(name, answer)
+    if meant is None:  # a no-concern answer as it is: no question
+        assert result == AnswerRound(None)
+        return
+    assert isinstance(result, UsageError) and isinstance(result.reason, Say)
+    assert result.reason.msgid == NEARLY_NONE
+    params = dict(result.reason.params)
+    assert params["meant"] == Quote(meant)
+    assert params["typed"] == Quote(answer)
+
+
+@pytest.mark.parametrize(
+    ("name", "answer", "concern"),
+    [
+        # a word of its own, more than a typo away, or more words: the concern as written
+        ("concern", "cost", "cost"), ("concern", "nonsense", "nonsense"),
+        ("concern", "noise", "noise"), ("concern", "non-standard port", "non-standard port"),
+        ("zorg", "geld", "geld"), ("zorg", "gene zorg maar wel geld", "gene zorg maar wel geld"),
+        # in quotes: as written, whatever it resembles
+        ("concern", '"non"', "non"), ("zorg", "“gene”", "gene"),
+    ],
+)  # fmt: skip
+def test_grammar_a_concern_that_is_no_typo_of_none_is_noted(name, answer, concern):
+    assert parse(name, answer) == AnswerRound(concern)
 
 
 @pytest.mark.parametrize(
@@ -1541,6 +1760,43 @@ def test_grammar_a_review_reads_owner_and_review_clauses(name, args, expected):
     """They were swallowed into the reason: the table was told one thing and another was
     recorded."""
     assert parse_as_typed(name, args) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [("review", "revise 1 we meet at 10 owner @ben because x",
+      ReviewAgreement(1, "revise", "we meet at 10", "x", owner="ben")),
+     ("review", "revise 1 we meet at 10 owner <@U123> review in 2 weeks because x",
+      ReviewAgreement(1, "revise", "we meet at 10", "x", owner="U123",
+                      review_on=TODAY + timedelta(weeks=2))),
+     ("herziening", "herzien 1 we starten om 10u eigenaar <@123> omdat file",
+      ReviewAgreement(1, "revise", "we starten om 10u", "file", owner="123")),
+     ("review", "revise 1 the owner @ben picks because x",
+      ReviewAgreement(1, "revise", "the owner @ben picks", "x"))],
+)  # fmt: skip
+def test_grammar_a_revision_reads_an_owner_before_its_why(name, args, expected):
+    assert parse_as_typed(name, args) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("review", "revise 1 owner @ben because x"), ("review", "revise 1 <@U1> because x"),
+     ("herziening", "herzien 1 eigenaar <@123> omdat x")],
+)  # fmt: skip
+def test_grammar_a_revision_of_only_an_owner_asks_for_the_new_text(name, args):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, UsageError) and result.reason.msgid.startswith(
+        "A revision needs the new text and why"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("review", "revise 1 x owner @ben because y owner @chris"),
+     ("herziening", "herzien 1 x eigenaar @a en @b omdat y")],
+)  # fmt: skip
+def test_grammar_a_revision_with_two_owners_is_refused(name, args):
+    assert parse_as_typed(name, args) == UsageError(find_command(name)[0], ONE_OWNER)
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,18 @@ def test_language_reads_no_mention_channel_or_link_markup(text):
     assert detect_language(text, fallback="nl") == "nl"
 
 
+@pytest.mark.parametrize("text", ["@ben", "@al", "@ben @al", "@Jan.de.Vries @everyone"])
+def test_language_reads_no_name_typed_with_at(text):
+    """A name typed with @ (the console's, or one not picked from Discord's list) is a
+    name, as a mention is: "@ben" is not Dutch "ben"."""
+    assert detect_language(text, fallback="en") == "en"
+    assert detect_language(text, fallback="nl") == "nl"
+
+
+def test_language_reads_an_email_address_still_as_before():
+    assert detect_language("mail ben@example.nl, het is dringend") == "nl"
+
+
 def test_language_reads_the_words_around_markup():
     assert detect_language("<@U01ABCDEF> de afspraak is goed") == "nl"
     assert detect_language("<@U01ABCDEF> the plan works for us", fallback="nl") == "en"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.typo_fixes import only_typos_fixed
+from rules.typo_fixes import a_typo_away, only_typos_fixed
 
 TYPOS_FIXED = [
     ("we meet once a weak", "we meet once a week"),
@@ -84,3 +84,16 @@ def test_typo_fixes_a_very_long_word_is_compared_in_little_time():
     assert only_typos_fixed(f"we {word}", f"we {word[1:]}")
     assert not only_typos_fixed(f"we {word}", f"we {many_letters}")
     assert not only_typos_fixed(f"we {word}", f"we {word[5:]}")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "away"),
+    [
+        ("non", "none", True), ("non", "no", True), ("gene", "geen", True),
+        ("zorgn", "zorgen", True), ("concerms", "concerns", True), ("no", "no", False),
+        ("noise", "none", False), ("geld", "geen", False), ("no1", "no", False),
+        ("conserns", "concerns", True),
+    ],
+)  # fmt: skip
+def test_typo_fixes_a_word_a_typo_away_from_another_short_ones_too(typed, meant, away):
+    assert a_typo_away(typed, meant) is away

@@ -1,0 +1,71 @@
+"""Every slash command, in English and Dutch, given odd words: nothing, spaces, only a
+mention, only emoji, 3,000 characters, Slack markup, everyone's mentions, the other
+language. Each gets an answer the person can act on: no error, and nothing that pings."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from rules.grammar import COMMANDS
+from tests.slack.conftest import SlackBot
+from tests.slack.test_no_pings import SHOWING, assert_nothing_pings
+
+ODD = (
+    "", "   ", "<@U123>", "🎉🎉", "x" * 3000, "*bold* `code` <https://x.example|y>",
+    "<!everyone> <!here> <!channel>", "@everyone @here", "dit is helemaal Nederlands",
+    "this is plainly English",
+)  # fmt: skip
+# What the bot says when a command fails in it, rather than answering.
+FAILED = (
+    "went wrong", "ging iets mis", "did not go through", "niet gelukt", "Traceback",
+)  # fmt: skip
+NAMES = sorted({name for spec in COMMANDS for name in (spec.name, spec.dutch)})
+
+
+def shown(bot: SlackBot) -> int:
+    """How many things the bot has shown so far, by any way it shows them."""
+    return len(bot.slack.responses) + sum(len(bot.calls(method)) for method in SHOWING)
+
+
+async def answered(bot: SlackBot, before: int) -> bool:
+    for _ in range(250):
+        if shown(bot) > before:
+            return True
+        await asyncio.sleep(0.02)
+    return False
+
+
+@pytest.mark.parametrize("name", NAMES)
+async def test_odd_words_to_every_command_get_a_kind_answer(bot: SlackBot, name):
+    for odd in ODD:
+        before = shown(bot)
+        await bot.command(f"/{name}", odd)
+        assert await answered(bot, before), (name, odd[:40])
+        await asyncio.sleep(0.05)  # what else it shows for it (a round's post, an edit)
+    text = assert_nothing_pings(bot)
+    for failed in FAILED:
+        assert failed not in text, text[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("name", "odd"),
+    [("/concerns", "<@U123>"), ("/zorgen", "<!here>"), ("/concerns", "🎉🎉"),
+     ("/zorgen", ":tada: :rocket:")],
+)  # fmt: skip
+async def test_no_round_is_asked_in_public_about_only_a_mention_or_emoji(bot: SlackBot, name, odd):
+    await bot.command(name, odd)
+    assert await answered(bot, 0)
+    await asyncio.sleep(0.2)
+    text = assert_nothing_pings(bot)
+    assert "Which proposal" in text or "Naar welk voorstel" in text, text
+    assert bot.calls("chat.postMessage") == []
+
+
+@pytest.mark.parametrize("name", ["/snooze", "/sluimer", "/problem-window", "/probleemvenster"])
+async def test_a_long_paste_where_a_span_goes_is_quoted_by_its_start(bot: SlackBot, name):
+    await bot.command(name, "x" * 3000)
+    assert await answered(bot, 0)
+    text = assert_nothing_pings(bot)
+    assert "x" * 60 not in text and "x…" in text, text[:300]
