@@ -627,6 +627,16 @@ def test_agreements_all_retired_points_to_the_history(app):
     assert chat.texts()[-1].startswith("Aan deze tafel geldt geen afspraak meer.")
 
 
+@pytest.mark.parametrize("line", ["/afspraken alles", "/agreements everything"])
+def test_agreements_all_said_as_everything_lists_the_history(app, line):
+    """ "Alles" is what Dutch says for all of them; it was refused with the usage."""
+    chat = Chat(app)
+    chat.command("ben", "/afspraak thee op vrijdag omdat het gezellig is", "09:00")
+    chat.command("ben", "/herziening intrekken 1", "09:01")
+    [listed] = chat.command("ben", line, "09:02")
+    assert listed.private and "thee op vrijdag" in chat.texts()[-1]
+
+
 def test_roles_handover_moves_the_agreements_with_the_role(app):
     chat = Chat(app)
     chat.join("anna", "ben", "chris")
