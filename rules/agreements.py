@@ -235,6 +235,21 @@ def unknown_role(owner: str, agree: Agree) -> Say:
     )  # fmt: skip
 
 
+def _round_still_open(round_: Round, agree: Agree) -> Say:
+    """An agreement on the proposal an open round still polls; its words come back, to
+    record once the round has closed."""
+    view = round_.view()
+    return Say.of(
+        N_("A concern round on this proposal is still open: {answered} of {total} answered. "
+           "Let it close first, so that everyone's concerns are heard, then record it. What "
+           "you wrote, to use again: {text} {reason}"),
+        answered=len(view.answered),
+        total=len(view.participants),
+        text=Quote(agree.text),
+        reason=reason_param(agree.why),
+    )  # fmt: skip
+
+
 def group_as_owner(state: TableState, group: str) -> Say:
     """A Slack user group or Discord role named as the owner: no one person would answer
     for the agreement, and recording it under someone else would be wrong. A table role
@@ -268,6 +283,10 @@ def record(command: Command, state: TableState) -> list[Action]:
     same = already_agreed(state, agree.text)
     if same is not None:
         return [private(event, event.user, _already(same, zone), lang)]
+    polling = state.open_round
+    if polling is not None and about_the_same(agree.text, polling.proposal):
+        # Ground rule 4: the members it still asks have their say before it is agreed.
+        return [private(event, event.user, _round_still_open(polling, agree), lang)]
     number = state.next_agreement_number
     review_on = agree.review_on or local_day_after(event.at, state.settings.review_after, zone)
     round_ = linkable_round(
