@@ -131,16 +131,34 @@ def linkable_round(
 
 def offered_proposal(state: TableState, text: str) -> ProposalSeen | None:
     """The proposal the bot offered to record, not recorded yet, whose words these are
-    (an agreement in other words is another agreement: the yeses were not given to it)."""
-    words = wording(text)
+    (an agreement in other words is another agreement: the yeses were not given to it).
+    What a table agrees is the proposal without its "I propose that": that may be left
+    out."""
+    words = _proposed(wording(text))
     return next(
         (
             p
             for p in state.proposals.values()
-            if p.suggested and p.text and wording(p.text) == words
+            if p.suggested and p.text and _proposed(wording(p.text)) == words
         ),
         None,
     )
+
+
+# What opens a proposal without being part of what is agreed, as `wording` writes it:
+# "I propose that we …", "I'd suggest …", "Mijn voorstel: …", "Ik stel voor dat …".
+_PROPOSING = re.compile(
+    r"^(?:(?:i(?: d| would)? (?:propose|suggest)|ik stel voor|ik zou voorstellen)(?: that| dat)?"
+    r"|(?:my |mijn )?(?:proposal|suggestion|voorstel)(?: is)?(?: that| dat)?) "
+)
+
+
+def _proposed(words: str) -> str:
+    """`words` without the phrases that only say they are proposed (a tag's word, as tests
+    tag messages, is one such: "#proposal I propose that …")."""
+    for _ in range(2):
+        words = _PROPOSING.sub("", words, count=1)
+    return words
 
 
 def consent(

@@ -1152,6 +1152,26 @@ def test_consensus_an_agree_in_other_words_than_the_offer_takes_none_of_its_yese
     assert announced.agreement.consenters == ("dana",)
 
 
+@pytest.mark.parametrize(
+    ("proposal", "agreed"),
+    [("#proposal I propose that we rotate the weekend shift", "We rotate the weekend shift"),
+     ("#proposal Mijn voorstel: we rouleren de weekenddienst", "we rouleren de weekenddienst"),
+     ("#proposal I suggest we rotate the weekend shift", "we rotate the weekend shift")],
+)  # fmt: skip
+def test_consensus_an_agree_without_the_proposals_i_propose_takes_its_yeses(app, proposal, agreed):
+    """The offer asks for "/agree <what we agree> because <why>", and what a table
+    agrees is the proposal without its "I propose that": typed so, it recorded the
+    typer's consent alone, as if it were another agreement."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    chat.say("ben", proposal, "09:00")
+    chat.say("anna", "#agreement sounds good", "09:01")
+    [offer] = chat.say("chris", "#agreement +1", "09:02")
+    assert isinstance(offer, SuggestAgreement)
+    [announced] = chat.command("chris", f"/agree {agreed} because it is fair", "09:05")
+    assert announced.agreement.consenters == ("chris", "ben", "anna")
+
+
 def test_consensus_the_offer_recorded_by_its_button_takes_the_consent_given(app):
     chat = Chat(app)
     offer = _offered(chat)
