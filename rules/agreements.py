@@ -131,16 +131,34 @@ def linkable_round(
 
 def offered_proposal(state: TableState, text: str) -> ProposalSeen | None:
     """The proposal the bot offered to record, not recorded yet, whose words these are
-    (an agreement in other words is another agreement: the yeses were not given to it)."""
-    words = wording(text)
+    (an agreement in other words is another agreement: the yeses were not given to it).
+    What a table agrees is the proposal without its "I propose that": that may be left
+    out."""
+    words = _proposed(wording(text))
     return next(
         (
             p
             for p in state.proposals.values()
-            if p.suggested and p.text and wording(p.text) == words
+            if p.suggested and p.text and _proposed(wording(p.text)) == words
         ),
         None,
     )
+
+
+# What opens a proposal without being part of what is agreed, as `wording` writes it:
+# "I propose that we …", "I'd suggest …", "Mijn voorstel: …", "Ik stel voor dat …".
+_PROPOSING = re.compile(
+    r"^(?:(?:i(?: d| would)? (?:propose|suggest)|ik stel voor|ik zou voorstellen)(?: that| dat)?"
+    r"|(?:my |mijn )?(?:proposal|suggestion|voorstel)(?: is)?(?: that| dat)?) "
+)
+
+
+def _proposed(words: str) -> str:
+    """`words` without the phrases that only say they are proposed (a tag's word, as tests
+    tag messages, is one such: "#proposal I propose that …")."""
+    for _ in range(2):
+        words = _PROPOSING.sub("", words, count=1)
+    return words
 
 
 def consent(
@@ -235,6 +253,21 @@ def unknown_role(owner: str, agree: Agree) -> Say:
     )  # fmt: skip
 
 
+def _round_still_open(round_: Round, agree: Agree) -> Say:
+    """An agreement on the proposal an open round still polls; its words come back, to
+    record once the round has closed."""
+    view = round_.view()
+    return Say.of(
+        N_("A concern round on this proposal is still open: {answered} of {total} answered. "
+           "Let it close first, so that everyone's concerns are heard, then record it. What "
+           "you wrote, to use again: {text} {reason}"),
+        answered=len(view.answered),
+        total=len(view.participants),
+        text=Quote(agree.text),
+        reason=reason_param(agree.why),
+    )  # fmt: skip
+
+
 def group_as_owner(state: TableState, group: str) -> Say:
     """A Slack user group or Discord role named as the owner: no one person would answer
     for the agreement, and recording it under someone else would be wrong. A table role
@@ -268,6 +301,10 @@ def record(command: Command, state: TableState) -> list[Action]:
     same = already_agreed(state, agree.text)
     if same is not None:
         return [private(event, event.user, _already(same, zone), lang)]
+    polling = state.open_round
+    if polling is not None and about_the_same(agree.text, polling.proposal):
+        # Ground rule 4: the members it still asks have their say before it is agreed.
+        return [private(event, event.user, _round_still_open(polling, agree), lang)]
     number = state.next_agreement_number
     review_on = agree.review_on or local_day_after(event.at, state.settings.review_after, zone)
     round_ = linkable_round(

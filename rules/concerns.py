@@ -82,6 +82,9 @@ def start_round(command: Command, state: TableState) -> list[Action]:
     proposal, proposer, thread_id = command.parsed.proposal, event.user, event.thread_id
     if proposal is None:
         latest = _latest_proposal(event.user, event.thread_id or "", event.at, state)
+        if latest is None and state.open_round is not None:
+            # Nothing of theirs to ask about, but a round is open: that one, not "which?".
+            return [private(event, event.user, _already_open(state.open_round, event.user), lang)]
         if latest is None:
             which = N_("Which proposal should the table look at? /concerns <proposal>")
             return [private(event, event.user, Say.of(which), lang)]

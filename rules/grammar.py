@@ -348,7 +348,7 @@ def command_language(name: str, args: str) -> str | None:
 # name is everyone's on an English client, so it shows nothing, while English keywords
 # ("check", "start", "ok") are everyday Dutch too and show nothing against a Dutch name.
 _DUTCH_KEYWORDS = {
-    "agreements": frozenset({"alle", "huidige", "geschiedenis"}),
+    "agreements": frozenset({"alle", "alles", "huidige", "geschiedenis"}),
     "concerns": frozenset({"intrekken", "annuleren", "annuleer", "stoppen", "trek"}),
     "concern": frozenset({"geen", "nee", "neen", "niets", "niks"}),
     "nudges": frozenset({"normaal", "standaard", "aan", "minder", "weinig", "uit", "geen"}),
@@ -594,6 +594,8 @@ class Snooze:
 @dataclass(frozen=True, slots=True)
 class ShowRules:
     with_commands: bool
+    # A word asked about ("help frobnicate") that names no command, nor nearly one.
+    unknown: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1770,7 +1772,7 @@ def _weekdays_said_short(words: list[str]) -> list[str]:
     ]
 
 
-_ALL_AGREEMENTS = frozenset({"all", "alle", "history", "geschiedenis"})
+_ALL_AGREEMENTS = frozenset({"all", "alle", "alles", "everything", "history", "geschiedenis"})
 
 
 def _agreements(spec: CommandSpec, args: str, today: date) -> ListAgreements | UsageError:
@@ -2097,11 +2099,22 @@ def _rules(spec: CommandSpec, args: str, today: date) -> ShowRules | UsageError:
     """The rules, with the commands when asked for help; "help agree" (or "hulp
     /afspraak") asks how one command works."""
     word, rest = _first_word(args)
-    if word in _HELP_WORDS and len(rest.split()) == 1:
-        found = find_command(_bare(rest))
+    if word in _HELP_WORDS and rest:
+        # The command as the list shows it ("help concerns withdraw"), or mistyped as a
+        # name alone would be ("hulp sluimeren": /sluimer).
+        asked = _bare(rest.split()[0])
+        found = find_command(asked) or nearest_command(asked, cutoff=_MISTYPED)
         if found is not None and found[0].name != "groundrules":
             return UsageError(found[0], asked=True)
+        # Echoed only as a plain word, as typed ("frobnicate?"): never a mention's inside.
+        typed = rest.lstrip("/").rstrip("?!.,")
+        if _A_NAME.fullmatch(typed):
+            return ShowRules(with_commands=True, unknown=typed)
     return ShowRules(with_commands=bool(args))
+
+
+# What a command's name could be: only such a word is echoed as one the bot does not know.
+_A_NAME = re.compile(r"[^\W_]+(?:[-_][^\W_]+)*")
 
 
 def _first_word(args: str) -> tuple[str, str]:

@@ -14,7 +14,9 @@ from datetime import datetime, time, timedelta
 
 from rules.local_time import at_local_time, zone
 
-_HOURS = re.compile(r"\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*")
+# A time of day as people write it: "22:00", "22.00" (Dutch), "22", "22u", "22h".
+_CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?(?:\s*[uh])?"
+_HOURS = re.compile(rf"\s*{_CLOCK}\s*[-–]\s*{_CLOCK}\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +36,13 @@ NIGHT = QuietHours(time(21, 0), time(8, 0))
 
 
 def parse_quiet_hours(text: str) -> QuietHours | None:
-    """ "21:00-08:00" (or with an en dash); None when it is not two times of the day, or
-    the same time twice (no night at all, or all of it)."""
+    """ "21:00-08:00" (or with an en dash; "21-8", "21u-8u", "21.00-08.00" too); None
+    when it is not two times of the day, or the same time twice (no night at all, or all
+    of it)."""
     found = _HOURS.fullmatch(text)
     if found is None:
         return None
-    h1, m1, h2, m2 = (int(part) for part in found.groups())
+    h1, m1, h2, m2 = (int(part or 0) for part in found.groups())
     if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
         return None
     quiet = QuietHours(time(h1, m1), time(h2, m2))

@@ -37,7 +37,10 @@ GROUND_RULES = (
 def show_rules(command: Command, state: TableState) -> list[Action]:
     assert isinstance(command.parsed, ShowRules)
     lang = language(state, command.lang)
-    parts: list[Say | Lines] = [Say.of(N_("Our ground rules:"))]
+    parts: list[Say | Lines] = []
+    if command.parsed.unknown is not None:
+        parts.append(Say.of(N_("I do not know the command /{name}."), name=command.parsed.unknown))
+    parts.append(Say.of(N_("Our ground rules:")))
     parts += [
         Say.of(N_("{number}. {rule}"), number=n, rule=Say.of(rule))
         for n, rule in enumerate(GROUND_RULES, start=1)

@@ -184,6 +184,46 @@ def test_help_for_one_command_says_what_it_does_how_and_an_example(app, line, sa
     assert text.splitlines() == said
 
 
+@pytest.mark.parametrize(
+    ("line", "first"),
+    [
+        # the usage the list shows ("/concerns withdraw"), asked about as it is written
+        ("/groundrules help concerns withdraw",
+         "Ask every member for concerns about a proposal (without one: your latest proposal)"),
+        ("/spelregels hulp /zorgen intrekken",
+         "Vraag elk lid naar zorgen over een voorstel (zonder voorstel: je laatste voorstel)"),
+        ("/groundrules help not-a-problem undo",
+         "Tell the bot your last flagged message was not a problem, or undo that"),
+        # a command's name mistyped after help, as it would be typed alone
+        ("/spelregels hulp sluimeren",
+         "Herinner me later: aan mijn open probleem, een zorgenronde of mijn mandaat"),
+        ("/groundrules help agre", "Record an agreement, with why, an owner and a review date"),
+    ],
+)  # fmt: skip
+def test_help_about_a_command_written_as_used_or_mistyped_shows_that_command(app, line, first):
+    _, text = private_reply(Chat(app), "ann", line, "09:00")
+    assert text.splitlines()[0] == first
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/groundrules help frobnicate", "I do not know the command /frobnicate."),
+        ("/spelregels hulp fietsenstalling", "Het commando /fietsenstalling ken ik niet."),
+    ],
+)  # fmt: skip
+def test_help_about_a_command_there_is_not_says_so_above_the_list(app, line, said):
+    _, text = private_reply(Chat(app), "ann", line, "09:00")
+    lines = text.splitlines()
+    assert lines[0] == said
+    assert lines[-1].endswith(("with an example.", "met een voorbeeld."))
+
+
+def test_help_about_something_that_is_no_word_shows_the_list_without_echoing_it(app):
+    _, text = private_reply(Chat(app), "ann", "/groundrules help <!channel>", "09:00")
+    assert text.startswith("Our ground rules:") and "channel" not in text
+
+
 def test_a_usage_answer_ends_in_an_example_in_its_language(app):
     _, text = private_reply(Chat(app), "ann", "/zorg", "09:00")
     assert text.splitlines()[-1] == "Voorbeeld: /zorg Wie neemt dan de vroege dienst over?"

@@ -546,3 +546,48 @@ def test_concern_round_alone_polls_a_proposal_already_offered_for_recording(app,
     [posted] = [a for a in chat.command("ben", line, "09:05") if isinstance(a, PostConcernRound)]
     assert posted.round.proposal == "#proposal let's rotate the weekend shift"
     assert (posted.round.proposer, posted.round.thread_id) == ("ben", "08:59")
+
+
+def test_concern_round_open_on_a_proposal_keeps_it_from_being_recorded_meanwhile(app):
+    """An /agree on the proposal a round is still polling was recorded, and the round
+    went on reminding the rest about it and ended saying too few answered to record it."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    round_id = start(chat)
+    chat.answer("anna", round_id, None, "09:05")
+    refused = chat.command("ben", "/agree pin the base image to 1.4 because builds broke", "09:10")
+    assert [type(a) for a in refused] == [Reply] and refused[0].user == "ben"
+    assert chat.texts()[-1] == (
+        "A concern round on this proposal is still open: 1 of 3 answered. Let it close "
+        "first, so that everyone's concerns are heard, then record it. What you wrote, to "
+        "use again: pin the base image to 1.4 because builds broke"
+    )
+    chat.answer("chris", round_id, None, "09:20")
+    chat.answer("dana", round_id, None, "09:30")
+    [recorded] = [
+        a.agreement.consenters
+        for a in chat.command("ben", "/agree pin the base image to 1.4 because builds broke",
+                              "09:40")
+        if hasattr(a, "agreement")
+    ]  # fmt: skip
+    assert set(recorded) == {"anna", "ben", "chris", "dana"}
+
+
+def test_concern_round_open_on_another_proposal_lets_an_agreement_be_recorded(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    start(chat)
+    recorded = chat.command("anna", "/agree tea on fridays because morale", "09:10")
+    assert any(hasattr(a, "agreement") for a in recorded)
+
+
+def test_concern_round_open_on_a_proposal_refuses_its_agreement_in_dutch(app):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    chat.command("ben", "/zorgen we zetten een extra vriezer in de schuur", "09:00")
+    chat.command("ben", "/afspraak we zetten een extra vriezer in de schuur omdat er ruimte "
+                 "tekort is", "09:05")  # fmt: skip
+    assert chat.texts()[-1].startswith(
+        "Over dit voorstel loopt nog een zorgenronde: 0 van 2 geantwoord. Wacht tot die "
+        "gesloten is, zodat ieders zorgen gehoord worden, en leg het daarna vast."
+    )

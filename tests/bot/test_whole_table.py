@@ -627,6 +627,16 @@ def test_agreements_all_retired_points_to_the_history(app):
     assert chat.texts()[-1].startswith("Aan deze tafel geldt geen afspraak meer.")
 
 
+@pytest.mark.parametrize("line", ["/afspraken alles", "/agreements everything"])
+def test_agreements_all_said_as_everything_lists_the_history(app, line):
+    """ "Alles" is what Dutch says for all of them; it was refused with the usage."""
+    chat = Chat(app)
+    chat.command("ben", "/afspraak thee op vrijdag omdat het gezellig is", "09:00")
+    chat.command("ben", "/herziening intrekken 1", "09:01")
+    [listed] = chat.command("ben", line, "09:02")
+    assert listed.private and "thee op vrijdag" in chat.texts()[-1]
+
+
 def test_roles_handover_moves_the_agreements_with_the_role(app):
     chat = Chat(app)
     chat.join("anna", "ben", "chris")
@@ -1140,6 +1150,26 @@ def test_consensus_an_agree_in_other_words_than_the_offer_takes_none_of_its_yese
         "dana", "/agree we rotate the weekend shift monthly because fair", "09:05"
     )
     assert announced.agreement.consenters == ("dana",)
+
+
+@pytest.mark.parametrize(
+    ("proposal", "agreed"),
+    [("#proposal I propose that we rotate the weekend shift", "We rotate the weekend shift"),
+     ("#proposal Mijn voorstel: we rouleren de weekenddienst", "we rouleren de weekenddienst"),
+     ("#proposal I suggest we rotate the weekend shift", "we rotate the weekend shift")],
+)  # fmt: skip
+def test_consensus_an_agree_without_the_proposals_i_propose_takes_its_yeses(app, proposal, agreed):
+    """The offer asks for "/agree <what we agree> because <why>", and what a table
+    agrees is the proposal without its "I propose that": typed so, it recorded the
+    typer's consent alone, as if it were another agreement."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris", "dana")
+    chat.say("ben", proposal, "09:00")
+    chat.say("anna", "#agreement sounds good", "09:01")
+    [offer] = chat.say("chris", "#agreement +1", "09:02")
+    assert isinstance(offer, SuggestAgreement)
+    [announced] = chat.command("chris", f"/agree {agreed} because it is fair", "09:05")
+    assert announced.agreement.consenters == ("chris", "ben", "anna")
 
 
 def test_consensus_the_offer_recorded_by_its_button_takes_the_consent_given(app):

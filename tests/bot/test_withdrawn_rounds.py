@@ -198,6 +198,21 @@ def test_a_second_round_waits_and_the_asker_hears_they_can_withdraw_the_first(ap
     assert [a for a in mine + theirs if isinstance(a, PostConcernRound)] == []
 
 
+def test_concerns_alone_during_an_open_round_points_at_that_round(app):
+    """A member with no proposal of their own typing /zorgen while a round is open was
+    asked which proposal the table should look at, as if none were."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    start(chat)
+    asked = chat.command("chris", "/zorgen", "09:10")
+    assert private_texts(asked, "chris") == [
+        "Hier loopt al een zorgenronde. Wacht tot die gesloten is, zodat iedereen één vraag "
+        "tegelijk kan beantwoorden. Wie erom vroeg of wie het voorstel deed, kan ze intrekken "
+        "met /zorgen intrekken. Ze gaat over: pin the base image to 1.4"
+    ]
+    assert [a for a in asked if isinstance(a, PostConcernRound)] == []
+
+
 @pytest.mark.parametrize(
     "line", ["/concerns stop the Friday standup", "/zorgen trek in de oude regel"]
 )

@@ -27,6 +27,8 @@ def fill(app, workspace: str) -> None:
     chat.command("ben", "/not-a-problem", "09:31")
     chat.command("carl", "/nudges fewer", "09:32")
     chat.command("anna", "/concerns let's move the stand-up to 10:00", "09:40")
+    chat.command("ben", "/concern none", "09:45")  # its round closes before it is agreed
+    chat.command("carl", "/concern none", "09:46")
     chat.command("anna", "/agree stand-up at 10:00 because the early train", "09:50")
     app.store.flush()
 

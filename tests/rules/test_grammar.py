@@ -240,7 +240,9 @@ def test_grammar_nudges_unreadable(args):
 def test_grammar_agreements_listing():
     assert parse("agreements", "") == ListAgreements(False)
     assert parse("afspraken", "alle") == ListAgreements(True)
-    assert isinstance(parse("agreements", "everything please"), UsageError)
+    assert parse("afspraken", "alles") == ListAgreements(True)  # Dutch for all of them
+    assert parse("agreements", "everything please") == ListAgreements(True)
+    assert isinstance(parse("agreements", "the old ones please"), UsageError)
 
 
 def test_grammar_huge_and_odd_input_is_clipped_not_crashed():

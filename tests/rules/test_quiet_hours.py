@@ -109,6 +109,25 @@ def test_quiet_hours_are_read_as_written():
     assert parse_quiet_hours("night") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [("22-7", time(22, 0), time(7, 0)), ("22u-7u", time(22, 0), time(7, 0)),
+     ("22.00-07.30", time(22, 0), time(7, 30)), ("22h - 7h", time(22, 0), time(7, 0)),
+     ("21:30-8", time(21, 30), time(8, 0))],
+)  # fmt: skip
+def test_quiet_hours_are_read_as_people_write_hours(text, start, end):
+    """Whole hours ("22-7"), a Dutch "u" or a dot between hour and minutes ("22.00"):
+    they were refused, though only one night can be meant."""
+    assert parse_quiet_hours(text) == QuietHours(start, end)
+
+
+def test_quiet_hours_that_are_no_hours_stay_unread():
+    assert parse_quiet_hours("24-7") is None
+    assert parse_quiet_hours("7-7") is None
+    assert parse_quiet_hours("22.5-7") is None
+    assert parse_quiet_hours("2022-2023") is None
+
+
 def table(zone: str = AMS, **parts) -> TableState:
     settings = TableSettings(timezone=zone, quiet_hours=NIGHT)
     return TableState(workspace="w", channel="c", settings=settings, **parts)
