@@ -106,230 +106,85 @@ MARKERS = tuple(marker for _, _, marker in TABLES)
 USERS = ("U1", "U2", "U3", "U4")
 
 PROBLEMS = (
-    "The printer is broken again",
-    "Nobody answers the support queue",
-    "We keep missing the deadline and it is frustrating",
-    "The build fails every night",
-    "De printer is weer kapot",
-    "Niemand pakt de tickets op",
+    "The printer is broken again", "Nobody answers the support queue",
+    "We keep missing the deadline and it is frustrating", "The build fails every night",
+    "De printer is weer kapot", "Niemand pakt de tickets op",
     "We halen de deadline steeds niet",
     "Het probleem is dat de vergadering altijd uitloopt",
-)
+)  # fmt: skip
 PROPOSALS = (
-    "I propose we buy a new printer",
-    "How about we rotate the support shift?",
-    "Let's move the stand-up to 9:30",
-    "Suggestion: we pin the image",
-    "Ik stel voor dat we een nieuwe printer kopen",
-    "Zullen we de dienst rouleren?",
+    "I propose we buy a new printer", "How about we rotate the support shift?",
+    "Let's move the stand-up to 9:30", "Suggestion: we pin the image",
+    "Ik stel voor dat we een nieuwe printer kopen", "Zullen we de dienst rouleren?",
     "Voorstel: we verplaatsen de stand-up naar 9:30",
-)
+)  # fmt: skip
 CONCERNS = (
-    "I'm worried about the cost",
-    "fine, but who pays?",
-    "I have a concern about this",
-    "Ik maak me zorgen over de kosten",
-    "prima, mits het binnen budget blijft",
-)
+    "I'm worried about the cost", "fine, but who pays?", "I have a concern about this",
+    "Ik maak me zorgen over de kosten", "prima, mits het binnen budget blijft",
+)  # fmt: skip
 AGREEMENTS = (
-    "Agreed",
-    "fine by me",
-    "+1",
-    "👍",
-    "mee eens",
-    "lijkt me goed",
-    "yes",
-    "ok",
-    "top",
-    "again??",
-    "weer??",
-    "thanks",
-    "on it",
+    "Agreed", "fine by me", "+1", "👍", "mee eens", "lijkt me goed", "yes", "ok", "top",
+    "again??", "weer??", "thanks", "on it",
     "Marcus, can you move the chicken to freezer 1?",
-)
+)  # fmt: skip
 # Mentions of everyone, a channel, a person, a user group or a role, on both platforms;
 # markup, and characters that show nothing or turn text around.
 HOSTILE = (
-    "<!everyone>",
-    "<!here>",
-    "<!channel>",
-    "<@U1>",
-    "<@U2|anna>",
-    "<!subteam^S1|@team>",
-    "<!subteam^S1>",
-    "@everyone",
-    "@here",
-    "<@123456789012345678>",
-    "<@!123456789012345678>",
-    "<@&555555555555555555>",
-    "<#C1|general>",
-    "<https://example.com|click>",
-    "<!date^1700000000^{date}|today>",
-    "*bold*",
-    "_it_",
-    "~gone~",
-    "`code`",
-    "```block```",
-    "> quoted",
-    "||spoiler||",
-    "\u202e",
-    "\x0e",
-    "\x0f",
-    "&amp;",
-    "<",
-    ">",
-    "&",
-    "@U3",
-)
+    "<!everyone>", "<!here>", "<!channel>", "<@U1>", "<@U2|anna>", "<!subteam^S1|@team>",
+    "<!subteam^S1>", "@everyone", "@here", "<@123456789012345678>",
+    "<@!123456789012345678>", "<@&555555555555555555>", "<#C1|general>",
+    "<https://example.com|click>", "<!date^1700000000^{date}|today>", "*bold*", "_it_",
+    "~gone~", "`code`", "```block```", "> quoted", "||spoiler||", "\u202e", "\x0e", "\x0f",
+    "&amp;", "<", ">", "&", "@U3",
+)  # fmt: skip
 EMOJI = ("😀", "🙏", ":white_check_mark:", "🇳🇱", "👍🏽")
 PIECES = (*PROBLEMS, *PROPOSALS, *CONCERNS, *AGREEMENTS, *HOSTILE, *EMOJI)
 
 # Words to type after a command (any command: a wrong one is answered with its usage).
 ARGUMENTS = (
-    "",
-    "help",
-    "hulp",
-    "?",
-    "all",
-    "alle",
-    "because",
-    "omdat",
-    "owner @U2",
-    "eigenaar @U3",
-    "owner role chair",
-    "review in 2 weeks",
-    "herziening over 3 weken",
-    "review yesterday",
-    "review 05/03/2027",
-    "review next month",
-    "undo",
-    "terugdraaien",
-    "withdraw",
-    "intrekken",
-    "cancel",
-    "none",
-    "geen",
-    "resolved",
-    "opgelost",
-    "30m",
-    "1h",
-    "1d",
-    "een kwartier",
-    "language nl",
-    "language en",
-    "taal nl",
-    "taal en",
-    "language de",
-    "language",
-    "timezone Europe/Amsterdam",
-    "tijdzone America/New_York",
-    "timezone Etc/GMT+1",
-    "quiet-hours 22:00-07:00",
-    "stille-uren uit",
-    "quiet-hours default",
-    "start",
-    "end",
-    "einde",
-    "begin",
-    "add chair leads the meeting",
-    "assign chair @U2",
-    "handover chair @U3",
-    "unassign chair",
-    "remove chair",
-    "tasks chair keeps time",
-    "rol toevoegen notulist",
-    "keep 1 because it works",
-    "revise 1 we lunch at one because later",
-    "retire 1",
-    "behouden 2 omdat het werkt",
-    "4 5 3 4 4 5 3 4 4 we listened well",
-    "1 2 3",
-    "since Monday",
-    "sinds maandag",
-    "fewer",
-    "off",
-    "normal",
-    "minder",
-    "uit",
-    "join Acme",
-    "aanschuiven Gemeente Utrecht",
-    "about the weekend rota",
-    "not-about salaries",
-    "routing via the board",
-    "renew",
-    "check",
-    "vernieuwen",
-    '"check invoices up to 500 euro"',
-    "spend up to 500 euro",
-    "10",
-    "0",
-    "99999",
-    "We lunch at 12:30 because the kitchen is free then",
+    "", "help", "hulp", "?", "all", "alle", "because", "omdat", "owner @U2", "eigenaar @U3",
+    "owner role chair", "review in 2 weeks", "herziening over 3 weken", "review yesterday",
+    "review 05/03/2027", "review next month", "undo", "terugdraaien", "withdraw",
+    "intrekken", "cancel", "none", "geen", "resolved", "opgelost", "30m", "1h", "1d",
+    "een kwartier", "language nl", "language en", "taal nl", "taal en", "language de",
+    "language", "timezone Europe/Amsterdam", "tijdzone America/New_York",
+    "timezone Etc/GMT+1", "quiet-hours 22:00-07:00", "stille-uren uit",
+    "quiet-hours default", "start", "end", "einde", "begin", "add chair leads the meeting",
+    "assign chair @U2", "handover chair @U3", "unassign chair", "remove chair",
+    "tasks chair keeps time", "rol toevoegen notulist", "keep 1 because it works",
+    "revise 1 we lunch at one because later", "retire 1", "behouden 2 omdat het werkt",
+    "4 5 3 4 4 5 3 4 4 we listened well", "1 2 3", "since Monday", "sinds maandag", "fewer",
+    "off", "normal", "minder", "uit", "join Acme", "aanschuiven Gemeente Utrecht",
+    "about the weekend rota", "not-about salaries", "routing via the board", "renew",
+    "check", "vernieuwen", '"check invoices up to 500 euro"', "spend up to 500 euro", "10",
+    "0", "99999", "We lunch at 12:30 because the kitchen is free then",
     "We lunchen om 12 uur omdat de keuken dan vrij is",
-)
+)  # fmt: skip
 NAMES = tuple(name for spec in COMMANDS for name in spec.names)
 # Commands as a table types them, in both languages: they reach rounds, meetings, roles
 # and reviews more often than random words do.
 TYPED = (
-    "concerns I propose we buy a new printer",
-    "zorgen Ik stel voor dat we rouleren",
-    "concerns",
-    "zorgen",
-    "concerns withdraw",
-    "zorgen intrekken",
-    "concern none",
-    "zorg geen",
-    "concern fine, but who pays?",
-    "bezwaar het is te duur",
-    "concern resolved",
-    "zorg opgelost",
+    "concerns I propose we buy a new printer", "zorgen Ik stel voor dat we rouleren",
+    "concerns", "zorgen", "concerns withdraw", "zorgen intrekken", "concern none",
+    "zorg geen", "concern fine, but who pays?", "bezwaar het is te duur",
+    "concern resolved", "zorg opgelost",
     "agree We lunch at 12:30 because the kitchen is free then",
     "afspraak We lunchen om 12 uur omdat de keuken dan vrij is eigenaar @U2",
     "agree We ship on Friday because it is calm owner role chair review in 2 weeks",
-    "meeting start",
-    "meeting end",
-    "vergadering start",
-    "vergadering einde",
-    "evaluate 4 5 3 4 4 5 3 4 4 we listened well",
-    "evaluatie 3 3 3 3 3 3 3 3 3",
-    "mandate spend up to 500 euro",
-    "mandaat vernieuwen",
-    "mandate renew",
-    "mandate check",
-    "role add chair leads the meeting",
-    "role assign chair @U2",
-    "rol overdragen chair @U3",
-    "roles",
-    "rollen",
-    "review keep 1 because it works",
+    "meeting start", "meeting end", "vergadering start", "vergadering einde",
+    "evaluate 4 5 3 4 4 5 3 4 4 we listened well", "evaluatie 3 3 3 3 3 3 3 3 3",
+    "mandate spend up to 500 euro", "mandaat vernieuwen", "mandate renew", "mandate check",
+    "role add chair leads the meeting", "role assign chair @U2", "rol overdragen chair @U3",
+    "roles", "rollen", "review keep 1 because it works",
     "herziening intrekken 1 omdat klaar",
     "review revise 1 We lunch at one because later learned keep it simple",
-    "table language nl",
-    "table language en",
-    "tafel taal nl",
-    "tafel taal en",
-    "table timezone America/New_York",
-    "table quiet-hours 22:00-07:00",
-    "table join Acme",
-    "nudges fewer",
-    "seintjes uit",
-    "problem-window 1m",
-    "probleemvenster 30",
-    "snooze 1h",
-    "sluimer 1u",
-    "not-a-problem",
-    "geen-probleem terugdraaien",
-    "has-proposal",
-    "why",
-    "waarom",
-    "report",
-    "verslag sinds maandag",
-    "agreements all",
-    "afspraken",
-    "groundrules help agree",
-    "spelregels",
-    "table",
-)
+    "table language nl", "table language en", "tafel taal nl", "tafel taal en",
+    "table timezone America/New_York", "table quiet-hours 22:00-07:00", "table join Acme",
+    "nudges fewer", "seintjes uit", "problem-window 1m", "probleemvenster 30", "snooze 1h",
+    "sluimer 1u", "not-a-problem", "geen-probleem terugdraaien", "has-proposal", "why",
+    "waarom", "report", "verslag sinds maandag", "agreements all", "afspraken",
+    "groundrules help agree", "spelregels", "table",
+)  # fmt: skip
 MISTYPED = ("agre", "afsprak", "concers", "nonsense", "groundrules afsprak", "")
 
 
@@ -515,7 +370,8 @@ class Conversation:
                 )
             case "edit":
                 message_id = message()
-                author = self.authors.get((workspace, channel, message_id), user)
+                # Only its author edits a message (one the bot never saw too).
+                author = self.authors.setdefault((workspace, channel, message_id), user)
                 return MessageEdited(
                     **here, user=author, message_id=message_id, text=text, thread_id=thread
                 )
@@ -825,11 +681,10 @@ def test_nothing_the_bot_says_pings_from_people_s_words(fresh_database, classifi
 @given(steps=CONVERSATIONS)
 def test_nudges_and_what_is_said_of_them_are_private(fresh_database, classifier, steps):
     events, sent = conversation_of(fresh_database, classifier, steps)
-    authors = {
-        (e.workspace, e.channel, e.message_id): e.user
-        for e in events
-        if isinstance(e, MessagePosted | MessageEdited)
-    }
+    authors: dict[tuple[str, str, str], str] = {}
+    for e in events:
+        if isinstance(e, MessagePosted | MessageEdited):
+            authors.setdefault((e.workspace, e.channel, e.message_id), e.user)
     for action in delivered(sent):
         if isinstance(action, SendNudge):
             assert action.user == authors[(action.workspace, action.channel, action.problem_id)]
