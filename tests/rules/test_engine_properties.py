@@ -83,7 +83,7 @@ from rules.events import (
     WhyAsked,
 )
 from rules.grammar import COMMANDS
-from tests.conftest import bot_on, postgres_base_url
+from tests.conftest import AMSTERDAM_NIGHTS, bot_on, postgres_base_url
 from tests.helpers import DAY
 from tests.schemas import copy_of
 
@@ -284,6 +284,11 @@ STEPS = st.one_of(
     ),
 )
 RARE = _step("place", name=st.sampled_from(("thread-gone", "archived", "back")), flag=st.booleans())
+# The bot's own settings: no quiet hours (as in the other tests), or nights in Amsterdam
+# and New York, which hold nudges and reminders till morning.
+BOTS = st.sampled_from(
+    ({}, AMSTERDAM_NIGHTS, {"timezone": "America/New_York", "quiet_hours": "22:00-07:00"})
+)
 CONVERSATIONS = st.lists(st.one_of(*[STEPS] * 9, RARE), min_size=1, max_size=30)
 
 # --- running a conversation -------------------------------------------------------------
@@ -572,8 +577,8 @@ def classifier() -> RuleClassifier:
     return RuleClassifier()
 
 
-def conversation_of(fresh: Fresh, classifier, steps: Sequence[Step]):
-    with fresh() as url, bot_on(url, classifier, migrate=False) as app:
+def conversation_of(fresh: Fresh, classifier, steps: Sequence[Step], bot: dict):
+    with fresh() as url, bot_on(url, classifier, migrate=False, **bot) as app:
         return run_steps(app, steps)
 
 
@@ -661,15 +666,15 @@ def as_text(action) -> str:
 # --- the properties ---------------------------------------------------------------------
 
 
-@given(steps=CONVERSATIONS)
-def test_no_sequence_of_events_breaks_the_engine(fresh_database, classifier, steps):
-    events, _ = conversation_of(fresh_database, classifier, steps)
+@given(steps=CONVERSATIONS, bot=BOTS)
+def test_no_sequence_of_events_breaks_the_engine(fresh_database, classifier, steps, bot):
+    events, _ = conversation_of(fresh_database, classifier, steps, bot)
     assert len(events) == len(TABLES) + len(steps)
 
 
-@given(steps=CONVERSATIONS)
-def test_nothing_the_bot_says_pings_from_people_s_words(fresh_database, classifier, steps):
-    _, sent = conversation_of(fresh_database, classifier, steps)
+@given(steps=CONVERSATIONS, bot=BOTS)
+def test_nothing_the_bot_says_pings_from_people_s_words(fresh_database, classifier, steps, bot):
+    _, sent = conversation_of(fresh_database, classifier, steps, bot)
     for action in delivered(sent):
         for message in slack_messages(action, Voice(action.lang)):
             for shown in slack_shown(message):
@@ -678,9 +683,9 @@ def test_nothing_the_bot_says_pings_from_people_s_words(fresh_database, classifi
         assert not DISCORD_PING.search(shown), (type(action).__name__, shown)
 
 
-@given(steps=CONVERSATIONS)
-def test_nudges_and_what_is_said_of_them_are_private(fresh_database, classifier, steps):
-    events, sent = conversation_of(fresh_database, classifier, steps)
+@given(steps=CONVERSATIONS, bot=BOTS)
+def test_nudges_and_what_is_said_of_them_are_private(fresh_database, classifier, steps, bot):
+    events, sent = conversation_of(fresh_database, classifier, steps, bot)
     authors: dict[tuple[str, str, str], str] = {}
     for e in events:
         if isinstance(e, MessagePosted | MessageEdited):
@@ -694,9 +699,9 @@ def test_nudges_and_what_is_said_of_them_are_private(fresh_database, classifier,
             assert action.user is not None, action
 
 
-@given(steps=CONVERSATIONS)
-def test_no_table_s_words_reach_another_table(fresh_database, classifier, steps):
-    _, sent = conversation_of(fresh_database, classifier, steps)
+@given(steps=CONVERSATIONS, bot=BOTS)
+def test_no_table_s_words_reach_another_table(fresh_database, classifier, steps, bot):
+    _, sent = conversation_of(fresh_database, classifier, steps, bot)
     for _, action in sent:
         own = next(m for w, c, m in TABLES if (w, c) == (action.workspace, action.channel))
         words = as_text(action)
@@ -708,22 +713,22 @@ HALF = settings(max_examples=max(1, settings.default.max_examples // 2))
 
 
 @HALF
-@given(steps=CONVERSATIONS)
-def test_the_same_events_take_the_same_actions(fresh_database, classifier, steps):
-    events, sent = conversation_of(fresh_database, classifier, steps)
-    with fresh_database() as url, bot_on(url, classifier, migrate=False) as app:
+@given(steps=CONVERSATIONS, bot=BOTS)
+def test_the_same_events_take_the_same_actions(fresh_database, classifier, steps, bot):
+    events, sent = conversation_of(fresh_database, classifier, steps, bot)
+    with fresh_database() as url, bot_on(url, classifier, migrate=False, **bot) as app:
         again = replay(app, events, end_of(events))
     assert again == sent
 
 
 @HALF
-@given(steps=CONVERSATIONS, halfway=st.integers(0, 35))
-def test_a_restart_halfway_changes_nothing(fresh_database, classifier, steps, halfway):
-    events, sent = conversation_of(fresh_database, classifier, steps)
+@given(steps=CONVERSATIONS, bot=BOTS, halfway=st.integers(0, 35))
+def test_a_restart_halfway_changes_nothing(fresh_database, classifier, steps, bot, halfway):
+    events, sent = conversation_of(fresh_database, classifier, steps, bot)
     halfway = min(halfway, len(events))
     with fresh_database() as url:
-        with bot_on(url, classifier, migrate=False) as app:
+        with bot_on(url, classifier, migrate=False, **bot) as app:
             before = replay(app, events[:halfway], events[halfway - 1].at if halfway else DAY)
-        with bot_on(url, classifier, migrate=False) as app:  # the next process
+        with bot_on(url, classifier, migrate=False, **bot) as app:  # the next process
             after = replay(app, events[halfway:], end_of(events))
     assert before + after == sent
