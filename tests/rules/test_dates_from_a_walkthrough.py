@@ -295,8 +295,8 @@ def test_grammar_a_review_at_the_next_meeting_asks_for_its_date(name, args):
         "date, like 1 March 2027, or “in 6 weeks”."
     )
     assert render(result.reason, "nl") == (
-        "Ik weet niet wanneer de volgende vergadering is, dus daar kan ik de herziening niet "
-        "op zetten. Geef de datum, zoals “1 maart 2027”, of “over 6 weken”."
+        "Ik weet niet wanneer de volgende vergadering is, dus ik kan de herziening daar niet "
+        "op plannen. Geef de datum, zoals “1 maart 2027”, of “over 6 weken”."
     )
 
 
