@@ -448,3 +448,24 @@ def through_with_dms(runtime) -> Callable[[], int]:
 
     runtime.answering_dm = counted
     return lambda: through[0]
+
+
+def slack_texts(*nodes: object) -> list[str]:
+    """What Slack shows (and parses for mentions) in blocks or a view: the text fields,
+    not button values or private metadata."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("mrkdwn", "plain_text") and "text" in node:
+                found.append(str(node["text"]))
+            for key, value in node.items():
+                if key not in ("value", "private_metadata"):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for node in nodes:
+        walk(node)
+    return found

@@ -84,7 +84,7 @@ from rules.events import (
 )
 from rules.grammar import COMMANDS
 from tests.conftest import AMSTERDAM_NIGHTS, bot_on, postgres_base_url
-from tests.helpers import DAY
+from tests.helpers import DAY, slack_texts
 from tests.schemas import copy_of
 
 settings.register_profile(
@@ -625,21 +625,7 @@ def slack_messages(action: Outbound, voice: Voice) -> list[SlackMessage]:
 
 def slack_shown(message: SlackMessage) -> list[str]:
     """What Slack shows and reads for mentions: the text and the blocks' text fields."""
-    found = [message.text]
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            if node.get("type") in ("mrkdwn", "plain_text") and "text" in node:
-                found.append(str(node["text"]))
-            for key, value in node.items():
-                if key not in ("value", "private_metadata"):
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(message.blocks)
-    return found
+    return [message.text, *slack_texts(message.blocks)]
 
 
 # Slack markup that notifies (the bot's own <!date^…> pings nobody).

@@ -28,7 +28,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from rules.classifier import Classifier
 from rules.events import Event
-from tests.helpers import TaggedClassifier
+from tests.helpers import TaggedClassifier, slack_texts
 from tests.schemas import copy_of
 from tests.standins.database_outage import DatabaseOutage
 from tests.standins.lifecycle import PATIENCE_S
@@ -161,21 +161,8 @@ def text_of(call: SlackCall) -> str:
 
 def shown_text(call: SlackCall) -> str:
     """Only what Slack displays (and parses for mentions): text fields, not button values."""
-    found: list[str] = [str(call.params.get("text") or "")]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") in ("mrkdwn", "plain_text") and "text" in node:
-                found.append(str(node["text"]))
-            for key, value in node.items():
-                if key not in ("value", "private_metadata"):
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(call.params.get("blocks"))
-    walk(call.params.get("view"))
+    found = [str(call.params.get("text") or "")]
+    found += slack_texts(call.params.get("blocks"), call.params.get("view"))
     return "\n".join(found)
 
 
