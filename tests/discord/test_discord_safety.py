@@ -23,7 +23,21 @@ async def test_safety_no_bot_message_pings_anyone_but_a_reminders_non_responders
     await post_problem(world, runtime, world.alice, f"#problem the build broke {loud}")
     await post_problem(world, runtime, world.carol, f"#problem no coffee {loud}")
     assert await runtime.tick_until_sent() == 2
-    # A concern round, an answer, a concern, a reminder, an agreement.
+    # An agreement, recorded before the round (an open round on it would hold it back);
+    # an organisation is shown beside its member's consent.
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.bob, "table", {"text": f"join Mitros {loud}"}
+    )
+    await world.api.wait_for_callback(ix)
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.bob, "agree", {"text": f"ship {loud} because ready"}
+    )
+    await world.api.wait_for_callback(ix)
+    [announced] = [
+        m for m in world.api.messages_in(world.general) if "Agreement #1" in m["content"]
+    ]
+    assert "Consent: Bob (Mitros @" in announced["content"]
+    # A concern round, an answer, a concern, a reminder.
     ix = await world.api.slash_command(
         world.guild, world.general, world.alice, "concerns", {"text": f"ship it {loud}"}
     )
@@ -38,19 +52,6 @@ async def test_safety_no_bot_message_pings_anyone_but_a_reminders_non_responders
     await world.api.submit_modal(modal, {"concern": f"not on Friday {loud}"})
     await runtime.wait_for(ConcernAnswered, count=2)
     await runtime.tick_until_sent()  # carol is reminded in the channel, by name
-    # An organisation is shown beside its member's consent.
-    ix = await world.api.slash_command(
-        world.guild, world.general, world.bob, "table", {"text": f"join Mitros {loud}"}
-    )
-    await world.api.wait_for_callback(ix)
-    ix = await world.api.slash_command(
-        world.guild, world.general, world.bob, "agree", {"text": f"ship {loud} because ready"}
-    )
-    await world.api.wait_for_callback(ix)
-    [announced] = [
-        m for m in world.api.messages_in(world.general) if "Agreement #1" in m["content"]
-    ]
-    assert "Consent: Bob (Mitros @" in announced["content"]
 
     sent = bot_messages(world.api)
     assert len(sent) >= 10
