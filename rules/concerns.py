@@ -35,7 +35,7 @@ from rules.actions import (
 )
 from rules.consensus import STALE_AFTER
 from rules.events import ConcernAnswered, Event, PlaceDeleted, TimerFired
-from rules.grammar import AnswerRound, ResolveConcern, StartRound, WithdrawRound
+from rules.grammar import WHICH_PROPOSAL, AnswerRound, ResolveConcern, StartRound, WithdrawRound
 from rules.held_timers import private_timer
 from rules.language import clear_language, detect_language
 from rules.local_time import later_by
@@ -86,8 +86,7 @@ def start_round(command: Command, state: TableState) -> list[Action]:
             # Nothing of theirs to ask about, but a round is open: that one, not "which?".
             return [private(event, event.user, _already_open(state.open_round, event.user), lang)]
         if latest is None:
-            which = N_("Which proposal should the table look at? /concerns <proposal>")
-            return [private(event, event.user, Say.of(which), lang)]
+            return [private(event, event.user, WHICH_PROPOSAL, lang)]
         # The round goes where the proposal was made, in the language of its words if
         # they show one (the command had none of its own).
         proposal, proposer, thread_id = latest.text, latest.user, latest.scope or None

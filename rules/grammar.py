@@ -1925,8 +1925,7 @@ def _concerns(spec: CommandSpec, args: str, today: date) -> StartRound | Withdra
 
 # Slack's emoji codes (":tada:"), no words of a proposal.
 _EMOJI_CODES = re.compile(r":[a-z0-9_+'-]+:")
-# "/concerns @ben", "/concerns 🎉": no proposal to ask the whole table about (the words
-# rules.concerns asks with when none is found).
+# "/concerns @ben", "/concerns 🎉", or no proposal found: which one to ask the table about.
 WHICH_PROPOSAL = Say.of(N_("Which proposal should the table look at? /concerns <proposal>"))
 
 
