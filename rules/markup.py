@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 
 # A mention (<@U01ABCDEF>, Discord's <@!…>), a channel or group (<#C…|name>, <!here>,
-# Discord's <@&…> and <#…>), a link and its label, a custom emoji or timestamp
-# (Discord), and a plain URL.
-_MARKUP = re.compile(r"<(?:[@#!]|a?:\w+:|t:|https?:|mailto:)[^>]*>|https?://\S+")
+# Discord's <@&…> and <#…>), a custom emoji or timestamp (Discord).
+_REFERENCE = re.compile(r"<(?:[@#!]|a?:\w+:|t:)[^>]*>")
+# A link and its label, and a plain URL.
+_LINK = re.compile(r"<(?:https?:|mailto:)[^>]*>|https?://\S+")
 # A name typed with @ ("@ben", "@everyone", the console's mention, or one not picked
 # from Discord's list); an e-mail address ("ben@example.nl") keeps its words.
 _TYPED_NAME = re.compile(r"(?<![\w.])@[\w.\-]+")
@@ -23,9 +24,16 @@ INLINE_CODE = re.compile(r"`[^`\n]+`")
 
 def without_markup(text: str) -> str:
     """`text` with mentions, channels, links, emoji codes and timestamps blanked out."""
-    # Each only where its mark is present: most messages have none.
-    if "<" in text or "://" in text:
-        text = _MARKUP.sub(" ", text)
+    if "<" in text or "://" in text:  # only where its mark is present: most have none
+        text = _LINK.sub(" ", text)  # first: a link may hold an "@" or a ":"
+    return without_references(text)
+
+
+def without_references(text: str) -> str:
+    """`text` with mentions, channels, emoji codes and timestamps blanked out; its links
+    stay (a link may be what someone proposes)."""
+    if "<" in text:
+        text = _REFERENCE.sub(" ", text)
     if "@" in text:
         text = _TYPED_NAME.sub(" ", text)
     if ":" in text:
