@@ -22,6 +22,7 @@ from rules.events import Event, TimerFired
 from rules.grammar import Agree, ListAgreements
 from rules.language import detect_language
 from rules.local_time import at_local_time, local_day, local_day_after
+from rules.markup import without_code, without_markup
 from rules.mentions import group_name, groups_by_name
 from rules.quiet_hours import QuietHours, after_quiet
 from rules.say import FORMER_MEMBER, N_, Day, Lines, Listed, Member, Quote, Say
@@ -76,7 +77,12 @@ _WORD = re.compile(r"\w+")
 
 
 def subject_words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(text.casefold()) if len(w) >= SUBJECT_WORD)
+    """The words that carry a text's subject. Mentions, links, emoji codes and code are
+    left out: two proposals to the same people ("<@U1> <@U2> move the standup", "<@U1>
+    <@U2> buy chairs") are not about the same thing; a name typed as a word ("Sara will
+    …") is part of what is said."""
+    words = _WORD.findall(without_code(without_markup(text)).casefold())
+    return frozenset(w for w in words if len(w) >= SUBJECT_WORD)
 
 
 def about_the_same(agreement: str, proposal: str) -> bool:

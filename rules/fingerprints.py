@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import re
 
-from rules.classifier.normalise import own_words
+from rules.classifier.normalise import URL, USER, own_words
 
 # Fewer words than this say too little to be known again: "printer broken" today and
-# "printer broken" next month may well be two real problems.
+# "printer broken" next month may well be two real problems. Someone named or a link
+# is known by its place, but is no word of the writer's ("printer broken @anna").
 MIN_WORDS = 3
+_NO_WORDS = frozenset({USER, URL})
 # A long message is known by its start: a nudge keeps only an excerpt of it.
 MAX_WORDS = 40
 _WORD = re.compile(r"\w+")
@@ -28,6 +30,6 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:(?:st|nd|rd|th|ste|de|e)(?!\w))?")
 def message_fingerprint(text: str) -> str | None:
     """16 hex digits, or None for a message too short to be known again."""
     words = _WORD.findall(_NUMBER.sub("0", own_words(text).lower()))[:MAX_WORDS]
-    if len(words) < MIN_WORDS:
+    if sum(1 for word in words if word not in _NO_WORDS) < MIN_WORDS:
         return None
     return hashlib.blake2b(" ".join(words).encode(), digest_size=8).hexdigest()

@@ -41,6 +41,7 @@ from rules.durations import (
 from rules.folding import fold
 from rules.language import clear_language, detect_language
 from rules.local_time import zone_named
+from rules.markup import without_references
 from rules.mentions import (
     group_reference,
     groups_by_name,
@@ -1216,11 +1217,10 @@ def _clauses_before_the_why(text: str, *, after_others: bool) -> tuple[str, list
 
 
 def _only_mentions(text: str) -> bool:
-    """Whether `text` is only mentions ("@ben", "<@U1> <@U2>", "@everyone"): no words."""
-    words = [word for word in re.split(r"[\s,;]+", text.strip(" .,;:!?")) if word]
-    return bool(words) and all(
-        member_reference(word) or group_reference(word) or names_everyone(word) for word in words
-    )
+    """Whether `text` is only mentions ("@ben", "<@U1> <@U2>", "@everyone"), maybe with
+    channels or emoji ("<#C1|ops> :tada:"): no words."""
+    left = without_references(text)
+    return left != text and not any(char.isalnum() for char in left)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from rules.markup import without_markup
+
 _DUTCH = frozenset(
     [
         "aan",
@@ -366,13 +368,6 @@ _DUTCH_ALONE = frozenset(["top", "dag", "merci"])
 # lowercase ("ik ben", "al gedaan"), or capitalised as the first word ("Ben je er?").
 _DUTCH_UNLESS_A_NAME = frozenset(["ben", "al"])
 _WORD = re.compile(r"[a-zà-ÿ']+", re.IGNORECASE)
-# Platform markup is no one's words: a mention (<@U01ABCDEF> reads as Dutch "u"), a
-# channel or group (<#C…|name>, <!here>, Discord's <@&…> and <#…>), a link and its
-# label, a custom emoji or timestamp (Discord), and a plain URL.
-_MARKUP = re.compile(r"<(?:[@#!]|a?:\w+:|t:|https?:|mailto:)[^>]*>|https?://\S+")
-# Slack writes emoji as shortcodes (":tada:", ":+1:", ":skin-tone-2:"): no words either.
-# One letter or "+" at least, so a time ("10:30:45") is not one.
-_SHORTCODE = re.compile(r":(?=[\w+-]*[a-z+])[a-z0-9_+-]+:")
 _DUTCH_SPELLING = re.compile(r"ij|oe[^s]|aa|uu|sch|cht\b|tje\b|lijk")
 
 
@@ -419,7 +414,7 @@ def in_another_language(text: str) -> bool:
     or French at least, more than of either, and a fifth of its words ("Die Tür ist
     kaputt", "le serveur est en panne"). An English or Dutch message that quotes a
     German or French phrase is not."""
-    written = _WORD.findall(_without_markup(text))
+    written = _WORD.findall(without_markup(text))
     neither = _neither(written)
     if neither < 2 or neither * 5 < len(written):  # most messages: the rest is not counted
         return False
@@ -427,25 +422,10 @@ def in_another_language(text: str) -> bool:
     return neither > max(dutch, english)
 
 
-# A name typed with @ ("@ben", the console's mention, or one not picked from Discord's
-# list) is no word either; an e-mail address ("ben@example.nl") keeps its words.
-_TYPED_NAME = re.compile(r"(?<![\w.])@[\w.\-]+")
-
-
-def _without_markup(text: str) -> str:
-    if "<" in text or "://" in text:
-        text = _MARKUP.sub(" ", text)
-    if "@" in text:
-        text = _TYPED_NAME.sub(" ", text)
-    if ":" in text:
-        text = _SHORTCODE.sub(" ", text)
-    return text
-
-
 def _tally(text: str) -> tuple[str, list[str], int, int]:
     """A text without platform markup, its words, and how many of them are Dutch and
     English function words."""
-    text = _without_markup(text)
+    text = without_markup(text)
     written = _WORD.findall(text)
     dutch = sum(1 for i, w in enumerate(written) if _counts_as_dutch(w, first=i == 0))
     english = sum(1 for w in written if w.lower() in _ENGLISH)

@@ -22,13 +22,11 @@ import re
 import unicodedata
 
 from rules.classifier.rule_based import prepare
+from rules.markup import CODE_BLOCK, INLINE_CODE
 
 # Placeholders survive spaCy's tokenizer as one token each.
 URL, USER, CODE = "xxurl", "xxuser", "xxcode"
 
-# A fenced block runs to its closing fence, or to the end if it has none.
-_CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
-_INLINE_CODE = re.compile(r"`[^`\n]+`")
 # Quoted lines (e-mail, forums, Slack's "&gt;" once unescaped); Discord's ">>> " quotes
 # the rest of the message.
 _QUOTED = re.compile(r"^[ \t]*>>>[ \t][\s\S]*|(?:^[ \t]*>.*(?:\n|\Z))+", re.MULTILINE)
@@ -86,7 +84,7 @@ def own_words(text: str) -> str:
     """The writer's own words, markup undone (numbers as written)."""
     # Each rewrite only where its mark is present: most messages have none.
     if "`" in text:
-        text = _INLINE_CODE.sub(f" {CODE} ", _CODE_BLOCK.sub(" ", text))
+        text = INLINE_CODE.sub(f" {CODE} ", CODE_BLOCK.sub(" ", text))
     if ":" in text or "--" in text:
         text = _without_quoted_original(text)
     if ">" in text:

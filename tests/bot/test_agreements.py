@@ -205,8 +205,20 @@ def test_agreements_are_numbered_per_workspace_and_kept_apart(app):
         ("de overdracht om 9 uur", "/afspraak vrijdag taart omdat het feest is", False),
         ("Pizza on Friday", "/agree The standup moves to Friday afternoon because x", False),
         ("Pizza on Friday", "/agree Pizza every Friday from now on because x", True),
+        # The same people, links, emoji or code are no shared subject.
+        ("<@U04ABC123> <@U04DEF456> we move the standup to 9:30",
+         "/agree <@U04ABC123> <@U04DEF456> buy new chairs because x", False),
+        ("<!here> <#C0123ABCD|general> move the standup to 9:30",
+         "/agree <!here> <#C0123ABCD|general> buy new chairs because x", False),
+        ("@anna @ben :tada: https://wiki.example.com/agenda move the standup",
+         "/agree @anna @ben :tada: https://wiki.example.com/agenda buy new chairs because x",
+         False),
+        ("`make deploy-staging` after the standup",
+         "/agree `make deploy-staging` on new chairs because x", False),
+        ("<@anna> <@ben> we move the standup to 9:30",
+         "/agree <@ben> we move the standup to 9:30 because x", True),
     ],
-)
+)  # fmt: skip
 def test_agreement_takes_a_rounds_consent_only_when_it_is_about_its_proposal(
     app, round_about, agreement, linked
 ):

@@ -83,6 +83,17 @@ def test_recurring_a_short_message_is_not_known_again(app):
     assert nudged(chat) == ["10:00"]
 
 
+def test_recurring_a_short_message_naming_someone_is_not_known_again(app):
+    """The person named is no word of the message: "printer" to anna today and "printer"
+    to chris tomorrow may be two real problems."""
+    chat = Chat(app)
+    chat.say("ben", "#problem printer <@U04ABC123>", "09:00")
+    chat.command("ben", "/not-a-problem", "09:01")
+    chat.say("ben", "#problem printer <@U04DEF456>", "10:00")
+    chat.tick("12:00")
+    assert nudged(chat) == ["10:00"]
+
+
 def test_recurring_editing_a_watched_message_into_a_dismissed_one_withdraws_it(app):
     chat = Chat(app)
     dismissed_report(chat)

@@ -102,6 +102,20 @@ def test_an_agreement_on_the_subject_settles_a_concern_and_one_on_another_does_n
     assert section(report_of(chat, "/report", "09:11"), "Open concerns:") == ["none"]
 
 
+def test_a_later_round_or_agreement_naming_the_same_people_leaves_a_concern_open(app):
+    """Mentions, links and emoji are nobody's subject: a round and an agreement about
+    something else, to the same people, answer no concern."""
+    chat = Chat(app)
+    chat.join("anna", "bram", "carla")
+    ask(chat, "<@bram> <@carla> :tada: we move the standup to 9:30", "09:00",
+        {"bram": "my train arrives at 9:40", "carla": None})  # fmt: skip
+    ask(chat, "<@bram> <@carla> :tada: buy new chairs", "09:05", {"bram": None, "carla": None})
+    chat.command("anna", "/agree <@bram> <@carla> :tada: lunch together because x", "09:10")
+    assert section(report_of(chat, "/report", "09:11"), "Open concerns:") == [
+        "bram on “<@bram> <@carla> :tada: we move the standup to 9:30”: my train arrives at 9:40"
+    ]
+
+
 def test_a_withdrawn_later_round_leaves_the_earlier_concern_open(app):
     chat = Chat(app)
     chat.join("anna", "bram")

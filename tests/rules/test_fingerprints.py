@@ -78,6 +78,16 @@ def test_fingerprints_too_short_to_know_again():
     assert message_fingerprint("the printer broke") is not None
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["printer broken <@U04ABC123>", "printer broken <@U04ABC123> <@U04DEF456>",
+     "printer broken https://status.example/printers", "printer broken @anna @bram"],
+)  # fmt: skip
+def test_fingerprints_names_and_links_are_no_words_to_know_a_message_by(text):
+    """Two words with someone named or a link say as little as the two words alone."""
+    assert message_fingerprint(text) is None
+
+
 def test_fingerprints_a_long_message_is_known_by_its_start():
     start = " ".join(f"word{n}" for n in range(60)).replace("0", "x")
     assert message_fingerprint(start + " and then more") == message_fingerprint(start)

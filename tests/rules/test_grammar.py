@@ -295,7 +295,12 @@ def test_grammar_never_raises_on_hostile_text(name):
     ("name", "args"),
     [("concerns", "@ben"), ("concerns", "<@U123>"), ("zorgen", "<@123> <@456>"),
      ("concerns", "@everyone"), ("zorgen", "<!here>"), ("concerns", "<@&123>"),
-     ("concerns", "🎉🎉"), ("zorgen", "*** !!"), ("concerns", ":tada: :rocket:")],
+     ("concerns", "🎉🎉"), ("zorgen", "*** !!"), ("concerns", ":tada: :rocket:"),
+     # mentions with emoji, channels, Discord's own emoji and timestamps
+     ("concerns", "@anna :tada:"), ("zorgen", "<@U04ABC123> <!here> :tada:"),
+     ("concerns", "<!subteam^S0123ABCD|@ops> 🎉"), ("concerns", "<#C0123ABCD|general>"),
+     ("zorgen", "<@&345678901234567890> <#456789012345678901>"),
+     ("concerns", "<:partyparrot:567890123456789012>"), ("concerns", "<t:1767225600:F>")],
 )  # fmt: skip
 def test_grammar_a_round_about_only_a_mention_or_emoji_asks_which_proposal(name, args):
     """It would ask the whole table, in public, about nothing anyone proposed."""
@@ -633,6 +638,9 @@ def test_grammar_owner_clause_is_just_a_mention_at_the_end(args, why, owner):
         ("agree", "@everyone because x"),
         ("agree", "<!here> because x"),
         ("agree", "<@&123> because x"),
+        ("agree", ":tada: @ben because x"),
+        ("afspraak", "<#C0123ABCD|general> omdat x"),
+        ("agree", "<:partyparrot:567890123456789012> <@123> because x"),
     ],
 )
 def test_grammar_an_agreement_of_only_an_owner_asks_what_was_agreed(name, args):

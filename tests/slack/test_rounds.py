@@ -391,6 +391,22 @@ async def test_slack_round_summary_records_the_agreement_with_its_own_rounds_ans
     assert "noon is too early" not in shown_text(announced)
 
 
+async def test_slack_a_round_about_only_a_channel_mention_and_emoji_polls_nobody(bot: SlackBot):
+    """A channel, a mention and an emoji name no proposal: the channel is not polled
+    about them, and no agreement of them is recorded; both are asked what, privately."""
+    await bot.command("/concerns", "<#C0123ABCD|general> <@U04ABC123> :tada:")
+    await bot.command("/agree", ":tada: <#C0123ABCD|general> because x")
+    await bot.handled(CommandInvoked, 2)
+    told = await bot.slack.wait_for("chat.postEphemeral", 2)
+    said = "\n".join(shown_text(call) for call in told)
+    assert "Which proposal should the table look at?" in said
+    assert "What was agreed?" in said
+    assert not bot.calls("chat.postMessage")
+    with Session(bot.groundrules.database) as session:
+        assert not session.exec(select(RoundRow)).all()
+        assert not session.exec(select(AgreementRow)).all()
+
+
 async def test_slack_invisible_proposal_agreement_and_concern_are_refused_as_empty(bot: SlackBot):
     """A zero-width space or a Braille blank shows nothing: no round polls the channel
     about it, no agreement of it is recorded, and the concern form refuses it as it
