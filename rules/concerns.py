@@ -35,7 +35,14 @@ from rules.actions import (
 )
 from rules.consensus import STALE_AFTER
 from rules.events import ConcernAnswered, Event, PlaceDeleted, TimerFired
-from rules.grammar import WHICH_PROPOSAL, AnswerRound, ResolveConcern, StartRound, WithdrawRound
+from rules.grammar import (
+    WHICH_PROPOSAL,
+    AnswerRound,
+    ResolveConcern,
+    StartRound,
+    WithdrawRound,
+    nearly_none,
+)
 from rules.held_timers import private_timer
 from rules.language import clear_language, detect_language
 from rules.local_time import later_by
@@ -263,6 +270,9 @@ def answer_by_command(command: Command, state: TableState) -> list[Action]:
                 language(state, command.lang),
             )
         ]
+    if command.parsed.nearly is not None and command.parsed.concern is not None:
+        question = nearly_none(command.parsed.concern, command.parsed.nearly)
+        return [private(event, event.user, question, language(state, command.lang))]
     answered = ConcernAnswered(
         workspace=event.workspace,
         channel=event.channel,

@@ -544,7 +544,11 @@ class WithdrawRound:
 
 @dataclass(frozen=True, slots=True)
 class AnswerRound:
+    """`nearly`: the short "none" the concern is a typo away from ("non": "none"). Such
+    an answer is asked about, not noted, once there is a round to answer."""
+
     concern: str | None
+    nearly: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -2002,8 +2006,9 @@ def _concern(
     if quoted is not None and shows(quoted):
         args = quoted  # /concern "non": as written, whatever it resembles
     elif (meant := nearly_no_concern(args)) is not None:
-        # "/concern non": a concern nobody meant, or a "none" mistyped; which, they say.
-        return UsageError(spec, Say.of(NEARLY_NONE, typed=Quote(args.strip()), meant=Quote(meant)))
+        # "/concern non": a concern nobody meant, or a "none" mistyped; which, they say
+        # (with no round open, they first hear that there is none to answer).
+        return AnswerRound(one_line(args), nearly=meant)
     if means_no_concern(args):
         return AnswerRound(None)
     return too_long(spec, TEXT_TOO_LONG, MAX_FIELD, args) or AnswerRound(one_line(args))
@@ -2016,6 +2021,11 @@ NEARLY_NONE = N_(
     "Did you mean “{meant}”, no concerns? Then type /concern none. Or is “{typed}” your "
     'concern? Then put it in quotes, /concern "{typed}", or say a little more about it.'
 )
+
+
+def nearly_none(typed: str, meant: str) -> Say:
+    """The question to an answer `typed` a typo away from the no-concern `meant`."""
+    return Say.of(NEARLY_NONE, typed=Quote(typed), meant=Quote(meant))
 
 
 def _window(spec: CommandSpec, args: str, today: date) -> ProblemWindow | UsageError:
