@@ -42,6 +42,8 @@ from rules.grammar import (
     StartRound,
     WithdrawRound,
     nearly_none,
+    nearly_none_in_form,
+    unquoted,
 )
 from rules.held_timers import private_timer
 from rules.language import clear_language, detect_language
@@ -298,6 +300,13 @@ def on_answered(event: ConcernAnswered, state: TableState) -> list[Action]:
                 language(state, event.lang),
             )
         ]
+    if event.concern is not None and round_.status == "open":
+        # "non" in the form is asked about, as "/concern non" is; "\"non\"" is the concern.
+        question = nearly_none_in_form(event.concern)
+        if question is not None:
+            lang = language(state, event.lang or round_.lang)
+            return [private(event, event.user, question, lang)]
+        event = replace(event, concern=unquoted(event.concern))
     # The words written in the form, as a typed "/concern" is answered in; else the
     # language the button or form was shown in, else the round's.
     written = clear_language(event.concern) if event.concern else None

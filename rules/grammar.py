@@ -2028,6 +2028,31 @@ def nearly_none(typed: str, meant: str) -> Say:
     return Say.of(NEARLY_NONE, typed=Quote(typed), meant=Quote(meant))
 
 
+# The same question about a concern written in a round's form, which has a button of
+# its own for no concerns.
+NEARLY_NONE_IN_FORM = N_(
+    "Did you mean “{meant}”, no concerns? Then answer “No concerns” instead. Or is “{typed}” "
+    'your concern? Then put it in quotes, "{typed}", or say a little more about it.'
+)
+
+
+def nearly_none_in_form(concern: str) -> Say | None:
+    """The question to a concern written in a form that is a typo away from "none"
+    ("non"), as /concern non is asked; None for any other, and for one in quotes."""
+    if _quoted_whole(concern) is not None:
+        return None
+    meant = nearly_no_concern(concern)
+    if meant is None:
+        return None
+    return Say.of(NEARLY_NONE_IN_FORM, typed=Quote(one_line(concern)), meant=Quote(meant))
+
+
+def unquoted(concern: str) -> str:
+    """A concern written whole in quotes, as written inside them, as /concern "non" is."""
+    inside = _quoted_whole(concern)
+    return inside if inside is not None and shows(inside) else concern
+
+
 def _window(spec: CommandSpec, args: str, today: date) -> ProblemWindow | UsageError:
     if not args:
         return ProblemWindow(None)
