@@ -786,6 +786,9 @@ class UsageError:
     reason: Say | Lines | None = None
     asked: bool = False
     again: bool = False
+    # An example of the part of the command that was typed ("/table join …"), in place
+    # of the command's own, which shows another part.
+    example: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -2203,7 +2206,11 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if keyword in _JOIN:
         # On a server where organisations are roles, "join @Gemeente Utrecht" names one.
         if not has_words(rest) and not names_a_group(rest):
-            return UsageError(spec, Say.of(N_("Name the organisation you represent here.")))
+            return UsageError(
+                spec,
+                Say.of(N_("Name the organisation you represent here.")),
+                example=N_("/table join Food Bank North"),
+            )
         organisation = groups_by_name(rest)  # counted as sent, not as one_line keeps it
         refused = too_long(spec, ORGANISATION_TOO_LONG, ORGANISATION_LIMIT, organisation)
         return refused or JoinTable(one_line(organisation))
