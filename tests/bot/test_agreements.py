@@ -313,6 +313,28 @@ def test_agreement_form_asks_about_a_typed_review_date_that_reads_two_ways_or_no
     assert said in plain(reply)
 
 
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/agree x because y review 31-04-2027",
+         "“31-04-2027” is not on the calendar: April has 30 days."),
+        ("/agree x because y review 04-31-2027",
+         "“04-31-2027” is not on the calendar: April has 30 days."),
+        ("/afspraak x omdat y herziening 04-31-2027",
+         "“04-31-2027” staat niet op de kalender"),
+    ],
+)  # fmt: skip
+def test_agreement_at_a_table_that_writes_the_month_first_names_a_day_past_its_months_end(
+    app, line, said
+):
+    chat = Chat(app)
+    chat.command("ben", "/table timezone America/New_York", "09:00")
+    [reply] = chat.command("ben", line, "09:01")
+    assert isinstance(reply, Reply) and reply.private
+    assert said in plain(reply), plain(reply)
+    assert not chat.of_type(AnnounceAgreement)
+
+
 def test_agreement_form_with_a_review_decades_away_is_refused(app):
     event = AgreementSubmitted(
         workspace="W1", channel="C1", at=at("09:00"), event_id="form-3", user="ben",
