@@ -92,4 +92,4 @@ constraints:
 
 ## clean: remove the virtual environment and the tools' caches
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -404,7 +404,12 @@ def renewal_text(
     unset = tuple(u for u in action.users if u in action.without_mandate)
     renewing = tuple(u for u in action.users if u not in action.without_mandate)
     parts: list[Say] = [*_at_table(where)]
-    if action.reminder and renewing:
+    if action.reminder and action.first and not renewing:  # asked, not reminded, yet
+        parts.append(
+            Say.of(N_("The meeting has ended, and you have no mandate here yet. Please say what "
+                      "you may agree to on behalf of your organisation."))
+        )  # fmt: skip
+    elif action.reminder and renewing:
         parts.append(
             Say.of(N_("A friendly reminder: the meeting has ended; please renew your mandate."))
         )

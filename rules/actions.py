@@ -763,8 +763,11 @@ class AskRenewal(Outbound):
 
     meeting_id: str
     users: tuple[str, ...]
-    reminder: bool = False
+    reminder: bool = False  # by DM, to each alone
     without_mandate: tuple[str, ...] = ()
+    # By DM as the meeting ends, to those without a mandate: the first time they are
+    # asked, so not called a reminder.
+    first: bool = False
     # A reminder goes by DM, about one member's own mandate: at a table that chose no
     # language each reads their own, not that of whoever ended the meeting. (user, lang):
     # their mandate's words show it; (user, None): their client's where the platform

@@ -440,11 +440,12 @@ def listing(command: Command, state: TableState) -> list[Action]:
     elif not shown:
         text = Say.of(N_("No agreements recorded at this table yet. Record one with /agree."))
     else:
+        today = local_day(event.at, state.settings.timezone)
         text = Lines(
             (
                 Say.of(N_("Agreements at this table:")),
                 *(
-                    describe(a, state.organisations(a.consenters))
+                    describe(a, state.organisations(a.consenters), today=today)
                     for a in sorted(shown, key=lambda a: (a.number, a.version))
                 ),
             )
@@ -478,16 +479,29 @@ def consent_param(
     return Listed(tuple(items))
 
 
-def describe(agreement: Agreement, organisations: tuple[tuple[str, str], ...] = ()) -> Say:
-    """One line per agreement: what, why, owner, consent and review date."""
+def describe(
+    agreement: Agreement,
+    organisations: tuple[tuple[str, str], ...] = (),
+    *,
+    today: date | None = None,
+) -> Say:
+    """One line per agreement: what, why, owner, consent and review date; marked when
+    it was revised, retired, or its review day (the table's) is before `today`."""
+    status = agreement.status
+    if status == "current" and today is not None and agreement.review_on < today:
+        status = "review due"
     msgid = {
         "current": N_(
             "#{number} {text} ({reason}). Owner: {owner}. Consent: {consenters}. Review on "
             "{review_on}."
         ),
+        "review due": N_(
+            "#{number} (review due) {text} ({reason}). Owner: {owner}. Consent: {consenters}. "
+            "Review was due on {review_on}."
+        ),
         "revised": N_("#{number} (revised) {text} ({reason})."),
         "retired": N_("#{number} (retired) {text} ({reason})."),
-    }[agreement.status]
+    }[status]
     return Say.of(
         msgid,
         number=agreement.number,

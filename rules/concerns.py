@@ -35,7 +35,16 @@ from rules.actions import (
 )
 from rules.consensus import STALE_AFTER
 from rules.events import ConcernAnswered, Event, PlaceDeleted, TimerFired
-from rules.grammar import WHICH_PROPOSAL, AnswerRound, ResolveConcern, StartRound, WithdrawRound
+from rules.grammar import (
+    WHICH_PROPOSAL,
+    AnswerRound,
+    ResolveConcern,
+    StartRound,
+    WithdrawRound,
+    nearly_none,
+    nearly_none_in_form,
+    unquoted,
+)
 from rules.held_timers import private_timer
 from rules.language import clear_language, detect_language
 from rules.local_time import later_by
@@ -263,6 +272,9 @@ def answer_by_command(command: Command, state: TableState) -> list[Action]:
                 language(state, command.lang),
             )
         ]
+    if command.parsed.nearly is not None and command.parsed.concern is not None:
+        question = nearly_none(command.parsed.concern, command.parsed.nearly)
+        return [private(event, event.user, question, language(state, command.lang))]
     answered = ConcernAnswered(
         workspace=event.workspace,
         channel=event.channel,
@@ -288,6 +300,13 @@ def on_answered(event: ConcernAnswered, state: TableState) -> list[Action]:
                 language(state, event.lang),
             )
         ]
+    if event.concern is not None and round_.status == "open":
+        # "non" in the form is asked about, as "/concern non" is; "\"non\"" is the concern.
+        question = nearly_none_in_form(event.concern)
+        if question is not None:
+            lang = language(state, event.lang or round_.lang)
+            return [private(event, event.user, question, lang)]
+        event = replace(event, concern=unquoted(event.concern))
     # The words written in the form, as a typed "/concern" is answered in; else the
     # language the button or form was shown in, else the round's.
     written = clear_language(event.concern) if event.concern else None

@@ -687,6 +687,11 @@ def _numeric_date(first: int, second: int, year: int, *, written: str, month_fir
         except ValueError:
             continue
     if not readings:
+        # "31-04-2027", "04-31-2027": the 31st of April whichever way round, a day no
+        # calendar has, said so as "31 April" is.
+        for day, month in ((first, second), (second, first)):
+            if 1 <= month <= 12:
+                _on_the_calendar(day, month, year, text=written)
         raise DateError(written)
     if len(readings) == 2 and readings[0] != readings[1]:
         raise AmbiguousDate(written, *readings)

@@ -545,7 +545,11 @@ class WithdrawRound:
 
 @dataclass(frozen=True, slots=True)
 class AnswerRound:
+    """`nearly`: the short "none" the concern is a typo away from ("non": "none"). Such
+    an answer is asked about, not noted, once there is a round to answer."""
+
     concern: str | None
+    nearly: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -783,6 +787,9 @@ class UsageError:
     reason: Say | Lines | None = None
     asked: bool = False
     again: bool = False
+    # An example of the part of the command that was typed ("/table join …"), in place
+    # of the command's own, which shows another part.
+    example: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -2002,8 +2009,9 @@ def _concern(
     if quoted is not None and shows(quoted):
         args = quoted  # /concern "non": as written, whatever it resembles
     elif (meant := nearly_no_concern(args)) is not None:
-        # "/concern non": a concern nobody meant, or a "none" mistyped; which, they say.
-        return UsageError(spec, Say.of(NEARLY_NONE, typed=Quote(args.strip()), meant=Quote(meant)))
+        # "/concern non": a concern nobody meant, or a "none" mistyped; which, they say
+        # (with no round open, they first hear that there is none to answer).
+        return AnswerRound(one_line(args), nearly=meant)
     if means_no_concern(args):
         return AnswerRound(None)
     return too_long(spec, TEXT_TOO_LONG, MAX_FIELD, args) or AnswerRound(one_line(args))
@@ -2016,6 +2024,36 @@ NEARLY_NONE = N_(
     "Did you mean “{meant}”, no concerns? Then type /concern none. Or is “{typed}” your "
     'concern? Then put it in quotes, /concern "{typed}", or say a little more about it.'
 )
+
+
+def nearly_none(typed: str, meant: str) -> Say:
+    """The question to an answer `typed` a typo away from the no-concern `meant`."""
+    return Say.of(NEARLY_NONE, typed=Quote(typed), meant=Quote(meant))
+
+
+# The same question about a concern written in a round's form, which has a button of
+# its own for no concerns.
+NEARLY_NONE_IN_FORM = N_(
+    "Did you mean “{meant}”, no concerns? Then answer “No concerns” instead. Or is “{typed}” "
+    'your concern? Then put it in quotes, "{typed}", or say a little more about it.'
+)
+
+
+def nearly_none_in_form(concern: str) -> Say | None:
+    """The question to a concern written in a form that is a typo away from "none"
+    ("non"), as /concern non is asked; None for any other, and for one in quotes."""
+    if _quoted_whole(concern) is not None:
+        return None
+    meant = nearly_no_concern(concern)
+    if meant is None:
+        return None
+    return Say.of(NEARLY_NONE_IN_FORM, typed=Quote(one_line(concern)), meant=Quote(meant))
+
+
+def unquoted(concern: str) -> str:
+    """A concern written whole in quotes, as written inside them, as /concern "non" is."""
+    inside = _quoted_whole(concern)
+    return inside if inside is not None and shows(inside) else concern
 
 
 def _window(spec: CommandSpec, args: str, today: date) -> ProblemWindow | UsageError:
@@ -2168,7 +2206,11 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if keyword in _JOIN:
         # On a server where organisations are roles, "join @Gemeente Utrecht" names one.
         if not has_words(rest) and not names_a_group(rest):
-            return UsageError(spec, Say.of(N_("Name the organisation you represent here.")))
+            return UsageError(
+                spec,
+                Say.of(N_("Name the organisation you represent here.")),
+                example=N_("/table join Food Bank North"),
+            )
         organisation = groups_by_name(rest)  # counted as sent, not as one_line keeps it
         refused = too_long(spec, ORGANISATION_TOO_LONG, ORGANISATION_LIMIT, organisation)
         return refused or JoinTable(one_line(organisation))

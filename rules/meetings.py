@@ -143,7 +143,9 @@ def end(command: Command, state: TableState) -> list[Action]:
         # nobody's failing to be named in public. One action for them all, however many.
         if unset:
             own_langs = _own_languages(state, unset)
-            actions.append(replace(renewal, users=unset, reminder=True, own_langs=own_langs))
+            actions.append(
+                replace(renewal, users=unset, reminder=True, first=True, own_langs=own_langs)
+            )
         actions += _next_reminder(event, state, meeting.meeting_id, 1)
     actions.append(
         AskEvaluation(

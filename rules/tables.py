@@ -183,7 +183,7 @@ def usage(command: Command, state: TableState) -> list[Action]:
             lines.append(again)
         else:
             lines.append(Say.of(N_("Usage: {usage}"), usage=Say.of(parsed.spec.usage)))
-            lines += _example(parsed.spec)
+            lines += _example(parsed.spec, parsed.example)
         text = Lines(tuple(lines))
     return [private(event, event.user, text, lang)]
 
@@ -217,11 +217,13 @@ def _to_send_again(command: Command, lang: str) -> Say | None:
     )
 
 
-def _example(spec: CommandSpec) -> list[Say]:
-    """The line that shows one way to type a command, if it takes words."""
-    if not spec.example:
+def _example(spec: CommandSpec, example: str | None = None) -> list[Say]:
+    """The line that shows one way to type a command, if it takes words: `example`, of
+    the part of it typed, else the command's own."""
+    example = example or spec.example
+    if not example:
         return []
-    return [Say.of(N_("Example: {example}"), example=Say.of(spec.example))]
+    return [Say.of(N_("Example: {example}"), example=Say.of(example))]
 
 
 def edited(command: Command, state: TableState) -> list[Action]:

@@ -269,15 +269,16 @@ class Chat:
         self,
         user: str,
         line: str,
-        when: str,
+        when: str | datetime,
         *,
         thread: str | None = None,
         edited: bool = False,
         lang: str | None = None,
     ):
-        """`edited`: the command's message edited after it was sent (a Slack mention);
-        `lang`: the language of the member's client (Slack's locale, Discord's)."""
-        moment = at(when)
+        """`when`: a clock time on the test day, or any moment; `edited`: the command's
+        message edited after it was sent (a Slack mention); `lang`: the language of the
+        member's client (Slack's locale, Discord's)."""
+        moment = at(when) if isinstance(when, str) else when
         self.tick(moment - timedelta(microseconds=1))
         name, _, args = line.lstrip("/").partition(" ")
         event = CommandInvoked(

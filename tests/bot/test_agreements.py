@@ -173,6 +173,32 @@ def test_agreement_consent_names_each_organisation_and_each_pending_mandate(app)
     )
 
 
+@pytest.mark.parametrize(
+    ("command", "due", "listed"),
+    [
+        ("/agreements", "#1 (review due) rotate the weekend shift",
+         "Review was due on 16 March 2026."),
+        ("/afspraken", "#1 (toe aan herziening) rotate the weekend shift",
+         "Herziening stond op 16 maart 2026."),
+    ],
+)  # fmt: skip
+def test_agreements_listing_marks_an_agreement_whose_review_date_has_passed(
+    app, command, due, listed
+):
+    """Revised and retired agreements are marked; so is one whose review is due, once its
+    day has passed (on the day itself its review is on today, as listed)."""
+    chat = Chat(app)
+    chat.command("ben", "/agree rotate the weekend shift because x review in 2 weeks", "10:00")
+    chat.command("ben", "/agree pair on releases because y review in 4 weeks", "10:01")
+    chat.command("ben", command, datetime(2026, 3, 16, 12, 0, tzinfo=UTC))
+    on_the_day = chat.texts()[-1].splitlines()
+    assert not any("(review due)" in line or "(toe aan herziening)" in line for line in on_the_day)
+    chat.command("ben", command, datetime(2026, 3, 17, 12, 0, tzinfo=UTC))
+    [_, first, second] = chat.texts()[-1].splitlines()
+    assert first.startswith(due) and first.endswith(listed), first
+    assert "(review due)" not in second and "(toe aan herziening)" not in second, second
+
+
 def test_agreements_listing_is_private_and_per_table(app):
     chat = Chat(app)
     chat.command("ben", "/agree a because b", "09:00")
@@ -297,6 +323,28 @@ def test_agreement_form_asks_about_a_typed_review_date_that_reads_two_ways_or_no
     [reply] = [d.action for d in app.service.handle(event)]
     assert isinstance(reply, Reply) and reply.private
     assert said in plain(reply)
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/agree x because y review 31-04-2027",
+         "“31-04-2027” is not on the calendar: April has 30 days."),
+        ("/agree x because y review 04-31-2027",
+         "“04-31-2027” is not on the calendar: April has 30 days."),
+        ("/afspraak x omdat y herziening 04-31-2027",
+         "“04-31-2027” staat niet op de kalender"),
+    ],
+)  # fmt: skip
+def test_agreement_at_a_table_that_writes_the_month_first_names_a_day_past_its_months_end(
+    app, line, said
+):
+    chat = Chat(app)
+    chat.command("ben", "/table timezone America/New_York", "09:00")
+    [reply] = chat.command("ben", line, "09:01")
+    assert isinstance(reply, Reply) and reply.private
+    assert said in plain(reply), plain(reply)
+    assert not chat.of_type(AnnounceAgreement)
 
 
 def test_agreement_form_with_a_review_decades_away_is_refused(app):

@@ -229,6 +229,21 @@ def test_a_usage_answer_ends_in_an_example_in_its_language(app):
     assert text.splitlines()[-1] == "Voorbeeld: /zorg Wie neemt dan de vroege dienst over?"
 
 
+@pytest.mark.parametrize(
+    ("line", "example"),
+    [
+        ("/table join", "Example: /table join Food Bank North"),
+        ("/tafel aanschuiven", "Voorbeeld: /tafel aanschuiven Voedselbank Noord"),
+        ("/table organisation  ", "Example: /table join Food Bank North"),
+    ],
+)
+def test_table_join_without_an_organisation_shows_an_example_of_joining(app, line, example):
+    """The example under the usage is of the words that were missing, not of another
+    part of /table."""
+    _, text = private_reply(Chat(app), "ann", line, "09:00")
+    assert text.splitlines()[-1] == example, text
+
+
 def test_the_list_of_commands_says_how_to_see_one(app):
     _, text = private_reply(Chat(app), "ann", "/groundrules help", "09:00")
     assert text.splitlines()[-1] == (

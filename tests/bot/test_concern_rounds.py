@@ -273,6 +273,27 @@ def test_concern_round_a_near_typo_of_none_is_asked_about_not_noted(app, line, q
     assert [user for user, _ in summary.round.concerns] == ["anna"]
 
 
+@pytest.mark.parametrize(
+    ("line", "no_round", "question"),
+    [
+        ("/concern non", "No concern round is open here right now.", "Did you mean"),
+        ("/zorg gene", "Hier loopt nu geen zorgenronde.", "Bedoel je"),
+    ],
+)
+def test_concern_round_a_near_typo_of_none_without_a_round_hears_there_is_none(
+    app, line, no_round, question
+):
+    """With no round open there is nothing to answer: that comes first, with how to
+    start one, rather than a question about which answer was meant."""
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    [reply] = chat.command("anna", line, "09:05")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "anna"
+    text = chat.texts()[-1]
+    assert text.startswith(no_round), text
+    assert question not in text, text
+
+
 def test_concern_round_dutch_command_answers_in_dutch(app):
     chat = Chat(app)
     chat.join("anna", "ben", "chris")

@@ -306,7 +306,7 @@ def test_meeting_renewal_reminders_stop_once_the_next_meeting_has_begun(app):
 
 
 @pytest.mark.parametrize(
-    ("lang", "end", "asked", "told"),
+    ("lang", "end", "asked", "told", "reminded"),
     [
         ("en", "/meeting end",
          "The meeting has ended. Ground rule 3: everyone renews their mandate based on its "
@@ -314,6 +314,9 @@ def test_meeting_renewal_reminders_stop_once_the_next_meeting_has_begun(app):
          "say what they may agree to on behalf of their organisation.\nAnswer with /mandate "
          "renew, /mandate check (if you must check with your organisation first) or /mandate "
          "<new mandate>.\nNo mandate yet? Set one with /mandate <what I may agree to>.",
+         "The meeting has ended, and you have no mandate here yet. Please say what you may "
+         "agree to on behalf of your organisation.\nNo mandate yet? Set one with /mandate "
+         "<what I may agree to>.",
          "A friendly reminder: the meeting has ended, and you have no mandate here yet. Please "
          "say what you may agree to on behalf of your organisation.\nNo mandate yet? Set one "
          "with /mandate <what I may agree to>."),
@@ -324,16 +327,20 @@ def test_meeting_renewal_reminders_stop_once_the_next_meeting_has_begun(app):
          "instemmen.\nAntwoord met /mandaat vernieuwen, /mandaat navragen (als je eerst met "
          "je organisatie moet overleggen) of /mandaat <nieuw mandaat>.\nNog geen mandaat? Geef "
          "je mandaat met /mandaat <waarmee ik mag instemmen>.",
+         "De vergadering is voorbij en je hebt hier nog geen mandaat. Wil je laten weten "
+         "waarmee je namens je organisatie mag instemmen?\nNog geen mandaat? Geef je mandaat "
+         "met /mandaat <waarmee ik mag instemmen>.",
          "Een vriendelijke herinnering: de vergadering is voorbij en je hebt hier nog geen "
          "mandaat. Wil je laten weten waarmee je namens je organisatie mag instemmen?\nNog "
          "geen mandaat? Geef je mandaat met /mandaat <waarmee ik mag instemmen>."),
     ],
 )  # fmt: skip
-def test_meeting_end_asks_who_never_set_a_mandate_privately(app, lang, end, asked, told):
+def test_meeting_end_asks_who_never_set_a_mandate_privately(app, lang, end, asked, told, reminded):
     """Ground rule 3 renews a mandate; someone who never set one has nothing to renew,
     and is asked, in words that fit, to say what they may agree to (ground rule 2). The
     table hears how many have none, never who: that is said to each of them alone, as a
-    reminder is (by DM, in their own language)."""
+    reminder is (by DM, in their own language). Asked first, then reminded: only the
+    second is called a reminder."""
     chat = Chat(app)
     chat.join("anna", "ben")
     chat.command("anna", "/mandate budgets up to 500 euro", "08:50")
@@ -347,6 +354,8 @@ def test_meeting_end_asks_who_never_set_a_mandate_privately(app, lang, end, aske
     assert "ben" not in plain(renewal)
     assert (alone.users, alone.reminder, alone.only_to_set) == (("ben",), True, True)
     assert (alone.dm_lang("ben"), plain(alone)) == (lang, told)
+    [later] = [a for a in chat.tick("15:00") if isinstance(a, AskRenewal) and "ben" in a.users]
+    assert (later.users, later.reminder, plain(later)) == (("ben",), True, reminded)
 
 
 def test_meeting_end_counts_those_without_a_mandate_when_nobody_has_one(app):

@@ -281,8 +281,8 @@ def test_console_someone_who_only_typed_commands_is_at_the_table(tmp_path, rule_
         "has one yet: I have asked each of you privately to say what you may agree to" in text
     )
     assert (
-        "[bot → anna, ben, chris, privately]\n    A friendly reminder: the meeting has ended, "
-        "and you have no mandate here yet." in text
+        "[bot → anna, ben, chris, privately]\n    The meeting has ended, and you have no "
+        "mandate here yet." in text
     )
     assert "renews their mandate" not in text
 

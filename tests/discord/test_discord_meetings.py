@@ -102,8 +102,8 @@ async def test_meeting_end_asks_everyone_to_renew_and_to_evaluate(world, harness
     for member in (world.guild.owner_id, world.carol):
         [asked] = dm_messages(world.api, member)
         assert asked["content"] == (
-            f"In <#{world.general.id}>:\nA friendly reminder: the meeting has ended, and you "
-            "have no mandate here yet. Please say what you may agree to on behalf of your "
+            f"In <#{world.general.id}>:\nThe meeting has ended, and you have no mandate here "
+            "yet. Please say what you may agree to on behalf of your "
             f"organisation.\nNo mandate yet? Set one in <#{world.general.id}> with /mandate "
             f"<what I may agree to>.\n{table}"
         )

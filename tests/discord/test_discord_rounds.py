@@ -28,15 +28,15 @@ PROPOSAL = "pin the base image to 1.4"
 CLOSED = "The concern round on this proposal has closed"
 
 
-async def start_round(world, runtime, proposer=None) -> dict:
+async def start_round(world, runtime, proposer=None, proposal=PROPOSAL) -> dict:
     """/concerns in #general; returns the round's message."""
     await runtime.wait_for(RosterSynced)
     proposer = proposer or world.alice
     ix = await world.api.slash_command(
-        world.guild, world.general, proposer, "concerns", {"text": PROPOSAL}
+        world.guild, world.general, proposer, "concerns", {"text": proposal}
     )
     done = await world.api.wait_for_callback(ix)
-    assert (done.content, done.ephemeral) == ("Done.", True)
+    assert done.content in ("Done.", "Klaar.") and done.ephemeral
     [message] = [m for m in world.api.messages_in(world.general) if m["components"]]
     return message
 
@@ -538,3 +538,38 @@ async def test_round_reminder_dm_not_now_holds_the_next_one(world, harness):
     reminded = [m for m in dm_messages(world.api, world.carol) if "A friendly" in m["content"]]
     assert len(reminded) == 1
     assert len(dm_messages(world.api, world.bob)) == 2
+
+
+@pytest.mark.parametrize(
+    ("proposal", "locale", "typed", "question"),
+    [
+        (PROPOSAL, "en-US", "non", "Did you mean “none”, no concerns? Then answer “No concerns”"),
+        (
+            "Zullen we de inloop op dinsdag en donderdag houden?", "nl", "gene",
+            "Bedoel je “geen”, geen zorgen? Antwoord dan “Geen zorgen”",
+        ),
+    ],
+)  # fmt: skip
+async def test_a_near_typo_of_none_in_the_concern_form_is_asked_about(
+    world, harness, proposal, locale, typed, question
+):
+    """ "non" in the form is asked about, privately, as /concern non is; nothing is
+    recorded. In quotes it is the concern, as written."""
+    runtime = await harness.start()
+    message = await start_round(world, runtime, proposal=proposal)
+    concern = buttons(message)[1][0]
+    click = await world.api.click_button(message, world.carol, label=concern, locale=locale)
+    modal = await world.api.wait_for_callback(click)
+    submit = await world.api.submit_modal(modal, {"concern": typed}, locale=locale)
+    asked = await world.api.wait_for_callback(submit)
+    assert asked.ephemeral and asked.content.startswith(question), asked.content
+    await runtime.wait_for(ConcernAnswered)
+    assert content_of(world, message).splitlines()[-1].startswith("0 ")
+
+    click = await world.api.click_button(message, world.carol, label=concern, locale=locale)
+    modal = await world.api.wait_for_callback(click)
+    submit = await world.api.submit_modal(modal, {"concern": f'"{typed}"'}, locale=locale)
+    noted = await world.api.wait_for_callback(submit)
+    assert f": {typed}\n" in noted.content, noted.content
+    await runtime.wait_for(ConcernAnswered, count=2)
+    assert content_of(world, message).splitlines()[-1].startswith("1 ")

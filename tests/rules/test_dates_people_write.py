@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from rules.date_order import month_first_zone
-from rules.durations import AmbiguousDate, DateError, parse_date
+from rules.durations import AmbiguousDate, DateError, NoSuchDay, parse_date
 from rules.grammar import Agree, Report, ReviewAgreement, UsageError, find_command, parse_command
 from rules.i18n import render
 from rules.say import Day, Quote
@@ -186,6 +186,15 @@ def test_dates_in_numbers_are_read_day_first_unless_the_month_may_come_first():
         parse_date("05/13/2027", today=TODAY)
     with pytest.raises(DateError):
         parse_date("31/02/2027", today=TODAY, month_first=True)
+
+
+@pytest.mark.parametrize("written", ["31-04-2027", "04-31-2027", "31/04/2027", "04.31.2027"])
+def test_dates_a_day_past_its_months_end_either_way_round_is_no_such_day(written):
+    """Where the month may come first, 31 April in numbers, whichever way round, is the
+    day the calendar lacks (NoSuchDay), not words that could not be read."""
+    with pytest.raises(NoSuchDay) as refused:
+        parse_date(written, today=TODAY, month_first=True)
+    assert (refused.value.written, refused.value.month, refused.value.days) == (written, 4, 30)
 
 
 @pytest.mark.parametrize(

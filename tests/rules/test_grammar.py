@@ -42,6 +42,7 @@ from rules.grammar import (
     command_language,
     find_command,
     mistyped_command,
+    nearly_none,
     parse_command,
     past_review,
     reached_command,
@@ -848,16 +849,15 @@ def test_grammar_unreadable_review_date_is_an_error_not_ignored(args):
 )  # fmt: skip
 def test_grammar_a_near_typo_of_none_asks_back_rather_than_notes_a_concern(name, answer, meant):
     """ "non" is no concern anyone meant to raise, nor certainly none: the answer is asked
-    about, with both ways to say it, and nothing is recorded."""
+    about, with both ways to say it, and nothing is recorded (rules.concerns)."""
     result = parse(name, answer)
     if meant is None:  # a no-concern answer as it is: no question
         assert result == AnswerRound(None)
         return
-    assert isinstance(result, UsageError) and isinstance(result.reason, Say)
-    assert result.reason.msgid == NEARLY_NONE
-    params = dict(result.reason.params)
-    assert params["meant"] == Quote(meant)
-    assert params["typed"] == Quote(answer)
+    assert result == AnswerRound(answer, nearly=meant)
+    question = nearly_none(answer, meant)
+    assert question.msgid == NEARLY_NONE
+    assert dict(question.params) == {"meant": Quote(meant), "typed": Quote(answer)}
 
 
 @pytest.mark.parametrize(

@@ -106,8 +106,8 @@ async def test_slack_meeting_end_asks_the_table_to_renew_by_name_with_buttons(bo
         and bot.slack.channels[c.params["channel"]].user == CAROL
     ]
     assert shown_text(asked).startswith(
-        f"In <#{CHANNEL_ID}>:\nA friendly reminder: the meeting has ended, and you have no "
-        "mandate here yet. Please say what you may agree to on behalf of your organisation."
+        f"In <#{CHANNEL_ID}>:\nThe meeting has ended, and you have no mandate here yet. "
+        "Please say what you may agree to on behalf of your organisation."
     )
     assert labels(asked) == ["Not now"]  # nothing to renew: the command sets one
     assert labels(renewal) == ["Renew", "Check with my organisation"]

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from bot.models import AgreementRow, RoundRow, now_utc
+from bot.models import AgreementRow, AnswerRow, RoundRow, now_utc
 from rules.events import AgreementSubmitted, CommandInvoked, ConcernAnswered, MessagePosted
 from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, button, past_ts, shown_text
 from tests.standins.lifecycle import PATIENCE_S
@@ -462,3 +462,46 @@ async def test_slack_concern_given_in_the_form_is_thanked_in_its_words_language(
     await bot.handled(CommandInvoked, 2)
     [alice] = await bot.slack.wait_for("chat.postEphemeral", where=lambda p: p["user"] == USER_ID)
     assert alice.params["text"].startswith("Thank you, your concern is noted:")
+
+
+@pytest.mark.parametrize(
+    ("proposal", "typed", "question"),
+    [
+        (PROPOSAL, "non", "Did you mean “none”, no concerns? Then answer “No concerns”"),
+        (
+            "Zullen we de inloop op dinsdag en donderdag houden?",
+            "gene",
+            "Bedoel je “geen”, geen zorgen? Antwoord dan “Geen zorgen”",
+        ),
+    ],
+)
+async def test_slack_a_near_typo_of_none_in_the_concern_form_is_asked_about_in_the_form(
+    bot: SlackBot, proposal, typed, question
+):
+    """ "non" in the form is asked about there, as /concern non is: the form stays open
+    and nothing is recorded; in quotes it is the concern, as written."""
+    posted = await start_round(bot, proposal)
+    await click(bot, posted, "round_concern", CAROL)
+    [opened] = await bot.slack.wait_for("views.open")
+    metadata = opened.params["view"]["private_metadata"]
+    nearly = view_submission(
+        "concern_modal", {"concern": {"value": typed}}, private_metadata=metadata, user_id=CAROL
+    )
+    reply = await bot.interact(nearly)
+    assert reply.json()["response_action"] == "errors"
+    assert reply.json()["errors"]["concern"].startswith(question), reply.json()
+    await asyncio.sleep(0.2)
+    assert not bot.calls("chat.update")  # nothing recorded: still waited for
+    with Session(bot.groundrules.database) as session:
+        carols = select(AnswerRow).where(AnswerRow.user == CAROL)
+        assert session.exec(carols).one().answered_at is None
+
+    quoted = view_submission(
+        "concern_modal", {"concern": {"value": f'"{typed}"'}},
+        private_metadata=metadata, user_id=CAROL,
+    )  # fmt: skip
+    assert (await bot.interact(quoted)).body == ""
+    [answered] = await bot.handled(ConcernAnswered)
+    assert answered.concern == f'"{typed}"'
+    [carol] = await bot.slack.wait_for("chat.postEphemeral", where=lambda p: p["user"] == CAROL)
+    assert f": {typed}\n" in carol.params["text"], carol.params["text"]
