@@ -599,7 +599,8 @@ class TrainedClassifier:
     ) -> list[Classification]:
         results: list[Classification] = []
         # The tokenizer and the model directly: a chat message needs no Doc.cats.
-        docs = self.nlp.tokenizer.pipe(normalise(text) for text in texts)
+        normalised = [normalise(text) for text in texts]
+        docs = self.nlp.tokenizer.pipe(normalised)
         for start, batch in enumerate(minibatch(docs, size=BATCH)):
             offset = start * BATCH
             # Indexes are into the whole call; one into an earlier batch becomes the
@@ -617,7 +618,10 @@ class TrainedClassifier:
                 if scored.reaction is None
                 else np.round(scored.reaction, 4).tolist()
             )
-            dissent = [dissent_of(doc) for doc in batch]
+            dissent = [
+                dissent_of(doc) if may_dissent(normalised[offset + i]) else None
+                for i, doc in enumerate(batch)
+            ]
             overrule_dissent(reported, dissent)
             rows = zip(
                 reported.tolist(),
@@ -710,9 +714,7 @@ def _as_written(doc: Doc, text: str, *, negation: bool = False) -> dict[str, str
 
 def dissent_of(doc: Doc) -> str | None:
     """The words of a message stating dissent in its writer's own voice (`dissent.py`),
-    or None; only the few that hold a word of dissent are read token by token."""
-    if not may_dissent(doc.text):
-        return None
+    or None. Read token by token: only for the few that `may_dissent`."""
     return dissent_in([token.norm_ for token in doc if not token.is_space])
 
 

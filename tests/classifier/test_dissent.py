@@ -33,6 +33,8 @@ def dissent(text: str) -> str | None:
         ("I’m against this, it's too early.", "i am against"),
         ("Hard no from me until security signs off.", "hard no"),
         ("-1 from me", "-0"),
+        ("-1 (binding). The LICENSE file lacks the notice", "-0"),
+        ("-1 on xfail, it'll hide real regressions", "-0"),
         ("👎 too soon", "👎"),
         (":-1: not before the audit", "👎"),
         ("I can't support this", "i can not support"),
