@@ -88,10 +88,13 @@ _DISSENT_PATTERN = re.compile(rf"(?<![^ ])(?:{_DISSENT})(?![^ ])")
 _WORDS = frozenset(
     {
         "disagree", "agree", "object", "objection", "objections", "block", "veto", "vote",
-        "voting", "against", "board", "favour", "favor", "no", "support", "behind", "along",
-        "eens", "oneens", "akkoord", "ertegen", "hiertegen", "daartegen", "tegen", "bezwaar",
-        "bezwaren", "instemmen", "leven", "nee",
+        "voting", "against", "support", "behind", "along", "eens", "oneens", "akkoord",
+        "ertegen", "hiertegen", "daartegen", "tegen", "bezwaar", "bezwaren", "instemmen",
     }
+)  # fmt: skip
+# Patterns whose words are common alone ("no", "board", "leven"): looked for whole.
+_PHRASES = (
+    "hard no", "firm no", "big no", "no from", "nee van", "on board", "in favo", "mee leven",
 )  # fmt: skip
 _OPENINGS = ("-0", "👎")
 _APART = (",", ".", ":", ";", "!", "?")
@@ -125,6 +128,8 @@ def may_dissent(text: str) -> bool:
     if text.startswith(_OPENINGS):
         return True
     text = text.lower()
+    if any(phrase in text for phrase in _PHRASES):
+        return True
     for mark in _APART:
         text = text.replace(mark, " ")
     return not _WORDS.isdisjoint(text.split())

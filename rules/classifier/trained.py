@@ -59,6 +59,7 @@ WEIGHT_TYPE = np.float16
 VOCAB_FILE = "vocab.npz"
 
 _READ = [NORM, IS_SPACE, IS_UPPER, LENGTH]
+_NORM_AND_SPACE = [NORM, IS_SPACE]
 # An exclamation mark is not read. Of the corpus's lines that end in one, 1% are
 # problems (20% of all lines): its writers used it for cheers and thanks, so the model
 # learnt that "!" unmakes a problem, and "De koffieautomaat is stuk!" scored 0.25
@@ -715,7 +716,9 @@ def _as_written(doc: Doc, text: str, *, negation: bool = False) -> dict[str, str
 def dissent_of(doc: Doc) -> str | None:
     """The words of a message stating dissent in its writer's own voice (`dissent.py`),
     or None. Read token by token: only for the few that `may_dissent`."""
-    return dissent_in([token.norm_ for token in doc if not token.is_space])
+    strings = doc.vocab.strings
+    pairs = doc.to_array(_NORM_AND_SPACE).tolist()
+    return dissent_in([strings[norm] for norm, space in pairs if not space])
 
 
 def overrule_dissent(scores: np.ndarray, dissent: Sequence[str | None]) -> None:
