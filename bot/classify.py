@@ -43,7 +43,8 @@ def classify_stream(
     "text") is reported on stderr with its number and gets an error object in its
     place, with its id when it gave one, so outputs still line up with inputs. With
     `explain` (a classifier that has `explain`), each result also holds "why": per
-    label, its weightiest features as [kind, text, weight].
+    label, its weightiest features as [kind, text, weight]; and "dissent", the words
+    stating dissent, where the dissent guard overruled the model's agreement and concern.
     """
     errors = 0
     earlier: OrderedDict[str, Classification] = OrderedDict()
@@ -86,6 +87,9 @@ def classify_stream(
             if explain:
                 after = found[before] if isinstance(before, int) else before
                 written["why"] = as_json(classifier.explain(record["text"], previous=after))
+                if result.dissent is not None:
+                    # The guard overruled the scores "why" explains (rules/classifier/dissent.py).
+                    written["dissent"] = result.dissent
             out.write(printable_json(written) + "\n")
     out.flush()
     return errors

@@ -71,7 +71,10 @@ def explain_message(
     explanations = classifier.explain(text, previous=previous)
     in_context = next(iter(explanations.values())).in_context
     bars = {label: classifier.bar(label, in_context=in_context) for label in LABELS}
-    return render(text, explanations, bars, engine, top=top, after=after, second=second)
+    dissent = classifier.classify(text, previous=previous).dissent
+    return render(
+        text, explanations, bars, engine, top=top, after=after, second=second, dissent=dissent
+    )
 
 
 def render(
@@ -83,9 +86,10 @@ def render(
     top: int = 5,
     after: str | None = None,
     second: SecondOpinion | None = None,
+    dissent: str | None = None,
 ) -> str:
     """The explanation as lines of text: per label its score, bar and top reasons; then
-    the second reading, if any."""
+    the dissent guard's verdict and the second reading, if any."""
     read = f"read after “{_shown(after)}”" if after is not None else "read alone"
     lines = [f"“{_shown(text)}” ({read})"]
     for label in LABELS:
@@ -104,6 +108,11 @@ def render(
         if len(found.reasons) > top:
             lines.append(f"      {rest:+.2f}  {len(found.reasons) - top} other features")
         lines.append(f"      {found.bias:+.2f}  the model's starting point")
+    if dissent is not None:
+        lines += [
+            f"  dissent guard: “{_shown(dissent, FEATURE_CHARACTERS)}” states dissent, so the",
+            "      message is concern and no agreement, whatever the model scored",
+        ]
     if second is not None:
         first = {label: explanations[label].score for label in READ_AGAIN}
         lines += _second_reading(first, second)

@@ -24,6 +24,8 @@
   offers (`rules.addressing`), on the probes written to trip it (data/probes/requests);
 * labels on each probe written apart from the corpus (data/probes/*.jsonl: short
   messages), and how many of its problems reach the watch bar;
+* the stance of each reply to a proposal written blind (data/probes/stances.jsonl),
+  read after its proposal as the bot reads it: right per language, and the confusion;
 * size, load time, throughput and latency (test split texts, and the short chat
   messages of the example conversations), against the rule classifier.
 
@@ -54,6 +56,7 @@ from training.gold import labelled_replay
 from training.metrics import hard_negative_errors, macro_f1, per_label, score, table
 from training.nudges import NudgeScore, Replayed, compare, interval, read_sidecar, replay
 from training.speed import cold_load_seconds, measure, size_on_disk, timed
+from training.stances import load_replies, stance_section
 
 if TYPE_CHECKING:
     from bot.service import SecondReader
@@ -63,6 +66,8 @@ CONVERSATIONS = ROOT / "examples" / "conversations"
 LARGER_TABLES = ROOT / "examples" / "larger-tables"
 # Messages written apart from the corpus, never trained on (data/probes/README.md).
 PROBES = ROOT / "data" / "probes"
+# Replies to proposals with the stance each takes (training.stances), not labelled lines.
+STANCE_PROBE = "stances.jsonl"
 LANGS = ("en", "nl")
 
 
@@ -441,11 +446,17 @@ def main(argv: list[str]) -> int:
     print(word_section(trained, bars, reading, sets, replays), end="\n\n")
     print(request_section(PROBES / "requests"), end="\n\n")
     for path in sorted(PROBES.glob("*.jsonl")):
+        if path.name == STANCE_PROBE:
+            continue  # replies with their proposals, below
         probe = [
             Example.from_record(record | {"batch": "probe", "domain": "probe"})
             for record in map(json.loads, path.read_text(encoding="utf-8").splitlines())
         ]
         print(probe_section(probe, trained, rules, path.name), end="\n\n")
+    if (PROBES / STANCE_PROBE).is_file():
+        replies = load_replies(PROBES / STANCE_PROBE)
+        sides = {"trained": (trained, trained.bars.consent), "rules": (rules, None)}
+        print(stance_section(replies, sides, STANCE_PROBE), end="\n\n")
     if not args.no_speed:
         print(speed_section(trained, rules, [e.text for e in test]))
     return 0

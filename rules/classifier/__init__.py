@@ -35,6 +35,9 @@ class Classification:
     # How much the message reads as a reaction to a problem just raised ("weer??",
     # "serious?", "oei"): it can confirm a doubtful problem. None: not judged.
     reaction: float | None = None
+    # The words stating dissent ("niet mee eens") where the dissent guard overruled the
+    # model (rules/classifier/dissent.py): no agreement, and concern. None: it did not.
+    dissent: str | None = None
 
     @classmethod
     def read_before(cls, own_scores: Mapping[str, float]) -> Classification:

@@ -32,6 +32,7 @@ from spacy.util import minibatch
 
 from rules.classifier import LABELS, Classification, Previous
 from rules.classifier.char_index import CharIndex
+from rules.classifier.dissent import dissent_in, may_dissent
 from rules.classifier.linear_tokenizer import linearise
 from rules.classifier.negation import MODALS, NEGATORS, SUFFIXES, mark_negated
 from rules.classifier.normalise import normalise
@@ -58,6 +59,7 @@ WEIGHT_TYPE = np.float16
 VOCAB_FILE = "vocab.npz"
 
 _READ = [NORM, IS_SPACE, IS_UPPER, LENGTH]
+_NORM_AND_SPACE = [NORM, IS_SPACE]
 # An exclamation mark is not read. Of the corpus's lines that end in one, 1% are
 # problems (20% of all lines): its writers used it for cheers and thanks, so the model
 # learnt that "!" unmakes a problem, and "De koffieautomaat is stuk!" scored 0.25
@@ -72,6 +74,10 @@ CAPS = "xxcaps"  # one word feature for each shouted word ("STILL broken")
 # scored it 0.90 as a proposal, so that it "answered" the problem before it.
 NEEDS_WORDS = ("problem", "proposal")
 _LETTER = re.compile(r"[^\W\d_]")
+# The scores a message stating dissent is given at most and at least: under and over
+# every bar the labels and consent are held to.
+DISSENT_AGREEMENT, DISSENT_CONCERN = 0.05, 0.95
+_AGREEMENT, _CONCERN = LABELS.index("agreement"), LABELS.index("concern")
 
 
 @dataclass(frozen=True, slots=True)
@@ -594,7 +600,8 @@ class TrainedClassifier:
     ) -> list[Classification]:
         results: list[Classification] = []
         # The tokenizer and the model directly: a chat message needs no Doc.cats.
-        docs = self.nlp.tokenizer.pipe(normalise(text) for text in texts)
+        normalised = [normalise(text) for text in texts]
+        docs = self.nlp.tokenizer.pipe(normalised)
         for start, batch in enumerate(minibatch(docs, size=BATCH)):
             offset = start * BATCH
             # Indexes are into the whole call; one into an earlier batch becomes the
@@ -612,6 +619,11 @@ class TrainedClassifier:
                 if scored.reaction is None
                 else np.round(scored.reaction, 4).tolist()
             )
+            dissent = [
+                dissent_of(doc) if may_dissent(normalised[offset + i]) else None
+                for i, doc in enumerate(batch)
+            ]
+            overrule_dissent(reported, dissent)
             rows = zip(
                 reported.tolist(),
                 np.round(scored.own, 4).tolist(),
@@ -622,13 +634,17 @@ class TrainedClassifier:
             label_sets = self._label_sets(reported, scored.in_context)
             for i, (row, own_row, in_context, reaction) in enumerate(rows):
                 text = texts[offset + i]
+                # What the next message reads of this one stays the model's reading, as
+                # the in-context head was fitted on: the guard judges this one alone.
+                own = in_context or dissent[i] is not None
                 results.append(
                     Classification(
                         label_sets[i],
                         dict(zip(LABELS, row, strict=True)),
                         lang or detect_language(text, fallback=""),
-                        dict(zip(LABELS, own_row, strict=True)) if in_context else None,
+                        dict(zip(LABELS, own_row, strict=True)) if own else None,
                         reaction,
+                        dissent[i],
                     )
                 )
         return results
@@ -695,6 +711,23 @@ def _as_written(doc: Doc, text: str, *, negation: bool = False) -> dict[str, str
                 for suffix in SUFFIXES:
                     spelled.setdefault(f"{token.norm_}~{suffix}", word)
     return spelled
+
+
+def dissent_of(doc: Doc) -> str | None:
+    """The words of a message stating dissent in its writer's own voice (`dissent.py`),
+    or None. Read token by token: only for the few that `may_dissent`."""
+    strings = doc.vocab.strings
+    pairs = doc.to_array(_NORM_AND_SPACE).tolist()
+    return dissent_in([strings[norm] for norm, space in pairs if not space])
+
+
+def overrule_dissent(scores: np.ndarray, dissent: Sequence[str | None]) -> None:
+    """Rows of `scores` whose message states dissent, in place: no agreement, and
+    concern (data/ANNOTATION.md, rule 67), whatever the model read into their words."""
+    rows = [i for i, words in enumerate(dissent) if words is not None]
+    if rows:
+        scores[rows, _AGREEMENT] = np.minimum(scores[rows, _AGREEMENT], DISSENT_AGREEMENT)
+        scores[rows, _CONCERN] = np.maximum(scores[rows, _CONCERN], DISSENT_CONCERN)
 
 
 # Every set of labels, by the bit mask of which labels it holds.

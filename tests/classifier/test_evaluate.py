@@ -22,6 +22,7 @@ from training.evaluate import (
     word_section,
 )
 from training.nudges import NudgeScore, interval
+from training.stances import load_replies, stance_section
 
 
 @pytest.fixture(scope="module")
@@ -229,3 +230,24 @@ def test_the_measured_replay_nudges_by_the_window_and_the_default_one_waits_for_
     assert {user for _, user, _ in measured.nudges} == {"ben"}
     at_night = replay(classifier, path, bars, second_reading=False, quiet_hours=True)
     assert at_night.nudges == frozenset()
+
+
+def test_stance_section_counts_replies_read_after_their_proposal(tmp_path):
+    probe = tmp_path / "stances.jsonl"
+    lines = [
+        ("en", "#proposal lunch at 12", "#agreement fine", "agree"),
+        ("en", "#proposal lunch at 12", "#concern too early", "concern"),
+        ("nl", "#proposal lunch om 12", "#agreement prima", "concern"),
+        ("nl", "#proposal lunch om 12", "hoe laat?", "none"),
+    ]
+    probe.write_text(
+        "".join(
+            json.dumps({"id": f"s{n}", "lang": lang, "proposal": p, "reply": r, "stance": s}) + "\n"
+            for n, (lang, p, r, s) in enumerate(lines)
+        ),
+        encoding="utf-8",
+    )
+    shown = stance_section(load_replies(probe), {"tagged": (TaggedClassifier(), None)}, "x")
+    assert "tagged, en: 2 of 2 right (1.000)" in shown
+    assert "tagged, nl: 1 of 2 right (0.500)" in shown
+    assert "| tagged | nl | concern | 1 | 0 | 0 |" in shown

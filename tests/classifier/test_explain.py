@@ -171,6 +171,24 @@ def test_classify_explain_adds_why_to_each_line_and_reads_context():
     assert "context" not in [kind for reasons in out[3]["why"].values() for kind, _, _ in reasons]
 
 
+def test_explain_and_classify_explain_say_the_dissent_guard_overruled_the_model():
+    plan = "Ik stel voor dat we maandag live gaan."
+    shown = runner.invoke(app, ["explain", "Ik ben het er niet mee eens.", "--after", plan])
+    assert shown.exit_code == 0, shown.output
+    assert "dissent guard: “ik ben het er niet mee eens” states dissent" in shown.output
+    assert "dissent guard" not in runner.invoke(app, ["explain", "Prima", "--after", plan]).output
+    lines = [
+        json.dumps({"id": "p", "text": plan}),
+        json.dumps({"id": "r", "text": "Ik ben het er niet mee eens.", "after": "p"}),
+    ]
+    result = runner.invoke(
+        app, ["classify", "--classifier", "trained", "--explain"], input="\n".join(lines) + "\n"
+    )
+    proposal, reply = (json.loads(line) for line in result.stdout.splitlines())
+    assert "dissent" not in proposal
+    assert reply["dissent"] == "ik ben het er niet mee eens" and reply["labels"] == ["concern"]
+
+
 def test_classify_explain_needs_the_trained_classifier():
     result = runner.invoke(
         app, ["classify", "--classifier", "rules", "--explain"], input='{"text": "x"}\n'

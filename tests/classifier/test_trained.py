@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from rules.classifier import LABELS
+from rules.classifier.normalise import normalise
 from rules.classifier.trained import MODEL_DIR, VOCAB_FILE, TrainedClassifier
 from rules.understanding import stance_of
 
@@ -351,13 +352,7 @@ PROPOSALS = {"en": PROPOSAL, "nl": "zullen we het overleg voortaan op vrijdag do
             why="a known miss: read as neither (concern 0.36, agreement 0.39); corpus round 18"
             " fixes it but is held back (training/RESULTS.md, rounds 18 and 19)",
         ),
-        _known_miss(
-            "nl",
-            "Ik ben het er niet mee eens",
-            why="a known miss: counted as consent (agreement 0.57, concern 0.53); the corpus"
-            " held almost no open disagreement, and round 18, which fixes it, is held back"
-            " (training/RESULTS.md, rounds 18 and 19)",
-        ),
+        ("nl", "Ik ben het er niet mee eens"),  # a known miss before the dissent guard
         ("nl", "Niet akkoord, het budget is nooit besproken"),
         ("nl", "Daar ben ik niet blij mee"),
         ("nl", "Dat vind ik geen goed idee"),
@@ -369,6 +364,37 @@ def test_dissent_with_a_consent_word_in_it_is_not_counted_as_consent(trained, la
     it holds "agree", "ok", "happy", "akkoord" or "goed idee"."""
     proposal = trained.classify(PROPOSALS[lang])
     assert stance_of(trained.classify(text, previous=proposal), trained.bars.consent) == "concern"
+
+
+DUTCH_PLAN = "Ik stel voor dat we maandag live gaan met het nieuwe formulier."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # read as consent by the model alone (agreement 0.67-0.94)
+        "Ik ben het er niet mee eens.",
+        "Niet mee eens, het budget is nooit besproken.",
+        "Objection from me: the volunteers haven't been asked.",
+        "Hard no from me until security signs off.",
+        # read as nothing by the model alone
+        "One objection: legal hasn't seen this yet.",
+        "Eén bezwaar: legal heeft dit nog niet gezien.",
+        "Bezwaar: de ouders zijn niet ingelicht.",
+        "Oneens. Eerst de teamleiders spreken.",
+        "Ik ben ertegen, dit is te snel.",
+    ],
+)
+def test_stated_dissent_is_a_concern_and_never_consent(trained, text):
+    """The dissent guard (rules/classifier/dissent.py) overrules the model: no agreement
+    label, whatever the consent bar, and the concern label; what the next message reads
+    of it (its text-alone scores) stays the model's own reading."""
+    read = trained.classify(text, previous=trained.classify(DUTCH_PLAN))
+    assert read.dissent is not None
+    assert "agreement" not in read.labels and "concern" in read.labels, read.scores
+    assert stance_of(read, 0.01) == "concern"
+    alone = trained.textcat.score_batch([trained.nlp.tokenizer(normalise(text))], [None])
+    assert read.own_scores == dict(zip(LABELS, np.round(alone.own[0], 4).tolist(), strict=True))
 
 
 @pytest.mark.parametrize(

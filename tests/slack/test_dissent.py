@@ -1,0 +1,49 @@
+"""Through the real Slack app and the shipped model: a reply that states dissent to a
+proposal ("Ik ben het er niet mee eens") is a concern, never a yes. Read alone, the
+model took it for agreement 0.94 (rules/classifier/dissent.py overrules it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.events import MessageDeleted, MessagePosted
+from tests.slack.conftest import BOB, CAROL, SlackBot, past_ts, shown_text
+from tests.slack.test_stances import DAN, deletion_of
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID, message_event
+
+PROPOSAL = "Ik stel voor dat we maandag live gaan met het nieuwe formulier."
+
+
+@pytest.fixture
+def bot_settings():
+    return {"second_reading": False}
+
+
+@pytest.fixture
+def bot_classifier(trained_classifier):
+    return trained_classifier
+
+
+@pytest.mark.parametrize(
+    "dissent", ["Ik ben het er niet mee eens.", "Niet mee eens, het budget is nooit besproken."]
+)
+async def test_slack_dissent_to_a_proposal_is_no_yes_and_holds_the_offer_back(
+    bot: SlackBot, dissent
+):
+    bot.slack.add_user(DAN, "dan", real_name="Dan Dekker")
+    bot.slack.set_members(CHANNEL_ID, [USER_ID, BOB, CAROL, DAN, "U-BOT"])
+    await bot.event(message_event(PROPOSAL, ts=past_ts(5)))
+    said = past_ts(4)
+    await bot.event(message_event(dissent, user=BOB, ts=said))
+    await bot.event(message_event("prima", user=CAROL, ts=past_ts(3)))
+    await bot.event(message_event("akkoord", user=DAN, ts=past_ts(2)))
+    await bot.handled(MessagePosted, 4)
+    # Bob's concern holds the offer back; once he deletes it, Carol and Dan are most of
+    # the table, and the offer names them alone: Bob never said yes.
+    await bot.event(deletion_of(said, dissent, BOB))
+    await bot.handled(MessageDeleted)
+    offers = await bot.slack.wait_for("chat.postMessage")
+    shown = [shown_text(offer) for offer in offers]
+    assert len(shown) == 1, shown
+    assert "Carol Chen" in shown[0] and "Dan Dekker" in shown[0]
+    assert "Bob" not in shown[0]
