@@ -41,7 +41,7 @@ from rules.durations import (
 from rules.folding import fold
 from rules.language import clear_language, detect_language
 from rules.local_time import zone_named
-from rules.markup import without_references
+from rules.markup import ends_in_emoji_code, without_references
 from rules.mentions import (
     group_reference,
     groups_by_name,
@@ -1139,24 +1139,39 @@ def _split_reason(text: str, lang: str | None) -> tuple[str, str, str] | None:
     reason is shown with, so the reason keeps its own word (agreements.reason_param); so
     do "vanwege ", "zodat " and "so that " (_OWN_REASON_WORDS).
     """
-    parts = _BECAUSE.split(" " + text, maxsplit=1)
-    if len(parts) == 2:
-        return parts[0], "", parts[1]
-    parts = _OWN_REASON_WORDS.split(" " + text, maxsplit=1)
-    if len(parts) == 3:
-        what, word, why = parts
+    if split := _split_at(_BECAUSE, text):
+        what, _, why = split
+        return what, "", why
+    if split := _split_at(_OWN_REASON_WORDS, text):
+        what, word, why = split
         return what, " ".join(word.lower().split()) + " ", why
     # The words' own language first: a Discord client's locale picks the command's name,
     # so a Dutch sentence may come through /agree; the command's language decides only
     # where the text gives no sign.
     if detect_language(text, fallback=lang or "en") == "nl":
-        parts = _DUTCH_BECAUSE.split(" " + text, maxsplit=1)
-        if len(parts) == 3:
-            what, word, why = parts
+        if split := _split_at(_DUTCH_BECAUSE, text):
+            what, word, why = split
             return what, "want " if fold(word) == "want" else "", why
         return None
-    parts = _ENGLISH_SINCE.split(" " + text, maxsplit=1)
-    return (parts[0], "", parts[1]) if len(parts) == 2 else None
+    if split := _split_at(_ENGLISH_SINCE, text):
+        what, _, why = split
+        return what, "", why
+    return None
+
+
+def _split_at(separator: re.Pattern[str], text: str) -> tuple[str, str, str] | None:
+    """(before, the reason's word if `separator` keeps it, after) at the first
+    `separator`, whose colon is the sentence's, never an emoji code's ("Pizza :tada:
+    because fun")."""
+    padded = " " + text  # the separator starts with a space
+    found = separator.search(padded)
+    if found is None:
+        return None
+    before = padded[: found.start()]
+    if found.group().startswith(":") and ends_in_emoji_code(before + ":"):
+        before += ":"
+    word = found.group(1) if separator.groups else ""
+    return before, word, padded[found.end() :]
 
 
 # Only an owner, a review date or a mention where the agreement goes ("/agree owner @ben

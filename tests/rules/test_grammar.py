@@ -498,6 +498,30 @@ def test_grammar_because_and_omdat_win_over_want_and_since(name, args, text, why
 
 
 @pytest.mark.parametrize(
+    ("name", "args", "text", "why"),
+    [
+        ("agree", "Pizza on Friday :tada: because fun", "Pizza on Friday :tada:", "fun"),
+        ("agree", "Pizza on Friday :tada: since it is fun", "Pizza on Friday :tada:",
+         "it is fun"),
+        ("agree", "Pizza :pizza: so that everyone eats", "Pizza :pizza:", "so that everyone eats"),
+        ("afspraak", "Pizza op vrijdag :tada: omdat het leuk is", "Pizza op vrijdag :tada:",
+         "het leuk is"),
+        ("afspraak", "Pizza op vrijdag :tada: want het is leuk", "Pizza op vrijdag :tada:",
+         "want het is leuk"),
+        ("afspraak", "Pizza op vrijdag :tada: vanwege de sfeer", "Pizza op vrijdag :tada:",
+         "vanwege de sfeer"),
+        # a colon of the sentence's own still goes with the word
+        ("agree", "Pizza on Friday: because fun", "Pizza on Friday", "fun"),
+        ("afspraak", "We lunchen om 12:30: omdat de keuken dan vrij is", "We lunchen om 12:30",
+         "de keuken dan vrij is"),
+    ],
+)  # fmt: skip
+def test_grammar_an_emoji_code_before_the_reason_stays_whole(name, args, text, why):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, Agree) and (result.text, result.why) == (text, why)
+
+
+@pytest.mark.parametrize(
     ("name", "args"),
     [
         ("agree", "If you want to deploy on Friday, ask Ben first"),  # "want" is a wish
