@@ -128,6 +128,43 @@ def test_grammar_concern_answers():
     assert isinstance(parse("concern", ""), UsageError)
 
 
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("concern", "<@U1> none"), ("concern", "none @anna"), ("concern", "<@U1|anna>: no concerns"),
+     ("concern", ":+1: <@U1>"), ("concern", "<@!123456> sounds good"), ("concern", "none <!here>"),
+     ("zorg", "<@U1> geen"), ("zorg", "geen @anna"), ("zorg", "@anna lijkt me goed :+1:"),
+     ("zorg", "<@&123456> geen bezwaar")],
+)  # fmt: skip
+def test_grammar_a_none_said_to_someone_is_no_concern(name, args):
+    """People @ the facilitator as they answer: whom it is said to is no part of it."""
+    assert parse_as_typed(name, args) == AnswerRound(None)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("concern", "@anna has a point"), ("concern", "none, but ask <@U1> first"),
+     ("zorg", "<@U1> heeft gelijk"), ("zorg", "geen, maar vraag @anna eerst")],
+)  # fmt: skip
+def test_grammar_a_concern_beside_a_mention_is_noted_as_written(name, args):
+    assert parse_as_typed(name, args) == AnswerRound(args)
+
+
+@pytest.mark.parametrize(("name", "args"), [("concern", "<@U1> non"), ("zorg", "gene @anna")])
+def test_grammar_a_near_typo_of_none_said_to_someone_asks_back(name, args):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, UsageError) and result.reason.msgid == NEARLY_NONE
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("concerns", "@anna sounds good"), ("concerns", "<@U1> no concerns"),
+     ("zorgen", "@anna lijkt me goed"), ("zorgen", "<@U1> geen zorgen")],
+)  # fmt: skip
+def test_grammar_an_answer_said_to_someone_starts_no_round(name, args):
+    """It would ask the whole table, in public, about an answer: the answer is pointed to."""
+    assert parse_as_typed(name, args) == UsageError(find_command(name)[0], AN_ANSWER_NOT_A_PROPOSAL)
+
+
 def test_grammar_round_is_about_the_proposal_given_or_the_latest_here():
     assert parse("concerns", "  pin it ") == StartRound("pin it")
     assert parse("concerns", "") == StartRound(None)  # the latest proposal here
