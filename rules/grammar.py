@@ -1474,10 +1474,23 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
                 break
         clauses.append((is_owner, value))
         end = match.start()
-    reason = _BEFORE_A_CLAUSE.sub("", rest[:end].strip())  # "because y, owner @ben"
+    reason = _before_a_clause(rest[:end].strip())  # "because y, owner @ben"
     if clauses and not clauses[-1][0]:  # "because y, then review …": "then" opened it
-        reason = _BEFORE_A_CLAUSE.sub("", _THEN_AT_THE_END.sub("", reason))
+        reason = _before_a_clause(_THEN_AT_THE_END.sub("", reason))
     return reason, clauses[::-1]
+
+
+def _before_a_clause(text: str) -> str:
+    """`text` without the marks that set a clause apart from it."""
+    return _emoji_code_kept(text, _BEFORE_A_CLAUSE.sub("", text))
+
+
+def _emoji_code_kept(text: str, kept: str) -> str:
+    """`kept`, the start of `text` its closing punctuation was taken off, with an emoji
+    code's closing colon given back ("because fun :tada:")."""
+    if text[len(kept) : len(kept) + 1] == ":" and ends_in_emoji_code(kept + ":"):
+        return kept + ":"
+    return kept
 
 
 # What sets the clauses apart from the reason: a comma, a colon, or a dash after a space
@@ -2734,7 +2747,8 @@ def _reason_and_lesson(tail: str, lang: str | None) -> tuple[str | None, str | N
         if labelled or not _within_the_reason(tail[: match.start()], fold(match.group(1))):
             reason, lesson = tail[: match.start()], tail[match.end() :].strip() or None
             break
-    reason = reason.strip().rstrip(",;:").rstrip()
+    reason = reason.strip()
+    reason = _emoji_code_kept(reason, reason.rstrip(",;:").rstrip())
     split = _split_reason(reason, lang)
     if split is not None and not split[0].strip():  # "because …", not "… because …"
         reason = split[1] + split[2].strip()
@@ -2756,7 +2770,8 @@ def _revision_and_lesson(tail: str, lang: str | None) -> tuple[list[str], str | 
         if split is None:
             continue
         what, opening, why = split
-        why = why.strip().rstrip(",;:").rstrip()  # "because y, learned: ..."
+        why = why.strip()
+        why = _emoji_code_kept(why, why.rstrip(",;:").rstrip())  # "because y, learned: ..."
         if why:
             return [what, opening + why], tail[match.end() :].strip() or None
     split = _split_reason(tail, lang)

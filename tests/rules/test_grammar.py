@@ -559,6 +559,31 @@ def test_grammar_an_emoji_code_before_the_reason_stays_whole(name, args, text, w
 
 
 @pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [
+        ("agree", "Pizza because it is fun :tada:", Agree("Pizza", "it is fun :tada:", None, None)),
+        ("agree", "Pizza because fun :tada: owner @ben", Agree("Pizza", "fun :tada:", "ben", None)),
+        ("agree", "Pizza :pizza: owner @ben because fun",
+         Agree("Pizza :pizza:", "fun", "ben", None)),
+        ("afspraak", "Pizza omdat het leuk is :tada:",
+         Agree("Pizza", "het leuk is :tada:", None, None)),
+        ("afspraak", "Pizza omdat het leuk is :tada: herzien over 2 weken",
+         Agree("Pizza", "het leuk is :tada:", None, TODAY + timedelta(weeks=2))),
+        ("review", "keep 1 because fun :tada:, learned: ask first :bulb:",
+         ReviewAgreement(1, "keep", why="fun :tada:", lesson="ask first :bulb:")),
+        ("review", "revise 1 Pizza :pizza: because fun :tada: learned: ask first",
+         ReviewAgreement(1, "revise", "Pizza :pizza:", "fun :tada:", "ask first")),
+        ("review", "retire 1 omdat saai :zzz:", ReviewAgreement(1, "retire", why="saai :zzz:")),
+        # a colon of the sentence's own still goes
+        ("agree", "Pizza because it is fun:", Agree("Pizza", "it is fun", None, None)),
+        ("review", "keep 1 because it works:", ReviewAgreement(1, "keep", why="it works")),
+    ],
+)  # fmt: skip
+def test_grammar_an_emoji_code_ending_a_reason_stays_whole(name, args, expected):
+    assert parse_as_typed(name, args) == expected
+
+
+@pytest.mark.parametrize(
     ("name", "args"),
     [
         ("agree", "If you want to deploy on Friday, ask Ben first"),  # "want" is a wish
