@@ -41,7 +41,7 @@ from rules.durations import (
 from rules.folding import fold
 from rules.language import clear_language, detect_language
 from rules.local_time import zone_named
-from rules.markup import without_references
+from rules.markup import ends_in_emoji_code, without_references
 from rules.mentions import (
     group_reference,
     groups_by_name,
@@ -1146,24 +1146,39 @@ def _split_reason(text: str, lang: str | None) -> tuple[str, str, str] | None:
     reason is shown with, so the reason keeps its own word (agreements.reason_param); so
     do "vanwege ", "zodat " and "so that " (_OWN_REASON_WORDS).
     """
-    parts = _BECAUSE.split(" " + text, maxsplit=1)
-    if len(parts) == 2:
-        return parts[0], "", parts[1]
-    parts = _OWN_REASON_WORDS.split(" " + text, maxsplit=1)
-    if len(parts) == 3:
-        what, word, why = parts
+    if split := _split_at(_BECAUSE, text):
+        what, _, why = split
+        return what, "", why
+    if split := _split_at(_OWN_REASON_WORDS, text):
+        what, word, why = split
         return what, " ".join(word.lower().split()) + " ", why
     # The words' own language first: a Discord client's locale picks the command's name,
     # so a Dutch sentence may come through /agree; the command's language decides only
     # where the text gives no sign.
     if detect_language(text, fallback=lang or "en") == "nl":
-        parts = _DUTCH_BECAUSE.split(" " + text, maxsplit=1)
-        if len(parts) == 3:
-            what, word, why = parts
+        if split := _split_at(_DUTCH_BECAUSE, text):
+            what, word, why = split
             return what, "want " if fold(word) == "want" else "", why
         return None
-    parts = _ENGLISH_SINCE.split(" " + text, maxsplit=1)
-    return (parts[0], "", parts[1]) if len(parts) == 2 else None
+    if split := _split_at(_ENGLISH_SINCE, text):
+        what, _, why = split
+        return what, "", why
+    return None
+
+
+def _split_at(separator: re.Pattern[str], text: str) -> tuple[str, str, str] | None:
+    """(before, the reason's word if `separator` keeps it, after) at the first
+    `separator`, whose colon is the sentence's, never an emoji code's ("Pizza :tada:
+    because fun")."""
+    padded = " " + text  # the separator starts with a space
+    found = separator.search(padded)
+    if found is None:
+        return None
+    before = padded[: found.start()]
+    if found.group().startswith(":") and ends_in_emoji_code(before + ":"):
+        before += ":"
+    word = found.group(1) if separator.groups else ""
+    return before, word, padded[found.end() :]
 
 
 # Only an owner, a review date or a mention where the agreement goes ("/agree owner @ben
@@ -1466,10 +1481,23 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
                 break
         clauses.append((is_owner, value))
         end = match.start()
-    reason = _BEFORE_A_CLAUSE.sub("", rest[:end].strip())  # "because y, owner @ben"
+    reason = _before_a_clause(rest[:end].strip())  # "because y, owner @ben"
     if clauses and not clauses[-1][0]:  # "because y, then review …": "then" opened it
-        reason = _BEFORE_A_CLAUSE.sub("", _THEN_AT_THE_END.sub("", reason))
+        reason = _before_a_clause(_THEN_AT_THE_END.sub("", reason))
     return reason, clauses[::-1]
+
+
+def _before_a_clause(text: str) -> str:
+    """`text` without the marks that set a clause apart from it."""
+    return _emoji_code_kept(text, _BEFORE_A_CLAUSE.sub("", text))
+
+
+def _emoji_code_kept(text: str, kept: str) -> str:
+    """`kept`, the start of `text` its closing punctuation was taken off, with an emoji
+    code's closing colon given back ("because fun :tada:")."""
+    if text[len(kept) : len(kept) + 1] == ":" and ends_in_emoji_code(kept + ":"):
+        return kept + ":"
+    return kept
 
 
 # What sets the clauses apart from the reason: a comma, a colon, or a dash after a space
@@ -2761,7 +2789,8 @@ def _reason_and_lesson(tail: str, lang: str | None) -> tuple[str | None, str | N
         if labelled or not _within_the_reason(tail[: match.start()], fold(match.group(1))):
             reason, lesson = tail[: match.start()], tail[match.end() :].strip() or None
             break
-    reason = reason.strip().rstrip(",;:").rstrip()
+    reason = reason.strip()
+    reason = _emoji_code_kept(reason, reason.rstrip(",;:").rstrip())
     split = _split_reason(reason, lang)
     if split is not None and not split[0].strip():  # "because …", not "… because …"
         reason = split[1] + split[2].strip()
@@ -2783,7 +2812,8 @@ def _revision_and_lesson(tail: str, lang: str | None) -> tuple[list[str], str | 
         if split is None:
             continue
         what, opening, why = split
-        why = why.strip().rstrip(",;:").rstrip()  # "because y, learned: ..."
+        why = why.strip()
+        why = _emoji_code_kept(why, why.rstrip(",;:").rstrip())  # "because y, learned: ..."
         if why:
             return [what, opening + why], tail[match.end() :].strip() or None
     split = _split_reason(tail, lang)

@@ -14,6 +14,8 @@ must be a run of known phrases, and at least one phrase must say "no concern" or
 consent; the others may only be friendly words ("thanks", "hoor", "from me", "🙂").
 A bare "yes" ("ja", "sure") answers the round's question, "do you have concerns?",
 with yes, so on its own it stays a concern; "yes, fine" is consent.
+Whom an answer is said to is no part of it: "<@U1> none", "geen @anna" (people @ the
+facilitator); its emoji are ("none :-1:" stays a concern).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from enum import Enum
 from functools import cache
 
 from rules.folding import fold
+from rules.markup import without_mentions
 from rules.typo_fixes import a_typo_away, words
 
 
@@ -207,7 +210,7 @@ def nearly_no_concern(answer: str) -> str | None:
     """The short no-concern answer a typed answer is a typo away from ("non": "none",
     "gene": "geen", "geen zorgn": "geen zorgen"), to ask which was meant; None when it
     says no concern already, or is words of its own ("cost", "noise", a sentence)."""
-    typed = words(answer)
+    typed = words(without_mentions(answer))
     if not 1 <= len(typed) <= 2 or means_no_concern(answer):
         return None
     if " ".join(typed) in _SHORT_NONES:
@@ -226,7 +229,8 @@ def nearly_no_concern(answer: str) -> str | None:
 
 def _says_none(answer: str, saying: frozenset[_Kind]) -> bool:
     says_none = False
-    for part in _BETWEEN_PARTS.split(_normalised(answer)):
+    # Whom it is said to is no part of it: people @ the facilitator ("<@U1> none").
+    for part in _BETWEEN_PARTS.split(_normalised(without_mentions(answer))):
         if words := tuple(part.split()):
             reading = _reading(words, saying)
             if reading is None:

@@ -22,7 +22,7 @@ import re
 import unicodedata
 
 from rules.classifier.rule_based import prepare
-from rules.markup import CODE_BLOCK, INLINE_CODE
+from rules.markup import CODE_BLOCK, INLINE_CODE, REFERENCE
 
 # Placeholders survive spaCy's tokenizer as one token each.
 URL, USER, CODE = "xxurl", "xxuser", "xxcode"
@@ -66,6 +66,8 @@ _SHORTCODES = {
     "eyes": "👀",
 }
 _SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
+# Slack's mentions of many: <!here>, <!channel>, <!everyone>, a group's <!subteam^S1|@eng>.
+_EVERYONE = re.compile(r"<!(?:(here|channel|everyone)\b|subteam\^[^|>]*\|@?([^>]+)>)")
 _DIGIT = re.compile(r"\d")
 # What `own_words` may take away (code, quotes, struck text, links, mentions, a mail's
 # quoted original or signature): a text without any of it is its own words as it is.
@@ -97,6 +99,8 @@ def own_words(text: str) -> str:
         text = _LINK.sub(r"\1", _IMAGE.sub(" ", text))
     if "/" in text:
         text = _COMMANDS.sub(lambda m: m.group(0).replace("/", " "), text)
+    if "<" in text:
+        text = REFERENCE.sub(_as_slack_writes_it, text)
     text = prepare(text)
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
@@ -112,13 +116,32 @@ def own_words(text: str) -> str:
 def has_own_words(text: str) -> bool:
     """Whether a message says anything in words of its own: not one without text (an
     image, a sticker, a file, a poll, a forwarded message), nor one of only links (a
-    GIF), mentions, pasted code or quoted lines."""
+    GIF), mentions, channels, Discord's own emoji and timestamps, pasted code or quoted
+    lines."""
     if _MAY_TAKE_AWAY.search(text) is None:  # most messages: no markup to undo
         return _WORD_CHARACTER.search(text) is not None
+    if "<" in text:
+        text = REFERENCE.sub(" ", text)
     return any(
         token not in (URL, USER) and _WORD_CHARACTER.search(token)
         for token in own_words(text).split()
     )
+
+
+def _as_slack_writes_it(reference: re.Match[str]) -> str:
+    """A mention as `prepare` and `_MENTION` read a person's: Discord's <@!id> and a
+    role's <@&id>, Slack's <!here> and a group's <!subteam^…|@eng>. A custom emoji as
+    its code (":name:"), a timestamp as nothing; channels and the rest as they are."""
+    written = reference.group()
+    if written.startswith(("<@!", "<@&")):
+        return "<@" + written[3:]
+    if (everyone := _EVERYONE.match(written)) is not None:
+        return f" @{everyone.group(1) or everyone.group(2)} "
+    if written.startswith(("<:", "<a:")):
+        return " :" + written.split(":")[1] + ": "
+    if written.startswith("<t:"):
+        return " "
+    return written
 
 
 def _without_quoted_original(text: str) -> str:

@@ -62,6 +62,26 @@ def test_only_the_writers_own_words_are_read_in_public_text(text, read):
     assert own_words(text) == read
 
 
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        # Discord's mentions and Slack's of many read as a person's
+        ("<@!123456789> lgtm", "lgtm"),
+        ("ask <@&123456789> about it", "ask xxuser about it"),
+        ("<!here> stand-up moved", "stand-up moved"),
+        ("ask <!subteam^S1|@ops> first", "ask xxuser first"),
+        # a custom emoji as its code, a timestamp as nothing
+        ("nice <:tada:123456789>", "nice 🎉"),
+        ("we meet <t:1767225600:t> then", "we meet then"),
+        # channels and the rest as before
+        ("see <#C88|roster> now", "see #roster now"),
+        ("<!-- paste here -->", "!-- paste here --"),
+    ],
+)
+def test_chat_markup_reads_alike_on_slack_and_discord(text, read):
+    assert own_words(text) == read
+
+
 def test_every_digit_reads_as_zero():
     assert own_words("still broken on 2.4.1, £2,300 over") == "still broken on 2.4.1, £2,300 over"
     assert normalise("still broken on 2.4.1, £2,300 over") == "still broken on 0.0.0, £0,000 over"
@@ -84,7 +104,20 @@ def test_hostile_markup_is_read_as_text():
         ("```\nlogs\n```", False),
         ("> the proposal, quoted", False),
         ("?!", False),
+        # channels, everyone, Discord's mentions, own emoji and timestamps
+        ("<#C123|general>", False),
+        ("<!here>", False),
+        ("<!subteam^S0123ABCD|@ops> <!channel>", False),
+        ("<@!123456789>", False),
+        ("<@&123456789>", False),
+        ("<#123456789>", False),
+        ("<:partyparrot:123456789> <a:dance:987654321>", False),
+        ("<t:1767225600:R>", False),
+        ("<@!123> <#C1|ops> <:party:1> <t:1:R> ?", False),
         ("sure", True),
+        ("<#C123|general> is quiet", True),
+        ("<@!123456789> lgtm", True),
+        ("<t:1767225600:R> works", True),
         ("👍", True),
         (":+1:", True),
         ("ok: fine", True),

@@ -129,6 +129,43 @@ def test_grammar_concern_answers():
     assert isinstance(parse("concern", ""), UsageError)
 
 
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("concern", "<@U1> none"), ("concern", "none @anna"), ("concern", "<@U1|anna>: no concerns"),
+     ("concern", ":+1: <@U1>"), ("concern", "<@!123456> sounds good"), ("concern", "none <!here>"),
+     ("zorg", "<@U1> geen"), ("zorg", "geen @anna"), ("zorg", "@anna lijkt me goed :+1:"),
+     ("zorg", "<@&123456> geen bezwaar")],
+)  # fmt: skip
+def test_grammar_a_none_said_to_someone_is_no_concern(name, args):
+    """People @ the facilitator as they answer: whom it is said to is no part of it."""
+    assert parse_as_typed(name, args) == AnswerRound(None)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("concern", "@anna has a point"), ("concern", "none, but ask <@U1> first"),
+     ("zorg", "<@U1> heeft gelijk"), ("zorg", "geen, maar vraag @anna eerst")],
+)  # fmt: skip
+def test_grammar_a_concern_beside_a_mention_is_noted_as_written(name, args):
+    assert parse_as_typed(name, args) == AnswerRound(args)
+
+
+@pytest.mark.parametrize(("name", "args"), [("concern", "<@U1> non"), ("zorg", "gene @anna")])
+def test_grammar_a_near_typo_of_none_said_to_someone_asks_back(name, args):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, UsageError) and result.reason.msgid == NEARLY_NONE
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("concerns", "@anna sounds good"), ("concerns", "<@U1> no concerns"),
+     ("zorgen", "@anna lijkt me goed"), ("zorgen", "<@U1> geen zorgen")],
+)  # fmt: skip
+def test_grammar_an_answer_said_to_someone_starts_no_round(name, args):
+    """It would ask the whole table, in public, about an answer: the answer is pointed to."""
+    assert parse_as_typed(name, args) == UsageError(find_command(name)[0], AN_ANSWER_NOT_A_PROPOSAL)
+
+
 def test_grammar_round_is_about_the_proposal_given_or_the_latest_here():
     assert parse("concerns", "  pin it ") == StartRound("pin it")
     assert parse("concerns", "") == StartRound(None)  # the latest proposal here
@@ -496,6 +533,55 @@ def parse_as_typed(name: str, args: str):
 def test_grammar_because_and_omdat_win_over_want_and_since(name, args, text, why):
     result = parse_as_typed(name, args)
     assert isinstance(result, Agree) and (result.text, result.why) == (text, why)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "text", "why"),
+    [
+        ("agree", "Pizza on Friday :tada: because fun", "Pizza on Friday :tada:", "fun"),
+        ("agree", "Pizza on Friday :tada: since it is fun", "Pizza on Friday :tada:",
+         "it is fun"),
+        ("agree", "Pizza :pizza: so that everyone eats", "Pizza :pizza:", "so that everyone eats"),
+        ("afspraak", "Pizza op vrijdag :tada: omdat het leuk is", "Pizza op vrijdag :tada:",
+         "het leuk is"),
+        ("afspraak", "Pizza op vrijdag :tada: want het is leuk", "Pizza op vrijdag :tada:",
+         "want het is leuk"),
+        ("afspraak", "Pizza op vrijdag :tada: vanwege de sfeer", "Pizza op vrijdag :tada:",
+         "vanwege de sfeer"),
+        # a colon of the sentence's own still goes with the word
+        ("agree", "Pizza on Friday: because fun", "Pizza on Friday", "fun"),
+        ("afspraak", "We lunchen om 12:30: omdat de keuken dan vrij is", "We lunchen om 12:30",
+         "de keuken dan vrij is"),
+    ],
+)  # fmt: skip
+def test_grammar_an_emoji_code_before_the_reason_stays_whole(name, args, text, why):
+    result = parse_as_typed(name, args)
+    assert isinstance(result, Agree) and (result.text, result.why) == (text, why)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [
+        ("agree", "Pizza because it is fun :tada:", Agree("Pizza", "it is fun :tada:", None, None)),
+        ("agree", "Pizza because fun :tada: owner @ben", Agree("Pizza", "fun :tada:", "ben", None)),
+        ("agree", "Pizza :pizza: owner @ben because fun",
+         Agree("Pizza :pizza:", "fun", "ben", None)),
+        ("afspraak", "Pizza omdat het leuk is :tada:",
+         Agree("Pizza", "het leuk is :tada:", None, None)),
+        ("afspraak", "Pizza omdat het leuk is :tada: herzien over 2 weken",
+         Agree("Pizza", "het leuk is :tada:", None, TODAY + timedelta(weeks=2))),
+        ("review", "keep 1 because fun :tada:, learned: ask first :bulb:",
+         ReviewAgreement(1, "keep", why="fun :tada:", lesson="ask first :bulb:")),
+        ("review", "revise 1 Pizza :pizza: because fun :tada: learned: ask first",
+         ReviewAgreement(1, "revise", "Pizza :pizza:", "fun :tada:", "ask first")),
+        ("review", "retire 1 omdat saai :zzz:", ReviewAgreement(1, "retire", why="saai :zzz:")),
+        # a colon of the sentence's own still goes
+        ("agree", "Pizza because it is fun:", Agree("Pizza", "it is fun", None, None)),
+        ("review", "keep 1 because it works:", ReviewAgreement(1, "keep", why="it works")),
+    ],
+)  # fmt: skip
+def test_grammar_an_emoji_code_ending_a_reason_stays_whole(name, args, expected):
+    assert parse_as_typed(name, args) == expected
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,11 @@ import asyncio
 
 import pytest
 
+from rules.events import CommandInvoked
 from rules.grammar import COMMANDS
-from tests.slack.conftest import SlackBot
+from tests.slack.conftest import BOB, CAROL, SlackBot, shown_text
 from tests.slack.test_no_pings import SHOWING, assert_nothing_pings
+from tests.standins.slack_requests import USER_ID
 
 ODD = (
     "", "   ", "<@U123>", "🎉🎉", "x" * 3000, "*bold* `code` <https://x.example|y>",
@@ -69,3 +71,24 @@ async def test_a_long_paste_where_a_span_goes_is_quoted_by_its_start(bot: SlackB
     assert await answered(bot, 0)
     text = assert_nothing_pings(bot)
     assert "x" * 60 not in text and "x…" in text, text[:300]
+
+
+@pytest.mark.parametrize(
+    ("asks", "answers", "proposal", "carol_says", "bob_says", "none_from"),
+    [("/concerns", "/concern", "We move the stand-up to 9:30", f"<@{USER_ID}> none",
+      "none @alice", "No concerns: Carol Chen and Bob."),
+     ("/zorgen", "/zorg", "We verplaatsen de stand-up naar 9:30", f"<@{USER_ID}> geen",
+      "geen @alice", "Geen zorgen: Carol Chen en Bob.")],
+)  # fmt: skip
+async def test_a_none_said_to_someone_is_no_concern(
+    bot: SlackBot, asks, answers, proposal, carol_says, bob_says, none_from
+):
+    """People @ the facilitator as they answer: whom it is said to is no concern."""
+    await bot.command(asks, proposal)
+    await bot.handled(CommandInvoked)
+    await bot.command(answers, carol_says, user_id=CAROL)
+    await bot.command(answers, bob_says, user_id=BOB)
+    await bot.handled(CommandInvoked, 3)
+    posted = await bot.slack.wait_for("chat.postMessage", 2)
+    summary = shown_text(posted[-1])
+    assert none_from in summary and "@" not in summary, summary
