@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from rules.events import MessageDeleted, MessagePosted
-from tests.slack.conftest import BOB, CAROL, SlackBot, past_ts, shown_text
-from tests.slack.test_stances import DAN, deletion_of
+from rules.events import MessagePosted
+from tests.slack.conftest import BOB, CAROL, SlackBot, past_ts
+from tests.slack.test_stances import DAN, offer_once_bobs_concern_is_deleted
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID, message_event
 
 PROPOSAL = "Ik stel voor dat we maandag live gaan met het nieuwe formulier."
@@ -40,10 +40,4 @@ async def test_slack_dissent_to_a_proposal_is_no_yes_and_holds_the_offer_back(
     await bot.handled(MessagePosted, 4)
     # Bob's concern holds the offer back; once he deletes it, Carol and Dan are most of
     # the table, and the offer names them alone: Bob never said yes.
-    await bot.event(deletion_of(said, dissent, BOB))
-    await bot.handled(MessageDeleted)
-    offers = await bot.slack.wait_for("chat.postMessage")
-    shown = [shown_text(offer) for offer in offers]
-    assert len(shown) == 1, shown
-    assert "Carol Chen" in shown[0] and "Dan Dekker" in shown[0]
-    assert "Bob" not in shown[0]
+    await offer_once_bobs_concern_is_deleted(bot, said, dissent)

@@ -22,6 +22,18 @@ def deletion_of(ts: str, text: str, user: str) -> dict:
     }  # fmt: skip
 
 
+async def offer_once_bobs_concern_is_deleted(bot: SlackBot, said: str, concern: str) -> None:
+    """Bob deletes his concern (`said`, its text `concern`): Carol and Dan, most of the
+    table, are offered the proposal, and the one offer names them alone."""
+    await bot.event(deletion_of(said, concern, BOB))
+    await bot.handled(MessageDeleted)
+    offers = await bot.slack.wait_for("chat.postMessage")
+    shown = [shown_text(offer) for offer in offers]
+    assert len(shown) == 1, shown
+    assert "Carol Chen" in shown[0] and "Dan Dekker" in shown[0]
+    assert "Bob" not in shown[0]
+
+
 async def test_slack_a_yes_edited_into_a_concern_is_never_named_and_its_deletion_frees_the_offer(
     bot: SlackBot,
 ):
@@ -38,13 +50,7 @@ async def test_slack_a_yes_edited_into_a_concern_is_never_named_and_its_deletion
     await bot.event(message_event("#agreement ok", user=DAN, ts=past_ts(2)))
     await bot.handled(MessagePosted, 4)
     # Bob's concern holds the offer back; deleted, Carol and Dan are most of the table.
-    await bot.event(deletion_of(yes, taken_back, BOB))
-    await bot.handled(MessageDeleted)
-    offers = await bot.slack.wait_for("chat.postMessage")
-    shown = [shown_text(offer) for offer in offers]
-    assert len(shown) == 1, shown
-    assert "Carol Chen" in shown[0] and "Dan Dekker" in shown[0]
-    assert "Bob" not in shown[0]
+    await offer_once_bobs_concern_is_deleted(bot, yes, taken_back)
 
 
 async def test_slack_a_proposal_reworded_in_substance_asks_again_and_its_old_yes_is_not_named(
