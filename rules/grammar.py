@@ -2204,6 +2204,12 @@ _CHARTER_FIELDS = {
     "not-about": "not_about", "notabout": "not_about", "niet-over": "not_about",
     "nietover": "not_about", "routing": "routing", "route": "routing",
 }  # fmt: skip
+# The example under a charter field typed without words is of that field.
+_CHARTER_EXAMPLES = {
+    "about": N_("/table about the weekend rota"),
+    "not_about": N_("/table not-about individual client cases"),
+    "routing": N_("/table routing decisions go to the steering group on Thursdays"),
+}
 _JOIN = {"join", "aanschuiven", "organisation", "organisatie", "org"}
 _LANGUAGE = {"language", "taal"}
 _TIMEZONE = {"timezone", "time-zone", "tz", "tijdzone"}
@@ -2227,7 +2233,8 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         if not has_words(rest):
             return UsageError(
                 spec, Say.of(N_("Add a few words after it, like /table {keyword} <text>."),
-                             keyword=keyword)
+                             keyword=keyword),
+                example=_CHARTER_EXAMPLES[_CHARTER_FIELDS[keyword]],
             )  # fmt: skip
         refused = too_long(spec, TEXT_TOO_LONG, CHARTER_LIMIT, rest)
         return refused or SetCharter(_CHARTER_FIELDS[keyword], one_line(rest))

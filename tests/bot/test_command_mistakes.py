@@ -244,6 +244,27 @@ def test_table_join_without_an_organisation_shows_an_example_of_joining(app, lin
     assert text.splitlines()[-1] == example, text
 
 
+@pytest.mark.parametrize(
+    ("line", "example"),
+    [
+        (
+            "/table routing",
+            "Example: /table routing decisions go to the steering group on Thursdays",
+        ),
+        ("/table not-about", "Example: /table not-about individual client cases"),
+        ("/tafel niet-over", "Voorbeeld: /tafel niet-over individuele cliëntdossiers"),
+        (
+            "/tafel routing",
+            "Voorbeeld: /tafel routing besluiten gaan op donderdag naar de stuurgroep",
+        ),
+        ("/table about", "Example: /table about the weekend rota"),
+    ],
+)
+def test_a_charter_field_without_words_shows_an_example_of_that_field(app, line, example):
+    _, text = private_reply(Chat(app), "ann", line, "09:00")
+    assert text.splitlines()[-1] == example, text
+
+
 def test_the_list_of_commands_says_how_to_see_one(app):
     _, text = private_reply(Chat(app), "ann", "/groundrules help", "09:00")
     assert text.splitlines()[-1] == (
