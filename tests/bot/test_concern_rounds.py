@@ -274,6 +274,20 @@ def test_concern_round_a_near_typo_of_none_is_asked_about_not_noted(app, line, q
 
 
 @pytest.mark.parametrize(
+    ("line", "question"),
+    [("/concern @ben non", "Did you mean “none”"), ("/zorg gene @ben", "Bedoel je “geen”")],
+)
+def test_concern_round_a_near_typo_of_none_said_to_someone_is_asked_about_too(app, line, question):
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    start(chat)
+    [reply] = chat.command("anna", line, "09:05")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "anna"
+    assert question in chat.texts()[-1], chat.texts()[-1]
+    assert not chat.of_type(UpdateRoundProgress)  # nothing recorded: still waited for
+
+
+@pytest.mark.parametrize(
     ("line", "no_round", "question"),
     [
         ("/concern non", "No concern round is open here right now.", "Did you mean"),
