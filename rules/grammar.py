@@ -41,7 +41,7 @@ from rules.durations import (
 from rules.folding import fold
 from rules.language import clear_language, detect_language
 from rules.local_time import zone_named
-from rules.markup import ends_in_emoji_code, without_references
+from rules.markup import ends_in_emoji_code, without_mentions, without_references
 from rules.mentions import (
     group_reference,
     groups_by_name,
@@ -545,11 +545,15 @@ class WithdrawRound:
 
 @dataclass(frozen=True, slots=True)
 class AnswerRound:
-    """`nearly`: the short "none" the concern is a typo away from ("non": "none"). Such
-    an answer is asked about, not noted, once there is a round to answer."""
+    """`nearly`: the short "none" the concern is a typo away from ("non": "none"), and
+    `concern` then the writer's own words, whom they said it to left out. Such an answer
+    is asked about, not noted, once there is a round to answer; so is a `wordless` one."""
 
     concern: str | None
     nearly: str | None = None
+    # Only mentions, maybe with channels or emoji ("/concern <@U1>"): no words of its
+    # own, asked about as `nearly` is rather than noted.
+    wordless: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -1236,6 +1240,12 @@ def _clauses_before_the_why(text: str, *, after_others: bool) -> tuple[str, list
     if any(is_owner for is_owner, _ in clauses) or (after_others and clauses and not shows(what)):
         return what, clauses
     return text, []
+
+
+def _names_only(text: str) -> bool:
+    """Whether `text` names someone (a person, a group, a channel) and says nothing else:
+    `_only_mentions`, with a mention among them, not an emoji alone."""
+    return without_mentions(text) != text and _only_mentions(text)
 
 
 def _only_mentions(text: str) -> bool:
@@ -2039,9 +2049,12 @@ def _concern(
     elif (meant := nearly_no_concern(args)) is not None:
         # "/concern non": a concern nobody meant, or a "none" mistyped; which, they say
         # (with no round open, they first hear that there is none to answer).
-        return AnswerRound(one_line(args), nearly=meant)
+        return AnswerRound(own_words(args), nearly=meant)
     if means_no_concern(args):
         return AnswerRound(None)
+    if _names_only(args):
+        # "/concern <@U1>": whom it is said to, and nothing said yet.
+        return AnswerRound(one_line(args), wordless=True)
     return too_long(spec, TEXT_TOO_LONG, MAX_FIELD, args) or AnswerRound(one_line(args))
 
 
@@ -2051,6 +2064,28 @@ def _concern(
 NEARLY_NONE = N_(
     "Did you mean “{meant}”, no concerns? Then type /concern none. Or is “{typed}” your "
     'concern? Then put it in quotes, /concern "{typed}", or say a little more about it.'
+)
+
+
+def own_words(answer: str) -> str:
+    """An answer on one line without whom it is said to ("<@U1>: non" is "non"), as the
+    question about it quotes it: the writer's own words, and nobody named."""
+    return _SAID_TO.sub("", one_line(without_mentions(answer))).strip()
+
+
+# What is left at the start where a mention was taken out: "<@U1>: non", "@anna, non".
+_SAID_TO = re.compile(r"^[\s,:;]+")
+
+
+# "/concern <@U1>", "/zorg @anna 🤔": the answer names someone and says nothing yet.
+WORDLESS = N_(
+    "Your answer names someone but says nothing yet, so nothing was recorded. No concerns? "
+    "Then type /concern none. A concern? Then say in a few words what it is: /concern <your "
+    "concern>."
+)
+WORDLESS_IN_FORM = N_(
+    "Your answer names someone but says nothing yet. No concerns? Then answer “No concerns” "
+    "instead. A concern? Then say in a few words what it is."
 )
 
 
@@ -2067,15 +2102,15 @@ NEARLY_NONE_IN_FORM = N_(
 )
 
 
-def nearly_none_in_form(concern: str) -> Say | None:
+def asked_in_form(concern: str) -> Say | None:
     """The question to a concern written in a form that is a typo away from "none"
-    ("non"), as /concern non is asked; None for any other, and for one in quotes."""
-    if _quoted_whole(concern) is not None:
-        return None
-    meant = nearly_no_concern(concern)
-    if meant is None:
-        return None
-    return Say.of(NEARLY_NONE_IN_FORM, typed=Quote(one_line(concern)), meant=Quote(meant))
+    ("non"), or only names someone ("@anna"), as /concern non and /concern <@U1> are
+    asked; None for any other, and for a near-none in quotes."""
+    if _quoted_whole(concern) is None and (meant := nearly_no_concern(concern)) is not None:
+        return Say.of(NEARLY_NONE_IN_FORM, typed=Quote(own_words(concern)), meant=Quote(meant))
+    if _names_only(unquoted(concern)) and not means_no_concern(concern):
+        return Say.of(WORDLESS_IN_FORM)
+    return None
 
 
 def unquoted(concern: str) -> str:

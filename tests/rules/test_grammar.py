@@ -151,11 +151,33 @@ def test_grammar_a_concern_beside_a_mention_is_noted_as_written(name, args):
 
 
 @pytest.mark.parametrize(
-    ("name", "args", "meant"), [("concern", "<@U1> non", "none"), ("zorg", "gene @anna", "geen")]
+    ("name", "args", "typed", "meant"),
+    [("concern", "<@U1> non", "non", "none"), ("zorg", "gene @anna", "gene", "geen"),
+     ("concern", "<@U1|anna>: non", "non", "none"), ("zorg", "@anna, geen zorgn", "geen zorgn",
+     "geen zorgen")],
+)  # fmt: skip
+def test_grammar_a_near_typo_of_none_said_to_someone_asks_back(name, args, typed, meant):
+    """Asked about as "non" alone is (rules.concerns asks once it knows a round is open),
+    quoting the writer's own words: whom they said it to is no part of them."""
+    assert parse_as_typed(name, args) == AnswerRound(typed, nearly=meant)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("concern", "<@U1>"), ("concern", "@anna :thinking_face:"), ("concern", "<!here>"),
+     ("zorg", "<@U1> <@U2> 🤔"), ("concern", "<#C1|general>")],
+)  # fmt: skip
+def test_grammar_an_answer_that_only_names_someone_is_asked_about(name, args):
+    """Only mentions, maybe with emoji: nothing said yet, so nothing to note."""
+    assert parse_as_typed(name, args) == AnswerRound(" ".join(args.split()), wordless=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"), [("concern", ":thinking_face:"), ("concern", "👎"), ("zorg", "-1")]
 )
-def test_grammar_a_near_typo_of_none_said_to_someone_asks_back(name, args, meant):
-    """Asked about as "non" alone is (rules.concerns asks once it knows a round is open)."""
-    assert parse_as_typed(name, args) == AnswerRound(args, nearly=meant)
+def test_grammar_an_emoji_alone_is_still_a_concern(name, args):
+    """Nobody named: the writer's own sign, kept as it was."""
+    assert parse_as_typed(name, args) == AnswerRound(args)
 
 
 @pytest.mark.parametrize(
