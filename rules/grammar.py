@@ -2203,8 +2203,12 @@ def _rules(spec: CommandSpec, args: str, today: date) -> ShowRules | UsageError:
         # The command as the list shows it ("help concerns withdraw"), or mistyped as a
         # name alone would be ("hulp sluimeren": /sluimer).
         asked = _bare(rest.split()[0])
+        if asked in _HELP_WORDS:  # "help help": the list is the help
+            return ShowRules(with_commands=True)
         found = find_command(asked) or nearest_command(asked, cutoff=_MISTYPED)
-        if found is not None and found[0].name != "groundrules":
+        if found is not None:
+            if found[0].name == "groundrules":  # "help groundrules": this very list
+                return ShowRules(with_commands=True)
             return UsageError(found[0], asked=True)
         # Echoed only as a plain word, as typed ("frobnicate?"): never a mention's inside.
         typed = rest.lstrip("/").rstrip("?!.,")
