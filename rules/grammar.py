@@ -349,7 +349,7 @@ def command_language(name: str, args: str) -> str | None:
 # name is everyone's on an English client, so it shows nothing, while English keywords
 # ("check", "start", "ok") are everyday Dutch too and show nothing against a Dutch name.
 _DUTCH_KEYWORDS = {
-    "agreements": frozenset({"alle", "alles", "huidige", "geschiedenis"}),
+    "agreements": frozenset({"alle", "alles", "allemaal", "huidige", "geschiedenis"}),
     "concerns": frozenset({"intrekken", "annuleren", "annuleer", "stoppen", "trek"}),
     "concern": frozenset({"geen", "nee", "neen", "niets", "niks"}),
     "nudges": frozenset({"normaal", "standaard", "aan", "minder", "weinig", "uit", "geen"}),
@@ -1817,7 +1817,9 @@ def _weekdays_said_short(words: list[str]) -> list[str]:
     ]
 
 
-_ALL_AGREEMENTS = frozenset({"all", "alle", "alles", "everything", "history", "geschiedenis"})
+_ALL_AGREEMENTS = frozenset({
+    "all", "alle", "alles", "allemaal", "everything", "history", "geschiedenis",
+})  # fmt: skip
 
 
 def _agreements(spec: CommandSpec, args: str, today: date) -> ListAgreements | UsageError:

@@ -303,6 +303,8 @@ def test_grammar_agreements_listing():
     assert parse("agreements", "") == ListAgreements(False)
     assert parse("afspraken", "alle") == ListAgreements(True)
     assert parse("afspraken", "alles") == ListAgreements(True)  # Dutch for all of them
+    assert parse("afspraken", "allemaal") == ListAgreements(True)  # all of them, as said
+    assert parse("afspraken", "Allemaal graag") == ListAgreements(True)
     assert parse("agreements", "everything please") == ListAgreements(True)
     assert isinstance(parse("agreements", "the old ones please"), UsageError)
 
