@@ -1465,7 +1465,29 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
     review clause that does not read as a date still counts when it sits next to an owner
     clause ("owner @ben review whenever") or has a colon ("Review: when it hurts"): its
     date is then reported as unreadable rather than kept in the reason.
+    Clauses put aside in brackets at the very end ("because y (review in 2 weeks)") are
+    read as if the brackets were not there, each labelled as "Review:" is, when all that
+    the brackets hold reads as clauses; else the brackets are the reason's own.
     """
+    aside = _ASIDE_AT_THE_END.search(rest)
+    if aside is not None and _CLAUSE.match(inner := aside.group(1).strip()):
+        before = rest[: aside.start()]
+        reason, clauses, end = _clauses_at_the_end(f"{before} {inner}", len(before) + 1)
+        if end <= len(before) + 1:
+            return reason, clauses
+    reason, clauses, _ = _clauses_at_the_end(rest)
+    return reason, clauses
+
+
+# Words in brackets that end a text, maybe with a full stop after them.
+_ASIDE_AT_THE_END = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]][\s.!]*$")
+
+
+def _clauses_at_the_end(
+    rest: str, labelled_from: int | None = None
+) -> tuple[str, list[tuple[bool, str]], int]:
+    """_reason_and_clauses, and where the clauses start; a review clause from
+    `labelled_from` on counts as labelled."""
     end = len(rest)
     clauses: list[tuple[bool, str]] = []
     matches = list(_CLAUSE.finditer(rest))
@@ -1478,7 +1500,9 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
         if is_owner and not (_reads_as_owner(value) or _plain_name(value)):
             break
         # "Review: monthly" is labelled a clause: its date is read or refused, whatever it is.
-        labelled = match.group(0).endswith(":")
+        labelled = match.group(0).endswith(":") or (
+            labelled_from is not None and match.start() >= labelled_from
+        )
         reads = _reads_as_date(value) and not _past_time_in_the_reason(rest[: match.start()], value)
         if not is_owner and not labelled and not reads:
             after_an_owner = index > 0 and _owner_clause_before(rest, matches[index - 1], match)
@@ -1494,7 +1518,7 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
     reason = _before_a_clause(rest[:end].strip())  # "because y, owner @ben"
     if clauses and not clauses[-1][0]:  # "because y, then review …": "then" opened it
         reason = _before_a_clause(_THEN_AT_THE_END.sub("", reason))
-    return reason, clauses[::-1]
+    return reason, clauses[::-1], end
 
 
 def _before_a_clause(text: str) -> str:

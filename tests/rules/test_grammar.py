@@ -928,6 +928,40 @@ def test_grammar_a_span_before_the_agreement_is_its_subject_not_a_review_date(ag
 
 
 @pytest.mark.parametrize(
+    ("name", "args", "why", "owner", "review_on"),
+    [("agree", "x because y (review in 2 weeks)", "y", None, date(2026, 3, 16)),
+     ("agree", "x because y [review in 2 weeks].", "y", None, date(2026, 3, 16)),
+     ("agree", "x because y (owner @ben, review in 2 weeks)", "y", "ben", date(2026, 3, 16)),
+     ("afspraak", "x omdat y (herziening over 2 weken)", "y", None, date(2026, 3, 16)),
+     ("afspraak", "x omdat y (eigenaar @ben)", "y", "ben", None)],
+)  # fmt: skip
+def test_grammar_clauses_in_brackets_at_the_end_are_read_as_clauses(
+    name, args, why, owner, review_on
+):
+    """People put the review date aside in brackets: it is still the review date, not
+    words of the reason (which the default date would then contradict)."""
+    result = parse_as_typed(name, args)
+    assert isinstance(result, Agree), result
+    assert (result.why, result.owner, result.review_on) == (why, owner, review_on)
+
+
+@pytest.mark.parametrize(
+    ("args", "why"),
+    [("x because y (the review in March went well)", "y (the review in March went well)"),
+     ("x because y (see the owner's notes)", "y (see the owner's notes)"),
+     ("x because the costs (review them monthly) rise", "the costs (review them monthly) rise")],
+)  # fmt: skip
+def test_grammar_brackets_that_hold_no_clause_stay_in_the_reason(args, why):
+    assert parse_as_typed("agree", args) == Agree("x", why, None, None)
+
+
+def test_grammar_an_unreadable_review_date_in_brackets_is_refused_not_kept():
+    result = parse_as_typed("agree", "x because y (review when it hurts)")
+    assert isinstance(result, UsageError) and result.reason is not None, result
+    assert "review date" in result.reason.msgid
+
+
+@pytest.mark.parametrize(
     "args",
     [
         "x because y review in 6 weaks",
