@@ -1029,6 +1029,9 @@ def test_grammar_a_concern_that_is_no_typo_of_none_is_noted(name, answer, concer
         "geen bezwaren", "Geen zorgen hoor", "geen, prima", "Geen bezwaar, ga je gang", "nee hoor",
         "geen, mee eens", "geen, ga ervoor", "niks, dank je wel", "helemaal geen zorgen",
         "geen zorgen van mijn kant", "geen, super", "geen, is goed",
+        # not applicable, as n/a is: Dutch writes it n.v.t.
+        "n/a", "nvt", "n.v.t.", "N.v.t.", "n.v.t", "nvt hoor", "niet van toepassing",
+        "not applicable",
     ],
 )  # fmt: skip
 def test_grammar_everyday_no_concern_answers(answer):
