@@ -2290,6 +2290,26 @@ _NO_QUIET_HOURS = {"off", "none", "no", "uit", "geen", "nee"}
 _DEFAULT_QUIET_HOURS = {"default", "standard", "reset", "standaard"}
 
 
+NOT_AN_ORGANISATION = N_(
+    "Name the organisation you represent here, not a person or a channel. Everyone names "
+    "their own; members join the table when they join the channel or speak in it."
+)
+# A person, a channel, or everyone in one, as Slack and Discord send them ("<@U1>",
+# "<@!123>", "<#C1|ops>", "<!here>"): never a user group or a role ("<!subteam^S1>",
+# "<@&123>"), which may be an organisation.
+_PERSON_OR_PLACE = re.compile(r"<@!?[^&>][^>]*>|<#[^>]*>|<!(?!subteam\^)[^>]*>")
+
+
+def _names_no_organisation(text: str) -> bool:
+    """Whether `text` names only people or places, maybe with emoji: no organisation."""
+    left = _PERSON_OR_PLACE.sub(" ", text)
+    return (
+        left != text
+        and not names_a_group(text)
+        and not any(char.isalnum() for char in without_references(left))
+    )
+
+
 def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if not args:
         return ShowTable()
@@ -2304,6 +2324,11 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         refused = too_long(spec, TEXT_TOO_LONG, CHARTER_LIMIT, rest)
         return refused or SetCharter(_CHARTER_FIELDS[keyword], one_line(rest))
     if keyword in _JOIN:
+        if _names_no_organisation(rest):
+            # "/table join @ben": ben is no organisation, and joins the table himself.
+            return UsageError(
+                spec, Say.of(NOT_AN_ORGANISATION), example=N_("/table join Food Bank North")
+            )
         # On a server where organisations are roles, "join @Gemeente Utrecht" names one.
         if not has_words(rest) and not names_a_group(rest):
             return UsageError(

@@ -1631,6 +1631,19 @@ def test_grammar_an_organisation_named_by_its_role_or_user_group(args, organisat
 
 
 @pytest.mark.parametrize(
+    "args",
+    ["join <@U0614TZR7>", "join <@U0614TZR7|ben>", "aanschuiven <@!123456789012345678>",
+     "join <@123456789012345678> :tada:", "join <!here>", "join <#C0614TZR7|general>"],
+)  # fmt: skip
+def test_grammar_a_person_or_channel_is_no_organisation(args):
+    """/table join @ben does not bring ben to the table, nor is ben an organisation: the
+    member is asked for their own organisation, and nothing is announced."""
+    result = parse("table", args)
+    assert isinstance(result, UsageError) and result.reason is not None, result
+    assert result.reason.msgid.startswith("Name the organisation you represent here, not ")
+
+
+@pytest.mark.parametrize(
     ("args", "reached", "lang", "text"),
     [
         # a round named after "concern" or "zorg" is the round, never a concern
