@@ -40,7 +40,7 @@ from rules.durations import (
 )
 from rules.folding import fold
 from rules.language import clear_language, detect_language
-from rules.local_time import zone_named
+from rules.local_time import zone_named, zone_of_city
 from rules.markup import ends_in_emoji_code, without_mentions, without_references
 from rules.mentions import (
     group_reference,
@@ -2351,6 +2351,13 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         if not rest:
             return ShowTimezone()
         zone = zone_named(rest) if len(rest) <= 60 else None
+        city = zone_of_city(rest) if zone is None and len(rest) <= 60 else None
+        if city is not None:  # "Amsterdam": offered, as a city may name several zones
+            return UsageError(spec, Say.of(
+                N_("I do not know the time zone {name}. Did you mean {zone}? Then type "
+                   "/table timezone {zone}."),
+                name=Quote(rest.strip()), zone=Quote(city),
+            ))  # fmt: skip
         if zone is None:
             return UsageError(spec, Say.of(
                 N_("I do not know the time zone {name}. Name it as the time zone database "
