@@ -37,12 +37,13 @@ from rules.consensus import STALE_AFTER
 from rules.events import ConcernAnswered, Event, PlaceDeleted, TimerFired
 from rules.grammar import (
     WHICH_PROPOSAL,
+    WORDLESS,
     AnswerRound,
     ResolveConcern,
     StartRound,
     WithdrawRound,
+    asked_in_form,
     nearly_none,
-    nearly_none_in_form,
     unquoted,
 )
 from rules.held_timers import private_timer
@@ -275,6 +276,8 @@ def answer_by_command(command: Command, state: TableState) -> list[Action]:
     if command.parsed.nearly is not None and command.parsed.concern is not None:
         question = nearly_none(command.parsed.concern, command.parsed.nearly)
         return [private(event, event.user, question, language(state, command.lang))]
+    if command.parsed.wordless:
+        return [private(event, event.user, Say.of(WORDLESS), language(state, command.lang))]
     answered = ConcernAnswered(
         workspace=event.workspace,
         channel=event.channel,
@@ -302,7 +305,8 @@ def on_answered(event: ConcernAnswered, state: TableState) -> list[Action]:
         ]
     if event.concern is not None and round_.status == "open":
         # "non" in the form is asked about, as "/concern non" is; "\"non\"" is the concern.
-        question = nearly_none_in_form(event.concern)
+        # So is "@anna" alone, as "/concern <@U1>" is.
+        question = asked_in_form(event.concern)
         if question is not None:
             lang = language(state, event.lang or round_.lang)
             return [private(event, event.user, question, lang)]

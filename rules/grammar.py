@@ -40,8 +40,8 @@ from rules.durations import (
 )
 from rules.folding import fold
 from rules.language import clear_language, detect_language
-from rules.local_time import zone_named
-from rules.markup import ends_in_emoji_code, without_references
+from rules.local_time import zone_named, zone_of_city
+from rules.markup import ends_in_emoji_code, without_mentions, without_references
 from rules.mentions import (
     group_reference,
     groups_by_name,
@@ -349,7 +349,7 @@ def command_language(name: str, args: str) -> str | None:
 # name is everyone's on an English client, so it shows nothing, while English keywords
 # ("check", "start", "ok") are everyday Dutch too and show nothing against a Dutch name.
 _DUTCH_KEYWORDS = {
-    "agreements": frozenset({"alle", "alles", "huidige", "geschiedenis"}),
+    "agreements": frozenset({"alle", "alles", "allemaal", "huidige", "geschiedenis"}),
     "concerns": frozenset({"intrekken", "annuleren", "annuleer", "stoppen", "trek"}),
     "concern": frozenset({"geen", "nee", "neen", "niets", "niks"}),
     "nudges": frozenset({"normaal", "standaard", "aan", "minder", "weinig", "uit", "geen"}),
@@ -545,11 +545,15 @@ class WithdrawRound:
 
 @dataclass(frozen=True, slots=True)
 class AnswerRound:
-    """`nearly`: the short "none" the concern is a typo away from ("non": "none"). Such
-    an answer is asked about, not noted, once there is a round to answer."""
+    """`nearly`: the short "none" the concern is a typo away from ("non": "none"), and
+    `concern` then the writer's own words, whom they said it to left out. Such an answer
+    is asked about, not noted, once there is a round to answer; so is a `wordless` one."""
 
     concern: str | None
     nearly: str | None = None
+    # Only mentions, maybe with channels or emoji ("/concern <@U1>"): no words of its
+    # own, asked about as `nearly` is rather than noted.
+    wordless: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -1238,6 +1242,12 @@ def _clauses_before_the_why(text: str, *, after_others: bool) -> tuple[str, list
     return text, []
 
 
+def _names_only(text: str) -> bool:
+    """Whether `text` names someone (a person, a group, a channel) and says nothing else:
+    `_only_mentions`, with a mention among them, not an emoji alone."""
+    return without_mentions(text) != text and _only_mentions(text)
+
+
 def _only_mentions(text: str) -> bool:
     """Whether `text` is only mentions ("@ben", "<@U1> <@U2>", "@everyone"), maybe with
     channels or emoji ("<#C1|ops> :tada:"): no words."""
@@ -1455,7 +1465,29 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
     review clause that does not read as a date still counts when it sits next to an owner
     clause ("owner @ben review whenever") or has a colon ("Review: when it hurts"): its
     date is then reported as unreadable rather than kept in the reason.
+    Clauses put aside in brackets at the very end ("because y (review in 2 weeks)") are
+    read as if the brackets were not there, each labelled as "Review:" is, when all that
+    the brackets hold reads as clauses; else the brackets are the reason's own.
     """
+    aside = _ASIDE_AT_THE_END.search(rest)
+    if aside is not None and _CLAUSE.match(inner := aside.group(1).strip()):
+        before = rest[: aside.start()]
+        reason, clauses, end = _clauses_at_the_end(f"{before} {inner}", len(before) + 1)
+        if end <= len(before) + 1:
+            return reason, clauses
+    reason, clauses, _ = _clauses_at_the_end(rest)
+    return reason, clauses
+
+
+# Words in brackets that end a text, maybe with a full stop after them.
+_ASIDE_AT_THE_END = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]][\s.!]*$")
+
+
+def _clauses_at_the_end(
+    rest: str, labelled_from: int | None = None
+) -> tuple[str, list[tuple[bool, str]], int]:
+    """_reason_and_clauses, and where the clauses start; a review clause from
+    `labelled_from` on counts as labelled."""
     end = len(rest)
     clauses: list[tuple[bool, str]] = []
     matches = list(_CLAUSE.finditer(rest))
@@ -1468,7 +1500,9 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
         if is_owner and not (_reads_as_owner(value) or _plain_name(value)):
             break
         # "Review: monthly" is labelled a clause: its date is read or refused, whatever it is.
-        labelled = match.group(0).endswith(":")
+        labelled = match.group(0).endswith(":") or (
+            labelled_from is not None and match.start() >= labelled_from
+        )
         reads = _reads_as_date(value) and not _past_time_in_the_reason(rest[: match.start()], value)
         if not is_owner and not labelled and not reads:
             after_an_owner = index > 0 and _owner_clause_before(rest, matches[index - 1], match)
@@ -1484,7 +1518,7 @@ def _reason_and_clauses(rest: str) -> tuple[str, list[tuple[bool, str]]]:
     reason = _before_a_clause(rest[:end].strip())  # "because y, owner @ben"
     if clauses and not clauses[-1][0]:  # "because y, then review …": "then" opened it
         reason = _before_a_clause(_THEN_AT_THE_END.sub("", reason))
-    return reason, clauses[::-1]
+    return reason, clauses[::-1], end
 
 
 def _before_a_clause(text: str) -> str:
@@ -1807,7 +1841,9 @@ def _weekdays_said_short(words: list[str]) -> list[str]:
     ]
 
 
-_ALL_AGREEMENTS = frozenset({"all", "alle", "alles", "everything", "history", "geschiedenis"})
+_ALL_AGREEMENTS = frozenset({
+    "all", "alle", "alles", "allemaal", "everything", "history", "geschiedenis",
+})  # fmt: skip
 
 
 def _agreements(spec: CommandSpec, args: str, today: date) -> ListAgreements | UsageError:
@@ -2039,9 +2075,12 @@ def _concern(
     elif (meant := nearly_no_concern(args)) is not None:
         # "/concern non": a concern nobody meant, or a "none" mistyped; which, they say
         # (with no round open, they first hear that there is none to answer).
-        return AnswerRound(one_line(args), nearly=meant)
+        return AnswerRound(own_words(args), nearly=meant)
     if means_no_concern(args):
         return AnswerRound(None)
+    if _names_only(args):
+        # "/concern <@U1>": whom it is said to, and nothing said yet.
+        return AnswerRound(one_line(args), wordless=True)
     return too_long(spec, TEXT_TOO_LONG, MAX_FIELD, args) or AnswerRound(one_line(args))
 
 
@@ -2051,6 +2090,28 @@ def _concern(
 NEARLY_NONE = N_(
     "Did you mean “{meant}”, no concerns? Then type /concern none. Or is “{typed}” your "
     'concern? Then put it in quotes, /concern "{typed}", or say a little more about it.'
+)
+
+
+def own_words(answer: str) -> str:
+    """An answer on one line without whom it is said to ("<@U1>: non" is "non"), as the
+    question about it quotes it: the writer's own words, and nobody named."""
+    return _SAID_TO.sub("", one_line(without_mentions(answer))).strip()
+
+
+# What is left at the start where a mention was taken out: "<@U1>: non", "@anna, non".
+_SAID_TO = re.compile(r"^[\s,:;]+")
+
+
+# "/concern <@U1>", "/zorg @anna 🤔": the answer names someone and says nothing yet.
+WORDLESS = N_(
+    "Your answer names someone but says nothing yet, so nothing was recorded. No concerns? "
+    "Then type /concern none. A concern? Then say in a few words what it is: /concern <your "
+    "concern>."
+)
+WORDLESS_IN_FORM = N_(
+    "Your answer names someone but says nothing yet. No concerns? Then answer “No concerns” "
+    "instead. A concern? Then say in a few words what it is."
 )
 
 
@@ -2067,15 +2128,15 @@ NEARLY_NONE_IN_FORM = N_(
 )
 
 
-def nearly_none_in_form(concern: str) -> Say | None:
+def asked_in_form(concern: str) -> Say | None:
     """The question to a concern written in a form that is a typo away from "none"
-    ("non"), as /concern non is asked; None for any other, and for one in quotes."""
-    if _quoted_whole(concern) is not None:
-        return None
-    meant = nearly_no_concern(concern)
-    if meant is None:
-        return None
-    return Say.of(NEARLY_NONE_IN_FORM, typed=Quote(one_line(concern)), meant=Quote(meant))
+    ("non"), or only names someone ("@anna"), as /concern non and /concern <@U1> are
+    asked; None for any other, and for a near-none in quotes."""
+    if _quoted_whole(concern) is None and (meant := nearly_no_concern(concern)) is not None:
+        return Say.of(NEARLY_NONE_IN_FORM, typed=Quote(own_words(concern)), meant=Quote(meant))
+    if _names_only(unquoted(concern)) and not means_no_concern(concern):
+        return Say.of(WORDLESS_IN_FORM)
+    return None
 
 
 def unquoted(concern: str) -> str:
@@ -2168,8 +2229,12 @@ def _rules(spec: CommandSpec, args: str, today: date) -> ShowRules | UsageError:
         # The command as the list shows it ("help concerns withdraw"), or mistyped as a
         # name alone would be ("hulp sluimeren": /sluimer).
         asked = _bare(rest.split()[0])
+        if asked in _HELP_WORDS:  # "help help": the list is the help
+            return ShowRules(with_commands=True)
         found = find_command(asked) or nearest_command(asked, cutoff=_MISTYPED)
-        if found is not None and found[0].name != "groundrules":
+        if found is not None:
+            if found[0].name == "groundrules":  # "help groundrules": this very list
+                return ShowRules(with_commands=True)
             return UsageError(found[0], asked=True)
         # Echoed only as a plain word, as typed ("frobnicate?"): never a mention's inside.
         typed = rest.lstrip("/").rstrip("?!.,")
@@ -2225,6 +2290,26 @@ _NO_QUIET_HOURS = {"off", "none", "no", "uit", "geen", "nee"}
 _DEFAULT_QUIET_HOURS = {"default", "standard", "reset", "standaard"}
 
 
+NOT_AN_ORGANISATION = N_(
+    "Name the organisation you represent here, not a person or a channel. Everyone names "
+    "their own; members join the table when they join the channel or speak in it."
+)
+# A person, a channel, or everyone in one, as Slack and Discord send them ("<@U1>",
+# "<@!123>", "<#C1|ops>", "<!here>"): never a user group or a role ("<!subteam^S1>",
+# "<@&123>"), which may be an organisation.
+_PERSON_OR_PLACE = re.compile(r"<@!?[^&>][^>]*>|<#[^>]*>|<!(?!subteam\^)[^>]*>")
+
+
+def _names_no_organisation(text: str) -> bool:
+    """Whether `text` names only people or places, maybe with emoji: no organisation."""
+    left = _PERSON_OR_PLACE.sub(" ", text)
+    return (
+        left != text
+        and not names_a_group(text)
+        and not any(char.isalnum() for char in without_references(left))
+    )
+
+
 def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
     if not args:
         return ShowTable()
@@ -2239,6 +2324,11 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         refused = too_long(spec, TEXT_TOO_LONG, CHARTER_LIMIT, rest)
         return refused or SetCharter(_CHARTER_FIELDS[keyword], one_line(rest))
     if keyword in _JOIN:
+        if _names_no_organisation(rest):
+            # "/table join @ben": ben is no organisation, and joins the table himself.
+            return UsageError(
+                spec, Say.of(NOT_AN_ORGANISATION), example=N_("/table join Food Bank North")
+            )
         # On a server where organisations are roles, "join @Gemeente Utrecht" names one.
         if not has_words(rest) and not names_a_group(rest):
             return UsageError(
@@ -2261,6 +2351,13 @@ def _table(spec: CommandSpec, args: str, today: date) -> Parsed | UsageError:
         if not rest:
             return ShowTimezone()
         zone = zone_named(rest) if len(rest) <= 60 else None
+        city = zone_of_city(rest) if zone is None and len(rest) <= 60 else None
+        if city is not None:  # "Amsterdam": offered, as a city may name several zones
+            return UsageError(spec, Say.of(
+                N_("I do not know the time zone {name}. Did you mean {zone}? Then type "
+                   "/table timezone {zone}."),
+                name=Quote(rest.strip()), zone=Quote(city),
+            ))  # fmt: skip
         if zone is None:
             return UsageError(spec, Say.of(
                 N_("I do not know the time zone {name}. Name it as the time zone database "

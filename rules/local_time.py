@@ -54,6 +54,25 @@ def zone_named(text: str) -> str | None:
     return found if found is not None and known_zone(found) else None
 
 
+def zone_of_city(text: str) -> str | None:
+    """The one zone named after the city typed ("Amsterdam", "new york": "Europe/Amsterdam",
+    "America/New_York"), to offer where only a zone's full name is taken; None when no
+    zone, or more than one, ends in that name."""
+    found = _by_city().get(fold(" ".join(text.replace("_", " ").split())), ())
+    return found[0] if len(found) == 1 and known_zone(found[0]) else None
+
+
+@cache
+def _by_city() -> dict[str, tuple[str, ...]]:
+    cities: dict[str, tuple[str, ...]] = {}
+    for name in sorted(available_timezones()):
+        area, _, city = name.rpartition("/")
+        if area and not area.startswith(("Etc", "SystemV", "posix", "right")):
+            key = fold(city.replace("_", " "))
+            cities[key] = (*cities.get(key, ()), name)
+    return cities
+
+
 def local_day(at: datetime, name: str) -> date:
     """The day it is at `at` (aware) where the table sits."""
     return at.astimezone(zone(name)).date()

@@ -76,7 +76,7 @@ _PHRASES: dict[_Kind, tuple[str, ...]] = {
         "(?:(?:i am|we are) )?not (?:worried|concerned|bothered|opposed)",
         "not (?:a|an) (?:concern|issue|problem|worry)",
         "(?:none|nothing) at all|nothing (?:to add|to raise|to report|to mention|further|else)",
-        "np|n/a|-",
+        "np|n/a|-|not applicable|nvt|niet van toepassing",  # Dutch writes n/a "n.v.t."
         # English: consent
         f"(?:(?:that|this|it|all) )?(?:sounds|looks|seems) (?:{_VERY} )?(?:{_EN_GOOD}|right)",
         f"(?:(?:that|this|it) (?:is|would be) |(?:i am|we are) |all |am )?(?:{_VERY} )?"
@@ -175,6 +175,8 @@ _CONTRACTIONS = {
     "tis": "het is", "'k": "ik", "'n": "een", "'m": "hem", "m'n": "mijn", "z'n": "zijn",
     "nie": "niet",
 }  # fmt: skip
+# "n.v.t.", "n. v. t.": Dutch for n/a, niet van toepassing.
+_NVT = re.compile(r"(?<!\w)n\.\s?v\.\s?t(?:\.|\b)")
 _SMILEY = re.compile(r"(?<!\S)[:;]-?[)D](?!\S)")
 # Where an answer's parts meet: punctuation, a dash between words, "and", "en", "&" (and
 # a line break, made a comma first).
@@ -241,6 +243,7 @@ def _says_none(answer: str, saying: frozenset[_Kind]) -> bool:
 
 def _normalised(answer: str) -> str:
     text = _EMOJI_NAME.sub(lambda m: _EMOJI_NAMES.get(m.group(1), m.group(0)), fold(answer))
+    text = _NVT.sub("nvt", text)  # before its full stops cut it into parts
     text = text.replace("\n", ", ")
     text = _EMOJI_VARIANT.sub("", text).replace("’", "'").replace("‘", "'")
     text = _SMILEY.sub("🙂", text).replace("100%", "💯")

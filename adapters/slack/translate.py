@@ -42,8 +42,8 @@ from rules.events import (
 from rules.grammar import (
     MAX_FIELD,
     PAST_REVIEW,
+    asked_in_form,
     command_language,
-    nearly_none_in_form,
     reached_command,
     role_named,
 )
@@ -662,8 +662,8 @@ def concern_form(
         return Invalid({ids.CONCERN: FORM_EXPIRED})
     if not text:
         return Invalid({ids.CONCERN: WRITE_CONCERN})
-    if (question := nearly_none_in_form(text)) is not None:
-        return Invalid({ids.CONCERN: question})  # "non": asked in the form, kept open
+    if (question := asked_in_form(text)) is not None:
+        return Invalid({ids.CONCERN: question})  # "non", "@anna": asked in the form, kept open
     return ConcernAnswered(
         workspace=workspace, channel=meta["c"], at=at, event_id=event_id, user=user,
         round_id=meta["r"], concern=text, lang=meta.get("l"),

@@ -219,6 +219,23 @@ def test_help_about_a_command_there_is_not_says_so_above_the_list(app, line, sai
     assert lines[-1].endswith(("with an example.", "met een voorbeeld."))
 
 
+@pytest.mark.parametrize(
+    ("line", "first"),
+    [("/groundrules help groundrules", "Our ground rules:"),
+     ("/groundrules help /groundrules", "Our ground rules:"),
+     ("/groundrules help help", "Our ground rules:"),
+     ("/spelregels hulp spelregels", "Onze spelregels:"),
+     ("/spelregels hulp hulp", "Onze spelregels:")],
+)  # fmt: skip
+def test_help_about_the_help_command_itself_shows_the_list_not_that_it_is_unknown(app, line, first):
+    """/groundrules is a command the list names: asked about, it is that list, never "I
+    do not know the command /groundrules"."""
+    _, text = private_reply(Chat(app), "ann", line, "09:00")
+    lines = text.splitlines()
+    assert lines[0] == first, text
+    assert lines[-1].endswith(("with an example.", "met een voorbeeld."))
+
+
 def test_help_about_something_that_is_no_word_shows_the_list_without_echoing_it(app):
     _, text = private_reply(Chat(app), "ann", "/groundrules help <!channel>", "09:00")
     assert text.startswith("Our ground rules:") and "channel" not in text

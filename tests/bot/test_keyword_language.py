@@ -16,9 +16,9 @@ def languages(actions) -> set[str]:
 @pytest.mark.parametrize(
     "line",
     ["/nudges minder", "/nudges uit", "/report sinds vorige week", "/agreements alle",
-     "/agreements alles", "/snooze 1u", "/problem-window 2 uur", "/mandate akkoord",
-     "/mandate navragen", "/meeting einde", "/concerns intrekken", "/table taal",
-     "/review behouden 1"],
+     "/agreements alles", "/agreements allemaal", "/snooze 1u", "/problem-window 2 uur",
+     "/mandate akkoord", "/mandate navragen", "/meeting einde", "/concerns intrekken",
+     "/table taal", "/review behouden 1"],
 )  # fmt: skip
 def test_a_dutch_keyword_under_an_english_name_is_answered_in_dutch(app, line):
     chat = Chat(app)

@@ -263,8 +263,18 @@ def test_time_zones_a_table_sets_its_own_zone(app, line, said):
 @pytest.mark.parametrize(
     ("line", "said"),
     [
+        # a city alone, as the zone's own name ends: that zone is offered, not guessed
         ("/table timezone Amsterdam",
-         "I do not know the time zone Amsterdam. Name it as the time zone database does, "
+         "I do not know the time zone Amsterdam. Did you mean Europe/Amsterdam? Then type "
+         "/table timezone Europe/Amsterdam."),
+        ("/table timezone new york",
+         "I do not know the time zone new york. Did you mean America/New_York? Then type "
+         "/table timezone America/New_York."),
+        ("/tafel tijdzone amsterdam",
+         "Ik ken de tijdzone amsterdam niet. Bedoel je Europe/Amsterdam? Typ dan "
+         "/tafel tijdzone Europe/Amsterdam."),
+        ("/table timezone Netherlands",
+         "I do not know the time zone Netherlands. Name it as the time zone database does, "
          "like Europe/Amsterdam, America/New_York or UTC."),
         ("/tafel tijdzone Mars/Olympus",
          "Ik ken de tijdzone Mars/Olympus niet. Noem haar zoals de tijdzonedatabase dat "

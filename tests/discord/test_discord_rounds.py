@@ -573,3 +573,35 @@ async def test_a_near_typo_of_none_in_the_concern_form_is_asked_about(
     assert f": {typed}\n" in noted.content, noted.content
     await runtime.wait_for(ConcernAnswered, count=2)
     assert content_of(world, message).splitlines()[-1].startswith("1 ")
+
+
+async def test_an_answer_that_only_names_someone_is_asked_about_typed_and_in_the_form(
+    world, harness
+):
+    """/concern @Bob, and "@Bob" alone in the form, say nothing yet: asked privately what
+    was meant, nothing recorded. A near-none said to Bob quotes carol's own word only."""
+    runtime = await harness.start()
+    message = await start_round(world, runtime)
+    mention = f"<@{world.bob.id}>"
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.carol, "concern", {"text": f"{mention} 🤔"}
+    )
+    wordless = await world.api.wait_for_callback(ix)
+    assert wordless.ephemeral
+    assert wordless.content.startswith("Your answer names someone but says nothing yet")
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.carol, "concern", {"text": f"{mention} non"}
+    )
+    nearly = await world.api.wait_for_callback(ix)
+    assert nearly.ephemeral
+    assert 'Or is “non” your concern? Then put it in quotes, /concern "non"' in nearly.content
+    for told in (wordless, nearly):
+        assert "<@" not in told.content and "Bob" not in told.content, told.content
+
+    click = await world.api.click_button(message, world.carol, label="I have a concern")
+    modal = await world.api.wait_for_callback(click)
+    submit = await world.api.submit_modal(modal, {"concern": "@Bob"})
+    asked = await world.api.wait_for_callback(submit)
+    assert asked.ephemeral and asked.content.startswith("Your answer names someone"), asked.content
+    await runtime.wait_for(ConcernAnswered)
+    assert content_of(world, message).splitlines()[-1].startswith("0 ")

@@ -151,11 +151,33 @@ def test_grammar_a_concern_beside_a_mention_is_noted_as_written(name, args):
 
 
 @pytest.mark.parametrize(
-    ("name", "args", "meant"), [("concern", "<@U1> non", "none"), ("zorg", "gene @anna", "geen")]
+    ("name", "args", "typed", "meant"),
+    [("concern", "<@U1> non", "non", "none"), ("zorg", "gene @anna", "gene", "geen"),
+     ("concern", "<@U1|anna>: non", "non", "none"), ("zorg", "@anna, geen zorgn", "geen zorgn",
+     "geen zorgen")],
+)  # fmt: skip
+def test_grammar_a_near_typo_of_none_said_to_someone_asks_back(name, args, typed, meant):
+    """Asked about as "non" alone is (rules.concerns asks once it knows a round is open),
+    quoting the writer's own words: whom they said it to is no part of them."""
+    assert parse_as_typed(name, args) == AnswerRound(typed, nearly=meant)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("concern", "<@U1>"), ("concern", "@anna :thinking_face:"), ("concern", "<!here>"),
+     ("zorg", "<@U1> <@U2> 🤔"), ("concern", "<#C1|general>")],
+)  # fmt: skip
+def test_grammar_an_answer_that_only_names_someone_is_asked_about(name, args):
+    """Only mentions, maybe with emoji: nothing said yet, so nothing to note."""
+    assert parse_as_typed(name, args) == AnswerRound(" ".join(args.split()), wordless=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"), [("concern", ":thinking_face:"), ("concern", "👎"), ("zorg", "-1")]
 )
-def test_grammar_a_near_typo_of_none_said_to_someone_asks_back(name, args, meant):
-    """Asked about as "non" alone is (rules.concerns asks once it knows a round is open)."""
-    assert parse_as_typed(name, args) == AnswerRound(args, nearly=meant)
+def test_grammar_an_emoji_alone_is_still_a_concern(name, args):
+    """Nobody named: the writer's own sign, kept as it was."""
+    assert parse_as_typed(name, args) == AnswerRound(args)
 
 
 @pytest.mark.parametrize(
@@ -281,6 +303,8 @@ def test_grammar_agreements_listing():
     assert parse("agreements", "") == ListAgreements(False)
     assert parse("afspraken", "alle") == ListAgreements(True)
     assert parse("afspraken", "alles") == ListAgreements(True)  # Dutch for all of them
+    assert parse("afspraken", "allemaal") == ListAgreements(True)  # all of them, as said
+    assert parse("afspraken", "Allemaal graag") == ListAgreements(True)
     assert parse("agreements", "everything please") == ListAgreements(True)
     assert isinstance(parse("agreements", "the old ones please"), UsageError)
 
@@ -904,6 +928,40 @@ def test_grammar_a_span_before_the_agreement_is_its_subject_not_a_review_date(ag
 
 
 @pytest.mark.parametrize(
+    ("name", "args", "why", "owner", "review_on"),
+    [("agree", "x because y (review in 2 weeks)", "y", None, date(2026, 3, 16)),
+     ("agree", "x because y [review in 2 weeks].", "y", None, date(2026, 3, 16)),
+     ("agree", "x because y (owner @ben, review in 2 weeks)", "y", "ben", date(2026, 3, 16)),
+     ("afspraak", "x omdat y (herziening over 2 weken)", "y", None, date(2026, 3, 16)),
+     ("afspraak", "x omdat y (eigenaar @ben)", "y", "ben", None)],
+)  # fmt: skip
+def test_grammar_clauses_in_brackets_at_the_end_are_read_as_clauses(
+    name, args, why, owner, review_on
+):
+    """People put the review date aside in brackets: it is still the review date, not
+    words of the reason (which the default date would then contradict)."""
+    result = parse_as_typed(name, args)
+    assert isinstance(result, Agree), result
+    assert (result.why, result.owner, result.review_on) == (why, owner, review_on)
+
+
+@pytest.mark.parametrize(
+    ("args", "why"),
+    [("x because y (the review in March went well)", "y (the review in March went well)"),
+     ("x because y (see the owner's notes)", "y (see the owner's notes)"),
+     ("x because the costs (review them monthly) rise", "the costs (review them monthly) rise")],
+)  # fmt: skip
+def test_grammar_brackets_that_hold_no_clause_stay_in_the_reason(args, why):
+    assert parse_as_typed("agree", args) == Agree("x", why, None, None)
+
+
+def test_grammar_an_unreadable_review_date_in_brackets_is_refused_not_kept():
+    result = parse_as_typed("agree", "x because y (review when it hurts)")
+    assert isinstance(result, UsageError) and result.reason is not None, result
+    assert "review date" in result.reason.msgid
+
+
+@pytest.mark.parametrize(
     "args",
     [
         "x because y review in 6 weaks",
@@ -971,6 +1029,9 @@ def test_grammar_a_concern_that_is_no_typo_of_none_is_noted(name, answer, concer
         "geen bezwaren", "Geen zorgen hoor", "geen, prima", "Geen bezwaar, ga je gang", "nee hoor",
         "geen, mee eens", "geen, ga ervoor", "niks, dank je wel", "helemaal geen zorgen",
         "geen zorgen van mijn kant", "geen, super", "geen, is goed",
+        # not applicable, as n/a is: Dutch writes it n.v.t.
+        "n/a", "nvt", "n.v.t.", "N.v.t.", "n.v.t", "nvt hoor", "niet van toepassing",
+        "not applicable",
     ],
 )  # fmt: skip
 def test_grammar_everyday_no_concern_answers(answer):
@@ -1567,6 +1628,19 @@ def test_grammar_an_organisation_named_by_its_role_or_user_group(args, organisat
     """Discord shows a role mention by the role's name; Slack would show its user-group
     markup as typed, so that is kept as the @name it carries."""
     assert parse("table", args) == JoinTable(organisation)
+
+
+@pytest.mark.parametrize(
+    "args",
+    ["join <@U0614TZR7>", "join <@U0614TZR7|ben>", "aanschuiven <@!123456789012345678>",
+     "join <@123456789012345678> :tada:", "join <!here>", "join <#C0614TZR7|general>"],
+)  # fmt: skip
+def test_grammar_a_person_or_channel_is_no_organisation(args):
+    """/table join @ben does not bring ben to the table, nor is ben an organisation: the
+    member is asked for their own organisation, and nothing is announced."""
+    result = parse("table", args)
+    assert isinstance(result, UsageError) and result.reason is not None, result
+    assert result.reason.msgid.startswith("Name the organisation you represent here, not ")
 
 
 @pytest.mark.parametrize(

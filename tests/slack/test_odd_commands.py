@@ -92,3 +92,22 @@ async def test_a_none_said_to_someone_is_no_concern(
     posted = await bot.slack.wait_for("chat.postMessage", 2)
     summary = shown_text(posted[-1])
     assert none_from in summary and "@" not in summary, summary
+
+
+@pytest.mark.parametrize(
+    ("name", "odd", "said"),
+    [("/table", f"join <@{BOB}>", "Name the organisation you represent here, not a person"),
+     ("/tafel", f"aanschuiven <@{BOB}|bob>", "Noem de organisatie die je hier vertegenwoordigt, "
+      "niet een persoon")],
+)  # fmt: skip
+async def test_a_person_named_as_ones_organisation_is_asked_for_the_organisation(
+    bot: SlackBot, name, odd, said
+):
+    """/table join @Bob neither brings Bob to the table nor makes Bob anyone's
+    organisation: the table hears nothing, and the member is asked for theirs."""
+    await bot.command(name, odd)
+    await bot.handled(CommandInvoked)
+    [told] = await bot.slack.wait_for("chat.postEphemeral")
+    assert shown_text(told).startswith(said), shown_text(told)
+    assert_nothing_pings(bot)
+    assert bot.calls("chat.postMessage") == []

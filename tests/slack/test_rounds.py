@@ -26,6 +26,41 @@ from tests.standins.slack_requests import (
 PROPOSAL = "#proposal we rotate on-call weekly, tell <!channel> and <@U-BOB>"
 
 
+async def test_slack_an_answer_that_only_names_someone_is_asked_about_typed_and_in_the_form(
+    bot: SlackBot,
+):
+    """ "/concern <@U-BOB>" and "@Bob" alone in the form say nothing yet: asked what was
+    meant (typed: privately; the form: in the form, kept open), nothing recorded. A
+    near-none said to Bob quotes Carol's own word only, never the mention."""
+    posted = await start_round(bot)
+    await bot.command("/concern", "<@U-BOB> <!here> :thinking_face:", user_id=CAROL)
+    await bot.command("/concern", "<@U-BOB>: non", user_id=CAROL)
+    await bot.handled(CommandInvoked, 3)
+    told = await bot.slack.wait_for("chat.postEphemeral", 2, where=lambda p: p["user"] == CAROL)
+    wordless, nearly = (call.params["text"] for call in told)
+    assert wordless.startswith("Your answer names someone but says nothing yet"), wordless
+    assert "/concern none" in wordless
+    assert nearly.startswith("Did you mean “none”"), nearly
+    assert 'Or is “non” your concern? Then put it in quotes, /concern "non"' in nearly, nearly
+    for text in (wordless, nearly):
+        assert "<@" not in text and "<!" not in text and "Bob" not in text, text
+
+    await click(bot, posted, "round_concern", CAROL)
+    [opened] = await bot.slack.wait_for("views.open")
+    named = view_submission(
+        "concern_modal", {"concern": {"value": "@Bob"}},
+        private_metadata=opened.params["view"]["private_metadata"], user_id=CAROL,
+    )  # fmt: skip
+    reply = await bot.interact(named)
+    assert reply.json()["response_action"] == "errors"
+    assert reply.json()["errors"]["concern"].startswith("Your answer names someone"), reply.json()
+    await asyncio.sleep(0.2)
+    assert not bot.calls("chat.update")  # nothing recorded: still waited for
+    with Session(bot.groundrules.database) as session:
+        carols = select(AnswerRow).where(AnswerRow.user == CAROL)
+        assert session.exec(carols).one().answered_at is None
+
+
 async def start_round(
     bot: SlackBot, proposal: str = PROPOSAL, timeout: float = PATIENCE_S
 ) -> SlackCall:
