@@ -69,6 +69,9 @@ def dissent(text: str) -> str | None:
         ("Ik zal het niet blokkeren", "ik zal het niet blokkeren"),
         ("Ik heb er geen probleem mee", "ik heb er geen probleem mee"),
         ("I have no problem with that", "i have no problem with that"),
+        # company spelt by other company ("same" "here"), read so
+        ("No objections, same here", "no objections"),
+        ("Geen bezwaar, helemaal mee eens", "geen bezwaar"),
     ],
 )
 def test_a_negated_objection_as_the_whole_stance_is_consent(text, words):
@@ -141,6 +144,13 @@ def test_dissent_beside_a_negated_objection_is_dissent_alone(text, words):
     guard finds it (TrainedClassifier asks the consent guard only where it did not)."""
     assert consent(text) is None
     assert dissent(text) == words
+
+
+def test_a_message_of_company_read_many_ways_is_answered_and_found_wanting():
+    """Eleven "same here" (each company whole, or as "same" and "here") and a word that
+    is not: read one way only, not 2,048 (it took 25-40 ms)."""
+    assert consent_in(("same here " * 11 + "problem").split()) is None
+    assert consent_in(("same here " * 11 + "no objection").split()) == "no objection"
 
 
 def test_a_long_message_is_passed_over_before_its_words_are_read():
