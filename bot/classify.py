@@ -43,8 +43,9 @@ def classify_stream(
     "text") is reported on stderr with its number and gets an error object in its
     place, with its id when it gave one, so outputs still line up with inputs. With
     `explain` (a classifier that has `explain`), each result also holds "why": per
-    label, its weightiest features as [kind, text, weight]; and "dissent", the words
-    stating dissent, where the dissent guard overruled the model's agreement and concern.
+    label, its weightiest features as [kind, text, weight]; "dissent", the words
+    stating dissent, where the dissent guard overruled the model's agreement and concern;
+    and "consent", the negated objection, where the consent guard did.
     """
     errors = 0
     earlier: OrderedDict[str, Classification] = OrderedDict()
@@ -90,6 +91,9 @@ def classify_stream(
                 if result.dissent is not None:
                     # The guard overruled the scores "why" explains (rules/classifier/dissent.py).
                     written["dissent"] = result.dissent
+                if result.consent is not None:
+                    # The same, the other way (rules/classifier/consent.py).
+                    written["consent"] = result.consent
             out.write(printable_json(written) + "\n")
     out.flush()
     return errors

@@ -71,9 +71,17 @@ def explain_message(
     explanations = classifier.explain(text, previous=previous)
     in_context = next(iter(explanations.values())).in_context
     bars = {label: classifier.bar(label, in_context=in_context) for label in LABELS}
-    dissent = classifier.classify(text, previous=previous).dissent
+    read = classifier.classify(text, previous=previous)
     return render(
-        text, explanations, bars, engine, top=top, after=after, second=second, dissent=dissent
+        text,
+        explanations,
+        bars,
+        engine,
+        top=top,
+        after=after,
+        second=second,
+        dissent=read.dissent,
+        consent=read.consent,
     )
 
 
@@ -87,9 +95,10 @@ def render(
     after: str | None = None,
     second: SecondOpinion | None = None,
     dissent: str | None = None,
+    consent: str | None = None,
 ) -> str:
     """The explanation as lines of text: per label its score, bar and top reasons; then
-    the dissent guard's verdict and the second reading, if any."""
+    the dissent or consent guard's verdict and the second reading, if any."""
     read = f"read after “{_shown(after)}”" if after is not None else "read alone"
     lines = [f"“{_shown(text)}” ({read})"]
     for label in LABELS:
@@ -112,6 +121,12 @@ def render(
         lines += [
             f"  dissent guard: “{_shown(dissent, FEATURE_CHARACTERS)}” states dissent, so the",
             "      message is concern and no agreement, whatever the model scored",
+        ]
+    if consent is not None:
+        lines += [
+            f"  consent guard: “{_shown(consent, FEATURE_CHARACTERS)}” is a negated objection",
+            "      and all the message says, so it is agreement and no concern, whatever the",
+            "      model scored",
         ]
     if second is not None:
         first = {label: explanations[label].score for label in READ_AGAIN}

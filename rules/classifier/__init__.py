@@ -38,6 +38,10 @@ class Classification:
     # The words stating dissent ("niet mee eens") where the dissent guard overruled the
     # model (rules/classifier/dissent.py): no agreement, and concern. None: it did not.
     dissent: str | None = None
+    # The negated objection ("geen bezwaar", "I don't disagree") where the consent guard
+    # overruled the model (rules/classifier/consent.py): the message says nothing else,
+    # so it is agreement, and no concern. None: it did not.
+    consent: str | None = None
 
     @classmethod
     def read_before(cls, own_scores: Mapping[str, float]) -> Classification:

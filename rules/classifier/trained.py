@@ -32,6 +32,7 @@ from spacy.util import minibatch
 
 from rules.classifier import LABELS, Classification, Previous
 from rules.classifier.char_index import CharIndex
+from rules.classifier.consent import consent_in, may_consent
 from rules.classifier.dissent import dissent_in, may_dissent
 from rules.classifier.linear_tokenizer import linearise
 from rules.classifier.negation import MODALS, NEGATORS, SUFFIXES, mark_negated
@@ -77,6 +78,9 @@ _LETTER = re.compile(r"[^\W\d_]")
 # The scores a message stating dissent is given at most and at least: under and over
 # every bar the labels and consent are held to.
 DISSENT_AGREEMENT, DISSENT_CONCERN = 0.05, 0.95
+# And a message consenting by a negated objection alone (`consent.py`), at least and at
+# most: over and under them.
+CONSENT_AGREEMENT, CONSENT_CONCERN = 0.95, 0.05
 _AGREEMENT, _CONCERN = LABELS.index("agreement"), LABELS.index("concern")
 
 
@@ -623,7 +627,15 @@ class TrainedClassifier:
                 dissent_of(doc) if may_dissent(normalised[offset + i]) else None
                 for i, doc in enumerate(batch)
             ]
+            # Dissent outweighs: a message it is found in is not read for consent.
+            consent = [
+                consent_of(doc)
+                if dissent[i] is None and may_consent(normalised[offset + i])
+                else None
+                for i, doc in enumerate(batch)
+            ]
             overrule_dissent(reported, dissent)
+            overrule_consent(reported, consent)
             rows = zip(
                 reported.tolist(),
                 np.round(scored.own, 4).tolist(),
@@ -635,8 +647,8 @@ class TrainedClassifier:
             for i, (row, own_row, in_context, reaction) in enumerate(rows):
                 text = texts[offset + i]
                 # What the next message reads of this one stays the model's reading, as
-                # the in-context head was fitted on: the guard judges this one alone.
-                own = in_context or dissent[i] is not None
+                # the in-context head was fitted on: the guards judge this one alone.
+                own = in_context or dissent[i] is not None or consent[i] is not None
                 results.append(
                     Classification(
                         label_sets[i],
@@ -645,6 +657,7 @@ class TrainedClassifier:
                         dict(zip(LABELS, own_row, strict=True)) if own else None,
                         reaction,
                         dissent[i],
+                        consent[i],
                     )
                 )
         return results
@@ -716,18 +729,44 @@ def _as_written(doc: Doc, text: str, *, negation: bool = False) -> dict[str, str
 def dissent_of(doc: Doc) -> str | None:
     """The words of a message stating dissent in its writer's own voice (`dissent.py`),
     or None. Read token by token: only for the few that `may_dissent`."""
+    return dissent_in(_guarded_norms(doc))
+
+
+def consent_of(doc: Doc) -> str | None:
+    """The negated objection a message consents by and says nothing else (`consent.py`),
+    or None. Read token by token: only for the few that `may_consent`."""
+    return consent_in(_guarded_norms(doc))
+
+
+def _guarded_norms(doc: Doc) -> list[str]:
+    """A doc's token norms, spaces left out, as the guards read them (read as an array)."""
     strings = doc.vocab.strings
-    pairs = doc.to_array(_NORM_AND_SPACE).tolist()
-    return dissent_in([strings[norm] for norm, space in pairs if not space])
+    return [strings[norm] for norm, space in doc.to_array(_NORM_AND_SPACE).tolist() if not space]
 
 
 def overrule_dissent(scores: np.ndarray, dissent: Sequence[str | None]) -> None:
     """Rows of `scores` whose message states dissent, in place: no agreement, and
     concern (data/ANNOTATION.md, rule 67), whatever the model read into their words."""
-    rows = [i for i, words in enumerate(dissent) if words is not None]
-    if rows:
-        scores[rows, _AGREEMENT] = np.minimum(scores[rows, _AGREEMENT], DISSENT_AGREEMENT)
-        scores[rows, _CONCERN] = np.maximum(scores[rows, _CONCERN], DISSENT_CONCERN)
+    _overrule(scores, dissent, DISSENT_AGREEMENT, DISSENT_CONCERN)
+
+
+def overrule_consent(scores: np.ndarray, consent: Sequence[str | None]) -> None:
+    """Rows of `scores` whose message consents by a negated objection alone, in place:
+    agreement, and no concern (data/ANNOTATION.md, rules 20 and 67)."""
+    _overrule(scores, consent, CONSENT_AGREEMENT, CONSENT_CONCERN)
+
+
+def _overrule(
+    scores: np.ndarray, found: Sequence[str | None], agreement: float, concern: float
+) -> None:
+    """The agreement and concern scores of the rows a guard `found` words in, in place:
+    at least a bound over 0.5, at most one under it, whatever the model scored."""
+    rows = [i for i, words in enumerate(found) if words is not None]
+    if not rows:
+        return
+    for column, bound in ((_AGREEMENT, agreement), (_CONCERN, concern)):
+        towards = np.maximum if bound > 0.5 else np.minimum
+        scores[rows, column] = towards(scores[rows, column], bound)
 
 
 # Every set of labels, by the bit mask of which labels it holds.

@@ -177,16 +177,35 @@ def test_explain_and_classify_explain_say_the_dissent_guard_overruled_the_model(
     assert shown.exit_code == 0, shown.output
     assert "dissent guard: “ik ben het er niet mee eens” states dissent" in shown.output
     assert "dissent guard" not in runner.invoke(app, ["explain", "Prima", "--after", plan]).output
+    proposal, reply = _classified_after(plan, "Ik ben het er niet mee eens.")
+    assert "dissent" not in proposal
+    assert reply["dissent"] == "ik ben het er niet mee eens" and reply["labels"] == ["concern"]
+
+
+def test_explain_and_classify_explain_say_the_consent_guard_overruled_the_model():
+    plan = "shall we move the stand-up to 9:30 from next week?"
+    shown = runner.invoke(app, ["explain", "I don't disagree", "--after", plan])
+    assert shown.exit_code == 0, shown.output
+    assert "consent guard: “i do not disagree” is a negated objection" in shown.output
+    assert "dissent guard" not in shown.output
+    but = runner.invoke(app, ["explain", "I don't disagree, but not yet", "--after", plan])
+    assert "consent guard" not in but.output
+    proposal, reply = _classified_after(plan, "I don't disagree")
+    assert "consent" not in proposal and "dissent" not in reply
+    assert reply["consent"] == "i do not disagree" and reply["labels"] == ["agreement"]
+
+
+def _classified_after(plan: str, text: str) -> tuple[dict, dict]:
+    """`classify --explain` of a proposal and of `text` read after it."""
     lines = [
         json.dumps({"id": "p", "text": plan}),
-        json.dumps({"id": "r", "text": "Ik ben het er niet mee eens.", "after": "p"}),
+        json.dumps({"id": "r", "text": text, "after": "p"}),
     ]
     result = runner.invoke(
         app, ["classify", "--classifier", "trained", "--explain"], input="\n".join(lines) + "\n"
     )
     proposal, reply = (json.loads(line) for line in result.stdout.splitlines())
-    assert "dissent" not in proposal
-    assert reply["dissent"] == "ik ben het er niet mee eens" and reply["labels"] == ["concern"]
+    return proposal, reply
 
 
 def test_classify_explain_needs_the_trained_classifier():

@@ -411,6 +411,63 @@ def test_consent_through_a_negated_objection_counts_as_consent(trained, lang, te
     assert stance_of(trained.classify(text, previous=proposal), trained.bars.consent) == "agree"
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # read as concern by the model after a proposal (0.75-0.99)
+        ("en", "I don't disagree"),
+        ("en", "I'm not against it"),
+        ("en", "I wouldn't object"),
+        ("nl", "ik ben er niet tegen"),
+        ("nl", "daar zeg ik geen nee tegen"),
+        ("nl", "Niks op tegen"),
+        # read as nothing
+        ("nl", "Niet oneens hoor"),
+        ("nl", "ik zal het niet blokkeren"),
+        # read as consent already
+        ("en", "No objection from me"),
+        ("en", "no objections here"),
+        ("en", "I can live with that"),
+        ("nl", "geen bezwaar van mijn kant"),
+        ("nl", "Prima, geen bezwaar"),
+        ("nl", "kan ermee leven"),
+    ],
+)
+def test_a_negated_objection_alone_is_consent_and_no_concern(trained, lang, text):
+    """The consent guard (rules/classifier/consent.py) overrules the model: agreement
+    over the consent bar, no concern; what the next message reads of it (its text-alone
+    scores) stays the model's own reading."""
+    read = trained.classify(text, previous=trained.classify(PROPOSALS[lang]))
+    assert read.consent is not None and read.dissent is None
+    assert read.labels == {"agreement"}, read.scores
+    assert stance_of(read, trained.bars.consent) == "agree"
+    alone = trained.textcat.score_batch([trained.nlp.tokenizer(normalise(text))], [None])
+    assert read.own_scores == dict(zip(LABELS, np.round(alone.own[0], 4).tolist(), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "stance"),
+    [
+        # a reservation: agreement + concern, read by the model (a concern outweighs)
+        ("en", "I'm not against it, but the budget is tight", "concern"),
+        ("nl", "geen bezwaar, maar het budget moet rond zijn", "concern"),
+        ("en", "no objection as long as legal signs off", "concern"),
+        # dissent outweighs
+        ("en", "I don't disagree with the goal, but I object to the timing", "concern"),
+        # someone else's, or asked: the model's (whatever it reads)
+        ("en", "Anna has no objection", None),
+        ("nl", "zij is er niet tegen", None),
+        ("en", "no objections?", None),
+        ("nl", "niemand bezwaar?", None),
+    ],
+)
+def test_a_negated_objection_with_more_to_it_is_left_to_the_model(trained, lang, text, stance):
+    read = trained.classify(text, previous=trained.classify(PROPOSALS[lang]))
+    assert read.consent is None
+    if stance is not None:
+        assert stance_of(read, trained.bars.consent) == stance
+
+
 @pytest.mark.parametrize("text", ["on it", "Perfect, thank you."])
 def test_an_acknowledgement_read_as_agreement_is_under_the_consent_bar(trained, text):
     """The consent bar (training/RESULTS.md, "Consent, a bar above agreement") keeps a
