@@ -788,6 +788,10 @@ def on_snoozed(
         due=later_by(event.at, span, state.settings.timezone),
     )
     back = comes_back.due
+    asked = _snoozed_until(watch, state)
+    if asked is not None and asked >= back:
+        # A snooze never brings the reminder earlier than its author already asked.
+        return [_still_snoozed(event, asked, state.settings, lang)]
     others = [w for w in _others_waiting(watch, state) if w.status == "open"]
     reminders = snoozed_reminders.waits_on(state, event.user)
     return [
@@ -810,6 +814,31 @@ def on_snoozed(
             event, span, back, state.settings, lang, others=bool(others), reminders=reminders
         ),
     ]
+
+
+def _snoozed_until(watch: Watch, state: TableState) -> datetime | None:
+    """When the reminder of a problem already snoozed comes (Reads.pending_timers)."""
+    if watch.status != "snoozed":
+        return None
+    key = snooze_timer_key(state.channel, watch.problem_id)
+    return next((t.due for t in state.pending_timers if t.key == key), None)
+
+
+def _still_snoozed(
+    event: NudgeSnoozed, until: datetime, settings: TableSettings, lang: str
+) -> SnoozeNoted:
+    """A shorter snooze (a bare /snooze after /snooze 2 hours) keeps the later end."""
+    at = Moment(at=until, zone=settings.timezone, said_at=event.at)
+    promise = Say.of(
+        N_("Still snoozed until {at}, as you asked before: I will remind you then, not "
+           "sooner."),
+        at=at,
+    )  # fmt: skip
+    return SnoozeNoted(
+        workspace=event.workspace, channel=event.channel, lang=lang, user=event.user,
+        text=promise, private=True, span=until - event.at, promise=promise,
+        problem_id=event.problem_id, until=at,
+    )  # fmt: skip
 
 
 def _snooze_noted(
