@@ -2081,6 +2081,9 @@ def _concern(
     if _names_only(args):
         # "/concern <@U1>": whom it is said to, and nothing said yet.
         return AnswerRound(one_line(args), wordless=True)
+    if _no_words(args):
+        # "/concern ...", "/concern :tada:": nothing anyone could read as a concern.
+        return UsageError(spec, Say.of(NO_WORDS))
     return too_long(spec, TEXT_TOO_LONG, MAX_FIELD, args) or AnswerRound(one_line(args))
 
 
@@ -2109,6 +2112,19 @@ WORDLESS = N_(
     "Then type /concern none. A concern? Then say in a few words what it is: /concern <your "
     "concern>."
 )
+NO_WORDS = N_("Your answer has no words, so nothing was recorded.")
+# A thumbs-down says "I have a concern" plainly enough to be one (as "-1" does).
+_THUMBS_DOWN = ("👎", ":-1:", ":thumbsdown:")
+
+
+def _no_words(text: str) -> bool:
+    """Whether `text` is only punctuation and emoji (codes, or the characters themselves),
+    and no thumbs-down among them: no letter or digit left once its emoji are taken out."""
+    if any(down in text for down in _THUMBS_DOWN):
+        return False
+    return not any(char.isalnum() for char in without_references(text))
+
+
 WORDLESS_IN_FORM = N_(
     "Your answer names someone but says nothing yet. No concerns? Then answer “No concerns” "
     "instead. A concern? Then say in a few words what it is."
