@@ -1141,13 +1141,28 @@ def on_command(
                 replace(a, direct=event.direct) if isinstance(a, Reply) else a for a in reminders
             ]
     if watch is None:
-        none = Say.of(
-            N_("Nothing you named here is waiting for a proposal, so there was nothing to "
-               "do. Is it about another channel? Type it there.")
-        )  # fmt: skip
+        none = Lines((
+            Say.of(N_("I am not waiting for a proposal from you here, so there was nothing to "
+                      "do.")),
+            Say.of(_WHAT_IT_IS_FOR[type(command.parsed)]),
+            Say.of(N_("Is it about another channel? Type it there.")),
+        ))  # fmt: skip
         return [replace(private(event, event.user, none, lang), direct=event.direct)]
     actions = _on_command(command, watch, state, reasons_of, fewer_helps)
     return quoting(watch.text, watch.problem_id, event.user, actions, direct=event.direct)
+
+
+# What each command does, for the person who typed it with nothing of theirs waiting.
+_WHAT_IT_IS_FOR = {
+    Snooze: N_("/snooze puts off my reminders to you here: about a problem of yours that waits "
+               "for a proposal, a concern round or your mandate."),
+    AskWhy: N_("/why tells you why I took a message of yours for a problem, while I wait for "
+               "a proposal to it."),
+    HasProposal: N_("/has-proposal tells me that a message of yours I took for a problem "
+                    "already proposes something."),
+    NotAProblem: N_("/not-a-problem tells me that a message of yours I took for a problem is "
+                    "none."),
+}  # fmt: skip
 
 
 def _on_command(
