@@ -2062,7 +2062,7 @@ def _concern(
     spec: CommandSpec, args: str, today: date
 ) -> AnswerRound | ResolveConcern | UsageError:
     if not shows(args):
-        return UsageError(spec)
+        return UsageError(spec, Say.of(N_("Your answer is missing, so nothing was recorded.")))
     if resolves_a_concern(args):
         return ResolveConcern()
     if _asks(args) and _says_resolved(args):
@@ -2185,7 +2185,14 @@ def _nudges(spec: CommandSpec, args: str, today: date) -> NudgeMode | UsageError
     if not args.strip():
         return NudgeMode(None)
     mode = _NUDGE_WORDS.get(fold(args).strip(" .!"))
-    return UsageError(spec) if mode is None else NudgeMode(mode)
+    if mode is None:
+        # It changes what the bot does to the whole table: one word, read as it is.
+        return UsageError(spec, Say.of(
+            N_("I cannot read “{text}” as how readily I nudge here: say one word, normal, "
+               "fewer or off."),
+            text=Quote(excerpt(args.strip(), 40)),
+        ))  # fmt: skip
+    return NudgeMode(mode)
 
 
 def _not_a_problem(spec: CommandSpec, args: str, today: date) -> NotAProblem | UndoNotAProblem:
