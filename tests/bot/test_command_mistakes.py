@@ -417,4 +417,3 @@ def test_a_usage_answer_says_first_what_was_missing(app, line, lead, usage):
     _, text = private_reply(chat, "ann", line, "09:00")
     first, second, *_ = text.splitlines()
     assert first == lead and second.startswith(usage), text
-

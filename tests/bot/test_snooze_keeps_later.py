@@ -51,3 +51,13 @@ def test_a_bare_snooze_of_reminders_keeps_the_later_end(app):
     assert render(told.text, "nl").startswith("Het sluimert nog tot 15:30")
     chat.tick("13:00:01")  # the first reminder: still not to dana
     assert [r.users for r in chat.of_type(RemindMembers)] == [("anna", "chris")]
+
+
+def test_the_nudges_snooze_button_after_a_longer_snooze_keeps_the_later_end(app):
+    chat = Chat(app)
+    _nudged(chat)
+    chat.command("ben", "/snooze 3h", "09:20")
+    [told] = chat.snooze("ben", "09:05", "09:30")  # the button: an hour
+    assert render(told.text, "en").startswith("Still snoozed until 12:20")
+    chat.tick("10:31")
+    assert [n for n in chat.of_type(SendNudge) if n.again] == []
