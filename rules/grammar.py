@@ -2113,6 +2113,10 @@ WORDLESS = N_(
     "concern>."
 )
 NO_WORDS = N_("Your answer has no words, so nothing was recorded.")
+NO_WORDS_IN_FORM = N_(
+    "Your answer has no words yet. No concerns? Then answer “No concerns” instead. A concern? "
+    "Then say in a few words what it is."
+)
 # A thumbs-down says "I have a concern" plainly enough to be one (as "-1" does).
 _THUMBS_DOWN = ("👎", ":-1:", ":thumbsdown:")
 
@@ -2152,6 +2156,8 @@ def asked_in_form(concern: str) -> Say | None:
         return Say.of(NEARLY_NONE_IN_FORM, typed=Quote(own_words(concern)), meant=Quote(meant))
     if _names_only(unquoted(concern)) and not means_no_concern(concern):
         return Say.of(WORDLESS_IN_FORM)
+    if _no_words(unquoted(concern)) and not means_no_concern(concern):  # "...", ":tada:"
+        return Say.of(NO_WORDS_IN_FORM)
     return None
 
 

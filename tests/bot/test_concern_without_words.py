@@ -48,3 +48,20 @@ def test_a_thumbs_down_stays_a_concern(app, answer):
     chat.command("anna", f"/concern {answer}", "09:05")
     assert chat.of_type(UpdateRoundProgress)  # noted
     assert not any(t.startswith("Your answer has no words") for t in chat.texts())
+
+
+@pytest.mark.parametrize("answer", ["...", ":tada:", "🎉 !"])
+def test_a_form_answer_without_words_is_asked_about_in_the_form(app, answer):
+    """The round's form asks what a typed /concern asks: nothing noted."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    round_id = start(chat)
+    [reply] = chat.answer("anna", round_id, answer, "09:05")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "anna"
+    assert chat.texts()[-1] == (
+        "Your answer has no words yet. No concerns? Then answer “No concerns” instead. A "
+        "concern? Then say in a few words what it is."
+    )
+    assert not chat.of_type(UpdateRoundProgress)
+    chat.answer("anna", round_id, "👎", "09:06")  # a thumbs-down is a concern
+    assert chat.of_type(UpdateRoundProgress)
