@@ -403,6 +403,14 @@ class Engine:
                 if isinstance(command.parsed, NotAProblem):
                     # "Not a problem"s in a row back off (rules.pacing).
                     return replace(_COMMANDS[NotAProblem][0], pacing_of=command.event.user)
+                if isinstance(command.parsed, Snooze):
+                    # A snooze already asked for ends no earlier: the problem's own
+                    # reminder, or the person's snooze of the reminders here.
+                    return replace(
+                        _COMMANDS[Snooze][0],
+                        pacing_of=command.event.user,
+                        pending_timers=(problems.SNOOZE_TIMER,),
+                    )
                 return _COMMANDS[type(command.parsed)][0]
             case ConcernAnswered(round_id=round_id):
                 return Reads(settings=True, members=True, round_ids=(round_id,))
@@ -425,12 +433,15 @@ class Engine:
             case NudgeSnoozed(problem_id=pid):
                 # Its author's other waiting problems, the open round and the meetings: the
                 # snooze holds them and their reminders too, and says so.
+                # Its reminder's timer: a snooze already asked for ends no earlier.
                 return Reads(
-                    settings=True, watches=True, watch_ids=(pid,), round=True, meetings=True
-                )
-            case RemindersSnoozed():
-                # Whether the open round or the last meeting still waits for the person.
-                return Reads(settings=True, round=True, meetings=True)
+                    settings=True, watches=True, watch_ids=(pid,), round=True, meetings=True,
+                    pending_timers=(problems.SNOOZE_TIMER,),
+                )  # fmt: skip
+            case RemindersSnoozed(user=user):
+                # Whether the open round or the last meeting still waits for the person;
+                # their snooze here, which ends no earlier.
+                return Reads(settings=True, round=True, meetings=True, pacing_of=user)
             case WhyAsked(problem_id=pid):
                 return Reads(settings=True, watch_ids=(pid,))
             case MessageRelabelled(message_id=message_id) as relabelled:

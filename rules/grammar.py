@@ -2062,7 +2062,7 @@ def _concern(
     spec: CommandSpec, args: str, today: date
 ) -> AnswerRound | ResolveConcern | UsageError:
     if not shows(args):
-        return UsageError(spec)
+        return UsageError(spec, Say.of(N_("Your answer is missing, so nothing was recorded.")))
     if resolves_a_concern(args):
         return ResolveConcern()
     if _asks(args) and _says_resolved(args):
@@ -2081,6 +2081,9 @@ def _concern(
     if _names_only(args):
         # "/concern <@U1>": whom it is said to, and nothing said yet.
         return AnswerRound(one_line(args), wordless=True)
+    if _no_words(args):
+        # "/concern ...", "/concern :tada:": nothing anyone could read as a concern.
+        return UsageError(spec, Say.of(NO_WORDS))
     return too_long(spec, TEXT_TOO_LONG, MAX_FIELD, args) or AnswerRound(one_line(args))
 
 
@@ -2109,6 +2112,23 @@ WORDLESS = N_(
     "Then type /concern none. A concern? Then say in a few words what it is: /concern <your "
     "concern>."
 )
+NO_WORDS = N_("Your answer has no words, so nothing was recorded.")
+NO_WORDS_IN_FORM = N_(
+    "Your answer has no words yet. No concerns? Then answer “No concerns” instead. A concern? "
+    "Then say in a few words what it is."
+)
+# A thumbs-down says "I have a concern" plainly enough to be one (as "-1" does).
+_THUMBS_DOWN = ("👎", ":-1:", ":thumbsdown:")
+
+
+def _no_words(text: str) -> bool:
+    """Whether `text` is only punctuation and emoji (codes, or the characters themselves),
+    and no thumbs-down among them: no letter or digit left once its emoji are taken out."""
+    if any(down in text for down in _THUMBS_DOWN):
+        return False
+    return not any(char.isalnum() for char in without_references(text))
+
+
 WORDLESS_IN_FORM = N_(
     "Your answer names someone but says nothing yet. No concerns? Then answer “No concerns” "
     "instead. A concern? Then say in a few words what it is."
@@ -2136,6 +2156,8 @@ def asked_in_form(concern: str) -> Say | None:
         return Say.of(NEARLY_NONE_IN_FORM, typed=Quote(own_words(concern)), meant=Quote(meant))
     if _names_only(unquoted(concern)) and not means_no_concern(concern):
         return Say.of(WORDLESS_IN_FORM)
+    if _no_words(unquoted(concern)) and not means_no_concern(concern):  # "...", ":tada:"
+        return Say.of(NO_WORDS_IN_FORM)
     return None
 
 
@@ -2169,7 +2191,14 @@ def _nudges(spec: CommandSpec, args: str, today: date) -> NudgeMode | UsageError
     if not args.strip():
         return NudgeMode(None)
     mode = _NUDGE_WORDS.get(fold(args).strip(" .!"))
-    return UsageError(spec) if mode is None else NudgeMode(mode)
+    if mode is None:
+        # It changes what the bot does to the whole table: one word, read as it is.
+        return UsageError(spec, Say.of(
+            N_("I cannot read “{text}” as how readily I nudge here: say one word, normal, "
+               "fewer or off."),
+            text=Quote(excerpt(args.strip(), 40)),
+        ))  # fmt: skip
+    return NudgeMode(mode)
 
 
 def _not_a_problem(spec: CommandSpec, args: str, today: date) -> NotAProblem | UndoNotAProblem:

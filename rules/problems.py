@@ -788,6 +788,10 @@ def on_snoozed(
         due=later_by(event.at, span, state.settings.timezone),
     )
     back = comes_back.due
+    asked = _snoozed_until(watch, state)
+    if asked is not None and asked >= back:
+        # A snooze never brings the reminder earlier than its author already asked.
+        return [_still_snoozed(event, asked, state.settings, lang)]
     others = [w for w in _others_waiting(watch, state) if w.status == "open"]
     reminders = snoozed_reminders.waits_on(state, event.user)
     return [
@@ -810,6 +814,31 @@ def on_snoozed(
             event, span, back, state.settings, lang, others=bool(others), reminders=reminders
         ),
     ]
+
+
+def _snoozed_until(watch: Watch, state: TableState) -> datetime | None:
+    """When the reminder of a problem already snoozed comes (Reads.pending_timers)."""
+    if watch.status != "snoozed":
+        return None
+    key = snooze_timer_key(state.channel, watch.problem_id)
+    return next((t.due for t in state.pending_timers if t.key == key), None)
+
+
+def _still_snoozed(
+    event: NudgeSnoozed, until: datetime, settings: TableSettings, lang: str
+) -> SnoozeNoted:
+    """A shorter snooze (a bare /snooze after /snooze 2 hours) keeps the later end."""
+    at = Moment(at=until, zone=settings.timezone, said_at=event.at)
+    promise = Say.of(
+        N_("Still snoozed until {at}, as you asked before: I will remind you then, not "
+           "sooner."),
+        at=at,
+    )  # fmt: skip
+    return SnoozeNoted(
+        workspace=event.workspace, channel=event.channel, lang=lang, user=event.user,
+        text=promise, private=True, span=until - event.at, promise=promise,
+        problem_id=event.problem_id, until=at,
+    )  # fmt: skip
 
 
 def _snooze_noted(
@@ -1112,13 +1141,28 @@ def on_command(
                 replace(a, direct=event.direct) if isinstance(a, Reply) else a for a in reminders
             ]
     if watch is None:
-        none = Say.of(
-            N_("Nothing you named here is waiting for a proposal, so there was nothing to "
-               "do. Is it about another channel? Type it there.")
-        )  # fmt: skip
+        none = Lines((
+            Say.of(N_("I am not waiting for a proposal from you here, so there was nothing to "
+                      "do.")),
+            Say.of(_WHAT_IT_IS_FOR[type(command.parsed)]),
+            Say.of(N_("Is it about another channel? Type it there.")),
+        ))  # fmt: skip
         return [replace(private(event, event.user, none, lang), direct=event.direct)]
     actions = _on_command(command, watch, state, reasons_of, fewer_helps)
     return quoting(watch.text, watch.problem_id, event.user, actions, direct=event.direct)
+
+
+# What each command does, for the person who typed it with nothing of theirs waiting.
+_WHAT_IT_IS_FOR = {
+    Snooze: N_("/snooze puts off my reminders to you here: about a problem of yours that waits "
+               "for a proposal, a concern round or your mandate."),
+    AskWhy: N_("/why tells you why I took a message of yours for a problem, while I wait for "
+               "a proposal to it."),
+    HasProposal: N_("/has-proposal tells me that a message of yours I took for a problem "
+                    "already proposes something."),
+    NotAProblem: N_("/not-a-problem tells me that a message of yours I took for a problem is "
+                    "none."),
+}  # fmt: skip
 
 
 def _on_command(

@@ -3,7 +3,7 @@ at review the table keeps, revises (a new version, linked to the old) or retires
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from rules.actions import (
     Action,
@@ -80,6 +80,8 @@ def review(command: Command, state: TableState) -> list[Action]:
         return [private(event, event.user, _revised_meanwhile(agreement), lang)]
     if _already_decided(parsed, state, agreement.number):
         return [private(event, event.user, _decided_before(state, agreement), lang)]
+    if _kept_today(parsed, state, agreement, event.at):
+        return [private(event, event.user, _kept_today_said(state, agreement), lang)]
     decision = RecordDecision(
         workspace=event.workspace, channel=event.channel, number=agreement.number,
         decision=parsed.decision, user=event.user, at=event.at, why=parsed.why,
@@ -296,6 +298,34 @@ def _already_decided(parsed: ReviewAgreement, state: TableState, number: int) ->
         and decided is not None
         and decided.at >= parsed.asked_at
     )
+
+
+def _kept_today(
+    parsed: ReviewAgreement, state: TableState, agreement: Agreement, at: datetime
+) -> bool:
+    """A keep of an agreement kept earlier the same day on the table's clock (typed twice,
+    or by two people), that names no other next review: it would say "kept" in public
+    again, and list the decision twice in the report."""
+    decided = state.last_decisions.get(agreement.number)
+    zone = state.settings.timezone
+    return (
+        parsed.decision == "keep"
+        and decided is not None
+        and decided.decision == "keep"
+        and local_day(decided.at, zone) == local_day(at, zone)
+        and parsed.review_on in (None, agreement.review_on)
+    )
+
+
+def _kept_today_said(state: TableState, agreement: Agreement) -> Say:
+    decided = state.last_decisions[agreement.number]
+    return Say.of(
+        N_("Agreement #{number} was already kept today, by {member}: nothing new is "
+           "recorded. Its next review is on {next_day}."),
+        number=agreement.number,
+        member=Member(decided.user),
+        next_day=Day(agreement.review_on),
+    )  # fmt: skip
 
 
 def _decided_before(state: TableState, agreement: Agreement) -> Say:

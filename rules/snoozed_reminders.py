@@ -74,6 +74,15 @@ def _snoozed(
     """Held for `span` (None: the table's default snooze), and told so privately."""
     span = span or state.settings.snooze
     until = later_by(event.at, span, state.settings.timezone)
+    asked = state.paced(event.user).snoozed_until
+    if asked is not None and asked >= until:
+        # A snooze never brings a reminder earlier than the person already asked.
+        still = Say.of(
+            N_("Still snoozed until {at}, as you asked before: until then I send you no "
+               "reminders here, about a concern round or your mandate."),
+            at=Moment(at=asked, zone=state.settings.timezone, said_at=event.at),
+        )  # fmt: skip
+        return [private(event, event.user, still, lang)]
     said = Say.of(
         N_("Snoozed until {at}: until then I send you no reminders here, about a concern "
            "round or your mandate. They still wait for your answer."),

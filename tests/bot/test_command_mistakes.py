@@ -392,3 +392,28 @@ def test_a_review_without_its_number_or_in_the_wrong_order_says_what_is_missing(
     chat.command("ann", "/agree Tea at four because it helps", "08:59")
     _, text = private_reply(chat, "ann", line, "09:00")
     assert text.splitlines()[0] == said
+
+
+@pytest.mark.parametrize(
+    ("line", "lead", "usage"),
+    [
+        ("/concern", "Your answer is missing, so nothing was recorded.",
+         "Usage: /concern none | /concern <your concern>"),
+        ("/zorg", "Je antwoord ontbreekt, dus er is niets genoteerd.",
+         "Gebruik: /zorg geen | /zorg <je zorg>"),
+        ("/nudges please fewer", "I cannot read “please fewer” as how readily I nudge here: "
+         "say one word, normal, fewer or off.", "Usage: /nudges [normal | fewer | off]"),
+        ("/seintjes heel veel", "Ik kan “heel veel” niet lezen als hoe snel ik hier een "
+         "seintje geef: zeg één woord, normaal, minder of uit.",
+         "Gebruik: /seintjes [normaal | minder | uit]"),
+    ],
+)  # fmt: skip
+def test_a_usage_answer_says_first_what_was_missing(app, line, lead, usage):
+    """An empty /concern and words /nudges cannot read got only the usage, with nothing
+    said about what was missing."""
+    chat = Chat(app)
+    chat.join("ann", "ben")
+    chat.command("ben", "/concerns pin the base image to 1.4", "08:59")
+    _, text = private_reply(chat, "ann", line, "09:00")
+    first, second, *_ = text.splitlines()
+    assert first == lead and second.startswith(usage), text

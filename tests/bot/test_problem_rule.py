@@ -400,13 +400,21 @@ def test_problem_rule_has_proposal_without_a_waiting_problem_says_so(app):
     chat = Chat(app)
     chat.command("ben", "/has-proposal", "09:01")
     assert chat.texts() == [
-        "Nothing you named here is waiting for a proposal, so there was nothing to do. Is it "
-        "about another channel? Type it there."
+        "I am not waiting for a proposal from you here, so there was nothing to do.\n"
+        "/has-proposal tells me that a message of yours I took for a problem already "
+        "proposes something.\n"
+        "Is it about another channel? Type it there."
     ]
     [(_, answer)] = chat.sent
     assert render(text_of(answer), "nl") == (
-        "Niets wat je hier noemde wacht op een voorstel, dus er viel niets te doen. Gaat het "
-        "om een ander kanaal? Typ het daar."
+        "Ik wacht hier niet op een voorstel van je, dus er viel niets te doen.\n"
+        "Met /bevat-voorstel laat je me weten dat een bericht van je dat ik voor een probleem "
+        "hield al een voorstel bevat.\n"
+        "Gaat het om een ander kanaal? Typ het daar."
+    )
+    chat.command("ben", "/not-a-problem", "09:02")
+    assert chat.texts()[-1].splitlines()[1] == (
+        "/not-a-problem tells me that a message of yours I took for a problem is none."
     )
 
 

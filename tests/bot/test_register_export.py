@@ -20,7 +20,8 @@ from tests.helpers import Chat, at, plain, raw_controls
 
 
 def _reviewed_table(chat: Chat) -> None:
-    """#1 kept twice, #2 retired, #3 revised into version 2: each with a reason and a
+    """#1 kept twice (at two reviews: the second the next day, as a second keep the same
+    day records nothing), #2 retired, #3 revised into version 2: each with a reason and a
     lesson but the second keep (a button: neither)."""
     chat.join("anna", "ben", "chris")
     chat.command("anna", "/agree pin the base image because deploys broke", "08:30")
@@ -33,7 +34,7 @@ def _reviewed_table(chat: Chat) -> None:
         "/review revise 3 minutes within one day because people forget, learned sooner is better",
         "09:30",
     )
-    chat.command("chris", "/review keep 1", "09:40")
+    chat.command("chris", "/review keep 1", at("09:40") + timedelta(days=1))
 
 
 def _exported(app, fmt: str, **only) -> str:
@@ -50,7 +51,7 @@ def test_json_register_has_each_review_decision_on_the_version_it_was_about(app)
     assert by_version[1, 1]["decisions"] == [
         {"decision": "kept", "at": "2026-03-02T09:10:00Z", "by": "ben", "why": "it works",
          "lesson": "keep it simple"},
-        {"decision": "kept", "at": "2026-03-02T09:40:00Z", "by": "chris", "why": None,
+        {"decision": "kept", "at": "2026-03-03T09:40:00Z", "by": "chris", "why": None,
          "lesson": None},
     ]  # fmt: skip
     assert by_version[2, 1]["status"] == "retired"
@@ -95,7 +96,7 @@ def test_csv_register_keeps_its_columns_and_adds_the_decisions_at_the_end(app):
     )  # fmt: skip
     assert decided(rows["3", "2"]) == ("", "", "", "", "")
     # The latest choice in its columns, the ones before it in words of their own.
-    assert decided(rows["1", "1"]) == ("kept", "2026-03-02T09:40:00Z", "chris", "", "")
+    assert decided(rows["1", "1"]) == ("kept", "2026-03-03T09:40:00Z", "chris", "", "")
     assert rows["1", "1"]["earlier_decisions"] == (
         "kept 2026-03-02T09:10:00Z by ben; why: it works; practice taught: keep it simple"
     )
@@ -111,7 +112,7 @@ def test_markdown_register_says_who_kept_retired_or_revised_when_and_why(app):
 
     assert under("### #1 v1 (current): pin the base image")[-2:] == [
         "- Kept 2026-03-02 by ben; why: it works; practice taught: keep it simple",
-        "- Kept 2026-03-02 by chris",
+        "- Kept 2026-03-03 by chris",
     ]
     assert under("### #2 v1 (retired): tea at 3")[-1] == (
         "- Retired 2026-03-02 by chris; why: nobody drinks tea; practice taught: ask first"
@@ -271,7 +272,7 @@ def test_json_register_gives_moments_in_the_tables_zone_and_names_it(app):
 def test_csv_register_gives_moments_in_the_tables_zone_and_names_it_after_the_decisions(app):
     chat = Chat(app)
     _kept_after_midnight_in_amsterdam(chat)
-    chat.command("ben", "/review keep 1", "23:40")
+    chat.command("ben", "/review keep 1", at("23:40") + timedelta(days=1))
     reader = csv.DictReader(io.StringIO(_exported(app, "csv")))
     assert reader.fieldnames == [
         *export.COLUMNS,
@@ -281,7 +282,7 @@ def test_csv_register_gives_moments_in_the_tables_zone_and_names_it_after_the_de
     ]
     [row] = reader
     assert (row["recorded_at"], row["decided_at"], row["timezone"]) == (
-        "2026-03-02T09:30:00+01:00", "2026-03-03T00:40:00+01:00", "Europe/Amsterdam",
+        "2026-03-02T09:30:00+01:00", "2026-03-04T00:40:00+01:00", "Europe/Amsterdam",
     )  # fmt: skip
     assert row["earlier_decisions"] == "kept 2026-03-03T00:30:00+01:00 by ben; why: it works"
 

@@ -428,3 +428,30 @@ def test_an_owner_is_told_only_when_the_table_knows_them_to_be_at_it(app):
                  "09:00")  # fmt: skip
     kept = chat.command("carla", "/review keep 1", "10:00")
     assert [a for a in kept if isinstance(a, Reply) and a.private] == []
+
+
+def test_a_second_keep_the_same_day_is_answered_privately_and_records_nothing(app):
+    """/review keep typed twice (by one person or two) used to post "kept" twice in
+    public and list the decision twice in the report; on another day it is a keep of its
+    own."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    chat.command("ben", "/agree pin the base image because deploys broke", "09:00")
+    chat.command("anna", "/review keep 1", "10:00")
+    again = chat.command("anna", "/review keep 1", "10:05")
+    assert public_texts(again) == []
+    assert told(again, "anna") == [
+        "Agreement #1 was already kept today, by anna: nothing new is recorded. Its next "
+        "review is on 30 March 2026."
+    ]
+    [nl] = told(chat.command("chris", "/herziening behouden 1", "16:00"), "chris")
+    assert nl == (
+        "Afspraak #1 is vandaag al behouden, door anna: er is niets nieuws vastgelegd. De "
+        "volgende herziening is op 30 maart 2026."
+    )
+    with Session(app.database) as session:
+        assert len(session.exec(select(DecisionRow)).all()) == 1
+    next_day = chat.command("chris", "/review keep 1", at("09:00") + timedelta(days=1))
+    assert public_texts(next_day) == [
+        "chris kept agreement #1, as it works. Next review on 31 March 2026."
+    ]

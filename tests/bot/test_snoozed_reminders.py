@@ -43,7 +43,15 @@ def test_a_snooze_with_nothing_to_remind_of_still_says_so(app):
     chat = Chat(app)
     chat.join("anna", "ben")
     [told] = chat.command("anna", "/snooze", "09:00")
-    assert render(told.text, "en").startswith("Nothing you named here is waiting")
+    assert render(told.text, "en").splitlines()[:2] == [
+        "I am not waiting for a proposal from you here, so there was nothing to do.",
+        "/snooze puts off my reminders to you here: about a problem of yours that waits for a "
+        "proposal, a concern round or your mandate.",
+    ]
+    assert render(told.text, "nl").splitlines()[1] == (
+        "Met /sluimer stel je mijn herinneringen aan jou hier uit: over een probleem van je dat "
+        "op een voorstel wacht, een zorgenronde of je mandaat."
+    )
 
 
 HELD_TOO = "Until then I send you no reminders here about a concern round or your mandate either."

@@ -1031,9 +1031,13 @@ def test_review_buttons_act_only_on_the_version_they_showed(app):
         assert session.exec(select(AgreementRow.status).where(AgreementRow.version == 2)).one() == (
             "current"
         )
-    # A button of the version shown, or of a message posted before buttons named one.
-    for event_id, version in (("btn-2", 2), ("btn-old", None)):
-        keep = replace(stale, event_id=event_id, decision="keep", version=version)
+    # A button of the version shown, or of a message posted before buttons named one (a
+    # day later: a second keep the same day records nothing).
+    for days, (event_id, version) in enumerate((("btn-2", 2), ("btn-old", None))):
+        keep = replace(
+            stale, event_id=event_id, decision="keep", version=version,
+            at=stale.at + timedelta(days=days),
+        )  # fmt: skip
         closed, kept = [d.action for d in app.service.handle(keep)]
         assert isinstance(closed, CloseReview) and closed.agreement.version == 2
         assert plain(kept).startswith("ben kept agreement #1")

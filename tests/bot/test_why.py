@@ -76,8 +76,10 @@ def test_why_as_a_command_explains_the_callers_latest_waiting_problem(app):
     chat = Chat(app)
     chat.command("ben", "/why", "08:59")
     assert chat.texts()[-1] == (
-        "Nothing you named here is waiting for a proposal, so there was nothing to do. Is it "
-        "about another channel? Type it there."
+        "I am not waiting for a proposal from you here, so there was nothing to do.\n"
+        "/why tells you why I took a message of yours for a problem, while I wait for a "
+        "proposal to it.\n"
+        "Is it about another channel? Type it there."
     )
 
     chat.say("ben", "#problem the printer is jammed again", "09:00")

@@ -15,6 +15,7 @@ from rules.grammar import (
     FUTURE_REPORT,
     NAME_THE_OWNER,
     NEARLY_NONE,
+    NO_WORDS,
     ONE_OWNER,
     PAST_REVIEW_DATE,
     RETIRED_HAS_NO_CLAUSES,
@@ -172,12 +173,20 @@ def test_grammar_an_answer_that_only_names_someone_is_asked_about(name, args):
     assert parse_as_typed(name, args) == AnswerRound(" ".join(args.split()), wordless=True)
 
 
-@pytest.mark.parametrize(
-    ("name", "args"), [("concern", ":thinking_face:"), ("concern", "👎"), ("zorg", "-1")]
-)
-def test_grammar_an_emoji_alone_is_still_a_concern(name, args):
-    """Nobody named: the writer's own sign, kept as it was."""
+@pytest.mark.parametrize(("name", "args"), [("concern", "👎"), ("concern", ":-1:"), ("zorg", "-1")])
+def test_grammar_a_thumbs_down_alone_is_still_a_concern(name, args):
+    """Nobody named: the writer's own clear sign, kept as it was."""
     assert parse_as_typed(name, args) == AnswerRound(args)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("concern", ":thinking_face:"), ("concern", "🙂"), ("zorg", "..."), ("concern", "!!!")],
+)
+def test_grammar_an_answer_without_words_is_asked_about(name, args):
+    """Only punctuation or emoji other than a thumbs-down: nothing to note as a concern,
+    so it is asked about as an empty /concern is."""
+    assert parse_as_typed(name, args) == UsageError(find_command(name)[0], Say.of(NO_WORDS))
 
 
 @pytest.mark.parametrize(
@@ -1106,7 +1115,7 @@ def test_grammar_spoken_dutch_with_a_reservation_stays_a_concern(answer):
     [
         "none of this works for nights", "no concern about cost but the timing is bad",
         "no concerns, but nights are hard", "nothing works at night", "no, the timing is bad",
-        "ok but the cost", "none?", "none 👎", "🙂", "geen idee of dit werkt", "nee, te duur",
+        "ok but the cost", "none?", "none 👎", "geen idee of dit werkt", "nee, te duur",
         "geen zorgen, maar de tijd is krap", "helemaal geen idee of dit werkt",
     ],
 )  # fmt: skip
@@ -1132,7 +1141,7 @@ def test_grammar_a_concern_that_starts_like_none_stays_a_concern(answer):
         "niet echt goed", "none looks good", "nope, nothing works", "no concerns about the cost",
         # a bare yes answers "do you have concerns?" with yes; "same" may be someone's concern
         "yes", "ja", "sure", "yes, the cost", "same", "same here", "ik ook", "thanks",
-        "good luck with that", "🙂",
+        "good luck with that",
     ],
 )  # fmt: skip
 def test_grammar_consent_with_a_reservation_stays_a_concern(answer):

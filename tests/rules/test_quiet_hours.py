@@ -299,3 +299,33 @@ def test_a_review_comes_at_nine_unless_the_quiet_hours_still_hold_then():
     assert review_due(day, AMS, NIGHT) == utc(2026, 3, 2, 8, 0)  # 09:00 there
     late_mornings = QuietHours(time(21, 0), time(10, 0))
     assert review_due(day, AMS, late_mornings) == utc(2026, 3, 2, 9, 0)  # 10:00 there
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [("10pm-7am", time(22, 0), time(7, 0)), ("10 PM - 7 AM", time(22, 0), time(7, 0)),
+     ("10:30pm-6:45am", time(22, 30), time(6, 45)), ("10 p.m. to 7 a.m.", time(22), time(7)),
+     ("from 9pm to 8am", time(21, 0), time(8, 0)), ("12am-6am", time(0, 0), time(6, 0)),
+     ("1pm-12pm", time(13, 0), time(12, 0)), ("22:00 to 07:00", time(22), time(7)),
+     ("van 22 tot 7", time(22, 0), time(7, 0)), ("Van 22:00 tot 07:30", time(22), time(7, 30)),
+     ("van 22u tot 7u", time(22, 0), time(7, 0)), ("22 tot 7", time(22, 0), time(7, 0)),
+     ("van 22 uur tot 7 uur", time(22, 0), time(7, 0)), ("tussen 22 en 7", time(22), time(7)),
+     ("between 10pm and 7am", time(22, 0), time(7, 0)), ("22-7", time(22, 0), time(7, 0)),
+     ("22u-7u", time(22, 0), time(7, 0))],
+)  # fmt: skip
+def test_quiet_hours_are_read_in_plain_english_and_dutch(text, start, end):
+    """12-hour times with am/pm, "from … to …", "van … tot …", "tussen … en …": they
+    were refused, though only one night can be meant."""
+    assert parse_quiet_hours(text) == QuietHours(start, end)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["13pm-7am", "0am-6am", "10pm-10pm", "10-7am", "9pm-11", "10pm-7", "van 22", "tot 7", "from 22",
+     "van 22 en 7", "between 22 to 7", "22 tot", "10pmam-7", "van tot"],
+)  # fmt: skip
+def test_quiet_hours_that_are_no_night_in_plain_words_stay_unread(text):
+    """No 13 pm, no 0 am, no same time twice; "10-7am" may mean ten in the morning or at
+    night (and "9pm-11" eleven at night or in the morning), so it is refused with the
+    example rather than guessed."""
+    assert parse_quiet_hours(text) is None

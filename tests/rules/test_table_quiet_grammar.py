@@ -45,6 +45,10 @@ def parse(name: str, args: str):
         ("table", "quiet-hours default", SetQuietHours(None, default=True)),
         ("tafel", "stille-uren standaard", SetQuietHours(None, default=True)),
         ("groundrules", "table quiet-hours off", SetQuietHours(None)),
+        ("table", "quiet-hours 10pm-7am", SetQuietHours(QuietHours(time(22), time(7)))),
+        ("tafel", "stille-uren van 22 tot 7", SetQuietHours(QuietHours(time(22), time(7)))),
+        ("table", "stille-uren van 22u tot 7u", SetQuietHours(QuietHours(time(22), time(7)))),
+        ("groundrules", "table quiet-hours from 8am to 4pm", SetQuietHours(BAKERY)),
     ],
 )
 def test_table_quiet_hours_are_read_in_both_languages(name, args, parsed):
@@ -60,6 +64,8 @@ def test_table_quiet_hours_are_read_in_both_languages(name, args, parsed):
         ("table", "quiet-hours 22:00-22:00", "en", "like /table quiet-hours 22:00-07:00"),
         ("tafel", "stille-uren 25:00-07:00", "nl", "zoals /tafel stille-uren 22:00-07:00"),
         ("tafel", "stille-uren 's nachts", "nl", "zoals /tafel stille-uren 22:00-07:00"),
+        ("table", "quiet-hours 10-7am", "en", "like /table quiet-hours 22:00-07:00"),
+        ("tafel", "stille-uren van 22", "nl", "zoals /tafel stille-uren 22:00-07:00"),
     ],
 )
 def test_table_quiet_hours_not_read_get_their_usage_with_an_example(name, args, lang, said):

@@ -126,3 +126,15 @@ def test_slack_snooze_from_the_dm_names_the_other_tables_in_dutch():
         "herinneringen van een andere tafel laten wachten, typ dan /sluimer in het kanaal "
         f"daarvan: <#{OTHER_CHANNEL}>):"
     )
+
+
+@REMIND_NOW
+async def test_slack_not_now_after_a_longer_snooze_in_the_dm_keeps_its_end(bot: SlackBot):
+    """ "not now" (an hour) after "snooze 3h" used to bring the reminders back after the
+    hour: the later end stands, and the DM says until when."""
+    dm = await round_reminded_to_carol(bot)
+    _, first = await words_in_dm(bot, dm, "snooze 3h", 2)
+    _, again = await words_in_dm(bot, dm, "not now", 2)
+    assert first.startswith("Snoozed until <!date^"), first
+    until = first.removeprefix("Snoozed until ").split(">")[0]  # Slack's date, on her clock
+    assert again.startswith(f"Still snoozed until {until}>, as you asked before"), again

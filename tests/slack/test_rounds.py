@@ -540,3 +540,30 @@ async def test_slack_a_near_typo_of_none_in_the_concern_form_is_asked_about_in_t
     assert answered.concern == f'"{typed}"'
     [carol] = await bot.slack.wait_for("chat.postEphemeral", where=lambda p: p["user"] == CAROL)
     assert f": {typed}\n" in carol.params["text"], carol.params["text"]
+
+
+async def test_slack_a_form_answer_without_words_is_asked_about_in_the_form(bot: SlackBot):
+    """ "..." or an emoji alone in the round's form says no concern anyone can read: the
+    form asks, kept open, and nothing is recorded, as a typed "/concern ..." is."""
+    posted = await start_round(bot)
+    await bot.command("/concern", "...", user_id=CAROL)
+    await bot.handled(CommandInvoked, 2)
+    [typed] = await bot.slack.wait_for("chat.postEphemeral", where=lambda p: p["user"] == CAROL)
+    assert typed.params["text"].startswith("Your answer has no words, so nothing was recorded.")
+
+    await click(bot, posted, "round_concern", CAROL)
+    [opened] = await bot.slack.wait_for("views.open")
+    wordless = view_submission(
+        "concern_modal", {"concern": {"value": ":tada: !"}},
+        private_metadata=opened.params["view"]["private_metadata"], user_id=CAROL,
+    )  # fmt: skip
+    reply = await bot.interact(wordless)
+    assert reply.json()["response_action"] == "errors"
+    assert reply.json()["errors"]["concern"].startswith("Your answer has no words yet."), (
+        reply.json()
+    )
+    await asyncio.sleep(0.2)
+    assert not bot.calls("chat.update")  # nothing recorded: still waited for
+    with Session(bot.groundrules.database) as session:
+        carols = select(AnswerRow).where(AnswerRow.user == CAROL)
+        assert session.exec(carols).one().answered_at is None
