@@ -427,14 +427,21 @@ def _tally(text: str) -> tuple[str, list[str], int, int]:
     English function words."""
     text = without_markup(text)
     written = _WORD.findall(text)
-    dutch = sum(1 for i, w in enumerate(written) if _counts_as_dutch(w, first=i == 0))
-    english = sum(1 for w in written if w.lower() in _ENGLISH)
+    # Each word lowered once and looked up in C: this runs for every message classified.
+    lowered = list(map(str.lower, written))
+    if _DUTCH_UNLESS_A_NAME.isdisjoint(lowered):
+        dutch = sum(map(_DUTCH.__contains__, lowered))
+    else:
+        dutch = sum(1 for i, w in enumerate(written) if _counts_as_dutch(w, first=i == 0))
+    english = sum(map(_ENGLISH.__contains__, lowered))
     return text, written, dutch, english
 
 
 def _neither(written: list[str]) -> int:
     """How many of the words are German or French (not in capitals: "DAS", "EST" and
     "MIT" are names)."""
+    if _NEITHER.isdisjoint(map(str.lower, written)):  # most messages
+        return 0
     return sum(1 for w in written if w.lower() in _NEITHER and not (len(w) > 1 and w.isupper()))
 
 

