@@ -309,34 +309,6 @@ def test_concern_round_a_near_typo_of_none_said_to_someone_quotes_only_its_own_w
     assert "ben" not in text, text
 
 
-@pytest.mark.parametrize(
-    ("line", "question"),
-    [
-        ("/concern @ben", "Your answer names someone but says nothing yet, so nothing was"),
-        ("/concern <@ben> :thinking_face:", "Your answer names someone but says nothing yet"),
-        ("/concern @everyone", "Your answer names someone but says nothing yet"),
-        ("/zorg <@ben> 🤔", "Je antwoord noemt iemand, maar zegt nog niets, dus er is niets"),
-    ],
-)  # fmt: skip
-def test_concern_round_an_answer_of_only_mentions_is_asked_about_not_noted(app, line, question):
-    """A mention alone, or with emoji, says no concern: noted, it would hold the round up
-    for words nobody wrote. Asked what was meant instead, with both ways to answer."""
-    chat = Chat(app)
-    chat.join("anna", "ben", "chris")
-    round_id = start(chat)
-    [reply] = chat.command("anna", line, "09:05")
-    assert isinstance(reply, Reply) and reply.private and reply.user == "anna"
-    text = chat.texts()[-1]
-    assert text.startswith(question), text
-    assert "/concern none" in text or "/zorg geen" in text, text
-    assert "ben" not in text, text  # the mention is not quoted back
-    assert not chat.of_type(UpdateRoundProgress)  # nothing recorded: still waited for
-    chat.command("anna", line.split()[0] + " none", "09:06")
-    chat.answer("chris", round_id, None, "09:07")
-    [summary] = chat.of_type(PostRoundSummary)
-    assert summary.round.concerns == ()
-
-
 def test_concern_round_an_answer_of_only_a_mention_without_a_round_hears_there_is_none(app):
     chat = Chat(app)
     chat.join("anna", "ben")

@@ -1,6 +1,7 @@
-"""An answer to a concern round with no words (punctuation, or only emoji) says no concern
-anyone can read: it is asked about, as an empty /concern is, and nothing is noted. A
-clear thumbs-down stays a concern."""
+"""An answer to a concern round with no words of its own (punctuation, only emoji, or
+only mentions) says no concern anyone can read: noted, it would hold the round up for
+words nobody wrote. It is asked about, as an empty /concern is, with both ways to answer,
+and nothing is noted. A clear thumbs-down stays a concern."""
 
 from __future__ import annotations
 
@@ -10,16 +11,23 @@ from rules.actions import PostRoundSummary, Reply, UpdateRoundProgress
 from tests.bot.test_concern_rounds import start
 from tests.helpers import Chat
 
+NO_WORDS = "Your answer has no words, so nothing was recorded."
+ONLY_NAMES = "Your answer names someone but says nothing yet, so nothing was recorded."
+
 
 @pytest.mark.parametrize(
     ("line", "lead"),
     [
-        ("/concern ...", "Your answer has no words, so nothing was recorded."),
-        ("/concern !!!", "Your answer has no words, so nothing was recorded."),
-        ("/concern :tada:", "Your answer has no words, so nothing was recorded."),
-        ("/concern :thinking_face: :eyes:", "Your answer has no words, so nothing was recorded."),
-        ("/concern 🎉", "Your answer has no words, so nothing was recorded."),
+        ("/concern ...", NO_WORDS),
+        ("/concern !!!", NO_WORDS),
+        ("/concern :tada:", NO_WORDS),
+        ("/concern :thinking_face: :eyes:", NO_WORDS),
+        ("/concern 🎉", NO_WORDS),
         ("/zorg … :tada:", "Je antwoord bevat geen woorden, dus er is niets genoteerd."),
+        ("/concern @ben", ONLY_NAMES),
+        ("/concern <@ben> :thinking_face:", ONLY_NAMES),
+        ("/concern @everyone", ONLY_NAMES),
+        ("/zorg <@ben> 🤔", "Je antwoord noemt iemand, maar zegt nog niets, dus er is niets"),
     ],
 )
 def test_an_answer_without_words_is_asked_about_not_noted(app, line, lead):
@@ -31,8 +39,9 @@ def test_an_answer_without_words_is_asked_about_not_noted(app, line, lead):
     text = chat.texts()[-1]
     assert text.startswith(lead), text
     assert "/concern none" in text or "/zorg geen" in text, text
+    assert "ben" not in text, text  # a mention is not quoted back
     assert not chat.of_type(UpdateRoundProgress)  # nothing recorded: still waited for
-    chat.command("anna", "/concern none", "09:06")
+    chat.command("anna", line.split()[0] + " none", "09:06")
     chat.answer("chris", round_id, None, "09:07")
     [summary] = chat.of_type(PostRoundSummary)
     assert summary.round.concerns == ()

@@ -45,20 +45,27 @@ async def test_slack_an_answer_that_only_names_someone_is_asked_about_typed_and_
     for text in (wordless, nearly):
         assert "<@" not in text and "<!" not in text and "Bob" not in text, text
 
+    asked, _ = await asked_in_form(bot, posted, "@Bob")
+    assert asked.startswith("Your answer names someone"), asked
+
+
+async def asked_in_form(bot: SlackBot, posted: SlackCall, answer: str) -> tuple[str, str]:
+    """Carol answers `answer` in the round's form, which asks about it in the form, kept
+    open, recording nothing: what it asks, and the form's metadata to answer again."""
     await click(bot, posted, "round_concern", CAROL)
     [opened] = await bot.slack.wait_for("views.open")
-    named = view_submission(
-        "concern_modal", {"concern": {"value": "@Bob"}},
-        private_metadata=opened.params["view"]["private_metadata"], user_id=CAROL,
-    )  # fmt: skip
-    reply = await bot.interact(named)
-    assert reply.json()["response_action"] == "errors"
-    assert reply.json()["errors"]["concern"].startswith("Your answer names someone"), reply.json()
+    metadata = opened.params["view"]["private_metadata"]
+    submitted = view_submission(
+        "concern_modal", {"concern": {"value": answer}}, private_metadata=metadata, user_id=CAROL
+    )
+    reply = (await bot.interact(submitted)).json()
+    assert reply["response_action"] == "errors", reply
     await asyncio.sleep(0.2)
     assert not bot.calls("chat.update")  # nothing recorded: still waited for
     with Session(bot.groundrules.database) as session:
         carols = select(AnswerRow).where(AnswerRow.user == CAROL)
         assert session.exec(carols).one().answered_at is None
+    return reply["errors"]["concern"], metadata
 
 
 async def start_round(
@@ -516,20 +523,8 @@ async def test_slack_a_near_typo_of_none_in_the_concern_form_is_asked_about_in_t
     """ "non" in the form is asked about there, as /concern non is: the form stays open
     and nothing is recorded; in quotes it is the concern, as written."""
     posted = await start_round(bot, proposal)
-    await click(bot, posted, "round_concern", CAROL)
-    [opened] = await bot.slack.wait_for("views.open")
-    metadata = opened.params["view"]["private_metadata"]
-    nearly = view_submission(
-        "concern_modal", {"concern": {"value": typed}}, private_metadata=metadata, user_id=CAROL
-    )
-    reply = await bot.interact(nearly)
-    assert reply.json()["response_action"] == "errors"
-    assert reply.json()["errors"]["concern"].startswith(question), reply.json()
-    await asyncio.sleep(0.2)
-    assert not bot.calls("chat.update")  # nothing recorded: still waited for
-    with Session(bot.groundrules.database) as session:
-        carols = select(AnswerRow).where(AnswerRow.user == CAROL)
-        assert session.exec(carols).one().answered_at is None
+    asked, metadata = await asked_in_form(bot, posted, typed)
+    assert asked.startswith(question), asked
 
     quoted = view_submission(
         "concern_modal", {"concern": {"value": f'"{typed}"'}},
@@ -551,19 +546,5 @@ async def test_slack_a_form_answer_without_words_is_asked_about_in_the_form(bot:
     [typed] = await bot.slack.wait_for("chat.postEphemeral", where=lambda p: p["user"] == CAROL)
     assert typed.params["text"].startswith("Your answer has no words, so nothing was recorded.")
 
-    await click(bot, posted, "round_concern", CAROL)
-    [opened] = await bot.slack.wait_for("views.open")
-    wordless = view_submission(
-        "concern_modal", {"concern": {"value": ":tada: !"}},
-        private_metadata=opened.params["view"]["private_metadata"], user_id=CAROL,
-    )  # fmt: skip
-    reply = await bot.interact(wordless)
-    assert reply.json()["response_action"] == "errors"
-    assert reply.json()["errors"]["concern"].startswith("Your answer has no words yet."), (
-        reply.json()
-    )
-    await asyncio.sleep(0.2)
-    assert not bot.calls("chat.update")  # nothing recorded: still waited for
-    with Session(bot.groundrules.database) as session:
-        carols = select(AnswerRow).where(AnswerRow.user == CAROL)
-        assert session.exec(carols).one().answered_at is None
+    asked, _ = await asked_in_form(bot, posted, ":tada: !")
+    assert asked.startswith("Your answer has no words yet."), asked
