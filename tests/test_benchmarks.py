@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.replay import CHANNELS, MESSAGES, options
+from benchmarks.replay import (
+    CHANNELS,
+    MESSAGES,
+    measure_classify_passes,
+    options,
+    reference_textcat,
+)
+from rules.classifier import LABELS
+from rules.classifier.spacy_import import import_spacy
 
 
 def test_replay_bench_defaults_to_the_full_replay():
@@ -65,3 +73,21 @@ def test_rosters_bench_reads_a_channel_both_ways_and_refuses_a_channel_bigger_th
     figures = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert figures["looked_up_calls"] == 300 + 2  # and conversations.members, 200 a page
     assert figures["listed_calls"] < 10 and figures["rate_limited_ratio"] > 1
+
+
+def test_the_issues_reference_textcat_reads_every_message_with_the_four_labels():
+    reference = reference_textcat()
+    docs = list(reference.pipe(["", "why is staging down again?", "zullen we legal vragen?"]))
+    assert [sorted(doc.cats) for doc in docs] == [sorted(LABELS)] * 3
+    assert "sparse_linear" in reference.get_pipe("textcat_multilabel").model.name  # a bag of words
+
+
+def test_classify_passes_are_read_beside_the_tokenizer_and_the_reference(trained_classifier):
+    sample = ["", "why is staging down again?", "zullen we legal vragen?", "👍"] * 25
+    tokenizer = import_spacy().blank("en").tokenizer
+    figures = measure_classify_passes(trained_classifier, sample, tokenizer, reference_textcat())
+    assert figures["best_msgs_per_s"] > 0 and figures["reference_msgs_per_s"] > 0
+    assert figures["reference_ratio"] == pytest.approx(
+        figures["best_msgs_per_s"] / figures["reference_msgs_per_s"]
+    )
+    assert figures["tokenizer_ratio"] > 0
