@@ -23,7 +23,8 @@
 * how well the consensus rule tells a request to one named person, which it never
   offers (`rules.addressing`), on the probes written to trip it (data/probes/requests);
 * labels on each probe written apart from the corpus (data/probes/*.jsonl: short
-  messages), and how many of its problems reach the watch bar;
+  messages, teams and text shapes the corpus did not imagine), how many of its problems
+  reach the watch bar, and its hard negatives where it marks them;
 * the stance of each reply to a proposal written blind (data/probes/stances.jsonl),
   read after its proposal as the bot reads it: right per language, and the confusion;
 * size, load time, throughput and latency (test split texts, and the short chat
@@ -108,22 +109,30 @@ def label_section(test: list[Example], classifiers: dict[str, tuple[Classifier, 
         for name, (classifier, in_context) in classifiers.items()
     }
     headers, rows = label_rows(test, predictions, macro=True)
-    hard_rows = []
-    for lang in (*LANGS, None):
-        row = [lang or "all"]
-        for name in classifiers:
-            wrong, false, count = hard_negative_errors(test, predictions[name], lang=lang)
-            row += [wrong, false]
-        hard_rows.append([*row, count])
-    hard_headers = ["lang"]
-    for name in classifiers:
-        hard_headers += [f"{name} any error", f"{name} false label"]
     return (
         f"## Labels on the test split ({len(test)} lines, batches nobody trained on)\n\n"
         + table(headers, rows)
         + "\n\n## Hard negatives on the test split (cue word, label absent)\n\n"
-        + table([*hard_headers, "lines"], hard_rows)
+        + hard_negative_table(test, predictions)
     )
+
+
+def hard_negative_table(
+    examples: list[Example], predictions: dict[str, list[frozenset[str]]]
+) -> str:
+    """Per language and in all, each named prediction's share of hard negatives with any
+    wrong label and with a false one (the label its cue word invites)."""
+    headers = ["lang"]
+    for name in predictions:
+        headers += [f"{name} any error", f"{name} false label"]
+    rows = []
+    for lang in (*LANGS, None):
+        row: list[object] = [lang or "all"]
+        for predicted in predictions.values():
+            wrong, false, count = hard_negative_errors(examples, predicted, lang=lang)
+            row += [wrong, false]
+        rows.append([*row, count])
+    return table([*headers, "lines"], rows)
 
 
 # A run's mode with this ending replays with the bot's default quiet hours on.
@@ -315,8 +324,8 @@ def _spread(parts: list[NudgeScore], figure: str) -> str:
 def probe_section(
     probe: list[Example], trained: TrainedClassifier, rules: RuleClassifier, name: str = "probe"
 ) -> str:
-    """Labels on the short-message probe, each message read alone, and which of its
-    problems reach the watch bar (those the bot would nudge about if no proposal came)."""
+    """Labels on a probe, each message read alone, which of its problems reach the watch
+    bar (those the bot would nudge about if no proposal came), and its hard negatives."""
     predicted = {
         "trained": trained.classify_many([e.text for e in probe]),
         "rules": rules.classify_many([e.text for e in probe]),
@@ -335,9 +344,13 @@ def probe_section(
                 f"{lang}: {sum(problems)} of {len(problems)} problems reach the watch bar "
                 f"({watch}), and {sum(others)} of {len(others)} other messages"
             )
+    hard = ""
+    if any(e.hard_negative for e in probe):  # only probes that mark them
+        hard = "\n\nHard negatives (cue word, label absent):\n\n"
+        hard += hard_negative_table(probe, labels)
     return (
         f"## Probe {name} ({len(probe)} messages written apart from the corpus, each read "
-        "alone)\n\n" + table(headers, rows) + "".join(f"\n\n{line}" for line in watched)
+        "alone)\n\n" + table(headers, rows) + "".join(f"\n\n{line}" for line in watched) + hard
     )
 
 

@@ -4,6 +4,7 @@ the watch bar), and the intervals of its nudge figures."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from operator import attrgetter
 
 import pytest
@@ -53,6 +54,26 @@ def test_probe_section_counts_what_reaches_the_watch_bar(trained, rule_classifie
     assert f"nl: 1 of 1 problems reach the watch bar ({watch}), and 0 of 1 other" in section
     [row] = [row for row in section.splitlines() if row.startswith("| en | problem")]
     assert row.startswith("| en | problem | 1.00 | 1.00 | 1.00 |")  # trained P, R, F1
+
+
+def test_probe_section_scores_the_hard_negatives_a_probe_marks(tagged):
+    """A probe that marks hard negatives (unimagined.jsonl) shows how often each
+    classifier gets them wrong; one that marks none shows no such table."""
+    marked = [
+        line(1, "no problem, #proposal I'll ring them", "en", "proposal"),
+        line(2, "agree with Hanna #agreement, lovely hall", "en"),
+        line(3, "geen zorgen, de sleutel ligt onder de mat", "nl"),
+    ]
+    probe = [replace(e, hard_negative=True) for e in marked]
+    probe.append(line(4, "de printer is stuk #problem", "nl", "problem"))
+    section = probe_section(probe, tagged, tagged, "marked.jsonl")
+    assert "Hard negatives (cue word, label absent):" in section
+    assert "| en | 0.50 | 0.50 | 0.50 | 0.50 | 2 |" in section  # the agreement it invites
+    assert "| nl | 0.00 | 0.00 | 0.00 | 0.00 | 1 |" in section
+    assert "| all | 0.33 | 0.33 | 0.33 | 0.33 | 3 |" in section
+
+    unmarked = probe_section([replace(e, hard_negative=False) for e in probe], tagged, tagged)
+    assert "Hard negatives" not in unmarked
 
 
 def test_request_section_counts_tasks_per_set_and_language(tmp_path):
