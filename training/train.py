@@ -16,7 +16,7 @@
    scored by a model that did not learn from it (`tuning_folds` folds), and then
    the surer watch bar of a table that asks for fewer nudges (`choose_surer`), and
    the consent bar of the consensus rule, on the bot's offers to record an agreement
-   over the same conversations (training/consent.py).
+   over the same conversations (training/consent_bar.py).
 4. Fit on the `fit_on` splits (train + dev: more teams seen) and write the pipeline
    with its thresholds and bars to the output directory.
 
@@ -38,7 +38,7 @@ from spacy.language import Language
 from rules.classifier import LABELS
 from rules.classifier.trained import SHIPPED_WITHOUT, TrainedClassifier
 from rules.understanding import BAR_NAMES, Thresholds, describe_bars
-from training import consent, tuning
+from training import consent_bar, tuning
 from training.config import ROOT, Config, Context, load_config
 from training.dataset import Example, fold_feedback, key, load_split, previous_lines
 from training.linear import Scored, by_label, fit, nudge_scores, predict_scored
@@ -121,7 +121,7 @@ def train(config: Config) -> Trained:
     if conversations:
         # Each model the conversations are scored by, with those it did not learn from:
         # the consent bar is chosen on the bot's offers with them.
-        readers: list[consent.Fold] = []
+        readers: list[consent_bar.Fold] = []
         transcripts = {c.name: tuning_folder / f"{c.name}.jsonl" for c in conversations}
         if learnt:
             row = {example.id: i for i, example in enumerate(fit_examples)}
@@ -134,7 +134,9 @@ def train(config: Config) -> Trained:
                 model = fit(examples, config, previous_scores=before)
                 learnt_names = {c.name for c in others}
                 unseen = [path for name, path in transcripts.items() if name not in learnt_names]
-                readers.append(consent.Fold(_reader(model, thresholds, thresholds_alone), unseen))
+                readers.append(
+                    consent_bar.Fold(_reader(model, thresholds, thresholds_alone), unseen)
+                )
                 return lambda texts, previous: nudge_scores(model, texts, previous)
 
             scored = tuning.out_of_fold_scores(
@@ -145,7 +147,9 @@ def train(config: Config) -> Trained:
                 conversations, lambda texts, previous: nudge_scores(nlp, texts, previous)
             )
             readers.append(
-                consent.Fold(_reader(nlp, thresholds, thresholds_alone), list(transcripts.values()))
+                consent_bar.Fold(
+                    _reader(nlp, thresholds, thresholds_alone), list(transcripts.values())
+                )
             )
         bars, nudges = tuning.choose_bars(
             conversations,
@@ -162,7 +166,7 @@ def train(config: Config) -> Trained:
         if config.thresholds.consent_margins:
             agreement = thresholds["agreement"]
             margins = config.thresholds.consent_margins
-            chosen, offers = consent.choose_consent(readers, bars, agreement, margins)
+            chosen, offers = consent_bar.choose_consent(readers, bars, agreement, margins)
             bars = replace(bars, consent=chosen)
         bars_chosen_on = f"{len(conversations)} tuning conversations ({config.thresholds.tuning})"
         if learnt:

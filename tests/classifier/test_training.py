@@ -441,7 +441,7 @@ def test_training_learns_from_the_tuning_conversations_and_scores_them_out_of_fo
     learnt = scores_of(tiny / "model", kiln)
 
     meta = json.loads((tiny / "model" / "meta.json").read_text("utf-8"))["groundrules"]
-    # The consent bar is chosen on the same out-of-fold models (training/consent.py):
+    # The consent bar is chosen on the same out-of-fold models (training/consent_bar.py):
     # no offer is written or made here, so every margin does alike and the least wins.
     assert meta["bars"]["consent"] == meta["thresholds"]["agreement"]
     assert (meta["chosen_on"]["offers"], meta["chosen_on"]["offer_precision"]) == (0, 1.0)

@@ -1,5 +1,5 @@
 """The consent bar is chosen where the bot's offers to record an agreement best match
-the offers its consensus rule makes on the hand-written labels (training/consent.py)."""
+the offers its consensus rule makes on the hand-written labels (training/consent_bar.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from rules.understanding import Thresholds
 from tests.helpers import MAYBE_AGREEMENT_SCORE, TaggedClassifier, write_table_conversation
-from training.consent import Fold, choose_consent, offers
+from training.consent_bar import Fold, choose_consent, offers
 
 MORNING = [
     ("ben", "morning all", []),
