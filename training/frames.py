@@ -5,11 +5,12 @@
 Every text of a split is read alone by the shipped classifier, then again wrapped in
 the frames people put around what they write in e-mail, on mailing lists and forums:
 a greeting line ("Hi all,", "Beste collega's,"), a closing line with a name and maybe
-a role ("Kind regards,\\nAnna de Vries\\nTeam lead", "Groetjes, Sanne"), a title line
-("Re: Friday rota", "Onderwerp: planning"), alone and together, in the text's own
-language. A frame says nothing of problems, proposals, concerns or agreements, so
-every label the framed text gains or loses against its body alone is a change the
-frame made. Prints, per language and frame, how many texts changed each label.
+a role ("Kind regards,\\nAnna de Vries\\nTeam lead", "Groetjes, Sanne"), a reply's or
+a forward's title line ("Re: Friday rota", "Onderwerp: RE: keuken"), alone and
+together, in the text's own language. A frame says nothing of problems, proposals,
+concerns or agreements, so every label the framed text gains or loses against its body
+alone is a change the frame made. Prints, per language and frame, how many texts
+changed each label.
 """
 
 from __future__ import annotations
@@ -46,8 +47,13 @@ CLOSINGS = {
     ),
 }
 TITLES = {
-    "en": ("Re: Friday rota", "RE: planning", "Fwd: spring fair", "Subject: the kitchen"),
-    "nl": ("Re: rooster vrijdag", "Antw: planning", "Fwd: voorjaarsmarkt", "Onderwerp: de keuken"),
+    "en": ("Re: Friday rota", "RE: planning", "Fwd: spring fair", "Subject: Re: the kitchen"),
+    "nl": (
+        "Re: rooster vrijdag",
+        "Antw: planning",
+        "Doorst: voorjaarsmarkt",
+        "Onderwerp: RE: keuken",
+    ),
 }
 
 
