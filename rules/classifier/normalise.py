@@ -6,6 +6,13 @@ The model weighs words, so whatever is not the writer's own words outweighs them
 - a quoted proposal is not the replier's, so quoted lines, an e-mail's quoted
   original ("On Tue, Anna wrote:", "Op di 3 mrt schreef Anna:") and a signature
   after "-- " are left out (the corpus labels a reply by its own words);
+- a message's frame is not its words: an e-mail's or a forum post's greeting line
+  ("Hi all,", "Beste collega's,"), its sign-off ("Kind regards," or "Groetjes, Sanne"
+  and a few short lines after it: a name, a role) and a reply's or a forward's title
+  line ("Re: Friday rota", "Onderwerp: Antw: planning": the thread's words) are left
+  out; a title of the writer's own keeps its words, not its "Subject:". Only whole
+  lines at the ends of a message of several lines, and never all it says: one line
+  ("Thanks, Anna", "Beste plan tot nu toe") is read whole;
 - struck-out text is taken back by its writer, so it is left out;
 - names of links and people carry no label and would be memorised, so links and
   mentions become one word each, and the people a message is addressed to at its
