@@ -142,6 +142,9 @@ ADVERSARIAL = {
     "reply headers": "On Tue wrote\n" * 8_000,
     "mentions": "@a " * 33_000,
     "commands": "/a " * 33_000,
+    "greetings": "Hi all,\n" * 12_500,
+    "closings": "Thanks,\n" * 12_500,
+    "line breaks": "\n" * 100_000,
 }
 
 

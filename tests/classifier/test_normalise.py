@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.replay import ADVERSARIAL
 from rules.classifier.normalise import has_own_words, normalise, own_words
+from training.frames import CLOSINGS, FRAMES, GREETINGS, TITLES
 
 
 def test_markup_is_normalised_before_reading():
@@ -91,6 +93,93 @@ def test_hostile_markup_is_read_as_text():
     """`make bench` times these (they once took seconds); here, what they read as."""
     assert normalise("[a](b" * 20_000) == "[a](b" * 400
     assert normalise("> a\n" * 25_000) == ""
+    # A frame is looked for in a few lines at each end, however many lines come between.
+    assert normalise(ADVERSARIAL["greetings"]) == " ".join(["Hi all,"] * 250)
+    assert normalise(ADVERSARIAL["closings"]) == " ".join(["Thanks,"] * 250)
+    assert normalise(ADVERSARIAL["line breaks"]) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("Hi all,\n\nThe export broke again.\n\nThanks,\nAnna", "The export broke again."),
+        (
+            "Beste allemaal,\nIk heb zorgen over het plan.\nMet vriendelijke groet,\nAnna",
+            "Ik heb zorgen over het plan.",
+        ),
+        # A reply's title is the thread's words, not the writer's.
+        ("Re: Varroa\n\nWe found mites in hive 3.", "We found mites in hive 3."),
+        ("[Tenants] RE: Boilers\nNo heat again in block C", "No heat again in block C"),
+        (
+            "Subject: Re: Friday rota\nHello team,\nI can't do Friday.\n"
+            "Kind regards,\nAnna de Vries\nTeam lead\nHarbour Foods",
+            "I can't do Friday.",
+        ),
+        (
+            "Onderwerp: Antw: planning\n\nGoedemorgen team,\n\nDe planning loopt uit.\n\n"
+            "Groetjes, Sanne",
+            "De planning loopt uit.",
+        ),
+        ("Fwd: Cleaning spec\nDear Sir or Madam,\nThe spec is wrong.", "The spec is wrong."),
+        ("Hoi @anna,\nkun jij de sleutel brengen?\nMvg,\nPiet", "kun jij de sleutel brengen?"),
+        ("Good morning everyone 👋\nWho has the keys?", "Who has the keys?"),
+        ("The export broke\nCheers all!", "The export broke"),
+        ("We lunchen om 12 uur.\nGroet, Karin (penningmeester)", "We lunchen om 12 uur."),
+        # A title of the writer's own is their words: only its header goes.
+        ("Subject: Lift out of order\n\nSince Friday.", "Lift out of order Since Friday."),
+        ("Subject: [VOTE] Release 2.0\n\nPlease vote.", "[VOTE] Release 2.0 Please vote."),
+        # Sign-off above a mail's quoted original, which goes first.
+        (
+            "Prima, doen we.\n\nGroet,\nKarin\n\n"
+            "Op di 3 mrt 2026 om 10:12 schreef Jan <j@x.example>:\nZullen we verhuizen?",
+            "Prima, doen we.",
+        ),
+    ],
+)
+def test_a_messages_frame_is_not_its_words(text, read):
+    assert own_words(text) == read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # One line is never a frame, whatever it starts or ends with.
+        "Thanks, Anna",
+        "Groetjes, Sanne",
+        "Beste plan tot nu toe",
+        "Hi all, the export broke",
+        "Re: the rota, I can't do Friday",
+        # Lines that start or end like a frame and say more.
+        "Beste plan tot nu toe\nLaten we het zo doen",
+        "Hi, the server is down!\nCan someone look?",
+        "Dag 3: de server ligt eruit\nWie kijkt?",
+        "The export broke\nThanks for the quick fix!",
+        "We could move it\nBest option so far",
+        "re: the rota\nI can't do Friday",  # chat, not a mail client's "Re:"
+        "The invoice is wrong\nThanks,\nAnna\nCan you check it today?",
+        # A frame around nothing: the frame is all it says.
+        "Thanks,\nAnna",
+    ],
+)
+def test_what_only_looks_like_a_frame_is_kept(text):
+    assert own_words(text) == " ".join(text.split())
+
+
+def test_a_frame_around_only_a_link_or_a_mention_is_kept():
+    assert (
+        own_words("Hi all,\nhttps://x.example/doc\nThanks,\nAnna") == "Hi all, xxurl Thanks, Anna"
+    )
+    assert own_words("Hoi allemaal,\n<@U1>\nGroetjes") == "Hoi allemaal, xxuser Groetjes"
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("frame", FRAMES)
+def test_the_frames_measured_leave_the_words_read(frame, lang):
+    """`python -m training.frames` measures these on the test split: every one goes."""
+    variants = max(map(len, (GREETINGS[lang], CLOSINGS[lang], TITLES[lang])))
+    for body in ("The rota is wrong again.", "Kunnen we vrijdag schuiven?\nIk kan niet."):
+        for n in range(variants * 2):
+            assert own_words(FRAMES[frame](body, lang, n)) == " ".join(body.split())
 
 
 @pytest.mark.parametrize(
