@@ -1872,14 +1872,17 @@ _THE_ROUND = frozenset({
     "zorgenronde",
 })  # fmt: skip
 _AN_ANSWER = frozenset({"my", "mijn", "concern", "zorg", "answer", "antwoord"})
-_PLEASE = frozenset({"please", "pls", "now", "alsjeblieft", "aub", "graag", "maar"})
+_PLEASE = frozenset({
+    "please", "pls", "plz", "now", "alsjeblieft", "alstublieft", "aub", "graag", "maar",
+})  # fmt: skip
 _NOT_A_WORD = re.compile(r"[^\w\s]|_")
+_AUB = re.compile(r"\ba\.\s?u\.\s?b\b\.?")  # "a.u.b.", a word before its dots go
 
 
 def _keyword(args: str) -> str:
     """The words of a one-keyword command without punctuation, emoji or "please":
-    "renew please", "renewed ✅" and "vernieuwen aub" all say "renew…"."""
-    words = _NOT_A_WORD.sub(" ", fold(args)).split()
+    "renew please", "renewed ✅" and "vernieuwen a.u.b." all say "renew…"."""
+    words = _NOT_A_WORD.sub(" ", _AUB.sub("aub", fold(args))).split()
     return " ".join(w for w in words if w not in _PLEASE)
 
 
@@ -2190,7 +2193,11 @@ _NUDGE_WORDS = {
 def _nudges(spec: CommandSpec, args: str, today: date) -> NudgeMode | UsageError:
     if not args.strip():
         return NudgeMode(None)
-    mode = _NUDGE_WORDS.get(fold(args).strip(" .!"))
+    # A word of courtesy around it ("please fewer", "minder graag") is no second word.
+    keyword = _keyword(args)
+    if not keyword:
+        return NudgeMode(None)
+    mode = _NUDGE_WORDS.get(keyword)
     if mode is None:
         # It changes what the bot does to the whole table: one word, read as it is.
         return UsageError(spec, Say.of(

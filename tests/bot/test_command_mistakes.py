@@ -401,7 +401,7 @@ def test_a_review_without_its_number_or_in_the_wrong_order_says_what_is_missing(
          "Usage: /concern none | /concern <your concern>"),
         ("/zorg", "Je antwoord ontbreekt, dus er is niets genoteerd.",
          "Gebruik: /zorg geen | /zorg <je zorg>"),
-        ("/nudges please fewer", "I cannot read “please fewer” as how readily I nudge here: "
+        ("/nudges fewer or off", "I cannot read “fewer or off” as how readily I nudge here: "
          "say one word, normal, fewer or off.", "Usage: /nudges [normal | fewer | off]"),
         ("/seintjes heel veel", "Ik kan “heel veel” niet lezen als hoe snel ik hier een "
          "seintje geef: zeg één woord, normaal, minder of uit.",

@@ -297,13 +297,26 @@ def test_grammar_problem_window_out_of_range_or_unreadable(args):
         ("normaal.", "normal"),
         ("off", "off"),
         ("uit!", "off"),
+        # a word of courtesy around the one word
+        ("please fewer", "fewer"),
+        ("fewer please!", "fewer"),
+        ("off, pls", "off"),
+        ("minder graag", "fewer"),
+        ("graag minder", "fewer"),
+        ("uit alsjeblieft", "off"),
+        ("normaal a.u.b.", "normal"),
+        ("Minder aub 🙏", "fewer"),
+        ("please", None),
     ],
 )
 def test_grammar_nudges(args, mode):
     assert parse("nudges", args) == NudgeMode(mode)
 
 
-@pytest.mark.parametrize("args", ["sometimes", "fewer please", "0.9"])
+@pytest.mark.parametrize(
+    "args",
+    ["sometimes", "0.9", "fewer or off", "please fewer or off", "not off please", "less often"],
+)
 def test_grammar_nudges_unreadable(args):
     assert isinstance(parse("seintjes", args), UsageError)
 
