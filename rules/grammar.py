@@ -376,8 +376,9 @@ _DUTCH_KEYWORDS = {
         "verwijder", "schrappen", "opheffen",
     }),
     "review": frozenset({
-        "behouden", "houden", "behoud", "herzien", "herzie", "aanpassen", "wijzigen", "wijzig",
-        "intrekken", "stoppen", "vervallen", "schrappen", "beëindigen",
+        "behouden", "houden", "behoud", "aanhouden", "herzien", "herzie", "aanpassen",
+        "wijzigen", "wijzig", "intrekken", "stoppen", "vervallen", "schrappen", "beëindigen",
+        "afschaffen", "opheffen",
     }),
     "report": frozenset({
         "sinds", "vanaf", "vorige", "afgelopen", "gisteren", "eergisteren", "vandaag",
@@ -2778,9 +2779,15 @@ def _roles(spec: CommandSpec, args: str, today: date) -> ShowRoles:
     return ShowRoles()
 
 
-_KEEP = {"keep", "behouden", "houden", "behoud"}
-_REVISE = {"revise", "change", "herzien", "herzie", "aanpassen", "wijzigen", "wijzig"}
-_RETIRE = {"retire", "end", "intrekken", "stoppen", "vervallen", "schrappen", "beëindigen"}
+_KEEP = {"keep", "continue", "behouden", "houden", "behoud", "aanhouden"}
+_REVISE = {
+    "revise", "change", "update", "amend",
+    "herzien", "herzie", "aanpassen", "wijzigen", "wijzig",
+}  # fmt: skip
+_RETIRE = {
+    "retire", "end", "drop", "scrap", "stop",
+    "intrekken", "stoppen", "vervallen", "schrappen", "beëindigen", "afschaffen", "opheffen",
+}  # fmt: skip
 # The lesson is a trailing clause of the reason, like an agreement's review clause:
 # "because daily is too much, learned: ask first". After a subject or auxiliary
 # "learned" is the reason's verb ("because we learned that ...", "omdat we geleerd
@@ -2790,7 +2797,8 @@ _LEARNED = re.compile(r"(?<!\S)(learned|learnt|geleerd|lesson|les)\s*(:?)\s+(?=\
 
 def _review_unread(keyword: str, after: str) -> Say | None:
     """What a review command lacks: the agreement's number ("/review keep", "/review keep
-    one"), or its decision first ("/review 3 keep"); None for anything else."""
+    one"), its decision first ("/review 3 keep"), or a decision it does not know ("/review
+    postpone 3"); None for anything else."""
     if keyword in _KEEP | _REVISE | _RETIRE:
         return Say.of(
             N_("Which agreement? Give its number, as /agreements shows it: /review {keyword} 3"),
@@ -2804,6 +2812,15 @@ def _review_unread(keyword: str, after: str) -> Say | None:
             keyword=decision,
             number=number,
         )
+    number = _number(after.lstrip("#"))
+    if number is not None and keyword:
+        # "/review postpone 3": the number is there, the decision is no word it knows.
+        return Say.of(
+            N_("I cannot read “{word}” as what to do with agreement {number}: keep, revise "
+               "or retire."),
+            word=Quote(excerpt(keyword, 40)),
+            number=number,
+        )  # fmt: skip
     return None
 
 

@@ -383,6 +383,10 @@ def test_scores_past_the_scale_are_named(app, line, said):
         ("/herziening behouden", "Welke afspraak? Geef haar nummer, zoals /afspraken het toont: "
                                  "/herziening behouden 3"),
         ("/review 1 keep", "Say what to do first, then the number: /review keep 1"),
+        ("/review postpone 1 because we are busy",
+         "I cannot read “postpone” as what to do with agreement 1: keep, revise or retire."),
+        ("/herziening uitstellen 1", "Ik kan “uitstellen” niet lezen als wat we met afspraak 1 "
+                                     "doen: behouden, herzien of intrekken."),
         ("/herziening 1 behouden omdat het werkt",
          "Zeg eerst wat je wilt, dan het nummer: /herziening behouden 1"),
     ],

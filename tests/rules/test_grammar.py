@@ -479,6 +479,15 @@ def test_grammar_overflowing_or_odd_numbers_get_usage(name, args, today):
         ("herziening", "schrappen 1 omdat niemand het nog doet", "retire"),
         ("herziening", "beëindigen 1", "retire"),
         ("review", "end 1 because nobody does it any more", "retire"),
+        ("review", "drop 1 because nobody comes", "retire"),
+        ("review", "Scrap 1", "retire"),
+        ("review", "stop 1 because nobody comes", "retire"),
+        ("herziening", "afschaffen 1 omdat niemand komt", "retire"),
+        ("herziening", "opheffen 1", "retire"),
+        ("review", "update 1 at 9:30 because trains are late", "revise"),
+        ("review", "amend 1 at 9:30 because trains are late", "revise"),
+        ("review", "continue 1 because it works", "keep"),
+        ("herziening", "aanhouden 1 omdat het werkt", "keep"),
     ],
 )
 def test_grammar_review_verbs_people_reach_for(name, args, decision):
