@@ -1853,7 +1853,11 @@ def _agreements(spec: CommandSpec, args: str, today: date) -> ListAgreements | U
         return ListAgreements(include_history=False)
     if keyword in _ALL_AGREEMENTS:
         return ListAgreements(include_history=True)
-    return UsageError(spec)
+    return UsageError(spec, Say.of(
+        N_("I cannot read “{text}” as which agreements to list: the current ones, or all "
+           "with their history."),
+        text=Quote(excerpt(args.strip(), 40)),
+    ))  # fmt: skip
 
 
 # "/concerns cancel" withdraws the open round only as the word alone, or with words that

@@ -410,6 +410,10 @@ def test_a_review_without_its_number_or_in_the_wrong_order_says_what_is_missing(
         ("/seintjes heel veel", "Ik kan “heel veel” niet lezen als hoe snel ik hier een "
          "seintje geef: zeg één woord, normaal, minder of uit.",
          "Gebruik: /seintjes [normaal | minder | uit]"),
+        ("/agreements due", "I cannot read “due” as which agreements to list: the current "
+         "ones, or all with their history.", "Usage: /agreements [all]"),
+        ("/afspraken van ben", "Ik kan “van ben” niet lezen als welke afspraken ik laat zien: "
+         "de huidige, of alle met hun geschiedenis.", "Gebruik: /afspraken [alle]"),
     ],
 )  # fmt: skip
 def test_a_usage_answer_says_first_what_was_missing(app, line, lead, usage):
