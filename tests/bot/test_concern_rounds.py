@@ -702,3 +702,24 @@ def test_concern_round_polling_its_proposer_counts_their_answer(database_url, ta
         start(chat)
         chat.command("ben", "/concern none", "09:05")
         assert chat.texts()[-1] == "1 of 2 answered; waiting for anna."
+
+
+def test_concern_round_a_proposer_with_a_concern_is_not_recorded_as_consenting(app):
+    """The record listed its proposer among those who consented and, beside it, the
+    concern they raised in the round and never said was resolved."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    round_id = start(chat)
+    chat.command("ben", "/concern 1.4 may miss the security fix", "09:05")
+    chat.answer("anna", round_id, None, "09:06")
+    chat.answer("chris", round_id, None, "09:07")
+    [summary] = chat.of_type(PostRoundSummary)
+    assert not summary.suggest_agreement  # its proposer's concern is open
+    [recorded] = [
+        a.agreement
+        for a in chat.command("anna", "/agree pin the base image to 1.4 because builds broke",
+                              "09:40")
+        if hasattr(a, "agreement")
+    ]  # fmt: skip
+    assert recorded.consenters == ("anna", "chris")
+    assert recorded.concerns == (("ben", "1.4 may miss the security fix"),)
