@@ -803,6 +803,8 @@ class UnknownCommand:
 
     name: str
     near: CommandSpec | None = None
+    # What was typed after the name, to give back with the command meant.
+    words: str = ""
 
 
 # --- parsing -------------------------------------------------------------------

@@ -425,3 +425,27 @@ def test_a_usage_answer_says_first_what_was_missing(app, line, lead, usage):
     _, text = private_reply(chat, "ann", line, "09:00")
     first, second, *_ = text.splitlines()
     assert first == lead and second.startswith(usage), text
+
+
+@pytest.mark.parametrize(
+    ("line", "again"),
+    [
+        ("/agre we merge on green because fewer broken builds",
+         "Your words with /agree, to send again: /agree we merge on green because fewer "
+         "broken builds"),
+        ("/groundrules afsprak We ruimen op omdat het rommelig is",
+         "Je woorden met /afspraak, om opnieuw te sturen: /afspraak We ruimen op omdat het "
+         "rommelig is"),
+    ],
+)  # fmt: skip
+def test_a_mistyped_command_gives_its_words_back_with_the_command_meant(app, line, again):
+    """Slack and Discord empty the box: a long /agree under a mistyped name was lost, the
+    answer naming the command meant but not what was typed after it."""
+    _, text = private_reply(Chat(app), "ann", line, "09:00")
+    assert text.splitlines()[-1] == again
+
+
+@pytest.mark.parametrize("line", ["/agre", "/frobnicate the table"])
+def test_a_mistyped_command_without_words_or_a_command_meant_gives_nothing_back(app, line):
+    _, text = private_reply(Chat(app), "ann", line, "09:00")
+    assert "to send again" not in text
