@@ -183,8 +183,9 @@ def consent(
     view = round_.view()
     # A yes in chat followed by a concern in the round: the concern stands, not the yes.
     still_concerned = {user for user, _ in view.concerns} - {recorder}
-    consenters = [u for u in consenters if u not in still_concerned]
+    # Its proposer too, unless they raised a concern about it in the round themselves.
     consenters += [round_.proposer, *view.no_concerns]
+    consenters = [u for u in consenters if u not in still_concerned]
     return tuple(dict.fromkeys(consenters)), view.concerns, view.resolved
 
 

@@ -346,6 +346,14 @@ def record_answer(
         ]
     if event.user not in round_.participants and event.user not in state.members:
         return [private(event, event.user, _not_at_the_table(), lang)]
+    if (
+        event.concern is None
+        and event.user == round_.proposer
+        and event.user not in round_.participants
+    ):
+        # Proposing is consenting (the record counts them): their "none" added a member to
+        # wait for, "0 of 1" turning "1 of 2". A concern of their own is still heard.
+        return [private(event, event.user, Say.of(PROPOSER_CONSENTS), lang)]
     answers = dict(round_.answers)
     answers[event.user] = event.concern
     participants = round_.participants
@@ -373,6 +381,12 @@ def record_answer(
         ),
     ]
     return actions + _progress(event, updated)
+
+
+PROPOSER_CONSENTS = N_(
+    "It is your own proposal, so you count as having no concerns already: this round asks "
+    "the others."
+)
 
 
 def _noted(concern: str, *, closes: bool) -> Say | Lines:

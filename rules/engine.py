@@ -715,21 +715,30 @@ def _parse(event: CommandInvoked, today: date, month_first: bool = False) -> Com
         # "/groundrules afsprak ..." or "@Groundrules agre ...": a command mistyped.
         mistyped = mistyped_command(args)
         if mistyped is not None:
-            return _unknown(event, *mistyped)
+            return _unknown(event, *mistyped, words=args.strip().partition(" ")[2])
     parsed = parse_command(spec, args, today=today, lang=lang, month_first=month_first)
     return Command(event, spec, parsed, lang, written=written)
 
 
 def _unknown(
-    event: CommandInvoked, name: str, near: tuple[CommandSpec, str | None] | None
+    event: CommandInvoked,
+    name: str,
+    near: tuple[CommandSpec, str | None] | None,
+    *,
+    words: str | None = None,
 ) -> Command:
     """A name no command has is answered in the language of the command it resembles
-    ("/afsprak": Dutch), else in the language of the words typed after it."""
+    ("/afsprak": Dutch), else in the language of the words typed after it. `words`:
+    those typed after the name, where they are not the event's own."""
     lang = near[1] if near is not None else None
     if lang is None and event.args.strip():
         lang = detect_language(event.args, fallback="") or None
     lang = lang or event.lang
-    parsed = UnknownCommand(name.lstrip("/"), near[0] if near is not None else None)
+    parsed = UnknownCommand(
+        name.lstrip("/"),
+        near[0] if near is not None else None,
+        words=(event.args if words is None else words).strip(),
+    )
     return Command(event, None, parsed, lang)
 
 

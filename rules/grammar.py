@@ -376,8 +376,9 @@ _DUTCH_KEYWORDS = {
         "verwijder", "schrappen", "opheffen",
     }),
     "review": frozenset({
-        "behouden", "houden", "behoud", "herzien", "herzie", "aanpassen", "wijzigen", "wijzig",
-        "intrekken", "stoppen", "vervallen", "schrappen", "beëindigen",
+        "behouden", "houden", "behoud", "aanhouden", "herzien", "herzie", "aanpassen",
+        "wijzigen", "wijzig", "intrekken", "stoppen", "vervallen", "schrappen", "beëindigen",
+        "afschaffen", "opheffen",
     }),
     "report": frozenset({
         "sinds", "vanaf", "vorige", "afgelopen", "gisteren", "eergisteren", "vandaag",
@@ -802,6 +803,8 @@ class UnknownCommand:
 
     name: str
     near: CommandSpec | None = None
+    # What was typed after the name, to give back with the command meant.
+    words: str = ""
 
 
 # --- parsing -------------------------------------------------------------------
@@ -1852,7 +1855,11 @@ def _agreements(spec: CommandSpec, args: str, today: date) -> ListAgreements | U
         return ListAgreements(include_history=False)
     if keyword in _ALL_AGREEMENTS:
         return ListAgreements(include_history=True)
-    return UsageError(spec)
+    return UsageError(spec, Say.of(
+        N_("I cannot read “{text}” as which agreements to list: the current ones, or all "
+           "with their history."),
+        text=Quote(excerpt(args.strip(), 40)),
+    ))  # fmt: skip
 
 
 # "/concerns cancel" withdraws the open round only as the word alone, or with words that
@@ -1872,14 +1879,17 @@ _THE_ROUND = frozenset({
     "zorgenronde",
 })  # fmt: skip
 _AN_ANSWER = frozenset({"my", "mijn", "concern", "zorg", "answer", "antwoord"})
-_PLEASE = frozenset({"please", "pls", "now", "alsjeblieft", "aub", "graag", "maar"})
+_PLEASE = frozenset({
+    "please", "pls", "plz", "now", "alsjeblieft", "alstublieft", "aub", "graag", "maar",
+})  # fmt: skip
 _NOT_A_WORD = re.compile(r"[^\w\s]|_")
+_AUB = re.compile(r"\ba\.\s?u\.\s?b\b\.?")  # "a.u.b.", a word before its dots go
 
 
 def _keyword(args: str) -> str:
     """The words of a one-keyword command without punctuation, emoji or "please":
-    "renew please", "renewed ✅" and "vernieuwen aub" all say "renew…"."""
-    words = _NOT_A_WORD.sub(" ", fold(args)).split()
+    "renew please", "renewed ✅" and "vernieuwen a.u.b." all say "renew…"."""
+    words = _NOT_A_WORD.sub(" ", _AUB.sub("aub", fold(args))).split()
     return " ".join(w for w in words if w not in _PLEASE)
 
 
@@ -2190,7 +2200,11 @@ _NUDGE_WORDS = {
 def _nudges(spec: CommandSpec, args: str, today: date) -> NudgeMode | UsageError:
     if not args.strip():
         return NudgeMode(None)
-    mode = _NUDGE_WORDS.get(fold(args).strip(" .!"))
+    # A word of courtesy around it ("please fewer", "minder graag") is no second word.
+    keyword = _keyword(args)
+    if not keyword:
+        return NudgeMode(None)
+    mode = _NUDGE_WORDS.get(keyword)
     if mode is None:
         # It changes what the bot does to the whole table: one word, read as it is.
         return UsageError(spec, Say.of(
@@ -2771,9 +2785,15 @@ def _roles(spec: CommandSpec, args: str, today: date) -> ShowRoles:
     return ShowRoles()
 
 
-_KEEP = {"keep", "behouden", "houden", "behoud"}
-_REVISE = {"revise", "change", "herzien", "herzie", "aanpassen", "wijzigen", "wijzig"}
-_RETIRE = {"retire", "end", "intrekken", "stoppen", "vervallen", "schrappen", "beëindigen"}
+_KEEP = {"keep", "continue", "behouden", "houden", "behoud", "aanhouden"}
+_REVISE = {
+    "revise", "change", "update", "amend",
+    "herzien", "herzie", "aanpassen", "wijzigen", "wijzig",
+}  # fmt: skip
+_RETIRE = {
+    "retire", "end", "drop", "scrap", "stop",
+    "intrekken", "stoppen", "vervallen", "schrappen", "beëindigen", "afschaffen", "opheffen",
+}  # fmt: skip
 # The lesson is a trailing clause of the reason, like an agreement's review clause:
 # "because daily is too much, learned: ask first". After a subject or auxiliary
 # "learned" is the reason's verb ("because we learned that ...", "omdat we geleerd
@@ -2783,7 +2803,8 @@ _LEARNED = re.compile(r"(?<!\S)(learned|learnt|geleerd|lesson|les)\s*(:?)\s+(?=\
 
 def _review_unread(keyword: str, after: str) -> Say | None:
     """What a review command lacks: the agreement's number ("/review keep", "/review keep
-    one"), or its decision first ("/review 3 keep"); None for anything else."""
+    one"), its decision first ("/review 3 keep"), or a decision it does not know ("/review
+    postpone 3"); None for anything else."""
     if keyword in _KEEP | _REVISE | _RETIRE:
         return Say.of(
             N_("Which agreement? Give its number, as /agreements shows it: /review {keyword} 3"),
@@ -2797,6 +2818,15 @@ def _review_unread(keyword: str, after: str) -> Say | None:
             keyword=decision,
             number=number,
         )
+    number = _number(after.lstrip("#"))
+    if number is not None and keyword:
+        # "/review postpone 3": the number is there, the decision is no word it knows.
+        return Say.of(
+            N_("I cannot read “{word}” as what to do with agreement {number}: keep, revise "
+               "or retire."),
+            word=Quote(excerpt(keyword, 40)),
+            number=number,
+        )  # fmt: skip
     return None
 
 

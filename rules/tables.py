@@ -157,14 +157,28 @@ def usage(command: Command, state: TableState) -> list[Action]:
     parsed = command.parsed
     if isinstance(parsed, UnknownCommand) and parsed.near is not None:
         near = parsed.near
+        meant = CommandName(near.dutch if lang == "nl" else near.name)
+        # Slack and Discord empty the box: the words typed come back with the name meant.
+        again = (
+            [
+                Say.of(
+                    N_("Your words with {command}, to send again: {command} {words}"),
+                    command=meant,
+                    words=Quote(excerpt(parsed.words, ECHO_LIMIT)),
+                )
+            ]
+            if parsed.words
+            else []
+        )
         text = Lines((
             Say.of(
                 N_("I do not know the command /{name}. Did you mean {command}?"),
                 name=Quote(excerpt(parsed.name, 40)),
-                command=CommandName(near.dutch if lang == "nl" else near.name),
+                command=meant,
             ),
             Say.of(N_("Usage: {usage}"), usage=Say.of(near.usage)),
             *_example(near),
+            *again,
         ))  # fmt: skip
     elif isinstance(parsed, UnknownCommand):
         text = Say.of(

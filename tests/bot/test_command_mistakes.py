@@ -383,6 +383,10 @@ def test_scores_past_the_scale_are_named(app, line, said):
         ("/herziening behouden", "Welke afspraak? Geef haar nummer, zoals /afspraken het toont: "
                                  "/herziening behouden 3"),
         ("/review 1 keep", "Say what to do first, then the number: /review keep 1"),
+        ("/review postpone 1 because we are busy",
+         "I cannot read “postpone” as what to do with agreement 1: keep, revise or retire."),
+        ("/herziening uitstellen 1", "Ik kan “uitstellen” niet lezen als wat we met afspraak 1 "
+                                     "doen: behouden, herzien of intrekken."),
         ("/herziening 1 behouden omdat het werkt",
          "Zeg eerst wat je wilt, dan het nummer: /herziening behouden 1"),
     ],
@@ -401,11 +405,15 @@ def test_a_review_without_its_number_or_in_the_wrong_order_says_what_is_missing(
          "Usage: /concern none | /concern <your concern>"),
         ("/zorg", "Je antwoord ontbreekt, dus er is niets genoteerd.",
          "Gebruik: /zorg geen | /zorg <je zorg>"),
-        ("/nudges please fewer", "I cannot read “please fewer” as how readily I nudge here: "
+        ("/nudges fewer or off", "I cannot read “fewer or off” as how readily I nudge here: "
          "say one word, normal, fewer or off.", "Usage: /nudges [normal | fewer | off]"),
         ("/seintjes heel veel", "Ik kan “heel veel” niet lezen als hoe snel ik hier een "
          "seintje geef: zeg één woord, normaal, minder of uit.",
          "Gebruik: /seintjes [normaal | minder | uit]"),
+        ("/agreements due", "I cannot read “due” as which agreements to list: the current "
+         "ones, or all with their history.", "Usage: /agreements [all]"),
+        ("/afspraken van ben", "Ik kan “van ben” niet lezen als welke afspraken ik laat zien: "
+         "de huidige, of alle met hun geschiedenis.", "Gebruik: /afspraken [alle]"),
     ],
 )  # fmt: skip
 def test_a_usage_answer_says_first_what_was_missing(app, line, lead, usage):
@@ -417,3 +425,27 @@ def test_a_usage_answer_says_first_what_was_missing(app, line, lead, usage):
     _, text = private_reply(chat, "ann", line, "09:00")
     first, second, *_ = text.splitlines()
     assert first == lead and second.startswith(usage), text
+
+
+@pytest.mark.parametrize(
+    ("line", "again"),
+    [
+        ("/agre we merge on green because fewer broken builds",
+         "Your words with /agree, to send again: /agree we merge on green because fewer "
+         "broken builds"),
+        ("/groundrules afsprak We ruimen op omdat het rommelig is",
+         "Je woorden met /afspraak, om opnieuw te sturen: /afspraak We ruimen op omdat het "
+         "rommelig is"),
+    ],
+)  # fmt: skip
+def test_a_mistyped_command_gives_its_words_back_with_the_command_meant(app, line, again):
+    """Slack and Discord empty the box: a long /agree under a mistyped name was lost, the
+    answer naming the command meant but not what was typed after it."""
+    _, text = private_reply(Chat(app), "ann", line, "09:00")
+    assert text.splitlines()[-1] == again
+
+
+@pytest.mark.parametrize("line", ["/agre", "/frobnicate the table"])
+def test_a_mistyped_command_without_words_or_a_command_meant_gives_nothing_back(app, line):
+    _, text = private_reply(Chat(app), "ann", line, "09:00")
+    assert "to send again" not in text

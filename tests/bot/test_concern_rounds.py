@@ -15,7 +15,7 @@ from rules.actions import (
     UpdateRoundProgress,
 )
 from rules.i18n import render
-from tests.conftest import make_app
+from tests.conftest import bot_on, make_app
 from tests.helpers import Chat
 
 
@@ -656,3 +656,70 @@ def test_concern_round_open_on_a_proposal_refuses_its_agreement_in_dutch(app):
         "Over dit voorstel loopt nog een zorgenronde: 0 van 2 geantwoord. Wacht tot die "
         "gesloten is, zodat ieders zorgen gehoord worden, en leg het daarna vast."
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/concern none", "It is your own proposal, so you count as having no concerns "
+         "already: this round asks the others."),
+        ("/zorg geen", "Het is je eigen voorstel, dus je telt al als iemand zonder zorgen: "
+         "deze ronde vraagt het de anderen."),
+    ],
+)  # fmt: skip
+def test_concern_round_a_proposer_it_did_not_poll_answering_none_is_not_counted(app, line, said):
+    """Its proposer's "none" made them one of those asked: "0 of 1 answered" became
+    "1 of 2", and the round waited for the same one member as before."""
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    round_id = start(chat)
+    [reply] = chat.command("ben", line, "09:05")
+    assert isinstance(reply, Reply) and reply.private and reply.user == "ben"
+    assert chat.texts()[-1] == said
+    chat.answer("ben", round_id, None, "09:06")  # the round's button: the same
+    assert chat.of_type(UpdateRoundProgress) == []
+    chat.answer("anna", round_id, None, "09:10")
+    [summary] = chat.of_type(PostRoundSummary)
+    assert summary.round.participants == ("anna",) and summary.round.no_concerns == ("anna",)
+
+
+def test_concern_round_a_proposer_it_did_not_poll_may_still_raise_a_concern(app):
+    """Their own doubt about their proposal is heard (ground rule 4), and the round shows
+    them among those who answered."""
+    chat = Chat(app)
+    chat.join("anna", "ben")
+    start(chat)
+    chat.command("ben", "/concern 1.4 may miss the security fix", "09:05")
+    [progress] = chat.of_type(UpdateRoundProgress)
+    assert progress.round.concerns == (("ben", "1.4 may miss the security fix"),)
+    assert chat.texts()[-1] == "1 of 2 answered; waiting for anna."
+
+
+def test_concern_round_polling_its_proposer_counts_their_answer(database_url, tagged):
+    with bot_on(database_url, tagged, poll_proposer=True) as app:
+        chat = Chat(app)
+        chat.join("anna", "ben")
+        start(chat)
+        chat.command("ben", "/concern none", "09:05")
+        assert chat.texts()[-1] == "1 of 2 answered; waiting for anna."
+
+
+def test_concern_round_a_proposer_with_a_concern_is_not_recorded_as_consenting(app):
+    """The record listed its proposer among those who consented and, beside it, the
+    concern they raised in the round and never said was resolved."""
+    chat = Chat(app)
+    chat.join("anna", "ben", "chris")
+    round_id = start(chat)
+    chat.command("ben", "/concern 1.4 may miss the security fix", "09:05")
+    chat.answer("anna", round_id, None, "09:06")
+    chat.answer("chris", round_id, None, "09:07")
+    [summary] = chat.of_type(PostRoundSummary)
+    assert not summary.suggest_agreement  # its proposer's concern is open
+    [recorded] = [
+        a.agreement
+        for a in chat.command("anna", "/agree pin the base image to 1.4 because builds broke",
+                              "09:40")
+        if hasattr(a, "agreement")
+    ]  # fmt: skip
+    assert recorded.consenters == ("anna", "chris")
+    assert recorded.concerns == (("ben", "1.4 may miss the security fix"),)

@@ -250,3 +250,14 @@ def test_nudges_fewer_with_a_surer_bar_says_nothing_of_the_kind(surer):
     chat.command("carl", "/nudges fewer", "08:00")
     chat.command("anna", "/nudges", "08:01")
     assert not any("as often as normal" in text for text in chat.texts())
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [("/nudges please fewer", "From now on"), ("/seintjes uit a.u.b.", "Vanaf nu")],
+)
+def test_nudges_a_word_of_courtesy_around_the_choice_sets_it(surer, line, said):
+    """ "/nudges please fewer" got the usage, while "/nudges fewer" was read."""
+    chat = Chat(surer)
+    [announced] = replies(chat.command("carl", line, "08:00"))
+    assert not announced.private and chat.texts()[-1].startswith(said)

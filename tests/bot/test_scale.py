@@ -311,8 +311,8 @@ def test_an_answer_from_someone_the_round_polled_counts_no_answers(app):
 
     polled = statements_during(app.database, lambda: answer("U0020", "too blue"))
     assert not [s for s in polled if "count(" in s.lower()]
-    answer("U0000")  # its proposer, whom it did not poll: counted, and last
+    answer("U0000", "too dark")  # its proposer, whom it did not poll: counted, and last
     with app.database.connect() as connection:
         rows = connection.execute(app.store.sql.round_answers, {"w": WORKSPACE, "r": round_id})
         answers = [(row.user, row.concern) for row in rows if row.answered_at is not None]
-    assert answers == [("U0020", "too blue"), ("U0000", None)]
+    assert answers == [("U0020", "too blue"), ("U0000", "too dark")]

@@ -297,13 +297,26 @@ def test_grammar_problem_window_out_of_range_or_unreadable(args):
         ("normaal.", "normal"),
         ("off", "off"),
         ("uit!", "off"),
+        # a word of courtesy around the one word
+        ("please fewer", "fewer"),
+        ("fewer please!", "fewer"),
+        ("off, pls", "off"),
+        ("minder graag", "fewer"),
+        ("graag minder", "fewer"),
+        ("uit alsjeblieft", "off"),
+        ("normaal a.u.b.", "normal"),
+        ("Minder aub 🙏", "fewer"),
+        ("please", None),
     ],
 )
 def test_grammar_nudges(args, mode):
     assert parse("nudges", args) == NudgeMode(mode)
 
 
-@pytest.mark.parametrize("args", ["sometimes", "fewer please", "0.9"])
+@pytest.mark.parametrize(
+    "args",
+    ["sometimes", "0.9", "fewer or off", "please fewer or off", "not off please", "less often"],
+)
 def test_grammar_nudges_unreadable(args):
     assert isinstance(parse("seintjes", args), UsageError)
 
@@ -466,6 +479,15 @@ def test_grammar_overflowing_or_odd_numbers_get_usage(name, args, today):
         ("herziening", "schrappen 1 omdat niemand het nog doet", "retire"),
         ("herziening", "beëindigen 1", "retire"),
         ("review", "end 1 because nobody does it any more", "retire"),
+        ("review", "drop 1 because nobody comes", "retire"),
+        ("review", "Scrap 1", "retire"),
+        ("review", "stop 1 because nobody comes", "retire"),
+        ("herziening", "afschaffen 1 omdat niemand komt", "retire"),
+        ("herziening", "opheffen 1", "retire"),
+        ("review", "update 1 at 9:30 because trains are late", "revise"),
+        ("review", "amend 1 at 9:30 because trains are late", "revise"),
+        ("review", "continue 1 because it works", "keep"),
+        ("herziening", "aanhouden 1 omdat het werkt", "keep"),
     ],
 )
 def test_grammar_review_verbs_people_reach_for(name, args, decision):

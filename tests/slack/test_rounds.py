@@ -548,3 +548,17 @@ async def test_slack_a_form_answer_without_words_is_asked_about_in_the_form(bot:
 
     asked, _ = await asked_in_form(bot, posted, ":tada: !")
     assert asked.startswith("Your answer has no words yet."), asked
+
+
+async def test_slack_its_proposer_clicking_no_concerns_is_told_and_not_counted(bot: SlackBot):
+    """Alice's own "No concerns" turned "0 of 2" into "1 of 3"."""
+    posted = await start_round(bot)
+    await click(bot, posted, "round_none", USER_ID)
+    [told] = await bot.slack.wait_for("chat.postEphemeral", where=lambda p: p["user"] == USER_ID)
+    assert told.params["text"] == (
+        "It is your own proposal, so you count as having no concerns already: this round asks "
+        "the others."
+    )
+    await click(bot, posted, "round_none", BOB)
+    [update] = await bot.slack.wait_for("chat.update")
+    assert "1 of 2 answered; waiting for Carol Chen." in shown_text(update)
