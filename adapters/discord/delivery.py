@@ -112,6 +112,7 @@ from rules.actions import (
     WordToProposer,
 )
 from rules.i18n import supported
+from rules.problems import SNOOZED_PAST_QUIET_HOURS, STILL_SNOOZED
 from rules.say import N_, Lines, Member, Quote, Say, Span, Text
 
 if TYPE_CHECKING:
@@ -138,6 +139,36 @@ SNOOZED_UNTIL_UNREACHABLE_NO_REPLY = N_(
     "then. When you are ready, answer your problem with a proposal: in its thread, or as a "
     "reply to it."
 )
+# Those two, for a snooze that ends later than asked, saying why: a shorter one kept the
+# later end (rules.problems.STILL_SNOOZED), or the end of the quiet hours came after it.
+STILL_SNOOZED_UNREACHABLE = N_(
+    "Still snoozed until {at}, as you asked before. Your direct messages are closed, "
+    "though, so I cannot remind you then. The button under my reply beside your problem "
+    "stays, for when you are ready."
+)
+STILL_SNOOZED_UNREACHABLE_NO_REPLY = N_(
+    "Still snoozed until {at}, as you asked before. Your direct messages are closed, "
+    "though, so I cannot remind you then. When you are ready, answer your problem with a "
+    "proposal: in its thread, or as a reply to it."
+)
+SNOOZED_PAST_QUIET_HOURS_UNREACHABLE = N_(
+    "Snoozed until {at}, when the quiet hours here end. Your direct messages are closed, "
+    "though, so I cannot remind you then. The button under my reply beside your problem "
+    "stays, for when you are ready."
+)
+SNOOZED_PAST_QUIET_HOURS_UNREACHABLE_NO_REPLY = N_(
+    "Snoozed until {at}, when the quiet hours here end. Your direct messages are closed, "
+    "though, so I cannot remind you then. When you are ready, answer your problem with a "
+    "proposal: in its thread, or as a reply to it."
+)
+# By the promise a snooze made: (with a quiet reply to point to, without one).
+UNREACHABLE_SNOOZES = {
+    STILL_SNOOZED: (STILL_SNOOZED_UNREACHABLE, STILL_SNOOZED_UNREACHABLE_NO_REPLY),
+    SNOOZED_PAST_QUIET_HOURS: (
+        SNOOZED_PAST_QUIET_HOURS_UNREACHABLE,
+        SNOOZED_PAST_QUIET_HOURS_UNREACHABLE_NO_REPLY,
+    ),
+}
 # Both, for a word enqueued before it said until when (SnoozeNoted.until None).
 SNOOZED_UNREACHABLE = N_(
     "Snoozed for {span}. Your direct messages are closed, though, so I cannot remind you "
@@ -514,8 +545,11 @@ class Delivery:
                 action.workspace, quiet_reply_key(action.channel, action.problem_id)
             )
             if action.until is not None:
-                wording = SNOOZED_UNTIL_UNREACHABLE if quiet else SNOOZED_UNTIL_UNREACHABLE_NO_REPLY
-                unreachable = Say.of(wording, at=action.until)
+                with_reply, no_reply = UNREACHABLE_SNOOZES.get(
+                    action.promise.msgid,
+                    (SNOOZED_UNTIL_UNREACHABLE, SNOOZED_UNTIL_UNREACHABLE_NO_REPLY),
+                )
+                unreachable = Say.of(with_reply if quiet else no_reply, at=action.until)
             else:
                 wording = SNOOZED_UNREACHABLE if quiet else SNOOZED_UNREACHABLE_NO_REPLY
                 unreachable = Say.of(wording, span=Span(action.span))
