@@ -251,7 +251,7 @@ async def test_quiet_reply_a_shorter_snooze_says_it_is_still_snoozed_as_asked_be
     still = await world.api.wait_for_callback(ix)
     assert still.ephemeral
     assert re.fullmatch(
-        r"Still snoozed until <t:\d+:t>, as you asked before\. Your direct messages are "
+        r"Still snoozed until <t:\d+:[tf]>, as you asked before\. Your direct messages are "
         r"closed, though, so I cannot remind you then\. The button under my reply beside "
         r"your problem stays, for when you are ready\.",
         still.content.splitlines()[-1],  # after the quote of her problem
@@ -274,7 +274,7 @@ async def test_quiet_reply_a_snooze_into_the_quiet_hours_says_why_it_ends_later(
     await runtime.wait_for(NudgeSnoozed)
     answer = await world.api.wait_for_followup(snooze)
     assert re.fullmatch(
-        r"Snoozed until <t:\d+:t>, when the quiet hours here end\. Your direct messages are "
+        r"Snoozed until <t:\d+:[tf]>, when the quiet hours here end\. Your direct messages are "
         r"closed, though, so I cannot remind you then\. The button under my reply beside "
         r"your problem stays, for when you are ready\.",
         answer["content"].splitlines()[-1],
