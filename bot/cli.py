@@ -8,6 +8,7 @@ import io
 import logging
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 
+from bot.best_effort_stderr import BestEffortStderr
 from bot.settings import SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -51,16 +53,26 @@ class _Groundrules(typer.Typer):
     """The app as the installed command calls it (typer's test runner calls its click
     command instead, with a stdout of its own). A stdout that cannot be written (a full
     disk or device, or one closed) ends it with one line and exit code 1, as a file that
-    cannot be written does. A pipe closed early (`| head`) is click's to end quietly."""
+    cannot be written does. A pipe closed early (`| head`) ends it of SIGPIPE, quietly,
+    as coreutils and git end. Its stderr is best effort (bot.best_effort_stderr)."""
 
     def __call__(self, *args, **kwargs):
         if sys.stdout is None:
             sys.stdout = _ClosedStdout()
+        if not isinstance(sys.stderr, BestEffortStderr):
+            sys.stderr = BestEffortStderr(sys.stderr)
         try:
             try:
                 return super().__call__(*args, **kwargs)
             finally:
                 sys.stdout.flush()  # here, not in Python's own flush at exit
+        except SystemExit as exit_:
+            # Click ends a command whose stdout's reader went away with exit code 1, the
+            # code of a failure (stderr's never does: it is best effort).
+            gone = exit_.__context__
+            if isinstance(gone, OSError) and gone.errno == errno.EPIPE:
+                _reader_gone()
+            raise
         except OSError as error:
             # Commands catch what fails to write their files: one that escapes is stdout's.
             full = error.errno in WRITE_FAILURES and error.filename is None
@@ -72,12 +84,25 @@ class _Groundrules(typer.Typer):
 def _stdout_failed(error: OSError) -> NoReturn:
     with suppress(OSError):  # stderr as full: nothing left to say it on
         typer.echo(f"groundrules: cannot write stdout: {error.strerror}", err=True)
-    # What stdout still holds goes nowhere, not into a second error at exit.
+    _stdout_to_devnull()
+    raise SystemExit(1)
+
+
+def _reader_gone() -> None:
+    """End as a command whose reader went away ends by default (a shell sees 141): of
+    SIGPIPE, which Python ignores, so that a pipeline stops and no error is told."""
+    _stdout_to_devnull()
+    if hasattr(signal, "SIGPIPE"):  # not on Windows: click's exit code 1 stands there
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+
+
+def _stdout_to_devnull() -> None:
+    """What stdout still holds goes nowhere, not into a second error at exit."""
     with suppress(OSError, ValueError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
-    raise SystemExit(1)
 
 
 app = _Groundrules(

@@ -215,6 +215,17 @@ def reminder_text(
     return Lines(tuple(parts))
 
 
+def unnamed_reminder_text(action: RemindMembers) -> Text:
+    """A round's reminder in its channel, for those its DMs could not reach: it names
+    and pings nobody, since who has not answered, in public, would be a tally."""
+    return Lines((
+        Say.of(N_("A friendly reminder: this proposal by {proposer} still waits for some "
+                  "answers:"), proposer=Member(action.round.proposer)),
+        Say.of(N_("> {proposal}"), proposal=Quote(action.round.proposal)),
+        Say.of(N_("Not answered yet? These buttons are for you.")),
+    ))  # fmt: skip
+
+
 def _at_table(where: object | None) -> list[Say]:
     """The opening line of a message sent away from its table (by DM): which table."""
     return [] if where is None else [Say.of(N_("In {channel}:"), channel=where)]

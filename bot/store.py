@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col, delete, select
 
-from bot import codec, fired_timers, moves, pacing_rows, views, workspaces
+from bot import codec, fired_timers, known_members, moves, pacing_rows, views, workspaces
 from bot.in_chunks import in_chunks
 from bot.models import (
     AgreementRow,
@@ -198,8 +198,8 @@ class Store:
         # newly seen one is buffered and written with the next transaction (or `flush`).
         # Only a belief: another process may see someone leave, an operator may forget a
         # workspace. So a join is written whatever it says, and whatever a decision reads
-        # of a table's members replaces it (`_members_read`).
-        self._known_members: dict[tuple[str, str], set[str]] = {}
+        # of a table's members replaces it (`_members_read`). Bounded (bot.known_members).
+        self._known_members = known_members.KnownMembers(known_members.HELD)
         self._pending_members: dict[tuple[str, str, str], datetime] = {}
         self._lock = threading.Lock()
         # The earliest due time scheduled by this process since last asked (replay's
@@ -223,21 +223,20 @@ class Store:
             return False
         with self._lock:
             for note in actions:
-                known = self._known_members.setdefault((note.workspace, note.channel), set())
-                if note.user not in known:
-                    known.add(note.user)
+                if self._known_members.add((note.workspace, note.channel), note.user):
                     self._pending_members[(note.workspace, note.channel, note.user)] = note.at
         return True
 
     def knows_member(self, workspace: str, channel: str, user: str) -> bool:
-        return user in self._known_members.get((workspace, channel), ())
+        with self._lock:
+            return self._known_members.knows((workspace, channel), user)
 
     def _members_read(self, workspace: str, channel: str, active: frozenset[str]) -> None:
         """A table's active members as a transaction just read them: from now on this
         process knows exactly these, so that one another process saw leave, or one
         forgotten with the workspace, is written again when next heard from."""
         with self._lock:
-            self._known_members[(workspace, channel)] = set(active)
+            self._known_members.replace((workspace, channel), active)
 
     def forget_workspace(self, workspace: str) -> dict[str, int]:
         """Delete everything of `workspace` (bot.workspaces.forget), and what this
@@ -258,17 +257,14 @@ class Store:
                 (w, new if (w, c) == (workspace, old) else c, u): at
                 for (w, c, u), at in self._pending_members.items()
             }
-            self._known_members.pop((workspace, old), None)
-            self._known_members.pop((workspace, new), None)
+            self._known_members.forget((workspace, old))
+            self._known_members.forget((workspace, new))
 
     def forget_cached(self, names: set[str]) -> None:
         """Members this process knew in these workspaces (forgotten, perhaps by another
         process) are written again when next seen."""
         with self._lock:
-            self._known_members = {
-                table: users for table, users in self._known_members.items()
-                if table[0] not in names
-            }  # fmt: skip
+            self._known_members.forget_workspaces(names)
 
     def flush(self) -> None:
         """Write buffered member notes now (the ticker does this every tick)."""
@@ -318,9 +314,9 @@ class Store:
         """What a finished unit tells the process: members now known, timers scheduled."""
         with self._lock:
             for workspace, channel, user in uow.members_noted:
-                self._known_members.setdefault((workspace, channel), set()).add(user)
+                self._known_members.add((workspace, channel), user)
             for workspace, channel, user in uow.members_forgotten:
-                self._known_members.get((workspace, channel), set()).discard(user)
+                self._known_members.discard((workspace, channel), user)
         uow.members_noted, uow.members_forgotten = set(), set()
         if uow.earliest_scheduled is not None:
             hint = self._scheduled_hint

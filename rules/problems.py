@@ -816,6 +816,18 @@ def on_snoozed(
     ]
 
 
+# What a snooze promises when it ends later than asked: a shorter one than before keeps
+# the later end; one ending in the quiet hours, their end. A platform that cannot bring
+# the reminder (Discord, DMs closed) keeps why in its own words (adapters.discord.delivery).
+STILL_SNOOZED = N_(
+    "Still snoozed until {at}, as you asked before: I will remind you then, not sooner."
+)
+SNOOZED_PAST_QUIET_HOURS = N_(
+    "Snoozed until {at}. {span} from now is in the quiet hours here, so I will remind you "
+    "when they end."
+)
+
+
 def _snoozed_until(watch: Watch, state: TableState) -> datetime | None:
     """When the reminder of a problem already snoozed comes (Reads.pending_timers)."""
     if watch.status != "snoozed":
@@ -829,11 +841,7 @@ def _still_snoozed(
 ) -> SnoozeNoted:
     """A shorter snooze (a bare /snooze after /snooze 2 hours) keeps the later end."""
     at = Moment(at=until, zone=settings.timezone, said_at=event.at)
-    promise = Say.of(
-        N_("Still snoozed until {at}, as you asked before: I will remind you then, not "
-           "sooner."),
-        at=at,
-    )  # fmt: skip
+    promise = Say.of(STILL_SNOOZED, at=at)
     return SnoozeNoted(
         workspace=event.workspace, channel=event.channel, lang=lang, user=event.user,
         text=promise, private=True, span=until - event.at, promise=promise,
@@ -856,11 +864,7 @@ def _snooze_noted(
     it: "in 4 hours" alone says nothing of 02:41."""
     at = Moment(at=back, zone=settings.timezone, said_at=event.at)
     if back > later_by(event.at, span, settings.timezone):
-        promise = Say.of(
-            N_("Snoozed until {at}. {span} from now is in the quiet hours here, so I will "
-               "remind you when they end."),
-            at=at, span=Span(span),
-        )  # fmt: skip
+        promise = Say.of(SNOOZED_PAST_QUIET_HOURS, at=at, span=Span(span))
     else:
         promise = Say.of(
             N_("Snoozed until {at}. I will remind you again in {span}."), at=at, span=Span(span)

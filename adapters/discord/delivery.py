@@ -4,17 +4,18 @@ Nudges and reminders (of a concern round, of a mandate to renew) go by DM; when 
 person's DMs are closed (error 50007) a nudge becomes a quiet reply beside the problem
 (once: the reminder after a snooze adds nothing in public; the cog unnames the reply once
 its author opens their choices; where it was posted is stored, and it is deleted once the
-nudge is settled in any way, by whichever process: ClearNudge), and a
-reminder a message in the channel that pings only those people (one for each hundred of
-them: Discord allows no more). Every other message pings nobody. Private replies and
-reports answer the interaction that asked for them, ephemerally; without one they go by
-DM (the word to a proposer whose DMs are closed, as a reminder does: one message that
-pings only them). An action that fails part-way is offered again by the outbox; its
-retry, by whichever process, sends only what did not go out (bot.sent_steps), and a DM
-that went out unrecorded is looked for in the DM before it is sent again. A refusal
-that stands (a permission taken, a locked thread, adapters/discord/refusals) is not
-tried again: whoever caused the action hears privately what would help, and a round's
-starter gets its summary by DM.
+nudge is settled in any way, by whichever process: ClearNudge); a round's reminder
+becomes one message in the channel that names and pings nobody (who has not answered,
+in public, would be a tally), and a mandate's one that pings only those people (one for
+each hundred of them: Discord allows no more). Every other message pings nobody. Private
+replies and reports answer the interaction that asked for them, ephemerally; without
+one they go by DM (the word to a proposer whose DMs are closed, as a mandate's reminder
+does: one message that pings only them). An action that fails part-way is offered again
+by the outbox; its retry, by whichever process, sends only what did not go out
+(bot.sent_steps), and a DM that went out unrecorded is looked for in the DM before it
+is sent again. A refusal that stands (a permission taken, a locked thread,
+adapters/discord/refusals) is not tried again: whoever caused the action hears
+privately what would help, and a round's starter gets its summary by DM.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ from bot.presenting import (
     round_text,
     suggestion_text,
     summary_text,
+    unnamed_reminder_text,
 )
 from bot.sent_steps import Sent, sent_of
 from bot.store import TryLater, Undeliverable, quiet_reply_key, review_message_keys
@@ -110,6 +112,7 @@ from rules.actions import (
     WordToProposer,
 )
 from rules.i18n import supported
+from rules.problems import SNOOZED_PAST_QUIET_HOURS, STILL_SNOOZED
 from rules.say import N_, Lines, Member, Quote, Say, Span, Text
 
 if TYPE_CHECKING:
@@ -136,6 +139,36 @@ SNOOZED_UNTIL_UNREACHABLE_NO_REPLY = N_(
     "then. When you are ready, answer your problem with a proposal: in its thread, or as a "
     "reply to it."
 )
+# Those two, for a snooze that ends later than asked, saying why: a shorter one kept the
+# later end (rules.problems.STILL_SNOOZED), or the end of the quiet hours came after it.
+STILL_SNOOZED_UNREACHABLE = N_(
+    "Still snoozed until {at}, as you asked before. Your direct messages are closed, "
+    "though, so I cannot remind you then. The button under my reply beside your problem "
+    "stays, for when you are ready."
+)
+STILL_SNOOZED_UNREACHABLE_NO_REPLY = N_(
+    "Still snoozed until {at}, as you asked before. Your direct messages are closed, "
+    "though, so I cannot remind you then. When you are ready, answer your problem with a "
+    "proposal: in its thread, or as a reply to it."
+)
+SNOOZED_PAST_QUIET_HOURS_UNREACHABLE = N_(
+    "Snoozed until {at}, when the quiet hours here end. Your direct messages are closed, "
+    "though, so I cannot remind you then. The button under my reply beside your problem "
+    "stays, for when you are ready."
+)
+SNOOZED_PAST_QUIET_HOURS_UNREACHABLE_NO_REPLY = N_(
+    "Snoozed until {at}, when the quiet hours here end. Your direct messages are closed, "
+    "though, so I cannot remind you then. When you are ready, answer your problem with a "
+    "proposal: in its thread, or as a reply to it."
+)
+# By the promise a snooze made: (with a quiet reply to point to, without one).
+UNREACHABLE_SNOOZES = {
+    STILL_SNOOZED: (STILL_SNOOZED_UNREACHABLE, STILL_SNOOZED_UNREACHABLE_NO_REPLY),
+    SNOOZED_PAST_QUIET_HOURS: (
+        SNOOZED_PAST_QUIET_HOURS_UNREACHABLE,
+        SNOOZED_PAST_QUIET_HOURS_UNREACHABLE_NO_REPLY,
+    ),
+}
 # Both, for a word enqueued before it said until when (SnoozeNoted.until None).
 SNOOZED_UNREACHABLE = N_(
     "Snoozed for {span}. Your direct messages are closed, though, so I cannot remind you "
@@ -512,8 +545,11 @@ class Delivery:
                 action.workspace, quiet_reply_key(action.channel, action.problem_id)
             )
             if action.until is not None:
-                wording = SNOOZED_UNTIL_UNREACHABLE if quiet else SNOOZED_UNTIL_UNREACHABLE_NO_REPLY
-                unreachable = Say.of(wording, at=action.until)
+                with_reply, no_reply = UNREACHABLE_SNOOZES.get(
+                    action.promise.msgid,
+                    (SNOOZED_UNTIL_UNREACHABLE, SNOOZED_UNTIL_UNREACHABLE_NO_REPLY),
+                )
+                unreachable = Say.of(with_reply if quiet else no_reply, at=action.until)
             else:
                 wording = SNOOZED_UNREACHABLE if quiet else SNOOZED_UNREACHABLE_NO_REPLY
                 unreachable = Say.of(wording, span=Span(action.span))
@@ -754,7 +790,7 @@ class Delivery:
     async def _remind(self, guild: int, action: RemindMembers) -> str | None:
         view = action.round
         render = self._renderer(guild, action.lang)
-        text = render(reminder_text(action, with_commands=False))
+        text = render(unnamed_reminder_text(action))
         # By DM, away from its table: it opens with which one, as a nudge does; the link
         # at its end leads to the round itself.
         dm_text = render(
@@ -767,7 +803,7 @@ class Delivery:
         return await self._dm_each(
             action, guild, place, text,
             lambda _user: (dm_text, round_view(view.round_id, action.lang, where, not_now=True)),
-            lambda: round_view(view.round_id, action.lang, None),
+            lambda: round_view(view.round_id, action.lang, None), unnamed=True,
         )  # fmt: skip
 
     # --- mandates after a meeting ---------------------------------------------------------
@@ -813,11 +849,13 @@ class Delivery:
         ping_view: Callable[[], discord.ui.View | None],
         *,
         ping: bool = True,
+        unnamed: bool = False,
     ) -> str | None:
         """A DM with its buttons (`dm_for(user)`: its text, and buttons that name the
         channel) to each of the action's users, and in the channel (`place`) a message,
         `text` with `ping_view()`'s buttons, that pings those whose DMs are closed (one
-        for each hundred of them; `ping` False: nobody). A DM refused for one member does
+        for each hundred of them; `ping` False: nobody; `unnamed`: one message that names
+        nobody, for all of them, once an action). A DM refused for one member does
         not stop the others; Discord failing (5xx) or throttling DM openings (40003) stops them
         all, since each would fare the same (in an outage each member's DM would hold
         the ticker for discord.py's retries). Either way the action fails at the end,
@@ -859,7 +897,18 @@ class Delivery:
             await done.add_all(steps if "ping" in done else {"ping": sent, **steps})
 
         outage = failed is not None and failed.status >= 500
-        if unreachable and not outage:  # in an outage the pings wait for the retry too
+        if unreachable and not outage and unnamed:  # in an outage it waits for the retry
+            if "ping" not in done:
+                message = one_message(text)
+                with refusals.posting(posting_rights.of_message(message)):
+                    channel = self.client.get_partial_messageable(place, guild_id=guild)
+                    sent = await channel.send(
+                        **message.kwargs(), allowed_mentions=NO_PINGS, view=ping_view()
+                    )
+                await pinged(unreachable, str(sent.id))
+            else:  # told in the channel already: a retry's own closed DMs add nothing
+                await done.add_all({f"dm:{user}": None for user in unreachable})
+        elif unreachable and not outage:  # in an outage the pings wait for the retry too
             await self._ping(guild, place, unreachable, text, ping_view, pinged)
         if failed is not None:
             raise failed

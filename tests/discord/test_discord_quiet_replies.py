@@ -4,6 +4,7 @@ and a snooze adds no public message."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
@@ -230,3 +231,51 @@ async def test_quiet_reply_goes_when_a_lapsed_problem_is_answered_in_its_thread(
     )  # fmt: skip
     await runtime.wait_for(MessagePosted, lambda e: e.message_id == answer["id"])
     await quiet_reply_deleted(world, quiet)
+
+
+async def test_quiet_reply_a_shorter_snooze_says_it_is_still_snoozed_as_asked_before(
+    world, harness
+):
+    """A shorter snooze keeps the later end, and says so: "as you asked before" explains
+    a time later than asked. Closed DMs change only the promise of a reminder by DM."""
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    _, choices = await quiet_reply_opened(world, runtime)
+    snooze = await world.api.click_button(choices, world.carol, label="Snooze 1 hour")
+    await runtime.wait_for(NudgeSnoozed)
+    await world.api.wait_for_followup(snooze)
+
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.carol, "snooze", {"text": "10 minutes"}
+    )
+    still = await world.api.wait_for_callback(ix)
+    assert still.ephemeral
+    assert re.fullmatch(
+        r"Still snoozed until <t:\d+:[tf]>, as you asked before\. Your direct messages are "
+        r"closed, though, so I cannot remind you then\. The button under my reply beside "
+        r"your problem stays, for when you are ready\.",
+        still.content.splitlines()[-1],  # after the quote of her problem
+    ), still.content
+
+
+async def test_quiet_reply_a_snooze_into_the_quiet_hours_says_why_it_ends_later(
+    world, harness, monkeypatch
+):
+    """Its hour ends in the table's quiet hours, so the snooze ends with them: said as
+    such, though no reminder can come by DM."""
+    now = datetime.now(UTC)
+    quiet = f"{now + timedelta(minutes=30):%H:%M}-{now + timedelta(hours=3):%H:%M}"
+    monkeypatch.setenv("GROUNDRULES_QUIET_HOURS", quiet)
+    monkeypatch.setenv("GROUNDRULES_TIMEZONE", "UTC")
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    _, choices = await quiet_reply_opened(world, runtime)
+    snooze = await world.api.click_button(choices, world.carol, label="Snooze 1 hour")
+    await runtime.wait_for(NudgeSnoozed)
+    answer = await world.api.wait_for_followup(snooze)
+    assert re.fullmatch(
+        r"Snoozed until <t:\d+:[tf]>, when the quiet hours here end\. Your direct messages are "
+        r"closed, though, so I cannot remind you then\. The button under my reply beside "
+        r"your problem stays, for when you are ready\.",
+        answer["content"].splitlines()[-1],
+    ), answer["content"]
