@@ -269,9 +269,7 @@ async def test_meeting_renewal_reminders_go_by_dm_and_ping_only_closed_dms(world
     assert (done.content, done.ephemeral) == ("Done.", True)
 
 
-async def test_meeting_renewal_reminder_for_closed_dms_names_nobody_in_the_channel(
-    world, harness
-):
+async def test_meeting_renewal_reminder_for_closed_dms_names_nobody_in_the_channel(world, harness):
     """Who has not renewed is not listed in public: those the DMs cannot reach hear one
     message in the channel, with the renewal buttons, that names and pings nobody."""
     harness.settings["reminder_delay"] = timedelta(milliseconds=300)
