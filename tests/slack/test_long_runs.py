@@ -10,10 +10,14 @@ import adapters.slack.adapter
 import adapters.slack.homes
 import adapters.slack.people
 from adapters.slack.people import Roster
+from bot.store import Undeliverable
+from rules.actions import Reply
+from rules.events import PlaceDeleted
+from rules.say import Say
 from tests.slack.conftest import WORKSPACE, SlackBot
 from tests.slack.test_big_rosters import CHANNEL, a_big_channel, directory_for, people
 from tests.standins.slack_api import SlackStandIn
-from tests.standins.slack_requests import USER_ID
+from tests.standins.slack_requests import CHANNEL_ID, USER_ID
 
 BOUND = 20
 GUEST = "slack:T-GUEST"
@@ -40,6 +44,27 @@ async def test_long_runs_channels_gone_or_left_are_remembered_up_to_a_bound(bot:
     assert len(adapter._left_while_asking) == 0
     await adapter.bot_is_in(WORKSPACE, "C-LEFT0", USER_ID)
     assert len(adapter._left_while_asking) == 0
+
+
+async def test_long_runs_a_channel_gone_and_forgotten_is_asked_about_again(bot: SlackBot):
+    """A post refused in an archived channel forgotten meanwhile: Slack is asked again
+    whether it is archived, and the post is set aside as before; the channel's work,
+    ended the first time, ends again with nothing left to end."""
+    bot.slack.archive_channel(CHANNEL_ID)  # and no channel_archive reaches the bot
+    note = Reply(workspace=WORKSPACE, channel=CHANNEL_ID, lang="en", user=None,
+                 private=False, text=Say.of("Hello"))  # fmt: skip
+    with pytest.raises(Undeliverable):
+        await bot.adapter.deliver(note)
+    await bot.handled(PlaceDeleted)
+    for n in range(BOUND):
+        bot.adapter.place_gone(WORKSPACE, f"C-GONE{n}")
+    asked = len(bot.calls("conversations.info"))
+
+    with pytest.raises(Undeliverable):
+        await bot.adapter.deliver(note)
+    assert len(bot.calls("conversations.info")) == asked + 1
+    await bot.handled(PlaceDeleted, 2)
+    bot.slack.refused.clear()  # refused on purpose
 
 
 async def test_long_runs_channel_homes_and_shares_are_remembered_up_to_a_bound(bot: SlackBot):
