@@ -479,6 +479,16 @@ def renewal_text(
     return Lines(tuple(parts))
 
 
+def unnamed_renewal_text() -> Text:
+    """A renewal reminder in its channel, for those its DMs could not reach: it names and
+    pings nobody, since who has not renewed, in public, would be a tally."""
+    return Lines((
+        Say.of(N_("A friendly reminder: the meeting has ended, and some mandates here still "
+                  "wait to be renewed.")),
+        Say.of(N_("Not renewed yet? These buttons are for you.")),
+    ))  # fmt: skip
+
+
 def evaluation_text(action: AskEvaluation, *, with_commands: bool = True) -> Text:
     parts: list[Say] = [
         Say.of(N_("A short process evaluation, please: how did we do on our relationship "

@@ -72,6 +72,7 @@ from adapters.discord.rendering import (
 )
 from adapters.discord.typed_names import SharedName, form_owner, with_members_named
 from adapters.heard_while_reading import HeardWhileReading
+from adapters.least_recent import LeastRecentSet
 from bot import dm_once
 from bot.dm_answers import (
     FOR_THE_LATEST,
@@ -107,6 +108,10 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+# Tables remembered as rostered (some hundred bytes each; a forum's every post is one):
+# one forgotten gets its roster again with its next event, as after a restart.
+ROSTERED_HELD = 10_000
 
 DONE = N_("Done.")
 NOTED = N_("Thank you. Noted.")
@@ -209,8 +214,9 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         self.bot = bot
         self.runtime = runtime
         self.delivery = delivery
-        # Tables whose roster was sent since this process connected.
-        self._rostered: set[int] = set()
+        # Tables whose roster was sent since this process connected (those heard from
+        # lately).
+        self._rostered: LeastRecentSet[int] = LeastRecentSet(ROSTERED_HELD)
         # Nudges being answered now, by problem.
         self._answering: set[tuple[str, int]] = set()
         # One roster sync at a time per table, so the newest member list is the last.
@@ -356,7 +362,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         """Kicked, banned, or the server was deleted: its data goes after the grace
         period unless the bot is added again (stored once the database answers, if it
         does not now, like the events: Runtime.change)."""
-        self._rostered -= {channel.id for channel in guild.channels}
+        self._rostered.discard_all(channel.id for channel in guild.channels)
         await self.runtime.workspace_removed(translate.workspace_of(guild.id))
 
     async def sync_guild(self, guild: discord.Guild) -> None:

@@ -4,13 +4,12 @@ Nudges and reminders (of a concern round, of a mandate to renew) go by DM; when 
 person's DMs are closed (error 50007) a nudge becomes a quiet reply beside the problem
 (once: the reminder after a snooze adds nothing in public; the cog unnames the reply once
 its author opens their choices; where it was posted is stored, and it is deleted once the
-nudge is settled in any way, by whichever process: ClearNudge); a round's reminder
-becomes one message in the channel that names and pings nobody (who has not answered,
-in public, would be a tally), and a mandate's one that pings only those people (one for
-each hundred of them: Discord allows no more). Every other message pings nobody. Private
-replies and reports answer the interaction that asked for them, ephemerally; without
-one they go by DM (the word to a proposer whose DMs are closed, as a mandate's reminder
-does: one message that pings only them). An action that fails part-way is offered again
+nudge is settled in any way, by whichever process: ClearNudge); a reminder (of a round,
+of a mandate to renew) becomes one message in the channel that names and pings nobody
+(who has not answered or renewed, in public, would be a tally). Private replies and
+reports answer the interaction that asked for them, ephemerally; without one they go by
+DM (the word to a proposer whose DMs are closed: one message in the channel that pings
+only them, the one message that pings anyone). An action that fails part-way is offered again
 by the outbox; its retry, by whichever process, sends only what did not go out
 (bot.sent_steps), and a DM that went out unrecorded is looked for in the DM before it
 is sent again. A refusal that stands (a permission taken, a locked thread,
@@ -86,6 +85,7 @@ from bot.presenting import (
     suggestion_text,
     summary_text,
     unnamed_reminder_text,
+    unnamed_renewal_text,
 )
 from bot.sent_steps import Sent, sent_of
 from bot.store import TryLater, Undeliverable, quiet_reply_key, review_message_keys
@@ -803,7 +803,7 @@ class Delivery:
         return await self._dm_each(
             action, guild, place, text,
             lambda _user: (dm_text, round_view(view.round_id, action.lang, where, not_now=True)),
-            lambda: round_view(view.round_id, action.lang, None), unnamed=True,
+            lambda: round_view(view.round_id, action.lang, None),
         )  # fmt: skip
 
     # --- mandates after a meeting ---------------------------------------------------------
@@ -811,9 +811,9 @@ class Delivery:
     async def _remind_renewal(self, guild: int, action: AskRenewal) -> str | None:
         """A DM to each who has not renewed, in their own language (`AskRenewal.dm_lang`:
         their client's as their latest command, button or form in this server showed it,
-        where it may choose, as Slack's locale does); those with closed DMs, pinged in
-        the channel in the table's, but for those asked to set a mandate."""
-        text = self._renderer(guild, action.lang)(renewal_text(action, with_commands=False))
+        where it may choose, as Slack's locale does); for those with closed DMs, one
+        message in the channel in the table's, but for those asked to set a mandate."""
+        text = self._renderer(guild, action.lang)(unnamed_renewal_text())
         place = int(action.channel)
         where = Where(guild, place)
         dm_texts: dict[str, str] = {}
@@ -831,12 +831,12 @@ class Delivery:
             # Its buttons answer in the language the DM speaks.
             return dm_texts[lang], _renewal_buttons(action, where, lang)
 
-        # Someone asked to set a mandate is not pinged at the table when their DMs are
-        # closed: "you have no mandate here yet" under their name, in public, would name
-        # a lack the table hears only counted. The channel's request reaches them there.
+        # Someone asked to set a mandate hears nothing more at the table when their DMs
+        # are closed: the channel's request at the meeting's end reaches them there, and
+        # no button sets a mandate.
         return await self._dm_each(
             action, guild, place, text, dm_for, lambda: _renewal_buttons(action),
-            ping=not action.only_to_set,
+            in_channel=not action.only_to_set,
         )  # fmt: skip
 
     async def _dm_each(
@@ -846,16 +846,15 @@ class Delivery:
         place: int,
         text: str,
         dm_for: Callable[[str], tuple[str, discord.ui.View | None]],
-        ping_view: Callable[[], discord.ui.View | None],
+        channel_view: Callable[[], discord.ui.View | None],
         *,
-        ping: bool = True,
-        unnamed: bool = False,
+        in_channel: bool = True,
     ) -> str | None:
         """A DM with its buttons (`dm_for(user)`: its text, and buttons that name the
-        channel) to each of the action's users, and in the channel (`place`) a message,
-        `text` with `ping_view()`'s buttons, that pings those whose DMs are closed (one
-        for each hundred of them; `ping` False: nobody; `unnamed`: one message that names
-        nobody, for all of them, once an action). A DM refused for one member does
+        channel) to each of the action's users, and in the channel (`place`), for those
+        whose DMs are closed, one message, `text` with `channel_view()`'s buttons, that
+        names and pings nobody, once an action (`in_channel` False: none). A DM refused
+        for one member does
         not stop the others; Discord failing (5xx) or throttling DM openings (40003) stops them
         all, since each would fare the same (in an outage each member's DM would hold
         the ticker for discord.py's retries). Either way the action fails at the end,
@@ -881,10 +880,10 @@ class Delivery:
                 if not isinstance(error, discord.Forbidden):  # this member's: try again
                     failed = failed or error
                     continue
-                # Closed DMs (50007), or no DM allowed at all: pinged in the channel.
+                # Closed DMs (50007), or no DM allowed at all: told in the channel.
                 if error.code == DMS_CLOSED:
                     self.note_dms(int(user), closed=True)
-                if not ping:
+                if not in_channel:
                     log.info("a member's DMs are closed (%s); not reminded", error.code)
                     await done.add(f"dm:{user}")
                     continue
@@ -892,24 +891,20 @@ class Delivery:
                 continue
             await done.add(f"dm:{user}", str(sent.id))
 
-        async def pinged(group: list[int], sent: str) -> None:
-            steps: dict[str, str | None] = {f"dm:{user}": None for user in group}
-            await done.add_all(steps if "ping" in done else {"ping": sent, **steps})
-
         outage = failed is not None and failed.status >= 500
-        if unreachable and not outage and unnamed:  # in an outage it waits for the retry
+        if unreachable and not outage:  # in an outage it waits for the retry
+            steps: dict[str, str | None] = {f"dm:{user}": None for user in unreachable}
+            # (Its step is "ping": a retry from before it named nobody reads it so.)
             if "ping" not in done:
                 message = one_message(text)
                 with refusals.posting(posting_rights.of_message(message)):
                     channel = self.client.get_partial_messageable(place, guild_id=guild)
                     sent = await channel.send(
-                        **message.kwargs(), allowed_mentions=NO_PINGS, view=ping_view()
+                        **message.kwargs(), allowed_mentions=NO_PINGS, view=channel_view()
                     )
-                await pinged(unreachable, str(sent.id))
-            else:  # told in the channel already: a retry's own closed DMs add nothing
-                await done.add_all({f"dm:{user}": None for user in unreachable})
-        elif unreachable and not outage:  # in an outage the pings wait for the retry too
-            await self._ping(guild, place, unreachable, text, ping_view, pinged)
+                steps["ping"] = str(sent.id)
+            # Told in the channel already: a retry's own closed DMs add nothing.
+            await done.add_all(steps)
         if failed is not None:
             raise failed
         return done.get("ping")
@@ -921,13 +916,11 @@ class Delivery:
         users: list[int],
         text: str,
         view: Callable[[], discord.ui.View] | None,
-        reached: Callable[[list[int], str], Awaitable[None]] | None = None,
     ) -> str:
         """The messages that ping on purpose: only those who could not be reached. Discord
         refuses a message that allows more than 100 pings, so each group of them gets a
         message of its own, with the text and its buttons, allowing only its own pings;
-        the pings stay in its content, however long the text. `reached` hears of each
-        group as its message goes out, so that a retry leaves them out."""
+        the pings stay in its content, however long the text."""
         channel = self.client.get_partial_messageable(place, guild_id=guild)
         first: str | None = None
         for group in ping_groups(users):
@@ -939,8 +932,6 @@ class Delivery:
             extra = {"view": view()} if view is not None else {}
             with refusals.posting(posting_rights.of_message(message)):
                 sent = await channel.send(**message.kwargs(), allowed_mentions=pinged, **extra)
-            if reached is not None:
-                await reached(group, str(sent.id))
             first = first or str(sent.id)
         assert first is not None, "nobody to ping"
         return first

@@ -40,10 +40,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from adapters.heard_while_reading import HeardWhileReading
+from adapters.least_recent import LeastRecentSet
 from adapters.slack import blocks, translate
 from adapters.slack.config import EVENTS_PATH, SlackConfig, config_from
 from adapters.slack.homes import Homes
 from adapters.slack.installed import installed_names
+from adapters.slack.left_while_asking import LeftWhileAsking
 from adapters.slack.listeners import Listeners
 from adapters.slack.outbound import NOT_IN_CHANNEL, TOKEN_ERRORS, Deliverer, error_of
 from adapters.slack.people import Directory
@@ -118,6 +120,9 @@ NOT_A_MEMBER = frozenset(
     {"channel_not_found", "not_in_channel", "missing_scope",
      "method_not_supported_for_channel_type"}
 )  # fmt: skip
+# Channels remembered archived, deleted or left, each kind (some hundred bytes each): one
+# forgotten, as after a restart, is asked of Slack again when a post there is refused.
+CHANNELS_HELD = 10_000
 # A post refused with these may be one in a channel archived or deleted (channel_not_found
 # also says the bot is not in a private channel: conversations.info is asked first).
 PLACE_GONE = frozenset({"is_archived", "channel_not_found"})
@@ -232,19 +237,19 @@ class SlackAdapter:
         # Membership questions under way: (workspace, channel, user for a DM else "").
         self._asking: dict[tuple[str, str, str], asyncio.Future[bool]] = {}
         self.clock: Callable[[], float] = time.monotonic
-        # How often the bot left each channel: a membership check that was under way
-        # when it left must not remember the "yes" it read before.
-        self._left_count: dict[tuple[str, str], int] = {}
+        # Whether the bot left a channel while a membership check was under way: that
+        # check must not remember the "yes" it read before.
+        self._left_while_asking: LeftWhileAsking[tuple[str, str]] = LeftWhileAsking()
         self._roster_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
         # Who was heard joining or leaving a channel while its roster was read: Slack
         # may have answered the read before, and it is handed in after.
         self._heard_while_reading: HeardWhileReading[tuple[str, str]] = HeardWhileReading()
         # Channels heard archived or deleted (an event, or a refused post) and not back:
         # their table's open work was ended once, and what is refused there is set aside.
-        self._gone: set[tuple[str, str]] = set()
+        self._gone: LeastRecentSet[tuple[str, str]] = LeastRecentSet(CHANNELS_HELD)
         # Channels the bot heard it was removed from: Slack answers channel_not_found for
         # a private one of them as for one deleted, and that ends nothing.
-        self._removed_from: set[tuple[str, str]] = set()
+        self._removed_from: LeastRecentSet[tuple[str, str]] = LeastRecentSet(CHANNELS_HELD)
         # Events submitted apart from the delivery that learned of them.
         self._later: set[asyncio.Future[None]] = set()
         # The app's bot users in the workspaces it is installed in (OAuth), as last read.
@@ -686,7 +691,7 @@ class SlackAdapter:
         again next time."""
         key = (workspace, channel)
         self._member_of.pop(key, None)
-        self._left_count[key] = self._left_count.get(key, 0) + 1
+        self._left_while_asking.left(key)
 
     def joined_channel(self, workspace: str, channel: str) -> None:
         self._gone.discard((workspace, channel))
@@ -724,21 +729,22 @@ class SlackAdapter:
 
     async def _ask_membership(self, workspace: str, channel: str, user: str) -> bool:
         key = (workspace, channel)
-        left_before = self._left_count.get(key, 0)
-        client = await self.client_for(workspace)
-        try:
-            if channel.startswith("D"):
-                opened = await client.conversations_open(users=user)
-                member = opened["channel"]["id"] == channel
-            else:
-                info = await client.conversations_info(channel=channel)
-                member = bool(info["channel"].get("is_member"))
-        except SlackApiError as error:
-            if error_of(error) not in NOT_A_MEMBER:
-                log.warning("could not tell whether I am in a channel: %s", error_of(error))
-                return True  # let it through: a failed announcement is still logged
-            member = False
-        if member and self._left_count.get(key, 0) == left_before:
+        with self._left_while_asking.asking(key) as left_since:
+            client = await self.client_for(workspace)
+            try:
+                if channel.startswith("D"):
+                    opened = await client.conversations_open(users=user)
+                    member = opened["channel"]["id"] == channel
+                else:
+                    info = await client.conversations_info(channel=channel)
+                    member = bool(info["channel"].get("is_member"))
+            except SlackApiError as error:
+                if error_of(error) not in NOT_A_MEMBER:
+                    log.warning("could not tell whether I am in a channel: %s", error_of(error))
+                    return True  # let it through: a failed announcement is still logged
+                member = False
+            left = left_since()
+        if member and not left:
             self._member_of[key] = self.clock()
         elif not member:
             self._member_of.pop(key, None)

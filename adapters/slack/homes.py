@@ -35,6 +35,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from adapters.least_recent import LeastRecentMap
 from adapters.slack.outbound import error_of
 from adapters.slack.people import ClientFor
 from adapters.slack.translate import team_of
@@ -50,6 +51,11 @@ HOME_KEPT_S = 60.0
 # How long Slack's word on whether an installation shares a channel with its home is
 # believed (a channel can be shared, or unshared, later).
 SHARED_KEPT_S = 600.0
+# Channels whose home is remembered, and installations' shares of them (some hundred bytes
+# each): one forgotten is read from the database, or asked of Slack, again. An old entry
+# still serves while neither answers, so those used least lately go first, not all old.
+HOMES_HELD = 10_000
+SHARES_HELD = 10_000
 # conversations.info's answers for a channel the asking installation does not see.
 NOT_SEEN = frozenset({"channel_not_found", "not_in_channel", "missing_scope"})
 # conversations.info's lists of the teams a channel belongs to (its host included).
@@ -90,8 +96,10 @@ class Homes:
         self._removed = removed
         self._clock = clock
         # channel -> (read at, home); (through, channel, home) -> (asked at, shared).
-        self._homes: dict[str, tuple[float, str]] = {}
-        self._shared: dict[tuple[str, str, str], tuple[float, bool]] = {}
+        self._homes: LeastRecentMap[str, tuple[float, str]] = LeastRecentMap(HOMES_HELD)
+        self._shared: LeastRecentMap[tuple[str, str, str], tuple[float, bool]] = LeastRecentMap(
+            SHARES_HELD
+        )
         self._locks: KeyedLocks[str] = KeyedLocks()
 
     async def table_of(
@@ -140,7 +148,7 @@ class Homes:
             # is kept for when it answers again rather than lost here.
             return cached[1] if cached is not None else settle_with
         if home is None:
-            self._homes.pop(channel, None)
+            self._homes.pop(channel)
         else:
             self._homes[channel] = (self._clock(), home)
         return home
@@ -216,17 +224,14 @@ class Homes:
     def sharing_changed(self, channel: str) -> None:
         """`channel` was shared with an organisation, or stopped being: whether each
         installation shares it with its home is asked of Slack again."""
-        self._shared = {key: asked for key, asked in self._shared.items() if key[1] != channel}
+        self._shared.forget_where(lambda key, _asked: key[1] == channel)
 
     def forget_channel(self, channel: str) -> None:
         """`channel`'s home may have changed (a channel's new id takes its old one's
         home): read it again."""
-        self._homes.pop(channel, None)
+        self._homes.pop(channel)
 
     def forget_workspace(self, workspace: str) -> None:
         """`workspace` came back or was forgotten: its homes and shares are read again."""
-        self._homes = {c: kept for c, kept in self._homes.items() if kept[1] != workspace}
-        self._shared = {
-            key: asked for key, asked in self._shared.items()
-            if workspace not in (key[0], key[2])
-        }  # fmt: skip
+        self._homes.forget_where(lambda _channel, kept: kept[1] == workspace)
+        self._shared.forget_where(lambda key, _asked: workspace in (key[0], key[2]))

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.least_recent import LeastRecentMap
 from rules.typed_names import called
 
 # Slackbot is not flagged as a bot by users.info, but never sits at a table.
@@ -42,6 +43,12 @@ LIST_PAGE_COST = 5
 # Fewer lookups than this are made one by one whatever the workspace: eight at a time
 # they are quick, and well within users.info's rate; the list is for big channels.
 LISTED_FROM = 50
+
+
+# People remembered (about a kilobyte each), those looked up least lately forgotten first:
+# one forgotten is looked up again. A roster bigger than this still costs no more calls:
+# what its read of the workspace's list finds counts for that read.
+PEOPLE_HELD = 20_000
 
 
 # users.info errors for a member Slack will not describe to this bot.
@@ -116,7 +123,9 @@ class Directory:
         self.page_size = page_size
         self._limit = asyncio.Semaphore(concurrency)
         self._clock = clock
-        self._people: dict[tuple[str, str], tuple[float, Person]] = {}
+        self._people: LeastRecentMap[tuple[str, str], tuple[float, Person]] = LeastRecentMap(
+            PEOPLE_HELD
+        )
         # How many people each workspace's users.list holds, as far as it was read (or
         # reckoned from a part of it): whether a big channel's roster is read from it.
         self._sizes: dict[str, int] = {}
@@ -170,11 +179,15 @@ class Directory:
         list when that takes fewer calls than looking each of them up, else one by one;
         a lookup that failed is its exception."""
         wanted = {u for u in users if self._fresh(workspace, u) is None}
+        listed: dict[str, Person] = {}
         if self._worth_listing(workspace, len(wanted)):
-            await self._read_listed(workspace, wanted)
-        return await asyncio.gather(
-            *(self.person(workspace, u) for u in users), return_exceptions=True
-        )
+            listed = await self._read_listed(workspace, wanted)
+
+        async def described(user: str) -> Person:
+            found = listed.get(user)
+            return found if found is not None else await self.person(workspace, user)
+
+        return await asyncio.gather(*(described(u) for u in users), return_exceptions=True)
 
     def _worth_listing(self, workspace: str, wanted: int) -> bool:
         """Whether reading the workspace's list could cost fewer calls than `wanted`
@@ -184,14 +197,16 @@ class Directory:
         pages = 1 if size is None else math.ceil(size / self.page_size)
         return wanted >= LISTED_FROM and pages * LIST_PAGE_COST < wanted
 
-    async def _read_listed(self, workspace: str, wanted: set[str]) -> None:
+    async def _read_listed(self, workspace: str, wanted: set[str]) -> dict[str, Person]:
         """Read users.list page by page, keeping those of `wanted` it lists (not the
-        others: the cache stays the size lookups would make it). It stops once all are
-        found, or once the rest of the workspace, as reckoned from how many of `wanted`
-        the pages held, would cost more than looking up those still missing; a failure
-        stops it too. Whoever it did not find is looked up one by one after: someone of
-        another organisation in a shared channel is never on this workspace's list."""
+        others: the cache stays the size lookups would make it), and returning them. It
+        stops once all are found, or once the rest of the workspace, as reckoned from how
+        many of `wanted` the pages held, would cost more than looking up those still
+        missing; a failure stops it too. Whoever it did not find is looked up one by one
+        after: someone of another organisation in a shared channel is never on this
+        workspace's list."""
         missing = set(wanted)
+        found: dict[str, Person] = {}
         seen = pages = 0
         client = await self._client_for(workspace)
         try:
@@ -203,13 +218,13 @@ class Directory:
                     seen += 1
                     if user.get("id") in missing:
                         missing.discard(user["id"])
-                        self._people[(workspace, user["id"])] = (self._clock(), person_from(user))
+                        person = found[user["id"]] = person_from(user)
+                        self._people[(workspace, user["id"])] = (self._clock(), person)
                 if not (page.get("response_metadata") or {}).get("next_cursor"):
                     self._sizes[workspace] = seen  # the whole workspace: now known
                     break
-                found = len(wanted) - len(missing)
                 # Were the rest of the workspace as full of the channel as the pages read.
-                size = self._sizes[workspace] = max(seen * len(wanted) // max(found, 1), seen)
+                size = self._sizes[workspace] = max(seen * len(wanted) // max(len(found), 1), seen)
                 if not missing or (size - seen) / self.page_size * LIST_PAGE_COST >= len(missing):
                     break
         except Exception as error:  # (a cancellation is no Exception: it goes on up)
@@ -217,6 +232,7 @@ class Directory:
                         "found are looked up one by one", _named(error), len(missing))  # fmt: skip
         log.info("read %d of %d members from %d page(s) of the workspace's list",
                  len(wanted) - len(missing), len(wanted), pages)  # fmt: skip
+        return found
 
     async def channel_members(self, workspace: str, channel: str) -> list[str]:
         client = await self._client_for(workspace)
@@ -267,8 +283,8 @@ class Directory:
         return cached[1] if cached is not None else None
 
     def forget_workspace(self, workspace: str) -> None:
-        self._people = {key: v for key, v in self._people.items() if key[0] != workspace}
+        self._people.forget_where(lambda key, _read: key[0] == workspace)
         self._sizes.pop(workspace, None)
 
     def forget(self, workspace: str, user: str) -> None:
-        self._people.pop((workspace, user), None)
+        self._people.pop((workspace, user))

@@ -269,6 +269,37 @@ async def test_meeting_renewal_reminders_go_by_dm_and_ping_only_closed_dms(world
     assert (done.content, done.ephemeral) == ("Done.", True)
 
 
+async def test_meeting_renewal_reminder_for_closed_dms_names_nobody_in_the_channel(world, harness):
+    """Who has not renewed is not listed in public: those the DMs cannot reach hear one
+    message in the channel, with the renewal buttons, that names and pings nobody."""
+    harness.settings["reminder_delay"] = timedelta(milliseconds=300)
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    await slash_command(world, runtime, world.carol, "mandate", "rosters")
+    await end_a_meeting(world, runtime)
+    posts = f"POST /channels/{world.general.id}/messages"
+    before = len(world.api.requests_to(posts))
+
+    await runtime.tick_until_sent()
+    assert len(dm_messages(world.api, world.alice)) == 1  # by DM, who can have one
+    [said] = [r.json for r in world.api.requests_to(posts)[before:]]
+    assert said["content"] == (
+        "A friendly reminder: the meeting has ended, and some mandates here still wait to "
+        "be renewed.\nNot renewed yet? These buttons are for you."
+    )
+    assert said["allowed_mentions"] == {"parse": []}
+    [shown] = [m for m in world.api.messages_in(world.general) if m["content"] == said["content"]]
+    assert shown["mentions"] == []
+    assert [label for label, _ in buttons(shown)] == RENEWAL_BUTTONS
+
+    # Its buttons renew the mandate of whoever clicks them.
+    await world.api.click_button(shown, world.carol, label="Renew")
+    [answered] = await runtime.wait_for(RenewalAnswered)
+    assert answered.user == str(world.carol.id)
+    assert mandate_of(harness, world.carol) == ("current", "renewed")
+
+
 async def test_meeting_renewal_reminders_speak_each_members_own_language(world, harness):
     """No table language; Bob (a Dutch client) ends the meeting, so the table hears Dutch.
     A reminder by DM is about one member's own mandate and speaks theirs: Alice's,
