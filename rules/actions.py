@@ -626,6 +626,15 @@ class WordToProposer(Reply):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewToOwner(Reply):
+    """The private word, by DM, to an agreement's owner that its review came: the table
+    looks at it now (rules/review_owner.py). Away from its table, it opens with which one
+    (each adapter names the channel its own way)."""
+
+    number: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SnoozeNoted(Reply):
     """The private word that a nudge is snoozed for `span`, its reminder promised in
     `promise` (inside `text`): a platform that knows the reminder cannot reach its author

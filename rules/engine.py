@@ -23,6 +23,7 @@ from rules import (
     meetings,
     place_gone,
     problems,
+    review_owner,
     reviews,
     roles,
     snoozed_reminders,
@@ -145,7 +146,7 @@ _TIMER_HANDLERS = {
     problems.SNOOZE_TIMER: problems.on_timer,
     concerns.REMINDER_TIMER: concerns.on_timer,
     concerns.DEADLINE_TIMER: concerns.on_timer,
-    agreements.REVIEW_TIMER: agreements.on_timer,
+    agreements.REVIEW_TIMER: review_owner.on_timer,
     meetings.RENEWAL_TIMER: meetings.on_timer,
 }
 
@@ -420,7 +421,12 @@ class Engine:
                     # nudge at a time to each person (rules.pacing).
                     return Reads(settings=True, watches=True, watch_ids=(subject,), pacing=True)
                 if kind == agreements.REVIEW_TIMER:
-                    return Reads(settings=True, agreement_numbers=(int(subject),))
+                    # Its owner hears too, if still at the table (a role's holder) and
+                    # not snoozed here (rules.review_owner).
+                    return Reads(
+                        settings=True, agreement_numbers=(int(subject),), members=True,
+                        roles=True, pacing=True,
+                    )  # fmt: skip
                 # Pacing too: who said "not now" to reminders here (rules.snoozed_reminders).
                 if kind == meetings.RENEWAL_TIMER:  # the roster: who has a mandate to renew
                     return Reads(settings=True, meetings=True, roster=True, pacing=True)

@@ -13,7 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from rules.actions import Action, AskRenewal, RemindMembers, ScheduleTimer, SendNudge
+from rules.actions import (
+    Action,
+    AskRenewal,
+    RemindMembers,
+    ReviewToOwner,
+    ScheduleTimer,
+    SendNudge,
+)
 from rules.concerns import REMINDER_TIMER
 from rules.events import Event, TimerFired
 from rules.local_time import at_local_time, zone
@@ -23,8 +30,9 @@ from rules.quiet_hours import QuietHours, after_quiet
 from rules.state import PendingTimer, TableSettings, TableState
 
 # What a timer sends someone privately: a round's reminder, a mandate's renewal, a
-# problem's nudge (or its return after a snooze).
-_PRIVATE = (RemindMembers, AskRenewal, SendNudge)
+# problem's nudge (or its return after a snooze), an owner's word of a review (its public
+# post waits with it: one review, asked once, in the morning).
+_PRIVATE = (RemindMembers, AskRenewal, SendNudge, ReviewToOwner)
 # The timers that decide those: a held one waits for the end of the quiet hours.
 PRIVATE_TIMERS = (REMINDER_TIMER, RENEWAL_TIMER, PROBLEM_TIMER, SNOOZE_TIMER)
 
@@ -35,7 +43,7 @@ def waits_out_the_night(action: Action) -> bool:
     ends answers its ending, which was now: it goes at once, as the first time."""
     if isinstance(action, AskRenewal):
         return action.reminder
-    return isinstance(action, (RemindMembers, SendNudge))
+    return isinstance(action, (RemindMembers, SendNudge, ReviewToOwner))
 
 
 def after_the_night(fired: TimerFired, state: TableState, actions: list[Action]) -> list[Action]:

@@ -20,6 +20,7 @@ from adapters.slack.installed import through_groundrules
 from bot.dm_answers import FOR_THE_LATEST, snoozed_elsewhere
 from bot.presenting import (
     agreement_text,
+    at_table,
     closed_review_text,
     evaluation_text,
     not_a_problem_text,
@@ -43,6 +44,7 @@ from rules.actions import (
     PostRoundSummary,
     RemindMembers,
     Reply,
+    ReviewToOwner,
     RoundView,
     SendNudge,
     SuggestAgreement,
@@ -819,6 +821,8 @@ def reply(action: Reply, voice: Voice) -> list[SlackMessage]:
             voice(not_a_problem_text(action, with_commands=False)), voice, first=[undo],
             fallback=voice(not_a_problem_text(action)),
         )  # fmt: skip
+    if isinstance(action, ReviewToOwner):  # by DM, away from its table: it opens with which
+        return pages(voice(at_table(action.text, channel_link(action.channel))), voice)
     return pages(voice(action.text), voice)
 
 
