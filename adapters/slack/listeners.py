@@ -158,6 +158,7 @@ class Listeners:
         app.action(ids.NUDGE_SNOOZE)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.NUDGE_WHY)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.NUDGE_UNDO)(ack=self.ack, lazy=[self.on_nudge_click])
+        app.action(ids.NUDGE_UNDO_PROPOSAL)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.ROUND_NONE)(ack=self.ack, lazy=[self.on_no_concerns])
         app.action(ids.ROUND_CONCERN)(ack=self.ack, lazy=[self.open_concern])
         app.action(ids.ROUND_RECORD)(ack=self.ack, lazy=[self.open_agreement_from_round])
@@ -767,7 +768,7 @@ class Listeners:
             return
         if action_id == ids.NUDGE_WHY:
             return  # the nudge keeps its buttons: the author has yet to choose
-        if action_id == ids.NUDGE_UNDO:
+        if action_id in (ids.NUDGE_UNDO, ids.NUDGE_UNDO_PROPOSAL):
             # The thanks goes, with its button: the engine's answer says what was done.
             await self.adapter.delete_original(body.get("response_url"))
             return
