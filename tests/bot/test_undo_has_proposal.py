@@ -11,7 +11,11 @@ from sqlmodel import Session, select
 from bot.models import CorrectionRow
 from bot.presenting import plain
 from rules.actions import ForgetDismissal, NotAProblemNoted, RestoreWatch, StoreCorrection
+from rules.events import UndoAsked
+from rules.i18n import render
+from tests.bot.test_races import all_at_once
 from tests.bot.test_undo_not_a_problem import PRINTER, exported, nudged, said, watch
+from tests.conftest import make_app
 from tests.helpers import Chat, at
 
 LIFT = "#problem the lift is stuck again"
@@ -170,3 +174,26 @@ def test_storage_forgets_only_that_has_proposal_and_restores_only_a_watch_it_ans
     ]
     assert watch(chat, "09:00") == ("open", PRINTER)
     assert watch(chat, "09:03") == ("open", LIFT)
+
+
+# --- several processes at once (PostgreSQL) ---------------------------------------------
+
+
+def test_two_undos_of_has_proposal_at_once_in_two_processes_undo_once(postgres_url, tagged):
+    for attempt in range(3):
+        apps = [make_app(postgres_url, tagged) for _ in range(2)]
+        chat = Chat(apps[0], workspace=f"W{attempt}", channel=f"C{attempt}")
+        has_proposal_on_its_nudge(chat)
+        where = {"workspace": chat.workspace, "channel": chat.channel, "at": at("09:20")}
+        undos = [
+            UndoAsked(**where, event_id=f"undo-{n}", user="ben", message_id="09:00", proposes=True)
+            for n in range(2)
+        ]
+        results = all_at_once(apps, undos)
+        answers = sorted(render(r.text, "en").split("\n")[-1] for [r] in results)
+        assert answers == [
+            "That is undone already: I wait for a proposal to your message again.",
+            "Undone: your message no longer counts as a proposal, and I wait for one again.",
+        ]
+        assert corrections(chat) == []
+        assert watch(chat, "09:00") == ("nudged", PRINTER)
