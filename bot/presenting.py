@@ -103,11 +103,14 @@ def nudge_text(
 
 
 def not_a_problem_text(action: NotAProblemNoted, *, with_commands: bool = True) -> Text:
-    """The thanks for a "Not a problem"; where there is no "Undo" button, how to undo it."""
+    """The thanks for a "Not a problem" (or "It has a proposal"); where there is no "Undo"
+    button, how to undo it."""
     if not with_commands:
         return action.text
     undo = Say.of(
-        N_("Said by mistake? /not-a-problem undo takes it back, within {span}."),
+        N_("Said by mistake? /has-proposal undo takes it back, within {span}.")
+        if action.proposes
+        else N_("Said by mistake? /not-a-problem undo takes it back, within {span}."),
         span=Span(UNDO_WITHIN),
     )
     return Lines((action.text, undo))

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
+    and_,
     exists,
     false,
     func,
@@ -866,9 +867,11 @@ class UnitOfWork:
             parts["dismissals"] = dismissals = self._dismissals(
                 workspace, channel, reads.dismissals_of
             )
-            # The problems they settled, to bring back.
+            # The problems they settled, to bring back; and those an "It has a proposal"
+            # answered, as a proposal taken back brings them back.
             ids = dict.fromkeys((*reads.watch_ids, *(d.message_id for d in dismissals)))
-            reads = replace(reads, watch_ids=tuple(ids))
+            answered = (*reads.taken_back, *(d.message_id for d in dismissals if d.proposes))
+            reads = replace(reads, watch_ids=tuple(ids), taken_back=answered)
         if reads.watches or reads.watch_ids or reads.doubtful_watches or reads.taken_back:
             parts["watches"] = self._watches(workspace, channel, reads)
         if reads.pacing or reads.pacing_of is not None:
@@ -1197,24 +1200,30 @@ class UnitOfWork:
         )
 
     def _dismissals(self, workspace: str, channel: str, user: str) -> tuple[Dismissal, ...]:
-        """`user`'s latest "Not a problem"s here, newest first. (Corrections stored before
-        migration 0009 name no message: none is read.)"""
+        """`user`'s latest "Not a problem"s and "It has a proposal"s here, newest first.
+        (Corrections stored before migration 0009 name no message: none is read.)"""
         rows = self.session.exec(
             select(CorrectionRow)
             .where(
                 CorrectionRow.workspace == workspace,
                 CorrectionRow.channel == channel,
                 CorrectionRow.user == user,
-                CorrectionRow.label == "problem",
-                CorrectionRow.applies == false(),
+                or_(
+                    and_(CorrectionRow.label == "problem", CorrectionRow.applies == false()),
+                    and_(CorrectionRow.label == "proposal", CorrectionRow.applies == true()),
+                ),
                 col(CorrectionRow.message_id).is_not(None),
             )
             .order_by(col(CorrectionRow.created_at).desc(), col(CorrectionRow.id).desc())
             .limit(DISMISSALS_READ)
         ).all()
         return tuple(
-            Dismissal(str(row.message_id), row.user, row.text, row.created_at) for row in rows
-        )
+            Dismissal(
+                str(row.message_id), row.user, row.text, row.created_at,
+                proposes=row.label == "proposal",
+            )
+            for row in rows
+        )  # fmt: skip
 
     def _round(self, row: RoundRow) -> Round:
         # Plain rows, not ORM objects: each answer at a table of thousands reads them all.
@@ -1477,7 +1486,7 @@ class UnitOfWork:
                 WatchRow.workspace == c.workspace,
                 WatchRow.channel == c.channel,
                 WatchRow.problem_id == c.problem_id,
-                WatchRow.status == "dismissed",
+                WatchRow.status == c.settled,
             )
             .values(
                 status="nudged" if c.nudged else "open", text=c.text, answered_by=None, **closed
@@ -1697,14 +1706,26 @@ class UnitOfWork:
         )
 
     def _apply_ForgetDismissal(self, c: act.ForgetDismissal) -> None:
+        said = (
+            # "It has a proposal", and the "problem" label stored with it.
+            or_(
+                and_(CorrectionRow.label == "proposal", CorrectionRow.applies == true()),
+                and_(
+                    CorrectionRow.label == "problem",
+                    CorrectionRow.applies == true(),
+                    CorrectionRow.created_at == c.at,
+                ),
+            )
+            if c.proposes
+            else and_(CorrectionRow.label == "problem", CorrectionRow.applies == false())
+        )
         self.session.exec(
             delete(CorrectionRow).where(
                 CorrectionRow.workspace == c.workspace,
                 CorrectionRow.channel == c.channel,
                 CorrectionRow.message_id == c.message_id,
                 CorrectionRow.user == c.user,
-                CorrectionRow.label == "problem",
-                CorrectionRow.applies == false(),
+                said,
             )
         )
 

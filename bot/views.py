@@ -130,10 +130,27 @@ def nudged_problems(database: Engine, user: str, *, prefix: str) -> list[NudgedP
         ]
 
 
-def dismissed_problems(database: Engine, user: str, *, prefix: str) -> list[NudgedProblem]:
-    """The problems `user` said were "Not a problem" that are still settled so, at tables
-    of workspaces starting with `prefix`, the latest said first: /not-a-problem undo,
-    typed in the bot's DM, takes back one of these."""
+def dismissed_problems(
+    database: Engine, user: str, *, prefix: str, proposes: bool = False
+) -> list[NudgedProblem]:
+    """The problems `user` said were "Not a problem" (`proposes`: "It has a proposal")
+    that are still settled so, at tables of workspaces starting with `prefix`, the latest
+    said first: /not-a-problem undo (/has-proposal undo), typed in the bot's DM, takes
+    back one of these."""
+    said = (
+        and_(
+            CorrectionRow.label == "proposal",
+            col(CorrectionRow.applies).is_(True),
+            WatchRow.status == "answered",
+            WatchRow.answered_by == WatchRow.problem_id,
+        )
+        if proposes
+        else and_(
+            CorrectionRow.label == "problem",
+            col(CorrectionRow.applies).is_(False),
+            WatchRow.status == "dismissed",
+        )
+    )
     with Session(database) as session:
         rows = session.exec(
             select(WatchRow)
@@ -147,9 +164,7 @@ def dismissed_problems(database: Engine, user: str, *, prefix: str) -> list[Nudg
             )
             .where(
                 CorrectionRow.user == user,
-                CorrectionRow.label == "problem",
-                col(CorrectionRow.applies).is_(False),
-                WatchRow.status == "dismissed",
+                said,
                 col(WatchRow.workspace).startswith(prefix, autoescape=True),
             )
             .order_by(col(CorrectionRow.created_at).desc())

@@ -181,22 +181,28 @@ class ReopenWatch(Change):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RestoreWatch(Change):
-    """Its author took back the "Not a problem" that settled a problem: it waits for a
-    proposal again, with its words, still due its nudge (`nudged` False: its window has
-    not passed) or as nudged."""
+    """Its author took back the "Not a problem" (or "It has a proposal") that settled a
+    problem: it waits for a proposal again, with its words, still due its nudge (`nudged`
+    False: its window has not passed) or as nudged. `settled`: the outcome it is taken
+    back from ("answered": by itself, as "It has a proposal" settles it)."""
 
     problem_id: str
     text: str
     nudged: bool
+    settled: str = "dismissed"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ForgetDismissal(Change):
     """`user`'s "Not a problem" about a message, taken back: deleted, so that it is
-    neither exported nor learnt from, and the same message is no longer known as none."""
+    neither exported nor learnt from, and the same message is no longer known as none.
+    `proposes`: their "It has a proposal" said at `at` instead, with the "problem" label
+    stored beside it then."""
 
     message_id: str
     user: str
+    proposes: bool = False
+    at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -652,10 +658,10 @@ class SnoozeNoted(Reply):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UndoNoted(Reply):
-    """The private word that a "Not a problem" is undone: problem `problem_id` (in thread
-    `problem_thread_id`, if any) waits for a proposal again. `nudged`: as nudged, with no
-    nudge to come, so a platform whose nudge's choices went with the "Not a problem"
-    offers them again under this word."""
+    """The private word that a "Not a problem" (or "It has a proposal") is undone: problem
+    `problem_id` (in thread `problem_thread_id`, if any) waits for a proposal again.
+    `nudged`: as nudged, with no nudge to come, so a platform whose nudge's choices went
+    with the correction offers them again under this word."""
 
     problem_id: str
     problem_thread_id: str | None
@@ -664,10 +670,12 @@ class UndoNoted(Reply):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NotAProblemNoted(Reply):
-    """The private thanks for a "Not a problem" that settled problem `problem_id`: it
-    offers to undo it (a button where the platform has them, else /not-a-problem undo)."""
+    """The private thanks for a "Not a problem" that settled problem `problem_id` (for an
+    "It has a proposal", `proposes`): it offers to undo it (a button where the platform
+    has them, else /not-a-problem undo or /has-proposal undo)."""
 
     problem_id: str
+    proposes: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,6 +114,7 @@ from rules.grammar import (
     StartMeeting,
     StartRound,
     UnassignRole,
+    UndoHasProposal,
     UndoNotAProblem,
     UnknownCommand,
     UsageError,
@@ -184,6 +185,7 @@ _COMMANDS: dict[type, tuple[Reads, Callable[[Command, TableState], list[Action]]
     NotAProblem: (Reads(settings=True, watches=True), problems.on_command),
     # The caller's "Not a problem"s: `reads` names whose.
     UndoNotAProblem: (Reads(settings=True), dismissals.undo_by_command),
+    UndoHasProposal: (Reads(settings=True), dismissals.undo_by_command),
     HasProposal: (Reads(settings=True, watches=True), problems.on_command),
     # The open round and the meetings too: with no nudge waiting, a snooze is "not now"
     # to the reminders of a round or a renewal that wait for the person.
@@ -383,10 +385,10 @@ class Engine:
                         settings=True, roster=True, roles=True, agreement_numbers=(number,),
                         agreements=revising, round=revising,
                     )  # fmt: skip
-                if isinstance(command.parsed, UndoNotAProblem):
+                if isinstance(command.parsed, UndoNotAProblem | UndoHasProposal):
                     user = command.event.user
                     return replace(
-                        _COMMANDS[UndoNotAProblem][0], dismissals_of=user, pacing_of=user
+                        _COMMANDS[type(command.parsed)][0], dismissals_of=user, pacing_of=user
                     )
                 if isinstance(command.parsed, Evaluate | AnswerRenewal) and (
                     command.parsed.meeting_id is not None
@@ -458,7 +460,8 @@ class Engine:
                     pacing_of=relabelled.user,  # "Not a problem"s in a row back off
                 )  # fmt: skip
             case UndoAsked(user=user, message_id=message_id):
-                # The problem too: an undo clicked twice finds it waiting again.
+                # The problem too: an undo clicked twice finds it waiting again. (With an
+                # "It has a proposal", the problems it answered: Reads.dismissals_of.)
                 return Reads(
                     settings=True, watch_ids=(message_id,), dismissals_of=user, pacing_of=user
                 )

@@ -204,11 +204,12 @@ class MessageRelabelled(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UndoAsked(Event):
-    """The person who said a message was "Not a problem" asked to take that back ("Undo"
-    under the bot's thanks for it)."""
+    """The person who said a message was "Not a problem" (`proposes`: that it "has a
+    proposal") asked to take that back ("Undo" under the bot's thanks for it)."""
 
     user: str
     message_id: str
+    proposes: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

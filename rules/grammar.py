@@ -122,8 +122,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "has-proposal", "bevat-voorstel",
-        N_("Tell the bot your last flagged message already proposes something"),
-        N_("/has-proposal"),
+        N_("Tell the bot your last flagged message already proposes something, or undo that"),
+        N_("/has-proposal [undo]"),
+        example=N_("/has-proposal undo"),
     ),
     CommandSpec(
         "snooze", "sluimer",
@@ -592,6 +593,11 @@ class HasProposal:
 
 
 @dataclass(frozen=True, slots=True)
+class UndoHasProposal:
+    """Take back one's own "It has a proposal", said by mistake (rules.dismissals)."""
+
+
+@dataclass(frozen=True, slots=True)
 class AskWhy:
     pass
 
@@ -776,7 +782,8 @@ TableCommand = (
 Parsed = (
     Agree | ListAgreements | StartRound | WithdrawRound | AnswerRound | ResolveConcern
     | ProblemWindow
-    | NudgeMode | NotAProblem | UndoNotAProblem | HasProposal | Snooze | AskWhy | ShowRules
+    | NudgeMode | NotAProblem | UndoNotAProblem | HasProposal | UndoHasProposal | Snooze
+    | AskWhy | ShowRules
     | TableCommand
 )  # fmt: skip
 
@@ -2226,13 +2233,13 @@ _UNDO = frozenset({"undo", "ongedaan", "terugdraaien", "terug"})
 
 
 def asks_to_undo(args: str) -> bool:
-    """Whether the words after /not-a-problem take it back."""
+    """Whether the words after /not-a-problem (or /has-proposal) take it back."""
     words = _keyword(args).split()
     return bool(words) and (words[0] in _UNDO or "ongedaan" in words[:3])
 
 
-def _has_proposal(spec: CommandSpec, args: str, today: date) -> HasProposal:
-    return HasProposal()
+def _has_proposal(spec: CommandSpec, args: str, today: date) -> HasProposal | UndoHasProposal:
+    return UndoHasProposal() if asks_to_undo(args) else HasProposal()
 
 
 def _why(spec: CommandSpec, args: str, today: date) -> AskWhy:

@@ -1016,7 +1016,17 @@ def on_relabelled(
             if answers_itself
             else N_("Thanks for telling me. I count that as a proposal.")
         )  # fmt: skip
-        actions.append(private(event, event.user, Say.of(thanks), lang))
+        if answers_itself:
+            # Said by mistake, it may be taken back (rules.dismissals).
+            actions.append(
+                NotAProblemNoted(
+                    workspace=event.workspace, channel=event.channel, lang=lang,
+                    user=event.user, text=Say.of(thanks), private=True,
+                    problem_id=watch.problem_id, proposes=True,
+                )
+            )  # fmt: skip
+        else:
+            actions.append(private(event, event.user, Say.of(thanks), lang))
     else:
         actions.append(
             private(event, event.user, Say.of(N_("Thanks for telling me. Noted.")), lang)

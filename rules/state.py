@@ -94,13 +94,14 @@ class Watch:
 
 @dataclass(frozen=True, slots=True)
 class Dismissal:
-    """Someone's "Not a problem" about a message, as stored to learn from; `text` is
-    blank once its writer deleted the message."""
+    """Someone's "Not a problem" about a message (`proposes`: their "It has a proposal"),
+    as stored to learn from; `text` is blank once its writer deleted the message."""
 
     message_id: str
     user: str
     text: str
     at: datetime
+    proposes: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,8 +346,9 @@ class Reads:
     deleted_ids: tuple[str, ...] = ()
     # When these messages were last edited (an older edit delivered late is stale).
     edited_ids: tuple[str, ...] = ()
-    # This person's latest "Not a problem"s at the table, and the problems they settled
-    # (in `watches`): one may be taken back. Such a decision waits for any other that
+    # This person's latest "Not a problem"s and "It has a proposal"s at the table, and
+    # the problems they settled (in `watches`; an "It has a proposal"'s as `taken_back`
+    # reads a proposal's): one may be taken back. Such a decision waits for any other that
     # takes a message back (an edit, a deletion) at the table, and it for it.
     dismissals_of: str | None = None
     # Waits for any decision that takes a message back at the table (an edit, a

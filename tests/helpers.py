@@ -333,13 +333,16 @@ class Chat:
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 
-    def undo(self, user: str, problem_id: str, when: str) -> list[Outbound]:
-        """ "Undo" under the thanks for a "Not a problem" about `problem_id`."""
+    def undo(
+        self, user: str, problem_id: str, when: str, *, has_proposal: bool = False
+    ) -> list[Outbound]:
+        """ "Undo" under the thanks for a "Not a problem" (or "It has a proposal") about
+        `problem_id`."""
         moment = at(when)
         self.tick(moment - timedelta(microseconds=1))
         event = UndoAsked(
             workspace=self.workspace, channel=self.channel, at=moment, event_id=self.event_id(),
-            user=user, message_id=problem_id,
+            user=user, message_id=problem_id, proposes=has_proposal,
         )  # fmt: skip
         return self._deliver(self.app.service.handle(event))
 

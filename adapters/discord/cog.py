@@ -112,7 +112,8 @@ log = logging.getLogger(__name__)
 # Tables remembered as rostered (some hundred bytes each; a forum's every post is one):
 # one forgotten gets its roster again with its next event, as after a restart.
 ROSTERED_HELD = 10_000
-
+# The "Undo" buttons under the thanks for "Not a problem" and "It has a proposal".
+UNDOES = ("undo", "unhas")
 DONE = N_("Done.")
 NOTED = N_("Thank you. Noted.")
 OOPS = N_("Something went wrong. Please try again.")
@@ -628,7 +629,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         lang = lang_of(interaction)
         if not await self._is_for(interaction, choice):
             return
-        if choice.act == "undo":
+        if choice.act in UNDOES:
             # Its problem is settled, not waiting: the engine decides whether it comes back,
             # and says so. The button goes: one undo.
             origin = translate.origin_of(interaction, choice.where)
@@ -950,7 +951,7 @@ class GroundrulesCog(commands.Cog, name=COG_NAME):
         nothing is done (an Undo's is the one who said "Not a problem": the engine knows
         whose)."""
         author, lang = str(choice.user), lang_of(interaction)
-        if interaction.user.id == choice.user and choice.act != "undo":
+        if interaction.user.id == choice.user and choice.act not in UNDOES:
             named = await self._problem_named(choice)
             if named is not None:
                 author, thread = named

@@ -241,8 +241,9 @@ def nudge_view(choice: NudgeChoice, lang: str) -> discord.ui.View:
 
 
 def undo_view(choice: NudgeChoice, lang: str) -> discord.ui.View:
-    """Under the thanks for "Not a problem": take it back."""
-    return _view(NudgeButton(choice.but("undo"), say(N_("Undo"), lang), _GREY))
+    """Under the thanks for "Not a problem" (or "It has a proposal": `choice` says which):
+    take it back."""
+    return _view(NudgeButton(choice, say(N_("Undo"), lang), _GREY))
 
 
 def nudge_opener_view(choice: NudgeChoice, lang: str) -> discord.ui.View:

@@ -72,10 +72,11 @@ class Where:
 @dataclass(frozen=True, slots=True)
 class NudgeChoice:
     """A button on a nudge: add a proposal, it has one, not a problem, snooze, why, or
-    open these choices; or "Undo" under the thanks for "Not a problem"."""
+    open these choices; or "Undo" under the thanks for "Not a problem" ("unhas": for "It
+    has a proposal")."""
 
     TEMPLATE: ClassVar[str] = (
-        rf"gr:nudge:(?P<act>add|has|not|snooze|why|open|undo):(?P<guild>{_B36}):(?P<channel>{_B36}):"
+        rf"gr:nudge:(?P<act>add|has|not|snooze|why|open|undo|unhas):(?P<guild>{_B36}):(?P<channel>{_B36}):"
         rf"(?P<thread>{_B36})?:(?P<problem>{_B36}):(?P<user>{_B36})$"
     )
     act: str

@@ -520,8 +520,9 @@ class Delivery:
         view = None
         if isinstance(action, NotAProblemNoted) and action.user is not None:
             choice = NudgeChoice(
-                "undo", Where(guild, int(action.channel)), int(action.problem_id), int(action.user)
-            )
+                "unhas" if action.proposes else "undo", Where(guild, int(action.channel)),
+                int(action.problem_id), int(action.user),
+            )  # fmt: skip
             view = undo_view(choice, action.lang)
         if isinstance(action, UndoNoted) and action.nudged and (action.user or "").isdigit():
             # Back as nudged, and no nudge will come: its choices went with the "Not a

@@ -528,8 +528,8 @@ def nudge_answered(
         return NudgeSnoozed(**_envelope(origin), problem_id=problem)
     if choice.act == "why":
         return WhyAsked(**_envelope(origin), problem_id=problem)
-    if choice.act == "undo":
-        return UndoAsked(**_envelope(origin), message_id=problem)
+    if choice.act in ("undo", "unhas"):
+        return UndoAsked(**_envelope(origin), message_id=problem, proposes=choice.act == "unhas")
     raise ValueError(f"no event for nudge choice {choice.act!r}")
 
 

@@ -1089,11 +1089,14 @@ class SlackAdapter:
             partial(tables_reminding, prefix=self.prefix), self.runtime.app.database, user
         )
 
-    async def dismissed_problems(self, user: str) -> list[NudgedProblem]:
-        """`user`'s problems settled by their "Not a problem", the latest said first."""
+    async def dismissed_problems(self, user: str, *, proposes: bool = False) -> list[NudgedProblem]:
+        """`user`'s problems settled by their "Not a problem" (`proposes`: "It has a
+        proposal"), the latest said first."""
         assert self.runtime is not None
         return await asyncio.to_thread(
-            partial(dismissed_problems, prefix=self.prefix), self.runtime.app.database, user
+            partial(dismissed_problems, prefix=self.prefix, proposes=proposes),
+            self.runtime.app.database,
+            user,
         )
 
     async def agreement_text(self, workspace: str, channel: str, number: int) -> str | None:

@@ -811,12 +811,12 @@ def closed_review(action: CloseReview, voice: Voice) -> SlackMessage:
 
 def reply(action: Reply, voice: Voice) -> list[SlackMessage]:
     """A reply as one message or, when it is long (a list of agreements), several. The
-    thanks for "Not a problem" carries its "Undo" button (its notification, the command)."""
+    thanks for "Not a problem" (or "It has a proposal") carries its "Undo" button (its
+    notification, the command)."""
     if isinstance(action, NotAProblemNoted):
         value = ids.pack(c=action.channel, p=action.problem_id, l=voice.lang)
-        undo = actions(
-            f"undo:{action.problem_id}", button(voice.label(N_("Undo")), ids.NUDGE_UNDO, value)
-        )
+        undoes = ids.NUDGE_UNDO_PROPOSAL if action.proposes else ids.NUDGE_UNDO
+        undo = actions(f"undo:{action.problem_id}", button(voice.label(N_("Undo")), undoes, value))
         return pages(
             voice(not_a_problem_text(action, with_commands=False)), voice, first=[undo],
             fallback=voice(not_a_problem_text(action)),

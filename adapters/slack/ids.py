@@ -19,8 +19,9 @@ NUDGE_DISMISS = "nudge_dismiss"
 NUDGE_HAS_PROPOSAL = "nudge_has_proposal"
 NUDGE_SNOOZE = "nudge_snooze"
 NUDGE_WHY = "nudge_why"
-# Under the thanks for "Not a problem": take it back.
+# Under the thanks for "Not a problem" (for "It has a proposal"): take it back.
 NUDGE_UNDO = "nudge_undo"
+NUDGE_UNDO_PROPOSAL = "nudge_undo_proposal"
 # Buttons on a concern round (and its reminders, and App Home).
 ROUND_NONE = "round_none"
 ROUND_CONCERN = "round_concern"

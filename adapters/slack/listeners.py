@@ -55,6 +55,8 @@ Body = dict[str, Any]
 T = TypeVar("T")
 # The commands a nudge names: typed in the bot's DM, they act on a nudged problem.
 NUDGE_COMMANDS = frozenset({"not-a-problem", "has-proposal", "snooze", "why"})
+# Of those, the ones whose word is taken back with "undo" (rules.dismissals).
+UNDOABLE = frozenset({"not-a-problem", "has-proposal"})
 # Commands about no table in particular (the ground rules, help): they answer in a DM too.
 ANYWHERE = frozenset({"groundrules"})
 # What the DM reminders ask for: typed in the bot's DM, it acts at the table it is about.
@@ -158,6 +160,7 @@ class Listeners:
         app.action(ids.NUDGE_SNOOZE)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.NUDGE_WHY)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.NUDGE_UNDO)(ack=self.ack, lazy=[self.on_nudge_click])
+        app.action(ids.NUDGE_UNDO_PROPOSAL)(ack=self.ack, lazy=[self.on_nudge_click])
         app.action(ids.ROUND_NONE)(ack=self.ack, lazy=[self.on_no_concerns])
         app.action(ids.ROUND_CONCERN)(ack=self.ack, lazy=[self.open_concern])
         app.action(ids.ROUND_RECORD)(ack=self.ack, lazy=[self.open_agreement_from_round])
@@ -480,10 +483,11 @@ class Listeners:
                 )
                 workspace = invoked.workspace
         elif channel.startswith("D") and target is not None and target.name in NUDGE_COMMANDS:
-            undo = target.name == "not-a-problem" and asks_to_undo(target.args)
+            undo = target.name in UNDOABLE and asks_to_undo(target.args)
             invoked = await self._at_nudged_table(
-                invoked, context, command.get("response_url"), target.lang, undo=undo
-            )
+                invoked, context, command.get("response_url"), target.lang,
+                undo_of=target.name if undo else None,
+            )  # fmt: skip
             workspace = invoked.workspace
         elif channel.startswith("D") and target is not None and target.name not in ANYWHERE:
             at_table = await self._at_their_table(
@@ -521,17 +525,21 @@ class Listeners:
         response_url: str | None,
         typed_lang: str | None,
         *,
-        undo: bool = False,
+        undo_of: str | None = None,
     ) -> CommandInvoked:
         """A nudge that came by DM names commands (/snooze, /not-a-problem …); typed in
         the bot's DM, which is no table, they act on the problem the person was nudged
         about, at its table (the latest nudged, if several), in its thread. The DM is
         told which table; the engine's answer, which quotes the problem, follows there
         (`direct`). With none waiting, the command stays in the DM: the engine says
-        there is none. An `undo` (/not-a-problem undo) acts on the problem the person
-        last said was not one."""
-        found = self.adapter.dismissed_problems if undo else self.adapter.nudged_problems
-        for nudged in await found(invoked.user):
+        there is none. An undo (`undo_of` "not-a-problem" or "has-proposal") acts on the
+        problem the person last said that of."""
+        if undo_of is not None:
+            proposes = undo_of == "has-proposal"
+            found = await self.adapter.dismissed_problems(invoked.user, proposes=proposes)
+        else:
+            found = await self.adapter.nudged_problems(invoked.user)
+        for nudged in found:
             # One this installation still reaches (a shared channel's home may have left).
             if await self._table(context, nudged.channel, settle=False) == nudged.workspace:
                 break
@@ -767,7 +775,7 @@ class Listeners:
             return
         if action_id == ids.NUDGE_WHY:
             return  # the nudge keeps its buttons: the author has yet to choose
-        if action_id == ids.NUDGE_UNDO:
+        if action_id in (ids.NUDGE_UNDO, ids.NUDGE_UNDO_PROPOSAL):
             # The thanks goes, with its button: the engine's answer says what was done.
             await self.adapter.delete_original(body.get("response_url"))
             return

@@ -463,7 +463,8 @@ def nudge_click(
     clicked_in: str | None = None,
 ) -> MessageRelabelled | NudgeSnoozed | WhyAsked | UndoAsked | None:
     """ "It has a proposal", "Not a problem", "Snooze" and "Why?" on a nudge, and "Undo"
-    under the thanks for "Not a problem". The engine takes the text from its watch.
+    under the thanks for "Not a problem" or "It has a proposal". The engine takes the text
+    from its watch.
     `clicked_in`: the channel the nudge is in (not in a DM), as `clicked_in` tells; the
     same below."""
     fields = click_fields(value, clicked_in)
@@ -487,10 +488,10 @@ def nudge_click(
             workspace=workspace, channel=channel, at=at, event_id=event_id, user=user,
             problem_id=problem,
         )  # fmt: skip
-    if action_id == ids.NUDGE_UNDO:
+    if action_id in (ids.NUDGE_UNDO, ids.NUDGE_UNDO_PROPOSAL):
         return UndoAsked(
             workspace=workspace, channel=channel, at=at, event_id=event_id, user=user,
-            message_id=problem,
+            message_id=problem, proposes=action_id == ids.NUDGE_UNDO_PROPOSAL,
         )  # fmt: skip
     return None
 

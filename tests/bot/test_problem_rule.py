@@ -330,9 +330,11 @@ def test_problem_rule_has_proposal_answers_the_problem_and_stores_the_correction
     assert [user for user, _, _ in nudges(chat)] == ["ben", "anna"]
     [reply] = chat.command("ben", command, "09:12")
     assert isinstance(reply, Reply) and reply.private and reply.user == "ben"
-    _, quote, said = chat.texts()[-1].split("\n")
+    _, quote, said, undo = chat.texts()[-1].split("\n")
     assert quote == "> #problem VPN is down, I'd restart the router tonight"
     assert said.startswith(thanks)
+    # Said by mistake, it may be taken back (tests.bot.test_undo_has_proposal).
+    assert "/has-proposal undo" in undo or "/bevat-voorstel terugdraaien" in undo
     chat.tick("23:00")  # neither reminded nor nudged again
     assert [user for user, _, _ in nudges(chat)] == ["ben", "anna"]
     with Session(app.database) as session:

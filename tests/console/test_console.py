@@ -390,6 +390,26 @@ def test_console_not_a_problem_names_its_undo_and_it_takes_it_back(tmp_path, rul
         assert session.exec(select(CorrectionRow)).all() == []
 
 
+def test_console_has_proposal_names_its_undo_and_it_takes_it_back(tmp_path, rule_classifier):
+    """As "Not a problem": the thanks names /has-proposal undo, which takes it back."""
+    console, shown, app = chat(tmp_path, rule_classifier)
+    console.run(["/as ben", "The staging deploy is broken again", "/wait 11m",
+                 "/has-proposal"])  # fmt: skip
+    assert shown[-1].endswith("    Said by mistake? /has-proposal undo takes it back, within "
+                              "1 hour.")  # fmt: skip
+    console.run(["/has-proposal undo"])
+    assert shown[-1] == (
+        "[bot → ben, only they see this]\n"
+        "    About your message:\n"
+        "    > The staging deploy is broken again\n"
+        "    Undone: your message no longer counts as a proposal, and I wait for one again."
+    )
+    console.run(["/wait 2h"])
+    assert "\n".join(shown).count("[bot → ben, privately]") == 1  # the nudge, not again
+    with Session(app.database) as session:
+        assert session.exec(select(CorrectionRow)).all() == []
+
+
 def test_console_shows_control_characters_in_echoed_words(tmp_path, rule_classifier):
     """Words the bot echoes are shown with their control characters written out: an ESC
     sequence pasted in would otherwise clear or retitle the terminal."""

@@ -181,7 +181,8 @@ TYPED = (
     "table language nl", "table language en", "tafel taal nl", "tafel taal en",
     "table timezone America/New_York", "table quiet-hours 22:00-07:00", "table join Acme",
     "nudges fewer", "seintjes uit", "problem-window 1m", "probleemvenster 30", "snooze 1h",
-    "sluimer 1u", "not-a-problem", "geen-probleem terugdraaien", "has-proposal", "why",
+    "sluimer 1u", "not-a-problem", "geen-probleem terugdraaien", "has-proposal",
+    "bevat-voorstel ongedaan maken", "why",
     "waarom", "report", "verslag sinds maandag", "agreements all", "afspraken",
     "groundrules help agree", "spelregels", "table",
 )  # fmt: skip
@@ -436,8 +437,8 @@ class Conversation:
                     label="proposal" if has else "problem",
                     applies=has,
                 )
-            case "undo":
-                return UndoAsked(**here, user=user, message_id=problem)
+            case "undo":  # of a "Not a problem", or of an "It has a proposal"
+                return UndoAsked(**here, user=user, message_id=problem, proposes=step.flag)
             case "propose":
                 posted = self.next_id("m") if step.flag else None
                 if posted is not None:
