@@ -1,16 +1,16 @@
 """ "It has a proposal" said by mistake, taken back in Slack as "Not a problem" is: the
-private thanks carries an "Undo" button, /has-proposal undo does the same (also typed in
-the bot's DM), and the answer says what was done, privately, quoting the message."""
+private thanks carries an "Undo" button, /has-proposal undo does the same (typed in the
+bot's DM: test_undo_not_a_problem.py, beside its twin), and the answer says what was done,
+privately, quoting the message."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
 from bot.models import CorrectionRow
-from rules.events import CommandInvoked, MessageRelabelled, UndoAsked
+from rules.events import MessageRelabelled, UndoAsked
 from tests.slack.conftest import SlackBot, button, shown_text
 from tests.slack.test_nudge import problem, watches
-from tests.slack.test_nudge_by_dm import nudged_by_dm
 from tests.standins.slack_api import SlackCall
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions
 
@@ -60,30 +60,3 @@ async def test_slack_undo_takes_has_proposal_back_and_its_thanks_goes(bot: Slack
     # No second nudge follows.
     await bot.tick()
     assert len(bot.calls("chat.postEphemeral")) == 3
-
-
-async def test_slack_has_proposal_undo_typed_in_the_bots_dm_acts_at_its_table(bot: SlackBot):
-    ts = await problem(bot, DEPLOY)
-    dm = await nudged_by_dm(bot)
-    await bot.command("/has-proposal", channel_id=dm, channel_name="directmessage")
-    await bot.handled(CommandInvoked)
-    [_, thanks] = await bot.slack.wait_for("chat.postMessage", 2)  # answered in the DM
-    assert thanks.params["channel"] == dm
-    button(thanks, "nudge_undo_proposal")
-    assert watches(bot) == {ts: "answered"}
-
-    url = bot.slack.response_url()
-    await bot.command(
-        "/bevat-voorstel", "terugdraaien", channel_id=dm, channel_name="directmessage",
-        response_url=url,
-    )  # fmt: skip
-    [_, invoked] = await bot.handled(CommandInvoked, 2)
-    assert (invoked.channel, invoked.thread_id) == (CHANNEL_ID, ts)
-    assert watches(bot) == {ts: "nudged"} and corrections(bot) == []
-    [about] = await bot.slack.wait_for_response(url)
-    assert f"Over je probleem in <#{CHANNEL_ID}>" in about["text"]
-    [*_, answer] = await bot.slack.wait_for("chat.postMessage", 3)
-    assert answer.params["channel"] == dm
-    assert shown_text(answer).endswith(
-        "Teruggedraaid: je bericht telt niet meer als voorstel, en ik wacht weer op een voorstel."
-    )

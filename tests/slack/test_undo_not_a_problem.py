@@ -4,6 +4,7 @@ answer says what was done, privately, quoting the message."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.models import CorrectionRow
@@ -97,21 +98,33 @@ async def test_slack_not_a_problem_undo_typed_takes_it_back(bot: SlackBot):
     assert shown_text(answer).endswith(UNDONE)
 
 
-async def test_slack_not_a_problem_undo_typed_in_the_bots_dm_acts_at_its_table(bot: SlackBot):
+@pytest.mark.parametrize(
+    ("command", "dutch", "undo_button", "state", "undone"),
+    [
+        ("/not-a-problem", "/geen-probleem", "nudge_undo", "dismissed",
+         "Teruggedraaid: ik tel je bericht weer als probleem."),
+        ("/has-proposal", "/bevat-voorstel", "nudge_undo_proposal", "answered",
+         "Teruggedraaid: je bericht telt niet meer als voorstel, en ik wacht weer op een "
+         "voorstel."),
+    ],
+)  # fmt: skip
+async def test_slack_undo_typed_in_the_bots_dm_acts_at_its_table(
+    bot: SlackBot, command, dutch, undo_button, state, undone
+):
+    """ "Not a problem" and "It has a proposal", each taken back by its Dutch command."""
     ts = await problem(bot, DEPLOY)
     dm = await nudged_by_dm(bot)
-    await bot.command("/not-a-problem", channel_id=dm, channel_name="directmessage")
+    await bot.command(command, channel_id=dm, channel_name="directmessage")
     await bot.handled(CommandInvoked)
     [_, thanks] = await bot.slack.wait_for("chat.postMessage", 2)  # answered in the DM
     assert thanks.params["channel"] == dm
-    button(thanks, "nudge_undo")
-    assert watches(bot) == {ts: "dismissed"}
+    button(thanks, undo_button)
+    assert watches(bot) == {ts: state}
 
     url = bot.slack.response_url()
     await bot.command(
-        "/geen-probleem", "terugdraaien", channel_id=dm, channel_name="directmessage",
-        response_url=url,
-    )  # fmt: skip
+        dutch, "terugdraaien", channel_id=dm, channel_name="directmessage", response_url=url
+    )
     [_, invoked] = await bot.handled(CommandInvoked, 2)
     assert (invoked.channel, invoked.thread_id) == (CHANNEL_ID, ts)
     assert watches(bot) == {ts: "nudged"} and corrections(bot) == []
@@ -119,4 +132,4 @@ async def test_slack_not_a_problem_undo_typed_in_the_bots_dm_acts_at_its_table(b
     assert f"Over je probleem in <#{CHANNEL_ID}>" in about["text"]
     [*_, answer] = await bot.slack.wait_for("chat.postMessage", 3)
     assert answer.params["channel"] == dm
-    assert shown_text(answer).endswith("Teruggedraaid: ik tel je bericht weer als probleem.")
+    assert shown_text(answer).endswith(undone)
