@@ -139,7 +139,12 @@ def test_replay_commands_in_transcripts(tmp_path):
     assert "round_closed" in kinds and "agreement" in kinds
     [agreement] = [r for r in records if r["type"] == "agreement"]
     assert agreement["consenters"] == ["ben", "anna"]
-    assert records[-2]["type"] == "reply" and "frobnicate" in records[-2]["message"]
+    [unknown] = [r for r in records if "frobnicate" in r.get("message", "")]
+    assert unknown["type"] == "reply" and unknown["at"] == "2026-03-02T09:04:00Z"
+    # The replay runs on to the review date: the table is asked, the owner told alone.
+    asked, owner_told = records[-2:]
+    assert (asked["type"], owner_told["type"], owner_told["user"]) == ("review", "reply", "ben")
+    assert owner_told["private"] and "comes up for review today" in owner_told["message"]
 
 
 def test_replay_text_output_ends_with_a_summary(tmp_path):
@@ -363,10 +368,12 @@ def test_replay_of_merged_exports_runs_in_time_order(tmp_path):
         line("2026-03-02T09:30:00Z", "chris", "/agree coffee at 9:30 because we like it"),
     ]
     records, stderr = replay_json(tmp_path, lines, exit_code=1)  # for its bad line
-    agreed, told = [r for r in records if r["type"] != "review"]  # and no nudge
+    # And no nudge; the replay runs on to the review date, where the owner is told alone.
+    agreed, told, owner_told = [r for r in records if r["type"] != "review"]
     assert (agreed["type"], agreed["owner"], told["type"], told["user"]) == (
         "agreement", "anna", "reply", "chris",
     )  # fmt: skip
+    assert (owner_told["user"], owner_told["at"]) == ("anna", "2026-03-30T09:00:00Z")
     assert "line 5: not valid JSON" in stderr
     assert "groundrules replay: 1 line was out of time order; replaying all in time order" in stderr
     assert stderr.count("out of time order") == 1
