@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from adapters.slack import ids
 from bot.models import AgreementRow, PostedMessage, TimerRow, now_utc
-from rules.actions import AgreementView, AnnounceReview
+from rules.actions import AgreementView, AnnounceReview, ReviewToOwner
 from rules.events import AgreementSubmitted, CommandInvoked, ReviewDecided
 from tests.slack.conftest import (
     BOB,
@@ -562,7 +562,8 @@ async def test_slack_a_keep_decided_while_another_process_posts_the_review_close
                 session.add(timer)
                 session.commit()
             asked = ticker.groundrules.service.fire_due_timers(now_utc())
-            assert [type(d.action) for d in asked] == [AnnounceReview]
+            # the review at the table, and a word to Alice, its owner, by DM
+            assert [type(d.action) for d in asked] == [AnnounceReview, ReviewToOwner]
 
             await keeper.command("/review", "keep 1")
             await keeper.handled(CommandInvoked, 2)

@@ -23,10 +23,10 @@ from tests.standins.slack_requests import CHANNEL_ID, USER_ID, block_actions, vi
 # What the Slack adapter delivers; RequestReport never leaves the service (it becomes a
 # PostReport there), and ReadAgain goes to the second reader, not to a platform.
 # WordToProposer is a Reply and goes as one; so do NotAProblemNoted, with its button,
-# UndoNoted and SnoozeNoted.
+# UndoNoted, SnoozeNoted and ReviewToOwner (a DM to an agreement's owner).
 DELIVERED = {
     "SendNudge", "Reply", "WordToProposer", "NotAProblemNoted", "UndoNoted", "SnoozeNoted",
-    "PostConcernRound",
+    "ReviewToOwner", "PostConcernRound",
     "UpdateRoundProgress", "RemindMembers", "PostRoundSummary", "AnnounceAgreement",
     "AnnounceReview", "CloseReview", "AskRenewal",
     "AskEvaluation", "SuggestAgreement", "PostReport",
