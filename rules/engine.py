@@ -424,10 +424,11 @@ class Engine:
                     return Reads(settings=True, watches=True, watch_ids=(subject,), pacing=True)
                 if kind == agreements.REVIEW_TIMER:
                     # Its owner hears too, if still at the table (a role's holder) and
-                    # not snoozed here (rules.review_owner).
+                    # not snoozed here, once for all their agreements due that day
+                    # (rules.review_owner).
                     return Reads(
-                        settings=True, agreement_numbers=(int(subject),), members=True,
-                        roles=True, pacing=True,
+                        settings=True, agreements=True, agreement_numbers=(int(subject),),
+                        members=True, roles=True, pacing=True,
                     )  # fmt: skip
                 # Pacing too: who said "not now" to reminders here (rules.snoozed_reminders).
                 if kind == meetings.RENEWAL_TIMER:  # the roster: who has a mandate to renew

@@ -1,7 +1,11 @@
 """The TWO revisited (ground rule 6): when an agreement's review comes, the table is asked
 in public, and its owner, who carries it, hears privately that the table looks at it now
 and how to keep, revise or retire it; not only from the channel, nor only once someone
-else decided. Pure: the time comes with the event."""
+else decided. Pure: the time comes with the event.
+
+Reviews on one day all come at the same hour (agreements.REVIEW_HOUR), so an owner of
+several agreements due together hears once, of all of them: the first of them by number
+tells of the rest, whose own timers then say nothing more to the owner."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from rules import agreements
 from rules.actions import Action, AnnounceReview, ReviewToOwner
 from rules.agreements import ROLE_OWNER
 from rules.events import TimerFired
-from rules.say import FORMER_MEMBER, N_, Lines, Quote, Say
+from rules.say import FORMER_MEMBER, N_, Lines, Listed, Quote, Say
 from rules.snoozed_reminders import snoozed
 from rules.state import Agreement, TableState
 
@@ -34,6 +38,11 @@ def owner_told(
     owner, yours = _reached(state, agreement)
     if owner is None or owner not in state.members or snoozed(state, owner, fired.at):
         return []
+    together = due_together(state, agreement)
+    if together[0].number != agreement.number:
+        return []  # told already, or to be told, with the first of them
+    if len(together) > 1:
+        return [_told_of_several(fired, state, owner, together, lang)]
     text = Lines((
         Say.of(N_("Agreement #{number} ({yours}) comes up for review today: the table looks "
                   "at it now, with what practice has taught."),
@@ -49,6 +58,49 @@ def owner_told(
             text=text, private=True, direct=True, number=agreement.number,
         )
     ]  # fmt: skip
+
+
+def due_together(state: TableState, agreement: Agreement) -> list[Agreement]:
+    """`agreement` and the table's other current ones with the same owner (a person, or a
+    role) that come up for review on the same day, by number."""
+    return sorted(
+        (
+            other
+            for other in state.agreements_by_number.values()
+            if other.number == agreement.number
+            or (
+                other.status == "current"
+                and other.owner == agreement.owner
+                and other.review_on == agreement.review_on
+            )
+        ),
+        key=lambda other: other.number,
+    )
+
+
+def _told_of_several(
+    fired: TimerFired, state: TableState, owner: str, together: list[Agreement], lang: str
+) -> ReviewToOwner:
+    first = together[0]
+    role = state.role(first.owner.removeprefix(ROLE_OWNER))
+    if first.owner.startswith(ROLE_OWNER) and role is not None:
+        yours = Say.of(N_("your role {role} owns them"), role=Quote(role.name))
+    else:
+        yours = Say.of(N_("you own them"))
+    numbers = Listed(tuple(f"#{agreement.number}" for agreement in together))
+    text = Lines((
+        Say.of(N_("Agreements {numbers} ({yours}) come up for review today: the table looks "
+                  "at them now, with what practice has taught."),
+               numbers=numbers, yours=yours),
+        *(Say.of(N_("#{number} {text}"), number=agreement.number, text=Quote(agreement.text))
+          for agreement in together),
+        Say.of(N_("Keep, revise or retire each: /review keep <number>, /review revise <number> "
+                  "<new text> because <why>, or /review retire <number>.")),
+    ))  # fmt: skip
+    return ReviewToOwner(
+        workspace=fired.workspace, channel=fired.channel, lang=lang, user=owner, text=text,
+        private=True, direct=True, number=first.number,
+    )  # fmt: skip
 
 
 def _reached(state: TableState, agreement: Agreement) -> tuple[str | None, Say | None]:

@@ -110,3 +110,65 @@ def test_an_owner_who_snoozed_reminders_here_hears_nothing(app):
     due = chat.tick(datetime(2026, 3, 5, 9, 0, 1, tzinfo=UTC))
     assert [type(a) for a in due if isinstance(a, AnnounceReview)] == [AnnounceReview]
     assert owners_words(due) == []
+
+
+def test_an_owner_of_several_agreements_due_together_hears_once_of_all_of_them(app):
+    """Reviews on one day come at one hour: three DMs at once to one person would be
+    noise. The word names each of theirs due that day; another owner, and another day,
+    still get a word of their own, and one retired before its day is not in it."""
+    chat = Chat(app)
+    chat.join("anna", "bram", "carla")
+    for n, (what, owner, day) in enumerate([
+        ("Desk opens Wednesdays", "@bram", "2026-03-10"),
+        ("Minutes within two days", "@carla", "2026-03-10"),
+        ("Rota in the shared drive", "@bram", "2026-03-10"),
+        ("Coffee fund kept by the desk", "@bram", "2026-03-24"),
+        ("Visitors sign the book", "@bram", "2026-03-10"),
+        ("Tea on Fridays", "@bram", "2026-03-10"),
+    ]):  # fmt: skip
+        chat.command("anna", f"/agree {what} because x owner {owner} review {day}", f"09:0{n}")
+    chat.command("anna", "/review retire 6", "09:30")
+    due = chat.tick(REVIEW_DAY)
+    assert sorted(a.agreement.number for a in due if isinstance(a, AnnounceReview)) == [1, 2, 3, 5]
+    assert owners_words(due) == [
+        (
+            "bram",
+            "Agreements #1, #3 and #5 (you own them) come up for review today: the table looks "
+            "at them now, with what practice has taught.\n"
+            "#1 Desk opens Wednesdays\n"
+            "#3 Rota in the shared drive\n"
+            "#5 Visitors sign the book\n"
+            "Keep, revise or retire each: /review keep <number>, /review revise <number> "
+            "<new text> because <why>, or /review retire <number>.",
+        ),
+        (
+            "carla",
+            "Agreement #2 (you own it) comes up for review today: the table looks at it now, "
+            "with what practice has taught.\n"
+            "> Minutes within two days\n"
+            "Keep it, revise it or retire it: /review keep 2, /review revise 2 <new text> "
+            "because <why>, or /review retire 2.",
+        ),
+    ]
+    assert chat.tick(datetime(2026, 3, 10, 18, 0, tzinfo=UTC)) == []
+    later = chat.tick(datetime(2026, 3, 24, 9, 0, 1, tzinfo=UTC))
+    assert [(user, text.split(":")[0]) for user, text in owners_words(later)] == [
+        ("bram", "Agreement #4 (you own it) comes up for review today")
+    ]
+
+
+def test_a_role_owning_several_hears_once_in_the_tables_language(app):
+    chat = Chat(app)
+    chat.join("anna", "bram")
+    chat.command("anna", "/table language nl", "08:30")
+    chat.command("anna", "/role add coordinator keeps the agenda", "08:31")
+    chat.command("anna", "/role assign coordinator @bram", "08:32")
+    for n, what in enumerate(["Notulen binnen twee dagen", "Agenda een week vooraf"]):
+        chat.command("anna", f"/agree {what} omdat x owner role coordinator review 2026-03-10",
+                     f"09:0{n}")  # fmt: skip
+    [(user, text)] = owners_words(chat.tick(REVIEW_DAY))
+    assert user == "bram"
+    assert text.startswith(
+        "Afspraken #1 en #2 (jouw rol coordinator is eigenaar) zijn vandaag toe aan herziening"
+    ), text
+    assert "#2 Agenda een week vooraf" in text and "/herziening behouden <nummer>" in text, text
