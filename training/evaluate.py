@@ -55,7 +55,15 @@ from training.config import ROOT, load_config
 from training.dataset import Example, load_split, previous_lines
 from training.gold import labelled_replay
 from training.metrics import hard_negative_errors, macro_f1, per_label, score, table
-from training.nudges import NudgeScore, Replayed, compare, interval, read_sidecar, replay
+from training.nudges import (
+    NudgeScore,
+    Replayed,
+    compare,
+    interval,
+    nudged_alone,
+    read_sidecar,
+    replay,
+)
 from training.speed import cold_load_seconds, measure, size_on_disk, timed
 from training.stances import load_replies, stance_section
 
@@ -69,6 +77,8 @@ LARGER_TABLES = ROOT / "examples" / "larger-tables"
 PROBES = ROOT / "data" / "probes"
 # Replies to proposals with the stance each takes (training.stances), not labelled lines.
 STANCE_PROBE = "stances.jsonl"
+# Probes whose lines are also posted alone through the bot, to count its nudges.
+NUDGE_PROBES = ("two-acts.jsonl", "unimagined.jsonl")
 LANGS = ("en", "nl")
 
 
@@ -354,6 +364,35 @@ def probe_section(
     )
 
 
+def alone_nudge_section(
+    probe: list[Example],
+    classifier: Classifier,
+    bars: Thresholds,
+    name: str,
+    *,
+    second_reading: bool = True,
+) -> str:
+    """The bot's nudges, as it runs, on a probe's lines each posted alone: how often it
+    asks for a proposal the line already made (the unkindest nudge), and how often it
+    nudges a problem that proposes nothing."""
+    nudged = nudged_alone(classifier, probe, bars, second_reading=second_reading)
+    kinds = {
+        "problem + proposal (wrong)": lambda e: e.has("problem") and e.has("proposal"),
+        "problem alone (right)": lambda e: e.has("problem") and not e.has("proposal"),
+        "no problem (wrong)": lambda e: not e.has("problem"),
+    }
+    rows = []
+    for lang in (*LANGS, "all"):
+        row = [lang]
+        for belongs in kinds.values():
+            chosen = [n for e, n in zip(probe, nudged, strict=True)
+                      if belongs(e) and lang in (e.lang, "all")]  # fmt: skip
+            row.append(f"{sum(chosen)} of {len(chosen)}")
+        rows.append(row)
+    title = f"## Nudges on probe {name}, each line posted alone (the bot as it runs)"
+    return title + "\n\n" + table(["lang", *(f"nudged: {kind}" for kind in kinds)], rows)
+
+
 def speed_section(trained: TrainedClassifier, rules: RuleClassifier, texts: list[str]) -> str:
     _, warm_load = timed(lambda: TrainedClassifier.load())
     cold = cold_load_seconds(
@@ -466,6 +505,8 @@ def main(argv: list[str]) -> int:
             for record in map(json.loads, path.read_text(encoding="utf-8").splitlines())
         ]
         print(probe_section(probe, trained, rules, path.name), end="\n\n")
+        if path.name in NUDGE_PROBES and trained.bars.watch is not None:
+            print(alone_nudge_section(probe, trained, trained.bars, path.name), end="\n\n")
     if (PROBES / STANCE_PROBE).is_file():
         replies = load_replies(PROBES / STANCE_PROBE)
         sides = {"trained": (trained, trained.bars.consent), "rules": (rules, None)}

@@ -15,6 +15,7 @@ Two measurements of ground rule 1 (a problem not answered by a proposal gets a n
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -251,6 +252,33 @@ def replay(
         )
     finally:
         app.database.dispose()
+
+
+def nudged_alone(
+    classifier: Classifier,
+    lines: Sequence[Example],
+    bars: Thresholds,
+    *,
+    second_reading: bool = True,
+    window: int = 10,
+) -> list[bool]:
+    """Whether the real bot, as it runs (by default with its second reading, a normal
+    table), nudges the writer of each line posted alone in a channel: a probe's single
+    messages read as the bot would meet them, not only as labels."""
+    sent = []
+    with tempfile.TemporaryDirectory() as folder:
+        for n, line in enumerate(lines):
+            conversation = Path(folder) / f"{line.lang}-{n:05d}.jsonl"
+            posted = {"ts": "2026-03-03T10:00:00Z", "channel": "C-probe", "user": "U-writer",
+                      "text": line.text, "thread": None}  # fmt: skip
+            conversation.write_text(json.dumps(posted) + "\n", encoding="utf-8")
+            expected = {"window_minutes": window, "language": line.lang, "nudges": []}
+            conversation.with_suffix(".expected.json").write_text(
+                json.dumps(expected), encoding="utf-8"
+            )
+            replayed = replay(classifier, conversation, bars, second_reading=second_reading)
+            sent.append(bool(replayed.nudges))
+    return sent
 
 
 def _join_every_poster(app, conversation: Path, workspace: str) -> None:

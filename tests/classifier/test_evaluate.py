@@ -17,12 +17,13 @@ from training.evaluate import (
     CONVERSATIONS,
     PROBES,
     Replays,
+    alone_nudge_section,
     nudge_section,
     probe_section,
     request_section,
     word_section,
 )
-from training.nudges import NudgeScore, interval
+from training.nudges import NudgeScore, interval, nudged_alone
 from training.stances import load_replies, stance_section
 
 
@@ -272,3 +273,25 @@ def test_stance_section_counts_replies_read_after_their_proposal(tmp_path):
     assert "tagged, en: 2 of 2 right (1.000)" in shown
     assert "tagged, nl: 1 of 2 right (0.500)" in shown
     assert "| tagged | nl | concern | 1 | 0 | 0 |" in shown
+
+
+def test_a_probes_lines_posted_alone_are_nudged_as_the_bot_would(tagged):
+    """Each line replayed alone through the real engine: a problem that proposes nothing
+    is nudged, one that proposes in the same message is not, nor is anything else."""
+    probe = [
+        line(1, "#problem the printer on floor 2 is jammed again", "en", "problem"),
+        line(2, "#problem #proposal jammed, call the supplier?", "en", "problem", "proposal"),
+        line(3, "#proposal shall we move the stand-up to 9:30?", "en", "proposal"),
+        line(4, "#problem de verwarming doet het weer niet", "nl", "problem"),
+        line(5, "#problem de lift is kapot, neem de trap", "nl", "problem", "proposal"),
+        line(6, "goedemorgen allemaal", "nl"),
+    ]
+    assert nudged_alone(tagged, probe, tagged.bars, second_reading=False) == [
+        True, False, False, True, True, False,
+    ]  # fmt: skip
+    section = alone_nudge_section(probe, tagged, tagged.bars, "tiny.jsonl", second_reading=False)
+    assert section.startswith("## Nudges on probe tiny.jsonl, each line posted alone")
+    # Line 5 is labelled problem + proposal but tagged a problem only: the one wrong nudge.
+    assert "| en | 0 of 1 | 1 of 1 | 0 of 1 |" in section, section
+    assert "| nl | 1 of 1 | 1 of 1 | 0 of 1 |" in section, section
+    assert "| all | 1 of 2 | 2 of 2 | 0 of 2 |" in section, section
