@@ -35,23 +35,13 @@ def owner_told(
     reach at the table: written in words, a role nobody holds, someone who left the table
     (or the workspace, or asked to be forgotten), or who said "not now" to reminders
     here until after it. The public review is enough then."""
-    owner, yours = _reached(state, agreement)
+    owner, role = _reached(state, agreement)
     if owner is None or owner not in state.members or snoozed(state, owner, fired.at):
         return []
     together = due_together(state, agreement)
     if together[0].number != agreement.number:
         return []  # told already, or to be told, with the first of them
-    if len(together) > 1:
-        return [_told_of_several(fired, state, owner, together, lang)]
-    text = Lines((
-        Say.of(N_("Agreement #{number} ({yours}) comes up for review today: the table looks "
-                  "at it now, with what practice has taught."),
-               number=agreement.number, yours=yours),
-        Say.of(N_("> {text}"), text=Quote(agreement.text)),
-        Say.of(N_("Keep it, revise it or retire it: /review keep {number}, /review revise "
-                  "{number} <new text> because <why>, or /review retire {number}."),
-               number=agreement.number),
-    ))  # fmt: skip
+    text = _of_one(agreement, role) if len(together) == 1 else _of_several(together, role)
     return [
         ReviewToOwner(
             workspace=fired.workspace, channel=fired.channel, lang=lang, user=owner,
@@ -78,17 +68,31 @@ def due_together(state: TableState, agreement: Agreement) -> list[Agreement]:
     )
 
 
-def _told_of_several(
-    fired: TimerFired, state: TableState, owner: str, together: list[Agreement], lang: str
-) -> ReviewToOwner:
-    first = together[0]
-    role = state.role(first.owner.removeprefix(ROLE_OWNER))
-    if first.owner.startswith(ROLE_OWNER) and role is not None:
-        yours = Say.of(N_("your role {role} owns them"), role=Quote(role.name))
-    else:
-        yours = Say.of(N_("you own them"))
+def _of_one(agreement: Agreement, role: str | None) -> Lines:
+    yours = (
+        Say.of(N_("your role {role} owns it"), role=Quote(role))
+        if role is not None
+        else Say.of(N_("you own it"))
+    )
+    return Lines((
+        Say.of(N_("Agreement #{number} ({yours}) comes up for review today: the table looks "
+                  "at it now, with what practice has taught."),
+               number=agreement.number, yours=yours),
+        Say.of(N_("> {text}"), text=Quote(agreement.text)),
+        Say.of(N_("Keep it, revise it or retire it: /review keep {number}, /review revise "
+                  "{number} <new text> because <why>, or /review retire {number}."),
+               number=agreement.number),
+    ))  # fmt: skip
+
+
+def _of_several(together: list[Agreement], role: str | None) -> Lines:
+    yours = (
+        Say.of(N_("your role {role} owns them"), role=Quote(role))
+        if role is not None
+        else Say.of(N_("you own them"))
+    )
     numbers = Listed(tuple(f"#{agreement.number}" for agreement in together))
-    text = Lines((
+    return Lines((
         Say.of(N_("Agreements {numbers} ({yours}) come up for review today: the table looks "
                   "at them now, with what practice has taught."),
                numbers=numbers, yours=yours),
@@ -97,20 +101,16 @@ def _told_of_several(
         Say.of(N_("Keep, revise or retire each: /review keep <number>, /review revise <number> "
                   "<new text> because <why>, or /review retire <number>.")),
     ))  # fmt: skip
-    return ReviewToOwner(
-        workspace=fired.workspace, channel=fired.channel, lang=lang, user=owner, text=text,
-        private=True, direct=True, number=first.number,
-    )  # fmt: skip
 
 
-def _reached(state: TableState, agreement: Agreement) -> tuple[str | None, Say | None]:
-    """Who owns `agreement` in person (a member, or the holder of its role), and how the
-    word to them says so; None for nobody."""
+def _reached(state: TableState, agreement: Agreement) -> tuple[str | None, str | None]:
+    """Who owns `agreement` in person (a member, or the holder of its role), and the name
+    of the role through which they do (None: in their own name); None for nobody."""
     if agreement.owner.startswith(ROLE_OWNER):
         role = state.role(agreement.owner.removeprefix(ROLE_OWNER))
         if role is None or role.holder is None:
             return None, None
-        return role.holder, Say.of(N_("your role {role} owns it"), role=Quote(role.name))
+        return role.holder, role.name
     if " " in agreement.owner or agreement.owner == FORMER_MEMBER:
         return None, None  # an owner written in words, or forgotten: nobody to reach
-    return agreement.owner, Say.of(N_("you own it"))
+    return agreement.owner, None
