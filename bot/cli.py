@@ -781,6 +781,10 @@ def person_forget(
         rows[part.table] = rows.get(part.table, 0) + part.count
     summary = ", ".join(f"{table} {count}" for table, count in rows.items())
     typer.echo(f"groundrules: forgot {user} in {workspace} ({summary})")
+    typer.echo(
+        f"  running bots drop what they still hold of {user} within a tick, and store none "
+        "of their events from before now that waited in a spool"
+    )
 
 
 spool_app = typer.Typer(

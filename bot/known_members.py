@@ -55,6 +55,15 @@ class KnownMembers:
             users.remove(user)
             self._count -= 1
 
+    def discard_everywhere(self, workspace: str, user: str) -> int:
+        """`user` no longer known at any table of `workspace` (forgotten there); at how
+        many tables they were. One look at each table held."""
+        tables = [t for t, users in self._tables.items() if t[0] == workspace and user in users]
+        for table in tables:
+            self._tables[table].remove(user)
+        self._count -= len(tables)
+        return len(tables)
+
     def replace(self, table: Table, users: Iterable[str]) -> None:
         """Exactly `users` at `table`, as the database just said."""
         self.forget(table)

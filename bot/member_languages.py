@@ -10,7 +10,8 @@ no writes.
 `MemberLanguages`, which keeps what it read or wrote for `FRESH_FOR` (at most `HELD`
 entries), so one member's many clicks cost no reads either. Several processes may share
 the database: a language another process wrote, or a person or workspace forgotten
-there, is seen here within `FRESH_FOR`, when the entry is read again. (So a member
+there, is seen here within `FRESH_FOR`, when the entry is read again (a person forgotten,
+within a tick in a running bot, which reads who was: bot.runtime). (So a member
 whose client went to another language and back within `FRESH_FOR`, each told to another
 process, keeps the other language until an interaction of theirs after that: Discord
 sends one server's interactions to one shard, so only replicas of it could.)
@@ -139,6 +140,11 @@ class MemberLanguages:
         with self._lock:
             for key in [key for key in self._known if key[0] in workspaces]:
                 del self._known[key]
+
+    def forget_person(self, workspace: str, user: str) -> None:
+        """Drop what is held of `user` in `workspace` (forgotten): read again."""
+        with self._lock:
+            self._known.pop((workspace, user), None)
 
     def _keep(self, languages: dict[tuple[str, str], str | None], since: float) -> None:
         """Kept as of `since`, the moment before they were read or written: their age

@@ -475,6 +475,18 @@ class RemovedWorkspace(SQLModel, table=True):
     removed_at: datetime = Field(sa_column=utc_column())
 
 
+class ForgottenPerson(SQLModel, table=True):
+    """A person forgotten at their request in a workspace (bot.person_data), and when: each
+    running process drops what it holds of them within a tick, and an event of theirs from
+    before it that waited in a spool is not stored. Itself an id: deleted once
+    GROUNDRULES_FORGOTTEN_RETENTION has passed."""
+
+    __tablename__ = "forgotten_person"
+    workspace: str = Field(primary_key=True)
+    user: str = Field(primary_key=True)
+    forgotten_at: datetime = Field(sa_column=utc_column(index=True))
+
+
 class ChannelHome(SQLModel, table=True):
     """The workspace whose table a Slack channel is (bot.homes). A Slack Connect channel
     is one channel, with one id, in several organisations' workspaces, and the bot may be

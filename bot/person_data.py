@@ -11,6 +11,14 @@ decided, a round they proposed, a meeting they ran keep existing with `FORMER_ME
 ("a former member") in their place; the words the table agreed on, and the mandate and
 concerns it weighed, stay with them. An agreement they owned has no owner at the table
 any more: its next review asks for one.
+
+Forgetting also notes who was forgotten, and when (`forgotten_person`), for
+GROUNDRULES_FORGOTTEN_RETENTION: the note is itself their id, so it goes then. Running
+bots read the notes every tick (bot.runtime) and drop what they still hold of the
+person: a member note not yet written, that they know them as a member at a table, their
+Discord client's language, Slack's description of them. An event of theirs from before
+the note, kept in a spool while the database did not answer, is not stored when the spool
+is handed in; one from after it (they spoke again) is.
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot import codec, dm_once
 from bot.in_chunks import in_chunks
@@ -30,6 +40,7 @@ from bot.models import (
     CorrectionRow,
     DecisionRow,
     EvaluationRow,
+    ForgottenPerson,
     MandateRow,
     MeetingRow,
     MemberLanguageRow,
@@ -79,9 +90,47 @@ def held(engine: Engine, workspace: str, user: str, at: datetime) -> list[Part]:
 
 
 def forget(engine: Engine, workspace: str, user: str, at: datetime) -> list[Part]:
-    """Forget `user` in `workspace` at `at`, in one transaction; what was done."""
+    """Forget `user` in `workspace` at `at`, in one transaction; what was done. Notes that
+    they were forgotten at `at` in it too (`forgotten`), for the running bots."""
     with engine.begin() as connection:
-        return _forget(connection, workspace, user, at)
+        parts = _forget(connection, workspace, user, at)
+        _note_forgotten(connection, workspace, user, at)
+        return parts
+
+
+def forgotten(engine: Engine, since: datetime | None = None) -> dict[tuple[str, str], datetime]:
+    """Who was forgotten (workspace, user), and when: those noted at or after `since`, or
+    all that are noted."""
+    marks = _marks()
+    query = select(marks.c.workspace, marks.c.user, marks.c.forgotten_at)
+    if since is not None:
+        query = query.where(marks.c.forgotten_at >= since)
+    with engine.connect() as connection:
+        return {(w, u): at for w, u, at in connection.execute(query)}
+
+
+def forget_notes_before(engine: Engine, before: datetime) -> int:
+    """Delete the notes of people forgotten before `before`; how many."""
+    marks = _marks()
+    with engine.begin() as connection:
+        return connection.execute(delete(marks).where(marks.c.forgotten_at < before)).rowcount
+
+
+def _marks():
+    return ForgottenPerson.__table__  # type: ignore[attr-defined]
+
+
+def _note_forgotten(connection: Connection, workspace: str, user: str, at: datetime) -> None:
+    """Forgotten again: the new time stands (what was heard of them in between is gone
+    too)."""
+    upsert = (sqlite_insert if connection.dialect.name == "sqlite" else pg_insert)(_marks())
+    upsert = upsert.values(workspace=workspace, user=user, forgotten_at=at)
+    connection.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["workspace", "user"],
+            set_={"forgotten_at": upsert.excluded.forgotten_at},
+        )
+    )
 
 
 def still_at(engine: Engine, workspace: str, user: str) -> int:

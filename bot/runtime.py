@@ -19,8 +19,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -30,6 +30,7 @@ from bot import (
     codec,
     dm_once,
     metrics,
+    person_data,
     proposing,
     review_messages,
     views,
@@ -56,7 +57,7 @@ from rules.actions import (
     RoundView,
     UpdateRoundProgress,
 )
-from rules.events import Event, MessagePosted
+from rules.events import Event, MessagePosted, RosterSynced
 from rules.understanding import Message
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,11 @@ FORM_READ_WAIT_S = 1.0
 # it does (Slack acks an event before the bot handles it, and sends it only once). Beyond
 # this many the oldest go: an outage that long is an operator's to notice.
 KEPT_EVENTS = 1000
+# Each tick reads the notes of people forgotten (bot.person_data) from this long before
+# the latest one it read: a note's time is the forgetting process's clock as it began, so
+# one committed later, or written on a machine whose clock is somewhat behind, is still
+# read.
+FORGOTTEN_READ_AGAIN = timedelta(hours=1)
 SECOND_READER_THREAD = "groundrules-second-reader"
 WORKER_THREAD = "groundrules-worker"
 
@@ -162,6 +168,10 @@ class Runtime:
         # Workspaces that removed the bot, and when (every tick reads them again, since
         # another process may have heard of a removal).
         self._removed: dict[str, datetime] = workspaces.removed(app.database)
+        # People forgotten (bot.person_data) whose note this process read, and when they
+        # were forgotten; each tick reads those noted since (`_read_forgotten`).
+        self._forgotten: dict[tuple[str, str], datetime] = {}
+        self._forgotten_since: datetime | None = None  # None: read all of them
         app.service.read_inline = False
         app.service.clock = now_utc
         self._readings: asyncio.Queue[Delivery] = asyncio.Queue(READINGS_WAITING)
@@ -170,6 +180,8 @@ class Runtime:
         self.round_messages = RoundMessages(self._round_as_it_stands)
         self._kept: deque[_KeptEvent | _KeptChange] = deque()
         self._kept_handled = self._kept_dropped = 0
+        # Kept events not stored: by people forgotten since (bot.person_data).
+        self._kept_forgotten = 0
         # The kept thing being handed in now (`hand_in_kept`): the bound drops another.
         self._handing_in: _KeptEvent | _KeptChange | None = None
         self._keeping_told_at = logging.WARNING if spooling_for is None else logging.INFO
@@ -405,11 +417,12 @@ class Runtime:
         in the outbox for a process serving its platform (`groundrules spool replay`);
         `progress`: told how many were handed in so far, after each."""
         done = taken_off = 0
+        forgotten = await self._forgotten_now() if self._kept else {}
         try:
             while self._kept:
                 kept = self._handing_in = self._kept[0]
                 try:
-                    deliveries = await self._hand_in(kept)
+                    deliveries = await self._hand_in(kept, forgotten)
                 except NotRecorded as error:
                     if error.unreachable:
                         raise
@@ -442,23 +455,49 @@ class Runtime:
                      f"; {self._kept_dropped} older one(s) were dropped" if self._kept_dropped
                      else "")  # fmt: skip
             self._kept_handled = self._kept_dropped = 0
+        if self._kept_forgotten:
+            log.info("%d of them by people forgotten since were not stored",
+                     self._kept_forgotten)  # fmt: skip
+            self._kept_forgotten = 0
         return done
 
-    async def _hand_in(self, kept: _KeptEvent | _KeptChange) -> list[Delivery]:
+    async def _hand_in(
+        self, kept: _KeptEvent | _KeptChange, forgotten: Mapping[tuple[str, str], datetime]
+    ) -> list[Delivery]:
         if isinstance(kept, _KeptChange):
             await self._take(kept)
             return []
-        event: Event | None = kept.event
+        event = self._unless_forgotten(kept.event, forgotten)
         again = self._table_again(kept)
-        if again is not None:
+        if again is not None and event is not None:
             try:
-                event = await again(kept.event)
+                event = await again(event)
             except Exception as error:
                 self.outage.noticed(error)
                 raise NotRecorded(f"{kept.what} {kept.event.event_id}") from error
+            if event is not None:  # its table's home may be where they were forgotten
+                event = self._unless_forgotten(event, forgotten)
         if event is None:  # no table's any more (its home removed the bot, say)
             return []
         return await self._decide(event, kept.platform)
+
+    def _unless_forgotten(
+        self, event: Event, forgotten: Mapping[tuple[str, str], datetime]
+    ) -> Event | None:
+        """`_without_forgotten`, counting those not stored for `hand_in_kept` to say."""
+        kept = _without_forgotten(event, forgotten)
+        if kept is None:
+            self._kept_forgotten += 1
+        return kept
+
+    async def _forgotten_now(self) -> dict[tuple[str, str], datetime]:
+        """Every person forgotten as the notes stand (bot.person_data), read once for
+        handing in what was kept: their events from before it are not stored."""
+        try:
+            return await self._in_worker(person_data.forgotten, self.app.database)
+        except Exception as error:
+            self.outage.noticed(error)
+            raise NotRecorded("reading who was forgotten") from error
 
     def _table_again(self, kept: _KeptEvent) -> Callable[[Event], Awaitable[Event | None]] | None:
         if kept.through is None:
@@ -599,6 +638,36 @@ class Runtime:
             self._removed.pop(workspace, None)
             self._forget_cached({workspace})
             log.info("forgot %s, removed over %s ago: %s", workspace, retention, deleted)
+
+    async def _read_forgotten(self) -> None:
+        """The people forgotten since this process last read (at first, all whose note is
+        kept), perhaps by another process (`groundrules person forget`): what it holds of
+        each goes (`_forget_person`)."""
+        read = await self._in_worker(
+            person_data.forgotten, self.app.database, self._forgotten_since
+        )
+        new = {key: at for key, at in read.items() if self._forgotten.get(key) != at}
+        self._forgotten.update(new)
+        for (workspace, user), at in sorted(new.items(), key=lambda item: item[1]):
+            self._forget_person(workspace, user, at)
+        if self._forgotten:
+            since = max(self._forgotten.values()) - FORGOTTEN_READ_AGAIN
+            self._forgotten_since = since
+            # Those not read again need not be told apart from new ones: bounded.
+            self._forgotten = {key: at for key, at in self._forgotten.items() if at >= since}
+
+    def _forget_person(self, workspace: str, user: str, at: datetime) -> None:
+        """`user` was forgotten in `workspace` at `at`: the store, the client languages and
+        the adapters drop what they hold of them (ids only in the log)."""
+        notes, tables = self.app.store.forget_person(workspace, user, at)
+        self.member_languages.forget_person(workspace, user)
+        for adapter in self.adapters:
+            forget = getattr(adapter, "forget_person", None)
+            if forget is not None and workspace.startswith(adapter.prefix):
+                forget(workspace, user)
+        log.info("%s was forgotten in %s: dropped what this process held of them (%d member "
+                 "note(s) not yet written, known at %d table(s))", user, workspace, notes,
+                 tables)  # fmt: skip
 
     async def _read_removals(self) -> None:
         current = await self._in_worker(workspaces.removed, self.app.database)
@@ -941,6 +1010,8 @@ class Runtime:
         now = now_utc()
         # First: what fires now is delivered, or set aside, as the removals stand now.
         await self._read_removals()
+        # Before any buffered member note is written: of people forgotten, none goes back.
+        await self._read_forgotten()
         # What was heard while the database did not answer: it came before any timer.
         await self.hand_in_kept()
         # Sweeping first: what waited in the outbox past the retention period is given
@@ -956,6 +1027,13 @@ class Runtime:
                 settings.correction_retention,
                 settings.nudge_pacing,
             )
+            noted = await self._in_worker(
+                person_data.forget_notes_before,
+                self.app.database,
+                now - settings.forgotten_retention,
+            )
+            if noted:
+                swept = {**swept, "forgotten_person": noted}
             log.info("retention sweep: %s", swept)
         # Only the timers and outbox items of the platforms this process serves: another
         # process (groundrules run discord beside groundrules run slack) delivers the rest.
@@ -1114,6 +1192,25 @@ def _record_of(kept: _KeptEvent | _KeptChange) -> Record | None:
     if kept.through is not None:
         record["through"] = kept.through
     return record
+
+
+def _without_forgotten(event: Event, forgotten: Mapping[tuple[str, str], datetime]) -> Event | None:
+    """`event` as it may be stored, people forgotten since it happened taken out: none if
+    it is by one of them (their words, command or click, their joining or leaving), a
+    table's member list without them."""
+    if not forgotten:
+        return event
+
+    def since(user: str) -> bool:
+        at = forgotten.get((event.workspace, user))
+        return at is not None and event.at <= at
+
+    user = getattr(event, "user", None)
+    if isinstance(user, str) and since(user):
+        return None
+    if isinstance(event, RosterSynced) and any(map(since, event.members)):
+        return replace(event, members=frozenset(m for m in event.members if not since(m)))
+    return event
 
 
 def _taken_over(delivery: Delivery) -> None:

@@ -246,6 +246,9 @@ class Settings(BaseSettings):
     # A workspace or server that removed the bot keeps its data this long, in case it
     # was a mistake; then all of it is deleted.
     removed_retention: DaysSpan = timedelta(days=30)
+    # A person forgotten at their request is noted (their id, the workspace, when) this
+    # long, for running bots and spools handed in later to hear of it; then the note goes.
+    forgotten_retention: DaysSpan = timedelta(days=7)
     tick_interval: TickSpan = timedelta(seconds=5)
     classifier: Annotated[Literal["rules", "trained"], BeforeValidator(_lower)] = "trained"
     # A nudge needs a higher bar than a label: the problem score that opens a watch, and

@@ -41,6 +41,7 @@ from bot.models import (
     DeletedMessageRow,
     EditedMessageRow,
     EvaluationRow,
+    ForgottenPerson,
     MandateRow,
     MeetingRow,
     MemberRow,
@@ -198,8 +199,9 @@ class Store:
         # Members known to be active, by table, so an ordinary message costs no write; a
         # newly seen one is buffered and written with the next transaction (or `flush`).
         # Only a belief: another process may see someone leave, an operator may forget a
-        # workspace. So a join is written whatever it says, and whatever a decision reads
-        # of a table's members replaces it (`_members_read`). Bounded (bot.known_members).
+        # workspace or a person (the runtime tells `forget_person`). So a join is written
+        # whatever it says, and whatever a decision reads of a table's members replaces it
+        # (`_members_read`). Bounded (bot.known_members).
         self._known_members = known_members.KnownMembers(known_members.HELD)
         self._pending_members: dict[tuple[str, str, str], datetime] = {}
         self._lock = threading.Lock()
@@ -266,6 +268,23 @@ class Store:
         process) are written again when next seen."""
         with self._lock:
             self._known_members.forget_workspaces(names)
+
+    def forget_person(self, workspace: str, user: str, forgotten_at: datetime) -> tuple[int, int]:
+        """`user` was forgotten in `workspace` at `forgotten_at` (bot.person_data), by this
+        process or another: their member notes buffered from before then are not written,
+        and they are no longer taken as known at any table, so that they are written again
+        when next heard from. How many notes went, and at how many tables they were known.
+        (Notes written before this is told are checked against who was forgotten as they
+        are written: `UnitOfWork._not_forgotten_since`.)"""
+        with self._lock:
+            kept = {
+                (w, c, u): at for (w, c, u), at in self._pending_members.items()
+                if (w, u) != (workspace, user) or at > forgotten_at
+            }  # fmt: skip
+            dropped = len(self._pending_members) - len(kept)
+            self._pending_members = kept
+            known = self._known_members.discard_everywhere(workspace, user)
+        return dropped, known
 
     def flush(self) -> None:
         """Write buffered member notes now (the ticker does this every tick)."""
@@ -815,6 +834,9 @@ class UnitOfWork:
     # --- helpers -----------------------------------------------------------------
 
     def write_members(self, notes: dict[tuple[str, str, str], datetime]) -> None:
+        notes = self._not_forgotten_since(notes)
+        if not notes:
+            return
         self.connection.execute(
             self.store.sql.note_member,
             [
@@ -822,6 +844,36 @@ class UnitOfWork:
                 for (w, c, u), at in notes.items()
             ],
         )
+
+    def _not_forgotten_since(
+        self, notes: dict[tuple[str, str, str], datetime]
+    ) -> dict[tuple[str, str, str], datetime]:
+        """Buffered notes, but for those of people forgotten since (bot.person_data),
+        perhaps by another process whose word this one has not read yet: not written, and
+        those people no longer taken as known here."""
+        marks = ForgottenPerson.__table__  # type: ignore[attr-defined]
+        users: dict[str, set[str]] = {}
+        for workspace, _, user in notes:
+            users.setdefault(workspace, set()).add(user)
+        forgotten: dict[tuple[str, str], datetime] = {}
+        for workspace, theirs in users.items():
+            for chunk in in_chunks(sorted(theirs)):
+                rows = self.connection.execute(
+                    select(marks.c.user, marks.c.forgotten_at).where(
+                        marks.c.workspace == workspace, marks.c.user.in_(chunk)
+                    )
+                )
+                forgotten.update(((workspace, user), at) for user, at in rows)
+        if not forgotten:
+            return notes
+        gone = {
+            (w, c, u) for (w, c, u), at in notes.items()
+            if (when := forgotten.get((w, u))) is not None and at <= when
+        }  # fmt: skip
+        with self.store._lock:
+            for workspace, channel, user in gone:
+                self.store._known_members.discard((workspace, channel), user)
+        return {key: at for key, at in notes.items() if key not in gone}
 
     def upsert(self, model, values: dict, keys: tuple[str, ...], changes: dict | None) -> bool:
         """Insert, or on conflict update `changes` (or do nothing); True if a row was written.

@@ -17,12 +17,19 @@ from sqlmodel import Session, SQLModel
 from sqlmodel import select as select_rows
 
 from bot import dm_once
-from bot.models import AgreementRow, MemberRow, RemovedWorkspace
+from bot.models import AgreementRow, ForgottenPerson, MemberRow, RemovedWorkspace
 
 
 def _tables_with_a_workspace() -> list[Table]:
     # Dependants first, should a foreign key ever point at another table's rows.
     return [t for t in reversed(SQLModel.metadata.sorted_tables) if "workspace" in t.c]
+
+
+def _tables_of_its_data() -> list[Table]:
+    """Those holding what the bot knows of a workspace: not the note that someone there
+    was forgotten (bot.person_data), which is no sign of it, and goes by itself."""
+    forgotten = ForgottenPerson.__table__  # type: ignore[attr-defined]
+    return [t for t in _tables_with_a_workspace() if t is not forgotten]
 
 
 def mark_removed(engine: Engine, workspace: str, at: datetime) -> None:
@@ -74,7 +81,7 @@ def holding(engine: Engine, prefix: str = "") -> set[str]:
     platform's DM answers are recorded, which is no workspace (bot.dm_once)."""
     names: set[str] = set()
     with engine.connect() as connection:
-        for table in _tables_with_a_workspace():
+        for table in _tables_of_its_data():
             query = select(table.c.workspace).distinct()
             if prefix:
                 query = query.where(table.c.workspace.startswith(prefix, autoescape=True))
@@ -85,7 +92,7 @@ def holding(engine: Engine, prefix: str = "") -> set[str]:
 def holds(engine: Engine, workspace: str) -> bool:
     """Whether any table has a row of `workspace` (a removal noted counts)."""
     with engine.connect() as connection:
-        for table in _tables_with_a_workspace():
+        for table in _tables_of_its_data():
             query = select(table.c.workspace).where(table.c.workspace == workspace).limit(1)
             if connection.execute(query).first() is not None:
                 return True

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from sqlalchemy.engine import make_url
 
+from bot import person_data
 from bot.bootstrap import bootstrap
 from bot.settings import SettingsError, load_settings
 from rules.events import CommandInvoked, MemberJoined, MessagePosted
@@ -219,7 +220,8 @@ def test_settings_correction_retention_is_a_year_and_must_be_some_time(monkeypat
 @pytest.mark.parametrize(
     ("variable", "value", "unit"),
     [("REMOVED_RETENTION", "30", "d"), ("REVIEW_AFTER", "28", "d"), ("RETENTION", "2", "d"),
-     ("CORRECTION_RETENTION", "365", "d"), ("ROUND_DEADLINE", "24", "h"),
+     ("CORRECTION_RETENTION", "365", "d"), ("FORGOTTEN_RETENTION", "7", "d"),
+     ("ROUND_DEADLINE", "24", "h"),
      ("REMINDER_DELAY", "4", "h"), ("TICK_INTERVAL", "5", "s")],
 )  # fmt: skip
 def test_settings_a_bare_number_of_days_or_hours_is_refused_not_read_as_minutes(
@@ -283,7 +285,7 @@ def test_settings_the_longest_durations_still_work_where_they_are_used(tmp_path)
     longest = {
         name: "3653d"
         for name in ("review_after", "retention", "round_deadline", "reminder_delay",
-                     "correction_retention", "removed_retention")
+                     "correction_retention", "removed_retention", "forgotten_retention")
     }  # fmt: skip
     settings = load_settings(
         database_url=f"sqlite:///{tmp_path}/long.db",
@@ -303,6 +305,9 @@ def test_settings_the_longest_durations_still_work_where_they_are_used(tmp_path)
     for event in events:  # each sets a timer or a review date that far ahead
         app.service.handle(event)
     app.store.sweep(table["at"], settings.retention, settings.correction_retention)
+    person_data.forget(app.database, "W1", "ben", table["at"])
+    kept_from = table["at"] - settings.forgotten_retention
+    assert person_data.forget_notes_before(app.database, kept_from) == 0
 
 
 def test_settings_read_durations_and_database_url(monkeypatch):

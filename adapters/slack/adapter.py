@@ -760,6 +760,11 @@ class SlackAdapter:
         self._member_of = {key: at for key, at in self._member_of.items() if key[0] != workspace}
         self.directory.forget_workspace(workspace)
 
+    def forget_person(self, workspace: str, user: str) -> None:
+        """`user` was forgotten in `workspace` (bot.person_data): who they are, as Slack
+        described them, is read again if ever needed."""
+        self.directory.forget(workspace, user)
+
     async def workspace_removed(self, workspace: str, *, at: datetime | None = None) -> None:
         """The app was uninstalled from `workspace` (at `at`, as Slack says): drop its
         token and what this process holds of it; the runtime keeps its data for the grace

@@ -92,7 +92,8 @@ def test_forgetting_her_leaves_nothing_of_her_but_her_part_in_the_tables_record(
     before = _agreements(app)
     person_data.forget(app.database, WORKSPACE, WHO, at("11:00"))
 
-    assert rows_holding(app, WHO) == {}  # not her id, anywhere
+    # Not her id, anywhere, but in the note that she was forgotten, kept for a while.
+    assert rows_holding(app, WHO) == {"forgotten_person": 1}
     for words in HER_WORDS:
         assert rows_holding(app, words) == {}, words
     # The agreements stand: the same versions, words and consent, a former member where
@@ -211,7 +212,8 @@ def test_only_the_workspace_named_forgets_her(app):
     a_table_with_fatima(app)
     a_table_with_fatima(app, workspace="discord:42")
     person_data.forget(app.database, WORKSPACE, WHO, at("11:00"))
-    assert rows_holding(app, WHO) == {}
+    assert rows_holding(app, WHO) == {"forgotten_person": 1}
+    assert "forgotten_person" not in rows_holding(app, WHO, workspace="discord:42")
     assert rows_holding(app, WHO, workspace="discord:42")
     assert rows_holding(app, "they are in hiding", workspace="discord:42")
 

@@ -43,11 +43,17 @@ def test_person_forget_lists_what_it_will_do_and_asks_first(database_url, tagged
     assert dry.exit_code == 0 and "cannot be undone" not in dry.output
     assert dry.output.splitlines()[1:] == lines[1 : len(dry.output.splitlines())]
     assert rows_holding(app, WHO)
+    assert "forgotten_person" not in rows_holding(app, WHO)  # neither noted her forgotten
 
     done = forget(database_url, "--yes")
     assert done.exit_code == 0, done.output
-    assert done.output.splitlines()[-1].startswith(f"groundrules: forgot {WHO} in {WORKSPACE} (")
-    assert rows_holding(app, WHO) == {}
+    *_, said, running = done.output.splitlines()
+    assert said.startswith(f"groundrules: forgot {WHO} in {WORKSPACE} (")
+    assert running == (
+        f"  running bots drop what they still hold of {WHO} within a tick, and store none of "
+        "their events from before now that waited in a spool"
+    )
+    assert rows_holding(app, WHO) == {"forgotten_person": 1}  # that she was, for a while
     app.database.dispose()
 
 
