@@ -507,7 +507,7 @@ def explain(
     engine = engine_thresholds(settings, trained)
     reader = second_reader(settings, trained)
     reading = None if reader is None else second_reading_bars(settings, trained, reader.second)
-    second = second_opinion(reader, reading, text)
+    second = second_opinion(reader, reading, text, trained)
     explained = explain_message(trained, engine, text, after=after, top=top, second=second)
     typer.echo(printable(explained))
 

@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.clause_reading import Clause, likeliest_proposal
 from rules.classifier import LABELS
 from rules.classifier.explain import Explanation, Reason
 from rules.classifier.trained import TrainedClassifier
-from rules.understanding import READ_AGAIN, SecondReading, Thresholds
+from rules.understanding import CLAUSE_BAR, READ_AGAIN, SecondReading, Thresholds
 
 if TYPE_CHECKING:
     from bot.service import SecondReader
@@ -44,15 +45,26 @@ class SecondOpinion:
 
     reading: SecondReading
     scores: Mapping[str, float]
+    # The clause likeliest to propose, if the message has several (bot.clause_reading).
+    clause: Clause | None = None
 
 
 def second_opinion(
-    reader: SecondReader | None, reading: SecondReading | None, text: str
+    reader: SecondReader | None,
+    reading: SecondReading | None,
+    text: str,
+    classifier: TrainedClassifier | None = None,
 ) -> SecondOpinion | None:
-    """The second reading of `text` as the bot would take it; None without one."""
+    """The second reading of `text` as the bot would take it (with `classifier`, its
+    clauses too, as of a problem watched); None without one."""
     if reader is None or reading is None:
         return None
-    return SecondOpinion(reading, dict(zip(LABELS, reader.scores([text])[0].tolist(), strict=True)))
+    scores = dict(zip(LABELS, reader.scores([text])[0].tolist(), strict=True))
+    clause = None
+    if classifier is not None:
+        lang = classifier.classify(text).lang
+        clause = likeliest_proposal(classifier, reader, text, lang)
+    return SecondOpinion(reading, scores, clause)
 
 
 def explain_message(
@@ -144,13 +156,21 @@ def _second_reading(first: Mapping[str, float], second: SecondOpinion) -> list[s
     if bars.doubt is not None:
         problem += f", from {bars.doubt:.2f} only if someone reacts to it"
     proposal = f"it answers a problem from {bars.answer:.2f}"
-    return [
+    lines = [
         f"  second reading, by the encoder: {own}",
         "      a problem watched, or a reply that may answer one, is read again, and the",
         "      average of both readings decides:",
         f"      problem    {average['problem']:.2f}  ({problem})",
         f"      proposal   {average['proposal']:.2f}  ({proposal})",
     ]
+    if (clause := second.clause) is not None:
+        shown = _shown(clause.text, FEATURE_CHARACTERS)
+        lines += [
+            f"      the clause likeliest to propose, “{shown}”: {clause.proposal:.2f}",
+            f"      (a problem that proposes in a clause of its own from {CLAUSE_BAR:.2f} gets",
+            "      no nudge)",
+        ]
+    return lines
 
 
 def as_json(explanations: Mapping[str, Explanation], *, top: int = 5) -> dict:

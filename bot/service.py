@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random
 
 from bot import report
+from bot.clause_reading import likeliest_proposal
 from bot.recent import RecentMessages
 from bot.store import Delivery, DueTimer, Store, UnitOfWork, quiet_reply_key
 from rules.actions import (
@@ -176,6 +177,11 @@ class Service:
             self.store.mark_abandoned(delivery.outbox_id, at or delivery.at, "no second reader")
             return []
         second = self.reader.scores([action.text])[0]
+        clause = (
+            likeliest_proposal(self.engine.classifier, self.reader, action.text, action.lang)
+            if action.watched
+            else None
+        )
         reread = MessageReread(
             workspace=action.workspace,
             channel=action.channel,
@@ -189,6 +195,7 @@ class Service:
             lang=action.lang,
             first=action.first,
             second=dict(zip(LABELS, second.tolist(), strict=True)),
+            clause_proposal=0.0 if clause is None else clause.proposal,
         )
         followed = self.handle_understood(reread)
         self.store.mark_delivered(delivery.outbox_id, at or delivery.at)

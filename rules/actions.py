@@ -575,6 +575,9 @@ class ReadAgain(Outbound):
     posted_at: datetime
     first: Mapping[str, float]  # the first reading's problem and proposal scores
     lang: str
+    # A problem just watched, not a possible answer: its clauses are read too, in case
+    # one of them proposes (bot.clause_reading).
+    watched: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

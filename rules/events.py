@@ -225,6 +225,9 @@ class MessageReread(Event):
     lang: str
     first: Mapping[str, float]
     second: Mapping[str, float]
+    # The best proposal score of its clauses, both readings averaged (bot.clause_reading;
+    # 0: read whole only): an instruction after a fault is a proposal made.
+    clause_proposal: float = 0.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

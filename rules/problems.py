@@ -83,7 +83,7 @@ from rules.local_time import later_by
 from rules.say import N_, Lines, Listed, Moment, Quote, Say, Span, excerpt
 from rules.speech import language, private
 from rules.state import Pacing, TableSettings, TableState, Watch
-from rules.understanding import READ_AGAIN, Command, Message, SecondReading
+from rules.understanding import CLAUSE_BAR, READ_AGAIN, Command, Message, SecondReading
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,15 +255,16 @@ def _read_again(
             posted_at=_posted(event),
             first={label: scores.get(label, 0.0) for label in READ_AGAIN},
             lang=message.lang,
+            watched=watched,
         )
     ]
 
 
 def on_reread(event: MessageReread, state: TableState, second: SecondReading) -> list[Action]:
     """The second reading stands in for the first: a reply it reads as a proposal
-    answers the problems waiting for one; a watched problem it reads as no problem
-    closes quietly, and one it doubts waits for a reaction (a reaction that already
-    confirmed it stands)."""
+    answers the problems waiting for one; a watched problem it reads as no problem, or
+    as one whose own clause proposes, closes quietly, and one it doubts waits for a
+    reaction (a reaction that already confirmed it stands)."""
     if event.message_id in state.deleted:
         return []  # deleted while it waited to be read: it answers nothing
     posted = MessagePosted(
@@ -289,7 +290,9 @@ def on_reread(event: MessageReread, state: TableState, second: SecondReading) ->
         return actions
     nudges = pacing.nudges_for(state.paced(event.user), state.settings, event.at)
     problem, doubtful = reading.problem_at(nudges)
-    if problem or doubtful:
+    # "X is broken, please use Y until …": the writer proposed in a clause of their own.
+    proposed = event.clause_proposal >= CLAUSE_BAR
+    if (problem or doubtful) and not proposed:
         if doubtful != (watch.status == "doubtful"):
             actions.append(
                 ReviseWatch(

@@ -51,6 +51,12 @@ class Thresholds:
 
 # What a second reading revisits: the two labels a nudge hangs on.
 READ_AGAIN = ("problem", "proposal")
+# A watched problem one of whose clauses reads as a proposal this surely (both readings
+# averaged: bot.clause_reading) proposed something itself. Above the answer bar: the
+# likeliest of several clauses is high by chance more often than one whole message
+# (training/RESULTS.md, "Clauses read one by one"). Only for the message's own problem:
+# a reply's clause answers nobody else's.
+CLAUSE_BAR = 0.80
 
 
 @dataclass(frozen=True, slots=True)

@@ -289,7 +289,7 @@ class ConsoleChat:
         engine = self.app.service.engine
         after = None if before is None else before.text
         text = self.messages[number].text
-        second = second_opinion(self.app.second_reader, engine.second, text)
+        second = second_opinion(self.app.second_reader, engine.second, text, classifier)
         explained = explain_message(
             classifier, engine.thresholds, text, after=after, top=3, second=second
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -24,6 +25,7 @@ from bot.models import now_utc
 from bot.runtime import SECOND_READER_THREAD, Runtime
 from bot.settings import Settings
 from rules.actions import ReadAgain, SendNudge
+from rules.classifier import LABELS
 from rules.understanding import SecondReading, Thresholds
 from tests.helpers import Chat, TaggedSecondReader, at
 
@@ -108,6 +110,72 @@ def test_a_reply_is_read_again_only_while_a_problem_waits_in_its_reach(app, read
     chat.tick("12:00")
     assert reader.read == ["#problem #2-problem the till is short"]
     assert nudged(chat) == ["09:00"]
+
+
+class ClauseTagged:
+    """Wraps a tagged reading: `#clause` (first reading) and `#2-clause` (second) score
+    1.0 as a proposal in a clause read alone, not in the whole message around it (one
+    with a comma): as "the till is short, count it again" reads whole and in parts."""
+
+    def __init__(self, reading, tag: str) -> None:
+        self.reading, self.tag = reading, tag
+
+    def __getattr__(self, name):
+        return getattr(self.reading, name)
+
+    def _alone(self, text: str) -> bool:
+        return self.tag in text.split() and "," not in text
+
+    def classify_many(self, texts, *, lang=None, previous=None):
+        read = self.reading.classify_many(texts, lang=lang, previous=previous)
+        return [
+            replace(r, scores={**r.scores, "proposal": 1.0}) if self._alone(text) else r
+            for text, r in zip(texts, read, strict=True)
+        ]
+
+    def scores(self, texts):
+        found = self.reading.scores(texts)
+        for row, text in enumerate(texts):
+            if self._alone(text):
+                found[row, LABELS.index("proposal")] = 1.0
+        return found
+
+
+@pytest.fixture
+def clauses(app, reader) -> TaggedSecondReader:
+    engine = app.service.engine
+    engine.classifier = ClauseTagged(engine.classifier, "#clause")
+    app.service.reader = ClauseTagged(reader, "#2-clause")
+    return reader
+
+
+def test_a_problem_that_proposes_in_a_clause_of_its_own_is_not_nudged(app, clauses):
+    """ "X is broken, do Y": both readings take its second clause for a proposal."""
+    chat = Chat(app)
+    text = "#problem #2-problem the till is 40 euro short, #clause #2-clause count it at noon"
+    chat.say("ben", text, "09:00")
+    chat.tick("12:00")
+    assert nudged(chat) == []
+    assert clauses.read == [text, "#problem #2-problem the till is 40 euro short",
+                            "#clause #2-clause count it at noon"]  # fmt: skip
+    assert views.problem_counts(app.database, "W1").named == 0
+
+
+def test_a_clause_only_one_reading_takes_for_a_proposal_is_under_the_bar(app, clauses):
+    chat = Chat(app)
+    chat.say("ben", "#problem #2-problem the till is 40 euro short, #clause count at noon", "09:00")
+    chat.tick("12:00")
+    assert nudged(chat) == ["09:00"]  # averaged 0.5, under CLAUSE_BAR
+
+
+def test_a_reply_s_clauses_are_not_read_and_answer_nobody(app, clauses):
+    chat = Chat(app)
+    chat.say("ben", "#problem #2-problem the till is 40 euro short", "09:00")
+    reply = "#maybe-proposal I was at the till, #clause #2-clause count it at noon"
+    chat.say("anna", reply, "09:03")
+    chat.tick("12:00")
+    assert nudged(chat) == ["09:00"]
+    assert clauses.read == ["#problem #2-problem the till is 40 euro short", reply]
 
 
 def test_a_reaction_that_confirmed_a_problem_outweighs_a_second_reading(app, reader):

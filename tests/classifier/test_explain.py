@@ -117,6 +117,19 @@ def test_explain_says_what_the_second_reading_decides_under_the_operator_s_bars(
     assert alone.exit_code == 0 and "second reading" not in alone.output
 
 
+def test_explain_names_the_clause_likeliest_to_propose_and_its_bar():
+    """A short message of several clauses: the second reading weighs each (as it does
+    for a problem watched); one clause only, nothing of clauses is said."""
+    text = "the projector in room 2 is broken again, please book room 4 for the demo instead"
+    shown = runner.invoke(app, ["explain", text, "--top", "1"]).output
+    [line] = [line for line in shown.splitlines() if "the clause likeliest to propose" in line]
+    assert "“please book room 4 for the demo instead”" in line
+    assert 0.0 <= float(line.rsplit(": ", 1)[1]) <= 1.0
+    assert "in a clause of its own from 0.80 gets" in shown
+    whole = runner.invoke(app, ["explain", "the projector in room 2 is broken again"]).output
+    assert "second reading, by the encoder" in whole and "clause" not in whole
+
+
 def test_explain_reads_the_message_before_when_given():
     result = runner.invoke(
         app, ["explain", "prima", "--after", "shall we move the stand-up to 9:30?"]
