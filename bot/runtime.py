@@ -665,9 +665,10 @@ class Runtime:
             forget = getattr(adapter, "forget_person", None)
             if forget is not None and workspace.startswith(adapter.prefix):
                 forget(workspace, user)
-        log.info("%s was forgotten in %s: dropped what this process held of them (%d member "
-                 "note(s) not yet written, known at %d table(s))", user, workspace, notes,
-                 tables)  # fmt: skip
+        if notes or tables:  # a process that just started held nothing: no word of each
+            log.info("%s was forgotten in %s: dropped what this process held of them (%d "
+                     "member note(s) not yet written, known at %d table(s))", user, workspace,
+                     notes, tables)  # fmt: skip
 
     async def _read_removals(self) -> None:
         current = await self._in_worker(workspaces.removed, self.app.database)

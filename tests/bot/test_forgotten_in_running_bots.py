@@ -171,6 +171,19 @@ async def test_a_note_written_before_the_tick_reads_it_is_not_written_back(app, 
     assert members(app) == {("C1", "ben"), ("C2", WHO)}
 
 
+async def test_a_process_started_after_a_forgetting_says_nothing_of_each(app, database_url, caplog):
+    """A start reads every note of the past week; it held nothing of those people, so it
+    does not log a line for each."""
+    forget_beside_the_bot(database_url, WHO, now_utc() - timedelta(days=2))
+    runtime = Runtime(app, [RecordingAdapter()])
+    with caplog.at_level(logging.INFO, logger="bot.runtime"):
+        await runtime.tick()
+    assert not [r for r in caplog.records if "was forgotten" in r.getMessage()]
+    await runtime.submit(said(WHO, "C1", now_utc(), "m1"))  # she speaks: she is new here
+    app.store.flush()
+    assert members(app) == {("C1", WHO)}
+
+
 async def test_a_person_forgotten_again_later_is_dropped_again(app, database_url):
     runtime = Runtime(app, [RecordingAdapter()])
     now = now_utc()
