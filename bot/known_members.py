@@ -60,8 +60,7 @@ class KnownMembers:
         many tables they were. One look at each table held."""
         tables = [t for t, users in self._tables.items() if t[0] == workspace and user in users]
         for table in tables:
-            self._tables[table].remove(user)
-        self._count -= len(tables)
+            self.discard(table, user)
         return len(tables)
 
     def replace(self, table: Table, users: Iterable[str]) -> None:

@@ -62,6 +62,9 @@ from rules import problems
 from rules.actions import ClearNudge
 from rules.say import FORMER_MEMBER
 
+# Who was forgotten, and when: read by the running bots (`forgotten`).
+_marks = ForgottenPerson.__table__  # type: ignore[attr-defined]
+
 
 @dataclass(frozen=True, slots=True)
 class Part:
@@ -101,29 +104,23 @@ def forget(engine: Engine, workspace: str, user: str, at: datetime) -> list[Part
 def forgotten(engine: Engine, since: datetime | None = None) -> dict[tuple[str, str], datetime]:
     """Who was forgotten (workspace, user), and when: those noted at or after `since`, or
     all that are noted."""
-    marks = _marks()
-    query = select(marks.c.workspace, marks.c.user, marks.c.forgotten_at)
+    query = select(_marks.c.workspace, _marks.c.user, _marks.c.forgotten_at)
     if since is not None:
-        query = query.where(marks.c.forgotten_at >= since)
+        query = query.where(_marks.c.forgotten_at >= since)
     with engine.connect() as connection:
         return {(w, u): at for w, u, at in connection.execute(query)}
 
 
 def forget_notes_before(engine: Engine, before: datetime) -> int:
     """Delete the notes of people forgotten before `before`; how many."""
-    marks = _marks()
     with engine.begin() as connection:
-        return connection.execute(delete(marks).where(marks.c.forgotten_at < before)).rowcount
-
-
-def _marks():
-    return ForgottenPerson.__table__  # type: ignore[attr-defined]
+        return connection.execute(delete(_marks).where(_marks.c.forgotten_at < before)).rowcount
 
 
 def _note_forgotten(connection: Connection, workspace: str, user: str, at: datetime) -> None:
     """Forgotten again: the new time stands (what was heard of them in between is gone
     too)."""
-    upsert = (sqlite_insert if connection.dialect.name == "sqlite" else pg_insert)(_marks())
+    upsert = (sqlite_insert if connection.dialect.name == "sqlite" else pg_insert)(_marks)
     upsert = upsert.values(workspace=workspace, user=user, forgotten_at=at)
     connection.execute(
         upsert.on_conflict_do_update(

@@ -168,10 +168,9 @@ class Runtime:
         # Workspaces that removed the bot, and when (every tick reads them again, since
         # another process may have heard of a removal).
         self._removed: dict[str, datetime] = workspaces.removed(app.database)
-        # People forgotten (bot.person_data) whose note this process read, and when they
-        # were forgotten; each tick reads those noted since (`_read_forgotten`).
+        # People forgotten (bot.person_data) whose note this process read lately, and when
+        # they were forgotten; each tick reads those noted since (`_read_forgotten`).
         self._forgotten: dict[tuple[str, str], datetime] = {}
-        self._forgotten_since: datetime | None = None  # None: read all of them
         app.service.read_inline = False
         app.service.clock = now_utc
         self._readings: asyncio.Queue[Delivery] = asyncio.Queue(READINGS_WAITING)
@@ -643,18 +642,16 @@ class Runtime:
         """The people forgotten since this process last read (at first, all whose note is
         kept), perhaps by another process (`groundrules person forget`): what it holds of
         each goes (`_forget_person`)."""
-        read = await self._in_worker(
-            person_data.forgotten, self.app.database, self._forgotten_since
-        )
+        since = max(self._forgotten.values(), default=None)
+        if since is not None:
+            since -= FORGOTTEN_READ_AGAIN
+            # Those not read again need not be told apart from new ones: bounded.
+            self._forgotten = {key: at for key, at in self._forgotten.items() if at >= since}
+        read = await self._in_worker(person_data.forgotten, self.app.database, since)
         new = {key: at for key, at in read.items() if self._forgotten.get(key) != at}
         self._forgotten.update(new)
         for (workspace, user), at in sorted(new.items(), key=lambda item: item[1]):
             self._forget_person(workspace, user, at)
-        if self._forgotten:
-            since = max(self._forgotten.values()) - FORGOTTEN_READ_AGAIN
-            self._forgotten_since = since
-            # Those not read again need not be told apart from new ones: bounded.
-            self._forgotten = {key: at for key, at in self._forgotten.items() if at >= since}
 
     def _forget_person(self, workspace: str, user: str, at: datetime) -> None:
         """`user` was forgotten in `workspace` at `at`: the store, the client languages and
