@@ -499,6 +499,19 @@ class ChannelHome(SQLModel, table=True):
     since: datetime = Field(sa_column=utc_column())
 
 
+class RemovedFromChannel(SQLModel, table=True):
+    """A Slack channel an installation's bot was removed from, until it is invited back
+    (bot.channels_left). Slack answers channel_not_found for a private channel the bot
+    is not in as for one deleted: kept here, a process started later, or another one,
+    does not take the one for the other and end the table's open work there. Deleted
+    with its workspace."""
+
+    __tablename__ = "removed_from_channel"
+    workspace: str = Field(primary_key=True)
+    channel: str = Field(primary_key=True)
+    removed_at: datetime = Field(sa_column=utc_column())
+
+
 def now_utc() -> datetime:
     """The one place outside tests where the application reads the clock."""
     return datetime.now(UTC)

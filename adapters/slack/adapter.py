@@ -53,7 +53,7 @@ from adapters.slack.posted_once import posted_already, posted_metadata
 from adapters.slack.retries import LostConnectionRetryHandler
 from adapters.slack.socket_url import ConnectingInOneLine, SocketUrl
 from adapters.slack.start_error import SlackStartError
-from bot import homes
+from bot import channels_left, homes
 from bot.database import make_engine
 from bot.health import health_answer, listen, liveness_answer
 from bot.keyed_locks import KeyedLocks
@@ -440,7 +440,7 @@ class SlackAdapter:
         if _refused_channel(error) != channel:  # a DM on the way, or another channel
             return False
         key = (action.workspace, channel)
-        if error_of(error) == "channel_not_found" and key in self._removed_from:
+        if error_of(error) == "channel_not_found" and await self._removed_from_channel(key):
             return False
         if key in self._gone:
             return True
@@ -467,6 +467,19 @@ class SlackAdapter:
             await self.submit(gone, keep=True)
         except Exception:  # the next refusal there does not try again: say so
             log.exception("could not end the open work of a channel that is gone")
+
+    async def _removed_from_channel(self, key: tuple[str, str]) -> bool:
+        """Whether the bot was heard removed from a channel, by this process or, before it
+        or elsewhere, by another. While the database does not answer, taken to be so: a
+        refused post is then set aside rather than ending the table's work."""
+        if key in self._removed_from:
+            return True
+        try:
+            return await asyncio.to_thread(channels_left.was_removed, self._database(), *key)
+        except DBAPIError:
+            log.warning("could not read whether the bot was removed from a channel: "
+                        "its open work stays")  # fmt: skip
+            return True
 
     async def _archived_or_deleted(self, workspace: str, channel: str) -> bool | None:
         """True: `channel` is archived; False: Slack knows it no more (deleted, or a
@@ -677,10 +690,18 @@ class SlackAdapter:
         self.homes.forget_channel(new)
         await self.sync_roster(workspace, new, force=True, keep=True, through=through)
 
-    def left_channel(self, workspace: str, channel: str) -> None:
-        """The bot was removed from `channel` (member_left_channel)."""
+    async def left_channel(self, workspace: str, channel: str) -> None:
+        """The bot was removed from `channel` (member_left_channel): noted for every
+        process, and for this one after a restart (bot.channels_left)."""
         self._removed_from.add((workspace, channel))
         self.forget_channel(workspace, channel)
+        try:
+            await asyncio.to_thread(
+                channels_left.note_removed, self._database(), workspace, channel, now_utc()
+            )
+        except DBAPIError as error:  # this process still knows, until it restarts
+            log.warning("could not note that the bot was removed from a channel: %s",
+                        type(error).__name__)  # fmt: skip
 
     def forget_channel(self, workspace: str, channel: str) -> None:
         self._synced.discard((workspace, channel))
@@ -693,10 +714,15 @@ class SlackAdapter:
         self._member_of.pop(key, None)
         self._left_while_asking.left(key)
 
-    def joined_channel(self, workspace: str, channel: str) -> None:
+    async def joined_channel(self, workspace: str, channel: str) -> None:
         self._gone.discard((workspace, channel))
         self._removed_from.discard((workspace, channel))
         self._member_of[(workspace, channel)] = self.clock()
+        try:
+            await asyncio.to_thread(channels_left.note_back, self._database(), workspace, channel)
+        except DBAPIError as error:  # read as removed until it is noted back
+            log.warning("could not note that the bot is back in a channel: %s",
+                        type(error).__name__)  # fmt: skip
 
     async def can_answer_in(self, table: str, delivered: str, channel: str, user: str) -> bool:
         """Whether the bot is in the channel of a command or shortcut: the installation of

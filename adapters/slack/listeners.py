@@ -317,7 +317,7 @@ class Listeners:
             # The bot was invited: watch the channel from the start, with everyone in it.
             # (Its being there is its installation's, whichever table the channel is.)
             if event.get("type") == "member_joined_channel":
-                self.adapter.joined_channel(delivered, change.channel)
+                await self.adapter.joined_channel(delivered, change.channel)
                 await self.adapter.sync_roster(
                     workspace, change.channel, force=True, keep=True, through=delivered
                 )
@@ -328,7 +328,7 @@ class Listeners:
                 joined = translate.bot_joined(change, lang=lang)
                 await self.adapter.submit(joined, keep=True, through=delivered)
             else:
-                self.adapter.left_channel(delivered, change.channel)
+                await self.adapter.left_channel(delivered, change.channel)
             return
         if event.get("type") == "member_joined_channel" and not await self.adapter.is_person(
             workspace, change.channel, change.user

@@ -13,7 +13,7 @@ import random
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -291,6 +291,38 @@ async def bot(
     # Slack would have refused these and nobody would have seen them; a test that means
     # to provoke a refusal empties `slack.refused`.
     assert not slack.refused, [(c.method, e, text_of(c)[:200]) for c, e in slack.refused]
+
+
+@dataclass
+class Processes:
+    """`groundrules run slack` processes on one database, started and stopped at will."""
+
+    slack: SlackStandIn
+    url: str
+    http: aiohttp.ClientSession
+    running: list[SlackBot] = field(default_factory=list)
+
+    async def start(self, **settings: Any) -> SlackBot:
+        parts = await start_bot(self.slack, self.url, migrate=not self.running, **settings)
+        bot = SlackBot(self.slack, *parts, self.http)
+        self.running.append(bot)
+        return bot
+
+    async def stop(self, bot: SlackBot) -> None:
+        self.running.remove(bot)
+        await bot.adapter.stop()
+        bot.groundrules.database.dispose()
+
+
+@pytest.fixture
+async def processes(slack: SlackStandIn, database_url: str) -> AsyncIterator[Processes]:
+    async with aiohttp.ClientSession() as http:
+        started = Processes(slack, database_url, http)
+        try:
+            yield started
+        finally:
+            for bot in list(started.running):
+                await started.stop(bot)
 
 
 # random.seed(139) makes the next random.random() return 0.0015 (see test_standin_slack).

@@ -19,11 +19,10 @@ from rules.events import MessagePosted, ProposalAdded
 from rules.i18n import render
 from rules.say import Say
 from tests.helpers import eventually, through_with_dms
-from tests.slack.conftest import BOB, SlackBot, past_ts, shown_text
+from tests.slack.conftest import BOB, Processes, SlackBot, past_ts, shown_text
 from tests.slack.test_dm_reminders import dm_of
 from tests.slack.test_nudge import problem, watches
 from tests.slack.test_nudge_by_dm import OTHER_CHANNEL
-from tests.slack.test_retried_elsewhere import Processes, processes  # noqa: F401 (a fixture)
 from tests.standins.slack_api import BOT_ID, BOT_USER_ID, TEAM_ID, SlackCall, SlackError
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID, message_event
 
@@ -181,7 +180,7 @@ async def test_slack_a_dm_delivered_twice_at_once_is_answered_once(bot: SlackBot
 
 
 async def test_slack_a_dm_heard_by_two_processes_is_answered_by_one(
-    processes: Processes,  # noqa: F811 (the fixture)
+    processes: Processes,
 ):
     """Two processes on one database (behind a load balancer, or one Socket Mode
     connection each) hear the same event: the first to claim it answers."""
@@ -227,7 +226,7 @@ async def test_slack_a_dm_answer_slack_refused_is_answered_on_its_retry(bot: Sla
 
 
 async def test_slack_a_dm_whose_process_died_before_answering_is_answered_on_slacks_retry(
-    processes: Processes,  # noqa: F811 (the fixture)
+    processes: Processes,
     monkeypatch,
 ):
     """The process that claimed the words died before any of its answer went out: the

@@ -35,7 +35,7 @@ async def test_long_runs_channels_gone_or_left_are_remembered_up_to_a_bound(bot:
     adapter = bot.adapter
     for n in range(3 * BOUND):
         adapter.place_gone(WORKSPACE, f"C-GONE{n}")
-        adapter.left_channel(WORKSPACE, f"C-LEFT{n}")
+        await adapter.left_channel(WORKSPACE, f"C-LEFT{n}")
     assert len(adapter._gone) == len(adapter._removed_from) == BOUND
     assert (WORKSPACE, f"C-GONE{3 * BOUND - 1}") in adapter._gone
     assert (WORKSPACE, "C-GONE0") not in adapter._gone

@@ -12,11 +12,9 @@ import pytest
 
 from bot.models import now_utc
 from rules.actions import PostRoundSummary, RoundView
-from tests.slack.conftest import WORKSPACE
+from tests.slack.conftest import WORKSPACE, Processes
 from tests.slack.test_big_tables import CONCERN, PROPOSAL, read
-from tests.slack.test_retried_elsewhere import (  # noqa: F401 (fixtures)
-    Processes,
-    processes,
+from tests.slack.test_retried_elsewhere import (
     second_summary_page_fails_once,
     steps_on_record,
 )
@@ -35,7 +33,7 @@ SHORT = lambda n: f"m{n}"  # noqa: E731
 
 @pytest.mark.parametrize("before, after", [(LONG, SHORT), (SHORT, LONG)])
 async def test_a_summary_finished_by_another_process_after_a_rename_shows_every_concern(
-    processes: Processes,  # noqa: F811 (the fixture)
+    processes: Processes,
     before,
     after,
 ):

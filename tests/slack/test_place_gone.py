@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from adapters.slack.manifest import FILES
 from bot.models import AgreementRow, RoundRow, TimerRow
 from rules.events import ConcernAnswered, PlaceBack, PlaceDeleted
-from tests.slack.conftest import BOB, CAROL, SlackBot, shown_text
+from tests.slack.conftest import BOB, CAROL, Processes, SlackBot, shown_text
 from tests.slack.test_meetings import end_meeting
 from tests.slack.test_members import member_change
 from tests.slack.test_nudge import problem, watches
@@ -153,14 +153,72 @@ async def test_slack_a_private_channel_the_bot_was_removed_from_is_not_taken_for
     deleted: heard removed, the bot does not take the one for the other."""
     posted = await start_round(bot, PROPOSAL)
     await bot.event(member_change("member_left_channel", BOT_USER_ID))
-    bot.slack.fail_next("chat.update", "channel_not_found")
-    bot.slack.fail_next("conversations.info", "channel_not_found", times=3)
+    refuse_as_deleted(bot)
     await click(bot, posted, "round_none", BOB)
     await bot.handled(ConcernAnswered)
     await bot.slack.wait_for("chat.update")
     await bot.tick()
     assert bot.adapter.activity.counts["PlaceDeleted"] == 0
     assert rounds(bot) == [("open", None)]
+
+
+def refuse_as_deleted(bot: SlackBot) -> None:
+    """Slack's answers in a private channel the bot is not in, as in one deleted."""
+    bot.slack.fail_next("chat.update", "channel_not_found")
+    bot.slack.fail_next("conversations.info", "channel_not_found", times=3)
+
+
+async def test_slack_a_removal_heard_before_a_restart_still_keeps_the_tables_work(
+    processes: Processes,
+):
+    """The removal is heard once, by one process: the bot started again later does not
+    take the channel for deleted either."""
+    one = await processes.start()
+    posted = await start_round(one, PROPOSAL)
+    await one.event(member_change("member_left_channel", BOT_USER_ID))
+    await processes.stop(one)
+
+    two = await processes.start()  # the bot restarted
+    refuse_as_deleted(two)
+    await click(two, posted, "round_none", BOB)
+    await two.handled(ConcernAnswered)
+    await two.slack.wait_for("chat.update")
+    await two.tick()
+    assert two.adapter.activity.counts["PlaceDeleted"] == 0
+    assert rounds(two) == [("open", None)]
+
+
+async def test_slack_a_removal_heard_by_one_process_keeps_the_work_in_another(
+    processes: Processes,
+):
+    one = await processes.start()
+    two = await processes.start()
+    posted = await start_round(one, PROPOSAL)
+    await one.event(member_change("member_left_channel", BOT_USER_ID))
+    refuse_as_deleted(two)
+    await click(two, posted, "round_none", BOB)
+    await two.handled(ConcernAnswered)
+    await two.slack.wait_for("chat.update")
+    assert two.adapter.activity.counts["PlaceDeleted"] == 0
+    assert rounds(two) == [("open", None)]
+
+
+async def test_slack_invited_back_after_a_restart_a_deleted_channel_ends_its_work(
+    processes: Processes,
+):
+    """Back in the channel, the removal is forgotten everywhere: the channel deleted
+    later, while the bot was down, ends its table's work at the first refusal."""
+    one = await processes.start()
+    posted = await start_round(one, PROPOSAL)
+    await one.event(member_change("member_left_channel", BOT_USER_ID))
+    await one.event(member_change("member_joined_channel", BOT_USER_ID))
+    await processes.stop(one)
+
+    two = await processes.start()
+    refuse_as_deleted(two)
+    await click(two, posted, "round_none", BOB)
+    await two.handled(PlaceDeleted)
+    assert rounds(two) == [("withdrawn", "withdrawn")]
 
 
 async def test_slack_unarchived_channel_is_a_channel_again(bot: SlackBot):

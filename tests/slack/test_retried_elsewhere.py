@@ -4,54 +4,17 @@ and reminder DMs that did not go out (bot.sent_steps), on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import aiohttp
-import pytest
 from sqlmodel import Session, select
 
 from bot.models import SentStep, now_utc
 from rules.actions import PostRoundSummary, RoundView
-from tests.slack.conftest import BOB, CAROL, WORKSPACE, SlackBot, start_bot
+from tests.slack.conftest import BOB, CAROL, WORKSPACE, Processes, SlackBot
 from tests.slack.test_big_tables import CONCERN, PROPOSAL, each_concern_once, read, seat
 from tests.slack.test_rounds import reminder_dms, start_round
 from tests.standins.slack_api import SlackCall, SlackError, SlackStandIn
 from tests.standins.slack_requests import CHANNEL_ID, USER_ID
-
-
-@dataclass
-class Processes:
-    """`groundrules run slack` processes on one database, started and stopped at will."""
-
-    slack: SlackStandIn
-    url: str
-    http: aiohttp.ClientSession
-    running: list[SlackBot] = field(default_factory=list)
-
-    async def start(self, **settings: Any) -> SlackBot:
-        parts = await start_bot(self.slack, self.url, migrate=not self.running, **settings)
-        bot = SlackBot(self.slack, *parts, self.http)
-        self.running.append(bot)
-        return bot
-
-    async def stop(self, bot: SlackBot) -> None:
-        self.running.remove(bot)
-        await bot.adapter.stop()
-        bot.groundrules.database.dispose()
-
-
-@pytest.fixture
-async def processes(slack: SlackStandIn, database_url: str) -> AsyncIterator[Processes]:
-    async with aiohttp.ClientSession() as http:
-        started = Processes(slack, database_url, http)
-        try:
-            yield started
-        finally:
-            for bot in list(started.running):
-                await started.stop(bot)
 
 
 def steps_on_record(bot: SlackBot) -> list[str]:
