@@ -162,6 +162,12 @@ class DiscordAdapter:
             raise RuntimeError("the Discord adapter is not started")
         return await self.bot.delivery.deliver(action)
 
+    def forget_person(self, workspace: str, user: str) -> None:
+        """`user` was forgotten in `workspace` (bot.person_data): that their DMs were
+        closed, and what they were told lately, go with them."""
+        if self.bot is not None:
+            self.bot.delivery.forget_person(user)
+
     async def _close(self) -> None:
         self._running = False
         launching = isinstance(self.bot, ShardedGroundrulesBot) and not self.bot.is_ready()

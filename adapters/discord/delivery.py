@@ -214,6 +214,14 @@ class Delivery:
             while len(self._dms_closed) > DMS_CLOSED_KEPT:
                 self._dms_closed.popitem(last=False)
 
+    def forget_person(self, user: str) -> None:
+        """Drop what is held of `user` (a member forgotten at their request): a DM is
+        tried again, and a refusal is told again."""
+        if user.isdigit():
+            self._dms_closed.pop(int(user), None)
+        for key in [key for key in self._told if key[0] == user]:
+            del self._told[key]
+
     def dms_closed(self, user: int) -> bool:
         """Whether a DM to `user` was refused as closed a little while ago."""
         since = self._dms_closed.get(user)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from bot import person_data
 from bot.models import SentStep, now_utc
 from rules.actions import Outbound, PostRoundSummary, Reply, RoundView
 from rules.events import CommandInvoked, MessagePosted, RosterSynced
@@ -51,6 +52,33 @@ async def test_a_reminder_that_fails_for_one_reaches_the_others_once(world, harn
     assert len(dm_messages(world.api, world.bob)) == 1
     assert len(dm_messages(world.api, world.guild.owner)) == 1  # not twice
     assert len(in_the_channel(world)) == 1  # for carol, whose DMs are closed: once
+
+
+async def test_a_person_forgotten_is_no_longer_known_to_have_closed_dms(world, harness):
+    """What the bot held of a member forgotten at their request goes within a tick: that
+    their DMs were closed too (their next reminder tries a DM again)."""
+    harness.settings.update(reminder_delay=timedelta(milliseconds=300), max_reminders=1)
+    world.api.close_dms(world.carol)
+    runtime = await harness.start()
+    await runtime.wait_for(RosterSynced)
+    ix = await world.api.slash_command(
+        world.guild, world.general, world.alice, "concerns", {"text": "ship it"}
+    )
+    await world.api.wait_for_callback(ix)
+    await runtime.tick_until_sent()
+    delivery = harness.adapter.bot.delivery
+    assert delivery.dms_closed(world.carol.id)
+    assert len(in_the_channel(world)) == 1
+
+    carol = str(world.carol.id)
+    assert delivery._tell_now(carol, world.general.id, 50013)  # told once that it refuses
+    assert not delivery._tell_now(carol, world.general.id, 50013)
+
+    person_data.forget(harness.app.database, workspace(world.guild), carol, now_utc())
+    await runtime.tick()
+    assert not delivery.dms_closed(world.carol.id)
+    assert delivery._tell_now(carol, world.general.id, 50013)  # not remembered either
+    assert not delivery.dms_closed(world.bob.id)  # nobody else's was held either
 
 
 @BOTH_DATABASES
