@@ -32,7 +32,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot import codec, dm_once
+from bot import codec, dm_once, forgetting_lock
 from bot.in_chunks import in_chunks
 from bot.models import (
     AgreementRow,
@@ -96,9 +96,17 @@ def forget(engine: Engine, workspace: str, user: str, at: datetime) -> list[Part
     """Forget `user` in `workspace` at `at`, in one transaction; what was done. Notes that
     they were forgotten at `at` in it too (`forgotten`), for the running bots."""
     with engine.begin() as connection:
-        parts = _forget(connection, workspace, user, at)
-        _note_forgotten(connection, workspace, user, at)
-        return parts
+        return forget_in(connection, workspace, user, at)
+
+
+def forget_in(connection: Connection, workspace: str, user: str, at: datetime) -> list[Part]:
+    """`forget` in `connection`'s transaction, which nothing has used yet: member notes
+    under way are written first, and those after it wait for its commit
+    (bot.forgetting_lock)."""
+    forgetting_lock.hold_to_forget(connection)
+    parts = _forget(connection, workspace, user, at)
+    _note_forgotten(connection, workspace, user, at)
+    return parts
 
 
 def forgotten(engine: Engine, since: datetime | None = None) -> dict[tuple[str, str], datetime]:

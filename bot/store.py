@@ -31,7 +31,16 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col, delete, select
 
-from bot import codec, fired_timers, known_members, moves, pacing_rows, views, workspaces
+from bot import (
+    codec,
+    fired_timers,
+    forgetting_lock,
+    known_members,
+    moves,
+    pacing_rows,
+    views,
+    workspaces,
+)
 from bot.in_chunks import in_chunks
 from bot.models import (
     AgreementRow,
@@ -852,6 +861,8 @@ class UnitOfWork:
         perhaps by another process whose word this one has not read yet: not written, and
         those people no longer taken as known here."""
         marks = ForgottenPerson.__table__  # type: ignore[attr-defined]
+        # Until this transaction ends, no forgetting commits between the read and the write.
+        forgetting_lock.hold_to_write_notes(self.connection)
         users: dict[str, set[str]] = {}
         for workspace, _, user in notes:
             users.setdefault(workspace, set()).add(user)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from bot.models import MemberRow, WatchRow, now_utc
 from bot.runtime import Runtime
 from bot.spool import left_spools
 from bot.spool_replay import replay
+from rules.actions import NoteMember
 from rules.events import MessagePosted, RosterSynced
 from tests.bot.test_runtime import RecordingAdapter
 from tests.conftest import make_app
@@ -169,6 +172,46 @@ async def test_a_note_written_before_the_tick_reads_it_is_not_written_back(app, 
     await runtime.submit(said(WHO, "C2", now_utc(), "m3"))
     app.store.flush()
     assert members(app) == {("C1", "ben"), ("C2", WHO)}
+
+
+def test_a_forgetting_waits_for_a_note_under_way_and_deletes_it(app, database_url):
+    """On PostgreSQL a transaction reads what was committed as each statement began: a
+    note whose transaction read "nobody forgotten" just before the forgetting committed
+    would be written back after it. The forgetting waits for that transaction instead,
+    and deletes what it wrote."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite writes one transaction at a time")
+    now = now_utc()
+    app.store.absorb([NoteMember(workspace=WORKSPACE, channel="C2", user=WHO,
+                                 at=now - timedelta(minutes=5))])  # fmt: skip
+    with ThreadPoolExecutor(max_workers=1) as beside, app.store.unit_of_work():
+        # Her note is written, not yet committed: the forgetting waits for it.
+        forgetting = beside.submit(forget_beside_the_bot, database_url, WHO, now)
+        with pytest.raises(FutureTimeout):
+            forgetting.result(timeout=1.0)
+    forgetting.result(timeout=30)
+    assert members(app) == set()
+    assert person_data.forgotten(app.database) == {(WORKSPACE, WHO): now}
+
+
+def test_a_note_after_a_forgetting_under_way_waits_and_is_not_written(app, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite writes one transaction at a time")
+    now = now_utc()
+    app.store.absorb([NoteMember(workspace=WORKSPACE, channel="C2", user=WHO,
+                                 at=now - timedelta(minutes=5))])  # fmt: skip
+    other = make_engine(database_url)
+    try:
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            with other.begin() as connection:
+                person_data.forget_in(connection, WORKSPACE, WHO, now)  # not yet committed
+                flushing = beside.submit(app.store.flush)
+                with pytest.raises(FutureTimeout):
+                    flushing.result(timeout=1.0)
+            flushing.result(timeout=30)
+    finally:
+        other.dispose()
+    assert members(app) == set()
 
 
 async def test_a_process_started_after_a_forgetting_says_nothing_of_each(app, database_url, caplog):
