@@ -7,7 +7,10 @@ be written back after the forgetting deleted the person's rows. So each transact
 writes notes holds a shared advisory lock from before that read until it ends, and a
 forgetting holds it alone from its first statement: it waits for the writers under way,
 whose rows it then deletes, and a writer after it waits for it and then reads its note.
-Both take the lock first in their transaction, so neither holds a row the other waits for.
+Both take the lock first in their transaction, so neither holds a row the other waits for
+(a replay's one transaction for a batch takes it where its first new member is heard: if
+a forgetting then waits for a row of it, PostgreSQL ends one of the two as a deadlock,
+and that one is tried again, or reported, as any failed transaction).
 SQLite lets one transaction write at a time: nothing to do there.
 """
 

@@ -30,9 +30,10 @@ def in_the_channel(world) -> list[dict]:
     ]  # fmt: skip
 
 
-async def test_a_reminder_that_fails_for_one_reaches_the_others_once(world, harness):
+async def round_carol_cannot_be_dmed(world, harness):
+    """A concern round whose reminder falls due at once, Carol's DMs closed."""
     # One reminder only: on a busy machine a second one falls due 300 ms after the
-    # first, and would reach Bob and the owner again whatever the retry does.
+    # first, and would reach Bob and the owner again whatever a retry does.
     harness.settings.update(reminder_delay=timedelta(milliseconds=300), max_reminders=1)
     world.api.close_dms(world.carol)
     runtime = await harness.start()
@@ -41,6 +42,11 @@ async def test_a_reminder_that_fails_for_one_reaches_the_others_once(world, harn
         world.guild, world.general, world.alice, "concerns", {"text": "ship it"}
     )
     await world.api.wait_for_callback(ix)
+    return runtime
+
+
+async def test_a_reminder_that_fails_for_one_reaches_the_others_once(world, harness):
+    runtime = await round_carol_cannot_be_dmed(world, harness)
     world.api.fail_next(f"POST /channels/{world.api.dm_channel(world.bob).id}/messages", **TOO_FAST)
     await runtime.tick_until_sent()
     assert dm_messages(world.api, world.bob) == []
@@ -57,14 +63,7 @@ async def test_a_reminder_that_fails_for_one_reaches_the_others_once(world, harn
 async def test_a_person_forgotten_is_no_longer_known_to_have_closed_dms(world, harness):
     """What the bot held of a member forgotten at their request goes within a tick: that
     their DMs were closed too (their next reminder tries a DM again)."""
-    harness.settings.update(reminder_delay=timedelta(milliseconds=300), max_reminders=1)
-    world.api.close_dms(world.carol)
-    runtime = await harness.start()
-    await runtime.wait_for(RosterSynced)
-    ix = await world.api.slash_command(
-        world.guild, world.general, world.alice, "concerns", {"text": "ship it"}
-    )
-    await world.api.wait_for_callback(ix)
+    runtime = await round_carol_cannot_be_dmed(world, harness)
     await runtime.tick_until_sent()
     delivery = harness.adapter.bot.delivery
     assert delivery.dms_closed(world.carol.id)
@@ -83,14 +82,7 @@ async def test_a_person_forgotten_is_no_longer_known_to_have_closed_dms(world, h
 
 @BOTH_DATABASES
 async def test_a_reminder_retried_by_another_process_reaches_only_those_not_reached(world, harness):
-    harness.settings.update(reminder_delay=timedelta(milliseconds=300), max_reminders=1)
-    world.api.close_dms(world.carol)
-    runtime = await harness.start()
-    await runtime.wait_for(RosterSynced)
-    ix = await world.api.slash_command(
-        world.guild, world.general, world.alice, "concerns", {"text": "ship it"}
-    )
-    await world.api.wait_for_callback(ix)
+    runtime = await round_carol_cannot_be_dmed(world, harness)
     world.api.fail_next(f"POST /channels/{world.api.dm_channel(world.bob).id}/messages", **TOO_FAST)
     await runtime.tick_until_sent()
     assert dm_messages(world.api, world.bob) == []

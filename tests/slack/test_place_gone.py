@@ -153,19 +153,20 @@ async def test_slack_a_private_channel_the_bot_was_removed_from_is_not_taken_for
     deleted: heard removed, the bot does not take the one for the other."""
     posted = await start_round(bot, PROPOSAL)
     await bot.event(member_change("member_left_channel", BOT_USER_ID))
-    refuse_as_deleted(bot)
-    await click(bot, posted, "round_none", BOB)
-    await bot.handled(ConcernAnswered)
-    await bot.slack.wait_for("chat.update")
+    await answered_where_slack_refuses(bot, posted)
     await bot.tick()
     assert bot.adapter.activity.counts["PlaceDeleted"] == 0
     assert rounds(bot) == [("open", None)]
 
 
-def refuse_as_deleted(bot: SlackBot) -> None:
-    """Slack's answers in a private channel the bot is not in, as in one deleted."""
+async def answered_where_slack_refuses(bot: SlackBot, posted) -> None:
+    """Bob answers the round; its progress post is refused as Slack refuses it in a
+    private channel the bot is not in, as in one deleted."""
     bot.slack.fail_next("chat.update", "channel_not_found")
     bot.slack.fail_next("conversations.info", "channel_not_found", times=3)
+    await click(bot, posted, "round_none", BOB)
+    await bot.handled(ConcernAnswered)
+    await bot.slack.wait_for("chat.update")
 
 
 async def test_slack_a_removal_heard_before_a_restart_still_keeps_the_tables_work(
@@ -179,10 +180,7 @@ async def test_slack_a_removal_heard_before_a_restart_still_keeps_the_tables_wor
     await processes.stop(one)
 
     two = await processes.start()  # the bot restarted
-    refuse_as_deleted(two)
-    await click(two, posted, "round_none", BOB)
-    await two.handled(ConcernAnswered)
-    await two.slack.wait_for("chat.update")
+    await answered_where_slack_refuses(two, posted)
     await two.tick()
     assert two.adapter.activity.counts["PlaceDeleted"] == 0
     assert rounds(two) == [("open", None)]
@@ -195,10 +193,7 @@ async def test_slack_a_removal_heard_by_one_process_keeps_the_work_in_another(
     two = await processes.start()
     posted = await start_round(one, PROPOSAL)
     await one.event(member_change("member_left_channel", BOT_USER_ID))
-    refuse_as_deleted(two)
-    await click(two, posted, "round_none", BOB)
-    await two.handled(ConcernAnswered)
-    await two.slack.wait_for("chat.update")
+    await answered_where_slack_refuses(two, posted)
     assert two.adapter.activity.counts["PlaceDeleted"] == 0
     assert rounds(two) == [("open", None)]
 
@@ -215,8 +210,7 @@ async def test_slack_invited_back_after_a_restart_a_deleted_channel_ends_its_wor
     await processes.stop(one)
 
     two = await processes.start()
-    refuse_as_deleted(two)
-    await click(two, posted, "round_none", BOB)
+    await answered_where_slack_refuses(two, posted)
     await two.handled(PlaceDeleted)
     assert rounds(two) == [("withdrawn", "withdrawn")]
 
