@@ -1,6 +1,7 @@
 """`make eval`: the shipped pipeline beside the rule classifier, on data nobody trained on.
 
     python -m training.evaluate [--no-speed] [--encoder DIR]
+    python -m training.evaluate --probe FILE [--probe FILE ...]
 
 * per label precision, recall and F1, per language, on the test split: the trained
   pipeline reading each line after the one before it (as the bot does), the same
@@ -32,6 +33,11 @@
 
 `--encoder DIR` reads again with the encoder exported in DIR (its bars.json with it)
 instead of the shipped one: a candidate measured before it is shipped.
+
+`--probe FILE` measures only a labelled probe kept outside the repository (real public
+text is not ours to publish: training/RESULTS.md, "Real public text"), one JSON object a
+line as in data/probes (`id`, `text`, `lang`, `labels`): its labels per language and the
+bot's nudges on each line posted alone, as for the bundled probes.
 """
 
 from __future__ import annotations
@@ -444,7 +450,23 @@ def main(argv: list[str]) -> int:
         metavar="DIR",
         help="read again with the encoder exported in this folder, not the shipped one",
     )
+    parser.add_argument(
+        "--probe",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="measure only this labelled JSON Lines file (repeatable)",
+    )
     args = parser.parse_args(argv)
+    if args.probe:
+        probes = {path.name: load_probe(path) for path in args.probe}
+        trained, rules = TrainedClassifier.load(), RuleClassifier()
+        for name, probe in probes.items():
+            print(probe_section(probe, trained, rules, name), end="\n\n")
+            if trained.bars.watch is not None:
+                print(alone_nudge_section(probe, trained, trained.bars, name), end="\n\n")
+        return 0
     reader = _candidate_encoder(args.encoder) if args.encoder else None
     config = load_config()
     test = load_split(config.splits, "test")
@@ -500,10 +522,7 @@ def main(argv: list[str]) -> int:
     for path in sorted(PROBES.glob("*.jsonl")):
         if path.name == STANCE_PROBE:
             continue  # replies with their proposals, below
-        probe = [
-            Example.from_record(record | {"batch": "probe", "domain": "probe"})
-            for record in map(json.loads, path.read_text(encoding="utf-8").splitlines())
-        ]
+        probe = load_probe(path)
         print(probe_section(probe, trained, rules, path.name), end="\n\n")
         if path.name in NUDGE_PROBES and trained.bars.watch is not None:
             print(alone_nudge_section(probe, trained, trained.bars, path.name), end="\n\n")
@@ -514,6 +533,27 @@ def main(argv: list[str]) -> int:
     if not args.no_speed:
         print(speed_section(trained, rules, [e.text for e in test]))
     return 0
+
+
+def load_probe(path: Path) -> list[Example]:
+    """A probe's labelled lines; a missing file or a line that is not one names itself."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise SystemExit(f"{path}: {error.strerror or error}") from error
+    probe = []
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        try:
+            record = json.loads(text)
+            probe.append(Example.from_record(record | {"batch": "probe", "domain": "probe"}))
+        except (ValueError, KeyError, TypeError) as wrong:
+            reason = f"no {wrong}" if isinstance(wrong, KeyError) else str(wrong)
+            raise SystemExit(f"{path}, line {number}: {reason}") from wrong
+    if not probe:
+        raise SystemExit(f"{path}: no labelled lines")
+    return probe
 
 
 def _candidate_encoder(folder: Path) -> SecondReader:

@@ -18,6 +18,7 @@ from training.evaluate import (
     PROBES,
     Replays,
     alone_nudge_section,
+    main,
     nudge_section,
     probe_section,
     request_section,
@@ -177,15 +178,12 @@ def test_the_nudge_table_reads_again_with_a_candidate_encoder(monkeypatch, tmp_p
 
 
 def test_evaluate_refuses_a_candidate_folder_without_an_encoder(tmp_path):
-    from training.evaluate import main
-
     with pytest.raises(SystemExit, match="--encoder: no encoder in"):
         main(["--encoder", str(tmp_path)])
 
 
 def test_evaluate_refuses_a_candidate_encoder_without_bars(tmp_path):
     from rules.classifier.encoder import ENCODER_DIR
-    from training.evaluate import main
 
     for name in ("pieces.json", "weights.npz"):  # the shipped encoder, less its bars.json
         (tmp_path / name).write_bytes((ENCODER_DIR / name).read_bytes())
@@ -295,3 +293,42 @@ def test_a_probes_lines_posted_alone_are_nudged_as_the_bot_would(tagged):
     assert "| en | 0 of 1 | 1 of 1 | 0 of 1 |" in section, section
     assert "| nl | 1 of 1 | 1 of 1 | 0 of 1 |" in section, section
     assert "| all | 1 of 2 | 2 of 2 | 0 of 2 |" in section, section
+
+
+def write_probe(path, records) -> None:
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+
+
+def test_evaluate_measures_a_probe_kept_outside_the_repository(tmp_path, capsys):
+    """Real public text is not ours to publish: `--probe` measures a file kept elsewhere
+    (labels and the bot's nudges on each line), and nothing else."""
+    probe = tmp_path / "real.jsonl"
+    write_probe(probe, [
+        {"id": "r1", "text": "the printer on floor 2 is jammed again", "lang": "en",
+         "labels": ["problem"], "source": "a forum", "previous": None},
+        {"id": "r2", "text": "thanks, have a nice weekend", "lang": "en", "labels": []},
+        {"id": "r3", "text": "de verwarming doet het weer niet", "lang": "nl",
+         "labels": ["problem"]},
+        {"id": "r4", "text": "goedemorgen allemaal", "lang": "nl", "labels": []},
+    ])  # fmt: skip
+    assert main(["--probe", str(probe)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("## Probe real.jsonl (4 messages written apart from the corpus")
+    assert "## Nudges on probe real.jsonl, each line posted alone (the bot as it runs)" in out
+    assert "| en | 0 of 0 | 1 of 1 | 0 of 1 |" in out, out
+    assert "| nl | 0 of 0 | 1 of 1 | 0 of 1 |" in out, out
+    assert "Nudges replaying" not in out  # only the probe
+
+
+def test_evaluate_names_a_probe_line_it_cannot_read(tmp_path):
+    probe = tmp_path / "real.jsonl"
+    write_probe(probe, [{"id": "r1", "text": "hello", "lang": "en", "labels": []}])
+    with probe.open("a", encoding="utf-8") as more:
+        more.write('{"id": "r2", "text": "no labels known", "lang": "en", "labels": ["bug"]}\n')
+    with pytest.raises(SystemExit, match=r"real.jsonl, line 2: r2: unknown labels \['bug'\]"):
+        main(["--probe", str(probe)])
+    write_probe(probe, [{"id": "r1", "lang": "en", "labels": []}])
+    with pytest.raises(SystemExit, match=r"real.jsonl, line 1: no 'text'"):
+        main(["--probe", str(probe)])
+    with pytest.raises(SystemExit, match=r"missing.jsonl: No such file"):
+        main(["--probe", str(tmp_path / "missing.jsonl")])
