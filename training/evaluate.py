@@ -88,6 +88,11 @@ NUDGE_PROBES = ("two-acts.jsonl", "unimagined.jsonl")
 LANGS = ("en", "nl")
 
 
+def languages_of(examples: list[Example]) -> list[str]:
+    """The languages `examples` hold lines of: a probe may be in one alone."""
+    return [lang for lang in LANGS if any(example.lang == lang for example in examples)]
+
+
 def label_rows(
     examples: list[Example], predictions: dict[str, list[frozenset[str]]], *, macro: bool
 ) -> tuple[list[str], list[list[object]]]:
@@ -97,7 +102,7 @@ def label_rows(
     for name in predictions:
         headers += [f"{name} P", f"{name} R", f"{name} F1"]
     rows: list[list[object]] = []
-    for lang in LANGS:
+    for lang in languages_of(examples):
         scores = {name: per_label(examples, p, lang=lang) for name, p in predictions.items()}
         for label in LABELS:
             row: list[object] = [lang, label]
@@ -351,7 +356,7 @@ def probe_section(
     watch = trained.bars.watch
     watched = []
     if watch is not None:
-        for lang in LANGS:
+        for lang in languages_of(probe):
             lines = [(e, r) for e, r in zip(probe, predicted["trained"], strict=True)
                      if e.lang == lang]  # fmt: skip
             problems = [r.scores["problem"] >= watch for e, r in lines if e.has("problem")]
@@ -388,7 +393,8 @@ def alone_nudge_section(
         "no problem (wrong)": lambda e: not e.has("problem"),
     }
     rows = []
-    for lang in (*LANGS, "all"):
+    langs = languages_of(probe)
+    for lang in (*langs, "all") if len(langs) > 1 else langs:
         row = [lang]
         for belongs in kinds.values():
             chosen = [n for e, n in zip(probe, nudged, strict=True)

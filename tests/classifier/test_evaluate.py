@@ -319,6 +319,12 @@ def test_evaluate_measures_a_probe_kept_outside_the_repository(tmp_path, capsys)
     assert "| nl | 0 of 0 | 1 of 1 | 0 of 1 |" in out, out
     assert "Nudges replaying" not in out  # only the probe
 
+    write_probe(probe, [{"id": "r1", "text": "hello all", "lang": "nl", "labels": []}])
+    assert main(["--probe", str(probe)]) == 0
+    out = capsys.readouterr().out
+    assert "| nl | problem |" in out and "| nl | 0 of 0 | 0 of 0 | 0 of 1 |" in out, out
+    assert "| en |" not in out and "| all |" not in out, out  # a probe in one language
+
 
 def test_evaluate_names_a_probe_line_it_cannot_read(tmp_path):
     probe = tmp_path / "real.jsonl"
