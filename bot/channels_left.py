@@ -12,9 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Engine, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot.database import upsert_insert
 from bot.models import RemovedFromChannel
 
 _removed = RemovedFromChannel.__table__  # type: ignore[attr-defined]
@@ -22,7 +21,7 @@ _removed = RemovedFromChannel.__table__  # type: ignore[attr-defined]
 
 def note_removed(engine: Engine, workspace: str, channel: str, at: datetime) -> None:
     """`workspace`'s bot was removed from `channel` at `at` (the latest removal counts)."""
-    insert = sqlite_insert if engine.dialect.name == "sqlite" else pg_insert
+    insert = upsert_insert(engine)
     statement = insert(_removed).values(workspace=workspace, channel=channel, removed_at=at)
     with engine.begin() as connection:
         connection.execute(

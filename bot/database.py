@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from urllib.parse import quote_plus
 
 from sqlalchemy import Connection, Engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import create_engine
@@ -95,6 +97,11 @@ POSTGRES_TIMEOUTS = {
     "keepalives_count": 3,
     "tcp_user_timeout": 30_000,
 }
+
+
+def upsert_insert(bind: Engine | Connection):
+    """The dialect's INSERT, the one with ON CONFLICT (SQLite or PostgreSQL)."""
+    return sqlite_insert if bind.dialect.name == "sqlite" else pg_insert
 
 
 def make_engine(url: str, **options: object) -> Engine:

@@ -14,9 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Engine, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot.database import upsert_insert
 from bot.models import ChannelHome, MemberRow
 
 _homes = ChannelHome.__table__  # type: ignore[attr-defined]
@@ -34,7 +33,7 @@ def home_of(engine: Engine, channel: str) -> str | None:
 def settle(engine: Engine, channel: str, workspace: str, at: datetime) -> str:
     """The home of `channel`: `workspace`, if the channel has none yet. Processes that
     hear of a new channel at once agree: the first to write it sets it."""
-    insert = sqlite_insert if engine.dialect.name == "sqlite" else pg_insert
+    insert = upsert_insert(engine)
     with engine.begin() as connection:
         found = connection.execute(
             select(_homes.c.workspace).where(_homes.c.channel == channel)

@@ -25,10 +25,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 from sqlalchemy import Engine, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.database import snapshot
+from bot.database import snapshot, upsert_insert
 from bot.in_chunks import in_chunks
 from bot.models import MemberLanguageRow
 
@@ -70,7 +68,7 @@ def of(database: Engine, workspace: str, users: Iterable[str]) -> dict[str, str]
 
 
 def _write(database: Engine, workspace: str, user: str, lang: str) -> None:
-    insert = sqlite_insert if database.dialect.name == "sqlite" else pg_insert
+    insert = upsert_insert(database)
     # Two interactions at once may both find another language: the later write wins.
     upsert = insert(_languages).values(workspace=workspace, user=user, lang=lang)
     with database.begin() as connection:

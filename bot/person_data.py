@@ -29,10 +29,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot import codec, dm_once, forgetting_lock
+from bot.database import upsert_insert
 from bot.in_chunks import in_chunks
 from bot.models import (
     AgreementRow,
@@ -128,7 +127,7 @@ def forget_notes_before(engine: Engine, before: datetime) -> int:
 def _note_forgotten(connection: Connection, workspace: str, user: str, at: datetime) -> None:
     """Forgotten again: the new time stands (what was heard of them in between is gone
     too)."""
-    upsert = (sqlite_insert if connection.dialect.name == "sqlite" else pg_insert)(_marks)
+    upsert = upsert_insert(connection)(_marks)
     upsert = upsert.values(workspace=workspace, user=user, forgotten_at=at)
     connection.execute(
         upsert.on_conflict_do_update(

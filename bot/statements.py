@@ -18,9 +18,8 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot.database import upsert_insert
 from bot.models import (
     AnswerRow,
     CorrectionRow,
@@ -76,7 +75,7 @@ def no_newer_edit(workspace, channel, message_id, at) -> ColumnElement[bool]:
 
 class Statements:
     def __init__(self, engine: Engine) -> None:
-        insert = sqlite_insert if engine.dialect.name == "sqlite" else pg_insert
+        insert = upsert_insert(engine)
         self.insert = insert
 
         self.claim_event = (
