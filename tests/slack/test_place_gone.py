@@ -15,9 +15,11 @@ import yaml
 from sqlmodel import Session, select
 
 from adapters.slack.manifest import FILES
+from bot import channels_left
 from bot.models import AgreementRow, RoundRow, TimerRow
 from rules.events import ConcernAnswered, PlaceBack, PlaceDeleted
-from tests.slack.conftest import BOB, CAROL, Processes, SlackBot, shown_text
+from tests.helpers import eventually
+from tests.slack.conftest import BOB, CAROL, WORKSPACE, Processes, SlackBot, shown_text
 from tests.slack.test_meetings import end_meeting
 from tests.slack.test_members import member_change
 from tests.slack.test_nudge import problem, watches
@@ -153,10 +155,21 @@ async def test_slack_a_private_channel_the_bot_was_removed_from_is_not_taken_for
     deleted: heard removed, the bot does not take the one for the other."""
     posted = await start_round(bot, PROPOSAL)
     await bot.event(member_change("member_left_channel", BOT_USER_ID))
+    await noted_removed(bot)
     await answered_where_slack_refuses(bot, posted)
     await bot.tick()
     assert bot.adapter.activity.counts["PlaceDeleted"] == 0
     assert rounds(bot) == [("open", None)]
+
+
+async def noted_removed(bot: SlackBot, *, removed: bool = True) -> None:
+    """Wait for the bot's own leaving (or joining) to be noted: Bolt replies to an event
+    before its listener is done."""
+
+    def noted() -> bool:
+        return channels_left.was_removed(bot.groundrules.database, WORKSPACE, CHANNEL_ID) == removed
+
+    await eventually(noted)
 
 
 async def answered_where_slack_refuses(bot: SlackBot, posted) -> None:
@@ -177,6 +190,7 @@ async def test_slack_a_removal_heard_before_a_restart_still_keeps_the_tables_wor
     one = await processes.start()
     posted = await start_round(one, PROPOSAL)
     await one.event(member_change("member_left_channel", BOT_USER_ID))
+    await noted_removed(one)
     await processes.stop(one)
 
     two = await processes.start()  # the bot restarted
@@ -193,6 +207,7 @@ async def test_slack_a_removal_heard_by_one_process_keeps_the_work_in_another(
     two = await processes.start()
     posted = await start_round(one, PROPOSAL)
     await one.event(member_change("member_left_channel", BOT_USER_ID))
+    await noted_removed(one)
     await answered_where_slack_refuses(two, posted)
     assert two.adapter.activity.counts["PlaceDeleted"] == 0
     assert rounds(two) == [("open", None)]
@@ -206,7 +221,9 @@ async def test_slack_invited_back_after_a_restart_a_deleted_channel_ends_its_wor
     one = await processes.start()
     posted = await start_round(one, PROPOSAL)
     await one.event(member_change("member_left_channel", BOT_USER_ID))
+    await noted_removed(one)
     await one.event(member_change("member_joined_channel", BOT_USER_ID))
+    await noted_removed(one, removed=False)
     await processes.stop(one)
 
     two = await processes.start()
