@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -175,3 +176,24 @@ def _pair(value) -> tuple[int, int]:
     if not 1 <= low <= high:
         raise ValueError(f"bad n-gram range {value}")
     return low, high
+
+
+def add_config_argument(parser: argparse.ArgumentParser) -> None:
+    """The optional settings file every training command takes first."""
+    parser.add_argument(
+        "config",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        help=f"the training settings (default: {DEFAULT_CONFIG.relative_to(ROOT)})",
+    )
+
+
+def config_from(parser: argparse.ArgumentParser, path: Path) -> Config:
+    """The settings at `path`, or the command's usage and a one-line reason."""
+    try:
+        return load_config(path)
+    except FileNotFoundError:
+        parser.error(f"no settings file at {path}")
+    except (tomllib.TOMLDecodeError, ValueError, TypeError) as error:
+        parser.error(f"{path}: {error}")

@@ -19,6 +19,7 @@ label set is kept (ties keep none of the group's lines).
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sys
@@ -28,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from rules.classifier import LABELS
-from training.config import ROOT, Config, load_config
+from training.config import ROOT, Config, add_config_argument, config_from
 from training.dataset import SPLITS, Example, key, ordered, read_jsonl, write_jsonl
 
 
@@ -267,7 +268,11 @@ def prepare(config: Config) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    config = load_config(Path(argv[0])) if argv else load_config()
+    parser = argparse.ArgumentParser(
+        prog="python -m training.prepare", description=__doc__.split("\n\n", 1)[0]
+    )
+    add_config_argument(parser)
+    config = config_from(parser, parser.parse_args(argv).config)
     manifest = prepare(config)
     print(
         f"{manifest['corpus_lines']} corpus lines, {manifest['relabelled']} relabelled,"

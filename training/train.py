@@ -25,6 +25,7 @@ The test split is never read here.
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 import time
@@ -39,7 +40,7 @@ from rules.classifier import LABELS
 from rules.classifier.trained import SHIPPED_WITHOUT, TrainedClassifier
 from rules.understanding import BAR_NAMES, Thresholds, describe_bars
 from training import consent_bar, tuning
-from training.config import ROOT, Config, Context, load_config
+from training.config import ROOT, Config, Context, add_config_argument, config_from
 from training.dataset import Example, fold_feedback, key, load_split, previous_lines
 from training.linear import Scored, by_label, fit, nudge_scores, predict_scored
 from training.metrics import per_label, table
@@ -301,7 +302,23 @@ def _report(examples: list[Example], predicted: list[frozenset[str]]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    config = load_config(Path(argv[0])) if argv else load_config()
+    parser = argparse.ArgumentParser(
+        prog="python -m training.train",
+        description="Build the shipped classifier from data/ with a fixed seed (make train).",
+        epilog="Run `python -m training.prepare` first when the corpus has changed.",
+    )
+    add_config_argument(parser)
+    parser.add_argument(
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="write the pipeline to this folder instead of the config's [output] model"
+        " (to measure a retrain beside the shipped one)",
+    )
+    args = parser.parse_args(argv)
+    config = config_from(parser, args.config)
+    if args.output is not None:
+        config = config.with_paths(output=args.output.resolve())
     started = time.perf_counter()
     trained = train(config)
     size = save(trained, config.output)

@@ -20,6 +20,7 @@ from rules.classifier.rule_based import RuleClassifier
 from rules.classifier.trained import NEEDS_WORDS, TrainedClassifier
 from rules.events import MessageRelabelled
 from tests.helpers import Chat, TaggedClassifier, write_conversation
+from training import prepare
 from training import train as make_train
 from training.config import load_config
 from training.dataset import Example, fold_feedback, load_split, previous_lines, write_jsonl
@@ -141,8 +142,11 @@ def test_make_train_reproduces_a_pipeline_deterministically(tiny, capsys):
     # a table asking for fewer nudges gets a surer watch bar, and the bot reads it
     assert meta["bars"]["surer"] > meta["bars"]["watch"]
     assert TrainedClassifier.load(tiny / "model").bars.surer == meta["bars"]["surer"]
-    assert make_train.main([str(tiny / "config.toml")]) == 0
-    assert scores_of(tiny / "model", texts) == first
+    # again, into another folder: the same pipeline, the config's own left as it was
+    written = (tiny / "model" / "meta.json").stat().st_mtime_ns
+    assert make_train.main([str(tiny / "config.toml"), "--output", str(tiny / "again")]) == 0
+    assert scores_of(tiny / "again", texts) == first
+    assert (tiny / "model" / "meta.json").stat().st_mtime_ns == written
     # the reaction head is saved and loaded with the rest
     assert all(
         c.reaction is not None for c in TrainedClassifier.load(tiny / "model").classify_many(texts)
@@ -150,6 +154,20 @@ def test_make_train_reproduces_a_pipeline_deterministically(tiny, capsys):
     # it learnt something: each clear case scores highest on its own label
     assert max(first[0], key=first[0].get) == "problem"
     assert max(first[2], key=first[2].get) == "agreement"
+
+
+@pytest.mark.parametrize("module", [make_train, prepare])
+def test_the_training_commands_explain_themselves_and_name_a_missing_settings_file(
+    module, tmp_path, capsys
+):
+    with pytest.raises(SystemExit) as asked:
+        module.main(["--help"])
+    assert asked.value.code == 0
+    assert "config" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as refused:
+        module.main([str(tmp_path / "nowhere.toml")])
+    assert refused.value.code == 2
+    assert f"no settings file at {tmp_path / 'nowhere.toml'}" in capsys.readouterr().err
 
 
 def with_log_count_power(config, power: float):
