@@ -68,13 +68,7 @@ def test_the_shipped_component_saves_what_it_loaded(trained, tmp_path):
         ("again?? that's the third time this week", "the minutes from yesterday are in the drive"),
         ("ugh, seriously?", "thanks, have a nice weekend"),
         ("weer?? dat is al de derde keer deze week", "de notulen van gisteren staan in de map"),
-        _known_miss(
-            "oei, vervelend",
-            "fijn weekend allemaal",
-            why="a known miss: 'fijn weekend allemaal' reads as a reaction (0.67, as before"
-            " round 16) and the bar chosen with round 16 is 0.60 (was 0.70); in the corpus"
-            " 'fijn' after a fault is mostly sarcasm",
-        ),
+        ("oei, vervelend", "fijn weekend allemaal"),  # a known miss until round 19
         ("oei, vervelend", "goedemorgen allemaal"),
     ],
 )
@@ -346,12 +340,7 @@ PROPOSALS = {"en": PROPOSAL, "nl": "zullen we het overleg voortaan op vrijdag do
         ("en", "I'm not happy with this plan"),
         ("en", "not convinced this solves anything"),
         ("en", "Not sure that's a good idea"),
-        _known_miss(
-            "en",
-            "That doesn't work for me, I have school pickup",
-            why="a known miss: read as neither (concern 0.36, agreement 0.39); corpus round 18"
-            " fixes it but is held back (training/RESULTS.md, rounds 18 and 19)",
-        ),
+        ("en", "That doesn't work for me, I have school pickup"),  # a known miss until round 19
         ("nl", "Ik ben het er niet mee eens"),  # a known miss before the dissent guard
         ("nl", "Niet akkoord, het budget is nooit besproken"),
         ("nl", "Daar ben ik niet blij mee"),
