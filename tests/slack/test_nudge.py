@@ -214,11 +214,15 @@ async def test_slack_nudge_buttons_not_a_problem_and_snooze(bot: SlackBot):
     [_, thanks] = await bot.slack.wait_for("chat.postEphemeral", 2)
     # When it comes, on the reader's own clock (Slack's date markup); the table's clock,
     # its zone named, where Slack cannot show that.
+    # An hour on from just before midnight (UTC, the table's zone) is tomorrow: then the
+    # day is shown too.
     back = snooze_due(bot)
-    local = f"{back:%H:%M} (UTC)"
+    if back.date() == (back - timedelta(hours=1)).date():
+        shape, local = "{time}", f"{back:%H:%M} (UTC)"
+    else:
+        shape, local = "{date_num} {time}", f"tomorrow at {back:%H:%M} (UTC)"
     assert (
-        f"Snoozed until <!date^{int(back.timestamp())}^{{time}}|{local}>."
-        in (thanks.params["text"])
+        f"Snoozed until <!date^{int(back.timestamp())}^{shape}|{local}>." in (thanks.params["text"])
     )
     # The ephemeral nudge itself gives way to one line, its buttons gone.
     assert await bot.slack.wait_for_response(snooze_url) == [
