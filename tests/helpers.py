@@ -155,6 +155,12 @@ def at(clock: str, day: datetime = DAY) -> datetime:
     return day + timedelta(hours=hours, minutes=minutes, seconds=seconds)
 
 
+def on_the_next_day(due: datetime, set_for: timedelta) -> bool:
+    """Whether a moment set `set_for` ahead falls on the next day in UTC (the tests'
+    table zone): the bot then names its day too ("tomorrow at 00:35")."""
+    return due.date() != (due - set_for).date()
+
+
 def _clock(message_id: str) -> datetime | None:
     """A message id that is a clock time ("09:00"): when that message was posted."""
     try:

@@ -26,6 +26,7 @@ from tests.discord.harness import (
     post_problem,
     snowflake_ago,
 )
+from tests.helpers import on_the_next_day
 
 EPHEMERAL = 64
 
@@ -93,7 +94,7 @@ async def test_quiet_reply_a_snooze_adds_no_public_message_nor_names_its_author(
     # When it ends, on her own clock (Discord's timestamp markup).
     # The day too (":f") when the hour ends after midnight (UTC, the table's zone).
     back = snooze_due(harness)
-    shape = "t" if back.date() == (back - timedelta(hours=1)).date() else "f"
+    shape = "f" if on_the_next_day(back, timedelta(hours=1)) else "t"
     assert answer["content"] == (
         f"Snoozed until <t:{int(back.timestamp())}:{shape}>. Your direct messages are "
         "closed, though, so I cannot remind you then. The button under my reply beside your "

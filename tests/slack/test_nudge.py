@@ -21,6 +21,7 @@ from rules.events import (
     RosterSynced,
     WhyAsked,
 )
+from tests.helpers import on_the_next_day
 from tests.slack.conftest import (
     BOB,
     CAROL,
@@ -217,10 +218,10 @@ async def test_slack_nudge_buttons_not_a_problem_and_snooze(bot: SlackBot):
     # An hour on from just before midnight (UTC, the table's zone) is tomorrow: then the
     # day is shown too.
     back = snooze_due(bot)
-    if back.date() == (back - timedelta(hours=1)).date():
-        shape, local = "{time}", f"{back:%H:%M} (UTC)"
-    else:
+    if on_the_next_day(back, timedelta(hours=1)):
         shape, local = "{date_num} {time}", f"tomorrow at {back:%H:%M} (UTC)"
+    else:
+        shape, local = "{time}", f"{back:%H:%M} (UTC)"
     assert (
         f"Snoozed until <!date^{int(back.timestamp())}^{shape}|{local}>." in (thanks.params["text"])
     )
