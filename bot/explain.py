@@ -147,10 +147,10 @@ def render(
 
 
 def _second_reading(first: Mapping[str, float], second: SecondOpinion) -> list[str]:
-    """What decides once the message is read again (rules.problems.on_reread): the
-    average of both readings, held to the second reading's bars."""
+    """What decides once the message is read again (rules.problems.on_reread): both
+    readings combined, each weighing its share, held to the second reading's bars."""
     own = ", ".join(f"{label} {second.scores[label]:.2f}" for label in READ_AGAIN)
-    average = second.reading.combined(first, second.scores)
+    combined = second.reading.combined(first, second.scores)
     bars = second.reading.bars
     problem = f"a nudge from {bars.watch:.2f}"
     if bars.doubt is not None:
@@ -158,10 +158,10 @@ def _second_reading(first: Mapping[str, float], second: SecondOpinion) -> list[s
     proposal = f"it answers a problem from {bars.answer:.2f}"
     lines = [
         f"  second reading, by the encoder: {own}",
-        "      a problem watched, or a reply that may answer one, is read again, and the",
-        "      average of both readings decides:",
-        f"      problem    {average['problem']:.2f}  ({problem})",
-        f"      proposal   {average['proposal']:.2f}  ({proposal})",
+        "      a problem watched, or a reply that may answer one, is read again, and both",
+        f"      readings decide together, the encoder's counting for {second.reading.weight:.0%}:",
+        f"      problem    {combined['problem']:.2f}  ({problem})",
+        f"      proposal   {combined['proposal']:.2f}  ({proposal})",
     ]
     if (clause := second.clause) is not None:
         shown = _shown(clause.text, FEATURE_CHARACTERS)

@@ -287,8 +287,9 @@ class Engine:
             else (results[given] if isinstance(given, int) else given).own_scores
             for given in before
         ]
+        bars = self.thresholds if self.second is None else self.second.first_bars(self.thresholds)
         messages = iter(
-            Message.of(events[i], result, self.thresholds, read_after=after)  # type: ignore[arg-type]
+            Message.of(events[i], result, bars, read_after=after)  # type: ignore[arg-type]
             for i, result, after in zip(indexes, results, read_after, strict=True)
         )
         return [

@@ -65,12 +65,37 @@ class SecondReading:
 
     A problem, once watched, is read again, and so is a reply that may answer a waiting
     problem (one scoring at least `answer_from` as a proposal, under the answer bar).
-    The two readings' problem and proposal scores are averaged and held to `bars`
-    (the two models err in different places: training/RESULTS.md).
+    The two readings' problem and proposal scores are combined, each weighing its share,
+    and held to `bars` (the two models err in different places: training/RESULTS.md).
     """
 
     bars: Thresholds
     answer_from: float
+    # The second reading's share of the combined score. A half (a plain average) lets no
+    # first score under 2 * watch - 1 reach the watch bar, however sure the second
+    # reading is (training/RESULTS.md, "The second reading weighed more").
+    weight: float = 0.5
+    # A message the first reading scores from this as a problem, under its doubt bar, is
+    # watched quietly too, so that it is read again: the second reading finds problems
+    # the first scores low. None: read from the first reading's doubt bar.
+    read_from: float | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.weight <= 1.0:
+            raise ValueError(f"the second reading's weight must be within 0..1, not {self.weight}")
+
+    def first_bars(self, first: Thresholds) -> Thresholds:
+        """The first reading's bars while this one reads again: its doubt bar down to
+        `read_from`. Not where doubting is off (no doubt bar, or one at or above the
+        watch bar): there no message waits for a reaction, nor for this reading."""
+        if (
+            self.read_from is None
+            or first.doubt is None
+            or first.watch is None
+            or first.doubt >= first.watch
+        ):
+            return first
+        return replace(first, doubt=min(first.doubt, self.read_from))
 
     def may_answer(self, message: Message) -> bool:
         """A reply the first reading does not take for a proposal but the second might:
@@ -78,9 +103,13 @@ class SecondReading:
         score = message.classification.scores.get("proposal", 0.0)
         return not message.is_proposal and score >= self.answer_from
 
-    @staticmethod
-    def combined(first: Mapping[str, float], second: Mapping[str, float]) -> dict[str, float]:
-        return {label: (first.get(label, 0.0) + second.get(label, 0.0)) / 2 for label in READ_AGAIN}
+    def combined(self, first: Mapping[str, float], second: Mapping[str, float]) -> dict[str, float]:
+        """The problem and proposal scores the engine acts on once both readings are in."""
+        own = 1.0 - self.weight
+        return {
+            label: own * first.get(label, 0.0) + self.weight * second.get(label, 0.0)
+            for label in READ_AGAIN
+        }
 
     def following(self, tuned: Thresholds, chosen: Thresholds) -> SecondReading:
         """These bars where an operator chose some of the first reading's (`chosen`, None

@@ -1,7 +1,7 @@
 """`make eval`: the shipped pipeline beside the rule classifier, on data nobody trained on.
 
     python -m training.evaluate [--no-speed] [--encoder DIR]
-    python -m training.evaluate --probe FILE [--probe FILE ...]
+    python -m training.evaluate --probe FILE [--probe FILE ...] [--misses] [--encoder DIR]
 
 * per label precision, recall and F1, per language, on the test split: the trained
   pipeline reading each line after the one before it (as the bot does), the same
@@ -37,7 +37,9 @@ instead of the shipped one: a candidate measured before it is shipped.
 `--probe FILE` measures only a labelled probe kept outside the repository (real public
 text is not ours to publish: training/RESULTS.md, "Real public text"), one JSON object a
 line as in data/probes (`id`, `text`, `lang`, `labels`): its labels per language and the
-bot's nudges on each line posted alone, as for the bundled probes.
+bot's nudges on each line posted alone, as for the bundled probes (read again by the
+`--encoder` given); with `--misses`, each line it nudged wrongly or missed, with both
+readings' scores.
 """
 
 from __future__ import annotations
@@ -382,11 +384,14 @@ def alone_nudge_section(
     name: str,
     *,
     second_reading: bool = True,
+    reader: SecondReader | None = None,
+    nudged: list[bool] | None = None,
 ) -> str:
     """The bot's nudges, as it runs, on a probe's lines each posted alone: how often it
     asks for a proposal the line already made (the unkindest nudge), and how often it
-    nudges a problem that proposes nothing."""
-    nudged = nudged_alone(classifier, probe, bars, second_reading=second_reading)
+    nudges a problem that proposes nothing. `nudged`: found already, line by line."""
+    if nudged is None:
+        nudged = nudged_alone(classifier, probe, bars, second_reading=second_reading, reader=reader)
     kinds = {
         "problem + proposal (wrong)": lambda e: e.has("problem") and e.has("proposal"),
         "problem alone (right)": lambda e: e.has("problem") and not e.has("proposal"),
@@ -403,6 +408,51 @@ def alone_nudge_section(
         rows.append(row)
     title = f"## Nudges on probe {name}, each line posted alone (the bot as it runs)"
     return title + "\n\n" + table(["lang", *(f"nudged: {kind}" for kind in kinds)], rows)
+
+
+def misses_section(
+    probe: list[Example],
+    nudged: list[bool],
+    classifier: Classifier,
+    reader: SecondReader | None,
+    name: str,
+) -> str:
+    """Each line the bot got wrong posted alone: a problem proposing nothing it did not
+    nudge, or a line it nudged that was no such problem; with both readings' problem and
+    proposal scores, to see which reading missed it and by how much."""
+    wrong = [
+        (example, sent)
+        for example, sent in zip(probe, nudged, strict=True)
+        if sent != (example.has("problem") and not example.has("proposal"))
+    ]
+    if not wrong:
+        return f"## Lines of probe {name} the bot got wrong\n\nnone"
+    texts = [example.text for example, _ in wrong]
+    first = classifier.classify_many(texts)
+    second = reader.scores(texts) if reader is not None else None
+    rows = []
+    for n, ((example, sent), reading) in enumerate(zip(wrong, first, strict=True)):
+        row = [
+            example.id,
+            "nudged" if sent else "missed",
+            f"{reading.scores['problem']:.2f} / {reading.scores['proposal']:.2f}",
+        ]
+        if second is not None:
+            problem, proposal = (
+                second[n, LABELS.index(label)] for label in ("problem", "proposal")
+            )
+            row.append(f"{problem:.2f} / {proposal:.2f}")
+        rows.append([*row, _shown(example.text)])
+    headers = ["id", "the bot", "first: problem / proposal"]
+    headers += ["second: problem / proposal"] if second is not None else []
+    title = f"## Lines of probe {name} the bot got wrong, each posted alone"
+    return title + "\n\n" + table([*headers, "text"], rows)
+
+
+def _shown(text: str, limit: int = 90) -> str:
+    """A line's text on one table row."""
+    flat = " ".join(text.split()).replace("|", "\\|")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def speed_section(trained: TrainedClassifier, rules: RuleClassifier, texts: list[str]) -> str:
@@ -464,16 +514,27 @@ def main(argv: list[str]) -> int:
         metavar="FILE",
         help="measure only this labelled JSON Lines file (repeatable)",
     )
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="with --probe: list each line the bot nudged wrongly or missed, with its scores",
+    )
     args = parser.parse_args(argv)
+    reader = _candidate_encoder(args.encoder) if args.encoder else None
     if args.probe:
         probes = {path.name: load_probe(path) for path in args.probe}
         trained, rules = TrainedClassifier.load(), RuleClassifier()
         for name, probe in probes.items():
             print(probe_section(probe, trained, rules, name), end="\n\n")
-            if trained.bars.watch is not None:
-                print(alone_nudge_section(probe, trained, trained.bars, name), end="\n\n")
+            if trained.bars.watch is None:
+                continue
+            nudged = nudged_alone(trained, probe, trained.bars, reader=reader)
+            print(alone_nudge_section(probe, trained, trained.bars, name, nudged=nudged))
+            print()
+            if args.misses:
+                own = reader if reader is not None else _shipped_reader()
+                print(misses_section(probe, nudged, trained, own, name), end="\n\n")
         return 0
-    reader = _candidate_encoder(args.encoder) if args.encoder else None
     config = load_config()
     test = load_split(config.splits, "test")
     trained = TrainedClassifier.load()
@@ -560,6 +621,16 @@ def load_probe(path: Path) -> list[Example]:
     if not probe:
         raise SystemExit(f"{path}: no labelled lines")
     return probe
+
+
+def _shipped_reader() -> SecondReader | None:
+    """The shipped encoder, if it can be read here (its base file is built)."""
+    from rules.classifier.encoder import EncoderReader
+
+    try:
+        return EncoderReader.load()
+    except (FileNotFoundError, ValueError):
+        return None
 
 
 def _candidate_encoder(folder: Path) -> SecondReader:

@@ -260,11 +260,13 @@ def nudged_alone(
     bars: Thresholds,
     *,
     second_reading: bool = True,
+    reader: SecondReader | None = None,
     window: int = 10,
 ) -> list[bool]:
     """Whether the real bot, as it runs (by default with its second reading, a normal
-    table), nudges the writer of each line posted alone in a channel: a probe's single
-    messages read as the bot would meet them, not only as labels."""
+    table; `reader`'s, if given), nudges the writer of each line posted alone in a
+    channel: a probe's single messages read as the bot would meet them, not only as
+    labels."""
     sent = []
     with tempfile.TemporaryDirectory() as folder:
         for n, line in enumerate(lines):
@@ -276,7 +278,9 @@ def nudged_alone(
             conversation.with_suffix(".expected.json").write_text(
                 json.dumps(expected), encoding="utf-8"
             )
-            replayed = replay(classifier, conversation, bars, second_reading=second_reading)
+            replayed = replay(
+                classifier, conversation, bars, second_reading=second_reading, reader=reader
+            )
             sent.append(bool(replayed.nudges))
     return sent
 

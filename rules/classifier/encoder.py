@@ -317,7 +317,12 @@ def read_bars(folder: Path = ENCODER_DIR) -> SecondReading | None:
         return None
     found = json.loads(path.read_text(encoding="utf-8"))
     bars = Thresholds(**{name: found.get(name) for name in BAR_NAMES})
-    return SecondReading(bars=bars, answer_from=found["answer_from"])
+    return SecondReading(
+        bars=bars,
+        answer_from=found["answer_from"],
+        weight=found.get("weight", 0.5),
+        read_from=found.get("read_from"),
+    )
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:

@@ -92,6 +92,69 @@ def test_a_doubtful_problem_the_second_reading_is_sure_of_needs_no_reaction(app,
     assert not re.search(r"react", str(why), re.IGNORECASE)
 
 
+@pytest.mark.parametrize(
+    ("weight", "text", "alone", "after_a_reaction"),
+    [
+        # A sure first reading (1.0) the second does not share (0.0): at a half the
+        # two make 0.5, a doubt; where the second weighs 0.8 they make 0.2, no problem.
+        (0.5, "#problem the till is 40 euro short", False, True),
+        (0.8, "#problem the till is 40 euro short", False, False),
+        # A doubtful first reading (0.6) the second is sure of: 0.92 where the second
+        # weighs 0.8, a problem; 0.7 where it weighs a quarter, still a doubt.
+        (0.8, "#maybe-problem #2-problem the till is 40 euro short", True, True),
+        (0.25, "#maybe-problem #2-problem the till is 40 euro short", False, True),
+    ],
+)
+@pytest.mark.parametrize("reacted", [False, True])
+def test_the_second_reading_weighs_its_share(
+    app, reader, weight, text, alone, after_a_reaction, reacted
+):
+    app.service.engine.thresholds = FIRST
+    app.service.engine.second = replace(SECOND, weight=weight)
+    chat = Chat(app)
+    chat.say("ben", text, "09:00")
+    if reacted:
+        chat.say("anna", "#reaction again??", "09:02")
+    chat.tick("12:00")
+    assert nudged(chat) == (["09:00"] if (after_a_reaction if reacted else alone) else [])
+
+
+@pytest.mark.parametrize(
+    ("read_from", "second", "read", "nudged_at"),
+    [
+        (None, "#2-problem", False, []),  # under the doubt bar (0.7): not even read
+        (0.5, "#2-problem", True, ["09:00"]),  # read from 0.5, and found sure (0.8)
+        (0.5, "", True, []),  # read, not found (0.3): it lapses quietly
+    ],
+)
+def test_a_message_under_the_doubt_bar_is_read_again_from_the_reading_s_floor(
+    app, reader, read_from, second, read, nudged_at
+):
+    app.service.engine.thresholds = replace(FIRST, doubt=0.7)
+    app.service.engine.second = replace(SECOND, read_from=read_from)
+    chat = Chat(app)
+    text = f"#maybe-problem {second} the till is 40 euro short"
+    chat.say("ben", text, "09:00")
+    chat.tick("12:00")
+    assert reader.read == ([text] if read else [])
+    assert nudged(chat) == nudged_at
+
+
+def test_the_reading_s_floor_leaves_the_first_bars_alone_where_doubting_is_off():
+    floor = replace(SECOND, read_from=0.2)
+    assert floor.first_bars(FIRST).doubt == 0.2
+    assert floor.first_bars(replace(FIRST, doubt=0.1)).doubt == 0.1  # already lower
+    for off in (replace(FIRST, doubt=None), replace(FIRST, doubt=0.95)):
+        assert floor.first_bars(off) == off
+    assert SECOND.first_bars(FIRST) == FIRST  # no floor of its own
+
+
+@pytest.mark.parametrize("weight", [-0.1, 1.5])
+def test_a_weight_outside_zero_to_one_is_refused(weight):
+    with pytest.raises(ValueError, match=r"within 0\.\.1"):
+        SecondReading(bars=BARS, answer_from=0.2, weight=weight)
+
+
 def test_a_reply_the_second_reading_takes_for_a_proposal_answers(app, reader):
     chat = Chat(app)
     chat.say("ben", "#problem #2-problem the till is 40 euro short", "09:00")

@@ -151,6 +151,14 @@ def test_bars_come_with_the_encoder_when_they_were_chosen(tmp_path):
     second = EncoderReader.load(folder).second
     assert second is not None and second.answer_from == 0.2
     assert (second.bars.watch, second.bars.answer, second.bars.surer) == (0.7, 0.5, 0.9)
+    assert second.weight == 0.5  # bars chosen before the weight was: a plain average
+    (folder / BARS_FILE).write_text(
+        json.dumps({"watch": 0.7, "answer": 0.5, "answer_from": 0.2, "weight": 0.8,
+                    "read_from": 0.15}),
+        encoding="utf-8",
+    )  # fmt: skip
+    second = EncoderReader.load(folder).second
+    assert (second.weight, second.read_from) == (0.8, 0.15)
 
 
 def test_a_text_read_lately_is_not_read_again(tmp_path, monkeypatch):

@@ -19,6 +19,7 @@ from training.evaluate import (
     Replays,
     alone_nudge_section,
     main,
+    misses_section,
     nudge_section,
     probe_section,
     request_section,
@@ -293,6 +294,33 @@ def test_a_probes_lines_posted_alone_are_nudged_as_the_bot_would(tagged):
     assert "| en | 0 of 1 | 1 of 1 | 0 of 1 |" in section, section
     assert "| nl | 1 of 1 | 1 of 1 | 0 of 1 |" in section, section
     assert "| all | 1 of 2 | 2 of 2 | 0 of 2 |" in section, section
+
+
+def test_a_probes_wrong_lines_are_listed_with_both_readings(tagged):
+    """`--misses`: a problem proposing nothing that was not nudged, and a nudge that was
+    no such problem, each with both readings' problem and proposal scores; the lines the
+    bot got right are left out."""
+    from rules.understanding import SecondReading
+    from tests.helpers import TaggedSecondReader
+
+    probe = [
+        line(1, "#problem the printer is jammed", "en", "problem"),
+        line(2, "#maybe-problem #2-problem till | short", "en", "problem"),
+        line(3, "#problem #2-proposal late, I'll ring", "en", "problem", "proposal"),
+        line(4, "goedemorgen allemaal", "nl"),
+    ]
+    reader = TaggedSecondReader(SecondReading(bars=Thresholds(watch=0.5), answer_from=0.2))
+    section = misses_section(probe, [True, False, True, False], tagged, reader, "tiny.jsonl")
+    rows = [row for row in section.splitlines() if row.startswith("| p")]
+    assert rows == [
+        r"| p2 | missed | 0.60 / 0.00 | 1.00 / 0.00 | #maybe-problem #2-problem till \| short |",
+        "| p3 | nudged | 1.00 / 0.00 | 0.00 / 1.00 | #problem #2-proposal late, I'll ring |",
+    ]
+    assert reader.read == [probe[1].text, probe[2].text]  # only the wrong ones are read
+    alone = misses_section(probe, [True, False, True, False], tagged, None, "tiny.jsonl")
+    assert "second:" not in alone and "| p2 | missed | 0.60 / 0.00 | #maybe" in alone
+    right = misses_section(probe[:1], [True], tagged, reader, "tiny.jsonl")
+    assert right.endswith("none")
 
 
 def write_probe(path, records) -> None:

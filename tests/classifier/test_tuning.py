@@ -260,16 +260,37 @@ REREAD = [
 ]
 
 
-def test_simulated_second_readings_are_what_the_real_bot_does_with_them(tmp_path):
+@pytest.mark.parametrize(
+    ("weight", "doubt", "read_from", "expected"),
+    [
+        (
+            0.5,
+            0.5,
+            None,
+            [("ben", "09:00"), ("carl", "09:05"), ("erik", "09:40"), ("hal", "10:30")],
+        ),
+        # Where the second reading weighs 0.9, a #problem it does not share is no
+        # problem (0.1), and anna's reaction to carl's confirms nothing.
+        (0.9, 0.5, None, [("ben", "09:00"), ("erik", "09:40"), ("hal", "10:30")]),
+        # Erik's #maybe-problem (0.6) under a doubt bar of 0.7 is not watched, so not
+        # read again and made sure; unless the second reading reads from 0.5.
+        (0.5, 0.7, None, [("ben", "09:00"), ("carl", "09:05"), ("hal", "10:30")]),
+        (0.5, 0.7, 0.5, [("ben", "09:00"), ("carl", "09:05"), ("erik", "09:40"), ("hal", "10:30")]),
+    ],
+)
+def test_simulated_second_readings_are_what_the_real_bot_does_with_them(
+    tmp_path, weight, doubt, read_from, expected
+):
     from tests.helpers import TaggedSecondReader
     from training.second_reading import effective_scores
 
-    first_bars = Thresholds(watch=0.9, answer=0.5, doubt=0.5, reaction=0.5)
+    first_bars = Thresholds(watch=0.9, answer=0.5, doubt=doubt, reaction=0.5)
     second_bars = Thresholds(watch=0.75, answer=0.6, doubt=0.45, reaction=0.5)
     path = _transcript(tmp_path, REREAD)
     [conversation] = tuning.load(tmp_path)
     classifier = TaggedClassifier()
-    reader = TaggedSecondReader(SecondReading(bars=second_bars, answer_from=0.2))
+    reading = SecondReading(bars=second_bars, answer_from=0.2, weight=weight, read_from=read_from)
+    reader = TaggedSecondReader(reading)
     texts = [line.text for line in conversation.lines]
     scores = classifier.classify_many(texts)
     first = {
@@ -277,19 +298,14 @@ def test_simulated_second_readings_are_what_the_real_bot_does_with_them(tmp_path
         "proposal": [s.scores["proposal"] for s in scores],
         "reaction": [s.reaction for s in scores],
     }
-    found = effective_scores(first, reader.scores(texts), first_bars, 0.2)
+    found = effective_scores(first, reader.scores(texts), first_bars, 0.2, weight, read_from)
     simulated = tuning.nudges(
         conversation, found["problem"], found["proposal"], second_bars, found["reaction"]
     )
 
     sent = replay(classifier, path, first_bars, reader=reader).nudges
     assert simulated == sent
-    assert sorted((user, ts[11:16]) for _, user, ts in sent) == [
-        ("ben", "09:00"),
-        ("carl", "09:05"),
-        ("erik", "09:40"),
-        ("hal", "10:30"),
-    ]
+    assert sorted((user, ts[11:16]) for _, user, ts in sent) == expected
     # Without the second reading every #problem is nudged, and gus does not answer fay.
     alone = replay(classifier, path, first_bars, second_reading=False).nudges
     assert {ts[11:16] for _, _, ts in alone} == {
