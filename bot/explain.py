@@ -33,9 +33,9 @@ def describe(reason: Reason) -> str:
     if reason.kind == "context":
         return "the message before"
     if reason.kind == "characters":
-        return f"the letters of “{_shown(reason.text, FEATURE_CHARACTERS)}”"
+        return f"the letters of “{one_line(reason.text, FEATURE_CHARACTERS)}”"
     words = " ".join(_MARKERS.get(word, word) for word in reason.text.split(" "))
-    return f"“{_shown(words, FEATURE_CHARACTERS)}”"
+    return f"“{one_line(words, FEATURE_CHARACTERS)}”"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +111,8 @@ def render(
 ) -> str:
     """The explanation as lines of text: per label its score, bar and top reasons; then
     the dissent or consent guard's verdict and the second reading, if any."""
-    read = f"read after “{_shown(after)}”" if after is not None else "read alone"
-    lines = [f"“{_shown(text)}” ({read})"]
+    read = f"read after “{one_line(after)}”" if after is not None else "read alone"
+    lines = [f"“{one_line(text)}” ({read})"]
     for label in LABELS:
         found = explanations[label]
         bar = bars[label]
@@ -131,12 +131,12 @@ def render(
         lines.append(f"      {found.bias:+.2f}  the model's starting point")
     if dissent is not None:
         lines += [
-            f"  dissent guard: “{_shown(dissent, FEATURE_CHARACTERS)}” states dissent, so the",
+            f"  dissent guard: “{one_line(dissent, FEATURE_CHARACTERS)}” states dissent, so the",
             "      message is concern and no agreement, whatever the model scored",
         ]
     if consent is not None:
         lines += [
-            f"  consent guard: “{_shown(consent, FEATURE_CHARACTERS)}” is a negated objection",
+            f"  consent guard: “{one_line(consent, FEATURE_CHARACTERS)}” is a negated objection",
             "      and all the message says, so it is agreement and no concern, whatever the",
             "      model scored",
         ]
@@ -164,7 +164,7 @@ def _second_reading(first: Mapping[str, float], second: SecondOpinion) -> list[s
         f"      proposal   {combined['proposal']:.2f}  ({proposal})",
     ]
     if (clause := second.clause) is not None:
-        shown = _shown(clause.text, FEATURE_CHARACTERS)
+        shown = one_line(clause.text, FEATURE_CHARACTERS)
         lines += [
             f"      the clause likeliest to propose, “{shown}”: {clause.proposal:.2f}",
             f"      (a problem that proposes in a clause of its own from {CLAUSE_BAR:.2f} gets",
@@ -184,7 +184,7 @@ def as_json(explanations: Mapping[str, Explanation], *, top: int = 5) -> dict:
     }
 
 
-def _shown(text: str, limit: int = SHOWN_CHARACTERS) -> str:
+def one_line(text: str, limit: int = SHOWN_CHARACTERS) -> str:
     """A message on one line, cut at `limit` characters: a pasted log stays readable."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"

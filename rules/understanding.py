@@ -88,12 +88,7 @@ class SecondReading:
         """The first reading's bars while this one reads again: its doubt bar down to
         `read_from`. Not where doubting is off (no doubt bar, or one at or above the
         watch bar): there no message waits for a reaction, nor for this reading."""
-        if (
-            self.read_from is None
-            or first.doubt is None
-            or first.watch is None
-            or first.doubt >= first.watch
-        ):
+        if self.read_from is None or not _doubting(first):
             return first
         return replace(first, doubt=min(first.doubt, self.read_from))
 
@@ -122,10 +117,15 @@ class SecondReading:
             name: _moved(getattr(self.bars, name), getattr(tuned, name), getattr(chosen, name))
             for name in BAR_NAMES
         }
-        first = tuned.where_set(chosen)
-        if first.doubt is None or first.watch is None or first.doubt >= first.watch:
+        if not _doubting(tuned.where_set(chosen)):
             moved["doubt"] = None
         return replace(self, bars=Thresholds(**moved))
+
+
+def _doubting(bars: Thresholds) -> bool:
+    """Whether a problem under the watch bar may wait for a reaction: a doubt bar under
+    the watch bar."""
+    return bars.doubt is not None and bars.watch is not None and bars.doubt < bars.watch
 
 
 def _moved(own: float | None, tuned: float | None, chosen: float | None) -> float | None:

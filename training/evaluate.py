@@ -53,12 +53,13 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.explain import one_line
 from rules.addressing import is_task_for_one
 from rules.classifier import LABELS, Classifier
 from rules.classifier.encoder import read_bars
 from rules.classifier.rule_based import RuleClassifier
 from rules.classifier.trained import MODEL_DIR, TrainedClassifier
-from rules.understanding import Thresholds, describe_bars
+from rules.understanding import READ_AGAIN, Thresholds, describe_bars
 from training.config import ROOT, load_config
 from training.dataset import Example, load_split, previous_lines
 from training.gold import labelled_replay
@@ -384,14 +385,13 @@ def alone_nudge_section(
     name: str,
     *,
     second_reading: bool = True,
-    reader: SecondReader | None = None,
     nudged: list[bool] | None = None,
 ) -> str:
     """The bot's nudges, as it runs, on a probe's lines each posted alone: how often it
     asks for a proposal the line already made (the unkindest nudge), and how often it
     nudges a problem that proposes nothing. `nudged`: found already, line by line."""
     if nudged is None:
-        nudged = nudged_alone(classifier, probe, bars, second_reading=second_reading, reader=reader)
+        nudged = nudged_alone(classifier, probe, bars, second_reading=second_reading)
     kinds = {
         "problem + proposal (wrong)": lambda e: e.has("problem") and e.has("proposal"),
         "problem alone (right)": lambda e: e.has("problem") and not e.has("proposal"),
@@ -438,21 +438,13 @@ def misses_section(
             f"{reading.scores['problem']:.2f} / {reading.scores['proposal']:.2f}",
         ]
         if second is not None:
-            problem, proposal = (
-                second[n, LABELS.index(label)] for label in ("problem", "proposal")
-            )
+            problem, proposal = (second[n, LABELS.index(label)] for label in READ_AGAIN)
             row.append(f"{problem:.2f} / {proposal:.2f}")
-        rows.append([*row, _shown(example.text)])
+        rows.append([*row, one_line(example.text, 90)])
     headers = ["id", "the bot", "first: problem / proposal"]
     headers += ["second: problem / proposal"] if second is not None else []
     title = f"## Lines of probe {name} the bot got wrong, each posted alone"
     return title + "\n\n" + table([*headers, "text"], rows)
-
-
-def _shown(text: str, limit: int = 90) -> str:
-    """A line's text on one table row."""
-    flat = " ".join(text.split()).replace("|", "\\|")
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def speed_section(trained: TrainedClassifier, rules: RuleClassifier, texts: list[str]) -> str:
@@ -524,6 +516,7 @@ def main(argv: list[str]) -> int:
     if args.probe:
         probes = {path.name: load_probe(path) for path in args.probe}
         trained, rules = TrainedClassifier.load(), RuleClassifier()
+        shown = reader if reader is not None or not args.misses else _shipped_reader()
         for name, probe in probes.items():
             print(probe_section(probe, trained, rules, name), end="\n\n")
             if trained.bars.watch is None:
@@ -532,8 +525,7 @@ def main(argv: list[str]) -> int:
             print(alone_nudge_section(probe, trained, trained.bars, name, nudged=nudged))
             print()
             if args.misses:
-                own = reader if reader is not None else _shipped_reader()
-                print(misses_section(probe, nudged, trained, own, name), end="\n\n")
+                print(misses_section(probe, nudged, trained, shown, name), end="\n\n")
         return 0
     config = load_config()
     test = load_split(config.splits, "test")

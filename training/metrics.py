@@ -80,10 +80,10 @@ def hard_negative_errors(
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A Markdown table; floats with two decimals."""
+    """A Markdown table; floats with two decimals, a "|" in a cell escaped."""
 
     def cell(value: object) -> str:
-        return f"{value:.2f}" if isinstance(value, float) else str(value)
+        return f"{value:.2f}" if isinstance(value, float) else str(value).replace("|", "\\|")
 
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]

@@ -76,7 +76,7 @@ def effective_scores(
     - Any other line is neither a problem nor a proposal: 0.
     - A reaction is judged by the first reading alone, at its own bar: 1 or 0.
     """
-    reading = SecondReading(bars, answer_from, weight, read_from)
+    reading = SecondReading(Thresholds(), answer_from, weight, read_from)  # its bars: chosen later
     answers, watched, reread = _read_again(first, reading.first_bars(bars), answer_from)
     mean = reading.combined(
         {label: np.asarray(first[label]) for label in READ_AGAIN},
