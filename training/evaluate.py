@@ -203,16 +203,22 @@ def nudge_section(
     runs: dict[str, tuple[Classifier, Thresholds, str, bool]],
     reader: SecondReader | None = None,
     replays: Replays | None = None,
+    folder: Path | None = None,
 ) -> str:
     """Per run (classifier, bars, how readily every table is nudged, whether it reads
-    again: with `reader`, else the shipped encoder) and language the nudges sent, with
+    again: with `reader`, else the shipped encoder) and language the nudges sent on the
+    conversations in `folder` (the held-out set unless told), with
     95% intervals for precision and recall (whole conversations resampled:
     `training.nudges.interval`); with a doubt path, also those sent only through a
     reaction: the nudges the same bars without the doubt path do not send (the
     conversations replayed a second time, so). `replays`: replays already done (those
     of `reader`)."""
     replays = replays or Replays(reader)
-    conversations = sorted(CONVERSATIONS.glob("*.jsonl"))
+    held_out = folder is None
+    folder = CONVERSATIONS if held_out else folder
+    conversations = sorted(folder.glob("*.jsonl"))
+    if not conversations:
+        raise SystemExit(f"{folder}: no conversations")
     rows = []
     for name, (classifier, bars, mode, second) in runs.items():
         doubting = bars.doubt is not None and bars.reaction is not None
@@ -234,8 +240,9 @@ def nudge_section(
             rows.append([name, *row, through])
     headers = ["classifier (bars)", "lang", "expected", "sent", "right", "precision", "recall"]
     headers += ["precision 95%", "recall 95%", "via a reaction"]
+    named = "held-out example conversations" if held_out else f"conversations in {folder}"
     return (
-        f"## Nudges replaying {len(conversations)} held-out example conversations\n\n"
+        f"## Nudges replaying {len(conversations)} {named}\n\n"
         + table(headers, rows)
         + "\n\n95%: where each figure lies when whole conversations are drawn again: how"
         " closely this set pins it down (two models read on the same conversations differ"
@@ -511,6 +518,15 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="with --probe: list each line the bot nudged wrongly or missed, with its scores",
     )
+    parser.add_argument(
+        "--conversations",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="measure only the nudges on the conversations in this folder, written as "
+        "examples/conversations/ (repeatable): a fresh set, before it joins the held-out one",
+    )
     args = parser.parse_args(argv)
     reader = _candidate_encoder(args.encoder) if args.encoder else None
     if args.probe:
@@ -542,7 +558,8 @@ def main(argv: list[str]) -> int:
               f"answers read again from {second.answer_from}")  # fmt: skip
     print()
     sides = {"trained": (trained, True), "trained alone": (trained, False), "rules": (rules, False)}
-    print(label_section(test, sides), end="\n\n")
+    if not args.conversations:
+        print(label_section(test, sides), end="\n\n")
     runs: dict[str, tuple[Classifier, Thresholds, str, bool]] = {}
     modes = ["normal"] + (["fewer"] if trained.bars.surer is not None else [])
     for reading in ([True] if second is not None else []) + [False]:
@@ -561,7 +578,10 @@ def main(argv: list[str]) -> int:
         "rules (labels only)": (rules, Thresholds(), "normal", False),
     }
     replays = Replays(reader)
-    print(nudge_section(runs, reader, replays), end="\n\n")
+    for folder in args.conversations or [None]:
+        print(nudge_section(runs, reader, replays, folder), end="\n\n")
+    if args.conversations:
+        return 0
     # The bot as it runs, and the rules: the second reading reads problems and their
     # answers, not consent, so the other runs offer (almost) the same (RESULTS.md).
     first = next(iter(runs))

@@ -2,6 +2,7 @@
 model's, on the messages the engine reads again (rules/problems.py, `on_reread`).
 
     python -m training.second_reading [--encoder DIR] [--dry-run] [--labels] [--weight W ...]
+                                      [--aim P] [--read-from P] [--also DIR ...]
 
 The linear model reads every message; a message a nudge hangs on is read again by the
 encoder: a problem the first reading watched (even doubtfully), and a reply that may
@@ -9,7 +10,8 @@ answer a waiting problem (a proposal score of at least `answer_from`). The probl
 proposal scores combined, the encoder's weighing `--weight`, then decide. This module
 replays that on the tuning conversations, each scored by a linear model fitted without
 it (as `make train` chooses the first reading's bars) and by the shipped encoder (which
-never learnt them), and chooses the bars that reach the nudge precision aim with the
+never learnt them), with `--also DIR` conversations neither model learnt (scored by the
+shipped linear model), and chooses the bars that reach the nudge precision aim with the
 most recall, and a surer bar for tables asking for fewer nudges. It writes them and the
 weight to the encoder's `bars.json`. Run it again after `make train`: the bars belong
 to the pair of models.
@@ -150,11 +152,23 @@ def _split(conversations: Sequence[tuning.Conversation], rows: np.ndarray) -> li
     return found
 
 
+def _unseen(folder: Path, tuning_folder: Path) -> list[tuning.Conversation]:
+    """The conversations in `folder`, named by it; the tuning folder is refused, since
+    the linear model learnt it."""
+    if folder.resolve() == tuning_folder.resolve():
+        raise SystemExit(f"{folder}: the tuning conversations, learnt by the linear model")
+    found = tuning.load(folder)
+    if not found:
+        raise SystemExit(f"{folder}: no conversations")
+    return [replace(c, name=f"{folder.name}/{c.name}") for c in found]
+
+
 def main(argv: list[str]) -> int:
     from rules.classifier.encoder import BARS_FILE, ENCODER_DIR, EncoderReader
     from rules.classifier.trained import TrainedClassifier
     from training.config import ROOT, load_config
     from training.dataset import fold_feedback, key, load_split
+    from training.linear import nudge_scores
     from training.thresholds import grid
     from training.train import _nudge_scorer, conversation_examples
 
@@ -189,13 +203,24 @@ def main(argv: list[str]) -> int:
         help="watch quietly and read again every message the first reading scores from P "
         "as a problem, under its doubt bar (default: from the doubt bar)",
     )
+    parser.add_argument(
+        "--also",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="choose on these conversations too (repeatable), scored by the shipped linear "
+        "model: only conversations neither model learnt, such as the held-out set once a "
+        "fresh one is written to measure on",
+    )
     args = parser.parse_args(argv)
     config = load_config()
     conversations = tuning.load(ROOT / config.thresholds.tuning)
+    unseen = [c for folder in args.also for c in _unseen(folder, ROOT / config.thresholds.tuning)]
     reader = EncoderReader.load(args.encoder)
-    texts = [line.text for c in conversations for line in c.lines]
-    print(f"the encoder reads {len(texts)} tuning lines …", flush=True)
-    second = _split(conversations, reader.scores(texts))
+    texts = [line.text for c in conversations + unseen for line in c.lines]
+    print(f"the encoder reads {len(texts)} conversation lines …", flush=True)
+    second = _split(conversations + unseen, reader.scores(texts))
     splits = {n: load_split(config.splits, n) for n in ("train", "dev", "test")}
     held_out = splits["dev"] + splits["test"]
     learnt, _ = fold_feedback(splits["train"], config.feedback, held_out=held_out)
@@ -208,9 +233,15 @@ def main(argv: list[str]) -> int:
         lambda others: _nudge_scorer(corpus + conversation_examples(others, evaluated), config),
     )
     if args.labels:
-        print_label_figures(conversations, first, second, splits["test"], reader)
+        tuned = second[: len(conversations)]  # the label figures are the tuning lines'
+        print_label_figures(conversations, first, tuned, splits["test"], reader)
         return 0
-    shipped = TrainedClassifier.load().bars
+    trained = TrainedClassifier.load()
+    if unseen:
+        print(f"the shipped linear model reads {len(unseen)} more conversations …", flush=True)
+        first += tuning.score_each(unseen, lambda t, p: nudge_scores(trained.nlp, t, p))
+        conversations += unseen
+    shipped = trained.bars
     print(f"first reading's bars: {describe_bars(shipped)}")
     floor = SecondReading(shipped, ANSWER_FROM, read_from=args.read_from).first_bars(shipped)
     problems, share = read_again_share(first, floor, ANSWER_FROM)
@@ -233,9 +264,9 @@ def main(argv: list[str]) -> int:
         for name, found in (("normal", normal), ("fewer", fewer)):
             if found is not None:
                 print(
-                    f"  tuning nudges, {name}: {found.sent} sent, {found.right} right of "
-                    f"{found.expected}: precision {found.precision:.2f}, "
-                    f"recall {found.recall:.2f}"
+                    f"  nudges on {len(conversations)} conversations, {name}: {found.sent} "
+                    f"sent, {found.right} right of {found.expected}: "
+                    f"precision {found.precision:.2f}, recall {found.recall:.2f}"
                 )
         tried.append((normal.f_beta(SURER_BETA), -len(tried), weight, bars))
     *_, weight, bars = max(tried)

@@ -366,3 +366,38 @@ def test_evaluate_names_a_probe_line_it_cannot_read(tmp_path):
         main(["--probe", str(probe)])
     with pytest.raises(SystemExit, match=r"missing.jsonl: No such file"):
         main(["--probe", str(tmp_path / "missing.jsonl")])
+
+
+def test_evaluate_measures_the_nudges_of_a_fresh_set_of_conversations(tmp_path, capsys):
+    """`--conversations DIR`: a set written apart is measured before it joins the
+    held-out one, with the nudges the bot really sends there, and nothing else."""
+    stamp = "2026-03-02T{}:00Z".format
+    lines = [
+        ("09:00", "ann", "the lift on the ward is stuck between floors again"),
+        ("09:40", "ben", "good morning everyone, coffee is in the kitchen"),
+    ]
+    with (tmp_path / "en-fresh.jsonl").open("w", encoding="utf-8") as out:
+        for clock, user, text in lines:
+            record = {"ts": stamp(clock), "channel": "C1", "user": user, "text": text}
+            out.write(json.dumps(record | {"thread": None}) + "\n")
+    sidecar = {
+        "window_minutes": 10,
+        "language": "en",
+        "labels": {stamp("09:00"): ["problem"], stamp("09:40"): []},
+        "nudges": [{"channel": "C1", "user": "ann", "problem_ts": stamp("09:00")}],
+    }
+    (tmp_path / "en-fresh.expected.json").write_text(json.dumps(sidecar), encoding="utf-8")
+
+    assert main(["--conversations", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"## Nudges replaying 1 conversations in {tmp_path}" in out, out
+    assert "held-out example conversations" not in out  # not the held-out set
+    assert "## Labels" not in out and "## Agreements" not in out  # only the nudges
+    [row] = [r for r in out.splitlines() if r.startswith("| trained (the model's bars) | all |")]
+    expected, sent, right = (cell.strip() for cell in row.strip("|").split("|")[2:5])
+    assert (expected, sent, right) == ("1", "1", "1"), row
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(SystemExit, match="empty: no conversations"):
+        main(["--conversations", str(empty)])

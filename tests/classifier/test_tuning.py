@@ -311,3 +311,23 @@ def test_simulated_second_readings_are_what_the_real_bot_does_with_them(
     assert {ts[11:16] for _, _, ts in alone} == {
         "09:00", "09:05", "09:20", "10:00", "10:30", "11:00"
     }  # fmt: skip
+
+
+def test_conversations_added_to_the_tuning_ones_are_named_by_their_folder(tmp_path):
+    """`second_reading --also DIR`: a set neither model learnt joins the tuning one under
+    names of its own (the held-out set's names repeat the tuning set's), never the tuning
+    set itself (the linear model learnt it), never an empty folder."""
+    from training.config import ROOT, load_config
+    from training.second_reading import _unseen
+
+    tuning_folder = ROOT / load_config().thresholds.tuning
+    held_out = tmp_path / "conversations"
+    held_out.mkdir()
+    _transcript(held_out)
+    [added] = _unseen(held_out, tuning_folder)
+    assert added.name == "conversations/en-threads"
+    assert [line.text for line in added.lines] == [text for _, _, text, _ in LINES]
+    with pytest.raises(SystemExit, match="the tuning conversations, learnt by the linear model"):
+        _unseen(tuning_folder, tuning_folder)
+    with pytest.raises(SystemExit, match="no conversations"):
+        _unseen(tmp_path / "nothing", tuning_folder)
