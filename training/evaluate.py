@@ -435,23 +435,67 @@ def misses_section(
     if not wrong:
         return f"## Lines of probe {name} the bot got wrong\n\nnone"
     texts = [example.text for example, _ in wrong]
+    headers, scored = _both_readings(texts, classifier, reader)
+    rows = [
+        [example.id, "nudged" if sent else "missed", *cells, one_line(example.text, 90)]
+        for (example, sent), cells in zip(wrong, scored, strict=True)
+    ]
+    title = f"## Lines of probe {name} the bot got wrong, each posted alone"
+    return title + "\n\n" + table(["id", "the bot", *headers, "text"], rows)
+
+
+def _both_readings(
+    texts: list[str], classifier: Classifier, reader: SecondReader | None
+) -> tuple[list[str], list[list[str]]]:
+    """The headers and, per text, the cells of its problem and proposal scores from the
+    first reading and (with `reader`) the second."""
     first = classifier.classify_many(texts)
     second = reader.scores(texts) if reader is not None else None
-    rows = []
-    for n, ((example, sent), reading) in enumerate(zip(wrong, first, strict=True)):
-        row = [
-            example.id,
-            "nudged" if sent else "missed",
-            f"{reading.scores['problem']:.2f} / {reading.scores['proposal']:.2f}",
-        ]
+    cells = []
+    for n, reading in enumerate(first):
+        row = [f"{reading.scores['problem']:.2f} / {reading.scores['proposal']:.2f}"]
         if second is not None:
             problem, proposal = (second[n, LABELS.index(label)] for label in READ_AGAIN)
             row.append(f"{problem:.2f} / {proposal:.2f}")
-        rows.append([*row, one_line(example.text, 90)])
-    headers = ["id", "the bot", "first: problem / proposal"]
+        cells.append(row)
+    headers = ["first: problem / proposal"]
     headers += ["second: problem / proposal"] if second is not None else []
-    title = f"## Lines of probe {name} the bot got wrong, each posted alone"
-    return title + "\n\n" + table([*headers, "text"], rows)
+    return headers, cells
+
+
+def conversation_misses_section(
+    folder: Path,
+    run: tuple[Classifier, Thresholds, str, bool],
+    replays: Replays,
+    reader: SecondReader | None,
+) -> str:
+    """Each nudge `run` got wrong over the conversations in `folder`: an expected one it
+    did not send, or one it sent that nobody expected; with the problem's scores from
+    both readings, to see which reading missed it (one that scores high on both was
+    most likely taken as answered by a reply)."""
+    classifier, bars, mode, second = run
+    wrong: list[tuple[str, str, str]] = []  # conversation, what the bot did, the text
+    for path in sorted(folder.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as lines:
+            said = [json.loads(line) for line in lines if line.strip()]
+        text_at = {(m["channel"], m["ts"]): m["text"] for m in said}
+        sent = replays(classifier, path, bars, mode, second).nudges
+        expected = read_sidecar(path).expected
+        for did, nudges in (("missed", expected - sent), ("nudged", sent - expected)):
+            for channel, _, ts in sorted(nudges):
+                wrong.append((path.stem, did, text_at.get((channel, ts), ts)))
+    title = f"## Nudges the bot got wrong in {folder}"
+    if not wrong:
+        return f"{title}\n\nnone"
+    headers, scored = _both_readings([text for *_, text in wrong], classifier, reader)
+    rows = [
+        [name, did, *cells, one_line(text, 90)]
+        for (name, did, text), cells in zip(wrong, scored, strict=True)
+    ]
+    legend = " (missed: expected, not sent; nudged: sent, not expected)"
+    return (
+        title + legend + "\n\n" + table(["conversation", "the bot", *headers, "the problem"], rows)
+    )
 
 
 def speed_section(trained: TrainedClassifier, rules: RuleClassifier, texts: list[str]) -> str:
@@ -516,7 +560,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--misses",
         action="store_true",
-        help="with --probe: list each line the bot nudged wrongly or missed, with its scores",
+        help="with --probe: list each line the bot nudged wrongly or missed, with its "
+        "scores; with --conversations: each nudge it got wrong there",
     )
     parser.add_argument(
         "--conversations",
@@ -578,8 +623,12 @@ def main(argv: list[str]) -> int:
         "rules (labels only)": (rules, Thresholds(), "normal", False),
     }
     replays = Replays(reader)
+    shown = reader if reader is not None or not args.misses else _shipped_reader()
     for folder in args.conversations or [None]:
         print(nudge_section(runs, reader, replays, folder), end="\n\n")
+        if folder is not None and args.misses:  # the bot as it runs
+            found = conversation_misses_section(folder, next(iter(runs.values())), replays, shown)
+            print(found, end="\n\n")
     if args.conversations:
         return 0
     # The bot as it runs, and the rules: the second reading reads problems and their

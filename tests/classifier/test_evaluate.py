@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from operator import attrgetter
+from pathlib import Path
 
 import pytest
 
@@ -368,25 +369,34 @@ def test_evaluate_names_a_probe_line_it_cannot_read(tmp_path):
         main(["--probe", str(tmp_path / "missing.jsonl")])
 
 
-def test_evaluate_measures_the_nudges_of_a_fresh_set_of_conversations(tmp_path, capsys):
-    """`--conversations DIR`: a set written apart is measured before it joins the
-    held-out one, with the nudges the bot really sends there, and nothing else."""
+def _write_fresh_conversation(folder: Path, expected_at: list[str]) -> None:
+    """A two-line conversation: a clear problem at 09:00 and small talk at 09:40, with
+    the nudges expected on the lines at `expected_at` (whatever the lines say)."""
     stamp = "2026-03-02T{}:00Z".format
     lines = [
         ("09:00", "ann", "the lift on the ward is stuck between floors again"),
         ("09:40", "ben", "good morning everyone, coffee is in the kitchen"),
     ]
-    with (tmp_path / "en-fresh.jsonl").open("w", encoding="utf-8") as out:
+    with (folder / "en-fresh.jsonl").open("w", encoding="utf-8") as out:
         for clock, user, text in lines:
             record = {"ts": stamp(clock), "channel": "C1", "user": user, "text": text}
             out.write(json.dumps(record | {"thread": None}) + "\n")
+    users = dict((clock, user) for clock, user, _ in lines)
     sidecar = {
         "window_minutes": 10,
         "language": "en",
         "labels": {stamp("09:00"): ["problem"], stamp("09:40"): []},
-        "nudges": [{"channel": "C1", "user": "ann", "problem_ts": stamp("09:00")}],
+        "nudges": [
+            {"channel": "C1", "user": users[c], "problem_ts": stamp(c)} for c in expected_at
+        ],
     }
-    (tmp_path / "en-fresh.expected.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    (folder / "en-fresh.expected.json").write_text(json.dumps(sidecar), encoding="utf-8")
+
+
+def test_evaluate_measures_the_nudges_of_a_fresh_set_of_conversations(tmp_path, capsys):
+    """`--conversations DIR`: a set written apart is measured before it joins the
+    held-out one, with the nudges the bot really sends there, and nothing else."""
+    _write_fresh_conversation(tmp_path, expected_at=["09:00"])
 
     assert main(["--conversations", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -401,3 +411,21 @@ def test_evaluate_measures_the_nudges_of_a_fresh_set_of_conversations(tmp_path, 
     empty.mkdir()
     with pytest.raises(SystemExit, match="empty: no conversations"):
         main(["--conversations", str(empty)])
+
+
+def test_evaluate_lists_the_nudges_it_got_wrong_in_a_fresh_set(tmp_path, capsys):
+    """`--conversations DIR --misses`: the nudge the bot did not send where one was
+    expected, and the one it sent where none was, each with its text and scores."""
+    _write_fresh_conversation(tmp_path, expected_at=["09:40"])  # wrongly, on purpose
+
+    assert main(["--conversations", str(tmp_path), "--misses"]) == 0
+    out = capsys.readouterr().out
+    listed = out.split(f"## Nudges the bot got wrong in {tmp_path}", 1)[1]
+    rows = {r.split("|")[2].strip(): r for r in listed.splitlines() if r.startswith("| en-fresh")}
+    assert set(rows) == {"missed", "nudged"}, listed
+    assert "coffee is in the kitchen" in rows["missed"]
+    assert "the lift on the ward is stuck" in rows["nudged"]
+
+    _write_fresh_conversation(tmp_path, expected_at=["09:00"])  # as it should be
+    main(["--conversations", str(tmp_path), "--misses"])
+    assert f"## Nudges the bot got wrong in {tmp_path}\n\nnone" in capsys.readouterr().out
