@@ -53,6 +53,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from adapters.console.transcript import TranscriptLine, read_transcript
 from bot.explain import one_line
 from rules.addressing import is_task_for_one
 from rules.classifier import LABELS, Classifier
@@ -476,9 +477,9 @@ def conversation_misses_section(
     classifier, bars, mode, second = run
     wrong: list[tuple[str, str, str]] = []  # conversation, what the bot did, the text
     for path in sorted(folder.glob("*.jsonl")):
-        with path.open(encoding="utf-8") as lines:
-            said = [json.loads(line) for line in lines if line.strip()]
-        text_at = {(m["channel"], m["ts"]): m["text"] for m in said}
+        with path.open(encoding="utf-8") as transcript:
+            said = [m for m in read_transcript(transcript) if isinstance(m, TranscriptLine)]
+        text_at = {(m.channel, m.ts): m.text for m in said}
         sent = replays(classifier, path, bars, mode, second).nudges
         expected = read_sidecar(path).expected
         for did, nudges in (("missed", expected - sent), ("nudged", sent - expected)):

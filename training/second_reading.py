@@ -218,9 +218,10 @@ def main(argv: list[str]) -> int:
     conversations = tuning.load(ROOT / config.thresholds.tuning)
     unseen = [c for folder in args.also for c in _unseen(folder, ROOT / config.thresholds.tuning)]
     reader = EncoderReader.load(args.encoder)
-    texts = [line.text for c in conversations + unseen for line in c.lines]
+    read = conversations + ([] if args.labels else unseen)  # the label figures: tuning lines
+    texts = [line.text for c in read for line in c.lines]
     print(f"the encoder reads {len(texts)} conversation lines …", flush=True)
-    second = _split(conversations + unseen, reader.scores(texts))
+    second = _split(read, reader.scores(texts))
     splits = {n: load_split(config.splits, n) for n in ("train", "dev", "test")}
     held_out = splits["dev"] + splits["test"]
     learnt, _ = fold_feedback(splits["train"], config.feedback, held_out=held_out)
@@ -233,8 +234,7 @@ def main(argv: list[str]) -> int:
         lambda others: _nudge_scorer(corpus + conversation_examples(others, evaluated), config),
     )
     if args.labels:
-        tuned = second[: len(conversations)]  # the label figures are the tuning lines'
-        print_label_figures(conversations, first, tuned, splits["test"], reader)
+        print_label_figures(conversations, first, second, splits["test"], reader)
         return 0
     trained = TrainedClassifier.load()
     if unseen:
