@@ -174,29 +174,23 @@ class Service:
         if not isinstance(action, ReadAgain):
             raise TypeError(f"not a second reading: {type(action).__name__}")
         if self.reader is None:  # asked for before a restart without the reader
+            # The first reading stands: a reply it took for a proposal, held for this
+            # reading, still answers (rules.problems.on_unread).
+            followed = (
+                self.handle_understood(_reread(action, {}, 0.0))
+                if self.engine.second is None
+                else []
+            )
             self.store.mark_abandoned(delivery.outbox_id, at or delivery.at, "no second reader")
-            return []
+            return followed
         second = self.reader.scores([action.text])[0]
         clause = (
             likeliest_proposal(self.engine.classifier, self.reader, action.text, action.lang)
             if action.watched
             else None
         )
-        reread = MessageReread(
-            workspace=action.workspace,
-            channel=action.channel,
-            at=action.posted_at,
-            # One reading per message and version (an edit is read again too).
-            event_id=f"reread:{action.channel}:{action.message_id}@{action.posted_at.isoformat()}",
-            message_id=action.message_id,
-            thread_id=action.thread_id,
-            user=action.user,
-            text=action.text,
-            lang=action.lang,
-            first=action.first,
-            second=dict(zip(LABELS, second.tolist(), strict=True)),
-            clause_proposal=0.0 if clause is None else clause.proposal,
-        )
+        scores = dict(zip(LABELS, second.tolist(), strict=True))
+        reread = _reread(action, scores, 0.0 if clause is None else clause.proposal)
         followed = self.handle_understood(reread)
         self.store.mark_delivered(delivery.outbox_id, at or delivery.at)
         return followed
@@ -349,6 +343,25 @@ def _fired(timer: DueTimer, now: datetime | None, simulated: bool) -> TimerFired
         subject=timer.subject,
         due=timer.due,
         key=timer.key,
+    )
+
+
+def _reread(action: ReadAgain, second: dict[str, float], clause_proposal: float) -> MessageReread:
+    """The event a second reading of `action` comes back as (`second`: its scores)."""
+    return MessageReread(
+        workspace=action.workspace,
+        channel=action.channel,
+        at=action.posted_at,
+        # One reading per message and version (an edit is read again too).
+        event_id=f"reread:{action.channel}:{action.message_id}@{action.posted_at.isoformat()}",
+        message_id=action.message_id,
+        thread_id=action.thread_id,
+        user=action.user,
+        text=action.text,
+        lang=action.lang,
+        first=action.first,
+        second=second,
+        clause_proposal=clause_proposal,
     )
 
 

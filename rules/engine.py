@@ -521,8 +521,8 @@ class Engine:
                     message, state
                 )
             case MessageReread() as reread:
-                if self.second is None:
-                    return []  # asked before a restart without the second reader
+                if self.second is None:  # asked before a restart without the second reader
+                    return problems.on_unread(reread, state, self.thresholds)
                 return problems.on_reread(reread, state, self.second)
             case Command(event=CommandInvoked(edited=True)) as command:
                 return tables.edited(command, state)

@@ -32,7 +32,7 @@ message before scored), so that a false nudge is easy to see through and correct
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -83,7 +83,14 @@ from rules.local_time import later_by
 from rules.say import N_, Lines, Listed, Moment, Quote, Say, Span, excerpt
 from rules.speech import language, private
 from rules.state import Pacing, TableSettings, TableState, Watch
-from rules.understanding import CLAUSE_BAR, READ_AGAIN, Command, Message, SecondReading
+from rules.understanding import (
+    CLAUSE_BAR,
+    READ_AGAIN,
+    Command,
+    Message,
+    SecondReading,
+    Thresholds,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,13 +144,16 @@ def snooze_timer_key(channel: str, problem_id: str) -> str:
 def on_message(
     message: Message, state: TableState, second: SecondReading | None = None
 ) -> list[Action]:
-    actions = _on_message(message, state)
+    held = second is not None and second.holds_answer(message)
+    actions = _on_message(message, state, answers=not held)
     if second is not None:
         actions += _read_again(message, actions, state, second)
     return actions
 
 
-def _on_message(message: Message, state: TableState) -> list[Action]:
+def _on_message(message: Message, state: TableState, *, answers: bool = True) -> list[Action]:
+    """`answers`: whether a proposal answers the problems waiting for one now (False: a
+    second reading decides, `on_reread`)."""
     event = message.event
     actions: list[Action] = [
         NoteMember(workspace=event.workspace, channel=event.channel, user=event.user, at=event.at)
@@ -178,9 +188,10 @@ def _on_message(message: Message, state: TableState) -> list[Action]:
         watches = tuple(w for w in watches if w.problem_id not in settled)
     confirmed: list[ConfirmWatch] = []
     if message.is_proposal:
-        actions += answer_watches(
-            watches, event, thread_id=event.thread_id, by=event.message_id, posted_at=posted
-        )
+        if answers:
+            actions += answer_watches(
+                watches, event, thread_id=event.thread_id, by=event.message_id, posted_at=posted
+            )
     elif message.is_reaction and isinstance(event, MessagePosted):
         confirmed = _confirm_doubtful(event, state)
         actions += confirmed
@@ -260,13 +271,20 @@ def _read_again(
     ]
 
 
-def on_reread(event: MessageReread, state: TableState, second: SecondReading) -> list[Action]:
-    """The second reading stands in for the first: a reply it reads as a proposal
-    answers the problems waiting for one; a watched problem it reads as no problem, or
-    as one whose own clause proposes, closes quietly, and one it doubts waits for a
-    reaction (a reaction that already confirmed it stands)."""
+def on_unread(event: MessageReread, state: TableState, bars: Thresholds) -> list[Action]:
+    """A reading asked for before a restart without the second reader: the first reading
+    stands. A reply it took for a proposal, held for the second reading
+    (`SecondReading.checks_answers`), answers what it would have answered; the rest was
+    decided already."""
     if event.message_id in state.deleted:
-        return []  # deleted while it waited to be read: it answers nothing
+        return []
+    if not _reading(event, event.first, bars).is_proposal:
+        return []
+    return answer_watches(state.watches, event, thread_id=event.thread_id, by=event.message_id)
+
+
+def _reading(event: MessageReread, scores: Mapping[str, float], bars: Thresholds) -> Message:
+    """The message read again, with these problem and proposal scores, held to `bars`."""
     posted = MessagePosted(
         workspace=event.workspace,
         channel=event.channel,
@@ -277,8 +295,17 @@ def on_reread(event: MessageReread, state: TableState, second: SecondReading) ->
         text=event.text,
         thread_id=event.thread_id,
     )
-    scores = second.combined(event.first, event.second)
-    reading = Message.of(posted, Classification(frozenset(), scores, event.lang), second.bars)
+    return Message.of(posted, Classification(frozenset(), dict(scores), event.lang), bars)
+
+
+def on_reread(event: MessageReread, state: TableState, second: SecondReading) -> list[Action]:
+    """The second reading stands in for the first: a reply it reads as a proposal
+    answers the problems waiting for one; a watched problem it reads as no problem, or
+    as one whose own clause proposes, closes quietly, and one it doubts waits for a
+    reaction (a reaction that already confirmed it stands)."""
+    if event.message_id in state.deleted:
+        return []  # deleted while it waited to be read: it answers nothing
+    reading = _reading(event, second.combined(event.first, event.second), second.bars)
     actions: list[Action] = []
     if reading.is_proposal:
         actions += answer_watches(

@@ -64,7 +64,8 @@ class SecondReading:
     """A slower, better model's second reading of the messages a nudge hangs on.
 
     A problem, once watched, is read again, and so is a reply that may answer a waiting
-    problem (one scoring at least `answer_from` as a proposal, under the answer bar).
+    problem (one scoring at least `answer_from` as a proposal: under the answer bar, and
+    above it too where it `checks_answers`).
     The two readings' problem and proposal scores are combined, each weighing its share,
     and held to `bars` (the two models err in different places: training/RESULTS.md).
     """
@@ -79,6 +80,11 @@ class SecondReading:
     # watched quietly too, so that it is read again: the second reading finds problems
     # the first scores low. None: read from the first reading's doubt bar.
     read_from: float | None = None
+    # A reply the first reading takes for a proposal is read again too before it answers
+    # a waiting problem: a reply that only looks like an offer ("ok, I'll wait then")
+    # would otherwise answer it, and its author never hears from the bot. False: such a
+    # reply answers at once, on the first reading alone.
+    checks_answers: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.weight <= 1.0:
@@ -93,10 +99,17 @@ class SecondReading:
         return replace(first, doubt=min(first.doubt, self.read_from))
 
     def may_answer(self, message: Message) -> bool:
-        """A reply the first reading does not take for a proposal but the second might:
-        read again if a problem it could answer waits."""
+        """A reply the first reading does not take for a proposal but the second might
+        (or, when this reading `checks_answers`, one it does take for a proposal): read
+        again if a problem it could answer waits."""
         score = message.classification.scores.get("proposal", 0.0)
-        return not message.is_proposal and score >= self.answer_from
+        return (self.checks_answers or not message.is_proposal) and score >= self.answer_from
+
+    def holds_answer(self, message: Message) -> bool:
+        """A proposal that answers nothing until this reading has read it again."""
+        return (
+            self.checks_answers and message.is_proposal and isinstance(message.event, MessagePosted)
+        )
 
     def combined(self, first: Mapping[str, float], second: Mapping[str, float]) -> dict[str, float]:
         """The problem and proposal scores the engine acts on once both readings are in."""

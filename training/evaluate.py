@@ -600,8 +600,9 @@ def main(argv: list[str]) -> int:
     if reader is not None:
         print(f"second reading: the encoder in {args.encoder}")
     if second is not None:
+        checked = ", proposals too" if second.checks_answers else ""
         print(f"second reading's bars: {describe_bars(second.bars)}, "
-              f"answers read again from {second.answer_from}")  # fmt: skip
+              f"answers read again from {second.answer_from}{checked}")  # fmt: skip
     print()
     sides = {"trained": (trained, True), "trained alone": (trained, False), "rules": (rules, False)}
     if not args.conversations:

@@ -2,11 +2,13 @@
 model's, on the messages the engine reads again (rules/problems.py, `on_reread`).
 
     python -m training.second_reading [--encoder DIR] [--dry-run] [--labels] [--weight W ...]
-                                      [--aim P] [--read-from P] [--also DIR ...]
+                                      [--aim P] [--read-from P] [--answers-at-once]
+                                      [--also DIR ...]
 
 The linear model reads every message; a message a nudge hangs on is read again by the
 encoder: a problem the first reading watched (even doubtfully), and a reply that may
-answer a waiting problem (a proposal score of at least `answer_from`). The problem and
+answer a waiting problem (a proposal score of at least `answer_from`, also one the
+first reading takes for a proposal, unless `--answers-at-once`). The problem and
 proposal scores combined, the encoder's weighing `--weight`, then decide. This module
 replays that on the tuning conversations, each scored by a linear model fitted without
 it (as `make train` chooses the first reading's bars) and by the shipped encoder (which
@@ -68,18 +70,23 @@ def effective_scores(
     answer_from: float,
     weight: float = 0.5,
     read_from: float | None = None,
+    checks_answers: bool = False,
 ) -> tuning.Scores:
     """What the engine acts on, line by line, once the second readings are in.
 
-    - A line the first reading takes for a proposal answers as before: 1.
+    - A line the first reading takes for a proposal answers as before: 1; unless the
+      reading `checks_answers`: then it is read again as a possible answer is.
     - A line read again (a problem it watched, or a possible answer) has the two
       readings combined, the second weighing `weight`. A line is watched from the
       first reading's doubt bar, or from `read_from` under it (SecondReading.first_bars).
     - Any other line is neither a problem nor a proposal: 0.
     - A reaction is judged by the first reading alone, at its own bar: 1 or 0.
     """
-    reading = SecondReading(Thresholds(), answer_from, weight, read_from)  # its bars: chosen later
+    # Its bars: chosen later.
+    reading = SecondReading(Thresholds(), answer_from, weight, read_from, checks_answers)
     answers, watched, reread = _read_again(first, reading.first_bars(bars), answer_from)
+    if checks_answers:
+        answers, reread = np.zeros_like(answers), reread | answers
     mean = reading.combined(
         {label: np.asarray(first[label]) for label in READ_AGAIN},
         {"problem": second[:, 0], "proposal": second[:, 1]},
@@ -126,13 +133,14 @@ def choose(
     weight: float = 0.5,
     read_from: float | None = None,
     aim: float = MIN_PRECISION,
+    checks_answers: bool = False,
 ) -> tuple[Thresholds, NudgeScore, NudgeScore | None]:
     """The second reading's bars for the readings combined with the second weighing
     `weight` (watching from `read_from`, if given) that reach nudge precision `aim` with
     the most recall, the nudges they send at a normal table and at one asking for fewer
     (None: no surer bar helps). The reaction bar stays the first's."""
     scored = [
-        effective_scores(f, s, bars, answer_from, weight, read_from)
+        effective_scores(f, s, bars, answer_from, weight, read_from, checks_answers)
         for f, s in zip(first, second, strict=True)
     ]
     chosen, normal = tuning.choose_bars(conversations, scored, grid, 1.0, min_precision=aim)
@@ -204,6 +212,13 @@ def main(argv: list[str]) -> int:
         "as a problem, under its doubt bar (default: from the doubt bar)",
     )
     parser.add_argument(
+        "--answers-at-once",
+        action="store_true",
+        help="a reply the first reading takes for a proposal answers at once, unread "
+        'again (as before the bot checked answers: training/RESULTS.md, "A reply taken '
+        'for a proposal, read again")',
+    )
+    parser.add_argument(
         "--also",
         type=Path,
         action="append",
@@ -259,6 +274,7 @@ def main(argv: list[str]) -> int:
             weight=weight,
             read_from=args.read_from,
             aim=args.aim,
+            checks_answers=not args.answers_at_once,
         )
         print(f"weight {weight}: second reading's bars {describe_bars(bars)}")
         for name, found in (("normal", normal), ("fewer", fewer)):
@@ -277,6 +293,7 @@ def main(argv: list[str]) -> int:
             | {
                 "answer_from": ANSWER_FROM,
                 "weight": weight,
+                "checks_answers": not args.answers_at_once,
             }
             | ({} if args.read_from is None else {"read_from": args.read_from})
         )

@@ -322,6 +322,7 @@ def read_bars(folder: Path = ENCODER_DIR) -> SecondReading | None:
         answer_from=found["answer_from"],
         weight=found.get("weight", 0.5),
         read_from=found.get("read_from"),
+        checks_answers=found.get("checks_answers", False),
     )
 
 

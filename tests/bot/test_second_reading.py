@@ -164,6 +164,35 @@ def test_a_reply_the_second_reading_takes_for_a_proposal_answers(app, reader):
     assert views.problem_counts(app.database, "W1").answered == 1
 
 
+@pytest.mark.parametrize(
+    ("checks_answers", "second_finds", "nudges"),
+    [(False, False, []), (True, False, ["09:00"]), (True, True, [])],
+)
+def test_a_reply_taken_for_a_proposal_is_read_again_where_answers_are_checked(
+    app, reader, checks_answers, second_finds, nudges
+):
+    checking = replace(SECOND, checks_answers=checks_answers)
+    reader.second = app.service.engine.second = checking
+    chat = Chat(app)
+    chat.say("ben", "#problem #2-problem the till is 40 euro short", "09:00")
+    tags = "#proposal #2-proposal" if second_finds else "#proposal"
+    chat.say("anna", f"{tags} ok, I'll just wait for the recount then", "09:03")
+    chat.tick("12:00")
+    assert nudged(chat) == nudges
+    assert views.problem_counts(app.database, "W1").answered == int(not nudges)
+    read_again = [text for text in reader.read if "recount" in text]
+    assert len(read_again) == int(checks_answers)
+
+
+def test_a_proposal_with_no_problem_waiting_is_not_read_again(app, reader):
+    checking = replace(SECOND, checks_answers=True)
+    reader.second = app.service.engine.second = checking
+    chat = Chat(app)
+    chat.say("anna", "#proposal shall we close early on Friday?", "09:00")
+    chat.tick("12:00")
+    assert reader.read == []
+
+
 def test_a_reply_is_read_again_only_while_a_problem_waits_in_its_reach(app, reader):
     chat = Chat(app)
     chat.say("anna", "#maybe-proposal #2-proposal shall we close early?", "08:00")
@@ -296,6 +325,26 @@ def test_a_reading_asked_before_a_restart_without_the_reader_is_set_aside(app, r
     [asked] = app.service.handle(_posted("ben", "#problem till short"))
     app.service.reader = None
     assert app.service.read_again(asked) == []
+    assert app.store.claim_undelivered(at("23:00")) == []
+
+
+@pytest.mark.parametrize(("first", "nudges"), [("#proposal", []), ("#maybe-proposal", ["09:00"])])
+def test_a_reply_held_for_a_reading_lost_to_a_restart_stands_as_first_read(
+    app, reader, first, nudges
+):
+    checking = replace(SECOND, checks_answers=True)
+    reader.second = app.service.engine.second = checking
+    app.service.engine.thresholds = replace(FIRST, watch=0.75)  # as the trained model's
+    chat = Chat(app)
+    chat.say("ben", "#problem #2-problem the till is 40 euro short", "09:00")
+    app.service.read_inline = False
+    [asked] = app.service.handle(_posted("anna", f"{first} count it again at noon?", "09:03"))
+    assert isinstance(asked.action, ReadAgain)
+    app.service.reader = app.service.engine.second = None  # restarted without the reader
+    app.service.read_again(asked)
+    chat.tick("12:00")
+    # A reply the first reading took for a proposal answers; one it did not, nothing.
+    assert nudged(chat) == nudges
     assert app.store.claim_undelivered(at("23:00")) == []
 
 

@@ -257,6 +257,10 @@ REREAD = [
     ("10:31", "ivo", "#maybe-proposal take the stairs?", None),  # not read as one
     # The first reading takes it for a problem alone; the second for a proposal too.
     ("11:00", "jan", "#problem #maybe-proposal #2-proposal van late, I'll ring them", None),
+    # The first reading takes lou's reply for a proposal, the second does not: it answers
+    # kim's problem at once, or not at all where answers are checked.
+    ("11:30", "kim", "#problem #2-problem the fridge is warm", None),
+    ("11:32", "lou", "#proposal ok, I'll wait for the engineer then", None),
 ]
 
 
@@ -278,8 +282,9 @@ REREAD = [
         (0.5, 0.7, 0.5, [("ben", "09:00"), ("carl", "09:05"), ("erik", "09:40"), ("hal", "10:30")]),
     ],
 )
+@pytest.mark.parametrize("checks_answers", [False, True])
 def test_simulated_second_readings_are_what_the_real_bot_does_with_them(
-    tmp_path, weight, doubt, read_from, expected
+    tmp_path, weight, doubt, read_from, expected, checks_answers
 ):
     from tests.helpers import TaggedSecondReader
     from training.second_reading import effective_scores
@@ -289,7 +294,7 @@ def test_simulated_second_readings_are_what_the_real_bot_does_with_them(
     path = _transcript(tmp_path, REREAD)
     [conversation] = tuning.load(tmp_path)
     classifier = TaggedClassifier()
-    reading = SecondReading(bars=second_bars, answer_from=0.2, weight=weight, read_from=read_from)
+    reading = SecondReading(second_bars, 0.2, weight, read_from, checks_answers)
     reader = TaggedSecondReader(reading)
     texts = [line.text for line in conversation.lines]
     scores = classifier.classify_many(texts)
@@ -298,14 +303,17 @@ def test_simulated_second_readings_are_what_the_real_bot_does_with_them(
         "proposal": [s.scores["proposal"] for s in scores],
         "reaction": [s.reaction for s in scores],
     }
-    found = effective_scores(first, reader.scores(texts), first_bars, 0.2, weight, read_from)
+    found = effective_scores(
+        first, reader.scores(texts), first_bars, 0.2, weight, read_from, checks_answers
+    )
     simulated = tuning.nudges(
         conversation, found["problem"], found["proposal"], second_bars, found["reaction"]
     )
 
     sent = replay(classifier, path, first_bars, reader=reader).nudges
     assert simulated == sent
-    assert sorted((user, ts[11:16]) for _, user, ts in sent) == expected
+    checked = [("kim", "11:30")] if checks_answers else []
+    assert sorted((user, ts[11:16]) for _, user, ts in sent) == expected + checked
     # Without the second reading every #problem is nudged, and gus does not answer fay.
     alone = replay(classifier, path, first_bars, second_reading=False).nudges
     assert {ts[11:16] for _, _, ts in alone} == {
