@@ -100,10 +100,11 @@ class SecondReading:
 
     def may_answer(self, message: Message) -> bool:
         """A reply the first reading does not take for a proposal but the second might
-        (or, when this reading `checks_answers`, one it does take for a proposal): read
+        (or one it does take for a proposal, held for this reading: `holds_answer`): read
         again if a problem it could answer waits."""
         score = message.classification.scores.get("proposal", 0.0)
-        return (self.checks_answers or not message.is_proposal) and score >= self.answer_from
+        held = self.holds_answer(message)
+        return (held or not message.is_proposal) and score >= self.answer_from
 
     def holds_answer(self, message: Message) -> bool:
         """A proposal that answers nothing until this reading has read it again."""
