@@ -37,6 +37,12 @@ SECOND_READINGS = Counter(
     "reading for now because the second reader was busy (deferred)",
     ["outcome"], registry=REGISTRY,
 )  # fmt: skip
+SECOND_READING_LAG = Histogram(
+    "groundrules_second_reading_lag_seconds", "From a message read again to its reading "
+    "done: a reply held for it answers no problem until then (nudges are due 10 minutes on)",
+    registry=REGISTRY,
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600),
+)  # fmt: skip
 LATENCY = Histogram(
     "groundrules_handler_seconds", "Time to decide on one event (classify, load, decide, store)",
     ["platform"], registry=REGISTRY,

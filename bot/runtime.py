@@ -898,6 +898,9 @@ class Runtime:
                     log.exception("marking a failed second reading failed")
             return
         metrics.SECOND_READINGS.labels("done").inc()
+        # From the message's own time: a reading offered again after a restart counts whole.
+        lag = (now_utc() - delivery.at).total_seconds()
+        metrics.SECOND_READING_LAG.observe(max(lag, 0.0))
         await self.deliver_all(followed)
 
     async def message_ref(self, workspace: str, key: str, *fallbacks: str) -> str | None:

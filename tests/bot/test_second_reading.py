@@ -21,6 +21,7 @@ from bot.bootstrap import (
     second_reader,
     second_reading_bars,
 )
+from bot.metrics import REGISTRY
 from bot.models import now_utc
 from bot.runtime import SECOND_READER_THREAD, Runtime
 from bot.settings import Settings
@@ -373,6 +374,26 @@ def test_the_runtime_reads_in_the_background_and_defers_when_busy(app, reader, m
         assert [d.action.message_id for d in later] == ["09:01"]
 
     asyncio.run(scenario())
+
+
+def test_the_runtime_measures_how_long_after_its_message_a_reading_comes(app, reader):
+    runtime = Runtime(app, [])
+
+    def lag(field: str) -> float:
+        found = REGISTRY.get_sample_value(f"groundrules_second_reading_lag_seconds_{field}")
+        return found or 0.0
+
+    count, total = lag("count"), lag("sum")
+    posted = replace(_posted("ben", "#problem till short"), at=now_utc() - timedelta(seconds=90))
+
+    async def scenario():
+        await runtime.submit(posted)
+        assert await runtime.read_waiting() == 1
+
+    asyncio.run(scenario())
+    assert lag("count") == count + 1
+    # Read a moment ago, of a message posted 90 s before that.
+    assert 90 <= lag("sum") - total < 150
 
 
 def test_the_runtime_reads_again_always_in_one_thread_of_its_own(app, reader):
