@@ -109,6 +109,12 @@ def event_of(data: object) -> events.Event:
     return event
 
 
+def payload_prefix(kind: type[actions.Outbound]) -> str:
+    """How every payload of this kind begins (`dumps` writes its kind first): to find
+    them in the outbox without reading the others."""
+    return json.dumps({"$": kind.__name__}, separators=(",", ":"))[:-1]
+
+
 def kind_only(payload: str) -> str:
     """The payload of an item done with (delivered, given up, set aside) or withdrawn:
     its kind alone, so that an operator still sees what it was, and no one's words stay

@@ -87,6 +87,7 @@ from rules.state import (
     Round,
     TableSettings,
     TableState,
+    UnreadReply,
     Watch,
 )
 from rules.table_quiet import BOTS_QUIET_HOURS, with_own_quiet_hours
@@ -1072,6 +1073,8 @@ class UnitOfWork:
                     .order_by(col(TimerRow.due), col(TimerRow.key))
                 ).all()
             )
+        if reads.unread_replies:
+            parts["unread_replies"] = self._unread_replies(workspace, channel)
         if reads.numbering:
             highest = self.session.exec(
                 select(func.max(AgreementRow.number)).where(AgreementRow.workspace == workspace)
@@ -2051,6 +2054,27 @@ class UnitOfWork:
         if row is None:
             return None
         return DueTimer(row.workspace, row.channel, row.key, row.kind, row.subject, row.due)
+
+    def _unread_replies(self, workspace: str, channel: str) -> tuple[UnreadReply, ...]:
+        """The replies whose second reading is asked for here and not carried out yet
+        (a watched problem's own reading answers nothing: left out)."""
+        payloads = self.session.exec(
+            select(OutboxRow.payload).where(
+                OutboxRow.workspace == workspace,
+                OutboxRow.channel == channel,
+                col(OutboxRow.delivered_at).is_(None),
+                col(OutboxRow.payload).startswith(codec.payload_prefix(act.ReadAgain)),
+            )
+        ).all()
+        replies = []
+        for payload in payloads:
+            try:
+                action = codec.loads(payload)
+            except ValueError:  # set aside by the outbox when it comes up
+                continue
+            if isinstance(action, act.ReadAgain) and not action.watched:
+                replies.append(UnreadReply(action.message_id, action.thread_id, action.posted_at))
+        return tuple(replies)
 
     def claim_timer_again(self, timer: DueTimer) -> DueTimer | None:
         """`timer`, locked, if it is still pending as it was when first claimed: not

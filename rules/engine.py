@@ -421,8 +421,15 @@ class Engine:
             case TimerFired(kind=kind, subject=subject):
                 if kind in (problems.PROBLEM_TIMER, problems.SNOOZE_TIMER):
                     # Not twice about one problem (one query with the watch itself); one
-                    # nudge at a time to each person (rules.pacing).
-                    return Reads(settings=True, watches=True, watch_ids=(subject,), pacing=True)
+                    # nudge at a time to each person (rules.pacing); not before a reply
+                    # that may answer it is read (its first nudge only).
+                    return Reads(
+                        settings=True,
+                        watches=True,
+                        watch_ids=(subject,),
+                        pacing=True,
+                        unread_replies=kind == problems.PROBLEM_TIMER,
+                    )
                 if kind == agreements.REVIEW_TIMER:
                     # Its owner hears too, if still at the table (a role's holder) and
                     # not snoozed here, once for all their agreements due that day

@@ -10,6 +10,10 @@ watch of its own, so one discussion brings one nudge, to the person who raised i
 is kept aside ("joined") for its own window: if the first writer takes theirs back, the
 first to join waits on its own.
 
+A reply that may answer a problem and waits for its second reading (Reads.unread_replies)
+holds the problem's first nudge until it is read, for at most `READING_AWAITED_FOR` past
+the window: the reading decides whether it answers.
+
 A proposal taken back (deleted, or edited into none) within an hour of the problem's due
 time leaves the problems it answered before their nudge waiting again. An edit speaks as
 of when its message was posted; events delivered out of order (an older edit after a
@@ -122,6 +126,11 @@ PROPOSAL_WELCOME = (*STILL_WAITING, "expired")
 LATE_AFTER = timedelta(hours=1)
 # A nudge sent more than this after its window ended says when its problem was named.
 SAYS_WHEN_AFTER = timedelta(minutes=5)
+# A first nudge due while a reply that may answer its problem waits for its second
+# reading waits for it too, asking again this often, and at most this long past its
+# window (a reader that fails for good must not hold a nudge for ever).
+READING_AWAITED_EVERY = timedelta(seconds=30)
+READING_AWAITED_FOR = timedelta(minutes=5)
 # A problem another message answered waits again if that proposal is taken back
 # (deleted, or edited into none) until this long after its proposal was due (or after
 # the answer, if later): later, its nudge would be too late anyway. Its words are kept
@@ -708,6 +717,8 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
     if held is None and event.kind == PROBLEM_TIMER and _reminder_due(watch, paced, state):
         # The reminder its author asked for goes first; this one waits its turn after it.
         held = event.at + state.settings.nudge_pacing
+    if held is None and event.kind == PROBLEM_TIMER and _answer_unread(watch, state, event.at):
+        held = event.at + READING_AWAITED_EVERY
     if held is not None:
         # Its author was nudged here a moment ago, or asked for later: it waits its turn
         # (still answerable meanwhile, and then not nudged at all).
@@ -748,6 +759,19 @@ def on_timer(event: TimerFired, state: TableState) -> list[Action]:
             keep_text=True,
         ),
     ]
+
+
+def _answer_unread(watch: Watch, state: TableState, at: datetime) -> bool:
+    """Whether a reply posted in the problem's reach within its window still waits for
+    its second reading (Reads.unread_replies), and the nudge may still wait for it."""
+    if at >= watch.deadline + READING_AWAITED_FOR:
+        return False
+    return any(
+        reply.message_id != watch.problem_id
+        and watch.in_scope_of(reply.thread_id)
+        and watch.posted_at <= reply.posted_at <= watch.deadline
+        for reply in state.unread_replies
+    )
 
 
 def _named_at(event: TimerFired, watch: Watch, settings: TableSettings) -> Moment | None:

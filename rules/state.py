@@ -288,6 +288,16 @@ class ProposalSeen:
 
 
 @dataclass(frozen=True, slots=True)
+class UnreadReply:
+    """A reply waiting for its second reading (a `ReadAgain` not carried out yet): it
+    may still answer the problems in its reach."""
+
+    message_id: str
+    thread_id: str | None
+    posted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PendingTimer:
     """A timer of the table not fired yet."""
 
@@ -366,6 +376,8 @@ class Reads:
     pacing_of: str | None = None
     # The table's timers of these kinds not fired yet (`pending_timers`).
     pending_timers: tuple[str, ...] = ()
+    # The replies still waiting for their second reading (`unread_replies`).
+    unread_replies: bool = False
 
     @property
     def nothing(self) -> bool:
@@ -417,6 +429,8 @@ class TableState:
     pacing: Mapping[str, Pacing] = field(default_factory=dict)
     # Reads.pending_timers: those timers, soonest first.
     pending_timers: tuple[PendingTimer, ...] = ()
+    # Reads.unread_replies: those replies.
+    unread_replies: tuple[UnreadReply, ...] = ()
 
     def paced(self, user: str) -> Pacing:
         return self.pacing.get(user) or Pacing(user)

@@ -349,6 +349,38 @@ def test_a_reply_held_for_a_reading_lost_to_a_restart_stands_as_first_read(
     assert app.store.claim_undelivered(at("23:00")) == []
 
 
+@pytest.mark.parametrize(("second_finds", "nudges"), [(True, []), (False, ["09:00"])])
+def test_a_nudge_due_while_a_reply_waits_for_its_reading_waits_for_it(
+    app, reader, second_finds, nudges
+):
+    checking = replace(SECOND, checks_answers=True)
+    reader.second = app.service.engine.second = checking
+    chat = Chat(app)
+    chat.say("ben", "#problem #2-problem the till is 40 euro short", "09:00")
+    app.service.read_inline = False  # as the runtime reads: in a worker, later
+    tags = "#proposal #2-proposal" if second_finds else "#proposal"
+    [asked] = app.service.handle(_posted("anna", f"{tags} I'll count it again at noon", "09:03"))
+    chat.tick("09:13")  # the window ended at 09:10; the reader is behind
+    assert nudged(chat) == []
+    app.service.read_again(asked, at("09:13"))
+    chat.tick("12:00")
+    assert nudged(chat) == nudges
+
+
+def test_a_reading_that_never_comes_holds_a_nudge_a_few_minutes_only(app, reader):
+    reader.second = app.service.engine.second = replace(SECOND, checks_answers=True)
+    chat = Chat(app)
+    chat.say("ben", "#problem #2-problem the till is 40 euro short", "09:00")
+    app.service.read_inline = False
+    app.service.handle(_posted("anna", "#proposal I'll count it again at noon", "09:03"))
+    sent = chat.tick("12:00")
+    [nudge] = [action for action in sent if isinstance(action, SendNudge)]
+    assert nudge.problem_id == "09:00"
+    # Sent when the wait ran out, five minutes after the window.
+    [(when, _)] = [(w, a) for w, a in chat.sent if isinstance(a, SendNudge)]
+    assert when == at("09:15")
+
+
 def test_the_ask_survives_the_outbox():
     asked = ReadAgain(
         workspace="W1", channel="C1", message_id="m1", thread_id=None, user="ben",
