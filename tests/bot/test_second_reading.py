@@ -22,7 +22,7 @@ from bot.bootstrap import (
     second_reading_bars,
 )
 from bot.metrics import REGISTRY
-from bot.models import now_utc
+from bot.models import OutboxRow, now_utc
 from bot.runtime import SECOND_READER_THREAD, Runtime
 from bot.settings import Settings
 from rules.actions import ReadAgain, SendNudge
@@ -379,6 +379,22 @@ def test_a_reading_that_never_comes_holds_a_nudge_a_few_minutes_only(app, reader
     # Sent when the wait ran out, five minutes after the window.
     [(when, _)] = [(w, a) for w, a in chat.sent if isinstance(a, SendNudge)]
     assert when == at("09:15")
+
+
+def test_a_reading_this_version_cannot_read_holds_no_nudge(app, reader):
+    chat = Chat(app)
+    chat.say("ben", "#problem #2-problem the till is 40 euro short", "09:00")
+    # Asked by a newer version in a rolling deploy: a field this one does not know.
+    unknown = codec.payload_prefix(ReadAgain) + ',"workspace":"W1","channel":"C1","mood":1}'
+    with app.store.unit_of_work() as uow:
+        uow.session.add(
+            OutboxRow(workspace="W1", channel="C1", payload=unknown, created_at=at("09:03"),
+                      next_attempt_at=at("23:00"))
+        )  # fmt: skip
+    chat.tick("12:00")
+    assert [(when, a.problem_id) for when, a in chat.sent if isinstance(a, SendNudge)] == [
+        (at("09:10"), "09:00")
+    ]
 
 
 def test_the_ask_survives_the_outbox():
